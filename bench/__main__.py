@@ -5,6 +5,7 @@ benchmarks (all by default), print each figure beside its baseline with the rati
 target draw against five separate draws) runs on the draw engine alone; ``city_year`` (a simulated year of a city of 40
 departments, each step and each role's pages against its budget) also needs Redis (``BENCH_CITY_REDIS_URL``, default
 ``redis://127.0.0.1:6379/5``) for its Celery worker, and ``BENCH_CITY_SCALE=0.05`` is its quick version."""
+
 from __future__ import annotations
 
 import os
@@ -25,11 +26,18 @@ from bench import (  # noqa: E402
     supervision_dashboard,
 )
 
-BENCHMARKS = {"import_entities": import_entities, "directory_search": directory_search,
-              "draw_targets": draw_targets, "draw_inspectors": draw_inspectors,
-              "joint_draw": joint_draw, "public_search": public_search,
-              "notices_pdf": notices_pdf, "export_results": export_results,
-              "supervision_dashboard": supervision_dashboard, "city_year": city_year}
+BENCHMARKS = {
+    "import_entities": import_entities,
+    "directory_search": directory_search,
+    "draw_targets": draw_targets,
+    "draw_inspectors": draw_inspectors,
+    "joint_draw": joint_draw,
+    "public_search": public_search,
+    "notices_pdf": notices_pdf,
+    "export_results": export_results,
+    "supervision_dashboard": supervision_dashboard,
+    "city_year": city_year,
+}
 
 
 def main(argv: list[str]) -> int:

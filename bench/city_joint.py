@@ -2,6 +2,7 @@
 coordinator, each department's part accepted, set and approved, both draws and the hand-out as
 jobs; then each department records, reviews and publishes its own part's results
 (:mod:`bench.city_steps`)."""
+
 from __future__ import annotations
 
 from bench import city_world as world
@@ -12,9 +13,14 @@ from bench.common import log
 
 
 def joint_spec(joint: dict) -> CampaignSpec:
-    return CampaignSpec(len(joint["departments"]) * 100, "SCJ", joint["visits"], joint["window"], JOINT_CATEGORY,
-                        label=f"joint campaign ({len(joint['departments'])} departments, "
-                              f"~{joint['visits']:,} visits)")
+    return CampaignSpec(
+        len(joint["departments"]) * 100,
+        "SCJ",
+        joint["visits"],
+        joint["window"],
+        JOINT_CATEGORY,
+        label=f"joint campaign ({len(joint['departments'])} departments, ~{joint['visits']:,} visits)",
+    )
 
 
 def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> int:
@@ -31,33 +37,69 @@ def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> in
     coord, chief = world.user_named("scj_coord"), world.users(lead)["leader"]
     start, end = spec.window
     with tenant_scope(lead.tenant_id), year.per_visit("create", spec) as drafting:
-        campaign_id = drafting(lambda: joint.create_joint({
-            "title": f"{YEAR}年{JOINT_CATEGORY}跨部门联合抽查", "year": YEAR, "field": "market",
-            "window_start": start.isoformat(), "window_end": end.isoformat(), "team_size": world.TEAM_SIZE,
-            "reserve_size": 2, "method": "onsite", "department_ids": [d.tenant_id for d in parts]}, actor=coord).id)
+        campaign_id = drafting(
+            lambda: (
+                joint.create_joint(
+                    {
+                        "title": f"{YEAR}年{JOINT_CATEGORY}跨部门联合抽查",
+                        "year": YEAR,
+                        "field": "market",
+                        "window_start": start.isoformat(),
+                        "window_end": end.isoformat(),
+                        "team_size": world.TEAM_SIZE,
+                        "reserve_size": 2,
+                        "method": "onsite",
+                        "department_ids": [d.tenant_id for d in parts],
+                    },
+                    actor=coord,
+                ).id
+            )
+        )
     rule = {"ratio_bp": world.DRAW_RATIO_BP, "min": 1}
     for department in parts:
         who = world.users(department)
         with tenant_scope(department.tenant_id):
-            participant_id = db.session.scalar(sa.select(JointParticipant.id).where(
-                JointParticipant.campaign_id == campaign_id))
+            participant_id = db.session.scalar(
+                sa.select(JointParticipant.id).where(JointParticipant.campaign_id == campaign_id)
+            )
             with year.per_visit("create", spec) as drafting:
                 drafting(lambda: joint.accept(participant_id, actor=who["planner"]))
-                drafting(lambda: joint.save_part(participant_id, {
-                    "item_ids": [department.item_ids[JOINT_CATEGORY]], "strata": {r: dict(rule) for r in "ABCD"},
-                    "target_filter": {"categories": [JOINT_CATEGORY]}}, actor=who["planner"]))
+                drafting(
+                    lambda: joint.save_part(
+                        participant_id,
+                        {
+                            "item_ids": [department.item_ids[JOINT_CATEGORY]],
+                            "strata": {r: dict(rule) for r in "ABCD"},
+                            "target_filter": {"categories": [JOINT_CATEGORY]},
+                        },
+                        actor=who["planner"],
+                    )
+                )
             with year.per_visit("approve", spec) as approving:
                 approving(lambda: joint.approve_part(participant_id, actor=who["leader"]))
     with tenant_scope(lead.tenant_id):
         year.action("approve", spec, lambda: joint.approve_joint(campaign_id, actor=chief))
         year.action("freeze_targets", spec, lambda: joint.freeze_targets(campaign_id, actor=coord))
-        year.job("draw_targets", spec, lead.tenant_id, lambda: joint.submit_joint_draw(
-            campaign_id, {"kind": "targets", "public_inputs": ["observer:人大代表 联合"]}, actor=coord), wait=True)
+        year.job(
+            "draw_targets",
+            spec,
+            lead.tenant_id,
+            lambda: joint.submit_joint_draw(
+                campaign_id, {"kind": "targets", "public_inputs": ["observer:人大代表 联合"]}, actor=coord
+            ),
+            wait=True,
+        )
         year.action("freeze_inspectors", spec, lambda: joint.freeze_inspectors(campaign_id, actor=coord))
-        year.job("draw_inspectors", spec, lead.tenant_id, lambda: joint.submit_joint_draw(
-            campaign_id, {"kind": "inspectors", "public_inputs": ["observer:媒体 联合"]}, actor=coord), wait=True)
-        year.action("leaders", spec, lambda: joint.designate_leaders(campaign_id, {"rule": "first_drawn"},
-                                                                     actor=coord))
+        year.job(
+            "draw_inspectors",
+            spec,
+            lead.tenant_id,
+            lambda: joint.submit_joint_draw(
+                campaign_id, {"kind": "inspectors", "public_inputs": ["observer:媒体 联合"]}, actor=coord
+            ),
+            wait=True,
+        )
+        year.action("leaders", spec, lambda: joint.designate_leaders(campaign_id, {"rule": "first_drawn"}, actor=coord))
     return campaign_id
 
 
@@ -68,8 +110,13 @@ def joint_hand_out(year: Year, lead: Department, spec: CampaignSpec, campaign_id
 
     coord = world.user_named("scj_coord")
     with tenant_scope(lead.tenant_id):
-        year.job("hand_out", spec, lead.tenant_id,
-                 lambda: joint_commands.submit_joint_hand_out(campaign_id, actor=coord), wait=True)
+        year.job(
+            "hand_out",
+            spec,
+            lead.tenant_id,
+            lambda: joint_commands.submit_joint_hand_out(campaign_id, actor=coord),
+            wait=True,
+        )
         year.queued_by_event("notices", spec, lead.tenant_id, "notices.campaign", campaign_id)
         parts = dict(joint_queries.get_joint(campaign_id).joint_parts)
     return {code: part["part_campaign_id"] for code, part in parts.items()}
@@ -92,8 +139,9 @@ def run_joint(year: Year, parts: list[Department], joint: dict, supervisor, page
     for department in parts:
         with tenant_scope(department.tenant_id):
             part_id = part_ids[department.code]
-            visits[department.code] = list(db.session.scalars(
-                sa.select(Visit.id).where(Visit.campaign_id == part_id).order_by(Visit.id)))
+            visits[department.code] = list(
+                db.session.scalars(sa.select(Visit.id).where(Visit.campaign_id == part_id).order_by(Visit.id))
+            )
     spec.visits = sum(len(v) for v in visits.values())
     log(f"{spec.label}: results of {spec.visits:,} visits in {len(parts)} departments")
     for number, department in enumerate(parts):
@@ -101,8 +149,16 @@ def run_joint(year: Year, parts: list[Department], joint: dict, supervisor, page
         outcome, returned = choose_outcomes(visit_ids, 1000 + number)
         outcomes[department.code] = outcome
         with tenant_scope(department.tenant_id):
-            record_results(year, spec, part_ids[department.code], department.item_ids[JOINT_CATEGORY], visit_ids,
-                           outcome, returned, world.users(department)["leader"])
+            record_results(
+                year,
+                spec,
+                part_ids[department.code],
+                department.item_ids[JOINT_CATEGORY],
+                visit_ids,
+                outcome,
+                returned,
+                world.users(department)["leader"],
+            )
     if pages is not None:
         pages(campaign_id, part_ids, visits)
     for department in parts:
@@ -110,5 +166,10 @@ def run_joint(year: Year, parts: list[Department], joint: dict, supervisor, page
             review_and_publish(year, department, spec, visits[department.code], outcomes[department.code])
             after_publication(year, department, spec, supervisor)
     db.session.remove()
-    return {"campaign": campaign_id, "parts": part_ids, "visits": {k: len(v) for k, v in visits.items()},
-            "label": spec.label, "size": spec.visits}
+    return {
+        "campaign": campaign_id,
+        "parts": part_ids,
+        "visits": {k: len(v) for k, v in visits.items()},
+        "label": spec.label,
+        "size": spec.visits,
+    }

@@ -10,6 +10,7 @@ With ``BENCH_CITY_REQUESTS`` (the timed pass), each user stops after asking for 
 times, and the run ends once every user has stopped: every page's p95 is taken from as many requests,
 so one slow request cannot decide it; without it (the warm-up), the run lasts its ``-t``. At the end,
 each page's figures (p50 and p95 in ms, requests, failures) are written as JSON to ``BENCH_CITY_RESULT``."""
+
 import itertools
 import json
 import os
@@ -28,8 +29,9 @@ REQUESTS = int(os.environ.get("BENCH_CITY_REQUESTS", "0"))
 
 class PageUser(FastHttpUser):
     abstract = True
-    wait_time = between(float(os.environ.get("BENCH_CITY_PAUSE_MIN", "1.0")),
-                        float(os.environ.get("BENCH_CITY_PAUSE_MAX", "2.0")))
+    wait_time = between(
+        float(os.environ.get("BENCH_CITY_PAUSE_MIN", "1.0")), float(os.environ.get("BENCH_CITY_PAUSE_MAX", "2.0"))
+    )
     login, label, paths = None, "", ()
 
     def on_start(self):
@@ -37,8 +39,9 @@ class PageUser(FastHttpUser):
         if self.login:
             page = self.client.get("/login", name="login page")
             token = CSRF.search(page.text).group(1)
-            self.client.post("/login", data={"login": self.login, "password": SPEC["password"], "csrf_token": token},
-                             name="sign in")
+            self.client.post(
+                "/login", data={"login": self.login, "password": SPEC["password"], "csrf_token": token}, name="sign in"
+            )
 
     @task
     def open_page(self):
@@ -53,10 +56,16 @@ def _write_figures(environment, **_kwargs):
     """Each page's p50/p95 (ms), requests and failures, from the run's own statistics, once it has ended."""
     if not os.environ.get("BENCH_CITY_RESULT"):
         return
-    figures = {name: {"p50_ms": entry.get_response_time_percentile(0.5), "p95_ms": entry.get_response_time_percentile(0.95),
-                      "requests": entry.num_requests, "failures": entry.num_failures}
-               for (name, _method), entry in environment.runner.stats.entries.items()
-               if name not in ("login page", "sign in")}
+    figures = {
+        name: {
+            "p50_ms": entry.get_response_time_percentile(0.5),
+            "p95_ms": entry.get_response_time_percentile(0.95),
+            "requests": entry.num_requests,
+            "failures": entry.num_failures,
+        }
+        for (name, _method), entry in environment.runner.stats.entries.items()
+        if name not in ("login page", "sign in")
+    }
     with open(os.environ["BENCH_CITY_RESULT"], "w", encoding="utf-8") as out:
         json.dump(figures, out, ensure_ascii=False)
 
@@ -89,5 +98,6 @@ def pages_of(role: dict) -> dict[str, list[str]]:
 for _role, _spec in SPEC["roles"].items():
     for _n, (_label, _paths) in enumerate(pages_of(_spec).items()):
         _name = f"User_{_role}_{_n}"
-        globals()[_name] = type(_name, (PageUser,), {"login": _spec.get("login"), "label": _label,
-                                                     "paths": tuple(_paths)})
+        globals()[_name] = type(
+            _name, (PageUser,), {"login": _spec.get("login"), "label": _label, "paths": tuple(_paths)}
+        )

@@ -1,6 +1,7 @@
 """What :mod:`bench.city_year` measures of each step: an action timed, a step of one call per
 visit, a job waited for or collected later (its own run, started to finished), and the statements of
 whatever went over budget."""
+
 from __future__ import annotations
 
 import time
@@ -36,8 +37,16 @@ class Year:
         """One action, timed (its statements kept if it is over budget)."""
         with services.StatementTrace(self.engine) as trace, Timer() as timer:
             result = call()
-        self.measures.append({"step": step, "spec": spec, "visits": visits, "seconds": timer.seconds, "calls": 1,
-                              "slowest": timer.seconds})
+        self.measures.append(
+            {
+                "step": step,
+                "spec": spec,
+                "visits": visits,
+                "seconds": timer.seconds,
+                "calls": 1,
+                "slowest": timer.seconds,
+            }
+        )
         self._keep(step, spec, timer.seconds, trace)
         return result
 
@@ -64,9 +73,19 @@ class Year:
 
     def finish_job(self, step: str, spec: CampaignSpec, tenant_id: int, job_id: int, submit_seconds: float) -> dict:
         job = wait_for_job(tenant_id, job_id)
-        self.measures.append({"step": step, "spec": spec, "visits": None, "seconds": job["seconds"], "calls": 1,
-                              "slowest": submit_seconds, "waited": job["waited"], "status": job["status"],
-                              "result": job["result"]})
+        self.measures.append(
+            {
+                "step": step,
+                "spec": spec,
+                "visits": None,
+                "seconds": job["seconds"],
+                "calls": 1,
+                "slowest": submit_seconds,
+                "waited": job["waited"],
+                "status": job["status"],
+                "result": job["result"],
+            }
+        )
         if job["status"] != "succeeded":
             raise RuntimeError(f"{step} of {spec.label}: job {job_id} {job['status']}: {job['error']}")
         return job
@@ -100,8 +119,16 @@ class _PerVisit:
 
     def __exit__(self, *exc):
         if self.calls and exc[0] is None:
-            self.year.measures.append({"step": self.step, "spec": self.spec, "visits": self.calls,
-                                       "seconds": self.total, "calls": self.calls, "slowest": self.slowest})
+            self.year.measures.append(
+                {
+                    "step": self.step,
+                    "spec": self.spec,
+                    "visits": self.calls,
+                    "seconds": self.total,
+                    "calls": self.calls,
+                    "slowest": self.slowest,
+                }
+            )
 
 
 def find_job(tenant_id: int, kind: str, campaign_id: int) -> int:
@@ -133,8 +160,13 @@ def wait_for_job(tenant_id: int, job_id: int) -> dict:
             job = db.session.scalar(sa.select(Job).where(Job.id == job_id))
             if job is not None and job.done:
                 seconds = (job.finished_at - job.started_at).total_seconds() if job.started_at else 0.0
-                return {"status": job.status.value, "seconds": seconds, "error": job.error, "result": job.result,
-                        "waited": time.monotonic() - started}
+                return {
+                    "status": job.status.value,
+                    "seconds": seconds,
+                    "error": job.error,
+                    "result": job.result,
+                    "waited": time.monotonic() - started,
+                }
         if time.monotonic() - started > JOB_TIMEOUT:
             raise RuntimeError(f"job {job_id} not done after {JOB_TIMEOUT} s")
         time.sleep(0.1)

@@ -4,6 +4,7 @@ many departments do, instead of each 组长 typing every visit into the result f
 downloads the workbook (an action, timed), the teams fill it in (not timed: their work offline),
 and the planner uploads it (a job on the worker, timed): every visit arrives a draft recorded on its
 team's behalf (代为录入), which its 组长 then confirms (:func:`bench.city_steps.record_results`)."""
+
 from __future__ import annotations
 
 import io
@@ -17,8 +18,9 @@ EVALUATION, OPINIONS = "安全管理制度基本落实。", "按规定开展自�
 FINDINGS = "台账记录不全，已当场指出并责令改正。"
 
 
-def import_results(year, department: Department, spec: CampaignSpec, campaign_id: int, checked: dict,
-                   outcome: dict[int, str], problem) -> None:
+def import_results(
+    year, department: Department, spec: CampaignSpec, campaign_id: int, checked: dict, outcome: dict[int, str], problem
+) -> None:
     """The campaign's results through its workbook: ``checked`` and ``outcome`` give each visit's
     check day and category; ``problem(code)`` says whether the category found a problem."""
     import openpyxl
@@ -35,34 +37,53 @@ def import_results(year, department: Department, spec: CampaignSpec, campaign_id
     from spotcheck.tenants.spreadsheets.columns import RESULTS
 
     planner = world.users(department)["planner"]
-    stream, name = year.action("template", spec, lambda: sheet_queries.results_template(
-        campaigns.get_campaign(campaign_id)))
-    by_code = dict(db.session.execute(sa.select(Entity.code, Visit.id).join(Visit, Visit.entity_id == Entity.id)
-                                      .where(Visit.campaign_id == campaign_id)).all())
+    stream, name = year.action(
+        "template", spec, lambda: sheet_queries.results_template(campaigns.get_campaign(campaign_id))
+    )
+    by_code = dict(
+        db.session.execute(
+            sa.select(Entity.code, Visit.id)
+            .join(Visit, Visit.entity_id == Entity.id)
+            .where(Visit.campaign_id == campaign_id)
+        ).all()
+    )
     names = {category.code: category.name for category in categories.every()}
     book = openpyxl.load_workbook(stream)
     sheet = book.worksheets[0]
     headers = [cell.value for cell in sheet[1]]
     column = {header: index for index, header in enumerate(headers, start=1)}
-    place = {key: column[RESULTS.header_for(key)] for key in (
-        "entity_code", "checked_on", "method", "categories", "findings", "record", "evaluation",
-        "opinions")}  # the template's own headers
+    place = {
+        key: column[RESULTS.header_for(key)]
+        for key in ("entity_code", "checked_on", "method", "categories", "findings", "record", "evaluation", "opinions")
+    }  # the template's own headers
     for row in range(2, sheet.max_row + 1):
         visit_id = by_code.get(sheet.cell(row, place["entity_code"]).value)
         if visit_id is None:
             continue  # the template's row of hints
         code = outcome[visit_id]
-        for key, value in (("checked_on", checked[visit_id].isoformat()),
-                           ("method", reference.CHECK_METHODS["onsite"]), ("categories", names[code]),
-                           ("findings", FINDINGS if problem(code) else ""), ("record", RECORD),
-                           ("evaluation", EVALUATION), ("opinions", OPINIONS)):
+        for key, value in (
+            ("checked_on", checked[visit_id].isoformat()),
+            ("method", reference.CHECK_METHODS["onsite"]),
+            ("categories", names[code]),
+            ("findings", FINDINGS if problem(code) else ""),
+            ("record", RECORD),
+            ("evaluation", EVALUATION),
+            ("opinions", OPINIONS),
+        ):
             sheet.cell(row, place[key], str(value))
     filled = io.BytesIO()
     book.save(filled)
     filled.seek(0)
-    year.job("import", spec, department.tenant_id, lambda: sheet_commands.submit_results_import(
-        campaign_id, name, filled, actor=planner), wait=True)
+    year.job(
+        "import",
+        spec,
+        department.tenant_id,
+        lambda: sheet_commands.submit_results_import(campaign_id, name, filled, actor=planner),
+        wait=True,
+    )
     imported = year.measures[-1]["result"] or {}
     if not imported.get("ok") or imported.get("drafted", 0) + imported.get("submitted", 0) != len(by_code):
-        raise RuntimeError(f"the results import of {spec.label} did not record every visit: "
-                           f"{ {k: v for k, v in imported.items() if k != 'errors'} } {imported.get('errors', [])[:3]}")
+        raise RuntimeError(
+            f"the results import of {spec.label} did not record every visit: "
+            f"{ {k: v for k, v in imported.items() if k != 'errors'} } {imported.get('errors', [])[:3]}"
+        )

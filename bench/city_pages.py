@@ -1,5 +1,6 @@
 """The pages of :mod:`bench.city_year`: each role's pages at a campaign's size, asked for by locust
 (headless) through gunicorn, and those over budget traced once in-process."""
+
 from __future__ import annotations
 
 import math
@@ -37,10 +38,14 @@ def busiest_inspector(campaign_id: int) -> str:
     from spotcheck.tenants.inspectors.models import Inspector
 
     return db.session.execute(
-        sa.select(User.login).join(Inspector, Inspector.user_id == User.id)
+        sa.select(User.login)
+        .join(Inspector, Inspector.user_id == User.id)
         .join(TeamMember, TeamMember.inspector_id == Inspector.id)
         .where(TeamMember.campaign_id == campaign_id, TeamMember.active.is_(True))
-        .group_by(User.login).order_by(sa.func.count().desc(), User.login).limit(1)).scalar_one()
+        .group_by(User.login)
+        .order_by(sa.func.count().desc(), User.login)
+        .limit(1)
+    ).scalar_one()
 
 
 def public_searches() -> list[str]:
@@ -52,8 +57,12 @@ def public_searches() -> list[str]:
     from spotcheck.tenants.directory.models import Entity
     from spotcheck.tenants.results.models import PublishedResult
 
-    rows = db.session.execute(sa.select(Entity.name, Entity.code).join(
-        PublishedResult, PublishedResult.entity_id == Entity.id).order_by(PublishedResult.id.desc()).limit(3)).all()
+    rows = db.session.execute(
+        sa.select(Entity.name, Entity.code)
+        .join(PublishedResult, PublishedResult.entity_id == Entity.id)
+        .order_by(PublishedResult.id.desc())
+        .limit(3)
+    ).all()
     if not rows:
         rows = db.session.execute(sa.select(Entity.name, Entity.code).order_by(Entity.id).limit(3)).all()
     searches = ["餐饮管理", "有限公司"]
@@ -62,28 +71,45 @@ def public_searches() -> list[str]:
     return searches
 
 
-def role_pages(department: Department, campaign_id: int, visits: int, inspector: str,
-               extra: dict | None = None) -> dict:
+def role_pages(
+    department: Department, campaign_id: int, visits: int, inspector: str, extra: dict | None = None
+) -> dict:
     """Each role's pages at the campaign's size (the same labels in every pass)."""
     from urllib.parse import quote
 
     last = _last_page(visits)
     roles = {
-        "planner": {"login": department.login("planner"), "pages": [
-            ["planner: home", "/"], ["planner: campaign page", f"/campaigns/{campaign_id}"],
-            ["planner: visits of the campaign", f"/visits/campaign/{campaign_id}"],
-            ["planner: visits of the campaign, last page", f"/visits/campaign/{campaign_id}?page={last}"]]},
-        "leader": {"login": department.login("leader"), "pages": [
-            ["leader: home", "/"], ["leader: review list", "/visits/review"],
-            ["leader: review list, no problem found", "/visits/review?category=no_problem"],
-            ["leader: review list, last page", f"/visits/review?page={last}"]]},
-        "inspector": {"login": inspector, "pages": [["inspector: home", "/"],
-                                                    ["inspector: my visits", "/visits/mine"]]},
-        "supervisor": {"login": "sfj_supervisor", "pages": [
-            ["supervisor: home", "/"], ["supervisor: dashboard", f"/supervision?period={YEAR}"]]},
-        "public": {"login": None, "pages": [["public: results search", f"/public/results?q={quote(q)}"]
-                                            for q in public_searches()]
-                   + [["public: newest results", "/public/results"]]},
+        "planner": {
+            "login": department.login("planner"),
+            "pages": [
+                ["planner: home", "/"],
+                ["planner: campaign page", f"/campaigns/{campaign_id}"],
+                ["planner: visits of the campaign", f"/visits/campaign/{campaign_id}"],
+                ["planner: visits of the campaign, last page", f"/visits/campaign/{campaign_id}?page={last}"],
+            ],
+        },
+        "leader": {
+            "login": department.login("leader"),
+            "pages": [
+                ["leader: home", "/"],
+                ["leader: review list", "/visits/review"],
+                ["leader: review list, no problem found", "/visits/review?category=no_problem"],
+                ["leader: review list, last page", f"/visits/review?page={last}"],
+            ],
+        },
+        "inspector": {
+            "login": inspector,
+            "pages": [["inspector: home", "/"], ["inspector: my visits", "/visits/mine"]],
+        },
+        "supervisor": {
+            "login": "sfj_supervisor",
+            "pages": [["supervisor: home", "/"], ["supervisor: dashboard", f"/supervision?period={YEAR}"]],
+        },
+        "public": {
+            "login": None,
+            "pages": [["public: results search", f"/public/results?q={quote(q)}"] for q in public_searches()]
+            + [["public: newest results", "/public/results"]],
+        },
     }
     roles.update(extra or {})
     return {"password": PASSWORD, "roles": roles}
@@ -121,15 +147,28 @@ class Pages:
         db.session.remove()
         load = os.getloadavg()[0]
         log(f"pages at {label} ({size:,} visits): {PAGE_WARMUP} s warm-up, {PAGE_REQUESTS} requests of each page timed")
-        pages = services.locust(self.server.base, spec, self.folder, label, users_per_page=USERS_PER_PAGE,
-                                warmup=PAGE_WARMUP, requests=PAGE_REQUESTS, pause_max=PAUSE[1])
+        pages = services.locust(
+            self.server.base,
+            spec,
+            self.folder,
+            label,
+            users_per_page=USERS_PER_PAGE,
+            warmup=PAGE_WARMUP,
+            requests=PAGE_REQUESTS,
+            pause_max=PAUSE[1],
+        )
         paths = paths_of_labels(spec)
-        over = sorted((label for label, figures in pages.items()
-                       if figures["p95_ms"] > PAGE_BUDGET_MS and label in paths), key=lambda label: -pages[label]["p95_ms"])
+        over = sorted(
+            (label for label, figures in pages.items() if figures["p95_ms"] > PAGE_BUDGET_MS and label in paths),
+            key=lambda label: -pages[label]["p95_ms"],
+        )
         for page_label in over[:TRACES]:
             pages[page_label].update(traced(self.year.app, paths[page_label]))
-        self.year.pages[label] = {"size": size, "pages": pages,
-                                  "load_average": [round(load, 2), round(os.getloadavg()[0], 2)]}
+        self.year.pages[label] = {
+            "size": size,
+            "pages": pages,
+            "load_average": [round(load, 2), round(os.getloadavg()[0], 2)],
+        }
 
     def single(self, label: str, department: Department):
         def measure(campaign_id: int, visit_ids: list[int]) -> None:
@@ -147,9 +186,21 @@ class Pages:
 
             part = part_ids[lead.code]
             with tenant_scope(lead.tenant_id):
-                spec = role_pages(lead, part, len(visits[lead.code]), busiest_inspector(part), extra={
-                    "coordinator": {"login": "scj_coord", "pages": [
-                        ["coordinator: home", "/"], ["coordinator: joint campaign page", f"/joint/{campaign_id}"]]}})
+                spec = role_pages(
+                    lead,
+                    part,
+                    len(visits[lead.code]),
+                    busiest_inspector(part),
+                    extra={
+                        "coordinator": {
+                            "login": "scj_coord",
+                            "pages": [
+                                ["coordinator: home", "/"],
+                                ["coordinator: joint campaign page", f"/joint/{campaign_id}"],
+                            ],
+                        }
+                    },
+                )
             self.measure(label, spec, sum(len(v) for v in visits.values()))
 
         return measure

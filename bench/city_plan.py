@@ -1,6 +1,7 @@
 """The city of :mod:`bench.city_year` at the run's scale (``BENCH_CITY_SCALE``): its departments and
 their campaigns in the order the year runs them, the joint campaign's shape, and the set-up of the
 registry, the departments, their directories and inspectors (:mod:`bench.city_world`)."""
+
 from __future__ import annotations
 
 import math
@@ -21,11 +22,45 @@ JOINT_VISITS = max(20, round(2000 * SCALE))
 BASELINE_VISITS = 20
 
 #: The departments beyond the demo's three (市场监管局, 应急管理局, 商务局), in turn.
-NAMES = ("卫生健康委员会", "生态环境局", "交通运输局", "文化广电旅游局", "住房和城乡建设局", "农业农村局", "教育局",
-         "人力资源和社会保障局", "自然资源和规划局", "水利局", "林业局", "城市管理局", "民政局", "体育局", "粮食和物资储备局",
-         "烟草专卖局", "气象局", "档案局", "国防动员办公室", "消防救援支队", "公安局", "财政局", "统计局", "审计局",
-         "医疗保障局", "退役军人事务局", "机关事务管理局", "数据资源管理局", "港航管理局", "人民防空办公室", "邮政管理局",
-         "地方金融监督管理局", "园林文物局", "民族宗教事务局", "新闻出版局", "知识产权局", "畜牧兽医局")
+NAMES = (
+    "卫生健康委员会",
+    "生态环境局",
+    "交通运输局",
+    "文化广电旅游局",
+    "住房和城乡建设局",
+    "农业农村局",
+    "教育局",
+    "人力资源和社会保障局",
+    "自然资源和规划局",
+    "水利局",
+    "林业局",
+    "城市管理局",
+    "民政局",
+    "体育局",
+    "粮食和物资储备局",
+    "烟草专卖局",
+    "气象局",
+    "档案局",
+    "国防动员办公室",
+    "消防救援支队",
+    "公安局",
+    "财政局",
+    "统计局",
+    "审计局",
+    "医疗保障局",
+    "退役军人事务局",
+    "机关事务管理局",
+    "数据资源管理局",
+    "港航管理局",
+    "人民防空办公室",
+    "邮政管理局",
+    "地方金融监督管理局",
+    "园林文物局",
+    "民族宗教事务局",
+    "新闻出版局",
+    "知识产权局",
+    "畜牧兽医局",
+)
 
 
 # --- the city's plan for the year ----------------------------------------------------------------
@@ -37,18 +72,26 @@ def campaign_sizes() -> list[int]:
     if CAMPAIGNS == 1:
         return [LARGEST]
     step = (LARGEST / SMALLEST) ** (1 / (CAMPAIGNS - 1))
-    return [round(SMALLEST * step ** n) for n in range(CAMPAIGNS)]
+    return [round(SMALLEST * step**n) for n in range(CAMPAIGNS)]
 
 
 def plan_city() -> tuple[list[Department], list[CampaignSpec], dict]:
     """The departments, the campaigns in the order the year runs them (the baseline first, the
     largest last among the single ones) and the joint campaign's shape."""
     codes = [("SCJ", "市场监督管理局"), ("YJJ", "应急管理局"), ("SWJ", "商务局")]
-    codes += [(f"D{n + 4:02d}", NAMES[n] if n < len(NAMES) else f"第{n + 4}行政执法局")
-              for n in range(max(0, DEPARTMENTS - 3))]
+    codes += [
+        (f"D{n + 4:02d}", NAMES[n] if n < len(NAMES) else f"第{n + 4}行政执法局")
+        for n in range(max(0, DEPARTMENTS - 3))
+    ]
     departments = [Department(index=n, code=code, name=name) for n, (code, name) in enumerate(codes[:DEPARTMENTS])]
-    baseline = CampaignSpec(0, "SCJ", BASELINE_VISITS, world.window(0), "基准抽查对象",
-                            label=f"baseline campaign (SCJ, {BASELINE_VISITS} visits)")
+    baseline = CampaignSpec(
+        0,
+        "SCJ",
+        BASELINE_VISITS,
+        world.window(0),
+        "基准抽查对象",
+        label=f"baseline campaign (SCJ, {BASELINE_VISITS} visits)",
+    )
     specs = [baseline]
     sizes = campaign_sizes()
     for rank, visits in enumerate(sorted(sizes, reverse=True)):  # the largest to 市场监管局, then in turn
@@ -63,8 +106,12 @@ def plan_city() -> tuple[list[Department], list[CampaignSpec], dict]:
     per_department = math.ceil(JOINT_VISITS / len(joint_parts))
     for department in joint_parts:
         department.joint, department.joint_visits = True, per_department
-    joint = {"departments": [d.code for d in joint_parts], "visits": per_department * len(joint_parts),
-             "frame": world.frame_for(per_department), "window": world.window(5)}
+    joint = {
+        "departments": [d.code for d in joint_parts],
+        "visits": per_department * len(joint_parts),
+        "frame": world.frame_for(per_department),
+        "window": world.window(5),
+    }
     return departments, specs, joint
 
 

@@ -1,6 +1,7 @@
 """The report of :mod:`bench.city_year` (模拟一年的结果): each step over the year and at the largest,
 the baseline and the joint campaign, against its budget; each role's pages at each pass; and what
 went over budget, with what it spends its time on."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -52,8 +53,9 @@ def _sum(rows: list[dict]) -> tuple[float, int]:
     return sum(m["seconds"] for m in rows), sum(_visits(m) for m in rows)
 
 
-def step_figures(measures: list[dict], key: str, largest: CampaignSpec, baseline: CampaignSpec,
-                 joint: CampaignSpec | None) -> dict | None:
+def step_figures(
+    measures: list[dict], key: str, largest: CampaignSpec, baseline: CampaignSpec, joint: CampaignSpec | None
+) -> dict | None:
     """One step over the year: total and per visit; at the largest, the baseline and the joint
     campaign; its slowest call and whether it kept its budget (an action ≤ 2 s, or a job)."""
     rows = [m for m in measures if m["step"] == key]
@@ -61,19 +63,33 @@ def step_figures(measures: list[dict], key: str, largest: CampaignSpec, baseline
         return None
     kind = STEP_KIND[key]
     total, visits = _sum(rows)
-    figures = {"step": key, "name": STEP_NAME[key], "kind": kind, "seconds": round(total, 3), "visits": visits,
-               "calls": sum(m["calls"] for m in rows), "ms_per_visit": round(1000 * total / max(visits, 1), 3)}
+    figures = {
+        "step": key,
+        "name": STEP_NAME[key],
+        "kind": kind,
+        "seconds": round(total, 3),
+        "visits": visits,
+        "calls": sum(m["calls"] for m in rows),
+        "ms_per_visit": round(1000 * total / max(visits, 1), 3),
+    }
     for name, spec in (("largest", largest), ("baseline", baseline), ("joint", joint)):
         at = [m for m in rows if spec is not None and m["spec"] is spec]
         if at:
             seconds, count = _sum(at)
-            figures[name] = {"seconds": round(seconds, 3), "visits": count, "size": spec.visits,
-                             "ms_per_visit": round(1000 * seconds / max(count, 1), 3),
-                             "slowest": round(max(m["slowest"] for m in at), 3)}
+            figures[name] = {
+                "seconds": round(seconds, 3),
+                "visits": count,
+                "size": spec.visits,
+                "ms_per_visit": round(1000 * seconds / max(count, 1), 3),
+                "slowest": round(max(m["slowest"] for m in at), 3),
+            }
     worst = max(rows, key=lambda m: m["slowest"])
     over = sorted((m for m in rows if m["slowest"] > ACTION_BUDGET_SECONDS), key=lambda m: m["spec"].visits)
-    figures["slowest"] = {"seconds": round(worst["slowest"], 3), "campaign": worst["spec"].label,
-                          "size": worst["spec"].visits}
+    figures["slowest"] = {
+        "seconds": round(worst["slowest"], 3),
+        "campaign": worst["spec"].label,
+        "size": worst["spec"].visits,
+    }
     figures["over_from_size"] = over[0]["spec"].visits if over else None
     figures["over_count"] = len(over)
     figures["within_budget"] = not over
@@ -101,13 +117,16 @@ def step_lines(steps: list[dict]) -> list[dict]:
             where, unit = f"the year, {figures['calls']:,} commands", "command"
         else:
             where = f"{at['size']:,} visits"
-        lines.append({
-            "figure_name": f"{figures['name']} — {where}",
-            "figure": f"{at['seconds']:,.2f} s · {at['ms_per_visit']:,.2f} ms/{unit}",
-            "budget": budget_text(figures),
-            "baseline_name": f"{base['size']}-visit campaign, per visit" if base else "—",
-            "baseline": f"{base['ms_per_visit']:,.2f} ms/visit" if base else "—",
-            "ratio": at["ms_per_visit"] / base["ms_per_visit"] if base and base["ms_per_visit"] else None})
+        lines.append(
+            {
+                "figure_name": f"{figures['name']} — {where}",
+                "figure": f"{at['seconds']:,.2f} s · {at['ms_per_visit']:,.2f} ms/{unit}",
+                "budget": budget_text(figures),
+                "baseline_name": f"{base['size']}-visit campaign, per visit" if base else "—",
+                "baseline": f"{base['ms_per_visit']:,.2f} ms/visit" if base else "—",
+                "ratio": at["ms_per_visit"] / base["ms_per_visit"] if base and base["ms_per_visit"] else None,
+            }
+        )
     return lines
 
 
@@ -115,14 +134,23 @@ def year_table(steps: list[dict]) -> dict:
     rows = []
     for f in steps:
         joint = f.get("joint")
-        where = (f["slowest"]["campaign"] if f["kind"] == "per department"
-                 else f"{f['slowest']['size']:,} visits")
-        rows.append([f["name"], f"{f['seconds']:,.1f} s", f"{f['visits']:,}", f"{f['ms_per_visit']:,.2f} ms",
-                     f"{joint['seconds']:,.2f} s" if joint else "—", f"{f['slowest']['seconds']:,.2f} s ({where})",
-                     budget_text(f)])
-    return {"title": "The year per step (every campaign together; the joint campaign apart)",
-            "columns": ["step", "time, year", "visits", "per visit", "joint campaign", "slowest call", "budget"],
-            "rows": rows}
+        where = f["slowest"]["campaign"] if f["kind"] == "per department" else f"{f['slowest']['size']:,} visits"
+        rows.append(
+            [
+                f["name"],
+                f"{f['seconds']:,.1f} s",
+                f"{f['visits']:,}",
+                f"{f['ms_per_visit']:,.2f} ms",
+                f"{joint['seconds']:,.2f} s" if joint else "—",
+                f"{f['slowest']['seconds']:,.2f} s ({where})",
+                budget_text(f),
+            ]
+        )
+    return {
+        "title": "The year per step (every campaign together; the joint campaign apart)",
+        "columns": ["step", "time, year", "visits", "per visit", "joint campaign", "slowest call", "budget"],
+        "rows": rows,
+    }
 
 
 PASSES = (("baseline", "baseline campaign"), ("largest", "largest campaign"), ("joint", "joint campaign"))
@@ -130,20 +158,27 @@ PASSES = (("baseline", "baseline campaign"), ("largest", "largest campaign"), ("
 
 def page_table(passes: dict) -> dict:
     labels = list(dict.fromkeys(label for p in passes.values() for label in p["pages"]))
-    columns = ["page"] + [f"{title} ({passes[key]['size']:,} visits) p50 / p95"
-                          for key, title in PASSES if key in passes]
+    columns = ["page"] + [
+        f"{title} ({passes[key]['size']:,} visits) p50 / p95" for key, title in PASSES if key in passes
+    ]
     rows = []
     for label in labels:
         row = [label]
         for key, _ in PASSES:
             if key in passes:
                 page = passes[key]["pages"].get(label)
-                row.append(f"{page['p50_ms']:,.0f} / {page['p95_ms']:,.0f} ms" + (f" ({page['failures']} failed)"
-                                                                                 if page["failures"] else "")
-                           if page else "—")
+                row.append(
+                    f"{page['p50_ms']:,.0f} / {page['p95_ms']:,.0f} ms"
+                    + (f" ({page['failures']} failed)" if page["failures"] else "")
+                    if page
+                    else "—"
+                )
         rows.append(row)
-    return {"title": "Pages through gunicorn (locust, p50 / p95; budget p95 ≤ 1,000 ms)", "columns": columns,
-            "rows": rows}
+    return {
+        "title": "Pages through gunicorn (locust, p50 / p95; budget p95 ≤ 1,000 ms)",
+        "columns": columns,
+        "rows": rows,
+    }
 
 
 def page_lines(passes: dict) -> list[dict]:
@@ -154,14 +189,17 @@ def page_lines(passes: dict) -> list[dict]:
             continue
         for label, page in passes[key]["pages"].items():
             before = base.get(label)
-            lines.append({
-                "figure_name": f"page {label} — {key} ({passes[key]['size']:,} visits)",
-                "figure": f"p50 {page['p50_ms']:,.0f} / p95 {page['p95_ms']:,.0f} ms",
-                "budget": "p95 ≤ 1,000 ms: " + ("within" if page["p95_ms"] <= PAGE_BUDGET_MS and not page["failures"]
-                                                else "OVER"),
-                "baseline_name": f"{passes['baseline']['size']}-visit campaign, p95" if before else "—",
-                "baseline": f"{before['p95_ms']:,.0f} ms" if before else "—",
-                "ratio": page["p95_ms"] / before["p95_ms"] if before and before["p95_ms"] else None})
+            lines.append(
+                {
+                    "figure_name": f"page {label} — {key} ({passes[key]['size']:,} visits)",
+                    "figure": f"p50 {page['p50_ms']:,.0f} / p95 {page['p95_ms']:,.0f} ms",
+                    "budget": "p95 ≤ 1,000 ms: "
+                    + ("within" if page["p95_ms"] <= PAGE_BUDGET_MS and not page["failures"] else "OVER"),
+                    "baseline_name": f"{passes['baseline']['size']}-visit campaign, p95" if before else "—",
+                    "baseline": f"{before['p95_ms']:,.0f} ms" if before else "—",
+                    "ratio": page["p95_ms"] / before["p95_ms"] if before and before["p95_ms"] else None,
+                }
+            )
     return lines
 
 
@@ -172,20 +210,33 @@ def over_budget(steps: list[dict], passes: dict, traces: dict) -> list[dict]:
         if f["within_budget"]:
             continue
         slowest = f["slowest"]
-        trace = traces.get(f"{f['step']} @ {slowest['campaign']}") or traces.get(
-            f"{f['step']} (submit) @ {slowest['campaign']}") or next(
-            (t for k, t in traces.items() if k.startswith(f"{f['step']} @")), None)
-        found.append({"what": f["name"], "figure": f"{slowest['seconds']:.2f} s at {slowest['size']:,} visits",
-                      "budget": "action ≤ 2 s" if f["kind"] != "job" else "request of the job ≤ 2 s",
-                      "over_from": f"{f['over_from_size']:,} visits", "campaigns_over": f["over_count"],
-                      "cause": trace["cause"] if trace else "not traced"})
+        trace = (
+            traces.get(f"{f['step']} @ {slowest['campaign']}")
+            or traces.get(f"{f['step']} (submit) @ {slowest['campaign']}")
+            or next((t for k, t in traces.items() if k.startswith(f"{f['step']} @")), None)
+        )
+        found.append(
+            {
+                "what": f["name"],
+                "figure": f"{slowest['seconds']:.2f} s at {slowest['size']:,} visits",
+                "budget": "action ≤ 2 s" if f["kind"] != "job" else "request of the job ≤ 2 s",
+                "over_from": f"{f['over_from_size']:,} visits",
+                "campaigns_over": f["over_count"],
+                "cause": trace["cause"] if trace else "not traced",
+            }
+        )
     for key, title in PASSES:
         for label, page in passes.get(key, {}).get("pages", {}).items():
             if page["p95_ms"] > PAGE_BUDGET_MS or page["failures"]:
-                found.append({"what": f"page {label} at the {title} ({passes[key]['size']:,} visits)",
-                              "figure": f"p95 {page['p95_ms']:,.0f} ms" + (f", {page['failures']} failed requests"
-                                                                          if page["failures"] else ""),
-                              "budget": "p95 ≤ 1,000 ms", "cause": page.get("trace", {}).get("cause", "not traced")})
+                found.append(
+                    {
+                        "what": f"page {label} at the {title} ({passes[key]['size']:,} visits)",
+                        "figure": f"p95 {page['p95_ms']:,.0f} ms"
+                        + (f", {page['failures']} failed requests" if page["failures"] else ""),
+                        "budget": "p95 ≤ 1,000 ms",
+                        "cause": page.get("trace", {}).get("cause", "not traced"),
+                    }
+                )
     return found
 
 
@@ -204,8 +255,16 @@ def by_campaign(measures: list[dict]) -> list[dict]:
         spec = m["spec"]
         if spec.number < 0:  # a department's plan
             continue
-        row = campaigns.setdefault(spec.label, {"campaign": spec.label, "department": spec.department,
-                                                "visits": spec.visits, "seconds": {}, "slowest": {}})
+        row = campaigns.setdefault(
+            spec.label,
+            {
+                "campaign": spec.label,
+                "department": spec.department,
+                "visits": spec.visits,
+                "seconds": {},
+                "slowest": {},
+            },
+        )
         row["seconds"][m["step"]] = round(row["seconds"].get(m["step"], 0.0) + m["seconds"], 3)
         row["slowest"][m["step"]] = round(max(row["slowest"].get(m["step"], 0.0), m["slowest"]), 3)
     return list(campaigns.values())

@@ -2,6 +2,7 @@
 on loopback, locust (headless) asking for each role's pages, and the SQL statements of one
 action or page when it is over its budget (what it spends its time on).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,13 @@ def _celery_command() -> list[str]:
 def service_environment(url: str, storage: Path, queue: str) -> dict:
     """What the worker and the web server share with the benchmark's own process: the database,
     Redis and its queue, the stored files."""
-    return {"DATABASE_URL": url, "REDIS_URL": REDIS_URL, "SPOTCHECK_CELERY_QUEUE": queue,
-            "SPOTCHECK_STORAGE": str(storage), "SPOTCHECK_EXPORT_DIR": str(storage / "credit-export")}
+    return {
+        "DATABASE_URL": url,
+        "REDIS_URL": REDIS_URL,
+        "SPOTCHECK_CELERY_QUEUE": queue,
+        "SPOTCHECK_STORAGE": str(storage),
+        "SPOTCHECK_EXPORT_DIR": str(storage / "credit-export"),
+    }
 
 
 class Worker:
@@ -42,12 +48,33 @@ class Worker:
     def __init__(self, url: str, storage: Path, folder: Path):
         self.queue = f"spotcheck-bench-{uuid.uuid4().hex[:10]}"
         self.log_path = folder / "worker.log"
-        env = {**os.environ, "SPOTCHECK_ENV": "testing", "PYTHONUNBUFFERED": "1",
-               **service_environment(url, storage, self.queue)}
+        env = {
+            **os.environ,
+            "SPOTCHECK_ENV": "testing",
+            "PYTHONUNBUFFERED": "1",
+            **service_environment(url, storage, self.queue),
+        }
         self.proc = subprocess.Popen(
-            [*_celery_command(), "-A", "spotcheck.worker", "worker", "--pool=solo", "--concurrency=1",
-             "--loglevel=INFO", "-Q", self.queue, "-n", f"{self.queue}@%h", "--without-gossip", "--without-mingle"],
-            cwd=HERE.parent, env=env, stdout=open(self.log_path, "w"), stderr=subprocess.STDOUT)
+            [
+                *_celery_command(),
+                "-A",
+                "spotcheck.worker",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                "-Q",
+                self.queue,
+                "-n",
+                f"{self.queue}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=HERE.parent,
+            env=env,
+            stdout=open(self.log_path, "w"),
+            stderr=subprocess.STDOUT,
+        )
 
     def wait_ready(self, timeout: float = 60) -> float:
         started = time.monotonic()
@@ -101,8 +128,13 @@ class WebServer:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = folder / "gunicorn.log"
         env = {**os.environ, **production_environment(), **service_environment(url, storage, queue)}
-        self.proc = subprocess.Popen(gunicorn_command("spotcheck.wsgi:app", self.port, workers), env=env, cwd=HERE.parent,
-                                     stdout=subprocess.DEVNULL, stderr=open(self.log_path, "w"))
+        self.proc = subprocess.Popen(
+            gunicorn_command("spotcheck.wsgi:app", self.port, workers),
+            env=env,
+            cwd=HERE.parent,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.log_path, "w"),
+        )
 
     def wait_ready(self, timeout: float = 60) -> None:
         started = time.monotonic()
@@ -125,8 +157,17 @@ class WebServer:
                 self.proc.kill()
 
 
-def locust(base: str, spec: dict, folder: Path, label: str, *, users_per_page: int, warmup: int,
-           requests: int, pause_max: float) -> dict[str, dict]:
+def locust(
+    base: str,
+    spec: dict,
+    folder: Path,
+    label: str,
+    *,
+    users_per_page: int,
+    warmup: int,
+    requests: int,
+    pause_max: float,
+) -> dict[str, dict]:
     """The users of ``spec`` (role → login and pages; :mod:`bench.city_locustfile`) asking for their
     pages: a warm-up run of ``warmup`` seconds, then the timed run, in which each user asks for its page
     ``requests`` times; returns each page's p50/p95 (ms), requests and failures."""
@@ -137,12 +178,34 @@ def locust(base: str, spec: dict, folder: Path, label: str, *, users_per_page: i
     for run, length, asked in (("warmup", warmup, 0), ("timed", requests * math.ceil(30 + pause_max), requests)):
         if not length:
             continue  # no warm-up asked for
-        subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "city_locustfile.py"), "--headless",
-                        "-u", str(users), "-r", str(users), "-t", f"{length}s", "--host", base,
-                        "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "5"],
-                       env={**env, "BENCH_CITY_REQUESTS": str(asked), "BENCH_CITY_RESULT": str(folder / f"{label}-{run}.json")},
-                       cwd=HERE.parent, check=False, stdout=subprocess.DEVNULL,
-                       stderr=open(folder / f"{label}-{run}.log", "w"))
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(HERE / "city_locustfile.py"),
+                "--headless",
+                "-u",
+                str(users),
+                "-r",
+                str(users),
+                "-t",
+                f"{length}s",
+                "--host",
+                base,
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--stop-timeout",
+                "5",
+            ],
+            env={**env, "BENCH_CITY_REQUESTS": str(asked), "BENCH_CITY_RESULT": str(folder / f"{label}-{run}.json")},
+            cwd=HERE.parent,
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=open(folder / f"{label}-{run}.log", "w"),
+        )
     return json.loads((folder / f"{label}-timed.json").read_text(encoding="utf-8"))
 
 
@@ -172,8 +235,9 @@ class StatementTrace:
         conn.info["bench_statement_started"] = time.perf_counter()
 
     def _after(self, conn, cursor, statement, parameters, context, executemany):
-        self.rows.append((time.perf_counter() - conn.info.pop("bench_statement_started", time.perf_counter()),
-                          statement))
+        self.rows.append(
+            (time.perf_counter() - conn.info.pop("bench_statement_started", time.perf_counter()), statement)
+        )
 
     def __enter__(self):
         from sqlalchemy import event
@@ -194,10 +258,14 @@ class StatementTrace:
             by_kind[_label(statement)].append(seconds)
         costliest = sorted(by_kind.items(), key=lambda kv: -sum(kv[1]))[:top]
         longest = max(self.rows, default=(0.0, ""), key=lambda row: row[0])
-        return {"statements": len(self.rows), "sql_seconds": round(sum(s for s, _ in self.rows), 3),
-                "costliest": [{"statement": kind, "count": len(times), "seconds": round(sum(times), 3)}
-                              for kind, times in costliest],
-                "longest": {"statement": _label(longest[1]) if longest[1] else "", "seconds": round(longest[0], 3)}}
+        return {
+            "statements": len(self.rows),
+            "sql_seconds": round(sum(s for s, _ in self.rows), 3),
+            "costliest": [
+                {"statement": kind, "count": len(times), "seconds": round(sum(times), 3)} for kind, times in costliest
+            ],
+            "longest": {"statement": _label(longest[1]) if longest[1] else "", "seconds": round(longest[0], 3)},
+        }
 
 
 def describe(summary: dict, seconds: float) -> str:
@@ -205,13 +273,15 @@ def describe(summary: dict, seconds: float) -> str:
     statement that took most of the time (a locking read that long waited for a lock)."""
     parts = "; ".join(f"{row['statement']} ×{row['count']:,} {row['seconds']:.2f} s" for row in summary["costliest"])
     python = max(0.0, seconds - summary["sql_seconds"])
-    text = (f"{summary['statements']:,} SQL statements taking {summary['sql_seconds']:.2f} s, the rest "
-            f"({python:.2f} s) in Python; costliest: {parts}")
+    text = (
+        f"{summary['statements']:,} SQL statements taking {summary['sql_seconds']:.2f} s, the rest "
+        f"({python:.2f} s) in Python; costliest: {parts}"
+    )
     longest = summary.get("longest") or {}
     if longest.get("seconds", 0) > seconds / 2:
-        text += (f"; one statement took {longest['seconds']:.2f} s of it: {longest['statement']}"
-                 + (" (waiting for a row lock held by another transaction)" if "FOR UPDATE" in longest["statement"]
-                    else ""))
+        text += f"; one statement took {longest['seconds']:.2f} s of it: {longest['statement']}" + (
+            " (waiting for a row lock held by another transaction)" if "FOR UPDATE" in longest["statement"] else ""
+        )
     return text
 
 
@@ -243,8 +313,12 @@ def trace_page(app, login: str | None, password: str, path: str) -> dict:
         db.session.remove()
     summary = trace.summary()
     log(f"traced {path}: {response.status_code} in {seconds:.2f} s")
-    return {"seconds": round(seconds, 3), "status": response.status_code, **summary,
-            "cause": describe(summary, seconds)}
+    return {
+        "seconds": round(seconds, 3),
+        "status": response.status_code,
+        **summary,
+        "cause": describe(summary, seconds),
+    }
 
 
 # --- where the CPU went --------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 the people concerned take them: drafted and approved, both draws, 组长 by rule, the hand-out and its
 notices, a result for every visit (some returned), the review, follow-ups, publication, the credit
 export and the supervisor's figures and table; and each department's plan of the year before them."""
+
 from __future__ import annotations
 
 import math
@@ -16,8 +17,14 @@ from bench.common import log
 
 #: The result categories of the year (检查结果类别) and their shares; a problem's follow-up: every
 #: other one; returns: about 3 % of the results.
-OUTCOMES = (("no_problem", 70), ("no_activity", 6), ("pending_own_rules", 12), ("rectified", 6),
-            ("pending_unreachable", 3), ("pending_other_rules", 3))
+OUTCOMES = (
+    ("no_problem", 70),
+    ("no_activity", 6),
+    ("pending_own_rules", 12),
+    ("rectified", 6),
+    ("pending_unreachable", 3),
+    ("pending_other_rules", 3),
+)
 RETURNED_SHARE = 0.03
 #: A department's campaign of this many visits or more has its results entered offline and imported
 #: from the campaign's workbook (:mod:`bench.city_offline`); smaller ones, and the joint campaign,
@@ -39,11 +46,18 @@ def campaign_data(department: Department, spec: CampaignSpec) -> dict:
     start, end = spec.window
     rule = {"ratio_bp": world.DRAW_RATIO_BP, "min": 1}
     capacity = math.ceil(world.TEAM_SIZE * spec.visits * 1.3 / department.inspectors) + 1
-    return {"title": f"{YEAR}年{spec.category}双随机抽查（{department.name}）", "year": YEAR,
-            "item_ids": [department.item_ids[spec.category]], "strata": {r: dict(rule) for r in "ABCD"},
-            "reserve_size": 2, "team_size": world.TEAM_SIZE, "capacity": capacity,
-            "window_start": start.isoformat(), "window_end": end.isoformat(),
-            "target_filter": {"categories": [spec.category]}}
+    return {
+        "title": f"{YEAR}年{spec.category}双随机抽查（{department.name}）",
+        "year": YEAR,
+        "item_ids": [department.item_ids[spec.category]],
+        "strata": {r: dict(rule) for r in "ABCD"},
+        "reserve_size": 2,
+        "team_size": world.TEAM_SIZE,
+        "capacity": capacity,
+        "window_start": start.isoformat(),
+        "window_end": end.isoformat(),
+        "target_filter": {"categories": [spec.category]},
+    }
 
 
 def prepare_campaign(year: Year, department: Department, spec: CampaignSpec) -> int:
@@ -52,19 +66,33 @@ def prepare_campaign(year: Year, department: Department, spec: CampaignSpec) -> 
 
     who = world.users(department)
     planner, leader = who["planner"], who["leader"]
-    campaign_id = year.action("create", spec, lambda: campaigns.create_campaign(campaign_data(department, spec),
-                                                                                 actor=planner).id)
+    campaign_id = year.action(
+        "create", spec, lambda: campaigns.create_campaign(campaign_data(department, spec), actor=planner).id
+    )
     year.action("approve", spec, lambda: campaigns.approve(campaign_id, actor=leader))
     year.action("freeze_targets", spec, lambda: campaigns.freeze_targets(campaign_id, actor=planner))
-    year.job("draw_targets", spec, department.tenant_id, lambda: campaigns.submit_draw(
-        campaign_id, {"kind": "targets", "public_inputs": [f"observer:人大代表 {spec.number:04d}"]}, actor=planner),
-        wait=True)
+    year.job(
+        "draw_targets",
+        spec,
+        department.tenant_id,
+        lambda: campaigns.submit_draw(
+            campaign_id, {"kind": "targets", "public_inputs": [f"observer:人大代表 {spec.number:04d}"]}, actor=planner
+        ),
+        wait=True,
+    )
     year.action("freeze_inspectors", spec, lambda: campaigns.freeze_inspectors(campaign_id, actor=planner))
-    year.job("draw_inspectors", spec, department.tenant_id, lambda: campaigns.submit_draw(
-        campaign_id, {"kind": "inspectors", "public_inputs": [f"observer:媒体 {spec.number:04d}"]}, actor=planner),
-        wait=True)
-    year.action("leaders", spec, lambda: campaigns.designate_leaders(campaign_id, {"rule": "first_drawn"},
-                                                                     actor=planner))
+    year.job(
+        "draw_inspectors",
+        spec,
+        department.tenant_id,
+        lambda: campaigns.submit_draw(
+            campaign_id, {"kind": "inspectors", "public_inputs": [f"observer:媒体 {spec.number:04d}"]}, actor=planner
+        ),
+        wait=True,
+    )
+    year.action(
+        "leaders", spec, lambda: campaigns.designate_leaders(campaign_id, {"rule": "first_drawn"}, actor=planner)
+    )
     return campaign_id
 
 
@@ -77,8 +105,13 @@ def hand_out(year: Year, department: Department, spec: CampaignSpec, campaign_id
     from spotcheck.tenants.results.models import Visit
 
     planner = world.users(department)["planner"]
-    year.job("hand_out", spec, department.tenant_id,
-             lambda: results_commands.submit_hand_out(campaign_id, actor=planner), wait=True)
+    year.job(
+        "hand_out",
+        spec,
+        department.tenant_id,
+        lambda: results_commands.submit_hand_out(campaign_id, actor=planner),
+        wait=True,
+    )
     year.queued_by_event("notices", spec, department.tenant_id, "notices.campaign", campaign_id)
     return list(db.session.scalars(sa.select(Visit.id).where(Visit.campaign_id == campaign_id).order_by(Visit.id)))
 
@@ -94,10 +127,12 @@ def team_leaders(campaign_id: int) -> dict[int, object]:
     from spotcheck.tenants.results.models import Visit
 
     rows = db.session.execute(
-        sa.select(Visit.id, User).join(TeamMember, sa.and_(TeamMember.campaign_id == Visit.campaign_id,
-                                                          TeamMember.entity_id == Visit.entity_id))
-        .join(Inspector, Inspector.id == TeamMember.inspector_id).join(User, User.id == Inspector.user_id)
-        .where(Visit.campaign_id == campaign_id, TeamMember.is_leader.is_(True), TeamMember.active.is_(True))).all()
+        sa.select(Visit.id, User)
+        .join(TeamMember, sa.and_(TeamMember.campaign_id == Visit.campaign_id, TeamMember.entity_id == Visit.entity_id))
+        .join(Inspector, Inspector.id == TeamMember.inspector_id)
+        .join(User, User.id == Inspector.user_id)
+        .where(Visit.campaign_id == campaign_id, TeamMember.is_leader.is_(True), TeamMember.active.is_(True))
+    ).all()
     return {visit_id: user for visit_id, user in rows}
 
 
@@ -113,14 +148,28 @@ def choose_outcomes(visit_ids: list[int], seed: int) -> tuple[dict[int, str], se
 def result_data(item_id: int, code: str, checked_on) -> dict:
     """A visit's result as its 组长 records it (检查结果): the day, the method, the record, the item's
     category and, when a problem was found, what."""
-    return {"checked_on": checked_on.isoformat(), "method": "onsite",
-            "record": offline.RECORD, "evaluation": offline.EVALUATION, "opinions": offline.OPINIONS,
-            "items": {str(item_id): {"categories": [code],
-                                     "findings": offline.FINDINGS if problem(code) else ""}}}
+    return {
+        "checked_on": checked_on.isoformat(),
+        "method": "onsite",
+        "record": offline.RECORD,
+        "evaluation": offline.EVALUATION,
+        "opinions": offline.OPINIONS,
+        "items": {str(item_id): {"categories": [code], "findings": offline.FINDINGS if problem(code) else ""}},
+    }
 
 
-def record_results(year: Year, spec: CampaignSpec, campaign_id: int, item_id: int, visit_ids: list[int],
-                   outcome: dict[int, str], returned: set[int], leader, *, department: Department | None = None) -> None:
+def record_results(
+    year: Year,
+    spec: CampaignSpec,
+    campaign_id: int,
+    item_id: int,
+    visit_ids: list[int],
+    outcome: dict[int, str],
+    returned: set[int],
+    leader,
+    *,
+    department: Department | None = None,
+) -> None:
     """A result for every visit, recorded and submitted by its 组长 — or, at a campaign of
     :data:`IMPORTED_FROM` visits or more (``department`` given), entered offline and imported by the
     planner on the teams' behalf, then confirmed (submitted) by each 组长 —; the returned ones (退回 by
@@ -140,22 +189,32 @@ def record_results(year: Year, spec: CampaignSpec, campaign_id: int, item_id: in
         with year.per_visit("record", spec) as record, year.per_visit("submit", spec) as submit:
             for visit_id in visit_ids:
                 chief = chiefs[visit_id]
-                record(lambda: results.record_result(
-                    visit_id, result_data(item_id, outcome[visit_id], checked[visit_id]), actor=chief))
+                record(
+                    lambda: results.record_result(
+                        visit_id, result_data(item_id, outcome[visit_id], checked[visit_id]), actor=chief
+                    )
+                )
                 submit(lambda: results.submit_result(visit_id, actor=chief))
     if not returned:
         return
     with year.per_visit("return", spec) as send_back:
         for visit_id in sorted(returned):
-            send_back(lambda: results.return_result(visit_id, {"reason": "请补充现场检查照片，并写明检查的具体场所。"},
-                                                    actor=leader))
+            send_back(
+                lambda: results.return_result(
+                    visit_id, {"reason": "请补充现场检查照片，并写明检查的具体场所。"}, actor=leader
+                )
+            )
     with year.per_visit("resubmit", spec) as again:
         for visit_id in sorted(returned):
             chief = chiefs[visit_id]
             data = result_data(item_id, outcome[visit_id], checked[visit_id])
             data["record"] += "已补充现场照片。"
-            again(lambda: (results.record_result(visit_id, data, actor=chief),
-                           results.submit_result(visit_id, actor=chief)))
+            again(
+                lambda: (
+                    results.record_result(visit_id, data, actor=chief),
+                    results.submit_result(visit_id, actor=chief),
+                )
+            )
 
 
 def problem(code: str) -> bool:
@@ -163,8 +222,9 @@ def problem(code: str) -> bool:
     return code.startswith("pending_") or code in ("rectified", "uncooperative")
 
 
-def review_and_publish(year: Year, department: Department, spec: CampaignSpec, visit_ids: list[int],
-                       outcome: dict[int, str]) -> None:
+def review_and_publish(
+    year: Year, department: Department, spec: CampaignSpec, visit_ids: list[int], outcome: dict[int, str]
+) -> None:
     """审核: no problem found → one bulk approval (the list's "approve all", a job); a problem → each on
     its own; 后续处置 of every other problem; 公示 of the campaign's results (the list's "publish all", a job)."""
     from spotcheck.core.clock import today
@@ -174,19 +234,33 @@ def review_and_publish(year: Year, department: Department, spec: CampaignSpec, v
     clean = [v for v in visit_ids if not problem(outcome[v])]
     problems = [v for v in visit_ids if problem(outcome[v])]
     if clean:  # "全部批准" on the review list: a job, as the page asks for it
-        year.job("approve_bulk", spec, department.tenant_id,
-                 lambda: results.submit_approval(clean, actor=who["leader"]), wait=True)
+        year.job(
+            "approve_bulk",
+            spec,
+            department.tenant_id,
+            lambda: results.submit_approval(clean, actor=who["leader"]),
+            wait=True,
+        )
     with year.per_visit("approve_single", spec) as approve:
         for visit_id in problems:
             approve(lambda: results.approve_result(visit_id, actor=who["leader"]))
     deadline = (today() + timedelta(days=60)).isoformat()
     with year.per_visit("follow_up", spec) as follow:
         for visit_id in problems[::2]:
-            follow(lambda: results.open_follow_up(visit_id, {
-                "kind": "rectification", "details": "补齐台账记录，建立进货查验制度。", "deadline": deadline},
-                actor=who["planner"]))
-    year.job("publish", spec, department.tenant_id,  # "全部公示" on the publication list: a job too
-             lambda: results.submit_publication(visit_ids, actor=who["planner"]), wait=True)
+            follow(
+                lambda: results.open_follow_up(
+                    visit_id,
+                    {"kind": "rectification", "details": "补齐台账记录，建立进货查验制度。", "deadline": deadline},
+                    actor=who["planner"],
+                )
+            )
+    year.job(
+        "publish",
+        spec,
+        department.tenant_id,  # "全部公示" on the publication list: a job too
+        lambda: results.submit_publication(visit_ids, actor=who["planner"]),
+        wait=True,
+    )
 
 
 def after_publication(year: Year, department: Department, spec: CampaignSpec, supervisor) -> None:
@@ -199,8 +273,13 @@ def after_publication(year: Year, department: Department, spec: CampaignSpec, su
     year.job("export", spec, department.tenant_id, lambda: export_commands.request_export(actor=admin), wait=False)
     with tenant_scope(supervisor.tenant_id):
         year.action("dashboard", spec, lambda: dashboard_figures(supervisor))
-        year.job("table", spec, supervisor.tenant_id,
-                 lambda: supervision_commands.request_table("progress", str(YEAR), actor=supervisor), wait=False)
+        year.job(
+            "table",
+            spec,
+            supervisor.tenant_id,
+            lambda: supervision_commands.request_table("progress", str(YEAR), actor=supervisor),
+            wait=False,
+        )
 
 
 def dashboard_figures(supervisor) -> int:
@@ -228,8 +307,17 @@ def run_campaign(year: Year, department: Department, spec: CampaignSpec, supervi
         spec.visits = len(visit_ids)
         outcome, returned = choose_outcomes(visit_ids, spec.number)
         log(f"{spec.label}: results of {len(visit_ids):,} visits")
-        record_results(year, spec, campaign_id, department.item_ids[spec.category], visit_ids, outcome, returned,
-                       world.users(department)["leader"], department=department)
+        record_results(
+            year,
+            spec,
+            campaign_id,
+            department.item_ids[spec.category],
+            visit_ids,
+            outcome,
+            returned,
+            world.users(department)["leader"],
+            department=department,
+        )
     if pages is not None:
         pages(campaign_id, visit_ids)
     with tenant_scope(department.tenant_id):

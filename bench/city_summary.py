@@ -1,6 +1,7 @@
 """What :mod:`bench.city_year` reports of its year: the sizes of the city, the notes that say what the
 figures mean, each step and page against its budget (:mod:`bench.city_report`), printed as the other
 benchmarks print theirs."""
+
 from __future__ import annotations
 
 import os
@@ -28,12 +29,21 @@ from bench.common import emit
 
 def _sizes(ran: dict, departments, specs) -> dict:
     campaigns = [s.visits for s in specs[1:]]
-    return {"departments": len(departments), "entities": ENTITIES, "directory_entries": ran["city"]["entries"],
-            "inspectors": ran["city"]["inspectors"], "campaigns": len(campaigns), "campaign_visits": campaigns,
-            "baseline_visits": ran["baseline"].visits,
-            "joint": {"departments": JOINT_DEPARTMENTS, "visits": ran["joint"]["size"],
-                      "by_department": ran["joint"]["visits"]},
-            "visits": sum(campaigns) + ran["baseline"].visits + ran["joint"]["size"]}
+    return {
+        "departments": len(departments),
+        "entities": ENTITIES,
+        "directory_entries": ran["city"]["entries"],
+        "inspectors": ran["city"]["inspectors"],
+        "campaigns": len(campaigns),
+        "campaign_visits": campaigns,
+        "baseline_visits": ran["baseline"].visits,
+        "joint": {
+            "departments": JOINT_DEPARTMENTS,
+            "visits": ran["joint"]["size"],
+            "by_department": ran["joint"]["visits"],
+        },
+        "visits": sum(campaigns) + ran["baseline"].visits + ran["joint"]["size"],
+    }
 
 
 def _notes(ran: dict, departments, sizes: dict, over: list, missing: list) -> list[str]:
@@ -49,11 +59,13 @@ def _notes(ran: dict, departments, sizes: dict, over: list, missing: list) -> li
         f"({sum(campaigns):,} in all), the {sizes['baseline_visits']}-visit baseline campaign first, and the joint "
         f"campaign of {JOINT_DEPARTMENTS} departments: {sizes['joint']['visits']:,} visits ({joint}).",
         f"Set-up (not a step): {ran['setup_seconds']:.0f} s ("
-        + ", ".join(f"{k} {v:.0f} s" for k, v in ran["city"]["parts"].items()) + f"); the year "
+        + ", ".join(f"{k} {v:.0f} s" for k, v in ran["city"]["parts"].items())
+        + f"); the year "
         f"{ran['year_seconds']:.0f} s; the whole run {ran['total_seconds']:.0f} s on {os.cpu_count()} CPUs "
         f"(PostgreSQL, one Celery worker, gunicorn with {WEB_WORKERS} workers and the benchmark share them); the "
         f"product as of {ran['code']}.",
-        "CPU over the year: " + ", ".join(f"{k} {v:,.0f} s" for k, v in cpu.items())
+        "CPU over the year: "
+        + ", ".join(f"{k} {v:,.0f} s" for k, v in cpu.items())
         + f" — {sum(cpu.values()):,.0f} s in all, {1000 * sum(cpu.values()) / max(1, sizes['visits']):.0f} ms a "
         f"visit, {sum(cpu.values()) / max(1.0, ran['year_seconds']):.2f} of the {os.cpu_count()} CPUs on average "
         "(PostgreSQL: the backends of the benchmark's database still connected at the end).",
@@ -71,12 +83,17 @@ def _notes(ran: dict, departments, sizes: dict, over: list, missing: list) -> li
         "taken from them all), through gunicorn on 127.0.0.1 (SPOTCHECK_ENV="
         "production), once the campaign's results were all submitted (the review list at its fullest) and the worker "
         "idle; the same pages at the baseline campaign are the baseline. Load average (1 minute) at the start and end "
-        "of each pass: " + "; ".join(f"{key} {' → '.join(f'{x:.1f}' for x in pages[key]['load_average'])}"
-                                   for key, _ in PASSES if key in pages)
+        "of each pass: "
+        + "; ".join(
+            f"{key} {' → '.join(f'{x:.1f}' for x in pages[key]['load_average'])}" for key, _ in PASSES if key in pages
+        )
         + f"; at the end of the run {os.getloadavg()[0]:.1f} (the machine may be shared).",
         "Budgets (issue 23): an action answers in ≤ 2 s at its size, or runs as a job; a page's p95 ≤ 1 s. "
-        + (f"Over budget: {len(over)} (see over_budget, with the SQL each spends its time on)." if over
-           else "Every step and page within its budget."),
+        + (
+            f"Over budget: {len(over)} (see over_budget, with the SQL each spends its time on)."
+            if over
+            else "Every step and page within its budget."
+        ),
     ]
     if missing:
         notes.append(f"Steps that did not run: {', '.join(missing)}.")
@@ -87,24 +104,43 @@ def report(ran: dict, departments, specs, title: str) -> dict:
     """The figures of the year against their budgets, printed; the result to save."""
     year = ran["year"]
     joint_campaign = next((m["spec"] for m in year.measures if m["spec"].category == JOINT_CATEGORY), None)
-    steps = [f for key, _, _ in STEPS
-             if (f := step_figures(year.measures, key, ran["largest"], ran["baseline"], joint_campaign)) is not None]
+    steps = [
+        f
+        for key, _, _ in STEPS
+        if (f := step_figures(year.measures, key, ran["largest"], ran["baseline"], joint_campaign)) is not None
+    ]
     missing = [key for key, _, _ in STEPS if key not in {f["step"] for f in steps}]
     lines = step_lines(steps) + page_lines(year.pages)
     tables = [year_table(steps), page_table(year.pages)]
     over = over_budget(steps, year.pages, year.traces)
     sizes = _sizes(ran, departments, specs)
-    result = {"title": title, "scale": SCALE, "sizes": sizes, "cpu_seconds": ran["cpu"],
-              "seconds": {"setup": round(ran["setup_seconds"], 1), "year": round(ran["year_seconds"], 1),
-                          "total": round(ran["total_seconds"], 1),
-                          "setup_parts": {k: round(v, 1) for k, v in ran["city"]["parts"].items()}},
-              "steps": steps, "steps_missing": missing, "pages": year.pages, "over_budget": over,
-              "campaigns": by_campaign(year.measures),
-              "budgets": {"action_seconds": ACTION_BUDGET_SECONDS, "page_p95_ms": PAGE_BUDGET_MS},
-              "lines": lines, "tables": tables, "notes": _notes(ran, departments, sizes, over, missing)}
+    result = {
+        "title": title,
+        "scale": SCALE,
+        "sizes": sizes,
+        "cpu_seconds": ran["cpu"],
+        "seconds": {
+            "setup": round(ran["setup_seconds"], 1),
+            "year": round(ran["year_seconds"], 1),
+            "total": round(ran["total_seconds"], 1),
+            "setup_parts": {k: round(v, 1) for k, v in ran["city"]["parts"].items()},
+        },
+        "steps": steps,
+        "steps_missing": missing,
+        "pages": year.pages,
+        "over_budget": over,
+        "campaigns": by_campaign(year.measures),
+        "budgets": {"action_seconds": ACTION_BUDGET_SECONDS, "page_p95_ms": PAGE_BUDGET_MS},
+        "lines": lines,
+        "tables": tables,
+        "notes": _notes(ran, departments, sizes, over, missing),
+    }
     emit(lines)
     for table in tables:
         print_table(table)
-    print(f"\n  over_budget ({len(over)}):" + "".join(
-        f"\n  - {o['what']}: {o['figure']} (budget {o['budget']}); {o['cause']}" for o in over), flush=True)
+    print(
+        f"\n  over_budget ({len(over)}):"
+        + "".join(f"\n  - {o['what']}: {o['figure']} (budget {o['budget']}); {o['cause']}" for o in over),
+        flush=True,
+    )
     return result

@@ -13,6 +13,7 @@ before its year starts — built once, not timed as a step (its time is printed)
   (执法检查人员), each with a user account linked to the entry (so that whoever the draw makes 组长
   can record results).
 """
+
 from __future__ import annotations
 
 import math
@@ -35,8 +36,23 @@ TEAM_SIZE = 2
 GENERAL = "一般监管对象"
 JOINT_CATEGORY = "联合抽查对象"
 #: The enforcement category (执法类别) of each department's items and inspectors, in turn.
-QUALIFICATIONS = ("market", "food", "drug", "quality", "price", "ip", "safety", "hazchem", "fire", "commerce",
-                  "environment", "health", "construction", "transport", "culture")
+QUALIFICATIONS = (
+    "market",
+    "food",
+    "drug",
+    "quality",
+    "price",
+    "ip",
+    "safety",
+    "hazchem",
+    "fire",
+    "commerce",
+    "environment",
+    "health",
+    "construction",
+    "transport",
+    "culture",
+)
 #: The months every plan line sets (the campaigns' windows lie inside them).
 PLAN_MONTHS = list(range(3, 11))
 
@@ -131,8 +147,7 @@ def _risk_sql(number: str) -> str:
     return f"CASE {' '.join(bounds)} ELSE 'D' END"
 
 
-def load_directories(url: str, departments: list[Department], entities: int, first_id: int,
-                     joint_frame: int) -> dict:
+def load_directories(url: str, departments: list[Department], entities: int, first_id: int, joint_frame: int) -> dict:
     """Every department's directory entries (INSERT … SELECT), then VACUUM ANALYZE."""
     span = entities - joint_frame
     written = 0
@@ -147,12 +162,16 @@ def load_directories(url: str, departments: list[Department], entities: int, fir
             written += conn.execute(
                 f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, created_at) "
                 f"SELECT %s, {first_id} + {number}, {category}, {_risk_sql(number)}, '', now() "
-                f"FROM generate_series(0, {department.directory - 1}) g", (department.tenant_id,)).rowcount
+                f"FROM generate_series(0, {department.directory - 1}) g",
+                (department.tenant_id,),
+            ).rowcount
             if department.joint:
                 written += conn.execute(
                     f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, created_at) "
                     f"SELECT %s, {first_id} + g, '{JOINT_CATEGORY}', {_risk_sql('g')}, '', now() "
-                    f"FROM generate_series(0, {joint_frame - 1}) g", (department.tenant_id,)).rowcount
+                    f"FROM generate_series(0, {joint_frame - 1}) g",
+                    (department.tenant_id,),
+                ).rowcount
         conn.commit()
     with Timer() as vacuum:
         vacuum_analyze(url, "entity", "directory_entry")
@@ -195,15 +214,32 @@ def open_departments(departments: list[Department]) -> None:
             tenant = db.session.scalar(sa.select(Tenant).where(Tenant.code == department.code))
         if tenant is None:
             tenant = accounts.create_department(
-                {"code": department.code, "name": department.name, "kind": "ordinary", "region_code": "330100",
-                 "short_name": department.name[:2],
-                 "admin": {"login": department.login("admin"), "display_name": f"{department.name}管理员",
-                           "password": PASSWORD}}, actor=platform_admin)
+                {
+                    "code": department.code,
+                    "name": department.name,
+                    "kind": "ordinary",
+                    "region_code": "330100",
+                    "short_name": department.name[:2],
+                    "admin": {
+                        "login": department.login("admin"),
+                        "display_name": f"{department.name}管理员",
+                        "password": PASSWORD,
+                    },
+                },
+                actor=platform_admin,
+            )
             with tenant_scope(tenant.id):
                 admin = user_named(department.login("admin"))
                 for role, title in (("planner", "科员"), ("leader", "分管领导")):
-                    accounts.create_user({"login": department.login(role), "display_name": f"{department.name}{title}",
-                                          "password": PASSWORD, "roles": [role]}, actor=admin)
+                    accounts.create_user(
+                        {
+                            "login": department.login(role),
+                            "display_name": f"{department.name}{title}",
+                            "password": PASSWORD,
+                            "roles": [role],
+                        },
+                        actor=admin,
+                    )
         department.tenant_id = tenant.id
 
 
@@ -219,20 +255,47 @@ def items_and_plan(department: Department, act=lambda call: call()) -> None:
     categories = [spec.category for spec in department.campaigns] + ([JOINT_CATEGORY] if department.joint else [])
     with tenant_scope(department.tenant_id):
         for number, category in enumerate(categories, start=1):
-            item = items.create_item({
-                "name": f"{category}监督检查（{department.name}第{number}项）",
-                "inspector_categories": [department.qualification],
-                "field": department.field, "legal_basis": "《中华人民共和国行政许可法》第六十一条",
-                "checking_body": department.name, "target_type": category, "content": "依法经营及主体责任落实情况",
-                "methods": ["onsite"], "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year"}, actor=who["admin"])
+            item = items.create_item(
+                {
+                    "name": f"{category}监督检查（{department.name}第{number}项）",
+                    "inspector_categories": [department.qualification],
+                    "field": department.field,
+                    "legal_basis": "《中华人民共和国行政许可法》第六十一条",
+                    "checking_body": department.name,
+                    "target_type": category,
+                    "content": "依法经营及主体责任落实情况",
+                    "methods": ["onsite"],
+                    "ratio_bp": 500,
+                    "frequency_times": 1,
+                    "frequency_period": "year",
+                },
+                actor=who["admin"],
+            )
             items.publish_item(item.id, actor=who["admin"])
             department.item_ids[category] = item.id
-        plan_id = act(lambda: plans.create_plan(
-            {"year": YEAR, "half": None, "title": f"{YEAR}年度{department.name}双随机抽查计划"}, actor=who["planner"]).id)
+        plan_id = act(
+            lambda: (
+                plans.create_plan(
+                    {"year": YEAR, "half": None, "title": f"{YEAR}年度{department.name}双随机抽查计划"},
+                    actor=who["planner"],
+                ).id
+            )
+        )
         for item_id in department.item_ids.values():
-            act(lambda: plans.set_line(plan_id, {"item_id": item_id, "ratio_bp": DRAW_RATIO_BP, "frequency_times": 1,
-                                                 "frequency_period": "year", "months": PLAN_MONTHS,
-                                                 "methods": ["onsite"]}, actor=who["planner"]))
+            act(
+                lambda: plans.set_line(
+                    plan_id,
+                    {
+                        "item_id": item_id,
+                        "ratio_bp": DRAW_RATIO_BP,
+                        "frequency_times": 1,
+                        "frequency_period": "year",
+                        "months": PLAN_MONTHS,
+                        "methods": ["onsite"],
+                    },
+                    actor=who["planner"],
+                )
+            )
         act(lambda: plans.publish(plan_id, actor=who["leader"]))
         act(lambda: plans.submit(plan_id, actor=who["leader"]))
         authorities = plan_queries.authorities_for(plan_queries.get_plan(plan_id))
@@ -273,14 +336,29 @@ def inspectors_with_accounts(department: Department, first_number: int) -> int:
     with tenant_scope(department.tenant_id):
         for n in range(count):
             number = first_number + n
-            inspector = inspectors.create_inspector({
-                "name": f"{department.name[:2]}检查员{n + 1:03d}", "sex": "男" if n % 2 else "女",
-                "id_number": id_number(number), "agency": department.name, "post": POSTS[n % len(POSTS)],
-                "cert_no": f"{department.code}-{n + 1:04d}", "cert_expires_on": f"{YEAR + 3}-12-31",
-                "categories": [department.qualification], "active": True}, actor=admin)
-            account = accounts.create_user({"login": department.login(f"i{n + 1:04d}"),
-                                            "display_name": inspector.name, "password": PASSWORD,
-                                            "roles": ["inspector"]}, actor=admin)
+            inspector = inspectors.create_inspector(
+                {
+                    "name": f"{department.name[:2]}检查员{n + 1:03d}",
+                    "sex": "男" if n % 2 else "女",
+                    "id_number": id_number(number),
+                    "agency": department.name,
+                    "post": POSTS[n % len(POSTS)],
+                    "cert_no": f"{department.code}-{n + 1:04d}",
+                    "cert_expires_on": f"{YEAR + 3}-12-31",
+                    "categories": [department.qualification],
+                    "active": True,
+                },
+                actor=admin,
+            )
+            account = accounts.create_user(
+                {
+                    "login": department.login(f"i{n + 1:04d}"),
+                    "display_name": inspector.name,
+                    "password": PASSWORD,
+                    "roles": ["inspector"],
+                },
+                actor=admin,
+            )
             results.link_inspector(inspector.id, {"user_id": account.id, "other_name": True}, actor=admin)
     department.inspectors = count
     return count

@@ -48,6 +48,7 @@ page by each of its users in a pass of the pages, default 100), ``BENCH_CITY_PAG
 ``BENCH_RESULTS_DIR`` writes the result there instead (the json only), ``BENCH_KEEP_DATABASE=1``
 keeps the database to look into.
 """
+
 from __future__ import annotations
 
 import gc
@@ -78,9 +79,11 @@ from bench.city_summary import report
 from bench.common import HERE, Timer, app_context, fresh_database, log, save
 
 NAME = "city_year"
-TITLE = (f"A year of a city: {DEPARTMENTS} departments, {ENTITIES:,} entities, {CAMPAIGNS} campaigns of "
-         f"{SMALLEST:,}–{LARGEST:,} visits and a joint campaign of {JOINT_DEPARTMENTS} departments (PostgreSQL, "
-         f"Celery on Redis, gunicorn)")
+TITLE = (
+    f"A year of a city: {DEPARTMENTS} departments, {ENTITIES:,} entities, {CAMPAIGNS} campaigns of "
+    f"{SMALLEST:,}–{LARGEST:,} visits and a joint campaign of {JOINT_DEPARTMENTS} departments (PostgreSQL, "
+    f"Celery on Redis, gunicorn)"
+)
 
 
 # --- the run ----------------------------------------------------------------------------------------
@@ -91,9 +94,12 @@ def cpu_now(url: str, worker: services.Worker, server: services.WebServer) -> di
     (the pages) and PostgreSQL's backends of the benchmark's database."""
     import psutil
 
-    return {"benchmark": sum(psutil.Process().cpu_times()[:2]), "worker": services.cpu_seconds(worker.proc.pid),
-            "gunicorn": services.cpu_seconds(server.proc.pid),
-            "postgresql": services.database_cpu_seconds(url.rpartition("/")[2])}
+    return {
+        "benchmark": sum(psutil.Process().cpu_times()[:2]),
+        "worker": services.cpu_seconds(worker.proc.pid),
+        "gunicorn": services.cpu_seconds(server.proc.pid),
+        "postgresql": services.database_cpu_seconds(url.rpartition("/")[2]),
+    }
 
 
 def the_year(app, url: str, folder: Path, storage: Path, worker: services.Worker, departments, specs, joint) -> dict:
@@ -115,18 +121,31 @@ def the_year(app, url: str, folder: Path, storage: Path, worker: services.Worker
             plans_of_the_year(year, departments)
             for spec in specs:
                 department = by_code[spec.department]
-                measure = (pages.single("baseline", department) if spec is baseline
-                           else pages.single("largest", department) if spec is largest else None)
+                measure = (
+                    pages.single("baseline", department)
+                    if spec is baseline
+                    else pages.single("largest", department)
+                    if spec is largest
+                    else None
+                )
                 run_campaign(year, department, spec, supervisor, measure)
-            joint_result = run_joint(year, departments[:JOINT_DEPARTMENTS], joint, supervisor,
-                                     pages.joint("joint", by_code["SCJ"]))
+            joint_result = run_joint(
+                year, departments[:JOINT_DEPARTMENTS], joint, supervisor, pages.joint("joint", by_code["SCJ"])
+            )
             year.collect()
         after = cpu_now(url, worker, server)
     finally:
         server.stop()
-    return {"year": year, "city": city, "setup_seconds": setup_timer.seconds, "year_seconds": year_timer.seconds,
-            "baseline": baseline, "largest": largest, "joint": joint_result,
-            "cpu": {key: round(after[key] - before[key], 1) for key in after}}
+    return {
+        "year": year,
+        "city": city,
+        "setup_seconds": setup_timer.seconds,
+        "year_seconds": year_timer.seconds,
+        "baseline": baseline,
+        "largest": largest,
+        "joint": joint_result,
+        "cpu": {key: round(after[key] - before[key], 1) for key in after},
+    }
 
 
 def run() -> dict:
@@ -135,14 +154,18 @@ def run() -> dict:
     storage = folder / "storage"
     started, code = time.perf_counter(), code_under_test()
     gc.collect()
-    log(f"scale {SCALE}: {len(departments)} departments, {ENTITIES:,} entities, {len(specs) - 1} campaigns of "
+    log(
+        f"scale {SCALE}: {len(departments)} departments, {ENTITIES:,} entities, {len(specs) - 1} campaigns of "
         f"{SMALLEST:,}–{LARGEST:,} visits (+ the {BASELINE_VISITS}-visit baseline), a joint campaign of "
-        f"{JOINT_DEPARTMENTS} departments (~{joint['visits']:,} visits)")
+        f"{JOINT_DEPARTMENTS} departments (~{joint['visits']:,} visits)"
+    )
     with fresh_database("city") as url:
         worker = services.Worker(url, storage, folder)
         try:
-            with services.queue_environment(worker.queue), app_context(
-                    url, REDIS_URL=services.REDIS_URL, SPOTCHECK_STORAGE=str(storage)) as app:
+            with (
+                services.queue_environment(worker.queue),
+                app_context(url, REDIS_URL=services.REDIS_URL, SPOTCHECK_STORAGE=str(storage)) as app,
+            ):
                 ready = worker.wait_ready()
                 log(f"celery worker ready in {ready:.1f} s (queue {worker.queue} on {services.REDIS_URL})")
                 ran = the_year(app, url, folder, storage, worker, departments, specs, joint)
@@ -160,11 +183,18 @@ def code_under_test() -> str:
     """Which product code ran: the commit, and how many files under spotcheck/ the work tree changes
     (read-only git; the product may be edited while a benchmark runs)."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        changed = subprocess.run(["git", "status", "--porcelain", "--", "spotcheck"], cwd=HERE.parent,
-                                 capture_output=True, text=True, check=True).stdout.splitlines()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "spotcheck"],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
     except (OSError, subprocess.CalledProcessError):
         return "outside a git work tree"
-    return f"commit {head}" + (f" with {len(changed)} files under spotcheck/ changed in the work tree"
-                               if changed else "")
+    return f"commit {head}" + (
+        f" with {len(changed)} files under spotcheck/ changed in the work tree" if changed else ""
+    )

@@ -1,5 +1,6 @@
 """What the benchmarks share: a fresh PostgreSQL database each, the demo city's generator, timing
 and the result files (``bench/results/<name>.json`` and ``bench/RESULTS.md``)."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,9 @@ from spotcheck.platform.config import DEFAULT_SECRET_KEY
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
-ADMIN_URL = os.environ.get("SPOTCHECK_BENCH_DATABASE_URL",
-                           os.environ.get("SPOTCHECK_TEST_DATABASE_URL", "postgresql://localhost/test"))
+ADMIN_URL = os.environ.get(
+    "SPOTCHECK_BENCH_DATABASE_URL", os.environ.get("SPOTCHECK_TEST_DATABASE_URL", "postgresql://localhost/test")
+)
 #: Sizes (override with the environment for a quick try: BENCH_ENTITIES=50000 python -m bench).
 ENTITIES = int(os.environ.get("BENCH_ENTITIES", "1000000"))
 ORM_ROWS = int(os.environ.get("BENCH_ORM_ROWS", "20000"))
@@ -133,11 +135,19 @@ def median(values: list[float]) -> float:
 def machine() -> dict:
     with admin_connect() as conn:
         version = conn.execute("SHOW server_version").fetchone()[0]
-        settings = dict(conn.execute(
-            "SELECT name, setting || COALESCE(unit, '') FROM pg_settings "
-            "WHERE name IN ('shared_buffers', 'work_mem', 'max_wal_size', 'synchronous_commit')").fetchall())
-    return {"python": platform.python_version(), "cpus": os.cpu_count(), "postgresql": version,
-            "postgresql_settings": settings, "platform": platform.platform()}
+        settings = dict(
+            conn.execute(
+                "SELECT name, setting || COALESCE(unit, '') FROM pg_settings "
+                "WHERE name IN ('shared_buffers', 'work_mem', 'max_wal_size', 'synchronous_commit')"
+            ).fetchall()
+        )
+    return {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "postgresql": version,
+        "postgresql_settings": settings,
+        "platform": platform.platform(),
+    }
 
 
 def ratio_text(ratio: float | None) -> str:
@@ -147,20 +157,33 @@ def ratio_text(ratio: float | None) -> str:
     return f"{ratio:.2g}×" if ratio < 1 else f"{ratio:,.1f}×"
 
 
-def line(figure_name: str, figure: str, baseline_name: str, baseline: str, ratio: float | None,
-         budget: str | None = None) -> str:
+def line(
+    figure_name: str, figure: str, baseline_name: str, baseline: str, ratio: float | None, budget: str | None = None
+) -> str:
     """One ``figure  [budget]  baseline  ratio`` line as ``make bench`` prints it."""
     beside = f"   [{budget}]" if budget else ""
-    return (f"{figure_name:<46} {figure:>12}{beside}   {baseline_name:<40} {baseline:>12}   "
-            f"ratio {ratio_text(ratio):>8}")
+    return f"{figure_name:<46} {figure:>12}{beside}   {baseline_name:<40} {baseline:>12}   ratio {ratio_text(ratio):>8}"
 
 
 #: Sizes overridden for a quick try: the results then go to bench/results/trial/, not into RESULTS.md.
-TRIAL = any(name in os.environ for name in ("BENCH_ORM_ROWS", "BENCH_QUERIES", "BENCH_PS_ENTITIES",
-                                            "BENCH_PS_SECONDS", "BENCH_PS_USERS", "BENCH_EXPORT_RECORDS",
-                                            "BENCH_SUPERVISION_VISITS")) or (
-    float(os.environ.get("BENCH_CITY_SCALE", "1")) < 0.25) or (  # the city's quick version is a trial too
-    ENTITIES < 1_000_000)  # fewer entities than a city's: a trial; a province's (BENCH_ENTITIES=10000000) is kept
+TRIAL = (
+    any(
+        name in os.environ
+        for name in (
+            "BENCH_ORM_ROWS",
+            "BENCH_QUERIES",
+            "BENCH_PS_ENTITIES",
+            "BENCH_PS_SECONDS",
+            "BENCH_PS_USERS",
+            "BENCH_EXPORT_RECORDS",
+            "BENCH_SUPERVISION_VISITS",
+        )
+    )
+    or (float(os.environ.get("BENCH_CITY_SCALE", "1")) < 0.25)
+    or (  # the city's quick version is a trial too
+        ENTITIES < 1_000_000
+    )
+)  # fewer entities than a city's: a trial; a province's (BENCH_ENTITIES=10000000) is kept
 #: Where a run writes its result instead (a test's temporary folder): the json only, never RESULTS.md.
 ELSEWHERE = os.environ.get("BENCH_RESULTS_DIR")
 
@@ -170,8 +193,12 @@ def save(name: str, result: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if TRIAL and not ELSEWHERE:
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")  # trials are not results to keep
-    result = {"benchmark": name, "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "machine": {**machine(), "load_average_at_end": [round(x, 2) for x in os.getloadavg()]}, **result}
+    result = {
+        "benchmark": name,
+        "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {**machine(), "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
+        **result,
+    }
     (folder / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if TRIAL or ELSEWHERE:
         log(f"results written to {folder / (name + '.json')} only (RESULTS.md unchanged)")
@@ -181,27 +208,50 @@ def save(name: str, result: dict) -> None:
 
 def write_markdown() -> None:
     """``bench/RESULTS.md`` from the last result of every benchmark."""
-    parts = ["# Benchmark results", "",
-             "Written by `make bench` (`python -m bench`) from `bench/results/*.json`; each benchmark ran on a fresh "
-             "PostgreSQL database created for it. Re-run to refresh.", ""]
+    parts = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`python -m bench`) from `bench/results/*.json`; each benchmark ran on a fresh "
+        "PostgreSQL database created for it. Re-run to refresh.",
+        "",
+    ]
     for path in sorted(RESULTS.glob("*.json")):
         result = json.loads(path.read_text(encoding="utf-8"))
-        parts += [f"## {result['title']}", "", f"Run {result['run_at']} on {result['machine']['cpus']} CPU(s), "
-                  f"PostgreSQL {result['machine']['postgresql']} "
-                  f"({', '.join(f'{k} {v}' for k, v in sorted(result['machine']['postgresql_settings'].items()))}), "
-                  f"Python {result['machine']['python']}"
-                  + (f"; load average at the end {result['machine']['load_average_at_end'][0]:.1f}"
-                     if "load_average_at_end" in result["machine"] else "") + ".", ""]
+        parts += [
+            f"## {result['title']}",
+            "",
+            f"Run {result['run_at']} on {result['machine']['cpus']} CPU(s), "
+            f"PostgreSQL {result['machine']['postgresql']} "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(result['machine']['postgresql_settings'].items()))}), "
+            f"Python {result['machine']['python']}"
+            + (
+                f"; load average at the end {result['machine']['load_average_at_end'][0]:.1f}"
+                if "load_average_at_end" in result["machine"]
+                else ""
+            )
+            + ".",
+            "",
+        ]
         budgets = any("budget" in row for row in result["lines"])
-        parts += (["| figure | value | budget | baseline | value | ratio |", "|---|---:|---|---|---:|---:|"] if budgets
-                  else ["| figure | value | baseline | value | ratio |", "|---|---:|---|---:|---:|"])
+        parts += (
+            ["| figure | value | budget | baseline | value | ratio |", "|---|---:|---|---|---:|---:|"]
+            if budgets
+            else ["| figure | value | baseline | value | ratio |", "|---|---:|---|---:|---:|"]
+        )
         for row in result["lines"]:
             budget = f" {row.get('budget', '')} |" if budgets else ""
-            parts.append(f"| {row['figure_name']} | {row['figure']} |{budget} {row['baseline_name']} | "
-                         f"{row['baseline']} | {ratio_text(row.get('ratio'))} |")
+            parts.append(
+                f"| {row['figure_name']} | {row['figure']} |{budget} {row['baseline_name']} | "
+                f"{row['baseline']} | {ratio_text(row.get('ratio'))} |"
+            )
         for table in result.get("tables", []):
-            parts += ["", f"{table['title']}:", "", "| " + " | ".join(table["columns"]) + " |",
-                      "|" + "---|" * len(table["columns"])]
+            parts += [
+                "",
+                f"{table['title']}:",
+                "",
+                "| " + " | ".join(table["columns"]) + " |",
+                "|" + "---|" * len(table["columns"]),
+            ]
             parts += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in table["rows"]]
         over = result.get("over_budget")
         if isinstance(over, list) and all(isinstance(o, dict) for o in over):  # with figure, budget and cause
@@ -230,9 +280,12 @@ def production_environment() -> dict[str, str]:
     """What a benchmark's server needs to start in production, as deployed: a secret key of its own, the data key the
     benchmark's data was written under (its own process's, derived from the default secret), and a public address for
     the QR codes (a production server refuses to start with a local one; nothing here prints a code)."""
-    return {"SPOTCHECK_ENV": "production", "SECRET_KEY": "bench-" + os.urandom(16).hex(),
-            "SPOTCHECK_DATA_KEY": personal_data.derived_key(DEFAULT_SECRET_KEY),
-            "SPOTCHECK_PUBLIC_BASE_URL": "https://bench.spotcheck.invalid"}
+    return {
+        "SPOTCHECK_ENV": "production",
+        "SECRET_KEY": "bench-" + os.urandom(16).hex(),
+        "SPOTCHECK_DATA_KEY": personal_data.derived_key(DEFAULT_SECRET_KEY),
+        "SPOTCHECK_PUBLIC_BASE_URL": "https://bench.spotcheck.invalid",
+    }
 
 
 def gunicorn_command(app: str, port: int, workers: int) -> list[str]:
@@ -242,11 +295,30 @@ def gunicorn_command(app: str, port: int, workers: int) -> list[str]:
     fifty clients asking without a pause were shared out unequally, and the searches of the fullest worker waited —
     on a busy machine p50 650 / p95 1,800 ms with 3 workers × 4 threads, against 810 / 1,100 with 5 sync workers,
     at the same throughput (56 and 60 searches a second)."""
-    return [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--log-level", "warning", app]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        app,
+    ]
 
 
 def emit(lines: list[dict]) -> None:
     for row in lines:
-        print(line(row["figure_name"], row["figure"], row["baseline_name"], row["baseline"], row.get("ratio"),
-                   row.get("budget")), flush=True)
+        print(
+            line(
+                row["figure_name"],
+                row["figure"],
+                row["baseline_name"],
+                row["baseline"],
+                row.get("ratio"),
+                row.get("budget"),
+            ),
+            flush=True,
+        )

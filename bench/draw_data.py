@@ -3,6 +3,7 @@ deregistered or revoked), 市场监管局's directory of it in four risk strata 
 with a plan of 2026 filed by the justice bureau (through the services). Used by
 :mod:`bench.draw_targets`, :mod:`bench.draw_inspectors`, :mod:`bench.notices_pdf`,
 :mod:`bench.joint_draw` and :mod:`bench.city_world`."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,12 @@ DEPARTMENT = "SCJ"
 CATEGORY = "食品经营"
 #: Share of each risk class in the directory, and the campaign's rule for it (higher for high risk).
 SHARES = {"A": 5, "B": 15, "C": 40, "D": 40}
-RULES = {"A": {"ratio_bp": 1000, "min": 1}, "B": {"ratio_bp": 300, "min": 1}, "C": {"ratio_bp": 100, "min": 1},
-         "D": {"ratio_bp": 50, "min": 1}}
+RULES = {
+    "A": {"ratio_bp": 1000, "min": 1},
+    "B": {"ratio_bp": 300, "min": 1},
+    "C": {"ratio_bp": 100, "min": 1},
+    "D": {"ratio_bp": 50, "min": 1},
+}
 RESERVE = 5
 INACTIVE_PERCENT = 2  # deregistered / revoked: excluded from the frame ("not_active")
 
@@ -28,6 +33,7 @@ TRADES = ("餐饮管理", "食品", "商贸", "超市", "便利店", "副食品"
 
 
 # --- valid 统一社会信用代码 quickly (GB 32100 with the GB 11714 organisation code inside) ------------
+
 
 def credit_code(number: int) -> str:
     """A valid code for entity ``number`` (region 330100, 91: enterprise), distinct per number."""
@@ -58,17 +64,33 @@ def copy_registry(conn, count: int, rng, *, log_every: int) -> None:
     """``count`` registry entities written by COPY on ``conn`` (2 % deregistered or revoked, a few
     with complaints or abnormal), their names and codes a function of their number, in
     :func:`arrival_order`."""
-    with conn.cursor() as cursor, cursor.copy(
+    with (
+        conn.cursor() as cursor,
+        cursor.copy(
             "COPY entity (code, name, entity_type, industry_code, region_code, address, status, abnormal, "
-            "blacklisted, penalized_on, complaints, credit_rating, updated_at) FROM STDIN") as copy:
+            "blacklisted, penalized_on, complaints, credit_rating, updated_at) FROM STDIN"
+        ) as copy,
+    ):
         for position, number in enumerate(arrival_order(count)):
             r = rng.random()
             inactive = r < INACTIVE_PERCENT / 100
-            copy.write_row((
-                credit_code(number), f"杭州{WORDS[number % 14]}{TRADES[number // 14 % 8]}有限公司{number}号店",
-                "enterprise", INDUSTRIES[number % 10], REGIONS[number // 10 % 10], f"杭州市某路{number % 9973}号",
-                ("deregistered" if r < INACTIVE_PERCENT / 200 else "revoked") if inactive else "active",
-                r > 0.97, False, None, 1 if r > 0.995 else 0, "B", "2026-01-01T00:00:00Z"))
+            copy.write_row(
+                (
+                    credit_code(number),
+                    f"杭州{WORDS[number % 14]}{TRADES[number // 14 % 8]}有限公司{number}号店",
+                    "enterprise",
+                    INDUSTRIES[number % 10],
+                    REGIONS[number // 10 % 10],
+                    f"杭州市某路{number % 9973}号",
+                    ("deregistered" if r < INACTIVE_PERCENT / 200 else "revoked") if inactive else "active",
+                    r > 0.97,
+                    False,
+                    None,
+                    1 if r > 0.995 else 0,
+                    "B",
+                    "2026-01-01T00:00:00Z",
+                )
+            )
             if position and position % log_every == 0:
                 log(f"{position:,} entities copied")
 
@@ -87,10 +109,12 @@ def load(url: str, count: int) -> dict:
         for risk, share in SHARES.items():
             total += share
             bounds.append(f"WHEN (hashtext(code) & 1023) < {1024 * total // 100} THEN '{risk}'")
-        conn.execute(f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, created_at, "
-                     f"entity_industry) "  # the copy the import writes (migration 0054), not each row's trigger
-                     f"SELECT %s, id, %s, CASE {' '.join(bounds)} ELSE 'D' END, '', now(), industry_code FROM entity",
-                     (tenant, CATEGORY))
+        conn.execute(
+            f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, created_at, "
+            f"entity_industry) "  # the copy the import writes (migration 0054), not each row's trigger
+            f"SELECT %s, id, %s, CASE {' '.join(bounds)} ELSE 'D' END, '', now(), industry_code FROM entity",
+            (tenant, CATEGORY),
+        )
         conn.commit()
     vacuum_analyze(url, "entity", "directory_entry")
     return {"seconds": timer.seconds, "tenant": tenant}
@@ -108,24 +132,50 @@ def setup(url: str, items: int) -> dict:
 
     with app_context(url):
         with system_access("bench: look up the demo users"):
-            users = {u.login: u for u in db.session.scalars(sa.select(User).where(User.login.in_(
-                ["scj_admin", "scj_planner", "scj_leader", "sfj_supervisor"])))}
+            users = {
+                u.login: u
+                for u in db.session.scalars(
+                    sa.select(User).where(User.login.in_(["scj_admin", "scj_planner", "scj_leader", "sfj_supervisor"]))
+                )
+            }
         admin, supervisor = users["scj_admin"], users["sfj_supervisor"]
         with tenant_scope(admin.tenant_id):
             item_ids = []
             for number in range(items):
-                item = item_services.create_item({
-                    "name": f"食品经营者落实主体责任检查（基准{number + 1}）", "inspector_categories": ["food"],
-                    "field": "market", "legal_basis": "《中华人民共和国食品安全法》第一百一十条",
-                    "checking_body": "市市场监督管理局", "target_type": "食品经营者", "content": "主体责任落实情况",
-                    "methods": ["onsite"], "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year"}, actor=admin)
+                item = item_services.create_item(
+                    {
+                        "name": f"食品经营者落实主体责任检查（基准{number + 1}）",
+                        "inspector_categories": ["food"],
+                        "field": "market",
+                        "legal_basis": "《中华人民共和国食品安全法》第一百一十条",
+                        "checking_body": "市市场监督管理局",
+                        "target_type": "食品经营者",
+                        "content": "主体责任落实情况",
+                        "methods": ["onsite"],
+                        "ratio_bp": 500,
+                        "frequency_times": 1,
+                        "frequency_period": "year",
+                    },
+                    actor=admin,
+                )
                 item_services.publish_item(item.id, actor=admin)
                 item_ids.append(item.id)
-            plan = plans.create_plan({"year": 2026, "half": None, "title": "2026年度双随机抽查计划"}, actor=users["scj_planner"])
+            plan = plans.create_plan(
+                {"year": 2026, "half": None, "title": "2026年度双随机抽查计划"}, actor=users["scj_planner"]
+            )
             for item_id in item_ids:
-                plans.set_line(plan.id, {"item_id": item_id, "ratio_bp": 100, "frequency_times": 1,
-                                         "frequency_period": "year", "months": [3, 4, 5], "methods": ["onsite"]},
-                               actor=users["scj_planner"])
+                plans.set_line(
+                    plan.id,
+                    {
+                        "item_id": item_id,
+                        "ratio_bp": 100,
+                        "frequency_times": 1,
+                        "frequency_period": "year",
+                        "months": [3, 4, 5],
+                        "methods": ["onsite"],
+                    },
+                    actor=users["scj_planner"],
+                )
             plans.publish(plan.id, actor=users["scj_leader"])
             plans.submit(plan.id, actor=users["scj_leader"])
             db.session.commit()

@@ -10,6 +10,7 @@ Set-up (not timed): a fresh database; 10,000+ entities by COPY with directory en
 through the services; 2,000 inspectors (most qualified for the item's category, some not, some
 with an expired certificate, a few inactive) and 500 recusals, added through the services.
 """
+
 from __future__ import annotations
 
 import gc
@@ -47,8 +48,10 @@ def users():
     from spotcheck.core.database import db
     from spotcheck.tenants.accounts.models import User
 
-    return {u.login: u for u in db.session.scalars(sa.select(User).where(User.login.in_(["scj_admin", "scj_planner",
-                                                                                         "scj_leader"])))}
+    return {
+        u.login: u
+        for u in db.session.scalars(sa.select(User).where(User.login.in_(["scj_admin", "scj_planner", "scj_leader"])))
+    }
 
 
 def prepare(url: str, tenant: int, item_id: int) -> dict:
@@ -66,27 +69,47 @@ def prepare(url: str, tenant: int, item_id: int) -> dict:
     rng = random.Random(20260302)
     with app_context(url), tenant_scope(tenant):
         who = users()
-        active = dict(db.session.execute(
-            sa.select(DirectoryEntry.risk, sa.func.count()).join(DirectoryEntry.entity)
-            .where(Entity.status == "active").group_by(DirectoryEntry.risk)).all())
+        active = dict(
+            db.session.execute(
+                sa.select(DirectoryEntry.risk, sa.func.count())
+                .join(DirectoryEntry.entity)
+                .where(Entity.status == "active")
+                .group_by(DirectoryEntry.risk)
+            ).all()
+        )
         counts = {risk: active.get(risk, 0) for risk in "ABCD"}
         counts["D"] -= sum(counts.values()) - VISITS
         assert counts["D"] >= 0, counts
         campaign = campaign_commands.create_campaign(
-            {"title": "食品经营者全覆盖检查（检查人员抽取基准）", "year": 2026, "item_ids": [item_id],
-             # class A whole (a rule never below the lower classes'), the others by count: exactly VISITS
-             "strata": {risk: {"ratio_bp": 10000, "min": 0} if risk == "A" else {"count": n}
-                        for risk, n in counts.items()},
-             "reserve_size": 0, "team_size": TEAM_SIZE,
-             "capacity": CAPACITY, "window_start": "2026-03-01", "window_end": "2026-05-31",  # the plan's months
-             "target_filter": {"categories": [CATEGORY]}}, actor=who["scj_planner"])
+            {
+                "title": "食品经营者全覆盖检查（检查人员抽取基准）",
+                "year": 2026,
+                "item_ids": [item_id],
+                # class A whole (a rule never below the lower classes'), the others by count: exactly VISITS
+                "strata": {
+                    risk: {"ratio_bp": 10000, "min": 0} if risk == "A" else {"count": n} for risk, n in counts.items()
+                },
+                "reserve_size": 0,
+                "team_size": TEAM_SIZE,
+                "capacity": CAPACITY,
+                "window_start": "2026-03-01",
+                "window_end": "2026-05-31",  # the plan's months
+                "target_filter": {"categories": [CATEGORY]},
+            },
+            actor=who["scj_planner"],
+        )
         campaign_commands.approve(campaign.id, actor=who["scj_leader"])
         campaign_commands.freeze_targets(campaign.id, actor=who["scj_planner"])
         db.session.commit()
-        campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:人大代表 0301"]}, actor=who["scj_planner"])
+        campaign_commands.draw_targets(
+            campaign.id, {"public_inputs": ["observer:人大代表 0301"]}, actor=who["scj_planner"]
+        )
         db.session.commit()
-        visits = db.session.scalars(sa.select(CampaignTarget.entity_id).where(
-            CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)).all()
+        visits = db.session.scalars(
+            sa.select(CampaignTarget.entity_id).where(
+                CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected
+            )
+        ).all()
         assert len(visits) == VISITS, len(visits)
         log(f"{len(visits):,} visits drawn; adding {INSPECTORS:,} inspectors and {RECUSALS} recusals")
         day = today()
@@ -95,16 +118,30 @@ def prepare(url: str, tenant: int, item_id: int) -> dict:
             r = rng.random()
             categories = ["food", "market"] if r < 0.55 else ["food"] if r < 0.85 else ["quality", "price"]
             expires = day - timedelta(days=30) if rng.random() < 0.04 else day + timedelta(days=rng.randint(60, 2000))
-            made.append(inspectors.create_inspector({
-                "name": f"检查员{number:04d}", "sex": "男" if number % 2 else "女", "id_number": id_number(number),
-                "agency": "杭州市市场监督管理局", "cert_no": f"33010021{number:05d}", "cert_expires_on": expires.isoformat(),
-                "categories": categories, "active": rng.random() > 0.01}, actor=who["scj_admin"]))
+            made.append(
+                inspectors.create_inspector(
+                    {
+                        "name": f"检查员{number:04d}",
+                        "sex": "男" if number % 2 else "女",
+                        "id_number": id_number(number),
+                        "agency": "杭州市市场监督管理局",
+                        "cert_no": f"33010021{number:05d}",
+                        "cert_expires_on": expires.isoformat(),
+                        "categories": categories,
+                        "active": rng.random() > 0.01,
+                    },
+                    actor=who["scj_admin"],
+                )
+            )
             if number % 500 == 499:
                 db.session.commit()
-        entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_(rng.sample(visits, RECUSALS))))}
+        entities = {
+            e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_(rng.sample(visits, RECUSALS))))
+        }
         for entity in entities.values():
-            inspectors.declare_recusal(rng.choice(made).id, {"entity_id": entity.id, "reason": "近亲属在该企业任职"},
-                                       actor=who["scj_admin"])
+            inspectors.declare_recusal(
+                rng.choice(made).id, {"entity_id": entity.id, "reason": "近亲属在该企业任职"}, actor=who["scj_admin"]
+            )
         db.session.commit()
         return {"campaign": campaign.id}
 
@@ -129,19 +166,27 @@ def draw(url: str, tenant: int, campaign_id: int) -> dict:
                 campaign_commands.freeze_inspectors(campaign.id, actor=planner)
                 db.session.commit()
             with Timer() as drawing:
-                campaign_commands.draw_inspectors(campaign_id,
-                                                  {"public_inputs": ["observer:人大代表 0301", "observer:媒体 0302"]},
-                                                  actor=planner)
+                campaign_commands.draw_inspectors(
+                    campaign_id, {"public_inputs": ["observer:人大代表 0301", "observer:媒体 0302"]}, actor=planner
+                )
                 db.session.commit()
         after = load_average()
-        members = db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(
-            TeamMember.campaign_id == campaign_id))
+        members = db.session.scalar(
+            sa.select(sa.func.count()).select_from(TeamMember).where(TeamMember.campaign_id == campaign_id)
+        )
         record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == campaign_id, Draw.kind == "inspectors"))
         counts, excluded = record.counts, record.excluded
         proof = publication.drawn_proof(campaigns.get_campaign(campaign_id), "inspectors")
-    return {"seconds": total.seconds, "freeze_seconds": freeze.seconds, "draw_seconds": drawing.seconds,
-            "team_members": members, "counts": counts, "excluded": excluded, "proof": proof,
-            "load_average": [before, after]}
+    return {
+        "seconds": total.seconds,
+        "freeze_seconds": freeze.seconds,
+        "draw_seconds": drawing.seconds,
+        "team_members": members,
+        "counts": counts,
+        "excluded": excluded,
+        "proof": proof,
+        "load_average": [before, after],
+    }
 
 
 def engine_only(proof: dict) -> dict:
@@ -156,18 +201,29 @@ def engine_only(proof: dict) -> dict:
         cpu = time.process_time()
         with Timer() as drawing:
             drawn = versions.redraw_inspectors(
-                algorithm, campaign=proof["campaign"], nonce=bytes.fromhex(proof["nonce"]), lines=proof["frame_lines"],
-                team_size=proof["team_size"], per_group_min=proof["per_group_min"], capacity=proof["capacity"],
-                public_inputs=proof["public_inputs"])
+                algorithm,
+                campaign=proof["campaign"],
+                nonce=bytes.fromhex(proof["nonce"]),
+                lines=proof["frame_lines"],
+                team_size=proof["team_size"],
+                per_group_min=proof["per_group_min"],
+                capacity=proof["capacity"],
+                public_inputs=proof["public_inputs"],
+            )
         draw_cpu = time.process_time() - cpu
         if algorithm == proof["algorithm"]:
             assert drawn["teams"] == proof["teams"]
         cpu = time.process_time()
         with Timer() as verifying:
             checks = verify(drawn)
-        figures[algorithm] = {"seconds": drawing.seconds, "cpu_seconds": draw_cpu, "verify_seconds": verifying.seconds,
-                              "verify_cpu_seconds": time.process_time() - cpu,
-                              "verified": all(c.ok for c in checks), "checks": len(checks)}
+        figures[algorithm] = {
+            "seconds": drawing.seconds,
+            "cpu_seconds": draw_cpu,
+            "verify_seconds": verifying.seconds,
+            "verify_cpu_seconds": time.process_time() - cpu,
+            "verified": all(c.ok for c in checks),
+            "checks": len(checks),
+        }
     return figures
 
 
@@ -180,22 +236,37 @@ def run() -> dict:
         prepared = prepare(url, tenant, item)
         log(f"inspector draw: freeze_inspectors + draw_inspectors (load average {load_average()})")
         measured = draw(url, tenant, prepared["campaign"])
-        log(f"  {measured['seconds']:,.2f} s (freeze {measured['freeze_seconds']:,.2f} s, "
-            f"draw {measured['draw_seconds']:,.2f} s)")
+        log(
+            f"  {measured['seconds']:,.2f} s (freeze {measured['freeze_seconds']:,.2f} s, "
+            f"draw {measured['draw_seconds']:,.2f} s)"
+        )
         log("the engine alone on the same frame (version 2 beside version 1), and the verifier")
         engines = engine_only(measured.pop("proof"))
     engine, first = engines["spotcheck-draw/2"], engines["spotcheck-draw/1"]
     visits = measured["counts"]["visits"]
     per_visit = measured["seconds"] / visits * 1000
     lines = [
-        {"figure_name": f"inspector draw, {visits:,} visits (end to end)", "figure": f"{measured['seconds']:,.2f} s",
-         "baseline_name": "per visit", "baseline": f"{per_visit:,.2f} ms", "ratio": None},
-        {"figure_name": "draw engine alone, spotcheck-draw/2 (in memory)", "figure": f"{engine['seconds']:,.2f} s",
-         "baseline_name": "spotcheck-draw/1, same frame", "baseline": f"{first['seconds']:,.2f} s",
-         "ratio": engine["seconds"] / first["seconds"]},
-        {"figure_name": "verifier, the whole proof, spotcheck-draw/2", "figure": f"{engine['verify_seconds']:,.2f} s",
-         "baseline_name": "spotcheck-draw/1's proof", "baseline": f"{first['verify_seconds']:,.2f} s",
-         "ratio": engine["verify_seconds"] / first["verify_seconds"]},
+        {
+            "figure_name": f"inspector draw, {visits:,} visits (end to end)",
+            "figure": f"{measured['seconds']:,.2f} s",
+            "baseline_name": "per visit",
+            "baseline": f"{per_visit:,.2f} ms",
+            "ratio": None,
+        },
+        {
+            "figure_name": "draw engine alone, spotcheck-draw/2 (in memory)",
+            "figure": f"{engine['seconds']:,.2f} s",
+            "baseline_name": "spotcheck-draw/1, same frame",
+            "baseline": f"{first['seconds']:,.2f} s",
+            "ratio": engine["seconds"] / first["seconds"],
+        },
+        {
+            "figure_name": "verifier, the whole proof, spotcheck-draw/2",
+            "figure": f"{engine['verify_seconds']:,.2f} s",
+            "baseline_name": "spotcheck-draw/1's proof",
+            "baseline": f"{first['verify_seconds']:,.2f} s",
+            "ratio": engine["verify_seconds"] / first["verify_seconds"],
+        },
     ]
     notes = [
         f"{visits:,} visits, pool of {measured['counts']['pool']:,} eligible inspectors out of {INSPECTORS:,} "
@@ -217,8 +288,18 @@ def run() -> dict:
         "There is no common-way baseline for this draw: the systems we replace deal inspectors out in blocks "
         "without qualification, certificate, recusal or capacity checks.",
     ]
-    result = {"title": TITLE, "visits": visits, "inspectors": INSPECTORS, "team_size": TEAM_SIZE, "capacity": CAPACITY,
-              "measured": measured, "engine": engine, "per_visit_ms": per_visit, "lines": lines, "notes": notes}
+    result = {
+        "title": TITLE,
+        "visits": visits,
+        "inspectors": INSPECTORS,
+        "team_size": TEAM_SIZE,
+        "capacity": CAPACITY,
+        "measured": measured,
+        "engine": engine,
+        "per_visit_ms": per_visit,
+        "lines": lines,
+        "notes": notes,
+    }
     emit(lines)
     save(NAME, result)
     return result

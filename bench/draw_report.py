@@ -1,6 +1,7 @@
 """What :mod:`bench.draw_targets` prints and records (抽取基准的报告): each figure against ORDER BY random(),
 against the floor measured in the same run, and the verifiers against the engine, every one beside its goal;
 and the notes saying what each size's figures are made of."""
+
 from __future__ import annotations
 
 import os
@@ -31,34 +32,64 @@ def figure_lines(results: list[dict]) -> list[dict]:
         ceremony = r["ceremony"].get("seconds")
         failed = "FAILED" if ceremony is None else f"{ceremony:,.2f} s"
         ratio = ceremony / baseline if ceremony is not None else None
-        lines.append({"figure_name": f"verifiable draw {label}: platform ceremony", "figure": failed,
-                      "budget": _goal(ratio, GOALS["random"], "× random()"), "baseline_name": baseline_name,
-                      "baseline": f"{baseline:,.2f} s", "ratio": ratio})
+        lines.append(
+            {
+                "figure_name": f"verifiable draw {label}: platform ceremony",
+                "figure": failed,
+                "budget": _goal(ratio, GOALS["random"], "× random()"),
+                "baseline_name": baseline_name,
+                "baseline": f"{baseline:,.2f} s",
+                "ratio": ratio,
+            }
+        )
         if "floor" in r:
             floor_ratio = ceremony / r["floor"]["seconds"] if ceremony is not None else None
-            lines.append({"figure_name": f"verifiable draw {label}: platform ceremony", "figure": failed,
-                          "budget": _goal(floor_ratio, GOALS["floor"], "× the floor") if r["size"] <= FLOOR_GOAL_UP_TO
-                          else "—", "baseline_name": "the floor: " + " + ".join(
-                              f"{name} {r['floor'][name]:,.2f}" for name in FLOOR_PARTS) + " s",
-                          "baseline": f"{r['floor']['seconds']:,.2f} s", "ratio": floor_ratio})
+            lines.append(
+                {
+                    "figure_name": f"verifiable draw {label}: platform ceremony",
+                    "figure": failed,
+                    "budget": _goal(floor_ratio, GOALS["floor"], "× the floor")
+                    if r["size"] <= FLOOR_GOAL_UP_TO
+                    else "—",
+                    "baseline_name": "the floor: "
+                    + " + ".join(f"{name} {r['floor'][name]:,.2f}" for name in FLOOR_PARTS)
+                    + " s",
+                    "baseline": f"{r['floor']['seconds']:,.2f} s",
+                    "ratio": floor_ratio,
+                }
+            )
         if "engine" in r:
-            lines.append({"figure_name": f"draw engine alone {label} (frame file in memory)",
-                          "figure": f"{r['engine']['seconds']:,.2f} s", "baseline_name": baseline_name,
-                          "baseline": f"{baseline:,.2f} s", "ratio": r["engine"]["seconds"] / baseline})
-        names = {"python": "Python verifier (spotcheck-verify.pyz), whole proof",
-                 "node": "browser verifier under Node (spotcheck-verify.js)",
-                 "browser": "browser verifier in Chromium, Web Worker, from the click"}
+            lines.append(
+                {
+                    "figure_name": f"draw engine alone {label} (frame file in memory)",
+                    "figure": f"{r['engine']['seconds']:,.2f} s",
+                    "baseline_name": baseline_name,
+                    "baseline": f"{baseline:,.2f} s",
+                    "ratio": r["engine"]["seconds"] / baseline,
+                }
+            )
+        names = {
+            "python": "Python verifier (spotcheck-verify.pyz), whole proof",
+            "node": "browser verifier under Node (spotcheck-verify.js)",
+            "browser": "browser verifier in Chromium, Web Worker, from the click",
+        }
         for key, name in names.items():
             found = r.get("verifiers", {}).get(key)
             if not found:
                 continue
             seconds = found.get("seconds")
-            lines.append({"figure_name": f"{name} {label}",
-                          "figure": "not measured" if seconds is None else f"{seconds:,.2f} s"
-                          + ("" if found.get("ok") else " (NOT verified)"),
-                          "budget": _goal(seconds, GOALS[key], " s") if key in GOALS else "—",
-                          "baseline_name": "the draw engine alone, same proof", "baseline": f"{r['engine']['seconds']:,.2f} s",
-                          "ratio": seconds / r["engine"]["seconds"] if seconds is not None else None})
+            lines.append(
+                {
+                    "figure_name": f"{name} {label}",
+                    "figure": "not measured"
+                    if seconds is None
+                    else f"{seconds:,.2f} s" + ("" if found.get("ok") else " (NOT verified)"),
+                    "budget": _goal(seconds, GOALS[key], " s") if key in GOALS else "—",
+                    "baseline_name": "the draw engine alone, same proof",
+                    "baseline": f"{r['engine']['seconds']:,.2f} s",
+                    "ratio": seconds / r["engine"]["seconds"] if seconds is not None else None,
+                }
+            )
     return lines
 
 
@@ -69,34 +100,42 @@ def size_note(r: dict) -> str:
     if "error" in r["ceremony"]:
         part += f"the platform ceremony FAILED at this size: {r['ceremony']['error']}; "
     else:
-        part += (f"{r['candidates']:,} in the frame, {sum(r['excluded'].values()):,} excluded as not active; "
-                 f"{r['stored_rows']:,} campaign_target rows stored by each way, selected and reserves; median of "
-                 f"{r['rounds']} round(s). Platform ceremony {r['ceremony']['seconds']:,.1f} s = freeze_targets "
-                 f"{r['ceremony']['freeze_seconds']:,.1f} s + draw_targets {r['ceremony']['draw_seconds']:,.1f} s; "
-                 f"the engine alone {r['engine']['seconds']:,.2f} s (frame file parsed and checked, digest, seed, "
-                 f"HMAC ranking, selection); the proof file ({r['engine']['proof_megabytes']:,.1f} MB, frame file "
-                 f"{r['engine']['frame_megabytes']:,.1f} MB) written with its SHA-256 in "
-                 f"{r['engine']['proof_file_seconds']:,.2f} s; ")
+        part += (
+            f"{r['candidates']:,} in the frame, {sum(r['excluded'].values()):,} excluded as not active; "
+            f"{r['stored_rows']:,} campaign_target rows stored by each way, selected and reserves; median of "
+            f"{r['rounds']} round(s). Platform ceremony {r['ceremony']['seconds']:,.1f} s = freeze_targets "
+            f"{r['ceremony']['freeze_seconds']:,.1f} s + draw_targets {r['ceremony']['draw_seconds']:,.1f} s; "
+            f"the engine alone {r['engine']['seconds']:,.2f} s (frame file parsed and checked, digest, seed, "
+            f"HMAC ranking, selection); the proof file ({r['engine']['proof_megabytes']:,.1f} MB, frame file "
+            f"{r['engine']['frame_megabytes']:,.1f} MB) written with its SHA-256 in "
+            f"{r['engine']['proof_file_seconds']:,.2f} s; "
+        )
     part += f"ORDER BY random() {r['random']['seconds']:,.2f} s."
     if "floor" in r:
         hmac = r["floor"]["hmac"]
-        part += (f" The floor, measured in this run on one core each: the candidates scanned once "
-                 f"{r['floor']['scan']:,.2f} s, SHA-256 of the frame file {r['floor']['sha256']:,.3f} s, an HMAC a "
-                 f"candidate in C {r['floor']['hmac_in_c']:,.2f} s ({hmac['how']}), the "
-                 f"{r['floor']['rows_written']:,} drawn rows written with their ids known {r['floor']['writing']:,.2f} s.")
+        part += (
+            f" The floor, measured in this run on one core each: the candidates scanned once "
+            f"{r['floor']['scan']:,.2f} s, SHA-256 of the frame file {r['floor']['sha256']:,.3f} s, an HMAC a "
+            f"candidate in C {r['floor']['hmac_in_c']:,.2f} s ({hmac['how']}), the "
+            f"{r['floor']['rows_written']:,} drawn rows written with their ids known {r['floor']['writing']:,.2f} s."
+        )
     if "verifiers" in r:
         found = r["verifiers"]
         browser = found["browser"]
-        part += (f" The published proof ({found['proof_megabytes']:,.1f} MB) checked by a citizen: "
-                 f"python3 spotcheck-verify.pyz {found['python']['seconds']:,.2f} s "
-                 f"({'verified' if found['python']['ok'] else 'NOT verified'}, {found['python']['python']})")
+        part += (
+            f" The published proof ({found['proof_megabytes']:,.1f} MB) checked by a citizen: "
+            f"python3 spotcheck-verify.pyz {found['python']['seconds']:,.2f} s "
+            f"({'verified' if found['python']['ok'] else 'NOT verified'}, {found['python']['python']})"
+        )
         if found["node"].get("seconds") is not None:
             part += f"; node spotcheck-verify.js {found['node']['seconds']:,.2f} s"
         if browser.get("seconds") is not None:
-            part += (f"; the public verification page in Chromium {browser['seconds']:,.2f} s from the click to the "
-                     f"last check (the proof downloaded from this server, checked in a {browser['thread']}; "
-                     f"the page says: {browser['page_says']}), the page's main thread blocked "
-                     f"{browser['long_tasks']} time(s), {browser['longest_task_ms']} ms at most")
+            part += (
+                f"; the public verification page in Chromium {browser['seconds']:,.2f} s from the click to the "
+                f"last check (the proof downloaded from this server, checked in a {browser['thread']}; "
+                f"the page says: {browser['page_says']}), the page's main thread blocked "
+                f"{browser['long_tasks']} time(s), {browser['longest_task_ms']} ms at most"
+            )
         part += "."
     loads = [o["load_average"] for way in ("random", "ceremony") if way in r for o in r[way].get("runs", [])]
     part += f" Load average during the runs {min(loads)}–{max(loads)} on {os.cpu_count()} CPUs."

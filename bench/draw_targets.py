@@ -17,6 +17,7 @@ Both run as the application (its database role, the department's scope, row-leve
 Also reported: the draw engine alone (``draw_targets_from_file`` on the frame file in memory) and
 the writing of the published proof file.
 """
+
 from __future__ import annotations
 
 import gc
@@ -28,8 +29,10 @@ from bench.draw_report import FLOOR_PARTS, NOTES, figure_lines, size_note
 
 NAME = "draw_targets"
 SIZES = [int(s) for s in os.environ.get("BENCH_DRAW_SIZES", "1000000,10000000").split(",") if s.strip()]
-TITLE = ("Target draw (verifiable, DRAW-SPEC) against ORDER BY random() per stratum and against its floor, and a "
-         "citizen checking its proof (PostgreSQL)")
+TITLE = (
+    "Target draw (verifiable, DRAW-SPEC) against ORDER BY random() per stratum and against its floor, and a "
+    "citizen checking its proof (PostgreSQL)"
+)
 #: How many times each way is measured at sizes up to ROUNDS_UP_TO (the median is reported).
 ROUNDS = int(os.environ.get("BENCH_DRAW_ROUNDS", "2"))
 ROUNDS_UP_TO = 2_000_000
@@ -50,9 +53,19 @@ def new_campaign(item_id: int, title: str) -> int:
     planner = db.session.scalar(sa.select(User).where(User.login == "scj_planner"))
     leader = db.session.scalar(sa.select(User).where(User.login == "scj_leader"))
     campaign = campaign_commands.create_campaign(
-        {"title": title, "year": 2026, "item_ids": [item_id], "strata": RULES, "reserve_size": RESERVE,
-         "team_size": 2, "window_start": "2026-03-01", "window_end": "2026-05-31",
-         "target_filter": {"categories": [CATEGORY]}}, actor=planner)
+        {
+            "title": title,
+            "year": 2026,
+            "item_ids": [item_id],
+            "strata": RULES,
+            "reserve_size": RESERVE,
+            "team_size": 2,
+            "window_start": "2026-03-01",
+            "window_end": "2026-05-31",
+            "target_filter": {"categories": [CATEGORY]},
+        },
+        actor=planner,
+    )
     campaign_commands.approve(campaign.id, actor=leader)
     db.session.commit()
     return campaign.id
@@ -90,16 +103,25 @@ def ceremony_draw(url: str, tenant: int, item_id: int) -> dict:
                 campaign_commands.freeze_targets(campaign.id, actor=planner)
                 db.session.commit()
             with Timer() as drawing:
-                record = campaign_commands.draw_targets(campaign_id,
-                                                        {"public_inputs": ["observer:人大代表 0301", "observer:媒体 0302"]},
-                                                        actor=planner)
+                record = campaign_commands.draw_targets(
+                    campaign_id, {"public_inputs": ["observer:人大代表 0301", "observer:媒体 0302"]}, actor=planner
+                )
                 db.session.commit()
-        stored = db.session.scalar(sa.select(sa.func.count()).select_from(CampaignTarget).where(
-            CampaignTarget.campaign_id == campaign_id))
+        stored = db.session.scalar(
+            sa.select(sa.func.count()).select_from(CampaignTarget).where(CampaignTarget.campaign_id == campaign_id)
+        )
         draw = db.session.scalar(sa.select(Draw).where(Draw.id == record.id))
-        out = {"seconds": total.seconds, "freeze_seconds": freeze.seconds, "draw_seconds": drawing.seconds,
-               "stored_rows": stored, "counts": draw.counts, "excluded": draw.excluded,
-               "frame_digest": draw.frame_digest, "seed": draw.seed, "campaign": campaign_id}
+        out = {
+            "seconds": total.seconds,
+            "freeze_seconds": freeze.seconds,
+            "draw_seconds": drawing.seconds,
+            "stored_rows": stored,
+            "counts": draw.counts,
+            "excluded": draw.excluded,
+            "frame_digest": draw.frame_digest,
+            "seed": draw.seed,
+            "campaign": campaign_id,
+        }
         db.session.expunge_all()
     return out
 
@@ -114,34 +136,46 @@ def random_draw(url: str, tenant: int, item_id: int) -> dict:
     from spotcheck.tenants.campaigns import queries as campaigns
     from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget
 
-    where = ("d.tenant_id = :tenant AND d.category = :category AND e.status = 'active' AND e.id NOT IN ("
-             "SELECT t.entity_id FROM campaign_target t JOIN campaign c ON c.id = t.campaign_id "
-             "JOIN campaign_item ci ON ci.campaign_id = c.id "
-             "WHERE c.year = 2026 AND c.id <> :campaign AND ci.item_id = :item AND t.status = 'selected')")
+    where = (
+        "d.tenant_id = :tenant AND d.category = :category AND e.status = 'active' AND e.id NOT IN ("
+        "SELECT t.entity_id FROM campaign_target t JOIN campaign c ON c.id = t.campaign_id "
+        "JOIN campaign_item ci ON ci.campaign_id = c.id "
+        "WHERE c.year = 2026 AND c.id <> :campaign AND ci.item_id = :item AND t.status = 'selected')"
+    )
     with app_context(url), tenant_scope(tenant):
         campaign_id = new_campaign(item_id, "食品经营者双随机抽查（ORDER BY random()）")
         params = {"tenant": tenant, "category": CATEGORY, "campaign": campaign_id, "item": item_id}
         gc.collect()
         with Timer() as total:
-            counts = dict(db.session.execute(sa.text(
-                f"SELECT d.risk, count(*) FROM directory_entry d JOIN entity e ON e.id = d.entity_id "
-                f"WHERE {where} GROUP BY d.risk"), params).all())
+            counts = dict(
+                db.session.execute(
+                    sa.text(
+                        f"SELECT d.risk, count(*) FROM directory_entry d JOIN entity e ON e.id = d.entity_id "
+                        f"WHERE {where} GROUP BY d.risk"
+                    ),
+                    params,
+                ).all()
+            )
             for stratum, population in sorted(counts.items()):
                 n = cell_size(RULES[stratum], population)
-                db.session.execute(sa.text(
-                    f"INSERT INTO campaign_target (tenant_id, campaign_id, entity_id, group_code, stratum, rank, "
-                    f"status, replacement_reason) "
-                    f"SELECT :tenant, :campaign, id, :group, :stratum, rank, "
-                    f"CASE WHEN rank <= :n THEN 'selected' ELSE 'reserve' END, '' "
-                    f"FROM (SELECT id, row_number() OVER () AS rank FROM ("
-                    f"SELECT e.id FROM directory_entry d JOIN entity e ON e.id = d.entity_id "
-                    f"WHERE {where} AND d.risk = :stratum ORDER BY random() LIMIT :limit) s) r"),
-                    {**params, "group": DEPARTMENT, "stratum": stratum, "n": n, "limit": n + RESERVE})
+                db.session.execute(
+                    sa.text(
+                        f"INSERT INTO campaign_target (tenant_id, campaign_id, entity_id, group_code, stratum, rank, "
+                        f"status, replacement_reason) "
+                        f"SELECT :tenant, :campaign, id, :group, :stratum, rank, "
+                        f"CASE WHEN rank <= :n THEN 'selected' ELSE 'reserve' END, '' "
+                        f"FROM (SELECT id, row_number() OVER () AS rank FROM ("
+                        f"SELECT e.id FROM directory_entry d JOIN entity e ON e.id = d.entity_id "
+                        f"WHERE {where} AND d.risk = :stratum ORDER BY random() LIMIT :limit) s) r"
+                    ),
+                    {**params, "group": DEPARTMENT, "stratum": stratum, "n": n, "limit": n + RESERVE},
+                )
             campaign = campaigns.get_campaign(campaign_id)
             campaign.status = CampaignStatus.targets_drawn
             db.session.commit()
-        stored = db.session.scalar(sa.select(sa.func.count()).select_from(CampaignTarget).where(
-            CampaignTarget.campaign_id == campaign_id))
+        stored = db.session.scalar(
+            sa.select(sa.func.count()).select_from(CampaignTarget).where(CampaignTarget.campaign_id == campaign_id)
+        )
     return {"seconds": total.seconds, "stored_rows": stored, "counts": counts}
 
 
@@ -160,20 +194,31 @@ def engine_only(url: str, tenant: int) -> dict:
     from spotcheck.tenants.campaigns.models import Draw, DrawKind
 
     with app_context(url), tenant_scope(tenant):
-        file = db.session.scalar(sa.select(Draw.frame_file).where(Draw.kind == DrawKind.targets,
-                                                                  Draw.drawn_at.is_not(None)).limit(1))
+        file = db.session.scalar(
+            sa.select(Draw.frame_file).where(Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None)).limit(1)
+        )
     nonce = engine.new_nonce()
     gc.collect()
     with Timer() as drawing:
-        proof = target_engine.draw_targets_from_file(campaign="市监抽〔2026〕1号", nonce=nonce, frame_file=file,
-                                                     rules={DEPARTMENT: RULES}, reserve_size=RESERVE,
-                                                     public_inputs=["observer:人大代表 0301"])
+        proof = target_engine.draw_targets_from_file(
+            campaign="市监抽〔2026〕1号",
+            nonce=nonce,
+            frame_file=file,
+            rules={DEPARTMENT: RULES},
+            reserve_size=RESERVE,
+            public_inputs=["observer:人大代表 0301"],
+        )
     with Timer() as publishing:
         published = proof_file.dumps(proof, file)
         digest = hashlib.sha256(published).hexdigest()
-    return {"seconds": drawing.seconds, "proof_file_seconds": publishing.seconds, "proof_sha256": digest,
-            "proof_megabytes": len(published) / 1e6, "frame_megabytes": len(file) / 1e6,
-            "selected": sum(len(ids) for ids in proof["selected"][DEPARTMENT].values())}
+    return {
+        "seconds": drawing.seconds,
+        "proof_file_seconds": publishing.seconds,
+        "proof_sha256": digest,
+        "proof_megabytes": len(published) / 1e6,
+        "frame_megabytes": len(file) / 1e6,
+        "selected": sum(len(ids) for ids in proof["selected"][DEPARTMENT].values()),
+    }
 
 
 def median(values):
@@ -196,16 +241,28 @@ def floor(url: str, tenant: int, item_id: int, ceremony_campaign: int) -> dict:
     from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, DrawKind
 
     with app_context(url), tenant_scope(tenant):
-        record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == ceremony_campaign,
-                                                         Draw.kind == DrawKind.targets))
-        drawn = list(db.session.scalars(sa.select(CampaignTarget.entity_id).where(
-            CampaignTarget.campaign_id == ceremony_campaign)))
+        record = db.session.scalar(
+            sa.select(Draw).where(Draw.campaign_id == ceremony_campaign, Draw.kind == DrawKind.targets)
+        )
+        drawn = list(
+            db.session.scalars(
+                sa.select(CampaignTarget.entity_id).where(CampaignTarget.campaign_id == ceremony_campaign)
+            )
+        )
         candidates = sum(record.counts[DEPARTMENT].values())
         frame_file = record.frame_file
         campaign_id = new_campaign(item_id, "抽取下限（写入后回滚）")
         gc.collect()
-        return draw_floor.measure(db.session, tenant=tenant, category=CATEGORY, campaign_id=campaign_id,
-                                  frame_file=frame_file, candidates=candidates, drawn_ids=drawn, group=DEPARTMENT)
+        return draw_floor.measure(
+            db.session,
+            tenant=tenant,
+            category=CATEGORY,
+            campaign_id=campaign_id,
+            frame_file=frame_file,
+            candidates=candidates,
+            drawn_ids=drawn,
+            group=DEPARTMENT,
+        )
 
 
 def verifiers(url: str, tenant: int, campaign_id: int) -> dict:
@@ -222,15 +279,19 @@ def verifiers(url: str, tenant: int, campaign_id: int) -> dict:
     from spotcheck.tenants.campaigns.models import Draw, DrawKind
 
     with app_context(url), tenant_scope(tenant):
-        record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == campaign_id, Draw.kind == DrawKind.targets))
+        record = db.session.scalar(
+            sa.select(Draw).where(Draw.campaign_id == campaign_id, Draw.kind == DrawKind.targets)
+        )
         data = published_bytes(record)
     with tempfile.TemporaryDirectory(prefix="bench-verify-") as folder:
         proof = Path(folder) / "PROOF.json"
         proof.write_bytes(data)
         gc.collect()
-        found = {"proof_megabytes": len(data) / 1e6,
-                 "python": draw_verifiers.python_verifier(proof, Path(folder)),
-                 "node": draw_verifiers.node_verifier(proof)}
+        found = {
+            "proof_megabytes": len(data) / 1e6,
+            "python": draw_verifiers.python_verifier(proof, Path(folder)),
+            "node": draw_verifiers.node_verifier(proof),
+        }
     found["browser"] = draw_verifiers.browser_verifier(url, campaign_id)
     for name in ("python", "node", "browser"):
         if found[name].get("seconds") is not None:
@@ -250,7 +311,7 @@ def measure_ways(url: str, tenant: int, items, rounds: int) -> tuple[dict[str, l
     runs: dict[str, list] = {way: [] for way in ways}
     failures: dict[str, str] = {}
     for number in range(rounds):
-        for way in (ways if number % 2 == 0 else list(reversed(ways))):
+        for way in ways if number % 2 == 0 else list(reversed(ways)):
             log(f"{WAYS[way]}, round {number + 1} (load average {load_average()})")
             measure = {"random": random_draw, "ceremony": ceremony_draw}[way]
             try:
@@ -261,8 +322,12 @@ def measure_ways(url: str, tenant: int, items, rounds: int) -> tuple[dict[str, l
                 continue
             outcome["load_average"] = load_average()
             runs[way].append(outcome)
-            log("  " + ", ".join(f"{k.replace('_seconds', '')} {v:,.2f} s" for k, v in outcome.items()
-                                 if k.endswith("seconds")))
+            log(
+                "  "
+                + ", ".join(
+                    f"{k.replace('_seconds', '')} {v:,.2f} s" for k, v in outcome.items() if k.endswith("seconds")
+                )
+            )
     return runs, failures
 
 
@@ -273,8 +338,10 @@ def size_result(size: int, loaded: dict, rounds: int, runs: dict[str, list], fai
         runs.pop(way)
         result[way] = {"error": error}
     for way, outcomes in runs.items():
-        result[way] = {"runs": [{k: v for k, v in o.items() if k not in ("counts", "excluded")} for o in outcomes],
-                       "seconds": median([o["seconds"] for o in outcomes])}
+        result[way] = {
+            "runs": [{k: v for k, v in o.items() if k not in ("counts", "excluded")} for o in outcomes],
+            "seconds": median([o["seconds"] for o in outcomes]),
+        }
         for part in ("freeze_seconds", "draw_seconds"):
             if part in outcomes[0]:
                 result[way][part] = median([o[part] for o in outcomes])
@@ -301,11 +368,16 @@ def run_size(size: int) -> dict:
             result["excluded"] = runs["ceremony"][0]["excluded"]
             log(f"the floor: scan, SHA-256, HMAC in C, writing the rows (load average {load_average()})")
             result["floor"] = floor(url, tenant, next(items), runs["ceremony"][-1]["campaign"])
-            log("  floor " + ", ".join(f"{k} {result['floor'][k]:,.2f} s" for k in FLOOR_PARTS)
-                + f" = {result['floor']['seconds']:,.2f} s")
+            log(
+                "  floor "
+                + ", ".join(f"{k} {result['floor'][k]:,.2f} s" for k in FLOOR_PARTS)
+                + f" = {result['floor']['seconds']:,.2f} s"
+            )
             log(f"the engine alone on the frozen frame file (load average {load_average()})")
             result["engine"] = engine_only(url, tenant)
-            log(f"  engine {result['engine']['seconds']:,.2f} s, proof file {result['engine']['proof_file_seconds']:,.2f} s")
+            log(
+                f"  engine {result['engine']['seconds']:,.2f} s, proof file {result['engine']['proof_file_seconds']:,.2f} s"
+            )
             if size <= VERIFIERS_UP_TO:
                 log(f"the verifiers on the published proof (load average {load_average()})")
                 result["verifiers"] = verifiers(url, tenant, runs["ceremony"][-1]["campaign"])
@@ -317,8 +389,15 @@ def run() -> dict:
     results = [run_size(size) for size in SIZES]
     lines = figure_lines(results)
     notes = [size_note(r) for r in results] + NOTES
-    result = {"title": TITLE, "sizes": SIZES, "rules": RULES, "reserve_size": RESERVE, "results": results,
-              "lines": lines, "notes": notes}
+    result = {
+        "title": TITLE,
+        "sizes": SIZES,
+        "rules": RULES,
+        "reserve_size": RESERVE,
+        "results": results,
+        "lines": lines,
+        "notes": notes,
+    }
     emit(lines)
     save(NAME, result)
     return result

@@ -3,6 +3,7 @@
 (``python3 spotcheck-verify.pyz PROOF.json``), the browser verifier under Node, and the public verification
 page in Chromium — the proof downloaded and checked in a Web Worker, the time from the click to the last
 check, and the page's main thread watched for long tasks meanwhile."""
+
 from __future__ import annotations
 
 import shutil
@@ -87,8 +88,11 @@ def browser_verifier(url: str, campaign_id: int) -> dict:
     if chromium is None:
         return {"seconds": None, "ok": None, "why": "Chromium or Playwright missing (make test installs them)"}
     with _served(url) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+        )
         try:
             page = browser.new_page(locale="zh-CN")
             page.set_default_timeout(600_000)
@@ -105,5 +109,11 @@ def browser_verifier(url: str, campaign_id: int) -> dict:
         finally:
             browser.close()
     log(f"  browser: {seconds:,.2f} s from the click, in the {thread}; {elapsed}")
-    return {"seconds": seconds, "ok": result == "ok", "thread": thread, "page_says": elapsed,
-            "long_tasks": len(long_tasks), "longest_task_ms": round(max(long_tasks, default=0.0))}
+    return {
+        "seconds": seconds,
+        "ok": result == "ok",
+        "thread": thread,
+        "page_says": elapsed,
+        "long_tasks": len(long_tasks),
+        "longest_task_ms": round(max(long_tasks, default=0.0)),
+    }

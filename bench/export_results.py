@@ -13,6 +13,7 @@ a published result per entity, and the export record the publish command would h
 payload in the same shape); the 10,000 run takes the first 10,000 of them
 (``SPOTCHECK_EXPORT_BATCH_SIZE``). Between runs every record is made pending again.
 """
+
 from __future__ import annotations
 
 import json
@@ -59,27 +60,71 @@ def load(url: str) -> dict:
         load_entities(url, RECORDS)
         with admin_connect(url, autocommit=False) as conn:
             tenant_id, code = conn.execute("SELECT id, code FROM tenant WHERE code = 'YJJ'").fetchone()
-            _fill(conn, "campaign", {
-                "tenant_id": str(tenant_id), "code": "'应急抽〔2026〕90号'", "title": "'2026年危险化学品经营单位双随机抽查'",
-                "year": "2026", "status": "'published'", "window_start": "DATE '2026-01-01'",
-                "window_end": "DATE '2026-12-31'"}, "(SELECT 1) AS one")
+            _fill(
+                conn,
+                "campaign",
+                {
+                    "tenant_id": str(tenant_id),
+                    "code": "'应急抽〔2026〕90号'",
+                    "title": "'2026年危险化学品经营单位双随机抽查'",
+                    "year": "2026",
+                    "status": "'published'",
+                    "window_start": "DATE '2026-01-01'",
+                    "window_end": "DATE '2026-12-31'",
+                },
+                "(SELECT 1) AS one",
+            )
             campaign_id = conn.execute("SELECT max(id) FROM campaign").fetchone()[0]
-            _fill(conn, "visit", {
-                "tenant_id": str(tenant_id), "campaign_id": str(campaign_id), "entity_id": "e.id",
-                "status": "'published'", "checked_on": "DATE '2026-03-01' + (e.id * 7) % 200", "method": "'onsite'",
-                "version": "1", "entered_by": "'[]'::json", "source": "'entered'",
-                "published_at": "TIMESTAMPTZ '2026-03-10' + ((e.id * 13) % 250) * INTERVAL '1 day' "
-                                "+ (e.id % 600) * INTERVAL '1 minute'"}, "entity e")
-            _fill(conn, "published_result", {
-                "tenant_id": "v.tenant_id", "visit_id": "v.id", "campaign_id": "v.campaign_id",
-                "entity_id": "v.entity_id", "version": "1", "current": "true", "corrected": "false",
-                "checked_on": "v.checked_on", "published_at": "v.published_at"}, "visit v")
-            written = _fill(conn, "export_record", {
-                "tenant_id": "v.tenant_id", "published_result_id": "p.id", "visit_id": "v.id", "version": "1",
-                "kind": "'result'", "published_at": "v.published_at", "created_at": "v.published_at",
-                "payload": _PAYLOAD},
+            _fill(
+                conn,
+                "visit",
+                {
+                    "tenant_id": str(tenant_id),
+                    "campaign_id": str(campaign_id),
+                    "entity_id": "e.id",
+                    "status": "'published'",
+                    "checked_on": "DATE '2026-03-01' + (e.id * 7) % 200",
+                    "method": "'onsite'",
+                    "version": "1",
+                    "entered_by": "'[]'::json",
+                    "source": "'entered'",
+                    "published_at": "TIMESTAMPTZ '2026-03-10' + ((e.id * 13) % 250) * INTERVAL '1 day' "
+                    "+ (e.id % 600) * INTERVAL '1 minute'",
+                },
+                "entity e",
+            )
+            _fill(
+                conn,
+                "published_result",
+                {
+                    "tenant_id": "v.tenant_id",
+                    "visit_id": "v.id",
+                    "campaign_id": "v.campaign_id",
+                    "entity_id": "v.entity_id",
+                    "version": "1",
+                    "current": "true",
+                    "corrected": "false",
+                    "checked_on": "v.checked_on",
+                    "published_at": "v.published_at",
+                },
+                "visit v",
+            )
+            written = _fill(
+                conn,
+                "export_record",
+                {
+                    "tenant_id": "v.tenant_id",
+                    "published_result_id": "p.id",
+                    "visit_id": "v.id",
+                    "version": "1",
+                    "kind": "'result'",
+                    "published_at": "v.published_at",
+                    "created_at": "v.published_at",
+                    "payload": _PAYLOAD,
+                },
                 "published_result p JOIN visit v ON v.id = p.visit_id JOIN entity e ON e.id = v.entity_id "
-                "JOIN campaign c ON c.id = v.campaign_id JOIN tenant t ON t.id = v.tenant_id ORDER BY p.id")
+                "JOIN campaign c ON c.id = v.campaign_id JOIN tenant t ON t.id = v.tenant_id ORDER BY p.id",
+            )
             conn.commit()
     return {"seconds": timer.seconds, "records": written, "tenant": tenant_id}
 
@@ -108,8 +153,12 @@ def _platform(count: int, out: Path) -> dict:
     assert batch.records == count and counts == {"delivered": 1, "failed": 0}, (batch.records, counts)
     exported = sum(1 for _ in next(out.rglob("*.jsonl")).open(encoding="utf-8"))
     assert exported == count, exported
-    return {"build_seconds": built.seconds, "deliver_seconds": delivered.seconds,
-            "jsonl_bytes": batch.jsonl_size, "csv_bytes": batch.csv_size}
+    return {
+        "build_seconds": built.seconds,
+        "deliver_seconds": delivered.seconds,
+        "jsonl_bytes": batch.jsonl_size,
+        "csv_bytes": batch.csv_size,
+    }
 
 
 def _naive(count: int, out: Path) -> dict:
@@ -126,10 +175,13 @@ def _naive(count: int, out: Path) -> dict:
     from spotcheck.tenants.exports.models import ExportRecord
 
     with tenant_scope(_tenant()):
-        rows = db.session.scalars(sa.select(ExportRecord).where(ExportRecord.batch_id.is_(None))
-                                  .order_by(ExportRecord.id).limit(count)).all()
+        rows = db.session.scalars(
+            sa.select(ExportRecord).where(ExportRecord.batch_id.is_(None)).order_by(ExportRecord.id).limit(count)
+        ).all()
         records = [formats.record(r.id, r.kind, r.corrects_id, r.version, r.payload) for r in rows]
-        jsonl = "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records).encode("utf-8")
+        jsonl = "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records).encode(
+            "utf-8"
+        )
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow(formats.CSV_COLUMNS)
@@ -161,8 +213,14 @@ def measure(url: str, mode: str, count: int, traced: bool) -> dict:
     from spotcheck.platform.factory import create_app
 
     folder = Path(tempfile.mkdtemp(prefix="spotcheck-bench-export-"))
-    app = create_app({"DATABASE_URL": url, "SPOTCHECK_STORAGE": str(folder / "storage"),
-                      "SPOTCHECK_EXPORT_DIR": str(folder / "out"), "SPOTCHECK_EXPORT_BATCH_SIZE": count})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SPOTCHECK_STORAGE": str(folder / "storage"),
+            "SPOTCHECK_EXPORT_DIR": str(folder / "out"),
+            "SPOTCHECK_EXPORT_BATCH_SIZE": count,
+        }
+    )
     with app.app_context():
         _tenant()  # connected, imports done: what the process holds before the export
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -177,14 +235,35 @@ def measure(url: str, mode: str, count: int, traced: bool) -> dict:
     import shutil
 
     shutil.rmtree(folder, ignore_errors=True)
-    return {"mode": mode, "records": count, "traced": traced, "seconds": timer.seconds,
-            "rss_before_kb": rss_before, "rss_peak_kb": rss_peak, "python_peak_bytes": python_peak, **figures}
+    return {
+        "mode": mode,
+        "records": count,
+        "traced": traced,
+        "seconds": timer.seconds,
+        "rss_before_kb": rss_before,
+        "rss_peak_kb": rss_peak,
+        "python_peak_bytes": python_peak,
+        **figures,
+    }
 
 
 def _child(url: str, mode: str, count: int, traced: bool) -> dict:
-    completed = subprocess.run([sys.executable, "-m", "bench.export_results", "measure", url, mode, str(count),
-                                "traced" if traced else "timed"], cwd=HERE.parent, capture_output=True, text=True,
-                               env={**os.environ, "SPOTCHECK_ENV": "testing"})
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.export_results",
+            "measure",
+            url,
+            mode,
+            str(count),
+            "traced" if traced else "timed",
+        ],
+        cwd=HERE.parent,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SPOTCHECK_ENV": "testing"},
+    )
     if completed.returncode != 0:
         raise RuntimeError(f"{mode} {count} failed:\n{completed.stderr[-4000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -222,24 +301,48 @@ def run() -> dict:
     n_py = {c: fig("naive", c, "python_peak_bytes", True) for c in (SMALL, RECORDS)}
     flat_rss, flat_py = p_rss[RECORDS] / p_rss[SMALL], p_py[RECORDS] / p_py[SMALL]
     lines = [
-        {"figure_name": f"batch export {RECORDS:,} (build + deliver)", "figure": f"{p_time:,.1f} s",
-         "baseline_name": f"naive ORM load + serialise {RECORDS:,}", "baseline": f"{n_time:,.1f} s",
-         "ratio": n_time / p_time},
-        {"figure_name": f"batch export {SMALL:,}", "figure": f"{fig('platform', SMALL, 'seconds'):,.2f} s",
-         "baseline_name": f"naive {SMALL:,}", "baseline": f"{fig('naive', SMALL, 'seconds'):,.2f} s",
-         "ratio": fig("naive", SMALL, "seconds") / fig("platform", SMALL, "seconds")},
-        {"figure_name": f"peak RSS, batch export {RECORDS:,}", "figure": _mb(p_rss[RECORDS]),
-         "baseline_name": f"peak RSS, naive {RECORDS:,}", "baseline": _mb(n_rss[RECORDS]),
-         "ratio": n_rss[RECORDS] / p_rss[RECORDS]},
-        {"figure_name": f"peak Python heap, batch export {RECORDS:,}", "figure": _mib(p_py[RECORDS]),
-         "baseline_name": f"peak Python heap, naive {RECORDS:,}", "baseline": _mib(n_py[RECORDS]),
-         "ratio": n_py[RECORDS] / p_py[RECORDS]},
-        {"figure_name": f"batch export: peak RSS {RECORDS:,} ÷ {SMALL:,}", "figure": f"{flat_rss:.2f}×",
-         "baseline_name": f"naive: peak RSS {RECORDS:,} ÷ {SMALL:,}", "baseline": f"{n_rss[RECORDS] / n_rss[SMALL]:.2f}×",
-         "ratio": None},
-        {"figure_name": f"batch export: Python heap {RECORDS:,} ÷ {SMALL:,}", "figure": f"{flat_py:.2f}×",
-         "baseline_name": f"naive: Python heap {RECORDS:,} ÷ {SMALL:,}", "baseline": f"{n_py[RECORDS] / n_py[SMALL]:.2f}×",
-         "ratio": None},
+        {
+            "figure_name": f"batch export {RECORDS:,} (build + deliver)",
+            "figure": f"{p_time:,.1f} s",
+            "baseline_name": f"naive ORM load + serialise {RECORDS:,}",
+            "baseline": f"{n_time:,.1f} s",
+            "ratio": n_time / p_time,
+        },
+        {
+            "figure_name": f"batch export {SMALL:,}",
+            "figure": f"{fig('platform', SMALL, 'seconds'):,.2f} s",
+            "baseline_name": f"naive {SMALL:,}",
+            "baseline": f"{fig('naive', SMALL, 'seconds'):,.2f} s",
+            "ratio": fig("naive", SMALL, "seconds") / fig("platform", SMALL, "seconds"),
+        },
+        {
+            "figure_name": f"peak RSS, batch export {RECORDS:,}",
+            "figure": _mb(p_rss[RECORDS]),
+            "baseline_name": f"peak RSS, naive {RECORDS:,}",
+            "baseline": _mb(n_rss[RECORDS]),
+            "ratio": n_rss[RECORDS] / p_rss[RECORDS],
+        },
+        {
+            "figure_name": f"peak Python heap, batch export {RECORDS:,}",
+            "figure": _mib(p_py[RECORDS]),
+            "baseline_name": f"peak Python heap, naive {RECORDS:,}",
+            "baseline": _mib(n_py[RECORDS]),
+            "ratio": n_py[RECORDS] / p_py[RECORDS],
+        },
+        {
+            "figure_name": f"batch export: peak RSS {RECORDS:,} ÷ {SMALL:,}",
+            "figure": f"{flat_rss:.2f}×",
+            "baseline_name": f"naive: peak RSS {RECORDS:,} ÷ {SMALL:,}",
+            "baseline": f"{n_rss[RECORDS] / n_rss[SMALL]:.2f}×",
+            "ratio": None,
+        },
+        {
+            "figure_name": f"batch export: Python heap {RECORDS:,} ÷ {SMALL:,}",
+            "figure": f"{flat_py:.2f}×",
+            "baseline_name": f"naive: Python heap {RECORDS:,} ÷ {SMALL:,}",
+            "baseline": f"{n_py[RECORDS] / n_py[SMALL]:.2f}×",
+            "ratio": None,
+        },
     ]
     platform_big = runs[("platform", RECORDS, False)]
     notes = [
@@ -257,9 +360,15 @@ def run() -> dict:
         "first and builds both files in memory; it claims, numbers and delivers nothing, so it does less work.",
         f"Data: {loaded['records']:,} outbox records written in SQL in {loaded['seconds']:,.0f} s (not timed).",
     ]
-    result = {"title": TITLE, "records": RECORDS, "small": SMALL,
-              "runs": [dict(v) for v in runs.values()], "flat": {"rss": flat_rss, "python_heap": flat_py, "limit": FLAT},
-              "lines": lines, "notes": notes}
+    result = {
+        "title": TITLE,
+        "records": RECORDS,
+        "small": SMALL,
+        "runs": [dict(v) for v in runs.values()],
+        "flat": {"rss": flat_rss, "python_heap": flat_py, "limit": FLAT},
+        "lines": lines,
+        "notes": notes,
+    }
     emit(lines)
     for note in notes[:1]:
         print(f"  {note}", flush=True)

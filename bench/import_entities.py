@@ -15,6 +15,7 @@ The import a department's administrator runs from the page is timed too, up to a
 with the bureau's directory entries, as a CSV file with the template's Chinese headers, through the import
 command (``run_import``: the file read once, each row checked and staged, then merged).
 """
+
 from __future__ import annotations
 
 import csv
@@ -83,9 +84,13 @@ def write_directory_file(path: Path, count: int) -> None:
         writer.writerow(headers.values())
         for row, entries in city(0, count, today=TODAY):
             entry = entries.get("SCJ") or {"category": "", "risk": "D", "tags": "", "last_inspected_on": None}
-            cells = {**as_spreadsheet_row(row), "category": entry["category"], "risk": entry["risk"],
-                     "tags": "、".join(tag for tag in entry["tags"].split(",") if tag),
-                     "last_inspected_on": entry["last_inspected_on"].isoformat() if entry["last_inspected_on"] else ""}
+            cells = {
+                **as_spreadsheet_row(row),
+                "category": entry["category"],
+                "risk": entry["risk"],
+                "tags": "、".join(tag for tag in entry["tags"].split(",") if tag),
+                "last_inspected_on": entry["last_inspected_on"].isoformat() if entry["last_inspected_on"] else "",
+            }
             writer.writerow(cells[key] for key in headers)
 
 
@@ -101,7 +106,9 @@ def page_import(url: str, path: Path) -> dict:
         actor = user_named(PAGE_IMPORTER)
         with tenant_scope(actor.tenant_id), Timer() as timer:  # as the job runs it, in the department's scope
             result = run_import(DIRECTORY, path, actor=actor, file_name=path.name)
-    assert result.get("ok"), {k: v for k, v in result.items() if k != "errors"} | {"errors": result.get("errors", [])[:3]}
+    assert result.get("ok"), {k: v for k, v in result.items() if k != "errors"} | {
+        "errors": result.get("errors", [])[:3]
+    }
     return {"seconds": timer.seconds, "result": result, "load": os.getloadavg()[0]}
 
 
@@ -172,8 +179,13 @@ def rebuilt_indexes(url: str) -> list[str]:
     from spotcheck.core.database import db
 
     with app_context(url):
-        return list(db.session.scalars(sa.text(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'entity' AND indexname <> 'pk_entity' ORDER BY indexname")))
+        return list(
+            db.session.scalars(
+                sa.text(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'entity' AND indexname <> 'pk_entity' ORDER BY indexname"
+                )
+            )
+        )
 
 
 def run() -> dict:
@@ -217,7 +229,9 @@ def _measure(path: Path, sheet: Path | None) -> dict:
             assert count_entities(url) == total
     page = None
     if sheet:
-        log(f"the page's import job of the same {total:,} rows with the bureau's entries ({sheet.name}, checked, staged and merged)")
+        log(
+            f"the page's import job of the same {total:,} rows with the bureau's entries ({sheet.name}, checked, staged and merged)"
+        )
         with fresh_database("page") as url:
             page = page_import(url, sheet)
             assert count_entities(url) == total
@@ -225,38 +239,70 @@ def _measure(path: Path, sheet: Path | None) -> dict:
     loads = [orm["load"], small["load"], full["load"]] + [part["load"] for part in (whole, again, page) if part]
     measured = whole or (orm if sample == total else None)  # the ORM on every row the bulk import took
     orm_full = measured["seconds"] if measured else orm["seconds"] * total / sample
-    orm_name = (f"ORM row-at-a-time, the same {total:,} rows (measured)" if measured else
-                f"ORM row-at-a-time (extrap. from {sample:,})")
+    orm_name = (
+        f"ORM row-at-a-time, the same {total:,} rows (measured)"
+        if measured
+        else f"ORM row-at-a-time (extrap. from {sample:,})"
+    )
     ratio = orm_full / full["seconds"]
     goal = f"≥ {GOAL_RATIO:g}× the ORM: {'within' if ratio >= GOAL_RATIO else 'OVER'}"
     if total >= 10_000_000:
         goal += f"; ≤ {GOAL_PROVINCE_SECONDS / 60:g} min: {'within' if full['seconds'] <= GOAL_PROVINCE_SECONDS else 'OVER'}"
     lines = [
-        {"figure_name": f"bulk import {total:,} entities", "figure": f"{full['seconds']:,.1f} s", "budget": goal,
-         "baseline_name": orm_name, "baseline": f"{orm_full:,.0f} s", "ratio": ratio},
-        {"figure_name": f"bulk import {sample:,} entities", "figure": f"{small['seconds']:,.2f} s",
-         "baseline_name": f"ORM row-at-a-time {sample:,} (measured)", "baseline": f"{orm['seconds']:,.2f} s",
-         "ratio": orm["seconds"] / small["seconds"]},
-        {"figure_name": "bulk import throughput", "figure": f"{total / full['seconds']:,.0f} rows/s",
-         "baseline_name": "ORM row-at-a-time throughput", "baseline": f"{total / orm_full:,.0f} rows/s",
-         "ratio": ratio},
+        {
+            "figure_name": f"bulk import {total:,} entities",
+            "figure": f"{full['seconds']:,.1f} s",
+            "budget": goal,
+            "baseline_name": orm_name,
+            "baseline": f"{orm_full:,.0f} s",
+            "ratio": ratio,
+        },
+        {
+            "figure_name": f"bulk import {sample:,} entities",
+            "figure": f"{small['seconds']:,.2f} s",
+            "baseline_name": f"ORM row-at-a-time {sample:,} (measured)",
+            "baseline": f"{orm['seconds']:,.2f} s",
+            "ratio": orm["seconds"] / small["seconds"],
+        },
+        {
+            "figure_name": "bulk import throughput",
+            "figure": f"{total / full['seconds']:,.0f} rows/s",
+            "baseline_name": "ORM row-at-a-time throughput",
+            "baseline": f"{total / orm_full:,.0f} rows/s",
+            "ratio": ratio,
+        },
     ]
     if page:
-        lines.append({"figure_name": f"the page's import job, {total:,} rows with entries",
-                      "figure": f"{page['seconds']:,.1f} s", "baseline_name": "ORM row-at-a-time, entities alone" + (
-                          "" if measured else " (extrap.)"),
-                      "baseline": f"{orm_full:,.0f} s", "ratio": orm_full / page["seconds"]})
+        lines.append(
+            {
+                "figure_name": f"the page's import job, {total:,} rows with entries",
+                "figure": f"{page['seconds']:,.1f} s",
+                "baseline_name": "ORM row-at-a-time, entities alone" + ("" if measured else " (extrap.)"),
+                "baseline": f"{orm_full:,.0f} s",
+                "ratio": orm_full / page["seconds"],
+            }
+        )
     if again:
-        lines.append({"figure_name": f"re-import of the same {total:,} (all exist)", "figure": f"{again['seconds']:,.1f} s",
-                      "baseline_name": "first import", "baseline": f"{full['seconds']:,.1f} s", "ratio": None})
+        lines.append(
+            {
+                "figure_name": f"re-import of the same {total:,} (all exist)",
+                "figure": f"{again['seconds']:,.1f} s",
+                "baseline_name": "first import",
+                "baseline": f"{full['seconds']:,.1f} s",
+                "ratio": None,
+            }
+        )
     notes = [
-        (f"The ORM baseline inserted the same {total:,} rows one at a time in its own database in the same run "
-         f"({orm_full:,.1f} s; {orm_full / total * 1000:.2f} ms a row, against {orm['seconds'] / sample * 1000:.2f} ms "
-         f"a row over its first {sample:,}), as the bulk path imported them." if measured else
-         f"The ORM baseline was measured on the first {sample:,} rows in the same run and extrapolated "
-         f"linearly to {total:,} rows ({orm['seconds']:,.2f} s × {total // sample}): inserting them all one at a time "
-         f"would take hours (it is measured whole up to {ORM_WHOLE_UP_TO:,} rows); an ORM insert into a table that "
-         "already holds millions of rows is not faster, so the extrapolation favours the baseline."),
+        (
+            f"The ORM baseline inserted the same {total:,} rows one at a time in its own database in the same run "
+            f"({orm_full:,.1f} s; {orm_full / total * 1000:.2f} ms a row, against {orm['seconds'] / sample * 1000:.2f} ms "
+            f"a row over its first {sample:,}), as the bulk path imported them."
+            if measured
+            else f"The ORM baseline was measured on the first {sample:,} rows in the same run and extrapolated "
+            f"linearly to {total:,} rows ({orm['seconds']:,.2f} s × {total // sample}): inserting them all one at a time "
+            f"would take hours (it is measured whole up to {ORM_WHOLE_UP_TO:,} rows); an ORM insert into a table that "
+            "already holds millions of rows is not faster, so the extrapolation favours the baseline."
+        ),
         "Both paths include the validation of every row by `clean_entity` (统一社会信用代码 check digit, codes, "
         "dates) and the commit, one row after the other as the product's import checks them; the rows are "
         "spreadsheet-shaped text generated by the demo city into a tab-separated file before timing and read back "
@@ -267,23 +313,39 @@ def _measure(path: Path, sheet: Path | None) -> dict:
         f"updated through the unique code, then its {len(indexes)} indexes ({', '.join(indexes)}) are dropped, the "
         "new entities written with one INSERT … SELECT, and the indexes built again after it (migrations 0041, "
         "0042); the primary key is kept up. A smaller import merges with one INSERT … ON CONFLICT (code) DO UPDATE.",
-        "The re-import takes the update path for every row; unchanged rows are not rewritten." if again else
-        f"The re-import of every row (the update path) is measured up to {REIMPORT_UP_TO:,} rows, not at this size.",
-        (f"The page's import job: the same {total:,} rows as a CSV file with the directory template's Chinese "
-         f"headers and the bureau's entry of each, imported by {PAGE_IMPORTER} through the import command into a "
-         "registry holding none (its first load): the file read once, every row checked and streamed as it is "
-         "into a staging table (COPY), then merged — the registry, then the bureau's directory — and committed. It reported "
-         + ", ".join(f"{key} {page['result'][key]:,}" for key in ("entities_created", "created")) + "; "
-         "its baseline, the ORM inserting the entities alone, does less." if page else
-         f"The page's import job is measured up to {PAGE_IMPORT_UP_TO:,} rows, not at this size."),
+        "The re-import takes the update path for every row; unchanged rows are not rewritten."
+        if again
+        else f"The re-import of every row (the update path) is measured up to {REIMPORT_UP_TO:,} rows, not at this size.",
+        (
+            f"The page's import job: the same {total:,} rows as a CSV file with the directory template's Chinese "
+            f"headers and the bureau's entry of each, imported by {PAGE_IMPORTER} through the import command into a "
+            "registry holding none (its first load): the file read once, every row checked and streamed as it is "
+            "into a staging table (COPY), then merged — the registry, then the bureau's directory — and committed. It reported "
+            + ", ".join(f"{key} {page['result'][key]:,}" for key in ("entities_created", "created"))
+            + "; "
+            "its baseline, the ORM inserting the entities alone, does less."
+            if page
+            else f"The page's import job is measured up to {PAGE_IMPORT_UP_TO:,} rows, not at this size."
+        ),
         f"Load average at the end of each timed part {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} CPUs "
         "(the machine may be shared with other work; timings then vary by a few tens of per cent between runs).",
     ]
-    result = {"title": TITLE, "entities": total, "orm_rows": sample, "bulk": full, "bulk_small": small,
-              "orm": orm, "orm_whole": measured, "orm_full_seconds": orm_full, "reimport": again,
-              "page": page and {k: v for k, v in page.items() if k != "result"} | {
-                  "counts": {k: v for k, v in page["result"].items() if isinstance(v, int)}},
-              "lines": lines, "notes": notes}
+    result = {
+        "title": TITLE,
+        "entities": total,
+        "orm_rows": sample,
+        "bulk": full,
+        "bulk_small": small,
+        "orm": orm,
+        "orm_whole": measured,
+        "orm_full_seconds": orm_full,
+        "reimport": again,
+        "page": page
+        and {k: v for k, v in page.items() if k != "result"}
+        | {"counts": {k: v for k, v in page["result"].items() if isinstance(v, int)}},
+        "lines": lines,
+        "notes": notes,
+    }
     emit(lines)
     save(NAME, result)
     return result

@@ -32,6 +32,7 @@ second, so measured in every round, the three ways in each of their six orders i
 Sizes: ``BENCH_JOINT_ENTITIES`` (registry, default 100,000) and ``BENCH_JOINT_ROUNDS`` (default 12);
 overriding either writes to ``bench/results/trial/`` only, as the other benchmarks' overrides do.
 """
+
 from __future__ import annotations
 
 import gc
@@ -59,31 +60,114 @@ RESERVE = 3
 CLOSE = 0.02
 
 #: The registry's industries and their shares (per cent), the attribute every department's directory follows.
-INDUSTRIES = {"餐饮服务": 18, "食品销售": 12, "批发零售": 16, "一般制造": 12, "药品零售": 6, "医疗机构": 4,
-              "住宿": 5, "美容美发": 7, "化工制造": 6, "食品生产": 6, "汽车维修": 8}
+INDUSTRIES = {
+    "餐饮服务": 18,
+    "食品销售": 12,
+    "批发零售": 16,
+    "一般制造": 12,
+    "药品零售": 6,
+    "医疗机构": 4,
+    "住宿": 5,
+    "美容美发": 7,
+    "化工制造": 6,
+    "食品生产": 6,
+    "汽车维修": 8,
+}
 #: Per department: its name and the probability that an entity of each industry is in its directory.
 DEPARTMENTS = {
-    "SCJ": ("市场监督管理局", {"餐饮服务": 0.9, "食品销售": 0.9, "批发零售": 0.6, "一般制造": 0.55, "药品零售": 0.5,
-                          "医疗机构": 0.2, "住宿": 0.6, "美容美发": 0.6, "化工制造": 0.6, "食品生产": 0.95,
-                          "汽车维修": 0.5}),
-    "YJJ": ("药品监督管理局", {"餐饮服务": 0.1, "食品销售": 0.5, "批发零售": 0.45, "一般制造": 0.15, "药品零售": 0.95,
-                          "医疗机构": 0.9, "住宿": 0.05, "美容美发": 0.7, "化工制造": 0.3, "食品生产": 0.4,
-                          "汽车维修": 0.02}),
-    "SWJ": ("商务局", {"餐饮服务": 0.6, "食品销售": 0.6, "批发零售": 0.85, "一般制造": 0.1, "药品零售": 0.3,
-                    "医疗机构": 0.02, "住宿": 0.6, "美容美发": 0.4, "化工制造": 0.1, "食品生产": 0.1,
-                    "汽车维修": 0.7}),
-    "WJW": ("卫生健康委员会", {"餐饮服务": 0.45, "食品销售": 0.2, "批发零售": 0.1, "一般制造": 0.05, "药品零售": 0.4,
-                          "医疗机构": 0.95, "住宿": 0.9, "美容美发": 0.9, "化工制造": 0.1, "食品生产": 0.3,
-                          "汽车维修": 0.02}),
-    "HBJ": ("生态环境局", {"餐饮服务": 0.4, "食品销售": 0.05, "批发零售": 0.05, "一般制造": 0.85, "药品零售": 0.02,
-                       "医疗机构": 0.7, "住宿": 0.2, "美容美发": 0.1, "化工制造": 0.95, "食品生产": 0.7,
-                       "汽车维修": 0.8}),
+    "SCJ": (
+        "市场监督管理局",
+        {
+            "餐饮服务": 0.9,
+            "食品销售": 0.9,
+            "批发零售": 0.6,
+            "一般制造": 0.55,
+            "药品零售": 0.5,
+            "医疗机构": 0.2,
+            "住宿": 0.6,
+            "美容美发": 0.6,
+            "化工制造": 0.6,
+            "食品生产": 0.95,
+            "汽车维修": 0.5,
+        },
+    ),
+    "YJJ": (
+        "药品监督管理局",
+        {
+            "餐饮服务": 0.1,
+            "食品销售": 0.5,
+            "批发零售": 0.45,
+            "一般制造": 0.15,
+            "药品零售": 0.95,
+            "医疗机构": 0.9,
+            "住宿": 0.05,
+            "美容美发": 0.7,
+            "化工制造": 0.3,
+            "食品生产": 0.4,
+            "汽车维修": 0.02,
+        },
+    ),
+    "SWJ": (
+        "商务局",
+        {
+            "餐饮服务": 0.6,
+            "食品销售": 0.6,
+            "批发零售": 0.85,
+            "一般制造": 0.1,
+            "药品零售": 0.3,
+            "医疗机构": 0.02,
+            "住宿": 0.6,
+            "美容美发": 0.4,
+            "化工制造": 0.1,
+            "食品生产": 0.1,
+            "汽车维修": 0.7,
+        },
+    ),
+    "WJW": (
+        "卫生健康委员会",
+        {
+            "餐饮服务": 0.45,
+            "食品销售": 0.2,
+            "批发零售": 0.1,
+            "一般制造": 0.05,
+            "药品零售": 0.4,
+            "医疗机构": 0.95,
+            "住宿": 0.9,
+            "美容美发": 0.9,
+            "化工制造": 0.1,
+            "食品生产": 0.3,
+            "汽车维修": 0.02,
+        },
+    ),
+    "HBJ": (
+        "生态环境局",
+        {
+            "餐饮服务": 0.4,
+            "食品销售": 0.05,
+            "批发零售": 0.05,
+            "一般制造": 0.85,
+            "药品零售": 0.02,
+            "医疗机构": 0.7,
+            "住宿": 0.2,
+            "美容美发": 0.1,
+            "化工制造": 0.95,
+            "食品生产": 0.7,
+            "汽车维修": 0.8,
+        },
+    ),
 }
 #: Each department's rules per risk stratum (basis points, minimum 1): higher for higher risk, and by department.
-RATIOS = {"SCJ": (1000, 500, 300, 100), "YJJ": (2000, 1000, 500, 300), "SWJ": (800, 400, 200, 100),
-          "WJW": (1500, 800, 400, 200), "HBJ": (2000, 1000, 500, 200)}
-RULES = {group: {stratum: {"ratio_bp": bp, "min": 1} for stratum, bp in zip("ABCD", ratios)}
-         for group, ratios in RATIOS.items()}
+RATIOS = {
+    "SCJ": (1000, 500, 300, 100),
+    "YJJ": (2000, 1000, 500, 300),
+    "SWJ": (800, 400, 200, 100),
+    "WJW": (1500, 800, 400, 200),
+    "HBJ": (2000, 1000, 500, 200),
+}
+RULES = {
+    group: {stratum: {"ratio_bp": bp, "min": 1} for stratum, bp in zip("ABCD", ratios)}
+    for group, ratios in RATIOS.items()
+}
 #: Risk classes from the shared latent risk plus the department's own judgement (noise):
 #: about A 8 %, B 13 %, C 40 %, D 39 %.
 NOISE = 0.12
@@ -131,8 +215,9 @@ def timed_draw(campaign: str, file: bytes, rules: dict) -> tuple[dict, float]:
 
     gc.collect()
     with Timer() as timer:
-        proof = draw_targets_from_file(campaign=campaign, nonce=new_nonce(), frame_file=file, rules=rules,
-                                       reserve_size=RESERVE, public_inputs=[])
+        proof = draw_targets_from_file(
+            campaign=campaign, nonce=new_nonce(), frame_file=file, rules=rules, reserve_size=RESERVE, public_inputs=[]
+        )
     return proof, timer.seconds
 
 
@@ -145,9 +230,13 @@ def joint_round(number: int, joint_file: bytes) -> dict:
 
     proof, seconds = timed_draw(f"联合抽查〔2026〕{number}号", joint_file, RULES)
     per_entity = visits(proof["selected"])
-    return {"visits": len(per_entity), "checks": checks(proof["selected"]), "seconds": seconds,
-            "checks_by_department": {group: checks({group: strata}) for group, strata in proof["selected"].items()},
-            "visits_by_departments": dict(sorted(Counter(len(groups) for groups in per_entity.values()).items()))}
+    return {
+        "visits": len(per_entity),
+        "checks": checks(proof["selected"]),
+        "seconds": seconds,
+        "checks_by_department": {group: checks({group: strata}) for group, strata in proof["selected"].items()},
+        "visits_by_departments": dict(sorted(Counter(len(groups) for groups in per_entity.values()).items())),
+    }
 
 
 def separate_round(number: int, files: dict[str, bytes]) -> dict:
@@ -192,24 +281,32 @@ def run() -> dict:
     expected = expected_separate_visits(parse_frame_file(joint_file), RULES)
     sizes = {group: len(rows[group]) for group in DEPARTMENTS}
     strata = {group: dict(sorted(Counter(s for _, s, _ in rows[group]).items())) for group in DEPARTMENTS}
-    log("directories: " + ", ".join(f"{g} {n:,} ({n / ENTITIES:.0%})" for g, n in sizes.items())
+    log(
+        "directories: "
+        + ", ".join(f"{g} {n:,} ({n / ENTITIES:.0%})" for g, n in sizes.items())
         + f"; {total_rows:,} frame rows; entities by number of directories "
-        + ", ".join(f"{k}: {in_directories[k]:,}" for k in range(6)))
+        + ", ".join(f"{k}: {in_directories[k]:,}" for k in range(6))
+    )
     del entities, rows, joint_rows
 
     joint, separate, single = [], [], []
     loads = [load_average()]
     for number in range(1, ROUNDS + 1):
-        ways = [("joint", joint_round, joint_file), ("separate", separate_round, files),
-                ("single", single_round, single_file)]
+        ways = [
+            ("joint", joint_round, joint_file),
+            ("separate", separate_round, files),
+            ("single", single_round, single_file),
+        ]
         orders = list(permutations(ways))
         for way, measure, data in orders[(number - 1) % len(orders)]:
             outcome = measure(number, data)
             {"joint": joint, "separate": separate, "single": single}[way].append(outcome)
         loads.append(load_average())
-        log(f"round {number}: coordinated {joint[-1]['visits']:,} visits in {joint[-1]['seconds']:.2f} s; separate "
+        log(
+            f"round {number}: coordinated {joint[-1]['visits']:,} visits in {joint[-1]['seconds']:.2f} s; separate "
             f"{separate[-1]['visits']:,} visits in {separate[-1]['seconds']:.2f} s; single department, same rows, "
-            f"{single[-1]['seconds']:.2f} s (load average {loads[-1]})")
+            f"{single[-1]['seconds']:.2f} s (load average {loads[-1]})"
+        )
 
     made = joint[0]["checks"]
     assert all(o["checks"] == made for o in joint + separate), "the same checks in every draw"
@@ -222,40 +319,74 @@ def run() -> dict:
     joint_seconds = median([o["seconds"] for o in joint])
     single_seconds = median([o["seconds"] for o in single])
     separate_seconds = median([o["seconds"] for o in separate])
-    spans = {way: f"{min(o['seconds'] for o in runs):.2f}–{max(o['seconds'] for o in runs):.2f}"
-             for way, runs in (("joint", joint), ("single", single), ("separate", separate))}
+    spans = {
+        way: f"{min(o['seconds'] for o in runs):.2f}–{max(o['seconds'] for o in runs):.2f}"
+        for way, runs in (("joint", joint), ("single", single), ("separate", separate))
+    }
     largest = max(joint[0]["checks_by_department"].values())
-    log(f"separate visits, mean of {ROUNDS}: {separate_visits:,.1f} (sd {spread:,.1f}); expected "
-        f"{expected:,.1f}: deviation {deviation:+.2%} — {'close' if close else 'NOT close'} (within ±{CLOSE:.0%})")
-    log(f"coordinated visits, mean of {ROUNDS}: {joint_visits:,.1f}; "
+    log(
+        f"separate visits, mean of {ROUNDS}: {separate_visits:,.1f} (sd {spread:,.1f}); expected "
+        f"{expected:,.1f}: deviation {deviation:+.2%} — {'close' if close else 'NOT close'} (within ±{CLOSE:.0%})"
+    )
+    log(
+        f"coordinated visits, mean of {ROUNDS}: {joint_visits:,.1f}; "
         f"saved {saved:,.1f} visits ({saved / separate_visits:.1%}), "
         f"ratio {separate_visits / joint_visits:.3f}; time joint ÷ single {joint_seconds / single_seconds:.3f}, "
-        f"joint ÷ five separate {joint_seconds / separate_seconds:.3f}")
+        f"joint ÷ five separate {joint_seconds / separate_seconds:.3f}"
+    )
 
     lines = [
-        {"figure_name": f"coordinated draw: visits (mean of {ROUNDS})", "figure": f"{joint_visits:,.0f}",
-         "baseline_name": f"5 separate draws: visits (mean of {ROUNDS})", "baseline": f"{separate_visits:,.0f}",
-         "ratio": separate_visits / joint_visits},
-        {"figure_name": "coordinated draw: checks made", "figure": f"{made:,}",
-         "baseline_name": "5 separate draws: checks made", "baseline": f"{made:,}", "ratio": 1.0},
-        {"figure_name": "visits saved by the joint draw", "figure": f"{saved:,.0f} ({saved / separate_visits:.1%})",
-         "baseline_name": "separate visits", "baseline": f"{separate_visits:,.0f}", "ratio": None},
-        {"figure_name": f"separate draws: visits (mean of {ROUNDS})", "figure": f"{separate_visits:,.0f}",
-         "baseline_name": "expected_separate_visits", "baseline": f"{expected:,.0f}",
-         "ratio": separate_visits / expected},
-        {"figure_name": f"joint draw, {total_rows:,} rows in 5 groups (median)", "figure": f"{joint_seconds:,.2f} s",
-         "baseline_name": f"one department, {total_rows:,} rows (median)", "baseline": f"{single_seconds:,.2f} s",
-         "ratio": joint_seconds / single_seconds},
-        {"figure_name": "joint draw (median)", "figure": f"{joint_seconds:,.2f} s",
-         "baseline_name": "5 separate draws together (median)", "baseline": f"{separate_seconds:,.2f} s",
-         "ratio": joint_seconds / separate_seconds},
+        {
+            "figure_name": f"coordinated draw: visits (mean of {ROUNDS})",
+            "figure": f"{joint_visits:,.0f}",
+            "baseline_name": f"5 separate draws: visits (mean of {ROUNDS})",
+            "baseline": f"{separate_visits:,.0f}",
+            "ratio": separate_visits / joint_visits,
+        },
+        {
+            "figure_name": "coordinated draw: checks made",
+            "figure": f"{made:,}",
+            "baseline_name": "5 separate draws: checks made",
+            "baseline": f"{made:,}",
+            "ratio": 1.0,
+        },
+        {
+            "figure_name": "visits saved by the joint draw",
+            "figure": f"{saved:,.0f} ({saved / separate_visits:.1%})",
+            "baseline_name": "separate visits",
+            "baseline": f"{separate_visits:,.0f}",
+            "ratio": None,
+        },
+        {
+            "figure_name": f"separate draws: visits (mean of {ROUNDS})",
+            "figure": f"{separate_visits:,.0f}",
+            "baseline_name": "expected_separate_visits",
+            "baseline": f"{expected:,.0f}",
+            "ratio": separate_visits / expected,
+        },
+        {
+            "figure_name": f"joint draw, {total_rows:,} rows in 5 groups (median)",
+            "figure": f"{joint_seconds:,.2f} s",
+            "baseline_name": f"one department, {total_rows:,} rows (median)",
+            "baseline": f"{single_seconds:,.2f} s",
+            "ratio": joint_seconds / single_seconds,
+        },
+        {
+            "figure_name": "joint draw (median)",
+            "figure": f"{joint_seconds:,.2f} s",
+            "baseline_name": "5 separate draws together (median)",
+            "baseline": f"{separate_seconds:,.2f} s",
+            "ratio": joint_seconds / separate_seconds,
+        },
     ]
     notes = [
         f"Registry of {ENTITIES:,} entities (random.Random({SEED})), industries "
-        + ", ".join(f"{k} {v} %" for k, v in INDUSTRIES.items()) + ". Directories by industry: "
+        + ", ".join(f"{k} {v} %" for k, v in INDUSTRIES.items())
+        + ". Directories by industry: "
         + ", ".join(f"{g} {DEPARTMENTS[g][0]} {n:,} ({n / ENTITIES:.0%})" for g, n in sizes.items())
         + f"; {total_rows:,} frame rows in all. Entities in 0/1/2/3/4/5 directories: "
-        + " / ".join(f"{in_directories[k]:,}" for k in range(6)) + ".",
+        + " / ".join(f"{in_directories[k]:,}" for k in range(6))
+        + ".",
         "Rules (basis points for strata A/B/C/D, minimum 1 each; reserve 3): "
         + "; ".join(f"{g} {'/'.join(str(r) for r in ratios)}" for g, ratios in RATIOS.items())
         + f". Each department's risk classes come from a shared latent risk plus its own noise (sd {NOISE}).",
@@ -264,7 +395,8 @@ def run() -> dict:
         + f" = {made:,}. No draw can need fewer visits than the largest department's {largest:,} checks, nor more "
         f"than the {made:,} checks.",
         "Coordinated: one draw over the five-group frame file, one nonce; visits = len(visits(selected)). Per round "
-        + "; ".join(f"{o['visits']:,}" for o in joint) + ". Visits by the number of departments checking there "
+        + "; ".join(f"{o['visits']:,}" for o in joint)
+        + ". Visits by the number of departments checking there "
         "(round 1): " + ", ".join(f"{k}: {v:,}" for k, v in joint[0]["visits_by_departments"].items()) + ".",
         "Separate: five draws, each department its own single-group frame file and its own nonce, as five "
         "campaigns; visits = the union of their selections. Per round "
@@ -285,20 +417,40 @@ def run() -> dict:
         f"load average {min(loads)}–{max(loads)} on {os.cpu_count()} CPUs), by more "
         f"than the medians differ. No database is used: the engine on frame files in memory.",
     ]
-    result = {"title": TITLE, "entities": ENTITIES, "rounds": ROUNDS, "reserve_size": RESERVE, "rules": RULES,
-              "industries": INDUSTRIES, "coverage": {g: c for g, (_, c) in DEPARTMENTS.items()},
-              "directory_sizes": sizes, "strata": strata, "frame_rows": total_rows,
-              "entities_by_directories": {str(k): in_directories[k] for k in range(6)},
-              "checks": made, "checks_by_department": joint[0]["checks_by_department"],
-              "coordinated": {"runs": joint, "visits_mean": joint_visits, "seconds_median": joint_seconds},
-              "separate": {"runs": separate, "visits_mean": separate_visits, "visits_sd": spread,
-                           "seconds_median": separate_seconds, "expected_visits": expected,
-                           "deviation_from_expected": deviation, "close_to_expected": close},
-              "single_department": {"rows": total_rows, "runs": single, "seconds_median": single_seconds},
-              "saved_visits": saved, "saved_percent": 100 * saved / separate_visits,
-              "visits_ratio": separate_visits / joint_visits, "time_ratio_single": joint_seconds / single_seconds,
-              "time_ratio_separate": joint_seconds / separate_seconds, "load_average": loads,
-              "lines": lines, "notes": notes}
+    result = {
+        "title": TITLE,
+        "entities": ENTITIES,
+        "rounds": ROUNDS,
+        "reserve_size": RESERVE,
+        "rules": RULES,
+        "industries": INDUSTRIES,
+        "coverage": {g: c for g, (_, c) in DEPARTMENTS.items()},
+        "directory_sizes": sizes,
+        "strata": strata,
+        "frame_rows": total_rows,
+        "entities_by_directories": {str(k): in_directories[k] for k in range(6)},
+        "checks": made,
+        "checks_by_department": joint[0]["checks_by_department"],
+        "coordinated": {"runs": joint, "visits_mean": joint_visits, "seconds_median": joint_seconds},
+        "separate": {
+            "runs": separate,
+            "visits_mean": separate_visits,
+            "visits_sd": spread,
+            "seconds_median": separate_seconds,
+            "expected_visits": expected,
+            "deviation_from_expected": deviation,
+            "close_to_expected": close,
+        },
+        "single_department": {"rows": total_rows, "runs": single, "seconds_median": single_seconds},
+        "saved_visits": saved,
+        "saved_percent": 100 * saved / separate_visits,
+        "visits_ratio": separate_visits / joint_visits,
+        "time_ratio_single": joint_seconds / single_seconds,
+        "time_ratio_separate": joint_seconds / separate_seconds,
+        "load_average": loads,
+        "lines": lines,
+        "notes": notes,
+    }
     emit(lines)
     save(result)
     return result
@@ -324,11 +476,20 @@ def _save_without_database(result: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if common.TRIAL:
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
-    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "postgresql": "not used",
-               "postgresql_settings": {}, "platform": platform.platform(),
-               "load_average_at_end": [round(x, 2) for x in os.getloadavg()]}
-    result = {"benchmark": NAME, "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "machine": machine, **result}
+    machine = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "postgresql": "not used",
+        "postgresql_settings": {},
+        "platform": platform.platform(),
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+    }
+    result = {
+        "benchmark": NAME,
+        "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine,
+        **result,
+    }
     (folder / f"{NAME}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if not common.TRIAL:
         common.write_markdown()

@@ -12,6 +12,7 @@ before, at its own floor per document). Budget (issue 23): per notice ≤ 1.0× 
 Set-up (not timed): a fresh database, the entities, a campaign drawn as in ``draw_inspectors``
 with 1,000 visits and 300 inspectors, a team leader named on every visit.
 """
+
 from __future__ import annotations
 
 import gc
@@ -60,10 +61,15 @@ def leaders(url: str, tenant: int, campaign_id: int) -> dict:
                     led.add(member.entity_id)
         db.session.commit()
         with Timer() as bulk:
-            done = campaign_commands.designate_leaders(campaign.id, {"rule": "balanced", "only_missing": False},
-                                                       actor=planner)
-        return {"visits": len(led), "single_seconds": single.seconds, "bulk_seconds": bulk.seconds,
-                "named": done["named"]}
+            done = campaign_commands.designate_leaders(
+                campaign.id, {"rule": "balanced", "only_missing": False}, actor=planner
+            )
+        return {
+            "visits": len(led),
+            "single_seconds": single.seconds,
+            "bulk_seconds": bulk.seconds,
+            "named": done["named"],
+        }
 
 
 def hand_out(url: str, tenant: int, campaign_id: int) -> dict:
@@ -85,9 +91,14 @@ def hand_out(url: str, tenant: int, campaign_id: int) -> dict:
         kinds = dict(db.session.execute(sa.select(Notice.kind, sa.func.count()).group_by(Notice.kind)).all())
         size = db.session.scalar(sa.select(sa.func.sum(Notice.size)))
         job_seconds = (job.finished_at - job.started_at).total_seconds()
-        return {"seconds": total.seconds, "job_seconds": job_seconds, "status": job.status.value,
-                "documents": {getattr(k, "value", k): v for k, v in kinds.items()}, "bytes": int(size or 0),
-                "load_average": [before, load_average()]}
+        return {
+            "seconds": total.seconds,
+            "job_seconds": job_seconds,
+            "status": job.status.value,
+            "documents": {getattr(k, "value", k): v for k, v in kinds.items()},
+            "bytes": int(size or 0),
+            "load_average": [before, load_average()],
+        }
 
 
 def run() -> dict:
@@ -107,16 +118,27 @@ def run() -> dict:
     projected_documents = round(documents * CAMPAIGN / VISITS)
     projected = per_notice * projected_documents
     lines = [
-        {"figure_name": f"notices job, {documents:,} PDF documents", "figure": f"{measured['job_seconds']:,.1f} s",
-         "baseline_name": "hand-out command and job, end to end", "baseline": f"{measured['seconds']:,.1f} s",
-         "ratio": None},
-        {"figure_name": "per notice (render, store, record)", "figure": f"{per_notice * 1000:,.0f} ms",
-         "baseline_name": "WeasyPrint, a one-line page", "baseline": f"{base * 1000:,.0f} ms",
-         "ratio": per_notice / base},
-        {"figure_name": f"team leaders of {named['visits']:,} visits named by a rule (one action)",
-         "figure": f"{named['bulk_seconds']:,.2f} s",
-         "baseline_name": "named one by one (single command)", "baseline": f"{named['single_seconds']:,.2f} s",
-         "ratio": named["bulk_seconds"] / named["single_seconds"]},
+        {
+            "figure_name": f"notices job, {documents:,} PDF documents",
+            "figure": f"{measured['job_seconds']:,.1f} s",
+            "baseline_name": "hand-out command and job, end to end",
+            "baseline": f"{measured['seconds']:,.1f} s",
+            "ratio": None,
+        },
+        {
+            "figure_name": "per notice (render, store, record)",
+            "figure": f"{per_notice * 1000:,.0f} ms",
+            "baseline_name": "WeasyPrint, a one-line page",
+            "baseline": f"{base * 1000:,.0f} ms",
+            "ratio": per_notice / base,
+        },
+        {
+            "figure_name": f"team leaders of {named['visits']:,} visits named by a rule (one action)",
+            "figure": f"{named['bulk_seconds']:,.2f} s",
+            "baseline_name": "named one by one (single command)",
+            "baseline": f"{named['single_seconds']:,.2f} s",
+            "ratio": named["bulk_seconds"] / named["single_seconds"],
+        },
     ]
     notes = [
         f"{measured['documents'].get('inspection', 0):,} inspection notices (one per visit) and "
@@ -130,13 +152,25 @@ def run() -> dict:
         f"{named['bulk_seconds'] * CAMPAIGN / VISITS:,.1f} s for {CAMPAIGN:,} (an action's budget is 2 s).",
         f"Load average {measured['load_average'][0]} before, {measured['load_average'][1]} after, on {os.cpu_count()} CPUs.",
     ]
-    result = {"title": TITLE, "visits": VISITS, "measured": measured, "per_notice_seconds": per_notice,
-              "floor_seconds": base,
-              "leaders": named, "projected": {"visits": CAMPAIGN, "documents": projected_documents, "seconds": projected,
-                            "budget_seconds": BUDGET_SECONDS},
-              "over_budget": [lines[1]["figure_name"]] * (per_notice > base)
-              + [lines[2]["figure_name"]] * (named["bulk_seconds"] * CAMPAIGN / VISITS > 2.0)
-              + ([f"{CAMPAIGN:,}-visit campaign"] if projected > BUDGET_SECONDS else []), "lines": lines, "notes": notes}
+    result = {
+        "title": TITLE,
+        "visits": VISITS,
+        "measured": measured,
+        "per_notice_seconds": per_notice,
+        "floor_seconds": base,
+        "leaders": named,
+        "projected": {
+            "visits": CAMPAIGN,
+            "documents": projected_documents,
+            "seconds": projected,
+            "budget_seconds": BUDGET_SECONDS,
+        },
+        "over_budget": [lines[1]["figure_name"]] * (per_notice > base)
+        + [lines[2]["figure_name"]] * (named["bulk_seconds"] * CAMPAIGN / VISITS > 2.0)
+        + ([f"{CAMPAIGN:,}-visit campaign"] if projected > BUDGET_SECONDS else []),
+        "lines": lines,
+        "notes": notes,
+    }
     emit(lines)
     save(NAME, result)
     return result

@@ -3,6 +3,7 @@ product: ``/bench/common-search``, the public entity search done the way the sys
 do it — ``LIKE '%…%'`` on name and code over the results joined to their entities, grouped,
 ``COUNT(*)`` of the whole match for the total, ``LIMIT/OFFSET`` for the page — rendered with the
 same template as ``/public/results?q=…``, so that only the query differs."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -17,24 +18,34 @@ from spotcheck.tenants.results.queries import register
 
 bench = Blueprint("bench", __name__, url_prefix="/bench")
 
-_MATCH = ("FROM entity e JOIN published_result r ON r.entity_id = e.id "
-          "WHERE r.current AND (e.name LIKE :pattern OR e.code LIKE :pattern)")
+_MATCH = (
+    "FROM entity e JOIN published_result r ON r.entity_id = e.id "
+    "WHERE r.current AND (e.name LIKE :pattern OR e.code LIKE :pattern)"
+)
 
 
 @bench.route("/common-search")
 @public
 def common_search():
-    text = (request.args.get("q") or "").strip()[:register.SEARCH_LENGTH]
+    text = (request.args.get("q") or "").strip()[: register.SEARCH_LENGTH]
     page = max(1, int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1)
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     total = db.session.execute(sa.text(f"SELECT count(DISTINCT e.id) {_MATCH}"), {"pattern": pattern}).scalar()
-    rows = db.session.execute(sa.text(
-        f"SELECT e.id, count(*) AS results, max(r.published_at) AS last {_MATCH} "
-        "GROUP BY e.id ORDER BY last DESC, e.id LIMIT :limit OFFSET :offset"),
-        {"pattern": pattern, "limit": register.PER_PAGE, "offset": (page - 1) * register.PER_PAGE}).all()
+    rows = db.session.execute(
+        sa.text(
+            f"SELECT e.id, count(*) AS results, max(r.published_at) AS last {_MATCH} "
+            "GROUP BY e.id ORDER BY last DESC, e.id LIMIT :limit OFFSET :offset"
+        ),
+        {"pattern": pattern, "limit": register.PER_PAGE, "offset": (page - 1) * register.PER_PAGE},
+    ).all()
     entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_([r.id for r in rows])))}
-    found = NumberedPage([(entities[r.id], r.results, r.last) for r in rows], page,
-                         max(1, -(-total // register.PER_PAGE)), total, register.PER_PAGE)
+    found = NumberedPage(
+        [(entities[r.id], r.results, r.last) for r in rows],
+        page,
+        max(1, -(-total // register.PER_PAGE)),
+        total,
+        register.PER_PAGE,
+    )
     return render_template("results/public/search.html", search=text, found=found)
 
 

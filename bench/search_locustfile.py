@@ -1,6 +1,7 @@
 """locust users for :mod:`bench.public_search`: each takes a query at random (from
 ``BENCH_QUERIES_FILE``) and asks ``BENCH_PATH`` for page 1, or now and then pages 2–5; no think
 time. ``/healthz`` is asked as it is."""
+
 import json
 import os
 import random
@@ -18,7 +19,8 @@ class Citizen(FastHttpUser):
             self.client.get(PATH, name=PATH)
             return
         page = 1 if random.random() < 0.8 else random.randint(2, 5)
-        with self.client.get(PATH, params={"q": random.choice(QUERIES), "page": page}, name=PATH,
-                             catch_response=True) as response:
+        with self.client.get(
+            PATH, params={"q": random.choice(QUERIES), "page": page}, name=PATH, catch_response=True
+        ) as response:
             if response.status_code == 404:  # a later page than the query has: an answer, not a failure
                 response.success()

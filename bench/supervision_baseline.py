@@ -1,5 +1,6 @@
 """The baseline of :mod:`bench.supervision_dashboard`, the common way: the same figures of the year by
 fetching the rows and counting them in Python."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta, timezone
@@ -8,9 +9,27 @@ from bench.common import TODAY, Timer
 from bench.supervision_data import YEAR
 
 #: The figures both ways must agree on (the plans' filing status too); the first six are printed.
-COMPARED = ("checked", "problems", "published_on_time", "published_late", "reports_overdue", "campaigns",
-            "publish_due", "draws", "follow_ups_open", "items", "market_items", "market_random", "other_items",
-            "other_random", "entries", "inspectors", "rules", "plan_year", "plan_half")
+COMPARED = (
+    "checked",
+    "problems",
+    "published_on_time",
+    "published_late",
+    "reports_overdue",
+    "campaigns",
+    "publish_due",
+    "draws",
+    "follow_ups_open",
+    "items",
+    "market_items",
+    "market_random",
+    "other_items",
+    "other_random",
+    "entries",
+    "inspectors",
+    "rules",
+    "plan_year",
+    "plan_half",
+)
 START, END = date(YEAR, 1, 1), date(YEAR, 12, 31)
 AS_OF = min(END, TODAY)
 BEIJING = timezone(timedelta(hours=8))
@@ -58,12 +77,18 @@ def _count_visits(cursor, of) -> None:
 
     own = set(cursor.execute("SELECT tenant_id, code FROM result_category_choice WHERE problem").fetchall())
     window_end = dict(cursor.execute("SELECT id, window_end FROM campaign").fetchall())
-    problem = {visit for visit, tenant, code in cursor.execute(
-        "SELECT r.visit_id, c.tenant_id, c.code FROM result_category c JOIN item_result r ON r.id = c.item_result_id "
-        "WHERE c.code = ANY(%s)", (sorted(RESULT_PROBLEM_CATEGORIES | {code for _, code in own}),))
-        if code in RESULT_PROBLEM_CATEGORIES or (tenant, code) in own}
+    problem = {
+        visit
+        for visit, tenant, code in cursor.execute(
+            "SELECT r.visit_id, c.tenant_id, c.code FROM result_category c JOIN item_result r ON r.id = c.item_result_id "
+            "WHERE c.code = ANY(%s)",
+            (sorted(RESULT_PROBLEM_CATEGORIES | {code for _, code in own}),),
+        )
+        if code in RESULT_PROBLEM_CATEGORIES or (tenant, code) in own
+    }
     for tenant, visit, campaign, status, checked, report_due, publish_due, published_at in cursor.execute(
-            "SELECT tenant_id, id, campaign_id, status, checked_on, report_due, publish_due, published_at FROM visit"):
+        "SELECT tenant_id, id, campaign_id, status, checked_on, report_due, publish_due, published_at FROM visit"
+    ):
         figures = of(tenant)
         if status in ("submitted", "approved", "published") and checked and START <= checked <= END:
             figures["checked"] += 1
@@ -80,7 +105,8 @@ def _count_visits(cursor, of) -> None:
 def _count_the_rest(cursor, of) -> None:
     """Campaigns, draws, open follow-ups, items, directory entries, inspectors, rules."""
     for tenant, status, joint, window_start in cursor.execute(
-            "SELECT tenant_id, status, joint, window_start FROM campaign"):
+        "SELECT tenant_id, status, joint, window_start FROM campaign"
+    ):
         if not joint and status != "draft" and START <= window_start <= END:
             of(tenant)["campaigns"] += 1
     for tenant, drawn_at in cursor.execute("SELECT tenant_id, drawn_at FROM draw"):
@@ -90,7 +116,8 @@ def _count_the_rest(cursor, of) -> None:
         if opened <= AS_OF and (closed is None or closed > AS_OF):
             of(tenant)["follow_ups_open"] += 1
     for tenant, status, field, random_check in cursor.execute(
-            "SELECT tenant_id, status, field, random_check FROM item"):
+        "SELECT tenant_id, status, field, random_check FROM item"
+    ):
         if status == "published":
             figures = of(tenant)
             kind = "market" if field == "market" else "other"
@@ -107,8 +134,12 @@ def _count_the_rest(cursor, of) -> None:
 
 def _plan_filings(cursor, found: dict[int, dict], deadlines: dict) -> None:
     """Each department's year plan and half-year plans: on time, late, missing, pending or not required."""
-    plans = {(tenant, half): submitted for tenant, half, submitted in cursor.execute(
-        "SELECT tenant_id, half, submitted_at FROM plan WHERE year = %s", (YEAR,))}
+    plans = {
+        (tenant, half): submitted
+        for tenant, half, submitted in cursor.execute(
+            "SELECT tenant_id, half, submitted_at FROM plan WHERE year = %s", (YEAR,)
+        )
+    }
 
     def filing(tenant, half):
         deadline = deadlines[half]

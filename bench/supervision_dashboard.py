@@ -8,6 +8,7 @@ the same numbers for every department (checked before the times are printed; the
 side by side). The data (:mod:`bench.supervision_data`) is written in SQL as the owner on a fresh
 database.
 """
+
 from __future__ import annotations
 
 import re
@@ -113,10 +114,15 @@ def _code_under_test() -> str:
     import subprocess
 
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        changed = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "spotcheck/tenants/supervision/figures.py"],
-                                 cwd=HERE.parent).returncode != 0
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changed = (
+            subprocess.run(
+                ["git", "diff", "--quiet", "HEAD", "--", "spotcheck/tenants/supervision/figures.py"], cwd=HERE.parent
+            ).returncode
+            != 0
+        )
     except (OSError, subprocess.CalledProcessError):
         return "outside a git work tree"
     return f"commit {head}" + (" with uncommitted changes to figures.py" if changed else "")
@@ -162,9 +168,12 @@ def compare(statuses, counted: dict) -> tuple[dict, dict]:
         expected = counted[status.tenant_id]
         for key in COMPARED:
             assert _platform_value(status, key) == expected[key], (
-                status.code, key, _platform_value(status, key), expected[key])
-    totals = {key: (sum(getattr(s, key) for s in statuses), sum(c[key] for c in counted.values()))
-              for key in PRINTED}
+                status.code,
+                key,
+                _platform_value(status, key),
+                expected[key],
+            )
+    totals = {key: (sum(getattr(s, key) for s in statuses), sum(c[key] for c in counted.values())) for key in PRINTED}
     filings = {}
     for status in statuses:
         for filed in status.filings:
@@ -176,34 +185,46 @@ def figure_lines(times: dict) -> list[dict]:
     """The figures and the page (medians) against the rows counted in Python."""
     computed, rendered, python_seconds = (median(times[k]) for k in ("compute", "page", "python"))
     return [
-        {"figure_name": f"figures computed (aggregates, median of {ROUNDS})", "figure": f"{computed:.2f} s",
-         "baseline_name": f"rows loaded into Python and counted (median of {ROUNDS})",
-         "baseline": f"{python_seconds:.2f} s",
-         "ratio": python_seconds / computed},
-        {"figure_name": f"dashboard page rendered (median of {ROUNDS})", "figure": f"{rendered:.2f} s",
-         "baseline_name": "rows loaded into Python and counted (no page)", "baseline": f"{python_seconds:.2f} s",
-         "ratio": python_seconds / rendered},
+        {
+            "figure_name": f"figures computed (aggregates, median of {ROUNDS})",
+            "figure": f"{computed:.2f} s",
+            "baseline_name": f"rows loaded into Python and counted (median of {ROUNDS})",
+            "baseline": f"{python_seconds:.2f} s",
+            "ratio": python_seconds / computed,
+        },
+        {
+            "figure_name": f"dashboard page rendered (median of {ROUNDS})",
+            "figure": f"{rendered:.2f} s",
+            "baseline_name": "rows loaded into Python and counted (no page)",
+            "baseline": f"{python_seconds:.2f} s",
+            "ratio": python_seconds / rendered,
+        },
     ]
 
 
-def notes(loaded: dict, tenants: int, totals: dict, filings: dict, slowest: str, traced: list,
-          rest: float) -> list[str]:
+def notes(
+    loaded: dict, tenants: int, totals: dict, filings: dict, slowest: str, traced: list, rest: float
+) -> list[str]:
     """What the figures mean: the data, the agreement of both ways, the slowest statements, the baseline."""
-    return [f"{tenants} tenants ({DEPARTMENTS} departments and the bureau), {VISITS:,} visits, "
-            f"{ENTITIES:,} entities, written in SQL as the owner in {loaded['seconds']:.0f} s "
-            f"(VACUUM ANALYZE {loaded['vacuum_seconds']:.0f} s); the year {YEAR} read on {TODAY.isoformat()}; "
-            f"`figures.py` of {_code_under_test()}; the three timings interleaved round by round.",
-            f"Both ways give the same numbers for every department ({', '.join(COMPARED)}); totals: "
-            + ", ".join(f"{key} {a:,}" for key, (a, _) in totals.items())
-            + "; filings " + ", ".join(f"{k} {v}" for k, v in sorted(filings.items())) + ".",
-            f"Slowest statements of one `figures.compute` (timed separately): {slowest}; the other "
-            f"{len(traced) - 3} statements together {rest:.2f} s.",
-            "The page is `/supervision?period=2026` for the demo's 司法局 supervisor through the Flask test client: "
-            "the figures, the table, four SVG charts, the audit entry of the cross-department read.",
-            "The baseline reads every visit, category of a problem, campaign, draw, follow-up, item, directory entry, "
-            "inspector, rules document and plan over the platform's own connection (same role, row-level security "
-            "and cross-tenant scope) with plain SQL on the driver's cursor, no ORM objects — the cheapest form of "
-            "the common way — and counts in Python."]
+    return [
+        f"{tenants} tenants ({DEPARTMENTS} departments and the bureau), {VISITS:,} visits, "
+        f"{ENTITIES:,} entities, written in SQL as the owner in {loaded['seconds']:.0f} s "
+        f"(VACUUM ANALYZE {loaded['vacuum_seconds']:.0f} s); the year {YEAR} read on {TODAY.isoformat()}; "
+        f"`figures.py` of {_code_under_test()}; the three timings interleaved round by round.",
+        f"Both ways give the same numbers for every department ({', '.join(COMPARED)}); totals: "
+        + ", ".join(f"{key} {a:,}" for key, (a, _) in totals.items())
+        + "; filings "
+        + ", ".join(f"{k} {v}" for k, v in sorted(filings.items()))
+        + ".",
+        f"Slowest statements of one `figures.compute` (timed separately): {slowest}; the other "
+        f"{len(traced) - 3} statements together {rest:.2f} s.",
+        "The page is `/supervision?period=2026` for the demo's 司法局 supervisor through the Flask test client: "
+        "the figures, the table, four SVG charts, the audit entry of the cross-department read.",
+        "The baseline reads every visit, category of a problem, campaign, draw, follow-up, item, directory entry, "
+        "inspector, rules document and plan over the platform's own connection (same role, row-level security "
+        "and cross-tenant scope) with plain SQL on the driver's cursor, no ORM objects — the cheapest form of "
+        "the common way — and counts in Python.",
+    ]
 
 
 def run() -> dict:
@@ -214,18 +235,26 @@ def run() -> dict:
             measured = measure(app)
         statuses, times, traced = measured["statuses"], measured["times"], measured["traced"]
         totals, filings = compare(statuses, measured["counted"])
-    print(f"  same numbers both ways for each of the {len(statuses)} departments ({', '.join(COMPARED)}); totals "
-          f"(aggregates = Python): " + "; ".join(f"{key} {a:,} = {b:,}" for key, (a, b) in totals.items()), flush=True)
+    print(
+        f"  same numbers both ways for each of the {len(statuses)} departments ({', '.join(COMPARED)}); totals "
+        f"(aggregates = Python): " + "; ".join(f"{key} {a:,} = {b:,}" for key, (a, b) in totals.items()),
+        flush=True,
+    )
     lines = figure_lines(times)
     emit(lines)
     slowest = "; ".join(f"{label} {seconds:.2f} s" for seconds, label in traced[:3])
     rest = sum(seconds for seconds, _ in traced[3:])
-    print(f"  slowest statements of one compute: {slowest}; the other {len(traced) - 3} together {rest:.2f} s",
-          flush=True)
-    result = {"title": TITLE, "lines": lines, "notes": notes(loaded, len(statuses), totals, filings, slowest, traced,
-                                                             rest),
-              "seconds": {k: [round(x, 3) for x in v] for k, v in times.items()},
-              "totals": {key: a for key, (a, _) in totals.items()}, "filings": filings,
-              "statements": [{"statement": label, "seconds": round(seconds, 4)} for seconds, label in traced]}
+    print(
+        f"  slowest statements of one compute: {slowest}; the other {len(traced) - 3} together {rest:.2f} s", flush=True
+    )
+    result = {
+        "title": TITLE,
+        "lines": lines,
+        "notes": notes(loaded, len(statuses), totals, filings, slowest, traced, rest),
+        "seconds": {k: [round(x, 3) for x in v] for k, v in times.items()},
+        "totals": {key: a for key, (a, _) in totals.items()},
+        "filings": filings,
+        "statements": [{"statement": label, "seconds": round(seconds, 4)} for seconds, label in traced],
+    }
     save(NAME, result)
     return result

@@ -1,4 +1,5 @@
 """Alembic environment: migrations run as the database owner, never as the application role."""
+
 import logging
 from logging.config import fileConfig
 
@@ -18,8 +19,9 @@ url = current_app.config["SQLALCHEMY_DATABASE_URI"]
 
 
 def run_migrations_offline():
-    context.configure(url=url, target_metadata=target_db.metadata, literal_binds=True,
-                      render_as_batch=url.startswith("sqlite"))
+    context.configure(
+        url=url, target_metadata=target_db.metadata, literal_binds=True, render_as_batch=url.startswith("sqlite")
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -6,6 +6,7 @@ app registers itself (:mod:`spotcheck.platform.commands_line`); ``spotcheck draw
 and ``spotcheck supervision docs`` are registered on the command group itself, so they run without
 loading the app or a database.
 """
+
 from __future__ import annotations
 
 import signal
@@ -39,8 +40,11 @@ class SpotcheckGroup(FlaskGroup):
             sys.exit(2)
         except sqlalchemy.exc.OperationalError as error:
             reason = str(error.orig or error).strip().splitlines()[0]
-            click.echo(f"spotcheck: database error: {reason} (is the database reachable, and has "
-                       "`spotcheck db upgrade` been run?)", err=True)
+            click.echo(
+                f"spotcheck: database error: {reason} (is the database reachable, and has "
+                "`spotcheck db upgrade` been run?)",
+                err=True,
+            )
             sys.exit(2)
 
 
@@ -79,9 +83,14 @@ def _run_with_worker(**options) -> None:
 
 
 # ``spotcheck run``: Flask's development server, and with the embedded queue (no REDIS_URL) its worker.
-main.add_command(click.Command("run", params=run_command.params, callback=_run_with_worker,
-                               help=f"{run_command.help} With the embedded queue (no REDIS_URL), also starts the "
-                                    "worker that runs its jobs."))
+main.add_command(
+    click.Command(
+        "run",
+        params=run_command.params,
+        callback=_run_with_worker,
+        help=f"{run_command.help} With the embedded queue (no REDIS_URL), also starts the worker that runs its jobs.",
+    )
+)
 
 
 @click.group("supervision", help="Supervision figures (监督统计).")
@@ -101,8 +110,11 @@ def supervision_docs(output: str) -> None:
 main.add_command(supervision_group)  # a plain click group: no app context needed
 
 
-@click.command("rules-docs", help="Write the rules' part of docs/rules.md: every parameter, what it drives, and each "
-                                  "preset with where each value comes from.")
+@click.command(
+    "rules-docs",
+    help="Write the rules' part of docs/rules.md: every parameter, what it drives, and each "
+    "preset with where each value comes from.",
+)
 @click.option("--output", type=click.Path(dir_okay=False), default="docs/rules.md", show_default=True)
 def rules_docs(output: str) -> None:
     from spotcheck.tenants.rules.docs import replaced  # the domain loads only for this command

@@ -1,4 +1,5 @@
 """Imports every model so the metadata (and Alembic) sees the whole schema."""
+
 from spotcheck.core.audit import AuditEntry  # noqa: F401
 from spotcheck.core.audit_heads import AuditHead  # noqa: F401
 from spotcheck.core.deployment import Deployment  # noqa: F401

@@ -17,6 +17,7 @@ Revises: 0027
 Create Date: 2026-11-24 22:40:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -24,20 +25,20 @@ from spotcheck.tenants.common.validators import Invalid
 from spotcheck.tenants.common.vocabulary import sampling
 
 # revision identifiers, used by Alembic.
-revision = '0028'
-down_revision = '0027'
+revision = "0028"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 
-item_version = sa.table('item_version', sa.column('id', sa.Integer), sa.column('fields', sa.JSON))
-plan = sa.table('plan', sa.column('id', sa.Integer), sa.column('published_lines', sa.JSON))
-plan_review = sa.table('plan_review', sa.column('id', sa.Integer), sa.column('lines', sa.JSON))
+item_version = sa.table("item_version", sa.column("id", sa.Integer), sa.column("fields", sa.JSON))
+plan = sa.table("plan", sa.column("id", sa.Integer), sa.column("published_lines", sa.JSON))
+plan_review = sa.table("plan_review", sa.column("id", sa.Integer), sa.column("lines", sa.JSON))
 
 
 def _all_rows():
     """Every department's rows (row-level security binds the migration too)."""
     bind = op.get_bind()
-    if bind.dialect.name == 'postgresql':
+    if bind.dialect.name == "postgresql":
         bind.execute(sa.text("SELECT set_config('app.all_tenants', 'on', true)"))
     return bind
 
@@ -51,37 +52,39 @@ def _ratio(text) -> int | None:
 
 def _frequency(text) -> tuple[int | None, str]:
     try:
-        return sampling.parse_frequency(text) or (None, '')
+        return sampling.parse_frequency(text) or (None, "")
     except Invalid:
-        return None, ''
+        return None, ""
 
 
 def _structured(fields: dict) -> dict:
     """A version's fields with the text of ratio and frequency read as values."""
     fields = dict(fields)
-    ratio, (times, period) = _ratio(fields.pop('ratio', '')), _frequency(fields.pop('frequency', ''))
-    return {**fields, 'ratio_bp': ratio, 'frequency_times': times, 'frequency_period': period}
+    ratio, (times, period) = _ratio(fields.pop("ratio", "")), _frequency(fields.pop("frequency", ""))
+    return {**fields, "ratio_bp": ratio, "frequency_times": times, "frequency_period": period}
 
 
 def _text(fields: dict) -> dict:
     """A version's fields with ratio and frequency said as text again."""
     fields = dict(fields)
-    ratio = sampling.ratio_text(fields.pop('ratio_bp', None))
-    frequency = sampling.frequency_text(fields.pop('frequency_times', None), fields.pop('frequency_period', ''))
-    return {**fields, 'ratio': ratio, 'frequency': frequency}
+    ratio = sampling.ratio_text(fields.pop("ratio_bp", None))
+    frequency = sampling.frequency_text(fields.pop("frequency_times", None), fields.pop("frequency_period", ""))
+    return {**fields, "ratio": ratio, "frequency": frequency}
 
 
 def _lines_with_values(lines):
     if lines is None:
         return None
-    return [{**line, **dict(zip(('frequency_times', 'frequency_period'), _frequency(line.get('frequency'))))}
-            for line in lines]
+    return [
+        {**line, **dict(zip(("frequency_times", "frequency_period"), _frequency(line.get("frequency"))))}
+        for line in lines
+    ]
 
 
 def _lines_without_values(lines):
     if lines is None:
         return None
-    return [{k: v for k, v in line.items() if k not in ('frequency_times', 'frequency_period')} for line in lines]
+    return [{k: v for k, v in line.items() if k not in ("frequency_times", "frequency_period")} for line in lines]
 
 
 def _rewrite(bind, table, column: str, change) -> None:
@@ -91,59 +94,70 @@ def _rewrite(bind, table, column: str, change) -> None:
 
 
 def upgrade():
-    with op.batch_alter_table('item', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('ratio_bp', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('frequency_times', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('frequency_period', sa.String(length=8), nullable=False, server_default=''))
-    with op.batch_alter_table('plan_item', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('frequency_times', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('frequency_period', sa.String(length=8), nullable=False, server_default=''))
+    with op.batch_alter_table("item", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("ratio_bp", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("frequency_times", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("frequency_period", sa.String(length=8), nullable=False, server_default=""))
+    with op.batch_alter_table("plan_item", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("frequency_times", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("frequency_period", sa.String(length=8), nullable=False, server_default=""))
 
     bind = _all_rows()
-    for table in ('item', 'plan_item'):
+    for table in ("item", "plan_item"):
         rows = bind.execute(sa.text(f"SELECT id, {'ratio, ' if table == 'item' else ''}frequency FROM {table}")).all()
         for row in rows:
             times, period = _frequency(row.frequency)
-            values = {'id': row.id, 'times': times, 'period': period}
-            ratio = ''
-            if table == 'item':
-                values['ratio'], ratio = _ratio(row.ratio), 'ratio_bp = :ratio, '
-            bind.execute(sa.text(f"UPDATE {table} SET {ratio}frequency_times = :times, frequency_period = :period "
-                                 "WHERE id = :id"), values)
-    _rewrite(bind, item_version, 'fields', _structured)
-    _rewrite(bind, plan, 'published_lines', _lines_with_values)
-    _rewrite(bind, plan_review, 'lines', _lines_with_values)
+            values = {"id": row.id, "times": times, "period": period}
+            ratio = ""
+            if table == "item":
+                values["ratio"], ratio = _ratio(row.ratio), "ratio_bp = :ratio, "
+            bind.execute(
+                sa.text(
+                    f"UPDATE {table} SET {ratio}frequency_times = :times, frequency_period = :period WHERE id = :id"
+                ),
+                values,
+            )
+    _rewrite(bind, item_version, "fields", _structured)
+    _rewrite(bind, plan, "published_lines", _lines_with_values)
+    _rewrite(bind, plan_review, "lines", _lines_with_values)
 
-    with op.batch_alter_table('item', schema=None) as batch_op:
-        batch_op.drop_column('ratio')
-        batch_op.drop_column('frequency')
-    with op.batch_alter_table('plan_item', schema=None) as batch_op:
-        batch_op.drop_column('frequency')
+    with op.batch_alter_table("item", schema=None) as batch_op:
+        batch_op.drop_column("ratio")
+        batch_op.drop_column("frequency")
+    with op.batch_alter_table("plan_item", schema=None) as batch_op:
+        batch_op.drop_column("frequency")
 
 
 def downgrade():
-    with op.batch_alter_table('item', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('ratio', sa.String(length=100), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('frequency', sa.String(length=100), nullable=False, server_default=''))
-    with op.batch_alter_table('plan_item', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('frequency', sa.String(length=100), nullable=False, server_default=''))
+    with op.batch_alter_table("item", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("ratio", sa.String(length=100), nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("frequency", sa.String(length=100), nullable=False, server_default=""))
+    with op.batch_alter_table("plan_item", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("frequency", sa.String(length=100), nullable=False, server_default=""))
 
     bind = _all_rows()
     for row in bind.execute(sa.text("SELECT id, ratio_bp, frequency_times, frequency_period FROM item")).all():
-        bind.execute(sa.text("UPDATE item SET ratio = :ratio, frequency = :frequency WHERE id = :id"),
-                     {'id': row.id, 'ratio': sampling.ratio_text(row.ratio_bp),
-                      'frequency': sampling.frequency_text(row.frequency_times, row.frequency_period)})
+        bind.execute(
+            sa.text("UPDATE item SET ratio = :ratio, frequency = :frequency WHERE id = :id"),
+            {
+                "id": row.id,
+                "ratio": sampling.ratio_text(row.ratio_bp),
+                "frequency": sampling.frequency_text(row.frequency_times, row.frequency_period),
+            },
+        )
     for row in bind.execute(sa.text("SELECT id, frequency_times, frequency_period FROM plan_item")).all():
-        bind.execute(sa.text("UPDATE plan_item SET frequency = :frequency WHERE id = :id"),
-                     {'id': row.id, 'frequency': sampling.frequency_text(row.frequency_times, row.frequency_period)})
-    _rewrite(bind, item_version, 'fields', _text)
-    _rewrite(bind, plan, 'published_lines', _lines_without_values)
-    _rewrite(bind, plan_review, 'lines', _lines_without_values)
+        bind.execute(
+            sa.text("UPDATE plan_item SET frequency = :frequency WHERE id = :id"),
+            {"id": row.id, "frequency": sampling.frequency_text(row.frequency_times, row.frequency_period)},
+        )
+    _rewrite(bind, item_version, "fields", _text)
+    _rewrite(bind, plan, "published_lines", _lines_without_values)
+    _rewrite(bind, plan_review, "lines", _lines_without_values)
 
-    with op.batch_alter_table('plan_item', schema=None) as batch_op:
-        batch_op.drop_column('frequency_period')
-        batch_op.drop_column('frequency_times')
-    with op.batch_alter_table('item', schema=None) as batch_op:
-        batch_op.drop_column('frequency_period')
-        batch_op.drop_column('frequency_times')
-        batch_op.drop_column('ratio_bp')
+    with op.batch_alter_table("plan_item", schema=None) as batch_op:
+        batch_op.drop_column("frequency_period")
+        batch_op.drop_column("frequency_times")
+    with op.batch_alter_table("item", schema=None) as batch_op:
+        batch_op.drop_column("frequency_period")
+        batch_op.drop_column("frequency_times")
+        batch_op.drop_column("ratio_bp")

@@ -12,23 +12,24 @@ Revises: 0028
 Create Date: 2026-11-25 02:00:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0029'
-down_revision = '0028'
+revision = "0029"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('job') as batch:
-        batch.add_column(sa.Column('run_backend_pid', sa.Integer(), nullable=True))
-        batch.add_column(sa.Column('run_backend_started_at', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("job") as batch:
+        batch.add_column(sa.Column("run_backend_pid", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("run_backend_started_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('job') as batch:
-        batch.drop_column('run_backend_started_at')
-        batch.drop_column('run_backend_pid')
+    with op.batch_alter_table("job") as batch:
+        batch.drop_column("run_backend_started_at")
+        batch.drop_column("run_backend_pid")

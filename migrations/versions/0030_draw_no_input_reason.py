@@ -11,21 +11,22 @@ Revises: 0029
 Create Date: 2026-11-25 10:00:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0030'
-down_revision = '0029'
+revision = "0030"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('draw') as batch:
-        batch.add_column(sa.Column('no_input_reason', sa.Text(), nullable=False, server_default=''))
+    with op.batch_alter_table("draw") as batch:
+        batch.add_column(sa.Column("no_input_reason", sa.Text(), nullable=False, server_default=""))
 
 
 def downgrade():
-    with op.batch_alter_table('draw') as batch:
-        batch.drop_column('no_input_reason')
+    with op.batch_alter_table("draw") as batch:
+        batch.drop_column("no_input_reason")

@@ -10,21 +10,22 @@ Revises: 0031
 Create Date: 2026-11-25 11:00:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0032'
-down_revision = '0031'
+revision = "0032"
+down_revision = "0031"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('app_user') as batch:
-        batch.add_column(sa.Column('must_change_password', sa.Boolean(), nullable=False, server_default=sa.false()))
+    with op.batch_alter_table("app_user") as batch:
+        batch.add_column(sa.Column("must_change_password", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade():
-    with op.batch_alter_table('app_user') as batch:
-        batch.drop_column('must_change_password')
+    with op.batch_alter_table("app_user") as batch:
+        batch.drop_column("must_change_password")

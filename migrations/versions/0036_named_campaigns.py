@@ -11,38 +11,45 @@ Revises: 0035
 Create Date: 2026-11-25 13:00:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0036'
-down_revision = '0035'
+revision = "0036"
+down_revision = "0035"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('campaign', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('kind', sa.Enum('random', 'named', name='campaign_kind', native_enum=False,
-                                                      length=16), server_default='random', nullable=False))
-        batch_op.add_column(sa.Column('named_targets', sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column('disclosed_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('late_reason', sa.Text(), server_default='', nullable=False))
-    with op.batch_alter_table('inspection_count', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('withheld', sa.Boolean(), server_default=sa.false(), nullable=False))
-    with op.batch_alter_table('campaign_target', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('cause', sa.String(length=16), server_default='', nullable=False))
-        batch_op.add_column(sa.Column('cause_reference', sa.String(length=100), server_default='', nullable=False))
+    with op.batch_alter_table("campaign", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "kind",
+                sa.Enum("random", "named", name="campaign_kind", native_enum=False, length=16),
+                server_default="random",
+                nullable=False,
+            )
+        )
+        batch_op.add_column(sa.Column("named_targets", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("disclosed_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("late_reason", sa.Text(), server_default="", nullable=False))
+    with op.batch_alter_table("inspection_count", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("withheld", sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table("campaign_target", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("cause", sa.String(length=16), server_default="", nullable=False))
+        batch_op.add_column(sa.Column("cause_reference", sa.String(length=100), server_default="", nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('inspection_count', schema=None) as batch_op:
-        batch_op.drop_column('withheld')
-    with op.batch_alter_table('campaign_target', schema=None) as batch_op:
-        batch_op.drop_column('cause_reference')
-        batch_op.drop_column('cause')
-    with op.batch_alter_table('campaign', schema=None) as batch_op:
-        batch_op.drop_column('late_reason')
-        batch_op.drop_column('disclosed_at')
-        batch_op.drop_column('named_targets')
-        batch_op.drop_column('kind')
+    with op.batch_alter_table("inspection_count", schema=None) as batch_op:
+        batch_op.drop_column("withheld")
+    with op.batch_alter_table("campaign_target", schema=None) as batch_op:
+        batch_op.drop_column("cause_reference")
+        batch_op.drop_column("cause")
+    with op.batch_alter_table("campaign", schema=None) as batch_op:
+        batch_op.drop_column("late_reason")
+        batch_op.drop_column("disclosed_at")
+        batch_op.drop_column("named_targets")
+        batch_op.drop_column("kind")

@@ -10,11 +10,12 @@ Revises: 0036
 Create Date: 2026-11-25 15:00:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0037'
-down_revision = '0036'
+revision = "0037"
+down_revision = "0036"
 branch_labels = None
 depends_on = None
 
@@ -23,8 +24,11 @@ def _lz4_available() -> bool:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return False
-    return bool(bind.exec_driver_sql(
-        "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'").scalar())
+    return bool(
+        bind.exec_driver_sql(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        ).scalar()
+    )
 
 
 def upgrade():

@@ -9,11 +9,12 @@ Revises: 0037
 Create Date: 2026-11-25 16:00:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0038'
-down_revision = '0037'
+revision = "0038"
+down_revision = "0037"
 branch_labels = None
 depends_on = None
 

@@ -12,12 +12,13 @@ Revises: 0038
 Create Date: 2026-11-25 17:30:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0039'
-down_revision = '0038'
+revision = "0039"
+down_revision = "0038"
 branch_labels = None
 depends_on = None
 
@@ -38,16 +39,20 @@ END $$
 
 
 def upgrade():
-    with op.batch_alter_table('published_entity', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('name', sa.String(length=200), server_default='', nullable=False))
-    op.execute("UPDATE published_entity SET name = (SELECT entity.name FROM entity WHERE entity.id = published_entity.entity_id)")
+    with op.batch_alter_table("published_entity", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("name", sa.String(length=200), server_default="", nullable=False))
+    op.execute(
+        "UPDATE published_entity SET name = (SELECT entity.name FROM entity WHERE entity.id = published_entity.entity_id)"
+    )
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(BIGRAMS)
     op.execute("CREATE INDEX ix_published_entity_name_bigrams ON published_entity USING gin (spotcheck_bigrams(name))")
     op.execute(RENAMED)
-    op.execute("CREATE TRIGGER published_entity_renamed AFTER UPDATE OF name ON entity FOR EACH ROW "
-               "WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION spotcheck_published_entity_renamed()")
+    op.execute(
+        "CREATE TRIGGER published_entity_renamed AFTER UPDATE OF name ON entity FOR EACH ROW "
+        "WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION spotcheck_published_entity_renamed()"
+    )
 
 
 def downgrade():
@@ -56,5 +61,5 @@ def downgrade():
         op.execute("DROP FUNCTION IF EXISTS spotcheck_published_entity_renamed()")
         op.execute("DROP INDEX IF EXISTS ix_published_entity_name_bigrams")
         op.execute("DROP FUNCTION IF EXISTS spotcheck_bigrams(text)")
-    with op.batch_alter_table('published_entity', schema=None) as batch_op:
-        batch_op.drop_column('name')
+    with op.batch_alter_table("published_entity", schema=None) as batch_op:
+        batch_op.drop_column("name")

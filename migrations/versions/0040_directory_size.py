@@ -15,14 +15,15 @@ Revises: 0039
 Create Date: 2026-11-25 20:30:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 from spotcheck.platform import rls
 
 # revision identifiers, used by Alembic.
-revision = '0040'
-down_revision = '0039'
+revision = "0040"
+down_revision = "0039"
 branch_labels = None
 depends_on = None
 
@@ -85,10 +86,12 @@ def _changed(columns, old="OLD", new="NEW") -> str:
 
 
 def _sqlite_add(row: str, at: str, joined: int, removed: int) -> str:
-    return (f"INSERT INTO directory_size (tenant_id, day, joined, removed) "
-            f"VALUES ({row}.tenant_id, {SQLITE_DAY.format(f'{row}.{at}')}, {joined}, {removed}) "
-            f"ON CONFLICT (tenant_id, day) DO UPDATE SET joined = joined + excluded.joined, "
-            f"removed = removed + excluded.removed;")
+    return (
+        f"INSERT INTO directory_size (tenant_id, day, joined, removed) "
+        f"VALUES ({row}.tenant_id, {SQLITE_DAY.format(f'{row}.{at}')}, {joined}, {removed}) "
+        f"ON CONFLICT (tenant_id, day) DO UPDATE SET joined = joined + excluded.joined, "
+        f"removed = removed + excluded.removed;"
+    )
 
 
 def _sqlite_moves(row: str, table: str, sign: int) -> list[str]:
@@ -99,73 +102,92 @@ def _sqlite_moves(row: str, table: str, sign: int) -> list[str]:
 
 def _triggers(dialect: str) -> None:
     if dialect == "postgresql":
-        days = {f"day_of_{column}": PG_DAY.format(column)
-                for column in ("p_at", "created_at", "joined_at", "removed_at")}
+        days = {
+            f"day_of_{column}": PG_DAY.format(column) for column in ("p_at", "created_at", "joined_at", "removed_at")
+        }
         for statement in (PG_ADD, PG_COUNTED, PG_MOVED):
             op.execute(statement.format(**days))
     for table, columns in TABLES.items():
         if dialect == "postgresql":
             for change, rows in (("INSERT", "NEW"), ("DELETE", "OLD")):
-                op.execute(f"CREATE TRIGGER {table}_size_{change.lower()} AFTER {change} ON {table} "
-                           f"REFERENCING {rows} TABLE AS changed FOR EACH STATEMENT "
-                           f"EXECUTE FUNCTION spotcheck_directory_size()")
-            op.execute(f"CREATE TRIGGER {table}_size_update AFTER UPDATE ON {table} FOR EACH ROW "
-                       f"WHEN ({_changed(columns)}) EXECUTE FUNCTION spotcheck_directory_size_moved()")
+                op.execute(
+                    f"CREATE TRIGGER {table}_size_{change.lower()} AFTER {change} ON {table} "
+                    f"REFERENCING {rows} TABLE AS changed FOR EACH STATEMENT "
+                    f"EXECUTE FUNCTION spotcheck_directory_size()"
+                )
+            op.execute(
+                f"CREATE TRIGGER {table}_size_update AFTER UPDATE ON {table} FOR EACH ROW "
+                f"WHEN ({_changed(columns)}) EXECUTE FUNCTION spotcheck_directory_size_moved()"
+            )
             continue
-        op.execute(f"CREATE TRIGGER {table}_size_insert AFTER INSERT ON {table} BEGIN "
-                   f"{' '.join(_sqlite_moves('NEW', table, 1))} END")
-        op.execute(f"CREATE TRIGGER {table}_size_delete AFTER DELETE ON {table} BEGIN "
-                   f"{' '.join(_sqlite_moves('OLD', table, -1))} END")
-        op.execute(f"CREATE TRIGGER {table}_size_update AFTER UPDATE ON {table} WHEN {_changed(columns)} BEGIN "
-                   f"{' '.join(_sqlite_moves('OLD', table, -1) + _sqlite_moves('NEW', table, 1))} END")
+        op.execute(
+            f"CREATE TRIGGER {table}_size_insert AFTER INSERT ON {table} BEGIN "
+            f"{' '.join(_sqlite_moves('NEW', table, 1))} END"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_size_delete AFTER DELETE ON {table} BEGIN "
+            f"{' '.join(_sqlite_moves('OLD', table, -1))} END"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_size_update AFTER UPDATE ON {table} WHEN {_changed(columns)} BEGIN "
+            f"{' '.join(_sqlite_moves('OLD', table, -1) + _sqlite_moves('NEW', table, 1))} END"
+        )
 
 
 def upgrade():
-    op.create_table('directory_size',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('joined', sa.Integer(), nullable=False),
-    sa.Column('removed', sa.Integer(), nullable=False),
-    sa.Column('tenant_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_directory_size_tenant_id_tenant')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_directory_size')),
-    sa.UniqueConstraint('tenant_id', 'day', name='uq_directory_size_tenant_day')
+    op.create_table(
+        "directory_size",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("joined", sa.Integer(), nullable=False),
+        sa.Column("removed", sa.Integer(), nullable=False),
+        sa.Column("tenant_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenant.id"], name=op.f("fk_directory_size_tenant_id_tenant")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_directory_size")),
+        sa.UniqueConstraint("tenant_id", "day", name="uq_directory_size_tenant_day"),
     )
-    with op.batch_alter_table('directory_size', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_directory_size_tenant_id'), ['tenant_id'], unique=False)
-    with op.batch_alter_table('directory_entry', schema=None) as batch_op:
-        batch_op.create_index('ix_directory_entry_created_at', ['created_at'], unique=False)
-    with op.batch_alter_table('removed_entry', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_removed_entry_joined_at'), ['joined_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_removed_entry_removed_at'), ['removed_at'], unique=False)
+    with op.batch_alter_table("directory_size", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_directory_size_tenant_id"), ["tenant_id"], unique=False)
+    with op.batch_alter_table("directory_entry", schema=None) as batch_op:
+        batch_op.create_index("ix_directory_entry_created_at", ["created_at"], unique=False)
+    with op.batch_alter_table("removed_entry", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_removed_entry_joined_at"), ["joined_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_removed_entry_removed_at"), ["removed_at"], unique=False)
     dialect = op.get_bind().dialect.name
     day = PG_DAY if dialect == "postgresql" else SQLITE_DAY
-    op.execute("INSERT INTO directory_size (tenant_id, day, joined, removed) "
-               "SELECT tenant_id, day, sum(joined), sum(removed) FROM ("
-               f"SELECT tenant_id, {day.format('created_at')} AS day, 1 AS joined, 0 AS removed FROM directory_entry "
-               f"UNION ALL SELECT tenant_id, {day.format('joined_at')}, 1, 0 FROM removed_entry "
-               f"UNION ALL SELECT tenant_id, {day.format('removed_at')}, 0, 1 FROM removed_entry) AS moves "
-               "GROUP BY tenant_id, day")
+    op.execute(
+        "INSERT INTO directory_size (tenant_id, day, joined, removed) "
+        "SELECT tenant_id, day, sum(joined), sum(removed) FROM ("
+        f"SELECT tenant_id, {day.format('created_at')} AS day, 1 AS joined, 0 AS removed FROM directory_entry "
+        f"UNION ALL SELECT tenant_id, {day.format('joined_at')}, 1, 0 FROM removed_entry "
+        f"UNION ALL SELECT tenant_id, {day.format('removed_at')}, 0, 1 FROM removed_entry) AS moves "
+        "GROUP BY tenant_id, day"
+    )
     _triggers(dialect)
-    rls.grant_tables(op, ['directory_size'])
-    rls.enable(op, 'directory_size')
+    rls.grant_tables(op, ["directory_size"])
+    rls.enable(op, "directory_size")
 
 
 def downgrade():
     dialect = op.get_bind().dialect.name
     for table in TABLES:
         for change in ("insert", "delete", "update"):
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_size_{change}" + (f" ON {table}" if dialect == "postgresql" else ""))
+            op.execute(
+                f"DROP TRIGGER IF EXISTS {table}_size_{change}" + (f" ON {table}" if dialect == "postgresql" else "")
+            )
     if dialect == "postgresql":
-        for function in ("spotcheck_directory_size_moved()", "spotcheck_directory_size()",
-                         "spotcheck_directory_size_add(integer, timestamptz, integer, integer)"):
+        for function in (
+            "spotcheck_directory_size_moved()",
+            "spotcheck_directory_size()",
+            "spotcheck_directory_size_add(integer, timestamptz, integer, integer)",
+        ):
             op.execute(f"DROP FUNCTION IF EXISTS {function}")
-    rls.disable(op, 'directory_size')
-    with op.batch_alter_table('removed_entry', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_removed_entry_removed_at'))
-        batch_op.drop_index(batch_op.f('ix_removed_entry_joined_at'))
-    with op.batch_alter_table('directory_entry', schema=None) as batch_op:
-        batch_op.drop_index('ix_directory_entry_created_at')
-    with op.batch_alter_table('directory_size', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_directory_size_tenant_id'))
-    op.drop_table('directory_size')
+    rls.disable(op, "directory_size")
+    with op.batch_alter_table("removed_entry", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_removed_entry_removed_at"))
+        batch_op.drop_index(batch_op.f("ix_removed_entry_joined_at"))
+    with op.batch_alter_table("directory_entry", schema=None) as batch_op:
+        batch_op.drop_index("ix_directory_entry_created_at")
+    with op.batch_alter_table("directory_size", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_directory_size_tenant_id"))
+    op.drop_table("directory_size")

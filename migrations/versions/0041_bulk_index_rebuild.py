@@ -16,11 +16,12 @@ Revises: 0040
 Create Date: 2026-11-25 21:00:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0041'
-down_revision = '0040'
+revision = "0041"
+down_revision = "0040"
 branch_labels = None
 depends_on = None
 

@@ -17,13 +17,14 @@ Revises: 0041
 Create Date: 2026-11-26 07:00:00
 
 """
+
 from alembic import op
 
 from spotcheck.platform.rls import earlier_migration
 
 # revision identifiers, used by Alembic.
-revision = '0042'
-down_revision = '0041'
+revision = "0042"
+down_revision = "0041"
 branch_labels = None
 depends_on = None
 

@@ -16,13 +16,14 @@ Revises: 0042
 Create Date: 2026-11-26 08:00:00
 
 """
+
 from alembic import op
 
 from spotcheck.platform import rls
 
 # revision identifiers, used by Alembic.
-revision = '0043'
-down_revision = '0042'
+revision = "0043"
+down_revision = "0042"
 branch_labels = None
 depends_on = None
 

@@ -15,14 +15,15 @@ Revises: 0043
 Create Date: 2026-11-26 08:30:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 from spotcheck.platform import rls
 
 # revision identifiers, used by Alembic.
-revision = '0044'
-down_revision = '0043'
+revision = "0044"
+down_revision = "0043"
 branch_labels = None
 depends_on = None
 
@@ -30,8 +31,12 @@ depends_on = None
 #: B-trees follow the database's collation, which ``LIKE 'C36%'`` cannot use unless it is "C" (C.UTF-8 is not).
 PREFIXED = ("industry_code", "region_code")
 #: Each flag's partial index and its condition, as ``queries.FLAG_CONDITIONS`` asks it (word for word).
-FLAGS = {"ix_entity_abnormal": "abnormal IS true", "ix_entity_blacklisted": "blacklisted IS true",
-         "ix_entity_penalized": "penalized_on IS NOT NULL", "ix_entity_complained": "complaints > 0"}
+FLAGS = {
+    "ix_entity_abnormal": "abnormal IS true",
+    "ix_entity_blacklisted": "blacklisted IS true",
+    "ix_entity_penalized": "penalized_on IS NOT NULL",
+    "ix_entity_complained": "complaints > 0",
+}
 
 
 def upgrade():

@@ -18,13 +18,14 @@ Revises: 0044
 Create Date: 2026-11-26 09:00:00
 
 """
+
 from alembic import op
 
 from spotcheck.platform.rls import earlier_migration
 
 # revision identifiers, used by Alembic.
-revision = '0045'
-down_revision = '0044'
+revision = "0045"
+down_revision = "0044"
 branch_labels = None
 depends_on = None
 

@@ -15,13 +15,14 @@ Revises: 0045
 Create Date: 2026-11-26 12:00:00
 
 """
+
 from alembic import op
 
 from spotcheck.platform.rls import earlier_migration
 
 # revision identifiers, used by Alembic.
-revision = '0046'
-down_revision = '0045'
+revision = "0046"
+down_revision = "0045"
 branch_labels = None
 depends_on = None
 

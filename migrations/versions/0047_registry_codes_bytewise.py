@@ -19,13 +19,14 @@ Revises: 0046
 Create Date: 2026-11-26 13:00:00
 
 """
+
 from alembic import op
 
 from spotcheck.platform import rls
 
 # revision identifiers, used by Alembic.
-revision = '0047'
-down_revision = '0046'
+revision = "0047"
+down_revision = "0046"
 branch_labels = None
 depends_on = None
 
@@ -41,8 +42,10 @@ def upgrade():
     op.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for column in CODES:
         rls.drop_pattern_index(op, "entity", column)
-    op.execute("ALTER TABLE entity " + ", ".join(
-        f'ALTER COLUMN {column} TYPE varchar({length}) COLLATE "C"' for column, length in CODES.items()))
+    op.execute(
+        "ALTER TABLE entity "
+        + ", ".join(f'ALTER COLUMN {column} TYPE varchar({length}) COLLATE "C"' for column, length in CODES.items())
+    )
     op.execute(f"ALTER TABLE entity ALTER COLUMN code SET STATISTICS {CODE_STATISTICS}")
     op.execute("ANALYZE entity")
 
@@ -51,7 +54,11 @@ def downgrade():
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("ALTER TABLE entity ALTER COLUMN code SET STATISTICS -1")
-    op.execute("ALTER TABLE entity " + ", ".join(
-        f'ALTER COLUMN {column} TYPE varchar({length}) COLLATE "default"' for column, length in CODES.items()))
+    op.execute(
+        "ALTER TABLE entity "
+        + ", ".join(
+            f'ALTER COLUMN {column} TYPE varchar({length}) COLLATE "default"' for column, length in CODES.items()
+        )
+    )
     for column in CODES:
         rls.pattern_index(op, "entity", column)

@@ -11,11 +11,12 @@ Revises: 0047
 Create Date: 2026-11-26 23:00:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0048'
-down_revision = '0047'
+revision = "0048"
+down_revision = "0047"
 branch_labels = None
 depends_on = None
 

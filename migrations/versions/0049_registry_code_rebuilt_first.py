@@ -13,13 +13,14 @@ Revises: 0048
 Create Date: 2026-11-27 02:00:00
 
 """
+
 from alembic import op
 
 from spotcheck.platform.rls import earlier_migration
 
 # revision identifiers, used by Alembic.
-revision = '0049'
-down_revision = '0048'
+revision = "0049"
+down_revision = "0048"
 branch_labels = None
 depends_on = None
 

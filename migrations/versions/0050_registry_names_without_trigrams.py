@@ -14,13 +14,14 @@ Revises: 0049
 Create Date: 2026-11-27 05:00:00
 
 """
+
 from alembic import op
 
 from spotcheck.platform import rls
 
 # revision identifiers, used by Alembic.
-revision = '0050'
-down_revision = '0049'
+revision = "0050"
+down_revision = "0049"
 branch_labels = None
 depends_on = None
 

@@ -23,17 +23,20 @@ Revises: 0050
 Create Date: 2026-11-27 14:00:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0051'
-down_revision = '0050'
+revision = "0051"
+down_revision = "0050"
 branch_labels = None
 depends_on = None
 
 #: The register's references: column, the table it refers to, the foreign key it had, what a row counts there.
-REFERENCES = (("entity_id", "entity", "fk_inspection_count_entity_id_entity", "business"),
-              ("department_id", "tenant", "fk_inspection_count_department_id_tenant", "department"))
+REFERENCES = (
+    ("entity_id", "entity", "fk_inspection_count_entity_id_entity", "business"),
+    ("department_id", "tenant", "fk_inspection_count_department_id_tenant", "department"),
+)
 
 #: A statement's rows referring to ``table`` through ``column``: each referred-to row once, in id order, locked as a
 #: foreign key locks it, and all of them found.
@@ -58,8 +61,12 @@ CREATE TRIGGER inspection_count_references_inserted AFTER INSERT ON inspection_c
   REFERENCING NEW TABLE AS counted FOR EACH STATEMENT EXECUTE FUNCTION spotcheck_inspection_count_references();
 CREATE TRIGGER inspection_count_references_updated AFTER UPDATE ON inspection_count
   REFERENCING NEW TABLE AS counted FOR EACH STATEMENT EXECUTE FUNCTION spotcheck_inspection_count_references();
-""".format(checks="".join(REFERENCE_CHECK.format(column=column, table=table, key=key, what=what)
-                          for column, table, key, what in REFERENCES))
+""".format(
+    checks="".join(
+        REFERENCE_CHECK.format(column=column, table=table, key=key, what=what)
+        for column, table, key, what in REFERENCES
+    )
+)
 
 #: The referred-to side: ``TG_ARGV[0]`` is the register's column, ``TG_ARGV[1]`` the foreign key it stands for.
 REFERRED_CHECK = """
@@ -96,9 +103,9 @@ CREATE TRIGGER inspection_count_referred_renumbered AFTER UPDATE OF id ON {table
 
 
 def upgrade():
-    with op.batch_alter_table('inspection_count', schema=None) as batch_op:
+    with op.batch_alter_table("inspection_count", schema=None) as batch_op:
         for _column, _table, key, _what in REFERENCES:
-            batch_op.drop_constraint(key, type_='foreignkey')
+            batch_op.drop_constraint(key, type_="foreignkey")
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(CHECKS)
@@ -116,6 +123,6 @@ def downgrade():
         op.execute("DROP TRIGGER IF EXISTS inspection_count_references_updated ON inspection_count")
         op.execute("DROP FUNCTION IF EXISTS spotcheck_inspection_count_referred()")
         op.execute("DROP FUNCTION IF EXISTS spotcheck_inspection_count_references()")
-    with op.batch_alter_table('inspection_count', schema=None) as batch_op:
+    with op.batch_alter_table("inspection_count", schema=None) as batch_op:
         for column, table, key, _what in REFERENCES:
-            batch_op.create_foreign_key(key, table, [column], ['id'])
+            batch_op.create_foreign_key(key, table, [column], ["id"])

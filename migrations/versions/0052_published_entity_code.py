@@ -13,14 +13,15 @@ Revises: 0051
 Create Date: 2026-11-27 18:00:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 from spotcheck.platform.rls import earlier_migration
 
 # revision identifiers, used by Alembic.
-revision = '0052'
-down_revision = '0051'
+revision = "0052"
+down_revision = "0051"
 branch_labels = None
 depends_on = None
 
@@ -35,26 +36,32 @@ END $$
 
 
 def upgrade():
-    with op.batch_alter_table('published_entity', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('code', sa.String(length=32), server_default='', nullable=False))
-    op.execute("UPDATE published_entity SET code = (SELECT entity.code FROM entity WHERE entity.id = published_entity.entity_id)")
+    with op.batch_alter_table("published_entity", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("code", sa.String(length=32), server_default="", nullable=False))
+    op.execute(
+        "UPDATE published_entity SET code = (SELECT entity.code FROM entity WHERE entity.id = published_entity.entity_id)"
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute('ALTER TABLE published_entity ALTER COLUMN code TYPE varchar(32) COLLATE "C"')
         op.execute(KEPT)
         op.execute("DROP TRIGGER published_entity_renamed ON entity")
-        op.execute("CREATE TRIGGER published_entity_renamed AFTER UPDATE OF name, code ON entity FOR EACH ROW "
-                   "WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.code IS DISTINCT FROM NEW.code) "
-                   "EXECUTE FUNCTION spotcheck_published_entity_renamed()")
-    op.create_index('ix_published_entity_code', 'published_entity', ['code', 'entity_id'])
+        op.execute(
+            "CREATE TRIGGER published_entity_renamed AFTER UPDATE OF name, code ON entity FOR EACH ROW "
+            "WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.code IS DISTINCT FROM NEW.code) "
+            "EXECUTE FUNCTION spotcheck_published_entity_renamed()"
+        )
+    op.create_index("ix_published_entity_code", "published_entity", ["code", "entity_id"])
 
 
 def downgrade():
-    op.drop_index('ix_published_entity_code', table_name='published_entity')
+    op.drop_index("ix_published_entity_code", table_name="published_entity")
     if op.get_bind().dialect.name == "postgresql":
         named = earlier_migration(__file__, "0039_published_entity_name.py")
         op.execute("DROP TRIGGER published_entity_renamed ON entity")
         op.execute(named.RENAMED)
-        op.execute("CREATE TRIGGER published_entity_renamed AFTER UPDATE OF name ON entity FOR EACH ROW "
-                   "WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION spotcheck_published_entity_renamed()")
-    with op.batch_alter_table('published_entity', schema=None) as batch_op:
-        batch_op.drop_column('code')
+        op.execute(
+            "CREATE TRIGGER published_entity_renamed AFTER UPDATE OF name ON entity FOR EACH ROW "
+            "WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION spotcheck_published_entity_renamed()"
+        )
+    with op.batch_alter_table("published_entity", schema=None) as batch_op:
+        batch_op.drop_column("code")

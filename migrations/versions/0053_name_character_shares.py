@@ -14,11 +14,12 @@ Revises: 0052
 Create Date: 2026-11-27 18:30:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0053'
-down_revision = '0052'
+revision = "0053"
+down_revision = "0052"
 branch_labels = None
 depends_on = None
 

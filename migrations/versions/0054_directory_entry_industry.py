@@ -25,11 +25,12 @@ Revises: 0053
 Create Date: 2026-11-28 02:00:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0054'
-down_revision = '0053'
+revision = "0054"
+down_revision = "0053"
 branch_labels = None
 depends_on = None
 

@@ -12,27 +12,31 @@ Revises: 0054
 Create Date: 2026-11-28 09:00:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0055'
-down_revision = '0054'
+revision = "0055"
+down_revision = "0054"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('visit', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('first_published_at', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("visit", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("first_published_at", sa.DateTime(timezone=True), nullable=True))
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":  # every department's visits (row-level security binds the owner too)
         bind.execute(sa.text("SELECT set_config('app.all_tenants', 'on', true)"))
-    bind.execute(sa.text(
-        "UPDATE visit SET first_published_at = (SELECT MIN(published_result.published_at) FROM published_result "
-        "WHERE published_result.visit_id = visit.id) WHERE version > 0"))
+    bind.execute(
+        sa.text(
+            "UPDATE visit SET first_published_at = (SELECT MIN(published_result.published_at) FROM published_result "
+            "WHERE published_result.visit_id = visit.id) WHERE version > 0"
+        )
+    )
 
 
 def downgrade():
-    with op.batch_alter_table('visit', schema=None) as batch_op:
-        batch_op.drop_column('first_published_at')
+    with op.batch_alter_table("visit", schema=None) as batch_op:
+        batch_op.drop_column("first_published_at")

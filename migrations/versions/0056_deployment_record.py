@@ -12,6 +12,7 @@ Revises: 0055
 Create Date: 2026-11-28 14:00:00
 
 """
+
 import secrets
 
 import sqlalchemy as sa
@@ -21,24 +22,24 @@ from cryptography.fernet import InvalidToken
 from spotcheck.core import personal_data, settings
 
 # revision identifiers, used by Alembic.
-revision = '0056'
-down_revision = '0055'
+revision = "0056"
+down_revision = "0055"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
     deployment = op.create_table(
-        'deployment',
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('identity', sa.String(length=64), nullable=False),
-        sa.Column('data_key_check', sa.String(length=64), nullable=False, server_default=''),
-        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_deployment')),
+        "deployment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("identity", sa.String(length=64), nullable=False),
+        sa.Column("data_key_check", sa.String(length=64), nullable=False, server_default=""),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_deployment")),
     )
     op.bulk_insert(deployment, [{"id": 1, "identity": secrets.token_hex(16), "data_key_check": _key_in_use()}])
-    with op.batch_alter_table('notice', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('qr_base', sa.String(length=200), nullable=True))
+    with op.batch_alter_table("notice", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("qr_base", sa.String(length=200), nullable=True))
 
 
 def _key_in_use() -> str:
@@ -48,8 +49,11 @@ def _key_in_use() -> str:
     if bind.dialect.name == "postgresql":  # every department's rows (row-level security binds the owner too)
         bind.execute(sa.text("SELECT set_config('app.all_tenants', 'on', true)"))
     sample = None
-    for table, column in (("draw", "nonce_encrypted"), ("inspector", "id_encrypted"),
-                          ("inspection_code", "business_encrypted")):
+    for table, column in (
+        ("draw", "nonce_encrypted"),
+        ("inspector", "id_encrypted"),
+        ("inspection_code", "business_encrypted"),
+    ):
         sample = bind.execute(sa.text(f"SELECT {column} FROM {table} LIMIT 1")).scalar()
         if sample:
             break
@@ -67,6 +71,6 @@ def _key_in_use() -> str:
 
 
 def downgrade():
-    with op.batch_alter_table('notice', schema=None) as batch_op:
-        batch_op.drop_column('qr_base')
-    op.drop_table('deployment')
+    with op.batch_alter_table("notice", schema=None) as batch_op:
+        batch_op.drop_column("qr_base")
+    op.drop_table("deployment")

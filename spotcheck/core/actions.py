@@ -6,6 +6,7 @@ what to say when it is not. Commands call :meth:`Actions.require` before changin
 pages, the API and templates call :meth:`Actions.allowed` to show only the buttons that work.
 The rule is written once and read by both.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -61,9 +62,11 @@ class Actions:
 
     def allowed(self, obj: Any, actor: Actor | None) -> frozenset[str]:
         """The names of the actions ``actor`` may take on ``obj`` now."""
-        return frozenset(name for name, action in self.by_name.items()
-                         if has_permission(actor, action.permission) and action.possible(obj)
-                         and action.by_whom(obj, actor))
+        return frozenset(
+            name
+            for name, action in self.by_name.items()
+            if has_permission(actor, action.permission) and action.possible(obj) and action.by_whom(obj, actor)
+        )
 
     def refusal(self, obj: Any, name: str) -> Any:
         """Why the object's state does not allow ``name`` now, with its rule cited (None when it does, or when
@@ -86,6 +89,9 @@ class Actions:
         action = self.by_name[name]
         require(actor, action.permission)
         if not action.by_whom(obj, actor):
-            raise Forbidden(self._said(action.who_rule, obj, action.who_refusal) if action.who_refusal
-                            else _l("You are not allowed to do this."))
+            raise Forbidden(
+                self._said(action.who_rule, obj, action.who_refusal)
+                if action.who_refusal
+                else _l("You are not allowed to do this.")
+            )
         self.check_state(obj, name)

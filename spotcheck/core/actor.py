@@ -5,6 +5,7 @@ Every ``actor`` (who changes something) and ``reader`` (who reads) is an :class:
 (:class:`~spotcheck.core.policy.SystemActor`: the console, the scheduler). The kernel knows neither
 the user's table nor the department's, so both are described here by what is read from them.
 """
+
 from __future__ import annotations
 
 import enum

@@ -5,6 +5,7 @@ its content and the previous entry's hash, so editing, deleting or reordering an
 breaks the chain from there on; :func:`verify` finds the first break. On PostgreSQL the
 application role may only SELECT and INSERT this table.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,7 +35,8 @@ class AuditEntry(TenantOwned, Model):
     chain: Mapped[int] = mapped_column()
     seq: Mapped[int] = mapped_column()
     tenant_id: Mapped[int | None] = mapped_column(  # type: ignore[assignment]  # the platform's chain has none
-        sa.ForeignKey("tenant.id"), index=True, nullable=True)
+        sa.ForeignKey("tenant.id"), index=True, nullable=True
+    )
     actor_id: Mapped[int | None] = mapped_column()
     actor_login: Mapped[str | None] = mapped_column(sa.String(64))
     action: Mapped[str] = mapped_column(sa.String(64), index=True)
@@ -71,12 +73,20 @@ def hold_chain(tenant_id: int | None) -> None:
     append takes; a no-op elsewhere) — to learn, under a lock timeout, whether it is free now."""
     session = db.session
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:ns, :chain)"),
-                        {"ns": _LOCK_NAMESPACE, "chain": tenant_id or 0})
+        session.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:ns, :chain)"), {"ns": _LOCK_NAMESPACE, "chain": tenant_id or 0}
+        )
 
 
-def record(action: str, obj_type: str, obj_id: object = None, *, actor: Actor | None = None,
-           tenant_id: int | None | str = "current", details: dict[str, Any] | None = None) -> AuditEntry:
+def record(
+    action: str,
+    obj_type: str,
+    obj_id: object = None,
+    *,
+    actor: Actor | None = None,
+    tenant_id: int | None | str = "current",
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
     """Append an entry to the tenant's chain in the current transaction (committed with it).
 
     ``tenant_id`` defaults to the current tenant; ``None`` writes to the platform's chain.
@@ -84,9 +94,14 @@ def record(action: str, obj_type: str, obj_id: object = None, *, actor: Actor | 
     return record_many(action, obj_type, [(obj_id, details)], actor=actor, tenant_id=tenant_id)[0]
 
 
-def record_many(action: str, obj_type: str, entries: Sequence[tuple[object, dict[str, Any] | None]], *,
-                actor: Actor | None = None,
-                tenant_id: int | None | str = "current") -> list[AuditEntry]:
+def record_many(
+    action: str,
+    obj_type: str,
+    entries: Sequence[tuple[object, dict[str, Any] | None]],
+    *,
+    actor: Actor | None = None,
+    tenant_id: int | None | str = "current",
+) -> list[AuditEntry]:
     """Append one entry per ``(obj_id, details)`` to the tenant's chain, in order, in the current
     transaction: the chain's head read and locked once, so a bulk command of thousands of rows
     records each of them without a round trip per row (批量留痕)."""
@@ -98,18 +113,30 @@ def record_many(action: str, obj_type: str, entries: Sequence[tuple[object, dict
     written: list[AuditEntry] = []
     with system_access("append to the audit chain"):
         if session.get_bind().dialect.name == "postgresql":
-            session.execute(sa.text("SELECT pg_advisory_xact_lock(:ns, :chain)"), {"ns": _LOCK_NAMESPACE, "chain": chain})
+            session.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:ns, :chain)"), {"ns": _LOCK_NAMESPACE, "chain": chain}
+            )
         head = session.execute(
-            sa.select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.chain == chain).order_by(AuditEntry.seq.desc()).limit(1)
+            sa.select(AuditEntry.seq, AuditEntry.hash)
+            .where(AuditEntry.chain == chain)
+            .order_by(AuditEntry.seq.desc())
+            .limit(1)
         ).first()
         seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
         moment = now()
         for obj_id, details in entries:
             seq += 1
             entry = AuditEntry(
-                chain=chain, seq=seq, tenant_id=tenant_id, actor_id=getattr(actor, "id", None),
-                actor_login=getattr(actor, "login", None), action=action, object_type=obj_type,
-                object_id=None if obj_id is None else str(obj_id), details=details or {}, created_at=moment,
+                chain=chain,
+                seq=seq,
+                tenant_id=tenant_id,
+                actor_id=getattr(actor, "id", None),
+                actor_login=getattr(actor, "login", None),
+                action=action,
+                object_type=obj_type,
+                object_id=None if obj_id is None else str(obj_id),
+                details=details or {},
+                created_at=moment,
                 prev_hash=prev,
             )
             entry.hash = prev = entry_hash(entry)
@@ -118,15 +145,29 @@ def record_many(action: str, obj_type: str, entries: Sequence[tuple[object, dict
             session.add_all(written)
             session.flush()
         else:  # one executemany, no ids read back: the entries returned stay outside the session
-            session.execute(sa.insert(table_of(AuditEntry)), [
-                {column: getattr(entry, column) for column in _COLUMNS} for entry in written])
+            session.execute(
+                sa.insert(table_of(AuditEntry)),
+                [{column: getattr(entry, column) for column in _COLUMNS} for entry in written],
+            )
     return written
 
 
 #: From how many entries :func:`record_many` writes them in one executemany instead of through the ORM.
 MANY = 50
-_COLUMNS = ("chain", "seq", "tenant_id", "actor_id", "actor_login", "action", "object_type", "object_id", "details",
-            "created_at", "prev_hash", "hash")
+_COLUMNS = (
+    "chain",
+    "seq",
+    "tenant_id",
+    "actor_id",
+    "actor_login",
+    "action",
+    "object_type",
+    "object_id",
+    "details",
+    "created_at",
+    "prev_hash",
+    "hash",
+)
 
 
 @dataclass(frozen=True)
@@ -178,5 +219,3 @@ def _stream(query: sa.Select[AuditEntry]) -> Iterator[AuditEntry]:
     result = db.session.execute(query.execution_options(yield_per=1000))
     for entry in result.scalars():
         yield entry
-
-

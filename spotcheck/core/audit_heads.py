@@ -7,6 +7,7 @@ A chain extends a published head when its entry at the head's position (``seq``)
 head's hash: the hashes link each entry to all before it (:mod:`spotcheck.core.audit`), so nothing
 up to the head can have changed or gone.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,9 +38,14 @@ class AuditHead(Model):
 def current_heads() -> dict[int, tuple[int, str]]:
     """Every chain's head now: chain → (its last position, that entry's hash)."""
     with system_access("read the audit chains' heads"):
-        last = sa.select(AuditEntry.chain, sa.func.max(AuditEntry.seq).label("seq")).group_by(AuditEntry.chain).subquery()
-        rows = db.session.execute(sa.select(AuditEntry.chain, AuditEntry.seq, AuditEntry.hash).join(
-            last, sa.and_(last.c.chain == AuditEntry.chain, last.c.seq == AuditEntry.seq)))
+        last = (
+            sa.select(AuditEntry.chain, sa.func.max(AuditEntry.seq).label("seq")).group_by(AuditEntry.chain).subquery()
+        )
+        rows = db.session.execute(
+            sa.select(AuditEntry.chain, AuditEntry.seq, AuditEntry.hash).join(
+                last, sa.and_(last.c.chain == AuditEntry.chain, last.c.seq == AuditEntry.seq)
+            )
+        )
         return {chain: (seq, digest) for chain, seq, digest in rows}
 
 
@@ -70,8 +76,12 @@ def every(limit: int = 1000) -> list[AuditHead]:
 
 def as_record(head: AuditHead) -> dict[str, Any]:
     """A head as the public page gives it to keep (JSON)."""
-    return {"chain": head.chain, "entries": head.entries, "last_hash": head.last_hash,
-            "published_at": iso_utc(head.published_at)}
+    return {
+        "chain": head.chain,
+        "entries": head.entries,
+        "last_hash": head.last_hash,
+        "published_at": iso_utc(head.published_at),
+    }
 
 
 @dataclass(frozen=True)
@@ -92,8 +102,9 @@ def check_against(heads: list[dict[str, Any]]) -> list[Mismatch]:
     with system_access("check the audit chains against their published heads"):
         for head in heads:
             chain, seq, digest = int(head["chain"]), int(head["entries"]), str(head["last_hash"])
-            local = db.session.scalar(sa.select(AuditEntry.hash).where(AuditEntry.chain == chain,
-                                                                          AuditEntry.seq == seq))
+            local = db.session.scalar(
+                sa.select(AuditEntry.hash).where(AuditEntry.chain == chain, AuditEntry.seq == seq)
+            )
             if local is None:
                 found.append(Mismatch(chain, seq, "is gone: the chain was cut short"))
             elif local != digest:

@@ -6,6 +6,7 @@ row's refusal instead of stopping at the first; if any row was refused, it raise
 :class:`~spotcheck.core.errors.ValidationFailed` that names each refused row and why, so the
 command changes nothing and the person sees every row to correct at once.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -43,8 +44,12 @@ def each(rows: Iterable[Row], step: Callable[[Row], Done], *, name: Callable[[Ro
     if refused and total == 1:
         raise first  # a selection of one is the single command: its own refusal
     if refused:
-        raise ValidationFailed({FIELD: [str(_l("Nothing was changed: %(count)d of the selected rows cannot be.",
-                                               count=len(refused)))] + refused})
+        raise ValidationFailed(
+            {
+                FIELD: [str(_l("Nothing was changed: %(count)d of the selected rows cannot be.", count=len(refused)))]
+                + refused
+            }
+        )
     return done
 
 

@@ -14,6 +14,7 @@ entered, the provisional dates are counted again.
 The calendar is read from the database once and kept for :data:`CACHE_SECONDS` per database (a year
 loaded in this process is seen at once; another process sees it within that time).
 """
+
 from __future__ import annotations
 
 import logging
@@ -156,8 +157,7 @@ def add_working_days(start: date, days: int) -> Deadline:
         if calendar.is_working_day(day):
             counted += 1
     if assumed:
-        log.info("working days after %s counted Monday–Friday for %s: no official calendar yet", start,
-                 sorted(assumed))
+        log.info("working days after %s counted Monday–Friday for %s: no official calendar yet", start, sorted(assumed))
     return Deadline(day, tuple(sorted(assumed)))
 
 

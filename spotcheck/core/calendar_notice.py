@@ -16,6 +16,7 @@ Remarks in brackets (（周五）, （农历正月初六）) are left out; a lin
 year and says neither 放假 nor 上班 (the notice's signature date) is left out. Anything else that
 cannot be read refuses the whole text, naming each line (:class:`ValidationFailed`, field ``file``).
 """
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,8 @@ MAX_RANGE_DAYS = 31
 _DATE = re.compile(
     r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
     r"|(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*[日号]"
-    r"|(?P<d3>\d{1,2})\s*日")
+    r"|(?P<d3>\d{1,2})\s*日"
+)
 _KIND = re.compile(r"(?P<holiday>放假(?:调休)?|休假|休息|holiday)|(?P<workday>(?:调休)?上班|补班|workday)", re.I)
 _RANGE = re.compile(r"^\s*(?:至|到|~|-|–|—|－)\s*$")
 _HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*、\s*(?P<name>[^:：]{1,40}?)\s*[:：]")
@@ -73,16 +75,19 @@ def _day_or_problem(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _read_line(number: int, raw: str, year: int | None, section: str,
-               problems: list[tuple[int, Any]]) -> tuple[_Line | None, str]:
+def _read_line(
+    number: int, raw: str, year: int | None, section: str, problems: list[tuple[int, Any]]
+) -> tuple[_Line | None, str]:
     """One line: its days, and the section heading in force after it (the notice's 一、元旦：…).
     Problems go into ``problems`` as ``(line number, message)``."""
     text = _REMARK.sub(" ", unicodedata.normalize("NFKC", raw))
     if heading := _HEADING.match(text):
         section = heading.group("name").strip()
-        text = text[heading.end():]
-    tokens = sorted([("date", m) for m in _DATE.finditer(text)] + [("kind", m) for m in _KIND.finditer(text)],
-                    key=lambda t: t[1].start())
+        text = text[heading.end() :]
+    tokens = sorted(
+        [("date", m) for m in _DATE.finditer(text)] + [("kind", m) for m in _KIND.finditer(text)],
+        key=lambda t: t[1].start(),
+    )
     shown = raw.strip()[:60]
     said: list[Any] = []
     pending: list[tuple[date, date]] = []
@@ -98,8 +103,14 @@ def _read_line(number: int, raw: str, year: int | None, section: str,
             elif not found and leading_kind is None:
                 leading_kind = kind
             elif not said:
-                said.append(_l("Line %(n)d: no date comes before “%(word)s” in “%(line)s”.", n=number,
-                               word=match.group(0), line=shown))
+                said.append(
+                    _l(
+                        "Line %(n)d: no date comes before “%(word)s” in “%(line)s”.",
+                        n=number,
+                        word=match.group(0),
+                        line=shown,
+                    )
+                )
             last_end = match.end()
             continue
         if match.group("y"):
@@ -112,19 +123,34 @@ def _read_line(number: int, raw: str, year: int | None, section: str,
         else:
             y, m, d = last_date.year, last_date.month, int(match.group("d3"))
         if y is None:
-            said.append(_l("Line %(n)d: “%(value)s” has no year: choose the year on the form or write the date as "
-                           "%(example)s.", n=number, value=match.group(0).strip(), example="2027-01-01"))
+            said.append(
+                _l(
+                    "Line %(n)d: “%(value)s” has no year: choose the year on the form or write the date as "
+                    "%(example)s.",
+                    n=number,
+                    value=match.group(0).strip(),
+                    example="2027-01-01",
+                )
+            )
             continue
         day = _day_or_problem(y, m, d)
         if day is None:
-            said.append(_l("Line %(n)d: “%(value)s” is not a date (YYYY-MM-DD).", n=number,
-                           value=match.group(0).strip()[:20]))
+            said.append(
+                _l("Line %(n)d: “%(value)s” is not a date (YYYY-MM-DD).", n=number, value=match.group(0).strip()[:20])
+            )
             continue
-        if pending and last_date is not None and _RANGE.match(text[last_end:match.start()]):
+        if pending and last_date is not None and _RANGE.match(text[last_end : match.start()]):
             start = pending[-1][0]
             if day < start or (day - start).days >= MAX_RANGE_DAYS:
-                said.append(_l("Line %(n)d: the range %(start)s to %(end)s is not a range of at most %(max)d days.",
-                               n=number, start=start.isoformat(), end=day.isoformat(), max=MAX_RANGE_DAYS))
+                said.append(
+                    _l(
+                        "Line %(n)d: the range %(start)s to %(end)s is not a range of at most %(max)d days.",
+                        n=number,
+                        start=start.isoformat(),
+                        end=day.isoformat(),
+                        max=MAX_RANGE_DAYS,
+                    )
+                )
                 pending.pop()
             else:
                 pending[-1] = (start, day)
@@ -134,11 +160,22 @@ def _read_line(number: int, raw: str, year: int | None, section: str,
     if pending and leading_kind is not None and not found:
         found, pending = [(start, end, leading_kind) for start, end in pending], []
     if not said and pending and found:
-        said.append(_l("Line %(n)d: say whether %(day)s is 放假 (a holiday) or 上班 (a make-up working day).",
-                       n=number, day=pending[0][0].isoformat()))
+        said.append(
+            _l(
+                "Line %(n)d: say whether %(day)s is 放假 (a holiday) or 上班 (a make-up working day).",
+                n=number,
+                day=pending[0][0].isoformat(),
+            )
+        )
     if not said and not found and not pending and tokens and leading_kind and not _SENTENCE.search(text):
-        said.append(_l("Line %(n)d: “%(line)s” is not read: write a date or a range, then 放假 or 上班 "
-                       "(e.g. 2027-02-06 至 2027-02-13 放假).", n=number, line=shown))
+        said.append(
+            _l(
+                "Line %(n)d: “%(line)s” is not read: write a date or a range, then 放假 or 上班 "
+                "(e.g. 2027-02-06 至 2027-02-13 放假).",
+                n=number,
+                line=shown,
+            )
+        )
     name = section or _leftover_name(text, tokens)
     if not said and found and len(name) > NAME_LENGTH:
         said.append(_l("Line %(n)d: give the holiday's name (at most %(max)d characters).", n=number, max=NAME_LENGTH))
@@ -147,8 +184,9 @@ def _read_line(number: int, raw: str, year: int | None, section: str,
         return None, section
     if pending:  # dates and no kind at all: the notice's own date, or a line left unfinished
         return _Line(number, shown, [], {start.year for start, _ in pending} if explicit_years else {0}), section
-    days = [(start + timedelta(days=k), kind, name) for start, end, kind in found
-            for k in range((end - start).days + 1)]
+    days = [
+        (start + timedelta(days=k), kind, name) for start, end, kind in found for k in range((end - start).days + 1)
+    ]
     return _Line(number, shown, days, set()), section  # no date at all: the notice's title or prose, left out
 
 
@@ -158,7 +196,7 @@ def _leftover_name(text: str, tokens: list[tuple[str, re.Match[str]]]) -> str:
         return ""
     rest, cut = [], 0
     for _what, match in tokens:
-        rest.append(text[cut:match.start()])
+        rest.append(text[cut : match.start()])
         cut = match.end()
     rest.append(text[cut:])
     leftover = _NOISE.sub(" ", " ".join(rest))
@@ -210,30 +248,59 @@ def read(text: str, year: int | None = None) -> Reading:
     for line in lines:
         if line.undated_years and (the_year is None or the_year in line.undated_years or 0 in line.undated_years):
             line.undated_years.clear()
-            problems.append((line.number, _l("Line %(n)d: say whether the dates of “%(line)s” are 放假 (holidays) or "
-                                             "上班 (make-up working days).", n=line.number, line=line.text)))
+            problems.append(
+                (
+                    line.number,
+                    _l(
+                        "Line %(n)d: say whether the dates of “%(line)s” are 放假 (holidays) or "
+                        "上班 (make-up working days).",
+                        n=line.number,
+                        line=line.text,
+                    ),
+                )
+            )
     days: list[Day] = []
     seen: dict[date, int] = {}
     for line in lines:
         for day, kind, name in line.days:
             if kind == WORKDAY and day.weekday() < 5:
-                problems.append((line.number, _l("Line %(n)d: %(day)s is a weekday; a make-up working day (调休上班) "
-                                                 "is a Saturday or a Sunday.", n=line.number, day=day.isoformat())))
+                problems.append(
+                    (
+                        line.number,
+                        _l(
+                            "Line %(n)d: %(day)s is a weekday; a make-up working day (调休上班) "
+                            "is a Saturday or a Sunday.",
+                            n=line.number,
+                            day=day.isoformat(),
+                        ),
+                    )
+                )
             elif day in seen:
-                problems.append((line.number, _l("Line %(n)d: %(day)s is listed already on line %(first)d.",
-                                                 n=line.number, day=day.isoformat(), first=seen[day])))
+                problems.append(
+                    (
+                        line.number,
+                        _l(
+                            "Line %(n)d: %(day)s is listed already on line %(first)d.",
+                            n=line.number,
+                            day=day.isoformat(),
+                            first=seen[day],
+                        ),
+                    )
+                )
             else:
                 seen[day] = line.number
                 days.append(Day(day, kind, name or nearest_holiday(day) or ("节假日" if kind == HOLIDAY else "调休")))
     years = sorted({d.day.year for d in days})
     if len(years) > 1:
-        problems.append((0, _l("A file holds one year; this one has days of %(years)s.",
-                               years="、".join(str(y) for y in years))))
+        problems.append(
+            (0, _l("A file holds one year; this one has days of %(years)s.", years="、".join(str(y) for y in years)))
+        )
     if not days and not problems:
         problems.append((0, _l("The file lists no day.")))
     if not problems and not FIRST_YEAR <= years[0] <= LAST_YEAR:
         problems.append((0, _l("The year must be between 2000 and 2100.")))
     if problems:
         raise ValidationFailed({"file": [message for _n, message in sorted(problems, key=lambda p: p[0] or 10**9)]})
-    return Reading(years[0], sorted(days, key=lambda d: d.day),
-                   [(line.number, line.text) for line in lines if not line.days])
+    return Reading(
+        years[0], sorted(days, key=lambda d: d.day), [(line.number, line.text) for line in lines if not line.days]
+    )

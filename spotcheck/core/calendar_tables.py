@@ -1,6 +1,7 @@
 """The official calendar's tables (法定节假日与调休): the years entered and the days they name —
 read by the working-day counting (:mod:`spotcheck.core.calendar`) and kept by the commands of
 :mod:`spotcheck.core.official_calendar`."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

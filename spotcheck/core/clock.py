@@ -3,6 +3,7 @@
 Every "now" and "today" of the platform comes from here, so a test can set the clock
 (:func:`frozen_at`) and see deadlines, certificate expiry and draw dates move with it.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager

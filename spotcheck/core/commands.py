@@ -18,6 +18,7 @@ Views, API resources, Celery tasks and the command line call commands and never 
 themselves. Every command is listed in :data:`REGISTRY` (a test calls each one as every role that
 lacks its permission and checks that nothing changed).
 """
+
 from __future__ import annotations
 
 import inspect

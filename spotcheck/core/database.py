@@ -1,5 +1,6 @@
 """The database (数据库): the one SQLAlchemy object every layer works through, bound to the
 application by the app factory, and the naming convention of the schema."""
+
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Iterator, TypeVar, cast
@@ -125,7 +126,7 @@ IN_LIST = 2000
 def in_chunks(values: list[T], size: int = IN_LIST) -> Iterator[list[T]]:
     """``values`` in slices of ``size``: the ``IN (…)`` lists of a bulk step over thousands of rows."""
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 def get_row(model: type[T], row_id: object, missing: object, *, for_update: bool = False) -> T:
@@ -185,16 +186,19 @@ def local_settings(values: dict[str, str]) -> Iterator[None]:
         return
     names = list(values)
     params = {f"n{i}": name for i, name in enumerate(names)}
-    before = db.session.execute(sa.text("SELECT " + ", ".join(f"current_setting(:n{i})" for i in range(len(names)))),
-                                params).one()
+    before = db.session.execute(
+        sa.text("SELECT " + ", ".join(f"current_setting(:n{i})" for i in range(len(names)))), params
+    ).one()
     _set_locally(params, list(values.values()))
     yield
     _set_locally(params, list(before))
 
 
 def _set_locally(params: dict[str, str], values: list[str]) -> None:
-    db.session.execute(sa.text("SELECT " + ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(values)))),
-                       {**params, **{f"v{i}": value for i, value in enumerate(values)}})
+    db.session.execute(
+        sa.text("SELECT " + ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(values)))),
+        {**params, **{f"v{i}": value for i, value in enumerate(values)}},
+    )
 
 
 #: What a search's statements run with (PostgreSQL), for them only. Planned for the values searched: the driver

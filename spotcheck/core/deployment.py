@@ -2,6 +2,7 @@
 at ``/healthz/deployment``, so that ``spotcheck check`` can tell that ``SPOTCHECK_PUBLIC_BASE_URL`` (the address every
 QR code carries) reaches this deployment and not another — and the check value of the data key its protected values
 are under (:mod:`spotcheck.core.personal_data`), kept by ``spotcheck keys adopt`` and ``rotate``."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -3,6 +3,7 @@
 Each carries the HTTP status the web layer answers with (:mod:`spotcheck.platform.errors`
 does the mapping); messages are in the user's language (lazy translations).
 """
+
 from __future__ import annotations
 
 

@@ -6,6 +6,7 @@ A handler runs at once, inside the command that emits the event: what it writes 
 notice row) is committed with the command's own work, or not at all. Handlers register when their
 module is imported (the Celery app imports every task module, in the web process too).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

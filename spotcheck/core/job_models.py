@@ -1,5 +1,6 @@
 """Background jobs (后台作业): status, progress and result as the user sees them, and what the
 platform needs to run each exactly once (the task to queue again, the run that holds it)."""
+
 from __future__ import annotations
 
 import enum

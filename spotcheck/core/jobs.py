@@ -9,6 +9,7 @@ a page or the API reads it as its reader may (:func:`job_for`, :func:`under_way`
 * **Running** a job (claim, fence, outcome, the periodic check) is the tasks layer's
   (:mod:`spotcheck.tasks.jobs`).
 """
+
 from __future__ import annotations
 
 import json
@@ -66,8 +67,15 @@ def submit(task_name: str, kind: str, user: Actor, **params: Any) -> Job:
     transaction commits."""
     if not in_command():
         raise RuntimeError("a job is submitted by a command")
-    job = Job(kind=kind, created_by_id=user.id, tenant_id=user.tenant_id, task=task_name, params=params,
-              dispatches=1, dispatched_at=clock.now())
+    job = Job(
+        kind=kind,
+        created_by_id=user.id,
+        tenant_id=user.tenant_id,
+        task=task_name,
+        params=params,
+        dispatches=1,
+        dispatched_at=clock.now(),
+    )
     db.session.add(job)
     db.session.flush()
     audit.record("job.submitted", "job", job.id, actor=user, tenant_id=user.tenant_id, details={"kind": kind})
@@ -87,16 +95,18 @@ def get_job(job_id: int) -> Job:
 def refuse_if_under_way(kind: str, campaign_id: int, message: object = None) -> None:
     """Refuse (409) a second job of ``kind`` for the campaign while one is queued or running: the
     command that queues it holds the campaign's row, so two requests take turns here."""
-    under_way = db.session.scalars(sa.select(Job.params).where(
-        Job.kind == kind, Job.status.in_([JobStatus.queued, JobStatus.running])))
+    under_way = db.session.scalars(
+        sa.select(Job.params).where(Job.kind == kind, Job.status.in_([JobStatus.queued, JobStatus.running]))
+    )
     if any((params or {}).get("campaign_id") == campaign_id for params in under_way):
         raise Conflict(message or _l("This step is already under way; follow its progress on the campaign page."))
 
 
 def job_for(job_id: int, reader: Actor) -> Job:
     """The job, if ``reader`` may see it (NotFound otherwise, as for another department's job)."""
-    job = db.session.scalar(sa.select(Job).where(Job.id == job_id, visible_jobs(reader))
-                            .execution_options(populate_existing=True))
+    job = db.session.scalar(
+        sa.select(Job).where(Job.id == job_id, visible_jobs(reader)).execution_options(populate_existing=True)
+    )
     if job is None:
         raise NotFound(_l("No such job."))
     return _live(job)
@@ -104,9 +114,12 @@ def job_for(job_id: int, reader: Actor) -> Job:
 
 def under_way(reader: Actor, campaign_id: int, kinds: Iterable[str]) -> list[Job]:
     """The jobs of ``kinds`` for the campaign that are queued or running, as ``reader`` may see them."""
-    found = db.session.scalars(sa.select(Job).where(
-        visible_jobs(reader), Job.kind.in_(list(kinds)), Job.status.in_([JobStatus.queued, JobStatus.running]))
-        .order_by(Job.id).execution_options(populate_existing=True))
+    found = db.session.scalars(
+        sa.select(Job)
+        .where(visible_jobs(reader), Job.kind.in_(list(kinds)), Job.status.in_([JobStatus.queued, JobStatus.running]))
+        .order_by(Job.id)
+        .execution_options(populate_existing=True)
+    )
     return [_live(job) for job in found if (job.params or {}).get("campaign_id") == campaign_id]
 
 

@@ -14,6 +14,7 @@ the deployment's, not a department's: its rows belong to no tenant.
 
 Counting working days on it is :mod:`spotcheck.core.calendar`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,8 +41,13 @@ DAY_KINDS = {HOLIDAY: "放假", WORKDAY: "调休上班"}
 SOURCES = {"package": "国务院办公厅通知（随软件提供的数据）", "notice": "国务院办公厅通知"}
 #: The Chinese names of the holidays the package knows (its names are English).
 PACKAGE_NAMES = {
-    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节", "National Day": "国庆节", "Mid-autumn Festival": "中秋节",
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
     "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
 }
 
@@ -68,8 +74,14 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError:
             bad.append(number)
     if bad:
-        problems = [_l("Line %(n)d is not UTF-8 text (the file may be saved as GBK or ANSI): save the file as "
-                       "UTF-8 and load it again.", n=number) for number in bad[:NAMED_LINES]]
+        problems = [
+            _l(
+                "Line %(n)d is not UTF-8 text (the file may be saved as GBK or ANSI): save the file as "
+                "UTF-8 and load it again.",
+                n=number,
+            )
+            for number in bad[:NAMED_LINES]
+        ]
         if len(bad) > NAMED_LINES:
             problems.append(_l("And %(n)d more lines.", n=len(bad) - NAMED_LINES))
         raise ValidationFailed({"file": problems})
@@ -103,23 +115,46 @@ def load_year(text: str, *, notice: str = "", year: int | None = None, actor: Ac
         raise ValidationFailed({"notice": [_l("At most %(n)d characters.", n=NOTICE_LENGTH)]})
     digest = hashlib.sha256("".join(f"{d.day.isoformat()}\t{d.kind}\t{d.name}\n" for d in days).encode()).hexdigest()
     before = db.session.get(CalendarYear, year)
-    replaced = {"source": before.source, "holidays": before.holidays, "workdays": before.workdays,
-                "sha256": before.sha256} if before else None
+    replaced = (
+        {"source": before.source, "holidays": before.holidays, "workdays": before.workdays, "sha256": before.sha256}
+        if before
+        else None
+    )
     db.session.execute(sa.delete(OfficialDay).where(OfficialDay.year == year))
     if before is not None:
         db.session.delete(before)
         db.session.flush()
-    record = CalendarYear(year=year, source="notice", notice=notice, sha256=digest, loaded_at=now(),
-                          holidays=sum(d.kind == HOLIDAY for d in days), workdays=sum(d.kind == WORKDAY for d in days),
-                          loaded_by_name=getattr(actor, "display_name", ""))
+    record = CalendarYear(
+        year=year,
+        source="notice",
+        notice=notice,
+        sha256=digest,
+        loaded_at=now(),
+        holidays=sum(d.kind == HOLIDAY for d in days),
+        workdays=sum(d.kind == WORKDAY for d in days),
+        loaded_by_name=getattr(actor, "display_name", ""),
+    )
     db.session.add(record)
     db.session.flush()
-    db.session.execute(sa.insert(OfficialDay), [{"day": d.day, "year": year, "kind": d.kind, "name": d.name}
-                                                for d in days])
+    db.session.execute(
+        sa.insert(OfficialDay), [{"day": d.day, "year": year, "kind": d.kind, "name": d.name} for d in days]
+    )
     after_commit(calendar.forget)  # every process counts on the new year once it is committed
-    audit.record("calendar.loaded", "calendar_year", year, actor=actor, tenant_id=None,
-                 details={"year": year, "notice": notice, "holidays": record.holidays, "workdays": record.workdays,
-                          "sha256": digest, "replaced": replaced})
+    audit.record(
+        "calendar.loaded",
+        "calendar_year",
+        year,
+        actor=actor,
+        tenant_id=None,
+        details={
+            "year": year,
+            "notice": notice,
+            "holidays": record.holidays,
+            "workdays": record.workdays,
+            "sha256": digest,
+            "replaced": replaced,
+        },
+    )
     with calendar.counting_on(calendar.read()):  # this transaction counts on it already
         events.emit("calendar.loaded", actor=actor, year=year)
     return record
@@ -142,5 +177,8 @@ def package_calendar() -> calendar.Calendar:
     where none is at hand, and for tests of the counting itself)."""
     known = package_days()
     days = [day for year in known.values() for day in year]
-    return calendar.Calendar(frozenset(known), frozenset(d.day for d in days if d.kind == HOLIDAY),
-                    frozenset(d.day for d in days if d.kind == WORKDAY))
+    return calendar.Calendar(
+        frozenset(known),
+        frozenset(d.day for d in days if d.kind == HOLIDAY),
+        frozenset(d.day for d in days if d.kind == WORKDAY),
+    )

@@ -5,6 +5,7 @@ The Argon2 parameters come from the app's ``PASSWORD_HASHING`` setting (``platfo
 sign-in of the tests costs a millisecond instead of a third of a second). A hash records its own
 parameters, so verifying works whatever the setting was when it was made.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,7 +51,10 @@ def password_problems(password: str) -> list[str]:
         problems.append(_l("The password must have at least %(n)d characters.", n=MIN_LENGTH))
     if len(character_classes(password)) < MIN_CLASSES:
         problems.append(
-            _l("The password must mix at least %(n)d of: lowercase letters, uppercase letters, digits, symbols.", n=MIN_CLASSES)
+            _l(
+                "The password must mix at least %(n)d of: lowercase letters, uppercase letters, digits, symbols.",
+                n=MIN_CLASSES,
+            )
         )
     return problems
 

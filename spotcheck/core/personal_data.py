@@ -8,6 +8,7 @@ under a key derived from ``SECRET_KEY`` with HKDF, until ``spotcheck keys adopt`
 (:class:`spotcheck.core.deployment.Deployment`): a process whose key is another refuses to read or write them
 (:class:`DataKeyMismatch`) rather than mix two keys.
 """
+
 from __future__ import annotations
 
 import base64
@@ -49,7 +50,8 @@ def keys_of(fernet_key: str) -> Keys:
 def derived_key(secret_key: str) -> str:
     """The data key derived from ``SECRET_KEY`` (a deployment that never set ``SPOTCHECK_DATA_KEY``)."""
     raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"spotcheck-personal-data", info=b"fernet").derive(
-        secret_key.encode())
+        secret_key.encode()
+    )
     return base64.urlsafe_b64encode(raw).decode()
 
 
@@ -76,7 +78,8 @@ def _verify(keys: Keys) -> None:
         raise DataKeyMismatch(
             "SPOTCHECK_DATA_KEY is not the key the stored personal data is protected under (its check value "
             f"{keys.check[:8]}…, the deployment's {recorded[:8]}…): set the key the data was last adopted or rotated "
-            "to (docs/operations.md, “The data key”)")
+            "to (docs/operations.md, “The data key”)"
+        )
 
 
 def encrypt(value: str) -> str:

@@ -5,6 +5,7 @@ Commands check it themselves (:func:`require`, through :mod:`spotcheck.core.comm
 declare the same permissions (:mod:`spotcheck.platform.permissions`) so that a page is refused
 before any work is done.
 """
+
 from __future__ import annotations
 
 import enum
@@ -178,30 +179,82 @@ PERMISSION_LABELS = {
 CROSS_DEPARTMENT = frozenset({Permission.TENANTS_READ_ALL, Permission.SUPERVISION_READ_ALL, Permission.JOINT_MANAGE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.platform_admin: frozenset({Permission.SIGNED_IN, Permission.TENANTS_MANAGE, Permission.CALENDAR_MANAGE,
-                                    Permission.RULEBOOK_MANAGE}),
-    Role.tenant_admin: frozenset({Permission.SIGNED_IN, Permission.USERS_MANAGE, Permission.AUDIT_VIEW,
-                                  Permission.CATALOG_VIEW, Permission.CATALOG_MANAGE, Permission.REGISTRY_MANAGE,
-                                  Permission.INSPECTORS_PERSONAL_DATA, Permission.CAMPAIGNS_VIEW,
-                                  Permission.EXPORTS_MANAGE, Permission.JOINT_VIEW, Permission.CONTACTS_MANAGE,
-                                  Permission.DEPARTMENT_RULES_MANAGE}),
-    Role.planner: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.CAMPAIGNS_VIEW, Permission.JOINT_VIEW,
-                             Permission.CAMPAIGNS_EDIT, Permission.RESULTS_PUBLISH, Permission.RESULTS_FOLLOW_UP,
-                             Permission.TRANSFERS_RECEIVE, Permission.REPORTS_PREPARE}),
-    Role.leader: frozenset({Permission.SIGNED_IN, Permission.AUDIT_VIEW, Permission.CATALOG_VIEW,
-                            Permission.CAMPAIGNS_VIEW, Permission.CAMPAIGNS_APPROVE, Permission.RESULTS_REVIEW,
-                            Permission.JOINT_VIEW, Permission.SUPERVISION_VIEW, Permission.CRITICISM_APPROVE,
-                            Permission.TRANSFERS_RECEIVE, Permission.REPORTS_PREPARE, Permission.REPORTS_SUBMIT,
-                            Permission.COMPLAINTS_ANSWER}),
+    Role.platform_admin: frozenset(
+        {Permission.SIGNED_IN, Permission.TENANTS_MANAGE, Permission.CALENDAR_MANAGE, Permission.RULEBOOK_MANAGE}
+    ),
+    Role.tenant_admin: frozenset(
+        {
+            Permission.SIGNED_IN,
+            Permission.USERS_MANAGE,
+            Permission.AUDIT_VIEW,
+            Permission.CATALOG_VIEW,
+            Permission.CATALOG_MANAGE,
+            Permission.REGISTRY_MANAGE,
+            Permission.INSPECTORS_PERSONAL_DATA,
+            Permission.CAMPAIGNS_VIEW,
+            Permission.EXPORTS_MANAGE,
+            Permission.JOINT_VIEW,
+            Permission.CONTACTS_MANAGE,
+            Permission.DEPARTMENT_RULES_MANAGE,
+        }
+    ),
+    Role.planner: frozenset(
+        {
+            Permission.SIGNED_IN,
+            Permission.CATALOG_VIEW,
+            Permission.CAMPAIGNS_VIEW,
+            Permission.JOINT_VIEW,
+            Permission.CAMPAIGNS_EDIT,
+            Permission.RESULTS_PUBLISH,
+            Permission.RESULTS_FOLLOW_UP,
+            Permission.TRANSFERS_RECEIVE,
+            Permission.REPORTS_PREPARE,
+        }
+    ),
+    Role.leader: frozenset(
+        {
+            Permission.SIGNED_IN,
+            Permission.AUDIT_VIEW,
+            Permission.CATALOG_VIEW,
+            Permission.CAMPAIGNS_VIEW,
+            Permission.CAMPAIGNS_APPROVE,
+            Permission.RESULTS_REVIEW,
+            Permission.JOINT_VIEW,
+            Permission.SUPERVISION_VIEW,
+            Permission.CRITICISM_APPROVE,
+            Permission.TRANSFERS_RECEIVE,
+            Permission.REPORTS_PREPARE,
+            Permission.REPORTS_SUBMIT,
+            Permission.COMPLAINTS_ANSWER,
+        }
+    ),
     Role.inspector: frozenset({Permission.SIGNED_IN, Permission.RESULTS_ENTER, Permission.RESULTS_FOLLOW_UP}),
-    Role.coordinator: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.CATALOG_VIEW,
-                                 Permission.REGISTRY_MANAGE, Permission.JOINT_MANAGE, Permission.JOINT_VIEW,
-                                 Permission.PLANS_REVIEW}),
-    Role.supervisor: frozenset({Permission.SIGNED_IN, Permission.TENANTS_READ_ALL, Permission.AUDIT_VIEW,
-                                Permission.PLANS_REVIEW, Permission.SUPERVISION_VIEW, Permission.SUPERVISION_READ_ALL,
-                                Permission.SUPERVISION_MANAGE, Permission.REPORTS_PREPARE}),
-    Role.field_coordinator: frozenset({Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.JOINT_MANAGE,
-                                       Permission.JOINT_VIEW}),
+    Role.coordinator: frozenset(
+        {
+            Permission.SIGNED_IN,
+            Permission.TENANTS_READ_ALL,
+            Permission.CATALOG_VIEW,
+            Permission.REGISTRY_MANAGE,
+            Permission.JOINT_MANAGE,
+            Permission.JOINT_VIEW,
+            Permission.PLANS_REVIEW,
+        }
+    ),
+    Role.supervisor: frozenset(
+        {
+            Permission.SIGNED_IN,
+            Permission.TENANTS_READ_ALL,
+            Permission.AUDIT_VIEW,
+            Permission.PLANS_REVIEW,
+            Permission.SUPERVISION_VIEW,
+            Permission.SUPERVISION_READ_ALL,
+            Permission.SUPERVISION_MANAGE,
+            Permission.REPORTS_PREPARE,
+        }
+    ),
+    Role.field_coordinator: frozenset(
+        {Permission.SIGNED_IN, Permission.CATALOG_VIEW, Permission.JOINT_MANAGE, Permission.JOINT_VIEW}
+    ),
 }
 
 #: Which tenant kinds may hold which roles; ``None`` is "no tenant" (the platform itself).
@@ -266,11 +319,21 @@ class SystemActor:
 SYSTEM_ACTORS: dict[str, SystemActor] = {}
 
 #: The operator running ``spotcheck`` commands on the server.
-CONSOLE = SystemActor("console", "系统控制台", frozenset({Permission.PLATFORM_BOOTSTRAP, Permission.PLATFORM_MAINTAIN,
-                                                      Permission.DATA_KEYS_MANAGE,
-                                                      Permission.NOTICES_SEND,
-                                                      Permission.CALENDAR_MANAGE, Permission.RULEBOOK_MANAGE,
-                                                      Permission.DEPARTMENT_RULES_MANAGE}))
+CONSOLE = SystemActor(
+    "console",
+    "系统控制台",
+    frozenset(
+        {
+            Permission.PLATFORM_BOOTSTRAP,
+            Permission.PLATFORM_MAINTAIN,
+            Permission.DATA_KEYS_MANAGE,
+            Permission.NOTICES_SEND,
+            Permission.CALENDAR_MANAGE,
+            Permission.RULEBOOK_MANAGE,
+            Permission.DEPARTMENT_RULES_MANAGE,
+        }
+    ),
+)
 #: Celery beat's periodic jobs.
 SCHEDULER = SystemActor("scheduler", "定时任务", frozenset({Permission.PLATFORM_MAINTAIN, Permission.NOTICES_SEND}))
 
@@ -294,16 +357,20 @@ def refusal(permission: Permission) -> LazyString:
     roles that hold it — or that only the platform itself does it."""
     roles = holders(permission)
     if not roles:
-        return _l("Permission needed: “%(permission)s”, which only the platform itself holds (the server's "
-                  "console or its scheduled jobs).", permission=PERMISSION_LABELS[permission])
-    return _l("Permission needed: “%(permission)s”, held by: %(roles)s. Your account does not hold it; ask the "
-              "department's administrator if your work needs it.", permission=PERMISSION_LABELS[permission],
-              roles=LazyString(lambda: "、".join(str(ROLE_LABELS[role]) for role in roles)))
+        return _l(
+            "Permission needed: “%(permission)s”, which only the platform itself holds (the server's "
+            "console or its scheduled jobs).",
+            permission=PERMISSION_LABELS[permission],
+        )
+    return _l(
+        "Permission needed: “%(permission)s”, held by: %(roles)s. Your account does not hold it; ask the "
+        "department's administrator if your work needs it.",
+        permission=PERMISSION_LABELS[permission],
+        roles=LazyString(lambda: "、".join(str(ROLE_LABELS[role]) for role in roles)),
+    )
 
 
 def require(actor: Actor | None, permission: Permission) -> None:
     """Refuse (Forbidden, naming the permission and who holds it) unless ``actor`` holds ``permission``."""
     if not has_permission(actor, permission):
         raise Forbidden(refusal(permission))
-
-

@@ -19,6 +19,7 @@ argument), and the decorator
 Every query is listed in :data:`REGISTRY` (a test calls each one as a reader without its
 permission and expects Forbidden).
 """
+
 from __future__ import annotations
 
 import inspect
@@ -75,8 +76,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def query(permission: Permission | None, *,
-          scope: Callable[..., Opening] | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def query(
+    permission: Permission | None, *, scope: Callable[..., Opening] | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Make a function a query needing ``permission`` (:data:`ANYONE`: no permission — the public
     portal). ``scope(reader, **arguments)`` is the domain policy's rule for the scope the read needs."""
 
@@ -135,5 +137,4 @@ def note_scope(action: str, what: str, *, campaign: int | None = None, reason: s
         details["campaign"] = campaign
     if reason:
         details["reason"] = reason
-    audit.record(action, "scope", campaign, actor=actor, tenant_id=getattr(actor, "tenant_id", None),
-                 details=details)
+    audit.record(action, "scope", campaign, actor=actor, tenant_id=getattr(actor, "tenant_id", None), details=details)

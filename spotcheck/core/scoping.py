@@ -26,6 +26,7 @@ There are exactly two ways to read across tenants, both greppable:
   (identity lookups at login, the command line, audit verification); a test keeps the list
   of modules that may call it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -107,8 +108,10 @@ class JointShared:
 
 #: The statuses of a department's ``joint_participant`` row that let it read the shared rows.
 JOINT_READING_STATUSES = ("invited", "accepted", "approved")
-_joint_participant = sa.table("joint_participant", sa.column("campaign_id"), sa.column("receiver_tenant_id"),
-                              sa.column("status"))
+_joint_participant = sa.table(
+    "joint_participant", sa.column("campaign_id"), sa.column("receiver_tenant_id"), sa.column("status")
+)
+
 
 def current_scope() -> Scope:
     return _scope.get()
@@ -134,8 +137,9 @@ def tenant_scope(tenant_id: int | None) -> AbstractContextManager[Scope]:
     return _scoped(Scope(tenant_id=tenant_id))
 
 
-def cross_tenant(user: Actor, reason: str, *,
-                 permission: Permission = Permission.TENANTS_READ_ALL) -> AbstractContextManager[Scope]:
+def cross_tenant(
+    user: Actor, reason: str, *, permission: Permission = Permission.TENANTS_READ_ALL
+) -> AbstractContextManager[Scope]:
     """Read across all tenants on behalf of ``user``, who must hold ``permission``, one of the
     permissions the policy says open the cross-department path (:data:`policy.CROSS_DEPARTMENT`):
     every department's data for ``tenants.read_all``; a joint draw's frame for ``joint.manage``
@@ -195,9 +199,11 @@ def _shared_criteria(scope: Scope) -> _Criteria:
 
 def participates(tenant_id: int | None, joint_campaign_id: int | None) -> sa.Exists:
     """SQL: the department is named by a reading row of the joint campaign's participants."""
-    return sa.exists().where(_joint_participant.c.campaign_id == joint_campaign_id,
-                             _joint_participant.c.receiver_tenant_id == tenant_id,
-                             _joint_participant.c.status.in_(JOINT_READING_STATUSES))
+    return sa.exists().where(
+        _joint_participant.c.campaign_id == joint_campaign_id,
+        _joint_participant.c.receiver_tenant_id == tenant_id,
+        _joint_participant.c.status.in_(JOINT_READING_STATUSES),
+    )
 
 
 def _joint_criteria(scope: Scope) -> _Criteria:
@@ -214,8 +220,10 @@ def _joint_scope_options(scope: Scope) -> list[Any]:
     tenant_id, joint = scope.tenant_id, scope.joint_campaign_id
     options = []
     for model in _joint_models():
-        visible = sa.or_(model.tenant_id == tenant_id,
-                         sa.and_(getattr(model, model.joint_key) == joint, participates(tenant_id, joint)))
+        visible = sa.or_(
+            model.tenant_id == tenant_id,
+            sa.and_(getattr(model, model.joint_key) == joint, participates(tenant_id, joint)),
+        )
         options.append(with_loader_criteria(model, visible, include_aliases=True))
     return options
 
@@ -266,12 +274,17 @@ def _stamp_new_rows(session: Session, flush_context: object, instances: object) 
                     raise TenantViolation(f"{type(obj).__name__} needs a tenant, and no tenant is current")
                 obj.tenant_id = scope.tenant_id
             elif obj.tenant_id != scope.tenant_id and not scope.all_tenants:
-                raise TenantViolation(f"{type(obj).__name__} of tenant {obj.tenant_id} written in tenant {scope.tenant_id}")
+                raise TenantViolation(
+                    f"{type(obj).__name__} of tenant {obj.tenant_id} written in tenant {scope.tenant_id}"
+                )
     for obj in session.dirty:
         if isinstance(obj, (TenantOwned, JointShared)) and not scope.all_tenants and obj.tenant_id != scope.tenant_id:
             raise TenantViolation(f"{type(obj).__name__} of tenant {obj.tenant_id} changed in tenant {scope.tenant_id}")
-        if (isinstance(obj, SharedWithReceiver) and not scope.all_tenants
-                and scope.tenant_id not in (obj.tenant_id, obj.receiver_tenant_id)):
+        if (
+            isinstance(obj, SharedWithReceiver)
+            and not scope.all_tenants
+            and scope.tenant_id not in (obj.tenant_id, obj.receiver_tenant_id)
+        ):
             raise TenantViolation(f"{type(obj).__name__} of tenant {obj.tenant_id} changed in tenant {scope.tenant_id}")
 
 

@@ -4,6 +4,7 @@ The application installs a provider (:func:`use`); the kernel asks :func:`get`. 
 kernel free of Flask's application machinery while every process (web, worker, console) still
 reads the one configuration (:mod:`spotcheck.platform.config`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping

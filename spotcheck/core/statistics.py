@@ -8,6 +8,7 @@ The application's database role does not own the tables and may not ANALYZE them
 ``spotcheck_refresh_statistics``, a function of the tables' owner (migration 0038) that analyzes only tables
 of the schema. Best effort: a failure is logged and changes nothing else. SQLite: nothing to do.
 """
+
 from __future__ import annotations
 
 import logging

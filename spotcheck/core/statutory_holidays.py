@@ -24,6 +24,7 @@ date is provisional.
 
 The lunar dates are computed with ``lunar-python`` (寿星天文历 algorithms, pure Python).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -67,13 +68,16 @@ def statutory_days(year: int) -> tuple[StatutoryDay, ...]:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         return ()
     new_year = _lunar(year, 1, 1)  # 正月初一 of the lunar year that starts in this calendar year
-    days = [StatutoryDay(date(year, 1, 1), "元旦"),
-            *(StatutoryDay(new_year + timedelta(days=n), "春节") for n in range(-1, 3)),  # 除夕 to 初三
-            StatutoryDay(_qingming(year), "清明节"),
-            StatutoryDay(date(year, 5, 1), "劳动节"), StatutoryDay(date(year, 5, 2), "劳动节"),
-            StatutoryDay(_lunar(year, 5, 5), "端午节"),
-            StatutoryDay(_lunar(year, 8, 15), "中秋节"),
-            *(StatutoryDay(date(year, 10, d), "国庆节") for d in (1, 2, 3))]
+    days = [
+        StatutoryDay(date(year, 1, 1), "元旦"),
+        *(StatutoryDay(new_year + timedelta(days=n), "春节") for n in range(-1, 3)),  # 除夕 to 初三
+        StatutoryDay(_qingming(year), "清明节"),
+        StatutoryDay(date(year, 5, 1), "劳动节"),
+        StatutoryDay(date(year, 5, 2), "劳动节"),
+        StatutoryDay(_lunar(year, 5, 5), "端午节"),
+        StatutoryDay(_lunar(year, 8, 15), "中秋节"),
+        *(StatutoryDay(date(year, 10, d), "国庆节") for d in (1, 2, 3)),
+    ]
     return tuple(sorted(days, key=lambda d: d.day))
 
 

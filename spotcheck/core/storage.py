@@ -9,6 +9,7 @@ from a request, checked against that pattern on every use. Files are written und
 name and renamed into place, so a reader never sees half a file; their size is limited while they
 are read, and their SHA-256 is computed on the way.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,7 +27,9 @@ from spotcheck.core import settings
 from spotcheck.core.commands import after_commit, after_rollback, in_command
 from spotcheck.core.errors import NotFound, ValidationFailed
 
-KEY = re.compile(r"^(?P<area>[a-z][a-z_]{0,31})/(?P<tenant>\d{1,10})/(?P<name>[0-9a-f]{32})(?P<suffix>\.[a-z0-9]{1,8})?$")
+KEY = re.compile(
+    r"^(?P<area>[a-z][a-z_]{0,31})/(?P<tenant>\d{1,10})/(?P<name>[0-9a-f]{32})(?P<suffix>\.[a-z0-9]{1,8})?$"
+)
 AREA = re.compile(r"^[a-z][a-z_]{0,31}$")
 SUFFIX = re.compile(r"^(\.[a-z0-9]{1,8})?$")
 CHUNK = 1 << 20
@@ -54,8 +57,7 @@ def _path(key: str) -> Path:
     return root() / key
 
 
-def save(stream: BinaryIO, *, area: str, tenant_id: int, suffix: str = "", limit: int,
-         field: str = "file") -> Stored:
+def save(stream: BinaryIO, *, area: str, tenant_id: int, suffix: str = "", limit: int, field: str = "file") -> Stored:
     """Store what ``stream`` holds, refusing more than ``limit`` bytes (a field error under ``field``)."""
     suffix = suffix.lower()
     if not AREA.match(area) or not SUFFIX.match(suffix) or not isinstance(tenant_id, int) or tenant_id < 0:
@@ -70,8 +72,9 @@ def save(stream: BinaryIO, *, area: str, tenant_id: int, suffix: str = "", limit
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > limit:
-                    raise ValidationFailed({field: [_l("The file is larger than %(mb)d MB.",
-                                                       mb=max(1, limit // (1024 * 1024)))]})
+                    raise ValidationFailed(
+                        {field: [_l("The file is larger than %(mb)d MB.", mb=max(1, limit // (1024 * 1024)))]}
+                    )
                 digest.update(chunk)
                 out.write(chunk)
             out.flush()

@@ -2,6 +2,7 @@
 unpaired surrogates, no non-characters. Such characters come from copy and paste or from hostile
 input; stored, they would break a spreadsheet export, a document or a database query. Every
 command refuses them, naming the field (:mod:`spotcheck.core.commands`), and so does every import."""
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,10 @@ from flask_babel import lazy_gettext as _l
 
 #: C0 controls but tab, line feed and carriage return; unpaired surrogates; U+FFFE and U+FFFF.
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-MESSAGE = _l("This text contains a control character that cannot be stored (often left by copy and paste); "
-             "remove it and try again.")
+MESSAGE = _l(
+    "This text contains a control character that cannot be stored (often left by copy and paste); "
+    "remove it and try again."
+)
 
 
 def has_forbidden(text: str) -> bool:

@@ -1,5 +1,6 @@
 """To-dos (待办事项): what a reader has to do next, as each domain's ``queries.tasks_for(reader)``
 finds it; the home page puts the lists of every domain together (:func:`assemble`)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable

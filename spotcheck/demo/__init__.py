@@ -14,6 +14,7 @@ department's campaigns at every stage, the drawn ones with observers' inputs and
 can verify (draws are made on the day the demo is loaded). The departments were opened on
 :data:`DEPARTMENTS_SINCE`; 应急管理局 has signed and submitted its first half-year's tables.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -51,8 +52,20 @@ from spotcheck.demo.people import (
 from spotcheck.demo.summary import city_summary, joint_summary
 from spotcheck.tenants.accounts.models import User
 
-__all__ = ["CAMPAIGNS_FROM", "DEMO_ENTITIES", "DEMO_PASSWORD", "DEMO_SEED", "DEPARTMENTS", "DEPARTMENTS_SINCE",
-           "REGION", "SHORT_NAMES", "city_size", "city_summary", "joint_summary", "load_demo"]
+__all__ = [
+    "CAMPAIGNS_FROM",
+    "DEMO_ENTITIES",
+    "DEMO_PASSWORD",
+    "DEMO_SEED",
+    "DEPARTMENTS",
+    "DEPARTMENTS_SINCE",
+    "REGION",
+    "SHORT_NAMES",
+    "city_size",
+    "city_summary",
+    "joint_summary",
+    "load_demo",
+]
 
 DEMO_ENTITIES = 20_000
 DEMO_SEED = demo_registry.DEMO_SEED
@@ -60,8 +73,15 @@ CAMPAIGNS_FROM = 1_000  # entities: a smaller city leaves some campaigns nothing
 
 
 @command(Permission.PLATFORM_BOOTSTRAP)
-def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: date | None = None, scale: int = 1,
-              rules: str = demo_rules.DEFAULT_RULES, actor: Actor) -> list[tuple[str, str, str, list[str]]]:
+def load_demo(
+    entities: int = DEMO_ENTITIES,
+    *,
+    seed: int = DEMO_SEED,
+    today: date | None = None,
+    scale: int = 1,
+    rules: str = demo_rules.DEFAULT_RULES,
+    actor: Actor,
+) -> list[tuple[str, str, str, list[str]]]:
     """Create whatever of the demo is missing; return (login, name, department, roles) for each user.
 
     ``entities``: how many registry entities the city should have (0: departments and users
@@ -100,8 +120,9 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
             joint.large_joint_campaign(tenants, year=today.year)
         # the further 组长 of the demo's visits, each with an account linked to their directory entry
         names: dict[int | None, str] = {tenant.id: tenant.name for tenant in tenants.values()}
-        for user in db.session.scalars(sa.select(User).where(User.login.like("%\\_inspector\\_%", escape="\\"))
-                                       .order_by(User.login)):
+        for user in db.session.scalars(
+            sa.select(User).where(User.login.like("%\\_inspector\\_%", escape="\\")).order_by(User.login)
+        ):
             logins.append((user.login, user.display_name, names.get(user.tenant_id, ""), list(user.roles)))
         named = dict(db.session.execute(sa.select(User.login, User.display_name)).all())  # as they are now
         logins = [(login, named.get(login, name), department, roles) for login, name, department, roles in logins]
@@ -111,6 +132,10 @@ def load_demo(entities: int = DEMO_ENTITIES, *, seed: int = DEMO_SEED, today: da
 def city_size() -> int | None:
     """How many entities the demo city has (``None``: no demo was loaded with this version)."""
     with system_access("read the demo city's size"):
-        details = db.session.scalar(sa.select(AuditEntry.details).where(AuditEntry.action == "demo.city")
-                                    .order_by(AuditEntry.id.desc()).limit(1))
+        details = db.session.scalar(
+            sa.select(AuditEntry.details)
+            .where(AuditEntry.action == "demo.city")
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
     return None if details is None else int(details.get("entities", 0))

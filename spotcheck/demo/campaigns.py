@@ -1,6 +1,7 @@
 """演示抽查任务: each department's campaigns (抽查任务) at every stage — approved, drawn with the
 observers' inputs (双随机), teams named — and the first visits' results (检查结果) taken through
 every step, with experts, notices and follow-ups (后续处置)."""
+
 from __future__ import annotations
 
 from contextlib import nullcontext
@@ -44,12 +45,24 @@ def _campaign(code: str, spec: dict, *, title: str, year: int, scale: int, today
     stage = demo_city.CAMPAIGN_STAGES.index(spec["stage"])
     exempt_kind, exempt_reason = demo_rules.exemption(spec["exempt"], cast(int, planner.tenant_id))
     first, last = spec["window"]
-    campaign = campaign_commands.create_campaign({
-        "title": title, "year": year, "method": spec["method"], "target_filter": spec["target_filter"],
-        "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name.in_(spec["items"])))),
-        "exempt_kind": exempt_kind, "exempt_reason": exempt_reason, "strata": spec["strata"],
-        "reserve_size": spec["reserve_size"], "team_size": 2, "capacity": spec["capacity"] * scale,
-        "window_start": f"{year}-{first}", "window_end": f"{year}-{last}"}, actor=planner)
+    campaign = campaign_commands.create_campaign(
+        {
+            "title": title,
+            "year": year,
+            "method": spec["method"],
+            "target_filter": spec["target_filter"],
+            "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name.in_(spec["items"])))),
+            "exempt_kind": exempt_kind,
+            "exempt_reason": exempt_reason,
+            "strata": spec["strata"],
+            "reserve_size": spec["reserve_size"],
+            "team_size": 2,
+            "capacity": spec["capacity"] * scale,
+            "window_start": f"{year}-{first}",
+            "window_end": f"{year}-{last}",
+        },
+        actor=planner,
+    )
     if stage >= 1:
         campaign_commands.approve(campaign.id, actor=leader)
     if stage >= 2:
@@ -87,6 +100,7 @@ def _results(code: str, campaign, *, today: date) -> None:
     returned = demo_city.RESULT_STAGES.index("returned")
     if len(visits) > returned:  # the demo's inspector login has a returned result to fix
         account_of(code, chief_of(visits[returned]), admin)
+
     def on(day: date):
         """Each step on its own day (9:00) when that day is past: the dashboard's deadlines are real."""
         return clock.frozen_at(day) if day < today else nullcontext()
@@ -98,14 +112,26 @@ def _results(code: str, campaign, *, today: date) -> None:
         problem = number % 2 == 1
         _at_the_door(visit, chief, checked, today, evaluated=number == 0)
         with on(checked):
-            results.record_result(visit.id, {
-                "checked_on": checked.isoformat(), "method": "onsite",
-                "record": "检查人员出示执法证件，现场检查经营场所、进货查验记录和从业人员健康证明。",
-                "evaluation": "进货查验制度基本落实，个别记录不全。" if problem else "经营行为规范，相关制度落实到位。",
-                "opinions": "责令补全进货查验记录，列入下次抽查重点。" if problem else "继续保持，按规定开展自查。",
-                "items": {str(item.id): {"categories": ["pending_own_rules"] if problem else ["no_problem"],
-                                         "findings": "部分食品进货查验记录不全，已当场指出。" if problem else ""}
-                          for item in campaign.items}}, actor=chief)
+            results.record_result(
+                visit.id,
+                {
+                    "checked_on": checked.isoformat(),
+                    "method": "onsite",
+                    "record": "检查人员出示执法证件，现场检查经营场所、进货查验记录和从业人员健康证明。",
+                    "evaluation": "进货查验制度基本落实，个别记录不全。"
+                    if problem
+                    else "经营行为规范，相关制度落实到位。",
+                    "opinions": "责令补全进货查验记录，列入下次抽查重点。" if problem else "继续保持，按规定开展自查。",
+                    "items": {
+                        str(item.id): {
+                            "categories": ["pending_own_rules"] if problem else ["no_problem"],
+                            "findings": "部分食品进货查验记录不全，已当场指出。" if problem else "",
+                        }
+                        for item in campaign.items
+                    },
+                },
+                actor=chief,
+            )
         if stage == "drafted":
             continue
         with on(checked):
@@ -124,13 +150,23 @@ def _results(code: str, campaign, *, today: date) -> None:
             results.publish_results([visit.id], actor=planner)
         if stage == "corrected":
             results.start_correction(visit.id, {"reason": "原公示的检查结果类别录入有误，予以更正。"}, actor=planner)
-            results.record_result(visit.id, {"items": {str(first_item.id): {
-                "categories": ["rectified"], "findings": "进货查验记录不全，经责令已当场改正。"}}}, actor=chief)
+            results.record_result(
+                visit.id,
+                {
+                    "items": {
+                        str(first_item.id): {
+                            "categories": ["rectified"],
+                            "findings": "进货查验记录不全，经责令已当场改正。",
+                        }
+                    }
+                },
+                actor=chief,
+            )
             results.submit_result(visit.id, actor=chief)
             results.approve_result(visit.id, actor=leader)
             results.publish_results([visit.id], actor=planner)
             _follow_ups(visit, chief, planner)
-    waiting = visits[len(demo_city.RESULT_STAGES):]
+    waiting = visits[len(demo_city.RESULT_STAGES) :]
     if waiting and waiting[0].code is not None:
         _asks_recusal(waiting[0])
     _notices(campaign, planner)
@@ -152,35 +188,65 @@ def _at_the_door(visit, chief, checked: date, today: date, *, evaluated: bool) -
         business = codes.business_code(visit.code)
         with clock.frozen_at(datetime(checked.year, checked.month, checked.day, 14, 0)):
             results.confirm_visit(visit.code.token, {"business_code": business})
-            supervision.evaluate_visit(visit.code.token, {"business_code": business, "satisfaction": "5",
-                                                          "text": "检查人员出示执法证件，说明检查事项，用时较短，不影响经营。"})
+            supervision.evaluate_visit(
+                visit.code.token,
+                {
+                    "business_code": business,
+                    "satisfaction": "5",
+                    "text": "检查人员出示执法证件，说明检查事项，用时较短，不影响经营。",
+                },
+            )
 
 
 def _asks_recusal(visit) -> None:
     """A business not yet visited asks, with the code of its notice, that an inspector withdraw (申请回避):
     the department leader's to-do."""
     member = results_queries.team_of(visit)[-1]
-    results.request_recusal(visit.code.token, {"business_code": codes.business_code(visit.code),
-                                               "cert_no": member.shown_cert_no, "reason": "该检查人员的近亲属在本店担任店长。"})
+    results.request_recusal(
+        visit.code.token,
+        {
+            "business_code": codes.business_code(visit.code),
+            "cert_no": member.shown_cert_no,
+            "reason": "该检查人员的近亲属在本店担任店长。",
+        },
+    )
 
 
 def _experts(campaign, planner) -> None:
     """专家 (seed 001): the first visit's team takes, in addition to its drawn inspectors, an expert
     of the inspector directory and a testing institute named with its person — before the hand-out,
     so its inspection notice names them; its result, published, names them too."""
-    first = db.session.scalar(sa.select(CampaignTarget.entity_id).where(
-        CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
-        .order_by(CampaignTarget.stratum, CampaignTarget.rank).limit(1))
-    expert = db.session.scalar(sa.select(Inspector).where(Inspector.is_expert.is_(True), Inspector.active.is_(True))
-                               .order_by(Inspector.cert_no).limit(1))
+    first = db.session.scalar(
+        sa.select(CampaignTarget.entity_id)
+        .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
+        .order_by(CampaignTarget.stratum, CampaignTarget.rank)
+        .limit(1)
+    )
+    expert = db.session.scalar(
+        sa.select(Inspector)
+        .where(Inspector.is_expert.is_(True), Inspector.active.is_(True))
+        .order_by(Inspector.cert_no)
+        .limit(1)
+    )
     if first is None:
         return
     if expert is not None:
-        results.add_expert(campaign.id, {"entity_id": first, "kind": "directory", "inspector_id": expert.id,
-                                       "expertise": "食品安全风险评估"}, actor=planner)
-    results.add_expert(campaign.id, {"entity_id": first, "kind": "testing_body", "name": demo_city.EXPERT_PERSON,
-                                   "organisation": demo_city.EXPERT_INSTITUTE, "expertise": "食品快速检测"},
-                     actor=planner)
+        results.add_expert(
+            campaign.id,
+            {"entity_id": first, "kind": "directory", "inspector_id": expert.id, "expertise": "食品安全风险评估"},
+            actor=planner,
+        )
+    results.add_expert(
+        campaign.id,
+        {
+            "entity_id": first,
+            "kind": "testing_body",
+            "name": demo_city.EXPERT_PERSON,
+            "organisation": demo_city.EXPERT_INSTITUTE,
+            "expertise": "食品快速检测",
+        },
+        actor=planner,
+    )
 
 
 def _notices(campaign, planner) -> None:
@@ -196,16 +262,36 @@ def _follow_ups(visit, chief, planner) -> None:
     the official calendar — provisional while it runs into a year not entered yet, as at the end of
     2026), a transfer to 应急管理局 that it has acknowledged (签收), and one still waiting in its inbox."""
     receiver = db.session.scalar(sa.select(Tenant).where(Tenant.code == "YJJ"))
-    results.open_follow_up(visit.id, {
-        "kind": "rectification", "details": "补齐近三个月的食品进货查验记录，并建立索证索票台账。",
-        "deadline_days": demo_city.RECTIFICATION_DAYS}, actor=chief)
+    results.open_follow_up(
+        visit.id,
+        {
+            "kind": "rectification",
+            "details": "补齐近三个月的食品进货查验记录，并建立索证索票台账。",
+            "deadline_days": demo_city.RECTIFICATION_DAYS,
+        },
+        actor=chief,
+    )
     if receiver is None:
         return
-    acknowledged = results.open_follow_up(visit.id, {
-        "kind": "transfer", "receiver_tenant_id": receiver.id,
-        "details": "检查中发现其仓库存放瓶装液化石油气，涉及安全生产，抄告应急管理局依法处理。"}, actor=planner)
-    results.open_follow_up(visit.id, {
-        "kind": "transfer", "receiver_tenant_id": receiver.id,
-        "details": "后厨燃气管道未安装泄漏报警装置，抄告应急管理局。"}, actor=planner)
+    acknowledged = results.open_follow_up(
+        visit.id,
+        {
+            "kind": "transfer",
+            "receiver_tenant_id": receiver.id,
+            "details": "检查中发现其仓库存放瓶装液化石油气，涉及安全生产，抄告应急管理局依法处理。",
+        },
+        actor=planner,
+    )
+    results.open_follow_up(
+        visit.id,
+        {
+            "kind": "transfer",
+            "receiver_tenant_id": receiver.id,
+            "details": "后厨燃气管道未安装泄漏报警装置，抄告应急管理局。",
+        },
+        actor=planner,
+    )
     with tenant_scope(receiver.id):
-        results.acknowledge_transfer(acknowledged.id, {"note": "已签收，转执法监察支队核查。"}, actor=user_named("yjj_planner"))
+        results.acknowledge_transfer(
+            acknowledged.id, {"note": "已签收，转执法监察支队核查。"}, actor=user_named("yjj_planner")
+        )

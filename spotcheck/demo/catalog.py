@@ -1,6 +1,7 @@
 """演示城市的名录与事项: the demo city's registry entities and directory entries (written in bulk),
 and each department's item list (一单), rules document (细则), inspectors and recusals (回避),
 written through the commands so that the audit trail records them."""
+
 from __future__ import annotations
 
 import random
@@ -47,8 +48,13 @@ def build_city(tenants: dict[str, Tenant], start: int, stop: int, *, seed: int, 
     for code, tenant in tenants.items():
         with tenant_scope(tenant.id):
             if stop > start and code in ("SCJ", "YJJ", "SWJ"):
-                audit.record("directory.imported", "directory_entry", None, actor=admin_of(tenant),
-                             details={"source": "demo", "entities": [start, stop]})
+                audit.record(
+                    "directory.imported",
+                    "directory_entry",
+                    None,
+                    actor=admin_of(tenant),
+                    details={"source": "demo", "entities": [start, stop]},
+                )
             if first:
                 _recusals(code, tenant, seed=seed)
     audit.record("demo.city", "demo", None, tenant_id=None, details={"entities": stop, "seed": seed})
@@ -88,8 +94,9 @@ def _inspectors(code: str, actor: User, *, seed: int, today: date, scale: int = 
     existing = set(db.session.scalars(sa.select(Inspector.cert_no)))
     for data in demo_staff.inspectors(code, seed=seed, today=today, scale=scale):
         if data["cert_no"] not in existing:
-            inspectors.create_inspector({**data, "agency": demo_rules.placed(data["agency"]),
-                                         "region": demo_rules.place()}, actor=actor)
+            inspectors.create_inspector(
+                {**data, "agency": demo_rules.placed(data["agency"]), "region": demo_rules.place()}, actor=actor
+            )
 
 
 def _recusals(code: str, tenant: Tenant, *, seed: int) -> None:
@@ -97,14 +104,18 @@ def _recusals(code: str, tenant: Tenant, *, seed: int) -> None:
     wanted = demo_staff.RECUSALS_PER_DEPARTMENT.get(code, 0)
     if not wanted or db.session.scalar(sa.select(sa.func.count()).select_from(Recusal)):
         return
-    people = list(db.session.scalars(sa.select(Inspector).where(Inspector.is_expert.is_(False)).order_by(Inspector.cert_no)))
+    people = list(
+        db.session.scalars(sa.select(Inspector).where(Inspector.is_expert.is_(False)).order_by(Inspector.cert_no))
+    )
     entries = list(db.session.scalars(sa.select(DirectoryEntry).order_by(DirectoryEntry.id).limit(400)))
     if not people or not entries:
         return
 
     rnd = random.Random(f"{seed}:recusals:{code}")
     actor = admin_of(tenant)
-    for person, entry in zip(rnd.sample(people, k=min(wanted, len(people))),
-                             rnd.sample(entries, k=min(wanted, len(entries)))):
-        inspectors.declare_recusal(person.id, {"entity_id": entry.entity_id,
-                                               "reason": rnd.choice(demo_staff.RECUSAL_REASONS)}, actor=actor)
+    for person, entry in zip(
+        rnd.sample(people, k=min(wanted, len(people))), rnd.sample(entries, k=min(wanted, len(entries)))
+    ):
+        inspectors.declare_recusal(
+            person.id, {"entity_id": entry.entity_id, "reason": rnd.choice(demo_staff.RECUSAL_REASONS)}, actor=actor
+        )

@@ -1,5 +1,6 @@
 """演示联合抽查: the joint campaign (联合抽查) of 市场监管局, 应急管理局 and 商务局 through every step,
 and each department's first results in it."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -34,20 +35,42 @@ def joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> Non
         if db.session.scalar(sa.select(Campaign.id).where(Campaign.joint.is_(True), Campaign.title == title)):
             return
         first, last = spec["window"]
-        campaign = joint.create_joint({
-            "title": title, "year": year, "window_start": f"{year}-{first}", "window_end": f"{year}-{last}",
-            "team_size": spec["team_size"], "reserve_size": spec["reserve_size"], "method": "onsite",
-            "department_ids": [tenants[code].id for code in spec["parts"]]}, actor=coord)
+        campaign = joint.create_joint(
+            {
+                "title": title,
+                "year": year,
+                "window_start": f"{year}-{first}",
+                "window_end": f"{year}-{last}",
+                "team_size": spec["team_size"],
+                "reserve_size": spec["reserve_size"],
+                "method": "onsite",
+                "department_ids": [tenants[code].id for code in spec["parts"]],
+            },
+            actor=coord,
+        )
         campaign_id = campaign.id
     for code, part in spec["parts"].items():
         planner, leader = user_named(f"{code.lower()}_planner"), user_named(f"{code.lower()}_leader")
         with tenant_scope(tenants[code].id):
-            invitation = cast(JointParticipant, db.session.scalar(sa.select(JointParticipant).where(
-                JointParticipant.campaign_id == campaign_id, JointParticipant.receiver_tenant_id == tenants[code].id)))
+            invitation = cast(
+                JointParticipant,
+                db.session.scalar(
+                    sa.select(JointParticipant).where(
+                        JointParticipant.campaign_id == campaign_id,
+                        JointParticipant.receiver_tenant_id == tenants[code].id,
+                    )
+                ),
+            )
             joint.accept(invitation.id, actor=planner)
-            joint.save_part(invitation.id, {
-                "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name.in_(part["items"])))),
-                "target_filter": {"categories": part["categories"]}, "strata": part["strata"]}, actor=planner)
+            joint.save_part(
+                invitation.id,
+                {
+                    "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name.in_(part["items"])))),
+                    "target_filter": {"categories": part["categories"]},
+                    "strata": part["strata"],
+                },
+                actor=planner,
+            )
             joint.approve_part(invitation.id, actor=leader)
     with tenant_scope(lead.id):
         joint.approve_joint(campaign_id, actor=user_named("scj_leader"))
@@ -68,7 +91,6 @@ def joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> Non
         with tenant_scope(part["tenant_id"]):
             _joint_results(code.lower(), part["part_campaign_id"], everyone, today=today)
     with tenant_scope(lead.id):  # the 组长 now linked to accounts are told of their assignment (nothing written twice)
-
         joint.write_joint_notices(campaign_id, actor=coord)
 
 
@@ -80,17 +102,25 @@ def _joint_results(code: str, part_campaign_id: int, first_entities: list[int], 
     planner, leader, admin = user_named(f"{code}_planner"), user_named(f"{code}_leader"), user_named(f"{code}_admin")
     part = cast(Campaign, db.session.get(Campaign, part_campaign_id))
     order = {entity: n for n, entity in enumerate(first_entities)}
-    visits = sorted(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == part.id)),
-                    key=lambda v: (order.get(v.entity_id, len(order)), v.id))
+    visits = sorted(
+        db.session.scalars(sa.select(Visit).where(Visit.campaign_id == part.id)),
+        key=lambda v: (order.get(v.entity_id, len(order)), v.id),
+    )
     for number, (visit, stage) in enumerate(zip(visits, demo_city.JOINT_RESULT_STAGES)):
         chief = account_of(code, next(m for m in results_queries.team_of(visit) if m.is_leader).inspector, admin)
         checked = min(part.window_start + timedelta(days=2 * number + 3), today)
-        results.record_result(visit.id, {
-            "checked_on": checked.isoformat(), "method": "onsite",
-            "record": "联合检查组进入加油站，各部门按本部门事项同步检查，一次完成。",
-            "evaluation": "本部门事项未发现问题，安全管理制度落实。", "opinions": "继续保持，按规定开展自查。",
-            "items": {str(item.id): {"categories": ["no_problem"], "findings": ""} for item in part.items}},
-            actor=chief)
+        results.record_result(
+            visit.id,
+            {
+                "checked_on": checked.isoformat(),
+                "method": "onsite",
+                "record": "联合检查组进入加油站，各部门按本部门事项同步检查，一次完成。",
+                "evaluation": "本部门事项未发现问题，安全管理制度落实。",
+                "opinions": "继续保持，按规定开展自查。",
+                "items": {str(item.id): {"categories": ["no_problem"], "findings": ""} for item in part.items},
+            },
+            actor=chief,
+        )
         if stage == "drafted":
             continue
         results.submit_result(visit.id, actor=chief)
@@ -113,8 +143,17 @@ def large_joint_campaign(tenants: dict[str, Tenant], *, year: int) -> int:
         if found:
             return found
         first, last = spec["window"]
-        return joint.create_joint({
-            "title": title, "year": year, "window_start": f"{year}-{first}", "window_end": f"{year}-{last}",
-            "team_size": spec["team_size"], "reserve_size": spec["reserve_size"], "method": "onsite",
-            "field": spec["field"], "department_ids": [tenants[code].id for code in spec["departments"]]},
-            actor=user_named(f"{spec['lead'].lower()}_coord")).id
+        return joint.create_joint(
+            {
+                "title": title,
+                "year": year,
+                "window_start": f"{year}-{first}",
+                "window_end": f"{year}-{last}",
+                "team_size": spec["team_size"],
+                "reserve_size": spec["reserve_size"],
+                "method": "onsite",
+                "field": spec["field"],
+                "department_ids": [tenants[code].id for code in spec["departments"]],
+            },
+            actor=user_named(f"{spec['lead'].lower()}_coord"),
+        ).id

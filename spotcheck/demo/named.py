@@ -2,6 +2,7 @@
 complaint, its team's 离企 recorded and its result published (so its businesses, team and inspector proof are
 public); one ordered from above for December, its team drawn, not yet carried out (so the public sees its
 commitment only)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -26,14 +27,26 @@ from spotcheck.tenants.results import commands as results, queries as results_qu
 #: ``category`` (by code), one per cause; ``done``: carried out and its result published.
 NAMED_CHECKS: dict[str, list[dict[str, Any]]] = {
     "SCJ": [
-        {"title": "{year}年10月餐饮服务单位投诉举报核查", "items": ["食品经营者监督检查"], "category": "餐饮服务",
-         "window": ("10-12", "10-30"), "exempt": ("complaint", "群众通过12315平台投诉反映餐饮单位后厨卫生问题，依法核查。"),
-         "causes": [("complaint", "12315-{year}-1008-0087")], "done": True,
-         "observers": ["observer:市司法局 韩梅 1012"]},
-        {"title": "{year}年12月上级交办食品安全事项核查", "items": ["食品经营者监督检查"], "category": "食品销售",
-         "window": ("12-03", "12-18"), "exempt": ("order", "落实省市场监督管理局交办的食品安全问题线索核查。"),
-         "causes": [("order", "浙市监交〔{year}〕41号"), ("referral", "西湖区卫健移〔{year}〕5号")], "done": False,
-         "observers": ["observer:市人大代表 张某 1203"]},
+        {
+            "title": "{year}年10月餐饮服务单位投诉举报核查",
+            "items": ["食品经营者监督检查"],
+            "category": "餐饮服务",
+            "window": ("10-12", "10-30"),
+            "exempt": ("complaint", "群众通过12315平台投诉反映餐饮单位后厨卫生问题，依法核查。"),
+            "causes": [("complaint", "12315-{year}-1008-0087")],
+            "done": True,
+            "observers": ["observer:市司法局 韩梅 1012"],
+        },
+        {
+            "title": "{year}年12月上级交办食品安全事项核查",
+            "items": ["食品经营者监督检查"],
+            "category": "食品销售",
+            "window": ("12-03", "12-18"),
+            "exempt": ("order", "落实省市场监督管理局交办的食品安全问题线索核查。"),
+            "causes": [("order", "浙市监交〔{year}〕41号"), ("referral", "西湖区卫健移〔{year}〕5号")],
+            "done": False,
+            "observers": ["observer:市人大代表 张某 1203"],
+        },
     ],
 }
 
@@ -42,10 +55,15 @@ NAMED_CHECKS: dict[str, list[dict[str, Any]]] = {
 #: ``days_ago`` before the demo's day, on the first business of ``category``, by its first two qualified inspectors.
 EMERGENCY_CHECKS: dict[str, list[dict[str, Any]]] = {
     "YJJ": [
-        {"title": "{month}月{day}日冷库液氨泄漏事故现场紧急检查", "items": ["涉氨制冷企业安全检查"], "category": "工贸企业（冷库）",
-         "days_ago": 1, "cause": ("accident", "{month}月{day}日 冷库液氨泄漏，1人轻度中毒"),
-         "exempt": ("production_safety", "冷库发生液氨泄漏事故，须立即到场排查同类隐患。"),
-         "reason": "事故报告后须立即到场排查液氨管道和应急处置情况，来不及事先登记。"},
+        {
+            "title": "{month}月{day}日冷库液氨泄漏事故现场紧急检查",
+            "items": ["涉氨制冷企业安全检查"],
+            "category": "工贸企业（冷库）",
+            "days_ago": 1,
+            "cause": ("accident", "{month}月{day}日 冷库液氨泄漏，1人轻度中毒"),
+            "exempt": ("production_safety", "冷库发生液氨泄漏事故，须立即到场排查同类隐患。"),
+            "reason": "事故报告后须立即到场排查液氨管道和应急处置情况，来不及事先登记。",
+        },
     ],
 }
 
@@ -76,8 +94,9 @@ def _businesses(category: str, count: int) -> list[str]:
     """The first ``count`` businesses of the directory in ``category`` (a small city may have none of it: then the
     first of the directory)."""
     listed = sa.select(Entity.code).join(DirectoryEntry, DirectoryEntry.entity_id == Entity.id).order_by(Entity.code)
-    return (list(db.session.scalars(listed.where(DirectoryEntry.category == category).limit(count)))
-            or list(db.session.scalars(listed.limit(count))))
+    return list(db.session.scalars(listed.where(DirectoryEntry.category == category).limit(count))) or list(
+        db.session.scalars(listed.limit(count))
+    )
 
 
 def _check(code: str, spec: dict, *, title: str, year: int, today: date) -> None:
@@ -88,13 +107,24 @@ def _check(code: str, spec: dict, *, title: str, year: int, today: date) -> None
     businesses = _businesses(spec["category"], len(spec["causes"]))
     registered_on = min(first - timedelta(days=3), today)
     with clock.frozen_at(datetime(registered_on.year, registered_on.month, registered_on.day, 9, 30)):
-        campaign = campaign_commands.create_campaign({
-            "title": title, "year": year, "kind": "named", "method": "onsite", "team_size": 2,
-            "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name.in_(spec["items"])))),
-            **_exemption(spec, planner),
-            "named_targets": [{"entity_code": business, "cause": cause, "reference": reference.format(year=year)}
-                              for business, (cause, reference) in zip(businesses, spec["causes"])],
-            "window_start": first.isoformat(), "window_end": last.isoformat()}, actor=planner)
+        campaign = campaign_commands.create_campaign(
+            {
+                "title": title,
+                "year": year,
+                "kind": "named",
+                "method": "onsite",
+                "team_size": 2,
+                "item_ids": list(db.session.scalars(sa.select(Item.id).where(Item.name.in_(spec["items"])))),
+                **_exemption(spec, planner),
+                "named_targets": [
+                    {"entity_code": business, "cause": cause, "reference": reference.format(year=year)}
+                    for business, (cause, reference) in zip(businesses, spec["causes"])
+                ],
+                "window_start": first.isoformat(),
+                "window_end": last.isoformat(),
+            },
+            actor=planner,
+        )
         campaign_commands.approve(campaign.id, actor=leader)
         campaign_commands.freeze_inspectors(campaign.id, actor=planner)
         campaign_commands.draw_inspectors(campaign.id, {"public_inputs": spec["observers"]}, actor=planner)
@@ -114,13 +144,21 @@ def _check(code: str, spec: dict, *, title: str, year: int, today: date) -> None
             results.record_arrival(visit.id, actor=chief)
         with clock.frozen_at(datetime(checked.year, checked.month, checked.day, 10, 40)):
             results.record_departure(visit.id, actor=chief)
-            results.record_result(visit.id, {
-                "checked_on": checked.isoformat(), "method": "onsite",
-                "record": "针对投诉反映的后厨卫生问题，现场检查加工操作区、冷藏设施和清洗消毒记录。",
-                "evaluation": "后厨卫生基本符合要求，投诉反映的地面积水问题属实。",
-                "opinions": "责令当场清理积水，完善每日清洁记录。",
-                "items": {str(item.id): {"categories": ["rectified"], "findings": "后厨地面积水，已当场责令清理改正。"}
-                          for item in campaign.items}}, actor=chief)
+            results.record_result(
+                visit.id,
+                {
+                    "checked_on": checked.isoformat(),
+                    "method": "onsite",
+                    "record": "针对投诉反映的后厨卫生问题，现场检查加工操作区、冷藏设施和清洗消毒记录。",
+                    "evaluation": "后厨卫生基本符合要求，投诉反映的地面积水问题属实。",
+                    "opinions": "责令当场清理积水，完善每日清洁记录。",
+                    "items": {
+                        str(item.id): {"categories": ["rectified"], "findings": "后厨地面积水，已当场责令清理改正。"}
+                        for item in campaign.items
+                    },
+                },
+                actor=chief,
+            )
             results.submit_result(visit.id, actor=chief)
         with clock.frozen_at(datetime(checked.year, checked.month, checked.day, 16, 0)):
             results.approve_result(visit.id, actor=leader)
@@ -136,16 +174,41 @@ def _emergency(code: str, spec: dict, *, today: date) -> None:
     leader, planner = user_named(f"{code}_leader"), user_named(f"{code}_planner")
     items = list(db.session.scalars(sa.select(Item).where(Item.name.in_(spec["items"]))))
     needed = {c for item in items for c in item.inspector_categories or ()}
-    team = [i.id for i in db.session.scalars(sa.select(Inspector).where(
-        Inspector.active.is_(True), Inspector.is_expert.is_(False), Inspector.cert_expires_on.is_(None)
-        | (Inspector.cert_expires_on >= day)).order_by(Inspector.id)) if set(i.categories or ()) & needed][:2]
+    team = [
+        i.id
+        for i in db.session.scalars(
+            sa.select(Inspector)
+            .where(
+                Inspector.active.is_(True),
+                Inspector.is_expert.is_(False),
+                Inspector.cert_expires_on.is_(None) | (Inspector.cert_expires_on >= day),
+            )
+            .order_by(Inspector.id)
+        )
+        if set(i.categories or ()) & needed
+    ][:2]
     cause, reference = spec["cause"]
     with clock.frozen_at(today):
-        campaign = campaign_commands.register_emergency({
-            "title": title, "year": day.year, "method": "onsite", "team_size": 2, "item_ids": [i.id for i in items],
-            **_exemption(spec, leader), "checked_on": day.isoformat(),
-            "late_reason": spec["reason"], "team": team,
-            "named_targets": [{"entity_code": business, "cause": cause,
-                               "reference": reference.format(month=day.month, day=day.day)}
-                              for business in _businesses(spec["category"], 1)]}, actor=leader)
+        campaign = campaign_commands.register_emergency(
+            {
+                "title": title,
+                "year": day.year,
+                "method": "onsite",
+                "team_size": 2,
+                "item_ids": [i.id for i in items],
+                **_exemption(spec, leader),
+                "checked_on": day.isoformat(),
+                "late_reason": spec["reason"],
+                "team": team,
+                "named_targets": [
+                    {
+                        "entity_code": business,
+                        "cause": cause,
+                        "reference": reference.format(month=day.month, day=day.day),
+                    }
+                    for business in _businesses(spec["category"], 1)
+                ],
+            },
+            actor=leader,
+        )
         results.hand_out(campaign.id, actor=planner)

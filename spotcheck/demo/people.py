@@ -1,5 +1,6 @@
 """演示部门与用户: the demo's departments (部门) and a user per role, created through the accounts'
 commands, and the accounts linked to the inspectors who lead the demo's visits (组长)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,42 +27,61 @@ SHORT_NAMES = {"SCJ": "市监", "YJJ": "应急", "SWJ": "商务", "SFJ": "司法
 
 DEPARTMENTS = [
     # code, name, kind, [(login, display name, roles)]
-    ("SCJ", "市场监督管理局", "lead", [
-        ("scj_admin", "赵敏", ["tenant_admin"]),
-        ("scj_planner", "钱伟", ["planner"]),
-        ("scj_leader", "孙立", ["leader"]),
-        ("scj_inspector", "李强", ["inspector"]),
-        ("scj_coord", "周静", ["coordinator"]),
-    ]),
-    ("YJJ", "应急管理局", "ordinary", [
-        ("yjj_admin", "吴刚", ["tenant_admin"]),
-        ("yjj_planner", "郑洁", ["planner"]),
-        ("yjj_leader", "王磊", ["leader"]),
-        ("yjj_inspector", "冯涛", ["inspector"]),
-        ("yjj_coord", "许诺", ["field_coordinator"]),  # 安全生产领域联合抽查的牵头部门 (demo_city.FIELD_LEADS)
-    ]),
-    ("SWJ", "商务局", "ordinary", [
-        ("swj_admin", "陈晨", ["tenant_admin"]),
-        ("swj_planner", "褚丽", ["planner"]),
-        ("swj_leader", "卫东", ["leader"]),
-        ("swj_inspector", "蒋华", ["inspector"]),
-    ]),
-    ("SFJ", "司法局", "supervisor", [
-        ("sfj_admin", "沈亮", ["tenant_admin"]),
-        ("sfj_supervisor", "韩梅", ["supervisor"]),
-        ("sfj_leader", "刘洋", ["leader"]),
-    ]),
+    (
+        "SCJ",
+        "市场监督管理局",
+        "lead",
+        [
+            ("scj_admin", "赵敏", ["tenant_admin"]),
+            ("scj_planner", "钱伟", ["planner"]),
+            ("scj_leader", "孙立", ["leader"]),
+            ("scj_inspector", "李强", ["inspector"]),
+            ("scj_coord", "周静", ["coordinator"]),
+        ],
+    ),
+    (
+        "YJJ",
+        "应急管理局",
+        "ordinary",
+        [
+            ("yjj_admin", "吴刚", ["tenant_admin"]),
+            ("yjj_planner", "郑洁", ["planner"]),
+            ("yjj_leader", "王磊", ["leader"]),
+            ("yjj_inspector", "冯涛", ["inspector"]),
+            ("yjj_coord", "许诺", ["field_coordinator"]),  # 安全生产领域联合抽查的牵头部门 (demo_city.FIELD_LEADS)
+        ],
+    ),
+    (
+        "SWJ",
+        "商务局",
+        "ordinary",
+        [
+            ("swj_admin", "陈晨", ["tenant_admin"]),
+            ("swj_planner", "褚丽", ["planner"]),
+            ("swj_leader", "卫东", ["leader"]),
+            ("swj_inspector", "蒋华", ["inspector"]),
+        ],
+    ),
+    (
+        "SFJ",
+        "司法局",
+        "supervisor",
+        [
+            ("sfj_admin", "沈亮", ["tenant_admin"]),
+            ("sfj_supervisor", "韩梅", ["supervisor"]),
+            ("sfj_leader", "刘洋", ["leader"]),
+        ],
+    ),
 ]
-
-
 
 
 def departments(logins: list, *, today: date) -> dict[str, Tenant]:
     """The platform administrator, the departments and their users, whatever of them is missing;
     each user is added to ``logins`` as (login, name, department, roles)."""
     if not user_exists("admin"):
-        accounts.create_platform_admin({"login": "admin", "display_name": "平台管理员", "password": DEMO_PASSWORD},
-                                       actor=CONSOLE)
+        accounts.create_platform_admin(
+            {"login": "admin", "display_name": "平台管理员", "password": DEMO_PASSWORD}, actor=CONSOLE
+        )
     logins.append(("admin", "平台管理员", "—", ["platform_admin"]))
     tenants = {}
     for code, name, kind, users in DEPARTMENTS:
@@ -70,15 +90,24 @@ def departments(logins: list, *, today: date) -> dict[str, Tenant]:
             (admin_login, admin_name, _roles), *_ = users
             with clock.frozen_at(min(DEPARTMENTS_SINCE, today)):  # they owe this year's filings and tables
                 tenant = accounts.create_department(
-                    {"code": code, "name": name, "kind": kind, "region_code": REGION, "short_name": SHORT_NAMES[code],
-                     "admin": {"login": admin_login, "display_name": admin_name, "password": DEMO_PASSWORD}},
-                    actor=user_named("admin"))
+                    {
+                        "code": code,
+                        "name": name,
+                        "kind": kind,
+                        "region_code": REGION,
+                        "short_name": SHORT_NAMES[code],
+                        "admin": {"login": admin_login, "display_name": admin_name, "password": DEMO_PASSWORD},
+                    },
+                    actor=user_named("admin"),
+                )
         tenants[code] = tenant
         for login, display_name, roles in users:
             if not user_exists(login):
                 with tenant_scope(tenant.id), clock.frozen_at(min(DEPARTMENTS_SINCE, today)):
-                    accounts.create_user({"login": login, "display_name": display_name, "password": DEMO_PASSWORD,
-                                          "roles": roles}, actor=admin_of(tenant))
+                    accounts.create_user(
+                        {"login": login, "display_name": display_name, "password": DEMO_PASSWORD, "roles": roles},
+                        actor=admin_of(tenant),
+                    )
             logins.append((login, display_name, name, roles))
     return tenants
 
@@ -100,13 +129,16 @@ def account_of(code: str, inspector, admin) -> User:
     if inspector.user_id is not None:
         return cast(User, db.session.get(User, inspector.user_id))
     login = f"{code}_inspector"
-    linked = db.session.scalar(sa.select(Inspector.id).join(User, User.id == Inspector.user_id)
-                               .where(User.login == login))
+    linked = db.session.scalar(
+        sa.select(Inspector.id).join(User, User.id == Inspector.user_id).where(User.login == login)
+    )
     if linked is not None:
         login = f"{code}_inspector_{inspector.cert_no.lower().replace('-', '')}"
         if not user_exists(login):
-            accounts.create_user({"login": login, "display_name": inspector.name, "password": DEMO_PASSWORD,
-                                  "roles": ["inspector"]}, actor=admin)
+            accounts.create_user(
+                {"login": login, "display_name": inspector.name, "password": DEMO_PASSWORD, "roles": ["inspector"]},
+                actor=admin,
+            )
     account = user_named(login)
     if account.display_name != inspector.name:  # the demo's account is this person's: it bears their name
         accounts.update_user(account.id, {"display_name": inspector.name}, actor=admin)

@@ -1,6 +1,7 @@
 """演示计划: the demo's fields and their lead departments (执法领域牵头部门), each department's
 annual and half-year plans (年度抽查计划) published, submitted and filed (公开、报备、备案), next
 year's at review, and the fields' yearly joint plans."""
+
 from __future__ import annotations
 
 from contextlib import nullcontext
@@ -44,8 +45,16 @@ def annual_plans(tenants: dict[str, Tenant], *, year: int, today: date) -> None:
         _plan(tenants[code], year + 1, *demo_city.NEXT_YEAR_PLANS[code])
 
 
-def _plan(tenant: Tenant, year: int, stage: str, comment: str, *, half: int | None = None,
-          on: date | None = None, joint: dict | None = None) -> None:
+def _plan(
+    tenant: Tenant,
+    year: int,
+    stage: str,
+    comment: str,
+    *,
+    half: int | None = None,
+    on: date | None = None,
+    joint: dict | None = None,
+) -> None:
     """One plan taken to ``stage`` (draft, published, submitted, returned or filed) in the order of
     seed 001: published, then submitted, then filed or returned by each authority it needs — on
     the day ``on`` (9:00), if given. ``joint``: a field's yearly joint plan (field, title, lines,
@@ -60,29 +69,57 @@ def _plan(tenant: Tenant, year: int, stage: str, comment: str, *, half: int | No
 
     kind, field = ("joint", joint["field"]) if joint else ("annual", "")
     with tenant_scope(tenant.id):
-        if db.session.scalar(sa.select(Plan.id).where(Plan.year == year, Plan.kind == kind, Plan.field == field,
-                                                      Plan.half.is_(None) if half is None else Plan.half == half)):
+        if db.session.scalar(
+            sa.select(Plan.id).where(
+                Plan.year == year,
+                Plan.kind == kind,
+                Plan.field == field,
+                Plan.half.is_(None) if half is None else Plan.half == half,
+            )
+        ):
             return
         if joint:
-            plan = plans.create_plan({"year": year, "half": None, "title": demo_rules.placed(joint["title"].format(year=year)), "kind": "joint",
-                                      "field": field, "department_ids": [t.id for t in joint["departments"]]},
-                                     actor=planner)
+            plan = plans.create_plan(
+                {
+                    "year": year,
+                    "half": None,
+                    "title": demo_rules.placed(joint["title"].format(year=year)),
+                    "kind": "joint",
+                    "field": field,
+                    "department_ids": [t.id for t in joint["departments"]],
+                },
+                actor=planner,
+            )
             lines = joint["lines"]
         else:
-            plan = plans.create_plan({"year": year, "half": half,
-                                      "title": demo_rules.placed(demo_city.plan_title(tenant.name, year, half))}, actor=planner)
+            plan = plans.create_plan(
+                {"year": year, "half": half, "title": demo_rules.placed(demo_city.plan_title(tenant.name, year, half))},
+                actor=planner,
+            )
             lines = demo_city.PLAN_LINES[tenant.code]
         query = sa.select(Item).where(Item.status == "published").order_by(Item.code)
-        query = query.where(Item.name.in_(lines)) if half is None else query.where(Item.field != "market",
-                                                                                    Item.random_check.is_(True))
+        query = (
+            query.where(Item.name.in_(lines))
+            if half is None
+            else query.where(Item.field != "market", Item.random_check.is_(True))
+        )
         months = range(1, 7) if half == 1 else range(7, 13)
         for item in db.session.scalars(query):
             ratio_bp, planned = lines.get(item.name, (300, [4 if half == 1 else 9]))
             if half is not None:
                 planned = [m for m in planned if m in months] or [months[3]]
-            plans.set_line(plan.id, {"item_id": item.id, "ratio_bp": ratio_bp, "frequency_times": item.frequency_times,
-                                     "frequency_period": item.frequency_period, "months": planned,
-                                     "methods": item.methods}, actor=planner)
+            plans.set_line(
+                plan.id,
+                {
+                    "item_id": item.id,
+                    "ratio_bp": ratio_bp,
+                    "frequency_times": item.frequency_times,
+                    "frequency_period": item.frequency_period,
+                    "months": planned,
+                    "methods": item.methods,
+                },
+                actor=planner,
+            )
         if stage == "draft":
             return
         with moment():

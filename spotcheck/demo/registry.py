@@ -10,6 +10,7 @@ valid: the 统一社会信用代码 (GB 32100) carries a 9-character organisatio
 check character, and its own check character from ``stdnum.cn.uscc``. The city is Hangzhou
 (杭州市, GB/T 2260 3301).
 """
+
 from __future__ import annotations
 
 import random
@@ -164,12 +165,19 @@ def _entity(i: int, rnd: random.Random, today: date) -> dict:
         prefix, style, kind = "12", "digits", "hospital" if industry.startswith("Q84") else "public"
     code = credit_code(prefix, code_region, org_body(i, style))
 
-    status = _pick(rnd, _STATUSES, _STATUS_CUM) if entity_type in ("enterprise", "individual", "cooperative") else "active"
+    status = (
+        _pick(rnd, _STATUSES, _STATUS_CUM) if entity_type in ("enterprise", "individual", "cooperative") else "active"
+    )
     abnormal = rnd.random() < 0.03
     blacklisted = rnd.random() < 0.005
     roll = rnd.random()
-    penalized_on = (today - timedelta(days=rnd.randint(1, 365)) if roll < 0.02
-                    else today - timedelta(days=rnd.randint(366, 1500)) if roll < 0.035 else None)
+    penalized_on = (
+        today - timedelta(days=rnd.randint(1, 365))
+        if roll < 0.02
+        else today - timedelta(days=rnd.randint(366, 1500))
+        if roll < 0.035
+        else None
+    )
     roll = rnd.random()
     complaints = rnd.randint(1, 3) if roll < 0.07 else rnd.randint(4, 15) if roll < 0.085 else 0
     roll = rnd.random()
@@ -179,9 +187,18 @@ def _entity(i: int, rnd: random.Random, today: date) -> dict:
     elif abnormal and rating in (None, "A", "B"):
         rating = "C"
     return {
-        "code": code, "name": name, "entity_type": entity_type, "industry_code": industry,
-        "region_code": district[0], "address": address, "status": status, "abnormal": abnormal,
-        "blacklisted": blacklisted, "penalized_on": penalized_on, "complaints": complaints, "credit_rating": rating,
+        "code": code,
+        "name": name,
+        "entity_type": entity_type,
+        "industry_code": industry,
+        "region_code": district[0],
+        "address": address,
+        "status": status,
+        "abnormal": abnormal,
+        "blacklisted": blacklisted,
+        "penalized_on": penalized_on,
+        "complaints": complaints,
+        "credit_rating": rating,
         "_kind": kind,
     }
 
@@ -213,22 +230,37 @@ def directory_entries(row: dict, rnd: random.Random, today: date) -> dict[str, d
     """The departments (by code) that supervise this entity, each with its own entry (category,
     risk A–D weighted to low risk, tags, last inspection) in the form ``clean_entry`` returns."""
     kind, industry, entity_type = row["_kind"], row["industry_code"], row["entity_type"]
-    flagged = (row["abnormal"] or row["blacklisted"] or row["complaints"] > 3
-               or (row["penalized_on"] is not None and (today - row["penalized_on"]).days <= 365))
+    flagged = (
+        row["abnormal"]
+        or row["blacklisted"]
+        or row["complaints"] > 3
+        or (row["penalized_on"] is not None and (today - row["penalized_on"]).days <= 365)
+    )
     active = row["status"] == "active"
     entries: dict[str, dict] = {}
 
     # 市场监管局: every market entity (all statuses: the registry is its own), and hospitals (drugs, devices).
     if entity_type in ("enterprise", "individual", "cooperative") or kind == "hospital":
         category = {
-            "food_service": "餐饮服务", "lodging": "住宿服务", "food_retail": "食品销售", "pharmacy": "药品经营",
-            "fuel_retail": "加油站（计量）", "food_production": "食品生产", "pharma": "药品生产",
-            "chemicals": "工业产品生产", "manufacturing": "工业产品生产", "online": "网络交易",
-            "advertising": "广告经营", "farming": "农民专业合作社", "hospital": "医疗机构（药械使用）",
+            "food_service": "餐饮服务",
+            "lodging": "住宿服务",
+            "food_retail": "食品销售",
+            "pharmacy": "药品经营",
+            "fuel_retail": "加油站（计量）",
+            "food_production": "食品生产",
+            "pharma": "药品生产",
+            "chemicals": "工业产品生产",
+            "manufacturing": "工业产品生产",
+            "online": "网络交易",
+            "advertising": "广告经营",
+            "farming": "农民专业合作社",
+            "hospital": "医疗机构（药械使用）",
         }.get(kind, "一般市场主体")
         if industry.startswith("F5292"):
             category = "网络交易"
-        weights = (6, 20, 44, 30) if kind in (*_FOOD, "pharmacy", "pharma", "fuel_retail", "hospital") else (3, 12, 35, 50)
+        weights = (
+            (6, 20, 44, 30) if kind in (*_FOOD, "pharmacy", "pharma", "fuel_retail", "hospital") else (3, 12, 35, 50)
+        )
         risk = _risk(rnd, weights, flagged)
         tags = []
         if kind in _FOOD and rnd.random() < 0.7:
@@ -239,16 +271,27 @@ def directory_entries(row: dict, rnd: random.Random, today: date) -> dict[str, d
             tags.append("连锁经营")
         if kind == "online" or (kind in ("retail", "food_retail") and rnd.random() < 0.15):
             tags.append("网络经营")
-        special = {"manufacturing": 0.3, "chemicals": 0.5, "transport": 0.25, "lodging": 0.5, "construction": 0.1,
-                   "hospital": 0.8, "cold_storage": 0.5}.get(kind, 0)
+        special = {
+            "manufacturing": 0.3,
+            "chemicals": 0.5,
+            "transport": 0.25,
+            "lodging": 0.5,
+            "construction": 0.1,
+            "hospital": 0.8,
+            "cold_storage": 0.5,
+        }.get(kind, 0)
         if rnd.random() < special:
             tags.append("特种设备")
         if kind in ("food_service", "food_retail") and rnd.random() < 0.003:
             tags.append("老字号")
         if risk == "A":
             tags.append("重点监管")
-        entries["SCJ"] = {"category": category, "risk": risk, "tags": _tags(tags),
-                          "last_inspected_on": _last_inspected(rnd, today)}
+        entries["SCJ"] = {
+            "category": category,
+            "risk": risk,
+            "tags": _tags(tags),
+            "last_inspected_on": _last_inspected(rnd, today),
+        }
 
     # 应急管理局: mines, hazardous chemicals, industry and trade, construction (enterprises in business).
     if entity_type == "enterprise" and active:
@@ -288,27 +331,48 @@ def directory_entries(row: dict, rnd: random.Random, today: date) -> dict[str, d
             if rnd.random() < 0.5:
                 tags.append("高处作业")
         if yjj:
-            entries["YJJ"] = {"category": yjj, "risk": _risk(rnd, weights, flagged), "tags": _tags(tags),
-                              "last_inspected_on": _last_inspected(rnd, today)}
+            entries["YJJ"] = {
+                "category": yjj,
+                "risk": _risk(rnd, weights, flagged),
+                "tags": _tags(tags),
+                "last_inspected_on": _last_inspected(rnd, today),
+            }
 
     # 商务局: wholesale, retail, catering and household services; fuel, scrapped cars, recycling.
     if entity_type in ("enterprise", "individual") and active:
-        swj = {"wholesale": "批发业", "hazchem_trade": "批发业", "fuel_wholesale": "成品油批发",
-               "fuel_retail": "成品油零售", "scrap_cars": "报废机动车回收", "recycling": "再生资源回收",
-               "car_sales": "汽车流通", "food_retail": "零售业", "retail": "零售业", "pharmacy": "零售业",
-               "food_service": "住宿餐饮业", "lodging": "住宿餐饮业", "services": "居民服务业"}.get(kind)
+        swj = {
+            "wholesale": "批发业",
+            "hazchem_trade": "批发业",
+            "fuel_wholesale": "成品油批发",
+            "fuel_retail": "成品油零售",
+            "scrap_cars": "报废机动车回收",
+            "recycling": "再生资源回收",
+            "car_sales": "汽车流通",
+            "food_retail": "零售业",
+            "retail": "零售业",
+            "pharmacy": "零售业",
+            "food_service": "住宿餐饮业",
+            "lodging": "住宿餐饮业",
+            "services": "居民服务业",
+        }.get(kind)
         if industry == "F5292":
             swj = "零售业"
         if swj:
             tags = []
-            if swj in ("零售业", "住宿餐饮业", "居民服务业") and rnd.random() < (0.3 if entity_type == "enterprise" else 0.1):
+            if swj in ("零售业", "住宿餐饮业", "居民服务业") and rnd.random() < (
+                0.3 if entity_type == "enterprise" else 0.1
+            ):
                 tags.append("单用途预付卡")
             if entity_type == "enterprise" and industry in ("F5211", "F5212") and rnd.random() < 0.3:
                 tags.append("大型商超")
             if entity_type == "enterprise" and swj in ("零售业", "住宿餐饮业") and rnd.random() < 0.1:
                 tags.append("连锁经营")
-            entries["SWJ"] = {"category": swj, "risk": _risk(rnd, (3, 12, 40, 45), flagged), "tags": _tags(tags),
-                              "last_inspected_on": _last_inspected(rnd, today)}
+            entries["SWJ"] = {
+                "category": swj,
+                "risk": _risk(rnd, (3, 12, 40, 45), flagged),
+                "tags": _tags(tags),
+                "last_inspected_on": _last_inspected(rnd, today),
+            }
     return entries
 
 
@@ -333,10 +397,16 @@ def city(start: int, stop: int, *, seed: int = DEMO_SEED, today: date) -> Iterat
 def as_spreadsheet_row(row: dict) -> dict:
     """A registry row as a filled-in spreadsheet gives it: text cells, Chinese names, 是 for yes."""
     return {
-        "code": row["code"], "name": row["name"], "entity_type": ENTITY_TYPES[row["entity_type"]],
-        "industry_code": row["industry_code"], "region_code": row["region_code"], "address": row["address"],
-        "status": ENTITY_STATUSES[row["status"]], "abnormal": "是" if row["abnormal"] else "",
+        "code": row["code"],
+        "name": row["name"],
+        "entity_type": ENTITY_TYPES[row["entity_type"]],
+        "industry_code": row["industry_code"],
+        "region_code": row["region_code"],
+        "address": row["address"],
+        "status": ENTITY_STATUSES[row["status"]],
+        "abnormal": "是" if row["abnormal"] else "",
         "blacklisted": "是" if row["blacklisted"] else "",
         "penalized_on": row["penalized_on"].isoformat() if row["penalized_on"] else "",
-        "complaints": str(row["complaints"]), "credit_rating": row["credit_rating"] or "",
+        "complaints": str(row["complaints"]),
+        "credit_rating": row["credit_rating"] or "",
     }

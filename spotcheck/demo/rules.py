@@ -4,6 +4,7 @@ departments record rules (细则) of their own, built from the presets of real b
 entities checked this year and its exceptions), 商务局's from 唐山高新区商务局's (the post of every
 inspector). 市场监督管理局 and 司法局 work under the rulebook alone. Loaded once: a deployment that has a
 rulebook keeps it."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -26,22 +27,29 @@ DEPARTMENT_RULES = {
 #: The demo's own article of 应急管理局's rules (none of the presets' documents sets a yearly cap on
 #: inspections): its tighter 细则 caps its own checks of one business at one a year, so that the demo
 #: shows a business left out of a later frame at its cap (国办发〔2024〕54号: 合理确定年度检查频次上限).
-DEMO_CAPS = {"YJJ": documents.Article("示例条款一", "同一企业一个年度内由本局实施的现场检查不超过1次；因事故、检验检查不合格、"
-                                                 "投诉举报和上级临时部署开展的检查不计入次数（示例，非乌审旗方案原文）。")}
+DEMO_CAPS = {
+    "YJJ": documents.Article(
+        "示例条款一",
+        "同一企业一个年度内由本局实施的现场检查不超过1次；因事故、检验检查不合格、"
+        "投诉举报和上级临时部署开展的检查不计入次数（示例，非乌审旗方案原文）。",
+    )
+}
 
 
 def department_document(preset_name: str, department: str, since, code: str = "") -> documents.Document:
     """A department's rules taken from a preset as a starting point (:func:`~spotcheck.tenants.rules.departments.
     starting_point`: the department's issuer and title, its articles marked as the preset's words, unconfirmed);
     with the demo's own article where it has one (:data:`DEMO_CAPS`)."""
-    document = departments.starting_point(presets.BY_NAME[preset_name], departments.full_name(department, since),
-                                          since)
+    document = departments.starting_point(presets.BY_NAME[preset_name], departments.full_name(department, since), since)
     cap = DEMO_CAPS.get(code)
     if cap is None:
         return document
-    return replace(document, articles=(*document.articles, cap), entries={
-        **document.entries, "department_inspection_cap": documents.Entry(value=1, article=cap.number)},
-        note=document.note + "另加一条示例条款（年度检查次数上限），演示被排除的企业。")
+    return replace(
+        document,
+        articles=(*document.articles, cap),
+        entries={**document.entries, "department_inspection_cap": documents.Entry(value=1, article=cap.number)},
+        note=document.note + "另加一条示例条款（年度检查次数上限），演示被排除的企业。",
+    )
 
 
 def tighten(tenants: dict, *, since) -> None:
@@ -106,4 +114,3 @@ def exemption(exempt: tuple[str, str] | None, tenant_id: int) -> tuple[str | Non
     under a rulebook that asks no annual plan (城口县), where no check is outside one."""
     kind, reason = exempt or (None, "")
     return (kind, reason) if kind in rulebook.rules_for(tenant_id).exempt_kinds else (None, "")
-

@@ -1,6 +1,7 @@
 """The demo city's inspectors (演示城市的执法检查人员): each department's people, with valid ID numbers
 (GB 11643 check digit, ``stdnum.cn.ric``), and the conflicts of interest some declare (回避).
 Deterministic, like the registry (:mod:`spotcheck.demo.registry`)."""
+
 from __future__ import annotations
 
 import random
@@ -14,33 +15,90 @@ from spotcheck.demo.registry_tables import DISTRICTS, GIVEN_FEMALE, GIVEN_MALE, 
 #: Per department: (certificate number prefix, how many, agencies, expert agencies,
 #: categories with the chance of each, expertise)
 INSPECTOR_PLAN = {
-    "SCJ": ("33010021", 110,
-            ("杭州市市场监督管理局", "杭州市市场监督管理局执法稽查局", "杭州市市场监督管理局西湖分局",
-             "杭州市市场监督管理局上城分局", "杭州市市场监督管理局萧山分局", "杭州市市场监督管理局余杭分局"),
-            ("浙江省特种设备科学研究院", "杭州市食品药品检验研究院", "浙江省质量科学研究院"),
-            (("market", 0.8), ("food", 0.45), ("quality", 0.3), ("price", 0.25), ("drug", 0.15), ("ip", 0.1)),
-            ("食品安全监管", "特种设备安全", "价格监督检查", "广告监管", "网络交易监管", "产品质量监督", "药品经营监管",
-             "商标执法", "计量监督", "企业信用监管")),
-    "YJJ": ("33010031", 45,
-            ("杭州市应急管理局", "杭州市应急管理局执法监察支队"),
-            ("浙江省安全生产科学研究院", "杭州市安全生产技术服务中心"),
-            (("safety", 0.9), ("hazchem", 0.45), ("mining", 0.25), ("fire", 0.15)),
-            ("危险化学品安全", "非煤矿山安全", "工贸行业安全", "粉尘防爆", "有限空间作业", "应急预案管理")),
-    "SWJ": ("33010041", 35,
-            ("杭州市商务局", "杭州市商务局市场运行和秩序处"),
-            ("杭州市商业联合会",),
-            (("commerce", 1.0), ("price", 0.1)),
-            ("商贸流通管理", "单用途预付卡管理", "成品油流通管理", "再生资源回收管理", "报废机动车回收管理")),
-    "SFJ": ("33010011", 10,
-            ("杭州市司法局",),
-            ("浙江省律师协会",),
-            (("justice", 1.0),),
-            ("律师管理", "司法鉴定管理", "公证管理", "基层法律服务管理")),
+    "SCJ": (
+        "33010021",
+        110,
+        (
+            "杭州市市场监督管理局",
+            "杭州市市场监督管理局执法稽查局",
+            "杭州市市场监督管理局西湖分局",
+            "杭州市市场监督管理局上城分局",
+            "杭州市市场监督管理局萧山分局",
+            "杭州市市场监督管理局余杭分局",
+        ),
+        ("浙江省特种设备科学研究院", "杭州市食品药品检验研究院", "浙江省质量科学研究院"),
+        (("market", 0.8), ("food", 0.45), ("quality", 0.3), ("price", 0.25), ("drug", 0.15), ("ip", 0.1)),
+        (
+            "食品安全监管",
+            "特种设备安全",
+            "价格监督检查",
+            "广告监管",
+            "网络交易监管",
+            "产品质量监督",
+            "药品经营监管",
+            "商标执法",
+            "计量监督",
+            "企业信用监管",
+        ),
+    ),
+    "YJJ": (
+        "33010031",
+        45,
+        ("杭州市应急管理局", "杭州市应急管理局执法监察支队"),
+        ("浙江省安全生产科学研究院", "杭州市安全生产技术服务中心"),
+        (("safety", 0.9), ("hazchem", 0.45), ("mining", 0.25), ("fire", 0.15)),
+        ("危险化学品安全", "非煤矿山安全", "工贸行业安全", "粉尘防爆", "有限空间作业", "应急预案管理"),
+    ),
+    "SWJ": (
+        "33010041",
+        35,
+        ("杭州市商务局", "杭州市商务局市场运行和秩序处"),
+        ("杭州市商业联合会",),
+        (("commerce", 1.0), ("price", 0.1)),
+        ("商贸流通管理", "单用途预付卡管理", "成品油流通管理", "再生资源回收管理", "报废机动车回收管理"),
+    ),
+    "SFJ": (
+        "33010011",
+        10,
+        ("杭州市司法局",),
+        ("浙江省律师协会",),
+        (("justice", 1.0),),
+        ("律师管理", "司法鉴定管理", "公证管理", "基层法律服务管理"),
+    ),
 }
-POSTS = ("一级主任科员", "二级主任科员", "三级主任科员", "四级主任科员", "一级科员", "二级科员", "科长", "副科长",
-         "执法队员", "副队长")
-BIRTH_REGIONS = ("330102", "330103", "330104", "330105", "330106", "330122", "330127", "330621", "330302", "330402",
-                 "330501", "330702", "330203", "330602", "320106", "340104", "360102", "410102", "430102")
+POSTS = (
+    "一级主任科员",
+    "二级主任科员",
+    "三级主任科员",
+    "四级主任科员",
+    "一级科员",
+    "二级科员",
+    "科长",
+    "副科长",
+    "执法队员",
+    "副队长",
+)
+BIRTH_REGIONS = (
+    "330102",
+    "330103",
+    "330104",
+    "330105",
+    "330106",
+    "330122",
+    "330127",
+    "330621",
+    "330302",
+    "330402",
+    "330501",
+    "330702",
+    "330203",
+    "330602",
+    "320106",
+    "340104",
+    "360102",
+    "410102",
+    "430102",
+)
 
 
 def id_number(rnd: random.Random, sex: str) -> str:
@@ -73,25 +131,38 @@ def inspectors(department: str, *, seed: int = DEMO_SEED, today: date, scale: in
         is_expert = n % 20 == 7  # one in twenty
         chosen = [code for code, chance in categories if rnd.random() < chance] or [categories[0][0]]
         expired = n % 12 == 4  # one in twelve (never an expert: n is even)
-        expires = today - timedelta(days=rnd.randint(1, 400)) if expired else today + timedelta(days=rnd.randint(30, 5 * 365))
+        expires = (
+            today - timedelta(days=rnd.randint(1, 400)) if expired else today + timedelta(days=rnd.randint(30, 5 * 365))
+        )
         if is_expert:
             experts += 1
         name = person_name(rnd, sex)
         while name in names:  # namesakes exist, but in a demo they look like a duplicated row
             name = person_name(rnd, sex)
         names.add(name)
-        people.append({
-            "name": name, "sex": sex, "id_number": id_number(rnd, sex),
-            "agency": rnd.choice(expert_agencies if is_expert else agencies),
-            "post": "特聘专家" if is_expert else rnd.choice(POSTS),
-            "cert_no": f"{prefix}-Z{experts:03d}" if is_expert else f"{prefix}-{n:04d}",
-            "cert_expires_on": expires, "categories": chosen,
-            "region": "杭州市" if rnd.random() < 0.4 else f"杭州市{rnd.choice(DISTRICTS)[1]}",
-            "expertise": "、".join(rnd.sample(expertise, k=min(2, len(expertise)))), "is_expert": is_expert,
-        })
+        people.append(
+            {
+                "name": name,
+                "sex": sex,
+                "id_number": id_number(rnd, sex),
+                "agency": rnd.choice(expert_agencies if is_expert else agencies),
+                "post": "特聘专家" if is_expert else rnd.choice(POSTS),
+                "cert_no": f"{prefix}-Z{experts:03d}" if is_expert else f"{prefix}-{n:04d}",
+                "cert_expires_on": expires,
+                "categories": chosen,
+                "region": "杭州市" if rnd.random() < 0.4 else f"杭州市{rnd.choice(DISTRICTS)[1]}",
+                "expertise": "、".join(rnd.sample(expertise, k=min(2, len(expertise)))),
+                "is_expert": is_expert,
+            }
+        )
     return people
 
 
-RECUSAL_REASONS = ("近亲属在该单位担任负责人", "本人曾在该单位任职，离职未满三年", "配偶持有该单位股份",
-                   "与该单位法定代表人存在利害关系", "近亲属在该单位从事财务工作")
+RECUSAL_REASONS = (
+    "近亲属在该单位担任负责人",
+    "本人曾在该单位任职，离职未满三年",
+    "配偶持有该单位股份",
+    "与该单位法定代表人存在利害关系",
+    "近亲属在该单位从事财务工作",
+)
 RECUSALS_PER_DEPARTMENT = {"SCJ": 6, "YJJ": 3, "SWJ": 3}

@@ -1,5 +1,6 @@
 """演示数据一览: what the console prints after loading the demo — the city's size, each
 department's directory, items and inspectors, its plans and campaigns, the joint campaigns."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,7 +26,10 @@ def city_summary() -> dict[str, Any]:
     """What is shown after loading: registry entities; per department entries, items, inspectors;
     the plans (year, status) and campaigns (code, title, status) of each department."""
     with system_access("count the demo city"):
-        summary: dict[str, Any] = {"entities": db.session.scalar(sa.select(sa.func.count()).select_from(Entity)), "departments": {}}
+        summary: dict[str, Any] = {
+            "entities": db.session.scalar(sa.select(sa.func.count()).select_from(Entity)),
+            "departments": {},
+        }
         rules = rulebook.rules_for(None)
         summary["place"] = rules.place or "（未载入实施方案）"
         summary["rulebook"] = rules.rulebook.title if rules.rulebook else "国家规定"
@@ -33,20 +37,33 @@ def city_summary() -> dict[str, Any]:
             tenant_id = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
             summary["departments"][code] = {
                 model.__tablename__: db.session.scalar(
-                    sa.select(sa.func.count()).select_from(model).where(model.tenant_id == tenant_id))
+                    sa.select(sa.func.count()).select_from(model).where(model.tenant_id == tenant_id)
+                )
                 for model in (DirectoryEntry, Item, Inspector)
             }
-        plans = db.session.execute(sa.select(Tenant.code, Plan.year, Plan.half, Plan.status, Plan.kind, Plan.field)
-                                   .join(Tenant, Tenant.id == Plan.tenant_id).order_by(Tenant.id, Plan.year, Plan.id)).all()
-        summary["plans"] = [(code, year, status.value) for code, year, half, status, kind, _ in plans
-                            if half is None and kind == "annual"]
+        plans = db.session.execute(
+            sa.select(Tenant.code, Plan.year, Plan.half, Plan.status, Plan.kind, Plan.field)
+            .join(Tenant, Tenant.id == Plan.tenant_id)
+            .order_by(Tenant.id, Plan.year, Plan.id)
+        ).all()
+        summary["plans"] = [
+            (code, year, status.value)
+            for code, year, half, status, kind, _ in plans
+            if half is None and kind == "annual"
+        ]
         summary["half_plans"] = [(code, year, half, status.value) for code, year, half, status, _, _ in plans if half]
-        summary["joint_plans"] = [(code, year, field, status.value) for code, year, _, status, kind, field in plans
-                                  if kind == "joint"]
-        campaigns = db.session.execute(sa.select(Tenant.code, Campaign.code, Campaign.title, Campaign.status)
-                                       .join(Tenant, Tenant.id == Campaign.tenant_id).order_by(Tenant.id, Campaign.id))
-        summary["campaigns"] = [(code, number or "未编号", title, status.value)  # a draft has no code yet
-                                for code, number, title, status in campaigns]
+        summary["joint_plans"] = [
+            (code, year, field, status.value) for code, year, _, status, kind, field in plans if kind == "joint"
+        ]
+        campaigns = db.session.execute(
+            sa.select(Tenant.code, Campaign.code, Campaign.title, Campaign.status)
+            .join(Tenant, Tenant.id == Campaign.tenant_id)
+            .order_by(Tenant.id, Campaign.id)
+        )
+        summary["campaigns"] = [
+            (code, number or "未编号", title, status.value)  # a draft has no code yet
+            for code, number, title, status in campaigns
+        ]
     summary["joint"] = joint_summary()
     return summary
 
@@ -57,15 +74,29 @@ def joint_summary() -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for lead in db.session.scalars(sa.select(Tenant.id).order_by(Tenant.id)):
         with tenant_scope(lead):
-            for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True),
-                                                                         Campaign.tenant_id == lead)):
+            for campaign in db.session.scalars(
+                sa.select(Campaign).where(Campaign.joint.is_(True), Campaign.tenant_id == lead)
+            ):
                 saving = figures.savings(campaign)
-                out.append({"id": campaign.id, "code": campaign.code, "title": campaign.title,
-                            "departments": [part["name"] for part in (campaign.joint_parts or {}).values()]
-                            or list(db.session.scalars(sa.select(JointParticipant.department_name).where(
-                                JointParticipant.campaign_id == campaign.id).order_by(JointParticipant.id))),
-                            "status": str(CAMPAIGN_STATUS.get(campaign.status.value, campaign.status.value)),
-                            "visits": saving.visits if saving else None, "checks": saving.checks if saving else None,
-                            "separate": saving.separate if saving else None, "saved": saving.saved if saving else None})
+                out.append(
+                    {
+                        "id": campaign.id,
+                        "code": campaign.code,
+                        "title": campaign.title,
+                        "departments": [part["name"] for part in (campaign.joint_parts or {}).values()]
+                        or list(
+                            db.session.scalars(
+                                sa.select(JointParticipant.department_name)
+                                .where(JointParticipant.campaign_id == campaign.id)
+                                .order_by(JointParticipant.id)
+                            )
+                        ),
+                        "status": str(CAMPAIGN_STATUS.get(campaign.status.value, campaign.status.value)),
+                        "visits": saving.visits if saving else None,
+                        "checks": saving.checks if saving else None,
+                        "separate": saving.separate if saving else None,
+                        "saved": saving.saved if saving else None,
+                    }
+                )
     out.sort(key=lambda row: row["id"])
     return out

@@ -1,5 +1,6 @@
 """演示监督与共享: what follows the results — the credit-system export (信用信息共享), the justice
 bureau's notice of criticism (通报) and 应急管理局's statistical tables (报表报送)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -61,20 +62,30 @@ def submissions(*, year: int, today: date) -> None:
     with tenant_scope(leader.tenant_id):
         if db.session.scalar(sa.select(ReportSubmission.id).limit(1)) is not None:
             return
-        passed = [state.due for state in duty_status.states_of(cast(Tenant, leader.tenant), [year], today)
-                  if state.owed and state.due.due_on + timedelta(days=2) < today]
+        passed = [
+            state.due
+            for state in duty_status.states_of(cast(Tenant, leader.tenant), [year], today)
+            if state.owed and state.due.due_on + timedelta(days=2) < today
+        ]
         # reports on a period that is over first (宁安市's half-year tables), then any other (城口县's quarterly ones);
         # those due the same day in the order the rules list the duties
         listed = [duty["table"] for duty in rules_for(leader.tenant_id).duties]
-        owed = sorted(passed, key=lambda due: (due.due_on <= due.period.end, due.due_on,
-                                               listed.index(due.duty.code) if due.duty.code in listed else 99))[:2]
+        owed = sorted(
+            passed,
+            key=lambda due: (
+                due.due_on <= due.period.end,
+                due.due_on,
+                listed.index(due.duty.code) if due.duty.code in listed else 99,
+            ),
+        )[:2]
         contact = {"contact": planner.display_name, "phone": "0571-87000001"}
         for number, due in enumerate(owed):
             said = {"code": due.duty.code, "period": due.period.code}
             if cells := entries.cells_of(due.duty.code):  # what the platform holds no data for: the planner fills it
                 with clock.frozen_at(due.due_on - timedelta(days=4)):
-                    supervision.fill_cells({**said, "cells": {cell.key: DEMO_CELLS[cell.key] for cell in cells}},
-                                           actor=planner)
+                    supervision.fill_cells(
+                        {**said, "cells": {cell.key: DEMO_CELLS[cell.key] for cell in cells}}, actor=planner
+                    )
             if number == 0:
                 with clock.frozen_at(due.due_on - timedelta(days=3)):
                     prepared = supervision.prepare({**said, **contact}, actor=planner)
@@ -96,8 +107,9 @@ def complaint() -> None:
             return
     market = user_named("scj_admin").tenant_id
     with tenant_scope(supervisor.tenant_id):  # the evaluations are the bureau's
-        evaluation = db.session.scalar(sa.select(Evaluation).where(Evaluation.about_tenant_id == market)
-                                       .order_by(Evaluation.id).limit(1))
+        evaluation = db.session.scalar(
+            sa.select(Evaluation).where(Evaluation.about_tenant_id == market).order_by(Evaluation.id).limit(1)
+        )
         if evaluation is None:
             return
         visit_id, evaluated = evaluation.visit_id, clock.local(evaluation.evaluated_at)
@@ -108,15 +120,37 @@ def complaint() -> None:
         token, business = code.token, codes.business_code(code)
     start = evaluated.replace(tzinfo=None)
     with clock.frozen_at(start + timedelta(hours=2)):
-        made = supervision.complain(token, {"business_code": business, "contact_name": "陈店长", "contact_phone": "13905710001",
-                                            "text": "检查人员要求提供近三年全部进货单据复印件，超出本次检查事项的范围。"})
+        made = supervision.complain(
+            token,
+            {
+                "business_code": business,
+                "contact_name": "陈店长",
+                "contact_phone": "13905710001",
+                "text": "检查人员要求提供近三年全部进货单据复印件，超出本次检查事项的范围。",
+            },
+        )
     with clock.frozen_at(start + timedelta(days=1)), tenant_scope(supervisor.tenant_id):
-        forward = supervision.forward_complaint(made.id, {"named": "no", "text": "有企业反映，检查人员要求提供近三年全部进货单据复印件，"
-                                                                                  "超出检查事项的范围。请核实并答复。"}, actor=supervisor)
+        forward = supervision.forward_complaint(
+            made.id,
+            {
+                "named": "no",
+                "text": "有企业反映，检查人员要求提供近三年全部进货单据复印件，超出检查事项的范围。请核实并答复。",
+            },
+            actor=supervisor,
+        )
     leader = user_named("scj_leader")
     with clock.frozen_at(start + timedelta(days=3)), tenant_scope(leader.tenant_id):
-        supervision.answer_forwarded(forward.id, {"answer": "经核实，个别检查人员对材料要求把握不准，已组织学习检查事项清单，"
-                                                            "今后只要求提供与检查事项有关的材料。"}, actor=leader)
+        supervision.answer_forwarded(
+            forward.id,
+            {
+                "answer": "经核实，个别检查人员对材料要求把握不准，已组织学习检查事项清单，"
+                "今后只要求提供与检查事项有关的材料。"
+            },
+            actor=leader,
+        )
     with clock.frozen_at(start + timedelta(days=5)), tenant_scope(supervisor.tenant_id):
-        supervision.answer_complaint(made.id, {"answer": "经核实，检查人员所要材料超出检查事项范围，已责令市场监督管理局规范材料要求，"
-                                                         "并向企业说明。"}, actor=supervisor)
+        supervision.answer_complaint(
+            made.id,
+            {"answer": "经核实，检查人员所要材料超出检查事项范围，已责令市场监督管理局规范材料要求，并向企业说明。"},
+            actor=supervisor,
+        )

@@ -5,12 +5,19 @@ Pure Python on the standard library: no Flask, no database. The services feed it
 and parameters and store what it returns; anyone can check a published proof with
 :func:`spotcheck.draw.verify.verify` (``spotcheck draw verify PROOF.json``).
 """
+
 from spotcheck.draw.inspectors import DrawFailed
 from spotcheck.draw.primitives import ALGORITHM, commitment, new_nonce
 from spotcheck.draw.targets import draw_targets, replace_target
 from spotcheck.draw.versions import draw_inspectors, replace_inspector
 
 __all__ = [
-    "ALGORITHM", "DrawFailed", "commitment", "draw_inspectors", "draw_targets", "new_nonce", "replace_inspector",
+    "ALGORITHM",
+    "DrawFailed",
+    "commitment",
+    "draw_inspectors",
+    "draw_targets",
+    "new_nonce",
+    "replace_inspector",
     "replace_target",
 ]

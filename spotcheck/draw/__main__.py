@@ -1,6 +1,7 @@
 """``python3 -m spotcheck.draw verify PROOF.json`` — check a published draw proof with nothing but
 Python's standard library; ``python3 -m spotcheck.draw bundle OUT.pyz`` — write the same verifier
 as one file (a zipapp) that runs as ``python3 spotcheck-verify.pyz PROOF.json``."""
+
 from __future__ import annotations
 
 import sys

@@ -4,6 +4,7 @@ so that its SHA-256 can be published and anyone can rebuild it and compare.
 
 ``python3 spotcheck-verify.pyz PROOF.json`` checks a proof with nothing installed but Python 3.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -18,6 +18,7 @@ inspector eligible for that visit — counting capacity over the teams as they s
 who is on the team or was replaced out of it before — from the leaving member's group when
 that group would otherwise fall below ``per_group_min``.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -35,8 +36,12 @@ class DrawFailed(Exception):
     """The teams cannot be formed; the message names the visit and what is missing. Nothing is drawn."""
 
 
-def frame_lines(*, needs: Iterable[tuple[str, str, Iterable[str]]], pool: Iterable[tuple[str, str, Iterable[str]]],
-                recusals: Iterable[tuple[str, str]]) -> list[str]:
+def frame_lines(
+    *,
+    needs: Iterable[tuple[str, str, Iterable[str]]],
+    pool: Iterable[tuple[str, str, Iterable[str]]],
+    recusals: Iterable[tuple[str, str]],
+) -> list[str]:
     """Build the sorted frame lines from (visit, group, categories), (group, inspector,
     categories) and (visit, inspector) tuples."""
     lines = set()
@@ -90,8 +95,11 @@ class Frame:
         out = []
         for group, needed in self.needs[visit].items():
             for inspector, categories in self.pool.get(group, {}).items():
-                if categories & needed and inspector not in self.recused.get(visit, ()) and (
-                        capacity is None or load[inspector] < capacity):
+                if (
+                    categories & needed
+                    and inspector not in self.recused.get(visit, ())
+                    and (capacity is None or load[inspector] < capacity)
+                ):
                     out.append(inspector)
         return out
 
@@ -115,8 +123,10 @@ def pick_team(frame: Frame, visit: str, ranked: list[str], *, team_size: int, pe
     for group in sorted(frame.needs[visit]):
         own = [i for i in ranked if frame.group_of[i] == group and i not in team][:per_group_min]
         if len(own) < per_group_min:
-            raise DrawFailed(f"visit {visit}: department {group} has {len(own)} eligible inspector(s), "
-                             f"needs {per_group_min} (qualified, valid certificate, not recused, under capacity)")
+            raise DrawFailed(
+                f"visit {visit}: department {group} has {len(own)} eligible inspector(s), "
+                f"needs {per_group_min} (qualified, valid certificate, not recused, under capacity)"
+            )
         team.extend(own)
     for inspector in ranked:
         if len(team) >= team_size:
@@ -124,14 +134,25 @@ def pick_team(frame: Frame, visit: str, ranked: list[str], *, team_size: int, pe
         if inspector not in team:
             team.append(inspector)
     if len(team) < team_size:
-        raise DrawFailed(f"visit {visit}: only {len(team)} eligible inspector(s) for a team of {team_size} "
-                         f"(qualified, valid certificate, not recused, under capacity)")
+        raise DrawFailed(
+            f"visit {visit}: only {len(team)} eligible inspector(s) for a team of {team_size} "
+            f"(qualified, valid certificate, not recused, under capacity)"
+        )
     return team
 
 
-def draw_inspectors(*, campaign: str, nonce: bytes, lines: list[str], team_size: int, per_group_min: int,
-                    capacity: int | None, public_inputs: list[str], algorithm: str = ALGORITHM,
-                    form_teams: Callable[..., dict[str, list[str]]] | None = None) -> dict[str, Any]:
+def draw_inspectors(
+    *,
+    campaign: str,
+    nonce: bytes,
+    lines: list[str],
+    team_size: int,
+    per_group_min: int,
+    capacity: int | None,
+    public_inputs: list[str],
+    algorithm: str = ALGORITHM,
+    form_teams: Callable[..., dict[str, list[str]]] | None = None,
+) -> dict[str, Any]:
     """Form every team and return the proof (without timestamps), or raise DrawFailed. Version 2
     (:mod:`spotcheck.draw.shuffle`) passes its own ``algorithm`` and ``form_teams``."""
     check_field(campaign, "campaign")
@@ -141,8 +162,7 @@ def draw_inspectors(*, campaign: str, nonce: bytes, lines: list[str], team_size:
     frame = Frame.parse(lines)
     digest = lines_digest(lines)
     seed = derive_seed(nonce, KIND, campaign, digest, public_inputs, algorithm=algorithm)
-    teams = (form_teams or draw_teams)(frame, seed, team_size=team_size, per_group_min=per_group_min,
-                                       capacity=capacity)
+    teams = (form_teams or draw_teams)(frame, seed, team_size=team_size, per_group_min=per_group_min, capacity=capacity)
     return {
         "algorithm": algorithm,
         "kind": KIND,
@@ -161,8 +181,9 @@ def draw_inspectors(*, campaign: str, nonce: bytes, lines: list[str], team_size:
     }
 
 
-def draw_teams(frame: Frame, seed: bytes, *, team_size: int, per_group_min: int,
-               capacity: int | None) -> dict[str, list[str]]:
+def draw_teams(
+    frame: Frame, seed: bytes, *, team_size: int, per_group_min: int, capacity: int | None
+) -> dict[str, list[str]]:
     """Every visit's team, in visit order (raises DrawFailed).
 
     The same teams as ranking all of :meth:`Frame.eligible` at each visit, with less work: the
@@ -182,15 +203,18 @@ def draw_teams(frame: Frame, seed: bytes, *, team_size: int, per_group_min: int,
             listed = candidates.get((group, needed))
             if listed is None:
                 listed = candidates[group, needed] = dict.fromkeys(
-                    inspector for inspector, categories in frame.pool.get(group, {}).items()
-                    if categories & needed and (capacity is None or load[inspector] < capacity))
+                    inspector
+                    for inspector, categories in frame.pool.get(group, {}).items()
+                    if categories & needed and (capacity is None or load[inspector] < capacity)
+                )
                 for inspector in listed:
                     listed_in[inspector].append(listed)
             eligible = [i for i in listed if i not in recused] if recused else listed
             best += heapq.nsmallest(keep, zip(map(key, eligible), eligible))
         best.sort()
-        team = pick_team(frame, visit, [inspector for _, inspector in best], team_size=team_size,
-                         per_group_min=per_group_min)
+        team = pick_team(
+            frame, visit, [inspector for _, inspector in best], team_size=team_size, per_group_min=per_group_min
+        )
         load.update(team)
         if capacity is not None:
             for member in team:
@@ -209,8 +233,13 @@ def current_teams(proof: dict[str, Any]) -> dict[str, list[str]]:
     return teams
 
 
-def replacement_for(proof: dict[str, Any], visit: str, out: str, teams: dict[str, list[str]] | None = None,
-                    history: list[dict[str, Any]] | None = None) -> str:
+def replacement_for(
+    proof: dict[str, Any],
+    visit: str,
+    out: str,
+    teams: dict[str, list[str]] | None = None,
+    history: list[dict[str, Any]] | None = None,
+) -> str:
     """Who replaces ``out`` on ``visit`` given the teams as they stand and earlier replacements."""
     frame = Frame.parse(proof["frame_lines"])
     teams = current_teams(proof) if teams is None else teams

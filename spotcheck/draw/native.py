@@ -2,6 +2,7 @@
 (:file:`_native.c`, built by ``setup.py``): a cell's lines sorted at the freeze, a cell's ids keyed by HMAC at the
 draw. ``BUILT`` tells; where it is false, the Python code of :mod:`~spotcheck.draw.target_frames` and
 :mod:`~spotcheck.draw.target_ranking` — the reference, which gives the same bytes and pairs — runs instead."""
+
 from __future__ import annotations
 
 try:

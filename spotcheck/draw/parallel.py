@@ -9,6 +9,7 @@ threads' locks) is touched or closed by it. The answer is the same as on one cor
 where a child cannot be made (one core, no ``fork``, a child that fails or dies) the parent does the
 whole work itself.
 """
+
 from __future__ import annotations
 
 import os
@@ -45,8 +46,9 @@ def split(weights: Sequence[int]) -> tuple[list[int], list[int]]:
     return sorted(mine), sorted(theirs)
 
 
-def map_in_two(function: Callable[[Task], Result], tasks: Sequence[Task], weights: Sequence[int], *,
-               threshold: int = THRESHOLD) -> list[Result]:
+def map_in_two(
+    function: Callable[[Task], Result], tasks: Sequence[Task], weights: Sequence[int], *, threshold: int = THRESHOLD
+) -> list[Result]:
     """``[function(task) for task in tasks]``, a share of the tasks done by a forked child when there are two
     cores and the tasks weigh ``threshold`` or more in all (``weights``: e.g. the rows of each)."""
     if len(tasks) < 2 or sum(weights) < threshold or cores() < 2 or not hasattr(os, "fork"):
@@ -92,7 +94,7 @@ def _fork(function: Callable[[Task], Result], tasks: list[Task]) -> tuple[int, i
             data = pickle.dumps([function(task) for task in tasks], protocol=pickle.HIGHEST_PROTOCOL)
             view = memoryview(data)
             while view:
-                view = view[os.write(writing, view):]
+                view = view[os.write(writing, view) :]
             status = 0
         finally:
             os._exit(status)

@@ -2,6 +2,7 @@
 
 H = SHA-256, HMAC = HMAC-SHA256; strings are UTF-8; hex is lowercase.
 """
+
 from __future__ import annotations
 
 import functools
@@ -35,8 +36,9 @@ def inputs_digest(public_inputs: list[str]) -> bytes:
     return H("\n".join(public_inputs).encode("utf-8"))
 
 
-def derive_seed(nonce: bytes, kind: str, campaign: str, frame_digest: bytes, public_inputs: list[str], *,
-                algorithm: str = ALGORITHM) -> bytes:
+def derive_seed(
+    nonce: bytes, kind: str, campaign: str, frame_digest: bytes, public_inputs: list[str], *, algorithm: str = ALGORITHM
+) -> bytes:
     """``seed = HMAC(nonce, algorithm ‖ "|" ‖ kind ‖ "|" ‖ campaign ‖ "|" ‖ frame_digest ‖ I)``, the
     algorithm being ``spotcheck-draw/1`` or (inspector draws) ``spotcheck-draw/2``."""
     message = f"{algorithm}|{kind}|{campaign}|".encode("utf-8") + frame_digest + inputs_digest(public_inputs)

@@ -6,6 +6,7 @@ in a text editor and its SHA-256 is fixed. A platform stores a draw's frame once
 frame file (the digested lines); :func:`dumps` writes that file into the proof as its ``frame``
 (or ``frame_lines``) with a few string operations when no field needs escaping.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,28 @@ from typing import Any
 
 #: The order of the fields in the file; fields of the other kind never occur together.
 FIELD_ORDER = (
-    "algorithm", "kind", "campaign", "committed_at", "frozen_at", "drawn_at", "commitment", "nonce",
-    "frame_digest", "public_inputs", "seed", "frame", "frame_lines", "rules", "reserve_size", "team_size",
-    "per_group_min", "capacity", "selected", "reserves", "teams", "replacements",
+    "algorithm",
+    "kind",
+    "campaign",
+    "committed_at",
+    "frozen_at",
+    "drawn_at",
+    "commitment",
+    "nonce",
+    "frame_digest",
+    "public_inputs",
+    "seed",
+    "frame",
+    "frame_lines",
+    "rules",
+    "reserve_size",
+    "team_size",
+    "per_group_min",
+    "capacity",
+    "selected",
+    "reserves",
+    "teams",
+    "replacements",
 )
 #: The field holding the frame, by kind.
 FRAME_FIELD = {"targets": "frame", "inspectors": "frame_lines"}
@@ -44,7 +64,7 @@ def dumps(proof: dict[str, Any], frame_file: bytes | None = None) -> bytes:
     fields: dict[str, Any] = dict(proof)
     if frame_file is not None:
         fields[FRAME_FIELD[proof["kind"]]] = _FrameText(proof["kind"], frame_file)
-    ordered = sorted(fields, key=lambda name: (FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)))
+    ordered = sorted(fields, key=lambda name: FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER))
     parts = [f"{json.dumps(name)}: ".encode("utf-8") + _value(fields[name]) for name in ordered]
     return b"{\n" + b",\n".join(parts) + b"\n}\n"
 
@@ -108,7 +128,7 @@ def split_frame(data: bytes) -> tuple[dict[str, Any], bytes] | None:
     if end < 0:
         return None
     end += len(_ROWS_CLOSE)
-    body = data[value_start + len(_ROWS_OPEN):end - len(_ROWS_CLOSE)]
+    body = data[value_start + len(_ROWS_OPEN) : end - len(_ROWS_CLOSE)]
     rows = _rows_by_their_breaks(body)
     if rows is None:
         if not _breaks_only(body):

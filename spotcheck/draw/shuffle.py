@@ -9,6 +9,7 @@ capacity and the team are applied when an inspector is reached, so a visit costs
 HMACs as its team has members. The same distribution as version 1's ranking, at a fraction of
 the cost.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -61,8 +62,12 @@ class VisitOrder:
 def candidates_of(frame: Frame, visit: str) -> list[str]:
     """``U``: the pool inspectors of the visit's groups sharing a category with what their own group
     needs at the visit, sorted by id (recusal and capacity are applied when one is reached)."""
-    return sorted(inspector for group, needed in frame.needs[visit].items()
-                  for inspector, categories in frame.pool.get(group, {}).items() if categories & needed)
+    return sorted(
+        inspector
+        for group, needed in frame.needs[visit].items()
+        for inspector, categories in frame.pool.get(group, {}).items()
+        if categories & needed
+    )
 
 
 class Orders:
@@ -80,17 +85,27 @@ class Orders:
         return VisitOrder(self.seed, visit, self._lists[needs])
 
 
-def eligible_when_reached(frame: Frame, visit: str, load: Counter[str], capacity: int | None,
-                          taken: Container[str]) -> Callable[[str], bool]:
+def eligible_when_reached(
+    frame: Frame, visit: str, load: Counter[str], capacity: int | None, taken: Container[str]
+) -> Callable[[str], bool]:
     """Whether an inspector reached in the visit's order may join: not recused for the visit, under
     capacity, not in ``taken`` (the team, and for a replacement those replaced out before)."""
     recused = frame.recused.get(visit, ())
-    return lambda inspector: (inspector not in taken and inspector not in recused
-                              and (capacity is None or load[inspector] < capacity))
+    return lambda inspector: (
+        inspector not in taken and inspector not in recused and (capacity is None or load[inspector] < capacity)
+    )
 
 
-def pick_team(frame: Frame, visit: str, order: VisitOrder, load: Counter[str], capacity: int | None, *,
-              team_size: int, per_group_min: int) -> list[str]:
+def pick_team(
+    frame: Frame,
+    visit: str,
+    order: VisitOrder,
+    load: Counter[str],
+    capacity: int | None,
+    *,
+    team_size: int,
+    per_group_min: int,
+) -> list[str]:
     """The team for one visit by walking its order (raises DrawFailed, as version 1 words it)."""
     team: list[str] = []
     eligible = eligible_when_reached(frame, visit, load, capacity, team)
@@ -104,8 +119,10 @@ def pick_team(frame: Frame, visit: str, order: VisitOrder, load: Counter[str], c
                     if taken == per_group_min:
                         break
         if taken < per_group_min:
-            raise DrawFailed(f"visit {visit}: department {group} has {taken} eligible inspector(s), "
-                             f"needs {per_group_min} (qualified, valid certificate, not recused, under capacity)")
+            raise DrawFailed(
+                f"visit {visit}: department {group} has {taken} eligible inspector(s), "
+                f"needs {per_group_min} (qualified, valid certificate, not recused, under capacity)"
+            )
     if len(team) < team_size:
         for inspector in order:
             if eligible(inspector):
@@ -113,34 +130,54 @@ def pick_team(frame: Frame, visit: str, order: VisitOrder, load: Counter[str], c
                 if len(team) >= team_size:
                     break
     if len(team) < team_size:
-        raise DrawFailed(f"visit {visit}: only {len(team)} eligible inspector(s) for a team of {team_size} "
-                         f"(qualified, valid certificate, not recused, under capacity)")
+        raise DrawFailed(
+            f"visit {visit}: only {len(team)} eligible inspector(s) for a team of {team_size} "
+            f"(qualified, valid certificate, not recused, under capacity)"
+        )
     return team
 
 
-def draw_teams(frame: Frame, seed: bytes, *, team_size: int, per_group_min: int,
-               capacity: int | None) -> dict[str, list[str]]:
+def draw_teams(
+    frame: Frame, seed: bytes, *, team_size: int, per_group_min: int, capacity: int | None
+) -> dict[str, list[str]]:
     """Every visit's team, in visit order (raises DrawFailed)."""
     orders = Orders(frame, seed)
     load: Counter[str] = Counter()
     teams: dict[str, list[str]] = {}
     for visit in visit_order(seed, frame.needs):
-        team = pick_team(frame, visit, orders(visit), load, capacity, team_size=team_size,
-                         per_group_min=per_group_min)
+        team = pick_team(frame, visit, orders(visit), load, capacity, team_size=team_size, per_group_min=per_group_min)
         load.update(team)
         teams[visit] = team
     return teams
 
 
-def draw_inspectors(*, campaign: str, nonce: bytes, lines: list[str], team_size: int, per_group_min: int,
-                    capacity: int | None, public_inputs: list[str]) -> dict[str, Any]:
+def draw_inspectors(
+    *,
+    campaign: str,
+    nonce: bytes,
+    lines: list[str],
+    team_size: int,
+    per_group_min: int,
+    capacity: int | None,
+    public_inputs: list[str],
+) -> dict[str, Any]:
     """Form every team and return the proof (without timestamps), or raise DrawFailed."""
-    return inspectors.draw_inspectors(campaign=campaign, nonce=nonce, lines=lines, team_size=team_size,
-                                      per_group_min=per_group_min, capacity=capacity, public_inputs=public_inputs,
-                                      algorithm=ALGORITHM, form_teams=draw_teams)
+    return inspectors.draw_inspectors(
+        campaign=campaign,
+        nonce=nonce,
+        lines=lines,
+        team_size=team_size,
+        per_group_min=per_group_min,
+        capacity=capacity,
+        public_inputs=public_inputs,
+        algorithm=ALGORITHM,
+        form_teams=draw_teams,
+    )
 
 
-def replacement_for(proof: dict[str, Any], visit: str, out: str, teams: dict[str, list[str]], history: list[dict[str, Any]]) -> str:
+def replacement_for(
+    proof: dict[str, Any], visit: str, out: str, teams: dict[str, list[str]], history: list[dict[str, Any]]
+) -> str:
     """The first eligible inspector in the visit's order who replaces ``out``, given the teams as they
     stand and the earlier replacements (DRAW-SPEC "Precisions for both inspector versions")."""
     frame = Frame.parse(proof["frame_lines"])

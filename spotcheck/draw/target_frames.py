@@ -3,6 +3,7 @@ frame file the digest is taken over — each row ``group\tstratum\tid\n``, sorte
 by code point — built from cells (on two cores when large, in C where built: :mod:`~spotcheck.draw.native`),
 read back cell by cell as stretches of bytes, and read from a proof's rows column by column.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -34,8 +35,11 @@ def frame_columns(frame: Any) -> Cells:
     groups, strata, ids = (list(map(itemgetter(column), frame)) for column in range(3))
     for values in (groups, strata, ids):
         "".join(values)  # TypeError unless every field is a string
-    starts = sorted({0, len(frame)} | set(compress(itertools.count(1), map(operator.ne, groups, islice(groups, 1, None))))
-                    | set(compress(itertools.count(1), map(operator.ne, strata, islice(strata, 1, None)))))
+    starts = sorted(
+        {0, len(frame)}
+        | set(compress(itertools.count(1), map(operator.ne, groups, islice(groups, 1, None))))
+        | set(compress(itertools.count(1), map(operator.ne, strata, islice(strata, 1, None))))
+    )
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
     for start, end in zip(starts, islice(starts, 1, None)):
         found[(groups[start], strata[start])].extend(ids[start:end])
@@ -89,13 +93,16 @@ def cell_lines(task: tuple[str, str, str | list[str], int]) -> bytes:
 
 
 #: What is wrong with a cell's ids, by the number :func:`spotcheck.draw.native.cell_lines` gives, checked in this order.
-_CELL_PROBLEMS = {1: "an id of {cell} is empty or contains a newline",
-                  2: "an id of {cell} contains a tab, a newline or '|'",
-                  3: "the frame lists a row of {cell} twice"}
+_CELL_PROBLEMS = {
+    1: "an id of {cell} is empty or contains a newline",
+    2: "an id of {cell} contains a tab, a newline or '|'",
+    3: "the frame lists a row of {cell} twice",
+}
 
 
-def frame_file_of_cells(cells: list[tuple[str, str, str | list[str], int]], *,
-                        threshold: int = parallel.THRESHOLD) -> bytes:
+def frame_file_of_cells(
+    cells: list[tuple[str, str, str | list[str], int]], *, threshold: int = parallel.THRESHOLD
+) -> bytes:
     """The frozen frame file from its cells ``(group, stratum, ids, count)``, each cell's ids in any order
     (:func:`cell_lines`): the cells sorted and joined in (group, stratum) order — the same bytes as
     :func:`frame_file` of their rows. The cells are sorted on two cores when they are large."""
@@ -127,7 +134,7 @@ def parse_frame_file(data: bytes) -> Cells:
         prefix = f"{group}\t{stratum}\t"
         last = text.rfind("\n" + prefix, position)  # the newline before the cell's last line, if not its first
         cell_end = text.index("\n", last + 1) if last >= 0 else line_end
-        block = text[position + len(prefix):cell_end]
+        block = text[position + len(prefix) : cell_end]
         ids = block.split("\n" + prefix)
         separators = len(ids) - 1  # each holds one newline and two tabs; any other is inside an id
         if "" in ids or block.count("\n") != separators or block.count("\t") != 2 * separators:
@@ -148,7 +155,8 @@ def checked_cells(frame: Rows) -> Cells:
     try:
         grouped = cells(frame)
         clean = all(_clean_field(value) for cell in grouped for value in cell) and all(
-            _clean_ids(ids) for ids in grouped.values())
+            _clean_ids(ids) for ids in grouped.values()
+        )
     except (TypeError, ValueError):
         clean = False
     if not clean:  # name the first bad field, row by row as given
@@ -174,8 +182,11 @@ def _clean_ids(ids: list[str]) -> bool:
     if not ids:
         return True
     joined = "|".join(ids)  # TypeError unless all are strings; "|" is forbidden: it must appear only as separator
-    return (joined.count("|") == len(ids) - 1 and "" not in ids
-            and not any(c in joined for c in FORBIDDEN_CHARACTERS if c != "|"))
+    return (
+        joined.count("|") == len(ids) - 1
+        and "" not in ids
+        and not any(c in joined for c in FORBIDDEN_CHARACTERS if c != "|")
+    )
 
 
 def cells(rows: Rows) -> dict[tuple[str, str], list[str]]:
@@ -209,7 +220,7 @@ def frame_blocks(data: bytes) -> list[tuple[tuple[str, str], bytes, bytes, int]]
         separator = b"\n" + prefix
         last = data.rfind(separator, position)  # the newline before the cell's last line, if not its first
         cell_end = data.index(b"\n", last + 1) if last >= 0 else line_end
-        block = data[position + len(prefix):cell_end]
+        block = data[position + len(prefix) : cell_end]
         separators = block.count(separator)
         if block.count(b"\n") != separators or block.count(b"\t") != 2 * separators:
             raise ValueError(f"frame lines of {group}/{stratum} are malformed or not sorted")

@@ -3,6 +3,7 @@ for every row of a cell, the first ``keep`` by ``(K(id), id)`` kept — the HMAC
 computed on two cores (:mod:`spotcheck.draw.parallel`), in C where built (:mod:`spotcheck.draw.native`), each
 cell's ids checked sorted and distinct on the way.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -55,8 +56,12 @@ def _rank_block_in_c(block: Block) -> Ranked:
     clean, first, last, pairs = native.pick(seed, b"target|", data, separator, limit)
     if bound is None:
         return clean, first, last, heapq.nsmallest(keep, pairs)
-    return clean, first, last, _first_by_rank(
-        keep, pairs, lambda: native.pick(seed, b"target|", data, separator, native.EVERY_KEY)[3])
+    return (
+        clean,
+        first,
+        last,
+        _first_by_rank(keep, pairs, lambda: native.pick(seed, b"target|", data, separator, native.EVERY_KEY)[3]),
+    )
 
 
 #: How far above its expected share of the keys the bound of :func:`smallest` is set, in standard deviations.
@@ -71,12 +76,14 @@ def smallest(keep: int, key: Callable[[bytes], bytes], ids: list[bytes]) -> list
     bound = _bound(keep, len(ids))
     if bound is None:
         return heapq.nsmallest(keep, zip(map(key, ids), ids))
-    return _first_by_rank(keep, list(filter(partial(operator.gt, bound), zip(map(key, ids), ids))),
-                          lambda: zip(map(key, ids), ids))
+    return _first_by_rank(
+        keep, list(filter(partial(operator.gt, bound), zip(map(key, ids), ids))), lambda: zip(map(key, ids), ids)
+    )
 
 
-def _first_by_rank(keep: int, picked: list[tuple[bytes, bytes]],
-                   every: Callable[[], Iterable[tuple[bytes, bytes]]]) -> list[tuple[bytes, bytes]]:
+def _first_by_rank(
+    keep: int, picked: list[tuple[bytes, bytes]], every: Callable[[], Iterable[tuple[bytes, bytes]]]
+) -> list[tuple[bytes, bytes]]:
     """The first ``keep`` pairs by rank, from ``picked``: every pair under the bound of :func:`_bound`. When it holds
     ``keep`` pairs or more, its first ``keep`` are the first of all — the same pairs in the same order, whatever the
     keys; when it holds fewer (keys not spread evenly: for an HMAC, about never), ``every`` pair is ranked again."""
@@ -106,7 +113,7 @@ def _halves(data: bytes, separator: bytes, count: int, half_at_least: int) -> li
     if count < 2 * half_at_least:
         return [data]
     cut = data.find(separator, len(data) // 2)
-    return [data] if cut < 0 else [data[:cut], data[cut + len(separator):]]
+    return [data] if cut < 0 else [data[:cut], data[cut + len(separator) :]]
 
 
 #: A cell to rank: its (group, stratum), its ids as UTF-8 joined by a separator, the separator, how many ids,
@@ -114,8 +121,9 @@ def _halves(data: bytes, separator: bytes, count: int, half_at_least: int) -> li
 CellBlock = tuple[tuple[str, str], bytes, bytes, int, int]
 
 
-def rank_blocks(seed: bytes, cells: list[CellBlock], *, threshold: int = parallel.THRESHOLD,
-                half_at_least: int = _HALF_AT_LEAST) -> list[list[str]]:
+def rank_blocks(
+    seed: bytes, cells: list[CellBlock], *, threshold: int = parallel.THRESHOLD, half_at_least: int = _HALF_AT_LEAST
+) -> list[list[str]]:
     """The first ``keep`` ids of each cell in rank order ``(K(id), id)``, as strings, every key computed — on two
     cores when the cells hold ``threshold`` rows or more in all (a large cell in two halves, each keeping its
     own first ``keep``, merged here). ``ValueError`` unless each cell's ids are non-empty, sorted and distinct."""
@@ -134,7 +142,8 @@ def rank_blocks(seed: bytes, cells: list[CellBlock], *, threshold: int = paralle
     out = []
     for ((group, stratum), *_, keep), parts_ranked in zip(cells, shares):
         if not all(clean for clean, *_ in parts_ranked) or any(
-                earlier[2] >= later[1] for earlier, later in zip(parts_ranked, parts_ranked[1:])):
+            earlier[2] >= later[1] for earlier, later in zip(parts_ranked, parts_ranked[1:])
+        ):
             raise ValueError(f"frame lines of {group}/{stratum} are empty, not sorted or not distinct")
         best = heapq.nsmallest(keep, [pair for *_, pairs in parts_ranked for pair in pairs])
         out.append([entity.decode("utf-8") for _, entity in best])
@@ -147,8 +156,13 @@ def rank_cells(seed: bytes, sorted_cells: Cells, keeps: list[int]) -> list[list[
     would split — is ranked id by id as given, on one core."""
     if not all(distinct(ids) and _joinable(ids) for _, ids in sorted_cells):
         return [rank_cell(seed, ids, keep=keep) for (_, ids), keep in zip(sorted_cells, keeps)]
-    return rank_blocks(seed, [(cell, "\n".join(ids).encode("utf-8"), b"\n", len(ids), keep)
-                              for (cell, ids), keep in zip(sorted_cells, keeps)])
+    return rank_blocks(
+        seed,
+        [
+            (cell, "\n".join(ids).encode("utf-8"), b"\n", len(ids), keep)
+            for (cell, ids), keep in zip(sorted_cells, keeps)
+        ],
+    )
 
 
 def _joinable(ids: list[str]) -> bool:

@@ -5,6 +5,7 @@ flag class) and the entity's code. Each cell ``(group, stratum)`` is an exact si
 sample: rows ranked by ``K(id) = HMAC(seed, "target|" ‖ id)``, the first ``n`` selected, the
 next ``reserve_size`` kept in reserve for replacements.
 """
+
 from __future__ import annotations
 
 import gc
@@ -18,6 +19,7 @@ from spotcheck.draw.target_frames import Cells, Rows, cells_file, checked_cells,
 from spotcheck.draw.target_ranking import rank_blocks
 
 KIND = "targets"
+
 
 def cell_size(rule: dict[str, Any], population: int) -> int:
     """How many to select from a cell of ``population`` rows: a count, or a ratio in basis
@@ -36,8 +38,9 @@ def _whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def draw_targets(*, campaign: str, nonce: bytes, frame: Rows, rules: dict[str, Any], reserve_size: int,
-                 public_inputs: list[str]) -> dict[str, Any]:
+def draw_targets(
+    *, campaign: str, nonce: bytes, frame: Rows, rules: dict[str, Any], reserve_size: int, public_inputs: list[str]
+) -> dict[str, Any]:
     """Draw every cell of the frame's rows and return the proof (without its timestamps, which
     the caller adds)."""
     _check_parameters(campaign, public_inputs)
@@ -48,15 +51,23 @@ def draw_targets(*, campaign: str, nonce: bytes, frame: Rows, rules: dict[str, A
     return proof
 
 
-def draw_targets_from_file(*, campaign: str, nonce: bytes, frame_file: bytes, rules: dict[str, Any], reserve_size: int,
-                           public_inputs: list[str]) -> dict[str, Any]:
+def draw_targets_from_file(
+    *,
+    campaign: str,
+    nonce: bytes,
+    frame_file: bytes,
+    rules: dict[str, Any],
+    reserve_size: int,
+    public_inputs: list[str],
+) -> dict[str, Any]:
     """The same draw from the frozen frame file (:func:`frame_file`); the proof it returns leaves
     the frame out — the file is its frame (:func:`spotcheck.draw.proof_file.dumps` writes them
     together), so a frame of millions of rows is never turned into rows."""
     _check_parameters(campaign, public_inputs)
     with _cyclic_gc_paused():
-        return _draw_blocks(campaign, nonce, frame_blocks(frame_file), H(frame_file), rules, reserve_size,
-                            public_inputs)
+        return _draw_blocks(
+            campaign, nonce, frame_blocks(frame_file), H(frame_file), rules, reserve_size, public_inputs
+        )
 
 
 def _check_parameters(campaign: str, public_inputs: list[str]) -> None:
@@ -81,15 +92,29 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _draw(campaign: str, nonce: bytes, sorted_cells: Cells, digest: bytes, rules: dict[str, Any], reserve_size: int,
-          public_inputs: list[str]) -> dict[str, Any]:
+def _draw(
+    campaign: str,
+    nonce: bytes,
+    sorted_cells: Cells,
+    digest: bytes,
+    rules: dict[str, Any],
+    reserve_size: int,
+    public_inputs: list[str],
+) -> dict[str, Any]:
     """The proof of the draw over checked, sorted cells whose frame digest is ``digest``, without the frame."""
     blocks = [(cell, "\n".join(ids).encode("utf-8"), b"\n", len(ids)) for cell, ids in sorted_cells]
     return _draw_blocks(campaign, nonce, blocks, digest, rules, reserve_size, public_inputs)
 
 
-def _draw_blocks(campaign: str, nonce: bytes, blocks: list[tuple[tuple[str, str], bytes, bytes, int]], digest: bytes,
-                 rules: dict[str, Any], reserve_size: int, public_inputs: list[str]) -> dict[str, Any]:
+def _draw_blocks(
+    campaign: str,
+    nonce: bytes,
+    blocks: list[tuple[tuple[str, str], bytes, bytes, int]],
+    digest: bytes,
+    rules: dict[str, Any],
+    reserve_size: int,
+    public_inputs: list[str],
+) -> dict[str, Any]:
     """The proof of the draw over the frame's cells (:func:`frame_blocks`) whose frame digest is ``digest``,
     without the frame: each cell's first ``n + reserve_size`` by rank, on two cores for a large frame."""
     seed = derive_seed(nonce, KIND, campaign, digest, public_inputs)
@@ -102,11 +127,13 @@ def _draw_blocks(campaign: str, nonce: bytes, blocks: list[tuple[tuple[str, str]
         except KeyError:
             raise ValueError(f"no rule for group {group} stratum {stratum}") from None
         sizes.append(cell_size(rule, count))
-    ranked_cells = rank_blocks(seed, [(cell, data, separator, count, n + reserve_size)
-                                      for (cell, data, separator, count), n in zip(blocks, sizes)])
+    ranked_cells = rank_blocks(
+        seed,
+        [(cell, data, separator, count, n + reserve_size) for (cell, data, separator, count), n in zip(blocks, sizes)],
+    )
     for ((group, stratum), *_), n, ranked in zip(blocks, sizes, ranked_cells):
         selected[group][stratum] = ranked[:n]
-        reserves[group][stratum] = ranked[n:n + reserve_size]
+        reserves[group][stratum] = ranked[n : n + reserve_size]
     return {
         "algorithm": ALGORITHM,
         "kind": KIND,

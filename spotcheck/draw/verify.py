@@ -4,6 +4,7 @@ Recomputes from the proof: ``H(nonce) = commitment``, the frame digest, the seed
 selection, reserve, team and replacement. ``spotcheck draw verify PROOF.json`` prints each
 check and exits 0 only when all hold.
 """
+
 from __future__ import annotations
 
 import json
@@ -108,14 +109,29 @@ class _FileFrame:
 
     def ranked(self, seed: bytes, keeps: list[int]) -> list[list[str]]:
         try:
-            return target_ranking.rank_blocks(seed, [(cell, block, separator, count, keep) for (
-                cell, block, separator, count), keep in zip(self.blocks, keeps)])
+            return target_ranking.rank_blocks(
+                seed,
+                [
+                    (cell, block, separator, count, keep)
+                    for (cell, block, separator, count), keep in zip(self.blocks, keeps)
+                ],
+            )
         except ValueError:
             raise _NotAsWritten() from None
 
 
 #: The fields of a proof of each kind (DRAW-SPEC "The proof"); the timestamps may be absent.
-_COMMON = {"algorithm", "kind", "campaign", "commitment", "nonce", "frame_digest", "public_inputs", "seed", "replacements"}
+_COMMON = {
+    "algorithm",
+    "kind",
+    "campaign",
+    "commitment",
+    "nonce",
+    "frame_digest",
+    "public_inputs",
+    "seed",
+    "replacements",
+}
 FIELDS = {
     targets.KIND: _COMMON | {"frame", "rules", "reserve_size", "selected", "reserves"},
     inspectors.KIND: _COMMON | {"frame_lines", "team_size", "per_group_min", "capacity", "teams"},
@@ -131,14 +147,21 @@ def _checks(proof: object, frame: _RowFrame | _FileFrame | None = None) -> Itera
         yield Check("kind is targets or inspectors", False, repr(kind))
         return
     known = (ALGORITHM,) if kind == targets.KIND else versions.INSPECTOR_VERSIONS
-    yield Check(f"algorithm is {algorithm if algorithm in known else ' or '.join(known)}", algorithm in known,
-                str(algorithm))
+    yield Check(
+        f"algorithm is {algorithm if algorithm in known else ' or '.join(known)}", algorithm in known, str(algorithm)
+    )
     if algorithm not in known:
         return
     missing, unknown = FIELDS[kind] - set(proof), set(proof) - FIELDS[kind] - OPTIONAL
-    yield Check("the proof has exactly the fields of its kind", not missing and not unknown,
-                "; ".join(filter(None, [f"missing {sorted(missing)}" if missing else "",
-                                     f"unknown {sorted(unknown)}" if unknown else ""])))
+    yield Check(
+        "the proof has exactly the fields of its kind",
+        not missing and not unknown,
+        "; ".join(
+            filter(
+                None, [f"missing {sorted(missing)}" if missing else "", f"unknown {sorted(unknown)}" if unknown else ""]
+            )
+        ),
+    )
     if missing:
         return
     nonce = bytes.fromhex(proof["nonce"])
@@ -174,23 +197,29 @@ def _target_checks(proof: dict[str, Any], seed: bytes, frame: _RowFrame | _FileF
     cells = [cell for cell, _ in frame.cells]
     listed = {(g, s) for g, strata in proof["selected"].items() for s in strata}
     listed |= {(g, s) for g, strata in proof["reserves"].items() for s in strata}
-    yield Check("selection lists exactly the frame's cells", listed == set(cells),
-                ", ".join(f"{g}/{s}" for g, s in sorted(listed ^ set(cells))))
+    yield Check(
+        "selection lists exactly the frame's cells",
+        listed == set(cells),
+        ", ".join(f"{g}/{s}" for g, s in sorted(listed ^ set(cells))),
+    )
     sizes = [targets.cell_size(proof["rules"][group][stratum], count) for (group, stratum), count in frame.cells]
     rankings = frame.ranked(seed, [n + reserve_size for n in sizes])
     for ((group, stratum), count), n, ranked in zip(frame.cells, sizes, rankings):
         selected = proof["selected"].get(group, {}).get(stratum)
         reserve = proof["reserves"].get(group, {}).get(stratum)
         yield Check(f"selected {group}/{stratum}: {n} of {count}", selected == ranked[:n])
-        yield Check(f"reserve {group}/{stratum}: {len(ranked[n:])}", reserve == ranked[n:n + reserve_size])
+        yield Check(f"reserve {group}/{stratum}: {len(ranked[n:])}", reserve == ranked[n : n + reserve_size])
     replayed = {"selected": proof["selected"], "reserves": proof["reserves"], "replacements": []}
     for number, record in enumerate(proof["replacements"], 1):
         group, stratum = record["group"], record["stratum"]
         current = targets.current_selection(replayed).get(group, {}).get(stratum, [])
         expected = targets.next_reserve(replayed, group, stratum)
         ok = record["out"] in current and record["in"] == expected and bool(record.get("reason"))
-        yield Check(f"replacement {number} in {group}/{stratum}: {record['out']} → {record['in']}", ok,
-                    "" if ok else f"expected the next unused reserve {expected}")
+        yield Check(
+            f"replacement {number} in {group}/{stratum}: {record['out']} → {record['in']}",
+            ok,
+            "" if ok else f"expected the next unused reserve {expected}",
+        )
         replayed["replacements"].append(record)
 
 
@@ -198,8 +227,14 @@ def _inspector_checks(proof: dict[str, Any], seed: bytes, lines: list[str]) -> I
     team_size, per_group_min, capacity = proof["team_size"], proof["per_group_min"], proof["capacity"]
     try:
         expected = versions.redraw_inspectors(
-            proof["algorithm"], campaign=proof["campaign"], nonce=bytes.fromhex(proof["nonce"]), lines=lines,
-            team_size=team_size, per_group_min=per_group_min, capacity=capacity, public_inputs=proof["public_inputs"],
+            proof["algorithm"],
+            campaign=proof["campaign"],
+            nonce=bytes.fromhex(proof["nonce"]),
+            lines=lines,
+            team_size=team_size,
+            per_group_min=per_group_min,
+            capacity=capacity,
+            public_inputs=proof["public_inputs"],
         )["teams"]
     except inspectors.DrawFailed as failed:
         yield Check("teams can be formed from the frame", False, str(failed))
@@ -217,6 +252,9 @@ def _inspector_checks(proof: dict[str, Any], seed: bytes, lines: list[str]) -> I
             yield Check(f"replacement {number} at {record['visit']}", False, str(exc))
             return
         ok = record["in"] == incoming and bool(record.get("reason"))
-        yield Check(f"replacement {number} at {record['visit']}: {record['out']} → {record['in']}", ok,
-                    "" if ok else f"expected {incoming}")
+        yield Check(
+            f"replacement {number} at {record['visit']}: {record['out']} → {record['in']}",
+            ok,
+            "" if ok else f"expected {incoming}",
+        )
         replayed["replacements"].append(record)

@@ -1,6 +1,7 @@
 """Which inspector draw a proof was made with (抽取算法版本): version 1 (:mod:`spotcheck.draw.inspectors`)
 or version 2 (:mod:`spotcheck.draw.shuffle`, every new draw). A published proof never changes, so a
 replacement follows the version its draw was made with, and the verifier checks either."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,8 +26,13 @@ def redraw_inspectors(algorithm: str, **arguments: Any) -> dict[str, Any]:
     return proof
 
 
-def replacement_for(proof: dict[str, Any], visit: str, out: str, teams: dict[str, list[str]] | None = None,
-                    history: list[dict[str, Any]] | None = None) -> str:
+def replacement_for(
+    proof: dict[str, Any],
+    visit: str,
+    out: str,
+    teams: dict[str, list[str]] | None = None,
+    history: list[dict[str, Any]] | None = None,
+) -> str:
     """Who replaces ``out`` on ``visit``, by the proof's own version, given the teams as they stand
     and the earlier replacements (default: the proof's)."""
     teams = inspectors.current_teams(proof) if teams is None else teams

@@ -5,6 +5,7 @@
 A check keeps its own English name (:class:`spotcheck.draw.verify.Check`): programs and the platform's
 pages read it; a person reads the label, with the name beside it in brackets.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,14 +27,23 @@ LABELS = [
     (re.compile(r"frame digest$"), "候选名单与抽取前公布的抽取范围摘要一致"),
     (re.compile(r"seed = HMAC"), "随机种子由秘密随机数、抽取范围和现场监督人输入得出"),
     (re.compile(r"selection lists exactly the frame's cells$"), "抽取范围的每一层都已抽取，且没有多余的层"),
-    (re.compile(r"selected (?P<cell>\S+): (?P<n>\d+) of (?P<m>\d+)$"), "{cell} 抽中：{m} 个候选对象中排序最前的 {n} 个"),
+    (
+        re.compile(r"selected (?P<cell>\S+): (?P<n>\d+) of (?P<m>\d+)$"),
+        "{cell} 抽中：{m} 个候选对象中排序最前的 {n} 个",
+    ),
     (re.compile(r"reserve (?P<cell>\S+): \d+$"), "{cell} 备选：排序中紧随其后的对象"),
-    (re.compile(r"replacement (?P<n>\d+) in (?P<cell>\S+): "), "{cell} 第 {n} 次替补：下一个未使用的备选对象，并注明原因"),
+    (
+        re.compile(r"replacement (?P<n>\d+) in (?P<cell>\S+): "),
+        "{cell} 第 {n} 次替补：下一个未使用的备选对象，并注明原因",
+    ),
     (re.compile(r"teams can be formed from the frame$"), "每个检查组都能从抽取范围中组成"),
     (re.compile(r"a team for every visit, no other$"), "每户检查都有一个检查组，且没有多余的检查组"),
     (re.compile(r"visits in draw order$"), "检查户次按抽取顺序排列"),
     (re.compile(r"team (?P<visit>[^:]+): "), "{visit} 的检查组：该户排序中最前的符合条件人员"),
-    (re.compile(r"replacement (?P<n>\d+) at (?P<visit>[^:]+)"), "{visit} 第 {n} 次替换：下一名符合条件的执法检查人员，并注明原因"),
+    (
+        re.compile(r"replacement (?P<n>\d+) at (?P<visit>[^:]+)"),
+        "{visit} 第 {n} 次替换：下一名符合条件的执法检查人员，并注明原因",
+    ),
     (re.compile(r"proof is complete and well-formed$"), "证明文件完整且格式正确"),
     (re.compile(r"read the proof$"), "读取证明文件"),
 ]
@@ -79,8 +89,10 @@ def unreadable(path: str, detail: str) -> str:
 
 
 def refused(failed: int, checks: int) -> str:
-    return (f"证明未通过验证：{checks} 项核验中有 {failed} 项不通过 "
-            f"(proof NOT verified: {failed} of {checks} checks failed)")
+    return (
+        f"证明未通过验证：{checks} 项核验中有 {failed} 项不通过 "
+        f"(proof NOT verified: {failed} of {checks} checks failed)"
+    )
 
 
 def verified(checks: int) -> str:

@@ -2,6 +2,7 @@
 
 The state changes (the attempt, its lockout, the session row) are the accounts' commands
 (:mod:`spotcheck.tenants.accounts.commands`); this is only the page's side of them."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -17,8 +18,15 @@ def authenticate(login: str, password: str, *, max_failures: int, lock_minutes: 
     """A successful sign-in (the user and the new session's key), or :class:`LoginRefused` (the
     attempt is kept either way)."""
     try:
-        attempt = commands.attempt_sign_in({"login": login, "password": password, "max_failures": max_failures,
-                                            "lock_minutes": lock_minutes, "user_agent": user_agent})
+        attempt = commands.attempt_sign_in(
+            {
+                "login": login,
+                "password": password,
+                "max_failures": max_failures,
+                "lock_minutes": lock_minutes,
+                "user_agent": user_agent,
+            }
+        )
     except ValidationFailed:  # characters no login or password holds
         raise LoginRefused(_l("Wrong login or password.")) from None
     if attempt.refused is not None:

@@ -1,4 +1,5 @@
 """What the OpenAPI document (接口文档) states beyond what the schemas say of themselves."""
+
 from __future__ import annotations
 
 from apispec import BasePlugin

@@ -12,6 +12,7 @@ database or storage folder unless forced, copies the files, creates the roles, t
 database (``pg_restore`` in one transaction, owned by the restoring user, the grants to the
 application role kept).
 """
+
 from __future__ import annotations
 
 import json
@@ -73,8 +74,10 @@ def _literal(text: str) -> str:
 
 
 def _create_role_sql(name: str) -> str:
-    return (f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {_literal(name)}) THEN "
-            f"CREATE ROLE {_quoted(name)} NOLOGIN; END IF; END $$;\n")
+    return (
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {_literal(name)}) THEN "
+        f"CREATE ROLE {_quoted(name)} NOLOGIN; END IF; END $$;\n"
+    )
 
 
 def roles_sql(url: str, app_role: str) -> str:
@@ -82,11 +85,21 @@ def roles_sql(url: str, app_role: str) -> str:
     nothing) and the roles that were its members (created without login when missing: give one a
     password with ALTER ROLE … LOGIN PASSWORD), with their membership."""
     with _owner_engine(url).connect() as connection:
-        members = connection.execute(sa.text(
-            "SELECT m.rolname FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid "
-            "JOIN pg_roles m ON m.oid = a.member WHERE r.rolname = :role ORDER BY m.rolname"), {"role": app_role}).scalars().all()
-    lines = ["-- Spotcheck: the roles this database needs (spotcheck restore runs this before pg_restore).\n",
-             _create_role_sql(app_role)]
+        members = (
+            connection.execute(
+                sa.text(
+                    "SELECT m.rolname FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid "
+                    "JOIN pg_roles m ON m.oid = a.member WHERE r.rolname = :role ORDER BY m.rolname"
+                ),
+                {"role": app_role},
+            )
+            .scalars()
+            .all()
+        )
+    lines = [
+        "-- Spotcheck: the roles this database needs (spotcheck restore runs this before pg_restore).\n",
+        _create_role_sql(app_role),
+    ]
     for member in members:
         lines.append(f"-- {member}: a member of {app_role} on the source (its password is not kept)\n")
         lines.append(_create_role_sql(member))
@@ -98,9 +111,11 @@ def _grants_sql(app_role: str) -> list[str]:
     """What the migrations grant on the schema and by default (left out of the dump, which names the
     source's owner): granted again by the restoring user, who owns the restored tables."""
     role = _quoted(app_role)
-    return [f"GRANT USAGE ON SCHEMA public TO {role}",
-            f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
-            f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}"]
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+    ]
 
 
 def _revision(connection) -> str | None:
@@ -112,8 +127,9 @@ def _revision(connection) -> str | None:
 
 def _run(arguments: list[str], what: str, url: str | None = None) -> None:
     try:
-        done = subprocess.run(arguments, capture_output=True, text=True, check=False,
-                              env=_password_env(url) if url else None)
+        done = subprocess.run(
+            arguments, capture_output=True, text=True, check=False, env=_password_env(url) if url else None
+        )
     except FileNotFoundError:
         raise BackupRefused(f"{arguments[0]} is not installed (the PostgreSQL client tools are needed)") from None
     if done.returncode != 0:
@@ -124,9 +140,14 @@ def _storage_files(root: Path) -> list[Path]:
     """The stored files: everything under the folder except work in progress (``tmp/``, ``.name.partial``)."""
     if not root.is_dir():
         return []
-    return sorted(path for path in root.rglob("*") if path.is_file() and not path.is_symlink()
-                  and not any(part.startswith(".") for part in path.relative_to(root).parts)
-                  and path.relative_to(root).parts[0] != "tmp")
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file()
+        and not path.is_symlink()
+        and not any(part.startswith(".") for part in path.relative_to(root).parts)
+        and path.relative_to(root).parts[0] != "tmp"
+    )
 
 
 def backup(target: Path, *, url: str, storage_root: Path, app_role: str) -> dict:
@@ -142,13 +163,23 @@ def backup(target: Path, *, url: str, storage_root: Path, app_role: str) -> dict
         with _owner_engine(url).connect() as connection:
             revision = _revision(connection)
         (target / "roles.sql").write_text(roles_sql(url, app_role), encoding="utf-8")
-        _run(["pg_dump", "--format=custom", "--file", str(target / "database.dump"), "--dbname", _libpq(url)], "pg_dump", url)
-        hashes["roles.sql"], hashes["database.dump"] = sha256_of(target / "roles.sql"), sha256_of(target / "database.dump")
+        _run(
+            ["pg_dump", "--format=custom", "--file", str(target / "database.dump"), "--dbname", _libpq(url)],
+            "pg_dump",
+            url,
+        )
+        hashes["roles.sql"], hashes["database.dump"] = (
+            sha256_of(target / "roles.sql"),
+            sha256_of(target / "database.dump"),
+        )
     else:
         source = make_url(url).database
         if not source or not Path(source).is_file():
             raise BackupRefused(f"no SQLite database at {source}")
-        reading, written = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(target / "database.sqlite3")
+        reading, written = (
+            sqlite3.connect(f"file:{source}?mode=ro", uri=True),
+            sqlite3.connect(target / "database.sqlite3"),
+        )
         try:
             reading.backup(written)  # the online backup API: a consistent copy while the platform runs
             revision = (written.execute("SELECT version_num FROM alembic_version").fetchone() or [None])[0]
@@ -163,9 +194,15 @@ def backup(target: Path, *, url: str, storage_root: Path, app_role: str) -> dict
         shutil.copy2(path, copy)
         hashes[f"{FILES}/{relative}"] = sha256_of(copy)
     missing = file_problems(named, target / FILES)
-    manifest = {"format": FORMAT, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "source": kind, "alembic_revision": revision, "app_role": app_role, "files": hashes,
-                "missing": missing}
+    manifest = {
+        "format": FORMAT,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "source": kind,
+        "alembic_revision": revision,
+        "app_role": app_role,
+        "files": hashes,
+        "missing": missing,
+    }
     (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest
 
@@ -189,7 +226,9 @@ def read_manifest(source: Path) -> dict:
     listed = {source / name for name in files}
     extra = [path for path in _storage_files(source / FILES) if path not in listed]
     if extra:
-        raise BackupRefused(f"the backup is not intact: {extra[0].relative_to(source).as_posix()} is not in the manifest")
+        raise BackupRefused(
+            f"the backup is not intact: {extra[0].relative_to(source).as_posix()} is not in the manifest"
+        )
     return manifest
 
 
@@ -197,7 +236,9 @@ def _pg_has_tables(url: str) -> bool:
     database = make_url(url).database
     try:
         with _owner_engine(url).connect() as connection:
-            return bool(connection.execute(sa.text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar())
+            return bool(
+                connection.execute(sa.text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar()
+            )
     except sa.exc.OperationalError as failed:
         if "does not exist" not in str(failed.orig):
             raise
@@ -213,8 +254,10 @@ def restore(source: Path, *, url: str, storage_root: Path, app_role: str, force:
     if manifest["source"] != kind:
         raise BackupRefused(f"this is a backup of a {manifest['source']} database; DATABASE_URL is {kind}")
     if manifest.get("app_role", app_role) != app_role:
-        raise BackupRefused(f"the backup's application role is {manifest['app_role']}, SPOTCHECK_DB_ROLE is "
-                            f"{app_role}: set SPOTCHECK_DB_ROLE={manifest['app_role']}")
+        raise BackupRefused(
+            f"the backup's application role is {manifest['app_role']}, SPOTCHECK_DB_ROLE is "
+            f"{app_role}: set SPOTCHECK_DB_ROLE={manifest['app_role']}"
+        )
     if kind == "postgresql":
         occupied = _pg_has_tables(url)
     else:
@@ -228,7 +271,9 @@ def restore(source: Path, *, url: str, storage_root: Path, app_role: str, force:
     if occupied and not force:
         raise BackupRefused("the database is not empty: restore onto an empty one, or give --force to replace it")
     if _storage_files(storage_root) and not force:
-        raise BackupRefused(f"the storage folder {storage_root} is not empty: restore into an empty one, or give --force")
+        raise BackupRefused(
+            f"the storage folder {storage_root} is not empty: restore into an empty one, or give --force"
+        )
     copied = _copy_files(source, manifest, storage_root)
     try:
         if kind == "postgresql":
@@ -254,7 +299,7 @@ def _copy_files(source: Path, manifest: dict, storage_root: Path) -> list[Path]:
     for name, expected in manifest["files"].items():
         if not name.startswith(f"{FILES}/"):
             continue
-        target = storage_root / name[len(FILES) + 1:]
+        target = storage_root / name[len(FILES) + 1 :]
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.partial")
         shutil.copy2(source / name, partial)
@@ -271,15 +316,31 @@ def _restore_postgresql(source: Path, url: str, app_role: str, *, clean: bool) -
     with engine.begin() as connection:
         connection.exec_driver_sql((source / "roles.sql").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as work:
-        listing = subprocess.run(["pg_restore", "--list", str(source / "database.dump")], capture_output=True,
-                                 text=True, check=False)
+        listing = subprocess.run(
+            ["pg_restore", "--list", str(source / "database.dump")], capture_output=True, text=True, check=False
+        )
         if listing.returncode != 0:
             raise BackupRefused(f"pg_restore --list failed: {listing.stderr.strip()[-2000:]}")
         kept = Path(work) / "list"  # the default privileges name the source's owner: granted again below
-        kept.write_text("\n".join(line for line in listing.stdout.splitlines() if " DEFAULT ACL " not in line),
-                        encoding="utf-8")
-        _run(["pg_restore", "--no-owner", "--single-transaction", "--exit-on-error", *(["--clean", "--if-exists"] if clean else []),
-              "--use-list", str(kept), "--dbname", _libpq(url), str(source / "database.dump")], "pg_restore", url)
+        kept.write_text(
+            "\n".join(line for line in listing.stdout.splitlines() if " DEFAULT ACL " not in line), encoding="utf-8"
+        )
+        _run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--single-transaction",
+                "--exit-on-error",
+                *(["--clean", "--if-exists"] if clean else []),
+                "--use-list",
+                str(kept),
+                "--dbname",
+                _libpq(url),
+                str(source / "database.dump"),
+            ],
+            "pg_restore",
+            url,
+        )
     with engine.begin() as connection:
         for statement in _grants_sql(app_role):
             connection.exec_driver_sql(statement)

@@ -2,6 +2,7 @@
 it (``SPOTCHECK_PROXY_HOPS`` trusted hops, through werkzeug's ProxyFix), never stored or logged as
 such — a keyed hash cut to 16 hex digits, which the limiter keeps only as long as its window (at most
 a day; the rules allow 7). A person's address is personal data (PIPL); this cannot be turned back."""
+
 from __future__ import annotations
 
 import hashlib

@@ -4,6 +4,7 @@ audit heads), ``spotcheck create-platform-admin``, ``spotcheck exports backfill`
 registered on the app by the factory (:func:`register_app_commands`); they run as the console
 (:data:`~spotcheck.core.policy.CONSOLE`), through the commands like a page.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,9 +37,13 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify", help="Verify every hash chain; exit 1 and name the first bad entry if any.")
-@click.option("--against", metavar="URL_OR_FILE", default=None,
-              help="Also check that the chains extend every head published at /public/audit-heads.json "
-                   "(its address, or a copy kept as a file).")
+@click.option(
+    "--against",
+    metavar="URL_OR_FILE",
+    default=None,
+    help="Also check that the chains extend every head published at /public/audit-heads.json "
+    "(its address, or a copy kept as a file).",
+)
 @with_appcontext
 def audit_verify(against: str | None) -> None:
     checked, breaks = audit.verify()
@@ -48,19 +53,30 @@ def audit_verify(against: str | None) -> None:
     for mismatch in mismatches:
         click.echo(f"NOT EXTENDED  {mismatch}", err=True)
     if breaks or mismatches:
-        click.echo(f"audit trail NOT intact: {len(breaks)} chain(s) broken, {len(mismatches)} published head(s) "
-                   f"not extended, {checked} entries read", err=True)
+        click.echo(
+            f"audit trail NOT intact: {len(breaks)} chain(s) broken, {len(mismatches)} published head(s) "
+            f"not extended, {checked} entries read",
+            err=True,
+        )
         sys.exit(1)
-    click.echo(f"audit trail intact: {checked} entries verified" + (" and every published head extended" if against else ""))
+    click.echo(
+        f"audit trail intact: {checked} entries verified" + (" and every published head extended" if against else "")
+    )
 
 
-@audit_group.command("publish-heads", help="Publish now the head of every audit chain that moved since its last "
-                                            "(审计链头公示, /public/audit-heads), as the scheduler does at 02:30.")
+@audit_group.command(
+    "publish-heads",
+    help="Publish now the head of every audit chain that moved since its last "
+    "(审计链头公示, /public/audit-heads), as the scheduler does at 02:30.",
+)
 @with_appcontext
 def audit_publish_heads() -> None:
     outcome = audit_commands.publish_audit_heads(actor=CONSOLE)
-    click.echo(f"已公示{outcome['published']}条审计链头（/public/audit-heads）。" if outcome["published"]
-               else "各审计链自上次公示以来没有变化，未公示新的链头。")
+    click.echo(
+        f"已公示{outcome['published']}条审计链头（/public/audit-heads）。"
+        if outcome["published"]
+        else "各审计链自上次公示以来没有变化，未公示新的链头。"
+    )
 
 
 def publish_first_heads() -> int | None:
@@ -69,15 +85,20 @@ def publish_first_heads() -> int | None:
     is the platform chain's, whose first entry records that publication."""
     if audit_heads.latest():
         return None
-    return (audit_commands.publish_audit_heads(actor=CONSOLE)["published"]
-            or audit_commands.publish_audit_heads(actor=CONSOLE)["published"])
+    return (
+        audit_commands.publish_audit_heads(actor=CONSOLE)["published"]
+        or audit_commands.publish_audit_heads(actor=CONSOLE)["published"]
+    )
 
 
 _MIGRATE_UPGRADE = migrate_cli.db.commands["upgrade"]
 
 
-@click.command("upgrade", params=list(_MIGRATE_UPGRADE.params),
-               help=f"{_MIGRATE_UPGRADE.help} On a new deployment, then publish the first audit heads.")
+@click.command(
+    "upgrade",
+    params=list(_MIGRATE_UPGRADE.params),
+    help=f"{_MIGRATE_UPGRADE.help} On a new deployment, then publish the first audit heads.",
+)
 @click.pass_context
 @with_appcontext
 def db_upgrade(ctx: click.Context, **options) -> None:
@@ -97,23 +118,42 @@ def _published_heads(source: str) -> list[dict]:
                 data = json.load(answer)
         else:
             data = json.loads(Path(source).read_text(encoding="utf-8"))
-        return [{"chain": int(head["chain"]), "entries": int(head["entries"]), "last_hash": str(head["last_hash"])}
-                for head in data["heads"]]
+        return [
+            {"chain": int(head["chain"]), "entries": int(head["entries"]), "last_hash": str(head["last_hash"])}
+            for head in data["heads"]
+        ]
     except (OSError, ValueError, KeyError, TypeError) as failed:
         raise click.ClickException(f"cannot read the published heads from {source}: {failed}") from None
 
 
 @click.command("demo", help="Load the demo city (idempotent) and print the logins.")
-@click.option("--entities", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Registry entities of the demo city (default: 20000 for a new city; an existing city keeps "
-                   "its size; a bigger N grows it; 0: departments and users only).")
-@click.option("--scale", type=click.IntRange(min=1, max=100), default=1, show_default=True, metavar="N",
-              help="An enlarged demo at a real department's size: N times the entities (unless --entities is "
-                   "given) and the inspectors, and a large joint campaign of 应急管理局 and 商务局 left at its "
-                   "invitation, to take to published results through the pages.")
-@click.option("--rules", "rules", default="宁安市", show_default=True, metavar="NAME",
-              help="The rulebook the demo city adopts: a preset of spotcheck rules presets (宁安市 or 城口县). "
-                   "A city that has a rulebook keeps it.")
+@click.option(
+    "--entities",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Registry entities of the demo city (default: 20000 for a new city; an existing city keeps "
+    "its size; a bigger N grows it; 0: departments and users only).",
+)
+@click.option(
+    "--scale",
+    type=click.IntRange(min=1, max=100),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="An enlarged demo at a real department's size: N times the entities (unless --entities is "
+    "given) and the inspectors, and a large joint campaign of 应急管理局 and 商务局 left at its "
+    "invitation, to take to published results through the pages.",
+)
+@click.option(
+    "--rules",
+    "rules",
+    default="宁安市",
+    show_default=True,
+    metavar="NAME",
+    help="The rulebook the demo city adopts: a preset of spotcheck rules presets (宁安市 or 城口县). "
+    "A city that has a rulebook keeps it.",
+)
 @with_appcontext
 def demo_command(entities: int | None, scale: int, rules: str) -> None:
     from spotcheck.demo import (  # heavy: the demo city's tables load only for this command
@@ -136,12 +176,16 @@ def demo_command(entities: int | None, scale: int, rules: str) -> None:
         click.echo(f"  {login:<16} {name:<8} {department:<8} {', '.join(roles)}")
     summary = city_summary()
     click.echo(f"Demo city: {summary['entities']} entities in the registry")
-    click.echo(f"Its inspection codes' QR carry {current_app.config['SPOTCHECK_PUBLIC_BASE_URL']}/public/checks/… "
-               "(SPOTCHECK_PUBLIC_BASE_URL; `make demo` sets it from PORT)")
+    click.echo(
+        f"Its inspection codes' QR carry {current_app.config['SPOTCHECK_PUBLIC_BASE_URL']}/public/checks/… "
+        "(SPOTCHECK_PUBLIC_BASE_URL; `make demo` sets it from PORT)"
+    )
     click.echo(f"Its rules: {summary['place']}, 《{summary['rulebook']}》 (spotcheck rules show; /public/rules)")
     for code, counts in summary["departments"].items():
-        click.echo(f"  {code:<4} {counts['directory_entry']:>8} directory entries {counts['item']:>4} items "
-                   f"{counts['inspector']:>4} inspectors")
+        click.echo(
+            f"  {code:<4} {counts['directory_entry']:>8} directory entries {counts['item']:>4} items "
+            f"{counts['inspector']:>4} inspectors"
+        )
     if summary["campaigns"]:
         click.echo("Demo campaigns (public draws and proofs at /public/draws):")
         for department, code, title, status in summary["campaigns"]:
@@ -149,11 +193,15 @@ def demo_command(entities: int | None, scale: int, rules: str) -> None:
     for code, year, field, status in summary.get("joint_plans", []):
         click.echo(f"Joint plan of the field {field} {year} by {code}: {status} (/plans, /public/draws)")
     for joint in summary["joint"]:
-        click.echo(f"Joint campaign {joint['code']} {joint['title']} ({'、'.join(joint['departments'])}), "
-                   f"{joint['status']}, /joint/{joint['id']}")
+        click.echo(
+            f"Joint campaign {joint['code']} {joint['title']} ({'、'.join(joint['departments'])}), "
+            f"{joint['status']}, /joint/{joint['id']}"
+        )
         if joint["visits"] is not None:
-            click.echo(f"  {joint['visits']} visits for {joint['checks']} checks; separate draws would need "
-                       f"{joint['separate']:.1f} visits: {joint['saved']:.1f} saved")
+            click.echo(
+                f"  {joint['visits']} visits for {joint['checks']} checks; separate draws would need "
+                f"{joint['separate']:.1f} visits: {joint['saved']:.1f} saved"
+            )
 
 
 @click.command("create-platform-admin", help="Create a platform administrator (asks for the password).")
@@ -190,9 +238,12 @@ def calendar_group() -> None:
     pass
 
 
-@calendar_group.command("load", help="Enter a year from the State Council's notice: FILE has lines "
-                                     "YYYY-MM-DD<TAB>holiday|workday<TAB>name, or a date or range and 放假|上班 "
-                                     "per line, or the notice's own text (the whole year; replaces it).")
+@calendar_group.command(
+    "load",
+    help="Enter a year from the State Council's notice: FILE has lines "
+    "YYYY-MM-DD<TAB>holiday|workday<TAB>name, or a date or range and 放假|上班 "
+    "per line, or the notice's own text (the whole year; replaces it).",
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--notice", default="", help="The notice's title (国务院办公厅关于XXXX年部分节假日安排的通知).")
 @with_appcontext
@@ -205,12 +256,17 @@ def calendar_load(file: str, notice: str) -> None:
                 click.echo(str(message), err=True)
         click.echo("未载入：请改正以上各行后重新载入（文件整体载入或整体不载入）。", err=True)
         sys.exit(2)
-    click.echo(f"已载入{loaded.year}年法定节假日安排：放假{loaded.holidays}天，调休上班{loaded.workdays}天；"
-               f"暂按周一至周五计算的期限已重新计算。")
+    click.echo(
+        f"已载入{loaded.year}年法定节假日安排：放假{loaded.holidays}天，调休上班{loaded.workdays}天；"
+        f"暂按周一至周五计算的期限已重新计算。"
+    )
 
 
-@calendar_group.command("due", help="Print the N-th working day after DATE (DATE itself not counted) as YYYY-MM-DD; "
-                                    "exit 3 naming the year when the count runs into a year without an official calendar.")
+@calendar_group.command(
+    "due",
+    help="Print the N-th working day after DATE (DATE itself not counted) as YYYY-MM-DD; "
+    "exit 3 naming the year when the count runs into a year without an official calendar.",
+)
 @click.argument("day", metavar="DATE")
 @click.argument("days", metavar="N", type=click.IntRange(min=0))
 @with_appcontext
@@ -227,9 +283,12 @@ def calendar_due(day: str, days: int) -> None:
         sys.exit(2)
     if deadline.provisional:
         years = "、".join(f"{year}年" for year in deadline.assumed_years)
-        click.echo(f"{years}的法定节假日和调休安排尚未录入（国务院办公厅关于部分节假日安排的通知），无法确定{start.isoformat()}后"
-                   f"第{days}个工作日：调休安排未公布，除法定节假日外暂按周一至周五计算为{deadline.due.isoformat()}，"
-                   f"以录入后的安排为准。", err=True)
+        click.echo(
+            f"{years}的法定节假日和调休安排尚未录入（国务院办公厅关于部分节假日安排的通知），无法确定{start.isoformat()}后"
+            f"第{days}个工作日：调休安排未公布，除法定节假日外暂按周一至周五计算为{deadline.due.isoformat()}，"
+            f"以录入后的安排为准。",
+            err=True,
+        )
         sys.exit(3)
     click.echo(deadline.due.isoformat())
 
@@ -243,10 +302,24 @@ def calendar_years() -> None:
 
 
 def register_app_commands(app: Flask) -> None:
-    for command in (audit_group, demo_command, create_platform_admin, exports_group, calendar_group, rules_group,
-                    *OPERATIONS):
+    for command in (
+        audit_group,
+        demo_command,
+        create_platform_admin,
+        exports_group,
+        calendar_group,
+        rules_group,
+        *OPERATIONS,
+    ):
         app.cli.add_command(command)
     migrations = app.cli.commands.get("db")
     if isinstance(migrations, click.Group):  # Flask-Migrate's group, its upgrade followed by the first heads
-        app.cli.add_command(click.Group(migrations.name, commands={**migrations.commands, "upgrade": db_upgrade},
-                                        params=migrations.params, callback=migrations.callback, help=migrations.help))
+        app.cli.add_command(
+            click.Group(
+                migrations.name,
+                commands={**migrations.commands, "upgrade": db_upgrade},
+                params=migrations.params,
+                callback=migrations.callback,
+                help=migrations.help,
+            )
+        )

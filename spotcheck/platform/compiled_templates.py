@@ -2,6 +2,7 @@
 the benchmark make many apps in one process, each of which would parse and compile every template
 again. Keyed by the template's name and checked against its source's checksum (jinja2's own
 bytecode cache protocol), so an edited template is compiled anew."""
+
 from __future__ import annotations
 
 from jinja2 import BytecodeCache

@@ -6,6 +6,7 @@ overrides them (tests do). With nothing set, Spotcheck runs embedded: SQLite und
 served by the worker ``spotcheck run`` starts beside the web server — so no request waits on a
 job. Under testing, without ``REDIS_URL``, jobs run eagerly in the test's process.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -100,22 +101,25 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # Where the public reaches the portal: the inspection code's QR (检查码) on a notice a worker writes
         # carries this address, as no request names the host there. No default in production: a deployment that
         # forgot it would print codes that lead nowhere (its serving processes refuse to start, require_public_address).
-        "SPOTCHECK_PUBLIC_BASE_URL": _env("SPOTCHECK_PUBLIC_BASE_URL",
-                                          "" if env == "production" else "http://127.0.0.1:5000"),
+        "SPOTCHECK_PUBLIC_BASE_URL": _env(
+            "SPOTCHECK_PUBLIC_BASE_URL", "" if env == "production" else "http://127.0.0.1:5000"
+        ),
         # Behind a reverse proxy: how many proxies in front of the app set X-Forwarded-For (0: none).
         "SPOTCHECK_PROXY_HOPS": int(_env("SPOTCHECK_PROXY_HOPS", "0")),
         # Rate limits of the inspection codes' public pages (检查码核验): per client, per code, and in all.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         # (the suite's walks ask for every page from one address: its own limit test sets a low one)
-        "SPOTCHECK_CODE_LIMIT_PER_CLIENT": _env("SPOTCHECK_CODE_LIMIT_PER_CLIENT",
-                                                "1000/minute" if env == "testing" else "30/minute;300/day"),
+        "SPOTCHECK_CODE_LIMIT_PER_CLIENT": _env(
+            "SPOTCHECK_CODE_LIMIT_PER_CLIENT", "1000/minute" if env == "testing" else "30/minute;300/day"
+        ),
         "SPOTCHECK_CODE_LIMIT_PER_CODE": _env("SPOTCHECK_CODE_LIMIT_PER_CODE", "60/minute"),
         # The scans of the codes' pages are written together at most this often (seconds; 0: at once).
         "SPOTCHECK_SCAN_FLUSH_SECONDS": int(_env("SPOTCHECK_SCAN_FLUSH_SECONDS", "0" if env == "testing" else "60")),
         # The supervision figures a page shows are counted again at most this often (seconds; 0: every time):
         # the page says when they were counted and offers to count them now (统计快照).
-        "SPOTCHECK_FIGURES_MAX_AGE_SECONDS": int(_env("SPOTCHECK_FIGURES_MAX_AGE_SECONDS",
-                                                      "0" if env == "testing" else "300")),
+        "SPOTCHECK_FIGURES_MAX_AGE_SECONDS": int(
+            _env("SPOTCHECK_FIGURES_MAX_AGE_SECONDS", "0" if env == "testing" else "300")
+        ),
         "SPOTCHECK_CODE_LIMIT_ALL": _env("SPOTCHECK_CODE_LIMIT_ALL", "3000/minute"),
         # Sessions: 30 minutes idle at most (等保2.0 三级: 登录超时).
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(_env("SESSION_IDLE_MINUTES", "30"))),
@@ -162,15 +166,20 @@ def _normalise_db_url(url: str) -> str:
     """Use psycopg 3 for plain ``postgresql://`` URLs."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
 #: The Celery settings every queue shares: jobs keep their outcome in the database (no result
 #: backend round trip), a job is acknowledged once done (a worker that dies leaves it to another),
 #: one job at a time per worker process.
-_QUEUED = {"task_ignore_result": True, "task_acks_late": True, "worker_prefetch_multiplier": 1,
-           "broker_connection_retry_on_startup": True, "timezone": "Asia/Shanghai"}
+_QUEUED = {
+    "task_ignore_result": True,
+    "task_acks_late": True,
+    "worker_prefetch_multiplier": 1,
+    "broker_connection_retry_on_startup": True,
+    "timezone": "Asia/Shanghai",
+}
 
 
 def embedded_queue(instance_path: str) -> Path:
@@ -179,18 +188,27 @@ def embedded_queue(instance_path: str) -> Path:
 
 
 def _celery_settings(redis_url: str | None, env: str = "production", instance_path: str = "instance") -> dict:
-    publishing = {"task_default_queue": _env("SPOTCHECK_CELERY_QUEUE", "spotcheck"), "broker_connection_timeout": 3,
-                  # publishing retries briefly, then the job waits queued for the periodic check
-                  "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5,
-                                                "interval_max": 1}}
+    publishing = {
+        "task_default_queue": _env("SPOTCHECK_CELERY_QUEUE", "spotcheck"),
+        "broker_connection_timeout": 3,
+        # publishing retries briefly, then the job waits queued for the periodic check
+        "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
+    }
     if redis_url:  # own queue per deployment (or test run) so several can share one Redis
         return {**_QUEUED, **publishing, "broker_url": redis_url, "result_backend": redis_url}
     if env != "testing":  # embedded: a queue in files, served by the worker ``spotcheck run`` starts
         folder = embedded_queue(instance_path)
-        return {**_QUEUED, **publishing, "broker_url": "filesystem://",
-                "broker_transport_options": {"data_folder_in": str(folder / "messages"),
-                                             "data_folder_out": str(folder / "messages"),
-                                             "control_folder": str(folder / "control"), "store_processed": False}}
+        return {
+            **_QUEUED,
+            **publishing,
+            "broker_url": "filesystem://",
+            "broker_transport_options": {
+                "data_folder_in": str(folder / "messages"),
+                "data_folder_out": str(folder / "messages"),
+                "control_folder": str(folder / "control"),
+                "store_processed": False,
+            },
+        }
     return {
         "task_always_eager": True,
         "task_eager_propagates": True,
@@ -204,8 +222,10 @@ def check_config(cfg: dict) -> None:
     """Refuse unsafe settings: a default secret key outside development and tests, a database role
     name that is not a plain identifier."""
     if not DB_ROLE_NAME.match(cfg["SPOTCHECK_DB_ROLE"] or ""):
-        raise ConfigError(f"SPOTCHECK_DB_ROLE must be lower-case letters, digits and _ (a PostgreSQL role name), "
-                          f"not {cfg['SPOTCHECK_DB_ROLE']!r}")
+        raise ConfigError(
+            f"SPOTCHECK_DB_ROLE must be lower-case letters, digits and _ (a PostgreSQL role name), "
+            f"not {cfg['SPOTCHECK_DB_ROLE']!r}"
+        )
     if cfg["SPOTCHECK_ENV"] not in ("production", "development", "testing"):
         raise ConfigError(f"SPOTCHECK_ENV must be production, development or testing, not {cfg['SPOTCHECK_ENV']!r}")
     if cfg["SPOTCHECK_ENV"] != "testing" and cfg.get("SPOTCHECK_TEST_PAUSE_DIR"):
@@ -239,22 +259,28 @@ def public_address_problem(cfg: dict) -> str | None:
     link-local address (127/8, ::1, 10/8, 172.16/12, 192.168/16, 169.254/16, fe80::/10, localhost). None: it may."""
     url = str(cfg.get("SPOTCHECK_PUBLIC_BASE_URL") or "").strip()
     if not url:
-        return ("SPOTCHECK_PUBLIC_BASE_URL is not set: every inspection code's QR carries this address "
-                "(https://… where the public reaches the portal) and a printed code cannot be corrected")
+        return (
+            "SPOTCHECK_PUBLIC_BASE_URL is not set: every inspection code's QR carries this address "
+            "(https://… where the public reaches the portal) and a printed code cannot be corrected"
+        )
     parts = urlsplit(url)
     host = (parts.hostname or "").rstrip(".").lower()
     if parts.scheme not in ("http", "https") or not host:
         return f"SPOTCHECK_PUBLIC_BASE_URL={url!r} is not an address such as https://jiancha.example.gov.cn"
     if host in LOCAL_NAMES or host.endswith(".localhost"):
-        return (f"SPOTCHECK_PUBLIC_BASE_URL={url!r} names this machine ({host}): no business could open a code's "
-                "page from it")
+        return (
+            f"SPOTCHECK_PUBLIC_BASE_URL={url!r} names this machine ({host}): no business could open a code's "
+            "page from it"
+        )
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         return None  # a name: where it leads is `spotcheck check`'s question, not the start's
     if address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified:
-        return (f"SPOTCHECK_PUBLIC_BASE_URL={url!r} is a loopback, private or link-local address: no business "
-                "outside the government's network could open a code's page from it")
+        return (
+            f"SPOTCHECK_PUBLIC_BASE_URL={url!r} is a loopback, private or link-local address: no business "
+            "outside the government's network could open a code's page from it"
+        )
     return None
 
 
@@ -264,4 +290,3 @@ def require_public_address(cfg: dict) -> None:
     commands (``spotcheck check``, ``db upgrade``…) still run, so that an operator can find out why."""
     if cfg["SPOTCHECK_ENV"] == "production" and (problem := public_address_problem(cfg)) is not None:
         raise ConfigError(problem + " (set it before starting; see docs/operations.md, “Before going live”)")
-

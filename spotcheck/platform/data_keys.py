@@ -8,6 +8,7 @@ code's, unique, to verify it), in one transaction: all or nothing, audited on th
 deployment's record keeps the new key's check value (:mod:`spotcheck.core.deployment`), so that a process still on
 the old key refuses to read or write rather than mix two keys. ``SECRET_KEY`` then protects sessions and forms only.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
@@ -56,8 +57,16 @@ def _keys(raw: str, field: str) -> personal_data.Keys:
     try:
         return personal_data.keys_of(raw.strip())
     except (ValueError, TypeError):
-        raise ValidationFailed({field: [_l("This is not a data key: a data key is 44 characters of URL-safe base64, "
-                                           "as `spotcheck keys generate` prints it.")]}) from None
+        raise ValidationFailed(
+            {
+                field: [
+                    _l(
+                        "This is not a data key: a data key is 44 characters of URL-safe base64, "
+                        "as `spotcheck keys generate` prints it."
+                    )
+                ]
+            }
+        ) from None
 
 
 def _rows(protected: Protected) -> Iterator[Sequence[sa.Row]]:
@@ -65,8 +74,9 @@ def _rows(protected: Protected) -> Iterator[Sequence[sa.Row]]:
     columns = [table.c[name] for name in protected.encrypted]
     last = 0
     while True:
-        rows = db.session.execute(sa.select(table.c.id, *columns).where(table.c.id > last)
-                                  .order_by(table.c.id).limit(CHUNK)).all()
+        rows = db.session.execute(
+            sa.select(table.c.id, *columns).where(table.c.id > last).order_by(table.c.id).limit(CHUNK)
+        ).all()
         if not rows:
             return
         yield rows
@@ -81,15 +91,27 @@ def _moved(protected: Protected, old: personal_data.Keys, new: personal_data.Key
         changes = []
         for row in rows:
             try:
-                plain = {name: old.fernet.decrypt(getattr(row, name).encode("ascii")).decode("utf-8")
-                         for name in protected.encrypted}
+                plain = {
+                    name: old.fernet.decrypt(getattr(row, name).encode("ascii")).decode("utf-8")
+                    for name in protected.encrypted
+                }
             except InvalidToken:
-                raise ValidationFailed({"key": [_l(
-                    "A value of %(what)s (row %(id)s) cannot be read with the key in use: nothing was changed. Are "
-                    "the values under another key already?", what=protected.label, id=row.id)]}) from None
+                raise ValidationFailed(
+                    {
+                        "key": [
+                            _l(
+                                "A value of %(what)s (row %(id)s) cannot be read with the key in use: nothing was changed. Are "
+                                "the values under another key already?",
+                                what=protected.label,
+                                id=row.id,
+                            )
+                        ]
+                    }
+                ) from None
             values = {name: new.fernet.encrypt(text.encode("utf-8")).decode("ascii") for name, text in plain.items()}
-            values.update({digest: personal_data.digest_with(new, plain[source])
-                           for digest, source in protected.digests.items()})
+            values.update(
+                {digest: personal_data.digest_with(new, plain[source]) for digest, source in protected.digests.items()}
+            )
             changes.append({"row_id": row.id, **values})
         db.session.execute(sa.update(table).where(table.c.id == sa.bindparam("row_id")), changes)
         count += len(changes)
@@ -107,16 +129,29 @@ def change_data_key(data: dict, *, actor: Actor) -> dict[str, int]:
     with system_access("move the protected values to a new data key"):
         record = deployment.record()
         if record is None:
-            raise ValidationFailed({"key": [_l("The database has no deployment record: run `spotcheck db upgrade` "
-                                               "first.")]})
+            raise ValidationFailed(
+                {"key": [_l("The database has no deployment record: run `spotcheck db upgrade` first.")]}
+            )
         if record.data_key_check and record.data_key_check != old.check:
-            raise ValidationFailed({"old": [_l(
-                "The protected values are not under this key (its check value differs from the one the deployment "
-                "keeps): nothing was changed.")]})
+            raise ValidationFailed(
+                {
+                    "old": [
+                        _l(
+                            "The protected values are not under this key (its check value differs from the one the deployment "
+                            "keeps): nothing was changed."
+                        )
+                    ]
+                }
+            )
         counts = {protected.model.__tablename__: _moved(protected, old, new) for protected in PROTECTED}
         record.data_key_check = new.check
         deployment.forget_check()
         action = "data_key.adopted" if data.get("how") == "adopted" else "data_key.rotated"
-        audit.record(action, "deployment", record.id, actor=actor,
-                     details={**counts, "old_check": old.check[:8], "new_check": new.check[:8]})
+        audit.record(
+            action,
+            "deployment",
+            record.id,
+            actor=actor,
+            details={**counts, "old_check": old.check[:8], "new_check": new.check[:8]},
+        )
     return counts

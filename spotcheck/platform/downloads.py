@@ -1,5 +1,6 @@
 """Files handed to a signed-in reader (下载), by the pages and the API alike: always as an attachment,
 never cached (a workbook or a notice may hold personal data), the type never sniffed."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """How the web and API layers show the domain errors (:mod:`spotcheck.core.errors`)."""
+
 from __future__ import annotations
 
 import logging
@@ -81,7 +82,9 @@ def init_app(app) -> None:
     def database_error(error: Exception):
         if not is_unreachable(error):
             raise error  # a programming error stays a 500, logged as one
-        log.warning("database unreachable on %s %s: %s", request.method, request.path, type(error.__cause__ or error).__name__)
+        log.warning(
+            "database unreachable on %s %s: %s", request.method, request.path, type(error.__cause__ or error).__name__
+        )
         return _unavailable()
 
     def broker_error(error: Exception):
@@ -113,7 +116,11 @@ def init_app(app) -> None:
             return error
         if _wants_json():
             data = getattr(error, "data", None) or {}
-            body = {"code": error.code, "status": _status_name(error.code), "message": data.get("message") or _description(error)}
+            body = {
+                "code": error.code,
+                "status": _status_name(error.code),
+                "message": data.get("message") or _description(error),
+            }
             if data.get("messages"):
                 body["errors"] = data["messages"]
             response = jsonify(body)

@@ -1,5 +1,6 @@
 """Flask extensions, created unbound here and bound to the app in the factory (the database
 object itself is :data:`spotcheck.core.database.db`)."""
+
 from flask import current_app, has_app_context
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -18,6 +19,8 @@ csrf = CSRFProtect()
 babel = Babel()
 api = Api(spec_kwargs={"extra_plugins": [ChangesNameAField()]})
 talisman = Talisman()
+
+
 #: Rate limits (访问频率限制) of the public forms a code unlocks: per client (a truncated keyed hash of
 #: its address, never the address itself), per code and in all; in Redis when ``REDIS_URL`` is set,
 #: else in the process's memory (the embedded default). A refusal is a 429 in Chinese.

@@ -1,4 +1,5 @@
 """The application factory (应用工厂)."""
+
 from __future__ import annotations
 
 import functools
@@ -45,8 +46,12 @@ def _current_config():
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask("spotcheck", instance_path=os.environ.get("SPOTCHECK_INSTANCE") or None,
-                template_folder="platform/templates", static_folder="platform/static")
+    app = Flask(
+        "spotcheck",
+        instance_path=os.environ.get("SPOTCHECK_INSTANCE") or None,
+        template_folder="platform/templates",
+        static_folder="platform/static",
+    )
     app.jinja_options = {**app.jinja_options, "bytecode_cache": COMPILED}
     app.config.update(load_config(app.instance_path, config))
     if app.config["SPOTCHECK_TODAY"]:
@@ -59,8 +64,11 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=app.config["SPOTCHECK_MIGRATIONS"])
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=os.path.join(os.path.dirname(__file__), "..", "translations"))
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=os.path.join(os.path.dirname(__file__), "..", "translations"),
+    )
     translating.install(app)
     talisman.init_app(
         app,

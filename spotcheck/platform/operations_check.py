@@ -5,6 +5,7 @@ tables) is there with the SHA-256 the row recorded; no job is stuck queued or ru
 lease; no job, export batch or notice delivery has failed lately. Each finding is one line an
 operator can act on; :func:`run` returns them, empty when the deployment is healthy.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -55,15 +56,20 @@ def stored_files() -> list[StoredFile]:
         for document in db.session.scalars(sa.select(RulesDocument).order_by(RulesDocument.id)):
             add(f"rules_document {document.id}", document.stored_name, document.sha256)
             add(f"rules_document {document.id} (published)", document.published_stored_name, document.published_sha256)
-        for row in db.session.execute(sa.select(Attachment.id, Attachment.storage_key, Attachment.sha256).order_by(Attachment.id)):
+        for row in db.session.execute(
+            sa.select(Attachment.id, Attachment.storage_key, Attachment.sha256).order_by(Attachment.id)
+        ):
             add(f"attachment {row.id}", row.storage_key, row.sha256)
         for row in db.session.execute(sa.select(Notice.id, Notice.storage_key, Notice.sha256).order_by(Notice.id)):
             add(f"notice {row.id}", row.storage_key, row.sha256)
         for batch in db.session.scalars(sa.select(ExportBatch).order_by(ExportBatch.id)):
             for part in ("jsonl", "csv", "manifest"):
-                add(f"export_batch {batch.id} ({part})", getattr(batch, f"{part}_key"), getattr(batch, f"{part}_sha256"))
-        for job in db.session.scalars(sa.select(Job).where(Job.kind.in_(FILE_RESULT_JOBS),
-                                                           Job.status == JobStatus.succeeded).order_by(Job.id)):
+                add(
+                    f"export_batch {batch.id} ({part})", getattr(batch, f"{part}_key"), getattr(batch, f"{part}_sha256")
+                )
+        for job in db.session.scalars(
+            sa.select(Job).where(Job.kind.in_(FILE_RESULT_JOBS), Job.status == JobStatus.succeeded).order_by(Job.id)
+        ):
             result = job.result or {}
             add(f"job {job.id} ({job.kind})", result.get("storage_key"), result.get("sha256"))
         db.session.rollback()
@@ -100,30 +106,48 @@ def job_problems(*, hours: int) -> list[str]:
     since = moment - timedelta(hours=hours)
     problems = []
     with system_access("operator check: jobs and deliveries"):
-        stuck_queued = sa.and_(Job.status == JobStatus.queued,
-                               sa.func.coalesce(Job.dispatched_at, Job.created_at) < moment - queued)
-        stuck_running = sa.and_(Job.status == JobStatus.running,
-                                sa.func.coalesce(Job.heartbeat_at, Job.started_at, Job.created_at) < moment - lease)
+        stuck_queued = sa.and_(
+            Job.status == JobStatus.queued, sa.func.coalesce(Job.dispatched_at, Job.created_at) < moment - queued
+        )
+        stuck_running = sa.and_(
+            Job.status == JobStatus.running,
+            sa.func.coalesce(Job.heartbeat_at, Job.started_at, Job.created_at) < moment - lease,
+        )
         for job in db.session.scalars(sa.select(Job).where(sa.or_(stuck_queued, stuck_running)).order_by(Job.id)):
             if job.status == JobStatus.queued:
-                problems.append(f"STUCK QUEUED  job {job.id} ({job.kind}, department {job.tenant_id}) since "
-                                f"{_when(job.dispatched_at or job.created_at)}")
+                problems.append(
+                    f"STUCK QUEUED  job {job.id} ({job.kind}, department {job.tenant_id}) since "
+                    f"{_when(job.dispatched_at or job.created_at)}"
+                )
             else:
-                problems.append(f"STUCK RUNNING job {job.id} ({job.kind}, department {job.tenant_id}), last sign of "
-                                f"life {_when(job.heartbeat_at or job.started_at)}, past its lease of {lease}")
-        for job in db.session.scalars(sa.select(Job).where(Job.status == JobStatus.failed, Job.finished_at >= since)
-                                      .order_by(Job.id)):
-            problems.append(f"FAILED JOB    job {job.id} ({job.kind}, department {job.tenant_id}) at "
-                            f"{_when(job.finished_at)}: {(job.error or '').splitlines()[0][:160] if job.error else ''}")
-        for batch in db.session.scalars(sa.select(ExportBatch).where(ExportBatch.status == BatchStatus.failed)
-                                        .order_by(ExportBatch.id)):
-            problems.append(f"FAILED EXPORT export batch {batch.id} (number {batch.number}, department "
-                            f"{batch.tenant_id}), {batch.attempts} attempt(s): {batch.last_error[:160]}")
-        failed = db.session.scalar(sa.select(sa.func.count()).select_from(Delivery).where(
-            Delivery.status == DeliveryStatus.failed, Delivery.created_at >= since))
+                problems.append(
+                    f"STUCK RUNNING job {job.id} ({job.kind}, department {job.tenant_id}), last sign of "
+                    f"life {_when(job.heartbeat_at or job.started_at)}, past its lease of {lease}"
+                )
+        for job in db.session.scalars(
+            sa.select(Job).where(Job.status == JobStatus.failed, Job.finished_at >= since).order_by(Job.id)
+        ):
+            problems.append(
+                f"FAILED JOB    job {job.id} ({job.kind}, department {job.tenant_id}) at "
+                f"{_when(job.finished_at)}: {(job.error or '').splitlines()[0][:160] if job.error else ''}"
+            )
+        for batch in db.session.scalars(
+            sa.select(ExportBatch).where(ExportBatch.status == BatchStatus.failed).order_by(ExportBatch.id)
+        ):
+            problems.append(
+                f"FAILED EXPORT export batch {batch.id} (number {batch.number}, department "
+                f"{batch.tenant_id}), {batch.attempts} attempt(s): {batch.last_error[:160]}"
+            )
+        failed = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Delivery)
+            .where(Delivery.status == DeliveryStatus.failed, Delivery.created_at >= since)
+        )
         if failed:
-            problems.append(f"FAILED SENDS  {failed} notice delivery(ies) given up in the last {hours} h "
-                            f"(e-mail or SMS: check SPOTCHECK_SMTP_HOST / the SMS gateway)")
+            problems.append(
+                f"FAILED SENDS  {failed} notice delivery(ies) given up in the last {hours} h "
+                f"(e-mail or SMS: check SPOTCHECK_SMTP_HOST / the SMS gateway)"
+            )
         db.session.rollback()
     return problems
 
@@ -157,12 +181,16 @@ def reach_problems(base: str) -> list[str]:
         with urllib.request.urlopen(base + IDENTITY_PATH, timeout=10) as answer:  # noqa: S310 — the operator's own address
             theirs = json.loads(answer.read(4096).decode("utf-8")).get("deployment")
     except (OSError, ValueError, AttributeError) as error:
-        return [f"ADDRESS       SPOTCHECK_PUBLIC_BASE_URL={base} does not reach this deployment: {base}{IDENTITY_PATH} "
-                f"answered {type(error).__name__}: {str(error)[:120]} (from a host that cannot reach its own public "
-                "address, run `spotcheck check --skip-address`)"]
+        return [
+            f"ADDRESS       SPOTCHECK_PUBLIC_BASE_URL={base} does not reach this deployment: {base}{IDENTITY_PATH} "
+            f"answered {type(error).__name__}: {str(error)[:120]} (from a host that cannot reach its own public "
+            "address, run `spotcheck check --skip-address`)"
+        ]
     if theirs != mine:
-        return [f"ADDRESS       SPOTCHECK_PUBLIC_BASE_URL={base} reaches another deployment (it answers as "
-                f"{str(theirs)[:12]}…, this one is {str(mine)[:12]}…): every QR code would lead there"]
+        return [
+            f"ADDRESS       SPOTCHECK_PUBLIC_BASE_URL={base} reaches another deployment (it answers as "
+            f"{str(theirs)[:12]}…, this one is {str(mine)[:12]}…): every QR code would lead there"
+        ]
     return []
 
 
@@ -171,13 +199,19 @@ def notice_problems() -> list[str]:
     (a printed code cannot be corrected: re-issue them), by department."""
     problems = []
     with system_access("operator check: the notices' QR addresses"):
-        rows = db.session.execute(sa.select(Tenant.name, Notice.qr_base, sa.func.count(Notice.id))
-                                  .join(Tenant, Tenant.id == Notice.tenant_id).where(Notice.qr_base.is_not(None))
-                                  .group_by(Tenant.name, Notice.qr_base).order_by(Tenant.name, Notice.qr_base))
+        rows = db.session.execute(
+            sa.select(Tenant.name, Notice.qr_base, sa.func.count(Notice.id))
+            .join(Tenant, Tenant.id == Notice.tenant_id)
+            .where(Notice.qr_base.is_not(None))
+            .group_by(Tenant.name, Notice.qr_base)
+            .order_by(Tenant.name, Notice.qr_base)
+        )
         for name, base, count in rows:
             if public_address_problem({"SPOTCHECK_PUBLIC_BASE_URL": base}) is not None:
-                problems.append(f"LOCAL QR      {count} notice(s) of {name} carry inspection codes at {base}, which no "
-                                "business can open: re-issue them once SPOTCHECK_PUBLIC_BASE_URL is public")
+                problems.append(
+                    f"LOCAL QR      {count} notice(s) of {name} carry inspection codes at {base}, which no "
+                    "business can open: re-issue them once SPOTCHECK_PUBLIC_BASE_URL is public"
+                )
         db.session.rollback()
     return problems
 
@@ -187,13 +221,18 @@ def unrecorded_notices() -> list[str]:
     department: a note, not a finding — what they carry is the address in force when they were written."""
     notes = []
     with system_access("operator check: the notices written before their QR address was kept"):
-        rows = db.session.execute(sa.select(Tenant.name, sa.func.count(Notice.id)).join(Tenant, Tenant.id == Notice.tenant_id)
-                                  .where(Notice.qr_base.is_(None), Notice.kind == NoticeKind.inspection,
-                                         Notice.visit_id.is_not(None))
-                                  .group_by(Tenant.name).order_by(Tenant.name))
+        rows = db.session.execute(
+            sa.select(Tenant.name, sa.func.count(Notice.id))
+            .join(Tenant, Tenant.id == Notice.tenant_id)
+            .where(Notice.qr_base.is_(None), Notice.kind == NoticeKind.inspection, Notice.visit_id.is_not(None))
+            .group_by(Tenant.name)
+            .order_by(Tenant.name)
+        )
         for name, count in rows:
-            notes.append(f"note: {count} inspection notice(s) of {name} were written before the address their QR "
-                         "carries was kept: if SPOTCHECK_PUBLIC_BASE_URL was not public then, re-issue them")
+            notes.append(
+                f"note: {count} inspection notice(s) of {name} were written before the address their QR "
+                "carries was kept: if SPOTCHECK_PUBLIC_BASE_URL was not public then, re-issue them"
+            )
         db.session.rollback()
     return notes
 
@@ -205,11 +244,15 @@ def data_key_problems(config: dict) -> list[str]:
         recorded = (deployment.record() or deployment.Deployment(data_key_check="")).data_key_check
         db.session.rollback()
     if recorded and recorded != keys.check:
-        return ["DATA KEY      SPOTCHECK_DATA_KEY is not the key the protected values are under: set the key they were "
-                "last adopted or rotated to (docs/operations.md, “The data key”)"]
+        return [
+            "DATA KEY      SPOTCHECK_DATA_KEY is not the key the protected values are under: set the key they were "
+            "last adopted or rotated to (docs/operations.md, “The data key”)"
+        ]
     if config["SPOTCHECK_ENV"] == "production" and not config.get("SPOTCHECK_DATA_KEY"):
-        return ["DATA KEY      the protected values are under a key derived from SECRET_KEY, so changing SECRET_KEY "
-                "would make them unreadable: give them a key of their own with `spotcheck keys adopt`"]
+        return [
+            "DATA KEY      the protected values are under a key derived from SECRET_KEY, so changing SECRET_KEY "
+            "would make them unreadable: give them a key of their own with `spotcheck keys adopt`"
+        ]
     return []
 
 
@@ -220,5 +263,6 @@ def run(*, hours: int = 24, fetch_address: bool = True) -> tuple[int, list[str]]
     files = stored_files()
     live = config["SPOTCHECK_ENV"] == "production"  # a trial or a test serves on this machine by design
     addresses = address_problems(config, fetch=fetch_address) + notice_problems() if live else []
-    return len(files), (addresses + data_key_problems(config) + file_problems(files, storage.root())
-                        + job_problems(hours=hours))
+    return len(files), (
+        addresses + data_key_problems(config) + file_problems(files, storage.root()) + job_problems(hours=hours)
+    )

@@ -2,6 +2,7 @@
 :func:`public`. A route with neither is refused at run time (see ``session.enforce_declared``)
 and fails the test that walks ``app.url_map``.
 """
+
 from __future__ import annotations
 
 from functools import wraps

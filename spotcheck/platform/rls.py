@@ -5,6 +5,7 @@ when the transaction is marked ``app.all_tenants = on`` (the explicit cross-tena
 or, for rows of no tenant, when it is marked ``app.platform = on`` (a platform administrator).
 With none set, no row matches. ENABLE + FORCE: the policy binds the table owner too.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -68,10 +69,12 @@ def joint_read_predicate(table: str, key: str) -> str:
     joint scope (``app.joint_campaign``), the row's joint campaign is that one and the current
     department is named by a reading row of its participants."""
     key = f"{table}.{key}"  # qualified: inside the subquery a bare "id" would be the participant's
-    return (f"({key} = NULLIF(current_setting('app.joint_campaign', true), '')::integer "
-            f"AND EXISTS (SELECT 1 FROM joint_participant p WHERE p.campaign_id = {key} "
-            f"AND p.receiver_tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::integer "
-            f"AND p.status IN ('invited', 'accepted', 'approved')))")
+    return (
+        f"({key} = NULLIF(current_setting('app.joint_campaign', true), '')::integer "
+        f"AND EXISTS (SELECT 1 FROM joint_participant p WHERE p.campaign_id = {key} "
+        f"AND p.receiver_tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::integer "
+        f"AND p.status IN ('invited', 'accepted', 'approved')))"
+    )
 
 
 def enable_joint_read(op, table: str, key: str) -> None:

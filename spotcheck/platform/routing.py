@@ -1,6 +1,7 @@
 """URL converters: an ``<int:…>`` in a route names a database row, so it only matches numbers a row
 id can be (PostgreSQL ``integer``, up to 2,147,483,647); a larger one is simply no such page (404),
 never a query the database refuses."""
+
 from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter

@@ -2,6 +2,7 @@
 department's rules from a file (or ``-``, standard input) or a preset, print the version in force as
 a file, and list the history. ``show`` prints what ``load`` reads: ``spotcheck rules show | spotcheck
 rules load -`` loads nothing new (the same file is recognised and left as it is)."""
+
 from __future__ import annotations
 
 import sys
@@ -37,7 +38,9 @@ def _refused(failed: ValidationFailed) -> None:
     sys.exit(2)
 
 
-@click.group("rules", help="The rules in force (规则集): the city's rulebook (实施方案) and each department's rules (细则).")
+@click.group(
+    "rules", help="The rules in force (规则集): the city's rulebook (实施方案) and each department's rules (细则)."
+)
 def rules_group() -> None:
     pass
 
@@ -46,12 +49,17 @@ def rules_group() -> None:
 def rules_presets() -> None:
     for preset in presets.PRESETS:
         document = preset.document
-        click.echo(f"{preset.name}\t{DOCUMENT_KINDS[preset.kind]}\t《{document.title}》"
-                   f"{'（' + document.number + '）' if document.number else ''}\t施行日期 {document.effective_from}")
+        click.echo(
+            f"{preset.name}\t{DOCUMENT_KINDS[preset.kind]}\t《{document.title}》"
+            f"{'（' + document.number + '）' if document.number else ''}\t施行日期 {document.effective_from}"
+        )
 
 
-@rules_group.command("load", help="Load a version from FILE (a rules file, or - for standard input) or from a "
-                                  "preset (--preset NAME). With --department CODE it is that department's rules.")
+@rules_group.command(
+    "load",
+    help="Load a version from FILE (a rules file, or - for standard input) or from a "
+    "preset (--preset NAME). With --department CODE it is that department's rules.",
+)
 @click.argument("file", required=False)
 @click.option("--preset", "preset_name", default=None, help="A preset's name (spotcheck rules presets).")
 @click.option("--department", default=None, help="The department's code (SCJ, YJJ …) for its rules (细则).")
@@ -86,7 +94,9 @@ def rules_load(file: str | None, preset_name: str | None, department: str | None
     click.echo(f"已载入{whose}《{version.title}》，自{version.effective_from}起施行。")
 
 
-@rules_group.command("show", help="Print the version in force as a rules file (load it back with spotcheck rules load -).")
+@rules_group.command(
+    "show", help="Print the version in force as a rules file (load it back with spotcheck rules load -)."
+)
 @click.option("--department", default=None, help="The department's code, for its rules (细则).")
 @click.option("--on", "day", default=None, help="The day (YYYY-MM-DD; today by default).")
 @with_appcontext
@@ -107,7 +117,9 @@ def rules_show(department: str | None, day: str | None) -> None:
 def rules_history(department: str | None) -> None:
     tenant = _department(department)
     for version in queries.history(tenant.id if tenant else None):
-        click.echo(f"{version.effective_from}\t{STATE_NAMES[queries.state(version)]}\t《{version.title}》"
-                   f"\t{version.loaded_by_name}\t{version.sha256[:12]}")
+        click.echo(
+            f"{version.effective_from}\t{STATE_NAMES[queries.state(version)]}\t《{version.title}》"
+            f"\t{version.loaded_by_name}\t{version.sha256[:12]}"
+        )
     if queries.scope_version_id(None) is None and tenant is None:
         click.echo("（尚未载入实施方案）")

@@ -7,6 +7,7 @@ deactivation or "sign out everywhere" end every copy of the cookie, and a sessio
 than ``SESSION_IDLE_TIMEOUT`` is refused whatever the cookie says. A request carrying a bearer
 token is the token's user; a bearer token that is not valid is a 401, whatever else the request
 carries."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
@@ -40,8 +41,7 @@ SESSION_KEY = "sid"
 def _load_user(session_id: str):
     if _bearer_secret() is not None:
         return None  # the token decides who this is (the request loader)
-    check = accounts.session_user(session_id, session.get(SESSION_KEY),
-                                  idle=current_app.config["SESSION_IDLE_TIMEOUT"])
+    check = accounts.session_user(session_id, session.get(SESSION_KEY), idle=current_app.config["SESSION_IDLE_TIMEOUT"])
     if check.user is None:
         session.clear()
         if check.why == "idle":
@@ -86,8 +86,15 @@ def _refuse_unstorable_text() -> None:
         abort(404)
     for name, value in request.args.items(multi=True):
         if text.has_forbidden(name) or text.has_forbidden(value):
-            abort(400, description=str(_l("The address holds a character that is not allowed (in %(name)s).",
-                                          name=name if not text.has_forbidden(name) else "?")))
+            abort(
+                400,
+                description=str(
+                    _l(
+                        "The address holds a character that is not allowed (in %(name)s).",
+                        name=name if not text.has_forbidden(name) else "?",
+                    )
+                ),
+            )
 
 
 def _refuse_bad_token() -> None:
@@ -109,8 +116,9 @@ def _require_own_password():
     if not user.is_authenticated or not getattr(user, "must_change_password", False) or g.get("authenticated_by_token"):
         return None
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    if request.endpoint in TEMPORARY_PASSWORD_ENDPOINTS or (view is not None
-                                                            and declared_access(view, request.method) == "public"):
+    if request.endpoint in TEMPORARY_PASSWORD_ENDPOINTS or (
+        view is not None and declared_access(view, request.method) == "public"
+    ):
         return None
     if is_api_request():
         abort(403, description=str(_l("Choose your own password on your account page first.")))

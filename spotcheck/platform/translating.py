@@ -3,6 +3,7 @@ request instead of once per string. A page calls ``_()`` sixty times or more; Fl
 locale, its name and the catalog again each time (80 µs a string on a slow machine, under a profiler: 5 ms of a
 public search's 16 ms of Python). The translations are kept on the request's context with the locale they were
 read for, so ``flask_babel.refresh()`` or ``force_locale`` reads them afresh."""
+
 from __future__ import annotations
 
 from flask import Flask, g

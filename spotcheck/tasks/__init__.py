@@ -4,6 +4,7 @@ Tasks run inside an application context (reusing one when already inside, as eag
 are). They take ids plus the tenant and user ids, never ORM objects, and re-establish the
 tenant scope themselves (:func:`spotcheck.tasks.jobs.run_job`).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -17,8 +18,17 @@ from spotcheck.tasks import jobs
 from spotcheck.tasks.schedule import BEAT_SCHEDULE
 
 #: The modules whose tasks the workers run.
-TASK_MODULES = ("audit", "campaigns", "exports", "job_sweep", "joint", "notices", "results", "spreadsheets",
-                "supervision")
+TASK_MODULES = (
+    "audit",
+    "campaigns",
+    "exports",
+    "job_sweep",
+    "joint",
+    "notices",
+    "results",
+    "spreadsheets",
+    "supervision",
+)
 
 
 def celery_init_app(app: Flask) -> Celery:

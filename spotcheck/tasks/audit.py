@@ -1,5 +1,6 @@
 """Audit-trail jobs: one department's chain verified on request, every chain nightly and the chains'
 heads published daily (beat). The commands are the audit domain's (:mod:`spotcheck.tenants.audit.commands`)."""
+
 from __future__ import annotations
 
 from celery import shared_task

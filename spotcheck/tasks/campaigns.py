@@ -12,6 +12,7 @@ A campaign of thousands of visits is handed out (检查任务下达) by a worker
 refuse and queues :func:`hand_out`, which calls the hand-out command itself (it checks everything
 again under its lock).
 """
+
 from __future__ import annotations
 
 from celery import shared_task
@@ -26,8 +27,11 @@ from spotcheck.tenants.results.vocabulary import HAND_OUT_TASK
 def _work(kind: str, campaign_id: int, public_inputs: list[str], no_input_reason: str = ""):
     def work(job, user, progress) -> dict:
         draw = campaign_commands.draw_targets if kind == "targets" else campaign_commands.draw_inspectors
-        return draw_summary(kind, campaign_id, draw(campaign_id, {"public_inputs": public_inputs,
-                                                                  "no_input_reason": no_input_reason}, actor=user))
+        return draw_summary(
+            kind,
+            campaign_id,
+            draw(campaign_id, {"public_inputs": public_inputs, "no_input_reason": no_input_reason}, actor=user),
+        )
 
     return work
 
@@ -35,13 +39,21 @@ def _work(kind: str, campaign_id: int, public_inputs: list[str], no_input_reason
 def draw_summary(kind: str, campaign_id: int, record) -> dict:
     """What a draw job reports: the seed and the counts of its proof (a joint campaign's draws alike)."""
     proof = record.proof
-    result = {"campaign_id": campaign_id, "campaign": proof["campaign"], "kind": kind, "seed": record.seed,
-              "public_inputs": len(record.public_inputs or [])}
+    result = {
+        "campaign_id": campaign_id,
+        "campaign": proof["campaign"],
+        "kind": kind,
+        "seed": record.seed,
+        "public_inputs": len(record.public_inputs or []),
+    }
     if kind == "targets":
         result["selected"] = sum(len(ids) for strata in proof["selected"].values() for ids in strata.values())
         result["reserves"] = sum(len(ids) for strata in proof["reserves"].values() for ids in strata.values())
-        result["strata"] = {f"{group}/{stratum}": len(ids) for group, strata in proof["selected"].items()
-                            for stratum, ids in strata.items()}
+        result["strata"] = {
+            f"{group}/{stratum}": len(ids)
+            for group, strata in proof["selected"].items()
+            for stratum, ids in strata.items()
+        }
     else:
         result["teams"] = len(proof["teams"])
         result["members"] = sum(len(team) for team in proof["teams"].values())
@@ -49,17 +61,35 @@ def draw_summary(kind: str, campaign_id: int, record) -> dict:
 
 
 @shared_task(name=DRAW_TASKS["targets"])
-def draw_targets(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, public_inputs: list[str],
-                 no_input_reason: str = "", locale: str = "zh_CN") -> dict:
-    return jobs.run_job(job_id, tenant_id, user_id, _work("targets", campaign_id, public_inputs, no_input_reason),
-                        locale=locale)
+def draw_targets(
+    job_id: int,
+    tenant_id: int,
+    user_id: int,
+    *,
+    campaign_id: int,
+    public_inputs: list[str],
+    no_input_reason: str = "",
+    locale: str = "zh_CN",
+) -> dict:
+    return jobs.run_job(
+        job_id, tenant_id, user_id, _work("targets", campaign_id, public_inputs, no_input_reason), locale=locale
+    )
 
 
 @shared_task(name=DRAW_TASKS["inspectors"])
-def draw_inspectors(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, public_inputs: list[str],
-                    no_input_reason: str = "", locale: str = "zh_CN") -> dict:
-    return jobs.run_job(job_id, tenant_id, user_id, _work("inspectors", campaign_id, public_inputs, no_input_reason),
-                        locale=locale)
+def draw_inspectors(
+    job_id: int,
+    tenant_id: int,
+    user_id: int,
+    *,
+    campaign_id: int,
+    public_inputs: list[str],
+    no_input_reason: str = "",
+    locale: str = "zh_CN",
+) -> dict:
+    return jobs.run_job(
+        job_id, tenant_id, user_id, _work("inspectors", campaign_id, public_inputs, no_input_reason), locale=locale
+    )
 
 
 @shared_task(name=HAND_OUT_TASK)

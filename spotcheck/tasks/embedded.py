@@ -5,6 +5,7 @@ never run inside a request, on a laptop as in production. The worker also runs t
 :mod:`spotcheck.tasks.schedule`): the periodic check that resumes a job a restart cut off, the
 sending of notices, the reminders and the credit export, as in production.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,13 +30,30 @@ def start(app: Flask) -> subprocess.Popen | None:
         return None
     queue = app.config["CELERY"]["task_default_queue"]
     schedule = os.path.join(app.instance_path, "celerybeat-schedule")
-    command = [sys.executable, "-m", "celery", "-A", "spotcheck.worker", "worker", "--pool=solo", "--loglevel=WARNING",
-               "-Q", queue, "--without-gossip", "--without-mingle", "--without-heartbeat", "--beat", "-s", schedule]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "spotcheck.worker",
+        "worker",
+        "--pool=solo",
+        "--loglevel=WARNING",
+        "-Q",
+        queue,
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--beat",
+        "-s",
+        schedule,
+    ]
     # The one worker runs one job at a time, the periodic check among them: a job still "running"
     # when the check runs was left by a worker that stopped (the server restarted), and is queued
     # again at once (no lease to wait out) and goes on from where it was.
-    process = subprocess.Popen(command, env={**os.environ, "SPOTCHECK_INSTANCE": app.instance_path,
-                                             "SPOTCHECK_JOB_LEASE_SECONDS": "0"})
+    process = subprocess.Popen(
+        command, env={**os.environ, "SPOTCHECK_INSTANCE": app.instance_path, "SPOTCHECK_JOB_LEASE_SECONDS": "0"}
+    )
     log.warning("embedded queue: worker started (pid %s)", process.pid)
     return process
 

@@ -12,6 +12,7 @@ A batch is built in the job's own transaction (:mod:`spotcheck.tenants.exports.c
 worker killed mid-batch leaves no batch, and the periodic check gives the job to another worker,
 which builds it whole. Delivery follows only once the batch is committed.
 """
+
 from __future__ import annotations
 
 from celery import shared_task
@@ -34,8 +35,12 @@ def _export(job, user, progress) -> dict:
     after_commit(lambda: exports.deliver_waiting(user, exports.deliver_now))  # once the batch is committed
     if batch is None:
         return {"batch_id": None, "number": None, "records": 0}
-    return {"batch_id": batch.id, "number": batch.number, "records": batch.records,
-            "manifest_sha256": batch.manifest_sha256}
+    return {
+        "batch_id": batch.id,
+        "number": batch.number,
+        "records": batch.records,
+        "manifest_sha256": batch.manifest_sha256,
+    }
 
 
 @shared_task(name=EXPORT_TASK)

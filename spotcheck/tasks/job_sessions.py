@@ -1,6 +1,7 @@
 """The database session of a job's run (作业运行的数据库会话), on PostgreSQL: which session a run works
 in (:func:`note_session`), ending the session of a run gone silent so that its locks go with it
 (:func:`end_silent_sessions`), and waiting out a lost connection (:func:`when_reachable`)."""
+
 from __future__ import annotations
 
 import logging
@@ -24,14 +25,18 @@ def note_session(job_id: int, attempt: int, noted: dict) -> None:
     if db.session.get_bind().dialect.name != "postgresql":
         return
     with as_login_role():
-        pid, started = db.session.execute(sa.text(
-            "SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()")).one()
+        pid, started = db.session.execute(
+            sa.text("SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()")
+        ).one()
     if noted.get("pid") == pid and noted.get("started") == started:
         return
     with Session(db.engine) as side:
-        side.execute(sa.update(Job).where(Job.id == job_id, Job.attempt == attempt)
-                     .values(run_backend_pid=pid, run_backend_started_at=started)
-                     .execution_options(synchronize_session=False))
+        side.execute(
+            sa.update(Job)
+            .where(Job.id == job_id, Job.attempt == attempt)
+            .values(run_backend_pid=pid, run_backend_started_at=started)
+            .execution_options(synchronize_session=False)
+        )
         side.commit()
     noted.update(pid=pid, started=started)
 
@@ -73,8 +78,9 @@ def when_reachable(step: Callable[[], object], give_up_after: timedelta):
 
 def silent(moment, lease: timedelta):
     """A running job whose run has given no sign of life for a whole lease."""
-    return sa.and_(Job.status == JobStatus.running,
-                   sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < moment - lease))
+    return sa.and_(
+        Job.status == JobStatus.running, sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < moment - lease)
+    )
 
 
 def end_silent_sessions(moment, lease: timedelta) -> int:
@@ -85,15 +91,21 @@ def end_silent_sessions(moment, lease: timedelta) -> int:
     if db.session.get_bind().dialect.name != "postgresql":
         return 0
     ended = 0
-    runs = db.session.execute(sa.select(Job.id, Job.run_backend_pid, Job.run_backend_started_at).where(
-        silent(moment, lease), Job.run_backend_pid.is_not(None))).all()
+    runs = db.session.execute(
+        sa.select(Job.id, Job.run_backend_pid, Job.run_backend_started_at).where(
+            silent(moment, lease), Job.run_backend_pid.is_not(None)
+        )
+    ).all()
     for job_id, pid, started in runs:
         try:
             with as_login_role():
-                done = db.session.scalar(sa.text(
-                    "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
-                    "WHERE pid = :pid AND backend_start = :started AND pid <> pg_backend_pid()"),
-                    {"pid": pid, "started": started})
+                done = db.session.scalar(
+                    sa.text(
+                        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                        "WHERE pid = :pid AND backend_start = :started AND pid <> pg_backend_pid()"
+                    ),
+                    {"pid": pid, "started": started},
+                )
         except sa.exc.DBAPIError:  # not allowed to (another role's session), or it would not end in time
             log.exception("job %s: could not end the session %s of its silent run", job_id, pid)
             continue

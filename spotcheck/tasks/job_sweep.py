@@ -7,6 +7,7 @@ with it. That is why a hung export once stayed "running" through every check: it
 entry, so held its department's audit chain; the first check blocked on that chain while holding the
 job's row, and the later checks skipped the locked row. A chain still held by a session the check
 could not end leaves only that job for the next check."""
+
 from __future__ import annotations
 
 import logging
@@ -29,9 +30,7 @@ from spotcheck.tasks.job_sessions import end_silent_sessions, silent
 log = logging.getLogger(__name__)
 
 #: What a user reads when a job could not be run after several tries.
-ABANDONED = _l("The job could not be run: the background service did not take it after several tries. "
-               "Try again later.")
-
+ABANDONED = _l("The job could not be run: the background service did not take it after several tries. Try again later.")
 
 
 @command(Permission.PLATFORM_MAINTAIN)
@@ -45,11 +44,20 @@ def sweep(*, actor: Actor) -> dict:
     counts = {"requeued": 0, "abandoned": 0, "held": 0}
     with system_access("find and restart the stalled jobs of every department"):
         counts["sessions_ended"] = end_silent_sessions(moment, jobs.lease())
-        stalled = db.session.scalars(sa.select(Job).where(sa.or_(
-            sa.and_(Job.status == JobStatus.queued,
-                    sa.or_(Job.dispatched_at.is_(None), Job.dispatched_at < moment - queued_limit)),
-            silent(moment, jobs.lease())))
-            .order_by(Job.id).with_for_update(skip_locked=True)).all()
+        stalled = db.session.scalars(
+            sa.select(Job)
+            .where(
+                sa.or_(
+                    sa.and_(
+                        Job.status == JobStatus.queued,
+                        sa.or_(Job.dispatched_at.is_(None), Job.dispatched_at < moment - queued_limit),
+                    ),
+                    silent(moment, jobs.lease()),
+                )
+            )
+            .order_by(Job.id)
+            .with_for_update(skip_locked=True)
+        ).all()
         for job in stalled:
             if not _audit_chain_free(job):
                 counts["held"] += 1
@@ -58,13 +66,26 @@ def sweep(*, actor: Actor) -> dict:
             if job.dispatches >= most or not job.task:
                 job.status, job.error, job.finished_at = JobStatus.failed, str(ABANDONED), moment
                 counts["abandoned"] += 1
-                audit.record("job.abandoned", "job", job.id, actor=actor, tenant_id=job.tenant_id,
-                             details={"kind": job.kind, "was": was, "dispatches": job.dispatches})
+                audit.record(
+                    "job.abandoned",
+                    "job",
+                    job.id,
+                    actor=actor,
+                    tenant_id=job.tenant_id,
+                    details={"kind": job.kind, "was": was, "dispatches": job.dispatches},
+                )
                 continue
             job.status, job.dispatches, job.dispatched_at = JobStatus.queued, job.dispatches + 1, moment
             counts["requeued"] += 1
-            audit.record("job.requeued", "job", job.id, actor=actor, tenant_id=job.tenant_id,
-                         details={"kind": job.kind, "was": was, "dispatches": job.dispatches})
+            audit.record(
+                "job.requeued",
+                "job",
+                job.id,
+                actor=actor,
+                tenant_id=job.tenant_id,
+                details={"kind": job.kind, "was": was, "dispatches": job.dispatches},
+            )
+
             def dispatch_again(j: Job = job) -> bool:
                 return jobs.dispatch(j.task, j.id, j.tenant_id, j.created_by_id, dict(j.params or {}))
 
@@ -93,7 +114,6 @@ def _audit_chain_free(job: Job) -> bool:
         with db.session.begin_nested(), local_setting("lock_timeout", CHAIN_WAIT):
             audit.hold_chain(job.tenant_id)
     except sa.exc.OperationalError:
-        log.warning("job %s: its department's audit chain is held by another session; left for the next check",
-                    job.id)
+        log.warning("job %s: its department's audit chain is held by another session; left for the next check", job.id)
         return False
     return True

@@ -17,6 +17,7 @@
 A refusal by a command ends the job *failed* with the refusal in the user's language; any other
 error ends it with a general message, the details going to the log only.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,11 @@ from spotcheck.tenants.accounts.models import User
 log = logging.getLogger(__name__)
 
 #: What a user reads when a job failed for a reason that is not theirs (the log has the details).
-INTERNAL_ERROR = _l("The job failed because of an internal error. Try again; if it fails again, tell your "
-                    "administrator (job %(id)s).")
+INTERNAL_ERROR = _l(
+    "The job failed because of an internal error. Try again; if it fails again, tell your administrator (job %(id)s)."
+)
+
+
 class Superseded(Exception):
     """This run no longer holds the job (it was taken for dead and the job given to another run)."""
 
@@ -107,22 +111,36 @@ def _claim(job_id: int) -> int | None:
     Returns the run's number, or None when the job is done or held by a live run."""
     moment = clock.now()
     with unit_of_work():
-        taken = changed(db.session.execute(
-            sa.update(Job).where(Job.id == job_id, sa.or_(
-                Job.status == JobStatus.queued,
-                job_sessions.silent(moment, lease())))
-            .values(status=JobStatus.running, attempt=Job.attempt + 1, heartbeat_at=moment,
-                    started_at=sa.func.coalesce(Job.started_at, moment))
-            .execution_options(synchronize_session=False)))
+        taken = changed(
+            db.session.execute(
+                sa.update(Job)
+                .where(Job.id == job_id, sa.or_(Job.status == JobStatus.queued, job_sessions.silent(moment, lease())))
+                .values(
+                    status=JobStatus.running,
+                    attempt=Job.attempt + 1,
+                    heartbeat_at=moment,
+                    started_at=sa.func.coalesce(Job.started_at, moment),
+                )
+                .execution_options(synchronize_session=False)
+            )
+        )
         attempt = db.session.scalar(sa.select(Job.attempt).where(Job.id == job_id)) if taken else None
     return attempt
 
 
 def _settle(job_id: int, attempt: int, **values) -> bool:
     """Write the job's outcome if this run still holds it."""
-    return changed(db.session.execute(
-        sa.update(Job).where(Job.id == job_id, Job.attempt == attempt, Job.status == JobStatus.running)
-        .values(finished_at=clock.now(), **values).execution_options(synchronize_session=False))) == 1
+    return (
+        changed(
+            db.session.execute(
+                sa.update(Job)
+                .where(Job.id == job_id, Job.attempt == attempt, Job.status == JobStatus.running)
+                .values(finished_at=clock.now(), **values)
+                .execution_options(synchronize_session=False)
+            )
+        )
+        == 1
+    )
 
 
 class _Progress:
@@ -147,8 +165,12 @@ class _Progress:
                 partial.replace(path)
         else:
             with Session(db.engine) as side:
-                side.execute(sa.update(Job).where(Job.id == self.job_id, Job.attempt == self.attempt)
-                             .values(**values, heartbeat_at=clock.now()).execution_options(synchronize_session=False))
+                side.execute(
+                    sa.update(Job)
+                    .where(Job.id == self.job_id, Job.attempt == self.attempt)
+                    .values(**values, heartbeat_at=clock.now())
+                    .execution_options(synchronize_session=False)
+                )
                 side.commit()
         _pause_for_tests(self.job_id, percent)
 
@@ -194,18 +216,30 @@ def _give_back(job_id: int, attempt: int, user_id: int) -> bool:
     """The run lost its database connection (数据库连接中断): once the database answers again, queue the
     job again and hand it to the broker — seconds after a blip, not a lease. False when the run no
     longer held the job (another run has it, or the sweep ended its session)."""
+
     def release() -> tuple | None:
         with unit_of_work():
             moment = clock.now()
-            released = changed(db.session.execute(
-                sa.update(Job).where(Job.id == job_id, Job.attempt == attempt, Job.status == JobStatus.running)
-                .values(status=JobStatus.queued, dispatches=Job.dispatches + 1, dispatched_at=moment,
-                        heartbeat_at=None, run_backend_pid=None, run_backend_started_at=None)
-                .execution_options(synchronize_session=False)))
+            released = changed(
+                db.session.execute(
+                    sa.update(Job)
+                    .where(Job.id == job_id, Job.attempt == attempt, Job.status == JobStatus.running)
+                    .values(
+                        status=JobStatus.queued,
+                        dispatches=Job.dispatches + 1,
+                        dispatched_at=moment,
+                        heartbeat_at=None,
+                        run_backend_pid=None,
+                        run_backend_started_at=None,
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+            )
             if not released:
                 return None
-            job = db.session.execute(sa.select(Job.kind, Job.task, Job.tenant_id, Job.created_by_id, Job.params)
-                                     .where(Job.id == job_id)).one()
+            job = db.session.execute(
+                sa.select(Job.kind, Job.task, Job.tenant_id, Job.created_by_id, Job.params).where(Job.id == job_id)
+            ).one()
             actor = db.session.scalar(sa.select(User).where(User.id == user_id))  # the old session is gone
             audit.record("job.given_back", "job", job_id, actor=actor, details={"kind": job.kind, "attempt": attempt})
             return job
@@ -216,16 +250,24 @@ def _give_back(job_id: int, attempt: int, user_id: int) -> bool:
         log.exception("job %s: the database did not come back within a lease; the periodic check takes it", job_id)
         return False
     if job is None:
-        log.warning("job %s: run %s lost its connection and no longer holds the job; it committed nothing more",
-                    job_id, attempt)
+        log.warning(
+            "job %s: run %s lost its connection and no longer holds the job; it committed nothing more", job_id, attempt
+        )
         return False
     log.warning("job %s: run %s lost its database connection; the job is queued again", job_id, attempt)
     dispatch(job.task, job_id, job.tenant_id, job.created_by_id, dict(job.params or {}))
     return True
 
 
-def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User, Callable[[int], None]], dict],
-            *, locale: str | None = None, batches: bool = False) -> dict:
+def run_job(
+    job_id: int,
+    tenant_id: int,
+    user_id: int,
+    work: Callable[[Job, User, Callable[[int], None]], dict],
+    *,
+    locale: str | None = None,
+    batches: bool = False,
+) -> dict:
     """Run ``work(job, user, progress)`` for a job, once: claimed, then the work and the outcome in one
     transaction, in the language of the user who asked (``locale``). Returns the work's result,
     ``{"ok": False, "error": …}`` for a refusal, or ``{"skipped": …}`` when the job was not this
@@ -259,8 +301,9 @@ def run_job(job_id: int, tenant_id: int, user_id: int, work: Callable[[Job, User
                             raise Superseded(job_id)
                         so_far, more = result, True  # this batch commits; the next goes on
                     else:
-                        if not _settle(job_id, attempt, status=JobStatus.succeeded, result=result,
-                                       **progress.finished()):
+                        if not _settle(
+                            job_id, attempt, status=JobStatus.succeeded, result=result, **progress.finished()
+                        ):
                             raise Superseded(job_id)
                         audit.record("job.succeeded", "job", job_id, actor=user, details={"kind": job.kind})
                 if not more:
@@ -292,20 +335,38 @@ def _fenced(job_id: int, attempt: int) -> bool:
     job given to another run) commits nothing of the batch it was in — the takeover either came before
     this check (the batch is undone) or waits for this commit (the next run goes on from it). Progress
     writes the row beside the batch's transaction, before this point, never after it."""
-    return db.session.scalar(sa.select(Job.id).where(
-        Job.id == job_id, Job.attempt == attempt, Job.status == JobStatus.running).with_for_update()) is not None
+    return (
+        db.session.scalar(
+            sa.select(Job.id)
+            .where(Job.id == job_id, Job.attempt == attempt, Job.status == JobStatus.running)
+            .with_for_update()
+        )
+        is not None
+    )
 
 
 def _still_held(job_id: int, attempt: int) -> bool:
     """This run still holds the job (read, not locked: the progress writes that row beside the batch)."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Job).where(
-        Job.id == job_id, Job.attempt == attempt, Job.status == JobStatus.running)) == 1
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Job)
+            .where(Job.id == job_id, Job.attempt == attempt, Job.status == JobStatus.running)
+        )
+        == 1
+    )
 
 
 def _added(so_far: dict, batch: dict) -> dict:
     """A batched job's figures so far and one more batch's: counts added up, the rest the latest."""
-    return {**batch, **{key: value + batch[key] for key, value in so_far.items()
-                        if key != "remaining" and isinstance(value, int) and isinstance(batch.get(key), int)}}
+    return {
+        **batch,
+        **{
+            key: value + batch[key]
+            for key, value in so_far.items()
+            if key != "remaining" and isinstance(value, int) and isinstance(batch.get(key), int)
+        },
+    }
 
 
 def _end_failed(job_id: int, attempt: int, message: str, user) -> None:

@@ -4,6 +4,7 @@ domain's (:func:`spotcheck.tenants.joint.commands.submit_joint_draw`,
 :func:`~spotcheck.tenants.joint.commands.request_joint_sizes`,
 :func:`~spotcheck.tenants.joint.commands.submit_joint_hand_out`); each job calls the command that
 does the work, which checks everything again under its lock."""
+
 from __future__ import annotations
 
 from celery import shared_task
@@ -17,36 +18,67 @@ from spotcheck.tenants.joint.vocabulary import DRAW_TASKS, HAND_OUT_TASK, SIZES_
 def _joint_work(kind: str, campaign_id: int, public_inputs: list[str], no_input_reason: str = ""):
     def work(job, user, progress) -> dict:
         draw = joint_commands.draw_targets if kind == "targets" else joint_commands.draw_inspectors
-        return draw_summary(kind, campaign_id, draw(campaign_id, {"public_inputs": public_inputs,
-                                                                  "no_input_reason": no_input_reason}, actor=user))
+        return draw_summary(
+            kind,
+            campaign_id,
+            draw(campaign_id, {"public_inputs": public_inputs, "no_input_reason": no_input_reason}, actor=user),
+        )
 
     return work
 
 
 @shared_task(name=DRAW_TASKS["targets"])
-def draw_joint_targets(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, public_inputs: list[str],
-                       no_input_reason: str = "", locale: str = "zh_CN") -> dict:
-    return jobs.run_job(job_id, tenant_id, user_id, _joint_work("targets", campaign_id, public_inputs, no_input_reason),
-                        locale=locale)
+def draw_joint_targets(
+    job_id: int,
+    tenant_id: int,
+    user_id: int,
+    *,
+    campaign_id: int,
+    public_inputs: list[str],
+    no_input_reason: str = "",
+    locale: str = "zh_CN",
+) -> dict:
+    return jobs.run_job(
+        job_id, tenant_id, user_id, _joint_work("targets", campaign_id, public_inputs, no_input_reason), locale=locale
+    )
 
 
 @shared_task(name=DRAW_TASKS["inspectors"])
-def draw_joint_inspectors(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, public_inputs: list[str],
-                          no_input_reason: str = "", locale: str = "zh_CN") -> dict:
-    return jobs.run_job(job_id, tenant_id, user_id,
-                        _joint_work("inspectors", campaign_id, public_inputs, no_input_reason), locale=locale)
+def draw_joint_inspectors(
+    job_id: int,
+    tenant_id: int,
+    user_id: int,
+    *,
+    campaign_id: int,
+    public_inputs: list[str],
+    no_input_reason: str = "",
+    locale: str = "zh_CN",
+) -> dict:
+    return jobs.run_job(
+        job_id,
+        tenant_id,
+        user_id,
+        _joint_work("inspectors", campaign_id, public_inputs, no_input_reason),
+        locale=locale,
+    )
 
 
 @shared_task(name=SIZES_TASK)
 def estimate_joint_sizes(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int) -> dict:
-    return jobs.run_job(job_id, tenant_id, user_id, lambda job, user, progress: joint_commands.estimate_sizes(
-        campaign_id, actor=user, progress=progress))
+    return jobs.run_job(
+        job_id,
+        tenant_id,
+        user_id,
+        lambda job, user, progress: joint_commands.estimate_sizes(campaign_id, actor=user, progress=progress),
+    )
 
 
 @shared_task(name=HAND_OUT_TASK)
 def hand_out_joint(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, locale: str = "zh_CN") -> dict:
     def work(job, user, progress) -> dict:
-        return {"campaign_id": campaign_id,
-                "visits": joint_commands.hand_out(campaign_id, actor=user, progress=progress)}
+        return {
+            "campaign_id": campaign_id,
+            "visits": joint_commands.hand_out(campaign_id, actor=user, progress=progress),
+        }
 
     return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)

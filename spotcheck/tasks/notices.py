@@ -2,6 +2,7 @@
 the result announcement when it is closed, a transfer's letter when it is sent — each a durable
 job started by the event its command emits — and the beat's sender and reminders. Asking for a
 document again is a command of the notices domain (:mod:`spotcheck.tenants.notices.commands`)."""
+
 from __future__ import annotations
 
 from celery import shared_task
@@ -40,16 +41,30 @@ def documents_in_all(written: dict) -> dict:
 
 @shared_task(name=CAMPAIGN_NOTICES_TASK)
 def write_campaign_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
-    return jobs.run_job(job_id, tenant_id, user_id, lambda job, user, progress: documents_in_all(
-        notice_commands.write_campaign_notices(campaign_id, {"batch": NOTICES_PER_BATCH}, actor=user,
-                                               progress=progress)), batches=True)
+    return jobs.run_job(
+        job_id,
+        tenant_id,
+        user_id,
+        lambda job, user, progress: documents_in_all(
+            notice_commands.write_campaign_notices(
+                campaign_id, {"batch": NOTICES_PER_BATCH}, actor=user, progress=progress
+            )
+        ),
+        batches=True,
+    )
 
 
 @shared_task(name=JOINT_NOTICES_TASK)
 def write_joint_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
-    return jobs.run_job(job_id, tenant_id, user_id, lambda job, user, progress: documents_in_all(
-        joint_commands.write_joint_notices(campaign_id, {"batch": NOTICES_PER_BATCH}, actor=user,
-                                           progress=progress)), batches=True)
+    return jobs.run_job(
+        job_id,
+        tenant_id,
+        user_id,
+        lambda job, user, progress: documents_in_all(
+            joint_commands.write_joint_notices(campaign_id, {"batch": NOTICES_PER_BATCH}, actor=user, progress=progress)
+        ),
+        batches=True,
+    )
 
 
 @shared_task(name=ANNOUNCEMENT_TASK)

@@ -5,6 +5,7 @@ checked as the single step checks it —, never inside a request. The page follo
 Asking for it is a command (:func:`spotcheck.tenants.results.commands.submit_approval`,
 :func:`~spotcheck.tenants.results.commands.submit_publication`) that checks the selection and queues
 the job; the job calls the bulk command itself, which checks every row again under its lock."""
+
 from __future__ import annotations
 
 from celery import shared_task

@@ -13,6 +13,7 @@
 ``SPOTCHECK_SWEEP_SECONDS`` and ``SPOTCHECK_SEND_SECONDS`` shorten the two minute-long periods
 (tests run a real beat for a few seconds); ``SPOTCHECK_EXPORT_SECONDS`` sets the export's.
 """
+
 from __future__ import annotations
 
 import os

@@ -6,6 +6,7 @@ directory's file is read once, its rows staged as they are checked), reports its
 removes the file once the outcome is recorded. The lists of the catalog (items, directory,
 inspectors) and a campaign's results entered offline (检查结果导入: thousands of rows, never
 inside a request) alike."""
+
 from __future__ import annotations
 
 from celery import shared_task
@@ -17,23 +18,31 @@ from spotcheck.tenants.spreadsheets.vocabulary import IMPORT_TASK, RESULTS_IMPOR
 
 
 @shared_task(name=IMPORT_TASK)
-def import_sheet(job_id: int, tenant_id: int, user_id: int, *, sheet: str, key: str, file_name: str,
-                 locale: str = "zh_CN") -> dict:
+def import_sheet(
+    job_id: int, tenant_id: int, user_id: int, *, sheet: str, key: str, file_name: str, locale: str = "zh_CN"
+) -> dict:
     def work(job, user, progress) -> dict:
         after_commit(lambda: uploads.discard(key))  # imported: the file has served
-        return sheets.run_import(sheet_queries.kind_named(sheet), uploads.stored_path(key), actor=user,
-                                    file_name=file_name, progress=progress)
+        return sheets.run_import(
+            sheet_queries.kind_named(sheet),
+            uploads.stored_path(key),
+            actor=user,
+            file_name=file_name,
+            progress=progress,
+        )
 
     return _run_keeping_the_file(job_id, tenant_id, user_id, work, key, locale)
 
 
 @shared_task(name=RESULTS_IMPORT_TASK)
-def import_results(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, key: str, file_name: str,
-                   locale: str = "zh_CN") -> dict:
+def import_results(
+    job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, key: str, file_name: str, locale: str = "zh_CN"
+) -> dict:
     def work(job, user, progress) -> dict:
         after_commit(lambda: uploads.discard(key))
-        outcome = sheets.import_results(campaign_id, {"path": uploads.stored_path(key), "file_name": file_name},
-                                        actor=user, progress=progress)
+        outcome = sheets.import_results(
+            campaign_id, {"path": uploads.stored_path(key), "file_name": file_name}, actor=user, progress=progress
+        )
         return {**outcome, "campaign_id": campaign_id}
 
     return _run_keeping_the_file(job_id, tenant_id, user_id, work, key, locale)

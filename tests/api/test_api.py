@@ -1,4 +1,5 @@
 """The REST API: OpenAPI document, Swagger UI from local assets, endpoints, JSON errors."""
+
 from __future__ import annotations
 
 from tests.support.helpers import bearer, login
@@ -8,8 +9,16 @@ from tests.support.page_text import seed_words
 def test_openapi_document_lists_the_endpoints(client):
     spec = client.get("/api/openapi.json").json
     assert spec["openapi"].startswith("3.")
-    for path in ("/api/v1/tenants", "/api/v1/users", "/api/v1/users/{user_id}", "/api/v1/me", "/api/v1/tokens",
-                 "/api/v1/tokens/{token_id}", "/api/v1/jobs/{job_id}", "/api/v1/audit/verifications"):
+    for path in (
+        "/api/v1/tenants",
+        "/api/v1/users",
+        "/api/v1/users/{user_id}",
+        "/api/v1/me",
+        "/api/v1/tokens",
+        "/api/v1/tokens/{token_id}",
+        "/api/v1/jobs/{job_id}",
+        "/api/v1/audit/verifications",
+    ):
         assert path in spec["paths"], path
     assert "bearer" in spec["components"]["securitySchemes"]
 
@@ -27,7 +36,11 @@ def test_no_field_of_the_api_names_a_document_by_a_makers_number(app):
 def test_swagger_ui_is_served_from_local_assets(client):
     page = client.get("/api/docs").get_data(as_text=True)
     assert "http://" not in page and "https://" not in page  # no CDN
-    for asset in ("/api/docs/assets/swagger-ui-bundle.js", "/api/docs/assets/swagger-ui.css", "/static/swagger-init.js"):
+    for asset in (
+        "/api/docs/assets/swagger-ui-bundle.js",
+        "/api/docs/assets/swagger-ui.css",
+        "/static/swagger-init.js",
+    ):
         assert asset in page
         assert client.get(asset).status_code == 200
 
@@ -40,10 +53,17 @@ def test_me(app):
 
 def test_platform_admin_creates_a_department_with_its_first_admin(app):
     client, headers = app.test_client(), bearer(app, "admin")
-    response = client.post("/api/v1/tenants", headers=headers, json={
-        "code": "WJW", "name": "卫生健康委员会", "kind": "ordinary", "region_code": "330100",
-        "admin": {"login": "wjw_admin", "display_name": "杨帆", "password": "Health-2026!"},
-    })
+    response = client.post(
+        "/api/v1/tenants",
+        headers=headers,
+        json={
+            "code": "WJW",
+            "name": "卫生健康委员会",
+            "kind": "ordinary",
+            "region_code": "330100",
+            "admin": {"login": "wjw_admin", "display_name": "杨帆", "password": "Health-2026!"},
+        },
+    )
     assert response.status_code == 201, response.json
     assert response.json["code"] == "WJW"
     me = client.get("/api/v1/me", headers=bearer(app, "admin"))
@@ -53,9 +73,16 @@ def test_platform_admin_creates_a_department_with_its_first_admin(app):
 
 def test_bad_input_answers_422_with_field_messages(app):
     client, headers = app.test_client(), bearer(app, "admin")
-    response = client.post("/api/v1/tenants", headers=headers, json={
-        "code": "scj!", "name": "", "kind": "lead", "region_code": "33",
-    })
+    response = client.post(
+        "/api/v1/tenants",
+        headers=headers,
+        json={
+            "code": "scj!",
+            "name": "",
+            "kind": "lead",
+            "region_code": "33",
+        },
+    )
     assert response.status_code == 422
     errors = response.json["errors"]["json"]
     assert {"code", "name", "region_code", "kind"} <= set(errors)  # kind: there is already a lead department
@@ -65,14 +92,28 @@ def test_bad_input_answers_422_with_field_messages(app):
 
 def test_user_management_by_api(app):
     client, headers = app.test_client(), bearer(app, "swj_admin")
-    created = client.post("/api/v1/users", headers=headers, json={
-        "login": "swj_new", "display_name": "新人", "password": "Commerce-2026", "roles": ["planner", "inspector"]})
+    created = client.post(
+        "/api/v1/users",
+        headers=headers,
+        json={
+            "login": "swj_new",
+            "display_name": "新人",
+            "password": "Commerce-2026",
+            "roles": ["planner", "inspector"],
+        },
+    )
     assert created.status_code == 201 and created.json["roles"] == ["inspector", "planner"]
-    duplicate = client.post("/api/v1/users", headers=headers, json={
-        "login": "scj_admin", "display_name": "重名", "password": "Commerce-2026", "roles": ["planner"]})
+    duplicate = client.post(
+        "/api/v1/users",
+        headers=headers,
+        json={"login": "scj_admin", "display_name": "重名", "password": "Commerce-2026", "roles": ["planner"]},
+    )
     assert duplicate.status_code == 422 and "login" in duplicate.json["errors"]["json"]
-    weak = client.post("/api/v1/users", headers=headers, json={
-        "login": "swj_weak", "display_name": "弱", "password": "password", "roles": ["planner"]})
+    weak = client.post(
+        "/api/v1/users",
+        headers=headers,
+        json={"login": "swj_weak", "display_name": "弱", "password": "password", "roles": ["planner"]},
+    )
     assert weak.status_code == 422 and "password" in weak.json["errors"]["json"]
     changed = client.patch(f"/api/v1/users/{created.json['id']}", headers=headers, json={"roles": ["leader"]})
     assert changed.status_code == 200 and changed.json["roles"] == ["leader"]

@@ -1,6 +1,7 @@
 """Answers that keep the API document's word (24.9): the wrong type of a value is refused, a
 request that would change everything must say so, the permission is checked before the body, and
 an answer's shape is the one documented for its status."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,8 +14,11 @@ from tests.support.helpers import bearer, signed_in
 
 def test_an_empty_patch_by_a_role_without_the_right_is_refused_before_the_body_is_read(app):
     """Every PATCH route of the API (found in the URL map), as an inspector who may change none."""
-    urls = [rule.rule.split("<")[0] + "1" for rule in app.url_map.iter_rules()
-            if "PATCH" in rule.methods and rule.rule.startswith("/api/")]
+    urls = [
+        rule.rule.split("<")[0] + "1"
+        for rule in app.url_map.iter_rules()
+        if "PATCH" in rule.methods and rule.rule.startswith("/api/")
+    ]
     assert len(urls) >= 7
     client, inspector = app.test_client(), bearer(app, "scj_inspector")
     for url in urls:
@@ -26,14 +30,18 @@ def test_an_empty_patch_by_a_role_without_the_right_is_refused_before_the_body_i
 
 @pytest.mark.parametrize("field,value", [("random_check", 0), ("random_check", "yes"), ("random_check", 1)])
 def test_a_boolean_is_true_or_false_never_a_number_or_a_word(app, field, value):
-    got = app.test_client().post("/api/v1/items", json={"name": "燃气安全检查", field: value},
-                                 headers=bearer(app, "scj_admin"))
+    got = app.test_client().post(
+        "/api/v1/items", json={"name": "燃气安全检查", field: value}, headers=bearer(app, "scj_admin")
+    )
     assert got.status_code == 422 and field in got.get_json()["errors"]["json"]
 
 
 def test_tags_are_a_list_never_one_string(app):
-    got = app.test_client().post("/api/v1/directory", json={"entity_id": 1, "category": "食品", "risk": "A",
-                                                                     "tags": "AAA"}, headers=bearer(app, "scj_admin"))
+    got = app.test_client().post(
+        "/api/v1/directory",
+        json={"entity_id": 1, "category": "食品", "risk": "A", "tags": "AAA"},
+        headers=bearer(app, "scj_admin"),
+    )
     assert got.status_code == 422 and "tags" in got.get_json()["errors"]["json"]
 
 

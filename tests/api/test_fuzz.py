@@ -3,6 +3,7 @@ department administrator (``make fuzz``: as every role): no answer is a 5xx, and
 the schema the document gives for it (an ``Allow`` header on every 405 too). Bounded to about a
 minute here; ``make fuzz`` runs the same with many more examples per operation
 (``SPOTCHECK_FUZZ_EXAMPLES``) and ``FUZZ_POSITIVE=1`` checks the refusals of valid-looking requests."""
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,17 @@ from tests.support.helpers import _with_database, bearer, drop_pg_database, make
 EXAMPLES = int(os.environ.get("SPOTCHECK_FUZZ_EXAMPLES", "5"))
 #: The suite fuzzes as two roles; ``make fuzz`` as every role of the demo (``SPOTCHECK_FUZZ_ROLES=all``), the
 #: platform administrator, the coordinators and the justice bureau's supervisor and leader included.
-EVERY_ROLE = ("admin", "scj_admin", "scj_planner", "scj_leader", "scj_inspector", "scj_coord", "yjj_coord",
-              "sfj_supervisor", "sfj_leader")
+EVERY_ROLE = (
+    "admin",
+    "scj_admin",
+    "scj_planner",
+    "scj_leader",
+    "scj_inspector",
+    "scj_coord",
+    "yjj_coord",
+    "sfj_supervisor",
+    "sfj_leader",
+)
 _ROLES = os.environ.get("SPOTCHECK_FUZZ_ROLES", "scj_planner,scj_admin")
 ROLES = EVERY_ROLE if _ROLES == "all" else tuple(_ROLES.split(","))
 CHECKS = [checks.not_a_server_error, checks.response_schema_conformance, checks.allow_header_conformance]
@@ -67,8 +77,13 @@ def fuzz(app, examples: int) -> tuple[Counter, list[str]]:
         operation = result.ok()
 
         @given(case=operation.as_strategy(), odd=NON_ASCII_DIGITS)
-        @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case, odd):
             for role in ROLES:
                 response = None
@@ -86,15 +101,18 @@ def fuzz(app, examples: int) -> tuple[Counter, list[str]]:
                     answer = f"[{response.status_code}] {response.text[:300]}" if response is not None else ""
                     for one in getattr(failure, "exceptions", None) or [failure]:
                         text = [line.strip() for line in str(one).strip().splitlines() if line.strip()]
-                        failures.append(f"{operation.method.upper()} {operation.path} as {role}: "
-                                        f"{' / '.join(text[:3])} {answer}")
+                        failures.append(
+                            f"{operation.method.upper()} {operation.path} as {role}: {' / '.join(text[:3])} {answer}"
+                        )
             if case.query:  # the same request, every query parameter written in other digits
                 case.query = {name: odd for name in case.query}
                 response = case.call(headers=app.fuzz_headers[ROLES[0]])
                 statuses[response.status_code] += 1
                 if response.status_code >= 500:
-                    failures.append(f"{operation.method.upper()} {operation.path}?…={odd} as {ROLES[0]}: "
-                                    f"[{response.status_code}] {response.text[:300]}")
+                    failures.append(
+                        f"{operation.method.upper()} {operation.path}?…={odd} as {ROLES[0]}: "
+                        f"[{response.status_code}] {response.text[:300]}"
+                    )
 
         run()
     return statuses, failures
@@ -110,8 +128,12 @@ def _refused_by_name(case, response) -> None:
     except ValueError:
         body = {}
     errors = body.get("errors") if isinstance(body, dict) else None
-    named = {field: messages for location in (errors or {}).values() if isinstance(location, dict)
-             for field, messages in location.items()}
+    named = {
+        field: messages
+        for location in (errors or {}).values()
+        if isinstance(location, dict)
+        for field, messages in location.items()
+    }
     said = " ".join(str(message) for message in named.values()) or str(body.get("message", ""))
     parameters = {*(case.query or {}), *(case.path_parameters or {})}
     assert named or any(name in said for name in parameters), "a schema-valid request refused without naming the field"
@@ -121,8 +143,9 @@ def _refused_by_name(case, response) -> None:
 def _sign_in_again(app, login: str) -> None:
     """A fresh token for ``login`` (reactivated and unlocked if the fuzzer deactivated or locked it)."""
     with app.app_context(), system_access("fuzz: put the fuzzing users back"):
-        db.session.execute(sa.update(User).where(User.login == login).values(active=True, locked_until=None,
-                                                                               failed_logins=0))
+        db.session.execute(
+            sa.update(User).where(User.login == login).values(active=True, locked_until=None, failed_logins=0)
+        )
         db.session.commit()
     app.fuzz_headers[login] = bearer(app, login)
 

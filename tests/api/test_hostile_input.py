@@ -4,6 +4,7 @@ NUL byte in any query parameter, control characters in stored text. Each gets a 
 
 The walks over every route only get refusals: they share one app and database per module and
 database kind (``module_app``) rather than each copying and starting its own."""
+
 from __future__ import annotations
 
 import io
@@ -31,9 +32,14 @@ def _id_rules(app):
 
 
 def _url(rule, value) -> str:
-    arguments = {name: (value if type(conv).__name__ == "RowIdConverter" else
-                        (conv.regex.split("|")[0].strip("(?:)") if "any" in type(conv).__name__.lower() else "x"))
-                 for name, conv in rule._converters.items()}
+    arguments = {
+        name: (
+            value
+            if type(conv).__name__ == "RowIdConverter"
+            else (conv.regex.split("|")[0].strip("(?:)") if "any" in type(conv).__name__.lower() else "x")
+        )
+        for name, conv in rule._converters.items()
+    }
     url = rule.rule
     for name, given in arguments.items():
         url = re.sub(rf"<[^>]*:?{name}>", str(given), url)
@@ -44,16 +50,20 @@ def test_every_id_route_answers_404_to_an_id_past_the_integer_range(module_app):
     app = module_app
     rules = list(_id_rules(app))
     assert len(rules) > 30
-    clients = {"anonymous": app.test_client(), "planner": signed_in(app, "scj_planner"),
-               "admin": signed_in(app, "scj_admin")}
+    clients = {
+        "anonymous": app.test_client(),
+        "planner": signed_in(app, "scj_planner"),
+        "admin": signed_in(app, "scj_admin"),
+    }
     headers = bearer(app, "scj_admin")
     failures = []
     for rule in rules:
         url = _url(rule, TOO_BIG)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for who, client in clients.items():
-                answer = client.open(url, method=method, headers=headers if url.startswith("/api/") and who == "admin"
-                                     else None)
+                answer = client.open(
+                    url, method=method, headers=headers if url.startswith("/api/") and who == "admin" else None
+                )
                 if answer.status_code not in (404, 405):  # 405: the path is another page's, for another method
                     failures.append(f"{method} {url} as {who}: {answer.status_code}")
     assert not failures, "\n".join(failures)
@@ -113,8 +123,16 @@ def test_control_characters_are_refused_at_the_api_naming_the_field(app, field, 
     client, headers = app.test_client(), bearer(app, "scj_admin")
     entity = client.get("/api/v1/registry", headers=headers).json["items"]
     if not entity:
-        created = client.post("/api/v1/registry", headers=headers, json={
-            "code": credit_code(88), "name": "控制字符测试企业", "industry_code": "C2611", "region_code": "330102"})
+        created = client.post(
+            "/api/v1/registry",
+            headers=headers,
+            json={
+                "code": credit_code(88),
+                "name": "控制字符测试企业",
+                "industry_code": "C2611",
+                "region_code": "330102",
+            },
+        )
         assert created.status_code == 201, created.json
         entity = [created.json]
     added = client.post("/api/v1/directory", headers=headers, json={"entity_id": entity[0]["id"], field: value})
@@ -124,8 +142,12 @@ def test_control_characters_are_refused_at_the_api_naming_the_field(app, field, 
 
 def test_a_page_form_with_a_control_character_shows_the_field_error(app):
     client = signed_in(app, "scj_admin")
-    answer = post_form(client, "/catalog/items/new", {"name": "抽查\u0002事项", "field": "market", "kind": "general"},
-                       token_from="/catalog/items/new")
+    answer = post_form(
+        client,
+        "/catalog/items/new",
+        {"name": "抽查\u0002事项", "field": "market", "kind": "general"},
+        token_from="/catalog/items/new",
+    )
     assert answer.status_code == 200 and "控制字符" in answer.get_data(as_text=True)
     with app.app_context(), tenant_scope(tenant_id("SCJ")):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Item).where(Item.name.contains("事项"))) == 0
@@ -134,8 +156,12 @@ def test_a_page_form_with_a_control_character_shows_the_field_error(app):
 def test_an_import_cell_with_a_nul_byte_is_a_row_error_not_a_failed_job(app):
     client, headers = app.test_client(), bearer(app, "scj_admin")
     csv = "检查事项,领域,备注\n正常事项,市场监管领域,\n坏事项,市场监管领域,含\x00空字符\n".encode("utf-8")
-    answer = client.post("/api/v1/sheets/items/imports", headers=headers, content_type="multipart/form-data",
-                         data={"file": (io.BytesIO(csv), "items.csv")})
+    answer = client.post(
+        "/api/v1/sheets/items/imports",
+        headers=headers,
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(csv), "items.csv")},
+    )
     assert answer.status_code == 202
     job = client.get(f"/api/v1/jobs/{answer.json['id']}", headers=headers).json
     assert job["status"] == "succeeded" and job["result"]["ok"] is False, job
@@ -149,11 +175,14 @@ def test_a_stored_control_character_never_breaks_an_export(app):
     with app.app_context():
         admin = user_named("scj_admin")
         with tenant_scope(admin.tenant_id):
-            entity = directory.create_entity({"code": credit_code(77), "name": "旧数据企业", "industry_code": "C2611",
-                                            "region_code": "330102"}, actor=admin)
+            entity = directory.create_entity(
+                {"code": credit_code(77), "name": "旧数据企业", "industry_code": "C2611", "region_code": "330102"},
+                actor=admin,
+            )
             entry = directory.add_entry({"risk": "B", "tags": ["旧标签"], "entity_id": entity.id}, actor=admin)
-            db.session.execute(sa.update(DirectoryEntry).where(DirectoryEntry.id == entry.id)
-                               .values(tags=",ctl\u0001tag,"))
+            db.session.execute(
+                sa.update(DirectoryEntry).where(DirectoryEntry.id == entry.id).values(tags=",ctl\u0001tag,")
+            )
             db.session.commit()
     export = app.test_client().get("/api/v1/sheets/directory/export", headers=bearer(app, "scj_admin"))
     assert export.status_code == 200
@@ -173,7 +202,8 @@ def test_every_method_not_allowed_says_which_are(module_app):
         url = _url(rule, 1)
         answer = client.open(url, method=other)
         if answer.status_code == 405 and not set(allowed) <= set(
-                (answer.headers.get("Allow") or "").replace(" ", "").split(",")):
+            (answer.headers.get("Allow") or "").replace(" ", "").split(",")
+        ):
             missing.append(f"{other} {url}: Allow={answer.headers.get('Allow')}")
     assert not missing, "\n".join(missing)
 
@@ -187,6 +217,9 @@ def test_a_change_with_no_body_is_refused(module_app):
         assert answer.status_code == 422 and "至少一个要修改的字段" in answer.json["message"]
     # and the document says so: every PATCH body has at least one property
     document = client.get("/api/openapi.json").json
-    bodies = [operations["patch"]["requestBody"]["content"]["application/json"]["schema"]
-              for operations in document["paths"].values() if "patch" in operations]
+    bodies = [
+        operations["patch"]["requestBody"]["content"]["application/json"]["schema"]
+        for operations in document["paths"].values()
+        if "patch" in operations
+    ]
     assert len(bodies) >= 7 and all(body.get("minProperties") == 1 for body in bodies)

@@ -1,4 +1,5 @@
 """A user of one department gets 404 for every object of another, by page and by API."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,7 +23,9 @@ def test_other_departments_objects_are_not_found_by_page(app, other_tenants_obje
     client = signed_in(app, "scj_admin")
     token = csrf_token(client, "/")
     assert client.get(f"/admin/users/{ids['user']}").status_code == 404
-    assert client.post(f"/admin/users/{ids['user']}", data={"display_name": "x", "csrf_token": token}).status_code == 404
+    assert (
+        client.post(f"/admin/users/{ids['user']}", data={"display_name": "x", "csrf_token": token}).status_code == 404
+    )
     assert client.post(f"/admin/users/{ids['user']}/unlock", data={"csrf_token": token}).status_code == 404
     assert client.get(f"/jobs/{ids['job']}").status_code == 404
     assert client.post(f"/account/tokens/{ids['token']}/revoke", data={"csrf_token": token}).status_code == 404
@@ -62,9 +65,16 @@ def test_the_platform_admin_sees_no_department_data(app):
 
 def test_a_tenant_admin_cannot_create_users_elsewhere_or_grant_cross_tenant_roles(app):
     client = signed_in(app, "yjj_admin")
-    response = post_form(client, "/admin/users/new", {"login": "yjj_new", "display_name": "新人", "password": "Aa1!Aa1!Aa1!",
-                                                      "roles": ["supervisor"]}, token_from="/admin/users/new")
+    response = post_form(
+        client,
+        "/admin/users/new",
+        {"login": "yjj_new", "display_name": "新人", "password": "Aa1!Aa1!Aa1!", "roles": ["supervisor"]},
+        token_from="/admin/users/new",
+    )
     assert response.status_code == 200  # form shown again with the error
-    api = client.post("/api/v1/users", json={"login": "yjj_new", "display_name": "新人", "password": "Aa1!Aa1!Aa1!",
-                                              "roles": ["coordinator"]}, headers={"X-CSRFToken": csrf_token(client, "/")})
+    api = client.post(
+        "/api/v1/users",
+        json={"login": "yjj_new", "display_name": "新人", "password": "Aa1!Aa1!Aa1!", "roles": ["coordinator"]},
+        headers={"X-CSRFToken": csrf_token(client, "/")},
+    )
     assert api.status_code == 422 and "roles" in api.json["errors"]["json"]

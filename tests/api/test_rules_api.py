@@ -2,6 +2,7 @@
 department's rules in force, each parameter with its value and citation; the history; one version with
 its text; the differences of two; loading a version (the platform administrator the rulebook, a
 department's administrator its own rules), refused key by key in Chinese with nothing changed."""
+
 from __future__ import annotations
 
 import re
@@ -47,8 +48,13 @@ def test_the_history_a_version_with_its_text_and_the_differences(app, client):
     with app.app_context():
         assert one.json["text"] == in_force_text(None)
     entries = {entry["key"]: entry for entry in one.json["entries"]}
-    assert entries["plans_required"] == {"key": "plans_required", "label": "检查须列入年度检查计划", "says": "set",
-                                         "value": "是", "article": "第3条"}
+    assert entries["plans_required"] == {
+        "key": "plans_required",
+        "label": "检查须列入年度检查计划",
+        "says": "set",
+        "value": "是",
+        "article": "第3条",
+    }
     assert entries["report_days"]["says"] == "open" and any(a["number"] == "第3条" for a in one.json["articles"])
     [yjj] = client.get("/api/v1/rules/department/versions?department=YJJ", headers=headers).json
     assert yjj["department"]["code"] == "YJJ"
@@ -86,7 +92,9 @@ def test_the_platform_administrator_loads_a_rulebook_version_refused_key_by_key_
     assert change["label"] == "检查结果报送期限" and change["after"] == "10个工作日（第9条）"
 
     department_admin = bearer(app, "scj_admin")
-    assert client.post("/api/v1/rules/rulebook/versions", headers=department_admin, json={"text": good}).status_code == 403
+    assert (
+        client.post("/api/v1/rules/rulebook/versions", headers=department_admin, json={"text": good}).status_code == 403
+    )
 
 
 def test_a_department_administrator_loads_its_own_rules(app, client):
@@ -108,9 +116,14 @@ def test_a_department_administrator_loads_its_own_rules(app, client):
 
 def test_the_api_document_states_the_rules_operations(client):
     paths = client.get("/api/openapi.json").json["paths"]
-    for path, methods in (("/api/v1/rules/rulebook", {"get"}), ("/api/v1/rules/rulebook/versions", {"get", "post"}),
-                          ("/api/v1/rules/department", {"get"}), ("/api/v1/rules/department/versions", {"get", "post"}),
-                          ("/api/v1/rules/versions/{version_id}", {"get"}), ("/api/v1/rules/differences", {"get"})):
+    for path, methods in (
+        ("/api/v1/rules/rulebook", {"get"}),
+        ("/api/v1/rules/rulebook/versions", {"get", "post"}),
+        ("/api/v1/rules/department", {"get"}),
+        ("/api/v1/rules/department/versions", {"get", "post"}),
+        ("/api/v1/rules/versions/{version_id}", {"get"}),
+        ("/api/v1/rules/differences", {"get"}),
+    ):
         assert methods <= set(paths[path]), path
     body = paths["/api/v1/rules/rulebook/versions"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body["$ref"].endswith("RuleLoad")

@@ -1,5 +1,6 @@
 """Uploaded workbooks that cannot be read safely: a damaged one, and decompression bombs. Each is
 a file-level error in Chinese; a bomb is refused before it is unpacked, so memory stays bounded."""
+
 from __future__ import annotations
 
 import io
@@ -18,8 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _upload(app, name: str, data: bytes) -> dict:
     client, headers = app.test_client(), bearer(app, "scj_admin")
-    answer = client.post("/api/v1/sheets/items/imports", headers=headers, content_type="multipart/form-data",
-                         data={"file": (io.BytesIO(data), name)})
+    answer = client.post(
+        "/api/v1/sheets/items/imports",
+        headers=headers,
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(data), name)},
+    )
     assert answer.status_code == 202, answer.get_data(as_text=True)
     job = client.get(f"/api/v1/jobs/{answer.json['id']}", headers=headers).json
     assert job["status"] == "succeeded" and job["result"]["ok"] is False, job
@@ -51,14 +56,18 @@ def bomb(megabytes: int) -> bytes:
     base = _workbook([["检查事项", "领域"], ["事项", "市场监管领域"]])
     target = io.BytesIO()
     # the fastest deflate: a run of one letter still packs 1,000 to 1 (the test is the unpacking)
-    with zipfile.ZipFile(io.BytesIO(base)) as source, \
-            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+    with (
+        zipfile.ZipFile(io.BytesIO(base)) as source,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
+    ):
         for info in source.infolist():
             if info.filename != "xl/sharedStrings.xml":
                 out.writestr(info, source.read(info))
         with out.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
-            part.write(b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-                       b' count="1" uniqueCount="1"><si><t>')
+            part.write(
+                b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+                b' count="1" uniqueCount="1"><si><t>'
+            )
             chunk = b"A" * (1 << 20)
             for _ in range(megabytes):
                 part.write(chunk)
@@ -68,7 +77,7 @@ def bomb(megabytes: int) -> bytes:
 
 def test_a_damaged_workbook_is_one_file_error_in_chinese(app):
     good = _workbook([["检查事项", "领域"], ["事项", "市场监管领域"]])
-    damaged = _with_part(good, "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s")
+    damaged = _with_part(good, "xl/worksheets/sheet1.xml", b'<worksheet><sheetData><row r="1"><c r="A1" t="s')
     result = _upload(app, "damaged.xlsx", damaged)
     assert result["error_count"] == 1 and result["errors"][0]["row"] == 1
     assert "已损坏" in result["errors"][0]["reason"] and "token" not in result["errors"][0]["reason"]

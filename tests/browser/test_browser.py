@@ -8,6 +8,7 @@ when SPOTCHECK_REQUIRE_SERVICES=1). Screenshots of the home pages land in
 Assertions avoid the wording of translated strings: they use element ids, form field names,
 the demo users' (Chinese) display names and the departments' names.
 """
+
 from __future__ import annotations
 
 import pytest

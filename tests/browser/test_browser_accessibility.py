@@ -14,6 +14,7 @@ search box on the home, the skip link (跳到正文), a focus ring one can see, 
 Screenshots land in ``/tmp/spotcheck-shots/public-phone-*.png`` (menu open and closed) and
 ``public-large-text-*.png``.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,10 +48,24 @@ ROLES = {
 
 #: The portal's fixed pages, and (pattern, where to find a link to it) for the pages of one record
 #: (None: on the page found just before).
-PUBLIC_PAGES = ["/public", "/public/inspectors", "/public/draws", "/public/draws/algorithm", "/public/results",
-                "/public/results?q=%E6%B5%8B%E8%AF%95", "/public/rules", "/public/audit-heads", "/public/SCJ",
-                "/public/SCJ/items", "/public/SCJ/rules", "/public/SCJ/inspectors", "/public/SCJ/targets",
-                "/public/SCJ/rules/in-force", "/public/checks", "/login"]
+PUBLIC_PAGES = [
+    "/public",
+    "/public/inspectors",
+    "/public/draws",
+    "/public/draws/algorithm",
+    "/public/results",
+    "/public/results?q=%E6%B5%8B%E8%AF%95",
+    "/public/rules",
+    "/public/audit-heads",
+    "/public/SCJ",
+    "/public/SCJ/items",
+    "/public/SCJ/rules",
+    "/public/SCJ/inspectors",
+    "/public/SCJ/targets",
+    "/public/SCJ/rules/in-force",
+    "/public/checks",
+    "/login",
+]
 LINKED = (
     (r"^/public/draws/campaigns/\d+$", "/public/draws"),
     (r"^/public/draws/campaigns/\d+/proofs/targets/verify$", None),
@@ -63,7 +78,10 @@ LINKED = (
 @pytest.fixture(scope="module")
 def demo(sqlite_template, tmp_path_factory):
     """The demo city as ``spotcheck demo`` loads it, served."""
-    with served(sqlite_template, tmp_path_factory.mktemp("a11y"), lambda app: demo_city(today="2026-11-21")) as (_app, url):
+    with served(sqlite_template, tmp_path_factory.mktemp("a11y"), lambda app: demo_city(today="2026-11-21")) as (
+        _app,
+        url,
+    ):
         yield url
 
 
@@ -77,8 +95,11 @@ def axe_findings(page, public: bool) -> list[str]:
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
     }""")
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}" for v in result
-            if v["impact"] in ANYWHERE or (public and v["id"] in PUBLIC_RULES)]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
+        for v in result
+        if v["impact"] in ANYWHERE or (public and v["id"] in PUBLIC_RULES)
+    ]
 
 
 def test_axe_finds_no_serious_problem_on_the_public_pages_and_each_roles_main_pages(browser, demo):
@@ -115,11 +136,25 @@ def test_axe_finds_no_serious_problem_on_the_public_pages_and_each_roles_main_pa
 
 
 #: The public pages a citizen opens on a phone, each with its menu.
-PHONE_PAGES = {"home": "/public", "department": "/public/SCJ", "items": "/public/SCJ/items", "draws": "/public/draws",
-               "results": "/public/results", "inspectors": "/public/inspectors", "audit-heads": "/public/audit-heads"}
+PHONE_PAGES = {
+    "home": "/public",
+    "department": "/public/SCJ",
+    "items": "/public/SCJ/items",
+    "draws": "/public/draws",
+    "results": "/public/results",
+    "inspectors": "/public/inspectors",
+    "audit-heads": "/public/audit-heads",
+}
 #: What the public menu offers: 部门, 执法检查人员名录, 随机抽取公示, 抽查结果公示, 现行规则, 核验检查码, 企业须知.
-PUBLIC_MENU = ["/public", "/public/inspectors", "/public/draws", "/public/results", "/public/rules", "/public/checks",
-               "/public/businesses"]
+PUBLIC_MENU = [
+    "/public",
+    "/public/inspectors",
+    "/public/draws",
+    "/public/results",
+    "/public/rules",
+    "/public/checks",
+    "/public/businesses",
+]
 
 
 def opened(browser, url: str, width: int, height: int):
@@ -192,7 +227,7 @@ def test_on_a_phone_a_citizen_opens_the_menu_and_finds_the_draws_and_the_results
 
 
 def test_the_public_draw_page_names_the_observers_inputs_in_chinese(browser, demo):
-    """"observer:区人大代表 赵某 0917" (as the demo recorded it) reads, under 现场监督人输入, 区人大代表 赵某 输入：0917."""
+    """ "observer:区人大代表 赵某 0917" (as the demo recorded it) reads, under 现场监督人输入, 区人大代表 赵某 输入：0917."""
     context = new_context(browser, demo)
     page = new_page(context)
     page.goto("/public/draws")
@@ -282,15 +317,21 @@ def test_the_larger_text_mode_enlarges_text_and_controls_and_keeps_to_the_window
     toggle = page.locator("#text-size-toggle")
     assert toggle.is_visible() and toggle.inner_text() == "大字模式"
     assert toggle.get_attribute("aria-pressed") == "false"
-    before = {"text": font_px(page, "main p.lead"), "hint": font_px(page, "main p.hint"),
-              "button": page.locator("form.public-search button").bounding_box()["height"]}
+    before = {
+        "text": font_px(page, "main p.lead"),
+        "hint": font_px(page, "main p.hint"),
+        "button": page.locator("form.public-search button").bounding_box()["height"],
+    }
     assert before["text"] < 18
     save_shot(page, "public-large-text-off-1366")
 
     toggle.click()
     assert toggle.get_attribute("aria-pressed") == "true"
-    after = {"text": font_px(page, "main p.lead"), "hint": font_px(page, "main p.hint"),
-             "button": page.locator("form.public-search button").bounding_box()["height"]}
+    after = {
+        "text": font_px(page, "main p.lead"),
+        "hint": font_px(page, "main p.hint"),
+        "button": page.locator("form.public-search button").bounding_box()["height"],
+    }
     assert after["text"] >= 18 and after["hint"] >= 18 and after["text"] > before["text"], after
     assert after["button"] >= 44 and after["button"] > before["button"], after
     save_shot(page, "public-large-text-on-1366")
@@ -305,9 +346,13 @@ def test_the_larger_text_mode_enlarges_text_and_controls_and_keeps_to_the_window
         assert page.evaluate("document.documentElement.classList.contains('large-text')"), path
         boxes = [page.locator(f"header.topbar > {part}").bounding_box() for part in (".brand", ".mainnav", ".usermenu")]
         for i, one in enumerate(boxes):
-            for other in boxes[i + 1:]:
-                apart = (one["x"] + one["width"] <= other["x"] + 1 or other["x"] + other["width"] <= one["x"] + 1
-                         or one["y"] + one["height"] <= other["y"] + 1 or other["y"] + other["height"] <= one["y"] + 1)
+            for other in boxes[i + 1 :]:
+                apart = (
+                    one["x"] + one["width"] <= other["x"] + 1
+                    or other["x"] + other["width"] <= one["x"] + 1
+                    or one["y"] + one["height"] <= other["y"] + 1
+                    or other["y"] + other["height"] <= one["y"] + 1
+                )
                 assert apart, f"{path}: the header's parts overlap at 683 px: {boxes}"
         assert_fits(page, f"public-large-text-{name}-200pct", 683)
     page.set_viewport_size({"width": 390, "height": 844})
@@ -347,9 +392,17 @@ def test_on_a_phone_the_inspector_directory_reads_one_person_a_card_and_the_foot
     assert_fits(page, "public-inspectors-cards", 390)
     page.set_viewport_size({"width": 1366, "height": 900})
     assert page.locator("table.public-inspector-list").first.locator("thead th").all_inner_texts() == [
-        "姓名", "执法机构", "执法证编号", "执法类别"]
-    assert page.locator("table.public-inspector-list td.name").first.evaluate(
-        "td => { const r = document.createRange(); r.selectNodeContents(td); return r.getClientRects().length; }") == 1
+        "姓名",
+        "执法机构",
+        "执法证编号",
+        "执法类别",
+    ]
+    assert (
+        page.locator("table.public-inspector-list td.name").first.evaluate(
+            "td => { const r = document.createRange(); r.selectNodeContents(td); return r.getClientRects().length; }"
+        )
+        == 1
+    )
     assert_fits(page, "public-inspectors-cards", 1366)
     assert_clean(page)
     context.close()

@@ -1,6 +1,7 @@
 """The audit page in a real browser: a leader opens /audit, filters it to one action and reads the
 rows in Chinese (issue 8, item 10). Served like ``test_browser.py``; the screenshot lands in
 ``/tmp/spotcheck-shots/audit_leader.png`` for a human to look at."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
@@ -24,7 +25,9 @@ def _prepare(app) -> None:
         items.publish_item(first.id, actor=admin)
         second = items.create_item({**ITEM_BASICS, "name": "特种设备使用单位监督检查", "field": "market"}, actor=admin)
         items.publish_item(second.id, actor=admin)
-        items.update_item(second.id, {"name": "特种设备使用单位安全监督检查", "reason": "按新版检查要点调整名称"}, actor=admin)
+        items.update_item(
+            second.id, {"name": "特种设备使用单位安全监督检查", "reason": "按新版检查要点调整名称"}, actor=admin
+        )
 
 
 @pytest.fixture(scope="module")

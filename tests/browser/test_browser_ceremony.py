@@ -8,6 +8,7 @@ department's item, directory and inspectors are prepared through the services (a
 tests/support/campaign_world.py does, without the plan: the plan is made in the browser).
 Screenshots land in ``/tmp/spotcheck-shots/ceremony-*.png`` for a human to look at.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,20 +43,38 @@ def _prepare_department(entities: int = 30, inspector_count: int = 8) -> None:
     with tenant_scope(lead.tenant_id):
         for n, code in enumerate(codes):
             if directory_queries.entity_by_code(code) is None:
-                directory.create_entity({"code": code, "name": f"测试危化企业{n}", "industry_code": "C2611",
-                                       "region_code": "330102"}, actor=lead)
+                directory.create_entity(
+                    {"code": code, "name": f"测试危化企业{n}", "industry_code": "C2611", "region_code": "330102"},
+                    actor=lead,
+                )
         db.session.commit()
     rng = random.Random(11)
     with tenant_scope(admin.tenant_id):
         for code in codes:
-            directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY,
-                                 "entity_id": directory_queries.entity_by_code(code).id}, actor=admin)
-        item = items.create_item({**ITEM_BASICS, "name": ITEM_NAME, "inspector_categories": [QUALIFICATION], "field": "market"},
-                                 actor=admin)
+            directory.add_entry(
+                {
+                    "risk": rng.choice("ABCD"),
+                    "category": CATEGORY,
+                    "entity_id": directory_queries.entity_by_code(code).id,
+                },
+                actor=admin,
+            )
+        item = items.create_item(
+            {**ITEM_BASICS, "name": ITEM_NAME, "inspector_categories": [QUALIFICATION], "field": "market"}, actor=admin
+        )
         items.publish_item(item.id, actor=admin)
         for k in range(inspector_count):
-            inspectors.create_inspector({"name": f"检查员{k}", "sex": "男", "id_number": id_number(k), "agency": "应急管理局",
-                                         "cert_no": f"YJJ-{k:04d}", "categories": [QUALIFICATION]}, actor=admin)
+            inspectors.create_inspector(
+                {
+                    "name": f"检查员{k}",
+                    "sex": "男",
+                    "id_number": id_number(k),
+                    "agency": "应急管理局",
+                    "cert_no": f"YJJ-{k:04d}",
+                    "categories": [QUALIFICATION],
+                },
+                actor=admin,
+            )
         db.session.commit()
 
 
@@ -114,9 +133,9 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     # the leader publishes it (公开) before submitting it for filing (报备)
     page = leader.go(plan_path)
     assert page.locator("#plan-submit").count() == 0 and page.locator("#plan-publish").count() == 1
-    assert page.locator('#plan-steps li.current').get_attribute("data-step") == "draft"
+    assert page.locator("#plan-steps li.current").get_attribute("data-step") == "draft"
     leader.submit("#plan-publish button")
-    assert page.locator('#plan-steps li.current').get_attribute("data-step") == "submit"
+    assert page.locator("#plan-steps li.current").get_attribute("data-step") == "submit"
     assert "市场监督管理局" in page.locator("#plan-authorities").inner_text()
     leader.both_widths("plan-published")
     leader.submit("#plan-submit button")
@@ -195,8 +214,13 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     page = leader.go(campaign_path)
     leader.submit("#campaign-approve button")
     publish, submit = "确定向社会公布该计划？公布后任何人都可查阅。", "确定报备该计划？备案机关审核期间计划不能修改。"
-    assert leader.confirmations == [publish, submit, publish, submit,
-                                    "批准该抽查任务？批准后任务不能再修改，并立即公布目标抽取的承诺值。"]
+    assert leader.confirmations == [
+        publish,
+        submit,
+        publish,
+        submit,
+        "批准该抽查任务？批准后任务不能再修改，并立即公布目标抽取的承诺值。",
+    ]
     commitment = page.locator("#targets-commitment").inner_text()
     assert re.fullmatch(r"[0-9a-f]{64}", commitment)
     code = page.locator("#campaign-code").inner_text()
@@ -242,7 +266,8 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     assert "仅使用本部门密钥" in question and NO_INPUT_REASON in question and "不能重复" in question, question
     assert page.locator("#inspectors-draw").count() == 0
     assert page.locator("#inspectors-no-outside-input").inner_text() == (
-        f"本次抽取无外部监督人输入，仅使用本部门密钥；理由：{NO_INPUT_REASON}")
+        f"本次抽取无外部监督人输入，仅使用本部门密钥；理由：{NO_INPUT_REASON}"
+    )
     teams = page.locator("#targets-table tr.target-selected td.team")
     assert teams.count() == drawn and all("YJJ-" in text for text in teams.all_inner_texts())
     first_team = page.locator("#targets-table tbody tr").first
@@ -274,7 +299,8 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     plainly = page.locator("#inspectors-no-outside-input")  # the inspector draw had nobody from outside: said plainly
     assert plainly.inner_text() == f"本次抽取无外部监督人输入，仅使用本部门密钥；理由：{NO_INPUT_REASON}"
     assert float(plainly.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= float(
-        page.locator("main").evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))  # not in small print
+        page.locator("main").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    )  # not in small print
     visitor.shot("public")
     visitor.both_widths("public-draw")
     visitor.go(f"{public_path}/proofs/targets/verify")

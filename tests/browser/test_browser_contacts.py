@@ -1,6 +1,7 @@
 """Seed 003 附件5 in a real browser (Chromium): a department's administrator fills in its 负责人 and
 联络员, is told what is wrong with a bad phone number, saves; the justice bureau reads every
 department's list; both pages at 1366 and 390 px (``/tmp/spotcheck-shots/contacts-*.png``)."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,6 +10,7 @@ from tests.support.browsers import at_both_widths, new_context, new_page, sign_i
 from tests.support.helpers import served
 
 pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def live_server(sqlite_template, tmp_path_factory):
@@ -23,8 +25,10 @@ def test_the_administrator_records_the_contacts_and_the_bureau_reads_them(browse
     with page.expect_navigation():
         page.click("#nav-contacts")
     assert "负责人" in page.inner_text("#contact-responsible legend")
-    for role, values in (("responsible", ("赵侠", "局长", "023-59220329", "")),
-                         ("liaison", ("张萌", "办公室主任", "", "1391234567"))):
+    for role, values in (
+        ("responsible", ("赵侠", "局长", "023-59220329", "")),
+        ("liaison", ("张萌", "办公室主任", "", "1391234567")),
+    ):
         for key, value in zip(("name", "post", "office_phone", "mobile"), values):
             page.fill(f"#{role}-{key}", value)
     with page.expect_navigation():

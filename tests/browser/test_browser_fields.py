@@ -1,6 +1,7 @@
 """The platform administrator names a field's lead department in a real browser (执法领域牵头部门),
 and the field's joint-check coordinator then finds the field offered when creating a joint
 campaign. Screenshots at 1366 and 390 px in ``/tmp/spotcheck-shots/fields-*.png``."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,6 +10,7 @@ from tests.support.browsers import at_both_widths, new_context, new_page, sign_i
 from tests.support.helpers import served
 
 pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def live_server(sqlite_template, tmp_path_factory):

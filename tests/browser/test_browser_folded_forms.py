@@ -3,6 +3,7 @@ sends 登记复查结果 empty, accepts the confirmation, and the page comes bac
 error summary at its top naming each field, and the first invalid field focused and in view — at a
 desk (1366 px) and on a phone (390 px). The same for another folded form of the page (立案查处).
 Screenshots land in ``/tmp/spotcheck-shots/folded-*.png``."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,9 +28,11 @@ def world(sqlite_template, tmp_path_factory):
         ids = handed_out()
         with tenant_scope(ids["tenant"]):
             one = published(ids)  # a problem found: the team follows it up
-            follow_up = results.open_follow_up(one.id, {"kind": "rectification", "details": "10个工作日内组织应急演练",
-                                                      "deadline_days": 10},
-                                               actor=user_named("yjj_inspector"))
+            follow_up = results.open_follow_up(
+                one.id,
+                {"kind": "rectification", "details": "10个工作日内组织应急演练", "deadline_days": 10},
+                actor=user_named("yjj_inspector"),
+            )
             db.session.commit()
             found.update(visit=one.id, follow_up=follow_up.id)
 
@@ -96,8 +99,10 @@ def test_an_empty_case_form_comes_back_open_on_its_errors_and_the_others_stay_fo
         assert page.locator("#open-case").get_attribute("open") is not None
         assert in_view(page, "#open-case .error-summary")
         assert "立案号" in page.inner_text("#open-case .error-summary")
-        assert page.evaluate("document.activeElement.closest('details') && document.activeElement.closest('details').id") \
+        assert (
+            page.evaluate("document.activeElement.closest('details') && document.activeElement.closest('details').id")
             == "open-case"
+        )
         # another form's errors are not shown in the forms beside it, which stay folded
         for other in ("#open-rectification", "#open-police", f"#close-follow-up-{world['follow_up']}"):
             assert page.locator(other).get_attribute("open") is None, other

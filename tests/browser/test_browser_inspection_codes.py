@@ -2,6 +2,7 @@
 入企 and 离企; a citizen opens a real code (valid, with its team), a made-up one (unknown) and the
 finished one, which the business evaluates with the code of its notice (to the justice bureau: the team's page
 says nothing of it). Screenshots in ``/tmp/spotcheck-shots/codes-*.png``."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -29,9 +30,13 @@ def world(sqlite_template, tmp_path_factory):
             ids = handed_out()
         with tenant_scope(ids["tenant"]):
             one = visit(ids)
-            found.update(visit=one.id, token=one.code.token, typed=vocabulary.grouped(one.code.typed),
-                         business=vocabulary.grouped(codes.business_code(one.code)),
-                         team=[i.name for i in codes.teams_of(one.campaign_id)[one.entity_id]])
+            found.update(
+                visit=one.id,
+                token=one.code.token,
+                typed=vocabulary.grouped(one.code.typed),
+                business=vocabulary.grouped(codes.business_code(one.code)),
+                team=[i.name for i in codes.teams_of(one.campaign_id)[one.entity_id]],
+            )
 
     with served(sqlite_template, tmp_path_factory.mktemp("codes"), prepare) as (_app, url):
         found["url"] = url
@@ -53,7 +58,9 @@ def test_a_code_opens_valid_with_its_team_a_made_up_one_is_unknown_and_the_left_
         page.fill("#code", "7K3M-Q9TX-2BHD")  # made up
         page.click("#check-code-form button[type=submit]")
         page.wait_for_load_state()
-        assert page.get_attribute("#check-state", "data-state") == "unknown" and "未知" in page.inner_text("#check-state")
+        assert page.get_attribute("#check-state", "data-state") == "unknown" and "未知" in page.inner_text(
+            "#check-state"
+        )
         at_both_widths(page, "codes-public-unknown")
         page.fill("#code", world["typed"].lower())  # as a person types it, from the notice
         page.click("#check-code-form button[type=submit]")
@@ -63,7 +70,9 @@ def test_a_code_opens_valid_with_its_team_a_made_up_one_is_unknown_and_the_left_
         chief = Person(browser, world["url"], "yjj_inspector")
         chief.page.set_viewport_size({"width": 390, "height": 844})
         page = chief.go(f"/visits/{world['visit']}")
-        assert page.locator("#inspection-qr svg").is_visible() and world["typed"] in page.inner_text("#inspection-typed")
+        assert page.locator("#inspection-qr svg").is_visible() and world["typed"] in page.inner_text(
+            "#inspection-typed"
+        )
         at_both_widths(page, "codes-leader-visit")
         chief.submit("#record-arrival")
         assert "已登记入企" in page.inner_text("main") and chief.confirmations  # confirmed first

@@ -6,6 +6,7 @@ Served like ``test_browser.py`` (werkzeug on a free port, a copy of the demo dat
 Chromium). The app runs jobs eagerly here, so an upload lands on a finished job; the progress
 poller is tried on its own on a job that is still running.
 """
+
 from __future__ import annotations
 
 import openpyxl
@@ -21,8 +22,14 @@ from tests.support.helpers import served, tenant_id, user_named
 pytestmark = pytest.mark.browser
 
 ITEMS = [
-    {"检查事项": "网络交易平台经营者检查", "检查方式": "网络监测", "比例": "不低于5%", "频次": "每年1次",
-     "领域": "市场监管领域", "是否纳入随机抽查": "是"},
+    {
+        "检查事项": "网络交易平台经营者检查",
+        "检查方式": "网络监测",
+        "比例": "不低于5%",
+        "频次": "每年1次",
+        "领域": "市场监管领域",
+        "是否纳入随机抽查": "是",
+    },
     {"检查事项": "计量器具使用单位检查", "检查方式": "实地检查", "执法类别": "产品质量", "领域": "市场监管领域"},
 ]
 
@@ -126,8 +133,11 @@ def test_admin_imports_the_item_list_through_the_pages(page, tmp_path):
     values = list(sheet.iter_rows(values_only=True))
     at = next(n for n, row in enumerate(values) if "检查事项" in row)  # under the seed's title and 填报单位 line
     headers = values[at]
-    rows = {dict(zip(headers, row))["检查事项"]: dict(zip(headers, row)) for row in values[at + 1:]
-            if dict(zip(headers, row)).get("检查事项")}  # the 填报人 footer has none
+    rows = {
+        dict(zip(headers, row))["检查事项"]: dict(zip(headers, row))
+        for row in values[at + 1 :]
+        if dict(zip(headers, row)).get("检查事项")
+    }  # the 填报人 footer has none
     for item in ITEMS:  # beside the demo department's own items
         assert rows[item["检查事项"]]["事项编码"], rows[item["检查事项"]]
         assert rows[item["检查事项"]]["检查方式"] == item["检查方式"]
@@ -158,9 +168,19 @@ def test_the_job_page_follows_a_running_import(page, live):
     page.locator("#job-progress-text", has_text="70%").wait_for()  # (no wait_for_function: the CSP forbids eval)
     assert page.eval_on_selector("#job progress", "p => p.value") == 70
     with page.expect_navigation():
-        update(status=JobStatus.succeeded, progress=100,
-               result={"ok": True, "kind": "items", "file": "x.xlsx", "rows": 2, "created": 2, "changed": 0,
-                       "unchanged": 0})
+        update(
+            status=JobStatus.succeeded,
+            progress=100,
+            result={
+                "ok": True,
+                "kind": "items",
+                "file": "x.xlsx",
+                "rows": 2,
+                "created": 2,
+                "changed": 0,
+                "unchanged": 0,
+            },
+        )
     page.wait_for_selector("#import-ok")
     assert page.eval_on_selector("#job progress", "p => p.value") == 100
     assert_clean(page)

@@ -5,6 +5,7 @@ lead's leader approves the whole; the coordinator draws the targets and the mixe
 leaders and hands the visits out; on an entity both departments drew, each department records,
 approves and publishes its own result; the public entity page shows both. Irreversible steps ask
 for confirmation (accepted). Screenshots land in ``/tmp/spotcheck-shots/joint-*.png``."""
+
 from __future__ import annotations
 
 import random
@@ -36,8 +37,14 @@ def world(sqlite_template, tmp_path_factory):
         with tenant_scope(admin.tenant_id):  # the overlap: 商务局 also lists 应急管理局's entities
             rng = random.Random(3)
             for code in yjj["codes"]:
-                directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY,
-                                     "entity_id": directory_queries.entity_by_code(code).id}, actor=admin)
+                directory.add_entry(
+                    {
+                        "risk": rng.choice("ABCD"),
+                        "category": CATEGORY,
+                        "entity_id": directory_queries.entity_by_code(code).id,
+                    },
+                    actor=admin,
+                )
             db.session.commit()
         found.update(yjj=yjj, swj=swj, category=CATEGORY)
 
@@ -72,9 +79,13 @@ def _link_the_recorders(app) -> dict:
             admin, user = user_named(f"{dept}_admin"), user_named(f"{dept}_inspector")
             with tenant_scope(admin.tenant_id):
                 visit = per_department[dept][entity_id]
-                lead = db.session.scalar(sa.select(TeamMember).where(
-                    TeamMember.campaign_id == visit.campaign_id, TeamMember.entity_id == entity_id,
-                    TeamMember.is_leader.is_(True)))
+                lead = db.session.scalar(
+                    sa.select(TeamMember).where(
+                        TeamMember.campaign_id == visit.campaign_id,
+                        TeamMember.entity_id == entity_id,
+                        TeamMember.is_leader.is_(True),
+                    )
+                )
                 for linked in db.session.scalars(sa.select(Inspector).where(Inspector.user_id == user.id)):
                     link_inspector(linked.id, {"user_id": None}, actor=admin)
                 link_inspector(lead.inspector_id, {"user_id": user.id, "other_name": True}, actor=admin)

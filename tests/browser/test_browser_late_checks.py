@@ -1,6 +1,7 @@
 """紧急检查事后登记 in a browser: the leader finds the team that went among the department's inspectors by typing part
 of a name (list-filter.js, a file of the app's own under its CSP); a member already ticked stays in view, and Enter
 in the box does not send the form. Without scripts the box does not show, and every inspector is listed."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """Notices in a real browser: the 组长 sees the unread count in the header, reads the assignment in
 the inbox, downloads its PDF and marks it read; the planner sees the campaign's documents and
 downloads an inspection notice. Screenshots land in ``/tmp/spotcheck-shots/notices-*.png``."""
+
 from __future__ import annotations
 
 import io
@@ -26,8 +27,7 @@ def world(sqlite_template, tmp_path_factory):
     def prepare(app):
         ids = handed_out()
         with tenant_scope(ids["tenant"]):  # linked after the hand-out: told now
-            notices.write_campaign_notices(ids["campaign"],
-                                           actor=planner_of(user_named("yjj_admin")))
+            notices.write_campaign_notices(ids["campaign"], actor=planner_of(user_named("yjj_admin")))
             found.update(ids, code=campaigns.get_campaign(ids["campaign"]).code)
 
     with served(sqlite_template, tmp_path_factory.mktemp("notices"), prepare) as (_app, url):

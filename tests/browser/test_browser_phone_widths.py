@@ -14,6 +14,7 @@ stylesheets and scripts are fetched once per account.
 The failure names each page, by how much it is too wide and what reaches past the edge
 (:data:`tests.support.browsers.WIDEST`), with a screenshot of each in ``/tmp/spotcheck-shots/phone-*.png``.
 """
+
 from __future__ import annotations
 
 import io
@@ -99,8 +100,9 @@ def worked_in(app) -> list[str]:
             try:
                 if db.session.get(Visit, visit_id).status.value == "published":  # the demo's are: corrected
                     results.start_correction(visit_id, {"reason": "补充现场照片"}, actor=user_named("scj_planner"))
-                results.add_attachment(visit_id, {"stream": io.BytesIO(PNG), "filename": "现场检查照片（仓库东侧）.png"},
-                                       actor=inspector)
+                results.add_attachment(
+                    visit_id, {"stream": io.BytesIO(PNG), "filename": "现场检查照片（仓库东侧）.png"}, actor=inspector
+                )
             except (Conflict, Forbidden, NotFound, ValidationFailed):
                 db.session.rollback()  # not on this team, or its result is no longer recorded
                 continue
@@ -129,13 +131,19 @@ def walk(page, app, login: str | None, seeds: list[str], opens) -> tuple[int, li
             response = page.goto(url, wait_until="domcontentloaded")
         except PlaywrightError:  # a download (a workbook, a PDF, a proof): not a page
             continue
-        if response is None or response.status != 200 or response.request.redirected_from is not None \
-                or not response.headers.get("content-type", "").startswith("text/html"):
+        if (
+            response is None
+            or response.status != 200
+            or response.request.redirected_from is not None
+            or not response.headers.get("content-type", "").startswith("text/html")
+        ):
             continue  # refused, moved elsewhere (that page is walked in its turn) or not a page
         measured += 1
         overflow, hrefs = page.evaluate(MEASURE)
         if overflow > 1:
-            found.append(f"{login or 'citizen'} {url}: +{overflow} px at {page.evaluate(WIDEST) or page.evaluate(ESCAPED)}")
+            found.append(
+                f"{login or 'citizen'} {url}: +{overflow} px at {page.evaluate(WIDEST) or page.evaluate(ESCAPED)}"
+            )
             name = re.sub(r"[^\w-]+", "_", url.strip("/")) or "home"
             save_shot(page, f"phone-{login or 'citizen'}-{name}", always=True)
         text = " ".join(hrefs)
@@ -209,8 +217,10 @@ def test_every_page_of_every_role_fits_a_phone(browser, city):
         finally:
             context.close()
     elapsed, spent = time.monotonic() - started, time.process_time() - spent
-    print(f"\n390 px walk: {sum(measured.values())} pages of {len(measured)} accounts in {elapsed:.1f} s "
-          f"({spent:.1f} s of processor time here): {dict(measured)}")
+    print(
+        f"\n390 px walk: {sum(measured.values())} pages of {len(measured)} accounts in {elapsed:.1f} s "
+        f"({spent:.1f} s of processor time here): {dict(measured)}"
+    )
     assert not report, f"{len(report)} page(s) wider than a phone (390 px):\n" + "\n".join(report)
     # not vacuous: every account opened its pages, the pages of the table of issue 40 among them
     assert all(count >= 5 for count in measured.values()), measured

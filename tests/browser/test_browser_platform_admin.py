@@ -2,6 +2,7 @@
 calendar typed as the notice reads — a preview first, then the year — and a department's
 administrators: one reset (the temporary password shown once) and one disabled, whose open browser
 is signed out at once. Every page at 1366 and 390 px (``/tmp/spotcheck-shots/platform-*.png``)."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,10 +31,14 @@ def test_the_calendar_is_typed_as_the_notice_reads_and_previewed_before_it_is_en
     for width in (1366, 390):  # the worked example is read whole; the fields look like every other field
         page.set_viewport_size({"width": width, "height": 900})
         example = page.locator("#calendar-example").evaluate("e => [e.scrollWidth, e.clientWidth, e.innerText]")
-        assert example[0] <= example[1] + 1 and "2月14日 上班" in example[2], f"the example cut off at {width} px: {example[:2]}"
+        assert example[0] <= example[1] + 1 and "2月14日 上班" in example[2], (
+            f"the example cut off at {width} px: {example[:2]}"
+        )
         for field in ("#calendar-year", "#calendar-text", "#notice"):
-            style = page.locator(field).evaluate("e => { const s = getComputedStyle(e); return [e.getBoundingClientRect().height, "
-                                                 "s.borderTopColor, s.borderTopLeftRadius, s.paddingLeft]; }")
+            style = page.locator(field).evaluate(
+                "e => { const s = getComputedStyle(e); return [e.getBoundingClientRect().height, "
+                "s.borderTopColor, s.borderTopLeftRadius, s.paddingLeft]; }"
+            )
             assert style[0] >= 32 and style[1:] == ["rgb(188, 204, 220)", "4px", "9.6px"], (field, width, style)
         assert "国务院办公厅通知（随软件提供的数据）" in page.inner_text("#calendar-years")
         assert "chinesecalendar" not in page.inner_text("body")
@@ -65,7 +70,9 @@ def test_a_departments_administrator_is_reset_and_disabled_and_their_browser_is_
     page = admin.go("/platform/tenants")
     with page.expect_navigation():
         page.locator("#tenants tr[data-tenant='YJJ'] a").first.click()
-    assert "yjj_admin" in page.inner_text("#department-admins") and "yjj_inspector" in page.inner_text("#department-users")
+    assert "yjj_admin" in page.inner_text("#department-admins") and "yjj_inspector" in page.inner_text(
+        "#department-users"
+    )
     at_both_widths(page, "platform-department")
     admin.submit("#department-admins tr[data-login='yjj_admin'] button[data-action='reset']")
     assert "确定重置“yjj_admin”的密码" in admin.confirmations[-1]

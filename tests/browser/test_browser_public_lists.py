@@ -4,6 +4,7 @@ page at a time. An anonymous visitor pages, searches and filters.
 
 Screenshots land in ``/tmp/spotcheck-shots/public-*.png`` for a human to look at.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -73,8 +74,10 @@ def test_a_visitor_pages_and_searches_the_drawn_targets(page, site):
     assert page.url.endswith("?page=2#results")
     second = codes_on(page)
     assert len(second) == 50 and not set(first) & set(second)
-    assert all(page.locator("table.public-targets tbody tr").nth(n).locator("td").nth(4).inner_text().strip()
-               for n in range(50))  # every target of page 2 shows its team
+    assert all(
+        page.locator("table.public-targets tbody tr").nth(n).locator("td").nth(4).inner_text().strip()
+        for n in range(50)
+    )  # every target of page 2 shows its team
     shot(page, "draw-page-2", "#results")
     shot(page, "draw-pager", "#results nav.public-pager")
 

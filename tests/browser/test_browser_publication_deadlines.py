@@ -2,6 +2,7 @@
 the leader's home, review list and the visit's page, then the planner's home and publication list, say
 逾期3个工作日 for the result due on 29 April and 即将到期 for the one due on Saturday 9 May — and none of
 those pages is wider than a phone (390 px) for it. Screenshots land in ``/tmp/spotcheck-shots/lateness-*.png``."""
+
 from __future__ import annotations
 
 import pytest

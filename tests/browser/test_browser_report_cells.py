@@ -3,6 +3,7 @@ its 附件4 while the cell the platform holds no data for is empty (the page say
 refusal); the planner fills it on the table's page, the leader signs, and the signed table shows the
 answer. The justice bureau's leader opens the supervision dashboard and finds every department's row.
 Screenshots at 1366 and 390 px in ``/tmp/spotcheck-shots/report-cells-*.png`` and ``bureau-leader-*.png``."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

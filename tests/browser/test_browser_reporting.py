@@ -3,6 +3,7 @@ finds the table on the home page's to-do list by its name, signs and submits it 
 cannot be undone), and the justice bureau's supervisor sees it submitted late, the other departments'
 missing, and opens it as submitted. Screenshots at 1366 and 390 px in
 ``/tmp/spotcheck-shots/reporting-*.png``."""
+
 from __future__ import annotations
 
 from datetime import datetime

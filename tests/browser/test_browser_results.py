@@ -3,6 +3,7 @@ browser: a team member (褚明) records, the 组长 (冯涛) submits, the leader
 the 组长 fixes and resubmits, the leader approves, the planner (郑洁) publishes, and an anonymous
 visitor finds the result by the entity's name on the public portal. Irreversible steps ask for
 confirmation (accepted here). Screenshots land in ``/tmp/spotcheck-shots/results-*.png``."""
+
 from __future__ import annotations
 
 import pytest

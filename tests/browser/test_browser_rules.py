@@ -3,6 +3,7 @@ the version in force, sets the deadline for reporting results, loads it (confirm
 cannot be undone) and sees what changed, in the history and the differences of the two versions; a
 citizen reads the rules in force on the portal on a phone. Screenshots at 1366 and 390 px in
 ``/tmp/spotcheck-shots/rules-*.png``."""
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ campaign, a department's users), each to-do's next step a link to where it is do
 opening on its errors, every text box in the project's field style, wrapped buttons not indented,
 one word (锁定) for the frame's step and full-width colons in Chinese labels.
 Screenshots land in ``/tmp/spotcheck-shots/staff-*.png``."""
+
 from __future__ import annotations
 
 import re
@@ -52,13 +53,16 @@ def shot(page, name: str) -> None:
 
 def stacked(page, selector: str) -> dict:
     """How a table shows: its display, its cells' narrowest width, and how far right anything reaches."""
-    return page.evaluate("""(selector) => {
+    return page.evaluate(
+        """(selector) => {
       const table = document.querySelector(selector);
       const cells = [...table.querySelectorAll('tbody td')].filter(c => c.getClientRects().length);
       return {display: getComputedStyle(table).display,
               narrowest: Math.min(...cells.map(c => c.getBoundingClientRect().width)),
               right: Math.max(...[...table.querySelectorAll('*')].map(e => e.getBoundingClientRect().right))};
-    }""", selector)
+    }""",
+        selector,
+    )
 
 
 def assert_cards(page, selector: str) -> None:
@@ -155,7 +159,9 @@ def test_a_draw_sent_empty_opens_on_its_errors_and_the_text_boxes_are_styled(per
         planner.page.set_viewport_size({"width": size[0], "height": size[1]})
         page = planner.go("/campaigns/2")
         reason = page.locator("#targets-no-input-reason")
-        style = reason.evaluate("e => { const s = getComputedStyle(e); return [s.borderTopWidth, s.borderTopStyle, s.borderRadius, s.paddingLeft, s.width]; }")
+        style = reason.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.borderTopWidth, s.borderTopStyle, s.borderRadius, s.paddingLeft, s.width]; }"
+        )
         assert style[:4] == ["1px", "solid", "4px", "9.6px"], style  # the fields' look, not the browser's
         planner.submit("#targets-draw button[type=submit]")  # no input, no reason
         page.wait_for_timeout(200)  # the page's load handler has run
@@ -189,7 +195,9 @@ def test_a_visits_result_boxes_have_the_field_style(browser, visit_to_record, si
         boxes = page.locator("main form textarea")
         assert boxes.count() >= 3
         for i in range(boxes.count()):
-            style = boxes.nth(i).evaluate("e => { const s = getComputedStyle(e); return [e.id, s.borderTopStyle, s.borderRadius, s.paddingLeft]; }")
+            style = boxes.nth(i).evaluate(
+                "e => { const s = getComputedStyle(e); return [e.id, s.borderTopStyle, s.borderRadius, s.paddingLeft]; }"
+            )
             assert style[1:] == ["solid", "4px", "9.6px"], style  # the fields' look, not the browser's inset
         shot(page, "visit-to-record")
     finally:

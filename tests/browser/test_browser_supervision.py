@@ -1,5 +1,6 @@
 """The demo's 司法局 supervisor in a real browser (Chromium): every department's status, a chart and
 its table, a figure's definition and the rows behind it, and a table downloaded and opened."""
+
 from __future__ import annotations
 
 import io
@@ -68,8 +69,10 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
         drill.set_viewport_size({"width": 390, "height": 844})
         cells = drill.evaluate("""() => [...document.querySelectorAll('#drill-rows tbody td')]
           .map(c => c.getBoundingClientRect().width)""")
-        box = drill.evaluate("() => { const b = document.querySelector('#drill-rows').parentElement;"
-                             " return [b.className, b.scrollWidth, b.clientWidth] }")
+        box = drill.evaluate(
+            "() => { const b = document.querySelector('#drill-rows').parentElement;"
+            " return [b.className, b.scrollWidth, b.clientWidth] }"
+        )
         assert cells and min(cells) >= 100, f"cramped cells at 390 px: {sorted(cells)[:5]}"
         assert box[0] == "table-scroll" and box[1] > box[2], box  # wider than the phone: it scrolls in its box
         assert_fits(drill, "supervision-burden-drill", 390)
@@ -88,10 +91,16 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
         assert rows[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
         assert {r[1] for r in rows if isinstance(r[0], int)} == {"市场监督管理局", "应急管理局", "商务局", "司法局"}
         # every other table of 宁安市's rulebook, the current year, each with its title there; none of 城口县's
-        assert page.locator("#code option[value=area]").count() == 0 and page.locator("#code option[value=dept]").count() == 0
-        titles = {"plan": "2026年度行政执法检查计划表", "joint": "2026年度联合检查工作进展情况统计表",
-                  "halfplan": "2026年度非市场监管领域抽查工作计划表",
-                  "practice": "2026年度市直部门非市场监管领域推行“双随机、一公开”情况统计表"}
+        assert (
+            page.locator("#code option[value=area]").count() == 0
+            and page.locator("#code option[value=dept]").count() == 0
+        )
+        titles = {
+            "plan": "2026年度行政执法检查计划表",
+            "joint": "2026年度联合检查工作进展情况统计表",
+            "halfplan": "2026年度非市场监管领域抽查工作计划表",
+            "practice": "2026年度市直部门非市场监管领域推行“双随机、一公开”情况统计表",
+        }
         for code, title in titles.items():
             page.select_option("#code", code)
             page.select_option("#period", "2026")

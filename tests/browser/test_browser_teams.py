@@ -3,6 +3,7 @@
 person to a visit's team (专家, seed 001), and they show on the visit's page; a leader (王磊) records
 that a problem found needs no follow-up, with the reason (无需后续处置), and the planner then closes
 the visit (办结). Screenshots land in ``/tmp/spotcheck-shots/teams-*.png``."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,15 +30,32 @@ def world(sqlite_template, tmp_path_factory):
     def prepare(app):
         ids = handed_out()
         with tenant_scope(ids["tenant"]):
-            inspectors.create_inspector({"name": "林教授", "sex": "女", "id_number": id_number(91),
-                                         "agency": "浙江工业大学化工学院", "cert_no": "YJJ-Z009",
-                                         "categories": [QUALIFICATION], "is_expert": True},
-                                        actor=user_named("yjj_admin"))
+            inspectors.create_inspector(
+                {
+                    "name": "林教授",
+                    "sex": "女",
+                    "id_number": id_number(91),
+                    "agency": "浙江工业大学化工学院",
+                    "cert_no": "YJJ-Z009",
+                    "categories": [QUALIFICATION],
+                    "is_expert": True,
+                },
+                actor=user_named("yjj_admin"),
+            )
             published(ids)  # the first visit: a problem found, published, no follow-up
-            second = db.session.scalar(sa.select(Visit).where(Visit.campaign_id == ids["campaign"],
-                                                              Visit.id != ids["visit"]).order_by(Visit.id).limit(1))
-            found.update(ids, name=visit(ids).entity.name, second=second.id, second_entity=second.entity_id,
-                         second_name=second.entity.name)
+            second = db.session.scalar(
+                sa.select(Visit)
+                .where(Visit.campaign_id == ids["campaign"], Visit.id != ids["visit"])
+                .order_by(Visit.id)
+                .limit(1)
+            )
+            found.update(
+                ids,
+                name=visit(ids).entity.name,
+                second=second.id,
+                second_entity=second.entity_id,
+                second_name=second.entity.name,
+            )
             db.session.commit()
 
     with served(sqlite_template, tmp_path_factory.mktemp("teams"), prepare) as (_app, url):
@@ -63,14 +81,18 @@ def test_a_planner_adds_experts_to_a_team_at_a_desk_and_on_a_phone(browser, worl
         page = planner.go(f"/campaigns/{world['campaign']}?q={world['second_name']}")
         page.click(f'tr[data-entity="{world["second_entity"]}"] a.team-link')
         page.wait_for_load_state()
-        assert "随机选派的检查人员" in page.inner_text("#team-members") and "本检查组没有专家参与" in page.inner_text("#experts")
+        assert "随机选派的检查人员" in page.inner_text("#team-members") and "本检查组没有专家参与" in page.inner_text(
+            "#experts"
+        )
         page.click("#directory-expert summary")
         page.select_option("#inspector-id", label="林教授（浙江工业大学化工学院）")
         planner.submit("#add-directory-expert")
         assert "作为专家加入检查组" in page.inner_text("main")
         page.click("#outside-expert summary")
         planner.submit("#add-outside-expert")  # nothing filled: refused, naming the fields, in Chinese
-        assert "请填写检测机构" in page.inner_text("#outside-expert") and "请填写参与人员姓名" in page.inner_text("#outside-expert")
+        assert "请填写检测机构" in page.inner_text("#outside-expert") and "请填写参与人员姓名" in page.inner_text(
+            "#outside-expert"
+        )
         page.problems.clear()  # the refusal is an answer of 422, which the console reports
         page.select_option("#expert-kind", "testing_body")
         page.fill("#expert-organisation", "浙江省化工产品质量检验站")

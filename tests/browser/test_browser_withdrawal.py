@@ -2,6 +2,7 @@
 reason is required, the step asks for confirmation (declining it changes nothing), then the
 campaign page and its public page say 已撤销 with the reason and offer no draw. A planner sees no
 button to cancel. Screenshots in ``/tmp/spotcheck-shots/withdrawal-*.png``."""
+
 from __future__ import annotations
 
 import pytest
@@ -51,8 +52,10 @@ def test_a_leader_cancels_a_campaign_with_the_reason_after_confirming(browser, l
     page = new_page(new_context(browser, live_server))
     page.set_viewport_size({"width": width, "height": height})
     questions, answers = [], [False, True]
-    page.on("dialog", lambda dialog: (questions.append(dialog.message),
-                                      dialog.accept() if answers.pop(0) else dialog.dismiss()))
+    page.on(
+        "dialog",
+        lambda dialog: (questions.append(dialog.message), dialog.accept() if answers.pop(0) else dialog.dismiss()),
+    )
     sign_in(page, "yjj_leader")
     page.goto(f"/campaigns/{campaign_id}")
     form = page.locator("#campaign-cancel")

@@ -2,6 +2,7 @@
 test's own: the database restarted mid-job, the broker restarted mid-job. Each job still runs exactly
 once, and a 15-second database restart costs seconds, not a lease. ``make chaos`` runs them (a few
 minutes); the hung worker's test, which needs no restart, is in the suite (tests/system/test_jobs.py)."""
+
 from __future__ import annotations
 
 import time
@@ -27,8 +28,9 @@ ROWS = 300
 
 
 def _entities(start: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Entity)
-                             .where(Entity.name.like(f"故障测试企业{start}-%")))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Entity).where(Entity.name.like(f"故障测试企业{start}-%"))
+    )
 
 
 def _world_on(cluster_url: str, postgres_url: str, tmp_path) -> None:
@@ -57,9 +59,16 @@ def test_a_database_restart_mid_job_costs_seconds_not_a_lease(own_cluster, postg
     storage, pause = tmp_path / "storage", tmp_path / "pause"
     pause.mkdir()
     web = make_app(own_cluster.url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage))
-    worker = Worker(celery_queue, own_cluster.url, env={
-        "SPOTCHECK_STORAGE": str(storage), "SPOTCHECK_JOB_LEASE_SECONDS": str(LEASE),
-        "SPOTCHECK_TEST_PAUSE_DIR": str(pause), "SPOTCHECK_TEST_PAUSE_AT": "5"})
+    worker = Worker(
+        celery_queue,
+        own_cluster.url,
+        env={
+            "SPOTCHECK_STORAGE": str(storage),
+            "SPOTCHECK_JOB_LEASE_SECONDS": str(LEASE),
+            "SPOTCHECK_TEST_PAUSE_DIR": str(pause),
+            "SPOTCHECK_TEST_PAUSE_AT": "5",
+        },
+    )
     try:
         worker.wait_ready(WORKER_READY_TIMEOUT)
         job_id = queue_import(web, directory_csv(ROWS, 7000, name="故障测试企业7000-"))
@@ -92,16 +101,25 @@ def test_a_broker_restart_mid_job_loses_no_job_and_runs_none_twice(own_redis, po
     storage, pause = tmp_path / "storage", tmp_path / "pause"
     pause.mkdir()
     web = make_app(postgres_url, REDIS_URL=own_redis.url, SPOTCHECK_STORAGE=str(storage))
-    worker = Worker(celery_queue, postgres_url, env={
-        "REDIS_URL": own_redis.url, "SPOTCHECK_STORAGE": str(storage),
-        "SPOTCHECK_TEST_PAUSE_DIR": str(pause), "SPOTCHECK_TEST_PAUSE_AT": "5"})
+    worker = Worker(
+        celery_queue,
+        postgres_url,
+        env={
+            "REDIS_URL": own_redis.url,
+            "SPOTCHECK_STORAGE": str(storage),
+            "SPOTCHECK_TEST_PAUSE_DIR": str(pause),
+            "SPOTCHECK_TEST_PAUSE_AT": "5",
+        },
+    )
     try:
         worker.wait_ready(WORKER_READY_TIMEOUT)
         running = queue_import(web, directory_csv(ROWS, 8000, name="故障测试企业8000-"))
         _wait_for(pause / f"job-{running}.paused", worker)
         own_redis.stop()  # the broker goes away (empty when it comes back: no persistence)
         (pause / f"job-{running}.resume").write_text("")
-        waiting = queue_import(web, directory_csv(ROWS, 9000, name="故障测试企业9000-"))  # queued while the broker is down
+        waiting = queue_import(
+            web, directory_csv(ROWS, 9000, name="故障测试企业9000-")
+        )  # queued while the broker is down
         (pause / f"job-{waiting}.resume").write_text("")  # this one runs straight through when it comes
         with web.app_context():
             scj = tenant_id("SCJ")
@@ -111,8 +129,9 @@ def test_a_broker_restart_mid_job_loses_no_job_and_runs_none_twice(own_redis, po
                 assert jobs.get_job(waiting).status == JobStatus.queued
         time.sleep(3)
         own_redis.start()  # the same address: the worker reconnects by itself
-        sweeper = make_app(postgres_url, REDIS_URL=own_redis.url, SPOTCHECK_STORAGE=str(storage),
-                           SPOTCHECK_JOB_QUEUED_SECONDS=0)
+        sweeper = make_app(
+            postgres_url, REDIS_URL=own_redis.url, SPOTCHECK_STORAGE=str(storage), SPOTCHECK_JOB_QUEUED_SECONDS=0
+        )
         with sweeper.app_context():
             assert job_sweep.sweep(actor=SCHEDULER)["requeued"] == 1
             for _ in range(6):  # the worker may take a few seconds to reconnect: the check queues it again

@@ -1,4 +1,5 @@
 """The audit trail (全程留痕): every change recorded; any tampering detected by `spotcheck audit verify`."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,8 +27,12 @@ def verify_cli(app):
 
 def test_state_changes_are_recorded(app):
     admin = signed_in(app, "scj_admin")
-    post_form(admin, "/admin/users/new", {"login": "scj_new", "display_name": "新同事", "password": "Aa1!Aa1!Aa1!",
-                                          "roles": ["planner"]}, token_from="/admin/users/new")
+    post_form(
+        admin,
+        "/admin/users/new",
+        {"login": "scj_new", "display_name": "新同事", "password": "Aa1!Aa1!Aa1!", "roles": ["planner"]},
+        token_from="/admin/users/new",
+    )
     login(app.test_client(), "scj_new", "wrong-Password-1")
     login(app.test_client(), "scj_new", "Aa1!Aa1!Aa1!")
     bearer(app, "scj_admin")
@@ -54,11 +59,14 @@ def _tamper(app, sql: str, params: dict) -> None:
     engine.dispose()
 
 
-@pytest.mark.parametrize("tampering,expected", [
-    ("UPDATE audit_entry SET details = '{\"login\": \"forged\"}' WHERE id = :id", "edited"),
-    ("DELETE FROM audit_entry WHERE id = :id", "deleted"),
-    ("UPDATE audit_entry SET created_at = created_at - INTERVAL '1 day' WHERE id = :id", "edited"),
-])
+@pytest.mark.parametrize(
+    "tampering,expected",
+    [
+        ('UPDATE audit_entry SET details = \'{"login": "forged"}\' WHERE id = :id', "edited"),
+        ("DELETE FROM audit_entry WHERE id = :id", "deleted"),
+        ("UPDATE audit_entry SET created_at = created_at - INTERVAL '1 day' WHERE id = :id", "edited"),
+    ],
+)
 def test_tampering_with_one_row_is_detected_and_named(app, tampering, expected):
     chain = entries(app, chain=0)
     victim, successor = chain[3], chain[4]
@@ -74,7 +82,17 @@ def test_tampering_with_one_row_is_detected_and_named(app, tampering, expected):
 def test_reordering_rows_is_detected(app):
     first, second = entries(app, chain=0)[1:3]
     # swap the two entries' contents (seq stays with its row id)
-    columns = ["actor_id", "actor_login", "action", "object_type", "object_id", "details", "created_at", "prev_hash", "hash"]
+    columns = [
+        "actor_id",
+        "actor_login",
+        "action",
+        "object_type",
+        "object_id",
+        "details",
+        "created_at",
+        "prev_hash",
+        "hash",
+    ]
     assignments = ", ".join(f"{c} = (SELECT {c} FROM audit_entry WHERE id = :b)" for c in columns)
     _tamper(app, "CREATE TABLE tmp_swap AS SELECT * FROM audit_entry WHERE id = :a", {"a": first.id})
     _tamper(app, f"UPDATE audit_entry SET {assignments} WHERE id = :a", {"a": first.id, "b": second.id})
@@ -134,7 +152,7 @@ def test_a_trail_cut_short_after_its_head_was_published_fails_against_the_kept_h
     result = against()
     assert result.exit_code == 1 and f"chain {scj}" in result.output and "cut short" in result.output, result.output
     bad = tmp_path / "bad.json"
-    bad.write_text("{\"heads\": [{\"chain\": \"x\"}]}", encoding="utf-8")
+    bad.write_text('{"heads": [{"chain": "x"}]}', encoding="utf-8")
     refused = app.test_cli_runner().invoke(args=["audit", "verify", "--against", str(bad)])
     assert refused.exit_code != 0 and "cannot read the published heads" in refused.output
 

@@ -1,5 +1,6 @@
 """Bulk writes to the registry and the directories (imports): COPY on PostgreSQL, executemany on
 SQLite; new and existing rows, idempotence, all or nothing, progress."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,14 +23,28 @@ def code(n: int) -> str:
 
 def row(n: int, **changes) -> dict:
     """A registry row as ``clean_entity`` returns it."""
-    return {"code": code(n), "name": f"杭州批量{n}号贸易有限公司", "entity_type": "enterprise", "industry_code": "F5212",
-            "region_code": "330106", "address": f"杭州市西湖区文三路{n}号", "status": "active", "abnormal": False,
-            "blacklisted": False, "penalized_on": None, "complaints": 0, "credit_rating": None, **changes}
+    return {
+        "code": code(n),
+        "name": f"杭州批量{n}号贸易有限公司",
+        "entity_type": "enterprise",
+        "industry_code": "F5212",
+        "region_code": "330106",
+        "address": f"杭州市西湖区文三路{n}号",
+        "status": "active",
+        "abnormal": False,
+        "blacklisted": False,
+        "penalized_on": None,
+        "complaints": 0,
+        "credit_rating": None,
+        **changes,
+    }
 
 
 def entities(prefix: str = "杭州批量") -> dict[str, tuple]:
-    return {e.code: (e.name, e.abnormal, e.penalized_on, e.complaints, e.credit_rating, e.updated_at)
-            for e in db.session.scalars(sa.select(Entity).where(Entity.name.startswith(prefix)))}
+    return {
+        e.code: (e.name, e.abnormal, e.penalized_on, e.complaints, e.credit_rating, e.updated_at)
+        for e in db.session.scalars(sa.select(Entity).where(Entity.name.startswith(prefix)))
+    }
 
 
 def test_codes_of_the_tests_are_valid():
@@ -46,8 +61,19 @@ def test_upsert_inserts_new_and_updates_existing_rows(app):
         db.session.commit()
         before = entities()
         assert len(before) == 5
-        changed = [row(1, name="杭州批量1号贸易有限公司（已更名）", abnormal=True, penalized_on=date(2026, 3, 2),
-                       complaints=4, credit_rating="C"), row(2), row(5), row(6)]
+        changed = [
+            row(
+                1,
+                name="杭州批量1号贸易有限公司（已更名）",
+                abnormal=True,
+                penalized_on=date(2026, 3, 2),
+                complaints=4,
+                credit_rating="C",
+            ),
+            row(2),
+            row(5),
+            row(6),
+        ]
         assert bulk.upsert_entities(changed) == 4
         db.session.commit()
         after = entities()
@@ -83,7 +109,9 @@ def test_new_entities_are_numbered_in_the_order_of_the_file(app):
     with app.app_context():
         bulk.upsert_entities([row(n) for n in order])
         db.session.commit()
-        ids = dict(db.session.execute(sa.select(Entity.code, Entity.id).where(Entity.name.startswith("杭州批量"))).all())
+        ids = dict(
+            db.session.execute(sa.select(Entity.code, Entity.id).where(Entity.name.startswith("杭州批量"))).all()
+        )
     assert sorted(order, key=lambda n: ids[code(n)]) == order
 
 
@@ -103,6 +131,7 @@ def test_a_rollback_leaves_nothing(app):
 
 def test_a_failing_row_source_imports_nothing(app):
     """Validation while streaming: the row source raises after the last row, nothing is merged."""
+
     def rows():
         yield from (row(n) for n in range(20))
         raise ValueError("row 21: bad check digit")
@@ -131,36 +160,67 @@ def test_directory_entries_in_bulk(app):
         db.session.commit()
         scj, yjj = tenant_id("SCJ"), tenant_id("YJJ")
         with tenant_scope(scj):
-            written = bulk.upsert_directory_entries(scj, [
-                {"code": code(n), "category": "食品销售", "risk": "ABCD"[n % 4], "tags": ",批量,",
-                 "last_inspected_on": date(2025, 5, 1) if n == 0 else None} for n in range(4)])
+            written = bulk.upsert_directory_entries(
+                scj,
+                [
+                    {
+                        "code": code(n),
+                        "category": "食品销售",
+                        "risk": "ABCD"[n % 4],
+                        "tags": ",批量,",
+                        "last_inspected_on": date(2025, 5, 1) if n == 0 else None,
+                    }
+                    for n in range(4)
+                ],
+            )
             assert written == 4
             db.session.commit()
-            changed = bulk.upsert_directory_entries(scj, [
-                {"code": code(0), "category": "餐饮服务", "risk": "A", "tags": "", "last_inspected_on": None},
-                {"code": code(5), "category": "食品销售", "risk": "D", "tags": "", "last_inspected_on": None}])
+            changed = bulk.upsert_directory_entries(
+                scj,
+                [
+                    {"code": code(0), "category": "餐饮服务", "risk": "A", "tags": "", "last_inspected_on": None},
+                    {"code": code(5), "category": "食品销售", "risk": "D", "tags": "", "last_inspected_on": None},
+                ],
+            )
             assert changed == 2
             db.session.commit()
-            rows = {e.entity.code: (e.category, e.risk, e.tags, e.last_inspected_on, e.tenant_id)
-                    for e in db.session.scalars(sa.select(DirectoryEntry).where(DirectoryEntry.tags.in_([",批量,", ""])))
-                    if e.entity.code.startswith("91330106BK")}
+            rows = {
+                e.entity.code: (e.category, e.risk, e.tags, e.last_inspected_on, e.tenant_id)
+                for e in db.session.scalars(sa.select(DirectoryEntry).where(DirectoryEntry.tags.in_([",批量,", ""])))
+                if e.entity.code.startswith("91330106BK")
+            }
             # another department may not be written from here
             with pytest.raises(TenantViolation):
-                bulk.upsert_directory_entries(yjj, [{"code": code(1), "category": "x", "risk": "C", "tags": "",
-                                                     "last_inspected_on": None}])
+                bulk.upsert_directory_entries(
+                    yjj, [{"code": code(1), "category": "x", "risk": "C", "tags": "", "last_inspected_on": None}]
+                )
             # unknown codes: nothing may be committed
             with pytest.raises(bulk.UnknownEntities) as unknown:
-                bulk.upsert_directory_entries(scj, [{"code": code(1), "category": "x", "risk": "C", "tags": "",
-                                                     "last_inspected_on": None},
-                                                    {"code": code(99), "category": "x", "risk": "C", "tags": "",
-                                                     "last_inspected_on": None}])
+                bulk.upsert_directory_entries(
+                    scj,
+                    [
+                        {"code": code(1), "category": "x", "risk": "C", "tags": "", "last_inspected_on": None},
+                        {"code": code(99), "category": "x", "risk": "C", "tags": "", "last_inspected_on": None},
+                    ],
+                )
             assert unknown.value.codes == [code(99)]
             db.session.rollback()
-            assert db.session.scalar(sa.select(DirectoryEntry.category).join(DirectoryEntry.entity)
-                                     .where(sa.text("entity.code = :c")).params(c=code(1))) == "食品销售"
+            assert (
+                db.session.scalar(
+                    sa.select(DirectoryEntry.category)
+                    .join(DirectoryEntry.entity)
+                    .where(sa.text("entity.code = :c"))
+                    .params(c=code(1))
+                )
+                == "食品销售"
+            )
         with tenant_scope(yjj):
-            assert not db.session.scalar(sa.select(sa.func.count()).select_from(DirectoryEntry)
-                                         .join(DirectoryEntry.entity).where(sa.text("entity.code LIKE '91330106BK%'")))
+            assert not db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(DirectoryEntry)
+                .join(DirectoryEntry.entity)
+                .where(sa.text("entity.code LIKE '91330106BK%'"))
+            )
     assert len(rows) == 5 and {t for *_, t in rows.values()} == {scj}
     assert rows[code(0)] == ("餐饮服务", "A", "", date(2025, 5, 1), scj)  # a missing date keeps the known one
     assert rows[code(1)][:2] == ("食品销售", "B") and rows[code(5)][:2] == ("食品销售", "D")
@@ -168,9 +228,15 @@ def test_directory_entries_in_bulk(app):
 
 def _entity_indexes() -> dict[str, tuple[int, str]]:
     """The registry's indexes on PostgreSQL: name → (oid, definition); a rebuilt index has a new oid."""
-    return {name: (oid, definition) for name, oid, definition in db.session.execute(sa.text(
-        "SELECT c.relname, c.oid, pg_get_indexdef(c.oid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-        "WHERE i.indrelid = 'entity'::regclass"))}
+    return {
+        name: (oid, definition)
+        for name, oid, definition in db.session.execute(
+            sa.text(
+                "SELECT c.relname, c.oid, pg_get_indexdef(c.oid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE i.indrelid = 'entity'::regclass"
+            )
+        )
+    }
 
 
 def test_a_first_load_builds_the_registrys_search_indexes_once_after_its_rows(app, monkeypatch):
@@ -185,8 +251,11 @@ def test_a_first_load_builds_the_registrys_search_indexes_once_after_its_rows(ap
         earlier = entities()
         held = db.session.scalar(sa.select(sa.func.count()).select_from(Entity))
         before = _entity_indexes() if postgres else {}
-        first_load = [row(2, name="杭州批量2号（未采用）")] + [row(n) for n in range(held + 20)] + [
-            row(1, name="杭州批量1号贸易有限公司（已更名）", complaints=2)]
+        first_load = (
+            [row(2, name="杭州批量2号（未采用）")]
+            + [row(n) for n in range(held + 20)]
+            + [row(1, name="杭州批量1号贸易有限公司（已更名）", complaints=2)]
+        )
         assert bulk.upsert_entities(first_load) == held + 22
         db.session.commit()
         loaded = entities()
@@ -206,16 +275,25 @@ def test_a_first_load_builds_the_registrys_search_indexes_once_after_its_rows(ap
     if postgres:
         assert {n: d for n, (_, d) in rebuilt.items()} == {n: d for n, (_, d) in before.items()}
         assert {n for n in before if rebuilt[n][0] != before[n][0]} == {
-            "ix_entity_name", "ix_entity_industry_code", "ix_entity_region_code",
-            "ix_entity_name_characters", "ix_entity_status", "ix_entity_abnormal", "ix_entity_blacklisted",
-            "ix_entity_penalized", "ix_entity_complained", "uq_entity_code"}  # the primary key, which the directories refer to, was kept
+            "ix_entity_name",
+            "ix_entity_industry_code",
+            "ix_entity_region_code",
+            "ix_entity_name_characters",
+            "ix_entity_status",
+            "ix_entity_abnormal",
+            "ix_entity_blacklisted",
+            "ix_entity_penalized",
+            "ix_entity_complained",
+            "uq_entity_code",
+        }  # the primary key, which the directories refer to, was kept
         assert kept == rebuilt
 
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("repeated", [False, True], ids=["distinct codes", "a code given twice"])
-def test_a_first_load_into_an_empty_registry_writes_its_rows_once_in_the_files_order(postgres_url, monkeypatch,
-                                                                                      repeated):
+def test_a_first_load_into_an_empty_registry_writes_its_rows_once_in_the_files_order(
+    postgres_url, monkeypatch, repeated
+):
     """A city's first load into an empty registry: every entity written in the order of the file, the later row of
     a code given twice winning as in any import, and the registry's indexes and unique code back afterwards."""
     monkeypatch.setattr(bulk, "REBUILD_FROM", 10)

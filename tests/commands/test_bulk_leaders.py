@@ -1,6 +1,7 @@
 """Team leaders (组长) of a whole campaign named in one step, by a rule chosen on the campaign page:
 every visit checked as the single designation checks it, all or nothing, each designation audited,
 any visit still changeable by hand; the same for a joint campaign's mixed teams."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -23,8 +24,11 @@ from tests.support.results_world import teams_drawn
 
 def _teams(campaign_id: int) -> dict[int, list[TeamMember]]:
     teams: dict[int, list[TeamMember]] = {}
-    for member in db.session.scalars(sa.select(TeamMember).where(TeamMember.campaign_id == campaign_id)
-                                     .order_by(TeamMember.entity_id, TeamMember.position)):
+    for member in db.session.scalars(
+        sa.select(TeamMember)
+        .where(TeamMember.campaign_id == campaign_id)
+        .order_by(TeamMember.entity_id, TeamMember.position)
+    ):
         teams.setdefault(member.entity_id, []).append(member)
     return teams
 
@@ -50,8 +54,14 @@ def _leaders(campaign_id: int) -> dict[int, int]:
 
 
 def _designations(campaign_id: int) -> list[dict]:
-    return [entry.details for entry in db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.action == "team.leader_designated", AuditEntry.object_id == str(campaign_id)).order_by(AuditEntry.seq))]
+    return [
+        entry.details
+        for entry in db.session.scalars(
+            sa.select(AuditEntry)
+            .where(AuditEntry.action == "team.leader_designated", AuditEntry.object_id == str(campaign_id))
+            .order_by(AuditEntry.seq)
+        )
+    ]
 
 
 def test_the_first_drawn_member_of_every_team_is_named_and_each_designation_audited(app):
@@ -72,13 +82,15 @@ def test_the_first_drawn_member_of_every_team_is_named_and_each_designation_audi
             entity, team = next((e, t) for e, t in teams.items() if len([m for m in t if m.active]) > 1)
             other = [m for m in team if m.active][1]
             campaign_commands.designate_leader(campaign_id, {"member_id": other.id}, actor=planner_of(admin))
-            again = campaign_commands.designate_leaders(campaign_id, {"rule": "first_drawn", "only_missing": True},
-                                                        actor=planner_of(admin))
+            again = campaign_commands.designate_leaders(
+                campaign_id, {"rule": "first_drawn", "only_missing": True}, actor=planner_of(admin)
+            )
             assert again == {"named": 0, "kept": len(teams), "rule": done["rule"]}
             assert _leaders(campaign_id)[entity] == [other.id]
             # asked to name every team anew, the rule wins over the hand
-            campaign_commands.designate_leaders(campaign_id, {"rule": "first_drawn", "only_missing": False},
-                                                actor=planner_of(admin))
+            campaign_commands.designate_leaders(
+                campaign_id, {"rule": "first_drawn", "only_missing": False}, actor=planner_of(admin)
+            )
             assert _leaders(campaign_id)[entity] == leaders[entity]
 
 
@@ -95,8 +107,9 @@ def test_the_balanced_rule_names_whoever_has_led_least_so_far(app):
             for _entity, team in _teams(campaign_id).items():
                 present = [m for m in team if m.active]
                 [chosen] = [m for m in present if m.is_leader]
-                assert (leads[chosen.inspector_id], chosen.position) == min((leads[m.inspector_id], m.position)
-                                                                            for m in present)
+                assert (leads[chosen.inspector_id], chosen.position) == min(
+                    (leads[m.inspector_id], m.position) for m in present
+                )
                 leads[chosen.inspector_id] += 1
             assert sum(leads.values()) == len(teams)
 
@@ -120,8 +133,9 @@ def test_one_team_that_cannot_have_a_leader_refuses_the_whole_step_naming_it(app
             with pytest.raises(ValidationFailed):
                 campaign_commands.designate_leaders(campaign_id, {"rule": "whoever"}, actor=planner_of(admin))
             with pytest.raises(Forbidden):
-                campaign_commands.designate_leaders(campaign_id, {"rule": "first_drawn"},
-                                                    actor=user_named("yjj_inspector"))
+                campaign_commands.designate_leaders(
+                    campaign_id, {"rule": "first_drawn"}, actor=user_named("yjj_inspector")
+                )
 
 
 def test_leaders_cannot_be_named_before_the_inspector_draw(app):
@@ -142,8 +156,12 @@ def test_the_campaign_page_names_every_leader_by_the_rule_chosen(app):
     client = signed_in(app, "yjj_planner")
     page = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
     assert 'id="leaders-by-rule"' in page and "任组长次数最少" in page and "data-confirm" in page
-    response = post_form(client, f"/campaigns/{campaign_id}/leaders", {"rule": "balanced", "only_missing": "y"},
-                         token_from=f"/campaigns/{campaign_id}")
+    response = post_form(
+        client,
+        f"/campaigns/{campaign_id}/leaders",
+        {"rule": "balanced", "only_missing": "y"},
+        token_from=f"/campaigns/{campaign_id}",
+    )
     assert response.status_code in (302, 303)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"{len(teams)}" in page and "leaders-by-rule" not in page  # every visit has its leader now

@@ -1,6 +1,7 @@
 """A leader reviews results as a list filtered by category (批量审核): those that found no problem
 are approved many at once, each checked as the single approval checks it, all or nothing with each
 refused result named; a result that found a problem is never approved unseen."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -30,10 +31,14 @@ def _submitted(ids, codes: list[str]) -> list[int]:
         result = ItemResult(visit_id=visit.id, item_id=ids["item"], findings="现场检查。", tenant_id=visit.tenant_id)
         result.categories = [ResultCategory(code=code, tenant_id=visit.tenant_id)]
         db.session.add(result)
-        visit.status, visit.checked_on, visit.checked_until = VisitStatus.submitted, date(2026, 4, 30), date(2026, 4, 30)
+        visit.status, visit.checked_on, visit.checked_until = (
+            VisitStatus.submitted,
+            date(2026, 4, 30),
+            date(2026, 4, 30),
+        )
         visit.submitted_by_id, visit.entered_by = chief.id, [chief.id]
     db.session.commit()
-    return [visit.id for visit in visits[:len(codes)]]
+    return [visit.id for visit in visits[: len(codes)]]
 
 
 def _statuses(visit_ids) -> list[str]:
@@ -89,8 +94,12 @@ def test_the_review_list_filters_by_category_and_approves_the_ticked_results(app
         found = client.get("/visits/review?category=problem").get_data(as_text=True)  # any category that found one
         assert f'data-visit="{problem}"' in found and f'data-visit="{fine}"' not in found
         assert '<option value="problem" selected>发现问题的结果（全部类别）</option>' in found
-        response = post_form(client, "/visits/review/approve", {"visit_ids": [str(fine), str(other)],
-                                                                 "category": NO_PROBLEM}, token_from="/visits/review")
+        response = post_form(
+            client,
+            "/visits/review/approve",
+            {"visit_ids": [str(fine), str(other)], "category": NO_PROBLEM},
+            token_from="/visits/review",
+        )
         assert response.status_code in (302, 303) and f"category={NO_PROBLEM}" in response.headers["Location"]
     with app.app_context(), tenant_scope(ids["tenant"]):
         assert _statuses([fine, other, problem]) == ["approved", "approved", "submitted"]
@@ -114,14 +123,22 @@ def test_all_of_a_campaigns_list_is_approved_then_published_in_one_confirmed_ste
         page = client.get(f"/visits/review?campaign={campaign}").get_data(as_text=True)
         assert 'id="queue-campaign"' in page and f'<option value="{campaign}" selected>' in page
         assert "全部批准（2 条）" in page and 'name="count" value="2"' in page and "data-confirm=" in page
-        stale = post_form(client, "/visits/review/approve", {"together": "1", "count": "3", "campaign": str(campaign)},
-                          token_from="/visits/review")
+        stale = post_form(
+            client,
+            "/visits/review/approve",
+            {"together": "1", "count": "3", "campaign": str(campaign)},
+            token_from="/visits/review",
+        )
         assert stale.status_code == 302 and "/jobs/" not in stale.headers["Location"]
         assert "列表在您打开后已有变化" in client.get(stale.headers["Location"]).get_data(as_text=True)
         with app.app_context(), tenant_scope(ids["tenant"]):
             assert _statuses([*fine, own, problem]) == ["submitted"] * 4
-        done = post_form(client, "/visits/review/approve", {"together": "1", "count": "2", "campaign": str(campaign)},
-                         token_from="/visits/review")
+        done = post_form(
+            client,
+            "/visits/review/approve",
+            {"together": "1", "count": "2", "campaign": str(campaign)},
+            token_from="/visits/review",
+        )
         assert done.status_code == 302 and "/jobs/" in done.headers["Location"]
         outcome = client.get(done.headers["Location"]).get_data(as_text=True)
         assert "批量审核检查结果" in outcome and "已审核通过 2 条检查结果" in outcome, outcome[-3000:]
@@ -132,8 +149,12 @@ def test_all_of_a_campaigns_list_is_approved_then_published_in_one_confirmed_ste
         client = signed_in(app, "yjj_planner")  # the planner publishes
         queue = client.get(f"/visits/publication?campaign={campaign}").get_data(as_text=True)
         assert "全部公示（2 条）" in queue and "不能撤回" in queue
-        published = post_form(client, "/visits/publish", {"together": "1", "count": "2", "campaign": str(campaign)},
-                              token_from="/visits/publication")
+        published = post_form(
+            client,
+            "/visits/publish",
+            {"together": "1", "count": "2", "campaign": str(campaign)},
+            token_from="/visits/publication",
+        )
         assert published.status_code == 302 and "/jobs/" in published.headers["Location"]
         assert "已公示 2 条检查结果" in client.get(published.headers["Location"]).get_data(as_text=True)
         with app.app_context(), tenant_scope(ids["tenant"]):

@@ -1,6 +1,7 @@
 """Team replacements, acknowledgements and publication on a selection (批量替换、批量签收、批量公示):
 each row checked exactly as the single command checks it, all or nothing, every refused row named;
 and the API's bulk endpoints, the same commands."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,9 +28,14 @@ TODAY = date(2026, 5, 6)
 
 
 def _active(campaign_id: int) -> list[TeamMember]:
-    return list(db.session.scalars(sa.select(TeamMember).where(
-        TeamMember.campaign_id == campaign_id, TeamMember.active.is_(True)).order_by(TeamMember.id)
-        .execution_options(populate_existing=True)))
+    return list(
+        db.session.scalars(
+            sa.select(TeamMember)
+            .where(TeamMember.campaign_id == campaign_id, TeamMember.active.is_(True))
+            .order_by(TeamMember.id)
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 def _with_room() -> int:
@@ -54,14 +60,18 @@ def test_an_inspector_is_replaced_at_every_visit_each_as_alone_and_the_proof_sti
             theirs = [m.id for m in _active(campaign_id) if m.inspector_id == away]
             assert len(theirs) >= 2
             with pytest.raises(ValidationFailed) as refused:  # the single command's reason rule, per row
-                campaign_commands.replace_inspectors(campaign_id, {"inspector_id": away, "reason": "whim"}, actor=planner)
+                campaign_commands.replace_inspectors(
+                    campaign_id, {"inspector_id": away, "reason": "whim"}, actor=planner
+                )
             assert len(refused.value.errors["rows"]) == len(theirs) + 1
             assert [m.id for m in _active(campaign_id) if m.inspector_id == away] == theirs  # nothing changed
             with pytest.raises(Forbidden):
-                campaign_commands.replace_inspectors(campaign_id, {"inspector_id": away, "reason": "illness"},
-                                                     actor=user_named("yjj_inspector"))
-            new = campaign_commands.replace_inspectors(campaign_id, {"inspector_id": away, "reason": "illness"},
-                                                       actor=planner)
+                campaign_commands.replace_inspectors(
+                    campaign_id, {"inspector_id": away, "reason": "illness"}, actor=user_named("yjj_inspector")
+                )
+            new = campaign_commands.replace_inspectors(
+                campaign_id, {"inspector_id": away, "reason": "illness"}, actor=planner
+            )
             db.session.commit()
             assert len(new) == len(theirs) and all(m.inspector_id != away for m in new)
             assert away not in {m.inspector_id for m in _active(campaign_id)}
@@ -70,8 +80,9 @@ def test_an_inspector_is_replaced_at_every_visit_each_as_alone_and_the_proof_sti
             assert len(proof["replacements"]) == len(theirs)
             assert publication.verify_proof(campaign, "inspectors").ok
             with pytest.raises(ValidationFailed) as gone:  # on no team any more
-                campaign_commands.replace_inspectors(campaign_id, {"inspector_id": away, "reason": "illness"},
-                                                     actor=planner)
+                campaign_commands.replace_inspectors(
+                    campaign_id, {"inspector_id": away, "reason": "illness"}, actor=planner
+                )
             assert "inspector_id" in gone.value.errors
 
 
@@ -83,8 +94,9 @@ def test_a_selection_with_one_member_not_of_the_campaign_changes_nothing_and_nam
             members = _active(campaign_id)[:2]
             before = [(m.id, m.inspector_id) for m in _active(campaign_id)]
             with pytest.raises(ValidationFailed) as refused:
-                campaign_commands.replace_inspectors(campaign_id, {"member_ids": [members[0].id, 99999],
-                                                                   "reason": "illness"}, actor=planner_of(admin))
+                campaign_commands.replace_inspectors(
+                    campaign_id, {"member_ids": [members[0].id, 99999], "reason": "illness"}, actor=planner_of(admin)
+                )
             rows = refused.value.errors["rows"]
             assert len(rows) == 2 and "99999" in rows[1]
             assert [(m.id, m.inspector_id) for m in _active(campaign_id)] == before
@@ -99,8 +111,11 @@ def test_publication_of_a_selection_names_each_result_not_ready_and_publishes_no
             results.record_result(ids["visit"], complete_result(ids), actor=chief)
             results.submit_result(ids["visit"], actor=chief)
             results.approve_result(ids["visit"], actor=leader)
-            other = db.session.scalar(sa.select(Visit.id).where(Visit.campaign_id == ids["campaign"],
-                                                               Visit.id != ids["visit"]).order_by(Visit.id))
+            other = db.session.scalar(
+                sa.select(Visit.id)
+                .where(Visit.campaign_id == ids["campaign"], Visit.id != ids["visit"])
+                .order_by(Visit.id)
+            )
             db.session.commit()
             with pytest.raises(ValidationFailed) as refused:
                 results.publish_results([ids["visit"], other], actor=publisher)
@@ -117,9 +132,13 @@ def _transfers(ids, count: int) -> list[int]:
     with tenant_scope(ids["tenant"]):
         published(ids)
         for n in range(count):
-            made.append(results.open_follow_up(ids["visit"], {
-                "kind": "transfer", "details": f"发现超范围经营 {n}", "receiver_tenant_id": tenant_id("SCJ")},
-                actor=chief).id)
+            made.append(
+                results.open_follow_up(
+                    ids["visit"],
+                    {"kind": "transfer", "details": f"发现超范围经营 {n}", "receiver_tenant_id": tenant_id("SCJ")},
+                    actor=chief,
+                ).id
+            )
         db.session.commit()
     return made
 
@@ -155,23 +174,40 @@ def test_the_api_offers_every_bulk_step_with_the_same_refusals(app):
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
             away = _busiest(campaign_id)
-            db.session.execute(sa.update(TeamMember).where(TeamMember.campaign_id == campaign_id).values(is_leader=False))
+            db.session.execute(
+                sa.update(TeamMember).where(TeamMember.campaign_id == campaign_id).values(is_leader=False)
+            )
             db.session.commit()
     client, planner = app.test_client(), bearer(app, "yjj_planner")
     base = f"/api/v1/campaigns/{campaign_id}"
     named = client.post(f"{base}/leaders", json={"rule": "balanced"}, headers=planner)
-    assert named.status_code == 200 and named.get_json()["named"] > 0 and named.get_json()["rule"].startswith("任组长次数最少")
+    assert (
+        named.status_code == 200
+        and named.get_json()["named"] > 0
+        and named.get_json()["rule"].startswith("任组长次数最少")
+    )
     assert client.post(f"{base}/leaders", json={"rule": "by_age"}, headers=planner).status_code == 422
-    assert client.post(f"{base}/leaders", json={"rule": "balanced"}, headers=bearer(app, "yjj_inspector")).status_code == 403
-    both = client.post(f"{base}/team-members/replace", json={"inspector_id": away, "member_ids": [1],
-                                                             "reason": "illness"}, headers=planner)
+    assert (
+        client.post(f"{base}/leaders", json={"rule": "balanced"}, headers=bearer(app, "yjj_inspector")).status_code
+        == 403
+    )
+    both = client.post(
+        f"{base}/team-members/replace",
+        json={"inspector_id": away, "member_ids": [1], "reason": "illness"},
+        headers=planner,
+    )
     assert both.status_code == 422
-    replaced = client.post(f"{base}/team-members/replace", json={"inspector_id": away, "reason": "illness"},
-                           headers=planner)
+    replaced = client.post(
+        f"{base}/team-members/replace", json={"inspector_id": away, "reason": "illness"}, headers=planner
+    )
     assert replaced.status_code == 200 and all(m["inspector_id"] != away for m in replaced.get_json())
-    refused = client.post("/api/v1/visits/approve", json={"visit_ids": [99998, 99999]}, headers=bearer(app, "yjj_leader"))
+    refused = client.post(
+        "/api/v1/visits/approve", json={"visit_ids": [99998, 99999]}, headers=bearer(app, "yjj_leader")
+    )
     assert refused.status_code == 422 and len(refused.get_json()["errors"]["json"]["rows"]) == 3
     one = client.post("/api/v1/visits/approve", json={"visit_ids": [99999]}, headers=bearer(app, "yjj_leader"))
     assert one.status_code == 404  # a selection of one: the single command's own refusal
-    none = client.post("/api/v1/follow-ups/received/acknowledge", json={"ids": [99998, 99999]}, headers=bearer(app, "scj_planner"))
+    none = client.post(
+        "/api/v1/follow-ups/received/acknowledge", json={"ids": [99998, 99999]}, headers=bearer(app, "scj_planner")
+    )
     assert none.status_code == 422 and "rows" in none.get_json()["errors"]["json"]

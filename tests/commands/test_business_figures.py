@@ -2,6 +2,7 @@
 and period: 发放检查码, 扫码核验率, 入企登记率, the evaluations (count and average) and the complaints (open,
 answered) — each drilling down to its visits, evaluations or complaints, as the supervisor and the department's
 leader read them (the department: its evaluations as figures of ended periods only, tests/commands/test_evaluations.py)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,7 +18,11 @@ from tests.support.helpers import tenant_id, user_named
 from tests.support.results_world import codes_of, complete_result, handed_out
 
 YEAR = vocabulary.parse_period("2026")
-COMPLAINT = {"text": "检查人员要求我单位提供与检查事项无关的材料。", "contact_name": "王经理", "contact_phone": "13912345678"}
+COMPLAINT = {
+    "text": "检查人员要求我单位提供与检查事项无关的材料。",
+    "contact_name": "王经理",
+    "contact_phone": "13912345678",
+}
 
 
 def at(hour: int, day: int = 1):
@@ -51,14 +56,21 @@ def test_a_scanned_visit_entered_at_the_door_evaluated_and_complained_about_is_c
         with at(15):
             supervision.evaluate_visit(token, {"business_code": business, "satisfaction": "4", "text": "态度良好。"})
             answered = supervision.complain(token, {**COMPLAINT, "business_code": business}).id
-            supervision.complain(token, {**COMPLAINT, "text": "检查时间过长，影响正常经营。", "business_code": business})
+            supervision.complain(
+                token, {**COMPLAINT, "text": "检查时间过长，影响正常经营。", "business_code": business}
+            )
             with tenant_scope(tenant_id("SFJ")):
-                supervision.answer_complaint(answered, {"answer": "已核实并督促整改。"}, actor=user_named("sfj_supervisor"))
+                supervision.answer_complaint(
+                    answered, {"answer": "已核实并督促整改。"}, actor=user_named("sfj_supervisor")
+                )
                 db.session.commit()
         with at(16, day=2):
             status = _figures(ids)
-            assert (status.codes_issued, status.codes_scanned, status.scan_rate) == (ids["visits"], 1,
-                                                                                   round(100 / ids["visits"], 1))
+            assert (status.codes_issued, status.codes_scanned, status.scan_rate) == (
+                ids["visits"],
+                1,
+                round(100 / ids["visits"], 1),
+            )
             assert (status.coded_results, status.entered_before_result, status.entry_rate) == (1, 1, 100.0)
             assert (status.evaluations, status.satisfaction) == (1, 4.0)
             assert (status.complaints_open, status.complaints_answered) == (1, 1)
@@ -76,12 +88,18 @@ def test_a_scanned_visit_entered_at_the_door_evaluated_and_complained_about_is_c
             _, rows = queries.figure_rows("satisfaction", ids["tenant"], YEAR, reader=user_named("sfj_supervisor"))
             assert rows.total == 1 and rows.rows[0][3:] == ["4分（满意）", "态度良好。"] and rows.refs[0][1] == visit_id
             _, rows = queries.figure_rows("complaints_open", ids["tenant"], YEAR, reader=user_named("sfj_supervisor"))
-            assert rows.total == 1 and rows.rows[0][3] == "检查时间过长，影响正常经营。" and rows.refs[0][0] == "complaint"
+            assert (
+                rows.total == 1 and rows.rows[0][3] == "检查时间过长，影响正常经营。" and rows.refs[0][0] == "complaint"
+            )
             assert "王经理" not in str(rows.rows) and "13912345678" not in str(rows.rows)  # never who complained
-            _, rows = queries.figure_rows("complaints_answered", ids["tenant"], YEAR, reader=user_named("sfj_supervisor"))
+            _, rows = queries.figure_rows(
+                "complaints_answered", ids["tenant"], YEAR, reader=user_named("sfj_supervisor")
+            )
             assert rows.total == 1 and rows.refs == [("complaint", answered)]
             with tenant_scope(ids["tenant"]):  # not forwarded: nothing for the department to drill into
-                _, rows = queries.figure_rows("complaints_answered", ids["tenant"], YEAR, reader=user_named("yjj_leader"))
+                _, rows = queries.figure_rows(
+                    "complaints_answered", ids["tenant"], YEAR, reader=user_named("yjj_leader")
+                )
             assert rows.total == 0
 
 
@@ -95,8 +113,15 @@ def test_an_arrival_recorded_after_the_result_is_not_counted_as_registered(app):
             results.submit_result(ids["visit"], actor=chief)
             db.session.commit()
         with at(10, day=3), tenant_scope(ids["tenant"]):  # then a 补录, two days later
-            results.record_late_entry(ids["visit"], {"arrived_at": "2026-04-01T09:00", "left_at": "2026-04-01T10:30",
-                                                     "reason": "现场网络中断，无法扫码登记。"}, actor=chief)
+            results.record_late_entry(
+                ids["visit"],
+                {
+                    "arrived_at": "2026-04-01T09:00",
+                    "left_at": "2026-04-01T10:30",
+                    "reason": "现场网络中断，无法扫码登记。",
+                },
+                actor=chief,
+            )
             db.session.commit()
         with at(12, day=3):
             status = _figures(ids)

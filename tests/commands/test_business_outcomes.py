@@ -1,6 +1,7 @@
 """What became of what the business asked (办理结果), read with its 企业核验码: on a joint visit, its request that a
 member of the mixed team withdraw — kept by the lead department — with the coordinator's decision and who the joint
 draw put in the member's place; a wrong code reads nothing and names the field."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -34,8 +35,9 @@ def test_a_joint_visits_request_reads_with_the_coordinators_decision_and_the_rep
         with tenant_scope(tenant_id(door)):
             code = db.session.get(Visit, part_visit(ids, door, entity_id).id).code
             token, business = code.token, codes.business_code(code)
-        made = results.request_recusal(token, {"business_code": business, "cert_no": member.cert_no,
-                                               "reason": "该检查人员曾在本企业任职。"}).id
+        made = results.request_recusal(
+            token, {"business_code": business, "cert_no": member.cert_no, "reason": "该检查人员曾在本企业任职。"}
+        ).id
         [waiting] = business_outcomes(token, {"business_code": business}).recusals
         assert (waiting.status, waiting.inspector, waiting.replaced_by) == (RecusalRequestStatus.pending, asked, "")
         coord = user_named("scj_coord")

@@ -1,6 +1,7 @@
 """The official calendar (法定节假日与调休) kept in the database, one year at a time, and the deadlines
 counted on it: holidays off, make-up workdays on, Monday–Friday assumed — and said so everywhere —
 for a year not entered yet, and counted again when it is entered."""
+
 from __future__ import annotations
 
 import html
@@ -23,22 +24,25 @@ from tests.support.helpers import bearer, csrf_token, post_form, signed_in, user
 # --- counting --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("start", "days", "due"), [
-    # 2026: Mid-Autumn 25–27 September and National Day 1–7 October off; Saturday 10 October worked.
-    (date(2026, 9, 24), 5, date(2026, 10, 9)),
-    (date(2026, 10, 9), 1, date(2026, 10, 10)),  # a make-up Saturday
-    (date(2026, 9, 18), 1, date(2026, 9, 20)),  # a make-up Sunday (for National Day)
-    (date(2025, 12, 31), 1, date(2026, 1, 4)),  # New Year 1–3 January off, Sunday 4 January worked
-    # Spring Festival 2026: 15–23 February off; Saturdays 14 and 28 February worked.
-    (date(2026, 2, 10), 20, date(2026, 3, 16)),
-    (date(2026, 2, 12), 5, date(2026, 2, 26)),
-    # 2025: Sunday 28 September and Saturday 11 October worked, 1–8 October off.
-    (date(2025, 9, 26), 1, date(2025, 9, 28)),
-    (date(2025, 9, 30), 1, date(2025, 10, 9)),
-    (date(2025, 10, 10), 1, date(2025, 10, 11)),
-    (date(2025, 1, 24), 2, date(2025, 1, 27)),  # Sunday 26 January worked: 24 (Fri) → 26 (Sun), 27 (Mon)
-    (date(2025, 4, 25), 1, date(2025, 4, 27)),  # Sunday 27 April worked before Labour Day
-])
+@pytest.mark.parametrize(
+    ("start", "days", "due"),
+    [
+        # 2026: Mid-Autumn 25–27 September and National Day 1–7 October off; Saturday 10 October worked.
+        (date(2026, 9, 24), 5, date(2026, 10, 9)),
+        (date(2026, 10, 9), 1, date(2026, 10, 10)),  # a make-up Saturday
+        (date(2026, 9, 18), 1, date(2026, 9, 20)),  # a make-up Sunday (for National Day)
+        (date(2025, 12, 31), 1, date(2026, 1, 4)),  # New Year 1–3 January off, Sunday 4 January worked
+        # Spring Festival 2026: 15–23 February off; Saturdays 14 and 28 February worked.
+        (date(2026, 2, 10), 20, date(2026, 3, 16)),
+        (date(2026, 2, 12), 5, date(2026, 2, 26)),
+        # 2025: Sunday 28 September and Saturday 11 October worked, 1–8 October off.
+        (date(2025, 9, 26), 1, date(2025, 9, 28)),
+        (date(2025, 9, 30), 1, date(2025, 10, 9)),
+        (date(2025, 10, 10), 1, date(2025, 10, 11)),
+        (date(2025, 1, 24), 2, date(2025, 1, 27)),  # Sunday 26 January worked: 24 (Fri) → 26 (Sun), 27 (Mon)
+        (date(2025, 4, 25), 1, date(2025, 4, 27)),  # Sunday 27 April worked before Labour Day
+    ],
+)
 def test_the_2025_and_2026_schedules_on_the_calendar_in_the_database(app, start, days, due):
     with app.app_context():
         counted = calendar.add_working_days(start, days)
@@ -91,7 +95,9 @@ def test_entering_a_year_makes_its_deadlines_exact_and_replaces_it_whole(app):
     with app.app_context():
         assert calendar.add_working_days(date(2026, 12, 31), 1).provisional
         admin = user_named("admin")
-        loaded = official_calendar.load_year(FILE_2027, notice="国务院办公厅关于2027年部分节假日安排的通知", actor=admin)
+        loaded = official_calendar.load_year(
+            FILE_2027, notice="国务院办公厅关于2027年部分节假日安排的通知", actor=admin
+        )
         assert (loaded.year, loaded.holidays, loaded.workdays) == (2027, 8, 2)
         after_new_year = calendar.add_working_days(date(2026, 12, 31), 1)
         assert after_new_year.due == date(2027, 1, 4) and after_new_year.official  # Friday 1 January off
@@ -101,22 +107,26 @@ def test_entering_a_year_makes_its_deadlines_exact_and_replaces_it_whole(app):
         assert [d.day for d in official_calendar.days_of(2027)] == [date(2027, 1, 1)]
         assert calendar.is_working_day(date(2027, 2, 8))
         with system_access("test"):
-            entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "calendar.loaded")
-                                         .order_by(AuditEntry.id)).all()
+            entries = db.session.scalars(
+                sa.select(AuditEntry).where(AuditEntry.action == "calendar.loaded").order_by(AuditEntry.id)
+            ).all()
         assert [e.tenant_id for e in entries] == [None, None] and entries[0].actor_login == "admin"
         assert entries[1].details["replaced"]["holidays"] == 8 and entries[1].details["notice"] == "更正"
 
 
-@pytest.mark.parametrize(("text", "line"), [
-    (FILE_2027 + "2027-02-30\tholiday\t春节\n", "第11行"),  # no such day
-    (FILE_2027.replace("2027-02-20\tworkday", "2027-02-22\tworkday"), "第10行"),  # a Monday is no make-up day
-    (FILE_2027.replace("\tholiday\t元旦", "\tvacation\t元旦"), "第1行"),
-    (FILE_2027 + "2027-01-01\tholiday\t元旦\n", "第11行"),  # listed twice
-    (FILE_2027 + "2028-01-01\tholiday\t元旦\n", "2027、2028"),  # one year a file
-    (FILE_2027.replace("2027-01-01\tholiday", "2027-01-01\tholliday"), "第1行"),  # neither 放假 nor 上班
-    (FILE_2027.replace("2027-01-01\tholiday\t元旦", "holiday\t元旦"), "第1行"),  # no date
-    ("# only a comment\n\n", "没有"),
-])
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (FILE_2027 + "2027-02-30\tholiday\t春节\n", "第11行"),  # no such day
+        (FILE_2027.replace("2027-02-20\tworkday", "2027-02-22\tworkday"), "第10行"),  # a Monday is no make-up day
+        (FILE_2027.replace("\tholiday\t元旦", "\tvacation\t元旦"), "第1行"),
+        (FILE_2027 + "2027-01-01\tholiday\t元旦\n", "第11行"),  # listed twice
+        (FILE_2027 + "2028-01-01\tholiday\t元旦\n", "2027、2028"),  # one year a file
+        (FILE_2027.replace("2027-01-01\tholiday", "2027-01-01\tholliday"), "第1行"),  # neither 放假 nor 上班
+        (FILE_2027.replace("2027-01-01\tholiday\t元旦", "holiday\t元旦"), "第1行"),  # no date
+        ("# only a comment\n\n", "没有"),
+    ],
+)
 def test_a_malformed_file_is_refused_whole_naming_the_line(app, text, line):
     with app.app_context():
         with pytest.raises(ValidationFailed) as refused:
@@ -148,7 +158,9 @@ def test_the_console_enters_a_year_and_counts_a_due_date(app, tmp_path):
         assert refused.exit_code == 2 and "第11行" in refused.stderr and not calendar.official_calendar_known(2027)
         good = tmp_path / "2027.txt"
         good.write_text(FILE_2027, encoding="utf-8")
-        loaded = runner.invoke(args=["calendar", "load", str(good), "--notice", "国务院办公厅关于2027年部分节假日安排的通知"])
+        loaded = runner.invoke(
+            args=["calendar", "load", str(good), "--notice", "国务院办公厅关于2027年部分节假日安排的通知"]
+        )
         assert loaded.exit_code == 0, loaded.output
         assert "2027" in loaded.stdout and "放假8天" in loaded.stdout
         now_exact = runner.invoke(args=["calendar", "due", "2026-12-28", "5"])
@@ -163,13 +175,21 @@ def test_the_administrator_is_told_from_1_october_and_enters_the_year_on_a_page(
     with clock.frozen_at(datetime(2026, 10, 1, 10)):
         home = client.get("/").get_data(as_text=True)
         assert 'id="home-calendar-missing"' in home and "2027年的法定节假日和调休安排尚未录入" in home
-    bad = post_form(client, "/platform/calendar", {"text": FILE_2027.replace("2027-01-31", "2027-01-32"),
-                                                   "step": "load"}, token_from="/platform/calendar")
+    bad = post_form(
+        client,
+        "/platform/calendar",
+        {"text": FILE_2027.replace("2027-01-31", "2027-01-32"), "step": "load"},
+        token_from="/platform/calendar",
+    )
     assert bad.status_code == 422 and "第2行" in bad.get_data(as_text=True)
     with app.app_context():
         assert not calendar.official_calendar_known(2027)
-    done = post_form(client, "/platform/calendar", {"text": FILE_2027, "notice": "国务院办公厅通知", "step": "load"},
-                     token_from="/platform/calendar")
+    done = post_form(
+        client,
+        "/platform/calendar",
+        {"text": FILE_2027, "notice": "国务院办公厅通知", "step": "load"},
+        token_from="/platform/calendar",
+    )
     assert done.status_code == 302 and done.headers["Location"].endswith("/platform/calendar/2027")
     page = client.get("/platform/calendar/2027").get_data(as_text=True)
     assert "2027-02-20" in page and "调休上班" in page and "星期六" in page
@@ -188,8 +208,15 @@ def test_a_file_not_in_utf8_is_refused_naming_its_lines_on_the_page_and_the_cons
     entered."""
     gbk = FILE_2027.encode("gbk")  # every line has a Chinese name: 元旦 on line 1
     client = signed_in(app, "admin")
-    refused = client.post("/platform/calendar", content_type="multipart/form-data", data={
-        "file": (io.BytesIO(gbk), "2027.txt"), "notice": "", "csrf_token": csrf_token(client, "/platform/calendar")})
+    refused = client.post(
+        "/platform/calendar",
+        content_type="multipart/form-data",
+        data={
+            "file": (io.BytesIO(gbk), "2027.txt"),
+            "notice": "",
+            "csrf_token": csrf_token(client, "/platform/calendar"),
+        },
+    )
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "第1行不是UTF-8编码" in page and "第5行" in page and "另有5行" in page
     with app.app_context():
@@ -201,9 +228,16 @@ def test_a_file_not_in_utf8_is_refused_naming_its_lines_on_the_page_and_the_cons
         console = runner.invoke(args=["calendar", "load", str(path)])
         assert console.exit_code == 2 and "第1行不是UTF-8编码" in console.stderr, console.output
         assert not calendar.official_calendar_known(2027)
-    loaded = client.post("/platform/calendar", content_type="multipart/form-data", data={
-        "file": (io.BytesIO(b"\xef\xbb\xbf" + FILE_2027.encode()), "2027.txt"), "notice": "", "step": "load",
-        "csrf_token": csrf_token(client, "/platform/calendar")})
+    loaded = client.post(
+        "/platform/calendar",
+        content_type="multipart/form-data",
+        data={
+            "file": (io.BytesIO(b"\xef\xbb\xbf" + FILE_2027.encode()), "2027.txt"),
+            "notice": "",
+            "step": "load",
+            "csrf_token": csrf_token(client, "/platform/calendar"),
+        },
+    )
     assert loaded.status_code == 302
     with app.app_context():
         assert {day.name for day in official_calendar.days_of(2027)} == {"元旦", "春节"}
@@ -227,8 +261,12 @@ def test_a_year_typed_as_the_notice_reads_is_previewed_before_it_is_entered(app)
     are missing — and stores nothing until the preview's own button is pressed."""
     client = signed_in(app, "admin")
     typed = "元旦 1月1日 放假\n2月5日 至 2月13日 放假\n2月14日 上班\n2月20日 上班\n"
-    preview = post_form(client, "/platform/calendar", {"text": typed, "year": "2027", "notice": "国务院办公厅通知"},
-                        token_from="/platform/calendar")
+    preview = post_form(
+        client,
+        "/platform/calendar",
+        {"text": typed, "year": "2027", "notice": "国务院办公厅通知"},
+        token_from="/platform/calendar",
+    )
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200 and 'id="calendar-preview"' in page
     assert "将录入的2027年安排" in page and "放假10天，调休上班2天" in page
@@ -236,8 +274,12 @@ def test_a_year_typed_as_the_notice_reads_is_previewed_before_it_is_entered(app)
     assert 'id="calendar-preview-statutory"' in page and "2027-10-01" in page  # 国庆 not typed yet
     with app.app_context():
         assert not calendar.official_calendar_known(2027)
-    done = post_form(client, "/platform/calendar", {"text": typed, "year": "2027", "notice": "国务院办公厅通知",
-                                                   "step": "load"}, token_from="/platform/calendar")
+    done = post_form(
+        client,
+        "/platform/calendar",
+        {"text": typed, "year": "2027", "notice": "国务院办公厅通知", "step": "load"},
+        token_from="/platform/calendar",
+    )
     assert done.status_code == 302 and done.headers["Location"].endswith("/platform/calendar/2027")
     with app.app_context():
         days = {d.day: (d.kind, d.name) for d in official_calendar.days_of(2027)}
@@ -247,9 +289,11 @@ def test_a_year_typed_as_the_notice_reads_is_previewed_before_it_is_entered(app)
 
 def test_the_notice_pasted_is_previewed_and_a_line_that_cannot_be_read_is_refused_in_chinese(app):
     client = signed_in(app, "admin")
-    notice = ("国务院办公厅关于2027年部分节假日安排的通知\n"
-              "一、元旦：1月1日（周五）放假，与周末连休。\n"
-              "二、春节：2月5日（农历除夕）至13日（农历正月初八）放假调休，共9天。2月14日（周日）、2月20日（周六）上班。\n")
+    notice = (
+        "国务院办公厅关于2027年部分节假日安排的通知\n"
+        "一、元旦：1月1日（周五）放假，与周末连休。\n"
+        "二、春节：2月5日（农历除夕）至13日（农历正月初八）放假调休，共9天。2月14日（周日）、2月20日（周六）上班。\n"
+    )
     preview = post_form(client, "/platform/calendar", {"text": notice, "year": ""}, token_from="/platform/calendar")
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "放假10天，调休上班2天" in page and "1行未录入" in page
@@ -269,17 +313,27 @@ def test_the_notice_pasted_is_previewed_and_a_line_that_cannot_be_read_is_refuse
 
 def test_an_uploaded_file_is_previewed_then_entered_from_the_preview(app):
     client = signed_in(app, "admin")
-    preview = client.post("/platform/calendar", content_type="multipart/form-data", data={
-        "file": (io.BytesIO(FILE_2027.encode()), "2027.txt"), "notice": "通知",
-        "csrf_token": csrf_token(client, "/platform/calendar")})
+    preview = client.post(
+        "/platform/calendar",
+        content_type="multipart/form-data",
+        data={
+            "file": (io.BytesIO(FILE_2027.encode()), "2027.txt"),
+            "notice": "通知",
+            "csrf_token": csrf_token(client, "/platform/calendar"),
+        },
+    )
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "放假8天，调休上班2天" in page
     carried = re.search(r'name="text" value="([^"]*)"', page).group(1)
     assert html.unescape(carried).replace("\r\n", "\n") == FILE_2027  # the preview's form carries the file's lines
     with app.app_context():
         assert not calendar.official_calendar_known(2027)
-    done = post_form(client, "/platform/calendar", {"text": html.unescape(carried), "notice": "通知", "step": "load"},
-                     token_from="/platform/calendar")
+    done = post_form(
+        client,
+        "/platform/calendar",
+        {"text": html.unescape(carried), "notice": "通知", "step": "load"},
+        token_from="/platform/calendar",
+    )
     assert done.status_code == 302
     with app.app_context():
         assert len(official_calendar.days_of(2027)) == 10

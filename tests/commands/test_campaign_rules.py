@@ -2,6 +2,7 @@
 检查) and samples higher risk no less (seed 001: 列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大
 抽查力度，提高抽查的比例和频次): refused at creation, change and approval, joint parts too, saying what
 differs; nothing changes. A property test over random rules."""
+
 from __future__ import annotations
 
 import itertools
@@ -40,8 +41,9 @@ ORDER_RULE = "（国市监信发〔2022〕6号）关于分类结果与“双随�
 
 def _counts() -> tuple:
     with system_access("test: rows and audit entries"):
-        return tuple(db.session.scalar(sa.select(sa.func.count()).select_from(model))
-                     for model in (Campaign, Draw, AuditEntry))
+        return tuple(
+            db.session.scalar(sa.select(sa.func.count()).select_from(model)) for model in (Campaign, Draw, AuditEntry)
+        )
 
 
 def _refused(make, *fields: str) -> dict:
@@ -60,28 +62,45 @@ def test_a_campaign_follows_its_plans_months_and_methods(app):
         admin = user_named("yjj_admin")
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(world["tenant"]):
-            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, window_end="2026-05-15"),
-                                                                actor=planner), "window_start")
+            errors = _refused(
+                lambda: campaign_commands.create_campaign(campaign_data(world, window_end="2026-05-15"), actor=planner),
+                "window_start",
+            )
             message = errors["window_start"][0]
             assert PLAN_RULE in message and "危险化学品安全生产检查" in message and "3、4 月" in message
             assert "还包含了 5 月" in message
-            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, method="document"),
-                                                                actor=planner), "method")
-            assert PLAN_RULE in errors["method"][0] and "实地检查" in errors["method"][0] and "书面检查" in errors["method"][0]
-            errors = _refused(lambda: campaign_commands.create_campaign(
-                campaign_data(world, window_start="2026-04-20", window_end="2027-01-10"), actor=planner), "window_start")
+            errors = _refused(
+                lambda: campaign_commands.create_campaign(campaign_data(world, method="document"), actor=planner),
+                "method",
+            )
+            assert (
+                PLAN_RULE in errors["method"][0]
+                and "实地检查" in errors["method"][0]
+                and "书面检查" in errors["method"][0]
+            )
+            errors = _refused(
+                lambda: campaign_commands.create_campaign(
+                    campaign_data(world, window_start="2026-04-20", window_end="2027-01-10"), actor=planner
+                ),
+                "window_start",
+            )
             assert any("2026 年内" in m for m in errors["window_start"])
             # an exempt kind keeps its reasoned exemption
             exempt = campaign_commands.create_campaign(
-                campaign_data(world, window_end="2026-05-15", exempt_kind="complaint", exempt_reason="群众举报，需立即核查"),
-                actor=planner)
+                campaign_data(
+                    world, window_end="2026-05-15", exempt_kind="complaint", exempt_reason="群众举报，需立即核查"
+                ),
+                actor=planner,
+            )
             assert exempt.plan_id is None
 
             campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner)
             assert campaign.plan_id == world["plan"]
             campaign_id = campaign.id
-            _refused(lambda: campaign_commands.update_campaign(campaign_id, {"window_end": "2026-06-30"},
-                                                               actor=planner), "window_start")
+            _refused(
+                lambda: campaign_commands.update_campaign(campaign_id, {"window_end": "2026-06-30"}, actor=planner),
+                "window_start",
+            )
             assert str(campaigns.get_campaign(campaign_id).window_end) == "2026-04-30"
             # a draft saved before the rule (its method not the plan's) is refused at approval
             db.session.execute(sa.update(Campaign).where(Campaign.id == campaign_id).values(method="online"))
@@ -95,14 +114,19 @@ def test_a_joint_part_follows_its_departments_plan(app):
         ids = joint_world("invited")
         coord = user_named("scj_coord")
         with tenant_scope(coord.tenant_id):  # the joint campaign moves to May, outside 应急管理局's plan
-            joint.update_joint(ids["campaign"], {"window_start": "2026-05-01",
-                                                                  "window_end": "2026-05-31"}, actor=coord)
+            joint.update_joint(ids["campaign"], {"window_start": "2026-05-01", "window_end": "2026-05-31"}, actor=coord)
         planner = user_named("yjj_planner")
         with tenant_scope(ids["yjj"]["tenant"]):
             participant = db.session.get(JointParticipant, ids["participants"]["yjj"])
             joint.accept(participant.id, actor=planner)
-            errors = _refused(lambda: joint.save_part(ids["participants"]["yjj"], {
-                "item_ids": [ids["yjj"]["item"]], "strata": STRATA}, actor=user_named("yjj_planner")), "window_start")
+            errors = _refused(
+                lambda: joint.save_part(
+                    ids["participants"]["yjj"],
+                    {"item_ids": [ids["yjj"]["item"]], "strata": STRATA},
+                    actor=user_named("yjj_planner"),
+                ),
+                "window_start",
+            )
             assert PLAN_RULE in errors["window_start"][0] and "5 月" in errors["window_start"][0]
             assert db.session.get(JointParticipant, ids["participants"]["yjj"]).part["items"] == []
 
@@ -117,28 +141,30 @@ def test_higher_risk_is_never_sampled_less(app):
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(world["tenant"]):
             lower_a = {**STRATA, "A": {"ratio_bp": 500, "min": 2}}  # A (高) below B (较高) and C (一般)
-            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=lower_a),
-                                                                        actor=planner),
-                              "strata")
+            errors = _refused(
+                lambda: campaign_commands.create_campaign(campaign_data(world, strata=lower_a), actor=planner), "strata"
+            )
             assert len(errors["strata"]) == 2 and all(ORDER_RULE in m for m in errors["strata"])
             assert any("风险为“高”的对象" in m and "风险为“较高”的对象" in m for m in errors["strata"])
             assert not any("风险等级A" in m or "A类" in m for m in errors["strata"])
             lower_c = {**STRATA, "C": {"ratio_bp": 200, "min": 0}, "D": {"ratio_bp": 500, "min": 1}}  # 一般 below 低
-            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=lower_c),
-                                                                        actor=planner), "strata")
+            errors = _refused(
+                lambda: campaign_commands.create_campaign(campaign_data(world, strata=lower_c), actor=planner), "strata"
+            )
             [message] = errors["strata"]  # B and C, not only A, are compared with the classes below them
             assert ORDER_RULE in message and "风险为“一般”的对象" in message and "风险为“低”的对象" in message
             mixed = {**STRATA, "flagged": {"count": 3}}  # a count against the ratios of A, B, C, D
-            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=mixed),
-                                                                        actor=planner),
-                              "strata")
+            errors = _refused(
+                lambda: campaign_commands.create_campaign(campaign_data(world, strata=mixed), actor=planner), "strata"
+            )
             assert all("同一种规则" in m and "重点关注对象" in m and RISK_RULE in m for m in errors["strata"])
             assert len(errors["strata"]) == 4
             fine = {**STRATA, "flagged": {"ratio_bp": 10000, "min": 0}}  # taking everything is never lower
             campaign = campaign_commands.create_campaign(campaign_data(world, strata=fine), actor=planner)
             campaign_id = campaign.id
-            _refused(lambda: campaign_commands.update_campaign(campaign_id, {"strata": lower_a},
-                                                               actor=planner), "strata")
+            _refused(
+                lambda: campaign_commands.update_campaign(campaign_id, {"strata": lower_a}, actor=planner), "strata"
+            )
             assert campaigns.get_campaign(campaign_id).strata["A"] == STRATA["A"]
             db.session.execute(sa.update(Campaign).where(Campaign.id == campaign_id).values(strata=lower_a))
             db.session.commit()  # a draft saved before the rule
@@ -156,14 +182,16 @@ def test_flagged_entities_are_sampled_at_a_higher_ratio_than_every_risk_class(ap
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(world["tenant"]):
             same = {**STRATA, "flagged": {"ratio_bp": 3000, "min": 2}}  # as high as risk class A (30 %), no higher
-            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=same),
-                                                                        actor=planner), "strata")
+            errors = _refused(
+                lambda: campaign_commands.create_campaign(campaign_data(world, strata=same), actor=planner), "strata"
+            )
             [message] = errors["strata"]
             assert RISK_RULE in message and "重点关注对象" in message and "风险为“高”的对象" in message
             assert "30%" in message
             between = {**STRATA, "flagged": {"ratio_bp": 2000, "min": 2}}  # above B, C and D, below A
-            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=between),
-                                                                        actor=planner), "strata")
+            errors = _refused(
+                lambda: campaign_commands.create_campaign(campaign_data(world, strata=between), actor=planner), "strata"
+            )
             [message] = errors["strata"]  # 宁安市's 第8条 says it too (加大抽查力度): cited rather than the floor
             assert RISK_RULE in message and "风险为“高”的对象" in message and "20%" in message and "30%" in message
             higher = {**STRATA, "flagged": {"ratio_bp": 3100, "min": 2}}
@@ -189,13 +217,16 @@ def test_under_a_rulebook_that_restates_neither_the_floor_orders_the_strata(app)
         with tenant_scope(world["tenant"]):
             strata = {**STRATA, "A": {"ratio_bp": 2000, "min": 2}}
             below = {**strata, "flagged": {"ratio_bp": 500, "min": 2}}
-            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=below),
-                                                                        actor=planner), "strata")
+            errors = _refused(
+                lambda: campaign_commands.create_campaign(campaign_data(world, strata=below), actor=planner), "strata"
+            )
             assert errors["strata"] and all(FLAGGED_RULE in m for m in errors["strata"])
             assert any("风险为“高”的对象" in m and "5%" in m and "20%" in m for m in errors["strata"])
             inverted = {**strata, "D": {"ratio_bp": 3000, "min": 2}}
-            errors = _refused(lambda: campaign_commands.create_campaign(campaign_data(world, strata=inverted),
-                                                                        actor=planner), "strata")
+            errors = _refused(
+                lambda: campaign_commands.create_campaign(campaign_data(world, strata=inverted), actor=planner),
+                "strata",
+            )
             assert errors["strata"] and all(ORDER_RULE in m for m in errors["strata"])
             for message in [m for ms in errors.values() for m in ms]:
                 assert "宁安市" not in message and "第8条" not in message
@@ -223,38 +254,63 @@ def test_an_exemption_of_a_field_is_claimed_only_for_an_item_of_that_field(app):
         admin = user_named("yjj_admin")
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(world["tenant"]):
-            food = items.create_item({**ITEM_BASICS, "name": "食品安全专项检查", "inspector_categories": ["food"],
-                                      "field": "market"}, actor=admin)
+            food = items.create_item(
+                {**ITEM_BASICS, "name": "食品安全专项检查", "inspector_categories": ["food"], "field": "market"},
+                actor=admin,
+            )
             items.publish_item(food.id, actor=admin)
             db.session.commit()
             # the world's item is of 文化市场 (culture): 食品药品安全 is not its field
-            errors = _refused(lambda: campaign_commands.create_campaign(
-                campaign_data(world, **_exempt_reason("food_drug")), actor=planner), "exempt_kind")
+            errors = _refused(
+                lambda: campaign_commands.create_campaign(
+                    campaign_data(world, **_exempt_reason("food_drug")), actor=planner
+                ),
+                "exempt_kind",
+            )
             [message] = errors["exempt_kind"]
             for words in ("食品药品安全", "危险化学品安全生产检查", "文化市场", "食品安全、药品医疗器械", "平台默认"):
                 assert words in message, (words, message)
             for kind in ("production_safety", "public_safety", "environment"):
-                _refused(lambda kind=kind: campaign_commands.create_campaign(
-                    campaign_data(world, **_exempt_reason(kind)), actor=planner), "exempt_kind")
+                _refused(
+                    lambda kind=kind: campaign_commands.create_campaign(
+                        campaign_data(world, **_exempt_reason(kind)), actor=planner
+                    ),
+                    "exempt_kind",
+                )
             for kind in ("accident", "failed_test", "complaint", "order"):  # about the case, for any item
-                assert campaign_commands.create_campaign(campaign_data(world, **_exempt_reason(kind)),
-                                                         actor=planner).exempt_kind == kind
+                assert (
+                    campaign_commands.create_campaign(
+                        campaign_data(world, **_exempt_reason(kind)), actor=planner
+                    ).exempt_kind
+                    == kind
+                )
             campaign_id = campaign_commands.create_campaign(
-                campaign_data(world, item_ids=[food.id], **_exempt_reason("food_drug")), actor=planner).id
+                campaign_data(world, item_ids=[food.id], **_exempt_reason("food_drug")), actor=planner
+            ).id
             db.session.commit()
-            errors = _refused(lambda: campaign_commands.update_campaign(
-                campaign_id, {"item_ids": [food.id, world["item"]]}, actor=planner), "exempt_kind")
+            errors = _refused(
+                lambda: campaign_commands.update_campaign(
+                    campaign_id, {"item_ids": [food.id, world["item"]]}, actor=planner
+                ),
+                "exempt_kind",
+            )
             assert len(errors["exempt_kind"]) == 1 and "危险化学品安全生产检查" in errors["exempt_kind"][0]
             assert [i.id for i in campaigns.get_campaign(campaign_id).items] == [food.id]
 
             # the department's rules narrow 食品药品安全 to 药品医疗器械: the draft is refused at approval, citing them
-            text = changed_department_rules(world["tenant"], exempt_kind_categories=({"food_drug": ["drug"]}, "四（三）"))
+            text = changed_department_rules(
+                world["tenant"], exempt_kind_categories=({"food_drug": ["drug"]}, "四（三）")
+            )
             rules_commands.load_department_rules({"text": text}, actor=admin)
             db.session.commit()
             errors = _refused(lambda: campaign_commands.approve(campaign_id, actor=leader), "exempt_kind")
             [message] = errors["exempt_kind"]
             document = rulebook.document_of(rulebook.version_ids(world["tenant"])[1])
-            assert f"《{document.title}》四（三）" in message and "食品安全专项检查" in message and "平台默认" not in message
+            assert (
+                f"《{document.title}》四（三）" in message
+                and "食品安全专项检查" in message
+                and "平台默认" not in message
+            )
             assert campaigns.get_campaign(campaign_id).status.value == "draft"
 
 
@@ -266,8 +322,10 @@ def test_a_joint_part_claims_an_exemption_only_for_an_item_of_its_field(app):
             participant_id = ids["participants"]["yjj"]
             joint.accept(participant_id, actor=planner)
             part = {"item_ids": [ids["yjj"]["item"]], "strata": STRATA, "target_filter": {"categories": [CATEGORY]}}
-            errors = _refused(lambda: joint.save_part(participant_id, {**part, **_exempt_reason("environment")},
-                                                      actor=planner), "exempt_kind")
+            errors = _refused(
+                lambda: joint.save_part(participant_id, {**part, **_exempt_reason("environment")}, actor=planner),
+                "exempt_kind",
+            )
             assert "环境保护" in errors["exempt_kind"][0] and "文化市场" in errors["exempt_kind"][0]
             assert db.session.get(JointParticipant, participant_id).part["exempt_kind"] is None
             joint.save_part(participant_id, {**part, **_exempt_reason("complaint")}, actor=planner)
@@ -285,8 +343,11 @@ def drawn(rule: dict, size: int) -> int:
 
 
 counts = st.builds(lambda c: {"count": c}, st.integers(0, 40))
-ratios = st.builds(lambda r, m: {"ratio_bp": r, "min": m},
-                   st.one_of(st.sampled_from([0, 10000]), st.integers(0, 10000)), st.integers(0, 15))
+ratios = st.builds(
+    lambda r, m: {"ratio_bp": r, "min": m},
+    st.one_of(st.sampled_from([0, 10000]), st.integers(0, 10000)),
+    st.integers(0, 15),
+)
 rules = st.one_of(counts, ratios)
 
 
@@ -327,11 +388,15 @@ def test_a_campaigns_rules_are_refused_exactly_when_a_higher_stratum_is_lower(ba
     classes = [(h, l) for h, l in itertools.combinations("ABCD", 2)]
     flagged = [("flagged", l) for l in "ABCD"] if "flagged" in strata else []
     plain = {pair: risk.compare(strata[pair[0]], strata[pair[1]]) for pair in classes + flagged}
-    not_more = any(plain[pair] == "ok" and risk.compare(strata["flagged"], strata[pair[1]], more=True) == "not_more"
-                   for pair in flagged)
+    not_more = any(
+        plain[pair] == "ok" and risk.compare(strata["flagged"], strata[pair[1]], more=True) == "not_more"
+        for pair in flagged
+    )
     assert len([m for m in problems if ORDER_RULE in m]) == sum(plain[p] in ("lower", "mixed") for p in classes)
     # 宁安市's 第8条 restates the floor's flagged rule and adds 提高: both cite it
-    assert len([m for m in problems if RISK_RULE in m]) == sum(plain[p] in ("lower", "mixed") for p in flagged) + not_more
+    assert (
+        len([m for m in problems if RISK_RULE in m]) == sum(plain[p] in ("lower", "mixed") for p in flagged) + not_more
+    )
     assert not any(FLAGGED_RULE in m for m in problems)
     assert len(problems) == sum(v in ("lower", "mixed") for v in plain.values()) + not_more
 
@@ -347,7 +412,8 @@ def test_a_flagged_ratio_is_accepted_only_above_the_ratio_of_every_risk_class(ba
     others = strata.values()
     accepted = flagged["ratio_bp"] == 10000 or (
         all(flagged["ratio_bp"] > o["ratio_bp"] for o in others)
-        and all(flagged["min"] >= o["min"] for o in others if o["ratio_bp"] or o["min"]))
+        and all(flagged["min"] >= o["min"] for o in others if o["ratio_bp"] or o["min"])
+    )
     assert accepted == (not any(flagged_name in m for m in problems))
 
 
@@ -360,8 +426,11 @@ def test_an_investigation_after_a_failed_test_or_a_superiors_order_needs_no_plan
         planner = planner_of(user_named("yjj_admin"))
         with tenant_scope(world["tenant"]):
             _refused(lambda: campaign_commands.create_campaign(campaign_data(world), actor=planner), "item_ids")
-            _refused(lambda: campaign_commands.create_campaign(campaign_data(world, exempt_kind=kind), actor=planner),
-                     "exempt_reason")
-            made = campaign_commands.create_campaign(campaign_data(world, exempt_kind=kind,
-                                                           exempt_reason="抽检不合格，依法开展特定调查"), actor=planner)
+            _refused(
+                lambda: campaign_commands.create_campaign(campaign_data(world, exempt_kind=kind), actor=planner),
+                "exempt_reason",
+            )
+            made = campaign_commands.create_campaign(
+                campaign_data(world, exempt_kind=kind, exempt_reason="抽检不合格，依法开展特定调查"), actor=planner
+            )
             assert made.plan_id is None and made.exempt_kind == kind

@@ -1,5 +1,6 @@
 """The to-dos (待办事项) of the item list (一单) and of annual plans (年度检查计划): each domain's
 ``queries.tasks_for`` gives what the home page lists for its kind, for every reader."""
+
 from __future__ import annotations
 
 from spotcheck.core.scoping import tenant_scope
@@ -20,8 +21,9 @@ def test_items_and_plans_give_the_tasks_the_home_page_gave(app):
         admin = user_named("scj_admin")
         with tenant_scope(admin.tenant_id):
             items.create_item({"name": "待办测试事项（草稿）"}, actor=admin)
-            plans.create_plan({"year": 2031, "half": None, "title": "2031年度待办测试计划"},
-                              actor=user_named("scj_planner"))
+            plans.create_plan(
+                {"year": 2031, "half": None, "title": "2031年度待办测试计划"}, actor=user_named("scj_planner")
+            )
             for login in READERS:
                 reader = user_named(login)
                 before = home.tasks_for(reader, limit=1000)

@@ -1,4 +1,5 @@
 """Plans, campaigns and the draw ceremony, through the services."""
+
 from __future__ import annotations
 
 import hashlib
@@ -79,11 +80,14 @@ def test_campaign_outside_a_filed_plan_is_refused_unless_exempt_with_a_reason(ap
                 campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
             assert "item_ids" in refused.value.errors
             with pytest.raises(ValidationFailed) as no_reason:
-                campaign_commands.create_campaign(campaign_data(world, exempt_kind="complaint"),
-                                                  actor=planner_of(admin))
+                campaign_commands.create_campaign(
+                    campaign_data(world, exempt_kind="complaint"), actor=planner_of(admin)
+                )
             assert "exempt_reason" in no_reason.value.errors
             campaign = campaign_commands.create_campaign(
-                campaign_data(world, exempt_kind="complaint", exempt_reason="群众举报某企业违规储存危化品"), actor=planner_of(admin))
+                campaign_data(world, exempt_kind="complaint", exempt_reason="群众举报某企业违规储存危化品"),
+                actor=planner_of(admin),
+            )
             assert campaign.plan_id is None and campaign.exempt_kind == "complaint"
             assert campaign.code is None  # 未编号 until approved
             campaign_commands.approve(campaign.id, actor=leader_of(admin))
@@ -106,25 +110,35 @@ def test_the_whole_ceremony_gives_verifiable_proofs(app):
             assert proof["public_inputs"] == ["observer:人大代表 1234"] and proof["committed_at"].endswith("Z")
             assert all(c.ok for c in verify(proof))
             independent_check(proof)
-            selected = db.session.scalars(sa.select(CampaignTarget).where(
-                CampaignTarget.status == TargetStatus.selected)).all()
+            selected = db.session.scalars(
+                sa.select(CampaignTarget).where(CampaignTarget.status == TargetStatus.selected)
+            ).all()
             assert len(selected) == sum(len(ids) for ids in proof["selected"]["YJJ"].values())
             campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
             db.session.commit()
-            campaign_commands.draw_inspectors(campaign_id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin))
+            campaign_commands.draw_inspectors(
+                campaign_id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin)
+            )
             db.session.commit()
             inspectors_proof = proof_file.loads(draw_steps.published_bytes(campaigns.draw(campaign, "inspectors")))
             assert all(c.ok for c in verify(inspectors_proof))
             independent_check(inspectors_proof)
             members = db.session.scalars(sa.select(TeamMember)).all()
             assert len(members) == 2 * len(selected)
-            leader = campaign_commands.designate_leader(campaign.id, {"member_id": members[0].id},
-                                                        actor=planner_of(admin))
+            leader = campaign_commands.designate_leader(
+                campaign.id, {"member_id": members[0].id}, actor=planner_of(admin)
+            )
             assert leader.is_leader
             db.session.commit()
         with app.app_context(), system_access("test"):
-            actions = [e.action for e in db.session.scalars(sa.select(AuditEntry).where(
-                AuditEntry.object_type == "campaign", AuditEntry.object_id == str(campaign_id)))]
+            actions = [
+                e.action
+                for e in db.session.scalars(
+                    sa.select(AuditEntry).where(
+                        AuditEntry.object_type == "campaign", AuditEntry.object_id == str(campaign_id)
+                    )
+                )
+            ]
         assert actions[:4] == ["campaign.created", "draw.committed", "campaign.approved", "draw.frozen"]
         assert "team.leader_designated" in actions
 
@@ -139,11 +153,14 @@ def test_steps_out_of_order_and_a_second_draw_are_refused(app):
                 campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))  # not approved yet
             campaign_commands.approve(campaign.id, actor=leader_of(admin))
             with pytest.raises(Conflict):
-                campaign_commands.draw_targets(campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"},
-                                               actor=planner_of(admin))  # not frozen yet
+                campaign_commands.draw_targets(
+                    campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin)
+                )  # not frozen yet
             campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
             db.session.commit()
-            campaign_commands.draw_targets(campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin))
+            campaign_commands.draw_targets(
+                campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin)
+            )
             db.session.commit()
             with pytest.raises(Conflict):
                 campaign_commands.draw_targets(campaign.id, {"public_inputs": ["another try"]}, actor=planner_of(admin))
@@ -160,15 +177,16 @@ def test_target_replacement_takes_the_next_reserve_and_refuses_cannot_be_found(a
             campaign = campaigns.get_campaign(campaign_id)
             proof = campaigns.draw(campaign, "targets").proof
             stratum, ids = next((s, ids) for s, ids in proof["selected"]["YJJ"].items() if proof["reserves"]["YJJ"][s])
-            out = db.session.scalar(sa.select(CampaignTarget).join(CampaignTarget.entity).where(
-                CampaignTarget.entity.has(code=ids[0])))
+            out = db.session.scalar(
+                sa.select(CampaignTarget).join(CampaignTarget.entity).where(CampaignTarget.entity.has(code=ids[0]))
+            )
             with pytest.raises(ValidationFailed):
-                campaign_commands.replace_target(campaign.id,
-                                                 {"entity_id": out.entity_id, "reason": "cannot_be_found"},
-                                                 actor=planner_of(admin))
-            incoming = campaign_commands.replace_target(campaign.id,
-                                                        {"entity_id": out.entity_id, "reason": "deregistered"},
-                                                        actor=planner_of(admin))
+                campaign_commands.replace_target(
+                    campaign.id, {"entity_id": out.entity_id, "reason": "cannot_be_found"}, actor=planner_of(admin)
+                )
+            incoming = campaign_commands.replace_target(
+                campaign.id, {"entity_id": out.entity_id, "reason": "deregistered"}, actor=planner_of(admin)
+            )
             assert incoming.entity.code == proof["reserves"]["YJJ"][stratum][0]
             db.session.commit()
             updated = proof_file.loads(draw_steps.published_bytes(campaigns.draw(campaign, "targets")))
@@ -182,20 +200,27 @@ def test_a_reason_of_the_departments_own_rules_replaces_a_target_and_every_page_
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):  # its 细则 names a reason of its own and drops the others
             article = rulebook.document_of(rulebook.version_ids(admin.tenant_id)[1]).articles[0].number
-            text = changed_department_rules(admin.tenant_id, target_replacement_reasons=(
-                {"demolished": "已拆除", "deregistered": "已注销"}, article))
+            text = changed_department_rules(
+                admin.tenant_id,
+                target_replacement_reasons=({"demolished": "已拆除", "deregistered": "已注销"}, article),
+            )
             rules.load_department_rules({"text": text}, actor=CONSOLE)
             db.session.commit()
         campaign_id = drawn_campaign(app, world)
         with tenant_scope(admin.tenant_id):
             campaign = campaigns.get_campaign(campaign_id)
-            out = db.session.scalars(sa.select(CampaignTarget).where(
-                CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)).first()
+            out = db.session.scalars(
+                sa.select(CampaignTarget).where(
+                    CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected
+                )
+            ).first()
             with pytest.raises(ValidationFailed):  # the platform's reason its rules dropped
-                campaign_commands.replace_target(campaign.id, {"entity_id": out.entity_id, "reason": "closed"},
-                                                 actor=planner_of(admin))
-            campaign_commands.replace_target(campaign.id, {"entity_id": out.entity_id, "reason": "demolished"},
-                                             actor=planner_of(admin))
+                campaign_commands.replace_target(
+                    campaign.id, {"entity_id": out.entity_id, "reason": "closed"}, actor=planner_of(admin)
+                )
+            campaign_commands.replace_target(
+                campaign.id, {"entity_id": out.entity_id, "reason": "demolished"}, actor=planner_of(admin)
+            )
             db.session.commit()
     staff = visible_text(signed_in(app, "yjj_planner").get(f"/campaigns/{campaign_id}").get_data(as_text=True))
     public = visible_text(app.test_client().get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True))
@@ -213,7 +238,9 @@ def test_an_unfillable_team_fails_the_whole_draw_naming_the_visit(app):
             campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
             db.session.commit()
             with pytest.raises(Conflict, match="91330100MA"):
-                campaign_commands.draw_inspectors(campaign_id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin))
+                campaign_commands.draw_inspectors(
+                    campaign_id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin)
+                )
             db.session.rollback()
             assert db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember)) == 0
 
@@ -265,7 +292,9 @@ def test_the_frame_built_by_the_database_is_the_one_read_row_by_row(app, monkeyp
             db.session.execute(sa.update(Entity).where(Entity.code.in_(codes[:3])).values(abnormal=True))
             db.session.execute(sa.update(Entity).where(Entity.code == codes[3]).values(status="deregistered"))
             campaign = campaign_commands.create_campaign(
-                campaign_data(world, strata={**STRATA, "flagged": {"ratio_bp": 4000, "min": 2}}), actor=planner_of(admin))
+                campaign_data(world, strata={**STRATA, "flagged": {"ratio_bp": 4000, "min": 2}}),
+                actor=planner_of(admin),
+            )
             frame = frames.target_frame([frames.FramePart.of(campaign)], today())
             monkeypatch.setattr(frames, "_cells_in_database", frames._cells_read_in_order)
             assert frames.target_frame([frames.FramePart.of(campaign)], today()) == frame
@@ -286,8 +315,14 @@ def test_a_campaign_ordered_by_a_superior_keeps_the_entities_checked_this_year(a
         with tenant_scope(admin.tenant_id):
             ordinary = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
             ordered = campaign_commands.create_campaign(
-                campaign_data(world, title="落实省厅部署的危化企业抽查", exempt_kind="order",
-                              exempt_reason="省应急管理厅临时部署危化企业专项检查"), actor=planner_of(admin))
+                campaign_data(
+                    world,
+                    title="落实省厅部署的危化企业抽查",
+                    exempt_kind="order",
+                    exempt_reason="省应急管理厅临时部署危化企业专项检查",
+                ),
+                actor=planner_of(admin),
+            )
             left_out = frames.target_frame([frames.FramePart.of(ordinary)], today()).excluded
             kept = frames.target_frame([frames.FramePart.of(ordered)], today()).excluded
     assert left_out.get("checked_this_year", 0) >= 1 and "checked_this_year" not in kept
@@ -301,16 +336,24 @@ def test_a_draw_whose_drawn_business_left_the_registry_is_refused_and_stores_not
         world = build()
         campaign_id = frozen_campaign(world)
         with system_access("test: the registry changes the businesses' codes"):
-            db.session.execute(sa.update(Entity).where(Entity.code.in_(world["codes"]))
-                               .values(code=sa.func.lower(Entity.code)))
+            db.session.execute(
+                sa.update(Entity).where(Entity.code.in_(world["codes"])).values(code=sa.func.lower(Entity.code))
+            )
             db.session.commit()
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
             with pytest.raises(Conflict, match="已不在名录库中"):
-                campaign_commands.draw_targets(campaign_id, {"public_inputs": ["observer:人大代表 1234"]},
-                                               actor=planner_of(admin))
+                campaign_commands.draw_targets(
+                    campaign_id, {"public_inputs": ["observer:人大代表 1234"]}, actor=planner_of(admin)
+                )
             db.session.rollback()
-            assert db.session.scalar(sa.select(sa.func.count()).select_from(CampaignTarget).where(
-                CampaignTarget.campaign_id == campaign_id)) == 0
+            assert (
+                db.session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(CampaignTarget)
+                    .where(CampaignTarget.campaign_id == campaign_id)
+                )
+                == 0
+            )
             campaign = campaigns.get_campaign(campaign_id)
             assert campaign.status == CampaignStatus.approved and campaigns.draw(campaign, "targets").drawn_at is None

@@ -3,6 +3,7 @@
 tightens them and is refused when it would loosen them, naming the article of the floor; a version
 taking effect mid-year leaves every deadline already given where it was; and the rules file goes out
 with ``spotcheck rules show`` and back with ``spotcheck rules load`` unchanged."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -37,8 +38,10 @@ DUTIES = {
     "城口县": {"dept/2026Q1", "dept/2026Q2", "dept/2026Q3", "dept/2026Q4"},
 }
 #: The tables each city uses (and the platform's own list of contacts).
-TABLES = {"宁安市": {"plan", "progress", "joint", "halfplan", "practice", "contacts"},
-          "城口县": {"area", "dept", "contacts"}}
+TABLES = {
+    "宁安市": {"plan", "progress", "joint", "halfplan", "practice", "contacts"},
+    "城口县": {"area", "dept", "contacts"},
+}
 
 
 def _versions() -> int:
@@ -64,8 +67,9 @@ def test_a_year_of_one_department_under_each_citys_rulebook(app, city):
             owed = {state.due.key for state in duty_status.states_of(planner.tenant, [2026])}
             assert owed == DUTIES[city]
             reports = {task.obj.due.key for task in supervision.tasks_for(planner) if task.kind == "report"}
-            assert reports == ({"progress/2026H1", "practice/2026H1"} if city == "宁安市"
-                               else {"dept/2026Q1", "dept/2026Q2"})  # Q1 due 29 March: missing, still to do
+            assert reports == (
+                {"progress/2026H1", "practice/2026H1"} if city == "宁安市" else {"dept/2026Q1", "dept/2026Q2"}
+            )  # Q1 due 29 March: missing, still to do
             [duty] = [s.due.duty for s in duty_status.states_of(planner.tenant, [2026])][:1]
             assert duty.citation.startswith(f"《{(NINGAN if city == '宁安市' else CHENGKOU).title}》")
             # the plan filing: 宁安市's 1月15日 with its authorities; 城口县 asks none
@@ -78,8 +82,10 @@ def test_a_year_of_one_department_under_each_citys_rulebook(app, city):
             # the tables offered: the city's
             assert {spec.code for spec in tables.offered()} == TABLES[city]
             assert tables.title_of("dept" if city == "城口县" else "progress", Period(2026, "half", 1)) == (
-                "市直部门2026年度随机抽查工作进展情况统计表" if city == "宁安市"
-                else "县政府部门、有关单位推行“双随机、一公开”情况统计表")
+                "市直部门2026年度随机抽查工作进展情况统计表"
+                if city == "宁安市"
+                else "县政府部门、有关单位推行“双随机、一公开”情况统计表"
+            )
             # the deadlines of a check that ended today: 应急管理局's own 5 working days (its 细则), 20 to
             # publish (the national floor) — in either city; 市场监督管理局 has no report deadline in either
             ended = date(2026, 6, 19)
@@ -113,21 +119,34 @@ def test_a_stricter_department_rule_applies_and_a_looser_one_is_refused_naming_t
     with app.app_context():
         yjj, before = tenant_id("YJJ"), _versions()
         # looser than the national floor: refused, the article named, nothing changed
-        looser = replace(base, effective_from=date(2026, 12, 1), entries={
-            **base.entries, "publish_days": documents.Entry(25, "四（三）")})
+        looser = replace(
+            base,
+            effective_from=date(2026, 12, 1),
+            entries={**base.entries, "publish_days": documents.Entry(25, "四（三）")},
+        )
         with pytest.raises(ValidationFailed) as refused:
             _load_department("YJJ", looser, date(2026, 11, 24))
         assert "《企业信息公示暂行条例》第六条、第七条" in refused.value.errors["publish_days"][0]
         # setting what only the rulebook sets: refused
-        authorities = replace(base, effective_from=date(2026, 12, 1), entries={
-            **base.entries, "filing_authorities": documents.Entry(["justice"], "四（三）")})
+        authorities = replace(
+            base,
+            effective_from=date(2026, 12, 1),
+            entries={**base.entries, "filing_authorities": documents.Entry(["justice"], "四（三）")},
+        )
         with pytest.raises(ValidationFailed) as refused:
             _load_department("YJJ", authorities, date(2026, 11, 24))
         assert "由实施方案规定" in refused.value.errors["filing_authorities"][0]
         assert _versions() == before
         # stricter: a report due in 3 working days is due in 3, and a team of 3 is the least
-        stricter = replace(base, effective_from=date(2026, 12, 1), entries={
-            **base.entries, "report_days": documents.Entry(3, "四（三）"), "min_team_size": documents.Entry(3, "四（三）")})
+        stricter = replace(
+            base,
+            effective_from=date(2026, 12, 1),
+            entries={
+                **base.entries,
+                "report_days": documents.Entry(3, "四（三）"),
+                "min_team_size": documents.Entry(3, "四（三）"),
+            },
+        )
         _load_department("YJJ", stricter, date(2026, 11, 24))
         db.session.commit()
         ended = date(2026, 12, 2)
@@ -139,18 +158,25 @@ def test_a_stricter_department_rule_applies_and_a_looser_one_is_refused_naming_t
 def test_a_rulebook_looser_than_the_floor_or_than_what_a_department_keeps_is_refused(app):
     with app.app_context():
         before = _versions()
-        loose = replace(NINGAN, effective_from=date(2027, 1, 1), entries={
-            **NINGAN.entries, "publish_days": documents.Entry(30, "第9条")})
+        loose = replace(
+            NINGAN,
+            effective_from=date(2027, 1, 1),
+            entries={**NINGAN.entries, "publish_days": documents.Entry(30, "第9条")},
+        )
         with frozen_at(date(2026, 11, 24)), pytest.raises(ValidationFailed) as refused:
             rules.load_rulebook({"text": rulefile.write(loose)}, actor=CONSOLE)
         assert "《企业信息公示暂行条例》第六条、第七条" in refused.value.errors["publish_days"][0]
         # a rulebook asking a 3-day report while 应急管理局's rules keep 5: the department is named
-        strict = replace(NINGAN, effective_from=date(2027, 1, 1), entries={
-            **NINGAN.entries, "report_days": documents.Entry(3, "第9条")})
+        strict = replace(
+            NINGAN,
+            effective_from=date(2027, 1, 1),
+            entries={**NINGAN.entries, "report_days": documents.Entry(3, "第9条")},
+        )
         with frozen_at(date(2026, 11, 24)), pytest.raises(ValidationFailed) as refused:
             rules.load_rulebook({"text": rulefile.write(strict)}, actor=CONSOLE)
-        assert any("应急管理局" in message and "检查结果报送期限" in message
-                   for message in refused.value.errors["departments"])
+        assert any(
+            "应急管理局" in message and "检查结果报送期限" in message for message in refused.value.errors["departments"]
+        )
         assert _versions() == before
 
 
@@ -160,24 +186,39 @@ def test_a_version_taking_effect_mid_year_leaves_every_deadline_given_where_it_w
         yjj = ids["tenant"]
         chief = user_named("yjj_inspector")
         with frozen_at(date(2026, 3, 3)), tenant_scope(yjj):
-            results.record_result(ids["visit"], {"checked_on": "2026-03-02", "checked_until": "2026-03-02"},
-                                  actor=chief)
+            results.record_result(
+                ids["visit"], {"checked_on": "2026-03-02", "checked_until": "2026-03-02"}, actor=chief
+            )
             db.session.commit()
             given = db.session.get(Visit, ids["visit"]).report_due
         assert given == add_working_days(date(2026, 3, 2), 5).due
         # on 10 March the department tightens its rules from 1 April: 3 working days
         base = rulebook.document_of(rulebook.version_ids(yjj, date(2026, 3, 10))[1])  # its own rules, revised
-        _load_department("YJJ", replace(base, effective_from=date(2026, 4, 1), entries={
-            **base.entries, "report_days": documents.Entry(3, "四（三）")}), date(2026, 3, 10))
+        _load_department(
+            "YJJ",
+            replace(
+                base,
+                effective_from=date(2026, 4, 1),
+                entries={**base.entries, "report_days": documents.Entry(3, "四（三）")},
+            ),
+            date(2026, 3, 10),
+        )
         db.session.commit()
         with frozen_at(date(2026, 4, 2)), tenant_scope(yjj):
             visit = db.session.get(Visit, ids["visit"])
             assert visit.report_due == given  # given in March, under the rules of March: it stays
             assert deadlines.report_due(date(2026, 4, 2), yjj).due == add_working_days(date(2026, 4, 2), 3).due
         # a rulebook version that drops a duty from 1 July: owed for the first half, not for the second
-        dropped = replace(NINGAN, effective_from=date(2026, 7, 1), entries={
-            **NINGAN.entries, "duties": documents.Entry([d for d in NINGAN.entries["duties"].value
-                                                        if d["table"] != "practice"], "第9条、第10条")})
+        dropped = replace(
+            NINGAN,
+            effective_from=date(2026, 7, 1),
+            entries={
+                **NINGAN.entries,
+                "duties": documents.Entry(
+                    [d for d in NINGAN.entries["duties"].value if d["table"] != "practice"], "第9条、第10条"
+                ),
+            },
+        )
         with frozen_at(date(2026, 6, 1)):
             rules.load_rulebook({"text": rulefile.write(dropped)}, actor=CONSOLE)
         db.session.commit()
@@ -196,10 +237,12 @@ def test_show_then_load_changes_nothing_and_a_malformed_file_changes_nothing_nam
     assert again.exit_code == 0 and "相同" in again.output
     shown = runner.invoke(args=["rules", "show", "--department", "YJJ"])
     assert runner.invoke(args=["rules", "load", "-", "--department", "YJJ"], input=shown.output).exit_code == 0
-    bad = (runner.invoke(args=["rules", "show"]).output
-           .replace("effective_from = 2019-05-23", 'effective_from = "明天"')
-           .replace("[report_days]", "[report_days]\nvalue = \"五天\"\narticle = \"第99条\"", 1)
-           + "\n[weekly_visits]\nvalue = 3\n")
+    bad = (
+        runner.invoke(args=["rules", "show"])
+        .output.replace("effective_from = 2019-05-23", 'effective_from = "明天"')
+        .replace("[report_days]", '[report_days]\nvalue = "五天"\narticle = "第99条"', 1)
+        + "\n[weekly_visits]\nvalue = 3\n"
+    )
     bad = bad.replace('open = "本方案要求“及时录入”检查结果（第9条），未规定报送的工作日数。"\n', "", 1)
     refused = runner.invoke(args=["rules", "load", "-"], input=bad)
     assert refused.exit_code == 2
@@ -217,8 +260,11 @@ def test_show_then_load_changes_nothing_and_a_malformed_file_changes_nothing_nam
 
 def test_a_version_not_yet_in_force_is_replaced_by_another_of_its_day_but_never_by_the_same_file(app):
     with app.app_context():
-        coming = replace(NINGAN, effective_from=date(2027, 1, 1), entries={
-            **NINGAN.entries, "publish_days": documents.Entry(15, "第9条")})
+        coming = replace(
+            NINGAN,
+            effective_from=date(2027, 1, 1),
+            entries={**NINGAN.entries, "publish_days": documents.Entry(15, "第9条")},
+        )
         with frozen_at(date(2026, 11, 24)):
             first = rules.load_rulebook({"text": rulefile.write(coming)}, actor=CONSOLE)
             db.session.commit()

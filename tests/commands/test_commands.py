@@ -1,6 +1,7 @@
 """Every command checks who acts: called directly (as a Celery task, the console or a forgetful
 route would call it) by each role that lacks its permission, it refuses and changes nothing.
 Commands own their transaction: a command that fails leaves no trace of its work."""
+
 from __future__ import annotations
 
 import importlib
@@ -30,9 +31,15 @@ from tests.support.helpers import post_form, signed_in, user_named
 ENTRY_POINTS = {"spotcheck.wsgi", "spotcheck.worker", "spotcheck.draw.__main__"}
 
 #: One demo user per role (each holds that role only).
-USER_OF_ROLE = {Role.platform_admin: "admin", Role.tenant_admin: "scj_admin", Role.planner: "scj_planner",
-                Role.leader: "scj_leader", Role.inspector: "scj_inspector", Role.coordinator: "scj_coord",
-                Role.supervisor: "sfj_supervisor"}
+USER_OF_ROLE = {
+    Role.platform_admin: "admin",
+    Role.tenant_admin: "scj_admin",
+    Role.planner: "scj_planner",
+    Role.leader: "scj_leader",
+    Role.inspector: "scj_inspector",
+    Role.coordinator: "scj_coord",
+    Role.supervisor: "sfj_supervisor",
+}
 
 
 def all_commands() -> dict[str, commands.Command]:
@@ -49,11 +56,16 @@ def test_the_registry_holds_every_state_change():
         "spotcheck.tenants.campaigns.commands.drafting.create_campaign",
         "spotcheck.tenants.campaigns.commands.ceremony.draw_targets",
         "spotcheck.tenants.campaigns.commands.teams.replace_inspector",
-        "spotcheck.tenants.plans.commands.review", "spotcheck.tenants.items.commands.publish_item",
-        "spotcheck.tenants.directory.commands.create_entity", "spotcheck.tenants.inspectors.commands.id_number_of",
-        "spotcheck.tenants.rules.commands.document.publish", "spotcheck.tenants.rules.commands.versions.load_rulebook",
-        "spotcheck.tenants.rules.commands.versions.load_department_rules", "spotcheck.tenants.accounts.commands.administration.create_department",
-        "spotcheck.tenants.spreadsheets.commands.run_import", "spotcheck.tenants.accounts.commands.signing_in.change_password",
+        "spotcheck.tenants.plans.commands.review",
+        "spotcheck.tenants.items.commands.publish_item",
+        "spotcheck.tenants.directory.commands.create_entity",
+        "spotcheck.tenants.inspectors.commands.id_number_of",
+        "spotcheck.tenants.rules.commands.document.publish",
+        "spotcheck.tenants.rules.commands.versions.load_rulebook",
+        "spotcheck.tenants.rules.commands.versions.load_department_rules",
+        "spotcheck.tenants.accounts.commands.administration.create_department",
+        "spotcheck.tenants.spreadsheets.commands.run_import",
+        "spotcheck.tenants.accounts.commands.signing_in.change_password",
     }
     assert expected <= set(registry), sorted(expected - set(registry))
     for name, command in registry.items():
@@ -76,8 +88,10 @@ def _role_holder(role):
 def _snapshot() -> dict[str, int]:
     """Rows per table, read across departments: any write shows here."""
     with system_access("count every table for the command walk"):
-        return {table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
-                for table in db.metadata.sorted_tables}
+        return {
+            table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
 
 
 def _dummy_arguments(command: commands.Command) -> tuple[list, dict]:
@@ -133,22 +147,51 @@ def test_a_department_with_a_bad_administrator_is_not_created(app):
         platform_admin = user_named("admin")
         before = _snapshot()
         with pytest.raises(ValidationFailed) as refused:
-            services.create_department({"code": "ZJNEW", "name": "新设局", "kind": "ordinary", "region_code": "330100", "admin": {"login": "zjnew_admin", "display_name": "新管理员", "password": "short"}}, actor=platform_admin)
+            services.create_department(
+                {
+                    "code": "ZJNEW",
+                    "name": "新设局",
+                    "kind": "ordinary",
+                    "region_code": "330100",
+                    "admin": {"login": "zjnew_admin", "display_name": "新管理员", "password": "short"},
+                },
+                actor=platform_admin,
+            )
         assert set(refused.value.errors) == {"admin_password"}
         assert _snapshot() == before
-        tenant = services.create_department({"code": "ZJNEW", "name": "新设局", "kind": "ordinary", "region_code": "330100", "admin": {"login": "zjnew_admin", "display_name": "新管理员", "password": "Long-enough-2026"}}, actor=platform_admin)
+        tenant = services.create_department(
+            {
+                "code": "ZJNEW",
+                "name": "新设局",
+                "kind": "ordinary",
+                "region_code": "330100",
+                "admin": {"login": "zjnew_admin", "display_name": "新管理员", "password": "Long-enough-2026"},
+            },
+            actor=platform_admin,
+        )
         assert tenant.code == "ZJNEW"
 
 
 def test_the_department_page_refuses_a_bad_administrator_and_creates_nothing(app):
     client = signed_in(app, "admin")
-    data = {"code": "ZJPAGE", "name": "页面新设局", "kind": "ordinary", "region_code": "330100",
-            "admin_login": "zjpage_admin", "admin_name": "页面管理员", "admin_password": "short"}
+    data = {
+        "code": "ZJPAGE",
+        "name": "页面新设局",
+        "kind": "ordinary",
+        "region_code": "330100",
+        "admin_login": "zjpage_admin",
+        "admin_name": "页面管理员",
+        "admin_password": "short",
+    }
     refused = post_form(client, "/platform/tenants/new", data, token_from="/platform/tenants/new")
     assert refused.status_code == 200 and "zjpage" not in client.get("/platform/tenants").get_data(as_text=True).lower()
     assert "ZJPAGE" not in app.test_client().get("/public").get_data(as_text=True)
-    again = post_form(client, "/platform/tenants/new", {**data, "admin_password": "Long-enough-2026"},
-                      token_from="/platform/tenants/new")
+    again = post_form(
+        client,
+        "/platform/tenants/new",
+        {**data, "admin_password": "Long-enough-2026"},
+        token_from="/platform/tenants/new",
+    )
     assert again.status_code == 302  # the code was never taken
     assert "ZJPAGE" in client.get("/platform/tenants").get_data(as_text=True)
 

@@ -3,6 +3,7 @@ bureau reads who complained, forwards the complaint to the department complained
 name, or without the business, the campaign, the visit and the check date — and answers the business. The department
 sees nothing of a complaint until it is forwarded, then only what was forwarded, and answers the bureau; by its
 queries, its figures and its drill-downs as by raw SQL under row-level security."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,7 +27,11 @@ from tests.support.results_world import codes_of, handed_out
 _BEFORE_FORWARDS = "0058-1"
 DURING = date(2026, 4, 1)  # inside the world's campaign window
 YEAR = vocabulary.parse_period("2026")
-COMPLAINT = {"text": "检查人员要求我单位提供与检查事项无关的材料。", "contact_name": "王经理", "contact_phone": "13912345678"}
+COMPLAINT = {
+    "text": "检查人员要求我单位提供与检查事项无关的材料。",
+    "contact_name": "王经理",
+    "contact_phone": "13912345678",
+}
 FORWARDED = "有企业反映检查人员要求提供与检查事项无关的材料，请核实。"
 
 
@@ -60,7 +65,9 @@ def test_a_complaint_reaches_the_bureau_alone_and_the_department_sees_nothing_un
         ids = handed_out()
         token, _, business, _ = codes_of(ids)
         with pytest.raises(ValidationFailed) as refused:
-            supervision.complain(token, {"business_code": business, "text": "短", "contact_name": "", "contact_phone": "123"})
+            supervision.complain(
+                token, {"business_code": business, "text": "短", "contact_name": "", "contact_phone": "123"}
+            )
         assert set(refused.value.errors) == {"text", "contact_name", "contact_phone"}
         with pytest.raises(ValidationFailed) as refused:
             supervision.complain(token, {**COMPLAINT, "business_code": "0000-0000-0000"})
@@ -123,10 +130,16 @@ def test_an_anonymous_forward_carries_neither_the_business_nor_the_campaign_visi
         with tenant_scope(ids["tenant"]):
             assert [t.obj.id for t in queries.tasks_for(leader) if t.kind == "complaint_forward"] == [forward.id]
             _, rows = queries.figure_rows("complaints_open", ids["tenant"], YEAR, reader=leader)
-            assert rows.total == 1 and rows.rows[0][2] == "（未附企业名称）" and rows.refs == [("complaint_forward", forward.id)]
+            assert (
+                rows.total == 1
+                and rows.rows[0][2] == "（未附企业名称）"
+                and rows.refs == [("complaint_forward", forward.id)]
+            )
             with pytest.raises(Forbidden):  # the planner reads the figures of nobody and answers nothing
                 supervision.answer_forwarded(forward.id, {"answer": "已核实并整改。"}, actor=user_named("yjj_planner"))
-            supervision.answer_forwarded(forward.id, {"answer": "已核实，已要求检查人员只索取与事项有关的材料。"}, actor=leader)
+            supervision.answer_forwarded(
+                forward.id, {"answer": "已核实，已要求检查人员只索取与事项有关的材料。"}, actor=leader
+            )
             db.session.commit()
             with pytest.raises(Conflict):
                 supervision.answer_forwarded(forward.id, {"answer": "再次答复司法局"}, actor=leader)
@@ -185,9 +198,11 @@ def test_row_level_security_keeps_complaints_from_the_department_until_forwarded
 
         def reads(code: str) -> tuple[int, int, list[str]]:
             with tenant_scope(tenant_id(code)):
-                found = (db.session.execute(sa.text("SELECT count(*) FROM complaint")).scalar(),
-                         db.session.execute(sa.text("SELECT count(*) FROM complaint_contact")).scalar(),
-                         db.session.execute(sa.text("SELECT text FROM complaint_forward")).scalars().all())
+                found = (
+                    db.session.execute(sa.text("SELECT count(*) FROM complaint")).scalar(),
+                    db.session.execute(sa.text("SELECT count(*) FROM complaint_contact")).scalar(),
+                    db.session.execute(sa.text("SELECT text FROM complaint_forward")).scalars().all(),
+                )
                 if code != "SFJ":
                     assert db.session.execute(sa.text("UPDATE complaint SET text = 'x'")).rowcount == 0
             db.session.rollback()
@@ -217,8 +232,9 @@ def test_complaints_made_before_the_forward_existed_stay_the_bureaus_and_count_a
         with owner.connect() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(sa.text("SELECT set_config('app.all_tenants', 'on', false)"))
-            row = connection.execute(sa.text("SELECT receiver_tenant_id, status FROM complaint WHERE id = :id"),
-                                     {"id": made}).one()
+            row = connection.execute(
+                sa.text("SELECT receiver_tenant_id, status FROM complaint WHERE id = :id"), {"id": made}
+            ).one()
         owner.dispose()
         assert tuple(row) == (ids["tenant"], "open")  # as a complaint was kept before the forward
         migrate_to(app)
@@ -226,4 +242,8 @@ def test_complaints_made_before_the_forward_existed_stay_the_bureaus_and_count_a
         assert _department_sees(ids) == ([], (0, 0))
         with tenant_scope(tenant_id("SFJ")):
             kept = db.session.get(Complaint, made)
-            assert kept.about_tenant_id == ids["tenant"] and kept.checked_on is None and kept.status == ComplaintStatus.open
+            assert (
+                kept.about_tenant_id == ids["tenant"]
+                and kept.checked_on is None
+                and kept.status == ComplaintStatus.open
+            )

@@ -3,6 +3,7 @@ from SECRET_KEY to its own SPOTCHECK_DATA_KEY, ``keys rotate`` to a new one — 
 contacts and every draw's commitment nonce, with every digest kept for look-ups, all or nothing, audited. Afterwards
 every value reads back, a business code still verifies, a committed draw completes with a proof that verifies, and
 SECRET_KEY may change without touching stored data; a process still on the old key refuses to read."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -51,8 +52,10 @@ def _protected() -> dict:
         for code in db.session.scalars(sa.select(InspectionCode)):
             plain = codes.business_code(code)
             business[code.id] = (plain, codes.business_matches(code, plain))
-        contacts = {row.id: (personal_data.decrypt(row.name_encrypted), personal_data.decrypt(row.phone_encrypted))
-                    for row in db.session.scalars(sa.select(ComplaintContact))}
+        contacts = {
+            row.id: (personal_data.decrypt(row.name_encrypted), personal_data.decrypt(row.phone_encrypted))
+            for row in db.session.scalars(sa.select(ComplaintContact))
+        }
         nonces = {row.id: draw_steps.secret_nonce(row) for row in db.session.scalars(sa.select(Draw))}
         db.session.rollback()
     return {"ids": ids, "business": business, "contacts": contacts, "nonces": nonces}
@@ -61,8 +64,13 @@ def _protected() -> dict:
 def _committed_undrawn() -> int:
     """A campaign of the demo whose target draw is committed (approved), not frozen nor drawn."""
     with system_access("test: a committed draw"):
-        campaign_id = db.session.scalar(sa.select(Campaign.id).join(Draw, Draw.campaign_id == Campaign.id).where(
-            Campaign.status == CampaignStatus.approved, Draw.frozen_at.is_(None)).order_by(Campaign.id).limit(1))
+        campaign_id = db.session.scalar(
+            sa.select(Campaign.id)
+            .join(Draw, Draw.campaign_id == Campaign.id)
+            .where(Campaign.status == CampaignStatus.approved, Draw.frozen_at.is_(None))
+            .order_by(Campaign.id)
+            .limit(1)
+        )
         db.session.rollback()
     assert campaign_id is not None
     return campaign_id
@@ -79,8 +87,9 @@ def _drawn_and_verified(campaign_id: int) -> None:
         campaign_commands.freeze_targets(campaign_id, actor=planner)
         campaign_commands.draw_targets(campaign_id, {"public_inputs": ["observer:测试"]}, actor=planner)
         db.session.commit()
-        proof = proof_file.loads(draw_steps.published_bytes(campaigns.draw(campaigns.get_campaign(campaign_id),
-                                                                             "targets")))
+        proof = proof_file.loads(
+            draw_steps.published_bytes(campaigns.draw(campaigns.get_campaign(campaign_id), "targets"))
+        )
     assert all(check.ok for check in verify(proof))
     independent_check(proof)
 
@@ -101,7 +110,11 @@ def test_adopting_then_rotating_the_data_key_keeps_every_value_and_the_committed
         assert counts["complaint_contact"] == len(before["contacts"]) and counts["draw"] == len(before["nonces"])
         with system_access("test: the audit entry"):
             entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "data_key.adopted"))
-            assert entry is not None and entry.actor_login == "console" and entry.details["inspector"] == counts["inspector"]
+            assert (
+                entry is not None
+                and entry.actor_login == "console"
+                and entry.details["inspector"] == counts["inspector"]
+            )
             db.session.rollback()
         with pytest.raises(personal_data.DataKeyMismatch):  # a process still on the derived key refuses to read
             _protected()

@@ -3,6 +3,7 @@ working days, the review inside the 20); a check has a start and an end inside t
 and not in the future; no recorded date ever makes a due date later than the one first given; a due
 date counted through a year without an official calendar is provisional everywhere it is shown and
 is counted again, exactly, when the year is entered."""
+
 from __future__ import annotations
 
 import io
@@ -36,8 +37,12 @@ from tests.support.helpers import bearer, signed_in, tenant_id, user_named
 from tests.support.results_world import complete_result, handed_out, published, visit
 
 #: A campaign of complaints (投诉举报, an exempt kind: no plan needed) checked in December.
-DECEMBER = {"exempt_kind": "complaint", "exempt_reason": "群众投诉举报危化品违规储存",
-            "window_start": "2026-12-01", "window_end": "2026-12-31"}
+DECEMBER = {
+    "exempt_kind": "complaint",
+    "exempt_reason": "群众投诉举报危化品违规储存",
+    "window_start": "2026-12-01",
+    "window_end": "2026-12-31",
+}
 
 
 def _dates(ids) -> tuple:
@@ -50,8 +55,9 @@ def test_both_deadlines_run_from_the_end_of_the_check_and_review_time_counts(app
         ids = handed_out()
         chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
         with tenant_scope(ids["tenant"]):
-            results.record_result(visit(ids).id, complete_result(ids, checked_on="2026-04-27", checked_until="2026-04-30"),
-                                  actor=chief)
+            results.record_result(
+                visit(ids).id, complete_result(ids, checked_on="2026-04-27", checked_until="2026-04-30"), actor=chief
+            )
             results.submit_result(visit(ids).id, actor=chief)
             with frozen_at(date(2026, 5, 29)):  # the leader takes a month: it counts inside the 20 days
                 results.approve_result(visit(ids).id, actor=leader)
@@ -89,8 +95,11 @@ def test_a_report_submitted_after_its_due_date_is_marked_late_and_stays_on_the_o
         with frozen_at(date(2026, 5, 14)):
             assert overdue_row()[3] == f"待审核（{mark}）"  # still on the list, marked
     with frozen_at(date(2026, 5, 14)):
-        for login, url in (("yjj_leader", f"/visits/{ids['visit']}"), ("yjj_leader", "/visits/review"),
-                           ("yjj_inspector", "/visits/mine")):
+        for login, url in (
+            ("yjj_leader", f"/visits/{ids['visit']}"),
+            ("yjj_leader", "/visits/review"),
+            ("yjj_inspector", "/visits/mine"),
+        ):
             assert mark in signed_in(app, login).get(url).get_data(as_text=True), (login, url)
         shown = app.test_client().get(f"/api/v1/visits/{ids['visit']}", headers=bearer(app, "yjj_leader")).get_json()
         assert (shown["report_late_days"], shown["report_late_in_working_days"]) == (2, True)
@@ -101,14 +110,17 @@ def test_a_report_submitted_after_its_due_date_is_marked_late_and_stays_on_the_o
         assert listing.late_of(visit(ids)).days == 2  # counted from the first submission, for good
 
 
-@pytest.mark.parametrize(("data", "field"), [
-    ({"checked_on": "2026-02-27"}, "checked_on"),  # before the window
-    ({"checked_on": "2026-04-20", "checked_until": "2026-05-04"}, "checked_until"),  # after it
-    ({"checked_on": "2026-04-20", "checked_until": "2026-04-19"}, "checked_until"),  # ends before it starts
-    ({"checked_on": "2026-04-28"}, "checked_on"),  # in the future (today is 27 April)
-    ({"checked_on": "2026-04-20", "checked_until": "20.04.2026"}, "checked_until"),
-    ({"checked_until": "2026-04-20"}, "checked_on"),  # an end with no start
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"checked_on": "2026-02-27"}, "checked_on"),  # before the window
+        ({"checked_on": "2026-04-20", "checked_until": "2026-05-04"}, "checked_until"),  # after it
+        ({"checked_on": "2026-04-20", "checked_until": "2026-04-19"}, "checked_until"),  # ends before it starts
+        ({"checked_on": "2026-04-28"}, "checked_on"),  # in the future (today is 27 April)
+        ({"checked_on": "2026-04-20", "checked_until": "20.04.2026"}, "checked_until"),
+        ({"checked_until": "2026-04-20"}, "checked_on"),  # an end with no start
+    ],
+)
 def test_a_check_has_a_start_and_an_end_inside_the_window_and_not_in_the_future(app, data, field):
     with app.app_context():
         ids = handed_out()
@@ -132,11 +144,14 @@ def test_a_recorded_check_date_cannot_move_a_deadline(app):
             first = _dates(ids)
             # Qingming 4–6 April off
             assert first[2:] == (date(2026, 3, 23), date(2026, 4, 14)) and listing.flag_of(visit(ids)) == "overdue"
-            results.record_result(visit(ids).id, {"checked_on": "2026-04-29", "checked_until": "2026-04-29"}, actor=member)
+            results.record_result(
+                visit(ids).id, {"checked_on": "2026-04-29", "checked_until": "2026-04-29"}, actor=member
+            )
             db.session.commit()
             assert _dates(ids)[2:] == first[2:] and listing.flag_of(visit(ids)) == "overdue"  # still overdue
-            results.record_result(visit(ids).id, complete_result(ids, checked_on="2026-03-13", checked_until="2026-03-13"),
-                                  actor=chief)  # an earlier end brings them forward
+            results.record_result(
+                visit(ids).id, complete_result(ids, checked_on="2026-03-13", checked_until="2026-03-13"), actor=chief
+            )  # an earlier end brings them forward
             results.submit_result(visit(ids).id, actor=chief)
             db.session.commit()
             fixed = _dates(ids)
@@ -146,29 +161,45 @@ def test_a_recorded_check_date_cannot_move_a_deadline(app):
             with pytest.raises(ValidationFailed) as team:
                 results.record_result(visit(ids).id, {"checked_on": "2026-04-29"}, actor=chief)
             assert "领导" in str(team.value.errors["checked_on"][0]) and _dates(ids) == fixed
-            results.record_result(visit(ids).id, {"checked_on": "2026-03-13", "record": "补充笔录。"}, actor=chief)  # unchanged: fine
+            results.record_result(
+                visit(ids).id, {"checked_on": "2026-03-13", "record": "补充笔录。"}, actor=chief
+            )  # unchanged: fine
             for who in (chief, planner_of(user_named("yjj_admin"))):
                 with pytest.raises(Forbidden):
-                    results.correct_check_dates(ids["visit"], {"checked_on": "2026-03-13", "checked_until": "2026-04-29",
-                                                                   "reason": "改期"}, actor=who)
+                    results.correct_check_dates(
+                        ids["visit"],
+                        {"checked_on": "2026-03-13", "checked_until": "2026-04-29", "reason": "改期"},
+                        actor=who,
+                    )
             with pytest.raises(ValidationFailed) as reasonless:
-                results.correct_check_dates(ids["visit"], {"checked_on": "2026-03-13", "checked_until": "2026-04-29"},
-                                                actor=leader)
+                results.correct_check_dates(
+                    ids["visit"], {"checked_on": "2026-03-13", "checked_until": "2026-04-29"}, actor=leader
+                )
             assert set(reasonless.value.errors) == {"reason"} and _dates(ids) == fixed
-            later = results.correct_check_dates(ids["visit"], {"checked_on": "2026-03-13", "checked_until": "2026-04-29",
-                                                                   "reason": "检查延续至4月29日"}, actor=leader)
+            later = results.correct_check_dates(
+                ids["visit"],
+                {"checked_on": "2026-03-13", "checked_until": "2026-04-29", "reason": "检查延续至4月29日"},
+                actor=leader,
+            )
             db.session.commit()
             assert (later.checked_until, later.report_due, later.publish_due) == (date(2026, 4, 29), fixed[2], fixed[3])
-            earlier = results.correct_check_dates(ids["visit"], {"checked_on": "2026-03-11", "checked_until": "2026-03-12",
-                                                                     "reason": "以现场笔录日期为准"}, actor=leader)
+            earlier = results.correct_check_dates(
+                ids["visit"],
+                {"checked_on": "2026-03-11", "checked_until": "2026-03-12", "reason": "以现场笔录日期为准"},
+                actor=leader,
+            )
             db.session.commit()
             assert (earlier.report_due, earlier.publish_due) == (date(2026, 3, 19), date(2026, 4, 10))
             assert earlier.dates_correction_reason == "以现场笔录日期为准"
         with system_access("test"):
-            corrections = db.session.scalars(sa.select(AuditEntry).where(
-                AuditEntry.action == "result.dates_corrected").order_by(AuditEntry.id)).all()
+            corrections = db.session.scalars(
+                sa.select(AuditEntry).where(AuditEntry.action == "result.dates_corrected").order_by(AuditEntry.id)
+            ).all()
         assert [e.details["reason"] for e in corrections] == ["检查延续至4月29日", "以现场笔录日期为准"]
-        assert corrections[0].details["due_moved"] == {} and corrections[1].details["before"]["checked_until"] == "2026-04-29"
+        assert (
+            corrections[0].details["due_moved"] == {}
+            and corrections[1].details["before"]["checked_until"] == "2026-04-29"
+        )
 
 
 def test_a_published_result_is_corrected_before_its_dates(app):
@@ -177,8 +208,11 @@ def test_a_published_result_is_corrected_before_its_dates(app):
         with tenant_scope(ids["tenant"]):
             published(ids)
             with pytest.raises(Conflict):
-                results.correct_check_dates(ids["visit"], {"checked_on": "2026-04-29", "checked_until": "2026-04-30",
-                                                               "reason": "改正"}, actor=user_named("yjj_leader"))
+                results.correct_check_dates(
+                    ids["visit"],
+                    {"checked_on": "2026-04-29", "checked_until": "2026-04-30", "reason": "改正"},
+                    actor=user_named("yjj_leader"),
+                )
 
 
 def test_a_deadline_in_a_year_not_entered_is_provisional_everywhere_and_exact_once_entered(app):
@@ -198,8 +232,11 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_everywhere_and_exact_on
             assert one.report_due_provisional and one.publish_due_provisional and listing.due_provisional(one)
             lines = reminders.due_lines(date(2026, 12, 31))
             assert any("暂按周一至周五计算" in line for line in lines[chief.id])
-            order = results.open_follow_up(visit(ids).id, {"kind": "rectification", "details": "限期整改危化品储存",
-                                                           "deadline_days": 30}, actor=chief)  # 限30个工作日内改正
+            order = results.open_follow_up(
+                visit(ids).id,
+                {"kind": "rectification", "details": "限期整改危化品储存", "deadline_days": 30},
+                actor=chief,
+            )  # 限30个工作日内改正
             db.session.commit()
             # 除夕 to 初三 (5–8 February 2027) off by law
             assert (order.deadline, order.deadline_provisional) == (date(2027, 2, 12), True)
@@ -213,8 +250,9 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_everywhere_and_exact_on
         assert api["report_due_provisional"] and api["publish_due_provisional"] and api["due_provisional"]
         _supervision_shows_provisional(app, ids, 1)
     with app.app_context():
-        official_calendar.load_year(FILE_2027, notice="国务院办公厅关于2027年部分节假日安排的通知",
-                                    actor=user_named("admin"))
+        official_calendar.load_year(
+            FILE_2027, notice="国务院办公厅关于2027年部分节假日安排的通知", actor=user_named("admin")
+        )
         with tenant_scope(ids["tenant"]):
             one, untouched = visit(ids), db.session.get(Visit, other.id)
             # 1 January 2027 is a holiday as the law had it: the same days, exact now
@@ -256,7 +294,9 @@ def _supervision_shows_provisional(app, ids, count: int) -> None:
         with tenant_scope(supervisor.tenant_id):
             job = supervision_commands.request_table("progress", "2026Q4", actor=supervisor)
             data, _ = supervision_queries.table_file(job.id, supervisor)
-        cells = [c for row in load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True) for c in row if c]
+        cells = [
+            c for row in load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True) for c in row if c
+        ]
         assert any("暂按周一至周五计算" in str(c) for c in cells) == bool(count)
         db.session.remove()
 

@@ -2,6 +2,7 @@
 page lists them (and its other users, read only), and they can be added, have their password reset
 (a temporary password shown once) and be disabled or enabled — each a command with its permission,
 its audit entry in the department's chain, inside that department only."""
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,9 @@ from tests.support.helpers import DEMO_PASSWORD, bearer, login, post_form, signe
 
 def _entries(action: str) -> list[AuditEntry]:
     with system_access("test"):
-        return list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+        return list(
+            db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id))
+        )
 
 
 def _signed_in(client) -> bool:
@@ -40,8 +43,11 @@ def test_only_the_platform_administrator_manages_a_departments_administrators(ap
             with pytest.raises(Forbidden):
                 accounts.set_admin_active(tenant_id, user_id, {"active": False}, actor=someone)
             with pytest.raises(Forbidden):
-                accounts.create_department_admin(tenant_id, {"login": "probe_admin", "display_name": "探针",
-                                                             "password": "Probe-admin-2026"}, actor=someone)
+                accounts.create_department_admin(
+                    tenant_id,
+                    {"login": "probe_admin", "display_name": "探针", "password": "Probe-admin-2026"},
+                    actor=someone,
+                )
         assert user_named("scj_admin").active and not _entries("user.password_reset")
 
 
@@ -50,8 +56,11 @@ def test_an_administrator_is_added_reset_disabled_and_enabled_each_audited_in_th
     with app.app_context():
         admin = user_named("admin")
         tenant_id = user_named("scj_admin").tenant_id
-        added = accounts.create_department_admin(tenant_id, {"login": "scj_admin2", "display_name": "第二管理员",
-                                                             "password": "Second-admin-2026"}, actor=admin)
+        added = accounts.create_department_admin(
+            tenant_id,
+            {"login": "scj_admin2", "display_name": "第二管理员", "password": "Second-admin-2026"},
+            actor=admin,
+        )
         assert added.tenant_id == tenant_id and added.roles == ["tenant_admin"]
         user_id = added.id
     assert login(client, "scj_admin2", "Second-admin-2026").status_code == 302
@@ -91,13 +100,15 @@ def test_the_platform_administrator_acts_inside_the_department_named_and_on_admi
         with pytest.raises(NotFound):
             accounts.set_admin_active(yjj_tenant, scj_id, {"active": False}, actor=admin)
         with pytest.raises(NotFound):
-            accounts.create_department_admin(999_999, {"login": "nowhere_admin", "display_name": "无",
-                                                       "password": "Nowhere-admin-2026"}, actor=admin)
+            accounts.create_department_admin(
+                999_999, {"login": "nowhere_admin", "display_name": "无", "password": "Nowhere-admin-2026"}, actor=admin
+            )
         with pytest.raises(Conflict):  # an inspector is the department administrator's to manage
             accounts.set_admin_active(scj_tenant, inspector_id, {"active": False}, actor=admin)
         with pytest.raises(ValidationFailed) as refused:
-            accounts.create_department_admin(scj_tenant, {"login": "scj_admin", "display_name": "重名",
-                                                             "password": "short"}, actor=admin)
+            accounts.create_department_admin(
+                scj_tenant, {"login": "scj_admin", "display_name": "重名", "password": "short"}, actor=admin
+            )
         assert set(refused.value.errors) == {"login", "password"}
         assert user_named("scj_admin").active and user_named("scj_inspector").active
 
@@ -114,8 +125,8 @@ def test_the_departments_list_links_each_department_and_a_missing_one_is_404(app
     page = client.get(f"/platform/tenants/{tenant_id}")
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="department-admins"' in body
-    admins = body[body.index('id="department-admins"'):body.index('id="department-new-admin"')]
-    others = body[body.index('id="department-users"'):]
+    admins = body[body.index('id="department-admins"') : body.index('id="department-new-admin"')]
+    others = body[body.index('id="department-users"') :]
     assert 'data-login="scj_admin"' in admins and "重置密码" in admins and "停用" in admins
     assert 'data-login="scj_inspector"' in others and "<form" not in others  # read only
     assert client.get("/platform/tenants/999999").status_code == 404
@@ -129,8 +140,12 @@ def test_a_password_reset_on_the_page_is_confirmed_and_shown_once(app):
         tenant_id, user_id = target.tenant_id, target.id
     page = client.get(f"/platform/tenants/{tenant_id}").get_data(as_text=True)
     assert re.search(r'data-confirm="确定重置“yjj_admin”的密码？', page)
-    answer = post_form(client, f"/platform/tenants/{tenant_id}/admins/{user_id}/password", {},
-                       token_from=f"/platform/tenants/{tenant_id}")
+    answer = post_form(
+        client,
+        f"/platform/tenants/{tenant_id}/admins/{user_id}/password",
+        {},
+        token_from=f"/platform/tenants/{tenant_id}",
+    )
     shown = answer.get_data(as_text=True)
     assert answer.status_code == 200 and "no-store" in answer.headers["Cache-Control"]
     password = re.search(r'id="temporary-password-value">([^<]+)<', shown).group(1)
@@ -150,8 +165,12 @@ def test_an_administrator_disabled_on_the_page_is_signed_out_and_cannot_sign_in(
         tenant_id, user_id = target.tenant_id, target.id
     page = client.get(f"/platform/tenants/{tenant_id}").get_data(as_text=True)
     assert "确定停用yjj_admin？其在所有设备上立即退出登录" in page
-    done = post_form(client, f"/platform/tenants/{tenant_id}/admins/{user_id}/disable", {},
-                     token_from=f"/platform/tenants/{tenant_id}")
+    done = post_form(
+        client,
+        f"/platform/tenants/{tenant_id}/admins/{user_id}/disable",
+        {},
+        token_from=f"/platform/tenants/{tenant_id}",
+    )
     assert done.status_code == 302 and done.headers["Location"].endswith(f"/platform/tenants/{tenant_id}")
     after = client.get(f"/platform/tenants/{tenant_id}").get_data(as_text=True)
     assert "已停用yjj_admin" in after and 'id="no-active-admin"' in after and 'data-action="enable"' in after
@@ -160,8 +179,12 @@ def test_an_administrator_disabled_on_the_page_is_signed_out_and_cannot_sign_in(
     assert app.test_client().get("/api/v1/me", headers=headers).status_code == 401
     refused = login(app.test_client(), "yjj_admin")
     assert refused.status_code == 200 and "账号已停用" in refused.get_data(as_text=True)
-    again = post_form(client, f"/platform/tenants/{tenant_id}/admins/{user_id}/enable", {},
-                      token_from=f"/platform/tenants/{tenant_id}")
+    again = post_form(
+        client,
+        f"/platform/tenants/{tenant_id}/admins/{user_id}/enable",
+        {},
+        token_from=f"/platform/tenants/{tenant_id}",
+    )
     assert again.status_code == 302 and _signed_in(signed_in(app, "yjj_admin"))
 
 
@@ -169,14 +192,20 @@ def test_an_administrator_is_added_on_the_page_and_a_bad_one_is_refused_in_chine
     client = signed_in(app, "admin")
     with app.app_context():
         tenant_id = user_named("yjj_admin").tenant_id
-    bad = post_form(client, f"/platform/tenants/{tenant_id}/admins",
-                    {"login": "yjj_admin", "display_name": "", "password": "short"},
-                    token_from=f"/platform/tenants/{tenant_id}")
+    bad = post_form(
+        client,
+        f"/platform/tenants/{tenant_id}/admins",
+        {"login": "yjj_admin", "display_name": "", "password": "short"},
+        token_from=f"/platform/tenants/{tenant_id}",
+    )
     body = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "该账号已被使用" in body and "请输入姓名" in body
-    good = post_form(client, f"/platform/tenants/{tenant_id}/admins",
-                     {"login": "yjj_admin2", "display_name": "应急第二管理员", "password": "Second-admin-2026"},
-                     token_from=f"/platform/tenants/{tenant_id}")
+    good = post_form(
+        client,
+        f"/platform/tenants/{tenant_id}/admins",
+        {"login": "yjj_admin2", "display_name": "应急第二管理员", "password": "Second-admin-2026"},
+        token_from=f"/platform/tenants/{tenant_id}",
+    )
     assert good.status_code == 302
     page = client.get(f"/platform/tenants/{tenant_id}").get_data(as_text=True)
     assert "已添加管理员yjj_admin2" in page and 'data-login="yjj_admin2"' in page
@@ -195,8 +224,9 @@ def test_the_temporary_password_works_once_then_the_administrator_chooses_their_
     assert "您使用临时密码登录" in page
     assert client.get("/api/v1/me").status_code == 403  # not through the API either
     assert client.get("/public").status_code == 200  # the public pages stay open
-    changed = post_form(client, "/account/", {"current_password": password, "new_password": "Own-choice-2026"},
-                        token_from="/account/")
+    changed = post_form(
+        client, "/account/", {"current_password": password, "new_password": "Own-choice-2026"}, token_from="/account/"
+    )
     assert changed.status_code == 302
     assert client.get("/admin/users").status_code == 200
     assert login(app.test_client(), "yjj_admin", password).status_code != 302  # the temporary one is gone

@@ -1,6 +1,7 @@
 """A department's 细则 is its own (部门细则的归属): a version issued by another body is refused naming both, and
 another department's preset is taken only as a starting point — issuer and title rewritten, no 文号, its
 articles marked as the other document's words until the department loads rules of its own."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -46,8 +47,14 @@ def test_another_departments_preset_is_a_starting_point_marked_unconfirmed(app):
             rules = rulebook.rules_for(swj)
             assert "待本部门确认" in rules.under("report_days") and "四（三）" in rules.under("report_days")
             tomorrow = rulebook.today() + timedelta(days=1)
-            own = replace(document, title="宁安市商务局“双随机、一公开”工作细则", short_title="宁安市商务局细则",
-                          based_on="", note="本局细则。", effective_from=tomorrow)
+            own = replace(
+                document,
+                title="宁安市商务局“双随机、一公开”工作细则",
+                short_title="宁安市商务局细则",
+                based_on="",
+                note="本局细则。",
+                effective_from=tomorrow,
+            )
             mine = rules_commands.load_department_rules({"text": rulefile.write(own)}, actor=admin)
             assert rulebook.document_of(mine.id).based_on == ""
             assert "待本部门确认" not in rulebook.rules_for(swj, tomorrow).under("report_days")

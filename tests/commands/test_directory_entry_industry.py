@@ -3,6 +3,7 @@ that industry, whatever wrote them or changed the industry since: the bulk impor
 commands, a re-import of the registry, another department's keeper of the registry. On PostgreSQL through each
 entry's copy of its entity's industry (migration 0054), kept by the import and by triggers, for the index from the
 category to the industry; on SQLite through the registry's column alone."""
+
 from __future__ import annotations
 
 import threading
@@ -22,10 +23,23 @@ CODES = {f"INDUSTRY-{n:03d}": INDUSTRIES[n % 4] for n in range(12)}
 
 
 def _registry(industries: dict[str, str]) -> None:
-    bulk.upsert_entities({"code": code, "name": f"行业测试产品{code[-3:]}", "entity_type": "product",
-                          "industry_code": industry, "region_code": "339801", "address": "", "status": "active",
-                          "abnormal": False, "blacklisted": False, "penalized_on": None, "complaints": 0,
-                          "credit_rating": None} for code, industry in industries.items())
+    bulk.upsert_entities(
+        {
+            "code": code,
+            "name": f"行业测试产品{code[-3:]}",
+            "entity_type": "product",
+            "industry_code": industry,
+            "region_code": "339801",
+            "address": "",
+            "status": "active",
+            "abnormal": False,
+            "blacklisted": False,
+            "penalized_on": None,
+            "complaints": 0,
+            "credit_rating": None,
+        }
+        for code, industry in industries.items()
+    )
 
 
 def _found(category: str, industry: str) -> set[str]:
@@ -35,8 +49,13 @@ def _found(category: str, industry: str) -> set[str]:
 
 def _entries(department: int, categories: dict[str, str], risk: str = "C") -> None:
     """The department's entries of the entities ``categories`` names, each under its category, by the bulk import."""
-    bulk.upsert_directory_entries(department, [{"code": code, "category": category, "risk": risk, "tags": "",
-                                                "last_inspected_on": None} for code, category in categories.items()])
+    bulk.upsert_directory_entries(
+        department,
+        [
+            {"code": code, "category": category, "risk": risk, "tags": "", "last_inspected_on": None}
+            for code, category in categories.items()
+        ],
+    )
 
 
 def _built(postgres_url: str, build) -> str:
@@ -66,9 +85,11 @@ def _copies_differ() -> list:
         return []
     url = db.engine.url.render_as_string(hide_password=False)
     with _pg_connect(url) as owner:  # as the tables' owner: every department's entries
-        return owner.execute("SELECT d.id, d.entity_industry, e.industry_code FROM directory_entry d "
-                             "JOIN entity e ON e.id = d.entity_id WHERE d.entity_industry IS DISTINCT FROM "
-                             "e.industry_code").fetchall()
+        return owner.execute(
+            "SELECT d.id, d.entity_industry, e.industry_code FROM directory_entry d "
+            "JOIN entity e ON e.id = d.entity_id WHERE d.entity_industry IS DISTINCT FROM "
+            "e.industry_code"
+        ).fetchall()
 
 
 def test_a_category_and_an_industry_find_the_entities_of_that_industry_whatever_changed_it(app):
@@ -129,8 +150,10 @@ def test_the_upgrade_copies_the_industry_of_the_entries_a_deployment_already_hel
 
 #: A directory whose categories and industries go together, as a city's do: 餐饮服务 only of H (catering), 汽车制造
 #: only of C36; forty entries of each.
-TOGETHER = {**{f"TOGETHER-H{n:03d}": ("H6210", "餐饮服务") for n in range(40)},
-            **{f"TOGETHER-C{n:03d}": ("C3670", "汽车制造") for n in range(40)}}
+TOGETHER = {
+    **{f"TOGETHER-H{n:03d}": ("H6210", "餐饮服务") for n in range(40)},
+    **{f"TOGETHER-C{n:03d}": ("C3670", "汽车制造") for n in range(40)},
+}
 
 
 @pytest.mark.postgres
@@ -139,6 +162,7 @@ def test_the_planner_knows_a_category_and_an_industry_that_never_meet(postgres_u
     餐饮服务 never meets C36 here — about one entry expected, so a search finds nothing through the index rather than
     walking the directory — where, taking the two for independent, it expected a quarter of the directory; the
     pair that does meet is expected at its size."""
+
     def build() -> None:
         _registry({code: industry for code, (industry, _) in TOGETHER.items()})
         with tenant_scope(tenant_id("YJJ")):
@@ -150,9 +174,11 @@ def test_the_planner_knows_a_category_and_an_industry_that_never_meet(postgres_u
         yjj = _department(owner, "YJJ")
 
         def expected(category: str, start: str, end: str) -> float:
-            plan = owner.execute("EXPLAIN (FORMAT JSON) SELECT id FROM directory_entry WHERE tenant_id = %s AND "
-                                 "category = %s AND entity_industry >= %s AND entity_industry < %s",
-                                 (yjj, category, start, end)).fetchone()[0]
+            plan = owner.execute(
+                "EXPLAIN (FORMAT JSON) SELECT id FROM directory_entry WHERE tenant_id = %s AND "
+                "category = %s AND entity_industry >= %s AND entity_industry < %s",
+                (yjj, category, start, end),
+            ).fetchone()[0]
             return plan[0]["Plan"]["Plan Rows"]
 
         assert expected("餐饮服务", "C36", "C37") <= 1
@@ -175,8 +201,11 @@ def test_an_entry_added_while_its_entitys_industry_changes_keeps_the_new_industr
         adding.commit()
 
         def add():
-            adding.execute("INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, created_at) "
-                           "VALUES (%s, %s, '餐饮服务', 'C', '', now())", (yjj, entity))
+            adding.execute(
+                "INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, created_at) "
+                "VALUES (%s, %s, '餐饮服务', 'C', '', now())",
+                (yjj, entity),
+            )
 
         def change():
             changing.execute("UPDATE entity SET industry_code = 'F5211' WHERE id = %s", (entity,))
@@ -191,6 +220,9 @@ def test_an_entry_added_while_its_entitys_industry_changes_keeps_the_new_industr
         assert not waiting.is_alive()
         adding.commit()
         changing.commit()
-        copy = adding.execute("SELECT d.entity_industry, e.industry_code FROM directory_entry d "
-                              "JOIN entity e ON e.id = d.entity_id WHERE e.id = %s", (entity,)).fetchone()
+        copy = adding.execute(
+            "SELECT d.entity_industry, e.industry_code FROM directory_entry d "
+            "JOIN entity e ON e.id = d.entity_id WHERE e.id = %s",
+            (entity,),
+        ).fetchone()
     assert copy == ("F5211", "F5211")

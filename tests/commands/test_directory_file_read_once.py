@@ -1,5 +1,6 @@
 """The directory's file (检查对象名录库导入) read once: each row staged as it is checked, in the first pass's savepoint,
 and what was staged gone with a file that turns out bad or cannot be read to its end."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -21,10 +22,18 @@ def test_a_directory_file_is_read_once_and_a_bad_end_leaves_nothing_staged(app, 
 
     def run_and_look(*args, **kwargs):  # the import's own connection, before its transaction ends
         result = run(*args, **kwargs)
-        left.append(db.session.execute(sa.text(
-            "SELECT name FROM sqlite_temp_master WHERE name LIKE 'stage%'" if db.session.get_bind().dialect.name ==
-            "sqlite" else "SELECT relname FROM pg_class WHERE relpersistence = 't' AND relname LIKE 'stage%' "
-            "AND pg_table_is_visible(oid)")).scalars().all())
+        left.append(
+            db.session.execute(
+                sa.text(
+                    "SELECT name FROM sqlite_temp_master WHERE name LIKE 'stage%'"
+                    if db.session.get_bind().dialect.name == "sqlite"
+                    else "SELECT relname FROM pg_class WHERE relpersistence = 't' AND relname LIKE 'stage%' "
+                    "AND pg_table_is_visible(oid)"
+                )
+            )
+            .scalars()
+            .all()
+        )
         return result
 
     monkeypatch.setattr(pipeline, "run", run_and_look)
@@ -35,20 +44,31 @@ def test_a_directory_file_is_read_once_and_a_bad_end_leaves_nothing_staged(app, 
     with app.app_context():
         before = (db.session.scalar(sa.select(sa.func.count()).select_from(Entity)), len(directory_of("SCJ")))
 
-    bad_end = upload(client, "directory", (header + good + f"{credit_code(70)},,C1391,330108,食品生产,B\n").encode(),
-                     admin, "名录.csv")
+    bad_end = upload(
+        client,
+        "directory",
+        (header + good + f"{credit_code(70)},,C1391,330108,食品生产,B\n").encode(),
+        admin,
+        "名录.csv",
+    )
     assert bad_end["ok"] is False and {(e["row"], e["column"]) for e in bad_end["errors"]} == {(32, "名称")}
     too_long = "长" * (reading._CSV_FIELD_LIMIT + 1)  # a cell the reader refuses: the file cannot be read to its end
-    unreadable = upload(client, "directory", (header + good + f"{credit_code(70)},{too_long}\n").encode(),
-                        admin, "名录.csv")
+    unreadable = upload(
+        client, "directory", (header + good + f"{credit_code(70)},{too_long}\n").encode(), admin, "名录.csv"
+    )
     assert unreadable["ok"] is False and "CSV" in unreadable["errors"][0]["reason"], unreadable
     with app.app_context():
         assert (db.session.scalar(sa.select(sa.func.count()).select_from(Entity)), len(directory_of("SCJ"))) == before
     assert left == [[], []]  # what the two files staged is gone with them
 
     readings.clear()
-    fixed = upload(client, "directory", (header + good + f"{credit_code(70)},滨江一次读取70号食品有限公司,C1391,330108,"
-                                                         "食品生产,B\n").encode(), admin, "名录.csv")
+    fixed = upload(
+        client,
+        "directory",
+        (header + good + f"{credit_code(70)},滨江一次读取70号食品有限公司,C1391,330108,食品生产,B\n").encode(),
+        admin,
+        "名录.csv",
+    )
     assert (fixed["ok"], fixed["rows"], fixed["created"], fixed["entities_created"]) == (True, 31, 31, 31), fixed
     assert len(readings) == 1  # the file's rows read once: checked and staged in one pass
     with app.app_context():

@@ -3,6 +3,7 @@ the columns on SQLite: a tag (标签), whatever wrote the tags — an import, a 
 of a deployment that already had them (the table of tags, migration 0043) — and any part of a name (the index of
 the names' characters, migrations 0046 and 0050); and a search asked again and again on one connection is
 planned for what it asks each time."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,10 +29,23 @@ def tags(chosen) -> str:
 
 
 def write_registry(names: dict[str, str]) -> None:
-    bulk.upsert_entities({"code": code, "name": name, "entity_type": "enterprise", "industry_code": "H6210",
-                          "region_code": "330106", "address": "", "status": "active", "abnormal": False,
-                          "blacklisted": False, "penalized_on": None, "complaints": 0, "credit_rating": None}
-                         for code, name in names.items())
+    bulk.upsert_entities(
+        {
+            "code": code,
+            "name": name,
+            "entity_type": "enterprise",
+            "industry_code": "H6210",
+            "region_code": "330106",
+            "address": "",
+            "status": "active",
+            "abnormal": False,
+            "blacklisted": False,
+            "penalized_on": None,
+            "complaints": 0,
+            "credit_rating": None,
+        }
+        for code, name in names.items()
+    )
 
 
 @pytest.fixture
@@ -50,8 +64,13 @@ def found(tag: str) -> set[str]:
 
 
 def entries(department: int, chosen: dict[str, frozenset]) -> None:
-    bulk.upsert_directory_entries(department, [{"code": code, "category": "标签测试", "risk": "C", "tags": tags(held),
-                                                "last_inspected_on": None} for code, held in chosen.items()])
+    bulk.upsert_directory_entries(
+        department,
+        [
+            {"code": code, "category": "标签测试", "risk": "C", "tags": tags(held), "last_inspected_on": None}
+            for code, held in chosen.items()
+        ],
+    )
 
 
 tag_sets = st.frozensets(st.sampled_from(VOCABULARY), max_size=3)
@@ -73,8 +92,12 @@ def test_a_tag_finds_exactly_the_entries_holding_it_after_imports_edits_and_remo
                 entries(yjj, imported)
                 entries(yjj, again)  # a re-import changes the tags of the entries already held
                 held = {**imported, **again}
-                rows = {entry.entity.code: entry for entry in db.session.scalars(
-                    sa.select(DirectoryEntry).join(DirectoryEntry.entity).where(Entity.code.in_(CODES)))}
+                rows = {
+                    entry.entity.code: entry
+                    for entry in db.session.scalars(
+                        sa.select(DirectoryEntry).join(DirectoryEntry.entity).where(Entity.code.in_(CODES))
+                    )
+                }
                 for code, chosen in edited.items():
                     rows[code].tags = tags(chosen)
                     db.session.flush()  # one statement each, as an edit's command writes it
@@ -112,8 +135,10 @@ LETTERS = "钱顺飞越峰新a%_/"
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(names=st.lists(st.text(LETTERS, min_size=1, max_size=8), min_size=len(CODES), max_size=len(CODES)),
-       parts=st.lists(st.text(LETTERS, min_size=1, max_size=5), min_size=1, max_size=4))
+@given(
+    names=st.lists(st.text(LETTERS, min_size=1, max_size=8), min_size=len(CODES), max_size=len(CODES)),
+    parts=st.lists(st.text(LETTERS, min_size=1, max_size=5), min_size=1, max_size=4),
+)
 def test_any_part_of_a_name_finds_exactly_the_names_holding_it(registry, names, parts):
     """On PostgreSQL a part of a name, of any length, is found through the index of the names' characters
     (migrations 0046 and 0050), each candidate checked by ``LIKE``; elsewhere by ``LIKE`` alone: either way exactly
@@ -127,7 +152,9 @@ def test_any_part_of_a_name_finds_exactly_the_names_holding_it(registry, names, 
                 entries(yjj, {code: frozenset() for code in CODES})
                 for part in parts:
                     rows = search_directory(Filters(q=part), limit=200).rows
-                    assert {e.entity.code for e in rows} & set(CODES) == {c for c, n in named.items() if part in n}, part
+                    assert {e.entity.code for e in rows} & set(CODES) == {c for c, n in named.items() if part in n}, (
+                        part
+                    )
         finally:
             db.session.rollback()
 
@@ -140,7 +167,7 @@ def test_a_fragment_counts_as_common_in_names_by_the_registrys_size_not_a_fixed_
     assert queries.common_names(10_000_000) < 10_000
     assert queries.common_names(1_000_000) > 1_000
     assert queries.common_names(100_000_000) / queries.common_names(1_000_000) == pytest.approx(10)
-    assert queries.common_names(1_000_000, page=102) / queries.common_names(1_000_000, page=51) == pytest.approx(2 ** .5)
+    assert queries.common_names(1_000_000, page=102) / queries.common_names(1_000_000, page=51) == pytest.approx(2**0.5)
 
 
 @pytest.mark.postgres
@@ -157,9 +184,12 @@ def test_a_search_asked_again_and_again_is_planned_for_what_it_asks_each_time(po
             for text in ("钱顺", "飞越", "峰新", "顺飞", "越峰", "新钱", "钱越", "顺峰"):
                 search_directory(Filters(q=text))
                 search_directory(Filters(q=text + "有限"))
-            plans = db.session.execute(sa.text(
-                "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements "
-                "WHERE statement LIKE '%directory_entry%' OR statement LIKE 'EXPLAIN%'")).all()
+            plans = db.session.execute(
+                sa.text(
+                    "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements "
+                    "WHERE statement LIKE '%directory_entry%' OR statement LIKE 'EXPLAIN%'"
+                )
+            ).all()
             mode = db.session.execute(sa.text("SHOW plan_cache_mode")).scalar()
         assert len(plans) >= 2 and all(generic == 0 and custom >= 1 for _, generic, custom in plans), plans
         db.session.rollback()
@@ -183,17 +213,46 @@ def _yjj_entry(number: int) -> tuple[str, str]:
 
 
 def _spread_registry() -> None:
-    bulk.upsert_entities({"code": code, "name": f"分布测试企业{code[-3:]}", "entity_type": "enterprise",
-                          "industry_code": industry, "region_code": region, "address": "", "status": "active",
-                          "abnormal": abnormal, "blacklisted": False, "penalized_on": None, "complaints": 0,
-                          "credit_rating": None} for code, (industry, region, abnormal) in SPREAD.items())
+    bulk.upsert_entities(
+        {
+            "code": code,
+            "name": f"分布测试企业{code[-3:]}",
+            "entity_type": "enterprise",
+            "industry_code": industry,
+            "region_code": region,
+            "address": "",
+            "status": "active",
+            "abnormal": abnormal,
+            "blacklisted": False,
+            "penalized_on": None,
+            "complaints": 0,
+            "credit_rating": None,
+        }
+        for code, (industry, region, abnormal) in SPREAD.items()
+    )
     yjj, scj = tenant_id("YJJ"), tenant_id("SCJ")
     with tenant_scope(scj):
-        bulk.upsert_directory_entries(scj, [{"code": code, "category": "餐饮服务", "risk": "C", "tags": "",
-                                             "last_inspected_on": None} for code in SPREAD])
+        bulk.upsert_directory_entries(
+            scj,
+            [
+                {"code": code, "category": "餐饮服务", "risk": "C", "tags": "", "last_inspected_on": None}
+                for code in SPREAD
+            ],
+        )
     with tenant_scope(yjj):
-        bulk.upsert_directory_entries(yjj, [{"code": code, "category": _yjj_entry(n)[0], "risk": _yjj_entry(n)[1],
-                                             "tags": "", "last_inspected_on": None} for n, code in enumerate(IN_YJJ)])
+        bulk.upsert_directory_entries(
+            yjj,
+            [
+                {
+                    "code": code,
+                    "category": _yjj_entry(n)[0],
+                    "risk": _yjj_entry(n)[1],
+                    "tags": "",
+                    "last_inspected_on": None,
+                }
+                for n, code in enumerate(IN_YJJ)
+            ],
+        )
 
 
 def _expected(filters: Filters) -> list[str]:
@@ -202,18 +261,28 @@ def _expected(filters: Filters) -> list[str]:
     for number, code in enumerate(IN_YJJ):
         industry, region, abnormal = SPREAD[code]
         category, risk = _yjj_entry(number)
-        if (industry.startswith(filters.industry) and region.startswith(filters.region)
-                and (abnormal or "abnormal" not in filters.flags) and category.startswith(filters.category)
-                and risk.startswith(filters.risk) and filters.q in f"分布测试企业{code[-3:]}"):
+        if (
+            industry.startswith(filters.industry)
+            and region.startswith(filters.region)
+            and (abnormal or "abnormal" not in filters.flags)
+            and category.startswith(filters.category)
+            and risk.startswith(filters.risk)
+            and filters.q in f"分布测试企业{code[-3:]}"
+        ):
             found.append(code)
     return found
 
 
 #: Every search is of the region 3399… (this test's entities only).
-SEARCHES = (Filters(region="3399", industry="C36"), Filters(region="3399", industry="C36", category="一般市场主体"),
-            Filters(region="3399", industry="B", category="餐饮服务"),
-            Filters(region="339902", flags=["abnormal"], risk="B"), Filters(region="3399", industry="H", q="企业01"),
-            Filters(region="3399", category="餐饮服务"), Filters(region="339901", industry="F5211", risk="C"))
+SEARCHES = (
+    Filters(region="3399", industry="C36"),
+    Filters(region="3399", industry="C36", category="一般市场主体"),
+    Filters(region="3399", industry="B", category="餐饮服务"),
+    Filters(region="339902", flags=["abnormal"], risk="B"),
+    Filters(region="3399", industry="H", q="企业01"),
+    Filters(region="3399", category="餐饮服务"),
+    Filters(region="339901", industry="F5211", risk="C"),
+)
 
 
 def _all_pages(filters: Filters) -> list[str]:
@@ -238,7 +307,7 @@ def test_a_search_starting_from_few_entities_of_the_registry_finds_what_walking_
             _spread_registry()
             with tenant_scope(tenant_id("YJJ")):
                 for filters in SEARCHES:
-                    for few in (0, 10 ** 9):  # never, and whenever a coded filter is asked
+                    for few in (0, 10**9):  # never, and whenever a coded filter is asked
                         monkeypatch.setattr(queries, "FEW_ENTITIES", few)
                         assert _all_pages(filters) == _expected(filters), (filters, few)
         finally:
@@ -252,7 +321,9 @@ def _walked(_statement) -> bool:
     return True
 
 
-def test_a_search_whose_first_stretch_of_the_directory_holds_too_few_matches_finds_the_rest_either_way(app, monkeypatch):
+def test_a_search_whose_first_stretch_of_the_directory_holds_too_few_matches_finds_the_rest_either_way(
+    app, monkeypatch
+):
     """A search the planner would walk walks a first stretch of the directory's ids, then — with less than a page
     there — looks the rest up from the registry's side or walks on (queries.WALKED_FIRST, LOOKUP_IN_ENTRIES): the
     same entries, page after page, in the same order, the department's own only, whichever way is taken (each forced
@@ -272,8 +343,12 @@ def test_a_search_whose_first_stretch_of_the_directory_holds_too_few_matches_fin
             _spread_registry()
             with tenant_scope(tenant_id("YJJ")):
                 for filters in (*SEARCHES, Filters(q="分布测试企业"), Filters(q="企业01", category="一般市场主体")):
-                    for stretch, lookup, planned in ((1, 0, _walked), (1, 10 ** 9, _walked), (10 ** 9, 0, _walked),
-                                                     (1, 0, walks)):
+                    for stretch, lookup, planned in (
+                        (1, 0, _walked),
+                        (1, 10**9, _walked),
+                        (10**9, 0, _walked),
+                        (1, 0, walks),
+                    ):
                         monkeypatch.setattr(queries, "WALKED_FIRST", stretch)
                         monkeypatch.setattr(queries, "LOOKUP_IN_ENTRIES", lookup)
                         monkeypatch.setattr(queries, "_walks", planned)
@@ -285,8 +360,13 @@ def test_a_search_whose_first_stretch_of_the_directory_holds_too_few_matches_fin
 
 
 #: Plans priced as on a directory of millions, where walking it in id order is the cheap way to a first page.
-WALK_CHEAP = {"enable_seqscan": "off", "enable_bitmapscan": "off", "enable_sort": "off", "enable_hashjoin": "off",
-              "enable_mergejoin": "off"}
+WALK_CHEAP = {
+    "enable_seqscan": "off",
+    "enable_bitmapscan": "off",
+    "enable_sort": "off",
+    "enable_hashjoin": "off",
+    "enable_mergejoin": "off",
+}
 
 
 @pytest.mark.postgres

@@ -1,6 +1,7 @@
 """检查对象名录库规模: the supervisor's figure of a department's directory at a moment is read from the days'
 tally the database keeps (``directory_size``), and it is the same number as counting the entries then, whatever
 wrote them — entries added and removed by the commands, an import, a row moved in SQL."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -22,8 +23,9 @@ DAY = date(2026, 3, 2)
 
 def _counted(moment: datetime) -> Counter[int]:
     entries = entries_at(moment)
-    return Counter(dict(db.session.execute(sa.select(entries.c.tenant_id, sa.func.count())
-                                           .group_by(entries.c.tenant_id)).all()))
+    return Counter(
+        dict(db.session.execute(sa.select(entries.c.tenant_id, sa.func.count()).group_by(entries.c.tenant_id)).all())
+    )
 
 
 def test_the_directorys_size_at_any_moment_is_the_count_of_its_entries_then(app):
@@ -45,20 +47,27 @@ def test_the_directorys_size_at_any_moment_is_the_count_of_its_entries_then(app)
             codes = [credit_code(900 + n) for n in range(5)]
             with tenant_scope(lead.tenant_id):
                 for n, code in enumerate(codes):
-                    directory.create_entity({"code": code, "name": f"新登记企业{n}", "industry_code": "C2611",
-                                             "region_code": "330102"}, actor=lead)
+                    directory.create_entity(
+                        {"code": code, "name": f"新登记企业{n}", "industry_code": "C2611", "region_code": "330102"},
+                        actor=lead,
+                    )
                 db.session.commit()
             with tenant_scope(admin.tenant_id):  # an import: four new entries, one already there (updated)
                 kept = directory_queries.entity_by_code(credit_code(5)).code
-                bulk.upsert_directory_entries(admin.tenant_id, [{"code": c, "category": "危险化学品", "risk": "B", "tags": ""}
-                                                                for c in [*codes[:4], kept]])
+                bulk.upsert_directory_entries(
+                    admin.tenant_id,
+                    [{"code": c, "category": "危险化学品", "risk": "B", "tags": ""} for c in [*codes[:4], kept]],
+                )
                 db.session.commit()
                 directory.add_entry({"entity_code": codes[4], "risk": "A"}, actor=admin)
                 db.session.commit()
             moments += [now(), now() + timedelta(seconds=1)]
         with tenant_scope(admin.tenant_id):  # an entry's joining moved back a week in SQL: its count moves too
-            db.session.execute(sa.update(DirectoryEntry).where(DirectoryEntry.id == entries[-1])
-                               .values(created_at=datetime(2026, 2, 20, tzinfo=timezone.utc)))
+            db.session.execute(
+                sa.update(DirectoryEntry)
+                .where(DirectoryEntry.id == entries[-1])
+                .values(created_at=datetime(2026, 2, 20, tzinfo=timezone.utc))
+            )
             db.session.commit()
         moments += [datetime(2026, 2, 25, tzinfo=timezone.utc), datetime(2026, 12, 31, 16, tzinfo=timezone.utc)]
 

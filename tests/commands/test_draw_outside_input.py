@@ -3,6 +3,7 @@ command that draws — a campaign's target and inspector draws, a joint campaign
 that queue them as jobs — refuses to draw on the department's secret number alone without a reason,
 naming the field in Chinese; with one, the reason is kept with the draw and in its audit entry, and
 the draw itself (its seed, its proof) is exactly what the same inputs always gave."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,12 +33,19 @@ def _frozen(world) -> int:
 
 def _drawn_entries(campaign_id: int) -> list[dict]:
     with system_access("test: the draw's audit entries"):
-        return [entry.details for entry in db.session.scalars(sa.select(AuditEntry).where(
-            AuditEntry.action == "draw.drawn", AuditEntry.object_id == str(campaign_id)).order_by(AuditEntry.id))]
+        return [
+            entry.details
+            for entry in db.session.scalars(
+                sa.select(AuditEntry)
+                .where(AuditEntry.action == "draw.drawn", AuditEntry.object_id == str(campaign_id))
+                .order_by(AuditEntry.id)
+            )
+        ]
 
 
-@pytest.mark.parametrize("data", [{"public_inputs": []}, {"public_inputs": ["  ", ""], "no_input_reason": "  "},
-                                  {"no_input_reason": "无"}])
+@pytest.mark.parametrize(
+    "data", [{"public_inputs": []}, {"public_inputs": ["  ", ""], "no_input_reason": "  "}, {"no_input_reason": "无"}]
+)
 def test_a_draw_without_inputs_or_reason_is_refused_naming_the_field_in_chinese(app, data):
     with app.app_context():
         campaign_id = _frozen(build())
@@ -62,8 +70,9 @@ def test_the_reason_is_recorded_with_the_draw_in_its_audit_entry_and_on_the_publ
         campaign_id = _frozen(build())
         planner = planner_of(user_named("yjj_admin"))
         with tenant_scope(planner.tenant_id):
-            campaign_commands.draw_targets(campaign_id, {"public_inputs": [], "no_input_reason": f"  {REASON} "},
-                                           actor=planner)
+            campaign_commands.draw_targets(
+                campaign_id, {"public_inputs": [], "no_input_reason": f"  {REASON} "}, actor=planner
+            )
             db.session.commit()
             campaign = campaigns.get_campaign(campaign_id)
             record = campaigns.draw(campaign, "targets")
@@ -71,8 +80,9 @@ def test_the_reason_is_recorded_with_the_draw_in_its_audit_entry_and_on_the_publ
             # the draw's bytes are those of a draw with no input, as always: I = H("")
             proof = proof_file.loads(draw_steps.published_bytes(record))
             assert proof["public_inputs"] == [] and "no_input_reason" not in proof
-            seed = derive_seed(bytes.fromhex(proof["nonce"]), "targets", campaign.code,
-                               bytes.fromhex(proof["frame_digest"]), [])
+            seed = derive_seed(
+                bytes.fromhex(proof["nonce"]), "targets", campaign.code, bytes.fromhex(proof["frame_digest"]), []
+            )
             assert seed.hex() == proof["seed"] and all(check.ok for check in verify(draw_steps.full_proof(record)))
             assert publication.public_draws(campaign)["targets"].no_input_reason == REASON
         [details] = _drawn_entries(campaign_id)
@@ -84,8 +94,11 @@ def test_with_the_observers_inputs_no_reason_is_asked_nor_kept(app):
         campaign_id = _frozen(build())
         planner = planner_of(user_named("yjj_admin"))
         with tenant_scope(planner.tenant_id):
-            campaign_commands.draw_targets(campaign_id, {"public_inputs": ["observer:区人大代表 赵某 0917"],
-                                                         "no_input_reason": "用不上的理由"}, actor=planner)
+            campaign_commands.draw_targets(
+                campaign_id,
+                {"public_inputs": ["observer:区人大代表 赵某 0917"], "no_input_reason": "用不上的理由"},
+                actor=planner,
+            )
             db.session.commit()
             record = campaigns.draw(campaigns.get_campaign(campaign_id), "targets")
             assert record.public_inputs == ["observer:区人大代表 赵某 0917"] and record.no_input_reason == ""
@@ -101,8 +114,10 @@ def test_the_inspector_draw_asks_for_the_reason_too(app):
             campaign_commands.draw_targets(campaign_id, {"public_inputs": ["observer:媒体 1"]}, actor=planner)
             campaign_commands.freeze_inspectors(campaign_id, actor=planner)
             db.session.commit()
-            for refused in (lambda: campaign_commands.draw_inspectors(campaign_id, {"public_inputs": []}, actor=planner),
-                            lambda: campaign_commands.submit_draw(campaign_id, {"kind": "inspectors"}, actor=planner)):
+            for refused in (
+                lambda: campaign_commands.draw_inspectors(campaign_id, {"public_inputs": []}, actor=planner),
+                lambda: campaign_commands.submit_draw(campaign_id, {"kind": "inspectors"}, actor=planner),
+            ):
                 with pytest.raises(ValidationFailed, match="no_input_reason"):
                     refused()
                 db.session.rollback()
@@ -119,8 +134,10 @@ def test_a_joint_campaigns_draws_ask_for_the_reason_too(app):
         with tenant_scope(coord.tenant_id):
             joint.freeze_targets(ids["campaign"], actor=coord)
             db.session.commit()
-            for refused in (lambda: joint.draw_targets(ids["campaign"], {"public_inputs": []}, actor=coord),
-                            lambda: joint_commands.submit_joint_draw(ids["campaign"], {"kind": "targets"}, actor=coord)):
+            for refused in (
+                lambda: joint.draw_targets(ids["campaign"], {"public_inputs": []}, actor=coord),
+                lambda: joint_commands.submit_joint_draw(ids["campaign"], {"kind": "targets"}, actor=coord),
+            ):
                 with pytest.raises(ValidationFailed, match="no_input_reason"):
                     refused()
                 db.session.rollback()

@@ -1,6 +1,7 @@
 """The size of a draw shown before it is irreversible (抽取规模预估): before the approval and before
 the freeze the campaign page shows each stratum's entries and the visits its rule will draw, and
 the freeze and the draw then make exactly those numbers."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -38,13 +39,21 @@ def test_the_sizes_shown_before_approval_and_freeze_are_what_the_draw_makes(app)
             assert sizes.planned(campaign) == before  # approved, not yet frozen: still shown
             campaign_commands.freeze_targets(campaign.id, actor=planner)
             assert sizes.planned(campaign) is None  # the frozen counts are published instead
-            record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == campaign.id,
-                                                             Draw.kind == DrawKind.targets))
+            record = db.session.scalar(
+                sa.select(Draw).where(Draw.campaign_id == campaign.id, Draw.kind == DrawKind.targets)
+            )
             assert record.counts == {campaign.tenant_code: {row.stratum: row.frame for row in before.strata}}
             assert (record.excluded or {}) == before.excluded
-            campaign_commands.draw_targets(campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner)
-            drawn = Counter(db.session.scalars(sa.select(CampaignTarget.stratum).where(
-                CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)))
+            campaign_commands.draw_targets(
+                campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner
+            )
+            drawn = Counter(
+                db.session.scalars(
+                    sa.select(CampaignTarget.stratum).where(
+                        CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected
+                    )
+                )
+            )
             assert dict(drawn) == {row.stratum: row.visits for row in before.strata if row.visits}
 
 
@@ -99,12 +108,17 @@ def test_a_joint_campaign_estimates_its_size_in_the_background_before_the_freeze
         with tenant_scope(coordinator.tenant_id):
             campaign = joint_queries.get_joint(ids["campaign"])
             joint.freeze_targets(campaign.id, actor=coordinator)
-            record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == campaign.id, Draw.kind == DrawKind.targets))
-            assert record.counts == {p["group"]: {row["stratum"]: row["frame"] for row in p["strata"]}
-                                     for p in estimate["parts"]}
+            record = db.session.scalar(
+                sa.select(Draw).where(Draw.campaign_id == campaign.id, Draw.kind == DrawKind.targets)
+            )
+            assert record.counts == {
+                p["group"]: {row["stratum"]: row["frame"] for row in p["strata"]} for p in estimate["parts"]
+            }
             with pytest.raises(Conflict):
                 joint_commands.request_joint_sizes(campaign.id, actor=coordinator)  # frozen: its counts are published
-            joint.draw_targets(campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=coordinator)
+            joint.draw_targets(
+                campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=coordinator
+            )
             visits = len(visit_groups(campaign))
             assert max(per_part.values()) <= visits <= estimate["checks"]
     page = signed_in(app, "scj_leader").get(f"/joint/{ids['campaign']}").get_data(as_text=True)

@@ -1,6 +1,7 @@
 """紧急检查事后登记: a check of named businesses made at once, before it could be registered, is registered by a
 leader within the rules' days after it, with the reason and the team that went — not drawn, said so, public at
 once; too late, too small a team, an inspector without a valid certificate, no reason: refused, nothing saved."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -32,10 +33,17 @@ TODAY = date(2026, 3, 12)
 
 
 def _data(world, team, overrides=None) -> dict:
-    return {**campaign_data(world), "title": "冷库液氨泄漏事故现场紧急检查", "checked_on": "2026-03-10",
-            "late_reason": "事故发生后须立即到场排查，来不及事先登记。", "team": team,
-            "named_targets": [{"entity_code": world["codes"][0], "cause": "accident", "reference": "2026年3月10日 液氨泄漏"}],
-            **(overrides or {})}
+    return {
+        **campaign_data(world),
+        "title": "冷库液氨泄漏事故现场紧急检查",
+        "checked_on": "2026-03-10",
+        "late_reason": "事故发生后须立即到场排查，来不及事先登记。",
+        "team": team,
+        "named_targets": [
+            {"entity_code": world["codes"][0], "cause": "accident", "reference": "2026年3月10日 液氨泄漏"}
+        ],
+        **(overrides or {}),
+    }
 
 
 def _team(n: int) -> list[int]:
@@ -54,8 +62,9 @@ def test_a_leader_registers_a_check_made_two_days_ago_with_the_team_that_went(ap
             assert campaign.code.startswith("应急查〔2026〕") or "查〔2026〕" in campaign.code
             assert campaign.status == CampaignStatus.inspectors_drawn and campaign.late_reason
             assert campaign.window_start == campaign.window_end == date(2026, 3, 10)
-            members = db.session.scalars(sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id)
-                                         .order_by(TeamMember.position)).all()
+            members = db.session.scalars(
+                sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id).order_by(TeamMember.position)
+            ).all()
             assert [m.inspector_id for m in members] == team and [m.is_leader for m in members] == [True, False]
             assert not publication.withheld(campaign)  # the check is over: public at once
             assert publication.public_draws(campaign) == {}  # nothing was drawn, and nothing says so
@@ -77,14 +86,17 @@ def test_a_leader_registers_a_check_made_two_days_ago_with_the_team_that_went(ap
         assert "不计为随机抽查" in app.test_client().get("/public").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"checked_on": "2026-03-05"}, "checked_on"),  # 7 days ago: beyond the platform's 3
-    ({"checked_on": "2026-03-13"}, "checked_on"),  # tomorrow
-    ({"late_reason": ""}, "late_reason"),
-    ({"team": "one"}, "team"),
-    ({"team": "expired"}, "team"),
-    ({"named_targets": []}, "named_targets"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"checked_on": "2026-03-05"}, "checked_on"),  # 7 days ago: beyond the platform's 3
+        ({"checked_on": "2026-03-13"}, "checked_on"),  # tomorrow
+        ({"late_reason": ""}, "late_reason"),
+        ({"team": "one"}, "team"),
+        ({"team": "expired"}, "team"),
+        ({"named_targets": []}, "named_targets"),
+    ],
+)
 def test_a_late_registration_is_refused_naming_the_field_and_saves_nothing(app, change, field):
     with app.app_context(), frozen_at(TODAY):
         world = build()
@@ -152,8 +164,10 @@ def test_the_notice_of_a_late_check_tells_the_business_what_was_done_that_day_an
             notice_commands.write_campaign_notices(campaign.id, actor=planner_of(admin))
             db.session.commit()
             names = [db.session.get(Inspector, i).name for i in team]
-            texts = {notice.kind: pdf_text(storage.read(notice.storage_key)) for notice in db.session.scalars(
-                sa.select(Notice).where(Notice.campaign_id == campaign.id))}
+            texts = {
+                notice.kind: pdf_text(storage.read(notice.storage_key))
+                for notice in db.session.scalars(sa.select(Notice).where(Notice.campaign_id == campaign.id))
+            }
     notice = texts[NoticeKind.inspection]
     # what was done: on that one day, by whom, why, and that it was registered afterwards
     assert f"本部门执法检查人员{'、'.join(names)}已于2026年3月10日对你单位实施了现场检查" in notice

@@ -2,6 +2,7 @@
 punished): given with the 企业核验码 once the team has left, once, within the rules' days; kept as the bureau's
 row and written to the bureau's audit chain; read one by one by the bureau alone, and by the department inspected
 only as figures of ended periods over at least five, with no average that tells a score."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -53,8 +54,9 @@ def test_the_business_evaluates_once_with_its_own_code_to_the_bureaus_row_and_ch
         with pytest.raises(ValidationFailed) as refused:
             supervision.evaluate_visit(token, {"business_code": business, "satisfaction": "9", "text": "x" * 501})
         assert set(refused.value.errors) == {"satisfaction", "text"}
-        made = supervision.evaluate_visit(token, {"business_code": business, "satisfaction": "4",
-                                                  "text": "检查人员态度良好。"})
+        made = supervision.evaluate_visit(
+            token, {"business_code": business, "satisfaction": "4", "text": "检查人员态度良好。"}
+        )
         with pytest.raises(ValidationFailed):  # once — which a wrong code does not learn
             supervision.evaluate_visit(token, {"business_code": wrong, "satisfaction": "1"})
         with pytest.raises(Conflict) as refused:
@@ -64,14 +66,22 @@ def test_the_business_evaluates_once_with_its_own_code_to_the_bureaus_row_and_ch
         with tenant_scope(bureau):
             kept = db.session.get(Evaluation, made.id)
             assert (kept.tenant_id, kept.about_tenant_id, kept.visit_id, kept.satisfaction, kept.text) == (
-                bureau, department, ids["visit"], 4, "检查人员态度良好。")
+                bureau,
+                department,
+                ids["visit"],
+                4,
+                "检查人员态度良好。",
+            )
             [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "evaluation.made"))
             assert (entry.chain, entry.actor_login, entry.object_id) == (bureau, "business", str(made.id))
             assert entry.details == {"department": "应急管理局", "visit_id": ids["visit"], "satisfaction": 4}
         with tenant_scope(department):  # the department reads neither the row nor an entry of it
             assert db.session.scalar(sa.select(sa.func.count()).select_from(Evaluation)) == 0
-            assert not db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
-                AuditEntry.action.in_(["evaluation.made", "visit.evaluated_by_business"])))
+            assert not db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action.in_(["evaluation.made", "visit.evaluated_by_business"]))
+            )
         assert queries.evaluated_at(ids["visit"]) == made.evaluated_at  # for its code's holder
         assert public_check(token=token).may_evaluate  # the page offers the form as before: it tells nobody
         assert audit.verify()[1] == []
@@ -94,8 +104,11 @@ def test_the_business_evaluates_within_the_rules_days_after_departure(app):
 def _read(period: str, login: str):
     reader = user_named(login)
     with tenant_scope(reader.tenant_id):  # as a request of the reader's runs
-        [status] = [s for s in queries.statuses(vocabulary.parse_period(period), reader=reader)
-                    if s.tenant_id == tenant_id("YJJ")]
+        [status] = [
+            s
+            for s in queries.statuses(vocabulary.parse_period(period), reader=reader)
+            if s.tenant_id == tenant_id("YJJ")
+        ]
     return status
 
 
@@ -106,8 +119,9 @@ def test_the_bureau_reads_every_evaluation_as_before_and_each_one_on_its_drill_d
             for period, known in KNOWN.items():
                 status = _read(period, "sfj_supervisor")
                 assert (status.evaluations, status.satisfaction) == known, period
-            _, rows = queries.figure_rows("evaluations", tenant_id("YJJ"), vocabulary.parse_period("2026"),
-                                          reader=user_named("sfj_supervisor"))
+            _, rows = queries.figure_rows(
+                "evaluations", tenant_id("YJJ"), vocabulary.parse_period("2026"), reader=user_named("sfj_supervisor")
+            )
         assert rows.columns == vocabulary.DRILL_COLUMNS["evaluations"] and rows.total == len(GIVEN)
         assert [row[4] for row in rows.rows] == [text_of(n) for n in range(len(GIVEN))]
         assert rows.rows[5][3] == "2分（不满意）" and rows.rows[0][0] == "2026-02-25 10:00"
@@ -118,13 +132,22 @@ def _hidden(why: str) -> dict:
 
 
 #: What the department reads of each period (count, average, why a figure is not shown), on two days.
-NOVEMBER = {"2026Q1": (5, 4.2, {}), "2026H1": (0, None, _hidden(WITHHELD["subtracted"])),
-            "2026Q2": (0, None, _hidden(WITHHELD["fewer"])), "2026Q3": (5, None, {"satisfaction": WITHHELD["same"]}),
-            "2026": (0, None, _hidden(WITHHELD["running"])), "2026H2": (0, None, _hidden(WITHHELD["running"])),
-            "2026Q4": (0, None, _hidden(WITHHELD["running"]))}
+NOVEMBER = {
+    "2026Q1": (5, 4.2, {}),
+    "2026H1": (0, None, _hidden(WITHHELD["subtracted"])),
+    "2026Q2": (0, None, _hidden(WITHHELD["fewer"])),
+    "2026Q3": (5, None, {"satisfaction": WITHHELD["same"]}),
+    "2026": (0, None, _hidden(WITHHELD["running"])),
+    "2026H2": (0, None, _hidden(WITHHELD["running"])),
+    "2026Q4": (0, None, _hidden(WITHHELD["running"])),
+}
 #: Once the year has ended: the year less Q1 and Q3 leaves one; H2 less Q3 none, and its scores are all 4.
-JANUARY = {**NOVEMBER, "2026": (0, None, _hidden(WITHHELD["subtracted"])),
-           "2026H2": (5, None, {"satisfaction": WITHHELD["same"]}), "2026Q4": (0, None, _hidden(WITHHELD["fewer"]))}
+JANUARY = {
+    **NOVEMBER,
+    "2026": (0, None, _hidden(WITHHELD["subtracted"])),
+    "2026H2": (5, None, {"satisfaction": WITHHELD["same"]}),
+    "2026Q4": (0, None, _hidden(WITHHELD["fewer"])),
+}
 
 
 def test_the_department_reads_its_evaluations_only_for_ended_periods_over_five_and_never_a_score(app):
@@ -135,14 +158,18 @@ def test_the_department_reads_its_evaluations_only_for_ended_periods_over_five_a
                 for period, (count, average, withheld) in expected.items():
                     status = _read(period, "yjj_leader")
                     assert (status.evaluations, status.satisfaction, status.withheld) == (count, average, withheld), (
-                        day, period)
+                        day,
+                        period,
+                    )
         leader = user_named("yjj_leader")
         for key in vocabulary.EVALUATION_FIGURES:  # and no row, whatever the period
             with pytest.raises(Forbidden) as refused, tenant_scope(leader.tenant_id):
                 queries.figure_rows(key, leader.tenant_id, vocabulary.parse_period("2026Q1"), reader=leader)
             assert "只有司法局可见" in str(refused.value)
         with tenant_scope(leader.tenant_id):  # the codes' rows say nothing of an evaluation
-            _, rows = queries.figure_rows("codes_issued", leader.tenant_id, vocabulary.parse_period("2026"), reader=leader)
+            _, rows = queries.figure_rows(
+                "codes_issued", leader.tenant_id, vocabulary.parse_period("2026"), reader=leader
+            )
         assert rows.total == ids["visits"] and "分" not in str(rows.rows) and "企业评价" not in rows.columns
 
 
@@ -153,8 +180,12 @@ def test_the_departments_raw_sql_reads_no_evaluation_under_row_level_security(po
         evaluated_world()
         with tenant_scope(tenant_id("YJJ")):
             assert db.session.execute(sa.text("SELECT count(*) FROM evaluation")).scalar() == 0
-            assert db.session.execute(sa.text("SELECT count(*) FROM evaluation WHERE about_tenant_id = :t"),
-                                      {"t": tenant_id("YJJ")}).scalar() == 0
+            assert (
+                db.session.execute(
+                    sa.text("SELECT count(*) FROM evaluation WHERE about_tenant_id = :t"), {"t": tenant_id("YJJ")}
+                ).scalar()
+                == 0
+            )
         with tenant_scope(tenant_id("SFJ")):
             assert db.session.execute(sa.text("SELECT count(*) FROM evaluation")).scalar() == len(GIVEN)
         db.session.remove()

@@ -1,5 +1,6 @@
 """The credit export's administration: the administrator reads the batches, their manifests and the
 delivery log, and delivers a batch again, through the API and the pages; nobody else reaches them."""
+
 from __future__ import annotations
 
 import hashlib
@@ -33,27 +34,36 @@ def test_the_administrator_reads_batches_manifests_and_the_log_and_delivers_agai
     assert job["status"] == "succeeded" and job["progress"] == 100 and job["result"]["number"] == 1
     listing = client.get("/api/v1/exports/batches", headers=admin).json
     assert listing["pending"] == 0 and [(b["name"], b["status"], b["records"]) for b in listing["items"]] == [
-        ("YJJ-000001", "delivered", 1)]
+        ("YJJ-000001", "delivered", 1)
+    ]
     batch_id = listing["items"][0]["id"]
     detail = client.get(f"/api/v1/exports/batches/{batch_id}", headers=admin).json
-    assert detail["manifest"]["batch_number"] == 1 and detail["manifest"]["files"][0]["sha256"] == detail["jsonl_sha256"]
+    assert (
+        detail["manifest"]["batch_number"] == 1 and detail["manifest"]["files"][0]["sha256"] == detail["jsonl_sha256"]
+    )
     jsonl = client.get(f"/api/v1/exports/batches/{batch_id}/files/jsonl", headers=admin)
     assert jsonl.status_code == 200 and hashlib.sha256(jsonl.data).hexdigest() == detail["jsonl_sha256"]
     operation = schemathesis.openapi.from_wsgi("/api/openapi.json", app)[
-        "/api/v1/exports/batches/{batch_id}/files/{kind}"]["GET"]
+        "/api/v1/exports/batches/{batch_id}/files/{kind}"
+    ]["GET"]
     case = operation.Case(path_parameters={"batch_id": batch_id, "kind": "manifest"})
     manifest = case.call(headers=admin)
     assert manifest.status_code == 200 and manifest.json()["batch_number"] == 1
     case.validate_response(manifest, checks=[checks.response_schema_conformance])  # as documented: JSON, not bytes
     again = client.post(f"/api/v1/exports/batches/{batch_id}/deliveries", headers=admin)
-    assert again.status_code == 202 and client.get(f"/api/v1/jobs/{again.json['id']}", headers=admin).json["result"][
-        "delivered"] is True
+    assert (
+        again.status_code == 202
+        and client.get(f"/api/v1/jobs/{again.json['id']}", headers=admin).json["result"]["delivered"] is True
+    )
     log = client.get("/api/v1/exports/deliveries", headers=admin).json
     assert [(d["ok"], d["again"]) for d in log["items"]] == [(True, True), (True, False)]
     assert sorted(p.name for p in (out / "YJJ").iterdir()) == ["YJJ-000001"]  # delivered again in place
     nothing = client.post("/api/v1/exports/batches", headers=admin)  # nothing waits: no empty batch
     assert client.get(f"/api/v1/jobs/{nothing.json['id']}", headers=admin).json["result"] == {
-        "batch_id": None, "number": None, "records": 0}
+        "batch_id": None,
+        "number": None,
+        "records": 0,
+    }
     assert client.get("/api/v1/exports/batches", headers=admin).json["total"] == 1
 
     bad = client.get("/api/v1/exports/deliveries?batch_id=abc&page=0", headers=admin)

@@ -2,6 +2,7 @@
 out exactly once, in a numbered batch of its department (JSON Lines, CSV, a manifest with their
 SHA-256), is marked delivered only once a delivery succeeded, and results published before the export
 existed are queued once by the console."""
+
 from __future__ import annotations
 
 import email.parser
@@ -46,14 +47,19 @@ def test_a_published_result_goes_out_in_the_next_batch_and_in_no_later_one(app, 
             assert export_queries.pending_count() == 1
         assert exports.export_due(SCHEDULER) == {"batches": 1, "records": 1, "delivered": 1, "failed": 0}
         first = out / "YJJ" / "YJJ-000001"
-        assert sorted(p.name for p in first.iterdir()) == ["YJJ-000001.csv", "YJJ-000001.jsonl",
-                                                           "YJJ-000001.manifest.json"]
+        assert sorted(p.name for p in first.iterdir()) == [
+            "YJJ-000001.csv",
+            "YJJ-000001.jsonl",
+            "YJJ-000001.manifest.json",
+        ]
         assert [p.name for p in (out / "YJJ").iterdir()] == ["YJJ-000001"]  # nothing partial beside it
         manifest = json.loads((first / "YJJ-000001.manifest.json").read_text(encoding="utf-8"))
         assert manifest["batch_number"] == 1 and manifest["record_count"] == 1 and manifest["corrections"] == 0
         assert manifest["department_code"] == "YJJ" and manifest["department_name"] == "应急管理局"
         assert manifest["format_version"] == formats.FORMAT_VERSION and "GB/T 40478" in manifest["standard"]
-        assert manifest["published_from"] == manifest["published_to"] and manifest["published_from"].startswith("2026-10-12T01:00")
+        assert manifest["published_from"] == manifest["published_to"] and manifest["published_from"].startswith(
+            "2026-10-12T01:00"
+        )
         for described in manifest["files"]:
             assert _sha(first / described["name"]) == described["sha256"]
             assert (first / described["name"]).stat().st_size == described["size"]
@@ -68,7 +74,9 @@ def test_a_published_result_goes_out_in_the_next_batch_and_in_no_later_one(app, 
         assert record["follow_up_code"] == "to_follow_up" and record["check_method_name"] == "实地检查"
         assert record["items"][0]["findings"] == "应急预案未按规定演练。"
         header, row = (first / "YJJ-000001.csv").read_text(encoding="utf-8").splitlines()
-        assert header.split(",") == formats.CSV_COLUMNS and row.startswith(f"{record['record_id']},result,,1,{entity.code},")
+        assert header.split(",") == formats.CSV_COLUMNS and row.startswith(
+            f"{record['record_id']},result,,1,{entity.code},"
+        )
 
         assert exports.export_due(SCHEDULER) == NOTHING  # a re-run exports nothing new, builds no empty batch
         with tenant_scope(ids["tenant"]):
@@ -84,14 +92,20 @@ def test_a_published_result_goes_out_in_the_next_batch_and_in_no_later_one(app, 
         with tenant_scope(ids["tenant"]):
             batches = db.session.scalars(sa.select(ExportBatch).order_by(ExportBatch.number)).all()
             assert [(b.number, b.status, b.records, b.corrections) for b in batches] == [
-                (1, BatchStatus.delivered, 1, 0), (2, BatchStatus.delivered, 1, 1)]
+                (1, BatchStatus.delivered, 1, 0),
+                (2, BatchStatus.delivered, 1, 1),
+            ]
             records = db.session.scalars(sa.select(ExportRecord).order_by(ExportRecord.id)).all()
-            assert [(r.id, r.batch_id) for r in records] == [(record["record_id"], batches[0].id),
-                                                            (correction["record_id"], batches[1].id)]
+            assert [(r.id, r.batch_id) for r in records] == [
+                (record["record_id"], batches[0].id),
+                (correction["record_id"], batches[1].id),
+            ]
             assert all(r.delivered_at is not None for r in records)
             assert (audited("export.batch_built"), audited("export.batch_delivered")) == (2, 2)
         with tenant_scope(tenant_id("SCJ")):  # another department has nothing of it
-            assert export_queries.pending_count() == 0 and db.session.scalars(export_queries.batches_query()).all() == []
+            assert (
+                export_queries.pending_count() == 0 and db.session.scalars(export_queries.batches_query()).all() == []
+            )
 
 
 class _Endpoint(http.server.BaseHTTPRequestHandler):
@@ -110,12 +124,21 @@ class _Endpoint(http.server.BaseHTTPRequestHandler):
             self.wfile.write(b"busy")
             return
         message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-            f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode() + body)
-        parts = {part.get_param("name", header="content-disposition"): (part.get_filename(), part.get_content())
-                 for part in message.iter_parts()}
-        cls.received.append({"batch": self.headers["X-Spotcheck-Batch"], "path": self.path,
-                             "manifest_sha256": self.headers["X-Spotcheck-Manifest-SHA256"],
-                             "auth": self.headers.get("Authorization"), "parts": parts})
+            f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode() + body
+        )
+        parts = {
+            part.get_param("name", header="content-disposition"): (part.get_filename(), part.get_content())
+            for part in message.iter_parts()
+        }
+        cls.received.append(
+            {
+                "batch": self.headers["X-Spotcheck-Batch"],
+                "path": self.path,
+                "manifest_sha256": self.headers["X-Spotcheck-Manifest-SHA256"],
+                "auth": self.headers.get("Authorization"),
+                "parts": parts,
+            }
+        )
         self.send_response(200)
         self.end_headers()
 
@@ -150,9 +173,13 @@ def test_a_failed_delivery_leaves_the_batch_to_be_tried_again_with_the_same_file
         assert exports.export_due(SCHEDULER) == {"batches": 0, "records": 0, "delivered": 1, "failed": 0}
         assert exports.export_due(SCHEDULER) == NOTHING
         [got] = handler.received
-        assert got["batch"] == "YJJ-000001" and got["path"] == "/credit/batches" and got["auth"] == "Bearer s3cret-token"
+        assert (
+            got["batch"] == "YJJ-000001" and got["path"] == "/credit/batches" and got["auth"] == "Bearer s3cret-token"
+        )
         name, manifest_bytes = got["parts"]["manifest"]
-        assert name == "YJJ-000001.manifest.json" and hashlib.sha256(manifest_bytes).hexdigest() == got["manifest_sha256"]
+        assert (
+            name == "YJJ-000001.manifest.json" and hashlib.sha256(manifest_bytes).hexdigest() == got["manifest_sha256"]
+        )
         manifest = json.loads(manifest_bytes)
         for described, field in zip(manifest["files"], ("jsonl", "csv")):
             file_name, content = got["parts"][field]

@@ -1,5 +1,6 @@
 """The credit export under concurrency and failure: two batch runs at once never put a record in two
 batches, and a worker killed mid-batch leaves no batch behind, the next run exporting every record once."""
+
 from __future__ import annotations
 
 import threading
@@ -58,8 +59,12 @@ def test_two_batch_runs_at_once_never_put_a_record_in_two_batches(postgres_url, 
         assert exports.deliver_waiting(SCHEDULER) == {"delivered": 6, "failed": 0}
         exported = _exported_ids(out)
         assert len(exported) == len(set(exported)) == 900 and sorted(exported) == everything
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportRecord)
-                                 .where(ExportRecord.delivered_at.is_(None))) == 0
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(ExportRecord).where(ExportRecord.delivered_at.is_(None))
+            )
+            == 0
+        )
         db.engine.dispose()
 
 
@@ -70,7 +75,8 @@ def test_two_batch_runs_at_once_never_put_a_record_in_two_batches(postgres_url, 
 @pytest.mark.redis
 @pytest.mark.slow(10)
 def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_every_record_once(
-        tmp_path, postgres_url, celery_queue):
+    tmp_path, postgres_url, celery_queue
+):
     count = 4_000  # two chunks of reading (READ_CHUNK): progress is reported between them
     storage_dir, out, pause = tmp_path / "storage", tmp_path / "credit", tmp_path / "pause"
     pause.mkdir()
@@ -82,8 +88,11 @@ def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_ever
             published(ids)
         everything = more_published(ids, count - 1)
     # the first worker stops once its progress passes 5 % (the job's test-only pause point): killed there
-    first = Worker(celery_queue, postgres_url, env={**settings, "SPOTCHECK_TEST_PAUSE_DIR": str(pause),
-                                                    "SPOTCHECK_TEST_PAUSE_AT": "6"})
+    first = Worker(
+        celery_queue,
+        postgres_url,
+        env={**settings, "SPOTCHECK_TEST_PAUSE_DIR": str(pause), "SPOTCHECK_TEST_PAUSE_AT": "6"},
+    )
     second = None
     try:
         first.wait_ready(WORKER_READY_TIMEOUT)
@@ -92,7 +101,9 @@ def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_ever
             deadline = time.monotonic() + 60
             while True:  # the progress shows while the batch is written; kill the worker well into it
                 db.session.remove()
-                paused = (pause / f"job-{job_id}.paused").exists()  # seen before the job is read: its progress is then committed
+                paused = (
+                    pause / f"job-{job_id}.paused"
+                ).exists()  # seen before the job is read: its progress is then committed
                 job = jobs.get_job(job_id)
                 if paused:
                     assert job.status == JobStatus.running and 5 < job.progress < 85, (job.status, job.progress)
@@ -118,7 +129,9 @@ def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_ever
                 assert job.status == JobStatus.succeeded and job.attempt == 2, (job.error, second.output[-3000:])
                 assert job.result["number"] == 1 and job.result["records"] == count
                 deadline = time.monotonic() + 30
-                while export_queries.get_batch(job.result["batch_id"]).status != BatchStatus.delivered:  # after the commit
+                while (
+                    export_queries.get_batch(job.result["batch_id"]).status != BatchStatus.delivered
+                ):  # after the commit
                     assert time.monotonic() < deadline, second.output[-3000:]
                     time.sleep(0.1)
                     db.session.remove()

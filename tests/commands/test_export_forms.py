@@ -2,6 +2,7 @@
 the department's title, the 填报单位（盖章）/时间 line with the Beijing date, the headers, the rows,
 and the 填报人 (who exported) / 联系电话 (the liaison's office phone, else the exporter's mobile)
 line — and an export still imports back unchanged."""
+
 from __future__ import annotations
 
 import io
@@ -16,9 +17,16 @@ from tests.support.helpers import post_form, signed_in
 #: 20 November 2026, 23:30 in Beijing (15:30 UTC): the date on the form is Beijing's.
 LATE_EVENING = datetime(2026, 11, 20, 23, 30)
 
-CONTACTS = {"responsible.name": "王亚伟", "responsible.post": "副局长", "responsible.office_phone": "0571-87654321",
-            "responsible.mobile": "13800138000", "liaison.name": "刘娟", "liaison.post": "法规科科员",
-            "liaison.office_phone": "0571-87650000", "liaison.mobile": "13911112222"}
+CONTACTS = {
+    "responsible.name": "王亚伟",
+    "responsible.post": "副局长",
+    "responsible.office_phone": "0571-87654321",
+    "responsible.mobile": "13800138000",
+    "liaison.name": "刘娟",
+    "liaison.post": "法规科科员",
+    "liaison.office_phone": "0571-87650000",
+    "liaison.mobile": "13911112222",
+}
 
 
 def _form(client, kind) -> list[tuple]:
@@ -39,9 +47,13 @@ def test_exports_carry_the_seeds_title_unit_line_and_filler_line(app):
         for kind in (ITEMS, DIRECTORY, INSPECTORS):
             rows = _form(client, kind)
             assert rows[0][0] == f"市场监督管理局{kind.title}"  # 城口县XXX随机抽查事项清单 / 执法检查人员名录库
-            assert rows[1][0].startswith("填报单位（盖章）：市场监督管理局") and rows[1][0].endswith("时间：2026年11月20日")
+            assert rows[1][0].startswith("填报单位（盖章）：市场监督管理局") and rows[1][0].endswith(
+                "时间：2026年11月20日"
+            )
             assert list(rows[2]) == kind.headers
-            assert rows[-1][0].startswith("填报人：赵敏") and rows[-1][0].rstrip().endswith("联系电话：")  # none known yet
+            assert rows[-1][0].startswith("填报人：赵敏") and rows[-1][0].rstrip().endswith(
+                "联系电话："
+            )  # none known yet
             assert rows[-2] == (None,) * len(kind.columns) or not any(rows[-2])
 
         post_form(client, "/account/contact", {"email": "", "mobile": "13700001111"}, token_from="/account/")

@@ -2,6 +2,7 @@
 sorted here on two cores give, byte for byte, the frame file the platform built before — when the database
 sorted each stratum's lines itself — and a proof published from that older build still verifies and is
 redrawn exactly, to the byte of its file."""
+
 from __future__ import annotations
 
 import contextlib
@@ -35,10 +36,12 @@ def _old_build(part: frames.FramePart, on: date) -> bytes:
     sorted by the database (``string_agg … ORDER BY code COLLATE "C"``), the cells in (group, stratum) order."""
     source, reason, stratum = frames._part_source(part, on)
     line = sa.literal(f"{part.group}\t") + stratum + "\t" + Entity.code + "\n"
-    lines = sa.func.string_agg(line, aggregate_order_by(sa.literal_column("''"), Entity.code.collate("C"))) \
-        .filter(reason.is_(None))
-    query = source.add_columns(reason.label("reason"), stratum.label("stratum"), lines) \
-        .group_by(sa.literal_column("reason"), sa.literal_column("stratum"))
+    lines = sa.func.string_agg(line, aggregate_order_by(sa.literal_column("''"), Entity.code.collate("C"))).filter(
+        reason.is_(None)
+    )
+    query = source.add_columns(reason.label("reason"), stratum.label("stratum"), lines).group_by(
+        sa.literal_column("reason"), sa.literal_column("stratum")
+    )
     cells = sorted((cell, text) for why, cell, text in db.session.execute(query) if why is None)
     return "".join(text for _, text in cells).encode("utf-8")
 
@@ -48,15 +51,21 @@ def test_the_frame_is_the_frame_the_database_used_to_sort_byte_for_byte(app):
         world = build(entities=60)
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            campaign = campaign_commands.create_campaign(campaign_data(world, title="危化企业抽查"),
-                                                         actor=planner_of(admin))
+            campaign = campaign_commands.create_campaign(
+                campaign_data(world, title="危化企业抽查"), actor=planner_of(admin)
+            )
             campaign_commands.approve(campaign.id, actor=leader_of(admin))
             db.session.commit()
             part = frames.FramePart.of(campaigns.get_campaign(campaign.id))
             built = frames.target_frame([part], DAY).file
-            rows = [(part.group, stratum, code) for stratum, code in db.session.execute(
-                sa.select(DirectoryEntry.risk, Entity.code).join(Entity, Entity.id == DirectoryEntry.entity_id)
-                .where(DirectoryEntry.tenant_id == admin.tenant_id))]
+            rows = [
+                (part.group, stratum, code)
+                for stratum, code in db.session.execute(
+                    sa.select(DirectoryEntry.risk, Entity.code)
+                    .join(Entity, Entity.id == DirectoryEntry.entity_id)
+                    .where(DirectoryEntry.tenant_id == admin.tenant_id)
+                )
+            ]
             assert built == target_frames.frame_file(rows)  # every row of the directory, sorted by code point
             if db.engine.dialect.name == "postgresql":
                 assert built == _old_build(part, DAY)
@@ -71,8 +80,13 @@ def test_the_frame_is_the_frame_the_database_used_to_sort_byte_for_byte(app):
 
 
 #: What makes PostgreSQL plan even a frame of sixty rows with parallel workers.
-_PARALLEL_EVEN_WHEN_SMALL = {"parallel_setup_cost": "0", "min_parallel_table_scan_size": "0",
-                             "enable_indexscan": "off", "enable_bitmapscan": "off", "enable_nestloop": "off"}
+_PARALLEL_EVEN_WHEN_SMALL = {
+    "parallel_setup_cost": "0",
+    "min_parallel_table_scan_size": "0",
+    "enable_indexscan": "off",
+    "enable_bitmapscan": "off",
+    "enable_nestloop": "off",
+}
 
 
 def _built_by_parallel_workers(part: frames.FramePart) -> bytes:
@@ -85,7 +99,8 @@ def _built_by_parallel_workers(part: frames.FramePart) -> bytes:
             settings.enter_context(local_setting(name, value))
         with local_settings(frames.FRAME_SETTINGS):
             compiled = frames.cells_query(*frames._part_source(part, DAY)).compile(
-                dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
+                dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True}
+            )
             plan = db.session.connection().exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).scalars().all()
         assert any("Parallel" in line for line in plan), plan
         # the businesses left out (checked this year, at their cap) are tested by the workers, not by subqueries the
@@ -119,8 +134,13 @@ def test_a_proof_of_the_older_frame_build_verifies_and_is_redrawn_to_the_byte():
     frame = target_frames.frame_file([tuple(row) for row in proof["frame"]])
     assert hashlib.sha256(frame).hexdigest() == proof["frame_digest"]
     redrawn = targets.draw_targets_from_file(
-        campaign=proof["campaign"], nonce=bytes.fromhex(proof["nonce"]), frame_file=frame, rules=proof["rules"],
-        reserve_size=proof["reserve_size"], public_inputs=proof["public_inputs"])
+        campaign=proof["campaign"],
+        nonce=bytes.fromhex(proof["nonce"]),
+        frame_file=frame,
+        rules=proof["rules"],
+        reserve_size=proof["reserve_size"],
+        public_inputs=proof["public_inputs"],
+    )
     for field in ("seed", "selected", "reserves", "frame_digest", "commitment"):
         assert redrawn[field] == proof[field], field
     stamps = {field: proof[field] for field in ("committed_at", "frozen_at", "drawn_at")}

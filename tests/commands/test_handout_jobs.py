@@ -1,6 +1,7 @@
 """The hand-out (检查任务下达) and a joint campaign's draws as background jobs: the request only queues
 the job after refusing at once what the step itself would refuse, a second request while one is
 under way is refused, and the job's page follows the items done of the total, then says the outcome."""
+
 from __future__ import annotations
 
 import pytest
@@ -42,7 +43,11 @@ def test_the_hand_out_button_queues_a_job_whose_page_counts_the_visits_then_says
             job = db.session.scalar(sa.select(Job).where(Job.kind == "campaign.hand_out"))
             assert made > 0 and f"已向检查组下达 {made} 户检查任务" in page
             assert (job.status, job.items_done, job.items_total, job.result["visits"]) == (
-                JobStatus.succeeded, made, made, made)
+                JobStatus.succeeded,
+                made,
+                made,
+                made,
+            )
             assert db.session.get(Campaign, campaign_id).status == CampaignStatus.notified
 
 
@@ -52,8 +57,9 @@ def test_a_hand_out_that_would_be_refused_is_refused_before_any_job_and_a_second
         admin = user_named("yjj_admin")
         planner = planner_of(admin)
         with tenant_scope(admin.tenant_id):
-            db.session.execute(sa.update(TeamMember).where(TeamMember.campaign_id == campaign_id)
-                               .values(is_leader=False))
+            db.session.execute(
+                sa.update(TeamMember).where(TeamMember.campaign_id == campaign_id).values(is_leader=False)
+            )
             db.session.commit()
             with pytest.raises(Conflict):  # a visit without its 组长: the hand-out itself would refuse
                 results_commands.submit_hand_out(campaign_id, actor=planner)
@@ -86,7 +92,11 @@ def test_a_joint_campaigns_draws_and_hand_out_run_as_jobs_that_write_every_depar
         coordinator = user_named("scj_coord")
         with tenant_scope(coordinator.tenant_id):
             with pytest.raises(Conflict):  # drawn once: a second request is refused before any job
-                submit_joint_draw(world["campaign"], {"kind": "targets", "public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=coordinator)
+                submit_joint_draw(
+                    world["campaign"],
+                    {"kind": "targets", "public_inputs": [], "no_input_reason": "测试：无现场监督人"},
+                    actor=coordinator,
+                )
             joint.designate_leaders(world["campaign"], {"rule": "first_drawn"}, actor=coordinator)
     queued = post_form(client, f"{url}/hand-out", {}, token_from=url)
     page = client.get(queued.headers["Location"], follow_redirects=True).get_data(as_text=True)

@@ -2,6 +2,7 @@
 departments — two departments' checks of one business 18 days apart are flagged, the checks per business and the
 joint rate counted, each drilling down to its visits; a department's repeated draws of one business are weighed
 against the chance its frames gave; only the bureau reads them."""
+
 from __future__ import annotations
 
 import itertools
@@ -38,8 +39,11 @@ YEAR = vocabulary.parse_period("2026")
 
 
 def _brute(chances, k):
-    return sum(math.prod(p if hit else 1 - p for p, hit in zip(chances, hits))
-               for hits in itertools.product((0, 1), repeat=len(chances)) if sum(hits) >= k)
+    return sum(
+        math.prod(p if hit else 1 - p for p, hit in zip(chances, hits))
+        for hits in itertools.product((0, 1), repeat=len(chances))
+        if sum(hits) >= k
+    )
 
 
 @given(st.lists(st.floats(0, 1), max_size=7), st.integers(0, 8))
@@ -57,9 +61,18 @@ def _checked(ids, department: str, day: date) -> None:
     chief = user_named(f"{department}_inspector")
     with tenant_scope(ids["tenant"]), frozen_at(datetime(day.year, day.month, day.day, 9, tzinfo=SHANGHAI)):
         item = ids["item"]
-        results.record_result(ids["visit"], {
-            "checked_on": day.isoformat(), "method": "onsite", "record": "现场核查。", "evaluation": "基本规范。",
-            "opinions": "无。", "items": {str(item): {"categories": ["no_problem"], "findings": ""}}}, actor=chief)
+        results.record_result(
+            ids["visit"],
+            {
+                "checked_on": day.isoformat(),
+                "method": "onsite",
+                "record": "现场核查。",
+                "evaluation": "基本规范。",
+                "opinions": "无。",
+                "items": {str(item): {"categories": ["no_problem"], "findings": ""}},
+            },
+            actor=chief,
+        )
         results.submit_result(ids["visit"], actor=chief)
         db.session.commit()
 
@@ -70,8 +83,9 @@ def test_two_departments_checking_one_business_within_the_window_are_flagged_and
         business = yjj_world["codes"][0]
         swj = user_named("swj_admin")
         with tenant_scope(swj.tenant_id):
-            directory.add_entry({"entity_id": entity_by_code(business).id, "risk": "B", "category": "危险化学品"},
-                                actor=swj)
+            directory.add_entry(
+                {"entity_id": entity_by_code(business).id, "risk": "B", "category": "危险化学品"}, actor=swj
+            )
             db.session.commit()
         first = {**handed_out(yjj_world), "item": yjj_world["item"]}
         second = {**handed_out(swj_world, department="swj", codes=[business]), "item": swj_world["item"]}
@@ -102,13 +116,17 @@ def test_frames_frozen_together_over_the_cap_and_repeated_draws_are_flagged_with
         db.session.commit()
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(admin.tenant_id):
-            sizes = dict(db.session.execute(sa.select(DirectoryEntry.risk, sa.func.count()).group_by(DirectoryEntry.risk)).all())
+            sizes = dict(
+                db.session.execute(sa.select(DirectoryEntry.risk, sa.func.count()).group_by(DirectoryEntry.risk)).all()
+            )
             # two draws of 80 % of each class (the same ratio for every class: the floor's order of the risk classes
             # holds), so they overlap
             strata = {risk: {"ratio_bp": 8000, "min": 0} for risk in sizes}
             ids = []
             for title in ("第一批", "第二批"):
-                campaign = campaign_commands.create_campaign(campaign_data(world, title=title, strata=strata), actor=planner)
+                campaign = campaign_commands.create_campaign(
+                    campaign_data(world, title=title, strata=strata), actor=planner
+                )
                 campaign_commands.approve(campaign.id, actor=leader)
                 ids.append(campaign.id)
             for minute, campaign_id in enumerate(ids):  # both frames frozen before either draws: each sees the
@@ -118,8 +136,18 @@ def test_frames_frozen_together_over_the_cap_and_repeated_draws_are_flagged_with
                 with frozen_at(datetime(2026, 2, 10, 9, minute, tzinfo=SHANGHAI)):
                     campaign_commands.draw_targets(campaign_id, {"public_inputs": ["observer:测试"]}, actor=planner)
             db.session.commit()
-            both = set.intersection(*[set(db.session.scalars(sa.select(CampaignTarget.entity_id).where(
-                CampaignTarget.campaign_id == i, CampaignTarget.status == TargetStatus.selected))) for i in ids])
+            both = set.intersection(
+                *[
+                    set(
+                        db.session.scalars(
+                            sa.select(CampaignTarget.entity_id).where(
+                                CampaignTarget.campaign_id == i, CampaignTarget.status == TargetStatus.selected
+                            )
+                        )
+                    )
+                    for i in ids
+                ]
+            )
             risk_of = dict(db.session.execute(sa.select(DirectoryEntry.entity_id, DirectoryEntry.risk)).all())
         assert both
         with tenant_scope(supervisor.tenant_id):
@@ -135,12 +163,18 @@ def test_frames_frozen_together_over_the_cap_and_repeated_draws_are_flagged_with
                 p = (8000 * n + 9999) // 10000 / n  # DRAW-SPEC: ceil(ratio × size) of the class drawn
                 row = by_code[entity.code]
                 assert row[3] == 2 and row[4] == pytest.approx(2 * p, abs=0.01)  # drawn twice, expected 2p
-                assert row[5] == f"{p ** 2:.2%}"  # the chance of both: p²
+                assert row[5] == f"{p**2:.2%}"  # the chance of both: p²
 
 
 #: What each figure of 涉企检查频次 counts (a rate: the count it is the share of) — its drill-down lists as many rows.
-COUNTED = {"over_cap": "over_cap", "repeated": "repeated", "suspicious": "suspicious", "per_business": "businesses",
-           "joint_rate": "joint", "onsite": "onsite"}
+COUNTED = {
+    "over_cap": "over_cap",
+    "repeated": "repeated",
+    "suspicious": "suspicious",
+    "per_business": "businesses",
+    "joint_rate": "joint",
+    "onsite": "onsite",
+}
 
 
 def test_each_figure_is_the_number_of_rows_its_drill_down_lists_a_joint_visit_once_with_every_department(app):
@@ -150,7 +184,9 @@ def test_each_figure_is_the_number_of_rows_its_drill_down_lists_a_joint_visit_on
         for dept in ("yjj", "swj"):
             admin = user_named(f"{dept}_admin")
             with tenant_scope(admin.tenant_id):
-                for entity_id in db.session.scalars(sa.select(Visit.entity_id).where(Visit.campaign_id == ids[f"{dept}_part"])):
+                for entity_id in db.session.scalars(
+                    sa.select(Visit.entity_id).where(Visit.campaign_id == ids[f"{dept}_part"])
+                ):
                     departments.setdefault(entity_id, set()).add(admin.tenant.name)
         supervisor = user_named("sfj_supervisor")
         with tenant_scope(supervisor.tenant_id), frozen_at(date(2026, 5, 6)):

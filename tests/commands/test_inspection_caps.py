@@ -2,6 +2,7 @@
 and year, across departments (a joint campaign once); a later frame leaves out a business at the rules'
 cap with the reason ``cap``, says how many, and publishes the list with the campaigns that count — while
 the proof and its verification stay as they are."""
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,13 @@ def _drawn(world, title: str) -> int:
 
 
 def _selected(campaign_id: int) -> set[int]:
-    return set(db.session.scalars(sa.select(CampaignTarget.entity_id).where(
-        CampaignTarget.campaign_id == campaign_id, CampaignTarget.status == TargetStatus.selected)))
+    return set(
+        db.session.scalars(
+            sa.select(CampaignTarget.entity_id).where(
+                CampaignTarget.campaign_id == campaign_id, CampaignTarget.status == TargetStatus.selected
+            )
+        )
+    )
 
 
 def test_a_business_at_the_departments_cap_is_left_out_of_the_next_frame_which_says_why(app, tmp_path):
@@ -56,8 +62,9 @@ def test_a_business_at_the_departments_cap_is_left_out_of_the_next_frame_which_s
             assert {r.campaign_code for r in rows} == {code}
 
             planner = planner_of(admin)
-            second = campaign_commands.create_campaign(campaign_data(world, title="危化企业第二批抽查",
-                                                                      exclude_checked=False), actor=planner)
+            second = campaign_commands.create_campaign(
+                campaign_data(world, title="危化企业第二批抽查", exclude_checked=False), actor=planner
+            )
             campaign_commands.approve(second.id, actor=leader_of(admin))
             campaign_commands.freeze_targets(second.id, actor=planner)
             db.session.commit()

@@ -3,6 +3,7 @@ and a business code (企业核验码) printed for the business alone; the public
 state the inspection is in; the 组长 records 入企 and 离企.
 
 The notice's QR is read back as a phone would: its page rendered (pypdfium2) and decoded (zxing-cpp)."""
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,9 @@ def test_every_visit_handed_out_gets_two_codes_no_one_can_guess(app):
         with tenant_scope(ids["tenant"]):
             found = _codes()
             assert len(found) == ids["visits"]  # one each, every visit of the campaign
-            assert {c.visit_id for c in found} == set(db.session.scalars(
-                sa.select(Visit.id).where(Visit.campaign_id == ids["campaign"])))
+            assert {c.visit_id for c in found} == set(
+                db.session.scalars(sa.select(Visit.id).where(Visit.campaign_id == ids["campaign"]))
+            )
             for code in found:
                 assert re.fullmatch(r"[A-Za-z0-9_-]{22,}", code.token)  # 16 random bytes: 128 bits
                 assert len(code.typed) == 12 and set(code.typed) <= set(ALPHABET)  # 60 bits to type
@@ -105,7 +107,9 @@ def test_only_the_team_leader_records_arrival_then_departure_and_the_page_follow
             db.session.commit()
             code = visit(ids).code
             assert code.left_by_name == chief.display_name
-            actions = set(db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.object_id == str(ids["visit"]))))
+            actions = set(
+                db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.object_id == str(ids["visit"])))
+            )
             assert {"visit.arrived", "visit.left"} <= actions
         assert public_check(token=token).state == CheckState.finished
 
@@ -163,10 +167,14 @@ def test_a_visit_handed_out_with_a_lapsed_certificate_gets_its_codes_once_the_me
             first.inspector.cert_expires_on = TODAY - timedelta(days=1)  # lapsed: this visit may not take place
             visits = {v.entity_id: v for v in results.hand_out(campaign_id, actor=planner)}
             db.session.commit()
-            assert visits[first.entity_id].code is None and any(v.code for v in visits.values())  # the others have theirs
+            assert visits[first.entity_id].code is None and any(
+                v.code for v in visits.values()
+            )  # the others have theirs
             campaign_commands.replace_inspector(campaign_id, {"member_id": first.id, "reason": "leave"}, actor=planner)
             db.session.commit()
-            coded = db.session.scalar(sa.select(InspectionCode).where(InspectionCode.visit_id == visits[first.entity_id].id))
+            coded = db.session.scalar(
+                sa.select(InspectionCode).where(InspectionCode.visit_id == visits[first.entity_id].id)
+            )
             assert coded is not None and len(coded.typed) == 12
             assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.action == "visit.codes_issued"))
 
@@ -176,8 +184,9 @@ def test_the_notice_to_the_business_prints_its_codes_and_a_qr_that_opens_the_cod
         ids = handed_out(notices=True)
         with tenant_scope(ids["tenant"]):
             one = visit(ids)
-            notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == one.id,
-                                                               Notice.kind == NoticeKind.inspection))
+            notice = db.session.scalar(
+                sa.select(Notice).where(Notice.visit_id == one.id, Notice.kind == NoticeKind.inspection)
+            )
             data = storage.read(notice.storage_key)
             url = codes.public_url(one.code.token)
             business = vocabulary.grouped(codes.business_code(one.code))
@@ -186,7 +195,9 @@ def test_the_notice_to_the_business_prints_its_codes_and_a_qr_that_opens_the_cod
         page = pypdfium2.PdfDocument(data)[0].render(scale=3).to_pil()
         [found] = zxingcpp.read_barcodes(page)
         assert found.format == zxingcpp.BarcodeFormat.QRCode and found.text == url
-        assert url.startswith(app.config["SPOTCHECK_PUBLIC_BASE_URL"]) and url.endswith("/public/checks/" + one.code.token)
+        assert url.startswith(app.config["SPOTCHECK_PUBLIC_BASE_URL"]) and url.endswith(
+            "/public/checks/" + one.code.token
+        )
 
 
 def test_a_typed_code_reads_the_same_however_it_is_typed():
@@ -211,15 +222,22 @@ def test_the_business_confirms_once_with_its_own_code_only(app):
         wrong = vocabulary.grouped(codes.new_typed())
         with pytest.raises(ValidationFailed) as refused:
             results.confirm_visit(token, {"business_code": wrong})
-        assert set(refused.value.errors) == {"business_code"} and "企业核验码不正确" in str(refused.value.errors["business_code"][0])
+        assert set(refused.value.errors) == {"business_code"} and "企业核验码不正确" in str(
+            refused.value.errors["business_code"][0]
+        )
         assert public_check(token=token).confirmed_at is None  # nothing changed
-        results.confirm_visit(token, {"business_code": vocabulary.grouped(business).lower()})  # as typed from the notice
+        results.confirm_visit(
+            token, {"business_code": vocabulary.grouped(business).lower()}
+        )  # as typed from the notice
         assert public_check(token=token).confirmed_at is not None
         with pytest.raises(Conflict):
             results.confirm_visit(token, {"business_code": business})  # once
         with tenant_scope(ids["tenant"]):
-            logins = set(db.session.scalars(sa.select(AuditEntry.actor_login).where(
-                AuditEntry.action == "visit.confirmed_by_business")))
+            logins = set(
+                db.session.scalars(
+                    sa.select(AuditEntry.actor_login).where(AuditEntry.action == "visit.confirmed_by_business")
+                )
+            )
             assert logins == {"business"}
 
 
@@ -230,11 +248,15 @@ def test_the_team_leader_records_the_times_late_with_a_reason_and_after_the_wind
         late = {"arrived_at": "2026-04-01T08:30", "left_at": "2026-04-01T08:50", "reason": "现场网络中断，未能扫码。"}
         with tenant_scope(ids["tenant"]):
             with pytest.raises(ValidationFailed) as refused:
-                results.record_late_entry(ids["visit"], {**late, "left_at": "2026-04-01T08:00", "reason": ""}, actor=chief)
+                results.record_late_entry(
+                    ids["visit"], {**late, "left_at": "2026-04-01T08:00", "reason": ""}, actor=chief
+                )
             assert set(refused.value.errors) == {"left_at", "reason"} and visit(ids).code.arrived_at is None
-            for wrong, field in (({"left_at": late["arrived_at"]}, "left_at"),  # the same minute: no visit at all
-                                 ({"arrived_at": "2026-04-01"}, "arrived_at"),  # a day without its time (midnight)
-                                 ({"left_at": "2026-04-01"}, "left_at")):
+            for wrong, field in (
+                ({"left_at": late["arrived_at"]}, "left_at"),  # the same minute: no visit at all
+                ({"arrived_at": "2026-04-01"}, "arrived_at"),  # a day without its time (midnight)
+                ({"left_at": "2026-04-01"}, "left_at"),
+            ):
                 with pytest.raises(ValidationFailed) as refused:
                     results.record_late_entry(ids["visit"], {**late, **wrong}, actor=chief)
                 assert set(refused.value.errors) == {field}, wrong
@@ -257,8 +279,11 @@ def test_the_team_leader_records_the_times_late_with_a_reason_and_after_the_wind
                 results.record_late_entry(ids["visit"], late, actor=chief)  # too late for the 组长
             results.record_late_entry(ids["visit"], {**late, "reason": "更正：入企时间登记有误。"}, actor=leader)
             db.session.commit()
-            entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "visit.entry_recorded_late")
-                                       .order_by(AuditEntry.seq.desc())).first()
+            entry = db.session.scalars(
+                sa.select(AuditEntry)
+                .where(AuditEntry.action == "visit.entry_recorded_late")
+                .order_by(AuditEntry.seq.desc())
+            ).first()
             assert entry.actor_login == leader.login and entry.details["after_the_window"] is True
 
 
@@ -274,7 +299,9 @@ def test_where_the_rules_ask_it_a_result_is_submitted_once_the_arrival_is_record
             db.session.commit()
             with pytest.raises(ValidationFailed) as refused:
                 results.submit_result(ids["visit"], actor=chief)
-            assert article in str(refused.value.errors["arrival"][0]) and "入企" in str(refused.value.errors["arrival"][0])
+            assert article in str(refused.value.errors["arrival"][0]) and "入企" in str(
+                refused.value.errors["arrival"][0]
+            )
             results.record_arrival(ids["visit"], actor=chief)
             results.submit_result(ids["visit"], actor=chief)
             db.session.commit()
@@ -294,24 +321,32 @@ def test_a_business_asks_that_an_inspector_withdraw_and_a_leader_decides_with_th
             one = visit(ids)
             token, business = one.code.token, codes.business_code(one.code)
             members = [(m.id, m.shown_cert_no) for m in results_queries.team_of(one)]
-            asked, other = SimpleNamespace(id=members[-1][0], cert_no=members[-1][1]), \
-                SimpleNamespace(id=members[0][0], cert_no=members[0][1])
+            asked, other = (
+                SimpleNamespace(id=members[-1][0], cert_no=members[-1][1]),
+                SimpleNamespace(id=members[0][0], cert_no=members[0][1]),
+            )
         with pytest.raises(ValidationFailed) as refused:
             results.request_recusal(token, {"business_code": business, "cert_no": "NOT-ON-TEAM", "reason": ""})
         assert set(refused.value.errors) == {"cert_no", "reason"}
         with pytest.raises(ValidationFailed):
-            results.request_recusal(token, {"business_code": "0000-0000-0000", "cert_no": asked.cert_no, "reason": "亲属"})
-        first = results.request_recusal(token, {"business_code": business, "cert_no": asked.cert_no,
-                                                "reason": "该检查人员的配偶在本企业任职。"}).id
+            results.request_recusal(
+                token, {"business_code": "0000-0000-0000", "cert_no": asked.cert_no, "reason": "亲属"}
+            )
+        first = results.request_recusal(
+            token, {"business_code": business, "cert_no": asked.cert_no, "reason": "该检查人员的配偶在本企业任职。"}
+        ).id
         with pytest.raises(Conflict):
             results.request_recusal(token, {"business_code": business, "cert_no": asked.cert_no, "reason": "再次申请"})
-        second = results.request_recusal(token, {"business_code": business, "cert_no": other.cert_no,
-                                                 "reason": "与本企业负责人有经济往来。"}).id
+        second = results.request_recusal(
+            token, {"business_code": business, "cert_no": other.cert_no, "reason": "与本企业负责人有经济往来。"}
+        ).id
         assert public_check(token=token).recusal_asked
         with tenant_scope(ids["tenant"]):
             [task] = [t for t in results_queries.tasks_for(leader) if t.kind == "recusal_request" and t.obj.id == first]
             assert task.actions == {"decide"}
-            assert not [t for t in results_queries.tasks_for(chief) if t.kind == "recusal_request"]  # a leader's to decide
+            assert not [
+                t for t in results_queries.tasks_for(chief) if t.kind == "recusal_request"
+            ]  # a leader's to decide
             coordinator = user_named("yjj_coord")  # the department's joint coordinator: only joint visits' requests
             assert not [t for t in results_queries.tasks_for(coordinator) if "recusal" in t.kind]
             with pytest.raises(Forbidden):
@@ -319,8 +354,9 @@ def test_a_business_asks_that_an_inspector_withdraw_and_a_leader_decides_with_th
             with pytest.raises(ValidationFailed):
                 results.decide_recusal_request(first, {"accept": "maybe", "reason": ""}, actor=leader)
             with pytest.raises(NotFound):  # decided on another visit's page: not that visit's request
-                results.decide_recusal_request(first, {"accept": "yes", "reason": "属实", "visit_id": ids["visit"] + 1},
-                                               actor=leader)
+                results.decide_recusal_request(
+                    first, {"accept": "yes", "reason": "属实", "visit_id": ids["visit"] + 1}, actor=leader
+                )
             results.decide_recusal_request(first, {"accept": "yes", "reason": "经核实属实，同意回避。"}, actor=leader)
             results.decide_recusal_request(second, {"accept": "no", "reason": "经核实无利害关系。"}, actor=leader)
             db.session.commit()
@@ -345,16 +381,26 @@ def test_a_late_record_keeps_what_was_recorded_at_the_door(app):
             db.session.commit()
             arrived = visit(ids).code.arrived_at
             with pytest.raises(ValidationFailed) as refused:  # a time at the calendar's edge is refused, not a 500
-                results.record_late_entry(ids["visit"], {"left_at": "0001-01-01T05:00+14:00", "reason": "离企未登记"},
-                                          actor=chief)
+                results.record_late_entry(
+                    ids["visit"], {"left_at": "0001-01-01T05:00+14:00", "reason": "离企未登记"}, actor=chief
+                )
             assert set(refused.value.errors) == {"left_at"}
             with frozen_at(datetime(2026, 4, 1, 11, 0)):  # arrived at 09:00 at the door, left at 10:30 unrecorded
-                results.record_late_entry(ids["visit"], {"arrived_at": "2026-04-01T06:00",
-                                                         "left_at": "2026-04-01T10:30",
-                                                         "reason": "离企时手机没电，未能登记。"}, actor=chief)
+                results.record_late_entry(
+                    ids["visit"],
+                    {
+                        "arrived_at": "2026-04-01T06:00",
+                        "left_at": "2026-04-01T10:30",
+                        "reason": "离企时手机没电，未能登记。",
+                    },
+                    actor=chief,
+                )
             db.session.commit()
             code = visit(ids).code
             assert code.arrived_at == arrived and code.left_at is not None  # only the missing departure is filled
             with pytest.raises(Conflict):  # both recorded: a leader corrects them
-                results.record_late_entry(ids["visit"], {"arrived_at": "2026-04-01T08:00", "left_at": "2026-04-01T08:30",
-                                                         "reason": "更正"}, actor=chief)
+                results.record_late_entry(
+                    ids["visit"],
+                    {"arrived_at": "2026-04-01T08:00", "left_at": "2026-04-01T08:30", "reason": "更正"},
+                    actor=chief,
+                )

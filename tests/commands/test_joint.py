@@ -1,5 +1,6 @@
 """Joint campaigns (联合抽查): invitation to hand-out through the commands; the shared rows seen by
 the participants only, in the ORM scope and under row-level security; the saving in visits."""
+
 from __future__ import annotations
 
 import io
@@ -71,8 +72,12 @@ def test_a_participant_reads_the_shared_rows_only_inside_the_joint_scope_and_nev
         with joint_scope(swj.tenant_id, ids["campaign"]):
             campaign = _seen(ids["campaign"])
             assert campaign is not None and sorted(campaign.joint_parts) == ["SWJ", "YJJ"]
-            groups = {g for g in db.session.scalars(sa.select(CampaignTarget.group_code).where(
-                CampaignTarget.campaign_id == campaign.id))}
+            groups = {
+                g
+                for g in db.session.scalars(
+                    sa.select(CampaignTarget.group_code).where(CampaignTarget.campaign_id == campaign.id)
+                )
+            }
             assert groups == {"SWJ", "YJJ"}  # the visit list is shared
             assert _seen(ids["yjj_part"]) is None  # another department's part is not
             assert db.session.scalars(sa.select(Visit)).all() == []  # nor are its visits
@@ -115,30 +120,68 @@ def test_raw_sql_shows_the_joint_rows_to_participants_and_no_part_or_unpublished
         ids = world("handed_out")
         swj, yjj, sfj = (user_named(login).tenant_id for login in ("swj_planner", "yjj_planner", "sfj_supervisor"))
         with tenant_scope(yjj):  # 应急管理局 records a result (unpublished)
-            db.session.execute(sa.text("UPDATE visit SET record = '现场发现问题' WHERE campaign_id = :c"),
-                               {"c": ids["yjj_part"]})
+            db.session.execute(
+                sa.text("UPDATE visit SET record = '现场发现问题' WHERE campaign_id = :c"), {"c": ids["yjj_part"]}
+            )
             db.session.commit()
         sql = sa.text
         with joint_scope(swj, ids["campaign"]):
-            assert db.session.execute(sql("SELECT count(*) FROM campaign WHERE id = :c"), {"c": ids["campaign"]}).scalar() == 1
-            assert db.session.execute(sql("SELECT count(DISTINCT group_code) FROM campaign_target WHERE campaign_id = :c"),
-                                      {"c": ids["campaign"]}).scalar() == 2
-            assert db.session.execute(sql("SELECT count(*) FROM team_member WHERE campaign_id = :c"),
-                                      {"c": ids["campaign"]}).scalar() > 0
-            assert db.session.execute(sql("SELECT count(*) FROM draw WHERE campaign_id = :c"), {"c": ids["campaign"]}).scalar() == 2
+            assert (
+                db.session.execute(sql("SELECT count(*) FROM campaign WHERE id = :c"), {"c": ids["campaign"]}).scalar()
+                == 1
+            )
+            assert (
+                db.session.execute(
+                    sql("SELECT count(DISTINCT group_code) FROM campaign_target WHERE campaign_id = :c"),
+                    {"c": ids["campaign"]},
+                ).scalar()
+                == 2
+            )
+            assert (
+                db.session.execute(
+                    sql("SELECT count(*) FROM team_member WHERE campaign_id = :c"), {"c": ids["campaign"]}
+                ).scalar()
+                > 0
+            )
+            assert (
+                db.session.execute(
+                    sql("SELECT count(*) FROM draw WHERE campaign_id = :c"), {"c": ids["campaign"]}
+                ).scalar()
+                == 2
+            )
             # another department's part, its visits and results stay its own, even named explicitly
-            assert db.session.execute(sql("SELECT count(*) FROM campaign WHERE id = :c"), {"c": ids["yjj_part"]}).scalar() == 0
-            assert db.session.execute(sql("SELECT count(*) FROM visit WHERE campaign_id = :c"), {"c": ids["yjj_part"]}).scalar() == 0
+            assert (
+                db.session.execute(sql("SELECT count(*) FROM campaign WHERE id = :c"), {"c": ids["yjj_part"]}).scalar()
+                == 0
+            )
+            assert (
+                db.session.execute(
+                    sql("SELECT count(*) FROM visit WHERE campaign_id = :c"), {"c": ids["yjj_part"]}
+                ).scalar()
+                == 0
+            )
             assert db.session.execute(sql("SELECT count(*) FROM visit WHERE record LIKE '%问题%'")).scalar() == 0
             assert db.session.execute(sql("SELECT count(*) FROM item_result")).scalar() == 0
             # and it cannot write the shared rows
-            assert db.session.execute(sql("UPDATE campaign SET title = 'x' WHERE id = :c"), {"c": ids["campaign"]}).rowcount == 0
+            assert (
+                db.session.execute(
+                    sql("UPDATE campaign SET title = 'x' WHERE id = :c"), {"c": ids["campaign"]}
+                ).rowcount
+                == 0
+            )
             db.session.rollback()
         with tenant_scope(swj):  # outside the joint scope: nothing of the joint campaign
-            assert db.session.execute(sql("SELECT count(*) FROM campaign_target WHERE campaign_id = :c"),
-                                      {"c": ids["campaign"]}).scalar() == 0
+            assert (
+                db.session.execute(
+                    sql("SELECT count(*) FROM campaign_target WHERE campaign_id = :c"), {"c": ids["campaign"]}
+                ).scalar()
+                == 0
+            )
         with joint_scope(sfj, ids["campaign"]):  # not a participant
-            assert db.session.execute(sql("SELECT count(*) FROM campaign WHERE id = :c"), {"c": ids["campaign"]}).scalar() == 0
+            assert (
+                db.session.execute(sql("SELECT count(*) FROM campaign WHERE id = :c"), {"c": ids["campaign"]}).scalar()
+                == 0
+            )
         db.session.rollback()
         db.engine.dispose()
 
@@ -158,8 +201,9 @@ def test_one_inspection_notice_per_joint_visit_names_every_department_and_each_d
             names = {"YJJ": "应急管理局", "SWJ": "商务局"}
             for entity_id, drawn_by in groups.items():  # each notice names the departments that check there
                 notice = next(n for n in written if n.subject.endswith(f":entity:{entity_id}"))
-                text = "".join(page.extract_text()
-                               for page in PdfReader(io.BytesIO(storage.read(notice.storage_key))).pages)
+                text = "".join(
+                    page.extract_text() for page in PdfReader(io.BytesIO(storage.read(notice.storage_key))).pages
+                )
                 assert "联合检查" in text and "危险化学品安全生产检查" in text
                 assert all(names[code] in text for code in drawn_by)
             again = joint.write_joint_notices(campaign.id, actor=coord)
@@ -167,8 +211,15 @@ def test_one_inspection_notice_per_joint_visit_names_every_department_and_each_d
         for dept in ("yjj", "swj"):
             planner = user_named(f"{dept}_planner")
             with tenant_scope(planner.tenant_id):
-                assignments = db.session.scalars(sa.select(Notice).where(Notice.kind == NoticeKind.assignment,
-                                                                         Notice.campaign_id == ids[f"{dept}_part"])).all()
-                members = {m.inspector_id for m in db.session.scalars(sa.select(TeamMember).where(
-                    TeamMember.campaign_id == ids[f"{dept}_part"]))}
+                assignments = db.session.scalars(
+                    sa.select(Notice).where(
+                        Notice.kind == NoticeKind.assignment, Notice.campaign_id == ids[f"{dept}_part"]
+                    )
+                ).all()
+                members = {
+                    m.inspector_id
+                    for m in db.session.scalars(
+                        sa.select(TeamMember).where(TeamMember.campaign_id == ids[f"{dept}_part"])
+                    )
+                }
                 assert assignments and {n.inspector_id for n in assignments} == members

@@ -2,6 +2,7 @@
 with the visit of the department whose inspector leads the mixed team (组长); printed, with the
 business's code and its QR, on the one joint inspection notice; its public page names every
 department that checks there with its items, and the whole mixed team."""
+
 from __future__ import annotations
 
 import re
@@ -76,16 +77,20 @@ def test_the_public_page_of_a_joint_code_names_every_department_its_items_and_th
         assert check.department == "商务局、应急管理局" and check.campaign_code == campaign.code
         assert check.campaign_title == campaign.title
         assert {name.rpartition("（")[2].rstrip("）") for name, _ in check.items} == set(NAMES.values())
-        assert [(name, cert_no) for name, cert_no, _ in check.team] == [(m.shown_name, m.shown_cert_no)
-                                                                        for m in mixed[entity_id]]
+        assert [(name, cert_no) for name, cert_no, _ in check.team] == [
+            (m.shown_name, m.shown_cert_no) for m in mixed[entity_id]
+        ]
         assert check.team[0][2] and [leader for *_, leader in check.team].count(True) == 1  # the 组长 first
 
         # the 组长 records 入企 on their own department's visit, and the code's page follows
         leader = next(m for m in mixed[entity_id] if m.is_leader)
         chief, admin = user_named(f"{department.lower()}_inspector"), user_named(f"{department.lower()}_admin")
         with tenant_scope(tenant_id(department)):
-            visit = db.session.scalar(sa.select(Visit).where(Visit.entity_id == entity_id,
-                                                             Visit.campaign_id == ids[f"{department.lower()}_part"]))
+            visit = db.session.scalar(
+                sa.select(Visit).where(
+                    Visit.entity_id == entity_id, Visit.campaign_id == ids[f"{department.lower()}_part"]
+                )
+            )
             assert next(m for m in team_of(visit) if m.inspector_id == leader.inspector_id).is_leader
             results.link_inspector(leader.inspector_id, {"user_id": chief.id, "other_name": True}, actor=admin)
             results.record_arrival(visit.id, actor=chief)
@@ -94,8 +99,11 @@ def test_the_public_page_of_a_joint_code_names_every_department_its_items_and_th
         assert arrived is not None
         for other in NAMES:  # every department's visit of the joint visit reads that one 入企
             with tenant_scope(tenant_id(other)):
-                visit = db.session.scalar(sa.select(Visit).where(Visit.entity_id == entity_id,
-                                                                 Visit.campaign_id == ids[f"{other.lower()}_part"]))
+                visit = db.session.scalar(
+                    sa.select(Visit).where(
+                        Visit.entity_id == entity_id, Visit.campaign_id == ids[f"{other.lower()}_part"]
+                    )
+                )
                 assert door_arrival(visit) == as_utc(arrived)
 
 
@@ -105,8 +113,12 @@ def test_the_joint_notice_prints_the_visits_codes_and_a_qr_that_opens_its_page(a
         campaign, groups, _ = _picture(ids)
         found = _codes_by_entity()
         with tenant_scope(user_named("scj_coord").tenant_id):
-            notices = {n.subject.rpartition(":")[2]: n for n in db.session.scalars(
-                sa.select(Notice).where(Notice.campaign_id == campaign.id, Notice.kind == NoticeKind.inspection))}
+            notices = {
+                n.subject.rpartition(":")[2]: n
+                for n in db.session.scalars(
+                    sa.select(Notice).where(Notice.campaign_id == campaign.id, Notice.kind == NoticeKind.inspection)
+                )
+            }
         entity_id = next(iter(groups))
         [(_, code)] = found[entity_id]
         data = storage.read(notices[str(entity_id)].storage_key)
@@ -127,8 +139,10 @@ def test_a_joint_visits_request_that_a_member_withdraw_goes_to_the_coordinator_w
         other = next(m for m in mixed[entity_id] if m.group_code != department)  # a member of the other department
         with tenant_scope(tenant_id(department)):
             business = codes.business_code(code)
-        made = results.request_recusal(code.token, {"business_code": business, "cert_no": other.shown_cert_no,
-                                                    "reason": "该检查人员曾在本企业任职。"})
+        made = results.request_recusal(
+            code.token,
+            {"business_code": business, "cert_no": other.shown_cert_no, "reason": "该检查人员曾在本企业任职。"},
+        )
         assert public_check(token=code.token).recusal_asked  # kept by the lead department, and the page says so
         with tenant_scope(tenant_id(department)):
             assert not db.session.scalar(sa.select(RecusalRequest))  # not the 组长's department's row
@@ -143,10 +157,12 @@ def test_a_joint_visits_request_that_a_member_withdraw_goes_to_the_coordinator_w
             with pytest.raises(Forbidden):  # a leader of the lead department: not theirs to decide
                 results.decide_recusal_request(made.id, {"accept": "yes", "reason": "属实"}, actor=lead_leader)
             with pytest.raises(NotFound):  # asked on another joint campaign's page
-                results.decide_recusal_request(made.id, {"accept": "yes", "reason": "属实", "campaign_id": -1},
-                                               actor=coord)
-            decided = results.decide_recusal_request(made.id, {"accept": "yes", "reason": "经核实，安排其回避。"},
-                                                     actor=coord)
+                results.decide_recusal_request(
+                    made.id, {"accept": "yes", "reason": "属实", "campaign_id": -1}, actor=coord
+                )
+            decided = results.decide_recusal_request(
+                made.id, {"accept": "yes", "reason": "经核实，安排其回避。"}, actor=coord
+            )
             db.session.commit()
             assert decided.status == RecusalRequestStatus.accepted and decided.decided_by_name == coord.display_name
             entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "joint.recusal_request_decided"))

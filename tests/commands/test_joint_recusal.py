@@ -4,6 +4,7 @@ on the visit until the lead department's coordinator replaces the member by a re
 joint campaign, recorded in its published proof (DRAW-SPEC's rule for a team member), which the Python,
 the independent and the browser verifiers accept; the 组长 and a department's submitter are named anew first; a member may move from one
 department's part to another's; the code's public page and the notices name the new team."""
+
 from __future__ import annotations
 
 import copy
@@ -45,9 +46,14 @@ RULE = "国办发〔2024〕54号|四（二），"  # the recusal rule as each de
 
 
 def _result(ids: dict, department: str) -> dict:
-    return {"checked_on": "2026-04-01", "method": "onsite", "record": "联合检查组现场检查。", "evaluation": "未发现问题。",
-            "opinions": "继续保持。",
-            "items": {str(ids[department.lower()]["item"]): {"categories": ["no_problem"], "findings": ""}}}
+    return {
+        "checked_on": "2026-04-01",
+        "method": "onsite",
+        "record": "联合检查组现场检查。",
+        "evaluation": "未发现问题。",
+        "opinions": "继续保持。",
+        "items": {str(ids[department.lower()]["item"]): {"categories": ["no_problem"], "findings": ""}},
+    }
 
 
 def _proof(ids: dict) -> dict:
@@ -77,11 +83,14 @@ def test_a_members_conflict_holds_every_departments_part_until_the_coordinator_r
             db.session.commit()
 
         with tenant_scope(tenant_id(other)):  # the member declares their own conflict on their part's visit
-            results.declare_own_recusal(part_visit(ids, other, entity_id).id, {"reason": "本人配偶在该企业任职"},
-                                        actor=declaring)
+            results.declare_own_recusal(
+                part_visit(ids, other, entity_id).id, {"reason": "本人配偶在该企业任职"}, actor=declaring
+            )
             db.session.commit()
-            assert db.session.scalar(sa.select(Recusal.reason).where(Recusal.inspector_id == member.inspector_id)) \
-                == "本人配偶在该企业任职"  # in the member's department's inspector directory: later draws leave it out
+            assert (
+                db.session.scalar(sa.select(Recusal.reason).where(Recusal.inspector_id == member.inspector_id))
+                == "本人配偶在该企业任职"
+            )  # in the member's department's inspector directory: later draws leave it out
         refused = []
         for department, who in ((door, chief), (other, declaring)):  # every department's part of the visit waits
             with tenant_scope(tenant_id(department)):
@@ -105,22 +114,30 @@ def test_a_members_conflict_holds_every_departments_part_until_the_coordinator_r
         coord = user_named("scj_coord")
         with tenant_scope(coord.tenant_id):
             with pytest.raises(Forbidden):  # the lead department's coordinator replaces, nobody else
-                joint.replace_inspector(campaign.id, {"member_id": member_id, "reason": "conflict"},
-                                        actor=user_named("scj_planner"))
+                joint.replace_inspector(
+                    campaign.id, {"member_id": member_id, "reason": "conflict"}, actor=user_named("scj_planner")
+                )
             with pytest.raises(ValidationFailed):  # the proof records why: the declared conflict
                 joint.replace_inspector(campaign.id, {"member_id": member_id, "reason": "leave"}, actor=coord)
             new = joint.replace_inspector(campaign.id, {"member_id": member_id, "reason": "conflict"}, actor=coord)
             db.session.commit()
             new_cert = new.cert_no
             assert new.group_code == other and new_cert != cert_no  # the department keeps its one member
-            entries = [e.action for e in db.session.scalars(sa.select(AuditEntry).where(AuditEntry.object_id == str(campaign.id)))]
+            entries = [
+                e.action
+                for e in db.session.scalars(sa.select(AuditEntry).where(AuditEntry.object_id == str(campaign.id)))
+            ]
             assert "joint.recusal_declared" in entries and "draw.inspector_replaced" in entries
         [own] = _part_members(ids, other, entity_id)  # written into the department's part, its submitter now
         assert own.inspector.cert_no == new_cert and own.is_leader
 
         proof = _proof(ids)
-        assert proof["replacements"][-1] == {"visit": proof["replacements"][-1]["visit"], "out": cert_no,
-                                             "in": new_cert, "reason": "conflict"}
+        assert proof["replacements"][-1] == {
+            "visit": proof["replacements"][-1]["visit"],
+            "out": cert_no,
+            "in": new_cert,
+            "reason": "conflict",
+        }
         assert all(check.ok for check in verify(proof))  # the joint draw's proof verifies, replacement included
         independent_check(proof)  # and so it does for the verifier written from DRAW-SPEC alone
 
@@ -143,8 +160,9 @@ def test_a_business_request_accepted_holds_the_visit_as_a_declared_conflict(app)
         with tenant_scope(tenant_id(door)):
             code = db.session.get(Visit, door_visit).code
             token, business = code.token, codes.business_code(code)
-        made = results.request_recusal(token, {"business_code": business, "cert_no": member.cert_no,
-                                               "reason": "该检查人员曾在本企业任职。"})
+        made = results.request_recusal(
+            token, {"business_code": business, "cert_no": member.cert_no, "reason": "该检查人员曾在本企业任职。"}
+        )
         coord = user_named("scj_coord")
         lead = coord.tenant_id
         with tenant_scope(lead):
@@ -188,8 +206,12 @@ def test_the_team_leader_and_a_departments_submitter_are_named_anew_before_their
     with app.app_context(), frozen_at(DURING):
         ids = world("handed_out", team_size=3)
         campaign, groups, mixed = picture(ids)
-        entity_id = next(e for e, drawn_by in groups.items() if len(drawn_by) == 2 and sum(
-            m.group_code == next(x for x in mixed[e] if x.is_leader).group_code for m in mixed[e]) == 2)
+        entity_id = next(
+            e
+            for e, drawn_by in groups.items()
+            if len(drawn_by) == 2
+            and sum(m.group_code == next(x for x in mixed[e] if x.is_leader).group_code for m in mixed[e]) == 2
+        )
         team = mixed[entity_id]
         leader = next(m for m in team if m.is_leader)
         colleague = next(m for m in team if m.group_code == leader.group_code and not m.is_leader)
@@ -241,15 +263,19 @@ def test_a_replacement_of_another_department_moves_the_member_between_the_depart
         proof, coord = _full_proof(ids), user_named("scj_coord")
         group_of = _groups_of(proof)
         found = None
-        for entity_id, drawn_by in groups.items():  # a member whose replacement the joint draw takes from the other department
+        for (
+            entity_id,
+            drawn_by,
+        ) in groups.items():  # a member whose replacement the joint draw takes from the other department
             if len(drawn_by) != 2:
                 continue
             for member in mixed[entity_id]:
                 submits = {m.inspector_id for m in _part_members(ids, member.group_code, entity_id) if m.is_leader}
                 if member.is_leader or member.inspector_id in submits:
                     continue
-                incoming = engine.replace_inspector(copy.deepcopy(proof), visit=member.entity.code, out=member.cert_no,
-                                                    reason="conflict")["in"]
+                incoming = engine.replace_inspector(
+                    copy.deepcopy(proof), visit=member.entity.code, out=member.cert_no, reason="conflict"
+                )["in"]
                 if group_of[incoming] != member.group_code:
                     found = (entity_id, member.id, member.cert_no, member.group_code, incoming)
                     break
@@ -268,8 +294,12 @@ def test_a_replacement_of_another_department_moves_the_member_between_the_depart
         assert after[leaving] == [c for c in before[leaving] if c != out_cert]  # out of the leaving department's part
         assert sorted(after[joining]) == sorted(before[joining] + [coming])  # into the other department's part
         with tenant_scope(tenant_id(joining)):  # in that department's scope, audited there
-            assert db.session.scalar(sa.select(AuditEntry.details).where(AuditEntry.action == "joint.member_replaced")
-                                     )["in"] == coming
+            assert (
+                db.session.scalar(sa.select(AuditEntry.details).where(AuditEntry.action == "joint.member_replaced"))[
+                    "in"
+                ]
+                == coming
+            )
         proof = _proof(ids)
         assert proof["replacements"][-1]["in"] == coming
         assert all(check.ok for check in verify(proof))
@@ -293,14 +323,17 @@ def test_the_codes_public_page_and_the_notices_name_the_new_team(app):
         coord = user_named("scj_coord")
         lead = coord.tenant_id
         with tenant_scope(lead):
-            first = db.session.scalar(sa.select(Notice).where(Notice.subject == f"joint:{campaign.id}:entity:{entity_id}"))
+            first = db.session.scalar(
+                sa.select(Notice).where(Notice.subject == f"joint:{campaign.id}:entity:{entity_id}")
+            )
             first_number = first.number
             joint.declare_recusal(campaign.id, member_id, {"reason": "其兄弟为该企业负责人"}, actor=coord)
             new = joint.replace_inspector(campaign.id, {"member_id": member_id, "reason": "conflict"}, actor=coord)
             db.session.commit()
             new_name, new_cert, new_inspector = new.inspector_name, new.cert_no, new.inspector_id
-            notice = db.session.scalar(sa.select(Notice).where(
-                Notice.subject == f"joint:{campaign.id}:entity:{entity_id}:team:{new.id}"))
+            notice = db.session.scalar(
+                sa.select(Notice).where(Notice.subject == f"joint:{campaign.id}:entity:{entity_id}:team:{new.id}")
+            )
             text = pdf_text(storage.read(notice.storage_key))
         after = public_check(token=token)  # the code's page names the new team, not the member replaced
         assert (new_name, new_cert) in [(name, cert) for name, cert, _ in after.team]
@@ -309,11 +342,18 @@ def test_the_codes_public_page_and_the_notices_name_the_new_team(app):
         assert new_name in text and new_cert in text and out_cert not in text
         assert f"替代{first_number}" in text and "（检查组变更）" in notice.title
         with tenant_scope(tenant_id(department)):  # the one coming gets their assignment notice in their department
-            assert db.session.scalar(sa.select(Notice.id).where(Notice.kind == NoticeKind.assignment,
-                                                                Notice.inspector_id == new_inspector)) is not None
+            assert (
+                db.session.scalar(
+                    sa.select(Notice.id).where(
+                        Notice.kind == NoticeKind.assignment, Notice.inspector_id == new_inspector
+                    )
+                )
+                is not None
+            )
         with tenant_scope(tenant_id(stays.group_code)):  # and the team is told in the inbox
-            [told] = db.session.scalars(sa.select(Message).where(Message.user_id == teammate.id,
-                                                                 Message.title.like("联合检查组变更%"))).all()
+            [told] = db.session.scalars(
+                sa.select(Message).where(Message.user_id == teammate.id, Message.title.like("联合检查组变更%"))
+            ).all()
             assert new_name in told.body
 
 
@@ -323,12 +363,19 @@ def test_before_the_hand_out_a_conflict_holds_the_hand_out_until_the_replacement
         campaign, groups, mixed = picture(ids)
         entity_id = next(iter(groups))
         member = mixed[entity_id][-1]
-        member_id, out_cert, department, inspector_id = member.id, member.cert_no, member.group_code, member.inspector_id
+        member_id, out_cert, department, inspector_id = (
+            member.id,
+            member.cert_no,
+            member.group_code,
+            member.inspector_id,
+        )
         coord = user_named("scj_coord")
         with tenant_scope(coord.tenant_id):
             joint.declare_recusal(campaign.id, member_id, {"reason": "其配偶在该企业任财务负责人"}, actor=coord)
             for team in picture(ids)[2].values():
-                joint.designate_leader(campaign.id, {"member_id": next(m.id for m in team if not m.recused)}, actor=coord)
+                joint.designate_leader(
+                    campaign.id, {"member_id": next(m.id for m in team if not m.recused)}, actor=coord
+                )
             db.session.commit()
             with pytest.raises(Conflict, match=RULE):  # the joint hand-out waits, as a department's own does
                 joint.hand_out(campaign.id, actor=coord)

@@ -1,6 +1,7 @@
 """The year's joint-inspection statistics (联合检查工作进展情况统计表, seed 001 附件3): the figures
 computed here from the drawn targets, shown on the lead's page and written in the workbook;
 other departments and roles refused."""
+
 from __future__ import annotations
 
 import html
@@ -29,25 +30,38 @@ TITLE_2026 = "2026年度联合检查工作进展情况统计表"  # seed 001, �
 
 def _expected(campaign_id: int) -> dict:
     """The figures from the rows themselves: the selected targets, the frame and the rules."""
-    targets = db.session.execute(sa.select(CampaignTarget.entity_id, CampaignTarget.group_code).where(
-        CampaignTarget.campaign_id == campaign_id, CampaignTarget.status == TargetStatus.selected)).all()
+    targets = db.session.execute(
+        sa.select(CampaignTarget.entity_id, CampaignTarget.group_code).where(
+            CampaignTarget.campaign_id == campaign_id, CampaignTarget.status == TargetStatus.selected
+        )
+    ).all()
     campaign = db.session.scalar(sa.select(Campaign).where(Campaign.id == campaign_id))
-    frame = db.session.scalar(sa.select(Draw.frame_file).where(Draw.campaign_id == campaign_id,
-                                                               Draw.kind == DrawKind.targets))
+    frame = db.session.scalar(
+        sa.select(Draw.frame_file).where(Draw.campaign_id == campaign_id, Draw.kind == DrawKind.targets)
+    )
     rules = {group: part["strata"] for group, part in campaign.joint_parts.items()}
     separate = target_engine.expected_separate_visits(target_frames.parse_frame_file(frame), rules)
     visits = len({entity for entity, _group in targets})
     names = [db.session.scalar(sa.select(Tenant.name).where(Tenant.code == code)) for code in ("SWJ", "YJJ")]
-    return {"visits": visits, "checks": len(targets), "separate": separate,
-            "saved": math.floor(max(separate - visits, 0) + 0.5), "items": 2, "names": names,
-            "code": campaign.code, "title": campaign.title}
+    return {
+        "visits": visits,
+        "checks": len(targets),
+        "separate": separate,
+        "saved": math.floor(max(separate - visits, 0) + 0.5),
+        "items": 2,
+        "names": names,
+        "code": campaign.code,
+        "title": campaign.title,
+    }
 
 
 def _cells(page: str, row_selector: str) -> dict[str, str]:
     row = re.search(rf"<tr {row_selector}>(.*?)</tr>", page, re.S)
     assert row, f"no row {row_selector}"
-    return {key: html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
-            for key, text in re.findall(r'<t[dh][^>]*data-key="(\w+)"[^>]*>(.*?)</t[dh]>', row.group(1), re.S)}
+    return {
+        key: html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+        for key, text in re.findall(r'<t[dh][^>]*data-key="(\w+)"[^>]*>(.*?)</t[dh]>', row.group(1), re.S)
+    }
 
 
 def test_the_lead_sees_and_downloads_the_years_joint_figures(app):
@@ -62,7 +76,12 @@ def test_the_lead_sees_and_downloads_the_years_joint_figures(app):
         assert lead.visits_saved == want["saved"]
         assert want["visits"] < want["checks"] and want["saved"] >= 1  # the world's departments overlap
         assert (one.visits, one.checks, one.saved, one.items, one.department_count) == (
-            want["visits"], want["checks"], want["saved"], 2, 2)
+            want["visits"],
+            want["checks"],
+            want["saved"],
+            2,
+            2,
+        )
         assert one.separate == round(want["separate"], 1) and one.complete == 0
 
     for login in ("scj_coord", "scj_planner"):  # JOINT_MANAGE, CAMPAIGNS_VIEW
@@ -71,16 +90,26 @@ def test_the_lead_sees_and_downloads_the_years_joint_figures(app):
     page = response.get_data(as_text=True)
     assert TITLE_2026 in page
     for header in statistics.HEADERS:
-        assert f"<th scope=\"col\">{header}</th>" in page
+        assert f'<th scope="col">{header}</th>' in page
     row = _cells(page, f'data-campaign="{ids["campaign"]}"')
     assert row["code"] == want["code"] and row["title"] == want["title"]
     assert row["departments"] == "、".join(want["names"])
     assert (row["visits"], row["checks"], row["saved"], row["items"], row["department_count"], row["campaigns"]) == (
-        str(want["visits"]), str(want["checks"]), str(want["saved"]), "2", "2", "1")
+        str(want["visits"]),
+        str(want["checks"]),
+        str(want["saved"]),
+        "2",
+        "2",
+        "1",
+    )
     assert row["separate"] == f"{want['separate']:.1f}"
     total = _cells(page, 'id="statistics-total"')
     assert (total["visits"], total["saved"], total["campaigns"], total["department_count"]) == (
-        str(want["visits"]), str(want["saved"]), "1", "2")
+        str(want["visits"]),
+        str(want["saved"]),
+        "1",
+        "2",
+    )
     assert 'href="/joint/statistics.xlsx?year=2026"' in page
 
     response = signed_in(app, "scj_coord").get("/joint/statistics.xlsx?year=2026")
@@ -97,11 +126,18 @@ def test_the_lead_sees_and_downloads_the_years_joint_figures(app):
     assert data["number"] == 1 and data["code"] == want["code"] and data["title"] == want["title"]
     assert data["departments"] == "、".join(want["names"])
     assert (data["visits"], data["checks"], data["saved"], data["items"]) == (
-        want["visits"], want["checks"], want["saved"], 2)
+        want["visits"],
+        want["checks"],
+        want["saved"],
+        2,
+    )
     assert data["separate"] == round(want["separate"], 1)
     totals = dict(zip(keys, (c.value for c in sheet[7])))
     assert totals["number"] == "合计" and (totals["campaigns"], totals["visits"], totals["saved"]) == (
-        1, want["visits"], want["saved"])
+        1,
+        want["visits"],
+        want["saved"],
+    )
     assert str(sheet.cell(row=sheet.max_row, column=1).value).startswith("填报人：")
     assert all(sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJKLM")
 

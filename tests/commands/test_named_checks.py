@@ -2,6 +2,7 @@
 registered rather than drawn; its inspectors are drawn with the usual proof, published only after the team has
 left (离企) so that a check on a complaint is not announced ahead; its notices say why; a check on a cause the
 rules leave out of the yearly cap does not count toward it, and a business at its cap is refused any other."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -41,18 +42,26 @@ def test_the_approval_registers_the_named_businesses_with_their_causes_and_count
         with tenant_scope(world["tenant"]):
             campaign = campaigns.get_campaign(campaign_id)
             assert campaign.status == CampaignStatus.targets_drawn and campaign.code
-            targets = db.session.scalars(sa.select(CampaignTarget).where(CampaignTarget.campaign_id == campaign_id)
-                                         .order_by(CampaignTarget.rank)).all()
+            targets = db.session.scalars(
+                sa.select(CampaignTarget).where(CampaignTarget.campaign_id == campaign_id).order_by(CampaignTarget.rank)
+            ).all()
             assert [(t.entity.code, t.cause, t.cause_reference) for t in targets] == [
-                (world["codes"][0], "complaint", "TS-2026-0012"), (world["codes"][1], "order", "市应急交〔2026〕3号"),
-                (world["codes"][2], "referral", "市监移〔2026〕7号")]
+                (world["codes"][0], "complaint", "TS-2026-0012"),
+                (world["codes"][1], "order", "市应急交〔2026〕3号"),
+                (world["codes"][2], "referral", "市监移〔2026〕7号"),
+            ]
             kinds = set(db.session.scalars(sa.select(Draw.kind).where(Draw.campaign_id == campaign_id)))
             assert {k.value for k in kinds} == {"inspectors"}  # nothing drawn for the targets; the teams are
             counts = {row.entity_id: row.counts for row in db.session.scalars(sa.select(InspectionCount))}
             by_code = {t.entity.code: t.entity_id for t in targets}
-            assert counts == {by_code[world["codes"][0]]: False, by_code[world["codes"][1]]: False,
-                              by_code[world["codes"][2]]: True}  # a referral counts toward the cap; the others not
-            assert "replace_target" not in campaigns.allowed_actions(campaign, reader=planner_of(user_named("yjj_admin")))
+            assert counts == {
+                by_code[world["codes"][0]]: False,
+                by_code[world["codes"][1]]: False,
+                by_code[world["codes"][2]]: True,
+            }  # a referral counts toward the cap; the others not
+            assert "replace_target" not in campaigns.allowed_actions(
+                campaign, reader=planner_of(user_named("yjj_admin"))
+            )
 
 
 def test_a_named_check_refuses_a_business_outside_the_directory_a_missing_reference_and_a_repeat(app):
@@ -66,7 +75,8 @@ def test_a_named_check_refuses_a_business_outside_the_directory_a_missing_refere
                 {"entity_code": world["codes"][0], "cause": "complaint", "reference": "TS-2"},
                 {"entity_code": "91330100MA0000000X", "cause": "order", "reference": "交〔2026〕1号"},
                 {"entity_code": world["codes"][1], "cause": "order", "reference": ""},
-                {"entity_code": world["codes"][2], "cause": "rumour", "reference": "无"}]
+                {"entity_code": world["codes"][2], "cause": "rumour", "reference": "无"},
+            ]
             with pytest.raises(ValidationFailed) as refused:
                 campaign_commands.create_campaign(data, actor=planner)
             said = " ".join(str(m) for m in refused.value.errors["named_targets"])
@@ -90,8 +100,9 @@ def test_a_business_at_its_cap_is_refused_a_counting_named_check_but_not_one_on_
             db.session.rollback()
             said = " ".join(str(m) for m in refused.value.errors["named_targets"])
             assert "测试危化企业2" in said and "测试危化企业0" not in said  # only the one whose cause counts
-            complaint_only = campaign_commands.create_campaign(named_data(world, targets=1, title="投诉核查"),
-                                                               actor=planner_of(admin))
+            complaint_only = campaign_commands.create_campaign(
+                named_data(world, targets=1, title="投诉核查"), actor=planner_of(admin)
+            )
             campaign_commands.approve(complaint_only.id, actor=leader_of(admin))  # a complaint: not limited by the cap
             db.session.commit()
 
@@ -130,15 +141,19 @@ def test_a_named_check_is_published_only_after_the_team_has_left_and_its_notice_
 
 def results_notices(ids) -> dict[str, bytes]:
     """The campaign's documents by kind (one of each kind here), as stored."""
-    return {notice.kind.value: storage.read(notice.storage_key)
-            for notice in db.session.scalars(sa.select(Notice).where(Notice.campaign_id == ids["campaign"]))}
+    return {
+        notice.kind.value: storage.read(notice.storage_key)
+        for notice in db.session.scalars(sa.select(Notice).where(Notice.campaign_id == ids["campaign"]))
+    }
 
 
 def test_the_result_announcement_of_a_named_check_never_says_drawn(app):
     class Named:
         named, code, title = True, "应急抽〔2026〕9号", "投诉举报核查"
-    body = documents.announcement(campaign=Named(), window="2026年3月1日至2026年4月30日", drawn=2, results=[],
-                                  dated="2026年4月30日")
+
+    body = documents.announcement(
+        campaign=Named(), window="2026年3月1日至2026年4月30日", drawn=2, results=[], dated="2026年4月30日"
+    )
     text = "".join(getattr(block, "text", "") for block in body)
     assert "特定对象检查" in text and "随机抽取" not in text
 
@@ -149,15 +164,25 @@ def test_a_named_check_is_counted_apart_from_the_random_checks_in_the_bureaus_fi
         ids = handed_out(world)
         chief = user_named("yjj_inspector")
         with tenant_scope(ids["tenant"]):
-            results.record_result(ids["visit"], {
-                "checked_on": "2026-03-02", "method": "onsite", "record": "核查投诉反映的问题，现场查看储存场所。",
-                "evaluation": "投诉反映的问题不属实。", "opinions": "无。",
-                "items": {str(world["item"]): {"categories": ["no_problem"], "findings": ""}}}, actor=chief)
+            results.record_result(
+                ids["visit"],
+                {
+                    "checked_on": "2026-03-02",
+                    "method": "onsite",
+                    "record": "核查投诉反映的问题，现场查看储存场所。",
+                    "evaluation": "投诉反映的问题不属实。",
+                    "opinions": "无。",
+                    "items": {str(world["item"]): {"categories": ["no_problem"], "findings": ""}},
+                },
+                actor=chief,
+            )
             results.submit_result(ids["visit"], actor=chief)
             db.session.commit()
         supervisor = user_named("sfj_supervisor")
         with tenant_scope(supervisor.tenant_id):
-            [status] = [s for s in supervision_queries.statuses(YEAR, reader=supervisor) if s.tenant_id == ids["tenant"]]
+            [status] = [
+                s for s in supervision_queries.statuses(YEAR, reader=supervisor) if s.tenant_id == ids["tenant"]
+            ]
             assert (status.named_campaigns, status.named_checked) == (1, 1)
             assert (status.campaigns, status.checked) == (0, 0)  # never passes for a random check
             _, rows = supervision_queries.figure_rows("named_checked", ids["tenant"], YEAR, reader=supervisor)
@@ -171,7 +196,7 @@ def test_a_named_check_is_counted_apart_from_the_random_checks_in_the_bureaus_fi
         with app.test_request_context():
             url = url_for("public_results.entity", code=world["codes"][0])
     page = app.test_client().get(url).get_data(as_text=True)
-    card = page[page.index("public-result-named"):]
+    card = page[page.index("public-result-named") :]
     assert "特定对象检查（非随机）" in card and "检查原因：投诉举报" in card and "TS-2026-0012" not in page
 
 
@@ -208,4 +233,6 @@ def test_approving_a_named_check_through_the_api_answers_its_inspector_draws_com
             campaign_id = campaign.id
     with frozen_at(DAY):
         approved = app.test_client().post(f"/api/v1/campaigns/{campaign_id}/approve", headers=bearer(app, "yjj_leader"))
-    assert approved.status_code == 200 and approved.json["kind"] == "inspectors" and len(approved.json["commitment"]) == 64
+    assert (
+        approved.status_code == 200 and approved.json["kind"] == "inspectors" and len(approved.json["commitment"]) == 64
+    )

@@ -1,6 +1,7 @@
 """The national floor (国家规定), dated article by article: every rulebook includes it and none may drop it, and
 an article applies only from the day it is in force, so that a rule added now changes no earlier period's
 rules, figures or citations."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -50,7 +51,9 @@ def test_no_rulebook_drops_the_floor_and_the_floor_is_not_loaded_by_a_rulebook()
     merged = rulefile.write(document).replace("[inspection_cap]", "[yearly_cap]")
     with pytest.raises(ValidationFailed) as refused:
         rulefile.read(merged)
-    assert "inspection_cap" in refused.value.errors["yearly_cap"][0] and "已并入" in refused.value.errors["yearly_cap"][0]
+    assert (
+        "inspection_cap" in refused.value.errors["yearly_cap"][0] and "已并入" in refused.value.errors["yearly_cap"][0]
+    )
 
 
 def rules_commands_conflicts(text: str) -> dict:
@@ -62,7 +65,9 @@ def test_a_campaign_keeps_the_floor_of_its_approval_day(app):
     is under it — the rules of a past approval are never rewritten."""
     with app.app_context():
         floor = rulebook.national()
-        assert rulebook.epoch(date(2026, 1, 31)) == date(2025, 1, 3) and rulebook.epoch(date(2026, 2, 1)) == date(2026, 2, 1)
+        assert rulebook.epoch(date(2026, 1, 31)) == date(2025, 1, 3) and rulebook.epoch(date(2026, 2, 1)) == date(
+            2026, 2, 1
+        )
         assert "enforcement_supervisor" not in rulebook.national_on(date(2026, 1, 31)).entries
         assert "enforcement_supervisor" in rulebook.national_on(date(2026, 2, 1)).entries
         assert floor.entries.keys() >= rulebook.national_on(date(2026, 2, 1)).entries.keys()
@@ -83,19 +88,31 @@ def test_the_penalty_window_is_the_rules_not_the_codes(app):
     with app.app_context():
         world = build()
         with system_access("test: two penalties on record"):
-            db.session.execute(sa.update(Entity).where(Entity.code == world["codes"][0])
-                               .values(penalized_on=on - timedelta(days=800)))
-            db.session.execute(sa.update(Entity).where(Entity.code == world["codes"][1])
-                               .values(penalized_on=on - timedelta(days=100)))
+            db.session.execute(
+                sa.update(Entity).where(Entity.code == world["codes"][0]).values(penalized_on=on - timedelta(days=800))
+            )
+            db.session.execute(
+                sa.update(Entity).where(Entity.code == world["codes"][1]).values(penalized_on=on - timedelta(days=100))
+            )
             db.session.commit()
 
         def flagged(rules) -> list[str]:
-            return list(db.session.scalars(sa.select(Entity.code).where(
-                Entity.code.in_(world["codes"]), frames.flagged(on, rules)).order_by(Entity.code)))
+            return list(
+                db.session.scalars(
+                    sa.select(Entity.code)
+                    .where(Entity.code.in_(world["codes"]), frames.flagged(on, rules))
+                    .order_by(Entity.code)
+                )
+            )
 
         def kept(rules) -> list[str]:
-            return list(db.session.scalars(sa.select(Entity.code).where(
-                Entity.code.in_(world["codes"]), frames.kept(frozenset({"penalized"}), on, rules)).order_by(Entity.code)))
+            return list(
+                db.session.scalars(
+                    sa.select(Entity.code)
+                    .where(Entity.code.in_(world["codes"]), frames.kept(frozenset({"penalized"}), on, rules))
+                    .order_by(Entity.code)
+                )
+            )
 
         assert flagged(wushen) == kept(wushen) == sorted(world["codes"][:2])
         assert flagged(ningan) == kept(ningan) == [world["codes"][1]]

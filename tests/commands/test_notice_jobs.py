@@ -1,6 +1,7 @@
 """The notices' jobs and the beat: a real beat and worker send the due e-mail; a campaign's notices
 are written in committed batches, and a run that fails, dies or is taken over is taken up again
 with every document exactly once."""
+
 from __future__ import annotations
 
 import re
@@ -38,8 +39,13 @@ def test_a_real_beat_and_worker_send_the_due_email(tmp_path, postgres_url, celer
     Redis, which sends a waiting e-mail to a real SMTP server, once."""
     with Mailbox() as mailbox:
         settings = {"SPOTCHECK_SMTP_HOST": "127.0.0.1", "SPOTCHECK_SMTP_PORT": str(mailbox.port)}
-        web = make_app(postgres_url, REDIS_URL="redis://127.0.0.1:1/0",  # no broker: the e-mail waits for beat
-                       SPOTCHECK_SMTP_HOST="127.0.0.1", SPOTCHECK_SMTP_PORT=mailbox.port, SPOTCHECK_STORAGE=str(tmp_path))
+        web = make_app(
+            postgres_url,
+            REDIS_URL="redis://127.0.0.1:1/0",  # no broker: the e-mail waits for beat
+            SPOTCHECK_SMTP_HOST="127.0.0.1",
+            SPOTCHECK_SMTP_PORT=mailbox.port,
+            SPOTCHECK_STORAGE=str(tmp_path),
+        )
         with web.app_context():
             chief = user_named("scj_inspector")
             with tenant_scope(chief.tenant_id):
@@ -110,8 +116,9 @@ def test_a_campaigns_notices_are_written_in_committed_batches_and_a_failed_run_i
             assert len({n.visit_id for n in inspections}) == len(inspections) == ids["visits"]
             numbers = sorted(int(re.search(r"〔\d{4}〕(\d+)号", n.number).group(1)) for n in inspections)
             assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))  # none lost with the failed batch
-            written = db.session.scalars(sa.text(
-                "SELECT details FROM audit_entry WHERE action = 'notices.written' ORDER BY id")).all()
+            written = db.session.scalars(
+                sa.text("SELECT details FROM audit_entry WHERE action = 'notices.written' ORDER BY id")
+            ).all()
             assert len(written) == 1 + -(-(ids["visits"] - 3) // 3)  # a batch, a command: each audited
 
 
@@ -119,7 +126,10 @@ def test_a_retried_notices_job_shows_every_document_that_exists_on_its_page_and_
     """文书份数: the first job fails after its first batch; the job retried (重新生成文书) writes only the
     rest, yet its page and its JSON count every inspection and assignment notice of the campaign."""
     monkeypatch.setattr(notice_tasks, "NOTICES_PER_BATCH", 2)
-    real_store, failing_third = writing_commands.store, store_with(3, raising(RuntimeError("the worker's disk is full")))
+    real_store, failing_third = (
+        writing_commands.store,
+        store_with(3, raising(RuntimeError("the worker's disk is full"))),
+    )
 
     with app.app_context(), frozen_at(TODAY):
         ids = handed_out()
@@ -146,6 +156,7 @@ def test_a_notices_job_taken_over_after_its_worker_died_counts_the_dead_runs_doc
     """A worker dies after the job's first batch (its run holds the job, its batch committed); after
     the lease another run takes the job over and writes the rest: the job reports every document of
     the campaign, not only the second run's."""
+
     class WorkerDied(BaseException):
         """The worker process ends mid-job (nothing of the job's own handling runs)."""
 
@@ -190,8 +201,9 @@ def test_a_run_taken_over_while_paused_mid_batch_commits_nothing_of_that_batch(p
 
     def taken_over():  # paused inside batch 2: meanwhile the sweep and another run take the job
         with other.begin() as connection:
-            connection.execute(sa.text("UPDATE job SET attempt = attempt + 1, heartbeat_at = now() WHERE id = :id"),
-                               {"id": job_id})
+            connection.execute(
+                sa.text("UPDATE job SET attempt = attempt + 1, heartbeat_at = now() WHERE id = :id"), {"id": job_id}
+            )
 
     try:
         with app.app_context(), frozen_at(TODAY):
@@ -201,8 +213,9 @@ def test_a_run_taken_over_while_paused_mid_batch_commits_nothing_of_that_batch(p
                 job = submit_notices_job(ids, planner)
             job_id, planner_id = job.id, planner.id
             monkeypatch.setattr(writing_commands, "store", store_with(3, taken_over))
-            outcome = notice_tasks.write_campaign_notices.run(job_id, ids["tenant"], planner_id,
-                                                             campaign_id=ids["campaign"])
+            outcome = notice_tasks.write_campaign_notices.run(
+                job_id, ids["tenant"], planner_id, campaign_id=ids["campaign"]
+            )
             db.session.remove()
             assert outcome == {"skipped": True, "job_id": job_id}
             with tenant_scope(ids["tenant"]):

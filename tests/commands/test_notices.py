@@ -2,6 +2,7 @@
 
 Documents are checked by extracting their text (pypdf); e-mail goes to a real SMTP server on
 loopback (aiosmtpd); SMS goes through the logging adapter, as it does until a gateway is plugged in."""
+
 from __future__ import annotations
 
 import hashlib
@@ -46,9 +47,10 @@ def test_handing_out_writes_every_notice_once_and_tells_the_inspectors(app):
             campaign = campaigns.get_campaign(ids["campaign"])
             inspections, assignments = _notices(NoticeKind.inspection), _notices(NoticeKind.assignment)
             assert len(inspections) == ids["visits"]
-            members = db.session.execute(sa.text(
-                "SELECT count(DISTINCT inspector_id) FROM team_member WHERE campaign_id = :c AND active"),
-                {"c": campaign.id}).scalar()
+            members = db.session.execute(
+                sa.text("SELECT count(DISTINCT inspector_id) FROM team_member WHERE campaign_id = :c AND active"),
+                {"c": campaign.id},
+            ).scalar()
             assert len(assignments) == members
             [job] = db.session.scalars(sa.select(Job).where(Job.kind == "notices.campaign"))
             assert job.items_done == job.items_total == ids["visits"] + members  # 已完成 N / N, beside the bar
@@ -58,21 +60,34 @@ def test_handing_out_writes_every_notice_once_and_tells_the_inspectors(app):
             assert len(_notices(NoticeKind.inspection)) == ids["visits"]
             assert notice_commands.write_campaign_notices(campaign.id, actor=planner)["told"] == 0  # nothing twice
             [message] = _inbox("yjj_inspector")
-            assert message.title.startswith("检查任务派遣") and campaign.code in message.title and message.read_at is None
+            assert (
+                message.title.startswith("检查任务派遣") and campaign.code in message.title and message.read_at is None
+            )
             # the message leads to the inspector's visit, or to their visits of this campaign
             assert message.link == f"/visits/mine?campaign={campaign.id}" or re.fullmatch(r"/visits/\d+", message.link)
 
             one = visit(ids)
-            notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == one.id,
-                                                               Notice.kind == NoticeKind.inspection))
+            notice = db.session.scalar(
+                sa.select(Notice).where(Notice.visit_id == one.id, Notice.kind == NoticeKind.inspection)
+            )
             data = storage.read(notice.storage_key)
             assert data.startswith(b"%PDF") and storage.head(notice.storage_key, 4) == b"%PDF"
             assert hashlib.sha256(data).hexdigest() == notice.sha256
             text = pdf_text(data)
             team = results_queries.team_of(one)
-            for expected in ("检查通知书", one.entity.name, one.entity.code, campaign.code, notice.number,
-                             campaign.tenant.name, "2026年", "（印章）", *[m.inspector.name for m in team],
-                             *[m.inspector.cert_no for m in team], *[item.name for item in campaign.items]):
+            for expected in (
+                "检查通知书",
+                one.entity.name,
+                one.entity.code,
+                campaign.code,
+                notice.number,
+                campaign.tenant.name,
+                "2026年",
+                "（印章）",
+                *[m.inspector.name for m in team],
+                *[m.inspector.cert_no for m in team],
+                *[item.name for item in campaign.items],
+            ):
                 assert expected.replace(" ", "") in text, expected
             assert notice.number.startswith(campaign.tenant.short_name or campaign.tenant.name)
             numbers = [n.number for n in _notices(NoticeKind.inspection)]
@@ -88,11 +103,11 @@ def test_documents_are_read_by_the_people_concerned_only(app):
         with app.app_context():
             ids = handed_out()
             with tenant_scope(ids["tenant"]):
-                notice_commands.write_campaign_notices(ids["campaign"],
-                                                actor=planner_of(user_named("yjj_admin")))
+                notice_commands.write_campaign_notices(ids["campaign"], actor=planner_of(user_named("yjj_admin")))
                 inspection = db.session.scalar(sa.select(Notice.id).where(Notice.visit_id == ids["visit"]))
-                other_visit = db.session.scalar(sa.select(Visit.id).where(Visit.campaign_id == ids["campaign"],
-                                                                          Visit.id != ids["visit"]))
+                other_visit = db.session.scalar(
+                    sa.select(Visit.id).where(Visit.campaign_id == ids["campaign"], Visit.id != ids["visit"])
+                )
                 elsewhere = db.session.scalar(sa.select(Notice.id).where(Notice.visit_id == other_visit))
         chief = signed_in(app, "yjj_inspector")
         page = chief.get(f"/visits/{ids['visit']}").get_data(as_text=True)
@@ -113,18 +128,23 @@ def test_documents_are_read_by_the_people_concerned_only(app):
         api = app.test_client()
         listed = api.get("/api/v1/inbox", headers=bearer(app, "yjj_inspector")).get_json()
         assert listed["unread"] == 1 and listed["items"][0]["notice_id"]
-        assert api.get(f"/api/v1/notices/{listed['items'][0]['notice_id']}/pdf",
-                       headers=bearer(app, "yjj_inspector")).data.startswith(b"%PDF")
+        assert api.get(
+            f"/api/v1/notices/{listed['items'][0]['notice_id']}/pdf", headers=bearer(app, "yjj_inspector")
+        ).data.startswith(b"%PDF")
         empty = api.post("/api/v1/inbox/read", json={}, headers=bearer(app, "yjj_inspector"))
         assert empty.status_code == 422 and "ids" in empty.get_json()["errors"]["json"]  # nothing marked unasked
         assert api.get("/api/v1/inbox", headers=bearer(app, "yjj_inspector")).get_json()["unread"] == 1
         read = api.post("/api/v1/inbox/read", json={"all": True}, headers=bearer(app, "yjj_inspector")).get_json()
         assert read == {"marked": 1, "unread": 0}
         assert 'id="inbox-unread"' not in chief.get("/").get_data(as_text=True)
-        documents = api.get(f"/api/v1/campaigns/{ids['campaign']}/notices", headers=bearer(app, "yjj_planner")).get_json()
+        documents = api.get(
+            f"/api/v1/campaigns/{ids['campaign']}/notices", headers=bearer(app, "yjj_planner")
+        ).get_json()
         assert {d["kind"] for d in documents} == {"inspection", "assignment"}
-        assert api.get(f"/api/v1/campaigns/{ids['campaign']}/notices",
-                       headers=bearer(app, "scj_planner")).status_code == 404
+        assert (
+            api.get(f"/api/v1/campaigns/{ids['campaign']}/notices", headers=bearer(app, "scj_planner")).status_code
+            == 404
+        )
 
 
 def test_email_and_sms_go_once_each_and_a_failed_send_is_tried_again_later(app, caplog):
@@ -154,8 +174,7 @@ def test_email_and_sms_go_once_each_and_a_failed_send_is_tried_again_later(app, 
             assert delivery.send_due(SCHEDULER) == {"sent": 1, "failed": 0}
             assert delivery.send_due(SCHEDULER) == {"sent": 0, "failed": 0}  # a second run sends nothing
             with tenant_scope(ids["tenant"]):  # neither does the notices job run again
-                notice_commands.write_campaign_notices(ids["campaign"],
-                                                actor=planner_of(user_named("yjj_admin")))
+                notice_commands.write_campaign_notices(ids["campaign"], actor=planner_of(user_named("yjj_admin")))
             assert delivery.send_due(SCHEDULER) == {"sent": 0, "failed": 0}
         [(to, content)] = mailbox.received
         assert to == ["chief@yjj.example.cn"] and "Message-ID:" in content
@@ -183,16 +202,21 @@ def test_a_send_that_keeps_failing_ends_failed_after_the_last_try(app):
             with frozen_at(moment):
                 delivery.send_due(SCHEDULER)
         with tenant_scope(ids["tenant"]):
-            email = db.session.scalar(sa.select(Delivery).where(Delivery.user_id == chief.id,
-                                                                Delivery.channel == Channel.email))
+            email = db.session.scalar(
+                sa.select(Delivery).where(Delivery.user_id == chief.id, Delivery.channel == Channel.email)
+            )
             assert email.status == DeliveryStatus.failed and email.attempts == 5
 
 
 def test_reminders_go_on_working_days_once_a_day_and_escalate_an_overdue_publication(app):
     with app.app_context():
         with frozen_at(TODAY):
-            ids = handed_out(window_start="2026-09-01", window_end="2026-10-31", exempt_kind="complaint",
-                             exempt_reason="群众投诉举报")  # checked in the autumn, outside the plan's months
+            ids = handed_out(
+                window_start="2026-09-01",
+                window_end="2026-10-31",
+                exempt_kind="complaint",
+                exempt_reason="群众投诉举报",
+            )  # checked in the autumn, outside the plan's months
             with tenant_scope(ids["tenant"]):
                 results.record_result(visit(ids).id, {"checked_on": "2026-10-09"}, actor=user_named("yjj_inspector"))
                 db.session.commit()
@@ -215,12 +239,23 @@ def test_reminders_go_on_working_days_once_a_day_and_escalate_an_overdue_publica
         for day in (date(2026, 10, 1), date(2026, 10, 18)):  # National Day; a Sunday that is no make-up day
             assert not is_working_day(day)
             with frozen_at(day):
-                assert reminders.send_reminders(actor=SCHEDULER) == {"day": day.isoformat(), "working_day": False,
-                                                                     "reminded": 0}
+                assert reminders.send_reminders(actor=SCHEDULER) == {
+                    "day": day.isoformat(),
+                    "working_day": False,
+                    "reminded": 0,
+                }
         with frozen_at(date(2026, 10, 12)), tenant_scope(ids["tenant"]):
-            results.record_result(visit(ids).id, {"method": "onsite", "record": "现场检查记录。", "evaluation": "未发现问题。",
-                                                  "opinions": "继续保持。", "items": {str(ids["item"]): {
-                "categories": ["no_problem"]}}}, actor=user_named("yjj_inspector"))
+            results.record_result(
+                visit(ids).id,
+                {
+                    "method": "onsite",
+                    "record": "现场检查记录。",
+                    "evaluation": "未发现问题。",
+                    "opinions": "继续保持。",
+                    "items": {str(ids["item"]): {"categories": ["no_problem"]}},
+                },
+                actor=user_named("yjj_inspector"),
+            )
             results.submit_result(visit(ids).id, actor=user_named("yjj_inspector"))
             results.approve_result(visit(ids).id, actor=user_named("yjj_leader"))
             db.session.commit()
@@ -249,9 +284,15 @@ def test_a_transfer_sends_its_letter_to_the_receiving_department_only(app):
         ids = handed_out()
         with tenant_scope(ids["tenant"]):
             one = published(ids)
-            transfer = results.open_follow_up(one.id, {"kind": "transfer", "details": "发现超范围经营，移送市场监管局",
-                                                       "receiver_tenant_id": tenant_id("SCJ")},
-                                                 actor=user_named("yjj_inspector"))
+            transfer = results.open_follow_up(
+                one.id,
+                {
+                    "kind": "transfer",
+                    "details": "发现超范围经营，移送市场监管局",
+                    "receiver_tenant_id": tenant_id("SCJ"),
+                },
+                actor=user_named("yjj_inspector"),
+            )
             transfer_id, entity_name = transfer.id, one.entity.name
             letter = db.session.scalar(sa.select(Notice).where(Notice.kind == NoticeKind.transfer))
             assert letter is not None and letter.receiver_tenant_id == tenant_id("SCJ")
@@ -285,7 +326,9 @@ def test_the_result_announcement_lists_the_published_results(app):
             text = pdf_text(storage.read(notice.storage_key))
             assert "检查结果公告" in text and one.entity.name in text and one.entity.code in text
             assert "违反本部门其他规定" in text and campaign.code in text
-            assert notice_commands.write_announcement(campaign.id, actor=planner).number != notice.number  # a new version
+            assert (
+                notice_commands.write_announcement(campaign.id, actor=planner).number != notice.number
+            )  # a new version
     planner_page = signed_in(app, "yjj_planner")
     page = planner_page.get(f"/campaigns/{ids['campaign']}/notices").get_data(as_text=True)
     assert "检查结果公告" in page and "write-announcement" in page

@@ -1,5 +1,6 @@
 """Official document numbers (文号) have no gaps: a number is issued only with its document, in the
 same transaction; a refused or rolled-back step issues none; two issuers at once never share one."""
+
 from __future__ import annotations
 
 import threading
@@ -68,8 +69,10 @@ def test_a_notice_of_criticism_naming_several_departments_takes_one_number(app):
     is the next number (counting the copies used to skip numbers)."""
     with app.app_context(), frozen_at(datetime(2026, 11, 23, 2, tzinfo=timezone.utc)):
         bureau = tenant_id("SFJ")
-        findings = [{"tenant_id": tenant_id(code), "name": code, "reasons": [{"code": "filing_late", "text": "逾期报备"}]}
-                    for code in ("SCJ", "YJJ", "SWJ")]
+        findings = [
+            {"tenant_id": tenant_id(code), "name": code, "reasons": [{"code": "filing_late", "text": "逾期报备"}]}
+            for code in ("SCJ", "YJJ", "SWJ")
+        ]
         numbers = []
         with tenant_scope(bureau):
             issuer = db.session.get(Tenant, bureau)
@@ -79,8 +82,15 @@ def test_a_notice_of_criticism_naming_several_departments_takes_one_number(app):
                     db.session.add(criticism)
                     db.session.flush()
                     number, copies = criticism_notice.write(
-                        issuer, criticism.id, title=criticism.title, opening=["正文"], findings=findings, closing=[],
-                        contact="测试", link="/supervision/received")
+                        issuer,
+                        criticism.id,
+                        title=criticism.title,
+                        opening=["正文"],
+                        findings=findings,
+                        closing=[],
+                        contact="测试",
+                        link="/supervision/received",
+                    )
                     assert len(copies) == 3
                     numbers.append(number)
         assert numbers == ["司法通〔2026〕1号", "司法通〔2026〕2号"]
@@ -135,8 +145,10 @@ def test_two_leaders_approving_at_once_get_two_codes(postgres_url):
         world = build()
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            ids = [campaign_commands.create_campaign(campaign_data(world, title=f"并发{n}"), actor=planner_of(admin)).id
-                   for n in range(2)]
+            ids = [
+                campaign_commands.create_campaign(campaign_data(world, title=f"并发{n}"), actor=planner_of(admin)).id
+                for n in range(2)
+            ]
             tenant = admin.tenant_id
         db.engine.dispose()
     codes, barrier = [], threading.Barrier(2)

@@ -2,6 +2,7 @@
 tables and drill-down count the item list, the two directories and the 细则 as they stood at its end —
 not as they stand today — and a department created after a period shows nothing and owes nothing for
 it. The history before the directories kept one is taken from what the audit log knows."""
+
 from __future__ import annotations
 
 import io
@@ -43,16 +44,27 @@ def _entities(numbers) -> list[str]:
     codes = [credit_code(900 + n) for n in numbers]
     with frozen_at(FEB), tenant_scope(lead.tenant_id):
         for n, code in zip(numbers, codes):
-            directory.create_entity({"code": code, "name": f"时点检查对象{n}", "industry_code": "C2611",
-                                     "region_code": "330102"}, actor=lead)
+            directory.create_entity(
+                {"code": code, "name": f"时点检查对象{n}", "industry_code": "C2611", "region_code": "330102"},
+                actor=lead,
+            )
         db.session.commit()
     return codes
 
 
 def _inspector(admin, k: int) -> int:
-    return inspectors.create_inspector({"name": f"时点检查员{k}", "sex": "男", "post": "科员", "id_number": id_number(200 + k),
-                                        "agency": "应急管理局", "cert_no": f"YJJ-T{k:03d}", "categories": ["culture"]},
-                                       actor=admin).id
+    return inspectors.create_inspector(
+        {
+            "name": f"时点检查员{k}",
+            "sex": "男",
+            "post": "科员",
+            "id_number": id_number(200 + k),
+            "agency": "应急管理局",
+            "cert_no": f"YJJ-T{k:03d}",
+            "categories": ["culture"],
+        },
+        actor=admin,
+    ).id
 
 
 def _world() -> dict:
@@ -85,8 +97,16 @@ def _world() -> dict:
             inspectors.update_inspector(people[2], {"active": False}, actor=admin)
             db.session.commit()
         with frozen_at(APRIL):
-            items.update_item(ids["A"], {"name": "危险化学品经营许可证后检查", "random_check": False,
-                                         "non_random_reason": "改为全覆盖检查", "reason": "检查方式调整"}, actor=admin)
+            items.update_item(
+                ids["A"],
+                {
+                    "name": "危险化学品经营许可证后检查",
+                    "random_check": False,
+                    "non_random_reason": "改为全覆盖检查",
+                    "reason": "检查方式调整",
+                },
+                actor=admin,
+            )
             items.retire_item(ids["C"], {"reason": "事项取消"}, actor=admin)
             ids["B"] = item("非煤矿山安全检查")
             directory.remove_entry(entries[1], actor=admin)
@@ -113,9 +133,21 @@ def test_a_past_quarter_shows_its_own_lists_not_todays(app):
             past = _yjj(queries.statuses(parse(Q1), reader=supervisor))
             now = _yjj(queries.statuses(parse("2026Q2"), reader=supervisor))
             assert (past.items, past.other_items, past.other_random, past.entries, past.inspectors, past.rules) == (
-                2, 2, 2, 2, 2, False)
+                2,
+                2,
+                2,
+                2,
+                2,
+                False,
+            )
             assert (now.items, now.other_items, now.other_random, now.entries, now.inspectors, now.rules) == (
-                1, 2, 1, 3, 3, True)
+                1,
+                2,
+                1,
+                3,
+                3,
+                True,
+            )
             assert (past.coverage_other, now.coverage_other) == (100.0, 50.0)
 
             # the drill-down lists what was counted: the items as their version then named them, the
@@ -130,29 +162,44 @@ def test_a_past_quarter_shows_its_own_lists_not_todays(app):
             rules = queries.figure_rows("rules", world["tenant"], parse(Q1), reader=supervisor)[1]
             assert rules.rows[0][1:] == ["否", ""]
             assert queries.figure_rows("rules", world["tenant"], parse("2026Q2"), reader=supervisor)[1].rows[0][1:] == [
-                "是", "2026-04-10"]
+                "是",
+                "2026-04-10",
+            ]
 
             job = supervision_commands.request_table("practice", Q1, actor=supervisor)
             sheet = load_workbook(io.BytesIO(supervision_queries.table_file(job.id, supervisor)[0])).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))
         header = rows[next(i for i, row in enumerate(rows) if row[0] == "序号")]
         line = dict(zip(header, next(row for row in rows if row[1] == "应急管理局")))
-        assert (line["其他领域检查事项数"], line["纳入随机抽查事项数"], line["是否制定实施细则"], line["检查对象名录库（户）"],
-                line["执法检查人员（人）"]) == (2, 2, "否", 2, 2)
+        assert (
+            line["其他领域检查事项数"],
+            line["纳入随机抽查事项数"],
+            line["是否制定实施细则"],
+            line["检查对象名录库（户）"],
+            line["执法检查人员（人）"],
+        ) == (2, 2, "否", 2, 2)
 
 
 def test_a_department_created_after_a_period_shows_nothing_and_owes_nothing_for_it(app):
     with app.app_context():
         with frozen_at(MAY):
             tenant = accounts.create_department(
-                {"code": "WHJ", "name": "文化广电旅游局", "kind": "ordinary", "region_code": "330100",
-                 "admin": {"login": "whj_admin", "display_name": "文旅管理员", "password": DEMO_PASSWORD}},
-                actor=user_named("admin"))
+                {
+                    "code": "WHJ",
+                    "name": "文化广电旅游局",
+                    "kind": "ordinary",
+                    "region_code": "330100",
+                    "admin": {"login": "whj_admin", "display_name": "文旅管理员", "password": DEMO_PASSWORD},
+                },
+                actor=user_named("admin"),
+            )
             db.session.commit()
             admin = user_named("whj_admin")
             with tenant_scope(tenant.id):
-                accounts.create_user({"login": "whj_leader", "display_name": "文旅局长", "password": DEMO_PASSWORD,
-                                               "roles": ["leader"]}, actor=admin)
+                accounts.create_user(
+                    {"login": "whj_leader", "display_name": "文旅局长", "password": DEMO_PASSWORD, "roles": ["leader"]},
+                    actor=admin,
+                )
                 made = items.create_item({**ITEM_BASICS, "name": "演出场所检查", "field": "other"}, actor=admin)
                 items.publish_item(made.id, actor=admin)
                 db.session.commit()

@@ -1,6 +1,7 @@
 """Plans are published before they are filed (宁安市's 实施方案 第3条: 备案前检查计划要在政府网站和各部门网站向社会公布),
 and a plan touching the market-regulation field is filed with 市场监督管理局 too (涉及市场监管领域的报市
 市场监督管理局备案). Each refusal names the rule, and changes nothing."""
+
 from __future__ import annotations
 
 import html
@@ -29,11 +30,20 @@ def _state(plan_id: int) -> tuple:
     with system_access("test: the plan and the audit trail as stored"):
         fresh = {"populate_existing": True}
         plan = db.session.scalar(sa.select(Plan).where(Plan.id == plan_id).execution_options(**fresh))
-        lines = db.session.scalars(sa.select(PlanItem).where(PlanItem.plan_id == plan_id).order_by(PlanItem.id)
-                                   .execution_options(**fresh))
+        lines = db.session.scalars(
+            sa.select(PlanItem).where(PlanItem.plan_id == plan_id).order_by(PlanItem.id).execution_options(**fresh)
+        )
         audit = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
-        return (plan.status, plan.submitted_at, plan.published_at, plan.published_lines, dict(plan.filings or {}),
-                plan.comment, [(line.item_id, list(line.months)) for line in lines], audit)
+        return (
+            plan.status,
+            plan.submitted_at,
+            plan.published_at,
+            plan.published_lines,
+            dict(plan.filings or {}),
+            plan.comment,
+            [(line.item_id, list(line.months)) for line in lines],
+            audit,
+        )
 
 
 def _refused(error, plan_id: int, before: tuple, *phrases: str) -> None:
@@ -43,9 +53,10 @@ def _refused(error, plan_id: int, before: tuple, *phrases: str) -> None:
 
 
 def _market_item(admin):
-    item = items.create_item({**ITEM_BASICS, "name": "成品油市场秩序检查", "inspector_categories": ["market"],
-                              "field": "market"},
-                             actor=admin)
+    item = items.create_item(
+        {**ITEM_BASICS, "name": "成品油市场秩序检查", "inspector_categories": ["market"], "field": "market"},
+        actor=admin,
+    )
     items.publish_item(item.id, actor=admin)
     return item
 
@@ -54,10 +65,18 @@ def _new_plan(world, department: str = "yjj", *, year: int = 2027, extra=()) -> 
     planner = user_named(f"{department}_planner")
     plan = plans.create_plan({"year": year, "half": None, "title": f"{year}年度行政执法检查计划"}, actor=planner)
     for item_id in (world["item"], *extra):
-        plans.set_line(plan.id,
-                       {"item_id": item_id, "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year", "months": [5],
-                        "methods": ["onsite"]},
-                       actor=planner)
+        plans.set_line(
+            plan.id,
+            {
+                "item_id": item_id,
+                "ratio_bp": 500,
+                "frequency_times": 1,
+                "frequency_period": "year",
+                "months": [5],
+                "methods": ["onsite"],
+            },
+            actor=planner,
+        )
     return plan.id
 
 
@@ -89,8 +108,18 @@ def test_a_plan_is_published_before_it_is_submitted_and_published_again_once_cha
         with tenant_scope(supervisor.tenant_id):
             plans.review(plan_id, {"accept": False, "comment": "请补充第二季度的实施月份。"}, actor=supervisor)
         with tenant_scope(world["tenant"]):
-            plans.set_line(plan_id, {"item_id": world["item"], "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year", "months": [5, 6],
-                                     "methods": ["onsite"]}, actor=user_named("yjj_planner"))
+            plans.set_line(
+                plan_id,
+                {
+                    "item_id": world["item"],
+                    "ratio_bp": 500,
+                    "frequency_times": 1,
+                    "frequency_period": "year",
+                    "months": [5, 6],
+                    "methods": ["onsite"],
+                },
+                actor=user_named("yjj_planner"),
+            )
             before = _state(plan_id)
             with pytest.raises(Conflict) as refused:
                 plans.submit(plan_id, actor=leader)
@@ -135,7 +164,9 @@ def test_a_plan_touching_the_market_field_is_filed_by_both_bureaus(app):
                 plans.review(plan_id, {"accept": True, "comment": ""}, actor=market)
             _refused(refused, plan_id, before, "不需要本局再作备案审核")
     page = html.unescape(signed_in(app, "yjj_leader").get(f"/plans/{plan_id}").get_data(as_text=True))
-    assert "市场监督管理局" in page and "周静" in page and "涉及市场监管领域的事项同意备案。" in page and "待审核" in page
+    assert (
+        "市场监督管理局" in page and "周静" in page and "涉及市场监管领域的事项同意备案。" in page and "待审核" in page
+    )
     queue = html.unescape(signed_in(app, "scj_coord").get("/").get_data(as_text=True))
     assert 'id="home-review"' in queue
 
@@ -145,7 +176,9 @@ def test_a_plan_touching_the_market_field_is_filed_by_both_bureaus(app):
             plan = plans.review(plan_id, {"accept": True, "comment": "同意备案。"}, actor=supervisor)
             assert plan.status == PlanStatus.filed and plan.filed_by_name == "韩梅、周静"
             assert {(r.authority, r.decision) for r in plans_queries.reviews(supervisor) if r.plan_id == plan_id} == {
-                ("justice", "filed"), ("market", "filed")}
+                ("justice", "filed"),
+                ("market", "filed"),
+            }
         with tenant_scope(market.tenant_id):  # the market bureau's archive: its own decisions
             assert {r.authority for r in plans_queries.reviews(market)} == {"market"}
     archive = html.unescape(signed_in(app, "sfj_supervisor").get("/plans/review/archive").get_data(as_text=True))
@@ -165,7 +198,9 @@ def test_a_return_by_either_bureau_returns_the_plan_and_both_review_it_again(app
         with tenant_scope(market.tenant_id):
             with pytest.raises(ValidationFailed):
                 plans.review(plan_id, {"accept": False, "comment": " "}, actor=market)
-            plan = plans.review(plan_id, {"accept": False, "comment": "请明确成品油市场秩序检查的抽查比例。"}, actor=market)
+            plan = plans.review(
+                plan_id, {"accept": False, "comment": "请明确成品油市场秩序检查的抽查比例。"}, actor=market
+            )
             assert plan.status == PlanStatus.returned and plan.filings["justice"]["decision"] == "filed"
         with tenant_scope(world["tenant"]):
             plans.submit(plan_id, actor=leader)  # unchanged since published: as it is
@@ -187,11 +222,19 @@ def test_the_market_bureau_files_only_other_departments_plans_touching_its_field
             with pytest.raises(Conflict) as refused:
                 plans.review(world["plan"], {"accept": True, "comment": ""}, actor=market)
             _refused(refused, world["plan"], before, "不涉及市场监管领域")
-            own = plans.create_plan({"year": 2027, "half": None, "title": "市场监督管理局2027年度计划"},
-                                    actor=user_named("scj_planner"))
-            plans.set_line(own.id, {"item_id": _market_item(user_named("scj_admin")).id, "ratio_bp": 300,
-                                    "months": [9], "methods": ["onsite"]},
-                                   actor=user_named("scj_planner"))
+            own = plans.create_plan(
+                {"year": 2027, "half": None, "title": "市场监督管理局2027年度计划"}, actor=user_named("scj_planner")
+            )
+            plans.set_line(
+                own.id,
+                {
+                    "item_id": _market_item(user_named("scj_admin")).id,
+                    "ratio_bp": 300,
+                    "months": [9],
+                    "methods": ["onsite"],
+                },
+                actor=user_named("scj_planner"),
+            )
             assert plans_queries.authorities_for(own) == ("justice",)  # a bureau does not file its own plan with itself
 
 
@@ -203,9 +246,9 @@ def test_a_plan_line_needs_its_months_and_methods(app):
             plan_id = _new_plan(world)
             before = _state(plan_id)
             with pytest.raises(ValidationFailed) as refused:
-                plans.set_line(plan_id,
-                               {"item_id": world["item"], "ratio_bp": 500, "months": [], "methods": []},
-                               actor=planner)
+                plans.set_line(
+                    plan_id, {"item_id": world["item"], "ratio_bp": 500, "months": [], "methods": []}, actor=planner
+                )
             assert set(refused.value.errors) == {"months", "methods"}
             assert cited("第3条") in refused.value.errors["months"][0]
             assert _state(plan_id) == before
@@ -213,9 +256,12 @@ def test_a_plan_line_needs_its_months_and_methods(app):
 
 def _line(plan_id: int) -> list[tuple]:
     with system_access("test: the plan's lines as stored"):
-        return [(line.item_id, line.ratio_bp, line.frequency_times, line.frequency_period, list(line.methods))
-                for line in db.session.scalars(sa.select(PlanItem).where(PlanItem.plan_id == plan_id)
-                                               .execution_options(populate_existing=True))]
+        return [
+            (line.item_id, line.ratio_bp, line.frequency_times, line.frequency_period, list(line.methods))
+            for line in db.session.scalars(
+                sa.select(PlanItem).where(PlanItem.plan_id == plan_id).execution_options(populate_existing=True)
+            )
+        ]
 
 
 def test_a_plan_line_refuses_a_ratio_of_0_or_above_100_a_bad_frequency_and_a_method_its_item_lacks(app):
@@ -231,15 +277,18 @@ def test_a_plan_line_refuses_a_ratio_of_0_or_above_100_a_bad_frequency_and_a_met
             before = (_state(plan_id), _line(plan_id))
             good = {"item_id": world["item"], "ratio_bp": 800, "months": [5], "methods": ["onsite"]}
             for bad, field, words in (
-                    ({"ratio_bp": 0}, "ratio_bp", "抽查比例"), ({"ratio_bp": -100}, "ratio_bp", "抽查比例"),
-                    ({"ratio_bp": 10001}, "ratio_bp", "抽查比例"), ({"ratio_bp": "5%"}, "ratio_bp", "抽查比例"),
-                    ({"ratio_bp": None}, "ratio_bp", "抽查比例"),
-                    ({"frequency_times": 0, "frequency_period": "year"}, "frequency_times", "抽查频次"),
-                    ({"frequency_times": "每年1次", "frequency_period": "year"}, "frequency_times", "抽查频次"),
-                    ({"frequency_times": 1, "frequency_period": "decade"}, "frequency_period", "抽查频次"),
-                    ({"frequency_times": 2}, "frequency_period", "抽查频次"),
-                    ({"methods": ["onsite", "document"]}, "methods", "书面检查"),
-                    ({"methods": ["网络监测"]}, "methods", "网络监测")):
+                ({"ratio_bp": 0}, "ratio_bp", "抽查比例"),
+                ({"ratio_bp": -100}, "ratio_bp", "抽查比例"),
+                ({"ratio_bp": 10001}, "ratio_bp", "抽查比例"),
+                ({"ratio_bp": "5%"}, "ratio_bp", "抽查比例"),
+                ({"ratio_bp": None}, "ratio_bp", "抽查比例"),
+                ({"frequency_times": 0, "frequency_period": "year"}, "frequency_times", "抽查频次"),
+                ({"frequency_times": "每年1次", "frequency_period": "year"}, "frequency_times", "抽查频次"),
+                ({"frequency_times": 1, "frequency_period": "decade"}, "frequency_period", "抽查频次"),
+                ({"frequency_times": 2}, "frequency_period", "抽查频次"),
+                ({"methods": ["onsite", "document"]}, "methods", "书面检查"),
+                ({"methods": ["网络监测"]}, "methods", "网络监测"),
+            ):
                 with pytest.raises(ValidationFailed) as refused:
                     plans.set_line(plan_id, {**good, **bad}, actor=planner)
                 assert set(refused.value.errors) == {field}, (bad, refused.value.errors)
@@ -250,8 +299,9 @@ def test_a_plan_line_refuses_a_ratio_of_0_or_above_100_a_bad_frequency_and_a_met
             message = str(refused.value.errors["methods"][0])
             assert "检查方式" in message and "危险化学品安全生产检查" in message and "实地检查" in message
 
-            line = plans.set_line(plan_id, {**good, "ratio_bp": 10000, "frequency_times": 2, "frequency_period": "half"},
-                                  actor=planner)
+            line = plans.set_line(
+                plan_id, {**good, "ratio_bp": 10000, "frequency_times": 2, "frequency_period": "half"}, actor=planner
+            )
             assert (line.ratio_bp, line.frequency_text) == (10000, "每半年2次")
             line = plans.set_line(plan_id, {**good, "ratio_bp": 1}, actor=planner)  # 0.01 %, the item's frequency
             assert (line.ratio_bp, line.frequency_times, line.frequency_text) == (1, None, "")
@@ -264,8 +314,9 @@ def test_plans_from_before_the_rule_are_filed_only_once_published(app):
         world = build(file_plan=False)
         leader, supervisor = user_named("yjj_leader"), user_named("sfj_supervisor")
         with tenant_scope(world["tenant"]):
-            db.session.execute(sa.update(Plan).where(Plan.id == world["plan"])
-                               .values(published_lines=None, published_at=None))
+            db.session.execute(
+                sa.update(Plan).where(Plan.id == world["plan"]).values(published_lines=None, published_at=None)
+            )
             db.session.commit()
         with tenant_scope(supervisor.tenant_id):
             before = _state(world["plan"])
@@ -283,10 +334,13 @@ def test_plans_from_before_the_rule_are_filed_only_once_published(app):
 def test_existing_plans_are_migrated_in_the_new_order(app):
     """0018: the old 'published' (filed, then published) becomes 'filed' with its lines kept as
     published; downgrading maps back, a plan published but not yet submitted becoming a draft."""
+
     def statuses():
         with system_access("test: every plan"):
-            return {p.id: (p.status.value, p.published_lines is not None)
-                    for p in db.session.scalars(sa.select(Plan).execution_options(populate_existing=True))}
+            return {
+                p.id: (p.status.value, p.published_lines is not None)
+                for p in db.session.scalars(sa.select(Plan).execution_options(populate_existing=True))
+            }
 
     with app.app_context():
         world = build()  # its plan published, then filed

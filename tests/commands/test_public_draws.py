@@ -2,6 +2,7 @@
 announcement, commitment, frozen frame, inputs, seed, targets and teams, downloads the proof and
 has the server verify it — and sees neither the nonce before the draw nor any inspector data but
 name and certificate number."""
+
 from __future__ import annotations
 
 import copy
@@ -38,8 +39,9 @@ def test_a_drawn_campaign_shows_its_whole_ceremony_and_proof(app, client):
             proof, digest, seed, counts = targets.proof, targets.frame_digest, targets.seed, targets.counts
             commitment = targets.commitment
             inspectors_proof = campaigns.draw(campaign, "inspectors").proof
-            published = {kind: draw_steps.published_bytes(campaigns.draw(campaign, kind))
-                         for kind in ("targets", "inspectors")}
+            published = {
+                kind: draw_steps.published_bytes(campaigns.draw(campaign, kind)) for kind in ("targets", "inspectors")
+            }
             names = dict(db.session.execute(sa.select(Inspector.cert_no, Inspector.name)).all())
 
     index = text(client.get("/public/draws"))
@@ -86,8 +88,9 @@ def test_before_the_draw_no_proof_and_never_the_nonce(app, client):
         draft_admin = user_named("yjj_admin")
         campaign_id = campaign_through(world, stop="frozen")
         with tenant_scope(draft_admin.tenant_id):
-            draft = campaign_commands.create_campaign(campaign_data(world, title="尚未批准的任务"),
-                                                      actor=planner_of(draft_admin))
+            draft = campaign_commands.create_campaign(
+                campaign_data(world, title="尚未批准的任务"), actor=planner_of(draft_admin)
+            )
             db.session.commit()
             draft_id = draft.id
             record = campaigns.draw(campaigns.get_campaign(campaign_id), "targets")
@@ -99,8 +102,10 @@ def test_before_the_draw_no_proof_and_never_the_nonce(app, client):
     assert "not_active" not in page  # reasons are named, not coded
     urls = ["/public/draws", f"/public/draws/campaigns/{campaign_id}", "/public/draws/algorithm"]
     for kind in ("targets", "inspectors"):
-        for url in (f"/public/draws/campaigns/{campaign_id}/proofs/{kind}.json",
-                    f"/public/draws/campaigns/{campaign_id}/proofs/{kind}/verify"):
+        for url in (
+            f"/public/draws/campaigns/{campaign_id}/proofs/{kind}.json",
+            f"/public/draws/campaigns/{campaign_id}/proofs/{kind}/verify",
+        ):
             assert client.get(url).status_code == 404, url
             urls.append(url)
     for url in urls:
@@ -128,7 +133,9 @@ def test_a_tampered_stored_proof_fails_verification(app, client):
 
     body = text(client.get(f"/public/draws/campaigns/{campaign_id}/proofs/targets/verify"))
     assert "public-verdict-fail" in body
-    failed = re.search(rf'<td class="check-mark">✗ [^<]*</td>\s*<td data-check="selected YJJ/{stratum}:[^"]*"[^>]*>([^<]*)<', body)
+    failed = re.search(
+        rf'<td class="check-mark">✗ [^<]*</td>\s*<td data-check="selected YJJ/{stratum}:[^"]*"[^>]*>([^<]*)<', body
+    )
     assert failed and f"应急管理局 风险等级 {stratum}" in failed.group(1), body  # named, never by the code
     assert re.search(r'<div class="check-fail">FAIL [^<]*<code class="public-hash">[0-9a-f]{64}</code>', body)  # the
     # proof no longer matches the SHA-256 published with the draw
@@ -141,9 +148,15 @@ def test_teams_show_only_name_and_certificate_number(app, client):
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
             private = [(i.id_masked, i.agency, i.post) for i in db.session.scalars(sa.select(Inspector))]
-    pages = [text(client.get(url)) for url in (
-        f"/public/draws/campaigns/{campaign_id}", f"/public/draws/campaigns/{campaign_id}/proofs/inspectors/verify",
-        f"/public/draws/campaigns/{campaign_id}/proofs/inspectors.json", "/public/draws")]
+    pages = [
+        text(client.get(url))
+        for url in (
+            f"/public/draws/campaigns/{campaign_id}",
+            f"/public/draws/campaigns/{campaign_id}/proofs/inspectors/verify",
+            f"/public/draws/campaigns/{campaign_id}/proofs/inspectors.json",
+            "/public/draws",
+        )
+    ]
     for body in pages:
         for k in range(8):
             assert id_number(k) not in body
@@ -170,12 +183,14 @@ def test_unknown_campaigns_and_draws_are_404(app, client):
 # --- the drawn targets a page at a time (a campaign may draw 10,000 targets and more) ---------------
 
 
-
 def _target_rows(body: str) -> dict[str, str]:
     """The rows of the targets table by entity code."""
     table = re.search(r'<table class="public-targets stack-on-phone">.*?</table>', body, re.S).group(0)
-    return {re.search(r"<code>([0-9A-Z]{18})</code>", row).group(1): row
-            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S) if "<code>" in row}
+    return {
+        re.search(r"<code>([0-9A-Z]{18})</code>", row).group(1): row
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+        if "<code>" in row
+    }
 
 
 def test_the_drawn_targets_come_fifty_to_a_page_with_their_teams(app, client):

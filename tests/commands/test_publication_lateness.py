@@ -2,6 +2,7 @@
 how many working days of the official calendar it is overdue (逾期N个工作日) on the review list, the publication
 list, the visit's page and in the API; published late, it keeps how late it was (逾期N个工作日公示) — a
 correction published later does not change it —, and one published in time says nothing of the kind."""
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,15 @@ def test_working_days_late_count_the_official_calendar(package_calendar):
     next working day (one), as a report made that day does."""
     assert deadlines.working_days_late(LATE_DUE, LATE_DUE) is None
     assert [deadlines.working_days_late(LATE_DUE, date(2026, 5, day)) for day in (1, 5, 6, 7, 8, 9, 10, 11)] == [
-        1, 1, 2, 3, 4, 5, 5, 6]
+        1,
+        1,
+        2,
+        3,
+        4,
+        5,
+        5,
+        6,
+    ]
     assert deadlines.working_days_late(date(2026, 5, 15), date(2026, 5, 16)) == 1  # Friday due, Saturday
     shown = deadlines.overdue(LATE_DUE, TODAY)
     assert (shown.days, shown.provisional) == (3, False)
@@ -89,7 +98,9 @@ def test_a_publication_overdue_across_the_holiday_is_counted_on_every_list_and_p
         planner = signed_in(app, "yjj_planner")
         publication = planner.get("/visits/publication").get_data(as_text=True)
         assert "逾期3个工作日" in _row(publication, late) and "即将到期" in _row(publication, soon)
-        assert "20个工作日内在公示平台公示（《企业信息公示暂行条例》第六条、第七条）" in _text(publication)  # the rule in force
+        assert "20个工作日内在公示平台公示（《企业信息公示暂行条例》第六条、第七条）" in _text(
+            publication
+        )  # the rule in force
         listed = app.test_client().get("/api/v1/visits?status=approved", headers=bearer(app, "yjj_planner")).get_json()
         assert {row["id"]: row["publish_overdue_working_days"] for row in listed["rows"]} == {late: 3, soon: None}
     with frozen_at(date(2026, 5, 11)):  # Monday: 8 May and the make-up Saturday 9 May count as well
@@ -138,8 +149,11 @@ def test_a_correction_published_after_the_due_date_leaves_a_result_published_in_
     with app.app_context():
         ids = published(late=datetime(2026, 5, 8, 16))
         corrected(ids, "soon", "2026-04-08", on=date(2026, 5, 18))
-        with tenant_scope(user_named("sfj_supervisor").tenant_id), frozen_at(date(2026, 5, 19)), \
-                system_access("test: the bureau's figures"):
+        with (
+            tenant_scope(user_named("sfj_supervisor").tenant_id),
+            frozen_at(date(2026, 5, 19)),
+            system_access("test: the bureau's figures"),
+        ):
             yjj = next(s for s in figures.compute(parse("2026Q2"), figures.departments()) if s.code == "YJJ")
         assert (yjj.publish_due, yjj.published_on_time) == (2, 1)
 
@@ -172,4 +186,3 @@ def corrected(ids: dict, which: str, checked_on: str, *, on: date) -> None:
         results.approve_result(one.id, actor=leader)
         results.publish_results([one.id], actor=planner)
         db.session.commit()
-

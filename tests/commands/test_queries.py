@@ -1,6 +1,7 @@
 """The read side (查询): ``@query`` checks the reader's permission before anything is read, and a
 read beyond the reader's department (every department, or a joint campaign's shared rows) is
 opened only through the policy's path and recorded in the reader's audit chain."""
+
 from __future__ import annotations
 
 import importlib
@@ -27,8 +28,9 @@ def _every_user_count(*, reader) -> int:
 
 
 def _entries(action: str) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(audit.AuditEntry)
-                             .where(audit.AuditEntry.action == action))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(audit.AuditEntry).where(audit.AuditEntry.action == action)
+    )
 
 
 def test_a_read_across_departments_is_opened_by_the_policy_and_recorded(app):
@@ -74,8 +76,12 @@ def test_every_query_refuses_a_reader_without_its_permission(app):
             run = getattr(module, function.__name__, None)
             if run is None or getattr(run, "query", None) is not registered:
                 continue
-            arguments = {name: None for name, parameter in inspect.signature(function).parameters.items()
-                         if parameter.default is inspect.Parameter.empty and name != "reader"
-                         and parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)}
+            arguments = {
+                name: None
+                for name, parameter in inspect.signature(function).parameters.items()
+                if parameter.default is inspect.Parameter.empty
+                and name != "reader"
+                and parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
+            }
             with pytest.raises(Forbidden):
                 run(**arguments, reader=nobody)

@@ -2,6 +2,7 @@
 rulebook nothing cites 宁安市's or another place's article — only 城口县's own, the national floor (or national
 law: 《中华人民共和国行政处罚法》第四十二条 for the team of two), or nothing where no document sets the rule; a
 department's preset keeps its own articles (唐山高新区商务局's 二（二）4: 如实填写检查记录表)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -64,8 +65,16 @@ def test_under_chengkou_refusals_cite_only_its_rulebook_the_floor_or_nothing(app
             assert "《城口县实施方案》" in by_field["exempt_kind"][0]  # the rulebook that asks no plan
             assert all("国发〔2019〕5号" in m for m in by_field["strata"])
             assert "《中华人民共和国行政处罚法》第四十二条" in by_field["team_size"][0]
-            item = items.create_item({**ITEM_BASICS, "name": "未随机抽查的事项", "random_check": False,
-                                      "inspector_categories": ["market"], "field": "market"}, actor=admin)
+            item = items.create_item(
+                {
+                    **ITEM_BASICS,
+                    "name": "未随机抽查的事项",
+                    "random_check": False,
+                    "inspector_categories": ["market"],
+                    "field": "market",
+                },
+                actor=admin,
+            )
             with pytest.raises(ValidationFailed) as refused:
                 items.publish_item(item.id, actor=admin)  # no written reason: the platform's own rule, no document
             said += _messages(refused)
@@ -88,13 +97,18 @@ def test_the_follow_up_rule_and_the_team_rule_cite_the_visits_own_rules(app):
         with tenant_scope(ids["tenant"]):
             campaign = visit(ids).campaign
             assert "四（四），" in str(follow_up_rule(campaign))
-            others = [v for v in db.session.scalars(sa.select(Visit).where(Visit.campaign_id == ids["campaign"]))
-                      if VISIT_ACTIONS.by_name["record"].possible(v) and v.id != ids["visit"]]
+            others = [
+                v
+                for v in db.session.scalars(sa.select(Visit).where(Visit.campaign_id == ids["campaign"]))
+                if VISIT_ACTIONS.by_name["record"].possible(v) and v.id != ids["visit"]
+            ]
             stranger = user_named("yjj_inspector")  # on the first visit's team, not on every other
             other = next(v for v in others if not VISIT_ACTIONS.by_name["record"].by_whom(v, stranger))
             with pytest.raises(Forbidden) as refused:
                 VISIT_ACTIONS.require(other, stranger, "record")
-            assert "《宁安市人民政府办公室关于进一步加强和创新“双随机、一公开”监管工作的实施方案》第9条，" in str(refused.value)
+            assert "《宁安市人民政府办公室关于进一步加强和创新“双随机、一公开”监管工作的实施方案》第9条，" in str(
+                refused.value
+            )
             adopt("城口县", today() + timedelta(days=1))
         with frozen_at(today() + timedelta(days=2)), tenant_scope(ids["tenant"]):
             db.session.expire_all()

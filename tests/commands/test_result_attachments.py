@@ -1,5 +1,6 @@
 """A result's attachments: typed by their content and named by it, bounded in size, kept with their
 digest, and fixed once the result is submitted."""
+
 from __future__ import annotations
 
 import hashlib
@@ -27,22 +28,31 @@ def test_attachments_are_typed_by_content_bounded_and_kept_with_their_digest(app
         ids = handed_out()
         member, chief = user_named("yjj_inspector2"), user_named("yjj_inspector")
         with tenant_scope(ids["tenant"]):
-            kept = attachments.add_attachment(ids["visit"], {"stream": io.BytesIO(PNG), "filename": "C:\\相册\\现场照片.png"}, actor=member)
+            kept = attachments.add_attachment(
+                ids["visit"], {"stream": io.BytesIO(PNG), "filename": "C:\\相册\\现场照片.png"}, actor=member
+            )
             db.session.commit()
             assert (kept.content_type, kept.name, kept.size) == ("image/png", "现场照片.png", len(PNG))
             assert kept.sha256 == hashlib.sha256(PNG).hexdigest() and storage.read(kept.storage_key) == PNG
-            page = attachments.add_attachment(ids["visit"], {"stream": io.BytesIO(PNG), "filename": "x.html"}, actor=member)
+            page = attachments.add_attachment(
+                ids["visit"], {"stream": io.BytesIO(PNG), "filename": "x.html"}, actor=member
+            )
             assert (page.content_type, page.name) == ("image/png", "x.png")  # named by what it is, never a page
             attachments.remove_attachment(ids["visit"], {"attachment_id": page.id}, actor=member)
             db.session.commit()
             files_before = sorted(p.name for p in storage.root().rglob("*") if p.is_file())
             with pytest.raises(ValidationFailed) as disguised:
-                attachments.add_attachment(ids["visit"], {"stream": io.BytesIO(b"<script>alert(1)</script>"), "filename": "photo.jpg"},
-                                           actor=member)
+                attachments.add_attachment(
+                    ids["visit"],
+                    {"stream": io.BytesIO(b"<script>alert(1)</script>"), "filename": "photo.jpg"},
+                    actor=member,
+                )
             assert "file" in disguised.value.errors
             app.config["UPLOAD_MAX_BYTES"] = 1024
             with pytest.raises(ValidationFailed) as too_big:
-                attachments.add_attachment(ids["visit"], {"stream": io.BytesIO(b"%PDF-" + b"x" * 2048), "filename": "记录.pdf"}, actor=member)
+                attachments.add_attachment(
+                    ids["visit"], {"stream": io.BytesIO(b"%PDF-" + b"x" * 2048), "filename": "记录.pdf"}, actor=member
+                )
             assert "file" in too_big.value.errors
             assert sorted(p.name for p in storage.root().rglob("*") if p.is_file()) == files_before
             assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 1
@@ -50,7 +60,9 @@ def test_attachments_are_typed_by_content_bounded_and_kept_with_their_digest(app
             results.submit_result(visit(ids).id, actor=chief)
             db.session.commit()
             with pytest.raises(Conflict):
-                attachments.remove_attachment(ids["visit"], {"attachment_id": kept.id}, actor=member)  # submitted: the result is fixed
+                attachments.remove_attachment(
+                    ids["visit"], {"attachment_id": kept.id}, actor=member
+                )  # submitted: the result is fixed
 
 
 @given(name=st.text(max_size=300), kind=st.sampled_from(sorted({k for _, k in SIGNATURES})))

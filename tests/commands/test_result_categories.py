@@ -1,6 +1,7 @@
 """Result categories per department (检查结果类别): the standard market-regulation list unless the
 department's administrator chooses its own — the standard ones that apply and its field's own —
 and then results, the form, imports and the published register all use that list."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -39,17 +40,30 @@ def test_a_department_of_another_field_uses_its_own_categories(app):
 
             item = str(ids["item"])
             with pytest.raises(ValidationFailed) as refused:  # a standard category the department does not use
-                results.record_result(visit(ids).id, {"items": {item: {"categories": ["pending_unpublished_info"]}}},
-                                      actor=chief)
+                results.record_result(
+                    visit(ids).id, {"items": {item: {"categories": ["pending_unpublished_info"]}}}, actor=chief
+                )
             assert "items." + item + ".categories" in refused.value.errors
-            results.record_result(visit(ids).id, {"checked_on": "2026-04-30", "method": "onsite", "record": "现场检查液氨储罐。",
-                                               "evaluation": "液氨储罐管理基本规范。", "opinions": "责令增设泄漏报警。",
-                                               "items": {item: {"categories": [own.code]}}}, actor=chief)
+            results.record_result(
+                visit(ids).id,
+                {
+                    "checked_on": "2026-04-30",
+                    "method": "onsite",
+                    "record": "现场检查液氨储罐。",
+                    "evaluation": "液氨储罐管理基本规范。",
+                    "opinions": "责令增设泄漏报警。",
+                    "items": {item: {"categories": [own.code]}},
+                },
+                actor=chief,
+            )
             with pytest.raises(ValidationFailed) as refused:  # its own problem category needs the findings too
                 results.submit_result(visit(ids).id, actor=chief)
             assert f"items.{item}.findings" in refused.value.errors
-            results.record_result(visit(ids).id, {"items": {item: {"categories": [own.code],
-                                                                "findings": "液氨储罐未设泄漏报警。"}}}, actor=chief)
+            results.record_result(
+                visit(ids).id,
+                {"items": {item: {"categories": [own.code], "findings": "液氨储罐未设泄漏报警。"}}},
+                actor=chief,
+            )
             results.submit_result(visit(ids).id, actor=chief)
             results.approve_result(visit(ids).id, actor=user_named("yjj_leader"))
             results.publish_results([ids["visit"]], actor=user_named("yjj_planner"))
@@ -75,7 +89,9 @@ def test_the_administrator_configures_the_list_on_its_page(app):
         short = post_form(admin, f"{page}/own", {"name": "x"}, token_from=page)
         assert short.status_code == 422 and "2" in short.get_data(as_text=True)
         assert post_form(admin, f"{page}/own", {"name": OWN, "pending": "1"}, token_from=page).status_code == 302
-        assert post_form(admin, f"{page}/standard", {"codes": ["pending_own_rules"]}, token_from=page).status_code == 302
+        assert (
+            post_form(admin, f"{page}/standard", {"codes": ["pending_own_rules"]}, token_from=page).status_code == 302
+        )
         shown = admin.get(page).get_data(as_text=True)
         assert OWN in shown
         chief = signed_in(app, "yjj_inspector")

@@ -1,5 +1,6 @@
 """Deadlines on the official calendar (法定节假日和调休): working days counted with its holidays and
 make-up workdays, due-soon and overdue flags by working days, and a year without a calendar flagged."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,13 +11,16 @@ from spotcheck.core.calendar import add_working_days
 from spotcheck.tenants.results import deadlines
 
 
-@pytest.mark.parametrize(("event", "days", "due"), [
-    (date(2026, 9, 24), 5, date(2026, 10, 9)),  # Mid-Autumn (25–27 Sep) and National Day (1–7 Oct) off
-    (date(2026, 9, 30), 5, date(2026, 10, 13)),  # Saturday 10 October is a make-up workday
-    (date(2026, 2, 12), 5, date(2026, 2, 26)),  # Saturday 14 Feb worked, Spring Festival 15–23 Feb off
-    (date(2026, 2, 13), 5, date(2026, 2, 27)),
-    (date(2026, 9, 30), 20, date(2026, 11, 3)),
-])
+@pytest.mark.parametrize(
+    ("event", "days", "due"),
+    [
+        (date(2026, 9, 24), 5, date(2026, 10, 9)),  # Mid-Autumn (25–27 Sep) and National Day (1–7 Oct) off
+        (date(2026, 9, 30), 5, date(2026, 10, 13)),  # Saturday 10 October is a make-up workday
+        (date(2026, 2, 12), 5, date(2026, 2, 26)),  # Saturday 14 Feb worked, Spring Festival 15–23 Feb off
+        (date(2026, 2, 13), 5, date(2026, 2, 27)),
+        (date(2026, 9, 30), 20, date(2026, 11, 3)),
+    ],
+)
 def test_deadlines_count_working_days_of_the_official_calendar(package_calendar, event, days, due):
     """A report due 5 working days after the check (乌审旗's rules), publication due 20 (企业信息公示暂行条例)."""
     counted = add_working_days(event, days)

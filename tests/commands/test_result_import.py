@@ -1,6 +1,7 @@
 """Results entered offline and imported from Excel (检查结果导入): the campaign's workbook lists its
 visits still to record; a filled one is imported all or nothing, every result arriving submitted
 and waiting for a leader — never approved by itself, never approvable by whoever imported it."""
+
 from __future__ import annotations
 
 import io
@@ -42,7 +43,15 @@ def test_a_clerks_workbook_is_a_draft_for_each_team_and_counts_only_once_its_lea
         ids = handed_out()
         admin, chief = user_named("yjj_admin"), user_named("yjj_inspector")
         with tenant_scope(ids["tenant"]):
-            both = tenants.create_user({"login": "yjj_chief_clerk", "display_name": "严正", "password": DEMO_PASSWORD, "roles": ["planner", "leader"]}, actor=admin)
+            both = tenants.create_user(
+                {
+                    "login": "yjj_chief_clerk",
+                    "display_name": "严正",
+                    "password": DEMO_PASSWORD,
+                    "roles": ["planner", "leader"],
+                },
+                actor=admin,
+            )
             db.session.commit()
             campaign = campaigns.get_campaign(ids["campaign"])
             headers, rows = template_rows(campaign)
@@ -57,7 +66,9 @@ def test_a_clerks_workbook_is_a_draft_for_each_team_and_counts_only_once_its_lea
             assert outcome["ok"] and (outcome["drafted"], outcome["submitted"]) == (ids["visits"], 0), outcome
             visits = db.session.scalars(listing.every()).all()
             assert {v.status for v in visits} == {VisitStatus.drafting} and {v.source for v in visits} == {"imported"}
-            assert {v.recorded_for_team_by_name for v in visits} == {"严正"} and {v.submitted_by_name for v in visits} == {""}
+            assert {v.recorded_for_team_by_name for v in visits} == {"严正"} and {
+                v.submitted_by_name for v in visits
+            } == {""}
             chosen = {code for v in visits for r in v.results for code in r.category_codes}
             assert "no_problem" in chosen and chosen <= {"no_problem", "pending_own_rules"}
             assert db.session.scalars(listing.in_status(VisitStatus.submitted)).all() == []  # no review list has them
@@ -72,8 +83,11 @@ def test_a_clerks_workbook_is_a_draft_for_each_team_and_counts_only_once_its_lea
             confirmed = db.session.get(Visit, ids["visit"])
             assert confirmed.status == VisitStatus.submitted and confirmed.submitted_by_id == chief.id
             assert confirmed.recorded_for_team_by_name == "严正"  # who recorded it for the team stays said
-            entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "result.submitted",
-                                                                  AuditEntry.object_id == str(ids["visit"])))
+            entry = db.session.scalar(
+                sa.select(AuditEntry).where(
+                    AuditEntry.action == "result.submitted", AuditEntry.object_id == str(ids["visit"])
+                )
+            )
             assert entry.details["recorded_for_team_by"] == "严正"
             assert [v.id for v in db.session.scalars(listing.in_status(VisitStatus.submitted))] == [ids["visit"]]
             with pytest.raises(Forbidden):  # 审核与录入分离: the importer does not review
@@ -91,20 +105,40 @@ def test_the_team_leaders_own_import_is_submitted_at_once_and_nobody_elses(app):
         ids = handed_out()
         admin = user_named("yjj_admin")
         with tenant_scope(ids["tenant"]):
-            leading = tenants.create_user({"login": "yjj_leading_planner", "display_name": "钱进", "password": DEMO_PASSWORD,
-                                           "roles": ["planner", "inspector"]}, actor=admin)
+            leading = tenants.create_user(
+                {
+                    "login": "yjj_leading_planner",
+                    "display_name": "钱进",
+                    "password": DEMO_PASSWORD,
+                    "roles": ["planner", "inspector"],
+                },
+                actor=admin,
+            )
             results.link_inspector(ids["leader_inspector"], {"user_id": leading.id, "other_name": True}, actor=admin)
             db.session.commit()
-            led_by_them = set(db.session.scalars(  # the draw may make the same inspector 组长 of other visits too
-                sa.select(Visit.id).join(TeamMember, sa.and_(TeamMember.campaign_id == Visit.campaign_id,
-                                                             TeamMember.entity_id == Visit.entity_id))
-                .where(TeamMember.inspector_id == ids["leader_inspector"], TeamMember.is_leader.is_(True),
-                       TeamMember.active.is_(True))))
+            led_by_them = set(
+                db.session.scalars(  # the draw may make the same inspector 组长 of other visits too
+                    sa.select(Visit.id)
+                    .join(
+                        TeamMember,
+                        sa.and_(TeamMember.campaign_id == Visit.campaign_id, TeamMember.entity_id == Visit.entity_id),
+                    )
+                    .where(
+                        TeamMember.inspector_id == ids["leader_inspector"],
+                        TeamMember.is_leader.is_(True),
+                        TeamMember.active.is_(True),
+                    )
+                )
+            )
             other = next(visit_id for visit_id in sorted(_statuses()) if visit_id not in led_by_them)
             own = results.import_result(ids["visit"], complete_result(ids), actor=leading)
             theirs = results.import_result(other, complete_result(ids), actor=leading)
             db.session.commit()
-            assert (own.status, own.submitted_by_name, own.recorded_for_team_at) == (VisitStatus.submitted, "钱进", None)
+            assert (own.status, own.submitted_by_name, own.recorded_for_team_at) == (
+                VisitStatus.submitted,
+                "钱进",
+                None,
+            )
             assert (theirs.status, theirs.recorded_for_team_by_name) == (VisitStatus.drafting, "钱进")
 
 
@@ -140,8 +174,9 @@ def test_one_bad_row_imports_nothing_and_every_problem_is_named(app, tmp_path):
             # A problem found without saying what: only a whole result shows it (second pass), and it
             # still undoes every visit written before it.
             incomplete = tmp_path / "incomplete.xlsx"
-            incomplete.write_bytes(filled_workbook(headers, rows, lambda n, v: v.update({"检查情况": ""}) if n == len(rows) - 1
-                                           else None))
+            incomplete.write_bytes(
+                filled_workbook(headers, rows, lambda n, v: v.update({"检查情况": ""}) if n == len(rows) - 1 else None)
+            )
             outcome = sheets.import_results(campaign.id, {"path": incomplete}, actor=planner)
             db.session.commit()
             assert outcome["ok"] is False and _statuses() == before
@@ -167,38 +202,61 @@ def test_importing_results_through_the_page_and_the_api(app):
         shown = planner.get(page).get_data(as_text=True)
         assert "导入离线录入的检查结果" in shown and "组长确认" in re.sub(r"<[^>]+>", "", shown)
         template = planner.get(f"{page}/results-template")
-        assert template.status_code == 200 and openpyxl.load_workbook(io.BytesIO(template.data)).worksheets[0].max_row > 1
-        bad = planner.post(f"{page}/import", data={
-            "csrf_token": csrf_token(planner, page),
-            "file": (io.BytesIO(filled_workbook(headers, rows, lambda n, v: v.update({"核查方式": "电话询问"}))), "结果.xlsx")},
-            content_type="multipart/form-data")
+        assert (
+            template.status_code == 200 and openpyxl.load_workbook(io.BytesIO(template.data)).worksheets[0].max_row > 1
+        )
+        bad = planner.post(
+            f"{page}/import",
+            data={
+                "csrf_token": csrf_token(planner, page),
+                "file": (
+                    io.BytesIO(filled_workbook(headers, rows, lambda n, v: v.update({"核查方式": "电话询问"}))),
+                    "结果.xlsx",
+                ),
+            },
+            content_type="multipart/form-data",
+        )
         # the import is a job (never read inside the request): its page says what is wrong, row by row
         assert bad.status_code == 302 and "/jobs/" in bad.headers["Location"], bad.status_code
         job_page = planner.get(bad.headers["Location"]).get_data(as_text=True)
         text = re.sub(r"<[^>]+>", " ", job_page)
         assert 'id="import-failed"' in job_page and "核查方式" in text and "检查结果导入" in text
         assert f'action="/visits/campaign/{ids["campaign"]}/import"' in job_page  # upload the corrected file
-        no_file = planner.post(f"{page}/import", data={"csrf_token": csrf_token(planner, page)},
-                               content_type="multipart/form-data")
+        no_file = planner.post(
+            f"{page}/import", data={"csrf_token": csrf_token(planner, page)}, content_type="multipart/form-data"
+        )
         assert no_file.status_code == 422 and "请选择要上传的文件" in no_file.get_data(as_text=True)
         assert signed_in(app, "yjj_leader").post(f"{page}/import", data={}).status_code in (400, 403)
-        done = planner.post(f"{page}/import", data={
-            "csrf_token": csrf_token(planner, page), "file": (io.BytesIO(filled_workbook(headers, rows)), "结果.xlsx")},
-            content_type="multipart/form-data")
-        said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", planner.get(done.headers["Location"]).get_data(as_text=True)))
+        done = planner.post(
+            f"{page}/import",
+            data={
+                "csrf_token": csrf_token(planner, page),
+                "file": (io.BytesIO(filled_workbook(headers, rows)), "结果.xlsx"),
+            },
+            content_type="multipart/form-data",
+        )
+        said = re.sub(
+            r"\s+", " ", re.sub(r"<[^>]+>", " ", planner.get(done.headers["Location"]).get_data(as_text=True))
+        )
         assert f"{ids['visits']} 项检查结果已作为代检查组录入的草稿导入" in said, said[:2000]
         assert "task-import_results" not in planner.get("/").get_data(as_text=True)  # nothing left to record
         leader = signed_in(app, "yjj_leader")
-        assert 'data-visit=' not in leader.get("/visits/review").get_data(as_text=True)  # no result to review yet
+        assert "data-visit=" not in leader.get("/visits/review").get_data(as_text=True)  # no result to review yet
 
         api = app.test_client()
         headers_api = bearer(app, "yjj_planner")
-        again = api.post(f"/api/v1/visits/import/{ids['campaign']}", headers=headers_api,
-                         data={"file": (io.BytesIO(filled_workbook(headers, rows)), "results.xlsx")},
-                         content_type="multipart/form-data")  # a draft not yet confirmed is imported again
+        again = api.post(
+            f"/api/v1/visits/import/{ids['campaign']}",
+            headers=headers_api,
+            data={"file": (io.BytesIO(filled_workbook(headers, rows)), "results.xlsx")},
+            content_type="multipart/form-data",
+        )  # a draft not yet confirmed is imported again
         assert again.status_code == 202 and again.get_json()["kind"] == "import.results", again.get_json()
         job = api.get(f"/api/v1/jobs/{again.get_json()['id']}", headers=headers_api).get_json()
-        assert job["status"] == "succeeded" and (job["result"]["drafted"], job["result"]["submitted"]) == (ids["visits"], 0), job
+        assert job["status"] == "succeeded" and (job["result"]["drafted"], job["result"]["submitted"]) == (
+            ids["visits"],
+            0,
+        ), job
         chief = signed_in(app, "yjj_inspector")
         visit_page = f"/visits/{ids['visit']}"
         assert "确认代录入的检查结果" in _text(chief.get("/"))  # the 组长's to-do
@@ -210,11 +268,16 @@ def test_importing_results_through_the_page_and_the_api(app):
         assert confirmed.status_code == 302
         review = leader.get("/visits/review").get_data(as_text=True)
         assert review.count("data-visit=") == 1 and f'data-visit="{ids["visit"]}"' in review
-        refused = api.post(f"/api/v1/visits/import/{ids['campaign']}", headers=headers_api,
-                           data={"file": (io.BytesIO(filled_workbook(headers, rows)), "results.xlsx")},
-                           content_type="multipart/form-data")  # the confirmed one is the team's now
+        refused = api.post(
+            f"/api/v1/visits/import/{ids['campaign']}",
+            headers=headers_api,
+            data={"file": (io.BytesIO(filled_workbook(headers, rows)), "results.xlsx")},
+            content_type="multipart/form-data",
+        )  # the confirmed one is the team's now
         job = api.get(f"/api/v1/jobs/{refused.get_json()['id']}", headers=headers_api).get_json()
-        assert job["result"]["ok"] is False and any("已经提交" in e["reason"] for e in job["result"]["errors"]), job["result"]
+        assert job["result"]["ok"] is False and any("已经提交" in e["reason"] for e in job["result"]["errors"]), job[
+            "result"
+        ]
 
 
 def _text(response) -> str:
@@ -231,14 +294,17 @@ def test_a_visit_without_its_record_is_not_imported(app, tmp_path):
             campaign = campaigns.get_campaign(ids["campaign"])
             headers, rows = template_rows(campaign)
             path = tmp_path / "no-record.xlsx"
-            path.write_bytes(filled_workbook(headers, rows, lambda number, values: values.update({"检查记录": ""})
-                                     if number < 2 else None))
+            path.write_bytes(
+                filled_workbook(
+                    headers, rows, lambda number, values: values.update({"检查记录": ""}) if number < 2 else None
+                )
+            )
             before = _statuses()
             outcome = sheets.import_results(campaign.id, {"path": path}, actor=planner)
             db.session.commit()
             assert outcome["ok"] is False and _statuses() == before
             missing = [e for e in outcome["errors"] if e["column"] == "检查记录"]
-            assert [e["row"] for e in missing] == [2, 3][:len(rows)] and "现场检查笔录" in missing[0]["reason"]
+            assert [e["row"] for e in missing] == [2, 3][: len(rows)] and "现场检查笔录" in missing[0]["reason"]
 
 
 def test_a_visit_without_its_evaluation_opinions_or_reason_for_another_method_is_not_imported(app, tmp_path):

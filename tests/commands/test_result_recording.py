@@ -1,6 +1,7 @@
 """Visits and results through the commands: the hand-out makes a visit per selected target, only
 the team records, the 组长 submits a complete report — its record, the evaluation and opinions the
 rules ask for, the reason for a method the campaign did not set."""
+
 from __future__ import annotations
 
 import io
@@ -57,8 +58,10 @@ def test_an_inspector_sees_and_records_only_the_visits_they_are_on(app):
         with tenant_scope(ids["tenant"]):
             mine = db.session.scalars(listing.mine(member)).all()
             assert [v.id for v in mine] == [ids["visit"]] or ids["visit"] in [v.id for v in mine]
-            assert all(results_queries.team_of(v) and any(m.inspector.user_id == member.id for m in results_queries.team_of(v))
-                       for v in mine)
+            assert all(
+                results_queries.team_of(v) and any(m.inspector.user_id == member.id for m in results_queries.team_of(v))
+                for v in mine
+            )
             others = [v for v in db.session.scalars(listing.every()) if v.id not in {m.id for m in mine}]
             assert others, "the campaign has visits this inspector is not on"
             with pytest.raises(Forbidden):
@@ -85,11 +88,15 @@ def test_the_team_records_the_leader_submits_and_nothing_is_chosen_for_anyone(ap
                 results.submit_result(visit(ids).id, actor=chief)
             assert f"items.{ids['item']}.categories" in incomplete.value.errors
             with pytest.raises(ValidationFailed) as unsaid:
-                results.record_result(visit(ids).id, {"items": {str(ids["item"]): {"categories": ["no_problem", "rectified"]}}},
-                                      actor=member)
+                results.record_result(
+                    visit(ids).id,
+                    {"items": {str(ids["item"]): {"categories": ["no_problem", "rectified"]}}},
+                    actor=member,
+                )
             assert f"items.{ids['item']}.categories" in unsaid.value.errors
-            results.record_result(visit(ids).id, {"items": {str(ids["item"]): {"categories": ["pending_own_rules"]}}},
-                                  actor=member)
+            results.record_result(
+                visit(ids).id, {"items": {str(ids["item"]): {"categories": ["pending_own_rules"]}}}, actor=member
+            )
             with pytest.raises(ValidationFailed) as no_findings:
                 results.submit_result(visit(ids).id, actor=chief)
             assert f"items.{ids['item']}.findings" in no_findings.value.errors
@@ -106,11 +113,15 @@ def test_bad_result_input_names_the_field_and_changes_nothing(app):
         ids = handed_out()
         member = user_named("yjj_inspector2")
         with tenant_scope(ids["tenant"]):
-            for data, field in [({"checked_on": "2099-01-01"}, "checked_on"), ({"checked_on": "2026-02-01"}, "checked_on"),
-                                ({"checked_on": "24/09/2026"}, "checked_on"), ({"method": "guess"}, "method"),
-                                ({"items": {"999999": {"categories": ["no_problem"]}}}, "items.999999"),
-                                ({"items": {str(ids["item"]): {"categories": ["made_up"]}}}, f"items.{ids['item']}.categories"),
-                                ({"record": "笔录\x00"}, "record")]:
+            for data, field in [
+                ({"checked_on": "2099-01-01"}, "checked_on"),
+                ({"checked_on": "2026-02-01"}, "checked_on"),
+                ({"checked_on": "24/09/2026"}, "checked_on"),
+                ({"method": "guess"}, "method"),
+                ({"items": {"999999": {"categories": ["no_problem"]}}}, "items.999999"),
+                ({"items": {str(ids["item"]): {"categories": ["made_up"]}}}, f"items.{ids['item']}.categories"),
+                ({"record": "笔录\x00"}, "record"),
+            ]:
                 with pytest.raises(ValidationFailed) as refused:
                     results.record_result(visit(ids).id, data, actor=member)
                 assert any(key.startswith(field) for key in refused.value.errors), (data, refused.value.errors)
@@ -130,7 +141,9 @@ def test_a_result_is_submitted_only_with_its_record_written_or_attached(app):
                 results.submit_result(visit(ids).id, actor=chief)
             assert set(refused.value.errors) == {"record"} and "现场检查笔录" in refused.value.errors["record"][0]
             assert visit(ids).status == VisitStatus.drafting and visit(ids).submitted_at is None
-            attachments.add_attachment(ids["visit"], {"stream": io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "filename": "现场检查笔录.pdf"}, actor=chief)
+            attachments.add_attachment(
+                ids["visit"], {"stream": io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "filename": "现场检查笔录.pdf"}, actor=chief
+            )
             results.submit_result(visit(ids).id, actor=chief)  # the record as a file is enough
             db.session.commit()
             assert visit(ids).status == VisitStatus.submitted
@@ -156,8 +169,11 @@ def test_a_report_without_the_evaluation_or_the_handling_opinions_is_not_submitt
             assert "对被检查人的评价" in str(errors["evaluation"][0]) and "处理意见和建议" in str(errors["opinions"][0])
             assert all("应急管理局细则" in str(m[0]) and "四（三）" in str(m[0]) for m in errors.values())
             assert visit(ids).status == VisitStatus.drafting and visit(ids).submitted_at is None
-            results.record_result(ids["visit"], {"evaluation": "安全管理制度基本落实，应急预案演练不到位。",
-                                                 "opinions": "责令限期组织应急预案演练。"}, actor=chief)
+            results.record_result(
+                ids["visit"],
+                {"evaluation": "安全管理制度基本落实，应急预案演练不到位。", "opinions": "责令限期组织应急预案演练。"},
+                actor=chief,
+            )
             results.submit_result(ids["visit"], actor=chief)
             db.session.commit()
             assert (visit(ids).status, visit(ids).opinions) == (VisitStatus.submitted, "责令限期组织应急预案演练。")
@@ -195,6 +211,9 @@ def test_a_result_by_a_method_the_campaign_did_not_set_needs_the_reason_for_the_
             results.submit_result(ids["visit"], actor=chief)
             db.session.commit()
             assert (visit(ids).status, visit(ids).method_change_reason) == (VisitStatus.submitted, reason)
-            entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "result.submitted",
-                                                                  AuditEntry.object_id == str(ids["visit"])))
+            entry = db.session.scalar(
+                sa.select(AuditEntry).where(
+                    AuditEntry.action == "result.submitted", AuditEntry.object_id == str(ids["visit"])
+                )
+            )
             assert entry.details["method"] == "document" and entry.details["method_change_reason"] == reason

@@ -1,6 +1,7 @@
 """Review, publication and closing through the commands: a leader who did not record a result
 reviews it, a planner publishes it to the public register (a correction is a new marked version), a
 campaign closes once every result is published, and the to-dos follow each visit."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -33,9 +34,19 @@ def test_whoever_recorded_a_result_cannot_approve_it_and_a_return_needs_reasons(
         chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
         admin = user_named("yjj_admin")
         with tenant_scope(ids["tenant"]):
-            both = tenants.create_user({"login": "yjj_both", "display_name": "秦岭", "password": DEMO_PASSWORD, "roles": ["inspector", "leader"]}, actor=admin)
+            both = tenants.create_user(
+                {
+                    "login": "yjj_both",
+                    "display_name": "秦岭",
+                    "password": DEMO_PASSWORD,
+                    "roles": ["inspector", "leader"],
+                },
+                actor=admin,
+            )
             results.link_inspector(inspector(ids["member_inspector"]).id, {"user_id": None}, actor=admin)
-            results.link_inspector(inspector(ids["member_inspector"]).id, {"user_id": both.id, "other_name": True}, actor=admin)
+            results.link_inspector(
+                inspector(ids["member_inspector"]).id, {"user_id": both.id, "other_name": True}, actor=admin
+            )
             db.session.commit()
             results.record_result(visit(ids).id, complete_result(ids), actor=both)
             results.submit_result(visit(ids).id, actor=chief)
@@ -61,10 +72,22 @@ def test_whoever_recorded_a_result_cannot_approve_it_and_a_return_needs_reasons(
             assert approved.status == VisitStatus.approved and approved.approved_by_id == leader.id
             assert approved.publish_due == date(2026, 6, 1)  # from the check's end, not from the approval
         with system_access("test"):
-            trail = [e.action for e in db.session.scalars(sa.select(AuditEntry).where(
-                AuditEntry.object_type == "visit", AuditEntry.object_id == str(ids["visit"])).order_by(AuditEntry.id))]
-        assert trail == ["result.recorded", "result.submitted", "result.returned", "result.recorded",
-                         "result.submitted", "result.approved"]
+            trail = [
+                e.action
+                for e in db.session.scalars(
+                    sa.select(AuditEntry)
+                    .where(AuditEntry.object_type == "visit", AuditEntry.object_id == str(ids["visit"]))
+                    .order_by(AuditEntry.id)
+                )
+            ]
+        assert trail == [
+            "result.recorded",
+            "result.submitted",
+            "result.returned",
+            "result.recorded",
+            "result.submitted",
+            "result.approved",
+        ]
 
 
 def _approved(ids):
@@ -123,8 +146,9 @@ def test_home_to_do_lists_follow_the_visit(app):
         def steps(user):
             found = {task.obj.id: set(task.actions) for task in home.tasks_for(user) if task.kind == "visit"}
             # the results' own to-dos (queries.tasks_for) are the home page's
-            assert {task.obj.id: set(task.actions) for task in results_queries.tasks_for(user)
-                    if task.kind == "visit"} == found
+            assert {
+                task.obj.id: set(task.actions) for task in results_queries.tasks_for(user) if task.kind == "visit"
+            } == found
             return found
 
         with tenant_scope(ids["tenant"]), frozen_at(date(2026, 4, 30)):
@@ -157,7 +181,15 @@ def test_a_campaign_is_closed_only_once_every_result_is_published(app):
             for number, one in enumerate(db.session.scalars(listing.every().order_by(listing.Visit.id)).all()):
                 chief = next(m for m in results_queries.team_of(one) if m.is_leader).inspector
                 if chief.user_id is None:
-                    person = tenants.create_user({"login": f"yjj_chief{number}", "display_name": f"组长{number}", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
+                    person = tenants.create_user(
+                        {
+                            "login": f"yjj_chief{number}",
+                            "display_name": f"组长{number}",
+                            "password": DEMO_PASSWORD,
+                            "roles": ["inspector"],
+                        },
+                        actor=admin,
+                    )
                     results.link_inspector(chief.id, {"user_id": person.id, "other_name": True}, actor=admin)
                 actor = db.session.get(type(admin), chief.user_id)
                 nothing_found = {str(ids["item"]): {"categories": ["no_problem"], "findings": ""}}

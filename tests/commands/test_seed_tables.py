@@ -1,6 +1,7 @@
 """The statistical tables as a civil servant opens them in Excel: counts and rates are numbers (the
 total rows included, rates formatted to one decimal), and a department that ran no random check in
 the period is not listed as 已实行“双随机”抽查 (城口县's 附件3) but named 未实行."""
+
 from __future__ import annotations
 
 import io
@@ -36,7 +37,7 @@ def _table(sheet) -> tuple[list[str], dict[str, list]]:
     at = next(i for i, row in enumerate(rows) if row[0].value == "序号")
     headers = [c.value for c in rows[at]]
     found = {}
-    for row in rows[at + 1:]:
+    for row in rows[at + 1 :]:
         if row[0].value == "合计":
             found["合计"] = list(row)
         elif isinstance(row[0].value, int):
@@ -81,8 +82,10 @@ def test_a_department_with_no_checks_is_not_listed_as_practising(app):
         adopt("城口县", date(2026, 1, 1))  # the area-wide table is 城口县's (its 附件3)
         sheet = _books(("area",))["area"]
     values = [row for row in sheet.iter_rows(values_only=True)]
-    at = values.index(("序号", "部门名称", "是否制定实施细则", "是否编制“一单两库”", "实行抽查事项项数", "已开展抽查次数"))
-    listed = {row[1]: row for row in values[at + 1:] if isinstance(row[0], int)}
+    at = values.index(
+        ("序号", "部门名称", "是否制定实施细则", "是否编制“一单两库”", "实行抽查事项项数", "已开展抽查次数")
+    )
+    listed = {row[1]: row for row in values[at + 1 :] if isinstance(row[0], int)}
     assert "应急管理局" in listed and "商务局" not in listed
     assert all(row[5] > 0 for row in listed.values())  # every department listed has run a check
     lines = [row[0] for row in values if isinstance(row[0], str)]
@@ -119,12 +122,22 @@ def test_the_department_table_lists_only_the_items_checked_in_the_period(app):
     # 附件3 counts the same items: 实行抽查事项项数 is what 附件4 lists, not the item list's length
     with app.app_context(), frozen_at(TODAY), tenant_scope(supervisor.tenant_id):
         job = supervision_commands.request_table("area", "2026", actor=supervisor)
-        area = list(load_workbook(io.BytesIO(supervision_queries.table_file(job.id, supervisor)[0])).active
-                    .iter_rows(values_only=True))
+        area = list(
+            load_workbook(io.BytesIO(supervision_queries.table_file(job.id, supervisor)[0])).active.iter_rows(
+                values_only=True
+            )
+        )
     row = next(row for row in area if row[1] == "应急管理局")
     assert row[4] == 1, row
 
 
 def test_a_cell_is_shown_as_its_column_formats_it():
     assert (shown(50.0, "0.0"), shown(33.333, "0.0"), shown(5.0), shown(2.5), shown(7), shown(None), shown("—")) == (
-        "50.0", "33.3", "5", "2.5", "7", "", "—")
+        "50.0",
+        "33.3",
+        "5",
+        "2.5",
+        "7",
+        "",
+        "—",
+    )

@@ -1,5 +1,6 @@
 """Excel in and out, continued: the inspectors' list (with its ID numbers masked on export), and the
 import pages — who may do what, a refused upload, a job that breaks."""
+
 from __future__ import annotations
 
 import io
@@ -18,11 +19,29 @@ from tests.support.sheets import download, fill, id_number, sheet_rows, upload, 
 # --- inspectors ----------------------------------------------------------------------------------
 
 INSPECTOR_ROWS = [
-    {"姓名": "王芳", "性别": "女", "身份证号码": id_number(1), "执法机构全称": "杭州市市场监督管理局",
-     "职务": "科员", "执法证编号": "33010001", "执法证有效期至": "2027-12-31", "执法类别": "食品安全、产品质量",
-     "执法区域": "西湖区", "业务专长": "食品生产", "是否专家": "否"},
-    {"姓名": "李强", "性别": "男", "身份证号码": id_number(2), "执法机构全称": "杭州市市场监督管理局",
-     "执法证编号": "33010002", "执法类别": "市场监管综合", "是否专家": "是", "备注": "借调"},
+    {
+        "姓名": "王芳",
+        "性别": "女",
+        "身份证号码": id_number(1),
+        "执法机构全称": "杭州市市场监督管理局",
+        "职务": "科员",
+        "执法证编号": "33010001",
+        "执法证有效期至": "2027-12-31",
+        "执法类别": "食品安全、产品质量",
+        "执法区域": "西湖区",
+        "业务专长": "食品生产",
+        "是否专家": "否",
+    },
+    {
+        "姓名": "李强",
+        "性别": "男",
+        "身份证号码": id_number(2),
+        "执法机构全称": "杭州市市场监督管理局",
+        "执法证编号": "33010002",
+        "执法类别": "市场监管综合",
+        "是否专家": "是",
+        "备注": "借调",
+    },
 ]
 
 
@@ -85,8 +104,15 @@ def test_a_bad_inspectors_file_imports_nothing(app):
     assert result["ok"] is False
     assert result["error_rows"] == 6
     bad = {(e["row"], e["column"]) for e in result["errors"]}
-    assert {(4, "身份证号码"), (5, "执法证编号"), (6, "执法类别"), (7, "身份证号码"), (8, "身份证号码"),
-            (8, "性别"), (9, "身份证号码")} <= bad
+    assert {
+        (4, "身份证号码"),
+        (5, "执法证编号"),
+        (6, "执法类别"),
+        (7, "身份证号码"),
+        (8, "身份证号码"),
+        (8, "性别"),
+        (9, "身份证号码"),
+    } <= bad
     assert id_number(1) not in str(result) and bad_digit not in str(result)  # no personal data in the result
     with app.app_context(), tenant_scope(tenant_id("SCJ")):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Inspector)) == before
@@ -96,6 +122,7 @@ def test_a_bad_inspectors_file_imports_nothing(app):
 
 
 # --- pages and access --------------------------------------------------------------------------
+
 
 def test_pages_upload_show_progress_and_errors(app):
     client = signed_in(app, "scj_admin")
@@ -108,16 +135,22 @@ def test_pages_upload_show_progress_and_errors(app):
     assert template.status_code == 200 and "attachment" in template.headers["Content-Disposition"]
 
     bad = fill(template.data, [{"检查事项": "缺少领域的事项"}])
-    response = client.post("/catalog/sheets/items/upload", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(bad), "清单.xlsx")})
+    response = client.post(
+        "/catalog/sheets/items/upload",
+        content_type="multipart/form-data",
+        data={"csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(bad), "清单.xlsx")},
+    )
     assert response.status_code == 302
     job_page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'id="import-errors"' in job_page and "<td>3</td>" in job_page and "<td>领域</td>" in job_page
     assert 'id="upload-again"' in job_page
 
     good = fill(template.data, [{"检查事项": "有领域的事项", "领域": "其他领域"}])
-    response = client.post("/catalog/sheets/items/upload", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(good), "清单.xlsx")})
+    response = client.post(
+        "/catalog/sheets/items/upload",
+        content_type="multipart/form-data",
+        data={"csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(good), "清单.xlsx")},
+    )
     job_page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'id="import-ok"' in job_page
     assert "job-progress.js" not in job_page  # a finished job is not polled
@@ -125,15 +158,25 @@ def test_pages_upload_show_progress_and_errors(app):
 
 def test_bad_uploads_are_refused_before_any_job(app):
     client = signed_in(app, "scj_admin")
-    for name, data in (("list.xls", b"\xd0\xcf\x11\xe0 old excel"), ("list.txt", b"a,b"),
-                       ("fake.xlsx", b"not a zip at all")):
-        response = client.post("/catalog/sheets/items/upload", content_type="multipart/form-data", data={
-            "csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(data), name)})
+    for name, data in (
+        ("list.xls", b"\xd0\xcf\x11\xe0 old excel"),
+        ("list.txt", b"a,b"),
+        ("fake.xlsx", b"not a zip at all"),
+    ):
+        response = client.post(
+            "/catalog/sheets/items/upload",
+            content_type="multipart/form-data",
+            data={"csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(data), name)},
+        )
         assert response.status_code == 200, name
         assert 'class="field has-error"' in response.get_data(as_text=True), name
     headers = bearer(app, "scj_admin")
-    api = app.test_client().post("/api/v1/sheets/items/imports", headers=headers, content_type="multipart/form-data",
-                                 data={"file": (io.BytesIO(b"x"), "list.pdf")})
+    api = app.test_client().post(
+        "/api/v1/sheets/items/imports",
+        headers=headers,
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(b"x"), "list.pdf")},
+    )
     assert api.status_code == 422 and "file" in api.get_json()["errors"]["json"]
     assert app.test_client().post("/api/v1/sheets/items/imports", headers=headers).status_code == 422
     assert app.test_client().get("/api/v1/sheets/nonsense/template", headers=headers).status_code == 404
@@ -143,9 +186,12 @@ def test_bad_uploads_are_refused_before_any_job(app):
 
 def make_large_app_limit(app):
     app.config["IMPORT_MAX_BYTES"] = 1024
-    return app.test_client().post("/api/v1/sheets/items/imports", headers=bearer(app, "scj_admin"),
-                                  content_type="multipart/form-data",
-                                  data={"file": (io.BytesIO(b"x" * 2048), "big.csv")})
+    return app.test_client().post(
+        "/api/v1/sheets/items/imports",
+        headers=bearer(app, "scj_admin"),
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(b"x" * 2048), "big.csv")},
+    )
 
 
 def test_who_may_do_what(app):
@@ -156,8 +202,15 @@ def test_who_may_do_what(app):
     assert planner.get("/catalog/sheets/items/template").status_code == 403
     headers = bearer(app, "scj_planner")
     client = app.test_client()
-    assert client.post("/api/v1/sheets/items/imports", headers=headers, content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(b"a"), "a.csv")}).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/sheets/items/imports",
+            headers=headers,
+            content_type="multipart/form-data",
+            data={"file": (io.BytesIO(b"a"), "a.csv")},
+        ).status_code
+        == 403
+    )
     assert client.get("/api/v1/sheets/items/export", headers=bearer(app, "scj_inspector")).status_code == 403
     assert app.test_client().get("/catalog/sheets").status_code == 302  # anonymous: to the login page
 
@@ -168,8 +221,11 @@ def test_an_import_that_breaks_shows_a_failed_job_not_an_error_page(app, monkeyp
 
     monkeypatch.setattr(sheets, "run_import", broken)
     client = signed_in(app, "scj_admin")
-    response = client.post("/catalog/sheets/items/upload", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(b"a,b\n"), "x.csv")})
+    response = client.post(
+        "/catalog/sheets/items/upload",
+        content_type="multipart/form-data",
+        data={"csrf_token": csrf_token(client, "/catalog/sheets"), "items-file": (io.BytesIO(b"a,b\n"), "x.csv")},
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"])
     assert 'data-status="failed"' in page.get_data(as_text=True)

@@ -4,6 +4,7 @@ Each kind goes the way a department administrator goes: download the blank templ
 with openpyxl, upload it, find the rows, export, and upload the export again (nothing changes).
 A file with mistakes imports nothing and names every bad row (row number, column, reason).
 """
+
 from __future__ import annotations
 
 import io
@@ -33,6 +34,7 @@ from tests.support.sheets import (
 
 # --- templates ---------------------------------------------------------------------------------
 
+
 def test_templates_have_the_seed_headers_hints_and_lists(app):
     client = app.test_client()
     admin = bearer(app, "scj_admin")
@@ -46,11 +48,13 @@ def test_templates_have_the_seed_headers_hints_and_lists(app):
         assert sheet.data_validations.dataValidation, "coded columns offer drop-down lists"
         assert "填写说明" in book.sheetnames
         assert sheet.column_dimensions["B"].width > 8
-    assert [c.value for c in workbook(download(client, "/api/v1/sheets/items/template", admin)).worksheets[0][1]][:3] \
-        == ["序号", "事项编码", "检查事项"]
+    assert [c.value for c in workbook(download(client, "/api/v1/sheets/items/template", admin)).worksheets[0][1]][
+        :3
+    ] == ["序号", "事项编码", "检查事项"]
 
 
 # --- items ---------------------------------------------------------------------------------------
+
 
 def test_items_template_fill_upload_export_reimport(app):
     client = app.test_client()
@@ -94,8 +98,11 @@ def test_items_template_fill_upload_export_reimport(app):
     # A change through the export: the row with its 事项编码 changes that item.
     book = workbook(exported)
     sheet = book.worksheets[0]
-    row = next(r for r in range(2, sheet.max_row + 1)
-               if sheet.cell(row=r, column=ITEMS.headers.index("检查事项") + 1).value == "食品生产企业监督检查")
+    row = next(
+        r
+        for r in range(2, sheet.max_row + 1)
+        if sheet.cell(row=r, column=ITEMS.headers.index("检查事项") + 1).value == "食品生产企业监督检查"
+    )
     sheet.cell(row=row, column=ITEMS.headers.index("比例") + 1, value="不低于10%")
     out = io.BytesIO()
     book.save(out)
@@ -125,8 +132,17 @@ def test_a_bad_items_file_imports_nothing_and_names_every_bad_row(app):
     assert result["ok"] is False
     assert result["error_rows"] == 7
     bad = {(e["row"], e["column"]) for e in result["errors"]}
-    assert {(4, "检查事项"), (5, "检查方式"), (6, "检查事项"), (7, "领域"), (8, "事项编码"),
-            (8, "是否纳入随机抽查"), (9, "比例"), (10, "比例"), (10, "频次")} <= bad
+    assert {
+        (4, "检查事项"),
+        (5, "检查方式"),
+        (6, "检查事项"),
+        (7, "领域"),
+        (8, "事项编码"),
+        (8, "是否纳入随机抽查"),
+        (9, "比例"),
+        (10, "比例"),
+        (10, "频次"),
+    } <= bad
     reasons = {(e["row"], e["column"]): e["reason"] for e in result["errors"]}
     assert "抽查比例" in reasons[(9, "比例")] and "抽查频次" in reasons[(10, "频次")]
     assert 3 not in {e["row"] for e in result["errors"]}
@@ -158,16 +174,21 @@ def test_csv_in_gb18030_or_utf8_imports(app):
     with app.app_context():
         before = len(items_of("SCJ"))
     for number, encoding in enumerate(("gb18030", "utf-8-sig", "utf-8"), start=1):
-        text = ("序号,检查事项,检查方式,领域,类别,是否纳入随机抽查\r\n"
-                f"1,特种设备使用单位检查{number},实地检查、书面检查,市场监管领域,重点检查事项,是\r\n"
-                f"2,\"广告发布行为检查，含网络广告{number}\",网络监测,市场监管领域,,否\r\n")
+        text = (
+            "序号,检查事项,检查方式,领域,类别,是否纳入随机抽查\r\n"
+            f"1,特种设备使用单位检查{number},实地检查、书面检查,市场监管领域,重点检查事项,是\r\n"
+            f'2,"广告发布行为检查，含网络广告{number}",网络监测,市场监管领域,,否\r\n'
+        )
         result = upload(client, "items", text.encode(encoding), admin, "事项清单.csv")
         assert result["ok"] is True, (encoding, result)
         assert result["created"] == 2
         with app.app_context():
             items = sorted(items_of("SCJ"), key=lambda i: i.id)
             assert len(items) == before + 2 * number
-            assert [i.name for i in items[-2:]] == [f"特种设备使用单位检查{number}", f"广告发布行为检查，含网络广告{number}"]
+            assert [i.name for i in items[-2:]] == [
+                f"特种设备使用单位检查{number}",
+                f"广告发布行为检查，含网络广告{number}",
+            ]
             assert items[-1].random_check is False
 
     # Excel's "Unicode text" (UTF-16, tab-separated), and a workbook with the seed's title lines above the headers.
@@ -188,15 +209,40 @@ def test_csv_in_gb18030_or_utf8_imports(app):
 # --- the target directory and the registry ----------------------------------------------------
 
 DIRECTORY_ROWS = [
-    {"统一社会信用代码/对象编码": credit_code(1), "名称": "杭州味美食品有限公司", "对象类型": "企业",
-     "行业代码": "C1391", "行政区划代码": "330106", "地址": "文三路1号", "登记状态": "存续", "经营异常名录": "否",
-     "严重违法失信": "否", "投诉举报数": 2, "信用等级": "B", "监管类别": "食品生产", "风险等级": "B",
-     "标签": "重点、食品", "上次检查日期": "2025-06-30"},
-    {"统一社会信用代码/对象编码": credit_code(2), "名称": "西湖区老张面馆", "对象类型": "个体工商户",
-     "行业代码": "H6211", "行政区划代码": "330106", "经营异常名录": "是", "最近处罚日期": "2025/3/1",
-     "风险等级": "高"},
-    {"统一社会信用代码/对象编码": "PRJ-2026-001", "名称": "地铁三号线施工项目", "对象类型": "项目",
-     "行业代码": "E48", "行政区划代码": "330100"},
+    {
+        "统一社会信用代码/对象编码": credit_code(1),
+        "名称": "杭州味美食品有限公司",
+        "对象类型": "企业",
+        "行业代码": "C1391",
+        "行政区划代码": "330106",
+        "地址": "文三路1号",
+        "登记状态": "存续",
+        "经营异常名录": "否",
+        "严重违法失信": "否",
+        "投诉举报数": 2,
+        "信用等级": "B",
+        "监管类别": "食品生产",
+        "风险等级": "B",
+        "标签": "重点、食品",
+        "上次检查日期": "2025-06-30",
+    },
+    {
+        "统一社会信用代码/对象编码": credit_code(2),
+        "名称": "西湖区老张面馆",
+        "对象类型": "个体工商户",
+        "行业代码": "H6211",
+        "行政区划代码": "330106",
+        "经营异常名录": "是",
+        "最近处罚日期": "2025/3/1",
+        "风险等级": "高",
+    },
+    {
+        "统一社会信用代码/对象编码": "PRJ-2026-001",
+        "名称": "地铁三号线施工项目",
+        "对象类型": "项目",
+        "行业代码": "E48",
+        "行政区划代码": "330100",
+    },
 ]
 
 
@@ -230,14 +276,20 @@ def test_directory_template_fill_upload_export_reimport(app):
     assert (again["entities_created"], again["entities_changed"]) == (0, 0)
 
     # A file with fewer columns changes only those: here the risk class and the name.
-    csv = ("统一社会信用代码/对象编码,名称,行业代码,行政区划代码,风险等级\n"
-           f"{credit_code(1)},杭州味美食品股份有限公司,C1391,330106,D\n").encode()
+    csv = (
+        "统一社会信用代码/对象编码,名称,行业代码,行政区划代码,风险等级\n"
+        f"{credit_code(1)},杭州味美食品股份有限公司,C1391,330106,D\n"
+    ).encode()
     narrow = upload(client, "directory", csv, admin, "risk.csv")
     assert (narrow["changed"], narrow["entities_changed"]) == (1, 1), narrow
     with app.app_context():
         entry = directory_of("SCJ")[credit_code(1)]
         assert (entry.risk, entry.category, entry.tag_list) == ("D", "食品生产", ["重点", "食品"])
-        assert (entry.entity.name, entry.entity.address, entry.entity.complaints) == ("杭州味美食品股份有限公司", "文三路1号", 2)
+        assert (entry.entity.name, entry.entity.address, entry.entity.complaints) == (
+            "杭州味美食品股份有限公司",
+            "文三路1号",
+            2,
+        )
 
 
 def test_a_bad_directory_file_imports_nothing_and_names_every_bad_row(app):
@@ -261,8 +313,14 @@ def test_a_bad_directory_file_imports_nothing_and_names_every_bad_row(app):
     assert result["ok"] is False
     assert result["error_rows"] == 5
     bad = {(e["row"], e["column"]) for e in result["errors"]}
-    assert {(4, "统一社会信用代码/对象编码"), (5, "名称"), (6, "对象类型"), (7, "统一社会信用代码/对象编码"),
-            (8, "行业代码"), (8, "风险等级")} <= bad
+    assert {
+        (4, "统一社会信用代码/对象编码"),
+        (5, "名称"),
+        (6, "对象类型"),
+        (7, "统一社会信用代码/对象编码"),
+        (8, "行业代码"),
+        (8, "风险等级"),
+    } <= bad
     for error in result["errors"]:
         assert_chinese_reason(error["reason"])
     with app.app_context():
@@ -279,8 +337,13 @@ def test_another_department_adds_missing_entities_but_cannot_change_the_registry
     other = bearer(app, "yjj_admin")
     rows = [
         {**DIRECTORY_ROWS[0], "名称": "改名后的公司", "经营异常名录": "是", "监管类别": "危化品使用", "风险等级": "A"},
-        {"统一社会信用代码/对象编码": credit_code(3), "名称": "城东化工有限公司", "行业代码": "C2614",
-         "行政区划代码": "330104", "风险等级": "较高"},
+        {
+            "统一社会信用代码/对象编码": credit_code(3),
+            "名称": "城东化工有限公司",
+            "行业代码": "C2614",
+            "行政区划代码": "330104",
+            "风险等级": "较高",
+        },
     ]
     result = upload(client, "directory", fill(template, rows), other)
     assert result["ok"] is True, result
@@ -309,14 +372,20 @@ def test_a_citys_first_directory_file_writes_the_registry_at_once_in_the_files_o
     app = make_app(postgres_url)
     numbers = [17, 3, 12, 5, 9, 1, 14, 7, 11, 2, 16, 4]
     csv = "统一社会信用代码/对象编码,名称,行业代码,行政区划代码,监管类别,风险等级\n" + "".join(
-        f"{credit_code(n)},杭州首载{n}号食品有限公司,C1391,330106,食品生产,{'ABCD'[n % 4]}\n" for n in numbers)
+        f"{credit_code(n)},杭州首载{n}号食品有限公司,C1391,330106,食品生产,{'ABCD'[n % 4]}\n" for n in numbers
+    )
     with app.app_context():
         unique_code = db.session.scalar(sa.text("SELECT 'uq_entity_code'::regclass::oid"))
         db.session.rollback()
     result = upload(app.test_client(), "directory", csv.encode(), bearer(app, "scj_admin"), "registry.csv")
     assert result["ok"] is True, result
-    assert [result[k] for k in ("created", "changed", "unchanged", "entities_created", "entities_changed")] == \
-        [12, 0, 0, 12, 0]
+    assert [result[k] for k in ("created", "changed", "unchanged", "entities_created", "entities_changed")] == [
+        12,
+        0,
+        0,
+        12,
+        0,
+    ]
     with app.app_context():
         ids = dict(db.session.execute(sa.select(Entity.code, Entity.id)).all())
         rebuilt = db.session.scalar(sa.text("SELECT 'uq_entity_code'::regclass::oid"))
@@ -324,11 +393,15 @@ def test_a_citys_first_directory_file_writes_the_registry_at_once_in_the_files_o
         db.session.rollback()
     assert sorted(numbers, key=lambda n: ids[credit_code(n)]) == numbers and len(ids) == len(numbers)
     assert rebuilt != unique_code  # dropped for the merge and built again once after it
-    assert entries == {
-        credit_code(n): (f"杭州首载{n}号食品有限公司", "食品生产", "ABCD"[n % 4]) for n in numbers}
+    assert entries == {credit_code(n): (f"杭州首载{n}号食品有限公司", "食品生产", "ABCD"[n % 4]) for n in numbers}
 
-    again = upload(app.test_client(), "directory", csv.replace(",C1391,330106,食品生产,", ",C1391,330106,食品销售,")
-                   .encode(), bearer(app, "scj_admin"), "registry.csv")
+    again = upload(
+        app.test_client(),
+        "directory",
+        csv.replace(",C1391,330106,食品生产,", ",C1391,330106,食品销售,").encode(),
+        bearer(app, "scj_admin"),
+        "registry.csv",
+    )
     assert [again[k] for k in ("created", "changed", "unchanged", "entities_created")] == [0, 12, 0, 0]
 
 
@@ -345,19 +418,26 @@ def test_an_entity_another_department_adds_during_an_import_is_kept_as_theirs(po
             other.execute(
                 "INSERT INTO entity (code, name, entity_type, industry_code, region_code, address, status, abnormal, "
                 "blacklisted, complaints, updated_at) VALUES (%s, '别的部门先录入的公司', 'enterprise', 'C2614', "
-                "'330104', '', 'active', false, false, 0, now())", (credit_code(3),))
+                "'330104', '', 'active', false, false, 0, now())",
+                (credit_code(3),),
+            )
         return first_load(connection, count)
 
     monkeypatch.setattr(bulk, "is_first_load", meanwhile)
-    csv = ("统一社会信用代码/对象编码,名称,行业代码,行政区划代码,监管类别,风险等级\n"
-           f"{credit_code(3)},城东化工有限公司,C2614,330104,危化品使用,A\n"
-           f"{credit_code(4)},城西化工有限公司,C2614,330104,危化品使用,B\n")
+    csv = (
+        "统一社会信用代码/对象编码,名称,行业代码,行政区划代码,监管类别,风险等级\n"
+        f"{credit_code(3)},城东化工有限公司,C2614,330104,危化品使用,A\n"
+        f"{credit_code(4)},城西化工有限公司,C2614,330104,危化品使用,B\n"
+    )
     result = upload(app.test_client(), "directory", csv.encode(), bearer(app, "yjj_admin"), "名录.csv")
     assert result["ok"] is True, result
     assert (result["created"], result["entities_created"]) == (2, 1)
     with app.app_context():
-        names = dict(db.session.execute(sa.select(Entity.code, Entity.name).where(
-            Entity.code.in_([credit_code(3), credit_code(4)]))).all())
+        names = dict(
+            db.session.execute(
+                sa.select(Entity.code, Entity.name).where(Entity.code.in_([credit_code(3), credit_code(4)]))
+            ).all()
+        )
         entries = {code: entry.risk for code, entry in directory_of("YJJ").items()}
         db.session.rollback()
     assert names == {credit_code(3): "别的部门先录入的公司", credit_code(4): "城西化工有限公司"}

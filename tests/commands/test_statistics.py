@@ -2,6 +2,7 @@
 refreshed as soon as the command has committed (PostgreSQL: ANALYZE through the owner's function of migration
 0038, as the application's role, which owns no table), so that the next page does not plan for empty tables;
 a small write leaves it to autovacuum; a refusal refreshes nothing."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -30,7 +31,11 @@ def _submitted(ids) -> list[int]:
         result = ItemResult(visit_id=visit.id, item_id=ids["item"], findings="现场检查。", tenant_id=visit.tenant_id)
         result.categories = [ResultCategory(code=NO_PROBLEM, tenant_id=visit.tenant_id)]
         db.session.add(result)
-        visit.status, visit.checked_on, visit.checked_until = VisitStatus.submitted, date(2026, 4, 30), date(2026, 4, 30)
+        visit.status, visit.checked_on, visit.checked_until = (
+            VisitStatus.submitted,
+            date(2026, 4, 30),
+            date(2026, 4, 30),
+        )
         visit.submitted_by_id, visit.entered_by = chief.id, [chief.id]
     assert leader_id not in {visit.submitted_by_id for visit in visits}
     db.session.commit()

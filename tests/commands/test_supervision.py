@@ -2,6 +2,7 @@
 built here with known numbers; the seeds' tables opened with openpyxl; the assessment and its
 configurable deductions; notices of criticism from draft to delivery; the filing archive; who may
 read what, and the audit of every cross-department read."""
+
 from __future__ import annotations
 
 import io
@@ -67,8 +68,13 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
                 few = figures.compute(Period(2026), figures.departments(), criticism.Attention.FIGURES)
             s, f = _yjj(statuses), _yjj(few)
             assert criticism.attention(few) == criticism.attention(statuses) and criticism.attention(few).any
-            assert ((f.other_items, f.other_random, f.published_late, f.plan_year, f.plan_half)
-                    == (s.other_items, s.other_random, s.published_late, s.plan_year, s.plan_half))
+            assert (f.other_items, f.other_random, f.published_late, f.plan_year, f.plan_half) == (
+                s.other_items,
+                s.other_random,
+                s.published_late,
+                s.plan_year,
+                s.plan_half,
+            )
             assert (f.entries, f.checked, f.reports_overdue) == (0, 0, 0) and (s.entries, s.checked) == (40, 2)
             assert (s.items, s.entries, s.inspectors, s.rules, s.basics) == (1, 40, 8, False, False)
             assert (s.other_items, s.other_random, s.coverage_other, s.coverage_market) == (1, 1, 100.0, None)
@@ -88,25 +94,32 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             assert drill_down.rows_of("problems", s.tenant_id, Period(2026)).total == 1
             assert drill_down.rows_of("reports_overdue", s.tenant_id, Period(2026)).total == visits - 2
         with frozen_at(TODAY), tenant_scope(supervisor.tenant_id):
-
             # every cross-department read is in the bureau's own audit chain
             with system_access("test"):
                 reads = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "read.across")).all()
-            assert reads and all(e.tenant_id == supervisor.tenant_id and e.actor_login == "sfj_supervisor" for e in reads)
+            assert reads and all(
+                e.tenant_id == supervisor.tenant_id and e.actor_login == "sfj_supervisor" for e in reads
+            )
 
             # the assessment with the default deductions, then with one changed by the bureau
             score = assessment.score(s, assessment.settings())
             taken = {line.setting.deduction.code: (line.occurrences, line.points) for line in score.lines}
-            assert taken == {"missed_filing": (2, 10.0), "late_filing": (1, 2.0), "late_publication": (1, 0.5),
-                             "overdue_report": (visits - 2, min(5.0, round(0.2 * (visits - 2), 1))),
-                             "no_basics": (1, 5.0)}
+            assert taken == {
+                "missed_filing": (2, 10.0),
+                "late_filing": (1, 2.0),
+                "late_publication": (1, 0.5),
+                "overdue_report": (visits - 2, min(5.0, round(0.2 * (visits - 2), 1))),
+                "no_basics": (1, 5.0),
+            }
             assert score.score == round(100 - sum(points for _, points in taken.values()), 1)
             supervision.configure("late_publication", {"points": "3", "cap": "10", "active": True}, actor=supervisor)
             supervision.configure("no_basics", {"points": "5", "cap": "5", "active": False}, actor=supervisor)
             again = assessment.score(s, assessment.settings())
             assert again.score == round(score.score - 2.5 + 5.0, 1)
             with pytest.raises(Exception) as refused:
-                supervision.configure("late_publication", {"points": "-1", "cap": "x", "active": True}, actor=supervisor)
+                supervision.configure(
+                    "late_publication", {"points": "-1", "cap": "x", "active": True}, actor=supervisor
+                )
             assert set(refused.value.errors) == {"points", "cap"}
 
             # the tables of 宁安市's rulebook, built as jobs (run eagerly here) and opened with openpyxl; a table
@@ -127,8 +140,16 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
         assert progress[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
         header = progress[next(i for i, r in enumerate(progress) if r[0] == "序号")]
         row = dict(zip(header, next(r for r in progress if r[1] == "应急管理局")))
-        assert (row["已检查户次"], row["发现问题户次"], row["应公示户次"], row["按时公示户次"], row["按时公示率（%）"],
-                row["逾期公示户次"], row["抽查任务数"], row["随机抽取次数"]) == (2, 1, 2, 1, 50.0, 1, 1, 2)
+        assert (
+            row["已检查户次"],
+            row["发现问题户次"],
+            row["应公示户次"],
+            row["按时公示户次"],
+            row["按时公示率（%）"],
+            row["逾期公示户次"],
+            row["抽查任务数"],
+            row["随机抽取次数"],
+        ) == (2, 1, 2, 1, 50.0, 1, 1, 2)
         plan = rows_of(books["plan"])
         line = next(r for r in plan if r[1] == "应急管理局")
         assert line[3] == "危险化学品安全生产检查" and line[7] == 5 and line[10].startswith("逾期报备")
@@ -142,7 +163,9 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
         with frozen_at(TODAY), tenant_scope(ids["tenant"]):
             yjj_leader, supervisor = user_named("yjj_leader"), user_named("sfj_supervisor")
             with pytest.raises(Forbidden):
-                supervision_commands.request_table("progress", "2026", department_id=ids["tenant"] + 10_000, actor=yjj_leader)
+                supervision_commands.request_table(
+                    "progress", "2026", department_id=ids["tenant"] + 10_000, actor=yjj_leader
+                )
             with pytest.raises(Forbidden):
                 supervision_commands.request_table("progress", "2026", department_id=sfj, actor=yjj_leader)
             job = supervision_commands.request_table("progress", "2026", actor=yjj_leader)
@@ -158,12 +181,19 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             supervisor, bureau_leader = user_named("sfj_supervisor"), user_named("sfj_leader")
             draft = supervision.draft({"period": "2026"}, actor=supervisor)
             named = {f["name"]: [r["code"] for r in f["reasons"]] for f in draft.findings}
-            assert named["应急管理局"] == ["filing_late", "filing_missing", "filing_missing", "published_late",
-                                        "reports_overdue"]
+            assert named["应急管理局"] == [
+                "filing_late",
+                "filing_missing",
+                "filing_missing",
+                "published_late",
+                "reports_overdue",
+            ]
             with pytest.raises(Forbidden):
                 supervision.approve(draft.id, actor=supervisor)  # a supervisor drafts; a leader of the bureau approves
             others = [f["tenant_id"] for f in draft.findings if f["name"] != "应急管理局"]
-            body = "现将2026年度检查情况通报如下。\r\n请各部门对照检查。\r\n\r\n请于30日内报送整改情况。\r\n\r\n特此通报。"
+            body = (
+                "现将2026年度检查情况通报如下。\r\n请各部门对照检查。\r\n\r\n请于30日内报送整改情况。\r\n\r\n特此通报。"
+            )
             supervision.update(draft.id, {"title": draft.title, "body": body, "leave_out": others}, actor=supervisor)
             assert draft.body.count("\n\n") == 2  # as written: three paragraphs, the browser's CR LF undone
             approved = supervision.approve(draft.id, actor=bureau_leader)
@@ -175,8 +205,12 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             # the first paragraph before the list of departments, its two lines kept; the demand after it
             raw = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace(" ", "")
             assert "通报如下。\n请各部门对照检查。" in raw, raw  # a short line: broken only where it was written
-            assert text.index("请各部门对照检查。") < text.index("应急管理局") < text.index("请于30日内报送整改情况。") \
+            assert (
+                text.index("请各部门对照检查。")
+                < text.index("应急管理局")
+                < text.index("请于30日内报送整改情况。")
                 < text.index("特此通报。")
+            )
         with tenant_scope(ids["tenant"]):
             yjj_leader = user_named("yjj_leader")
             received = notices.criticisms_received(yjj_leader)
@@ -184,7 +218,9 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             inbox = db.session.scalars(sa.select(Message).where(Message.user_id == yjj_leader.id)).all()
             assert any("通报" in m.title for m in inbox)
 
-            text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(notices.notice_file(received[0]))).pages)
+            text = "".join(
+                page.extract_text() for page in PdfReader(io.BytesIO(notices.notice_file(received[0]))).pages
+            )
             assert "通报" in text and "应急管理局" in text and "逾期" in text
             assert not notice_policy.readable(received[0], user_named("yjj_inspector"))
 
@@ -199,7 +235,14 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
                 supervision_commands.request_table("progress", "2026", actor=supervisor)
         area = rows_of(books["area"])
         assert area[0][0] == "城口县推行“双随机、一公开”情况统计表"
-        assert ("序号", "部门名称", "是否制定实施细则", "是否编制“一单两库”", "实行抽查事项项数", "已开展抽查次数") in area
+        assert (
+            "序号",
+            "部门名称",
+            "是否制定实施细则",
+            "是否编制“一单两库”",
+            "实行抽查事项项数",
+            "已开展抽查次数",
+        ) in area
         assert [r for r in area if r[1] == "应急管理局"][0][2:6] == ("否", "是", 1, 1)
         department = rows_of(books["dept"], "应急管理局")
         assert department[0][0] == "县政府部门、有关单位推行“双随机、一公开”情况统计表"
@@ -207,10 +250,10 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
         other = next(r for r in department if r[1] == "危险化学品安全生产检查")
         assert other[4] == 1  # 已开展抽查次数
         assert ("合计共1项，占本部门其他行政检查事项总数的比例为100.0%。",) == tuple(
-            r[0] for r in department if str(r[0]).startswith("合计共1项"))
+            r[0] for r in department if str(r[0]).startswith("合计共1项")
+        )
         with frozen_at(TODAY), tenant_scope(ids["tenant"]), pytest.raises(Forbidden):  # the bureau's own table
             supervision_commands.request_table("area", "2026", actor=user_named("yjj_leader"))
-
 
 
 def test_pages_filing_archive_and_refusals(app):
@@ -219,8 +262,18 @@ def test_pages_filing_archive_and_refusals(app):
         supervisor, planner, leader = user_named("sfj_supervisor"), user_named("yjj_planner"), user_named("yjj_leader")
         with tenant_scope(ids["tenant"]):
             plan = plans.create_plan({"year": 2027, "half": None, "title": "2027年度计划"}, actor=planner)
-            plans.set_line(plan.id, {"item_id": ids["item"], "ratio_bp": 300, "frequency_times": 1, "frequency_period": "year", "months": [5],
-                                     "methods": ["onsite"]}, actor=planner)
+            plans.set_line(
+                plan.id,
+                {
+                    "item_id": ids["item"],
+                    "ratio_bp": 300,
+                    "frequency_times": 1,
+                    "frequency_period": "year",
+                    "months": [5],
+                    "methods": ["onsite"],
+                },
+                actor=planner,
+            )
             plans.publish(plan.id, actor=leader)
             plans.submit(plan.id, actor=leader)
             plan_id = plan.id
@@ -242,8 +295,10 @@ def test_pages_filing_archive_and_refusals(app):
         with tenant_scope(supervisor.tenant_id):
             plans.review(plan_id, {"accept": True, "comment": "同意备案。"}, actor=supervisor)
             archive = [r for r in plans_queries.reviews(supervisor) if r.plan_id == plan_id]
-            assert [(r.decision, r.comment) for r in reversed(archive)] == [("returned", "请补充实施月份。"),
-                                                                           ("filed", "同意备案。")]
+            assert [(r.decision, r.comment) for r in reversed(archive)] == [
+                ("returned", "请补充实施月份。"),
+                ("filed", "同意备案。"),
+            ]
             assert archive[0].lines[0]["ratio_bp"] == 300 and archive[0].reviewer_name == supervisor.display_name
         db.session.remove()
 
@@ -262,8 +317,12 @@ def test_pages_filing_archive_and_refusals(app):
     assert "请补充实施月份。" in archive and "已退回" in archive
     assert client.get("/supervision/assessment?year=2026").status_code == 200
     assert client.get(f"/supervision/assessment/{ids['tenant']}?year=2026").status_code == 200
-    answer = post_form(client, "/supervision/assessment/rules", {"code": "late_filing", "points": "abc", "cap": "3"},
-                       token_from="/supervision/assessment/rules")
+    answer = post_form(
+        client,
+        "/supervision/assessment/rules",
+        {"code": "late_filing", "points": "abc", "cap": "3"},
+        token_from="/supervision/assessment/rules",
+    )
     assert answer.status_code == 302
     rules = client.get("/supervision/assessment/rules").get_data(as_text=True)
     assert "请输入数字" in rules  # the refusal in Chinese, and nothing changed:
@@ -284,12 +343,18 @@ def test_pages_filing_archive_and_refusals(app):
     post_form(bureau_leader, detail + "/send_back", {"reason": "请补充整改时限。"}, token_from=detail)
     returned = client.get(detail).get_data(as_text=True)  # the drafter reads why
     assert 'id="criticism-returned"' in returned and "请补充整改时限。" in returned
-    post_form(client, detail + "/edit", {"title": "关于整改的通报", "body": "第一段。\r\n\r\n请于30日内整改。"},
-              token_from=detail)
+    post_form(
+        client,
+        detail + "/edit",
+        {"title": "关于整改的通报", "body": "第一段。\r\n\r\n请于30日内整改。"},
+        token_from=detail,
+    )
     assert 'id="criticism-returned"' not in client.get(detail).get_data(as_text=True)  # answered by the change
     post_form(client, detail + "/withdraw", {}, token_from=detail)
     withdrawn = client.get(detail).get_data(as_text=True)
-    assert "已撤回" in withdrawn and 'id="criticism-approve"' not in withdrawn and 'id="criticism-edit"' not in withdrawn
+    assert (
+        "已撤回" in withdrawn and 'id="criticism-approve"' not in withdrawn and 'id="criticism-edit"' not in withdrawn
+    )
 
     other = app.test_client()
     login(other, "yjj_leader")
@@ -320,7 +385,11 @@ def test_the_definitions_page_in_docs_is_the_one_the_pages_show():
 def test_periods_are_quarters_halves_and_years():
     assert parse("2026Q4") == Period(2026, "quarter", 4) and parse("2026Q4").label == "2026年第四季度"
     assert (parse("2026H1").start, parse("2026H1").end) == (date(2026, 1, 1), date(2026, 6, 30))
-    assert (parse("2026").start, parse("2026").end, parse("2026").label) == (date(2026, 1, 1), date(2026, 12, 31), "2026年度")
+    assert (parse("2026").start, parse("2026").end, parse("2026").label) == (
+        date(2026, 1, 1),
+        date(2026, 12, 31),
+        "2026年度",
+    )
     assert parse("2026Q2").halves == (1,) and parse("2026").halves == (1, 2)
     assert [parse(x) for x in ("2026Q5", "2026H3", "1999", "abc", "", None)] == [None] * 6
 

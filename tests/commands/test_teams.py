@@ -1,6 +1,7 @@
 """A visit's team after the draw (检查组): experts who join in addition (专家, seed 001: 在满足执法检查
 人数要求的基础上，吸收检测机构、科研院所和专家学者等参与) and conflicts declared after the draw (抽取后申报回避,
 seed 002: 检查人员与被检查企业有利害关系的，应依法回避), through the commands, the pages and the API."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,12 +33,23 @@ from tests.support.results_world import complete_result, handed_out, teams_drawn
 
 def _expert(admin, *, login: str | None = None):
     """An expert (专家) of the inspector directory, with an inspector's account when ``login`` is given."""
-    expert = inspectors.create_inspector({"name": "林教授", "sex": "女", "id_number": id_number(90),
-                                          "agency": "浙江工业大学化工学院", "cert_no": "YJJ-Z001",
-                                          "categories": [QUALIFICATION], "expertise": "危险化学品工艺安全",
-                                          "is_expert": True}, actor=admin)
+    expert = inspectors.create_inspector(
+        {
+            "name": "林教授",
+            "sex": "女",
+            "id_number": id_number(90),
+            "agency": "浙江工业大学化工学院",
+            "cert_no": "YJJ-Z001",
+            "categories": [QUALIFICATION],
+            "expertise": "危险化学品工艺安全",
+            "is_expert": True,
+        },
+        actor=admin,
+    )
     if login:
-        account = tenants.create_user({"login": login, "display_name": "林教授", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
+        account = tenants.create_user(
+            {"login": login, "display_name": "林教授", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin
+        )
         results.link_inspector(expert.id, {"user_id": account.id, "other_name": True}, actor=admin)
     return expert
 
@@ -63,30 +75,52 @@ def test_experts_join_a_team_in_addition_never_lead_or_record_and_are_on_the_not
             # what the rule forbids: an inspector adding, a drawn inspector as "expert", a body with no person
             before = _rows(TeamExpert)
             with pytest.raises(Forbidden):
-                results.add_expert(campaign_id, {"entity_id": entity_id, "kind": "directory", "inspector_id": expert.id},
-                                 actor=user_named("yjj_inspector"))
+                results.add_expert(
+                    campaign_id,
+                    {"entity_id": entity_id, "kind": "directory", "inspector_id": expert.id},
+                    actor=user_named("yjj_inspector"),
+                )
             drawn_inspector = campaigns.list_team_members(campaign)[0].inspector_id
             with pytest.raises(ValidationFailed) as refused:
-                results.add_expert(campaign_id, {"entity_id": entity_id, "kind": "directory",
-                                               "inspector_id": drawn_inspector}, actor=planner)
+                results.add_expert(
+                    campaign_id,
+                    {"entity_id": entity_id, "kind": "directory", "inspector_id": drawn_inspector},
+                    actor=planner,
+                )
             assert set(refused.value.errors) == {"inspector_id"}
             with pytest.raises(ValidationFailed) as refused:
-                results.add_expert(campaign_id, {"entity_id": entity_id, "kind": "testing_body",
-                                               "organisation": "浙江省化工产品质量检验站"}, actor=planner)
+                results.add_expert(
+                    campaign_id,
+                    {"entity_id": entity_id, "kind": "testing_body", "organisation": "浙江省化工产品质量检验站"},
+                    actor=planner,
+                )
             assert set(refused.value.errors) == {"name"}
             with pytest.raises(NotFound):  # not a visit of the campaign
-                results.add_expert(campaign_id, {"entity_id": 999999, "kind": "scholar", "organisation": "某大学",
-                                               "name": "某人"}, actor=planner)
+                results.add_expert(
+                    campaign_id,
+                    {"entity_id": 999999, "kind": "scholar", "organisation": "某大学", "name": "某人"},
+                    actor=planner,
+                )
             assert _rows(TeamExpert) == before
 
-            results.add_expert(campaign_id, {"entity_id": entity_id, "kind": "directory", "inspector_id": expert.id},
-                             actor=planner)
-            results.add_expert(campaign_id, {"entity_id": entity_id, "kind": "testing_body", "name": "孙工",
-                                           "organisation": "浙江省化工产品质量检验站", "expertise": "储罐检测"},
-                             actor=planner)
+            results.add_expert(
+                campaign_id, {"entity_id": entity_id, "kind": "directory", "inspector_id": expert.id}, actor=planner
+            )
+            results.add_expert(
+                campaign_id,
+                {
+                    "entity_id": entity_id,
+                    "kind": "testing_body",
+                    "name": "孙工",
+                    "organisation": "浙江省化工产品质量检验站",
+                    "expertise": "储罐检测",
+                },
+                actor=planner,
+            )
             with pytest.raises(ValidationFailed):  # the same expert twice
-                results.add_expert(campaign_id, {"entity_id": entity_id, "kind": "directory",
-                                               "inspector_id": expert.id}, actor=planner)
+                results.add_expert(
+                    campaign_id, {"entity_id": entity_id, "kind": "directory", "inspector_id": expert.id}, actor=planner
+                )
             db.session.commit()
             # never counted toward the drawn team, never its leader: the team is the drawn one
             members = [m for m in campaigns.list_team_members(campaign) if m.entity_id == entity_id]
@@ -96,16 +130,19 @@ def test_experts_join_a_team_in_addition_never_lead_or_record_and_are_on_the_not
 
             results.hand_out(campaign.id, actor=planner)  # the notices job runs (eagerly) with the hand-out
             db.session.commit()
-            one = db.session.scalar(sa.select(Visit).where(Visit.campaign_id == campaign_id,
-                                                           Visit.entity_id == entity_id))
-            assert [m.inspector_id for m in results_queries.team_of(one)] != [] and \
-                expert.id not in {m.inspector_id for m in results_queries.team_of(one)}
+            one = db.session.scalar(
+                sa.select(Visit).where(Visit.campaign_id == campaign_id, Visit.entity_id == entity_id)
+            )
+            assert [m.inspector_id for m in results_queries.team_of(one)] != [] and expert.id not in {
+                m.inspector_id for m in results_queries.team_of(one)
+            }
             expert_user = user_named("yjj_expert")
             assert VISIT_ACTIONS.allowed(one, expert_user) == frozenset()
             with pytest.raises(Forbidden):  # an expert never records the result
                 results.record_result(one.id, complete_result({"item": campaign.items[0].id}), actor=expert_user)
-            notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == one.id,
-                                                               Notice.kind == NoticeKind.inspection))
+            notice = db.session.scalar(
+                sa.select(Notice).where(Notice.visit_id == one.id, Notice.kind == NoticeKind.inspection)
+            )
             text = pdf_text(storage.read(notice.storage_key))
             assert "专家" in text and "林教授" in text and "孙工" in text and "浙江省化工产品质量检验站" in text
             assert "不计入执法检查人员人数" in text
@@ -120,14 +157,25 @@ def test_an_expert_added_after_the_notice_is_said_so_and_appears_on_the_publishe
         planner, chief, leader = planner_of(admin), user_named("yjj_inspector"), user_named("yjj_leader")
         with tenant_scope(ids["tenant"]):
             one = visit(ids)
-            notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == one.id,
-                                                               Notice.kind == NoticeKind.inspection))
+            notice = db.session.scalar(
+                sa.select(Notice).where(Notice.visit_id == one.id, Notice.kind == NoticeKind.inspection)
+            )
             written, number = notice.sha256, notice.number
-            added = results.add_expert(ids["campaign"], {"entity_id": one.entity_id, "kind": "research_institute",
-                                                       "organisation": "应急管理部化学品登记中心", "name": "周研究员"},
-                                     actor=planner)
-            removed = results.add_expert(ids["campaign"], {"entity_id": one.entity_id, "kind": "scholar",
-                                                         "organisation": "浙江大学", "name": "吴教授"}, actor=planner)
+            added = results.add_expert(
+                ids["campaign"],
+                {
+                    "entity_id": one.entity_id,
+                    "kind": "research_institute",
+                    "organisation": "应急管理部化学品登记中心",
+                    "name": "周研究员",
+                },
+                actor=planner,
+            )
+            removed = results.add_expert(
+                ids["campaign"],
+                {"entity_id": one.entity_id, "kind": "scholar", "organisation": "浙江大学", "name": "吴教授"},
+                actor=planner,
+            )
             results.remove_expert(removed.id, actor=planner)
             db.session.commit()
             campaign = campaigns.get_campaign(ids["campaign"])
@@ -145,8 +193,9 @@ def test_an_expert_added_after_the_notice_is_said_so_and_appears_on_the_publishe
             db.session.commit()
             content = db.session.scalar(sa.select(PublishedResult.content).where(PublishedResult.visit_id == one.id))
             experts = [m for m in content["team"] if m.get("expert")]
-            assert experts == [{"name": "周研究员", "organisation": "应急管理部化学品登记中心", "kind": "科研院所",
-                                "expert": True}]
+            assert experts == [
+                {"name": "周研究员", "organisation": "应急管理部化学品登记中心", "kind": "科研院所", "expert": True}
+            ]
             code = one.entity.code
     planner_page = signed_in(app, "yjj_planner").get(f"/visits/{ids['visit']}").get_data(as_text=True)
     assert "周研究员" in planner_page and number in planner_page and "吴教授" not in planner_page
@@ -177,8 +226,11 @@ def test_experts_through_the_team_page_and_the_api(app):
     assert "林教授" in leader_view and 'id="add-directory-expert"' not in leader_view
 
     client, headers = app.test_client(), bearer(app, "yjj_planner")
-    created = client.post(f"/api/v1/campaigns/{campaign_id}/teams/{entity_id}/experts", headers=headers,
-                          json={"kind": "scholar", "organisation": "浙江大学", "name": "吴教授"})
+    created = client.post(
+        f"/api/v1/campaigns/{campaign_id}/teams/{entity_id}/experts",
+        headers=headers,
+        json={"kind": "scholar", "organisation": "浙江大学", "name": "吴教授"},
+    )
     assert created.status_code == 201 and created.json["kind"] == "scholar" and created.json["active"]
     team = client.get(f"/api/v1/campaigns/{campaign_id}/teams/{entity_id}", headers=headers).json
     assert {e["name"] for e in team["experts"]} == {"林教授", "吴教授"} and len(team["members"]) == 2
@@ -188,8 +240,14 @@ def test_experts_through_the_team_page_and_the_api(app):
     removed = client.post(f"/api/v1/campaigns/{campaign_id}/experts/{created.json['id']}/remove", headers=headers)
     assert removed.status_code == 200 and removed.json["active"] is False
     inspector = bearer(app, "yjj_inspector")
-    assert client.post(f"/api/v1/campaigns/{campaign_id}/teams/{entity_id}/experts", headers=inspector,
-                       json={"kind": "scholar", "organisation": "x", "name": "y"}).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/campaigns/{campaign_id}/teams/{entity_id}/experts",
+            headers=inspector,
+            json={"kind": "scholar", "organisation": "x", "name": "y"},
+        ).status_code
+        == 403
+    )
     other = bearer(app, "scj_planner")  # another department's campaign is not found
     assert client.get(f"/api/v1/campaigns/{campaign_id}/teams/{entity_id}", headers=other).status_code == 404
 
@@ -219,9 +277,12 @@ def test_a_conflict_declared_after_the_draw_stops_the_hand_out_until_the_member_
             with pytest.raises(ValidationFailed):  # the conflict is stated
                 results.declare_member_recusal(campaign_id, member.id, {"reason": ""}, actor=planner)
             with pytest.raises(Forbidden):  # an inspector declares only on their own visit, never for others
-                results.declare_member_recusal(campaign_id, member.id, {"reason": "亲属任职"},
-                                             actor=user_named("yjj_inspector"))
-            results.declare_member_recusal(campaign_id, member.id, {"reason": "其配偶在该企业任安全主管"}, actor=planner)
+                results.declare_member_recusal(
+                    campaign_id, member.id, {"reason": "亲属任职"}, actor=user_named("yjj_inspector")
+                )
+            results.declare_member_recusal(
+                campaign_id, member.id, {"reason": "其配偶在该企业任安全主管"}, actor=planner
+            )
             db.session.commit()
             # the conflict is in the inspector directory: later draws leave the pair out
             [recusal] = inspectors_queries.list_recusals(inspectors_queries.get_inspector(member.inspector_id))
@@ -232,11 +293,13 @@ def test_a_conflict_declared_after_the_draw_stops_the_hand_out_until_the_member_
             assert "应依法回避" in str(refused.value) and entity_name in str(refused.value)
             assert _rows(Visit) == 0 and campaigns.get_campaign(campaign_id).status == CampaignStatus.inspectors_drawn
             with pytest.raises(ValidationFailed):  # the replacement names the conflict as its reason
-                campaign_commands.replace_inspector(campaign.id, {"member_id": member.id, "reason": "leave"},
-                                                    actor=planner)
+                campaign_commands.replace_inspector(
+                    campaign.id, {"member_id": member.id, "reason": "leave"}, actor=planner
+                )
 
-            new = campaign_commands.replace_inspector(campaign.id, {"member_id": member.id, "reason": "conflict"},
-                                                      actor=planner)
+            new = campaign_commands.replace_inspector(
+                campaign.id, {"member_id": member.id, "reason": "conflict"}, actor=planner
+            )
             db.session.commit()
             assert new.inspector.cert_no != cert_no and new.recusal_id is None
             record = campaigns.draw(campaign, "inspectors")
@@ -258,8 +321,10 @@ def test_a_conflict_on_a_handed_out_visit_stops_its_result_until_the_replacement
                 results.declare_own_recusal(ids["visit"], {"reason": "亲属任职"}, actor=user_named("yjj_leader"))
             declared = results.declare_own_recusal(ids["visit"], {"reason": "本人曾在该企业任职"}, actor=member)
             db.session.commit()
-            assert db.session.scalar(sa.select(Recusal.reason).where(Recusal.id == declared.recusal_id)) == \
-                "本人曾在该企业任职"
+            assert (
+                db.session.scalar(sa.select(Recusal.reason).where(Recusal.id == declared.recusal_id))
+                == "本人曾在该企业任职"
+            )
             one = visit(ids)
             assert "record" not in VISIT_ACTIONS.allowed(one, chief)
             assert "import" not in VISIT_ACTIONS.allowed(one, planner)
@@ -270,8 +335,9 @@ def test_a_conflict_on_a_handed_out_visit_stops_its_result_until_the_replacement
             assert 'id="visit-recused"' in page and 'id="result-form"' not in page
 
             campaign = campaigns.get_campaign(ids["campaign"])
-            campaign_commands.replace_inspector(campaign.id, {"member_id": declared.id, "reason": "conflict"},
-                                                actor=planner)
+            campaign_commands.replace_inspector(
+                campaign.id, {"member_id": declared.id, "reason": "conflict"}, actor=planner
+            )
             db.session.commit()
             assert member.id not in {m.inspector.user_id for m in results_queries.team_of(visit(ids))}
             results.record_result(visit(ids).id, complete_result(ids), actor=chief)
@@ -280,8 +346,14 @@ def test_a_conflict_on_a_handed_out_visit_stops_its_result_until_the_replacement
             assert visit(ids).status.value == "submitted"
             record = campaigns.draw(campaign, "inspectors")
             assert all(check.ok for check in verify(proof_file.loads(draw_steps.published_bytes(record))))
-            assert db.session.scalar(sa.select(sa.func.count()).select_from(TeamMember).where(
-                TeamMember.campaign_id == ids["campaign"], TeamMember.recusal_id.is_not(None))) == 1
+            assert (
+                db.session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(TeamMember)
+                    .where(TeamMember.campaign_id == ids["campaign"], TeamMember.recusal_id.is_not(None))
+                )
+                == 1
+            )
             with pytest.raises(Conflict):  # the replacement in the proof cites it: it stays in the directory
                 inspectors.withdraw_recusal(declared.recusal_id, actor=admin)
             assert db.session.get(Recusal, declared.recusal_id) is not None
@@ -298,8 +370,11 @@ def test_recusals_through_the_pages_and_the_api(app):
     assert 'id="own-recusal"' in inspector2.get(page).get_data(as_text=True)
     assert post_form(inspector2, f"{page}/recusal", {"reason": ""}, token_from=page).status_code == 422
     client = app.test_client()
-    declared = client.post(f"/api/v1/visits/{ids['visit']}/recusal", headers=bearer(app, "yjj_inspector2"),
-                           json={"reason": "本人曾在该企业任职"})
+    declared = client.post(
+        f"/api/v1/visits/{ids['visit']}/recusal",
+        headers=bearer(app, "yjj_inspector2"),
+        json={"reason": "本人曾在该企业任职"},
+    )
     assert declared.status_code == 200
     assert any(m["recused"] for m in declared.json["team"]) and "record" not in declared.json["actions"]
     team_url = f"/campaigns/{ids['campaign']}/teams/{entity_id}"
@@ -313,6 +388,9 @@ def test_recusals_through_the_pages_and_the_api(app):
     other = after["team"][0]
     with app.app_context(), tenant_scope(ids["tenant"]):
         leader_member = next(m for m in results_queries.team_of(visit(ids)) if m.is_leader)
-    by_planner = client.post(f"/api/v1/campaigns/{ids['campaign']}/team-members/{leader_member.id}/recusal",
-                             headers=headers, json={"reason": "其亲属为该企业法定代表人"})
+    by_planner = client.post(
+        f"/api/v1/campaigns/{ids['campaign']}/team-members/{leader_member.id}/recusal",
+        headers=headers,
+        json={"reason": "其亲属为该企业法定代表人"},
+    )
     assert by_planner.status_code == 200 and by_planner.json["recused"] is True and other["is_leader"]

@@ -1,4 +1,5 @@
 """Tenant isolation: ORM scoping on both databases, row-level security on PostgreSQL."""
+
 from __future__ import annotations
 
 import re
@@ -110,21 +111,26 @@ def tenant_owned_tables(mixins=(TenantOwned, JointShared)) -> set[str]:
 def test_every_tenant_owned_table_has_forced_row_level_security(postgres_url):
     app = make_app(postgres_url)
     with app.app_context():
-        rows = db.session.execute(sa.text(
-            "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, "
-            "(SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname) "
-            "FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace"
-        )).all()
+        rows = db.session.execute(
+            sa.text(
+                "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, "
+                "(SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname) "
+                "FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace"
+            )
+        ).all()
         state = {name: (enabled, forced, policies) for name, enabled, forced, policies in rows}
-        owner_is_app = db.session.scalar(sa.text(
-            "SELECT bool_or(tableowner = current_user) FROM pg_tables WHERE schemaname = 'public'"))
+        owner_is_app = db.session.scalar(
+            sa.text("SELECT bool_or(tableowner = current_user) FROM pg_tables WHERE schemaname = 'public'")
+        )
         db.engine.dispose()
     assert tenant_owned_tables()
     joint = tenant_owned_tables(JointShared)  # and a second: visible to the participants of the joint campaign
     assert joint == {"campaign", "draw", "campaign_target", "team_member"}
     for table in tenant_owned_tables():
         policies = 2 if table in joint else 1
-        assert state[table] == (True, True, policies), f"{table}: row-level security not enabled, forced, {policies} policies"
+        assert state[table] == (True, True, policies), (
+            f"{table}: row-level security not enabled, forced, {policies} policies"
+        )
     assert not owner_is_app, "the application role must not own the tables"
 
 
@@ -137,12 +143,18 @@ def test_raw_sql_in_one_tenants_transaction_sees_no_other_tenants_rows(postgres_
             rows = db.session.execute(sa.text("SELECT login, tenant_id FROM app_user")).all()
             assert rows and {t for _, t in rows} == {scj}
             # Even a query that names the other tenant explicitly finds nothing.
-            assert db.session.execute(sa.text("SELECT count(*) FROM app_user WHERE tenant_id = :t"), {"t": yjj}).scalar() == 0
+            assert (
+                db.session.execute(sa.text("SELECT count(*) FROM app_user WHERE tenant_id = :t"), {"t": yjj}).scalar()
+                == 0
+            )
             # And it cannot write a row into the other tenant.
             with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
-                db.session.execute(sa.text(
-                    "INSERT INTO job (kind, status, progress, created_at, tenant_id) VALUES ('x', 'queued', 0, now(), :t)"),
-                    {"t": yjj})
+                db.session.execute(
+                    sa.text(
+                        "INSERT INTO job (kind, status, progress, created_at, tenant_id) VALUES ('x', 'queued', 0, now(), :t)"
+                    ),
+                    {"t": yjj},
+                )
             db.session.rollback()
         with tenant_scope(None):
             assert db.session.execute(sa.text("SELECT count(*) FROM app_user")).scalar() == 0

@@ -1,6 +1,7 @@
 """A campaign can be withdrawn (撤销): a draft deleted by its planner or returned by a leader with the
 reason; an approved (or frozen) campaign cancelled by a leader with the reason — it stays public as
 已撤销 with the reason and no draw can follow. Once the targets are drawn it cannot be withdrawn."""
+
 from __future__ import annotations
 
 import pytest
@@ -81,12 +82,16 @@ def test_cancelling_an_approved_campaign_refuses_every_later_step(app):
             campaign_commands.cancel(campaign.id, {"reason": REASON}, actor=leader)
             campaign = campaigns.get_campaign(campaign.id)
             assert (campaign.status, campaign.withdrawal_reason, campaign.code) == (
-                CampaignStatus.withdrawn, REASON, "应急抽〔2026〕1号")
-            for step in (lambda: campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:x"]},
-                                                                actor=planner),
-                         lambda: campaign_commands.freeze_targets(campaign.id, actor=planner),
-                         lambda: campaigns.ready_to_draw(campaign, "targets"),
-                         lambda: campaign_commands.cancel(campaign.id, {"reason": REASON}, actor=leader)):
+                CampaignStatus.withdrawn,
+                REASON,
+                "应急抽〔2026〕1号",
+            )
+            for step in (
+                lambda: campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:x"]}, actor=planner),
+                lambda: campaign_commands.freeze_targets(campaign.id, actor=planner),
+                lambda: campaigns.ready_to_draw(campaign, "targets"),
+                lambda: campaign_commands.cancel(campaign.id, {"reason": REASON}, actor=leader),
+            ):
                 with pytest.raises(Conflict, match="已撤销"):
                     step()
             assert _audited("campaign.withdrawn")[-1].details == {"code": "应急抽〔2026〕1号", "reason": REASON}
@@ -118,8 +123,10 @@ def test_a_drawn_campaign_cannot_be_withdrawn(app):
 def test_the_three_actions_through_the_api(app, world):
     client = app.test_client()
     planner, leader = bearer(app, "yjj_planner"), bearer(app, "yjj_leader")
-    made = [client.post("/api/v1/campaigns", json=campaign_data(world, title=f"接口{n}"), headers=planner).json["id"]
-            for n in range(3)]
+    made = [
+        client.post("/api/v1/campaigns", json=campaign_data(world, title=f"接口{n}"), headers=planner).json["id"]
+        for n in range(3)
+    ]
     base = "/api/v1/campaigns"
     assert client.delete(f"{base}/{made[0]}", headers=leader).status_code == 403
     assert client.delete(f"{base}/{made[0]}", headers=planner).status_code == 204
@@ -127,7 +134,9 @@ def test_the_three_actions_through_the_api(app, world):
     assert client.post(f"{base}/{made[1]}/return", json={"reason": "ab"}, headers=leader).status_code == 422
     returned = client.post(f"{base}/{made[1]}/return", json={"reason": "窗口期与计划不符"}, headers=leader)
     assert returned.status_code == 200 and returned.json["return_reason"] == "窗口期与计划不符"
-    assert client.post(f"{base}/{made[2]}/cancel", json={"reason": REASON}, headers=leader).status_code == 409  # a draft
+    assert (
+        client.post(f"{base}/{made[2]}/cancel", json={"reason": REASON}, headers=leader).status_code == 409
+    )  # a draft
     assert client.post(f"{base}/{made[2]}/approve", headers=leader).status_code == 200
     assert client.post(f"{base}/{made[2]}/cancel", json={"reason": REASON}, headers=planner).status_code == 403
     assert client.post(f"{base}/{made[2]}/cancel", json={}, headers=leader).status_code == 422

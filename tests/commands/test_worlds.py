@@ -1,5 +1,6 @@
 """The worlds the tests build (测试世界), built for real through the commands (no snapshot): what they
 hold, and that a copy of a kept snapshot is the world a build makes."""
+
 from __future__ import annotations
 
 import shutil
@@ -25,8 +26,10 @@ def _count(model, *where) -> int:
 def _rows() -> dict:
     """How many rows each table holds (what a copy must hold as much as a build)."""
     with system_access("test: the world's rows"):
-        return {table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
-                for table in db.metadata.sorted_tables}
+        return {
+            table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
 
 
 def test_a_department_world_is_built_through_the_commands(app):
@@ -34,8 +37,14 @@ def test_a_department_world_is_built_through_the_commands(app):
         world = campaign_world.build(entities=12, inspector_count=3)
         with system_access("test: the world"):
             assert len(world["codes"]) == 12
-            assert _count(DirectoryEntry, DirectoryEntry.tenant_id == world["tenant"],
-                          DirectoryEntry.category == campaign_world.CATEGORY) == 12
+            assert (
+                _count(
+                    DirectoryEntry,
+                    DirectoryEntry.tenant_id == world["tenant"],
+                    DirectoryEntry.category == campaign_world.CATEGORY,
+                )
+                == 12
+            )
             assert db.session.get(Item, world["item"]).status.value == "published"
             assert _count(Inspector, Inspector.tenant_id == world["tenant"]) == 3
             assert db.session.get(Plan, world["plan"]).status.value == "filed"
@@ -56,8 +65,9 @@ def test_a_joint_world_gives_each_department_its_approved_part(app):
     with app.app_context(), snapshots.building():
         ids = joint_world.world("approved", entities=8)
         with system_access("test: the world"):
-            participants = db.session.scalars(sa.select(JointParticipant).where(
-                JointParticipant.campaign_id == ids["campaign"])).all()
+            participants = db.session.scalars(
+                sa.select(JointParticipant).where(JointParticipant.campaign_id == ids["campaign"])
+            ).all()
             assert {p.id for p in participants} == set(ids["participants"].values())
             assert {p.status.value for p in participants} == {"approved"}
             assert ids["yjj_part"] and ids["swj_part"]

@@ -3,6 +3,7 @@ written from the specification page
 alone: it imports nothing from Spotcheck, so a mistake shared by the engine and its verifier
 would show up here. Used by the tests on the known-answer vectors and on the platform's own
 proofs."""
+
 import hashlib
 import hmac
 import math
@@ -55,7 +56,7 @@ def _targets(p, seed):
             n = min(m, max(rule["min"], math.ceil(rule["ratio_bp"] * m / 10000)))
         ranked = sorted(ids, key=lambda i: (_hmac(seed, ("target|" + i).encode()), i))
         assert p["selected"][g][s] == ranked[:n], f"selected {g}/{s}"
-        assert p["reserves"][g][s] == ranked[n:n + p["reserve_size"]], f"reserve {g}/{s}"
+        assert p["reserves"][g][s] == ranked[n : n + p["reserve_size"]], f"reserve {g}/{s}"
     used = {}
     current = {g: {s: list(v) for s, v in st.items()} for g, st in p["selected"].items()}
     for r in p["replacements"]:
@@ -73,14 +74,19 @@ def _inspectors(p, seed):
     order = sorted(needs, key=lambda v: (_hmac(seed, ("visit|" + v).encode()), v))
     assert list(p["teams"]) == order, "visit order"
     for v in order:
-        eligible = [i for g, need in needs[v].items() for i, cats in pool.get(g, {}).items()
-                    if cats & need and i not in recused.get(v, set())
-                    and (p["capacity"] is None or load.get(i, 0) < p["capacity"])]
+        eligible = [
+            i
+            for g, need in needs[v].items()
+            for i, cats in pool.get(g, {}).items()
+            if cats & need
+            and i not in recused.get(v, set())
+            and (p["capacity"] is None or load.get(i, 0) < p["capacity"])
+        ]
         ranked = sorted(eligible, key=lambda i: (_hmac(seed, ("inspector|" + v + "|" + i).encode()), i))
         team = []
         for g in sorted(needs[v]):
-            team += [i for i in ranked if group_of[i] == g and i not in team][:p["per_group_min"]]
-        team += [i for i in ranked if i not in team][:max(0, p["team_size"] - len(team))]
+            team += [i for i in ranked if group_of[i] == g and i not in team][: p["per_group_min"]]
+        team += [i for i in ranked if i not in team][: max(0, p["team_size"] - len(team))]
         assert p["teams"][v] == team, f"team {v}"
         for i in team:
             load[i] = load.get(i, 0) + 1
@@ -107,7 +113,7 @@ def _shuffled(seed, v, u):
         m, a = len(u) - k, 0
         while True:
             x = int.from_bytes(_hmac(seed, f"inspector|{v}|{k}|{a}".encode())[:8], "big")
-            if x < 2 ** 64 - (2 ** 64 % m):
+            if x < 2**64 - (2**64 % m):
                 break
             a += 1
         r = x % m
@@ -128,8 +134,8 @@ def _inspectors_v2(p, seed):
         ok = [i for i in orders[v] if i not in recused.get(v, set()) and (cap is None or load.get(i, 0) < cap)]
         team = []
         for g in sorted(needs[v]):
-            team += [i for i in ok if group_of[i] == g and i not in team][:p["per_group_min"]]
-        team += [i for i in ok if i not in team][:max(0, p["team_size"] - len(team))]
+            team += [i for i in ok if group_of[i] == g and i not in team][: p["per_group_min"]]
+        team += [i for i in ok if i not in team][: max(0, p["team_size"] - len(team))]
         assert p["teams"][v] == team, f"team {v}"
         for i in team:
             load[i] = load.get(i, 0) + 1
@@ -145,7 +151,14 @@ def _inspectors_v2(p, seed):
                 load[i] = load.get(i, 0) + 1
         g = group_of[r["out"]]
         same = sum(1 for i in team if i != r["out"] and group_of[i] == g) < p["per_group_min"]
-        first = next(i for i in orders[v] if i not in team and i not in gone[v] and i not in recused.get(v, set())
-                     and (cap is None or load.get(i, 0) < cap) and (not same or group_of[i] == g))
+        first = next(
+            i
+            for i in orders[v]
+            if i not in team
+            and i not in gone[v]
+            and i not in recused.get(v, set())
+            and (cap is None or load.get(i, 0) < cap)
+            and (not same or group_of[i] == g)
+        )
         assert r["in"] == first, f"replacement at {v}"
         team[team.index(r["out"])] = r["in"]

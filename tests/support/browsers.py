@@ -1,4 +1,5 @@
 """Chromium for the browser tests (浏览器): one per session (of each xdist worker), a context per test."""
+
 from __future__ import annotations
 
 import os
@@ -54,8 +55,9 @@ def browser():
     xdist worker); every test opens its own context (own cookies, own pages) in it."""
     executable = chromium_executable()
     if executable is None:
-        service_missing("Chromium", "no `chromium-headless-shell` or `chromium` on PATH "
-                                    "(apt-get install chromium-headless-shell)")
+        service_missing(
+            "Chromium", "no `chromium-headless-shell` or `chromium` on PATH (apt-get install chromium-headless-shell)"
+        )
     # Playwright is heavy and only the browser tests need it: imported when a browser is launched
     from playwright.sync_api import sync_playwright
 

@@ -4,6 +4,7 @@ and a plan of 2026, published and filed (built through the services, as a depart
 The world keeps to itself beside the demo data of the template database: its directory
 entries have their own category and its item and inspectors their own enforcement category.
 """
+
 from __future__ import annotations
 
 import random
@@ -28,13 +29,24 @@ CATEGORY = "测试危化类"
 QUALIFICATION = "culture"  # an enforcement category no demo inspector holds
 #: What a published item states (seeds 000, 001, 004): its basis, body, targets, content, methods,
 #: ratio and frequency.
-ITEM_BASICS = {"legal_basis": "《中华人民共和国安全生产法》第六十五条", "checking_body": "市应急管理局",
-               "target_type": "危险化学品企业", "content": "安全生产许可条件保持、重大危险源管控", "methods": ["onsite"],
-               "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year"}
+ITEM_BASICS = {
+    "legal_basis": "《中华人民共和国安全生产法》第六十五条",
+    "checking_body": "市应急管理局",
+    "target_type": "危险化学品企业",
+    "content": "安全生产许可条件保持、重大危险源管控",
+    "methods": ["onsite"],
+    "ratio_bp": 500,
+    "frequency_times": 1,
+    "frequency_period": "year",
+}
 #: Each risk class sampled no less than every lower one (the national floor: 国市监信发〔2022〕6号; and 宁安市's
 #: 加大抽查力度), all ratios so that they compare.
-STRATA = {"A": {"ratio_bp": 3000, "min": 2}, "B": {"ratio_bp": 1000, "min": 1}, "C": {"ratio_bp": 1000, "min": 1},
-          "D": {"ratio_bp": 500, "min": 1}}
+STRATA = {
+    "A": {"ratio_bp": 3000, "min": 2},
+    "B": {"ratio_bp": 1000, "min": 1},
+    "C": {"ratio_bp": 1000, "min": 1},
+    "D": {"ratio_bp": 500, "min": 1},
+}
 
 
 def credit_code(number: int) -> str:
@@ -58,24 +70,58 @@ def build(department: str = "yjj", *, entities: int = 40, inspector_count: int =
         codes = [credit_code(n + (0 if department == "yjj" else 500)) for n in range(entities)]
         for n, code in enumerate(codes):
             if db.session.scalar(sa.select(Entity.id).where(Entity.code == code)) is None:
-                directory.create_entity({"code": code, "name": f"测试危化企业{n}", "industry_code": "C2611",
-                                       "region_code": "330102"}, actor=lead)
+                directory.create_entity(
+                    {"code": code, "name": f"测试危化企业{n}", "industry_code": "C2611", "region_code": "330102"},
+                    actor=lead,
+                )
         db.session.commit()
     rng = random.Random(7)
     with tenant_scope(admin.tenant_id):
         for code in codes:
-            directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY,
-                                 "entity_id": directory_queries.entity_by_code(code).id}, actor=admin)
-        item = items.create_item({**ITEM_BASICS, "name": "危险化学品安全生产检查", "inspector_categories": [QUALIFICATION],
-                                  "field": "other"}, actor=admin)
+            directory.add_entry(
+                {
+                    "risk": rng.choice("ABCD"),
+                    "category": CATEGORY,
+                    "entity_id": directory_queries.entity_by_code(code).id,
+                },
+                actor=admin,
+            )
+        item = items.create_item(
+            {
+                **ITEM_BASICS,
+                "name": "危险化学品安全生产检查",
+                "inspector_categories": [QUALIFICATION],
+                "field": "other",
+            },
+            actor=admin,
+        )
         items.publish_item(item.id, actor=admin)
         for k in range(inspector_count):
-            inspectors.create_inspector({"name": f"检查员{k}", "sex": "男", "post": "科员", "id_number": id_number(k + (0 if department == "yjj" else 100)),
-                                         "agency": "应急管理局", "cert_no": f"{department.upper()}-{k:04d}",
-                                         "categories": [QUALIFICATION]}, actor=admin)
+            inspectors.create_inspector(
+                {
+                    "name": f"检查员{k}",
+                    "sex": "男",
+                    "post": "科员",
+                    "id_number": id_number(k + (0 if department == "yjj" else 100)),
+                    "agency": "应急管理局",
+                    "cert_no": f"{department.upper()}-{k:04d}",
+                    "categories": [QUALIFICATION],
+                },
+                actor=admin,
+            )
         plan = plans.create_plan({"year": 2026, "half": None, "title": "2026年度行政执法检查计划"}, actor=planner)
-        plans.set_line(plan.id, {"item_id": item.id, "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year",
-                                 "months": [3, 4], "methods": ["onsite"]}, actor=planner)
+        plans.set_line(
+            plan.id,
+            {
+                "item_id": item.id,
+                "ratio_bp": 500,
+                "frequency_times": 1,
+                "frequency_period": "year",
+                "months": [3, 4],
+                "methods": ["onsite"],
+            },
+            actor=planner,
+        )
         plans.publish(plan.id, actor=leader)
         filed_here = bool(rules_for(admin.tenant_id, date(2026, 1, 1)).filing_authorities)  # 城口县 asks no filing
         if filed_here:
@@ -90,9 +136,18 @@ def build(department: str = "yjj", *, entities: int = 40, inspector_count: int =
 
 
 def campaign_data(world, **overrides):
-    return {"title": "危化企业双随机抽查", "year": 2026, "item_ids": [world["item"]], "strata": STRATA,
-            "window_start": "2026-03-01", "window_end": "2026-04-30", "reserve_size": 2, "capacity": 3,
-            "target_filter": {"categories": [CATEGORY]}, **overrides}
+    return {
+        "title": "危化企业双随机抽查",
+        "year": 2026,
+        "item_ids": [world["item"]],
+        "strata": STRATA,
+        "window_start": "2026-03-01",
+        "window_end": "2026-04-30",
+        "reserve_size": 2,
+        "capacity": 3,
+        "target_filter": {"categories": [CATEGORY]},
+        **overrides,
+    }
 
 
 def planner_of(user):

@@ -1,5 +1,6 @@
 """Campaigns of the test world taken through the draw ceremony (抽取仪式) by its planner and leader:
 up to a chosen step, or drawing every entity of the world."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -38,8 +39,9 @@ def campaign_through(world, *, stop: str):
         if stop == "inspectors":
             campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
             db.session.commit()
-            campaign_commands.draw_inspectors(campaign.id, {"public_inputs": ["observer:媒体记者"]},
-                                              actor=planner_of(admin))
+            campaign_commands.draw_inspectors(
+                campaign.id, {"public_inputs": ["observer:媒体记者"]}, actor=planner_of(admin)
+            )
             db.session.commit()
         return campaign.id
 
@@ -50,8 +52,9 @@ def everyone_drawn(entities: int) -> tuple[int, dict[str, list[str]], dict[str, 
     world = build(entities=entities)
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
-        campaign = campaign_commands.create_campaign(campaign_data(world, strata=EVERYONE, capacity=None),
-                                                     actor=planner_of(admin))
+        campaign = campaign_commands.create_campaign(
+            campaign_data(world, strata=EVERYONE, capacity=None), actor=planner_of(admin)
+        )
         campaign_commands.approve(campaign.id, actor=leader_of(admin))
         campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
         db.session.commit()
@@ -59,18 +62,24 @@ def everyone_drawn(entities: int) -> tuple[int, dict[str, list[str]], dict[str, 
         db.session.commit()
         campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
         db.session.commit()
-        campaign_commands.draw_inspectors(campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin))
+        campaign_commands.draw_inspectors(
+            campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin)
+        )
         db.session.commit()
         strata: dict[str, list[str]] = {}
         for stratum, code in db.session.execute(
-                sa.select(CampaignTarget.stratum, Entity.code)
-                .join(CampaignTarget.entity).where(CampaignTarget.campaign_id == campaign.id)
-                .order_by(CampaignTarget.stratum, CampaignTarget.rank)):
+            sa.select(CampaignTarget.stratum, Entity.code)
+            .join(CampaignTarget.entity)
+            .where(CampaignTarget.campaign_id == campaign.id)
+            .order_by(CampaignTarget.stratum, CampaignTarget.rank)
+        ):
             strata.setdefault(stratum, []).append(code)
         teams: dict[str, set[str]] = {}
         for code, cert_no in db.session.execute(
-                sa.select(Entity.code, Inspector.cert_no)
-                .join(TeamMember.entity).join(Inspector, Inspector.id == TeamMember.inspector_id)
-                .where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True))):
+            sa.select(Entity.code, Inspector.cert_no)
+            .join(TeamMember.entity)
+            .join(Inspector, Inspector.id == TeamMember.inspector_id)
+            .where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True))
+        ):
             teams.setdefault(code, set()).add(cert_no)
         return campaign.id, strata, teams

@@ -1,6 +1,7 @@
 """Services of a test's own (私有服务): a PostgreSQL cluster made with ``initdb`` and a Redis server,
 which a test may stop and start again without touching the shared ones other tests use; and the
 fault tests (``@pytest.mark.chaos``), which run under ``make chaos`` only (``SPOTCHECK_CHAOS=1``)."""
+
 from __future__ import annotations
 
 import os
@@ -39,8 +40,24 @@ class Cluster:
             shutil.chown(self.folder, "postgres")
             self.as_user = ["runuser", "-u", "postgres", "--"]
         self.port = free_port()
-        subprocess.run([*self.as_user, initdb, "-D", str(self.folder / "data"), "-A", "trust", "-U", "postgres",
-                        "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                *self.as_user,
+                initdb,
+                "-D",
+                str(self.folder / "data"),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+            check=True,
+            capture_output=True,
+        )
         self.pg_ctl = [*self.as_user, str(PG_BIN / "pg_ctl"), "-D", str(self.folder / "data")]
         self.start()
 
@@ -49,8 +66,19 @@ class Cluster:
         return f"postgresql://postgres@127.0.0.1:{self.port}/spotcheck"
 
     def start(self) -> None:
-        subprocess.run([*self.pg_ctl, "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -F",
-                        "-l", str(self.folder / "log"), "-w", "start"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                *self.pg_ctl,
+                "-o",
+                f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -F",
+                "-l",
+                str(self.folder / "log"),
+                "-w",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
 
     def stop(self, mode: str = "fast") -> None:
         subprocess.run([*self.pg_ctl, "-m", mode, "-w", "stop"], capture_output=True)
@@ -96,8 +124,11 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self.proc = subprocess.Popen([self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                      "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
         while True:
             try:

@@ -7,6 +7,7 @@ A template database is migrated (``upgrade``) and loaded with the demo departmen
 (of each xdist worker); before each test, the worker's own database is made like it again, and one
 app per database kind serves the worker's tests.
 """
+
 from __future__ import annotations
 
 import copy
@@ -47,8 +48,11 @@ def pg_server():
                 conn.execute(f'CREATE DATABASE "{template}"')
             shared.drop_at_the_end(PG_ADMIN_URL, template)
             build_database(_with_database(PG_ADMIN_URL, template))
-            server = {"admin_url": PG_ADMIN_URL, "template": template,
-                      "contents": pg_reset.contents(PG_ADMIN_URL, template)}
+            server = {
+                "admin_url": PG_ADMIN_URL,
+                "template": template,
+                "contents": pg_reset.contents(PG_ADMIN_URL, template),
+            }
             shared.keep("pg-template", server)
     return server
 
@@ -71,8 +75,11 @@ def worker_databases(tmp_path_factory):
     """Where this worker's tests work: one SQLite file and one PostgreSQL database name (created
     afresh from the template for each test), so that one app per kind serves every test."""
     folder = tmp_path_factory.mktemp("worker")
-    places = {"sqlite": folder / "spotcheck.db", "postgresql": f"sc_w_{uuid.uuid4().hex[:10]}",
-              "storage": {"sqlite": folder / "storage-sqlite", "postgresql": folder / "storage-postgresql"}}
+    places = {
+        "sqlite": folder / "spotcheck.db",
+        "postgresql": f"sc_w_{uuid.uuid4().hex[:10]}",
+        "storage": {"sqlite": folder / "storage-sqlite", "postgresql": folder / "storage-postgresql"},
+    }
     yield places
     _worker_apps.clear()
     if "server" in places:
@@ -97,8 +104,9 @@ def database_url(request, worker_databases):
     worker_databases["server"] = server
     name = worker_databases["postgresql"]
     if "resetter" not in worker_databases:
-        worker_databases["resetter"] = pg_reset.Resetter(server["admin_url"], server["template"], name,
-                                                server["contents"])
+        worker_databases["resetter"] = pg_reset.Resetter(
+            server["admin_url"], server["template"], name, server["contents"]
+        )
     worker_databases["resetter"].fresh()
     yield _with_database(server["admin_url"], name)
 

@@ -1,5 +1,6 @@
 """The demo city of ``spotcheck demo`` (演示城市) as a world: loaded through the demo's own commands
 once per run and database kind, copied for every further test that looks at it."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -35,11 +36,20 @@ def reported_unpublished(today: str = "2026-11-21") -> str:
     with tenant_scope(admin.tenant_id), frozen_at(datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI)):
         visit = db.session.scalar(sa.select(Visit).where(Visit.status == VisitStatus.assigned).order_by(Visit.id))
         chief = account_of("yjj", next(m for m in results_queries.team_of(visit) if m.is_leader).inspector, admin)
-        results.record_result(visit.id, {
-            "checked_on": (day - timedelta(days=1)).isoformat(), "method": "onsite", "record": "现场排查液氨管道。",
-            "evaluation": "应急处置基本到位。", "opinions": "完善巡检记录。",
-            "items": {str(item.id): {"categories": ["no_problem"], "findings": ""} for item in visit.campaign.items}},
-            actor=chief)
+        results.record_result(
+            visit.id,
+            {
+                "checked_on": (day - timedelta(days=1)).isoformat(),
+                "method": "onsite",
+                "record": "现场排查液氨管道。",
+                "evaluation": "应急处置基本到位。",
+                "opinions": "完善巡检记录。",
+                "items": {
+                    str(item.id): {"categories": ["no_problem"], "findings": ""} for item in visit.campaign.items
+                },
+            },
+            actor=chief,
+        )
         results.submit_result(visit.id, actor=chief)
         db.session.commit()
         return visit.entity.code

@@ -1,5 +1,6 @@
 """Reading the deployment files (部署文件) for their tests: the compose file parsed with PyYAML, each
 command a service runs split into programs, the Dockerfile's instructions, gunicorn's arguments."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Every page of a department's directory search (检查对象名录库检索), followed by its keyset as a user pages on."""
+
 from __future__ import annotations
 
 from spotcheck.tenants.directory.queries import Filters, search_directory

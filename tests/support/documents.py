@@ -1,4 +1,5 @@
 """Reading the documents the product writes (文书), as a person would: the text of a PDF."""
+
 from __future__ import annotations
 
 import io

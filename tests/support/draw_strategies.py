@@ -1,4 +1,5 @@
 """What the draw engine's property tests share (抽取引擎的性质测试): the identifiers Hypothesis draws."""
+
 from __future__ import annotations
 
 from hypothesis import strategies as st

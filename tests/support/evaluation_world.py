@@ -3,6 +3,7 @@
 through the command, the day after the team left — five in the first quarter (scores 5, 4, 4, 3, 5), one in the
 second (2), five in the third (all 4), none in the fourth. What each figure then is, for the justice bureau and
 for the department, is :data:`KNOWN`."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -21,14 +22,29 @@ from tests.support.snapshots import snapshotted
 #: Every risk class drawn at 40 % (no class less than a lower one), six visits an inspector: seventeen visits.
 STRATA = {kind: {"ratio_bp": 4000, "min": 1} for kind in "ABCD"}
 #: When each business evaluates (Beijing, 10:00) and how satisfied it is: the quarters' days of 2026.
-GIVEN = [(date(2026, 2, 25), 5), (date(2026, 3, 2), 4), (date(2026, 3, 9), 4), (date(2026, 3, 16), 3),
-         (date(2026, 3, 23), 5),
-         (date(2026, 4, 15), 2),
-         (date(2026, 7, 6), 4), (date(2026, 7, 20), 4), (date(2026, 8, 3), 4), (date(2026, 8, 17), 4),
-         (date(2026, 9, 7), 4)]
+GIVEN = [
+    (date(2026, 2, 25), 5),
+    (date(2026, 3, 2), 4),
+    (date(2026, 3, 9), 4),
+    (date(2026, 3, 16), 3),
+    (date(2026, 3, 23), 5),
+    (date(2026, 4, 15), 2),
+    (date(2026, 7, 6), 4),
+    (date(2026, 7, 20), 4),
+    (date(2026, 8, 3), 4),
+    (date(2026, 8, 17), 4),
+    (date(2026, 9, 7), 4),
+]
 #: Each period's count and average as the justice bureau reads them (every evaluation).
-KNOWN = {"2026Q1": (5, 4.2), "2026H1": (6, 3.83), "2026Q2": (1, 2.0), "2026Q3": (5, 4.0), "2026": (11, 3.91),
-         "2026H2": (5, 4.0), "2026Q4": (0, None)}
+KNOWN = {
+    "2026Q1": (5, 4.2),
+    "2026H1": (6, 3.83),
+    "2026Q2": (1, 2.0),
+    "2026Q3": (5, 4.0),
+    "2026": (11, 3.91),
+    "2026H2": (5, 4.0),
+    "2026Q4": (0, None),
+}
 
 
 def text_of(number: int) -> str:
@@ -43,9 +59,17 @@ def evaluated_world() -> dict:
     with frozen_at(date(2026, 2, 20)):
         ids = handed_out(strata=STRATA, capacity=6)
     with tenant_scope(ids["tenant"]):
-        found = db.session.execute(sa.select(InspectionCode).join(Visit, Visit.id == InspectionCode.visit_id)
-                                   .where(Visit.campaign_id == ids["campaign"]).order_by(Visit.id)).scalars().all()
-        held = [(code.visit_id, code.token, codes.business_code(code)) for code in found[:len(GIVEN)]]
+        found = (
+            db.session.execute(
+                sa.select(InspectionCode)
+                .join(Visit, Visit.id == InspectionCode.visit_id)
+                .where(Visit.campaign_id == ids["campaign"])
+                .order_by(Visit.id)
+            )
+            .scalars()
+            .all()
+        )
+        held = [(code.visit_id, code.token, codes.business_code(code)) for code in found[: len(GIVEN)]]
     for (visit_id, token, business), (day, score) in zip(held, GIVEN):
         at = datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI)
         with frozen_at(at - timedelta(days=1)), tenant_scope(ids["tenant"]):
@@ -55,8 +79,10 @@ def evaluated_world() -> dict:
             code.left_at = now()
             db.session.commit()
         with frozen_at(at):
-            supervision.evaluate_visit(token, {"business_code": business, "satisfaction": str(score),
-                                               "text": text_of(len(ids.get("evaluated", [])))})
+            supervision.evaluate_visit(
+                token,
+                {"business_code": business, "satisfaction": str(score), "text": text_of(len(ids.get("evaluated", [])))},
+            )
         ids.setdefault("evaluated", []).append(visit_id)
         ids.setdefault("codes", []).append((token, business))
     return ids

@@ -1,5 +1,6 @@
 """The credit export's test world (信用信息共享): a published result corrected and published again,
 many more published versions queued for export in bulk, and the count of an audited action."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,8 +26,13 @@ def corrected(ids, reason: str = "检查结果类别录入有误，予以更正�
     """Correct the published result of ``ids`` and publish the new version (更正)."""
     chief, leader, planner = user_named("yjj_inspector"), user_named("yjj_leader"), planner_of(user_named("yjj_admin"))
     results.start_correction(visit(ids).id, {"reason": reason}, actor=planner)
-    results.record_result(visit(ids).id, complete_result(ids, items={str(ids["item"]): {
-        "categories": ["rectified"], "findings": "应急预案已按要求补充演练。"}}), actor=chief)
+    results.record_result(
+        visit(ids).id,
+        complete_result(
+            ids, items={str(ids["item"]): {"categories": ["rectified"], "findings": "应急预案已按要求补充演练。"}}
+        ),
+        actor=chief,
+    )
     results.submit_result(visit(ids).id, actor=chief)
     results.approve_result(visit(ids).id, actor=leader)
     results.publish_results([ids["visit"]], actor=planner)
@@ -45,17 +51,45 @@ def more_published(ids, count: int) -> list[int]:
         [model] = db.session.scalars(sa.select(ExportRecord)).all()
         base = db.session.scalar(sa.select(PublishedResult).where(PublishedResult.id == model.published_result_id))
         start = 1000
-        db.session.execute(sa.insert(PublishedResult), [
-            {"tenant_id": base.tenant_id, "visit_id": base.visit_id, "campaign_id": base.campaign_id,
-             "entity_id": base.entity_id, "version": start + n, "current": False, "corrected": False,
-             "correction_reason": "", "checked_on": base.checked_on, "published_at": base.published_at,
-             "content": base.content} for n in range(count)])
-        made = db.session.execute(sa.select(PublishedResult.id, PublishedResult.version)
-                                  .where(PublishedResult.version >= start).order_by(PublishedResult.id)).all()
-        db.session.execute(sa.insert(ExportRecord), [
-            {"tenant_id": ids["tenant"], "published_result_id": pr_id, "visit_id": model.visit_id, "version": version,
-             "kind": "result", "published_at": model.published_at, "created_at": model.created_at,
-             "payload": {**model.payload, "entity_name": f"{model.payload['entity_name']}（{version}）"}}
-            for pr_id, version in made])
+        db.session.execute(
+            sa.insert(PublishedResult),
+            [
+                {
+                    "tenant_id": base.tenant_id,
+                    "visit_id": base.visit_id,
+                    "campaign_id": base.campaign_id,
+                    "entity_id": base.entity_id,
+                    "version": start + n,
+                    "current": False,
+                    "corrected": False,
+                    "correction_reason": "",
+                    "checked_on": base.checked_on,
+                    "published_at": base.published_at,
+                    "content": base.content,
+                }
+                for n in range(count)
+            ],
+        )
+        made = db.session.execute(
+            sa.select(PublishedResult.id, PublishedResult.version)
+            .where(PublishedResult.version >= start)
+            .order_by(PublishedResult.id)
+        ).all()
+        db.session.execute(
+            sa.insert(ExportRecord),
+            [
+                {
+                    "tenant_id": ids["tenant"],
+                    "published_result_id": pr_id,
+                    "visit_id": model.visit_id,
+                    "version": version,
+                    "kind": "result",
+                    "published_at": model.published_at,
+                    "created_at": model.created_at,
+                    "payload": {**model.payload, "entity_name": f"{model.payload['entity_name']}（{version}）"},
+                }
+                for pr_id, version in made
+            ],
+        )
         db.session.commit()
         return list(db.session.scalars(sa.select(ExportRecord.id).order_by(ExportRecord.id)))

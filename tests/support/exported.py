@@ -1,5 +1,6 @@
 """What the credit export (信用信息归集) wrote to its folder, read as the national system would: its
 JSON-lines files, the record ids in them, and the demo's check that everything it published went out once."""
+
 from __future__ import annotations
 
 import json
@@ -27,10 +28,15 @@ def demo_exported_everything(app) -> None:
     built nothing — and the folder holds each department's batch whole."""
     with system_access("test: the demo's export"):
         published_ids = set(db.session.scalars(sa.select(PublishedResult.id)))
-        records = db.session.execute(sa.select(ExportRecord.published_result_id, ExportRecord.batch_id,
-                                               ExportRecord.delivered_at)).all()
+        records = db.session.execute(
+            sa.select(ExportRecord.published_result_id, ExportRecord.batch_id, ExportRecord.delivered_at)
+        ).all()
         batches = db.session.scalars(sa.select(ExportBatch)).all()
-    assert published_ids and {r.published_result_id for r in records} == published_ids and len(records) == len(published_ids)
+    assert (
+        published_ids
+        and {r.published_result_id for r in records} == published_ids
+        and len(records) == len(published_ids)
+    )
     assert all(r.batch_id is not None and r.delivered_at is not None for r in records)
     assert batches and all(b.number == 1 and b.status == BatchStatus.delivered for b in batches)
     out = Path(app.config["SPOTCHECK_STORAGE"]) / "credit-export"

@@ -4,6 +4,7 @@ Plain functions and constants, imported by the tests (``from tests.support.helpe
 the fixtures are in :mod:`tests.support.databases`, :mod:`tests.support.browsers` and
 :mod:`tests.support.workers`.
 """
+
 from __future__ import annotations
 
 import os
@@ -62,7 +63,6 @@ def build_database(url: str) -> None:
         db.engine.dispose()
 
 
-
 def new_pg_database(server) -> str:
     name = f"sc_t_{uuid.uuid4().hex[:10]}"
     with _pg_connect(server["admin_url"], autocommit=True) as conn:
@@ -73,7 +73,6 @@ def new_pg_database(server) -> str:
 def drop_pg_database(server, name: str) -> None:
     with _pg_connect(server["admin_url"], autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
 
 
 def migrate_to(app, revision: str = "head") -> None:
@@ -186,7 +185,12 @@ def served(sqlite_template, folder, prepare=None):
             db.engine.dispose()
 
 
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]

@@ -1,6 +1,7 @@
 """The scan for ID numbers (身份证号码) in what users receive: the numbers to look for, every answer
 read as text (headers included, each cell of a spreadsheet apart), and a crawl of URLs that follows
 the links found in the answers and records every leak and every server error."""
+
 from __future__ import annotations
 
 import io
@@ -25,9 +26,12 @@ MAX_REQUESTS = 1500
 
 def reveal_rules(app) -> set[str]:
     """The routes that exist to show a full ID number (declared with INSPECTORS_PERSONAL_DATA)."""
-    return {rule.rule for rule in app.url_map.iter_rules()
-            for method in rule.methods - {"HEAD", "OPTIONS"}
-            if declared_access(app.view_functions[rule.endpoint], method) == Permission.INSPECTORS_PERSONAL_DATA}
+    return {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+        if declared_access(app.view_functions[rule.endpoint], method) == Permission.INSPECTORS_PERSONAL_DATA
+    }
 
 
 # --- reading answers ------------------------------------------------------------------------------
@@ -81,8 +85,9 @@ def _spreadsheet_texts(data: bytes) -> list[tuple[str, str]]:
     except Exception:  # noqa: BLE001 — a .docx or other zip: its parts were read above
         return texts
     for sheet in workbook.worksheets:
-        cells = [(cell.coordinate, str(cell.value)) for row in sheet.iter_rows() for cell in row
-                 if cell.value is not None]
+        cells = [
+            (cell.coordinate, str(cell.value)) for row in sheet.iter_rows() for cell in row if cell.value is not None
+        ]
         texts.append((f"xlsx:{sheet.title}", CELL_BREAK.join(value for _, value in cells)))
         texts.append((f"xlsx-cells:{sheet.title}", cells))
     workbook.close()
@@ -123,14 +128,17 @@ def refused_by_guard(app, login_name: str) -> frozenset[str]:
     with app.app_context():
         user = user_named(login_name)
         return frozenset(
-            rule.rule for rule in app.url_map.iter_rules()
+            rule.rule
+            for rule in app.url_map.iter_rules()
             if "GET" in rule.methods
             and isinstance(access := declared_access(app.view_functions[rule.endpoint], "GET"), Permission)
-            and not has_permission(user, access))
+            and not has_permission(user, access)
+        )
 
 
-def crawl(app, client, urls, *, who: str, wanted, headers=None, api_only=False, allowed=(), result=None,
-          refused=frozenset()) -> Crawl:
+def crawl(
+    app, client, urls, *, who: str, wanted, headers=None, api_only=False, allowed=(), result=None, refused=frozenset()
+) -> Crawl:
     """GET each URL, follow redirects and links within the site (a few per route), and record
     every leak and every 5xx. ``refused``: routes the guard refuses this walker (see
     :func:`refused_by_guard`); once one answered 403, its other URLs are skipped."""
@@ -162,12 +170,14 @@ def crawl(app, client, urls, *, who: str, wanted, headers=None, api_only=False, 
                 if where.startswith("xlsx-cells:"):
                     continue
                 numbers = find_numbers(text, wanted)
-                places = (_cells_with(texts, where, wanted) if numbers and where.startswith("xlsx:") else []) \
-                    or ([(where, numbers)] if numbers else [])
+                places = (_cells_with(texts, where, wanted) if numbers and where.startswith("xlsx:") else []) or (
+                    [(where, numbers)] if numbers else []
+                )
                 for place, found in places:
                     for number in sorted(found):
                         result.leaks.append(
-                            f"{who}: GET {url} ({rule}) → {response.status_code} shows {number} in {place}")
+                            f"{who}: GET {url} ({rule}) → {response.status_code} shows {number} in {place}"
+                        )
         for link in links(response):
             if link in result.seen or not crawlable(adapter, link, api_only):
                 continue
@@ -183,6 +193,7 @@ def crawl(app, client, urls, *, who: str, wanted, headers=None, api_only=False, 
     if unwalked:
         result.errors.append(f"{who}: routes never requested: {unwalked[:5]}…")
     return result
+
 
 def report(results) -> tuple[list[str], list[str]]:
     leaks = [leak for r in results for leak in r.leaks]

@@ -1,4 +1,5 @@
 """A signed-in client switched to English (界面语言), for pages whose English words a test reads."""
+
 from __future__ import annotations
 
 from tests.support.helpers import post_form

@@ -1,5 +1,6 @@
 """A joint campaign of two departments (应急管理局 and 商务局) over overlapping directories, built
 through the commands as the coordinator, planners and leaders would, up to the stage asked for."""
+
 from __future__ import annotations
 
 import random
@@ -43,26 +44,45 @@ def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 4
     with tenant_scope(swj_admin.tenant_id):  # 商务局 also lists every entity of 应急管理局: the overlap
         rng = random.Random(11)
         for code in yjj["codes"]:
-            directory.add_entry({"risk": rng.choice("ABCD"), "category": CATEGORY,
-                                 "entity_id": directory_queries.entity_by_code(code).id}, actor=swj_admin)
+            directory.add_entry(
+                {
+                    "risk": rng.choice("ABCD"),
+                    "category": CATEGORY,
+                    "entity_id": directory_queries.entity_by_code(code).id,
+                },
+                actor=swj_admin,
+            )
         db.session.commit()
     coord = user_named("scj_coord")
     with tenant_scope(coord.tenant_id):
-        campaign = joint.create_joint({"title": "危化与商贸联合抽查", "year": 2026, "window_start": "2026-03-01",
-                                       "window_end": "2026-04-30", "team_size": team_size, "reserve_size": 2,
-                                       "department_ids": [yjj["tenant"], swj["tenant"]]}, actor=coord)
+        campaign = joint.create_joint(
+            {
+                "title": "危化与商贸联合抽查",
+                "year": 2026,
+                "window_start": "2026-03-01",
+                "window_end": "2026-04-30",
+                "team_size": team_size,
+                "reserve_size": 2,
+                "department_ids": [yjj["tenant"], swj["tenant"]],
+            },
+            actor=coord,
+        )
     ids = {"campaign": campaign.id, "yjj": yjj, "swj": swj, "participants": {}}
     for dept, part_world in (("yjj", yjj), ("swj", swj)):
         planner = user_named(f"{dept}_planner")
         with tenant_scope(planner.tenant_id):
-            participant = db.session.scalar(db.select(JointParticipant).where(
-                JointParticipant.campaign_id == campaign.id))
+            participant = db.session.scalar(
+                db.select(JointParticipant).where(JointParticipant.campaign_id == campaign.id)
+            )
             ids["participants"][dept] = participant.id
             if stage == "invited":
                 continue
             joint.accept(participant.id, actor=planner)
-            joint.save_part(participant.id, {"item_ids": [part_world["item"]], "strata": PART_STRATA,
-                                          "target_filter": {"categories": [CATEGORY]}}, actor=planner)
+            joint.save_part(
+                participant.id,
+                {"item_ids": [part_world["item"]], "strata": PART_STRATA, "target_filter": {"categories": [CATEGORY]}},
+                actor=planner,
+            )
             joint.approve_part(participant.id, actor=user_named(f"{dept}_leader"))
             ids[f"{dept}_part"] = participant.part_campaign_id
     if stage in ("invited", "parts"):  # parts: every department's part approved, the whole not yet
@@ -76,11 +96,13 @@ def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 4
             joint.draw_targets(campaign.id, {"public_inputs": ["observer:测试"]}, actor=coord)
         if STAGES.index(stage) >= STAGES.index("inspectors"):
             joint.freeze_inspectors(campaign.id, actor=coord)
-            joint.draw_inspectors(campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=coord)
+            joint.draw_inspectors(
+                campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=coord
+            )
         if STAGES.index(stage) >= STAGES.index("handed_out"):
             for team in joint_queries.teams(campaign).values():
                 joint.designate_leader(campaign.id, {"member_id": team[0].id}, actor=coord)
-            with (nullcontext() if notices else events.suspended()):
+            with nullcontext() if notices else events.suspended():
                 joint.hand_out(campaign.id, actor=coord)
     return ids
 
@@ -93,12 +115,22 @@ def reported(ids: dict, checked_on: str, *, published: tuple[str, ...] = ("yjj",
         planner, admin = user_named(f"{dept}_planner"), user_named(f"{dept}_admin")
         item = ids[dept]["item"]
         with tenant_scope(planner.tenant_id):
-            visit_ids = list(db.session.scalars(sa.select(Visit.id).where(Visit.campaign_id == ids[f"{dept}_part"])
-                                                .order_by(Visit.id)))
-            given = {visit_id: {"checked_on": checked_on, "method": "onsite", "record": "联合检查组现场检查。",
-                                "evaluation": "未发现问题。", "opinions": "继续保持。",
-                                "items": {str(item): {"categories": ["no_problem"], "findings": ""}}}
-                     for visit_id in visit_ids}
+            visit_ids = list(
+                db.session.scalars(
+                    sa.select(Visit.id).where(Visit.campaign_id == ids[f"{dept}_part"]).order_by(Visit.id)
+                )
+            )
+            given = {
+                visit_id: {
+                    "checked_on": checked_on,
+                    "method": "onsite",
+                    "record": "联合检查组现场检查。",
+                    "evaluation": "未发现问题。",
+                    "opinions": "继续保持。",
+                    "items": {str(item): {"categories": ["no_problem"], "findings": ""}},
+                }
+                for visit_id in visit_ids
+            }
             results.import_results(visit_ids, {"results": given}, actor=planner)
             for visit_id in visit_ids:
                 chief = next(m for m in results_queries.team_of(db.session.get(Visit, visit_id)) if m.is_leader)
@@ -117,17 +149,30 @@ def checked_world() -> dict:
     with frozen_at(date(2026, 2, 27)):
         ids = world("handed_out")
         with tenant_scope(ids["yjj"]["tenant"]):
-            code = db.session.scalar(sa.select(Entity.code).join(Visit, Visit.entity_id == Entity.id)
-                                     .where(Visit.campaign_id == ids["yjj_part"]).order_by(Visit.id).limit(1))
+            code = db.session.scalar(
+                sa.select(Entity.code)
+                .join(Visit, Visit.entity_id == Entity.id)
+                .where(Visit.campaign_id == ids["yjj_part"])
+                .order_by(Visit.id)
+                .limit(1)
+            )
         named = named_handed_out(ids["swj"], department="swj", codes=[code])
     with frozen_at(datetime(2026, 4, 20, 17, tzinfo=SHANGHAI)):
         reported(ids, "2026-04-10")
         chief = user_named("swj_inspector")
         with tenant_scope(named["tenant"]):
-            results.record_result(named["visit"], {
-                "checked_on": "2026-04-20", "method": "onsite", "record": "核查投诉事项。", "evaluation": "基本规范。",
-                "opinions": "无。", "items": {str(ids["swj"]["item"]): {"categories": ["no_problem"], "findings": ""}}},
-                actor=chief)
+            results.record_result(
+                named["visit"],
+                {
+                    "checked_on": "2026-04-20",
+                    "method": "onsite",
+                    "record": "核查投诉事项。",
+                    "evaluation": "基本规范。",
+                    "opinions": "无。",
+                    "items": {str(ids["swj"]["item"]): {"categories": ["no_problem"], "findings": ""}},
+                },
+                actor=chief,
+            )
             results.submit_result(named["visit"], actor=chief)
             db.session.commit()
     return {**ids, "repeated": code}
@@ -145,8 +190,9 @@ def part_visit(ids: dict, department: str, entity_id: int) -> Visit:
     """A department's visit (``department``: YJJ or SWJ) of its part of the joint visit at ``entity_id``
     (read in the department's scope)."""
     with tenant_scope(user_named(f"{department.lower()}_admin").tenant_id):
-        return db.session.scalar(sa.select(Visit).where(Visit.campaign_id == ids[f"{department.lower()}_part"],
-                                                        Visit.entity_id == entity_id))
+        return db.session.scalar(
+            sa.select(Visit).where(Visit.campaign_id == ids[f"{department.lower()}_part"], Visit.entity_id == entity_id)
+        )
 
 
 def member_account(department: str, inspector_id: int):

@@ -3,6 +3,7 @@ calendar: 1–5 May off, Saturday 9 May worked): ``late``, checked until Tuesday
 publication on Wednesday 29 April (Monday 6 April, 清明, off); ``soon``, checked until Wednesday 8 April,
 is due on Saturday 9 May, the make-up working day. Both are recorded by their teams and submitted — the
 first visit by ``yjj_inspector``, the other by its own team leader, given an account here."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -30,8 +31,15 @@ def team_leader(one: Visit):
     chief = next(member for member in results_queries.team_of(one) if member.is_leader).inspector
     if chief.user_id is None:
         admin = user_named("yjj_admin")
-        person = tenants.create_user({"login": f"yjj_chief{one.id}", "display_name": f"组长{one.id}",
-                                      "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
+        person = tenants.create_user(
+            {
+                "login": f"yjj_chief{one.id}",
+                "display_name": f"组长{one.id}",
+                "password": DEMO_PASSWORD,
+                "roles": ["inspector"],
+            },
+            actor=admin,
+        )
         results.link_inspector(chief.id, {"user_id": person.id, "other_name": True}, actor=admin)
     return db.session.get(type(user_named("yjj_admin")), chief.user_id)
 
@@ -50,5 +58,11 @@ def two_submitted() -> dict:
         db.session.commit()
         late, soon = db.session.get(Visit, late.id), db.session.get(Visit, soon.id)
         assert (late.publish_due, soon.publish_due) == (LATE_DUE, SOON_DUE)
-        return {**ids, "late": late.id, "soon": soon.id, "late_name": late.entity.name,
-                "soon_name": soon.entity.name, "campaign_code": late.campaign.code}
+        return {
+            **ids,
+            "late": late.id,
+            "soon": soon.id,
+            "late_name": late.entity.name,
+            "soon_name": soon.entity.name,
+            "campaign_code": late.campaign.code,
+        }

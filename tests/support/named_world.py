@@ -1,5 +1,6 @@
 """A check of named businesses (特定对象检查) of the test department: three businesses of its directory,
 each with its cause, registered at the approval; only the inspectors drawn."""
+
 from __future__ import annotations
 
 from spotcheck.core import events
@@ -16,10 +17,21 @@ CAUSES = (("complaint", "TS-2026-0012"), ("order", "市应急交〔2026〕3号")
 
 def named_data(world, targets: int = 3, codes=None, **overrides) -> dict:
     """A named check of the first ``targets`` businesses of ``world`` (or of ``codes``), with :data:`CAUSES`."""
-    rows = [{"entity_code": code, "cause": cause, "reference": ref}
-            for code, (cause, ref) in zip(codes or world["codes"], CAUSES[:targets])]
-    return campaign_data(world, **{"title": "投诉举报及交办事项核查", "kind": "named", "named_targets": rows, "strata": {},
-                                   "target_filter": {}, **overrides})
+    rows = [
+        {"entity_code": code, "cause": cause, "reference": ref}
+        for code, (cause, ref) in zip(codes or world["codes"], CAUSES[:targets])
+    ]
+    return campaign_data(
+        world,
+        **{
+            "title": "投诉举报及交办事项核查",
+            "kind": "named",
+            "named_targets": rows,
+            "strata": {},
+            "target_filter": {},
+            **overrides,
+        },
+    )
 
 
 def registered(world, targets: int = 3, department: str = "yjj", **overrides) -> int:
@@ -43,11 +55,12 @@ def handed_out(world, *, notices: bool = False, department: str = "yjj", codes=N
         campaign_commands.draw_inspectors(campaign_id, {"public_inputs": ["observer:人大代表 1234"]}, actor=planner)
         member = campaigns.list_team_members(campaigns.get_campaign(campaign_id))[0]
         campaign_commands.designate_leader(campaign_id, {"member_id": member.id}, actor=planner)
-        with (events.suspended() if not notices else _nothing()):
+        with events.suspended() if not notices else _nothing():
             visit = results.hand_out(campaign_id, actor=planner)[0]
         team = results_queries.team_of(visit)
-        results.link_inspector(team[0].inspector_id, {"user_id": user_named(f"{department}_inspector").id,
-                                                      "other_name": True}, actor=admin)
+        results.link_inspector(
+            team[0].inspector_id, {"user_id": user_named(f"{department}_inspector").id, "other_name": True}, actor=admin
+        )
         db.session.commit()
         return {"campaign": campaign_id, "visit": visit.id, "tenant": admin.tenant_id}
 

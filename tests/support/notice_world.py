@@ -1,5 +1,6 @@
 """Notices (文书) as the tests read them: the day the tests are set on, a kind's notices in order, and a
 notices' ``store`` that fails, dies or is taken over at its n-th call."""
+
 from __future__ import annotations
 
 import socket
@@ -41,6 +42,7 @@ def store_with(n: int, effect):
 def raising(error: BaseException):
     def effect():
         raise error
+
     return effect
 
 
@@ -73,4 +75,6 @@ def submit_notices_job(ids: dict, planner) -> Job:
     """The planner asks for the notices of the handed-out campaign of ``ids`` (in its department's
     scope), as a job of its own transaction; run at once where jobs run eagerly."""
     with unit_of_work():
-        return jobs.submit(notice_tasks.write_campaign_notices.name, "notices.campaign", planner, campaign_id=ids["campaign"])
+        return jobs.submit(
+            notice_tasks.write_campaign_notices.name, "notices.campaign", planner, campaign_id=ids["campaign"]
+        )

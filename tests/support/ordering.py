@@ -8,6 +8,7 @@ quiet two-core machine, the suite running); a module weighs the seconds of its s
 run heaviest first, then the others in their collection order. Only the order changes: every
 test still runs, and alone each runs as before.
 """
+
 from __future__ import annotations
 
 import pytest

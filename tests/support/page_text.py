@@ -5,6 +5,7 @@ by a number of the platform's makers (文件001) or a year left as a placeholder
 Shared by the walk of every demo role's pages (``tests/system/test_page_wording.py``) and the
 browser walks (:class:`tests.support.browsers.Walker`), which read ``document.body.innerText``.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,9 +19,38 @@ KEYED = re.compile(r"(?<![\w./:-])[a-z]{3,}:(?=[\u4e00-\u9fff])")
 #: see); abbreviations, file names and hashes are single words and do not count.
 ENGLISH = re.compile(r"(?<![\w.-])[A-Za-z]{2,}(?:[ ,:;]+(?:[A-Za-z]{2,}|[a-z]))(?:[ ,:;]+[A-Za-z]{2,}){1,}(?![\w.-])")
 #: Words of English that are names in a Chinese page: the product, the formats, the standards.
-NAMES = frozenset({"spotcheck", "sha", "hmac", "json", "pdf", "api", "excel", "xlsx", "csv", "openapi", "utf",
-                   "python", "node", "id", "url", "http", "https", "english", "swagger", "ui", "bearer", "token",
-                   "chrome", "edge", "firefox", "safari", "wps", "ok"})
+NAMES = frozenset(
+    {
+        "spotcheck",
+        "sha",
+        "hmac",
+        "json",
+        "pdf",
+        "api",
+        "excel",
+        "xlsx",
+        "csv",
+        "openapi",
+        "utf",
+        "python",
+        "node",
+        "id",
+        "url",
+        "http",
+        "https",
+        "english",
+        "swagger",
+        "ui",
+        "bearer",
+        "token",
+        "chrome",
+        "edge",
+        "firefox",
+        "safari",
+        "wps",
+        "ok",
+    }
+)
 #: Attributes whose value the reader sees (a placeholder, a tooltip, a button's label).
 _SHOWN_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt"}
 #: Not read: what is not shown, and a file quoted as it is (``<pre>``: a manifest, a proof's JSON; ``<textarea>``: a

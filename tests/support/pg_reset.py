@@ -7,6 +7,7 @@ table's row count and newest row version (``xmin``), in one transaction with tri
 keys off (``session_replication_role = replica``, as a superuser). When the schema itself changed
 (the catalogs' newest row version moved), or it cannot be done, the database is created anew.
 """
+
 from __future__ import annotations
 
 import psycopg
@@ -27,7 +28,8 @@ def signatures(conn, tables) -> dict[str, tuple]:
     if not tables:
         return {}
     query = " UNION ALL ".join(
-        f"SELECT '{t}', count(*), coalesce(max(xmin::text::bigint), 0) FROM \"{t}\"" for t in tables)
+        f"SELECT '{t}', count(*), coalesce(max(xmin::text::bigint), 0) FROM \"{t}\"" for t in tables
+    )
     return {name: (count, newest) for name, count, newest in conn.execute(query).fetchall()}
 
 
@@ -36,8 +38,20 @@ def _remember(clean: dict[str, tuple]) -> None:
         CLEAN.setdefault(table, set()).add(signature)
 
 
-_CATALOGS = ("pg_class", "pg_attribute", "pg_constraint", "pg_trigger", "pg_policy", "pg_proc", "pg_type",
-             "pg_index", "pg_namespace", "pg_attrdef", "pg_rewrite", "pg_extension")
+_CATALOGS = (
+    "pg_class",
+    "pg_attribute",
+    "pg_constraint",
+    "pg_trigger",
+    "pg_policy",
+    "pg_proc",
+    "pg_type",
+    "pg_index",
+    "pg_namespace",
+    "pg_attrdef",
+    "pg_rewrite",
+    "pg_extension",
+)
 
 
 def _catalog_signature(conn) -> tuple:
@@ -49,11 +63,13 @@ def contents(admin_url: str, template: str) -> dict:
     """What a reset puts back: the template's tables, its sequences' values and its rows (read once,
     by the worker that built the template)."""
     with _connect(admin_url, template) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
+        tables = [
+            r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+        ]
         sequences = {}
         for (sequence,) in conn.execute(
-                "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' ORDER BY sequencename").fetchall():
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' ORDER BY sequencename"
+        ).fetchall():
             sequences[sequence] = tuple(conn.execute(f'SELECT last_value, is_called FROM "{sequence}"').fetchone())
         rows: dict[str, bytes] = {}
         for table in tables:
@@ -89,14 +105,18 @@ class Resetter:
             return self._create()
         try:
             with _connect(self.admin_url, self.name) as conn:
-                conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                             "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                conn.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
                 if _catalog_signature(conn) != self.catalogs:
                     raise LookupError("the schema changed")
                 now = signatures(conn, self.tables)
                 dirty = [t for t in self.tables if now.get(t) != self.clean.get(t)]
-                sequences = {s: tuple(conn.execute(f'SELECT last_value, is_called FROM "{s}"').fetchone())
-                             for s in self.sequences}
+                sequences = {
+                    s: tuple(conn.execute(f'SELECT last_value, is_called FROM "{s}"').fetchone())
+                    for s in self.sequences
+                }
                 moved = [s for s, value in sequences.items() if value != self.sequences[s]]
                 if not dirty and not moved:
                     return None

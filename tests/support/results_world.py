@@ -1,6 +1,7 @@
 """A campaign of the test department whose visits are handed to their teams, with the first
 visit's two inspectors linked to user accounts: ``yjj_inspector`` (the team leader, 组长) and
 ``yjj_inspector2`` (a member), created here through the commands."""
+
 from __future__ import annotations
 
 import io
@@ -35,7 +36,9 @@ def teams_drawn(world, **campaign) -> int:
         campaign_commands.freeze_targets(campaign.id, actor=planner)
         campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:人大代表 1234"]}, actor=planner)
         campaign_commands.freeze_inspectors(campaign.id, actor=planner)
-        campaign_commands.draw_inspectors(campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner)
+        campaign_commands.draw_inspectors(
+            campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner
+        )
         seen = set()
         for member in campaigns.list_team_members(campaign):
             if member.entity_id not in seen:
@@ -56,17 +59,29 @@ def handed_out(*, notices: bool = False, **campaign) -> dict:
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
         campaign = campaigns.get_campaign(campaign_id)
-        with (nullcontext() if notices else events.suspended()):
+        with nullcontext() if notices else events.suspended():
             visits = results.hand_out(campaign.id, actor=planner_of(admin))
         visit = min(visits, key=lambda v: v.id)
-        second = tenants.create_user({"login": "yjj_inspector2", "display_name": "褚明", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
+        second = tenants.create_user(
+            {"login": "yjj_inspector2", "display_name": "褚明", "password": DEMO_PASSWORD, "roles": ["inspector"]},
+            actor=admin,
+        )
         team = results_queries.team_of(visit)
-        results.link_inspector(team[0].inspector_id, {"user_id": user_named("yjj_inspector").id, "other_name": True}, actor=admin)
+        results.link_inspector(
+            team[0].inspector_id, {"user_id": user_named("yjj_inspector").id, "other_name": True}, actor=admin
+        )
         results.link_inspector(team[1].inspector_id, {"user_id": second.id, "other_name": True}, actor=admin)
         db.session.commit()
-        return {"campaign": campaign_id, "visit": visit.id, "item": world["item"], "tenant": admin.tenant_id,
-                "visits": len(visits), "leader_inspector": team[0].inspector_id,
-                "member_inspector": team[1].inspector_id, "world": world}
+        return {
+            "campaign": campaign_id,
+            "visit": visit.id,
+            "item": world["item"],
+            "tenant": admin.tenant_id,
+            "visits": len(visits),
+            "leader_inspector": team[0].inspector_id,
+            "member_inspector": team[1].inspector_id,
+            "world": world,
+        }
 
 
 def visit(ids) -> Visit:
@@ -85,9 +100,14 @@ def inspector(inspector_id: int) -> Inspector:
 
 
 def complete_result(ids, **overrides) -> dict:
-    data = {"checked_on": "2026-04-30", "method": "onsite", "record": "现场检查危化品仓库，台账齐全。",
-            "evaluation": "安全管理制度基本落实，应急预案演练不到位。", "opinions": "责令限期组织应急预案演练。",
-            "items": {str(ids["item"]): {"categories": ["pending_own_rules"], "findings": "应急预案未按规定演练。"}}}
+    data = {
+        "checked_on": "2026-04-30",
+        "method": "onsite",
+        "record": "现场检查危化品仓库，台账齐全。",
+        "evaluation": "安全管理制度基本落实，应急预案演练不到位。",
+        "opinions": "责令限期组织应急预案演练。",
+        "items": {str(ids["item"]): {"categories": ["pending_own_rules"], "findings": "应急预案未按规定演练。"}},
+    }
     data.update(overrides)
     return data
 
@@ -124,10 +144,17 @@ def filled_workbook(headers, rows, change=None) -> bytes:
     for number, row in enumerate(rows):
         values = dict(zip(headers, row))
         problem = number % 2 == 1 or number == len(rows) - 1
-        values.update({"检查日期": "2026-04-30", "核查方式": "实地检查",
-                       "检查结果": "发现问题待后续处理：违反本部门其他规定" if problem else "未发现问题",
-                       "检查情况": "应急预案未按规定演练。" if problem else "", "检查记录": "现场检查，台账齐全。",
-                       "对被检查人的评价": "安全管理制度基本落实。", "处理意见和建议": "按规定开展自查。"})
+        values.update(
+            {
+                "检查日期": "2026-04-30",
+                "核查方式": "实地检查",
+                "检查结果": "发现问题待后续处理：违反本部门其他规定" if problem else "未发现问题",
+                "检查情况": "应急预案未按规定演练。" if problem else "",
+                "检查记录": "现场检查，台账齐全。",
+                "对被检查人的评价": "安全管理制度基本落实。",
+                "处理意见和建议": "按规定开展自查。",
+            }
+        )
         if change:
             change(number, values)
         sheet.append([values.get(h) for h in headers])

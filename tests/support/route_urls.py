@@ -6,6 +6,7 @@ An ``<int:...>`` part takes the ids of the table its name points to (``inspector
 ``entry_id``: ``directory_entry``), a few per department; ``<any(...)>`` each choice; other strings
 a few department codes or sheet names. Routes added later are covered without touching the walks.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -25,8 +26,18 @@ from tests.support.helpers import tenant_id
 #: The walkers of every role's pages (the wording walk, the phone-width walk): one account of each role
 #: of the demo city, and the supervising department's leader (whose day differs); ``None`` is a
 #: citizen, not signed in.
-WALKERS = ("scj_planner", "scj_leader", "scj_inspector", "scj_coord", "yjj_coord", "scj_admin", "sfj_supervisor",
-           "sfj_leader", "admin", None)
+WALKERS = (
+    "scj_planner",
+    "scj_leader",
+    "scj_inspector",
+    "scj_coord",
+    "yjj_coord",
+    "scj_admin",
+    "sfj_supervisor",
+    "sfj_leader",
+    "admin",
+    None,
+)
 #: Links a walk follows from the pages, per route and walker, beyond the route's own URL.
 FOLLOWED_PER_RULE = 2
 
@@ -61,26 +72,31 @@ def ids_by_table(app) -> dict[str, list]:
                 if issubclass(mapper.class_, TenantOwned):
                     for code, how_many in IDS_PER_TENANT.items():
                         with tenant_scope(tenants[code]):
-                            found[table.name] |= set(db.session.scalars(
-                                sa.select(column).order_by(column.desc()).limit(how_many)))
+                            found[table.name] |= set(
+                                db.session.scalars(sa.select(column).order_by(column.desc()).limit(how_many))
+                            )
                 else:
                     found[table.name] |= set(db.session.scalars(sa.select(column).order_by(column.desc()).limit(4)))
             except sa.exc.SQLAlchemyError:
                 db.session.rollback()  # a table this role may not read as a whole: its ids come from elsewhere
         for code, how_many in IDS_PER_TENANT.items():  # the public pages of inspection codes (检查码), by token
             with tenant_scope(tenants[code]):
-                tokens[code] = list(db.session.scalars(sa.select(InspectionCode.token).order_by(InspectionCode.id)
-                                                       .limit(how_many)))
+                tokens[code] = list(
+                    db.session.scalars(sa.select(InspectionCode.token).order_by(InspectionCode.id).limit(how_many))
+                )
         db.session.rollback()
-    return {**{name: sorted(ids) for name, ids in found.items() if ids},
-            TOKENS: sorted({t for listed in tokens.values() for t in listed})}
+    return {
+        **{name: sorted(ids) for name, ids in found.items() if ids},
+        TOKENS: sorted({t for listed in tokens.values() for t in listed}),
+    }
 
 
 def tables_named(argument: str, tables) -> list[str]:
     """The tables among ``tables`` an argument names (``inspector_id``: ``inspector``)."""
     base = argument.removesuffix("_id")
-    return [t for t in tables if t == base or t.endswith("_" + base)] or \
-           [t for t in tables if t.startswith(base + "_") or base.endswith("_" + t)]
+    return [t for t in tables if t == base or t.endswith("_" + base)] or [
+        t for t in tables if t.startswith(base + "_") or base.endswith("_" + t)
+    ]
 
 
 def ids_for(argument: str, ids: dict[str, list[int]], empty=frozenset()) -> list[int]:
@@ -128,16 +144,27 @@ def is_asset(rule) -> bool:
     return rule.endpoint == "static" or rule.endpoint.endswith(".static") or "/assets/" in rule.rule
 
 
-def route_urls(app, ids, *, prefix: str = "/", public_only: bool = False, per_rule: int = MAX_URLS_PER_RULE,
-               skip: tuple[str, ...] = ()) -> list[str]:
+def route_urls(
+    app,
+    ids,
+    *,
+    prefix: str = "/",
+    public_only: bool = False,
+    per_rule: int = MAX_URLS_PER_RULE,
+    skip: tuple[str, ...] = (),
+) -> list[str]:
     """Every GET route of the app (under ``prefix``, not under ``skip``; only those open to anyone
     with ``public_only``) with its arguments filled in, up to ``per_rule`` URLs a route."""
     tenant_codes = ("SCJ", "YJJ", "SFJ")
     empty = empty_tables(app)
     urls = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if "GET" not in rule.methods or is_asset(rule) or not rule.rule.startswith(prefix) \
-                or rule.rule.startswith(skip):
+        if (
+            "GET" not in rule.methods
+            or is_asset(rule)
+            or not rule.rule.startswith(prefix)
+            or rule.rule.startswith(skip)
+        ):
             continue
         if public_only and declared_access(app.view_functions[rule.endpoint], "GET") != "public":
             continue
@@ -150,7 +177,7 @@ def route_urls(app, ids, *, prefix: str = "/", public_only: bool = False, per_ru
     return urls
 
 
-HREF = re.compile(r'''(?:href|src)\s*=\s*["']([^"'#]+)''')
+HREF = re.compile(r"""(?:href|src)\s*=\s*["']([^"'#]+)""")
 
 
 JSON_PATH = re.compile(r'"(/(?:api|catalog|public|jobs|admin|audit|account|platform)[^"\s]*)"')

@@ -10,6 +10,7 @@ A plugin of ``tests/conftest.py``: a test names ``module_app`` among its argumen
 before any query runs or by the templates (a NUL byte refused on arrival, ID numbers masked on the
 pages): the deployed database, with its row-level security, is the one worth walking twice over.
 """
+
 from __future__ import annotations
 
 import shutil

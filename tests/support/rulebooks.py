@@ -1,6 +1,7 @@
 """The rules the tests meet (规则): the demo city works under 宁安市's rulebook, 应急管理局 and 商务局 under
 rules of their own built from the presets; here are the citations a refusal or a due date names, and
 the rules of any preset put together without a database."""
+
 from __future__ import annotations
 
 from dataclasses import replace

@@ -1,6 +1,7 @@
 """Rules files (规则文件) as an administrator writes them: the demo's rulebook or a department's rules
 in force, changed (a rule set, a date in force), written back as the TOML text a page or the API
 loads. Call inside an app context (the versions in force are read from the database)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -44,5 +45,6 @@ def load_department_cap(tenant_id: int, cap: int) -> None:
     (本部门检查次数上限), cited to their first article; committed. Call inside the department's scope."""
     article = rulebook.document_of(rulebook.version_ids(tenant_id)[1]).articles[0].number
     rules_commands.load_department_rules(
-        {"text": changed_department_rules(tenant_id, department_inspection_cap=(cap, article))}, actor=CONSOLE)
+        {"text": changed_department_rules(tenant_id, department_inspection_cap=(cap, article))}, actor=CONSOLE
+    )
     db.session.commit()

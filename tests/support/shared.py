@@ -7,6 +7,7 @@ used by both. The folder is the run's own base temporary folder (a worker's is i
 process that runs the session as a whole (xdist's controller, or pytest alone) drops the databases
 once every worker has finished.
 """
+
 from __future__ import annotations
 
 import pickle

@@ -1,6 +1,7 @@
 """The spreadsheets as a department administrator handles them (电子表格): fill a downloaded template with
 openpyxl, upload it, read a sheet's rows back, and check that a refusal's reason is in Chinese;
 shared by the tests of imports and exports."""
+
 from __future__ import annotations
 
 import io
@@ -25,6 +26,7 @@ PO_FILE = Path(__file__).resolve().parents[2] / "spotcheck/translations/zh_Hans_
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
 
 def credit_code(n: int) -> str:
     """A valid 统一社会信用代码 (GB 32100 check character)."""
@@ -90,13 +92,20 @@ def sheet_rows(data: bytes) -> list[dict]:
     values = list(sheet.iter_rows(values_only=True))
     at = next(i for i, row in enumerate(values) if row[0] == "序号")
     headers = values[at]
-    return [dict(zip(headers, row)) for row in values[at + 1:]
-            if any(v not in (None, "") for v in row) and not str(row[0] or "").startswith("填报人：")]
+    return [
+        dict(zip(headers, row))
+        for row in values[at + 1 :]
+        if any(v not in (None, "") for v in row) and not str(row[0] or "").startswith("填报人：")
+    ]
 
 
 def upload(client, kind: str, data: bytes, headers: dict, filename: str = "filled.xlsx"):
-    response = client.post(f"/api/v1/sheets/{kind}/imports", headers=headers,
-                           data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+    response = client.post(
+        f"/api/v1/sheets/{kind}/imports",
+        headers=headers,
+        data={"file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 202, response.get_data(as_text=True)
     job = client.get(f"/api/v1/jobs/{response.get_json()['id']}", headers=headers).get_json()
     assert job["status"] == "succeeded", job
@@ -129,13 +138,29 @@ def items_of(code: str) -> list[Item]:
 
 
 ITEM_ROWS = [
-    {"检查事项": "食品生产企业监督检查", "子项": "生产许可条件", "检查依据": "《食品安全法》第一百一十条",
-     "检查主体": "市市场监督管理局", "抽查对象": "食品生产企业", "检查内容": "生产条件、原料进货查验",
-     "检查方式": "实地检查、书面检查", "比例": "不低于5%", "频次": "每年1次", "执法类别": "食品安全",
-     "检查结果的运用情形": "依法公示", "领域": "市场监管领域", "类别": "重点检查事项", "是否纳入随机抽查": "是"},
-    {"检查事项": "产品质量监督抽查", "检查方式": "检验检测", "执法类别": "产品质量、市场监管综合",
-     "领域": "市场监管领域", "是否纳入随机抽查": "否", "备注": "按年度计划"},
+    {
+        "检查事项": "食品生产企业监督检查",
+        "子项": "生产许可条件",
+        "检查依据": "《食品安全法》第一百一十条",
+        "检查主体": "市市场监督管理局",
+        "抽查对象": "食品生产企业",
+        "检查内容": "生产条件、原料进货查验",
+        "检查方式": "实地检查、书面检查",
+        "比例": "不低于5%",
+        "频次": "每年1次",
+        "执法类别": "食品安全",
+        "检查结果的运用情形": "依法公示",
+        "领域": "市场监管领域",
+        "类别": "重点检查事项",
+        "是否纳入随机抽查": "是",
+    },
+    {
+        "检查事项": "产品质量监督抽查",
+        "检查方式": "检验检测",
+        "执法类别": "产品质量、市场监管综合",
+        "领域": "市场监管领域",
+        "是否纳入随机抽查": "否",
+        "备注": "按年度计划",
+    },
     {"检查事项": "价格行为检查", "检查方式": "onsite", "领域": "其他领域"},
 ]
-
-

@@ -17,6 +17,7 @@ Celery not eager (jobs would go to a broker), arguments that are not plain data.
 ``SPOTCHECK_TEST_SNAPSHOTS=0`` (or the :func:`building` block, used by ``tests/commands/test_worlds.py``)
 turns the copies off.
 """
+
 from __future__ import annotations
 
 import copy
@@ -41,8 +42,14 @@ from tests.support import pg_reset, shared
 
 ENABLED = os.environ.get("SPOTCHECK_TEST_SNAPSHOTS", "1") != "0"
 #: Settings that name the test's own database or folders: not part of what a world depends on.
-_OWN_SETTINGS = {"DATABASE_URL", "SQLALCHEMY_DATABASE_URI", "SPOTCHECK_STORAGE", "SQLALCHEMY_ENGINES",
-                 "SQLALCHEMY_BINDS", "CELERY"}
+_OWN_SETTINGS = {
+    "DATABASE_URL",
+    "SQLALCHEMY_DATABASE_URI",
+    "SPOTCHECK_STORAGE",
+    "SQLALCHEMY_ENGINES",
+    "SQLALCHEMY_BINDS",
+    "CELERY",
+}
 
 _state = {"enabled": ENABLED, "depth": 0, "item": None}
 _memo: dict[str, "Snapshot"] = {}
@@ -118,6 +125,7 @@ def _run(builder, args, kwargs):
 
 # --- when a copy is the same as a build ---------------------------------------------------------
 
+
 def _plain(value) -> bool:
     if value is None or isinstance(value, (bool, int, float, str)):
         return True
@@ -133,8 +141,10 @@ def _patched() -> bool:
     if item is None:
         return False
     patcher = getattr(item, "funcargs", {}).get("monkeypatch")
-    return bool(patcher is not None and (patcher._setattr or patcher._setitem or patcher._cwd is not None
-                                         or patcher._savesyspath is not None))
+    return bool(
+        patcher is not None
+        and (patcher._setattr or patcher._setitem or patcher._cwd is not None or patcher._savesyspath is not None)
+    )
 
 
 def _settings() -> str:
@@ -164,8 +174,19 @@ def _fingerprint(builder, args, kwargs) -> tuple | None:
         return None
     if tables is None:
         return None
-    return (builder.__module__, builder.__qualname__, repr(args), repr(sorted(kwargs.items())), kind, tables,
-            _files_fingerprint(), repr(clock._fixed), repr(clock.today()), events._suspended.get(), _settings())
+    return (
+        builder.__module__,
+        builder.__qualname__,
+        repr(args),
+        repr(sorted(kwargs.items())),
+        kind,
+        tables,
+        _files_fingerprint(),
+        repr(clock._fixed),
+        repr(clock.today()),
+        events._suspended.get(),
+        _settings(),
+    )
 
 
 def _storage() -> Path:
@@ -185,6 +206,7 @@ def _files_fingerprint() -> str:
 
 # --- PostgreSQL -----------------------------------------------------------------------------------
 
+
 def _pg_url() -> tuple[str, str]:
     """(the admin's URL of the server, the test database's name)."""
     url = db.engine.url
@@ -203,8 +225,9 @@ def _pg_connect(url: str, database: str | None = None):
 def _pg_others(conn, name: str) -> int:
     """How many other connections the database has (a connection just closed may take a moment to go)."""
     for _ in range(20):
-        others = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                              (name,)).fetchone()[0]
+        others = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,)
+        ).fetchone()[0]
         if not others:
             return 0
         time.sleep(0.02)
@@ -217,13 +240,21 @@ def _pg_fingerprint() -> str | None:
     with _pg_connect(admin, name) as conn:
         if _pg_others(conn, name):
             return None  # another app of the test holds the database: its copy could not be swapped in
-        tables = [row[0] for row in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
-        sequences = [row[0] for row in conn.execute(
-            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' ORDER BY sequencename")]
+        tables = [
+            row[0]
+            for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+        ]
+        sequences = [
+            row[0]
+            for row in conn.execute(
+                "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' ORDER BY sequencename"
+            )
+        ]
         # a table holding the template's rows (whichever row versions) counts as the template's
-        rows = [(t, "template" if s in pg_reset.CLEAN.get(t, ()) else s)
-                for t, s in sorted(pg_reset.signatures(conn, tables).items())]
+        rows = [
+            (t, "template" if s in pg_reset.CLEAN.get(t, ()) else s)
+            for t, s in sorted(pg_reset.signatures(conn, tables).items())
+        ]
         rows += [(s, conn.execute(f'SELECT last_value, is_called FROM "{s}"').fetchone()) for s in sequences]
     return hashlib.sha1(repr(rows).encode()).hexdigest()
 
@@ -294,6 +325,7 @@ def _restore(kept: Snapshot) -> bool:
 
 # --- SQLite ---------------------------------------------------------------------------------------
 
+
 def _sqlite_idle() -> bool:
     """No connection holds a write not committed yet (another could not take the write lock)."""
     probe = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
@@ -317,6 +349,7 @@ def _sqlite_fingerprint() -> str | None:
 
 
 # --- the plugin -----------------------------------------------------------------------------------
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
@@ -348,5 +381,7 @@ def pytest_terminal_summary(terminalreporter):
         for key, value in shared.load(path.stem).items():
             total[key] += value
     if any(total.values()):
-        terminalreporter.write_line(f"worlds: {total['built']} built and kept, {total['copied']} copied from a "
-                                    f"snapshot, {total['plain']} built where a copy could differ")
+        terminalreporter.write_line(
+            f"worlds: {total['built']} built and kept, {total['copied']} copied from a "
+            f"snapshot, {total['plain']} built where a copy could differ"
+        )

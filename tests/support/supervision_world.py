@@ -1,6 +1,7 @@
 """The results world seen by the supervision (监督世界): 应急管理局's campaign handed out on 20
 February 2026 (its plan submitted late), one visit's result published and another's approved on
 12 March."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -37,16 +38,26 @@ def supervision_world() -> dict:
         results.approve_result(visit(ids).id, actor=leader)
         results.publish_results([ids["visit"]], actor=planner_of(user_named("yjj_admin")))
         linked = {ids["leader_inspector"], ids["member_inspector"]}
-        second = next(v for v in db.session.scalars(sa.select(Visit).where(
-            Visit.id != ids["visit"], Visit.campaign_id == ids["campaign"]).order_by(Visit.id))
-            if not {m.inspector_id for m in results_queries.team_of(v)} & linked)
+        second = next(
+            v
+            for v in db.session.scalars(
+                sa.select(Visit)
+                .where(Visit.id != ids["visit"], Visit.campaign_id == ids["campaign"])
+                .order_by(Visit.id)
+            )
+            if not {m.inspector_id for m in results_queries.team_of(v)} & linked
+        )
         chief = next(m for m in results_queries.team_of(second) if m.is_leader)
         admin = user_named("yjj_admin")
-        account = tenants.create_user({"login": "yjj_inspector3", "display_name": "钟毅", "password": DEMO_PASSWORD, "roles": ["inspector"]}, actor=admin)
+        account = tenants.create_user(
+            {"login": "yjj_inspector3", "display_name": "钟毅", "password": DEMO_PASSWORD, "roles": ["inspector"]},
+            actor=admin,
+        )
         results.link_inspector(chief.inspector.id, {"user_id": account.id, "other_name": True}, actor=admin)
         chief = account
-        data = complete_result(ids, checked_on="2026-03-11",
-                               items={str(ids["item"]): {"categories": ["no_problem"], "findings": ""}})
+        data = complete_result(
+            ids, checked_on="2026-03-11", items={str(ids["item"]): {"categories": ["no_problem"], "findings": ""}}
+        )
         results.record_result(second.id, data, actor=chief)
         results.submit_result(second.id, actor=chief)
         results.approve_result(second.id, actor=leader)

@@ -1,5 +1,6 @@
 """The single-file verifier (独立验证程序) run as a citizen would: in an empty folder, in a Python
 with none of the platform's packages."""
+
 from __future__ import annotations
 
 import os
@@ -61,5 +62,6 @@ def node() -> str:
 
 def run_node(path: Path, *flags: str) -> subprocess.CompletedProcess:
     """``node spotcheck-verify.js PROOF.json`` (exit 0 when every check holds)."""
-    return subprocess.run([node(), str(browser_verifier.PATH), str(path), *flags], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [node(), str(browser_verifier.PATH), str(path), *flags], capture_output=True, text=True, timeout=120
+    )

@@ -1,5 +1,6 @@
 """Celery workers of the tests (真实工作进程): a ``celery worker`` or ``beat`` subprocess on Redis, a
 queue of the test's own, and waiting for a job to end."""
+
 from __future__ import annotations
 
 import io
@@ -53,14 +54,28 @@ class Worker:
         }
         self.proc = subprocess.Popen(
             [*_celery_command(), "-A", "spotcheck.worker", *self.arguments(queue, cwd)],
-            cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def arguments(self, queue: str, cwd: Path) -> list[str]:
-        return ["worker", "--pool=solo", "--concurrency=1", "--loglevel=info", "-Q", queue, "-n", f"{queue}@%h",
-                "--without-gossip", "--without-mingle"]
+        return [
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=info",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ]
 
     def _read(self) -> None:
         for line in self.proc.stdout:
@@ -172,5 +187,10 @@ def queue_import(app, data: bytes) -> int:
 
 def job_actions(job_id: int) -> list[str]:
     """What the audit trail says of a job, in order."""
-    return list(db.session.scalars(sa.select(AuditEntry.action).where(
-        AuditEntry.object_type == "job", AuditEntry.object_id == str(job_id)).order_by(AuditEntry.seq)))
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry.action)
+            .where(AuditEntry.object_type == "job", AuditEntry.object_id == str(job_id))
+            .order_by(AuditEntry.seq)
+        )
+    )

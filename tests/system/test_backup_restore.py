@@ -1,6 +1,7 @@
 """Backup and restore (备份与恢复) and the operator's check, as an operator runs them: ``spotcheck backup``,
 ``spotcheck restore`` onto a new database and an empty storage folder, then ``spotcheck check`` and
 ``spotcheck audit verify``; on PostgreSQL onto a cluster made with ``initdb`` for the test."""
+
 from __future__ import annotations
 
 import io
@@ -89,7 +90,7 @@ def test_a_postgresql_backup_restores_onto_a_new_cluster(postgres_url, new_clust
     taken = _cli(source, "backup", str(tmp_path / "backup"))
     assert taken.exit_code == 0, taken.output + taken.stderr
     roles = (tmp_path / "backup" / "roles.sql").read_text(encoding="utf-8")
-    assert "CREATE ROLE \"spotcheck_app\" NOLOGIN" in roles
+    assert 'CREATE ROLE "spotcheck_app" NOLOGIN' in roles
 
     # a new cluster: no database "spotcheck", no role spotcheck_app, an empty storage folder
     restored = make_app(new_cluster, SPOTCHECK_STORAGE=str(tmp_path / "storage"))

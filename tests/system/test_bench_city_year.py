@@ -3,6 +3,7 @@ every step of a campaign runs through the commands and the jobs on a real Celery
 are asked for through gunicorn by locust, and the result file has its fields with numbers for
 figures. Timing is the benchmark's business, never asserted here; the result goes to a temporary
 folder, never over the committed ``bench/results``."""
+
 from __future__ import annotations
 
 import json
@@ -19,14 +20,42 @@ from tests.support.helpers import PG_ADMIN_URL, REDIS_URL, _pg_connect, service_
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = REPO_ROOT / "bench" / "results"
-STEPS = ("plan", "create", "approve", "freeze_targets", "draw_targets", "freeze_inspectors", "draw_inspectors",
-         "leaders", "hand_out", "notices", "template", "import", "confirm", "record", "submit", "return", "resubmit", "approve_bulk", "approve_single",
-         "follow_up", "publish", "export", "dashboard", "table")
+STEPS = (
+    "plan",
+    "create",
+    "approve",
+    "freeze_targets",
+    "draw_targets",
+    "freeze_inspectors",
+    "draw_inspectors",
+    "leaders",
+    "hand_out",
+    "notices",
+    "template",
+    "import",
+    "confirm",
+    "record",
+    "submit",
+    "return",
+    "resubmit",
+    "approve_bulk",
+    "approve_single",
+    "follow_up",
+    "publish",
+    "export",
+    "dashboard",
+    "table",
+)
 #: Where a step runs when not everywhere: the largest campaign's results are entered offline and
 #: imported (its workbook downloaded, then the import job) and each 组长 confirms theirs, the others'
 #: through each visit's form.
-WHERE = {"template": ("largest",), "import": ("largest",), "confirm": ("largest",), "record": ("baseline", "joint"),
-         "submit": ("baseline", "joint")}
+WHERE = {
+    "template": ("largest",),
+    "import": ("largest",),
+    "confirm": ("largest",),
+    "record": ("baseline", "joint"),
+    "submit": ("baseline", "joint"),
+}
 #: The roles whose pages are asked for (one locust user per page and role).
 ROLES = {"planner", "leader", "inspector", "supervisor", "public", "coordinator"}
 
@@ -57,21 +86,49 @@ def _number(value) -> bool:
 @pytest.mark.slow(50)
 def test_the_quick_year_runs_every_step_and_writes_its_figures(services, tmp_path):
     before = _committed_state()
-    env = {**os.environ, "SPOTCHECK_ENV": "testing", "BENCH_CITY_SCALE": "0.05", "BENCH_RESULTS_DIR": str(tmp_path),
-           "SPOTCHECK_BENCH_DATABASE_URL": PG_ADMIN_URL, "BENCH_CITY_REDIS_URL": REDIS_URL,
-           "BENCH_CITY_PAGE_REQUESTS": "1", "BENCH_CITY_PAGE_WARMUP": "0", "BENCH_CITY_USERS_PER_PAGE": "1",
-           "BENCH_CITY_TRACES": "0", "BENCH_CITY_PAUSE_MIN": "0", "BENCH_CITY_PAUSE_MAX": "0.1"}
+    env = {
+        **os.environ,
+        "SPOTCHECK_ENV": "testing",
+        "BENCH_CITY_SCALE": "0.05",
+        "BENCH_RESULTS_DIR": str(tmp_path),
+        "SPOTCHECK_BENCH_DATABASE_URL": PG_ADMIN_URL,
+        "BENCH_CITY_REDIS_URL": REDIS_URL,
+        "BENCH_CITY_PAGE_REQUESTS": "1",
+        "BENCH_CITY_PAGE_WARMUP": "0",
+        "BENCH_CITY_USERS_PER_PAGE": "1",
+        "BENCH_CITY_TRACES": "0",
+        "BENCH_CITY_PAUSE_MIN": "0",
+        "BENCH_CITY_PAUSE_MAX": "0.1",
+    }
     # (each page asked for once only, with no warm-up run and no page traced: the pass shows that
     # every role's pages are measured, while their load would only take the machine from the rest of the suite)
     env.pop("BENCH_KEEP_DATABASE", None)
-    ran = subprocess.run([sys.executable, "-m", "bench", "city_year"], cwd=REPO_ROOT, env=env, capture_output=True,
-                         text=True, timeout=600)
+    ran = subprocess.run(
+        [sys.executable, "-m", "bench", "city_year"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert ran.returncode == 0, f"{ran.stdout[-4000:]}\n{ran.stderr[-6000:]}"
 
     result = json.loads((tmp_path / "city_year.json").read_text(encoding="utf-8"))
     assert result["benchmark"] == "city_year" and result["scale"] == 0.05
-    for key in ("title", "sizes", "seconds", "steps", "steps_missing", "pages", "over_budget", "budgets", "lines",
-                "tables", "notes", "machine"):
+    for key in (
+        "title",
+        "sizes",
+        "seconds",
+        "steps",
+        "steps_missing",
+        "pages",
+        "over_budget",
+        "budgets",
+        "lines",
+        "tables",
+        "notes",
+        "machine",
+    ):
         assert key in result, key
     assert result["steps_missing"] == []
     steps = {step["step"]: step for step in result["steps"]}

@@ -7,6 +7,7 @@ both inspector versions with replacements and on the proofs a campaign publishes
 it on the published proof and shows every check in Chinese with the time it took, on a desk and on
 a phone. Without node or the built file these tests skip (fail with SPOTCHECK_REQUIRE_SERVICES=1).
 """
+
 from __future__ import annotations
 
 import copy
@@ -69,10 +70,15 @@ def _with_replacements(name: str) -> dict:
     on two visits (inspectors, by the proof's own version)."""
     proof = vector(name)
     if proof["kind"] == "targets":
-        group, stratum = next((g, s) for g, strata in sorted(proof["reserves"].items())
-                              for s, ids in sorted(strata.items()) if len(ids) >= 2)
-        first = targets.replace_target(proof, group=group, stratum=stratum, out=proof["selected"][group][stratum][0],
-                                       reason="已注销")
+        group, stratum = next(
+            (g, s)
+            for g, strata in sorted(proof["reserves"].items())
+            for s, ids in sorted(strata.items())
+            if len(ids) >= 2
+        )
+        first = targets.replace_target(
+            proof, group=group, stratum=stratum, out=proof["selected"][group][stratum][0], reason="已注销"
+        )
         targets.replace_target(proof, group=group, stratum=stratum, out=first["in"], reason="已迁出")
         return proof
     made = 0
@@ -80,8 +86,9 @@ def _with_replacements(name: str) -> dict:
         for position in (0, 1):
             if made < 3 and (made < 2 or position == 1):
                 try:
-                    versions.replace_inspector(proof, visit=visit, out=inspectors.current_teams(proof)[visit][position],
-                                               reason="请假")
+                    versions.replace_inspector(
+                        proof, visit=visit, out=inspectors.current_teams(proof)[visit][position], reason="请假"
+                    )
                     made += 1
                 except inspectors.DrawFailed:
                     pass
@@ -141,8 +148,13 @@ def test_a_malformed_proof_is_a_failed_check_and_a_bad_file_exit_2(tmp_path):
     assert same_as_python(broken, tmp_path / "broken.json") == 1
     result = run(tmp_path / "broken.json")
     assert "证明文件完整且格式正确" in result.stdout and "ValueError" in result.stdout and "Error:" not in result.stderr
-    for proof in (vector("targets-joint.json") | {"frame": [["SCJ", "A"]]}, vector("inspectors-joint.json") | {"team_size": 1},
-                  vector("inspectors-joint.json") | {"teams": ["a"]}, {"kind": "audit"}, [1, 2]):
+    for proof in (
+        vector("targets-joint.json") | {"frame": [["SCJ", "A"]]},
+        vector("inspectors-joint.json") | {"team_size": 1},
+        vector("inspectors-joint.json") | {"teams": ["a"]},
+        {"kind": "audit"},
+        [1, 2],
+    ):
         same_as_python(proof, tmp_path / "malformed.json")
     (tmp_path / "not.json").write_text("{", encoding="utf-8")
     assert run(tmp_path / "not.json").returncode == 2
@@ -154,15 +166,26 @@ def test_a_malformed_proof_is_a_failed_check_and_a_bad_file_exit_2(tmp_path):
 def test_a_version_1_draw_with_a_capacity_that_binds_checks_as_python_does(tmp_path):
     """Both inspector versions from one frame of three departments, recusals and a capacity: the
     teams, the replacements and a broken replacement history agree with verify.py."""
-    needs = [(f"V{v:03d}", group, ["food", "drug"][v % 2:v % 2 + 1] + (["safety"] if v % 3 == 0 else []))
-             for v in range(40) for group in (["SCJ", "YJJ"] if v % 4 else ["SCJ", "YJJ", "SWJ"])]
+    needs = [
+        (f"V{v:03d}", group, ["food", "drug"][v % 2 : v % 2 + 1] + (["safety"] if v % 3 == 0 else []))
+        for v in range(40)
+        for group in (["SCJ", "YJJ"] if v % 4 else ["SCJ", "YJJ", "SWJ"])
+    ]
     skills = (["food", "drug"], ["drug", "safety"], ["safety", "food"])
     pool = [(group, f"{group}-{p:03d}", skills[p % 3]) for group in ("SCJ", "YJJ", "SWJ") for p in range(12)]
     recusals = [(f"V{v:03d}", f"SCJ-{v % 12:03d}") for v in range(0, 40, 3)]
     lines = inspectors.frame_lines(needs=needs, pool=pool, recusals=recusals)
     for algorithm in (versions.VERSION_1, versions.CURRENT):
-        proof = versions.redraw_inspectors(algorithm, campaign="市监联抽〔2026〕9号", nonce=bytes(range(32)), lines=lines,
-                                           team_size=3, per_group_min=1, capacity=6, public_inputs=["observer:甲", ""])
+        proof = versions.redraw_inspectors(
+            algorithm,
+            campaign="市监联抽〔2026〕9号",
+            nonce=bytes(range(32)),
+            lines=lines,
+            team_size=3,
+            per_group_min=1,
+            capacity=6,
+            public_inputs=["observer:甲", ""],
+        )
         visits = list(proof["teams"])
         for visit in visits[:3] + visits[-2:]:
             versions.replace_inspector(proof, visit=visit, out=proof["teams"][visit][-1], reason="请假")
@@ -189,14 +212,25 @@ verifier.verify(text, { sliceMs: 0, onProgress: (p) => seen.push(p) }).then((che
 
 def test_in_a_page_it_yields_to_the_event_loop_and_reports_progress(tmp_path):
     """verify() gives the event loop its turn every few thousand hashes, saying how far it is."""
-    lines = inspectors.frame_lines(needs=[(f"V{v:03d}", "SCJ", ["food"]) for v in range(150)],
-                                   pool=[("SCJ", f"P{p:03d}", ["food"]) for p in range(80)], recusals=[])
-    proof = inspectors.draw_inspectors(campaign="市监抽〔2026〕8号", nonce=bytes(32), lines=lines, team_size=2, per_group_min=0,
-                                       capacity=None, public_inputs=[])
+    lines = inspectors.frame_lines(
+        needs=[(f"V{v:03d}", "SCJ", ["food"]) for v in range(150)],
+        pool=[("SCJ", f"P{p:03d}", ["food"]) for p in range(80)],
+        recusals=[],
+    )
+    proof = inspectors.draw_inspectors(
+        campaign="市监抽〔2026〕8号",
+        nonce=bytes(32),
+        lines=lines,
+        team_size=2,
+        per_group_min=0,
+        capacity=None,
+        public_inputs=[],
+    )
     path = tmp_path / "proof.json"
     path.write_text(json.dumps(proof), encoding="utf-8")
-    result = subprocess.run([_node(), "-e", PROGRESS, str(browser_verifier.PATH), str(path)], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [_node(), "-e", PROGRESS, str(browser_verifier.PATH), str(path)], capture_output=True, text=True, timeout=60
+    )
     outcome = json.loads(result.stdout)
     assert outcome["ok"] and outcome["n"] == len(verify(proof)) and outcome["elapsed"] > 0
     seen = outcome["seen"]
@@ -214,10 +248,14 @@ def _prepare(app, found: dict) -> None:
     found["campaign"] = campaign_id = campaign_through(build(), stop="inspectors")
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
-        member = db.session.scalar(sa.select(TeamMember).where(TeamMember.campaign_id == campaign_id,
-                                                               TeamMember.active.is_(True)).order_by(TeamMember.id))
-        campaign_commands.replace_inspector(campaign_id, {"member_id": member.id, "reason": "leave"},
-                                            actor=planner_of(admin))
+        member = db.session.scalar(
+            sa.select(TeamMember)
+            .where(TeamMember.campaign_id == campaign_id, TeamMember.active.is_(True))
+            .order_by(TeamMember.id)
+        )
+        campaign_commands.replace_inspector(
+            campaign_id, {"member_id": member.id, "reason": "leave"}, actor=planner_of(admin)
+        )
         db.session.commit()
 
 
@@ -225,7 +263,9 @@ def _prepare(app, found: dict) -> None:
 def site(sqlite_template, tmp_path_factory):
     found: dict = {}
     with served(sqlite_template, tmp_path_factory.mktemp("browser-verifier"), lambda app: _prepare(app, found)) as (
-            app, url):
+        app,
+        url,
+    ):
         yield app, url, found
 
 
@@ -246,7 +286,9 @@ def test_node_checks_the_published_proofs_as_python_does(site, tmp_path):
         path.write_bytes(data)  # the published bytes, as downloaded
         result = run(path, "--json")
         checks = json.loads(result.stdout)["checks"]
-        assert result.returncode == 0 and [(c["name"], c["ok"]) for c in checks] == [(c.name, c.ok) for c in verify(proof)]
+        assert result.returncode == 0 and [(c["name"], c["ok"]) for c in checks] == [
+            (c.name, c.ok) for c in verify(proof)
+        ]
     assert algorithms == {"spotcheck-draw/1", "spotcheck-draw/2"}
 
     script, headers = _get(f"{url}/public/draws/{browser_verifier.FILE_NAME}")
@@ -263,7 +305,7 @@ def test_without_the_built_file_the_page_says_so(site, monkeypatch, tmp_path):
     page = client.get(f"/public/draws/campaigns/{found['campaign']}/proofs/inspectors/verify")
     assert page.status_code == 200
     body = page.get_data(as_text=True)
-    assert 'id="browser-verify-missing"' in body and "spotcheck-verify.js\"></script>" not in body
+    assert 'id="browser-verify-missing"' in body and 'spotcheck-verify.js"></script>' not in body
     assert client.get(f"/public/draws/{browser_verifier.FILE_NAME}").status_code == 404
 
 
@@ -288,15 +330,19 @@ def test_a_visitor_verifies_the_proof_in_the_page(browser, site, kind):
     server = page.locator("#public-checks td[data-check]")
     mine = page.locator("#browser-checks td[data-check]")
     assert [cell.get_attribute("data-check") for cell in mine.all()] == [
-        cell.get_attribute("data-check") for cell in server.all()]
+        cell.get_attribute("data-check") for cell in server.all()
+    ]
     assert mine.all_inner_texts() == server.all_inner_texts()
     marks = page.locator("#browser-checks td.check-mark").all_inner_texts()
     assert marks and all(mark == "✓ 通过" for mark in marks), marks
     labels = mine.all_inner_texts()
-    assert "公开的秘密随机数与事先公布的承诺值一致" in labels and all(re.search(r"[\u4e00-\u9fff]", text) for text in labels)
+    assert "公开的秘密随机数与事先公布的承诺值一致" in labels and all(
+        re.search(r"[\u4e00-\u9fff]", text) for text in labels
+    )
     assert re.search(r"\d+\.\d\d", page.locator("#browser-verify-elapsed").inner_text())
     assert page.locator("#browser-verify progress").get_attribute("value") == page.locator(
-        "#browser-verify progress").get_attribute("max")
+        "#browser-verify progress"
+    ).get_attribute("max")
     assert_styled(page)
     at_both_widths(page, f"public-browser-verify-{kind}")
     context.close()

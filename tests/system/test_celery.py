@@ -1,4 +1,5 @@
 """Background jobs through Celery: eagerly in the web process, and on a real worker over Redis."""
+
 from __future__ import annotations
 
 import time
@@ -16,6 +17,7 @@ from tests.support.helpers import REDIS_URL, bearer, make_app, tenant_id, user_n
 from tests.support.workers import JOB_TIMEOUT, _poll_job
 
 # --- eager mode (no Redis): the task runs inside the request ------------------------------
+
 
 def test_audit_verification_job_runs_eagerly(app):
     assert app.config["CELERY"]["task_always_eager"] is True
@@ -68,10 +70,13 @@ def test_audit_verification_job_runs_on_a_real_worker(worker, postgres_url, cele
                 assert job.result["first_break"] is None
                 assert job.started_at is not None and job.finished_at is not None
 
-                actions = list(db.session.scalars(
-                    sa.select(AuditEntry.action).where(AuditEntry.object_type == "job", AuditEntry.object_id == str(job_id))
-                    .order_by(AuditEntry.seq)
-                ))
+                actions = list(
+                    db.session.scalars(
+                        sa.select(AuditEntry.action)
+                        .where(AuditEntry.object_type == "job", AuditEntry.object_id == str(job_id))
+                        .order_by(AuditEntry.seq)
+                    )
+                )
                 assert actions == ["job.submitted", "job.succeeded"]
             checked, breaks = audit.verify()
             assert checked > 0 and breaks == []

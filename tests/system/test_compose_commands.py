@@ -1,6 +1,7 @@
 """The compose file's commands point at entry points that exist (no Docker needed): the gunicorn
 ``module:attr``, the Celery ``-A`` module and sub-command, the ``spotcheck`` console script and its
 sub-commands, and the web healthcheck's route."""
+
 from __future__ import annotations
 
 import importlib
@@ -34,8 +35,9 @@ def app_env(monkeypatch, tmp_path):
     sets FLASK_RUN_FROM_CLI; both are put back afterwards so no other test sees them.
     """
     monkeypatch.setattr(celery_state, "default_app", celery_state.default_app)
-    monkeypatch.setattr(celery_state._tls, "current_app", getattr(celery_state._tls, "current_app", None),
-                        raising=False)
+    monkeypatch.setattr(
+        celery_state._tls, "current_app", getattr(celery_state._tls, "current_app", None), raising=False
+    )
     monkeypatch.setenv("FLASK_RUN_FROM_CLI", "")  # recorded, so undo restores the original (or absence)
     monkeypatch.delenv("FLASK_RUN_FROM_CLI")
     monkeypatch.setenv("SPOTCHECK_ENV", "testing")
@@ -43,8 +45,7 @@ def app_env(monkeypatch, tmp_path):
     monkeypatch.setenv("SPOTCHECK_INSTANCE", str(tmp_path / "instance"))
     for name in ("REDIS_URL", "SECRET_KEY", "SPOTCHECK_MIGRATIONS", "FLASK_APP"):
         monkeypatch.delenv(name, raising=False)
-    return {"SPOTCHECK_ENV": "testing", "DATABASE_URL": "sqlite://",
-            "SPOTCHECK_INSTANCE": str(tmp_path / "instance")}
+    return {"SPOTCHECK_ENV": "testing", "DATABASE_URL": "sqlite://", "SPOTCHECK_INSTANCE": str(tmp_path / "instance")}
 
 
 @pytest.fixture
@@ -96,8 +97,11 @@ def test_web_migrates_before_serving():
     assert programs[0][1:3] == ["db", "upgrade"]
 
 
-@pytest.mark.parametrize("name,argv", [item for item in commanded_services() if item[1][0] == "gunicorn"],
-                         ids=lambda value: value if isinstance(value, str) else " ".join(value))
+@pytest.mark.parametrize(
+    "name,argv",
+    [item for item in commanded_services() if item[1][0] == "gunicorn"],
+    ids=lambda value: value if isinstance(value, str) else " ".join(value),
+)
 def test_gunicorn_target_exists(name, argv, fresh_import):
     module_name, _, attribute = gunicorn_target(argv).partition(":")
     assert attribute, f"{name}: give gunicorn module:attribute, not {gunicorn_target(argv)!r}"
@@ -107,8 +111,11 @@ def test_gunicorn_target_exists(name, argv, fresh_import):
     assert callable(app), f"{name}: {module_name}:{attribute} is not a WSGI callable"
 
 
-@pytest.mark.parametrize("name,argv", [item for item in commanded_services() if item[1][0] == "celery"],
-                         ids=lambda value: value if isinstance(value, str) else " ".join(value))
+@pytest.mark.parametrize(
+    "name,argv",
+    [item for item in commanded_services() if item[1][0] == "celery"],
+    ids=lambda value: value if isinstance(value, str) else " ".join(value),
+)
 def test_celery_app_and_subcommand_exist(name, argv, fresh_import):
     args = argv[1:]
     module_name = None
@@ -127,8 +134,7 @@ def test_celery_app_and_subcommand_exist(name, argv, fresh_import):
     # A bare module name makes Celery look up its attribute `celery` (or `app`); we use `celery`.
     assert ":" not in module_name, f"{name}: expected -A MODULE, got {module_name!r}"
     module = fresh_import(module_name)
-    assert isinstance(getattr(module, "celery", None), Celery), \
-        f"{name}: {module_name}.celery is not a celery.Celery"
+    assert isinstance(getattr(module, "celery", None), Celery), f"{name}: {module_name}.celery is not a celery.Celery"
 
     subcommand, options = args[0], args[1:]
     assert subcommand in celery_cli.commands, f"{name}: celery has no sub-command {subcommand!r}"
@@ -138,8 +144,11 @@ def test_celery_app_and_subcommand_exist(name, argv, fresh_import):
             assert option.partition("=")[0] in known, f"{name}: `celery {subcommand}` has no option {option!r}"
 
 
-@pytest.mark.parametrize("name,argv", [item for item in commanded_services() if item[1][0] == "spotcheck"],
-                         ids=lambda value: value if isinstance(value, str) else " ".join(value))
+@pytest.mark.parametrize(
+    "name,argv",
+    [item for item in commanded_services() if item[1][0] == "spotcheck"],
+    ids=lambda value: value if isinstance(value, str) else " ".join(value),
+)
 def test_spotcheck_subcommand_exists(name, argv, app_env):
     scripts = load_scripts()
     assert "spotcheck" in scripts, "pyproject.toml declares no `spotcheck` console script"
@@ -154,8 +163,7 @@ def test_spotcheck_subcommand_exists(name, argv, app_env):
     assert words, f"{name}: `spotcheck` is run without a sub-command"
     result = CliRunner().invoke(main, [*words, "--help"], env=app_env, catch_exceptions=True)
     assert result.exit_code == 0, (
-        f"{name}: `spotcheck {' '.join(words)} --help` exited {result.exit_code}:\n{result.output}"
-        f"{result.exception!r}"
+        f"{name}: `spotcheck {' '.join(words)} --help` exited {result.exit_code}:\n{result.output}{result.exception!r}"
     )
 
 
@@ -174,7 +182,9 @@ def test_healthcheck_hits_a_real_route(fresh_import):
     response = app.test_client().get(url.path)
     assert response.status_code == 200, f"{url.path} answered {response.status_code}"
 
-    bind = gunicorn_args(next(argv for name, argv in commanded_services()
-                              if name == "web" and argv[0] == "gunicorn")).bind
-    assert any(address.rsplit(":", 1)[-1] == str(url.port) for address in bind), \
+    bind = gunicorn_args(
+        next(argv for name, argv in commanded_services() if name == "web" and argv[0] == "gunicorn")
+    ).bind
+    assert any(address.rsplit(":", 1)[-1] == str(url.port) for address in bind), (
         f"the healthcheck asks port {url.port}, gunicorn binds {bind}"
+    )

@@ -1,5 +1,6 @@
 """The compose file's settings: healthchecks on the backing services, production settings with no
 secret written in, only variables the app reads, and one storage volume shared by web and workers."""
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,9 @@ def test_app_services_pass_only_variables_the_app_reads():
         env = environment_of(service)
         assert env, f"{name}: no environment"
         for variable in env:
-            assert re.search(rf"[\"']{re.escape(variable)}[\"']", source), \
+            assert re.search(rf"[\"']{re.escape(variable)}[\"']", source), (
                 f"{name}: passes {variable}, which nothing under spotcheck/ reads"
+            )
 
 
 def test_production_settings_and_no_hardcoded_secret():
@@ -44,10 +46,12 @@ def test_production_settings_and_no_hardcoded_secret():
         env = environment_of(service)
         assert env["SPOTCHECK_ENV"] == "production", name
         for required in ("SECRET_KEY", "SPOTCHECK_PUBLIC_BASE_URL", "SPOTCHECK_DATA_KEY"):
-            assert re.fullmatch(rf"\$\{{{required}:\?[^}}]*\}}", env[required]), \
+            assert re.fullmatch(rf"\$\{{{required}:\?[^}}]*\}}", env[required]), (
                 f"{name}: {required} must come from the environment and be required (${{{required}:?...}})"
+            )
         assert env["DATABASE_URL"].startswith("postgresql://"), name
         assert env["REDIS_URL"].startswith("redis://"), name
+
 
 def test_web_worker_and_beat_share_the_storage_volume():
     """An upload kept by web is read by a worker: the same named volume at the same path, which

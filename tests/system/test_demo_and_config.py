@@ -1,4 +1,5 @@
 """`spotcheck demo` and configuration."""
+
 from __future__ import annotations
 
 import os
@@ -73,8 +74,14 @@ def test_unknown_environment_is_refused(tmp_path):
 def _spotcheck(tmp_path, *args, **env):
     command = Path(sys.executable).with_name("spotcheck")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SPOTCHECK_", "SECRET_KEY", "DATABASE_URL"))}
-    return subprocess.run([str(command), *args], cwd=tmp_path, capture_output=True, text=True, timeout=60,
-                          env={**clean, "SPOTCHECK_INSTANCE": str(tmp_path / "instance"), **env})
+    return subprocess.run(
+        [str(command), *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**clean, "SPOTCHECK_INSTANCE": str(tmp_path / "instance"), **env},
+    )
 
 
 @pytest.mark.slow(6)
@@ -83,8 +90,9 @@ def test_the_command_line_says_what_is_wrong_in_one_line(tmp_path):
     stderr and exit status 2, never a traceback."""
     unsafe = _spotcheck(tmp_path, "audit", "verify")  # production without a secret key
     unprepared = _spotcheck(tmp_path, "audit", "verify", SPOTCHECK_ENV="development")
-    unreachable = _spotcheck(tmp_path, "audit", "verify", SPOTCHECK_ENV="development",
-                             DATABASE_URL="postgresql://127.0.0.1:1/none")
+    unreachable = _spotcheck(
+        tmp_path, "audit", "verify", SPOTCHECK_ENV="development", DATABASE_URL="postgresql://127.0.0.1:1/none"
+    )
     for result, says in ((unsafe, "SECRET_KEY"), (unprepared, "spotcheck db upgrade"), (unreachable, "database error")):
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -1,5 +1,6 @@
 """The demo city (``spotcheck demo --entities N``): valid codes, every department stocked,
 idempotent, and it grows without changing what it has."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -50,15 +51,18 @@ def _state():
                 "audit": db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)),
             }
             for plan in db.session.scalars(sa.select(Plan).where(Plan.half.is_(None), Plan.kind == "annual")):
-                lines = {line.item.name: (line.ratio_bp, line.months, line.methods == line.item.methods)
-                         for line in plan.lines}
+                lines = {
+                    line.item.name: (line.ratio_bp, line.months, line.methods == line.item.methods)
+                    for line in plan.lines
+                }
                 state["plans"][(code, plan.year)] = (plan.status.value, plan.filed_by_name, lines)
     with system_access("test: count every campaign"):
         state["campaigns"] = db.session.scalar(sa.select(sa.func.count()).select_from(Campaign))
         codes = dict(db.session.execute(sa.select(Tenant.id, Tenant.code)).all())
-        state["joint_plans"] = [(codes[p.tenant_id], p.field, p.status.value, p.filed_by_name,
-                                 sorted(codes[d] for d in p.departments))
-                                for p in db.session.scalars(sa.select(Plan).where(Plan.kind == "joint"))]
+        state["joint_plans"] = [
+            (codes[p.tenant_id], p.field, p.status.value, p.filed_by_name, sorted(codes[d] for d in p.departments))
+            for p in db.session.scalars(sa.select(Plan).where(Plan.kind == "joint"))
+        ]
     return state
 
 
@@ -89,7 +93,12 @@ def test_a_small_demo_city(app):
         risks = Counter(e.risk for e in entries)
         assert risks["D"] + risks["C"] > risks["A"] + risks["B"], (code, risks)  # weighted to low risk
         assert departments[code]["recusals"] > 0
-    assert len(departments["SCJ"]["entries"]) > 250 > len(departments["SWJ"]["entries"]) > len(departments["YJJ"]["entries"])
+    assert (
+        len(departments["SCJ"]["entries"])
+        > 250
+        > len(departments["SWJ"]["entries"])
+        > len(departments["YJJ"]["entries"])
+    )
     assert {e.entity.industry_code[0] for e in departments["SWJ"]["entries"]} <= {"F", "H", "O"}
     assert not departments["SFJ"]["entries"]
 
@@ -99,13 +108,17 @@ def test_a_small_demo_city(app):
     expired = sum(not eligibility.certificate_valid_on(p, TODAY) for p in people)
     experts = sum(p.is_expert for p in people)
     assert 0.04 * len(people) <= expired <= 0.12 * len(people) and 0.03 * len(people) <= experts <= 0.08 * len(people)
-    assert all(p.id_masked == number[:6] + "********" + number[-4:] for p, number in
-               zip([p for d in departments.values() for p in d["inspectors"]], ids))
+    assert all(
+        p.id_masked == number[:6] + "********" + number[-4:]
+        for p, number in zip([p for d in departments.values() for p in d["inspectors"]], ids)
+    )
 
     for code, department in departments.items():
         items = department["items"]
         assert len(items) >= 4 and any(item.status.value == "published" for item in items)
-        qualified = {c for p in department["inspectors"] if eligibility.certificate_valid_on(p, TODAY) for c in p.categories}
+        qualified = {
+            c for p in department["inspectors"] if eligibility.certificate_valid_on(p, TODAY) for c in p.categories
+        }
         for item in items:
             assert set(item.inspector_categories) <= qualified, (code, item.name)  # someone can be drawn
             assert "《" in item.legal_basis
@@ -131,13 +144,15 @@ def test_a_small_demo_city(app):
     with app.app_context():
         with system_access("test"):
             named = {(c.tenant_id, c.role) for c in db.session.scalars(sa.select(DepartmentContact))}
-        assert named == {(tenant_id(code), role) for code in ("SCJ", "YJJ", "SWJ", "SFJ")
-                         for role in ("responsible", "liaison")}
+        assert named == {
+            (tenant_id(code), role) for code in ("SCJ", "YJJ", "SWJ", "SFJ") for role in ("responsible", "liaison")
+        }
 
     # loading again changed nothing, wrote nothing
     assert again["audit"] == state["audit"]
-    assert {c: len(d["entries"]) for c, d in again["departments"].items()} == \
-        {c: len(d["entries"]) for c, d in departments.items()}
+    assert {c: len(d["entries"]) for c, d in again["departments"].items()} == {
+        c: len(d["entries"]) for c, d in departments.items()
+    }
 
 
 def test_the_city_grows_and_the_command_keeps_its_size(app):
@@ -162,7 +177,9 @@ def test_the_demo_under_chengkous_rulebook_names_chengkou_and_owes_its_duties_on
     """``spotcheck demo --rules 城口县`` at its default size: the same city under 城口县's 实施方案 — named 城口县, its quarterly
     table and 12月15日 area table the only duties, its departments' 细则 named after it, its plans in force
     once published (城口县 asks no filing); 宁安市 nowhere."""
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'chengkou.db'}", "SPOTCHECK_STORAGE": str(tmp_path / "files")})
+    app = create_app(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'chengkou.db'}", "SPOTCHECK_STORAGE": str(tmp_path / "files")}
+    )
     with app.app_context():
         flask_migrate.upgrade(directory=app.config["SPOTCHECK_MIGRATIONS"])
     loaded = app.test_cli_runner().invoke(args=["demo", "--rules", "城口县"])  # at the default size, with its plans
@@ -189,6 +206,8 @@ def test_the_demo_under_chengkous_rulebook_names_chengkou_and_owes_its_duties_on
     assert "随机抽查工作进展情况统计表" not in seen and "联合检查工作进展情况统计表" not in seen  # 宁安市's
     assert "城口县应急管理局细则（参数取自乌审旗应急管理局方案，条款待本部门确认）" in seen
     # the operator's page: 城口县's plan in force (宁安市 only among the presets offered)
-    assert "城口县全面推行“双随机、一公开”工作机制的实施方案" in signed_in(app, "admin").get("/platform/rules").get_data(as_text=True)
+    assert "城口县全面推行“双随机、一公开”工作机制的实施方案" in signed_in(app, "admin").get(
+        "/platform/rules"
+    ).get_data(as_text=True)
     with app.app_context():
         db.engine.dispose()

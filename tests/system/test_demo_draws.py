@@ -1,6 +1,7 @@
 """The demo city's plans and campaigns (``spotcheck demo``): every stage is there to look at, and
 each draw the demo made publishes a proof that verifies with ``spotcheck draw verify`` and with
 the independent DRAW-SPEC check of ``tests/independent``."""
+
 from __future__ import annotations
 
 import json
@@ -39,24 +40,39 @@ from tests.support.snapshots import building
 from tests.support.verifier import verifies_in_an_empty_folder
 
 TODAY = date(2026, 11, 21)
-DRAWN = {("市监抽〔2026〕1号", "targets"), ("市监抽〔2026〕1号", "inspectors"), ("应急抽〔2026〕1号", "targets"),
-         ("应急抽〔2026〕1号", "inspectors"), ("商务抽〔2026〕1号", "targets"), ("市监抽〔2026〕3号", "targets"),
-         ("市监抽〔2026〕3号", "inspectors"), ("市监联抽〔2026〕1号", "targets"), ("市监联抽〔2026〕1号", "inspectors"),
-         # a check of named businesses: its inspector proof, once its team has left (the December one's is not public yet)
-         ("市监查〔2026〕1号", "inspectors")}
+DRAWN = {
+    ("市监抽〔2026〕1号", "targets"),
+    ("市监抽〔2026〕1号", "inspectors"),
+    ("应急抽〔2026〕1号", "targets"),
+    ("应急抽〔2026〕1号", "inspectors"),
+    ("商务抽〔2026〕1号", "targets"),
+    ("市监抽〔2026〕3号", "targets"),
+    ("市监抽〔2026〕3号", "inspectors"),
+    ("市监联抽〔2026〕1号", "targets"),
+    ("市监联抽〔2026〕1号", "inspectors"),
+    # a check of named businesses: its inspector proof, once its team has left (the December one's is not public yet)
+    ("市监查〔2026〕1号", "inspectors"),
+}
 STAGES = {
-    "市监抽〔2026〕1号": "inspectors_drawn", "市监抽〔2026〕2号": "approved",
+    "市监抽〔2026〕1号": "inspectors_drawn",
+    "市监抽〔2026〕2号": "approved",
     "市监抽〔2026〕3号": "published",  # a small city: each of its few visits reaches a published result
-    "应急抽〔2026〕1号": "inspectors_drawn", "应急抽〔2026〕2号": "approved",
-    "商务抽〔2026〕1号": "targets_drawn", "商务抽〔2026〕2号": "withdrawn",  # cancelled with the reason
+    "应急抽〔2026〕1号": "inspectors_drawn",
+    "应急抽〔2026〕2号": "approved",
+    "商务抽〔2026〕1号": "targets_drawn",
+    "商务抽〔2026〕2号": "withdrawn",  # cancelled with the reason
     # checks of named businesses (特定对象检查): one done on a complaint, one ordered for December; and one made
     # after an accident, registered the day after with the team that went, handed to it
-    "市监查〔2026〕1号": "published", "市监查〔2026〕2号": "inspectors_drawn", "应急查〔2026〕1号": "notified",
+    "市监查〔2026〕1号": "published",
+    "市监查〔2026〕2号": "inspectors_drawn",
+    "应急查〔2026〕1号": "notified",
     "未编号": "draft",  # 市监局's and 商务局's drafts: a code is issued at approval
     # the joint campaign of the three (handed out) and each department's part: in a small city each
     # department's few visits all reach a published result
-    "市监联抽〔2026〕1号": "notified", "市监联抽〔2026〕1号（市监）": "published",
-    "市监联抽〔2026〕1号（应急）": "published", "市监联抽〔2026〕1号（商务）": "published",
+    "市监联抽〔2026〕1号": "notified",
+    "市监联抽〔2026〕1号（市监）": "published",
+    "市监联抽〔2026〕1号（应急）": "published",
+    "市监联抽〔2026〕1号（商务）": "published",
 }
 
 
@@ -66,8 +82,10 @@ def _load():
 
 def _counts():
     with system_access("test: count the demo"):
-        return {model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-                for model in (AuditEntry, Plan, Campaign, Draw, CampaignTarget, TeamMember)}
+        return {
+            model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+            for model in (AuditEntry, Plan, Campaign, Draw, CampaignTarget, TeamMember)
+        }
 
 
 def _public_draws(app):
@@ -113,7 +131,8 @@ def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_
 
     verifier = client.get("/public/draws/spotcheck-verify.pyz")
     assert verifier.status_code == 200 and verifier.headers["X-Content-SHA256"] in client.get(
-        "/public/draws/algorithm").get_data(as_text=True)
+        "/public/draws/algorithm"
+    ).get_data(as_text=True)
     for (_code, kind), campaign_id in sorted(drawn.items()):
         proof = client.get(f"/public/draws/campaigns/{campaign_id}/proofs/{kind}.json").data
         verifies_in_an_empty_folder(verifier.data, proof, tmp_path / f"empty-{campaign_id}-{kind}")
@@ -124,20 +143,36 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
         _load()
         summary = city_summary()
         assert {number: status for _, number, _, status in summary["campaigns"]} == STAGES
-        assert summary["plans"] == [("SCJ", 2026, "filed"), ("SCJ", 2027, "draft"), ("YJJ", 2026, "filed"),
-                                    ("YJJ", 2027, "returned"), ("SWJ", 2026, "filed"), ("SWJ", 2027, "submitted")]
+        assert summary["plans"] == [
+            ("SCJ", 2026, "filed"),
+            ("SCJ", 2027, "draft"),
+            ("YJJ", 2026, "filed"),
+            ("YJJ", 2027, "returned"),
+            ("SWJ", 2026, "filed"),
+            ("SWJ", 2027, "submitted"),
+        ]
         assert summary["joint_plans"] == [("YJJ", 2026, "safety", "filed")]
         # the half-year plans of the non-market fields (seed 001): one department's second is missing
-        assert summary["half_plans"] == [("SCJ", 2026, 1, "filed"), ("SCJ", 2026, 2, "filed"), ("YJJ", 2026, 1, "filed"),
-                                         ("YJJ", 2026, 2, "filed"), ("SWJ", 2026, 1, "filed")]
+        assert summary["half_plans"] == [
+            ("SCJ", 2026, 1, "filed"),
+            ("SCJ", 2026, 2, "filed"),
+            ("YJJ", 2026, 1, "filed"),
+            ("YJJ", 2026, 2, "filed"),
+            ("SWJ", 2026, 1, "filed"),
+        ]
         for code in ("SCJ", "YJJ", "SWJ"):
             with tenant_scope(tenant_id(code)):
-                plan = db.session.scalar(sa.select(Plan).where(Plan.year == 2026, Plan.kind == "annual",
-                                                               Plan.half.is_(None)))
+                plan = db.session.scalar(
+                    sa.select(Plan).where(Plan.year == 2026, Plan.kind == "annual", Plan.half.is_(None))
+                )
                 assert plan.filed_by_name == ("韩梅" if code == "SCJ" else "韩梅、周静") and len(plan.lines) >= 7
-                assert as_utc(plan.published_at) <= as_utc(plan.submitted_at) <= as_utc(plan.filed_at)  # published first
+                assert (
+                    as_utc(plan.published_at) <= as_utc(plan.submitted_at) <= as_utc(plan.filed_at)
+                )  # published first
                 for campaign in campaigns.list_campaigns(2026):
-                    if campaign.named:  # a check on a cause, with its own day (test_named_checks, test_emergency_checks)
+                    if (
+                        campaign.named
+                    ):  # a check on a cause, with its own day (test_named_checks, test_emergency_checks)
                         assert campaign.exempt_kind and all(t["cause"] for t in campaign.named_targets)
                         continue
                     if campaign.exempt_kind:  # outside the plan, with the reason stated
@@ -151,14 +186,19 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
                         teams = {}
                         for member in campaigns.list_team_members(campaign):
                             teams.setdefault(member.entity_id, []).append(member)
-                        assert teams and all(len(team) == 2 and sum(m.is_leader for m in team) == 1
-                                             for team in teams.values())
+                        assert teams and all(
+                            len(team) == 2 and sum(m.is_leader for m in team) == 1 for team in teams.values()
+                        )
 
     stages = {key: stage for key, (_, stage) in _public_draws(app).items() if stage != "drawn"}
-    assert stages == {("市监抽〔2026〕2号", "targets"): "committed", ("应急抽〔2026〕2号", "targets"): "frozen",
-                      ("商务抽〔2026〕1号", "inspectors"): "committed", ("商务抽〔2026〕2号", "targets"): "frozen",
-                      # drawn, but the public sees its commitment only until its teams have left (离企)
-                      ("市监查〔2026〕2号", "inspectors"): "committed"}
+    assert stages == {
+        ("市监抽〔2026〕2号", "targets"): "committed",
+        ("应急抽〔2026〕2号", "targets"): "frozen",
+        ("商务抽〔2026〕1号", "inspectors"): "committed",
+        ("商务抽〔2026〕2号", "targets"): "frozen",
+        # drawn, but the public sees its commitment only until its teams have left (离企)
+        ("市监查〔2026〕2号", "inspectors"): "committed",
+    }
     scj = signed_in(app, "scj_planner").get("/campaigns").get_data(as_text=True)
     assert all(number in scj for number in STAGES if number.startswith("市监抽") or number.endswith("（市监）"))
     assert "（应急）" not in scj and "（商务）" not in scj  # another department's part is not listed
@@ -185,8 +225,11 @@ def _the_withdrawn_campaign_stays_public_as_withdrawn(app):
         campaign_id, digest = campaign.id, publication.public_draws(campaign)["targets"].frame_digest
     page = app.test_client().get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True)
     assert "已撤销" in page and REASON in page and digest in page
-    refused = app.test_client().post(f"/api/v1/campaigns/{campaign_id}/draws/targets", headers=bearer(app, "swj_planner"),
-                                     json={"public_inputs": ["observer:试图抽取"]})
+    refused = app.test_client().post(
+        f"/api/v1/campaigns/{campaign_id}/draws/targets",
+        headers=bearer(app, "swj_planner"),
+        json={"public_inputs": ["observer:试图抽取"]},
+    )
     assert refused.status_code == 409 and "已撤销" in refused.get_json()["message"]
 
 
@@ -198,10 +241,13 @@ def _an_expert_on_a_team_on_its_page_notice_and_public_result(app):
         campaign = db.session.scalar(sa.select(Campaign).where(Campaign.code == "市监抽〔2026〕3号"))
         first = db.session.scalar(sa.select(Visit).where(Visit.campaign_id == campaign.id).order_by(Visit.id).limit(1))
         experts = results_queries.teams.experts_of_visit(first)
-        assert [e.kind.value for e in experts] == ["directory", "testing_body"] and len(results_queries.team_of(first)) == 2
+        assert [e.kind.value for e in experts] == ["directory", "testing_body"] and len(
+            results_queries.team_of(first)
+        ) == 2
         assert (experts[1].name, experts[1].organisation) == (EXPERT_PERSON, EXPERT_INSTITUTE)
-        notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == first.id,
-                                                           Notice.kind == NoticeKind.inspection))
+        notice = db.session.scalar(
+            sa.select(Notice).where(Notice.visit_id == first.id, Notice.kind == NoticeKind.inspection)
+        )
         assert EXPERT_PERSON in pdf_text(storage.read(notice.storage_key))
         visit_id, code, status = first.id, first.entity.code, first.status.value
     assert EXPERT_PERSON in signed_in(app, "scj_planner").get(f"/visits/{visit_id}").get_data(as_text=True)
@@ -215,7 +261,9 @@ def _follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app):
         with tenant_scope(tenant_id("YJJ")):
             received = follow_up_reads.received()
             assert [(t.transferred["from_department"], t.is_open) for t in received] == [
-                ("市场监督管理局", True), ("市场监督管理局", False)]
+                ("市场监督管理局", True),
+                ("市场监督管理局", False),
+            ]
             assert received[1].outcome == "acknowledged" and received[1].closed_by_name == "应急管理局 郑洁"
         with tenant_scope(tenant_id("SCJ")):
             opened = follow_up_reads.open_of_department()
@@ -249,8 +297,11 @@ def _joint_campaign_seen_by_its_three_departments(app):
                 assert db.session.scalar(sa.select(Campaign.code).where(Campaign.id == joint["id"]))
                 parts = db.session.scalars(sa.select(Campaign).where(Campaign.joint_id == joint["id"])).all()
                 assert [part.tenant_id for part in parts] == [tenant_id(code)]  # its own part, no other
-                published = db.session.scalar(sa.select(sa.func.count()).select_from(PublishedResult).where(
-                    PublishedResult.campaign_id == parts[0].id))
+                published = db.session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(PublishedResult)
+                    .where(PublishedResult.campaign_id == parts[0].id)
+                )
                 assert published >= 1
     page = signed_in(app, "scj_coord").get(f"/joint/{joint['id']}").get_data(as_text=True)
     assert f'id="visits-made"><strong>{joint["visits"]}</strong>' in page

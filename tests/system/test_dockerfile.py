@@ -1,5 +1,6 @@
 """The Dockerfile: a non-root image of the installed package, serving the compose file's gunicorn
 target, its environment pointing at real things, and a .dockerignore that keeps local state out."""
+
 from __future__ import annotations
 
 import re
@@ -54,13 +55,17 @@ def test_dockerfile_environment_points_at_real_things():
     source = app_source_text()
     for variable in env:
         if not NOT_APP_VARIABLES.match(variable):
-            assert re.search(rf"[\"']{re.escape(variable)}[\"']", source), \
+            assert re.search(rf"[\"']{re.escape(variable)}[\"']", source), (
                 f"the Dockerfile sets {variable}, which nothing under spotcheck/ reads"
+            )
 
 
 def test_dockerignore_keeps_local_state_out_but_not_the_code():
-    entries = {line.strip() for line in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
-               if line.strip() and not line.startswith("#")}
+    entries = {
+        line.strip()
+        for line in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     for required in (".venv", ".git", "instance", ".pytest_cache", ".hypothesis"):
         assert required in entries, f".dockerignore should exclude {required}"
     assert any("__pycache__" in entry for entry in entries)

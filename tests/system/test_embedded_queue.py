@@ -1,6 +1,7 @@
 """The embedded default (no Redis): ``spotcheck run`` serves the pages and starts the worker of the
 queue kept in files under the instance folder, so a request that starts a job answers at once with
 the job queued, and the job then runs in the worker, not in the request."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,9 @@ def _free_port() -> int:
 
 
 def _call(url: str, headers: dict, method: str = "GET") -> tuple[int, dict]:
-    request = urllib.request.Request(url, method=method, headers={**headers, "Accept": "application/json"},
-                                     data=b"" if method == "POST" else None)
+    request = urllib.request.Request(
+        url, method=method, headers={**headers, "Accept": "application/json"}, data=b"" if method == "POST" else None
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.status, json.loads(response.read())
 
@@ -44,9 +46,20 @@ def _job_left_running(app) -> int:
         admin = user_named("scj_admin")
         with tenant_scope(admin.tenant_id):
             hour_ago = now() - timedelta(hours=1)
-            job = Job(kind="audit.verify", task=verify_tenant_chain.name, params={}, created_by_id=admin.id,
-                      tenant_id=admin.tenant_id, status=JobStatus.running, attempt=1, dispatches=1,
-                      dispatched_at=hour_ago, started_at=hour_ago, heartbeat_at=hour_ago, progress=35)
+            job = Job(
+                kind="audit.verify",
+                task=verify_tenant_chain.name,
+                params={},
+                created_by_id=admin.id,
+                tenant_id=admin.tenant_id,
+                status=JobStatus.running,
+                attempt=1,
+                dispatches=1,
+                dispatched_at=hour_ago,
+                started_at=hour_ago,
+                heartbeat_at=hour_ago,
+                progress=35,
+            )
             db.session.add(job)
             db.session.commit()
             return job.id
@@ -67,12 +80,23 @@ def test_without_redis_jobs_wait_in_files_for_the_worker_spotcheck_run_starts(sq
     headers = bearer(web, "scj_admin")  # a token of the department's administrator
     cut_off = _job_left_running(web)  # a job whose worker stopped with the server, before this start
     port = _free_port()
-    environment = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "SPOTCHECK_CELERY_QUEUE")}
-    environment.update(SPOTCHECK_ENV="development", DATABASE_URL=url, SPOTCHECK_INSTANCE=str(instance),
-                       SPOTCHECK_STORAGE=str(tmp_path / "storage"), SECRET_KEY="x" * 40,
-                       SPOTCHECK_SWEEP_SECONDS="1")  # the worker's beat checks every second, not every minute
-    server = subprocess.Popen([str(Path(sys.executable).with_name("spotcheck")), "run", "--port", str(port)],
-                              env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    environment = {
+        key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "SPOTCHECK_CELERY_QUEUE")
+    }
+    environment.update(
+        SPOTCHECK_ENV="development",
+        DATABASE_URL=url,
+        SPOTCHECK_INSTANCE=str(instance),
+        SPOTCHECK_STORAGE=str(tmp_path / "storage"),
+        SECRET_KEY="x" * 40,
+        SPOTCHECK_SWEEP_SECONDS="1",
+    )  # the worker's beat checks every second, not every minute
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("spotcheck")), "run", "--port", str(port)],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -1,6 +1,7 @@
 """Going live safely (上线前): no production process serves while the address every inspection code's QR carries is
 missing or local — the console's commands still run, so that an operator finds out why —, ``spotcheck check`` tells
 whether the address reaches this deployment, and ``make demo`` prints the address its codes carry, on its own port."""
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,22 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET = {"SECRET_KEY": "x" * 40}
 
 
-@pytest.mark.parametrize("address", [None, "", "http://127.0.0.1:5000", "http://localhost", "https://[::1]/",
-                                     "http://10.2.3.4", "https://172.20.0.5", "http://192.168.1.10:8080",
-                                     "http://169.254.1.1", "ftp://jiancha.example.gov.cn", "jiancha.example.gov.cn"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        None,
+        "",
+        "http://127.0.0.1:5000",
+        "http://localhost",
+        "https://[::1]/",
+        "http://10.2.3.4",
+        "https://172.20.0.5",
+        "http://192.168.1.10:8080",
+        "http://169.254.1.1",
+        "ftp://jiancha.example.gov.cn",
+        "jiancha.example.gov.cn",
+    ],
+)
 def test_production_refuses_to_serve_without_a_public_address(address):
     config = {"SPOTCHECK_ENV": "production", "SPOTCHECK_PUBLIC_BASE_URL": address}
     assert public_address_problem(config) is not None
@@ -37,8 +51,9 @@ def test_production_refuses_to_serve_without_a_public_address(address):
         require_public_address(config)
 
 
-@pytest.mark.parametrize("address", ["https://jiancha.example.gov.cn", "http://58.17.1.5:8443",
-                                     "https://jiancha.cq.gov.cn/portal"])
+@pytest.mark.parametrize(
+    "address", ["https://jiancha.example.gov.cn", "http://58.17.1.5:8443", "https://jiancha.cq.gov.cn/portal"]
+)
 def test_production_serves_with_a_public_address_and_a_trial_with_a_local_one(address):
     require_public_address({"SPOTCHECK_ENV": "production", "SPOTCHECK_PUBLIC_BASE_URL": address})
     require_public_address({"SPOTCHECK_ENV": "development", "SPOTCHECK_PUBLIC_BASE_URL": "http://127.0.0.1:5000"})
@@ -47,8 +62,14 @@ def test_production_serves_with_a_public_address_and_a_trial_with_a_local_one(ad
 def _spotcheck(tmp_path, *args, **env):
     command = Path(sys.executable).with_name("spotcheck")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SPOTCHECK_", "SECRET_KEY", "DATABASE_URL"))}
-    return subprocess.run([str(command), *args], cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                          env={**clean, "SPOTCHECK_INSTANCE": str(tmp_path / "instance"), **env})
+    return subprocess.run(
+        [str(command), *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**clean, "SPOTCHECK_INSTANCE": str(tmp_path / "instance"), **env},
+    )
 
 
 @pytest.mark.slow(8)
@@ -61,14 +82,23 @@ def test_the_server_and_the_worker_refuse_while_the_console_still_runs(tmp_path)
     served = _spotcheck(tmp_path, "run", "--port", "5999", **production)
     assert served.returncode == 2 and "Traceback" not in served.stderr
     assert len(served.stderr.strip().splitlines()) == 1 and "SPOTCHECK_PUBLIC_BASE_URL" in served.stderr
-    local = _spotcheck(tmp_path, "run", "--port", "5999", SPOTCHECK_PUBLIC_BASE_URL="http://127.0.0.1:5000",
-                       **production)
+    local = _spotcheck(
+        tmp_path, "run", "--port", "5999", SPOTCHECK_PUBLIC_BASE_URL="http://127.0.0.1:5000", **production
+    )
     assert local.returncode == 2 and "loopback" in local.stderr
     for entry in ("spotcheck.wsgi", "spotcheck.worker"):
-        imported = subprocess.run([sys.executable, "-c", f"import {entry}"], cwd=tmp_path, capture_output=True,
-                                  text=True, timeout=60, env={**{k: v for k, v in os.environ.items()
-                                                                 if not k.startswith("SPOTCHECK_")}, **production,
-                                                              "SPOTCHECK_INSTANCE": str(tmp_path / "instance")})
+        imported = subprocess.run(
+            [sys.executable, "-c", f"import {entry}"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={
+                **{k: v for k, v in os.environ.items() if not k.startswith("SPOTCHECK_")},
+                **production,
+                "SPOTCHECK_INSTANCE": str(tmp_path / "instance"),
+            },
+        )
         assert imported.returncode != 0 and "SPOTCHECK_PUBLIC_BASE_URL" in imported.stderr, entry
     checked = _spotcheck(tmp_path, "check", "--skip-address", **production)
     assert checked.returncode == 1 and "ADDRESS       SPOTCHECK_PUBLIC_BASE_URL is not set" in checked.stdout
@@ -120,7 +150,9 @@ def test_check_lists_the_notices_printed_with_a_local_address_by_department(app)
     with app.app_context():
         demo_city()
         with system_access("test: the notices' addresses"):
-            printed = db.session.scalar(sa.select(sa.func.count()).select_from(Notice).where(Notice.qr_base.is_not(None)))
+            printed = db.session.scalar(
+                sa.select(sa.func.count()).select_from(Notice).where(Notice.qr_base.is_not(None))
+            )
             db.session.rollback()
         assert printed
         listed = operations_check.notice_problems()
@@ -137,11 +169,18 @@ def test_check_lists_the_notices_printed_with_a_local_address_by_department(app)
 
 def test_make_demo_puts_its_own_port_in_its_codes(tmp_path):
     """`make demo` exports the address from PORT; `spotcheck demo` prints it, and the notices it writes carry it."""
-    assert re.search(r"^export SPOTCHECK_PUBLIC_BASE_URL \?= http://127\.0\.0\.1:\$\(PORT\)$",
-                     (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    assert re.search(
+        r"^export SPOTCHECK_PUBLIC_BASE_URL \?= http://127\.0\.0\.1:\$\(PORT\)$",
+        (ROOT / "Makefile").read_text(encoding="utf-8"),
+        re.M,
+    )
     database = f"sqlite:///{tmp_path / 'demo.db'}"
-    trial = {"SPOTCHECK_ENV": "development", "DATABASE_URL": database, "SPOTCHECK_STORAGE": str(tmp_path / "files"),
-             "SPOTCHECK_PUBLIC_BASE_URL": "http://127.0.0.1:8080"}
+    trial = {
+        "SPOTCHECK_ENV": "development",
+        "DATABASE_URL": database,
+        "SPOTCHECK_STORAGE": str(tmp_path / "files"),
+        "SPOTCHECK_PUBLIC_BASE_URL": "http://127.0.0.1:8080",
+    }
     assert _spotcheck(tmp_path, "db", "upgrade", **trial).returncode == 0
     loaded = _spotcheck(tmp_path, "demo", "--entities", "1500", **trial)
     assert loaded.returncode == 0, loaded.stderr

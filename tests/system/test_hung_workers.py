@@ -1,6 +1,7 @@
 """A hung worker (挂起的工作进程): stopped dead mid-job, its job is taken over at once by the periodic
 check, which ends its database session so that none of its locks holds anyone up; woken, it commits
 nothing. On a real worker, Redis and PostgreSQL (docs/operations.md, "The job lease")."""
+
 from __future__ import annotations
 
 import os
@@ -47,8 +48,9 @@ def test_a_hung_worker_is_taken_over_at_once_and_commits_nothing_when_it_wakes(t
     pause.mkdir()
     web = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage))
     env = {"SPOTCHECK_STORAGE": str(storage)}
-    hung = Worker(celery_queue, postgres_url, env={**env, "SPOTCHECK_TEST_PAUSE_DIR": str(pause),
-                                                   "SPOTCHECK_TEST_PAUSE_AT": "5"})
+    hung = Worker(
+        celery_queue, postgres_url, env={**env, "SPOTCHECK_TEST_PAUSE_DIR": str(pause), "SPOTCHECK_TEST_PAUSE_AT": "5"}
+    )
     second = None
     try:
         hung.wait_ready(WORKER_READY_TIMEOUT)
@@ -66,8 +68,9 @@ def test_a_hung_worker_is_taken_over_at_once_and_commits_nothing_when_it_wakes(t
             assert pid and state == "idle in transaction", (pid, state)
         second = Worker(celery_queue, postgres_url, env=env)
         second.wait_ready(WORKER_READY_TIMEOUT)
-        sweeper = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage),
-                           SPOTCHECK_JOB_LEASE_SECONDS=0)
+        sweeper = make_app(
+            postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage), SPOTCHECK_JOB_LEASE_SECONDS=0
+        )
         with sweeper.app_context():
             swept = job_sweep.sweep(actor=SCHEDULER)
             assert swept["sessions_ended"] == 1 and swept["requeued"] == 1, swept
@@ -88,8 +91,12 @@ def test_a_hung_worker_is_taken_over_at_once_and_commits_nothing_when_it_wakes(t
                 job = jobs.get_job(job_id)
                 assert job.status == JobStatus.succeeded and job.attempt == 2 and job.result["created"] == rows
                 assert job_actions(job_id) == ["job.submitted", "job.requeued", "job.succeeded"]
-                assert db.session.scalar(sa.select(sa.func.count()).select_from(Entity)
-                                         .where(Entity.name.like("耐久测试企业%"))) == rows
+                assert (
+                    db.session.scalar(
+                        sa.select(sa.func.count()).select_from(Entity).where(Entity.name.like("耐久测试企业%"))
+                    )
+                    == rows
+                )
     finally:
         if hung.proc.poll() is None:
             os.kill(hung.proc.pid, signal.SIGCONT)
@@ -118,14 +125,23 @@ def test_the_periodic_check_never_waits_on_a_hung_run_holding_its_departments_au
         transaction = hung.begin()
         hung.execute(sa.text("SELECT pg_advisory_xact_lock(:ns, :chain)"), {"ns": 0x5C0A, "chain": scj})
         hung.execute(sa.text("RESET ROLE"))
-        pid, started = hung.execute(sa.text(
-            "SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()")).one()
+        pid, started = hung.execute(
+            sa.text("SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()")
+        ).one()
         try:
             with unit_of_work(), system_access("test: two runs gone silent"):
                 for job_id, noted in ((first, pid), (second, None)):
-                    db.session.execute(sa.update(Job).where(Job.id == job_id).values(
-                        status=JobStatus.running, attempt=1, heartbeat_at=clock.now() - timedelta(hours=1),
-                        run_backend_pid=noted, run_backend_started_at=started if noted else None))
+                    db.session.execute(
+                        sa.update(Job)
+                        .where(Job.id == job_id)
+                        .values(
+                            status=JobStatus.running,
+                            attempt=1,
+                            heartbeat_at=clock.now() - timedelta(hours=1),
+                            run_backend_pid=noted,
+                            run_backend_started_at=started if noted else None,
+                        )
+                    )
             # the second job's run is not known: with the first's session held, the check leaves it…
             app.config["SPOTCHECK_JOB_LEASE_SECONDS"] = 60
             with unit_of_work(), system_access("test"):
@@ -135,8 +151,9 @@ def test_the_periodic_check_never_waits_on_a_hung_run_holding_its_departments_au
             assert swept["held"] == 1 and swept["requeued"] == 0 and time.monotonic() - started_at < 15, swept
             # …and once the first run is silent too, its session is ended and both are queued again
             with unit_of_work(), system_access("test"):
-                db.session.execute(sa.update(Job).where(Job.id == first).values(
-                    heartbeat_at=clock.now() - timedelta(hours=1)))
+                db.session.execute(
+                    sa.update(Job).where(Job.id == first).values(heartbeat_at=clock.now() - timedelta(hours=1))
+                )
             swept = job_sweep.sweep(actor=SCHEDULER)
             assert swept["sessions_ended"] == 1 and swept["requeued"] == 2 and swept["held"] == 0, swept
             with pytest.raises(sa.exc.DBAPIError):

@@ -1,5 +1,6 @@
 """Durable jobs: queued only after their command commits, run exactly once whatever the broker or a
 worker does, restarted by the periodic check; files every process reads."""
+
 from __future__ import annotations
 
 import io
@@ -77,8 +78,16 @@ def test_a_running_job_shows_its_items_done_of_the_total_on_either_database(app)
         admin = user_named("scj_admin")
         with tenant_scope(admin.tenant_id):
             with unit_of_work():
-                job = Job(kind="notices.campaign", created_by_id=admin.id, tenant_id=admin.tenant_id, task="t",
-                          params={}, status=JobStatus.running, attempt=1, started_at=clock.now())
+                job = Job(
+                    kind="notices.campaign",
+                    created_by_id=admin.id,
+                    tenant_id=admin.tenant_id,
+                    task="t",
+                    params={},
+                    status=JobStatus.running,
+                    attempt=1,
+                    started_at=clock.now(),
+                )
                 db.session.add(job)
             jobs._Progress(job.id, 1)(40, done=400, total=1000)
             seen = job_records.job_for(job.id, admin)
@@ -99,9 +108,17 @@ def test_the_periodic_check_restarts_a_lost_job_and_gives_up_after_too_many_trie
         with tenant_scope(admin.tenant_id):
             job_id = audit_commands.request_verification(actor=admin).id
         nothing_else = {"held": 0, "sessions_ended": 0}
-        assert job_sweep.sweep(actor=SCHEDULER) == {"requeued": 0, "abandoned": 0, **nothing_else}  # not yet long enough
+        assert job_sweep.sweep(actor=SCHEDULER) == {
+            "requeued": 0,
+            "abandoned": 0,
+            **nothing_else,
+        }  # not yet long enough
         later = clock.now()
-        for expected in ({"requeued": 1, "abandoned": 0}, {"requeued": 1, "abandoned": 0}, {"requeued": 0, "abandoned": 1}):
+        for expected in (
+            {"requeued": 1, "abandoned": 0},
+            {"requeued": 1, "abandoned": 0},
+            {"requeued": 0, "abandoned": 1},
+        ):
             later += __import__("datetime").timedelta(minutes=2)
             with clock.frozen_at(later):
                 assert job_sweep.sweep(actor=SCHEDULER) == {**expected, **nothing_else}
@@ -123,8 +140,12 @@ def test_an_import_queued_by_web_runs_in_a_worker_with_another_folder(tmp_path, 
     storage, worker_home = tmp_path / "shared-storage", tmp_path / "worker-home"
     worker_home.mkdir()
     web = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage))
-    process = Worker(celery_queue, postgres_url, cwd=worker_home,
-                     env={"SPOTCHECK_STORAGE": str(storage), "SPOTCHECK_INSTANCE": str(worker_home / "instance")})
+    process = Worker(
+        celery_queue,
+        postgres_url,
+        cwd=worker_home,
+        env={"SPOTCHECK_STORAGE": str(storage), "SPOTCHECK_INSTANCE": str(worker_home / "instance")},
+    )
     try:
         process.wait_ready(WORKER_READY_TIMEOUT)
         job_id = queue_import(web, directory_csv(30))
@@ -172,15 +193,17 @@ def test_a_job_queued_while_the_broker_is_down_runs_once_it_is_back(tmp_path, po
 @pytest.mark.redis
 @pytest.mark.slow(5)
 def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_exactly_once(
-        tmp_path, postgres_url, celery_queue):
+    tmp_path, postgres_url, celery_queue
+):
     rows = 2_000
     storage, pause = tmp_path / "storage", tmp_path / "pause"
     pause.mkdir()
     web = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage))
     env = {"SPOTCHECK_STORAGE": str(storage)}
     # the first worker stops once its progress reaches 5 % (the job's test-only pause point): killed there
-    first = Worker(celery_queue, postgres_url, env={**env, "SPOTCHECK_TEST_PAUSE_DIR": str(pause),
-                                                    "SPOTCHECK_TEST_PAUSE_AT": "5"})
+    first = Worker(
+        celery_queue, postgres_url, env={**env, "SPOTCHECK_TEST_PAUSE_DIR": str(pause), "SPOTCHECK_TEST_PAUSE_AT": "5"}
+    )
     second = None
     try:
         first.wait_ready(WORKER_READY_TIMEOUT)
@@ -192,7 +215,7 @@ def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_e
             while True:  # wait until the worker is into the file (paused there), then kill it
                 db.session.remove()
                 paused = (pause / f"job-{job_id}.paused").exists()  # looked at before the job is read: a job read
-                with tenant_scope(scj):                             # first may be from just before the pause
+                with tenant_scope(scj):  # first may be from just before the pause
                     job = job_records.get_job(job_id)
                     if paused:
                         assert job.status == JobStatus.running and job.progress >= 5, (job.status, job.progress)
@@ -207,8 +230,9 @@ def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_e
             assert job_records.get_job(job_id).status == JobStatus.running  # held by a dead run
         second = Worker(celery_queue, postgres_url, env=env)
         second.wait_ready(WORKER_READY_TIMEOUT)
-        sweeper = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage),
-                           SPOTCHECK_JOB_LEASE_SECONDS=0)
+        sweeper = make_app(
+            postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage), SPOTCHECK_JOB_LEASE_SECONDS=0
+        )
         with sweeper.app_context():
             assert job_sweep.sweep(actor=SCHEDULER)["requeued"] == 1
             db.engine.dispose()
@@ -277,7 +301,9 @@ def test_of_two_simultaneous_draw_requests_the_second_is_refused_at_once(postgre
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_a_results_import_an_approval_and_a_publication_of_the_whole_list_run_on_a_real_worker(tmp_path, postgres_url, celery_queue):
+def test_a_results_import_an_approval_and_a_publication_of_the_whole_list_run_on_a_real_worker(
+    tmp_path, postgres_url, celery_queue
+):
     """检查结果导入, 批量审核 and 批量公示 as jobs on a real worker: the workbook kept by the page's command
     is read by the worker, every visit arrives a draft for its team, which each 组长 confirms, then the
     leader's "all of the list" approves those that found no problem, and the planner's publishes them,
@@ -290,8 +316,12 @@ def test_a_results_import_an_approval_and_a_publication_of_the_whole_list_run_on
             ids = handed_out()
             with tenant_scope(ids["tenant"]):
                 headers, rows = template_rows(campaigns.get_campaign(ids["campaign"]))
-                job = submit_results_import(ids["campaign"], "结果.xlsx", io.BytesIO(filled_workbook(headers, rows)),
-                                            actor=planner_of(user_named("yjj_admin")))
+                job = submit_results_import(
+                    ids["campaign"],
+                    "结果.xlsx",
+                    io.BytesIO(filled_workbook(headers, rows)),
+                    actor=planner_of(user_named("yjj_admin")),
+                )
                 imported = job.id
         process.wait_ready(WORKER_READY_TIMEOUT)
         with web.app_context():
@@ -310,16 +340,20 @@ def test_a_results_import_an_approval_and_a_publication_of_the_whole_list_run_on
                 approval = results_commands.submit_approval(clean, actor=leader).id
             approved = _poll_job(ids["tenant"], approval, JOB_TIMEOUT)
             with tenant_scope(ids["tenant"]):
-                assert approved.status == JobStatus.succeeded and approved.result["approved"] == len(clean), \
-                    (approved.error, process.output[-3000:])
+                assert approved.status == JobStatus.succeeded and approved.result["approved"] == len(clean), (
+                    approved.error,
+                    process.output[-3000:],
+                )
                 planner = planner_of(user_named("yjj_admin"))
                 ready = listing.publishable_together(reader=planner, campaign_id=ids["campaign"])
                 assert sorted(ready) == sorted(clean)  # what was approved, and only that, may be published
                 publication = results_commands.submit_publication(ready, actor=planner).id
             published = _poll_job(ids["tenant"], publication, JOB_TIMEOUT)
             with tenant_scope(ids["tenant"]):
-                assert published.status == JobStatus.succeeded and published.result["published"] == len(ready), \
-                    (published.error, process.output[-3000:])
+                assert published.status == JobStatus.succeeded and published.result["published"] == len(ready), (
+                    published.error,
+                    process.output[-3000:],
+                )
                 assert listing.publishable_together(reader=planner, campaign_id=ids["campaign"]) == []
     finally:
         process.stop()

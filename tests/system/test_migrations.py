@@ -1,4 +1,5 @@
 """The migrations are the schema: `upgrade` builds it, and it matches the models exactly."""
+
 from __future__ import annotations
 
 import os
@@ -59,7 +60,9 @@ def test_models_and_migrations_agree(app):
     with app.app_context():
         engine = db.engine
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_object": include_object}
+            )
             differences = compare_metadata(context, db.metadata)
         engine.dispose()
     assert differences == [], f"models differ from the migrations: {differences}"
@@ -81,7 +84,9 @@ def test_downgrade_and_upgrade_again(app):
         with owner.connect() as connection:
             tables = set(sa.inspect(connection).get_table_names())
             revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-            context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_object": include_object}
+            )
             differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
     head = ScriptDirectory(directory).get_current_head()
@@ -92,6 +97,7 @@ def test_downgrade_and_upgrade_again(app):
 def test_stored_draws_survive_the_frame_file_migration_both_ways(app):
     """0004 moves frames out of the proofs into frame files: a drawn campaign's published proofs
     are the same bytes after a downgrade to 0003 and an upgrade again, and still verify."""
+
     def published(campaign_id):
         with tenant_scope(user_named("yjj_admin").tenant_id):
             records = db.session.scalars(sa.select(Draw).where(Draw.campaign_id == campaign_id).order_by(Draw.kind))
@@ -119,11 +125,22 @@ def test_two_upgrades_at_once_on_a_cluster_that_never_saw_the_role(pg_server):
         for name in names:
             conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        processes = [subprocess.Popen(
-            [str(Path(sys.executable).with_name("spotcheck")), "db", "upgrade"],
-            env={**os.environ, "SPOTCHECK_ENV": "testing", "DATABASE_URL": _with_database(admin, name),
-                 "SPOTCHECK_DB_ROLE": role, "REDIS_URL": ""},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for name in names]
+        processes = [
+            subprocess.Popen(
+                [str(Path(sys.executable).with_name("spotcheck")), "db", "upgrade"],
+                env={
+                    **os.environ,
+                    "SPOTCHECK_ENV": "testing",
+                    "DATABASE_URL": _with_database(admin, name),
+                    "SPOTCHECK_DB_ROLE": role,
+                    "REDIS_URL": "",
+                },
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for name in names
+        ]
         outputs = [process.communicate(timeout=300)[0] for process in processes]
         assert [p.returncode for p in processes] == [0, 0], outputs
         with _pg_connect(admin) as conn:
@@ -147,6 +164,7 @@ def test_the_text_of_ratio_and_frequency_becomes_values_and_what_does_not_parse_
     """0028: an item's 抽查比例 and 抽查频次 and a plan line's 频次, free text before, are read as values both
     ways: 不低于5% is 500 basis points, 每年1次 once a year; 'abc' parses to nothing and is left empty, so the
     item must state it again before its next publication. Its versions and the plan's published lines too."""
+
     def everyone(connection):
         if connection.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT set_config('app.all_tenants', 'on', false)"))
@@ -156,13 +174,20 @@ def test_the_text_of_ratio_and_frequency_becomes_values_and_what_does_not_parse_
         migrate_to(app, "0027")
         with db.engine.begin() as connection:
             everyone(connection)
-            said = connection.execute(sa.text("SELECT ratio, frequency FROM item WHERE id = :id"),
-                                      {"id": world["item"]}).one()
+            said = connection.execute(
+                sa.text("SELECT ratio, frequency FROM item WHERE id = :id"), {"id": world["item"]}
+            ).one()
             assert tuple(said) == ("不低于5%", "每年1次")
-            assert connection.execute(sa.text("SELECT frequency FROM plan_item WHERE plan_id = :id"),
-                                      {"id": world["plan"]}).scalar() == "每年1次"
-            connection.execute(sa.text("UPDATE item SET ratio = 'abc', frequency = '每季度 2 次' WHERE id = :id"),
-                               {"id": world["item"]})
+            assert (
+                connection.execute(
+                    sa.text("SELECT frequency FROM plan_item WHERE plan_id = :id"), {"id": world["plan"]}
+                ).scalar()
+                == "每年1次"
+            )
+            connection.execute(
+                sa.text("UPDATE item SET ratio = 'abc', frequency = '每季度 2 次' WHERE id = :id"),
+                {"id": world["item"]},
+            )
         migrate_to(app)
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
@@ -170,19 +195,29 @@ def test_the_text_of_ratio_and_frequency_becomes_values_and_what_does_not_parse_
             assert (item.ratio_bp, item.frequency_times, item.frequency_period) == (None, 2, "quarter")
             [version] = db.session.scalars(sa.select(ItemVersion).where(ItemVersion.item_id == item.id))
             assert {k: version.fields[k] for k in ("ratio_bp", "frequency_times", "frequency_period")} == {
-                "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year"}
+                "ratio_bp": 500,
+                "frequency_times": 1,
+                "frequency_period": "year",
+            }
             assert "ratio" not in version.fields and "frequency" not in version.fields
             line = db.session.scalar(sa.select(PlanItem).where(PlanItem.plan_id == world["plan"]))
             assert (line.frequency_times, line.frequency_period, line.frequency_text) == (1, "year", "每年1次")
             [published] = db.session.get(Plan, world["plan"]).published_lines
             assert (published["frequency_times"], published["frequency_period"], published["frequency"]) == (
-                1, "year", "每年1次")
+                1,
+                "year",
+                "每年1次",
+            )
             with pytest.raises(ValidationFailed) as refused:  # its next version states the ratio again
                 items.update_item(item.id, {"remarks": "迁移后修改", "reason": "补充备注"}, actor=admin)
             assert set(refused.value.errors) == {"ratio_bp"}
             db.session.rollback()
-            assert items.update_item(item.id, {"remarks": "迁移后修改", "ratio_bp": 500, "reason": "补充备注"},
-                                     actor=admin).version == 2
+            assert (
+                items.update_item(
+                    item.id, {"remarks": "迁移后修改", "ratio_bp": 500, "reason": "补充备注"}, actor=admin
+                ).version
+                == 2
+            )
 
 
 def test_a_result_published_before_0055_keeps_its_first_publication_not_its_correction(app):
@@ -206,10 +241,21 @@ def test_a_result_published_before_0055_keeps_its_first_publication_not_its_corr
 
 
 #: Evaluations given before 0057, on the department's code rows: (day, score, text), Beijing 10:00.
-OLD_EVALUATIONS = [(date(2026, 2, 25), 5, "甲"), (date(2026, 3, 2), 4, ""), (date(2026, 3, 9), 4, "乙"),
-                   (date(2026, 3, 16), 3, "丙"), (date(2026, 3, 23), 5, "丁"), (date(2026, 4, 15), 2, "等候时间较长。")]
-_CODE = sa.table("inspection_code", sa.column("visit_id"), sa.column("evaluated_at", sa.DateTime(timezone=True)),
-                 sa.column("satisfaction"), sa.column("evaluation_text"))
+OLD_EVALUATIONS = [
+    (date(2026, 2, 25), 5, "甲"),
+    (date(2026, 3, 2), 4, ""),
+    (date(2026, 3, 9), 4, "乙"),
+    (date(2026, 3, 16), 3, "丙"),
+    (date(2026, 3, 23), 5, "丁"),
+    (date(2026, 4, 15), 2, "等候时间较长。"),
+]
+_CODE = sa.table(
+    "inspection_code",
+    sa.column("visit_id"),
+    sa.column("evaluated_at", sa.DateTime(timezone=True)),
+    sa.column("satisfaction"),
+    sa.column("evaluation_text"),
+)
 
 
 def _everyone(connection) -> None:
@@ -223,8 +269,14 @@ def _evaluated_before_0057(app, *, bureau: bool = True) -> tuple[dict, list[int]
     justice bureau then."""
     ids = handed_out(strata={kind: {"ratio_bp": 4000, "min": 1} for kind in "ABCD"}, capacity=6)
     with tenant_scope(ids["tenant"]):
-        visits = list(db.session.scalars(sa.select(Visit.id).where(Visit.campaign_id == ids["campaign"], Visit.code.has())
-                                         .order_by(Visit.id).limit(len(OLD_EVALUATIONS))))
+        visits = list(
+            db.session.scalars(
+                sa.select(Visit.id)
+                .where(Visit.campaign_id == ids["campaign"], Visit.code.has())
+                .order_by(Visit.id)
+                .limit(len(OLD_EVALUATIONS))
+            )
+        )
         audit.record("visit.evaluated_by_business", "visit", visits[0], actor=BUSINESS, details={"satisfaction": 5})
         db.session.commit()
     publish_audit_heads(actor=SCHEDULER)
@@ -233,9 +285,15 @@ def _evaluated_before_0057(app, *, bureau: bool = True) -> tuple[dict, list[int]
     with db.engine.begin() as connection:
         _everyone(connection)
         for visit_id, (day, score, text) in zip(visits, OLD_EVALUATIONS):
-            connection.execute(sa.update(_CODE).where(_CODE.c.visit_id == visit_id).values(
-                evaluated_at=as_utc(datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI)), satisfaction=score,
-                evaluation_text=text))
+            connection.execute(
+                sa.update(_CODE)
+                .where(_CODE.c.visit_id == visit_id)
+                .values(
+                    evaluated_at=as_utc(datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI)),
+                    satisfaction=score,
+                    evaluation_text=text,
+                )
+            )
         if not bureau:
             connection.execute(sa.text("UPDATE tenant SET kind = 'ordinary' WHERE kind = 'supervisor'"))
     migrate_to(app)
@@ -243,8 +301,10 @@ def _evaluated_before_0057(app, *, bureau: bool = True) -> tuple[dict, list[int]
 
 
 def _kept(where) -> list[tuple]:
-    return [(e.visit_id, e.satisfaction, e.text, e.evaluated_at) for e in db.session.scalars(
-        sa.select(Evaluation).where(where).order_by(Evaluation.visit_id))]
+    return [
+        (e.visit_id, e.satisfaction, e.text, e.evaluated_at)
+        for e in db.session.scalars(sa.select(Evaluation).where(where).order_by(Evaluation.visit_id))
+    ]
 
 
 def test_0057_moves_the_evaluations_to_the_bureau_its_figures_as_they_were_and_back(app):
@@ -278,8 +338,11 @@ def test_0057_moves_the_evaluations_to_the_bureau_its_figures_as_they_were_and_b
         migrate_to(app, "0056")
         with db.engine.begin() as connection:
             _everyone(connection)
-            back = connection.execute(sa.select(_CODE.c.visit_id, _CODE.c.satisfaction, _CODE.c.evaluation_text)
-                                      .where(_CODE.c.evaluated_at.is_not(None)).order_by(_CODE.c.visit_id)).all()
+            back = connection.execute(
+                sa.select(_CODE.c.visit_id, _CODE.c.satisfaction, _CODE.c.evaluation_text)
+                .where(_CODE.c.evaluated_at.is_not(None))
+                .order_by(_CODE.c.visit_id)
+            ).all()
         assert [tuple(row) for row in back] == [row[:3] for row in expected]
         migrate_to(app)
 
@@ -297,10 +360,20 @@ def test_0057_without_a_bureau_keeps_the_evaluations_from_every_department_until
                 assert db.session.execute(sa.text("SELECT count(*) FROM evaluation")).scalar() == 0
             db.session.rollback()
     admin = signed_in(app, "admin")
-    created = post_form(admin, "/platform/tenants/new", {
-        "code": "SFJNEW", "name": "市司法局", "kind": "supervisor", "region_code": "330100",
-        "admin_login": "sfjnew_admin", "admin_name": "司法局管理员", "admin_password": "Building-2026"},
-        token_from="/platform/tenants/new")
+    created = post_form(
+        admin,
+        "/platform/tenants/new",
+        {
+            "code": "SFJNEW",
+            "name": "市司法局",
+            "kind": "supervisor",
+            "region_code": "330100",
+            "admin_login": "sfjnew_admin",
+            "admin_name": "司法局管理员",
+            "admin_password": "Building-2026",
+        },
+        token_from="/platform/tenants/new",
+    )
     assert created.status_code == 302
     with app.app_context():
         bureau = tenant_id("SFJNEW")

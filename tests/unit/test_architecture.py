@@ -2,6 +2,7 @@
 (import-linter), no import cycle between modules or packages counting the imports inside
 functions, pages and API handlers that reach a domain only through its commands, queries and
 vocabulary and never commit, and no module too long to hold one thing."""
+
 from __future__ import annotations
 
 import ast
@@ -13,8 +14,14 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["spotcheck.core", "spotcheck.tenants", "spotcheck.tasks", "spotcheck.platform", "spotcheck.draw",
-            "spotcheck.demo"]
+PACKAGES = [
+    "spotcheck.core",
+    "spotcheck.tenants",
+    "spotcheck.tasks",
+    "spotcheck.platform",
+    "spotcheck.draw",
+    "spotcheck.demo",
+]
 
 
 def test_the_import_contracts_hold():
@@ -34,7 +41,9 @@ def _graph():
 
 def test_pages_and_api_reach_a_domain_only_through_its_commands_queries_and_vocabulary():
     graph, found = _graph(), []
-    for importer in sorted(m for m in graph.modules if m.startswith(("spotcheck.platform.web", "spotcheck.platform.api"))):
+    for importer in sorted(
+        m for m in graph.modules if m.startswith(("spotcheck.platform.web", "spotcheck.platform.api"))
+    ):
         for imported in graph.find_modules_directly_imported_by(importer):
             parts = imported.split(".")
             if imported == "sqlalchemy" or imported.startswith("sqlalchemy."):
@@ -51,16 +60,20 @@ def _module_cycles(graph) -> list[list[str]]:
         if root in index:
             continue
         work = [(root, iter(sorted(graph.find_modules_directly_imported_by(root))))]
-        index[root] = low[root] = counter[0]; counter[0] += 1
-        stack.append(root); on_stack.add(root)
+        index[root] = low[root] = counter[0]
+        counter[0] += 1
+        stack.append(root)
+        on_stack.add(root)
         while work:
             node, children = work[-1]
             for child in children:
                 if not child.startswith("spotcheck"):
                     continue
                 if child not in index:
-                    index[child] = low[child] = counter[0]; counter[0] += 1
-                    stack.append(child); on_stack.add(child)
+                    index[child] = low[child] = counter[0]
+                    counter[0] += 1
+                    stack.append(child)
+                    on_stack.add(child)
                     work.append((child, iter(sorted(graph.find_modules_directly_imported_by(child)))))
                     break
                 if child in on_stack:
@@ -72,7 +85,9 @@ def _module_cycles(graph) -> list[list[str]]:
                 if low[node] == index[node]:
                     component = []
                     while True:
-                        member = stack.pop(); on_stack.discard(member); component.append(member)
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
                         if member == node:
                             break
                     if len(component) > 1:
@@ -118,10 +133,14 @@ SOURCES = ("spotcheck", "tests", "bench", "migrations")
 
 def test_no_module_is_over_800_lines():
     """Python modules (the code, the tests, the benchmarks) and the browser verifier's sources alike."""
-    sources = [path for folder in SOURCES for pattern in ("*.py", "*.mjs")
-               for path in sorted((ROOT / folder).rglob(pattern))]
-    found = [f"{path.relative_to(ROOT)}: {n} lines" for path in sources
-             if (n := len(path.read_text(encoding="utf-8").splitlines())) > LIMIT]
+    sources = [
+        path for folder in SOURCES for pattern in ("*.py", "*.mjs") for path in sorted((ROOT / folder).rglob(pattern))
+    ]
+    found = [
+        f"{path.relative_to(ROOT)}: {n} lines"
+        for path in sources
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > LIMIT
+    ]
     assert not found, "\n".join(found)
 
 
@@ -132,8 +151,9 @@ VAGUE = {"services", "lifecycle", "utils", "helpers", "misc"}
 
 
 def test_no_domain_module_has_a_name_that_says_nothing():
-    found = [str(path.relative_to(ROOT)) for path in (ROOT / "spotcheck" / "tenants").rglob("*.py")
-             if path.stem in VAGUE]
+    found = [
+        str(path.relative_to(ROOT)) for path in (ROOT / "spotcheck" / "tenants").rglob("*.py") if path.stem in VAGUE
+    ]
     assert not found, found
 
 
@@ -143,22 +163,40 @@ def test_no_module_imports_a_domain_under_a_name_that_says_nothing():
     for path in (ROOT / "spotcheck").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
-                found += [f"{path.relative_to(ROOT)}:{node.lineno} as {alias.asname}" for alias in node.names
-                          if alias.asname in VAGUE]
+                found += [
+                    f"{path.relative_to(ROOT)}:{node.lineno} as {alias.asname}"
+                    for alias in node.names
+                    if alias.asname in VAGUE
+                ]
     assert not found, found
 
 
 def test_no_package_imports_another_that_imports_it_back():
     graph = grimp.build_graph("spotcheck")
-    cycles = [(a, b) for a, b in itertools.combinations(PACKAGES, 2)
-              if graph.chain_exists(a, b, as_packages=True) and graph.chain_exists(b, a, as_packages=True)]
+    cycles = [
+        (a, b)
+        for a, b in itertools.combinations(PACKAGES, 2)
+        if graph.chain_exists(a, b, as_packages=True) and graph.chain_exists(b, a, as_packages=True)
+    ]
     assert not cycles, f"packages that import each other: {cycles}"
 
 
 #: Names of Flask's request and login machinery that the kernel and the departments' commands never use.
-WEB_NAMES = {"flask": {"request", "session", "g", "current_app", "has_request_context", "redirect", "url_for",
-                       "render_template", "flash", "abort"},
-             "flask_login": None}
+WEB_NAMES = {
+    "flask": {
+        "request",
+        "session",
+        "g",
+        "current_app",
+        "has_request_context",
+        "redirect",
+        "url_for",
+        "render_template",
+        "flash",
+        "abort",
+    },
+    "flask_login": None,
+}
 
 
 def _imports(path: Path):
@@ -183,15 +221,25 @@ def test_kernel_and_departments_use_no_request_or_login_machinery():
 
 def _calls(path: Path, method: str) -> list[int]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute) and node.func.attr == method
-            and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "session"]
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == method
+        and isinstance(node.func.value, ast.Attribute)
+        and node.func.value.attr == "session"
+    ]
 
 
 def test_no_view_or_api_handler_commits_or_rolls_back():
-    found = [f"{path.relative_to(ROOT)}:{line} {method}()"
-             for folder in ("web", "api") for path in (ROOT / "spotcheck" / "platform" / folder).rglob("*.py")
-             for method in ("commit", "rollback") for line in _calls(path, method)]
+    found = [
+        f"{path.relative_to(ROOT)}:{line} {method}()"
+        for folder in ("web", "api")
+        for path in (ROOT / "spotcheck" / "platform" / folder).rglob("*.py")
+        for method in ("commit", "rollback")
+        for line in _calls(path, method)
+    ]
     assert not found, "views must leave transactions to the commands:\n" + "\n".join(found)
 
 
@@ -200,8 +248,13 @@ def test_tests_share_helpers_through_tests_support_only():
     offenders = []
     for path in sorted((ROOT / "tests").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
-                     else [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
             for name in names:
                 parts = name.split(".")
                 if parts[0] == "tests" and any(part.startswith("test_") for part in parts):

@@ -1,6 +1,7 @@
 """A year of the official calendar typed or pasted as the State Council's notice reads it
 (core/calendar_notice.py), and the holidays the law fixes for a year not entered yet
 (core/statutory_holidays.py)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -55,11 +56,14 @@ def _refusal(text: str, year: int | None = None) -> list[str]:
 # --- the law's days --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("year", "eve", "qingming", "duanwu", "zhongqiu"), [
-    (2025, date(2025, 1, 28), date(2025, 4, 4), date(2025, 5, 31), date(2025, 10, 6)),
-    (2026, date(2026, 2, 16), date(2026, 4, 5), date(2026, 6, 19), date(2026, 9, 25)),
-    (2027, date(2027, 2, 5), date(2027, 4, 5), date(2027, 6, 9), date(2027, 9, 15)),
-])
+@pytest.mark.parametrize(
+    ("year", "eve", "qingming", "duanwu", "zhongqiu"),
+    [
+        (2025, date(2025, 1, 28), date(2025, 4, 4), date(2025, 5, 31), date(2025, 10, 6)),
+        (2026, date(2026, 2, 16), date(2026, 4, 5), date(2026, 6, 19), date(2026, 9, 25)),
+        (2027, date(2027, 2, 5), date(2027, 4, 5), date(2027, 6, 9), date(2027, 9, 15)),
+    ],
+)
 def test_the_law_fixes_13_days_off_with_the_lunar_ones_computed(year, eve, qingming, duanwu, zhongqiu):
     days = {d.day: d.name for d in statutory_days(year)}
     assert len(days) == 13
@@ -111,34 +115,43 @@ def test_the_notice_pasted_whole_is_read_with_its_names_and_its_prose_left_out()
     assert official_calendar.statutory_missing(reading) == []
 
 
-@pytest.mark.parametrize("text", [
-    "2027-01-01 放假\n2027-02-06 至 2027-02-13 放假\n2027-02-14 上班\n",
-    "1月1日 放假\n2月6日至2月13日\t放假\n2月14日   调休上班\n",
-    "元旦 2027年1月1日 放假\n春节 2027/2/6 - 2027/2/13 放假调休\n上班 2027-02-14\n",
-    "2027-01-01\tholiday\t元旦\n" + "".join(f"2027-02-{d:02d}\tholiday\t春节\n" for d in range(6, 14))
-    + "2027-02-14\tworkday\t春节\n",
-    "２０２７－０１－０１　放假\n２月６日～１３日　放假\n２月１４日　上班",  # typed in full-width characters
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2027-01-01 放假\n2027-02-06 至 2027-02-13 放假\n2027-02-14 上班\n",
+        "1月1日 放假\n2月6日至2月13日\t放假\n2月14日   调休上班\n",
+        "元旦 2027年1月1日 放假\n春节 2027/2/6 - 2027/2/13 放假调休\n上班 2027-02-14\n",
+        "2027-01-01\tholiday\t元旦\n"
+        + "".join(f"2027-02-{d:02d}\tholiday\t春节\n" for d in range(6, 14))
+        + "2027-02-14\tworkday\t春节\n",
+        "２０２７－０１－０１　放假\n２月６日～１３日　放假\n２月１４日　上班",  # typed in full-width characters
+    ],
+)
 def test_a_date_or_a_range_and_放假_or_上班_per_line_with_any_whitespace(text):
     year, days = parse(text, 2027)
     assert year == 2027
     assert [(d.day, d.kind, d.name) for d in days] == [
-        (date(2027, 1, 1), "holiday", "元旦"), *[(date(2027, 2, n), "holiday", "春节") for n in range(6, 14)],
-        (date(2027, 2, 14), "workday", "春节")]
+        (date(2027, 1, 1), "holiday", "元旦"),
+        *[(date(2027, 2, n), "holiday", "春节") for n in range(6, 14)],
+        (date(2027, 2, 14), "workday", "春节"),
+    ]
 
 
-@pytest.mark.parametrize(("text", "year", "words"), [
-    ("2027-01-01 放假\n2027-02-31 放假\n", None, ["第2行", "2027-02-31"]),
-    ("2027-01-01 放假\n2027-02-14\n", None, ["第2行", "放假", "上班"]),  # no kind
-    ("2027-01-01 放价\n", None, ["第1行"]),  # a typo where 放假 goes
-    ("放假\n", None, ["第1行", "无法识别"]),
-    ("1月1日 放假\n", None, ["第1行", "没有年份"]),
-    ("2027-01-01 放假\n2027-02-15 上班\n", None, ["第2行", "周六或周日"]),  # a Monday is no make-up day
-    ("2027-02-13 至 2027-02-06 放假\n", None, ["第1行", "2027-02-13", "2027-02-06"]),  # backwards
-    ("2027-01-01 放假\n元旦 1月1日 放假\n", 2027, ["第2行", "第1行"]),  # listed twice
-    ("2027-01-01 放假\n2028-01-01 放假\n", None, ["2027、2028"]),  # one year a text
-    ("# nothing\n\n", 2027, ["没有"]),
-])
+@pytest.mark.parametrize(
+    ("text", "year", "words"),
+    [
+        ("2027-01-01 放假\n2027-02-31 放假\n", None, ["第2行", "2027-02-31"]),
+        ("2027-01-01 放假\n2027-02-14\n", None, ["第2行", "放假", "上班"]),  # no kind
+        ("2027-01-01 放价\n", None, ["第1行"]),  # a typo where 放假 goes
+        ("放假\n", None, ["第1行", "无法识别"]),
+        ("1月1日 放假\n", None, ["第1行", "没有年份"]),
+        ("2027-01-01 放假\n2027-02-15 上班\n", None, ["第2行", "周六或周日"]),  # a Monday is no make-up day
+        ("2027-02-13 至 2027-02-06 放假\n", None, ["第1行", "2027-02-13", "2027-02-06"]),  # backwards
+        ("2027-01-01 放假\n元旦 1月1日 放假\n", 2027, ["第2行", "第1行"]),  # listed twice
+        ("2027-01-01 放假\n2028-01-01 放假\n", None, ["2027、2028"]),  # one year a text
+        ("# nothing\n\n", 2027, ["没有"]),
+    ],
+)
 def test_what_cannot_be_read_is_refused_in_chinese_naming_the_line(text, year, words):
     messages = _refusal(text, year)
     assert any(all(word in m for word in words) for m in messages), messages
@@ -153,8 +166,16 @@ def test_a_missing_statutory_day_is_shown_with_the_preview():
 # --- properties ------------------------------------------------------------------------------
 
 _SEP = st.sampled_from([" ", "\t", "  ", "\u3000", " \t "])
-_KIND = st.sampled_from([("放假", "holiday"), ("放假调休", "holiday"), ("上班", "workday"), ("调休上班", "workday"),
-                         ("holiday", "holiday"), ("workday", "workday")])
+_KIND = st.sampled_from(
+    [
+        ("放假", "holiday"),
+        ("放假调休", "holiday"),
+        ("上班", "workday"),
+        ("调休上班", "workday"),
+        ("holiday", "holiday"),
+        ("workday", "workday"),
+    ]
+)
 
 
 def _as_written(day: date, style: int, year_known: bool) -> str:
@@ -186,9 +207,15 @@ def schedules(draw):
         taken.update(span)
         style = draw(st.integers(0, 2))
         first = _as_written(span[0], style, True)
-        written = first if len(span) == 1 else f"{first}{draw(_SEP)}{draw(st.sampled_from(['至', '到', '-', '~']))}" \
-                                               f"{draw(_SEP)}{_as_written(span[-1], style, True)}"
-        lines.append(f"{draw(st.sampled_from(['', ' ', '  ']))}{written}{draw(_SEP)}{word}{draw(st.sampled_from(['', ' ']))}")
+        written = (
+            first
+            if len(span) == 1
+            else f"{first}{draw(_SEP)}{draw(st.sampled_from(['至', '到', '-', '~']))}"
+            f"{draw(_SEP)}{_as_written(span[-1], style, True)}"
+        )
+        lines.append(
+            f"{draw(st.sampled_from(['', ' ', '  ']))}{written}{draw(_SEP)}{word}{draw(st.sampled_from(['', ' ']))}"
+        )
         expected.update({day: kind for day in span})
     return year, "\n".join(lines), expected
 

@@ -1,6 +1,7 @@
 """A campaign's fields are declared once (抽查任务的录入项, ``tenants/campaigns/inputs.py``): the API's
 input schemas and the campaign pages' forms (the joint campaign's too) are derived from that
 declaration, so a field added, renamed, bounded or listed there changes everywhere."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -53,8 +54,10 @@ def test_the_api_takes_exactly_the_declared_fields_with_their_bounds_and_lists()
     assert draw.load({}) == {"public_inputs": [], "no_input_reason": ""}  # an omitted field is its default
     assert draw.fields["public_inputs"].metadata["maxItems"] == inputs.DRAW["public_inputs"].most
     assert draw.fields["public_inputs"].inner.metadata["maxLength"] == inputs.DRAW["public_inputs"].longest
-    for schema_class, declared in ((ReplaceTargetSchema, inputs.REPLACE_TARGET),
-                                   (ReplaceInspectorSchema, inputs.REPLACE_INSPECTOR)):
+    for schema_class, declared in (
+        (ReplaceTargetSchema, inputs.REPLACE_TARGET),
+        (ReplaceInspectorSchema, inputs.REPLACE_INSPECTOR),
+    ):
         reason = schema_class().fields["reason"]
         assert reason.required and all(code in reason.metadata["description"] for code in declared.choices)
     # no second check in the schemas: the campaign commands alone refuse, naming the field in the user's language
@@ -84,7 +87,11 @@ def test_the_page_forms_are_labelled_and_listed_from_the_declaration():
                 continue  # the filter's and the strata's own fields are the page's
             assert shown is not None and shown.label.text is field.label, field.name
             # the exempt kinds are the rules'; the kind is chosen by the link the page is opened from (新建 / 登记特定对象检查)
-            if field.kind in (inputs.CHOICE, inputs.CHOICES) and field.choices and field.name not in ("exempt_kind", "kind"):
+            if (
+                field.kind in (inputs.CHOICE, inputs.CHOICES)
+                and field.choices
+                and field.name not in ("exempt_kind", "kind")
+            ):
                 assert [code for code, *_ in shown.iter_choices() if code] == list(field.choices), field.name
             if field.longest:
                 assert f'maxlength="{field.longest}"' in str(shown()), field.name
@@ -100,33 +107,66 @@ def test_the_page_forms_are_labelled_and_listed_from_the_declaration():
         draw = DrawForm(formdata=None)
         assert draw.public_inputs.label.text is inputs.DRAW["public_inputs"].label
         assert draw.no_input_reason.label.text is inputs.DRAW["no_input_reason"].label
-        for form_class, declared in ((ReplaceTargetForm, inputs.REPLACE_TARGET),
-                                     (ReplaceInspectorForm, inputs.REPLACE_INSPECTOR)):
+        for form_class, declared in (
+            (ReplaceTargetForm, inputs.REPLACE_TARGET),
+            (ReplaceInspectorForm, inputs.REPLACE_INSPECTOR),
+        ):
             reason = form_class(formdata=None).reason
             assert reason.label.text is declared.label
             assert [code for code, *_ in reason.iter_choices()] == ["", *declared.choices]
 
 
 def test_the_page_form_sends_the_declared_fields_as_the_commands_take_them():
-    typed = MultiDict([("title", "危化企业抽查"), ("year", "2026"), ("item_ids", "7"), ("item_ids", "9"),
-                       ("exempt_kind", ""), ("industries", "C26, C2611"), ("regions", "330102"),
-                       ("flags", "abnormal"), ("flags", "nonsense"), ("reserve_size", "3"), ("team_size", "2"),
-                       ("capacity", ""), ("window_start", "2026-05-01"), ("window_end", "2026-06-30"),
-                       ("method", "onsite"), *((f"{s}_mode", "ratio") for s in "ABCD"),
-                       *((f"{s}_ratio", "10") for s in "ABCD"), *((f"{s}_min", "1") for s in "ABCD"),
-                       ("flagged_mode", "count"), ("flagged_count", "abc")])
+    typed = MultiDict(
+        [
+            ("title", "危化企业抽查"),
+            ("year", "2026"),
+            ("item_ids", "7"),
+            ("item_ids", "9"),
+            ("exempt_kind", ""),
+            ("industries", "C26, C2611"),
+            ("regions", "330102"),
+            ("flags", "abnormal"),
+            ("flags", "nonsense"),
+            ("reserve_size", "3"),
+            ("team_size", "2"),
+            ("capacity", ""),
+            ("window_start", "2026-05-01"),
+            ("window_end", "2026-06-30"),
+            ("method", "onsite"),
+            *((f"{s}_mode", "ratio") for s in "ABCD"),
+            *((f"{s}_ratio", "10") for s in "ABCD"),
+            *((f"{s}_min", "1") for s in "ABCD"),
+            ("flagged_mode", "count"),
+            ("flagged_count", "abc"),
+        ]
+    )
     with _page().test_request_context(method="POST"):
         data = CampaignForm(formdata=typed).campaign_data()
     assert list(data) == [field.name for field in inputs.FIELDS]
     assert data["year"] == 2026 and data["item_ids"] == [7, 9] and data["exempt_kind"] is None
-    assert data["target_filter"] == {"categories": [], "industries": ["C26", "C2611"], "regions": ["330102"],
-                                     "entity_types": [], "flags": ["abnormal"]}  # an unlisted flag is left out
+    assert data["target_filter"] == {
+        "categories": [],
+        "industries": ["C26", "C2611"],
+        "regions": ["330102"],
+        "entity_types": [],
+        "flags": ["abnormal"],
+    }  # an unlisted flag is left out
     assert data["strata"]["A"] == {"ratio_bp": 1000, "min": 1}
     assert data["strata"]["flagged"] == {"count": "abc"}  # what cannot be read is the command's to refuse
     assert data["capacity"] is None and data["method"] == "onsite"
     with _page().test_request_context(method="POST"):
-        joint = JointForm(formdata=MultiDict([("title", "联合"), ("year", "2026"), ("field", "safety"),
-                                              ("department_ids", "3"), ("department_ids", "5")])).joint_data()
+        joint = JointForm(
+            formdata=MultiDict(
+                [
+                    ("title", "联合"),
+                    ("year", "2026"),
+                    ("field", "safety"),
+                    ("department_ids", "3"),
+                    ("department_ids", "5"),
+                ]
+            )
+        ).joint_data()
     assert joint["department_ids"] == [3, 5] and joint["field"] == "safety" and joint["year"] == 2026
     assert set(joint) - {"field", "department_ids"} <= {field.name for field in inputs.FIELDS}
 

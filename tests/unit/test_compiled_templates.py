@@ -1,5 +1,6 @@
 """Templates compiled once per process (模板编译缓存): a second app renders from the compiled code,
 and an edited template is never served as it was."""
+
 from __future__ import annotations
 
 from jinja2 import DictLoader, Environment

@@ -3,6 +3,7 @@
 form's template and the directory workbook's columns are derived from that declaration, and the
 commands check against its limits, lists and defaults — so a field added, renamed, lengthened or
 listed there changes everywhere."""
+
 from __future__ import annotations
 
 import re
@@ -25,12 +26,20 @@ from spotcheck.tenants.directory.checks import clean_entity, clean_entry
 from spotcheck.tenants.spreadsheets.columns import CHOICE, CODE, DATE, DIRECTORY, FLAG, INT, NO, TEXT, YES, names
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "spotcheck/platform/templates/directory"
-SCHEMAS = ((EntityInputSchema, inputs.ENTITY_FIELDS), (EntityUpdateSchema, inputs.ENTITY_FIELDS),
-           (EntryCreateSchema, inputs.TARGET_FIELDS + inputs.ENTRY_FIELDS), (EntryUpdateSchema, inputs.ENTRY_FIELDS))
+SCHEMAS = (
+    (EntityInputSchema, inputs.ENTITY_FIELDS),
+    (EntityUpdateSchema, inputs.ENTITY_FIELDS),
+    (EntryCreateSchema, inputs.TARGET_FIELDS + inputs.ENTRY_FIELDS),
+    (EntryUpdateSchema, inputs.ENTRY_FIELDS),
+)
 CODE_17 = "91330106MA2B3C4D5"
 #: A registry row the checks take, but for the field a test changes.
-ROW = {"code": CODE_17 + uscc.calc_check_digit(CODE_17), "name": "杭州西湖炙烤餐饮有限公司", "industry_code": "H6210",
-       "region_code": "330106"}
+ROW = {
+    "code": CODE_17 + uscc.calc_check_digit(CODE_17),
+    "name": "杭州西湖炙烤餐饮有限公司",
+    "industry_code": "H6210",
+    "region_code": "330106",
+}
 
 
 def _page():
@@ -56,9 +65,18 @@ def test_the_api_takes_exactly_the_declared_fields_with_their_limits_and_lists()
 
 
 def test_the_page_forms_ask_for_the_declared_fields_and_hand_the_command_exactly_them():
-    typed = {"code": ROW["code"], "name": ROW["name"], "entity_type": "product", "abnormal": "y", "complaints": "2",
-             "credit_rating": "B", "category": "餐饮", "risk": "高", "tags": "学校周边, 燃气",
-             "last_inspected_on": "2025-06-30"}
+    typed = {
+        "code": ROW["code"],
+        "name": ROW["name"],
+        "entity_type": "product",
+        "abnormal": "y",
+        "complaints": "2",
+        "credit_rating": "B",
+        "category": "餐饮",
+        "risk": "高",
+        "tags": "学校周边, 燃气",
+        "last_inspected_on": "2025-06-30",
+    }
     with _page().test_request_context(method="POST", data=typed):
         for form, declared in ((EntityForm(), inputs.ENTITY_FIELDS), (EntryForm(), inputs.ENTRY_FIELDS)):
             assert [asked.name for asked in form] == [field.name for field in declared]
@@ -70,9 +88,17 @@ def test_the_page_forms_ask_for_the_declared_fields_and_hand_the_command_exactly
         entity = EntityForm().entity_data()
         assert list(entity) == [field.name for field in inputs.ENTITY_FIELDS]
         assert (entity["entity_type"], entity["abnormal"], entity["blacklisted"], entity["complaints"]) == (
-            "product", True, False, "2")
-        assert EntryForm().entry_data() == {"category": "餐饮", "risk": "高", "tags": "学校周边, 燃气",
-                                            "last_inspected_on": "2025-06-30"}
+            "product",
+            True,
+            False,
+            "2",
+        )
+        assert EntryForm().entry_data() == {
+            "category": "餐饮",
+            "risk": "高",
+            "tags": "学校周边, 燃气",
+            "last_inspected_on": "2025-06-30",
+        }
 
 
 def test_the_entity_form_template_takes_its_limits_from_the_declaration():
@@ -84,14 +110,26 @@ def test_the_entity_form_template_takes_its_limits_from_the_declaration():
 
 
 def test_the_directory_workbook_has_a_column_per_declared_field_in_its_order():
-    kinds = {inputs.TEXT: TEXT, inputs.CODE: CODE, inputs.CHOICE: CHOICE, inputs.FLAG: FLAG, inputs.DATE: DATE,
-             inputs.COUNT: INT, inputs.TAGS: TEXT}
+    kinds = {
+        inputs.TEXT: TEXT,
+        inputs.CODE: CODE,
+        inputs.CHOICE: CHOICE,
+        inputs.FLAG: FLAG,
+        inputs.DATE: DATE,
+        inputs.COUNT: INT,
+        inputs.TAGS: TEXT,
+    }
     columns = [column for column in DIRECTORY.columns if column.key]
     assert [column.key for column in columns] == [field.name for field in inputs.FIELDS]
     for column, field in zip(columns, inputs.FIELDS):
         sheet = field.sheet
         assert (column.header, column.aliases, column.hint, column.width, column.required) == (
-            sheet.header, sheet.aliases, sheet.hint, sheet.width, sheet.required), field.name
+            sheet.header,
+            sheet.aliases,
+            sheet.hint,
+            sheet.width,
+            sheet.required,
+        ), field.name
         assert column.kind == kinds[field.kind], field.name
     offered = {column.key: column.choices for column in columns}
     assert offered["abnormal"] == offered["blacklisted"] == (YES, NO)

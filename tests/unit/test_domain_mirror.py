@@ -1,6 +1,7 @@
 """One domain, one name, one place in every layer (docs/architecture.md): the pages, the API, the
 templates and the jobs of a domain sit under the domain's own name, and every domain package has
 the same files. Layer by layer, the import contracts of pyproject.toml keep the domains' order."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,13 +13,34 @@ PACKAGE = ROOT / "spotcheck"
 DOMAINS = sorted(p.name for p in (PACKAGE / "tenants").iterdir() if (p / "__init__.py").exists())
 
 #: The order of the domains (pyproject.toml, "Domains in order"): a higher one may import a lower one.
-ORDER = ["supervision audit", "joint", "notices exports spreadsheets", "results", "campaigns", "plans",
-         "directory items inspectors contacts", "rules", "accounts common"]
+ORDER = [
+    "supervision audit",
+    "joint",
+    "notices exports spreadsheets",
+    "results",
+    "campaigns",
+    "plans",
+    "directory items inspectors contacts",
+    "rules",
+    "accounts common",
+]
 LEVEL = {domain: len(ORDER) - rank for rank, names in enumerate(ORDER) for domain in names.split()}
 
 #: Shared pieces of a layer that belong to no domain: the app's shell and what every domain's pages use.
-SHARED_WEB = {"__init__", "apidocs", "blueprints", "browser_verifier", "calendar_pages", "charts", "forms", "health", "home",
-              "public", "step_jobs", "templating"}
+SHARED_WEB = {
+    "__init__",
+    "apidocs",
+    "blueprints",
+    "browser_verifier",
+    "calendar_pages",
+    "charts",
+    "forms",
+    "health",
+    "home",
+    "public",
+    "step_jobs",
+    "templating",
+}
 SHARED_API = {"__init__", "blueprints", "calendar", "jobs", "schemas", "types"}
 SHARED_TEMPLATES = {"public", "calendar"}
 #: The job machinery (作业机制): running, claiming, sweeping and scheduling any domain's jobs.
@@ -69,16 +91,24 @@ def test_a_domains_jobs_live_in_tasks_under_its_name_and_hold_no_command():
     strays = sorted(_names(folder) - JOB_MACHINERY - set(DOMAINS))
     assert not strays, f"tasks/: job modules named for no domain: {strays}"
     # the machinery's own upkeep (the sweep that takes over a lost job) is a command of no domain
-    commands = sorted(f"{path.relative_to(ROOT)}" for path in folder.glob("*.py")
-                      if path.stem not in JOB_MACHINERY and "@command(" in path.read_text())
+    commands = sorted(
+        f"{path.relative_to(ROOT)}"
+        for path in folder.glob("*.py")
+        if path.stem not in JOB_MACHINERY and "@command(" in path.read_text()
+    )
     assert not commands, f"commands live in the domain's commands, never in tasks/: {commands}"
 
 
 def test_every_domain_has_the_same_files():
     # common holds what every domain shares (codes, names, validators): it acts on nothing itself
-    missing = [f"tenants/{domain}/{name}" for domain in DOMAINS if domain != "common" for name in SAME_FILES
-               if not (PACKAGE / "tenants" / domain / f"{name}.py").exists()
-               and not (PACKAGE / "tenants" / domain / name / "__init__.py").exists()]
+    missing = [
+        f"tenants/{domain}/{name}"
+        for domain in DOMAINS
+        if domain != "common"
+        for name in SAME_FILES
+        if not (PACKAGE / "tenants" / domain / f"{name}.py").exists()
+        and not (PACKAGE / "tenants" / domain / name / "__init__.py").exists()
+    ]
     assert not missing, "missing: " + ", ".join(missing)
 
 
@@ -89,13 +119,20 @@ def test_a_domains_pages_and_api_read_no_domain_above_it():
         if parts[:2] != ["spotcheck", "platform"] or len(parts) < 5 or parts[2] not in ("web", "api"):
             continue
         own = parts[3]
-        above = {imported.split(".")[2] for imported in graph.find_modules_directly_imported_by(importer)
-                 if imported.startswith("spotcheck.tenants.") and LEVEL[imported.split(".")[2]] > LEVEL[own]}
+        above = {
+            imported.split(".")[2]
+            for imported in graph.find_modules_directly_imported_by(importer)
+            if imported.startswith("spotcheck.tenants.") and LEVEL[imported.split(".")[2]] > LEVEL[own]
+        }
         if above - READS_ABOVE.get(importer, set()):
             found.append(f"{importer} reads {sorted(above)}")
-    stale = [name for name, domains in READS_ABOVE.items() if name in graph.modules
-             and not domains & {i.split(".")[2] for i in graph.find_modules_directly_imported_by(name)
-                                if i.startswith("spotcheck.tenants.")}]
+    stale = [
+        name
+        for name, domains in READS_ABOVE.items()
+        if name in graph.modules
+        and not domains
+        & {i.split(".")[2] for i in graph.find_modules_directly_imported_by(name) if i.startswith("spotcheck.tenants.")}
+    ]
     assert not found, "\n".join(found)
     assert not stale, f"no longer read above: take them off READS_ABOVE: {stale}"
 
@@ -104,5 +141,6 @@ def test_the_order_here_is_the_order_of_the_import_contract():
     text = (ROOT / "pyproject.toml").read_text()
     contract = text.split('name = "Domains in order')[1].split("layers = [")[1].split("]")[0]
     layers = [line.strip().strip('",') for line in contract.splitlines() if line.strip().startswith('"')]
-    assert [" ".join(sorted(layer.replace("|", " ").split())) for layer in layers] == \
-        [" ".join(sorted(names.split())) for names in ORDER]
+    assert [" ".join(sorted(layer.replace("|", " ").split())) for layer in layers] == [
+        " ".join(sorted(names.split())) for names in ORDER
+    ]

@@ -1,6 +1,7 @@
 """docs/draw-algorithm.md and the public page /public/draws/algorithm state what a verifier
 depends on, as the code does it: the same identifiers, prefixes and fields, and a worked example
 whose numbers the code computes today."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,14 @@ from spotcheck.draw.verify import FIELDS
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "draw-algorithm.md").read_text(encoding="utf-8")
 SOURCE = Path(__file__).resolve().parents[2] / "spotcheck" / "draw"
-PREFIXES = sorted(set(re.findall(r'rank_keys(?:_bytes)?\(seed, [fb]?"([a-z]+\|)', "".join(
-    (SOURCE / name).read_text(encoding="utf-8") for name in ("target_ranking.py", "inspectors.py")))))
+PREFIXES = sorted(
+    set(
+        re.findall(
+            r'rank_keys(?:_bytes)?\(seed, [fb]?"([a-z]+\|)',
+            "".join((SOURCE / name).read_text(encoding="utf-8") for name in ("target_ranking.py", "inspectors.py")),
+        )
+    )
+)
 
 
 def test_the_doc_names_the_algorithm_its_ranking_prefixes_and_every_proof_field():
@@ -38,11 +45,20 @@ def test_the_doc_states_version_2_of_the_inspector_draw():
 
 
 def test_the_worked_example_is_what_the_code_computes():
-    frame = [("SCJ", "A", "91330100MA27XK4N8Y"), ("SCJ", "A", "91330100MA2H3L6P3Q"),
-             ("SCJ", "A", "91330106MA28D9TY1C"), ("SCJ", "B", "91330102MA2CE0UW7J")]
-    proof = draw_targets(campaign="市监抽〔2026〕1号", nonce=bytes(range(32)), frame=frame,
-                         rules={"SCJ": {"A": {"ratio_bp": 3000, "min": 1}, "B": {"count": 1}}}, reserve_size=1,
-                         public_inputs=["观察员：人大代表 1234"])
+    frame = [
+        ("SCJ", "A", "91330100MA27XK4N8Y"),
+        ("SCJ", "A", "91330100MA2H3L6P3Q"),
+        ("SCJ", "A", "91330106MA28D9TY1C"),
+        ("SCJ", "B", "91330102MA2CE0UW7J"),
+    ]
+    proof = draw_targets(
+        campaign="市监抽〔2026〕1号",
+        nonce=bytes(range(32)),
+        frame=frame,
+        rules={"SCJ": {"A": {"ratio_bp": 3000, "min": 1}, "B": {"count": 1}}},
+        reserve_size=1,
+        public_inputs=["观察员：人大代表 1234"],
+    )
     for value in (proof["commitment"], proof["frame_digest"], proof["seed"]):
         assert f"`{value}`" in DOC
     key = rank_keys(bytes.fromhex(proof["seed"]), "target|")

@@ -1,5 +1,6 @@
 """The draw of inspectors (spotcheck-draw/1 and /2): full, recusal-free, mixed teams within
 capacity, replacements from the visit's ranking, and every inspector's equal chance."""
+
 from __future__ import annotations
 
 import copy
@@ -28,17 +29,30 @@ def inspector_draws(draw):
     pool, needs, recusals = [], [], []
     for group in groups:
         for number in range(draw(st.integers(2, 12))):
-            pool.append((group, f"{group}-{number:04d}", draw(st.lists(st.sampled_from(categories), min_size=1, max_size=2, unique=True))))
+            pool.append(
+                (
+                    group,
+                    f"{group}-{number:04d}",
+                    draw(st.lists(st.sampled_from(categories), min_size=1, max_size=2, unique=True)),
+                )
+            )
     visits = draw(st.lists(ids, min_size=1, max_size=15, unique=True))
     for visit in visits:
         for group in draw(st.lists(st.sampled_from(groups), min_size=1, max_size=len(groups), unique=True)):
-            needs.append((visit, group, draw(st.lists(st.sampled_from(categories), min_size=1, max_size=2, unique=True))))
+            needs.append(
+                (visit, group, draw(st.lists(st.sampled_from(categories), min_size=1, max_size=2, unique=True)))
+            )
         for _ in range(draw(st.integers(0, 2))):
             recusals.append((visit, draw(st.sampled_from(pool))[1]))
-    return {"campaign": "测抽〔2026〕2号", "nonce": draw(st.binary(min_size=32, max_size=32)),
-            "lines": frame_lines(needs=needs, pool=pool, recusals=recusals), "team_size": draw(st.integers(2, 3)),
-            "per_group_min": 1 if len(groups) > 1 else 0, "capacity": draw(st.one_of(st.none(), st.integers(1, 6))),
-            "public_inputs": []}
+    return {
+        "campaign": "测抽〔2026〕2号",
+        "nonce": draw(st.binary(min_size=32, max_size=32)),
+        "lines": frame_lines(needs=needs, pool=pool, recusals=recusals),
+        "team_size": draw(st.integers(2, 3)),
+        "per_group_min": 1 if len(groups) > 1 else 0,
+        "capacity": draw(st.one_of(st.none(), st.integers(1, 6))),
+        "public_inputs": [],
+    }
 
 
 @pytest.mark.parametrize("version", sorted(INSPECTOR_DRAWS))
@@ -130,18 +144,32 @@ def joint_inspector_draws(draw):
     ``per_group_min`` up to 2 and teams up to 4: many draws fail, on purpose."""
     groups = draw(st.lists(st.sampled_from(["SCJ", "YJJ", "SWJ"]), min_size=1, max_size=3, unique=True))
     categories = ["food", "market", "safety"]
-    pool = [(group, f"{group}-{number:04d}", draw(st.lists(st.sampled_from(categories), min_size=1, max_size=3, unique=True)))
-            for group in groups for number in range(draw(st.integers(0, 10)))]
+    pool = [
+        (
+            group,
+            f"{group}-{number:04d}",
+            draw(st.lists(st.sampled_from(categories), min_size=1, max_size=3, unique=True)),
+        )
+        for group in groups
+        for number in range(draw(st.integers(0, 10)))
+    ]
     needs, recusals = [], []
     for visit in draw(st.lists(ids, min_size=1, max_size=20, unique=True)):
         for group in draw(st.lists(st.sampled_from(groups), min_size=1, max_size=len(groups), unique=True)):
-            needs.append((visit, group, draw(st.lists(st.sampled_from(categories), min_size=1, max_size=2, unique=True))))
+            needs.append(
+                (visit, group, draw(st.lists(st.sampled_from(categories), min_size=1, max_size=2, unique=True)))
+            )
         if pool:
             recusals += [(visit, draw(st.sampled_from(pool))[1]) for _ in range(draw(st.integers(0, 3)))]
-    return {"campaign": "测抽〔2026〕3号", "nonce": draw(st.binary(min_size=32, max_size=32)),
-            "lines": frame_lines(needs=needs, pool=pool, recusals=recusals), "team_size": draw(st.integers(2, 4)),
-            "per_group_min": draw(st.integers(0, 2)), "capacity": draw(st.one_of(st.none(), st.integers(1, 8))),
-            "public_inputs": ["observer:人大代表"]}
+    return {
+        "campaign": "测抽〔2026〕3号",
+        "nonce": draw(st.binary(min_size=32, max_size=32)),
+        "lines": frame_lines(needs=needs, pool=pool, recusals=recusals),
+        "team_size": draw(st.integers(2, 4)),
+        "per_group_min": draw(st.integers(0, 2)),
+        "capacity": draw(st.one_of(st.none(), st.integers(1, 8))),
+        "public_inputs": ["observer:人大代表"],
+    }
 
 
 def straightforward_teams(params) -> dict[str, list[str]]:
@@ -152,8 +180,9 @@ def straightforward_teams(params) -> dict[str, list[str]]:
     load, teams = Counter(), {}
     for visit in visit_order(seed, frame.needs):
         ranked = ranking(seed, visit, frame.eligible(visit, load, params["capacity"]))
-        teams[visit] = pick_team(frame, visit, ranked, team_size=params["team_size"],
-                                 per_group_min=params["per_group_min"])
+        teams[visit] = pick_team(
+            frame, visit, ranked, team_size=params["team_size"], per_group_min=params["per_group_min"]
+        )
         load.update(teams[visit])
     return teams
 
@@ -189,11 +218,11 @@ def test_the_lazy_shuffle_is_the_whole_shuffle_read_as_far_as_needed(seed, n, re
     mac = lambda k, a: hmac.new(seed, f"inspector|91330100MA2HWDME14|{k}|{a}".encode(), hashlib.sha256).digest()
     for k in range(n):
         m, a = n - k, 0
-        while int.from_bytes(mac(k, a)[:8], "big") >= 2 ** 64 - 2 ** 64 % m:
+        while int.from_bytes(mac(k, a)[:8], "big") >= 2**64 - 2**64 % m:
             a += 1
         r = int.from_bytes(mac(k, a)[:8], "big") % m
         reference[k], reference[k + r] = reference[k + r], reference[k]
-    assert whole == reference and head == reference[:len(head)] and sorted(whole) == candidates
+    assert whole == reference and head == reference[: len(head)] and sorted(whole) == candidates
 
 
 def test_version_2_gives_every_inspector_the_same_chance():
@@ -203,8 +232,15 @@ def test_version_2_gives_every_inspector_the_same_chance():
     lines = frame_lines(needs=[("91330100MA2HWDME14", "SCJ", ["market"])], pool=pool, recusals=[])
     counts = Counter()
     for seed_number in range(3000):
-        proof = shuffle.draw_inspectors(campaign="统计检验", nonce=H(seed_number.to_bytes(4, "big")), lines=lines,
-                                        team_size=2, per_group_min=0, capacity=None, public_inputs=[])
+        proof = shuffle.draw_inspectors(
+            campaign="统计检验",
+            nonce=H(seed_number.to_bytes(4, "big")),
+            lines=lines,
+            team_size=2,
+            per_group_min=0,
+            capacity=None,
+            public_inputs=[],
+        )
         counts.update(proof["teams"]["91330100MA2HWDME14"])
     expected = 3000 * 2 / 30
     chi_square = sum((counts[inspector] - expected) ** 2 / expected for _, inspector, _ in pool)
@@ -212,9 +248,19 @@ def test_version_2_gives_every_inspector_the_same_chance():
 
 
 def test_a_team_that_cannot_be_filled_names_the_visit():
-    lines = frame_lines(needs=[("91330100MA2HWDME14", "SCJ", ["food"])], pool=[("SCJ", "A-1", ["food"]), ("SCJ", "A-2", ["market"])],
-                        recusals=[])
+    lines = frame_lines(
+        needs=[("91330100MA2HWDME14", "SCJ", ["food"])],
+        pool=[("SCJ", "A-1", ["food"]), ("SCJ", "A-2", ["market"])],
+        recusals=[],
+    )
     for draw_inspectors in INSPECTOR_DRAWS.values():
         with pytest.raises(DrawFailed, match="91330100MA2HWDME14"):
-            draw_inspectors(campaign="c", nonce=b"\0" * 32, lines=lines, team_size=2, per_group_min=0, capacity=None,
-                            public_inputs=[])
+            draw_inspectors(
+                campaign="c",
+                nonce=b"\0" * 32,
+                lines=lines,
+                team_size=2,
+                per_group_min=0,
+                capacity=None,
+                public_inputs=[],
+            )

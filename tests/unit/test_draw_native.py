@@ -2,6 +2,7 @@
 and they give exactly what the Python reference gives — the same frame lines, the same keys, the same pairs in
 the same order, the same refusals of a bad cell — on any ids, UTF-8 beyond ASCII and ids that are prefixes of
 each other included."""
+
 from __future__ import annotations
 
 import hashlib
@@ -49,8 +50,12 @@ def _same_lines_in_c_and_python(task) -> None:
         assert _lines(task) == in_c
 
 
-@given(st.lists(some_ids, max_size=40), st.sampled_from(["SCJ", "商务局"]), st.sampled_from(["A", "风险高"]),
-       st.integers(-1, 1))
+@given(
+    st.lists(some_ids, max_size=40),
+    st.sampled_from(["SCJ", "商务局"]),
+    st.sampled_from(["A", "风险高"]),
+    st.integers(-1, 1),
+)
 @settings(max_examples=300, deadline=None)
 def test_a_cells_lines_in_c_are_the_pythons_for_any_ids(given_ids, group, stratum, miscount):
     """Sorted, prefixed and checked alike — refused alike when an id is empty, repeats or the count is off."""
@@ -59,8 +64,11 @@ def test_a_cells_lines_in_c_are_the_pythons_for_any_ids(given_ids, group, stratu
 
 #: Ids that tie on the 8 bytes the C sort orders by first (after the ids' common prefix) and differ only after them,
 #: beside ids that end inside those 8 bytes or one byte before them.
-tying_ids = st.builds(lambda head, tail: head + tail, st.sampled_from(["", "9", "91330100", "9133010\x00", "汉"]),
-                      st.text(st.characters(blacklist_characters="\t\n|", blacklist_categories=("Cs",)), max_size=3))
+tying_ids = st.builds(
+    lambda head, tail: head + tail,
+    st.sampled_from(["", "9", "91330100", "9133010\x00", "汉"]),
+    st.text(st.characters(blacklist_characters="\t\n|", blacklist_categories=("Cs",)), max_size=3),
+)
 
 
 @given(st.lists(tying_ids, max_size=60), st.integers(0, 1))
@@ -78,12 +86,15 @@ def test_a_city_sized_cell_is_sorted_in_c_as_in_python():
     assert lines == "".join(f"SCJ\tA\t{code}\n" for code in sorted(codes)).encode()
 
 
-@pytest.mark.parametrize("codes, problem", [
-    ("91330100MA0000001X\n\n91330100MA0000002X", "is empty or contains a newline"),
-    ("91330100MA0000001X\t9", "contains a tab, a newline or '|'"),
-    ("91330100MA0000001X|9", "contains a tab, a newline or '|'"),
-    ("91330100MA0000002X\n91330100MA0000001X\n91330100MA0000002X", "twice"),
-])
+@pytest.mark.parametrize(
+    "codes, problem",
+    [
+        ("91330100MA0000001X\n\n91330100MA0000002X", "is empty or contains a newline"),
+        ("91330100MA0000001X\t9", "contains a tab, a newline or '|'"),
+        ("91330100MA0000001X|9", "contains a tab, a newline or '|'"),
+        ("91330100MA0000002X\n91330100MA0000001X\n91330100MA0000002X", "twice"),
+    ],
+)
 def test_a_bad_cell_is_refused_by_the_c_part_as_by_python(codes, problem):
     task = ("SCJ", "A", codes, codes.count("\n") + 1)
     with pytest.raises(ValueError, match=problem) as in_c:
@@ -93,8 +104,11 @@ def test_a_bad_cell_is_refused_by_the_c_part_as_by_python(codes, problem):
     assert str(in_c.value) == str(reference.value)
 
 
-@given(st.binary(max_size=100), st.binary(max_size=12), st.lists(st.binary(min_size=1, max_size=30), min_size=1,
-                                                                  max_size=20))
+@given(
+    st.binary(max_size=100),
+    st.binary(max_size=12),
+    st.lists(st.binary(min_size=1, max_size=30), min_size=1, max_size=20),
+)
 @settings(max_examples=200, deadline=None)
 def test_the_keys_in_c_are_rfc_2104_hmac_sha256(seed, prefix, messages):
     """Keys of any length (longer than a block: hashed first), any prefix: what :mod:`hmac` computes."""
@@ -106,8 +120,12 @@ def test_the_keys_in_c_are_rfc_2104_hmac_sha256(seed, prefix, messages):
     assert [key for key, _ in pairs] == list(map(rank_keys_bytes(seed, prefix), data.split(separator)))
 
 
-@given(st.binary(min_size=32, max_size=32), st.lists(some_ids, min_size=1, max_size=200), st.integers(-1, 210),
-       st.booleans())
+@given(
+    st.binary(min_size=32, max_size=32),
+    st.lists(some_ids, min_size=1, max_size=200),
+    st.integers(-1, 210),
+    st.booleans(),
+)
 @settings(max_examples=300, deadline=None)
 def test_a_shares_ranking_in_c_is_the_pythons(seed, given_ids, keep, sort):
     """Sorted or not (then not clean), any keep: the same check, first and last id and first ``keep`` pairs."""

@@ -1,6 +1,7 @@
 """The first ``n + reserve`` of a cell by rank (排序取前): picked out under a bound by C iterators instead of a heap
 walked in Python — always exactly what ``heapq.nsmallest`` gives, the same pairs in the same order, for HMAC keys
 and for keys that are not spread evenly at all (then the bound takes too few and every pair is ranked again)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -45,6 +46,7 @@ def test_keys_not_spread_evenly_give_the_same_first_by_rank(skew):
 
 def test_an_hmac_ranking_of_a_large_cell_is_picked_without_the_heap(monkeypatch):
     """The bound is what ranks a large cell (the heap is only the fallback): a share of 10 % of 20,000 rows."""
+
     def no_heap(*args):
         raise AssertionError("ranked by the heap")
 

@@ -1,5 +1,6 @@
 """The draw of targets (spotcheck-draw/1): the counts of each stratum, the seed, the replacement by
 the next reserve, and the uniformity of the selection."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -23,12 +24,25 @@ def target_draws(draw):
         for stratum in draw(st.lists(st.sampled_from(["A", "B", "C", "flagged"]), min_size=1, max_size=3, unique=True)):
             members = draw(st.lists(ids, min_size=1, max_size=40, unique=True))
             frame += [(group, stratum, m) for m in members]
-            rules.setdefault(group, {})[stratum] = draw(st.one_of(
-                st.builds(lambda c: {"count": c}, st.integers(0, 50)),
-                st.builds(lambda r, m: {"ratio_bp": r, "min": m}, st.integers(0, 10000), st.integers(0, 5))))
-    return {"campaign": "测抽〔2026〕1号", "nonce": draw(st.binary(min_size=32, max_size=32)), "frame": frame,
-            "rules": rules, "reserve_size": draw(st.integers(0, 5)),
-            "public_inputs": draw(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), max_size=12), max_size=3))}
+            rules.setdefault(group, {})[stratum] = draw(
+                st.one_of(
+                    st.builds(lambda c: {"count": c}, st.integers(0, 50)),
+                    st.builds(lambda r, m: {"ratio_bp": r, "min": m}, st.integers(0, 10000), st.integers(0, 5)),
+                )
+            )
+    return {
+        "campaign": "测抽〔2026〕1号",
+        "nonce": draw(st.binary(min_size=32, max_size=32)),
+        "frame": frame,
+        "rules": rules,
+        "reserve_size": draw(st.integers(0, 5)),
+        "public_inputs": draw(
+            st.lists(
+                st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), max_size=12),
+                max_size=3,
+            )
+        ),
+    }
 
 
 @given(target_draws())
@@ -39,8 +53,11 @@ def test_target_draw_properties(params):
     for (group, stratum), members in Counter((g, s) for g, s, _ in params["frame"]).items():
         rule = params["rules"][group][stratum]
         chosen = first["selected"][group][stratum]
-        expected = min(rule["count"], members) if "count" in rule else min(
-            members, max(rule["min"], -(-rule["ratio_bp"] * members // 10000)))
+        expected = (
+            min(rule["count"], members)
+            if "count" in rule
+            else min(members, max(rule["min"], -(-rule["ratio_bp"] * members // 10000)))
+        )
         assert len(chosen) == expected and len(set(chosen)) == expected
         assert not set(chosen) & set(first["reserves"][group][stratum])
     assert all(c.ok for c in verify(first))
@@ -64,11 +81,12 @@ def test_target_replacement_is_the_next_reserve(params):
     for group, strata in proof["selected"].items():
         for stratum, chosen in strata.items():
             reserve = proof["reserves"][group][stratum]
-            for position, out in enumerate(chosen[:len(reserve)]):
+            for position, out in enumerate(chosen[: len(reserve)]):
                 record = replace_target(proof, group=group, stratum=stratum, out=out, reason="已注销")
                 assert record["in"] == reserve[position]
     assert all(c.ok for c in verify(proof))
     independent_check(proof)
+
 
 # --- statistics -------------------------------------------------------------------------------
 
@@ -79,8 +97,14 @@ def test_selection_is_uniform_over_many_seeds():
     frame = [("SCJ", "A", f"91330100MA{n:08d}") for n in range(50)]
     counts = Counter()
     for seed_number in range(2000):
-        proof = draw_targets(campaign="统计检验", nonce=H(seed_number.to_bytes(4, "big")), frame=frame,
-                             rules={"SCJ": {"A": {"count": 5}}}, reserve_size=0, public_inputs=[])
+        proof = draw_targets(
+            campaign="统计检验",
+            nonce=H(seed_number.to_bytes(4, "big")),
+            frame=frame,
+            rules={"SCJ": {"A": {"count": 5}}},
+            reserve_size=0,
+            public_inputs=[],
+        )
         counts.update(proof["selected"]["SCJ"]["A"])
     expected = 2000 * 5 / 50
     chi_square = sum((counts[entity] - expected) ** 2 / expected for _, _, entity in frame)

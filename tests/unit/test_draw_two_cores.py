@@ -2,6 +2,7 @@
 this process give exactly what one core gives — the same frame file, the same ranking, the same refusals of
 a bad frame — and a child that fails leaves its share to this process. The thresholds that keep small
 draws on one core are lowered here so that every draw of these tests is split."""
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,9 @@ def frames(draw):
     """Rows ``(group, stratum, id)`` of a few cells, distinct within each cell."""
     rows = []
     for group in draw(st.lists(st.sampled_from(["SCJ", "YJJ", "商务局"]), min_size=1, max_size=3, unique=True)):
-        for stratum in draw(st.lists(st.sampled_from(["A", "B", "flagged", "风险高"]), min_size=1, max_size=3,
-                                     unique=True)):
+        for stratum in draw(
+            st.lists(st.sampled_from(["A", "B", "flagged", "风险高"]), min_size=1, max_size=3, unique=True)
+        ):
             rows += [(group, stratum, code) for code in draw(st.lists(ids, min_size=1, max_size=60, unique=True))]
     return rows
 
@@ -56,8 +58,9 @@ def test_the_ranking_on_two_cores_and_in_halves_is_the_ranking_on_one(rows, seed
     file = frame_file(rows)
     blocks = [(cell, data, separator, count, keep) for cell, data, separator, count in frame_blocks(file)]
     split = rank_blocks(seed, blocks, threshold=0, half_at_least=1)
-    assert split == rank_blocks(seed, blocks) == [rank_cell(seed, ids_, keep=keep)
-                                                  for _, ids_ in parse_frame_file(file)]
+    assert (
+        split == rank_blocks(seed, blocks) == [rank_cell(seed, ids_, keep=keep) for _, ids_ in parse_frame_file(file)]
+    )
 
 
 @given(frames(), st.integers(0, 2**32), st.sampled_from(["swap", "repeat", "tab", "empty", "pipe", "newline"]))
@@ -86,8 +89,12 @@ def test_a_bad_frame_file_is_refused_on_two_cores_as_on_one(rows, seed, fault):
         one_core_refuses = True
     try:
         blocks = frame_blocks(data)
-        rank_blocks(b"s" * 32, [(cell, block, sep, count, 3) for cell, block, sep, count in blocks], threshold=0,
-                    half_at_least=1)
+        rank_blocks(
+            b"s" * 32,
+            [(cell, block, sep, count, 3) for cell, block, sep, count in blocks],
+            threshold=0,
+            half_at_least=1,
+        )
         two_cores_refuse = False
     except ValueError:
         two_cores_refuse = True
@@ -168,15 +175,17 @@ def test_a_proof_whose_rows_are_listed_in_any_order_verifies_the_same(rows, seed
     rules: dict = {}
     for group, stratum, _ in rows:
         rules.setdefault(group, {})[stratum] = {"count": 3}
-    proof = draw_targets(campaign="测抽〔2026〕1号", nonce=nonce, frame=rows, rules=rules, reserve_size=2,
-                         public_inputs=[])
+    proof = draw_targets(
+        campaign="测抽〔2026〕1号", nonce=nonce, frame=rows, rules=rules, reserve_size=2, public_inputs=[]
+    )
     shuffled = list(proof["frame"])
     random.Random(seed).shuffle(shuffled)
     assert [(c.name, c.ok) for c in verify({**proof, "frame": shuffled})] == [(c.name, c.ok) for c in verify(proof)]
     cells = parse_frame_file(frame_file(rows))
     assert target_frames.frame_columns(shuffled) == cells
-    assert target_ranking.rank_cells(nonce, cells, [4] * len(cells)) == [rank_cell(nonce, ids_, keep=4)
-                                                                       for _, ids_ in cells]
+    assert target_ranking.rank_cells(nonce, cells, [4] * len(cells)) == [
+        rank_cell(nonce, ids_, keep=4) for _, ids_ in cells
+    ]
 
 
 @pytest.mark.skipif(not TWO_CORES, reason="one core, or no fork: everything runs in this process")

@@ -1,5 +1,6 @@
 """Every state a user can meet has its Chinese name (状态名称): each enum of the domains and its label
 table stay in step — a member added without a label would show as its code on a page."""
+
 from __future__ import annotations
 
 import enum

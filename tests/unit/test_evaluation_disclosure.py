@@ -2,6 +2,7 @@
 periods of a year decided in the order they end, each shown only once ended, over five, with nothing under five
 left by a subtraction of the periods shown, and no average over evaluations all of one score — decisions that never
 change once made."""
+
 from __future__ import annotations
 
 from itertools import combinations
@@ -54,7 +55,11 @@ def test_a_year_is_withheld_when_it_less_a_half_and_a_quarter_leaves_under_five(
 
 def test_the_average_of_evaluations_all_of_one_score_is_not_shown_only_their_count():
     found = disclose(YEAR, {1: tally(4, 4, 4, 4, 4), 2: tally(5, 4, 3, 2, 1)}, EVERY)
-    assert (found["2026Q1"].count, found["2026Q1"].average, found["2026Q1"].average_withheld) == (5, None, WITHHELD["same"])
+    assert (found["2026Q1"].count, found["2026Q1"].average, found["2026Q1"].average_withheld) == (
+        5,
+        None,
+        WITHHELD["same"],
+    )
     assert (found["2026H1"].count, found["2026H1"].average) == (10, 3.5)  # Q1's scores are not told by it
     # Q2's average with H1's would tell Q1's: H1 less Q2, all fours
     assert (found["2026Q2"].count, found["2026Q2"].average_withheld) == (5, WITHHELD["same_subtracted"])

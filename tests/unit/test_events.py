@@ -1,5 +1,6 @@
 """Every domain event (领域事件) a command emits has a handler once the application exists: an event
 nobody hears would do nothing, silently (a returned result whose team is never told)."""
+
 from __future__ import annotations
 
 import ast
@@ -15,8 +16,14 @@ def _emitted() -> dict[str, str]:
     found = {}
     for path in ROOT.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "emit"
-                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "emit"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
                 found[node.args[0].value] = f"{path.relative_to(ROOT.parent)}:{node.lineno}"
     return found
 

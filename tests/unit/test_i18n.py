@@ -8,6 +8,7 @@ Translators' workflow (see the header of messages.po):
 The catalog lives under zh_Hans_CN: the app's locale is "zh_CN", which Babel parses (likely
 subtags) as zh_Hans_CN, and that is the folder name Flask-Babel looks up.
 """
+
 from __future__ import annotations
 
 import functools
@@ -51,7 +52,11 @@ def _extracted() -> dict:
     method_map, options_map = _method_map()
     found: dict = {}
     for filename, lineno, message, _comments, context in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True,
+        str(ROOT),
+        method_map,
+        options_map,
+        keywords=KEYWORDS,
+        strip_comment_tags=True,
     ):
         key = (message if isinstance(message, str) else tuple(message), context)
         found.setdefault(key, []).append(f"{filename}:{lineno}")
@@ -121,8 +126,7 @@ def test_committed_mo_matches_the_po():
     assert MO_FILE.exists(), "messages.mo is missing: run pybabel compile -d spotcheck/translations -D messages"
     with MO_FILE.open("rb") as fileobj:
         committed = _translated(read_mo(fileobj))
-    stale = sorted(str(key[0]) for key in expected.keys() | committed.keys()
-                   if expected.get(key) != committed.get(key))
+    stale = sorted(str(key[0]) for key in expected.keys() | committed.keys() if expected.get(key) != committed.get(key))
     assert not stale, (
         "messages.mo is out of date with messages.po "
         f"(run pybabel compile -d spotcheck/translations -D messages); differing: {stale}"

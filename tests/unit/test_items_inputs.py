@@ -2,6 +2,7 @@
 schemas, the item form and the item pages' labels, the item list workbook's columns and the
 command's checks are all derived from that declaration, so a field added, renamed or lengthened
 there changes everywhere."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,7 +27,7 @@ def test_the_api_takes_exactly_the_declared_fields_with_their_limits_and_lists()
     create, update = ItemCreateSchema(), ItemUpdateSchema()
     assert list(create.fields) == NAMES == list(ITEM_FIELDS)
     assert list(update.fields) == [*NAMES, inputs.CHANGE_REASON.name]
-    assert list(ItemSchema().fields)[:len(NAMES)] == NAMES  # an item is answered with the fields it is sent with
+    assert list(ItemSchema().fields)[: len(NAMES)] == NAMES  # an item is answered with the fields it is sent with
     for field in inputs.FIELDS:
         taken = create.fields[field.name]
         assert taken.metadata.get("maxLength") == field.longest, field.name
@@ -63,8 +64,18 @@ def test_the_form_has_a_field_per_declared_field_labelled_as_declared():
 
 
 def test_the_form_hands_the_command_the_declared_fields_and_nothing_else():
-    data = _form({"name": "食品生产监督检查", "ratio": "不低于5%", "frequency_times": "2", "frequency_period": "half",
-                  "methods": ["onsite", "document"], "field": "market", "kind": "key", "random_check": "y"}).item_data()
+    data = _form(
+        {
+            "name": "食品生产监督检查",
+            "ratio": "不低于5%",
+            "frequency_times": "2",
+            "frequency_period": "half",
+            "methods": ["onsite", "document"],
+            "field": "market",
+            "kind": "key",
+            "random_check": "y",
+        }
+    ).item_data()
     assert list(data) == NAMES
     assert (data["ratio_bp"], data["frequency_times"], data["frequency_period"]) == (500, 2, "half")
     assert data["methods"] == ["onsite", "document"] and data["random_check"] is True
@@ -89,18 +100,31 @@ def test_the_template_writes_every_declared_field_and_the_pages_label_each():
 
 
 def test_the_items_workbook_has_a_column_per_declared_field():
-    kinds = {inputs.TEXT: TEXT, inputs.LONG_TEXT: TEXT, inputs.CODES: MULTI, inputs.CHOICE: CHOICE,
-             inputs.FLAG: FLAG, inputs.RATIO: RATIO, inputs.TIMES: FREQUENCY}
+    kinds = {
+        inputs.TEXT: TEXT,
+        inputs.LONG_TEXT: TEXT,
+        inputs.CODES: MULTI,
+        inputs.CHOICE: CHOICE,
+        inputs.FLAG: FLAG,
+        inputs.RATIO: RATIO,
+        inputs.TIMES: FREQUENCY,
+    }
     columns = ITEMS.columns[2:]  # after 序号 and 事项编码 (the row's key, not a field of the command)
     assert [column.header for column in ITEMS.columns[:2]] == ["序号", "事项编码"]
     assert len(columns) == len(inputs.SHEET_FIELDS)
     for column, field in zip(columns, inputs.SHEET_FIELDS):
         assert (column.header, column.key, column.aliases, column.hint, column.width, column.required) == (
-            field.sheet.header, field.sheet.key or field.name, field.sheet.aliases, field.sheet.hint, field.sheet.width,
-            field.sheet.required)
+            field.sheet.header,
+            field.sheet.key or field.name,
+            field.sheet.aliases,
+            field.sheet.hint,
+            field.sheet.width,
+            field.sheet.required,
+        )
         assert column.kind == kinds[field.kind]
-        assert column.choices == ((YES, NO) if field.kind == inputs.FLAG else names(field.choices) if field.choices
-                                  else ())
+        assert column.choices == (
+            (YES, NO) if field.kind == inputs.FLAG else names(field.choices) if field.choices else ()
+        )
     # every field is read from a column: its own, or the one that holds it with another (频次: times and period)
     held = {column.key for column in columns}
     assert all(field.name in held or ITEMS.held_in.get(field.name) in held for field in inputs.FIELDS)

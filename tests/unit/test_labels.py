@@ -1,4 +1,5 @@
 """Every audited action and every draw stratum has a name on the pages (no raw codes shown to users)."""
+
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,12 +32,18 @@ def test_every_read_beyond_the_department_is_named_on_the_audit_trail(app):
     """A query whose policy may open a cross-department or joint scope records its name on the
     reader's trail (跨部门查阅留痕): the trail names it in words, and each reason it opens for."""
     import spotcheck.platform.factory  # noqa: F401 (imports every domain's queries)
-    opening = {name for name, found in REGISTRY.items() if found.opens and name.startswith("spotcheck.")}  # not a test's own
+
+    opening = {
+        name for name, found in REGISTRY.items() if found.opens and name.startswith("spotcheck.")
+    }  # not a test's own
     assert len(opening) >= 10, opening
     assert opening <= set(READS), f"reads without a name: {sorted(opening - set(READS))}"
     root = Path(__file__).resolve().parents[2] / "spotcheck"
-    reasons = {reason for path in root.rglob("*.py")
-               for reason in re.findall(r'Across\(f?"([^"{]+)', path.read_text(encoding="utf-8"))}
+    reasons = {
+        reason
+        for path in root.rglob("*.py")
+        for reason in re.findall(r'Across\(f?"([^"{]+)', path.read_text(encoding="utf-8"))
+    }
     assert reasons and {r.strip() for r in reasons} <= set(READS), sorted(reasons - set(READS))
     with app.test_request_context():
         assert read_name("supervision 2026H1") == "对各部门的监督（2026年上半年）"
@@ -54,13 +61,23 @@ def test_strata_are_named_in_words_never_by_their_code(app):
 def test_a_campaigns_status_is_said_in_the_words_of_its_kind(app):
     """Nothing is drawn for a check of named businesses (特定对象检查): its businesses are registered; a check
     registered after it was made (事后登记) registers its team too."""
-    random, named = SimpleNamespace(named=False, registered_late=False), SimpleNamespace(named=True, registered_late=False)
+    random, named = (
+        SimpleNamespace(named=False, registered_late=False),
+        SimpleNamespace(named=True, registered_late=False),
+    )
     late = SimpleNamespace(named=True, registered_late=True)
     with app.test_request_context(), force_locale("zh_CN"):
         assert [campaign_status("targets_drawn", c) for c in (None, random, named, late)] == [
-            "已抽取检查对象", "已抽取检查对象", "检查对象已登记", "检查对象已登记"]
+            "已抽取检查对象",
+            "已抽取检查对象",
+            "检查对象已登记",
+            "检查对象已登记",
+        ]
         assert campaign_status("inspectors_drawn", named) == "已抽取执法检查人员"  # its inspectors are drawn
-        assert campaign_status("inspectors_drawn", late) == "检查组已登记" and campaign_status("approved", late) == "事后登记"
+        assert (
+            campaign_status("inspectors_drawn", late) == "检查组已登记"
+            and campaign_status("approved", late) == "事后登记"
+        )
         assert campaign_status("notified", late) == campaign_status("notified") == "已下达检查任务"
 
 
@@ -78,12 +95,19 @@ def test_regions_and_industries_are_named_beside_their_codes():
 def test_every_next_step_of_every_to_do_list_is_named_in_chinese(app):
     """The home page's 您的下一步 names each step a domain's to-dos can hold, never by its code
     (the coordinator's joint campaign showed ``freeze_targets``, ``hand_out`` …)."""
-    steps = {("campaign", code) for code in CAMPAIGN_STEPS} | {("item", code) for code in ITEM_STEPS} \
-        | {("plan", code) for code in PLAN_STEPS} | {("report", code) for code in ("prepare", "submit")} \
+    steps = (
+        {("campaign", code) for code in CAMPAIGN_STEPS}
+        | {("item", code) for code in ITEM_STEPS}
+        | {("plan", code) for code in PLAN_STEPS}
+        | {("report", code) for code in ("prepare", "submit")}
         | {(kind, code) for table in (JOINT_STEPS, RESULT_STEPS) for kind, codes in table.items() for code in codes}
+    )
     with app.test_request_context(), force_locale("zh_CN"):
-        unnamed = sorted((kind, code) for kind, code in steps
-                         if str(task_label(code, kind)) == code or not re.search(r"[\u4e00-\u9fff]", str(task_label(code, kind))))
+        unnamed = sorted(
+            (kind, code)
+            for kind, code in steps
+            if str(task_label(code, kind)) == code or not re.search(r"[\u4e00-\u9fff]", str(task_label(code, kind)))
+        )
     assert not unnamed, f"next steps shown by their code: {unnamed}"
 
 

@@ -1,6 +1,7 @@
 """One way for a page to call a command (issue 41): ``forms.attempt(command, *args, **kwargs)`` or
 ``forms.perform(...)`` on it, the command passed itself (no lambda), and no page catching a
 command's refusal (``ValidationFailed``, ``Conflict``) by hand."""
+
 from __future__ import annotations
 
 import ast
@@ -42,13 +43,19 @@ def _offences(source: str) -> list[str]:
 
 
 def test_the_check_sees_both_ways_it_can_be_broken():
-    source = ("def page():\n"
-              "    perform(lambda: commands.approve(1, actor=me), done='Approved.')\n"
-              "    attempt(commands.approve, 1, actor=me, done=lambda result: 'x')\n"
-              "    try:\n        commands.approve(1)\n    except (errors.Conflict, Forbidden):\n        pass\n"
-              "    try:\n        commands.approve(1)\n    except ValidationFailed as failed:\n        pass\n")
-    assert _offences(source) == ["2: a lambda given to perform()", "3: a lambda given to attempt()",
-                                 "6: except Conflict", "10: except ValidationFailed"]
+    source = (
+        "def page():\n"
+        "    perform(lambda: commands.approve(1, actor=me), done='Approved.')\n"
+        "    attempt(commands.approve, 1, actor=me, done=lambda result: 'x')\n"
+        "    try:\n        commands.approve(1)\n    except (errors.Conflict, Forbidden):\n        pass\n"
+        "    try:\n        commands.approve(1)\n    except ValidationFailed as failed:\n        pass\n"
+    )
+    assert _offences(source) == [
+        "2: a lambda given to perform()",
+        "3: a lambda given to attempt()",
+        "6: except Conflict",
+        "10: except ValidationFailed",
+    ]
     assert _offences("perform(commands.approve, 1, actor=me, done=_approved)\n") == []
 
 
@@ -59,5 +66,6 @@ def test_pages_call_commands_one_way_without_lambdas_or_hand_caught_refusals():
         runs += len(_runner_calls(ast.parse(source)))
         found += [f"{path.relative_to(ROOT)}:{offence}" for offence in _offences(source)]
     assert runs > 50, f"only {runs} calls of attempt()/perform() found under {WEB.relative_to(ROOT)}"
-    assert not found, ("run a page's command with forms.attempt(command, *args, **kwargs) or forms.perform(...):\n"
-                       + "\n".join(found))
+    assert not found, (
+        "run a page's command with forms.attempt(command, *args, **kwargs) or forms.perform(...):\n" + "\n".join(found)
+    )

@@ -1,6 +1,7 @@
 """A plan's fields are declared once (计划的录入项, ``tenants/plans/inputs.py``): the API's input
 schemas and the plan pages' forms are derived from that declaration, so a field added, renamed,
 bounded or listed there changes everywhere."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,8 +16,11 @@ from spotcheck.platform.web.plans.forms import JointPlanForm, PlanForm, PlanLine
 from spotcheck.tenants.plans import inputs
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "spotcheck/platform/templates/plans"
-SCHEMAS = ((PlanCreateSchema, inputs.PLAN_FIELDS), (PlanLineUpdateSchema, inputs.LINE_FIELDS),
-           (PlanReviewSchema, inputs.REVIEW_FIELDS))
+SCHEMAS = (
+    (PlanCreateSchema, inputs.PLAN_FIELDS),
+    (PlanLineUpdateSchema, inputs.LINE_FIELDS),
+    (PlanReviewSchema, inputs.REVIEW_FIELDS),
+)
 
 
 def _page():
@@ -57,8 +61,12 @@ def test_a_plans_bounds_are_those_the_commands_apply():
 
 
 def test_the_page_forms_are_labelled_and_listed_from_the_declaration():
-    forms = ((PlanForm, inputs.PLAN_FIELDS), (JointPlanForm, inputs.PLAN_FIELDS), (PlanLineForm, inputs.LINE_FIELDS),
-             (ReviewForm, inputs.REVIEW_FIELDS))
+    forms = (
+        (PlanForm, inputs.PLAN_FIELDS),
+        (JointPlanForm, inputs.PLAN_FIELDS),
+        (PlanLineForm, inputs.LINE_FIELDS),
+        (ReviewForm, inputs.REVIEW_FIELDS),
+    )
     with _page().test_request_context(method="POST"):
         for form_class, declared in forms:
             form = form_class(formdata=None)
@@ -73,27 +81,63 @@ def test_the_page_forms_are_labelled_and_listed_from_the_declaration():
                     assert f'maxlength="{field.longest}"' in str(shown()), field.name
         line = PlanLineForm(formdata=None)
         assert [code for code, *_ in line.months.iter_choices()] == [str(m) for m in range(1, 13)]
-        assert PlanLineForm.renamed == {"ratio_bp": "ratio"}  # the page types a percentage, the command takes basis points
+        assert PlanLineForm.renamed == {
+            "ratio_bp": "ratio"
+        }  # the page types a percentage, the command takes basis points
 
 
 def test_the_page_forms_send_the_declared_fields_as_the_command_takes_them():
-    typed = MultiDict([("item_id", "7"), ("ratio", "2.55"), ("frequency_period", "year"), ("frequency_times", "2"),
-                       ("months", "3"), ("months", "4"), ("methods", "onsite")])
+    typed = MultiDict(
+        [
+            ("item_id", "7"),
+            ("ratio", "2.55"),
+            ("frequency_period", "year"),
+            ("frequency_times", "2"),
+            ("months", "3"),
+            ("months", "4"),
+            ("methods", "onsite"),
+        ]
+    )
     with _page().test_request_context(method="POST"):
         assert PlanLineForm(formdata=typed).line_data() == {
-            "item_id": 7, "ratio_bp": 255, "frequency_period": "year", "frequency_times": 2, "months": [3, 4],
-            "methods": ["onsite"]}
+            "item_id": 7,
+            "ratio_bp": 255,
+            "frequency_period": "year",
+            "frequency_times": 2,
+            "months": [3, 4],
+            "methods": ["onsite"],
+        }
         assert PlanLineForm(formdata=MultiDict([("item_id", "7"), ("ratio", "abc")])).line_data() == {
-            "item_id": 7, "ratio_bp": None, "frequency_period": "", "frequency_times": None, "months": [],
-            "methods": []}  # what cannot be read is the command's to refuse, under its field
+            "item_id": 7,
+            "ratio_bp": None,
+            "frequency_period": "",
+            "frequency_times": None,
+            "months": [],
+            "methods": [],
+        }  # what cannot be read is the command's to refuse, under its field
         half = PlanForm(formdata=MultiDict([("year", "2026"), ("half", "2"), ("title", "计划")])).plan_data()
         assert half == {"year": 2026, "half": 2, "title": "计划"}
         whole = PlanForm(formdata=MultiDict([("year", "2026"), ("half", ""), ("title", "计划")])).plan_data()
         assert whole["half"] is None
-        joint = JointPlanForm(formdata=MultiDict([("year", "2026"), ("field", "safety"), ("title", "联合"),
-                                                  ("department_ids", "3"), ("department_ids", "5")])).plan_data()
-        assert joint == {"year": 2026, "half": None, "title": "联合", "kind": "joint", "field": "safety",
-                         "department_ids": [3, 5]}
+        joint = JointPlanForm(
+            formdata=MultiDict(
+                [
+                    ("year", "2026"),
+                    ("field", "safety"),
+                    ("title", "联合"),
+                    ("department_ids", "3"),
+                    ("department_ids", "5"),
+                ]
+            )
+        ).plan_data()
+        assert joint == {
+            "year": 2026,
+            "half": None,
+            "title": "联合",
+            "kind": "joint",
+            "field": "safety",
+            "department_ids": [3, 5],
+        }
         assert set(joint) == {field.name for field in inputs.PLAN_FIELDS}
 
 

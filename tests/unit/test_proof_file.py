@@ -1,5 +1,6 @@
 """The frozen frame file and the published proof file: the draw from the file is the draw from the
 rows, and the file's fast layout is byte for byte the plain one, whatever the fields hold."""
+
 from __future__ import annotations
 
 import json
@@ -13,25 +14,31 @@ from spotcheck.draw.verify import verify, verify_file
 #: Fields as DRAW-SPEC allows them: anything but a tab, a newline or "|" (quotes, backslashes,
 #: control characters and CJK included, which JSON must escape or keep).
 FIELD = st.text(st.characters(blacklist_characters="\t\n|", blacklist_categories=("Cs",)), min_size=1, max_size=6)
-ROWS = st.lists(st.tuples(st.sampled_from(["SCJ", "YJJ"]), st.sampled_from(["A", "B", "flagged"]), FIELD),
-                unique_by=lambda row: row, max_size=40)
+ROWS = st.lists(
+    st.tuples(st.sampled_from(["SCJ", "YJJ"]), st.sampled_from(["A", "B", "flagged"]), FIELD),
+    unique_by=lambda row: row,
+    max_size=40,
+)
 NONCE = bytes(range(32))
 
 
 def rules_for(rows):
-    return {group: {"A": {"count": 2}, "B": {"ratio_bp": 3000, "min": 1}, "flagged": {"count": 1}}
-            for group, _, _ in rows}
+    return {
+        group: {"A": {"count": 2}, "B": {"ratio_bp": 3000, "min": 1}, "flagged": {"count": 1}} for group, _, _ in rows
+    }
 
 
 @settings(max_examples=150, deadline=None)
 @given(ROWS, st.lists(FIELD, max_size=3))
 def test_the_draw_from_the_frame_file_is_the_draw_from_the_rows(rows, inputs):
     rules = rules_for(rows)
-    plain = targets.draw_targets(campaign="市监抽〔2026〕1号", nonce=NONCE, frame=rows, rules=rules,
-                                 reserve_size=2, public_inputs=inputs)
+    plain = targets.draw_targets(
+        campaign="市监抽〔2026〕1号", nonce=NONCE, frame=rows, rules=rules, reserve_size=2, public_inputs=inputs
+    )
     file = target_frames.frame_file(rows)
-    from_file = targets.draw_targets_from_file(campaign="市监抽〔2026〕1号", nonce=NONCE, frame_file=file,
-                                               rules=rules, reserve_size=2, public_inputs=inputs)
+    from_file = targets.draw_targets_from_file(
+        campaign="市监抽〔2026〕1号", nonce=NONCE, frame_file=file, rules=rules, reserve_size=2, public_inputs=inputs
+    )
     assert from_file == {k: v for k, v in plain.items() if k != "frame"}
     assert [cell for cell, _ in target_frames.parse_frame_file(file)] == sorted({(g, s) for g, s, _ in rows})
     published = proof_file.dumps(from_file, file)
@@ -53,24 +60,28 @@ def test_inspector_frame_lines_are_written_as_the_plain_layout(lines):
 
 def test_the_proof_file_has_a_row_per_line_in_the_order_of_the_spec():
     rows = [("SCJ", "A", "91330100MA2XXXXX0X"), ("SCJ", "A", "91330100MA2XXXXX1X"), ("SCJ", "B", "X")]
-    proof = targets.draw_targets(campaign="c", nonce=NONCE, frame=rows, rules=rules_for(rows), reserve_size=1,
-                                 public_inputs=["observer:王某"])
+    proof = targets.draw_targets(
+        campaign="c", nonce=NONCE, frame=rows, rules=rules_for(rows), reserve_size=1, public_inputs=["observer:王某"]
+    )
     text = proof_file.dumps(proof).decode("utf-8")
     assert '\n["SCJ", "A", "91330100MA2XXXXX1X"],\n' in text and "王某" in text
     keys = list(json.loads(text))
     assert keys.index("seed") < keys.index("frame") < keys.index("rules") < keys.index("selected")
 
 
-@pytest.mark.parametrize("file, why", [
-    (b"SCJ\tA\tb\nSCJ\tA\ta\n", "not sorted"),
-    (b"SCJ\tA\ta\nSCJ\tA\ta\n", "not sorted"),
-    (b"SCJ\tB\ta\nSCJ\tA\tb\n", "not sorted"),
-    (b"SCJ\tA\ta\nSCJ\tB\tx\nSCJ\tA\tb\n", "malformed or not sorted"),
-    (b"SCJ\tA\ta", "newline"),
-    (b"SCJ\tA\n", "malformed"),
-    (b"SCJ\tA\ta|b\n", "'|'"),
-    (b"SCJ\tA\t\n", "malformed"),
-])
+@pytest.mark.parametrize(
+    "file, why",
+    [
+        (b"SCJ\tA\tb\nSCJ\tA\ta\n", "not sorted"),
+        (b"SCJ\tA\ta\nSCJ\tA\ta\n", "not sorted"),
+        (b"SCJ\tB\ta\nSCJ\tA\tb\n", "not sorted"),
+        (b"SCJ\tA\ta\nSCJ\tB\tx\nSCJ\tA\tb\n", "malformed or not sorted"),
+        (b"SCJ\tA\ta", "newline"),
+        (b"SCJ\tA\n", "malformed"),
+        (b"SCJ\tA\ta|b\n", "'|'"),
+        (b"SCJ\tA\t\n", "malformed"),
+    ],
+)
 def test_a_frame_file_out_of_order_or_malformed_is_refused(file, why):
     with pytest.raises(ValueError, match=why):
         target_frames.parse_frame_file(file)
@@ -82,7 +93,7 @@ CHANGES = ("none", "id", "order", "repeat", "escape", "nested", "twice", "reform
 
 def _changed(data: bytes, change: str) -> bytes:
     text = data.decode("utf-8")
-    start, end = text.index('"frame": [') + len('"frame": '), text.index('\n]', text.index('"frame": [')) + 2
+    start, end = text.index('"frame": [') + len('"frame": '), text.index("\n]", text.index('"frame": [')) + 2
     rows = json.loads(text[start:end])
     if change == "id" and rows:
         rows[0][2] += "X"
@@ -112,8 +123,14 @@ def test_a_proof_file_read_as_written_verifies_as_its_json_does(tmp_path_factory
     """verify_file reads a proof written by the platform without turning its frame into rows: its checks and
     verdicts are those of the same file read as JSON, whether the file is as written or changed."""
     rules = rules_for(rows)
-    proof = targets.draw_targets(campaign="市监抽〔2026〕1号", nonce=NONCE, frame=rows, rules=rules, reserve_size=1,
-                                 public_inputs=["人大代表 0301"])
+    proof = targets.draw_targets(
+        campaign="市监抽〔2026〕1号",
+        nonce=NONCE,
+        frame=rows,
+        rules=rules,
+        reserve_size=1,
+        public_inputs=["人大代表 0301"],
+    )
     frame = target_frames.frame_file(rows)
     del proof["frame"]
     data = _changed(proof_file.dumps(proof, frame), change)
@@ -137,14 +154,17 @@ def test_a_frames_rows_are_taken_as_written_exactly_when_writing_them_back_gives
     take the same rows, whatever quotes, brackets, commas, tabs and newlines the rows hold."""
     frame = body.replace(proof_file._ROW_BREAK, b"\n").replace(proof_file._FIELD_BREAK, b"\t") + b"\n"
     plain = not proof_file._needs_escaping(frame)
-    written_back = proof_file._plain_frame_json("targets", frame) == proof_file._ROWS_OPEN + body + proof_file._ROWS_CLOSE
+    written_back = (
+        proof_file._plain_frame_json("targets", frame) == proof_file._ROWS_OPEN + body + proof_file._ROWS_CLOSE
+    )
     assert (plain and proof_file._breaks_only(body)) == (plain and written_back)
     assert proof_file._needs_escaping(frame) == bool(proof_file._NEEDS_ESCAPING.search(frame))
 
 
 #: Rows of three fields that may hold the breaks' bytes (and a backslash), joined as dumps joins them.
-BROKEN_ROWS = st.lists(st.lists(AMBIGUOUS.filter(bool), min_size=3, max_size=3).map(proof_file._FIELD_BREAK.join),
-                       min_size=1, max_size=4).map(proof_file._ROW_BREAK.join)
+BROKEN_ROWS = st.lists(
+    st.lists(AMBIGUOUS.filter(bool), min_size=3, max_size=3).map(proof_file._FIELD_BREAK.join), min_size=1, max_size=4
+).map(proof_file._ROW_BREAK.join)
 
 
 @settings(max_examples=3000, deadline=None)
@@ -157,15 +177,22 @@ def test_rows_read_by_their_breaks_alone_are_the_rows_written_back_or_none(body)
     if rows is not None:
         assert rows == body.replace(proof_file._ROW_BREAK, b"\n").replace(proof_file._FIELD_BREAK, b"\t")
         assert proof_file._breaks_only(body)
-        assert proof_file._plain_frame_json("targets", rows + b"\n") == \
-            proof_file._ROWS_OPEN + body + proof_file._ROWS_CLOSE
+        assert (
+            proof_file._plain_frame_json("targets", rows + b"\n")
+            == proof_file._ROWS_OPEN + body + proof_file._ROWS_CLOSE
+        )
 
 
-@given(st.lists(st.lists(st.text("SCJA0123456789MX中文（）-_", min_size=1, max_size=8), min_size=3, max_size=3),
-                min_size=1, max_size=20))
+@given(
+    st.lists(
+        st.lists(st.text("SCJA0123456789MX中文（）-_", min_size=1, max_size=8), min_size=3, max_size=3),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_rows_whose_fields_hold_no_break_are_read_by_their_breaks(rows):
     frame = "".join("\t".join(row) + "\n" for row in rows).encode("utf-8")
-    body = proof_file._plain_frame_json("targets", frame)[len(proof_file._ROWS_OPEN):-len(proof_file._ROWS_CLOSE)]
+    body = proof_file._plain_frame_json("targets", frame)[len(proof_file._ROWS_OPEN) : -len(proof_file._ROWS_CLOSE)]
     assert proof_file._rows_by_their_breaks(body) + b"\n" == frame
 
 

@@ -1,6 +1,7 @@
 """A result's fields are declared once (检查结果的录入项, ``tenants/results/inputs.py``): the API's
 input schema, the visit page's form and template, and the results workbook's columns are all
 derived from that declaration, so a field added, renamed or lengthened there changes everywhere."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,14 +33,25 @@ def test_the_api_takes_exactly_the_declared_fields_with_their_limits_and_lists()
 
 def test_the_page_form_sends_the_declared_fields_and_nothing_else():
     visit = SimpleNamespace(campaign=SimpleNamespace(items=[SimpleNamespace(id=7), SimpleNamespace(id=9)]))
-    form = {"checked_on": "2026-05-06", "method": "onsite", "record": "笔录", "item-7-categories": ["no_problem"],
-            "item-7-findings": "", "item-9-categories": ["licence"], "item-9-findings": "无证"}
+    form = {
+        "checked_on": "2026-05-06",
+        "method": "onsite",
+        "record": "笔录",
+        "item-7-categories": ["no_problem"],
+        "item-7-findings": "",
+        "item-9-categories": ["licence"],
+        "item-9-findings": "无证",
+    }
     with Flask(__name__).test_request_context(method="POST", data=form):
         data = _form_data(visit)
     sent_dates = {"checked_on"}  # a date the page does not send (fixed after submission) is not sent on
-    assert set(data) == {field.name for field in inputs.VISIT_FIELDS if field.kind != inputs.DATE} | sent_dates | {"items"}
-    assert data["items"] == {"7": {"categories": ["no_problem"], "findings": ""},
-                             "9": {"categories": ["licence"], "findings": "无证"}}
+    assert set(data) == {field.name for field in inputs.VISIT_FIELDS if field.kind != inputs.DATE} | sent_dates | {
+        "items"
+    }
+    assert data["items"] == {
+        "7": {"categories": ["no_problem"], "findings": ""},
+        "9": {"categories": ["licence"], "findings": "无证"},
+    }
 
 
 def test_the_template_labels_and_limits_every_field_from_the_declaration():
@@ -56,6 +68,11 @@ def test_the_results_workbook_has_a_column_per_declared_field_in_its_order():
     assert [column.key for column in columns] == [field.name for field in inputs.FIELDS]
     for column, field in zip(columns, inputs.FIELDS):
         assert (column.header, column.aliases, column.hint, column.width, column.required) == (
-            field.sheet.header, field.sheet.aliases, field.sheet.hint, field.sheet.width, field.sheet.required)
+            field.sheet.header,
+            field.sheet.aliases,
+            field.sheet.hint,
+            field.sheet.width,
+            field.sheet.required,
+        )
         assert column.kind == kinds[field.kind]
         assert column.choices == (names(field.choices) if field.choices else ())

@@ -8,6 +8,7 @@ all (未执行), by people, or not yet (``TODO(merge)``: being built on another 
 :func:`test_no_rule_is_left_unmapped` fails while a ``TODO(merge)`` is left, so nothing
 unfinished lands. Reads files only: no database, no application.
 """
+
 from __future__ import annotations
 
 import ast
@@ -26,8 +27,18 @@ TEST_REFERENCE = re.compile(r"(?<![\w/])(tests/[\w/]+\.py)::(\w+)(?:\[[^\]\s`]*\
 CODE_REFERENCE = re.compile(r"(?<![\w/])(spotcheck/[\w/]+\.py):(?!:)([A-Za-z_]\w*)")
 TODO = "TODO(merge)"
 #: The topics of the map, one section each, in this order.
-SECTIONS = ("一单两库一细则", "检查计划", "抽取", "检查", "结果与公示", "后续处置", "联合抽查", "监督与报送",
-            "期限与日历", "留给人的规则")
+SECTIONS = (
+    "一单两库一细则",
+    "检查计划",
+    "抽取",
+    "检查",
+    "结果与公示",
+    "后续处置",
+    "联合抽查",
+    "监督与报送",
+    "期限与日历",
+    "留给人的规则",
+)
 HEADER = ["规则（原文摘要）", "出处", "执行的命令", "显示它的测试"]
 #: What a command cell says when it names no code: the rule is not kept, is kept by people, or is coming.
 NO_CODE = (TODO, "**未执行**", "Left to people")
@@ -69,23 +80,28 @@ def _top_level_names(path: str) -> frozenset[str]:
 @cache
 def _test_functions(path: str) -> frozenset[str]:
     tree = ast.parse((ROOT / path).read_text(encoding="utf-8"), filename=path)
-    return frozenset(node.name for node in tree.body
-                     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_"))
+    return frozenset(
+        node.name
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_")
+    )
 
 
 def test_the_map_names_only_tests_that_exist():
     named = set(TEST_REFERENCE.findall(_text()))
     assert len(named) > 50, "the map names the tests that show its rules"
-    missing = sorted(f"{path}::{name}" for path, name in named
-                     if not (ROOT / path).is_file() or name not in _test_functions(path))
+    missing = sorted(
+        f"{path}::{name}" for path, name in named if not (ROOT / path).is_file() or name not in _test_functions(path)
+    )
     assert not missing, "docs/rules.md names tests that do not exist:\n" + "\n".join(missing)
 
 
 def test_the_map_names_only_code_that_exists():
     named = set(CODE_REFERENCE.findall(_text()))
     assert len(named) > 50, "the map names the commands that enforce its rules"
-    missing = sorted(f"{path}:{name}" for path, name in named
-                     if not (ROOT / path).is_file() or name not in _top_level_names(path))
+    missing = sorted(
+        f"{path}:{name}" for path, name in named if not (ROOT / path).is_file() or name not in _top_level_names(path)
+    )
     assert not missing, "docs/rules.md names code that is not defined:\n" + "\n".join(missing)
 
 

@@ -1,6 +1,7 @@
 """Property tests of 抽查比例 and 抽查频次 as values (:mod:`spotcheck.tenants.common.vocabulary.sampling`): what is
 said is read back the same; a ratio is above 0 and at most 100 %, a frequency at least once per
 period; anything else is refused naming the field, never taken for some other value."""
+
 from __future__ import annotations
 
 import re
@@ -43,21 +44,35 @@ def test_a_ratio_said_is_read_back_the_same(value):
     assert sampling.ratio(value) == value
 
 
-@given(st.one_of(st.integers(max_value=0), st.integers(min_value=sampling.FULL + 1), st.booleans(),
-                 st.text(max_size=8), st.floats(allow_nan=True), st.none()))
+@given(
+    st.one_of(
+        st.integers(max_value=0),
+        st.integers(min_value=sampling.FULL + 1),
+        st.booleans(),
+        st.text(max_size=8),
+        st.floats(allow_nan=True),
+        st.none(),
+    )
+)
 @settings(max_examples=300, deadline=None)
 def test_a_ratio_that_is_not_above_0_and_at_most_100_percent_is_refused_naming_the_field(value):
     assert "抽查比例" in _refusal(lambda: sampling.ratio(value))
 
 
-@given(st.decimals(min_value=-1000, max_value=1000, places=3, allow_nan=False, allow_infinity=False),
-       st.sampled_from(["", "%", "％"]), st.sampled_from(["", "不低于", "不少于", "至少"]))
+@given(
+    st.decimals(min_value=-1000, max_value=1000, places=3, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", "%", "％"]),
+    st.sampled_from(["", "不低于", "不少于", "至少"]),
+)
 @settings(max_examples=400, deadline=None)
 def test_a_typed_ratio_is_read_exactly_when_it_is_a_percentage_above_0_and_at_most_100(number, sign, prefix):
     text = f"{prefix}{number}{sign}"
     basis_points_typed = number * 100
-    fits = (0 < basis_points_typed <= sampling.FULL and basis_points_typed == basis_points_typed.to_integral_value()
-            and re.fullmatch(r"\d+(\.\d+)?", str(number)) is not None)
+    fits = (
+        0 < basis_points_typed <= sampling.FULL
+        and basis_points_typed == basis_points_typed.to_integral_value()
+        and re.fullmatch(r"\d+(\.\d+)?", str(number)) is not None
+    )
     if fits:
         assert sampling.parse_ratio(text) == int(basis_points_typed)
     else:
@@ -73,8 +88,16 @@ def test_a_frequency_said_is_read_back_the_same(count, period):
     assert sampling.frequency(count, period) == (count, period)
 
 
-@given(st.one_of(st.integers(max_value=0), st.integers(min_value=sampling.MAX_TIMES + 1), st.booleans(),
-                 st.text(max_size=6), st.none()), periods)
+@given(
+    st.one_of(
+        st.integers(max_value=0),
+        st.integers(min_value=sampling.MAX_TIMES + 1),
+        st.booleans(),
+        st.text(max_size=6),
+        st.none(),
+    ),
+    periods,
+)
 @settings(max_examples=300, deadline=None)
 def test_a_frequency_of_no_whole_number_of_times_is_refused_naming_the_field(count, period):
     assert "抽查频次" in _refusal(lambda: sampling.frequency(count, period))
@@ -115,9 +138,17 @@ def test_any_text_is_read_as_a_ratio_in_bounds_or_refused_naming_the_field(text)
 
 
 def test_the_ways_people_write_a_frequency_are_read():
-    for text, value in (("每年1次", (1, "year")), ("每年不少于1次", (1, "year")), ("每半年1次", (1, "half")),
-                        ("每季度一次", (1, "quarter")), ("每季2次", (2, "quarter")), ("每月 两 次", (2, "month")),
-                        ("一年十二次", (12, "year")), ("2次/年", (2, "year")), ("每年度1次", (1, "year"))):
+    for text, value in (
+        ("每年1次", (1, "year")),
+        ("每年不少于1次", (1, "year")),
+        ("每半年1次", (1, "half")),
+        ("每季度一次", (1, "quarter")),
+        ("每季2次", (2, "quarter")),
+        ("每月 两 次", (2, "month")),
+        ("一年十二次", (12, "year")),
+        ("2次/年", (2, "year")),
+        ("每年度1次", (1, "year")),
+    ):
         assert sampling.parse_frequency(text) == value, text
     for text in ("abc", "每年", "1次", "每周1次", "每年0次", "每年1.5次", "每年101次"):
         assert "抽查频次" in _refusal(lambda text=text: sampling.parse_frequency(text)), text

@@ -1,6 +1,7 @@
 """Tests a newcomer can find: every test module imports what it uses at its top. An import inside a
 function is allowed only with a comment on its line (or the line right above) saying why it must
 stay there (it runs after the app exists or an env var is set, a heavy optional library, a cycle)."""
+
 from __future__ import annotations
 
 import ast
@@ -18,19 +19,20 @@ def _comment_lines(source: str) -> tuple[set[int], set[int]]:
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
         if token.type == tokenize.COMMENT:
             anywhere.add(token.start[0])
-        elif token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
-                                tokenize.ENDMARKER):
+        elif token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
             code_lines.update(range(token.start[0], token.end[0] + 1))
     return anywhere, anywhere - code_lines
 
 
 def _function_imports(tree: ast.AST):
     """Every import statement that sits inside a function or method body."""
+
     def walk(node: ast.AST, in_function: bool):
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.Import, ast.ImportFrom)) and in_function:
                 yield child
             yield from walk(child, in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
     yield from walk(tree, False)
 
 
@@ -66,7 +68,8 @@ def test_the_checker_tells_an_explained_import_from_a_bare_one(tmp_path):
         "                Path,\n"
         "            )\n"
         "        return inner\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     found = [hit.split(":")[1] for hit in unexplained_local_imports(sample, tmp_path)]
     assert found == ["3", "8", "12"]
 

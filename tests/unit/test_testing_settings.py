@@ -1,6 +1,7 @@
 """Settings for the tests only (测试专用配置): password hashing (口令哈希) with Argon2id's strong
 parameters in production and development, the cheap ones only under ``SPOTCHECK_ENV=testing`` (the
 tests sign in hundreds of times); the jobs' pause point (a test kills a worker there) likewise."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,8 +27,11 @@ def test_production_and_development_hash_with_argon2id_strong_parameters(tmp_pat
     strong = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
     assert cfg["PASSWORD_HASHING"] == passwords.STRONG == strong
     default = PasswordHasher()  # the library's own recommendation (RFC 9106, low memory)
-    assert strong == {"time_cost": default.time_cost, "memory_cost": default.memory_cost,
-                      "parallelism": default.parallelism}
+    assert strong == {
+        "time_cost": default.time_cost,
+        "memory_cost": default.memory_cost,
+        "parallelism": default.parallelism,
+    }
     app = Flask(__name__)
     app.config.update(cfg)
     with app.app_context():

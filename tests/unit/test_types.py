@@ -1,5 +1,6 @@
 """The types hold (类型检查): mypy over the package as ``pyproject.toml`` configures it (strict on
 ``core/`` and ``draw/``), and every acting user — ``actor``, ``reader`` — typed."""
+
 from __future__ import annotations
 
 import ast
@@ -23,8 +24,11 @@ def _untyped_acting_parameters() -> list[str]:
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
             arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
-            found += [f"{path.relative_to(ROOT)}:{argument.lineno} {node.name}({argument.arg})"
-                      for argument in arguments if argument.arg in ACTING and argument.annotation is None]
+            found += [
+                f"{path.relative_to(ROOT)}:{argument.lineno} {node.name}({argument.arg})"
+                for argument in arguments
+                if argument.arg in ACTING and argument.annotation is None
+            ]
     return found
 
 

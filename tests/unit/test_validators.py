@@ -1,4 +1,5 @@
 """Property tests for the code validators of the directories."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -29,8 +30,7 @@ def _valid_uscc(body: str) -> str:
     return body + uscc.calc_check_digit(body)
 
 
-uscc_bodies = st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17).filter(
-    lambda b: b[8:16].isalnum())
+uscc_bodies = st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17).filter(lambda b: b[8:16].isalnum())
 
 
 @st.composite
@@ -53,7 +53,7 @@ def test_valid_credit_codes_are_accepted(code):
 @given(valid_credit_codes(), st.integers(min_value=0, max_value=17), st.sampled_from(USCC_ALPHABET))
 @settings(max_examples=300, deadline=None)
 def test_changing_one_character_of_a_credit_code_is_caught(code, position, replacement):
-    changed = code[:position] + replacement + code[position + 1:]
+    changed = code[:position] + replacement + code[position + 1 :]
     if changed == code or uscc.is_valid(changed):
         return  # a change that happens to keep a valid code is not an error to catch
     with pytest.raises(validators.Invalid):
@@ -74,12 +74,18 @@ def _our_answer(text: str) -> str | None:
         return None
 
 
-@given(st.one_of(
-    valid_credit_codes(),  # mostly valid
-    valid_credit_codes().flatmap(lambda code: st.tuples(st.just(code), st.integers(0, 17), st.sampled_from(
-        USCC_ALPHABET + "IOSVZio -")).map(lambda t: t[0][:t[1]] + t[2] + t[0][t[1] + 1:])),  # one character changed
-    valid_credit_codes().map(lambda code: f" {code[:6]}-{code[6:].lower()} "),  # as typed: spaces, dash, lower case
-    st.text(alphabet=USCC_ALPHABET + "IOSVZa -", min_size=0, max_size=20)))
+@given(
+    st.one_of(
+        valid_credit_codes(),  # mostly valid
+        valid_credit_codes().flatmap(
+            lambda code: st.tuples(st.just(code), st.integers(0, 17), st.sampled_from(USCC_ALPHABET + "IOSVZio -")).map(
+                lambda t: t[0][: t[1]] + t[2] + t[0][t[1] + 1 :]
+            )
+        ),  # one character changed
+        valid_credit_codes().map(lambda code: f" {code[:6]}-{code[6:].lower()} "),  # as typed: spaces, dash, lower case
+        st.text(alphabet=USCC_ALPHABET + "IOSVZa -", min_size=0, max_size=20),
+    )
+)
 @settings(max_examples=500, deadline=None)
 def test_a_credit_code_is_accepted_exactly_when_python_stdnum_accepts_it(text):
     """The compact form's shortcut answers as python-stdnum's ``uscc.validate`` does, for any text."""
@@ -96,8 +102,9 @@ def test_the_check_character_is_python_stdnums(body):
 @st.composite
 def valid_id_numbers(draw):
     region = draw(st.sampled_from(["110105", "330102", "330106", "330104"]))
-    birth = draw(st.dates(min_value=__import__("datetime").date(1990, 1, 1),
-                          max_value=__import__("datetime").date(2005, 12, 31))).strftime("%Y%m%d")
+    birth = draw(
+        st.dates(min_value=__import__("datetime").date(1990, 1, 1), max_value=__import__("datetime").date(2005, 12, 31))
+    ).strftime("%Y%m%d")
     serial = f"{draw(st.integers(min_value=0, max_value=999)):03d}"
     body = region + birth + serial
     return body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check digit
@@ -121,8 +128,21 @@ def test_a_wrong_check_digit_is_caught(number, check):
         validators.id_number(number[:-1] + check)
 
 
-@pytest.mark.parametrize("code,ok", [("C", True), ("C13", True), ("C131", True), ("C1311", True), ("H6210", True),
-                                     ("Z12", False), ("C1", False), ("C13111", False), ("13", False), ("", False)])
+@pytest.mark.parametrize(
+    "code,ok",
+    [
+        ("C", True),
+        ("C13", True),
+        ("C131", True),
+        ("C1311", True),
+        ("H6210", True),
+        ("Z12", False),
+        ("C1", False),
+        ("C13111", False),
+        ("13", False),
+        ("", False),
+    ],
+)
 def test_industry_codes(code, ok):
     if ok:
         assert validators.industry_code(code.lower()) == code
@@ -140,7 +160,9 @@ def test_region_code_is_six_digits(value):
             validators.region_code(value)
 
 
-@pytest.mark.parametrize("value,expected", [("是", True), ("否", False), ("√", True), ("", False), (1, True), (None, False)])
+@pytest.mark.parametrize(
+    "value,expected", [("是", True), ("否", False), ("√", True), ("", False), (1, True), (None, False)]
+)
 def test_yes_no_cells(value, expected):
     assert validators.parse_flag(value) is expected
 

@@ -1,5 +1,6 @@
 """The audit page shows one department's chain only (issue 8, item 10), names a page's rows in a
 fixed number of queries, and still verifies the chain from a filtered page."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -26,15 +27,22 @@ def test_another_departments_entries_never_appear(app):
             audit.record("item.published", "item", yjj_item, actor=scj, details={"item_id": yjj_item})
             db.session.commit()
     leader = signed_in(app, "scj_leader")
-    for url in ("/audit", f"/audit?actor={yjj.id}", f"/audit?object_type=item&object_id={yjj_item}",
-                "/audit?action=item.created", "/audit?since=2000-01-01"):
+    for url in (
+        "/audit",
+        f"/audit?actor={yjj.id}",
+        f"/audit?object_type=item&object_id={yjj_item}",
+        "/audit?action=item.created",
+        "/audit?since=2000-01-01",
+    ):
         page = get(leader, url)
         assert "应急局专用的检查事项" not in page and "吴刚" not in page and "yjj_admin" not in page, url
     ours = rows(get(leader, f"/audit?object_type=item&object_id={yjj_item}"))
     assert len(ours) == 1 and ours[0]["object"] == f"抽查事项 #{yjj_item}" and f"#{yjj_item}" in ours[0]["details"]
     assert rows(get(leader, f"/audit?actor={yjj.id}")) == []
     yjj_page = get(signed_in(app, "yjj_leader"), "/audit?action=item.created")
-    assert "应急局专用的检查事项" in yjj_page and "食品" not in "".join(r["object"] for r in rows(yjj_page) if "SCJ" in r["object"])
+    assert "应急局专用的检查事项" in yjj_page and "食品" not in "".join(
+        r["object"] for r in rows(yjj_page) if "SCJ" in r["object"]
+    )
 
 
 def test_a_page_is_named_in_a_fixed_number_of_queries(app):

@@ -1,5 +1,6 @@
 """The audit page's filters (issue 8, item 10): by person, action, object and Beijing dates, kept
 while paging by key, and bad filter values answered with a message, never a 500."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -92,22 +93,31 @@ def test_paging_is_by_key_and_keeps_the_filters(app):
     assert [r["seq"] for r in rows(get(leader, newer))] == [r["seq"] for r in pages[1]]
 
 
-@pytest.mark.parametrize("query,message", [
-    ("since=2026-13-01", "请按 YYYY-MM-DD 格式输入日期。"),
-    ("until=yesterday", "请按 YYYY-MM-DD 格式输入日期。"),
-    ("since=2026-02-30", "请按 YYYY-MM-DD 格式输入日期。"),
-    ("since=2026-05-02&until=2026-05-01", "结束日期早于开始日期。"),
-    ("action=item.exploded", "请从列表中选择操作。"),
-    ("actor=someone", "请从列表中选择操作人。"),
-    ("actor=0", "请从列表中选择操作人。"),
-    ("actor=99999999999999999999", "请从列表中选择操作人。"),
-    ("object_type=spaceship", "请从列表中选择对象类型。"),
-    ("object_id=12", "请同时选择对象类型。"),
-    ("object_type=item&object_id=" + "9" * 65, "对象编号不超过64个字符。"),
-    ("before=abc", None), ("before=-5", None), ("before=0", None), ("before=99999999999999999999", None),
-    ("after=abc", None), ("after=99999999999999999999", None), ("before=1", None),
-    ("since=0001-01-01&until=9999-12-31", None), ("action=&actor=&object_type=&since=&until=", None),
-])
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ("since=2026-13-01", "请按 YYYY-MM-DD 格式输入日期。"),
+        ("until=yesterday", "请按 YYYY-MM-DD 格式输入日期。"),
+        ("since=2026-02-30", "请按 YYYY-MM-DD 格式输入日期。"),
+        ("since=2026-05-02&until=2026-05-01", "结束日期早于开始日期。"),
+        ("action=item.exploded", "请从列表中选择操作。"),
+        ("actor=someone", "请从列表中选择操作人。"),
+        ("actor=0", "请从列表中选择操作人。"),
+        ("actor=99999999999999999999", "请从列表中选择操作人。"),
+        ("object_type=spaceship", "请从列表中选择对象类型。"),
+        ("object_id=12", "请同时选择对象类型。"),
+        ("object_type=item&object_id=" + "9" * 65, "对象编号不超过64个字符。"),
+        ("before=abc", None),
+        ("before=-5", None),
+        ("before=0", None),
+        ("before=99999999999999999999", None),
+        ("after=abc", None),
+        ("after=99999999999999999999", None),
+        ("before=1", None),
+        ("since=0001-01-01&until=9999-12-31", None),
+        ("action=&actor=&object_type=&since=&until=", None),
+    ],
+)
 def test_bad_filter_values_are_named_never_a_500(app, query, message):
     page = get(signed_in(app, "scj_leader"), "/audit?" + query)
     if message:

@@ -1,5 +1,6 @@
 """The audit page (/audit) names what it shows (issue 8, item 10): actions, people and objects by
 name in Chinese, details as labelled fields (never JSON), and never an identity card number."""
+
 from __future__ import annotations
 
 import ast
@@ -31,9 +32,12 @@ def test_actions_people_objects_and_details_read_in_chinese(app):
     item_id = item_through_the_pages(admin)
     with app.app_context():
         planner = user_named("scj_planner")
-    edited = post_form(admin, f"/admin/users/{planner.id}", {"display_name": planner.display_name,
-                                                            "roles": ["planner", "leader"], "active": "y"},
-                       token_from=f"/admin/users/{planner.id}")
+    edited = post_form(
+        admin,
+        f"/admin/users/{planner.id}",
+        {"display_name": planner.display_name, "roles": ["planner", "leader"], "active": "y"},
+        token_from=f"/admin/users/{planner.id}",
+    )
     assert edited.status_code == 302
 
     leader = signed_in(app, "scj_leader")
@@ -42,7 +46,7 @@ def test_actions_people_objects_and_details_read_in_chinese(app):
     assert 10 <= len(shown) <= 50  # newest first
     assert [r["seq"] for r in shown] == sorted((r["seq"] for r in shown), reverse=True)
 
-    tbody = page[page.index("<tbody>"):page.index("</tbody>")]
+    tbody = page[page.index("<tbody>") : page.index("</tbody>")]
     assert "\\u" not in tbody and "{" not in tbody and '"' + "code" + '"' not in tbody and "&#34;" not in tbody
 
     by_action = {}
@@ -64,8 +68,10 @@ def test_actions_people_objects_and_details_read_in_chinese(app):
     updated = by_action[zh(app, ACTION_LABELS, "user.updated")]
     assert "钱伟" in updated["object"]  # a user by display name, not "用户 3"
     planner_zh, leader_zh = zh(app, ROLE_LABELS, "planner"), zh(app, ROLE_LABELS, "leader")
-    assert f"{planner_zh} → {leader_zh}、{planner_zh}" in updated["details"] or \
-        f"{planner_zh} → {planner_zh}、{leader_zh}" in updated["details"]
+    assert (
+        f"{planner_zh} → {leader_zh}、{planner_zh}" in updated["details"]
+        or f"{planner_zh} → {planner_zh}、{leader_zh}" in updated["details"]
+    )
 
     signed = by_action[zh(app, ACTION_LABELS, "auth.login")]
     assert signed["who"].startswith("孙立")
@@ -73,8 +79,9 @@ def test_actions_people_objects_and_details_read_in_chinese(app):
 
     # the object link filters to that object's history
     history = rows(get(leader, f"/audit?object_type=item&object_id={item_id}"))
-    assert [r["action"] for r in history] == [zh(app, ACTION_LABELS, a)
-                                              for a in ("item.changed", "item.published", "item.created")]
+    assert [r["action"] for r in history] == [
+        zh(app, ACTION_LABELS, a) for a in ("item.changed", "item.published", "item.created")
+    ]
 
 
 def test_the_department_creation_by_the_platform_reads_as_outside_and_the_system_as_system(app):
@@ -105,10 +112,14 @@ def test_the_draw_ceremony_reads_with_names_for_its_codes(app):
             campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:人大代表 1234"]}, actor=planner)
             proof = campaigns.draw(campaign, "targets").proof
             stratum, ids = next((s, ids) for s, ids in proof["selected"]["YJJ"].items() if proof["reserves"]["YJJ"][s])
-            out = db.session.scalar(sa.select(CampaignTarget).where(CampaignTarget.entity.has(code=ids[0]),
-                                                                    CampaignTarget.status == TargetStatus.selected))
-            campaign_commands.replace_target(campaign.id, {"entity_id": out.entity_id, "reason": "deregistered"},
-                                             actor=planner)
+            out = db.session.scalar(
+                sa.select(CampaignTarget).where(
+                    CampaignTarget.entity.has(code=ids[0]), CampaignTarget.status == TargetStatus.selected
+                )
+            )
+            campaign_commands.replace_target(
+                campaign.id, {"entity_id": out.entity_id, "reason": "deregistered"}, actor=planner
+            )
             db.session.commit()
             campaign_id, campaign_code, out_code = campaign.id, campaign.code, ids[0]
             out_name = out.entity.name
@@ -128,18 +139,20 @@ def test_the_draw_ceremony_reads_with_names_for_its_codes(app):
     assert f"{out_name}（{out_code}）" in replaced
     created = shown[zh(app, ACTION_LABELS, "campaign.created")]["details"]
     assert "危险化学品安全生产检查" in created and "2026年度行政执法检查计划" in created  # item and plan by name
-    tbody = page[page.index("<tbody>"):page.index("</tbody>")]
+    tbody = page[page.index("<tbody>") : page.index("</tbody>")]
     assert "\\u" not in tbody and "{" not in tbody
 
 
 def test_details_are_words_for_every_kind_of_value(app):
     with app.test_request_context(), force_locale("zh_CN"):
+
         def shown(action, values):
             return {d.label: d.value for d in audit_view.details(action, values)}
 
         assert shown("user.updated", {"roles": [["planner"], ["leader", "planner"]], "active": [True, False]}) == {
             "角色": f"{ROLE_LABELS['planner']} → {ROLE_LABELS['leader']}、{ROLE_LABELS['planner']}",
-            str(audit_view.DETAIL_LABELS["active"]): "是 → 否"}
+            str(audit_view.DETAIL_LABELS["active"]): "是 → 否",
+        }
         assert shown("draw.inspector_replaced", {"reason": "illness"})["原因"] == "因病"
         assert shown("item.retired", {"reason": "职责划转"})["原因"] == "职责划转"
         assert shown("job.succeeded", {"kind": "audit.verify"})["类型"] == str(labels.JOB_KIND_LABELS["audit.verify"])
@@ -152,7 +165,9 @@ def test_details_are_words_for_every_kind_of_value(app):
         assert shown("plan.created", {"half": None})["计划期间"] == "全年"
         assert shown("rules.file_attached", {"size": 2048})["大小"] == "2.0 KB"
         assert shown("directory.changed", {"last_inspected_on": ["None", "2026-03-01"], "tags": [",a,b,", ""]}) == {
-            "上次检查日期": "— → 2026-03-01", "标签": "a、b → 无"}
+            "上次检查日期": "— → 2026-03-01",
+            "标签": "a、b → 无",
+        }
         unknown = shown("something.new", {"weird_key": {"x": [1, "二"]}, "flag": True})
         assert unknown == {"weird_key": "x：1、二", "flag": "是"}
         for values in (unknown, plan):
@@ -167,10 +182,20 @@ def test_every_recorded_action_and_object_type_has_a_chinese_name():
     actions, types = set(), set()
     for path in root.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record"
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "audit" and len(node.args) >= 2):
-                actions |= {c.value for c in ast.walk(node.args[0]) if isinstance(c, ast.Constant) and isinstance(c.value, str)}
-                types |= {c.value for c in ast.walk(node.args[1]) if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "record"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "audit"
+                and len(node.args) >= 2
+            ):
+                actions |= {
+                    c.value for c in ast.walk(node.args[0]) if isinstance(c, ast.Constant) and isinstance(c.value, str)
+                }
+                types |= {
+                    c.value for c in ast.walk(node.args[1]) if isinstance(c, ast.Constant) and isinstance(c.value, str)
+                }
     assert len(actions) > 40 and "plan.returned" in actions  # the conditional one is found too
     assert actions <= set(ACTION_LABELS), sorted(actions - set(ACTION_LABELS))
     assert types <= set(labels.OBJECT_LABELS), sorted(types - set(labels.OBJECT_LABELS))
@@ -180,9 +205,17 @@ def test_no_id_number_ever_shows(app):
     with app.app_context():
         admin = user_named("scj_admin")
         with tenant_scope(admin.tenant_id):
-            person = inspectors.create_inspector({"name": "王建国", "sex": "M", "id_number": ID_NUMBER,
-                                                  "agency": "杭州市市场监督管理局", "cert_no": "AUDIT-0001",
-                                                  "categories": ["food"]}, actor=admin)
+            person = inspectors.create_inspector(
+                {
+                    "name": "王建国",
+                    "sex": "M",
+                    "id_number": ID_NUMBER,
+                    "agency": "杭州市市场监督管理局",
+                    "cert_no": "AUDIT-0001",
+                    "categories": ["food"],
+                },
+                actor=admin,
+            )
             inspectors.update_inspector(person.id, {"post": "科长"}, actor=admin)
             assert inspectors.id_number_of(person.id, actor=admin) == ID_NUMBER  # an audited reading
             db.session.commit()

@@ -1,5 +1,6 @@
 """The audit page names every detail in Chinese (审计日志用语): no key an entry was written with
 ("visits", "rule") and no code it holds ("first_drawn") reaches the reader."""
+
 from __future__ import annotations
 
 import ast
@@ -30,13 +31,20 @@ def _recorded_detail_keys() -> dict[str, str]:
     keys: dict[str, str] = {}
     for path in root.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript)  # details["key"] = …
-                    and getattr(node.targets[0].value, "id", "") == "details"
-                    and isinstance(node.targets[0].slice, ast.Constant)):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.targets[0], ast.Subscript)  # details["key"] = …
+                and getattr(node.targets[0].value, "id", "") == "details"
+                and isinstance(node.targets[0].slice, ast.Constant)
+            ):
                 keys.setdefault(node.targets[0].slice.value, f"{path.relative_to(root.parent)}:{node.lineno}")
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in ("record", "record_many") and isinstance(node.func.value, ast.Name)
-                    and node.func.value.id in ("audit", "steps", "draws")):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("record", "record_many")
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in ("audit", "steps", "draws")
+            ):
                 continue
             written = [kw.value for kw in node.keywords if kw.arg == "details"]
             if node.func.attr == "record_many" and len(node.args) > 2:
@@ -48,8 +56,13 @@ def _recorded_detail_keys() -> dict[str, str]:
                             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                                 keys.setdefault(key.value, f"{path.relative_to(root.parent)}:{node.lineno}")
                     if isinstance(found, ast.Call) and getattr(found.func, "attr", "") == "drawn_details":
-                        keys.update({kw.arg: f"{path.relative_to(root.parent)}:{node.lineno}"
-                                     for kw in found.keywords if kw.arg})
+                        keys.update(
+                            {
+                                kw.arg: f"{path.relative_to(root.parent)}:{node.lineno}"
+                                for kw in found.keywords
+                                if kw.arg
+                            }
+                        )
     return keys
 
 
@@ -65,6 +78,7 @@ def test_every_detail_an_entry_is_written_with_has_a_chinese_name(app):
 
 def test_the_leaders_rule_and_the_visits_read_as_words(app):
     with app.test_request_context(), force_locale("zh_CN"):
+
         def shown(action, values):
             return {d.label: d.value for d in audit_view.details(action, values)}
 
@@ -73,9 +87,13 @@ def test_the_leaders_rule_and_the_visits_read_as_words(app):
         assert shown("joint.handed_out", {"visits": 3, "checks": 7}) == {"检查户次": "3", "各部门检查户次合计": "7"}
         assert shown("plan.line_set", {"methods": ["onsite", "document"]})["检查方式"] == "实地检查、书面检查"
         assert shown("plan.filed", {"authority": "justice", "status": "filed"}) == {
-            "备案机关": str(audit_view.domain.PLAN_AUTHORITY["justice"]), "状态": "已备案"}
+            "备案机关": str(audit_view.domain.PLAN_AUTHORITY["justice"]),
+            "状态": "已备案",
+        }
         assert shown("draw.drawn", {"public_inputs": [], "no_input_reason": "监督人未到场"}) == {
-            "现场监督人输入": "无", "无外部输入的理由": "监督人未到场"}
+            "现场监督人输入": "无",
+            "无外部输入的理由": "监督人未到场",
+        }
 
 
 def test_the_audit_page_of_a_campaign_names_the_leaders_rule_and_the_visits(app):
@@ -83,8 +101,9 @@ def test_the_audit_page_of_a_campaign_names_the_leaders_rule_and_the_visits(app)
         campaign_id = teams_drawn(build())
         planner = planner_of(user_named("yjj_admin"))
         with tenant_scope(planner.tenant_id):
-            campaign_commands.designate_leaders(campaign_id, {"rule": "first_drawn", "only_missing": False},
-                                                actor=planner)
+            campaign_commands.designate_leaders(
+                campaign_id, {"rule": "first_drawn", "only_missing": False}, actor=planner
+            )
             results.hand_out(campaign_id, actor=planner)
             db.session.commit()
     page = signed_in(app, "yjj_leader").get(f"/audit?object_type=campaign&object_id={campaign_id}")

@@ -1,4 +1,5 @@
 """Signing in and out, lockout, idle timeout, password policy, API tokens, CSRF, headers."""
+
 from __future__ import annotations
 
 import re
@@ -72,8 +73,12 @@ def test_idle_session_expires_after_thirty_minutes(app, monkeypatch):
 
 def test_changing_the_password_signs_out_other_sessions(app):
     first, second = signed_in(app, "swj_planner"), signed_in(app, "swj_planner")
-    response = post_form(first, "/account/", {"current_password": DEMO_PASSWORD, "new_password": "Another-pass-2027"},
-                         token_from="/account/")
+    response = post_form(
+        first,
+        "/account/",
+        {"current_password": DEMO_PASSWORD, "new_password": "Another-pass-2027"},
+        token_from="/account/",
+    )
     assert response.status_code == 302
     assert first.get("/").status_code == 200
     assert second.get("/").status_code == 302
@@ -82,8 +87,9 @@ def test_changing_the_password_signs_out_other_sessions(app):
 
 def test_a_weak_new_password_is_refused_with_the_reason(app):
     client = signed_in(app, "swj_leader")
-    response = post_form(client, "/account/", {"current_password": DEMO_PASSWORD, "new_password": "short1"},
-                         token_from="/account/")
+    response = post_form(
+        client, "/account/", {"current_password": DEMO_PASSWORD, "new_password": "short1"}, token_from="/account/"
+    )
     assert response.status_code == 200
     assert 'class="error"' in response.get_data(as_text=True)
     assert login(app.test_client(), "swj_leader").status_code == 302  # unchanged
@@ -99,10 +105,18 @@ def test_password_policy_property(password):
     assert accepted == (len(password) >= MIN_LENGTH and len(character_classes(password)) >= 3)
 
 
-@pytest.mark.parametrize("password,accepted", [
-    ("Aa1!Aa1!Aa", True), ("abcdefgh12", False), ("ABCdef1234", True), ("abc!@#defgh", False),
-    ("Abc!@#defgh", True), ("Aa1!", False), ("长密码长密码长密码Aa1", True),
-])
+@pytest.mark.parametrize(
+    "password,accepted",
+    [
+        ("Aa1!Aa1!Aa", True),
+        ("abcdefgh12", False),
+        ("ABCdef1234", True),
+        ("abc!@#defgh", False),
+        ("Abc!@#defgh", True),
+        ("Aa1!", False),
+        ("长密码长密码长密码Aa1", True),
+    ],
+)
 def test_password_policy_examples(app, password, accepted):
     with app.app_context():
         assert (not password_problems(password)) is accepted
@@ -138,15 +152,22 @@ def test_bad_bearer_token_answers_401(client):
 
 def test_forms_without_csrf_token_are_refused(app):
     client = signed_in(app, "scj_admin")
-    response = client.post("/admin/users/new", data={"login": "x_user", "display_name": "某某", "password": "Aa1!Aa1!Aa1!",
-                                                     "roles": ["planner"]})
+    response = client.post(
+        "/admin/users/new",
+        data={"login": "x_user", "display_name": "某某", "password": "Aa1!Aa1!Aa1!", "roles": ["planner"]},
+    )
     assert response.status_code == 400
     assert client.post("/logout").status_code == 400
     # and the session-authenticated API needs it too; a bearer token does not
     assert client.post("/api/v1/tokens", json={"name": "x"}).status_code == 400
-    assert client.post("/api/v1/tokens", json={"name": "x"},
-                       headers={"X-CSRFToken": csrf_token(client, "/")}).status_code == 201
-    assert app.test_client().post("/api/v1/tokens", json={"name": "y"}, headers=bearer(app, "scj_admin")).status_code == 201
+    assert (
+        client.post("/api/v1/tokens", json={"name": "x"}, headers={"X-CSRFToken": csrf_token(client, "/")}).status_code
+        == 201
+    )
+    assert (
+        app.test_client().post("/api/v1/tokens", json={"name": "y"}, headers=bearer(app, "scj_admin")).status_code
+        == 201
+    )
 
 
 def test_security_headers(client):
@@ -161,8 +182,9 @@ def test_security_headers(client):
 def test_login_does_not_redirect_to_another_site(app):
     client = app.test_client()
     token = csrf_token(client)
-    response = client.post("/login?next=//evil.example/x", data={"login": "scj_admin", "password": DEMO_PASSWORD,
-                                                                  "csrf_token": token})
+    response = client.post(
+        "/login?next=//evil.example/x", data={"login": "scj_admin", "password": DEMO_PASSWORD, "csrf_token": token}
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -170,7 +192,9 @@ def test_deactivated_user_cannot_sign_in_or_use_tokens(app):
     headers = bearer(app, "swj_inspector")
     admin = signed_in(app, "swj_admin")
     user_id = next(u["id"] for u in admin.get("/api/v1/users").json if u["login"] == "swj_inspector")
-    response = admin.patch(f"/api/v1/users/{user_id}", json={"active": False}, headers={"X-CSRFToken": csrf_token(admin, "/")})
+    response = admin.patch(
+        f"/api/v1/users/{user_id}", json={"active": False}, headers={"X-CSRFToken": csrf_token(admin, "/")}
+    )
     assert response.status_code == 200 and response.json["active"] is False
     assert login(app.test_client(), "swj_inspector").status_code == 200  # refused: the form again
     assert app.test_client().get("/api/v1/me", headers=headers).status_code == 401

@@ -1,5 +1,6 @@
 """涉企检查频次 on the pages: the justice bureau opens it from the supervision overview, each figure drills down;
 a department's leader is refused it (it reads every department's visits of a business)."""
+
 from __future__ import annotations
 
 import re
@@ -25,7 +26,7 @@ def test_the_bureau_reads_how_often_businesses_are_inspected_and_a_department_do
         page = supervisor.get("/supervision/burden?period=2026")
         text = page.get_data(as_text=True)
         assert page.status_code == 200 and "涉企检查频次" in text and "超过检查次数上限的企业" in text
-        assert "30" in text[text.index('id="burden-repeated"'):]  # the window of the rules in force
+        assert "30" in text[text.index('id="burden-repeated"') :]  # the window of the rules in force
         for key in ("over_cap", "repeated", "per_business", "joint_rate", "onsite", "suspicious"):
             drill = supervisor.get(f"/supervision/burden/{key}?period=2026")
             assert drill.status_code == 200 and 'id="drill-rows"' in drill.get_data(as_text=True), key

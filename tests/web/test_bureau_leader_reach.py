@@ -3,6 +3,7 @@ every department's supervision figures as the bureau's supervisor does: the dash
 drill-downs, the assessment, the tables and the submissions — through the supervision policy's audited
 cross-department reading, recorded in the bureau's chain under the leader's name. Every other
 department's leader still reads their own department only."""
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,11 @@ def _rows(page: str) -> set[str]:
 def test_the_bureau_leader_reads_every_department_and_other_leaders_their_own(app):
     with app.app_context():
         world = campaign_world.build("yjj")
-        bureau_leader, supervisor, yjj_leader = (user_named("sfj_leader"), user_named("sfj_supervisor"),
-                                                 user_named("yjj_leader"))
+        bureau_leader, supervisor, yjj_leader = (
+            user_named("sfj_leader"),
+            user_named("sfj_supervisor"),
+            user_named("yjj_leader"),
+        )
         assert has_permission(bureau_leader, Permission.SUPERVISION_READ_ALL)
         assert not has_permission(yjj_leader, Permission.SUPERVISION_READ_ALL)
         assert not has_permission(bureau_leader, Permission.TENANTS_READ_ALL)  # supervision only, nothing more
@@ -71,8 +75,9 @@ def test_the_bureau_leader_reads_every_department_and_other_leaders_their_own(ap
 
     # every such read is in the bureau's own chain, under the leader's name
     with app.app_context(), system_access("test"):
-        reads = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "read.across",
-                                                               AuditEntry.actor_login == "sfj_leader")).all()
+        reads = db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == "read.across", AuditEntry.actor_login == "sfj_leader")
+        ).all()
         assert reads and {entry.tenant_id for entry in reads} == {bureau}
 
     # another department's leader: their own row only, another department's drill-down not found

@@ -3,6 +3,7 @@ its page to the department complained about — anonymously here — and answers
 answers the forward on its own page, and until the forward no page or API answer of the department's leader, planner
 or inspector holds anything of the complaint. The business reads what became of its requests with its code, and
 nobody without the code does."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,7 +26,11 @@ from tests.support.results_world import codes_of, handed_out, visit
 from tests.support.route_urls import ids_by_table, route_urls
 
 DURING = date(2026, 4, 1)  # inside the world's campaign window
-COMPLAINT = {"text": "检查人员甲乙丙要求我单位提供与检查事项无关的材料。", "contact_name": "暗访联系人", "contact_phone": "13900001111"}
+COMPLAINT = {
+    "text": "检查人员甲乙丙要求我单位提供与检查事项无关的材料。",
+    "contact_name": "暗访联系人",
+    "contact_phone": "13900001111",
+}
 FORWARDED = "有企业反映检查人员要求提供与检查事项无关的材料，请核实并答复。"
 ANSWER = "经核实，已要求检查人员只索取与检查事项有关的材料。"
 REPLY = "经核实，已督促该部门规范检查行为，特此答复。"
@@ -38,7 +43,9 @@ def _complained(app) -> tuple[dict, str, str]:
         db.session.commit()
     with frozen_at(DURING):
         page = f"/public/checks/{token}"
-        sent = post_form(app.test_client(), f"{page}/complaint", {**COMPLAINT, "business_code": business}, token_from=page)
+        sent = post_form(
+            app.test_client(), f"{page}/complaint", {**COMPLAINT, "business_code": business}, token_from=page
+        )
         assert sent.status_code == 302
     return ids, token, business
 
@@ -63,7 +70,11 @@ def test_the_bureau_forwards_on_its_page_and_the_department_answers_on_its_own(a
         forwarded = post_form(bureau, f"{page}/forward", {"named": "no", "text": FORWARDED}, token_from=page)
         assert forwarded.status_code == 302
         shown = bureau.get(page).get_data(as_text=True)
-        assert 'id="complaint-forward"' in shown and "未附企业名称：部门看不到企业名称" in shown and 'id="forward"' not in shown
+        assert (
+            'id="complaint-forward"' in shown
+            and "未附企业名称：部门看不到企业名称" in shown
+            and 'id="forward"' not in shown
+        )
         # the department's leader: a to-do, the list, the forward as forwarded — no business, campaign or date
         home = leader.get("/").get_data(as_text=True)
         assert "答复司法局" in home and "司法局转办的投诉" in home
@@ -94,15 +105,21 @@ def test_the_business_reads_its_outcomes_with_its_code_and_nobody_else_does(app)
         with tenant_scope(ids["tenant"]):
             members = [(m.id, m.shown_name, m.shown_cert_no) for m in results_queries.team_of(visit(ids))]
         asked, kept = members[-1], members[0]
-        accepted = results.request_recusal(token, {"business_code": business, "cert_no": asked[2],
-                                                   "reason": "该检查人员的配偶在本企业任职。"}).id
-        refused = results.request_recusal(token, {"business_code": business, "cert_no": kept[2],
-                                                  "reason": "与本企业负责人有经济往来。"}).id
+        accepted = results.request_recusal(
+            token, {"business_code": business, "cert_no": asked[2], "reason": "该检查人员的配偶在本企业任职。"}
+        ).id
+        refused = results.request_recusal(
+            token, {"business_code": business, "cert_no": kept[2], "reason": "与本企业负责人有经济往来。"}
+        ).id
         with tenant_scope(ids["tenant"]):
-            results.decide_recusal_request(accepted, {"accept": "yes", "reason": "经核实属实，同意回避。"}, actor=leader)
+            results.decide_recusal_request(
+                accepted, {"accept": "yes", "reason": "经核实属实，同意回避。"}, actor=leader
+            )
             results.decide_recusal_request(refused, {"accept": "no", "reason": "经核实无利害关系。"}, actor=leader)
             db.session.commit()
-            new = campaigns.replace_inspector(ids["campaign"], {"member_id": asked[0], "reason": "conflict"}, actor=planner)
+            new = campaigns.replace_inspector(
+                ids["campaign"], {"member_id": asked[0], "reason": "conflict"}, actor=planner
+            )
             replacement = f"{new.shown_name}（{new.shown_cert_no}）"
             db.session.commit()
             assert db.session.scalar(sa.select(sa.func.count()).select_from(RecusalRequest)) == 2
@@ -137,8 +154,16 @@ def _walks(app, ids, logins, wanted) -> tuple[list, dict]:
         headers = personal_token(client)
         refused = refused_by_guard(app, login)
         pages = crawl(app, client, page_urls, who=f"{login} (session)", wanted=wanted, refused=refused)
-        api = crawl(app, app.test_client(), api_urls, who=f"{login} (token)", wanted=wanted, headers=headers,
-                    api_only=True, refused=refused)
+        api = crawl(
+            app,
+            app.test_client(),
+            api_urls,
+            who=f"{login} (token)",
+            wanted=wanted,
+            headers=headers,
+            api_only=True,
+            refused=refused,
+        )
         results_ += [pages, api]
         statuses[login] = pages.statuses
     return results_, statuses
@@ -147,8 +172,12 @@ def _walks(app, ids, logins, wanted) -> tuple[list, dict]:
 @pytest.mark.slow(40)
 def test_a_complaint_is_on_no_page_or_api_answer_of_the_department_until_forwarded(app):
     ids, _, _ = _complained(app)
-    wanted = {COMPLAINT["text"]: "the complaint's text", COMPLAINT["contact_name"]: "who complained",
-              COMPLAINT["contact_phone"]: "their phone", FORWARDED: "the text forwarded"}
+    wanted = {
+        COMPLAINT["text"]: "the complaint's text",
+        COMPLAINT["contact_name"]: "who complained",
+        COMPLAINT["contact_phone"]: "their phone",
+        FORWARDED: "the text forwarded",
+    }
     with frozen_at(DURING):
         routes = ids_by_table(app)
         walks, _ = _walks(app, routes, ("yjj_leader", "yjj_planner", "yjj_inspector"), wanted)
@@ -160,12 +189,16 @@ def test_a_complaint_is_on_no_page_or_api_answer_of_the_department_until_forward
             supervision.forward_complaint(made, {"named": "no", "text": FORWARDED}, actor=user_named("sfj_supervisor"))
             db.session.commit()
         # forwarded: the leader reads the text forwarded (the walk finds it), never the original or who made it
-        walks, statuses = _walks(app, ids_by_table(app), ("yjj_leader",), {k: v for k, v in wanted.items()
-                                                                           if k != FORWARDED})
+        walks, statuses = _walks(
+            app, ids_by_table(app), ("yjj_leader",), {k: v for k, v in wanted.items() if k != FORWARDED}
+        )
         leaks, errors = report(walks)
         assert not leaks and not errors, "\n".join(leaks + errors)
-        forward_pages = [url for url, status in statuses["yjj_leader"].items()
-                         if url.startswith("/complaints/forwarded/") and status == 200]
+        forward_pages = [
+            url
+            for url, status in statuses["yjj_leader"].items()
+            if url.startswith("/complaints/forwarded/") and status == 200
+        ]
         assert forward_pages, "the walk never opened the forward"
         assert FORWARDED in signed_in(app, "yjj_leader").get(forward_pages[0]).get_data(as_text=True)
 
@@ -175,8 +208,14 @@ def test_the_portal_tells_businesses_who_reads_what_they_say(app):
     page = public.get("/public/businesses")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
-    for said in ("每一条评价只有司法局能看到", "5条以上评价的汇总数字", "投诉内容和投诉人只有司法局能看到",
-                 "被投诉的部门看不到投诉，除非司法局转办", "可以不附企业名称", "输入企业核验码"):
+    for said in (
+        "每一条评价只有司法局能看到",
+        "5条以上评价的汇总数字",
+        "投诉内容和投诉人只有司法局能看到",
+        "被投诉的部门看不到投诉，除非司法局转办",
+        "可以不附企业名称",
+        "输入企业核验码",
+    ):
         assert said in text, said
     assert 'href="/public/businesses"' in public.get("/public").get_data(as_text=True)
     with app.app_context(), frozen_at(DURING):
@@ -201,15 +240,23 @@ def test_each_business_form_opens_the_page_at_itself_and_the_trail_names_the_bus
         text = public.get(page).get_data(as_text=True)
         for form in ("recusal", "complaint", "outcomes"):
             assert f'/{form}#{form}-form" id="{form}-form"' in text, form
-        sent = post_form(public, f"{page}/recusal", {"business_code": business, "cert_no": cert_no,
-                                                     "reason": "该检查人员的配偶在本企业任职。"}, token_from=page)
+        sent = post_form(
+            public,
+            f"{page}/recusal",
+            {"business_code": business, "cert_no": cert_no, "reason": "该检查人员的配偶在本企业任职。"},
+            token_from=page,
+        )
         assert sent.status_code == 302 and sent.headers["Location"].endswith("#business-recusal-sent")
         assert 'id="business-recusal-sent"' in public.get(sent.headers["Location"]).get_data(as_text=True)
-        again = post_form(public, f"{page}/recusal", {"business_code": business, "cert_no": cert_no,
-                                                      "reason": "再次申请回避"}, token_from=page)
+        again = post_form(
+            public,
+            f"{page}/recusal",
+            {"business_code": business, "cert_no": cert_no, "reason": "再次申请回避"},
+            token_from=page,
+        )
         shown = again.get_data(as_text=True)
         assert again.status_code == 409
-        form_html = shown[shown.index('id="recusal-form"'):shown.index("</form>", shown.index('id="recusal-form"'))]
+        form_html = shown[shown.index('id="recusal-form"') : shown.index("</form>", shown.index('id="recusal-form"'))]
         assert 'id="business-refusal"' in form_html  # beside the form it came from
         trail = signed_in(app, "yjj_leader").get("/audit").get_data(as_text=True)
         assert "被检查单位（凭企业核验码）" in trail and ">business<" not in trail

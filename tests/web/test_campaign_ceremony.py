@@ -1,6 +1,7 @@
 """Campaigns (抽查任务) and the draw ceremony through the API and the pages: the plan rule, approval
 by the leader, freeze, draw as a job with the observers' inputs (on a real worker too), no second
 draw, replacements with a listed reason, proofs that verify."""
+
 from __future__ import annotations
 
 import html
@@ -50,8 +51,11 @@ def test_the_whole_ceremony_through_the_api(app, world):
     assert client.patch(base, json={"team_size": 1}, headers=planner).status_code == 422
 
     # another department does not find the campaign at all
-    for response in (client.get(base, headers=other), client.get(f"{base}/draws/targets", headers=other),
-                     client.post(f"{base}/draws/targets/freeze", headers=other)):
+    for response in (
+        client.get(base, headers=other),
+        client.get(f"{base}/draws/targets", headers=other),
+        client.post(f"{base}/draws/targets/freeze", headers=other),
+    ):
         assert response.status_code == 404
     assert client.get("/api/v1/campaigns", headers=other).json == []
 
@@ -70,7 +74,12 @@ def test_the_whole_ceremony_through_the_api(app, world):
     assert sum(counts.values()) == len(world["codes"]) and frozen.json["excluded"] == {}
     assert client.post(f"{base}/draws/targets/freeze", headers=planner).status_code == 409
     assert client.post(f"{base}/draws/targets", json={"public_inputs": ["x" * 201]}, headers=planner).status_code == 422
-    assert client.post(f"{base}/draws/targets", json={"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, headers=leader).status_code == 403
+    assert (
+        client.post(
+            f"{base}/draws/targets", json={"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, headers=leader
+        ).status_code
+        == 403
+    )
 
     inputs = ["人大代表 张三: 8817", "企业代表: 春风"]
     job = client.post(f"{base}/draws/targets", json={"public_inputs": inputs}, headers=planner)
@@ -86,10 +95,19 @@ def test_the_whole_ceremony_through_the_api(app, world):
     assert client.get(f"{base}/draws/targets", headers=planner).json == drawn
     with app.app_context(), tenant_scope(world["tenant"]):  # a draw job that slips past the check fails, naming why
         with unit_of_work():
-            late = jobs.submit(campaign_tasks.draw_targets.name, "draw.targets", user_named("yjj_planner"),
-                               campaign_id=campaign["id"], public_inputs=["迟到的输入"], locale="en")
+            late = jobs.submit(
+                campaign_tasks.draw_targets.name,
+                "draw.targets",
+                user_named("yjj_planner"),
+                campaign_id=campaign["id"],
+                public_inputs=["迟到的输入"],
+                locale="en",
+            )
         late = jobs.get_job(late.id)
-        assert late.status == JobStatus.failed and late.error == "This draw has already been made; it can never be made again."
+        assert (
+            late.status == JobStatus.failed
+            and late.error == "This draw has already been made; it can never be made again."
+        )
     assert client.get(f"{base}/draws/targets", headers=planner).json == drawn
     proof = client.get(f"{base}/draws/targets/proof", headers=planner)
     assert proof.status_code == 200 and proof.mimetype == "application/json"
@@ -101,12 +119,18 @@ def test_the_whole_ceremony_through_the_api(app, world):
     out = next(t for t in selected if any(r["status"] == "reserve" and r["stratum"] == t["stratum"] for r in targets))
     detail = signed_in(app, "yjj_planner").get(f"/campaigns/{campaign['id']}").get_data(as_text=True)
     assert 'class="replace-form" data-confirm="' in detail  # a replacement (替换) is confirmed first
-    refused = client.post(f"{base}/targets/{out['entity_id']}/replace", json={"reason": "cannot_be_found"}, headers=planner)
+    refused = client.post(
+        f"{base}/targets/{out['entity_id']}/replace", json={"reason": "cannot_be_found"}, headers=planner
+    )
     assert refused.status_code == 422 and "reason" in refused.json["errors"]["json"]
-    incoming = client.post(f"{base}/targets/{out['entity_id']}/replace", json={"reason": "deregistered"}, headers=planner)
+    incoming = client.post(
+        f"{base}/targets/{out['entity_id']}/replace", json={"reason": "deregistered"}, headers=planner
+    )
     assert incoming.status_code == 200 and incoming.json["status"] == "selected"
     assert incoming.json["stratum"] == out["stratum"]
-    replaced = {t["entity_id"]: t for t in client.get(f"{base}/targets", headers=planner).json["items"]}[out["entity_id"]]
+    replaced = {t["entity_id"]: t for t in client.get(f"{base}/targets", headers=planner).json["items"]}[
+        out["entity_id"]
+    ]
     assert replaced["status"] == "replaced" and replaced["replacement_reason"] == "deregistered"
 
     assert client.get(f"{base}/draws/inspectors", headers=planner).json["frame_digest"] is None  # committed only
@@ -115,9 +139,20 @@ def test_the_whole_ceremony_through_the_api(app, world):
     job = client.post(f"{base}/draws/inspectors", json={"public_inputs": ["监督员: 42"]}, headers=planner)
     assert job.status_code == 202
     assert client.get(f"/api/v1/jobs/{job.json['id']}", headers=planner).json["status"] == "succeeded"
-    assert client.post(f"{base}/draws/inspectors", json={"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, headers=planner).status_code == 409
-    assert client.post(f"{base}/targets/{incoming.json['entity_id']}/replace", json={"reason": "closed"},
-                       headers=planner).status_code == 409
+    assert (
+        client.post(
+            f"{base}/draws/inspectors",
+            json={"public_inputs": [], "no_input_reason": "测试：无现场监督人"},
+            headers=planner,
+        ).status_code
+        == 409
+    )
+    assert (
+        client.post(
+            f"{base}/targets/{incoming.json['entity_id']}/replace", json={"reason": "closed"}, headers=planner
+        ).status_code
+        == 409
+    )
 
     visits = [t for t in client.get(f"{base}/targets", headers=planner).json["items"] if t["status"] == "selected"]
     assert all(len(t["team"]) == 2 and all(m["cert_no"].startswith("YJJ-") for m in t["team"]) for t in visits)
@@ -125,11 +160,17 @@ def test_the_whole_ceremony_through_the_api(app, world):
     assert client.post(f"{base}/team-members/{member['id']}/leader", headers=leader).status_code == 403
     named = client.post(f"{base}/team-members/{member['id']}/leader", headers=planner)
     assert named.status_code == 200 and named.json["is_leader"] is True
-    assert client.post(f"{base}/team-members/{member['id']}/replace", json={"reason": "cannot_be_found"},
-                       headers=planner).status_code == 422
+    assert (
+        client.post(
+            f"{base}/team-members/{member['id']}/replace", json={"reason": "cannot_be_found"}, headers=planner
+        ).status_code
+        == 422
+    )
     new = client.post(f"{base}/team-members/{member['id']}/replace", json={"reason": "leave"}, headers=planner)
     assert new.status_code == 200 and new.json["is_leader"] is True and new.json["id"] != member["id"]
-    team = {t["entity_id"]: t for t in client.get(f"{base}/targets", headers=planner).json["items"]}[visits[0]["entity_id"]]["team"]
+    team = {t["entity_id"]: t for t in client.get(f"{base}/targets", headers=planner).json["items"]}[
+        visits[0]["entity_id"]
+    ]["team"]
     assert [(m["active"], m["replacement_reason"]) for m in team if m["id"] == member["id"]] == [(False, "leave")]
 
     for kind in ("targets", "inspectors"):
@@ -148,9 +189,14 @@ def test_a_campaign_outside_a_filed_plan_is_refused_unless_exempt_with_a_reason(
     assert "2026" in " ".join(refused.json["errors"]["json"]["item_ids"])
     no_reason = client.post("/api/v1/campaigns", json=campaign_data(world, exempt_kind="complaint"), headers=planner)
     assert no_reason.status_code == 422 and "exempt_reason" in no_reason.json["errors"]["json"]
-    exempt = client.post("/api/v1/campaigns", headers=planner, json=campaign_data(
-        world, exempt_kind="complaint", exempt_reason="群众举报某企业违规储存危化品"))
-    assert exempt.status_code == 201 and exempt.json["plan_id"] is None and exempt.json["exempt_kind_name"] == "投诉举报"
+    exempt = client.post(
+        "/api/v1/campaigns",
+        headers=planner,
+        json=campaign_data(world, exempt_kind="complaint", exempt_reason="群众举报某企业违规储存危化品"),
+    )
+    assert (
+        exempt.status_code == 201 and exempt.json["plan_id"] is None and exempt.json["exempt_kind_name"] == "投诉举报"
+    )
 
     page = english(signed_in(app, "yjj_leader"))
     shown = "Outside the plan: 投诉举报: 群众举报某企业违规储存危化品"
@@ -162,20 +208,42 @@ def test_a_campaign_outside_a_filed_plan_is_refused_unless_exempt_with_a_reason(
     form = _form_data(world)
     outside = post_form(planner_page, "/campaigns/new", form, token_from="/campaigns/new")
     assert outside.status_code == 422 and "not all in a filed plan of 2026" in outside.get_data(as_text=True)
-    saved = post_form(planner_page, "/campaigns/new", {**form, "exempt_kind": "accident", "exempt_reason": "某厂发生爆燃事故"},
-                      token_from="/campaigns/new")
+    saved = post_form(
+        planner_page,
+        "/campaigns/new",
+        {**form, "exempt_kind": "accident", "exempt_reason": "某厂发生爆燃事故"},
+        token_from="/campaigns/new",
+    )
     assert saved.status_code == 302
-    assert "Outside the plan: 发生事故: 某厂发生爆燃事故" in planner_page.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Outside the plan: 发生事故: 某厂发生爆燃事故" in planner_page.get(saved.headers["Location"]).get_data(
+        as_text=True
+    )
 
 
 def _form_data(world, **overrides) -> dict:
-    data = {"title": "危化企业双随机抽查", "year": "2026", "item_ids": [str(world["item"])], "exempt_kind": "",
-            "categories": [CATEGORY], "method": "onsite", "window_start": "2026-03-01", "window_end": "2026-04-30",
-            "reserve_size": "2", "team_size": "2", "capacity": "3", "flagged_mode": "none"}
-    for stratum, (mode, ratio, minimum, count) in {"A": ("ratio", "30", "2", ""), "B": ("ratio", "10", "2", ""),
-                                                   "C": ("ratio", "10", "2", ""), "D": ("ratio", "5", "1", "")}.items():
-        data.update({f"{stratum}_mode": mode, f"{stratum}_ratio": ratio, f"{stratum}_min": minimum,
-                     f"{stratum}_count": count})
+    data = {
+        "title": "危化企业双随机抽查",
+        "year": "2026",
+        "item_ids": [str(world["item"])],
+        "exempt_kind": "",
+        "categories": [CATEGORY],
+        "method": "onsite",
+        "window_start": "2026-03-01",
+        "window_end": "2026-04-30",
+        "reserve_size": "2",
+        "team_size": "2",
+        "capacity": "3",
+        "flagged_mode": "none",
+    }
+    for stratum, (mode, ratio, minimum, count) in {
+        "A": ("ratio", "30", "2", ""),
+        "B": ("ratio", "10", "2", ""),
+        "C": ("ratio", "10", "2", ""),
+        "D": ("ratio", "5", "1", ""),
+    }.items():
+        data.update(
+            {f"{stratum}_mode": mode, f"{stratum}_ratio": ratio, f"{stratum}_min": minimum, f"{stratum}_count": count}
+        )
     return {**data, **overrides}
 
 
@@ -184,9 +252,12 @@ def test_the_ceremony_through_the_pages(app, world):
     form_page = planner.get("/campaigns/new").get_data(as_text=True)
     assert CATEGORY in form_page and "危险化学品安全生产检查" in form_page and 'name="A_ratio"' in form_page
     assert "投诉举报" in form_page  # the exempt kinds
-    bad = post_form(planner, "/campaigns/new", _form_data(world, A_ratio="12.34", team_size="1",
-                                                         window_start="2026-05-01", window_end="2026-04-01"),
-                    token_from="/campaigns/new")
+    bad = post_form(
+        planner,
+        "/campaigns/new",
+        _form_data(world, A_ratio="12.34", team_size="1", window_start="2026-05-01", window_end="2026-04-01"),
+        token_from="/campaigns/new",
+    )
     text = bad.get_data(as_text=True)
     # every mistake at once: the form's own (the ratio) and those the draft is refused for (team, dates)
     assert bad.status_code == 422 and "at most one decimal" in text and "a team has at least 2 inspectors" in text
@@ -218,8 +289,9 @@ def test_the_ceremony_through_the_pages(app, world):
     too_long = post_form(planner, f"{url}/draws/targets", {"public_inputs": "x" * 201}, token_from=url)
     assert too_long.status_code == 422 and "At most 20 inputs" in too_long.get_data(as_text=True)
 
-    started = post_form(planner, f"{url}/draws/targets", {"public_inputs": "人大代表: 春风\n\n  企业代表 8817  \n"},
-                        token_from=url)
+    started = post_form(
+        planner, f"{url}/draws/targets", {"public_inputs": "人大代表: 春风\n\n  企业代表 8817  \n"}, token_from=url
+    )
     assert started.status_code == 302 and f"/campaigns/{campaign_id}/jobs/" in started.headers["Location"]
     back = planner.get(started.headers["Location"])
     assert back.status_code == 302 and back.headers["Location"].endswith(url)
@@ -239,33 +311,50 @@ def test_the_ceremony_through_the_pages(app, world):
     assert _all_hold(published)
     verified = leader.get(f"{url}/proofs/targets/verify").get_data(as_text=True)
     assert 'id="verify-ok"' in verified
-    assert "matches the commitment published beforehand" in verified and "✓ holds" in verified  # named as on the public page
+    assert (
+        "matches the commitment published beforehand" in verified and "✓ holds" in verified
+    )  # named as on the public page
     assert planner.get(f"{url}/proofs/inspectors.json").status_code == 404
 
     assert post_form(planner, f"{url}/draws/inspectors/freeze", {}, token_from=url).status_code == 302
     page = planner.get(url).get_data(as_text=True)
     assert 'id="inspectors-counts"' in page and 'id="inspectors-draw"' in page
     assert "Reason for drawing without outside input" in page and 'id="inspectors-no-input-reason"' in page
-    refused = post_form(planner, f"{url}/draws/inspectors", {"public_inputs": "", "no_input_reason": "  "}, token_from=url)
+    refused = post_form(
+        planner, f"{url}/draws/inspectors", {"public_inputs": "", "no_input_reason": "  "}, token_from=url
+    )
     assert refused.status_code == 422  # no input and no reason: nothing is drawn, the reason's field says why
     form = refused.get_data(as_text=True).split('id="inspectors-no-input-reason"', 1)[1].split("</div>", 1)[0]
     assert "Reason for drawing without outside input: no observer gave an input" in form
-    done = planner.get(post_form(planner, f"{url}/draws/inspectors",
-                                 {"public_inputs": "", "no_input_reason": "观察员因大雪未能到场"}, token_from=url)
-                       .headers["Location"])
+    done = planner.get(
+        post_form(
+            planner,
+            f"{url}/draws/inspectors",
+            {"public_inputs": "", "no_input_reason": "观察员因大雪未能到场"},
+            token_from=url,
+        ).headers["Location"]
+    )
     page = planner.get(done.headers["Location"]).get_data(as_text=True)
     assert "The inspectors are drawn" in page and 'id="inspectors-no-outside-input"' in page
-    assert ("Nobody outside the department contributed to this draw: it used the department's secret number alone. "
-            "Reason: 观察员因大雪未能到场") in html.unescape(page)
+    assert (
+        "Nobody outside the department contributed to this draw: it used the department's secret number alone. "
+        "Reason: 观察员因大雪未能到场"
+    ) in html.unescape(page)
     assert 'id="inspectors-draw"' not in page and "检查员" in page and "YJJ-000" in page
     assert "请假" in page and "Name as leader" in page  # inspector replacement reasons, leader designation
     member_id = int(re.search(r'data-member="(\d+)"', page).group(1))
     assert post_form(planner, f"{url}/team-members/{member_id}/leader", {}, token_from=url).status_code == 302
     assert "Team leader" in planner.get(url).get_data(as_text=True)
-    refused = post_form(planner, f"{url}/team-members/{member_id}/replace", {"reason": "cannot_be_found"}, token_from=url)
-    assert "A drawn inspector is replaced only for these reasons" in planner.get(refused.headers["Location"]).get_data(as_text=True)
-    assert post_form(planner, f"{url}/team-members/{member_id}/replace", {"reason": "illness"},
-                     token_from=url).status_code == 302
+    refused = post_form(
+        planner, f"{url}/team-members/{member_id}/replace", {"reason": "cannot_be_found"}, token_from=url
+    )
+    assert "A drawn inspector is replaced only for these reasons" in planner.get(refused.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert (
+        post_form(planner, f"{url}/team-members/{member_id}/replace", {"reason": "illness"}, token_from=url).status_code
+        == 302
+    )
     page = planner.get(url).get_data(as_text=True)
     assert "replaced: 因病" in page and 'id="inspectors-verify"' in page
     assert _all_hold(json.loads(planner.get(f"{url}/proofs/inspectors.json").data))
@@ -302,10 +391,19 @@ def test_a_draw_runs_on_a_real_worker_and_the_page_follows_it(worker, postgres_u
         assert back.status_code == 302 and back.headers["Location"].endswith(url)
         shown = page.get(url).get_data(as_text=True)
         assert "The targets are drawn" in shown and "观察员: 7" in shown and 'id="targets-draw"' not in shown
-        with app.app_context(), tenant_scope(world["tenant"]):  # the worker refuses a second draw, in the user's language
+        with (
+            app.app_context(),
+            tenant_scope(world["tenant"]),
+        ):  # the worker refuses a second draw, in the user's language
             with unit_of_work():
-                late = jobs.submit(campaign_tasks.draw_targets.name, "draw.targets", user_named("yjj_planner"),
-                                   campaign_id=campaign.id, public_inputs=[], locale="en")
+                late = jobs.submit(
+                    campaign_tasks.draw_targets.name,
+                    "draw.targets",
+                    user_named("yjj_planner"),
+                    campaign_id=campaign.id,
+                    public_inputs=[],
+                    locale="en",
+                )
             job = _poll_job(world["tenant"], late.id, JOB_TIMEOUT)
             with tenant_scope(world["tenant"]):
                 assert job.status == JobStatus.failed and "never be made again" in job.error

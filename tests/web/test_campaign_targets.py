@@ -1,6 +1,7 @@
 """A campaign's target list a page at a time (a campaign may draw 10,000 targets and more): fifty
 to a page with counts, filters and each target's team, forms that return to the same page and
 filter, and the API's pages."""
+
 from __future__ import annotations
 
 import html
@@ -28,8 +29,9 @@ def _drawn(world, *, inspectors: bool) -> int:
     """A campaign of the world with its targets drawn (and its inspectors, if asked); its id."""
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
-        campaign = campaign_commands.create_campaign(campaign_data(world, strata=MANY, capacity=None),
-                                                     actor=planner_of(admin))
+        campaign = campaign_commands.create_campaign(
+            campaign_data(world, strata=MANY, capacity=None), actor=planner_of(admin)
+        )
         campaign_commands.approve(campaign.id, actor=leader_of(admin))
         campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
         db.session.commit()
@@ -38,7 +40,9 @@ def _drawn(world, *, inspectors: bool) -> int:
         if inspectors:
             campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
             db.session.commit()
-            campaign_commands.draw_inspectors(campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin))
+            campaign_commands.draw_inspectors(
+                campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin)
+            )
             db.session.commit()
         return campaign.id
 
@@ -46,17 +50,26 @@ def _drawn(world, *, inspectors: bool) -> int:
 def _in_draw_order(world, campaign_id) -> list[tuple[str, str, str]]:
     """The campaign's targets as (stratum, code, status), by stratum and rank."""
     with tenant_scope(world["tenant"]):
-        return [(stratum, code, status.value) for stratum, code, status in db.session.execute(
-            sa.select(CampaignTarget.stratum, Entity.code, CampaignTarget.status).join(CampaignTarget.entity)
-            .where(CampaignTarget.campaign_id == campaign_id).order_by(CampaignTarget.stratum, CampaignTarget.rank))]
+        return [
+            (stratum, code, status.value)
+            for stratum, code, status in db.session.execute(
+                sa.select(CampaignTarget.stratum, Entity.code, CampaignTarget.status)
+                .join(CampaignTarget.entity)
+                .where(CampaignTarget.campaign_id == campaign_id)
+                .order_by(CampaignTarget.stratum, CampaignTarget.rank)
+            )
+        ]
 
 
 def _team_certs(world, campaign_id) -> dict[str, set[str]]:
     with tenant_scope(world["tenant"]):
         teams: dict[str, set[str]] = {}
         for code, cert_no in db.session.execute(
-                sa.select(Entity.code, Inspector.cert_no).join(TeamMember.entity).join(TeamMember.inspector)
-                .where(TeamMember.campaign_id == campaign_id, TeamMember.active.is_(True))):
+            sa.select(Entity.code, Inspector.cert_no)
+            .join(TeamMember.entity)
+            .join(TeamMember.inspector)
+            .where(TeamMember.campaign_id == campaign_id, TeamMember.active.is_(True))
+        ):
             teams.setdefault(code, set()).add(cert_no)
         return teams
 
@@ -65,8 +78,13 @@ def _rows(response) -> list[tuple[str, str]]:
     """The rows of the page's target table as (code, status)."""
     body = response.get_data(as_text=True)
     table = re.search(r'<table class="results[^"]*" id="targets-table">.*?</table>', body, re.S)
-    return re.findall(r'<tr data-entity="\d+" class="target-(\w+)">\s*<td class="code"[^>]*><code>(\w+)</code>',
-                      table.group(0)) if table else []
+    return (
+        re.findall(
+            r'<tr data-entity="\d+" class="target-(\w+)">\s*<td class="code"[^>]*><code>(\w+)</code>', table.group(0)
+        )
+        if table
+        else []
+    )
 
 
 def _codes(response) -> list[str]:
@@ -75,8 +93,9 @@ def _codes(response) -> list[str]:
 
 def _row_html(response, code: str) -> str:
     body = response.get_data(as_text=True)
-    return re.search(rf'<tr data-entity="\d+" class="target-\w+">\s*<td class="code"[^>]*><code>{code}</code>.*?</tr>',
-                     body, re.S).group(0)
+    return re.search(
+        rf'<tr data-entity="\d+" class="target-\w+">\s*<td class="code"[^>]*><code>{code}</code>.*?</tr>', body, re.S
+    ).group(0)
 
 
 def test_the_campaign_page_lists_the_targets_fifty_to_a_page_with_counts_and_filters(app):
@@ -150,17 +169,23 @@ def test_the_forms_on_the_list_return_to_the_same_page_and_filter(app):
     listed = planner.get(url, query_string={"page": 2, "status": "selected"})
     came_from = _next_field(listed)
     out = _codes(listed)[0]
-    entity_id = re.search(rf'<tr data-entity="(\d+)" class="target-selected">\s*<td class="code"[^>]*><code>{out}<',
-                          listed.get_data(as_text=True)).group(1)
+    entity_id = re.search(
+        rf'<tr data-entity="(\d+)" class="target-selected">\s*<td class="code"[^>]*><code>{out}<',
+        listed.get_data(as_text=True),
+    ).group(1)
 
     # a refused replacement and a done one both land on page 2 of the selected targets
-    refused = post_form(planner, f"{url}/targets/{entity_id}/replace", {"reason": "cannot_be_found",
-                                                                         "next": came_from}, token_from=url)
+    refused = post_form(
+        planner, f"{url}/targets/{entity_id}/replace", {"reason": "cannot_be_found", "next": came_from}, token_from=url
+    )
     assert _location(refused) == (url, {"page": ["2"], "status": ["selected"]}, "results")
-    assert re.search(r'<div class="flash error at-list" role="status">A drawn target is replaced only for these reasons',
-                     _results_card(planner.get(refused.headers["Location"])))  # the message above the list
-    replaced = post_form(planner, f"{url}/targets/{entity_id}/replace", {"reason": "closed", "next": came_from},
-                         token_from=url)
+    assert re.search(
+        r'<div class="flash error at-list" role="status">A drawn target is replaced only for these reasons',
+        _results_card(planner.get(refused.headers["Location"])),
+    )  # the message above the list
+    replaced = post_form(
+        planner, f"{url}/targets/{entity_id}/replace", {"reason": "closed", "next": came_from}, token_from=url
+    )
     assert _location(replaced) == (url, {"page": ["2"], "status": ["selected"]}, "results")
     back = planner.get(replaced.headers["Location"])
     assert "Replaced by" in _results_card(back) and back.get_data(as_text=True).count("Replaced by") == 1  # once
@@ -170,13 +195,24 @@ def test_the_forms_on_the_list_return_to_the_same_page_and_filter(app):
     # the way back is this campaign's page and its list's arguments, nothing else
     with app.app_context():
         other = _drawn(world, inspectors=False)
-    for elsewhere in (f"https://evil.example{url}?page=2", f"//evil.example{url}?page=2", f"/campaigns/{other}?page=2",
-                      "javascript:alert(1)", f"{url}/../../account?page=2", ""):
-        answer = post_form(planner, f"{url}/targets/{entity_id}/replace", {"reason": "closed", "next": elsewhere},
-                           token_from=url)
+    for elsewhere in (
+        f"https://evil.example{url}?page=2",
+        f"//evil.example{url}?page=2",
+        f"/campaigns/{other}?page=2",
+        "javascript:alert(1)",
+        f"{url}/../../account?page=2",
+        "",
+    ):
+        answer = post_form(
+            planner, f"{url}/targets/{entity_id}/replace", {"reason": "closed", "next": elsewhere}, token_from=url
+        )
         assert answer.headers["Location"] == f"{url}#results", elsewhere
-    kept = post_form(planner, f"{url}/targets/{entity_id}/replace",
-                     {"reason": "closed", "next": f"{url}?page=2&q=企业&evil=1&stratum=A"}, token_from=url)
+    kept = post_form(
+        planner,
+        f"{url}/targets/{entity_id}/replace",
+        {"reason": "closed", "next": f"{url}?page=2&q=企业&evil=1&stratum=A"},
+        token_from=url,
+    )
     assert _location(kept) == (url, {"page": ["2"], "q": ["企业"], "stratum": ["A"]}, "results")
 
     # after the inspector draw: naming the leader and replacing an inspector from page 2
@@ -184,7 +220,9 @@ def test_the_forms_on_the_list_return_to_the_same_page_and_filter(app):
         campaign = campaigns.get_campaign(campaign_id)
         campaign_commands.freeze_inspectors(campaign.id, actor=user_named("yjj_planner"))
         db.session.commit()
-        campaign_commands.draw_inspectors(campaign_id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=user_named("yjj_planner"))
+        campaign_commands.draw_inspectors(
+            campaign_id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=user_named("yjj_planner")
+        )
         db.session.commit()
     listed = planner.get(url, query_string={"page": 2})
     came_from = _next_field(listed)
@@ -194,8 +232,9 @@ def test_the_forms_on_the_list_return_to_the_same_page_and_filter(app):
     back = _results_card(planner.get(named.headers["Location"]))
     assert "is the team leader" in back
     assert re.search(rf'<li class="member-active member-leader" data-member="{member_id}">', back)
-    changed = post_form(planner, f"{url}/team-members/{member_id}/replace", {"reason": "leave", "next": came_from},
-                        token_from=url)
+    changed = post_form(
+        planner, f"{url}/team-members/{member_id}/replace", {"reason": "leave", "next": came_from}, token_from=url
+    )
     assert _location(changed) == (url, {"page": ["2"]}, "results")
     back = _results_card(planner.get(changed.headers["Location"]))
     assert "the next eligible inspector" in back
@@ -218,13 +257,25 @@ def test_the_api_gives_the_targets_a_page_at_a_time(app):
     assert [(t["stratum"], t["code"], t["status"]) for t in items] == targets
     for item in items:
         assert {m["cert_no"] for m in item["team"]} == teams.get(item["code"], set()), item["code"]
-        assert set(item) == {"entity_id", "code", "name", "group_code", "stratum", "rank", "status",
-                             "replacement_reason", "cause", "cause_reference", "team", "experts"}
+        assert set(item) == {
+            "entity_id",
+            "code",
+            "name",
+            "group_code",
+            "stratum",
+            "rank",
+            "status",
+            "replacement_reason",
+            "cause",
+            "cause_reference",
+            "team",
+            "experts",
+        }
         assert item["cause"] == item["cause_reference"] == ""  # drawn: no cause (a named check's target has one)
 
     last = -(-len(targets) // 10)  # the last page of ten
     small = client.get(base, query_string={"limit": 10, "page": last}, headers=planner).json
-    assert [t["code"] for t in small["items"]] == [code for _s, code, _status in targets[(last - 1) * 10:last * 10]]
+    assert [t["code"] for t in small["items"]] == [code for _s, code, _status in targets[(last - 1) * 10 : last * 10]]
     assert small["pages"] == last and small["next_page"] is None
     assert client.get(base, query_string={"limit": 10, "page": last + 1}, headers=planner).status_code == 404
     for bad in ({"limit": 201}, {"limit": 0}, {"page": 0}, {"status": "everything"}):
@@ -234,6 +285,7 @@ def test_the_api_gives_the_targets_a_page_at_a_time(app):
     only_b = client.get(base, query_string={"stratum": "B", "status": "selected", "limit": 5}, headers=planner).json
     assert only_b["total"] == MANY["B"]["count"] and all(t["stratum"] == "B" for t in only_b["items"])
     wanted = targets[60][1]
-    assert [t["code"] for t in client.get(base, query_string={"q": wanted[:16].lower()}, headers=planner)
-            .json["items"]] == [wanted]
+    assert [
+        t["code"] for t in client.get(base, query_string={"q": wanted[:16].lower()}, headers=planner).json["items"]
+    ] == [wanted]
     assert client.get(base, headers=bearer(app, "swj_planner")).status_code == 404

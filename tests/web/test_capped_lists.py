@@ -2,6 +2,7 @@
 department's campaign page lists them with the campaigns that count for each and links to the public list; the
 public page states the cap and the document and article it comes from, and links each counting campaign's code to
 that campaign's public page."""
+
 from __future__ import annotations
 
 import re
@@ -36,23 +37,27 @@ def test_a_frames_capped_businesses_are_listed_and_the_public_page_names_the_cap
             load_department_cap(admin.tenant_id, 1)
             planner, ids = planner_of(admin), []
             for title in ("危化企业第一批抽查", "危化企业第二批抽查"):
-                campaign = campaign_commands.create_campaign(campaign_data(world, title=title, exclude_checked=False),
-                                                             actor=planner)
+                campaign = campaign_commands.create_campaign(
+                    campaign_data(world, title=title, exclude_checked=False), actor=planner
+                )
                 campaign_commands.approve(campaign.id, actor=leader_of(admin))
                 campaign_commands.freeze_targets(campaign.id, actor=planner)
                 if not ids:
                     campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:测试"]}, actor=planner)
                 ids.append((campaign.id, campaign.code))
             db.session.commit()
-            capped = db.session.scalar(sa.select(Entity.name).join(CampaignTarget, CampaignTarget.entity_id == Entity.id)
-                                       .where(CampaignTarget.campaign_id == ids[0][0],
-                                              CampaignTarget.status == TargetStatus.selected).order_by(Entity.code))
+            capped = db.session.scalar(
+                sa.select(Entity.name)
+                .join(CampaignTarget, CampaignTarget.entity_id == Entity.id)
+                .where(CampaignTarget.campaign_id == ids[0][0], CampaignTarget.status == TargetStatus.selected)
+                .order_by(Entity.code)
+            )
     (first, first_code), (second, _) = ids
     with frozen_at(DAY):
         page = signed_in(app, "yjj_planner").get(f"/campaigns/{second}").get_data(as_text=True)
         shown = app.test_client().get(f"/public/draws/campaigns/{second}").get_data(as_text=True)
-    listed = page[page.index('id="targets-capped"'):]
+    listed = page[page.index('id="targets-capped"') :]
     assert capped in listed and first_code in listed and f"/public/draws/campaigns/{second}#targets-capped" in listed
-    rule = shown[shown.index('id="targets-cap-rule"'):]
+    rule = shown[shown.index('id="targets-cap-rule"') :]
     assert re.search(r"本部门每年对同一企业的检查次数上限：1次（《[^》]+》[^）]*）", rule)  # the value and its rule
     assert f'<a href="/public/draws/campaigns/{first}">{first_code}</a>' in shown

@@ -2,6 +2,7 @@
 负责人 and 联络员 (name, post, office phone, mobile); a bad form changes nothing and names the
 field; the justice bureau reads every department's list, a leader their own, nobody else; the
 phones never reach the audit trail or a public page; the list is the table 003-5 (.xlsx)."""
+
 from __future__ import annotations
 
 import io
@@ -17,19 +18,41 @@ from spotcheck.tenants.contacts.models import DepartmentContact
 from spotcheck.tenants.supervision import commands as supervision_commands, queries as supervision_queries
 from tests.support.helpers import post_form, signed_in, user_named
 
-SCJ = {"responsible.name": "王亚伟", "responsible.post": "副局长", "responsible.office_phone": "0571-87654321",
-       "responsible.mobile": "13800138000", "liaison.name": "刘娟", "liaison.post": "法规科科员",
-       "liaison.office_phone": "7622333", "liaison.mobile": ""}
-YJJ = {"responsible.name": "赵侠", "responsible.post": "局长", "responsible.office_phone": "023-59220329",
-       "responsible.mobile": "", "liaison.name": "张萌", "liaison.post": "办公室主任",
-       "liaison.office_phone": "", "liaison.mobile": "13912345678"}
+SCJ = {
+    "responsible.name": "王亚伟",
+    "responsible.post": "副局长",
+    "responsible.office_phone": "0571-87654321",
+    "responsible.mobile": "13800138000",
+    "liaison.name": "刘娟",
+    "liaison.post": "法规科科员",
+    "liaison.office_phone": "7622333",
+    "liaison.mobile": "",
+}
+YJJ = {
+    "responsible.name": "赵侠",
+    "responsible.post": "局长",
+    "responsible.office_phone": "023-59220329",
+    "responsible.mobile": "",
+    "liaison.name": "张萌",
+    "liaison.post": "办公室主任",
+    "liaison.office_phone": "",
+    "liaison.mobile": "13912345678",
+}
 
 
 def _rows() -> list[tuple]:
     with system_access("test"):
-        return sorted(db.session.execute(sa.select(DepartmentContact.tenant_id, DepartmentContact.role,
-                                                   DepartmentContact.name, DepartmentContact.office_phone,
-                                                   DepartmentContact.mobile)).all())
+        return sorted(
+            db.session.execute(
+                sa.select(
+                    DepartmentContact.tenant_id,
+                    DepartmentContact.role,
+                    DepartmentContact.name,
+                    DepartmentContact.office_phone,
+                    DepartmentContact.mobile,
+                )
+            ).all()
+        )
 
 
 def test_the_administrator_records_the_two_contacts_and_a_bad_form_changes_nothing(app):
@@ -42,7 +65,11 @@ def test_the_administrator_records_the_two_contacts_and_a_bad_form_changes_nothi
     response = post_form(client, "/admin/contacts", bad, token_from="/admin/contacts")
     text = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "请填写联络员的姓名" in text and "负责人的手机号码应为11位大陆手机号码" in text and "联络员的办公电话格式不对" in text
+    assert (
+        "请填写联络员的姓名" in text
+        and "负责人的手机号码应为11位大陆手机号码" in text
+        and "联络员的办公电话格式不对" in text
+    )
     assert 'value="王亚伟"' in text  # what was typed stays in the form
     with app.app_context():
         assert _rows() == []
@@ -51,8 +78,10 @@ def test_the_administrator_records_the_two_contacts_and_a_bad_form_changes_nothi
     assert response.status_code == 302
     with app.app_context():
         scj = user_named("scj_admin").tenant_id
-        assert _rows() == [(scj, "liaison", "刘娟", "7622333", ""),
-                           (scj, "responsible", "王亚伟", "0571-87654321", "13800138000")]
+        assert _rows() == [
+            (scj, "liaison", "刘娟", "7622333", ""),
+            (scj, "responsible", "王亚伟", "0571-87654321", "13800138000"),
+        ]
         with system_access("test"):
             entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "contacts.saved")).all()
         assert len(entries) == 1 and entries[0].tenant_id == scj
@@ -61,8 +90,12 @@ def test_the_administrator_records_the_two_contacts_and_a_bad_form_changes_nothi
     # the same form again changes nothing and records nothing
     post_form(client, "/admin/contacts", SCJ, token_from="/admin/contacts")
     with app.app_context(), system_access("test"):
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                                 .where(AuditEntry.action == "contacts.saved")) == 1
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == "contacts.saved")
+            )
+            == 1
+        )
     audit = signed_in(app, "scj_admin").get("/audit").get_data(as_text=True)
     assert "负责人和联络员" in audit and "87654321" not in audit
 
@@ -103,7 +136,7 @@ def test_who_reads_the_list_and_the_table(app):
     rows = list(everyone.iter_rows(values_only=True))
     assert rows[0][0] == "“双随机、一公开”工作负责人和联络员名单" and rows[1][0].startswith("单位：")
     header = rows.index(("序号", "单位", "类别", "姓名", "职务", "联系方式（办公电话）", "联系方式（手机）"))
-    listed = {(r[1], r[2]): r[3:] for r in rows[header + 1:] if isinstance(r[0], int)}
+    listed = {(r[1], r[2]): r[3:] for r in rows[header + 1 :] if isinstance(r[0], int)}
     assert listed[("市场监督管理局", "负责人")] == ("王亚伟", "副局长", "0571-87654321", "13800138000")
     assert listed[("应急管理局", "联络员")] == ("张萌", "办公室主任", None, "13912345678")
     assert listed[("司法局", "负责人")][0] == "（未填报）"

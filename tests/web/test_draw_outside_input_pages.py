@@ -2,6 +2,7 @@
 through the pages and the API; the confirmation says what the draw will use; the campaign's page
 and the public draw page say plainly that nobody outside the department contributed, with the
 reason. And the campaign form speaks of a ratio in per cent only (基点 is the API's word)."""
+
 from __future__ import annotations
 
 import html
@@ -26,21 +27,23 @@ def _frozen(app) -> int:
 def _field(page: str, field_id: str) -> str:
     """The form field's block: its label, control, errors and hint."""
     start = page.index(f'id="{field_id}"')
-    return page[page.rindex('<div class="field', 0, start):page.index("</div>", start)]
+    return page[page.rindex('<div class="field', 0, start) : page.index("</div>", start)]
 
 
 def test_the_form_asks_for_the_inputs_or_a_reason_and_the_pages_say_what_the_draw_used(app):
     campaign_id = _frozen(app)
     planner, url = signed_in(app, "yjj_planner"), f"/campaigns/{campaign_id}"
     page = planner.get(url).get_data(as_text=True)
-    form = page[page.index('id="targets-draw"') - 200:page.index("</form>", page.index('id="targets-draw"'))]
+    form = page[page.index('id="targets-draw"') - 200 : page.index("</form>", page.index('id="targets-draw"'))]
     assert "现场监督人输入" in form and "无外部输入的理由" in form
     # the confirmation says what the draw will use, both ways (confirm.js fills in the count or the reason)
     assert re.search(r'data-confirm="[^"]*本部门密钥和 \{lines\} 条现场监督人输入', form)
     assert re.search(r'data-confirm-none="[^"]*仅使用本部门密钥[^"]*\{reason\}', form)
     assert 'data-confirm-lines="public_inputs"' in form and 'data-confirm-reason="no_input_reason"' in form
 
-    refused = post_form(planner, f"{url}/draws/targets", {"public_inputs": " \n ", "no_input_reason": ""}, token_from=url)
+    refused = post_form(
+        planner, f"{url}/draws/targets", {"public_inputs": " \n ", "no_input_reason": ""}, token_from=url
+    )
     assert refused.status_code == 422
     text = refused.get_data(as_text=True)
     assert "无外部输入的理由：没有现场监督人输入" in _field(text, "targets-no-input-reason")
@@ -89,8 +92,9 @@ def test_a_joint_campaigns_draw_form_asks_for_the_reason_too(app):
     refused = post_form(client, f"{url}/draws/targets/draw", {"public_inputs": ""}, token_from=url)
     assert refused.status_code == 422
     assert "无外部输入的理由：" in _field(refused.get_data(as_text=True), "targets-no-input-reason")
-    drawn = post_form(client, f"{url}/draws/targets/draw", {"public_inputs": "", "no_input_reason": REASON},
-                      token_from=url)
+    drawn = post_form(
+        client, f"{url}/draws/targets/draw", {"public_inputs": "", "no_input_reason": REASON}, token_from=url
+    )
     assert drawn.status_code == 302
     client.get(drawn.headers["Location"])
     assert PLAINLY + REASON in html.unescape(client.get(url).get_data(as_text=True))
@@ -102,11 +106,23 @@ def test_the_campaign_form_speaks_of_per_cent_only(app):
     with app.app_context():
         world = build()
     planner = signed_in(app, "yjj_planner")
-    data = {"title": "危化企业双随机抽查", "year": "2026", "item_ids": [str(world["item"])], "exempt_kind": "",
-            "method": "onsite", "window_start": "2026-03-01", "window_end": "2026-04-30", "reserve_size": "2",
-            "team_size": "2", "capacity": "3", "flagged_mode": "none"}
+    data = {
+        "title": "危化企业双随机抽查",
+        "year": "2026",
+        "item_ids": [str(world["item"])],
+        "exempt_kind": "",
+        "method": "onsite",
+        "window_start": "2026-03-01",
+        "window_end": "2026-04-30",
+        "reserve_size": "2",
+        "team_size": "2",
+        "capacity": "3",
+        "flagged_mode": "none",
+    }
     for stratum in "ABCD":
-        data.update({f"{stratum}_mode": "ratio", f"{stratum}_ratio": "10", f"{stratum}_min": "1", f"{stratum}_count": ""})
+        data.update(
+            {f"{stratum}_mode": "ratio", f"{stratum}_ratio": "10", f"{stratum}_min": "1", f"{stratum}_count": ""}
+        )
     data.update({"A_ratio": "", "B_mode": "count", "B_count": ""})  # a ratio and a count left empty
     refused = post_form(planner, "/campaigns/new", data, token_from="/campaigns/new")
     text = html.unescape(refused.get_data(as_text=True))

@@ -1,6 +1,7 @@
 """统计快照: the supervision dashboard and the bureau's home show figures counted at most
 ``SPOTCHECK_FIGURES_MAX_AGE_SECONDS`` ago, say when they were counted, and count them again on
 request (立即重新统计) or once they are older; a department leader's snapshot is never another reader's."""
+
 from __future__ import annotations
 
 import re
@@ -39,10 +40,18 @@ def _taken(page: str) -> str:
 def _one_more_inspector(number: int) -> None:
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
-        inspectors.create_inspector({"name": f"新检查员{number}", "sex": "女", "post": "科员",
-                                     "id_number": campaign_world.id_number(50 + number), "agency": "应急管理局",
-                                     "cert_no": f"YJJ-N{number:03d}", "categories": [campaign_world.QUALIFICATION]},
-                                    actor=admin)
+        inspectors.create_inspector(
+            {
+                "name": f"新检查员{number}",
+                "sex": "女",
+                "post": "科员",
+                "id_number": campaign_world.id_number(50 + number),
+                "agency": "应急管理局",
+                "cert_no": f"YJJ-N{number:03d}",
+                "categories": [campaign_world.QUALIFICATION],
+            },
+            actor=admin,
+        )
         db.session.commit()
 
 

@@ -1,6 +1,7 @@
 """Follow-up through the pages and the API: the team orders rectification on the visit's page, a
 planner transfers a problem to another department, whose planner finds it on the home page and
 in the transfers inbox, reads only what was sent and acknowledges it; nobody else sees it."""
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,12 @@ def test_the_team_orders_rectification_and_records_the_recheck_on_the_visits_pag
         assert "后续处置" in shown and "责令改正" in shown and "移送/抄告其他部门" in shown
         refused = _post(chief, f"{page}/follow-ups", page, {"kind": "rectification", "details": "30日内组织演练"})
         assert refused.status_code == 422 and "请填写日期" in _text(refused)  # the deadline, under its field
-        done = _post(chief, f"{page}/follow-ups", page,
-                     {"kind": "rectification", "details": "30日内组织演练", "deadline": "2026-11-10"})
+        done = _post(
+            chief,
+            f"{page}/follow-ups",
+            page,
+            {"kind": "rectification", "details": "30日内组织演练", "deadline": "2026-11-10"},
+        )
         assert done.status_code == 302
         shown = _text(chief.get(page))
         assert "30日内组织演练" in shown and "期限 2026-11-10" in shown and "未办结" in shown
@@ -59,8 +64,12 @@ def test_the_team_orders_rectification_and_records_the_recheck_on_the_visits_pag
             follow_up_id = visit(ids).follow_ups[0].id
         wrong = _post(chief, f"{page}/follow-ups/{follow_up_id}/close", page, {"closed_on": "2026-10-12"})
         assert wrong.status_code == 422 and "请选择是否已改正" in _text(wrong)
-        closed = _post(chief, f"{page}/follow-ups/{follow_up_id}/close", page,
-                       {"closed_on": "2026-10-12", "outcome": "rectified", "outcome_note": "已补充演练记录"})
+        closed = _post(
+            chief,
+            f"{page}/follow-ups/{follow_up_id}/close",
+            page,
+            {"closed_on": "2026-10-12", "outcome": "rectified", "outcome_note": "已补充演练记录"},
+        )
         assert closed.status_code == 302
         shown = _text(planner.get(page))
         assert "已改正" in shown and "已补充演练记录" in shown and "办结本次检查" in shown
@@ -73,9 +82,16 @@ def test_a_transfer_reaches_the_receivers_inbox_and_only_what_was_sent(app):
         ids = _setup(app)
         page = f"/visits/{ids['visit']}"
         planner = signed_in(app, "yjj_planner")
-        sent = _post(planner, f"{page}/follow-ups", page,
-                     {"kind": "transfer", "details": "发现无照经营食品，移送市场监管局处理",
-                      "receiver_tenant_id": str(ids["scj"])})
+        sent = _post(
+            planner,
+            f"{page}/follow-ups",
+            page,
+            {
+                "kind": "transfer",
+                "details": "发现无照经营食品，移送市场监管局处理",
+                "receiver_tenant_id": str(ids["scj"]),
+            },
+        )
         assert sent.status_code == 302
         assert "等待接收部门签收" in _text(planner.get(page))
 
@@ -93,8 +109,9 @@ def test_a_transfer_reaches_the_receivers_inbox_and_only_what_was_sent(app):
         assert planner.get(f"/transfers/{transfer_id}").status_code == 404  # the sender's inbox is not this
         assert signed_in(app, "scj_inspector").get("/transfers").status_code == 403
 
-        done = _post(receiver, f"/transfers/{transfer_id}/acknowledge", f"/transfers/{transfer_id}",
-                     {"note": "已转执法稽查科"})
+        done = _post(
+            receiver, f"/transfers/{transfer_id}/acknowledge", f"/transfers/{transfer_id}", {"note": "已转执法稽查科"}
+        )
         assert done.status_code == 302
         assert "已签收" in _text(receiver.get(f"/transfers/{transfer_id}"))
         shown = _text(planner.get(page))
@@ -111,19 +128,25 @@ def test_follow_ups_through_the_api(app):
         assert bad.status_code == 422 and "kind" in bad.get_json()["errors"]["json"]
         missing = client.post(url, json={"kind": "case", "details": "未演练"}, headers=chief)
         assert missing.status_code == 422 and "case_number" in str(missing.get_json())
-        made = client.post(url, json={"kind": "transfer", "details": "移送", "receiver_tenant_id": ids["scj"]},
-                           headers=chief)
+        made = client.post(
+            url, json={"kind": "transfer", "details": "移送", "receiver_tenant_id": ids["scj"]}, headers=chief
+        )
         assert made.status_code == 201, made.get_json()
         transfer = made.get_json()
         assert transfer["kind"] == "transfer" and transfer["is_open"] and transfer["actions"] == []
-        assert client.get(f"/api/v1/visits/{ids['visit']}", headers=chief).get_json()["follow_ups"][0]["id"] == transfer["id"]
-        refused = client.post(f"/api/v1/follow-ups/{transfer['id']}/close", json={"closed_on": "2026-10-12"},
-                              headers=chief)
+        assert (
+            client.get(f"/api/v1/visits/{ids['visit']}", headers=chief).get_json()["follow_ups"][0]["id"]
+            == transfer["id"]
+        )
+        refused = client.post(
+            f"/api/v1/follow-ups/{transfer['id']}/close", json={"closed_on": "2026-10-12"}, headers=chief
+        )
         assert refused.status_code == 409
         [received] = client.get("/api/v1/follow-ups/received", headers=receiver).get_json()
         assert received["transferred"]["entity_code"] == ids["entity_code"] and received["actions"] == ["acknowledge"]
         assert "visit_id" not in received
-        acknowledged = client.post(f"/api/v1/follow-ups/received/{transfer['id']}/acknowledge", json={},
-                                   headers=receiver)
+        acknowledged = client.post(
+            f"/api/v1/follow-ups/received/{transfer['id']}/acknowledge", json={}, headers=receiver
+        )
         assert acknowledged.status_code == 200 and not acknowledged.get_json()["is_open"]
         assert client.get(f"/api/v1/follow-ups/received/{transfer['id']}", headers=chief).status_code in (403, 404)

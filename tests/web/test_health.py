@@ -1,4 +1,5 @@
 """Liveness and readiness."""
+
 from sqlalchemy import event
 
 from spotcheck.core.database import db

@@ -1,5 +1,6 @@
 """Every role's home page says what that person has to do next, from the same allowed actions the
 commands enforce."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,10 @@ def _tasks(client) -> list[tuple[str, str]]:
     table = re.search(r'<table class="tasks[^"]*" id="home-tasks">(.*?)</table>', page, re.S)
     if table is None:
         return []
-    return [(kind, re.sub(r"<[^>]+>", " ", row).split()[-1])
-            for kind, row in re.findall(r'<tr data-kind="(\w+)"[^>]*>(.*?)</tr>', table.group(1), re.S)]
+    return [
+        (kind, re.sub(r"<[^>]+>", " ", row).split()[-1])
+        for kind, row in re.findall(r'<tr data-kind="(\w+)"[^>]*>(.*?)</tr>', table.group(1), re.S)
+    ]
 
 
 def test_the_next_step_moves_from_the_leader_to_the_planner(app):
@@ -51,6 +54,7 @@ def test_the_supervisor_sees_the_plans_waiting_for_filing(app):
 
 def test_the_campaigns_own_to_dos_are_the_home_pages_campaign_to_dos(app):
     """``campaigns.queries.tasks_for`` gives the campaign to-dos the home page lists (kind "campaign")."""
+
     def same(tasks):
         return [(task.kind, task.obj.id, task.actions) for task in tasks]
 
@@ -68,7 +72,9 @@ def test_the_campaigns_own_to_dos_are_the_home_pages_campaign_to_dos(app):
             for reader in (planner, leader):
                 listed = [task for task in home.tasks_for(reader) if task.kind == "campaign"]
                 assert same(campaign_queries.tasks_for(reader)) == same(listed)
-            assert same(campaign_queries.tasks_for(planner)) == [("campaign", campaign.id, frozenset({"freeze_targets"}))]
+            assert same(campaign_queries.tasks_for(planner)) == [
+                ("campaign", campaign.id, frozenset({"freeze_targets"}))
+            ]
 
 
 def test_a_campaign_waits_for_team_leaders_only_while_some_visit_has_none(app):
@@ -87,8 +93,12 @@ def test_a_campaign_waits_for_team_leaders_only_while_some_visit_has_none(app):
 
 def test_my_recent_activity_names_what_each_action_was_about(app):
     client = signed_in(app, "scj_admin")
-    added = post_form(client, "/catalog/items/new", {"name": "近期操作测试事项", "field": "market", "kind": "general"},
-                      token_from="/catalog/items/new")
+    added = post_form(
+        client,
+        "/catalog/items/new",
+        {"name": "近期操作测试事项", "field": "market", "kind": "general"},
+        token_from="/catalog/items/new",
+    )
     assert added.status_code == 302
     home = client.get("/").get_data(as_text=True)
     recent = re.sub(r"<[^>]+>", " ", home.split("我的近期操作")[1].split("</table>")[0])
@@ -124,8 +134,10 @@ def test_the_leaders_and_the_planners_homes_name_the_publications_overdue_and_du
     with app.app_context():
         ids = two_submitted()
     late, soon = ids["late"], ids["soon"]
-    expected = {late: (ids["late_name"], "公示期限 2026-04-29 逾期3个工作日"),
-                soon: (ids["soon_name"], "公示期限 2026-05-09 即将到期")}
+    expected = {
+        late: (ids["late_name"], "公示期限 2026-04-29 逾期3个工作日"),
+        soon: (ids["soon_name"], "公示期限 2026-05-09 即将到期"),
+    }
 
     def names_both(login: str, step: str, queue: str) -> None:
         page = signed_in(app, login).get("/").get_data(as_text=True)

@@ -2,6 +2,7 @@
 inside ``[document]``) made Python's TOML reader give up with a RecursionError (a 500 on every load). Each entry
 point that loads a rules file — the rulebook's and the department's pages, their API, the console — refuses it
 naming the file, 422 (exit 2 at the console), and changes nothing."""
+
 from __future__ import annotations
 
 import re
@@ -36,9 +37,14 @@ def test_a_file_nested_a_thousand_deep_is_refused_naming_the_file_on_every_entry
         assert answer.status_code == 422, (page, answer.status_code)
         assert "嵌套过深" in re.sub(r"<[^>]+>", "", answer.get_data(as_text=True)), page
     api = app.test_client()
-    for url, login in (("/api/v1/rules/rulebook/versions", "admin"), ("/api/v1/rules/department/versions", "yjj_admin")):
+    for url, login in (
+        ("/api/v1/rules/rulebook/versions", "admin"),
+        ("/api/v1/rules/department/versions", "yjj_admin"),
+    ):
         answer = api.post(url, headers=bearer(app, login), json={"text": text})
-        assert answer.status_code == 422 and "嵌套过深" in answer.json["errors"]["json"]["text"][0], url  # the body's field
+        assert answer.status_code == 422 and "嵌套过深" in answer.json["errors"]["json"]["text"][0], (
+            url
+        )  # the body's field
     runner = app.test_cli_runner()
     for args in (["rules", "load", "-"], ["rules", "load", "-", "--department", "YJJ"]):
         refused = runner.invoke(args=args, input=text)

@@ -1,6 +1,7 @@
 """The pages of 扫码入企: the public page of an inspection code (no sign-in; in Chinese; unknown codes
 answer 404 and say so), the box to type a code, and the visit page where the 组长 shows the QR and
 records 入企 and 离企. The business's own code (企业核验码) is on no page."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -72,8 +73,12 @@ def test_the_team_leader_shows_the_qr_and_records_arrival_and_departure_on_the_v
 
 def test_asking_for_codes_too_fast_is_refused_in_chinese_per_client_and_per_code(database_url):
     # behind one proxy: each client by the address the proxy reports (X-Forwarded-For), an IPv6 one by its /64
-    app = make_app(database_url, SPOTCHECK_PROXY_HOPS=1, SPOTCHECK_CODE_LIMIT_PER_CLIENT="3/minute",
-                   SPOTCHECK_CODE_LIMIT_PER_CODE="5/minute")
+    app = make_app(
+        database_url,
+        SPOTCHECK_PROXY_HOPS=1,
+        SPOTCHECK_CODE_LIMIT_PER_CLIENT="3/minute",
+        SPOTCHECK_CODE_LIMIT_PER_CODE="5/minute",
+    )
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
         token, typed, business, visit_id = codes_of(ids)
@@ -105,8 +110,12 @@ def test_the_code_lookups_share_one_limit_per_client_and_a_few_clients_cannot_sp
     share is spent only by what each client's own limit lets through, so a few addresses hammering the pages
     cannot shut every business out: with 3 a client and 7 in all, two flooding clients spend 6, and a third still
     looks its code up."""
-    app = make_app(database_url, SPOTCHECK_PROXY_HOPS=1, SPOTCHECK_CODE_LIMIT_PER_CLIENT="3/minute",
-                   SPOTCHECK_CODE_LIMIT_ALL="7/minute")
+    app = make_app(
+        database_url,
+        SPOTCHECK_PROXY_HOPS=1,
+        SPOTCHECK_CODE_LIMIT_PER_CLIENT="3/minute",
+        SPOTCHECK_CODE_LIMIT_ALL="7/minute",
+    )
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
         token, typed, _business, _visit = codes_of(ids)
@@ -118,8 +127,9 @@ def test_the_code_lookups_share_one_limit_per_client_and_a_few_clients_cannot_sp
     assert client.get(f"/public/checks/{token}", headers=one).status_code == 429  # the fourth, on either route
     assert client.get("/public/checks?code=AAAA-AAAA-AAAB", headers=one).status_code == 429
     flooder = {"X-Forwarded-For": "198.51.100.7"}
-    answers = [client.get(f"/public/checks?code=BBBB-BBBB-BBB{n % 10}", headers=flooder).status_code
-               for n in range(200)]
+    answers = [
+        client.get(f"/public/checks?code=BBBB-BBBB-BBB{n % 10}", headers=flooder).status_code for n in range(200)
+    ]
     assert answers.count(200) == 3 and answers.count(429) == 197  # its 197 refused tries spend nothing of the rest
     third = {"X-Forwarded-For": "192.0.2.44"}
     assert client.get(f"/public/checks/{token}", headers=third).status_code == 200  # 7th of the shared 7
@@ -145,8 +155,12 @@ def test_the_business_confirms_and_evaluates_on_the_codes_page_and_the_departmen
         post_form(chief, f"/visits/{visit_id}/departure", {}, token_from=f"/visits/{visit_id}")
         blank = post_form(public, f"{page}/evaluate", {"business_code": business}, token_from=page)
         assert blank.status_code == 422 and "请选择对本次检查的满意程度" in blank.get_data(as_text=True)
-        sent = post_form(public, f"{page}/evaluate", {"business_code": business, "satisfaction": "2",
-                                                      "text": "等候时间较长。"}, token_from=page)
+        sent = post_form(
+            public,
+            f"{page}/evaluate",
+            {"business_code": business, "satisfaction": "2", "text": "等候时间较长。"},
+            token_from=page,
+        )
         assert sent.status_code == 302 and "sent=evaluate" in sent.headers["Location"]
         said = public.get(sent.headers["Location"]).get_data(as_text=True)  # to the sender, once
         assert 'id="business-evaluated"' in said and "评价已提交司法局" in said and 'id="evaluate-form"' in said
@@ -166,11 +180,17 @@ def test_the_team_leader_records_the_times_late_on_the_visit_page_and_the_codes_
         chief = signed_in(app, "yjj_inspector")
         page = f"/visits/{visit_id}"
         assert 'id="late-entry"' in chief.get(page).get_data(as_text=True)
-        bad = post_form(chief, f"{page}/late-entry", {"arrived_at": "昨天", "left_at": "", "reason": ""}, token_from=page)
+        bad = post_form(
+            chief, f"{page}/late-entry", {"arrived_at": "昨天", "left_at": "", "reason": ""}, token_from=page
+        )
         text = bad.get_data(as_text=True)
         assert bad.status_code == 422 and "请填写日期和时间" in text and "请说明未能现场登记的原因" in text
-        done = post_form(chief, f"{page}/late-entry", {"arrived_at": "2026-04-01T08:00", "left_at": "2026-04-01T08:40",
-                                                       "reason": "停电，未能扫码。"}, token_from=page)
+        done = post_form(
+            chief,
+            f"{page}/late-entry",
+            {"arrived_at": "2026-04-01T08:00", "left_at": "2026-04-01T08:40", "reason": "停电，未能扫码。"},
+            token_from=page,
+        )
         assert done.status_code == 302
         assert "停电，未能扫码。" in chief.get(page).get_data(as_text=True)
         shown = app.test_client().get(f"/public/checks/{token}").get_data(as_text=True)
@@ -185,10 +205,16 @@ def test_a_request_to_withdraw_reaches_the_leaders_home_and_is_decided_on_the_vi
     with frozen_at(DURING):
         public, page = app.test_client(), f"/public/checks/{token}"
         assert 'id="recusal-form"' in public.get(page).get_data(as_text=True)
-        blank = post_form(public, f"{page}/recusal", {"business_code": business, "cert_no": "", "reason": ""}, token_from=page)
+        blank = post_form(
+            public, f"{page}/recusal", {"business_code": business, "cert_no": "", "reason": ""}, token_from=page
+        )
         assert blank.status_code == 422 and "请选择本次检查的检查人员" in blank.get_data(as_text=True)
-        sent = post_form(public, f"{page}/recusal", {"business_code": business, "cert_no": cert_no,
-                                                     "reason": "该检查人员曾在本企业任职。"}, token_from=page)
+        sent = post_form(
+            public,
+            f"{page}/recusal",
+            {"business_code": business, "cert_no": cert_no, "reason": "该检查人员曾在本企业任职。"},
+            token_from=page,
+        )
         assert sent.status_code == 302 and 'id="business-recusal-asked"' in public.get(page).get_data(as_text=True)
         leader = signed_in(app, "yjj_leader")
         home = leader.get("/").get_data(as_text=True)
@@ -197,8 +223,12 @@ def test_a_request_to_withdraw_reaches_the_leaders_home_and_is_decided_on_the_vi
         shown = leader.get(visit_page).get_data(as_text=True)
         assert "该检查人员曾在本企业任职。" in shown and 'id="recusal-requests"' in shown
         request_id = int(shown.split('id="decide-recusal-')[1].split('"')[0])
-        decided = post_form(leader, f"{visit_page}/recusal-requests/{request_id}",
-                            {"accept": "yes", "reason": "经核实属实。"}, token_from=visit_page)
+        decided = post_form(
+            leader,
+            f"{visit_page}/recusal-requests/{request_id}",
+            {"accept": "yes", "reason": "经核实属实。"},
+            token_from=visit_page,
+        )
         assert decided.status_code == 302
         after = leader.get(visit_page).get_data(as_text=True)
         assert "已同意：检查人员回避并替换" in after and "处理回避申请" not in leader.get("/").get_data(as_text=True)
@@ -250,7 +280,9 @@ def test_the_bureau_reads_each_departments_scans_arrivals_evaluations_and_compla
         page = supervisor.get("/supervision?period=2026")
         text = page.get_data(as_text=True)
         assert page.status_code == 200 and 'id="business-table"' in text
-        assert f'data-drill="scan_rate">{round(100 / ids["visits"], 1):g}%' in text  # the one scan, of every code issued
+        assert (
+            f'data-drill="scan_rate">{round(100 / ids["visits"], 1):g}%' in text
+        )  # the one scan, of every code issued
         for label in ("发放检查码", "扫码核验率", "入企登记率", "企业评价", "平均满意度", "投诉待答复", "投诉已答复"):
             assert label in text, label
         drill = supervisor.get(f"/supervision/departments/{ids['tenant']}/scan_rate?period=2026")
@@ -268,8 +300,9 @@ def test_the_coordinator_decides_a_joint_visits_request_on_the_joint_campaigns_p
                     token, business = code.token, codes.business_code(code)
                     break
         check = public_check(token=token)
-        made = results.request_recusal(token, {"business_code": business, "cert_no": check.team[-1][1],
-                                               "reason": "该检查人员曾在本企业任职。"})
+        made = results.request_recusal(
+            token, {"business_code": business, "cert_no": check.team[-1][1], "reason": "该检查人员曾在本企业任职。"}
+        )
     with frozen_at(DURING):
         coord = signed_in(app, "scj_coord")
         home = coord.get("/").get_data(as_text=True)
@@ -281,6 +314,8 @@ def test_the_coordinator_decides_a_joint_visits_request_on_the_joint_campaigns_p
         url = f"/joint/{campaign_id}/recusal-requests/{made.id}"
         refused = post_form(coord, url, {"reason": "理由"}, token_from=f"/joint/{campaign_id}")
         assert refused.status_code == 422 and "请选择同意或不同意" in refused.get_data(as_text=True)
-        done = post_form(coord, url, {"accept": "no", "reason": "经核实无利害关系。"}, token_from=f"/joint/{campaign_id}")
+        done = post_form(
+            coord, url, {"accept": "no", "reason": "经核实无利害关系。"}, token_from=f"/joint/{campaign_id}"
+        )
         assert done.status_code == 302
         assert "经核实无利害关系。" in coord.get(f"/joint/{campaign_id}").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """The inspector directory (执法检查人员名录库): pages, API, masked ID numbers, recusals (回避)."""
+
 from __future__ import annotations
 
 import re
@@ -37,9 +38,19 @@ def bad_check_digit(number: str) -> str:
 
 
 def inspector_json(**overrides) -> dict:
-    data = {"name": "王建国", "sex": "M", "id_number": ID_A, "agency": "杭州市市场监督管理局", "post": "科员",
-            "cert_no": "TEST-33-0001", "cert_expires_on": (date.today() + timedelta(days=400)).isoformat(),
-            "categories": ["market", "food"], "region": "上城区", "expertise": "食品生产", "is_expert": False}
+    data = {
+        "name": "王建国",
+        "sex": "M",
+        "id_number": ID_A,
+        "agency": "杭州市市场监督管理局",
+        "post": "科员",
+        "cert_no": "TEST-33-0001",
+        "cert_expires_on": (date.today() + timedelta(days=400)).isoformat(),
+        "categories": ["market", "food"],
+        "region": "上城区",
+        "expertise": "食品生产",
+        "is_expert": False,
+    }
     return {**data, **overrides}
 
 
@@ -68,8 +79,12 @@ def test_admin_creates_and_edits_an_inspector_through_the_pages(app):
     form = admin.get("/catalog/inspectors/new").get_data(as_text=True)
     assert "食品安全" in form and 'name="id_number"' in form
 
-    bad = post_form(admin, "/catalog/inspectors/new", page_form(id_number=bad_check_digit(ID_A), categories=[]),
-                    token_from="/catalog/inspectors/new")
+    bad = post_form(
+        admin,
+        "/catalog/inspectors/new",
+        page_form(id_number=bad_check_digit(ID_A), categories=[]),
+        token_from="/catalog/inspectors/new",
+    )
     html = bad.get_data(as_text=True)
     assert bad.status_code == 200
     assert field_errors(html, "id_number") and not field_errors(html, "name")
@@ -85,8 +100,12 @@ def test_admin_creates_and_edits_an_inspector_through_the_pages(app):
     edit_url = detail_url + "/edit"
     edit_form = admin.get(edit_url).get_data(as_text=True)
     assert ID_A not in edit_form and masked(ID_A) in edit_form
-    changed = post_form(admin, edit_url, page_form(id_number="", post="副科长", categories=["drug"], is_expert=True),
-                        token_from=edit_url)
+    changed = post_form(
+        admin,
+        edit_url,
+        page_form(id_number="", post="副科长", categories=["drug"], is_expert=True),
+        token_from=edit_url,
+    )
     assert changed.status_code == 302
     detail = admin.get(detail_url).get_data(as_text=True)
     assert "副科长" in detail and "药品医疗器械" in detail and "食品安全" not in detail
@@ -98,12 +117,14 @@ def test_admin_creates_and_edits_an_inspector_through_the_pages(app):
     assert link not in admin.get("/catalog/inspectors?show=inspectors").get_data(as_text=True)
     assert link in admin.get("/catalog/inspectors?show=experts").get_data(as_text=True)
 
-    second = post_form(admin, "/catalog/inspectors/new", page_form(name="李四", id_number=ID_B),
-                       token_from="/catalog/inspectors/new")
+    second = post_form(
+        admin, "/catalog/inspectors/new", page_form(name="李四", id_number=ID_B), token_from="/catalog/inspectors/new"
+    )
     html = second.get_data(as_text=True)
     assert second.status_code == 200 and field_errors(html, "cert_no") and not field_errors(html, "id_number")
-    same_person = post_form(admin, "/catalog/inspectors/new", page_form(name="李四", cert_no="X-2"),
-                            token_from="/catalog/inspectors/new")
+    same_person = post_form(
+        admin, "/catalog/inspectors/new", page_form(name="李四", cert_no="X-2"), token_from="/catalog/inspectors/new"
+    )
     assert field_errors(same_person.get_data(as_text=True), "id_number")
 
 
@@ -116,8 +137,9 @@ def test_inspector_api_create_edit_and_errors(app):
     assert ID_A not in created.get_data(as_text=True)
     assert body["categories"] == ["market"] and body["category_names"] == ["市场监管综合"]
 
-    bad = client.post("/api/v1/inspectors", headers=headers,
-                      json=inspector_json(id_number=bad_check_digit(ID_B), cert_no="X-1"))
+    bad = client.post(
+        "/api/v1/inspectors", headers=headers, json=inspector_json(id_number=bad_check_digit(ID_B), cert_no="X-1")
+    )
     assert bad.status_code == 422 and set(bad.json["errors"]["json"]) == {"id_number"}
     duplicate = client.post("/api/v1/inspectors", headers=headers, json=inspector_json(id_number=ID_B))
     assert duplicate.status_code == 422 and set(duplicate.json["errors"]["json"]) == {"cert_no"}
@@ -134,8 +156,9 @@ def test_inspector_api_create_edit_and_errors(app):
     refused = client.patch(url, headers=headers, json={"id_number": bad_check_digit(ID_C)})
     assert refused.status_code == 422 and "id_number" in refused.json["errors"]["json"]
 
-    other = client.post("/api/v1/inspectors", headers=headers,
-                        json=inspector_json(name="赵六", id_number=ID_B, cert_no="TEST-33-0002"))
+    other = client.post(
+        "/api/v1/inspectors", headers=headers, json=inspector_json(name="赵六", id_number=ID_B, cert_no="TEST-33-0002")
+    )
     assert other.status_code == 201
     experts = [i["id"] for i in client.get("/api/v1/inspectors?expert=true", headers=headers).json]
     assert body["id"] in experts and other.json["id"] not in experts
@@ -146,10 +169,23 @@ def test_inspector_api_create_edit_and_errors(app):
 def test_expired_and_expiring_certificates_are_marked(app):
     client, headers = app.test_client(), bearer(app, "scj_admin")
     today = date.today()
-    for n, (name, expires) in enumerate((("过期人", today - timedelta(days=3)), ("将到期", today + timedelta(days=10)),
-                                         ("有效人", today + timedelta(days=200)))):
-        response = client.post("/api/v1/inspectors", headers=headers, json=inspector_json(
-            name=name, id_number=id_number(f"3301061985010{n + 2}123"), cert_no=f"C-{n}", cert_expires_on=expires.isoformat()))
+    for n, (name, expires) in enumerate(
+        (
+            ("过期人", today - timedelta(days=3)),
+            ("将到期", today + timedelta(days=10)),
+            ("有效人", today + timedelta(days=200)),
+        )
+    ):
+        response = client.post(
+            "/api/v1/inspectors",
+            headers=headers,
+            json=inspector_json(
+                name=name,
+                id_number=id_number(f"3301061985010{n + 2}123"),
+                cert_no=f"C-{n}",
+                cert_expires_on=expires.isoformat(),
+            ),
+        )
         assert response.status_code == 201, response.json
     page = signed_in(app, "scj_planner").get("/catalog/inspectors").get_data(as_text=True)
     rows = {name: row for row in page.split("<tr") for name in ("过期人", "将到期", "有效人") if name in row}
@@ -162,14 +198,26 @@ def test_full_id_number_is_shown_only_to_the_admin_through_the_reveal(app):
     client, headers = app.test_client(), bearer(app, "scj_admin")
     inspector = client.post("/api/v1/inspectors", headers=headers, json=inspector_json(is_expert=True)).json
     iid = inspector["id"]
-    pages = ["/catalog/inspectors", f"/catalog/inspectors/{iid}", "/catalog/inspectors?show=experts",
-             f"/catalog/inspectors/{iid}/edit", "/audit"]
-    apis = ["/api/v1/inspectors", f"/api/v1/inspectors/{iid}", f"/api/v1/inspectors/{iid}/recusals",
-            f"/api/v1/inspectors/{iid}/id-number", "/api/v1/inspectors?expert=true"]
+    pages = [
+        "/catalog/inspectors",
+        f"/catalog/inspectors/{iid}",
+        "/catalog/inspectors?show=experts",
+        f"/catalog/inspectors/{iid}/edit",
+        "/audit",
+    ]
+    apis = [
+        "/api/v1/inspectors",
+        f"/api/v1/inspectors/{iid}",
+        f"/api/v1/inspectors/{iid}/recusals",
+        f"/api/v1/inspectors/{iid}/id-number",
+        "/api/v1/inspectors?expert=true",
+    ]
     for who in ("scj_planner", "scj_leader"):
         browser, api_headers = signed_in(app, who), bearer(app, who)
         seen = [browser.get(url) for url in pages]
-        seen.append(post_form(browser, f"/catalog/inspectors/{iid}/id-number", {}, token_from=f"/catalog/inspectors/{iid}"))
+        seen.append(
+            post_form(browser, f"/catalog/inspectors/{iid}/id-number", {}, token_from=f"/catalog/inspectors/{iid}")
+        )
         seen += [client.get(url, headers=api_headers) for url in apis]
         for response in seen:
             assert ID_A not in response.get_data(as_text=True), (who, response.request.path)
@@ -203,8 +251,16 @@ def _registry_entity(app, code: str, name: str) -> None:
     with app.app_context():
         actor = user_named("scj_admin")
         with tenant_scope(tenant_id("SCJ")):
-            create_entity({"code": code, "name": name, "entity_type": "enterprise", "industry_code": "F52",
-                         "region_code": "330102"}, actor=actor)
+            create_entity(
+                {
+                    "code": code,
+                    "name": name,
+                    "entity_type": "enterprise",
+                    "industry_code": "F52",
+                    "region_code": "330102",
+                },
+                actor=actor,
+            )
             db.session.commit()
 
 
@@ -216,13 +272,21 @@ def test_recusals_declare_and_withdraw(app):
     admin = signed_in(app, "scj_admin")
     detail_url = f"/catalog/inspectors/{iid}"
 
-    unknown = post_form(admin, f"{detail_url}/recusals", {"entity_code": credit_code("91330102MA2B3C4D6"), "reason": ""},
-                        token_from=detail_url)
+    unknown = post_form(
+        admin,
+        f"{detail_url}/recusals",
+        {"entity_code": credit_code("91330102MA2B3C4D6"), "reason": ""},
+        token_from=detail_url,
+    )
     html = unknown.get_data(as_text=True)
     assert unknown.status_code == 200 and field_errors(html, "entity_code") and field_errors(html, "reason")
 
-    declared = post_form(admin, f"{detail_url}/recusals", {"entity_code": code.lower(), "reason": "配偶任该公司法定代表人"},
-                         token_from=detail_url)
+    declared = post_form(
+        admin,
+        f"{detail_url}/recusals",
+        {"entity_code": code.lower(), "reason": "配偶任该公司法定代表人"},
+        token_from=detail_url,
+    )
     assert declared.status_code == 302
     page = admin.get(detail_url).get_data(as_text=True)
     assert "杭州示例贸易有限公司" in page and "配偶任该公司法定代表人" in page
@@ -239,10 +303,15 @@ def test_recusals_declare_and_withdraw(app):
     assert post_form(admin, withdraw, {}, token_from=detail_url).status_code == 302
     assert "杭州示例贸易有限公司" not in admin.get(detail_url).get_data(as_text=True)
 
-    by_api = client.post(f"/api/v1/inspectors/{iid}/recusals", headers=headers, json={"entity_code": code, "reason": "近亲属"})
+    by_api = client.post(
+        f"/api/v1/inspectors/{iid}/recusals", headers=headers, json={"entity_code": code, "reason": "近亲属"}
+    )
     assert by_api.status_code == 201 and by_api.json["entity_code"] == code
-    unknown_api = client.post(f"/api/v1/inspectors/{iid}/recusals", headers=headers,
-                              json={"entity_code": "91330102MA2B3C4D5X", "reason": "近亲属"})
+    unknown_api = client.post(
+        f"/api/v1/inspectors/{iid}/recusals",
+        headers=headers,
+        json={"entity_code": "91330102MA2B3C4D5X", "reason": "近亲属"},
+    )
     assert unknown_api.status_code == 422 and "entity_code" in unknown_api.json["errors"]["json"]
     planner = bearer(app, "scj_planner")
     assert client.delete(f"/api/v1/inspectors/recusals/{by_api.json['id']}", headers=planner).status_code == 403
@@ -256,12 +325,18 @@ def test_another_department_cannot_see_an_inspector(app):
     yjj, yjj_headers = signed_in(app, "yjj_admin"), bearer(app, "yjj_admin")
     for url in (f"/catalog/inspectors/{iid}", f"/catalog/inspectors/{iid}/edit"):
         assert yjj.get(url).status_code == 404, url
-    assert post_form(yjj, f"/catalog/inspectors/{iid}/id-number", {}, token_from="/catalog/inspectors").status_code == 404
-    for url in (f"/api/v1/inspectors/{iid}", f"/api/v1/inspectors/{iid}/id-number", f"/api/v1/inspectors/{iid}/recusals"):
+    assert (
+        post_form(yjj, f"/catalog/inspectors/{iid}/id-number", {}, token_from="/catalog/inspectors").status_code == 404
+    )
+    for url in (
+        f"/api/v1/inspectors/{iid}",
+        f"/api/v1/inspectors/{iid}/id-number",
+        f"/api/v1/inspectors/{iid}/recusals",
+    ):
         response = client.get(url, headers=yjj_headers)
         assert response.status_code == 404 and ID_A not in response.get_data(as_text=True), url
     assert client.patch(f"/api/v1/inspectors/{iid}", headers=yjj_headers, json={"post": "x"}).status_code == 404
-    assert f"/catalog/inspectors/{iid}\"" not in yjj.get("/catalog/inspectors").get_data(as_text=True)
+    assert f'/catalog/inspectors/{iid}"' not in yjj.get("/catalog/inspectors").get_data(as_text=True)
     assert iid not in [i["id"] for i in client.get("/api/v1/inspectors", headers=yjj_headers).json]
 
 
@@ -270,9 +345,18 @@ def test_the_directory_is_paged_and_searchable(app):
         admin = user_named("scj_admin")
         with tenant_scope(admin.tenant_id):
             for n in range(120):
-                inspectors.create_inspector({
-                    "name": f"检查员{n:03d}", "sex": "M", "id_number": id_number(f"33010619850101{n:03d}"), "agency": "市场监管局",
-                    "cert_no": f"PAGE-{n:04d}", "categories": ["market"], "is_expert": n % 40 == 0}, actor=admin)
+                inspectors.create_inspector(
+                    {
+                        "name": f"检查员{n:03d}",
+                        "sex": "M",
+                        "id_number": id_number(f"33010619850101{n:03d}"),
+                        "agency": "市场监管局",
+                        "cert_no": f"PAGE-{n:04d}",
+                        "categories": ["market"],
+                        "is_expert": n % 40 == 0,
+                    },
+                    actor=admin,
+                )
             db.session.commit()
     client = signed_in(app, "scj_planner")
     first = client.get("/catalog/inspectors").get_data(as_text=True)
@@ -322,8 +406,12 @@ def test_the_post_is_required_where_the_departments_rules_list_it(app):
     assert client.post("/api/v1/inspectors", headers=commerce, json={**without, "post": "科员"}).status_code == 201
     expert = {**without, "name": "专家甲", "cert_no": "ZJ-EXPERT-1", "id_number": ID_B, "is_expert": True}
     assert client.post("/api/v1/inspectors", headers=commerce, json=expert).status_code == 201
-    assert client.post("/api/v1/inspectors", headers=emergency,
-                       json={**without, "cert_no": "YJ-0001", "id_number": ID_C}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/inspectors", headers=emergency, json={**without, "cert_no": "YJ-0001", "id_number": ID_C}
+        ).status_code
+        == 201
+    )
     # the form says so before anyone is refused, where the rules ask it only
     assert 'id="post-required"' in signed_in(app, "swj_admin").get("/catalog/inspectors/new").get_data(as_text=True)
     assert 'id="post-required"' not in signed_in(app, "yjj_admin").get("/catalog/inspectors/new").get_data(as_text=True)

@@ -1,5 +1,6 @@
 """The item list (一单): drafting, publishing, changing with a reason (动态调整), retiring, coverage,
 through the pages and through the API."""
+
 from __future__ import annotations
 
 import io
@@ -56,8 +57,16 @@ def test_tenant_admin_keeps_an_item_through_the_pages(app):
     item_id = _item_id(created)
     url = f"/catalog/items/{item_id}"
     page = admin.get(url).get_data(as_text=True)
-    for shown in ("食品生产企业监督检查", "实地检查", "书面检查", "食品安全", "市场监管领域", "重点检查事项", "Draft",
-                  "《中华人民共和国食品安全法》第一百一十条"):
+    for shown in (
+        "食品生产企业监督检查",
+        "实地检查",
+        "书面检查",
+        "食品安全",
+        "市场监管领域",
+        "重点检查事项",
+        "Draft",
+        "《中华人民共和国食品安全法》第一百一十条",
+    ):
         assert shown in page, shown
     assert "SCJ-" in page and "A draft has no versions" in page
     assert "data-confirm" in page.split('id="item-publish"')[1][:300]  # publishing is confirmed first
@@ -74,17 +83,30 @@ def test_tenant_admin_keeps_an_item_through_the_pages(app):
     assert no_reason.status_code == 200 and "Say why the published item changes" in no_reason.get_data(as_text=True)
     assert "Version 2" not in admin.get(url).get_data(as_text=True)
 
-    changed = post_form(admin, f"{url}/edit", {**ITEM, "name": "食品生产企业日常监督检查", "methods": ["onsite"],
-                                               "reason": "依据新修订的检查要点调整"}, token_from=f"{url}/edit")
+    changed = post_form(
+        admin,
+        f"{url}/edit",
+        {**ITEM, "name": "食品生产企业日常监督检查", "methods": ["onsite"], "reason": "依据新修订的检查要点调整"},
+        token_from=f"{url}/edit",
+    )
     assert changed.status_code == 302
     page = admin.get(url).get_data(as_text=True)
     assert "食品生产企业日常监督检查" in page and "Version 2" in page and "依据新修订的检查要点调整" in page
     old = admin.get(f"{url}/versions/1").get_data(as_text=True)
-    assert "食品生产企业监督检查" in old and "书面检查" in old and "old version" in old and 'type="submit" class="primary"' not in old
+    assert (
+        "食品生产企业监督检查" in old
+        and "书面检查" in old
+        and "old version" in old
+        and 'type="submit" class="primary"' not in old
+    )
     assert "食品生产企业日常监督检查" in admin.get(f"{url}/versions/2").get_data(as_text=True)
     assert admin.get(f"{url}/versions/9").status_code == 404
-    same = post_form(admin, f"{url}/edit", {**ITEM, "name": "食品生产企业日常监督检查", "methods": ["onsite"],
-                                            "reason": "再次保存"}, token_from=f"{url}/edit")
+    same = post_form(
+        admin,
+        f"{url}/edit",
+        {**ITEM, "name": "食品生产企业日常监督检查", "methods": ["onsite"], "reason": "再次保存"},
+        token_from=f"{url}/edit",
+    )
     assert "Nothing was changed" in admin.get(same.headers["Location"]).get_data(as_text=True)
     assert "Version 3" not in admin.get(url).get_data(as_text=True)
 
@@ -98,10 +120,22 @@ def test_tenant_admin_keeps_an_item_through_the_pages(app):
 
 def test_tenant_admin_keeps_an_item_through_the_api(app):
     client, headers = app.test_client(), bearer(app, "yjj_admin")
-    created = client.post("/api/v1/items", headers=headers, json={
-        **ITEM_BASICS, "name": "危险化学品经营单位安全检查", "methods": ["实地检查"], "inspector_categories": ["hazchem", "safety"],
-        "field": "other", "kind": "general", "random_check": True, "ratio_bp": 1000, "frequency_times": 1,
-        "frequency_period": "year"})
+    created = client.post(
+        "/api/v1/items",
+        headers=headers,
+        json={
+            **ITEM_BASICS,
+            "name": "危险化学品经营单位安全检查",
+            "methods": ["实地检查"],
+            "inspector_categories": ["hazchem", "safety"],
+            "field": "other",
+            "kind": "general",
+            "random_check": True,
+            "ratio_bp": 1000,
+            "frequency_times": 1,
+            "frequency_period": "year",
+        },
+    )
     assert created.status_code == 201, created.json
     item = created.json
     assert item["status"] == "draft" and item["version"] == 0 and item["code"].startswith("YJJ-")
@@ -140,8 +174,16 @@ def test_tenant_admin_keeps_an_item_through_the_api(app):
 def test_unknown_codes_are_refused_naming_the_field(app):
     client, headers = app.test_client(), bearer(app, "scj_admin")
     before = len(client.get("/api/v1/items", headers=headers).json)
-    response = client.post("/api/v1/items", headers=headers, json={
-        "name": "某事项", "methods": ["onsite", "teleport"], "inspector_categories": ["wizardry"], "field": "moon"})
+    response = client.post(
+        "/api/v1/items",
+        headers=headers,
+        json={
+            "name": "某事项",
+            "methods": ["onsite", "teleport"],
+            "inspector_categories": ["wizardry"],
+            "field": "moon",
+        },
+    )
     assert response.status_code == 422
     errors = response.json["errors"]["json"]
     assert "teleport" in " ".join(errors["methods"]) and "wizardry" in " ".join(errors["inspector_categories"])
@@ -202,9 +244,17 @@ def test_coverage_per_field_against_the_goals(app):
         client.post(f"/api/v1/items/{old['id']}/retire", headers=headers, json={"reason": "测试"})
 
     def item(name, field, random, publish=True):
-        created = client.post("/api/v1/items", headers=headers,
-                              json={**ITEM_BASICS, "name": name, "field": field, "random_check": random,
-                                    "non_random_reason": "" if random else "辖区对象少，实行全覆盖检查"})
+        created = client.post(
+            "/api/v1/items",
+            headers=headers,
+            json={
+                **ITEM_BASICS,
+                "name": name,
+                "field": field,
+                "random_check": random,
+                "non_random_reason": "" if random else "辖区对象少，实行全覆盖检查",
+            },
+        )
         assert created.status_code == 201, created.json
         if publish:
             assert client.post(f"/api/v1/items/{created.json['id']}/publish", headers=headers).status_code == 200
@@ -218,8 +268,15 @@ def test_coverage_per_field_against_the_goals(app):
     # 宁安市's rulebook sets no goal: the share is shown, nothing met or missed
     coverage = {c["field"]: c for c in client.get("/api/v1/items/coverage", headers=headers).json}
     assert coverage["market"] | {"field_name": "市场监管领域"} == {
-        "field": "market", "field_name": "市场监管领域", "items": 3, "random": 2, "share_percent": 66.7,
-        "goal_percent": None, "met": False, "cited": ""}
+        "field": "market",
+        "field_name": "市场监管领域",
+        "items": 3,
+        "random": 2,
+        "share_percent": 66.7,
+        "goal_percent": None,
+        "met": False,
+        "cited": "",
+    }
     page = _english(signed_in(app, "swj_admin")).get("/catalog/items").get_data(as_text=True)
     market = re.search(r'<li class="coverage-(\w+)" data-field="market">(.*?)</li>', page, re.DOTALL)
     assert market.group(1) == "nogoal" and "No goal in the rules in force" in market.group(2)
@@ -229,8 +286,15 @@ def test_coverage_per_field_against_the_goals(app):
         adopt("城口县", date(2026, 1, 1))
     coverage = {c["field"]: c for c in client.get("/api/v1/items/coverage", headers=headers).json}
     assert coverage["market"] | {"field_name": "市场监管领域"} == {
-        "field": "market", "field_name": "市场监管领域", "items": 3, "random": 2, "share_percent": 66.7,
-        "goal_percent": 70, "met": False, "cited": cited("一、二（二）", CHENGKOU)}
+        "field": "market",
+        "field_name": "市场监管领域",
+        "items": 3,
+        "random": 2,
+        "share_percent": 66.7,
+        "goal_percent": 70,
+        "met": False,
+        "cited": cited("一、二（二）", CHENGKOU),
+    }
     assert coverage["other"]["items"] == 1 and coverage["other"]["share_percent"] == 100.0 and coverage["other"]["met"]
 
     page = _english(signed_in(app, "swj_admin")).get("/catalog/items").get_data(as_text=True)
@@ -251,8 +315,15 @@ def test_an_item_is_published_only_with_what_the_seeds_require(app):
     refused = client.post(f"{base}/publish", headers=headers)
     assert refused.status_code == 422
     errors = refused.json["errors"]["json"]
-    assert set(errors) == {"legal_basis", "checking_body", "target_type", "content", "methods", "ratio_bp",
-                           "frequency_times"}
+    assert set(errors) == {
+        "legal_basis",
+        "checking_body",
+        "target_type",
+        "content",
+        "methods",
+        "ratio_bp",
+        "frequency_times",
+    }
     # each refusal cites the rule in force: the national floor's 国办发〔2024〕54号 三 (检查事项未经公布的，不得实施)
     assert all("国办发〔2024〕54号" in messages[0] and "检查依据" in messages[0] for messages in errors.values())
     assert client.get(base, headers=headers).json["status"] == "draft"  # nothing changed
@@ -293,13 +364,20 @@ def test_an_item_import_that_would_leave_a_published_item_incomplete_is_refused(
     at = next(r for r in range(1, 11) if sheet.cell(row=r, column=1).value == "序号")  # under the seed's title
     header = [cell.value for cell in sheet[at]]
     assert "不纳入随机抽查的理由" in header
-    row = next(r for r in range(at + 1, sheet.max_row + 1)
-               if sheet.cell(row=r, column=header.index("检查事项") + 1).value == "报废机动车回收检查")
+    row = next(
+        r
+        for r in range(at + 1, sheet.max_row + 1)
+        if sheet.cell(row=r, column=header.index("检查事项") + 1).value == "报废机动车回收检查"
+    )
     sheet.cell(row=row, column=header.index("是否纳入随机抽查") + 1, value="否")
     out = io.BytesIO()
     book.save(out)
-    response = client.post("/api/v1/sheets/items/imports", headers=headers,
-                           data={"file": (io.BytesIO(out.getvalue()), "items.xlsx")}, content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/sheets/items/imports",
+        headers=headers,
+        data={"file": (io.BytesIO(out.getvalue()), "items.xlsx")},
+        content_type="multipart/form-data",
+    )
     job = client.get(f"/api/v1/jobs/{response.get_json()['id']}", headers=headers).get_json()
     assert job["result"]["ok"] is False
     assert {(e["row"], e["column"]) for e in job["result"]["errors"]} == {(row, "不纳入随机抽查的理由")}
@@ -313,31 +391,54 @@ def test_an_items_ratio_and_frequency_are_values_and_a_bad_one_is_refused_naming
     admin = signed_in(app, "scj_admin")
     client, headers = app.test_client(), bearer(app, "scj_admin")
     before = len(client.get("/api/v1/items", headers=headers).json)
-    for bad, field, words in (({"ratio": "abc"}, "ratio", "抽查比例"), ({"ratio": "0"}, "ratio", "抽查比例"),
-                              ({"ratio": "120%"}, "ratio", "抽查比例"), ({"frequency_times": "0"}, "frequency_times", "抽查频次"),
-                              ({"frequency_times": "一年一次"}, "frequency_times", "抽查频次"),
-                              ({"frequency_period": ""}, "frequency_period", "抽查频次")):
+    for bad, field, words in (
+        ({"ratio": "abc"}, "ratio", "抽查比例"),
+        ({"ratio": "0"}, "ratio", "抽查比例"),
+        ({"ratio": "120%"}, "ratio", "抽查比例"),
+        ({"frequency_times": "0"}, "frequency_times", "抽查频次"),
+        ({"frequency_times": "一年一次"}, "frequency_times", "抽查频次"),
+        ({"frequency_period": ""}, "frequency_period", "抽查频次"),
+    ):
         page = post_form(admin, "/catalog/items/new", {**ITEM, **bad}, token_from="/catalog/items/new")
         text = page.get_data(as_text=True)
         assert page.status_code == 200 and 'id="item-missing"' not in text, bad
         shown = re.search(rf'<input[^>]*name="{field}".*?</div>|<select[^>]*name="{field}".*?</div>', text, re.DOTALL)
         assert shown and 'class="error"' in shown.group(0) and words in shown.group(0), (bad, field)
-    for bad, field in (({"ratio_bp": 0}, "ratio_bp"), ({"ratio_bp": 10001}, "ratio_bp"),
-                       ({"frequency_times": 0, "frequency_period": "year"}, "frequency_times"),
-                       ({"frequency_times": 1, "frequency_period": "decade"}, "frequency_period"),
-                       ({"frequency_times": 1}, "frequency_times")):
+    for bad, field in (
+        ({"ratio_bp": 0}, "ratio_bp"),
+        ({"ratio_bp": 10001}, "ratio_bp"),
+        ({"frequency_times": 0, "frequency_period": "year"}, "frequency_times"),
+        ({"frequency_times": 1, "frequency_period": "decade"}, "frequency_period"),
+        ({"frequency_times": 1}, "frequency_times"),
+    ):
         basics = {k: v for k, v in ITEM_BASICS.items() if k not in ("ratio_bp", "frequency_times", "frequency_period")}
         refused = client.post("/api/v1/items", headers=headers, json={**basics, "name": "比例频次错误的事项", **bad})
         assert refused.status_code == 422, bad
         message = " ".join(refused.json["errors"]["json"][field])
         assert "抽查比例" in message if field == "ratio_bp" else "抽查频次" in message, (bad, message)
-    assert client.post("/api/v1/items", headers=headers, json={**ITEM_BASICS, "name": "文字比例", "ratio": "abc"}
-                       ).status_code == 422  # free text is no longer a field
+    assert (
+        client.post(
+            "/api/v1/items", headers=headers, json={**ITEM_BASICS, "name": "文字比例", "ratio": "abc"}
+        ).status_code
+        == 422
+    )  # free text is no longer a field
     assert len(client.get("/api/v1/items", headers=headers).json) == before
 
-    made = client.post("/api/v1/items", headers=headers, json={
-        **ITEM_BASICS, "name": "比例频次正确的事项", "ratio_bp": 250, "frequency_times": 2, "frequency_period": "half"})
-    assert made.status_code == 201 and (made.json["ratio_text"], made.json["frequency_text"]) == ("不低于2.5%", "每半年2次")
+    made = client.post(
+        "/api/v1/items",
+        headers=headers,
+        json={
+            **ITEM_BASICS,
+            "name": "比例频次正确的事项",
+            "ratio_bp": 250,
+            "frequency_times": 2,
+            "frequency_period": "half",
+        },
+    )
+    assert made.status_code == 201 and (made.json["ratio_text"], made.json["frequency_text"]) == (
+        "不低于2.5%",
+        "每半年2次",
+    )
     assert client.post(f"/api/v1/items/{made.json['id']}/publish", headers=headers).status_code == 200
     listed = admin.get("/catalog/items").get_data(as_text=True)
     assert "不低于2.5%" in listed and "每半年2次" in listed

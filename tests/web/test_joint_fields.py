@@ -2,6 +2,7 @@
 工作计划，并报市司法局备案审核): the platform administrator names a field's lead department, which alone
 writes the field's yearly joint plan, files it with the justice bureau, and coordinates the field's
 joint campaigns within it. Each refusal names the rule and changes nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,8 +29,10 @@ JOINT_RULE = cited("第10条")
 def _counts() -> tuple:
     """What a refused command must leave as it was."""
     with system_access("test: rows and audit entries"):
-        return tuple(db.session.scalar(sa.select(sa.func.count()).select_from(model))
-                     for model in (FieldLead, Plan, Campaign, AuditEntry))
+        return tuple(
+            db.session.scalar(sa.select(sa.func.count()).select_from(model))
+            for model in (FieldLead, Plan, Campaign, AuditEntry)
+        )
 
 
 def _name_lead(field: str, code: str) -> None:
@@ -50,20 +53,31 @@ def test_the_platform_administrator_names_the_lead_department_of_a_field(app):
     client, token, other = app.test_client(), bearer(app, "admin"), bearer(app, "yjj_admin")
     answer = client.put("/api/v1/fields/environment", json={"tenant_id": swj}, headers=token)
     assert answer.status_code == 200 and answer.json["lead_name"] == "商务局"
-    assert {row["code"]: row["lead_name"] for row in client.get("/api/v1/fields", headers=token).json}["market"] == \
-        "市场监督管理局"
+    assert {row["code"]: row["lead_name"] for row in client.get("/api/v1/fields", headers=token).json}[
+        "market"
+    ] == "市场监督管理局"
     with app.app_context():
         before = _counts()
-    for code, body, field in (("market", {"tenant_id": swj}, "field"), ("safety", {"tenant_id": sfj}, "tenant_id"),
-                              ("nuclear", {"tenant_id": swj}, "field"), ("safety", {"tenant_id": 10 ** 9}, "tenant_id")):
+    for code, body, field in (
+        ("market", {"tenant_id": swj}, "field"),
+        ("safety", {"tenant_id": sfj}, "tenant_id"),
+        ("nuclear", {"tenant_id": swj}, "field"),
+        ("safety", {"tenant_id": 10**9}, "tenant_id"),
+    ):
         refused = client.put(f"/api/v1/fields/{code}", json=body, headers=token)
         assert refused.status_code == 422 and field in refused.json["errors"]["json"], (code, refused.json)
     assert client.put("/api/v1/fields/safety", json={"tenant_id": swj}, headers=other).status_code == 403
     with app.app_context():
         assert _counts() == before and joint_queries.lead_of("safety").code == "YJJ"
         with system_access("test: the audit trail"):
-            chains = {e.tenant_id for e in db.session.scalars(sa.select(AuditEntry).where(
-                AuditEntry.action == "field_lead.named", AuditEntry.object_id == "safety"))}
+            chains = {
+                e.tenant_id
+                for e in db.session.scalars(
+                    sa.select(AuditEntry).where(
+                        AuditEntry.action == "field_lead.named", AuditEntry.object_id == "safety"
+                    )
+                )
+            }
         assert chains == {None, yjj}  # the platform's chain and the department's
 
 
@@ -71,8 +85,14 @@ def test_only_the_fields_lead_writes_its_joint_plan_and_files_it_with_the_justic
     with app.app_context():
         world = build(file_plan=False)
         planner, leader, supervisor = user_named("yjj_planner"), user_named("yjj_leader"), user_named("sfj_supervisor")
-        data = {"year": 2026, "half": None, "title": "安全生产领域2026年度联合抽查工作计划", "kind": "joint",
-                "field": "safety", "department_ids": [tenant_id("SWJ"), tenant_id("SCJ")]}
+        data = {
+            "year": 2026,
+            "half": None,
+            "title": "安全生产领域2026年度联合抽查工作计划",
+            "kind": "joint",
+            "field": "safety",
+            "department_ids": [tenant_id("SWJ"), tenant_id("SCJ")],
+        }
         with tenant_scope(world["tenant"]):
             before = _counts()
             with pytest.raises(ValidationFailed) as refused:
@@ -87,13 +107,26 @@ def test_only_the_fields_lead_writes_its_joint_plan_and_files_it_with_the_justic
                 plans.create_plan({**data, "department_ids": [world["tenant"]]}, actor=planner)
             assert "department_ids" in refused.value.errors
             plan = plans.create_plan(data, actor=planner)
-            plans.set_line(plan.id, {"item_id": world["item"], "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year", "months": [3, 4],
-                                     "methods": ["onsite"]}, actor=planner)
+            plans.set_line(
+                plan.id,
+                {
+                    "item_id": world["item"],
+                    "ratio_bp": 500,
+                    "frequency_times": 1,
+                    "frequency_period": "year",
+                    "months": [3, 4],
+                    "methods": ["onsite"],
+                },
+                actor=planner,
+            )
             plans.submit(plans.publish(plan.id, actor=leader).id, actor=leader)
             assert plans_queries.authorities_for(plan) == ("justice",) and plan.kind == "joint"
         supervisor = user_named("sfj_supervisor")  # read again: a refused command's rollback expired what was loaded
         with tenant_scope(supervisor.tenant_id):
-            assert plans.review(plan.id, {"accept": True, "comment": "同意备案。"}, actor=supervisor).status.value == "filed"
+            assert (
+                plans.review(plan.id, {"accept": True, "comment": "同意备案。"}, actor=supervisor).status.value
+                == "filed"
+            )
         with tenant_scope(world["tenant"]):
             assert plans_queries.filed_joint_plan(2026, "safety").id == plan.id
             assert plans_queries.filed_plan_for(2026, {world["item"]}) is None  # a joint plan is not the annual plan
@@ -105,8 +138,15 @@ def test_a_joint_campaign_of_a_field_needs_its_lead_and_its_filed_joint_plan(app
     with app.app_context():
         yjj, swj = build("yjj"), build("swj", entities=5)
         coord = user_named("yjj_coord")  # 应急管理局's joint-check coordinator (field_coordinator)
-        data = {"title": "危化品经营单位联合检查", "year": 2026, "window_start": "2026-03-01", "window_end": "2026-04-30",
-                "team_size": 2, "reserve_size": 2, "department_ids": [yjj["tenant"], swj["tenant"]]}
+        data = {
+            "title": "危化品经营单位联合检查",
+            "year": 2026,
+            "window_start": "2026-03-01",
+            "window_end": "2026-04-30",
+            "team_size": 2,
+            "reserve_size": 2,
+            "department_ids": [yjj["tenant"], swj["tenant"]],
+        }
         with tenant_scope(yjj["tenant"]):
             before = _counts()
             with pytest.raises(ValidationFailed) as refused:
@@ -125,10 +165,22 @@ def test_a_joint_campaign_of_a_field_needs_its_lead_and_its_filed_joint_plan(app
 
         planner, leader = user_named("yjj_planner"), user_named("yjj_leader")
         with tenant_scope(yjj["tenant"]):
-            plan = plans.create_plan({"year": 2026, "half": None, "title": "安全生产领域2026年度联合抽查工作计划", "kind": "joint",
-                                      "field": "safety", "department_ids": [swj["tenant"]]}, actor=planner)
-            plans.set_line(plan.id, {"item_id": yjj["item"], "ratio_bp": 500, "months": [3, 4],
-                                     "methods": ["onsite"]}, actor=planner)
+            plan = plans.create_plan(
+                {
+                    "year": 2026,
+                    "half": None,
+                    "title": "安全生产领域2026年度联合抽查工作计划",
+                    "kind": "joint",
+                    "field": "safety",
+                    "department_ids": [swj["tenant"]],
+                },
+                actor=planner,
+            )
+            plans.set_line(
+                plan.id,
+                {"item_id": yjj["item"], "ratio_bp": 500, "months": [3, 4], "methods": ["onsite"]},
+                actor=planner,
+            )
             plans.submit(plans.publish(plan.id, actor=leader).id, actor=leader)
         supervisor = user_named("sfj_supervisor")
         with tenant_scope(supervisor.tenant_id):
@@ -144,12 +196,15 @@ def test_a_joint_campaign_of_a_field_needs_its_lead_and_its_filed_joint_plan(app
             campaign_id = campaign.id
         for dept, world in (("yjj", yjj), ("swj", swj)):
             with tenant_scope(world["tenant"]):
-                participant = db.session.scalar(sa.select(JointParticipant).where(
-                    JointParticipant.campaign_id == campaign_id))
+                participant = db.session.scalar(
+                    sa.select(JointParticipant).where(JointParticipant.campaign_id == campaign_id)
+                )
                 joint.accept(participant.id, actor=user_named(f"{dept}_planner"))
-                joint.save_part(participant.id, {"item_ids": [world["item"]], "strata": PART_STRATA,
-                                              "target_filter": {"categories": [CATEGORY]}},
-                                actor=user_named(f"{dept}_planner"))
+                joint.save_part(
+                    participant.id,
+                    {"item_ids": [world["item"]], "strata": PART_STRATA, "target_filter": {"categories": [CATEGORY]}},
+                    actor=user_named(f"{dept}_planner"),
+                )
                 joint.approve_part(participant.id, actor=user_named(f"{dept}_leader"))
         leader, coord = user_named("yjj_leader"), user_named("yjj_coord")
         with tenant_scope(yjj["tenant"]):
@@ -172,11 +227,19 @@ def test_the_fields_lead_drafts_its_joint_plan_on_the_plans_page(app):
     assert 'id="plan-new-joint"' in planner.get("/plans").get_data(as_text=True)
     form = planner.get("/plans/new-joint").get_data(as_text=True)
     assert "安全生产" in form and "商务局" in form and "应急管理局</label>" not in form
-    missing = post_form(planner, "/plans/new-joint", {"year": "2026", "field": "safety", "title": "联合抽查计划"},
-                        token_from="/plans/new-joint")
+    missing = post_form(
+        planner,
+        "/plans/new-joint",
+        {"year": "2026", "field": "safety", "title": "联合抽查计划"},
+        token_from="/plans/new-joint",
+    )
     assert missing.status_code == 422 and "至少一个" in missing.get_data(as_text=True)
-    created = post_form(planner, "/plans/new-joint", {"year": "2026", "field": "safety", "title": "安全生产联合抽查计划",
-                                                      "department_ids": [str(swj)]}, token_from="/plans/new-joint")
+    created = post_form(
+        planner,
+        "/plans/new-joint",
+        {"year": "2026", "field": "safety", "title": "安全生产联合抽查计划", "department_ids": [str(swj)]},
+        token_from="/plans/new-joint",
+    )
     assert created.status_code == 302
     page = planner.get(created.headers["Location"]).get_data(as_text=True)
     assert "安全生产领域年度联合抽查工作计划" in page and 'id="plan-departments"' in page and "商务局" in page

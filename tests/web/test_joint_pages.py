@@ -1,6 +1,7 @@
 """The joint campaign pages (联合抽查) as each person uses them: the coordinator creates and invites,
 each department answers and prepares its part, leaders approve, the coordinator draws and hands
 out; another department's part and results never show."""
+
 from __future__ import annotations
 
 import re
@@ -32,13 +33,28 @@ def test_invitation_to_approval_through_the_pages(app):
         assert "联合抽查" in _text(coord.get("/")) or "Joint" in _text(coord.get("/"))
         page = _text(coord.get("/joint/new"))
         assert "应急管理局" in page and "商务局" in page
-        bad = post_form(coord, "/joint/new", {"title": "", "year": "2026", "department_ids": [str(yjj["tenant"])]},
-                        token_from="/joint/new")
+        bad = post_form(
+            coord,
+            "/joint/new",
+            {"title": "", "year": "2026", "department_ids": [str(yjj["tenant"])]},
+            token_from="/joint/new",
+        )
         assert bad.status_code == 422
-        made = post_form(coord, "/joint/new", {
-            "title": "联合检查试点", "year": "2026", "window_start": "2026-03-01", "window_end": "2026-04-30",
-            "team_size": "2", "reserve_size": "1", "method": "onsite",
-            "department_ids": [str(yjj["tenant"]), str(swj["tenant"])]}, token_from="/joint/new")
+        made = post_form(
+            coord,
+            "/joint/new",
+            {
+                "title": "联合检查试点",
+                "year": "2026",
+                "window_start": "2026-03-01",
+                "window_end": "2026-04-30",
+                "team_size": "2",
+                "reserve_size": "1",
+                "method": "onsite",
+                "department_ids": [str(yjj["tenant"]), str(swj["tenant"])],
+            },
+            token_from="/joint/new",
+        )
         assert made.status_code == 302
         url = made.headers["Location"]
         assert "邀请" in _text(coord.get(url)) or "Invited" in _text(coord.get(url))
@@ -50,11 +66,18 @@ def test_invitation_to_approval_through_the_pages(app):
             assert post_form(planner, f"{url}/accept", {}, token_from=url).status_code == 302
             unset = planner.get(url).get_data(as_text=True)  # no rule chosen yet: nothing is wrong so far
             assert 'id="sizes-no-rules"' in unset and "该层未设抽取规则" not in unset
-            form = {"item_ids": [str(part_world["item"])], "categories": [CATEGORY], "exempt_kind": "",
-                    **{f"{s}_mode": "count" for s in "ABCD"}, **{f"{s}_count": "2" for s in "ABCD"},
-                    "flagged_mode": "none"}
+            form = {
+                "item_ids": [str(part_world["item"])],
+                "categories": [CATEGORY],
+                "exempt_kind": "",
+                **{f"{s}_mode": "count" for s in "ABCD"},
+                **{f"{s}_count": "2" for s in "ABCD"},
+                "flagged_mode": "none",
+            }
             wrong = post_form(planner, f"{url}/part", {**form, "A_mode": "ratio", "A_ratio": "12.34"}, token_from=url)
-            assert wrong.status_code == 422 and 'class="error banner"' in wrong.get_data(as_text=True)  # said, not silent
+            assert wrong.status_code == 422 and 'class="error banner"' in wrong.get_data(
+                as_text=True
+            )  # said, not silent
             assert post_form(planner, f"{url}/part", form, token_from=url).status_code == 302
             leader = signed_in(app, f"{dept}_leader")
             before = leader.get(url).get_data(as_text=True)  # what the leader approves, and its size, first
@@ -69,20 +92,32 @@ def test_invitation_to_approval_through_the_pages(app):
         assert post_form(scj_leader, f"{url}/approve", {}, token_from=url).status_code == 302
         for kind in ("targets", "inspectors"):
             assert post_form(coord, f"{url}/draws/{kind}/freeze", {}, token_from=url).status_code == 302
-            assert post_form(coord, f"{url}/draws/{kind}/draw", {"public_inputs": "观察员 123"},
-                             token_from=url).status_code == 302
+            assert (
+                post_form(
+                    coord, f"{url}/draws/{kind}/draw", {"public_inputs": "观察员 123"}, token_from=url
+                ).status_code
+                == 302
+            )
         page = _text(coord.get(url))
         assert 'id="visits-made"' in page and 'id="visits-separate"' in page and "visit-list" in page
         checks = re.search(r'id="checks">(\d+)<', coord.get(url).get_data(as_text=True)).group(1)
         assert int(checks) == sum(part_visits.values()) > 0  # each department drew what its leader was shown
         public = app.test_client().get(f"/public/draws/campaigns/{url.rstrip('/').rsplit('/', 1)[1]}")
-        parts = re.sub(r"<[^>]+>", " ", public.get_data(as_text=True).split('id="public-joint-parts"')[1]
-                       .split("</dd>")[0])  # what a citizen reads: each department, its items and rules
-        assert "应急管理局" in parts and "商务局" in parts and "危险化学品安全生产检查" in parts and "抽取 2 个" in parts
+        parts = re.sub(
+            r"<[^>]+>", " ", public.get_data(as_text=True).split('id="public-joint-parts"')[1].split("</dd>")[0]
+        )  # what a citizen reads: each department, its items and rules
+        assert (
+            "应急管理局" in parts and "商务局" in parts and "危险化学品安全生产检查" in parts and "抽取 2 个" in parts
+        )
         assert 'id="public-joint-savings"' in public.get_data(as_text=True)
         # each visit names the departments checking there, and its whole mixed team (the lead, who
         # has no part here, reads none of the members' own inspector rows)
-        rows = public.get_data(as_text=True).split('class="public-targets stack-on-phone"')[1].split("</tbody>")[0].split("<tr")[2:]
+        rows = (
+            public.get_data(as_text=True)
+            .split('class="public-targets stack-on-phone"')[1]
+            .split("</tbody>")[0]
+            .split("<tr")[2:]
+        )
         checking = [re.sub(r"<[^>]+>", "", row.split('class="public-checking">')[1].split("</td>")[0]) for row in rows]
         assert checking and all(set(c.split("、")) <= {"应急管理局", "商务局"} and c for c in checking), checking
         assert any(c == "商务局、应急管理局" or c == "应急管理局、商务局" for c in checking) or len(set(checking)) == 2
@@ -114,14 +149,37 @@ def test_the_api_walks_a_joint_campaign_from_invitation_to_the_visit_list(app):
     with app.app_context():
         yjj, swj = build("yjj"), build("swj", entities=20)
     coord = app.test_client()
-    headers = {name: bearer(app, name) for name in ("scj_coord", "scj_leader", "yjj_planner", "yjj_leader",
-                                                   "swj_planner", "swj_leader", "sfj_supervisor")}
-    bad = coord.post("/api/v1/joint", json={"title": "x", "year": 2026, "department_ids": [yjj["tenant"]]},
-                     headers=headers["scj_coord"])
+    headers = {
+        name: bearer(app, name)
+        for name in (
+            "scj_coord",
+            "scj_leader",
+            "yjj_planner",
+            "yjj_leader",
+            "swj_planner",
+            "swj_leader",
+            "sfj_supervisor",
+        )
+    }
+    bad = coord.post(
+        "/api/v1/joint",
+        json={"title": "x", "year": 2026, "department_ids": [yjj["tenant"]]},
+        headers=headers["scj_coord"],
+    )
     assert bad.status_code == 422 and "department_ids" in bad.get_json()["errors"]["json"]
-    made = coord.post("/api/v1/joint", headers=headers["scj_coord"], json={
-        "title": "接口联合抽查", "year": 2026, "window_start": "2026-03-01", "window_end": "2026-04-30", "team_size": 2,
-        "reserve_size": 1, "department_ids": [yjj["tenant"], swj["tenant"]]})
+    made = coord.post(
+        "/api/v1/joint",
+        headers=headers["scj_coord"],
+        json={
+            "title": "接口联合抽查",
+            "year": 2026,
+            "window_start": "2026-03-01",
+            "window_end": "2026-04-30",
+            "team_size": 2,
+            "reserve_size": 1,
+            "department_ids": [yjj["tenant"], swj["tenant"]],
+        },
+    )
     assert made.status_code == 201, made.get_json()
     joint_id = made.get_json()["id"]
     base = f"/api/v1/joint/{joint_id}"
@@ -130,9 +188,15 @@ def test_the_api_walks_a_joint_campaign_from_invitation_to_the_visit_list(app):
         h = headers[f"{dept}_planner"]
         assert coord.get("/api/v1/joint", headers=h).get_json()["invitations"][0]["status"] == "invited"
         assert coord.post(f"{base}/accept", headers=h).status_code == 200
-        part = coord.put(f"{base}/part", headers=h, json={
-            "item_ids": [part_world["item"]], "target_filter": {"categories": [CATEGORY]},
-            "strata": {s: {"count": 2} for s in "ABCD"}})
+        part = coord.put(
+            f"{base}/part",
+            headers=h,
+            json={
+                "item_ids": [part_world["item"]],
+                "target_filter": {"categories": [CATEGORY]},
+                "strata": {s: {"count": 2} for s in "ABCD"},
+            },
+        )
         assert part.status_code == 200 and part.get_json()["part"]["items"][0]["name"]
         assert coord.post(f"{base}/part/approve", headers=headers[f"{dept}_leader"]).get_json()["status"] == "approved"
     detail = coord.post(f"{base}/approve", headers=headers["scj_leader"]).get_json()
@@ -144,8 +208,14 @@ def test_the_api_walks_a_joint_campaign_from_invitation_to_the_visit_list(app):
         assert job.status_code == 202 and job.get_json()["kind"] == f"joint.draw.{kind}"
         done = coord.get(f"/api/v1/jobs/{job.get_json()['id']}", headers=headers["scj_coord"]).get_json()
         assert done["status"] == "succeeded"  # eager in the suite
-        assert coord.get(f"{base}/draws/{kind}", headers=headers["scj_coord"]).get_json()["seed"] == done["result"]["seed"]
-    again = coord.post(f"{base}/draws/targets", headers=headers["scj_coord"], json={"public_inputs": [], "no_input_reason": "测试：无现场监督人"})
+        assert (
+            coord.get(f"{base}/draws/{kind}", headers=headers["scj_coord"]).get_json()["seed"] == done["result"]["seed"]
+        )
+    again = coord.post(
+        f"{base}/draws/targets",
+        headers=headers["scj_coord"],
+        json={"public_inputs": [], "no_input_reason": "测试：无现场监督人"},
+    )
     assert again.status_code == 409  # a draw happens once
     visits = coord.get(f"{base}/visits", headers=headers["swj_planner"]).get_json()
     assert visits["total"] == coord.get(base, headers=headers["swj_planner"]).get_json()["savings"]["visits"]
@@ -172,21 +242,34 @@ def test_a_joint_visit_shows_its_whole_mixed_team_with_each_members_department(a
     with app.app_context():
         ids = world("handed_out")
         with tenant_scope(tenant_id("YJJ")):
-            own = {entity: visit for visit, entity in db.session.execute(
-                sa.select(Visit.id, Visit.entity_id).where(Visit.campaign_id == ids["yjj_part"]))}
+            own = {
+                entity: visit
+                for visit, entity in db.session.execute(
+                    sa.select(Visit.id, Visit.entity_id).where(Visit.campaign_id == ids["yjj_part"])
+                )
+            }
         with tenant_scope(tenant_id("SCJ")):  # the lead reads which departments drew each entity
-            shared = db.session.scalars(sa.select(CampaignTarget.entity_id).where(
-                CampaignTarget.campaign_id == ids["campaign"], CampaignTarget.status == TargetStatus.selected,
-                CampaignTarget.group_code == "SWJ", CampaignTarget.entity_id.in_(list(own)))).all()
+            shared = db.session.scalars(
+                sa.select(CampaignTarget.entity_id).where(
+                    CampaignTarget.campaign_id == ids["campaign"],
+                    CampaignTarget.status == TargetStatus.selected,
+                    CampaignTarget.group_code == "SWJ",
+                    CampaignTarget.entity_id.in_(list(own)),
+                )
+            ).all()
     assert shared, "the world's departments share no visit"
     page = signed_in(app, "yjj_planner").get(f"/visits/{own[shared[0]]}").get_data(as_text=True)
     team = re.sub(r"<[^>]+>", " ", page.split('id="visit-mixed-team"')[1].split("</dd>")[0])
     assert "应急管理局" in team and "商务局" in team, team
-    one_department = signed_in(app, "yjj_planner").get(f"/visits/{own[next(e for e in own if e not in shared)]}") \
-        if len(shared) < len(own) else None
+    one_department = (
+        signed_in(app, "yjj_planner").get(f"/visits/{own[next(e for e in own if e not in shared)]}")
+        if len(shared) < len(own)
+        else None
+    )
     if one_department is not None:  # a visit only 应急管理局 drew: its team is of one department
-        listed = re.sub(r"<[^>]+>", " ", one_department.get_data(as_text=True).split('id="visit-mixed-team"')[1]
-                        .split("</dd>")[0])
+        listed = re.sub(
+            r"<[^>]+>", " ", one_department.get_data(as_text=True).split('id="visit-mixed-team"')[1].split("</dd>")[0]
+        )
         assert "商务局" not in listed and "应急管理局" in listed
 
 
@@ -196,10 +279,17 @@ def _publish_every_result(dept: str, part_id: int, item_id: int) -> None:
     planner, admin = user_named(f"{dept}_planner"), user_named(f"{dept}_admin")
     with tenant_scope(planner.tenant_id):
         visit_ids = list(db.session.scalars(sa.select(Visit.id).where(Visit.campaign_id == part_id).order_by(Visit.id)))
-        given = {visit_id: {"checked_on": "2026-04-30", "method": "onsite", "record": "联合检查组现场检查。",
-                            "evaluation": "未发现问题。", "opinions": "继续保持。",
-                            "items": {str(item_id): {"categories": ["no_problem"], "findings": ""}}}
-                 for visit_id in visit_ids}
+        given = {
+            visit_id: {
+                "checked_on": "2026-04-30",
+                "method": "onsite",
+                "record": "联合检查组现场检查。",
+                "evaluation": "未发现问题。",
+                "opinions": "继续保持。",
+                "items": {str(item_id): {"categories": ["no_problem"], "findings": ""}},
+            }
+            for visit_id in visit_ids
+        }
         results.import_results(visit_ids, {"results": given}, actor=planner)
         for visit_id in visit_ids:  # 谁检查、谁录入: each 组长 confirms the result imported for the team
             chief = next(m for m in results_queries.team_of(db.session.get(Visit, visit_id)) if m.is_leader)

@@ -2,6 +2,7 @@
 on their visit's page; every department's visit page says the visit waits, citing the rule, and offers no
 result form; the coordinator declares and replaces on the joint campaign's page (CSRF, a confirmation before
 the replacement) or through the API, each route with its permission."""
+
 from __future__ import annotations
 
 import re
@@ -41,7 +42,9 @@ def test_the_member_declares_on_the_visit_page_and_the_coordinator_replaces_on_t
         client = signed_in(app, declaring)
         assert 'id="own-recusal"' in _text(client.get(page))  # a joint visit's member declares as on any visit
         assert post_form(client, f"{page}/recusal", {"reason": ""}, token_from=page).status_code == 422
-        assert post_form(client, f"{page}/recusal", {"reason": "本人曾在该企业任职"}, token_from=page).status_code == 302
+        assert (
+            post_form(client, f"{page}/recusal", {"reason": "本人曾在该企业任职"}, token_from=page).status_code == 302
+        )
         for who, visit_id in ((declaring, own_visit), (chief, other_visit)):  # every department's part waits
             shown = _text(signed_in(app, who).get(f"/visits/{visit_id}"))
             waiting = shown.split('id="visit-recused"')[1].split("</div>")[0]
@@ -78,16 +81,24 @@ def test_the_coordinator_declares_and_replaces_through_the_page_and_the_api(app)
 
         client, headers = app.test_client(), bearer(app, "scj_coord")
         api = f"/api/v1/joint/{campaign_id}/team-members"
-        assert client.post(f"{api}/{member_id}/recusal", json={"reason": "其亲属在该企业任职"},
-                           headers=bearer(app, "yjj_planner")).status_code == 403
+        assert (
+            client.post(
+                f"{api}/{member_id}/recusal", json={"reason": "其亲属在该企业任职"}, headers=bearer(app, "yjj_planner")
+            ).status_code
+            == 403
+        )
         declared = client.post(f"{api}/{member_id}/recusal", json={"reason": "其亲属在该企业任职"}, headers=headers)
         assert declared.status_code == 200 and declared.json["recused"] is True
-        assert client.post(f"{api}/{member_id}/recusal", json={"reason": "再次申报"}, headers=headers).status_code == 409
+        assert (
+            client.post(f"{api}/{member_id}/recusal", json={"reason": "再次申报"}, headers=headers).status_code == 409
+        )
         visits = client.get(f"/api/v1/joint/{campaign_id}/visits", headers=headers).json["items"]
         assert any(m["recused"] for visit in visits for m in visit["team"] if m["id"] == member_id)
         leading = client.post(f"{api}/{leader_id}/replace", json={"reason": "conflict"}, headers=headers)
         assert leading.status_code == 409  # the 组长 declared nothing, and is named anew before any replacement
         replaced = client.post(f"{api}/{member_id}/replace", json={"reason": "conflict"}, headers=headers)
         assert replaced.status_code == 200 and replaced.json["id"] != member_id and not replaced.json["recused"]
-        assert client.post(f"{api}/{replaced.json['id']}/submitter", headers=bearer(app, "swj_planner")).status_code == 403
+        assert (
+            client.post(f"{api}/{replaced.json['id']}/submitter", headers=bearer(app, "swj_planner")).status_code == 403
+        )
         assert client.post(f"{api}/{replaced.json['id']}/submitter", headers=headers).status_code == 200

@@ -3,6 +3,7 @@ as a walk of the pages found them: registered, never drawn, wherever a status is
 the campaign's public page says; the leader approves a draft knowing each business by its name and its checks
 against the yearly cap, and the approval speaks of the inspector draw; their lists are of the businesses checked,
 and a late check reads as registered afterwards, from its first step."""
+
 from __future__ import annotations
 
 import re
@@ -42,11 +43,19 @@ def _late(world) -> int:
     admin = user_named("yjj_admin")
     with tenant_scope(admin.tenant_id):
         team = list(db.session.scalars(sa.select(Inspector.id).order_by(Inspector.id).limit(2)))
-        campaign = campaign_commands.register_emergency({
-            **campaign_data(world), "title": "冷库液氨泄漏事故现场紧急检查", "checked_on": "2026-03-10", "team": team,
-            "late_reason": "事故发生后须立即到场排查，来不及事先登记。",
-            "named_targets": [{"entity_code": world["codes"][5], "cause": "accident", "reference": "3月10日 液氨泄漏"}]},
-            actor=leader_of(admin))
+        campaign = campaign_commands.register_emergency(
+            {
+                **campaign_data(world),
+                "title": "冷库液氨泄漏事故现场紧急检查",
+                "checked_on": "2026-03-10",
+                "team": team,
+                "late_reason": "事故发生后须立即到场排查，来不及事先登记。",
+                "named_targets": [
+                    {"entity_code": world["codes"][5], "cause": "accident", "reference": "3月10日 液氨泄漏"}
+                ],
+            },
+            actor=leader_of(admin),
+        )
         results.hand_out(campaign.id, actor=planner_of(admin))
         db.session.commit()
         return campaign.id
@@ -57,8 +66,10 @@ def _public_statuses(client, campaign_id: int) -> tuple[str, str]:
     listed = client.get("/public/draws?year=2026").get_data(as_text=True)
     row = listed.split(f'data-campaign="{campaign_id}"')[1].split("</tr>")[0]
     page = client.get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True)
-    return (re.search(r'class="public-stage"[^>]*>([^<]*)<', row).group(1).strip(),
-            re.search(r'id="public-status">([^<]*)<', page).group(1).strip())
+    return (
+        re.search(r'class="public-stage"[^>]*>([^<]*)<', row).group(1).strip(),
+        re.search(r'id="public-status">([^<]*)<', page).group(1).strip(),
+    )
 
 
 def test_an_approved_named_check_reads_registered_wherever_its_status_is_shown(app, world):
@@ -73,7 +84,7 @@ def test_an_approved_named_check_reads_registered_wherever_its_status_is_shown(a
     row = listed.split(f'data-campaign="{campaign_id}"')[1].split("</tr>")[0]
     assert REGISTERED in row and DRAWN not in row
     assert REGISTERED in home and DRAWN not in home  # the planner's next step: freeze the inspector frame
-    facts = page[page.index('id="campaign-facts"'):]
+    facts = page[page.index('id="campaign-facts"') :]
     assert REGISTERED in facts.split("</dd>")[0] and DRAWN not in page
     assert public == ("已批准，已公布抽取承诺值",) * 2  # not disclosed yet: no more than its approval
 
@@ -97,8 +108,11 @@ def test_every_public_campaign_of_the_demo_has_one_status_on_the_list_and_on_its
     client = app.test_client()
     with frozen_at(date(2026, 11, 21)):
         listed = client.get("/public/draws?year=2026").get_data(as_text=True)
-        rows = re.findall(r'<tr data-campaign="(\d+)">\s*<td[^>]*><a [^>]*>([^<]*)</a>.*?class="public-stage"[^>]*>([^<]*)<',
-                          listed, re.S)
+        rows = re.findall(
+            r'<tr data-campaign="(\d+)">\s*<td[^>]*><a [^>]*>([^<]*)</a>.*?class="public-stage"[^>]*>([^<]*)<',
+            listed,
+            re.S,
+        )
         stages = {code: stage.strip() for _, code, stage in rows}
         for campaign_id, code, _ in rows:
             page = client.get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True)
@@ -118,18 +132,36 @@ def test_the_leader_approves_a_named_draft_knowing_each_business_its_cause_and_i
             campaign_commands.approve(drawn.id, actor=leader_of(admin))
             campaign_commands.freeze_targets(drawn.id, actor=planner)
             campaign_commands.draw_targets(drawn.id, {"public_inputs": ["observer:测试"]}, actor=planner)
-            checked = db.session.scalar(sa.select(Entity).join(CampaignTarget, CampaignTarget.entity_id == Entity.id).where(
-                CampaignTarget.campaign_id == drawn.id, CampaignTarget.status == TargetStatus.selected).order_by(Entity.code))
-            fresh = db.session.scalar(sa.select(Entity).where(Entity.code.in_(world["codes"]), Entity.id.not_in(
-                sa.select(CampaignTarget.entity_id).where(CampaignTarget.campaign_id == drawn.id))).order_by(Entity.code))
-            draft = campaign_commands.create_campaign(named_data(world, title="交办及投诉核查", named_targets=[
-                {"entity_code": checked.code, "cause": "referral", "reference": "市监移〔2026〕7号"},
-                {"entity_code": fresh.code, "cause": "complaint", "reference": "TS-2026-0012"}]), actor=planner)
+            checked = db.session.scalar(
+                sa.select(Entity)
+                .join(CampaignTarget, CampaignTarget.entity_id == Entity.id)
+                .where(CampaignTarget.campaign_id == drawn.id, CampaignTarget.status == TargetStatus.selected)
+                .order_by(Entity.code)
+            )
+            fresh = db.session.scalar(
+                sa.select(Entity)
+                .where(
+                    Entity.code.in_(world["codes"]),
+                    Entity.id.not_in(sa.select(CampaignTarget.entity_id).where(CampaignTarget.campaign_id == drawn.id)),
+                )
+                .order_by(Entity.code)
+            )
+            draft = campaign_commands.create_campaign(
+                named_data(
+                    world,
+                    title="交办及投诉核查",
+                    named_targets=[
+                        {"entity_code": checked.code, "cause": "referral", "reference": "市监移〔2026〕7号"},
+                        {"entity_code": fresh.code, "cause": "complaint", "reference": "TS-2026-0012"},
+                    ],
+                ),
+                actor=planner,
+            )
             db.session.commit()
             draft_id, checked, fresh = draft.id, (checked.code, checked.name), (fresh.code, fresh.name)
     with frozen_at(DAY):
         page = signed_in(app, "yjj_leader").get(f"/campaigns/{draft_id}").get_data(as_text=True)
-    listed = page[page.index('id="named-draft"'):page.index('id="campaign-approval"')]
+    listed = page[page.index('id="named-draft"') : page.index('id="campaign-approval"')]
     assert "本部门每年对同一企业的检查次数上限：1次" in listed  # the cap, with the rule that sets it
     checked_row = listed.split(f'data-code="{checked[0]}"')[1].split("</tr>")[0]
     assert checked[1] in checked_row and "有关部门转办移送" in checked_row and "本部门 1 次，上限 1 次" in checked_row
@@ -145,14 +177,16 @@ def test_named_and_late_checks_list_their_businesses_and_a_late_one_reads_as_reg
         named_id, late_id = registered(world), _late(world)
     leader, public = signed_in(app, "yjj_leader"), app.test_client()
     with frozen_at(DAY):
-        for page in (leader.get(f"/campaigns/{named_id}").get_data(as_text=True),
-                     leader.get(f"/campaigns/{late_id}").get_data(as_text=True)):
-            listed = page[page.index('id="results"'):]
+        for page in (
+            leader.get(f"/campaigns/{named_id}").get_data(as_text=True),
+            leader.get(f"/campaigns/{late_id}").get_data(as_text=True),
+        ):
+            listed = page[page.index('id="results"') :]
             assert "检查对象名单" in listed and "抽取名单" not in listed
             assert 'name="status"' not in listed and "备选" not in listed and "已替换" not in listed
         steps = re.search(r'id="campaign-steps".*?</ol>', page, re.S).group(0)
         assert re.findall(r"<li[^>]*>([^<]*)</li>", steps) == ["事后登记", REGISTERED, "检查组已登记"]  # never a draft
-        facts = page[page.index('id="campaign-facts"'):page.index("</section>", page.index('id="campaign-facts"'))]
+        facts = page[page.index('id="campaign-facts"') : page.index("</section>", page.index('id="campaign-facts"'))]
         assert "事后登记时间" in facts and "已批准" not in facts and "批准时登记" not in facts
         assert "检查后事后登记" in facts
         shown = public.get(f"/public/draws/campaigns/{late_id}").get_data(as_text=True)

@@ -1,6 +1,7 @@
 """The national floor as the pages show it: the yearly cap that 国办发〔2024〕54号 asks every place to set, a to-do
 while it is open, and the enforcement supervisor (《行政执法监督条例》) cited where a business complains — each only
 from the day its article is in force."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -27,7 +28,7 @@ def test_the_yearly_cap_left_open_is_a_to_do_for_the_operator_and_the_bureau_and
         assert "每户企业每年涉企行政检查次数上限" in page
     assert 'id="floor-asks-inspection_cap"' not in signed_in(app, "yjj_planner").get("/").get_data(as_text=True)
     public = app.test_client().get("/public/rules").get_data(as_text=True)
-    cap = public[public.index("每户企业每年涉企行政检查次数上限"):][:600]
+    cap = public[public.index("每户企业每年涉企行政检查次数上限") :][:600]
     assert "未规定" in cap
     with app.app_context():
         day = adopt_cap(3)
@@ -42,8 +43,9 @@ def adopt_cap(cap: int) -> date:
     document = rulebook.document_of(version_id)
     entries = {**document.entries, "inspection_cap": documents.Entry(value=cap, article=document.articles[0].number)}
     day = rulebook.today() + timedelta(days=1)
-    rules_commands.load_rulebook({"text": rulefile.write(replace(document, entries=entries, effective_from=day))},
-                                 actor=CONSOLE)
+    rules_commands.load_rulebook(
+        {"text": rulefile.write(replace(document, entries=entries, effective_from=day))}, actor=CONSOLE
+    )
     db.session.commit()
     with frozen_at(day):
         assert rulebook.rules_for(None).inspection_cap == cap
@@ -59,7 +61,7 @@ def test_a_complaint_cites_the_enforcement_supervisor_only_from_the_day_it_is_in
     client = app.test_client()
     with frozen_at(date(2026, 4, 1)):
         page = client.get(f"/public/checks/{token}").get_data(as_text=True)
-    said = page[page.index('id="complaint-taken-by"'):][:400]
+    said = page[page.index('id="complaint-taken-by"') :][:400]
     assert "根据《行政执法监督条例》（国务院令第825号）第二条、第六条，" in said
     with app.app_context():
         before = rulebook.rules_for(tenant_id("YJJ"), date(2026, 1, 20))

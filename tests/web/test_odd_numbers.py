@@ -2,6 +2,7 @@
 "３" pass ``str.isdigit()``, and ``int("²")`` then failed with a 500. Every page and form reads a
 whole number through one helper (:func:`spotcheck.core.text.whole_number`, ASCII digits only): such a
 value is no number — the page's "no such page", an empty choice, or a field error — never a 5xx."""
+
 from __future__ import annotations
 
 import itertools
@@ -21,9 +22,29 @@ from tests.support.route_urls import ids_by_table, is_asset, route_urls, values_
 #: Digits ``str.isdigit()`` takes and ``int()`` refuses ("²") or reads as another number.
 ODD_DIGITS = ("²", "١٢", "３")
 #: The numbers pages and forms read from a link or a form.
-NUMBER_PARAMETERS = ("page", "campaign", "year", "message_id", "tenant_id", "user_id", "visit_ids", "ids",
-                     "leave_out", "department_id", "department_ids", "inspector_id", "item_id", "item_ids", "months",
-                     "count", "frequency_times", "actor", "number", "days", "receiver_id")
+NUMBER_PARAMETERS = (
+    "page",
+    "campaign",
+    "year",
+    "message_id",
+    "tenant_id",
+    "user_id",
+    "visit_ids",
+    "ids",
+    "leave_out",
+    "department_id",
+    "department_ids",
+    "inspector_id",
+    "item_id",
+    "item_ids",
+    "months",
+    "count",
+    "frequency_times",
+    "actor",
+    "number",
+    "days",
+    "receiver_id",
+)
 #: Forms the walk does not post: signing out would end the walk's sessions.
 NOT_POSTED = ("/logout",)
 
@@ -39,8 +60,12 @@ def test_only_ascii_digits_are_a_whole_number(value):
 def test_non_ascii_digits_in_any_link_are_never_a_server_error(module_app):
     app = module_app
     ids = ids_by_table(app)
-    clients = {"anonymous": app.test_client(), "platform admin": signed_in(app, "admin"),
-               "department admin": signed_in(app, "scj_admin"), "planner": signed_in(app, "scj_planner")}
+    clients = {
+        "anonymous": app.test_client(),
+        "platform admin": signed_in(app, "admin"),
+        "department admin": signed_in(app, "scj_admin"),
+        "planner": signed_in(app, "scj_planner"),
+    }
     urls = route_urls(app, ids, per_rule=1)
     assert len(urls) > 150
     failures = []
@@ -126,8 +151,9 @@ def test_a_message_number_in_other_digits_marks_no_message_read(module_app):
 def _unread(app, login: str) -> int:
     with app.app_context(), system_access("test: count the unread messages"):
         user = user_named(login)
-        return db.session.scalar(sa.select(sa.func.count()).select_from(Message).where(
-            Message.user_id == user.id, Message.read_at.is_(None)))
+        return db.session.scalar(
+            sa.select(sa.func.count()).select_from(Message).where(Message.user_id == user.id, Message.read_at.is_(None))
+        )
 
 
 def _send_two_messages(app, login: str) -> None:
@@ -135,6 +161,7 @@ def _send_two_messages(app, login: str) -> None:
         user = user_named(login)
         with tenant_scope(user.tenant_id):
             for title in ("第一条消息", "第二条消息"):
-                db.session.add(Message(user_id=user.id, tenant_id=user.tenant_id, title=title, body="", link="",
-                                       created_at=now()))
+                db.session.add(
+                    Message(user_id=user.id, tenant_id=user.tenant_id, title=title, body="", link="", created_at=now())
+                )
             db.session.commit()

@@ -6,6 +6,7 @@ demo's own rows) and the links its pages show, on the demo city as ``spotcheck d
 the visible text of each page (its elements' text, placeholders, tooltips and buttons) is read.
 A login name (``scj_planner``) is data the reader types, not code: it is allowed.
 """
+
 from __future__ import annotations
 
 import re

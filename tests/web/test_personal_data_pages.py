@@ -16,6 +16,7 @@ the view runs, whatever the arguments); an argument whose table holds no row at 
 not several (each names a missing row). The world is built once per module and database: the walks
 only read.
 """
+
 from __future__ import annotations
 
 import io
@@ -50,10 +51,17 @@ def world(postgresql_module_app):
 def test_public_pages_never_show_an_id_number(world):
     app, ids = world
     wanted = needles(ALL_IDS)
-    anonymous = crawl(app, app.test_client(), route_urls(app, ids, public_only=True), who="anonymous",
-                      wanted=wanted)
-    assert {anonymous.statuses.get(url) for url in ("/public", "/public/inspectors", "/public/SCJ/inspectors",
-                                                    "/public/YJJ/inspectors", "/public/SCJ/items")} == {200}
+    anonymous = crawl(app, app.test_client(), route_urls(app, ids, public_only=True), who="anonymous", wanted=wanted)
+    assert {
+        anonymous.statuses.get(url)
+        for url in (
+            "/public",
+            "/public/inspectors",
+            "/public/SCJ/inspectors",
+            "/public/YJJ/inspectors",
+            "/public/SCJ/items",
+        )
+    } == {200}
     leaks, errors = report([anonymous])
     assert not leaks, "ID numbers on pages anyone can read:\n" + "\n".join(leaks)
     assert not errors, "server errors:\n" + "\n".join(errors)
@@ -66,9 +74,13 @@ def test_public_pages_never_show_an_id_number(world):
 
 
 def _export_rules(app) -> list[str]:
-    return [rule.rule for rule in app.url_map.iter_rules()
-            if "GET" in rule.methods and rule.rule.startswith(("/catalog/sheets", "/api/v1/sheets"))
-            and "export" in rule.rule]
+    return [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods
+        and rule.rule.startswith(("/catalog/sheets", "/api/v1/sheets"))
+        and "export" in rule.rule
+    ]
 
 
 @pytest.mark.postgres
@@ -84,8 +96,18 @@ def test_no_answer_to_a_non_admin_contains_an_id_number(world):
         client, tokens[login_name] = session_and_token(app, login_name)
         refused = refused_by_guard(app, login_name)
         results.append(crawl(app, client, page_urls, who=f"{login_name} (session)", wanted=wanted, refused=refused))
-        results.append(crawl(app, app.test_client(), api_urls, who=f"{login_name} (token)", wanted=wanted,
-                             headers=tokens[login_name], api_only=True, refused=refused))
+        results.append(
+            crawl(
+                app,
+                app.test_client(),
+                api_urls,
+                who=f"{login_name} (token)",
+                wanted=wanted,
+                headers=tokens[login_name],
+                api_only=True,
+                refused=refused,
+            )
+        )
     leaks, errors = report(results)
     assert not leaks, "full ID numbers shown to a non-admin:\n" + "\n".join(leaks)
     assert not errors, "server errors during the crawl:\n" + "\n".join(errors)
@@ -119,8 +141,12 @@ def test_the_department_admin_sees_a_full_number_only_through_the_reveal_endpoin
     revealed = client.get(f"/api/v1/inspectors/{inspector_id}/id-number", headers=headers)
     assert revealed.status_code == 200 and revealed.get_json()["id_number"] == SCJ_API_ID
     assert "no-store" in revealed.headers.get("Cache-Control", "")
-    page = post_form(admin_pages, f"/catalog/inspectors/{inspector_id}/id-number", {},
-                     token_from=f"/catalog/inspectors/{inspector_id}")
+    page = post_form(
+        admin_pages,
+        f"/catalog/inspectors/{inspector_id}/id-number",
+        {},
+        token_from=f"/catalog/inspectors/{inspector_id}",
+    )
     assert page.status_code == 200 and SCJ_API_ID in page.get_data(as_text=True)
     # not for another department's inspector
     with app.app_context(), tenant_scope(tenant_id("YJJ")):
@@ -129,10 +155,26 @@ def test_the_department_admin_sees_a_full_number_only_through_the_reveal_endpoin
     # and nowhere else: every other page and API answer the admin gets shows masked numbers only
     # (spreadsheet exports of the admin's own department may carry them: the issue allows it)
     refused = refused_by_guard(app, "scj_admin")
-    pages = crawl(app, admin_pages, route_urls(app, ids), who="scj_admin (session)",
-                  wanted=wanted, allowed=reveals, refused=refused)
-    api = crawl(app, client, route_urls(app, ids, prefix="/api/"), who="scj_admin (token)", wanted=wanted,
-                headers=headers, api_only=True, allowed=reveals, refused=refused)
+    pages = crawl(
+        app,
+        admin_pages,
+        route_urls(app, ids),
+        who="scj_admin (session)",
+        wanted=wanted,
+        allowed=reveals,
+        refused=refused,
+    )
+    api = crawl(
+        app,
+        client,
+        route_urls(app, ids, prefix="/api/"),
+        who="scj_admin (token)",
+        wanted=wanted,
+        headers=headers,
+        api_only=True,
+        allowed=reveals,
+        refused=refused,
+    )
     leaks, errors = report([pages, api])
     leaks = [leak for leak in leaks if " in xlsx:" not in leak and " in zip:xl/" not in leak]
     assert not leaks, "full ID numbers outside the reveal endpoint:\n" + "\n".join(leaks)
@@ -146,6 +188,7 @@ def test_the_department_admin_sees_a_full_number_only_through_the_reveal_endpoin
 
 def test_the_scan_finds_a_planted_leak(app):
     """A page that shows a number spaced out and a spreadsheet with one in a cell are both caught."""
+
     def spaced():
         spaced_out = " ".join((SCJ_API_ID[:6], SCJ_API_ID[6:14], SCJ_API_ID[14:].lower()))
         return f'<p>{spaced_out}</p><a href="/planted/sheet">sheet</a>'
@@ -155,7 +198,11 @@ def test_the_scan_finds_a_planted_leak(app):
         book.active["C7"] = SCJ_PAGE_ID[:17]
         data = io.BytesIO()
         book.save(data)
-        return data.getvalue(), 200, {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        return (
+            data.getvalue(),
+            200,
+            {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+        )
 
     app.add_url_rule("/planted/page", "planted_page", public(spaced))
     app.add_url_rule("/planted/sheet", "planted_sheet", public(sheet))

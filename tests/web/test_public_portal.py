@@ -1,5 +1,6 @@
 """The public portal (/public, 一公开): anyone reads each department's published item list,
 its published rules document and the public inspector list — and nothing more."""
+
 from __future__ import annotations
 
 import io
@@ -23,8 +24,9 @@ RULES_FILE_NAME = "市场监管局双随机实施细则.pdf"
 
 
 def _item(data, *, actor, publish=True, retire=False):
-    item = items.create_item({**ITEM_BASICS, "methods": ["onsite"], "inspector_categories": ["food"], **data},
-                             actor=actor)
+    item = items.create_item(
+        {**ITEM_BASICS, "methods": ["onsite"], "inspector_categories": ["food"], **data}, actor=actor
+    )
     if publish:
         items.publish_item(item.id, actor=actor)
     if retire:
@@ -38,41 +40,78 @@ def _seed(app, *, publish_rules=True):
     with app.app_context():
         admin = user_named("scj_admin")
         with tenant_scope(tenant_id("SCJ")):
-            published = _item({"name": "食品经营许可事项检查", "sub_item": "食品经营者许可条件保持情况",
-                               "legal_basis": "《食品安全法》第一百一十条", "checking_body": "市场监督管理局",
-                               "target_type": "食品经营者", "content": "许可条件、从业人员健康证明",
-                               "ratio_bp": 500, "frequency_times": 1, "frequency_period": "year",
-                               "result_use": "纳入信用记录",
-                               "inspector_requirements": "须持有执法证"}, actor=admin)
-            items.update_item(published.id, {"content": "许可条件、从业人员健康证明、进货查验记录", "reason": "法规修订"}, actor=admin)
+            published = _item(
+                {
+                    "name": "食品经营许可事项检查",
+                    "sub_item": "食品经营者许可条件保持情况",
+                    "legal_basis": "《食品安全法》第一百一十条",
+                    "checking_body": "市场监督管理局",
+                    "target_type": "食品经营者",
+                    "content": "许可条件、从业人员健康证明",
+                    "ratio_bp": 500,
+                    "frequency_times": 1,
+                    "frequency_period": "year",
+                    "result_use": "纳入信用记录",
+                    "inspector_requirements": "须持有执法证",
+                },
+                actor=admin,
+            )
+            items.update_item(
+                published.id, {"content": "许可条件、从业人员健康证明、进货查验记录", "reason": "法规修订"}, actor=admin
+            )
             _item({"name": "草稿事项不应公开"}, actor=admin, publish=False)
             _item({"name": "已废止事项不应公开"}, actor=admin, retire=True)
-            rules.save_text({"title": "市场监督管理局“双随机、一公开”实施细则", "body": "第一条 为规范随机抽查工作，制定本细则。"}, actor=admin)
+            rules.save_text(
+                {"title": "市场监督管理局“双随机、一公开”实施细则", "body": "第一条 为规范随机抽查工作，制定本细则。"},
+                actor=admin,
+            )
             rules.attach_file({"file_name": RULES_FILE_NAME, "stream": io.BytesIO(PDF)}, actor=admin)
             if publish_rules:
                 rules.publish(actor=admin)
             else:
                 rules_queries.current_document().published = False  # whatever a demo may have published before
-            inspectors.create_inspector({
-                "name": "张公开", "sex": "男", "id_number": "11010519491231002X", "agency": "杭州市市场监督管理局",
-                "post": "科长甲职务", "cert_no": "ZJ3301-0001", "cert_expires_on": "2031-06-30",
-                "categories": ["food", "quality"], "region": "西湖区辖区甲", "expertise": "食品检验专长甲",
-            }, actor=admin)
-            inspectors.create_inspector({
-                "name": "李停用", "sex": "女", "id_number": "110101199003078136", "agency": "杭州市市场监督管理局",
-                "cert_no": "ZJ3301-0002", "categories": ["market"], "active": False,
-            }, actor=admin)
+            inspectors.create_inspector(
+                {
+                    "name": "张公开",
+                    "sex": "男",
+                    "id_number": "11010519491231002X",
+                    "agency": "杭州市市场监督管理局",
+                    "post": "科长甲职务",
+                    "cert_no": "ZJ3301-0001",
+                    "cert_expires_on": "2031-06-30",
+                    "categories": ["food", "quality"],
+                    "region": "西湖区辖区甲",
+                    "expertise": "食品检验专长甲",
+                },
+                actor=admin,
+            )
+            inspectors.create_inspector(
+                {
+                    "name": "李停用",
+                    "sex": "女",
+                    "id_number": "110101199003078136",
+                    "agency": "杭州市市场监督管理局",
+                    "cert_no": "ZJ3301-0002",
+                    "categories": ["market"],
+                    "active": False,
+                },
+                actor=admin,
+            )
             db.session.commit()
         with tenant_scope(tenant_id("YJJ")):
-            _item({"name": "危险化学品经营单位检查", "inspector_categories": ["hazchem"]},
-                  actor=user_named("yjj_admin"))
+            _item(
+                {"name": "危险化学品经营单位检查", "inspector_categories": ["hazchem"]}, actor=user_named("yjj_admin")
+            )
             db.session.commit()
 
 
 def _empty_department(app) -> str:
     """A new department that has published nothing yet; its code."""
     with app.app_context():
-        create_department({"code": "ZJTEST", "name": "测试新设局", "kind": "ordinary", "region_code": "330100"}, actor=user_named("admin"))
+        create_department(
+            {"code": "ZJTEST", "name": "测试新设局", "kind": "ordinary", "region_code": "330100"},
+            actor=user_named("admin"),
+        )
     return "ZJTEST"
 
 
@@ -176,8 +215,13 @@ def test_inspector_list_shows_name_agency_certificate_and_categories_only(app):
 
 def test_unknown_department_is_404(app):
     client = app.test_client()
-    for url in ("/public/NOPE", "/public/NOPE/items", "/public/NOPE/rules", "/public/NOPE/rules/file",
-                "/public/NOPE/inspectors"):
+    for url in (
+        "/public/NOPE",
+        "/public/NOPE/items",
+        "/public/NOPE/rules",
+        "/public/NOPE/rules/file",
+        "/public/NOPE/inspectors",
+    ):
         response = client.get(url)
         assert response.status_code == 404, url
         assert 'href="/public"' in _text(response)  # the way back to the portal, not to a login page
@@ -186,8 +230,15 @@ def test_unknown_department_is_404(app):
 def test_public_pages_need_no_session(app):
     _seed(app)
     client = app.test_client(use_cookies=False)
-    for url in ("/public", "/public/SCJ", "/public/SCJ/items", "/public/SCJ/rules", "/public/SCJ/rules/file",
-                "/public/SCJ/inspectors", "/public/inspectors"):
+    for url in (
+        "/public",
+        "/public/SCJ",
+        "/public/SCJ/items",
+        "/public/SCJ/rules",
+        "/public/SCJ/rules/file",
+        "/public/SCJ/inspectors",
+        "/public/inspectors",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "/login" not in response.headers.get("Location", "")
@@ -208,8 +259,16 @@ def test_signed_in_users_see_the_same_public_pages(app):
 
 
 def _person(name, number, cert_no, **extra):
-    return {"name": name, "sex": "男", "id_number": id_number(number), "agency": "商务局", "cert_no": cert_no,
-            "post": "科员", "categories": ["market"], **extra}  # 商务局's rules: every inspector's post
+    return {
+        "name": name,
+        "sex": "男",
+        "id_number": id_number(number),
+        "agency": "商务局",
+        "cert_no": cert_no,
+        "post": "科员",
+        "categories": ["market"],
+        **extra,
+    }  # 商务局's rules: every inspector's post
 
 
 def _listed_people(app) -> dict[str, str]:
@@ -245,8 +304,13 @@ def test_the_inspector_list_shows_only_who_may_be_drawn_today(app):
     assert re.search(r'href="/public/SWJ/inspectors">3 人</a>', _text(client.get("/public")))
     headers = re.findall(r'<th scope="col">([^<]*)</th>', _text(client.get("/public/SWJ/inspectors")))
     assert headers == ["姓名", "执法机构", "执法证编号", "执法类别"]  # a person's name, not 名称
-    for url in ("/public", "/public/SWJ", "/public/SWJ/inspectors", "/public/inspectors",
-                "/public/SWJ/inspectors?q=王"):
+    for url in (
+        "/public",
+        "/public/SWJ",
+        "/public/SWJ/inspectors",
+        "/public/inspectors",
+        "/public/SWJ/inspectors?q=王",
+    ):
         text = _text(client.get(url))
         for number in people.values():
             assert number not in text and number[:17] not in text and number[-6:] not in text, url
@@ -265,7 +329,9 @@ def test_the_inspector_list_comes_fifty_to_a_page_and_finds_a_certificate(app):
     with app.app_context():
         with tenant_scope(tenant_id("SWJ")):
             for n in range(1, 56):
-                inspectors.create_inspector(_person(f"商务检查员{n:02d}", n, f"SWJ-{n:04d}"), actor=user_named("swj_admin"))
+                inspectors.create_inspector(
+                    _person(f"商务检查员{n:02d}", n, f"SWJ-{n:04d}"), actor=user_named("swj_admin")
+                )
             db.session.commit()
     client = app.test_client()
     first, second = _text(client.get("/public/SWJ/inspectors")), _text(client.get("/public/SWJ/inspectors?page=2"))
@@ -278,8 +344,9 @@ def test_the_inspector_list_comes_fifty_to_a_page_and_finds_a_certificate(app):
     assert 'href="/public/SWJ/inspectors?page=2"' in everyone
     found = _text(client.get("/public/SWJ/inspectors", query_string={"q": "swj-0042"}))
     assert _names(found) == ["商务检查员42"]
-    assert _names(_text(client.get("/public/SWJ/inspectors", query_string={"q": "检查员5"}))) == \
-        [f"商务检查员{n:02d}" for n in range(50, 56)]
+    assert _names(_text(client.get("/public/SWJ/inspectors", query_string={"q": "检查员5"}))) == [
+        f"商务检查员{n:02d}" for n in range(50, 56)
+    ]
 
 
 def test_the_item_list_comes_fifty_to_a_page(app):
@@ -319,14 +386,30 @@ def test_the_target_directory_is_public_with_what_the_registry_publishes_only(ap
         codes = [credit_code(900 + n) for n in range(53)]
         with tenant_scope(lead.tenant_id):
             for n, code in enumerate(codes):
-                directory.create_entity({"code": code, "name": f"公开名录商贸公司{n:02d}", "industry_code": "F5292",
-                                         "region_code": "330106", "address": "某路秘密地址1号",
-                                         "credit_rating": "D", "complaints": 3}, actor=lead)
+                directory.create_entity(
+                    {
+                        "code": code,
+                        "name": f"公开名录商贸公司{n:02d}",
+                        "industry_code": "F5292",
+                        "region_code": "330106",
+                        "address": "某路秘密地址1号",
+                        "credit_rating": "D",
+                        "complaints": 3,
+                    },
+                    actor=lead,
+                )
             db.session.commit()
         with tenant_scope(swj.tenant_id):
             for code in codes:
-                directory.add_entry({"risk": "A", "category": "商贸流通企业", "tags": ["内部标记甲"],
-                                     "entity_id": directory_queries.entity_by_code(code).id}, actor=swj)
+                directory.add_entry(
+                    {
+                        "risk": "A",
+                        "category": "商贸流通企业",
+                        "tags": ["内部标记甲"],
+                        "entity_id": directory_queries.entity_by_code(code).id,
+                    },
+                    actor=swj,
+                )
             db.session.commit()
     client = app.test_client()
     department = _text(client.get("/public/SWJ"))
@@ -342,8 +425,9 @@ def test_the_target_directory_is_public_with_what_the_registry_publishes_only(ap
     assert len(headers) == 6, headers
     found = _text(client.get("/public/SWJ/targets", query_string={"q": codes[42].lower()}))
     assert names(found) == ["公开名录商贸公司42"]
-    assert names(_text(client.get("/public/SWJ/targets", query_string={"q": "公司5"}))) == \
-        [f"公开名录商贸公司{n:02d}" for n in range(50, 53)]
+    assert names(_text(client.get("/public/SWJ/targets", query_string={"q": "公司5"}))) == [
+        f"公开名录商贸公司{n:02d}" for n in range(50, 53)
+    ]
     assert "没有符合" in _text(client.get("/public/SWJ/targets", query_string={"q": "不存在的名字"}))
     assert client.get("/public/SWJ/targets?page=3").status_code == 404
     assert client.get("/public/NOPE/targets").status_code == 404

@@ -1,6 +1,7 @@
 """The rules in force on the public portal (现行规则公开, no login): the rulebook in force with every
 rule's value and citation, the national rules and the history; each department's rules in force with
 where each comes from and the history of its own rules; a version and its file as loaded."""
+
 from __future__ import annotations
 
 import hashlib
@@ -28,7 +29,9 @@ def test_anyone_reads_the_rulebook_in_force_with_its_citations_and_history(clien
     markup, text = page.get_data(as_text=True), visible_text(page.get_data(as_text=True))
     assert page.status_code == 200 and NINGAN in text and "第3条" in text
     assert "《企业信息公示暂行条例》第六条、第七条" in _row(markup, "publish_days")
-    assert "每年1月15日前" in _row(markup, "plan_filing_deadline") and "《宁安市实施方案》第3条" in _row(markup, "plan_filing_deadline")
+    assert "每年1月15日前" in _row(markup, "plan_filing_deadline") and "《宁安市实施方案》第3条" in _row(
+        markup, "plan_filing_deadline"
+    )
     assert "国办发〔2024〕54号" in text and not IDENTIFIER.findall(text)
     with app.app_context():
         loaded = in_force_text(None)

@@ -1,6 +1,7 @@
 """The public search of the register (检查结果公示查询) when a search matches many businesses: it says "more
 than" the most it counts (a search for 有限公司 would otherwise count every business) and pages on from the
 newest, with no last page to jump to; a search that matches few counts them all and orders just those."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -32,11 +33,25 @@ def _published_businesses() -> None:
     lead = user_named("scj_admin")
     with tenant_scope(lead.tenant_id):
         for number, code in enumerate(CODES):
-            entity = directory.create_entity({"code": code, "name": f"杭州第{number + 1}餐饮管理有限公司",
-                                              "industry_code": "H6210", "region_code": "330106"}, actor=lead)
+            entity = directory.create_entity(
+                {
+                    "code": code,
+                    "name": f"杭州第{number + 1}餐饮管理有限公司",
+                    "industry_code": "H6210",
+                    "region_code": "330106",
+                },
+                actor=lead,
+            )
             db.session.flush()
-            db.session.add(PublishedEntity(entity_id=entity.id, results=1, name=entity.name, code=entity.code, last_published_at=datetime(
-                2026, 5, 1, tzinfo=timezone.utc) + timedelta(days=number)))  # as publication keeps it
+            db.session.add(
+                PublishedEntity(
+                    entity_id=entity.id,
+                    results=1,
+                    name=entity.name,
+                    code=entity.code,
+                    last_published_at=datetime(2026, 5, 1, tzinfo=timezone.utc) + timedelta(days=number),
+                )
+            )  # as publication keeps it
         db.session.commit()
 
 

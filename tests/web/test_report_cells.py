@@ -3,6 +3,7 @@ what its records answer; the question it holds no data for (是否已出台实�
 gets a field on the table's page, saved as the department's entry (who, when, audited). The table, its
 download, the bureau's copy and the version signed show the entry; signing with the cell empty is
 refused, in Chinese, naming the cell."""
+
 from __future__ import annotations
 
 import io
@@ -54,21 +55,28 @@ def test_the_leader_cannot_sign_with_the_cell_empty_and_signs_the_departments_an
             with pytest.raises(ValidationFailed):  # nor signed at once, frozen as the records stand
                 supervision.submit({"code": "dept", "period": "2026Q4", "contact": "郑洁"}, actor=leader)
             db.session.rollback()
-            assert not [v for v in submissions.history(leader.tenant_id, "dept", "2026Q4")
-                        if v.status != SubmissionStatus.prepared]
+            assert not [
+                v
+                for v in submissions.history(leader.tenant_id, "dept", "2026Q4")
+                if v.status != SubmissionStatus.prepared
+            ]
             # no other cell, nothing too long
             with pytest.raises(ValidationFailed):
                 supervision.fill_cells({"code": "dept", "period": "2026Q4", "cells": {"contact": "x"}}, actor=planner)
             with pytest.raises(ValidationFailed):
-                supervision.fill_cells({"code": "dept", "period": "2026Q4", "cells": {"document": "是" * 501}},
-                                       actor=planner)
+                supervision.fill_cells(
+                    {"code": "dept", "period": "2026Q4", "cells": {"document": "是" * 501}}, actor=planner
+                )
             with pytest.raises(Forbidden):  # an inspector fills no table
-                supervision.fill_cells({"code": "dept", "period": "2026Q4", "cells": {"document": DOCUMENT}},
-                                       actor=user_named("yjj_inspector"))
+                supervision.fill_cells(
+                    {"code": "dept", "period": "2026Q4", "cells": {"document": DOCUMENT}},
+                    actor=user_named("yjj_inspector"),
+                )
 
             # the planner answers: the version waiting to be signed is built again with the answer
-            [entry] = supervision.fill_cells({"code": "dept", "period": "2026Q4", "cells": {"document": DOCUMENT}},
-                                             actor=planner)
+            [entry] = supervision.fill_cells(
+                {"code": "dept", "period": "2026Q4", "cells": {"document": DOCUMENT}}, actor=planner
+            )
             db.session.commit()
             assert (entry.entered_by_name, entry.value) == (planner.display_name, DOCUMENT)
             rebuilt = submissions.history(leader.tenant_id, "dept", "2026Q4")[-1]
@@ -79,7 +87,8 @@ def test_the_leader_cannot_sign_with_the_cell_empty_and_signs_the_departments_an
             assert signed.status == SubmissionStatus.submitted and DOCUMENT in _cells(signed.content)
             audit = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "report.cell_entered")).all()
             assert [(a.actor_login, a.details["after"], a.details["cell"]) for a in audit] == [
-                ("yjj_planner", DOCUMENT, QUESTION)]
+                ("yjj_planner", DOCUMENT, QUESTION)
+            ]
             signed_id = signed.id
         # the bureau's copy of the department's table (the tables page) shows the answer too
         supervisor = user_named("sfj_supervisor")
@@ -88,7 +97,9 @@ def test_the_leader_cannot_sign_with_the_cell_empty_and_signs_the_departments_an
             book = load_workbook(io.BytesIO(supervision_queries.table_file(job.id, supervisor)[0]))
         rows = list(book["应急管理局"].iter_rows(values_only=True))
         assert next(r for r in rows if r[1] == QUESTION)[2] == DOCUMENT
-        assert next(r for r in list(book["市场监督管理局"].iter_rows(values_only=True)) if r[1] == QUESTION)[2] == FILLER
+        assert (
+            next(r for r in list(book["市场监督管理局"].iter_rows(values_only=True)) if r[1] == QUESTION)[2] == FILLER
+        )
 
     # the signed table's download (openpyxl) holds the answer in the question's row
     client = signed_in(app, "yjj_leader")

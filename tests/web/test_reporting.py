@@ -3,6 +3,7 @@ statistical tables frozen when prepared, signed by its leader only, kept as subm
 live figures become, corrected with a reason and the history kept; the justice bureau sees who
 submitted on time, late or not at all on a controlled clock; a department created after a due date
 owes neither that table nor that plan filing; the duties on the to-do list and in the reminders, by name."""
+
 from __future__ import annotations
 
 import io
@@ -47,8 +48,11 @@ def _department_row(row: ReportSubmission) -> list:
 
 
 def _due_dates(rules) -> dict:
-    return {due.key: due.due_on for duty in duties.duties_of(rules)
-            for due in (duties.Due(duty, period) for period in periods.of_year(2026, duty.period_kind))}
+    return {
+        due.key: due.due_on
+        for duty in duties.duties_of(rules)
+        for due in (duties.Due(duty, period) for period in periods.of_year(2026, duty.period_kind))
+    }
 
 
 def test_each_citys_rulebook_gives_its_own_due_dates_and_only_those():
@@ -60,8 +64,12 @@ def test_each_citys_rulebook_gives_its_own_due_dates_and_only_those():
     # 城口县 三（三）: 每季度倒数第二周内 — the Sunday before the week holding the quarter's last day; 12月15日前
     due = _due_dates(rules_of_presets("城口县"))
     assert due["area/2026"] == date(2026, 12, 15)
-    assert [due[f"dept/2026Q{q}"] for q in (1, 2, 3, 4)] == [date(2026, 3, 29), date(2026, 6, 28),
-                                                               date(2026, 9, 27), date(2026, 12, 27)]
+    assert [due[f"dept/2026Q{q}"] for q in (1, 2, 3, 4)] == [
+        date(2026, 3, 29),
+        date(2026, 6, 28),
+        date(2026, 9, 27),
+        date(2026, 12, 27),
+    ]
     assert {key.split("/")[0] for key in due} == {"area", "dept"}
     # each duty names its document and article
     [progress] = [d for d in duties.duties_of(rules_of_presets("宁安市")) if d.code == "progress"]
@@ -75,14 +83,20 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
         planner, leader, admin = user_named("yjj_planner"), user_named("yjj_leader"), user_named("yjj_admin")
         with tenant_scope(world["tenant"]):
             with frozen_at(date(2026, 6, 26)):
-                prepared = supervision.prepare({"code": "progress", "period": "2026H1", "contact": "郑洁", "phone": "0571-87000001"}, actor=planner)
+                prepared = supervision.prepare(
+                    {"code": "progress", "period": "2026H1", "contact": "郑洁", "phone": "0571-87000001"}, actor=planner
+                )
                 db.session.commit()
                 assert prepared.status == SubmissionStatus.prepared and _department_row(prepared)[2] == 1
                 with pytest.raises(Forbidden):  # the planner prepares, never signs
-                    supervision.submit({"code": "progress", "period": "2026H1", "digest": prepared.digest}, actor=planner)
+                    supervision.submit(
+                        {"code": "progress", "period": "2026H1", "digest": prepared.digest}, actor=planner
+                    )
                 stale = prepared.digest
                 # a second item published, the table prepared again: the leader never signs unseen figures
-                second = items.create_item({**ITEM_BASICS, "name": "工贸企业安全生产检查", "field": "other"}, actor=admin)
+                second = items.create_item(
+                    {**ITEM_BASICS, "name": "工贸企业安全生产检查", "field": "other"}, actor=admin
+                )
                 items.publish_item(second.id, actor=admin)
                 db.session.commit()
                 fresh = supervision.prepare({"code": "progress", "period": "2026H1"}, actor=planner)
@@ -91,10 +105,16 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
                 with pytest.raises(Conflict, match="重新生成"):
                     supervision.submit({"code": "progress", "period": "2026H1", "digest": stale}, actor=leader)
             with frozen_at(date(2026, 6, 29)):
-                signed = supervision.submit({"code": "progress", "period": "2026H1", "digest": fresh.digest}, actor=leader)
+                signed = supervision.submit(
+                    {"code": "progress", "period": "2026H1", "digest": fresh.digest}, actor=leader
+                )
                 db.session.commit()
             assert (signed.status, signed.version, signed.signed_by_name, signed.contact) == (
-                SubmissionStatus.submitted, 1, "王磊", "郑洁")
+                SubmissionStatus.submitted,
+                1,
+                "王磊",
+                "郑洁",
+            )
             frozen_content, frozen_digest = signed.content, signed.digest
 
             # the live figures change afterwards: a third item published on the half-year's last day
@@ -103,7 +123,9 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
                 items.publish_item(item.id, actor=admin)
                 db.session.commit()
             with frozen_at(date(2026, 7, 2)):
-                live = submissions._freeze(duties.find(world["tenant"], "progress", "2026H1"), user_named("yjj_leader").tenant, leader)
+                live = submissions._freeze(
+                    duties.find(world["tenant"], "progress", "2026H1"), user_named("yjj_leader").tenant, leader
+                )
             assert live[0]["sections"][0]["rows"][0][2] == 3
             db.session.expire_all()
             kept = db.session.get(ReportSubmission, signed.id)
@@ -115,11 +137,15 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
                 with pytest.raises(ValidationFailed) as refused:
                     supervision.submit({"code": "progress", "period": "2026H1"}, actor=leader)
                 assert "更正理由" in str(refused.value.errors["reason"])
-                corrected = supervision.submit({"code": "progress", "period": "2026H1", "reason": "补报新公布的检查事项。"}, actor=leader)
+                corrected = supervision.submit(
+                    {"code": "progress", "period": "2026H1", "reason": "补报新公布的检查事项。"}, actor=leader
+                )
                 db.session.commit()
             versions = submissions.history(world["tenant"], "progress", "2026H1")
-            assert [(v.version, v.status) for v in versions] == [(1, SubmissionStatus.superseded),
-                                                                   (2, SubmissionStatus.submitted)]
+            assert [(v.version, v.status) for v in versions] == [
+                (1, SubmissionStatus.superseded),
+                (2, SubmissionStatus.submitted),
+            ]
             assert _department_row(versions[0])[2] == 2 and _department_row(corrected)[2] == 3
             state = duty_status.state_of(leader.tenant, duties.find(world["tenant"], "progress", "2026H1"))
             with frozen_at(date(2026, 7, 10)):
@@ -138,8 +164,12 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
     # the planner's page offers no signing; the route refuses it too
     duty_page = client.get("/reports/progress/2026H1").get_data(as_text=True)
     assert 'id="duty-submit"' not in duty_page and 'id="duty-prepare"' in duty_page
-    assert post_form(client, "/reports/progress/2026H1/submit", {"reason": "x"},
-                     token_from="/reports/progress/2026H1").status_code == 403
+    assert (
+        post_form(
+            client, "/reports/progress/2026H1/submit", {"reason": "x"}, token_from="/reports/progress/2026H1"
+        ).status_code
+        == 403
+    )
     # the audit page names the steps in Chinese
     leader_client = signed_in(app, "yjj_leader")
     audit = leader_client.get("/audit").get_data(as_text=True)
@@ -157,16 +187,26 @@ def test_the_bureau_sees_submitted_late_and_missing_on_a_controlled_clock(app):
                 supervision.submit({"code": "practice", "period": "2026H1", "contact": "郑洁"}, actor=leader)
             db.session.commit()
         with frozen_at(date(2026, 6, 30)):  # on the due day nobody is missing yet
-            states = {s.tenant.code: s.status for row in _overview(app) if row.due.key == "progress/2026H1"
-                      for s in row.states}
+            states = {
+                s.tenant.code: s.status
+                for row in _overview(app)
+                if row.due.key == "progress/2026H1"
+                for s in row.states
+            }
             assert states == {"SCJ": "pending", "YJJ": "on_time", "SWJ": "pending"}
         submitted_id = _submitted_id(world)
     with frozen_at(date(2026, 7, 10)):
         answer = app.test_client().get("/api/v1/reports/overview?year=2026", headers=bearer(app, "sfj_supervisor"))
         assert answer.status_code == 200
-        found = {(row["table_code"], row["period"]): {d["department"]: d["status"] for d in row["departments"]}
-                 for row in answer.get_json()}
-        assert found[("progress", "2026H1")] == {"市场监督管理局": "missing", "应急管理局": "on_time", "商务局": "missing"}
+        found = {
+            (row["table_code"], row["period"]): {d["department"]: d["status"] for d in row["departments"]}
+            for row in answer.get_json()
+        }
+        assert found[("progress", "2026H1")] == {
+            "市场监督管理局": "missing",
+            "应急管理局": "on_time",
+            "商务局": "missing",
+        }
         assert found[("practice", "2026H1")]["应急管理局"] == "late"
         assert found[("progress", "2026H2")]["应急管理局"] == "pending"
         assert not [key for key in found if key[0] in ("dept", "area")]  # 城口县's tables: not 宁安市's duties
@@ -192,7 +232,10 @@ def _submitted_id(world) -> int:
 def test_a_department_created_after_a_due_date_owes_neither_that_table_nor_that_plan_filing(app):
     with app.app_context():
         with frozen_at(date(2026, 7, 10)):
-            tenant = services.create_department({"code": "WHJ", "name": "文化广电旅游局", "kind": "ordinary", "region_code": "330100"}, actor=user_named("admin"))
+            tenant = services.create_department(
+                {"code": "WHJ", "name": "文化广电旅游局", "kind": "ordinary", "region_code": "330100"},
+                actor=user_named("admin"),
+            )
             db.session.commit()
         with frozen_at(date(2026, 7, 20)):
             owed = {s.due.key: s.status for s in duty_status.states_of(tenant)}
@@ -248,9 +291,13 @@ def test_the_api_lists_prepares_and_submits_and_refuses_what_the_rules_forbid(ap
         planner, leader = bearer(app, "yjj_planner"), bearer(app, "yjj_leader")
         listed = client.get("/api/v1/reports", headers=planner).get_json()
         assert {"table_code": "progress", "period": "2026H1", "status": "pending"}.items() <= next(
-            d for d in listed if d["table_code"] == "progress" and d["period"] == "2026H1").items()
-        prepared = client.post("/api/v1/reports/prepared", headers=planner,
-                               json={"table_code": "progress", "period": "2026H1", "contact": "郑洁"})
+            d for d in listed if d["table_code"] == "progress" and d["period"] == "2026H1"
+        ).items()
+        prepared = client.post(
+            "/api/v1/reports/prepared",
+            headers=planner,
+            json={"table_code": "progress", "period": "2026H1", "contact": "郑洁"},
+        )
         assert prepared.status_code == 201, prepared.get_data(as_text=True)
         body = {"table_code": "progress", "period": "2026H1", "digest": prepared.get_json()["digest"]}
         assert client.post("/api/v1/reports/submissions", headers=planner, json=body).status_code == 403
@@ -258,12 +305,19 @@ def test_the_api_lists_prepares_and_submits_and_refuses_what_the_rules_forbid(ap
         assert signed.status_code == 201 and signed.get_json()["status"] == "submitted"
         again = client.post("/api/v1/reports/submissions", headers=leader, json={**body, "digest": ""})
         assert again.status_code == 422 and "更正理由" in str(again.get_json())
-        unknown = client.post("/api/v1/reports/prepared", headers=planner, json={"table_code": "nosuch", "period": "2026"})
+        unknown = client.post(
+            "/api/v1/reports/prepared", headers=planner, json={"table_code": "nosuch", "period": "2026"}
+        )
         assert unknown.status_code == 422 and "没有这项报送义务" in str(unknown.get_json())
-        other_city = client.post("/api/v1/reports/prepared", headers=planner, json={"table_code": "dept", "period": "2026Q1"})
+        other_city = client.post(
+            "/api/v1/reports/prepared", headers=planner, json={"table_code": "dept", "period": "2026Q1"}
+        )
         assert other_city.status_code == 422  # 城口县's quarterly table is no duty under 宁安市's rulebook
-        bad_phone = client.post("/api/v1/reports/prepared", headers=planner,
-                                json={"table_code": "joint", "period": "2026", "phone": "call me"})
+        bad_phone = client.post(
+            "/api/v1/reports/prepared",
+            headers=planner,
+            json={"table_code": "joint", "period": "2026", "phone": "call me"},
+        )
         assert bad_phone.status_code == 422 and "联系电话" in str(bad_phone.get_json())
         shown = client.get(f"/api/v1/reports/submissions/{signed.get_json()['id']}", headers=planner).get_json()
         assert shown["content"][0]["title"] == PROGRESS
@@ -289,10 +343,13 @@ def test_under_chengkous_rulebook_the_bureau_prepares_and_signs_its_area_wide_ta
             with pytest.raises(ValidationFailed, match="是否已出台实施意见或工作方案"):  # a cell the bureau fills
                 supervision.submit({"code": "area", "period": "2026", "digest": prepared.digest}, actor=bureau_leader)
             db.session.rollback()
-            supervision.fill_cells({"code": "area", "period": "2026", "cells": {"document": "是，城府办发〔2016〕12号"}},
-                                   actor=supervisor)
+            supervision.fill_cells(
+                {"code": "area", "period": "2026", "cells": {"document": "是，城府办发〔2016〕12号"}}, actor=supervisor
+            )
             db.session.commit()
-            signed = supervision.submit({"code": "area", "period": "2026", "digest": prepared.digest}, actor=bureau_leader)
+            signed = supervision.submit(
+                {"code": "area", "period": "2026", "digest": prepared.digest}, actor=bureau_leader
+            )
             db.session.commit()
             assert signed.status == SubmissionStatus.submitted
             assert signed.content[0]["title"] == "城口县推行“双随机、一公开”情况统计表"

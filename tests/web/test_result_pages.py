@@ -1,5 +1,6 @@
 """The result cycle through the pages and the API, as each role would use them, and what the
 public portal shows of it: only published versions, inspectors by name and certificate number."""
+
 from __future__ import annotations
 
 import io
@@ -25,10 +26,16 @@ def _text_of(html: str) -> str:
 
 def _result_form(ids, *, dates: bool = True, **extra) -> dict:
     """The result form as a browser sends it (once submitted, the check dates are not: they are fixed)."""
-    return {**({"checked_on": "2026-04-30", "checked_until": "2026-04-30"} if dates else {}), "method": "onsite",
-            "record": "现场检查危化品仓库。", "evaluation": "安全管理制度基本落实。", "opinions": "责令限期组织应急预案演练。",
-            f"item-{ids['item']}-categories": ["pending_own_rules"],
-            f"item-{ids['item']}-findings": "应急预案未按规定演练。", **extra}
+    return {
+        **({"checked_on": "2026-04-30", "checked_until": "2026-04-30"} if dates else {}),
+        "method": "onsite",
+        "record": "现场检查危化品仓库。",
+        "evaluation": "安全管理制度基本落实。",
+        "opinions": "责令限期组织应急预案演练。",
+        f"item-{ids['item']}-categories": ["pending_own_rules"],
+        f"item-{ids['item']}-findings": "应急预案未按规定演练。",
+        **extra,
+    }
 
 
 def _setup(app):
@@ -52,7 +59,6 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
     entity_name, entity_code = ids["entity_name"], ids["entity_code"]
     page = f"/visits/{ids['visit']}"
     if True:
-
         member = signed_in(app, "yjj_inspector2")
         home = _text(member.get("/"))
         assert entity_name in home and "录入检查结果" in home
@@ -64,8 +70,9 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
         assert saved.status_code == 302, _text(saved)[:600]
 
         chief = signed_in(app, "yjj_inspector")
-        submitted = chief.post(f"{page}/result", data={**_result_form(ids), "then": "submit",
-                                                       "csrf_token": csrf_token(chief, page)})
+        submitted = chief.post(
+            f"{page}/result", data={**_result_form(ids), "then": "submit", "csrf_token": csrf_token(chief, page)}
+        )
         assert submitted.status_code == 302
         assert _status(app, ids) == VisitStatus.submitted
 
@@ -86,17 +93,25 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
         inbox = _text(chief.get("/inbox"))  # and the team is told
         assert f"检查结果被退回：{entity_name}" in inbox and "检查日期与笔录不一致" in inbox
         assert 'id="checked_on"' in returned and "disabled" in returned.split('id="checked_on"')[1][:300]
-        redated = chief.post(f"{page}/result", data={**_result_form(ids, checked_on="2026-04-29"),
-                                                     "csrf_token": csrf_token(chief, page)})
+        redated = chief.post(
+            f"{page}/result", data={**_result_form(ids, checked_on="2026-04-29"), "csrf_token": csrf_token(chief, page)}
+        )
         assert redated.status_code == 422 and "只能由领导说明理由后更正" in _text(redated)  # the team cannot
-        no_reason = post_form(leader, f"{page}/dates", {"checked_on": "2026-04-29", "checked_until": "2026-04-30"},
-                              token_from=page)
+        no_reason = post_form(
+            leader, f"{page}/dates", {"checked_on": "2026-04-29", "checked_until": "2026-04-30"}, token_from=page
+        )
         assert no_reason.status_code == 422 and "更正检查日期的理由" in _text(no_reason)
-        post_form(leader, f"{page}/dates", {"checked_on": "2026-04-29", "checked_until": "2026-04-30",
-                                            "reason": "笔录载明检查自4月29日开始"}, token_from=page)
+        post_form(
+            leader,
+            f"{page}/dates",
+            {"checked_on": "2026-04-29", "checked_until": "2026-04-30", "reason": "笔录载明检查自4月29日开始"},
+            token_from=page,
+        )
         assert "笔录载明检查自4月29日开始" in _text(chief.get(page))
-        chief.post(f"{page}/result", data={**_result_form(ids, dates=False), "then": "submit",
-                                          "csrf_token": csrf_token(chief, page)})
+        chief.post(
+            f"{page}/result",
+            data={**_result_form(ids, dates=False), "then": "submit", "csrf_token": csrf_token(chief, page)},
+        )
         post_form(leader, f"{page}/approve", {}, token_from=page)
         assert _status(app, ids) == VisitStatus.approved
 
@@ -109,8 +124,12 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
         one_campaign = f"/visits/publication?campaign={ids['campaign']}"
         ticking = planner.get(one_campaign).get_data(as_text=True).split('id="publish-many"')[1].split("</form>")[0]
         assert f'name="campaign" value="{ids["campaign"]}"' in ticking
-        back = post_form(planner, "/visits/publish", {"visit_ids": [str(ids["visit"])], "campaign": str(ids["campaign"])},
-                         token_from=one_campaign)
+        back = post_form(
+            planner,
+            "/visits/publish",
+            {"visit_ids": [str(ids["visit"])], "campaign": str(ids["campaign"])},
+            token_from=one_campaign,
+        )
         assert back.status_code == 302 and back.headers["Location"].endswith(one_campaign)
         assert _status(app, ids) == VisitStatus.published
 
@@ -142,8 +161,14 @@ def test_the_result_form_names_each_missing_part_of_the_report_and_the_reviewer_
     for message in ("请填写“对被检查人的评价”", "请填写“处理意见和建议”", "请填写“方式变更理由”", "实地检查"):
         assert message in said, message
     reason = "企业停产检修，改为书面检查其报送的材料。"
-    done = chief.post(f"{page}/result", data={**_result_form(ids, method="document", method_change_reason=reason),
-                                              "then": "submit", "csrf_token": csrf_token(chief, page)})
+    done = chief.post(
+        f"{page}/result",
+        data={
+            **_result_form(ids, method="document", method_change_reason=reason),
+            "then": "submit",
+            "csrf_token": csrf_token(chief, page),
+        },
+    )
     assert done.status_code == 302 and _status(app, ids) == VisitStatus.submitted
     review = _text(signed_in(app, "yjj_leader").get(page))
     assert "方式变更理由" in review and reason in review and "不是确定的检查方式（实地检查）" in review
@@ -164,34 +189,71 @@ def test_the_api_answers_an_inspector_only_their_visits_and_takes_the_result(app
         assert client.get(f"/api/v1/visits/{other}", headers=member).status_code == 404
         one = client.get(f"/api/v1/visits/{ids['visit']}", headers=member).get_json()
         assert one["actions"] == ["record"] and any(m["is_leader"] for m in one["team"])
-        bad = client.put(f"/api/v1/visits/{ids['visit']}/result", headers=member,
-                         json={"method": "guess", "items": {str(ids["item"]): {"categories": ["made_up"]}}})
+        bad = client.put(
+            f"/api/v1/visits/{ids['visit']}/result",
+            headers=member,
+            json={"method": "guess", "items": {str(ids["item"]): {"categories": ["made_up"]}}},
+        )
         assert bad.status_code == 422
-        ok = client.put(f"/api/v1/visits/{ids['visit']}/result", headers=member, json={
-            "checked_on": "2026-04-28", "checked_until": "2026-04-30", "method": "document",
-            "items": {str(ids["item"]): {"categories": ["no_problem"], "findings": ""}}})
+        ok = client.put(
+            f"/api/v1/visits/{ids['visit']}/result",
+            headers=member,
+            json={
+                "checked_on": "2026-04-28",
+                "checked_until": "2026-04-30",
+                "method": "document",
+                "items": {str(ids["item"]): {"categories": ["no_problem"], "findings": ""}},
+            },
+        )
         body = ok.get_json()
         assert ok.status_code == 200 and (body["report_due"], body["publish_due"]) == ("2026-05-11", "2026-06-01")
         assert body["report_due_provisional"] is False and body["checked_until"] == "2026-04-30"
         assert client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=member).status_code == 403
         no_record = client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=chief)  # seed 002 四(三): the report
         missing = no_record.get_json()["errors"]["json"]
-        assert no_record.status_code == 422 and set(missing) == {"record", "evaluation", "opinions", "method_change_reason"}
+        assert no_record.status_code == 422 and set(missing) == {
+            "record",
+            "evaluation",
+            "opinions",
+            "method_change_reason",
+        }
         assert "现场检查笔录" in missing["record"][0] and "请填写“对被检查人的评价”" in missing["evaluation"][0]
-        assert "请填写“处理意见和建议”" in missing["opinions"][0] and "请填写“方式变更理由”" in missing["method_change_reason"][0]
+        assert (
+            "请填写“处理意见和建议”" in missing["opinions"][0]
+            and "请填写“方式变更理由”" in missing["method_change_reason"][0]
+        )
         too_long = client.put(f"/api/v1/visits/{ids['visit']}/result", headers=member, json={"opinions": "议" * 2001})
         assert too_long.status_code == 422 and "opinions" in too_long.get_json()["errors"]["json"]
-        assert client.put(f"/api/v1/visits/{ids['visit']}/result", headers=member, json={
-            "record": "书面检查企业报送的材料。", "evaluation": "材料齐全。", "opinions": "继续保持。",
-            "method_change_reason": "企业停产，改为书面检查。"}).status_code == 200
+        assert (
+            client.put(
+                f"/api/v1/visits/{ids['visit']}/result",
+                headers=member,
+                json={
+                    "record": "书面检查企业报送的材料。",
+                    "evaluation": "材料齐全。",
+                    "opinions": "继续保持。",
+                    "method_change_reason": "企业停产，改为书面检查。",
+                },
+            ).status_code
+            == 200
+        )
         assert client.post(f"/api/v1/visits/{ids['visit']}/submit", headers=chief).get_json()["status"] == "submitted"
         moved = client.put(f"/api/v1/visits/{ids['visit']}/result", headers=chief, json={"checked_until": "2026-04-29"})
         assert moved.status_code == 409  # submitted: nothing of it is recorded again, its dates least of all
         leader = bearer(app, "yjj_leader")
-        assert client.post(f"/api/v1/visits/{ids['visit']}/dates", headers=chief, json={
-            "checked_on": "2026-04-28", "checked_until": "2026-04-29", "reason": "改正"}).status_code == 403
-        corrected = client.post(f"/api/v1/visits/{ids['visit']}/dates", headers=leader, json={
-            "checked_on": "2026-04-28", "checked_until": "2026-04-29", "reason": "笔录载明4月29日结束检查"})
+        assert (
+            client.post(
+                f"/api/v1/visits/{ids['visit']}/dates",
+                headers=chief,
+                json={"checked_on": "2026-04-28", "checked_until": "2026-04-29", "reason": "改正"},
+            ).status_code
+            == 403
+        )
+        corrected = client.post(
+            f"/api/v1/visits/{ids['visit']}/dates",
+            headers=leader,
+            json={"checked_on": "2026-04-28", "checked_until": "2026-04-29", "reason": "笔录载明4月29日结束检查"},
+        )
         # brought forward (Saturday 9 May worked)
         assert corrected.status_code == 200 and corrected.get_json()["report_due"] == "2026-05-09"
         assert client.post(f"/api/v1/visits/{ids['visit']}/approve", headers=leader).get_json()["status"] == "approved"
@@ -220,9 +282,11 @@ def test_an_attachment_is_downloaded_only_by_those_who_may_read_the_visit(app):
     page = f"/visits/{ids['visit']}"
     member = signed_in(app, "yjj_inspector2")
     png = b"\x89PNG\r\n\x1a\n" + b"\x01" * 32
-    sent = member.post(f"{page}/attachments", data={"file": (io.BytesIO(png), "现场.png"),
-                                                     "csrf_token": csrf_token(member, page)},
-                       content_type="multipart/form-data")
+    sent = member.post(
+        f"{page}/attachments",
+        data={"file": (io.BytesIO(png), "现场.png"), "csrf_token": csrf_token(member, page)},
+        content_type="multipart/form-data",
+    )
     assert sent.status_code == 302
     link = re.search(rf'href="({page}/attachments/\d+)"', member.get(page).get_data(as_text=True)).group(1)
     got = member.get(link)
@@ -230,7 +294,9 @@ def test_an_attachment_is_downloaded_only_by_those_who_may_read_the_visit(app):
     assert got.headers["Content-Disposition"].startswith("attachment")
     assert signed_in(app, "scj_planner").get(link).status_code == 404  # another department
     assert app.test_client().get(link).status_code == 302  # to the sign-in page
-    bad = member.post(f"{page}/attachments", data={"file": (io.BytesIO(b"MZ\x90\x00"), "photo.png"),
-                                                    "csrf_token": csrf_token(member, page)},
-                      content_type="multipart/form-data")
+    bad = member.post(
+        f"{page}/attachments",
+        data={"file": (io.BytesIO(b"MZ\x90\x00"), "photo.png"), "csrf_token": csrf_token(member, page)},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 422 and "PDF" in _text(bad)

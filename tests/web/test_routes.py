@@ -1,4 +1,5 @@
 """Every route declares its access; roles get exactly what the permission table grants."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,8 +41,13 @@ ACCESS = [
     ("/audit", "GET", None, "scj_leader", "scj_inspector"),
     ("/api/v1/tenants", "GET", None, "admin", "scj_admin"),
     ("/api/v1/users", "GET", None, "scj_admin", "scj_coord"),
-    ("/api/v1/users", "POST", {"login": "route_probe", "display_name": "路由检查", "password": "Route-probe-2026",
-                               "roles": ["planner"]}, "scj_admin", "sfj_supervisor"),
+    (
+        "/api/v1/users",
+        "POST",
+        {"login": "route_probe", "display_name": "路由检查", "password": "Route-probe-2026", "roles": ["planner"]},
+        "scj_admin",
+        "sfj_supervisor",
+    ),
     ("/api/v1/audit/verifications", "POST", {}, "sfj_supervisor", "yjj_planner"),
 ]
 

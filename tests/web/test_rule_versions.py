@@ -3,6 +3,7 @@ administrator reads the rulebook in force with where each rule comes from, loads
 file, pasted text, a preset) or is refused key by key with nothing changed, reads the history and the
 differences and downloads each version's file; a department reads its rules in force, its
 administrator loads a version of its own rules; those without the permission are refused."""
+
 from __future__ import annotations
 
 import hashlib
@@ -57,11 +58,17 @@ def test_the_platform_administrator_reads_the_rulebook_in_force_and_where_each_r
     markup, text = page.get_data(as_text=True), _text(page)
     assert page.status_code == 200 and NINGAN in text and "宁安市人民政府办公室" in text and "2019-05-23" in text
     assert "第3条" in text and "编制年度检查计划" in text  # the articles, with their words
-    assert "20个工作日" in _row(markup, "publish_days") and "《企业信息公示暂行条例》第六条、第七条" in _row(markup, "publish_days")
+    assert "20个工作日" in _row(markup, "publish_days") and "《企业信息公示暂行条例》第六条、第七条" in _row(
+        markup, "publish_days"
+    )
     assert "国家规定" in _row(markup, "publish_days")
     assert "实施方案" in _row(markup, "plans_required") and "《宁安市实施方案》第3条" in _row(markup, "plans_required")
-    assert "国家规定" in _row(markup, "min_team_size") and "《中华人民共和国行政处罚法》第四十二条" in _row(markup, "min_team_size")
-    assert "未规定" in _row(markup, "record_required") and "未要求每次检查结果附现场检查笔录" in _row(markup, "record_required")
+    assert "国家规定" in _row(markup, "min_team_size") and "《中华人民共和国行政处罚法》第四十二条" in _row(
+        markup, "min_team_size"
+    )
+    assert "未规定" in _row(markup, "record_required") and "未要求每次检查结果附现场检查笔录" in _row(
+        markup, "record_required"
+    )
     assert "国办发〔2024〕54号" in text and "企业信息公示暂行条例" in text  # the national floor's documents
     [(version_id, _day, _withdrawn)] = _versions(app)
     with app.app_context():
@@ -79,13 +86,15 @@ def test_a_file_that_is_wrong_is_refused_key_by_key_and_nothing_changes(app):
     admin = signed_in(app, "admin")
     before = _versions(app)
     with app.app_context():
-        wrong = changed_rulebook(report_days=(0, "第9条")) + '\n[report_dayz]\nvalue = 5\n'
+        wrong = changed_rulebook(report_days=(0, "第9条")) + "\n[report_dayz]\nvalue = 5\n"
         loosening = changed_rulebook(publish_days=(30, "第9条"))  # the national rule says 20
         loosening_a_department = changed_rulebook(report_days=(3, "第9条"))  # 应急管理局's rules say 5
-    for text, expected in ((wrong, {"report_days.value": "1至60", "report_dayz": "未知的参数"}),
-                           ("[document]\nkind = \"rulebook\"\n", {"document.title": "标题"}),
-                           (loosening, {"publish_days": "20"}),
-                           (loosening_a_department, {"departments": "应急管理局"})):
+    for text, expected in (
+        (wrong, {"report_days.value": "1至60", "report_dayz": "未知的参数"}),
+        ('[document]\nkind = "rulebook"\n', {"document.title": "标题"}),
+        (loosening, {"publish_days": "20"}),
+        (loosening_a_department, {"departments": "应急管理局"}),
+    ):
         refused = post_form(admin, "/platform/rules", {"how": "file", "text": text}, token_from="/platform/rules")
         assert refused.status_code == 422
         said = _refusals(refused.get_data(as_text=True))
@@ -93,17 +102,25 @@ def test_a_file_that_is_wrong_is_refused_key_by_key_and_nothing_changes(app):
             assert key in said and words in said[key], (key, said)
         box = re.search(r'<textarea id="rules-text"[^>]*>(.*?)</textarea>', refused.get_data(as_text=True), re.DOTALL)
         assert html.unescape(box.group(1)) == text  # the text stays in the box, to correct
-    named = _refusals(post_form(admin, "/platform/rules", {"how": "file", "text": wrong},
-                                token_from="/platform/rules").get_data(as_text=True))
+    named = _refusals(
+        post_form(admin, "/platform/rules", {"how": "file", "text": wrong}, token_from="/platform/rules").get_data(
+            as_text=True
+        )
+    )
     assert named["report_days.value"].startswith("检查结果报送期限")  # the key said by its name
     # a preset dated before today cannot follow the version in force: refused naming the date in force
     preset = post_form(admin, "/platform/rules", {"how": "preset", "preset": "城口县"}, token_from="/platform/rules")
     assert preset.status_code == 422 and "document.effective_from" in _refusals(preset.get_data(as_text=True))
-    unknown = post_form(admin, "/platform/rules", {"how": "preset", "preset": "赤峰市安全生产监督管理局"},
-                        token_from="/platform/rules")  # a department's preset is no rulebook
+    unknown = post_form(
+        admin, "/platform/rules", {"how": "preset", "preset": "赤峰市安全生产监督管理局"}, token_from="/platform/rules"
+    )  # a department's preset is no rulebook
     assert unknown.status_code == 422 and "preset" in _refusals(unknown.get_data(as_text=True))
-    not_utf8 = post_form(admin, "/platform/rules", {"how": "file", "file": (io.BytesIO("标题".encode("gbk")), "a.toml")},
-                         token_from="/platform/rules")
+    not_utf8 = post_form(
+        admin,
+        "/platform/rules",
+        {"how": "file", "file": (io.BytesIO("标题".encode("gbk")), "a.toml")},
+        token_from="/platform/rules",
+    )
     assert not_utf8.status_code == 422 and "file" in _refusals(not_utf8.get_data(as_text=True))
     assert _versions(app) == before
 
@@ -113,8 +130,12 @@ def test_a_changed_version_loaded_from_a_file_shows_what_it_changed_in_the_histo
     [(first_id, _day, _)] = _versions(app)
     with app.app_context():
         text = changed_rulebook(report_days=(10, "第9条"))
-    loaded = post_form(admin, "/platform/rules", {"how": "file", "file": (io.BytesIO(text.encode()), "宁安市实施方案.toml")},
-                       token_from="/platform/rules")
+    loaded = post_form(
+        admin,
+        "/platform/rules",
+        {"how": "file", "file": (io.BytesIO(text.encode()), "宁安市实施方案.toml")},
+        token_from="/platform/rules",
+    )
     assert loaded.status_code == 302
     [(new_id, _, _), (old_id, _, _)] = _versions(app)
     assert old_id == first_id and loaded.headers["Location"].endswith(f"/platform/rules/versions/{new_id}")
@@ -144,8 +165,9 @@ def test_the_text_of_the_version_in_force_loads_nothing_new(app):
     before = _versions(app)
     shown = admin.get("/platform/rules/file")
     assert shown.status_code == 200 and "[document]" in shown.get_data(as_text=True)
-    same = post_form(admin, "/platform/rules", {"how": "file", "text": shown.get_data(as_text=True)},
-                     token_from="/platform/rules")
+    same = post_form(
+        admin, "/platform/rules", {"how": "file", "text": shown.get_data(as_text=True)}, token_from="/platform/rules"
+    )
     assert same.status_code == 302 and _versions(app) == before
     prefilled = admin.get("/platform/rules?start=in_force").get_data(as_text=True)  # the button that fills the box
     assert "[document]" in re.search(r'<textarea id="rules-text".*?</textarea>', prefilled, re.DOTALL).group(0)
@@ -180,8 +202,15 @@ def test_a_department_reads_its_rules_in_force_and_where_each_comes_from(app):
     assert "部门细则" in _row(markup, "report_days") and "5个工作日" in _row(markup, "report_days")
     assert "实施方案" in _row(markup, "plans_required") and "国家规定" in _row(markup, "publish_days")
     assert 'id="rules-load"' not in markup and 'class="state-in_force"' in markup  # read only; the history shown
-    assert post_form(planner, "/catalog/rules/in-force", {"how": "preset", "preset": "乌审旗应急管理局"},
-                     token_from="/catalog/rules/in-force").status_code == 403
+    assert (
+        post_form(
+            planner,
+            "/catalog/rules/in-force",
+            {"how": "preset", "preset": "乌审旗应急管理局"},
+            token_from="/catalog/rules/in-force",
+        ).status_code
+        == 403
+    )
     scj = signed_in(app, "scj_planner").get("/catalog/rules/in-force").get_data(as_text=True)
     assert 'id="department-rules-none"' in scj and 'class="source-department"' not in scj
     assert signed_in(app, "scj_inspector").get("/catalog/rules/in-force").status_code == 403
@@ -198,12 +227,16 @@ def test_the_department_administrator_loads_a_version_of_its_rules(app):
     with app.app_context():
         looser = changed_department_rules(yjj, publish_days=(30, "四（三）"))
         stricter = changed_department_rules(yjj, report_days=(3, "四（三）"))
-    refused = post_form(admin, "/catalog/rules/in-force", {"how": "file", "text": looser},
-                        token_from="/catalog/rules/in-force")
-    assert refused.status_code == 422 and "检查结果公示期限" in _refusals(refused.get_data(as_text=True))["publish_days"]
+    refused = post_form(
+        admin, "/catalog/rules/in-force", {"how": "file", "text": looser}, token_from="/catalog/rules/in-force"
+    )
+    assert (
+        refused.status_code == 422 and "检查结果公示期限" in _refusals(refused.get_data(as_text=True))["publish_days"]
+    )
     assert len(_versions(app, yjj)) == 1
-    loaded = post_form(admin, "/catalog/rules/in-force", {"how": "file", "text": stricter},
-                       token_from="/catalog/rules/in-force")
+    loaded = post_form(
+        admin, "/catalog/rules/in-force", {"how": "file", "text": stricter}, token_from="/catalog/rules/in-force"
+    )
     assert loaded.status_code == 302
     [(new_id, _, _), (old_id, _, _)] = _versions(app, yjj)
     version = admin.get(loaded.headers["Location"]).get_data(as_text=True)

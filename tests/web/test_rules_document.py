@@ -1,5 +1,6 @@
 """The rules document (一细则): text, an uploaded file checked by type and content, stored under the
 instance folder and served only through a permission-checked route; publication."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,8 +17,10 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.rules.models import RulesDocument
 from tests.support.helpers import bearer, make_app, post_form, signed_in, tenant_id
 
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 HTML = b"<!doctype html><html><script>alert(1)</script></html>"
 
@@ -55,11 +58,21 @@ def test_admin_writes_uploads_and_publishes_through_the_pages(rules_app):
 
     untitled = post_form(admin, "/catalog/rules/text", {"title": "", "body": "正文"}, token_from="/catalog/rules")
     assert untitled.status_code == 200 and field_errors(untitled.get_data(as_text=True), "title")
-    saved = post_form(admin, "/catalog/rules/text", {"title": "市场监管局双随机抽查工作实施细则", "body": "第一条 为规范……"},
-                      token_from="/catalog/rules")
+    saved = post_form(
+        admin,
+        "/catalog/rules/text",
+        {"title": "市场监管局双随机抽查工作实施细则", "body": "第一条 为规范……"},
+        token_from="/catalog/rules",
+    )
     assert saved.status_code == 302
 
-    for name, content in (("细则.html", HTML), ("细则.pdf", EXE), ("细则.pdf", HTML), ("细则.pdf", b""), ("细则.exe", EXE)):
+    for name, content in (
+        ("细则.html", HTML),
+        ("细则.pdf", EXE),
+        ("细则.pdf", HTML),
+        ("细则.pdf", b""),
+        ("细则.exe", EXE),
+    ):
         refused = upload(admin, name, content)
         assert refused.status_code == 200 and field_errors(refused.get_data(as_text=True), "file"), name
     assert stored_files(app) == []
@@ -76,7 +89,7 @@ def test_admin_writes_uploads_and_publishes_through_the_pages(rules_app):
     assert "实施细则" not in stored.name and stored.suffix == ".pdf"  # the server chose the name
 
     assert post_form(admin, "/catalog/rules/publish", {}, token_from="/catalog/rules").status_code == 302
-    assert 'tag published' in admin.get("/catalog/rules").get_data(as_text=True)
+    assert "tag published" in admin.get("/catalog/rules").get_data(as_text=True)
 
     planner = signed_in(app, "scj_planner")
     planner_page = planner.get("/catalog/rules").get_data(as_text=True)
@@ -142,7 +155,9 @@ def test_rules_document_by_api(rules_app):
 
     # an edit of the published document is a draft until it is published again
     public = app.test_client()
-    edited = client.put("/api/v1/rules", headers=headers, json={"title": "商务局抽查细则（修订稿）", "body": "第一条（修订）"})
+    edited = client.put(
+        "/api/v1/rules", headers=headers, json={"title": "商务局抽查细则（修订稿）", "body": "第一条（修订）"}
+    )
     assert edited.status_code == 200 and edited.json["unpublished_changes"] is True
     assert edited.json["published_title"] == "商务局抽查细则（测试）"
     page = public.get("/public/SWJ/rules").get_data(as_text=True)

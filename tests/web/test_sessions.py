@@ -2,6 +2,7 @@
 its session is signed out, when the password changes, when the user is deactivated, after "sign
 out everywhere", and after 30 minutes idle — whatever the cookie says. A bearer token that is not
 valid is a 401 on every method; a deactivated user's tokens stay revoked when reactivated."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -37,8 +38,12 @@ def test_a_cookie_copied_before_sign_out_is_refused_after_it(app):
 def test_a_password_change_ends_every_other_session(app):
     client = signed_in(app, "scj_planner")
     other = signed_in(app, "scj_planner")  # the same person on another computer
-    changed = post_form(client, "/account/", {"current_password": DEMO_PASSWORD, "new_password": "Changed-pass-2026"},
-                        token_from="/account/")
+    changed = post_form(
+        client,
+        "/account/",
+        {"current_password": DEMO_PASSWORD, "new_password": "Changed-pass-2026"},
+        token_from="/account/",
+    )
     assert changed.status_code == 302
     assert _signed_in(client) and not _signed_in(other)
 
@@ -83,8 +88,12 @@ def test_a_token_that_is_not_valid_is_a_401_on_every_method(app):
     client = app.test_client()
     token_id = client.get("/api/v1/tokens", headers=headers).json[0]["id"]
     assert client.delete(f"/api/v1/tokens/{token_id}", headers=headers).status_code == 204
-    for method, url, body in (("GET", "/api/v1/items", None), ("POST", "/api/v1/items", {"name": "x"}),
-                              ("PATCH", "/api/v1/users/1", {"display_name": "x"}), ("DELETE", "/api/v1/tokens/1", None)):
+    for method, url, body in (
+        ("GET", "/api/v1/items", None),
+        ("POST", "/api/v1/items", {"name": "x"}),
+        ("PATCH", "/api/v1/users/1", {"display_name": "x"}),
+        ("DELETE", "/api/v1/tokens/1", None),
+    ):
         answer = client.open(url, method=method, json=body, headers=headers)
         assert answer.status_code == 401, (method, url, answer.status_code)
         assert answer.headers["WWW-Authenticate"].startswith("Bearer")
@@ -92,8 +101,12 @@ def test_a_token_that_is_not_valid_is_a_401_on_every_method(app):
     assert client.post("/api/v1/items", json={"name": "x"}, headers=garbage).status_code == 401
     # a valid session cookie does not rescue a bad token
     browser = signed_in(app, "scj_admin")
-    assert browser.post("/api/v1/items", json={"name": "x"},
-                        headers={**garbage, "X-CSRFToken": csrf_token(browser, "/")}).status_code == 401
+    assert (
+        browser.post(
+            "/api/v1/items", json={"name": "x"}, headers={**garbage, "X-CSRFToken": csrf_token(browser, "/")}
+        ).status_code
+        == 401
+    )
 
 
 def test_a_token_shows_when_it_was_last_used_to_the_minute(app):

@@ -6,6 +6,7 @@ SQLite lets a transaction that has read turn into a writer only if no other writ
 otherwise it answers "locked" without waiting (to avoid a deadlock). So a command ends the
 transaction in which its request has only read, and begins its own as the writer (``BEGIN
 IMMEDIATE``), which waits behind the other for up to the busy timeout."""
+
 from __future__ import annotations
 
 import shutil

@@ -2,6 +2,7 @@
 each counts — the results past their deadline still unpublished (every year), and the year's visits
 published late or not yet (逾期公示户次) — each overdue result is a link to what the bureau may open of
 it, and a report to-do shows its due date once."""
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,12 @@ def _late_result(app) -> tuple[str, date]:
     publication deadline."""
     with app.app_context():
         with frozen_at(date(2026, 10, 12)):
-            ids = handed_out(window_start="2026-09-01", window_end="2026-10-31", exempt_kind="complaint",
-                             exempt_reason="群众投诉举报")
+            ids = handed_out(
+                window_start="2026-09-01",
+                window_end="2026-10-31",
+                exempt_kind="complaint",
+                exempt_reason="群众投诉举报",
+            )
         with frozen_at(date(2026, 10, 12)), tenant_scope(ids["tenant"]):
             chief = user_named("yjj_inspector")
             results.record_result(visit(ids).id, complete_result(ids, checked_on="2026-10-12"), actor=chief)

@@ -1,5 +1,6 @@
 """A page's Chinese (界面翻译) is looked up once a request, not once a string — a public search calls ``_()`` sixty
 times — and a change of language within the request (``force_locale``, ``refresh``) is still seen at once."""
+
 from __future__ import annotations
 
 from flask import render_template_string

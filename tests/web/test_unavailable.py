@@ -1,6 +1,7 @@
 """系统暂时无法访问: while the database or the broker cannot be reached, pages answer 503 with a short
 Chinese page and the API with its JSON error body, both with ``Retry-After``; /readyz says not
 ready while /healthz (liveness) stays 200; a programming error stays a 500."""
+
 from __future__ import annotations
 
 import pytest

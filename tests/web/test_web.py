@@ -1,4 +1,5 @@
 """Pages as a civil servant uses them: Chinese by default, English on request, a home per role."""
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,10 @@ def test_english_switch(app):
 
 
 def test_home_page_per_role(app):
-    pages = {who: signed_in(app, who).get("/").get_data(as_text=True)
-             for who in ("admin", "scj_admin", "sfj_supervisor", "scj_coord", "yjj_planner", "swj_inspector")}
+    pages = {
+        who: signed_in(app, who).get("/").get_data(as_text=True)
+        for who in ("admin", "scj_admin", "sfj_supervisor", "scj_coord", "yjj_planner", "swj_inspector")
+    }
     assert 'id="home-platform-admin"' in pages["admin"]
     assert 'id="home-tenant-admin"' in pages["scj_admin"]
     for who in ("sfj_supervisor", "scj_coord"):
@@ -41,11 +44,19 @@ def test_tenant_admin_creates_a_user_through_the_pages(app):
     admin = signed_in(app, "yjj_admin")
     form = admin.get("/admin/users/new").get_data(as_text=True)
     assert 'value="coordinator"' not in form and 'value="supervisor"' not in form  # roles of this kind of department
-    bad = post_form(admin, "/admin/users/new", {"login": "Y", "display_name": "", "password": "weak", "roles": []},
-                    token_from="/admin/users/new")
+    bad = post_form(
+        admin,
+        "/admin/users/new",
+        {"login": "Y", "display_name": "", "password": "weak", "roles": []},
+        token_from="/admin/users/new",
+    )
     assert bad.status_code == 200 and bad.get_data(as_text=True).count('class="error"') >= 3
-    good = post_form(admin, "/admin/users/new", {"login": "yjj_new", "display_name": "新同事", "password": "Safety-2026!",
-                                                 "roles": ["inspector"]}, token_from="/admin/users/new")
+    good = post_form(
+        admin,
+        "/admin/users/new",
+        {"login": "yjj_new", "display_name": "新同事", "password": "Safety-2026!", "roles": ["inspector"]},
+        token_from="/admin/users/new",
+    )
     assert good.status_code == 302
     assert "yjj_new" in admin.get("/admin/users").get_data(as_text=True)
     assert login(app.test_client(), "yjj_new", "Safety-2026!").status_code == 302
@@ -53,21 +64,43 @@ def test_tenant_admin_creates_a_user_through_the_pages(app):
 
 def test_platform_admin_creates_a_department_through_the_pages(app):
     admin = signed_in(app, "admin")
-    response = post_form(admin, "/platform/tenants/new", {
-        "code": "ZJJ", "name": "住房和城乡建设局", "kind": "ordinary", "region_code": "330100",
-        "admin_login": "zjj_admin", "admin_name": "许诺", "admin_password": "Building-2026",
-    }, token_from="/platform/tenants/new")
+    response = post_form(
+        admin,
+        "/platform/tenants/new",
+        {
+            "code": "ZJJ",
+            "name": "住房和城乡建设局",
+            "kind": "ordinary",
+            "region_code": "330100",
+            "admin_login": "zjj_admin",
+            "admin_name": "许诺",
+            "admin_password": "Building-2026",
+        },
+        token_from="/platform/tenants/new",
+    )
     assert response.status_code == 302
     assert "住房和城乡建设局" in admin.get("/platform/tenants").get_data(as_text=True)
-    duplicate = post_form(admin, "/platform/tenants/new", {
-        "code": "ZJJ", "name": "重复", "kind": "ordinary", "region_code": "330100",
-        "admin_login": "zjj_admin2", "admin_name": "某", "admin_password": "Building-2026",
-    }, token_from="/platform/tenants/new")
+    duplicate = post_form(
+        admin,
+        "/platform/tenants/new",
+        {
+            "code": "ZJJ",
+            "name": "重复",
+            "kind": "ordinary",
+            "region_code": "330100",
+            "admin_login": "zjj_admin2",
+            "admin_name": "某",
+            "admin_password": "Building-2026",
+        },
+        token_from="/platform/tenants/new",
+    )
     assert duplicate.status_code == 200 and 'class="error"' in duplicate.get_data(as_text=True)
     form = admin.get("/platform/tenants/new").get_data(as_text=True)
     assert '<select id="kind" name="kind"><option value="">' in form  # no kind chosen in advance
     empty = post_form(admin, "/platform/tenants/new", {}, token_from="/platform/tenants/new").get_data(as_text=True)
-    assert "请选择部门类型" in empty and "已存在该类型的部门" not in empty, re.findall(r'class="error"[^<]*<[^<]*', empty)
+    assert "请选择部门类型" in empty and "已存在该类型的部门" not in empty, re.findall(
+        r'class="error"[^<]*<[^<]*', empty
+    )
     long_name = post_form(admin, "/platform/tenants/new", {"name": "局" * 2000}, token_from="/platform/tenants/new")
     assert "最多100个字（已输入2000个字）" in long_name.get_data(as_text=True)
 

@@ -1,4 +1,5 @@
 """REST API under ``/api/v1`` (flask-smorest); OpenAPI at ``/api/openapi.json``."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, request

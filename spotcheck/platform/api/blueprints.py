@@ -1,4 +1,5 @@
 """Every domain's resources, in the order the API registers their blueprints (接口的蓝图)."""
+
 from __future__ import annotations
 
 from spotcheck.platform.api import calendar, jobs

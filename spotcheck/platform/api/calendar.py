@@ -1,5 +1,6 @@
 """The official calendar (法定节假日与调休): the years entered and their days, a due date counted on
 it, and (the platform administrator) entering a year from the State Council's notice."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -44,13 +45,25 @@ class DaySchema(Schema):
 
 
 class CalendarLoadSchema(Schema):
-    text = fields.Str(required=True, validate=validate.Length(min=1, max=64 * 1024), metadata={
-        "description": "The whole year: a date or a range and 放假|上班 per line (2027-02-06 至 2027-02-13 放假), the "
-                       "notice's own text, or lines YYYY-MM-DD<TAB>holiday|workday<TAB>name"})
-    notice = fields.Str(load_default="", validate=validate.Length(max=official_calendar.NOTICE_LENGTH),
-                        metadata={"description": "The notice's title (国务院办公厅关于XXXX年部分节假日安排的通知)"})
-    year = Int(load_default=None, allow_none=True, validate=validate.Range(min=2000, max=2100),
-               metadata={"description": "The year of dates written without one (1月1日 放假)"})
+    text = fields.Str(
+        required=True,
+        validate=validate.Length(min=1, max=64 * 1024),
+        metadata={
+            "description": "The whole year: a date or a range and 放假|上班 per line (2027-02-06 至 2027-02-13 放假), the "
+            "notice's own text, or lines YYYY-MM-DD<TAB>holiday|workday<TAB>name"
+        },
+    )
+    notice = fields.Str(
+        load_default="",
+        validate=validate.Length(max=official_calendar.NOTICE_LENGTH),
+        metadata={"description": "The notice's title (国务院办公厅关于XXXX年部分节假日安排的通知)"},
+    )
+    year = Int(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=2000, max=2100),
+        metadata={"description": "The year of dates written without one (1月1日 放假)"},
+    )
 
 
 class DueQuerySchema(Schema):
@@ -85,8 +98,9 @@ class Calendar(MethodView):
     def post(self, data):
         """Enter a year from the State Council's notice (replaces the year; a file with any wrong line is
         refused whole, each line named); the provisional deadlines are counted again"""
-        return official_calendar.load_year(data["text"], notice=data["notice"], year=data["year"],
-                                           actor=current_user._get_current_object())
+        return official_calendar.load_year(
+            data["text"], notice=data["notice"], year=data["year"], actor=current_user._get_current_object()
+        )
 
 
 @blp.route("/due")

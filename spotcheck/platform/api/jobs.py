@@ -1,4 +1,5 @@
 """Background jobs and audit-trail verification."""
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint

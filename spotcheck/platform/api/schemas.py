@@ -1,4 +1,5 @@
 """Marshmallow schemas every domain's API shares: a job, and a page of rows."""
+
 from marshmallow import Schema, fields, validate
 
 from spotcheck.core.job_models import JobStatus
@@ -11,7 +12,9 @@ class JobSchema(Schema):
     kind = fields.Str()
     status = fields.Enum(JobStatus, by_value=True)
     progress = Int()
-    items_done = Int(allow_none=True, metadata={"description": "Items (documents, rows…) done so far, when the job counts them"})
+    items_done = Int(
+        allow_none=True, metadata={"description": "Items (documents, rows…) done so far, when the job counts them"}
+    )
     items_total = Int(allow_none=True, metadata={"description": "Items the job has to do, when it counts them"})
     result = fields.Dict(allow_none=True)
     error = fields.Str(allow_none=True)

@@ -1,4 +1,5 @@
 """Field types of the API's schemas beyond marshmallow's own."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,4 +1,5 @@
 """Server-rendered pages (网页): thin views over the commands and queries."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,11 +1,11 @@
 """Swagger UI at /api/docs, from the swagger-ui-bundle package (no CDN)."""
+
 import swagger_ui_bundle
 from flask import Blueprint, render_template
 
 from spotcheck.platform.permissions import public
 
-bp = Blueprint("apidocs", __name__, static_folder=swagger_ui_bundle.swagger_ui_path,
-               static_url_path="/api/docs/assets")
+bp = Blueprint("apidocs", __name__, static_folder=swagger_ui_bundle.swagger_ui_path, static_url_path="/api/docs/assets")
 
 
 @bp.route("/api/docs")

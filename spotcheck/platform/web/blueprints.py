@@ -1,4 +1,5 @@
 """Every domain's pages, in the order the app registers their blueprints (网页的蓝图)."""
+
 from __future__ import annotations
 
 from spotcheck.platform.web import apidocs, calendar_pages, health, home, public

@@ -5,6 +5,7 @@ It is built from ``static/verifier-src`` by npm and esbuild (``make verifier``),
 server without it says so on the page rather than failing. Its SHA-256 is read from the built file
 and kept until the file changes.
 """
+
 from __future__ import annotations
 
 import hashlib

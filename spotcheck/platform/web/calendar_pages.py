@@ -1,5 +1,6 @@
 """The official calendar pages (法定节假日与调休): the years entered, their days, and entering a year
 from the State Council's notice — the platform administrator's."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -28,22 +29,40 @@ def index():
     errors, values, status, reading = {}, {}, 200, None
     form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
-        values = {"text": request.form.get("text", ""), "notice": request.form.get("notice", ""),
-                  "year": request.form.get("year", "").strip()}
+        values = {
+            "text": request.form.get("text", ""),
+            "notice": request.form.get("notice", ""),
+            "year": request.form.get("year", "").strip(),
+        }
         outcome = attempt(_read_or_load, values, refusals=BAD_INPUT)
         if outcome.invalid:
             errors, status = outcome.errors, 422
         else:
             reading, loaded = outcome.result
             if reading is None:
-                flash(_("The official calendar of %(year)d is entered: %(h)d holidays and %(w)d make-up working "
-                        "days. The provisional deadlines were counted again.", year=loaded.year, h=loaded.holidays,
-                        w=loaded.workdays), "success")
+                flash(
+                    _(
+                        "The official calendar of %(year)d is entered: %(h)d holidays and %(w)d make-up working "
+                        "days. The provisional deadlines were counted again.",
+                        year=loaded.year,
+                        h=loaded.holidays,
+                        w=loaded.workdays,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("calendar_pages.year", year=loaded.year))
-    return render_template("calendar/index.html", years=official_calendar.years(), missing=missing_years(today()),
-                           form=form, errors=errors, values=values, next_year=today().year + 1, reading=reading,
-                           statutory_missing=official_calendar.statutory_missing(reading) if reading else [],
-                           replaces={row.year for row in official_calendar.years()}), status
+    return render_template(
+        "calendar/index.html",
+        years=official_calendar.years(),
+        missing=missing_years(today()),
+        form=form,
+        errors=errors,
+        values=values,
+        next_year=today().year + 1,
+        reading=reading,
+        statutory_missing=official_calendar.statutory_missing(reading) if reading else [],
+        replaces={row.year for row in official_calendar.years()},
+    ), status
 
 
 def _read_or_load(values: dict):
@@ -52,8 +71,9 @@ def _read_or_load(values: dict):
     values["text"] = text = _uploaded_or_pasted()
     year = _chosen_year(values["year"])
     if request.form.get("step", "preview") == "load":
-        return None, official_calendar.load_year(text, notice=values["notice"], year=year,
-                                                 actor=current_user._get_current_object())
+        return None, official_calendar.load_year(
+            text, notice=values["notice"], year=year, actor=current_user._get_current_object()
+        )
     return calendar_notice.read(text, year), None
 
 
@@ -94,5 +114,8 @@ def year_file(year):
     text = official_calendar.file_text(year)
     if not text:
         raise NotFound(_("The official calendar of this year is not entered."))
-    return Response(text, mimetype="text/plain; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename=calendar-{year}.txt"})
+    return Response(
+        text,
+        mimetype="text/plain; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename=calendar-{year}.txt"},
+    )

@@ -1,6 +1,7 @@
 """Server-rendered SVG bar charts (图表): no script, so the pages keep their strict CSP. The
 geometry is computed here; ``supervision/_chart.html`` draws it, and each chart has its table of
 the same numbers beside it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -37,8 +38,15 @@ class Chart:
     label_width: int = LABEL
 
 
-def bars(id: str, title: str, unit: str, rows: list[tuple[str, float | None]], *, target: float | None = None,
-         maximum: float | None = None) -> Chart:
+def bars(
+    id: str,
+    title: str,
+    unit: str,
+    rows: list[tuple[str, float | None]],
+    *,
+    target: float | None = None,
+    maximum: float | None = None,
+) -> Chart:
     """One bar per row (label, value); ``None`` values are shown as "—" without a bar; a value
     under ``target`` is a warning bar, and the target is a vertical line."""
     values = [v for _, v in rows if v is not None]
@@ -46,8 +54,16 @@ def bars(id: str, title: str, unit: str, rows: list[tuple[str, float | None]], *
     chart = Chart(id, title, unit, target=target)
     for n, (label, value) in enumerate(rows):
         width = 0 if value is None else PLOT * float(value) / top
-        chart.bars.append(Bar(label, value, n * ROW + 4, round(width, 1), "—" if value is None else f"{value:g}{unit}",
-                              warn=target is not None and value is not None and value < target))
+        chart.bars.append(
+            Bar(
+                label,
+                value,
+                n * ROW + 4,
+                round(width, 1),
+                "—" if value is None else f"{value:g}{unit}",
+                warn=target is not None and value is not None and value < target,
+            )
+        )
     chart.height = len(rows) * ROW + 8
     if target is not None:
         chart.target_x = round(LABEL + PLOT * target / top, 1)
@@ -61,6 +77,8 @@ def pairs(id: str, title: str, unit: str, rows: list[tuple[str, float, float]], 
     for n, (label, first, second) in enumerate(rows):
         y = n * ROW * 1.5 + 4
         chart.bars.append(Bar(label, first, int(y), round(PLOT * first / top, 1), f"{first:g}", series=0, height=12))
-        chart.bars.append(Bar("", second, int(y + 13), round(PLOT * second / top, 1), f"{second:g}", series=1, height=12))
+        chart.bars.append(
+            Bar("", second, int(y + 13), round(PLOT * second / top, 1), f"{second:g}", series=1, height=12)
+        )
     chart.height = int(len(rows) * ROW * 1.5 + 8)
     return chart

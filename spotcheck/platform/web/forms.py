@@ -62,9 +62,14 @@ class TenantForm(FlaskForm):
     code = StringField(_l("Code"))
     name = StringField(_l("Name"))
     # no kind chosen in advance: an empty form is not taken for a second lead department
-    kind = SelectField(_l("Kind"), choices=[SelectChoice("", _l("— choose —")),
-                                            *(SelectChoice(value, label) for value, label in TENANT_KIND_LABELS.items())],
-                       validate_choice=False)  # the command names a missing or unknown kind
+    kind = SelectField(
+        _l("Kind"),
+        choices=[
+            SelectChoice("", _l("— choose —")),
+            *(SelectChoice(value, label) for value, label in TENANT_KIND_LABELS.items()),
+        ],
+        validate_choice=False,
+    )  # the command names a missing or unknown kind
     region_code = StringField(_l("Region code (GB/T 2260)"))
     admin_login = StringField(_l("First administrator: login"))
     admin_name = StringField(_l("First administrator: name"))
@@ -75,7 +80,9 @@ def role_choices(allowed) -> list[tuple[str, str]]:
     return [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role if role in allowed]
 
 
-def apply_service_errors(form: FlaskForm, errors: dict[str, list[str]], field_map: dict[str, str] | None = None) -> None:
+def apply_service_errors(
+    form: FlaskForm, errors: dict[str, list[str]], field_map: dict[str, str] | None = None
+) -> None:
     """Show a service's field errors under the matching form fields (others at the top)."""
     field_map = field_map or {}
     for field, messages in errors.items():
@@ -146,8 +153,9 @@ def attempt(command: Callable, *args, refusals: tuple[type[ServiceError], ...] =
         return Attempt(refusal=refused)
 
 
-def perform(command: Callable, *args, done, where: str = "", refusals: tuple[type[ServiceError], ...] = REFUSALS,
-            **kwargs):
+def perform(
+    command: Callable, *args, done, where: str = "", refusals: tuple[type[ServiceError], ...] = REFUSALS, **kwargs
+):
     """Run a command for a button of a page (see :func:`attempt`): flash ``done`` (a message, or a
     function of the command's result; ``None``: the page it leads to says what became of it) or the
     refusal. Returns the command's result, or :data:`REFUSED`. ``where``: an extra flash category."""

@@ -1,6 +1,7 @@
 """Liveness (/healthz), readiness (/readyz: database and broker reachable), and which deployment answers
 (/healthz/deployment: the identity made at ``spotcheck db upgrade``, which ``spotcheck check`` compares to tell that
 the public address reaches this deployment)."""
+
 import redis
 from flask import Blueprint, current_app, jsonify
 

@@ -1,4 +1,5 @@
 """The home page, one per role (首页)."""
+
 from dataclasses import replace
 from typing import Any
 
@@ -75,8 +76,14 @@ def _named_read(activity: audit_trail.Activity) -> audit_trail.Activity:
 
 
 #: Where the home's to-dos come from (待办事项): each domain's ``queries.tasks_for(reader)``.
-SOURCES = (supervision.tasks_for, results.tasks_for, campaigns.tasks_for, joint.tasks_for, plans.tasks_for,
-           items.tasks_for)
+SOURCES = (
+    supervision.tasks_for,
+    results.tasks_for,
+    campaigns.tasks_for,
+    joint.tasks_for,
+    plans.tasks_for,
+    items.tasks_for,
+)
 
 
 def tasks_for(user: Actor, limit: int = 20) -> list[Task]:
@@ -88,9 +95,12 @@ def _supervision(user: Actor) -> dict:
     """The supervision card: for the justice bureau, what the current year's figures call for and
     the notices of criticism waiting for a leader's approval; for a department leader, the notices
     received."""
-    found: dict[str, Any] = {"period": supervision_vocabulary.current_period("year"),
-             "every": supervision.reads_every_department(user),
-             "drafts": supervision.criticism_drafts(reader=user), "received": notices.criticisms_received(user)}
+    found: dict[str, Any] = {
+        "period": supervision_vocabulary.current_period("year"),
+        "every": supervision.reads_every_department(user),
+        "drafts": supervision.criticism_drafts(reader=user),
+        "received": notices.criticisms_received(user),
+    }
     if found["every"]:
         found["attention"] = shown_figures.attention(found["period"], reader=user)
     return found

@@ -8,6 +8,7 @@ public inspector list (name, agency, certificate number, categories — nothing 
 who may be drawn today only), and the target directory (what the registry makes public of each entity, and
 the department's category — never its risk class or flags). Lists come 50 to a page (``?page=N``).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request, send_file
@@ -27,7 +28,6 @@ from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.rules import queries as rules
 
 bp = Blueprint("public", __name__, url_prefix="/public")
-
 
 
 @bp.context_processor
@@ -72,12 +72,14 @@ def index():
     summaries, day = [], today()
     for tenant in _departments():
         with tenant_scope(tenant.id):
-            summaries.append({
-                "tenant": tenant,
-                "items": items.published_item_count(),
-                "rules": _published_rules() is not None,
-                "inspectors": inspectors.public_inspector_count(day),
-            })
+            summaries.append(
+                {
+                    "tenant": tenant,
+                    "items": items.published_item_count(),
+                    "rules": _published_rules() is not None,
+                    "inspectors": inspectors.public_inspector_count(day),
+                }
+            )
     return render_template("public/index.html", summaries=summaries)
 
 
@@ -104,9 +106,14 @@ def all_inspectors():
 def department(code):
     tenant = _department(code)
     with tenant_scope(tenant.id):
-        return render_template("public/department.html", department=tenant, items=items.published_item_count(),
-                               rules=_published_rules(), inspectors=inspectors.public_inspector_count(today()),
-                               targets=directory.public_entry_count())
+        return render_template(
+            "public/department.html",
+            department=tenant,
+            items=items.published_item_count(),
+            rules=_published_rules(),
+            inspectors=inspectors.public_inspector_count(today()),
+            targets=directory.public_entry_count(),
+        )
 
 
 @bp.route("/<code>/items")
@@ -125,8 +132,12 @@ def department_rules(code):
         document = _published_rules()
         if document is None:
             abort(404)
-        return render_template("rules/public/document.html", department=tenant, document=document,
-                               **public_rules.department_context(tenant))
+        return render_template(
+            "rules/public/document.html",
+            department=tenant,
+            document=document,
+            **public_rules.department_context(tenant),
+        )
 
 
 @bp.route("/<code>/rules/file")
@@ -138,8 +149,13 @@ def department_rules_file(code):
         if document is None:
             abort(404)
         path = rules.file_path(document)  # NotFound when no file is attached
-        return send_file(path, mimetype=document.media_type or "application/octet-stream", as_attachment=True,
-                         download_name=document.file_name or path.name, max_age=0)
+        return send_file(
+            path,
+            mimetype=document.media_type or "application/octet-stream",
+            as_attachment=True,
+            download_name=document.file_name or path.name,
+            max_age=0,
+        )
 
 
 @bp.route("/<code>/inspectors")

@@ -1,5 +1,6 @@
 """模板助手: the names every template may use to name states and codes and to write numbers —
 assembled from the domains' vocabularies (the tables themselves live there, one of each kind)."""
+
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -36,17 +37,21 @@ from spotcheck.tenants.supervision.vocabulary import COMPLAINT_STATUS_LABELS, FO
 
 def exempt_line(campaign) -> str:
     """How a campaign outside the plan is shown everywhere: "outside the plan: <kind>: <reason>"."""
-    return _("Outside the plan: %(kind)s: %(reason)s", kind=EXEMPT_KINDS.get(campaign.exempt_kind,
-                                                                            campaign.exempt_kind),
-             reason=campaign.exempt_reason)
+    return _(
+        "Outside the plan: %(kind)s: %(reason)s",
+        kind=EXEMPT_KINDS.get(campaign.exempt_kind, campaign.exempt_kind),
+        reason=campaign.exempt_reason,
+    )
 
 
 def _reason_label(platform: dict[str, str], allowed):
     """A recorded reason of a replacement by its name: the campaign's rules' (a city may name its own
     reasons), else the platform's."""
+
     def label(code: str, campaign=None) -> str:
         own = allowed(rules_of(campaign)) if campaign is not None else {}
         return own.get(code) or platform.get(code, code)
+
     return label
 
 
@@ -58,6 +63,7 @@ def department_stratum_label(code: str, short: bool = False, department=None) ->
 
 def template_helpers() -> dict:
     """The names every template may use for states, codes and numbers (one place for each)."""
+
     def named(table):
         return lambda code: domain.name(table, code)
 
@@ -87,9 +93,12 @@ def template_helpers() -> dict:
         "excluded_label": named(domain.FRAME_EXCLUSION),
         "half_label": named(domain.PLAN_HALF),
         "flag_names": names(domain.ENTITY_FLAG),
-        "target_reason_label": _reason_label(TARGET_REPLACEMENT_REASONS, lambda rules: rules.target_replacement_reasons),
-        "inspector_reason_label": _reason_label(INSPECTOR_REPLACEMENT_REASONS,
-                                                lambda rules: rules.inspector_replacement_reasons),
+        "target_reason_label": _reason_label(
+            TARGET_REPLACEMENT_REASONS, lambda rules: rules.target_replacement_reasons
+        ),
+        "inspector_reason_label": _reason_label(
+            INSPECTOR_REPLACEMENT_REASONS, lambda rules: rules.inspector_replacement_reasons
+        ),
         "exempt_label": lambda code: EXEMPT_KINDS.get(code, code),
         "exempt_line": exempt_line,
         "campaign_kind_label": lambda code: CAMPAIGN_KIND_NAMES.get(str(getattr(code, "value", code)), code),

@@ -1,4 +1,5 @@
 """部门与用户的数据表: departments (部门), their users (用户), API tokens (个人访问令牌) and sessions (登录会话)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -41,7 +42,8 @@ class User(TenantOwned, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int | None] = mapped_column(  # type: ignore[assignment]  # the platform's own: none
-        sa.ForeignKey("tenant.id"), index=True, nullable=True)
+        sa.ForeignKey("tenant.id"), index=True, nullable=True
+    )
     login: Mapped[str] = mapped_column(sa.String(64), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(100))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
@@ -100,7 +102,8 @@ class ApiToken(TenantOwned, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int | None] = mapped_column(  # type: ignore[assignment]  # the platform's own: none
-        sa.ForeignKey("tenant.id"), index=True, nullable=True)
+        sa.ForeignKey("tenant.id"), index=True, nullable=True
+    )
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(100))
     prefix: Mapped[str] = mapped_column(sa.String(16))
@@ -122,7 +125,8 @@ class UserSession(TenantOwned, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int | None] = mapped_column(  # type: ignore[assignment]  # the platform's own: none
-        sa.ForeignKey("tenant.id"), index=True, nullable=True)
+        sa.ForeignKey("tenant.id"), index=True, nullable=True
+    )
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
     key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)

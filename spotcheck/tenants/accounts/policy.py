@@ -1,6 +1,7 @@
 """部门与用户的规则: what a department's administrator may do to a user (编辑、解除锁定), and
 whose users they manage (their own department's only); what the platform administrator may do to a
 department's administrators (重置密码、停用、启用)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -23,7 +24,6 @@ def require_own(user: User, actor: Actor) -> None:
         raise NotFound(_l("No such user."))
 
 
-
 def is_department_admin(user: User) -> bool:
     return Role.tenant_admin.value in (user.roles or ())
 
@@ -31,16 +31,43 @@ def is_department_admin(user: User) -> bool:
 #: The platform administrator's actions on a department's users: its administrators only (the other
 #: users are the department's own administrator's to manage).
 DEPARTMENT_ADMIN_ACTIONS = Actions(
-    Action("reset_password", Permission.TENANTS_MANAGE, lambda user: is_department_admin(user) and user.active,
-           lambda user: _l("Enable this administrator first.") if is_department_admin(user)
-           else _l("Only a department administrator's password is reset here; the department's administrator "
-                   "manages its other users.")),
-    Action("disable", Permission.TENANTS_MANAGE, lambda user: is_department_admin(user) and user.active,
-           lambda user: _l("This administrator is disabled already.") if is_department_admin(user)
-           else _l("Only a department administrator is disabled here; the department's administrator manages "
-                   "its other users.")),
-    Action("enable", Permission.TENANTS_MANAGE, lambda user: is_department_admin(user) and not user.active,
-           lambda user: _l("This administrator is active.") if is_department_admin(user)
-           else _l("Only a department administrator is enabled here; the department's administrator manages "
-                   "its other users.")),
+    Action(
+        "reset_password",
+        Permission.TENANTS_MANAGE,
+        lambda user: is_department_admin(user) and user.active,
+        lambda user: (
+            _l("Enable this administrator first.")
+            if is_department_admin(user)
+            else _l(
+                "Only a department administrator's password is reset here; the department's administrator "
+                "manages its other users."
+            )
+        ),
+    ),
+    Action(
+        "disable",
+        Permission.TENANTS_MANAGE,
+        lambda user: is_department_admin(user) and user.active,
+        lambda user: (
+            _l("This administrator is disabled already.")
+            if is_department_admin(user)
+            else _l(
+                "Only a department administrator is disabled here; the department's administrator manages "
+                "its other users."
+            )
+        ),
+    ),
+    Action(
+        "enable",
+        Permission.TENANTS_MANAGE,
+        lambda user: is_department_admin(user) and not user.active,
+        lambda user: (
+            _l("This administrator is active.")
+            if is_department_admin(user)
+            else _l(
+                "Only a department administrator is enabled here; the department's administrator manages "
+                "its other users."
+            )
+        ),
+    ),
 )

@@ -6,6 +6,7 @@ Identity lookups happen before any tenant is known, so they are the platform's o
 (:func:`system_access`); they keep their own bookkeeping (a session's last-seen time, a token's
 last use), which is not an action of the user and is not audited.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -60,9 +61,11 @@ def departments(reader: Actor | None = None) -> list[dict]:
     counts: dict[int | None, int] = {}
     if reader is not None:
         with cross_tenant(reader, "department overview"):
-            counts = dict(db.session.execute(
-                sa.select(User.tenant_id, sa.func.count()).where(User.active.is_(True)).group_by(User.tenant_id)
-            ).all())
+            counts = dict(
+                db.session.execute(
+                    sa.select(User.tenant_id, sa.func.count()).where(User.active.is_(True)).group_by(User.tenant_id)
+                ).all()
+            )
     return [{"tenant": t, "users": counts.get(t.id)} for t in tenants]
 
 
@@ -89,8 +92,12 @@ def department_people(tenant_id: int, *, reader: Actor) -> DepartmentPeople:
     with tenant_scope(tenant.id):
         users = list(db.session.scalars(sa.select(User).where(User.tenant_id == tenant.id).order_by(User.login)))
         admins = [user for user in users if is_department_admin(user)]
-        return DepartmentPeople(tenant, admins, [user for user in users if not is_department_admin(user)],
-                                {user.id: DEPARTMENT_ADMIN_ACTIONS.allowed(user, reader) for user in admins})
+        return DepartmentPeople(
+            tenant,
+            admins,
+            [user for user in users if not is_department_admin(user)],
+            {user.id: DEPARTMENT_ADMIN_ACTIONS.allowed(user, reader) for user in admins},
+        )
 
 
 # --- users ----------------------------------------------------------------------------------------
@@ -144,8 +151,15 @@ def session_user(session_id: str, session_key: str | None, *, idle: timedelta) -
     with system_access("check the signed-in session"):
         user = db.session.get(User, user_id)
         row = db.session.scalar(sa.select(UserSession).where(UserSession.key_hash == secret_digest(session_key)))
-        if (user is None or row is None or row.user_id != user.id or row.revoked_at is not None
-                or user.tenant_id != tenant_id or user.session_stamp != stamp or not user.active):
+        if (
+            user is None
+            or row is None
+            or row.user_id != user.id
+            or row.revoked_at is not None
+            or user.tenant_id != tenant_id
+            or user.session_stamp != stamp
+            or not user.active
+        ):
             return SessionCheck(None, "ended")
         if moment - as_utc(row.last_seen_at) > idle:
             with bookkeeping("end an idle session", keep=user):

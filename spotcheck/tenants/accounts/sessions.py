@@ -1,5 +1,6 @@
 """登录会话的结束: ending a user's sessions and tokens on the server, inside a command (a password
 change, a deactivation, "sign out everywhere")."""
+
 from __future__ import annotations
 
 import secrets
@@ -21,8 +22,9 @@ def end_sessions(user: User, *, keep: str | None = None) -> int:
     """End the user's open sessions on the server, but the one whose key is ``keep`` (inside a command)."""
     moment, ended = now(), 0
     with system_access("end a user's sessions"):
-        rows = db.session.scalars(sa.select(UserSession).where(UserSession.user_id == user.id,
-                                                               UserSession.revoked_at.is_(None))).all()
+        rows = db.session.scalars(
+            sa.select(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        ).all()
         for row in rows:
             if keep is None or row.key_hash != secret_digest(keep):
                 row.revoked_at, ended = moment, ended + 1
@@ -36,7 +38,8 @@ def end_user_access(user: User) -> None:
     user.session_stamp = new_session_stamp()
     end_sessions(user)
     with system_access("revoke a user's API tokens"):
-        for token in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id,
-                                                                  ApiToken.revoked_at.is_(None))):
+        for token in db.session.scalars(
+            sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        ):
             token.revoked_at = now()
         db.session.flush()

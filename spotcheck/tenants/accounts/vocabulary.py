@@ -1,5 +1,6 @@
 """部门与用户的词汇: department kinds (部门类型), roles' names (角色), the shapes of codes, logins
 and contacts, and the outcomes of a sign-in (登录) and of a session check (会话)."""
+
 from __future__ import annotations
 
 import enum

@@ -1,5 +1,6 @@
 """审计链命令: verifying the audit chains (全程留痕) — a department's own in the background, every
 chain nightly (beat) — and publishing the chains' heads (审计链头公示)."""
+
 from __future__ import annotations
 
 from spotcheck.core import audit, audit_heads, jobs
@@ -29,6 +30,12 @@ def verify_every_chain(*, actor: Actor) -> dict:
 def publish_audit_heads(*, actor: Actor) -> dict:
     """Publish the head of every audit chain that moved since its last (审计链头公示)."""
     added = audit_heads.publish()
-    audit.record("audit.heads_published", "audit_chain", None, actor=actor, tenant_id=None,
-                 details={"chains": [head.chain for head in added]})
+    audit.record(
+        "audit.heads_published",
+        "audit_chain",
+        None,
+        actor=actor,
+        tenant_id=None,
+        details={"chains": [head.chain for head in added]},
+    )
     return {"published": len(added)}

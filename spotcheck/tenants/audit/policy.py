@@ -9,6 +9,7 @@ their heads are the platform's (the commands name their permissions).
 A chain is never rewritten, but not every detail it holds is the department's to read: a business's evaluation
 of an inspection, written to the department's chain before evaluations became the justice bureau's (issue 74),
 shows that it was made and nothing of what it said (:func:`shown_details`, the one place that decides it)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -37,7 +38,10 @@ def own_entries(reader: Actor) -> sa.ColumnElement[bool]:
 
 #: Entries whose details a department's trail does not show, and what it shows instead (the label, the words).
 WITHHELD_DETAILS = {
-    "visit.evaluated_by_business": (_l("The business's evaluation"), _l("Evaluated: its content is kept by the justice bureau")),
+    "visit.evaluated_by_business": (
+        _l("The business's evaluation"),
+        _l("Evaluated: its content is kept by the justice bureau"),
+    ),
 }
 
 

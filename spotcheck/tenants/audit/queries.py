@@ -12,6 +12,7 @@ withdrawn recusal) simply has no name and the page shows its type and id.
 
 Plain arguments in, plain values out: no request, no login, no web layer.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -126,8 +127,14 @@ def valid_id(value) -> int | None:
     return number if number is not None and 0 < number <= MAX_ID else None
 
 
-def window(reader: Actor, filters: Filters = Filters(), *, before: int | None = None, after: int | None = None,
-           size: int = PAGE_SIZE) -> Window:
+def window(
+    reader: Actor,
+    filters: Filters = Filters(),
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    size: int = PAGE_SIZE,
+) -> Window:
     """The page of the reader's department's trail that matches ``filters``: the newest ``size``
     entries, or those just older than ``before``, or just newer than ``after``."""
     audit_policy.require_trail_reader(reader)
@@ -138,8 +145,12 @@ def window(reader: Actor, filters: Filters = Filters(), *, before: int | None = 
         rows = db.session.scalars(base.where(AuditEntry.id > after).order_by(AuditEntry.id).limit(size + 1)).all()
         if len(rows) > size:  # still newer ones beyond this page
             rows = list(reversed(rows[:size]))
-            return Window(rows, older=rows[-1].id if _exists(where, AuditEntry.id < rows[-1].id) else None,
-                          newer=rows[0].id, first=False)
+            return Window(
+                rows,
+                older=rows[-1].id if _exists(where, AuditEntry.id < rows[-1].id) else None,
+                newer=rows[0].id,
+                first=False,
+            )
         before = None  # the newest page: show it whole, as a reader coming back to the top expects
     query = base.order_by(AuditEntry.id.desc()).limit(size + 1)
     if before is not None:
@@ -241,11 +252,16 @@ NAMERS: dict[str, Namer] = {
     "api_token": _by_id((ApiToken.id, ApiToken.name), Name),
     "item": _by_id((Item.id, Item.name, Item.code), Name),
     "entity": _by_id((Entity.id, Entity.name, Entity.code), Name),
-    "directory_entry": _by_id((DirectoryEntry.id, Entity.name, Entity.code), Name,
-                              (Entity, Entity.id == DirectoryEntry.entity_id)),
+    "directory_entry": _by_id(
+        (DirectoryEntry.id, Entity.name, Entity.code), Name, (Entity, Entity.id == DirectoryEntry.entity_id)
+    ),
     "inspector": _by_id((Inspector.id, Inspector.name, Inspector.cert_no), _inspector_name),
-    "recusal": _by_id((Recusal.id, Inspector.name, Entity.name), lambda who, what: Name(f"{who} — {what}"),
-                      (Inspector, Inspector.id == Recusal.inspector_id), (Entity, Entity.id == Recusal.entity_id)),
+    "recusal": _by_id(
+        (Recusal.id, Inspector.name, Entity.name),
+        lambda who, what: Name(f"{who} — {what}"),
+        (Inspector, Inspector.id == Recusal.inspector_id),
+        (Entity, Entity.id == Recusal.entity_id),
+    ),
     "rules_document": _by_id((RulesDocument.id, RulesDocument.title), Name),
     "rule_version": _by_id((RuleVersion.id, RuleVersion.title, RuleVersion.number), Name),
     "plan": _by_id((Plan.id, Plan.title), Name),
@@ -290,11 +306,18 @@ def recent_activity(*, reader: Actor, limit: int = 8) -> list[Activity]:
     """我的近期操作: the reader's own latest entries, newest first, each with its object's name (one
     query per kind of object); the same action on the same object in a row is one row, counted."""
     folded: list[tuple[AuditEntry, int]] = []
-    for entry in db.session.scalars(sa.select(AuditEntry).where(audit_policy.own_entries(reader))
-                                    .order_by(AuditEntry.id.desc()).limit(limit * _RECENT_READ)):
+    for entry in db.session.scalars(
+        sa.select(AuditEntry)
+        .where(audit_policy.own_entries(reader))
+        .order_by(AuditEntry.id.desc())
+        .limit(limit * _RECENT_READ)
+    ):
         last = folded[-1][0] if folded else None
         if last is not None and (last.action, last.object_type, last.object_id) == (
-                entry.action, entry.object_type, entry.object_id):
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+        ):
             folded[-1] = (last, folded[-1][1] + 1)
         elif len(folded) < limit:
             folded.append((entry, 1))
@@ -306,8 +329,9 @@ def recent_activity(*, reader: Actor, limit: int = 8) -> list[Activity]:
         if entry.object_id not in (None, ""):
             wanted.setdefault(entry.object_type, set()).add(str(entry.object_id))
     found = names(wanted)
-    return [Activity(entry, found.get(entry.object_type, {}).get(str(entry.object_id)), times)
-            for entry, times in folded]
+    return [
+        Activity(entry, found.get(entry.object_type, {}).get(str(entry.object_id)), times) for entry, times in folded
+    ]
 
 
 @dataclass
@@ -344,8 +368,10 @@ def import_kind_name(code) -> str | None:
 
 def replacement_reasons(action: str) -> dict:
     """Why a drawn target or inspector was replaced (替换理由), by code, for that action."""
-    return {"draw.target_replaced": TARGET_REPLACEMENT_REASONS,
-            "draw.inspector_replaced": INSPECTOR_REPLACEMENT_REASONS}.get(action, {})
+    return {
+        "draw.target_replaced": TARGET_REPLACEMENT_REASONS,
+        "draw.inspector_replaced": INSPECTOR_REPLACEMENT_REASONS,
+    }.get(action, {})
 
 
 def column_header(action: str, key: str) -> str | None:

@@ -1,5 +1,6 @@
 """审计日志的词汇: the audited actions' names (操作留痕), the label of each detail key, the reasons a sign-in
 failed, a campaign's fields and a frozen inspector frame's counts, as entries' details name them."""
+
 from flask_babel import lazy_gettext as _l
 
 #: The label of each key that entries' details use (an unknown key is shown as it is).
@@ -180,17 +181,23 @@ READS = {
     "spotcheck.tenants.supervision.queries.statuses": _l("Supervision figures of every department"),
     "spotcheck.tenants.supervision.queries.figure_rows": _l("The records behind a supervision figure"),
     "spotcheck.tenants.supervision.queries.burden.figures": _l("How often businesses are inspected, every department"),
-    "spotcheck.tenants.supervision.queries.burden.rows": _l("The checks behind a figure of how often businesses are inspected"),
+    "spotcheck.tenants.supervision.queries.burden.rows": _l(
+        "The checks behind a figure of how often businesses are inspected"
+    ),
     "spotcheck.tenants.supervision.queries.burden.business": _l("One business's checks, every department"),
     "spotcheck.tenants.supervision.queries.department_choices": _l("The departments supervised"),
-    "spotcheck.tenants.supervision.queries.attention": _l("Departments needing attention"),  # entries recorded before it moved
+    "spotcheck.tenants.supervision.queries.attention": _l(
+        "Departments needing attention"
+    ),  # entries recorded before it moved
     "spotcheck.tenants.supervision.queries.shown.attention": _l("Departments needing attention"),
     "spotcheck.tenants.supervision.queries.shown.statuses_shown": _l("Supervision figures of every department"),
     "spotcheck.tenants.supervision.queries.scores": _l("The departments' assessment scores"),
     "spotcheck.tenants.supervision.queries.contacts": _l("Every department's contacts"),
     "spotcheck.tenants.supervision.queries._table": _l("A statistical table"),
     "spotcheck.tenants.supervision.queries.submissions_overview": _l("The tables each department submitted"),
-    "spotcheck.tenants.results.queries.todo.overdue_publications": _l("Results overdue for publication in every department"),
+    "spotcheck.tenants.results.queries.todo.overdue_publications": _l(
+        "Results overdue for publication in every department"
+    ),
     "review submitted plans": _l("Filing review of the submitted plans"),
     "the filing archive": _l("The filing archive"),
     "contacts": _l("Every department's contacts"),

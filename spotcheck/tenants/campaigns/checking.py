@@ -3,6 +3,7 @@ against the rules in force for the department (:func:`spotcheck.tenants.rules.ru
 the one place that cleans what a draft, a change or an approval is given; the commands of campaigns
 and of joint campaigns call it. Each refusal of a rule names the document and article that set it.
 """
+
 from __future__ import annotations
 
 from typing import Any, cast
@@ -61,8 +62,9 @@ def clean_rules(strata: dict) -> tuple[dict, list]:
                     raise ValueError
                 clean[stratum] = {"ratio_bp": ratio, "min": minimum}
         except (KeyError, TypeError, ValueError, AttributeError):
-            problems.append(_l("The rule for %(s)s is a whole count, or a ratio from 0 to 100 %% with a minimum.",
-                               s=stratum))
+            problems.append(
+                _l("The rule for %(s)s is a whole count, or a ratio from 0 to 100 %% with a minimum.", s=stratum)
+            )
     return clean, problems
 
 
@@ -71,8 +73,13 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
     rules = rules or _today_rules()
     clean: dict[str, Any] = {}
     errors: dict[str, list[Any]] = {}
-    clean["title"] = required_text(data.get("title"), "title", errors, limit=cast(int, CAMPAIGN["title"].longest),
-                                   missing=_l("Enter the campaign's title."))
+    clean["title"] = required_text(
+        data.get("title"),
+        "title",
+        errors,
+        limit=cast(int, CAMPAIGN["title"].longest),
+        missing=_l("Enter the campaign's title."),
+    )
     clean["kind"] = named.clean_kind(data, errors)
     by_name = clean["kind"] == "named"
     clean["named_targets"] = named.clean_targets(data.get("named_targets"), errors) if by_name else []
@@ -89,8 +96,12 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
     known = {i for i in item_ids if is_row_id(i)}
     items = list(db.session.scalars(sa.select(Item).where(Item.id.in_(known)))) if known else []
     if not items or len(items) != len(item_ids) or any(i.status != ItemStatus.published for i in items):
-        errors["item_ids"] = [_l("%(rule)schoose one or more published items of your item list.",
-                                 rule=rules.under("published_items_only"))]
+        errors["item_ids"] = [
+            _l(
+                "%(rule)schoose one or more published items of your item list.",
+                rule=rules.under("published_items_only"),
+            )
+        ]
     clean["items"] = items
     exempt = data.get("exempt_kind") or None
     if exempt is not None and exempt not in rules.exempt_kinds:
@@ -100,10 +111,13 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
     clean["exempt_kind"] = exempt
     clean["exempt_reason"] = (data.get("exempt_reason") or "").strip()
     if exempt and not clean["exempt_reason"]:
-        errors["exempt_reason"] = [_l("%(rule)sstate why this check is made outside the annual plan.",
-                                      rule=rules.under("exempt_kinds"))]
-    target_filter = {key: sorted({str(v).strip() for v in (data.get("target_filter") or {}).get(key) or [] if str(v).strip()})
-                     for key in FILTER_KEYS}
+        errors["exempt_reason"] = [
+            _l("%(rule)sstate why this check is made outside the annual plan.", rule=rules.under("exempt_kinds"))
+        ]
+    target_filter = {
+        key: sorted({str(v).strip() for v in (data.get("target_filter") or {}).get(key) or [] if str(v).strip()})
+        for key in FILTER_KEYS
+    }
     for code in target_filter["industries"]:
         try:
             validators.industry_code(code)
@@ -122,7 +136,9 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
         if not reserve.admits(clean["reserve_size"]):
             raise ValueError
     except (TypeError, ValueError):
-        errors["reserve_size"] = [_l("Enter a whole number from %(low)d to %(high)d.", low=reserve.least, high=reserve.most)]
+        errors["reserve_size"] = [
+            _l("Enter a whole number from %(low)d to %(high)d.", low=reserve.least, high=reserve.most)
+        ]
     low = rules.min_team_size  # the rules' least team, not the platform's
     try:
         clean["team_size"] = int(data.get("team_size", low))
@@ -136,7 +152,9 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
         if clean["capacity"] is not None and not CAMPAIGN["capacity"].admits(clean["capacity"]):
             raise ValueError
     except (TypeError, ValueError):
-        errors["capacity"] = [_l("The capacity is the most visits per inspector: a whole number of 1 or more, or empty.")]
+        errors["capacity"] = [
+            _l("The capacity is the most visits per inspector: a whole number of 1 or more, or empty.")
+        ]
     for key in ("window_start", "window_end"):
         clean[key] = validators.parse_date(data.get(key), key, errors)
         if clean[key] is None and key not in errors:
@@ -155,10 +173,16 @@ def _exempt_refusal(rules: Rules):
     """A kind of check outside the plan the rules do not allow, refused naming those they do and the article
     that lists them; where the rules ask no annual plan at all, saying so (no check is outside a plan)."""
     if not rules.plans_required:
-        return _l("No annual plan is required (%(rule)s): a check is never outside the plan, so no kind of check "
-                  "outside it is chosen — leave it empty.", rule=rules.cited["plans_required"].words)
-    return _l("%(rule)sonly these checks may be made outside the annual plan: %(kinds)s.",
-              rule=rules.under("exempt_kinds"), kinds="、".join(rules.exempt_kinds.values()) or _l("none"))
+        return _l(
+            "No annual plan is required (%(rule)s): a check is never outside the plan, so no kind of check "
+            "outside it is chosen — leave it empty.",
+            rule=rules.cited["plans_required"].words,
+        )
+    return _l(
+        "%(rule)sonly these checks may be made outside the annual plan: %(kinds)s.",
+        rule=rules.under("exempt_kinds"),
+        kinds="、".join(rules.exempt_kinds.values()) or _l("none"),
+    )
 
 
 def exempt_mismatches(kind: str, items, rules: Rules) -> list:
@@ -171,20 +195,30 @@ def exempt_mismatches(kind: str, items, rules: Rules) -> list:
     if covered is None:
         return []
     source = rules.cited["exempt_kind_categories"].words
-    return [_l("The check outside the plan of the kind %(kind)s is for items of the enforcement categories %(covered)s "
-               "(%(source)s); item %(item)s is of %(own)s: choose the kind that fits it, or put the item in the plan.",
-               kind=f"“{EXEMPT_KIND_NAMES[kind]}”", covered="、".join(ENFORCEMENT_CATEGORIES[c] for c in covered),
-               source=source, item=f"“{item.code} {item.name}”",
-               own="、".join(ENFORCEMENT_CATEGORIES.get(c, c) for c in item.inspector_categories or ()) or _l("none"))
-            for item in items if not set(item.inspector_categories or ()) & set(covered)]
+    return [
+        _l(
+            "The check outside the plan of the kind %(kind)s is for items of the enforcement categories %(covered)s "
+            "(%(source)s); item %(item)s is of %(own)s: choose the kind that fits it, or put the item in the plan.",
+            kind=f"“{EXEMPT_KIND_NAMES[kind]}”",
+            covered="、".join(ENFORCEMENT_CATEGORIES[c] for c in covered),
+            source=source,
+            item=f"“{item.code} {item.name}”",
+            own="、".join(ENFORCEMENT_CATEGORIES.get(c, c) for c in item.inspector_categories or ()) or _l("none"),
+        )
+        for item in items
+        if not set(item.inspector_categories or ()) & set(covered)
+    ]
 
 
 def _team_refusal(rules: Rules):
     """A team smaller than the rules' least, refused naming the document that sets it (else the draw's own
     specification)."""
     rule = rules.under("min_team_size")
-    return _l("%(rule)sa team has at least %(low)d inspectors (a whole number from %(low)d to 10).", rule=rule,
-              low=rules.min_team_size)
+    return _l(
+        "%(rule)sa team has at least %(low)d inspectors (a whole number from %(low)d to 10).",
+        rule=rule,
+        low=rules.min_team_size,
+    )
 
 
 def check_plan(clean: dict, errors: dict, rules: Rules | None = None) -> None:
@@ -201,13 +235,25 @@ def check_plan(clean: dict, errors: dict, rules: Rules | None = None) -> None:
     plans = filed_plans_for(clean["year"], {item.id for item in clean["items"]})
     if not plans:
         if not clean["exempt_kind"]:
-            errors["item_ids"] = [_l("%(rule)sa check is made only within a filed plan: these items are not all in a "
-                                     "filed plan of %(year)d. Add them to the plan and have it filed, or choose a kind "
-                                     "of check the rules allow outside the plan and state the reason.",
-                                     rule=rules.under("plans_required"), year=clean["year"])]
+            errors["item_ids"] = [
+                _l(
+                    "%(rule)sa check is made only within a filed plan: these items are not all in a "
+                    "filed plan of %(year)d. Add them to the plan and have it filed, or choose a kind "
+                    "of check the rules allow outside the plan and state the reason.",
+                    rule=rules.under("plans_required"),
+                    year=clean["year"],
+                )
+            ]
         return
-    found = [(plan, schedule.differences(plan, clean["items"], clean.get("window_start"), clean.get("window_end"),
-                                         clean.get("method"))) for plan in plans]
+    found = [
+        (
+            plan,
+            schedule.differences(
+                plan, clean["items"], clean.get("window_start"), clean.get("window_end"), clean.get("method")
+            ),
+        )
+        for plan in plans
+    ]
     following = next((plan for plan, differs in found if not differs), None)
     if following is not None:
         clean["plan_id"] = following.id
@@ -222,8 +268,14 @@ def recheck(campaign) -> dict:
     sampling rules (the plan or the rules may have changed since the draft)."""
     rules = rules_for(campaign.tenant_id)
     errors: dict = {}
-    clean = {"year": campaign.year, "items": list(campaign.items), "exempt_kind": campaign.exempt_kind,
-             "window_start": campaign.window_start, "window_end": campaign.window_end, "method": campaign.method}
+    clean = {
+        "year": campaign.year,
+        "items": list(campaign.items),
+        "exempt_kind": campaign.exempt_kind,
+        "window_start": campaign.window_start,
+        "window_end": campaign.window_end,
+        "method": campaign.method,
+    }
     if campaign.exempt_kind and campaign.exempt_kind not in rules.exempt_kinds:
         errors["exempt_kind"] = [_exempt_refusal(rules)]
     elif campaign.exempt_kind and (mismatches := exempt_mismatches(campaign.exempt_kind, campaign.items, rules)):

@@ -5,6 +5,7 @@ joint campaigns' draws share: committing, freezing a frame, taking the observers
 finishing a draw and storing its proof, the drawn targets and the teams. None of them checks
 permissions or the campaign's state: the commands calling them do.
 """
+
 from __future__ import annotations
 
 import copy
@@ -50,12 +51,17 @@ def commit_draw(campaign: Campaign, kind: str, *, actor: Actor) -> Draw:
     if draw_of(campaign, kind) is not None:
         raise Conflict(_l("This draw is already committed."))
     nonce = engine.new_nonce()
-    record = Draw(campaign_id=campaign.id, kind=DrawKind(kind), nonce_encrypted=personal_data.encrypt(nonce.hex()),
-                  commitment=engine.commitment(nonce))
+    record = Draw(
+        campaign_id=campaign.id,
+        kind=DrawKind(kind),
+        nonce_encrypted=personal_data.encrypt(nonce.hex()),
+        commitment=engine.commitment(nonce),
+    )
     db.session.add(record)
     db.session.flush()
-    audit.record("draw.committed", "campaign", campaign.id, actor=actor,
-                 details={"kind": kind, "commitment": record.commitment})
+    audit.record(
+        "draw.committed", "campaign", campaign.id, actor=actor, details={"kind": kind, "commitment": record.commitment}
+    )
     return record
 
 
@@ -64,16 +70,34 @@ def freeze(record: Draw, frame: frames.Frame, *, actor: Actor) -> None:
     record.frame_digest = hashlib.sha256(frame.file).hexdigest()
     record.counts, record.excluded, record.frozen_at = frame.counts, frame.excluded, now()
     record.capped = frame.capped or None
-    audit.record("draw.frozen", "campaign", record.campaign_id, actor=actor,
-                 details={"kind": record.kind.value, "frame_digest": record.frame_digest, "counts": record.counts,
-                          "excluded": record.excluded})
+    audit.record(
+        "draw.frozen",
+        "campaign",
+        record.campaign_id,
+        actor=actor,
+        details={
+            "kind": record.kind.value,
+            "frame_digest": record.frame_digest,
+            "counts": record.counts,
+            "excluded": record.excluded,
+        },
+    )
 
 
 def clean_inputs(public_inputs) -> list[str]:
     inputs = [str(text).strip() for text in public_inputs or [] if str(text).strip()]
     if len(inputs) > MAX_INPUTS or any(len(t) > MAX_INPUT_LENGTH or "\n" in t or "\r" in t for t in inputs):
-        raise ValidationFailed({"public_inputs": [_l("At most %(n)d inputs of one line and at most %(len)d characters each.",
-                                                     n=MAX_INPUTS, len=MAX_INPUT_LENGTH)]})
+        raise ValidationFailed(
+            {
+                "public_inputs": [
+                    _l(
+                        "At most %(n)d inputs of one line and at most %(len)d characters each.",
+                        n=MAX_INPUTS,
+                        len=MAX_INPUT_LENGTH,
+                    )
+                ]
+            }
+        )
     return inputs
 
 
@@ -95,9 +119,13 @@ def observers(data) -> tuple[list[str], str]:
 
 
 #: The refusal of a draw with no observer's input and no reason (names the field, in the user's language).
-NO_INPUT_REFUSAL = _l("Reason for drawing without outside input: no observer gave an input, so state why the draw "
-                      "uses the department's secret number alone (%(low)d to %(high)d characters); it is published "
-                      "with the draw.", low=REASON_MIN, high=REASON_MAX)
+NO_INPUT_REFUSAL = _l(
+    "Reason for drawing without outside input: no observer gave an input, so state why the draw "
+    "uses the department's secret number alone (%(low)d to %(high)d characters); it is published "
+    "with the draw.",
+    low=REASON_MIN,
+    high=REASON_MAX,
+)
 
 
 def secret_nonce(record: Draw) -> bytes:
@@ -120,8 +148,14 @@ def frozen_file(record: Draw) -> bytes:
     return frame
 
 
-def finish(record: Draw, proof: dict, inputs: list[str], no_input_reason: str = "", *,
-           meanwhile: Callable[[], object] | None = None) -> None:
+def finish(
+    record: Draw,
+    proof: dict,
+    inputs: list[str],
+    no_input_reason: str = "",
+    *,
+    meanwhile: Callable[[], object] | None = None,
+) -> None:
     """Keep the proof with its timestamps and the SHA-256 of the file it publishes. ``meanwhile``: work done
     while that file is written and hashed on the other core (a frame of millions: a third of a second a
     million), such as storing the drawn rows."""
@@ -182,27 +216,53 @@ def store_targets(campaign: Campaign, proof: dict) -> None:
     against 0.07 s at a million), the rows are written in the order of the entities' ids (the registry's own,
     which the check of each row's reference to it then reads page after page): 7.5 s against 9.3–10.1 s for
     151,572 targets in a registry of ten million."""
-    drawn = [(code, group, stratum, rank, (TargetStatus.selected if rank <= len(ids) else TargetStatus.reserve).name)
-             for group, strata in proof["selected"].items() for stratum, ids in strata.items()
-             for rank, code in enumerate(ids + proof["reserves"][group][stratum], 1)]
+    drawn = [
+        (code, group, stratum, rank, (TargetStatus.selected if rank <= len(ids) else TargetStatus.reserve).name)
+        for group, strata in proof["selected"].items()
+        for stratum, ids in strata.items()
+        for rank, code in enumerate(ids + proof["reserves"][group][stratum], 1)
+    ]
     if not drawn:
         return
     if db.session.get_bind().dialect.name == "postgresql":  # codes looked up and rows written in one statement
         codes, groups, strata, ranks, statuses = (list(column) for column in zip(*sorted(drawn)))
-        written = changed(db.session.execute(sa.text(
-            "INSERT INTO campaign_target (tenant_id, campaign_id, entity_id, group_code, stratum, rank, status, "
-            "replacement_reason) SELECT :tenant, :campaign, d.entity_id, d.group_code, d.stratum, d.rank, d.status, '' "
-            "FROM (SELECT (SELECT entity.id FROM entity WHERE entity.code = u.code) AS entity_id, u.* "
-            "FROM unnest(CAST(:codes AS text[]), CAST(:groups AS text[]), CAST(:strata AS text[]), "
-            "CAST(:ranks AS integer[]), CAST(:statuses AS text[])) AS u(code, group_code, stratum, rank, status) "
-            "OFFSET 0) AS d WHERE d.entity_id IS NOT NULL ORDER BY d.entity_id"),
-            {"tenant": campaign.tenant_id, "campaign": campaign.id, "codes": codes, "groups": groups,
-             "strata": strata, "ranks": ranks, "statuses": statuses}))
+        written = changed(
+            db.session.execute(
+                sa.text(
+                    "INSERT INTO campaign_target (tenant_id, campaign_id, entity_id, group_code, stratum, rank, status, "
+                    "replacement_reason) SELECT :tenant, :campaign, d.entity_id, d.group_code, d.stratum, d.rank, d.status, '' "
+                    "FROM (SELECT (SELECT entity.id FROM entity WHERE entity.code = u.code) AS entity_id, u.* "
+                    "FROM unnest(CAST(:codes AS text[]), CAST(:groups AS text[]), CAST(:strata AS text[]), "
+                    "CAST(:ranks AS integer[]), CAST(:statuses AS text[])) AS u(code, group_code, stratum, rank, status) "
+                    "OFFSET 0) AS d WHERE d.entity_id IS NOT NULL ORDER BY d.entity_id"
+                ),
+                {
+                    "tenant": campaign.tenant_id,
+                    "campaign": campaign.id,
+                    "codes": codes,
+                    "groups": groups,
+                    "strata": strata,
+                    "ranks": ranks,
+                    "statuses": statuses,
+                },
+            )
+        )
     else:
         entity_ids = _entity_ids(code for code, *_ in drawn)
-        rows = [{"tenant_id": campaign.tenant_id, "campaign_id": campaign.id, "entity_id": entity_ids[code],
-                 "group_code": group, "stratum": stratum, "rank": rank, "status": status, "replacement_reason": ""}
-                for code, group, stratum, rank, status in drawn if code in entity_ids]
+        rows = [
+            {
+                "tenant_id": campaign.tenant_id,
+                "campaign_id": campaign.id,
+                "entity_id": entity_ids[code],
+                "group_code": group,
+                "stratum": stratum,
+                "rank": rank,
+                "status": status,
+                "replacement_reason": "",
+            }
+            for code, group, stratum, rank, status in drawn
+            if code in entity_ids
+        ]
         if rows:  # none found: an insert of no rows would be one row of nothing
             db.session.execute(sa.insert(CampaignTarget), rows)
         written = len(rows)
@@ -215,7 +275,7 @@ def _entity_ids(codes) -> dict[str, int]:
     """Entity ids by code, looked up in batches (PostgreSQL takes at most 65,535 parameters)."""
     codes, found = sorted(codes), dict[str, Any]()
     for start in range(0, len(codes), 10_000):
-        batch = codes[start:start + 10_000]
+        batch = codes[start : start + 10_000]
         found.update(db.session.execute(sa.select(Entity.code, Entity.id).where(Entity.code.in_(batch))).all())
     return found
 
@@ -226,13 +286,29 @@ def store_teams(campaign: Campaign, teams: dict[str, list[str]], inspectors: dic
     department's own list."""
     entity_ids = _entity_ids(teams)
     if inspectors is None:
-        inspectors = {cert: (inspector_id, name, campaign.tenant_code) for cert, inspector_id, name in db.session.execute(
-            sa.select(Inspector.cert_no, Inspector.id, Inspector.name))}
-    rows = [{"tenant_id": campaign.tenant_id, "campaign_id": campaign.id, "entity_id": entity_ids[visit],
-             "inspector_id": inspectors[cert][0], "inspector_name": inspectors[cert][1], "cert_no": cert,
-             "group_code": inspectors[cert][2], "position": position, "is_leader": False, "active": True,
-             "replacement_reason": ""}
-            for visit, team in teams.items() for position, cert in enumerate(team, 1)]
+        inspectors = {
+            cert: (inspector_id, name, campaign.tenant_code)
+            for cert, inspector_id, name in db.session.execute(
+                sa.select(Inspector.cert_no, Inspector.id, Inspector.name)
+            )
+        }
+    rows = [
+        {
+            "tenant_id": campaign.tenant_id,
+            "campaign_id": campaign.id,
+            "entity_id": entity_ids[visit],
+            "inspector_id": inspectors[cert][0],
+            "inspector_name": inspectors[cert][1],
+            "cert_no": cert,
+            "group_code": inspectors[cert][2],
+            "position": position,
+            "is_leader": False,
+            "active": True,
+            "replacement_reason": "",
+        }
+        for visit, team in teams.items()
+        for position, cert in enumerate(team, 1)
+    ]
     if rows:
         db.session.execute(sa.insert(TeamMember), rows)
     statistics.refresh_after_commit("team_member", rows=len(rows))
@@ -245,9 +321,12 @@ def name_leaders(campaign: Campaign, rule: str, *, only_missing: bool, actor: Ac
     bulk commands, single or joint campaign)."""
     if rule not in LEADER_RULES:
         raise ValidationFailed({"rule": [_l("Choose how the team leaders are named.")]})
-    members = db.session.scalars(sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id)
-                                 .options(lazyload(TeamMember.entity), lazyload(TeamMember.inspector))  # not needed
-                                 .order_by(TeamMember.entity_id, TeamMember.position)).all()
+    members = db.session.scalars(
+        sa.select(TeamMember)
+        .where(TeamMember.campaign_id == campaign.id)
+        .options(lazyload(TeamMember.entity), lazyload(TeamMember.inspector))  # not needed
+        .order_by(TeamMember.entity_id, TeamMember.position)
+    ).all()
     teams: dict[int, list[TeamMember]] = {}
     for member in members:
         teams.setdefault(member.entity_id, []).append(member)
@@ -260,7 +339,9 @@ def name_leaders(campaign: Campaign, rule: str, *, only_missing: bool, actor: Ac
         current = next((m for m in present if m.is_leader), None)
         if current is not None and only_missing:
             return None
-        chosen = present[0] if rule == "first_drawn" else min(present, key=lambda m: (leads[m.inspector_id], m.position))
+        chosen = (
+            present[0] if rule == "first_drawn" else min(present, key=lambda m: (leads[m.inspector_id], m.position))
+        )
         if current is not None:
             leads[current.inspector_id] -= 1
         leads[chosen.inspector_id] += 1
@@ -269,11 +350,25 @@ def name_leaders(campaign: Campaign, rule: str, *, only_missing: bool, actor: Ac
     chosen = bulk.each(teams.values(), designate, name=lambda team: team[0].entity.name)
     named = [member for member in chosen if member is not None]
     _lead([member.id for member in named], {member.entity_id for member in named}, campaign, teams)
-    codes = dict(db.session.execute(sa.select(Entity.id, Entity.code).where(
-        Entity.id.in_(sa.select(TeamMember.entity_id).where(TeamMember.campaign_id == campaign.id)))).all())
-    audit.record_many("team.leader_designated", "campaign", [
-        (campaign.id, {"visit": codes[member.entity_id], "leader": member.cert_no or member.inspector.cert_no,
-                       "rule": rule}) for member in named], actor=actor)
+    codes = dict(
+        db.session.execute(
+            sa.select(Entity.id, Entity.code).where(
+                Entity.id.in_(sa.select(TeamMember.entity_id).where(TeamMember.campaign_id == campaign.id))
+            )
+        ).all()
+    )
+    audit.record_many(
+        "team.leader_designated",
+        "campaign",
+        [
+            (
+                campaign.id,
+                {"visit": codes[member.entity_id], "leader": member.cert_no or member.inspector.cert_no, "rule": rule},
+            )
+            for member in named
+        ],
+        actor=actor,
+    )
     return {"named": len(named), "kept": len(chosen) - len(named), "rule": LEADER_RULES[rule]}
 
 
@@ -281,10 +376,15 @@ def _lead(leader_ids: list[int], visits: set[int], campaign: Campaign, teams: di
     """Those members lead their visits' teams and nobody else there does: one UPDATE, thousands of
     visits at a time (the members already loaded are told)."""
     for ids in in_chunks(leader_ids):
-        db.session.execute(sa.update(TeamMember).where(
-            TeamMember.campaign_id == campaign.id,
-            TeamMember.entity_id.in_(sa.select(TeamMember.entity_id).where(TeamMember.id.in_(ids))))
-            .values(is_leader=TeamMember.id.in_(ids)).execution_options(synchronize_session=False))
+        db.session.execute(
+            sa.update(TeamMember)
+            .where(
+                TeamMember.campaign_id == campaign.id,
+                TeamMember.entity_id.in_(sa.select(TeamMember.entity_id).where(TeamMember.id.in_(ids))),
+            )
+            .values(is_leader=TeamMember.id.in_(ids))
+            .execution_options(synchronize_session=False)
+        )
     chosen = set(leader_ids)
     for entity_id in visits:
         for member in teams[entity_id]:
@@ -294,13 +394,22 @@ def _lead(leader_ids: list[int], visits: set[int], campaign: Campaign, teams: di
 def name_leader(campaign: Campaign, member_id: object, *, actor: Actor) -> TeamMember:
     """The leader of the member's visit is that member, and nobody else (a step of the commands
     that name leaders, single or joint campaign)."""
-    member = db.session.scalar(sa.select(TeamMember).where(TeamMember.id == member_id, TeamMember.active.is_(True),
-                                                           TeamMember.campaign_id == campaign.id))
+    member = db.session.scalar(
+        sa.select(TeamMember).where(
+            TeamMember.id == member_id, TeamMember.active.is_(True), TeamMember.campaign_id == campaign.id
+        )
+    )
     if member is None:
         raise NotFound(_l("No such team member."))
-    for other in db.session.scalars(sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id,
-                                                                TeamMember.entity_id == member.entity_id)):
+    for other in db.session.scalars(
+        sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id, TeamMember.entity_id == member.entity_id)
+    ):
         other.is_leader = other.id == member.id
-    audit.record("team.leader_designated", "campaign", campaign.id, actor=actor,
-                 details={"visit": member.entity.code, "leader": member.cert_no or member.inspector.cert_no})
+    audit.record(
+        "team.leader_designated",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={"visit": member.entity.code, "leader": member.cert_no or member.inspector.cert_no},
+    )
     return member

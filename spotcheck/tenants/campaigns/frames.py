@@ -8,6 +8,7 @@ spilled to disk there), then split, checked, sorted by code point and joined her
 (:func:`spotcheck.draw.target_frames.frame_file_of_cells`); elsewhere the rows are read as they come —
 the same bytes.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -32,8 +33,10 @@ from spotcheck.tenants.rules.rulebook import Rules
 NOT_ACTIVE, CHECKED_THIS_YEAR = "not_active", "checked_this_year"
 #: Flag filters of a campaign's target filter.
 FLAG_FILTERS = {
-    "abnormal": Entity.abnormal.is_(True), "blacklisted": Entity.blacklisted.is_(True),
-    "penalized": Entity.penalized_on.is_not(None), "complaints": Entity.complaints > 0,
+    "abnormal": Entity.abnormal.is_(True),
+    "blacklisted": Entity.blacklisted.is_(True),
+    "penalized": Entity.penalized_on.is_not(None),
+    "complaints": Entity.complaints > 0,
 }
 
 
@@ -54,8 +57,12 @@ def _flags(on: date, penalty_window_days: int | None) -> dict:
     penalized: sa.ColumnElement[bool] = Entity.penalized_on.is_not(None)
     if penalty_window_days is not None:
         penalized = sa.and_(penalized, Entity.penalized_on >= on - timedelta(days=penalty_window_days))
-    return {"complaints": Entity.complaints > 0, "abnormal": Entity.abnormal.is_(True),
-            "blacklisted": Entity.blacklisted.is_(True), "penalized": penalized}
+    return {
+        "complaints": Entity.complaints > 0,
+        "abnormal": Entity.abnormal.is_(True),
+        "blacklisted": Entity.blacklisted.is_(True),
+        "penalized": penalized,
+    }
 
 
 def flagged(on: date, rules: Rules):
@@ -107,11 +114,17 @@ def target_frame(parts: list[FramePart], on: date) -> Frame:
                 part_capped += count if why == inspection_counts.CAPPED else 0
         if part_capped:
             source, reason, _ = _part_source(part, on)
-            capped.update(entity_id for entity_id, in _frame_rows(
-                source.add_columns(Entity.id).where(reason == inspection_counts.CAPPED)))
+            capped.update(
+                entity_id
+                for (entity_id,) in _frame_rows(source.add_columns(Entity.id).where(reason == inspection_counts.CAPPED))
+            )
     year = parts[0].campaign.year if parts else on.year
-    return Frame(target_frames.frame_file_of_cells(cells), counts, dict(sorted(excluded.items())),
-                 inspection_counts.capped_list(sorted(capped), year))
+    return Frame(
+        target_frames.frame_file_of_cells(cells),
+        counts,
+        dict(sorted(excluded.items())),
+        inspection_counts.capped_list(sorted(capped), year),
+    )
 
 
 def cell_counts(part: FramePart, on: date) -> tuple[dict[str, int], Counter]:
@@ -121,8 +134,9 @@ def cell_counts(part: FramePart, on: date) -> tuple[dict[str, int], Counter]:
     source, reason, stratum = _part_source(part, on)
     counts: dict[str, Any] = {}
     excluded: Counter[str] = Counter()
-    query = source.add_columns(reason.label("reason"), stratum.label("stratum"), sa.func.count()) \
-        .group_by(sa.literal_column("reason"), sa.literal_column("stratum"))
+    query = source.add_columns(reason.label("reason"), stratum.label("stratum"), sa.func.count()).group_by(
+        sa.literal_column("reason"), sa.literal_column("stratum")
+    )
     for why, cell, count in _frame_rows(query):
         if why is None:
             counts[cell] = counts.get(cell, 0) + count
@@ -150,13 +164,20 @@ def _part_source(part: FramePart, on: date):
     if at_cap is not None:
         reasons.append((at_cap, inspection_counts.CAPPED))
     if campaign.exclude_checked and not (campaign.exempt_kind == "order" and "order" in keep):
-        reasons.append((sa.and_(_checked_this_year(campaign, part.tenant_id), sa.not_(kept(keep, on, rules))),
-                        CHECKED_THIS_YEAR))
+        reasons.append(
+            (sa.and_(_checked_this_year(campaign, part.tenant_id), sa.not_(kept(keep, on, rules))), CHECKED_THIS_YEAR)
+        )
     reason = sa.case(*reasons, else_=sa.null())
-    stratum = sa.case((is_flagged, FLAGGED), else_=DirectoryEntry.risk) if FLAGGED in campaign.strata \
-        else DirectoryEntry.risk
-    source = _filtered(sa.select().select_from(DirectoryEntry).join(Entity, Entity.id == DirectoryEntry.entity_id)
-                       .where(DirectoryEntry.tenant_id == part.tenant_id), campaign.target_filter or {})
+    stratum = (
+        sa.case((is_flagged, FLAGGED), else_=DirectoryEntry.risk) if FLAGGED in campaign.strata else DirectoryEntry.risk
+    )
+    source = _filtered(
+        sa.select()
+        .select_from(DirectoryEntry)
+        .join(Entity, Entity.id == DirectoryEntry.entity_id)
+        .where(DirectoryEntry.tenant_id == part.tenant_id),
+        campaign.target_filter or {},
+    )
     return source, reason, stratum
 
 
@@ -178,11 +199,20 @@ def _checked_this_year(campaign: Campaign, tenant_id: int):
     """Drawn (and still selected) this year by another campaign of the department for one of the same items (a
     check of named businesses once disclosed: before, the frame would tell whom it will check)."""
     same_items = sa.select(campaign_item.c.campaign_id).where(
-        campaign_item.c.item_id.in_([item.id for item in campaign.items]))
-    drawn = sa.select(CampaignTarget.entity_id).join(Campaign, Campaign.id == CampaignTarget.campaign_id).where(
-        CampaignTarget.tenant_id == tenant_id, CampaignTarget.status == TargetStatus.selected,
-        Campaign.year == campaign.year, Campaign.id != campaign.id, Campaign.id.in_(same_items),
-        sa.or_(Campaign.kind == CampaignKind.random, Campaign.disclosed_at.is_not(None)))  # a named check, once public
+        campaign_item.c.item_id.in_([item.id for item in campaign.items])
+    )
+    drawn = (
+        sa.select(CampaignTarget.entity_id)
+        .join(Campaign, Campaign.id == CampaignTarget.campaign_id)
+        .where(
+            CampaignTarget.tenant_id == tenant_id,
+            CampaignTarget.status == TargetStatus.selected,
+            Campaign.year == campaign.year,
+            Campaign.id != campaign.id,
+            Campaign.id.in_(same_items),
+            sa.or_(Campaign.kind == CampaignKind.random, Campaign.disclosed_at.is_not(None)),
+        )
+    )  # a named check, once public
     return among(Entity.id, drawn)  # read first: tested by the parallel workers, one hashed look-up a row
 
 
@@ -216,8 +246,11 @@ def _frame_rows(statement: sa.Select) -> list:
 
 def cells_query(source, reason, stratum) -> sa.Select:
     """The statement of :func:`_cells_in_database`: (reason, stratum, count, the codes joined by newlines)."""
-    rows = source.add_columns(reason.label("reason"), stratum.label("stratum"), Entity.code.label("code")) \
-        .offset(0).subquery()
+    rows = (
+        source.add_columns(reason.label("reason"), stratum.label("stratum"), Entity.code.label("code"))
+        .offset(0)
+        .subquery()
+    )
     codes = sa.func.string_agg(rows.c.code, sa.literal("\n")).filter(rows.c.reason.is_(None))
     return sa.select(rows.c.reason, rows.c.stratum, sa.func.count(), codes).group_by(rows.c.reason, rows.c.stratum)
 
@@ -254,19 +287,26 @@ def inspector_frame(parts: list[PoolPart], on: date) -> Frame:
     for part in sorted(parts, key=lambda p: p.group):
         needs += [(code, part.group, part.categories) for code in part.visits.values()]
         certificate = {}
-        for inspector in db.session.scalars(sa.select(Inspector).where(Inspector.tenant_id == part.tenant_id,
-                                                                       Inspector.is_expert.is_(False))):
+        for inspector in db.session.scalars(
+            sa.select(Inspector).where(Inspector.tenant_id == part.tenant_id, Inspector.is_expert.is_(False))
+        ):
             reason = eligibility.not_drawable_because(inspector, on, part.categories)
             if reason is not None:
                 excluded[reason] += 1
                 continue
             if seen.setdefault(inspector.cert_no, part.group) != part.group:
-                raise ValueError(f"certificate {inspector.cert_no} is listed by {seen[inspector.cert_no]} and {part.group}")
+                raise ValueError(
+                    f"certificate {inspector.cert_no} is listed by {seen[inspector.cert_no]} and {part.group}"
+                )
             pool.append((part.group, inspector.cert_no, inspector.categories))
             certificate[inspector.id] = inspector.cert_no
-        recusals += [(part.visits[entity_id], certificate[inspector_id]) for entity_id, inspector_id in db.session.execute(
-            sa.select(Recusal.entity_id, Recusal.inspector_id).where(Recusal.tenant_id == part.tenant_id))
-            if entity_id in part.visits and inspector_id in certificate]  # few per department: filtered here
+        recusals += [
+            (part.visits[entity_id], certificate[inspector_id])
+            for entity_id, inspector_id in db.session.execute(
+                sa.select(Recusal.entity_id, Recusal.inspector_id).where(Recusal.tenant_id == part.tenant_id)
+            )
+            if entity_id in part.visits and inspector_id in certificate
+        ]  # few per department: filtered here
     recusals = sorted(set(recusals))
     lines = inspector_engine.frame_lines(needs=needs, pool=pool, recusals=recusals)
     visits = {code for part in parts for code in part.visits.values()}

@@ -1,6 +1,7 @@
 """The rules a campaign is under (抽查任务适用的规则): a draft follows the rules in force today; once
 approved, a campaign keeps the versions and the national floor in force at its approval for its whole
 life — its team size and sampling rules are in its proof, so they never change under it."""
+
 from __future__ import annotations
 
 from spotcheck.core.clock import local

@@ -4,6 +4,7 @@ its list. The campaign commands check their input against it
 (:func:`spotcheck.tenants.campaigns.checking.clean_campaign`, :mod:`spotcheck.tenants.campaigns.draws`);
 the API's input schemas and the campaign pages' forms (the joint campaign's too) are derived from it.
 Campaigns have no workbook."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,8 +38,20 @@ from spotcheck.tenants.common.vocabulary import ENTITY_FLAG, reference, sampling
 #: filter (:data:`FILTER_FIELDS`), RULES the rule of each stratum (:data:`RULE_FIELDS`), NAMED a named
 #: check's targets (:data:`NAMED_TARGET_FIELDS`).
 TEXT, NOTE, LINES, WHOLE, RATIO, IDS, CHOICE, CHOICES, PREFIXES, DATE, FILTER, RULES, NAMED = (
-    "text", "note", "lines", "whole", "ratio", "ids", "choice", "choices", "prefixes", "date", "filter", "strata",
-    "named")
+    "text",
+    "note",
+    "lines",
+    "whole",
+    "ratio",
+    "ids",
+    "choice",
+    "choices",
+    "prefixes",
+    "date",
+    "filter",
+    "strata",
+    "named",
+)
 
 
 @dataclass(frozen=True)
@@ -82,22 +95,26 @@ STRATA = (*RISK_STRATA, FLAGGED)
 
 #: Which directory entries are candidates (``target_filter``): every condition given, each a list.
 FILTER_FIELDS: tuple[CampaignField, ...] = (
-    CampaignField("categories", _l("Supervision categories"), CHOICES,
-                  "The department's supervision categories (监管类别)"),  # the directory's: listed by the page
+    CampaignField(
+        "categories", _l("Supervision categories"), CHOICES, "The department's supervision categories (监管类别)"
+    ),  # the directory's: listed by the page
     CampaignField("industries", _l("Industry codes (GB/T 4754, prefixes)"), PREFIXES, "GB/T 4754 prefixes"),
     CampaignField("regions", _l("Region codes (GB/T 2260, prefixes)"), PREFIXES, "GB/T 2260 prefixes"),
     CampaignField("entity_types", _l("Entity types"), CHOICES, "Entity types", choices=reference.ENTITY_TYPES),
-    CampaignField("flags", _l("Only entities with these flags"), CHOICES, "Only entities with these flags",
-                  choices=ENTITY_FLAG),
+    CampaignField(
+        "flags", _l("Only entities with these flags"), CHOICES, "Only entities with these flags", choices=ENTITY_FLAG
+    ),
 )
 FILTER_KEYS = tuple(field.name for field in FILTER_FIELDS)
 
 #: A stratum's rule (``strata``): a count, or a ratio with a minimum; ``mode`` is the page's choice of the two.
 RULE_FIELDS: tuple[CampaignField, ...] = (
-    CampaignField("mode", _l("Rule"), CHOICE, choices={"ratio": _l("Ratio"), "count": _l("Count")},
-                  empty=_l("No separate rule")),  # none: only flagged entities may have no rule of their own
-    CampaignField("ratio_bp", _l("Ratio (%)"), RATIO, "r in basis points", least=0, most=sampling.FULL,
-                  page_name="ratio"),
+    CampaignField(
+        "mode", _l("Rule"), CHOICE, choices={"ratio": _l("Ratio"), "count": _l("Count")}, empty=_l("No separate rule")
+    ),  # none: only flagged entities may have no rule of their own
+    CampaignField(
+        "ratio_bp", _l("Ratio (%)"), RATIO, "r in basis points", least=0, most=sampling.FULL, page_name="ratio"
+    ),
     CampaignField("min", _l("At least"), WHOLE, "the least number drawn with a ratio", least=0),
     CampaignField("count", _l("Count"), WHOLE, "a fixed number", least=0),
 )
@@ -105,77 +122,163 @@ RULE = {field.name: field for field in RULE_FIELDS}
 
 #: One target of a named check (特定对象检查): the business, why it is checked and the cause's reference.
 NAMED_TARGET_FIELDS: tuple[CampaignField, ...] = (
-    CampaignField("entity_code", _l("Unified social credit code"), TEXT,
-                  "The business's code (统一社会信用代码), in my target directory", required=True, least=1, longest=18),
-    CampaignField("cause", _l("Cause"), CHOICE, "Why it is checked", required=True, choices=NAMED_CAUSES,
-                  names_too=True),
-    CampaignField("reference", _l("Reference"), TEXT, "The cause's reference: " + _codes(CAUSE_REFERENCES),
-                  required=True, least=REFERENCE_MIN, longest=REFERENCE_MAX),
+    CampaignField(
+        "entity_code",
+        _l("Unified social credit code"),
+        TEXT,
+        "The business's code (统一社会信用代码), in my target directory",
+        required=True,
+        least=1,
+        longest=18,
+    ),
+    CampaignField(
+        "cause", _l("Cause"), CHOICE, "Why it is checked", required=True, choices=NAMED_CAUSES, names_too=True
+    ),
+    CampaignField(
+        "reference",
+        _l("Reference"),
+        TEXT,
+        "The cause's reference: " + _codes(CAUSE_REFERENCES),
+        required=True,
+        least=REFERENCE_MIN,
+        longest=REFERENCE_MAX,
+    ),
 )
 NAMED_TARGET = {field.name: field for field in NAMED_TARGET_FIELDS}
 
 #: A campaign (``create_campaign``, ``update_campaign``; a joint campaign and a department's part share them).
 FIELDS: tuple[CampaignField, ...] = (
     CampaignField("title", _l("Title"), TEXT, "The campaign's title", required=True, least=1, longest=200),
-    CampaignField("kind", _l("How the targets are chosen"), CHOICE,
-                  "random: drawn (随机抽查); named: each target named with its cause (特定对象检查), only the "
-                  "inspectors drawn", default="random", choices=CAMPAIGN_KIND_NAMES),
-    CampaignField("named_targets", _l("Named targets"), NAMED,
-                  "A named check's targets (kind named only): [{entity_code, cause, reference}]; cause: "
-                  + _codes(NAMED_CAUSES), default=list, most=MAX_NAMED_TARGETS),
-    CampaignField("year", _l("Year"), WHOLE, "The year of the annual plan it belongs to", required=True,
-                  least=2000, most=2100),
+    CampaignField(
+        "kind",
+        _l("How the targets are chosen"),
+        CHOICE,
+        "random: drawn (随机抽查); named: each target named with its cause (特定对象检查), only the inspectors drawn",
+        default="random",
+        choices=CAMPAIGN_KIND_NAMES,
+    ),
+    CampaignField(
+        "named_targets",
+        _l("Named targets"),
+        NAMED,
+        "A named check's targets (kind named only): [{entity_code, cause, reference}]; cause: " + _codes(NAMED_CAUSES),
+        default=list,
+        most=MAX_NAMED_TARGETS,
+    ),
+    CampaignField(
+        "year", _l("Year"), WHOLE, "The year of the annual plan it belongs to", required=True, least=2000, most=2100
+    ),
     CampaignField("item_ids", _l("Items"), IDS, "Published items of my item list", required=True, least=1),
-    CampaignField("exempt_kind", _l("Outside the annual plan?"), CHOICE,
-                  "Outside the annual plan, with a stated reason (the kinds the rules in force allow)", nullable=True,
-                  choices=EXEMPT_KINDS, empty=_l("No: the items are in our filed plan of the year")),
-    CampaignField("exempt_reason", _l("Reason for checking outside the plan"), NOTE,
-                  "Why the check is made outside the annual plan", default=""),
-    CampaignField("target_filter", None, FILTER,
-                  "Which directory entries are candidates: " + ", ".join(
-                      f"{field.name}: [{field.about}]" for field in FILTER_FIELDS)),
-    CampaignField("strata", None, RULES,
-                  "Sampling per stratum A, B, C, D (required) and flagged (optional): {\"count\": n} or "
-                  "{\"ratio_bp\": r, \"min\": m} (r in basis points)", required=True),
-    CampaignField("reserve_size", _l("Reserves per stratum"), WHOLE, "Reserves drawn per stratum, 0–50",
-                  default=3, least=0, most=50),
+    CampaignField(
+        "exempt_kind",
+        _l("Outside the annual plan?"),
+        CHOICE,
+        "Outside the annual plan, with a stated reason (the kinds the rules in force allow)",
+        nullable=True,
+        choices=EXEMPT_KINDS,
+        empty=_l("No: the items are in our filed plan of the year"),
+    ),
+    CampaignField(
+        "exempt_reason",
+        _l("Reason for checking outside the plan"),
+        NOTE,
+        "Why the check is made outside the annual plan",
+        default="",
+    ),
+    CampaignField(
+        "target_filter",
+        None,
+        FILTER,
+        "Which directory entries are candidates: "
+        + ", ".join(f"{field.name}: [{field.about}]" for field in FILTER_FIELDS),
+    ),
+    CampaignField(
+        "strata",
+        None,
+        RULES,
+        'Sampling per stratum A, B, C, D (required) and flagged (optional): {"count": n} or '
+        '{"ratio_bp": r, "min": m} (r in basis points)',
+        required=True,
+    ),
+    CampaignField(
+        "reserve_size",
+        _l("Reserves per stratum"),
+        WHOLE,
+        "Reserves drawn per stratum, 0–50",
+        default=3,
+        least=0,
+        most=50,
+    ),
     CampaignField("team_size", _l("Inspectors per team"), WHOLE, "Inspectors per team, 2–10", least=2, most=10),
-    CampaignField("capacity", _l("Most visits per inspector"), WHOLE, "Most visits per inspector, or null",
-                  nullable=True, least=1),
+    CampaignField(
+        "capacity", _l("Most visits per inspector"), WHOLE, "Most visits per inspector, or null", nullable=True, least=1
+    ),
     CampaignField("window_start", _l("From"), DATE, "First day of the inspections, YYYY-MM-DD", required=True),
     CampaignField("window_end", _l("To"), DATE, "Last day of the inspections, YYYY-MM-DD", required=True),
-    CampaignField("method", _l("Check method"), CHOICE, "检查方式", default="onsite", choices=reference.CHECK_METHODS,
-                  names_too=True),
+    CampaignField(
+        "method",
+        _l("Check method"),
+        CHOICE,
+        "检查方式",
+        default="onsite",
+        choices=reference.CHECK_METHODS,
+        names_too=True,
+    ),
 )
 CAMPAIGN = {field.name: field for field in FIELDS}
 
 #: A draw's outside input (``draw_targets``, ``draw_inspectors``; DRAW-SPEC §3).
 DRAW_FIELDS: tuple[CampaignField, ...] = (
-    CampaignField("public_inputs", _l("Observers' inputs: one observer a line, who they are and what they gave"),
-                  LINES, "The observers' inputs, one string each (at most %d, one line of at most %d characters), "
-                  "entering the seed exactly as given (DRAW-SPEC §3). A draw without outside inputs relies on the "
-                  "department's secret number alone: it then requires no_input_reason." % (MAX_INPUTS, MAX_INPUT_LENGTH),
-                  default=list, most=MAX_INPUTS, longest=MAX_INPUT_LENGTH),
-    CampaignField("no_input_reason", _l("Reason for drawing without outside input"), NOTE,
-                  "无外部输入的理由: required when public_inputs is empty (%d to %d characters; a draw with no input and "
-                  "no reason answers 422 naming this field), recorded with the draw and in its audit entry, and "
-                  "published on the draw's public page. Not kept when inputs are given." % (REASON_MIN, REASON_MAX),
-                  nullable=True, default="", least=REASON_MIN, longest=REASON_MAX),
+    CampaignField(
+        "public_inputs",
+        _l("Observers' inputs: one observer a line, who they are and what they gave"),
+        LINES,
+        "The observers' inputs, one string each (at most %d, one line of at most %d characters), "
+        "entering the seed exactly as given (DRAW-SPEC §3). A draw without outside inputs relies on the "
+        "department's secret number alone: it then requires no_input_reason." % (MAX_INPUTS, MAX_INPUT_LENGTH),
+        default=list,
+        most=MAX_INPUTS,
+        longest=MAX_INPUT_LENGTH,
+    ),
+    CampaignField(
+        "no_input_reason",
+        _l("Reason for drawing without outside input"),
+        NOTE,
+        "无外部输入的理由: required when public_inputs is empty (%d to %d characters; a draw with no input and "
+        "no reason answers 422 naming this field), recorded with the draw and in its audit entry, and "
+        "published on the draw's public page. Not kept when inputs are given." % (REASON_MIN, REASON_MAX),
+        nullable=True,
+        default="",
+        least=REASON_MIN,
+        longest=REASON_MAX,
+    ),
 )
 DRAW = {field.name: field for field in DRAW_FIELDS}
 
 _ALLOWED = "A reason the campaign's rules allow"
 #: Why a drawn target is replaced (``replace_target``): a reason the campaign's rules allow.
 REPLACE_TARGET = CampaignField(
-    "reason", _l("Reason"), CHOICE, f"{_ALLOWED} (a city's or a department's rules may name their own; GET "
-    "/rules/department lists them). The platform's: " + _codes(TARGET_REPLACEMENT_REASONS)
-    + " (an entity that cannot be found is a finding, not a reason)", required=True,
-    choices=TARGET_REPLACEMENT_REASONS, empty=_l("Reason for replacing…"))
+    "reason",
+    _l("Reason"),
+    CHOICE,
+    f"{_ALLOWED} (a city's or a department's rules may name their own; GET "
+    "/rules/department lists them). The platform's: "
+    + _codes(TARGET_REPLACEMENT_REASONS)
+    + " (an entity that cannot be found is a finding, not a reason)",
+    required=True,
+    choices=TARGET_REPLACEMENT_REASONS,
+    empty=_l("Reason for replacing…"),
+)
 #: Why a drawn inspector is replaced (``replace_member``, ``replace_many``).
 REPLACE_INSPECTOR = CampaignField(
-    "reason", _l("Reason"), CHOICE, f"{_ALLOWED} (conflict, 抽取后申报回避, always). The platform's: "
-    + _codes(INSPECTOR_REPLACEMENT_REASONS), required=True, choices=INSPECTOR_REPLACEMENT_REASONS,
-    empty=_l("Reason for replacing…"))
+    "reason",
+    _l("Reason"),
+    CHOICE,
+    f"{_ALLOWED} (conflict, 抽取后申报回避, always). The platform's: " + _codes(INSPECTOR_REPLACEMENT_REASONS),
+    required=True,
+    choices=INSPECTOR_REPLACEMENT_REASONS,
+    empty=_l("Reason for replacing…"),
+)
 
 
 def values_of(campaign) -> dict:

@@ -8,6 +8,7 @@ by the target draw and by a replacement, and read by every department's frame: a
 cap (the rules' ``inspection_cap``), or at the department's own (``department_inspection_cap``), is left
 out at the freeze with the reason ``cap``, and the frame publishes the list of those businesses with the
 campaigns whose draws count for each — what anyone can recompute from the published target proofs."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -30,8 +31,11 @@ CAPS = ("inspection_cap", "department_inspection_cap")
 def cap_lines(rules: Rules) -> list[str]:
     """The yearly caps ``rules`` set, each with its value and the document and article that set it:
     ``每户企业每年涉企行政检查次数上限：3次（《宁安市……实施方案》第5条）`` (none where no cap is set)."""
-    return [f"{BY_KEY[key].label}：{rules.say(key)}" + (f"（{rules.cite(key)}）" if rules.cite(key) else "")
-            for key in CAPS if rules.values[key] is not None]
+    return [
+        f"{BY_KEY[key].label}：{rules.say(key)}" + (f"（{rules.cite(key)}）" if rules.cite(key) else "")
+        for key in CAPS
+        if rules.values[key] is not None
+    ]
 
 
 def counted_as(campaign: Campaign) -> str:
@@ -48,8 +52,14 @@ def counts_toward_cap(campaign: Campaign, cause: str | None = None) -> bool:
     return campaign.method == "onsite" and kind not in rules_of(campaign).cap_exempt_kinds
 
 
-def record(campaign: Campaign, entity_ids: Iterable[int], department_id: int, *, counts: bool | None = None,
-           withheld: bool = False) -> None:
+def record(
+    campaign: Campaign,
+    entity_ids: Iterable[int],
+    department_id: int,
+    *,
+    counts: bool | None = None,
+    withheld: bool = False,
+) -> None:
     """Count ``campaign``'s draw of ``entity_ids`` for the department that drew them (a business already
     counted for it under the same key is left as it is). ``counts``: toward the cap — for a joint
     campaign, as the department's own part says (:func:`counts_toward_cap` of the part)."""
@@ -57,13 +67,28 @@ def record(campaign: Campaign, entity_ids: Iterable[int], department_id: int, *,
     wanted = set(entity_ids)
     if not wanted:
         return
-    known = set(db.session.scalars(sa.select(InspectionCount.entity_id).where(
-        InspectionCount.counted_as == key, InspectionCount.department_id == department_id,
-        InspectionCount.entity_id.in_(sorted(wanted)))))
+    known = set(
+        db.session.scalars(
+            sa.select(InspectionCount.entity_id).where(
+                InspectionCount.counted_as == key,
+                InspectionCount.department_id == department_id,
+                InspectionCount.entity_id.in_(sorted(wanted)),
+            )
+        )
+    )
     counted = counts_toward_cap(campaign) if counts is None else counts
-    rows = [{"entity_id": entity_id, "year": campaign.year, "counted_as": key, "campaign_code": campaign.code or "",
-             "department_id": department_id, "counts": counted, "withheld": withheld}
-            for entity_id in sorted(wanted - known)]
+    rows = [
+        {
+            "entity_id": entity_id,
+            "year": campaign.year,
+            "counted_as": key,
+            "campaign_code": campaign.code or "",
+            "department_id": department_id,
+            "counts": counted,
+            "withheld": withheld,
+        }
+        for entity_id in sorted(wanted - known)
+    ]
     if rows:
         db.session.execute(sa.insert(InspectionCount), rows)
 
@@ -75,18 +100,27 @@ def record_drawn(campaign: Campaign) -> None:
     which, planned while the drawn rows were new to the statistics, went through the rows the statement was
     writing for every row it read (17 s for 14,000 targets)."""
     key = counted_as(campaign)
-    drawn = sa.select(CampaignTarget.entity_id, sa.literal(campaign.year), sa.literal(key),
-                      sa.literal(campaign.code or ""), sa.literal(campaign.tenant_id),
-                      sa.literal(counts_toward_cap(campaign)), sa.false()).where(
-        CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
-    db.session.execute(sa.insert(InspectionCount).from_select(
-        ["entity_id", "year", "counted_as", "campaign_code", "department_id", "counts", "withheld"], drawn))
+    drawn = sa.select(
+        CampaignTarget.entity_id,
+        sa.literal(campaign.year),
+        sa.literal(key),
+        sa.literal(campaign.code or ""),
+        sa.literal(campaign.tenant_id),
+        sa.literal(counts_toward_cap(campaign)),
+        sa.false(),
+    ).where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
+    db.session.execute(
+        sa.insert(InspectionCount).from_select(
+            ["entity_id", "year", "counted_as", "campaign_code", "department_id", "counts", "withheld"], drawn
+        )
+    )
 
 
 def disclosed(campaign: Campaign) -> None:
     """A named check disclosed: its counts are read by the frames frozen from now on."""
-    db.session.execute(sa.update(InspectionCount).where(InspectionCount.counted_as == counted_as(campaign))
-                       .values(withheld=False))
+    db.session.execute(
+        sa.update(InspectionCount).where(InspectionCount.counted_as == counted_as(campaign)).values(withheld=False)
+    )
 
 
 def withdrawn(campaign: Campaign) -> None:
@@ -97,9 +131,13 @@ def withdrawn(campaign: Campaign) -> None:
 def replaced(campaign: Campaign, out_entity_id: int, in_entity_id: int, department_id: int) -> None:
     """A target replaced: the business left no longer counts for this campaign, the one drawn instead does
     (as the business replaced did)."""
-    out = db.session.scalar(sa.select(InspectionCount).where(
-        InspectionCount.counted_as == counted_as(campaign), InspectionCount.entity_id == out_entity_id,
-        InspectionCount.department_id == department_id))
+    out = db.session.scalar(
+        sa.select(InspectionCount).where(
+            InspectionCount.counted_as == counted_as(campaign),
+            InspectionCount.entity_id == out_entity_id,
+            InspectionCount.department_id == department_id,
+        )
+    )
     counts = out.counts if out is not None else None
     if out is not None:
         db.session.delete(out)
@@ -110,12 +148,15 @@ def replaced(campaign: Campaign, out_entity_id: int, in_entity_id: int, departme
 def _at(cap: int, year: int, key: str, department_id: int | None = None, *, withheld: bool = False):
     """SQL: the businesses counted ``cap`` times or more (``withheld``: a named check not disclosed yet too)."""
     counted = sa.select(InspectionCount.entity_id).where(
-        InspectionCount.year == year, InspectionCount.counts.is_(True), InspectionCount.counted_as != key)
+        InspectionCount.year == year, InspectionCount.counts.is_(True), InspectionCount.counted_as != key
+    )
     if not withheld:
         counted = counted.where(InspectionCount.withheld.is_(False))
     if department_id is not None:
         counted = counted.where(InspectionCount.department_id == department_id)
-    return counted.group_by(InspectionCount.entity_id).having(sa.func.count(sa.distinct(InspectionCount.counted_as)) >= cap)
+    return counted.group_by(InspectionCount.entity_id).having(
+        sa.func.count(sa.distinct(InspectionCount.counted_as)) >= cap
+    )
 
 
 def _cap_condition(campaign: Campaign, department_id: int, *, withheld: bool = False, read_first: bool = False):
@@ -132,8 +173,9 @@ def _cap_condition(campaign: Campaign, department_id: int, *, withheld: bool = F
     if rules.inspection_cap is not None:
         conditions.append(at(_at(rules.inspection_cap, campaign.year, key, withheld=withheld)))
     if rules.department_inspection_cap is not None:
-        conditions.append(at(_at(rules.department_inspection_cap, campaign.year, key, department_id,
-                                 withheld=withheld)))
+        conditions.append(
+            at(_at(rules.department_inspection_cap, campaign.year, key, department_id, withheld=withheld))
+        )
     return sa.or_(*conditions) if conditions else None
 
 
@@ -161,8 +203,11 @@ def checks_of(entity_ids: list[int], year: int, key: str, department_id: int | N
     if not entity_ids:
         return {}
     query = sa.select(InspectionCount.entity_id, sa.func.count(sa.distinct(InspectionCount.counted_as))).where(
-        InspectionCount.entity_id.in_(entity_ids), InspectionCount.year == year, InspectionCount.counts.is_(True),
-        InspectionCount.counted_as != key)
+        InspectionCount.entity_id.in_(entity_ids),
+        InspectionCount.year == year,
+        InspectionCount.counts.is_(True),
+        InspectionCount.counted_as != key,
+    )
     if department_id is not None:
         query = query.where(InspectionCount.department_id == department_id)
     return {entity_id: n for entity_id, n in db.session.execute(query.group_by(InspectionCount.entity_id))}
@@ -173,13 +218,21 @@ def capped_list(entity_ids: list[int], year: int) -> list[dict]:
     if not entity_ids:
         return []
     found: dict[int, set[str]] = {}
-    for entity_id, code in db.session.execute(sa.select(InspectionCount.entity_id, InspectionCount.campaign_code).where(
-            InspectionCount.entity_id.in_(entity_ids), InspectionCount.year == year, InspectionCount.counts.is_(True),
-            InspectionCount.withheld.is_(False))):
+    for entity_id, code in db.session.execute(
+        sa.select(InspectionCount.entity_id, InspectionCount.campaign_code).where(
+            InspectionCount.entity_id.in_(entity_ids),
+            InspectionCount.year == year,
+            InspectionCount.counts.is_(True),
+            InspectionCount.withheld.is_(False),
+        )
+    ):
         found.setdefault(entity_id, set()).add(code)
-    return [{"code": code, "name": name, "campaigns": sorted(found.get(entity_id, ()))}
-            for entity_id, code, name in db.session.execute(
-                sa.select(Entity.id, Entity.code, Entity.name).where(Entity.id.in_(entity_ids)).order_by(Entity.code))]
+    return [
+        {"code": code, "name": name, "campaigns": sorted(found.get(entity_id, ()))}
+        for entity_id, code, name in db.session.execute(
+            sa.select(Entity.id, Entity.code, Entity.name).where(Entity.id.in_(entity_ids)).order_by(Entity.code)
+        )
+    ]
 
 
 def campaign_ids(codes: Iterable[str]) -> dict[str, int]:
@@ -188,6 +241,11 @@ def campaign_ids(codes: Iterable[str]) -> dict[str, int]:
     wanted = sorted(set(codes))
     if not wanted:
         return {}
-    return {code: int(key.partition(":")[2]) for code, key in db.session.execute(
-        sa.select(InspectionCount.campaign_code, InspectionCount.counted_as).where(
-            InspectionCount.campaign_code.in_(wanted)))}
+    return {
+        code: int(key.partition(":")[2])
+        for code, key in db.session.execute(
+            sa.select(InspectionCount.campaign_code, InspectionCount.counted_as).where(
+                InspectionCount.campaign_code.in_(wanted)
+            )
+        )
+    }

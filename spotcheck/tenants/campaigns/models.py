@@ -1,4 +1,5 @@
 """Campaigns (抽查任务), their draws (抽取) and what the draws chose: targets and teams."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -25,7 +26,8 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
 
 campaign_item = sa.Table(
-    "campaign_item", db.metadata,
+    "campaign_item",
+    db.metadata,
     sa.Column("campaign_id", sa.ForeignKey("campaign.id"), primary_key=True),
     sa.Column("item_id", sa.ForeignKey("item.id"), primary_key=True),
 )
@@ -47,8 +49,10 @@ class Campaign(JointShared, Model):
     #: Random (随机抽查) or named (特定对象检查): a named campaign's targets are registered at its approval
     #: from ``named_targets``, each with its cause; only its inspectors are drawn.
     kind: Mapped[CampaignKind] = mapped_column(
-        sa.Enum(CampaignKind, name="campaign_kind", native_enum=False, length=16), default=CampaignKind.random,
-        server_default="random")
+        sa.Enum(CampaignKind, name="campaign_kind", native_enum=False, length=16),
+        default=CampaignKind.random,
+        server_default="random",
+    )
     #: A named campaign's targets as drafted: ``[{"entity_code", "cause", "reference"}]`` (``NAMED_CAUSES``).
     named_targets: Mapped[list | None] = mapped_column(sa.JSON, default=list)
     #: A named campaign's teams and targets published (after 离企 of every visit, so the check is not
@@ -59,7 +63,9 @@ class Campaign(JointShared, Model):
     late_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     year: Mapped[int] = mapped_column()
     plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan.id"))
-    exempt_kind: Mapped[str | None] = mapped_column(sa.String(32))  # outside the plan: why (the rulebook's exempt kinds)
+    exempt_kind: Mapped[str | None] = mapped_column(
+        sa.String(32)
+    )  # outside the plan: why (the rulebook's exempt kinds)
     exempt_reason: Mapped[str] = mapped_column(sa.Text, default="")
     #: Which directory entries are candidates: {"categories", "industries", "regions", "entity_types", "flags"}.
     target_filter: Mapped[dict] = mapped_column(sa.JSON, default=dict)
@@ -73,7 +79,8 @@ class Campaign(JointShared, Model):
     window_end: Mapped[date] = mapped_column(sa.Date)
     method: Mapped[str] = mapped_column(sa.String(16), default="onsite")
     status: Mapped[CampaignStatus] = mapped_column(
-        sa.Enum(CampaignStatus, name="campaign_status", native_enum=False, length=24), default=CampaignStatus.draft)
+        sa.Enum(CampaignStatus, name="campaign_status", native_enum=False, length=24), default=CampaignStatus.draft
+    )
     approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     approved_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     #: The rules in force at its approval (现行规则), kept for the campaign's life: the rulebook's
@@ -156,8 +163,10 @@ class CampaignTarget(JointShared, Model):
     """An entity the target draw chose (or kept in reserve) for one department of the campaign."""
 
     __tablename__ = "campaign_target"
-    __table_args__ = (sa.UniqueConstraint("campaign_id", "group_code", "entity_id", name="uq_campaign_target_entity"),
-                      sa.Index("ix_campaign_target_cell_rank", "campaign_id", "stratum", "rank"))  # pages in rank order
+    __table_args__ = (
+        sa.UniqueConstraint("campaign_id", "group_code", "entity_id", name="uq_campaign_target_entity"),
+        sa.Index("ix_campaign_target_cell_rank", "campaign_id", "stratum", "rank"),
+    )  # pages in rank order
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"))  # indexed first by both above
@@ -166,7 +175,8 @@ class CampaignTarget(JointShared, Model):
     stratum: Mapped[str] = mapped_column(sa.String(16))
     rank: Mapped[int] = mapped_column()  # position in the cell's ranking, from 1
     status: Mapped[TargetStatus] = mapped_column(
-        sa.Enum(TargetStatus, name="target_status", native_enum=False, length=16))
+        sa.Enum(TargetStatus, name="target_status", native_enum=False, length=16)
+    )
     replacement_reason: Mapped[str] = mapped_column(sa.String(200), default="")
     #: A named check's target (特定对象): why it is checked (``NAMED_CAUSES``) and the cause's reference
     #: (the complaint's number, the order's 文号…); empty for a drawn target.
@@ -260,8 +270,10 @@ class InspectionCount(Model):
     PostgreSQL once a statement, not by foreign keys once a row (migration 0051: a draw counts its targets at once)."""
 
     __tablename__ = "inspection_count"
-    __table_args__ = (sa.UniqueConstraint("counted_as", "entity_id", "department_id", name="uq_inspection_count"),
-                      sa.Index("ix_inspection_count_year_entity", "year", "entity_id"))
+    __table_args__ = (
+        sa.UniqueConstraint("counted_as", "entity_id", "department_id", name="uq_inspection_count"),
+        sa.Index("ix_inspection_count_year_entity", "year", "entity_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_id: Mapped[int] = mapped_column()  # entity.id, checked by the register's triggers

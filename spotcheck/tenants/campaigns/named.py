@@ -7,6 +7,7 @@ registering the targets at the approval (登记检查对象), which stands where
 does: the targets are counted in the yearly register (:mod:`.inspection_counts`, as their cause says), and
 the inspector draw is committed. The commands call these; none checks permissions.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,12 +54,25 @@ def _row_problem(number: int, row: Any) -> tuple[dict | None, str | None]:
     if not code:
         return None, str(_l("Target %(n)d: give the business's unified social credit code.", n=number))
     if cause is None:
-        return None, str(_l("Target %(n)d (%(code)s): the cause is one of %(causes)s.", n=number, code=code,
-                            causes="、".join(NAMED_CAUSES.values())))
+        return None, str(
+            _l(
+                "Target %(n)d (%(code)s): the cause is one of %(causes)s.",
+                n=number,
+                code=code,
+                causes="、".join(NAMED_CAUSES.values()),
+            )
+        )
     if not NAMED_TARGET["reference"].fits(ref):
-        return None, str(_l("Target %(n)d (%(code)s): give the %(what)s (%(low)d to %(high)d characters).", n=number,
-                            code=code, what=CAUSE_REFERENCES[cause], low=NAMED_TARGET["reference"].least,
-                            high=NAMED_TARGET["reference"].longest))
+        return None, str(
+            _l(
+                "Target %(n)d (%(code)s): give the %(what)s (%(low)d to %(high)d characters).",
+                n=number,
+                code=code,
+                what=CAUSE_REFERENCES[cause],
+                low=NAMED_TARGET["reference"].least,
+                high=NAMED_TARGET["reference"].longest,
+            )
+        )
     return {"entity_code": code, "cause": cause, "reference": ref}, None
 
 
@@ -70,8 +84,9 @@ def clean_targets(rows: Any, errors: dict) -> list[dict]:
         errors["named_targets"] = [_l("A named check names at least one business, with the cause of each.")]
         return []
     if len(rows) > MAX_NAMED_TARGETS:
-        errors["named_targets"] = [_l("At most %(n)d businesses in one named check; a larger check is drawn at random.",
-                                      n=MAX_NAMED_TARGETS)]
+        errors["named_targets"] = [
+            _l("At most %(n)d businesses in one named check; a larger check is drawn at random.", n=MAX_NAMED_TARGETS)
+        ]
         return []
     clean: list[dict] = []
     seen: set[str] = set()
@@ -84,10 +99,21 @@ def clean_targets(rows: Any, errors: dict) -> list[dict]:
         elif target is not None:
             seen.add(target["entity_code"])
             clean.append(target)
-    known = set(db.session.scalars(sa.select(Entity.code).join(DirectoryEntry, DirectoryEntry.entity_id == Entity.id)
-                                   .where(Entity.code.in_(sorted(seen))))) if seen else set()
-    problems += [_l("%(code)s is not in your target directory: add the business to the directory first.", code=code)
-                 for code in sorted(seen - known)]
+    known = (
+        set(
+            db.session.scalars(
+                sa.select(Entity.code)
+                .join(DirectoryEntry, DirectoryEntry.entity_id == Entity.id)
+                .where(Entity.code.in_(sorted(seen)))
+            )
+        )
+        if seen
+        else set()
+    )
+    problems += [
+        _l("%(code)s is not in your target directory: add the business to the directory first.", code=code)
+        for code in sorted(seen - known)
+    ]
     if problems:
         errors["named_targets"] = problems
     return clean
@@ -120,17 +146,28 @@ class NamedDraft:
 
     def at_cap(self, business: NamedBusiness) -> bool:
         """The approval will refuse ``business``: its cause counts, and it is at a cap."""
-        return business.counts and ((self.cap is not None and business.checks >= self.cap) or (
-            self.department_cap is not None and business.department_checks >= self.department_cap))
+        return business.counts and (
+            (self.cap is not None and business.checks >= self.cap)
+            or (self.department_cap is not None and business.department_checks >= self.department_cap)
+        )
 
 
 def draft(campaign: Campaign, rules: Rules) -> NamedDraft:
     """The businesses a draft of a named check names, each with its name, its cause and its count of this year's
     checks against the yearly cap of ``rules`` (those the approval will refuse at the cap)."""
     rows = campaign.named_targets or []  # as the drafting command cleaned them
-    found: dict[str, tuple[int, str]] = {code: (entity_id, name) for code, entity_id, name in db.session.execute(
-        sa.select(Entity.code, Entity.id, Entity.name).join(DirectoryEntry, DirectoryEntry.entity_id == Entity.id)
-        .where(Entity.code.in_([row["entity_code"] for row in rows])))} if rows else {}
+    found: dict[str, tuple[int, str]] = (
+        {
+            code: (entity_id, name)
+            for code, entity_id, name in db.session.execute(
+                sa.select(Entity.code, Entity.id, Entity.name)
+                .join(DirectoryEntry, DirectoryEntry.entity_id == Entity.id)
+                .where(Entity.code.in_([row["entity_code"] for row in rows]))
+            )
+        }
+        if rows
+        else {}
+    )
     ids = sorted(entity_id for entity_id, _ in found.values())
     key = inspection_counts.counted_as(campaign)
     checks = inspection_counts.checks_of(ids, campaign.year, key)
@@ -138,18 +175,35 @@ def draft(campaign: Campaign, rules: Rules) -> NamedDraft:
     businesses = []
     for row in rows:
         entity_id, name = found.get(row["entity_code"], (0, ""))
-        businesses.append(NamedBusiness(
-            code=row["entity_code"], name=name, cause=row["cause"], reference=row["reference"],
-            counts=inspection_counts.counts_toward_cap(campaign, row["cause"]),
-            checks=checks.get(entity_id, 0), department_checks=own.get(entity_id, 0)))
-    return NamedDraft(businesses, rules.inspection_cap, rules.department_inspection_cap,
-                      inspection_counts.cap_lines(rules))
+        businesses.append(
+            NamedBusiness(
+                code=row["entity_code"],
+                name=name,
+                cause=row["cause"],
+                reference=row["reference"],
+                counts=inspection_counts.counts_toward_cap(campaign, row["cause"]),
+                checks=checks.get(entity_id, 0),
+                department_checks=own.get(entity_id, 0),
+            )
+        )
+    return NamedDraft(
+        businesses, rules.inspection_cap, rules.department_inspection_cap, inspection_counts.cap_lines(rules)
+    )
 
 
 def entity_ids(campaign: Campaign) -> dict[str, int]:
     codes = [row["entity_code"] for row in campaign.named_targets or []]
-    return dict(db.session.execute(sa.select(Entity.code, Entity.id).join(
-        DirectoryEntry, DirectoryEntry.entity_id == Entity.id).where(Entity.code.in_(codes))).all()) if codes else {}
+    return (
+        dict(
+            db.session.execute(
+                sa.select(Entity.code, Entity.id)
+                .join(DirectoryEntry, DirectoryEntry.entity_id == Entity.id)
+                .where(Entity.code.in_(codes))
+            ).all()
+        )
+        if codes
+        else {}
+    )
 
 
 def recheck(campaign: Campaign, rules: Rules, errors: dict) -> None:
@@ -159,17 +213,24 @@ def recheck(campaign: Campaign, rules: Rules, errors: dict) -> None:
     if errors.get("named_targets"):
         return
     ids = entity_ids(campaign)
-    counting = [ids[row["entity_code"]] for row in campaign.named_targets or []
-                if inspection_counts.counts_toward_cap(campaign, row["cause"])]
+    counting = [
+        ids[row["entity_code"]]
+        for row in campaign.named_targets or []
+        if inspection_counts.counts_toward_cap(campaign, row["cause"])
+    ]
     capped = inspection_counts.at_cap(campaign, counting, campaign.tenant_id)
     if capped:
         names = dict(db.session.execute(sa.select(Entity.id, Entity.name).where(Entity.id.in_(sorted(capped)))).all())
         errors["named_targets"] = [
-            _l("%(rule)s%(name)s has reached its yearly cap on inspections; only a check of a kind the rules leave out "
-               "of the cap (%(kinds)s) may still be made.", rule=rules.under("inspection_cap")
-               or rules.under("department_inspection_cap"), name=names[entity_id],
-               kinds="、".join(NAMED_CAUSES[c] for c in rules.cap_exempt_kinds if c in NAMED_CAUSES) or _l("none"))
-            for entity_id in sorted(capped)]
+            _l(
+                "%(rule)s%(name)s has reached its yearly cap on inspections; only a check of a kind the rules leave out "
+                "of the cap (%(kinds)s) may still be made.",
+                rule=rules.under("inspection_cap") or rules.under("department_inspection_cap"),
+                name=names[entity_id],
+                kinds="、".join(NAMED_CAUSES[c] for c in rules.cap_exempt_kinds if c in NAMED_CAUSES) or _l("none"),
+            )
+            for entity_id in sorted(capped)
+        ]
 
 
 def register(campaign: Campaign, *, actor: Actor, draw: bool = True) -> int:
@@ -177,16 +238,30 @@ def register(campaign: Campaign, *, actor: Actor, draw: bool = True) -> int:
     register as their causes say; the inspector draw is committed (``draw``; a check registered after it was
     made has its team already). Returns how many."""
     ids = entity_ids(campaign)
-    rows = [{"tenant_id": campaign.tenant_id, "campaign_id": campaign.id, "entity_id": ids[row["entity_code"]],
-             "group_code": campaign.tenant_code, "stratum": NAMED_STRATUM, "rank": rank,
-             "status": TargetStatus.selected.name, "replacement_reason": "", "cause": row["cause"],
-             "cause_reference": row["reference"]}
-            for rank, row in enumerate(campaign.named_targets or [], 1)]
+    rows = [
+        {
+            "tenant_id": campaign.tenant_id,
+            "campaign_id": campaign.id,
+            "entity_id": ids[row["entity_code"]],
+            "group_code": campaign.tenant_code,
+            "stratum": NAMED_STRATUM,
+            "rank": rank,
+            "status": TargetStatus.selected.name,
+            "replacement_reason": "",
+            "cause": row["cause"],
+            "cause_reference": row["reference"],
+        }
+        for rank, row in enumerate(campaign.named_targets or [], 1)
+    ]
     db.session.execute(sa.insert(CampaignTarget), rows)
     for counts in (True, False):  # withheld until disclosed: no frame may tell whom it will check
-        inspection_counts.record(campaign, [row["entity_id"] for row in rows
-                                            if inspection_counts.counts_toward_cap(campaign, row["cause"]) is counts],
-                                 campaign.tenant_id, counts=counts, withheld=draw)
+        inspection_counts.record(
+            campaign,
+            [row["entity_id"] for row in rows if inspection_counts.counts_toward_cap(campaign, row["cause"]) is counts],
+            campaign.tenant_id,
+            counts=counts,
+            withheld=draw,
+        )
     campaign.status = CampaignStatus.targets_drawn
     if draw:
         draws.commit_draw(campaign, "inspectors", actor=actor)
@@ -198,6 +273,11 @@ def causes_of(campaign: Campaign, entity_ids) -> dict[int, tuple[str, str]]:
     wanted = list(entity_ids)
     if not campaign.named or not wanted:
         return {}
-    return {entity_id: (cause, ref) for entity_id, cause, ref in db.session.execute(
-        sa.select(CampaignTarget.entity_id, CampaignTarget.cause, CampaignTarget.cause_reference).where(
-            CampaignTarget.campaign_id == campaign.id, CampaignTarget.entity_id.in_(wanted)))}
+    return {
+        entity_id: (cause, ref)
+        for entity_id, cause, ref in db.session.execute(
+            sa.select(CampaignTarget.entity_id, CampaignTarget.cause, CampaignTarget.cause_reference).where(
+                CampaignTarget.campaign_id == campaign.id, CampaignTarget.entity_id.in_(wanted)
+            )
+        )
+    }

@@ -10,6 +10,7 @@ are not drawn yet is cancelled by a leader with the reason (``withdrawn``), afte
 is refused naming that rule. :data:`CAMPAIGN_ACTIONS` (the campaign's policy) is the one statement
 of these rules: the commands require its actions, and the pages and the API show what it allows.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -45,7 +46,6 @@ def public_or_part_rows():
 def is_public(campaign: Campaign) -> bool:
     """Whether the campaign is on the public portal (一公开): from its approval on."""
     return campaign.status in PUBLIC_STATUSES and campaign.approved_at is not None
-
 
 
 def draw_of(campaign: Campaign, kind: str, *, for_update: bool = False) -> Draw | None:
@@ -85,8 +85,10 @@ def ceremony_step(kind: str, before: str):
         if reached == "drawn":
             return _l("This draw has already been made; it can never be made again.")
         if campaign.status != DRAW_STATUS[kind] or reached is None:
-            return _l("This step is not possible in the campaign's present state (%(status)s).",
-                      status=labels.campaign_status(campaign.status, campaign))
+            return _l(
+                "This step is not possible in the campaign's present state (%(status)s).",
+                status=labels.campaign_status(campaign.status, campaign),
+            )
         if before == "frozen":
             return _l("Freeze the frame first.")
         return _l("The frame is already frozen.")
@@ -96,27 +98,40 @@ def ceremony_step(kind: str, before: str):
 
 def visits_without_leader(campaign: Campaign) -> int:
     """How many drawn visits of the campaign have no team leader (组长) yet."""
-    led = sa.select(TeamMember.entity_id).where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True),
-                                                TeamMember.is_leader.is_(True))
-    return db.session.execute(sa.select(sa.func.count(sa.distinct(TeamMember.entity_id))).where(
-        TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.entity_id.not_in(led))).scalar_one()
+    led = sa.select(TeamMember.entity_id).where(
+        TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.is_leader.is_(True)
+    )
+    return db.session.execute(
+        sa.select(sa.func.count(sa.distinct(TeamMember.entity_id))).where(
+            TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.entity_id.not_in(led)
+        )
+    ).scalar_one()
 
 
 def visits_with_recusal(campaign: Campaign) -> list[Entity]:
     """The entities of the visits whose team still has a member who declared a conflict (回避)."""
-    return list(db.session.scalars(
-        sa.select(Entity).join(TeamMember, TeamMember.entity_id == Entity.id)
-        .where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.recusal_id.is_not(None))
-        .distinct().order_by(Entity.code)))
+    return list(
+        db.session.scalars(
+            sa.select(Entity)
+            .join(TeamMember, TeamMember.entity_id == Entity.id)
+            .where(
+                TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.recusal_id.is_not(None)
+            )
+            .distinct()
+            .order_by(Entity.code)
+        )
+    )
 
 
 def recusal_rule(campaign: Campaign):
     """The refusal's opening while a team member who declared a conflict waits to be replaced: the rule
     as the campaign's rules cite it (``recusal``, the national floor: 国办发〔2024〕54号), then what it asks
     (seed 002: 检查人员与被检查企业有利害关系的，应依法回避)."""
-    return _l("%(rule)sa team member who declared a conflict (“检查人员与被检查企业有利害关系的，应依法回避”) is "
-              "replaced by the rule of the draw (抽取后申报回避) before the visit goes on.",
-              rule=rules_of(campaign).under("recusal"))
+    return _l(
+        "%(rule)sa team member who declared a conflict (“检查人员与被检查企业有利害关系的，应依法回避”) is "
+        "replaced by the rule of the draw (抽取后申报回避) before the visit goes on.",
+        rule=rules_of(campaign).under("recusal"),
+    )
 
 
 def named_visits(entities: list[Entity], most: int = 5) -> str:
@@ -125,6 +140,7 @@ def named_visits(entities: list[Entity], most: int = 5) -> str:
 
 def _team_step(joint_refusal):
     """A change of a drawn team after the draw (专家, 回避): a department's own campaign, teams open."""
+
     def why(campaign: Campaign):
         if campaign.joint or campaign.joint_id is not None:
             return joint_refusal
@@ -136,12 +152,15 @@ def _team_step(joint_refusal):
 def _late_refused(step):
     """A team step refused for a check registered after it was made (its team went; nothing replaces by a draw)."""
     possible, refusal = step
-    return (lambda c: not c.registered_late and possible(c),
-            lambda c: LATE_TEAM if c.registered_late else refusal(c))
+    return (lambda c: not c.registered_late and possible(c), lambda c: LATE_TEAM if c.registered_late else refusal(c))
 
 
 def _targets_replaceable(campaign: Campaign) -> bool:
-    return not campaign.named and campaign.status == CampaignStatus.targets_drawn and stage(draw_of(campaign, "inspectors")) == "committed"
+    return (
+        not campaign.named
+        and campaign.status == CampaignStatus.targets_drawn
+        and stage(draw_of(campaign, "inspectors")) == "committed"
+    )
 
 
 def _own(possible, *, parts: bool = False):
@@ -165,22 +184,31 @@ def _own_action(name, permission, possible, refusal, *, parts: bool = False) -> 
 
 
 #: A check registered after it was made (紧急检查事后登记): its team is the one that went, and stays so.
-LATE_TEAM = _l("This check was registered after it was made: its team is the one that went, not drawn, and stays as "
-               "it was registered.")
+LATE_TEAM = _l(
+    "This check was registered after it was made: its team is the one that went, not drawn, and stays as "
+    "it was registered."
+)
 
 
 #: The refusal naming the rule of a withdrawn campaign (撤销): its commitment stays published, nothing follows.
-WITHDRAWN_RULE = _l("A withdrawn campaign (已撤销) stays published as it was and no draw, freeze or hand-out can "
-                    "ever follow on it.")
+WITHDRAWN_RULE = _l(
+    "A withdrawn campaign (已撤销) stays published as it was and no draw, freeze or hand-out can ever follow on it."
+)
 
 
 def withdrawn_refusal(campaign: Campaign):
-    return _l("%(rule)s %(code)s was withdrawn by %(who)s: %(reason)s", rule=WITHDRAWN_RULE,
-              code=campaign.code or campaign.title, who=campaign.withdrawn_by_name, reason=campaign.withdrawal_reason)
+    return _l(
+        "%(rule)s %(code)s was withdrawn by %(who)s: %(reason)s",
+        rule=WITHDRAWN_RULE,
+        code=campaign.code or campaign.title,
+        who=campaign.withdrawn_by_name,
+        reason=campaign.withdrawal_reason,
+    )
 
 
 def refusing_withdrawn(*actions: Action) -> list[Action]:
     """The actions, each refused on a withdrawn campaign with :data:`WITHDRAWN_RULE` first."""
+
     def guarded(action: Action) -> Action:
         refusal = action.refusal
 
@@ -198,55 +226,123 @@ def cancellable(campaign: Campaign) -> bool:
     """Approved, its target draw committed or frozen, not drawn: a leader may still cancel it; a check of named
     businesses, until its visits are handed to the teams (one registered after it was made never)."""
     if campaign.named:
-        return not campaign.registered_late and campaign.status in (CampaignStatus.targets_drawn,
-                                                                    CampaignStatus.inspectors_drawn)
+        return not campaign.registered_late and campaign.status in (
+            CampaignStatus.targets_drawn,
+            CampaignStatus.inspectors_drawn,
+        )
     return campaign.status == CampaignStatus.approved and stage(draw_of(campaign, "targets")) in ("committed", "frozen")
 
 
 def cancel_refusal(campaign: Campaign):
     if campaign.named and campaign.status != CampaignStatus.draft:
-        return _l("A check registered after it was made has been made: it is not withdrawn.") \
-            if campaign.registered_late else _l("A check of named businesses is withdrawn only until its visits are "
-                                                "handed to the teams.")
+        return (
+            _l("A check registered after it was made has been made: it is not withdrawn.")
+            if campaign.registered_late
+            else _l("A check of named businesses is withdrawn only until its visits are handed to the teams.")
+        )
     if campaign.status == CampaignStatus.draft:
         return _l("A draft is not cancelled: its planner deletes it, or a leader returns it with the reason.")
-    return _l("Only an approved campaign whose targets are not drawn yet can be withdrawn: once drawn, the published "
-              "draw stands and its targets are checked (抽取结果不得因结果不合意而撤销重抽); a target that cannot be "
-              "checked is replaced by the draw's rule or recorded as a finding.")
+    return _l(
+        "Only an approved campaign whose targets are not drawn yet can be withdrawn: once drawn, the published "
+        "draw stands and its targets are checked (抽取结果不得因结果不合意而撤销重抽); a target that cannot be "
+        "checked is replaced by the draw's rule or recorded as a finding."
+    )
 
 
-CAMPAIGN_ACTIONS = Actions(*refusing_withdrawn(
-    _own_action("delete", Permission.CAMPAIGNS_EDIT, lambda c: c.status == CampaignStatus.draft,
-                _l("Only a draft can be deleted; an approved campaign is committed and published, and only a leader "
-                   "withdraws it, giving the reason.")),
-    _own_action("return", Permission.CAMPAIGNS_APPROVE, lambda c: c.status == CampaignStatus.draft,
-                _l("Only a draft is returned to its planner.")),
-    _own_action("cancel", Permission.CAMPAIGNS_APPROVE, cancellable, cancel_refusal),
-    _own_action("edit", Permission.CAMPAIGNS_EDIT, lambda c: c.status == CampaignStatus.draft,
-           _l("Only a draft campaign can change; an approved one is committed.")),
-    _own_action("approve", Permission.CAMPAIGNS_APPROVE, lambda c: c.status == CampaignStatus.draft,
-           _l("Only a draft campaign can be approved.")),
-    _own_action("freeze_targets", Permission.CAMPAIGNS_EDIT, *ceremony_step("targets", "committed")),
-    _own_action("draw_targets", Permission.CAMPAIGNS_EDIT, *ceremony_step("targets", "frozen")),
-    _own_action("replace_target", Permission.CAMPAIGNS_EDIT, _targets_replaceable,
-           lambda c: _l("A named check's businesses are checked for their causes: none is replaced by another.")
-           if c.named else _l("Targets can be replaced only after the target draw and before the inspector frame "
-                              "is frozen.")),
-    _own_action("freeze_inspectors", Permission.CAMPAIGNS_EDIT, *ceremony_step("inspectors", "committed")),
-    _own_action("draw_inspectors", Permission.CAMPAIGNS_EDIT, *ceremony_step("inspectors", "frozen")),
-    _own_action("replace_inspector", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN and not c.registered_late,
-           lambda c: LATE_TEAM if c.registered_late else _l("Inspectors can be replaced only after the inspector draw.")),
-    _own_action("designate_leader", Permission.CAMPAIGNS_EDIT, lambda c: c.status in TEAMS_OPEN and not c.registered_late,
-           lambda c: LATE_TEAM if c.registered_late else _l("The team leader is named after the inspector draw.")),
-    # Experts join a team in addition (seed 001); a conflict declared after the draw (seed 002).
-    Action("add_expert", Permission.CAMPAIGNS_EDIT, *_late_refused(_team_step(_l(
-        "Experts join the teams of a department's own campaign; the mixed teams of a joint campaign (联合抽查) "
-        "take no experts on the platform.")))),
-    Action("remove_expert", Permission.CAMPAIGNS_EDIT, *_late_refused(_team_step(_l(
-        "Experts join the teams of a department's own campaign; the mixed teams of a joint campaign (联合抽查) "
-        "take no experts on the platform.")))),
-    Action("declare_recusal", Permission.CAMPAIGNS_EDIT, *_late_refused(_team_step(_l(
-        "A conflict in a joint campaign (联合抽查) is declared by the member on the visit's page, or by the lead "
-        "department's coordinator on the joint campaign's page, who replaces the member by the joint draw.")))),
-))
-
+CAMPAIGN_ACTIONS = Actions(
+    *refusing_withdrawn(
+        _own_action(
+            "delete",
+            Permission.CAMPAIGNS_EDIT,
+            lambda c: c.status == CampaignStatus.draft,
+            _l(
+                "Only a draft can be deleted; an approved campaign is committed and published, and only a leader "
+                "withdraws it, giving the reason."
+            ),
+        ),
+        _own_action(
+            "return",
+            Permission.CAMPAIGNS_APPROVE,
+            lambda c: c.status == CampaignStatus.draft,
+            _l("Only a draft is returned to its planner."),
+        ),
+        _own_action("cancel", Permission.CAMPAIGNS_APPROVE, cancellable, cancel_refusal),
+        _own_action(
+            "edit",
+            Permission.CAMPAIGNS_EDIT,
+            lambda c: c.status == CampaignStatus.draft,
+            _l("Only a draft campaign can change; an approved one is committed."),
+        ),
+        _own_action(
+            "approve",
+            Permission.CAMPAIGNS_APPROVE,
+            lambda c: c.status == CampaignStatus.draft,
+            _l("Only a draft campaign can be approved."),
+        ),
+        _own_action("freeze_targets", Permission.CAMPAIGNS_EDIT, *ceremony_step("targets", "committed")),
+        _own_action("draw_targets", Permission.CAMPAIGNS_EDIT, *ceremony_step("targets", "frozen")),
+        _own_action(
+            "replace_target",
+            Permission.CAMPAIGNS_EDIT,
+            _targets_replaceable,
+            lambda c: (
+                _l("A named check's businesses are checked for their causes: none is replaced by another.")
+                if c.named
+                else _l("Targets can be replaced only after the target draw and before the inspector frame is frozen.")
+            ),
+        ),
+        _own_action("freeze_inspectors", Permission.CAMPAIGNS_EDIT, *ceremony_step("inspectors", "committed")),
+        _own_action("draw_inspectors", Permission.CAMPAIGNS_EDIT, *ceremony_step("inspectors", "frozen")),
+        _own_action(
+            "replace_inspector",
+            Permission.CAMPAIGNS_EDIT,
+            lambda c: c.status in TEAMS_OPEN and not c.registered_late,
+            lambda c: (
+                LATE_TEAM if c.registered_late else _l("Inspectors can be replaced only after the inspector draw.")
+            ),
+        ),
+        _own_action(
+            "designate_leader",
+            Permission.CAMPAIGNS_EDIT,
+            lambda c: c.status in TEAMS_OPEN and not c.registered_late,
+            lambda c: LATE_TEAM if c.registered_late else _l("The team leader is named after the inspector draw."),
+        ),
+        # Experts join a team in addition (seed 001); a conflict declared after the draw (seed 002).
+        Action(
+            "add_expert",
+            Permission.CAMPAIGNS_EDIT,
+            *_late_refused(
+                _team_step(
+                    _l(
+                        "Experts join the teams of a department's own campaign; the mixed teams of a joint campaign (联合抽查) "
+                        "take no experts on the platform."
+                    )
+                )
+            ),
+        ),
+        Action(
+            "remove_expert",
+            Permission.CAMPAIGNS_EDIT,
+            *_late_refused(
+                _team_step(
+                    _l(
+                        "Experts join the teams of a department's own campaign; the mixed teams of a joint campaign (联合抽查) "
+                        "take no experts on the platform."
+                    )
+                )
+            ),
+        ),
+        Action(
+            "declare_recusal",
+            Permission.CAMPAIGNS_EDIT,
+            *_late_refused(
+                _team_step(
+                    _l(
+                        "A conflict in a joint campaign (联合抽查) is declared by the member on the visit's page, or by the lead "
+                        "department's coordinator on the joint campaign's page, who replaces the member by the joint draw."
+                    )
+                )
+            ),
+        ),
+    )
+)

@@ -23,6 +23,7 @@ like with like, without the frame (DRAW-SPEC: ``{"count": c}`` or ``{"ratio_bp":
 - any other mix of a count and a ratio cannot be compared without the frame: refused, asking for
   the same kind of rule.
 """
+
 from __future__ import annotations
 
 from itertools import combinations
@@ -87,8 +88,11 @@ def _pairs(strata: dict, rules) -> list[tuple[str, str, str]]:
         key = "flagged_not_sampled_less" if rules.flagged_not_sampled_less else "higher_risk_sampled_more"
         pairs += [("flagged", low, key) for low in BY_RISK if low in strata]
     if rules.risk_classes_ordered:
-        pairs += [(high, low, "risk_classes_ordered") for high, low in combinations(BY_RISK, 2)
-                  if high in strata and low in strata]
+        pairs += [
+            (high, low, "risk_classes_ordered")
+            for high, low in combinations(BY_RISK, 2)
+            if high in strata and low in strata
+        ]
     return pairs
 
 
@@ -107,10 +111,18 @@ def problems(strata: dict, rules) -> list:
         if verdict in ("lower", "not_more"):
             found.append(_lower(rules.under(key), high, strata[high], low, strata[low]))
         elif verdict == "mixed":
-            found.append(_l("%(rule)sthe rule for %(high)s (%(high_rule)s) must not be lower than the rule for "
-                            "%(low)s (%(low_rule)s), but a count and a ratio cannot be compared without the "
-                            "frame: use the same kind of rule for both.", rule=rules.under(key), high=_name(high),
-                            high_rule=describe(strata[high]), low=_name(low), low_rule=describe(strata[low])))
+            found.append(
+                _l(
+                    "%(rule)sthe rule for %(high)s (%(high_rule)s) must not be lower than the rule for "
+                    "%(low)s (%(low_rule)s), but a count and a ratio cannot be compared without the "
+                    "frame: use the same kind of rule for both.",
+                    rule=rules.under(key),
+                    high=_name(high),
+                    high_rule=describe(strata[high]),
+                    low=_name(low),
+                    low_rule=describe(strata[low]),
+                )
+            )
     if not_more:
         top = max(not_more, key=lambda low: strata[low]["ratio_bp"])
         found.append(not_sampled_more(rules.under("higher_risk_sampled_more"), strata["flagged"], top, strata[top]))
@@ -118,28 +130,57 @@ def problems(strata: dict, rules) -> list:
     if lowest is not None:
         flagged = strata.get("flagged")
         if flagged is None or "count" in flagged or flagged.get("ratio_bp", 0) < lowest:
-            found.append(_l("%(rule)sflagged entities are sampled apart at a ratio of at least %(ratio)s %%: give the "
-                            "flagged stratum a ratio that high.", rule=rules.under("flagged_min_ratio"),
-                            ratio=f"{lowest / 100:g}"))
+            found.append(
+                _l(
+                    "%(rule)sflagged entities are sampled apart at a ratio of at least %(ratio)s %%: give the "
+                    "flagged stratum a ratio that high.",
+                    rule=rules.under("flagged_min_ratio"),
+                    ratio=f"{lowest / 100:g}",
+                )
+            )
     return found
 
 
 def _lower(rule: str, high: str, high_rule: dict, low: str, low_rule: dict):
     if "count" not in high_rule and "count" not in low_rule and high_rule["ratio_bp"] >= low_rule["ratio_bp"]:
-        return _l("%(rule)s%(high)s are never sampled less than %(low)s: the ratio is high enough, but the least number "
-                  "drawn (%(high_min)d) is below theirs (%(low_min)d) — raise it.", rule=rule, high=_name(high),
-                  low=_name(low), high_min=high_rule.get("min") or 0, low_min=low_rule.get("min") or 0)
+        return _l(
+            "%(rule)s%(high)s are never sampled less than %(low)s: the ratio is high enough, but the least number "
+            "drawn (%(high_min)d) is below theirs (%(low_min)d) — raise it.",
+            rule=rule,
+            high=_name(high),
+            low=_name(low),
+            high_min=high_rule.get("min") or 0,
+            low_min=low_rule.get("min") or 0,
+        )
     if high == "flagged":
-        return _l("%(rule)s%(flagged)s are never sampled less than any risk class: their rule (%(high_rule)s) is "
-                  "lower than the rule for %(low)s (%(low_rule)s).", rule=rule, flagged=_name("flagged"),
-                  high_rule=describe(high_rule), low=_name(low), low_rule=describe(low_rule))
-    return _l("%(rule)sa higher risk is never sampled less than a lower one: the rule for %(high)s (%(high_rule)s) "
-              "is lower than the rule for %(low)s (%(low_rule)s).", rule=rule, high=_name(high),
-              high_rule=describe(high_rule), low=_name(low), low_rule=describe(low_rule))
+        return _l(
+            "%(rule)s%(flagged)s are never sampled less than any risk class: their rule (%(high_rule)s) is "
+            "lower than the rule for %(low)s (%(low_rule)s).",
+            rule=rule,
+            flagged=_name("flagged"),
+            high_rule=describe(high_rule),
+            low=_name(low),
+            low_rule=describe(low_rule),
+        )
+    return _l(
+        "%(rule)sa higher risk is never sampled less than a lower one: the rule for %(high)s (%(high_rule)s) "
+        "is lower than the rule for %(low)s (%(low_rule)s).",
+        rule=rule,
+        high=_name(high),
+        high_rule=describe(high_rule),
+        low=_name(low),
+        low_rule=describe(low_rule),
+    )
 
 
 def not_sampled_more(rule: str, flagged: dict, top: str, top_rule: dict):
     """The refusal of a flagged stratum's ratio not above the highest ratio of the risk classes (提高抽查的比例)."""
-    return _l("%(rule)s%(flagged)s are sampled at a higher ratio than every risk class: their ratio (%(ratio)s %%) "
-              "must be above %(top_ratio)s %%, the ratio for %(top)s.", rule=rule, flagged=_name("flagged"),
-              ratio=f"{flagged['ratio_bp'] / 100:g}", top_ratio=f"{top_rule['ratio_bp'] / 100:g}", top=_name(top))
+    return _l(
+        "%(rule)s%(flagged)s are sampled at a higher ratio than every risk class: their ratio (%(ratio)s %%) "
+        "must be above %(top_ratio)s %%, the ratio for %(top)s.",
+        rule=rule,
+        flagged=_name("flagged"),
+        ratio=f"{flagged['ratio_bp'] / 100:g}",
+        top_ratio=f"{top_rule['ratio_bp'] / 100:g}",
+        top=_name(top),
+    )

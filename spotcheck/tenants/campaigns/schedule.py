@@ -8,6 +8,7 @@ is said exactly: which item, which months, which method. A joint campaign of a f
 market regulation follows its field's joint plan the same way (the months and methods of any of
 its lines).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -47,23 +48,45 @@ def _schedule(plan, rows: list[tuple[str, list, list]], start: date, end: date, 
     touched = window_months(start, end)
     outside = [f"{y}-{m:02d}" for y, m in touched if y != plan.year]
     if outside:
-        errors.setdefault("window_start", []).append(_l(
-            "%(rule)sthe checks follow the plan: the window %(start)s – %(end)s must lie in the plan's year %(year)d "
-            "(%(plan)s).", rule=rule, start=start.isoformat(), end=end.isoformat(), year=plan.year, plan=plan.title))
+        errors.setdefault("window_start", []).append(
+            _l(
+                "%(rule)sthe checks follow the plan: the window %(start)s – %(end)s must lie in the plan's year %(year)d "
+                "(%(plan)s).",
+                rule=rule,
+                start=start.isoformat(),
+                end=end.isoformat(),
+                year=plan.year,
+                plan=plan.title,
+            )
+        )
     in_year = sorted({m for y, m in touched if y == plan.year})
     for what, months, methods in rows:
         missing = [m for m in in_year if m not in (months or ())]
         if missing:
-            errors.setdefault("window_start", []).append(_l(
-                "%(rule)sthe checks follow the plan: %(what)s is planned for the months %(planned)s of %(plan)s; the "
-                "window %(start)s – %(end)s also covers the months %(missing)s.", rule=rule, what=what,
-                planned=_months(months or ()), plan=plan.title, start=start.isoformat(), end=end.isoformat(),
-                missing=_months(missing)))
+            errors.setdefault("window_start", []).append(
+                _l(
+                    "%(rule)sthe checks follow the plan: %(what)s is planned for the months %(planned)s of %(plan)s; the "
+                    "window %(start)s – %(end)s also covers the months %(missing)s.",
+                    rule=rule,
+                    what=what,
+                    planned=_months(months or ()),
+                    plan=plan.title,
+                    start=start.isoformat(),
+                    end=end.isoformat(),
+                    missing=_months(missing),
+                )
+            )
         if method is not None and method not in (methods or ()):
-            errors.setdefault("method", []).append(_l(
-                "%(rule)sthe checks follow the plan: %(what)s is checked by %(planned)s in %(plan)s, not by %(method)s.",
-                rule=rule, what=what, planned=_methods(methods or ()), plan=plan.title,
-                method=reference.CHECK_METHODS.get(method, method)))
+            errors.setdefault("method", []).append(
+                _l(
+                    "%(rule)sthe checks follow the plan: %(what)s is checked by %(planned)s in %(plan)s, not by %(method)s.",
+                    rule=rule,
+                    what=what,
+                    planned=_methods(methods or ()),
+                    plan=plan.title,
+                    method=reference.CHECK_METHODS.get(method, method),
+                )
+            )
     return errors
 
 

@@ -3,6 +3,7 @@ is written in (exempt kinds, strata, replacement reasons) and the limits of its 
 fields (抽查任务的录入项) are declared in :mod:`spotcheck.tenants.campaigns.inputs`. Nothing here reads
 the database.
 """
+
 from __future__ import annotations
 
 import enum
@@ -45,10 +46,20 @@ class CampaignKind(str, enum.Enum):
 CAMPAIGN_KIND_NAMES = {"random": "随机抽查", "named": "特定对象检查（非随机）"}
 
 #: Why a named business is checked (检查原因), and what each cause is referred to by.
-NAMED_CAUSES = {"complaint": "投诉举报", "accident": "发生事故", "failed_test": "依法检验检查不合格",
-                "referral": "有关部门转办移送", "order": "上级交办"}
-CAUSE_REFERENCES = {"complaint": "投诉举报编号", "accident": "事故发生时间及编号", "failed_test": "检验检测报告编号",
-                    "referral": "移送函文号", "order": "交办文件文号"}
+NAMED_CAUSES = {
+    "complaint": "投诉举报",
+    "accident": "发生事故",
+    "failed_test": "依法检验检查不合格",
+    "referral": "有关部门转办移送",
+    "order": "上级交办",
+}
+CAUSE_REFERENCES = {
+    "complaint": "投诉举报编号",
+    "accident": "事故发生时间及编号",
+    "failed_test": "检验检测报告编号",
+    "referral": "移送函文号",
+    "order": "交办文件文号",
+}
 #: The causes whose reference is never published nor printed for the business (the complaint's number
 #: stays inside the department: it protects the complainant, 保护投诉举报人).
 PRIVATE_REFERENCES = ("complaint",)
@@ -125,7 +136,7 @@ def observer_input(text: str) -> tuple[str, str]:
     input alone (who: "")."""
     if not text.startswith(OBSERVER_KEY):
         return "", text
-    who, _, given = text[len(OBSERVER_KEY):].strip().rpartition(" ")
+    who, _, given = text[len(OBSERVER_KEY) :].strip().rpartition(" ")
     return (who.strip(), given) if who.strip() else ("", given)
 
 
@@ -133,6 +144,7 @@ def observer_words(text: str) -> str:
     """An observer's input in words, as the audit trail shows it: ``区人大代表 赵某 输入：0917``."""
     who, given = observer_input(text)
     return f"{gettext('%(who)s entered:', who=who)} {given}" if who else given
+
 
 #: Why a drawn target may be replaced ("cannot be found" is not one: it is a finding), and why a drawn
 #: inspector may be: the platform's reasons, by which a page names a reason recorded; which ones a

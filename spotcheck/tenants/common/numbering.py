@@ -10,6 +10,7 @@ Kinds: ``campaign`` (抽查任务 ``<简称>抽〔年〕n号``), ``joint`` (联�
 and the documents (:class:`~spotcheck.tenants.notices.models.NoticeKind`): ``inspection``,
 ``assignment``, ``announcement``, ``transfer``, ``criticism``.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -34,8 +35,11 @@ class DocumentCounter(TenantOwned, Model):
 
 def _ensure_row(tenant_id: int, kind: str, year: int) -> None:
     """The counter row exists (created at 0; two first issuers at once create it once)."""
-    db.session.execute(dialect_insert(table_of(DocumentCounter)).values(tenant_id=tenant_id, kind=kind, year=year, last=0)
-                       .on_conflict_do_nothing(index_elements=["tenant_id", "kind", "year"]))
+    db.session.execute(
+        dialect_insert(table_of(DocumentCounter))
+        .values(tenant_id=tenant_id, kind=kind, year=year, last=0)
+        .on_conflict_do_nothing(index_elements=["tenant_id", "kind", "year"])
+    )
 
 
 def issue(tenant_id: int, kind: str, year: int, count: int = 1) -> int:
@@ -59,5 +63,9 @@ def issue(tenant_id: int, kind: str, year: int, count: int = 1) -> int:
 def last_issued(tenant_id: int, kind: str, year: int) -> int:
     """The last number issued (0: none yet)."""
     table = table_of(DocumentCounter)
-    return db.session.scalar(sa.select(table.c.last).where(
-        table.c.tenant_id == tenant_id, table.c.kind == kind, table.c.year == year)) or 0
+    return (
+        db.session.scalar(
+            sa.select(table.c.last).where(table.c.tenant_id == tenant_id, table.c.kind == kind, table.c.year == year)
+        )
+        or 0
+    )

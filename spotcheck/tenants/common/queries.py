@@ -5,6 +5,7 @@ Public lists (drawn targets, the inspector directory, the item list) are read by
 want "page 3 of 12" and a count, and are at most tens of thousands of rows per department, so
 OFFSET paging is cheap enough; the staff's directory pages, over millions of rows, page by key.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -36,8 +37,9 @@ class NumberedPage:
         return (self.number - 1) * self.per_page + 1
 
 
-def paginate(query: sa.Select, *, page: int, per_page: int, make: Callable = lambda row: row,
-             total: int | None = None) -> NumberedPage:
+def paginate(
+    query: sa.Select, *, page: int, per_page: int, make: Callable = lambda row: row, total: int | None = None
+) -> NumberedPage:
     """Page ``page`` of ``query`` (which must have a total order), each row passed through
     ``make``; ``total``: the number of rows when the caller has counted them already. A page
     before the first or after the last: NotFound."""
@@ -50,8 +52,9 @@ def paginate(query: sa.Select, *, page: int, per_page: int, make: Callable = lam
     return NumberedPage([make(row) for row in rows], page, pages, total, per_page)
 
 
-def paginate_on(query: sa.Select, *, page: int, per_page: int, at_least: int,
-                make: Callable = lambda row: row) -> NumberedPage:
+def paginate_on(
+    query: sa.Select, *, page: int, per_page: int, at_least: int, make: Callable = lambda row: row
+) -> NumberedPage:
     """Page ``page`` of ``query`` when its rows were counted only up to ``at_least`` (``more``): each page knows
     whether one follows, none knows the last. A page before the first, or past the rows: NotFound."""
     if page < 1:
@@ -59,5 +62,11 @@ def paginate_on(query: sa.Select, *, page: int, per_page: int, at_least: int,
     rows = db.session.execute(query.offset((page - 1) * per_page).limit(per_page + 1)).all()
     if not rows:
         raise NotFound(_l("No such page."))
-    return NumberedPage([make(row) for row in rows[:per_page]], page, page + 1 if len(rows) > per_page else page,
-                        at_least, per_page, more=True)
+    return NumberedPage(
+        [make(row) for row in rows[:per_page]],
+        page,
+        page + 1 if len(rows) > per_page else page,
+        at_least,
+        per_page,
+        more=True,
+    )

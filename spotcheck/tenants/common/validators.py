@@ -1,5 +1,6 @@
 """校验: validators for the codes of the directories (统一社会信用代码、身份证号码…): each returns
 the clean value or raises :class:`Invalid` with a message in the user's language."""
+
 from __future__ import annotations
 
 import operator
@@ -77,7 +78,9 @@ def industry_code(value: str | None) -> str:
     """GB/T 4754-2017 industry code: a section letter A–T, optionally with 2, 3 or 4 digits."""
     value = (value or "").strip().upper()
     if not _INDUSTRY.match(value) or value[0] not in INDUSTRY_SECTIONS:
-        raise Invalid(_l("Not a GB/T 4754 industry code (a letter A–T, optionally followed by 2–4 digits, e.g. C1311)."))
+        raise Invalid(
+            _l("Not a GB/T 4754 industry code (a letter A–T, optionally followed by 2–4 digits, e.g. C1311).")
+        )
     return value
 
 
@@ -118,4 +121,3 @@ def past_date(value, key: str, errors: dict) -> date | None:
         errors[key] = [_l("This date is after today: give the day it happened.")]
         return None
     return parsed
-

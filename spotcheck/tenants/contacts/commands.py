@@ -2,6 +2,7 @@
 负责人和联络员名单 — 姓名, 职务, 联系方式): the administrator's form (:func:`save`). The audit trail
 records who changed what, the numbers masked.
 """
+
 from __future__ import annotations
 
 from typing import Any, cast
@@ -76,9 +77,22 @@ def save(data: dict, *, actor: Actor) -> dict[str, DepartmentContact]:
         current[role] = row
     db.session.flush()
     if changed:
-        audit.record("contacts.saved", "department_contact", None, actor=actor, details={
-            role: {"name": clean[role]["name"], "fields": [FIELD_NAMES[key] for key in fields],
-                   **{key: mask_contact(clean[role][key]) for key in ("office_phone", "mobile")
-                      if key in fields and clean[role][key]}}
-            for role, fields in changed.items()})
+        audit.record(
+            "contacts.saved",
+            "department_contact",
+            None,
+            actor=actor,
+            details={
+                role: {
+                    "name": clean[role]["name"],
+                    "fields": [FIELD_NAMES[key] for key in fields],
+                    **{
+                        key: mask_contact(clean[role][key])
+                        for key in ("office_phone", "mobile")
+                        if key in fields and clean[role][key]
+                    },
+                }
+                for role, fields in changed.items()
+            },
+        )
     return cast(dict[str, DepartmentContact], current)  # every role has its row now

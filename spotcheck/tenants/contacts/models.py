@@ -1,4 +1,5 @@
 """The department's 负责人 and 联络员 of “双随机、一公开” (seed 003 附件5: 工作负责人和联络员名单)."""
+
 from __future__ import annotations
 
 from datetime import datetime

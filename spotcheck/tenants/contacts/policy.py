@@ -6,6 +6,7 @@
   department) and by the justice bureau, whose supervisor and leader read every department's
   (``supervision.read_all``): :func:`scope` gives the cross-department scope a query opens and records.
 """
+
 from __future__ import annotations
 
 from spotcheck.core.actor import Actor
@@ -38,8 +39,9 @@ def require_reader(reader: Actor) -> None:
 def reads_every_department(reader: Actor) -> bool:
     """The justice bureau's supervisor and leader read every department's contacts (the rule
     supervision reads its figures by)."""
-    return (has_permission(reader, Permission.SUPERVISION_VIEW)
-            and has_permission(reader, Permission.SUPERVISION_READ_ALL))
+    return has_permission(reader, Permission.SUPERVISION_VIEW) and has_permission(
+        reader, Permission.SUPERVISION_READ_ALL
+    )
 
 
 def scope(reader: Actor, **_) -> Opening:

@@ -5,6 +5,7 @@ export's 填报人 line gives (:func:`footer_phone`).
 The phones are personal data: they are shown only to whoever may read the list (see
 :mod:`spotcheck.tenants.supervision.contacts`), never on a public page or in a log.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,5 +1,6 @@
 """The words of the department's contacts (负责人和联络员 of “双随机、一公开”, seed 003 附件5): the two
 roles, the fields, and what a phone number looks like."""
+
 from __future__ import annotations
 
 import re

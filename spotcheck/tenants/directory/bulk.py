@@ -15,6 +15,7 @@ executemany chunks) and once more at the end, when every row is in the table. It
 same connection while the import's transaction is open: it must not commit or roll back the
 session (that would end the all-or-nothing import and drop the staging table).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -131,8 +132,10 @@ def create_stage(connection, stage: str, entity_columns: Iterable[str] = (), ent
     PostgreSQL; gone with a rollback on either database."""
     columns = [*(f"e.{c}" for c in entity_columns), *(f"d.{c}" for c in entry_columns)]
     dropped = " ON COMMIT DROP" if connection.dialect.name == "postgresql" else ""
-    connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {stage}{dropped} AS SELECT CAST(0 AS BIGINT) AS ord, "
-                               f"{', '.join(columns)} FROM entity e CROSS JOIN directory_entry d WHERE false")
+    connection.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE {stage}{dropped} AS SELECT CAST(0 AS BIGINT) AS ord, "
+        f"{', '.join(columns)} FROM entity e CROSS JOIN directory_entry d WHERE false"
+    )
 
 
 def _not_equal(columns, target: str, source: str = "EXCLUDED") -> str:
@@ -149,7 +152,9 @@ def is_first_load(connection, count: int) -> bool:
     again after it, in the import's transaction, which holds the registry locked until it commits."""
     if count < REBUILD_FROM:
         return False
-    held = connection.exec_driver_sql("SELECT count(*) FROM (SELECT 1 FROM entity LIMIT %s) AS registry", (count,)).scalar()
+    held = connection.exec_driver_sql(
+        "SELECT count(*) FROM (SELECT 1 FROM entity LIMIT %s) AS registry", (count,)
+    ).scalar()
     return held < count
 
 
@@ -187,9 +192,12 @@ def _inserted(source: str, where: str = "") -> str:
 
 def _upsert_merge(connection, stage: str) -> None:
     """New entities inserted in the order of the file, the held ones updated where something changed."""
-    _merge(connection, f"{_inserted(_latest(stage))} "
-           f"ON CONFLICT (code) DO UPDATE SET {_set_from(_CHANGING, 'EXCLUDED')}, updated_at = EXCLUDED.updated_at "
-           f"WHERE {_not_equal(_CHANGING, 'entity')}")
+    _merge(
+        connection,
+        f"{_inserted(_latest(stage))} "
+        f"ON CONFLICT (code) DO UPDATE SET {_set_from(_CHANGING, 'EXCLUDED')}, updated_at = EXCLUDED.updated_at "
+        f"WHERE {_not_equal(_CHANGING, 'entity')}",
+    )
 
 
 def first_load_merge(connection, stage: str, *, update: bool = True) -> None:
@@ -201,8 +209,11 @@ def first_load_merge(connection, stage: str, *, update: bool = True) -> None:
     connection.exec_driver_sql("LOCK TABLE entity IN SHARE ROW EXCLUSIVE MODE")
     held = connection.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM entity)").scalar()
     if held and update:
-        _merge(connection, f"UPDATE entity SET {_set_from(_CHANGING, 'latest')}, updated_at = now() "
-               f"FROM {_latest(stage)} WHERE entity.code = latest.code AND ({_not_equal(_CHANGING, 'entity', 'latest')})")
+        _merge(
+            connection,
+            f"UPDATE entity SET {_set_from(_CHANGING, 'latest')}, updated_at = now() "
+            f"FROM {_latest(stage)} WHERE entity.code = latest.code AND ({_not_equal(_CHANGING, 'entity', 'latest')})",
+        )
     connection.exec_driver_sql("SELECT spotcheck_suspend_indexes('entity')")
     new = "WHERE NOT EXISTS (SELECT 1 FROM entity held WHERE held.code = latest.code)" if held else ""
     if not _written_with_distinct_codes(connection, _inserted(f"{stage} latest", new)):
@@ -240,27 +251,33 @@ def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progres
     if count:
         unknown = connection.exec_driver_sql(
             f"SELECT s.code, count(*) OVER () FROM {stage} s LEFT JOIN entity e ON e.code = s.code "
-            f"WHERE e.id IS NULL ORDER BY s.ord LIMIT 10").all()
+            f"WHERE e.id IS NULL ORDER BY s.ord LIMIT 10"
+        ).all()
         if unknown:
             raise UnknownEntities([code for code, _ in unknown], unknown[0][1])
         # the entities named locked against a change of industry until the import commits (the entry's copy of it)
-        connection.exec_driver_sql(f"SELECT count(*) FROM (SELECT 1 FROM entity e JOIN {stage} s ON e.code = s.code "
-                                   f"FOR SHARE OF e) AS locked")
-        _merge(connection, (
-            f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, last_inspected_on, created_at, "
-            f"{ENTRY_INDUSTRY_COLUMN}) "
-            f"SELECT :tenant, entity_id, category, risk, tags, last_inspected_on, now(), industry_code FROM ("
-            f"SELECT DISTINCT ON (e.id) e.id AS entity_id, s.category, s.risk, s.tags, s.last_inspected_on, s.ord, "
-            f"e.industry_code "
-            f"FROM {stage} s JOIN entity e ON e.code = s.code ORDER BY e.id, s.ord DESC) latest ORDER BY ord "
-            f"ON CONFLICT (tenant_id, entity_id) DO UPDATE SET category = EXCLUDED.category, risk = EXCLUDED.risk, "
-            f"tags = EXCLUDED.tags, "
-            f"last_inspected_on = COALESCE(EXCLUDED.last_inspected_on, directory_entry.last_inspected_on) "
-            f"WHERE directory_entry.category IS DISTINCT FROM EXCLUDED.category "
-            f"OR directory_entry.risk IS DISTINCT FROM EXCLUDED.risk OR directory_entry.tags IS DISTINCT FROM EXCLUDED.tags "
-            f"OR (EXCLUDED.last_inspected_on IS NOT NULL "
-            f"AND directory_entry.last_inspected_on IS DISTINCT FROM EXCLUDED.last_inspected_on)"),
-            {"tenant": tenant_id})
+        connection.exec_driver_sql(
+            f"SELECT count(*) FROM (SELECT 1 FROM entity e JOIN {stage} s ON e.code = s.code FOR SHARE OF e) AS locked"
+        )
+        _merge(
+            connection,
+            (
+                f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, last_inspected_on, created_at, "
+                f"{ENTRY_INDUSTRY_COLUMN}) "
+                f"SELECT :tenant, entity_id, category, risk, tags, last_inspected_on, now(), industry_code FROM ("
+                f"SELECT DISTINCT ON (e.id) e.id AS entity_id, s.category, s.risk, s.tags, s.last_inspected_on, s.ord, "
+                f"e.industry_code "
+                f"FROM {stage} s JOIN entity e ON e.code = s.code ORDER BY e.id, s.ord DESC) latest ORDER BY ord "
+                f"ON CONFLICT (tenant_id, entity_id) DO UPDATE SET category = EXCLUDED.category, risk = EXCLUDED.risk, "
+                f"tags = EXCLUDED.tags, "
+                f"last_inspected_on = COALESCE(EXCLUDED.last_inspected_on, directory_entry.last_inspected_on) "
+                f"WHERE directory_entry.category IS DISTINCT FROM EXCLUDED.category "
+                f"OR directory_entry.risk IS DISTINCT FROM EXCLUDED.risk OR directory_entry.tags IS DISTINCT FROM EXCLUDED.tags "
+                f"OR (EXCLUDED.last_inspected_on IS NOT NULL "
+                f"AND directory_entry.last_inspected_on IS DISTINCT FROM EXCLUDED.last_inspected_on)"
+            ),
+            {"tenant": tenant_id},
+        )
     connection.exec_driver_sql(f"DROP TABLE {stage}")
     if progress:
         progress(count)
@@ -286,8 +303,9 @@ def _sqlite_upsert_entities(rows: Iterable[dict], progress: Progress) -> int:
     count = 0
     for batch in batches(rows, CHUNK):
         latest = {row["code"]: row for row in batch}  # within a chunk the later row wins (as on PostgreSQL)
-        db.session.execute(statement, [{**{c: row.get(c) for c in ENTITY_FIELDS}, "updated_at": moment}
-                                       for row in latest.values()])
+        db.session.execute(
+            statement, [{**{c: row.get(c) for c in ENTITY_FIELDS}, "updated_at": moment} for row in latest.values()]
+        )
         count += len(batch)
         if progress:
             progress(count)
@@ -302,13 +320,21 @@ def _sqlite_upsert_entries(tenant_id: int, rows: Iterable[dict], progress: Progr
     statement = sqlite_insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.tenant_id, table.c.entity_id],
-        set_={"category": statement.excluded.category, "risk": statement.excluded.risk, "tags": statement.excluded.tags,
-              "last_inspected_on": sa.func.coalesce(statement.excluded.last_inspected_on, table.c.last_inspected_on)},
-        where=sa.or_(table.c.category.is_distinct_from(statement.excluded.category),
-                     table.c.risk.is_distinct_from(statement.excluded.risk),
-                     table.c.tags.is_distinct_from(statement.excluded.tags),
-                     sa.and_(statement.excluded.last_inspected_on.is_not(None),
-                             table.c.last_inspected_on.is_distinct_from(statement.excluded.last_inspected_on))),
+        set_={
+            "category": statement.excluded.category,
+            "risk": statement.excluded.risk,
+            "tags": statement.excluded.tags,
+            "last_inspected_on": sa.func.coalesce(statement.excluded.last_inspected_on, table.c.last_inspected_on),
+        },
+        where=sa.or_(
+            table.c.category.is_distinct_from(statement.excluded.category),
+            table.c.risk.is_distinct_from(statement.excluded.risk),
+            table.c.tags.is_distinct_from(statement.excluded.tags),
+            sa.and_(
+                statement.excluded.last_inspected_on.is_not(None),
+                table.c.last_inspected_on.is_distinct_from(statement.excluded.last_inspected_on),
+            ),
+        ),
     )
     moment = clock.now()
     count = 0
@@ -319,9 +345,18 @@ def _sqlite_upsert_entries(tenant_id: int, rows: Iterable[dict], progress: Progr
         if unknown:
             raise UnknownEntities(unknown[:10], len(unknown))
         latest = {row["code"]: row for row in batch}
-        db.session.execute(statement, [
-            {"tenant_id": tenant_id, "entity_id": ids[code], "created_at": moment, **{f: row.get(f) for f in ENTRY_FIELDS}}
-            for code, row in latest.items()])
+        db.session.execute(
+            statement,
+            [
+                {
+                    "tenant_id": tenant_id,
+                    "entity_id": ids[code],
+                    "created_at": moment,
+                    **{f: row.get(f) for f in ENTRY_FIELDS},
+                }
+                for code, row in latest.items()
+            ],
+        )
         count += len(batch)
         if progress:
             progress(count)

@@ -1,6 +1,7 @@
 """Checking registry rows and directory rows (两库 · 检查对象名录库), one place for the forms, the API
 and the imports: what users type, normalised, with the errors per field. The limits, lists and
 defaults are the declared ones (:mod:`spotcheck.tenants.directory.inputs`)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -37,7 +38,7 @@ def clean_entity(data: dict) -> tuple[dict, dict[str, list]]:
             clean[key] = check(data.get(key))
         except validators.Invalid as invalid:
             errors[key] = [invalid.message]
-    clean["address"] = (data.get("address") or "").strip()[:BY_NAME["address"].longest]
+    clean["address"] = (data.get("address") or "").strip()[: BY_NAME["address"].longest]
     status = reference.code_for(BY_NAME["status"].choices, data.get("status") or BY_NAME["status"].default)
     if status is None:
         errors["status"] = [_l("Unknown registration status.")]
@@ -65,14 +66,16 @@ def risk_code(value) -> str | None:
     risk = str(value or "").strip()
     if risk.upper() in BY_NAME["risk"].choices:
         return risk.upper()
-    return next((c for style in reference.RISK_LABEL_STYLES.values() for c, label in style.items() if label == risk), None)
+    return next(
+        (c for style in reference.RISK_LABEL_STYLES.values() for c, label in style.items() if label == risk), None
+    )
 
 
 def clean_entry(data: dict) -> tuple[dict, dict[str, list]]:
     """Check and normalise a department's directory fields."""
     clean: dict[str, Any] = {}
     errors: dict[str, list[Any]] = {}
-    clean["category"] = (data.get("category") or "").strip()[:BY_NAME["category"].longest]
+    clean["category"] = (data.get("category") or "").strip()[: BY_NAME["category"].longest]
     code = risk_code(data.get("risk") or BY_NAME["risk"].default)
     if code is None:
         errors["risk"] = [_l("The risk class is A, B, C or D (or 高, 较高, 一般, 低).")]

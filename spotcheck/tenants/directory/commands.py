@@ -1,5 +1,6 @@
 """Keeping the entity registry (市场主体名录, by the lead department) and the department's target
 directory (两库 · 检查对象名录库)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -95,8 +96,15 @@ def _entry(entry_id: int) -> DirectoryEntry:
 def update_entry(entry_id: int, data: dict, *, actor: Actor) -> DirectoryEntry:
     """Change the department's fields of a directory entry (category, risk, tags, last inspection)."""
     entry = _entry(entry_id)
-    clean, errors = clean_entry({"category": entry.category, "risk": entry.risk, "tags": entry.tag_list,
-                                 "last_inspected_on": entry.last_inspected_on, **data})
+    clean, errors = clean_entry(
+        {
+            "category": entry.category,
+            "risk": entry.risk,
+            "tags": entry.tag_list,
+            "last_inspected_on": entry.last_inspected_on,
+            **data,
+        }
+    )
     if errors:
         raise ValidationFailed(errors)
     changed = {k: [str(getattr(entry, k)), str(v)] for k, v in clean.items() if getattr(entry, k) != v}
@@ -113,6 +121,14 @@ def remove_entry(entry_id: int, data: dict | None = None, *, actor: Actor) -> No
     directory is kept (:class:`RemovedEntry`), for the figures of the periods it was in."""
     entry = _entry(entry_id)
     audit.record("directory.removed", "directory_entry", entry.id, actor=actor, details={"code": entry.entity.code})
-    db.session.add(RemovedEntry(entity_id=entry.entity_id, entry_id=entry.id, category=entry.category, risk=entry.risk,
-                                joined_at=entry.created_at, removed_at=now()))
+    db.session.add(
+        RemovedEntry(
+            entity_id=entry.entity_id,
+            entry_id=entry.id,
+            category=entry.category,
+            risk=entry.risk,
+            joined_at=entry.created_at,
+            removed_at=now(),
+        )
+    )
     db.session.delete(entry)

@@ -8,6 +8,7 @@ the file, a city's first load (:func:`bulk.is_first_load`) with the registry's i
 the bulk import writes them. The department's entries are then added, and those held changed in the columns the
 file has. Each count the import reports is read off the staged rows before what it counts is written.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -45,9 +46,12 @@ class DirectoryFileMerge:
         self.rows = 0
         entity = table_of(Entity)
         entry = table_of(DirectoryEntry)
-        self.staged = sa.table(bulk.stage_name("directory_file"), sa.column("ord", sa.BigInteger),
-                              *(sa.column(name, entity.c[name].type) for name in bulk.ENTITY_FIELDS),
-                              *(sa.column(name, entry.c[name].type) for name in bulk.ENTRY_FIELDS))
+        self.staged = sa.table(
+            bulk.stage_name("directory_file"),
+            sa.column("ord", sa.BigInteger),
+            *(sa.column(name, entity.c[name].type) for name in bulk.ENTITY_FIELDS),
+            *(sa.column(name, entry.c[name].type) for name in bulk.ENTRY_FIELDS),
+        )
 
     @property
     def connection(self) -> sa.Connection:
@@ -64,8 +68,9 @@ class DirectoryFileMerge:
         else:
             numbers = counter(1)
             for batch in bulk.batches(rows, CHUNK):
-                self.connection.execute(sa.insert(self.staged), [
-                    {"ord": next(numbers), **{c: row.get(c) for c in STAGED}} for row in batch])
+                self.connection.execute(
+                    sa.insert(self.staged), [{"ord": next(numbers), **{c: row.get(c) for c in STAGED}} for row in batch]
+                )
                 self.rows += len(batch)
         return self.rows
 
@@ -80,19 +85,27 @@ class DirectoryFileMerge:
         differs = sa.or_(*(entity.c[key].is_distinct_from(stage.c[key]) for key in self.changing))
         if self.keeps_registry:
             self.counts["entities_changed"] = self.connection.execute(
-                sa.update(entity).where(entity.c.code == stage.c.code, differs)
-                .values({**{key: stage.c[key] for key in self.changing}, "updated_at": clock.now()})).rowcount
+                sa.update(entity)
+                .where(entity.c.code == stage.c.code, differs)
+                .values({**{key: stage.c[key] for key in self.changing}, "updated_at": clock.now()})
+            ).rowcount
         else:
             self.counts["registry_kept"] = self._count(
-                sa.select(sa.func.count()).select_from(stage.join(entity, entity.c.code == stage.c.code)).where(differs))
+                sa.select(sa.func.count()).select_from(stage.join(entity, entity.c.code == stage.c.code)).where(differs)
+            )
         if not self.counts["entities_created"]:
             return
         if dialect() == "postgresql" and bulk.is_first_load(self.connection, self.counts["entities_created"]):
             bulk.first_load_merge(self.connection, stage.name, update=False)
             return
-        insert = dialect_insert(entity).from_select([*bulk.ENTITY_FIELDS, "updated_at"], sa.select(
-            *(stage.c[name] for name in bulk.ENTITY_FIELDS), sa.literal(clock.now(), entity.c.updated_at.type))
-            .where(new).order_by(stage.c.ord))
+        insert = dialect_insert(entity).from_select(
+            [*bulk.ENTITY_FIELDS, "updated_at"],
+            sa.select(
+                *(stage.c[name] for name in bulk.ENTITY_FIELDS), sa.literal(clock.now(), entity.c.updated_at.type)
+            )
+            .where(new)
+            .order_by(stage.c.ord),
+        )
         # an entity another department's import added meanwhile is theirs: kept as it is, as one held before, and
         # not counted as created by this file
         self.counts["entities_created"] = self.connection.execute(
@@ -108,16 +121,30 @@ class DirectoryFileMerge:
         self.counts["created"] = self._count(sa.select(sa.func.count()).select_from(named).where(~held))
         if self.entry_keys:
             self.counts["changed"] = self.connection.execute(
-                sa.update(entry).where(entry.c.tenant_id == tenant, entry.c.entity_id == entity.c.id,
-                                       entity.c.code == stage.c.code,
-                                       sa.or_(*(entry.c[key].is_distinct_from(stage.c[key]) for key in self.entry_keys)))
-                .values({key: stage.c[key] for key in self.entry_keys})).rowcount
+                sa.update(entry)
+                .where(
+                    entry.c.tenant_id == tenant,
+                    entry.c.entity_id == entity.c.id,
+                    entity.c.code == stage.c.code,
+                    sa.or_(*(entry.c[key].is_distinct_from(stage.c[key]) for key in self.entry_keys)),
+                )
+                .values({key: stage.c[key] for key in self.entry_keys})
+            ).rowcount
         if self.counts["created"]:
-            self.connection.execute(sa.insert(entry).from_select(
-                ["tenant_id", "entity_id", *bulk.ENTRY_FIELDS, "created_at"],
-                sa.select(tenant, entity.c.id, *(stage.c[name] for name in bulk.ENTRY_FIELDS),
-                          sa.literal(clock.now(), entry.c.created_at.type))
-                .select_from(named).where(~held).order_by(stage.c.ord)))
+            self.connection.execute(
+                sa.insert(entry).from_select(
+                    ["tenant_id", "entity_id", *bulk.ENTRY_FIELDS, "created_at"],
+                    sa.select(
+                        tenant,
+                        entity.c.id,
+                        *(stage.c[name] for name in bulk.ENTRY_FIELDS),
+                        sa.literal(clock.now(), entry.c.created_at.type),
+                    )
+                    .select_from(named)
+                    .where(~held)
+                    .order_by(stage.c.ord),
+                )
+            )
         self.counts["unchanged"] = self.rows - self.counts["created"] - self.counts["changed"]
         self.discard()
 

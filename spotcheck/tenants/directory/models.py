@@ -1,5 +1,6 @@
 """The market-entity registry (市场主体名录, one for the deployment) and each department's
 directory entries (检查对象名录) pointing into it."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -25,8 +26,13 @@ class Entity(Model):
     __tablename__ = "entity"
     __table_args__ = tuple(  # each flag's partial index (migration 0044), worded as queries._entity_conditions asks
         sa.Index(name, "id", postgresql_where=sa.text(condition), sqlite_where=sa.text(condition))
-        for name, condition in (("ix_entity_abnormal", "abnormal IS true"), ("ix_entity_blacklisted", "blacklisted IS true"),
-                                ("ix_entity_penalized", "penalized_on IS NOT NULL"), ("ix_entity_complained", "complaints > 0")))
+        for name, condition in (
+            ("ix_entity_abnormal", "abnormal IS true"),
+            ("ix_entity_blacklisted", "blacklisted IS true"),
+            ("ix_entity_penalized", "penalized_on IS NOT NULL"),
+            ("ix_entity_complained", "complaints > 0"),
+        )
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(code_column(32), unique=True)

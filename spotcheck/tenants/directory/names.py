@@ -1,5 +1,6 @@
 """How a name is looked up (名称检索): the names' characters, which the registry's and the public register's indexes
 hold (migration 0046), and the look-up of a name holding a text through them. PostgreSQL only."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -1,5 +1,6 @@
 """What the planner expects of a search (检索的执行计划): its plan and the rows it expects, asked before the
 search is made so that it can be made the cheaper way (:mod:`spotcheck.tenants.directory.queries`). PostgreSQL only."""
+
 from __future__ import annotations
 
 import time
@@ -16,8 +17,11 @@ def plan_of(statement: sa.Select) -> dict:
     (``EXPLAIN``: planned for its values, not run — asked under :func:`~spotcheck.core.database.searching`, or a
     prepared statement's generic plan would answer for any values)."""
     compiled = scoped(statement).compile(db.session.get_bind(), compile_kwargs={"render_postcompile": True})
-    return db.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}",
-                                                   compiled.params).scalar_one()[0]["Plan"]
+    return (
+        db.session.connection()
+        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params)
+        .scalar_one()[0]["Plan"]
+    )
 
 
 def planned_rows(statement: sa.Select) -> float:
@@ -51,8 +55,9 @@ def character_shares(index: str) -> dict[str, float]:
     kept = _kept_shares.get(index)
     if kept is not None and time.monotonic() - kept[0] < SHARES_KEPT_SECONDS:
         return kept[1]
-    rows = db.session.execute(sa.text("SELECT element, share FROM spotcheck_character_shares(:index)"),
-                              {"index": index})  # as the indexes' owner (migration 0053)
+    rows = db.session.execute(
+        sa.text("SELECT element, share FROM spotcheck_character_shares(:index)"), {"index": index}
+    )  # as the indexes' owner (migration 0053)
     shares = {element: float(share) for element, share in rows}
     _kept_shares[index] = (time.monotonic(), shares)
     return shares

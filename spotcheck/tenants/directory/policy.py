@@ -1,5 +1,6 @@
 """Who keeps what of the two registries (两库 · 检查对象名录库): the entity registry (市场主体名录) is
 kept by the lead department (market regulation); each department keeps its own directory."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

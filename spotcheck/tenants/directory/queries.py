@@ -1,5 +1,6 @@
 """Reading the entity registry (市场主体名录) and the department's target directory (两库 · 检查对象
 名录库): single rows, and searches with keyset pagination."""
+
 from __future__ import annotations
 
 import math
@@ -20,10 +21,25 @@ from spotcheck.tenants.directory.names import name_holds
 from spotcheck.tenants.directory.plans import plan_of, planned_entities, planned_registry, planned_rows
 from spotcheck.tenants.directory.policy import is_registry_keeper, require_registry_keeper
 
-__all__ = ["Filters", "Page", "directory_categories", "entity_by_code", "entry_ids_by_entity", "get_entity",
-           "get_entry", "is_registry_keeper", "name_holds", "require_registry_keeper", "resolve_entity",
-           "risk_code", "public_entries", "public_entry_count", "directory_query", "search_directory",
-           "search_registry"]
+__all__ = [
+    "Filters",
+    "Page",
+    "directory_categories",
+    "entity_by_code",
+    "entry_ids_by_entity",
+    "get_entity",
+    "get_entry",
+    "is_registry_keeper",
+    "name_holds",
+    "require_registry_keeper",
+    "resolve_entity",
+    "risk_code",
+    "public_entries",
+    "public_entry_count",
+    "directory_query",
+    "search_directory",
+    "search_registry",
+]
 
 PAGE_SIZE = 50
 #: Entries a page of the public portal lists.
@@ -63,7 +79,9 @@ def entry_ids_by_entity(entity_ids) -> dict[int, int]:
     ids = list(entity_ids)
     if not ids:
         return {}
-    rows = db.session.execute(sa.select(DirectoryEntry.entity_id, DirectoryEntry.id).where(DirectoryEntry.entity_id.in_(ids)))
+    rows = db.session.execute(
+        sa.select(DirectoryEntry.entity_id, DirectoryEntry.id).where(DirectoryEntry.entity_id.in_(ids))
+    )
     return dict(rows.all())
 
 
@@ -166,8 +184,14 @@ class Page:
 def search_registry(filters: Filters, *, after: int = 0, limit: int = PAGE_SIZE) -> Page:
     """Registry entities matching ``filters``, by id, ``limit`` at a time after id ``after`` (keyset)."""
     with searching():  # the conditions too: the commonness of a name is planned for it (_common_in_names)
-        rows = list(db.session.scalars(sa.select(Entity).where(Entity.id > after, *_entity_conditions(filters))
-                                       .order_by(Entity.id).limit(limit + 1)))
+        rows = list(
+            db.session.scalars(
+                sa.select(Entity)
+                .where(Entity.id > after, *_entity_conditions(filters))
+                .order_by(Entity.id)
+                .limit(limit + 1)
+            )
+        )
     return Page(rows[:limit], rows[limit - 1].id if len(rows) > limit else None)
 
 
@@ -182,8 +206,11 @@ def _tagged(tag: str):
     and for a "tag" with a comma in it (a run of tags), by the column, which holds them as ",tag1,tag2,"."""
     if dialect() == "postgresql" and tag and "," not in tag:
         tenant = current_tenant_id()
-        return DirectoryEntry.id.in_(sa.select(TAGS.c.entry_id).where(
-            TAGS.c.tag == tag, *([TAGS.c.tenant_id == tenant] if tenant is not None else [])))
+        return DirectoryEntry.id.in_(
+            sa.select(TAGS.c.entry_id).where(
+                TAGS.c.tag == tag, *([TAGS.c.tenant_id == tenant] if tenant is not None else [])
+            )
+        )
     return DirectoryEntry.tags.contains(f",{tag},", autoescape=True)
 
 
@@ -248,10 +275,15 @@ def directory_query(filters: Filters, *, after: int = 0, looked_up: bool = False
     """The current department's directory entries matching ``filters`` after entry ``after``, by entry id: what
     :func:`search_directory` pages through (its name in the form an index finds when the entities are
     ``looked_up``)."""
-    return (sa.select(DirectoryEntry).join(DirectoryEntry.entity).options(contains_eager(DirectoryEntry.entity))
-            .where(DirectoryEntry.id > after, *_entity_conditions(filters, looked_up=looked_up),
-                   *_entry_conditions(filters))
-            .order_by(DirectoryEntry.id))
+    return (
+        sa.select(DirectoryEntry)
+        .join(DirectoryEntry.entity)
+        .options(contains_eager(DirectoryEntry.entity))
+        .where(
+            DirectoryEntry.id > after, *_entity_conditions(filters, looked_up=looked_up), *_entry_conditions(filters)
+        )
+        .order_by(DirectoryEntry.id)
+    )
 
 
 def search_directory(filters: Filters, *, after: int = 0, limit: int = PAGE_SIZE) -> Page:
@@ -325,8 +357,13 @@ def _page_of(query: sa.Select, ids: list[int], wanted: int) -> list:
 def _looked_up(filters: Filters, after: int, wanted: int) -> list[int]:
     """The ids of the first ``wanted`` entries matching ``filters`` after entry ``after``, all of them found first
     from their entities (:data:`LOOKED_UP`) — no LIMIT for the planner to walk towards — then sorted."""
-    ids = directory_query(filters, after=after, looked_up=True).with_only_columns(DirectoryEntry.id) \
-        .order_by(None).offset(0).subquery()
+    ids = (
+        directory_query(filters, after=after, looked_up=True)
+        .with_only_columns(DirectoryEntry.id)
+        .order_by(None)
+        .offset(0)
+        .subquery()
+    )
     with local_settings(LOOKED_UP):
         return list(db.session.scalars(sa.select(ids.c.id).order_by(ids.c.id).limit(wanted)))
 
@@ -359,7 +396,11 @@ def _planned_entries(after: int) -> float:
 
 
 def directory_categories() -> list[str]:
-    return [c for c in db.session.scalars(sa.select(DirectoryEntry.category).distinct().order_by(DirectoryEntry.category)) if c]
+    return [
+        c
+        for c in db.session.scalars(sa.select(DirectoryEntry.category).distinct().order_by(DirectoryEntry.category))
+        if c
+    ]
 
 
 # --- the public directory (检查对象名录库向社会公布) ----------------------------------------------------
@@ -387,10 +428,19 @@ def public_entries(*, search: str = "", page: int = 1, per_page: int = PUBLIC_PE
     """The current department's target directory as published (检查对象名录库, seed 003 三(二)), by name;
     ``search``: part of the name, or the start of the code."""
     with searching():
-        query = (sa.select(Entity.name, Entity.code, Entity.entity_type, Entity.industry_code, Entity.region_code,
-                           DirectoryEntry.category)
-                 .join(DirectoryEntry.entity).where(*_public_conditions(search))
-                 .order_by(Entity.name, Entity.code))
+        query = (
+            sa.select(
+                Entity.name,
+                Entity.code,
+                Entity.entity_type,
+                Entity.industry_code,
+                Entity.region_code,
+                DirectoryEntry.category,
+            )
+            .join(DirectoryEntry.entity)
+            .where(*_public_conditions(search))
+            .order_by(Entity.name, Entity.code)
+        )
         return paginate(query, page=page, per_page=per_page, make=lambda row: PublicEntry(*row))
 
 

@@ -1,4 +1,5 @@
 """The directory's words (检查对象名录库的用语): how a department shows its risk classes."""
+
 from flask_babel import lazy_gettext as _l
 
 RISK_LABEL_STYLE_NAMES = {

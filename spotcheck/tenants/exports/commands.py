@@ -13,6 +13,7 @@ under the same batch number every time — and records the attempt in the delive
 successful delivery marks the batch and its records delivered; a failed one leaves the batch to be
 tried again by the next scheduled run, in number order.
 """
+
 from __future__ import annotations
 
 import time
@@ -72,20 +73,29 @@ def _scratch() -> Path:
 def _claim(batch: ExportBatch, tenant_id: int) -> int:
     """Point up to :func:`batch_size` pending records at ``batch``, skipping records another run
     holds (PostgreSQL); returns how many were taken."""
-    pending = (sa.select(ExportRecord.id)
-               .where(ExportRecord.tenant_id == tenant_id, ExportRecord.batch_id.is_(None))
-               .order_by(ExportRecord.id).limit(batch_size())
-               .with_for_update(skip_locked=True))
-    return changed(db.session.execute(
-        sa.update(ExportRecord).where(ExportRecord.id.in_(pending.scalar_subquery()))
-        .values(batch_id=batch.id).execution_options(synchronize_session=False)))
+    pending = (
+        sa.select(ExportRecord.id)
+        .where(ExportRecord.tenant_id == tenant_id, ExportRecord.batch_id.is_(None))
+        .order_by(ExportRecord.id)
+        .limit(batch_size())
+        .with_for_update(skip_locked=True)
+    )
+    return changed(
+        db.session.execute(
+            sa.update(ExportRecord)
+            .where(ExportRecord.id.in_(pending.scalar_subquery()))
+            .values(batch_id=batch.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
 
 
 def _next_number(tenant_id: int) -> int:
     """The department's next batch number, under its numbering lock (held until the commit)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:ns, :tenant)"),
-                           {"ns": _LOCK_NAMESPACE, "tenant": tenant_id})
+        db.session.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:ns, :tenant)"), {"ns": _LOCK_NAMESPACE, "tenant": tenant_id}
+        )
     last = db.session.scalar(sa.select(sa.func.max(ExportBatch.number)).where(ExportBatch.tenant_id == tenant_id))
     return (last or 0) + 1
 
@@ -100,8 +110,9 @@ def _build(actor: Actor, progress=None) -> ExportBatch | None:
     has_pending = db.session.scalar(sa.select(ExportRecord.id).where(ExportRecord.batch_id.is_(None)).limit(1))
     if has_pending is None:
         return None
-    batch = ExportBatch(tenant_id=tenant.id, format_version=formats.FORMAT_VERSION,
-                        created_by_name=_actor_name(actor), created_at=now())
+    batch = ExportBatch(
+        tenant_id=tenant.id, format_version=formats.FORMAT_VERSION, created_by_name=_actor_name(actor), created_at=now()
+    )
     db.session.add(batch)
     db.session.flush()
     claimed = _claim(batch, tenant.id)
@@ -114,10 +125,18 @@ def _build(actor: Actor, progress=None) -> ExportBatch | None:
     writer = formats.BatchWriter(str(_scratch()))
     try:
         rows = db.session.execute(
-            sa.select(ExportRecord.id, ExportRecord.kind, ExportRecord.corrects_id, ExportRecord.version,
-                      ExportRecord.payload, ExportRecord.published_at)
-            .where(ExportRecord.batch_id == batch.id).order_by(ExportRecord.id)
-            .execution_options(yield_per=READ_CHUNK))
+            sa.select(
+                ExportRecord.id,
+                ExportRecord.kind,
+                ExportRecord.corrects_id,
+                ExportRecord.version,
+                ExportRecord.payload,
+                ExportRecord.published_at,
+            )
+            .where(ExportRecord.batch_id == batch.id)
+            .order_by(ExportRecord.id)
+            .execution_options(yield_per=READ_CHUNK)
+        )
         for count, (record_id, kind, corrects_id, version, payload, published_at) in enumerate(rows, start=1):
             writer.add(formats.record(record_id, kind, corrects_id, version, payload), published_at)
             if progress and count % READ_CHUNK == 0:
@@ -131,24 +150,58 @@ def _build(actor: Actor, progress=None) -> ExportBatch | None:
         writer.discard()
     if (jsonl.sha256, table.sha256) != (writer.jsonl.digest.hexdigest(), writer.csv.digest.hexdigest()):
         raise RuntimeError("an export file changed between writing and storing it")
-    files = [{"name": f"{name}.jsonl", "media_type": FILE_KINDS["jsonl"][0], "records": writer.records,
-              "size": jsonl.size, "sha256": jsonl.sha256},
-             {"name": f"{name}.csv", "media_type": FILE_KINDS["csv"][0], "records": writer.records,
-              "size": table.size, "sha256": table.sha256}]
-    manifest = storage.save_bytes(formats.manifest(
-        department_code=tenant.code, department_name=tenant.name, number=batch.number, created_at=batch.created_at,
-        records=writer.records, corrections=writer.corrections, published_from=writer.first_at,
-        published_to=writer.last_at, first_record_id=writer.first_id, last_record_id=writer.last_id, files=files),
-        area=AREA, tenant_id=tenant.id, suffix=".json")
+    files = [
+        {
+            "name": f"{name}.jsonl",
+            "media_type": FILE_KINDS["jsonl"][0],
+            "records": writer.records,
+            "size": jsonl.size,
+            "sha256": jsonl.sha256,
+        },
+        {
+            "name": f"{name}.csv",
+            "media_type": FILE_KINDS["csv"][0],
+            "records": writer.records,
+            "size": table.size,
+            "sha256": table.sha256,
+        },
+    ]
+    manifest = storage.save_bytes(
+        formats.manifest(
+            department_code=tenant.code,
+            department_name=tenant.name,
+            number=batch.number,
+            created_at=batch.created_at,
+            records=writer.records,
+            corrections=writer.corrections,
+            published_from=writer.first_at,
+            published_to=writer.last_at,
+            first_record_id=writer.first_id,
+            last_record_id=writer.last_id,
+            files=files,
+        ),
+        area=AREA,
+        tenant_id=tenant.id,
+        suffix=".json",
+    )
     batch.records, batch.corrections = writer.records, writer.corrections
     batch.published_from, batch.published_to = writer.first_at, writer.last_at
     batch.jsonl_key, batch.jsonl_size, batch.jsonl_sha256 = jsonl.key, jsonl.size, jsonl.sha256
     batch.csv_key, batch.csv_size, batch.csv_sha256 = table.key, table.size, table.sha256
     batch.manifest_key, batch.manifest_sha256 = manifest.key, manifest.sha256
     db.session.flush()
-    audit.record("export.batch_built", "export_batch", batch.id, actor=actor,
-                 details={"number": batch.number, "records": batch.records, "corrections": batch.corrections,
-                          "manifest_sha256": batch.manifest_sha256})
+    audit.record(
+        "export.batch_built",
+        "export_batch",
+        batch.id,
+        actor=actor,
+        details={
+            "number": batch.number,
+            "records": batch.records,
+            "corrections": batch.corrections,
+            "manifest_sha256": batch.manifest_sha256,
+        },
+    )
     if progress:
         progress(95)
     return batch
@@ -172,9 +225,11 @@ def export_now(*, actor: Actor, progress=None) -> ExportBatch | None:
 
 def _parts_of(batch: ExportBatch, department_code: str) -> list[delivery.Part]:
     name = formats.name_of(department_code, cast(int, batch.number))  # numbered when made
-    return [delivery.Part("manifest", f"{name}.manifest.json", FILE_KINDS["manifest"][0], batch.manifest_key),
-            delivery.Part("jsonl", f"{name}.jsonl", FILE_KINDS["jsonl"][0], batch.jsonl_key),
-            delivery.Part("csv", f"{name}.csv", FILE_KINDS["csv"][0], batch.csv_key)]
+    return [
+        delivery.Part("manifest", f"{name}.manifest.json", FILE_KINDS["manifest"][0], batch.manifest_key),
+        delivery.Part("jsonl", f"{name}.jsonl", FILE_KINDS["jsonl"][0], batch.jsonl_key),
+        delivery.Part("csv", f"{name}.csv", FILE_KINDS["csv"][0], batch.csv_key),
+    ]
 
 
 def _deliver(batch: ExportBatch, actor: Actor, *, again: bool, progress=None) -> ExportDelivery:
@@ -182,25 +237,45 @@ def _deliver(batch: ExportBatch, actor: Actor, *, again: bool, progress=None) ->
     name = formats.name_of(tenant.code, cast(int, batch.number))
     outcome = delivery.deliver(tenant.code, name, batch.manifest_sha256, _parts_of(batch, tenant.code), progress)
     moment = now()
-    attempt = ExportDelivery(batch_id=batch.id, target=outcome.target, ok=outcome.ok, status_code=outcome.status_code,
-                             error=outcome.error, again=again, actor_name=_actor_name(actor), attempted_at=moment,
-                             seconds=round(outcome.seconds, 3))
+    attempt = ExportDelivery(
+        batch_id=batch.id,
+        target=outcome.target,
+        ok=outcome.ok,
+        status_code=outcome.status_code,
+        error=outcome.error,
+        again=again,
+        actor_name=_actor_name(actor),
+        attempted_at=moment,
+        seconds=round(outcome.seconds, 3),
+    )
     db.session.add(attempt)
     batch.attempts += 1
     if outcome.ok:
         batch.status, batch.last_error, batch.delivered_to = BatchStatus.delivered, "", outcome.target
         batch.delivered_at = batch.delivered_at or moment
-        db.session.execute(sa.update(ExportRecord).where(ExportRecord.batch_id == batch.id,
-                                                         ExportRecord.delivered_at.is_(None))
-                           .values(delivered_at=moment).execution_options(synchronize_session=False))
+        db.session.execute(
+            sa.update(ExportRecord)
+            .where(ExportRecord.batch_id == batch.id, ExportRecord.delivered_at.is_(None))
+            .values(delivered_at=moment)
+            .execution_options(synchronize_session=False)
+        )
     else:
         if batch.status != BatchStatus.delivered:
             batch.status = BatchStatus.failed
         batch.last_error = outcome.error
     db.session.flush()
-    audit.record("export.batch_delivered" if outcome.ok else "export.delivery_failed", "export_batch", batch.id,
-                 actor=actor, details={"number": batch.number, "target": outcome.target, "again": again,
-                                       **({"error": outcome.error} if not outcome.ok else {})})
+    audit.record(
+        "export.batch_delivered" if outcome.ok else "export.delivery_failed",
+        "export_batch",
+        batch.id,
+        actor=actor,
+        details={
+            "number": batch.number,
+            "target": outcome.target,
+            "again": again,
+            **({"error": outcome.error} if not outcome.ok else {}),
+        },
+    )
     return attempt
 
 
@@ -219,8 +294,7 @@ def deliver_now(batch_id: int, data=None, *, actor: Actor, progress=None) -> Exp
     (重新投递): the same files under the same number."""
     batch = get_batch(batch_id, for_update=True)
     ensure_deliverable(batch)
-    return _deliver(batch, actor, again=batch.status == BatchStatus.delivered or batch.attempts > 0,
-                    progress=progress)
+    return _deliver(batch, actor, again=batch.status == BatchStatus.delivered or batch.attempts > 0, progress=progress)
 
 
 def deliver_waiting(actor: Actor, deliver=None) -> dict:
@@ -255,7 +329,6 @@ def export_due(actor: Actor) -> dict:
     return totals
 
 
-
 @command(Permission.NOTICES_SEND)
 def backfill(*, actor: Actor) -> int:
     """Queue for export the current published version of every result of the department that has
@@ -263,15 +336,27 @@ def backfill(*, actor: Actor) -> int:
     is read from the visit as it is now, which is what its current version published."""
     tenant_id = current_tenant_id()
     exported = sa.select(ExportRecord.visit_id)
-    waiting = db.session.scalars(sa.select(PublishedResult).where(
-        PublishedResult.tenant_id == tenant_id, PublishedResult.current.is_(True),
-        PublishedResult.visit_id.not_in(exported)).order_by(PublishedResult.published_at, PublishedResult.id)).all()
+    waiting = db.session.scalars(
+        sa.select(PublishedResult)
+        .where(
+            PublishedResult.tenant_id == tenant_id,
+            PublishedResult.current.is_(True),
+            PublishedResult.visit_id.not_in(exported),
+        )
+        .order_by(PublishedResult.published_at, PublishedResult.id)
+    ).all()
     for published in waiting:
         outbox.enqueue(cast(Visit, db.session.get(Visit, published.visit_id)), published)
         db.session.flush()
     if waiting:
-        audit.record("exports.backfilled", "tenant", tenant_id, actor=actor, tenant_id=tenant_id,
-                     details={"records": len(waiting)})
+        audit.record(
+            "exports.backfilled",
+            "tenant",
+            tenant_id,
+            actor=actor,
+            tenant_id=tenant_id,
+            details={"records": len(waiting)},
+        )
     return len(waiting)
 
 

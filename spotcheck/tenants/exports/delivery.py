@@ -14,6 +14,7 @@ Where to is configured (``SPOTCHECK_EXPORT_URL`` first, else ``SPOTCHECK_EXPORT_
 A delivery of the same batch always sends the same bytes under the same name, so a receiver that
 got a batch twice (a worker that died after sending and before recording) recognises the copy.
 """
+
 from __future__ import annotations
 
 import os
@@ -70,25 +71,29 @@ def shown(kind: str, where: str) -> str:
     return where[:300]
 
 
-def deliver(department_code: str, batch_name: str, manifest_sha256: str, parts: list[Part],
-            progress=None) -> Outcome:
+def deliver(department_code: str, batch_name: str, manifest_sha256: str, parts: list[Part], progress=None) -> Outcome:
     kind, where = target()
     started = time.monotonic()
     try:
         if kind == "url":
             status = _post(where, batch_name, manifest_sha256, parts, progress)
             ok = 200 <= status < 300
-            return Outcome(ok, shown(kind, where), status, "" if ok else f"HTTP {status}",
-                           time.monotonic() - started)
+            return Outcome(ok, shown(kind, where), status, "" if ok else f"HTTP {status}", time.monotonic() - started)
         _into_folder(Path(where) / department_code, batch_name, parts)
         return Outcome(True, shown(kind, where), None, "", time.monotonic() - started)
     except urllib.error.HTTPError as answer:  # raised for non-2xx answers
-        return Outcome(False, shown(kind, where), answer.code, f"HTTP {answer.code} {answer.reason}"[:500],
-                       time.monotonic() - started)
+        return Outcome(
+            False,
+            shown(kind, where),
+            answer.code,
+            f"HTTP {answer.code} {answer.reason}"[:500],
+            time.monotonic() - started,
+        )
     except (OSError, ValueError) as failure:  # refused, unreachable, timed out, disk full, bad address
         reason = getattr(failure, "reason", None) or failure
-        return Outcome(False, shown(kind, where), None, f"{type(failure).__name__}: {reason}"[:500],
-                       time.monotonic() - started)
+        return Outcome(
+            False, shown(kind, where), None, f"{type(failure).__name__}: {reason}"[:500], time.monotonic() - started
+        )
 
 
 def _into_folder(folder: Path, batch_name: str, parts: list[Part]) -> None:
@@ -121,8 +126,12 @@ class _Multipart:
         self.boundary = f"spotcheck-{secrets.token_hex(16)}"
         self._pieces: list[bytes | Path] = []
         for part in parts:
-            self._pieces.append((f"--{self.boundary}\r\nContent-Disposition: form-data; name=\"{part.field}\"; "
-                                 f"filename=\"{part.name}\"\r\nContent-Type: {part.media_type}\r\n\r\n").encode())
+            self._pieces.append(
+                (
+                    f'--{self.boundary}\r\nContent-Disposition: form-data; name="{part.field}"; '
+                    f'filename="{part.name}"\r\nContent-Type: {part.media_type}\r\n\r\n'
+                ).encode()
+            )
             self._pieces.append(storage.path(part.key))
             self._pieces.append(b"\r\n")
         self._pieces.append(f"--{self.boundary}--\r\n".encode())
@@ -163,9 +172,13 @@ def _post(url: str, batch_name: str, manifest_sha256: str, parts: list[Part], pr
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise ValueError("SPOTCHECK_EXPORT_URL must be an http:// or https:// address")
     body = _Multipart(parts, progress)
-    headers = {"Content-Type": f"multipart/form-data; boundary={body.boundary}",
-               "Content-Length": str(body.length), "X-Spotcheck-Batch": batch_name,
-               "X-Spotcheck-Manifest-SHA256": manifest_sha256, "User-Agent": "spotcheck-credit-export/1"}
+    headers = {
+        "Content-Type": f"multipart/form-data; boundary={body.boundary}",
+        "Content-Length": str(body.length),
+        "X-Spotcheck-Batch": batch_name,
+        "X-Spotcheck-Manifest-SHA256": manifest_sha256,
+        "User-Agent": "spotcheck-credit-export/1",
+    }
     token = settings.get("SPOTCHECK_EXPORT_TOKEN") or ""
     if token:
         headers["Authorization"] = f"Bearer {token}"

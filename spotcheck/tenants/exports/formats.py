@@ -14,6 +14,7 @@ number (``YJJ-000003``):
 :class:`BatchWriter` writes the two data files a record at a time, hashing on the way, so the
 memory a batch needs does not grow with its size.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,11 +33,27 @@ STANDARD = "GB/T 40478-2021《企业信用监管档案数据项规范》附录A 
 
 #: The fields of a record, in order (JSON Lines keys and CSV columns alike, lists joined in CSV).
 FIELDS = [
-    "record_id", "record_type", "corrects_record_id", "version",
-    "entity_uscc", "entity_name", "department_code", "department_name", "campaign_code", "campaign_title",
-    "check_date", "check_end_date", "check_method_code", "check_method_name", "result_category_codes",
+    "record_id",
+    "record_type",
+    "corrects_record_id",
+    "version",
+    "entity_uscc",
+    "entity_name",
+    "department_code",
+    "department_name",
+    "campaign_code",
+    "campaign_title",
+    "check_date",
+    "check_end_date",
+    "check_method_code",
+    "check_method_name",
+    "result_category_codes",
     "result_category_names",
-    "follow_up_code", "follow_up_name", "publication_date", "published_at", "correction_reason",
+    "follow_up_code",
+    "follow_up_name",
+    "publication_date",
+    "published_at",
+    "correction_reason",
 ]
 #: Only in JSON Lines: per item its categories and findings; the follow-ups one by one.
 JSON_ONLY = ["items", "follow_ups"]
@@ -142,9 +159,20 @@ class BatchWriter:
         self.csv.discard()
 
 
-def manifest(*, department_code: str, department_name: str, number: int, created_at: datetime, records: int,
-             corrections: int, published_from: datetime | None, published_to: datetime | None,
-             first_record_id: int | None, last_record_id: int | None, files: list[dict]) -> bytes:
+def manifest(
+    *,
+    department_code: str,
+    department_name: str,
+    number: int,
+    created_at: datetime,
+    records: int,
+    corrections: int,
+    published_from: datetime | None,
+    published_to: datetime | None,
+    first_record_id: int | None,
+    last_record_id: int | None,
+    files: list[dict],
+) -> bytes:
     """The manifest of a batch (清单), as the bytes stored and delivered."""
     name = name_of(department_code, number)
     body = {

@@ -10,6 +10,7 @@ in, and the log of every delivery attempt.
   manifest) with their SHA-256, and whether it was delivered. A record belongs to one batch only.
 * :class:`ExportDelivery` — one attempt to deliver a batch (投递记录), successful or not.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,8 +28,10 @@ class ExportRecord(TenantOwned, Model):
     """One published version of a result, waiting for its batch or exported in it."""
 
     __tablename__ = "export_record"
-    __table_args__ = (sa.UniqueConstraint("published_result_id", name="uq_export_record_published_result_id"),
-                      sa.Index("ix_export_record_pending", "tenant_id", "batch_id", "id"))
+    __table_args__ = (
+        sa.UniqueConstraint("published_result_id", name="uq_export_record_published_result_id"),
+        sa.Index("ix_export_record_pending", "tenant_id", "batch_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)  # the record id (记录标识) in the files
     published_result_id: Mapped[int] = mapped_column(sa.ForeignKey("published_result.id"))
@@ -56,7 +59,8 @@ class ExportBatch(TenantOwned, Model):
     #: 批次号: 1, 2, 3… per department, in the order batches are built (set before the batch commits).
     number: Mapped[int | None] = mapped_column()
     status: Mapped[BatchStatus] = mapped_column(
-        sa.Enum(BatchStatus, name="export_batch_status", native_enum=False, length=16), default=BatchStatus.pending)
+        sa.Enum(BatchStatus, name="export_batch_status", native_enum=False, length=16), default=BatchStatus.pending
+    )
     format_version: Mapped[str] = mapped_column(sa.String(16))
     records: Mapped[int] = mapped_column(default=0)
     corrections: Mapped[int] = mapped_column(default=0)

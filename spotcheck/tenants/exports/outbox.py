@@ -9,6 +9,7 @@ and never has to join the result's tables again; a correction (更正) is a reco
 points to the record of the version it corrects. Results published before the export existed
 are queued by :func:`spotcheck.tenants.exports.commands.backfill`.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -37,16 +38,25 @@ def enqueue(visit: Visit, published: PublishedResult) -> ExportRecord:
     """Queue the published version for export (in the publish command's transaction)."""
     corrects = None
     if published.version > 1:
-        corrects = db.session.scalar(sa.select(ExportRecord.id).where(
-            ExportRecord.visit_id == visit.id, ExportRecord.version == published.version - 1))
+        corrects = db.session.scalar(
+            sa.select(ExportRecord.id).where(
+                ExportRecord.visit_id == visit.id, ExportRecord.version == published.version - 1
+            )
+        )
     if published.id is None:
         db.session.flush()
     # a correction of a version the credit system never received (published before the export
     # existed) reaches it as a result
-    record = ExportRecord(tenant_id=visit.tenant_id, published_result_id=published.id, visit_id=visit.id,
-                          version=published.version, kind="correction" if corrects is not None else "result",
-                          corrects_id=corrects, published_at=published.published_at,
-                          payload=payload(visit, published))
+    record = ExportRecord(
+        tenant_id=visit.tenant_id,
+        published_result_id=published.id,
+        visit_id=visit.id,
+        version=published.version,
+        kind="correction" if corrects is not None else "result",
+        corrects_id=corrects,
+        published_at=published.published_at,
+        payload=payload(visit, published),
+    )
     db.session.add(record)
     return record
 
@@ -58,12 +68,25 @@ def payload(visit: Visit, published: PublishedResult) -> dict:
     items, codes = [], []
     for result in visit.results:
         item_codes = result.category_codes
-        items.append({"item_code": result.item.code, "item_name": result.item.name, "category_codes": item_codes,
-                      "category_names": [names.get(c) or reference.result_category_name(c) for c in item_codes],
-                      "findings": result.findings})
+        items.append(
+            {
+                "item_code": result.item.code,
+                "item_name": result.item.name,
+                "category_codes": item_codes,
+                "category_names": [names.get(c) or reference.result_category_name(c) for c in item_codes],
+                "findings": result.findings,
+            }
+        )
         codes += [c for c in item_codes if c not in codes]
-    follow_ups = [{"kind": f.kind.value, "name": reference.FOLLOW_UP_KINDS.get(f.kind.value, f.kind.value),
-                   "opened_on": f.opened_on.isoformat(), "open": f.is_open} for f in visit.follow_ups]
+    follow_ups = [
+        {
+            "kind": f.kind.value,
+            "name": reference.FOLLOW_UP_KINDS.get(f.kind.value, f.kind.value),
+            "opened_on": f.opened_on.isoformat(),
+            "open": f.is_open,
+        }
+        for f in visit.follow_ups
+    ]
     if follow_ups:
         kinds = list(dict.fromkeys(str(f["kind"]) for f in follow_ups))
         follow_up = (";".join(kinds), "；".join(reference.FOLLOW_UP_KINDS.get(k, k) for k in kinds))

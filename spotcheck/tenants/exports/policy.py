@@ -1,5 +1,6 @@
 """The credit-system export's rules (信用信息导出规则): a batch is delivered again only while its files
 are still in the storage."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -1,5 +1,6 @@
 """Reading the credit-system export (信用信息导出): the department's batches, their files and
 manifest, the delivery log, what is pending."""
+
 from __future__ import annotations
 
 import json
@@ -46,8 +47,10 @@ def deliveries_query(batch_id: int | None = None) -> sa.Select:
 
 
 def pending_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(ExportRecord)
-                             .where(ExportRecord.batch_id.is_(None))) or 0
+    return (
+        db.session.scalar(sa.select(sa.func.count()).select_from(ExportRecord).where(ExportRecord.batch_id.is_(None)))
+        or 0
+    )
 
 
 def batch_name(batch: ExportBatch) -> str:
@@ -70,5 +73,10 @@ def file_of(batch: ExportBatch, kind: str) -> tuple[str, str, str]:
 
 def undelivered() -> list[ExportBatch]:
     """The department's batches waiting for a (first or new) delivery, in number order."""
-    return list(db.session.scalars(sa.select(ExportBatch).where(
-        ExportBatch.number.is_not(None), ExportBatch.status != BatchStatus.delivered).order_by(ExportBatch.number)))
+    return list(
+        db.session.scalars(
+            sa.select(ExportBatch)
+            .where(ExportBatch.number.is_not(None), ExportBatch.status != BatchStatus.delivered)
+            .order_by(ExportBatch.number)
+        )
+    )

@@ -1,4 +1,5 @@
 """The credit-system export's words (信用信息导出词汇): a batch's states and the kinds of its files."""
+
 from __future__ import annotations
 
 import enum
@@ -7,9 +8,11 @@ import enum
 AREA = "credit_export"
 
 #: A batch's files: kind → (media type, suffix).
-FILE_KINDS = {"jsonl": ("application/x-ndjson; charset=utf-8", ".jsonl"),
-              "csv": ("text/csv; charset=utf-8", ".csv"),
-              "manifest": ("application/json; charset=utf-8", ".manifest.json")}
+FILE_KINDS = {
+    "jsonl": ("application/x-ndjson; charset=utf-8", ".jsonl"),
+    "csv": ("text/csv; charset=utf-8", ".csv"),
+    "manifest": ("application/json; charset=utf-8", ".manifest.json"),
+}
 
 
 class BatchStatus(str, enum.Enum):

@@ -1,4 +1,5 @@
 """Checking an inspector's entry (两库 · 执法检查人员名录库): what users type, normalised."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,8 +19,7 @@ def clean_inspector(data: dict, *, require_id: bool, rules: Rules | None = None)
     rules = rules or rules_for(current_tenant_id())
     clean: dict[str, Any] = {}
     errors: dict[str, list[Any]] = {}
-    clean["name"] = required_text(data.get("name"), "name", errors, limit=50,
-                                             missing=_l("Enter the person's name."))
+    clean["name"] = required_text(data.get("name"), "name", errors, limit=50, missing=_l("Enter the person's name."))
     sex = reference.code_for(reference.SEXES, data.get("sex"))
     if sex is None:
         errors["sex"] = [_l("Sex is 男 or 女.")]
@@ -29,8 +29,10 @@ def clean_inspector(data: dict, *, require_id: bool, rules: Rules | None = None)
             clean["id_number"] = validators.id_number(str(data.get("id_number") or "").strip())
         except validators.Invalid as invalid:
             errors["id_number"] = [invalid.message]
-    for key, label, limit in (("agency", _l("Enter the full name of the enforcement agency."), 200),
-                              ("cert_no", _l("Enter the enforcement certificate number."), 32)):
+    for key, label, limit in (
+        ("agency", _l("Enter the full name of the enforcement agency."), 200),
+        ("cert_no", _l("Enter the enforcement certificate number."), 32),
+    ):
         value = (str(data.get(key) or "")).strip()
         if not value or len(value) > limit:
             errors[key] = [label]
@@ -57,7 +59,11 @@ def clean_inspector(data: dict, *, require_id: bool, rules: Rules | None = None)
     clean["cert_expires_on"] = validators.parse_date(data.get("cert_expires_on"), "cert_expires_on", errors)
     clean["is_expert"] = validators.parse_flag(data.get("is_expert"))
     if rules.inspector_post_required and not clean["post"] and not clean["is_expert"]:
-        errors["post"] = [_l("%(rule)sthe inspector list names every inspector's post (岗位职务): enter it.",
-                             rule=rules.under("inspector_post_required"))]
+        errors["post"] = [
+            _l(
+                "%(rule)sthe inspector list names every inspector's post (岗位职务): enter it.",
+                rule=rules.under("inspector_post_required"),
+            )
+        ]
     clean["active"] = validators.parse_flag(data.get("active", True))
     return clean, errors

@@ -3,6 +3,7 @@
 ID numbers are personal data: stored encrypted, shown masked everywhere, unmasked only to the
 department administrator (:func:`id_number_of`, every reading audited).
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -58,8 +59,11 @@ def _record_tenure(inspector: Inspector, was_active: bool) -> None:
     if inspector.active and not was_active:
         db.session.add(InspectorTenure(inspector_id=inspector.id, since=now()))
     elif was_active and not inspector.active:
-        db.session.execute(sa.update(InspectorTenure).where(InspectorTenure.inspector_id == inspector.id,
-                                                            InspectorTenure.until.is_(None)).values(until=now()))
+        db.session.execute(
+            sa.update(InspectorTenure)
+            .where(InspectorTenure.inspector_id == inspector.id, InspectorTenure.until.is_(None))
+            .values(until=now())
+        )
 
 
 def _inspector(inspector_id: int, *, for_update: bool = False) -> Inspector:
@@ -87,8 +91,22 @@ def update_inspector(inspector_id: int, data: dict, *, actor: Actor) -> Inspecto
     """Change an inspector's entry (a blank ID number keeps the stored one)."""
     inspector = _inspector(inspector_id, for_update=True)
     INSPECTOR_ACTIONS.require(inspector, actor, "edit")
-    current = {k: getattr(inspector, k) for k in ("name", "sex", "agency", "post", "cert_no", "cert_expires_on",
-                                                   "categories", "region", "expertise", "is_expert", "active")}
+    current = {
+        k: getattr(inspector, k)
+        for k in (
+            "name",
+            "sex",
+            "agency",
+            "post",
+            "cert_no",
+            "cert_expires_on",
+            "categories",
+            "region",
+            "expertise",
+            "is_expert",
+            "active",
+        )
+    }
     clean, errors = clean_inspector({**current, **data}, require_id=False)
     errors = {**_duplicates(clean, inspector.id), **errors}
     if errors:
@@ -127,16 +145,22 @@ def declare_recusal(inspector_id: int, data: dict, *, actor: Actor) -> Recusal:
     errors: dict[str, list] = {}
     if by_code:
         code = str(data.get("entity_code") or "").strip()
-        entity = db.session.execute(sa.select(_ENTITY.c.id, _ENTITY.c.code)
-                                    .where(_ENTITY.c.code == code.upper())).first() if code else None
+        entity = (
+            db.session.execute(sa.select(_ENTITY.c.id, _ENTITY.c.code).where(_ENTITY.c.code == code.upper())).first()
+            if code
+            else None
+        )
         if not code:
             errors[field] = [_l("Enter the unified social credit code (or target code) of the entity.")]
         elif entity is None:
             errors[field] = [_l("No entity with the code %(code)s is in the registry.", code=code.upper())]
     else:
         entity_id = data.get("entity_id")
-        entity = db.session.execute(sa.select(_ENTITY.c.id, _ENTITY.c.code)
-                                    .where(_ENTITY.c.id == entity_id)).first() if is_row_id(entity_id) else None
+        entity = (
+            db.session.execute(sa.select(_ENTITY.c.id, _ENTITY.c.code).where(_ENTITY.c.id == entity_id)).first()
+            if is_row_id(entity_id)
+            else None
+        )
         if entity is None:
             errors[field] = [_l("No entity with this id in the registry.")]
     reason = str(data.get("reason") or "").strip()
@@ -147,15 +171,22 @@ def declare_recusal(inspector_id: int, data: dict, *, actor: Actor) -> Recusal:
     if errors:
         raise ValidationFailed(errors)
     assert entity is not None  # found: a missing one is refused above
-    if db.session.scalar(sa.select(Recusal.id).where(Recusal.inspector_id == inspector.id,
-                                                     Recusal.entity_id == entity.id)):
+    if db.session.scalar(
+        sa.select(Recusal.id).where(Recusal.inspector_id == inspector.id, Recusal.entity_id == entity.id)
+    ):
         raise ValidationFailed({field: [_l("This recusal is already declared.")]})
-    recusal = Recusal(inspector_id=inspector.id, entity_id=entity.id, reason=reason,
-                      declared_by_id=getattr(actor, "id", None))
+    recusal = Recusal(
+        inspector_id=inspector.id, entity_id=entity.id, reason=reason, declared_by_id=getattr(actor, "id", None)
+    )
     db.session.add(recusal)
     db.session.flush()
-    audit.record("recusal.declared", "recusal", recusal.id, actor=actor,
-                 details={"cert_no": inspector.cert_no, "entity": entity.code, "reason": reason})
+    audit.record(
+        "recusal.declared",
+        "recusal",
+        recusal.id,
+        actor=actor,
+        details={"cert_no": inspector.cert_no, "entity": entity.code, "reason": reason},
+    )
     return recusal
 
 
@@ -168,6 +199,11 @@ def withdraw_recusal(recusal_id: int, data: dict | None = None, *, actor: Actor)
     recusal = get_row(Recusal, recusal_id, _l("No such recusal."), for_update=True)
     INSPECTOR_ACTIONS.require(recusal.inspector, actor, "withdraw_recusal")
     events.emit("recusal.withdrawing", actor=actor, recusal_id=recusal.id)
-    audit.record("recusal.withdrawn", "recusal", recusal.id, actor=actor,
-                 details={"cert_no": recusal.inspector.cert_no, "entity": recusal.entity.code})
+    audit.record(
+        "recusal.withdrawn",
+        "recusal",
+        recusal.id,
+        actor=actor,
+        details={"cert_no": recusal.inspector.cert_no, "entity": recusal.entity.code},
+    )
     db.session.delete(recusal)

@@ -8,6 +8,7 @@ campaign — hold one of the enforcement categories (执法类别) its items nee
 the public inspector list, the inspector frame of a draw with its exclusion counts, and the
 certificate state shown beside each inspector.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -25,8 +26,11 @@ def certificate_valid_on(inspector: Inspector, day: date) -> bool:
 
 def drawable_on(day: date) -> sa.ColumnElement[bool]:
     """The query condition: active, not an expert, certificate valid on ``day``."""
-    return sa.and_(Inspector.active.is_(True), Inspector.is_expert.is_(False),
-                   sa.or_(Inspector.cert_expires_on.is_(None), Inspector.cert_expires_on >= day))
+    return sa.and_(
+        Inspector.active.is_(True),
+        Inspector.is_expert.is_(False),
+        sa.or_(Inspector.cert_expires_on.is_(None), Inspector.cert_expires_on >= day),
+    )
 
 
 def not_drawable_because(inspector: Inspector, day: date, categories) -> str | None:

@@ -1,4 +1,5 @@
 """Inspectors (执法检查人员) and recusals (回避)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -9,6 +9,7 @@
 * A recusal is declared and withdrawn by the administrator; a withdrawn one is gone (withdrawing it
   again finds no recusal), and one a team member was replaced for stays (the teams' domain refuses).
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

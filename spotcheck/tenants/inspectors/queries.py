@@ -8,6 +8,7 @@ enforcement certificate and are never drawn, so they are not on a list of enforc
 inspectors. Of a person the public reads only the name, agency, certificate number (执法证号) and
 enforcement categories: never the ID number, sex, birth date, post or region.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,17 +41,23 @@ def inspectors_query(*, active_only: bool = False, experts: bool | None = None, 
     return query
 
 
-def inspector_page(*, active_only: bool = False, experts: bool | None = None, search: str = "", page: int = 1,
-                   per_page: int = PER_PAGE) -> NumberedPage:
+def inspector_page(
+    *, active_only: bool = False, experts: bool | None = None, search: str = "", page: int = 1, per_page: int = PER_PAGE
+) -> NumberedPage:
     """One page of :func:`inspectors_query` (the directory's list page)."""
-    return paginate(inspectors_query(active_only=active_only, experts=experts, search=search),
-                    page=page, per_page=per_page, make=lambda row: row[0])
+    return paginate(
+        inspectors_query(active_only=active_only, experts=experts, search=search),
+        page=page,
+        per_page=per_page,
+        make=lambda row: row[0],
+    )
 
 
 def matching(search: str):
     """Inspectors whose name contains ``search`` or whose certificate number starts with it."""
-    return sa.or_(Inspector.name.contains(search, autoescape=True),
-                  Inspector.cert_no.startswith(search.upper(), autoescape=True))
+    return sa.or_(
+        Inspector.name.contains(search, autoescape=True), Inspector.cert_no.startswith(search.upper(), autoescape=True)
+    )
 
 
 def list_inspectors(*, active_only: bool = False, experts: bool | None = None) -> list[Inspector]:
@@ -105,7 +112,12 @@ def public_inspector_count(day: date) -> int:
 def public_inspectors(day: date, *, search: str = "", page: int = 1, per_page: int = PER_PAGE) -> NumberedPage:
     """The inspectors listed on ``day``, by name; ``search``: part of the name or the start of the
     certificate number."""
-    query = (sa.select(*PUBLIC_COLUMNS)
-             .where(*_listed(day, search)).order_by(Inspector.name, Inspector.cert_no))
-    return paginate(query, page=page, per_page=per_page, make=lambda row: PublicInspector(
-        name=row.name, agency=row.agency, cert_no=row.cert_no, categories=tuple(row.categories or ())))
+    query = sa.select(*PUBLIC_COLUMNS).where(*_listed(day, search)).order_by(Inspector.name, Inspector.cert_no)
+    return paginate(
+        query,
+        page=page,
+        per_page=per_page,
+        make=lambda row: PublicInspector(
+            name=row.name, agency=row.agency, cert_no=row.cert_no, categories=tuple(row.categories or ())
+        ),
+    )

@@ -1,5 +1,6 @@
 """The inspector directory's words (两库 · 执法检查人员名录库): why an inspector is left out of a draw,
 and the certificate states shown beside each one."""
+
 from __future__ import annotations
 
 #: Why an inspector is not in a draw's pool (the keys of the frame's published exclusion counts).

@@ -1,6 +1,7 @@
 """Checking an item's fields (一单 · 事项要素) against their declaration (:mod:`.inputs`):
 normalising what users type, and what a published item must state (明确抽查主体、依据、对象、内容、
 方式、比例和频次)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -110,11 +111,20 @@ def missing_for_publication(values: dict) -> dict[str, list]:
             continue
         value = values.get(field.name)
         if not (value if isinstance(value, list) else str(value or "").strip()):
-            errors[field.name] = [_l("%(rule)san inspection item is published, stating its basis, body, targets, "
-                                     "content, methods, ratio and frequency, before it is used: it is published only "
-                                     "with %(field)s.", rule=rules.under("published_items_only"),
-                                     field=field.to_publish)]
+            errors[field.name] = [
+                _l(
+                    "%(rule)san inspection item is published, stating its basis, body, targets, "
+                    "content, methods, ratio and frequency, before it is used: it is published only "
+                    "with %(field)s.",
+                    rule=rules.under("published_items_only"),
+                    field=field.to_publish,
+                )
+            ]
     if not random and rules.non_random_reason_required and not str(values.get(NON_RANDOM_REASON) or "").strip():
-        errors[NON_RANDOM_REASON] = [_l("%(rule)san item kept out of random checking is published only with the "
-                                        "written reason.", rule=rules.under("non_random_reason_required"))]
+        errors[NON_RANDOM_REASON] = [
+            _l(
+                "%(rule)san item kept out of random checking is published only with the written reason.",
+                rule=rules.under("non_random_reason_required"),
+            )
+        ]
     return errors

@@ -1,5 +1,6 @@
 """Changing the item list (一单 · 随机抽查事项清单): drafting, publishing, changing with a reason
 (动态调整), retiring. Every change of a published item is kept as a version."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -69,8 +70,13 @@ def update_item(item_id: int, data: dict, *, actor: Actor) -> Item:
     item.updated_at = now()
     if item.status == ItemStatus.published:
         _new_version(item, actor, reason)
-    audit.record("item.changed", "item", item.id, actor=actor,
-                 details={"fields": sorted(changed), "version": item.version, "reason": reason})
+    audit.record(
+        "item.changed",
+        "item",
+        item.id,
+        actor=actor,
+        details={"fields": sorted(changed), "version": item.version, "reason": reason},
+    )
     return item
 
 
@@ -103,8 +109,15 @@ def retire_item(item_id: int, data: dict, *, actor: Actor) -> Item:
 
 def _new_version(item: Item, actor: Actor, reason) -> None:
     item.version += 1
-    db.session.add(ItemVersion(
-        item_id=item.id, version=item.version, status=item.status, fields=item.snapshot(), reason=str(reason),
-        changed_by_id=getattr(actor, "id", None), changed_by_name=getattr(actor, "display_name", ""),
-    ))
+    db.session.add(
+        ItemVersion(
+            item_id=item.id,
+            version=item.version,
+            status=item.status,
+            fields=item.snapshot(),
+            reason=str(reason),
+            changed_by_id=getattr(actor, "id", None),
+            changed_by_name=getattr(actor, "display_name", ""),
+        )
+    )
     db.session.flush()

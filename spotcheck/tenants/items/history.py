@@ -1,6 +1,7 @@
 """The item list as it stood at a moment (随机抽查事项清单的历史): each item's version in force then (the
 last published, changed or retired before it: 动态调整), for the figures of a past period (seed 001:
 据实填报、避免前后矛盾). An item with no version by then was a draft: not on the list."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,8 +15,12 @@ from spotcheck.tenants.items.vocabulary import ITEM_FIELDS
 
 def _in_force(moment: datetime) -> sa.Subquery:
     """Each item's number of the version in force at ``moment`` (the last made before it)."""
-    return (sa.select(ItemVersion.item_id, sa.func.max(ItemVersion.version).label("version"))
-            .where(ItemVersion.changed_at < moment).group_by(ItemVersion.item_id).subquery("in_force"))
+    return (
+        sa.select(ItemVersion.item_id, sa.func.max(ItemVersion.version).label("version"))
+        .where(ItemVersion.changed_at < moment)
+        .group_by(ItemVersion.item_id)
+        .subquery("in_force")
+    )
 
 
 def versions_at(moment: datetime) -> sa.Subquery:
@@ -23,11 +28,17 @@ def versions_at(moment: datetime) -> sa.Subquery:
     (in the market-regulation field) and ``random_check`` as that version states them."""
     latest = _in_force(moment)
     fields = ItemVersion.fields
-    return (sa.select(ItemVersion.item_id, ItemVersion.tenant_id, ItemVersion.status,
-                      (fields["field"].as_string() == "market").label("market"),
-                      fields["random_check"].as_boolean().label("random_check"))
-            .join(latest, sa.and_(latest.c.item_id == ItemVersion.item_id, latest.c.version == ItemVersion.version))
-            .subquery("versions_at"))
+    return (
+        sa.select(
+            ItemVersion.item_id,
+            ItemVersion.tenant_id,
+            ItemVersion.status,
+            (fields["field"].as_string() == "market").label("market"),
+            fields["random_check"].as_boolean().label("random_check"),
+        )
+        .join(latest, sa.and_(latest.c.item_id == ItemVersion.item_id, latest.c.version == ItemVersion.version))
+        .subquery("versions_at")
+    )
 
 
 def items_at(moment: datetime, tenant_ids: list[int] | None = None) -> list[Item]:
@@ -35,14 +46,28 @@ def items_at(moment: datetime, tenant_ids: list[int] | None = None) -> list[Item
     code, each as its version in force then states it: a copy of the item with that version's fields,
     never saved (a field no version recorded yet keeps the item's value)."""
     latest = _in_force(moment)
-    query = (sa.select(Item, ItemVersion).join(latest, latest.c.item_id == Item.id)
-             .join(ItemVersion, sa.and_(ItemVersion.item_id == Item.id, ItemVersion.version == latest.c.version))
-             .where(ItemVersion.status == ItemStatus.published).order_by(Item.code))
+    query = (
+        sa.select(Item, ItemVersion)
+        .join(latest, latest.c.item_id == Item.id)
+        .join(ItemVersion, sa.and_(ItemVersion.item_id == Item.id, ItemVersion.version == latest.c.version))
+        .where(ItemVersion.status == ItemStatus.published)
+        .order_by(Item.code)
+    )
     if tenant_ids is not None:
         query = query.where(Item.tenant_id.in_(list(tenant_ids)))
     found = []
     for item, version in db.session.execute(query).all():
         stated = {**item.snapshot(), **{k: v for k, v in (version.fields or {}).items() if k in ITEM_FIELDS}}
-        found.append(Item(id=item.id, tenant_id=item.tenant_id, code=item.code, status=version.status,
-                          version=version.version, created_at=item.created_at, updated_at=version.changed_at, **stated))
+        found.append(
+            Item(
+                id=item.id,
+                tenant_id=item.tenant_id,
+                code=item.code,
+                status=version.status,
+                version=version.version,
+                created_at=item.created_at,
+                updated_at=version.changed_at,
+                **stated,
+            )
+        )
     return found

@@ -1,4 +1,5 @@
 """Spot-check items (随机抽查事项) and their published versions (动态调整)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -23,8 +24,9 @@ class Item(TenantOwned, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(32))
-    status: Mapped[ItemStatus] = mapped_column(sa.Enum(ItemStatus, name="item_status", native_enum=False, length=16),
-                                               default=ItemStatus.draft)
+    status: Mapped[ItemStatus] = mapped_column(
+        sa.Enum(ItemStatus, name="item_status", native_enum=False, length=16), default=ItemStatus.draft
+    )
     version: Mapped[int] = mapped_column(default=0)  # the last published version; 0 while a draft
     name: Mapped[str] = mapped_column(sa.String(200))  # 事项名称
     sub_item: Mapped[str] = mapped_column(sa.String(200), default="")  # 子项

@@ -1,5 +1,6 @@
 """Reading the item list (一单 · 随机抽查事项清单): a department's items and their versions, the
 coverage of random checking per field, the list the public portal shows, the home page's to-dos."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,8 +20,19 @@ from spotcheck.tenants.items.models import Item, ItemStatus, ItemVersion
 from spotcheck.tenants.items.policy import ITEM_ACTIONS, NEXT_STEPS
 from spotcheck.tenants.rules.rulebook import rules_for
 
-__all__ = ["Coverage", "allowed_actions", "coverage", "get_item", "get_version", "list_items",
-           "missing_for_publication", "published_item_count", "published_items", "tasks_for", "versions"]
+__all__ = [
+    "Coverage",
+    "allowed_actions",
+    "coverage",
+    "get_item",
+    "get_version",
+    "list_items",
+    "missing_for_publication",
+    "published_item_count",
+    "published_items",
+    "tasks_for",
+    "versions",
+]
 
 #: Items a page of the public portal lists.
 PER_PAGE = 50
@@ -43,14 +55,18 @@ def allowed_actions(item: Item, reader: Actor) -> frozenset[str]:
 
 
 def versions(item: Item) -> list[ItemVersion]:
-    return list(db.session.scalars(
-        sa.select(ItemVersion).where(ItemVersion.item_id == item.id).order_by(ItemVersion.version.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(ItemVersion).where(ItemVersion.item_id == item.id).order_by(ItemVersion.version.desc())
+        )
+    )
 
 
 def get_version(item: Item, number: int) -> ItemVersion:
     """One recorded version of an item (old versions stay readable)."""
     version = db.session.scalar(
-        sa.select(ItemVersion).where(ItemVersion.item_id == item.id, ItemVersion.version == number))
+        sa.select(ItemVersion).where(ItemVersion.item_id == item.id, ItemVersion.version == number)
+    )
     if version is None:
         raise NotFound(_l("No such version of this item."))
     return version
@@ -123,9 +139,11 @@ def coverage() -> list[Coverage]:
     """Coverage of the current department's published item list, per field, against the goals of the
     rules in force today."""
     rows = dict(
-        ((field, random), count) for field, random, count in db.session.execute(
+        ((field, random), count)
+        for field, random, count in db.session.execute(
             sa.select(Item.field, Item.random_check, sa.func.count())
-            .where(Item.status == ItemStatus.published).group_by(Item.field, Item.random_check)
+            .where(Item.status == ItemStatus.published)
+            .group_by(Item.field, Item.random_check)
         )
     )
     rules = rules_for(current_tenant_id())
@@ -133,8 +151,9 @@ def coverage() -> list[Coverage]:
     for field in reference.ITEM_FIELDS:
         random = rows.get((field, True), 0)
         goal, cited = goal_of(rules, field)
-        result.append(Coverage(field=field, items=random + rows.get((field, False), 0), random=random, goal_bp=goal,
-                               cited=cited))
+        result.append(
+            Coverage(field=field, items=random + rows.get((field, False), 0), random=random, goal_bp=goal, cited=cited)
+        )
     return result
 
 

@@ -1,4 +1,5 @@
 """The item list's words (一单 · 随机抽查事项清单): an item's states and its fields."""
+
 from __future__ import annotations
 
 import enum

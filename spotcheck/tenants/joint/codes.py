@@ -4,6 +4,7 @@ department whose inspector leads the mixed team (组长) — the one who records
 and printed on the joint inspection notice the lead department issues. A joint visit gets its code
 only when every department's part may lawfully take place and every member of the mixed team holds a
 valid enforcement certificate."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,8 +23,11 @@ from spotcheck.tenants.results.models import InspectionCode, RecusalRequest, Vis
 
 def door_groups(mixed: dict[int, list[TeamMember]]) -> dict[int, str]:
     """Each joint visit (entity id) with the department (group) of its 组长 (else its first member)."""
-    return {entity_id: next((m.group_code for m in members if m.is_leader), members[0].group_code)
-            for entity_id, members in mixed.items() if members}
+    return {
+        entity_id: next((m.group_code for m in members if m.is_leader), members[0].group_code)
+        for entity_id, members in mixed.items()
+        if members
+    }
 
 
 def issue(campaign: Campaign, mixed: dict[int, list[TeamMember]], groups: dict[int, list[str]], day: date) -> int:
@@ -36,8 +40,12 @@ def issue(campaign: Campaign, mixed: dict[int, list[TeamMember]], groups: dict[i
             own = db.session.get(Campaign, part["part_campaign_id"])
             refusal = codes.campaign_refusal(own) if own is not None else "no part"
             team = codes.teams_of(part["part_campaign_id"])
-            lawful -= {entity_id for entity_id, drawn_by in groups.items() if group in drawn_by and (
-                refusal is not None or codes.team_refusal(team.get(entity_id, []), day) is not None)}
+            lawful -= {
+                entity_id
+                for entity_id, drawn_by in groups.items()
+                if group in drawn_by
+                and (refusal is not None or codes.team_refusal(team.get(entity_id, []), day) is not None)
+            }
     door = door_groups(mixed)
     issued = 0
     for group, part in parts.items():
@@ -45,8 +53,11 @@ def issue(campaign: Campaign, mixed: dict[int, list[TeamMember]], groups: dict[i
         if not here:
             continue
         with tenant_scope(part["tenant_id"]):
-            visits = list(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == part["part_campaign_id"],
-                                                                    Visit.entity_id.in_(here))))
+            visits = list(
+                db.session.scalars(
+                    sa.select(Visit).where(Visit.campaign_id == part["part_campaign_id"], Visit.entity_id.in_(here))
+                )
+            )
             issued += codes.issue(visits, day)
     return issued
 
@@ -67,7 +78,9 @@ def printed(campaign: Campaign, entity_ids: list[int] | None = None) -> dict[int
 
 
 #: What a code keeps when it follows the 组长 to another department's visit: all but its row's keys.
-_KEPT = [attr.key for attr in sa.inspect(InspectionCode).column_attrs if attr.key not in ("id", "visit_id", "tenant_id")]
+_KEPT = [
+    attr.key for attr in sa.inspect(InspectionCode).column_attrs if attr.key not in ("id", "visit_id", "tenant_id")
+]
 
 
 def follow_leader(campaign: Campaign, entity_id: int, group: str, *, actor: Actor) -> bool:
@@ -80,8 +93,11 @@ def follow_leader(campaign: Campaign, entity_id: int, group: str, *, actor: Acto
         if held_by == group:
             continue
         with tenant_scope(part["tenant_id"]):
-            code = db.session.scalar(sa.select(InspectionCode).join(Visit, Visit.id == InspectionCode.visit_id).where(
-                Visit.campaign_id == part["part_campaign_id"], Visit.entity_id == entity_id))
+            code = db.session.scalar(
+                sa.select(InspectionCode)
+                .join(Visit, Visit.id == InspectionCode.visit_id)
+                .where(Visit.campaign_id == part["part_campaign_id"], Visit.entity_id == entity_id)
+            )
             if code is None:
                 continue
             kept, old, before = {key: getattr(code, key) for key in _KEPT}, code.visit, held_by
@@ -93,8 +109,9 @@ def follow_leader(campaign: Campaign, entity_id: int, group: str, *, actor: Acto
     if kept is None:
         return False
     with tenant_scope(parts[group]["tenant_id"]):
-        visit = db.session.scalar(sa.select(Visit).where(Visit.campaign_id == parts[group]["part_campaign_id"],
-                                                         Visit.entity_id == entity_id))
+        visit = db.session.scalar(
+            sa.select(Visit).where(Visit.campaign_id == parts[group]["part_campaign_id"], Visit.entity_id == entity_id)
+        )
         if visit is None:  # the 组长's department drew the entity: its visit exists once handed out
             raise LookupError(entity_id)
         db.session.add(InspectionCode(visit_id=visit.id, **kept))
@@ -102,8 +119,17 @@ def follow_leader(campaign: Campaign, entity_id: int, group: str, *, actor: Acto
         db.session.expire(visit, ["code"])
         new_visit = visit.id
     with tenant_scope(campaign.tenant_id):  # the businesses' requests kept by the lead follow the code
-        db.session.execute(sa.update(RecusalRequest).where(RecusalRequest.visit_id == old_visit)
-                           .values(visit_id=new_visit).execution_options(synchronize_session="fetch"))
-        audit.record("joint.code_moved", "campaign", campaign.id, actor=actor,
-                     details={"visit": visit_code, "code_from": parts[before]["name"], "code_to": parts[group]["name"]})
+        db.session.execute(
+            sa.update(RecusalRequest)
+            .where(RecusalRequest.visit_id == old_visit)
+            .values(visit_id=new_visit)
+            .execution_options(synchronize_session="fetch")
+        )
+        audit.record(
+            "joint.code_moved",
+            "campaign",
+            campaign.id,
+            actor=actor,
+            details={"visit": visit_code, "code_from": parts[before]["name"], "code_to": parts[group]["name"]},
+        )
     return True

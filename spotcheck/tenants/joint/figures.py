@@ -6,6 +6,7 @@ cells hold once per department that drew it; the expected number of visits is co
 frozen frame and the rules (:func:`spotcheck.draw.targets.expected_separate_visits`). The joint
 campaign's visits are the union of the departments' selections.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,13 +46,19 @@ class Savings:
 
 def savings(campaign: Campaign) -> Savings | None:
     """The figures once the targets are drawn (``None`` before)."""
-    record = db.session.execute(sa.select(Draw.id, Draw.frame_digest).where(
-        Draw.campaign_id == campaign.id, Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None))).first()
+    record = db.session.execute(
+        sa.select(Draw.id, Draw.frame_digest).where(
+            Draw.campaign_id == campaign.id, Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None)
+        )
+    ).first()
     if record is None:
         return None
     groups = visit_groups(campaign)
-    return Savings(visits=len(groups), checks=sum(len(g) for g in groups.values()),
-                   separate=_expected_separate(campaign, record.id, record.frame_digest))
+    return Savings(
+        visits=len(groups),
+        checks=sum(len(g) for g in groups.values()),
+        separate=_expected_separate(campaign, record.id, record.frame_digest),
+    )
 
 
 #: The expectation of separate draws by frame digest and rules — all it depends on, fixed once the
@@ -67,7 +74,9 @@ def _expected_separate(campaign: Campaign, draw_id: int, digest: str) -> float:
         frame_file = stored_bytes(Draw.frame_file, draw_id)
         if len(_EXPECTED) > 256:
             _EXPECTED.clear()
-        _EXPECTED[key] = target_engine.expected_separate_visits(target_frames.parse_frame_file(cast(bytes, frame_file)), rules)
+        _EXPECTED[key] = target_engine.expected_separate_visits(
+            target_frames.parse_frame_file(cast(bytes, frame_file)), rules
+        )
     return _EXPECTED[key]
 
 
@@ -80,8 +89,10 @@ def published_parts(campaign: Campaign) -> dict[int, set[str]]:
     if not part_groups:
         return done
     for entity_id, campaign_id in db.session.execute(
-            sa.select(PublishedResult.entity_id, PublishedResult.campaign_id)
-            .where(PublishedResult.campaign_id.in_(part_groups), PublishedResult.current.is_(True))):
+        sa.select(PublishedResult.entity_id, PublishedResult.campaign_id).where(
+            PublishedResult.campaign_id.in_(part_groups), PublishedResult.current.is_(True)
+        )
+    ):
         done.setdefault(entity_id, set()).add(part_groups[campaign_id])
     return done
 

@@ -6,6 +6,7 @@ market field's lead is always the ``lead`` department; the platform administrato
 each other field (:func:`spotcheck.tenants.joint.commands.field_leads.name_field_lead`, audited). A
 field's lead coordinates the joint campaigns of that field and plans them in its yearly joint plan.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -81,5 +82,8 @@ def _answer_lead(*, actor: Actor, tenant, field: str, answer: dict) -> None:
 
 def candidates() -> list[Tenant]:
     """The departments that may lead a field: active, and not the justice bureau (which files the plans)."""
-    return list(db.session.scalars(sa.select(Tenant).where(Tenant.active.is_(True), Tenant.kind != TenantKind.supervisor)
-                                   .order_by(Tenant.code)))
+    return list(
+        db.session.scalars(
+            sa.select(Tenant).where(Tenant.active.is_(True), Tenant.kind != TenantKind.supervisor).order_by(Tenant.code)
+        )
+    )

@@ -6,6 +6,7 @@ department with ``joint`` set; each participating department's part is a campaig
 (:class:`~spotcheck.core.scoping.SharedWithReceiver`): the department answers on it and keeps on it
 a copy of its part as approved (``part``), which is all the lead reads of that part.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -30,7 +31,8 @@ class JointParticipant(SharedWithReceiver, Model):
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
     status: Mapped[ParticipantStatus] = mapped_column(
         sa.Enum(ParticipantStatus, name="participant_status", native_enum=False, length=16),
-        default=ParticipantStatus.invited)
+        default=ParticipantStatus.invited,
+    )
     #: The department's own campaign for its part, once it accepts.
     part_campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign.id"))
     #: Copies for whoever cannot read the other side's rows: the joint campaign, the department.

@@ -13,6 +13,7 @@ invitation) are the one statement of these rules, read by the commands and the p
 The read rules: a participant reads a joint campaign's shared rows inside its :class:`Joint` scope
 (:func:`in_campaign`); the year's statistics are the lead department's (:func:`reads_statistics`).
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -55,8 +56,13 @@ def _receiver(participant: JointParticipant, actor: Actor) -> bool:
 
 def participants_of(campaign: Campaign) -> list[JointParticipant]:
     """The departments invited to the joint campaign, in group order (the lead's rows)."""
-    return list(db.session.scalars(sa.select(JointParticipant).where(JointParticipant.campaign_id == campaign.id)
-                                   .order_by(JointParticipant.group_code)))
+    return list(
+        db.session.scalars(
+            sa.select(JointParticipant)
+            .where(JointParticipant.campaign_id == campaign.id)
+            .order_by(JointParticipant.group_code)
+        )
+    )
 
 
 def pending(campaign: Campaign) -> list[JointParticipant]:
@@ -73,9 +79,20 @@ def parts_of(campaign: Campaign) -> dict[str, dict]:
     campaign, or before it the parts approved so far (what the leader will approve)."""
     if campaign.joint_parts:
         return dict(sorted(campaign.joint_parts.items()))
-    return dict(sorted((p.group_code, {"name": p.department_name, "tenant_id": p.receiver_tenant_id,
-                                       "part_campaign_id": p.part_campaign_id, **(p.part or {})})
-                       for p in approved_parts(campaign)))
+    return dict(
+        sorted(
+            (
+                p.group_code,
+                {
+                    "name": p.department_name,
+                    "tenant_id": p.receiver_tenant_id,
+                    "part_campaign_id": p.part_campaign_id,
+                    **(p.part or {}),
+                },
+            )
+            for p in approved_parts(campaign)
+        )
+    )
 
 
 def _min_departments(campaign: Campaign) -> int:
@@ -84,22 +101,30 @@ def _min_departments(campaign: Campaign) -> int:
 
 
 def _approvable(campaign: Campaign) -> bool:
-    return (campaign.status == CampaignStatus.draft and not pending(campaign)
-            and len(approved_parts(campaign)) >= _min_departments(campaign))
+    return (
+        campaign.status == CampaignStatus.draft
+        and not pending(campaign)
+        and len(approved_parts(campaign)) >= _min_departments(campaign)
+    )
 
 
 def _approve_refusal(campaign: Campaign):
     if campaign.status != CampaignStatus.draft:
         return _l("Only a joint campaign in preparation can be approved.")
     if waiting := pending(campaign):
-        return _l("Waiting for %(names)s: every invited department answers and has its part approved first.",
-                  names="、".join(p.department_name for p in waiting))
+        return _l(
+            "Waiting for %(names)s: every invited department answers and has its part approved first.",
+            names="、".join(p.department_name for p in waiting),
+        )
     return _l("A joint campaign needs at least %(n)d departments with an approved part.", n=_min_departments(campaign))
 
 
 def _can_hand_out(campaign: Campaign) -> bool:
-    return (campaign.status == CampaignStatus.inspectors_drawn and visits_without_leader(campaign) == 0
-            and not visits_with_recusal(campaign))
+    return (
+        campaign.status == CampaignStatus.inspectors_drawn
+        and visits_without_leader(campaign) == 0
+        and not visits_with_recusal(campaign)
+    )
 
 
 def _hand_out_refusal(campaign: Campaign):
@@ -111,15 +136,20 @@ def _hand_out_refusal(campaign: Campaign):
 
 
 def _lead_only():
-    return {"who": lambda c, actor: _lead(c, actor),
-            "who_refusal": _l("Only the lead department coordinates a joint campaign.")}
+    return {
+        "who": lambda c, actor: _lead(c, actor),
+        "who_refusal": _l("Only the lead department coordinates a joint campaign."),
+    }
 
 
 def _sizes_open(campaign: Campaign) -> bool:
     """Before the target frame is frozen: in preparation, once a department's part is approved (the
     leader reads the size before approving), or approved."""
-    return campaign.status in (CampaignStatus.draft, CampaignStatus.approved) \
-        and stage(draw_of(campaign, "targets")) not in ("frozen", "drawn") and bool(parts_of(campaign))
+    return (
+        campaign.status in (CampaignStatus.draft, CampaignStatus.approved)
+        and stage(draw_of(campaign, "targets")) not in ("frozen", "drawn")
+        and bool(parts_of(campaign))
+    )
 
 
 def _teams_open(campaign: Campaign) -> bool:
@@ -137,41 +167,101 @@ def _handed_out_teams(campaign: Campaign) -> bool:
     return campaign.status != CampaignStatus.inspectors_drawn and _teams_open(campaign)
 
 
-JOINT_ACTIONS = Actions(*refusing_withdrawn(
-    # Withdrawal (撤销, :mod:`.withdrawal`): the joint campaign keeps its number, its parts follow.
-    Action("withdraw", Permission.JOINT_MANAGE, lambda c: c.status == CampaignStatus.draft,
-           _l("The coordinator withdraws a joint campaign in preparation; an approved one is cancelled by a leader "
-              "with the reason."), **_lead_only()),
-    Action("return", Permission.CAMPAIGNS_APPROVE, lambda c: c.status == CampaignStatus.draft,
-           _l("Only a joint campaign in preparation is returned to its coordinator."), **_lead_only()),
-    Action("cancel", Permission.CAMPAIGNS_APPROVE, cancellable, lambda c: (
-        _l("A joint campaign in preparation is withdrawn by its coordinator, or returned by a leader with the "
-           "reason.") if c.status == CampaignStatus.draft else cancel_refusal(c)), **_lead_only()),
-    Action("edit", Permission.JOINT_MANAGE, lambda c: c.status == CampaignStatus.draft,
-           _l("Only a joint campaign in preparation can change."), **_lead_only()),
-    Action("invite", Permission.JOINT_MANAGE, lambda c: c.status == CampaignStatus.draft,
-           _l("Departments are invited while the joint campaign is in preparation."), **_lead_only()),
-    Action("approve", Permission.CAMPAIGNS_APPROVE, _approvable, _approve_refusal, **_lead_only()),
-    Action("estimate_sizes", Permission.JOINT_MANAGE, _sizes_open, lambda c: _l(
-        "The size of the draw is estimated before the target frame is frozen; then its counts are published.")
-           if c.status != CampaignStatus.draft else _l("The size is estimated once a department's part is approved."),
-           **_lead_only()),
-    Action("freeze_targets", Permission.JOINT_MANAGE, *ceremony_step("targets", "committed"), **_lead_only()),
-    Action("draw_targets", Permission.JOINT_MANAGE, *ceremony_step("targets", "frozen"), **_lead_only()),
-    Action("freeze_inspectors", Permission.JOINT_MANAGE, *ceremony_step("inspectors", "committed"), **_lead_only()),
-    Action("draw_inspectors", Permission.JOINT_MANAGE, *ceremony_step("inspectors", "frozen"), **_lead_only()),
-    Action("designate_leader", Permission.JOINT_MANAGE, _teams_open, lambda c: _l(
-               "Every visit's results are published: its team no longer changes.") if c.status in TEAMS_OPEN
-           else _l("The team leader is named after the inspector draw."), **_lead_only()),
-    # A conflict declared after the draw (抽取后申报回避), the member replaced by the joint draw's rule, and who
-    # submits a department's result of a visit once handed out (the 组长 when of that department).
-    Action("declare_recusal", Permission.JOINT_MANAGE, _teams_open, _teams_refusal, **_lead_only()),
-    Action("replace_inspector", Permission.JOINT_MANAGE, _teams_open, _teams_refusal, **_lead_only()),
-    Action("designate_submitter", Permission.JOINT_MANAGE, _handed_out_teams, lambda c: _l(
-        "A department's submitter is named once the visits are handed out, until the results are in.")
-           if c.status == CampaignStatus.inspectors_drawn else _teams_refusal(c), **_lead_only()),
-    Action("hand_out", Permission.JOINT_MANAGE, _can_hand_out, _hand_out_refusal, **_lead_only()),
-))
+JOINT_ACTIONS = Actions(
+    *refusing_withdrawn(
+        # Withdrawal (撤销, :mod:`.withdrawal`): the joint campaign keeps its number, its parts follow.
+        Action(
+            "withdraw",
+            Permission.JOINT_MANAGE,
+            lambda c: c.status == CampaignStatus.draft,
+            _l(
+                "The coordinator withdraws a joint campaign in preparation; an approved one is cancelled by a leader "
+                "with the reason."
+            ),
+            **_lead_only(),
+        ),
+        Action(
+            "return",
+            Permission.CAMPAIGNS_APPROVE,
+            lambda c: c.status == CampaignStatus.draft,
+            _l("Only a joint campaign in preparation is returned to its coordinator."),
+            **_lead_only(),
+        ),
+        Action(
+            "cancel",
+            Permission.CAMPAIGNS_APPROVE,
+            cancellable,
+            lambda c: (
+                _l(
+                    "A joint campaign in preparation is withdrawn by its coordinator, or returned by a leader with the "
+                    "reason."
+                )
+                if c.status == CampaignStatus.draft
+                else cancel_refusal(c)
+            ),
+            **_lead_only(),
+        ),
+        Action(
+            "edit",
+            Permission.JOINT_MANAGE,
+            lambda c: c.status == CampaignStatus.draft,
+            _l("Only a joint campaign in preparation can change."),
+            **_lead_only(),
+        ),
+        Action(
+            "invite",
+            Permission.JOINT_MANAGE,
+            lambda c: c.status == CampaignStatus.draft,
+            _l("Departments are invited while the joint campaign is in preparation."),
+            **_lead_only(),
+        ),
+        Action("approve", Permission.CAMPAIGNS_APPROVE, _approvable, _approve_refusal, **_lead_only()),
+        Action(
+            "estimate_sizes",
+            Permission.JOINT_MANAGE,
+            _sizes_open,
+            lambda c: (
+                _l(
+                    "The size of the draw is estimated before the target frame is frozen; then its counts are published."
+                )
+                if c.status != CampaignStatus.draft
+                else _l("The size is estimated once a department's part is approved.")
+            ),
+            **_lead_only(),
+        ),
+        Action("freeze_targets", Permission.JOINT_MANAGE, *ceremony_step("targets", "committed"), **_lead_only()),
+        Action("draw_targets", Permission.JOINT_MANAGE, *ceremony_step("targets", "frozen"), **_lead_only()),
+        Action("freeze_inspectors", Permission.JOINT_MANAGE, *ceremony_step("inspectors", "committed"), **_lead_only()),
+        Action("draw_inspectors", Permission.JOINT_MANAGE, *ceremony_step("inspectors", "frozen"), **_lead_only()),
+        Action(
+            "designate_leader",
+            Permission.JOINT_MANAGE,
+            _teams_open,
+            lambda c: (
+                _l("Every visit's results are published: its team no longer changes.")
+                if c.status in TEAMS_OPEN
+                else _l("The team leader is named after the inspector draw.")
+            ),
+            **_lead_only(),
+        ),
+        # A conflict declared after the draw (抽取后申报回避), the member replaced by the joint draw's rule, and who
+        # submits a department's result of a visit once handed out (the 组长 when of that department).
+        Action("declare_recusal", Permission.JOINT_MANAGE, _teams_open, _teams_refusal, **_lead_only()),
+        Action("replace_inspector", Permission.JOINT_MANAGE, _teams_open, _teams_refusal, **_lead_only()),
+        Action(
+            "designate_submitter",
+            Permission.JOINT_MANAGE,
+            _handed_out_teams,
+            lambda c: (
+                _l("A department's submitter is named once the visits are handed out, until the results are in.")
+                if c.status == CampaignStatus.inspectors_drawn
+                else _teams_refusal(c)
+            ),
+            **_lead_only(),
+        ),
+        Action("hand_out", Permission.JOINT_MANAGE, _can_hand_out, _hand_out_refusal, **_lead_only()),
+    )
+)
 
 
 def _receiver_only():
@@ -180,27 +270,54 @@ def _receiver_only():
 
 def _part_refusal(refusal):
     """A department's step on its part, refused first when the joint campaign was withdrawn."""
+
     def why(participant: JointParticipant):
         if participant.status == ParticipantStatus.withdrawn:
-            return _l("%(rule)s The joint campaign %(code)s was withdrawn.", rule=WITHDRAWN_RULE,
-                      code=participant.campaign_code)
+            return _l(
+                "%(rule)s The joint campaign %(code)s was withdrawn.",
+                rule=WITHDRAWN_RULE,
+                code=participant.campaign_code,
+            )
         return refusal(participant) if callable(refusal) else refusal
 
     return why
 
 
 PARTICIPANT_ACTIONS = Actions(
-    Action("accept", Permission.CAMPAIGNS_EDIT, lambda p: p.status == ParticipantStatus.invited,
-           _part_refusal(_l("This invitation has already been answered.")), **_receiver_only()),
-    Action("decline", Permission.CAMPAIGNS_EDIT, lambda p: p.status == ParticipantStatus.invited,
-           _part_refusal(_l("This invitation has already been answered.")), **_receiver_only()),
-    Action("edit_part", Permission.CAMPAIGNS_EDIT, lambda p: p.status == ParticipantStatus.accepted,
-           _part_refusal(_l("The part can change after the invitation is accepted and until it is approved.")),
-           **_receiver_only()),
-    Action("approve_part", Permission.CAMPAIGNS_APPROVE,
-           lambda p: p.status == ParticipantStatus.accepted and bool((p.part or {}).get("items")),
-           _part_refusal(lambda p: (_l("Add the department's items first.") if p.status == ParticipantStatus.accepted
-                                    else _l("Only an accepted part can be approved."))), **_receiver_only()),
+    Action(
+        "accept",
+        Permission.CAMPAIGNS_EDIT,
+        lambda p: p.status == ParticipantStatus.invited,
+        _part_refusal(_l("This invitation has already been answered.")),
+        **_receiver_only(),
+    ),
+    Action(
+        "decline",
+        Permission.CAMPAIGNS_EDIT,
+        lambda p: p.status == ParticipantStatus.invited,
+        _part_refusal(_l("This invitation has already been answered.")),
+        **_receiver_only(),
+    ),
+    Action(
+        "edit_part",
+        Permission.CAMPAIGNS_EDIT,
+        lambda p: p.status == ParticipantStatus.accepted,
+        _part_refusal(_l("The part can change after the invitation is accepted and until it is approved.")),
+        **_receiver_only(),
+    ),
+    Action(
+        "approve_part",
+        Permission.CAMPAIGNS_APPROVE,
+        lambda p: p.status == ParticipantStatus.accepted and bool((p.part or {}).get("items")),
+        _part_refusal(
+            lambda p: (
+                _l("Add the department's items first.")
+                if p.status == ParticipantStatus.accepted
+                else _l("Only an accepted part can be approved.")
+            )
+        ),
+        **_receiver_only(),
+    ),
 )
 
 
@@ -213,8 +330,13 @@ def in_campaign(reader: Actor, campaign_id, **_) -> Joint | None:
     :class:`Joint` scope (opened and recorded)."""
     if not is_row_id(campaign_id):
         return OWN  # no campaign has that id: the read finds nothing (NotFound)
-    led = db.session.scalar(sa.select(Campaign.id).where(Campaign.id == int(campaign_id), Campaign.joint.is_(True),
-                                                         Campaign.tenant_id == getattr(reader, "tenant_id", None)))
+    led = db.session.scalar(
+        sa.select(Campaign.id).where(
+            Campaign.id == int(campaign_id),
+            Campaign.joint.is_(True),
+            Campaign.tenant_id == getattr(reader, "tenant_id", None),
+        )
+    )
     return OWN if led is not None else Joint(int(campaign_id))
 
 
@@ -232,6 +354,7 @@ def of_joint_visit(reader: Actor, visit_id, **_) -> Joint | None:
     read inside the campaign's scope (opened and recorded), by whoever may see the visit."""
     if not is_row_id(visit_id):
         return OWN
-    joint_id = db.session.scalar(sa.select(Campaign.joint_id).join(Visit, Visit.campaign_id == Campaign.id)
-                                 .where(Visit.id == int(visit_id)))
+    joint_id = db.session.scalar(
+        sa.select(Campaign.joint_id).join(Visit, Visit.campaign_id == Campaign.id).where(Visit.id == int(visit_id))
+    )
     return Joint(joint_id) if joint_id is not None else OWN

@@ -5,6 +5,7 @@ scope, recorded), the fields' lead departments, the year's statistics, and the h
 The page and the API call the same queries; the lookups the commands use (:func:`get_joint`,
 :func:`get_participant`, :func:`part_of`) are plain functions.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -44,11 +45,20 @@ from spotcheck.tenants.results.models import RecusalRequest, Visit
 from spotcheck.tenants.results.policy import may_see
 
 # The fields' lead departments and the year's table, read as they are (deployment-wide reference data).
-field_leads, lead_of, fields_led_by, candidates = leads.field_leads, leads.lead_of, leads.fields_led_by, leads.candidates
+field_leads, lead_of, fields_led_by, candidates = (
+    leads.field_leads,
+    leads.lead_of,
+    leads.fields_led_by,
+    leads.candidates,
+)
 FieldRow = leads.FieldRow
 COLUMNS, NUMERIC = statistics.COLUMNS, statistics.NUMERIC
 Table = statistics.Table  # on a line of its own: a type checker takes it for the class
-statistics_years, statistics_file_name, statistics_workbook = statistics.years, statistics.file_name, statistics.workbook
+statistics_years, statistics_file_name, statistics_workbook = (
+    statistics.years,
+    statistics.file_name,
+    statistics.workbook,
+)
 
 
 # --- lookups of the commands ---------------------------------------------------------------------
@@ -76,17 +86,26 @@ def part_of(participant: JointParticipant) -> Campaign | None:
 def summary(part: Campaign) -> dict:
     """What the lead and the other departments may read of a part: its items by code and name
     with the inspectors' categories they need, rules, filter, plan or exemption."""
-    return {"items": [{"code": i.code, "name": i.name, "categories": sorted(i.inspector_categories)} for i in part.items],
-            "categories": sorted({c for i in part.items for c in i.inspector_categories}),
-            "strata": part.strata, "target_filter": part.target_filter, "exempt_kind": part.exempt_kind,
-            "exempt_reason": part.exempt_reason, "plan_id": part.plan_id}
+    return {
+        "items": [{"code": i.code, "name": i.name, "categories": sorted(i.inspector_categories)} for i in part.items],
+        "categories": sorted({c for i in part.items for c in i.inspector_categories}),
+        "strata": part.strata,
+        "target_filter": part.target_filter,
+        "exempt_kind": part.exempt_kind,
+        "exempt_reason": part.exempt_reason,
+        "plan_id": part.plan_id,
+    }
 
 
 def invitations() -> list[JointParticipant]:
     """The department's invitations to joint campaigns, newest first (its rows as receiver)."""
-    return list(db.session.scalars(sa.select(JointParticipant)
-                                   .where(JointParticipant.receiver_tenant_id == current_tenant_id())
-                                   .order_by(JointParticipant.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(JointParticipant)
+            .where(JointParticipant.receiver_tenant_id == current_tenant_id())
+            .order_by(JointParticipant.id.desc())
+        )
+    )
 
 
 def led_campaigns() -> list[Campaign]:
@@ -113,15 +132,21 @@ class Index:
 @query(Permission.JOINT_VIEW)
 def index(*, reader: Actor) -> Index:
     led = led_campaigns() if has_permission(reader, Permission.JOINT_MANAGE) else []
-    return Index(led=led, invitations=invitations(),
-                 statuses={campaign.id: figures.progress_status(campaign) for campaign in led})
+    return Index(
+        led=led,
+        invitations=invitations(),
+        statuses={campaign.id: figures.progress_status(campaign) for campaign in led},
+    )
 
 
 @query(Permission.JOINT_MANAGE)
 def departments_to_invite(*, reader: Actor) -> list[Tenant]:
     """Every active department (the lead's own included: it takes part with its own items)."""
-    return list(db.session.scalars(sa.select(Tenant).where(Tenant.active.is_(True), Tenant.kind != "supervisor")
-                                   .order_by(Tenant.code)))
+    return list(
+        db.session.scalars(
+            sa.select(Tenant).where(Tenant.active.is_(True), Tenant.kind != "supervisor").order_by(Tenant.code)
+        )
+    )
 
 
 @query(Permission.SIGNED_IN)
@@ -173,25 +198,35 @@ def campaign_view(campaign_id: int, page: int | None = 1, *, reader: Actor) -> C
     groups = visit_groups(campaign)
     complete = figures.complete_visits(campaign) if groups else 0
     return CampaignView(
-        campaign=campaign, lead=lead, mine=mine, part=part_of(mine) if mine is not None else None,
+        campaign=campaign,
+        lead=lead,
+        mine=mine,
+        part=part_of(mine) if mine is not None else None,
         participants=participants_of(campaign) if lead else [],
         actions=JOINT_ACTIONS.allowed(campaign, reader),
         my_actions=PARTICIPANT_ACTIONS.allowed(mine, reader) if mine is not None else frozenset(),
-        draws={kind: draw_of(campaign, kind) for kind in DRAW_KINDS}, savings=figures.savings(campaign),
-        groups=groups, visits=visit_page(groups, page) if page is not None else None,
+        draws={kind: draw_of(campaign, kind) for kind in DRAW_KINDS},
+        savings=figures.savings(campaign),
+        groups=groups,
+        visits=visit_page(groups, page) if page is not None else None,
         teams=teams(campaign) if page is not None else {},
         published=figures.published_parts(campaign) if page is not None else {},
-        complete=complete, public=publication.is_public(campaign),
+        complete=complete,
+        public=publication.is_public(campaign),
         leaderless=visits_without_leader(campaign) if campaign.status in TEAMS_OPEN else 0,
         status=figures.progress_status(campaign, complete if groups else None),
-        recusal_requests=_recusal_requests(campaign, reader) if lead else [])
+        recusal_requests=_recusal_requests(campaign, reader) if lead else [],
+    )
 
 
 def _recusal_requests(campaign: Campaign, reader: Actor) -> list[tuple[RecusalRequest, frozenset[str]]]:
     """The joint visits' requests that an inspector withdraw (the lead's rows), pending first."""
-    found = db.session.scalars(sa.select(RecusalRequest).join(TeamMember, TeamMember.id == RecusalRequest.member_id)
-                               .where(TeamMember.campaign_id == campaign.id)
-                               .order_by(RecusalRequest.decided_at.is_not(None), RecusalRequest.id))
+    found = db.session.scalars(
+        sa.select(RecusalRequest)
+        .join(TeamMember, TeamMember.id == RecusalRequest.member_id)
+        .where(TeamMember.campaign_id == campaign.id)
+        .order_by(RecusalRequest.decided_at.is_not(None), RecusalRequest.id)
+    )
     return [(request, RECUSAL_REQUEST_ACTIONS.allowed(request, reader)) for request in found]
 
 
@@ -215,8 +250,16 @@ def mixed_team(visit_id: int, *, reader: Actor) -> list[MixedMember]:
         return []
     campaign = get_joint(visit.campaign.joint_id)
     names = {group: part.get("name", group) for group, part in (campaign.joint_parts or {}).items()}
-    return [MixedMember(member.inspector_name, names.get(member.group_code, member.group_code), member.cert_no,
-                        member.is_leader, member.recused) for member in team_of(campaign, visit.entity_id)]
+    return [
+        MixedMember(
+            member.inspector_name,
+            names.get(member.group_code, member.group_code),
+            member.cert_no,
+            member.is_leader,
+            member.recused,
+        )
+        for member in team_of(campaign, visit.entity_id)
+    ]
 
 
 def public_savings(campaign: Campaign):
@@ -250,8 +293,15 @@ def statistics_table(period, *, reader: Actor) -> statistics.Table:
 # --- to-dos ----------------------------------------------------------------------------------------
 
 NEXT_STEPS = {
-    "joint": ("approve", "freeze_targets", "draw_targets", "freeze_inspectors", "draw_inspectors",
-              "designate_leader", "hand_out"),
+    "joint": (
+        "approve",
+        "freeze_targets",
+        "draw_targets",
+        "freeze_inspectors",
+        "draw_inspectors",
+        "designate_leader",
+        "hand_out",
+    ),
     "invitation": ("accept", "edit_part", "approve_part"),
 }
 OPEN = (CampaignStatus.draft, CampaignStatus.approved, CampaignStatus.targets_drawn, CampaignStatus.inspectors_drawn)
@@ -261,8 +311,12 @@ def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     """The reader's next steps on the joint campaigns the department leads (kind ``joint``) and on
     its invitations (kind ``invitation``), as the actions tables allow them."""
     found: list[Task] = []
-    for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.joint.is_(True), Campaign.status.in_(OPEN))
-                                       .order_by(Campaign.id.desc()).limit(limit)):
+    for campaign in db.session.scalars(
+        sa.select(Campaign)
+        .where(Campaign.joint.is_(True), Campaign.status.in_(OPEN))
+        .order_by(Campaign.id.desc())
+        .limit(limit)
+    ):
         allowed = JOINT_ACTIONS.allowed(campaign, reader) & set(NEXT_STEPS["joint"])
         if "designate_leader" in allowed and not visits_without_leader(campaign):
             allowed = allowed - {"designate_leader"}  # every team has its leader: not a next step
@@ -298,19 +352,38 @@ def under_way(*, reader: Actor, limit: int = 10) -> list[UnderWay]:
     """The led joint campaigns with nothing for the coordinator to do now, and what they wait for."""
     busy = {task.obj.id for task in tasks_for(reader) if task.kind == "joint"}
     found = []
-    for campaign in db.session.scalars(sa.select(Campaign).where(
-            Campaign.joint.is_(True), Campaign.status.in_(WAITING)).order_by(Campaign.id.desc()).limit(limit)):
+    for campaign in db.session.scalars(
+        sa.select(Campaign)
+        .where(Campaign.joint.is_(True), Campaign.status.in_(WAITING))
+        .order_by(Campaign.id.desc())
+        .limit(limit)
+    ):
         if campaign.id not in busy and figures.progress_status(campaign) != CampaignStatus.published:
             draft = campaign.status == CampaignStatus.draft
-            found.append(UnderWay(campaign, pending(campaign) if draft else [],
-                                  draft and JOINT_ACTIONS.by_name["approve"].possible(campaign)))
+            found.append(
+                UnderWay(
+                    campaign,
+                    pending(campaign) if draft else [],
+                    draft and JOINT_ACTIONS.by_name["approve"].possible(campaign),
+                )
+            )
     return found
 
 
 def joint_sizes(campaign_id: int) -> Job | None:
     """The newest size estimate of the joint campaign, for whoever of the lead department reads its
     page (the coordinator asks for it, the leader reads it before approving)."""
-    return next((job for job in db.session.scalars(sa.select(Job).where(Job.kind == "joint.sizes")
-                                                   .order_by(Job.id.desc()).limit(50)
-                                                   .execution_options(populate_existing=True))
-                 if (job.params or {}).get("campaign_id") == campaign_id), None)
+    return next(
+        (
+            job
+            for job in db.session.scalars(
+                sa.select(Job)
+                .where(Job.kind == "joint.sizes")
+                .order_by(Job.id.desc())
+                .limit(50)
+                .execution_options(populate_existing=True)
+            )
+            if (job.params or {}).get("campaign_id") == campaign_id
+        ),
+        None,
+    )

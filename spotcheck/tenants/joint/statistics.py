@@ -34,6 +34,7 @@ Before the target draw the visit figures are unknown and left blank; totals add 
 A campaign is read where the reader may read it: in the current scope (the lead's own rows, or
 the justice bureau's cross-department reading) or a participant's joint scope.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -160,11 +161,19 @@ def campaign_figures(campaign: Campaign, number: int | None = None) -> Figures:
     """The figures of one joint campaign (for its page, or a row of the year's table)."""
     parts = _parts(campaign)
     names = [part.get("name", "") for part in parts]
-    row = Figures(number=number, code=campaign.code, title=campaign.title,
-                  lead=campaign.tenant.name if campaign.tenant is not None else "",
-                  departments="、".join(names), department_names=names, department_count=len(parts),
-                  department_ids=[part.get("tenant_id") for part in parts],
-                  campaigns=1, items=sum(len(part.get("items") or []) for part in parts), campaign_id=campaign.id)
+    row = Figures(
+        number=number,
+        code=campaign.code,
+        title=campaign.title,
+        lead=campaign.tenant.name if campaign.tenant is not None else "",
+        departments="、".join(names),
+        department_names=names,
+        department_count=len(parts),
+        department_ids=[part.get("tenant_id") for part in parts],
+        campaigns=1,
+        items=sum(len(part.get("items") or []) for part in parts),
+        campaign_id=campaign.id,
+    )
     saving = figures.savings(campaign)
     if saving is not None:
         row.visits, row.checks = saving.visits, saving.checks
@@ -186,18 +195,30 @@ def total_of(rows: list[Figures]) -> Figures:
             departments.setdefault(tenant_id, name)
     names = list(departments.values())
     separate = _sum(row.separate for row in rows)
-    return Figures(number=TOTAL_LABEL, departments="、".join(names), department_names=names,
-                   department_count=len(departments), campaigns=len(rows), items=sum(row.items for row in rows),
-                   visits=_sum(row.visits for row in rows), checks=_sum(row.checks for row in rows),
-                   separate=round(separate, 1) if separate is not None else None,
-                   saved=_sum(row.saved for row in rows), complete=_sum(row.complete for row in rows))
+    return Figures(
+        number=TOTAL_LABEL,
+        departments="、".join(names),
+        department_names=names,
+        department_count=len(departments),
+        campaigns=len(rows),
+        items=sum(row.items for row in rows),
+        visits=_sum(row.visits for row in rows),
+        checks=_sum(row.checks for row in rows),
+        separate=round(separate, 1) if separate is not None else None,
+        saved=_sum(row.saved for row in rows),
+        complete=_sum(row.complete for row in rows),
+    )
 
 
 def _in(period: Period):
     """A joint campaign of the period, past its preparation (its window starts in the period, as
     every supervision figure counts a campaign)."""
-    return sa.and_(Campaign.joint.is_(True), Campaign.status.not_in(NOT_CARRIED_OUT),
-                   Campaign.window_start >= period.start, Campaign.window_start <= period.end)
+    return sa.and_(
+        Campaign.joint.is_(True),
+        Campaign.status.not_in(NOT_CARRIED_OUT),
+        Campaign.window_start >= period.start,
+        Campaign.window_start <= period.end,
+    )
 
 
 def _campaign_ids(period: Period, department_id: int | None) -> list[int]:
@@ -209,7 +230,8 @@ def _campaign_ids(period: Period, department_id: int | None) -> list[int]:
         return list(db.session.scalars(sa.select(Campaign.id).where(_in(period))))
     led = sa.select(Campaign.id).where(Campaign.joint.is_(True), Campaign.tenant_id == department_id)
     took_part = sa.select(JointParticipant.campaign_id).where(
-        JointParticipant.receiver_tenant_id == department_id, JointParticipant.status == ParticipantStatus.approved)
+        JointParticipant.receiver_tenant_id == department_id, JointParticipant.status == ParticipantStatus.approved
+    )
     return sorted(set(db.session.scalars(led)) | set(db.session.scalars(took_part)))
 
 
@@ -238,13 +260,30 @@ def build(period: Period, department_id: int | None, unit: str, *, filled_on: da
         row.number = number
     preparing = 0
     if department_id is not None:
-        preparing = db.session.scalar(sa.select(sa.func.count()).select_from(Campaign).where(
-            Campaign.joint.is_(True), Campaign.tenant_id == department_id, Campaign.status == CampaignStatus.draft,
-            Campaign.window_start >= period.start, Campaign.window_start <= period.end)) or 0
+        preparing = (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Campaign)
+                .where(
+                    Campaign.joint.is_(True),
+                    Campaign.tenant_id == department_id,
+                    Campaign.status == CampaignStatus.draft,
+                    Campaign.window_start >= period.start,
+                    Campaign.window_start <= period.end,
+                )
+            )
+            or 0
+        )
     day = filled_on or today()
     lines = [f"（{period.label}）", f"填报单位（盖章）：{unit}", f"填表时间：{day.year}年{day.month}月{day.day}日"]
-    return Table(year=period.year, title=title(period.year), rows=rows, total=total_of(rows), lines=lines,
-                 in_preparation=preparing)
+    return Table(
+        year=period.year,
+        title=title(period.year),
+        rows=rows,
+        total=total_of(rows),
+        lines=lines,
+        in_preparation=preparing,
+    )
 
 
 def years() -> list[int]:
@@ -259,9 +298,14 @@ def years() -> list[int]:
 def section(rows: list[Figures], total: Figures) -> forms.Section:
     """The table as a section of a form: the headers, one row per joint campaign, the total (bold);
     the expected separate visits to one decimal. Shared with the justice bureau's copy of the table."""
-    return forms.Section(None, list(HEADERS), [row.cells() for row in rows] + [total.cells()],
-                         widths=[column.width for column in COLUMNS], total=True,
-                         formats={index: "0.0" for index, column in enumerate(COLUMNS) if column.key == "separate"})
+    return forms.Section(
+        None,
+        list(HEADERS),
+        [row.cells() for row in rows] + [total.cells()],
+        widths=[column.width for column in COLUMNS],
+        total=True,
+        formats={index: "0.0" for index, column in enumerate(COLUMNS) if column.key == "separate"},
+    )
 
 
 def sheet(table: Table, title: str | None = None) -> forms.Sheet:

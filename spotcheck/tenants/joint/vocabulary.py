@@ -1,5 +1,6 @@
 """The words of joint campaigns (联合抽查): a participant's statuses (参与部门状态) and the domain's
 constants, with their Chinese names for pages and API."""
+
 from __future__ import annotations
 
 import enum

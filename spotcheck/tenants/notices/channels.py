@@ -2,6 +2,7 @@
 adapter (短信网关). A channel either sends or raises :class:`SendFailed`; retrying is the
 delivery's business (:mod:`spotcheck.tenants.notices.delivery`).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -34,8 +35,9 @@ def send_email(address: str, subject: str, body: str, *, key: str) -> None:
     message["Message-ID"] = make_msgid(idstring=key.replace(":", ".")[:60], domain="spotcheck")
     message.set_content(body)
     try:
-        with smtplib.SMTP(settings.get("SPOTCHECK_SMTP_HOST"), int(settings.get("SPOTCHECK_SMTP_PORT")),
-                          timeout=15) as smtp:
+        with smtplib.SMTP(
+            settings.get("SPOTCHECK_SMTP_HOST"), int(settings.get("SPOTCHECK_SMTP_PORT")), timeout=15
+        ) as smtp:
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as failed:
         raise SendFailed(f"SMTP: {type(failed).__name__}: {failed}"[:400]) from failed

@@ -14,6 +14,7 @@ The joint campaign's notices are written by :mod:`spotcheck.tenants.joint.comman
 Every document is numbered per department, kind and year (文号), rendered to PDF, kept in the core
 storage with its SHA-256, and written once: a job that runs again finds it there.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -70,8 +71,9 @@ def _campaign(campaign_id: int) -> Campaign:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor: Actor,
-                           progress: Callable[..., None] = lambda *p, **k: None) -> dict:
+def write_campaign_notices(
+    campaign_id: int, data: dict | None = None, *, actor: Actor, progress: Callable[..., None] = lambda *p, **k: None
+) -> dict:
     """The inspection notice of every visit and the assignment notice of every inspector of a
     campaign handed to its teams; each inspector with an account is told in the inbox. Documents
     already written are left as they are. ``data["batch"]``: write at most that many inspection
@@ -95,13 +97,26 @@ def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor:
     before = len(visits) - len(missing)
     progress(int(100 * before / max(total, 1)), done=before, total=total)
     for n, visit in enumerate(now_written, before + 1):
-        team = [{"name": i.name, "cert_no": i.cert_no, "leader": m.is_leader} for m, i in teams.get(visit.entity_id, [])]
+        team = [
+            {"name": i.name, "cert_no": i.cert_no, "leader": m.is_leader} for m, i in teams.get(visit.entity_id, [])
+        ]
         team += [team_experts.public_expert(expert) for expert in experts.get(visit.entity_id, [])]
-        notice = store(tenant, NoticeKind.inspection, f"visit:{visit.id}", number(),
-                       f"{TITLES[NoticeKind.inspection]}：{visit.entity.name}", "inspection", entity=visit.entity,
-                       campaign=campaign, window=window, items=items, team=team, contact=contact,
-                       check=codes.printed(visit.code) if visit.code is not None else None,
-                       cause=cause_line(*causes[visit.entity_id], outside=True) if visit.entity_id in causes else None)
+        notice = store(
+            tenant,
+            NoticeKind.inspection,
+            f"visit:{visit.id}",
+            number(),
+            f"{TITLES[NoticeKind.inspection]}：{visit.entity.name}",
+            "inspection",
+            entity=visit.entity,
+            campaign=campaign,
+            window=window,
+            items=items,
+            team=team,
+            contact=contact,
+            check=codes.printed(visit.code) if visit.code is not None else None,
+            cause=cause_line(*causes[visit.entity_id], outside=True) if visit.entity_id in causes else None,
+        )
         notice.campaign_id, notice.visit_id = campaign.id, visit.id
         written["inspection"] += 1
         if n % 20 == 0:
@@ -109,13 +124,24 @@ def write_campaign_notices(campaign_id: int, data: dict | None = None, *, actor:
     remaining = len(missing) - len(now_written)
     in_all = {}
     if not remaining:
-        told = assignments(campaign, visits, teams, items, window, contact,
-                           progress=lambda k: progress(int(100 * (len(visits) + k) / total),
-                                                       done=len(visits) + k, total=total))
+        told = assignments(
+            campaign,
+            visits,
+            teams,
+            items,
+            window,
+            contact,
+            progress=lambda k: progress(int(100 * (len(visits) + k) / total), done=len(visits) + k, total=total),
+        )
         in_all = {"inspection": len(visits), "assignment": told.pop("in_all")}
         written.update(told)
-    audit.record("notices.written", "campaign", campaign.id, actor=actor,
-                 details={"inspection": written["inspection"], "assignment": written["assignment"]})
+    audit.record(
+        "notices.written",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={"inspection": written["inspection"], "assignment": written["assignment"]},
+    )
     return {**written, "remaining": remaining, **({"in_all": in_all} if in_all else {})}
 
 
@@ -124,27 +150,60 @@ def write_announcement(campaign_id: int, data: dict | None = None, *, actor: Act
     """The campaign's result announcement (检查结果公告) of every result published so far: a new
     version each time it is written."""
     campaign = _campaign(campaign_id)
-    published = db.session.execute(
-        sa.select(PublishedResult).where(PublishedResult.campaign_id == campaign.id, PublishedResult.current.is_(True))
-        .order_by(PublishedResult.published_at, PublishedResult.id)).scalars().all()
+    published = (
+        db.session.execute(
+            sa.select(PublishedResult)
+            .where(PublishedResult.campaign_id == campaign.id, PublishedResult.current.is_(True))
+            .order_by(PublishedResult.published_at, PublishedResult.id)
+        )
+        .scalars()
+        .all()
+    )
     if not published:
         raise ValidationFailed({"campaign": [_l("No result of this campaign is published yet.")]})
     tenant = campaign.tenant
-    versions = db.session.scalar(sa.select(sa.func.count()).select_from(Notice).where(
-        Notice.campaign_id == campaign.id, Notice.kind == NoticeKind.announcement)) or 0
-    rows = [{"name": row.entity.name, "code": row.entity.code, "checked_on": documents.chinese_date(row.checked_on),
-             "corrected": row.corrected,
-             "categories": "；".join(dict.fromkeys(name for item in row.content.get("items", [])
-                                                  for name in item.get("categories", [])))} for row in published]
+    versions = (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Notice)
+            .where(Notice.campaign_id == campaign.id, Notice.kind == NoticeKind.announcement)
+        )
+        or 0
+    )
+    rows = [
+        {
+            "name": row.entity.name,
+            "code": row.entity.code,
+            "checked_on": documents.chinese_date(row.checked_on),
+            "corrected": row.corrected,
+            "categories": "；".join(
+                dict.fromkeys(name for item in row.content.get("items", []) for name in item.get("categories", []))
+            ),
+        }
+        for row in published
+    ]
     drawn = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(Visit.campaign_id == campaign.id))
-    notice = store(tenant, NoticeKind.announcement, f"campaign:{campaign.id}:v{versions + 1}",
-                    numberer(tenant, NoticeKind.announcement)(), f"{campaign.code} {TITLES[NoticeKind.announcement]}",
-                    "announcement", campaign=campaign, results=rows, drawn=drawn,
-                    window=documents.window(campaign.window_start, campaign.window_end))
+    notice = store(
+        tenant,
+        NoticeKind.announcement,
+        f"campaign:{campaign.id}:v{versions + 1}",
+        numberer(tenant, NoticeKind.announcement)(),
+        f"{campaign.code} {TITLES[NoticeKind.announcement]}",
+        "announcement",
+        campaign=campaign,
+        results=rows,
+        drawn=drawn,
+        window=documents.window(campaign.window_start, campaign.window_end),
+    )
     notice.campaign_id = campaign.id
     db.session.flush()
-    audit.record("notices.announcement", "campaign", campaign.id, actor=actor,
-                 details={"number": notice.number, "results": len(rows)})
+    audit.record(
+        "notices.announcement",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={"number": notice.number, "results": len(rows)},
+    )
     return notice
 
 
@@ -161,20 +220,37 @@ def write_transfer_letter(follow_up_id: int, data: dict | None = None, *, actor:
     receiver = cast(Tenant, db.session.get(Tenant, follow_up.receiver_tenant_id))
     transferred = cast(dict[str, Any], follow_up.transferred)  # a transfer says what it transfers
     if notice is None:
-        notice = store(sender, NoticeKind.transfer, subject, numberer(sender, NoticeKind.transfer)(),
-                        f"{TITLES[NoticeKind.transfer]}：{transferred['entity_name']}", "transfer",
-                        receiver=receiver.name, transferred=follow_up.transferred, contact=contact_of(actor, sender))
+        notice = store(
+            sender,
+            NoticeKind.transfer,
+            subject,
+            numberer(sender, NoticeKind.transfer)(),
+            f"{TITLES[NoticeKind.transfer]}：{transferred['entity_name']}",
+            "transfer",
+            receiver=receiver.name,
+            transferred=follow_up.transferred,
+            contact=contact_of(actor, sender),
+        )
         notice.follow_up_id, notice.visit_id, notice.receiver_tenant_id = follow_up.id, follow_up.visit_id, receiver.id
         db.session.flush()
-        audit.record("notices.transfer_letter", "visit", follow_up.visit_id, actor=actor,
-                     details={"number": notice.number, "to": receiver.id})
+        audit.record(
+            "notices.transfer_letter",
+            "visit",
+            follow_up.visit_id,
+            actor=actor,
+            details={"number": notice.number, "to": receiver.id},
+        )
     with tenant_scope(receiver.id):  # the receiving department's people who acknowledge transfers
         for user in db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.id)):
             if has_permission(user, Permission.TRANSFERS_RECEIVE):
-                delivery.deliver(user, purpose=f"transfer:{follow_up.id}", notice=notice, link="/transfers",
-                                 subject=f"移送函：{sender.name} {notice.number}",
-                                 body=f"{sender.name}移送：{sentence(transferred['entity_name'])}"
-                                      "请在“移送接收”中查看并签收。")
+                delivery.deliver(
+                    user,
+                    purpose=f"transfer:{follow_up.id}",
+                    notice=notice,
+                    link="/transfers",
+                    subject=f"移送函：{sender.name} {notice.number}",
+                    body=f"{sender.name}移送：{sentence(transferred['entity_name'])}请在“移送接收”中查看并签收。",
+                )
         db.session.flush()
     return notice
 
@@ -194,10 +270,13 @@ def tell_the_team_returned(*, actor: Actor, visit: Visit, reason: str) -> int:
         user = db.session.get(User, member.inspector.user_id) if member.inspector and member.inspector.user_id else None
         if user is not None and user.active:
             told += delivery.deliver(
-                user, purpose=f"returned:{visit.id}:{now().isoformat()}", link=f"/visits/{visit.id}",
+                user,
+                purpose=f"returned:{visit.id}:{now().isoformat()}",
+                link=f"/visits/{visit.id}",
                 subject=f"检查结果被退回：{visit.entity.name}",
                 body=f"{actor.display_name}退回了{visit.campaign.code}中{visit.entity.name}的检查结果，原因：{sentence(reason)}"
-                     f"{RETURNED_ASKS}{RETURNED_DATES if _dates_are_the_leaders(visit) else ''}")
+                f"{RETURNED_ASKS}{RETURNED_DATES if _dates_are_the_leaders(visit) else ''}",
+            )
     return told
 
 

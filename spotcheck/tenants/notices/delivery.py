@@ -11,6 +11,7 @@ One window is left, as with any sender that records after sending: a sender that
 successful send and its record sends that one again once its claim lapses. E-mails carry a
 Message-ID made from the key so that the receiving server can recognise the copy.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -41,8 +42,9 @@ def _channels_of(user: User) -> list[tuple[Channel, str]]:
     return reach
 
 
-def deliver(user: User, *, purpose: str, subject: str, body: str = "", link: str = "",
-            notice: Notice | None = None) -> int:
+def deliver(
+    user: User, *, purpose: str, subject: str, body: str = "", link: str = "", notice: Notice | None = None
+) -> int:
     """Send ``subject``/``body`` to ``user`` on every channel that reaches them, once per
     ``purpose``; returns how many deliveries were new. Called inside a command."""
     if not in_command():
@@ -54,12 +56,31 @@ def deliver(user: User, *, purpose: str, subject: str, body: str = "", link: str
     for channel, address in _channels_of(user):
         if keys[channel] in taken:
             continue
-        delivery = Delivery(key=keys[channel], user_id=user.id, tenant_id=user.tenant_id, recipient_name=user.display_name,
-                            channel=channel, address=address, subject=subject[:200], body=body, link=link[:200],
-                            notice_id=notice.id if notice else None, next_attempt_at=moment)
+        delivery = Delivery(
+            key=keys[channel],
+            user_id=user.id,
+            tenant_id=user.tenant_id,
+            recipient_name=user.display_name,
+            channel=channel,
+            address=address,
+            subject=subject[:200],
+            body=body,
+            link=link[:200],
+            notice_id=notice.id if notice else None,
+            next_attempt_at=moment,
+        )
         if channel == Channel.inbox:
-            db.session.add(Message(user_id=user.id, tenant_id=user.tenant_id, title=subject[:200], body=body,
-                                   link=link[:200], notice_id=delivery.notice_id, created_at=moment))
+            db.session.add(
+                Message(
+                    user_id=user.id,
+                    tenant_id=user.tenant_id,
+                    title=subject[:200],
+                    body=body,
+                    link=link[:200],
+                    notice_id=delivery.notice_id,
+                    created_at=moment,
+                )
+            )
             delivery.status, delivery.attempts, delivery.sent_at = DeliveryStatus.sent, 1, moment
         else:
             outgoing = True
@@ -81,16 +102,32 @@ def claim_due(*, actor: Actor, limit: int = 100) -> list[dict]:
     departments; each is held for :data:`CLAIM`."""
     moment = now()
     with system_access("send the notices of every department"):
-        query = (sa.select(Delivery).where(Delivery.status == DeliveryStatus.pending, Delivery.channel != Channel.inbox,
-                                           Delivery.next_attempt_at <= moment)
-                 .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit).with_for_update(skip_locked=True))
+        query = (
+            sa.select(Delivery)
+            .where(
+                Delivery.status == DeliveryStatus.pending,
+                Delivery.channel != Channel.inbox,
+                Delivery.next_attempt_at <= moment,
+            )
+            .order_by(Delivery.next_attempt_at, Delivery.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
         claimed = []
         for delivery in db.session.scalars(query):
             delivery.attempts += 1
             delivery.next_attempt_at = moment + CLAIM
-            claimed.append({"id": delivery.id, "attempt": delivery.attempts, "channel": delivery.channel.value,
-                            "address": delivery.address, "subject": delivery.subject, "body": delivery.body,
-                            "key": delivery.key})
+            claimed.append(
+                {
+                    "id": delivery.id,
+                    "attempt": delivery.attempts,
+                    "channel": delivery.channel.value,
+                    "address": delivery.address,
+                    "subject": delivery.subject,
+                    "body": delivery.body,
+                    "key": delivery.key,
+                }
+            )
         db.session.flush()
     return claimed
 
@@ -141,8 +178,12 @@ def send_due(actor: Actor, *, limit: int = 100) -> dict:
 def unread_count(user: Actor) -> int:
     if getattr(user, "id", None) is None or getattr(user, "tenant_id", None) is None:
         return 0
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Message).where(
-        Message.user_id == user.id, Message.read_at.is_(None))) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Message).where(Message.user_id == user.id, Message.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def inbox_query(user: Actor) -> sa.Select:

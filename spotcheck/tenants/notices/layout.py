@@ -9,6 +9,7 @@ break between any two Chinese characters, never before a closing punctuation mar
 A document's body is a list of blocks, :class:`Para` and :class:`Grid`; the texts are plain
 (escaped here), so a name with "<" or "&" prints as it is written.
 """
+
 from __future__ import annotations
 
 import io
@@ -46,8 +47,11 @@ from spotcheck.tenants.notices.qr_block import Qr, qr_table
 FONT = "SpotcheckCJK"
 #: TrueType CJK fonts, first found wins (``make pdf-libs`` installs the first from Debian);
 #: ``SPOTCHECK_DOCUMENT_FONT`` names another file.
-FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
-              "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+FONT_FILES = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+)
 RED, GREY = colors.HexColor("#cc0000"), colors.HexColor("#555555")
 MARGINS = {"topMargin": 30 * mm, "rightMargin": 26 * mm, "bottomMargin": 28 * mm, "leftMargin": 28 * mm}
 WIDTH = A4[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
@@ -63,6 +67,7 @@ NOT_LAST = frozenset(ALL_CANNOT_END) | frozenset("“‘《〈（〔【")
 @dataclass(frozen=True)
 class Para:
     """A paragraph (段落), indented by two characters unless ``plain``; ``lines`` keep their breaks."""
+
     text: str
     plain: bool = False
 
@@ -71,6 +76,7 @@ class Para:
 class Grid:
     """A table (表格): ``columns`` are (heading, share of the width or None for the rest); a cell
     is a text or a list of lines."""
+
     columns: list[tuple[str, float | None]]
     rows: list[list[str | list[str]]] = field(default_factory=list)
 
@@ -78,6 +84,7 @@ class Grid:
 @dataclass(frozen=True)
 class Paper:
     """A whole document (公文): its head, body blocks and signature."""
+
     issuer: str
     number: str
     title: str
@@ -88,16 +95,19 @@ class Paper:
 #: The characters most documents use, in a fixed order: every document assigns them first, so the
 #: first of its font subsets (256 glyphs each) is the same in every document and made once per
 #: process (:func:`font`); a document's own names and addresses go to its further subsets.
-COMMON = ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ 第页共年月日号〔〕（）：，。、；“”《》-文书检查通知派遣结果公告移送函报至"
-          "本次为跨部门联合进一多项事由牵头同参加各的完成定于序内容请准备相关材料统社会信用代码根据双随机开监管工作要求你单位"
-          "经抽取被确对象任务期间员展地点住所营场及如下按人提供执行时将出示法证件姓名分组长另有以专家与业咨询意见不计入数担论"
-          "在予配实情况和无正当理拒绝阻挠依处少两未或利害系权申回避志选列束后个录应主动址了户现已截更平台可称异议自之起向抄中"
-          "发问题属职责范围并接收签存市区县省局委办公司店厂")
+COMMON = (
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ 第页共年月日号〔〕（）：，。、；“”《》-文书检查通知派遣结果公告移送函报至"
+    "本次为跨部门联合进一多项事由牵头同参加各的完成定于序内容请准备相关材料统社会信用代码根据双随机开监管工作要求你单位"
+    "经抽取被确对象任务期间员展地点住所营场及如下按人提供执行时将出示法证件姓名分组长另有以专家与业咨询意见不计入数担论"
+    "在予配实情况和无正当理拒绝阻挠依处少两未或利害系权申回避志选列束后个录应主动址了户现已截更平台可称异议自之起向抄中"
+    "发问题属职责范围并接收签存市区县省局委办公司店厂"
+)
 
 
 class _Flate:
     """ReportLab's Flate filter, remembering the last font files it compressed (the same bytes
     object comes back from the subset cache, so its hash is computed once)."""
+
     pdfname = "FlateDecode"
 
     @staticmethod
@@ -127,27 +137,45 @@ def font() -> str:
     """Registers the document font once per process and returns its name. Its subsets are made
     once for each set of glyphs (the common first subset, see :data:`COMMON`)."""
     configured = os.environ.get("SPOTCHECK_DOCUMENT_FONT")
-    for path in ((configured,) if configured else FONT_FILES):
+    for path in (configured,) if configured else FONT_FILES:
         if os.path.exists(path):
             typeface = TTFont(FONT, path, subfontIndex=0, asciiReadable=False)
             _made_once(typeface.face)
             pdfmetrics.registerFont(typeface)
             return FONT
-    raise RuntimeError("No CJK TrueType font for the documents: install fonts-wqy-microhei "
-                       "(make pdf-libs) or set SPOTCHECK_DOCUMENT_FONT to a .ttf/.ttc file.")
+    raise RuntimeError(
+        "No CJK TrueType font for the documents: install fonts-wqy-microhei "
+        "(make pdf-libs) or set SPOTCHECK_DOCUMENT_FONT to a .ttf/.ttc file."
+    )
 
 
 @cache
 def styles() -> dict[str, ParagraphStyle]:
     name = font()
-    body = ParagraphStyle("body", fontName=name, fontSize=12, leading=21, firstLineIndent=24, spaceAfter=6,
-                          wordWrap="CJK", alignment=TA_JUSTIFY)
+    body = ParagraphStyle(
+        "body",
+        fontName=name,
+        fontSize=12,
+        leading=21,
+        firstLineIndent=24,
+        spaceAfter=6,
+        wordWrap="CJK",
+        alignment=TA_JUSTIFY,
+    )
     return {
         "body": body,
         "plain": ParagraphStyle("plain", parent=body, firstLineIndent=0),
         "number": ParagraphStyle("number", parent=body, firstLineIndent=0, alignment=TA_CENTER),
-        "title": ParagraphStyle("title", parent=body, fontSize=18, leading=26, firstLineIndent=0, alignment=TA_CENTER,
-                                spaceBefore=10, spaceAfter=14),
+        "title": ParagraphStyle(
+            "title",
+            parent=body,
+            fontSize=18,
+            leading=26,
+            firstLineIndent=0,
+            alignment=TA_CENTER,
+            spaceBefore=10,
+            spaceAfter=14,
+        ),
         "cell": ParagraphStyle("cell", fontName=name, fontSize=10.5, leading=15, wordWrap="CJK"),
         "sign": ParagraphStyle("sign", parent=body, firstLineIndent=0, alignment=TA_CENTER, spaceAfter=0),
     }
@@ -181,8 +209,18 @@ def _line(chars: list[str], frags: list, width: float, used: float, hard: bool):
             up, down = pdfmetrics.getAscentDescent(frag.fontName, frag.fontSize)
             ascent, descent, size = max(ascent, up), min(descent, down), max(size, frag.fontSize)
             run_start = n
-    return _paragraph.FragLine(kind=1, extraSpace=width - used, wordCount=1, words=words, fontSize=size, ascent=ascent,
-                               descent=descent, maxWidth=width, currentWidth=used, lineBreak=hard)
+    return _paragraph.FragLine(
+        kind=1,
+        extraSpace=width - used,
+        wordCount=1,
+        words=words,
+        fontSize=size,
+        ascent=ascent,
+        descent=descent,
+        maxWidth=width,
+        currentWidth=used,
+        lineBreak=hard,
+    )
 
 
 def _break_lines(frags, widths: list[float]):
@@ -345,22 +383,32 @@ def _grid(block: Grid) -> Table:
     rows = [[_cell(heading, width, style) for (heading, _), width in zip(block.columns, widths)]]
     rows += [[_cell(cell, width, style) for cell, width in zip(row, widths)] for row in block.rows]
     table = Table(rows, colWidths=widths, repeatRows=1, spaceBefore=6, spaceAfter=10)
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), style.fontName, style.fontSize, style.leading),
-        ("GRID", (0, 0), (-1, -1), 0.75, colors.HexColor("#333333")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f2f2f2")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), PADDING), ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), style.fontName, style.fontSize, style.leading),
+                ("GRID", (0, 0), (-1, -1), 0.75, colors.HexColor("#333333")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f2f2f2")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     return table
 
 
 def render(paper: Paper) -> bytes:
     """The document as PDF bytes (A4, the font embedded as a subset)."""
     style = styles()
-    story = [_Heading(paper.issuer), HRFlowable(width="100%", thickness=2, color=RED, spaceBefore=6, spaceAfter=14),
-             _Paragraph(_text(paper.number), style["number"]), _Paragraph(_text(paper.title), style["title"])]
+    story = [
+        _Heading(paper.issuer),
+        HRFlowable(width="100%", thickness=2, color=RED, spaceBefore=6, spaceAfter=14),
+        _Paragraph(_text(paper.number), style["number"]),
+        _Paragraph(_text(paper.title), style["title"]),
+    ]
     for block in paper.body:
         if isinstance(block, Grid):
             story.append(_grid(block))
@@ -372,7 +420,15 @@ def render(paper: Paper) -> bytes:
     last = [story.pop()] if isinstance(paper.body[-1], Para) else []
     story.append(KeepTogether(last + [Spacer(1, 18), _Signature(paper.issuer, paper.dated)]))
     out = io.BytesIO()
-    document = SimpleDocTemplate(out, pagesize=A4, title=paper.title, author=paper.issuer, subject=paper.number,
-                                 creator="Spotcheck", lang="zh-CN", **MARGINS)
+    document = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        title=paper.title,
+        author=paper.issuer,
+        subject=paper.number,
+        creator="Spotcheck",
+        lang="zh-CN",
+        **MARGINS,
+    )
     document.build(story, canvasmaker=_numbered(style["body"].fontName))
     return out.getvalue()

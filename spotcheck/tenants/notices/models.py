@@ -6,6 +6,7 @@ platform's inbox. A :class:`Delivery` is one sending of one message to one perso
 (inbox, e-mail, SMS); its ``key`` is unique, so a job run again never sends the same thing to the
 same person on the same channel twice.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -24,8 +25,10 @@ class Notice(SharedWithReceiver, Model):
     (``receiver_tenant_id``); every other notice stays in its department."""
 
     __tablename__ = "notice"
-    __table_args__ = (sa.UniqueConstraint("tenant_id", "kind", "subject", name="uq_notice_subject"),
-                      sa.Index("ix_notice_campaign", "tenant_id", "campaign_id"))
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "kind", "subject", name="uq_notice_subject"),
+        sa.Index("ix_notice_campaign", "tenant_id", "campaign_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[NoticeKind] = mapped_column(sa.Enum(NoticeKind, name="notice_kind", native_enum=False, length=16))
@@ -67,8 +70,10 @@ class Delivery(TenantOwned, Model):
     """One sending of a message to one person on one channel, with its tries (送达记录)."""
 
     __tablename__ = "delivery"
-    __table_args__ = (sa.UniqueConstraint("key", name="uq_delivery_key"),
-                      sa.Index("ix_delivery_due", "status", "next_attempt_at"))
+    __table_args__ = (
+        sa.UniqueConstraint("key", name="uq_delivery_key"),
+        sa.Index("ix_delivery_due", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The idempotency key: what is sent, to whom, on which channel — never twice.
@@ -82,7 +87,8 @@ class Delivery(TenantOwned, Model):
     link: Mapped[str] = mapped_column(sa.String(200), default="")
     notice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notice.id"))
     status: Mapped[DeliveryStatus] = mapped_column(
-        sa.Enum(DeliveryStatus, name="delivery_status", native_enum=False, length=8), default=DeliveryStatus.pending)
+        sa.Enum(DeliveryStatus, name="delivery_status", native_enum=False, length=8), default=DeliveryStatus.pending
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")

@@ -1,4 +1,5 @@
 """Who reads a document (文书阅读权限): the notices' read rule, for the queries and the pages."""
+
 from __future__ import annotations
 
 from typing import cast
@@ -21,8 +22,9 @@ def readable(notice: Notice, reader: Actor) -> bool:
     who acknowledge transfers, its transfer letter."""
     tenant_id = getattr(reader, "tenant_id", None)
     if notice.kind == NoticeKind.criticism:  # 通报: the bureau's staff, and the leaders of the department named
-        return (tenant_id in (notice.tenant_id, notice.receiver_tenant_id)
-                and has_permission(reader, Permission.SUPERVISION_VIEW))
+        return tenant_id in (notice.tenant_id, notice.receiver_tenant_id) and has_permission(
+            reader, Permission.SUPERVISION_VIEW
+        )
     if notice.receiver_tenant_id is not None and tenant_id == notice.receiver_tenant_id:
         return has_permission(reader, Permission.TRANSFERS_RECEIVE)
     if tenant_id != notice.tenant_id:
@@ -30,9 +32,17 @@ def readable(notice: Notice, reader: Actor) -> bool:
     if has_permission(reader, Permission.CAMPAIGNS_VIEW):
         return True
     if notice.kind == NoticeKind.transfer:
-        return has_permission(reader, Permission.RESULTS_FOLLOW_UP) and notice.follow_up_id is not None and \
-            membership(cast(Visit, db.session.get(Visit, cast(FollowUp, db.session.get(FollowUp, notice.follow_up_id)).visit_id)),
-                       reader) is not None
+        return (
+            has_permission(reader, Permission.RESULTS_FOLLOW_UP)
+            and notice.follow_up_id is not None
+            and membership(
+                cast(
+                    Visit, db.session.get(Visit, cast(FollowUp, db.session.get(FollowUp, notice.follow_up_id)).visit_id)
+                ),
+                reader,
+            )
+            is not None
+        )
     if notice.kind == NoticeKind.assignment:
         return db.session.scalar(sa.select(Inspector.user_id).where(Inspector.id == notice.inspector_id)) == reader.id
     if notice.kind == NoticeKind.inspection:  # it carries the business's own code (企业核验码): not the team's to read

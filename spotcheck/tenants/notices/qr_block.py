@@ -1,5 +1,6 @@
 """The QR block of a document (二维码): an inspection code's QR (扫码核验) drawn module by module —
 black squares, sharp at any printer's resolution — with its caption lines beside it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ SIZE = 32 * mm
 @dataclass(frozen=True)
 class Qr:
     """A QR code of ``url`` with its caption ``lines`` beside it."""
+
     url: str
     lines: list[str] = field(default_factory=list)
 
@@ -40,8 +42,19 @@ class _QrDrawing(Flowable):
 
 def qr_table(block: Qr, captions: list, width: float) -> Table:
     """The block as laid out: the QR, then its captions (paragraphs the document's layout made), boxed."""
-    table = Table([[_QrDrawing(block.url), captions]], colWidths=[SIZE + 4 * mm, width - SIZE - 4 * mm],
-                  spaceBefore=6, spaceAfter=10)
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 2 * mm),
-                               ("BOX", (0, 0), (-1, -1), 0.75, colors.HexColor("#333333"))]))
+    table = Table(
+        [[_QrDrawing(block.url), captions]],
+        colWidths=[SIZE + 4 * mm, width - SIZE - 4 * mm],
+        spaceBefore=6,
+        spaceAfter=10,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (0, 0), 2 * mm),
+                ("BOX", (0, 0), (-1, -1), 0.75, colors.HexColor("#333333")),
+            ]
+        )
+    )
     return table

@@ -1,6 +1,7 @@
 """Reading documents and messages (文书与消息查询): a campaign's, a visit's, a transfer's documents
 that the reader may read (:func:`spotcheck.tenants.notices.policy.readable`), the notices of
 criticism received, and the inbox."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -59,8 +60,9 @@ def for_visit_page(visit: Visit, reader: Actor) -> list[Notice]:
 
 def letter_of(follow_up: FollowUp) -> Notice | None:
     """A transfer's letter (the sender's and the receiver's to read)."""
-    return db.session.scalar(sa.select(Notice).where(Notice.follow_up_id == follow_up.id,
-                                                     Notice.kind == NoticeKind.transfer))
+    return db.session.scalar(
+        sa.select(Notice).where(Notice.follow_up_id == follow_up.id, Notice.kind == NoticeKind.transfer)
+    )
 
 
 def assignment_of(campaign_id: int, reader: Actor) -> Notice | None:
@@ -68,7 +70,9 @@ def assignment_of(campaign_id: int, reader: Actor) -> Notice | None:
     inspector_id = db.session.scalar(sa.select(Inspector.id).where(Inspector.user_id == getattr(reader, "id", None)))
     if inspector_id is None:
         return None
-    return db.session.scalar(sa.select(Notice).where(Notice.subject == f"campaign:{campaign_id}:inspector:{inspector_id}"))
+    return db.session.scalar(
+        sa.select(Notice).where(Notice.subject == f"campaign:{campaign_id}:inspector:{inspector_id}")
+    )
 
 
 def notice_file(notice: Notice) -> bytes:
@@ -78,16 +82,23 @@ def notice_file(notice: Notice) -> bytes:
 @query(Permission.SIGNED_IN)
 def criticisms_received(reader: Actor) -> list[Notice]:
     """The notices of criticism the reader's department received, newest first."""
-    rows = db.session.scalars(sa.select(Notice).where(Notice.kind == NoticeKind.criticism,
-                                                      Notice.receiver_tenant_id == getattr(reader, "tenant_id", None))
-                              .order_by(Notice.id.desc()))
+    rows = db.session.scalars(
+        sa.select(Notice)
+        .where(Notice.kind == NoticeKind.criticism, Notice.receiver_tenant_id == getattr(reader, "tenant_id", None))
+        .order_by(Notice.id.desc())
+    )
     return [notice for notice in rows if readable(notice, reader)]
 
 
 def criticism_copies(criticism_id: int) -> list[Notice]:
     """The copies of an approved notice of criticism, one per department named (the bureau's rows)."""
-    return list(db.session.scalars(sa.select(Notice).where(Notice.kind == NoticeKind.criticism,
-                                                           Notice.criticism_id == criticism_id).order_by(Notice.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Notice)
+            .where(Notice.kind == NoticeKind.criticism, Notice.criticism_id == criticism_id)
+            .order_by(Notice.id)
+        )
+    )
 
 
 def after_notice(campaign: Campaign, entity_id: int, experts: list[TeamExpert]) -> dict[int, str]:
@@ -96,8 +107,9 @@ def after_notice(campaign: Campaign, entity_id: int, experts: list[TeamExpert]) 
     visit = team_reads.visit_of(campaign.id, entity_id)
     if visit is None or not experts:
         return {}
-    notice = db.session.scalar(sa.select(Notice).where(Notice.visit_id == visit.id,
-                                                       Notice.kind == NoticeKind.inspection).limit(1))
+    notice = db.session.scalar(
+        sa.select(Notice).where(Notice.visit_id == visit.id, Notice.kind == NoticeKind.inspection).limit(1)
+    )
     if notice is None:
         return {}
     return {expert.id: notice.number for expert in experts if as_utc(expert.added_at) > as_utc(notice.created_at)}
@@ -105,5 +117,8 @@ def after_notice(campaign: Campaign, entity_id: int, experts: list[TeamExpert]) 
 
 def jobs_of_campaign(campaign, reader: Actor) -> list[Job]:
     """The newest jobs writing this campaign's documents that ``reader`` may see (to show progress)."""
-    return [job for job in jobs.list_jobs(reader, kinds=("notices.campaign", "notices.announcement"))
-            if (job.params or {}).get("campaign_id") == campaign.id]
+    return [
+        job
+        for job in jobs.list_jobs(reader, kinds=("notices.campaign", "notices.announcement"))
+        if (job.params or {}).get("campaign_id") == campaign.id
+    ]

@@ -13,6 +13,7 @@ due soon (two working days or fewer) or overdue for them:
 
 A due date counted through a year without an official calendar says so (暂按周一至周五计算).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -41,8 +42,10 @@ FLAG_WORDS = {"due_soon": "即将到期", "overdue": "已逾期"}
 
 
 def _line(visit: Visit, what: str, due: date, flag: str, provisional: bool = False) -> str:
-    return (f"【{FLAG_WORDS[flag]}】{what}：{visit.entity.name}（{visit.campaign.code}），期限 {due.isoformat()}"
-            f"{deadlines.note(provisional)}")
+    return (
+        f"【{FLAG_WORDS[flag]}】{what}：{visit.entity.name}（{visit.campaign.code}），期限 {due.isoformat()}"
+        f"{deadlines.note(provisional)}"
+    )
 
 
 def due_lines(day: date) -> dict[int, list[str]]:
@@ -59,25 +62,38 @@ def due_lines(day: date) -> dict[int, list[str]]:
         if flag is None:
             continue
         team_users = db.session.scalars(
-            sa.select(Inspector.user_id).join(TeamMember, TeamMember.inspector_id == Inspector.id)
-            .where(TeamMember.campaign_id == visit.campaign_id, TeamMember.entity_id == visit.entity_id,
-                   TeamMember.active.is_(True), Inspector.user_id.is_not(None)))
+            sa.select(Inspector.user_id)
+            .join(TeamMember, TeamMember.inspector_id == Inspector.id)
+            .where(
+                TeamMember.campaign_id == visit.campaign_id,
+                TeamMember.entity_id == visit.entity_id,
+                TeamMember.active.is_(True),
+                Inspector.user_id.is_not(None),
+            )
+        )
         for user_id in team_users:
             lines[cast(int, user_id)].append(_line(visit, what, due, flag, provisional))
-    waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(
-        Visit.status == VisitStatus.submitted)) or 0
+    waiting = (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(Visit.status == VisitStatus.submitted))
+        or 0
+    )
     if waiting:
         for user_id in leaders:
             lines[user_id].append(f"【待审核】{waiting} 项检查结果等待审核")
-    for visit in db.session.scalars(sa.select(Visit).where(
-            Visit.status.in_((VisitStatus.submitted, VisitStatus.approved)), Visit.publish_due.is_not(None))):
+    for visit in db.session.scalars(
+        sa.select(Visit).where(
+            Visit.status.in_((VisitStatus.submitted, VisitStatus.approved)), Visit.publish_due.is_not(None)
+        )
+    ):
         flag = deadlines.flag(visit.publish_due, day)
         if flag is None:
             continue
         provisional = deadlines.provisional(visit, "publish_due")
         if visit.status == VisitStatus.submitted:  # to be reviewed in time to be published in time
             for user_id in leaders:
-                lines[user_id].append(_line(visit, "检查结果公示（待审核）", cast(date, visit.publish_due), flag, provisional))
+                lines[user_id].append(
+                    _line(visit, "检查结果公示（待审核）", cast(date, visit.publish_due), flag, provisional)
+                )
             continue
         for user_id in planners + (leaders if flag == "overdue" else []):  # overdue: escalated to the leaders
             lines[user_id].append(_line(visit, "检查结果公示", cast(date, visit.publish_due), flag, provisional))
@@ -112,8 +128,14 @@ def send_reminders(*, actor: Actor, on: date | None = None) -> dict:
                 user = db.session.get(User, user_id)
                 if user is None or not user.active:
                     continue
-                reminded += bool(delivery.deliver(user, purpose=f"reminder:{day.isoformat()}", link="/",
-                                                  subject=f"待办提醒（{day.isoformat()}）：{len(lines)} 项",
-                                                  body="\n".join(lines)))
+                reminded += bool(
+                    delivery.deliver(
+                        user,
+                        purpose=f"reminder:{day.isoformat()}",
+                        link="/",
+                        subject=f"待办提醒（{day.isoformat()}）：{len(lines)} 项",
+                        body="\n".join(lines),
+                    )
+                )
             db.session.flush()
     return {"day": day.isoformat(), "working_day": True, "reminded": reminded}

@@ -1,5 +1,6 @@
 """The words of notices (文书与通知): the kinds of document, the channels a message goes by and a
 sending's status, with the words of a document's number (文号) and its titles."""
+
 from __future__ import annotations
 
 import enum
@@ -26,11 +27,20 @@ class DeliveryStatus(str, enum.Enum):
 
 
 #: The word of a document number (文号) per kind: 市监检通〔2026〕3号.
-NUMBER_WORDS = {NoticeKind.inspection: "检通", NoticeKind.assignment: "派", NoticeKind.announcement: "检公",
-                NoticeKind.transfer: "移", NoticeKind.criticism: "通"}
-TITLES = {NoticeKind.inspection: "检查通知书", NoticeKind.assignment: "检查任务派遣通知",
-          NoticeKind.announcement: "检查结果公告", NoticeKind.transfer: "移送函",
-          NoticeKind.criticism: "通报"}
+NUMBER_WORDS = {
+    NoticeKind.inspection: "检通",
+    NoticeKind.assignment: "派",
+    NoticeKind.announcement: "检公",
+    NoticeKind.transfer: "移",
+    NoticeKind.criticism: "通",
+}
+TITLES = {
+    NoticeKind.inspection: "检查通知书",
+    NoticeKind.assignment: "检查任务派遣通知",
+    NoticeKind.announcement: "检查结果公告",
+    NoticeKind.transfer: "移送函",
+    NoticeKind.criticism: "通报",
+}
 
 
 #: The Celery tasks (后台作业) of notices: the documents of a campaign or a joint campaign, the result

@@ -1,6 +1,7 @@
 """Writing documents (文书制作): numbering (文号), rendering to PDF and storing, and the assignment
 notices (派遣通知) of a campaign's inspectors — the steps the commands of notices, of joint
 campaigns and of supervision (its notice of criticism, 通报) share."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -52,12 +53,26 @@ def numberer(tenant: Tenant, kind: NoticeKind, count: int = 1) -> Callable[[], s
 
 
 def store(tenant: Tenant, kind: NoticeKind, subject: str, number: str, title: str, template: str, **context) -> Notice:
-    data = documents.pdf(template, issuer=tenant.name, number=number, title=TITLES[kind],
-                         dated=documents.chinese_date(today()), **context)
+    data = documents.pdf(
+        template,
+        issuer=tenant.name,
+        number=number,
+        title=TITLES[kind],
+        dated=documents.chinese_date(today()),
+        **context,
+    )
     stored = storage.save_bytes(data, area=AREA, tenant_id=tenant.id, suffix=".pdf")
     check = context.get("check")  # an inspection notice's code: its QR's address is kept (a print is never corrected)
-    notice = Notice(kind=kind, subject=subject, number=number, title=title, storage_key=stored.key,
-                    size=stored.size, sha256=stored.sha256, qr_base=codes.public_base() if check else None)
+    notice = Notice(
+        kind=kind,
+        subject=subject,
+        number=number,
+        title=title,
+        storage_key=stored.key,
+        size=stored.size,
+        sha256=stored.sha256,
+        qr_base=codes.public_base() if check else None,
+    )
     db.session.add(notice)
     return notice
 
@@ -69,9 +84,11 @@ def contact_of(actor: Actor, tenant: Tenant) -> str:
 def teams_of(campaign: Campaign) -> dict[int, list[tuple[TeamMember, Inspector]]]:
     """Each visit's present team by entity, 组长 first."""
     rows = db.session.execute(
-        sa.select(TeamMember, Inspector).join(Inspector, Inspector.id == TeamMember.inspector_id)
+        sa.select(TeamMember, Inspector)
+        .join(Inspector, Inspector.id == TeamMember.inspector_id)
         .where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True))
-        .order_by(TeamMember.entity_id, TeamMember.is_leader.desc(), TeamMember.position)).all()
+        .order_by(TeamMember.entity_id, TeamMember.is_leader.desc(), TeamMember.position)
+    ).all()
     teams: dict[int, list] = defaultdict(list)
     for member, inspector in rows:
         teams[member.entity_id].append((member, inspector))
@@ -79,8 +96,13 @@ def teams_of(campaign: Campaign) -> dict[int, list[tuple[TeamMember, Inspector]]
 
 
 def items_of(campaign: Campaign) -> list[dict]:
-    return [{"name": item.name + (f"（{item.sub_item}）" if getattr(item, "sub_item", "") else ""),
-             "content": getattr(item, "content", "")} for item in campaign.items]
+    return [
+        {
+            "name": item.name + (f"（{item.sub_item}）" if getattr(item, "sub_item", "") else ""),
+            "content": getattr(item, "content", ""),
+        }
+        for item in campaign.items
+    ]
 
 
 def visits_handed_out(campaign: Campaign) -> list[Visit]:
@@ -90,8 +112,16 @@ def visits_handed_out(campaign: Campaign) -> list[Visit]:
     return visits
 
 
-def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict], window: str, contact: str,
-                progress: Callable[[int], None] = lambda k: None, only: set[int] | None = None) -> dict:
+def assignments(
+    campaign: Campaign,
+    visits: list[Visit],
+    teams,
+    items: list[dict],
+    window: str,
+    contact: str,
+    progress: Callable[[int], None] = lambda k: None,
+    only: set[int] | None = None,
+) -> dict:
     """The assignment notice (派遣通知) of every inspector on the campaign's teams (``only``: of those
     inspectors), each inspector with an account told in the inbox (and e-mail, SMS); those already
     written are left as they are. ``progress(k)``: told every 20 inspectors. Returns the notices
@@ -108,14 +138,26 @@ def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict
             if only is not None and inspector.id not in only:
                 continue
             inspectors[inspector.id] = inspector
-            by_inspector[inspector.id].append({
-                "entity_name": visit.entity.name, "entity_code": visit.entity.code, "address": visit.entity.address,
-                "leader": member.is_leader, "visit_id": visit.id,
-                "cause": cause_line(*causes[visit.entity_id]) if visit.entity_id in causes else "",
-                "teammates": "、".join(i.name + ("（组长）" if m.is_leader else "") for m, i in team if i.id != inspector.id)})
+            by_inspector[inspector.id].append(
+                {
+                    "entity_name": visit.entity.name,
+                    "entity_code": visit.entity.code,
+                    "address": visit.entity.address,
+                    "leader": member.is_leader,
+                    "visit_id": visit.id,
+                    "cause": cause_line(*causes[visit.entity_id]) if visit.entity_id in causes else "",
+                    "teammates": "、".join(
+                        i.name + ("（组长）" if m.is_leader else "") for m, i in team if i.id != inspector.id
+                    ),
+                }
+            )
     subject_of = {inspector_id: f"campaign:{campaign.id}:inspector:{inspector_id}" for inspector_id in by_inspector}
-    done = {notice.subject: notice for notice in db.session.scalars(sa.select(Notice).where(
-        Notice.campaign_id == campaign.id, Notice.kind == NoticeKind.assignment))}
+    done = {
+        notice.subject: notice
+        for notice in db.session.scalars(
+            sa.select(Notice).where(Notice.campaign_id == campaign.id, Notice.kind == NoticeKind.assignment)
+        )
+    }
     number = numberer(tenant, NoticeKind.assignment, sum(1 for subject in subject_of.values() if subject not in done))
     item_names = "、".join(item["name"] for item in items)
     for k, (inspector_id, rows) in enumerate(sorted(by_inspector.items()), 1):
@@ -125,21 +167,38 @@ def assignments(campaign: Campaign, visits: list[Visit], teams, items: list[dict
         subject = subject_of[inspector_id]
         notice = done.get(subject)
         if notice is None:
-            notice = store(tenant, NoticeKind.assignment, subject, number(),
-                            f"{TITLES[NoticeKind.assignment]}：{campaign.code} {inspector.name}", "assignment",
-                            inspector=inspector, campaign=campaign, window=window, visits=rows, items=item_names,
-                            contact=contact)
+            notice = store(
+                tenant,
+                NoticeKind.assignment,
+                subject,
+                number(),
+                f"{TITLES[NoticeKind.assignment]}：{campaign.code} {inspector.name}",
+                "assignment",
+                inspector=inspector,
+                campaign=campaign,
+                window=window,
+                visits=rows,
+                items=item_names,
+                contact=contact,
+            )
             notice.campaign_id, notice.inspector_id = campaign.id, inspector_id
             written["assignment"] += 1
             db.session.flush()
         user = db.session.get(User, inspector.user_id) if inspector.user_id else None
         if user is not None and user.active:
             leads = sum(1 for row in rows if row["leader"])
-            written["told"] += delivery.deliver(
-                user, purpose=f"assignment:{campaign.id}", notice=notice, link=_visits_link(campaign, rows),
-                subject=f"检查任务派遣：{campaign.code}《{campaign.title}》",
-                body=f"您被随机选派检查 {len(rows)} 户（其中任组长 {leads} 户），检查时间 {window}。"
-                     f"请在检查结束后 5 个工作日内录入检查结果。派遣通知：{notice.number}") and 1
+            written["told"] += (
+                delivery.deliver(
+                    user,
+                    purpose=f"assignment:{campaign.id}",
+                    notice=notice,
+                    link=_visits_link(campaign, rows),
+                    subject=f"检查任务派遣：{campaign.code}《{campaign.title}》",
+                    body=f"您被随机选派检查 {len(rows)} 户（其中任组长 {leads} 户），检查时间 {window}。"
+                    f"请在检查结束后 5 个工作日内录入检查结果。派遣通知：{notice.number}",
+                )
+                and 1
+            )
     db.session.flush()
     return {**written, "in_all": len(by_inspector)}
 

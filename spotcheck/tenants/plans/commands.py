@@ -7,6 +7,7 @@ is submitted, and a returned plan that changed is published again before it is s
 public portal shows the lines as last published (``published_lines``), never the draft of a
 returned plan.
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -51,12 +52,23 @@ def _joint_departments(ids, own_tenant_id: int, errors: dict) -> list[int]:
         wanted = sorted({int(i) for i in ids or []})
     except (TypeError, ValueError):
         wanted = [0]
-    found = set(db.session.scalars(sa.select(Tenant.id).where(
-        Tenant.id.in_([i for i in wanted if is_row_id(i)]), Tenant.active.is_(True),
-        Tenant.kind != TenantKind.supervisor))) if wanted else set()
+    found = (
+        set(
+            db.session.scalars(
+                sa.select(Tenant.id).where(
+                    Tenant.id.in_([i for i in wanted if is_row_id(i)]),
+                    Tenant.active.is_(True),
+                    Tenant.kind != TenantKind.supervisor,
+                )
+            )
+        )
+        if wanted
+        else set()
+    )
     if len(found) != len(wanted) or not set(wanted) - {own_tenant_id}:
-        errors["department_ids"] = [_l("Choose the departments the joint checks will involve (at least one besides "
-                                       "your own).")]
+        errors["department_ids"] = [
+            _l("Choose the departments the joint checks will involve (at least one besides your own).")
+        ]
     return wanted
 
 
@@ -86,16 +98,24 @@ def create_plan(data: dict, *, actor: Actor) -> Plan:
         if field not in (PLAN["field"].choices or ()):  # a field outside market regulation
             errors["field"] = [_l("Choose an enforcement field outside market regulation.")]
         elif not _leads(actor, field):
-            errors["field"] = [_l("%(rule)sonly the lead department of %(field)s writes its joint plan.",
-                                  rule=rules_for(actor.tenant_id).under("joint_plans_required"),
-                                  field=reference.ENFORCEMENT_FIELDS[field])]
+            errors["field"] = [
+                _l(
+                    "%(rule)sonly the lead department of %(field)s writes its joint plan.",
+                    rule=rules_for(actor.tenant_id).under("joint_plans_required"),
+                    field=reference.ENFORCEMENT_FIELDS[field],
+                )
+            ]
         departments = _joint_departments(department_ids, tenant_of(actor).id, errors)
     elif kind == "annual":
         field = ""
     else:
         errors["kind"] = [_l("A plan is an annual plan or a joint plan.")]
-    same = sa.select(Plan.id).where(Plan.kind == kind, Plan.field == field, Plan.year == year,
-                                    Plan.half.is_(None) if half is None else Plan.half == half)
+    same = sa.select(Plan.id).where(
+        Plan.kind == kind,
+        Plan.field == field,
+        Plan.year == year,
+        Plan.half.is_(None) if half is None else Plan.half == half,
+    )
     if not errors and db.session.scalar(same):
         errors["year"] = [_l("There is already a plan for this period.")]
     if errors:
@@ -103,8 +123,13 @@ def create_plan(data: dict, *, actor: Actor) -> Plan:
     plan = Plan(year=year, half=half, title=title, kind=kind, field=field, departments=departments, filings={})
     db.session.add(plan)
     db.session.flush()
-    audit.record("plan.created", "plan", plan.id, actor=actor,
-                 details={"year": year, "half": half, "kind": kind, "field": field, "departments": departments})
+    audit.record(
+        "plan.created",
+        "plan",
+        plan.id,
+        actor=actor,
+        details={"year": year, "half": half, "kind": kind, "field": field, "departments": departments},
+    )
     return plan
 
 
@@ -136,14 +161,22 @@ def set_line(plan_id: int, data: dict, *, actor: Actor) -> PlanItem:
     if any(not LINE["months"].admits(m) for m in months):
         errors["months"] = [_l("Months are 1 to 12.")]
     elif not months:
-        errors["months"] = [_l("%(rule)scampaigns are made in the months the plan sets: choose the months of the "
-                               "checks.", rule=rules_of_plan(plan).under("plans_required"))]
+        errors["months"] = [
+            _l(
+                "%(rule)scampaigns are made in the months the plan sets: choose the months of the checks.",
+                rule=rules_of_plan(plan).under("plans_required"),
+            )
+        ]
     codes = [reference.code_for(dict(LINE["methods"].choices or {}), m) for m in methods or []]
     if None in codes:
         errors["methods"] = [_l("Unknown check method.")]
     elif not codes:
-        errors["methods"] = [_l("%(rule)scampaigns check in the ways the plan sets: choose the check methods.",
-                                rule=rules_of_plan(plan).under("plans_required"))]
+        errors["methods"] = [
+            _l(
+                "%(rule)scampaigns check in the ways the plan sets: choose the check methods.",
+                rule=rules_of_plan(plan).under("plans_required"),
+            )
+        ]
     elif item is not None and (foreign := [c for c in dict.fromkeys(codes) if c not in (item.methods or [])]):
         errors["methods"] = [not_the_items_methods(item, foreign)]
     if errors:
@@ -156,9 +189,19 @@ def set_line(plan_id: int, data: dict, *, actor: Actor) -> PlanItem:
     line.ratio_bp, line.frequency_times, line.frequency_period = cast(int, ratio_bp), times, period  # checked
     line.months, line.methods = months, sorted({code for code in codes if code is not None})
     db.session.flush()
-    audit.record("plan.line_set", "plan", plan.id, actor=actor,
-                 details={"item": item.code, "ratio_bp": ratio_bp, "frequency": line.frequency_text, "months": months,
-                          "methods": line.methods})
+    audit.record(
+        "plan.line_set",
+        "plan",
+        plan.id,
+        actor=actor,
+        details={
+            "item": item.code,
+            "ratio_bp": ratio_bp,
+            "frequency": line.frequency_text,
+            "months": months,
+            "methods": line.methods,
+        },
+    )
     return line
 
 
@@ -213,8 +256,12 @@ def review(plan_id: int, data: dict, *, actor: Actor) -> Plan:
     accept, comment = bool(data.get("accept")), data.get("comment")
     authority = authority_of(actor)
     if authority is None:
-        raise Forbidden(_l("%(rule)sonly the justice bureau and the market-regulation bureau file plans.",
-                           rule=rules_for(None).under("filing_authorities")))
+        raise Forbidden(
+            _l(
+                "%(rule)sonly the justice bureau and the market-regulation bureau file plans.",
+                rule=rules_for(None).under("filing_authorities"),
+            )
+        )
     comment = (comment or "").strip()
     if not accept and not comment:
         raise ValidationFailed({"comment": [_l("Say what must change when returning a plan.")]})
@@ -223,30 +270,59 @@ def review(plan_id: int, data: dict, *, actor: Actor) -> Plan:
         PLAN_ACTIONS.require(plan, actor, "review")
         rules = rules_of_plan(plan)
         if authority not in pending_authorities(plan):
-            raise Conflict(_l("This plan waits for no decision of your bureau.") if authority in authorities_for(plan)
-                           else _l("%(rule)sa plan that does not touch the market-regulation field is filed with the "
-                                   "justice bureau only.", rule=rules.under("filing_authorities")))
+            raise Conflict(
+                _l("This plan waits for no decision of your bureau.")
+                if authority in authorities_for(plan)
+                else _l(
+                    "%(rule)sa plan that does not touch the market-regulation field is filed with the "
+                    "justice bureau only.",
+                    rule=rules.under("filing_authorities"),
+                )
+            )
         if accept and plan.published_lines is None and rules.publish_before_filing:
             raise Conflict(publish_first_to_file(rules.under("publish_before_filing")))
         decided = now()
         plan.comment = comment
-        plan.filings = {**(plan.filings or {}), authority: {
-            "decision": "filed" if accept else "returned", "name": actor.display_name,
-            "at": decided.isoformat(), "comment": comment}}
+        plan.filings = {
+            **(plan.filings or {}),
+            authority: {
+                "decision": "filed" if accept else "returned",
+                "name": actor.display_name,
+                "at": decided.isoformat(),
+                "comment": comment,
+            },
+        }
         needed = authorities_for(plan)
         if not accept:
             plan.status = PlanStatus.returned
         elif all(plan.filings.get(a, {}).get("decision") == "filed" for a in needed):
             plan.status, plan.filed_at = PlanStatus.filed, decided
             plan.filed_by_name = "、".join(plan.filings[a]["name"] for a in needed)
-        db.session.add(PlanReview(
-            tenant_id=plan.tenant_id, plan_id=plan.id, year=plan.year, half=plan.half, plan_title=plan.title,
-            decision="filed" if accept else "returned", authority=authority, comment=comment,
-            submitted_at=plan.submitted_at, lines=snapshot(plan), reviewer_tenant_id=actor.tenant_id,
-            reviewer_name=actor.display_name, reviewed_at=decided))
-        audit.record("plan.filed" if accept else "plan.returned", "plan", plan.id, actor=actor,
-                     tenant_id=plan.tenant_id, details={"comment": comment, "authority": authority,
-                                                        "status": plan.status.value})
+        db.session.add(
+            PlanReview(
+                tenant_id=plan.tenant_id,
+                plan_id=plan.id,
+                year=plan.year,
+                half=plan.half,
+                plan_title=plan.title,
+                decision="filed" if accept else "returned",
+                authority=authority,
+                comment=comment,
+                submitted_at=plan.submitted_at,
+                lines=snapshot(plan),
+                reviewer_tenant_id=actor.tenant_id,
+                reviewer_name=actor.display_name,
+                reviewed_at=decided,
+            )
+        )
+        audit.record(
+            "plan.filed" if accept else "plan.returned",
+            "plan",
+            plan.id,
+            actor=actor,
+            tenant_id=plan.tenant_id,
+            details={"comment": comment, "authority": authority, "status": plan.status.value},
+        )
         db.session.flush()
         _ = [line.item.name for line in plan.lines]  # load while visible, for the answer
     return plan

@@ -9,6 +9,7 @@ authority a reviewer decides for comes from the kind of their department. The de
 current submission are on the plan (``filings``); every decision is kept in
 :class:`~spotcheck.tenants.plans.models.PlanReview` (read by :mod:`spotcheck.tenants.plans.queries`).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -51,8 +52,9 @@ def authorities_for(plan: Plan) -> tuple[str, ...]:
     none where the rules ask no filing."""
     named = rules_of_plan(plan).filing_authorities
     if plan.kind == "joint":
-        return tuple(a for a in named if a == "justice") or (("justice",) if rules_of_plan(plan).joint_plans_required
-                                                              else ())
+        return tuple(a for a in named if a == "justice") or (
+            ("justice",) if rules_of_plan(plan).joint_plans_required else ()
+        )
     found = []
     for authority in named:
         if authority == "justice":

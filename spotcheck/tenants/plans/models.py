@@ -1,4 +1,5 @@
 """Annual plans (年度检查计划) and their items."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,15 +22,17 @@ class Plan(TenantOwned, Model):
     the yearly joint plan of an enforcement field (``field``) that the department leads."""
 
     __tablename__ = "plan"
-    __table_args__ = (sa.UniqueConstraint("tenant_id", "kind", "field", "year", "half",
-                                          name="uq_plan_tenant_kind_field_year_half"),)
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "kind", "field", "year", "half", name="uq_plan_tenant_kind_field_year_half"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column()
     half: Mapped[int | None] = mapped_column()
     title: Mapped[str] = mapped_column(sa.String(200))
-    status: Mapped[PlanStatus] = mapped_column(sa.Enum(PlanStatus, name="plan_status", native_enum=False, length=16),
-                                               default=PlanStatus.draft)
+    status: Mapped[PlanStatus] = mapped_column(
+        sa.Enum(PlanStatus, name="plan_status", native_enum=False, length=16), default=PlanStatus.draft
+    )
     comment: Mapped[str] = mapped_column(sa.Text, default="")  # the supervisor's comment when returned or filed
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     filed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -47,8 +50,9 @@ class Plan(TenantOwned, Model):
     #: This submission's decisions, by authority (``justice``, ``market``): decision, name, time, comment.
     filings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
-    lines: Mapped[list["PlanItem"]] = relationship(back_populates="plan", cascade="all, delete-orphan",
-                                                   order_by="PlanItem.id")
+    lines: Mapped[list["PlanItem"]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanItem.id"
+    )
 
 
 class PlanItem(TenantOwned, Model):

@@ -1,5 +1,6 @@
 """What an annual plan (年度检查计划) allows, in its state (草稿/退回 → 已公开 → 已报备 → 已备案), and
 the scope its filing authorities read in (备案审核, across departments)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -16,15 +17,36 @@ from spotcheck.tenants.plans.vocabulary import EDITABLE, PlanStatus, publish_aga
 def snapshot(plan: Plan) -> list[dict]:
     """The plan's lines as they are now: what publication and the filing archive keep — the frequency
     as its two values and as the plan says it (``frequency``: 每年1次, empty when left to the item's)."""
-    return [{"item_id": line.item_id, "code": line.item.code, "name": line.item.name, "sub_item": line.item.sub_item,
-             "field": line.item.field, "ratio_bp": line.ratio_bp, "frequency_times": line.frequency_times,
-             "frequency_period": line.frequency_period, "frequency": line.frequency_text,
-             "months": list(line.months or ()), "methods": list(line.methods or ())} for line in plan.lines]
+    return [
+        {
+            "item_id": line.item_id,
+            "code": line.item.code,
+            "name": line.item.name,
+            "sub_item": line.item.sub_item,
+            "field": line.item.field,
+            "ratio_bp": line.ratio_bp,
+            "frequency_times": line.frequency_times,
+            "frequency_period": line.frequency_period,
+            "frequency": line.frequency_text,
+            "months": list(line.months or ()),
+            "methods": list(line.methods or ()),
+        }
+        for line in plan.lines
+    ]
 
 
 def _content(lines) -> list[tuple]:
-    return sorted((row["item_id"], row["ratio_bp"], row.get("frequency_times"), row.get("frequency_period") or "",
-                   tuple(row["months"]), tuple(row["methods"])) for row in lines or ())
+    return sorted(
+        (
+            row["item_id"],
+            row["ratio_bp"],
+            row.get("frequency_times"),
+            row.get("frequency_period") or "",
+            tuple(row["months"]),
+            tuple(row["methods"]),
+        )
+        for row in lines or ()
+    )
 
 
 def changed_since_published(plan: Plan) -> bool:
@@ -34,8 +56,9 @@ def changed_since_published(plan: Plan) -> bool:
 
 def _can_publish(plan: Plan) -> bool:
     # a plan filed before the rule (never published) can still be published
-    return (plan.status in EDITABLE and bool(plan.lines)) or (plan.status == PlanStatus.filed
-                                                             and plan.published_lines is None)
+    return (plan.status in EDITABLE and bool(plan.lines)) or (
+        plan.status == PlanStatus.filed and plan.published_lines is None
+    )
 
 
 def _can_submit(plan: Plan) -> bool:
@@ -51,8 +74,10 @@ def _can_submit(plan: Plan) -> bool:
 def _submit_refusal(plan: Plan):
     rules = rules_of_plan(plan)
     if not authorities_for(plan):
-        return _l("The rules in force ask no filing of this plan (%(rule)s): once published, it is in force.",
-                  rule=rules.cited["filing_authorities"].words)
+        return _l(
+            "The rules in force ask no filing of this plan (%(rule)s): once published, it is in force.",
+            rule=rules.cited["filing_authorities"].words,
+        )
     if plan.status == PlanStatus.draft:
         return publish_first(rules.under("publish_before_filing"))
     if plan.status == PlanStatus.returned:
@@ -62,13 +87,25 @@ def _submit_refusal(plan: Plan):
 
 #: What a plan allows, in its state (草稿/退回 → 已公开 → 已报备 → 已备案).
 PLAN_ACTIONS = Actions(
-    Action("edit", Permission.CAMPAIGNS_EDIT, lambda plan: plan.status in EDITABLE,
-           _l("The plan can only change while it is a draft or returned.")),
-    Action("publish", Permission.CAMPAIGNS_APPROVE, _can_publish,
-           _l("Only a draft or returned plan with items can be published.")),
+    Action(
+        "edit",
+        Permission.CAMPAIGNS_EDIT,
+        lambda plan: plan.status in EDITABLE,
+        _l("The plan can only change while it is a draft or returned."),
+    ),
+    Action(
+        "publish",
+        Permission.CAMPAIGNS_APPROVE,
+        _can_publish,
+        _l("Only a draft or returned plan with items can be published."),
+    ),
     Action("submit", Permission.CAMPAIGNS_APPROVE, _can_submit, _submit_refusal),
-    Action("review", Permission.PLANS_REVIEW, lambda plan: plan.status == PlanStatus.submitted,
-           _l("Only a submitted plan can be filed or returned.")),
+    Action(
+        "review",
+        Permission.PLANS_REVIEW,
+        lambda plan: plan.status == PlanStatus.submitted,
+        _l("Only a submitted plan can be filed or returned."),
+    ),
 )
 
 #: The actions that are somebody's next step on the home page (editing a draft is always possible).

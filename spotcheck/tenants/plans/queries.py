@@ -1,6 +1,7 @@
 """Reading annual plans (年度检查计划): a department's plans, the queue and archive of its filing
 authorities (备案审核, 备案审核记录, read across departments), the filed plans campaigns follow, and
 the home page's to-dos."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -17,9 +18,22 @@ from spotcheck.tenants.plans.models import Plan, PlanReview, PlanStatus
 from spotcheck.tenants.plans.policy import PLAN_ACTIONS, changed_since_published
 from spotcheck.tenants.plans.vocabulary import AUTHORITY_CODES, DECISIONS
 
-__all__ = ["allowed_actions", "authorities_for", "authority_of", "changed_since_published", "filed_joint_plan",
-           "filed_plan_for", "filed_plans_for", "get_plan", "list_plans", "pending_authorities", "plans_to_review",
-           "reviews", "reviews_of", "tasks_for"]
+__all__ = [
+    "allowed_actions",
+    "authorities_for",
+    "authority_of",
+    "changed_since_published",
+    "filed_joint_plan",
+    "filed_plan_for",
+    "filed_plans_for",
+    "get_plan",
+    "list_plans",
+    "pending_authorities",
+    "plans_to_review",
+    "reviews",
+    "reviews_of",
+    "tasks_for",
+]
 
 
 def list_plans(year: int | None = None) -> list[Plan]:
@@ -40,9 +54,11 @@ def allowed_actions(plan: Plan, reader: Actor) -> frozenset[str]:
 
 def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     """The plans waiting for ``reader``'s next step (publish, submit for filing), by year."""
-    plans = db.session.scalars(sa.select(Plan).where(
-        Plan.status.in_([PlanStatus.draft, PlanStatus.returned, PlanStatus.published, PlanStatus.filed]))
-        .order_by(Plan.year))
+    plans = db.session.scalars(
+        sa.select(Plan)
+        .where(Plan.status.in_([PlanStatus.draft, PlanStatus.returned, PlanStatus.published, PlanStatus.filed]))
+        .order_by(Plan.year)
+    )
     found = []
     for plan in plans:
         if allowed := PLAN_ACTIONS.allowed(plan, reader) & policy.NEXT_STEPS:
@@ -59,8 +75,11 @@ def plans_to_review(reader: Actor) -> list[Plan]:
     authority = authority_of(reader)
     if authority is None:
         return []
-    plans = list(db.session.scalars(sa.select(Plan).where(Plan.status == PlanStatus.submitted)
-                                    .order_by(Plan.submitted_at, Plan.id)))
+    plans = list(
+        db.session.scalars(
+            sa.select(Plan).where(Plan.status == PlanStatus.submitted).order_by(Plan.submitted_at, Plan.id)
+        )
+    )
     waiting = [plan for plan in plans if authority in pending_authorities(plan)]
     for plan in waiting:
         _ = [line.item.name for line in plan.lines], plan.tenant_id  # load while visible
@@ -68,8 +87,14 @@ def plans_to_review(reader: Actor) -> list[Plan]:
 
 
 @query(Permission.PLANS_REVIEW, scope=policy.archive)
-def reviews(reader: Actor, *, year: int | None = None, decision: str | None = None, authority: str | None = None,
-            limit: int = 200) -> list[PlanReview]:
+def reviews(
+    reader: Actor,
+    *,
+    year: int | None = None,
+    decision: str | None = None,
+    authority: str | None = None,
+    limit: int = 200,
+) -> list[PlanReview]:
     """The filing archive (备案审核记录), newest first: for the justice bureau every department's
     decisions of either authority, for the market-regulation bureau its own decisions."""
     query_ = sa.select(PlanReview).order_by(PlanReview.reviewed_at.desc(), PlanReview.id.desc()).limit(limit)
@@ -86,8 +111,11 @@ def reviews(reader: Actor, *, year: int | None = None, decision: str | None = No
 
 def reviews_of(plan: Plan) -> list[PlanReview]:
     """The decisions on one plan (in the plan's own scope or a cross-department one), oldest first."""
-    return list(db.session.scalars(sa.select(PlanReview).where(PlanReview.plan_id == plan.id)
-                                   .order_by(PlanReview.reviewed_at, PlanReview.id)))
+    return list(
+        db.session.scalars(
+            sa.select(PlanReview).where(PlanReview.plan_id == plan.id).order_by(PlanReview.reviewed_at, PlanReview.id)
+        )
+    )
 
 
 # --- the filed plans campaigns follow ------------------------------------------------------------
@@ -96,9 +124,11 @@ def reviews_of(plan: Plan) -> list[PlanReview]:
 def filed_plans_for(year: int, item_ids: set[int]) -> list[Plan]:
     """The filed annual plans of ``year`` that hold every one of ``item_ids``: the year's first,
     then the half-year plans."""
-    plans = db.session.scalars(sa.select(Plan).where(Plan.year == year, Plan.kind == "annual",
-                                                     Plan.status == PlanStatus.filed)
-                               .order_by(Plan.half.is_not(None), Plan.half, Plan.id))
+    plans = db.session.scalars(
+        sa.select(Plan)
+        .where(Plan.year == year, Plan.kind == "annual", Plan.status == PlanStatus.filed)
+        .order_by(Plan.half.is_not(None), Plan.half, Plan.id)
+    )
     return [plan for plan in plans if item_ids <= {line.item_id for line in plan.lines}]
 
 
@@ -110,5 +140,8 @@ def filed_plan_for(year: int, item_ids: set[int]) -> Plan | None:
 
 def filed_joint_plan(year: int, field: str) -> Plan | None:
     """The department's filed joint plan (年度联合抽查工作计划) of ``year`` for ``field``."""
-    return db.session.scalar(sa.select(Plan).where(Plan.kind == "joint", Plan.field == field, Plan.year == year,
-                                                   Plan.status == PlanStatus.filed))
+    return db.session.scalar(
+        sa.select(Plan).where(
+            Plan.kind == "joint", Plan.field == field, Plan.year == year, Plan.status == PlanStatus.filed
+        )
+    )

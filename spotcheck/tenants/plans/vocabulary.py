@@ -1,5 +1,6 @@
 """The words of annual plans (年度检查计划) and their filing (备案): states, kinds, authorities, and
 the refusals of the rule that plans are published before they are filed."""
+
 from __future__ import annotations
 
 import enum
@@ -33,6 +34,7 @@ AUTHORITY_CODES = ("justice", "market")
 #: A filing authority's decisions (备案 / 退回).
 DECISIONS = ("filed", "returned")
 
+
 def publish_first(rule: str):
     """The refusal to submit a plan never published, under the rule (``rule``: 根据《……》第3条，) that plans
     are published before they are filed (备案前检查计划要在政府网站和各部门网站向社会公布)."""
@@ -41,20 +43,26 @@ def publish_first(rule: str):
 
 def publish_again(rule: str):
     """The refusal to submit again a returned plan that changed since it was published."""
-    return _l("The plan has changed since it was published. %(rule)spublish it again before submitting it again.",
-              rule=rule)
+    return _l(
+        "The plan has changed since it was published. %(rule)spublish it again before submitting it again.", rule=rule
+    )
 
 
 def publish_first_to_file(rule: str):
     """The refusal to file a plan never published."""
-    return _l("%(rule)sthis plan, never published, cannot be filed: return it so that the department publishes it "
-              "first.", rule=rule)
+    return _l(
+        "%(rule)sthis plan, never published, cannot be filed: return it so that the department publishes it first.",
+        rule=rule,
+    )
 
 
 def not_the_items_methods(item, codes):
     """The refusal of check methods (检查方式) a plan line gives that its item does not have: an item is
     checked only in the ways its list states (明确抽查主体、依据、对象、内容、方式)."""
-    return _l("The check methods (检查方式) %(wrong)s are not those of item %(item)s, which is checked by %(own)s: a plan "
-              "line chooses among its item's methods.", wrong="、".join(in_table_order(reference.CHECK_METHODS, codes)),
-              item=f"{item.code} {item.name}",
-              own="、".join(in_table_order(reference.CHECK_METHODS, item.methods)) or "—")
+    return _l(
+        "The check methods (检查方式) %(wrong)s are not those of item %(item)s, which is checked by %(own)s: a plan "
+        "line chooses among its item's methods.",
+        wrong="、".join(in_table_order(reference.CHECK_METHODS, codes)),
+        item=f"{item.code} {item.name}",
+        own="、".join(in_table_order(reference.CHECK_METHODS, item.methods)) or "—",
+    )

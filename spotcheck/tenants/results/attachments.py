@@ -6,6 +6,7 @@ browser's word; the size is limited (``UPLOAD_MAX_BYTES``); the SHA-256 is kept,
 be checked against the record. Team members add and remove them while the result can be
 recorded; anyone who may read the visit downloads them through a permission-checked route.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,20 +53,25 @@ def clean_name(name: str, kind: tuple[str, str] | None = None) -> str:
 
 
 def list_for(visit: Visit) -> list[Attachment]:
-    return list(db.session.scalars(sa.select(Attachment).where(Attachment.visit_id == visit.id)
-                                   .order_by(Attachment.id)))
+    return list(
+        db.session.scalars(sa.select(Attachment).where(Attachment.visit_id == visit.id).order_by(Attachment.id))
+    )
 
 
 def any_for(visit: Visit) -> bool:
     """Whether the visit's result has an attachment (the record may be one, seed 002)."""
-    return visit.id is not None and db.session.scalar(
-        sa.select(Attachment.id).where(Attachment.visit_id == visit.id).limit(1)) is not None
+    return (
+        visit.id is not None
+        and db.session.scalar(sa.select(Attachment.id).where(Attachment.visit_id == visit.id).limit(1)) is not None
+    )
 
 
 def get(visit: Visit, attachment_id: object) -> Attachment:
-    found = db.session.scalar(sa.select(Attachment).where(Attachment.id == attachment_id,
-                                                          Attachment.visit_id == visit.id)) \
-        if is_row_id(attachment_id) else None
+    found = (
+        db.session.scalar(sa.select(Attachment).where(Attachment.id == attachment_id, Attachment.visit_id == visit.id))
+        if is_row_id(attachment_id)
+        else None
+    )
     if found is None:
         raise NotFound(_l("No such attachment."))
     return found

@@ -8,6 +8,7 @@ that a problem was found (the findings must then say what; a follow-up may be op
 category is named where it is published. "未发现问题" always stays and always stands alone. The
 commands that configure the list are in :mod:`spotcheck.tenants.results.commands.categories`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,8 +39,12 @@ class Category:
 
 
 def standard() -> list[Category]:
-    return [Category(code, name, code in reference.RESULT_PROBLEM_CATEGORIES,
-                     code.startswith(reference.RESULT_PENDING_PREFIX)) for code, name in reference.RESULT_CATEGORIES.items()]
+    return [
+        Category(
+            code, name, code in reference.RESULT_PROBLEM_CATEGORIES, code.startswith(reference.RESULT_PENDING_PREFIX)
+        )
+        for code, name in reference.RESULT_CATEGORIES.items()
+    ]
 
 
 def chosen_rows() -> list[CategoryChoice]:
@@ -64,8 +69,13 @@ def every() -> list[Category]:
     if scope not in read:
         rows = chosen_rows()
         known = set(reference.RESULT_CATEGORIES)
-        read[scope] = tuple(standard()) if not rows else tuple(
-            Category(row.code, row.name, row.problem, row.pending, row.active, row.code in known) for row in rows)
+        read[scope] = (
+            tuple(standard())
+            if not rows
+            else tuple(
+                Category(row.code, row.name, row.problem, row.pending, row.active, row.code in known) for row in rows
+            )
+        )
     return list(read[scope])
 
 

@@ -3,6 +3,7 @@ the future. The deadlines run from the end (:mod:`~spotcheck.tenants.results.dea
 result has been submitted the dates are fixed: a leader corrects them, giving the reason
 (:func:`spotcheck.tenants.results.commands.review.correct_check_dates`), and no correction makes a due date later than the one first given.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -35,8 +36,13 @@ def clean_check_dates(visit: Visit, data: dict, errors: dict) -> dict:
         if day > today():
             errors[name] = [_l("The check date cannot be in the future.")]
         elif not window.window_start <= day <= window.window_end:
-            errors[name] = [_l("The check date must be inside the campaign's window (%(start)s to %(end)s).",
-                               start=window.window_start.isoformat(), end=window.window_end.isoformat())]
+            errors[name] = [
+                _l(
+                    "The check date must be inside the campaign's window (%(start)s to %(end)s).",
+                    start=window.window_start.isoformat(),
+                    end=window.window_end.isoformat(),
+                )
+            ]
         else:
             clean[name] = day
     if errors or not clean:

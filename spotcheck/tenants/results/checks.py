@@ -1,6 +1,7 @@
 """Checking a result (检查结果的校验): what was recorded, field by field, and what a submission
 still needs. Plain functions: the recording commands call them, the visit's page and the offline
 import show what they find."""
+
 from __future__ import annotations
 
 from typing import cast
@@ -26,11 +27,15 @@ def clean_result(visit: Visit, data: dict) -> tuple[dict, dict]:
     errors: dict[str, list] = {}
     clean: dict = clean_check_dates(visit, data, errors)
     if visit.first_submitted_at is not None and any(
-            name in clean and clean[name] != getattr(visit, name) for name in CHECK_DATES):
+        name in clean and clean[name] != getattr(visit, name) for name in CHECK_DATES
+    ):
         for name in CHECK_DATES:
-            errors.setdefault(name, []).append(_l(
-                "The check dates were submitted with the result: only a leader corrects them, giving the reason "
-                "(a recorded check date cannot move a deadline)."))
+            errors.setdefault(name, []).append(
+                _l(
+                    "The check dates were submitted with the result: only a leader corrects them, giving the reason "
+                    "(a recorded check date cannot move a deadline)."
+                )
+            )
     if "method" in data:
         method = data["method"] or ""
         if method and method not in (BY_NAME["method"].choices or {}):
@@ -55,7 +60,9 @@ def clean_result(visit: Visit, data: dict) -> tuple[dict, dict]:
         codes = list(dict.fromkeys(value.get("categories") or []))
         unknown = [c for c in codes if c not in offered]
         if unknown:
-            errors[f"items.{key}.categories"] = [_l("Unknown result category: %(codes)s.", codes=", ".join(map(str, unknown)))]
+            errors[f"items.{key}.categories"] = [
+                _l("Unknown result category: %(codes)s.", codes=", ".join(map(str, unknown)))
+            ]
         elif "no_problem" in codes and len(codes) > 1:
             errors[f"items.{key}.categories"] = [_l("“No problem found” cannot be combined with another category.")]
         findings = str(value.get("findings") or "")
@@ -63,7 +70,6 @@ def clean_result(visit: Visit, data: dict) -> tuple[dict, dict]:
             errors[f"items.{key}.findings"] = [_l("At most %(n)d characters.", n=BY_NAME["findings"].longest)]
         clean["items"][item_id] = {"categories": codes, "findings": findings}
     return clean, errors
-
 
 
 def methods_without_reason(visit: Visit) -> list[str]:
@@ -85,9 +91,13 @@ def _method_change_refusal(visit: Visit, method: str):
     planned = "、".join(names.get(code, code) for code in methods_without_reason(visit))
     plan = db.session.get(Plan, campaign.plan_id) if campaign.plan_id is not None else None
     rule = rules_of_plan(plan).under("plans_required") if plan is not None else ""
-    return _l("%(rule)sthe checks are made as the campaign (and its plan) set them: by %(planned)s. A result by "
-              "%(method)s says why the method changed (方式变更理由).", rule=rule, planned=planned,
-              method=names.get(method, method))
+    return _l(
+        "%(rule)sthe checks are made as the campaign (and its plan) set them: by %(planned)s. A result by "
+        "%(method)s says why the method changed (方式变更理由).",
+        rule=rule,
+        planned=planned,
+        method=names.get(method, method),
+    )
 
 
 def missing_report(visit: Visit, values: dict) -> dict[str, list]:
@@ -99,16 +109,31 @@ def missing_report(visit: Visit, values: dict) -> dict[str, list]:
     rules = rules_for(visit.tenant_id, visit.checked_until or today())
     given = {name: str(values.get(name) or "").strip() for name in TEXTS}
     if rules.record_required and not given["record"] and not attachments.any_for(visit):
-        errors["record"] = [_l("%(rule)sa result is submitted only with its inspection record (检查记录/现场笔录): "
-                               "write it, or attach it as a file.", rule=rules.under("record_required"))]
+        errors["record"] = [
+            _l(
+                "%(rule)sa result is submitted only with its inspection record (检查记录/现场笔录): "
+                "write it, or attach it as a file.",
+                rule=rules.under("record_required"),
+            )
+        ]
     if rules.evaluation_required:
         rule = rules.under("evaluation_required")
         if not given["evaluation"]:
-            errors["evaluation"] = [_l("%(rule)sthe inspection report gives the evaluation of the inspected party "
-                                       "(对被检查人的评价): write it.", rule=rule)]
+            errors["evaluation"] = [
+                _l(
+                    "%(rule)sthe inspection report gives the evaluation of the inspected party "
+                    "(对被检查人的评价): write it.",
+                    rule=rule,
+                )
+            ]
         if not given["opinions"]:
-            errors["opinions"] = [_l("%(rule)sthe inspection report gives the handling opinions and suggestions "
-                                     "(处理意见和建议): write them.", rule=rule)]
+            errors["opinions"] = [
+                _l(
+                    "%(rule)sthe inspection report gives the handling opinions and suggestions "
+                    "(处理意见和建议): write them.",
+                    rule=rule,
+                )
+            ]
     method = values.get("method") or ""
     if method and method not in methods_without_reason(visit) and not given["method_change_reason"]:
         errors["method_change_reason"] = [_method_change_refusal(visit, method)]
@@ -126,16 +151,22 @@ def missing_for_submission(visit: Visit) -> dict[str, list]:
         errors["method"] = [_l("Choose the check method.")]
     rules = rules_for(visit.tenant_id, visit.checked_until or today())
     if rules.entry_required and door_arrival(visit) is None:  # a joint visit's: recorded once, by its 组长's department
-        errors["arrival"] = [_l("%(rule)sa result is submitted once the team's arrival (入企) is recorded: record it, "
-                                "or record it late with the reason (补录).", rule=rules.under("entry_required"))]
+        errors["arrival"] = [
+            _l(
+                "%(rule)sa result is submitted once the team's arrival (入企) is recorded: record it, "
+                "or record it late with the reason (补录).",
+                rule=rules.under("entry_required"),
+            )
+        ]
     errors.update(missing_report(visit, {name: getattr(visit, name) for name in (*TEXTS, "method")}))
     results = {result.item_id: result for result in visit.results}
     problems = categories.problem_codes()
     for item in visit.campaign.items:
         result = results.get(item.id)
         if result is None or not result.categories:
-            errors[f"items.{item.id}.categories"] = [_l("Choose at least one result category for %(item)s.",
-                                                        item=item.name)]
+            errors[f"items.{item.id}.categories"] = [
+                _l("Choose at least one result category for %(item)s.", item=item.name)
+            ]
         elif set(result.category_codes) & problems and not result.findings.strip():
             errors[f"items.{item.id}.findings"] = [_l("Say what was found for %(item)s.", item=item.name)]
     return errors

@@ -1,6 +1,7 @@
 """Finding an inspection code across departments (检查码查找): by the token or typed characters the
 public holds (who names no department), and a joint visit's one code from any department's part of it.
 The only reads of codes outside a department's scope, each for exactly that row."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -39,8 +40,10 @@ def door_arrival(visit: Visit) -> datetime | None:
         arrived = None if visit.code is None else visit.code.arrived_at
         return None if arrived is None else as_utc(arrived)
     with system_access("the 入企 of a joint visit, recorded by the department of its team leader"):
-        arrived = db.session.scalar(sa.select(InspectionCode.arrived_at)
-                                 .join(Visit, Visit.id == InspectionCode.visit_id)
-                                 .join(Campaign, Campaign.id == Visit.campaign_id)
-                                    .where(Campaign.joint_id == visit.campaign.joint_id, Visit.entity_id == visit.entity_id))
+        arrived = db.session.scalar(
+            sa.select(InspectionCode.arrived_at)
+            .join(Visit, Visit.id == InspectionCode.visit_id)
+            .join(Campaign, Campaign.id == Visit.campaign_id)
+            .where(Campaign.joint_id == visit.campaign.joint_id, Visit.entity_id == visit.entity_id)
+        )
     return None if arrived is None else as_utc(arrived)

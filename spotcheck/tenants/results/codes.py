@@ -17,6 +17,7 @@ A code that was never issued is **unknown**: its page says so and nothing else.
 commands and the visit page alike; :func:`business_refusal` what the business may do with its own code
 (confirm, evaluate, ask a withdrawal), for its commands and the code's page alike.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -95,8 +96,10 @@ def teams_of(campaign_id: int) -> dict[int, list[Inspector]]:
     """Each visit's present team by entity (replaced members left out)."""
     teams: dict[int, list[Inspector]] = {}
     for entity_id, inspector in db.session.execute(
-            sa.select(TeamMember.entity_id, Inspector).join(Inspector, Inspector.id == TeamMember.inspector_id)
-            .where(TeamMember.campaign_id == campaign_id, TeamMember.active.is_(True))):
+        sa.select(TeamMember.entity_id, Inspector)
+        .join(Inspector, Inspector.id == TeamMember.inspector_id)
+        .where(TeamMember.campaign_id == campaign_id, TeamMember.active.is_(True))
+    ):
         teams.setdefault(entity_id, []).append(inspector)
     return teams
 
@@ -117,9 +120,14 @@ def campaign_refusal(campaign: Campaign) -> str | None:
     if not campaign.exempt_kind and rules.plans_required:  # where the rules ask no plan, none is needed
         plan = db.session.get(Plan, campaign.plan_id) if campaign.plan_id else None
         if (plan is None or plan.status != PlanStatus.filed) and not filed_plans_for(
-                campaign.year, {item.id for item in campaign.items}):
-            return str(_l("%(rule)sthe campaign is under no filed plan and has no recorded exemption from it.",
-                          rule=rules.under("plans_required")))
+            campaign.year, {item.id for item in campaign.items}
+        ):
+            return str(
+                _l(
+                    "%(rule)sthe campaign is under no filed plan and has no recorded exemption from it.",
+                    rule=rules.under("plans_required"),
+                )
+            )
     return None
 
 
@@ -139,16 +147,28 @@ def issue(visits: list[Visit], day: date) -> int:
     if campaign_refusal(campaign) is not None:
         return 0
     teams = teams_of(campaign.id)
-    coded = set(db.session.scalars(sa.select(InspectionCode.visit_id).join(Visit, Visit.id == InspectionCode.visit_id)
-                                   .where(Visit.campaign_id == campaign.id)))
+    coded = set(
+        db.session.scalars(
+            sa.select(InspectionCode.visit_id)
+            .join(Visit, Visit.id == InspectionCode.visit_id)
+            .where(Visit.campaign_id == campaign.id)
+        )
+    )
     given = []
     for visit in visits:
         if visit.id in coded or team_refusal(teams.get(visit.entity_id, []), day) is not None:
             continue
         business = new_typed()
-        given.append(InspectionCode(visit_id=visit.id, tenant_id=visit.tenant_id, token=new_token(), typed=new_typed(),
-                                    business_encrypted=personal_data.encrypt(business),
-                                    business_digest=personal_data.digest(business)))
+        given.append(
+            InspectionCode(
+                visit_id=visit.id,
+                tenant_id=visit.tenant_id,
+                token=new_token(),
+                typed=new_typed(),
+                business_encrypted=personal_data.encrypt(business),
+                business_digest=personal_data.digest(business),
+            )
+        )
     db.session.add_all(given)
     db.session.flush()
     return len(given)
@@ -191,15 +211,19 @@ def business_refusal(code: InspectionCode, step: str, day: date):
             return _l("The team has not recorded its arrival: there is nothing to confirm yet.")
         return _l("The business has already confirmed this inspection.") if code.confirmed_at is not None else None
     if step == "ask_recusal":
-        return _l("The team has left: a withdrawal is asked before or during the inspection.") \
-            if code.left_at is not None else None
+        return (
+            _l("The team has left: a withdrawal is asked before or during the inspection.")
+            if code.left_at is not None
+            else None
+        )
     days = rules_for(code.tenant_id).business_evaluation_days
     until = evaluation_until(code, days)
     if until is None:
         return _l("The inspection is evaluated once the team has recorded its departure.")
     if day > until:
-        return _l("An inspection is evaluated within %(days)d days of the team's departure: that time has passed.",
-                  days=days)
+        return _l(
+            "An inspection is evaluated within %(days)d days of the team's departure: that time has passed.", days=days
+        )
     return None
 
 
@@ -247,37 +271,68 @@ def _at_the_door(name: str, possible, refusal) -> Action:
     """A step of the 组长 at the door (入企, 离企, 补录), which also waits while a member of the team (of any
     department's part, for a joint visit) who declared a conflict is not replaced: refused then citing the
     rule (:mod:`.recusals`)."""
+
     def why(visit: Visit):
         if recused := recused_members(visit):
             return recusals.refusal(visit, recused)
         return refusal(visit)
 
-    return Action(name, Permission.RESULTS_ENTER, lambda visit: possible(visit) and not recused_members(visit), why,
-                  who=leads_team, who_refusal=_l("Only the team leader records the arrival and the departure."))
+    return Action(
+        name,
+        Permission.RESULTS_ENTER,
+        lambda visit: possible(visit) and not recused_members(visit),
+        why,
+        who=leads_team,
+        who_refusal=_l("Only the team leader records the arrival and the departure."),
+    )
 
 
 CODE_ACTIONS = Actions(
     # 入企: the 组长 records the team's arrival, once, for a visit that has its code, within the window.
-    _at_the_door("arrive",
-                 lambda v: v.code is not None and v.code.arrived_at is None and _outside_window(v) is None,
-                 lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
-                 else _l("The arrival is already recorded.") if v.code.arrived_at is not None else _outside_window(v)),
+    _at_the_door(
+        "arrive",
+        lambda v: v.code is not None and v.code.arrived_at is None and _outside_window(v) is None,
+        lambda v: (
+            _l("This visit has no inspection code: it may not take place.")
+            if v.code is None
+            else _l("The arrival is already recorded.")
+            if v.code.arrived_at is not None
+            else _outside_window(v)
+        ),
+    ),
     # 离企: after the arrival, once.
-    _at_the_door("leave",
-                 lambda v: v.code is not None and v.code.arrived_at is not None and v.code.left_at is None,
-                 lambda v: _l("Record the arrival first.") if v.code is None or v.code.arrived_at is None
-                 else _l("The departure is already recorded.")),
+    _at_the_door(
+        "leave",
+        lambda v: v.code is not None and v.code.arrived_at is not None and v.code.left_at is None,
+        lambda v: (
+            _l("Record the arrival first.")
+            if v.code is None or v.code.arrived_at is None
+            else _l("The departure is already recorded.")
+        ),
+    ),
     # 补录: the 组长 records both times afterwards, with the reason, within the rules' days after the check.
-    _at_the_door("record_late",
-                 lambda v: v.code is not None and not _late(v) and v.code.left_at is None,
-                 lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
-                 else _l("The arrival and departure are recorded: a leader corrects them, with the reason.")
-                 if v.code.left_at is not None
-                 else _l("The time for recording the arrival late has passed: a leader corrects it, with the reason.")),
+    _at_the_door(
+        "record_late",
+        lambda v: v.code is not None and not _late(v) and v.code.left_at is None,
+        lambda v: (
+            _l("This visit has no inspection code: it may not take place.")
+            if v.code is None
+            else _l("The arrival and departure are recorded: a leader corrects them, with the reason.")
+            if v.code.left_at is not None
+            else _l("The time for recording the arrival late has passed: a leader corrects it, with the reason.")
+        ),
+    ),
     # 更正: after those days, a leader corrects the register, with the reason.
-    Action("correct_entry", Permission.RESULTS_REVIEW, lambda v: v.code is not None and _late(v),
-           lambda v: _l("This visit has no inspection code: it may not take place.") if v.code is None
-           else _l("The team leader can still record the arrival late: a leader corrects it only afterwards.")),
+    Action(
+        "correct_entry",
+        Permission.RESULTS_REVIEW,
+        lambda v: v.code is not None and _late(v),
+        lambda v: (
+            _l("This visit has no inspection code: it may not take place.")
+            if v.code is None
+            else _l("The team leader can still record the arrival late: a leader corrects it only afterwards.")
+        ),
+    ),
 )
 
 
@@ -294,15 +349,29 @@ def _not_about_oneself(request: RecusalRequest, actor: Actor) -> bool:
 
 
 RECUSAL_REQUEST_ACTIONS = Actions(
-    Action("decide", Permission.RESULTS_REVIEW,
-           lambda r: r.status == RecusalRequestStatus.pending and not is_joint_request(r),
-           lambda r: _l("This request is already decided.") if r.status != RecusalRequestStatus.pending
-           else _l("A joint inspection's request is decided by the lead department's coordinator."),
-           who=_not_about_oneself, who_refusal=_l("The request is about you: another leader decides it.")),
+    Action(
+        "decide",
+        Permission.RESULTS_REVIEW,
+        lambda r: r.status == RecusalRequestStatus.pending and not is_joint_request(r),
+        lambda r: (
+            _l("This request is already decided.")
+            if r.status != RecusalRequestStatus.pending
+            else _l("A joint inspection's request is decided by the lead department's coordinator.")
+        ),
+        who=_not_about_oneself,
+        who_refusal=_l("The request is about you: another leader decides it."),
+    ),
     # 联合检查: the mixed team is the lead department's; its coordinator decides.
-    Action("decide_joint", Permission.JOINT_MANAGE,
-           lambda r: r.status == RecusalRequestStatus.pending and is_joint_request(r),
-           lambda r: _l("This request is already decided.") if r.status != RecusalRequestStatus.pending
-           else _l("This request is about a department's own team: its leader decides it."),
-           who=_not_about_oneself, who_refusal=_l("The request is about you: another leader decides it.")),
+    Action(
+        "decide_joint",
+        Permission.JOINT_MANAGE,
+        lambda r: r.status == RecusalRequestStatus.pending and is_joint_request(r),
+        lambda r: (
+            _l("This request is already decided.")
+            if r.status != RecusalRequestStatus.pending
+            else _l("This request is about a department's own team: its leader decides it.")
+        ),
+        who=_not_about_oneself,
+        who_refusal=_l("The request is about you: another leader decides it."),
+    ),
 )

@@ -17,6 +17,7 @@ calendar after the due date up to the day in question — today, for a result st
 (逾期N个工作日, :func:`publication_overdue`), or the day it was first published, which a result published late
 keeps (逾期N个工作日公示, :func:`published_late`; a correction's later version does not move it).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -97,8 +98,10 @@ def due_rules_words(tenant_id: int, day: date, window_end: date | None = None) -
         if said := _after_check(rules, field, words):
             parts.append(said)
         elif field == "report_due" and window_end is not None:
-            parts.append(f"{words}的期限现行规则未规定，不晚于检查期最后一天（{window_end.year}年{window_end.month}月"
-                         f"{window_end.day}日）")
+            parts.append(
+                f"{words}的期限现行规则未规定，不晚于检查期最后一天（{window_end.year}年{window_end.month}月"
+                f"{window_end.day}日）"
+            )
         else:
             parts.append(f"{words}的期限，现行规则未规定")
     return "；".join(parts)
@@ -145,10 +148,14 @@ def recount(*, actor: Actor, year: int) -> int:
     for tenant_id in db.session.scalars(sa.select(Tenant.id).order_by(Tenant.id)).all():
         with tenant_scope(tenant_id):
             changes = []
-            for visit in db.session.scalars(sa.select(Visit).where(
+            for visit in db.session.scalars(
+                sa.select(Visit)
+                .where(
                     Visit.checked_until.is_not(None),
-                    sa.or_(Visit.report_due_provisional.is_(True), Visit.publish_due_provisional.is_(True)))
-                    .order_by(Visit.id)):
+                    sa.or_(Visit.report_due_provisional.is_(True), Visit.publish_due_provisional.is_(True)),
+                )
+                .order_by(Visit.id)
+            ):
                 for field in DUE_FIELDS:
                     if not provisional(visit, field):
                         continue
@@ -158,25 +165,51 @@ def recount(*, actor: Actor, year: int) -> int:
                     before = getattr(visit, field)
                     setattr(visit, field, found.due)
                     setattr(visit, f"{field}_provisional", found.provisional)
-                    changes.append({"visit": visit.id, "field": field, "before": before.isoformat(),
-                                    "after": found.due.isoformat(), "provisional": found.provisional})
-            for follow_up in db.session.scalars(sa.select(FollowUp).where(
-                    FollowUp.deadline_provisional.is_(True), FollowUp.deadline_days.is_not(None),
-                    FollowUp.closed_at.is_(None)).order_by(FollowUp.id)):
+                    changes.append(
+                        {
+                            "visit": visit.id,
+                            "field": field,
+                            "before": before.isoformat(),
+                            "after": found.due.isoformat(),
+                            "provisional": found.provisional,
+                        }
+                    )
+            for follow_up in db.session.scalars(
+                sa.select(FollowUp)
+                .where(
+                    FollowUp.deadline_provisional.is_(True),
+                    FollowUp.deadline_days.is_not(None),
+                    FollowUp.closed_at.is_(None),
+                )
+                .order_by(FollowUp.id)
+            ):
                 again = add_working_days(follow_up.opened_on, cast(int, follow_up.deadline_days))  # selected: has them
-                changes.append({"follow_up": follow_up.id, "field": "deadline",
-                                "before": cast(date, follow_up.deadline).isoformat(),
-                                "after": again.due.isoformat(), "provisional": again.provisional})
+                changes.append(
+                    {
+                        "follow_up": follow_up.id,
+                        "field": "deadline",
+                        "before": cast(date, follow_up.deadline).isoformat(),
+                        "after": again.due.isoformat(),
+                        "provisional": again.provisional,
+                    }
+                )
                 follow_up.deadline, follow_up.deadline_provisional = again.due, again.provisional
             if changes:
                 db.session.flush()
-                audit.record("deadlines.recounted", "calendar_year", year, actor=actor,
-                             details={"year": year, "changes": changes})
+                audit.record(
+                    "deadlines.recounted",
+                    "calendar_year",
+                    year,
+                    actor=actor,
+                    details={"year": year, "changes": changes},
+                )
                 moved += len(changes)
     return moved
 
 
-def flag(due: date | None, on: date | None = None, *, tenant_id: int | None = None, soon: int | None = None) -> str | None:
+def flag(
+    due: date | None, on: date | None = None, *, tenant_id: int | None = None, soon: int | None = None
+) -> str | None:
     """``overdue`` once ``due`` has passed, ``due_soon`` within ``soon`` working days of it (by default the
     rules' ``due_soon_days``: the department's, ``tenant_id`` or the current one), else ``None`` (also for
     no due date)."""
@@ -219,8 +252,11 @@ class Overdue:
     @property
     def words(self) -> str:
         """逾期3个工作日 (or 逾期3个工作日公示, published so), as every page and list says it."""
-        said = (_l("Published %(n)d working day(s) late", n=self.days) if self.published
-                else _l("%(n)d working day(s) overdue", n=self.days))
+        said = (
+            _l("Published %(n)d working day(s) late", n=self.days)
+            if self.published
+            else _l("%(n)d working day(s) overdue", n=self.days)
+        )
         if self.provisional:
             return str(_l("%(late)s (provisional)", late=said))
         return str(said)

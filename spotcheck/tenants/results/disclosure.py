@@ -2,6 +2,7 @@
 ended — its team has left the business (离企), or its result has been submitted where no 离企 is recorded — so
 that a check made on a complaint is not announced ahead (:func:`spotcheck.tenants.campaigns.queries.public.withheld`).
 Called by the commands that end a visit, in their transaction."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -18,9 +19,11 @@ from spotcheck.tenants.results.models import InspectionCode, Visit
 def still_open(campaign_id: int) -> int:
     """How many of the campaign's visits have neither a recorded 离企 nor a submitted result."""
     return db.session.execute(
-        sa.select(sa.func.count()).select_from(Visit).outerjoin(InspectionCode, InspectionCode.visit_id == Visit.id)
-        .where(Visit.campaign_id == campaign_id, InspectionCode.left_at.is_(None),
-               Visit.first_submitted_at.is_(None))).scalar_one()
+        sa.select(sa.func.count())
+        .select_from(Visit)
+        .outerjoin(InspectionCode, InspectionCode.visit_id == Visit.id)
+        .where(Visit.campaign_id == campaign_id, InspectionCode.left_at.is_(None), Visit.first_submitted_at.is_(None))
+    ).scalar_one()
 
 
 def disclose_when_done(visit: Visit, *, actor: Actor) -> None:
@@ -33,5 +36,10 @@ def disclose_when_done(visit: Visit, *, actor: Actor) -> None:
     if campaign.disclosed_at is None and not still_open(campaign.id):
         campaign.disclosed_at = now()
         inspection_counts.disclosed(campaign)
-        audit.record("campaign.disclosed", "campaign", campaign.id, actor=actor,
-                     details={"code": campaign.code, "after_visit": visit.id})
+        audit.record(
+            "campaign.disclosed",
+            "campaign",
+            campaign.id,
+            actor=actor,
+            details={"code": campaign.code, "after_visit": visit.id},
+        )

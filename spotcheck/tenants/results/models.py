@@ -7,6 +7,7 @@ row each (never a comma string) — reviewed by a leader and then published: pub
 through the same steps again and publishes a new version; the public sees the newest one and
 that it was corrected.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -27,14 +28,17 @@ class Visit(TenantOwned, Model):
     """One visit (检查) of a campaign: a drawn entity and its team; its result and deadlines."""
 
     __tablename__ = "visit"
-    __table_args__ = (sa.UniqueConstraint("campaign_id", "entity_id", name="uq_visit_campaign_entity"),
-                      sa.Index("ix_visit_tenant_status", "tenant_id", "status"))
+    __table_args__ = (
+        sa.UniqueConstraint("campaign_id", "entity_id", name="uq_visit_campaign_entity"),
+        sa.Index("ix_visit_tenant_status", "tenant_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
     entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), index=True)
     status: Mapped[VisitStatus] = mapped_column(
-        sa.Enum(VisitStatus, name="visit_status", native_enum=False, length=16), default=VisitStatus.assigned)
+        sa.Enum(VisitStatus, name="visit_status", native_enum=False, length=16), default=VisitStatus.assigned
+    )
     checked_on: Mapped[date | None] = mapped_column(sa.Date)  # 检查开始日期
     checked_until: Mapped[date | None] = mapped_column(sa.Date)  # 检查结束日期 (the start's day for a one-day check)
     method: Mapped[str] = mapped_column(sa.String(24), default="")  # 核查方式 (code)
@@ -92,8 +96,9 @@ class Visit(TenantOwned, Model):
 
     campaign: Mapped[Campaign] = relationship(lazy="joined", innerjoin=True)
     entity: Mapped[Entity] = relationship(lazy="joined", innerjoin=True)
-    results: Mapped[list["ItemResult"]] = relationship(back_populates="visit", order_by="ItemResult.item_id",
-                                                       cascade="all, delete-orphan")
+    results: Mapped[list["ItemResult"]] = relationship(
+        back_populates="visit", order_by="ItemResult.item_id", cascade="all, delete-orphan"
+    )
     follow_ups: Mapped[list["FollowUp"]] = relationship(back_populates="visit", order_by="FollowUp.id")
     code: Mapped["InspectionCode | None"] = relationship(back_populates="visit", uselist=False)
 
@@ -146,7 +151,8 @@ class RecusalRequest(TenantOwned, Model):
     requested_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     status: Mapped[RecusalRequestStatus] = mapped_column(
         sa.Enum(RecusalRequestStatus, name="recusal_request_status", native_enum=False, length=16),
-        default=RecusalRequestStatus.pending)
+        default=RecusalRequestStatus.pending,
+    )
     decided_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
@@ -168,8 +174,9 @@ class ItemResult(TenantOwned, Model):
 
     visit: Mapped[Visit] = relationship(back_populates="results")
     item: Mapped[Item] = relationship(lazy="joined", innerjoin=True)
-    categories: Mapped[list["ResultCategory"]] = relationship(order_by="ResultCategory.code",
-                                                              cascade="all, delete-orphan", lazy="selectin")
+    categories: Mapped[list["ResultCategory"]] = relationship(
+        order_by="ResultCategory.code", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     @property
     def category_codes(self) -> list[str]:
@@ -216,7 +223,8 @@ class FollowUp(SharedWithReceiver, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id"), index=True)
     kind: Mapped[FollowUpKind] = mapped_column(
-        sa.Enum(FollowUpKind, name="follow_up_kind", native_enum=False, length=16))
+        sa.Enum(FollowUpKind, name="follow_up_kind", native_enum=False, length=16)
+    )
     #: What is ordered (整改要求), the case (案由), what is transferred (移送事项) or the record (移送材料).
     details: Mapped[str] = mapped_column(sa.Text, default="")
     deadline: Mapped[date | None] = mapped_column(sa.Date)  # 改正期限 (rectification)
@@ -252,8 +260,10 @@ class PublishedResult(Model):
     certificate number only)."""
 
     __tablename__ = "published_result"
-    __table_args__ = (sa.UniqueConstraint("visit_id", "version", name="uq_published_result_version"),
-                      sa.Index("ix_published_result_entity_current", "entity_id", "current"))
+    __table_args__ = (
+        sa.UniqueConstraint("visit_id", "version", name="uq_published_result_version"),
+        sa.Index("ix_published_result_entity_current", "entity_id", "current"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(sa.ForeignKey("tenant.id"), index=True)
@@ -280,8 +290,10 @@ class PublishedEntity(Model):
     published result for each query. Public like the register; nothing in it is personal."""
 
     __tablename__ = "published_entity"
-    __table_args__ = (sa.Index("ix_published_entity_last", "last_published_at", "entity_id"),
-                      sa.Index("ix_published_entity_code", "code", "entity_id"))
+    __table_args__ = (
+        sa.Index("ix_published_entity_last", "last_published_at", "entity_id"),
+        sa.Index("ix_published_entity_code", "code", "entity_id"),
+    )
 
     entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), primary_key=True)
     results: Mapped[int] = mapped_column(default=0)

@@ -10,6 +10,7 @@ what it allows. :data:`CAMPAIGN_STEPS` holds the two steps of a campaign that ar
 (检查任务下达 and 办结); :data:`OWN_ACTIONS` what a team member declares of their own; and
 :func:`visible_visits` / :func:`may_see` who may read a visit, for the page and the API alike.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -45,7 +46,14 @@ def membership(visit: Visit, actor: Actor) -> TeamMember | None:
     user_id = getattr(actor, "id", None)
     if user_id is None:
         return None
-    return next((member for member in present_team(visit) if member.inspector is not None and member.inspector.user_id == user_id), None)
+    return next(
+        (
+            member
+            for member in present_team(visit)
+            if member.inspector is not None and member.inspector.user_id == user_id
+        ),
+        None,
+    )
 
 
 def _on_team(visit: Visit, actor: Actor) -> bool:
@@ -74,13 +82,17 @@ def found_problem(visit: Visit) -> bool:
     """A recorded category of the result says a problem was found (发现问题): a follow-up needs one,
     and such a result is approved only on its own page, never in a batch unseen."""
     return visit.status != VisitStatus.assigned and any(
-        set(result.category_codes) & categories.problem_codes() for result in visit.results)
+        set(result.category_codes) & categories.problem_codes() for result in visit.results
+    )
 
 
 def problem_found_sql() -> sa.ColumnElement:
     """:func:`found_problem` as SQL, for a submitted or later visit: one of its items' categories says so."""
-    return sa.exists().where(ItemResult.visit_id == Visit.id, ResultCategory.item_result_id == ItemResult.id,
-                             ResultCategory.code.in_(sorted(categories.problem_codes())))
+    return sa.exists().where(
+        ItemResult.visit_id == Visit.id,
+        ResultCategory.item_result_id == ItemResult.id,
+        ResultCategory.code.in_(sorted(categories.problem_codes())),
+    )
 
 
 def _on_team_or_planner(visit: Visit, actor: Actor) -> bool:
@@ -100,23 +112,40 @@ def awaits_follow_up(visit: Visit) -> bool:
 def follow_up_rule(campaign: Campaign):
     """The refusal naming the rule (``follow_up_required``: 对抽查发现的违法违规行为依法处理, from the campaign's
     rules in force — e.g. 宁安市's 第9条, 城口县's 二（六）, 乌审旗's 四（四）)."""
-    return _l("%(rule)sa problem found is dealt with according to law: a visit whose result found one is closed only "
-              "once a follow-up is recorded, or a leader has recorded that none is needed, with the reason.",
-              rule=rules_of(campaign).under("follow_up_required"))
+    return _l(
+        "%(rule)sa problem found is dealt with according to law: a visit whose result found one is closed only "
+        "once a follow-up is recorded, or a leader has recorded that none is needed, with the reason.",
+        rule=rules_of(campaign).under("follow_up_required"),
+    )
 
 
 def awaiting_follow_up(campaign_id: int) -> sa.Select:
     """The campaign's visits whose result found a problem and that await a follow-up or a leader's decision."""
-    problems = (sa.select(ItemResult.visit_id).join(ResultCategory, ResultCategory.item_result_id == ItemResult.id)
-                .where(ResultCategory.code.in_(sorted(categories.problem_codes()))))
-    return sa.select(Visit).where(Visit.campaign_id == campaign_id, Visit.status != VisitStatus.assigned,
-                                  Visit.no_follow_up_at.is_(None), Visit.id.in_(problems),
-                                  Visit.id.not_in(sa.select(FollowUp.visit_id))).order_by(Visit.id)
+    problems = (
+        sa.select(ItemResult.visit_id)
+        .join(ResultCategory, ResultCategory.item_result_id == ItemResult.id)
+        .where(ResultCategory.code.in_(sorted(categories.problem_codes())))
+    )
+    return (
+        sa.select(Visit)
+        .where(
+            Visit.campaign_id == campaign_id,
+            Visit.status != VisitStatus.assigned,
+            Visit.no_follow_up_at.is_(None),
+            Visit.id.in_(problems),
+            Visit.id.not_in(sa.select(FollowUp.visit_id)),
+        )
+        .order_by(Visit.id)
+    )
 
 
 def _closable(visit: Visit) -> bool:
-    return (visit.status == VisitStatus.published and visit.closed_at is None and not open_follow_ups(visit)
-            and not awaits_follow_up(visit))
+    return (
+        visit.status == VisitStatus.published
+        and visit.closed_at is None
+        and not open_follow_ups(visit)
+        and not awaits_follow_up(visit)
+    )
 
 
 def _close_refusal(visit: Visit):
@@ -136,8 +165,11 @@ def _dates_refusal(visit: Visit):
 
 
 def _decidable(visit: Visit) -> bool:
-    return (visit.status in (VisitStatus.approved, VisitStatus.published) and visit.closed_at is None
-            and awaits_follow_up(visit))
+    return (
+        visit.status in (VisitStatus.approved, VisitStatus.published)
+        and visit.closed_at is None
+        and awaits_follow_up(visit)
+    )
 
 
 def _decide_refusal(visit: Visit):
@@ -151,8 +183,9 @@ def _decide_refusal(visit: Visit):
 
 
 def _state_refusal(visit: Visit):
-    return _l("This is not possible while the result is %(status)s.",
-              status=labels.name(labels.VISIT_STATUS, visit.status))
+    return _l(
+        "This is not possible while the result is %(status)s.", status=labels.name(labels.VISIT_STATUS, visit.status)
+    )
 
 
 def recused_members(visit: Visit) -> list[TeamMember]:
@@ -173,27 +206,59 @@ def _recorded_refusal(visit: Visit):
 
 
 VISIT_ACTIONS = Actions(
-    Action("record", Permission.RESULTS_ENTER, _open_unless_recused(OPEN), _recorded_refusal,
-           who=_on_team, who_refusal=_l("Only the members of this visit's team may record its result."),
-           who_rule="inspectors_record"),
+    Action(
+        "record",
+        Permission.RESULTS_ENTER,
+        _open_unless_recused(OPEN),
+        _recorded_refusal,
+        who=_on_team,
+        who_refusal=_l("Only the members of this visit's team may record its result."),
+        who_rule="inspectors_record",
+    ),
     # A result entered offline, imported by the department: a draft on the team's behalf until its 组长
     # confirms it (submitted at once when the importer is the 组长); never approved.
     Action("import", Permission.CAMPAIGNS_EDIT, _open_unless_recused(OPEN), _recorded_refusal),
-    Action("submit", Permission.RESULTS_ENTER,
-           _open_unless_recused((VisitStatus.drafting, VisitStatus.returned)), _recorded_refusal,
-           who=leads_team, who_refusal=_l("Only the team leader submits the result.")),
-    Action("approve", Permission.RESULTS_REVIEW, lambda v: v.status == VisitStatus.submitted, _state_refusal,
-           who=not_its_author, who_refusal=_l("You recorded or submitted this result: someone else must review it.")),
-    Action("return", Permission.RESULTS_REVIEW, lambda v: v.status == VisitStatus.submitted, _state_refusal,
-           who=not_its_author, who_refusal=_l("You recorded or submitted this result: someone else must review it.")),
+    Action(
+        "submit",
+        Permission.RESULTS_ENTER,
+        _open_unless_recused((VisitStatus.drafting, VisitStatus.returned)),
+        _recorded_refusal,
+        who=leads_team,
+        who_refusal=_l("Only the team leader submits the result."),
+    ),
+    Action(
+        "approve",
+        Permission.RESULTS_REVIEW,
+        lambda v: v.status == VisitStatus.submitted,
+        _state_refusal,
+        who=not_its_author,
+        who_refusal=_l("You recorded or submitted this result: someone else must review it."),
+    ),
+    Action(
+        "return",
+        Permission.RESULTS_REVIEW,
+        lambda v: v.status == VisitStatus.submitted,
+        _state_refusal,
+        who=not_its_author,
+        who_refusal=_l("You recorded or submitted this result: someone else must review it."),
+    ),
     Action("publish", Permission.RESULTS_PUBLISH, lambda v: v.status == VisitStatus.approved, _state_refusal),
     Action("correct", Permission.RESULTS_PUBLISH, lambda v: v.status == VisitStatus.published, _state_refusal),
     # 检查日期更正: once submitted, the check dates change only by a leader's correction with a reason.
-    Action("correct_dates", Permission.RESULTS_REVIEW,
-           lambda v: v.first_submitted_at is not None and v.status != VisitStatus.published, _dates_refusal),
-    Action("follow_up", Permission.RESULTS_FOLLOW_UP, found_problem,
-           _l("A follow-up needs a recorded result that found a problem."), who=_on_team_or_planner,
-           who_refusal=_l("Only the visit's team or the department's planners follow up its problems.")),
+    Action(
+        "correct_dates",
+        Permission.RESULTS_REVIEW,
+        lambda v: v.first_submitted_at is not None and v.status != VisitStatus.published,
+        _dates_refusal,
+    ),
+    Action(
+        "follow_up",
+        Permission.RESULTS_FOLLOW_UP,
+        found_problem,
+        _l("A follow-up needs a recorded result that found a problem."),
+        who=_on_team_or_planner,
+        who_refusal=_l("Only the visit's team or the department's planners follow up its problems."),
+    ),
     Action("close", Permission.RESULTS_PUBLISH, _closable, _close_refusal),
     # 无需后续处置: a leader's reasoned decision that a problem found needs no follow-up.
     Action("decide_no_follow_up", Permission.RESULTS_REVIEW, _decidable, _decide_refusal),
@@ -202,7 +267,9 @@ VISIT_ACTIONS = Actions(
 
 
 def _receives(follow_up: FollowUp, actor: Actor) -> bool:
-    return follow_up.receiver_tenant_id is not None and follow_up.receiver_tenant_id == getattr(actor, "tenant_id", None)
+    return follow_up.receiver_tenant_id is not None and follow_up.receiver_tenant_id == getattr(
+        actor, "tenant_id", None
+    )
 
 
 def _owns(follow_up: FollowUp, actor: Actor) -> bool:
@@ -211,17 +278,27 @@ def _owns(follow_up: FollowUp, actor: Actor) -> bool:
 
 FOLLOW_UP_ACTIONS = Actions(
     # The re-check, the case's conclusion, the police's acceptance: recorded by the department.
-    Action("close", Permission.RESULTS_FOLLOW_UP,
-           lambda f: f.is_open and f.kind != FollowUpKind.transfer,
-           lambda f: (_l("A transfer is closed when the receiving department acknowledges it.")
-                      if f.kind == FollowUpKind.transfer else _l("This follow-up is already closed.")),
-           who=lambda f, actor: _owns(f, actor) and _on_team_or_planner(f.visit, actor),
-           who_refusal=_l("Only the visit's team or the department's planners close its follow-ups.")),
+    Action(
+        "close",
+        Permission.RESULTS_FOLLOW_UP,
+        lambda f: f.is_open and f.kind != FollowUpKind.transfer,
+        lambda f: (
+            _l("A transfer is closed when the receiving department acknowledges it.")
+            if f.kind == FollowUpKind.transfer
+            else _l("This follow-up is already closed.")
+        ),
+        who=lambda f, actor: _owns(f, actor) and _on_team_or_planner(f.visit, actor),
+        who_refusal=_l("Only the visit's team or the department's planners close its follow-ups."),
+    ),
     # A transfer: acknowledged (签收) by the department it was sent to, nobody else.
-    Action("acknowledge", Permission.TRANSFERS_RECEIVE,
-           lambda f: f.is_open and f.kind == FollowUpKind.transfer,
-           _l("This transfer is already acknowledged."),
-           who=_receives, who_refusal=_l("Only the receiving department acknowledges a transfer.")),
+    Action(
+        "acknowledge",
+        Permission.TRANSFERS_RECEIVE,
+        lambda f: f.is_open and f.kind == FollowUpKind.transfer,
+        _l("This transfer is already acknowledged."),
+        who=_receives,
+        who_refusal=_l("Only the receiving department acknowledges a transfer."),
+    ),
 )
 
 
@@ -234,15 +311,22 @@ def _recusable(visit: Visit) -> bool:
 
 
 def _recusal_refusal(visit: Visit):
-    return _l("The result of this visit is already submitted: its team no longer changes (a leader may return the "
-              "result first).")
+    return _l(
+        "The result of this visit is already submitted: its team no longer changes (a leader may return the "
+        "result first)."
+    )
 
 
 #: What a visit allows its own team member to declare.
 OWN_ACTIONS = Actions(
-    Action("declare_own_recusal", Permission.RESULTS_ENTER, _recusable, _recusal_refusal,
-           who=lambda visit, actor: membership(visit, actor) is not None,
-           who_refusal=_l("Only a member of this visit's team declares their own conflict.")),
+    Action(
+        "declare_own_recusal",
+        Permission.RESULTS_ENTER,
+        _recusable,
+        _recusal_refusal,
+        who=lambda visit, actor: membership(visit, actor) is not None,
+        who_refusal=_l("Only a member of this visit's team declares their own conflict."),
+    ),
 )
 
 
@@ -250,8 +334,11 @@ OWN_ACTIONS = Actions(
 
 
 def _can_hand_out(campaign: Campaign) -> bool:
-    return (campaign.status == CampaignStatus.inspectors_drawn and visits_without_leader(campaign) == 0
-            and not visits_with_recusal(campaign))
+    return (
+        campaign.status == CampaignStatus.inspectors_drawn
+        and visits_without_leader(campaign) == 0
+        and not visits_with_recusal(campaign)
+    )
 
 
 def _hand_out_refusal(campaign: Campaign):
@@ -265,37 +352,59 @@ def _hand_out_refusal(campaign: Campaign):
 def results_to_record(campaign: Campaign) -> int:
     """How many of the campaign's visits still wait for their result (待录入: assigned, drafting, returned),
     a draft imported on the team's behalf left out: it waits for its 组长's confirmation, not for a record."""
-    return db.session.scalar(sa.select(sa.func.count(Visit.id)).where(
-        Visit.campaign_id == campaign.id, Visit.status.in_(OPEN),
-        sa.or_(Visit.status != VisitStatus.drafting, Visit.recorded_for_team_at.is_(None)))) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Visit.id)).where(
+                Visit.campaign_id == campaign.id,
+                Visit.status.in_(OPEN),
+                sa.or_(Visit.status != VisitStatus.drafting, Visit.recorded_for_team_at.is_(None)),
+            )
+        )
+        or 0
+    )
 
 
 def _can_import(campaign: Campaign) -> bool:
     # visits exist once handed out; a corrected result is open again; an imported draft not yet confirmed
     # may be imported again (corrected) until its 组长 submits it
-    return db.session.scalar(sa.select(Visit.id).where(Visit.campaign_id == campaign.id, Visit.status.in_(OPEN))
-                             .limit(1)) is not None
+    return (
+        db.session.scalar(sa.select(Visit.id).where(Visit.campaign_id == campaign.id, Visit.status.in_(OPEN)).limit(1))
+        is not None
+    )
 
 
 def open_follow_ups_of(campaign: Campaign) -> int:
     """How many follow-ups (后续处置) of the campaign's visits are still open."""
-    return db.session.scalar(sa.select(sa.func.count(FollowUp.id)).join(Visit, Visit.id == FollowUp.visit_id)
-                             .where(Visit.campaign_id == campaign.id, FollowUp.closed_at.is_(None))) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(FollowUp.id))
+            .join(Visit, Visit.id == FollowUp.visit_id)
+            .where(Visit.campaign_id == campaign.id, FollowUp.closed_at.is_(None))
+        )
+        or 0
+    )
 
 
 def _can_close(campaign: Campaign) -> bool:
-    return (campaign.status == CampaignStatus.published and open_follow_ups_of(campaign) == 0
-            and db.session.scalar(awaiting_follow_up(campaign.id).limit(1)) is None)
+    return (
+        campaign.status == CampaignStatus.published
+        and open_follow_ups_of(campaign) == 0
+        and db.session.scalar(awaiting_follow_up(campaign.id).limit(1)) is None
+    )
 
 
 def _campaign_close_refusal(campaign: Campaign):
     if campaign.status == CampaignStatus.published and open_follow_ups_of(campaign):
         return _l("A visit with an open follow-up cannot be closed (%(n)d open).", n=open_follow_ups_of(campaign))
     if campaign.status == CampaignStatus.published and (
-            waiting := list(db.session.scalars(awaiting_follow_up(campaign.id)))):
-        return _l("%(rule)s Waiting: %(visits)s.", rule=follow_up_rule(campaign),
-                  visits="、".join(f"{visit.entity.name}（{visit.entity.code}）" for visit in waiting[:5])
-                  + ("…" if len(waiting) > 5 else ""))
+        waiting := list(db.session.scalars(awaiting_follow_up(campaign.id)))
+    ):
+        return _l(
+            "%(rule)s Waiting: %(visits)s.",
+            rule=follow_up_rule(campaign),
+            visits="、".join(f"{visit.entity.name}（{visit.entity.code}）" for visit in waiting[:5])
+            + ("…" if len(waiting) > 5 else ""),
+        )
     return _l("A campaign is closed once every result is published.")
 
 
@@ -303,6 +412,7 @@ def _own(possible, refusal, *, parts: bool = False):
     """A step of a department's own campaign, not of a joint campaign (whose steps are the joint
     ones), nor of a department's part of one, except where ``parts`` allows it (closing the part
     once its results are published)."""
+
     def why(campaign: Campaign):
         if campaign.joint or campaign.joint_id is not None:
             return _l("This is done on the joint campaign's page.")
@@ -313,12 +423,17 @@ def _own(possible, refusal, *, parts: bool = False):
 
 #: A campaign's steps about its visits: hand them to the teams (检查任务下达), import the results
 #: entered offline (检查结果导入, a department's part of a joint campaign too), close them all (办结).
-CAMPAIGN_STEPS = Actions(*refusing_withdrawn(
-    Action("hand_out", Permission.CAMPAIGNS_EDIT, *_own(_can_hand_out, _hand_out_refusal)),
-    Action("import_results", Permission.CAMPAIGNS_EDIT,
-           *_own(_can_import, _l("No result of this campaign waits to be recorded."), parts=True)),
-    Action("close", Permission.CAMPAIGNS_EDIT, *_own(_can_close, _campaign_close_refusal, parts=True)),
-))
+CAMPAIGN_STEPS = Actions(
+    *refusing_withdrawn(
+        Action("hand_out", Permission.CAMPAIGNS_EDIT, *_own(_can_hand_out, _hand_out_refusal)),
+        Action(
+            "import_results",
+            Permission.CAMPAIGNS_EDIT,
+            *_own(_can_import, _l("No result of this campaign waits to be recorded."), parts=True),
+        ),
+        Action("close", Permission.CAMPAIGNS_EDIT, *_own(_can_close, _campaign_close_refusal, parts=True)),
+    )
+)
 
 
 # --- who may see a visit ----------------------------------------------------------------------
@@ -329,9 +444,16 @@ def on_team_of_visit(reader: Actor) -> sa.ColumnElement:
     user_id = getattr(reader, "id", None)
     if user_id is None:
         return sa.false()
-    return sa.exists(sa.select(TeamMember.id).join(Inspector, Inspector.id == TeamMember.inspector_id)
-                     .where(TeamMember.campaign_id == Visit.campaign_id, TeamMember.entity_id == Visit.entity_id,
-                            TeamMember.active.is_(True), Inspector.user_id == user_id))
+    return sa.exists(
+        sa.select(TeamMember.id)
+        .join(Inspector, Inspector.id == TeamMember.inspector_id)
+        .where(
+            TeamMember.campaign_id == Visit.campaign_id,
+            TeamMember.entity_id == Visit.entity_id,
+            TeamMember.active.is_(True),
+            Inspector.user_id == user_id,
+        )
+    )
 
 
 def sees_every_visit(reader: Actor) -> bool:

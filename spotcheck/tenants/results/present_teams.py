@@ -1,6 +1,7 @@
 """A visit's present team (检查组的现有成员): its members not replaced, the 组长 first, then in pick order — read
 once per visit, or for many visits at once where a page lists them (:func:`teams_read_together`), so that
 asking what each visit allows costs no query per visit and action."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -18,9 +19,15 @@ from spotcheck.tenants.results.models import Visit
 
 def team_query(visit: Visit) -> sa.Select:
     """The visit's present team (replaced members left out), the 组长 first, then in pick order."""
-    return (sa.select(TeamMember).where(TeamMember.campaign_id == visit.campaign_id,
-                                        TeamMember.entity_id == visit.entity_id, TeamMember.active.is_(True))
-            .order_by(TeamMember.is_leader.desc(), TeamMember.position))
+    return (
+        sa.select(TeamMember)
+        .where(
+            TeamMember.campaign_id == visit.campaign_id,
+            TeamMember.entity_id == visit.entity_id,
+            TeamMember.active.is_(True),
+        )
+        .order_by(TeamMember.is_leader.desc(), TeamMember.position)
+    )
 
 
 def teams_of(visits) -> dict[tuple[int, int], list[TeamMember]]:
@@ -33,10 +40,13 @@ def teams_of(visits) -> dict[tuple[int, int], list[TeamMember]]:
     for campaign_id, entity_ids in by_campaign.items():
         for chunk in in_chunks(sorted(entity_ids)):
             for member in db.session.scalars(
-                    sa.select(TeamMember).where(TeamMember.campaign_id == campaign_id, TeamMember.active.is_(True),
-                                                TeamMember.entity_id.in_(chunk))
-                    .order_by(TeamMember.entity_id, TeamMember.is_leader.desc(), TeamMember.position)
-                    .options(selectinload(TeamMember.inspector))):  # whose account each member is: asked next
+                sa.select(TeamMember)
+                .where(
+                    TeamMember.campaign_id == campaign_id, TeamMember.active.is_(True), TeamMember.entity_id.in_(chunk)
+                )
+                .order_by(TeamMember.entity_id, TeamMember.is_leader.desc(), TeamMember.position)
+                .options(selectinload(TeamMember.inspector))
+            ):  # whose account each member is: asked next
                 teams.setdefault((campaign_id, member.entity_id), []).append(member)
     return teams
 

@@ -6,6 +6,7 @@ A department's own visit reads its own team. A visit of a department's part of a
 department's member holds every department's part of that joint visit, read inside the joint
 campaign's scope as its participant. A page listing many visits reads them together
 (:func:`read_together`)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -33,10 +34,16 @@ def _mixed_waiting(tenant_id: int, joint_id: int, entity_ids: list[int]) -> dict
     with joint_scope(tenant_id, joint_id):
         for chunk in in_chunks(sorted(set(entity_ids))):
             for member in db.session.scalars(
-                    sa.select(TeamMember).where(TeamMember.campaign_id == joint_id, TeamMember.active.is_(True),
-                                                TeamMember.recusal_id.is_not(None), TeamMember.entity_id.in_(chunk))
-                    .order_by(TeamMember.entity_id, TeamMember.position)
-                    .options(lazyload(TeamMember.inspector), lazyload(TeamMember.entity))):
+                sa.select(TeamMember)
+                .where(
+                    TeamMember.campaign_id == joint_id,
+                    TeamMember.active.is_(True),
+                    TeamMember.recusal_id.is_not(None),
+                    TeamMember.entity_id.in_(chunk),
+                )
+                .order_by(TeamMember.entity_id, TeamMember.position)
+                .options(lazyload(TeamMember.inspector), lazyload(TeamMember.entity))
+            ):
                 found.setdefault((joint_id, member.entity_id), []).append(member)
     return found
 
@@ -78,5 +85,6 @@ def names(members: list[TeamMember]) -> str:
 
 def refusal(visit: Visit, members: list[TeamMember]):
     """Why the visit waits: the rule, as the campaign's rules cite it, and who is to be replaced."""
-    return _l("%(rule)s Waiting for the replacement of %(names)s.", rule=recusal_rule(visit.campaign),
-              names=names(members))
+    return _l(
+        "%(rule)s Waiting for the replacement of %(names)s.", rule=recusal_rule(visit.campaign), names=names(members)
+    )

@@ -1,5 +1,6 @@
 """The results' words (检查结果词汇): a visit's states, the kinds of follow-up, the limits of the
 texts the commands and the API check, and how a check's dates are shown."""
+
 from __future__ import annotations
 
 import enum
@@ -106,7 +107,7 @@ def normalise_typed(text: str) -> str:
 
 def grouped(typed: str) -> str:
     """A typed code as printed: three groups of four (``7K3M-Q9TX-2BHD``)."""
-    return "-".join(typed[i:i + 4] for i in range(0, len(typed), 4))
+    return "-".join(typed[i : i + 4] for i in range(0, len(typed), 4))
 
 
 class RecusalRequestStatus(str, enum.Enum):

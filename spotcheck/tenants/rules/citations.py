@@ -1,6 +1,7 @@
 """Where a rule in force comes from (出处): the document as it is cited (:class:`DocumentRef`: 《标题》（文号）) and a
 value's source with its article (:class:`Cited`: 根据《……》第9条，), or the note of a platform default or of a
 parameter left open — what every refusal, due date and table names."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

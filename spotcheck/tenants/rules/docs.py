@@ -1,6 +1,7 @@
 """The rules' part of ``docs/rules.md`` (规则参数一览), written from the catalogue and the presets by
 ``spotcheck rules-docs``: every parameter, what it drives and the code that reads it; then each preset,
 parameter by parameter, with where its value comes from. A test keeps the page current."""
+
 from __future__ import annotations
 
 from spotcheck.tenants.rules import presets, rulebook
@@ -11,38 +12,44 @@ from spotcheck.tenants.rules.vocabulary import DOCUMENT_KINDS
 START, END = "<!-- rulebook:start -->", "<!-- rulebook:end -->"
 
 #: How a department's rules (细则) may differ from what they tighten, by the kind's ``stricter``.
-STRICTER = {"lower": "只能更短、更早或更少", "higher": "只能更多、更高", "on": "只能开启", "subset": "只能减少",
-            "superset": "只能增加", "fixed": "由实施方案规定，细则不能设定"}
+STRICTER = {
+    "lower": "只能更短、更早或更少",
+    "higher": "只能更多、更高",
+    "on": "只能开启",
+    "subset": "只能减少",
+    "superset": "只能增加",
+    "fixed": "由实施方案规定，细则不能设定",
+}
 
 #: The code that reads each parameter (``spotcheck/…py:name``; the rules map test checks each exists).
 READ_BY = {
     "report_days": "`spotcheck/tenants/results/deadlines.py:counted` (give, recount), "
-                   "`spotcheck/tenants/results/deadlines.py:rule_of`",
+    "`spotcheck/tenants/results/deadlines.py:rule_of`",
     "publish_days": "`spotcheck/tenants/results/deadlines.py:counted`",
     "record_required": "`spotcheck/tenants/results/checks.py:missing_for_submission`",
     "entry_required": "`spotcheck/tenants/results/checks.py:missing_for_submission`",
     "late_entry_days": "`spotcheck/tenants/results/codes.py:late_entry_until`",
     "business_evaluation_days": "`spotcheck/tenants/results/codes.py:business_refusal` "
-                                "(`spotcheck/tenants/supervision/commands/evaluations.py:evaluate_visit`), "
-                                "`spotcheck/tenants/results/queries/codes.py:public_check`",
+    "(`spotcheck/tenants/supervision/commands/evaluations.py:evaluate_visit`), "
+    "`spotcheck/tenants/results/queries/codes.py:public_check`",
     "inspectors_record": "`spotcheck/tenants/results/policy.py:VISIT_ACTIONS` (record: who)",
     "follow_up_required": "`spotcheck/tenants/results/policy.py:follow_up_rule` (a visit's and a campaign's closing)",
     "evaluation_required": "`spotcheck/tenants/results/checks.py:missing_report`",
     "plans_required": "`spotcheck/tenants/campaigns/checking.py:check_plan`, "
-                      "`spotcheck/tenants/campaigns/schedule.py:differences`, `spotcheck/tenants/plans/commands.py:set_line`",
+    "`spotcheck/tenants/campaigns/schedule.py:differences`, `spotcheck/tenants/plans/commands.py:set_line`",
     "exempt_kinds": "`spotcheck/tenants/campaigns/checking.py:clean_campaign`, "
-                    "`spotcheck/tenants/campaigns/checking.py:recheck`",
+    "`spotcheck/tenants/campaigns/checking.py:recheck`",
     "exempt_kind_categories": "`spotcheck/tenants/campaigns/checking.py:exempt_mismatches` (clean_campaign, recheck)",
     "plan_filing_deadline": "`spotcheck/tenants/supervision/figures.py:deadline_of`, "
-                            "`spotcheck/tenants/supervision/figures.py:filing`",
+    "`spotcheck/tenants/supervision/figures.py:filing`",
     "filing_authorities": "`spotcheck/tenants/plans/filing.py:authorities_for`",
     "publish_before_filing": "`spotcheck/tenants/plans/policy.py:PLAN_ACTIONS` (submit), "
-                             "`spotcheck/tenants/plans/commands.py:review`",
+    "`spotcheck/tenants/plans/commands.py:review`",
     "half_year_plans": "`spotcheck/tenants/supervision/figures.py:deadline_of`",
     "joint_plans_required": "`spotcheck/tenants/plans/filing.py:authorities_for`, "
-                            "`spotcheck/tenants/plans/commands.py:create_plan`",
+    "`spotcheck/tenants/plans/commands.py:create_plan`",
     "min_team_size": "`spotcheck/tenants/campaigns/checking.py:clean_campaign`, "
-                     "`spotcheck/tenants/campaigns/checking.py:recheck`",
+    "`spotcheck/tenants/campaigns/checking.py:recheck`",
     "flagged_not_sampled_less": "`spotcheck/tenants/campaigns/risk.py:problems`",
     "risk_classes_ordered": "`spotcheck/tenants/campaigns/risk.py:problems`",
     "higher_risk_sampled_more": "`spotcheck/tenants/campaigns/risk.py:problems`",
@@ -50,10 +57,10 @@ READ_BY = {
     "flagged_min_ratio": "`spotcheck/tenants/campaigns/risk.py:problems`",
     "kept_when_checked": "`spotcheck/tenants/campaigns/frames.py:kept`",
     "inspection_cap": "`spotcheck/tenants/campaigns/inspection_counts.py:capped`; open while the floor asks for "
-                      "it: `spotcheck/tenants/rules/queries/in_force.py:open_against_floor`",
+    "it: `spotcheck/tenants/rules/queries/in_force.py:open_against_floor`",
     "department_inspection_cap": "`spotcheck/tenants/campaigns/inspection_counts.py:capped`",
     "cap_exempt_kinds": "`spotcheck/tenants/campaigns/inspection_counts.py:counts_toward_cap`, "
-                        "`spotcheck/tenants/campaigns/named.py:recheck`",
+    "`spotcheck/tenants/campaigns/named.py:recheck`",
     "named_late_days": "`spotcheck/tenants/campaigns/commands/emergency.py:register_emergency`",
     "repeat_window_days": "`spotcheck/tenants/supervision/burden.py:compute`",
     "repeat_draw_alpha": "`spotcheck/tenants/supervision/burden.py:compute`",
@@ -75,11 +82,11 @@ READ_BY = {
     "market_field_lead": "`spotcheck/tenants/joint/leads.py:field_leads` (the floor, always on)",
     "joint_min_departments": "`spotcheck/tenants/joint/policy.py:JOINT_ACTIONS` (approve)",
     "enforcement_supervisor": "`spotcheck/tenants/supervision/commands/complaints.py:complain`, "
-                              "`spotcheck/tenants/supervision/commands/evaluations.py:evaluate_visit`, "
-                              "`spotcheck/tenants/results/queries/codes.py:public_check` (the complaint's recipient cited)",
+    "`spotcheck/tenants/supervision/commands/evaluations.py:evaluate_visit`, "
+    "`spotcheck/tenants/results/queries/codes.py:public_check` (the complaint's recipient cited)",
     "due_soon_days": "`spotcheck/tenants/results/deadlines.py:flag`",
     "assessment": "`spotcheck/tenants/supervision/assessment.py:defaults`, "
-                  "`spotcheck/tenants/supervision/assessment.py:full_score`",
+    "`spotcheck/tenants/supervision/assessment.py:full_score`",
 }
 assert set(READ_BY) == {p.key for p in PARAMETERS}
 
@@ -89,17 +96,26 @@ def _cell(text: str) -> str:
 
 
 def _parameters() -> list[str]:
-    lines = ["### 参数：驱动什么、谁来规定、在哪里读取", "",
-             "| 参数 | 名称 | 细则 | 平台默认 | 驱动 | 读取它的代码 |", "|---|---|---|---|---|---|"]
+    lines = [
+        "### 参数：驱动什么、谁来规定、在哪里读取",
+        "",
+        "| 参数 | 名称 | 细则 | 平台默认 | 驱动 | 读取它的代码 |",
+        "|---|---|---|---|---|---|",
+    ]
     group = None
     for parameter in PARAMETERS:
         if parameter.group != group:
             group = parameter.group
             lines.append(f"| **{GROUPS[group]}** | | | | | |")
-        default = parameter.say(parameter.platform) + f"（{parameter.platform_note}）" if parameter.platform is not None \
+        default = (
+            parameter.say(parameter.platform) + f"（{parameter.platform_note}）"
+            if parameter.platform is not None
             else "—"
-        lines.append(f"| `{parameter.key}` | {parameter.label} | {STRICTER[parameter.kind.stricter]} | {_cell(default)} "
-                     f"| {_cell(parameter.drives)} | {READ_BY[parameter.key]} |")
+        )
+        lines.append(
+            f"| `{parameter.key}` | {parameter.label} | {STRICTER[parameter.kind.stricter]} | {_cell(default)} "
+            f"| {_cell(parameter.drives)} | {READ_BY[parameter.key]} |"
+        )
     return lines + [""]
 
 
@@ -112,16 +128,23 @@ def _national() -> list[str]:
     for parameter in PARAMETERS:
         entry = floor.entries.get(parameter.key)
         if entry is not None:
-            lines.append(f"| {parameter.label} | {_cell(rules.say(parameter.key))} | {_cell(rules.cited[parameter.key].words)} |")
+            lines.append(
+                f"| {parameter.label} | {_cell(rules.say(parameter.key))} | {_cell(rules.cited[parameter.key].words)} |"
+            )
     return lines + [""]
 
 
 def _preset(preset: presets.Preset) -> list[str]:
     document = preset.document
-    lines = [f"### 预设：{preset.name}（{DOCUMENT_KINDS[preset.kind]}）", "",
-             f"《{document.title}》{'（' + document.number + '）' if document.number else ''}，{document.issuer}，"
-             f"施行日期 {document.effective_from}。{document.note}", "",
-             "| 参数 | 本文件 | 出处或说明 |", "|---|---|---|"]
+    lines = [
+        f"### 预设：{preset.name}（{DOCUMENT_KINDS[preset.kind]}）",
+        "",
+        f"《{document.title}》{'（' + document.number + '）' if document.number else ''}，{document.issuer}，"
+        f"施行日期 {document.effective_from}。{document.note}",
+        "",
+        "| 参数 | 本文件 | 出处或说明 |",
+        "|---|---|---|",
+    ]
     for parameter in PARAMETERS:
         entry = document.entries.get(parameter.key)
         if entry is None:
@@ -136,11 +159,17 @@ def _preset(preset: presets.Preset) -> list[str]:
 
 def section() -> str:
     """The generated section, between its markers."""
-    lines = [START, "", "## 规则参数与预设（generated）", "",
-             "Generated from `spotcheck/tenants/rules/parameters.py` and `spotcheck/tenants/rules/presets/` by "
-             "`spotcheck rules-docs`; do not edit by hand. A value in force comes from the national floor, the "
-             "city's rulebook (实施方案), the department's rules (细则, only stricter), a platform default, or "
-             "nowhere (未规定: no rule, no to-do, no late flag).", ""]
+    lines = [
+        START,
+        "",
+        "## 规则参数与预设（generated）",
+        "",
+        "Generated from `spotcheck/tenants/rules/parameters.py` and `spotcheck/tenants/rules/presets/` by "
+        "`spotcheck rules-docs`; do not edit by hand. A value in force comes from the national floor, the "
+        "city's rulebook (实施方案), the department's rules (细则, only stricter), a platform default, or "
+        "nowhere (未规定: no rule, no to-do, no late flag).",
+        "",
+    ]
     lines += _parameters() + _national()
     for preset in presets.PRESETS:
         lines += _preset(preset)

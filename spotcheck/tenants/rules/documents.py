@@ -3,6 +3,7 @@ article that sets it, or that it leaves it open — the :class:`Document` a rule
 (:mod:`.rulefile`) and stored as. The national floor's articles are dated (``since``): :meth:`Document.as_of`
 is the floor as it stood on a day, so that an article added later never rewrites an earlier period's rules.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,6 @@ from typing import Any
 def article_numbers(article: str) -> list[str]:
     """The article numbers an ``article`` field cites (``第9条、第10条`` → two)."""
     return [part.strip() for part in re.split(r"[、，,]", article or "") if part.strip()]
-
 
 
 @dataclass(frozen=True)
@@ -93,9 +93,13 @@ class Document:
     def as_of(self, day: date) -> Document:
         """The national floor as it stood on ``day``: only the articles in force that day, and only the
         entries whose articles are (an article added later never rewrites an earlier period's rules)."""
-        sources = tuple(replace(s, articles=tuple(a for a in s.articles if a.since is None or a.since <= day))
-                        for s in self.sources)
+        sources = tuple(
+            replace(s, articles=tuple(a for a in s.articles if a.since is None or a.since <= day)) for s in self.sources
+        )
         dated = replace(self, sources=tuple(s for s in sources if s.articles))
-        entries = {key: entry for key, entry in self.entries.items()
-                   if not entry.source or ((since := dated.since(entry)) is not None and since <= day)}
+        entries = {
+            key: entry
+            for key, entry in self.entries.items()
+            if not entry.source or ((since := dated.since(entry)) is not None and since <= day)
+        }
         return replace(dated, entries=entries)

@@ -5,6 +5,7 @@ one it would replace (从严).
 Each kind reads the raw TOML value and answers the clean value or raises :class:`Bad` with the
 reason in Chinese; the file reader (:mod:`.rulefile`) names the key.
 """
+
 from __future__ import annotations
 
 import re
@@ -110,6 +111,7 @@ class Window(Number):
     def at_least_as_strict(self, mine, floor) -> bool:
         def length(days: int) -> float:
             return float("inf") if days == 0 else days
+
         return length(mine) >= length(floor)
 
 
@@ -172,7 +174,7 @@ class Deadline(Kind):
         if isinstance(raw, str):
             raw = {"day": raw}
         if not isinstance(raw, dict) or set(raw) - {"day", "exceptions"} or "day" not in raw:
-            raise Bad("应为“月-日”（如 01-15），或 { day = \"01-15\", exceptions = { \"2019\" = \"06-20\" } }。")
+            raise Bad('应为“月-日”（如 01-15），或 { day = "01-15", exceptions = { "2019" = "06-20" } }。')
         exceptions = raw.get("exceptions") or {}
         if not isinstance(exceptions, dict):
             raise Bad("exceptions 应为“年份 = 月-日”的表。")
@@ -192,7 +194,9 @@ class Deadline(Kind):
     def say(self, value) -> str:
         text = f"每年{say_month_day(value['day'])}前"
         if value["exceptions"]:
-            text += "（" + "；".join(f"{y}年为{say_month_day(d)}前" for y, d in sorted(value["exceptions"].items())) + "）"
+            text += (
+                "（" + "；".join(f"{y}年为{say_month_day(d)}前" for y, d in sorted(value["exceptions"].items())) + "）"
+            )
         return text
 
     @staticmethod
@@ -203,8 +207,9 @@ class Deadline(Kind):
     def at_least_as_strict(self, mine, floor) -> bool:
         """Not later in a usual year, nor in any year either of them makes an exception of."""
         years = set(mine["exceptions"]) | set(floor["exceptions"])
-        return (tuple(mine["day"]) <= tuple(floor["day"])
-                and all(self.on(mine, int(y)) <= self.on(floor, int(y)) for y in years))
+        return tuple(mine["day"]) <= tuple(floor["day"]) and all(
+            self.on(mine, int(y)) <= self.on(floor, int(y)) for y in years
+        )
 
 
 @dataclass(frozen=True)
@@ -215,7 +220,7 @@ class HalfYearDeadlines(Kind):
 
     def read(self, raw) -> dict:
         if not isinstance(raw, dict) or set(raw) != {"first", "second"}:
-            raise Bad("应为 { first = \"01-15\", second = \"06-15\" }：上半年与下半年计划的报备日期。")
+            raise Bad('应为 { first = "01-15", second = "06-15" }：上半年与下半年计划的报备日期。')
         return {"first": month_day(raw["first"], "上半年的日期"), "second": month_day(raw["second"], "下半年的日期")}
 
     def write(self, value) -> Any:
@@ -237,11 +242,16 @@ class Codes(Kind):
 
     def read(self, raw) -> list[str]:
         if not isinstance(raw, list) or not all(isinstance(c, str) for c in raw):
-            raise Bad("应为代码的列表，如 [\"" + "\", \"".join(list(self.choices)[:2]) + "\"]。")
+            raise Bad('应为代码的列表，如 ["' + '", "'.join(list(self.choices)[:2]) + '"]。')
         unknown = [c for c in raw if c not in self.choices]
         if unknown:
-            raise Bad("未知的代码：" + "、".join(f"“{c}”" for c in unknown) + "；可用的代码："
-                      + "；".join(f"{c}（{n}）" for c, n in self.choices.items()) + "。")
+            raise Bad(
+                "未知的代码："
+                + "、".join(f"“{c}”" for c in unknown)
+                + "；可用的代码："
+                + "；".join(f"{c}（{n}）" for c, n in self.choices.items())
+                + "。"
+            )
         return [c for c in self.choices if c in raw]
 
     def say(self, value) -> str:

@@ -1,4 +1,5 @@
 """The implementation rules document (实施细则) of a department."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -43,9 +44,15 @@ class RulesDocument(TenantOwned, Model):
     published_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
     #: The fields a publication copies: (working field, published field).
-    VERSIONED = (("title", "published_title"), ("body", "published_body"), ("file_name", "published_file_name"),
-                 ("stored_name", "published_stored_name"), ("media_type", "published_media_type"),
-                 ("size", "published_size"), ("sha256", "published_sha256"))
+    VERSIONED = (
+        ("title", "published_title"),
+        ("body", "published_body"),
+        ("file_name", "published_file_name"),
+        ("stored_name", "published_stored_name"),
+        ("media_type", "published_media_type"),
+        ("size", "published_size"),
+        ("sha256", "published_sha256"),
+    )
 
     @property
     def has_unpublished_changes(self) -> bool:

@@ -10,6 +10,7 @@ rules the commands apply, and what each allows.
 * A new version applies from today or a later day, a version in force is never replaced, and one
   for a day to come is replaced only by a different one (:func:`replaced_by`).
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -67,15 +68,38 @@ def replaced_by(versions: list[RuleVersion], document: documents.Document) -> Ru
         return None
     day, start = today(), document.effective_from
     if start < day:
-        raise ValidationFailed({"document.effective_from": [_l(
-            "A new version applies from today or a later day (%(day)s or later): the days past stay under the "
-            "version that was in force then.", day=day.isoformat())]})
+        raise ValidationFailed(
+            {
+                "document.effective_from": [
+                    _l(
+                        "A new version applies from today or a later day (%(day)s or later): the days past stay under the "
+                        "version that was in force then.",
+                        day=day.isoformat(),
+                    )
+                ]
+            }
+        )
     same = next((v for v in versions if v.effective_from == start), None)
     if same is not None and same.effective_from <= day:
-        raise ValidationFailed({"document.effective_from": [_l(
-            "A version in force since %(day)s is not replaced: give the new version a later day.",
-            day=start.isoformat())]})
+        raise ValidationFailed(
+            {
+                "document.effective_from": [
+                    _l(
+                        "A version in force since %(day)s is not replaced: give the new version a later day.",
+                        day=start.isoformat(),
+                    )
+                ]
+            }
+        )
     if same is not None and rulefile.from_json(same.content) == document:
-        raise ValidationFailed({"file": [_l(
-            "This file says what the version loaded for %(day)s says: nothing was loaded.", day=start.isoformat())]})
+        raise ValidationFailed(
+            {
+                "file": [
+                    _l(
+                        "This file says what the version loaded for %(day)s says: nothing was loaded.",
+                        day=start.isoformat(),
+                    )
+                ]
+            }
+        )
     return same

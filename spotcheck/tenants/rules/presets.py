@@ -1,6 +1,7 @@
 """The presets (预设规则): rules files shipped with the platform, read from the documents we have — the
 government rulebooks of 宁安市 and 城口县, and the department rules of three bureaus. A city adopts
 one as it is, or edits a copy (``spotcheck rules show``) and loads that."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -16,6 +16,7 @@ the parameter is open (未规定): no rule, no to-do, no late flag. Every value 
 Versions are read once per process and kept until a version is loaded (any process: each session
 checks a stamp of the table once, :func:`_versions`).
 """
+
 from __future__ import annotations
 
 import threading
@@ -85,8 +86,11 @@ def _stamp() -> tuple:
     state (a few rows; read once per session)."""
     stamp = db.session.info.get(_STAMP_KEY)
     if stamp is None:
-        stamp = db.session.info[_STAMP_KEY] = tuple(db.session.execute(
-            sa.select(RuleVersion.id, RuleVersion.sha256, RuleVersion.withdrawn).order_by(RuleVersion.id)).all())
+        stamp = db.session.info[_STAMP_KEY] = tuple(
+            db.session.execute(
+                sa.select(RuleVersion.id, RuleVersion.sha256, RuleVersion.withdrawn).order_by(RuleVersion.id)
+            ).all()
+        )
     return stamp
 
 
@@ -100,13 +104,20 @@ def _versions() -> _Versions:
     rulebooks: list[Any] = []
     departments: dict[Any, Any] = {}
     documents: dict[Any, Any] = {}
-    for row in db.session.execute(sa.select(RuleVersion.id, RuleVersion.tenant_id, RuleVersion.effective_from,
-                                            RuleVersion.content, RuleVersion.withdrawn)
-                                  .order_by(RuleVersion.effective_from, RuleVersion.id)):
+    for row in db.session.execute(
+        sa.select(
+            RuleVersion.id,
+            RuleVersion.tenant_id,
+            RuleVersion.effective_from,
+            RuleVersion.content,
+            RuleVersion.withdrawn,
+        ).order_by(RuleVersion.effective_from, RuleVersion.id)
+    ):
         documents[row.id] = rulefile.from_json(row.content)
         if not row.withdrawn:
             (rulebooks if row.tenant_id is None else departments.setdefault(row.tenant_id, [])).append(
-                (row.effective_from, row.id))
+                (row.effective_from, row.id)
+            )
     found = _Versions(stamp, tuple(rulebooks), {t: tuple(v) for t, v in departments.items()}, documents)
     with _lock:
         _cache[key] = found
@@ -142,8 +153,11 @@ def rules_of(rulebook_id: int | None, department_id: int | None, on: date | None
     with _lock:
         found = _rules.get(key)
     if found is None:
-        found = Rules(national_on(on), (rulebook_id, documents[rulebook_id]) if rulebook_id else None,
-                      (department_id, documents[department_id]) if department_id else None)
+        found = Rules(
+            national_on(on),
+            (rulebook_id, documents[rulebook_id]) if rulebook_id else None,
+            (department_id, documents[department_id]) if department_id else None,
+        )
         with _lock:
             _rules[key] = found
     return found

@@ -29,6 +29,7 @@ A parameter not named is open. :func:`read` gives a :class:`Document` or raises
 :func:`write` gives the text back (comments say what each key is), so that reading what was written
 gives the same document.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,9 +47,14 @@ from spotcheck.tenants.rules.vocabulary import DOCUMENT_KINDS
 
 #: The keys of ``[document]``: name, required, longest.
 DOCUMENT_FIELDS = {
-    "kind": ("文件类型", True, 16), "title": ("标题", True, 200), "short_title": ("简称", True, 60),
-    "issuer": ("发文机关", True, 100), "number": ("文号", False, 60), "place": ("地名", False, 30),
-    "note": ("说明", False, 2000), "based_on": ("起点文件（条款待本部门确认）", False, 200),
+    "kind": ("文件类型", True, 16),
+    "title": ("标题", True, 200),
+    "short_title": ("简称", True, 60),
+    "issuer": ("发文机关", True, 100),
+    "number": ("文号", False, 60),
+    "place": ("地名", False, 30),
+    "note": ("说明", False, 2000),
+    "based_on": ("起点文件（条款待本部门确认）", False, 200),
 }
 DATE_FIELDS = {"issued_on": ("印发日期", False), "effective_from": ("施行日期", True)}
 #: Parameters merged into another (old key → the one that replaced it): a file naming the old one is told so.
@@ -95,14 +101,19 @@ def _articles(raw, key: str, errors: dict, *, dated: bool = False) -> tuple[Arti
     for index, article in enumerate(raw, start=1):
         where = f"{key}[{index}]"
         if not isinstance(article, dict) or set(article) - allowed:
-            errors[where] = ["每条条款只写 number（条款号，如“第9条”）、text（原文）和 since（施行日期）。" if dated
-                             else "每条条款只写 number（条款号，如“第9条”）和 text（原文）。"]
+            errors[where] = [
+                "每条条款只写 number（条款号，如“第9条”）、text（原文）和 since（施行日期）。"
+                if dated
+                else "每条条款只写 number（条款号，如“第9条”）和 text（原文）。"
+            ]
             continue
         number = _text(article.get("number"), "条款号 number", True, 40, where, errors)
         text = _text(article.get("text"), "条款原文 text", True, ARTICLE_LENGTH, where, errors)
         since = _day(article.get("since")) if dated else None
         if dated and since is None:
-            errors[where] = ["国家规定的每条条款写明 since（施行日期，写作 2019-02-15，不加引号）：此前的统计期不适用它。"]
+            errors[where] = [
+                "国家规定的每条条款写明 since（施行日期，写作 2019-02-15，不加引号）：此前的统计期不适用它。"
+            ]
         if number and number in seen:
             errors[where] = [f"条款号“{number}”重复。"]
         seen.add(number)
@@ -115,7 +126,10 @@ def _cited(articles: list[str], pool: tuple[Article, ...], key: str, errors: dic
     missing = [n for n in articles if n not in known]
     if missing:
         errors.setdefault(key, []).append(
-            "条款" + "、".join(f"“{n}”" for n in missing) + f"不在{where}的条款（[[articles]]）中：先写出条款原文，再引用。")
+            "条款"
+            + "、".join(f"“{n}”" for n in missing)
+            + f"不在{where}的条款（[[articles]]）中：先写出条款原文，再引用。"
+        )
 
 
 def _entry(key: str, raw, document_kind: str, articles, sources, errors: dict) -> Entry | None:
@@ -139,7 +153,7 @@ def _entry(key: str, raw, document_kind: str, articles, sources, errors: dict) -
             return Entry(open_note=note or "本文件未规定。", article=article, source=source)
         return Entry(open_note=note or "本文件未规定。")
     if "value" not in raw:
-        errors[key] = ["缺少 value（取值）；本文件未规定的，写 open = \"……\"。"]
+        errors[key] = ['缺少 value（取值）；本文件未规定的，写 open = "……"。']
         return None
     if document_kind == "department" and not parameter.department_may_set:
         errors[key] = [f"“{parameter.label}”由实施方案规定，部门细则不能设定。"]
@@ -181,11 +195,15 @@ def _sources(raw, errors: dict) -> tuple[Source, ...]:
         if not isinstance(source, dict):
             errors[where] = ["应为一张表。"]
             continue
-        found.append(Source(id=_text(source.get("id"), "id", True, 40, where, errors),
-                            title=_text(source.get("title"), "title", True, 200, where, errors),
-                            number=_text(source.get("number"), "number", False, 60, where, errors),
-                            issuer=_text(source.get("issuer"), "issuer", False, 100, where, errors),
-                            articles=_articles(source.get("articles"), f"{where}.articles", errors, dated=True)))
+        found.append(
+            Source(
+                id=_text(source.get("id"), "id", True, 40, where, errors),
+                title=_text(source.get("title"), "title", True, 200, where, errors),
+                number=_text(source.get("number"), "number", False, 60, where, errors),
+                issuer=_text(source.get("issuer"), "issuer", False, 100, where, errors),
+                articles=_articles(source.get("articles"), f"{where}.articles", errors, dated=True),
+            )
+        )
     return tuple(found)
 
 
@@ -197,8 +215,14 @@ def read(text: str, *, expect: str | None = None) -> Document:
     except tomllib.TOMLDecodeError as error:
         raise ValidationFailed({"file": [_syntax_error(error)]}) from None
     except RecursionError:  # arrays or tables nested hundreds deep: no rules file is
-        raise ValidationFailed({"file": ["文件的数组或表一层套一层，嵌套过深，无法读取：规则文件的值至多嵌套几层"
-                                         "（如 duties 的表中的列表）。请检查方括号和花括号。"]}) from None
+        raise ValidationFailed(
+            {
+                "file": [
+                    "文件的数组或表一层套一层，嵌套过深，无法读取：规则文件的值至多嵌套几层"
+                    "（如 duties 的表中的列表）。请检查方括号和花括号。"
+                ]
+            }
+        ) from None
     errors: dict[str, list] = {}
     head = raw.get("document")
     if not isinstance(head, dict):
@@ -206,13 +230,19 @@ def read(text: str, *, expect: str | None = None) -> Document:
     unknown = sorted(set(head) - set(DOCUMENT_FIELDS) - set(DATE_FIELDS))
     if unknown:
         errors["document"] = ["[document] 中未知的键 " + "、".join(unknown) + "。"]
-    values = {name: _text(head.get(name), label, required, limit, f"document.{name}", errors)
-              for name, (label, required, limit) in DOCUMENT_FIELDS.items()}
+    values = {
+        name: _text(head.get(name), label, required, limit, f"document.{name}", errors)
+        for name, (label, required, limit) in DOCUMENT_FIELDS.items()
+    }
     kind = values["kind"]
     if kind and kind not in DOCUMENT_KINDS:
-        errors["document.kind"] = ["文件类型应为 " + "、".join(f"“{k}”（{n}）" for k, n in DOCUMENT_KINDS.items()) + "。"]
+        errors["document.kind"] = [
+            "文件类型应为 " + "、".join(f"“{k}”（{n}）" for k, n in DOCUMENT_KINDS.items()) + "。"
+        ]
     elif expect and kind and kind != expect:
-        errors["document.kind"] = [f"这里载入的是{DOCUMENT_KINDS[expect]}（kind = \"{expect}\"），这个文件是{DOCUMENT_KINDS[kind]}。"]
+        errors["document.kind"] = [
+            f'这里载入的是{DOCUMENT_KINDS[expect]}（kind = "{expect}"），这个文件是{DOCUMENT_KINDS[kind]}。'
+        ]
     if values["based_on"] and kind != "department":
         errors["document.based_on"] = ["只有部门细则以其他文件为起点（based_on）。"]
     if kind == "rulebook" and not values["place"]:
@@ -236,7 +266,9 @@ def read(text: str, *, expect: str | None = None) -> Document:
         if key in ("document", "articles", "sources"):
             continue
         if key in MERGED:
-            errors[key] = [f"参数“{key}”已并入“{MERGED[key]}”（{BY_KEY[MERGED[key]].label}）：请改写为 [{MERGED[key]}]。"]
+            errors[key] = [
+                f"参数“{key}”已并入“{MERGED[key]}”（{BY_KEY[MERGED[key]].label}）：请改写为 [{MERGED[key]}]。"
+            ]
             continue
         if key not in BY_KEY:
             errors[key] = [f"未知的参数“{key}”；参数见 spotcheck rules show 的输出或 docs/rules.md。"]
@@ -246,10 +278,21 @@ def read(text: str, *, expect: str | None = None) -> Document:
             entries[key] = entry
     if errors:
         raise ValidationFailed(errors)
-    return Document(kind=kind, title=values["title"], short_title=values["short_title"], issuer=values["issuer"],
-                    number=values["number"], issued_on=dates["issued_on"], effective_from=dates["effective_from"],
-                    place=values["place"], note=values["note"], articles=articles, entries=entries, sources=sources,
-                    based_on=values["based_on"])
+    return Document(
+        kind=kind,
+        title=values["title"],
+        short_title=values["short_title"],
+        issuer=values["issuer"],
+        number=values["number"],
+        issued_on=dates["issued_on"],
+        effective_from=dates["effective_from"],
+        place=values["place"],
+        note=values["note"],
+        articles=articles,
+        entries=entries,
+        sources=sources,
+        based_on=values["based_on"],
+    )
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -337,26 +380,47 @@ def write(document: Document, *, described: dict[str, str] | None = None) -> str
 
 def to_json(document: Document) -> dict:
     """The document as stored (JSON): what :func:`from_json` reads back."""
+
     def articles(pool):
-        return [{"number": a.number, "text": a.text} | ({"since": a.since.isoformat()} if a.since else {})
-                for a in pool]
+        return [
+            {"number": a.number, "text": a.text} | ({"since": a.since.isoformat()} if a.since else {}) for a in pool
+        ]
+
     return {
-        "kind": document.kind, "title": document.title, "short_title": document.short_title, "issuer": document.issuer,
-        "number": document.number, "issued_on": document.issued_on.isoformat() if document.issued_on else None,
-        "effective_from": document.effective_from.isoformat(), "place": document.place, "note": document.note,
+        "kind": document.kind,
+        "title": document.title,
+        "short_title": document.short_title,
+        "issuer": document.issuer,
+        "number": document.number,
+        "issued_on": document.issued_on.isoformat() if document.issued_on else None,
+        "effective_from": document.effective_from.isoformat(),
+        "place": document.place,
+        "note": document.note,
         "based_on": document.based_on,
         "articles": articles(document.articles),
-        "sources": [{"id": s.id, "title": s.title, "number": s.number, "issuer": s.issuer, "articles": articles(s.articles)}
-                    for s in document.sources],
-        "entries": {key: {"value": BY_KEY[key].kind.write(e.value) if e.is_set else None, "article": e.article,
-                          "open": e.open_note, "source": e.source} for key, e in document.entries.items()},
+        "sources": [
+            {"id": s.id, "title": s.title, "number": s.number, "issuer": s.issuer, "articles": articles(s.articles)}
+            for s in document.sources
+        ],
+        "entries": {
+            key: {
+                "value": BY_KEY[key].kind.write(e.value) if e.is_set else None,
+                "article": e.article,
+                "open": e.open_note,
+                "source": e.source,
+            }
+            for key, e in document.entries.items()
+        },
     }
 
 
 def from_json(data: dict) -> Document:
     def articles(pool):
-        return tuple(Article(a["number"], a["text"], date.fromisoformat(a["since"]) if a.get("since") else None)
-                     for a in pool or [])
+        return tuple(
+            Article(a["number"], a["text"], date.fromisoformat(a["since"]) if a.get("since") else None)
+            for a in pool or []
+        )
+
     entries = {}
     stored = dict(data.get("entries") or {})
     for old, new in MERGED.items():  # a version stored before the merge: its value is the merged one's
@@ -366,13 +430,24 @@ def from_json(data: dict) -> Document:
         if key not in BY_KEY:
             continue  # a parameter a later release dropped
         value = BY_KEY[key].kind.read(e["value"]) if e.get("value") is not None else None
-        entries[key] = Entry(value=value, article=e.get("article") or "", open_note=e.get("open") or "",
-                             source=e.get("source") or "")
+        entries[key] = Entry(
+            value=value, article=e.get("article") or "", open_note=e.get("open") or "", source=e.get("source") or ""
+        )
     return Document(
-        kind=data["kind"], title=data["title"], short_title=data["short_title"], issuer=data["issuer"],
-        number=data.get("number") or "", issued_on=date.fromisoformat(data["issued_on"]) if data.get("issued_on") else None,
-        effective_from=date.fromisoformat(data["effective_from"]), place=data.get("place") or "", note=data.get("note") or "",
+        kind=data["kind"],
+        title=data["title"],
+        short_title=data["short_title"],
+        issuer=data["issuer"],
+        number=data.get("number") or "",
+        issued_on=date.fromisoformat(data["issued_on"]) if data.get("issued_on") else None,
+        effective_from=date.fromisoformat(data["effective_from"]),
+        place=data.get("place") or "",
+        note=data.get("note") or "",
         based_on=data.get("based_on") or "",
-        articles=articles(data.get("articles")), entries=entries,
-        sources=tuple(Source(s["id"], s["title"], s.get("number") or "", s.get("issuer") or "", articles(s.get("articles")))
-                      for s in data.get("sources") or []))
+        articles=articles(data.get("articles")),
+        entries=entries,
+        sources=tuple(
+            Source(s["id"], s["title"], s.get("number") or "", s.get("issuer") or "", articles(s.get("articles")))
+            for s in data.get("sources") or []
+        ),
+    )

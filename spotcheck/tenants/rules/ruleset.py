@@ -2,6 +2,7 @@
 version, parameter by parameter — the typed object every command reads (:class:`Rules`), each value
 with where it comes from (:class:`Cited`). :mod:`.rulebook` finds the versions in force and builds it.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -15,11 +16,14 @@ from spotcheck.tenants.rules.parameters import BY_KEY, PARAMETERS
 from spotcheck.tenants.rules.vocabulary import DRAW_SPEC_MIN_TEAM, EXEMPT_KIND_NAMES, TABLE_NAMES
 
 
-def _ref(document: documents.Document, version_id: int | None = None, source: documents.Source | None = None) -> DocumentRef:
+def _ref(
+    document: documents.Document, version_id: int | None = None, source: documents.Source | None = None
+) -> DocumentRef:
     if source is not None:
         return DocumentRef("national", source.title, source.title, source.number, None)
-    return DocumentRef(document.kind, document.title, document.short_title, document.number, document.effective_from,
-                       version_id)
+    return DocumentRef(
+        document.kind, document.title, document.short_title, document.number, document.effective_from, version_id
+    )
 
 
 class Rules:
@@ -27,8 +31,12 @@ class Rules:
     the national floor, a rulebook version and a department version. Read its typed properties; ask
     :meth:`cite` where a value comes from."""
 
-    def __init__(self, national: documents.Document, rulebook: tuple[int, documents.Document] | None,
-                 department: tuple[int, documents.Document] | None):
+    def __init__(
+        self,
+        national: documents.Document,
+        rulebook: tuple[int, documents.Document] | None,
+        department: tuple[int, documents.Document] | None,
+    ):
         self.rulebook = _ref(rulebook[1], rulebook[0]) if rulebook else None
         self.department = _ref(department[1], department[0]) if department else None
         self.place = rulebook[1].place if rulebook else ""
@@ -37,9 +45,12 @@ class Rules:
         self.floor: dict[str, tuple[Any, Cited]] = {}  # what the documents above the department set
         #: What the national floor leaves to each place while asking it to set it, with the article asking.
         self.asked_by_floor: dict[str, Cited] = {
-            key: Cited("national", _ref(national, source=national.source(entry.source)), entry.article,
-                       note=entry.open_note)
-            for key, entry in national.entries.items() if not entry.is_set and entry.source}
+            key: Cited(
+                "national", _ref(national, source=national.source(entry.source)), entry.article, note=entry.open_note
+            )
+            for key, entry in national.entries.items()
+            if not entry.is_set and entry.source
+        }
         layers: list[tuple[str, documents.Document, DocumentRef | None]] = [("national", national, None)]
         if rulebook:
             layers.append(("rulebook", rulebook[1], self.rulebook))

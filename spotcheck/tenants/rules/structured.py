@@ -2,6 +2,7 @@
 tables a deployment uses (统计表), the assessment's points (考核扣分) and the enforcement categories each
 exempt kind of check covers (计划外检查情形适用的执法类别) — read, written and compared like the simple
 kinds of :mod:`.kinds`."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,8 +36,11 @@ def _due(raw) -> str:
     try:
         month_day(raw)
     except Bad:
-        raise Bad("due 应为 " + "、".join(f"“{c}”（{n}）" for c, n in DUE_RULES.items())
-                  + "，或“月-日”（统计期所在年的这一天，如 12-15）。") from None
+        raise Bad(
+            "due 应为 "
+            + "、".join(f"“{c}”（{n}）" for c, n in DUE_RULES.items())
+            + "，或“月-日”（统计期所在年的这一天，如 12-15）。"
+        ) from None
     return raw
 
 
@@ -64,7 +68,12 @@ class Duties(Kind):
             if unknown:
                 raise Bad(where + "未知的键 " + "、".join(sorted(unknown)) + "。")
             if duty.get("table") not in TABLE_NAMES:
-                raise Bad(where + "table 应为统计表代码之一：" + "；".join(f"{c}（{n}）" for c, n in TABLE_NAMES.items()) + "。")
+                raise Bad(
+                    where
+                    + "table 应为统计表代码之一："
+                    + "；".join(f"{c}（{n}）" for c, n in TABLE_NAMES.items())
+                    + "。"
+                )
             if duty.get("period") not in PERIOD_KINDS:
                 raise Bad(where + "period 应为 " + "、".join(f"“{c}”（{n}）" for c, n in PERIOD_KINDS.items()) + "。")
             if duty.get("submitter") not in SUBMITTERS:
@@ -73,11 +82,16 @@ class Duties(Kind):
                 raise Bad(where + "only 应为 " + "、".join(f"“{c}”（{n}）" for c, n in DUTY_CONDITIONS.items()) + "。")
             try:
                 due = _due(duty.get("due"))
-                item = {"table": duty["table"], "period": duty["period"], "due": due, "submitter": duty["submitter"],
-                        "recipient": _text(duty.get("recipient"), "recipient（报送给谁）"),
-                        "article": _text(duty.get("article"), "article（出处条款）", 100, required=False),
-                        "only": duty.get("only") or "", "reading": _text(duty.get("reading"), "reading（理解说明）",
-                                                                          1000, required=False)}
+                item = {
+                    "table": duty["table"],
+                    "period": duty["period"],
+                    "due": due,
+                    "submitter": duty["submitter"],
+                    "recipient": _text(duty.get("recipient"), "recipient（报送给谁）"),
+                    "article": _text(duty.get("article"), "article（出处条款）", 100, required=False),
+                    "only": duty.get("only") or "",
+                    "reading": _text(duty.get("reading"), "reading（理解说明）", 1000, required=False),
+                }
             except Bad as bad:
                 raise Bad(where + str(bad)) from None
             key = (item["table"], item["period"])
@@ -93,8 +107,11 @@ class Duties(Kind):
     def say(self, value) -> str:
         if not value:
             return "（无）"
-        return "；".join(f"{TABLE_NAMES[d['table']]}（{PERIOD_KINDS[d['period']]}，{say_due(d['due'])}，"
-                        f"{SUBMITTERS[d['submitter']]}报{d['recipient']}）" for d in value)
+        return "；".join(
+            f"{TABLE_NAMES[d['table']]}（{PERIOD_KINDS[d['period']]}，{say_due(d['due'])}，"
+            f"{SUBMITTERS[d['submitter']]}报{d['recipient']}）"
+            for d in value
+        )
 
     def union(self, floor, mine):
         """The floor's duties and the department's own, one per table and kind of period."""
@@ -126,9 +143,13 @@ class Tables(Kind):
         clean = {}
         for code, table in raw.items():
             if code not in TABLE_NAMES:
-                raise Bad(f"未知的统计表代码“{code}”；可用的代码：" + "；".join(f"{c}（{n}）" for c, n in TABLE_NAMES.items()) + "。")
+                raise Bad(
+                    f"未知的统计表代码“{code}”；可用的代码："
+                    + "；".join(f"{c}（{n}）" for c, n in TABLE_NAMES.items())
+                    + "。"
+                )
             if not isinstance(table, dict) or set(table) - {"title", "attachment"}:
-                raise Bad(f"{code}：应为 {{ title = \"…\", attachment = \"附件N\" }}。")
+                raise Bad(f'{code}：应为 {{ title = "…", attachment = "附件N" }}。')
             title = _text(table.get("title"), f"{code} 的 title（表名）")
             if "ＸＸ" in title or "XX" in title:
                 raise Bad(f"{code}：表名里的年份写作 {{year}}，不写“ＸＸ”。")
@@ -136,14 +157,22 @@ class Tables(Kind):
                 title.format(year=2026, place="某地")
             except (KeyError, IndexError, ValueError):
                 raise Bad(f"{code}：表名里只能用 {{year}}（年份）和 {{place}}（地名）两个占位符。") from None
-            clean[code] = {"title": title, "attachment": _text(table.get("attachment"), f"{code} 的 attachment（附件）",
-                                                                 20, required=False)}
+            clean[code] = {
+                "title": title,
+                "attachment": _text(table.get("attachment"), f"{code} 的 attachment（附件）", 20, required=False),
+            }
         return clean
 
     def say(self, value) -> str:
         """The tables by title, the year and place said as what they stand for."""
-        return "；".join(f"{t['attachment'] + ' ' if t['attachment'] else ''}"
-                        f"{t['title'].format(year='（年份）', place='（地名）')}" for t in value.values()) or "（无）"
+        return (
+            "；".join(
+                f"{t['attachment'] + ' ' if t['attachment'] else ''}"
+                f"{t['title'].format(year='（年份）', place='（地名）')}"
+                for t in value.values()
+            )
+            or "（无）"
+        )
 
 
 @dataclass(frozen=True)
@@ -163,9 +192,16 @@ class Assessment(Kind):
         clean = {}
         for code, pair in deductions.items():
             if code not in DEDUCTION_LABELS:
-                raise Bad(f"未知的扣分项“{code}”；可用的代码：" + "；".join(f"{c}（{n}）" for c, n in DEDUCTION_LABELS.items()) + "。")
-            if (not isinstance(pair, list) or len(pair) != 2
-                    or any(isinstance(x, bool) or not isinstance(x, (int, float)) or x < 0 for x in pair)):
+                raise Bad(
+                    f"未知的扣分项“{code}”；可用的代码："
+                    + "；".join(f"{c}（{n}）" for c, n in DEDUCTION_LABELS.items())
+                    + "。"
+                )
+            if (
+                not isinstance(pair, list)
+                or len(pair) != 2
+                or any(isinstance(x, bool) or not isinstance(x, (int, float)) or x < 0 for x in pair)
+            ):
                 raise Bad(f"{code}：应为 [每次扣分, 最多扣分]，两个不小于0的数。")
             clean[code] = [float(pair[0]), float(pair[1])]
         return {"full_score": float(full), "deductions": clean}
@@ -173,12 +209,16 @@ class Assessment(Kind):
     def write(self, value) -> Any:
         def number(x):
             return int(x) if float(x).is_integer() else x
-        return {"full_score": number(value["full_score"]),
-                "deductions": {c: [number(p), number(m)] for c, (p, m) in value["deductions"].items()}}
+
+        return {
+            "full_score": number(value["full_score"]),
+            "deductions": {c: [number(p), number(m)] for c, (p, m) in value["deductions"].items()},
+        }
 
     def say(self, value) -> str:
         return f"满分{value['full_score']:g}分；" + "；".join(
-            f"{DEDUCTION_LABELS[c]}每次扣{p:g}分、最多扣{m:g}分" for c, (p, m) in value["deductions"].items())
+            f"{DEDUCTION_LABELS[c]}每次扣{p:g}分、最多扣{m:g}分" for c, (p, m) in value["deductions"].items()
+        )
 
 
 @dataclass(frozen=True)
@@ -192,27 +232,36 @@ class KindCategories(Kind):
 
     def read(self, raw) -> dict[str, list[str]]:
         if not isinstance(raw, dict):
-            raise Bad("应为“情形代码 = [执法类别代码, …]”的表，如 { food_drug = [\"food\", \"drug\"] }。")
+            raise Bad('应为“情形代码 = [执法类别代码, …]”的表，如 { food_drug = ["food", "drug"] }。')
         clean = {}
         for kind, categories in raw.items():
             if kind not in FIELD_BOUND_KINDS:
-                raise Bad(f"“{kind}”不是限于执法领域的计划外检查情形；可用的情形："
-                          + "；".join(f"{c}（{EXEMPT_KIND_NAMES[c]}）" for c in FIELD_BOUND_KINDS) + "。")
-            if (not isinstance(categories, list) or not categories
-                    or not all(isinstance(c, str) for c in categories)):
+                raise Bad(
+                    f"“{kind}”不是限于执法领域的计划外检查情形；可用的情形："
+                    + "；".join(f"{c}（{EXEMPT_KIND_NAMES[c]}）" for c in FIELD_BOUND_KINDS)
+                    + "。"
+                )
+            if not isinstance(categories, list) or not categories or not all(isinstance(c, str) for c in categories):
                 raise Bad(f"{kind}：应为执法类别代码的列表，至少一项。")
             unknown = [c for c in categories if c not in ENFORCEMENT_CATEGORIES]
             if unknown:
-                raise Bad(f"{kind}：未知的执法类别" + "、".join(f"“{c}”" for c in unknown) + "；可用的代码："
-                          + "；".join(f"{c}（{n}）" for c, n in ENFORCEMENT_CATEGORIES.items()) + "。")
+                raise Bad(
+                    f"{kind}：未知的执法类别"
+                    + "、".join(f"“{c}”" for c in unknown)
+                    + "；可用的代码："
+                    + "；".join(f"{c}（{n}）" for c, n in ENFORCEMENT_CATEGORIES.items())
+                    + "。"
+                )
             clean[kind] = [c for c in ENFORCEMENT_CATEGORIES if c in categories]
         return {kind: clean[kind] for kind in FIELD_BOUND_KINDS if kind in clean}
 
     def say(self, value) -> str:
         if not value:
             return "（各情形均不限执法类别）"
-        return "；".join(f"{EXEMPT_KIND_NAMES[kind]}：" + "、".join(ENFORCEMENT_CATEGORIES[c] for c in categories)
-                        for kind, categories in value.items())
+        return "；".join(
+            f"{EXEMPT_KIND_NAMES[kind]}：" + "、".join(ENFORCEMENT_CATEGORIES[c] for c in categories)
+            for kind, categories in value.items()
+        )
 
     def at_least_as_strict(self, mine, floor) -> bool:
         """Every kind ``floor`` binds is bound in ``mine`` to some of the same categories (none added)."""

@@ -2,6 +2,7 @@
 rules (细则) never loosen what the rulebook and the floor set. Each check answers the conflicts, one
 per parameter, naming the article that sets the floor — the refusal of a load lists them all.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,8 +20,11 @@ class Conflict:
 
 def _looser(key: str, mine, floor, citation: str, whose: str) -> Conflict:
     parameter = BY_KEY[key]
-    return Conflict(key, f"“{parameter.label}”：{whose}的“{parameter.say(mine)}”比{citation}规定的"
-                         f"“{parameter.say(floor)}”宽松；{whose}只能从严，不能放宽。")
+    return Conflict(
+        key,
+        f"“{parameter.label}”：{whose}的“{parameter.say(mine)}”比{citation}规定的"
+        f"“{parameter.say(floor)}”宽松；{whose}只能从严，不能放宽。",
+    )
 
 
 def rulebook_conflicts(document: documents.Document, national: documents.Document) -> list[Conflict]:
@@ -37,8 +41,9 @@ def rulebook_conflicts(document: documents.Document, national: documents.Documen
     return found
 
 
-def department_conflicts(document: documents.Document, national: documents.Document,
-                         rulebook: tuple[int, documents.Document] | None) -> list[Conflict]:
+def department_conflicts(
+    document: documents.Document, national: documents.Document, rulebook: tuple[int, documents.Document] | None
+) -> list[Conflict]:
     """What a department's rules loosen of the rulebook ``rulebook`` (with the floor), or set that only
     the rulebook may set."""
     base = Rules(national, rulebook, None)
@@ -56,8 +61,13 @@ def department_conflicts(document: documents.Document, national: documents.Docum
         if parameter.kind.stricter == "superset":  # added to the rule's list, never replacing it
             restated = parameter.kind.restated(entry.value, floor)
             if restated:
-                found.append(Conflict(parameter.key, f"“{parameter.label}”：{'、'.join(restated)}已由{cited.citation}"
-                                                     f"规定；细则只能增加其他{parameter.label}。"))
+                found.append(
+                    Conflict(
+                        parameter.key,
+                        f"“{parameter.label}”：{'、'.join(restated)}已由{cited.citation}"
+                        f"规定；细则只能增加其他{parameter.label}。",
+                    )
+                )
             continue
         if not parameter.kind.at_least_as_strict(entry.value, floor):
             found.append(_looser(parameter.key, entry.value, floor, cited.citation, "部门细则"))

@@ -1,4 +1,5 @@
 """The rules document's words (一细则 · 实施细则): where its files are kept, which files are accepted."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -22,8 +23,13 @@ ACCEPTED = {
 DOCUMENT_KINDS = {"rulebook": "实施方案（规则集）", "department": "部门细则", "national": "国家规定"}
 
 #: Where a parameter in force comes from.
-SOURCES = {"national": "国家规定", "rulebook": "实施方案", "department": "部门细则", "platform": "平台默认",
-           "open": "未规定"}
+SOURCES = {
+    "national": "国家规定",
+    "rulebook": "实施方案",
+    "department": "部门细则",
+    "platform": "平台默认",
+    "open": "未规定",
+}
 
 #: The statistical tables the platform can fill (统计表), by code, with their common names; a rulebook
 #: gives the title and attachment of each one it uses.
@@ -97,10 +103,21 @@ DEDUCTION_LABELS = {
 DRAW_SPEC_MIN_TEAM = 2
 
 #: A version's state (:func:`spotcheck.tenants.rules.queries.state`), as the pages say it.
-STATE_NAMES = {"in_force": _l("In force"), "coming": _l("Not yet in force"), "past": _l("Superseded"),
-               "withdrawn": _l("Withdrawn")}
+STATE_NAMES = {
+    "in_force": _l("In force"),
+    "coming": _l("Not yet in force"),
+    "past": _l("Superseded"),
+    "withdrawn": _l("Withdrawn"),
+}
 
 #: The parts of a rules file a refusal may name besides the parameters and the document's fields.
-FILE_PARTS = {"file": _l("The rules file"), "text": _l("The rules file"), "preset": _l("Preset"),
-              "document": _l("The document's heading"), "departments": _l("Departments' rules in force"),
-              "department": _l("Department"), "articles": _l("Articles"), "sources": _l("Source documents")}
+FILE_PARTS = {
+    "file": _l("The rules file"),
+    "text": _l("The rules file"),
+    "preset": _l("Preset"),
+    "document": _l("The document's heading"),
+    "departments": _l("Departments' rules in force"),
+    "department": _l("Department"),
+    "articles": _l("Articles"),
+    "sources": _l("Source documents"),
+}

@@ -6,6 +6,7 @@ Headers, hints and the names of coded values are part of the document format (Ch
 the seed attachments), not of the UI: they stay the same whatever the UI language, so a file
 filled in under one language imports under the other.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,8 +59,10 @@ class Column:
         if self.kind == FLAG:
             return to_flag(value)
         if self.kind == CODE and isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:
-            return cell_text(value), _l("Excel stored this code as a number and dropped its last digits: format the "
-                                        "column as text and enter the code again.")
+            return cell_text(value), _l(
+                "Excel stored this code as a number and dropped its last digits: format the "
+                "column as text and enter the code again."
+            )
         if self.kind in (RATIO, FREQUENCY):
             return to_sampling(self.kind, value)
         if self.kind == MULTI:
@@ -184,17 +187,31 @@ def names_of(table: Mapping[str, str], codes) -> str:
 # --- 随机抽查事项清单 (seed 003 附件1 + seed 004) ---------------------------------------------
 
 #: An item field's kind (事项要素) as a workbook column reads it: 频次 one cell of times and period.
-_ITEM_KINDS = {item_inputs.TEXT: TEXT, item_inputs.LONG_TEXT: TEXT, item_inputs.CODES: MULTI,
-               item_inputs.CHOICE: CHOICE, item_inputs.FLAG: FLAG, item_inputs.RATIO: RATIO,
-               item_inputs.TIMES: FREQUENCY}
+_ITEM_KINDS = {
+    item_inputs.TEXT: TEXT,
+    item_inputs.LONG_TEXT: TEXT,
+    item_inputs.CODES: MULTI,
+    item_inputs.CHOICE: CHOICE,
+    item_inputs.FLAG: FLAG,
+    item_inputs.RATIO: RATIO,
+    item_inputs.TIMES: FREQUENCY,
+}
 
 
 def _item_column(field: item_inputs.ItemField) -> Column:
     """The workbook's column of an item field, as the items domain declares it."""
     sheet = field.sheet
     choices = (YES, NO) if field.kind == item_inputs.FLAG else names(field.choices) if field.choices else ()
-    return Column(sheet.header, sheet.key or field.name, required=sheet.required, kind=_ITEM_KINDS[field.kind],
-                  width=sheet.width, aliases=sheet.aliases, hint=sheet.hint, choices=choices)
+    return Column(
+        sheet.header,
+        sheet.key or field.name,
+        required=sheet.required,
+        kind=_ITEM_KINDS[field.kind],
+        width=sheet.width,
+        aliases=sheet.aliases,
+        hint=sheet.hint,
+        choices=choices,
+    )
 
 
 ITEMS = SheetKind(
@@ -205,15 +222,23 @@ ITEMS = SheetKind(
     held_in=item_inputs.HELD_IN,
     columns=(
         Column("序号", None, hint=HINT_MARKER, width=8),
-        Column("事项编码", "code", kind=CODE, width=14, aliases=("编码", "事项代码"),
-               hint="新增事项留空；填写已有事项的编码即修改该事项"),
+        Column(
+            "事项编码",
+            "code",
+            kind=CODE,
+            width=14,
+            aliases=("编码", "事项代码"),
+            hint="新增事项留空；填写已有事项的编码即修改该事项",
+        ),
         *(_item_column(field) for field in item_inputs.SHEET_FIELDS),
     ),
     notes=(
         "一行一个事项；第2行为填写说明，导入时自动跳过，也可删除。",
         "新增的事项导入后为草稿，发布后方可使用；填写“事项编码”即修改已有事项，已发布事项的修改形成新版本。",
-        ("发布的事项须写明检查依据、检查主体、抽查对象、检查内容和检查方式；纳入随机抽查的还须写明比例和频次，"
-         "不纳入随机抽查的须书面说明理由。已发布事项的修改缺少这些内容的，该行不导入。"),
+        (
+            "发布的事项须写明检查依据、检查主体、抽查对象、检查内容和检查方式；纳入随机抽查的还须写明比例和频次，"
+            "不纳入随机抽查的须书面说明理由。已发布事项的修改缺少这些内容的，该行不导入。"
+        ),
         "导入为“全部或全不”：任何一行有错，整份文件都不导入，并列出每一个出错的行、列和原因。",
     ),
 )
@@ -221,9 +246,15 @@ ITEMS = SheetKind(
 # --- 检查对象名录库 (market-entity registry + the department's directory entries) ----------------
 
 #: A directory field's kind (检查对象名录库的录入项) as a workbook column reads it.
-_DIRECTORY_KINDS = {directory_inputs.TEXT: TEXT, directory_inputs.CODE: CODE, directory_inputs.CHOICE: CHOICE,
-                    directory_inputs.FLAG: FLAG, directory_inputs.DATE: DATE, directory_inputs.COUNT: INT,
-                    directory_inputs.TAGS: TEXT}
+_DIRECTORY_KINDS = {
+    directory_inputs.TEXT: TEXT,
+    directory_inputs.CODE: CODE,
+    directory_inputs.CHOICE: CHOICE,
+    directory_inputs.FLAG: FLAG,
+    directory_inputs.DATE: DATE,
+    directory_inputs.COUNT: INT,
+    directory_inputs.TAGS: TEXT,
+}
 
 
 def _directory_column(field: directory_inputs.DirectoryField) -> Column:
@@ -235,10 +266,21 @@ def _directory_column(field: directory_inputs.DirectoryField) -> Column:
     if field.kind == directory_inputs.FLAG:
         choices = (YES, NO)
     elif field.choices:
-        choices = {directory_inputs.NAMES: names(field.choices), directory_inputs.CODES: tuple(field.choices),
-                   directory_inputs.BOTH: (*field.choices, *field.choices.values())}[sheet.offers]
-    return Column(sheet.header, field.name, required=sheet.required, kind=_DIRECTORY_KINDS[field.kind],
-                  width=sheet.width, aliases=sheet.aliases, hint=sheet.hint, choices=choices)
+        choices = {
+            directory_inputs.NAMES: names(field.choices),
+            directory_inputs.CODES: tuple(field.choices),
+            directory_inputs.BOTH: (*field.choices, *field.choices.values()),
+        }[sheet.offers]
+    return Column(
+        sheet.header,
+        field.name,
+        required=sheet.required,
+        kind=_DIRECTORY_KINDS[field.kind],
+        width=sheet.width,
+        aliases=sheet.aliases,
+        hint=sheet.hint,
+        choices=choices,
+    )
 
 
 DIRECTORY = SheetKind(
@@ -268,27 +310,63 @@ INSPECTORS = SheetKind(
         Column("序号", None, hint=HINT_MARKER, width=8),
         Column("姓名", "name", required=True, width=10, hint="必填"),
         Column("性别", "sex", required=True, kind=CHOICE, width=6, choices=names(reference.SEXES), hint="必填：男或女"),
-        Column("身份证号码", "id_number", kind=CODE, width=22, aliases=("身份证号", "公民身份号码"),
-               hint="新增人员必填，18位；修改已有人员时可留空"),
+        Column(
+            "身份证号码",
+            "id_number",
+            kind=CODE,
+            width=22,
+            aliases=("身份证号", "公民身份号码"),
+            hint="新增人员必填，18位；修改已有人员时可留空",
+        ),
         Column("执法机构全称", "agency", required=True, width=26, aliases=("执法机构", "所在执法机构"), hint="必填"),
         Column("职务", "post", width=12, aliases=("岗位职务", "岗位")),
-        Column("执法证编号", "cert_no", required=True, kind=CODE, width=16, aliases=("执法证号", "执法证号码"),
-               hint="必填；按编号新增或修改人员"),
-        Column("执法证有效期至", "cert_expires_on", kind=DATE, width=14, aliases=("有效期至", "执法证有效期"),
-               hint="YYYY-MM-DD，可空"),
-        Column("执法类别", "categories", required=True, kind=MULTI, width=20, aliases=("执法种类",),
-               choices=names(reference.ENFORCEMENT_CATEGORIES), hint="必填，可多选，用“、”分隔"),
+        Column(
+            "执法证编号",
+            "cert_no",
+            required=True,
+            kind=CODE,
+            width=16,
+            aliases=("执法证号", "执法证号码"),
+            hint="必填；按编号新增或修改人员",
+        ),
+        Column(
+            "执法证有效期至",
+            "cert_expires_on",
+            kind=DATE,
+            width=14,
+            aliases=("有效期至", "执法证有效期"),
+            hint="YYYY-MM-DD，可空",
+        ),
+        Column(
+            "执法类别",
+            "categories",
+            required=True,
+            kind=MULTI,
+            width=20,
+            aliases=("执法种类",),
+            choices=names(reference.ENFORCEMENT_CATEGORIES),
+            hint="必填，可多选，用“、”分隔",
+        ),
         Column("执法区域", "region", width=14),
         Column("业务专长", "expertise", width=16),
         Column("是否专家", "is_expert", kind=FLAG, width=8, choices=(YES, NO), aliases=("专家",), hint="是或否"),
-        Column("状态", "active", kind=CHOICE, width=8, choices=("在用", "停用"), aliases=("在岗状态",),
-               hint="在用或停用，留空：新增为在用，已有人员不变"),
+        Column(
+            "状态",
+            "active",
+            kind=CHOICE,
+            width=8,
+            choices=("在用", "停用"),
+            aliases=("在岗状态",),
+            hint="在用或停用，留空：新增为在用，已有人员不变",
+        ),
         Column("备注", None, width=20, hint="仅供填表参考，系统不保存"),
     ),
     notes=(
         "一行一名执法检查人员；第2行为填写说明，导入时自动跳过，也可删除。",
-        ("身份证号码属个人信息：只有本部门系统管理员导出的名录含完整号码，其他人导出的为遮盖后的号码；"
-         "导入时遮盖后的号码视为“不修改”。"),
+        (
+            "身份证号码属个人信息：只有本部门系统管理员导出的名录含完整号码，其他人导出的为遮盖后的号码；"
+            "导入时遮盖后的号码视为“不修改”。"
+        ),
         "导入为“全部或全不”：任何一行有错，整份文件都不导入，并列出每一个出错的行、列和原因。",
     ),
 )
@@ -296,15 +374,27 @@ INSPECTORS = SheetKind(
 # --- 检查结果 (a campaign's results, entered offline and imported as submitted) ---------------
 
 #: A result field's kind (检查结果的录入项) as a workbook column reads it.
-_RESULT_KINDS = {result_inputs.DATE: DATE, result_inputs.CHOICE: CHOICE, result_inputs.CATEGORIES: MULTI,
-                 result_inputs.TEXT: TEXT}
+_RESULT_KINDS = {
+    result_inputs.DATE: DATE,
+    result_inputs.CHOICE: CHOICE,
+    result_inputs.CATEGORIES: MULTI,
+    result_inputs.TEXT: TEXT,
+}
 
 
 def _result_column(field: result_inputs.ResultField) -> Column:
     """The workbook's column of a result field, as the results domain declares it."""
     sheet = field.sheet
-    return Column(sheet.header, field.name, required=sheet.required, kind=_RESULT_KINDS[field.kind], width=sheet.width,
-                  aliases=sheet.aliases, hint=sheet.hint, choices=names(field.choices) if field.choices else ())
+    return Column(
+        sheet.header,
+        field.name,
+        required=sheet.required,
+        kind=_RESULT_KINDS[field.kind],
+        width=sheet.width,
+        aliases=sheet.aliases,
+        hint=sheet.hint,
+        choices=names(field.choices) if field.choices else (),
+    )
 
 
 RESULTS = SheetKind(
@@ -314,16 +404,25 @@ RESULTS = SheetKind(
     label=_l("Inspection results"),
     columns=(
         Column("序号", None, hint=HINT_MARKER, width=8),
-        Column("统一社会信用代码", "entity_code", required=True, kind=CODE, width=22, aliases=("信用代码",),
-               hint="必填：本次抽查的检查对象"),
+        Column(
+            "统一社会信用代码",
+            "entity_code",
+            required=True,
+            kind=CODE,
+            width=22,
+            aliases=("信用代码",),
+            hint="必填：本次抽查的检查对象",
+        ),
         Column("检查对象名称", None, width=28, aliases=("企业名称", "名称"), hint="仅供核对，系统不保存"),
         Column("抽查事项", "item", required=True, width=26, aliases=("检查事项",), hint="必填：事项名称或编码"),
         *(_result_column(field) for field in result_inputs.FIELDS),
     ),
     notes=(
         "一行为一个检查对象的一个抽查事项；本次抽查的每个检查对象，其全部事项都要有一行。",
-        ("检查结果是检查组的：导入的结果为代检查组录入的草稿，由该检查的组长确认提交后才进入审核（导入人就是该检查组长的，导入即提交）；"
-         "审核由未参与录入的领导进行，导入人不能审核自己导入的结果。"),
+        (
+            "检查结果是检查组的：导入的结果为代检查组录入的草稿，由该检查的组长确认提交后才进入审核（导入人就是该检查组长的，导入即提交）；"
+            "审核由未参与录入的领导进行，导入人不能审核自己导入的结果。"
+        ),
         "导入为“全部或全不”：任何一行有错，整份文件都不导入，并列出每一个出错的行、列和原因。",
     ),
 )

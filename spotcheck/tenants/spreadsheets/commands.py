@@ -1,6 +1,7 @@
 """The spreadsheet commands (电子表格导入导出): all-or-nothing imports of the item list, the target
 directory and the inspector directory (run by the import job), exports of the current lists, and
 a campaign's results entered offline (检查结果导入)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,8 +29,9 @@ from spotcheck.tenants.spreadsheets.vocabulary import IMPORT_TASK, RESULTS_IMPOR
 
 
 @command(Permission.CATALOG_MANAGE)
-def run_import(kind: SheetKind, path: Path | str, *, actor: Actor, file_name: str = "",
-               progress: pipeline.Progress | None = None) -> dict:
+def run_import(
+    kind: SheetKind, path: Path | str, *, actor: Actor, file_name: str = "", progress: pipeline.Progress | None = None
+) -> dict:
     """Import ``path`` as ``kind`` for the actor's department, all or nothing (see the pipeline)."""
     require_step(kind, actor, "import")
     return pipeline.run(IMPORTERS[kind.name](kind, actor), path, file_name=file_name, progress=progress)
@@ -57,12 +59,17 @@ def import_results(campaign_id: int, data: dict, *, actor: Actor, progress: pipe
     if not isinstance(data, dict):
         raise ValidationFailed({"file": [_l("Choose the file to upload.")]})
     if data.get("path") is not None:
-        return pipeline.run(ResultImport(campaign, actor), data["path"], file_name=data.get("file_name") or "",
-                            progress=progress)
+        return pipeline.run(
+            ResultImport(campaign, actor), data["path"], file_name=data.get("file_name") or "", progress=progress
+        )
     stored = uploads.store_upload(data.get("file_name"), data.get("stream"), tenant_id=campaign.tenant_id)
     try:
-        return pipeline.run(ResultImport(campaign, actor), uploads.stored_path(stored.key), file_name=stored.file_name,
-                            progress=progress)
+        return pipeline.run(
+            ResultImport(campaign, actor),
+            uploads.stored_path(stored.key),
+            file_name=stored.file_name,
+            progress=progress,
+        )
     finally:
         uploads.discard(stored.key)
 
@@ -76,16 +83,32 @@ def submit_import(kind_name: str, filename: str | None, stream, *, actor: Actor,
     kind = kind_named(kind_name)
     require_step(kind, actor, "import")
     upload = uploads.store_upload(filename, stream, tenant_id=tenant_of(actor).id)
-    return jobs.submit(IMPORT_TASK, f"import.{kind.name}", actor, sheet=kind.name, key=upload.key,
-                       file_name=upload.file_name, locale=locale)
+    return jobs.submit(
+        IMPORT_TASK,
+        f"import.{kind.name}",
+        actor,
+        sheet=kind.name,
+        key=upload.key,
+        file_name=upload.file_name,
+        locale=locale,
+    )
 
 
 @command(RESULTS_IMPORT)
-def submit_results_import(campaign_id: int, filename: str | None, stream, *, actor: Actor, locale: str = "zh_CN") -> Job:
+def submit_results_import(
+    campaign_id: int, filename: str | None, stream, *, actor: Actor, locale: str = "zh_CN"
+) -> Job:
     """Check and keep a campaign's results workbook, then queue its import (检查结果导入); returns
     the job to watch. The rows are checked and written by the job, all or nothing."""
     campaign = get_row(Campaign, campaign_id, _l("No such campaign."))
     CAMPAIGN_STEPS.require(campaign, actor, "import_results")
     upload = uploads.store_upload(filename, stream, tenant_id=campaign.tenant_id)
-    return jobs.submit(RESULTS_IMPORT_TASK, RESULTS_JOB_KIND, actor, campaign_id=campaign.id, key=upload.key,
-                       file_name=upload.file_name, locale=locale)
+    return jobs.submit(
+        RESULTS_IMPORT_TASK,
+        RESULTS_JOB_KIND,
+        actor,
+        campaign_id=campaign.id,
+        key=upload.key,
+        file_name=upload.file_name,
+        locale=locale,
+    )

@@ -1,4 +1,5 @@
 """Importing the target directory (检查对象名录库): registry entities and the department's entries."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -41,8 +42,9 @@ class DirectoryImport(Importer):
 
     def check_all(self, records: Iterator[Record], errors: Problems) -> None:
         """Each record checked (:meth:`_checked`) and, while no row is bad, staged."""
-        self.merge = DirectoryFileMerge(entity_keys=self.entity_keys, entry_keys=self.entry_keys,
-                                        keeps_registry=self.keeps_registry)
+        self.merge = DirectoryFileMerge(
+            entity_keys=self.entity_keys, entry_keys=self.entry_keys, keeps_registry=self.keeps_registry
+        )
 
         def checked() -> Iterator[dict]:
             for record in records:

@@ -1,6 +1,7 @@
 """Exports (导出): the current lists of the department as spreadsheet rows, in the columns of the templates, with
 values written the way the import reads them back (so an export re-imports unchanged), in the
 seed's form: title, 填报单位/时间 line, 填报人/联系电话 line (:func:`heading`)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -52,7 +53,8 @@ def heading(kind: SheetKind, department: str, reader: Actor) -> writing.Heading:
     return writing.Heading(
         title=f"{department}{kind.title}",
         line=f"填报单位（盖章）：{department}{GAP}时间：{day.year}年{day.month}月{day.day}日",
-        footer=f"填报人：{getattr(reader, 'display_name', '') or ''}{GAP}联系电话：{contacts.footer_phone(reader)}")
+        footer=f"填报人：{getattr(reader, 'display_name', '') or ''}{GAP}联系电话：{contacts.footer_phone(reader)}",
+    )
 
 
 def _numbered(kind: SheetKind, rows: Iterator[dict]) -> Iterator[list]:
@@ -65,15 +67,23 @@ def _item_rows() -> Iterator[dict]:
     query = sa.select(Item).where(Item.status != ItemStatus.retired).order_by(Item.code)
     for item in db.session.scalars(query):
         yield {
-            "code": item.code, "name": item.name, "sub_item": item.sub_item, "legal_basis": item.legal_basis,
-            "checking_body": item.checking_body, "target_type": item.target_type, "content": item.content,
-            "methods": names_of(reference.CHECK_METHODS, item.methods), "ratio_bp": item.ratio_text,
+            "code": item.code,
+            "name": item.name,
+            "sub_item": item.sub_item,
+            "legal_basis": item.legal_basis,
+            "checking_body": item.checking_body,
+            "target_type": item.target_type,
+            "content": item.content,
+            "methods": names_of(reference.CHECK_METHODS, item.methods),
+            "ratio_bp": item.ratio_text,
             "frequency": item.frequency_text,
             "inspector_categories": names_of(reference.ENFORCEMENT_CATEGORIES, item.inspector_categories),
-            "inspector_requirements": item.inspector_requirements, "result_use": item.result_use,
+            "inspector_requirements": item.inspector_requirements,
+            "result_use": item.result_use,
             "field": reference.ITEM_FIELDS.get(item.field, item.field),
             "kind": reference.ITEM_KINDS.get(item.kind, item.kind),
-            "random_check": flag_text(item.random_check), "non_random_reason": item.non_random_reason,
+            "random_check": flag_text(item.random_check),
+            "non_random_reason": item.non_random_reason,
             "remarks": item.remarks,
         }
 
@@ -81,19 +91,31 @@ def _item_rows() -> Iterator[dict]:
 def _directory_rows(risk_style: str) -> Iterator[dict]:
     """The department's directory entries with their registry data, by entry id, in batches."""
     labels = reference.RISK_LABEL_STYLES.get(risk_style, reference.RISK_LABEL_STYLES["letters"])
-    query = (sa.select(DirectoryEntry).join(DirectoryEntry.entity).options(contains_eager(DirectoryEntry.entity))
-             .order_by(DirectoryEntry.id).execution_options(yield_per=_BATCH))
+    query = (
+        sa.select(DirectoryEntry)
+        .join(DirectoryEntry.entity)
+        .options(contains_eager(DirectoryEntry.entity))
+        .order_by(DirectoryEntry.id)
+        .execution_options(yield_per=_BATCH)
+    )
     for entry in db.session.scalars(query):
         entity: Entity = entry.entity
         yield {
-            "code": entity.code, "name": entity.name,
+            "code": entity.code,
+            "name": entity.name,
             "entity_type": reference.ENTITY_TYPES.get(entity.entity_type, entity.entity_type),
-            "industry_code": entity.industry_code, "region_code": entity.region_code, "address": entity.address,
+            "industry_code": entity.industry_code,
+            "region_code": entity.region_code,
+            "address": entity.address,
             "status": reference.ENTITY_STATUSES.get(entity.status, entity.status),
-            "abnormal": flag_text(entity.abnormal), "blacklisted": flag_text(entity.blacklisted),
-            "penalized_on": entity.penalized_on, "complaints": entity.complaints,
-            "credit_rating": entity.credit_rating or "", "category": entry.category,
-            "risk": labels.get(entry.risk, entry.risk), "tags": "、".join(entry.tag_list),
+            "abnormal": flag_text(entity.abnormal),
+            "blacklisted": flag_text(entity.blacklisted),
+            "penalized_on": entity.penalized_on,
+            "complaints": entity.complaints,
+            "credit_rating": entity.credit_rating or "",
+            "category": entry.category,
+            "risk": labels.get(entry.risk, entry.risk),
+            "tags": "、".join(entry.tag_list),
             "last_inspected_on": entry.last_inspected_on,
         }
 
@@ -105,11 +127,16 @@ def _inspector_rows(reader: Actor) -> Iterator[dict]:
         audit.record("inspector.ids_exported", "inspector", None, actor=reader, details={"count": len(inspectors)})
     for person in inspectors:
         yield {
-            "name": person.name, "sex": reference.SEXES.get(person.sex, person.sex),
+            "name": person.name,
+            "sex": reference.SEXES.get(person.sex, person.sex),
             "id_number": personal_data.decrypt(person.id_encrypted) if full else person.id_masked,
-            "agency": person.agency, "post": person.post, "cert_no": person.cert_no,
+            "agency": person.agency,
+            "post": person.post,
+            "cert_no": person.cert_no,
             "cert_expires_on": person.cert_expires_on,
             "categories": names_of(reference.ENFORCEMENT_CATEGORIES, person.categories),
-            "region": person.region, "expertise": person.expertise, "is_expert": flag_text(person.is_expert),
+            "region": person.region,
+            "expertise": person.expertise,
+            "is_expert": flag_text(person.is_expert),
             "active": "在用" if person.active else "停用",
         }

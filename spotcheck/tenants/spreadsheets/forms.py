@@ -8,6 +8,7 @@ supervision tables of the bureau); the content is the caller's. Counts and rates
 the cells (a rate in per cent under a header saying "（%）", formatted by its column's number
 format); a text cell is always text. :func:`shown` writes a cell as a page shows it.
 """
+
 from __future__ import annotations
 
 import io
@@ -109,8 +110,9 @@ def _sheet(sheet, spec: Sheet) -> None:
             cell.alignment, cell.border = _CENTRE, _BORDER
             letter = get_column_letter(index)
             if section.widths and index <= len(section.widths):
-                sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width or 0,
-                                                            section.widths[index - 1])
+                sheet.column_dimensions[letter].width = max(
+                    sheet.column_dimensions[letter].width or 0, section.widths[index - 1]
+                )
         sheet.row_dimensions[row].height = 30
         row += 1
         for number, values in enumerate(section.rows, start=1):

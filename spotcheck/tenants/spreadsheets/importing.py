@@ -2,6 +2,7 @@
 inspector directory. The import command is :func:`spotcheck.tenants.spreadsheets.commands.run_import`;
 the pipeline is :mod:`spotcheck.tenants.spreadsheets.pipeline`.
 """
+
 from __future__ import annotations
 
 from spotcheck.tenants.spreadsheets import pipeline
@@ -11,5 +12,7 @@ from spotcheck.tenants.spreadsheets.inspector_import import InspectorImport
 from spotcheck.tenants.spreadsheets.item_import import ItemImport
 
 IMPORTERS: dict[str, type[pipeline.Importer]] = {
-    ITEMS.name: ItemImport, DIRECTORY.name: DirectoryImport, INSPECTORS.name: InspectorImport}
-
+    ITEMS.name: ItemImport,
+    DIRECTORY.name: DirectoryImport,
+    INSPECTORS.name: InspectorImport,
+}

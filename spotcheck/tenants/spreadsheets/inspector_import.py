@@ -1,4 +1,5 @@
 """Importing the inspector directory (执法检查人员名录库)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,8 +16,20 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.spreadsheets.columns import ACTIVE_NAMES, cell_text
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 
-_INSPECTOR_FIELDS = ("name", "sex", "agency", "post", "cert_no", "cert_expires_on", "categories", "region",
-                     "expertise", "is_expert", "active", "id_digest")
+_INSPECTOR_FIELDS = (
+    "name",
+    "sex",
+    "agency",
+    "post",
+    "cert_no",
+    "cert_expires_on",
+    "categories",
+    "region",
+    "expertise",
+    "is_expert",
+    "active",
+    "id_digest",
+)
 
 
 class InspectorImport(Importer):

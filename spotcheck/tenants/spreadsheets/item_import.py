@@ -1,4 +1,5 @@
 """Importing the item list (一单 · 随机抽查事项清单) from a spreadsheet."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,8 +39,9 @@ class ItemImport(Importer):
         if code:
             item = self.existing.get(code)
             if item is None:
-                problems["code"] = [_l("No item with this code in your department's list. Leave 事项编码 "
-                                       "empty to add a new item.")]
+                problems["code"] = [
+                    _l("No item with this code in your department's list. Leave 事项编码 empty to add a new item.")
+                ]
             elif code in self.codes_seen:
                 problems["code"] = [_l("The same 事项编码 as row %(row)d.", row=self.codes_seen[code])]
             self.codes_seen.setdefault(code, record.row)
@@ -59,18 +61,35 @@ class ItemImport(Importer):
         name_key = (clean.get("name", ""), clean.get("sub_item", ""))
         if clean.get("name"):
             if name_key in self.names_seen:
-                problems.setdefault("name", [_l("The same item name and sub-item as row %(row)d.",
-                                                row=self.names_seen[name_key])])
+                problems.setdefault(
+                    "name", [_l("The same item name and sub-item as row %(row)d.", row=self.names_seen[name_key])]
+                )
             self.names_seen.setdefault(name_key, record.row)
             other = self.by_name.get(name_key)
             if other is not None and other != code:
-                problems.setdefault("name", [_l("This item is already in your list as %(code)s: put that code in "
-                                                "the 事项编码 column to change it.", code=other)])
-        if (item is not None and item.status == ItemStatus.retired and not problems
-                and any(getattr(item, k) != v for k, v in clean.items())):
+                problems.setdefault(
+                    "name",
+                    [
+                        _l(
+                            "This item is already in your list as %(code)s: put that code in "
+                            "the 事项编码 column to change it.",
+                            code=other,
+                        )
+                    ],
+                )
+        if (
+            item is not None
+            and item.status == ItemStatus.retired
+            and not problems
+            and any(getattr(item, k) != v for k, v in clean.items())
+        ):
             problems["code"] = [_l("Item %(code)s is retired and cannot be changed.", code=code)]
-        if (item is not None and item.status == ItemStatus.published and not problems
-                and any(getattr(item, k) != v for k, v in clean.items())):
+        if (
+            item is not None
+            and item.status == ItemStatus.published
+            and not problems
+            and any(getattr(item, k) != v for k, v in clean.items())
+        ):
             problems.update(missing_for_publication({**item.snapshot(), **clean}))  # a new version: complete
         errors.add_fields(record.row, problems)
         self.todo.append((record.row, code or None, clean))

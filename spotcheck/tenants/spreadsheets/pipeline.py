@@ -12,6 +12,7 @@ If any row is bad nothing is written, and the result lists every bad row. The fi
 an importer may stage the rows it has checked as it goes (the directory's: the file is read once), and what it
 staged is discarded when a row is bad or the file cannot be read to its end.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -107,8 +108,14 @@ class Problems:
 
     def result(self, base: dict) -> dict:
         items = sorted(self.items, key=lambda e: (e["row"], column_order(self.kind, e["column"])))
-        return {**base, "ok": False, "errors": items, "error_count": self.count, "error_rows": len(self.rows),
-                "errors_truncated": self.count > len(items)}
+        return {
+            **base,
+            "ok": False,
+            "errors": items,
+            "error_count": self.count,
+            "error_rows": len(self.rows),
+            "errors_truncated": self.count > len(items),
+        }
 
 
 def column_order(kind: SheetKind, header: str) -> int:
@@ -146,25 +153,35 @@ class Sheet:
                 break
         if best is None:
             missing = [c.header for c in self.kind.columns if c.required]
-            errors.add(1, "、".join(missing), _l("No header row found. The first row must hold the column headers of "
-                                                "the template; required columns: %(columns)s.",
-                                                columns="、".join(missing)))
+            errors.add(
+                1,
+                "、".join(missing),
+                _l(
+                    "No header row found. The first row must hold the column headers of "
+                    "the template; required columns: %(columns)s.",
+                    columns="、".join(missing),
+                ),
+            )
             return False
         self.header_row, matched, values = best
         seen: dict[str, int] = {}
         for index, column in sorted(matched.items()):
             if column.header in seen:
-                errors.add(self.header_row, column.header,
-                           _l("This column appears twice; keep one of them."))
+                errors.add(self.header_row, column.header, _l("This column appears twice; keep one of them."))
                 continue
             seen[column.header] = index
             self.columns[index] = column
         self.ignored = [cell_text(v) for i, v in enumerate(values) if cell_text(v) and i not in matched]
         missing = [c.header for c in self.kind.columns if c.required and c.header not in seen]
         if missing:
-            errors.add(self.header_row, "、".join(missing),
-                       _l("Required column(s) missing: %(columns)s. Use the headers of the template.",
-                          columns="、".join(missing)))
+            errors.add(
+                self.header_row,
+                "、".join(missing),
+                _l(
+                    "Required column(s) missing: %(columns)s. Use the headers of the template.",
+                    columns="、".join(missing),
+                ),
+            )
         return not errors
 
     def records(self) -> Iterator[Record]:
@@ -176,7 +193,8 @@ class Sheet:
             if not any(text for column, text in texts if column.key):
                 continue  # an empty row (perhaps with only a 序号)
             if any(c.hint == HINT_MARKER and t == HINT_MARKER for c, t in texts) or all(
-                    t == c.hint for c, t in texts if t):
+                t == c.hint for c, t in texts if t
+            ):
                 continue  # the template's row of hints
             data, problems = {}, {}
             suspect = text.has_forbidden("".join(value for _, value in cells if isinstance(value, str)))  # once a row
@@ -265,9 +283,18 @@ def run(importer: Importer, path: Path | str, *, file_name: str = "", progress: 
         else:
             errors.add(row, "", str(failed))
         return errors.result(base)
-    audit.record("sheet.imported", "import", None, actor=actor,
-                 details={"kind": kind.name, "file": file_name, "rows": base["rows"], **{
-                     k: v for k, v in counts.items() if isinstance(v, int)}})
+    audit.record(
+        "sheet.imported",
+        "import",
+        None,
+        actor=actor,
+        details={
+            "kind": kind.name,
+            "file": file_name,
+            "rows": base["rows"],
+            **{k: v for k, v in counts.items() if isinstance(v, int)},
+        },
+    )
     return {**base, "ok": True, **counts}
 
 

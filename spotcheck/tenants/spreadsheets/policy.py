@@ -8,6 +8,7 @@
 * A campaign's results entered offline (检查结果导入): its planner, while the campaign has results
   to record (the campaign's step ``import_results``: :data:`spotcheck.tenants.results.policy.CAMPAIGN_STEPS`).
 """
+
 from __future__ import annotations
 
 from spotcheck.core.actor import Actor
@@ -17,8 +18,11 @@ from spotcheck.tenants.spreadsheets.columns import KINDS, SheetKind
 
 #: What each list of the catalog allows, and the permission each step needs.
 SHEET_ACTIONS: dict[str, dict[str, Permission]] = {
-    name: {"template": Permission.CATALOG_MANAGE, "import": Permission.CATALOG_MANAGE,
-           "export": Permission.CATALOG_VIEW}
+    name: {
+        "template": Permission.CATALOG_MANAGE,
+        "import": Permission.CATALOG_MANAGE,
+        "export": Permission.CATALOG_VIEW,
+    }
     for name in KINDS
 }
 

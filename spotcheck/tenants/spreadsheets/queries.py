@@ -1,5 +1,6 @@
 """Spreadsheet reads (电子表格): which kind a name means, the blank templates, a campaign's results
 template pre-filled with its visits still to record, and how large an upload may be."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -42,19 +43,30 @@ def max_upload_bytes() -> int:
 
 def open_visits(campaign: Campaign) -> list[Visit]:
     """The campaign's visits whose result can still be recorded or imported."""
-    return list(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == campaign.id, Visit.status.in_(OPEN))
-                                   .order_by(Visit.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Visit).where(Visit.campaign_id == campaign.id, Visit.status.in_(OPEN)).order_by(Visit.id)
+        )
+    )
 
 
 def results_template(campaign: Campaign) -> tuple[IO[bytes], str]:
     """The results template of the campaign: a row per visit still to record and item, the
     entity's code and name and the item filled in."""
+
     def rows() -> Iterator[list]:
         number = 0
         for visit in open_visits(campaign):
             for item in campaign.items:
                 number += 1
                 values: dict[str | None, str] = {"entity_code": visit.entity.code, "item": item.name}
-                yield [number if c.header == "序号" else visit.entity.name if c.header == "检查对象名称"
-                       else values.get(c.key, "") for c in RESULTS.columns]
+                yield [
+                    number
+                    if c.header == "序号"
+                    else visit.entity.name
+                    if c.header == "检查对象名称"
+                    else values.get(c.key, "")
+                    for c in RESULTS.columns
+                ]
+
     return writing.export(RESULTS, rows()), f"{RESULTS.title}-{campaign.code}-{clock.today():%Y%m%d}.xlsx"

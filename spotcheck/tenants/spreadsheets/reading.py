@@ -7,6 +7,7 @@
 
 Row numbers are those a user sees in Excel: the first row is 1.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -34,14 +35,21 @@ class UnreadableFile(ValueError):
         self.message = message
 
 
-DAMAGED = _l("The workbook is damaged: part of it is not valid Excel content and cannot be read. Open it in "
-              "Excel, save it again as .xlsx (or as CSV), and upload that file.")
-TOO_BIG_UNPACKED = _l("The workbook unpacks to more than %(mb)d MB, more than an import may read. Split it, or save it "
-                      "as CSV.")
-TOO_MANY_TEXTS = _l("The workbook's table of texts unpacks to more than %(mb)d MB, more than an import may hold in "
-                    "memory. Save it as CSV and upload that file.")
-PACKED_TOO_TIGHT = _l("Part of the workbook unpacks to more than %(ratio)d times its packed size, which spreadsheet "
-                      "programs do not write; it is refused for safety. Save it as CSV and upload that file.")
+DAMAGED = _l(
+    "The workbook is damaged: part of it is not valid Excel content and cannot be read. Open it in "
+    "Excel, save it again as .xlsx (or as CSV), and upload that file."
+)
+TOO_BIG_UNPACKED = _l(
+    "The workbook unpacks to more than %(mb)d MB, more than an import may read. Split it, or save it as CSV."
+)
+TOO_MANY_TEXTS = _l(
+    "The workbook's table of texts unpacks to more than %(mb)d MB, more than an import may hold in "
+    "memory. Save it as CSV and upload that file."
+)
+PACKED_TOO_TIGHT = _l(
+    "Part of the workbook unpacks to more than %(ratio)d times its packed size, which spreadsheet "
+    "programs do not write; it is refused for safety. Save it as CSV and upload that file."
+)
 #: A part that unpacks to more than this many times its packed size, and is large, is a decompression bomb.
 BOMB_RATIO, BOMB_FROM = 100, 16 * 1024 * 1024
 
@@ -66,8 +74,9 @@ def check_workbook_size(path) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise UnreadableFile(_l("The file could not be read as an Excel workbook (.xlsx). "
-                                "Save it again from Excel as .xlsx, or as CSV.")) from None
+        raise UnreadableFile(
+            _l("The file could not be read as an Excel workbook (.xlsx). Save it again from Excel as .xlsx, or as CSV.")
+        ) from None
     if sum(member.file_size for member in members) > total_limit:
         raise UnreadableFile(TOO_BIG_UNPACKED % {"mb": total_limit // (1024 * 1024)})
     for member in members:
@@ -109,8 +118,12 @@ class RowSource:
         try:
             workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         except (InvalidFileException, zipfile.BadZipFile, OSError):
-            raise UnreadableFile(_l("The file could not be read as an Excel workbook (.xlsx). "
-                                    "Save it again from Excel as .xlsx, or as CSV.")) from None
+            raise UnreadableFile(
+                _l(
+                    "The file could not be read as an Excel workbook (.xlsx). "
+                    "Save it again from Excel as .xlsx, or as CSV."
+                )
+            ) from None
         except (KeyError, ValueError, SyntaxError, EOFError, zlib.error, TypeError, IndexError, AttributeError):
             raise UnreadableFile(DAMAGED) from None
         try:
@@ -123,8 +136,17 @@ class RowSource:
                 yield number, list(values)
         except UnreadableFile:
             raise
-        except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError, EOFError, zlib.error, TypeError,
-                IndexError, AttributeError):  # SyntaxError: XML that does not parse (ElementTree's ParseError)
+        except (
+            zipfile.BadZipFile,
+            KeyError,
+            ValueError,
+            SyntaxError,
+            EOFError,
+            zlib.error,
+            TypeError,
+            IndexError,
+            AttributeError,
+        ):  # SyntaxError: XML that does not parse (ElementTree's ParseError)
             raise UnreadableFile(DAMAGED) from None
         finally:
             workbook.close()
@@ -161,7 +183,9 @@ class RowSource:
                     self._fraction = min(raw.tell() / size, 1.0)
                     yield number, values
             except csv.Error:
-                raise UnreadableFile(_l("The CSV file could not be read (a quote is not closed or a cell is too long).")) from None
+                raise UnreadableFile(
+                    _l("The CSV file could not be read (a quote is not closed or a cell is too long).")
+                ) from None
 
 
 def _chain(first: list[str], rest) -> Iterator[str]:

@@ -2,6 +2,7 @@
 or nothing, each visit's result recorded on its team's behalf (代为录入) as a draft its 组长 confirms —
 submitted (待审核) at once only where the importer is that 组长 — and never approved (the command:
 :func:`spotcheck.tenants.spreadsheets.commands.import_results`)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -49,10 +50,13 @@ class ResultImport(Importer):
         self.first_row: dict[int | None, int] = {}
 
     def prepare(self, sheet: Sheet) -> None:
-        self.visits = {v.entity.code: v for v in db.session.scalars(
-            sa.select(Visit).where(Visit.campaign_id == self.campaign.id))}
-        self.items = {**{item.name: item for item in self.campaign.items},
-                      **{item.code: item for item in self.campaign.items}}
+        self.visits = {
+            v.entity.code: v for v in db.session.scalars(sa.select(Visit).where(Visit.campaign_id == self.campaign.id))
+        }
+        self.items = {
+            **{item.name: item for item in self.campaign.items},
+            **{item.code: item for item in self.campaign.items},
+        }
         self.seen: dict[tuple[str, int], int] = {}
         self.category_codes = categories.by_name()  # the department's categories, by any name a cell gives
 
@@ -64,7 +68,9 @@ class ResultImport(Importer):
         if code and visit is None:
             problems["entity_code"] = [_l("This entity was not drawn in this campaign.")]
         elif visit is not None and visit.status not in OPEN:
-            problems["entity_code"] = [_l("The result of this entity is already submitted; it cannot be imported again.")]
+            problems["entity_code"] = [
+                _l("The result of this entity is already submitted; it cannot be imported again.")
+            ]
         elif visit is not None and recused_members(visit):
             problems["entity_code"] = [str(VISIT_ACTIONS.by_name["import"].refusal(visit))]
         item = self.items.get(cell_text(data.get("item")))
@@ -78,16 +84,24 @@ class ResultImport(Importer):
             unknown = [n for n, c in zip(data["categories"], codes) if c is None]
             problems["categories"] = [_l("Unknown result category: %(codes)s.", codes="、".join(unknown))]
         if visit is not None and item is not None and not problems:  # the same rules as the result form
-            _, refused = checks.clean_result(visit, {
-                **_dates(data), "method": method,
-                "items": {str(item.id): {"categories": codes, "findings": cell_text(data.get("findings"))}}})
+            _, refused = checks.clean_result(
+                visit,
+                {
+                    **_dates(data),
+                    "method": method,
+                    "items": {str(item.id): {"categories": codes, "findings": cell_text(data.get("findings"))}},
+                },
+            )
             problems = _by_column(refused)
         if visit is None or item is None or problems:
             errors.add_fields(record.row, problems)
             return
         if (code, item.id) in self.seen:
-            errors.add(record.row, self.kind.header_for("item"),
-                       _l("The same entity and item as row %(row)d.", row=self.seen[(code, item.id)]))
+            errors.add(
+                record.row,
+                self.kind.header_for("item"),
+                _l("The same entity and item as row %(row)d.", row=self.seen[(code, item.id)]),
+            )
             return
         self.seen[(code, item.id)] = record.row
         result = self.todo.setdefault(visit.id, {"items": {}})
@@ -95,9 +109,15 @@ class ResultImport(Importer):
         values = {"checked_until": None, **_dates(data), "method": method}
         for key in _PER_VISIT:
             if key in result and result[key] != values[key]:
-                errors.add(record.row, self.kind.header_for(key),
-                           _l("Differs from row %(row)d of the same entity: one visit has one %(column)s.",
-                              row=self.first_row[visit.id], column=self.kind.header_for(key)))
+                errors.add(
+                    record.row,
+                    self.kind.header_for(key),
+                    _l(
+                        "Differs from row %(row)d of the same entity: one visit has one %(column)s.",
+                        row=self.first_row[visit.id],
+                        column=self.kind.header_for(key),
+                    ),
+                )
             result.setdefault(key, values[key])
         for key in TEXTS:
             if cell_text(data.get(key)):
@@ -120,8 +140,14 @@ class ResultImport(Importer):
     def write(self, path: Path, meter: Meter) -> dict:
         """Every visit's result in one bulk command (the same checks as one by one): a refusal the
         first pass could not foresee undoes them all and is reported at the visit's first row."""
-        given = {visit_id: {key: value for key, value in data.items()  # no end given: it ended the day it started
-                            if not (key == "checked_until" and value is None)} for visit_id, data in self.todo.items()}
+        given = {
+            visit_id: {
+                key: value
+                for key, value in data.items()  # no end given: it ended the day it started
+                if not (key == "checked_until" and value is None)
+            }
+            for visit_id, data in self.todo.items()
+        }
         try:
             done = results.import_results(list(given), {"results": given}, actor=self.actor, progress=meter)
         except (ValidationFailed, Conflict, Forbidden, NotFound) as failed:

@@ -1,6 +1,7 @@
 """Uploaded spreadsheets waiting for their import job (待导入文件): checked for type and size when
 uploaded, kept in the shared storage (:mod:`spotcheck.core.storage`) under a key the server
 chose, read by the job — in whichever process runs it — then removed."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,8 +35,16 @@ def store_upload(filename: str | None, stream, *, tenant_id: int) -> StoredUploa
     if not name or stream is None:
         raise ValidationFailed({"file": [_l("Choose the file to upload.")]})
     if suffix == ".xls":
-        raise ValidationFailed({"file": [_l("Old Excel files (.xls) cannot be read: in Excel choose "
-                                            "“Save as” and the type “Excel workbook (.xlsx)”.")]})
+        raise ValidationFailed(
+            {
+                "file": [
+                    _l(
+                        "Old Excel files (.xls) cannot be read: in Excel choose "
+                        "“Save as” and the type “Excel workbook (.xlsx)”."
+                    )
+                ]
+            }
+        )
     if suffix not in EXTENSIONS:
         raise ValidationFailed({"file": [_l("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")]})
     stored = storage.save(stream, area=AREA, tenant_id=tenant_id, suffix=suffix, limit=max_upload_bytes())

@@ -1,6 +1,7 @@
 """The words of spreadsheets (电子表格导入导出): the kinds of sheet (the item list, the target directory,
 the inspector directory, a campaign's results) with their Chinese headers, the workbook's media
 type, and how a value is shown in a cell."""
+
 from __future__ import annotations
 
 from spotcheck.tenants.spreadsheets.columns import (  # noqa: F401 — the kinds pages and the API name

@@ -9,6 +9,7 @@ columns are formatted as text so Excel keeps their leading zeros and all 18 char
 second worksheet, 填写说明, explains every column. Workbooks are written in openpyxl's
 streaming mode, so an export of a large directory does not sit in memory cell by cell.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -79,17 +80,23 @@ def _workbook(kind: SheetKind, rows: Iterable[list], *, hints: bool, heading: He
         if column.kind in (CODE, RATIO):  # as text: Excel would turn a typed 5% into the number 0.05
             sheet.column_dimensions[letter].number_format = "@"
         if column.choices and column.kind in (CHOICE, FLAG):
-            validation = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True,
-                                        showErrorMessage=True, errorStyle="warning",
-                                        error="请从下拉列表中选择：" + "、".join(column.choices))
+            validation = DataValidation(
+                type="list",
+                formula1='"' + ",".join(column.choices) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                error="请从下拉列表中选择：" + "、".join(column.choices),
+            )
             validation.add(f"{letter}{first_data_row}:{letter}{_LAST_ROW}")
             sheet.data_validations.dataValidation.append(validation)
     sheet.freeze_panes = f"A{first_data_row}"
     if heading:
         sheet.append([_merged_line(sheet, 1, len(kind.columns), heading.title, _TITLE_FONT, _CENTRE)])
         sheet.append([_merged_line(sheet, 2, len(kind.columns), heading.line)])
-    sheet.append([_styled(sheet, c.header, _REQUIRED_FONT if c.required else _HEADER_FONT, _HEADER_FILL)
-                  for c in kind.columns])
+    sheet.append(
+        [_styled(sheet, c.header, _REQUIRED_FONT if c.required else _HEADER_FONT, _HEADER_FILL) for c in kind.columns]
+    )
     if hints:
         sheet.append([_styled(sheet, c.hint, _HINT_FONT, alignment=_WRAP) for c in kind.columns])
     written = first_data_row - 1

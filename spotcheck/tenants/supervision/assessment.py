@@ -6,6 +6,7 @@ occurrence, at most ``cap`` per deduction. Every deduction names
 the figure whose rows it counts, so the supervisor (and the department, for its own) sees the
 reason and the rows behind it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -46,8 +47,11 @@ def settings() -> list[Setting]:
     for deduction in DEDUCTIONS:
         row = rows.get(deduction.code)
         points, cap = given[deduction.code]
-        found.append(Setting(deduction, row.points, row.cap, row.active, row.updated_by_name) if row
-                     else Setting(deduction, points, cap, True))
+        found.append(
+            Setting(deduction, row.points, row.cap, row.active, row.updated_by_name)
+            if row
+            else Setting(deduction, points, cap, True)
+        )
     return found
 
 

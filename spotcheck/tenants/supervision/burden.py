@@ -7,6 +7,7 @@ every department (:func:`spotcheck.tenants.supervision.queries.burden`). The def
 :data:`spotcheck.tenants.supervision.vocabulary.BURDEN_FIGURES`; the repeated draws' statistic is in
 :mod:`.repeated_draws`.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -42,10 +43,17 @@ def _counted(period: Period, until: date | None = None):
 
 def _checks(period: Period, until: date | None = None):
     """One row per check of the period: the business, the key, the day, how many department rows."""
-    return (sa.select(Visit.entity_id, _KEY.label("key"), sa.func.min(Visit.checked_on).label("day"),
-                      sa.func.count().label("rows"))
-            .join(Campaign, Campaign.id == Visit.campaign_id).where(_counted(period, until))
-            .group_by(Visit.entity_id, _KEY)).subquery()
+    return (
+        sa.select(
+            Visit.entity_id,
+            _KEY.label("key"),
+            sa.func.min(Visit.checked_on).label("day"),
+            sa.func.count().label("rows"),
+        )
+        .join(Campaign, Campaign.id == Visit.campaign_id)
+        .where(_counted(period, until))
+        .group_by(Visit.entity_id, _KEY)
+    ).subquery()
 
 
 def _year_before(day: date) -> date:
@@ -112,8 +120,12 @@ def compute(period: Period) -> Burden:
 def most_checked(period: Period, limit: int = 200) -> list[tuple[Entity, int]]:
     """The businesses checked most in the period, with their checks."""
     checks = _checks(period)
-    rows = db.session.execute(sa.select(checks.c.entity_id, sa.func.count().label("n")).group_by(checks.c.entity_id)
-                              .order_by(sa.desc("n"), checks.c.entity_id).limit(limit)).all()
+    rows = db.session.execute(
+        sa.select(checks.c.entity_id, sa.func.count().label("n"))
+        .group_by(checks.c.entity_id)
+        .order_by(sa.desc("n"), checks.c.entity_id)
+        .limit(limit)
+    ).all()
     entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_([r[0] for r in rows])))}
     return [(entities[entity_id], n) for entity_id, n in rows]
 
@@ -131,8 +143,11 @@ class Visited:
 
 def _listed() -> sa.Select:
     """The visits as :class:`Visited` rows are read."""
-    return (sa.select(Visit.entity_id, Visit.id, _KEY, Tenant.name, Visit.checked_on)
-            .join(Campaign, Campaign.id == Visit.campaign_id).join(Tenant, Tenant.id == Visit.tenant_id))
+    return (
+        sa.select(Visit.entity_id, Visit.id, _KEY, Tenant.name, Visit.checked_on)
+        .join(Campaign, Campaign.id == Visit.campaign_id)
+        .join(Tenant, Tenant.id == Visit.tenant_id)
+    )
 
 
 def visits_of(period: Period, entity_ids, *, onsite_only: bool = True) -> list[Visited]:
@@ -140,8 +155,11 @@ def visits_of(period: Period, entity_ids, *, onsite_only: bool = True) -> list[V
     wanted = sorted(set(entity_ids))
     if not wanted:
         return []
-    query = (_listed().where(Visit.entity_id.in_(wanted), Visit.status.in_(REPORTED), between(Visit.checked_on, period))
-             .order_by(Visit.entity_id, Visit.checked_on, Visit.id))
+    query = (
+        _listed()
+        .where(Visit.entity_id.in_(wanted), Visit.status.in_(REPORTED), between(Visit.checked_on, period))
+        .order_by(Visit.entity_id, Visit.checked_on, Visit.id)
+    )
     if onsite_only:
         query = query.where(Visit.method == "onsite")
     return [Visited(*row) for row in db.session.execute(query)]
@@ -167,41 +185,61 @@ class Check:
 _JOINT = aliased(Campaign)
 
 
-def checks_of(period: Period, *, joint_only: bool = False, entity_id: int | None = None,
-              limit: int = 200) -> tuple[int, list[Check]]:
+def checks_of(
+    period: Period, *, joint_only: bool = False, entity_id: int | None = None, limit: int = 200
+) -> tuple[int, list[Check]]:
     """How many checks of the period (joint visits only, one business's only), and the latest ``limit``."""
     condition = _counted(period)
     if joint_only:
         condition = sa.and_(condition, Campaign.joint_id.is_not(None))
     if entity_id is not None:
         condition = sa.and_(condition, Visit.entity_id == entity_id)
-    checks = (sa.select(Visit.entity_id, _KEY.label("key"), sa.func.min(Visit.checked_on).label("day"))
-              .join(Campaign, Campaign.id == Visit.campaign_id).where(condition)
-              .group_by(Visit.entity_id, _KEY)).subquery()
+    checks = (
+        sa.select(Visit.entity_id, _KEY.label("key"), sa.func.min(Visit.checked_on).label("day"))
+        .join(Campaign, Campaign.id == Visit.campaign_id)
+        .where(condition)
+        .group_by(Visit.entity_id, _KEY)
+    ).subquery()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(checks)) or 0
-    listed = db.session.execute(sa.select(checks).order_by(checks.c.day.desc(), checks.c.entity_id, checks.c.key)
-                                .limit(limit)).all()
-    entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_({r.entity_id for r in listed})))}
+    listed = db.session.execute(
+        sa.select(checks).order_by(checks.c.day.desc(), checks.c.entity_id, checks.c.key).limit(limit)
+    ).all()
+    entities = {
+        e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_({r.entity_id for r in listed})))
+    }
     departments: dict[tuple[int, int], list[str]] = defaultdict(list)
     portal: dict[tuple[int, int], tuple[str, int]] = {}
     for business, key, name, code, on_portal in db.session.execute(
-            sa.select(Visit.entity_id, _KEY, Tenant.name, sa.func.coalesce(_JOINT.code, Campaign.code),
-                      sa.func.coalesce(Campaign.joint_id, Campaign.id))
-            .join(Campaign, Campaign.id == Visit.campaign_id).join(Tenant, Tenant.id == Visit.tenant_id)
-            .outerjoin(_JOINT, _JOINT.id == Campaign.joint_id)
-            .where(condition, Visit.entity_id.in_(list(entities))).order_by(Visit.tenant_id, Visit.id)):
+        sa.select(
+            Visit.entity_id,
+            _KEY,
+            Tenant.name,
+            sa.func.coalesce(_JOINT.code, Campaign.code),
+            sa.func.coalesce(Campaign.joint_id, Campaign.id),
+        )
+        .join(Campaign, Campaign.id == Visit.campaign_id)
+        .join(Tenant, Tenant.id == Visit.tenant_id)
+        .outerjoin(_JOINT, _JOINT.id == Campaign.joint_id)
+        .where(condition, Visit.entity_id.in_(list(entities)))
+        .order_by(Visit.tenant_id, Visit.id)
+    ):
         if name not in departments[(business, key)]:
             departments[(business, key)].append(name)
         portal[(business, key)] = (code or "", on_portal)
-    return total, [Check(entities[r.entity_id], r.day, tuple(departments[(r.entity_id, r.key)]),
-                         *portal[(r.entity_id, r.key)]) for r in listed]
+    return total, [
+        Check(entities[r.entity_id], r.day, tuple(departments[(r.entity_id, r.key)]), *portal[(r.entity_id, r.key)])
+        for r in listed
+    ]
 
 
 def repeated(period: Period, window_days: int) -> list[Visited]:
     """The visits of the businesses checked by different departments within ``window_days`` of each other (by
     ``checked_on``) in two checks, not one joint visit: every visit of such a pair."""
-    checks = sa.select(Visit.entity_id).join(Campaign, Campaign.id == Visit.campaign_id).where(
-        Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.method == "onsite")
+    checks = (
+        sa.select(Visit.entity_id)
+        .join(Campaign, Campaign.id == Visit.campaign_id)
+        .where(Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.method == "onsite")
+    )
     candidates = checks.group_by(Visit.entity_id).having(sa.func.count(sa.distinct(Visit.tenant_id)) > 1)
     by_entity: dict[int, list[Visited]] = defaultdict(list)
     for visit in visits_of(period, db.session.scalars(candidates)):
@@ -209,7 +247,7 @@ def repeated(period: Period, window_days: int) -> list[Visited]:
     found: dict[int, Visited] = {}
     for visits in by_entity.values():
         for n, first in enumerate(visits):
-            for second in visits[n + 1:]:
+            for second in visits[n + 1 :]:
                 if (second.checked_on - first.checked_on).days > window_days:
                     break
                 if first.key != second.key and first.department != second.department:
@@ -233,9 +271,14 @@ def over_cap(period: Period) -> list[OverCap]:
     """The businesses whose counted checks of the year exceed the area's total cap or a department's own
     (the register :class:`~spotcheck.tenants.campaigns.models.InspectionCount`; cap-exempt kinds not counted)."""
     rules = rules_for(None, as_of(period))
-    rows = db.session.execute(sa.select(InspectionCount.entity_id, InspectionCount.department_id,
-                                        InspectionCount.counted_as, InspectionCount.campaign_code)
-                              .where(InspectionCount.year == period.year, InspectionCount.counts.is_(True))).all()
+    rows = db.session.execute(
+        sa.select(
+            InspectionCount.entity_id,
+            InspectionCount.department_id,
+            InspectionCount.counted_as,
+            InspectionCount.campaign_code,
+        ).where(InspectionCount.year == period.year, InspectionCount.counts.is_(True))
+    ).all()
     total: dict[int, dict[str, str]] = defaultdict(dict)
     own: dict[tuple[int, int], dict[str, str]] = defaultdict(dict)
     for entity_id, department_id, key, code in rows:
@@ -243,28 +286,44 @@ def over_cap(period: Period) -> list[OverCap]:
         own[(entity_id, department_id)][key] = code
     found: list[tuple[int, int, int, str, dict[str, str]]] = []
     if rules.inspection_cap is not None:
-        found += [(e, len(keys), rules.inspection_cap, "", keys) for e, keys in total.items()
-                  if len(keys) > rules.inspection_cap]
-    caps = {t.id: (t.name, rules_for(t.id, as_of(period)).department_inspection_cap)
-            for t in db.session.scalars(sa.select(Tenant).where(Tenant.id.in_({d for _, d in own})))} if own else {}
+        found += [
+            (e, len(keys), rules.inspection_cap, "", keys)
+            for e, keys in total.items()
+            if len(keys) > rules.inspection_cap
+        ]
+    caps = (
+        {
+            t.id: (t.name, rules_for(t.id, as_of(period)).department_inspection_cap)
+            for t in db.session.scalars(sa.select(Tenant).where(Tenant.id.in_({d for _, d in own})))
+        }
+        if own
+        else {}
+    )
     for (entity_id, department_id), keys in own.items():
         name, cap = caps[department_id]
         if cap is not None and len(keys) > cap:
             found.append((entity_id, len(keys), cap, name, keys))
     entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_({f[0] for f in found})))}
-    return [OverCap(entities[e], n, cap, whose, tuple(sorted(keys.values())), _concurrent(list(keys)))
-            for e, n, cap, whose, keys in sorted(found, key=lambda f: (-f[1], f[0]))]
+    return [
+        OverCap(entities[e], n, cap, whose, tuple(sorted(keys.values())), _concurrent(list(keys)))
+        for e, n, cap, whose, keys in sorted(found, key=lambda f: (-f[1], f[0]))
+    ]
 
 
 def _concurrent(keys: list[str]) -> bool:
     """Whether the last two target draws counted were frozen each before the other drew: neither frame could
     see the other's draw (the figure flags it; the registry is never locked for it)."""
     ids = [int(key.split(":")[1]) for key in keys]
-    moments = db.session.execute(sa.select(Draw.frozen_at, Draw.drawn_at).join(
-        Campaign, Campaign.id == Draw.campaign_id).where(
-        Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None),
-        sa.or_(Campaign.id.in_(ids), Campaign.joint_id.in_(ids)))
-        .order_by(Draw.drawn_at)).all()
+    moments = db.session.execute(
+        sa.select(Draw.frozen_at, Draw.drawn_at)
+        .join(Campaign, Campaign.id == Draw.campaign_id)
+        .where(
+            Draw.kind == DrawKind.targets,
+            Draw.drawn_at.is_not(None),
+            sa.or_(Campaign.id.in_(ids), Campaign.joint_id.in_(ids)),
+        )
+        .order_by(Draw.drawn_at)
+    ).all()
     return len(moments) >= 2 and moments[-1].frozen_at < moments[-2].drawn_at
 
 
@@ -281,8 +340,12 @@ def _business_rows(columns: list[str], rows: list[list], entities: list[Entity],
 
 def _check_rows(total: int, checks: list[Check]) -> Rows:
     """Checks as a drill-down lists them: the campaign first (what the row opens), every department of a joint one."""
-    return Rows(BURDEN_COLUMNS["checks"], [[c.campaign_code, c.entity.name, c.entity.code, "、".join(c.departments), c.day]
-                                           for c in checks], total, [c.ref for c in checks])
+    return Rows(
+        BURDEN_COLUMNS["checks"],
+        [[c.campaign_code, c.entity.name, c.entity.code, "、".join(c.departments), c.day] for c in checks],
+        total,
+        [c.ref for c in checks],
+    )
 
 
 def _repeated_rows(period: Period, window_days: int, limit: int) -> Rows:
@@ -294,11 +357,23 @@ def _repeated_rows(period: Period, window_days: int, limit: int) -> Rows:
         by_entity[visit.entity_id][visit.key].append(visit)
     entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_(flagged[:limit])))}
     listed = [entities[entity_id] for entity_id in flagged[:limit]]
-    checks = {e.id: sorted((min(v.checked_on for v in rows), "、".join(dict.fromkeys(v.department for v in rows)))
-                           for rows in by_entity[e.id].values()) for e in listed}
-    return _business_rows(BURDEN_COLUMNS["repeated"], [
-        [e.name, e.code, len(checks[e.id]), "；".join(f"{day} {names}" for day, names in checks[e.id])] for e in listed],
-        listed, len(flagged), period.code)
+    checks = {
+        e.id: sorted(
+            (min(v.checked_on for v in rows), "、".join(dict.fromkeys(v.department for v in rows)))
+            for rows in by_entity[e.id].values()
+        )
+        for e in listed
+    }
+    return _business_rows(
+        BURDEN_COLUMNS["repeated"],
+        [
+            [e.name, e.code, len(checks[e.id]), "；".join(f"{day} {names}" for day, names in checks[e.id])]
+            for e in listed
+        ],
+        listed,
+        len(flagged),
+        period.code,
+    )
 
 
 def rows_of(key: str, period: Period, limit: int = 200) -> Rows:
@@ -307,10 +382,24 @@ def rows_of(key: str, period: Period, limit: int = 200) -> Rows:
     year = str(period.year)  # the cap and the repeated draws are counted by the year
     if key == "over_cap":
         found = over_cap(period)
-        return _business_rows(BURDEN_COLUMNS["over_cap"], [
-            [o.entity.name, o.entity.code, o.counted, o.cap, o.whose or "实施方案（年度总上限）", "、".join(o.campaigns),
-             "两个抽取范围同时冻结" if o.concurrent else ""] for o in found[:limit]],
-            [o.entity for o in found[:limit]], len(found), year)
+        return _business_rows(
+            BURDEN_COLUMNS["over_cap"],
+            [
+                [
+                    o.entity.name,
+                    o.entity.code,
+                    o.counted,
+                    o.cap,
+                    o.whose or "实施方案（年度总上限）",
+                    "、".join(o.campaigns),
+                    "两个抽取范围同时冻结" if o.concurrent else "",
+                ]
+                for o in found[:limit]
+            ],
+            [o.entity for o in found[:limit]],
+            len(found),
+            year,
+        )
     if key == "repeated":
         return _repeated_rows(period, rules.repeat_window_days, limit)
     if key in ("onsite", "joint_rate"):
@@ -318,13 +407,33 @@ def rows_of(key: str, period: Period, limit: int = 200) -> Rows:
     if key == "per_business":
         most = most_checked(period, limit)
         checked = db.session.scalar(sa.select(sa.func.count(sa.distinct(_checks(period).c.entity_id)))) or 0
-        return _business_rows(BURDEN_COLUMNS["per_business"], [[e.name, e.code, n] for e, n in most],
-                              [e for e, _ in most], checked, period.code)
+        return _business_rows(
+            BURDEN_COLUMNS["per_business"],
+            [[e.name, e.code, n] for e, n in most],
+            [e for e, _ in most],
+            checked,
+            period.code,
+        )
     if key == "suspicious":
         flagged = repeated_draws.flagged(period.year, rules.repeat_draw_alpha)
-        return _business_rows(BURDEN_COLUMNS["suspicious"], [
-            [f.entity.name, f.entity.code, f.department, f.drawn, f.expected, f"{f.chance:.2%}", "、".join(f.campaigns)]
-            for f in flagged[:limit]], [f.entity for f in flagged[:limit]], len(flagged), year)
+        return _business_rows(
+            BURDEN_COLUMNS["suspicious"],
+            [
+                [
+                    f.entity.name,
+                    f.entity.code,
+                    f.department,
+                    f.drawn,
+                    f.expected,
+                    f"{f.chance:.2%}",
+                    "、".join(f.campaigns),
+                ]
+                for f in flagged[:limit]
+            ],
+            [f.entity for f in flagged[:limit]],
+            len(flagged),
+            year,
+        )
     raise KeyError(key)
 
 

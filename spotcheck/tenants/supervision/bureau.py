@@ -2,6 +2,7 @@
 business's complaint about an inspection and keeps its evaluation of it (and whether it has one). Today one bureau supervises every
 department of the deployment (the active department of kind ``supervisor``); when regions come, the bureau of the
 department's region (or the nearest above) — callers already name the department."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,8 +19,12 @@ from spotcheck.tenants.supervision.models import Evaluation
 def supervising_bureau(tenant_id: int | None) -> Tenant | None:
     """The justice bureau that supervises department ``tenant_id`` (``None``: the deployment's), or ``None``
     while the platform has none."""
-    return db.session.scalar(sa.select(Tenant).where(Tenant.kind == TenantKind.supervisor, Tenant.active.is_(True))
-                             .order_by(Tenant.id).limit(1))
+    return db.session.scalar(
+        sa.select(Tenant)
+        .where(Tenant.kind == TenantKind.supervisor, Tenant.active.is_(True))
+        .order_by(Tenant.id)
+        .limit(1)
+    )
 
 
 def evaluated_at(visit_id: int) -> datetime | None:

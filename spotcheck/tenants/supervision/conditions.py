@@ -1,6 +1,7 @@
 """The conditions of the supervision figures (监督统计口径的查询条件): one place each, for the
 figure (:mod:`.figures`, counted per department) and its drill-down (:mod:`.drill_down`, the rows
 it counts)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -43,8 +44,9 @@ def end_of(period: Period) -> datetime:
 
 
 def _carried_out(period: Period):
-    return sa.and_(Campaign.joint.is_(False), Campaign.status.not_in(NOT_CARRIED_OUT),
-                   between(Campaign.window_start, period))
+    return sa.and_(
+        Campaign.joint.is_(False), Campaign.status.not_in(NOT_CARRIED_OUT), between(Campaign.window_start, period)
+    )
 
 
 def campaigns(period: Period):
@@ -68,7 +70,9 @@ def draws(period: Period):
 
 def checked(period: Period):
     """The random checks reported of the period (已检查户次): a named check's visit is counted apart."""
-    return sa.and_(Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.campaign_id.not_in(_named_ids()))
+    return sa.and_(
+        Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.campaign_id.not_in(_named_ids())
+    )
 
 
 def named_checked(period: Period):
@@ -79,20 +83,28 @@ def named_checked(period: Period):
 def problem_codes() -> sa.ColumnElement[bool]:
     """A result category that says a problem was found: a standard problem code, or one a
     department marked so in its own list (few rows: read once, written into the condition)."""
-    own = db.session.execute(sa.select(CategoryChoice.tenant_id, CategoryChoice.code)
-                             .where(CategoryChoice.problem.is_(True))).all()
+    own = db.session.execute(
+        sa.select(CategoryChoice.tenant_id, CategoryChoice.code).where(CategoryChoice.problem.is_(True))
+    ).all()
     by_tenant: dict[int, list[str]] = {}
     for tenant_id, code in own:
         by_tenant.setdefault(tenant_id, []).append(code)
-    return sa.or_(ResultCategory.code.in_(sorted(reference.RESULT_PROBLEM_CATEGORIES)),
-                  *[sa.and_(ResultCategory.tenant_id == tenant_id, ResultCategory.code.in_(codes))
-                    for tenant_id, codes in sorted(by_tenant.items())])
+    return sa.or_(
+        ResultCategory.code.in_(sorted(reference.RESULT_PROBLEM_CATEGORIES)),
+        *[
+            sa.and_(ResultCategory.tenant_id == tenant_id, ResultCategory.code.in_(codes))
+            for tenant_id, codes in sorted(by_tenant.items())
+        ],
+    )
 
 
 def problem_visits():
     """The visits with a problem category."""
-    return (sa.select(ItemResult.visit_id).join(ResultCategory, ResultCategory.item_result_id == ItemResult.id)
-            .where(problem_codes()))
+    return (
+        sa.select(ItemResult.visit_id)
+        .join(ResultCategory, ResultCategory.item_result_id == ItemResult.id)
+        .where(problem_codes())
+    )
 
 
 def problems(period: Period):
@@ -105,8 +117,12 @@ def follow_ups_open(period: Period):
 
 
 def publish_due(period: Period):
-    return sa.and_(Visit.publish_due.is_not(None), Visit.publish_due >= period.start,
-                   Visit.publish_due <= period.end, Visit.publish_due < today())
+    return sa.and_(
+        Visit.publish_due.is_not(None),
+        Visit.publish_due >= period.start,
+        Visit.publish_due <= period.end,
+        Visit.publish_due < today(),
+    )
 
 
 class beijing_date(sa.sql.functions.GenericFunction):
@@ -159,13 +175,18 @@ def reports_overdue(period: Period):
 def provisional(period: Period):
     """A visit whose pending deadline (report not yet submitted, result not yet published) is provisional
     (暂按周一至周五计算: it falls in a year without an official calendar), checked or due in the period."""
-    pending_report = sa.and_(Visit.report_due_provisional.is_(True), Visit.report_due.is_not(None),
-                             Visit.status.in_(UNREPORTED))
-    pending_publication = sa.and_(Visit.publish_due_provisional.is_(True), Visit.publish_due.is_not(None),
-                                  Visit.published_at.is_(None))
-    return sa.and_(sa.or_(pending_report, pending_publication),
-                   sa.or_(between(Visit.checked_on, period), between(Visit.report_due, period),
-                          between(Visit.publish_due, period)))
+    pending_report = sa.and_(
+        Visit.report_due_provisional.is_(True), Visit.report_due.is_not(None), Visit.status.in_(UNREPORTED)
+    )
+    pending_publication = sa.and_(
+        Visit.publish_due_provisional.is_(True), Visit.publish_due.is_not(None), Visit.published_at.is_(None)
+    )
+    return sa.and_(
+        sa.or_(pending_report, pending_publication),
+        sa.or_(
+            between(Visit.checked_on, period), between(Visit.report_due, period), between(Visit.publish_due, period)
+        ),
+    )
 
 
 def joint_in(period: Period):
@@ -177,7 +198,8 @@ def joint_of(period: Period):
     """The joint campaigns (ids) a department led or took part in, by department."""
     led = sa.select(Campaign.tenant_id, Campaign.id.label("joint")).where(Campaign.joint.is_(True), joint_in(period))
     part = sa.select(Campaign.tenant_id, Campaign.joint_id.label("joint")).where(
-        Campaign.joint_id.is_not(None), joint_in(period))
+        Campaign.joint_id.is_not(None), joint_in(period)
+    )
     return sa.union(led, part).subquery()
 
 
@@ -203,8 +225,11 @@ def coded_results(period: Period):
 
 def entered_before_result(period: Period):
     """… whose 入企 was written down (at the door, or by a 补录) before its result was first reported."""
-    return sa.and_(coded_results(period), InspectionCode.arrival_recorded_at.is_not(None),
-                   InspectionCode.arrival_recorded_at <= Visit.first_submitted_at)
+    return sa.and_(
+        coded_results(period),
+        InspectionCode.arrival_recorded_at.is_not(None),
+        InspectionCode.arrival_recorded_at <= Visit.first_submitted_at,
+    )
 
 
 def evaluated(period: Period):
@@ -213,8 +238,11 @@ def evaluated(period: Period):
 
 
 def _answered_by_end(period: Period):
-    return sa.and_(Complaint.status == ComplaintStatus.answered, Complaint.answered_at.is_not(None),
-                   Complaint.answered_at < end_of(period))
+    return sa.and_(
+        Complaint.status == ComplaintStatus.answered,
+        Complaint.answered_at.is_not(None),
+        Complaint.answered_at < end_of(period),
+    )
 
 
 def complaints_open(period: Period):
@@ -246,8 +274,13 @@ def complaints_counted(every_department: bool, period: Period):
     its complaints, by the department complained about; for a department, only the complaints the bureau
     forwarded to it (转办) — before that, it knows of none. (model, department column, figure → condition)."""
     if every_department:
-        return Complaint, Complaint.about_tenant_id, {"complaints_open": complaints_open(period),
-                                                      "complaints_answered": complaints_answered(period)}
-    return ComplaintForward, ComplaintForward.receiver_tenant_id, {"complaints_open": forwards_open(period),
-                                                                   "complaints_answered": forwards_answered(period)}
-
+        return (
+            Complaint,
+            Complaint.about_tenant_id,
+            {"complaints_open": complaints_open(period), "complaints_answered": complaints_answered(period)},
+        )
+    return (
+        ComplaintForward,
+        ComplaintForward.receiver_tenant_id,
+        {"complaints_open": forwards_open(period), "complaints_answered": forwards_answered(period)},
+    )

@@ -5,6 +5,7 @@ Read by whoever may read the department's supervision tables: the justice bureau
 department's (through its audited cross-department reading), a department's leader and
 administrator their own (:func:`listing`). The phones are on that list and in its workbook only.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,8 +27,17 @@ def table_rows(listed: list[Listed]) -> list[list]:
     for entry in listed:
         for role, label in ROLES.items():
             row = entry.contacts[role]
-            rows.append([len(rows) + 1, entry.department, label, row.name if row else NOT_GIVEN,
-                         row.post if row else "", row.office_phone if row else "", row.mobile if row else ""])
+            rows.append(
+                [
+                    len(rows) + 1,
+                    entry.department,
+                    label,
+                    row.name if row else NOT_GIVEN,
+                    row.post if row else "",
+                    row.office_phone if row else "",
+                    row.mobile if row else "",
+                ]
+            )
     return rows
 
 
@@ -38,5 +48,11 @@ def sheets(tenants: list[Tenant], unit: str, title: str = TITLE) -> list[Sheet]:
     rows = table_rows(rows_of(tenants))
     missing = sum(1 for row in rows if row[3] == NOT_GIVEN)
     footer = [f"尚未填报的{missing}项已注明“{NOT_GIVEN}”。"] if missing else []
-    return [Sheet("负责人和联络员名单", title or TITLE, [f"单位：{unit}", f"填表时间：{day.year}年{day.month}月{day.day}日"],
-                  [Section(None, HEADERS, rows, footer, widths=[6, 20, 8, 12, 20, 22, 16])])]
+    return [
+        Sheet(
+            "负责人和联络员名单",
+            title or TITLE,
+            [f"单位：{unit}", f"填表时间：{day.year}年{day.month}月{day.day}日"],
+            [Section(None, HEADERS, rows, footer, widths=[6, 20, 8, 12, 20, 22, 16])],
+        )
+    ]

@@ -7,6 +7,7 @@ A department is named for: a plan deadline missed or met late, coverage below ta
 published late or not at all, results not reported by their deadline (the same conditions as the
 figures; each reason says how many rows and which figure shows them).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,21 +39,45 @@ def _reasons(status: figures.Status) -> list[dict]:
         if filing.status in ("missing", "late"):
             which = "年度检查计划" if filing.half is None else f"{PLAN_HALF[filing.half]}非市场监管领域抽查工作计划"
             deadline = cast(date, filing.deadline)  # a plan owed has its deadline
-            found.append({"code": f"filing_{filing.status}", "figure": "plan_year" if filing.half is None else "plan_half",
-                          "count": 1, "text": f"{which}{FILING_STATUS[filing.status]}（截止{deadline.year}年"
-                                              f"{deadline.month}月{deadline.day}日）"})
+            found.append(
+                {
+                    "code": f"filing_{filing.status}",
+                    "figure": "plan_year" if filing.half is None else "plan_half",
+                    "count": 1,
+                    "text": f"{which}{FILING_STATUS[filing.status]}（截止{deadline.year}年"
+                    f"{deadline.month}月{deadline.day}日）",
+                }
+            )
     for field, name in (("market", "市场监管领域"), ("other", "其他领域")):
         if status.below_target(field):
             coverage = status.coverage(field)
-            found.append({"code": f"coverage_{field}", "figure": f"coverage_{field}", "count": 1,
-                          "text": f"{name}随机抽查事项覆盖率{coverage.share_percent:g}%，低于{coverage.goal_percent}%"
-                                  f"（{coverage.cited}）"})
+            found.append(
+                {
+                    "code": f"coverage_{field}",
+                    "figure": f"coverage_{field}",
+                    "count": 1,
+                    "text": f"{name}随机抽查事项覆盖率{coverage.share_percent:g}%，低于{coverage.goal_percent}%"
+                    f"（{coverage.cited}）",
+                }
+            )
     if status.published_late:
-        found.append({"code": "published_late", "figure": "published_late", "count": status.published_late,
-                      "text": f"{status.published_late}户次检查结果未在公示期限内公示"})
+        found.append(
+            {
+                "code": "published_late",
+                "figure": "published_late",
+                "count": status.published_late,
+                "text": f"{status.published_late}户次检查结果未在公示期限内公示",
+            }
+        )
     if status.reports_overdue:
-        found.append({"code": "reports_overdue", "figure": "reports_overdue", "count": status.reports_overdue,
-                      "text": f"{status.reports_overdue}户次检查结果逾期报送或逾期未报送"})
+        found.append(
+            {
+                "code": "reports_overdue",
+                "figure": "reports_overdue",
+                "count": status.reports_overdue,
+                "text": f"{status.reports_overdue}户次检查结果逾期报送或逾期未报送",
+            }
+        )
     return found
 
 
@@ -67,8 +92,10 @@ def _bureau() -> str:
 
 def opening(period: Period) -> str:
     """The draft's opening paragraph (the supervisor edits it)."""
-    return (f"根据“双随机、一公开”监管工作要求，{_bureau()}对各部门{period.label}“双随机、一公开”工作情况进行了检查。"
-            "现将未按要求完成工作任务的部门及存在的问题通报如下：")
+    return (
+        f"根据“双随机、一公开”监管工作要求，{_bureau()}对各部门{period.label}“双随机、一公开”工作情况进行了检查。"
+        "现将未按要求完成工作任务的部门及存在的问题通报如下："
+    )
 
 
 def closing() -> str:
@@ -97,9 +124,11 @@ class Attention:
 
 def attention(statuses: list[figures.Status]) -> Attention:
     named = [(s, {reason["code"] for reason in reasons_of(s)}) for s in statuses]
-    return Attention(filing=[s.name for s, codes in named if codes & {"filing_missing", "filing_late"}],
-                     coverage=[s.name for s, codes in named if codes & {"coverage_market", "coverage_other"}],
-                     late=sum(s.published_late for s in statuses))
+    return Attention(
+        filing=[s.name for s, codes in named if codes & {"filing_missing", "filing_late"}],
+        coverage=[s.name for s, codes in named if codes & {"coverage_market", "coverage_other"}],
+        late=sum(s.published_late for s in statuses),
+    )
 
 
 def drafts() -> list[Criticism]:
@@ -113,5 +142,3 @@ def get(criticism_id, *, for_update: bool = False) -> Criticism:
 
 def list_all() -> list[Criticism]:
     return list(db.session.scalars(sa.select(Criticism).order_by(Criticism.id.desc())))
-
-

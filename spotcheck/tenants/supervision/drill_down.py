@@ -1,5 +1,6 @@
 """The drill-down of the supervision figures (指标明细): the rows a figure counts for one department,
 through the same conditions as :mod:`~spotcheck.tenants.supervision.figures`."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -68,21 +69,68 @@ def _due(day: date | None, provisional: bool) -> str:
 
 def _visit_rows(condition, limit: int) -> Rows:
     """The visits of ``condition`` (which may name the visit's campaign: it is joined)."""
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit)
-                              .join(Campaign, Campaign.id == Visit.campaign_id).where(condition)) or 0
-    query = (sa.select(Campaign.code, Entity.name, Visit.checked_on, Visit.status, Visit.report_due,
-                       Visit.report_due_provisional, Visit.publish_due, Visit.publish_due_provisional, Visit.published_at,
-                       Visit.id, Visit.campaign_id, sa.func.coalesce(Campaign.joint_id, Campaign.id),
-                       Visit.first_submitted_at, Campaign.window_end)
-             .join(Campaign, Campaign.id == Visit.campaign_id).join(Entity, Entity.id == Visit.entity_id)
-             .where(condition).order_by(Visit.publish_due, Visit.id).limit(limit))
+    total = (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Visit)
+            .join(Campaign, Campaign.id == Visit.campaign_id)
+            .where(condition)
+        )
+        or 0
+    )
+    query = (
+        sa.select(
+            Campaign.code,
+            Entity.name,
+            Visit.checked_on,
+            Visit.status,
+            Visit.report_due,
+            Visit.report_due_provisional,
+            Visit.publish_due,
+            Visit.publish_due_provisional,
+            Visit.published_at,
+            Visit.id,
+            Visit.campaign_id,
+            sa.func.coalesce(Campaign.joint_id, Campaign.id),
+            Visit.first_submitted_at,
+            Campaign.window_end,
+        )
+        .join(Campaign, Campaign.id == Visit.campaign_id)
+        .join(Entity, Entity.id == Visit.entity_id)
+        .where(condition)
+        .order_by(Visit.publish_due, Visit.id)
+        .limit(limit)
+    )
     rows, refs = [], []
-    for (code, entity, checked, state, report_due, report_provisional, publish_due, publish_provisional, published,
-         visit_id, campaign_id, on_portal, first_submitted, window_end) in db.session.execute(query):
+    for (
+        code,
+        entity,
+        checked,
+        state,
+        report_due,
+        report_provisional,
+        publish_due,
+        publish_provisional,
+        published,
+        visit_id,
+        campaign_id,
+        on_portal,
+        first_submitted,
+        window_end,
+    ) in db.session.execute(query):
         late = deadlines.lateness(first_submitted, report_due, window_end)  # 逾期提交, marked wherever it is listed
         status = VISIT_STATUS[state.value] + (f"（{late.words}）" if late else "")
-        rows.append([code, entity, checked, status, _due(report_due, report_provisional),
-                     _due(publish_due, publish_provisional), local(published).strftime("%Y-%m-%d %H:%M") if published else ""])
+        rows.append(
+            [
+                code,
+                entity,
+                checked,
+                status,
+                _due(report_due, report_provisional),
+                _due(publish_due, publish_provisional),
+                local(published).strftime("%Y-%m-%d %H:%M") if published else "",
+            ]
+        )
         refs.append(("visit", visit_id, campaign_id, on_portal, published is not None))
     return Rows(DRILL_COLUMNS["visits"], rows, total, refs)
 
@@ -95,18 +143,60 @@ def _code_rows(condition, limit: int) -> Rows:
     """The visits with a code of ``condition`` (扫码入企): when the code was issued, how often it was
     scanned, when the 入企 was recorded (补录 marked) and the result first reported (the evaluations are the
     bureau's rows: :func:`_evaluation_rows`)."""
-    joined = (lambda query: query.select_from(InspectionCode).join(Visit, Visit.id == InspectionCode.visit_id)
-              .join(Campaign, Campaign.id == Visit.campaign_id).where(condition))
+    joined = lambda query: (
+        query.select_from(InspectionCode)
+        .join(Visit, Visit.id == InspectionCode.visit_id)
+        .join(Campaign, Campaign.id == Visit.campaign_id)
+        .where(condition)
+    )
     total = db.session.scalar(joined(sa.select(sa.func.count()))) or 0
-    query = joined(sa.select(Campaign.code, Entity.name, Visit.checked_on, Visit.status, InspectionCode,
-                             Visit.first_submitted_at, Visit.id, Visit.campaign_id,
-                             sa.func.coalesce(Campaign.joint_id, Campaign.id), Visit.published_at)
-                   ).join(Entity, Entity.id == Visit.entity_id).order_by(InspectionCode.issued_at, Visit.id).limit(limit)
+    query = (
+        joined(
+            sa.select(
+                Campaign.code,
+                Entity.name,
+                Visit.checked_on,
+                Visit.status,
+                InspectionCode,
+                Visit.first_submitted_at,
+                Visit.id,
+                Visit.campaign_id,
+                sa.func.coalesce(Campaign.joint_id, Campaign.id),
+                Visit.published_at,
+            )
+        )
+        .join(Entity, Entity.id == Visit.entity_id)
+        .order_by(InspectionCode.issued_at, Visit.id)
+        .limit(limit)
+    )
     rows, refs = [], []
-    for code, entity, checked, state, found, submitted, visit_id, campaign_id, on_portal, published in db.session.execute(query):
-        entered = "未登记" if found.arrived_at is None else _moment(found.arrived_at) + ("（补录）" if found.late_at else "")
-        rows.append([code, entity, checked or "", VISIT_STATUS[state.value], _moment(found.issued_at), found.scans,
-                     entered, _moment(submitted)])
+    for (
+        code,
+        entity,
+        checked,
+        state,
+        found,
+        submitted,
+        visit_id,
+        campaign_id,
+        on_portal,
+        published,
+    ) in db.session.execute(query):
+        entered = (
+            "未登记" if found.arrived_at is None else _moment(found.arrived_at) + ("（补录）" if found.late_at else "")
+        )
+        rows.append(
+            [
+                code,
+                entity,
+                checked or "",
+                VISIT_STATUS[state.value],
+                _moment(found.issued_at),
+                found.scans,
+                entered,
+                _moment(submitted),
+            ]
+        )
         refs.append(("visit", visit_id, campaign_id, on_portal, published is not None))
     return Rows(DRILL_COLUMNS["codes"], rows, total, refs)
 
@@ -114,16 +204,40 @@ def _code_rows(condition, limit: int) -> Rows:
 def _evaluation_rows(condition, limit: int) -> Rows:
     """The businesses' evaluations of ``condition``, one by one (the justice bureau's reading alone: a department
     reads no row of them, :func:`spotcheck.tenants.supervision.policy.reads_evaluations`)."""
-    joined = (lambda query: query.select_from(Evaluation).join(Visit, Visit.id == Evaluation.visit_id)
-              .join(Campaign, Campaign.id == Visit.campaign_id).where(condition))
+    joined = lambda query: (
+        query.select_from(Evaluation)
+        .join(Visit, Visit.id == Evaluation.visit_id)
+        .join(Campaign, Campaign.id == Visit.campaign_id)
+        .where(condition)
+    )
     total = db.session.scalar(joined(sa.select(sa.func.count()))) or 0
-    query = joined(sa.select(Evaluation, Campaign.code, Entity.name, Visit.id, Visit.campaign_id,
-                             sa.func.coalesce(Campaign.joint_id, Campaign.id), Visit.published_at)
-                   ).join(Entity, Entity.id == Visit.entity_id).order_by(Evaluation.evaluated_at, Evaluation.id).limit(limit)
+    query = (
+        joined(
+            sa.select(
+                Evaluation,
+                Campaign.code,
+                Entity.name,
+                Visit.id,
+                Visit.campaign_id,
+                sa.func.coalesce(Campaign.joint_id, Campaign.id),
+                Visit.published_at,
+            )
+        )
+        .join(Entity, Entity.id == Visit.entity_id)
+        .order_by(Evaluation.evaluated_at, Evaluation.id)
+        .limit(limit)
+    )
     rows, refs = [], []
     for found, code, entity, visit_id, campaign_id, on_portal, published in db.session.execute(query):
-        rows.append([_moment(found.evaluated_at), code, entity, f"{found.satisfaction}分（{SATISFACTION_LABELS[found.satisfaction]}）",
-                     found.text])
+        rows.append(
+            [
+                _moment(found.evaluated_at),
+                code,
+                entity,
+                f"{found.satisfaction}分（{SATISFACTION_LABELS[found.satisfaction]}）",
+                found.text,
+            ]
+        )
         refs.append(("visit", visit_id, campaign_id, on_portal, published is not None))
     return Rows(DRILL_COLUMNS["evaluations"], rows, total, refs)
 
@@ -132,26 +246,58 @@ def _complaint_rows(condition, limit: int) -> Rows:
     """The bureau's complaints of ``condition`` (never who complained: that is on the complaint's own page)."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(condition)) or 0
     found = list(db.session.scalars(sa.select(Complaint).where(condition).order_by(Complaint.created_at).limit(limit)))
-    return Rows(DRILL_COLUMNS["complaints"],
-                [[_moment(c.created_at), c.campaign_code, c.entity_name, c.text, str(COMPLAINT_STATUS_LABELS[c.status.value]),
-                  _moment(c.answered_at)] for c in found], total, [("complaint", c.id) for c in found])
+    return Rows(
+        DRILL_COLUMNS["complaints"],
+        [
+            [
+                _moment(c.created_at),
+                c.campaign_code,
+                c.entity_name,
+                c.text,
+                str(COMPLAINT_STATUS_LABELS[c.status.value]),
+                _moment(c.answered_at),
+            ]
+            for c in found
+        ],
+        total,
+        [("complaint", c.id) for c in found],
+    )
 
 
 def _forward_rows(condition, limit: int) -> Rows:
     """A department's complaints of ``condition``: those the bureau forwarded to it, as forwarded."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintForward).where(condition)) or 0
-    found = list(db.session.scalars(sa.select(ComplaintForward).where(condition)
-                                    .order_by(ComplaintForward.forwarded_at).limit(limit)))
-    return Rows(DRILL_COLUMNS["complaint_forwards"],
-                [[_moment(f.forwarded_at), f.campaign_code, f.entity_name or "（未附企业名称）", f.text,
-                  str(FORWARD_STATUS_LABELS[f.answered_at is not None]), _moment(f.answered_at)] for f in found],
-                total, [("complaint_forward", f.id) for f in found])
+    found = list(
+        db.session.scalars(
+            sa.select(ComplaintForward).where(condition).order_by(ComplaintForward.forwarded_at).limit(limit)
+        )
+    )
+    return Rows(
+        DRILL_COLUMNS["complaint_forwards"],
+        [
+            [
+                _moment(f.forwarded_at),
+                f.campaign_code,
+                f.entity_name or "（未附企业名称）",
+                f.text,
+                str(FORWARD_STATUS_LABELS[f.answered_at is not None]),
+                _moment(f.answered_at),
+            ]
+            for f in found
+        ],
+        total,
+        [("complaint_forward", f.id) for f in found],
+    )
 
 
 #: The figures of 扫码入企 and of the business's voice, by the condition of the rows they count.
-BUSINESS_ROWS = {"codes_issued": (when.codes_issued, _code_rows), "scan_rate": (when.codes_issued, _code_rows),
-                 "entry_rate": (when.coded_results, _code_rows), "evaluations": (when.evaluated, _evaluation_rows),
-                 "satisfaction": (when.evaluated, _evaluation_rows)}
+BUSINESS_ROWS = {
+    "codes_issued": (when.codes_issued, _code_rows),
+    "scan_rate": (when.codes_issued, _code_rows),
+    "entry_rate": (when.coded_results, _code_rows),
+    "evaluations": (when.evaluated, _evaluation_rows),
+    "satisfaction": (when.evaluated, _evaluation_rows),
+}
 #: The complaints' figures: the bureau's complaints, or a department's forwards (:func:`.conditions.complaints_counted`).
 COMPLAINT_FIGURES = ("complaints_open", "complaints_answered")
 
@@ -167,52 +313,99 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
         every = current_scope().all_tenants
         _model, department, conditions = when.complaints_counted(every, period)
         return (_complaint_rows if every else _forward_rows)(sa.and_(department == tenant_id, conditions[key]), limit)
-    if key in ("checked", "problems", "named_checked", "publish_due", "published_on_time", "on_time_rate",
-               "published_late", "reports_overdue", "provisional"):
-        condition = {"checked": when.checked(period), "problems": when.problems(period),
-                     "named_checked": when.named_checked(period), "publish_due": when.publish_due(period),
-                     "on_time_rate": when.publish_due(period), "published_late": when.published_late(period),
-                     "published_on_time": sa.and_(when.publish_due(period), when.published_by_due()),
-                     "reports_overdue": when.reports_overdue(period), "provisional": when.provisional(period)}[key]
+    if key in (
+        "checked",
+        "problems",
+        "named_checked",
+        "publish_due",
+        "published_on_time",
+        "on_time_rate",
+        "published_late",
+        "reports_overdue",
+        "provisional",
+    ):
+        condition = {
+            "checked": when.checked(period),
+            "problems": when.problems(period),
+            "named_checked": when.named_checked(period),
+            "publish_due": when.publish_due(period),
+            "on_time_rate": when.publish_due(period),
+            "published_late": when.published_late(period),
+            "published_on_time": sa.and_(when.publish_due(period), when.published_by_due()),
+            "reports_overdue": when.reports_overdue(period),
+            "provisional": when.provisional(period),
+        }[key]
         return _visit_rows(sa.and_(mine(Visit), condition), limit)
     if key == "basics":
         status = compute(period, [cast(Tenant, db.session.get(Tenant, tenant_id))])[0]
-        rows: list[list[Any]] = [["随机抽查事项清单", f"{status.items}项", COMPLETE[bool(status.items)]],
-                ["检查对象名录库", f"{status.entries}户", COMPLETE[bool(status.entries)]],
-                ["执法检查人员名录库", f"{status.inspectors}人", COMPLETE[bool(status.inspectors)]],
-                ["实施细则", "已公布" if status.rules else "未公布", COMPLETE[bool(status.rules)]]]
+        rows: list[list[Any]] = [
+            ["随机抽查事项清单", f"{status.items}项", COMPLETE[bool(status.items)]],
+            ["检查对象名录库", f"{status.entries}户", COMPLETE[bool(status.entries)]],
+            ["执法检查人员名录库", f"{status.inspectors}人", COMPLETE[bool(status.inspectors)]],
+            ["实施细则", "已公布" if status.rules else "未公布", COMPLETE[bool(status.rules)]],
+        ]
         return Rows(DRILL_COLUMNS["basics"], rows, len(rows), [("items",), ("entries",), ("inspectors",), ("rules",)])
     end = when.end_of(period)  # 一单两库一细则 as they stood at the period's end
     if key in ("items", "coverage_market", "coverage_other"):
-        kept = {"items": lambda i: i.random_check, "coverage_market": lambda i: i.field == "market",
-                "coverage_other": lambda i: i.field != "market"}[key]
+        kept = {
+            "items": lambda i: i.random_check,
+            "coverage_market": lambda i: i.field == "market",
+            "coverage_other": lambda i: i.field != "market",
+        }[key]
         items = [i for i in items_at(end, [tenant_id]) if kept(i)]
-        return Rows(DRILL_COLUMNS["items"],
-                    [[i.code, i.name, reference.ITEM_FIELDS.get(i.field, i.field), YES_NO[bool(i.random_check)],
-                      "" if i.random_check else i.non_random_reason] for i in items[:limit]], len(items),
-                    [("items",)] * min(len(items), limit))
+        return Rows(
+            DRILL_COLUMNS["items"],
+            [
+                [
+                    i.code,
+                    i.name,
+                    reference.ITEM_FIELDS.get(i.field, i.field),
+                    YES_NO[bool(i.random_check)],
+                    "" if i.random_check else i.non_random_reason,
+                ]
+                for i in items[:limit]
+            ],
+            len(items),
+            [("items",)] * min(len(items), limit),
+        )
     if key == "entries":  # an entry removed since is listed as it was, with nothing to open
         entries = entries_at(end)
         condition = entries.c.tenant_id == tenant_id
         total = db.session.scalar(sa.select(sa.func.count()).select_from(entries).where(condition)) or 0
-        listed = db.session.execute(sa.select(Entity.code, Entity.name, entries.c.category, entries.c.risk,
-                                              entries.c.entry_id)
-                                  .join(Entity, Entity.id == entries.c.entity_id).where(condition)
-                                  .order_by(Entity.code).limit(limit)).all()
-        return Rows(DRILL_COLUMNS["entries"], [list(r[:-1]) for r in listed], total,
-                    [("entry", r[-1]) if r[-1] is not None else None for r in listed])
+        listed = db.session.execute(
+            sa.select(Entity.code, Entity.name, entries.c.category, entries.c.risk, entries.c.entry_id)
+            .join(Entity, Entity.id == entries.c.entity_id)
+            .where(condition)
+            .order_by(Entity.code)
+            .limit(limit)
+        ).all()
+        return Rows(
+            DRILL_COLUMNS["entries"],
+            [list(r[:-1]) for r in listed],
+            total,
+            [("entry", r[-1]) if r[-1] is not None else None for r in listed],
+        )
     if key == "inspectors":
         condition = sa.and_(mine(Inspector), listed_at(end))
         listed_inspectors = list(db.session.scalars(sa.select(Inspector).where(condition).order_by(Inspector.id)))
-        return Rows(DRILL_COLUMNS["inspectors"], [[i.name, i.agency, i.cert_no] for i in listed_inspectors[:limit]],
-                    len(listed_inspectors), [("inspectors",)] * min(len(listed_inspectors), limit))
+        return Rows(
+            DRILL_COLUMNS["inspectors"],
+            [[i.name, i.agency, i.cert_no] for i in listed_inspectors[:limit]],
+            len(listed_inspectors),
+            [("inspectors",)] * min(len(listed_inspectors), limit),
+        )
     if key == "rules":  # published by the period's end: when it was last published by then
         docs = list(db.session.scalars(sa.select(RulesDocument).where(mine(RulesDocument))))
         rows = []
         for d in docs:
             by_end = [m for m in (d.published_at, d.first_published_at) if m is not None and as_utc(m) < end]
-            rows.append([d.published_title or d.title, YES_NO[bool(by_end)],
-                         local(by_end[0]).strftime("%Y-%m-%d") if by_end else ""])
+            rows.append(
+                [
+                    d.published_title or d.title,
+                    YES_NO[bool(by_end)],
+                    local(by_end[0]).strftime("%Y-%m-%d") if by_end else "",
+                ]
+            )
         return Rows(DRILL_COLUMNS["rules"], rows, len(docs), [("rules",)] * len(docs))
     if key in ("plan_year", "plan_half"):
         query = sa.select(Plan).where(mine(Plan), Plan.year == period.year, Plan.kind == "annual")
@@ -223,43 +416,96 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
         for half in halves:
             filed = filing(tenant_id, period.year, half, plans.get(half), created_on(tenant_id))
             plan = plans.get(half)
-            rows.append([plan.title if plan else "（无）", PLAN_HALF[half],
-                         filed.deadline or "不要求", filed.submitted_on or "", FILING_STATUS[filed.status],
-                         plan.comment if plan else ""])
+            rows.append(
+                [
+                    plan.title if plan else "（无）",
+                    PLAN_HALF[half],
+                    filed.deadline or "不要求",
+                    filed.submitted_on or "",
+                    FILING_STATUS[filed.status],
+                    plan.comment if plan else "",
+                ]
+            )
             refs.append(("plan", plan.id) if plan else None)
         return Rows(DRILL_COLUMNS["plans"], rows, len(rows), refs)
     if key in ("campaigns", "named_campaigns"):
         counted = when.campaigns(period) if key == "campaigns" else when.named_campaigns(period)
-        campaigns = list(db.session.scalars(sa.select(Campaign).where(mine(Campaign), counted)
-                                            .order_by(Campaign.window_start, Campaign.id)))
-        return Rows(DRILL_COLUMNS["campaigns"],
-                    [[c.code, c.title, f"{c.window_start} 至 {c.window_end}", campaign_status(c.status, c)]
-                     for c in campaigns[:limit]],
-                    len(campaigns), [_campaign_ref(c) for c in campaigns[:limit]])
+        campaigns = list(
+            db.session.scalars(
+                sa.select(Campaign).where(mine(Campaign), counted).order_by(Campaign.window_start, Campaign.id)
+            )
+        )
+        return Rows(
+            DRILL_COLUMNS["campaigns"],
+            [
+                [c.code, c.title, f"{c.window_start} 至 {c.window_end}", campaign_status(c.status, c)]
+                for c in campaigns[:limit]
+            ],
+            len(campaigns),
+            [_campaign_ref(c) for c in campaigns[:limit]],
+        )
     if key == "draws":
-        draws = db.session.execute(sa.select(Campaign.code, Campaign.title, Draw.kind, Draw.drawn_at, Draw.seed, Campaign.id,
-                                            sa.func.coalesce(Campaign.joint_id, Campaign.id))
-                                  .join(Campaign, Campaign.id == Draw.campaign_id)
-                                  .where(mine(Draw), when.draws(period)).order_by(Draw.drawn_at)).all()
-        return Rows(DRILL_COLUMNS["draws"],
-                    [[code, title, DRAW_KIND[kind.value],
-                      local(cast(datetime, at)).strftime("%Y-%m-%d %H:%M"), (seed or "")[:16] + "…"]
-                     for code, title, kind, at, seed, *_ in draws[:limit]], len(draws),
-                    [("campaign", campaign_id, on_portal) for *_, campaign_id, on_portal in draws[:limit]])
+        draws = db.session.execute(
+            sa.select(
+                Campaign.code,
+                Campaign.title,
+                Draw.kind,
+                Draw.drawn_at,
+                Draw.seed,
+                Campaign.id,
+                sa.func.coalesce(Campaign.joint_id, Campaign.id),
+            )
+            .join(Campaign, Campaign.id == Draw.campaign_id)
+            .where(mine(Draw), when.draws(period))
+            .order_by(Draw.drawn_at)
+        ).all()
+        return Rows(
+            DRILL_COLUMNS["draws"],
+            [
+                [
+                    code,
+                    title,
+                    DRAW_KIND[kind.value],
+                    local(cast(datetime, at)).strftime("%Y-%m-%d %H:%M"),
+                    (seed or "")[:16] + "…",
+                ]
+                for code, title, kind, at, seed, *_ in draws[:limit]
+            ],
+            len(draws),
+            [("campaign", campaign_id, on_portal) for *_, campaign_id, on_portal in draws[:limit]],
+        )
     if key == "follow_ups_open":
         condition = sa.and_(mine(FollowUp), when.follow_ups_open(period))
-        opened = db.session.execute(sa.select(Campaign.code, Entity.name, FollowUp.kind, FollowUp.opened_on,
-                                            FollowUp.deadline, Visit.id, Visit.campaign_id,
-                                            sa.func.coalesce(Campaign.joint_id, Campaign.id), Visit.published_at)
-                                  .join(Visit, Visit.id == FollowUp.visit_id)
-                                  .join(Campaign, Campaign.id == Visit.campaign_id)
-                                  .join(Entity, Entity.id == Visit.entity_id)
-                                  .where(condition).order_by(FollowUp.opened_on)).all()
-        return Rows(DRILL_COLUMNS["follow_ups_open"],
-                    [[code, entity, reference.FOLLOW_UP_KINDS.get(kind.value, kind.value), opened_on, deadline or ""]
-                     for code, entity, kind, opened_on, deadline, *_ in opened[:limit]], len(opened),
-                    [("visit", visit_id, campaign_id, on_portal, published is not None)
-                     for *_, visit_id, campaign_id, on_portal, published in opened[:limit]])
+        opened = db.session.execute(
+            sa.select(
+                Campaign.code,
+                Entity.name,
+                FollowUp.kind,
+                FollowUp.opened_on,
+                FollowUp.deadline,
+                Visit.id,
+                Visit.campaign_id,
+                sa.func.coalesce(Campaign.joint_id, Campaign.id),
+                Visit.published_at,
+            )
+            .join(Visit, Visit.id == FollowUp.visit_id)
+            .join(Campaign, Campaign.id == Visit.campaign_id)
+            .join(Entity, Entity.id == Visit.entity_id)
+            .where(condition)
+            .order_by(FollowUp.opened_on)
+        ).all()
+        return Rows(
+            DRILL_COLUMNS["follow_ups_open"],
+            [
+                [code, entity, reference.FOLLOW_UP_KINDS.get(kind.value, kind.value), opened_on, deadline or ""]
+                for code, entity, kind, opened_on, deadline, *_ in opened[:limit]
+            ],
+            len(opened),
+            [
+                ("visit", visit_id, campaign_id, on_portal, published is not None)
+                for *_, visit_id, campaign_id, on_portal, published in opened[:limit]
+            ],
+        )
     if key in ("joint", "visits_saved"):
         joint = when.joint_of(period)
         ids = list(db.session.scalars(sa.select(joint.c.joint).where(joint.c.tenant_id == tenant_id)))
@@ -270,14 +516,25 @@ def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
         for campaign in db.session.scalars(joint_query):
             figures = campaign_figures(campaign)
             seen.add(campaign.id)
-            rows.append([campaign.code, campaign.title, figures.departments, figures.visits, figures.checks,
-                         figures.separate, figures.saved])
+            rows.append(
+                [
+                    campaign.code,
+                    campaign.title,
+                    figures.departments,
+                    figures.visits,
+                    figures.checks,
+                    figures.separate,
+                    figures.saved,
+                ]
+            )
             refs.append(_campaign_ref(campaign))
         if key == "joint":  # the lead's joint campaign is not the participant's to read: its own part is
-            for part in db.session.scalars(sa.select(Campaign).where(
-                    Campaign.joint_id.in_([i for i in ids if i not in seen]), Campaign.tenant_id == tenant_id)):
+            for part in db.session.scalars(
+                sa.select(Campaign).where(
+                    Campaign.joint_id.in_([i for i in ids if i not in seen]), Campaign.tenant_id == tenant_id
+                )
+            ):
                 rows.append([part.code, part.title, "（本部门参加，由牵头部门统计）", None, None, None, None])
                 refs.append(_campaign_ref(part))
-        return Rows(DRILL_COLUMNS["joint"],
-                    rows, len(rows), refs)
+        return Rows(DRILL_COLUMNS["joint"], rows, len(rows), refs)
     raise KeyError(key)

@@ -12,6 +12,7 @@ on it is on time). A duty whose due date came before the department was created 
 departments that submit are the ordinary ones and the market-regulation bureau; the justice bureau
 receives them and itself owes the duties the rules give it (``bureau``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -62,8 +63,11 @@ class Duty:
     def when(self) -> str:
         """When it is due, in words, for its kind of period."""
         if self.due_rule == "after_period":
-            return {"year": "次年1月1日前", "half": "上半年的于7月1日前、下半年的于次年1月1日前",
-                    "quarter": "季度结束后的次日前"}[self.period_kind]
+            return {
+                "year": "次年1月1日前",
+                "half": "上半年的于7月1日前、下半年的于次年1月1日前",
+                "quarter": "季度结束后的次日前",
+            }[self.period_kind]
         return say_due(self.due_rule)
 
     @property
@@ -77,14 +81,27 @@ def duties_of(rules: Rules) -> tuple[Duty, ...]:
     (``market_tables_to_lead``: 涉及市场监管领域的报表径送市场监督管理局), a department's duty says so."""
     found = []
     for duty in rules.duties:  # a duty's own article, in the document that gives the duties
-        citation = replace(rules.cited["duties"], article=duty["article"]).citation if duty["article"] \
+        citation = (
+            replace(rules.cited["duties"], article=duty["article"]).citation
+            if duty["article"]
             else rules.cite("duties")
+        )
         recipient = duty["recipient"]
         if rules.market_tables_to_lead and duty["submitter"] == DEPARTMENTS:
             recipient += "；涉及市场监管领域的报表另报市场监督管理局"
-        found.append(Duty(duty["table"], rules.table_template(duty["table"]), duty["period"], duty["due"],
-                          duty["submitter"], recipient, citation, duty["reading"],
-                          other_fields_only=duty["only"] == "other_fields"))
+        found.append(
+            Duty(
+                duty["table"],
+                rules.table_template(duty["table"]),
+                duty["period"],
+                duty["due"],
+                duty["submitter"],
+                recipient,
+                citation,
+                duty["reading"],
+                other_fields_only=duty["only"] == "other_fields",
+            )
+        )
     return tuple(found)
 
 
@@ -145,6 +162,12 @@ def find(tenant_id: int | None, code: str, period_code: str) -> Due | None:
     period = parse(period_code)
     if period is None:
         return None
-    duty = next((d for d in duties_of(rules_for(tenant_id, period.start))
-                 if d.code == (code or "") and d.period_kind == period.kind), None)
+    duty = next(
+        (
+            d
+            for d in duties_of(rules_for(tenant_id, period.start))
+            if d.code == (code or "") and d.period_kind == period.kind
+        ),
+        None,
+    )
     return Due(duty, period) if duty is not None else None

@@ -6,6 +6,7 @@ A table is submitted when its leader signed a version; the day that counts is th
 version's (a correction does not make a table late, nor an on-time one of a late one). Days are
 Beijing days.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -88,8 +89,11 @@ def other_field_departments() -> set[int]:
     """The departments (of the current scope) with a published item outside market regulation: those
     that owe a duty the rules give to them only (``only = "other_fields"``), as they owe the half-year
     plans of the non-market fields."""
-    return set(db.session.scalars(sa.select(Item.tenant_id).where(
-        Item.status == ItemStatus.published, Item.field != MARKET_FIELD).distinct()))
+    return set(
+        db.session.scalars(
+            sa.select(Item.tenant_id).where(Item.status == ItemStatus.published, Item.field != MARKET_FIELD).distinct()
+        )
+    )
 
 
 def applies(tenant: Tenant, due: Due, other_fields: set[int]) -> bool:
@@ -171,8 +175,10 @@ def reminder_lines(tenant: Tenant, day: date) -> dict[str, list[str]]:
         flag = deadlines.flag(state.due.due_on, day, tenant_id=tenant.id)
         if flag is None:
             continue
-        line = (f"【{'已逾期' if flag == 'overdue' else '即将到期'}】报送《{state.due.title}》（{state.due.period.label}）"
-                f"截止 {state.due.due_on.isoformat()}")
+        line = (
+            f"【{'已逾期' if flag == 'overdue' else '即将到期'}】报送《{state.due.title}》（{state.due.period.label}）"
+            f"截止 {state.due.due_on.isoformat()}"
+        )
         if state.prepared is None:
             found["planner"].append(line)
         found["leader"].append(line + ("（已生成，待签发）" if state.prepared is not None else ""))

@@ -11,6 +11,7 @@ signed (:func:`unfilled`).
 An entry is made for a table and its period; a table of a later period shows the department's latest
 entry (a document issued stays issued) until the department enters another.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,9 +40,14 @@ class Cell:
     hint: object
 
 
-DOCUMENT = Cell("document", "是否已出台实施意见或工作方案（注明文件名称及文号）",
-                _l("Answer yes or no; if yes, name the document and its number, for example: "
-                   "是，《××局推行“双随机、一公开”监管实施方案》（××发〔2016〕12号）."))
+DOCUMENT = Cell(
+    "document",
+    "是否已出台实施意见或工作方案（注明文件名称及文号）",
+    _l(
+        "Answer yes or no; if yes, name the document and its number, for example: "
+        "是，《××局推行“双随机、一公开”监管实施方案》（××发〔2016〕12号）."
+    ),
+)
 
 #: The cells each table leaves to the department, by the table's code.
 CELLS: dict[str, tuple[Cell, ...]] = {"area": (DOCUMENT,), "dept": (DOCUMENT,)}
@@ -56,8 +62,9 @@ def latest(code: str, period: Period, tenant_ids: list[int]) -> dict[int, dict[s
     the latest made for an earlier period (read in the current scope)."""
     if not cells_of(code) or not tenant_ids:
         return {}
-    rows = db.session.scalars(sa.select(ReportEntry).where(ReportEntry.table_code == code,
-                                                           ReportEntry.tenant_id.in_(tenant_ids)))
+    rows = db.session.scalars(
+        sa.select(ReportEntry).where(ReportEntry.table_code == code, ReportEntry.tenant_id.in_(tenant_ids))
+    )
     ranked = []
     for row in rows:
         of = parse(row.period)
@@ -71,8 +78,10 @@ def latest(code: str, period: Period, tenant_ids: list[int]) -> dict[int, dict[s
 
 def values(code: str, period: Period, tenant_ids: list[int]) -> dict[int, dict[str, str]]:
     """The values :func:`latest` gives, as text."""
-    return {tenant_id: {key: row.value for key, row in cells.items()}
-            for tenant_id, cells in latest(code, period, tenant_ids).items()}
+    return {
+        tenant_id: {key: row.value for key, row in cells.items()}
+        for tenant_id, cells in latest(code, period, tenant_ids).items()
+    }
 
 
 def shown(entered: dict[int, dict[str, str]] | None, tenant_id: int | None, key: str) -> str:

@@ -29,6 +29,7 @@ a count, a sum, the lowest and the highest score: never a row — and only what 
 The words of each case are :data:`~spotcheck.tenants.supervision.vocabulary.EVALUATIONS_WITHHELD`; the floor of
 five is the issue's (and DESIGN's) promise to the businesses, not a rule a city sets.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
@@ -66,8 +67,9 @@ class Tally:
     def __add__(self, other: Tally) -> Tally:
         lows = [v for v in (self.low, other.low) if v is not None]
         highs = [v for v in (self.high, other.high) if v is not None]
-        return Tally(self.count + other.count, self.total + other.total, min(lows, default=None),
-                     max(highs, default=None))
+        return Tally(
+            self.count + other.count, self.total + other.total, min(lows, default=None), max(highs, default=None)
+        )
 
     @property
     def uniform(self) -> bool:
@@ -132,8 +134,9 @@ def disclose(year: int, tallies: Mapping[int, Tally], ended: Callable[[Period], 
         else:
             shown.append(quarters)
             if any(_sum(tallies, atom).uniform for atom in _atoms([*averaged, quarters])):
-                found[period.code] = Disclosed(tally.count, average_withheld=WITHHELD[
-                    "same" if tally.uniform else "same_subtracted"])
+                found[period.code] = Disclosed(
+                    tally.count, average_withheld=WITHHELD["same" if tally.uniform else "same_subtracted"]
+                )
             else:
                 averaged.append(quarters)
                 found[period.code] = Disclosed(tally.count, tally.total)
@@ -151,12 +154,20 @@ def tallies(tenant_id: int, year: int, before: date) -> dict[int, Tally]:
     columns = []
     for quarter in quarters:
         inside = when.evaluated(quarter)
-        columns += [sa.func.count().filter(inside), sa.func.sum(score).filter(inside), sa.func.min(score).filter(inside),
-                    sa.func.max(score).filter(inside)]
+        columns += [
+            sa.func.count().filter(inside),
+            sa.func.sum(score).filter(inside),
+            sa.func.min(score).filter(inside),
+            sa.func.max(score).filter(inside),
+        ]
     with system_access("a department's own evaluation figures: per ended quarter a count, a sum and the extremes"):
         values = db.session.execute(sa.select(*columns).where(Evaluation.about_tenant_id == tenant_id)).one()
-    return {quarter.number: Tally(int(values[4 * i] or 0), int(values[4 * i + 1] or 0), values[4 * i + 2],
-                                  values[4 * i + 3]) for i, quarter in enumerate(quarters)}
+    return {
+        quarter.number: Tally(
+            int(values[4 * i] or 0), int(values[4 * i + 1] or 0), values[4 * i + 2], values[4 * i + 3]
+        )
+        for i, quarter in enumerate(quarters)
+    }
 
 
 def disclosed(tenant_id: int, period: Period) -> Disclosed:
@@ -174,6 +185,12 @@ def as_read_by(statuses: list[Status], period: Period, reader: Actor) -> list[St
     for status in statuses:
         shown = disclosed(status.tenant_id, period)
         status.evaluations, status.satisfaction_total = shown.count or 0, shown.total or 0
-        status.withheld = {key: why for key, why in (("evaluations", shown.withheld),
-                                                     ("satisfaction", shown.withheld or shown.average_withheld)) if why}
+        status.withheld = {
+            key: why
+            for key, why in (
+                ("evaluations", shown.withheld),
+                ("satisfaction", shown.withheld or shown.average_withheld),
+            )
+            if why
+        }
     return statuses

@@ -7,6 +7,7 @@ department inside the supervision policy's :class:`~spotcheck.core.queries.Acros
 bureau), one's own department otherwise (a department leader). :func:`.drill_down.rows_of` gives the
 rows a figure counts (the drill-down), through the same conditions (:mod:`.conditions`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
@@ -105,8 +106,10 @@ class Status:
 
     def coverage(self, field_code: str) -> Coverage:
         """The field's coverage against its goal, as the item list states it (the one rule)."""
-        items, random = {"market": (self.market_items, self.market_random),
-                         "other": (self.other_items, self.other_random)}[field_code]
+        items, random = {
+            "market": (self.market_items, self.market_random),
+            "other": (self.other_items, self.other_random),
+        }[field_code]
         goal, cited = self.goals.get(field_code, (None, ""))
         return Coverage(field=field_code, items=items, random=random, goal_bp=goal, cited=cited)
 
@@ -154,29 +157,49 @@ def _visit_counts(period: Period, want: Callable[..., bool]) -> dict[int, dict[s
     pass over the table (each a ``count(*) FILTER`` of its condition); the overdue reports from the
     unreported visits joined to their campaign (for its last day); the problems found from the result
     categories. Three queries cost less than one joining every visit to its campaign and its categories."""
-    conditions = _only(want, {
-        "checked": when.checked(period),
-        "named_checked": when.named_checked(period),
-        "publish_due": when.publish_due(period),
-        "published_on_time": sa.and_(when.publish_due(period), when.published_by_due()),
-        "published_late": when.published_late(period),
-        "provisional": when.provisional(period)})
+    conditions = _only(
+        want,
+        {
+            "checked": when.checked(period),
+            "named_checked": when.named_checked(period),
+            "publish_due": when.publish_due(period),
+            "published_on_time": sa.and_(when.publish_due(period), when.published_by_due()),
+            "published_late": when.published_late(period),
+            "provisional": when.provisional(period),
+        },
+    )
     found: dict[int, dict[str, int]] = {}
     if conditions:
-        query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()])
-                 .where(sa.or_(when.between(Visit.checked_on, period), when.between(Visit.publish_due, period),
-                               when.between(Visit.report_due, period)))
-                 .group_by(Visit.tenant_id))
+        query = (
+            sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()])
+            .where(
+                sa.or_(
+                    when.between(Visit.checked_on, period),
+                    when.between(Visit.publish_due, period),
+                    when.between(Visit.report_due, period),
+                )
+            )
+            .group_by(Visit.tenant_id)
+        )
         found = {tenant_id: dict(zip(conditions, counts)) for tenant_id, *counts in db.session.execute(query)}
+
     def overdue():
-        return (sa.select(Visit.tenant_id, sa.func.count()).join(Campaign, Campaign.id == Visit.campaign_id)
-                .where(when.reports_overdue(period)).group_by(Visit.tenant_id))
+        return (
+            sa.select(Visit.tenant_id, sa.func.count())
+            .join(Campaign, Campaign.id == Visit.campaign_id)
+            .where(when.reports_overdue(period))
+            .group_by(Visit.tenant_id)
+        )
 
     def problems():  # the problem codes are read from the departments' category lists
-        return (sa.select(Visit.tenant_id, sa.func.count(sa.distinct(Visit.id)))
-                .select_from(ResultCategory).join(ItemResult, ItemResult.id == ResultCategory.item_result_id)
-                .join(Visit, Visit.id == ItemResult.visit_id).where(when.problem_codes(), when.checked(period))
-                .group_by(Visit.tenant_id))
+        return (
+            sa.select(Visit.tenant_id, sa.func.count(sa.distinct(Visit.id)))
+            .select_from(ResultCategory)
+            .join(ItemResult, ItemResult.id == ResultCategory.item_result_id)
+            .join(Visit, Visit.id == ItemResult.visit_id)
+            .where(when.problem_codes(), when.checked(period))
+            .group_by(Visit.tenant_id)
+        )
 
     for name, extra in (("reports_overdue", overdue), ("problems", problems)):
         if want(name):
@@ -189,8 +212,11 @@ def _visit_counts(period: Period, want: Callable[..., bool]) -> dict[int, dict[s
 
 
 #: 一单两库一细则 but the item list, as they stand today: the rows that show a department has each.
-BASICS: dict[str, tuple[Any, Any]] = {"entries": (DirectoryEntry, None), "inspectors": (Inspector, Inspector.active.is_(True)),
-          "rules": (RulesDocument, RulesDocument.published.is_(True))}
+BASICS: dict[str, tuple[Any, Any]] = {
+    "entries": (DirectoryEntry, None),
+    "inspectors": (Inspector, Inspector.active.is_(True)),
+    "rules": (RulesDocument, RulesDocument.published.is_(True)),
+}
 RANDOM_ITEM = sa.and_(Item.status == ItemStatus.published, Item.random_check.is_(True))
 
 
@@ -268,8 +294,14 @@ def compute(period: Period, tenants: list[Tenant], wanted: Collection[str] | Non
         put("follow_ups_open", _count(FollowUp, when.follow_ups_open(period)))
     if want("joint"):
         joint = when.joint_of(period)
-        put("joint", dict(db.session.execute(sa.select(joint.c.tenant_id, sa.func.count(sa.distinct(joint.c.joint)))
-                                             .group_by(joint.c.tenant_id)).all()))
+        put(
+            "joint",
+            dict(
+                db.session.execute(
+                    sa.select(joint.c.tenant_id, sa.func.count(sa.distinct(joint.c.joint))).group_by(joint.c.tenant_id)
+                ).all()
+            ),
+        )
     if want("visits_saved"):
         put("visits_saved", _visits_saved(period))
     put_all(_business_counts(period, want))
@@ -290,11 +322,26 @@ def _only(want: Callable[..., bool], conditions: dict[str, Any]) -> dict[str, An
 def _item_counts(end: datetime) -> dict[int, dict[str, int]]:
     versions = versions_at(end)
     market, random_check = versions.c.market, versions.c.random_check
-    conditions = dict(zip(ITEM_FIGURES, (random_check, market, sa.and_(market, random_check), sa.not_(market),
-                                         sa.and_(sa.not_(market), random_check))))
-    return {tenant_id: dict(zip(conditions, counts)) for tenant_id, *counts in db.session.execute(
-        sa.select(versions.c.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()])
-        .where(versions.c.status == ItemStatus.published).group_by(versions.c.tenant_id))}
+    conditions = dict(
+        zip(
+            ITEM_FIGURES,
+            (
+                random_check,
+                market,
+                sa.and_(market, random_check),
+                sa.not_(market),
+                sa.and_(sa.not_(market), random_check),
+            ),
+        )
+    )
+    return {
+        tenant_id: dict(zip(conditions, counts))
+        for tenant_id, *counts in db.session.execute(
+            sa.select(versions.c.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()])
+            .where(versions.c.status == ItemStatus.published)
+            .group_by(versions.c.tenant_id)
+        )
+    }
 
 
 def _business_counts(period: Period, want: Callable[..., bool]) -> dict[int, dict[str, int]]:
@@ -303,26 +350,43 @@ def _business_counts(period: Period, want: Callable[..., bool]) -> dict[int, dic
     bureau's rows: every department's in the bureau's reading, none in a department's own scope — a department reads
     its evaluations as :mod:`.evaluation_figures` discloses them); the complaints by the department complained
     about, as the reader may know of them (:func:`.conditions.complaints_counted`)."""
-    codes = _only(want, {
-        "codes_issued": when.codes_issued(period), "codes_scanned": when.codes_scanned(period),
-        "coded_results": when.coded_results(period), "entered_before_result": when.entered_before_result(period)})
+    codes = _only(
+        want,
+        {
+            "codes_issued": when.codes_issued(period),
+            "codes_scanned": when.codes_scanned(period),
+            "coded_results": when.coded_results(period),
+            "entered_before_result": when.entered_before_result(period),
+        },
+    )
     found: dict[int, dict[str, int]] = {}
     if codes:
-        query = (sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in codes.values()])
-                 .select_from(InspectionCode).join(Visit, Visit.id == InspectionCode.visit_id)
-                 .where(sa.or_(*codes.values())).group_by(Visit.tenant_id))
+        query = (
+            sa.select(Visit.tenant_id, *[sa.func.count().filter(c) for c in codes.values()])
+            .select_from(InspectionCode)
+            .join(Visit, Visit.id == InspectionCode.visit_id)
+            .where(sa.or_(*codes.values()))
+            .group_by(Visit.tenant_id)
+        )
         found = {tenant_id: dict(zip(codes, counts)) for tenant_id, *counts in db.session.execute(query)}
     if want("evaluations", "satisfaction_total"):
         for about, count, summed in db.session.execute(
-                sa.select(Evaluation.about_tenant_id, sa.func.count(), sa.func.coalesce(sa.func.sum(Evaluation.satisfaction), 0))
-                .where(when.evaluated(period)).group_by(Evaluation.about_tenant_id)):
+            sa.select(
+                Evaluation.about_tenant_id, sa.func.count(), sa.func.coalesce(sa.func.sum(Evaluation.satisfaction), 0)
+            )
+            .where(when.evaluated(period))
+            .group_by(Evaluation.about_tenant_id)
+        ):
             found.setdefault(about, {}).update(evaluations=count, satisfaction_total=int(summed))
     model, department, counted = when.complaints_counted(current_scope().all_tenants, period)
     complaints = _only(want, counted)
     if complaints:
         for tenant_id, *counts in db.session.execute(
-                sa.select(department, *[sa.func.count().filter(c) for c in complaints.values()])
-                .select_from(model).where(sa.or_(*complaints.values())).group_by(department)):
+            sa.select(department, *[sa.func.count().filter(c) for c in complaints.values()])
+            .select_from(model)
+            .where(sa.or_(*complaints.values()))
+            .group_by(department)
+        ):
             if tenant_id is not None:
                 found.setdefault(tenant_id, {}).update(zip(complaints, counts))
     return found
@@ -383,8 +447,10 @@ def _filings(period: Period, statuses: dict[int, Status]) -> None:
         created = created_on(status.tenant_id)
         status.plan_year = filing(status.tenant_id, period.year, None, plans.get((status.tenant_id, None)), created)
         if status.other_items and deadline_of(status.tenant_id, period.year, 1) is not None:
-            status.plan_half = [filing(status.tenant_id, period.year, half, plans.get((status.tenant_id, half)), created)
-                                for half in period.halves]
+            status.plan_half = [
+                filing(status.tenant_id, period.year, half, plans.get((status.tenant_id, half)), created)
+                for half in period.halves
+            ]
 
 
 # --- drill-down ------------------------------------------------------------------------------

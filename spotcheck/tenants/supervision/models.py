@@ -1,5 +1,6 @@
 """The justice bureau's rows: the deductions of the assessment (考核扣分项), the notices of
 criticism (通报), the businesses' complaints about inspections (投诉) and their evaluations of them (评价). (The filing archive, 备案审核记录, is the plans' :class:`PlanReview`.)"""
+
 from __future__ import annotations
 
 import enum
@@ -52,7 +53,8 @@ class Criticism(TenantOwned, Model):
     #: The departments named and why: [{tenant_id, name, reasons: [{code, text, count}]}].
     findings: Mapped[list] = mapped_column(sa.JSON, default=list)
     status: Mapped[CriticismStatus] = mapped_column(
-        sa.Enum(CriticismStatus, name="criticism_status", native_enum=False, length=16), default=CriticismStatus.draft)
+        sa.Enum(CriticismStatus, name="criticism_status", native_enum=False, length=16), default=CriticismStatus.draft
+    )
     number: Mapped[str] = mapped_column(sa.String(64), default="")  # 文号, given at approval
     drafted_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     drafted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
@@ -90,7 +92,8 @@ class Complaint(TenantOwned, Model):
     text: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     status: Mapped[ComplaintStatus] = mapped_column(
-        sa.Enum(ComplaintStatus, name="complaint_status", native_enum=False, length=16), default=ComplaintStatus.open)
+        sa.Enum(ComplaintStatus, name="complaint_status", native_enum=False, length=16), default=ComplaintStatus.open
+    )
     #: The bureau's reply to the business (答复), which the business reads with its code.
     answer: Mapped[str] = mapped_column(sa.Text, default="")
     answered_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
@@ -148,7 +151,8 @@ class Evaluation(TenantOwned, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int | None] = mapped_column(  # type: ignore[assignment]  # empty: waiting for a bureau
-        sa.ForeignKey("tenant.id"), index=True, nullable=True)
+        sa.ForeignKey("tenant.id"), index=True, nullable=True
+    )
     about_tenant_id: Mapped[int] = mapped_column(sa.ForeignKey("tenant.id"), index=True)
     visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id"), unique=True)  # once per visit
     satisfaction: Mapped[int] = mapped_column()

@@ -4,6 +4,7 @@ tables are filed (seed 003: quarterly and yearly; seed 001: half-yearly and year
 A period is written ``2026``, ``2026H1`` or ``2026Q4``. Dates are Beijing calendar days; the
 moments that bound it (for the stored UTC times) are Beijing midnights.
 """
+
 from __future__ import annotations
 
 import re
@@ -66,8 +67,11 @@ class Period:
     @property
     def halves(self) -> tuple[int, ...]:
         """The half-years the period touches (1, 2)."""
-        return tuple(h for h in (1, 2) if Period(self.year, "half", h).start <= self.end
-                     and Period(self.year, "half", h).end >= self.start)
+        return tuple(
+            h
+            for h in (1, 2)
+            if Period(self.year, "half", h).start <= self.end and Period(self.year, "half", h).end >= self.start
+        )
 
     def __str__(self) -> str:
         return self.code

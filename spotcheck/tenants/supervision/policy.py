@@ -11,6 +11,7 @@ actions tables of notices of criticism (通报) and of statistical tables to sub
   asking for another department is NotFound, as for a department that does not exist. Of the businesses'
   evaluations (the bureau's rows) they read figures only, as :func:`reads_evaluations` says.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -33,8 +34,9 @@ from spotcheck.tenants.supervision.vocabulary import EVALUATION_FIGURES
 
 def sees_every_department(reader: Actor) -> bool:
     """The justice bureau's supervisor and leader: every department's supervision figures."""
-    return (has_permission(reader, Permission.SUPERVISION_VIEW)
-            and has_permission(reader, Permission.SUPERVISION_READ_ALL))
+    return has_permission(reader, Permission.SUPERVISION_VIEW) and has_permission(
+        reader, Permission.SUPERVISION_READ_ALL
+    )
 
 
 def reads_evaluations(reader: Actor) -> bool:
@@ -47,8 +49,12 @@ def reads_evaluations(reader: Actor) -> bool:
 def require_rows_reader(key: str, reader: Actor) -> None:
     """Refuse a department the rows of its evaluations (Forbidden, saying why): the bureau's alone."""
     if key in EVALUATION_FIGURES and not reads_evaluations(reader):
-        raise Forbidden(_l("The justice bureau alone reads the businesses' evaluations one by one: your department "
-                          "sees their figures for ended periods, over at least five."))
+        raise Forbidden(
+            _l(
+                "The justice bureau alone reads the businesses' evaluations one by one: your department "
+                "sees their figures for ended periods, over at least five."
+            )
+        )
 
 
 def across_departments(reason: str) -> Across:
@@ -108,49 +114,95 @@ def _existed_in(reader: Actor, department_id: int | None, period: Period) -> Non
         return
     created = figures.created_on(ids[0]) if ids is not None and len(ids) == 1 else None
     if created is not None:
-        raise ValidationFailed({"period": [_l(
-            "The department was set up on %(day)s, after %(period)s ended: it has no figures of that period and "
-            "owes no table of it.", day=f"{created.year}年{created.month}月{created.day}日", period=period.label)]})
-    raise ValidationFailed({"period": [_l("No department had been set up by the end of %(period)s.",
-                                          period=period.label)]})
+        raise ValidationFailed(
+            {
+                "period": [
+                    _l(
+                        "The department was set up on %(day)s, after %(period)s ended: it has no figures of that period and "
+                        "owes no table of it.",
+                        day=f"{created.year}年{created.month}月{created.day}日",
+                        period=period.label,
+                    )
+                ]
+            }
+        )
+    raise ValidationFailed(
+        {"period": [_l("No department had been set up by the end of %(period)s.", period=period.label)]}
+    )
 
 
 CRITICISM_ACTIONS = Actions(
-    Action("edit", Permission.SUPERVISION_MANAGE, lambda c: c.status == CriticismStatus.draft,
-           _l("Only a draft can be changed.")),
-    Action("approve", Permission.CRITICISM_APPROVE, lambda c: c.status == CriticismStatus.draft and bool(c.findings),
-           _l("Only a draft that names at least one department can be approved.")),
-    Action("withdraw", Permission.SUPERVISION_MANAGE, lambda c: c.status == CriticismStatus.draft,
-           _l("Only a draft can be withdrawn.")),
-    Action("send_back", Permission.CRITICISM_APPROVE, lambda c: c.status == CriticismStatus.draft,
-           _l("Only a draft can be sent back.")),
+    Action(
+        "edit",
+        Permission.SUPERVISION_MANAGE,
+        lambda c: c.status == CriticismStatus.draft,
+        _l("Only a draft can be changed."),
+    ),
+    Action(
+        "approve",
+        Permission.CRITICISM_APPROVE,
+        lambda c: c.status == CriticismStatus.draft and bool(c.findings),
+        _l("Only a draft that names at least one department can be approved."),
+    ),
+    Action(
+        "withdraw",
+        Permission.SUPERVISION_MANAGE,
+        lambda c: c.status == CriticismStatus.draft,
+        _l("Only a draft can be withdrawn."),
+    ),
+    Action(
+        "send_back",
+        Permission.CRITICISM_APPROVE,
+        lambda c: c.status == CriticismStatus.draft,
+        _l("Only a draft can be sent back."),
+    ),
 )
 
 
 def _area_wide_reader(state, actor: Actor) -> bool:
     """The area-wide table is prepared by the bureau's supervisor (who drafts; its leader signs)."""
-    return not state.due.duty.area_wide or (sees_every_department(actor)
-                                            and has_permission(actor, Permission.SUPERVISION_MANAGE))
+    return not state.due.duty.area_wide or (
+        sees_every_department(actor) and has_permission(actor, Permission.SUPERVISION_MANAGE)
+    )
 
 
 REPORT_ACTIONS = Actions(
-    Action("prepare", Permission.REPORTS_PREPARE, lambda s: s.started,
-           "统计期尚未开始，不能填报该期报表。",
-           who=_area_wide_reader, who_refusal="全区（县）汇总表涉及各部门的数据，由司法局的监督人员准备。"),
-    Action("submit", Permission.REPORTS_SUBMIT,
-           lambda s: s.started and (s.prepared is not None or not s.due.duty.area_wide),
-           lambda s: ("统计期尚未开始，不能报送该期报表。" if not s.started
-                      else "全区（县）汇总表须先由司法局的监督人员准备，再由局领导签发。")),
+    Action(
+        "prepare",
+        Permission.REPORTS_PREPARE,
+        lambda s: s.started,
+        "统计期尚未开始，不能填报该期报表。",
+        who=_area_wide_reader,
+        who_refusal="全区（县）汇总表涉及各部门的数据，由司法局的监督人员准备。",
+    ),
+    Action(
+        "submit",
+        Permission.REPORTS_SUBMIT,
+        lambda s: s.started and (s.prepared is not None or not s.due.duty.area_wide),
+        lambda s: (
+            "统计期尚未开始，不能报送该期报表。"
+            if not s.started
+            else "全区（县）汇总表须先由司法局的监督人员准备，再由局领导签发。"
+        ),
+    ),
 )
 
 
 #: A business's complaint (投诉), the bureau's alone: it forwards it to the department complained about (转办), once,
 #: and replies to the business (答复), once — with the department's answer or without waiting for it.
 COMPLAINT_ACTIONS = Actions(
-    Action("forward", Permission.SUPERVISION_MANAGE, lambda c: c.status == ComplaintStatus.open,
-           _l("This complaint is already forwarded or answered.")),
-    Action("answer", Permission.SUPERVISION_MANAGE, lambda c: c.status != ComplaintStatus.answered,
-           _l("This complaint is already answered.")),
+    Action(
+        "forward",
+        Permission.SUPERVISION_MANAGE,
+        lambda c: c.status == ComplaintStatus.open,
+        _l("This complaint is already forwarded or answered."),
+    ),
+    Action(
+        "answer",
+        Permission.SUPERVISION_MANAGE,
+        lambda c: c.status != ComplaintStatus.answered,
+        _l("This complaint is already answered."),
+    ),
 )
 
 
@@ -161,7 +213,12 @@ def _receiver(forward, actor: Actor) -> bool:
 
 #: A complaint the bureau forwarded (转办): the department it was forwarded to answers the bureau, once.
 FORWARD_ACTIONS = Actions(
-    Action("answer", Permission.COMPLAINTS_ANSWER, lambda f: f.answered_at is None,
-           _l("This forwarded complaint is already answered."),
-           who=_receiver, who_refusal=_l("Only the department the complaint was forwarded to answers it.")),
+    Action(
+        "answer",
+        Permission.COMPLAINTS_ANSWER,
+        lambda f: f.answered_at is None,
+        _l("This forwarded complaint is already answered."),
+        who=_receiver,
+        who_refusal=_l("Only the department the complaint was forwarded to answers it."),
+    ),
 )

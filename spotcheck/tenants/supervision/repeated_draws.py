@@ -7,6 +7,7 @@ published frame counts and target list say), independently, so the number of dra
 Poisson-binomial law. A business drawn so often that the chance is below the rules' level
 (``repeat_draw_alpha``) is flagged, with the campaigns — anyone can recompute it from the published proofs.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -59,12 +60,19 @@ def _cell_of(frame: bytes, code: str) -> tuple[str, str] | None:
 
 def flagged(year: int, alpha: float) -> list[Flagged]:
     """Every department's businesses drawn in its own random campaigns of ``year`` more often than chance allows."""
-    own = sa.and_(Campaign.year == year, Campaign.kind == CampaignKind.random, Campaign.joint.is_(False),
-                  Campaign.joint_id.is_(None))
+    own = sa.and_(
+        Campaign.year == year,
+        Campaign.kind == CampaignKind.random,
+        Campaign.joint.is_(False),
+        Campaign.joint_id.is_(None),
+    )
     repeats = db.session.execute(
-        sa.select(Campaign.tenant_id, CampaignTarget.entity_id).join(Campaign, Campaign.id == CampaignTarget.campaign_id)
+        sa.select(Campaign.tenant_id, CampaignTarget.entity_id)
+        .join(Campaign, Campaign.id == CampaignTarget.campaign_id)
         .where(own, CampaignTarget.status.in_(DRAWN))
-        .group_by(Campaign.tenant_id, CampaignTarget.entity_id).having(sa.func.count() > 1)).all()
+        .group_by(Campaign.tenant_id, CampaignTarget.entity_id)
+        .having(sa.func.count() > 1)
+    ).all()
     wanted: dict[int, set[int]] = defaultdict(set)
     for tenant_id, entity_id in repeats:
         wanted[tenant_id].add(entity_id)
@@ -76,18 +84,32 @@ def flagged(year: int, alpha: float) -> list[Flagged]:
 
 def _department(tenant_id: int, entity_ids: set[int], own, alpha: float) -> list[Flagged]:
     draws = db.session.execute(
-        sa.select(Campaign.id, Campaign.code, Draw).join(Draw, Draw.campaign_id == Campaign.id)
+        sa.select(Campaign.id, Campaign.code, Draw)
+        .join(Draw, Draw.campaign_id == Campaign.id)
         .options(undefer(Draw.frame_file))
         .where(own, Campaign.tenant_id == tenant_id, Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None))
-        .order_by(Draw.drawn_at)).all()
+        .order_by(Draw.drawn_at)
+    ).all()
     entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_(entity_ids)))}
-    drawn = set(db.session.execute(sa.select(CampaignTarget.campaign_id, CampaignTarget.entity_id).where(
-        CampaignTarget.campaign_id.in_([c for c, *_ in draws]), CampaignTarget.entity_id.in_(entity_ids),
-        CampaignTarget.status.in_(DRAWN))).all())
-    sizes = {(c, g, s): n for c, g, s, n in db.session.execute(
-        sa.select(CampaignTarget.campaign_id, CampaignTarget.group_code, CampaignTarget.stratum, sa.func.count())
-        .where(CampaignTarget.campaign_id.in_([c for c, *_ in draws]), CampaignTarget.status == TargetStatus.selected)
-        .group_by(CampaignTarget.campaign_id, CampaignTarget.group_code, CampaignTarget.stratum))}
+    drawn = set(
+        db.session.execute(
+            sa.select(CampaignTarget.campaign_id, CampaignTarget.entity_id).where(
+                CampaignTarget.campaign_id.in_([c for c, *_ in draws]),
+                CampaignTarget.entity_id.in_(entity_ids),
+                CampaignTarget.status.in_(DRAWN),
+            )
+        ).all()
+    )
+    sizes = {
+        (c, g, s): n
+        for c, g, s, n in db.session.execute(
+            sa.select(CampaignTarget.campaign_id, CampaignTarget.group_code, CampaignTarget.stratum, sa.func.count())
+            .where(
+                CampaignTarget.campaign_id.in_([c for c, *_ in draws]), CampaignTarget.status == TargetStatus.selected
+            )
+            .group_by(CampaignTarget.campaign_id, CampaignTarget.group_code, CampaignTarget.stratum)
+        )
+    }
     name = db.session.scalar(sa.select(Tenant.name).where(Tenant.id == tenant_id)) or ""
     out = []
     for entity_id in sorted(entity_ids):

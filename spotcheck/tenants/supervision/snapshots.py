@@ -8,6 +8,7 @@ should not count it again each time. The page says how old its figures are and o
 now (立即重新统计). The drill-down rows, the statistical tables, the assessment and the notices of criticism always count
 afresh. Kept in each process (a few dozen departments' figures a key, at most :data:`KEYS` keys).
 """
+
 from __future__ import annotations
 
 import copy

@@ -5,6 +5,7 @@ the table's sheets are frozen as data (``content``) with their SHA-256 (``digest
 leader signs it (签发): then it is submitted, never changed again. A correction (更正) is a new
 version, signed the same way, with its reason; the version it replaces is kept, marked superseded.
 """
+
 from __future__ import annotations
 
 import enum
@@ -26,8 +27,9 @@ class SubmissionStatus(str, enum.Enum):
 
 class ReportSubmission(TenantOwned, Model):
     __tablename__ = "report_submission"
-    __table_args__ = (sa.UniqueConstraint("tenant_id", "table_code", "period", "version",
-                                          name="uq_report_submission_version"),)
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "table_code", "period", "version", name="uq_report_submission_version"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     table_code: Mapped[str] = mapped_column(sa.String(8))  # 001-2, 003-4 …
@@ -35,7 +37,8 @@ class ReportSubmission(TenantOwned, Model):
     version: Mapped[int] = mapped_column(default=1)
     status: Mapped[SubmissionStatus] = mapped_column(
         sa.Enum(SubmissionStatus, name="submission_status", native_enum=False, length=16),
-        default=SubmissionStatus.prepared)
+        default=SubmissionStatus.prepared,
+    )
     title: Mapped[str] = mapped_column(sa.String(200))
     due_on: Mapped[date] = mapped_column(sa.Date)
     #: The sheets as frozen: [{name, title, lines, sections: [{heading, headers, rows, footer, …}], signature}].

@@ -9,6 +9,7 @@ live figures become. The leader signs the version prepared — the digest they s
 prepared again in the meantime is not signed unseen — or, with no version prepared, freezes and
 signs at once.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -61,11 +62,19 @@ def digest_of(content: list) -> str:
 def _freeze(due: duties.Due, tenant: Tenant, actor: Actor) -> list:
     """The table of ``due`` as it stands now, as data: the department's own, or (the area-wide
     table) every department's through the bureau's audited reading."""
+
     def build(tenants: list[Tenant], single: bool) -> list:
         statuses = figures.compute(due.period, tenants)
-        ctx = tables.Context(due.period, tenants, statuses, area=tables.place_of(tenant), single=single,
-                             title=due.title, filer=tenant.id,
-                             entered=entries.values(due.duty.code, due.period, [t.id for t in tenants] + [tenant.id]))
+        ctx = tables.Context(
+            due.period,
+            tenants,
+            statuses,
+            area=tables.place_of(tenant),
+            single=single,
+            title=due.title,
+            filer=tenant.id,
+            entered=entries.values(due.duty.code, due.period, [t.id for t in tenants] + [tenant.id]),
+        )
         with force_locale("zh_CN"):
             return _plain([asdict(sheet) for sheet in tables.TABLES[due.duty.code].build(ctx)])
 
@@ -78,7 +87,9 @@ def _freeze(due: duties.Due, tenant: Tenant, actor: Actor) -> list:
 def _due(tenant: Tenant, code: str | None, period: str | None) -> duties.Due:
     found = duties.find(tenant.id, str(code or ""), str(period or ""))
     if found is None:
-        raise ValidationFailed({"table": ["现行规则中没有这项报送义务：请在本部门的报表页选择应报送的统计表及其统计期。"]})
+        raise ValidationFailed(
+            {"table": ["现行规则中没有这项报送义务：请在本部门的报表页选择应报送的统计表及其统计期。"]}
+        )
     return found
 
 
@@ -131,9 +142,17 @@ def get(submission_id: int, reader: Actor) -> tuple[ReportSubmission, Tenant]:
 
 def history(tenant_id: int, code: str, period: str) -> list[ReportSubmission]:
     """Every version of a department's table for a period, oldest first (in the current scope)."""
-    return list(db.session.scalars(sa.select(ReportSubmission).where(
-        ReportSubmission.tenant_id == tenant_id, ReportSubmission.table_code == code,
-        ReportSubmission.period == period).order_by(ReportSubmission.version)))
+    return list(
+        db.session.scalars(
+            sa.select(ReportSubmission)
+            .where(
+                ReportSubmission.tenant_id == tenant_id,
+                ReportSubmission.table_code == code,
+                ReportSubmission.period == period,
+            )
+            .order_by(ReportSubmission.version)
+        )
+    )
 
 
 def intact(row: ReportSubmission) -> bool:
@@ -143,15 +162,27 @@ def intact(row: ReportSubmission) -> bool:
 
 def sheets_of(row: ReportSubmission) -> list[Sheet]:
     """The frozen sheets, their foot line naming who filled, signed and when (北京时间)."""
-    signed = (f"    签发：{row.signed_by_name} {local(row.submitted_at):%Y-%m-%d %H:%M}（北京时间）"
-              if row.submitted_at else "    （待签发）")
+    signed = (
+        f"    签发：{row.signed_by_name} {local(row.submitted_at):%Y-%m-%d %H:%M}（北京时间）"
+        if row.submitted_at
+        else "    （待签发）"
+    )
     found = []
     for sheet in row.content:
-        sections = [Section(**{**section, "formats": {int(k): v for k, v in (section.get("formats") or {}).items()}})
-                    for section in sheet["sections"]]
-        found.append(Sheet(sheet["name"], sheet["title"], list(sheet["lines"]), sections,
-                           signature=f"填报人：{row.contact or '—'}    联系电话：{row.phone or '—'}{signed}"
-                                     f"    SHA-256：{row.digest}"))
+        sections = [
+            Section(**{**section, "formats": {int(k): v for k, v in (section.get("formats") or {}).items()}})
+            for section in sheet["sections"]
+        ]
+        found.append(
+            Sheet(
+                sheet["name"],
+                sheet["title"],
+                list(sheet["lines"]),
+                sections,
+                signature=f"填报人：{row.contact or '—'}    联系电话：{row.phone or '—'}{signed}"
+                f"    SHA-256：{row.digest}",
+            )
+        )
     return found
 
 

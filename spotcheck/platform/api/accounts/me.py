@@ -1,4 +1,5 @@
 """The signed-in user (当前用户)."""
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint

@@ -1,4 +1,5 @@
 """Marshmallow schemas of departments, users and tokens (部门、用户、令牌)."""
+
 from marshmallow import Schema, fields, validate
 
 from spotcheck.core.policy import Role, permissions_held
@@ -14,9 +15,12 @@ _ROLE_CODES = [r.value for r in Role]
 
 class TenantSchema(Schema):
     id = Int(dump_only=True)
-    code = fields.Str(required=True, metadata={"description": "Short code, e.g. SCJ", "pattern": "^[A-Za-z][A-Za-z0-9]{1,15}$"})
-    name = fields.Str(required=True, metadata={"description": "Full name, e.g. 市场监督管理局", "minLength": 1,
-                                               "maxLength": 100})
+    code = fields.Str(
+        required=True, metadata={"description": "Short code, e.g. SCJ", "pattern": "^[A-Za-z][A-Za-z0-9]{1,15}$"}
+    )
+    name = fields.Str(
+        required=True, metadata={"description": "Full name, e.g. 市场监督管理局", "minLength": 1, "maxLength": 100}
+    )
     kind = fields.Enum(TenantKind, by_value=True, required=True)
     region_code = fields.Str(required=True, metadata={"description": "GB/T 2260 division code", "pattern": r"^\d{6}$"})
     active = Bool(dump_only=True)
@@ -29,8 +33,12 @@ class FirstAdminSchema(Schema):
 
 
 class TenantCreateSchema(TenantSchema):
-    admin = fields.Nested(FirstAdminSchema, required=False, load_only=True,
-                          metadata={"description": "The department's first administrator"})
+    admin = fields.Nested(
+        FirstAdminSchema,
+        required=False,
+        load_only=True,
+        metadata={"description": "The department's first administrator"},
+    )
 
 
 class UserSchema(Schema):
@@ -38,8 +46,11 @@ class UserSchema(Schema):
     tenant_id = Int(dump_only=True, allow_none=True)
     login = fields.Str(required=True, metadata=LOGIN)
     display_name = fields.Str(required=True, metadata=NAME)
-    roles = fields.List(fields.Str(validate=validate.OneOf(_ROLE_CODES)), required=True,
-                        metadata={"minItems": 1, "description": "The roles the department may give"})
+    roles = fields.List(
+        fields.Str(validate=validate.OneOf(_ROLE_CODES)),
+        required=True,
+        metadata={"minItems": 1, "description": "The roles the department may give"},
+    )
     active = Bool(dump_only=True)
     locked_until = fields.DateTime(dump_only=True, allow_none=True)
     last_login_at = fields.DateTime(dump_only=True, allow_none=True)
@@ -63,8 +74,10 @@ class MeSchema(UserSchema):
 
 class TokenSchema(Schema):
     id = Int(dump_only=True)
-    name = fields.Str(required=True, metadata={"minLength": 1, "maxLength": 100,
-                                               "description": "What the token is for, e.g. the script using it"})
+    name = fields.Str(
+        required=True,
+        metadata={"minLength": 1, "maxLength": 100, "description": "What the token is for, e.g. the script using it"},
+    )
     prefix = fields.Str(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     last_used_at = fields.DateTime(dump_only=True, allow_none=True)

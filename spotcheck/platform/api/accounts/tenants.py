@@ -1,4 +1,5 @@
 """Tenants (部门): the platform administrator's API."""
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint

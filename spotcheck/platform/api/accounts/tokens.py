@@ -1,4 +1,5 @@
 """Personal API tokens (个人访问令牌)."""
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint

@@ -1,4 +1,5 @@
 """Users of my department (本部门用户): the tenant administrator's API."""
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint

@@ -7,6 +7,7 @@ a second request answers 409 and changes nothing. There is no re-draw, only repl
 reason from the list. The drawn targets come a page at a time, in the draw's order (stratum, then
 rank): ``page`` from 1, ``limit`` per page; the answer gives ``pages``, ``total`` and ``next_page``.
 """
+
 import dataclasses
 from collections.abc import Sequence
 
@@ -46,8 +47,12 @@ PREFIX = "/campaigns"
 blp = Blueprint("Campaigns", __name__, description="Campaigns (抽查任务) and their draws.")
 
 KIND = "<any(targets, inspectors):kind>"
-_JSON_FILE = {200: {"description": "The proof (UTF-8 JSON, keys in the order of DRAW-SPEC)",
-                    "content": {"application/json": {"schema": {"type": "object"}}}}}
+_JSON_FILE = {
+    200: {
+        "description": "The proof (UTF-8 JSON, keys in the order of DRAW-SPEC)",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
 
 
 def draw_facts(campaign, kind: str) -> dict:
@@ -183,9 +188,16 @@ class DrawByKind(MethodView):
         """Draw with the observers' inputs — with none, the reason (no_input_reason, required) — in the
         background (once per campaign and kind: a second request answers 409)"""
         campaign = campaign_queries.get_campaign(campaign_id)
-        return submit_draw(campaign.id, {"kind": kind, "public_inputs": data["public_inputs"],
-                                         "no_input_reason": data.get("no_input_reason") or ""},
-                           actor=_user(), locale=str(get_locale()))
+        return submit_draw(
+            campaign.id,
+            {
+                "kind": kind,
+                "public_inputs": data["public_inputs"],
+                "no_input_reason": data.get("no_input_reason") or "",
+            },
+            actor=_user(),
+            locale=str(get_locale()),
+        )
 
 
 @blp.route(f"/<int:campaign_id>/draws/{KIND}/proof")
@@ -199,8 +211,11 @@ class DrawProof(MethodView):
 
 def proof_response(campaign, kind: str) -> Response:
     name = f"{campaign.id}-{kind}-proof.json"
-    return Response(publication.published_proof(campaign, kind), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        publication.published_proof(campaign, kind),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @blp.route("/<int:campaign_id>/targets")
@@ -212,20 +227,34 @@ class Targets(MethodView):
         """The drawn targets and reserves by stratum and rank, a page at a time, each with its team
         once the inspectors are drawn"""
         campaign = campaign_queries.get_campaign(campaign_id)
-        page = listing.targets(campaign, statuses=[args["status"]] if args["status"] else ALL_STATUSES,
-                               page=args["page"], per_page=args["limit"], search=args["q"].strip(),
-                               stratum=args["stratum"].strip())
+        page = listing.targets(
+            campaign,
+            statuses=[args["status"]] if args["status"] else ALL_STATUSES,
+            page=args["page"],
+            per_page=args["limit"],
+            search=args["q"].strip(),
+            stratum=args["stratum"].strip(),
+        )
         shown = [target.entity_id for target in page.rows]
         teams, experts = listing.teams(campaign, shown), team_experts.experts_of(campaign, shown)
-        return {"items": [_with_team(target, teams.get(target.entity_id, []), experts.get(target.entity_id, []))
-                          for target in page.rows],
-                "page": page.number, "pages": page.pages, "total": page.total,
-                "next_page": page.number + 1 if page.number < page.pages else None}
+        return {
+            "items": [
+                _with_team(target, teams.get(target.entity_id, []), experts.get(target.entity_id, []))
+                for target in page.rows
+            ],
+            "page": page.number,
+            "pages": page.pages,
+            "total": page.total,
+            "next_page": page.number + 1 if page.number < page.pages else None,
+        }
 
 
 def _with_team(target: listing.ListedTarget, team: list, experts: Sequence = ()) -> dict:
-    return {**dataclasses.asdict(target), "team_members": team,
-            "experts": [team_experts.public_expert(expert) for expert in experts]}
+    return {
+        **dataclasses.asdict(target),
+        "team_members": team,
+        "experts": [team_experts.public_expert(expert) for expert in experts],
+    }
 
 
 @blp.route("/<int:campaign_id>/targets/<int:entity_id>/replace")
@@ -236,8 +265,9 @@ class TargetReplace(MethodView):
     def post(self, data, campaign_id, entity_id):
         """Replace a selected target by the next reserve of its stratum, with a reason from the list"""
         campaign = campaign_queries.get_campaign(campaign_id)
-        incoming = commands.replace_target(campaign.id, {"entity_id": entity_id, "reason": data["reason"]},
-                                           actor=_user())
+        incoming = commands.replace_target(
+            campaign.id, {"entity_id": entity_id, "reason": data["reason"]}, actor=_user()
+        )
         return _with_team(listing.ListedTarget.of(incoming), [])
 
 
@@ -249,8 +279,9 @@ class MemberReplace(MethodView):
     def post(self, data, campaign_id, member_id):
         """Replace a team member by the next eligible inspector of the visit's ranking, with a reason from the list"""
         campaign = campaign_queries.get_campaign(campaign_id)
-        member = commands.replace_inspector(campaign.id, {"member_id": member_id, "reason": data["reason"]},
-                                            actor=_user())
+        member = commands.replace_inspector(
+            campaign.id, {"member_id": member_id, "reason": data["reason"]}, actor=_user()
+        )
         return member
 
 

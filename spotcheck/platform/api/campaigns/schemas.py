@@ -36,8 +36,9 @@ def _input_field(field: inputs.CampaignField, *, defaults: bool = False) -> fiel
     choices = field.choices or {}
     meta: dict = {"description": f"{field.about}: {codes_text(choices)}" if choices else field.about}
     if field.kind == inputs.WHOLE:
-        meta.update({key: value for key, value in (("minimum", field.least), ("maximum", field.most))
-                     if value is not None})
+        meta.update(
+            {key: value for key, value in (("minimum", field.least), ("maximum", field.most)) if value is not None}
+        )
     elif field.kind == inputs.TEXT:
         meta.update(minLength=field.least, maxLength=field.longest)
     elif field.kind == inputs.IDS:
@@ -75,21 +76,30 @@ class _Lenient(Schema):
 
 #: Which directory entries are candidates, as :mod:`spotcheck.tenants.campaigns.inputs` declares it.
 TargetFilterSchema = _Lenient.from_dict(
-    {field.name: fields.List(fields.Str(), allow_none=True, metadata={"description": field.about})
-     for field in inputs.FILTER_FIELDS}, name="TargetFilterSchema")
+    {
+        field.name: fields.List(fields.Str(), allow_none=True, metadata={"description": field.about})
+        for field in inputs.FILTER_FIELDS
+    },
+    name="TargetFilterSchema",
+)
 
 
 #: One target of a named check (特定对象检查), as :data:`inputs.NAMED_TARGET_FIELDS` declares it.
-NamedTargetSchema = _Lenient.from_dict({field.name: _input_field(field) for field in inputs.NAMED_TARGET_FIELDS},
-                                       name="NamedTargetSchema")
+NamedTargetSchema = _Lenient.from_dict(
+    {field.name: _input_field(field) for field in inputs.NAMED_TARGET_FIELDS}, name="NamedTargetSchema"
+)
 
 
 def fields_schema(name: str, names=None, **extra) -> type[Schema]:
     """A schema of a campaign's fields as the API takes them, derived from their declaration
     (:mod:`spotcheck.tenants.campaigns.inputs`; ``names``: only those); the campaign commands check the values."""
-    return Schema.from_dict({
-        **{field.name: _input_field(field) for field in inputs.FIELDS if names is None or field.name in names},
-        **extra}, name=name)
+    return Schema.from_dict(
+        {
+            **{field.name: _input_field(field) for field in inputs.FIELDS if names is None or field.name in names},
+            **extra,
+        },
+        name=name,
+    )
 
 
 CampaignFieldsSchema = fields_schema("CampaignFieldsSchema")
@@ -97,28 +107,56 @@ CampaignFieldsSchema = fields_schema("CampaignFieldsSchema")
 #: 紧急检查事后登记: a named check already made — its fields (no window: the day of the check is its window),
 #: the day, the reason and the team that went.
 LateCheckSchema = fields_schema(
-    "LateCheckSchema", [f.name for f in inputs.FIELDS if f.kind not in (inputs.FILTER, inputs.RULES, inputs.DATE)
-                        and f.name not in ("kind", "reserve_size")],
+    "LateCheckSchema",
+    [
+        f.name
+        for f in inputs.FIELDS
+        if f.kind not in (inputs.FILTER, inputs.RULES, inputs.DATE) and f.name not in ("kind", "reserve_size")
+    ],
     checked_on=fields.Str(required=True, metadata={"format": "date", "description": "The day the check was made"}),
-    late_reason=fields.Str(required=True, metadata={"description": "Why it was made before it was registered",
-                                                    "minLength": 4, "maxLength": 500}),
-    team=fields.List(Int(), required=True, metadata={
-        "description": "The inspectors who went (ids of my inspector directory), the team leader (组长) first"}))
+    late_reason=fields.Str(
+        required=True,
+        metadata={"description": "Why it was made before it was registered", "minLength": 4, "maxLength": 500},
+    ),
+    team=fields.List(
+        Int(),
+        required=True,
+        metadata={
+            "description": "The inspectors who went (ids of my inspector directory), the team leader (组长) first"
+        },
+    ),
+)
 
 
 class CampaignSchema(Schema):
     id = Int()
-    code = fields.Str(allow_none=True, metadata={
-        "description": "Public code (文号), e.g. 应急抽〔2026〕3号: issued when the campaign is approved; null for a draft "
-                       "(未编号)"})
+    code = fields.Str(
+        allow_none=True,
+        metadata={
+            "description": "Public code (文号), e.g. 应急抽〔2026〕3号: issued when the campaign is approved; null for a draft "
+            "(未编号)"
+        },
+    )
     title = fields.Str()
-    kind = fields.Enum(CampaignKind, by_value=True, metadata={
-        "description": "random (随机抽查) or named (特定对象检查: targets named with their causes, only inspectors drawn)"})
+    kind = fields.Enum(
+        CampaignKind,
+        by_value=True,
+        metadata={
+            "description": "random (随机抽查) or named (特定对象检查: targets named with their causes, only inspectors drawn)"
+        },
+    )
     named_targets = fields.List(fields.Nested(NamedTargetSchema), allow_none=True)
-    late_reason = fields.Str(metadata={
-        "description": "A check registered after it was made (紧急检查事后登记): why; its team went, not drawn"})
-    disclosed_at = fields.DateTime(allow_none=True, metadata={
-        "description": "A named check: when its targets, teams and inspector proof became public (after 离企)"})
+    late_reason = fields.Str(
+        metadata={
+            "description": "A check registered after it was made (紧急检查事后登记): why; its team went, not drawn"
+        }
+    )
+    disclosed_at = fields.DateTime(
+        allow_none=True,
+        metadata={
+            "description": "A named check: when its targets, teams and inspector proof became public (after 离企)"
+        },
+    )
     year = Int()
     status = fields.Enum(CampaignStatus, by_value=True)
     plan_id = Int(allow_none=True)
@@ -147,25 +185,37 @@ class CampaignSchema(Schema):
 
 
 class WithdrawalReasonSchema(Schema):
-    reason = fields.Str(required=True, metadata={
-        "description": "The reason (4 to 500 characters): shown to the planner, and published for a withdrawal",
-        "minLength": 4, "maxLength": 500})
+    reason = fields.Str(
+        required=True,
+        metadata={
+            "description": "The reason (4 to 500 characters): shown to the planner, and published for a withdrawal",
+            "minLength": 4,
+            "maxLength": 500,
+        },
+    )
 
 
 class DrawSchema(Schema):
     kind = fields.Str()
-    commitment = fields.Str(metadata={"description": "SHA-256 of the nonce, published at approval (targets) or "
-                                                     "after the target draw (inspectors)"})
+    commitment = fields.Str(
+        metadata={
+            "description": "SHA-256 of the nonce, published at approval (targets) or after the target draw (inspectors)"
+        }
+    )
     committed_at = fields.DateTime()
     frame_digest = fields.Str(allow_none=True)
     counts = fields.Dict(allow_none=True)
     excluded = fields.Dict(allow_none=True, metadata={"description": "Excluded rows per reason"})
     frozen_at = fields.DateTime(allow_none=True)
     public_inputs = fields.List(fields.Str(), allow_none=True)
-    no_input_reason = fields.Str(allow_none=True, metadata={
-        "description": "Drawn with no observer's input (无外部监督人输入, the department's secret number alone): why, "
-                       "as recorded and published; empty when observers gave inputs (or for a draw made before the "
-                       "reason was asked); null before the draw"})
+    no_input_reason = fields.Str(
+        allow_none=True,
+        metadata={
+            "description": "Drawn with no observer's input (无外部监督人输入, the department's secret number alone): why, "
+            "as recorded and published; empty when observers gave inputs (or for a draw made before the "
+            "reason was asked); null before the draw"
+        },
+    )
     seed = fields.Str(allow_none=True)
     drawn_at = fields.DateTime(allow_none=True)
     nonce = fields.Str(allow_none=True, metadata={"description": "Revealed only after the draw"})
@@ -173,8 +223,9 @@ class DrawSchema(Schema):
 
 
 #: A draw's outside input: the observers' inputs, or the reason there are none.
-DrawRequestSchema = Schema.from_dict({field.name: _input_field(field, defaults=True) for field in inputs.DRAW_FIELDS},
-                                     name="DrawRequestSchema")
+DrawRequestSchema = Schema.from_dict(
+    {field.name: _input_field(field, defaults=True) for field in inputs.DRAW_FIELDS}, name="DrawRequestSchema"
+)
 
 
 def _reason(field: inputs.CampaignField) -> fields.Field:
@@ -192,6 +243,7 @@ class ReplaceInspectorSchema(Schema):
 
 class ReplaceManySchema(ReplaceInspectorSchema):
     """Several members replaced at once (批量替换): those of ``member_ids``, or every visit of ``inspector_id``."""
+
     member_ids = fields.List(Int(validate=validate.Range(min=1)), validate=validate.Length(min=1, max=5000))
     inspector_id = Int(validate=validate.Range(min=1))
 
@@ -203,8 +255,12 @@ class ReplaceManySchema(ReplaceInspectorSchema):
 
 class LeaderRuleSchema(Schema):
     """Every visit's team leader (组长) named at once by a rule."""
-    rule = fields.Str(required=True, metadata={"description": codes_text(LEADER_RULES), "enum": list(LEADER_RULES)},
-                      validate=validate.OneOf(list(LEADER_RULES)))
+
+    rule = fields.Str(
+        required=True,
+        metadata={"description": codes_text(LEADER_RULES), "enum": list(LEADER_RULES)},
+        validate=validate.OneOf(list(LEADER_RULES)),
+    )
     only_missing = Bool(load_default=True)
 
 
@@ -235,21 +291,34 @@ class TargetSchema(Schema):
     rank = Int()
     status = fields.Enum(TargetStatus, by_value=True)
     replacement_reason = fields.Str()
-    cause = fields.Str(metadata={"description": "A named check's target: why it is checked (NAMED_CAUSES); empty when drawn"})
+    cause = fields.Str(
+        metadata={"description": "A named check's target: why it is checked (NAMED_CAUSES); empty when drawn"}
+    )
     cause_reference = fields.Str(metadata={"description": "The cause's reference (complaint number, 文号…)"})
-    team = fields.List(fields.Nested(TeamMemberSchema), attribute="team_members",
-                       metadata={"description": "The team of the visit, replaced members included (active false)"})
-    experts = fields.List(fields.Dict(), metadata={
-        "description": "Experts (专家) on the team in addition to the drawn inspectors: name, organisation, kind"})
+    team = fields.List(
+        fields.Nested(TeamMemberSchema),
+        attribute="team_members",
+        metadata={"description": "The team of the visit, replaced members included (active false)"},
+    )
+    experts = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "Experts (专家) on the team in addition to the drawn inspectors: name, organisation, kind"
+        },
+    )
 
 
 class TargetQuerySchema(Schema):
-    q = fields.Str(load_default="", validate=validate.Length(max=50),
-                   metadata={"description": "Name contains, or code starts with"})
+    q = fields.Str(
+        load_default="",
+        validate=validate.Length(max=50),
+        metadata={"description": "Name contains, or code starts with"},
+    )
     stratum = fields.Str(load_default="", metadata={"description": "A, B, C, D or flagged"})
     status = fields.Enum(TargetStatus, by_value=True, load_default=None)
-    page = Int(load_default=1, validate=validate.Range(min=1),
-                      metadata={"description": "From 1; past the last page: 404"})
+    page = Int(
+        load_default=1, validate=validate.Range(min=1), metadata={"description": "From 1; past the last page: 404"}
+    )
     limit = Int(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 

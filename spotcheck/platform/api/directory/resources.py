@@ -5,6 +5,7 @@ it, only the lead department (市场监管局) changes it. ``/directory``: my de
 directory, entries pointing into the registry. Lists are keyset-paged: pass the ``next_after``
 of one page as ``after`` to get the next one.
 """
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint

@@ -5,6 +5,7 @@ The input schemas are derived from the commands' declared fields
 (统一社会信用代码 check digit, codes of the reference lists, dates, lengths), so the API and the
 pages give the same messages.
 """
+
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
@@ -19,19 +20,33 @@ class EntitySchema(Schema):
     """A registry entity, as the API answers it."""
 
     id = Int(dump_only=True)
-    code = fields.Str(metadata={"description": "统一社会信用代码 (18 characters, checked by its check character), "
-                                              "or the code of a product/project/behaviour target"})
+    code = fields.Str(
+        metadata={
+            "description": "统一社会信用代码 (18 characters, checked by its check character), "
+            "or the code of a product/project/behaviour target"
+        }
+    )
     name = fields.Str()
-    entity_type = fields.Str(metadata={"description": "Code or Chinese name (default enterprise): " + ", ".join(
-        f"{k} ({v})" for k, v in reference.ENTITY_TYPES.items())})
+    entity_type = fields.Str(
+        metadata={
+            "description": "Code or Chinese name (default enterprise): "
+            + ", ".join(f"{k} ({v})" for k, v in reference.ENTITY_TYPES.items())
+        }
+    )
     industry_code = fields.Str(metadata={"description": "GB/T 4754-2017, e.g. C1311"})
     region_code = fields.Str(metadata={"description": "GB/T 2260, 6 digits"})
     address = fields.Str()
-    status = fields.Str(metadata={"description": "Code or Chinese name (default active): " + ", ".join(
-        f"{k} ({v})" for k, v in reference.ENTITY_STATUSES.items())})
+    status = fields.Str(
+        metadata={
+            "description": "Code or Chinese name (default active): "
+            + ", ".join(f"{k} ({v})" for k, v in reference.ENTITY_STATUSES.items())
+        }
+    )
     abnormal = Bool(metadata={"description": "On the 经营异常名录"})
     blacklisted = Bool(metadata={"description": "On the 严重违法失信名单"})
-    penalized_on = fields.Date(allow_none=True, metadata={"description": "Date of the most recent administrative penalty"})
+    penalized_on = fields.Date(
+        allow_none=True, metadata={"description": "Date of the most recent administrative penalty"}
+    )
     complaints = Int(metadata={"description": "Complaints and reports in the last 12 months"})
     credit_rating = fields.Str(allow_none=True, metadata={"description": "A, B, C or D"})
     updated_at = fields.DateTime(dump_only=True)
@@ -75,8 +90,9 @@ class EntrySchema(Schema):
     entity = fields.Nested(EntitySchema, dump_only=True)
     category = fields.Str(metadata={"description": "The department's own supervision category (监管类别)"})
     risk = fields.Str(metadata={"description": "Risk class: A (high) … D (low), or 高/较高/一般/低"})
-    risk_label = fields.Function(_risk_label, dump_only=True,
-                                 metadata={"description": "The risk class as this department shows it"})
+    risk_label = fields.Function(
+        _risk_label, dump_only=True, metadata={"description": "The risk class as this department shows it"}
+    )
     tags = fields.List(fields.Str(), metadata={"description": "A list of tags, each a string"})
     last_inspected_on = fields.Date(allow_none=True)
     created_at = fields.DateTime(dump_only=True)
@@ -99,17 +115,25 @@ class RegistryQuerySchema(Schema):
     region = fields.Str(load_default="", metadata={"description": "GB/T 2260 code prefix, e.g. 3301"})
     entity_type = fields.Str(load_default="", validate=validate.OneOf(["", *reference.ENTITY_TYPES]))
     status = fields.Str(load_default="", validate=validate.OneOf(["", *reference.ENTITY_STATUSES]))
-    flags = fields.List(fields.Str(validate=validate.OneOf(FLAGS)), load_default=list,
-                        metadata={"description": "Repeat for several; all must hold"})
-    after = Int(load_default=0, validate=validate.Range(min=0),
-                       metadata={"description": "The next_after of the previous page (keyset pagination)"})
+    flags = fields.List(
+        fields.Str(validate=validate.OneOf(FLAGS)),
+        load_default=list,
+        metadata={"description": "Repeat for several; all must hold"},
+    )
+    after = Int(
+        load_default=0,
+        validate=validate.Range(min=0),
+        metadata={"description": "The next_after of the previous page (keyset pagination)"},
+    )
     limit = Int(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 
 class DirectoryQuerySchema(RegistryQuerySchema):
     category = fields.Str(load_default="")
-    risk = fields.Str(load_default="", validate=validate.OneOf(
-        ["", *reference.RISK_CLASSES, *reference.RISK_LABEL_STYLES["words"].values()]))
+    risk = fields.Str(
+        load_default="",
+        validate=validate.OneOf(["", *reference.RISK_CLASSES, *reference.RISK_LABEL_STYLES["words"].values()]),
+    )
     tag = fields.Str(load_default="")
 
 

@@ -4,6 +4,7 @@ their files, delivery again (重新投递) and the delivery log — for the depa
 Exporting now and delivering again answer 202 with the job at once; its progress and result come
 from ``GET /api/v1/jobs/<id>``.
 """
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -20,14 +21,28 @@ from spotcheck.tenants.exports import commands as export_commands, queries as ex
 from spotcheck.tenants.exports.vocabulary import BatchStatus
 
 PREFIX = "/exports"
-blp = Blueprint("Exports", __name__, description="Export of published results to the credit system "
-                "(信用信息共享 / 国家企业信用信息公示系统): batches, manifests, deliveries.")
+blp = Blueprint(
+    "Exports",
+    __name__,
+    description="Export of published results to the credit system "
+    "(信用信息共享 / 国家企业信用信息公示系统): batches, manifests, deliveries.",
+)
 
-_FILES = {200: {"description": "The file as delivered (UTF-8)", "content": {
-    "application/x-ndjson": {"schema": {"type": "string", "format": "binary"}},
-    "text/csv": {"schema": {"type": "string", "format": "binary"}},
-    "application/json": {"schema": {"type": "object", "description": "The manifest (清单): the batch, its files with "
-                                                                      "their sizes and SHA-256"}}}}}
+_FILES = {
+    200: {
+        "description": "The file as delivered (UTF-8)",
+        "content": {
+            "application/x-ndjson": {"schema": {"type": "string", "format": "binary"}},
+            "text/csv": {"schema": {"type": "string", "format": "binary"}},
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "description": "The manifest (清单): the batch, its files with their sizes and SHA-256",
+                }
+            },
+        },
+    }
+}
 
 
 def _actor():
@@ -37,10 +52,15 @@ def _actor():
 class BatchSchema(Schema):
     id = fields.Int()
     number = fields.Int(metadata={"description": "批次号: 1, 2, 3… per department"})
-    name = fields.Function(lambda batch: export_queries.batch_name(batch),
-                           metadata={"description": "The files' common name, e.g. YJJ-000003"})
-    status = fields.Enum(BatchStatus, by_value=True,
-                         metadata={"description": "pending (not yet delivered), delivered, failed (tried again)"})
+    name = fields.Function(
+        lambda batch: export_queries.batch_name(batch),
+        metadata={"description": "The files' common name, e.g. YJJ-000003"},
+    )
+    status = fields.Enum(
+        BatchStatus,
+        by_value=True,
+        metadata={"description": "pending (not yet delivered), delivered, failed (tried again)"},
+    )
     format_version = fields.Str()
     records = fields.Int()
     corrections = fields.Int()
@@ -60,8 +80,10 @@ class BatchSchema(Schema):
 
 
 class BatchDetailSchema(BatchSchema):
-    manifest = fields.Function(lambda batch: export_queries.manifest_of(batch),
-                               metadata={"description": "The manifest as delivered (docs/credit-export.md)"})
+    manifest = fields.Function(
+        lambda batch: export_queries.manifest_of(batch),
+        metadata={"description": "The manifest as delivered (docs/credit-export.md)"},
+    )
 
 
 class BatchPageSchema(NumberedPageSchema):
@@ -87,8 +109,9 @@ class DeliveryPageSchema(NumberedPageSchema):
 
 
 class DeliveryQuerySchema(PageQuerySchema):
-    batch_id = Int(load_default=None, validate=validate.Range(min=1),
-                   metadata={"description": "Only the deliveries of this batch"})
+    batch_id = Int(
+        load_default=None, validate=validate.Range(min=1), metadata={"description": "Only the deliveries of this batch"}
+    )
 
 
 @blp.route("/batches")
@@ -98,7 +121,10 @@ class Batches(MethodView):
     @blp.response(200, BatchPageSchema)
     def get(self, query):
         """My department's export batches, newest first (50 a page), with how many results wait"""
-        return {**numbered_page(export_queries.batches_query(), query["page"], 50), "pending": export_queries.pending_count()}
+        return {
+            **numbered_page(export_queries.batches_query(), query["page"], 50),
+            "pending": export_queries.pending_count(),
+        }
 
     @requires(Permission.EXPORTS_MANAGE)
     @blp.response(202, JobSchema)

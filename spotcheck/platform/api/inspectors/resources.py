@@ -3,6 +3,7 @@
 Answers carry the masked ID number only; the full number has its own endpoint, for the
 department administrator, and every reading of it is audited.
 """
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -86,7 +87,8 @@ class InspectorRecusals(MethodView):
         """Declare a recusal: the inspector will not be drawn for this entity"""
         inspector = queries.get_inspector(inspector_id)
         recusal = commands.declare_recusal(
-            inspector.id, {"entity_code": data.get("entity_code"), "reason": data.get("reason")}, actor=_actor())
+            inspector.id, {"entity_code": data.get("entity_code"), "reason": data.get("reason")}, actor=_actor()
+        )
         return recusal
 
 

@@ -5,6 +5,7 @@ is accepted on input (``load_only``) and given out only by ``GET /inspectors/<id
 Fields are checked by the commands, so the same messages (in the user's language) reach the
 pages and the API.
 """
+
 from marshmallow import Schema, fields
 
 from spotcheck.platform.api.types import Bool, Int, QueryBool
@@ -15,20 +16,30 @@ class InspectorSchema(Schema):
     id = Int(dump_only=True)
     name = fields.Str(metadata={"description": "姓名 (required)"})
     sex = fields.Str(metadata={"description": "M / F, or 男 / 女 (required)"})
-    id_number = fields.Str(load_only=True, metadata={
-        "description": "身份证号码, GB 11643 with check digit (required on create; on change, omit to keep). "
-                       "Never returned: see id_number_masked"})
-    id_number_masked = fields.Str(attribute="id_masked", dump_only=True,
-                                  metadata={"description": "e.g. 330102********123X"})
+    id_number = fields.Str(
+        load_only=True,
+        metadata={
+            "description": "身份证号码, GB 11643 with check digit (required on create; on change, omit to keep). "
+            "Never returned: see id_number_masked"
+        },
+    )
+    id_number_masked = fields.Str(
+        attribute="id_masked", dump_only=True, metadata={"description": "e.g. 330102********123X"}
+    )
     agency = fields.Str(metadata={"description": "执法机构全称 (required)"})
     post = fields.Str(metadata={"description": "职务"})
     cert_no = fields.Str(metadata={"description": "执法证编号, unique in the department (required)"})
     cert_expires_on = fields.Date(allow_none=True, metadata={"description": "Certificate valid until (inclusive)"})
-    categories = fields.List(fields.Str(), metadata={
-        "description": "执法类别: codes or Chinese names (at least one): "
-                       + ", ".join(f"{code} {name}" for code, name in reference.ENFORCEMENT_CATEGORIES.items())})
+    categories = fields.List(
+        fields.Str(),
+        metadata={
+            "description": "执法类别: codes or Chinese names (at least one): "
+            + ", ".join(f"{code} {name}" for code, name in reference.ENFORCEMENT_CATEGORIES.items())
+        },
+    )
     category_names = fields.Function(
-        lambda i: [reference.ENFORCEMENT_CATEGORIES.get(c, c) for c in i.categories or []], dump_only=True)
+        lambda i: [reference.ENFORCEMENT_CATEGORIES.get(c, c) for c in i.categories or []], dump_only=True
+    )
     region = fields.Str(metadata={"description": "执法区域"})
     expertise = fields.Str(metadata={"description": "业务专长"})
     is_expert = Bool(metadata={"description": "专家: joins a team in addition to the required inspectors"})
@@ -64,5 +75,3 @@ class RecusalSchema(Schema):
         if attr == "entity_code" and not isinstance(obj, dict):
             return obj.entity.code
         return super().get_attribute(obj, attr, default)
-
-

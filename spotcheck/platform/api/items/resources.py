@@ -1,4 +1,5 @@
 """The item list (一单)."""
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint

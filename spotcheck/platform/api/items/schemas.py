@@ -5,6 +5,7 @@ and check types only; the item commands check the values (codes of check methods
 categories, field, kind, lengths, the required name and reason), so the pages and the API give the
 same messages. Codes may be given as the code or as the Chinese name.
 """
+
 from marshmallow import Schema, fields, validate
 
 from spotcheck.platform.api.types import Bool, Int, codes_text
@@ -42,31 +43,43 @@ def _input_field(field: inputs.ItemField, **kwargs):
 def _inputs(creating: bool = False) -> dict:
     """The declared fields of an item (seed 003, 附件1), as the API takes them; ``creating``: the
     required ones (its name) must be given."""
-    return {field.name: _input_field(field, required=True) if creating and field.required else _input_field(field)
-            for field in inputs.FIELDS}
+    return {
+        field.name: _input_field(field, required=True) if creating and field.required else _input_field(field)
+        for field in inputs.FIELDS
+    }
 
 
 #: An item: its declared fields (:mod:`spotcheck.tenants.items.inputs`) and what the list says of it.
-ItemSchema = Schema.from_dict({
-    **_inputs(),
-    "id": Int(dump_only=True),
-    "ratio_text": fields.Str(dump_only=True, metadata={"description": "抽查比例 as the item list says it, e.g. 不低于5%"}),
-    "frequency_text": fields.Str(dump_only=True, metadata={"description": "抽查频次 as the item list says it, e.g. 每年1次"}),
-    "code": fields.Str(dump_only=True, metadata={"description": "The department's item code, e.g. SCJ-001"}),
-    "status": fields.Enum(ItemStatus, by_value=True, dump_only=True),
-    "version": Int(dump_only=True, metadata={"description": "The last published version; 0 while a draft"}),
-    "created_at": fields.DateTime(dump_only=True),
-    "updated_at": fields.DateTime(dump_only=True),
-}, name="ItemSchema")
+ItemSchema = Schema.from_dict(
+    {
+        **_inputs(),
+        "id": Int(dump_only=True),
+        "ratio_text": fields.Str(
+            dump_only=True, metadata={"description": "抽查比例 as the item list says it, e.g. 不低于5%"}
+        ),
+        "frequency_text": fields.Str(
+            dump_only=True, metadata={"description": "抽查频次 as the item list says it, e.g. 每年1次"}
+        ),
+        "code": fields.Str(dump_only=True, metadata={"description": "The department's item code, e.g. SCJ-001"}),
+        "status": fields.Enum(ItemStatus, by_value=True, dump_only=True),
+        "version": Int(dump_only=True, metadata={"description": "The last published version; 0 while a draft"}),
+        "created_at": fields.DateTime(dump_only=True),
+        "updated_at": fields.DateTime(dump_only=True),
+    },
+    name="ItemSchema",
+)
 
 
 #: A new item: its required fields (its name) are required.
 ItemCreateSchema = Schema.from_dict(_inputs(creating=True), name="ItemCreateSchema")
 #: A change of an item, and the reason a published item changes (动态调整).
-ItemUpdateSchema = Schema.from_dict({
-    **_inputs(),
-    inputs.CHANGE_REASON.name: fields.Str(load_default="", metadata={"description": inputs.CHANGE_REASON.about}),
-}, name="ItemUpdateSchema")
+ItemUpdateSchema = Schema.from_dict(
+    {
+        **_inputs(),
+        inputs.CHANGE_REASON.name: fields.Str(load_default="", metadata={"description": inputs.CHANGE_REASON.about}),
+    },
+    name="ItemUpdateSchema",
+)
 
 
 class ItemRetireSchema(Schema):
@@ -80,8 +93,9 @@ class ItemListArgsSchema(Schema):
 class ItemVersionSchema(Schema):
     version = Int()
     status = fields.Enum(ItemStatus, by_value=True)
-    recorded = fields.Dict(attribute="fields", data_key="fields",
-                           metadata={"description": "The item's fields as recorded in this version"})
+    recorded = fields.Dict(
+        attribute="fields", data_key="fields", metadata={"description": "The item's fields as recorded in this version"}
+    )
     reason = fields.Str()
     changed_by_id = Int(allow_none=True)
     changed_by_name = fields.Str()
@@ -94,7 +108,9 @@ class ItemCoverageSchema(Schema):
     items = Int(metadata={"description": "Published items in the field"})
     random = Int(metadata={"description": "Of those, under random checking"})
     share_percent = fields.Float(metadata={"description": "random / items in per cent, one decimal"})
-    goal_percent = Int(allow_none=True, metadata={"description": "The goal in per cent of the rules in force "
-                                                                 "(null: the rules set no goal)"})
+    goal_percent = Int(
+        allow_none=True,
+        metadata={"description": "The goal in per cent of the rules in force (null: the rules set no goal)"},
+    )
     cited = fields.String(metadata={"description": "The document and article that set the goal (empty: none)"})
     met = Bool()

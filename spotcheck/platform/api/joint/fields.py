@@ -1,4 +1,5 @@
 """Enforcement fields and their lead departments (执法领域牵头部门): the platform administrator's API."""
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -10,8 +11,11 @@ from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_FIELDS
 from spotcheck.tenants.joint import commands, queries
 
 PREFIX = "/fields"
-blp = Blueprint("Enforcement fields", __name__,
-                description="Enforcement fields (执法领域) and their lead departments (platform administrator)")
+blp = Blueprint(
+    "Enforcement fields",
+    __name__,
+    description="Enforcement fields (执法领域) and their lead departments (platform administrator)",
+)
 
 
 class FieldLeadSchema(Schema):
@@ -25,8 +29,11 @@ class FieldLeadSchema(Schema):
 
 
 class FieldLeadUpdateSchema(Schema):
-    tenant_id = Int(required=True, allow_none=True,
-                    metadata={"description": "The lead department; null: the field has no lead any more"})
+    tenant_id = Int(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The lead department; null: the field has no lead any more"},
+    )
 
 
 def _row(code: str):

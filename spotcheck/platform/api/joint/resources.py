@@ -8,6 +8,7 @@ teams, names each team's leader and hands the visits out. A participant reads th
 campaign's shared rows (the campaign, its draws, the visit list, the teams) and only its own part
 otherwise. Proofs are published on the public portal like every campaign's.
 """
+
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_smorest import Blueprint
@@ -37,11 +38,20 @@ KIND = "<any(targets, inspectors):kind>"
 
 
 JointCreateSchema = fields_schema(
-    "JointCreateSchema", JOINT_FIELDS,
-    department_ids=fields.List(Int(), required=True, metadata={"description": "The departments invited (ids), at least two"}),
-    field=fields.Str(load_default=None, allow_none=True, metadata={
-        "description": "The enforcement field (执法领域), one my department leads (default: the only one it leads): "
-                       + "; ".join(f"{c} = {n}" for c, n in reference.ENFORCEMENT_FIELDS.items())}))
+    "JointCreateSchema",
+    JOINT_FIELDS,
+    department_ids=fields.List(
+        Int(), required=True, metadata={"description": "The departments invited (ids), at least two"}
+    ),
+    field=fields.Str(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "The enforcement field (执法领域), one my department leads (default: the only one it leads): "
+            + "; ".join(f"{c} = {n}" for c, n in reference.ENFORCEMENT_FIELDS.items())
+        },
+    ),
+)
 JointUpdateSchema = fields_schema("JointUpdateSchema", JOINT_FIELDS)
 PartSchema = fields_schema("JointPartSchema", PART_FIELDS)
 
@@ -53,9 +63,16 @@ class ParticipantSchema(Schema):
     campaign_title = fields.Str()
     department = fields.Str(attribute="department_name")
     group_code = fields.Str(metadata={"description": "The department's code: its group in the draws"})
-    status = fields.Enum(ParticipantStatus, by_value=True, metadata={
-        "description": "invited; accepted (preparing its part); approved (its part, by its leader); declined"})
-    part = fields.Dict(allow_none=True, metadata={"description": "The part as saved: items, strata, filter, plan or exemption"})
+    status = fields.Enum(
+        ParticipantStatus,
+        by_value=True,
+        metadata={
+            "description": "invited; accepted (preparing its part); approved (its part, by its leader); declined"
+        },
+    )
+    part = fields.Dict(
+        allow_none=True, metadata={"description": "The part as saved: items, strata, filter, plan or exemption"}
+    )
     invited_at = fields.DateTime()
     invited_by_name = fields.Str()
     answered_at = fields.DateTime(allow_none=True)
@@ -83,8 +100,11 @@ class JointSchema(Schema):
     year = Int()
     status = fields.Enum(CampaignStatus, by_value=True)
     lead = fields.Function(lambda c: c.tenant.name, metadata={"description": "The lead department"})
-    field = fields.Str(attribute="joint_field", allow_none=True,
-                       metadata={"description": "The enforcement field (执法领域) the lead department leads"})
+    field = fields.Str(
+        attribute="joint_field",
+        allow_none=True,
+        metadata={"description": "The enforcement field (执法领域) the lead department leads"},
+    )
     window_start = fields.Date()
     window_end = fields.Date()
     method = fields.Str()
@@ -98,15 +118,24 @@ class JointSchema(Schema):
     withdrawal_reason = fields.Str()
     returned_at = fields.DateTime(allow_none=True, metadata={"description": "Last returned (退回) by a leader"})
     return_reason = fields.Str()
-    departments = fields.Dict(attribute="joint_parts", allow_none=True, metadata={
-        "description": "Once approved: each department (by code) with its name, items and the categories they need"})
+    departments = fields.Dict(
+        attribute="joint_parts",
+        allow_none=True,
+        metadata={
+            "description": "Once approved: each department (by code) with its name, items and the categories they need"
+        },
+    )
 
 
 class JointDetailSchema(JointSchema):
     actions = fields.List(fields.Str(), metadata={"description": "What the caller may do now"})
-    my_part = fields.Nested(ParticipantSchema, allow_none=True, metadata={"description": "The caller's department's invitation"})
+    my_part = fields.Nested(
+        ParticipantSchema, allow_none=True, metadata={"description": "The caller's department's invitation"}
+    )
     my_actions = fields.List(fields.Str())
-    participants = fields.List(fields.Nested(ParticipantSchema), metadata={"description": "Every invitation (the lead only)"})
+    participants = fields.List(
+        fields.Nested(ParticipantSchema), metadata={"description": "Every invitation (the lead only)"}
+    )
     savings = fields.Nested(SavingsSchema, allow_none=True)
     complete_visits = Int(metadata={"description": "Visits whose every department has published its result"})
 
@@ -122,8 +151,12 @@ class MixedMemberSchema(Schema):
     cert_no = fields.Str()
     department = fields.Str(attribute="group_code")
     leader = Bool(attribute="is_leader")
-    recused = Bool(metadata={"description": "A conflict (回避) was declared after the draw: every department's part "
-                                            "of the visit waits until the coordinator replaces the member"})
+    recused = Bool(
+        metadata={
+            "description": "A conflict (回避) was declared after the draw: every department's part "
+            "of the visit waits until the coordinator replaces the member"
+        }
+    )
 
 
 class JointVisitSchema(Schema):
@@ -159,8 +192,15 @@ class _Detail:
 
 def _detail(campaign_id: int) -> _Detail:
     view = queries.campaign_view(campaign_id, None, reader=_user())
-    return _Detail(view.campaign, actions=sorted(view.actions), my_part=view.mine, my_actions=sorted(view.my_actions),
-                   participants=view.participants, savings=view.savings, complete_visits=view.complete)
+    return _Detail(
+        view.campaign,
+        actions=sorted(view.actions),
+        my_part=view.mine,
+        my_actions=sorted(view.my_actions),
+        participants=view.participants,
+        savings=view.savings,
+        complete_visits=view.complete,
+    )
 
 
 def _mine(campaign_id: int):
@@ -209,12 +249,27 @@ class JointVisits(MethodView):
         """The visit list, 50 a page: each entity with the departments that drew it and its mixed team"""
         view = queries.campaign_view(campaign_id, args["page"], reader=_user())
         groups, mixed, done, page = view.groups, view.teams, view.published, view.visits
-        rows = [{"entity_code": e.code, "entity_name": e.name, "departments": groups[e.id],
-                 "published": sorted(done.get(e.id, ())), "team": mixed.get(e.id, [])} for e in page.rows] \
-            if page else []
-        return {"items": rows, "page": page.number if page else 1, "pages": page.pages if page else 1,
-                "total": page.total if page else 0,
-                "next_page": page.number + 1 if page and page.number < page.pages else None}
+        rows = (
+            [
+                {
+                    "entity_code": e.code,
+                    "entity_name": e.name,
+                    "departments": groups[e.id],
+                    "published": sorted(done.get(e.id, ())),
+                    "team": mixed.get(e.id, []),
+                }
+                for e in page.rows
+            ]
+            if page
+            else []
+        )
+        return {
+            "items": rows,
+            "page": page.number if page else 1,
+            "pages": page.pages if page else 1,
+            "total": page.total if page else 0,
+            "next_page": page.number + 1 if page and page.number < page.pages else None,
+        }
 
 
 @blp.route("/<int:campaign_id>/approve")
@@ -229,6 +284,7 @@ class JointApprove(MethodView):
 
 def _withdrawal(command_name: str, doc: str, permission):
     """An endpoint of withdrawal (撤销): the command with the reason, answering the joint campaign."""
+
     class Endpoint(MethodView):
         @requires(permission)
         @blp.arguments(WithdrawalReasonSchema)
@@ -242,16 +298,29 @@ def _withdrawal(command_name: str, doc: str, permission):
     return Endpoint
 
 
-blp.route("/<int:campaign_id>/withdraw")(_withdrawal(
-    "withdraw", "Withdraw a joint campaign in preparation, with the reason (coordinator, 撤销): it keeps its number; "
-    "the invitations and the departments' parts follow", Permission.JOINT_MANAGE))
-blp.route("/<int:campaign_id>/return")(_withdrawal(
-    "return_joint", "Return a joint campaign in preparation to its coordinator, with the reason (the lead's leader, "
-    "退回)", Permission.CAMPAIGNS_APPROVE))
-blp.route("/<int:campaign_id>/cancel")(_withdrawal(
-    "cancel", "Withdraw an approved joint campaign before its targets are drawn, with the reason (the lead's "
-    "leader, 撤销): its commitment stays published, 已撤销; the parts follow; every later step answers 409",
-    Permission.CAMPAIGNS_APPROVE))
+blp.route("/<int:campaign_id>/withdraw")(
+    _withdrawal(
+        "withdraw",
+        "Withdraw a joint campaign in preparation, with the reason (coordinator, 撤销): it keeps its number; "
+        "the invitations and the departments' parts follow",
+        Permission.JOINT_MANAGE,
+    )
+)
+blp.route("/<int:campaign_id>/return")(
+    _withdrawal(
+        "return_joint",
+        "Return a joint campaign in preparation to its coordinator, with the reason (the lead's leader, 退回)",
+        Permission.CAMPAIGNS_APPROVE,
+    )
+)
+blp.route("/<int:campaign_id>/cancel")(
+    _withdrawal(
+        "cancel",
+        "Withdraw an approved joint campaign before its targets are drawn, with the reason (the lead's "
+        "leader, 撤销): its commitment stays published, 已撤销; the parts follow; every later step answers 409",
+        Permission.CAMPAIGNS_APPROVE,
+    )
+)
 
 
 @blp.route(f"/<int:campaign_id>/draws/{KIND}/freeze")
@@ -278,9 +347,16 @@ class JointDraw(MethodView):
     def post(self, data, campaign_id, kind):
         """Make a draw with the observers' inputs — with none, the reason (no_input_reason, required) — in
         the background: once, never again (a second request while it runs answers 409)"""
-        return commands.submit_joint_draw(campaign_id, {"kind": kind, "public_inputs": data.get("public_inputs") or [],
-                                                         "no_input_reason": data.get("no_input_reason") or ""},
-                                           actor=_user(), locale=str(get_locale()))
+        return commands.submit_joint_draw(
+            campaign_id,
+            {
+                "kind": kind,
+                "public_inputs": data.get("public_inputs") or [],
+                "no_input_reason": data.get("no_input_reason") or "",
+            },
+            actor=_user(),
+            locale=str(get_locale()),
+        )
 
 
 @blp.route("/<int:campaign_id>/team-members/<int:member_id>/leader")

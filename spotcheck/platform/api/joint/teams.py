@@ -3,6 +3,7 @@
 published proof), and a department's submitter named anew — the lead department's coordinator's, as on
 the joint campaign's page. A member declares their own conflict on their visit
 (``POST /api/v1/visits/<id>/recusal``), a joint visit's as any other."""
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -14,13 +15,20 @@ from spotcheck.tenants.joint import commands
 from spotcheck.tenants.results.vocabulary import RECUSAL_REASON_LENGTH
 
 PREFIX = "/joint"
-blp = Blueprint("Joint teams", __name__, description="A joint visit's mixed team after the draw: conflicts (回避), "
-                                                     "replacements by the joint draw, submitters.")
+blp = Blueprint(
+    "Joint teams",
+    __name__,
+    description="A joint visit's mixed team after the draw: conflicts (回避), "
+    "replacements by the joint draw, submitters.",
+)
 
 
 class JointConflictSchema(Schema):
-    reason = fields.Str(required=True, validate=validate.Length(min=2, max=RECUSAL_REASON_LENGTH),
-                        metadata={"description": "The conflict with the entity (回避的事由)"})
+    reason = fields.Str(
+        required=True,
+        validate=validate.Length(min=2, max=RECUSAL_REASON_LENGTH),
+        metadata={"description": "The conflict with the entity (回避的事由)"},
+    )
 
 
 @blp.route("/<int:campaign_id>/team-members/<int:member_id>/recusal")
@@ -44,8 +52,9 @@ class JointMemberReplace(MethodView):
         """Replace a mixed team member by a replacement draw of the joint campaign (the next eligible inspector of
         the visit's order, DRAW-SPEC), with a reason from the list (``conflict`` for a declared conflict); the
         team leader (组长), or a department's submitter beside a colleague, is named anew first (409 otherwise)"""
-        return commands.replace_inspector(campaign_id, {"member_id": member_id, "reason": data["reason"]},
-                                          actor=_user())
+        return commands.replace_inspector(
+            campaign_id, {"member_id": member_id, "reason": data["reason"]}, actor=_user()
+        )
 
 
 @blp.route("/<int:campaign_id>/team-members/<int:member_id>/submitter")

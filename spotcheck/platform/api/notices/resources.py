@@ -1,4 +1,5 @@
 """Notices (文书), the inbox (站内消息) and deliveries (送达记录)."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -43,7 +44,9 @@ class InboxSchema(NumberedPageSchema):
 class ReadSchema(Schema):
     """Which messages to mark read: ``ids``, or ``all`` — one of the two, never an empty request."""
 
-    ids = fields.List(Int(), validate=validate.Length(min=1, max=500), metadata={"description": "The messages to mark read"})
+    ids = fields.List(
+        Int(), validate=validate.Length(min=1, max=500), metadata={"description": "The messages to mark read"}
+    )
     all = Bool(metadata={"description": "true: every message of mine"})
 
     @validates_schema
@@ -73,8 +76,9 @@ class NoticeDeliverySchema(Schema):
     id = fields.Int()
     recipient_name = fields.Str()
     channel = fields.Enum(Channel, by_value=True)
-    address = fields.Function(lambda d: mask_contact(d.address) if d.address else "",
-                              metadata={"description": "Masked"})
+    address = fields.Function(
+        lambda d: mask_contact(d.address) if d.address else "", metadata={"description": "Masked"}
+    )
     subject = fields.Str()
     status = fields.Enum(DeliveryStatus, by_value=True)
     attempts = fields.Int()
@@ -94,7 +98,10 @@ class Inbox(MethodView):
     @blp.response(200, InboxSchema)
     def get(self, query):
         """My inbox, newest first (30 a page), with the number unread"""
-        return {**numbered_page(notice_queries.inbox_query(_actor()), query["page"], 30), "unread": notice_queries.unread_count(_actor())}
+        return {
+            **numbered_page(notice_queries.inbox_query(_actor()), query["page"], 30),
+            "unread": notice_queries.unread_count(_actor()),
+        }
 
 
 @blp.route("/inbox/read")

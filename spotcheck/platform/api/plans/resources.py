@@ -5,6 +5,7 @@ A department drafts its plan (planner), a leader publishes it (公开) and then 
 bureau (coordinator) for a plan with items of the market-regulation field — files it (备案) or
 returns it with a comment. A field's lead department drafts the field's yearly joint plan the same way.
 """
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 

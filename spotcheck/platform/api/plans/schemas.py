@@ -1,4 +1,5 @@
 """Marshmallow schemas of the plan API (年度检查计划)."""
+
 from marshmallow import Schema, fields
 
 from spotcheck.platform.api.types import Bool, Int, codes_text
@@ -14,12 +15,18 @@ class PlanLineSchema(Schema):
     item_name = fields.Function(lambda line: line.item.name, dump_only=True)
     ratio_bp = Int(metadata={"description": "Planned sampling ratio in basis points (500 = 5 %)"})
     frequency_times = Int(allow_none=True, metadata={"description": "抽查频次: times per period (null: the item's)"})
-    frequency_period = fields.Str(metadata={"description": "抽查频次's period: " + codes_text(sampling.PERIODS)
-                                                           + " (empty: the item's)"})
-    frequency = fields.Str(attribute="frequency_text", dump_only=True,
-                           metadata={"description": "抽查频次 as the plan says it, e.g. 每年1次 (empty: the item's)"})
+    frequency_period = fields.Str(
+        metadata={"description": "抽查频次's period: " + codes_text(sampling.PERIODS) + " (empty: the item's)"}
+    )
+    frequency = fields.Str(
+        attribute="frequency_text",
+        dump_only=True,
+        metadata={"description": "抽查频次 as the plan says it, e.g. 每年1次 (empty: the item's)"},
+    )
     months = fields.List(Int(), metadata={"description": "Months of the checks, 1–12"})
-    methods = fields.List(fields.Str(), metadata={"description": "检查方式 codes: " + codes_text(reference.CHECK_METHODS)})
+    methods = fields.List(
+        fields.Str(), metadata={"description": "检查方式 codes: " + codes_text(reference.CHECK_METHODS)}
+    )
 
 
 def _input_field(field: inputs.PlanField):
@@ -34,7 +41,9 @@ def _input_field(field: inputs.PlanField):
         meta.update({"minLength": 1} if field.required else {}, maxLength=field.longest)
     elif field.kind == inputs.CHOICE:
         meta["enum"] = [*choices, *([""] if field.default == "" else []), *([None] if field.nullable else [])]
-    shape: dict = {"required": True} if field.required else {"load_default": field.default, "allow_none": field.nullable}
+    shape: dict = (
+        {"required": True} if field.required else {"load_default": field.default, "allow_none": field.nullable}
+    )
     numbered = bool(choices) and all(isinstance(code, int) for code in choices)  # half: 1 or 2
     if field.kind in (inputs.WHOLE, inputs.RATIO) or (field.kind == inputs.CHOICE and numbered):
         return Int(**shape, metadata=meta)
@@ -52,8 +61,9 @@ def _input_field(field: inputs.PlanField):
 def _input_schema(declared: tuple[inputs.PlanField, ...], name: str) -> type[Schema]:
     """The API's input of a plan command, as :mod:`spotcheck.tenants.plans.inputs` declares it (a line's
     item is the URL's)."""
-    return Schema.from_dict({field.name: _input_field(field) for field in declared if field.kind != inputs.ID},
-                            name=name)
+    return Schema.from_dict(
+        {field.name: _input_field(field) for field in declared if field.kind != inputs.ID}, name=name
+    )
 
 
 #: A plan line (an item's ratio, frequency, months and methods).
@@ -90,19 +100,40 @@ class PlanSchema(Schema):
     title = fields.Str(dump_only=True)
     kind = fields.Str(dump_only=True, metadata={"description": "annual or joint (年度联合抽查工作计划)"})
     field = fields.Str(dump_only=True, metadata={"description": "A joint plan's enforcement field (执法领域)"})
-    departments = fields.List(Int(), dump_only=True,
-                              metadata={"description": "A joint plan's departments it intends to involve (ids)"})
-    status = fields.Enum(PlanStatus, by_value=True, dump_only=True, metadata={
-        "description": "draft; published (公开, before filing); submitted (报备); returned (with a filing authority's "
-                       "comment; published again once changed); filed (备案, by every authority it needs)"})
+    departments = fields.List(
+        Int(), dump_only=True, metadata={"description": "A joint plan's departments it intends to involve (ids)"}
+    )
+    status = fields.Enum(
+        PlanStatus,
+        by_value=True,
+        dump_only=True,
+        metadata={
+            "description": "draft; published (公开, before filing); submitted (报备); returned (with a filing authority's "
+            "comment; published again once changed); filed (备案, by every authority it needs)"
+        },
+    )
     comment = fields.Str(dump_only=True, metadata={"description": "The latest filing decision's comment"})
-    authorities = fields.Function(lambda plan: list(plan_queries.authorities_for(plan)), dump_only=True, metadata={
-        "description": "The authorities that file the plan: justice (司法局); market (市场监督管理局) too when it "
-                       "has items of the market-regulation field"})
-    filings = fields.Dict(keys=fields.Str(), values=fields.Nested(PlanFilingSchema), dump_only=True, metadata={
-        "description": "This submission's decision of each authority that has decided"})
-    published_items = fields.List(fields.Nested(PublishedLineSchema), attribute="published_lines", dump_only=True,
-                                  allow_none=True, metadata={"description": "The items as last published (public)"})
+    authorities = fields.Function(
+        lambda plan: list(plan_queries.authorities_for(plan)),
+        dump_only=True,
+        metadata={
+            "description": "The authorities that file the plan: justice (司法局); market (市场监督管理局) too when it "
+            "has items of the market-regulation field"
+        },
+    )
+    filings = fields.Dict(
+        keys=fields.Str(),
+        values=fields.Nested(PlanFilingSchema),
+        dump_only=True,
+        metadata={"description": "This submission's decision of each authority that has decided"},
+    )
+    published_items = fields.List(
+        fields.Nested(PublishedLineSchema),
+        attribute="published_lines",
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The items as last published (public)"},
+    )
     submitted_at = fields.DateTime(dump_only=True, allow_none=True)
     filed_at = fields.DateTime(dump_only=True, allow_none=True)
     filed_by_name = fields.Str(dump_only=True)
@@ -113,8 +144,9 @@ class PlanSchema(Schema):
 
 class PlanForReviewSchema(PlanSchema):
     tenant_id = Int(dump_only=True)
-    department = fields.Str(attribute="department_name", dump_only=True,
-                            metadata={"description": "The department that submitted the plan"})
+    department = fields.Str(
+        attribute="department_name", dump_only=True, metadata={"description": "The department that submitted the plan"}
+    )
 
 
 #: A filing authority's decision: file (备案) or return with a comment.

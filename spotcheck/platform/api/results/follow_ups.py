@@ -1,5 +1,6 @@
 """Follow-ups (后续处置) by their own id: closing one by its own step, and the transfers a
 department received from others (移送接收) with their acknowledgement (签收)."""
+
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,7 +19,9 @@ from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import follow_ups
 
 PREFIX = "/follow-ups"
-blp = Blueprint("Follow-ups", __name__, description="Follow-up of problems found and transfers received (后续处置、移送接收).")
+blp = Blueprint(
+    "Follow-ups", __name__, description="Follow-up of problems found and transfers received (后续处置、移送接收)."
+)
 
 
 def _own(follow_up_id: int):

@@ -1,4 +1,5 @@
 """Schemas of visits and their results (检查与检查结果)."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -30,8 +31,10 @@ class ExpertRefSchema(Schema):
 class ItemResultSchema(Schema):
     item_id = Int()
     item_name = fields.Function(lambda r: r.item.name)
-    categories = fields.Function(lambda r: r.category_codes, metadata={
-        "description": "检查结果类别 codes: " + codes_text(reference.RESULT_CATEGORIES)})
+    categories = fields.Function(
+        lambda r: r.category_codes,
+        metadata={"description": "检查结果类别 codes: " + codes_text(reference.RESULT_CATEGORIES)},
+    )
     findings = fields.Str()
 
 
@@ -49,68 +52,114 @@ class VisitSchema(Schema):
     checked_until = fields.Date(allow_none=True, metadata={"description": "检查结束日期 (the deadlines run from it)"})
     method = fields.Str()
     record = fields.Str()
-    evaluation = fields.Str(metadata={"description": "对被检查人的评价 (empty in results submitted before it was asked)"})
+    evaluation = fields.Str(
+        metadata={"description": "对被检查人的评价 (empty in results submitted before it was asked)"}
+    )
     opinions = fields.Str(metadata={"description": "处理意见和建议 (empty in results submitted before it was asked)"})
-    method_change_reason = fields.Str(metadata={
-        "description": "方式变更理由: why the method is not one the campaign (and its plan) set"})
-    method_changed = Bool(metadata={
-        "description": "The method is not one the campaign (and its plan) set: the reason says why"})
-    recorded_for_team_by_name = fields.Str(metadata={
-        "description": "代为录入: who imported the result on the team's behalf (empty: the team recorded it)"})
+    method_change_reason = fields.Str(
+        metadata={"description": "方式变更理由: why the method is not one the campaign (and its plan) set"}
+    )
+    method_changed = Bool(
+        metadata={"description": "The method is not one the campaign (and its plan) set: the reason says why"}
+    )
+    recorded_for_team_by_name = fields.Str(
+        metadata={"description": "代为录入: who imported the result on the team's behalf (empty: the team recorded it)"}
+    )
     recorded_for_team_at = fields.DateTime(allow_none=True)
-    awaits_confirmation = Bool(metadata={
-        "description": "A draft imported on the team's behalf, waiting for the 组长 to confirm (submit) it"})
-    report_late_days = fields.Function(lambda page: page.late.days if page.late else None, allow_none=True,
-                                       metadata={"description": "逾期提交: how late the report was first submitted "
-                                                                "(null: on time or not yet submitted)"})
-    report_late_in_working_days = fields.Function(lambda page: page.late.working if page.late else None,
-                                                  allow_none=True, metadata={
-        "description": "Whether report_late_days counts working days past the rules' report deadline (else days "
-                       "past the campaign's last day)"})
-    report_due = fields.Date(allow_none=True, metadata={
-        "description": "结果报送期限: the rules' report_days working days after the check ended (null: the rules "
-                       "in force set none, and the campaign's last day bounds the report)"})
-    report_due_provisional = Bool(metadata={
-        "description": "暂按周一至周五计算: counted through a year without an official calendar; counted again "
-                       "when that year is entered"})
-    publish_due = fields.Date(allow_none=True, metadata={
-        "description": "公示期限: the rules' publish_days working days after the check ended, the review included "
-                       "(企业信息公示暂行条例: 20 at most)"})
+    awaits_confirmation = Bool(
+        metadata={"description": "A draft imported on the team's behalf, waiting for the 组长 to confirm (submit) it"}
+    )
+    report_late_days = fields.Function(
+        lambda page: page.late.days if page.late else None,
+        allow_none=True,
+        metadata={
+            "description": "逾期提交: how late the report was first submitted (null: on time or not yet submitted)"
+        },
+    )
+    report_late_in_working_days = fields.Function(
+        lambda page: page.late.working if page.late else None,
+        allow_none=True,
+        metadata={
+            "description": "Whether report_late_days counts working days past the rules' report deadline (else days "
+            "past the campaign's last day)"
+        },
+    )
+    report_due = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "结果报送期限: the rules' report_days working days after the check ended (null: the rules "
+            "in force set none, and the campaign's last day bounds the report)"
+        },
+    )
+    report_due_provisional = Bool(
+        metadata={
+            "description": "暂按周一至周五计算: counted through a year without an official calendar; counted again "
+            "when that year is entered"
+        }
+    )
+    publish_due = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "公示期限: the rules' publish_days working days after the check ended, the review included "
+            "(企业信息公示暂行条例: 20 at most)"
+        },
+    )
     publish_due_provisional = Bool(metadata={"description": "As report_due_provisional, for publish_due"})
-    publish_overdue_working_days = Int(allow_none=True, metadata={
-        "description": "逾期未公示: how many working days of the official calendar today is past publish_due, the "
-                       "result not published yet, whatever step it waits at (null: not past it, or published); "
-                       "a rest day after the due day counts as 1"})
-    published_late_working_days = Int(allow_none=True, metadata={
-        "description": "逾期公示: how many working days past publish_due the result was first published (Beijing "
-                       "day); 0: published by publish_due; null: not published yet. A correction published "
-                       "later does not change it"})
-    publication_lateness_provisional = Bool(metadata={
-        "description": "Whether publish_overdue_working_days or published_late_working_days counts through a year "
-                       "without an official calendar (its make-up days not known yet)"})
-    due = fields.Function(lambda page: page.due.isoformat() if page.due else None, allow_none=True,
-                          metadata={"description": "The deadline that matters now"})
-    due_provisional = Bool(metadata={
-        "description": "Whether the deadline that matters now is provisional"})
-    due_overdue_working_days = Int(allow_none=True, metadata={
-        "description": "How many working days today is past the deadline that matters now (null: not past it, or "
-                       "a report the rules give no deadline, bounded by the campaign's last day)"})
-    first_submitted_at = fields.DateTime(allow_none=True, metadata={
-        "description": "From then the check dates change only by a leader's correction"})
+    publish_overdue_working_days = Int(
+        allow_none=True,
+        metadata={
+            "description": "逾期未公示: how many working days of the official calendar today is past publish_due, the "
+            "result not published yet, whatever step it waits at (null: not past it, or published); "
+            "a rest day after the due day counts as 1"
+        },
+    )
+    published_late_working_days = Int(
+        allow_none=True,
+        metadata={
+            "description": "逾期公示: how many working days past publish_due the result was first published (Beijing "
+            "day); 0: published by publish_due; null: not published yet. A correction published "
+            "later does not change it"
+        },
+    )
+    publication_lateness_provisional = Bool(
+        metadata={
+            "description": "Whether publish_overdue_working_days or published_late_working_days counts through a year "
+            "without an official calendar (its make-up days not known yet)"
+        }
+    )
+    due = fields.Function(
+        lambda page: page.due.isoformat() if page.due else None,
+        allow_none=True,
+        metadata={"description": "The deadline that matters now"},
+    )
+    due_provisional = Bool(metadata={"description": "Whether the deadline that matters now is provisional"})
+    due_overdue_working_days = Int(
+        allow_none=True,
+        metadata={
+            "description": "How many working days today is past the deadline that matters now (null: not past it, or "
+            "a report the rules give no deadline, bounded by the campaign's last day)"
+        },
+    )
+    first_submitted_at = fields.DateTime(
+        allow_none=True, metadata={"description": "From then the check dates change only by a leader's correction"}
+    )
     dates_correction_reason = fields.Str()
     dates_corrected_by_name = fields.Str()
     dates_corrected_at = fields.DateTime(allow_none=True)
-    due_flag = fields.Str(attribute="flag", allow_none=True,
-                               metadata={"description": "overdue / due_soon / null"})
+    due_flag = fields.Str(attribute="flag", allow_none=True, metadata={"description": "overdue / due_soon / null"})
     submitted_at = fields.DateTime(allow_none=True)
     submitted_by_name = fields.Str()
     returned_reason = fields.Str()
     approved_at = fields.DateTime(allow_none=True)
     approved_by_name = fields.Str()
     published_at = fields.DateTime(allow_none=True, metadata={"description": "The latest version's publication"})
-    first_published_at = fields.DateTime(allow_none=True, metadata={
-        "description": "首次公示: when the first version was published (a correction does not move it); "
-                       "published_late_working_days is counted to its Beijing day"})
+    first_published_at = fields.DateTime(
+        allow_none=True,
+        metadata={
+            "description": "首次公示: when the first version was published (a correction does not move it); "
+            "published_late_working_days is counted to its Beijing day"
+        },
+    )
     version = Int()
     correction_reason = fields.Str()
     closed_at = fields.DateTime(allow_none=True, metadata={"description": "办结"})
@@ -168,14 +217,21 @@ def _input_field(field: inputs.ResultField):
 
 
 #: An item's result, as :mod:`spotcheck.tenants.results.inputs` declares it.
-ItemResultInputSchema = Schema.from_dict({field.name: _input_field(field) for field in inputs.ITEM_FIELDS},
-                                         name="ItemResultInputSchema")
+ItemResultInputSchema = Schema.from_dict(
+    {field.name: _input_field(field) for field in inputs.ITEM_FIELDS}, name="ItemResultInputSchema"
+)
 #: A visit's result (检查结果), as :mod:`spotcheck.tenants.results.inputs` declares it.
-ResultInputSchema = Schema.from_dict({
-    **{field.name: _input_field(field) for field in inputs.VISIT_FIELDS},
-    "items": fields.Dict(keys=fields.Str(), values=fields.Nested(ItemResultInputSchema),
-                         metadata={"description": "Per item id (as a string): its categories and findings"}),
-}, name="ResultInputSchema")
+ResultInputSchema = Schema.from_dict(
+    {
+        **{field.name: _input_field(field) for field in inputs.VISIT_FIELDS},
+        "items": fields.Dict(
+            keys=fields.Str(),
+            values=fields.Nested(ItemResultInputSchema),
+            metadata={"description": "Per item id (as a string): its categories and findings"},
+        ),
+    },
+    name="ResultInputSchema",
+)
 
 
 class ReasonSchema(Schema):
@@ -190,11 +246,15 @@ class CheckDatesCorrectionSchema(Schema):
 
 class PublishSchema(Schema):
     """A selection of results (批量): at most 5,000 at once."""
-    visit_ids = fields.List(Int(validate=validate.Range(min=1)), required=True, validate=validate.Length(min=1, max=5000))
+
+    visit_ids = fields.List(
+        Int(validate=validate.Range(min=1)), required=True, validate=validate.Length(min=1, max=5000)
+    )
 
 
 class AcknowledgeManySchema(Schema):
     """Transfers received, acknowledged at once with one note (批量签收)."""
+
     ids = fields.List(Int(validate=validate.Range(min=1)), required=True, validate=validate.Length(min=1, max=5000))
     note = fields.Str(load_default="", validate=validate.Length(max=vocabulary.NOTE_LENGTH))
 
@@ -242,23 +302,35 @@ class TransferSchema(Schema):
 
 
 class FollowUpInputSchema(Schema):
-    kind = fields.Str(required=True, validate=validate.OneOf(list(reference.FOLLOW_UP_KINDS)),
-                      metadata={"description": codes_text(reference.FOLLOW_UP_KINDS)})
+    kind = fields.Str(
+        required=True,
+        validate=validate.OneOf(list(reference.FOLLOW_UP_KINDS)),
+        metadata={"description": codes_text(reference.FOLLOW_UP_KINDS)},
+    )
     details = fields.Str(required=True, validate=validate.Length(min=2, max=vocabulary.DETAILS_LENGTH))
     deadline = fields.Date(metadata={"description": "改正期限 (rectification): a date, or"})
-    deadline_days = Int(validate=validate.Range(min=1, max=vocabulary.MAX_DEADLINE_DAYS), metadata={
-        "description": "the rectification period in working days from today (限N个工作日内改正)"})
-    case_number = fields.Str(validate=validate.Length(max=vocabulary.CASE_NUMBER_LENGTH),
-                             metadata={"description": "立案号 (case)"})
-    receiver_tenant_id = Int(validate=validate.Range(min=1), metadata={"description": "The receiving department (transfer)"})
-    police_organ = fields.Str(validate=validate.Length(max=vocabulary.ORGAN_LENGTH),
-                              metadata={"description": "The public security organ (police)"})
+    deadline_days = Int(
+        validate=validate.Range(min=1, max=vocabulary.MAX_DEADLINE_DAYS),
+        metadata={"description": "the rectification period in working days from today (限N个工作日内改正)"},
+    )
+    case_number = fields.Str(
+        validate=validate.Length(max=vocabulary.CASE_NUMBER_LENGTH), metadata={"description": "立案号 (case)"}
+    )
+    receiver_tenant_id = Int(
+        validate=validate.Range(min=1), metadata={"description": "The receiving department (transfer)"}
+    )
+    police_organ = fields.Str(
+        validate=validate.Length(max=vocabulary.ORGAN_LENGTH),
+        metadata={"description": "The public security organ (police)"},
+    )
 
 
 class FollowUpCloseSchema(Schema):
     closed_on = fields.Date(required=True, metadata={"description": "The re-check, conclusion or acceptance date"})
-    outcome = fields.Str(validate=validate.OneOf(list(reference.RECHECK_OUTCOMES)),
-                         metadata={"description": "A rectification's re-check: " + codes_text(reference.RECHECK_OUTCOMES)})
+    outcome = fields.Str(
+        validate=validate.OneOf(list(reference.RECHECK_OUTCOMES)),
+        metadata={"description": "A rectification's re-check: " + codes_text(reference.RECHECK_OUTCOMES)},
+    )
     outcome_note = fields.Str(load_default="", validate=validate.Length(max=vocabulary.NOTE_LENGTH))
 
 

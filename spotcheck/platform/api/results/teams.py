@@ -2,6 +2,7 @@
 conflicts declared against its members (抽取后申报回避, seed 002), replaced by the rule of the draw
 (``POST /api/v1/campaigns/<id>/team-members/<member>/replace`` with reason ``conflict``). A joint
 campaign's mixed team takes neither: 409 saying so."""
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -25,8 +26,6 @@ PREFIX = "/campaigns"
 blp = Blueprint("Teams", __name__, description="A visit's team after the draw: experts (专家) and conflicts (回避).")
 
 
-
-
 class ExpertSchema(Schema):
     id = Int()
     entity_id = Int()
@@ -44,12 +43,22 @@ class ExpertSchema(Schema):
 
 class ExpertInputSchema(Schema):
     kind = fields.Str(required=True, metadata={"description": codes_text(EXPERT_KINDS), "enum": list(EXPERT_KINDS)})
-    inspector_id = Int(load_default=None, allow_none=True, validate=validate.Range(min=1), metadata={
-        "description": "For kind directory: an active expert (专家) of the inspector directory"})
-    organisation = fields.Str(load_default="", validate=validate.Length(max=ORGANISATION_LENGTH), metadata={
-        "description": "Otherwise: the testing body, research institute or scholar's institution"})
-    name = fields.Str(load_default="", validate=validate.Length(max=NAME_LENGTH),
-                      metadata={"description": "Otherwise: the person who takes part"})
+    inspector_id = Int(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1),
+        metadata={"description": "For kind directory: an active expert (专家) of the inspector directory"},
+    )
+    organisation = fields.Str(
+        load_default="",
+        validate=validate.Length(max=ORGANISATION_LENGTH),
+        metadata={"description": "Otherwise: the testing body, research institute or scholar's institution"},
+    )
+    name = fields.Str(
+        load_default="",
+        validate=validate.Length(max=NAME_LENGTH),
+        metadata={"description": "Otherwise: the person who takes part"},
+    )
     expertise = fields.Str(load_default="", validate=validate.Length(max=EXPERTISE_LENGTH))
 
 
@@ -62,14 +71,19 @@ class TeamSchema(Schema):
     entity_code = fields.Function(lambda view: view["target"].entity.code)
     entity_name = fields.Function(lambda view: view["target"].entity.name)
     visit_id = fields.Function(lambda view: view["visit"].id if view["visit"] else None, allow_none=True)
-    members = fields.List(fields.Nested(TeamMemberStateSchema),
-                          metadata={"description": "The drawn members in pick order, replaced ones included"})
+    members = fields.List(
+        fields.Nested(TeamMemberStateSchema),
+        metadata={"description": "The drawn members in pick order, replaced ones included"},
+    )
     experts = fields.List(fields.Nested(ExpertSchema), metadata={"description": "Experts, those who left included"})
 
 
 class ConflictSchema(Schema):
-    reason = fields.Str(required=True, validate=validate.Length(min=2, max=RECUSAL_REASON_LENGTH),
-                        metadata={"description": "The conflict with the entity (回避的事由)"})
+    reason = fields.Str(
+        required=True,
+        validate=validate.Length(min=2, max=RECUSAL_REASON_LENGTH),
+        metadata={"description": "The conflict with the entity (回避的事由)"},
+    )
 
 
 @blp.route("/<int:campaign_id>/teams/<int:entity_id>")
@@ -80,7 +94,9 @@ class Team(MethodView):
         """One visit's team: the drawn members (with any conflict declared) and the experts"""
         campaign = campaign_queries.get_campaign(campaign_id)
         view = teams.team_view(campaign, entity_id)
-        view["after_notice"] = notice_queries.after_notice(campaign, entity_id, [e for e in view["experts"] if e.active])
+        view["after_notice"] = notice_queries.after_notice(
+            campaign, entity_id, [e for e in view["experts"] if e.active]
+        )
         return view
 
 

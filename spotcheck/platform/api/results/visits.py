@@ -1,6 +1,7 @@
 """Visits and results (检查与检查结果): an inspector's visits, recording and submitting results,
 review, publication and correction. Every change is a command; who and when come from the
 caller's session, never from the request."""
+
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_smorest import Blueprint
@@ -46,8 +47,13 @@ class Visits(MethodView):
     def get(self, args):
         """Visits, most urgent first: mine (an inspector sees only theirs), or the department's by
         status or campaign"""
-        return listing.visits_page(reader=_user(), mine=args["mine"], status=args["status"],
-                                   campaign_id=args["campaign_id"], number=args["page"])
+        return listing.visits_page(
+            reader=_user(),
+            mine=args["mine"],
+            status=args["status"],
+            campaign_id=args["campaign_id"],
+            number=args["page"],
+        )
 
 
 @blp.route("/<int:visit_id>")
@@ -200,8 +206,14 @@ class ResultsUploadSchema(Schema):
 @blp.route("/import/<int:campaign_id>/template")
 class ResultsTemplate(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
-    @blp.doc(responses={200: {"description": "An Excel workbook", "content": {XLSX_MEDIA_TYPE: {
-        "schema": {"type": "string", "format": "binary"}}}}})
+    @blp.doc(
+        responses={
+            200: {
+                "description": "An Excel workbook",
+                "content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    )
     def get(self, campaign_id):
         """The campaign's results workbook: a row per visit still to record and item"""
         return downloads.workbook(*sheet_queries.results_template(campaigns.get_campaign(campaign_id)))
@@ -219,8 +231,13 @@ class ResultsImport(MethodView):
         组长 —, never approved. Follow the job: its result is the import outcome (``ok``,
         ``submitted``, ``drafted``, or every bad row)"""
         upload = files["file"]
-        return submit_results_import(campaigns.get_campaign(campaign_id).id, upload.filename, upload.stream,
-                                     actor=_user(), locale=str(get_locale()))
+        return submit_results_import(
+            campaigns.get_campaign(campaign_id).id,
+            upload.filename,
+            upload.stream,
+            actor=_user(),
+            locale=str(get_locale()),
+        )
 
 
 class CategorySchema(Schema):
@@ -235,5 +252,7 @@ class ResultCategories(MethodView):
     @blp.response(200, CategorySchema(many=True))
     def get(self):
         """The result categories (检查结果类别) my department offers now"""
-        return [{"code": c.code, "name": c.published_name, "problem": c.problem}
-                for c in result_categories.offered().values()]
+        return [
+            {"code": c.code, "name": c.published_name, "problem": c.problem}
+            for c in result_categories.offered().values()
+        ]

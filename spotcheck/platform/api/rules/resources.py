@@ -8,6 +8,7 @@ The file is uploaded as multipart/form-data (field ``file``), checked by extensi
 stored under the instance folder with a name the server chooses, and downloaded only through
 ``GET /rules/file``.
 """
+
 from flask import send_file
 from flask.views import MethodView
 from flask_babel import gettext as _
@@ -31,8 +32,11 @@ from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.rules import commands, queries, vocabulary as rules_vocabulary
 
 PREFIX = "/rules"
-blp = Blueprint("Rules", __name__, description="The rules document (一细则); the rules in force and their versions "
-                                            "(现行规则 · 规则版本).")
+blp = Blueprint(
+    "Rules",
+    __name__,
+    description="The rules document (一细则); the rules in force and their versions (现行规则 · 规则版本).",
+)
 
 
 def _actor():
@@ -66,13 +70,19 @@ class Rules(MethodView):
 @blp.route("/file")
 class RulesFile(MethodView):
     @requires(Permission.CATALOG_VIEW)
-    @blp.response(200, content_type="application/octet-stream",
-                  description="The file, as an attachment with its original name")
+    @blp.response(
+        200, content_type="application/octet-stream", description="The file, as an attachment with its original name"
+    )
     def get(self):
         """Download the attached file"""
         document = _document()
-        return send_file(queries.file_path(document), mimetype=document.media_type, as_attachment=True,
-                         download_name=document.file_name, max_age=0)
+        return send_file(
+            queries.file_path(document),
+            mimetype=document.media_type,
+            as_attachment=True,
+            download_name=document.file_name,
+            max_age=0,
+        )
 
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(RulesFileUploadSchema, location="files")
@@ -80,8 +90,10 @@ class RulesFile(MethodView):
     def post(self, files):
         """Attach (or replace) the file: multipart/form-data with the field ``file``"""
         upload = files.get("file")
-        document = commands.attach_file({"file_name": getattr(upload, "filename", "") or "", "stream": getattr(upload, "stream", None)},
-                                        actor=_actor())
+        document = commands.attach_file(
+            {"file_name": getattr(upload, "filename", "") or "", "stream": getattr(upload, "stream", None)},
+            actor=_actor(),
+        )
         return document
 
 
@@ -116,40 +128,77 @@ def _department(args) -> object | None:
 def _ref(document):
     if document is None:
         return None
-    return {"version_id": document.version_id, "title": document.title, "short_title": document.short_title,
-            "number": document.number, "effective_from": document.effective_from, "name": document.name}
+    return {
+        "version_id": document.version_id,
+        "title": document.title,
+        "short_title": document.short_title,
+        "number": document.number,
+        "effective_from": document.effective_from,
+        "name": document.name,
+    }
 
 
 def _in_force(tenant) -> dict:
     rules = queries.in_force(tenant.id if tenant is not None else None)
-    parameters = [{"key": row.key, "label": row.label, "group": group.label, "value": row.value,
-                   "raw": queries.raw_value(rules, row.key), "source": row.source,
-                   "source_name": row.source_name,
-                   "cited": row.cited, "stricter_than": row.replaces}
-                  for group in queries.grouped_rows(rules) for row in group.rows]
-    return {"department": {"code": tenant.code, "name": tenant.name} if tenant is not None else None,
-            "place": rules.place, "rulebook": _ref(rules.rulebook), "department_rules": _ref(rules.department),
-            "parameters": parameters}
+    parameters = [
+        {
+            "key": row.key,
+            "label": row.label,
+            "group": group.label,
+            "value": row.value,
+            "raw": queries.raw_value(rules, row.key),
+            "source": row.source,
+            "source_name": row.source_name,
+            "cited": row.cited,
+            "stricter_than": row.replaces,
+        }
+        for group in queries.grouped_rows(rules)
+        for row in group.rows
+    ]
+    return {
+        "department": {"code": tenant.code, "name": tenant.name} if tenant is not None else None,
+        "place": rules.place,
+        "rulebook": _ref(rules.rulebook),
+        "department_rules": _ref(rules.department),
+        "parameters": parameters,
+    }
 
 
 def _version(version, detail: bool = False) -> dict:
     state = queries.state(version)
     tenant = accounts.get_tenant(version.tenant_id) if version.tenant_id is not None else None
-    found = {"id": version.id, "scope": "rulebook" if version.tenant_id is None else "department",
-             "department": {"code": tenant.code, "name": tenant.name} if tenant is not None else None,
-             "title": version.title, "short_title": version.short_title, "issuer": version.issuer,
-             "number": version.number, "effective_from": version.effective_from, "state": state,
-             "state_name": str(rules_vocabulary.STATE_NAMES[state]), "withdrawn": version.withdrawn,
-             "preset": version.preset,
-             "sha256": version.sha256, "loaded_at": version.loaded_at, "loaded_by_name": version.loaded_by_name}
+    found = {
+        "id": version.id,
+        "scope": "rulebook" if version.tenant_id is None else "department",
+        "department": {"code": tenant.code, "name": tenant.name} if tenant is not None else None,
+        "title": version.title,
+        "short_title": version.short_title,
+        "issuer": version.issuer,
+        "number": version.number,
+        "effective_from": version.effective_from,
+        "state": state,
+        "state_name": str(rules_vocabulary.STATE_NAMES[state]),
+        "withdrawn": version.withdrawn,
+        "preset": version.preset,
+        "sha256": version.sha256,
+        "loaded_at": version.loaded_at,
+        "loaded_by_name": version.loaded_by_name,
+    }
     if detail:
         document = queries.document_of(version)
-        found.update(issued_on=document.issued_on, place=document.place, note=document.note, text=version.source_text,
-                     articles=[{"number": a.number, "text": a.text} for a in document.articles],
-                     entries=[{"key": row.key, "label": row.label, "says": row.source, "value": row.value,
-                               "article": row.cited}
-                              for group in queries.document_groups(document) for row in group.rows
-                              if row.source != "absent"])
+        found.update(
+            issued_on=document.issued_on,
+            place=document.place,
+            note=document.note,
+            text=version.source_text,
+            articles=[{"number": a.number, "text": a.text} for a in document.articles],
+            entries=[
+                {"key": row.key, "label": row.label, "says": row.source, "value": row.value, "article": row.cited}
+                for group in queries.document_groups(document)
+                for row in group.rows
+                if row.source != "absent"
+            ],
+        )
     return found
 
 
@@ -164,9 +213,12 @@ def _load(command, kind: str, tenant_id, data: dict):
     try:
         version = command(given, actor=_actor())
     except ValidationFailed as failed:
-        raise ValidationFailed({"text" if key == "file" else key: [f"{queries.error_prefix(key)}{m}"
-                                                                   for m in messages]
-                                for key, messages in failed.errors.items()}) from None
+        raise ValidationFailed(
+            {
+                "text" if key == "file" else key: [f"{queries.error_prefix(key)}{m}" for m in messages]
+                for key, messages in failed.errors.items()
+            }
+        ) from None
     return _version(version, detail=True)
 
 
@@ -244,8 +296,21 @@ class Differences(MethodView):
         """What changed from one version to another (``?from=ID&to=ID``, of the same rulebook or department)"""
         first, second = queries.get_version(args["first"]), queries.get_version(args["second"])
         if first.tenant_id != second.tenant_id:
-            raise ValidationFailed({"to": [_("Compare two versions of the same rules: both of the rulebook, or both "
-                                             "of one department's rules.")]})
-        return {"first": _version(first), "second": _version(second),
-                "differences": [{"key": d.key, "label": d.label, "before": d.before, "after": d.after}
-                                for d in queries.differences(first, second)]}
+            raise ValidationFailed(
+                {
+                    "to": [
+                        _(
+                            "Compare two versions of the same rules: both of the rulebook, or both "
+                            "of one department's rules."
+                        )
+                    ]
+                }
+            )
+        return {
+            "first": _version(first),
+            "second": _version(second),
+            "differences": [
+                {"key": d.key, "label": d.label, "before": d.before, "after": d.after}
+                for d in queries.differences(first, second)
+            ],
+        }

@@ -1,4 +1,5 @@
 """Marshmallow schemas of the rules document (一细则)."""
+
 from flask import url_for
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
@@ -15,15 +16,23 @@ class RulesDocumentSchema(Schema):
     size = Int(dump_only=True, allow_none=True)
     sha256 = fields.Str(dump_only=True, allow_none=True)
     file_url = fields.Function(
-        lambda d: url_for("Rules.RulesFile", _external=False) if d.stored_name else None, dump_only=True)
+        lambda d: url_for("Rules.RulesFile", _external=False) if d.stored_name else None, dump_only=True
+    )
     published = Bool(dump_only=True, metadata={"description": "Published at least once"})
     published_at = fields.DateTime(dump_only=True, allow_none=True)
-    published_title = fields.Str(dump_only=True, allow_none=True,
-                                 metadata={"description": "The title the public sees (the version last published)"})
-    published_sha256 = fields.Str(dump_only=True, allow_none=True,
-                                  metadata={"description": "SHA-256 of the file the public sees"})
-    unpublished_changes = Bool(attribute="has_unpublished_changes", dump_only=True, metadata={
-        "description": "The text or file changed since the last publication: a draft until published again"})
+    published_title = fields.Str(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The title the public sees (the version last published)"},
+    )
+    published_sha256 = fields.Str(
+        dump_only=True, allow_none=True, metadata={"description": "SHA-256 of the file the public sees"}
+    )
+    unpublished_changes = Bool(
+        attribute="has_unpublished_changes",
+        dump_only=True,
+        metadata={"description": "The text or file changed since the last publication: a draft until published again"},
+    )
     updated_at = fields.DateTime(dump_only=True)
 
 

@@ -1,6 +1,7 @@
 """Marshmallow schemas of the rules in force and their versions (现行规则 · 规则版本): a scope's rules
 in force with each parameter's value and citation, a version (with its text), the differences of two
 versions, and the body that loads a version (a rules file's text, or a preset's name)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -31,37 +32,62 @@ class RuleParameterSchema(Schema):
     label = fields.Str(metadata={"description": "Its name, in Chinese"})
     group = fields.Str(metadata={"description": "Its group, in Chinese"})
     value = fields.Str(metadata={"description": "The value in force, in Chinese (未规定 when open)"})
-    raw = fields.Raw(allow_none=True, metadata={"description": "The value in force as a rules file writes it (null: open)"})
-    source = fields.Str(metadata={"description": "Where it comes from: " + ", ".join(f"{k} ({v})" for k, v in SOURCES.items()),
-                                  "enum": list(SOURCES)})
+    raw = fields.Raw(
+        allow_none=True, metadata={"description": "The value in force as a rules file writes it (null: open)"}
+    )
+    source = fields.Str(
+        metadata={
+            "description": "Where it comes from: " + ", ".join(f"{k} ({v})" for k, v in SOURCES.items()),
+            "enum": list(SOURCES),
+        }
+    )
     source_name = fields.Str()
-    cited = fields.Str(metadata={"description": "The document and article (《…》第9条), or the note of a platform "
-                                                "default or of an open parameter"})
-    stricter_than = fields.Str(metadata={"description": "Set by the department's rules: what the documents above set "
-                                                        "(empty when they leave it open, or when not the department's)"})
+    cited = fields.Str(
+        metadata={
+            "description": "The document and article (《…》第9条), or the note of a platform "
+            "default or of an open parameter"
+        }
+    )
+    stricter_than = fields.Str(
+        metadata={
+            "description": "Set by the department's rules: what the documents above set "
+            "(empty when they leave it open, or when not the department's)"
+        }
+    )
 
 
 class RulesInForceSchema(Schema):
     department = fields.Nested(DepartmentRefSchema, allow_none=True, metadata={"description": "null: the deployment's"})
     place = fields.Str(metadata={"description": "The deployment's place (地名), from the rulebook"})
-    rulebook = fields.Nested(DocumentRefSchema, allow_none=True, metadata={"description": "The rulebook (实施方案) in force"})
-    department_rules = fields.Nested(DocumentRefSchema, allow_none=True,
-                                     metadata={"description": "The department's rules (细则) in force"})
+    rulebook = fields.Nested(
+        DocumentRefSchema, allow_none=True, metadata={"description": "The rulebook (实施方案) in force"}
+    )
+    department_rules = fields.Nested(
+        DocumentRefSchema, allow_none=True, metadata={"description": "The department's rules (细则) in force"}
+    )
     parameters = fields.List(fields.Nested(RuleParameterSchema))
 
 
 class RuleVersionSchema(Schema):
     id = Int()
-    scope = fields.Str(metadata={"description": "rulebook (the deployment's 实施方案) / department (a department's 细则)",
-                                 "enum": ["rulebook", "department"]})
+    scope = fields.Str(
+        metadata={
+            "description": "rulebook (the deployment's 实施方案) / department (a department's 细则)",
+            "enum": ["rulebook", "department"],
+        }
+    )
     department = fields.Nested(DepartmentRefSchema, allow_none=True)
     title = fields.Str()
     short_title = fields.Str()
     issuer = fields.Str()
     number = fields.Str()
     effective_from = fields.Date()
-    state = fields.Str(metadata={"description": "in_force (现行) / coming (待施行) / past (已废止) / withdrawn (已撤回)",
-                                 "enum": list(_STATES)})
+    state = fields.Str(
+        metadata={
+            "description": "in_force (现行) / coming (待施行) / past (已废止) / withdrawn (已撤回)",
+            "enum": list(_STATES),
+        }
+    )
     state_name = fields.Str()
     withdrawn = Bool()
     preset = fields.Str(metadata={"description": "The preset it was loaded from (empty: a file)"})
@@ -78,8 +104,12 @@ class ArticleSchema(Schema):
 class VersionEntrySchema(Schema):
     key = fields.Str()
     label = fields.Str()
-    says = fields.Str(metadata={"description": "set (the document sets it) / open (leaves it open, saying why)",
-                                "enum": ["set", "open"]})
+    says = fields.Str(
+        metadata={
+            "description": "set (the document sets it) / open (leaves it open, saying why)",
+            "enum": ["set", "open"],
+        }
+    )
     value = fields.Str(metadata={"description": "In Chinese"})
     article = fields.Str(metadata={"description": "The article that sets it, or why it is left open"})
 
@@ -89,8 +119,10 @@ class RuleVersionDetailSchema(RuleVersionSchema):
     place = fields.Str()
     note = fields.Str()
     articles = fields.List(fields.Nested(ArticleSchema))
-    entries = fields.List(fields.Nested(VersionEntrySchema), metadata={"description": "What the document says of "
-                                                                                      "each parameter it writes"})
+    entries = fields.List(
+        fields.Nested(VersionEntrySchema),
+        metadata={"description": "What the document says of each parameter it writes"},
+    )
     text = fields.Str(metadata={"description": "The rules file as loaded (TOML)"})
 
 
@@ -108,15 +140,21 @@ class DifferencesSchema(Schema):
 
 
 class RuleLoadSchema(Schema):
-    text = fields.Str(validate=validate.Length(max=MAX_FILE_LENGTH), metadata={
-        "description": "The rules file (TOML), whole; or give preset"})
-    preset = fields.Str(validate=validate.Length(max=60), metadata={
-        "description": "A preset's name (宁安市, 城口县; 乌审旗应急管理局 …) instead of text"})
+    text = fields.Str(
+        validate=validate.Length(max=MAX_FILE_LENGTH),
+        metadata={"description": "The rules file (TOML), whole; or give preset"},
+    )
+    preset = fields.Str(
+        validate=validate.Length(max=60),
+        metadata={"description": "A preset's name (宁安市, 城口县; 乌审旗应急管理局 …) instead of text"},
+    )
 
 
 class DepartmentQuerySchema(Schema):
-    department = fields.Str(validate=validate.Length(min=1, max=16), metadata={
-        "description": "A department's code (SCJ, YJJ …); by default the caller's own"})
+    department = fields.Str(
+        validate=validate.Length(min=1, max=16),
+        metadata={"description": "A department's code (SCJ, YJJ …); by default the caller's own"},
+    )
 
 
 class DifferencesQuerySchema(Schema):

@@ -3,6 +3,7 @@
 An import answers 202 with the job at once; its progress and its result (the counts, or every
 bad row with row number, column and reason) come from ``GET /api/v1/jobs/<id>``.
 """
+
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_login import current_user
@@ -18,11 +19,16 @@ from spotcheck.tenants.spreadsheets.commands import submit_import
 from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
 
 PREFIX = "/sheets"
-blp = Blueprint("Sheets", __name__, description="Spreadsheet templates, imports and exports "
-                "(kind: items, directory or inspectors).")
+blp = Blueprint(
+    "Sheets", __name__, description="Spreadsheet templates, imports and exports (kind: items, directory or inspectors)."
+)
 
-_XLSX = {200: {"description": "An Excel workbook",
-               "content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}
+_XLSX = {
+    200: {
+        "description": "An Excel workbook",
+        "content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
 class SheetUploadSchema(Schema):
@@ -57,5 +63,6 @@ class SheetImports(MethodView):
     def post(self, files, kind):
         """Import a filled-in file in the background, all or nothing; follow the job for progress and result"""
         upload = files["file"]
-        return submit_import(kind, upload.filename, upload.stream, actor=current_user._get_current_object(),
-                             locale=str(get_locale()))
+        return submit_import(
+            kind, upload.filename, upload.stream, actor=current_user._get_current_object(), locale=str(get_locale())
+        )

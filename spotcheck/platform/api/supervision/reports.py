@@ -1,6 +1,7 @@
 """Submitting the seeds' statistical tables (报表报送): my department's duties and their status, a
 table prepared (frozen) for the leader, signed and submitted (or corrected), a table as submitted;
 the justice bureau's overview of who has submitted, late or missing."""
+
 from __future__ import annotations
 
 from flask import abort
@@ -27,8 +28,10 @@ class SubmissionSchema(Schema):
     table_code = fields.Str(metadata={"description": TABLE_DESCRIPTION})
     period = fields.Str(metadata={"description": "2026H1, 2026Q3 or 2026"})
     version = Int()
-    status = fields.Function(lambda row: row.status.value,
-                             metadata={"description": "prepared (待签发) / submitted (已报送) / superseded (已被更正)"})
+    status = fields.Function(
+        lambda row: row.status.value,
+        metadata={"description": "prepared (待签发) / submitted (已报送) / superseded (已被更正)"},
+    )
     title = fields.Str()
     due_on = fields.Date()
     digest = fields.Str(metadata={"description": "SHA-256 of the frozen sheets (canonical JSON)"})
@@ -52,14 +55,17 @@ class DutySchema(Schema):
     period_label = fields.Function(lambda s: s.due.period.label)
     due_on = fields.Function(lambda s: s.due.due_on.isoformat())
     recipient = fields.Function(lambda s: s.due.duty.recipient)
-    rule = fields.Function(lambda s: s.due.duty.citation,
-                           metadata={"description": "The document and article that ask for the table"})
+    rule = fields.Function(
+        lambda s: s.due.duty.citation, metadata={"description": "The document and article that ask for the table"}
+    )
     owed = fields.Function(lambda s: s.owed)
     status = fields.Function(lambda s: s.status, metadata={"description": STATUS_DESCRIPTION})
     status_name = fields.Function(lambda s: s.status_name)
     department = fields.Function(lambda s: s.tenant.name)
-    submitted_at = fields.Function(lambda s: s.first.submitted_at.isoformat() if s.first and s.first.submitted_at else None,
-                                   metadata={"description": "When the first version was submitted (UTC)"})
+    submitted_at = fields.Function(
+        lambda s: s.first.submitted_at.isoformat() if s.first and s.first.submitted_at else None,
+        metadata={"description": "When the first version was submitted (UTC)"},
+    )
     corrections = fields.Function(lambda s: s.corrections)
     current_submission_id = fields.Function(lambda s: s.current.id if s.current else None)
     prepared_submission_id = fields.Function(lambda s: s.prepared.id if s.prepared else None)
@@ -81,10 +87,16 @@ class PrepareSchema(Schema):
 
 
 class SubmitSchema(PrepareSchema):
-    digest = fields.Str(load_default="", validate=validate.Length(max=64),
-                        metadata={"description": "The digest of the prepared version being signed; empty: freeze now and sign"})
-    reason = fields.Str(load_default="", validate=validate.Length(max=2000),
-                        metadata={"description": "Required for a correction of a table already submitted"})
+    digest = fields.Str(
+        load_default="",
+        validate=validate.Length(max=64),
+        metadata={"description": "The digest of the prepared version being signed; empty: freeze now and sign"},
+    )
+    reason = fields.Str(
+        load_default="",
+        validate=validate.Length(max=2000),
+        metadata={"description": "Required for a correction of a table already submitted"},
+    )
 
 
 class OverviewQuerySchema(Schema):
@@ -111,8 +123,10 @@ class Prepared(MethodView):
     @blp.response(201, SubmissionSchema)
     def post(self, data):
         """Prepare a table for the leader: the figures frozen now (a version prepared before is replaced)"""
-        return commands.prepare({"code": data["table_code"], "period": data["period"], "contact": data["contact"],
-                                 "phone": data["phone"]}, actor=_user())
+        return commands.prepare(
+            {"code": data["table_code"], "period": data["period"], "contact": data["contact"], "phone": data["phone"]},
+            actor=_user(),
+        )
 
 
 @blp.route("/submissions")
@@ -123,9 +137,17 @@ class Submissions(MethodView):
     def post(self, data):
         """Sign and submit a table (the leader): the prepared version whose digest is given, or frozen now;
         a table already submitted is corrected with a reason"""
-        return commands.submit({"code": data["table_code"], "period": data["period"], "digest": data["digest"],
-                                "contact": data["contact"] or None, "phone": data["phone"] or None,
-                                "reason": data["reason"]}, actor=_user())
+        return commands.submit(
+            {
+                "code": data["table_code"],
+                "period": data["period"],
+                "digest": data["digest"],
+                "contact": data["contact"] or None,
+                "phone": data["phone"] or None,
+                "reason": data["reason"],
+            },
+            actor=_user(),
+        )
 
 
 @blp.route("/submissions/<int:submission_id>")

@@ -1,4 +1,5 @@
 """My account: profile, password, personal API tokens."""
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -18,10 +19,16 @@ def profile():
     user = current_user._get_current_object()
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        changed = attempt(accounts.change_password, {"current": form.current_password.data,
-                                                     "new": form.new_password.data,
-                                                     "keep_session": session.get(SESSION_KEY)},
-                          actor=user, refusals=BAD_INPUT)
+        changed = attempt(
+            accounts.change_password,
+            {
+                "current": form.current_password.data,
+                "new": form.new_password.data,
+                "keep_session": session.get(SESSION_KEY),
+            },
+            actor=user,
+            refusals=BAD_INPUT,
+        )
         if not changed.ok:
             changed.show_on(form)
         else:
@@ -38,14 +45,23 @@ def contact():
     """My e-mail and mobile, where notices and reminders are also sent."""
     user = current_user._get_current_object()
     if EmptyForm().validate_on_submit():
-        saved = attempt(accounts.set_contact, {"email": request.form.get("email", ""),
-                                               "mobile": request.form.get("mobile", "")},
-                        actor=user, refusals=BAD_INPUT)
+        saved = attempt(
+            accounts.set_contact,
+            {"email": request.form.get("email", ""), "mobile": request.form.get("mobile", "")},
+            actor=user,
+            refusals=BAD_INPUT,
+        )
         if saved.invalid:
             permissions = sorted(p.value for p in permissions_held(user))
-            return render_template("accounts/account.html", user=user, form=PasswordChangeForm(formdata=None),
-                                   permissions=permissions, end_form=EmptyForm(), contact_errors=saved.errors,
-                                   contact_values=request.form), 422
+            return render_template(
+                "accounts/account.html",
+                user=user,
+                form=PasswordChangeForm(formdata=None),
+                permissions=permissions,
+                end_form=EmptyForm(),
+                contact_errors=saved.errors,
+                contact_values=request.form,
+            ), 422
         flash(_("Your contact details are saved."), "success")
     return redirect(url_for("account.profile"))
 
@@ -76,14 +92,23 @@ def tokens():
         else:
             _token, new_secret = issued.result
             form = TokenForm(formdata=None)
-    return render_template("accounts/tokens.html", form=form, tokens=account_queries.list_tokens(user), new_secret=new_secret,
-                           revoke_form=EmptyForm())
+    return render_template(
+        "accounts/tokens.html",
+        form=form,
+        tokens=account_queries.list_tokens(user),
+        new_secret=new_secret,
+        revoke_form=EmptyForm(),
+    )
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @requires(Permission.SIGNED_IN)
 def revoke_token(token_id):
     if EmptyForm().validate_on_submit():
-        perform(accounts.revoke_token, token_id, actor=current_user._get_current_object(),
-                done=_("The token has been revoked."))
+        perform(
+            accounts.revoke_token,
+            token_id,
+            actor=current_user._get_current_object(),
+            done=_("The token has been revoked."),
+        )
     return redirect(url_for("account.tokens"))

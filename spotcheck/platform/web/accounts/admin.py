@@ -1,5 +1,6 @@
 """Administration pages: users of my department and its 负责人/联络员; departments of the platform and,
 for the platform administrator, each department's administrators (添加、重置密码、停用、启用)."""
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -39,9 +40,17 @@ def new_user():
     form = UserForm()
     form.roles.choices = _my_role_choices()
     if form.validate_on_submit():
-        created = attempt(accounts.create_user, {"login": form.login.data, "display_name": form.display_name.data,
-                                                 "password": form.password.data, "roles": form.roles.data},
-                          actor=_me(), refusals=BAD_INPUT)
+        created = attempt(
+            accounts.create_user,
+            {
+                "login": form.login.data,
+                "display_name": form.display_name.data,
+                "password": form.password.data,
+                "roles": form.roles.data,
+            },
+            actor=_me(),
+            refusals=BAD_INPUT,
+        )
         if created.ok:
             flash(_("User %(login)s created.", login=created.result.login), "success")
             return redirect(url_for("admin.users"))
@@ -56,16 +65,25 @@ def edit_user(user_id):
     form = UserEditForm(obj=user)
     form.roles.choices = _my_role_choices()
     if form.validate_on_submit():
-        saved = attempt(accounts.update_user, user_id, {"display_name": form.display_name.data,
-                                                        "roles": form.roles.data, "active": form.active.data},
-                        actor=_me(), refusals=BAD_INPUT)
+        saved = attempt(
+            accounts.update_user,
+            user_id,
+            {"display_name": form.display_name.data, "roles": form.roles.data, "active": form.active.data},
+            actor=_me(),
+            refusals=BAD_INPUT,
+        )
         if saved.ok:
             flash(_("Changes to %(login)s saved.", login=user.login), "success")
             return redirect(url_for("admin.users"))
         user = account_queries.get_user(user_id)
         saved.show_on(form)
-    return render_template("accounts/user_form.html", form=form, user=user, unlock_form=EmptyForm(),
-                           actions=account_queries.allowed_actions(user, _me()))
+    return render_template(
+        "accounts/user_form.html",
+        form=form,
+        user=user,
+        unlock_form=EmptyForm(),
+        actions=account_queries.allowed_actions(user, _me()),
+    )
 
 
 @bp.route("/admin/users/<int:user_id>/unlock", methods=["POST"])
@@ -83,15 +101,24 @@ def contacts_form():
     """The department's 负责人 and 联络员 of 双随机、一公开 (seed 003 附件5), kept by its administrator."""
     errors, values, status = {}, {}, 200
     if request.method == "POST" and EmptyForm().validate_on_submit():
-        data = {role: {key: request.form.get(f"{role}.{key}", "") for key in contact_words.FIELDS} for role in contact_words.ROLES}
+        data = {
+            role: {key: request.form.get(f"{role}.{key}", "") for key in contact_words.FIELDS}
+            for role in contact_words.ROLES
+        }
         saved = attempt(contact_commands.save, data, actor=_me(), refusals=BAD_INPUT)
         if saved.invalid:
             errors, values, status = saved.errors, request.form, 422
         else:
             flash(_("The responsible person and the liaison are saved."), "success")
             return redirect(url_for("admin.contacts_form"))
-    body = render_template("supervision/contacts_form.html", contacts=contacts.own(), roles=contact_words.ROLES,
-                           errors=errors, values=values, form=EmptyForm())
+    body = render_template(
+        "supervision/contacts_form.html",
+        contacts=contacts.own(),
+        roles=contact_words.ROLES,
+        errors=errors,
+        values=values,
+        form=EmptyForm(),
+    )
     return body, status, {"Cache-Control": "private, no-store"}
 
 
@@ -106,11 +133,22 @@ def tenants():
 def new_tenant():
     form = TenantForm()
     if form.validate_on_submit():
-        created = attempt(accounts.create_department,
-                          {"code": form.code.data, "name": form.name.data, "kind": form.kind.data,
-                           "region_code": form.region_code.data,
-                           "admin": {"login": form.admin_login.data, "display_name": form.admin_name.data,
-                                     "password": form.admin_password.data}}, actor=_me(), refusals=BAD_INPUT)
+        created = attempt(
+            accounts.create_department,
+            {
+                "code": form.code.data,
+                "name": form.name.data,
+                "kind": form.kind.data,
+                "region_code": form.region_code.data,
+                "admin": {
+                    "login": form.admin_login.data,
+                    "display_name": form.admin_name.data,
+                    "password": form.admin_password.data,
+                },
+            },
+            actor=_me(),
+            refusals=BAD_INPUT,
+        )
         if created.ok:
             tenant = created.result
             flash(_("Department %(name)s created.", name=tenant.name), "success")
@@ -127,8 +165,13 @@ def _admin_form() -> UserForm:
 
 def _department_page(tenant_id: int, form: UserForm | None = None, status: int = 200):
     people = account_queries.department_people(tenant_id, reader=_me())
-    body = render_template("accounts/tenant_detail.html", people=people, tenant=people.tenant, form=form or _admin_form(),
-                           button=EmptyForm())
+    body = render_template(
+        "accounts/tenant_detail.html",
+        people=people,
+        tenant=people.tenant,
+        form=form or _admin_form(),
+        button=EmptyForm(),
+    )
     return body, status, {"Cache-Control": "private, no-store"}
 
 
@@ -145,9 +188,13 @@ def tenant(tenant_id):
 def new_department_admin(tenant_id):
     form = _admin_form()
     if form.validate_on_submit():
-        added = attempt(accounts.create_department_admin, tenant_id, {
-            "login": form.login.data, "display_name": form.display_name.data, "password": form.password.data},
-            actor=_me(), refusals=BAD_INPUT)
+        added = attempt(
+            accounts.create_department_admin,
+            tenant_id,
+            {"login": form.login.data, "display_name": form.display_name.data, "password": form.password.data},
+            actor=_me(),
+            refusals=BAD_INPUT,
+        )
         if added.invalid:
             added.show_on(form)
             return _department_page(tenant_id, form, 422)
@@ -166,8 +213,9 @@ def reset_department_admin_password(tenant_id, user_id):
     if result is REFUSED:
         return redirect(url_for("admin.tenant", tenant_id=tenant_id))
     user, password = result
-    body = render_template("accounts/tenant_password.html", tenant=account_queries.get_tenant(tenant_id), user=user,
-                           password=password)
+    body = render_template(
+        "accounts/tenant_password.html", tenant=account_queries.get_tenant(tenant_id), user=user, password=password
+    )
     return body, 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
@@ -176,8 +224,14 @@ def reset_department_admin_password(tenant_id, user_id):
 def set_department_admin_active(tenant_id, user_id, change):
     if EmptyForm().validate_on_submit():
         active = change == "enable"
-        perform(accounts.set_admin_active, tenant_id, user_id, {"active": active}, actor=_me(),
-                done=_admin_enabled if active else _admin_disabled)
+        perform(
+            accounts.set_admin_active,
+            tenant_id,
+            user_id,
+            {"active": active},
+            actor=_me(),
+            done=_admin_enabled if active else _admin_disabled,
+        )
     return redirect(url_for("admin.tenant", tenant_id=tenant_id))
 
 

@@ -1,4 +1,5 @@
 """Sign in, sign out, language."""
+
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -31,7 +32,8 @@ def login():
     if form.validate_on_submit():
         try:
             signed_in = accounts.authenticate(
-                form.login.data, form.password.data,
+                form.login.data,
+                form.password.data,
                 max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                 lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
                 user_agent=request.headers.get("User-Agent", ""),

@@ -6,6 +6,7 @@ the page links keep: ``actor`` (a user id, or ``system``), ``action``, ``object_
 ``object_id``, ``since`` and ``until`` (Beijing dates, YYYY-MM-DD). A filter value that cannot be
 used is named under its field and left out; the page still answers.
 """
+
 import re
 from datetime import date
 
@@ -47,8 +48,11 @@ class AuditFilterForm(FlaskForm):
 
     def set_choices(self, people) -> None:
         anyone = [SelectChoice("", _l("Any"))]
-        self.actor.choices = anyone + [SelectChoice(SYSTEM, _l("System"))] + [
-            SelectChoice(str(p.id), f"{p.display_name} ({p.login})") for p in people]
+        self.actor.choices = (
+            anyone
+            + [SelectChoice(SYSTEM, _l("System"))]
+            + [SelectChoice(str(p.id), f"{p.display_name} ({p.login})") for p in people]
+        )
         self.action.choices = anyone + [SelectChoice(code, name) for code, name in ACTION_LABELS.items()]
         self.object_type.choices = anyone + [SelectChoice(code, name) for code, name in OBJECT_LABELS.items()]
 
@@ -84,8 +88,15 @@ class AuditFilterForm(FlaskForm):
         if since and until and until < since:
             self.until.errors.append(_l("The end date is before the start date."))
             until = None
-        return audit_trail.Filters(actor_id=actor_id, by_system=by_system, action=action, object_type=object_type,
-                                   object_id=object_id, since=since, until=until)
+        return audit_trail.Filters(
+            actor_id=actor_id,
+            by_system=by_system,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            since=since,
+            until=until,
+        )
 
     @staticmethod
     def _date(field) -> date | None:
@@ -118,15 +129,24 @@ def trail():
     people = audit_trail.department_people()
     form.set_choices(people)
     filters = form.filters()
-    page = audit_trail.window(reader, filters, before=request.args.get("before"), after=request.args.get("after"),
-                              size=PAGE)
+    page = audit_trail.window(
+        reader, filters, before=request.args.get("before"), after=request.args.get("after"), size=PAGE
+    )
     rows = audit_view.present(page.entries)
     if filters.actor_id is not None and all(str(filters.actor_id) != c.value for c in form.actor.choices):
         # someone outside the department who acted in its chain (a supervisor filing a plan)
         form.actor.choices.append(SelectChoice(str(filters.actor_id), rows[0].who if rows else f"#{filters.actor_id}"))
     filtered = any(request.args.get(key) for key in FILTER_KEYS)
-    return render_template("audit/trail.html", rows=rows, page=page, filters=form, filtered=filtered,
-                           query_args=_query_args(), form=EmptyForm(), jobs=jobs.list_jobs(current_user._get_current_object(), limit=5))
+    return render_template(
+        "audit/trail.html",
+        rows=rows,
+        page=page,
+        filters=form,
+        filtered=filtered,
+        query_args=_query_args(),
+        form=EmptyForm(),
+        jobs=jobs.list_jobs(current_user._get_current_object(), limit=5),
+    )
 
 
 @bp.route("/audit/verify", methods=["POST"])

@@ -10,6 +10,7 @@ of a page — people, objects, departments, the codes details hold — happen in
 (身份证号码): the services write certificate numbers and codes, and this module shows nothing that is not in the
 entry or in the department's own tables.
 """
+
 from __future__ import annotations
 
 import re
@@ -114,8 +115,10 @@ def job_names(keys: set[str]) -> dict[str, Name]:
     ids = {number: k for k in keys if (number := audit_trail.valid_id(k)) is not None}
     if not ids:
         return {}
-    return {ids[job_id]: Name(str(JOB_KIND_LABELS.get(kind, kind)), f"#{job_id}")
-            for job_id, kind in jobs.kinds_of(ids).items()}
+    return {
+        ids[job_id]: Name(str(JOB_KIND_LABELS.get(kind, kind)), f"#{job_id}")
+        for job_id, kind in jobs.kinds_of(ids).items()
+    }
 
 
 def present(entries) -> list[Row]:
@@ -148,11 +151,17 @@ def _row(entry, people: dict, found: dict) -> Row:
         object_name, object_code = name.name, name.code
     else:
         object_name, object_code = (f"#{entry.object_id}" if entry.object_id else ""), ""
-    return Row(entry=entry, who=who, who_hint=hint, actor_id=entry.actor_id if person or entry.actor_login else None,
-               action=str(ACTION_LABELS.get(entry.action, entry.action)),
-               object_type=str(OBJECT_LABELS.get(entry.object_type, entry.object_type)),
-               object_name=object_name, object_code=object_code,
-               details=details(entry.action, entry.details or {}, found))
+    return Row(
+        entry=entry,
+        who=who,
+        who_hint=hint,
+        actor_id=entry.actor_id if person or entry.actor_login else None,
+        action=str(ACTION_LABELS.get(entry.action, entry.action)),
+        object_type=str(OBJECT_LABELS.get(entry.object_type, entry.object_type)),
+        object_name=object_name,
+        object_code=object_code,
+        details=details(entry.action, entry.details or {}, found),
+    )
 
 
 # --- the details ---------------------------------------------------------------------------------
@@ -318,8 +327,10 @@ def _counts(action: str, value) -> str:
     if not isinstance(value, dict):
         return plain(value)
     if value and all(isinstance(v, dict) for v in value.values()):
-        parts = [(group, _join(f"{department_stratum_label(s, short=True)}：{n}" for s, n in strata.items()))
-                 for group, strata in value.items()]
+        parts = [
+            (group, _join(f"{department_stratum_label(s, short=True)}：{n}" for s, n in strata.items()))
+            for group, strata in value.items()
+        ]
         return parts[0][1] if len(parts) == 1 else "；".join(f"{group}：{text}" for group, text in parts)
     return _join(f"{INSPECTOR_FRAME_COUNTS.get(k, DETAIL_LABELS.get(k, k))}：{plain(v)}" for k, v in value.items())
 
@@ -359,7 +370,11 @@ def _status(action: str, value) -> str:
 
 def _parameters(action: str, value) -> str:
     """The rules a document sets, by their names (参数名称)."""
-    return _join(getattr(campaign_words.RULE_PARAMETERS.get(k), "label", k) for k in _listed(value)) if value else _("None")
+    return (
+        _join(getattr(campaign_words.RULE_PARAMETERS.get(k), "label", k) for k in _listed(value))
+        if value
+        else _("None")
+    )
 
 
 _FORMATTERS = {
@@ -384,7 +399,9 @@ _FORMATTERS = {
     "stratum": _stratum,
     "entities": _range,
     "months": lambda action, value: _join(_listed(value)) if value else _("None"),
-    "public_inputs": lambda action, value: _join(campaign_words.observer_words(v) for v in _listed(value)) if value else _("None"),
+    "public_inputs": lambda action, value: (
+        _join(campaign_words.observer_words(v) for v in _listed(value)) if value else _("None")
+    ),
     "table": lambda action, value: _table_name(value),
     "rule": lambda action, value: _join(campaign_words.LEADER_RULES.get(v, v) for v in _listed(value)),
     "methods": _coded(reference.CHECK_METHODS),
@@ -401,4 +418,3 @@ def _table_name(code) -> str:
     """A statistical table by its name (《随机抽查工作进展情况统计表》), former codes named the same way."""
     name = TABLE_NAMES.get(FORMER_TABLE_CODES.get(str(code), str(code)))
     return f"《{name}》" if name else plain(code)
-

@@ -1,5 +1,6 @@
 """Forms of the plan and campaign pages. They only collect input (and turn a percentage typed
 with one decimal into basis points); the plan, campaign and ceremony commands validate it."""
+
 from __future__ import annotations
 
 import re
@@ -76,8 +77,10 @@ def named_rows(text) -> list[dict]:
 
 def named_text(rows) -> str:
     """A named check's saved targets, as the form shows them (one a line, tab-separated)."""
-    return "\n".join(f"{row['entity_code']}\t{NAMED_CAUSES.get(row['cause'], row['cause'])}\t{row['reference']}"
-                     for row in rows or [])
+    return "\n".join(
+        f"{row['entity_code']}\t{NAMED_CAUSES.get(row['cause'], row['cause'])}\t{row['reference']}"
+        for row in rows or []
+    )
 
 
 def split_codes(text) -> list[str]:
@@ -97,8 +100,12 @@ def declared_field(declared: inputs.CampaignField, **options):
     if declared.kind == inputs.CHOICE:
         empty = [SelectChoice("", declared.empty)] if declared.empty is not None else []
         options.setdefault("default", declared.default)
-        return SelectField(declared.label, choices=[*empty, *choices_of(dict(declared.choices or {}))],
-                           validate_choice=False, **options)
+        return SelectField(
+            declared.label,
+            choices=[*empty, *choices_of(dict(declared.choices or {}))],
+            validate_choice=False,
+            **options,
+        )
     if declared.kind in (inputs.IDS, inputs.CHOICES):  # ids and a department's categories: listed by the page
         choices = choices_of(dict(declared.choices)) if declared.choices else None
         return MultiCheckboxField(declared.label, choices=choices, validate_choice=False, **options)
@@ -129,8 +136,11 @@ def declared_value(declared: inputs.CampaignField, data):
 
 def values_of_form(form: FlaskForm, declared) -> dict:
     """The command's input from the form's fields of ``declared`` (those the form has)."""
-    return {field.name: declared_value(field, getattr(form, field.form_name).data)
-            for field in declared if hasattr(form, field.form_name)}
+    return {
+        field.name: declared_value(field, getattr(form, field.form_name).data)
+        for field in declared
+        if hasattr(form, field.form_name)
+    }
 
 
 _C, _FILTER, _RULE = inputs.CAMPAIGN, {field.name: field for field in inputs.FILTER_FIELDS}, inputs.RULE
@@ -155,6 +165,7 @@ class _CampaignFields(FlaskForm):
         categories = directory_categories()
         chosen = [c for c in self.categories.data or [] if c not in categories]
         self.categories.choices = [(c, c) for c in categories + chosen]
+
     exempt_reason = declared_field(_C["exempt_reason"])
     categories = declared_field(_FILTER["categories"])
     industries = declared_field(_FILTER["industries"])
@@ -176,8 +187,9 @@ def _strata_fields() -> dict:
         modes = choices_of(dict(mode.choices or {}))
         if stratum == FLAGGED:  # only flagged entities may have no rule of their own
             modes.insert(0, SelectChoice("none", mode.empty))
-        fields[f"{stratum}_{mode.form_name}"] = RadioField(mode.label, choices=modes, validate_choice=False,
-                                                           default="none" if stratum == FLAGGED else "ratio")
+        fields[f"{stratum}_{mode.form_name}"] = RadioField(
+            mode.label, choices=modes, validate_choice=False, default="none" if stratum == FLAGGED else "ratio"
+        )
         fields[f"{stratum}_{ratio.form_name}"] = StringField(ratio.label, validators=[_percent])
         fields[f"{stratum}_{least.form_name}"] = StringField(least.label)
         fields[f"{stratum}_{count.form_name}"] = StringField(count.label)
@@ -220,7 +232,10 @@ class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):
         self.kind.data, self.named_targets.data = values["kind"], named_text(values["named_targets"])
         self.item_ids.data = [str(item_id) for item_id in values["item_ids"]]
         self.exempt_kind.data, self.exempt_reason.data = values["exempt_kind"] or "", values["exempt_reason"]
-        self.categories.data, self.entity_types.data = list(f.get("categories") or []), list(f.get("entity_types") or [])
+        self.categories.data, self.entity_types.data = (
+            list(f.get("categories") or []),
+            list(f.get("entity_types") or []),
+        )
         self.flags.data = list(f.get("flags") or [])
         self.industries.data, self.regions.data = " ".join(f.get("industries") or []), " ".join(f.get("regions") or [])
         for stratum in STRATA:
@@ -236,13 +251,17 @@ class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):
                 getattr(self, f"{stratum}_min").data = str(rule.get("min") or 0)
         self.reserve_size.data, self.team_size.data = str(values["reserve_size"]), str(values["team_size"])
         self.capacity.data = str(values["capacity"]) if values["capacity"] else ""
-        self.window_start.data, self.window_end.data = values["window_start"].isoformat(), values["window_end"].isoformat()
+        self.window_start.data, self.window_end.data = (
+            values["window_start"].isoformat(),
+            values["window_end"].isoformat(),
+        )
         self.method.data = values["method"]
 
 
 class LateCheckForm(_CampaignFields):
     """紧急检查事后登记: a named check already made — the day, the reason, the businesses and the team that went
     (the 组长 and the members, from the department's inspector directory)."""
+
     checked_on = StringField(_l("Day of the check"), render_kw={"type": "date"})
     late_reason = TextAreaField(_l("Why it was made before it was registered"))
     leader_id = SelectField(_l("Team leader"), choices=[], validate_choice=False)
@@ -257,8 +276,12 @@ class LateCheckForm(_CampaignFields):
 
     def command_data(self) -> dict:
         data = values_of_form(self, inputs.FIELDS)
-        data.update(kind="named", named_targets=named_rows(self.named_targets.data), checked_on=self.checked_on.data or "",
-                    late_reason=self.late_reason.data or "")
+        data.update(
+            kind="named",
+            named_targets=named_rows(self.named_targets.data),
+            checked_on=self.checked_on.data or "",
+            late_reason=self.late_reason.data or "",
+        )
         leader = whole_number(self.leader_id.data or "")
         data["team"] = [leader] * bool(leader) + [m for m in whole_numbers(self.member_ids.data) if m != leader]
         for key in ("target_filter", "strata", "window_start", "window_end"):
@@ -270,6 +293,7 @@ class DrawForm(FlaskForm):
     """A draw's outside input: each observer's line (who they are and the word or number they gave),
     entering the draw exactly as typed; with none, the reason the draw uses the department's secret
     number alone (the draw commands refuse it without one)."""
+
     public_inputs = TextAreaField(inputs.DRAW["public_inputs"].label)
     no_input_reason = declared_field(inputs.DRAW["no_input_reason"])
 
@@ -278,13 +302,18 @@ class DrawForm(FlaskForm):
 
     def draw_data(self, kind: str) -> dict:
         """What the draw commands take: the kind, the inputs and the reason for having none."""
-        return {"kind": kind, "public_inputs": self.inputs(), "no_input_reason": (self.no_input_reason.data or "").strip()}
+        return {
+            "kind": kind,
+            "public_inputs": self.inputs(),
+            "no_input_reason": (self.no_input_reason.data or "").strip(),
+        }
 
     def show_errors(self, errors: dict) -> None:
         """The draw commands' refusals under their fields (a reason's under the reason, the rest under the inputs)."""
         self.no_input_reason.errors = list(errors.get("no_input_reason", []))
-        self.public_inputs.errors = [m for field, messages in errors.items() if field != "no_input_reason"
-                                     for m in messages]
+        self.public_inputs.errors = [
+            m for field, messages in errors.items() if field != "no_input_reason" for m in messages
+        ]
 
 
 class ReplaceTargetForm(FlaskForm):
@@ -292,7 +321,9 @@ class ReplaceTargetForm(FlaskForm):
 
     def offer(self, rules) -> "ReplaceTargetForm":
         """The reasons the campaign's rules allow."""
-        self.reason.choices = [SelectChoice("", inputs.REPLACE_TARGET.empty)] + choices_of(rules.target_replacement_reasons)
+        self.reason.choices = [SelectChoice("", inputs.REPLACE_TARGET.empty)] + choices_of(
+            rules.target_replacement_reasons
+        )
         return self
 
 
@@ -301,30 +332,33 @@ class ReplaceInspectorForm(FlaskForm):
 
     def offer(self, rules) -> "ReplaceInspectorForm":
         """The reasons the campaign's rules allow (a declared conflict, 回避, always)."""
-        self.reason.choices = ([SelectChoice("", inputs.REPLACE_INSPECTOR.empty)]
-                               + choices_of(rules.inspector_replacement_reasons))
+        self.reason.choices = [SelectChoice("", inputs.REPLACE_INSPECTOR.empty)] + choices_of(
+            rules.inspector_replacement_reasons
+        )
         return self
 
 
 class ReplaceEverywhereForm(ReplaceInspectorForm):
     """Replace one inspector at every visit of the campaign (批量替换: taken ill, away)."""
+
     inspector_id = SelectField(_l("Inspector"), choices=[], validate_choice=False)
 
     def offer(self, inspectors) -> "ReplaceEverywhereForm":
         """Offer the inspectors on the campaign's teams (``inspectors_on_teams``)."""
         self.inspector_id.choices = [SelectChoice("", _l("Choose an inspector…"))] + [
             SelectChoice(str(i), _l("%(name)s (%(cert)s), %(n)s visits", name=name, cert=cert, n=n))
-            for i, name, cert, n in inspectors]
+            for i, name, cert, n in inspectors
+        ]
         return self
 
     def command_data(self) -> dict:
         value = self.inspector_id.data or ""
-        return {"inspector_id": whole_number(value) or 0,
-                "reason": self.reason.data or ""}
+        return {"inspector_id": whole_number(value) or 0, "reason": self.reason.data or ""}
 
 
 class LeaderRuleForm(FlaskForm):
     """Name every visit's team leader (组长) at once, by a rule (the single and the joint campaign)."""
+
     rule = RadioField(_l("Rule"), choices=choices_of(LEADER_RULES), default="first_drawn", validate_choice=False)
     only_missing = BooleanField(_l("Keep the leaders already named"), default=True)
 

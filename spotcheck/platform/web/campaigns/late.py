@@ -1,5 +1,6 @@
 """紧急检查事后登记 on the pages: a leader registers a check of named businesses already made — the day, the
 reason, the businesses with their causes and the team that went (not drawn) — within the rules' days after it."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -30,10 +31,20 @@ def late():
     if form.validate_on_submit():
         done = attempt(campaign_commands.register_emergency, form.command_data(), actor=_user(), refusals=BAD_INPUT)
         if done.ok:
-            flash(_("Check %(code)s registered and published; next, the department's planner hands it out and the "
-                    "team records the result.", code=done.result.code), "success")
+            flash(
+                _(
+                    "Check %(code)s registered and published; next, the department's planner hands it out and the "
+                    "team records the result.",
+                    code=done.result.code,
+                ),
+                "success",
+            )
             return redirect(url_for("campaign_pages.detail", campaign_id=done.result.id))
         apply_service_errors(form, done.refusal.errors, FORM_FIELD)
-    return render_template("campaigns/late.html", form=form, rules=rules_queries.in_force(_user().tenant_id),
-                           named_causes=vocabulary.NAMED_CAUSES, cause_references=vocabulary.CAUSE_REFERENCES), (
-        422 if request.method == "POST" else 200)
+    return render_template(
+        "campaigns/late.html",
+        form=form,
+        rules=rules_queries.in_force(_user().tenant_id),
+        named_causes=vocabulary.NAMED_CAUSES,
+        cause_references=vocabulary.CAUSE_REFERENCES,
+    ), (422 if request.method == "POST" else 200)

@@ -1,5 +1,6 @@
 """What the campaign pages say when a command of the ceremony or of the target list succeeded
 (functions of the command's result, for :func:`spotcheck.platform.web.forms.perform`)."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -7,19 +8,28 @@ from flask_babel import gettext as _
 
 def approved(campaign) -> str:
     if campaign.named:
-        return _("Check %(code)s approved: its businesses are registered, and the commitment of the inspector draw is "
-                 "published.", code=campaign.code)
+        return _(
+            "Check %(code)s approved: its businesses are registered, and the commitment of the inspector draw is "
+            "published.",
+            code=campaign.code,
+        )
     return _("Campaign %(code)s approved. The commitment of the target draw is published.", code=campaign.code)
 
 
 def target_replaced(incoming) -> str:
-    return _("Replaced by %(name)s (%(code)s), the next reserve of the stratum.", name=incoming.entity.name,
-             code=incoming.entity.code)
+    return _(
+        "Replaced by %(name)s (%(code)s), the next reserve of the stratum.",
+        name=incoming.entity.name,
+        code=incoming.entity.code,
+    )
 
 
 def member_replaced(new) -> str:
-    return _("Replaced by %(name)s (%(cert)s), the next eligible inspector of the ranking.", name=new.inspector.name,
-             cert=new.inspector.cert_no)
+    return _(
+        "Replaced by %(name)s (%(cert)s), the next eligible inspector of the ranking.",
+        name=new.inspector.name,
+        cert=new.inspector.cert_no,
+    )
 
 
 def replaced_everywhere(new) -> str:

@@ -5,6 +5,7 @@ freezing publishes the frame digest and counts, the draw takes the observers' in
 as a background job, and the proof can be downloaded and verified. There is no re-draw: once a
 draw is made its button is gone, and a second request is refused by the ceremony service.
 """
+
 from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
@@ -100,8 +101,12 @@ def _every_error(form: CampaignForm) -> list[str]:
         return []
     problems = campaign_queries.draft_problems(form.campaign_data(), reader=_user())
     already = {field for field, messages in form.errors.items() if messages}
-    return _save_errors(form, ValidationFailed({field: messages for field, messages in problems.items()
-                                                 if FORM_FIELD.get(field, field) not in already}))
+    return _save_errors(
+        form,
+        ValidationFailed(
+            {field: messages for field, messages in problems.items() if FORM_FIELD.get(field, field) not in already}
+        ),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -121,8 +126,13 @@ def new():
     else:
         created = attempt(campaign_commands.create_campaign, form.campaign_data(), actor=_user(), refusals=BAD_INPUT)
         if created.ok:
-            flash(_("Campaign “%(title)s” saved as a draft. A leader approves it; its code is issued then.",
-                    title=created.result.title), "success")
+            flash(
+                _(
+                    "Campaign “%(title)s” saved as a draft. A leader approves it; its code is issued then.",
+                    title=created.result.title,
+                ),
+                "success",
+            )
             return redirect(url_for("campaign_pages.detail", campaign_id=created.result.id))
         strata_errors = _save_errors(form, created.refusal)
     code = 422 if request.method == "POST" else 200
@@ -144,8 +154,9 @@ def edit(campaign_id):
     if not form.validate_on_submit():
         strata_errors = _every_error(form)
     else:
-        saved = attempt(campaign_commands.update_campaign, campaign.id, form.campaign_data(), actor=_user(),
-                        refusals=BAD_INPUT)
+        saved = attempt(
+            campaign_commands.update_campaign, campaign.id, form.campaign_data(), actor=_user(), refusals=BAD_INPUT
+        )
         if saved.ok:
             flash(_("Campaign “%(title)s” saved.", title=campaign.title), "success")
             return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id))
@@ -157,10 +168,18 @@ def edit(campaign_id):
 
 def _form_page(form: CampaignForm, campaign, strata_errors: list) -> str:
     rules = rules_queries.in_force(_user().tenant_id)
-    return render_template("campaigns/form.html", form=form, campaign=campaign, strata_errors=strata_errors,
-                           rules=rules, named_causes=vocabulary.NAMED_CAUSES,
-                           cause_references=vocabulary.CAUSE_REFERENCES, cap_exempt_causes="、".join(
-                               vocabulary.NAMED_CAUSES[c] for c in rules.cap_exempt_kinds if c in vocabulary.NAMED_CAUSES))
+    return render_template(
+        "campaigns/form.html",
+        form=form,
+        campaign=campaign,
+        strata_errors=strata_errors,
+        rules=rules,
+        named_causes=vocabulary.NAMED_CAUSES,
+        cause_references=vocabulary.CAUSE_REFERENCES,
+        cap_exempt_causes="、".join(
+            vocabulary.NAMED_CAUSES[c] for c in rules.cap_exempt_kinds if c in vocabulary.NAMED_CAUSES
+        ),
+    )
 
 
 # --- the ceremony -----------------------------------------------------------------------------
@@ -169,8 +188,11 @@ def _form_page(form: CampaignForm, campaign, strata_errors: list) -> str:
 def _list_filter(args) -> dict[str, str]:
     """The target list's filter from the query: search text, stratum, status (an unknown status: all)."""
     status = args.get("status", "")
-    return {"q": search_text(), "stratum": args.get("stratum", "").strip()[:16],
-            "status": status if status in TARGET_STATUSES else ""}
+    return {
+        "q": search_text(),
+        "stratum": args.get("stratum", "").strip()[:16],
+        "status": status if status in TARGET_STATUSES else "",
+    }
 
 
 @bp.route("/<int:campaign_id>")
@@ -188,8 +210,14 @@ def detail(campaign_id):
         if page <= 1:
             raise
         # past the last page (the list shrank since the link was made): the first page of that list
-        return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id, _anchor="results",
-                                **{key: value for key, value in list_filter.items() if value}))
+        return redirect(
+            url_for(
+                "campaign_pages.detail",
+                campaign_id=campaign_id,
+                _anchor="results",
+                **{key: value for key, value in list_filter.items() if value},
+            )
+        )
     return _render_detail(campaign, listed=listed)
 
 
@@ -200,11 +228,21 @@ def _target_list(campaign, page: int, list_filter: dict[str, str]) -> dict:
     if not registered and campaign_queries.draw_stage(campaign, "targets") != "drawn":
         return {"results": None, "strata": {}, "teams": {}, "experts": {}, "list_filter": list_filter}
     status = list_filter["status"]
-    results = listing.targets(campaign, statuses=[TargetStatus(status)] if status else listing.ALL_STATUSES,
-                              page=page, search=list_filter["q"], stratum=list_filter["stratum"])
+    results = listing.targets(
+        campaign,
+        statuses=[TargetStatus(status)] if status else listing.ALL_STATUSES,
+        page=page,
+        search=list_filter["q"],
+        stratum=list_filter["stratum"],
+    )
     shown = [target.entity_id for target in results.rows]
-    return {"results": results, "strata": listing.counts(campaign), "list_filter": list_filter,
-            "teams": listing.teams(campaign, shown), "experts": team_experts.experts_of(campaign, shown)}
+    return {
+        "results": results,
+        "strata": listing.counts(campaign),
+        "list_filter": list_filter,
+        "teams": listing.teams(campaign, shown),
+        "experts": team_experts.experts_of(campaign, shown),
+    }
 
 
 def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
@@ -215,18 +253,31 @@ def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
     list_args = {"campaign_id": campaign.id, **{key: value or None for key, value in list_filter.items()}}
     actions = campaign_queries.allowed_actions(campaign, reader=_user()) | visit_reads.campaign_steps(campaign, _user())
     return render_template(
-        "campaigns/detail.html", campaign=campaign, draws=draws, plan=plan, **listed,
-        target_statuses=TARGET_STATUSES, list_args=list_args, at_list=AT_LIST,
-        back_to=url_for("campaign_pages.detail", **list_args,
-                        page=results.number if results and results.number > 1 else None),
+        "campaigns/detail.html",
+        campaign=campaign,
+        draws=draws,
+        plan=plan,
+        **listed,
+        target_statuses=TARGET_STATUSES,
+        list_args=list_args,
+        at_list=AT_LIST,
+        back_to=url_for(
+            "campaign_pages.detail", **list_args, page=results.number if results and results.number > 1 else None
+        ),
         selected_per_stratum={stratum: n["selected"] for stratum, n in listed["strata"].items()},
         actions=actions,
-        replace_everywhere_form=ReplaceEverywhereForm(formdata=None).offer(campaign_queries.inspectors_on_teams(campaign))
-        if "replace_inspector" in actions else None,
+        replace_everywhere_form=ReplaceEverywhereForm(formdata=None).offer(
+            campaign_queries.inspectors_on_teams(campaign)
+        )
+        if "replace_inspector" in actions
+        else None,
         why_not_closed=visit_reads.why_not_closed(campaign),
-        action_form=EmptyForm(), draw_form=draw_form or DrawForm(formdata=None), leader_form=LeaderRuleForm(formdata=None),
+        action_form=EmptyForm(),
+        draw_form=draw_form or DrawForm(formdata=None),
+        leader_form=LeaderRuleForm(formdata=None),
         leaderless=campaign_queries.visits_without_leader(campaign),
-        sizes=None if campaign.named else sizes.planned(campaign), named_draft=campaign_queries.named_draft(campaign),
+        sizes=None if campaign.named else sizes.planned(campaign),
+        named_draft=campaign_queries.named_draft(campaign),
         under_way=step_jobs.under_way(campaign, prefix="", endpoint="campaign_pages.draw_job"),
         replace_target_form=ReplaceTargetForm(formdata=None).offer(campaign_queries.rules_of(campaign)),
         replace_inspector_form=ReplaceInspectorForm(formdata=None).offer(campaign_queries.rules_of(campaign)),
@@ -262,10 +313,13 @@ def approve(campaign_id):
 def freeze(campaign_id, kind):
     campaign = campaign_queries.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
-        freeze_frame = (campaign_commands.freeze_targets if kind == "targets"
-                        else campaign_commands.freeze_inspectors)
-        perform(freeze_frame, campaign.id, actor=_user(),
-                done=_("The frame is frozen; its digest and counts are published. The draw can now be made."))
+        freeze_frame = campaign_commands.freeze_targets if kind == "targets" else campaign_commands.freeze_inspectors
+        perform(
+            freeze_frame,
+            campaign.id,
+            actor=_user(),
+            done=_("The frame is frozen; its digest and counts are published. The draw can now be made."),
+        )
     return _back(campaign_id)
 
 
@@ -290,9 +344,13 @@ def draw(campaign_id, kind):
 @requires(Permission.CAMPAIGNS_VIEW)
 def draw_job(campaign_id, job_id):
     """A draw's or the hand-out's job: followed while it runs, then back to the campaign with its outcome."""
-    return step_jobs.follow(campaign_queries.get_campaign(campaign_id), job_id, prefix="", back=url_for(
-        "campaign_pages.detail", campaign_id=campaign_id), here=url_for("campaign_pages.draw_job",
-                                                                        campaign_id=campaign_id, job_id=job_id))
+    return step_jobs.follow(
+        campaign_queries.get_campaign(campaign_id),
+        job_id,
+        prefix="",
+        back=url_for("campaign_pages.detail", campaign_id=campaign_id),
+        here=url_for("campaign_pages.draw_job", campaign_id=campaign_id, job_id=job_id),
+    )
 
 
 @bp.route(f"/<int:campaign_id>/proofs/{KIND}.json")
@@ -300,8 +358,9 @@ def draw_job(campaign_id, job_id):
 def proof(campaign_id, kind):
     data = publication.published_proof(campaign_queries.get_campaign(campaign_id), kind)
     name = f"{campaign_id}-{kind}-proof.json"
-    return Response(data, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        data, mimetype="application/json", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 @bp.route(f"/<int:campaign_id>/proofs/{KIND}/verify")
@@ -311,8 +370,9 @@ def verify_proof(campaign_id, kind):
     campaign = campaign_queries.get_campaign(campaign_id)
     record = _drawn(campaign, kind)
     result = publication.verify_proof(campaign, kind)
-    return render_template("campaigns/verify.html", campaign=campaign, kind=kind, record=record, result=result,
-                           ok=result.ok)
+    return render_template(
+        "campaigns/verify.html", campaign=campaign, kind=kind, record=record, result=result, ok=result.ok
+    )
 
 
 def _drawn(campaign, kind):
@@ -352,8 +412,15 @@ def close(campaign_id):
 def replace_target(campaign_id, entity_id):
     campaign, form = campaign_queries.get_campaign(campaign_id), ReplaceTargetForm()
     if form.validate_on_submit():
-        perform(campaign_commands.replace_target, campaign.id, {"entity_id": entity_id, "reason": form.reason.data or ""},
-                actor=_user(), done=messages.target_replaced, where=AT_LIST, refusals=ON_LIST)
+        perform(
+            campaign_commands.replace_target,
+            campaign.id,
+            {"entity_id": entity_id, "reason": form.reason.data or ""},
+            actor=_user(),
+            done=messages.target_replaced,
+            where=AT_LIST,
+            refusals=ON_LIST,
+        )
     return _back_to_list(campaign_id)
 
 
@@ -362,8 +429,15 @@ def replace_target(campaign_id, entity_id):
 def replace_member(campaign_id, member_id):
     campaign, form = campaign_queries.get_campaign(campaign_id), ReplaceInspectorForm()
     if form.validate_on_submit():
-        perform(campaign_commands.replace_inspector, campaign.id, {"member_id": member_id, "reason": form.reason.data or ""},
-                actor=_user(), done=messages.member_replaced, where=AT_LIST, refusals=ON_LIST)
+        perform(
+            campaign_commands.replace_inspector,
+            campaign.id,
+            {"member_id": member_id, "reason": form.reason.data or ""},
+            actor=_user(),
+            done=messages.member_replaced,
+            where=AT_LIST,
+            refusals=ON_LIST,
+        )
     return _back_to_list(campaign_id)
 
 
@@ -373,8 +447,14 @@ def replace_everywhere(campaign_id):
     """An inspector replaced at every visit of the campaign in one step (批量替换), all or nothing."""
     campaign, form = campaign_queries.get_campaign(campaign_id), ReplaceEverywhereForm()
     if form.validate_on_submit():
-        perform(campaign_commands.replace_inspectors, campaign.id, form.command_data(), actor=_user(),
-                done=messages.replaced_everywhere, refusals=ON_LIST)
+        perform(
+            campaign_commands.replace_inspectors,
+            campaign.id,
+            form.command_data(),
+            actor=_user(),
+            done=messages.replaced_everywhere,
+            refusals=ON_LIST,
+        )
     return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id, _anchor="replace-everywhere"))
 
 
@@ -383,8 +463,15 @@ def replace_everywhere(campaign_id):
 def leader(campaign_id, member_id):
     campaign = campaign_queries.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
-        perform(campaign_commands.designate_leader, campaign.id, {"member_id": member_id}, actor=_user(),
-                done=messages.leader_named, where=AT_LIST, refusals=ON_LIST)
+        perform(
+            campaign_commands.designate_leader,
+            campaign.id,
+            {"member_id": member_id},
+            actor=_user(),
+            done=messages.leader_named,
+            where=AT_LIST,
+            refusals=ON_LIST,
+        )
     return _back_to_list(campaign_id)
 
 
@@ -394,6 +481,13 @@ def leaders(campaign_id):
     """Every visit's team leader named in one step, by the rule chosen (批量指定组长)."""
     campaign, form = campaign_queries.get_campaign(campaign_id), LeaderRuleForm()
     if form.validate_on_submit():
-        perform(campaign_commands.designate_leaders, campaign.id, form.command_data(), actor=_user(),
-                done=messages.leaders_named, where=AT_LIST, refusals=ON_LIST)
+        perform(
+            campaign_commands.designate_leaders,
+            campaign.id,
+            form.command_data(),
+            actor=_user(),
+            done=messages.leaders_named,
+            where=AT_LIST,
+            refusals=ON_LIST,
+        )
     return _back_to_list(campaign_id)

@@ -7,6 +7,7 @@ No login. A department's data is read inside that department's scope
 :mod:`spotcheck.tenants.campaigns.queries.public`. Nothing here changes anything: the "verify"
 button is a GET that recomputes the stored proof.
 """
+
 from __future__ import annotations
 
 import functools
@@ -38,23 +39,35 @@ CHECK_LABELS = [
     (re.compile(r"algorithm is (?P<algorithm>spotcheck-draw/[12])$"), _l("The algorithm is %(algorithm)s")),
     (re.compile(r"kind is targets or inspectors$"), _l("The draw is a target or an inspector draw")),
     (re.compile(r"the proof has exactly the fields of its kind$"), _l("The proof has exactly the fields it should")),
-    (re.compile(r"H\(nonce\) = commitment$"), _l("The revealed secret number matches the commitment published beforehand")),
+    (
+        re.compile(r"H\(nonce\) = commitment$"),
+        _l("The revealed secret number matches the commitment published beforehand"),
+    ),
     (re.compile(r"frame rows are distinct$"), _l("No candidate is listed twice")),
     (re.compile(r"frame lines are sorted and distinct$"), _l("The frame lines are in order and none is listed twice")),
     (re.compile(r"frame digest$"), _l("The list of candidates matches the frame digest published before the draw")),
     (re.compile(r"seed = HMAC"), _l("The seed follows from the secret number, the frame and the observers' inputs")),
-    (re.compile(r"selection lists exactly the frame's cells$"), _l("Every stratum of the frame was drawn, and no other")),
-    (re.compile(r"selected (?P<cell>\S+): (?P<n>\d+) of (?P<m>\d+)$"),
-     _l("Drawn in %(cell)s: %(n)s of %(m)s candidates, the first in the ranking")),
+    (
+        re.compile(r"selection lists exactly the frame's cells$"),
+        _l("Every stratum of the frame was drawn, and no other"),
+    ),
+    (
+        re.compile(r"selected (?P<cell>\S+): (?P<n>\d+) of (?P<m>\d+)$"),
+        _l("Drawn in %(cell)s: %(n)s of %(m)s candidates, the first in the ranking"),
+    ),
     (re.compile(r"reserve (?P<cell>\S+): \d+$"), _l("Reserve of %(cell)s: the next ones in the ranking")),
-    (re.compile(r"replacement (?P<n>\d+) in (?P<cell>\S+): "),
-     _l("Replacement %(n)s in %(cell)s: the next unused reserve, with a reason")),
+    (
+        re.compile(r"replacement (?P<n>\d+) in (?P<cell>\S+): "),
+        _l("Replacement %(n)s in %(cell)s: the next unused reserve, with a reason"),
+    ),
     (re.compile(r"teams can be formed from the frame$"), _l("Every team can be formed from the frame")),
     (re.compile(r"a team for every visit, no other$"), _l("A team for every visit, and no other")),
     (re.compile(r"visits in draw order$"), _l("Visits in the order of the draw")),
     (re.compile(r"team (?P<visit>[^:]+): "), _l("Team for %(visit)s: the first eligible in that visit's ranking")),
-    (re.compile(r"replacement (?P<n>\d+) at (?P<visit>[^:]+)"),
-     _l("Replacement %(n)s at %(visit)s: the next eligible inspector, with a reason")),
+    (
+        re.compile(r"replacement (?P<n>\d+) at (?P<visit>[^:]+)"),
+        _l("Replacement %(n)s at %(visit)s: the next eligible inspector, with a reason"),
+    ),
     (re.compile(r"proof is complete and well-formed$"), _l("The proof is complete and well-formed")),
 ]
 
@@ -90,8 +103,12 @@ def verifier() -> tuple[bytes, str]:
 @bp.app_context_processor
 def _helpers():
     """For the public pages and the staff's verification page alike."""
-    return {"check_label": check_label, "verifier_sha256": lambda: verifier()[1],
-            "verifier_name": bundle.FILE_NAME, "public_status": publication.public_status}
+    return {
+        "check_label": check_label,
+        "verifier_sha256": lambda: verifier()[1],
+        "verifier_name": bundle.FILE_NAME,
+        "public_status": publication.public_status,
+    }
 
 
 @bp.errorhandler(404)
@@ -129,12 +146,21 @@ def index():
     departments = []
     for tenant in tenants:
         with tenant_scope(tenant.id):  # lines, items and campaign items are loaded eagerly, in scope
-            departments.append({"tenant": tenant, "plans": publication.published_plans(year),
-                                "campaigns": publication.public_campaigns(year)})
+            departments.append(
+                {
+                    "tenant": tenant,
+                    "plans": publication.published_plans(year),
+                    "campaigns": publication.public_campaigns(year),
+                }
+            )
     with_content = [d for d in departments if d["plans"] or d["campaigns"]]
-    return render_template("campaigns/public/index.html", departments=with_content, year=year,
-                           years=sorted(years, reverse=True),
-                           quiet=[d["tenant"] for d in departments if not (d["plans"] or d["campaigns"])])
+    return render_template(
+        "campaigns/public/index.html",
+        departments=with_content,
+        year=year,
+        years=sorted(years, reverse=True),
+        quiet=[d["tenant"] for d in departments if not (d["plans"] or d["campaigns"])],
+    )
 
 
 @bp.route("/campaigns/<int:campaign_id>")
@@ -150,18 +176,33 @@ def campaign(campaign_id: int):
         draws = publication.public_draws(record)
         results, teams, strata, experts, checking = None, {}, {}, {}, {}
         if publication.targets_public(record, draws):
-            results = publication.public_targets(record, page=request.args.get("page", 1, type=int), search=search,
-                                                 stratum=stratum)
+            results = publication.public_targets(
+                record, page=request.args.get("page", 1, type=int), search=search, stratum=stratum
+            )
             teams = publication.public_teams(record, [t.entity_id for t in results.rows if t.status == "selected"])
             if record.joint:
                 checking = publication.public_departments_at(record, [t.entity_id for t in results.rows])
-            experts = {entity_id: [team_experts.public_expert(e) for e in found] for entity_id, found in
-                       team_experts.experts_of(record, list(teams)).items()}  # 专家: not drawn, in addition
+            experts = {
+                entity_id: [team_experts.public_expert(e) for e in found]
+                for entity_id, found in team_experts.experts_of(record, list(teams)).items()
+            }  # 专家: not drawn, in addition
             strata = publication.drawn_target_counts(record)
-        return render_template("campaigns/public/campaign.html", department=tenant, campaign=record, draws=draws,
-                               results=results, teams=teams, strata=strata, search=search, stratum=stratum,
-                               experts=experts, savings=joint_queries.public_savings(record), checking=checking,
-                               counting=publication.counting_campaigns(draws), caps=publication.caps(record))
+        return render_template(
+            "campaigns/public/campaign.html",
+            department=tenant,
+            campaign=record,
+            draws=draws,
+            results=results,
+            teams=teams,
+            strata=strata,
+            search=search,
+            stratum=stratum,
+            experts=experts,
+            savings=joint_queries.public_savings(record),
+            checking=checking,
+            counting=publication.counting_campaigns(draws),
+            caps=publication.caps(record),
+        )
 
 
 @bp.route(f"/campaigns/<int:campaign_id>/proofs/<{KINDS}:kind>.json")
@@ -172,9 +213,14 @@ def proof(campaign_id: int, kind: str):
         record = publication.public_campaign(campaign_id)
         publication.require_disclosed(record)
         body = publication.published_proof(record, kind)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="campaign-{campaign_id}-{kind}-proof.json"',
-        "Cache-Control": "no-cache"})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="campaign-{campaign_id}-{kind}-proof.json"',
+            "Cache-Control": "no-cache",
+        },
+    )
 
 
 @bp.route(f"/campaigns/<int:campaign_id>/proofs/<{KINDS}:kind>/verify")
@@ -185,10 +231,16 @@ def verify(campaign_id: int, kind: str):
         record = publication.public_campaign(campaign_id)
         publication.require_disclosed(record)
         result = publication.verify_proof(record, kind)
-        return render_template("campaigns/public/verify.html", department=tenant, campaign=record, kind=kind,
-                               result=result, browser_verifier_sha256=browser_verifier.sha256(),
-                               browser_verifier_name=browser_verifier.FILE_NAME,
-                               department_names={t.code: t.name for t in list_tenants()})
+        return render_template(
+            "campaigns/public/verify.html",
+            department=tenant,
+            campaign=record,
+            kind=kind,
+            result=result,
+            browser_verifier_sha256=browser_verifier.sha256(),
+            browser_verifier_name=browser_verifier.FILE_NAME,
+            department_names={t.code: t.name for t in list_tenants()},
+        )
 
 
 @bp.route(f"/{bundle.FILE_NAME}")
@@ -196,9 +248,15 @@ def verify(campaign_id: int, kind: str):
 def verifier_file():
     """The verifier as one file: ``python3 spotcheck-verify.pyz PROOF.json``, nothing else to install."""
     data, digest = verifier()
-    return Response(data, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{bundle.FILE_NAME}"', "X-Content-SHA256": digest,
-        "Cache-Control": "public, max-age=3600"})
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{bundle.FILE_NAME}"',
+            "X-Content-SHA256": digest,
+            "Cache-Control": "public, max-age=3600",
+        },
+    )
 
 
 @bp.route(f"/{browser_verifier.FILE_NAME}")
@@ -210,9 +268,15 @@ def browser_verifier_file():
     if found is None:
         abort(404)
     data, digest = found
-    return Response(data, mimetype="text/javascript", headers={
-        "Content-Disposition": f'attachment; filename="{browser_verifier.FILE_NAME}"', "X-Content-SHA256": digest,
-        "Cache-Control": "public, max-age=3600"})
+    return Response(
+        data,
+        mimetype="text/javascript",
+        headers={
+            "Content-Disposition": f'attachment; filename="{browser_verifier.FILE_NAME}"',
+            "X-Content-SHA256": digest,
+            "Cache-Control": "public, max-age=3600",
+        },
+    )
 
 
 @bp.route("/algorithm")

@@ -1,6 +1,7 @@
 """Withdrawing a campaign (撤销) from its page: the planner deletes a draft, a leader returns a
 draft with the reason (退回) or cancels an approved campaign with the reason; the same for a
 joint campaign by its lead department. Each button asks for confirmation on the page."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, url_for
@@ -14,6 +15,7 @@ from spotcheck.tenants.campaigns import commands as campaign_commands, queries a
 from spotcheck.tenants.joint import commands as joint_commands, queries as joint_queries
 
 bp = Blueprint("withdrawal_pages", __name__)
+
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"))
@@ -33,8 +35,13 @@ def delete(campaign_id):
     campaign = campaign_queries.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
         title = campaign.title
-        done = perform(campaign_commands.delete_draft, campaign.id, actor=_user(),
-                       done=_("The draft “%(title)s” is deleted.", title=title), refusals=WITH_FORBIDDEN)
+        done = perform(
+            campaign_commands.delete_draft,
+            campaign.id,
+            actor=_user(),
+            done=_("The draft “%(title)s” is deleted.", title=title),
+            refusals=WITH_FORBIDDEN,
+        )
         if done is None:
             return redirect(url_for("campaign_pages.index"))
     return _campaign_page(campaign_id)
@@ -45,8 +52,9 @@ def _with_reason(campaign, command, message, page):
     ``campaign`` and show ``page`` again, with the outcome or the form's error."""
     form = ReasonForm()
     if form.validate_on_submit():
-        perform(command, campaign.id, {"reason": form.reason.data}, actor=_user(), done=message,
-                refusals=WITH_FORBIDDEN)
+        perform(
+            command, campaign.id, {"reason": form.reason.data}, actor=_user(), done=message, refusals=WITH_FORBIDDEN
+        )
     return page(campaign.id)
 
 
@@ -57,15 +65,20 @@ def _cancelled(campaign) -> str:
 @bp.route("/campaigns/<int:campaign_id>/return", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def return_draft(campaign_id):
-    return _with_reason(campaign_queries.get_campaign(campaign_id), campaign_commands.return_draft,
-                        _("The draft is returned to its planner with the reason."), _campaign_page)
+    return _with_reason(
+        campaign_queries.get_campaign(campaign_id),
+        campaign_commands.return_draft,
+        _("The draft is returned to its planner with the reason."),
+        _campaign_page,
+    )
 
 
 @bp.route("/campaigns/<int:campaign_id>/cancel", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def cancel(campaign_id):
-    return _with_reason(campaign_queries.get_campaign(campaign_id), campaign_commands.cancel, _cancelled,
-                        _campaign_page)
+    return _with_reason(
+        campaign_queries.get_campaign(campaign_id), campaign_commands.cancel, _cancelled, _campaign_page
+    )
 
 
 @bp.route("/joint/<int:campaign_id>/withdraw", methods=["POST"])
@@ -81,8 +94,12 @@ def _joint_withdrawn(campaign) -> str:
 @bp.route("/joint/<int:campaign_id>/return", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
 def joint_return(campaign_id):
-    return _with_reason(joint_queries.get_joint(campaign_id), joint_commands.return_joint,
-                        _("The joint campaign is returned to its coordinator with the reason."), _joint_page)
+    return _with_reason(
+        joint_queries.get_joint(campaign_id),
+        joint_commands.return_joint,
+        _("The joint campaign is returned to its coordinator with the reason."),
+        _joint_page,
+    )
 
 
 @bp.route("/joint/<int:campaign_id>/cancel", methods=["POST"])

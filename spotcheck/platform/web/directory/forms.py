@@ -4,6 +4,7 @@ Like every form here they only collect input: the directory commands check it. T
 entity forms ask for the commands' declared fields (:mod:`spotcheck.tenants.directory.inputs`),
 with their labels and lists, and hand the command exactly those.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -47,7 +48,9 @@ class RegistrySearchForm(_GetForm):
     region = StringField(_l("Region code (GB/T 2260) starts with"))
     entity_type = SelectField(_l("Target type"), choices=_any() + _coded(reference.ENTITY_TYPES))
     status = SelectField(_l("Registration status"), choices=_any() + _coded(reference.ENTITY_STATUSES))
-    flags = MultiCheckboxField(_l("Flags (all must hold)"), choices=[SelectChoice(k, v) for k, v in FLAG_LABELS.items()])
+    flags = MultiCheckboxField(
+        _l("Flags (all must hold)"), choices=[SelectChoice(k, v) for k, v in FLAG_LABELS.items()]
+    )
 
 
 class DirectorySearchForm(RegistrySearchForm):
@@ -68,8 +71,11 @@ def _asked(field: inputs.DirectoryField):
     if field.kind == inputs.FLAG:
         return BooleanField(field.label)
     if field.kind == inputs.CHOICE:
-        return SelectField(field.label, choices=(_any(field.unset) if field.unset else []) + _coded(field.choices),
-                           validate_choice=False)
+        return SelectField(
+            field.label,
+            choices=(_any(field.unset) if field.unset else []) + _coded(field.choices),
+            validate_choice=False,
+        )
     return StringField(field.label)
 
 
@@ -106,5 +112,8 @@ class EntityForm(_DeclaredForm):
 
 
 class RiskLabelsForm(FlaskForm):
-    risk_labels = SelectField(_l("Show risk classes as"), choices=[SelectChoice(k, v) for k, v in RISK_LABEL_STYLE_NAMES.items()],
-                              validate_choice=False)
+    risk_labels = SelectField(
+        _l("Show risk classes as"),
+        choices=[SelectChoice(k, v) for k, v in RISK_LABEL_STYLE_NAMES.items()],
+        validate_choice=False,
+    )

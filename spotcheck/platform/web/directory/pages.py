@@ -5,6 +5,7 @@ classes are shown). ``/catalog/directory/registry``: the market-entity registry 
 deployment, kept by the lead department (the service refuses the others).
 Lists are keyset-paged (``?after=<id>``), never by page number.
 """
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -57,16 +58,22 @@ def _after() -> int:
 
 
 def _filters(form) -> queries.Filters:
-    values = {name: (getattr(form, name).data or "") for name in
-              ("q", "industry", "region", "entity_type", "status", "category", "risk", "tag") if hasattr(form, name)}
+    values = {
+        name: (getattr(form, name).data or "")
+        for name in ("q", "industry", "region", "entity_type", "status", "category", "risk", "tag")
+        if hasattr(form, name)
+    }
     values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
     return queries.Filters(flags=list(form.flags.data or []), **values)
 
 
 def _query_args() -> dict:
     """The current search (without ``after``), to carry into the next-page link."""
-    return {key: values if len(values) > 1 else values[0]
-            for key, values in request.args.lists() if key != "after" and any(values)}
+    return {
+        key: values if len(values) > 1 else values[0]
+        for key, values in request.args.lists()
+        if key != "after" and any(values)
+    }
 
 
 def _search_form(cls, **extra):
@@ -87,8 +94,15 @@ def index():
     settings_form = None
     if has_permission(current_user, Permission.CATALOG_MANAGE):
         settings_form = RiskLabelsForm(risk_labels=current_user.tenant.risk_labels or "letters")
-    return render_template("directory/index.html", form=form, page=page, after=after, query_args=_query_args(),
-                           settings_form=settings_form, **labels)
+    return render_template(
+        "directory/index.html",
+        form=form,
+        page=page,
+        after=after,
+        query_args=_query_args(),
+        settings_form=settings_form,
+        **labels,
+    )
 
 
 @bp.route("/settings", methods=["POST"])
@@ -96,15 +110,24 @@ def index():
 def settings():
     form = RiskLabelsForm()
     if form.validate_on_submit():
-        outcome = attempt(commands.set_risk_labels, {"risk_labels": form.risk_labels.data},
-                          actor=current_user._get_current_object(), refusals=BAD_INPUT)
+        outcome = attempt(
+            commands.set_risk_labels,
+            {"risk_labels": form.risk_labels.data},
+            actor=current_user._get_current_object(),
+            refusals=BAD_INPUT,
+        )
         if outcome.invalid:
             for messages in outcome.errors.values():
                 for message in messages:
                     flash(message, "error")
         else:
-            flash(_("Risk classes are now shown as %(style)s.",
-                    style=RISK_LABEL_STYLE_NAMES.get(form.risk_labels.data, form.risk_labels.data)), "success")
+            flash(
+                _(
+                    "Risk classes are now shown as %(style)s.",
+                    style=RISK_LABEL_STYLE_NAMES.get(form.risk_labels.data, form.risk_labels.data),
+                ),
+                "success",
+            )
     return redirect(url_for("directory_pages.index"))
 
 
@@ -115,13 +138,25 @@ def entry(entry_id):
     form = None
     if has_permission(current_user, Permission.CATALOG_MANAGE):
         form = _entry_form(item)
-    return render_template("directory/entry.html", entry=item, entity=item.entity, form=form,
-                           categories=queries.directory_categories(), **_labels())
+    return render_template(
+        "directory/entry.html",
+        entry=item,
+        entity=item.entity,
+        form=form,
+        categories=queries.directory_categories(),
+        **_labels(),
+    )
 
 
 def _entry_form(item) -> EntryForm:
-    form = EntryForm(data={"category": item.category, "risk": item.risk, "tags": ", ".join(item.tag_list),
-                           "last_inspected_on": item.last_inspected_on.isoformat() if item.last_inspected_on else ""})
+    form = EntryForm(
+        data={
+            "category": item.category,
+            "risk": item.risk,
+            "tags": ", ".join(item.tag_list),
+            "last_inspected_on": item.last_inspected_on.isoformat() if item.last_inspected_on else "",
+        }
+    )
     form.set_choices(risk_labels_of(current_user.tenant))
     return form
 
@@ -139,8 +174,14 @@ def update_entry(entry_id):
             return redirect(url_for("directory_pages.entry", entry_id=entry_id))
         item = queries.get_entry(entry_id)
         saved.show_on(form)
-    return render_template("directory/entry.html", entry=item, entity=item.entity, form=form,
-                           categories=queries.directory_categories(), **_labels())
+    return render_template(
+        "directory/entry.html",
+        entry=item,
+        entity=item.entity,
+        form=form,
+        categories=queries.directory_categories(),
+        **_labels(),
+    )
 
 
 @bp.route("/<int:entry_id>/remove")
@@ -175,8 +216,15 @@ def add():
     if searched:
         page = queries.search_registry(_filters(form), after=after)
         in_directory = queries.entry_ids_by_entity(e.id for e in page.rows)
-    return render_template("directory/add.html", form=form, page=page, after=after, in_directory=in_directory,
-                           query_args=_query_args(), **_labels())
+    return render_template(
+        "directory/add.html",
+        form=form,
+        page=page,
+        after=after,
+        in_directory=in_directory,
+        query_args=_query_args(),
+        **_labels(),
+    )
 
 
 @bp.route("/add/<int:entity_id>", methods=["GET", "POST"])
@@ -192,15 +240,17 @@ def add_entity(entity_id):
     if request.method == "GET":
         form.risk.data = "C"
     if form.validate_on_submit():
-        added = attempt(commands.add_entry, {**form.entry_data(), "entity_id": entity.id}, actor=current_user,
-                        refusals=BAD_INPUT)
+        added = attempt(
+            commands.add_entry, {**form.entry_data(), "entity_id": entity.id}, actor=current_user, refusals=BAD_INPUT
+        )
         if added.ok:
             flash(_("%(name)s added to the directory.", name=entity.name), "success")
             return redirect(url_for("directory_pages.entry", entry_id=added.result.id))
         entity = queries.get_entity(entity_id)
         added.show_on(form)
-    return render_template("directory/add_entity.html", entity=entity, form=form,
-                           categories=queries.directory_categories(), **_labels())
+    return render_template(
+        "directory/add_entity.html", entity=entity, form=form, categories=queries.directory_categories(), **_labels()
+    )
 
 
 # --- the registry (lead department) ----------------------------------------------------------------
@@ -213,8 +263,9 @@ def registry():
     form = _search_form(RegistrySearchForm)
     after = _after()
     page = queries.search_registry(_filters(form), after=after)
-    return render_template("directory/registry.html", form=form, page=page, after=after, query_args=_query_args(),
-                           **_labels())
+    return render_template(
+        "directory/registry.html", form=form, page=page, after=after, query_args=_query_args(), **_labels()
+    )
 
 
 @bp.route("/registry/new", methods=["GET", "POST"])
@@ -246,5 +297,6 @@ def edit_entity(entity_id):
         entity = queries.get_entity(entity_id)
         saved.show_on(form)
     in_directory = queries.entry_ids_by_entity([entity.id]).get(entity.id)
-    return render_template("directory/entity_form.html", form=form, entity=entity, in_directory=in_directory,
-                           **_labels())
+    return render_template(
+        "directory/entity_form.html", form=form, entity=entity, in_directory=in_directory, **_labels()
+    )

@@ -1,5 +1,6 @@
 """Forms of the inspector directory and the rules document pages (they only collect input; the
 commands validate it)."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
@@ -33,15 +34,22 @@ class InspectorForm(FlaskForm):
 
     def service_data(self) -> dict:
         """What the service expects; an empty ID number leaves a stored one unchanged."""
-        return {"name": self.name.data, "sex": self.sex.data, "id_number": (self.id_number.data or "").strip(),
-                "agency": self.agency.data, "post": self.post.data, "cert_no": self.cert_no.data,
-                "cert_expires_on": self.cert_expires_on.data, "categories": self.categories.data or [],
-                "region": self.region.data, "expertise": self.expertise.data,
-                "is_expert": self.is_expert.data, "active": self.active.data}
+        return {
+            "name": self.name.data,
+            "sex": self.sex.data,
+            "id_number": (self.id_number.data or "").strip(),
+            "agency": self.agency.data,
+            "post": self.post.data,
+            "cert_no": self.cert_no.data,
+            "cert_expires_on": self.cert_expires_on.data,
+            "categories": self.categories.data or [],
+            "region": self.region.data,
+            "expertise": self.expertise.data,
+            "is_expert": self.is_expert.data,
+            "active": self.active.data,
+        }
 
 
 class RecusalForm(FlaskForm):
     entity_code = StringField(_l("Unified social credit code of the entity"))
     reason = StringField(_l("Reason"))
-
-

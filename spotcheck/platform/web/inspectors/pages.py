@@ -3,6 +3,7 @@
 ID numbers are shown masked to everyone; the department administrator may reveal one number on
 the detail page (a POST, audited by the service, never cached).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
@@ -26,6 +27,7 @@ from spotcheck.tenants.rules import queries as rules_queries
 PER_PAGE = 50
 
 bp = Blueprint("inspector_pages", __name__, url_prefix="/catalog/inspectors")
+
 
 @bp.context_processor
 def _helpers():
@@ -51,23 +53,40 @@ def index():
     number = whole_number(number, digits=6) or 0
 
     def page_of(experts: bool, page: int):
-        return queries.inspector_page(active_only=active_only, experts=experts, search=search, page=page,
-                                      per_page=PER_PAGE)
+        return queries.inspector_page(
+            active_only=active_only, experts=experts, search=search, page=page, per_page=PER_PAGE
+        )
 
     inspectors = page_of(False, number) if show in ("all", "inspectors") else None
     experts = page_of(True, number if show == "experts" else 1) if show in ("all", "experts") else None
     args = {"show": show, "active": "1" if active_only else None, "q": search or None}
-    return render_template("inspectors/list.html", inspectors=inspectors, experts=experts, show=show,
-                           active_only=active_only, search=search, args=args)
+    return render_template(
+        "inspectors/list.html",
+        inspectors=inspectors,
+        experts=experts,
+        show=show,
+        active_only=active_only,
+        search=search,
+        args=args,
+    )
 
 
 def _detail(inspector, *, recusal_form=None, full_id_number=None):
-    response = make_response(render_template(
-        "inspectors/detail.html", inspector=inspector, recusals=queries.list_recusals(inspector),
-        recusal_form=recusal_form or RecusalForm(), button_form=EmptyForm(), full_id_number=full_id_number,
-        actions=queries.allowed_actions(inspector, current_user._get_current_object()),
-        linked_user=inspector_links.linked_user(inspector),
-        link_choices=inspector_links.linkable_users(inspector) if has_permission(current_user, Permission.USERS_MANAGE) else []))
+    response = make_response(
+        render_template(
+            "inspectors/detail.html",
+            inspector=inspector,
+            recusals=queries.list_recusals(inspector),
+            recusal_form=recusal_form or RecusalForm(),
+            button_form=EmptyForm(),
+            full_id_number=full_id_number,
+            actions=queries.allowed_actions(inspector, current_user._get_current_object()),
+            linked_user=inspector_links.linked_user(inspector),
+            link_choices=inspector_links.linkable_users(inspector)
+            if has_permission(current_user, Permission.USERS_MANAGE)
+            else [],
+        )
+    )
     if full_id_number is not None:
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -102,8 +121,9 @@ def _post_rule() -> str | None:
 def new():
     form = InspectorForm()
     if form.validate_on_submit():
-        created = attempt(commands.create_inspector, form.service_data(), actor=current_user._get_current_object(),
-                          refusals=BAD_INPUT)
+        created = attempt(
+            commands.create_inspector, form.service_data(), actor=current_user._get_current_object(), refusals=BAD_INPUT
+        )
         if created.ok:
             inspector = created.result
             flash(_("Inspector %(name)s added.", name=inspector.name), "success")
@@ -120,8 +140,13 @@ def edit(inspector_id):
     if request.method == "GET":
         form.id_number.data = ""  # never put the stored number into the page
     if form.validate_on_submit():
-        saved = attempt(commands.update_inspector, inspector.id, form.service_data(),
-                        actor=current_user._get_current_object(), refusals=BAD_INPUT)
+        saved = attempt(
+            commands.update_inspector,
+            inspector.id,
+            form.service_data(),
+            actor=current_user._get_current_object(),
+            refusals=BAD_INPUT,
+        )
         if saved.ok:
             flash(_("Changes to %(name)s saved.", name=inspector.name), "success")
             return redirect(url_for("inspector_pages.detail", inspector_id=inspector.id))
@@ -136,9 +161,13 @@ def declare_recusal(inspector_id):
     inspector = queries.get_inspector(inspector_id)
     form = RecusalForm()
     if form.validate_on_submit():
-        declared = attempt(commands.declare_recusal, inspector.id,
-                           {"entity_code": form.entity_code.data, "reason": form.reason.data},
-                           actor=current_user._get_current_object(), refusals=BAD_INPUT)
+        declared = attempt(
+            commands.declare_recusal,
+            inspector.id,
+            {"entity_code": form.entity_code.data, "reason": form.reason.data},
+            actor=current_user._get_current_object(),
+            refusals=BAD_INPUT,
+        )
         if declared.ok:
             flash(_("Recusal from %(entity)s recorded.", entity=declared.result.entity.name), "success")
             return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id) + "#recusals")
@@ -154,8 +183,12 @@ def withdraw_recusal(inspector_id, recusal_id):
     if EmptyForm().validate_on_submit():
         if not any(r.id == recusal_id for r in queries.list_recusals(inspector)):
             raise NotFound(_("No such recusal."))
-        perform(commands.withdraw_recusal, recusal_id, actor=current_user._get_current_object(),
-                done=_("Recusal withdrawn."))
+        perform(
+            commands.withdraw_recusal,
+            recusal_id,
+            actor=current_user._get_current_object(),
+            done=_("Recusal withdrawn."),
+        )
     return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id) + "#recusals")
 
 
@@ -170,8 +203,11 @@ def link_account(inspector_id):
         if value and user_id is None:
             flash(_("No such user in this department."), "error")
         else:
-            perform(results.link_inspector, inspector.id,
-                    {"user_id": user_id, "other_name": request.form.get("other_name") == "1"},
-                    actor=current_user._get_current_object(),
-                    done=_("The inspector's account is linked.") if user_id else _("The inspector's account is unlinked."))
+            perform(
+                results.link_inspector,
+                inspector.id,
+                {"user_id": user_id, "other_name": request.form.get("other_name") == "1"},
+                actor=current_user._get_current_object(),
+                done=_("The inspector's account is linked.") if user_id else _("The inspector's account is unlinked."),
+            )
     return redirect(url_for("inspector_pages.detail", inspector_id=inspector_id) + "#account")

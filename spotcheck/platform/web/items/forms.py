@@ -1,5 +1,6 @@
 """Forms of the item list pages (一单), derived from the item's declared fields
 (:mod:`spotcheck.tenants.items.inputs`). They only collect input; the item commands validate it."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
@@ -21,8 +22,9 @@ def _form_field(field: inputs.ItemField):
     if field.kind == inputs.CHOICE:
         return RadioField(field.label, choices=choices_of(field.choices or {}), default=default, validate_choice=False)
     if field.kind == inputs.PERIOD:
-        return SelectField(field.label, choices=[SelectChoice("", "—"), *choices_of(field.choices or {})],
-                           validate_choice=False)
+        return SelectField(
+            field.label, choices=[SelectChoice("", "—"), *choices_of(field.choices or {})], validate_choice=False
+        )
     if field.kind == inputs.FLAG:
         return BooleanField(field.label, default=default)
     if field.kind == inputs.LONG_TEXT:

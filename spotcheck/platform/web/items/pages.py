@@ -1,4 +1,5 @@
 """The item list pages (一单): list, edit, publish, retire, versions, coverage."""
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -34,8 +35,13 @@ def index():
     status = request.args.get("status", "")
     if status not in ITEM_STATUS:
         status = ""
-    return render_template("items/index.html", items=queries.list_items(status or None), status=status,
-                           statuses=ITEM_STATUS, coverage=queries.coverage())
+    return render_template(
+        "items/index.html",
+        items=queries.list_items(status or None),
+        status=status,
+        statuses=ITEM_STATUS,
+        coverage=queries.coverage(),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -60,10 +66,15 @@ def detail(item_id):
 
 def _render_detail(item, retire_form=None):
     missing = queries.missing_for_publication(item.snapshot()) if item.status == ItemStatus.draft else {}
-    return render_template("items/detail.html", item=item, versions=queries.versions(item),
-                           missing=[label for name, label in FIELD_LABELS if name in missing],
-                           actions=queries.allowed_actions(item, _me()),
-                           action_form=EmptyForm(), retire_form=retire_form or RetireForm())
+    return render_template(
+        "items/detail.html",
+        item=item,
+        versions=queries.versions(item),
+        missing=[label for name, label in FIELD_LABELS if name in missing],
+        actions=queries.allowed_actions(item, _me()),
+        action_form=EmptyForm(),
+        retire_form=retire_form or RetireForm(),
+    )
 
 
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
@@ -78,8 +89,9 @@ def edit(item_id):
         form.show(item)
     version_before = item.version
     if form.validate_on_submit():
-        outcome = attempt(commands.update_item, item.id, {**form.item_data(), "reason": form.reason.data or ""},
-                          actor=_me())
+        outcome = attempt(
+            commands.update_item, item.id, {**form.item_data(), "reason": form.reason.data or ""}, actor=_me()
+        )
         if outcome.invalid:
             item = queries.get_item(item_id)
             outcome.show_on(form, FORM_FIELD)
@@ -90,8 +102,10 @@ def edit(item_id):
             if item.status == ItemStatus.published and item.version == version_before:
                 flash(_("Nothing was changed, so no new version was recorded."), "info")
             elif item.status == ItemStatus.published:
-                flash(_("Item %(code)s saved; it is now version %(version)s.", code=item.code,
-                        version=item.version), "success")
+                flash(
+                    _("Item %(code)s saved; it is now version %(version)s.", code=item.code, version=item.version),
+                    "success",
+                )
             else:
                 flash(_("Item %(code)s saved.", code=item.code), "success")
             return redirect(url_for("items_pages.detail", item_id=item.id))

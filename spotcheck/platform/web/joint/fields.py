@@ -3,6 +3,7 @@
 市场监督管理局 leads the market-regulation field; the administrator names the lead of every other
 field, which then coordinates that field's joint campaigns and files its yearly joint plan (seed 001).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -20,8 +21,9 @@ bp = Blueprint("field_pages", __name__, url_prefix="/platform/fields")
 @bp.route("")
 @requires(Permission.TENANTS_MANAGE)
 def index():
-    return render_template("joint/fields.html", rows=queries.field_leads(), departments=queries.candidates(),
-                           form=EmptyForm())
+    return render_template(
+        "joint/fields.html", rows=queries.field_leads(), departments=queries.candidates(), form=EmptyForm()
+    )
 
 
 @bp.route("/<code>", methods=["POST"])
@@ -29,9 +31,14 @@ def index():
 def name_lead(code):
     if EmptyForm().validate_on_submit():
         raw = (request.form.get("tenant_id") or "").strip()
-        tenant_id = (None if raw == "" else whole_number(raw) or 0)
-        perform(commands.name_field_lead, code, {"tenant_id": tenant_id}, actor=current_user._get_current_object(),
-                done=_lead_named)
+        tenant_id = None if raw == "" else whole_number(raw) or 0
+        perform(
+            commands.name_field_lead,
+            code,
+            {"tenant_id": tenant_id},
+            actor=current_user._get_current_object(),
+            done=_lead_named,
+        )
     return redirect(url_for("field_pages.index", _anchor=f"field-{code}"))
 
 

@@ -1,4 +1,5 @@
 """Forms of the joint campaign pages (联合抽查). They only collect input; the joint commands check it."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -30,8 +31,11 @@ class JointForm(FlaskForm):
     def joint_data(self) -> dict:
         """The joint campaign's own fields (those it shares with a campaign, as declared), its field and
         the departments invited."""
-        return {**values_of_form(self, inputs.FIELDS), "field": self.field.data or None,
-                "department_ids": whole_numbers(self.department_ids.data)}
+        return {
+            **values_of_form(self, inputs.FIELDS),
+            "field": self.field.data or None,
+            "department_ids": whole_numbers(self.department_ids.data),
+        }
 
 
 class DeclineForm(FlaskForm):

@@ -7,6 +7,7 @@ teams' leaders and hands the visits out. Every participant reads the joint campa
 rows through :func:`spotcheck.tenants.joint.queries.campaign_view` (its joint scope, recorded),
 and only its own part otherwise. The buttons shown are the ones the actions tables allow.
 """
+
 from __future__ import annotations
 
 from typing import Any, cast
@@ -69,8 +70,7 @@ def detail(campaign_id):
     return _render_detail(campaign_id)
 
 
-def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_form=None, status=200,
-                   errors=None):
+def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_form=None, status=200, errors=None):
     user = _user()
     view = queries.campaign_view(campaign_id, requested_page(), reader=user)
     campaign, mine, part = view.campaign, view.mine, view.part
@@ -83,19 +83,37 @@ def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_
     if part_form is not None:
         part_form.prepare()
     return render_template(
-        "joint/detail.html", campaign=campaign, lead=view.lead, mine=mine, part=part,
-        participants=view.participants, actions=view.actions, my_actions=view.my_actions,
-        part_form=part_form, decline_form=decline_form or DeclineForm(formdata=None),
-        draw_form=draw_form or DrawForm(formdata=None), action_form=EmptyForm(),
-        leader_form=LeaderRuleForm(formdata=None), leaderless=view.leaderless,
+        "joint/detail.html",
+        campaign=campaign,
+        lead=view.lead,
+        mine=mine,
+        part=part,
+        participants=view.participants,
+        actions=view.actions,
+        my_actions=view.my_actions,
+        part_form=part_form,
+        decline_form=decline_form or DeclineForm(formdata=None),
+        draw_form=draw_form or DrawForm(formdata=None),
+        action_form=EmptyForm(),
+        leader_form=LeaderRuleForm(formdata=None),
+        leaderless=view.leaderless,
         under_way=step_jobs.under_way(campaign, prefix="joint.", endpoint="joint_pages.step_job") if view.lead else [],
-        sizes_job=queries.joint_sizes(campaign.id) if view.lead and (
-            "estimate_sizes" in view.actions or "approve" in view.actions) else None,
+        sizes_job=queries.joint_sizes(campaign.id)
+        if view.lead and ("estimate_sizes" in view.actions or "approve" in view.actions)
+        else None,
         part_sizes=draw_sizes.planned(part) if part is not None and cast(Any, mine).part else None,
-        draws=view.draws, savings=view.savings, visits=view.visits, groups=view.groups,
-        teams=view.teams, published=view.published, complete=view.complete, status=view.status,
+        draws=view.draws,
+        savings=view.savings,
+        visits=view.visits,
+        groups=view.groups,
+        teams=view.teams,
+        published=view.published,
+        complete=view.complete,
+        status=view.status,
         public_url=url_for("public_draws.campaign", campaign_id=campaign.id) if view.public else None,
-        recusal_requests=view.recusal_requests, form=EmptyForm(), errors=errors or {},
+        recusal_requests=view.recusal_requests,
+        form=EmptyForm(),
+        errors=errors or {},
     ), status
 
 
@@ -110,8 +128,11 @@ def decide_recusal_request(campaign_id, request_id):
     (联合检查的回避申请), with the reason."""
     if not EmptyForm().validate_on_submit():
         return _back(campaign_id, "recusal-requests")
-    data = {"accept": request.form.get("accept", ""), "reason": request.form.get("reason", ""),
-            "campaign_id": campaign_id}
+    data = {
+        "accept": request.form.get("accept", ""),
+        "reason": request.form.get("reason", ""),
+        "campaign_id": campaign_id,
+    }
     outcome = attempt(results.decide_recusal_request, request_id, data, actor=_user(), refusals=WITH_FORBIDDEN)
     if outcome.invalid:
         return _render_detail(campaign_id, status=422, errors={**outcome.errors, "_recusal_request": request_id})
@@ -123,8 +144,13 @@ def decide_recusal_request(campaign_id, request_id):
 @requires(Permission.CAMPAIGNS_APPROVE)
 def approve(campaign_id):
     if EmptyForm().validate_on_submit():
-        perform(commands.approve_joint, campaign_id, actor=_user(),
-                done=_("The joint campaign is approved and its target draw committed."), refusals=WITH_FORBIDDEN)
+        perform(
+            commands.approve_joint,
+            campaign_id,
+            actor=_user(),
+            done=_("The joint campaign is approved and its target draw committed."),
+            refusals=WITH_FORBIDDEN,
+        )
     return _back(campaign_id)
 
 
@@ -133,8 +159,13 @@ def approve(campaign_id):
 def freeze(campaign_id, kind):
     if EmptyForm().validate_on_submit():
         command = commands.freeze_targets if kind == "targets" else commands.freeze_inspectors
-        perform(command, campaign_id, actor=_user(), done=_("The frame is frozen; its digest and counts are published."),
-                refusals=WITH_FORBIDDEN)
+        perform(
+            command,
+            campaign_id,
+            actor=_user(),
+            done=_("The frame is frozen; its digest and counts are published."),
+            refusals=WITH_FORBIDDEN,
+        )
     return _back(campaign_id, f"draw-{kind}")
 
 
@@ -143,8 +174,14 @@ def freeze(campaign_id, kind):
 def draw(campaign_id, kind):
     form = DrawForm()
     if form.validate_on_submit():
-        outcome = attempt(commands.submit_joint_draw, campaign_id, form.draw_data(kind), actor=_user(),
-                          locale=str(get_locale()), refusals=WITH_FORBIDDEN)
+        outcome = attempt(
+            commands.submit_joint_draw,
+            campaign_id,
+            form.draw_data(kind),
+            actor=_user(),
+            locale=str(get_locale()),
+            refusals=WITH_FORBIDDEN,
+        )
         if outcome.invalid:  # shown under the form's fields, what was typed kept
             form.show_errors(outcome.errors)
             return _render_detail(campaign_id, draw_form=form, status=422)
@@ -158,9 +195,13 @@ def draw(campaign_id, kind):
 @requires(Permission.JOINT_MANAGE)
 def step_job(campaign_id, job_id):
     """A draw's or the hand-out's job: followed while it runs, then back to the campaign with its outcome."""
-    return step_jobs.follow(queries.get_joint(campaign_id), job_id, prefix="joint.",
-                            back=url_for("joint_pages.detail", campaign_id=campaign_id),
-                            here=url_for("joint_pages.step_job", campaign_id=campaign_id, job_id=job_id))
+    return step_jobs.follow(
+        queries.get_joint(campaign_id),
+        job_id,
+        prefix="joint.",
+        back=url_for("joint_pages.detail", campaign_id=campaign_id),
+        here=url_for("joint_pages.step_job", campaign_id=campaign_id, job_id=job_id),
+    )
 
 
 @bp.route("/<int:campaign_id>/leaders", methods=["POST"])
@@ -168,15 +209,30 @@ def step_job(campaign_id, job_id):
 def leader(campaign_id):
     if EmptyForm().validate_on_submit():
         member_id = request.form.get("member_id", type=int)
-        perform(commands.designate_leader, campaign_id, {"member_id": member_id or 0}, actor=_user(),
-                done=_("The team leader is named."), refusals=(*WITH_FORBIDDEN, NotFound))
-    return redirect(url_for("joint_pages.detail", campaign_id=campaign_id, page=request.form.get("page", type=int),
-                            _anchor="visits"))
+        perform(
+            commands.designate_leader,
+            campaign_id,
+            {"member_id": member_id or 0},
+            actor=_user(),
+            done=_("The team leader is named."),
+            refusals=(*WITH_FORBIDDEN, NotFound),
+        )
+    return redirect(
+        url_for(
+            "joint_pages.detail", campaign_id=campaign_id, page=request.form.get("page", type=int), _anchor="visits"
+        )
+    )
 
 
 def _at_visits():
-    return redirect(url_for("joint_pages.detail", campaign_id=request.view_args["campaign_id"],
-                            page=request.form.get("page", type=int), _anchor="visits"))
+    return redirect(
+        url_for(
+            "joint_pages.detail",
+            campaign_id=request.view_args["campaign_id"],
+            page=request.form.get("page", type=int),
+            _anchor="visits",
+        )
+    )
 
 
 @bp.route("/<int:campaign_id>/members/<int:member_id>/recusal", methods=["POST"])
@@ -185,12 +241,22 @@ def declare_recusal(campaign_id, member_id):
     """抽取后申报回避: the coordinator declares a conflict of a member of a mixed team with the visit's entity;
     every department's part of the visit waits until the member is replaced."""
     if EmptyForm().validate_on_submit():
-        outcome = attempt(commands.declare_recusal, campaign_id, member_id, {"reason": request.form.get("reason", "")},
-                          actor=_user(), refusals=(*WITH_FORBIDDEN, NotFound))
+        outcome = attempt(
+            commands.declare_recusal,
+            campaign_id,
+            member_id,
+            {"reason": request.form.get("reason", "")},
+            actor=_user(),
+            refusals=(*WITH_FORBIDDEN, NotFound),
+        )
         if outcome.invalid:
             return _render_detail(campaign_id, status=422, errors={**outcome.errors, "_member": member_id})
-        outcome.report(_("The conflict is recorded in the inspector directory of the member's department; every "
-                         "department's part of the visit waits. Replace the member now by the rule of the draw."))
+        outcome.report(
+            _(
+                "The conflict is recorded in the inspector directory of the member's department; every "
+                "department's part of the visit waits. Replace the member now by the rule of the draw."
+            )
+        )
     return _at_visits()
 
 
@@ -199,15 +265,24 @@ def declare_recusal(campaign_id, member_id):
 def replace(campaign_id, member_id):
     """A member who declared a conflict is replaced by a replacement draw of the joint campaign."""
     if EmptyForm().validate_on_submit():
-        perform(commands.replace_inspector, campaign_id, {"member_id": member_id, "reason": "conflict"}, actor=_user(),
-                done=_replaced, refusals=(*WITH_FORBIDDEN, NotFound))
+        perform(
+            commands.replace_inspector,
+            campaign_id,
+            {"member_id": member_id, "reason": "conflict"},
+            actor=_user(),
+            done=_replaced,
+            refusals=(*WITH_FORBIDDEN, NotFound),
+        )
     return _at_visits()
 
 
 def _replaced(new) -> str:
-    return _("Replaced by %(name)s (%(cert)s), the next eligible inspector of the joint draw. The proof records the "
-             "replacement; the departments' parts, the code's page and the team are told.", name=new.inspector_name,
-             cert=new.cert_no)
+    return _(
+        "Replaced by %(name)s (%(cert)s), the next eligible inspector of the joint draw. The proof records the "
+        "replacement; the departments' parts, the code's page and the team are told.",
+        name=new.inspector_name,
+        cert=new.cert_no,
+    )
 
 
 @bp.route("/<int:campaign_id>/submitters", methods=["POST"])
@@ -215,8 +290,14 @@ def _replaced(new) -> str:
 def submitter(campaign_id):
     """Who submits a department's result of a visit, named anew (its submitter declared a conflict)."""
     if EmptyForm().validate_on_submit():
-        perform(commands.designate_submitter, campaign_id, {"member_id": request.form.get("member_id", type=int) or 0},
-                actor=_user(), done=_("The department's submitter is named."), refusals=(*WITH_FORBIDDEN, NotFound))
+        perform(
+            commands.designate_submitter,
+            campaign_id,
+            {"member_id": request.form.get("member_id", type=int) or 0},
+            actor=_user(),
+            done=_("The department's submitter is named."),
+            refusals=(*WITH_FORBIDDEN, NotFound),
+        )
     return _at_visits()
 
 
@@ -225,9 +306,13 @@ def submitter(campaign_id):
 def sizes(campaign_id):
     """Estimate the size of the draw (抽取规模预估) in the background; the page shows it when done."""
     if EmptyForm().validate_on_submit():
-        perform(commands.request_joint_sizes, campaign_id, actor=_user(),
-                done=_("The size of the draw is being estimated; it appears here in a moment."),
-                refusals=WITH_FORBIDDEN)
+        perform(
+            commands.request_joint_sizes,
+            campaign_id,
+            actor=_user(),
+            done=_("The size of the draw is being estimated; it appears here in a moment."),
+            refusals=WITH_FORBIDDEN,
+        )
     return _back(campaign_id, "joint-sizes")
 
 
@@ -237,8 +322,14 @@ def leaders_by_rule(campaign_id):
     """Every mixed team's leader named in one step, by the rule chosen (批量指定组长)."""
     form = LeaderRuleForm()
     if form.validate_on_submit():
-        perform(commands.designate_leaders, campaign_id, form.command_data(), actor=_user(), done=messages.leaders_named,
-                refusals=WITH_FORBIDDEN)
+        perform(
+            commands.designate_leaders,
+            campaign_id,
+            form.command_data(),
+            actor=_user(),
+            done=messages.leaders_named,
+            refusals=WITH_FORBIDDEN,
+        )
     return _back(campaign_id, "visits")
 
 
@@ -246,8 +337,14 @@ def leaders_by_rule(campaign_id):
 @requires(Permission.JOINT_MANAGE)
 def hand_out(campaign_id):
     if EmptyForm().validate_on_submit():
-        job = perform(commands.submit_joint_hand_out, campaign_id, actor=_user(), locale=str(get_locale()),
-                      done=None, refusals=WITH_FORBIDDEN)
+        job = perform(
+            commands.submit_joint_hand_out,
+            campaign_id,
+            actor=_user(),
+            locale=str(get_locale()),
+            done=None,
+            refusals=WITH_FORBIDDEN,
+        )
         if job is not REFUSED:
             return redirect(url_for("joint_pages.step_job", campaign_id=campaign_id, job_id=job.id))
     return _back(campaign_id)
@@ -265,8 +362,13 @@ def _invitation(campaign_id: int):
 def accept(campaign_id):
     if EmptyForm().validate_on_submit():
         mine = _invitation(campaign_id)
-        perform(commands.accept, mine.id, actor=_user(),
-                done=_("Accepted. Now choose your items and rules for this joint campaign."), refusals=WITH_FORBIDDEN)
+        perform(
+            commands.accept,
+            mine.id,
+            actor=_user(),
+            done=_("Accepted. Now choose your items and rules for this joint campaign."),
+            refusals=WITH_FORBIDDEN,
+        )
     return _back(campaign_id, "my-part")
 
 
@@ -276,8 +378,9 @@ def decline(campaign_id):
     form = DeclineForm()
     mine = _invitation(campaign_id)
     if form.validate_on_submit():
-        outcome = attempt(commands.decline, mine.id, {"reason": form.reason.data or ""}, actor=_user(),
-                          refusals=WITH_FORBIDDEN)
+        outcome = attempt(
+            commands.decline, mine.id, {"reason": form.reason.data or ""}, actor=_user(), refusals=WITH_FORBIDDEN
+        )
         if outcome.invalid:
             outcome.show_on(form)
             return _render_detail(campaign_id, decline_form=form, status=422)
@@ -311,8 +414,12 @@ def _show_part_errors(form: CampaignForm, errors: dict) -> None:
     """The refusals of a department's part where its form shows them: under the fields it has, and
     above the form for the rules per stratum and for any field the part's form does not show."""
     strata = show_campaign_errors(form, ValidationFailed(errors))
-    hidden = [f"{field.label.text}：{message}" for name, field in form._fields.items()
-              if name not in PART_FIELDS and name != "csrf_token" for message in field.errors]
+    hidden = [
+        f"{field.label.text}：{message}"
+        for name, field in form._fields.items()
+        if name not in PART_FIELDS and name != "csrf_token"
+        for message in field.errors
+    ]
     form.form_errors.extend(strata + hidden)
 
 
@@ -321,6 +428,11 @@ def _show_part_errors(form: CampaignForm, errors: dict) -> None:
 def approve_part(campaign_id):
     if EmptyForm().validate_on_submit():
         mine = _invitation(campaign_id)
-        perform(commands.approve_part, mine.id, actor=_user(),
-                done=_("Your department's part is approved; the lead department is told."), refusals=WITH_FORBIDDEN)
+        perform(
+            commands.approve_part,
+            mine.id,
+            actor=_user(),
+            done=_("Your department's part is approved; the lead department is told."),
+            refusals=WITH_FORBIDDEN,
+        )
     return _back(campaign_id, "my-part")

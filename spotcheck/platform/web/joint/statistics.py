@@ -9,6 +9,7 @@ of the two permissions and for the lead department; anyone else is refused (403)
 one the justice bureau reads for the department: the joint campaigns it led or took part in, read
 in the request's scope.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
@@ -61,8 +62,14 @@ def index():
     _lead_reader()
     year = _year()
     table = _table(year)
-    return render_template("joint/statistics.html", table=table, year=year,
-                           years=queries.statistics_years(), columns=queries.COLUMNS, numeric=queries.NUMERIC)
+    return render_template(
+        "joint/statistics.html",
+        table=table,
+        year=year,
+        years=queries.statistics_years(),
+        columns=queries.COLUMNS,
+        numeric=queries.NUMERIC,
+    )
 
 
 @bp.route("/statistics.xlsx")

@@ -1,6 +1,7 @@
 """Notices (文书) and the inbox (站内消息): each person's messages with their unread count, the
 documents a person may read as PDF downloads, a campaign's documents, the department's delivery
 log (送达记录). Every change is a command."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -25,7 +26,9 @@ PER_PAGE = 30
 @requires(Permission.SIGNED_IN)
 def inbox():
     """站内消息: the newest first, unread ones marked."""
-    page = paginate(notice_queries.inbox_query(_user()), page=requested_page() or 1, per_page=PER_PAGE, make=lambda row: row[0])
+    page = paginate(
+        notice_queries.inbox_query(_user()), page=requested_page() or 1, per_page=PER_PAGE, make=lambda row: row[0]
+    )
     return render_template("notices/inbox.html", page=page, form=EmptyForm())
 
 
@@ -35,8 +38,12 @@ def mark_read():
     if EmptyForm().validate_on_submit():
         raw = request.form.get("message_id", "")
         one = whole_number(raw)  # no number: every message; a number no message can have: none
-        perform(notice_commands.mark_read, None if raw == "" else [one] if one is not None else [], actor=_user(),
-                done=_("Marked as read."))
+        perform(
+            notice_commands.mark_read,
+            None if raw == "" else [one] if one is not None else [],
+            actor=_user(),
+            done=_("Marked as read."),
+        )
     return redirect(url_for("notice_pages.inbox"))
 
 
@@ -53,9 +60,13 @@ def download(notice_id):
 def of_campaign(campaign_id):
     """A campaign's documents: inspection notices, assignment notices, result announcements."""
     campaign = campaigns.get_campaign(campaign_id)
-    return render_template("notices/campaign.html", campaign=campaign, form=EmptyForm(),
-                           notices=notice_queries.notices_of_campaign(campaign, _user()),
-                           jobs=notice_queries.jobs_of_campaign(campaign, _user()))
+    return render_template(
+        "notices/campaign.html",
+        campaign=campaign,
+        form=EmptyForm(),
+        notices=notice_queries.notices_of_campaign(campaign, _user()),
+        jobs=notice_queries.jobs_of_campaign(campaign, _user()),
+    )
 
 
 @bp.route("/campaigns/<int:campaign_id>/notices/retry", methods=["POST"])
@@ -64,8 +75,12 @@ def retry(campaign_id):
     """Write the documents again after their job failed; only the missing ones are written."""
     campaign = campaigns.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
-        perform(notice_commands.retry_campaign_notices, campaign.id, actor=_user(),
-                done=_("The documents are being written again; the progress is shown below."))
+        perform(
+            notice_commands.retry_campaign_notices,
+            campaign.id,
+            actor=_user(),
+            done=_("The documents are being written again; the progress is shown below."),
+        )
     return redirect(url_for("notice_pages.of_campaign", campaign_id=campaign_id))
 
 
@@ -74,9 +89,13 @@ def retry(campaign_id):
 def announce(campaign_id):
     campaign = campaigns.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
-        perform(notice_commands.request_announcement, campaign, actor=_user(),
-                done=_("The result announcement is being written; it appears below when it is ready."),
-                refusals=BAD_INPUT)
+        perform(
+            notice_commands.request_announcement,
+            campaign,
+            actor=_user(),
+            done=_("The result announcement is being written; it appears below when it is ready."),
+            refusals=BAD_INPUT,
+        )
     return redirect(url_for("notice_pages.of_campaign", campaign_id=campaign_id))
 
 

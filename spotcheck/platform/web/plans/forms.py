@@ -1,4 +1,5 @@
 """Forms of the plan pages (年度检查计划). They only collect input; the plan commands validate it."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -21,8 +22,9 @@ def _field(declared: inputs.PlanField, **options):
         return SelectField(declared.label, validate_choice=False, **options)  # the page lists the rows
     if declared.kind == inputs.NUMBERS:
         numbers = range(declared.least or 0, (declared.most or 0) + 1)
-        return MultiCheckboxField(declared.label, choices=[SelectChoice(str(n), str(n)) for n in numbers],
-                                  validate_choice=False, **options)
+        return MultiCheckboxField(
+            declared.label, choices=[SelectChoice(str(n), str(n)) for n in numbers], validate_choice=False, **options
+        )
     if declared.kind in (inputs.CHOICES, inputs.IDS):
         return MultiCheckboxField(declared.label, choices=choices or None, validate_choice=False, **options)
     if declared.kind == inputs.NOTE:
@@ -50,8 +52,11 @@ def _value(declared: inputs.PlanField, data):
 
 def data_of(form: FlaskForm, declared: tuple[inputs.PlanField, ...]) -> dict:
     """The command's input from the form's fields of ``declared`` (those the form has)."""
-    return {field.name: _value(field, getattr(form, field.form_name).data)
-            for field in declared if hasattr(form, field.form_name)}
+    return {
+        field.name: _value(field, getattr(form, field.form_name).data)
+        for field in declared
+        if hasattr(form, field.form_name)
+    }
 
 
 _PLAN, _LINE = inputs.PLAN, inputs.LINE

@@ -1,6 +1,7 @@
 """Plan pages (年度检查计划, 年度联合抽查工作计划): drafting, publication (公开), submission for filing
 (报备), and filing (备案) by each authority the plan needs — the justice bureau, and the
 market-regulation bureau for a plan touching its field."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -25,8 +26,12 @@ bp = Blueprint("plan_pages", __name__, url_prefix="/plans")
 @bp.route("")
 @requires(Permission.CAMPAIGNS_VIEW)
 def index():
-    return render_template("plans/index.html", plans=queries.list_plans(), joint_fields=_joint_fields(),
-                           rules=rules_queries.in_force(_user().tenant_id))
+    return render_template(
+        "plans/index.html",
+        plans=queries.list_plans(),
+        joint_fields=_joint_fields(),
+        rules=rules_queries.in_force(_user().tenant_id),
+    )
 
 
 def _joint_fields() -> list[str]:
@@ -39,7 +44,6 @@ def _joint_fields() -> list[str]:
 def new():
     form = PlanForm()
     if request.method == "GET":
-
         year = today().year
         form.year.data = str(year)
         form.title.data = _("Annual administrative inspection plan %(year)s", year=year)
@@ -65,8 +69,11 @@ def new_joint():
         year = today().year
         form.year.data = str(year)
         if fields:
-            form.title.data = _("Yearly joint inspection plan of %(field)s %(year)s",
-                                field=reference.ENFORCEMENT_FIELDS[fields[0]], year=year)
+            form.title.data = _(
+                "Yearly joint inspection plan of %(field)s %(year)s",
+                field=reference.ENFORCEMENT_FIELDS[fields[0]],
+                year=year,
+            )
     if form.validate_on_submit():
         created = attempt(commands.create_plan, form.plan_data(), actor=_user(), refusals=BAD_INPUT)
         if created.ok:
@@ -88,12 +95,20 @@ def _render_detail(plan, line_form=None, status=200):
     in_plan = {line.item_id for line in plan.lines}
     planned = _("in the plan: saving changes it")
     line_form.item_id.choices = [("", _("Choose an item"))] + [
-        (str(i.id), f"{i.code} {i.name}" + (f" ({planned})" if i.id in in_plan else "")) for i in published]
+        (str(i.id), f"{i.code} {i.name}" + (f" ({planned})" if i.id in in_plan else "")) for i in published
+    ]
     names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
-    return render_template("plans/detail.html", plan=plan, line_form=line_form, action_form=EmptyForm(),
-                           actions=queries.allowed_actions(plan, _user()),
-                           reviews=queries.reviews_of(plan), authorities=queries.authorities_for(plan),
-                           changed=queries.changed_since_published(plan), names=names), status
+    return render_template(
+        "plans/detail.html",
+        plan=plan,
+        line_form=line_form,
+        action_form=EmptyForm(),
+        actions=queries.allowed_actions(plan, _user()),
+        reviews=queries.reviews_of(plan),
+        authorities=queries.authorities_for(plan),
+        changed=queries.changed_since_published(plan),
+        names=names,
+    ), status
 
 
 @bp.route("/<int:plan_id>/items", methods=["POST"])
@@ -116,8 +131,13 @@ def set_line(plan_id):
 def remove_line(plan_id, item_id):
     plan = queries.get_plan(plan_id)
     if EmptyForm().validate_on_submit():
-        perform(commands.remove_line, plan.id, {"item_id": item_id}, actor=_user(),
-                done=_("The item was taken out of the plan."))
+        perform(
+            commands.remove_line,
+            plan.id,
+            {"item_id": item_id},
+            actor=_user(),
+            done=_("The item was taken out of the plan."),
+        )
     return redirect(url_for("plan_pages.detail", plan_id=plan_id))
 
 
@@ -152,10 +172,16 @@ def review_list():
 def _render_review(forms: dict, status=200):
     plans = queries.plans_to_review(_user())
     names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
-    rows = [(plan, names.get(plan.tenant_id, ""), forms.get(plan.id) or ReviewForm(formdata=None),
-             queries.authorities_for(plan)) for plan in plans]
-    return render_template("plans/review.html", rows=rows, authority=queries.authority_of(_user()),
-                           names=names), status
+    rows = [
+        (
+            plan,
+            names.get(plan.tenant_id, ""),
+            forms.get(plan.id) or ReviewForm(formdata=None),
+            queries.authorities_for(plan),
+        )
+        for plan in plans
+    ]
+    return render_template("plans/review.html", rows=rows, authority=queries.authority_of(_user()), names=names), status
 
 
 @bp.route("/review/archive")
@@ -168,8 +194,15 @@ def review_archive():
     authority = request.args.get("authority") if request.args.get("authority") in AUTHORITY_CODES else None
     rows = queries.reviews(_user(), year=year, decision=decision, authority=authority)
     names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
-    return render_template("plans/archive.html", rows=rows, names=names, year=year, decision=decision,
-                           authority=authority, own=queries.authority_of(_user()))
+    return render_template(
+        "plans/archive.html",
+        rows=rows,
+        names=names,
+        year=year,
+        decision=decision,
+        authority=authority,
+        own=queries.authority_of(_user()),
+    )
 
 
 @bp.route("/review/<int:plan_id>", methods=["POST"])
@@ -192,6 +225,11 @@ def review(plan_id):
         elif plan.status.value == "filed":
             flash(_("Plan “%(title)s” filed.", title=plan.title), "success")
         else:
-            flash(_("Your bureau filed plan “%(title)s”; it also waits for the other filing authority.",
-                    title=plan.title), "success")
+            flash(
+                _(
+                    "Your bureau filed plan “%(title)s”; it also waits for the other filing authority.",
+                    title=plan.title,
+                ),
+                "success",
+            )
     return redirect(url_for("plan_pages.review_list"))

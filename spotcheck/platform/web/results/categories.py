@@ -1,6 +1,7 @@
 """The department's result categories (检查结果类别): the market-regulation list by default; the
 department's administrator chooses which standard categories apply and adds its own field's.
 Every change is a command of :mod:`spotcheck.tenants.results.commands.categories`."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -15,8 +16,13 @@ bp = Blueprint("category_pages", __name__, url_prefix="/catalog/result-categorie
 
 
 def _page(errors: dict | None = None, status: int = 200):
-    return render_template("results/categories.html", categories=categories.every(),
-                           configured=categories.configured(), form=EmptyForm(), errors=errors or {}), status
+    return render_template(
+        "results/categories.html",
+        categories=categories.every(),
+        configured=categories.configured(),
+        form=EmptyForm(),
+        errors=errors or {},
+    ), status
 
 
 @bp.route("")
@@ -29,8 +35,12 @@ def index():
 @requires(Permission.CATALOG_MANAGE)
 def standard():
     if EmptyForm().validate_on_submit():
-        perform(results.use_standard, request.form.getlist("codes"), actor=_user(),
-                done=_("The result categories in use are saved."))
+        perform(
+            results.use_standard,
+            request.form.getlist("codes"),
+            actor=_user(),
+            done=_("The result categories in use are saved."),
+        )
     return redirect(url_for("category_pages.index"))
 
 
@@ -38,9 +48,16 @@ def standard():
 @requires(Permission.CATALOG_MANAGE)
 def add():
     if EmptyForm().validate_on_submit():
-        added = attempt(results.add_own, {"name": request.form.get("name", ""),
-                                          "problem": request.form.get("problem") == "1",
-                                          "pending": request.form.get("pending") == "1"}, actor=_user(), refusals=BAD_INPUT)
+        added = attempt(
+            results.add_own,
+            {
+                "name": request.form.get("name", ""),
+                "problem": request.form.get("problem") == "1",
+                "pending": request.form.get("pending") == "1",
+            },
+            actor=_user(),
+            refusals=BAD_INPUT,
+        )
         if added.invalid:
             return _page(added.errors, 422)
     return redirect(url_for("category_pages.index"))
@@ -50,6 +67,11 @@ def add():
 @requires(Permission.CATALOG_MANAGE)
 def toggle(code):
     if EmptyForm().validate_on_submit():
-        perform(results.set_own_active, code, request.form.get("active") == "1", actor=_user(),
-                done=_("The category is changed."))
+        perform(
+            results.set_own_active,
+            code,
+            request.form.get("active") == "1",
+            actor=_user(),
+            done=_("The category is changed."),
+        )
     return redirect(url_for("category_pages.index"))

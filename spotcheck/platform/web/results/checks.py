@@ -1,6 +1,7 @@
 """The public page of an inspection code (检查码核验): opened by scanning the QR of an inspection
 notice (or the team leader's phone), or by typing the code's 12 characters. No sign-in; it says
 whether the inspection is genuine and in what state, and what the business may do."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
@@ -39,11 +40,15 @@ def _admitted(response) -> bool:
 #: The count in all is spent only by the requests each client's own limit admits (``deduct_when``): a client spends
 #: at most its own limit of it, so it takes as many addresses as the one limit is times the other (3,000 / 30 a
 #: minute: a hundred, an IPv6 client counted by its /64) to shut every business out, not a few.
-limits = (limiter.shared_limit(_limit("SPOTCHECK_CODE_LIMIT_PER_CLIENT"), scope="codes-client"),
-          limiter.limit(_limit("SPOTCHECK_CODE_LIMIT_PER_CODE"), key_func=_asked_code,
-                        exempt_when=lambda: request.method == "GET"),
-          limiter.shared_limit(_limit("SPOTCHECK_CODE_LIMIT_ALL"), scope="codes-all", key_func=lambda: "all",
-                               deduct_when=_admitted))
+limits = (
+    limiter.shared_limit(_limit("SPOTCHECK_CODE_LIMIT_PER_CLIENT"), scope="codes-client"),
+    limiter.limit(
+        _limit("SPOTCHECK_CODE_LIMIT_PER_CODE"), key_func=_asked_code, exempt_when=lambda: request.method == "GET"
+    ),
+    limiter.shared_limit(
+        _limit("SPOTCHECK_CODE_LIMIT_ALL"), scope="codes-all", key_func=lambda: "all", deduct_when=_admitted
+    ),
+)
 
 
 def limited(view):
@@ -84,7 +89,9 @@ def scanned(token):
 @limited
 def confirm(token):
     """确认入企, with the business code."""
-    return business_step(token, "confirm", results.confirm_visit, {"business_code": request.form.get("business_code", "")})
+    return business_step(
+        token, "confirm", results.confirm_visit, {"business_code": request.form.get("business_code", "")}
+    )
 
 
 @bp.route("/<token>/recusal", methods=["POST"])
@@ -92,32 +99,57 @@ def confirm(token):
 @limited
 def recusal(token):
     """申请回避, with the business code: a leader of the department decides."""
-    return business_step(token, "recusal", results.request_recusal,
-                          {key: request.form.get(key, "") for key in ("business_code", "cert_no", "reason")})
+    return business_step(
+        token,
+        "recusal",
+        results.request_recusal,
+        {key: request.form.get(key, "") for key in ("business_code", "cert_no", "reason")},
+    )
 
 
 #: Where the page says a business's form was sent (the redirect opens it there).
-SENT_AT = {"confirm": "business-confirmed", "recusal": "business-recusal-sent", "evaluate": "business-evaluated",
-           "complaint": "business-complained"}
+SENT_AT = {
+    "confirm": "business-confirmed",
+    "recusal": "business-recusal-sent",
+    "evaluate": "business-evaluated",
+    "complaint": "business-complained",
+}
 
 
 def business_step(token: str, form: str, command, data: dict):
     """Run the business's command (any domain's, given its code's token and the form's ``data``); the
     code's page again, with the refusal beside the form it came from, or saying it was sent."""
     if not EmptyForm().validate_on_submit():
-        return check_page(public_check(token=token), None, form=form, refusal=_("The form has expired: send it again.")), 400
+        return check_page(
+            public_check(token=token), None, form=form, refusal=_("The form has expired: send it again.")
+        ), 400
     outcome = attempt(command, token, data, refusals=(ValidationFailed, Conflict, NotFound))
     if outcome.ok:
         return redirect(url_for("public_checks.scanned", token=token, sent=form, _anchor=SENT_AT.get(form, "business")))
     check = public_check(token=token)
     status = 404 if check is None else 422 if outcome.invalid else 409
-    return check_page(check, None, form=form, errors=outcome.errors, values=data,
-                 refusal=None if outcome.invalid or outcome.refusal is None else user_message(outcome.refusal)), status
+    return check_page(
+        check,
+        None,
+        form=form,
+        errors=outcome.errors,
+        values=data,
+        refusal=None if outcome.invalid or outcome.refusal is None else user_message(outcome.refusal),
+    ), status
 
 
 def check_page(check, typed: str | None, **shown) -> str:
-    return render_template("results/public/check.html", check=check, typed=typed, business_form=EmptyForm(),
-                           state_label=CHECK_STATE_LABELS[check.state] if check else None,
-                           satisfaction_labels=SATISFACTION_LABELS, text_length=EVALUATION_TEXT_LENGTH,
-                           form=shown.get("form"), errors=shown.get("errors") or {}, values=shown.get("values") or {},
-                           refusal=shown.get("refusal"), sent=request.args.get("sent", ""))
+    return render_template(
+        "results/public/check.html",
+        check=check,
+        typed=typed,
+        business_form=EmptyForm(),
+        state_label=CHECK_STATE_LABELS[check.state] if check else None,
+        satisfaction_labels=SATISFACTION_LABELS,
+        text_length=EVALUATION_TEXT_LENGTH,
+        form=shown.get("form"),
+        errors=shown.get("errors") or {},
+        values=shown.get("values") or {},
+        refusal=shown.get("refusal"),
+        sent=request.args.get("sent", ""),
+    )

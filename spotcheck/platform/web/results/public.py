@@ -1,6 +1,7 @@
 """The public portal's results (检查结果公示): the newest published results, the search by name or
 统一社会信用代码, an entity's page across departments, a campaign's results. Only the public
 register is read; inspectors appear by name and certificate number only."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template
@@ -20,8 +21,12 @@ def index():
     """The search box, and either the entities found or the newest results."""
     search = search_text()
     if search:
-        return render_template("results/public/search.html", search=search, found=register.search(search, requested_page()))
-    return render_template("results/public/index.html", search="", page=register.latest(requested_page()), campaign=None)
+        return render_template(
+            "results/public/search.html", search=search, found=register.search(search, requested_page())
+        )
+    return render_template(
+        "results/public/index.html", search="", page=register.latest(requested_page()), campaign=None
+    )
 
 
 @bp.route("/entities/<code>")

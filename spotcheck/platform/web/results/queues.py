@@ -1,6 +1,7 @@
 """The queues of results (审核与公示队列): the results waiting for a leader's review and those
 waiting for publication, filtered by result category and campaign; a few ticked, or all of the
 list in one confirmed step (a job, followed on its page)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -49,20 +50,30 @@ def review():
     category = category if category in offered or category == FOUND_PROBLEM else ""
     campaign_id = requested_id(request.args, "campaign")
     reader = _user()
-    page = listing.visits_page(reader=reader, status=VisitStatus.submitted, number=requested_page(), category=category,
-                               campaign_id=campaign_id)
-    return render_template("results/visits/list.html", page=page, heading=_("Results to review"),
-                           endpoint="result_queues.review", endpoint_args={"category": category or None,
-                                                                         "campaign": campaign_id},
-                           review_form=EmptyForm(), categories=offered, category=category, found_problem=FOUND_PROBLEM,
-                           queue_campaigns=listing.campaigns_waiting(reader=reader, status=VisitStatus.submitted),
-                           queue_campaign=campaign_id, filter_endpoint="result_queues.review",
-                           together=len(listing.approvable_together(reader=reader, campaign_id=campaign_id,
-                                                                    category=category)),
-                           problem=listing.found_problem,
-                           intro=_("Open a result to approve it or return it to the team saying what must change; "
-                                   "tick those that found no problem to approve them at once. "
-                                   "You cannot review a result you recorded."))
+    page = listing.visits_page(
+        reader=reader, status=VisitStatus.submitted, number=requested_page(), category=category, campaign_id=campaign_id
+    )
+    return render_template(
+        "results/visits/list.html",
+        page=page,
+        heading=_("Results to review"),
+        endpoint="result_queues.review",
+        endpoint_args={"category": category or None, "campaign": campaign_id},
+        review_form=EmptyForm(),
+        categories=offered,
+        category=category,
+        found_problem=FOUND_PROBLEM,
+        queue_campaigns=listing.campaigns_waiting(reader=reader, status=VisitStatus.submitted),
+        queue_campaign=campaign_id,
+        filter_endpoint="result_queues.review",
+        together=len(listing.approvable_together(reader=reader, campaign_id=campaign_id, category=category)),
+        problem=listing.found_problem,
+        intro=_(
+            "Open a result to approve it or return it to the team saying what must change; "
+            "tick those that found no problem to approve them at once. "
+            "You cannot review a result you recorded."
+        ),
+    )
 
 
 @bp.route("/review/approve", methods=["POST"])
@@ -74,8 +85,10 @@ def approve_many():
     campaign_id = requested_id(request.form, "campaign")
     if EmptyForm().validate_on_submit():
         if request.form.get("together") == "1":  # all of the list: a job, followed on its page
-            job_page = _all_of_the_list(listing.approvable_together(
-                reader=_user(), campaign_id=campaign_id, category=category or ""), results.submit_approval)
+            job_page = _all_of_the_list(
+                listing.approvable_together(reader=_user(), campaign_id=campaign_id, category=category or ""),
+                results.submit_approval,
+            )
             if job_page is not None:
                 return job_page
         else:
@@ -90,19 +103,28 @@ def publication():
     """待公示: approved results, published one by one, ticked, or all of a campaign at once."""
     campaign_id = requested_id(request.args, "campaign")
     reader = _user()
-    page = listing.visits_page(reader=reader, status=VisitStatus.approved, number=requested_page(),
-                               campaign_id=campaign_id)
-    return render_template("results/visits/list.html", page=page, heading=_("Results to publish"),
-                           endpoint="result_queues.publication", endpoint_args={"campaign": campaign_id},
-                           publish_form=EmptyForm(),
-                           queue_campaigns=listing.campaigns_waiting(reader=reader, status=VisitStatus.approved),
-                           queue_campaign=campaign_id, filter_endpoint="result_queues.publication",
-                           together=len(listing.publishable_together(reader=reader, campaign_id=campaign_id)),
-                           intro=_("Results are published on the public portal within %(days)s after the check "
-                                   "ended (%(rule)s), the leader's review included. Publication cannot be undone; a "
-                                   "published result is changed only by a correction, which the public sees.",
-                                   days=(rules := rules_queries.in_force(reader.tenant_id)).say("publish_days"),
-                                   rule=rules.cited["publish_days"].words))
+    page = listing.visits_page(
+        reader=reader, status=VisitStatus.approved, number=requested_page(), campaign_id=campaign_id
+    )
+    return render_template(
+        "results/visits/list.html",
+        page=page,
+        heading=_("Results to publish"),
+        endpoint="result_queues.publication",
+        endpoint_args={"campaign": campaign_id},
+        publish_form=EmptyForm(),
+        queue_campaigns=listing.campaigns_waiting(reader=reader, status=VisitStatus.approved),
+        queue_campaign=campaign_id,
+        filter_endpoint="result_queues.publication",
+        together=len(listing.publishable_together(reader=reader, campaign_id=campaign_id)),
+        intro=_(
+            "Results are published on the public portal within %(days)s after the check "
+            "ended (%(rule)s), the leader's review included. Publication cannot be undone; a "
+            "published result is changed only by a correction, which the public sees.",
+            days=(rules := rules_queries.in_force(reader.tenant_id)).say("publish_days"),
+            rule=rules.cited["publish_days"].words,
+        ),
+    )
 
 
 @bp.route("/publish", methods=["POST"])
@@ -115,8 +137,9 @@ def publish():
     back = request.form.get("back") == "visit" and len(ids) == 1
     if EmptyForm().validate_on_submit():
         if request.form.get("together") == "1":  # all of the list: a job, followed on its page
-            job_page = _all_of_the_list(listing.publishable_together(reader=_user(), campaign_id=campaign_id),
-                                        results.submit_publication)
+            job_page = _all_of_the_list(
+                listing.publishable_together(reader=_user(), campaign_id=campaign_id), results.submit_publication
+            )
             if job_page is not None:
                 return job_page
         else:

@@ -3,6 +3,7 @@ counts in memory and writes them together after the response of the first reques
 ``SPOTCHECK_SCAN_FLUSH_SECONDS`` have passed (SQLite has one writer; a scan is not worth a transaction of
 its own). Counts wait in a process until its next scan after that interval, and a process that stops
 loses those waiting: the figure is a count, not a register (the register is 入企 and 离企)."""
+
 from __future__ import annotations
 
 import threading

@@ -1,6 +1,7 @@
 """A visit's team page (检查组): the drawn members, the experts who join in addition (专家, seed 001)
 and the conflicts declared after the draw (抽取后申报回避, seed 002) with the replacement they call
 for. Every button is an allowed action of the campaign; every change is a command."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -41,18 +42,27 @@ def _render(campaign, entity_id: int, status: int = 200, errors: dict | None = N
     view["after_notice"] = notice_queries.after_notice(campaign, entity_id, [e for e in view["experts"] if e.active])
     if view["visit"] is not None and view["visit"].status not in OPEN:  # the result is submitted: the team is fixed
         actions = actions - {"add_expert", "remove_expert", "declare_recusal"}
-    return render_template("campaigns/team.html", campaign=campaign, actions=actions, why_not=why_not,
-                           form=EmptyForm(), errors=errors or {}, values=values or {},
-                           directory_experts=teams.directory_experts() if "add_expert" in actions else [],
-                           expert_kinds=EXPERT_KINDS, **view), status
+    return render_template(
+        "campaigns/team.html",
+        campaign=campaign,
+        actions=actions,
+        why_not=why_not,
+        form=EmptyForm(),
+        errors=errors or {},
+        values=values or {},
+        directory_experts=teams.directory_experts() if "add_expert" in actions else [],
+        expert_kinds=EXPERT_KINDS,
+        **view,
+    ), status
 
 
 def _answer(campaign_id: int, entity_id: int, outcome: Attempt, done, *, form_of: str, values: dict | None = None):
     """The team page's answer to a command it ran (:func:`attempt`): field errors shown under the
     form they belong to (422), a refusal of the state flashed; ``done(result)`` flashed when it succeeds."""
     if outcome.invalid:
-        return _render(campaigns.get_campaign(campaign_id), entity_id, 422, {**outcome.errors, "_form": form_of},
-                       values)
+        return _render(
+            campaigns.get_campaign(campaign_id), entity_id, 422, {**outcome.errors, "_form": form_of}, values
+        )
     outcome.report(done)
     return _back(campaign_id, entity_id, form_of if outcome.ok else None)
 
@@ -68,16 +78,29 @@ def add_expert(campaign_id, entity_id):
     form_of = "directory-expert" if data["kind"] == "directory" else "outside-expert"
 
     def done(expert):
-        joined = _("%(name)s (%(organisation)s) joins the team as an expert.", name=expert.name,
-                   organisation=expert.organisation)
+        joined = _(
+            "%(name)s (%(organisation)s) joins the team as an expert.",
+            name=expert.name,
+            organisation=expert.organisation,
+        )
         if written := notice_queries.after_notice(campaign, entity_id, [expert]):
-            joined += " " + _("The inspection notice %(number)s is already written and is not written again: tell the "
-                              "entity of the expert yourself.", number=written[expert.id])
+            joined += " " + _(
+                "The inspection notice %(number)s is already written and is not written again: tell the "
+                "entity of the expert yourself.",
+                number=written[expert.id],
+            )
         return joined
 
-    return _answer(campaign_id, entity_id, attempt(results.add_expert, campaign_id, {**data, "entity_id": entity_id},
-                                                   actor=_user(), refusals=WITH_FORBIDDEN),
-                   done, form_of=form_of, values=data)
+    return _answer(
+        campaign_id,
+        entity_id,
+        attempt(
+            results.add_expert, campaign_id, {**data, "entity_id": entity_id}, actor=_user(), refusals=WITH_FORBIDDEN
+        ),
+        done,
+        form_of=form_of,
+        values=data,
+    )
 
 
 @bp.route("/<int:campaign_id>/teams/<int:entity_id>/experts/<int:expert_id>/remove", methods=["POST"])
@@ -86,9 +109,13 @@ def remove_expert(campaign_id, entity_id, expert_id):
     campaigns.get_campaign(campaign_id)
     if not EmptyForm().validate_on_submit():
         return _back(campaign_id, entity_id)
-    return _answer(campaign_id, entity_id, attempt(results.remove_expert, expert_id, actor=_user(),
-                                                   refusals=WITH_FORBIDDEN),
-                   _expert_left, form_of="experts")
+    return _answer(
+        campaign_id,
+        entity_id,
+        attempt(results.remove_expert, expert_id, actor=_user(), refusals=WITH_FORBIDDEN),
+        _expert_left,
+        form_of="experts",
+    )
 
 
 @bp.route("/<int:campaign_id>/teams/<int:entity_id>/members/<int:member_id>/recusal", methods=["POST"])
@@ -99,10 +126,21 @@ def declare_recusal(campaign_id, entity_id, member_id):
     if not EmptyForm().validate_on_submit():
         return _back(campaign_id, entity_id)
     reason = request.form.get("reason", "")
-    return _answer(campaign_id, entity_id,
-                   attempt(results.declare_member_recusal, campaign_id, member_id, {"reason": reason}, actor=_user(),
-                           refusals=WITH_FORBIDDEN),
-                   _recusal_declared, form_of=f"member-{member_id}", values={"reason": reason})
+    return _answer(
+        campaign_id,
+        entity_id,
+        attempt(
+            results.declare_member_recusal,
+            campaign_id,
+            member_id,
+            {"reason": reason},
+            actor=_user(),
+            refusals=WITH_FORBIDDEN,
+        ),
+        _recusal_declared,
+        form_of=f"member-{member_id}",
+        values={"reason": reason},
+    )
 
 
 @bp.route("/<int:campaign_id>/teams/<int:entity_id>/members/<int:member_id>/replace", methods=["POST"])
@@ -112,10 +150,19 @@ def replace(campaign_id, entity_id, member_id):
     campaign = campaigns.get_campaign(campaign_id)
     if not EmptyForm().validate_on_submit():
         return _back(campaign_id, entity_id)
-    return _answer(campaign_id, entity_id,
-                   attempt(campaign_commands.replace_inspector, campaign.id, {"member_id": member_id, "reason": "conflict"},
-                           actor=_user(), refusals=WITH_FORBIDDEN),
-                   _replaced, form_of="members")
+    return _answer(
+        campaign_id,
+        entity_id,
+        attempt(
+            campaign_commands.replace_inspector,
+            campaign.id,
+            {"member_id": member_id, "reason": "conflict"},
+            actor=_user(),
+            refusals=WITH_FORBIDDEN,
+        ),
+        _replaced,
+        form_of="members",
+    )
 
 
 def _expert_left(expert) -> str:
@@ -123,10 +170,15 @@ def _expert_left(expert) -> str:
 
 
 def _recusal_declared(member) -> str:
-    return _("The conflict of %(name)s is recorded in the inspector directory. Replace them now by the rule of the "
-             "draw.", name=member.inspector.name)
+    return _(
+        "The conflict of %(name)s is recorded in the inspector directory. Replace them now by the rule of the draw.",
+        name=member.inspector.name,
+    )
 
 
 def _replaced(new) -> str:
-    return _("Replaced by %(name)s (%(cert)s), the next eligible inspector of the draw. The proof records the "
-             "replacement.", name=new.inspector.name, cert=new.inspector.cert_no)
+    return _(
+        "Replaced by %(name)s (%(cert)s), the next eligible inspector of the draw. The proof records the replacement.",
+        name=new.inspector.name,
+        cert=new.inspector.cert_no,
+    )

@@ -1,6 +1,7 @@
 """Transfers received (移送接收): what other departments transferred to this one — only what they
 sent, copied into the transfer — and its acknowledgement (签收). Every change is a command; the
 acknowledge button is shown only where the transfer allows it."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -39,8 +40,14 @@ def acknowledge_many():
     """签收 of the transfers ticked on the list, with one note: all or nothing."""
     ids = whole_numbers(request.form.getlist("ids"))
     if EmptyForm().validate_on_submit():
-        perform(results.acknowledge_transfers, ids, {"note": request.form.get("note", "")},
-                actor=current_user._get_current_object(), done=_acknowledged, refusals=(*WITH_FORBIDDEN, NotFound))
+        perform(
+            results.acknowledge_transfers,
+            ids,
+            {"note": request.form.get("note", "")},
+            actor=current_user._get_current_object(),
+            done=_acknowledged,
+            refusals=(*WITH_FORBIDDEN, NotFound),
+        )
     return redirect(url_for("transfer_pages.index"))
 
 
@@ -52,9 +59,13 @@ def _acknowledged(transfers) -> str:
 @requires(Permission.TRANSFERS_RECEIVE)
 def detail(follow_up_id):
     follow_up = _received(follow_up_id)
-    return render_template("results/transfers/detail.html", transfer=follow_up, form=EmptyForm(),
-                           letter=notice_queries.letter_of(follow_up),
-                           actions=visits.follow_up_actions(follow_up, current_user._get_current_object()))
+    return render_template(
+        "results/transfers/detail.html",
+        transfer=follow_up,
+        form=EmptyForm(),
+        letter=notice_queries.letter_of(follow_up),
+        actions=visits.follow_up_actions(follow_up, current_user._get_current_object()),
+    )
 
 
 @bp.route("/<int:follow_up_id>/acknowledge", methods=["POST"])
@@ -62,7 +73,12 @@ def detail(follow_up_id):
 def acknowledge(follow_up_id):
     follow_up = _received(follow_up_id)
     if EmptyForm().validate_on_submit():
-        perform(results.acknowledge_transfer, follow_up.id, {"note": request.form.get("note", "")},
-                actor=current_user._get_current_object(),
-                done=_("The transfer is acknowledged; the sending department sees it."), refusals=WITH_FORBIDDEN)
+        perform(
+            results.acknowledge_transfer,
+            follow_up.id,
+            {"note": request.form.get("note", "")},
+            actor=current_user._get_current_object(),
+            done=_("The transfer is acknowledged; the sending department sees it."),
+            refusals=WITH_FORBIDDEN,
+        )
     return redirect(url_for("transfer_pages.detail", follow_up_id=follow_up_id))

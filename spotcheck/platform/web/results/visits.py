@@ -1,6 +1,7 @@
 """Visit pages (检查与检查结果): an inspector's visits and the result form, the leader's review
 queue, the planner's publication queue. Every button is an allowed action of the visit
 (:data:`~spotcheck.tenants.results.policy.VISIT_ACTIONS`); every change is a command."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -45,9 +46,14 @@ def mine():
     """我的检查: the visits the signed-in inspector is on, most urgent first."""
     campaign_id = requested_id(request.args, "campaign")
     page = listing.visits_page(reader=_user(), mine=True, number=requested_page(), campaign_id=campaign_id)
-    return render_template("results/visits/list.html", page=page, heading=_("My visits"), endpoint="visit_pages.mine",
-                           endpoint_args={"campaign": campaign_id},
-                           intro=_("The visits you are on. Record the result of each item; the team leader submits it."))
+    return render_template(
+        "results/visits/list.html",
+        page=page,
+        heading=_("My visits"),
+        endpoint="visit_pages.mine",
+        endpoint_args={"campaign": campaign_id},
+        intro=_("The visits you are on. Record the result of each item; the team leader submits it."),
+    )
 
 
 @bp.route("/campaign/<int:campaign_id>")
@@ -57,10 +63,18 @@ def of_campaign(campaign_id, imported: dict | None = None, status: int = 200):
     campaign = campaigns.get_campaign(campaign_id)
     page = listing.visits_page(reader=_user(), campaign_id=campaign.id, number=requested_page())
     importable = "import_results" in visits.campaign_steps(campaign, _user())
-    return render_template("results/visits/list.html", page=page, campaign=campaign, importable=importable,
-                           imported=imported, form=EmptyForm(),
-                           heading=_("Visits of %(code)s", code=campaign.code), endpoint="visit_pages.of_campaign",
-                           endpoint_args={"campaign_id": campaign.id}, intro=""), status
+    return render_template(
+        "results/visits/list.html",
+        page=page,
+        campaign=campaign,
+        importable=importable,
+        imported=imported,
+        form=EmptyForm(),
+        heading=_("Visits of %(code)s", code=campaign.code),
+        endpoint="visit_pages.of_campaign",
+        endpoint_args={"campaign_id": campaign.id},
+        intro="",
+    ), status
 
 
 @bp.route("/campaign/<int:campaign_id>/results-template")
@@ -81,11 +95,20 @@ def import_results(campaign_id):
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("visit_pages.of_campaign", campaign_id=campaign_id))
     upload = request.files.get("file")
-    started = attempt(submit_results_import, campaign.id, upload.filename if upload else None,
-                      upload.stream if upload else None, actor=_user(), locale=str(get_locale()), refusals=BAD_INPUT)
+    started = attempt(
+        submit_results_import,
+        campaign.id,
+        upload.filename if upload else None,
+        upload.stream if upload else None,
+        actor=_user(),
+        locale=str(get_locale()),
+        refusals=BAD_INPUT,
+    )
     if started.invalid:
-        outcome = {"ok": False, "errors": [{"row": "", "column": "", "reason": str(message)}
-                                           for message in started.errors.get("file", [])]}
+        outcome = {
+            "ok": False,
+            "errors": [{"row": "", "column": "", "reason": str(message)} for message in started.errors.get("file", [])],
+        }
         return of_campaign(campaign_id, outcome, 422)
     return redirect(url_for("audit.job", job_id=started.result.id))
 
@@ -103,13 +126,20 @@ def _render(visit_id: int, status: int = 200, errors: dict | None = None, values
     page = visit_page.visit_page(visit_id, reader=user)
     visit = page.visit
     return render_template(
-        "results/visits/detail.html", **page.shown(),
+        "results/visits/detail.html",
+        **page.shown(),
         mixed_team=joint_queries.mixed_team(visit.id, reader=user) if visit.campaign.joint_id else [],
         after_notice=notice_queries.after_notice(visit.campaign, visit.entity_id, page.experts),
-        notices=notice_queries.for_visit_page(visit, user), form=EmptyForm(), errors=errors or {}, values=values,
-        follow_up_kinds=reference.FOLLOW_UP_KINDS, detail_labels=labels.FOLLOW_UP_DETAIL_LABELS,
-        close_labels=labels.FOLLOW_UP_CLOSE_LABELS, note_labels=labels.FOLLOW_UP_NOTE_LABELS,
-        recheck_outcomes=reference.RECHECK_OUTCOMES), status
+        notices=notice_queries.for_visit_page(visit, user),
+        form=EmptyForm(),
+        errors=errors or {},
+        values=values,
+        follow_up_kinds=reference.FOLLOW_UP_KINDS,
+        detail_labels=labels.FOLLOW_UP_DETAIL_LABELS,
+        close_labels=labels.FOLLOW_UP_CLOSE_LABELS,
+        note_labels=labels.FOLLOW_UP_NOTE_LABELS,
+        recheck_outcomes=reference.RECHECK_OUTCOMES,
+    ), status
 
 
 def _form_data(visit) -> dict:
@@ -117,10 +147,15 @@ def _form_data(visit) -> dict:
     form = request.form
     data: dict = {field.name: form.get(field.name, "") for field in inputs.VISIT_FIELDS if field.kind != inputs.DATE}
     data.update({name: form[name] for name in inputs.CHECK_DATES if name in form})  # fixed dates are not sent
-    data["items"] = {str(item.id): {field.name: form.getlist(f"item-{item.id}-{field.name}")
-                                    if field.kind == inputs.CATEGORIES else form.get(f"item-{item.id}-{field.name}", "")
-                                    for field in inputs.ITEM_FIELDS}
-                     for item in visit.campaign.items}
+    data["items"] = {
+        str(item.id): {
+            field.name: form.getlist(f"item-{item.id}-{field.name}")
+            if field.kind == inputs.CATEGORIES
+            else form.get(f"item-{item.id}-{field.name}", "")
+            for field in inputs.ITEM_FIELDS
+        }
+        for item in visit.campaign.items
+    }
     return data
 
 
@@ -147,11 +182,18 @@ def record(visit_id):
     if not EmptyForm().validate_on_submit():
         return _back(visit_id)
     data = _form_data(visit)
-    refused = _answer(visit_id, attempt(results.record_result, visit_id, data, actor=_user(), refusals=WITH_FORBIDDEN),
-                      _("The result is saved as a draft."), data)
+    refused = _answer(
+        visit_id,
+        attempt(results.record_result, visit_id, data, actor=_user(), refusals=WITH_FORBIDDEN),
+        _("The result is saved as a draft."),
+        data,
+    )
     if refused is None and request.form.get("then") == "submit":
-        refused = _answer(visit_id, attempt(results.submit_result, visit_id, actor=_user(), refusals=WITH_FORBIDDEN),
-                          _("The result is submitted for review."))
+        refused = _answer(
+            visit_id,
+            attempt(results.submit_result, visit_id, actor=_user(), refusals=WITH_FORBIDDEN),
+            _("The result is submitted for review."),
+        )
     return refused or _back(visit_id)
 
 
@@ -160,8 +202,11 @@ def record(visit_id):
 def submit(visit_id):
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        return _answer(visit_id, attempt(results.submit_result, visit_id, actor=_user(), refusals=WITH_FORBIDDEN),
-                       _("The result is submitted for review.")) or _back(visit_id)
+        return _answer(
+            visit_id,
+            attempt(results.submit_result, visit_id, actor=_user(), refusals=WITH_FORBIDDEN),
+            _("The result is submitted for review."),
+        ) or _back(visit_id)
     return _back(visit_id)
 
 
@@ -185,9 +230,17 @@ def _approved(visit) -> str:
 def send_back(visit_id):
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        return _answer(visit_id, attempt(results.return_result, visit_id, {"reason": request.form.get("reason", "")},
-                                         actor=_user(), refusals=WITH_FORBIDDEN),
-                       _("The result is returned to the team.")) or _back(visit_id)
+        return _answer(
+            visit_id,
+            attempt(
+                results.return_result,
+                visit_id,
+                {"reason": request.form.get("reason", "")},
+                actor=_user(),
+                refusals=WITH_FORBIDDEN,
+            ),
+            _("The result is returned to the team."),
+        ) or _back(visit_id)
     return _back(visit_id)
 
 
@@ -198,9 +251,12 @@ def correct_dates(visit_id):
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
         data = {name: request.form.get(name, "") for name in (*inputs.CHECK_DATES, "reason")}
-        return _answer(visit_id, attempt(results.correct_check_dates, visit_id, data, actor=_user(),
-                                         refusals=WITH_FORBIDDEN),
-                       _("The check dates are corrected."), form_of={"_form": "dates"}) or _back(visit_id)
+        return _answer(
+            visit_id,
+            attempt(results.correct_check_dates, visit_id, data, actor=_user(), refusals=WITH_FORBIDDEN),
+            _("The check dates are corrected."),
+            form_of={"_form": "dates"},
+        ) or _back(visit_id)
     return _back(visit_id)
 
 
@@ -209,10 +265,21 @@ def correct_dates(visit_id):
 def correct(visit_id):
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        return _answer(visit_id, attempt(results.start_correction, visit_id, {"reason": request.form.get("reason", "")},
-                                         actor=_user(), refusals=WITH_FORBIDDEN),
-                       _("The correction is started: the team records the corrected result, a leader approves it, "
-                         "and it is published as a new version."), form_of={"_form": "correct"}) or _back(visit_id)
+        return _answer(
+            visit_id,
+            attempt(
+                results.start_correction,
+                visit_id,
+                {"reason": request.form.get("reason", "")},
+                actor=_user(),
+                refusals=WITH_FORBIDDEN,
+            ),
+            _(
+                "The correction is started: the team records the corrected result, a leader approves it, "
+                "and it is published as a new version."
+            ),
+            form_of={"_form": "correct"},
+        ) or _back(visit_id)
     return _back(visit_id)
 
 
@@ -226,10 +293,17 @@ def attach(visit_id):
         if upload is None or not upload.filename:
             flash(_("Choose a file to attach."), "error")
         else:
-            refused = _answer(visit_id, attempt(results.add_attachment, visit_id,
-                                                {"stream": upload.stream, "filename": upload.filename}, actor=_user(),
-                                                refusals=WITH_FORBIDDEN),
-                              _("The file is attached."))
+            refused = _answer(
+                visit_id,
+                attempt(
+                    results.add_attachment,
+                    visit_id,
+                    {"stream": upload.stream, "filename": upload.filename},
+                    actor=_user(),
+                    refusals=WITH_FORBIDDEN,
+                ),
+                _("The file is attached."),
+            )
             if refused is not None:
                 return refused
     return _back(visit_id, "attachments")
@@ -240,8 +314,14 @@ def attach(visit_id):
 def detach(visit_id, attachment_id):
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        perform(results.remove_attachment, visit_id, {"attachment_id": attachment_id}, actor=_user(),
-                done=_("The attachment is removed."), refusals=(*REFUSALS, NotFound))
+        perform(
+            results.remove_attachment,
+            visit_id,
+            {"attachment_id": attachment_id},
+            actor=_user(),
+            done=_("The attachment is removed."),
+            refusals=(*REFUSALS, NotFound),
+        )
     return _back(visit_id, "attachments")
 
 
@@ -259,11 +339,24 @@ def open_follow_up(visit_id):
     """Open a follow-up (后续处置) of a problem the visit found; field errors shown under its form."""
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        data = {name: request.form.get(name, "") for name in
-                ("kind", "details", "deadline", "deadline_days", "case_number", "receiver_tenant_id", "police_organ")}
-        return _answer(visit_id, attempt(results.open_follow_up, visit_id, data, actor=_user(), refusals=WITH_FORBIDDEN),
-                       _("The follow-up is recorded."), form_of={"_follow_up": "new", "_kind": data["kind"]}) \
-            or _back(visit_id, "follow-ups")
+        data = {
+            name: request.form.get(name, "")
+            for name in (
+                "kind",
+                "details",
+                "deadline",
+                "deadline_days",
+                "case_number",
+                "receiver_tenant_id",
+                "police_organ",
+            )
+        }
+        return _answer(
+            visit_id,
+            attempt(results.open_follow_up, visit_id, data, actor=_user(), refusals=WITH_FORBIDDEN),
+            _("The follow-up is recorded."),
+            form_of={"_follow_up": "new", "_kind": data["kind"]},
+        ) or _back(visit_id, "follow-ups")
     return _back(visit_id, "follow-ups")
 
 
@@ -277,10 +370,12 @@ def close_follow_up(visit_id, follow_up_id):
         raise NotFound(_("No such follow-up."))
     if EmptyForm().validate_on_submit():
         data = {name: request.form.get(name, "") for name in ("closed_on", "outcome", "outcome_note")}
-        return _answer(visit_id, attempt(results.close_follow_up, follow_up_id, data, actor=_user(),
-                                         refusals=WITH_FORBIDDEN),
-                       _("The follow-up is closed."), form_of={"_follow_up": follow_up_id}) \
-            or _back(visit_id, "follow-ups")
+        return _answer(
+            visit_id,
+            attempt(results.close_follow_up, follow_up_id, data, actor=_user(), refusals=WITH_FORBIDDEN),
+            _("The follow-up is closed."),
+            form_of={"_follow_up": follow_up_id},
+        ) or _back(visit_id, "follow-ups")
     return _back(visit_id, "follow-ups")
 
 
@@ -290,10 +385,18 @@ def no_follow_up(visit_id):
     """无需后续处置: a leader records, with the reason, that the problem found needs no follow-up."""
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        return _answer(visit_id, attempt(results.decide_no_follow_up, visit_id, {"reason": request.form.get("reason", "")},
-                                         actor=_user(), refusals=WITH_FORBIDDEN),
-                       _("Recorded: no follow-up is needed. The visit can now be closed."),
-                       form_of={"_decision": True}) or _back(visit_id, "follow-ups")
+        return _answer(
+            visit_id,
+            attempt(
+                results.decide_no_follow_up,
+                visit_id,
+                {"reason": request.form.get("reason", "")},
+                actor=_user(),
+                refusals=WITH_FORBIDDEN,
+            ),
+            _("Recorded: no follow-up is needed. The visit can now be closed."),
+            form_of={"_decision": True},
+        ) or _back(visit_id, "follow-ups")
     return _back(visit_id, "follow-ups")
 
 
@@ -303,11 +406,21 @@ def recusal(visit_id):
     """抽取后申报回避: a member of the team declares their own conflict with the entity."""
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        return _answer(visit_id, attempt(results.declare_own_recusal, visit_id, {"reason": request.form.get("reason", "")},
-                                         actor=_user(), refusals=WITH_FORBIDDEN),
-                       _("Your conflict is recorded. The department replaces you on the team; until then the result "
-                         "cannot be recorded."),
-                       form_of={"_recusal": True}) or _back(visit_id)
+        return _answer(
+            visit_id,
+            attempt(
+                results.declare_own_recusal,
+                visit_id,
+                {"reason": request.form.get("reason", "")},
+                actor=_user(),
+                refusals=WITH_FORBIDDEN,
+            ),
+            _(
+                "Your conflict is recorded. The department replaces you on the team; until then the result "
+                "cannot be recorded."
+            ),
+            form_of={"_recusal": True},
+        ) or _back(visit_id)
     return _back(visit_id)
 
 
@@ -317,7 +430,9 @@ def close(visit_id):
     """办结: a published visit with no open follow-up."""
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        perform(results.close_visit, visit_id, actor=_user(), done=_("The visit is closed."), refusals=(Conflict, Forbidden))
+        perform(
+            results.close_visit, visit_id, actor=_user(), done=_("The visit is closed."), refusals=(Conflict, Forbidden)
+        )
     return _back(visit_id)
 
 
@@ -350,9 +465,13 @@ def late_entry(visit_id):
     if not EmptyForm().validate_on_submit():
         return _back(visit_id)
     data = {key: request.form.get(key, "") for key in ("arrived_at", "left_at", "reason")}
-    return _answer(visit_id, attempt(results.record_late_entry, visit_id, data, actor=_user(), refusals=WITH_FORBIDDEN),
-                   _("The arrival and departure are recorded, with the reason."), data,
-                   form_of={"_late_entry": True}) or _back(visit_id, "inspection-code")
+    return _answer(
+        visit_id,
+        attempt(results.record_late_entry, visit_id, data, actor=_user(), refusals=WITH_FORBIDDEN),
+        _("The arrival and departure are recorded, with the reason."),
+        data,
+        form_of={"_late_entry": True},
+    ) or _back(visit_id, "inspection-code")
 
 
 @bp.route("/<int:visit_id>/recusal-requests/<int:request_id>", methods=["POST"])
@@ -363,7 +482,16 @@ def decide_recusal_request(visit_id, request_id):
     if not EmptyForm().validate_on_submit():
         return _back(visit_id, "recusal-requests")
     data = {"accept": request.form.get("accept", ""), "reason": request.form.get("reason", "")}
-    return _answer(visit_id, attempt(results.decide_recusal_request, request_id, {**data, "visit_id": visit_id},
-                                     actor=_user(), refusals=WITH_FORBIDDEN),
-                   _("The decision is recorded."), data, form_of={"_recusal_request": request_id}) \
-        or _back(visit_id, "recusal-requests")
+    return _answer(
+        visit_id,
+        attempt(
+            results.decide_recusal_request,
+            request_id,
+            {**data, "visit_id": visit_id},
+            actor=_user(),
+            refusals=WITH_FORBIDDEN,
+        ),
+        _("The decision is recorded."),
+        data,
+        form_of={"_recusal_request": request_id},
+    ) or _back(visit_id, "recusal-requests")

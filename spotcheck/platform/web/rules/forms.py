@@ -1,4 +1,5 @@
 """Forms of the rules document pages (一细则). They only collect input; the rules commands check it."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField

@@ -6,6 +6,7 @@ administrator from a file, pasted text or a preset —, their history, differenc
 The file is served only through :func:`download`, which checks the permission and takes the
 path from the service (a name the server chose), never from the request.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, send_file, url_for
@@ -28,9 +29,14 @@ def _page(*, text_form=None, file_form=None):
     document = queries.current_document()
     if text_form is None:
         text_form = RulesTextForm(obj=document) if document else RulesTextForm()
-    return render_template("rules/document.html", document=document, text_form=text_form,
-                           file_form=file_form or RulesFileForm(), publish_form=EmptyForm(),
-                           actions=queries.allowed_actions(document, _actor()))
+    return render_template(
+        "rules/document.html",
+        document=document,
+        text_form=text_form,
+        file_form=file_form or RulesFileForm(),
+        publish_form=EmptyForm(),
+        actions=queries.allowed_actions(document, _actor()),
+    )
 
 
 def _actor():
@@ -48,8 +54,9 @@ def index():
 def save_text():
     form = RulesTextForm()
     if form.validate_on_submit():
-        saved = attempt(commands.save_text, {"title": form.title.data, "body": form.body.data}, actor=_actor(),
-                        refusals=BAD_INPUT)
+        saved = attempt(
+            commands.save_text, {"title": form.title.data, "body": form.body.data}, actor=_actor(), refusals=BAD_INPUT
+        )
         if saved.ok:
             flash(_("The rules document has been saved."), "success")
             return redirect(url_for("rules_pages.index"))
@@ -63,9 +70,12 @@ def upload():
     form = RulesFileForm()
     if form.validate_on_submit():
         upload = form.file.data
-        attached = attempt(commands.attach_file, {"file_name": getattr(upload, "filename", "") or "",
-                                                  "stream": getattr(upload, "stream", None)},
-                           actor=_actor(), refusals=BAD_INPUT)
+        attached = attempt(
+            commands.attach_file,
+            {"file_name": getattr(upload, "filename", "") or "", "stream": getattr(upload, "stream", None)},
+            actor=_actor(),
+            refusals=BAD_INPUT,
+        )
         if attached.ok:
             flash(_("The file has been attached."), "success")
             return redirect(url_for("rules_pages.index"))
@@ -88,29 +98,45 @@ def download():
     document = queries.current_document()
     if document is None:
         raise NotFound(_("There is no rules document yet."))
-    return send_file(queries.file_path(document), mimetype=document.media_type, as_attachment=True,
-                     download_name=document.file_name, max_age=0)
+    return send_file(
+        queries.file_path(document),
+        mimetype=document.media_type,
+        as_attachment=True,
+        download_name=document.file_name,
+        max_age=0,
+    )
 
 
 # --- the department's rules in force and their versions (本部门现行规则 · 细则版本) ----------------------
 
 #: The pages the shared templates link to.
-VIEWS = {"index": "rules_pages.in_force", "version": "rules_pages.version", "version_file": "rules_pages.version_file",
-         "differences": "rules_pages.differences", "scope": "department"}
+VIEWS = {
+    "index": "rules_pages.in_force",
+    "version": "rules_pages.version",
+    "version_file": "rules_pages.version_file",
+    "differences": "rules_pages.differences",
+    "scope": "department",
+}
 
 
 def _in_force_page(errors: dict | None = None, text: str | None = None):
     tenant_id = current_tenant_id()
     rules, version = queries.in_force(tenant_id), queries.in_force_version(tenant_id)
     return render_template(
-        "rules/in_force.html", rules=rules, version=version,
+        "rules/in_force.html",
+        rules=rules,
+        version=version,
         document=queries.document_of(version) if version is not None else None,
         rulebook=queries.in_force_version(None),
-        groups=queries.grouped_rows(rules), set_here=queries.set_by(rules, "department"),
-        history=queries.scope_history(tenant_id), presets=queries.presets_of("department"),
+        groups=queries.grouped_rows(rules),
+        set_here=queries.set_by(rules, "department"),
+        history=queries.scope_history(tenant_id),
+        presets=queries.presets_of("department"),
         errors=rule_versions.named_errors(errors or {}),
-        text=rule_versions.prefill("department", tenant_id) if text is None else text, form=EmptyForm(),
-        views=VIEWS)
+        text=rule_versions.prefill("department", tenant_id) if text is None else text,
+        form=EmptyForm(),
+        views=VIEWS,
+    )
 
 
 @bp.get("/in-force")
@@ -123,8 +149,13 @@ def in_force():
 @requires(Permission.DEPARTMENT_RULES_MANAGE)
 def load():
     """Load a version of the department's rules (细则): refused whole, each bad key named beside the form."""
-    return rule_versions.load("department", current_tenant_id(), commands.load_department_rules,
-                              version_endpoint="rules_pages.version", page=_in_force_page)
+    return rule_versions.load(
+        "department",
+        current_tenant_id(),
+        commands.load_department_rules,
+        version_endpoint="rules_pages.version",
+        page=_in_force_page,
+    )
 
 
 @bp.get("/versions/<int:version_id>")
@@ -150,5 +181,6 @@ def in_force_file():
 @bp.get("/differences")
 @requires(Permission.CATALOG_VIEW)
 def differences():
-    return render_template("rules/differences.html", views=VIEWS,
-                           **rule_versions.differences_context(current_tenant_id()))
+    return render_template(
+        "rules/differences.html", views=VIEWS, **rule_versions.differences_context(current_tenant_id())
+    )

@@ -2,6 +2,7 @@
 — its document, every rule with its value and citation, the national rules — and its history; each
 department's rules in force with where each comes from, and the history of its own rules (细则); any
 version, and its file as it was loaded. Public data: the versions are read the same for whoever asks."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
@@ -16,8 +17,13 @@ bp = Blueprint("public_rules", __name__, url_prefix="/public")
 bp.context_processor(rule_versions.template_names)
 
 #: The public pages the shared templates link to.
-VIEWS = {"index": "public_rules.rulebook", "version": "public_rules.version",
-         "version_file": "public_rules.version_file", "differences": None, "scope": "public"}
+VIEWS = {
+    "index": "public_rules.rulebook",
+    "version": "public_rules.version",
+    "version_file": "public_rules.version_file",
+    "differences": None,
+    "scope": "public",
+}
 
 
 @bp.errorhandler(404)
@@ -38,21 +44,35 @@ def _department(code: str):
 @public
 def rulebook():
     rules, version = rules_queries.in_force(None), rules_queries.in_force_version(None)
-    return render_template("rules/public/rulebook.html", rules=rules, version=version,
-                           document=rules_queries.document_of(version) if version is not None else None,
-                           groups=rules_queries.grouped_rows(rules), sources=rules_queries.national_sources(),
-                           history=rules_queries.scope_history(None), departments=active_tenants(), views=VIEWS)
+    return render_template(
+        "rules/public/rulebook.html",
+        rules=rules,
+        version=version,
+        document=rules_queries.document_of(version) if version is not None else None,
+        groups=rules_queries.grouped_rows(rules),
+        sources=rules_queries.national_sources(),
+        history=rules_queries.scope_history(None),
+        departments=active_tenants(),
+        views=VIEWS,
+    )
 
 
 def department_context(tenant) -> dict:
     """What the portal shows of a department's rules in force (its page of rules, and the rules
     document's page): every rule with where it comes from, its own rules' version and history."""
     rules, version = rules_queries.in_force(tenant.id), rules_queries.in_force_version(tenant.id)
-    return {"in_force": {"rules": rules, "version": version, "groups": rules_queries.grouped_rows(rules),
-                         "document": rules_queries.document_of(version) if version is not None else None,
-                         "set_here": rules_queries.set_by(rules, "department"),
-                         "history": rules_queries.scope_history(tenant.id)},
-            "views": VIEWS, **rule_versions.template_names()}
+    return {
+        "in_force": {
+            "rules": rules,
+            "version": version,
+            "groups": rules_queries.grouped_rows(rules),
+            "document": rules_queries.document_of(version) if version is not None else None,
+            "set_here": rules_queries.set_by(rules, "department"),
+            "history": rules_queries.scope_history(tenant.id),
+        },
+        "views": VIEWS,
+        **rule_versions.template_names(),
+    }
 
 
 @bp.get("/<code>/rules/in-force")
@@ -69,8 +89,9 @@ def version(version_id):
     tenant = next((t for t in active_tenants() if t.id == found.tenant_id), None) if found.tenant_id else None
     if found.tenant_id is not None and tenant is None:
         abort(404)  # a department no longer in service: its pages are gone from the portal
-    return render_template("rules/public/version.html", views=VIEWS, public=True, department=tenant,
-                           **rule_versions.version_context(found))
+    return render_template(
+        "rules/public/version.html", views=VIEWS, public=True, department=tenant, **rule_versions.version_context(found)
+    )
 
 
 @bp.get("/rules/versions/<int:version_id>/file")

@@ -2,6 +2,7 @@
 force — its document, its articles, every parameter with its value and where it comes from, the
 national floor's documents —, loading a new version (a file, pasted text or a preset), the history of
 the versions, the differences of two, and each version's file."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template
@@ -21,13 +22,19 @@ SCOPE = None
 def _page(errors: dict | None = None, text: str | None = None):
     rules, version = queries.in_force(SCOPE), queries.in_force_version(SCOPE)
     return render_template(
-        "rules/rulebook.html", rules=rules, version=version,
+        "rules/rulebook.html",
+        rules=rules,
+        version=version,
         document=queries.document_of(version) if version is not None else None,
-        groups=queries.grouped_rows(rules), sources=queries.national_sources(),
-        history=queries.scope_history(SCOPE), presets=queries.presets_of("rulebook"),
+        groups=queries.grouped_rows(rules),
+        sources=queries.national_sources(),
+        history=queries.scope_history(SCOPE),
+        presets=queries.presets_of("rulebook"),
         errors=rule_versions.named_errors(errors or {}),
         text=rule_versions.prefill("rulebook", SCOPE) if text is None else text,
-        form=EmptyForm(), views=VIEWS)
+        form=EmptyForm(),
+        views=VIEWS,
+    )
 
 
 @bp.get("")
@@ -40,8 +47,9 @@ def index():
 @requires(Permission.RULEBOOK_MANAGE)
 def load():
     """Load a version of the rulebook: refused whole, each bad key named beside the form."""
-    return rule_versions.load("rulebook", SCOPE, commands.load_rulebook, version_endpoint="rulebook_pages.version",
-                              page=_page)
+    return rule_versions.load(
+        "rulebook", SCOPE, commands.load_rulebook, version_endpoint="rulebook_pages.version", page=_page
+    )
 
 
 @bp.get("/versions/<int:version_id>")
@@ -71,6 +79,10 @@ def differences():
 
 
 #: The pages the shared templates link to (a version, its file, the differences, the scope's page).
-VIEWS = {"index": "rulebook_pages.index", "version": "rulebook_pages.version",
-         "version_file": "rulebook_pages.version_file", "differences": "rulebook_pages.differences",
-         "scope": "rulebook"}
+VIEWS = {
+    "index": "rulebook_pages.index",
+    "version": "rulebook_pages.version",
+    "version_file": "rulebook_pages.version_file",
+    "differences": "rulebook_pages.differences",
+    "scope": "rulebook",
+}

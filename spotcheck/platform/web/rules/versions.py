@@ -3,6 +3,7 @@ pasted text or a preset; a refusal said key by key under the names of the parame
 differences of two and a version's file. The platform administrator's rulebook pages
 (:mod:`.rulebook_pages`), a department's rules pages (:mod:`.rules_pages`) and the public portal
 (:mod:`.public_rules`) call these with their own scope."""
+
 from __future__ import annotations
 
 import io
@@ -25,8 +26,11 @@ ANY = object()
 
 def template_names() -> dict:
     """The names the rules' templates use (a blueprint's context processor)."""
-    return {"rule_state_names": rules_vocabulary.STATE_NAMES, "rule_source_names": SOURCES,
-            "coming_versions": queries.coming}
+    return {
+        "rule_state_names": rules_vocabulary.STATE_NAMES,
+        "rule_source_names": SOURCES,
+        "coming_versions": queries.coming,
+    }
 
 
 def named_errors(errors: dict) -> list[tuple[str, str, list[str]]]:
@@ -47,8 +51,9 @@ def submitted(kind: str) -> dict:
         try:
             return {"text": data.decode("utf-8-sig"), "preset": ""}
         except UnicodeDecodeError:
-            raise ValidationFailed({"file": [_("The file is not UTF-8 text: save it as UTF-8 and choose it again.")]}
-                                   ) from None
+            raise ValidationFailed(
+                {"file": [_("The file is not UTF-8 text: save it as UTF-8 and choose it again.")]}
+            ) from None
     return {"text": request.form.get("text", ""), "preset": ""}
 
 
@@ -67,8 +72,14 @@ def load(kind: str, tenant_id: int | None, command, *, version_endpoint: str, pa
     if loaded.invalid:
         return page(errors=loaded.errors, text="" if data["preset"] else data["text"]), 422
     version = loaded.result
-    flash(_("Loaded %(name)s, in force from %(day)s.", name=f"《{version.title}》",
-            day=version.effective_from.isoformat()), "success")
+    flash(
+        _(
+            "Loaded %(name)s, in force from %(day)s.",
+            name=f"《{version.title}》",
+            day=version.effective_from.isoformat(),
+        ),
+        "success",
+    )
     return redirect(url_for(version_endpoint, version_id=version.id))
 
 
@@ -86,11 +97,23 @@ def version_context(version) -> dict:
     it changed from the version before."""
     before = queries.previous(version)
     document = queries.document_of(version)
-    replaced_by = next((v for v, _state in queries.scope_history(version.tenant_id)
-                        if version.withdrawn and not v.withdrawn and v.effective_from == version.effective_from), None)
-    return {"version": version, "document": document, "state": queries.state(version), "replaced_by": replaced_by,
-            "groups": queries.document_groups(document), "before": before,
-            "changes": queries.differences(before, version) if before is not None else None}
+    replaced_by = next(
+        (
+            v
+            for v, _state in queries.scope_history(version.tenant_id)
+            if version.withdrawn and not v.withdrawn and v.effective_from == version.effective_from
+        ),
+        None,
+    )
+    return {
+        "version": version,
+        "document": document,
+        "state": queries.state(version),
+        "replaced_by": replaced_by,
+        "groups": queries.document_groups(document),
+        "before": before,
+        "changes": queries.differences(before, version) if before is not None else None,
+    }
 
 
 def differences_context(tenant_id: int | None) -> dict:
@@ -113,8 +136,13 @@ def differences_context(tenant_id: int | None) -> dict:
 def version_file(version):
     """A version's file as it was loaded (UTF-8 text, its SHA-256 the one the history shows)."""
     name = f"{version.short_title}-{version.effective_from.isoformat()}.toml"
-    return send_file(io.BytesIO(version.source_text.encode("utf-8")), mimetype="application/toml", as_attachment=True,
-                     download_name=name, max_age=0)
+    return send_file(
+        io.BytesIO(version.source_text.encode("utf-8")),
+        mimetype="application/toml",
+        as_attachment=True,
+        download_name=name,
+        max_age=0,
+    )
 
 
 def in_force_file(tenant_id: int | None):
@@ -123,8 +151,13 @@ def in_force_file(tenant_id: int | None):
     text, version = queries.show_text(tenant_id), queries.in_force_version(tenant_id)
     if text is None or version is None:
         raise NotFound(_l("No version of these rules is in force."))
-    return send_file(io.BytesIO(text.encode("utf-8")), mimetype="application/toml", as_attachment=True,
-                     download_name=f"{version.short_title}-现行.toml", max_age=0)
+    return send_file(
+        io.BytesIO(text.encode("utf-8")),
+        mimetype="application/toml",
+        as_attachment=True,
+        download_name=f"{version.short_title}-现行.toml",
+        max_age=0,
+    )
 
 
 def prefill(kind: str, tenant_id: int | None) -> str:

@@ -1,4 +1,5 @@
 """Spreadsheet templates, imports with progress and error lists, exports (Excel 导入导出)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
@@ -43,9 +44,14 @@ def _recent_imports() -> list[Job]:
 
 
 def _index(forms: dict):
-    return render_template("spreadsheets/index.html", kinds=list(KINDS.values()), forms=forms,
-                           max_mb=sheet_queries.max_upload_bytes() // (1024 * 1024), recent=_recent_imports(),
-                           steps=sheet_queries.allowed_steps(current_user._get_current_object()))
+    return render_template(
+        "spreadsheets/index.html",
+        kinds=list(KINDS.values()),
+        forms=forms,
+        max_mb=sheet_queries.max_upload_bytes() // (1024 * 1024),
+        recent=_recent_imports(),
+        steps=sheet_queries.allowed_steps(current_user._get_current_object()),
+    )
 
 
 @bp.route("")
@@ -77,8 +83,15 @@ def upload(kind):
     form = SheetUploadForm(prefix=sheet.name)
     form.validate_on_submit()  # the CSRF token was checked before the view
     file = form.file.data
-    started = attempt(submit_import, sheet.name, getattr(file, "filename", None), getattr(file, "stream", None),
-                      actor=current_user._get_current_object(), locale=str(get_locale()), refusals=BAD_INPUT)
+    started = attempt(
+        submit_import,
+        sheet.name,
+        getattr(file, "filename", None),
+        getattr(file, "stream", None),
+        actor=current_user._get_current_object(),
+        locale=str(get_locale()),
+        refusals=BAD_INPUT,
+    )
     if started.invalid:
         started.show_on(form)
         return _index(_forms(**{sheet.name: form}))

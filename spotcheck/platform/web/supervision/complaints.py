@@ -3,6 +3,7 @@ once the team has left, on its inspection code's page with its 企业核验码. 
 the complaint to the department complained about (转办) with or without the business's name, or not at all, and
 answers the business. The department sees a complaint only once forwarded, as forwarded, and answers the bureau; of
 the evaluations it sees only figures (the supervision pages)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -22,8 +23,12 @@ bp = Blueprint("complaints", __name__)
 @limited
 def complain(token):
     """投诉, with the business code: to the justice bureau."""
-    return business_step(token, "complaint", supervision.complain,
-                         {key: request.form.get(key, "") for key in ("business_code", "text", "contact_name", "contact_phone")})
+    return business_step(
+        token,
+        "complaint",
+        supervision.complain,
+        {key: request.form.get(key, "") for key in ("business_code", "text", "contact_name", "contact_phone")},
+    )
 
 
 @bp.route("/public/checks/<token>/evaluate", methods=["POST"])
@@ -31,8 +36,12 @@ def complain(token):
 @limited
 def evaluate(token):
     """评价, with the business code: after 离企, once, to the justice bureau."""
-    return business_step(token, "evaluate", supervision.evaluate_visit,
-                         {key: request.form.get(key, "") for key in ("business_code", "satisfaction", "text")})
+    return business_step(
+        token,
+        "evaluate",
+        supervision.evaluate_visit,
+        {key: request.form.get(key, "") for key in ("business_code", "satisfaction", "text")},
+    )
 
 
 @bp.route("/supervision/complaints")
@@ -44,8 +53,15 @@ def index():
 
 def _complaint_page(complaint_id: int, *, errors=None, values=None, form: str = "", status: int = 200):
     handled = queries.complaint(complaint_id, reader=_user())
-    return render_template("supervision/complaint.html", handled=handled, complaint=handled.complaint,
-                           form=EmptyForm(), errors=errors or {}, values=values or {}, which=form), status
+    return render_template(
+        "supervision/complaint.html",
+        handled=handled,
+        complaint=handled.complaint,
+        form=EmptyForm(),
+        errors=errors or {},
+        values=values or {},
+        which=form,
+    ), status
 
 
 def _send(command, key: int, fields: tuple[str, ...], done: str, page: str, **address):
@@ -64,9 +80,14 @@ def _send(command, key: int, fields: tuple[str, ...], done: str, page: str, **ad
 def detail(complaint_id):
     """One complaint: who made it, the forward and the department's answer; the bureau replies to the business here."""
     if request.method == "POST" and EmptyForm().validate_on_submit():
-        sent, values, errors, status = _send(supervision.answer_complaint, complaint_id, ("answer",),
-                                             _("The answer is sent: the business reads it with its code."),
-                                             "complaints.detail", complaint_id=complaint_id)
+        sent, values, errors, status = _send(
+            supervision.answer_complaint,
+            complaint_id,
+            ("answer",),
+            _("The answer is sent: the business reads it with its code."),
+            "complaints.detail",
+            complaint_id=complaint_id,
+        )
         return sent or _complaint_page(complaint_id, errors=errors, values=values, form="answer", status=status)
     return _complaint_page(complaint_id)
 
@@ -77,9 +98,14 @@ def forward(complaint_id):
     """转办: to the department complained about, with or without the business's name."""
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("complaints.detail", complaint_id=complaint_id))
-    sent, values, errors, status = _send(supervision.forward_complaint, complaint_id, ("named", "text"),
-                                         _("The complaint is forwarded: the department reads it and answers the bureau."),
-                                         "complaints.detail", complaint_id=complaint_id)
+    sent, values, errors, status = _send(
+        supervision.forward_complaint,
+        complaint_id,
+        ("named", "text"),
+        _("The complaint is forwarded: the department reads it and answers the bureau."),
+        "complaints.detail",
+        complaint_id=complaint_id,
+    )
     return sent or _complaint_page(complaint_id, errors=errors, values=values, form="forward", status=status)
 
 
@@ -96,11 +122,17 @@ def forwarded_detail(forward_id):
     """One forwarded complaint; the department answers the bureau here."""
     errors, values, status = {}, {}, 200
     if request.method == "POST" and EmptyForm().validate_on_submit():
-        sent, values, errors, status = _send(supervision.answer_forwarded, forward_id, ("answer",),
-                                             _("The answer is sent to the justice bureau."),
-                                             "complaints.forwarded_detail", forward_id=forward_id)
+        sent, values, errors, status = _send(
+            supervision.answer_forwarded,
+            forward_id,
+            ("answer",),
+            _("The answer is sent to the justice bureau."),
+            "complaints.forwarded_detail",
+            forward_id=forward_id,
+        )
         if sent is not None:
             return sent
     found, actions = queries.forward(forward_id, reader=_user())
-    return render_template("supervision/forward.html", forward=found, actions=actions, form=EmptyForm(),
-                           errors=errors, values=values), status
+    return render_template(
+        "supervision/forward.html", forward=found, actions=actions, form=EmptyForm(), errors=errors, values=values
+    ), status

@@ -5,6 +5,7 @@ criticism (通报). A department leader opens the same pages for their own depar
 Read-only over other departments: every read is a query of :mod:`spotcheck.tenants.supervision.queries`
 whose scope the domain's policy gives (the cross-department path, audited, for the justice bureau).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -41,17 +42,37 @@ def _charts(statuses: list[queries.Status]) -> list[charts.Chart]:
     names = [s.name for s in statuses]
     goals = queries.coverage_goals()
     return [
-        charts.bars("chart-coverage-market", _("Coverage of random-check items, market regulation"), "%",
-                    [(n, s.coverage_market) for n, s in zip(names, statuses)], target=goals["market"],
-                    maximum=100),
-        charts.bars("chart-coverage-other", _("Coverage of random-check items, other fields"), "%",
-                    [(n, s.coverage_other) for n, s in zip(names, statuses)], target=goals["other"],
-                    maximum=100),
-        charts.bars("chart-on-time", _("Results published on time"), "%", [(n, s.on_time_rate) for n, s in zip(names, statuses)],
-                    target=100, maximum=100),
-        charts.pairs("chart-checked", _("Visits checked and visits with problems found"), _("visits"),
-                     [(n, s.checked, s.problems) for n, s in zip(names, statuses)],
-                     (_("Visits checked"), _("Visits with problems found"))),
+        charts.bars(
+            "chart-coverage-market",
+            _("Coverage of random-check items, market regulation"),
+            "%",
+            [(n, s.coverage_market) for n, s in zip(names, statuses)],
+            target=goals["market"],
+            maximum=100,
+        ),
+        charts.bars(
+            "chart-coverage-other",
+            _("Coverage of random-check items, other fields"),
+            "%",
+            [(n, s.coverage_other) for n, s in zip(names, statuses)],
+            target=goals["other"],
+            maximum=100,
+        ),
+        charts.bars(
+            "chart-on-time",
+            _("Results published on time"),
+            "%",
+            [(n, s.on_time_rate) for n, s in zip(names, statuses)],
+            target=100,
+            maximum=100,
+        ),
+        charts.pairs(
+            "chart-checked",
+            _("Visits checked and visits with problems found"),
+            _("visits"),
+            [(n, s.checked, s.problems) for n, s in zip(names, statuses)],
+            (_("Visits checked"), _("Visits with problems found")),
+        ),
     ]
 
 
@@ -61,11 +82,21 @@ def dashboard():
     period = _period()
     snapshot = shown.statuses_shown(period, reader=_user(), afresh=request.args.get("afresh") == "1")
     statuses = snapshot.value
-    return render_template("supervision/dashboard.html", period=period, statuses=statuses, charts=_charts(statuses),
-                           taken_at=snapshot.taken_at, max_age_minutes=shown.max_age_minutes(),
-                           choices=vocabulary.period_choices(period.year), F=vocabulary.BY_KEY, sections=vocabulary.SECTIONS,
-                           every=queries.reads_every_department(_user()), filing_status=vocabulary.FILING_STATUS,
-                           note=vocabulary.provisional_note, can_review=has_permission(_user(), Permission.PLANS_REVIEW))
+    return render_template(
+        "supervision/dashboard.html",
+        period=period,
+        statuses=statuses,
+        charts=_charts(statuses),
+        taken_at=snapshot.taken_at,
+        max_age_minutes=shown.max_age_minutes(),
+        choices=vocabulary.period_choices(period.year),
+        F=vocabulary.BY_KEY,
+        sections=vocabulary.SECTIONS,
+        every=queries.reads_every_department(_user()),
+        filing_status=vocabulary.FILING_STATUS,
+        note=vocabulary.provisional_note,
+        can_review=has_permission(_user(), Permission.PLANS_REVIEW),
+    )
 
 
 @bp.route("/departments/<int:tenant_id>/<key>")
@@ -77,9 +108,16 @@ def drill(tenant_id, key):
         abort(404)
     period = _period()
     department, rows = queries.figure_rows(key, tenant_id, period, reader=_user())
-    return render_template("supervision/drill.html", figure=figure, rows=rows, period=period, department=department,
-                           tenant_id=tenant_id, choices=vocabulary.period_choices(period.year),
-                           links=[_row_link(ref, tenant_id) for ref in rows.refs])
+    return render_template(
+        "supervision/drill.html",
+        figure=figure,
+        rows=rows,
+        period=period,
+        department=department,
+        tenant_id=tenant_id,
+        choices=vocabulary.period_choices(period.year),
+        links=[_row_link(ref, tenant_id) for ref in rows.refs],
+    )
 
 
 def _row_link(ref: tuple | None, tenant_id: int | None) -> str | None:
@@ -117,8 +155,14 @@ def _row_link(ref: tuple | None, tenant_id: int | None) -> str | None:
     if tenant_id is None:
         return None
     code = accounts.get_tenant(tenant_id).code
-    return url_for({"items": "public.department_items", "inspectors": "public.department_inspectors",
-                    "rules": "public.department_rules"}.get(kind, "public.department"), code=code)
+    return url_for(
+        {
+            "items": "public.department_items",
+            "inspectors": "public.department_inspectors",
+            "rules": "public.department_rules",
+        }.get(kind, "public.department"),
+        code=code,
+    )
 
 
 @bp.route("/burden")
@@ -126,9 +170,14 @@ def _row_link(ref: tuple | None, tenant_id: int | None) -> str | None:
 def burden():
     """涉企检查频次: how often the businesses are inspected across the departments (the justice bureau's)."""
     period = _period()
-    return render_template("supervision/burden.html", period=period, burden=burden_queries.figures(period, reader=_user()),
-                           F=vocabulary.BURDEN_BY_KEY, title=vocabulary.BURDEN_TITLE,
-                           choices=vocabulary.period_choices(period.year))
+    return render_template(
+        "supervision/burden.html",
+        period=period,
+        burden=burden_queries.figures(period, reader=_user()),
+        F=vocabulary.BURDEN_BY_KEY,
+        title=vocabulary.BURDEN_TITLE,
+        choices=vocabulary.period_choices(period.year),
+    )
 
 
 def _burden_link(ref: tuple) -> str:
@@ -151,12 +200,19 @@ def burden_drill(key):
         abort(404)
     period = _period()
     rows = burden_queries.rows(key, period, reader=_user())
-    return render_template("supervision/drill.html", figure=figure, rows=rows, period=period,
-                           department=_("Whole area"), choices=vocabulary.period_choices(period.year),
-                           period_endpoint="supervision.burden_drill", period_args={"key": key},
-                           back=url_for("supervision.burden", period=period.code),
-                           back_label=_("← Back to how often businesses are inspected"),
-                           links=[_burden_link(ref) for ref in rows.refs])
+    return render_template(
+        "supervision/drill.html",
+        figure=figure,
+        rows=rows,
+        period=period,
+        department=_("Whole area"),
+        choices=vocabulary.period_choices(period.year),
+        period_endpoint="supervision.burden_drill",
+        period_args={"key": key},
+        back=url_for("supervision.burden", period=period.code),
+        back_label=_("← Back to how often businesses are inspected"),
+        links=[_burden_link(ref) for ref in rows.refs],
+    )
 
 
 @bp.route("/burden/businesses/<code>")
@@ -165,20 +221,31 @@ def burden_business(code):
     """One business's checks of the period across the departments (a joint visit once), as 现场检查户次 counts them."""
     period = _period()
     entity, rows = burden_queries.business(code, period, reader=_user())
-    return render_template("supervision/drill.html", figure=vocabulary.BURDEN_BUSINESS, rows=rows,
-                           period=period, choices=vocabulary.period_choices(period.year),
-                           department=f"{entity.name}（{entity.code}）",
-                           period_endpoint="supervision.burden_business", period_args={"code": code},
-                           back=url_for("supervision.burden", period=period.code),
-                           back_label=_("← Back to how often businesses are inspected"),
-                           links=[_burden_link(ref) for ref in rows.refs])
+    return render_template(
+        "supervision/drill.html",
+        figure=vocabulary.BURDEN_BUSINESS,
+        rows=rows,
+        period=period,
+        choices=vocabulary.period_choices(period.year),
+        department=f"{entity.name}（{entity.code}）",
+        period_endpoint="supervision.burden_business",
+        period_args={"code": code},
+        back=url_for("supervision.burden", period=period.code),
+        back_label=_("← Back to how often businesses are inspected"),
+        links=[_burden_link(ref) for ref in rows.refs],
+    )
 
 
 @bp.route("/definitions")
 @requires(Permission.SUPERVISION_VIEW)
 def glossary():
-    return render_template("supervision/definitions.html", figures=vocabulary.FIGURES, sections=vocabulary.SECTIONS,
-                           deductions=queries.deductions(reader=_user()), in_force=queries.rules_in_force(reader=_user()))
+    return render_template(
+        "supervision/definitions.html",
+        figures=vocabulary.FIGURES,
+        sections=vocabulary.SECTIONS,
+        deductions=queries.deductions(reader=_user()),
+        in_force=queries.rules_in_force(reader=_user()),
+    )
 
 
 # --- tables ---------------------------------------------------------------------------------------
@@ -188,10 +255,18 @@ def _render_tables(status=200):
     user = _user()
     every = queries.reads_every_department(user)
     departments = queries.department_choices(reader=user) if every else []
-    return render_template("supervision/tables.html", offered=queries.tables_offered(user),
-                           choices=vocabulary.period_choices(), current=vocabulary.current_period("year"),
-                           departments=departments, every=every, jobs=queries.table_jobs(user), form=EmptyForm(),
-                           parse_period=vocabulary.parse_period, department_names=dict(departments)), status
+    return render_template(
+        "supervision/tables.html",
+        offered=queries.tables_offered(user),
+        choices=vocabulary.period_choices(),
+        current=vocabulary.current_period("year"),
+        departments=departments,
+        every=every,
+        jobs=queries.table_jobs(user),
+        form=EmptyForm(),
+        parse_period=vocabulary.parse_period,
+        department_names=dict(departments),
+    ), status
 
 
 @bp.route("/tables", methods=["GET", "POST"])
@@ -202,9 +277,15 @@ def table_list():
     if EmptyForm().validate_on_submit():
         raw = request.form.get("department_id", "").strip()
         department_id = whole_number(raw)
-        job = perform(commands.request_table, request.form.get("code", ""), request.form.get("period", ""),
-                      department_id=department_id, actor=_user(), locale=str(get_locale()),
-                      done=_("The table is being built in the background; download it below once it is ready."))
+        job = perform(
+            commands.request_table,
+            request.form.get("code", ""),
+            request.form.get("period", ""),
+            department_id=department_id,
+            actor=_user(),
+            locale=str(get_locale()),
+            done=_("The table is being built in the background; download it below once it is ready."),
+        )
         if job is REFUSED:
             return _render_tables(422)
     return redirect(url_for("supervision.table_list"))
@@ -223,9 +304,13 @@ def contacts_list():
     """Seed 003 附件5: the departments' 负责人 and 联络员 with their phones (every department's for the
     justice bureau, one's own for a leader); the workbook is the table 003-5 of the tables page."""
     user = _user()
-    body = render_template("supervision/contacts.html", listed=queries.contacts(reader=user), roles=contact_roles,
-                           every=queries.reads_every_department(user),
-                           can_edit=contacts.may_edit(user))
+    body = render_template(
+        "supervision/contacts.html",
+        listed=queries.contacts(reader=user),
+        roles=contact_roles,
+        every=queries.reads_every_department(user),
+        can_edit=contacts.may_edit(user),
+    )
     return body, 200, {"Cache-Control": "private, no-store"}
 
 
@@ -248,12 +333,23 @@ def assessment_index():
     period = _year_period()
     scores = queries.scores(period, reader=_user())
     rules = queries.deductions(reader=_user())
-    chart = charts.bars("chart-scores", _("Assessment scores of %(year)d", year=period.year), _("points"),
-                        [(sc.status.name, sc.score) for sc in scores],
-                        maximum=queries.full_score())
-    return render_template("supervision/assessment.html", period=period, scores=scores, rules=rules, score_chart=chart,
-                           every=queries.reads_every_department(_user()), full=queries.full_score(),
-                           can_configure=has_permission(_user(), Permission.SUPERVISION_MANAGE))
+    chart = charts.bars(
+        "chart-scores",
+        _("Assessment scores of %(year)d", year=period.year),
+        _("points"),
+        [(sc.status.name, sc.score) for sc in scores],
+        maximum=queries.full_score(),
+    )
+    return render_template(
+        "supervision/assessment.html",
+        period=period,
+        scores=scores,
+        rules=rules,
+        score_chart=chart,
+        every=queries.reads_every_department(_user()),
+        full=queries.full_score(),
+        can_configure=has_permission(_user(), Permission.SUPERVISION_MANAGE),
+    )
 
 
 @bp.route("/assessment/<int:tenant_id>")
@@ -261,8 +357,13 @@ def assessment_index():
 def assessment_detail(tenant_id):
     period = _year_period()
     result = queries.scores(period, tenant_id, reader=_user())[0]
-    return render_template("supervision/assessment_detail.html", period=period, result=result,
-                           full=queries.full_score(), F=vocabulary.BY_KEY)
+    return render_template(
+        "supervision/assessment_detail.html",
+        period=period,
+        result=result,
+        full=queries.full_score(),
+        F=vocabulary.BY_KEY,
+    )
 
 
 @bp.route("/assessment/rules", methods=["GET", "POST"])
@@ -270,11 +371,21 @@ def assessment_detail(tenant_id):
 def assessment_rules():
     if request.method == "POST" and EmptyForm().validate_on_submit():
         code = request.form.get("code", "")
-        perform(commands.configure, code, {"points": request.form.get("points"), "cap": request.form.get("cap"),
-                                           "active": request.form.get("active") == "on"}, actor=_user(),
-                done=_("The deduction is saved; the scores follow the new setting."))
+        perform(
+            commands.configure,
+            code,
+            {
+                "points": request.form.get("points"),
+                "cap": request.form.get("cap"),
+                "active": request.form.get("active") == "on",
+            },
+            actor=_user(),
+            done=_("The deduction is saved; the scores follow the new setting."),
+        )
         return redirect(url_for("supervision.assessment_rules"))
-    return render_template("supervision/assessment_rules.html", rules=queries.deductions(reader=_user()), form=EmptyForm())
+    return render_template(
+        "supervision/assessment_rules.html", rules=queries.deductions(reader=_user()), form=EmptyForm()
+    )
 
 
 # --- notices of criticism ------------------------------------------------------------------------------
@@ -288,15 +399,26 @@ def criticisms():
         if not has_permission(user, Permission.SUPERVISION_MANAGE):
             abort(403, description=str(refusal(Permission.SUPERVISION_MANAGE)))
         if EmptyForm().validate_on_submit():
-            found = perform(commands.draft, {"period": request.form.get("period", "")}, actor=user,
-                            done=_("A notice of criticism is drafted from the figures; check it, then submit it to the "
-                                   "bureau's leader to approve."))
+            found = perform(
+                commands.draft,
+                {"period": request.form.get("period", "")},
+                actor=user,
+                done=_(
+                    "A notice of criticism is drafted from the figures; check it, then submit it to the "
+                    "bureau's leader to approve."
+                ),
+            )
             if found is not REFUSED:
                 return redirect(url_for("supervision.criticism_detail", criticism_id=found.id))
         return redirect(url_for("supervision.criticisms"))
-    return render_template("supervision/criticisms.html", rows=queries.criticisms(reader=user), form=EmptyForm(),
-                           choices=vocabulary.period_choices(), current=vocabulary.current_period("year"),
-                           can_draft=has_permission(user, Permission.SUPERVISION_MANAGE))
+    return render_template(
+        "supervision/criticisms.html",
+        rows=queries.criticisms(reader=user),
+        form=EmptyForm(),
+        choices=vocabulary.period_choices(),
+        current=vocabulary.current_period("year"),
+        can_draft=has_permission(user, Permission.SUPERVISION_MANAGE),
+    )
 
 
 @bp.route("/criticisms/<int:criticism_id>")
@@ -305,8 +427,9 @@ def criticism_detail(criticism_id):
     view = queries.criticism_view(criticism_id, reader=_user())
     found = view.criticism
     copies = notices.criticism_copies(found.id) if found.number else []
-    return render_template("supervision/criticism.html", c=found, form=EmptyForm(), copies=copies,
-                           actions=view.actions, period=view.period)
+    return render_template(
+        "supervision/criticism.html", c=found, form=EmptyForm(), copies=copies, actions=view.actions, period=view.period
+    )
 
 
 @bp.route("/criticisms/<int:criticism_id>/<step>", methods=["POST"])
@@ -318,22 +441,33 @@ def criticism_step(criticism_id, step):
     if EmptyForm().validate_on_submit():
         if step == "edit":
             leave_out = whole_numbers(request.form.getlist("leave_out"))
-            perform(commands.update, criticism_id, {"title": request.form.get("title", ""),
-                                                    "body": request.form.get("body", ""), "leave_out": leave_out},
-                    actor=user, done=_("The draft notice of criticism is saved."))
+            perform(
+                commands.update,
+                criticism_id,
+                {"title": request.form.get("title", ""), "body": request.form.get("body", ""), "leave_out": leave_out},
+                actor=user,
+                done=_("The draft notice of criticism is saved."),
+            )
         elif step == "approve":
             perform(commands.approve, criticism_id, actor=user, done=_criticism_approved)
         elif step == "send_back":
-            perform(commands.send_back, criticism_id, {"reason": request.form.get("reason", "")}, actor=user,
-                    done=_("The draft is sent back to its drafter with your reason."))
+            perform(
+                commands.send_back,
+                criticism_id,
+                {"reason": request.form.get("reason", "")},
+                actor=user,
+                done=_("The draft is sent back to its drafter with your reason."),
+            )
         else:
             perform(commands.withdraw, criticism_id, actor=user, done=_("The draft notice of criticism is withdrawn."))
     return redirect(url_for("supervision.criticism_detail", criticism_id=criticism_id))
 
 
 def _criticism_approved(criticism) -> str:
-    return _("The notice of criticism is approved (%(number)s) and delivered to the departments named.",
-             number=criticism.number)
+    return _(
+        "The notice of criticism is approved (%(number)s) and delivered to the departments named.",
+        number=criticism.number,
+    )
 
 
 @bp.route("/received")

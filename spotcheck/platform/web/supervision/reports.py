@@ -1,6 +1,7 @@
 """Submitting the seeds' statistical tables (报表报送): a department's duties and their status, one
 duty's page (prepare, check, sign and submit, correct), a table as submitted and its download; the
 justice bureau's overview of who has submitted, late or missing."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -36,8 +37,13 @@ def _duty(code: str, period: str) -> queries.Due:
 @requires(Permission.REPORTS_PREPARE)
 def index():
     tenant = _tenant()
-    return render_template("supervision/reports/index.html", tenant=tenant, states=queries.states_of(tenant),
-                           created=queries.created_on(tenant), status_names=vocabulary.REPORT_STATUS)
+    return render_template(
+        "supervision/reports/index.html",
+        tenant=tenant,
+        states=queries.states_of(tenant),
+        created=queries.created_on(tenant),
+        status_names=vocabulary.REPORT_STATUS,
+    )
 
 
 @bp.route("/<code>/<period>")
@@ -51,9 +57,19 @@ def duty(code, period):
         abort(404)
     state = view.state
     preview = state.prepared or state.current
-    return render_template("supervision/reports/duty.html", state=state, due=due, form=EmptyForm(), actions=view.actions,
-                           history=view.history, cells=view.cells, empty_cells=view.empty_cells, preview=preview, sheets=queries.sheets_of(preview) if preview else [],
-                           intact=queries.intact(preview) if preview else True)
+    return render_template(
+        "supervision/reports/duty.html",
+        state=state,
+        due=due,
+        form=EmptyForm(),
+        actions=view.actions,
+        history=view.history,
+        cells=view.cells,
+        empty_cells=view.empty_cells,
+        preview=preview,
+        sheets=queries.sheets_of(preview) if preview else [],
+        intact=queries.intact(preview) if preview else True,
+    )
 
 
 @bp.route("/<code>/<period>/<step>", methods=["POST"])
@@ -67,19 +83,40 @@ def duty_step(code, period, step):
     if EmptyForm().validate_on_submit():
         form = request.form
         if step == "prepare":
-            perform(commands.prepare, {"code": due.duty.code, "period": due.period.code,
-                                       "contact": form.get("contact", ""), "phone": form.get("phone", "")},
-                    actor=_user(),
-                    done=_("The table is built (its figures frozen); the leader checks it, then signs and submits it."))
+            perform(
+                commands.prepare,
+                {
+                    "code": due.duty.code,
+                    "period": due.period.code,
+                    "contact": form.get("contact", ""),
+                    "phone": form.get("phone", ""),
+                },
+                actor=_user(),
+                done=_("The table is built (its figures frozen); the leader checks it, then signs and submits it."),
+            )
         else:
-            def submitted(row) -> str:
-                return _("《%(title)s》(%(period)s) version %(version)d is signed and submitted.",
-                         title=row.title, period=due.period.label, version=row.version)
 
-            perform(commands.submit, {"code": due.duty.code, "period": due.period.code,
-                                      "digest": form.get("digest", ""), "contact": form.get("contact"),
-                                      "phone": form.get("phone"), "reason": form.get("reason", "")},
-                    actor=_user(), done=submitted)
+            def submitted(row) -> str:
+                return _(
+                    "《%(title)s》(%(period)s) version %(version)d is signed and submitted.",
+                    title=row.title,
+                    period=due.period.label,
+                    version=row.version,
+                )
+
+            perform(
+                commands.submit,
+                {
+                    "code": due.duty.code,
+                    "period": due.period.code,
+                    "digest": form.get("digest", ""),
+                    "contact": form.get("contact"),
+                    "phone": form.get("phone"),
+                    "reason": form.get("reason", ""),
+                },
+                actor=_user(),
+                done=submitted,
+            )
     return redirect(url_for("report_pages.duty", code=due.duty.code, period=due.period.code))
 
 
@@ -89,9 +126,13 @@ def duty_cells(code, period):
     """The cells of the table the platform holds no data for, as the department fills them (由填报单位填写)."""
     due = _duty(code, period)
     if EmptyForm().validate_on_submit():
-        cells = {key[len("cell-"):]: value for key, value in request.form.items() if key.startswith("cell-")}
-        perform(commands.fill_cells, {"code": due.duty.code, "period": due.period.code, "cells": cells},
-                actor=_user(), done=_cells_saved)
+        cells = {key[len("cell-") :]: value for key, value in request.form.items() if key.startswith("cell-")}
+        perform(
+            commands.fill_cells,
+            {"code": due.duty.code, "period": due.period.code, "cells": cells},
+            actor=_user(),
+            done=_cells_saved,
+        )
     return redirect(url_for("report_pages.duty", code=due.duty.code, period=due.period.code) + "#duty-cells")
 
 
@@ -104,9 +145,15 @@ def _cells_saved(changed) -> str:
 def submission(submission_id):
     row, tenant = _submission(submission_id)
     due = queries.find_due(tenant.id, row.table_code, row.period)
-    return render_template("supervision/reports/submission.html", row=row, tenant=tenant, due=due,
-                           sheets=queries.sheets_of(row), intact=queries.intact(row),
-                           every=queries.reads_every_department(_user()))
+    return render_template(
+        "supervision/reports/submission.html",
+        row=row,
+        tenant=tenant,
+        due=due,
+        sheets=queries.sheets_of(row),
+        intact=queries.intact(row),
+        every=queries.reads_every_department(_user()),
+    )
 
 
 @bp.route("/submissions/<int:submission_id>/download")
@@ -134,5 +181,11 @@ def overview():
     if not 2000 <= year <= 2100:
         abort(404)
     rows = queries.submissions_overview(year, reader=_user())
-    return render_template("supervision/reports/overview.html", rows=rows, year=year, years=[today().year - 1, today().year],
-                           every=queries.reads_every_department(_user()), status_names=vocabulary.REPORT_STATUS)
+    return render_template(
+        "supervision/reports/overview.html",
+        rows=rows,
+        year=year,
+        years=[today().year - 1, today().year],
+        every=queries.reads_every_department(_user()),
+        status_names=vocabulary.REPORT_STATUS,
+    )

@@ -2,28 +2,43 @@
 administration of departments and users (:mod:`.administration`), the platform administrator's care
 of the departments' administrators (:mod:`.department_admins`) and one's own account: signing
 in and out, password, contacts, API tokens (:mod:`.signing_in`)."""
+
 from spotcheck.tenants.accounts.commands.administration import (
-                                                                create_department,
-                                                                create_platform_admin,
-                                                                create_user,
-                                                                unlock_user,
-                                                                update_user,
+    create_department,
+    create_platform_admin,
+    create_user,
+    unlock_user,
+    update_user,
 )
 from spotcheck.tenants.accounts.commands.department_admins import (
-                                                                create_department_admin,
-                                                                reset_admin_password,
-                                                                set_admin_active,
+    create_department_admin,
+    reset_admin_password,
+    set_admin_active,
 )
 from spotcheck.tenants.accounts.commands.signing_in import (
-                                                                attempt_sign_in,
-                                                                change_password,
-                                                                issue_token,
-                                                                revoke_token,
-                                                                set_contact,
-                                                                sign_out,
-                                                                sign_out_everywhere,
+    attempt_sign_in,
+    change_password,
+    issue_token,
+    revoke_token,
+    set_contact,
+    sign_out,
+    sign_out_everywhere,
 )
 
-__all__ = ["attempt_sign_in", "change_password", "create_department", "create_department_admin",
-           "create_platform_admin", "create_user", "issue_token", "reset_admin_password", "revoke_token",
-           "set_admin_active", "set_contact", "sign_out", "sign_out_everywhere", "unlock_user", "update_user"]
+__all__ = [
+    "attempt_sign_in",
+    "change_password",
+    "create_department",
+    "create_department_admin",
+    "create_platform_admin",
+    "create_user",
+    "issue_token",
+    "reset_admin_password",
+    "revoke_token",
+    "set_admin_active",
+    "set_contact",
+    "sign_out",
+    "sign_out_everywhere",
+    "unlock_user",
+    "update_user",
+]

@@ -1,5 +1,6 @@
 """部门与用户管理: creating departments (部门) and users (用户), and a department administrator's
 changes to its users (编辑、停用、解除锁定)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -44,8 +45,13 @@ def _tenant_fields(data: dict, errors: dict) -> dict:
         sa.select(sa.func.count()).select_from(Tenant).where(Tenant.kind == kind_value)
     ):
         errors["kind"] = [_l("There is already a department of this kind.")]
-    return {"code": code, "name": name, "kind": kind_value, "region_code": region_code,
-            "short_name": str(data.get("short_name") or "").strip()[:16]}
+    return {
+        "code": code,
+        "name": name,
+        "kind": kind_value,
+        "region_code": region_code,
+        "short_name": str(data.get("short_name") or "").strip()[:16],
+    }
 
 
 @command(Permission.TENANTS_MANAGE)
@@ -64,16 +70,29 @@ def create_department(data: dict, *, actor: Actor) -> Tenant:
     admin_fields = None
     if admin is not None:
         admin_errors: dict[str, list] = {}
-        admin_fields = _user_fields({**admin, "roles": [Role.tenant_admin.value]},
-                                    fields["kind"].value if fields["kind"] else "ordinary", admin_errors)
+        admin_fields = _user_fields(
+            {**admin, "roles": [Role.tenant_admin.value]},
+            fields["kind"].value if fields["kind"] else "ordinary",
+            admin_errors,
+        )
         errors.update({ADMIN_FIELDS.get(key, key): value for key, value in admin_errors.items()})
     if errors:
         raise ValidationFailed(errors)
     tenant = Tenant(**fields)
     _insert(tenant, "code", _l("This code is already taken."))
-    audit.record("tenant.created", "tenant", tenant.id, actor=actor, tenant_id=None,
-                 details={"code": tenant.code, "name": tenant.name, "kind": tenant.kind.value,
-                          "region_code": tenant.region_code})
+    audit.record(
+        "tenant.created",
+        "tenant",
+        tenant.id,
+        actor=actor,
+        tenant_id=None,
+        details={
+            "code": tenant.code,
+            "name": tenant.name,
+            "kind": tenant.kind.value,
+            "region_code": tenant.region_code,
+        },
+    )
     events.emit("tenant.created", actor=actor, tenant=tenant)  # the justice bureau takes what was kept for it
     if admin_fields is not None:
         _new_user(tenant, admin_fields, actor=actor)
@@ -105,13 +124,16 @@ def _user_fields(data: dict, tenant_kind: str | None, errors: dict) -> dict:
     password = data.get("password")
     roles = sorted(set(data.get("roles") or ()))
     if not LOGIN.match(login):
-        errors["login"] = [_l("Use 3–64 lowercase letters, digits, dots, dashes or underscores, starting with a letter.")]
+        errors["login"] = [
+            _l("Use 3–64 lowercase letters, digits, dots, dashes or underscores, starting with a letter.")
+        ]
     else:
         with system_access("check that a login is free in every department"):
             if db.session.scalar(sa.select(User.id).where(User.login == login)):
                 errors["login"] = [_l("This login is already taken.")]
-    display_name = required_text(display_name, "display_name", errors, limit=100,
-                                            missing=_l("Enter the person's name."))
+    display_name = required_text(
+        display_name, "display_name", errors, limit=100, missing=_l("Enter the person's name.")
+    )
     if problems := password_problems(password or ""):
         errors["password"] = problems
     if problems := _check_roles(roles, tenant_kind):
@@ -122,12 +144,23 @@ def _user_fields(data: dict, tenant_kind: str | None, errors: dict) -> dict:
 def _new_user(tenant: Tenant | None, fields: dict, *, actor: Actor) -> User:
     tenant_id = tenant.id if tenant else None
     with tenant_scope(tenant_id) if tenant_id else system_access("create a platform administrator"):
-        user = User(tenant_id=tenant_id, login=fields["login"], display_name=fields["display_name"],
-                    password_hash=hash_password(fields["password"]), roles=fields["roles"],
-                    session_stamp=new_session_stamp())
+        user = User(
+            tenant_id=tenant_id,
+            login=fields["login"],
+            display_name=fields["display_name"],
+            password_hash=hash_password(fields["password"]),
+            roles=fields["roles"],
+            session_stamp=new_session_stamp(),
+        )
         _insert(user, "login", _l("This login is already taken."))
-        audit.record("user.created", "user", user.id, actor=actor, tenant_id=tenant_id,
-                     details={"login": user.login, "roles": user.roles})
+        audit.record(
+            "user.created",
+            "user",
+            user.id,
+            actor=actor,
+            tenant_id=tenant_id,
+            details={"login": user.login, "roles": user.roles},
+        )
     return user
 
 
@@ -171,8 +204,9 @@ def update_user(user_id: int, data: dict | None = None, *, actor: Actor) -> User
     display_name, roles, active = data.get("display_name"), data.get("roles"), data.get("active")
     if display_name is not None:
         problems: dict = {}
-        display_name = required_text(display_name, "display_name", problems, limit=100,
-                                                missing=_l("Enter the person's name."))
+        display_name = required_text(
+            display_name, "display_name", problems, limit=100, missing=_l("Enter the person's name.")
+        )
         if problems:
             raise ValidationFailed(problems)
         if display_name != user.display_name:
@@ -182,7 +216,12 @@ def update_user(user_id: int, data: dict | None = None, *, actor: Actor) -> User
         roles = sorted(set(roles))
         if role_problems := _check_roles(roles, user.tenant.kind.value if user.tenant else None):
             raise ValidationFailed({"roles": role_problems})
-        if actor is not None and actor.id == user.id and Role.tenant_admin.value in user.roles and Role.tenant_admin.value not in roles:
+        if (
+            actor is not None
+            and actor.id == user.id
+            and Role.tenant_admin.value in user.roles
+            and Role.tenant_admin.value not in roles
+        ):
             raise ValidationFailed({"roles": [_l("You cannot remove your own administrator role.")]})
         if roles != sorted(user.roles):
             changes["roles"] = [sorted(user.roles), roles]

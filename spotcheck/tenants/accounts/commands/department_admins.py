@@ -4,6 +4,7 @@ one. The platform administrator belongs to no department: every command here wor
 department named (:func:`tenant_scope`), finds the user there or nowhere (NotFound), and records
 its entry in that department's audit chain, so the department sees who changed its administrators.
 The department's other users are its own administrator's to manage (:mod:`.administration`)."""
+
 from __future__ import annotations
 
 import secrets
@@ -79,8 +80,9 @@ def reset_admin_password(tenant_id: int, user_id: int, data: dict | None = None,
         user.must_change_password = True  # one use: they choose their own at the next sign-in
         user.failed_logins, user.locked_until = 0, None
         end_user_access(user)
-        audit.record("user.password_reset", "user", user.id, actor=actor, tenant_id=user.tenant_id,
-                     details={"login": user.login})
+        audit.record(
+            "user.password_reset", "user", user.id, actor=actor, tenant_id=user.tenant_id, details={"login": user.login}
+        )
         return user, password
 
 
@@ -97,7 +99,12 @@ def set_admin_active(tenant_id: int, user_id: int, data: dict, *, actor: Actor) 
         user.active = active
         if not active:
             end_user_access(user)
-        audit.record("user.updated", "user", user.id, actor=actor, tenant_id=user.tenant_id,
-                     details={"active": [not active, active], "login": user.login})
+        audit.record(
+            "user.updated",
+            "user",
+            user.id,
+            actor=actor,
+            tenant_id=user.tenant_id,
+            details={"active": [not active, active], "login": user.login},
+        )
         return user
-

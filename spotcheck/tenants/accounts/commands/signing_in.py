@@ -4,6 +4,7 @@
 Identity lookups happen before any tenant is known, so they are the platform's own reads
 (:func:`system_access`); nothing else here reads across tenants.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -41,12 +42,24 @@ def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
         user = db.session.scalar(sa.select(User).where(User.login == login))
         if user is None:
             verify_password(DUMMY_HASH, password)
-            audit.record("auth.login_failed", "user", None, tenant_id=None, details={"login": login[:64], "why": "unknown"})
+            audit.record(
+                "auth.login_failed", "user", None, tenant_id=None, details={"login": login[:64], "why": "unknown"}
+            )
             return Attempt(None, LoginRefused(_l("Wrong login or password.")))
         if user.is_locked:
-            audit.record("auth.login_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": "locked"})
-            return Attempt(None, LoginRefused(_l("This account is locked after too many failed logins. Try again later "
-                                                 "or ask your administrator."), locked_until=user.locked_until))
+            audit.record(
+                "auth.login_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": "locked"}
+            )
+            return Attempt(
+                None,
+                LoginRefused(
+                    _l(
+                        "This account is locked after too many failed logins. Try again later "
+                        "or ask your administrator."
+                    ),
+                    locked_until=user.locked_until,
+                ),
+            )
         if not verify_password(user.password_hash, password):
             user.failed_logins = (user.failed_logins or 0) + 1
             details = {"why": "password", "failures": user.failed_logins}
@@ -57,15 +70,24 @@ def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
             audit.record("auth.login_failed", "user", user.id, actor=user, tenant_id=user.tenant_id, details=details)
             return Attempt(None, LoginRefused(_l("Wrong login or password.")))
         if not user.active:
-            audit.record("auth.login_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": "inactive"})
+            audit.record(
+                "auth.login_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": "inactive"}
+            )
             return Attempt(None, LoginRefused(_l("This account is deactivated. Ask your administrator.")))
         user.failed_logins = 0
         user.locked_until = None
         user.last_login_at = moment
         key = secrets.token_urlsafe(32)
-        db.session.add(UserSession(tenant_id=user.tenant_id, user_id=user.id, key_hash=secret_digest(key),
-                                   created_at=moment, last_seen_at=moment,
-                                   user_agent=str(data.get("user_agent") or "")[:200]))
+        db.session.add(
+            UserSession(
+                tenant_id=user.tenant_id,
+                user_id=user.id,
+                key_hash=secret_digest(key),
+                created_at=moment,
+                last_seen_at=moment,
+                user_agent=str(data.get("user_agent") or "")[:200],
+            )
+        )
         db.session.flush()
         audit.record("auth.login", "user", user.id, actor=user, tenant_id=user.tenant_id)
     return Attempt(user, session_key=key)
@@ -75,8 +97,9 @@ def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
 def sign_out_everywhere(data: dict | None = None, *, actor: User) -> int:
     """End every session of one's own, on every device, this one included (全部退出)."""
     ended = end_sessions(actor)
-    audit.record("auth.sessions_ended", "user", actor.id, actor=actor, tenant_id=actor.tenant_id,
-                 details={"sessions": ended})
+    audit.record(
+        "auth.sessions_ended", "user", actor.id, actor=actor, tenant_id=actor.tenant_id, details={"sessions": ended}
+    )
     return ended
 
 
@@ -94,8 +117,14 @@ def set_contact(data: dict, *, actor: User) -> None:
     if errors:
         raise ValidationFailed(errors)
     actor.email, actor.mobile = email, mobile
-    audit.record("account.contact_changed", "user", actor.id, actor=actor, tenant_id=actor.tenant_id,
-                 details={"email": mask_contact(email) if email else "", "mobile": mask_contact(mobile) if mobile else ""})
+    audit.record(
+        "account.contact_changed",
+        "user",
+        actor.id,
+        actor=actor,
+        tenant_id=actor.tenant_id,
+        details={"email": mask_contact(email) if email else "", "mobile": mask_contact(mobile) if mobile else ""},
+    )
 
 
 @command(Permission.SIGNED_IN)
@@ -104,8 +133,11 @@ def sign_out(data: dict | None = None, *, actor: Actor) -> None:
     session_key = (data or {}).get("session_key")
     if session_key:
         with system_access("end a session"):
-            row = db.session.scalar(sa.select(UserSession).where(UserSession.key_hash == secret_digest(session_key),
-                                                                 UserSession.user_id == actor.id))
+            row = db.session.scalar(
+                sa.select(UserSession).where(
+                    UserSession.key_hash == secret_digest(session_key), UserSession.user_id == actor.id
+                )
+            )
             if row is not None and row.revoked_at is None:
                 row.revoked_at = clock.now()
                 db.session.flush()
@@ -141,8 +173,13 @@ def issue_token(data: dict, *, actor: Actor) -> tuple[ApiToken, str]:
     if not name or len(name) > 100:
         raise ValidationFailed({"name": [_l("Name the token (1–100 characters), e.g. the script that uses it.")]})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(tenant_id=user.tenant_id, user_id=user.id, name=name, prefix=secret[: len(TOKEN_PREFIX) + 6],
-                     token_hash=secret_digest(secret))
+    token = ApiToken(
+        tenant_id=user.tenant_id,
+        user_id=user.id,
+        name=name,
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        token_hash=secret_digest(secret),
+    )
     db.session.add(token)
     db.session.flush()
     audit.record("token.issued", "api_token", token.id, actor=user, tenant_id=user.tenant_id, details={"name": name})
@@ -153,8 +190,9 @@ def issue_token(data: dict, *, actor: Actor) -> tuple[ApiToken, str]:
 def revoke_token(token_id: int, data: dict | None = None, *, actor: Actor) -> ApiToken:
     """Revoke one of one's own tokens."""
     user = actor
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
-                              .with_for_update())
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id).with_for_update()
+    )
     if token is None:
         raise NotFound(_l("No such token."))
     if token.revoked_at is None:

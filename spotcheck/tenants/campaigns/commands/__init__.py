@@ -3,6 +3,7 @@
 (:mod:`.teams`) and withdrawal (:mod:`.withdrawal`). Each takes the campaign's id, then the data,
 then ``actor``; all are importable from here.
 """
+
 from spotcheck.tenants.campaigns.commands.ceremony import (
     draw_inspectors,
     draw_targets,
@@ -21,6 +22,22 @@ from spotcheck.tenants.campaigns.commands.teams import (
 )
 from spotcheck.tenants.campaigns.commands.withdrawal import cancel, delete_draft, return_draft
 
-__all__ = ["approve", "cancel", "create_campaign", "delete_draft", "designate_leader", "designate_leaders", "draw_inspectors",
-           "draw_targets", "freeze_inspectors", "freeze_targets", "register_emergency", "replace_inspector", "replace_inspectors",
-           "replace_target", "return_draft", "submit_draw", "update_campaign"]
+__all__ = [
+    "approve",
+    "cancel",
+    "create_campaign",
+    "delete_draft",
+    "designate_leader",
+    "designate_leaders",
+    "draw_inspectors",
+    "draw_targets",
+    "freeze_inspectors",
+    "freeze_targets",
+    "register_emergency",
+    "replace_inspector",
+    "replace_inspectors",
+    "replace_target",
+    "return_draft",
+    "submit_draw",
+    "update_campaign",
+]

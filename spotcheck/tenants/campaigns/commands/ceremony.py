@@ -5,6 +5,7 @@ happens once per campaign and kind: the campaign and its draw row are locked (``
 UPDATE``) and checked before each step, and a unique constraint allows one draw row per campaign
 and kind. The steps themselves are in :mod:`spotcheck.tenants.campaigns.draws`.
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -54,8 +55,9 @@ def freeze_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) 
     try:
         frame = frames.target_frame([frames.FramePart.of(campaign)], today())
     except ValueError as bad:
-        raise ValidationFailed({"target_filter": [_l("The directory holds a code the draw cannot take (%(why)s).",
-                                                     why=str(bad))]}) from None
+        raise ValidationFailed(
+            {"target_filter": [_l("The directory holds a code the draw cannot take (%(why)s).", why=str(bad))]}
+        ) from None
     draws.freeze(record, frame, actor=actor)
     return record
 
@@ -70,16 +72,29 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
     campaign, record = _locked(campaign_id, "targets", actor, "draw_targets")
     inputs, reason = _inputs(data)  # a draw that cannot be made now is refused first
     proof = target_engine.draw_targets_from_file(
-        campaign=cast(str, campaign.code), nonce=draws.secret_nonce(record), frame_file=draws.frozen_file(record),  # approved
-        rules={campaign.tenant_code: campaign.strata}, reserve_size=campaign.reserve_size, public_inputs=inputs)
+        campaign=cast(str, campaign.code),
+        nonce=draws.secret_nonce(record),
+        frame_file=draws.frozen_file(record),  # approved
+        rules={campaign.tenant_code: campaign.strata},
+        reserve_size=campaign.reserve_size,
+        public_inputs=inputs,
+    )
+
     def stored() -> None:  # while the proof file is written and hashed on the other core
         draws.store_targets(campaign, proof)
         inspection_counts.record_drawn(campaign)  # 年度检查次数: what the next frames count
 
     draws.finish(record, proof, inputs, reason, meanwhile=stored)
     campaign.status = CampaignStatus.targets_drawn
-    audit.record("draw.drawn", "campaign", campaign.id, actor=actor, details=draws.drawn_details(
-        "targets", record, inputs, selected=sum(len(v) for s in proof["selected"].values() for v in s.values())))
+    audit.record(
+        "draw.drawn",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details=draws.drawn_details(
+            "targets", record, inputs, selected=sum(len(v) for s in proof["selected"].values() for v in s.values())
+        ),
+    )
     draws.commit_draw(campaign, "inspectors", actor=actor)
     return record
 
@@ -93,11 +108,20 @@ def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor: Acto
     campaign, record = _locked(campaign_id, "inspectors", actor, "freeze_inspectors")
     needed = sorted({c for item in campaign.items for c in item.inspector_categories})
     if not needed:
-        raise ValidationFailed({"items": [_l("The campaign's items name no enforcement category (执法类别): no "
-                                             "inspector can be qualified.")]})
-    visit_codes = dict(db.session.execute(
-        sa.select(CampaignTarget.entity_id, Entity.code).join(Entity, Entity.id == CampaignTarget.entity_id)
-        .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)).all())
+        raise ValidationFailed(
+            {
+                "items": [
+                    _l("The campaign's items name no enforcement category (执法类别): no inspector can be qualified.")
+                ]
+            }
+        )
+    visit_codes = dict(
+        db.session.execute(
+            sa.select(CampaignTarget.entity_id, Entity.code)
+            .join(Entity, Entity.id == CampaignTarget.entity_id)
+            .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
+        ).all()
+    )
     part = frames.PoolPart(campaign.tenant_code, campaign.tenant_id, needed, visit_codes)
     draws.freeze(record, frames.inspector_frame([part], today()), actor=actor)
     return record
@@ -110,18 +134,28 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor)
     campaign, record = _locked(campaign_id, "inspectors", actor, "draw_inspectors")
     inputs, reason = _inputs(data)  # a draw that cannot be made now is refused first
     try:
-        proof = engine.draw_inspectors(campaign=campaign.code, nonce=draws.secret_nonce(record),
-                                       lines=proof_file.frame_value("inspectors", draws.frozen_file(record)),
-                                       team_size=campaign.team_size, per_group_min=0, capacity=campaign.capacity,
-                                       public_inputs=inputs)
+        proof = engine.draw_inspectors(
+            campaign=campaign.code,
+            nonce=draws.secret_nonce(record),
+            lines=proof_file.frame_value("inspectors", draws.frozen_file(record)),
+            team_size=campaign.team_size,
+            per_group_min=0,
+            capacity=campaign.capacity,
+            public_inputs=inputs,
+        )
     except engine.DrawFailed as failed:
         raise Conflict(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
     del proof["frame_lines"]  # the frame file is the proof's frame
     draws.finish(record, proof, inputs, reason)
     draws.store_teams(campaign, proof["teams"])
     campaign.status = CampaignStatus.inspectors_drawn
-    audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
-                 details=draws.drawn_details("inspectors", record, inputs, teams=len(proof["teams"])))
+    audit.record(
+        "draw.drawn",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details=draws.drawn_details("inspectors", record, inputs, teams=len(proof["teams"])),
+    )
     return record
 
 
@@ -141,5 +175,12 @@ def submit_draw(campaign_id: int, data: dict, *, actor: Actor, locale: str = "zh
     ready_to_draw(campaign, kind)
     jobs.refuse_if_under_way(f"draw.{kind}", campaign.id, DRAW_UNDER_WAY)
     inputs, reason = draws.observers(data)  # once the draw can be made: a refused step says why first
-    return jobs.submit(DRAW_TASKS[kind], f"draw.{kind}", actor, campaign_id=campaign.id, public_inputs=inputs,
-                       no_input_reason=reason, locale=locale)
+    return jobs.submit(
+        DRAW_TASKS[kind],
+        f"draw.{kind}",
+        actor,
+        campaign_id=campaign.id,
+        public_inputs=inputs,
+        no_input_reason=reason,
+        locale=locale,
+    )

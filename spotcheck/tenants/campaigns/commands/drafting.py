@@ -2,6 +2,7 @@
 (or of an exempt kind), changed while it is a draft, approved by a leader — its code (文号) issued
 and its target draw committed. The checks are in :mod:`spotcheck.tenants.campaigns.checking`.
 """
+
 from __future__ import annotations
 
 from spotcheck.core import audit
@@ -34,10 +35,20 @@ def create_campaign(data: dict, *, actor: Actor) -> Campaign:
     campaign.items = items
     db.session.add(campaign)
     db.session.flush()
-    audit.record("campaign.created", "campaign", campaign.id, actor=actor,
-                 details={"title": campaign.title, "items": [i.code for i in items], "plan_id": campaign.plan_id,
-                          "exempt_kind": campaign.exempt_kind, "kind": campaign.kind,
-                          "named_targets": len(campaign.named_targets or [])})
+    audit.record(
+        "campaign.created",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={
+            "title": campaign.title,
+            "items": [i.code for i in items],
+            "plan_id": campaign.plan_id,
+            "exempt_kind": campaign.exempt_kind,
+            "kind": campaign.kind,
+            "named_targets": len(campaign.named_targets or []),
+        },
+    )
     return campaign
 
 
@@ -67,12 +78,21 @@ def approve(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Camp
         raise ValidationFailed(errors)
     if campaign.code is None:
         campaign.code = issue_code(campaign.tenant, campaign.year, named=campaign.named)
-    campaign.status, campaign.approved_at, campaign.approved_by_name = CampaignStatus.approved, now(), actor.display_name
+    campaign.status, campaign.approved_at, campaign.approved_by_name = (
+        CampaignStatus.approved,
+        now(),
+        actor.display_name,
+    )
     keep_rules(campaign)
     if campaign.named:  # 特定对象检查: its targets registered now, only its inspectors drawn
         registered = named.register(campaign, actor=actor)
-        audit.record("campaign.targets_registered", "campaign", campaign.id, actor=actor,
-                     details={"targets": registered, "causes": sorted({t["cause"] for t in campaign.named_targets or []})})
+        audit.record(
+            "campaign.targets_registered",
+            "campaign",
+            campaign.id,
+            actor=actor,
+            details={"targets": registered, "causes": sorted({t["cause"] for t in campaign.named_targets or []})},
+        )
     else:
         draws.commit_draw(campaign, "targets", actor=actor)
     audit.record("campaign.approved", "campaign", campaign.id, actor=actor, details={"code": campaign.code})

@@ -3,6 +3,7 @@ imminent danger), registered afterwards by a leader — within the rules' days a
 (``named_late_days``), with the reason and the team that went. That team was not drawn: the campaign says so
 everywhere, and it is public at once (the check is over: nothing is announced ahead).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -39,9 +40,15 @@ def _day(data: dict, rules: Rules, errors: dict) -> date | None:
     elif day > today():
         errors["checked_on"] = [_l("A check registered afterwards was made today or before.")]
     elif (today() - day).days > rules.named_late_days:
-        errors["checked_on"] = [_l("%(rule)sa check made before it was registered is registered within %(days)d days "
-                                   "after it; this one was made on %(day)s.", rule=rules.under("named_late_days"),
-                                   days=rules.named_late_days, day=day.isoformat())]
+        errors["checked_on"] = [
+            _l(
+                "%(rule)sa check made before it was registered is registered within %(days)d days "
+                "after it; this one was made on %(day)s.",
+                rule=rules.under("named_late_days"),
+                days=rules.named_late_days,
+                day=day.isoformat(),
+            )
+        ]
     return day
 
 
@@ -67,13 +74,24 @@ def _team(data: dict, day: date | None, categories: set[str], rules: Rules, erro
     if len(team) != len(ids):
         problems.append(_l("Choose the inspectors of your directory who made the check."))
     if len(team) < rules.min_team_size:
-        problems.append(_l("%(rule)sat least %(n)d inspectors make a check.", rule=rules.under("min_team_size"),
-                           n=rules.min_team_size))
+        problems.append(
+            _l(
+                "%(rule)sat least %(n)d inspectors make a check.",
+                rule=rules.under("min_team_size"),
+                n=rules.min_team_size,
+            )
+        )
     for inspector in team:
         why = eligibility.not_drawable_because(inspector, day, categories) if day else None
         if inspector.is_expert or why is not None:
-            problems.append(_l("%(name)s (%(cert)s) could not inspect on that day: %(why)s.", name=inspector.name,
-                               cert=inspector.cert_no, why=CANNOT_INSPECT[why or "expert"]))
+            problems.append(
+                _l(
+                    "%(name)s (%(cert)s) could not inspect on that day: %(why)s.",
+                    name=inspector.name,
+                    cert=inspector.cert_no,
+                    why=CANNOT_INSPECT[why or "expert"],
+                )
+            )
     if problems:
         errors["team"] = problems
     return team
@@ -82,12 +100,21 @@ def _team(data: dict, day: date | None, categories: set[str], rules: Rules, erro
 def _conflicts(team: list[Inspector], targets: list[dict], errors: dict) -> None:
     """An inspector with a declared conflict (回避) with a business checked could not lawfully check it."""
     codes = {row["entity_code"] for row in targets}
-    found = db.session.execute(sa.select(Inspector.name, Entity.name).join(Recusal, Recusal.inspector_id == Inspector.id)
-                               .join(Entity, Entity.id == Recusal.entity_id)
-                               .where(Inspector.id.in_([i.id for i in team]), Entity.code.in_(codes))).all()
+    found = db.session.execute(
+        sa.select(Inspector.name, Entity.name)
+        .join(Recusal, Recusal.inspector_id == Inspector.id)
+        .join(Entity, Entity.id == Recusal.entity_id)
+        .where(Inspector.id.in_([i.id for i in team]), Entity.code.in_(codes))
+    ).all()
     if found:
-        errors["team"] = [_l("%(name)s declared a conflict of interest with %(business)s (回避) and could not check it.",
-                             name=name, business=business) for name, business in found]
+        errors["team"] = [
+            _l(
+                "%(name)s declared a conflict of interest with %(business)s (回避) and could not check it.",
+                name=name,
+                business=business,
+            )
+            for name, business in found
+        ]
 
 
 def _outside_plan(clean: dict, refused: set[str], rules: Rules, errors: dict) -> None:
@@ -97,10 +124,15 @@ def _outside_plan(clean: dict, refused: set[str], rules: Rules, errors: dict) ->
         return
     kinds = "、".join(rules.exempt_kinds.values())
     for key in refused:
-        errors[key] = [*errors[key], _l(
-            "If the check was made on a cause outside the plan (an accident, a complaint, an order from above…), "
-            "choose its kind under “Outside the annual plan?” (%(kinds)s) and state the reason: such a check needs "
-            "no plan.", kinds=kinds)]
+        errors[key] = [
+            *errors[key],
+            _l(
+                "If the check was made on a cause outside the plan (an accident, a complaint, an order from above…), "
+                "choose its kind under “Outside the annual plan?” (%(kinds)s) and state the reason: such a check needs "
+                "no plan.",
+                kinds=kinds,
+            ),
+        ]
 
 
 @command(Permission.CAMPAIGNS_APPROVE)
@@ -113,16 +145,22 @@ def register_emergency(data: dict, *, actor: Actor) -> Campaign:
     errors: dict[str, list] = {}
     day = _day(data, rules, errors)
     fields = {**data, "kind": CampaignKind.named.value, "window_start": day, "window_end": day}
-    clean, found = clean_campaign({key: value for key, value in fields.items() if key not in ("checked_on", "late_reason",
-                                                                                              "team")}, rules)
+    clean, found = clean_campaign(
+        {key: value for key, value in fields.items() if key not in ("checked_on", "late_reason", "team")}, rules
+    )
     errors = {**found, **errors}
     before = set(errors)
     check_plan(clean, errors, rules)
     _outside_plan(clean, set(errors) - before, rules, errors)
     reason = str(data.get("late_reason") or "").strip()
     if not REASON_MIN <= len(reason) <= REASON_MAX:
-        errors["late_reason"] = [_l("State why the check was made before it was registered (%(low)d to %(high)d "
-                                    "characters).", low=REASON_MIN, high=REASON_MAX)]
+        errors["late_reason"] = [
+            _l(
+                "State why the check was made before it was registered (%(low)d to %(high)d characters).",
+                low=REASON_MIN,
+                high=REASON_MAX,
+            )
+        ]
     needed = {c for item in clean.get("items") or [] for c in item.inspector_categories or ()}
     team = _team(data, day, needed, rules, errors)
     if day is not None and clean.get("year") is not None and clean["year"] != day.year:
@@ -145,13 +183,38 @@ def register_emergency(data: dict, *, actor: Actor) -> Campaign:
     keep_rules(campaign)
     registered = named.register(campaign, actor=actor, draw=False)
     targets = db.session.scalars(sa.select(CampaignTarget.entity_id).where(CampaignTarget.campaign_id == campaign.id))
-    db.session.execute(sa.insert(TeamMember), [
-        {"tenant_id": campaign.tenant_id, "campaign_id": campaign.id, "entity_id": entity_id, "inspector_id": i.id,
-         "inspector_name": i.name, "cert_no": i.cert_no, "group_code": campaign.tenant_code, "position": position,
-         "is_leader": position == 1, "active": True, "replacement_reason": ""}
-        for entity_id in targets for position, i in enumerate(team, 1)])
+    db.session.execute(
+        sa.insert(TeamMember),
+        [
+            {
+                "tenant_id": campaign.tenant_id,
+                "campaign_id": campaign.id,
+                "entity_id": entity_id,
+                "inspector_id": i.id,
+                "inspector_name": i.name,
+                "cert_no": i.cert_no,
+                "group_code": campaign.tenant_code,
+                "position": position,
+                "is_leader": position == 1,
+                "active": True,
+                "replacement_reason": "",
+            }
+            for entity_id in targets
+            for position, i in enumerate(team, 1)
+        ],
+    )
     campaign.status, campaign.disclosed_at = CampaignStatus.inspectors_drawn, now()
-    audit.record("campaign.registered_late", "campaign", campaign.id, actor=actor, details={
-        "code": campaign.code, "checked_on": day.isoformat() if day else None, "reason": reason,
-        "targets": registered, "team": [i.cert_no for i in team]})
+    audit.record(
+        "campaign.registered_late",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={
+            "code": campaign.code,
+            "checked_on": day.isoformat() if day else None,
+            "reason": reason,
+            "targets": registered,
+            "team": [i.cert_no for i in team],
+        },
+    )
     return campaign

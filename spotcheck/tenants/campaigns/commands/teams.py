@@ -2,6 +2,7 @@
 of its cell, an inspector by the next eligible one of the visit's ranking, a team leader (组长)
 named — each recorded in the published proof or the audit trail.
 """
+
 from __future__ import annotations
 
 import copy
@@ -37,25 +38,44 @@ def replace_target(campaign_id: int, data: dict, *, actor: Actor) -> CampaignTar
     campaign, record = _locked(campaign_id, "targets", actor, "replace_target")
     rules = rules_of(campaign)
     if reason not in rules.target_replacement_reasons:
-        raise ValidationFailed({"reason": [_l("A drawn target is replaced only for these reasons (%(source)s): "
-                                              "%(reasons)s. Choose one; an entity that cannot be found is a finding "
-                                              "of the check, not a reason to replace it.",
-                                              source=rules.cited["target_replacement_reasons"].words,
-                                              reasons="、".join(rules.target_replacement_reasons.values()))]})
-    out = db.session.scalar(sa.select(CampaignTarget).where(
-        CampaignTarget.campaign_id == campaign.id, CampaignTarget.entity_id == entity_id,
-        CampaignTarget.status == TargetStatus.selected))
+        raise ValidationFailed(
+            {
+                "reason": [
+                    _l(
+                        "A drawn target is replaced only for these reasons (%(source)s): "
+                        "%(reasons)s. Choose one; an entity that cannot be found is a finding "
+                        "of the check, not a reason to replace it.",
+                        source=rules.cited["target_replacement_reasons"].words,
+                        reasons="、".join(rules.target_replacement_reasons.values()),
+                    )
+                ]
+            }
+        )
+    out = db.session.scalar(
+        sa.select(CampaignTarget).where(
+            CampaignTarget.campaign_id == campaign.id,
+            CampaignTarget.entity_id == entity_id,
+            CampaignTarget.status == TargetStatus.selected,
+        )
+    )
     if out is None:
         raise NotFound(_l("This entity is not a selected target of the campaign."))
     proof = copy.deepcopy(cast(dict[str, Any], record.proof))  # a new value, so the change is saved
     try:
-        replacement = target_engine.replace_target(proof, group=out.group_code, stratum=out.stratum,
-                                                   out=out.entity.code, reason=reason)
+        replacement = target_engine.replace_target(
+            proof, group=out.group_code, stratum=out.stratum, out=out.entity.code, reason=reason
+        )
     except ValueError as exc:
         raise Conflict(_l("No reserve left in this stratum (%(detail)s).", detail=str(exc))) from None
-    incoming = db.session.scalar(sa.select(CampaignTarget).join(CampaignTarget.entity).where(
-        CampaignTarget.campaign_id == campaign.id, CampaignTarget.group_code == out.group_code,
-        Entity.code == replacement["in"]))
+    incoming = db.session.scalar(
+        sa.select(CampaignTarget)
+        .join(CampaignTarget.entity)
+        .where(
+            CampaignTarget.campaign_id == campaign.id,
+            CampaignTarget.group_code == out.group_code,
+            Entity.code == replacement["in"],
+        )
+    )
     out.status, out.replacement_reason = TargetStatus.replaced, reason
     incoming = cast(CampaignTarget, incoming)  # the reserve drawn is a target of the campaign
     incoming.status = TargetStatus.selected
@@ -75,31 +95,61 @@ def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMemb
     campaign, record = _locked(campaign_id, "inspectors", actor, "replace_inspector")
     rules = rules_of(campaign)
     if reason not in rules.inspector_replacement_reasons:
-        raise ValidationFailed({"reason": [_l("A drawn inspector is replaced only for these reasons (%(source)s): "
-                                              "%(reasons)s. Choose one.",
-                                              source=rules.cited["inspector_replacement_reasons"].words,
-                                              reasons="、".join(rules.inspector_replacement_reasons.values()))]})
-    member = db.session.scalar(sa.select(TeamMember).where(TeamMember.id == member_id, TeamMember.active.is_(True),
-                                                           TeamMember.campaign_id == campaign.id))
+        raise ValidationFailed(
+            {
+                "reason": [
+                    _l(
+                        "A drawn inspector is replaced only for these reasons (%(source)s): %(reasons)s. Choose one.",
+                        source=rules.cited["inspector_replacement_reasons"].words,
+                        reasons="、".join(rules.inspector_replacement_reasons.values()),
+                    )
+                ]
+            }
+        )
+    member = db.session.scalar(
+        sa.select(TeamMember).where(
+            TeamMember.id == member_id, TeamMember.active.is_(True), TeamMember.campaign_id == campaign.id
+        )
+    )
     if member is None:
         raise NotFound(_l("No such team member."))
     if member.recusal_id is not None and reason != "conflict":  # the proof records why: the declared conflict
-        raise ValidationFailed({"reason": [_l("%(rule)sthis member declared a conflict (回避): the reason is "
-                                              "“%(reason)s”.", rule=rules.under("recusal"),
-                                              reason=INSPECTOR_REPLACEMENT_REASONS["conflict"])]})
+        raise ValidationFailed(
+            {
+                "reason": [
+                    _l(
+                        "%(rule)sthis member declared a conflict (回避): the reason is “%(reason)s”.",
+                        rule=rules.under("recusal"),
+                        reason=INSPECTOR_REPLACEMENT_REASONS["conflict"],
+                    )
+                ]
+            }
+        )
     proof = draws.full_proof(record)
     try:
-        replacement = engine.replace_inspector(proof, visit=member.entity.code, out=member.inspector.cert_no,
-                                                         reason=reason)
+        replacement = engine.replace_inspector(
+            proof, visit=member.entity.code, out=member.inspector.cert_no, reason=reason
+        )
     except engine.DrawFailed as failed:
         raise Conflict(_l("No eligible inspector is left: %(why)s", why=str(failed))) from None
     del proof["frame_lines"]
     member.active, member.replacement_reason = False, reason
-    incoming = cast(Inspector, db.session.scalar(  # the replacement drawn is of the frame's inspectors
-        sa.select(Inspector).where(Inspector.cert_no == replacement["in"])))
-    new = TeamMember(campaign_id=campaign.id, entity_id=member.entity_id, inspector_id=incoming.id,
-                     position=member.position, is_leader=member.is_leader, inspector_name=incoming.name,
-                     cert_no=incoming.cert_no, group_code=member.group_code)
+    incoming = cast(
+        Inspector,
+        db.session.scalar(  # the replacement drawn is of the frame's inspectors
+            sa.select(Inspector).where(Inspector.cert_no == replacement["in"])
+        ),
+    )
+    new = TeamMember(
+        campaign_id=campaign.id,
+        entity_id=member.entity_id,
+        inspector_id=incoming.id,
+        position=member.position,
+        is_leader=member.is_leader,
+        inspector_name=incoming.name,
+        cert_no=incoming.cert_no,
+        group_code=member.group_code,
+    )
     db.session.add(new)
     db.session.flush()  # stamped with the tenant now, not by an autoflush inside the audit's system access
     draws.store_proof(record, proof)
@@ -118,16 +168,27 @@ def replace_inspectors(campaign_id: int, data: dict, *, actor: Actor) -> list[Te
     campaign = get_campaign(campaign_id, for_update=True)
     CAMPAIGN_ACTIONS.require(campaign, actor, "replace_inspector")
     if data.get("inspector_id") is not None:
-        ids = list(db.session.scalars(sa.select(TeamMember.id).where(
-            TeamMember.campaign_id == campaign.id, TeamMember.inspector_id == data.get("inspector_id"),
-            TeamMember.active.is_(True)).order_by(TeamMember.entity_id)))
+        ids = list(
+            db.session.scalars(
+                sa.select(TeamMember.id)
+                .where(
+                    TeamMember.campaign_id == campaign.id,
+                    TeamMember.inspector_id == data.get("inspector_id"),
+                    TeamMember.active.is_(True),
+                )
+                .order_by(TeamMember.entity_id)
+            )
+        )
         if not ids:
             raise ValidationFailed({"inspector_id": [_l("This inspector is on no team of the campaign.")]})
     else:
         ids = bulk.require_selection(data.get("member_ids"))
     reason = data.get("reason") or ""
-    return bulk.each(ids, lambda member_id: replace_inspector(
-        campaign.id, {"member_id": member_id, "reason": reason}, actor=actor), name=_member_named)
+    return bulk.each(
+        ids,
+        lambda member_id: replace_inspector(campaign.id, {"member_id": member_id, "reason": reason}, actor=actor),
+        name=_member_named,
+    )
 
 
 def _member_named(member_id: int) -> str:
@@ -152,5 +213,9 @@ def designate_leaders(campaign_id: int, data: dict, *, actor: Actor) -> dict:
     default) keeps the leaders already named. All or nothing, each designation audited."""
     campaign = get_campaign(campaign_id, for_update=True)
     CAMPAIGN_ACTIONS.require(campaign, actor, "designate_leader")
-    return draws.name_leaders(campaign, (data or {}).get("rule") or "", only_missing=(data or {}).get("only_missing", True)
-                              is not False, actor=actor)
+    return draws.name_leaders(
+        campaign,
+        (data or {}).get("rule") or "",
+        only_missing=(data or {}).get("only_missing", True) is not False,
+        actor=actor,
+    )

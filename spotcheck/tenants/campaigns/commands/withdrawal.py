@@ -10,6 +10,7 @@ A campaign whose targets are drawn is never withdrawn: the published draw stands
 can cancel a draw whose outcome they dislike and draw again (DESIGN "No draw can be silently
 repeated until a wanted outcome").
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -32,9 +33,18 @@ def clean_reason(reason) -> str:
     """The reason of a return or a withdrawal: required, 4 to 500 characters."""
     reason = (reason if isinstance(reason, str) else "").strip()
     if not REASON_MIN <= len(reason) <= REASON_MAX:
-        raise ValidationFailed({"reason": [_l("Give the reason (%(low)d to %(high)d characters): it is shown to the "
-                                              "planner and, for a withdrawal, published.", low=REASON_MIN,
-                                              high=REASON_MAX)]})
+        raise ValidationFailed(
+            {
+                "reason": [
+                    _l(
+                        "Give the reason (%(low)d to %(high)d characters): it is shown to the "
+                        "planner and, for a withdrawal, published.",
+                        low=REASON_MIN,
+                        high=REASON_MAX,
+                    )
+                ]
+            }
+        )
     return reason
 
 
@@ -82,6 +92,7 @@ def cancel(campaign_id: int, data: dict, *, actor: Actor) -> Campaign:
     mark_withdrawn(campaign, reason, actor)
     if campaign.named:  # its businesses registered at the approval: counted for nobody now
         inspection_counts.withdrawn(campaign)
-    audit.record("campaign.withdrawn", "campaign", campaign.id, actor=actor,
-                 details={"code": campaign.code, "reason": reason})
+    audit.record(
+        "campaign.withdrawn", "campaign", campaign.id, actor=actor, details={"code": campaign.code, "reason": reason}
+    )
     return campaign

@@ -4,6 +4,7 @@ what a reader may do with it now and why not, and the reader's to-dos.
 Works in the current tenant scope. The drawn targets a page at a time are in :mod:`.targets`, what
 the public sees in :mod:`.public`.
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -25,12 +26,26 @@ from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of, stage,
 from spotcheck.tenants.campaigns.vocabulary import DRAW_KINDS, CampaignStatus
 
 #: The actions of a campaign that are somebody's next step (editing a draft is always possible: not a task).
-NEXT_STEPS = ("approve", "freeze_targets", "draw_targets", "freeze_inspectors", "draw_inspectors",
-              "designate_leader", "hand_out", "close")
+NEXT_STEPS = (
+    "approve",
+    "freeze_targets",
+    "draw_targets",
+    "freeze_inspectors",
+    "draw_inspectors",
+    "designate_leader",
+    "hand_out",
+    "close",
+)
 #: The states in which a campaign may wait for a next step.
-_WAITING = (CampaignStatus.draft, CampaignStatus.approved, CampaignStatus.targets_drawn,
-            CampaignStatus.inspectors_drawn, CampaignStatus.notified, CampaignStatus.in_progress,
-            CampaignStatus.published)
+_WAITING = (
+    CampaignStatus.draft,
+    CampaignStatus.approved,
+    CampaignStatus.targets_drawn,
+    CampaignStatus.inspectors_drawn,
+    CampaignStatus.notified,
+    CampaignStatus.in_progress,
+    CampaignStatus.published,
+)
 
 
 def list_campaigns(year: int | None = None) -> list[Campaign]:
@@ -85,18 +100,27 @@ def ready_to_draw(campaign: Campaign, kind: str) -> Draw:
 
 def list_team_members(campaign: Campaign) -> list[TeamMember]:
     """Every team member of the campaign, replaced ones included, in pick order per visit."""
-    return list(db.session.scalars(sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id)
-                                   .order_by(TeamMember.entity_id, TeamMember.position, TeamMember.id)))
+    return list(
+        db.session.scalars(
+            sa.select(TeamMember)
+            .where(TeamMember.campaign_id == campaign.id)
+            .order_by(TeamMember.entity_id, TeamMember.position, TeamMember.id)
+        )
+    )
 
 
 def inspectors_on_teams(campaign: Campaign) -> list[tuple[int, str, str, int]]:
     """Each inspector on an active team of the campaign — id, name, certificate number and the number
     of their visits — by name (the choice of whom to replace at every visit)."""
-    return [(row[0], row[1], row[2], row[3]) for row in db.session.execute(
-        sa.select(TeamMember.inspector_id, TeamMember.inspector_name, TeamMember.cert_no, sa.func.count())
-        .where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True))
-        .group_by(TeamMember.inspector_id, TeamMember.inspector_name, TeamMember.cert_no)
-        .order_by(TeamMember.inspector_name, TeamMember.cert_no))]
+    return [
+        (row[0], row[1], row[2], row[3])
+        for row in db.session.execute(
+            sa.select(TeamMember.inspector_id, TeamMember.inspector_name, TeamMember.cert_no, sa.func.count())
+            .where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True))
+            .group_by(TeamMember.inspector_id, TeamMember.inspector_name, TeamMember.cert_no)
+            .order_by(TeamMember.inspector_name, TeamMember.cert_no)
+        )
+    ]
 
 
 @query(Permission.SIGNED_IN)
@@ -116,8 +140,9 @@ def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     allow (the same rules as the commands). A campaign whose teams are drawn waits for team leaders
     only while some visit has none."""
     found: list[Task] = []
-    for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.status.in_(_WAITING))
-                                       .order_by(Campaign.id.desc()).limit(limit)):
+    for campaign in db.session.scalars(
+        sa.select(Campaign).where(Campaign.status.in_(_WAITING)).order_by(Campaign.id.desc()).limit(limit)
+    ):
         allowed = CAMPAIGN_ACTIONS.allowed(campaign, reader) & set(NEXT_STEPS)
         if "designate_leader" in allowed and not visits_without_leader(campaign):
             allowed = allowed - {"designate_leader"}  # every team has its leader: not a next step

@@ -7,6 +7,7 @@ commitment, frame digest and counts, inputs, seed and proof once they exist (the
 inside the proof, after the draw); targets by entity code and name; team members by name and
 enforcement certificate number, nothing else of the inspector.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,9 +49,13 @@ def published_plans(year: int) -> list[Plan]:
     """The department's published plans of ``year`` (the year's, the halves, then the joint plans):
     the public page shows each one's lines as last published (``published_lines``), never the
     draft of a returned plan being revised (:func:`being_revised`)."""
-    return list(db.session.scalars(
-        sa.select(Plan).where(_PUBLISHED_PLAN, Plan.year == year)
-        .order_by(Plan.kind, Plan.field, Plan.half.is_not(None), Plan.half)))
+    return list(
+        db.session.scalars(
+            sa.select(Plan)
+            .where(_PUBLISHED_PLAN, Plan.year == year)
+            .order_by(Plan.kind, Plan.field, Plan.half.is_not(None), Plan.half)
+        )
+    )
 
 
 def being_revised(plan: Plan) -> bool:
@@ -60,16 +65,19 @@ def being_revised(plan: Plan) -> bool:
 
 def public_campaigns(year: int) -> list[Campaign]:
     """The department's campaigns of ``year`` that are approved or later, most recently approved first."""
-    return list(db.session.scalars(
-        sa.select(Campaign).where(policy.public_campaign_rows(), Campaign.year == year)
-        .options(selectinload(Campaign.items))
-        .order_by(Campaign.approved_at.desc(), Campaign.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Campaign)
+            .where(policy.public_campaign_rows(), Campaign.year == year)
+            .options(selectinload(Campaign.items))
+            .order_by(Campaign.approved_at.desc(), Campaign.id.desc())
+        )
+    )
 
 
 def public_campaign(campaign_id: int) -> Campaign:
     """One campaign of the department if it is public (approved or later), else NotFound."""
-    campaign = db.session.scalar(sa.select(Campaign).where(
-        Campaign.id == campaign_id, policy.public_campaign_rows()))
+    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.id == campaign_id, policy.public_campaign_rows()))
     if campaign is None:
         raise NotFound(_l("No such campaign."))
     return campaign
@@ -81,8 +89,10 @@ def is_public(campaign: Campaign) -> bool:
 
 
 def is_public_campaign(campaign_id: int) -> bool:
-    return db.session.scalar(sa.select(Campaign.id).where(
-        Campaign.id == campaign_id, policy.public_or_part_rows())) is not None
+    return (
+        db.session.scalar(sa.select(Campaign.id).where(Campaign.id == campaign_id, policy.public_or_part_rows()))
+        is not None
+    )
 
 
 def withheld(campaign: Campaign) -> bool:
@@ -93,15 +103,22 @@ def withheld(campaign: Campaign) -> bool:
 
 
 #: Why the public cannot see a named check's businesses, teams and inspector proof yet.
-WITHHELD = _l("A check of named businesses publishes its businesses, its teams and its inspector proof once every "
-              "team has left the business (离企), so that the check is not announced ahead; its commitment is "
-              "published at once.")
+WITHHELD = _l(
+    "A check of named businesses publishes its businesses, its teams and its inspector proof once every "
+    "team has left the business (离企), so that the check is not announced ahead; its commitment is "
+    "published at once."
+)
 
 
 #: The states in which a check registered after it was made (事后登记) is shown as registered: until its results are
 #: approved, its team only records what it did (no check is still to come, nor under way).
-_LATE_SHOWN_REGISTERED = (CampaignStatus.approved, CampaignStatus.targets_drawn, CampaignStatus.inspectors_drawn,
-                          CampaignStatus.notified, CampaignStatus.in_progress)
+_LATE_SHOWN_REGISTERED = (
+    CampaignStatus.approved,
+    CampaignStatus.targets_drawn,
+    CampaignStatus.inspectors_drawn,
+    CampaignStatus.notified,
+    CampaignStatus.in_progress,
+)
 
 
 def public_status(campaign: Campaign) -> str:
@@ -158,28 +175,39 @@ def public_draws(campaign: Campaign, *, staff: bool = False) -> dict[str, Public
     """The campaign's draws by kind; what a stage has not reached yet is left out (the frame and
     the proof are never loaded here; the nonce is never read). A named check not yet disclosed shows
     the public its commitment only (:func:`withheld`); ``staff``: its own department sees every stage."""
-    records = db.session.scalars(sa.select(Draw).where(Draw.campaign_id == campaign.id)
-                                 .options(defer(Draw.nonce_encrypted), defer(Draw.frame_file), defer(Draw.proof)))
+    records = db.session.scalars(
+        sa.select(Draw)
+        .where(Draw.campaign_id == campaign.id)
+        .options(defer(Draw.nonce_encrypted), defer(Draw.frame_file), defer(Draw.proof))
+    )
     hidden = withheld(campaign) and not staff
     out = {}
     for record in records:
         frozen, drawn = record.frozen_at is not None and not hidden, record.drawn_at is not None and not hidden
         out[record.kind.value] = PublicDraw(
-            kind=record.kind.value, commitment=record.commitment, committed_at=record.committed_at,
-            frame_digest=record.frame_digest if frozen else None, counts=record.counts if frozen else None,
-            excluded=record.excluded if frozen else None, frozen_at=record.frozen_at if frozen else None,
+            kind=record.kind.value,
+            commitment=record.commitment,
+            committed_at=record.committed_at,
+            frame_digest=record.frame_digest if frozen else None,
+            counts=record.counts if frozen else None,
+            excluded=record.excluded if frozen else None,
+            frozen_at=record.frozen_at if frozen else None,
             capped=(record.capped or []) if frozen else None,
             public_inputs=record.public_inputs if drawn else None,
-            no_input_reason=(record.no_input_reason or "") if drawn else None, seed=record.seed if drawn else None,
-            drawn_at=record.drawn_at if drawn else None, proof_sha256=record.proof_sha256 if drawn else None)
+            no_input_reason=(record.no_input_reason or "") if drawn else None,
+            seed=record.seed if drawn else None,
+            drawn_at=record.drawn_at if drawn else None,
+            proof_sha256=record.proof_sha256 if drawn else None,
+        )
     return out
 
 
 def counting_campaigns(draws: dict[str, PublicDraw]) -> dict[str, int]:
     """The campaigns that count for the businesses the draws' frames left out at their cap: each code's campaign on
     the public portal (a joint campaign's part: its joint campaign)."""
-    return inspection_counts.campaign_ids([code for draw in draws.values() for row in draw.capped or []
-                                           for code in row.get("campaigns", [])])
+    return inspection_counts.campaign_ids(
+        [code for draw in draws.values() for row in draw.capped or [] for code in row.get("campaigns", [])]
+    )
 
 
 def caps(campaign: Campaign) -> list[str]:
@@ -196,15 +224,15 @@ def revealed_nonce(campaign: Campaign, kind: str) -> str | None:
     return cast(dict[str, str], record.proof)["nonce"]  # drawn: its proof
 
 
-
-
-def public_targets(campaign: Campaign, *, page: int = 1, search: str = "", stratum: str = "",
-                   per_page: int = listing.PER_PAGE) -> NumberedPage:
+def public_targets(
+    campaign: Campaign, *, page: int = 1, search: str = "", stratum: str = "", per_page: int = listing.PER_PAGE
+) -> NumberedPage:
     """The drawn targets (selected, and those replaced with the reason), by stratum and rank, a
     page at a time (NotFound past the last); entity code and name only. ``search``: a code prefix
     or part of the name; ``stratum``: that stratum only."""
-    return listing.targets(campaign, statuses=PUBLIC_TARGET_STATUSES, page=page, search=search, stratum=stratum,
-                           per_page=per_page)
+    return listing.targets(
+        campaign, statuses=PUBLIC_TARGET_STATUSES, page=page, search=search, stratum=stratum, per_page=per_page
+    )
 
 
 def public_departments_at(campaign: Campaign, entity_ids) -> dict[int, list[str]]:
@@ -235,12 +263,18 @@ def public_teams(campaign: Campaign, entity_ids) -> dict[int, list[PublicMember]
     if not wanted:
         return {}
     rows = db.session.execute(
-        sa.select(TeamMember.entity_id, sa.func.coalesce(Inspector.name, TeamMember.inspector_name),
-                  sa.func.coalesce(Inspector.cert_no, TeamMember.cert_no), TeamMember.is_leader, TeamMember.active,
-                  TeamMember.replacement_reason)
+        sa.select(
+            TeamMember.entity_id,
+            sa.func.coalesce(Inspector.name, TeamMember.inspector_name),
+            sa.func.coalesce(Inspector.cert_no, TeamMember.cert_no),
+            TeamMember.is_leader,
+            TeamMember.active,
+            TeamMember.replacement_reason,
+        )
         .outerjoin(Inspector, Inspector.id == TeamMember.inspector_id)
         .where(TeamMember.campaign_id == campaign.id, TeamMember.entity_id.in_(wanted))
-        .order_by(TeamMember.entity_id, TeamMember.position, TeamMember.id))
+        .order_by(TeamMember.entity_id, TeamMember.position, TeamMember.id)
+    )
     teams: dict[int, list[PublicMember]] = {}
     for entity_id, name, cert_no, is_leader, active, reason in rows:
         teams.setdefault(entity_id, []).append(PublicMember(name, cert_no, is_leader, active, reason))
@@ -252,9 +286,11 @@ def _drawn_record(campaign: Campaign, kind: str) -> Draw:
         draw_kind = DrawKind(kind)
     except ValueError:
         raise NotFound(_l("No such draw.")) from None
-    record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == campaign.id, Draw.kind == draw_kind,
-                                                     Draw.drawn_at.is_not(None))
-                               .options(defer(Draw.nonce_encrypted), undefer(Draw.proof)))  # the frame: draws.frame_of
+    record = db.session.scalar(
+        sa.select(Draw)
+        .where(Draw.campaign_id == campaign.id, Draw.kind == draw_kind, Draw.drawn_at.is_not(None))
+        .options(defer(Draw.nonce_encrypted), undefer(Draw.proof))
+    )  # the frame: draws.frame_of
     if record is None or record.proof is None:
         raise NotFound(_l("This draw has not been made yet; its proof is published after the draw."))
     return record

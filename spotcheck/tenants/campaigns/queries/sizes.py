@@ -5,6 +5,7 @@ the definition the freeze uses (:func:`spotcheck.tenants.campaigns.frames.cell_c
 by the engine's own rule (:func:`spotcheck.draw.targets.cell_size`), so the draw then makes these
 numbers unless the directory changes before the freeze.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -57,8 +58,9 @@ def sized(counts: dict[str, int], rules: dict) -> list[StratumSize]:
 def planned(campaign: Campaign) -> Sizes | None:
     """The sizes the rules will draw, while they can still change (``None`` once the target frame
     is frozen: its published counts say it then)."""
-    if campaign.status not in (CampaignStatus.draft, CampaignStatus.approved) \
-            or stage(draw_of(campaign, "targets")) in ("frozen", "drawn"):
+    if campaign.status not in (CampaignStatus.draft, CampaignStatus.approved) or stage(
+        draw_of(campaign, "targets")
+    ) in ("frozen", "drawn"):
         return None
     counts, excluded = frames.cell_counts(frames.FramePart.of(campaign), today())
     return Sizes(sized(counts, campaign.strata or {}), dict(sorted(excluded.items())))

@@ -6,6 +6,7 @@ stratum and to statuses; what a caller may show decides which statuses it asks f
 never sees the reserve). A campaign may draw tens of thousands of targets, so teams are loaded for
 the visits of one page only. Works in the current tenant scope.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -38,24 +39,55 @@ class ListedTarget:
 
     @classmethod
     def of(cls, target: CampaignTarget) -> ListedTarget:
-        return cls(target.entity_id, target.entity.code, target.entity.name, target.group_code, target.stratum,
-                   target.rank, target.status, target.replacement_reason, target.cause, target.cause_reference)
+        return cls(
+            target.entity_id,
+            target.entity.code,
+            target.entity.name,
+            target.group_code,
+            target.stratum,
+            target.rank,
+            target.status,
+            target.replacement_reason,
+            target.cause,
+            target.cause_reference,
+        )
 
 
-def targets(campaign: Campaign, *, statuses: Iterable[TargetStatus] = ALL_STATUSES, page: int = 1, search: str = "",
-            stratum: str = "", per_page: int = PER_PAGE) -> NumberedPage:
+def targets(
+    campaign: Campaign,
+    *,
+    statuses: Iterable[TargetStatus] = ALL_STATUSES,
+    page: int = 1,
+    search: str = "",
+    stratum: str = "",
+    per_page: int = PER_PAGE,
+) -> NumberedPage:
     """Page ``page`` of the campaign's targets with one of ``statuses``, by stratum and rank
     (NotFound past the last page). ``search``: a code prefix or part of the name; ``stratum``:
     that stratum only."""
-    query = (sa.select(CampaignTarget.entity_id, Entity.code, Entity.name, CampaignTarget.group_code,
-                       CampaignTarget.stratum, CampaignTarget.rank, CampaignTarget.status,
-                       CampaignTarget.replacement_reason, CampaignTarget.cause, CampaignTarget.cause_reference)
-             .join(Entity, Entity.id == CampaignTarget.entity_id)
-             .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status.in_(list(statuses)))
-             .order_by(CampaignTarget.stratum, CampaignTarget.rank, CampaignTarget.group_code, CampaignTarget.id))
+    query = (
+        sa.select(
+            CampaignTarget.entity_id,
+            Entity.code,
+            Entity.name,
+            CampaignTarget.group_code,
+            CampaignTarget.stratum,
+            CampaignTarget.rank,
+            CampaignTarget.status,
+            CampaignTarget.replacement_reason,
+            CampaignTarget.cause,
+            CampaignTarget.cause_reference,
+        )
+        .join(Entity, Entity.id == CampaignTarget.entity_id)
+        .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status.in_(list(statuses)))
+        .order_by(CampaignTarget.stratum, CampaignTarget.rank, CampaignTarget.group_code, CampaignTarget.id)
+    )
     if search:
-        query = query.where(sa.or_(Entity.code.startswith(search.upper(), autoescape=True),
-                                   Entity.name.contains(search, autoescape=True)))
+        query = query.where(
+            sa.or_(
+                Entity.code.startswith(search.upper(), autoescape=True), Entity.name.contains(search, autoescape=True)
+            )
+        )
     if stratum:
         query = query.where(CampaignTarget.stratum == stratum)
     return paginate(query, page=page, per_page=per_page, make=lambda row: ListedTarget(*row))
@@ -68,7 +100,9 @@ def counts(campaign: Campaign, statuses: Iterable[TargetStatus] = ALL_STATUSES) 
     rows = db.session.execute(
         sa.select(CampaignTarget.stratum, CampaignTarget.status, sa.func.count())
         .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status.in_(wanted))
-        .group_by(CampaignTarget.stratum, CampaignTarget.status).order_by(CampaignTarget.stratum))
+        .group_by(CampaignTarget.stratum, CampaignTarget.status)
+        .order_by(CampaignTarget.stratum)
+    )
     out: dict[str, dict[str, int]] = {}
     for stratum, status, n in rows:
         out.setdefault(stratum, dict.fromkeys((s.value for s in wanted), 0))[status.value] = n
@@ -82,10 +116,15 @@ def departments_at(campaign: Campaign, entity_ids: Iterable[int]) -> dict[int, l
     out: dict[int, list[str]] = {}
     if wanted:
         for entity_id, group in db.session.execute(
-                sa.select(CampaignTarget.entity_id, CampaignTarget.group_code).distinct()
-                .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.entity_id.in_(wanted),
-                       CampaignTarget.status == TargetStatus.selected)
-                .order_by(CampaignTarget.entity_id, CampaignTarget.group_code)):
+            sa.select(CampaignTarget.entity_id, CampaignTarget.group_code)
+            .distinct()
+            .where(
+                CampaignTarget.campaign_id == campaign.id,
+                CampaignTarget.entity_id.in_(wanted),
+                CampaignTarget.status == TargetStatus.selected,
+            )
+            .order_by(CampaignTarget.entity_id, CampaignTarget.group_code)
+        ):
             out.setdefault(entity_id, []).append(group)
     return out
 
@@ -98,7 +137,9 @@ def teams(campaign: Campaign, entity_ids: Iterable[int]) -> dict[int, list[TeamM
         return {}
     out: dict[int, list[TeamMember]] = {}
     for member in db.session.scalars(
-            sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id, TeamMember.entity_id.in_(wanted))
-            .order_by(TeamMember.entity_id, TeamMember.position, TeamMember.id)):
+        sa.select(TeamMember)
+        .where(TeamMember.campaign_id == campaign.id, TeamMember.entity_id.in_(wanted))
+        .order_by(TeamMember.entity_id, TeamMember.position, TeamMember.id)
+    ):
         out.setdefault(member.entity_id, []).append(member)
     return out

@@ -9,6 +9,7 @@ accounts' vocabulary, audited actions by the audit trail's.
 Each value is a lazy translation (the UI is Chinese by default). :func:`name` looks a code (or
 an enum member) up in a table and falls back to the code itself.
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -31,8 +32,11 @@ CAMPAIGN_STATUS = {
 #: A check of named businesses (特定对象检查) registers its businesses where a random campaign draws them.
 NAMED_CAMPAIGN_STATUS = {**CAMPAIGN_STATUS, "targets_drawn": _l("Targets registered")}
 #: A check registered after it was made (事后登记) was never a draft, and registers its team too (not drawn).
-LATE_CAMPAIGN_STATUS = {**NAMED_CAMPAIGN_STATUS, "approved": _l("Registered after it was made"),
-                        "inspectors_drawn": _l("Team registered")}
+LATE_CAMPAIGN_STATUS = {
+    **NAMED_CAMPAIGN_STATUS,
+    "approved": _l("Registered after it was made"),
+    "inspectors_drawn": _l("Team registered"),
+}
 
 
 def campaign_status(status, campaign=None) -> str:
@@ -54,8 +58,11 @@ PARTICIPANT_STATUS = {
     "withdrawn": _l("Joint campaign withdrawn"),
 }
 #: 通报 (a notice of criticism): drafted, then approved and delivered, or withdrawn.
-CRITICISM_STATUS = {"draft": _l("Draft, to be approved by a leader of the bureau"),
-                    "approved": _l("Approved and delivered"), "withdrawn": _l("Withdrawn")}
+CRITICISM_STATUS = {
+    "draft": _l("Draft, to be approved by a leader of the bureau"),
+    "approved": _l("Approved and delivered"),
+    "withdrawn": _l("Withdrawn"),
+}
 #: 检查 (a visit): its result step by step.
 VISIT_STATUS = {
     "assigned": _l("To inspect"),
@@ -68,12 +75,19 @@ VISIT_STATUS = {
 #: How close a deadline is.
 DUE_FLAG = {"overdue": _l("Overdue"), "due_soon": _l("Due soon")}
 #: 文书: the kinds of document the platform writes.
-NOTICE_KIND = {"inspection": _l("Inspection notice"), "assignment": _l("Assignment notice"),
-               "announcement": _l("Result announcement"), "transfer": _l("Transfer letter"),
-               "criticism": _l("Notice of criticism")}
+NOTICE_KIND = {
+    "inspection": _l("Inspection notice"),
+    "assignment": _l("Assignment notice"),
+    "announcement": _l("Result announcement"),
+    "transfer": _l("Transfer letter"),
+    "criticism": _l("Notice of criticism"),
+}
 #: An export batch to the credit system (导出批次): waiting for delivery, delivered, failed.
-EXPORT_BATCH_STATUS = {"pending": _l("Waiting for delivery"), "delivered": _l("Delivered"),
-                       "failed": _l("Delivery failed, to be tried again")}
+EXPORT_BATCH_STATUS = {
+    "pending": _l("Waiting for delivery"),
+    "delivered": _l("Delivered"),
+    "failed": _l("Delivery failed, to be tried again"),
+}
 #: 送达渠道 and the state of a delivery.
 DELIVERY_CHANNEL = {"inbox": _l("Inbox"), "email": _l("E-mail"), "sms": _l("SMS")}
 DELIVERY_STATUS = {"pending": _l("Waiting to be sent"), "sent": _l("Sent out"), "failed": _l("Not sent")}
@@ -156,6 +170,7 @@ def department_stratum_label(code: str, short: bool = False, department=None) ->
     """A stratum in the words of ``department`` for its risk classes (letters when none is given)."""
     style = getattr(department, "risk_labels", None) or "letters"
     return stratum_label(code, risk_words=reference.RISK_LABEL_STYLES.get(style, {}), short=short)
+
 
 JOB_STATUS_LABELS = {
     "queued": _l("Queued"),
@@ -255,8 +270,11 @@ def rule_text(rule) -> str:
 def period_label(plan) -> str:
     """A plan's period: "2026, whole year"; a joint plan's: "2026, joint plan of 安全生产"."""
     if getattr(plan, "kind", "annual") == "joint":
-        return _("%(year)s, yearly joint plan of %(field)s", year=plan.year,
-                 field=reference.ENFORCEMENT_FIELDS.get(plan.field, plan.field))
+        return _(
+            "%(year)s, yearly joint plan of %(field)s",
+            year=plan.year,
+            field=reference.ENFORCEMENT_FIELDS.get(plan.field, plan.field),
+        )
     if plan.half == 1:
         return _("%(year)s, first half-year", year=plan.year)
     if plan.half == 2:
@@ -327,8 +345,11 @@ TASK_LABELS_BY_KIND = {
     "criticism": {"approve": _l("Approve and issue the notice of criticism")},
     "basics": {"complete": _l("Complete and publish them, then file them with the justice bureau")},
     "directory_upkeep": {"update": _l("Review the target directory and update it")},
-    "invitation": {"accept": _l("Answer the invitation"), "edit_part": _l("Choose our items and rules"),
-                   "approve_part": _l("Approve our part")},
+    "invitation": {
+        "accept": _l("Answer the invitation"),
+        "edit_part": _l("Choose our items and rules"),
+        "approve_part": _l("Approve our part"),
+    },
 }
 
 

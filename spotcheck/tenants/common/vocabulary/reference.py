@@ -3,6 +3,7 @@
 Codes are stored; the Chinese names are what users and spreadsheets show. A spreadsheet may
 give either the code or the Chinese name.
 """
+
 from __future__ import annotations
 
 #: 执法类别: enforcement categories an inspector is qualified for and an item requires.
@@ -75,8 +76,9 @@ RESULT_CATEGORIES = {
 #: The group the sub-categories belong to, and its name.
 RESULT_PENDING_PREFIX, RESULT_PENDING_NAME = "pending_", "发现问题待后续处理"
 #: Categories that say a problem was found: the findings must then say what.
-RESULT_PROBLEM_CATEGORIES = frozenset({code for code in RESULT_CATEGORIES if code.startswith("pending_")}
-                                      | {"rectified", "uncooperative"})
+RESULT_PROBLEM_CATEGORIES = frozenset(
+    {code for code in RESULT_CATEGORIES if code.startswith("pending_")} | {"rectified", "uncooperative"}
+)
 
 
 #: 后续处置 (DESIGN "Result categories": follow-up), each open until its own closing step.
@@ -133,11 +135,25 @@ RISK_LABEL_STYLES = {
 #: GB/T 4754-2017 门类 (sections); an industry code is a section letter, optionally with its
 #: 2-digit division, 3-digit group and 4-digit class (e.g. ``C``, ``C13``, ``C131``, ``C1311``).
 INDUSTRY_SECTIONS = {
-    "A": "农、林、牧、渔业", "B": "采矿业", "C": "制造业", "D": "电力、热力、燃气及水生产和供应业",
-    "E": "建筑业", "F": "批发和零售业", "G": "交通运输、仓储和邮政业", "H": "住宿和餐饮业",
-    "I": "信息传输、软件和信息技术服务业", "J": "金融业", "K": "房地产业", "L": "租赁和商务服务业",
-    "M": "科学研究和技术服务业", "N": "水利、环境和公共设施管理业", "O": "居民服务、修理和其他服务业",
-    "P": "教育", "Q": "卫生和社会工作", "R": "文化、体育和娱乐业", "S": "公共管理、社会保障和社会组织",
+    "A": "农、林、牧、渔业",
+    "B": "采矿业",
+    "C": "制造业",
+    "D": "电力、热力、燃气及水生产和供应业",
+    "E": "建筑业",
+    "F": "批发和零售业",
+    "G": "交通运输、仓储和邮政业",
+    "H": "住宿和餐饮业",
+    "I": "信息传输、软件和信息技术服务业",
+    "J": "金融业",
+    "K": "房地产业",
+    "L": "租赁和商务服务业",
+    "M": "科学研究和技术服务业",
+    "N": "水利、环境和公共设施管理业",
+    "O": "居民服务、修理和其他服务业",
+    "P": "教育",
+    "Q": "卫生和社会工作",
+    "R": "文化、体育和娱乐业",
+    "S": "公共管理、社会保障和社会组织",
     "T": "国际组织",
 }
 

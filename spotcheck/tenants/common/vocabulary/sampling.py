@@ -9,6 +9,7 @@ gives text, read by :func:`parse_ratio` and :func:`parse_frequency`; pages, tabl
 them as the item list prints them (:func:`ratio_text`, :func:`frequency_text`). Each refusal names
 the field, in the user's language (:class:`~spotcheck.tenants.common.validators.Invalid`).
 """
+
 from __future__ import annotations
 
 import re
@@ -27,12 +28,15 @@ FULL = 10000
 #: The most times per period a frequency may say.
 MAX_TIMES = 100
 
-RATIO_REFUSAL = _l("The ratio (抽查比例) is a percentage above 0 and at most 100 %, with at most two decimals "
-                   "(e.g. 5 or 2.5).")
+RATIO_REFUSAL = _l(
+    "The ratio (抽查比例) is a percentage above 0 and at most 100 %, with at most two decimals (e.g. 5 or 2.5)."
+)
 TIMES_REFUSAL = _l("The frequency (抽查频次) is a whole number of times from 1 to %(most)d per period.", most=MAX_TIMES)
 PERIOD_REFUSAL = _l("The frequency's period (抽查频次) is one of: %(periods)s.", periods="、".join(PERIODS.values()))
-FREQUENCY_TEXT_REFUSAL = _l("The frequency (抽查频次) is written as a number of times per period, e.g. 每年1次, "
-                            "每半年1次, 每季度1次 or 每月2次.")
+FREQUENCY_TEXT_REFUSAL = _l(
+    "The frequency (抽查频次) is written as a number of times per period, e.g. 每年1次, "
+    "每半年1次, 每季度1次 or 每月2次."
+)
 PAIR_REFUSAL = _l("The frequency (抽查频次) needs both its number of times and its period.")
 
 
@@ -75,7 +79,10 @@ def checked_frequency(times, period, errors: dict) -> tuple[int | None, str]:
         errors["frequency_times" if _empty(times) else "frequency_period"] = [PAIR_REFUSAL]
         return None, ""
     clean: list[Any] = []  # the times, then the period
-    for name, value, check in (("frequency_times", times, frequency_times), ("frequency_period", period, frequency_period)):
+    for name, value, check in (
+        ("frequency_times", times, frequency_times),
+        ("frequency_period", period, frequency_period),
+    ):
         try:
             clean.append(check(value))
         except Invalid as invalid:

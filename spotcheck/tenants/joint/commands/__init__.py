@@ -1,6 +1,7 @@
 """Joint campaigns' commands (联合抽查命令), by step: preparing (:mod:`.preparation`), the draws and
 the hand-out (:mod:`.draws`), the documents (:mod:`.notices`), withdrawal (:mod:`.withdrawal`)
 and the fields' lead departments (:mod:`.field_leads`). Every command is importable from here."""
+
 from __future__ import annotations
 
 from spotcheck.tenants.joint.commands.draws import (
@@ -31,8 +32,32 @@ from spotcheck.tenants.joint.commands.preparation import (
 from spotcheck.tenants.joint.commands.teams import declare_recusal, designate_submitter, replace_inspector
 from spotcheck.tenants.joint.commands.withdrawal import cancel, return_joint, withdraw
 
-__all__ = ["accept", "approve_joint", "approve_part", "cancel", "create_joint", "decline", "declare_recusal",
-           "designate_leader", "designate_leaders", "designate_submitter", "draw_inspectors", "draw_targets",
-           "estimate_sizes", "freeze_inspectors", "freeze_targets", "hand_out", "invite", "name_field_lead",
-           "replace_inspector", "request_joint_sizes", "return_joint", "save_part", "submit_joint_draw",
-           "submit_joint_hand_out", "update_joint", "withdraw", "write_joint_notices"]
+__all__ = [
+    "accept",
+    "approve_joint",
+    "approve_part",
+    "cancel",
+    "create_joint",
+    "decline",
+    "declare_recusal",
+    "designate_leader",
+    "designate_leaders",
+    "designate_submitter",
+    "draw_inspectors",
+    "draw_targets",
+    "estimate_sizes",
+    "freeze_inspectors",
+    "freeze_targets",
+    "hand_out",
+    "invite",
+    "name_field_lead",
+    "replace_inspector",
+    "request_joint_sizes",
+    "return_joint",
+    "save_part",
+    "submit_joint_draw",
+    "submit_joint_hand_out",
+    "update_joint",
+    "withdraw",
+    "write_joint_notices",
+]

@@ -9,6 +9,7 @@ honoured. The coordinator reads the departments' directories and inspector lists
 through the explicit cross-tenant path, each department named; what is written for a department
 (its targets, its visits and its members of the teams) is written in that department's scope.
 """
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -69,13 +70,18 @@ def freeze_targets(campaign_id: int, data: dict | None = None, *, actor: Actor):
     first), one group per department; publish the digest and the counts per group and stratum."""
     campaign, record = _locked(campaign_id, "targets", actor, "freeze_targets")
     with cross_tenant(actor, FRAME_REASON, permission=Permission.JOINT_MANAGE):
-        parts = [frames.FramePart(group, part["tenant_id"], cast(Campaign, db.session.get(Campaign, part["part_campaign_id"])))
-                 for group, part in _parts(campaign).items()]
+        parts = [
+            frames.FramePart(
+                group, part["tenant_id"], cast(Campaign, db.session.get(Campaign, part["part_campaign_id"]))
+            )
+            for group, part in _parts(campaign).items()
+        ]
         try:
             frame = frames.target_frame(parts, today())
         except ValueError as bad:
-            raise ValidationFailed({"target_filter": [_l("The directory holds a code the draw cannot take (%(why)s).",
-                                                         why=str(bad))]}) from None
+            raise ValidationFailed(
+                {"target_filter": [_l("The directory holds a code the draw cannot take (%(why)s).", why=str(bad))]}
+            ) from None
     steps.freeze(record, frame, actor=actor)
     return record
 
@@ -89,17 +95,30 @@ def estimate_sizes(campaign_id: int, data: dict | None = None, *, actor: Actor, 
     JOINT_ACTIONS.require(campaign, actor, "estimate_sizes")
     parts = _parts(campaign)
     with cross_tenant(actor, SIZES_REASON, permission=Permission.JOINT_MANAGE):
-        frame = frames.target_frame([frames.FramePart(group, part["tenant_id"], cast(Campaign, db.session.get(
-            Campaign, part["part_campaign_id"]))) for group, part in parts.items()], today())
+        frame = frames.target_frame(
+            [
+                frames.FramePart(
+                    group, part["tenant_id"], cast(Campaign, db.session.get(Campaign, part["part_campaign_id"]))
+                )
+                for group, part in parts.items()
+            ],
+            today(),
+        )
     cells = target_frames.parse_frame_file(frame.file)
     rules = {group: part.get("strata") or {} for group, part in parts.items()}
     strata = {group: sized(frame.counts.get(group, {}), rules[group]) for group in parts}
     known = all(row.visits is not None for rows in strata.values() for row in rows)
     return {
-        "on": today().isoformat(), "excluded": frame.excluded,
-        "parts": [{"group": group, "name": part.get("name", group),
-                   "strata": [{"stratum": row.stratum, "frame": row.frame, "visits": row.visits} for row in strata[group]]}
-                  for group, part in parts.items()],
+        "on": today().isoformat(),
+        "excluded": frame.excluded,
+        "parts": [
+            {
+                "group": group,
+                "name": part.get("name", group),
+                "strata": [{"stratum": row.stratum, "frame": row.frame, "visits": row.visits} for row in strata[group]],
+            }
+            for group, part in parts.items()
+        ],
         "checks": sum(row.visits or 0 for rows in strata.values() for row in rows),
         "visits": round(target_engine.expected_joint_visits(cells, rules), 1) if known else None,
         "separate": round(target_engine.expected_separate_visits(cells, rules), 1) if known else None,
@@ -115,31 +134,60 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor):
     parts = _parts(campaign)
     frame_file = steps.frozen_file(record)
     rules = {group: part["strata"] for group, part in parts.items()}
-    proof = target_engine.draw_targets_from_file(campaign=campaign.code, nonce=steps.secret_nonce(record),
-                                                 frame_file=frame_file, rules=rules,
-                                                 reserve_size=campaign.reserve_size, public_inputs=inputs)
+    proof = target_engine.draw_targets_from_file(
+        campaign=campaign.code,
+        nonce=steps.secret_nonce(record),
+        frame_file=frame_file,
+        rules=rules,
+        reserve_size=campaign.reserve_size,
+        public_inputs=inputs,
+    )
     steps.finish(record, proof, inputs, reason)
     steps.store_targets(campaign, proof)  # the shared visit list, every department's rows
     db.session.flush()  # the lead's rows are written in the lead's scope
     for group, part in parts.items():  # and each department's own targets, in its scope
         with tenant_scope(part["tenant_id"]):
-            steps.store_targets(cast(Campaign, SimpleNamespace(  # as much of its part as storing reads
-                id=part["part_campaign_id"], tenant_id=part["tenant_id"])),
-                                    {"selected": {group: proof["selected"].get(group, {})},
-                                     "reserves": {group: proof["reserves"].get(group, {})}})
+            steps.store_targets(
+                cast(
+                    Campaign,
+                    SimpleNamespace(  # as much of its part as storing reads
+                        id=part["part_campaign_id"], tenant_id=part["tenant_id"]
+                    ),
+                ),
+                {
+                    "selected": {group: proof["selected"].get(group, {})},
+                    "reserves": {group: proof["reserves"].get(group, {})},
+                },
+            )
     for group, part in parts.items():  # 年度检查次数: a joint visit counts once, for each department that drew it
-        drawn = list(db.session.scalars(sa.select(CampaignTarget.entity_id).where(
-            CampaignTarget.campaign_id == campaign.id, CampaignTarget.group_code == group,
-            CampaignTarget.status == TargetStatus.selected)))
+        drawn = list(
+            db.session.scalars(
+                sa.select(CampaignTarget.entity_id).where(
+                    CampaignTarget.campaign_id == campaign.id,
+                    CampaignTarget.group_code == group,
+                    CampaignTarget.status == TargetStatus.selected,
+                )
+            )
+        )
         with tenant_scope(part["tenant_id"]):  # toward the cap as the department's own part says
             own = db.session.get(Campaign, part["part_campaign_id"])
             counts = inspection_counts.counts_toward_cap(own) if own is not None else True
         inspection_counts.record(campaign, drawn, part["tenant_id"], counts=counts)
     campaign.status = CampaignStatus.targets_drawn
     visits = target_engine.visits(proof["selected"])
-    audit.record("draw.drawn", "campaign", campaign.id, actor=actor, details=steps.drawn_details(
-        "targets", record, inputs, selected=sum(len(v) for s in proof["selected"].values() for v in s.values()),
-        visits=len(visits)))
+    audit.record(
+        "draw.drawn",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details=steps.drawn_details(
+            "targets",
+            record,
+            inputs,
+            selected=sum(len(v) for s in proof["selected"].values() for v in s.values()),
+            visits=len(visits),
+        ),
+    )
     steps.commit_draw(campaign, "inspectors", actor=actor)
     return record
 
@@ -149,14 +197,21 @@ def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor: Acto
     """Fix what each department needs at each of its visits, each department's eligible pool on
     the draw date, and the recusals."""
     campaign, record = _locked(campaign_id, "inspectors", actor, "freeze_inspectors")
-    codes = dict(db.session.execute(sa.select(Entity.id, Entity.code).where(
-        Entity.id.in_(sa.select(CampaignTarget.entity_id).where(CampaignTarget.campaign_id == campaign.id)))).all())
+    codes = dict(
+        db.session.execute(
+            sa.select(Entity.id, Entity.code).where(
+                Entity.id.in_(sa.select(CampaignTarget.entity_id).where(CampaignTarget.campaign_id == campaign.id))
+            )
+        ).all()
+    )
     by_group: dict[str, dict[int, str]] = {}
     for entity_id, groups in visit_groups(campaign).items():
         for group in groups:
             by_group.setdefault(group, {})[entity_id] = codes[entity_id]
-    parts = [frames.PoolPart(group, part["tenant_id"], part["categories"], by_group.get(group, {}))
-             for group, part in _parts(campaign).items()]
+    parts = [
+        frames.PoolPart(group, part["tenant_id"], part["categories"], by_group.get(group, {}))
+        for group, part in _parts(campaign).items()
+    ]
     try:
         with cross_tenant(actor, FRAME_REASON, permission=Permission.JOINT_MANAGE):
             frame = frames.inspector_frame(parts, today())
@@ -173,24 +228,38 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor)
     campaign, record = _locked(campaign_id, "inspectors", actor, "draw_inspectors")
     inputs, reason = steps.observers(data)  # a draw that cannot be made now is refused first
     try:
-        proof = engine.draw_inspectors(campaign=campaign.code, nonce=steps.secret_nonce(record),
-                                       lines=proof_file.frame_value("inspectors", steps.frozen_file(record)),
-                                       team_size=campaign.team_size, per_group_min=1, capacity=campaign.capacity,
-                                       public_inputs=inputs)
+        proof = engine.draw_inspectors(
+            campaign=campaign.code,
+            nonce=steps.secret_nonce(record),
+            lines=proof_file.frame_value("inspectors", steps.frozen_file(record)),
+            team_size=campaign.team_size,
+            per_group_min=1,
+            capacity=campaign.capacity,
+            public_inputs=inputs,
+        )
     except engine.DrawFailed as failed:
         raise Conflict(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
     del proof["frame_lines"]
     steps.finish(record, proof, inputs, reason)
     tenants = {part["tenant_id"]: group for group, part in _parts(campaign).items()}
     with cross_tenant(actor, FRAME_REASON, permission=Permission.JOINT_MANAGE):
-        inspectors = {cert: (inspector_id, name, tenants[tenant_id])
-                      for cert, inspector_id, name, tenant_id in db.session.execute(
-                          sa.select(Inspector.cert_no, Inspector.id, Inspector.name, Inspector.tenant_id)
-                          .where(Inspector.tenant_id.in_(tenants)))}
+        inspectors = {
+            cert: (inspector_id, name, tenants[tenant_id])
+            for cert, inspector_id, name, tenant_id in db.session.execute(
+                sa.select(Inspector.cert_no, Inspector.id, Inspector.name, Inspector.tenant_id).where(
+                    Inspector.tenant_id.in_(tenants)
+                )
+            )
+        }
     steps.store_teams(campaign, proof["teams"], inspectors)
     campaign.status = CampaignStatus.inspectors_drawn
-    audit.record("draw.drawn", "campaign", campaign.id, actor=actor,
-                 details=steps.drawn_details("inspectors", record, inputs, teams=len(proof["teams"])))
+    audit.record(
+        "draw.drawn",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details=steps.drawn_details("inspectors", record, inputs, teams=len(proof["teams"])),
+    )
     return record
 
 
@@ -211,8 +280,12 @@ def designate_leaders(campaign_id: int, data: dict, *, actor: Actor) -> dict:
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "designate_leader")
     before = {entity_id: next((m.id for m in team if m.is_leader), None) for entity_id, team in teams(campaign).items()}
-    named = steps.name_leaders(campaign, (data or {}).get("rule") or "", only_missing=(data or {}).get("only_missing", True)
-                               is not False, actor=actor)
+    named = steps.name_leaders(
+        campaign,
+        (data or {}).get("rule") or "",
+        only_missing=(data or {}).get("only_missing", True) is not False,
+        actor=actor,
+    )
     for entity_id, team in teams(campaign).items():
         leader = next((m for m in team if m.is_leader), None)
         if leader is not None and leader.id != before.get(entity_id):
@@ -243,18 +316,31 @@ def hand_out(campaign_id: int, data: dict | None = None, *, actor: Actor, progre
                 members = [m for m in mixed.get(entity_id, []) if m.group_code == group]
                 leader_here = any(m.is_leader for m in members)
                 for index, member in enumerate(members):
-                    db.session.add(TeamMember(campaign_id=own.id, entity_id=entity_id, inspector_id=member.inspector_id,
-                                              position=member.position, inspector_name=member.inspector_name,
-                                              cert_no=member.cert_no, group_code=group,
-                                              is_leader=member.is_leader if leader_here else index == 0))
+                    db.session.add(
+                        TeamMember(
+                            campaign_id=own.id,
+                            entity_id=entity_id,
+                            inspector_id=member.inspector_id,
+                            position=member.position,
+                            inspector_name=member.inspector_name,
+                            cert_no=member.cert_no,
+                            group_code=group,
+                            is_leader=member.is_leader if leader_here else index == 0,
+                        )
+                    )
             own.status = CampaignStatus.notified
             db.session.flush()
         done += len(entity_ids)
         progress(int(95 * done / max(total, 1)), done=done, total=total)
     coded = joint_codes.issue(campaign, mixed, groups, today())  # one code per joint visit (扫码入企)
     campaign.status = CampaignStatus.notified
-    audit.record("joint.handed_out", "campaign", campaign.id, actor=actor,
-                 details={"visits": len(groups), "checks": sum(len(g) for g in groups.values()), "codes": coded})
+    audit.record(
+        "joint.handed_out",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={"visits": len(groups), "checks": sum(len(g) for g in groups.values()), "codes": coded},
+    )
     events.emit("joint.handed_out", actor=actor, campaign=campaign)
     return len(groups)
 
@@ -274,8 +360,15 @@ def submit_joint_draw(campaign_id: int, data: dict, *, actor: Actor, locale: str
     JOINT_ACTIONS.require(campaign, actor, f"draw_{kind}")
     jobs.refuse_if_under_way(f"joint.draw.{kind}", campaign.id, DRAW_UNDER_WAY)
     inputs, reason = steps.observers(data)  # once the draw can be made: a refused step says why first
-    return jobs.submit(DRAW_TASKS[kind], f"joint.draw.{kind}", actor, campaign_id=campaign.id, public_inputs=inputs,
-                       no_input_reason=reason, locale=locale)
+    return jobs.submit(
+        DRAW_TASKS[kind],
+        f"joint.draw.{kind}",
+        actor,
+        campaign_id=campaign.id,
+        public_inputs=inputs,
+        no_input_reason=reason,
+        locale=locale,
+    )
 
 
 @command(Permission.JOINT_MANAGE)

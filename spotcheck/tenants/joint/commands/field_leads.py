@@ -1,5 +1,6 @@
 """Naming the lead department of an enforcement field (指定执法领域牵头部门), as a command of the
 platform administrator (seed 001 item 10)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -26,8 +27,9 @@ def name_field_lead(field: str, data: dict, *, actor: Actor) -> FieldLead | None
     if field not in ENFORCEMENT_FIELDS:
         errors["field"] = [_l("Choose an enforcement field from the list.")]
     elif field == MARKET_FIELD:
-        errors["field"] = [_l("The market-regulation field is always led by the market-regulation bureau "
-                              "(市场监督管理局).")]
+        errors["field"] = [
+            _l("The market-regulation field is always led by the market-regulation bureau (市场监督管理局).")
+        ]
     tenant = None
     if tenant_id not in (None, ""):
         tenant = db.session.get(Tenant, tenant_id) if is_row_id(tenant_id) else None
@@ -37,8 +39,12 @@ def name_field_lead(field: str, data: dict, *, actor: Actor) -> FieldLead | None
         raise ValidationFailed(errors)
     row = db.session.get(FieldLead, field)
     before = row.lead_tenant_id if row is not None else None
-    details = {"field": field, "name": ENFORCEMENT_FIELDS[field], "before": before,
-               "lead": tenant.code if tenant is not None else None}
+    details = {
+        "field": field,
+        "name": ENFORCEMENT_FIELDS[field],
+        "before": before,
+        "lead": tenant.code if tenant is not None else None,
+    }
     if tenant is None:
         if row is not None:
             db.session.delete(row)

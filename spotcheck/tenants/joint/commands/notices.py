@@ -2,6 +2,7 @@
 notice (检查通知书) per visit from the lead department, naming every department that checks there
 with its items and the mixed team; then, in each department, the assignment notices (派遣通知) of
 its inspectors — written with the steps of :mod:`spotcheck.tenants.notices.writing`."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -40,8 +41,9 @@ from spotcheck.tenants.results.models import Visit
 
 
 @command(Permission.JOINT_MANAGE)
-def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor: Actor,
-                        progress: Callable[..., None] = lambda *p, **k: None) -> dict:
+def write_joint_notices(
+    campaign_id: int, data: dict | None = None, *, actor: Actor, progress: Callable[..., None] = lambda *p, **k: None
+) -> dict:
     """A joint campaign handed out (联合抽查): one inspection notice per visit, issued by the lead
     department, naming every department that checks there with its items, and the mixed team;
     then each department's assignment notices to its own inspectors, written in that department
@@ -58,8 +60,10 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor: Ac
     done = set(db.session.scalars(sa.select(Notice.subject).where(Notice.campaign_id == campaign.id)))
     window = documents.window(campaign.window_start, campaign.window_end)
     contact = contact_of(actor, tenant)
-    entities = {entity.id: entity for entity in db.session.scalars(
-        sa.select(Entity).where(Entity.id.in_(list(groups))).order_by(Entity.code))}
+    entities = {
+        entity.id: entity
+        for entity in db.session.scalars(sa.select(Entity).where(Entity.id.in_(list(groups))).order_by(Entity.code))
+    }
     missing = [entity for entity_id, entity in entities.items() if _subject(campaign, entity_id) not in done]
     now_written = batch_of(missing, data)
     written = {"inspection": 0, "assignment": 0, "told": 0}
@@ -68,9 +72,15 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor: Ac
     number = numberer(tenant, NoticeKind.inspection, len(now_written))
     checks = joint_codes.printed(campaign) if now_written else {}  # the joint visit's code, for the business
     for n, entity in enumerate(now_written, before + 1):
-        notice = store(tenant, NoticeKind.inspection, _subject(campaign, entity.id), number(),
-                       f"联合{TITLES[NoticeKind.inspection]}：{entity.name}", "inspection",
-                       **_inspection(campaign, entity, groups[entity.id], teams.get(entity.id, []), checks, window, contact))
+        notice = store(
+            tenant,
+            NoticeKind.inspection,
+            _subject(campaign, entity.id),
+            number(),
+            f"联合{TITLES[NoticeKind.inspection]}：{entity.name}",
+            "inspection",
+            **_inspection(campaign, entity, groups[entity.id], teams.get(entity.id, []), checks, window, contact),
+        )
         notice.campaign_id = campaign.id
         written["inspection"] += 1
         if n % 20 == 0:
@@ -82,13 +92,20 @@ def write_joint_notices(campaign_id: int, data: dict | None = None, *, actor: Ac
         in_all = {"inspection": len(entities), "assignment": 0}
         for _group, part in parts.items():  # each department tells its own inspectors
             with tenant_scope(part["tenant_id"]):
-                own = cast(Campaign, db.session.scalar(sa.select(Campaign).where(Campaign.id == part["part_campaign_id"])))
+                own = cast(
+                    Campaign, db.session.scalar(sa.select(Campaign).where(Campaign.id == part["part_campaign_id"]))
+                )
                 told = assignments(own, visits_handed_out(own), teams_of(own), items_of(own), window, contact)
                 written["assignment"] += told["assignment"]
                 written["told"] += told["told"]
                 in_all["assignment"] += told["in_all"]
-    audit.record("notices.written", "campaign", campaign.id, actor=actor,
-                 details={"inspection": written["inspection"], "assignment": written["assignment"]})
+    audit.record(
+        "notices.written",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={"inspection": written["inspection"], "assignment": written["assignment"]},
+    )
     return {**written, "remaining": remaining, **({"in_all": in_all} if in_all else {})}
 
 
@@ -96,17 +113,40 @@ def _subject(campaign: Campaign, entity_id: int) -> str:
     return f"joint:{campaign.id}:entity:{entity_id}"
 
 
-def _inspection(campaign: Campaign, entity: Entity, drawn_by: list[str], team: list[TeamMember], checks: dict,
-                window: str, contact: str) -> dict:
+def _inspection(
+    campaign: Campaign,
+    entity: Entity,
+    drawn_by: list[str],
+    team: list[TeamMember],
+    checks: dict,
+    window: str,
+    contact: str,
+) -> dict:
     """What a joint inspection notice says of one visit: every department that checks there with its
     items, the mixed team (组长 first) and the visit's code."""
     parts = campaign.joint_parts or {}
-    return {"entity": entity, "campaign": campaign, "window": window, "contact": contact,
-            "items": [{"department": parts[group]["name"], "name": item["name"], "content": ""}
-                      for group in drawn_by for item in parts[group].get("items", [])],
-            "team": [{"name": m.inspector_name, "cert_no": m.cert_no, "leader": m.is_leader,
-                      "department": parts.get(m.group_code, {}).get("name", m.group_code)} for m in team],
-            "departments": [parts[group]["name"] for group in drawn_by], "check": checks.get(entity.id)}
+    return {
+        "entity": entity,
+        "campaign": campaign,
+        "window": window,
+        "contact": contact,
+        "items": [
+            {"department": parts[group]["name"], "name": item["name"], "content": ""}
+            for group in drawn_by
+            for item in parts[group].get("items", [])
+        ],
+        "team": [
+            {
+                "name": m.inspector_name,
+                "cert_no": m.cert_no,
+                "leader": m.is_leader,
+                "department": parts.get(m.group_code, {}).get("name", m.group_code),
+            }
+            for m in team
+        ],
+        "departments": [parts[group]["name"] for group in drawn_by],
+        "check": checks.get(entity.id),
+    }
 
 
 def tell_the_new_team(campaign: Campaign, new: TeamMember, *, actor: Actor) -> Notice | None:
@@ -120,15 +160,23 @@ def tell_the_new_team(campaign: Campaign, new: TeamMember, *, actor: Actor) -> N
     drawn_by = visit_groups(campaign).get(entity.id, [])
     team = team_of(campaign, entity.id)
     window, contact = documents.window(campaign.window_start, campaign.window_end), contact_of(actor, campaign.tenant)
-    first = db.session.scalar(sa.select(Notice).where(Notice.kind == NoticeKind.inspection,
-                                                      Notice.subject == _subject(campaign, entity.id)))
+    first = db.session.scalar(
+        sa.select(Notice).where(Notice.kind == NoticeKind.inspection, Notice.subject == _subject(campaign, entity.id))
+    )
     notice = None
     if first is not None:
-        notice = store(campaign.tenant, NoticeKind.inspection, f"{_subject(campaign, entity.id)}:team:{new.id}",
-                       numberer(campaign.tenant, NoticeKind.inspection)(),
-                       f"联合{TITLES[NoticeKind.inspection]}（检查组变更）：{entity.name}", "inspection", replaces=first.number,
-                       **_inspection(campaign, entity, drawn_by, team, joint_codes.printed(campaign, [entity.id]), window,
-                                     contact))
+        notice = store(
+            campaign.tenant,
+            NoticeKind.inspection,
+            f"{_subject(campaign, entity.id)}:team:{new.id}",
+            numberer(campaign.tenant, NoticeKind.inspection)(),
+            f"联合{TITLES[NoticeKind.inspection]}（检查组变更）：{entity.name}",
+            "inspection",
+            replaces=first.number,
+            **_inspection(
+                campaign, entity, drawn_by, team, joint_codes.printed(campaign, [entity.id]), window, contact
+            ),
+        )
         notice.campaign_id = campaign.id
         db.session.flush()
     names = "、".join(m.inspector_name + ("（组长）" if m.is_leader else "") for m in team)
@@ -142,17 +190,28 @@ def tell_the_new_team(campaign: Campaign, new: TeamMember, *, actor: Actor) -> N
             if visit is None:
                 continue
             if group == new.group_code:
-                told += assignments(own, [visit], {entity.id: pairs}, items_of(own), window, contact,
-                                    only={new.inspector_id})["told"]
+                told += assignments(
+                    own, [visit], {entity.id: pairs}, items_of(own), window, contact, only={new.inspector_id}
+                )["told"]
             for _member, inspector in pairs:
                 user = db.session.get(User, inspector.user_id) if inspector.user_id else None
                 if user is not None and user.active:
-                    told += delivery.deliver(
-                        user, purpose=f"joint:{campaign.id}:team:{new.id}", link=f"/visits/{visit.id}",
-                        subject=f"联合检查组变更：{entity.name}",
-                        body=f"联合抽查 {campaign.code}《{campaign.title}》对{entity.name}的检查，检查组成员已按抽取规则替换，"
-                             f"现为：{names}。" + (f"检查通知书：{notice.number}" if notice is not None else "")) and 1
-    audit.record("notices.team_changed", "campaign", campaign.id, actor=actor,
-                 details={"visit": entity.code, "inspection": notice.number if notice is not None else None,
-                          "told": told})
+                    told += (
+                        delivery.deliver(
+                            user,
+                            purpose=f"joint:{campaign.id}:team:{new.id}",
+                            link=f"/visits/{visit.id}",
+                            subject=f"联合检查组变更：{entity.name}",
+                            body=f"联合抽查 {campaign.code}《{campaign.title}》对{entity.name}的检查，检查组成员已按抽取规则替换，"
+                            f"现为：{names}。" + (f"检查通知书：{notice.number}" if notice is not None else ""),
+                        )
+                        and 1
+                    )
+    audit.record(
+        "notices.team_changed",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={"visit": entity.code, "inspection": notice.number if notice is not None else None, "told": told},
+    )
     return notice

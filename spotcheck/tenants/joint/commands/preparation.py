@@ -5,6 +5,7 @@ The lead department's commands write the joint campaign and the invitations; a d
 commands write its own part (a campaign of its own) and answer on its invitation, where it keeps
 the copy of its part that the lead reads.
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -49,8 +50,15 @@ def _departments(ids, errors: dict) -> list[Tenant]:
     except (TypeError, ValueError):
         wanted = {0}
     known = {i for i in wanted if is_row_id(i)}
-    found = list(db.session.scalars(sa.select(Tenant).where(Tenant.id.in_(known), Tenant.active.is_(True),
-                                                            Tenant.kind != "supervisor"))) if known else []
+    found = (
+        list(
+            db.session.scalars(
+                sa.select(Tenant).where(Tenant.id.in_(known), Tenant.active.is_(True), Tenant.kind != "supervisor")
+            )
+        )
+        if known
+        else []
+    )
     if len(found) != len(wanted) or not found:
         errors["department_ids"] = [_l("Choose departments from the list.")]
     return found
@@ -73,8 +81,12 @@ def _field(data: dict, actor: Actor, errors: dict) -> str | None:
     if field not in reference.ENFORCEMENT_FIELDS:
         errors["field"] = [_l("Choose the enforcement field of the joint campaign.")]
     elif field not in led:
-        errors["field"] = [_l("Joint campaigns of %(field)s are coordinated by its lead department (牵头部门), which "
-                              "is not yours.", field=reference.ENFORCEMENT_FIELDS[field])]
+        errors["field"] = [
+            _l(
+                "Joint campaigns of %(field)s are coordinated by its lead department (牵头部门), which is not yours.",
+                field=reference.ENFORCEMENT_FIELDS[field],
+            )
+        ]
     return field
 
 
@@ -87,16 +99,25 @@ def _check_joint_plan(campaign_or_clean, field: str | None, errors: dict) -> int
     rules = rules_for(current_tenant_id())
     if not rules.joint_plans_required:
         return None
-    values = campaign_or_clean if isinstance(campaign_or_clean, dict) else {
-        name: getattr(campaign_or_clean, name) for name in JOINT_FIELDS}
+    values = (
+        campaign_or_clean
+        if isinstance(campaign_or_clean, dict)
+        else {name: getattr(campaign_or_clean, name) for name in JOINT_FIELDS}
+    )
     plan = filed_joint_plan(values["year"], field)
     if plan is None:
-        errors["field"] = [_l("%(rule)sa joint campaign of %(field)s in %(year)d needs the field's filed joint plan of "
-                              "%(year)d.", rule=rules.under("joint_plans_required"),
-                              field=reference.ENFORCEMENT_FIELDS[field], year=values["year"])]
+        errors["field"] = [
+            _l(
+                "%(rule)sa joint campaign of %(field)s in %(year)d needs the field's filed joint plan of %(year)d.",
+                rule=rules.under("joint_plans_required"),
+                field=reference.ENFORCEMENT_FIELDS[field],
+                year=values["year"],
+            )
+        ]
         return None
-    for key, messages in schedule.joint_differences(plan, values.get("window_start"), values.get("window_end"),
-                                                    values.get("method")).items():
+    for key, messages in schedule.joint_differences(
+        plan, values.get("window_start"), values.get("window_end"), values.get("method")
+    ).items():
         errors.setdefault(key, []).extend(messages)
     return plan.id
 
@@ -116,22 +137,42 @@ def create_joint(data: dict, *, actor: Actor) -> Campaign:
     plan_id = _check_joint_plan(clean, field, errors)
     if errors:
         raise ValidationFailed(errors)
-    campaign = Campaign(code=_code(tenant_of(actor), clean["year"]), status=CampaignStatus.draft, joint=True,
-                        strata={}, target_filter={}, joint_parts={}, joint_field=field, plan_id=plan_id, **clean)
+    campaign = Campaign(
+        code=_code(tenant_of(actor), clean["year"]),
+        status=CampaignStatus.draft,
+        joint=True,
+        strata={},
+        target_filter={},
+        joint_parts={},
+        joint_field=field,
+        plan_id=plan_id,
+        **clean,
+    )
     db.session.add(campaign)
     db.session.flush()
     for tenant in departments:
         _invite(campaign, tenant, actor)
-    audit.record("joint.created", "campaign", campaign.id, actor=actor,
-                 details={"code": campaign.code, "field": field, "departments": [t.code for t in departments]})
+    audit.record(
+        "joint.created",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={"code": campaign.code, "field": field, "departments": [t.code for t in departments]},
+    )
     return campaign
 
 
 def _invite(campaign: Campaign, tenant: Tenant, actor: Actor) -> JointParticipant:
-    participant = JointParticipant(campaign_id=campaign.id, receiver_tenant_id=tenant.id,
-                                   campaign_code=campaign.code, campaign_title=campaign.title,
-                                   group_code=tenant.code, department_name=tenant.name,
-                                   invited_by_name=actor.display_name, invited_at=now())
+    participant = JointParticipant(
+        campaign_id=campaign.id,
+        receiver_tenant_id=tenant.id,
+        campaign_code=campaign.code,
+        campaign_title=campaign.title,
+        group_code=tenant.code,
+        department_name=tenant.name,
+        invited_by_name=actor.display_name,
+        invited_at=now(),
+    )
     db.session.add(participant)
     db.session.flush()
     return participant
@@ -169,8 +210,9 @@ def invite(campaign_id: int, data: dict, *, actor: Actor) -> list[JointParticipa
     if errors:
         raise ValidationFailed(errors)
     added = [_invite(campaign, tenant, actor) for tenant in departments if tenant.id not in already]
-    audit.record("joint.invited", "campaign", campaign.id, actor=actor,
-                 details={"departments": [p.group_code for p in added]})
+    audit.record(
+        "joint.invited", "campaign", campaign.id, actor=actor, details={"departments": [p.group_code for p in added]}
+    )
     return added
 
 
@@ -187,9 +229,14 @@ def accept(participant_id: int, data: dict | None = None, *, actor: Actor) -> Jo
         joint = get_joint(participant.campaign_id)
         values = {name: getattr(joint, name) for name in JOINT_FIELDS}
     tenant = tenant_of(actor)
-    part = Campaign(code=f"{participant.campaign_code}（{tenant.short_name or tenant.code}）",
-                    status=CampaignStatus.draft, joint_id=participant.campaign_id, strata={}, target_filter={},
-                    **values)
+    part = Campaign(
+        code=f"{participant.campaign_code}（{tenant.short_name or tenant.code}）",
+        status=CampaignStatus.draft,
+        joint_id=participant.campaign_id,
+        strata={},
+        target_filter={},
+        **values,
+    )
     db.session.add(part)
     db.session.flush()
     participant.status, participant.part_campaign_id = ParticipantStatus.accepted, part.id
@@ -206,12 +253,18 @@ def decline(participant_id: int, data: dict, *, actor: Actor) -> JointParticipan
     PARTICIPANT_ACTIONS.require(participant, actor, "decline")
     reason = str((data or {}).get("reason") or "").strip()
     if len(reason) < 2 or len(reason) > DECLINE_LENGTH:
-        raise ValidationFailed({"reason": [_l("Say why the department does not take part (2 to %(n)d characters).",
-                                              n=DECLINE_LENGTH)]})
+        raise ValidationFailed(
+            {"reason": [_l("Say why the department does not take part (2 to %(n)d characters).", n=DECLINE_LENGTH)]}
+        )
     participant.status, participant.decline_reason = ParticipantStatus.declined, reason
     participant.answered_at, participant.answered_by_name = now(), actor.display_name
-    audit.record("joint.declined", "joint_participant", participant.id, actor=actor,
-                 details={"code": participant.campaign_code, "reason": reason})
+    audit.record(
+        "joint.declined",
+        "joint_participant",
+        participant.id,
+        actor=actor,
+        details={"code": participant.campaign_code, "reason": reason},
+    )
     return participant
 
 
@@ -235,8 +288,13 @@ def save_part(participant_id: int, data: dict, *, actor: Actor) -> JointParticip
     part.plan_id = clean["plan_id"]
     participant.part = summary(part)
     participant.part_saved_at, participant.part_saved_by_name = now(), actor.display_name
-    audit.record("joint.part_saved", "campaign", part.id, actor=actor,
-                 details={"items": [i.code for i in part.items], "exempt_kind": part.exempt_kind})
+    audit.record(
+        "joint.part_saved",
+        "campaign",
+        part.id,
+        actor=actor,
+        details={"items": [i.code for i in part.items], "exempt_kind": part.exempt_kind},
+    )
     return participant
 
 
@@ -250,14 +308,18 @@ def approve_part(participant_id: int, data: dict | None = None, *, actor: Actor)
     if not part.items:
         errors["item_ids"] = [_l("Add the department's items first.")]
     if not sorted({c for i in part.items for c in i.inspector_categories}):
-        errors["item_ids"] = [_l("The campaign's items name no enforcement category (执法类别): no inspector can be "
-                                 "qualified.")]
+        errors["item_ids"] = [
+            _l("The campaign's items name no enforcement category (执法类别): no inspector can be qualified.")
+        ]
     for key, messages in recheck(part).items():
         errors.setdefault(key, messages)
     if errors:
         raise ValidationFailed(errors)
     participant.status, participant.approved_at, participant.approved_by_name = (
-        ParticipantStatus.approved, now(), actor.display_name)
+        ParticipantStatus.approved,
+        now(),
+        actor.display_name,
+    )
     participant.part = summary(part)
     part.status, part.approved_at, part.approved_by_name = CampaignStatus.approved, now(), actor.display_name
     keep_rules(part)
@@ -276,9 +338,14 @@ def approve_joint(campaign_id: int, data: dict | None = None, *, actor: Actor) -
     if errors:
         raise ValidationFailed(errors)
     campaign.joint_parts = parts_of(campaign)
-    campaign.status, campaign.approved_at, campaign.approved_by_name = CampaignStatus.approved, now(), actor.display_name
+    campaign.status, campaign.approved_at, campaign.approved_by_name = (
+        CampaignStatus.approved,
+        now(),
+        actor.display_name,
+    )
     keep_rules(campaign)
     draw_steps.commit_draw(campaign, "targets", actor=actor)
-    audit.record("joint.approved", "campaign", campaign.id, actor=actor,
-                 details={"departments": sorted(campaign.joint_parts)})
+    audit.record(
+        "joint.approved", "campaign", campaign.id, actor=actor, details={"departments": sorted(campaign.joint_parts)}
+    )
     return campaign

@@ -10,6 +10,7 @@ colleague of the same department on the visit, is named anew before being replac
 drawn, never chosen, and may be of another department. What changes for a department is written in
 its scope (:mod:`spotcheck.tenants.joint.parts`); the mixed team and the proof are the lead's.
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -43,9 +44,15 @@ from spotcheck.tenants.results.vocabulary import RECUSAL_REASON_LENGTH
 
 def _member(campaign: Campaign, member_id) -> TeamMember:
     """A present member of the joint campaign's mixed teams (the lead's row, read afresh)."""
-    member = db.session.scalar(sa.select(TeamMember).where(
-        TeamMember.id == member_id, TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True))
-        .execution_options(populate_existing=True)) if is_row_id(member_id) else None
+    member = (
+        db.session.scalar(
+            sa.select(TeamMember)
+            .where(TeamMember.id == member_id, TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True))
+            .execution_options(populate_existing=True)
+        )
+        if is_row_id(member_id)
+        else None
+    )
     if member is None:
         raise NotFound(_l("No such team member."))
     return member
@@ -65,8 +72,16 @@ def declare_recusal(campaign_id: int, member_id: int, data: dict, *, actor: Acto
     JOINT_ACTIONS.require(campaign, actor, "declare_recusal")
     reason = str((data if isinstance(data, dict) else {}).get("reason") or "").strip()
     if not 2 <= len(reason) <= RECUSAL_REASON_LENGTH:
-        raise ValidationFailed({"reason": [_l("State the conflict (2 to %(n)d characters, e.g. a relative works "
-                                              "there).", n=RECUSAL_REASON_LENGTH)]})
+        raise ValidationFailed(
+            {
+                "reason": [
+                    _l(
+                        "State the conflict (2 to %(n)d characters, e.g. a relative works there).",
+                        n=RECUSAL_REASON_LENGTH,
+                    )
+                ]
+            }
+        )
     return declare_in_joint(campaign, _member(campaign, member_id), reason, actor)
 
 
@@ -86,18 +101,35 @@ def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMemb
         raise ValidationFailed({"reason": [_l("Choose a reason from the list.")]})
     out = _member(campaign, data.get("member_id"))
     if out.recusal_id is not None and reason != "conflict":  # the proof records why: the declared conflict
-        raise ValidationFailed({"reason": [_l("This member declared a conflict (回避): the reason is “%(reason)s”.",
-                                              reason=INSPECTOR_REPLACEMENT_REASONS["conflict"])]})
+        raise ValidationFailed(
+            {
+                "reason": [
+                    _l(
+                        "This member declared a conflict (回避): the reason is “%(reason)s”.",
+                        reason=INSPECTOR_REPLACEMENT_REASONS["conflict"],
+                    )
+                ]
+            }
+        )
     if out.is_leader:
-        raise Conflict(_l("%(name)s leads this visit's mixed team (组长): name its new team leader first, then "
-                          "replace them.", name=out.inspector_name))
+        raise Conflict(
+            _l(
+                "%(name)s leads this visit's mixed team (组长): name its new team leader first, then replace them.",
+                name=out.inspector_name,
+            )
+        )
     department = parts_of(campaign)[out.group_code]["name"]
     if handed_out(campaign):
         own, alongside = parts.submitter_of(campaign, out)
         if own is not None and own.is_leader and alongside > 1:
-            raise Conflict(_l("%(name)s submits the result of %(department)s for this visit: name the department's "
-                              "new submitter first, then replace them.", name=out.inspector_name,
-                              department=department))
+            raise Conflict(
+                _l(
+                    "%(name)s submits the result of %(department)s for this visit: name the department's "
+                    "new submitter first, then replace them.",
+                    name=out.inspector_name,
+                    department=department,
+                )
+            )
     record = cast(Draw, record)  # drawn: the teams are open
     proof = steps.full_proof(record)
     try:
@@ -108,8 +140,13 @@ def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMemb
     new = _joining(campaign, out, replacement["in"], reason, actor)
     steps.store_proof(record, proof)
     names = {group: part["name"] for group, part in parts_of(campaign).items()}
-    audit.record("draw.inspector_replaced", "campaign", campaign.id, actor=actor,
-                 details={**replacement, "out_department": names[out.group_code], "in_department": names[new.group_code]})
+    audit.record(
+        "draw.inspector_replaced",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={**replacement, "out_department": names[out.group_code], "in_department": names[new.group_code]},
+    )
     if handed_out(campaign):
         parts.replace(campaign, out, new, actor=actor, reason=reason)
         tell_the_new_team(campaign, new, actor=actor)
@@ -121,11 +158,22 @@ def _joining(campaign: Campaign, out: TeamMember, cert_no: str, reason: str, act
     takes their place in it."""
     groups = {part["tenant_id"]: group for group, part in parts_of(campaign).items()}
     with cross_tenant(actor, REPLACEMENT_REASON, permission=Permission.JOINT_MANAGE):  # another department's list
-        found = db.session.execute(sa.select(Inspector.id, Inspector.name, Inspector.tenant_id).where(
-            Inspector.cert_no == cert_no, Inspector.tenant_id.in_(list(groups)))).one()
+        found = db.session.execute(
+            sa.select(Inspector.id, Inspector.name, Inspector.tenant_id).where(
+                Inspector.cert_no == cert_no, Inspector.tenant_id.in_(list(groups))
+            )
+        ).one()
     out.active, out.replacement_reason = False, reason
-    new = TeamMember(campaign_id=campaign.id, entity_id=out.entity_id, inspector_id=found.id, position=out.position,
-                     is_leader=False, inspector_name=found.name, cert_no=cert_no, group_code=groups[found.tenant_id])
+    new = TeamMember(
+        campaign_id=campaign.id,
+        entity_id=out.entity_id,
+        inspector_id=found.id,
+        position=out.position,
+        is_leader=False,
+        inspector_name=found.name,
+        cert_no=cert_no,
+        group_code=groups[found.tenant_id],
+    )
     db.session.add(new)
     db.session.flush()
     return new
@@ -139,16 +187,29 @@ def designate_submitter(campaign_id: int, data: dict, *, actor: Actor) -> TeamMe
     JOINT_ACTIONS.require(campaign, actor, "designate_submitter")
     member = _member(campaign, (data if isinstance(data, dict) else {}).get("member_id"))
     if member.recusal_id is not None:
-        raise Conflict(_l("%(name)s declared a conflict (回避) with this entity: name another member.",
-                          name=member.inspector_name))
+        raise Conflict(
+            _l("%(name)s declared a conflict (回避) with this entity: name another member.", name=member.inspector_name)
+        )
     leader = next((m for m in team_of(campaign, member.entity_id) if m.is_leader), None)
     if leader is not None and leader.group_code == member.group_code and leader.id != member.id:
-        raise Conflict(_l("The team leader (组长) %(name)s submits their own department's result of this visit.",
-                          name=leader.inspector_name))
+        raise Conflict(
+            _l(
+                "The team leader (组长) %(name)s submits their own department's result of this visit.",
+                name=leader.inspector_name,
+            )
+        )
     parts.submit_by(campaign, member, actor=actor)
-    audit.record("joint.submitter_designated", "campaign", campaign.id, actor=actor,
-                 details={"visit": member.entity.code, "submitter": member.cert_no,
-                          "department": parts_of(campaign)[member.group_code]["name"]})
+    audit.record(
+        "joint.submitter_designated",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={
+            "visit": member.entity.code,
+            "submitter": member.cert_no,
+            "department": parts_of(campaign)[member.group_code]["name"],
+        },
+    )
     return member
 
 
@@ -156,8 +217,9 @@ def lead_anew(campaign: Campaign, member: TeamMember, *, actor: Actor) -> None:
     """A visit's 组长 named after the draw: never one who declared a conflict; once handed out, the new 组长
     submits their own department's result and the visit's code goes to that department's visit."""
     if member.recusal_id is not None:
-        raise Conflict(_l("%(name)s declared a conflict (回避) with this entity: name another member.",
-                          name=member.inspector_name))
+        raise Conflict(
+            _l("%(name)s declared a conflict (回避) with this entity: name another member.", name=member.inspector_name)
+        )
     if handed_out(campaign):
         parts.follow_leader(campaign, member, actor=actor)
         joint_codes.follow_leader(campaign, member.entity_id, member.group_code, actor=actor)

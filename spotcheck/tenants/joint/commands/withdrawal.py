@@ -8,6 +8,7 @@ A joint campaign is never deleted: its number (文号) went out with the invitat
 已撤销 with the reason. The departments' parts follow: each invitation and each part (a campaign of
 the department's own) is marked withdrawn, written in that department.
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -51,8 +52,13 @@ def _withdraw(campaign_id: int, data: dict, actor: Actor, action: str) -> Campai
     reason = clean_reason((data or {}).get("reason"))
     mark_withdrawn(campaign, reason, actor)
     followed = _parts_follow(campaign, reason, actor)
-    audit.record("joint.withdrawn", "campaign", campaign.id, actor=actor,
-                 details={"code": campaign.code, "reason": reason, "departments": followed})
+    audit.record(
+        "joint.withdrawn",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={"code": campaign.code, "reason": reason, "departments": followed},
+    )
     return campaign
 
 

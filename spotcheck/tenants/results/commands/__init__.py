@@ -3,6 +3,7 @@ submit a result (:mod:`.recording`), review it (:mod:`.review`), publish and cor
 (:mod:`.publication`); follow-ups (:mod:`.follow_ups`), the team after the draw (:mod:`.teams`),
 attachments, result categories and the inspector's account link. Every command takes the id (or
 ids) first, then the data, then ``actor``, and loads and locks its row itself."""
+
 from spotcheck.tenants.results.commands.arrival import record_arrival, record_departure
 from spotcheck.tenants.results.commands.attachments import add_attachment, remove_attachment
 from spotcheck.tenants.results.commands.business import (
@@ -40,9 +41,42 @@ from spotcheck.tenants.results.commands.teams import (
 )
 
 __all__ = [
-    "acknowledge_transfer", "acknowledge_transfers", "add_attachment", "add_expert", "add_own", "approve_result", "approve_results", "close_campaign",
-    "close_follow_up", "close_visit", "confirm_visit", "count_scans", "correct_check_dates", "decide_no_follow_up", "decide_recusal_request", "declare_member_recusal",
-    "declare_own_recusal", "hand_out", "import_result", "import_results", "link_inspector", "open_follow_up", "publish_results",
-    "record_arrival", "record_departure", "record_late_entry", "record_result", "remove_attachment", "remove_expert", "request_recusal", "return_result", "set_own_active", "start_correction",
-    "submit_approval", "submit_hand_out", "submit_publication", "submit_result", "use_standard",
+    "acknowledge_transfer",
+    "acknowledge_transfers",
+    "add_attachment",
+    "add_expert",
+    "add_own",
+    "approve_result",
+    "approve_results",
+    "close_campaign",
+    "close_follow_up",
+    "close_visit",
+    "confirm_visit",
+    "count_scans",
+    "correct_check_dates",
+    "decide_no_follow_up",
+    "decide_recusal_request",
+    "declare_member_recusal",
+    "declare_own_recusal",
+    "hand_out",
+    "import_result",
+    "import_results",
+    "link_inspector",
+    "open_follow_up",
+    "publish_results",
+    "record_arrival",
+    "record_departure",
+    "record_late_entry",
+    "record_result",
+    "remove_attachment",
+    "remove_expert",
+    "request_recusal",
+    "return_result",
+    "set_own_active",
+    "start_correction",
+    "submit_approval",
+    "submit_hand_out",
+    "submit_publication",
+    "submit_result",
+    "use_standard",
 ]

@@ -1,5 +1,6 @@
 """The visit a command works on (检查), loaded and locked inside the command's transaction, and
 the campaign's step that follows its visits."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,10 +28,17 @@ def locked_visits(visit_ids: list[int], *, follow_ups: bool = False) -> dict[int
     loads = [selectinload(Visit.results), *([selectinload(Visit.follow_ups)] if follow_ups else [])]
     found: dict[Any, Any] = {}
     for chunk in in_chunks(visit_ids):
-        found.update((visit.id, visit) for visit in db.session.scalars(
-            sa.select(Visit).where(Visit.id.in_(chunk)).order_by(Visit.id)
-            .options(*loads).with_for_update(of=Visit, key_share=True)
-            .execution_options(populate_existing=True)))
+        found.update(
+            (visit.id, visit)
+            for visit in db.session.scalars(
+                sa.select(Visit)
+                .where(Visit.id.in_(chunk))
+                .order_by(Visit.id)
+                .options(*loads)
+                .with_for_update(of=Visit, key_share=True)
+                .execution_options(populate_existing=True)
+            )
+        )
     return found
 
 

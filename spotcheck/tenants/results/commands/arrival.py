@@ -1,5 +1,6 @@
 """入企 and 离企 (国办发〔2024〕54号: 扫码入企): the visit's 组长 records when the team arrived at the
 business and when it left; the inspection code's public page says so (:mod:`spotcheck.tenants.results.codes`)."""
+
 from __future__ import annotations
 
 from spotcheck.core import audit

@@ -1,5 +1,6 @@
 """Attachments of a result (附件), as commands: a team member adds a photo or PDF while the result
 can be recorded, or removes one. The type is taken from the file's content, never its name."""
+
 from __future__ import annotations
 
 from typing import BinaryIO, cast
@@ -28,20 +29,37 @@ def add_attachment(visit_id: int, data: dict, *, actor: Actor) -> Attachment:
     VISIT_ACTIONS.require(visit, actor, "record")
     if len(attachments.list_for(visit)) >= MAX_PER_VISIT:
         raise ValidationFailed({"file": [_l("A visit keeps at most %(n)d attachments.", n=MAX_PER_VISIT)]})
-    stored = storage.save(cast(BinaryIO, stream), area="attachments", tenant_id=visit.tenant_id,
-                          limit=settings.get("UPLOAD_MAX_BYTES"), field="file")
+    stored = storage.save(
+        cast(BinaryIO, stream),
+        area="attachments",
+        tenant_id=visit.tenant_id,
+        limit=settings.get("UPLOAD_MAX_BYTES"),
+        field="file",
+    )
     if stored.size == 0:
         raise ValidationFailed({"file": [_l("The file is empty.")]})
     kind = attachments.kind_of(storage.head(stored.key, 16))
     if kind is None:
         raise ValidationFailed({"file": [_l("Attach a photo (JPEG, PNG) or a PDF document.")]})
-    attachment = Attachment(visit_id=visit.id, name=attachments.clean_name(filename, kind), content_type=kind[0], size=stored.size,
-                            sha256=stored.sha256, storage_key=stored.key, uploaded_by_id=actor.id,
-                            uploaded_by_name=actor.display_name)
+    attachment = Attachment(
+        visit_id=visit.id,
+        name=attachments.clean_name(filename, kind),
+        content_type=kind[0],
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_key=stored.key,
+        uploaded_by_id=actor.id,
+        uploaded_by_name=actor.display_name,
+    )
     db.session.add(attachment)
     db.session.flush()
-    audit.record("result.attachment_added", "visit", visit.id, actor=actor,
-                 details={"name": attachment.name, "sha256": stored.sha256, "size": stored.size})
+    audit.record(
+        "result.attachment_added",
+        "visit",
+        visit.id,
+        actor=actor,
+        details={"name": attachment.name, "sha256": stored.sha256, "size": stored.size},
+    )
     return attachment
 
 
@@ -55,5 +73,10 @@ def remove_attachment(visit_id: int, data: dict, *, actor: Actor) -> None:
     attachment = attachments.get(visit, attachment_id)
     storage.delete_after_commit(attachment.storage_key)
     db.session.delete(attachment)
-    audit.record("result.attachment_removed", "visit", visit.id, actor=actor,
-                 details={"name": attachment.name, "sha256": attachment.sha256})
+    audit.record(
+        "result.attachment_removed",
+        "visit",
+        visit.id,
+        actor=actor,
+        details={"name": attachment.name, "sha256": attachment.sha256},
+    )

@@ -3,6 +3,7 @@ with the 企业核验码 printed on the notice delivered to it: that the team ca
 should withdraw (申请回避). No account: the code is the credential, checked here as a password would be
 (:func:`with_business_code`, which the justice bureau's commands use too: a complaint, an evaluation); a wrong
 one changes nothing and says which field."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -36,8 +37,10 @@ from spotcheck.tenants.results.queries.codes import joint_team
 from spotcheck.tenants.results.queries.visits import team_of
 from spotcheck.tenants.results.vocabulary import REASON_LENGTH, RecusalRequestStatus
 
-WRONG_CODE = _l("This is not the business code of this inspection: type the 12 characters printed on the notice "
-                "your business received.")
+WRONG_CODE = _l(
+    "This is not the business code of this inspection: type the 12 characters printed on the notice "
+    "your business received."
+)
 
 
 def _require(code: InspectionCode, step: str) -> None:
@@ -95,18 +98,33 @@ def request_recusal(token: str, data: dict, *, actor: Actor | None = None) -> Re
             raise ValidationFailed(errors)
         assert member is not None
         with tenant_scope(joint.tenant_id) if joint is not None else nullcontext():
-            if db.session.scalar(sa.select(RecusalRequest.id).where(RecusalRequest.member_id == member.id,
-                                                                    RecusalRequest.status == RecusalRequestStatus.pending)):
+            if db.session.scalar(
+                sa.select(RecusalRequest.id).where(
+                    RecusalRequest.member_id == member.id, RecusalRequest.status == RecusalRequestStatus.pending
+                )
+            ):
                 raise Conflict(_l("A request about this inspector is already waiting for a leader's decision."))
             request = RecusalRequest(visit_id=visit.id, member_id=member.id, reason=reason)
             db.session.add(request)
             db.session.flush()
             if joint is not None:
-                audit.record("joint.recusal_requested", "campaign", joint.id, actor=BUSINESS, tenant_id=joint.tenant_id,
-                             details={"visit": visit.entity.code, "cert_no": member.shown_cert_no, "reason": reason})
+                audit.record(
+                    "joint.recusal_requested",
+                    "campaign",
+                    joint.id,
+                    actor=BUSINESS,
+                    tenant_id=joint.tenant_id,
+                    details={"visit": visit.entity.code, "cert_no": member.shown_cert_no, "reason": reason},
+                )
             else:
-                audit.record("visit.recusal_requested", "visit", visit.id, actor=BUSINESS, tenant_id=tenant_id,
-                             details={"cert_no": member.shown_cert_no, "reason": reason})
+                audit.record(
+                    "visit.recusal_requested",
+                    "visit",
+                    visit.id,
+                    actor=BUSINESS,
+                    tenant_id=tenant_id,
+                    details={"cert_no": member.shown_cert_no, "reason": reason},
+                )
         return request
 
 
@@ -121,7 +139,9 @@ def decide_recusal_request(request_id: int, data: dict, *, actor: Actor) -> Recu
     request = get_row(RecusalRequest, request_id, _l("No such request."), for_update=True)
     data = data if isinstance(data, dict) else {}
     if data.get("visit_id") not in (None, request.visit_id) or data.get("campaign_id") not in (
-            None, request.member.campaign_id):  # asked on another visit's or joint campaign's page
+        None,
+        request.member.campaign_id,
+    ):  # asked on another visit's or joint campaign's page
         raise NotFound(_l("No such request."))
     joint = is_joint_request(request)
     RECUSAL_REQUEST_ACTIONS.require(request, actor, "decide_joint" if joint else "decide")
@@ -134,7 +154,9 @@ def decide_recusal_request(request_id: int, data: dict, *, actor: Actor) -> Recu
         errors["reason"] = [_l("Give the reason of the decision (2 to %(n)d characters).", n=REASON_LENGTH)]
     if errors:
         raise ValidationFailed(errors)
-    campaign = get_row(Campaign, request.member.campaign_id, _l("No such campaign."), for_update=True) if accept else None
+    campaign = (
+        get_row(Campaign, request.member.campaign_id, _l("No such campaign."), for_update=True) if accept else None
+    )
     if campaign is not None and joint:
         if campaign.status not in TEAMS_OPEN:  # the joint campaign's own row: 已下达 until its teams are done
             raise Conflict(_l("This is possible only after the inspector draw, until the results are in."))
@@ -147,8 +169,13 @@ def decide_recusal_request(request_id: int, data: dict, *, actor: Actor) -> Recu
     request.decided_by_name, request.decided_at, request.decision_reason = actor.display_name, now(), reason
     details = {"cert_no": request.member.shown_cert_no, "accepted": bool(accept), "reason": reason}
     if joint:
-        audit.record("joint.recusal_request_decided", "campaign", request.member.campaign_id, actor=actor,
-                     details={"visit": request.member.entity.code, **details})
+        audit.record(
+            "joint.recusal_request_decided",
+            "campaign",
+            request.member.campaign_id,
+            actor=actor,
+            details={"visit": request.member.entity.code, **details},
+        )
     else:
         audit.record("visit.recusal_request_decided", "visit", request.visit_id, actor=actor, details=details)
     return request
@@ -165,8 +192,13 @@ def count_scans(counts: dict[str, int], data=None, *, actor: Actor | None = None
         if found is None:
             continue
         with tenant_scope(found[0]):
-            db.session.execute(sa.update(InspectionCode).where(InspectionCode.visit_id == found[1]).values(
-                scans=InspectionCode.scans + times,
-                first_scanned_at=sa.func.coalesce(InspectionCode.first_scanned_at, now())))
+            db.session.execute(
+                sa.update(InspectionCode)
+                .where(InspectionCode.visit_id == found[1])
+                .values(
+                    scans=InspectionCode.scans + times,
+                    first_scanned_at=sa.func.coalesce(InspectionCode.first_scanned_at, now()),
+                )
+            )
             counted += 1
     return counted

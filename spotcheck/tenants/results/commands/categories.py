@@ -1,5 +1,6 @@
 """Configuring a department's result categories (检查结果类别): the standard ones it uses, and
 categories of its own field (the department's administrator)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -21,8 +22,10 @@ def _seed() -> list[CategoryChoice]:
     rows = categories.chosen_rows()
     if rows:
         return rows
-    rows = [CategoryChoice(code=c.code, name=c.name, problem=c.problem, pending=c.pending, position=n)
-            for n, c in enumerate(categories.standard())]
+    rows = [
+        CategoryChoice(code=c.code, name=c.name, problem=c.problem, pending=c.pending, position=n)
+        for n, c in enumerate(categories.standard())
+    ]
     db.session.add_all(rows)
     db.session.flush()
     return rows
@@ -38,8 +41,9 @@ def use_standard(codes: list[str], *, actor: Actor) -> list[categories.Category]
     for row in _seed():
         if row.code in reference.RESULT_CATEGORIES:
             row.active = row.code in chosen
-    audit.record("result_categories.configured", "tenant", actor.tenant_id, actor=actor,
-                 details={"standard": sorted(chosen)})
+    audit.record(
+        "result_categories.configured", "tenant", actor.tenant_id, actor=actor, details={"standard": sorted(chosen)}
+    )
     categories.forget()
     return categories.every()
 
@@ -58,13 +62,23 @@ def add_own(data: dict, *, actor: Actor) -> categories.Category:
     if errors:
         raise ValidationFailed(errors)
     pending = bool(data.get("pending"))
-    row = CategoryChoice(code=f"own_{len(rows) + 1}", name=name, problem=bool(data.get("problem")) or pending,
-                         pending=pending, position=len(rows))
+    row = CategoryChoice(
+        code=f"own_{len(rows) + 1}",
+        name=name,
+        problem=bool(data.get("problem")) or pending,
+        pending=pending,
+        position=len(rows),
+    )
     db.session.add(row)
     db.session.flush()
     categories.forget()
-    audit.record("result_categories.added", "tenant", actor.tenant_id, actor=actor,
-                 details={"code": row.code, "name": name, "problem": row.problem})
+    audit.record(
+        "result_categories.added",
+        "tenant",
+        actor.tenant_id,
+        actor=actor,
+        details={"code": row.code, "name": name, "problem": row.problem},
+    )
     return categories.Category(row.code, row.name, row.problem, row.pending, True, False)
 
 
@@ -76,5 +90,10 @@ def set_own_active(code: str, active: bool, *, actor: Actor) -> None:
         raise ValidationFailed({"code": [_l("No such category of your department's own.")]})
     row.active = bool(active)
     categories.forget()
-    audit.record("result_categories.changed", "tenant", actor.tenant_id, actor=actor,
-                 details={"code": row.code, "active": row.active})
+    audit.record(
+        "result_categories.changed",
+        "tenant",
+        actor.tenant_id,
+        actor=actor,
+        details={"code": row.code, "active": row.active},
+    )

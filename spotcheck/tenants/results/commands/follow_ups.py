@@ -7,6 +7,7 @@ the re-check (复查), the case's conclusion (结案), the receiving department'
 result found a problem until a follow-up is recorded or a leader records, with the reason, that
 none is needed (无需后续处置). A transfer carries a copy of what the receiver may read.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -66,15 +67,27 @@ def _text(data: dict, field: str, errors: dict, *, limit: int, required: bool, m
 def _transferred(visit: Visit, details: str) -> dict:
     """What the receiving department may read of a transfer: a copy, not a reference."""
     found = categories.problem_codes()
-    problems = [{"item": result.item.name,
-                 "categories": [categories.published_name(code) for code in result.category_codes],
-                 "findings": result.findings}
-                for result in visit.results if set(result.category_codes) & found]
-    return {"from_department": visit.campaign.tenant.name, "from_code": visit.campaign.tenant.code,
-            "campaign_code": visit.campaign.code, "campaign_title": visit.campaign.title,
-            "entity_name": visit.entity.name, "entity_code": visit.entity.code,
-            "entity_address": visit.entity.address, "checked_on": visit.checked_on.isoformat() if visit.checked_on else "",
-            "details": details, "problems": problems}
+    problems = [
+        {
+            "item": result.item.name,
+            "categories": [categories.published_name(code) for code in result.category_codes],
+            "findings": result.findings,
+        }
+        for result in visit.results
+        if set(result.category_codes) & found
+    ]
+    return {
+        "from_department": visit.campaign.tenant.name,
+        "from_code": visit.campaign.tenant.code,
+        "campaign_code": visit.campaign.code,
+        "campaign_title": visit.campaign.title,
+        "entity_name": visit.entity.name,
+        "entity_code": visit.entity.code,
+        "entity_address": visit.entity.address,
+        "checked_on": visit.checked_on.isoformat() if visit.checked_on else "",
+        "details": details,
+        "problems": problems,
+    }
 
 
 def _rectification_deadline(follow_up: FollowUp, data: dict, errors: dict) -> None:
@@ -88,7 +101,10 @@ def _rectification_deadline(follow_up: FollowUp, data: dict, errors: dict) -> No
             return
         counted = add_working_days(today(), days)
         follow_up.deadline, follow_up.deadline_days, follow_up.deadline_provisional = (
-            counted.due, days, counted.provisional)
+            counted.due,
+            days,
+            counted.provisional,
+        )
         return
     deadline = _day(data, "deadline", errors, required=True)
     if deadline is not None and deadline < today():
@@ -111,15 +127,32 @@ def open_follow_up(visit_id: int, data: dict, *, actor: Actor) -> FollowUp:
     except ValueError:
         raise ValidationFailed({"kind": [_l("Choose the kind of follow-up.")]}) from None
     details = _text(data, "details", errors, limit=DETAILS_LENGTH, required=True)
-    follow_up = FollowUp(visit_id=visit.id, kind=kind, details=details, opened_on=today(), opened_at=now(),
-                         opened_by_name=actor.display_name)
+    follow_up = FollowUp(
+        visit_id=visit.id,
+        kind=kind,
+        details=details,
+        opened_on=today(),
+        opened_at=now(),
+        opened_by_name=actor.display_name,
+    )
     if kind == FollowUpKind.rectification:
         _rectification_deadline(follow_up, data, errors)
     elif kind == FollowUpKind.case:
-        number = _text(data, "case_number", errors, limit=CASE_NUMBER_LENGTH, required=True,
-                       message=_l("Give the case number (立案号)."))
-        if number and "case_number" not in errors and db.session.scalar(
-                sa.select(FollowUp.id).where(FollowUp.tenant_id == visit.tenant_id, FollowUp.case_number == number)):
+        number = _text(
+            data,
+            "case_number",
+            errors,
+            limit=CASE_NUMBER_LENGTH,
+            required=True,
+            message=_l("Give the case number (立案号)."),
+        )
+        if (
+            number
+            and "case_number" not in errors
+            and db.session.scalar(
+                sa.select(FollowUp.id).where(FollowUp.tenant_id == visit.tenant_id, FollowUp.case_number == number)
+            )
+        ):
             errors["case_number"] = [_l("This case number is already used.")]
         follow_up.case_number = number
     elif kind == FollowUpKind.transfer:
@@ -129,18 +162,33 @@ def open_follow_up(visit_id: int, data: dict, *, actor: Actor) -> FollowUp:
             errors["receiver_tenant_id"] = [_l("Choose the department the matter is transferred to.")]
         follow_up.receiver_tenant_id = receiver_id
     else:
-        follow_up.police_organ = _text(data, "police_organ", errors, limit=ORGAN_LENGTH, required=True,
-                                       message=_l("Name the public security organ."))
+        follow_up.police_organ = _text(
+            data,
+            "police_organ",
+            errors,
+            limit=ORGAN_LENGTH,
+            required=True,
+            message=_l("Name the public security organ."),
+        )
     if errors:
         raise ValidationFailed(errors)
     if kind == FollowUpKind.transfer:
         follow_up.transferred = _transferred(visit, details)
     db.session.add(follow_up)
     db.session.flush()
-    audit.record("follow_up.opened", "visit", visit.id, actor=actor,
-                 details={"follow_up": follow_up.id, "kind": kind.value, "entity": visit.entity.code,
-                          **({"to": follow_up.receiver_tenant_id} if follow_up.receiver_tenant_id else {}),
-                          **({"case_number": follow_up.case_number} if follow_up.case_number else {})})
+    audit.record(
+        "follow_up.opened",
+        "visit",
+        visit.id,
+        actor=actor,
+        details={
+            "follow_up": follow_up.id,
+            "kind": kind.value,
+            "entity": visit.entity.code,
+            **({"to": follow_up.receiver_tenant_id} if follow_up.receiver_tenant_id else {}),
+            **({"case_number": follow_up.case_number} if follow_up.case_number else {}),
+        },
+    )
     if kind == FollowUpKind.transfer:
         events.emit("follow_up.transferred", actor=actor, follow_up=follow_up)
     return follow_up
@@ -159,8 +207,9 @@ def close_follow_up(follow_up_id: int, data: dict, *, actor: Actor) -> FollowUp:
     if closed_on is not None and closed_on > today():
         errors["closed_on"] = [_l("The date cannot be in the future.")]
     elif closed_on is not None and closed_on < follow_up.opened_on:
-        errors["closed_on"] = [_l("The date cannot be before the follow-up was opened (%(day)s).",
-                                  day=follow_up.opened_on.isoformat())]
+        errors["closed_on"] = [
+            _l("The date cannot be before the follow-up was opened (%(day)s).", day=follow_up.opened_on.isoformat())
+        ]
     note = _text(data, "outcome_note", errors, limit=NOTE_LENGTH, required=follow_up.kind != FollowUpKind.rectification)
     if follow_up.kind == FollowUpKind.rectification:
         outcome = data.get("outcome") or ""
@@ -171,8 +220,13 @@ def close_follow_up(follow_up_id: int, data: dict, *, actor: Actor) -> FollowUp:
     if errors:
         raise ValidationFailed(errors)
     _close(follow_up, cast(date, closed_on), outcome, note, actor)  # checked above
-    audit.record("follow_up.closed", "visit", follow_up.visit_id, actor=actor,
-                 details={"follow_up": follow_up.id, "kind": follow_up.kind.value, "outcome": outcome})
+    audit.record(
+        "follow_up.closed",
+        "visit",
+        follow_up.visit_id,
+        actor=actor,
+        details={"follow_up": follow_up.id, "kind": follow_up.kind.value, "outcome": outcome},
+    )
     return follow_up
 
 
@@ -193,8 +247,13 @@ def acknowledge_transfer(follow_up_id: int, data: dict | None = None, *, actor: 
         raise ValidationFailed(errors)
     _close(follow_up, today(), "acknowledged", note, actor)
     follow_up.closed_by_name = f"{tenant_of(actor).name} {actor.display_name}"
-    audit.record("transfer.acknowledged", "follow_up", follow_up.id, actor=actor,
-                 details={"from": follow_up.tenant_id, "entity": (follow_up.transferred or {}).get("entity_code")})
+    audit.record(
+        "transfer.acknowledged",
+        "follow_up",
+        follow_up.id,
+        actor=actor,
+        details={"from": follow_up.tenant_id, "entity": (follow_up.transferred or {}).get("entity_code")},
+    )
     return follow_up
 
 
@@ -204,8 +263,9 @@ def acknowledge_transfers(follow_up_ids: list[int], data: dict | None = None, *,
     note (``data["note"]``, optional). All or nothing, each refused transfer named."""
     ids = bulk.require_selection(follow_up_ids)
     note = {"note": (data or {}).get("note", "")} if isinstance(data, dict) else {}
-    return bulk.each(ids, lambda follow_up_id: acknowledge_transfer(follow_up_id, note, actor=actor),
-                     name=_transfer_named)
+    return bulk.each(
+        ids, lambda follow_up_id: acknowledge_transfer(follow_up_id, note, actor=actor), name=_transfer_named
+    )
 
 
 def _transfer_named(follow_up_id: int) -> str:
@@ -223,13 +283,24 @@ def decide_no_follow_up(visit_id: int, data: dict, *, actor: Actor) -> Visit:
     visit = locked_visit(visit_id)
     VISIT_ACTIONS.require(visit, actor, "decide_no_follow_up")
     errors: dict[str, list] = {}
-    reason = _text(data if isinstance(data, dict) else {}, "reason", errors, limit=NOTE_LENGTH, required=True,
-                   message=_l("Say why no follow-up is needed (at least 2 characters)."))
+    reason = _text(
+        data if isinstance(data, dict) else {},
+        "reason",
+        errors,
+        limit=NOTE_LENGTH,
+        required=True,
+        message=_l("Say why no follow-up is needed (at least 2 characters)."),
+    )
     if errors:
         raise ValidationFailed(errors)
     visit.no_follow_up_reason, visit.no_follow_up_by_name, visit.no_follow_up_at = reason, actor.display_name, now()
-    audit.record("visit.no_follow_up_decided", "visit", visit.id, actor=actor,
-                 details={"entity": visit.entity.code, "reason": reason})
+    audit.record(
+        "visit.no_follow_up_decided",
+        "visit",
+        visit.id,
+        actor=actor,
+        details={"entity": visit.entity.code, "reason": reason},
+    )
     return visit
 
 

@@ -1,6 +1,7 @@
 """检查任务下达 and 办结 of a campaign, as commands: the visits handed to their teams, and the
 campaign closed with its visits once every result is published (the rules:
 :data:`spotcheck.tenants.results.policy.CAMPAIGN_STEPS`)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -36,13 +37,17 @@ def hand_out(campaign_id: int, data=None, *, actor: Actor, progress=lambda *p, *
     (the job's figures)."""
     campaign = _campaign(campaign_id)
     CAMPAIGN_STEPS.require(campaign, actor, "hand_out")
-    targets = db.session.scalars(sa.select(CampaignTarget).where(
-        CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
-        .order_by(CampaignTarget.stratum, CampaignTarget.rank)).all()
+    targets = db.session.scalars(
+        sa.select(CampaignTarget)
+        .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
+        .order_by(CampaignTarget.stratum, CampaignTarget.rank)
+    ).all()
     visits = []
     progress(0, done=0, total=len(targets))
     for start in range(0, len(targets), CHUNK):
-        chunk = [Visit(campaign_id=campaign.id, entity_id=target.entity_id) for target in targets[start:start + CHUNK]]
+        chunk = [
+            Visit(campaign_id=campaign.id, entity_id=target.entity_id) for target in targets[start : start + CHUNK]
+        ]
         db.session.add_all(chunk)
         db.session.flush()
         visits += chunk
@@ -54,8 +59,9 @@ def hand_out(campaign_id: int, data=None, *, actor: Actor, progress=lambda *p, *
     coded = codes.issue(visits, today())
     campaign.status = CampaignStatus.notified
     db.session.flush()
-    audit.record("campaign.handed_out", "campaign", campaign.id, actor=actor,
-                 details={"visits": len(visits), "codes": coded})
+    audit.record(
+        "campaign.handed_out", "campaign", campaign.id, actor=actor, details={"visits": len(visits), "codes": coded}
+    )
     statistics.refresh_after_commit("visit", "inspection_code", rows=len(visits))
     events.emit("campaign.handed_out", actor=actor, campaign=campaign)
     return visits
@@ -76,8 +82,9 @@ def close_campaign(campaign_id: int, data=None, *, actor: Actor) -> Campaign:
     campaign = _campaign(campaign_id)
     CAMPAIGN_STEPS.require(campaign, actor, "close")
     campaign.status = CampaignStatus.closed
-    db.session.execute(sa.update(Visit).where(Visit.campaign_id == campaign.id, Visit.closed_at.is_(None))
-                       .values(closed_at=now()))
+    db.session.execute(
+        sa.update(Visit).where(Visit.campaign_id == campaign.id, Visit.closed_at.is_(None)).values(closed_at=now())
+    )
     audit.record("campaign.closed", "campaign", campaign.id, actor=actor)
     events.emit("campaign.closed", actor=actor, campaign=campaign)
     return campaign

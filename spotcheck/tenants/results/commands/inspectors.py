@@ -1,5 +1,6 @@
 """The inspector's link to a user account (检查人员与账号关联), as a command: what lets a drawn
 inspector record the results of their own visits."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -33,13 +34,31 @@ def link_inspector(inspector_id: int, data: dict, *, actor: Actor) -> Inspector:
         raise ValidationFailed({"user_id": [_l("Only a user with the inspector role can be linked.")]})
     taken = db.session.scalar(sa.select(Inspector).where(Inspector.user_id == user.id, Inspector.id != inspector.id))
     if taken is not None:
-        raise ValidationFailed({"user_id": [_l("This user is already linked to %(name)s (%(cert)s).",
-                                               name=taken.name, cert=taken.cert_no)]})
+        raise ValidationFailed(
+            {
+                "user_id": [
+                    _l("This user is already linked to %(name)s (%(cert)s).", name=taken.name, cert=taken.cert_no)
+                ]
+            }
+        )
     if user.display_name.strip() != inspector.name.strip() and not data.get("other_name"):
-        raise ValidationFailed({"other_name": [_l(
-            "The account is %(account)s's and the entry %(name)s's: confirm that they are the same person to link them.",
-            account=user.display_name, name=inspector.name)]})
+        raise ValidationFailed(
+            {
+                "other_name": [
+                    _l(
+                        "The account is %(account)s's and the entry %(name)s's: confirm that they are the same person to link them.",
+                        account=user.display_name,
+                        name=inspector.name,
+                    )
+                ]
+            }
+        )
     inspector.user_id = user.id
-    audit.record("inspector.linked", "inspector", inspector.id, actor=actor,
-                 details={"cert": inspector.cert_no, "login": user.login})
+    audit.record(
+        "inspector.linked",
+        "inspector",
+        inspector.id,
+        actor=actor,
+        details={"cert": inspector.cert_no, "login": user.login},
+    )
     return inspector

@@ -2,6 +2,7 @@
 records the times of 入企 and 离企 afterwards, with the reason, within the rules' days after the check
 ended (:func:`~spotcheck.tenants.results.codes.late_entry_until`); after them only a leader corrects
 the register, with the reason. Every late record is audited, and the code's page marks it 补录."""
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,9 @@ def record_late_entry(visit_id: int, data: dict, *, actor: Actor) -> InspectionC
     visit = locked_visit(visit_id)
     late = visit.code is not None and today() > late_entry_until(visit)
     # after the days, a leader corrects; a 组长 is told that the time has passed
-    CODE_ACTIONS.require(visit, actor, "correct_entry" if late and has_permission(actor, Permission.RESULTS_REVIEW)
-                         else "record_late")
+    CODE_ACTIONS.require(
+        visit, actor, "correct_entry" if late and has_permission(actor, Permission.RESULTS_REVIEW) else "record_late"
+    )
     data = data if isinstance(data, dict) else {}
     errors: dict[str, list] = {}
     at_the_door = visit.code.arrived_at if visit.code is not None and not late else None  # recorded: kept
@@ -59,13 +61,20 @@ def record_late_entry(visit_id: int, data: dict, *, actor: Actor) -> InspectionC
     left = _moment(data.get("left_at"), "left_at", errors)
     reason = str(data.get("reason") or "").strip()
     if len(reason) < 2 or len(reason) > REASON_LENGTH:
-        errors["reason"] = [_l("Say why the arrival was not recorded at the door (2 to %(n)d characters).", n=REASON_LENGTH)]
+        errors["reason"] = [
+            _l("Say why the arrival was not recorded at the door (2 to %(n)d characters).", n=REASON_LENGTH)
+        ]
     if arrived and left and not arrived < left <= now():
-        errors["left_at"] = [_l("The departure comes after the arrival (not at the same minute), and neither after "
-                                "now.")]
+        errors["left_at"] = [
+            _l("The departure comes after the arrival (not at the same minute), and neither after now.")
+        ]
     if arrived and arrived.astimezone(SHANGHAI).date() < visit.campaign.window_start:
-        errors["arrived_at"] = [_l("The arrival is within the campaign's window, from %(day)s.",
-                                   day=visit.campaign.window_start.isoformat())]
+        errors["arrived_at"] = [
+            _l(
+                "The arrival is within the campaign's window, from %(day)s.",
+                day=visit.campaign.window_start.isoformat(),
+            )
+        ]
     if errors:
         raise ValidationFailed(errors)
     code = visit.code
@@ -75,8 +84,12 @@ def record_late_entry(visit_id: int, data: dict, *, actor: Actor) -> InspectionC
     code.arrived_at, code.left_at = arrived, left
     code.arrived_by_name = code.left_by_name = actor.display_name
     code.late_reason, code.late_by_name, code.late_at = reason, actor.display_name, now()
-    audit.record("visit.entry_recorded_late", "visit", visit.id, actor=actor,
-                 details={"arrived": arrived.isoformat(), "left": left.isoformat(), "reason": reason,
-                          "after_the_window": late})
+    audit.record(
+        "visit.entry_recorded_late",
+        "visit",
+        visit.id,
+        actor=actor,
+        details={"arrived": arrived.isoformat(), "left": left.isoformat(), "reason": reason, "after_the_window": late},
+    )
     disclosure.disclose_when_done(visit, actor=actor)
     return code

@@ -1,6 +1,7 @@
 """Publication of results (公示) and their correction (更正), as commands. Each publication is a
 version in the public register, told to the rest of the platform by the ``result.published``
 event inside the command's transaction (the credit-system export queues it there, exactly once)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -45,11 +46,22 @@ def publish_results(visit_ids: list[int], data=None, *, actor: Actor) -> list[Vi
     versions = []
     for visit in visits:
         visit.version += 1
-        versions.append(PublishedResult(
-            tenant_id=visit.tenant_id, visit_id=visit.id, campaign_id=visit.campaign_id, entity_id=visit.entity_id,
-            version=visit.version, current=True, corrected=visit.version > 1,
-            correction_reason=visit.correction_reason if visit.version > 1 else "", checked_on=visit.checked_on,
-            checked_until=visit.checked_until, published_at=moment, content=public_content(visit, parts)))
+        versions.append(
+            PublishedResult(
+                tenant_id=visit.tenant_id,
+                visit_id=visit.id,
+                campaign_id=visit.campaign_id,
+                entity_id=visit.entity_id,
+                version=visit.version,
+                current=True,
+                corrected=visit.version > 1,
+                correction_reason=visit.correction_reason if visit.version > 1 else "",
+                checked_on=visit.checked_on,
+                checked_until=visit.checked_until,
+                published_at=moment,
+                content=public_content(visit, parts),
+            )
+        )
     db.session.add_all(versions)
     db.session.flush()  # every version has its id: one INSERT for all of them
     lines = _register_lines(visits)
@@ -61,9 +73,12 @@ def publish_results(visit_ids: list[int], data=None, *, actor: Actor) -> list[Vi
         # a correction's version never moves the first publication, from which its lateness is counted
         visit.first_published_at = visit.first_published_at or moment
         visit.entered_by = []
-    audit.record_many("result.published", "visit",
-                      [(visit.id, {"entity": visit.entity.code, "version": visit.version}) for visit in visits],
-                      actor=actor)
+    audit.record_many(
+        "result.published",
+        "visit",
+        [(visit.id, {"entity": visit.entity.code, "version": visit.version}) for visit in visits],
+        actor=actor,
+    )
     statistics.refresh_after_commit("visit", "published_result", "published_entity", rows=len(visits))
     for campaign in {visit.campaign for visit in visits}:
         advance(campaign)
@@ -75,9 +90,16 @@ def _register_lines(visits: list[Visit]) -> dict[int, PublishedEntity]:
     entity_ids = sorted({visit.entity_id for visit in visits})
     lines: dict[Any, Any] = {}
     for chunk in in_chunks(entity_ids):
-        lines.update((line.entity_id, line) for line in db.session.scalars(
-            sa.select(PublishedEntity).where(PublishedEntity.entity_id.in_(chunk))
-            .order_by(PublishedEntity.entity_id).with_for_update(of=PublishedEntity).execution_options(populate_existing=True)))
+        lines.update(
+            (line.entity_id, line)
+            for line in db.session.scalars(
+                sa.select(PublishedEntity)
+                .where(PublishedEntity.entity_id.in_(chunk))
+                .order_by(PublishedEntity.entity_id)
+                .with_for_update(of=PublishedEntity)
+                .execution_options(populate_existing=True)
+            )
+        )
     return lines
 
 
@@ -100,16 +122,22 @@ def start_correction(visit_id: int, data: dict, *, actor: Actor) -> Visit:
     VISIT_ACTIONS.require(visit, actor, "correct")
     reason = str((data if isinstance(data, dict) else {}).get("reason") or "").strip()
     if len(reason) < 2 or len(reason) > REASON_LENGTH:
-        raise ValidationFailed({"reason": [_l("Say why the result is corrected (2 to %(n)d characters).",
-                                              n=REASON_LENGTH)]})
+        raise ValidationFailed(
+            {"reason": [_l("Say why the result is corrected (2 to %(n)d characters).", n=REASON_LENGTH)]}
+        )
     visit.status, visit.correction_reason, visit.closed_at = VisitStatus.drafting, reason, None
     if visit.campaign.status == CampaignStatus.closed:
         visit.campaign.status = CampaignStatus.published  # to be closed again once the correction is published
     visit.submitted_at = visit.submitted_by_id = visit.approved_at = visit.approved_by_id = None
     visit.submitted_by_name = visit.approved_by_name = visit.recorded_for_team_by_name = ""
     visit.recorded_for_team_by_id = visit.recorded_for_team_at = None  # the new version is recorded anew
-    audit.record("result.correction_started", "visit", visit.id, actor=actor,
-                 details={"entity": visit.entity.code, "reason": reason})
+    audit.record(
+        "result.correction_started",
+        "visit",
+        visit.id,
+        actor=actor,
+        details={"entity": visit.entity.code, "reason": reason},
+    )
     return visit
 
 
@@ -117,5 +145,6 @@ def start_correction(visit_id: int, data: dict, *, actor: Actor) -> Visit:
 def submit_publication(visit_ids: list[int], data: dict | None = None, *, actor: Actor, locale: str = "zh_CN") -> Job:
     """Ask for the publication of many results at once in the background; returns the job to watch.
     The job calls :func:`publish_results`, all or nothing, each row checked again under its lock."""
-    return jobs.submit(PUBLICATION_TASK, PUBLICATION_JOB, actor, visit_ids=bulk.require_selection(visit_ids),
-                       locale=locale)
+    return jobs.submit(
+        PUBLICATION_TASK, PUBLICATION_JOB, actor, visit_ids=bulk.require_selection(visit_ids), locale=locale
+    )

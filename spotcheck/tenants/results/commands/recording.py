@@ -2,6 +2,7 @@
 imported (导入): by the visit's 组长, recorded and submitted at once; by anyone else (a clerk), recorded
 on the team's behalf (代为录入) as a draft that its 组长 confirms by submitting it (谁检查、谁录入). Who
 acts and when come from the actor and the clock, never from the input."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -40,8 +41,13 @@ def record_result(visit_id: int, data: dict, *, actor: Actor) -> Visit:
     _apply(visit, clean, actor)
     visit.status = VisitStatus.drafting if visit.status == VisitStatus.assigned else visit.status
     db.session.flush()
-    audit.record("result.recorded", "visit", visit.id, actor=actor,
-                 details={"entity": visit.entity.code, "items": sorted(clean["items"]), **_method_change(visit)})
+    audit.record(
+        "result.recorded",
+        "visit",
+        visit.id,
+        actor=actor,
+        details={"entity": visit.entity.code, "items": sorted(clean["items"]), **_method_change(visit)},
+    )
     return visit
 
 
@@ -59,8 +65,9 @@ def import_result(visit_id: int, data: dict, *, actor: Actor) -> Visit:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def import_results(visit_ids: list[int], data: dict, *, actor: Actor,
-                   progress: Callable[[float], None] | None = None) -> list[Visit]:
+def import_results(
+    visit_ids: list[int], data: dict, *, actor: Actor, progress: Callable[[float], None] | None = None
+) -> list[Visit]:
     """The results of a workbook (检查结果导入), each recorded (and, by its 组长, submitted) as
     :func:`import_result` does it, all or nothing, in one step: the visits locked in one query and
     their teams read at once, so that thousands take seconds (on SQLite, the one writer is held that
@@ -118,8 +125,13 @@ def submit_result(visit_id: int, data=None, *, actor: Actor) -> Visit:
         raise ValidationFailed(errors)
     confirmed = {"recorded_for_team_by": visit.recorded_for_team_by_name} if awaits_confirmation(visit) else {}
     _submitted(visit, actor)
-    audit.record("result.submitted", "visit", visit.id, actor=actor,
-                 details={"entity": visit.entity.code, **confirmed, **_method_change(visit)})
+    audit.record(
+        "result.submitted",
+        "visit",
+        visit.id,
+        actor=actor,
+        details={"entity": visit.entity.code, **confirmed, **_method_change(visit)},
+    )
     return visit
 
 

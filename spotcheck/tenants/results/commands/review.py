@@ -1,5 +1,6 @@
 """Review of a result (审核), as commands: a leader approves it or returns it with the reasons, and
 corrects its check dates once submitted (检查日期更正), giving the reason."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -58,8 +59,10 @@ def _approve(visit: Visit, actor: Actor) -> tuple[int, dict]:
     visit.status, visit.approved_at = VisitStatus.approved, now()
     visit.approved_by_id, visit.approved_by_name = actor.id, actor.display_name
     visit.returned_reason = ""
-    return visit.id, {"entity": visit.entity.code,
-                      "publish_due": visit.publish_due.isoformat() if visit.publish_due else None}
+    return visit.id, {
+        "entity": visit.entity.code,
+        "publish_due": visit.publish_due.isoformat() if visit.publish_due else None,
+    }
 
 
 @command(Permission.RESULTS_REVIEW)
@@ -69,12 +72,14 @@ def return_result(visit_id: int, data: dict, *, actor: Actor) -> Visit:
     VISIT_ACTIONS.require(visit, actor, "return")
     reason = str((data if isinstance(data, dict) else {}).get("reason") or "").strip()
     if len(reason) < 2 or len(reason) > REASON_LENGTH:
-        raise ValidationFailed({"reason": [_l("Say why the result is returned (2 to %(n)d characters).",
-                                              n=REASON_LENGTH)]})
+        raise ValidationFailed(
+            {"reason": [_l("Say why the result is returned (2 to %(n)d characters).", n=REASON_LENGTH)]}
+        )
     visit.status, visit.returned_reason, visit.returned_by_name = VisitStatus.returned, reason, actor.display_name
     visit.submitted_at, visit.submitted_by_id, visit.submitted_by_name = None, None, ""
-    audit.record("result.returned", "visit", visit.id, actor=actor,
-                 details={"entity": visit.entity.code, "reason": reason})
+    audit.record(
+        "result.returned", "visit", visit.id, actor=actor, details={"entity": visit.entity.code, "reason": reason}
+    )
     events.emit("result.returned", actor=actor, visit=visit, reason=reason)  # the team is told, with the reason
     return visit
 
@@ -96,17 +101,31 @@ def correct_check_dates(visit_id: int, data: dict, *, actor: Actor) -> Visit:
     clean = clean_check_dates(visit, wanted, errors)
     if errors:
         raise ValidationFailed(errors)
-    before = {name: getattr(visit, name).isoformat() for name in (*CHECK_DATES, *deadlines.DUE_FIELDS)
-              if getattr(visit, name)}
+    before = {
+        name: getattr(visit, name).isoformat() for name in (*CHECK_DATES, *deadlines.DUE_FIELDS) if getattr(visit, name)
+    }
     for name in CHECK_DATES:
         setattr(visit, name, clean[name])
     moved = deadlines.give(visit, visit.checked_until)
     visit.dates_correction_reason, visit.dates_corrected_by_name, visit.dates_corrected_at = (
-        reason, actor.display_name, now())
-    audit.record("result.dates_corrected", "visit", visit.id, actor=actor,
-                 details={"entity": visit.entity.code, "reason": reason, "before": before,
-                          "checked_on": clean["checked_on"].isoformat(), "checked_until": clean["checked_until"].isoformat(),
-                          "due_moved": {k: [a.isoformat() if a else None, b.isoformat()] for k, (a, b) in moved.items()}})
+        reason,
+        actor.display_name,
+        now(),
+    )
+    audit.record(
+        "result.dates_corrected",
+        "visit",
+        visit.id,
+        actor=actor,
+        details={
+            "entity": visit.entity.code,
+            "reason": reason,
+            "before": before,
+            "checked_on": clean["checked_on"].isoformat(),
+            "checked_until": clean["checked_until"].isoformat(),
+            "due_moved": {k: [a.isoformat() if a else None, b.isoformat()] for k, (a, b) in moved.items()},
+        },
+    )
     return visit
 
 

@@ -3,6 +3,7 @@
 the inspector against themself on their own visit. What the team is, is read in
 :mod:`spotcheck.tenants.results.queries.teams`.
 """
+
 from __future__ import annotations
 
 from typing import Any, cast
@@ -42,8 +43,12 @@ def _still_open(campaign_id: int, entity_id: int) -> None:
     """Refuse a change of a team whose visit's result is no longer being recorded."""
     visit = visit_of(campaign_id, entity_id)
     if visit is not None and visit.status not in OPEN:
-        raise Conflict(_l("The result of this visit is already submitted: its team no longer changes (a leader "
-                          "may return the result first)."))
+        raise Conflict(
+            _l(
+                "The result of this visit is already submitted: its team no longer changes (a leader "
+                "may return the result first)."
+            )
+        )
 
 
 def _text(data: dict, name: str, limit: int, errors: dict, message) -> str:
@@ -61,21 +66,49 @@ def _clean_expert(data: dict) -> dict:
     errors: dict[str, list] = {}
     kind = data.get("kind")
     if kind not in EXPERT_KINDS:
-        raise ValidationFailed({"kind": [_l("Choose who joins: an expert of the directory, a testing body, a "
-                                            "research institute or a scholar.")]})
-    clean: dict[str, Any] = {"kind": ExpertKind(kind), "expertise": str(data.get("expertise") or "").strip()[:EXPERTISE_LENGTH]}
+        raise ValidationFailed(
+            {
+                "kind": [
+                    _l(
+                        "Choose who joins: an expert of the directory, a testing body, a "
+                        "research institute or a scholar."
+                    )
+                ]
+            }
+        )
+    clean: dict[str, Any] = {
+        "kind": ExpertKind(kind),
+        "expertise": str(data.get("expertise") or "").strip()[:EXPERTISE_LENGTH],
+    }
     if kind == ExpertKind.directory.value:
         inspector_id = data.get("inspector_id")
         inspector_id = whole_number(inspector_id)
         inspector = next((i for i in directory_experts() if i.id == inspector_id), None)
         if inspector is None:
-            raise ValidationFailed({"inspector_id": [_l("Choose an active expert (专家) of the inspector directory; "
-                                                        "the drawn inspectors are not experts.")]})
-        clean.update(inspector=inspector, name=inspector.name, organisation=inspector.agency,
-                     expertise=clean["expertise"] or inspector.expertise)
+            raise ValidationFailed(
+                {
+                    "inspector_id": [
+                        _l(
+                            "Choose an active expert (专家) of the inspector directory; "
+                            "the drawn inspectors are not experts."
+                        )
+                    ]
+                }
+            )
+        clean.update(
+            inspector=inspector,
+            name=inspector.name,
+            organisation=inspector.agency,
+            expertise=clean["expertise"] or inspector.expertise,
+        )
         return clean
-    clean["organisation"] = _text(data, "organisation", ORGANISATION_LENGTH, errors,
-                                  _l("Name the testing body, research institute or the scholar's institution."))
+    clean["organisation"] = _text(
+        data,
+        "organisation",
+        ORGANISATION_LENGTH,
+        errors,
+        _l("Name the testing body, research institute or the scholar's institution."),
+    )
     clean["name"] = _text(data, "name", NAME_LENGTH, errors, _l("Name the person who takes part."))
     if errors:
         raise ValidationFailed(errors)
@@ -97,20 +130,38 @@ def add_expert(campaign_id: int, data: dict, *, actor: Actor) -> TeamExpert:
     if inspector is not None:
         if any(expert.inspector_id == inspector.id for expert in present):
             raise ValidationFailed({"inspector_id": [_l("This expert is already on the team.")]})
-        if db.session.scalar(sa.select(Recusal.id).where(Recusal.inspector_id == inspector.id,
-                                                         Recusal.entity_id == target.entity_id)):
+        if db.session.scalar(
+            sa.select(Recusal.id).where(Recusal.inspector_id == inspector.id, Recusal.entity_id == target.entity_id)
+        ):
             raise ValidationFailed({"inspector_id": [_l("This expert declared a conflict (回避) with the entity.")]})
-    elif any(e.inspector_id is None and (e.organisation, e.name) == (clean["organisation"], clean["name"])
-             for e in present):
+    elif any(
+        e.inspector_id is None and (e.organisation, e.name) == (clean["organisation"], clean["name"]) for e in present
+    ):
         raise ValidationFailed({"name": [_l("This expert is already on the team.")]})
-    expert = TeamExpert(campaign_id=campaign.id, entity_id=target.entity_id, inspector_id=inspector and inspector.id,
-                        added_at=now(), added_by_name=actor.display_name, **clean)
+    expert = TeamExpert(
+        campaign_id=campaign.id,
+        entity_id=target.entity_id,
+        inspector_id=inspector and inspector.id,
+        added_at=now(),
+        added_by_name=actor.display_name,
+        **clean,
+    )
     db.session.add(expert)
     db.session.flush()
-    audit.record("team.expert_added", "campaign", campaign.id, actor=actor,
-                 details={"visit": target.entity.code, "expert": expert.id, "kind": expert.kind.value,
-                          "name": expert.name, "organisation": expert.organisation,
-                          **({"cert_no": inspector.cert_no} if inspector else {})})
+    audit.record(
+        "team.expert_added",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={
+            "visit": target.entity.code,
+            "expert": expert.id,
+            "kind": expert.kind.value,
+            "name": expert.name,
+            "organisation": expert.organisation,
+            **({"cert_no": inspector.cert_no} if inspector else {}),
+        },
+    )
     return expert
 
 
@@ -124,8 +175,13 @@ def remove_expert(expert_id: int, data=None, *, actor: Actor) -> TeamExpert:
         raise Conflict(_l("This expert has already left the team."))
     _still_open(campaign.id, expert.entity_id)
     expert.removed_at, expert.removed_by_name = now(), actor.display_name
-    audit.record("team.expert_removed", "campaign", campaign.id, actor=actor,
-                 details={"visit": expert.entity.code, "expert": expert.id, "name": expert.name})
+    audit.record(
+        "team.expert_removed",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={"visit": expert.entity.code, "expert": expert.id, "name": expert.name},
+    )
     return expert
 
 
@@ -138,8 +194,12 @@ def _release_members(*, actor: Actor, recusal_id: int) -> None:
     (the draw's proof cites it), else the members it marked stay on their teams, unmarked."""
     members = list(db.session.scalars(sa.select(TeamMember).where(TeamMember.recusal_id == recusal_id)))
     if any(not member.active for member in members):
-        raise Conflict(_l("A team member was replaced for this conflict after a draw: the recusal stays as the "
-                          "record of that replacement."))
+        raise Conflict(
+            _l(
+                "A team member was replaced for this conflict after a draw: the recusal stays as the "
+                "record of that replacement."
+            )
+        )
     for member in members:
         member.recusal_id = None
         db.session.flush()  # in the department's scope, before the lead's
@@ -147,16 +207,24 @@ def _release_members(*, actor: Actor, recusal_id: int) -> None:
         if part is not None and part.joint_id is not None:  # and the mixed team's row, the lead's
             joint = _joint_of(part)
             with tenant_scope(joint.tenant_id):
-                db.session.execute(sa.update(TeamMember).where(
-                    TeamMember.campaign_id == joint.id, TeamMember.recusal_id == recusal_id)
-                    .values(recusal_id=None).execution_options(synchronize_session="fetch"))
+                db.session.execute(
+                    sa.update(TeamMember)
+                    .where(TeamMember.campaign_id == joint.id, TeamMember.recusal_id == recusal_id)
+                    .values(recusal_id=None)
+                    .execution_options(synchronize_session="fetch")
+                )
 
 
 def _reason(data) -> str:
     reason = str((data if isinstance(data, dict) else {}).get("reason") or "").strip()
     if len(reason) < 2 or len(reason) > REASON_LENGTH:
-        raise ValidationFailed({"reason": [_l("State the conflict (2 to %(n)d characters, e.g. a relative works "
-                                              "there).", n=REASON_LENGTH)]})
+        raise ValidationFailed(
+            {
+                "reason": [
+                    _l("State the conflict (2 to %(n)d characters, e.g. a relative works there).", n=REASON_LENGTH)
+                ]
+            }
+        )
     return reason
 
 
@@ -166,16 +234,30 @@ ALREADY_DECLARED = _l("A conflict is already declared for this member: replace t
 def _recusal_of(member: TeamMember, reason: str, actor: Actor, campaign_code: str) -> Recusal:
     """The conflict in the inspector directory of the member's department (the current scope): the one
     declared there before, or a new one."""
-    recusal = db.session.scalar(sa.select(Recusal).where(Recusal.inspector_id == member.inspector_id,
-                                                         Recusal.entity_id == member.entity_id))
+    recusal = db.session.scalar(
+        sa.select(Recusal).where(Recusal.inspector_id == member.inspector_id, Recusal.entity_id == member.entity_id)
+    )
     if recusal is None:
-        recusal = Recusal(inspector_id=member.inspector_id, entity_id=member.entity_id, reason=reason,
-                          declared_by_id=getattr(actor, "id", None))
+        recusal = Recusal(
+            inspector_id=member.inspector_id,
+            entity_id=member.entity_id,
+            reason=reason,
+            declared_by_id=getattr(actor, "id", None),
+        )
         db.session.add(recusal)
         db.session.flush()
-        audit.record("recusal.declared", "recusal", recusal.id, actor=actor,
-                     details={"cert_no": member.shown_cert_no, "entity": member.entity.code, "reason": reason,
-                              "campaign": campaign_code})
+        audit.record(
+            "recusal.declared",
+            "recusal",
+            recusal.id,
+            actor=actor,
+            details={
+                "cert_no": member.shown_cert_no,
+                "entity": member.entity.code,
+                "reason": reason,
+                "campaign": campaign_code,
+            },
+        )
     return recusal
 
 
@@ -188,9 +270,14 @@ def declare(campaign: Campaign, member: TeamMember, reason: str, actor: Actor) -
     if campaign.joint_id is not None:
         joint = _joint_of(campaign)
         with joint_scope(campaign.tenant_id, joint.id):
-            mixed = db.session.scalar(sa.select(TeamMember).where(
-                TeamMember.campaign_id == joint.id, TeamMember.entity_id == member.entity_id,
-                TeamMember.inspector_id == member.inspector_id, TeamMember.active.is_(True)))
+            mixed = db.session.scalar(
+                sa.select(TeamMember).where(
+                    TeamMember.campaign_id == joint.id,
+                    TeamMember.entity_id == member.entity_id,
+                    TeamMember.inspector_id == member.inspector_id,
+                    TeamMember.active.is_(True),
+                )
+            )
         if mixed is None:  # a part's member is a member of the mixed team: not a state the data allows
             raise NotFound(_l("No such team member."))
         declare_in_joint(joint, mixed, reason, actor)
@@ -198,9 +285,18 @@ def declare(campaign: Campaign, member: TeamMember, reason: str, actor: Actor) -
     _still_open(campaign.id, member.entity_id)
     recusal = _recusal_of(member, reason, actor, campaign.code or "")
     member.recusal_id = recusal.id
-    audit.record("team.recusal_declared", "campaign", campaign.id, actor=actor,
-                 details={"visit": member.entity.code, "member": member.id, "cert_no": member.inspector.cert_no,
-                          "reason": reason})
+    audit.record(
+        "team.recusal_declared",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={
+            "visit": member.entity.code,
+            "member": member.id,
+            "cert_no": member.inspector.cert_no,
+            "reason": reason,
+        },
+    )
     return member
 
 
@@ -224,36 +320,58 @@ def declare_in_joint(joint: Campaign, mixed: TeamMember, reason: str, actor: Act
         raise Conflict(ALREADY_DECLARED)
     db.session.flush()  # what the caller changed, in its own scope
     part = (joint.joint_parts or {}).get(mixed.group_code) or {}
-    details = {"visit": mixed.entity.code, "cert_no": mixed.cert_no, "department": part.get("name", mixed.group_code),
-               "reason": reason, "joint": joint.code}
+    details = {
+        "visit": mixed.entity.code,
+        "cert_no": mixed.cert_no,
+        "department": part.get("name", mixed.group_code),
+        "reason": reason,
+        "joint": joint.code,
+    }
     with tenant_scope(part.get("tenant_id")):  # the member's department: its directory and its part
         _still_open(part.get("part_campaign_id") or 0, mixed.entity_id)
         recusal = _recusal_of(mixed, reason, actor, joint.code or "")
-        own = db.session.scalar(sa.select(TeamMember).where(
-            TeamMember.campaign_id == part.get("part_campaign_id"), TeamMember.entity_id == mixed.entity_id,
-            TeamMember.inspector_id == mixed.inspector_id, TeamMember.active.is_(True)))
+        own = db.session.scalar(
+            sa.select(TeamMember).where(
+                TeamMember.campaign_id == part.get("part_campaign_id"),
+                TeamMember.entity_id == mixed.entity_id,
+                TeamMember.inspector_id == mixed.inspector_id,
+                TeamMember.active.is_(True),
+            )
+        )
         if own is not None:  # handed out: the department's own copy of the member
             own.recusal_id = recusal.id
             db.session.flush()
-            audit.record("team.recusal_declared", "campaign", own.campaign_id, actor=actor,
-                         details={**details, "member": own.id})
+            audit.record(
+                "team.recusal_declared", "campaign", own.campaign_id, actor=actor, details={**details, "member": own.id}
+            )
         recusal_id = recusal.id
     with tenant_scope(joint.tenant_id):  # the mixed team, the lead's row
-        marked = db.session.scalar(sa.select(TeamMember).where(TeamMember.id == mixed.id)
-                                   .with_for_update(of=TeamMember).execution_options(populate_existing=True))
+        marked = db.session.scalar(
+            sa.select(TeamMember)
+            .where(TeamMember.id == mixed.id)
+            .with_for_update(of=TeamMember)
+            .execution_options(populate_existing=True)
+        )
         if marked is None or not marked.active or marked.recusal_id is not None:
             raise Conflict(ALREADY_DECLARED)
         marked.recusal_id = recusal_id
         db.session.flush()
-        audit.record("joint.recusal_declared", "campaign", joint.id, actor=actor,
-                     details={**details, "member": marked.id})
+        audit.record(
+            "joint.recusal_declared", "campaign", joint.id, actor=actor, details={**details, "member": marked.id}
+        )
     return marked
 
 
 def _member(campaign: Campaign, member_id) -> TeamMember:
-    member = db.session.scalar(sa.select(TeamMember).where(
-        TeamMember.id == member_id, TeamMember.campaign_id == campaign.id,
-        TeamMember.active.is_(True))) if is_row_id(member_id) else None
+    member = (
+        db.session.scalar(
+            sa.select(TeamMember).where(
+                TeamMember.id == member_id, TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True)
+            )
+        )
+        if is_row_id(member_id)
+        else None
+    )
     if member is None:
         raise NotFound(_l("No such team member."))
     return member

@@ -2,6 +2,7 @@
 visits (:mod:`.listing`), the public register (:mod:`.register`), follow-ups and transfers
 (:mod:`.follow_ups`), teams and experts (:mod:`.teams`), result categories, inspectors' account
 links, and the home page's to-dos (:mod:`.todo`: :func:`tasks_for`, :func:`overdue_publications`)."""
+
 from spotcheck.tenants.results.queries.todo import overdue_publications, queues, tasks_for
 from spotcheck.tenants.results.queries.visits import get_visit, team_of, visit_for
 

@@ -5,6 +5,7 @@ directory shows them) and the times of 入企 and 离企. Nothing else: no ID nu
 
 The code is found by its token or typed characters across departments (the public names no
 department), then everything else is read in its department's scope."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,7 +49,9 @@ class PublicCheck:
     #: The last day the business may evaluate (after 离企). Whether it did is the justice bureau's to keep: the page
     #: offers the form until then whoever opens it, and says nothing of an evaluation.
     evaluation_until: date | None
-    steps: frozenset[str]  # what the business may do with its code now (:func:`~spotcheck.tenants.results.codes.business_steps`)
+    steps: frozenset[
+        str
+    ]  # what the business may do with its code now (:func:`~spotcheck.tenants.results.codes.business_steps`)
     #: Who takes a complaint, by the rules in force: 根据《行政执法监督条例》……， (empty where no rule says).
     complaint_rule: str = ""
 
@@ -73,10 +76,17 @@ def joint_team(visit: Visit, tenant_id: int) -> tuple[Campaign, list[TeamMember]
         joint = db.session.get(Campaign, joint_id)
         if joint is None:
             raise LookupError(joint_id)  # a part without its joint campaign: not a state the data allows
-        return joint, list(db.session.scalars(
-            sa.select(TeamMember).where(TeamMember.campaign_id == joint_id, TeamMember.entity_id == visit.entity_id,
-                                        TeamMember.active.is_(True))
-            .order_by(TeamMember.is_leader.desc(), TeamMember.group_code, TeamMember.position)))
+        return joint, list(
+            db.session.scalars(
+                sa.select(TeamMember)
+                .where(
+                    TeamMember.campaign_id == joint_id,
+                    TeamMember.entity_id == visit.entity_id,
+                    TeamMember.active.is_(True),
+                )
+                .order_by(TeamMember.is_leader.desc(), TeamMember.group_code, TeamMember.position)
+            )
+        )
 
 
 def _joint(visit: Visit, tenant_id: int) -> dict:
@@ -84,13 +94,25 @@ def _joint(visit: Visit, tenant_id: int) -> dict:
     checks there with its items, and the mixed team — read as the 组长's department, a participant."""
     joint, members = joint_team(visit, tenant_id)
     with joint_scope(tenant_id, joint.id):
-        drawn_by = set(db.session.scalars(sa.select(CampaignTarget.group_code).where(
-            CampaignTarget.campaign_id == joint.id, CampaignTarget.entity_id == visit.entity_id,
-            CampaignTarget.status == TargetStatus.selected)))
+        drawn_by = set(
+            db.session.scalars(
+                sa.select(CampaignTarget.group_code).where(
+                    CampaignTarget.campaign_id == joint.id,
+                    CampaignTarget.entity_id == visit.entity_id,
+                    CampaignTarget.status == TargetStatus.selected,
+                )
+            )
+        )
         team = [(m.shown_name, m.shown_cert_no, m.is_leader) for m in members]
         parts = [part for group, part in sorted((joint.joint_parts or {}).items()) if group in drawn_by]
-        shown = dict(department="、".join(part["name"] for part in parts), campaign_code=joint.code or "",
-                     campaign_title=joint.title, window_start=joint.window_start, window_end=joint.window_end, team=team)
+        shown = dict(
+            department="、".join(part["name"] for part in parts),
+            campaign_code=joint.code or "",
+            campaign_title=joint.title,
+            window_start=joint.window_start,
+            window_end=joint.window_end,
+            team=team,
+        )
     items = []
     for part in parts:
         with tenant_scope(part["tenant_id"]):
@@ -100,8 +122,14 @@ def _joint(visit: Visit, tenant_id: int) -> dict:
 
 
 def _recusal_asked(visit_id: int) -> bool:
-    return db.session.scalar(sa.select(RecusalRequest.id).where(
-        RecusalRequest.visit_id == visit_id, RecusalRequest.status == RecusalRequestStatus.pending).limit(1)) is not None
+    return (
+        db.session.scalar(
+            sa.select(RecusalRequest.id)
+            .where(RecusalRequest.visit_id == visit_id, RecusalRequest.status == RecusalRequestStatus.pending)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def public_check(*, token: str | None = None, typed: str | None = None) -> PublicCheck | None:
@@ -116,17 +144,34 @@ def public_check(*, token: str | None = None, typed: str | None = None) -> Publi
         if visit is None or visit.code is None:
             return None
         campaign, code, day = visit.campaign, visit.code, today()
-        shown = _joint(visit, tenant_id) if campaign.joint_id is not None else dict(asked_in=tenant_id,
-            department=campaign.tenant.name, campaign_code=campaign.code or "", campaign_title=campaign.title,
-            window_start=campaign.window_start, window_end=campaign.window_end,
-            items=[(item.name, item.legal_basis) for item in campaign.items],
-            team=[(member.shown_name, member.shown_cert_no, member.is_leader) for member in team_of(visit)])
+        shown = (
+            _joint(visit, tenant_id)
+            if campaign.joint_id is not None
+            else dict(
+                asked_in=tenant_id,
+                department=campaign.tenant.name,
+                campaign_code=campaign.code or "",
+                campaign_title=campaign.title,
+                window_start=campaign.window_start,
+                window_end=campaign.window_end,
+                items=[(item.name, item.legal_basis) for item in campaign.items],
+                team=[(member.shown_name, member.shown_cert_no, member.is_leader) for member in team_of(visit)],
+            )
+        )
         with tenant_scope(cast(int, shown.pop("asked_in"))):
             asked = _recusal_asked(visit_id)
         return PublicCheck(
-            state=state_of(code, campaign, day), token=code.token, entity_name=visit.entity.name, **shown,
-            arrived_at=code.arrived_at, left_at=code.left_at, joint=campaign.joint_id is not None,
-            late=code.late_at is not None, recusal_asked=asked, confirmed_at=code.confirmed_at,
+            state=state_of(code, campaign, day),
+            token=code.token,
+            entity_name=visit.entity.name,
+            **shown,
+            arrived_at=code.arrived_at,
+            left_at=code.left_at,
+            joint=campaign.joint_id is not None,
+            late=code.late_at is not None,
+            recusal_asked=asked,
+            confirmed_at=code.confirmed_at,
             steps=business_steps(code, day),
             evaluation_until=evaluation_until(code, (rules := rules_for(tenant_id)).business_evaluation_days),
-            complaint_rule=rules.under("enforcement_supervisor"))
+            complaint_rule=rules.under("enforcement_supervisor"),
+        )

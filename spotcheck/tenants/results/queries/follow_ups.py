@@ -4,6 +4,7 @@ department's open ones; the departments a transfer can be sent to.
 A transfer is shared with the receiving department (:class:`~spotcheck.core.scoping.SharedWithReceiver`):
 it reads only the copy made when the transfer is sent — the entity, the findings, the sender.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -23,8 +24,11 @@ def get_follow_up(follow_up_id: int, *, for_update: bool = False) -> FollowUp:
 
 def receivers(tenant_id: int) -> list[Tenant]:
     """The departments a transfer can be sent to: every other active department."""
-    return list(db.session.scalars(sa.select(Tenant).where(Tenant.id != tenant_id, Tenant.active.is_(True))
-                                   .order_by(Tenant.code)))
+    return list(
+        db.session.scalars(
+            sa.select(Tenant).where(Tenant.id != tenant_id, Tenant.active.is_(True)).order_by(Tenant.code)
+        )
+    )
 
 
 def received(*, open_only: bool = False, limit: int | None = None) -> list[FollowUp]:
@@ -33,8 +37,9 @@ def received(*, open_only: bool = False, limit: int | None = None) -> list[Follo
     query = sa.select(FollowUp).where(FollowUp.receiver_tenant_id == current_tenant_id())
     if open_only:
         query = query.where(FollowUp.closed_at.is_(None))
-    return list(db.session.scalars(query.order_by(FollowUp.closed_at.is_not(None), FollowUp.opened_at.desc())
-                                   .limit(limit)))
+    return list(
+        db.session.scalars(query.order_by(FollowUp.closed_at.is_not(None), FollowUp.opened_at.desc()).limit(limit))
+    )
 
 
 def open_of_department(limit: int | None = None) -> list[FollowUp]:

@@ -1,5 +1,6 @@
 """Reading visits (检查列表) for the pages and the API: an inspector's own visits, a review or publication
 queue, a campaign's visits — each with the deadline that matters now and its flag."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -42,8 +43,11 @@ def of_campaign(campaign_id: int) -> sa.Select:
 
 def _due_now():
     """The deadline that matters in the visit's state, as SQL (see :func:`due_of`)."""
-    return sa.case((Visit.status.in_(OPEN), Visit.report_due),
-                   (Visit.status.in_((VisitStatus.submitted, VisitStatus.approved)), Visit.publish_due), else_=None)
+    return sa.case(
+        (Visit.status.in_(OPEN), Visit.report_due),
+        (Visit.status.in_((VisitStatus.submitted, VisitStatus.approved)), Visit.publish_due),
+        else_=None,
+    )
 
 
 def ordered(query: sa.Select) -> sa.Select:
@@ -52,25 +56,41 @@ def ordered(query: sa.Select) -> sa.Select:
 
 
 @query(Permission.SIGNED_IN)
-def visits_page(*, reader: Actor, mine: bool = False, status: VisitStatus | str | None = None,
-                campaign_id: int | None = None, statuses=(), number: int = 1, category: str = "") -> NumberedPage:
+def visits_page(
+    *,
+    reader: Actor,
+    mine: bool = False,
+    status: VisitStatus | str | None = None,
+    campaign_id: int | None = None,
+    statuses=(),
+    number: int = 1,
+    category: str = "",
+) -> NumberedPage:
     """The visits ``reader`` may see, most urgent first (:func:`~spotcheck.tenants.results.policy.visible_visits`):
     ``mine`` (always, for a reader who does not read the department's campaigns) only those whose team
     they are on; else filtered by ``status`` (or ``statuses``), ``campaign_id`` and the result
     ``category`` (检查结果类别: a result with an item of that category; :data:`FOUND_PROBLEM`: of any
     category that found a problem)."""
-    return page(_matching(reader, mine=mine, status=status, campaign_id=campaign_id, statuses=statuses,
-                          category=category), number)
+    return page(
+        _matching(reader, mine=mine, status=status, campaign_id=campaign_id, statuses=statuses, category=category),
+        number,
+    )
 
 
-def _matching(reader: Actor, *, mine: bool = False, status=None, campaign_id: int | None = None, statuses=(),
-              category: str = "") -> sa.Select:
+def _matching(
+    reader: Actor, *, mine: bool = False, status=None, campaign_id: int | None = None, statuses=(), category: str = ""
+) -> sa.Select:
     found = mine_or_visible(reader, mine)
     if category == FOUND_PROBLEM:
         found = found.where(policy.problem_found_sql())
     elif category:
-        found = found.where(Visit.id.in_(sa.select(ItemResult.visit_id).join(
-            ResultCategory, ResultCategory.item_result_id == ItemResult.id).where(ResultCategory.code == category)))
+        found = found.where(
+            Visit.id.in_(
+                sa.select(ItemResult.visit_id)
+                .join(ResultCategory, ResultCategory.item_result_id == ItemResult.id)
+                .where(ResultCategory.code == category)
+            )
+        )
     if status is not None:
         found = found.where(Visit.status == status)
     if statuses:
@@ -91,9 +111,11 @@ def approvable_together(*, reader: Actor, campaign_id: int | None = None, catego
     others are approved each on its own page, never unseen) and that ``reader`` did not record or
     submit. The approval checks each again."""
     found = _matching(reader, status=VisitStatus.submitted, campaign_id=campaign_id, category=category)
-    rows = db.session.execute(ordered(found.where(~policy.problem_found_sql()))
-                              .with_only_columns(Visit.id, Visit.entered_by, Visit.submitted_by_id)
-                              .limit(TOGETHER_MOST))
+    rows = db.session.execute(
+        ordered(found.where(~policy.problem_found_sql()))
+        .with_only_columns(Visit.id, Visit.entered_by, Visit.submitted_by_id)
+        .limit(TOGETHER_MOST)
+    )
     return [row.id for row in rows if policy.not_its_author(row, reader)]
 
 
@@ -113,7 +135,9 @@ def campaigns_waiting(*, reader: Actor, status: VisitStatus) -> list[tuple[int, 
     rows = db.session.execute(
         sa.select(Campaign.id, Campaign.code, Campaign.title, sa.func.count(visible.c.id))
         .join(visible, visible.c.campaign_id == Campaign.id)
-        .group_by(Campaign.id, Campaign.code, Campaign.title).order_by(Campaign.id.desc()))
+        .group_by(Campaign.id, Campaign.code, Campaign.title)
+        .order_by(Campaign.id.desc())
+    )
     return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
@@ -124,8 +148,10 @@ def publication_urgency(reader: Actor, status: VisitStatus) -> tuple[int, int]:
     found = _matching(reader, status=status).subquery()
     on = today()
     soon_until = deadlines.due_soon_until(on, tenant_id=reader.tenant_id)
-    past, soon = (sa.func.sum(sa.case((condition, 1), else_=0))
-                  for condition in (found.c.publish_due < on, found.c.publish_due.between(on, soon_until)))
+    past, soon = (
+        sa.func.sum(sa.case((condition, 1), else_=0))
+        for condition in (found.c.publish_due < on, found.c.publish_due.between(on, soon_until))
+    )
     row = db.session.execute(sa.select(past, soon).select_from(found)).one()
     return int(row[0] or 0), int(row[1] or 0)
 

@@ -2,6 +2,7 @@
 entity's results across departments, a campaign's results, and the search by name or
 统一社会信用代码. Only published versions are ever read here (never a visit or a draft); and
 :func:`public_content`, what publishing a visit's result keeps of it."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -44,8 +45,12 @@ def latest(page: int = 1) -> NumberedPage:
 
 
 def of_campaign(campaign_id: int, page: int = 1) -> NumberedPage:
-    return paginate(_newest_first(_current().where(PublishedResult.campaign_id == campaign_id)), page=page,
-                    per_page=PER_PAGE, make=lambda row: row[0])
+    return paginate(
+        _newest_first(_current().where(PublishedResult.campaign_id == campaign_id)),
+        page=page,
+        per_page=PER_PAGE,
+        make=lambda row: row[0],
+    )
 
 
 def of_entity(entity: Entity) -> list[PublishedResult]:
@@ -74,8 +79,11 @@ def entity_by_code(code: str) -> Entity | None:
     """The entity with published results, by its code (统一社会信用代码 or own code)."""
     if not code or len(code) > 32:
         return None
-    return db.session.scalar(sa.select(Entity).join(PublishedEntity, PublishedEntity.entity_id == Entity.id)
-                             .where(Entity.code == code.upper()))
+    return db.session.scalar(
+        sa.select(Entity)
+        .join(PublishedEntity, PublishedEntity.entity_id == Entity.id)
+        .where(Entity.code == code.upper())
+    )
 
 
 def search(text: str, page: int = 1) -> NumberedPage:
@@ -97,15 +105,23 @@ def search(text: str, page: int = 1) -> NumberedPage:
 
 def _search(text: str, page: int) -> NumberedPage:
     matched = _matched(text)
-    query = (sa.select(Entity, PublishedEntity.results, PublishedEntity.last_published_at)
-             .join(PublishedEntity, PublishedEntity.entity_id == Entity.id)
-             .order_by(PublishedEntity.last_published_at.desc(), PublishedEntity.entity_id.desc()))
+    query = (
+        sa.select(Entity, PublishedEntity.results, PublishedEntity.last_published_at)
+        .join(PublishedEntity, PublishedEntity.entity_id == Entity.id)
+        .order_by(PublishedEntity.last_published_at.desc(), PublishedEntity.entity_id.desc())
+    )
     if matched is not None:  # few: just those, by their ids, the register read from the newest
-        return paginate(query.where(_among(PublishedEntity.entity_id, matched)), page=page, per_page=PER_PAGE, make=tuple,
-                        total=len(matched))
+        return paginate(
+            query.where(_among(PublishedEntity.entity_id, matched)),
+            page=page,
+            per_page=PER_PAGE,
+            make=tuple,
+            total=len(matched),
+        )
     # many: the matching ones, from the newest
-    return paginate_on(query.where(sa.or_(*_matching(text))), page=page, per_page=PER_PAGE, at_least=FEW_MATCHES,
-                       make=tuple)
+    return paginate_on(
+        query.where(sa.or_(*_matching(text))), page=page, per_page=PER_PAGE, at_least=FEW_MATCHES, make=tuple
+    )
 
 
 def _among(column, ids: Sequence[int]):
@@ -146,8 +162,13 @@ def _matching_ids(text: str) -> sa.Select:
     code, name = _matching(text)
     if dialect() == "postgresql":
         published = sa.select(PublishedEntity.entity_id.label("id"))
-        return sa.union_all(published.where(code), published.where(
-            name_holds(PublishedEntity.name, text) if text else name)).subquery().select()
+        return (
+            sa.union_all(
+                published.where(code), published.where(name_holds(PublishedEntity.name, text) if text else name)
+            )
+            .subquery()
+            .select()
+        )
     published = sa.select(Entity.id).join(PublishedEntity, PublishedEntity.entity_id == Entity.id)
     return sa.union_all(published.where(code), published.where(name)).subquery().select()
 
@@ -155,7 +176,9 @@ def _matching_ids(text: str) -> sa.Select:
 def _matching(text: str) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
     """The code starts with ``text``, the name contains it: the register's copies on PostgreSQL (kept by a trigger
     when the registry changes them), the registry's own elsewhere."""
-    code, name = (PublishedEntity.code, PublishedEntity.name) if dialect() == "postgresql" else (Entity.code, Entity.name)
+    code, name = (
+        (PublishedEntity.code, PublishedEntity.name) if dialect() == "postgresql" else (Entity.code, Entity.name)
+    )
     return code.startswith(text.upper(), autoescape=True), name.contains(text, autoescape=True)
 
 
@@ -173,11 +196,18 @@ def public_content(visit: Visit, parts: "PublicParts | None" = None) -> dict:
         "campaign_code": visit.campaign.code,
         "campaign_title": visit.campaign.title,
         "method": reference.CHECK_METHODS.get(visit.method, visit.method),
-        "items": [{"name": result.item.name,
-                   "categories": [categories.published_name(code) for code in result.category_codes],
-                   "findings": result.findings} for result in visit.results],
-        "team": [{"name": member.shown_name, "cert_no": member.shown_cert_no, "leader": member.is_leader}
-                 for member in parts.team(visit)]
+        "items": [
+            {
+                "name": result.item.name,
+                "categories": [categories.published_name(code) for code in result.category_codes],
+                "findings": result.findings,
+            }
+            for result in visit.results
+        ],
+        "team": [
+            {"name": member.shown_name, "cert_no": member.shown_cert_no, "leader": member.is_leader}
+            for member in parts.team(visit)
+        ]
         + [public_expert(expert) for expert in parts.experts(visit)],  # 专家, in addition
     }
 

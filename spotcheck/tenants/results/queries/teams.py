@@ -1,5 +1,6 @@
 """Reading a visit's team after the draw (检查组): its experts (专家), who joined after the
 inspection notice was written, and one visit's team as its page shows it."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -18,9 +19,17 @@ def visit_of(campaign_id: int, entity_id: int) -> Visit | None:
 
 
 def selected_target(campaign: Campaign, entity_id) -> CampaignTarget:
-    target = db.session.scalar(sa.select(CampaignTarget).where(
-        CampaignTarget.campaign_id == campaign.id, CampaignTarget.entity_id == entity_id,
-        CampaignTarget.status == TargetStatus.selected)) if is_row_id(entity_id) else None
+    target = (
+        db.session.scalar(
+            sa.select(CampaignTarget).where(
+                CampaignTarget.campaign_id == campaign.id,
+                CampaignTarget.entity_id == entity_id,
+                CampaignTarget.status == TargetStatus.selected,
+            )
+        )
+        if is_row_id(entity_id)
+        else None
+    )
     if target is None:
         raise NotFound(_l("This entity is not a visit of the campaign."))
     return target
@@ -28,8 +37,13 @@ def selected_target(campaign: Campaign, entity_id) -> CampaignTarget:
 
 def directory_experts() -> list[Inspector]:
     """The experts (专家) of the department's inspector directory who are active."""
-    return list(db.session.scalars(sa.select(Inspector).where(Inspector.is_expert.is_(True),
-                                                              Inspector.active.is_(True)).order_by(Inspector.name)))
+    return list(
+        db.session.scalars(
+            sa.select(Inspector)
+            .where(Inspector.is_expert.is_(True), Inspector.active.is_(True))
+            .order_by(Inspector.name)
+        )
+    )
 
 
 def get_expert(campaign_id: int, expert_id: int) -> TeamExpert:
@@ -63,8 +77,12 @@ def experts_of_visit(visit: Visit) -> list[TeamExpert]:
 
 def public_expert(expert: TeamExpert) -> dict:
     """What a document or the public register keeps of an expert (no personal data)."""
-    return {"name": expert.name, "organisation": expert.organisation, "kind": EXPERT_KINDS[expert.kind.value],
-            "expert": True}
+    return {
+        "name": expert.name,
+        "organisation": expert.organisation,
+        "kind": EXPERT_KINDS[expert.kind.value],
+        "expert": True,
+    }
 
 
 def team_view(campaign: Campaign, entity_id) -> dict:
@@ -72,11 +90,20 @@ def team_view(campaign: Campaign, entity_id) -> dict:
     ones included) with the conflicts declared against them, the experts (those who left too),, and the
     visit once handed out (which experts joined after its inspection notice: the notices' queries)."""
     target = selected_target(campaign, entity_id)
-    members = list(db.session.scalars(sa.select(TeamMember).where(
-        TeamMember.campaign_id == campaign.id, TeamMember.entity_id == target.entity_id)
-        .order_by(TeamMember.position, TeamMember.id)))
+    members = list(
+        db.session.scalars(
+            sa.select(TeamMember)
+            .where(TeamMember.campaign_id == campaign.id, TeamMember.entity_id == target.entity_id)
+            .order_by(TeamMember.position, TeamMember.id)
+        )
+    )
     ids = [m.recusal_id for m in members if m.recusal_id is not None]
     recusals = {r.id: r for r in db.session.scalars(sa.select(Recusal).where(Recusal.id.in_(ids)))} if ids else {}
     experts = experts_of(campaign, [target.entity_id], removed=True).get(target.entity_id, [])
-    return {"target": target, "members": members, "recusals": recusals, "experts": experts,
-            "visit": visit_of(campaign.id, target.entity_id)}
+    return {
+        "target": target,
+        "members": members,
+        "recusals": recusals,
+        "experts": experts,
+        "visit": visit_of(campaign.id, target.entity_id),
+    }

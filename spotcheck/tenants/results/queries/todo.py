@@ -1,6 +1,7 @@
 """The results' to-dos (检查待办) for the home page: the visits waiting for the reader (record,
 submit, review, publish), the follow-ups to close and the transfers to acknowledge; and, for a
 supervisor, the results not published by their due date in every department (逾期未公示)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,8 +43,12 @@ NEXT_STEPS = {
     "recusal_request": ("decide",),
 }
 #: The campaigns whose visits may wait for a step of the campaign: the hand-out (下达), the closing (办结).
-_STEPPING = (CampaignStatus.inspectors_drawn, CampaignStatus.notified, CampaignStatus.in_progress,
-             CampaignStatus.published)
+_STEPPING = (
+    CampaignStatus.inspectors_drawn,
+    CampaignStatus.notified,
+    CampaignStatus.in_progress,
+    CampaignStatus.published,
+)
 _URGENCY = {"overdue": 0, "due_soon": 1, None: 2}
 
 
@@ -56,8 +61,12 @@ def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     """The reader's visits to act on, most urgent first, then the transfers and follow-ups, then the
     campaigns whose visits are to be handed out, whose results are still to record (a planner may
     import those entered offline), or whose results are all published (办结)."""
-    return (_recusal_requests(reader, limit) + _visit_tasks(reader, min(limit, LISTED_VISITS))
-            + _follow_up_tasks(reader, limit) + _campaign_steps(reader, limit))
+    return (
+        _recusal_requests(reader, limit)
+        + _visit_tasks(reader, min(limit, LISTED_VISITS))
+        + _follow_up_tasks(reader, limit)
+        + _campaign_steps(reader, limit)
+    )
 
 
 @dataclass(frozen=True)
@@ -95,20 +104,27 @@ def _recusal_requests(reader: Actor, limit: int) -> list[Task]:
     the team may be at the door."""
     if not (has_permission(reader, Permission.RESULTS_REVIEW) or has_permission(reader, Permission.JOINT_MANAGE)):
         return []
-    pending = db.session.scalars(sa.select(RecusalRequest).where(RecusalRequest.status == RecusalRequestStatus.pending)
-                                 .order_by(RecusalRequest.id).limit(limit))
-    tasks = [Task("joint_recusal_request", request, RECUSAL_REQUEST_ACTIONS.allowed(request, reader) & {"decide_joint"})
-             if is_joint_request(request) else
-             Task("recusal_request", request, RECUSAL_REQUEST_ACTIONS.allowed(request, reader) & {"decide"})
-             for request in pending]
+    pending = db.session.scalars(
+        sa.select(RecusalRequest)
+        .where(RecusalRequest.status == RecusalRequestStatus.pending)
+        .order_by(RecusalRequest.id)
+        .limit(limit)
+    )
+    tasks = [
+        Task("joint_recusal_request", request, RECUSAL_REQUEST_ACTIONS.allowed(request, reader) & {"decide_joint"})
+        if is_joint_request(request)
+        else Task("recusal_request", request, RECUSAL_REQUEST_ACTIONS.allowed(request, reader) & {"decide"})
+        for request in pending
+    ]
     reviews = has_permission(reader, Permission.RESULTS_REVIEW)  # a leader sees their department's, decided by another
     return [task for task in tasks if task.actions or (reviews and task.kind == "recusal_request")]
 
 
 def _campaign_steps(reader: Actor, limit: int) -> list[Task]:
     tasks = []
-    for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.status.in_(_STEPPING))
-                                       .order_by(Campaign.id.desc()).limit(limit)):
+    for campaign in db.session.scalars(
+        sa.select(Campaign).where(Campaign.status.in_(_STEPPING)).order_by(Campaign.id.desc()).limit(limit)
+    ):
         allowed = set(CAMPAIGN_STEPS.allowed(campaign, reader) & set(NEXT_STEPS["campaign"]))
         waiting = results_to_record(campaign) if "import_results" in allowed else None
         if waiting == 0:  # only drafts imported on the teams' behalf are open: their 组长 confirm them
@@ -122,15 +138,25 @@ def _follow_up_tasks(reader: Actor, limit: int) -> list[Task]:
     """Transfers from other departments to acknowledge (签收), then the department's own open
     follow-ups to close (re-check, conclude a case …), the earliest deadline first."""
     tasks = []
-    for kind, rows in (("transfer", follow_ups.received(open_only=True, limit=limit)),
-                       ("follow_up", follow_ups.open_of_department(limit=limit * 5))):
+    for kind, rows in (
+        ("transfer", follow_ups.received(open_only=True, limit=limit)),
+        ("follow_up", follow_ups.open_of_department(limit=limit * 5)),
+    ):
         # the teams of the department's own visits read at once (a received transfer's visit is not readable)
         with teams_read_together([row.visit for row in rows if kind == "follow_up"]):
             for follow_up in rows:
                 allowed = FOLLOW_UP_ACTIONS.allowed(follow_up, reader) & set(NEXT_STEPS[kind])
                 if allowed:
-                    tasks.append(Task(kind, follow_up, frozenset(allowed), follow_up.deadline,
-                                      deadlines.flag(follow_up.deadline), follow_up.deadline_provisional))
+                    tasks.append(
+                        Task(
+                            kind,
+                            follow_up,
+                            frozenset(allowed),
+                            follow_up.deadline,
+                            deadlines.flag(follow_up.deadline),
+                            follow_up.deadline_provisional,
+                        )
+                    )
     return tasks[:limit]
 
 
@@ -139,7 +165,9 @@ def _visit_tasks(reader: Actor, limit: int) -> list[Task]:
     approved results a planner may publish."""
     queries = []
     if has_permission(reader, Permission.RESULTS_ENTER):
-        queries.append(listing.mine(reader).where(sa.or_(Visit.status.in_(OPEN), Visit.status == VisitStatus.submitted)))
+        queries.append(
+            listing.mine(reader).where(sa.or_(Visit.status.in_(OPEN), Visit.status == VisitStatus.submitted))
+        )
     if has_permission(reader, Permission.RESULTS_REVIEW):
         queries.append(listing.in_status(VisitStatus.submitted))
     if has_permission(reader, Permission.RESULTS_PUBLISH):
@@ -155,8 +183,16 @@ def _visit_tasks(reader: Actor, limit: int) -> list[Task]:
                 seen.add(visit.id)
                 if "submit" in allowed and awaits_confirmation(visit):  # 代为录入: the 组长 confirms it
                     allowed = (allowed - {"submit"}) | {"confirm"}
-                tasks.append(Task("visit", visit, frozenset(allowed), listing.due_of(visit), listing.flag_of(visit),
-                                  listing.due_provisional(visit)))
+                tasks.append(
+                    Task(
+                        "visit",
+                        visit,
+                        frozenset(allowed),
+                        listing.due_of(visit),
+                        listing.flag_of(visit),
+                        listing.due_provisional(visit),
+                    )
+                )
     return sorted(tasks, key=lambda task: (_URGENCY[task.flag], task.due or date.max))[:limit]
 
 
@@ -173,14 +209,36 @@ def overdue_publications(*, reader: Actor, limit: int = 50) -> tuple[int, list[d
     late = sa.and_(Visit.published_at.is_(None), Visit.publish_due < today())
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(late)) or 0
     rows = db.session.execute(
-        sa.select(Tenant.name, Campaign.code, Entity.name, Visit.publish_due, Visit.publish_due_provisional,
-                  Visit.id, Visit.tenant_id, sa.func.coalesce(Campaign.joint_id, Campaign.id))
-        .join(Campaign, Campaign.id == Visit.campaign_id).join(Tenant, Tenant.id == Visit.tenant_id)
-        .join(Entity, Entity.id == Visit.entity_id).where(late)
-        .order_by(Visit.publish_due, Visit.id).limit(limit)).all()
+        sa.select(
+            Tenant.name,
+            Campaign.code,
+            Entity.name,
+            Visit.publish_due,
+            Visit.publish_due_provisional,
+            Visit.id,
+            Visit.tenant_id,
+            sa.func.coalesce(Campaign.joint_id, Campaign.id),
+        )
+        .join(Campaign, Campaign.id == Visit.campaign_id)
+        .join(Tenant, Tenant.id == Visit.tenant_id)
+        .join(Entity, Entity.id == Visit.entity_id)
+        .where(late)
+        .order_by(Visit.publish_due, Visit.id)
+        .limit(limit)
+    ).all()
     # each row names its visit, its department and the campaign the public portal shows it under
     # (a joint campaign's, for a department's part of one), for the page to link it
-    return total, [{"department": d, "campaign": c, "entity": e, "due": due, "provisional": provisional,
-                    "overdue": deadlines.overdue(due), "visit_id": visit_id, "tenant_id": tenant_id,
-                    "on_portal": on_portal}
-                   for d, c, e, due, provisional, visit_id, tenant_id, on_portal in rows]
+    return total, [
+        {
+            "department": d,
+            "campaign": c,
+            "entity": e,
+            "due": due,
+            "provisional": provisional,
+            "overdue": deadlines.overdue(due),
+            "visit_id": visit_id,
+            "tenant_id": tenant_id,
+            "on_portal": on_portal,
+        }
+        for d, c, e, due, provisional, visit_id, tenant_id, on_portal in rows
+    ]

@@ -4,6 +4,7 @@ submission still lacks, its attachments and follow-ups — each read once, when 
 
 The visit's page and the API's ``VisitSchema`` both read this one picture, so what a reader sees
 of a visit is the same on the page and through the API."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -96,14 +97,20 @@ class VisitPage:
         if code is None:
             return None
         url = codes.public_url(code.token)
-        return {"code": code, "url": url, "typed": vocabulary.grouped(code.typed), "qr_svg": codes.qr_svg(url),
-                "state": codes.state_of(code, self.visit.campaign, self.today)}
+        return {
+            "code": code,
+            "url": url,
+            "typed": vocabulary.grouped(code.typed),
+            "qr_svg": codes.qr_svg(url),
+            "state": codes.state_of(code, self.visit.campaign, self.today),
+        }
 
     @cached_property
     def recusal_requests(self) -> list[tuple[RecusalRequest, frozenset[str]]]:
         """The business's requests that an inspector withdraw (回避申请), each with what the reader may do."""
-        found = db.session.scalars(sa.select(RecusalRequest).where(RecusalRequest.visit_id == self.visit.id)
-                                   .order_by(RecusalRequest.id))
+        found = db.session.scalars(
+            sa.select(RecusalRequest).where(RecusalRequest.visit_id == self.visit.id).order_by(RecusalRequest.id)
+        )
         return [(request, codes.RECUSAL_REQUEST_ACTIONS.allowed(request, self.reader)) for request in found]
 
     @cached_property
@@ -225,14 +232,46 @@ class VisitPage:
 
     def shown(self) -> dict:
         """Every value the page's template names, by that name."""
-        names = ("team", "experts", "recused", "recusal_note", "own_actions", "team_actions", "awaits_follow_up",
-                 "follow_up_rule", "actions", "me", "due", "flag", "attachments", "deadline_rules",
-                 "follow_up_actions", "receivers", "receiver_names", "today", "missing", "late", "overdue",
-                 "publication_overdue", "published_late",
-                 "awaits_confirmation", "method_changed", "planned_names", "categories", "methods", "fields",
-                 "check", "code_actions", "recusal_requests")
-        return {"visit": self.visit, "results": self.results_by_item, "today_iso": self.today.isoformat(),
-                **{name: getattr(self, name) for name in names}}
+        names = (
+            "team",
+            "experts",
+            "recused",
+            "recusal_note",
+            "own_actions",
+            "team_actions",
+            "awaits_follow_up",
+            "follow_up_rule",
+            "actions",
+            "me",
+            "due",
+            "flag",
+            "attachments",
+            "deadline_rules",
+            "follow_up_actions",
+            "receivers",
+            "receiver_names",
+            "today",
+            "missing",
+            "late",
+            "overdue",
+            "publication_overdue",
+            "published_late",
+            "awaits_confirmation",
+            "method_changed",
+            "planned_names",
+            "categories",
+            "methods",
+            "fields",
+            "check",
+            "code_actions",
+            "recusal_requests",
+        )
+        return {
+            "visit": self.visit,
+            "results": self.results_by_item,
+            "today_iso": self.today.isoformat(),
+            **{name: getattr(self, name) for name in names},
+        }
 
 
 def page_of(visit: Visit, reader: Actor) -> VisitPage:

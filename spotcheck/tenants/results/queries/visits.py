@@ -2,6 +2,7 @@
 in :func:`~spotcheck.tenants.results.policy.may_see`), its team, what the reader may do with it
 and its follow-ups now, what its submission still needs, its attachments; and the campaign's
 steps about its visits (检查任务下达, 办结)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

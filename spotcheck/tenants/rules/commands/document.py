@@ -1,5 +1,6 @@
 """Keeping the rules document (一细则 · 实施细则): its text, an uploaded file kept in the shared storage
 (never under the web root), publication on the public portal."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -55,8 +56,9 @@ def attach_file(data: dict, *, actor: Actor) -> RulesDocument:
         raise ValidationFailed({"file": [_l("Choose the file to upload.")]})
     if suffix not in ACCEPTED:
         raise ValidationFailed({"file": [_l("Upload a PDF, Word (.docx, .doc), WPS or OFD file.")]})
-    stored = storage.save(stream, area=AREA, tenant_id=document.tenant_id, suffix=suffix,
-                          limit=int(settings.get("UPLOAD_MAX_BYTES")))
+    stored = storage.save(
+        stream, area=AREA, tenant_id=document.tenant_id, suffix=suffix, limit=int(settings.get("UPLOAD_MAX_BYTES"))
+    )
     media_type, magics = ACCEPTED[suffix]
     start = storage.head(stored.key, max(len(magic) for magic in magics))
     if not stored.size or not any(start.startswith(magic) for magic in magics):
@@ -65,8 +67,13 @@ def attach_file(data: dict, *, actor: Actor) -> RulesDocument:
     document.file_name, document.stored_name = name[:200], stored.key
     document.media_type, document.size, document.sha256 = media_type, stored.size, stored.sha256
     document.updated_at = now()
-    audit.record("rules.file_attached", "rules_document", document.id, actor=actor,
-                 details={"file": document.file_name, "size": document.size, "sha256": document.sha256})
+    audit.record(
+        "rules.file_attached",
+        "rules_document",
+        document.id,
+        actor=actor,
+        details={"file": document.file_name, "size": document.size, "sha256": document.sha256},
+    )
     if old != document.published_stored_name:  # the public keeps the published file until the next publication
         storage.delete_after_commit(old)
     return document

@@ -9,6 +9,7 @@ past (a city adopting its document), a later one from today on, so that what was
 version stays as it was. A version loaded for a day not yet come may be replaced by another of the
 same day; the replaced one is kept in the history, withdrawn.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,9 +36,14 @@ MAX_FILE_LENGTH = 400_000
 
 def _versions(tenant_id: int | None) -> list[RuleVersion]:
     """The versions of one scope (the rulebook: ``None``), oldest first, withdrawn ones left out."""
-    return list(db.session.scalars(sa.select(RuleVersion).where(RuleVersion.of_scope(tenant_id),
-                                                                RuleVersion.withdrawn.is_(False))
-                                   .order_by(RuleVersion.effective_from, RuleVersion.id).with_for_update()))
+    return list(
+        db.session.scalars(
+            sa.select(RuleVersion)
+            .where(RuleVersion.of_scope(tenant_id), RuleVersion.withdrawn.is_(False))
+            .order_by(RuleVersion.effective_from, RuleVersion.id)
+            .with_for_update()
+        )
+    )
 
 
 def _read(data: dict, kind: str) -> tuple[documents.Document, str]:
@@ -67,22 +73,45 @@ def _overlapping(versions: list[RuleVersion], start, until) -> list[RuleVersion]
     return found
 
 
-def _store(document: documents.Document, text: str, tenant_id: int | None, preset: str, replaced, actor: Actor) -> RuleVersion:
+def _store(
+    document: documents.Document, text: str, tenant_id: int | None, preset: str, replaced, actor: Actor
+) -> RuleVersion:
     if replaced is not None:
         replaced.withdrawn = True
-    version = RuleVersion(tenant_id=tenant_id, kind=document.kind, effective_from=document.effective_from,
-                          title=document.title, short_title=document.short_title, issuer=document.issuer,
-                          number=document.number, content=rulefile.to_json(document), source_text=text,
-                          sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), preset=preset or "",
-                          loaded_by_name=getattr(actor, "display_name", ""))
+    version = RuleVersion(
+        tenant_id=tenant_id,
+        kind=document.kind,
+        effective_from=document.effective_from,
+        title=document.title,
+        short_title=document.short_title,
+        issuer=document.issuer,
+        number=document.number,
+        content=rulefile.to_json(document),
+        source_text=text,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        preset=preset or "",
+        loaded_by_name=getattr(actor, "display_name", ""),
+    )
     db.session.add(version)
     db.session.flush()
     rulebook.forget()
-    audit.record("rules.version_loaded", "rule_version", version.id, actor=actor, tenant_id=tenant_id,
-                 details={"kind": document.kind, "title": document.title, "number": document.number,
-                          "effective_from": document.effective_from.isoformat(), "sha256": version.sha256,
-                          "preset": version.preset, "replaced": replaced.id if replaced is not None else None,
-                          "set": sorted(k for k, e in document.entries.items() if e.is_set)})
+    audit.record(
+        "rules.version_loaded",
+        "rule_version",
+        version.id,
+        actor=actor,
+        tenant_id=tenant_id,
+        details={
+            "kind": document.kind,
+            "title": document.title,
+            "number": document.number,
+            "effective_from": document.effective_from.isoformat(),
+            "sha256": version.sha256,
+            "preset": version.preset,
+            "replaced": replaced.id if replaced is not None else None,
+            "set": sorted(k for k, e in document.entries.items() if e.is_set),
+        },
+    )
     return version
 
 
@@ -105,29 +134,46 @@ def load_rulebook(data: dict, *, actor: Actor) -> RuleVersion:
     replaced = replaced_by(versions, document)
     if not errors:
         until = _until(versions, document, replaced)
-        from_tenants = sa.select(RuleVersion).where(RuleVersion.tenant_id.is_not(None), RuleVersion.withdrawn.is_(False))
+        from_tenants = sa.select(RuleVersion).where(
+            RuleVersion.tenant_id.is_not(None), RuleVersion.withdrawn.is_(False)
+        )
         by_tenant: dict[int, list[RuleVersion]] = {}
         for version in db.session.scalars(from_tenants.order_by(RuleVersion.effective_from)):
             by_tenant.setdefault(cast(int, version.tenant_id), []).append(version)  # of a department
         problems = []
         for tenant_id, own in by_tenant.items():
             for version in _overlapping(own, document.effective_from, until):
-                for conflict in tightening.department_conflicts(rulefile.from_json(version.content), national,
-                                                                (0, document)):
-                    problems.append(str(_l("%(department)s's rules “%(title)s” (from %(day)s): %(message)s",
-                                           department=_tenant_name(tenant_id), title=version.title,
-                                           day=version.effective_from.isoformat(), message=conflict.message)))
+                for conflict in tightening.department_conflicts(
+                    rulefile.from_json(version.content), national, (0, document)
+                ):
+                    problems.append(
+                        str(
+                            _l(
+                                "%(department)s's rules “%(title)s” (from %(day)s): %(message)s",
+                                department=_tenant_name(tenant_id),
+                                title=version.title,
+                                day=version.effective_from.isoformat(),
+                                message=conflict.message,
+                            )
+                        )
+                    )
         if problems:
-            errors["departments"] = problems + [str(_l(
-                "The departments named change their rules first (a new version, stricter or leaving the parameter "
-                "open); then load this rulebook again."))]
+            errors["departments"] = problems + [
+                str(
+                    _l(
+                        "The departments named change their rules first (a new version, stricter or leaving the parameter "
+                        "open); then load this rulebook again."
+                    )
+                )
+            ]
     if errors:
         raise ValidationFailed(errors)
     return _store(document, text, None, data.get("preset") or "", replaced, actor)
 
 
-def _own(document: documents.Document, text: str, data: dict,
-         tenant: Tenant) -> tuple[documents.Document, str, dict[str, list]]:
+def _own(
+    document: documents.Document, text: str, data: dict, tenant: Tenant
+) -> tuple[documents.Document, str, dict[str, list]]:
     """The department's own rules: a preset of another department loaded as it is becomes a starting point
     (:func:`..departments.starting_point`, from today); any other document must be issued by the department
     (发文机关 its full name), else refused naming both (with whatever else the file gets wrong)."""
@@ -137,11 +183,22 @@ def _own(document: documents.Document, text: str, data: dict,
         document = departments.starting_point(preset, own, today())
         return document, rulefile.write(document), {}
     if document.issuer != own:
-        return document, text, {"document.issuer": [_l(
-            "“%(title)s” is issued by %(issuer)s, not by this department (%(own)s): a department loads only its own "
-            "rules. To start from another department's rules, choose its preset: its issuer and title become this "
-            "department's, and its articles stay marked as not yet confirmed until you load your own.",
-            title=document.title, issuer=document.issuer, own=own)]}
+        return (
+            document,
+            text,
+            {
+                "document.issuer": [
+                    _l(
+                        "“%(title)s” is issued by %(issuer)s, not by this department (%(own)s): a department loads only its own "
+                        "rules. To start from another department's rules, choose its preset: its issuer and title become this "
+                        "department's, and its articles stay marked as not yet confirmed until you load your own.",
+                        title=document.title,
+                        issuer=document.issuer,
+                        own=own,
+                    )
+                ]
+            },
+        )
     return document, text, {}
 
 
@@ -167,8 +224,9 @@ def load_department_rules(data: dict, *, actor: Actor) -> RuleVersion:
     if not in_force:
         errors = _errors(tightening.department_conflicts(document, national, None))
     for version in in_force:
-        for key, messages in _errors(tightening.department_conflicts(
-                document, national, (version.id, rulefile.from_json(version.content)))).items():
+        for key, messages in _errors(
+            tightening.department_conflicts(document, national, (version.id, rulefile.from_json(version.content)))
+        ).items():
             errors.setdefault(key, [])
             errors[key] += [m for m in messages if m not in errors[key]]
     if errors:

@@ -1,5 +1,6 @@
 """Reading the rules (规则查询): the department's rules document (:mod:`.document`), the versions of the
 rules (:mod:`.versions`) and the rules in force as pages show them (:mod:`.in_force`)."""
+
 from spotcheck.tenants.rules.queries.document import (
     PublishedRules,
     allowed_actions,
@@ -44,8 +45,42 @@ from spotcheck.tenants.rules.queries.versions import (
     state,
 )
 
-__all__ = ["AskedByFloor", "Difference", "Group", "ParameterRow", "PresetChoice", "PublishedRules", "Row", "allowed_actions", "chosen_preset", "coming", "current_document",
-           "differences", "document_groups", "document_of", "document_rows", "error_label",
-           "error_prefix", "file_path", "get_version", "grouped_rows", "history", "in_force", "in_force_version", "national_sources",
-           "open_against_floor", "parameter_rows", "preset_text", "presets_of", "previous", "published_version", "raw_value",
-           "same_as_in_force", "scope_history", "scope_version_id", "set_by", "show_text", "state"]
+__all__ = [
+    "AskedByFloor",
+    "Difference",
+    "Group",
+    "ParameterRow",
+    "PresetChoice",
+    "PublishedRules",
+    "Row",
+    "allowed_actions",
+    "chosen_preset",
+    "coming",
+    "current_document",
+    "differences",
+    "document_groups",
+    "document_of",
+    "document_rows",
+    "error_label",
+    "error_prefix",
+    "file_path",
+    "get_version",
+    "grouped_rows",
+    "history",
+    "in_force",
+    "in_force_version",
+    "national_sources",
+    "open_against_floor",
+    "parameter_rows",
+    "preset_text",
+    "presets_of",
+    "previous",
+    "published_version",
+    "raw_value",
+    "same_as_in_force",
+    "scope_history",
+    "scope_version_id",
+    "set_by",
+    "show_text",
+    "state",
+]

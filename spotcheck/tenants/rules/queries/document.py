@@ -1,5 +1,6 @@
 """Reading the department's rules document (一细则 · 实施细则): its working draft, the version the public
 portal shows, and its stored file."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,10 +49,16 @@ def published_version() -> PublishedRules | None:
     document = current_document()
     if document is None or not document.published:
         return None
-    return PublishedRules(title=document.published_title or "", body=document.published_body or "",
-                          file_name=document.published_file_name, stored_name=document.published_stored_name,
-                          media_type=document.published_media_type, size=document.published_size,
-                          sha256=document.published_sha256, published_at=document.published_at)
+    return PublishedRules(
+        title=document.published_title or "",
+        body=document.published_body or "",
+        file_name=document.published_file_name,
+        stored_name=document.published_stored_name,
+        media_type=document.published_media_type,
+        size=document.published_size,
+        sha256=document.published_sha256,
+        published_at=document.published_at,
+    )
 
 
 def file_path(document) -> Path:

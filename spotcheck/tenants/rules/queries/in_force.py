@@ -1,6 +1,7 @@
 """The rules in force as pages and the API show them (现行规则的展示): every parameter with its value and
 where it comes from, grouped; what a department's rules replace; the presets by kind; the state of a
 scope's versions; and a refusal's key in words. Public data: the same for whoever asks."""
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,9 @@ class AskedByFloor:
 
     key: str
     label: str
-    citation: str  # the floor's article that asks it: 《国务院办公厅关于严格规范涉企行政检查的意见》（国办发〔2024〕54号）…
+    citation: (
+        str  # the floor's article that asks it: 《国务院办公厅关于严格规范涉企行政检查的意见》（国办发〔2024〕54号）…
+    )
     note: str
 
 
@@ -129,9 +132,19 @@ def grouped_rows(rules: Rules) -> list[Group[Row]]:
             if cited is not None and value is not None:
                 replaces = f"{BY_KEY[row.key].say(value)}（{SOURCES[cited.source]}{cited.short}）"
         cited = rules.cited[row.key]
-        groups[-1].rows.append(Row(row.key, row.label, row.value, row.source, SOURCES.get(row.source, ""),
-                                   cited.citation if cited.document is not None else cited.note, row.drives,
-                                   replaces, cited.short))
+        groups[-1].rows.append(
+            Row(
+                row.key,
+                row.label,
+                row.value,
+                row.source,
+                SOURCES.get(row.source, ""),
+                cited.citation if cited.document is not None else cited.note,
+                row.drives,
+                replaces,
+                cited.short,
+            )
+        )
     return groups
 
 
@@ -147,14 +160,19 @@ def scope_history(tenant_id: int | None) -> list[tuple[RuleVersion, str]]:
 
 def coming(tenant_id: int | None) -> list[RuleVersion]:
     """The versions of a scope loaded for a day not come yet, soonest first (announced on the pages)."""
-    return sorted((version for version, at in scope_history(tenant_id) if at == "coming"),
-                  key=lambda version: version.effective_from)
+    return sorted(
+        (version for version, at in scope_history(tenant_id) if at == "coming"),
+        key=lambda version: version.effective_from,
+    )
 
 
 def previous(version: RuleVersion) -> RuleVersion | None:
     """The version of the same scope loaded before ``version`` (what it changed), withdrawn ones left out."""
-    earlier = [v for v in history(version.tenant_id)
-               if not v.withdrawn and (v.effective_from, v.id) < (version.effective_from, version.id)]
+    earlier = [
+        v
+        for v in history(version.tenant_id)
+        if not v.withdrawn and (v.effective_from, v.id) < (version.effective_from, version.id)
+    ]
     return earlier[0] if earlier else None
 
 
@@ -168,9 +186,11 @@ def error_label(key: str) -> str:
             return named[0]
     if head in BY_KEY:
         label = BY_KEY[head].label
-        said = {"value": _l("%(parameter)s (its value)", parameter=label),
-                "article": _l("%(parameter)s (the article cited)", parameter=label),
-                "source": _l("%(parameter)s (the source document)", parameter=label)}.get(rest)
+        said = {
+            "value": _l("%(parameter)s (its value)", parameter=label),
+            "article": _l("%(parameter)s (the article cited)", parameter=label),
+            "source": _l("%(parameter)s (the source document)", parameter=label),
+        }.get(rest)
         return str(said) if said else label
     item = _ITEM.match(key)
     if item and item.group(1) in FILE_PARTS:

@@ -1,6 +1,7 @@
 """Reading the versions of the rules (规则版本): their history and state, what each sets and where
 from, a version as a rules file, and the differences of two. Public data (the portal shows them):
 plain reads, the same for whoever asks."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,8 +22,13 @@ from spotcheck.tenants.rules.rulebook import Rules
 def history(tenant_id: int | None) -> list[RuleVersion]:
     """Every version loaded for the deployment's rulebook (``tenant_id`` None) or a department, newest
     first, withdrawn ones included."""
-    return list(db.session.scalars(sa.select(RuleVersion).where(RuleVersion.of_scope(tenant_id))
-                                   .order_by(RuleVersion.effective_from.desc(), RuleVersion.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(RuleVersion)
+            .where(RuleVersion.of_scope(tenant_id))
+            .order_by(RuleVersion.effective_from.desc(), RuleVersion.id.desc())
+        )
+    )
 
 
 def get_version(version_id) -> RuleVersion:
@@ -78,8 +84,17 @@ def parameter_rows(rules: Rules, *, only_set_by: str | None = None) -> list[Para
         cited = rules.cited[parameter.key]
         if only_set_by and cited.source != only_set_by:
             continue
-        rows.append(ParameterRow(parameter.key, GROUPS[parameter.group], parameter.label, rules.say(parameter.key),
-                                 cited.source, cited.words, parameter.drives))
+        rows.append(
+            ParameterRow(
+                parameter.key,
+                GROUPS[parameter.group],
+                parameter.label,
+                rules.say(parameter.key),
+                cited.source,
+                cited.words,
+                parameter.drives,
+            )
+        )
     return rows
 
 
@@ -89,14 +104,41 @@ def document_rows(document: documents.Document) -> list[ParameterRow]:
     for parameter in PARAMETERS:
         entry = document.entries.get(parameter.key)
         if entry is None:
-            rows.append(ParameterRow(parameter.key, GROUPS[parameter.group], parameter.label, "—", "absent",
-                                     "本文件未写此参数", parameter.drives))
+            rows.append(
+                ParameterRow(
+                    parameter.key,
+                    GROUPS[parameter.group],
+                    parameter.label,
+                    "—",
+                    "absent",
+                    "本文件未写此参数",
+                    parameter.drives,
+                )
+            )
         elif entry.is_set:
-            rows.append(ParameterRow(parameter.key, GROUPS[parameter.group], parameter.label,
-                                     parameter.say(entry.value), "set", entry.article, parameter.drives))
+            rows.append(
+                ParameterRow(
+                    parameter.key,
+                    GROUPS[parameter.group],
+                    parameter.label,
+                    parameter.say(entry.value),
+                    "set",
+                    entry.article,
+                    parameter.drives,
+                )
+            )
         else:
-            rows.append(ParameterRow(parameter.key, GROUPS[parameter.group], parameter.label, "未规定", "open",
-                                     entry.open_note, parameter.drives))
+            rows.append(
+                ParameterRow(
+                    parameter.key,
+                    GROUPS[parameter.group],
+                    parameter.label,
+                    "未规定",
+                    "open",
+                    entry.open_note,
+                    parameter.drives,
+                )
+            )
     return rows
 
 
@@ -113,8 +155,11 @@ def show_text(tenant_id: int | None, on: date | None = None) -> str | None:
         entry = document.entries.get(parameter.key)
         cited = rules.cited[parameter.key]
         if entry is None or not entry.is_set:
-            described[parameter.key] = ("现行：" + cited.words if cited.source == "open"
-                                        else f"现行：{rules.say(parameter.key)}（{cited.words}）")
+            described[parameter.key] = (
+                "现行：" + cited.words
+                if cited.source == "open"
+                else f"现行：{rules.say(parameter.key)}（{cited.words}）"
+            )
     return rulefile.write(document, described=described)
 
 
@@ -136,12 +181,17 @@ def differences(first: RuleVersion, second: RuleVersion) -> list[Difference]:
             found.append(Difference(f"document.{name}", label, getattr(a, name) or "—", getattr(b, name) or "—"))
     for name, (label, _required) in rulefile.DATE_FIELDS.items():
         if getattr(a, name) != getattr(b, name):
-            found.append(Difference(f"document.{name}", label, str(getattr(a, name) or "—"), str(getattr(b, name) or "—")))
+            found.append(
+                Difference(f"document.{name}", label, str(getattr(a, name) or "—"), str(getattr(b, name) or "—"))
+            )
     articles_a, articles_b = {x.number: x.text for x in a.articles}, {x.number: x.text for x in b.articles}
     for number in sorted(set(articles_a) | set(articles_b)):
         if articles_a.get(number) != articles_b.get(number):
-            found.append(Difference(f"articles.{number}", number, articles_a.get(number, "（无）"),
-                                    articles_b.get(number, "（无）")))
+            found.append(
+                Difference(
+                    f"articles.{number}", number, articles_a.get(number, "（无）"), articles_b.get(number, "（无）")
+                )
+            )
     for parameter in PARAMETERS:
         said = []
         for document in (a, b):

@@ -1,6 +1,7 @@
 """Supervision's commands (监督命令): the assessment's deductions (:mod:`.assessment`), notices of
 criticism (:mod:`.criticism`), businesses' complaints (:mod:`.complaints`) and evaluations (:mod:`.evaluations`),
 the statistical tables submitted (:mod:`.submissions`) and built (:mod:`.tables`)."""
+
 from __future__ import annotations
 
 from spotcheck.tenants.supervision.commands.assessment import configure
@@ -15,5 +16,20 @@ from spotcheck.tenants.supervision.commands.evaluations import evaluate_visit
 from spotcheck.tenants.supervision.commands.submissions import fill_cells, prepare, submit
 from spotcheck.tenants.supervision.commands.tables import request_table
 
-__all__ = ["answer_complaint", "answer_forwarded", "approve", "complain", "configure", "draft", "evaluate_visit",
-           "fill_cells", "forward_complaint", "prepare", "request_table", "send_back", "submit", "update", "withdraw"]
+__all__ = [
+    "answer_complaint",
+    "answer_forwarded",
+    "approve",
+    "complain",
+    "configure",
+    "draft",
+    "evaluate_visit",
+    "fill_cells",
+    "forward_complaint",
+    "prepare",
+    "request_table",
+    "send_back",
+    "submit",
+    "update",
+    "withdraw",
+]

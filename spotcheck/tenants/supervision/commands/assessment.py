@@ -1,4 +1,5 @@
 """Setting the assessment's deductions (考核扣分项设置), as a command of the justice bureau."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -24,7 +25,10 @@ def configure(code: str, data: dict, *, actor: Actor) -> Setting:
     if code not in DEDUCTION_BY_CODE:
         raise ValidationFailed({"code": [_l("No such deduction.")]})
     errors, values = {}, {}
-    for name, raw, label in (("points", points, _l("Points per occurrence")), ("cap", cap, _l("Most points taken off"))):
+    for name, raw, label in (
+        ("points", points, _l("Points per occurrence")),
+        ("cap", cap, _l("Most points taken off")),
+    ):
         try:
             value = float(raw)  # type: ignore[arg-type]  # none: TypeError, refused below
         except (TypeError, ValueError):
@@ -42,6 +46,11 @@ def configure(code: str, data: dict, *, actor: Actor) -> Setting:
     row.points, row.cap, row.active = values["points"], values["cap"], bool(active)
     row.updated_by_name, row.updated_at = actor.display_name, now()
     db.session.flush()
-    audit.record("assessment.configured", "deduction_rule", row.id, actor=actor,
-                 details={"code": code, "points": row.points, "cap": row.cap, "active": row.active})
+    audit.record(
+        "assessment.configured",
+        "deduction_rule",
+        row.id,
+        actor=actor,
+        details={"code": code, "points": row.points, "cap": row.cap, "active": row.active},
+    )
     return Setting(DEDUCTION_BY_CODE[code], row.points, row.cap, row.active, row.updated_by_name)

@@ -4,6 +4,7 @@ bureau's, encrypted (personal data). The department complained about sees nothin
 (转办, :func:`forward_complaint`), with or without the business's name; the department answers the bureau
 (:func:`answer_forwarded`), and the bureau replies to the business (:func:`answer_complaint`), which reads the reply
 with its code (:mod:`spotcheck.tenants.supervision.queries.outcomes`)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -58,28 +59,54 @@ def complain(token: str, data: dict, *, actor: Actor | None = None) -> Complaint
     with with_business_code(token, data) as (tenant_id, code):
         visit = code.visit
         errors: dict[str, list] = {}
-        text = _text(data, "text", errors, _l("Say what the complaint is about (5 to %(n)d characters).", n=TEXT_LENGTH))
-        name = required_text(data.get("contact_name"), "contact_name", errors, limit=NAME_LENGTH,
-                             missing=_l("Give the name of the person to contact."))
+        text = _text(
+            data, "text", errors, _l("Say what the complaint is about (5 to %(n)d characters).", n=TEXT_LENGTH)
+        )
+        name = required_text(
+            data.get("contact_name"),
+            "contact_name",
+            errors,
+            limit=NAME_LENGTH,
+            missing=_l("Give the name of the person to contact."),
+        )
         phone = str(data.get("contact_phone") or "").strip()
         if not MOBILE.match(phone):
             errors["contact_phone"] = [_l("Give a mobile number of 11 digits (the bureau calls back).")]
         if errors:
             raise ValidationFailed(errors)
-        copy = {"visit_id": visit.id, "department_name": visit.campaign.tenant.name, "entity_name": visit.entity.name,
-                "campaign_code": visit.campaign.code or "", "checked_on": _checked_on(visit, code)}
+        copy = {
+            "visit_id": visit.id,
+            "department_name": visit.campaign.tenant.name,
+            "entity_name": visit.entity.name,
+            "campaign_code": visit.campaign.code or "",
+            "checked_on": _checked_on(visit, code),
+        }
     bureau = supervising_bureau(tenant_id)
     if bureau is None:
-        raise Conflict(_l("%(rule)sthe justice bureau takes complaints about inspections, and none is on this platform "
-                          "yet.", rule=rules_for(tenant_id).under("enforcement_supervisor")))
+        raise Conflict(
+            _l(
+                "%(rule)sthe justice bureau takes complaints about inspections, and none is on this platform yet.",
+                rule=rules_for(tenant_id).under("enforcement_supervisor"),
+            )
+        )
     with tenant_scope(bureau.id):
         complaint = Complaint(about_tenant_id=tenant_id, text=text, **copy)
         db.session.add(complaint)
         db.session.flush()
-        db.session.add(ComplaintContact(complaint_id=complaint.id, name_encrypted=personal_data.encrypt(name),
-                                        phone_encrypted=personal_data.encrypt(phone)))
-        audit.record("complaint.made", "complaint", complaint.id, actor=BUSINESS,
-                     details={"entity": copy["entity_name"], "department": copy["department_name"]})
+        db.session.add(
+            ComplaintContact(
+                complaint_id=complaint.id,
+                name_encrypted=personal_data.encrypt(name),
+                phone_encrypted=personal_data.encrypt(phone),
+            )
+        )
+        audit.record(
+            "complaint.made",
+            "complaint",
+            complaint.id,
+            actor=BUSINESS,
+            details={"entity": copy["entity_name"], "department": copy["department_name"]},
+        )
         db.session.flush()
     return complaint
 
@@ -108,17 +135,36 @@ def forward_complaint(complaint_id: int, data: dict, *, actor: Actor) -> Complai
     text = _text(data, "text", errors, _l("Write what the department reads (5 to %(n)d characters).", n=TEXT_LENGTH))
     if errors:
         raise ValidationFailed(errors)
-    shown = dict(visit_id=complaint.visit_id, entity_name=complaint.entity_name, campaign_code=complaint.campaign_code,
-                 checked_on=complaint.checked_on) if named else {}
-    forward = ComplaintForward(complaint_id=complaint.id, receiver_tenant_id=complaint.about_tenant_id, named=bool(named),
-                               department_name=complaint.department_name, text=text,
-                               forwarded_by_name=actor.display_name, forwarded_at=now(), **shown)
+    shown = (
+        dict(
+            visit_id=complaint.visit_id,
+            entity_name=complaint.entity_name,
+            campaign_code=complaint.campaign_code,
+            checked_on=complaint.checked_on,
+        )
+        if named
+        else {}
+    )
+    forward = ComplaintForward(
+        complaint_id=complaint.id,
+        receiver_tenant_id=complaint.about_tenant_id,
+        named=bool(named),
+        department_name=complaint.department_name,
+        text=text,
+        forwarded_by_name=actor.display_name,
+        forwarded_at=now(),
+        **shown,
+    )
     db.session.add(forward)
     complaint.status = ComplaintStatus.forwarded
     db.session.flush()
-    audit.record("complaint.forwarded", "complaint", complaint.id, actor=actor,
-                 details={"department": complaint.department_name, "with_name": bool(named),
-                          "edited": text != complaint.text})
+    audit.record(
+        "complaint.forwarded",
+        "complaint",
+        complaint.id,
+        actor=actor,
+        details={"department": complaint.department_name, "with_name": bool(named), "edited": text != complaint.text},
+    )
     return forward
 
 
@@ -128,7 +174,9 @@ def answer_forwarded(forward_id: int, data: dict, *, actor: Actor) -> ComplaintF
     did. The bureau reads it beside the complaint and replies to the business."""
     forward = get_row(ComplaintForward, forward_id, _l("No such complaint."), for_update=True)
     FORWARD_ACTIONS.require(forward, actor, "answer")
-    answer = _written(data, "answer", _l("Write the answer to the justice bureau (5 to %(n)d characters).", n=TEXT_LENGTH))
+    answer = _written(
+        data, "answer", _l("Write the answer to the justice bureau (5 to %(n)d characters).", n=TEXT_LENGTH)
+    )
     forward.answer, forward.answered_by_name, forward.answered_at = answer, actor.display_name, now()
     audit.record("complaint.forward_answered", "complaint_forward", forward.id, actor=actor)
     return forward
@@ -143,5 +191,7 @@ def answer_complaint(complaint_id: int, data: dict, *, actor: Actor) -> Complain
     answer = _written(data, "answer", _l("Write the answer (5 to %(n)d characters).", n=TEXT_LENGTH))
     complaint.status, complaint.answer = ComplaintStatus.answered, answer
     complaint.answered_by_name, complaint.answered_at = actor.display_name, now()
-    audit.record("complaint.answered", "complaint", complaint.id, actor=actor, details={"entity": complaint.entity_name})
+    audit.record(
+        "complaint.answered", "complaint", complaint.id, actor=actor, details={"entity": complaint.entity_name}
+    )
     return complaint

@@ -1,6 +1,7 @@
 """Notices of criticism (通报), as commands of the justice bureau: draft one from the figures,
 change it, withdraw it, or approve it (签发: numbered, written and delivered to each department
 named — the document itself is written by :mod:`spotcheck.tenants.notices.writing`)."""
+
 from __future__ import annotations
 
 import re
@@ -28,15 +29,28 @@ def draft(data: dict, *, actor: Actor) -> Criticism:
     period = periods.required((data or {}).get("period"))
     with reading(actor, "criticism draft", period=period):
         statuses = figures.compute(period, figures.departments(period=period))
-    findings = [{"tenant_id": s.tenant_id, "name": s.name, "reasons": reasons}
-                for s in statuses if s.tenant_id != actor.tenant_id and (reasons := reasons_of(s))]
-    criticism = Criticism(period=period.code, title=default_title(period),
-                          body="\n\n".join([opening(period), closing()]), findings=findings,
-                          drafted_by_name=actor.display_name, drafted_at=now())
+    findings = [
+        {"tenant_id": s.tenant_id, "name": s.name, "reasons": reasons}
+        for s in statuses
+        if s.tenant_id != actor.tenant_id and (reasons := reasons_of(s))
+    ]
+    criticism = Criticism(
+        period=period.code,
+        title=default_title(period),
+        body="\n\n".join([opening(period), closing()]),
+        findings=findings,
+        drafted_by_name=actor.display_name,
+        drafted_at=now(),
+    )
     db.session.add(criticism)
     db.session.flush()
-    audit.record("criticism.drafted", "criticism", criticism.id, actor=actor,
-                 details={"period": period.code, "departments": [f["tenant_id"] for f in findings]})
+    audit.record(
+        "criticism.drafted",
+        "criticism",
+        criticism.id,
+        actor=actor,
+        details={"period": period.code, "departments": [f["tenant_id"] for f in findings]},
+    )
     return criticism
 
 
@@ -69,8 +83,7 @@ def update(criticism_id: int, data: dict, *, actor: Actor) -> Criticism:
     criticism.title, criticism.body = title, "\n\n".join(_paragraphs(body))
     criticism.returned_reason, criticism.returned_by_name, criticism.returned_at = "", "", None  # answered
     criticism.findings = [f for f in criticism.findings if f["tenant_id"] not in out]
-    audit.record("criticism.changed", "criticism", criticism.id, actor=actor,
-                 details={"left_out": sorted(out)})
+    audit.record("criticism.changed", "criticism", criticism.id, actor=actor, details={"left_out": sorted(out)})
     return criticism
 
 
@@ -110,10 +123,22 @@ def approve(criticism_id: int, data: dict | None = None, *, actor: Actor) -> Cri
     issuer = cast(Tenant, db.session.get(Tenant, criticism.tenant_id))
     paragraphs = _paragraphs(criticism.body)
     number, _ = criticism_notice.write(
-        issuer, criticism.id, title=criticism.title, opening=paragraphs[:1], findings=criticism.findings,
-        closing=paragraphs[1:], contact=f"{criticism.drafted_by_name}（{issuer.name}）", link="/supervision/received")
+        issuer,
+        criticism.id,
+        title=criticism.title,
+        opening=paragraphs[:1],
+        findings=criticism.findings,
+        closing=paragraphs[1:],
+        contact=f"{criticism.drafted_by_name}（{issuer.name}）",
+        link="/supervision/received",
+    )
     criticism.status, criticism.number = CriticismStatus.approved, number
     criticism.approved_by_name, criticism.approved_at = actor.display_name, now()
-    audit.record("criticism.approved", "criticism", criticism.id, actor=actor,
-                 details={"number": number, "departments": [f["tenant_id"] for f in criticism.findings]})
+    audit.record(
+        "criticism.approved",
+        "criticism",
+        criticism.id,
+        actor=actor,
+        details={"number": number, "departments": [f["tenant_id"] for f in criticism.findings]},
+    )
     return criticism

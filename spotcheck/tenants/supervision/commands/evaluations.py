@@ -4,6 +4,7 @@ bureau's audit chain. The department inspected reads neither, only figures of en
 (:mod:`spotcheck.tenants.supervision.evaluation_figures`); the code's page says nothing of it to anyone but the
 business that just sent it. Evaluations given before the platform had a bureau (kept with no owner by migration
 0057) become the bureau's when it is created."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -51,17 +52,29 @@ def evaluate_visit(token: str, data: dict, *, actor: Actor | None = None) -> Eva
         visit_id, department = code.visit_id, code.visit.campaign.tenant.name
     bureau = supervising_bureau(tenant_id)
     if bureau is None:
-        raise Conflict(_l("%(rule)sthe justice bureau keeps the businesses' evaluations of inspections, and none is on "
-                          "this platform yet.", rule=rules_for(tenant_id).under("enforcement_supervisor")))
+        raise Conflict(
+            _l(
+                "%(rule)sthe justice bureau keeps the businesses' evaluations of inspections, and none is on "
+                "this platform yet.",
+                rule=rules_for(tenant_id).under("enforcement_supervisor"),
+            )
+        )
     with tenant_scope(bureau.id):
         if db.session.scalar(sa.select(Evaluation.id).where(Evaluation.visit_id == visit_id)) is not None:
             raise Conflict(_l("This inspection has already been evaluated: each inspection is evaluated once."))
-        evaluation = Evaluation(about_tenant_id=tenant_id, visit_id=visit_id, satisfaction=satisfaction, text=text,
-                                evaluated_at=now())
+        evaluation = Evaluation(
+            about_tenant_id=tenant_id, visit_id=visit_id, satisfaction=satisfaction, text=text, evaluated_at=now()
+        )
         db.session.add(evaluation)
         db.session.flush()
-        audit.record("evaluation.made", "evaluation", evaluation.id, actor=BUSINESS, tenant_id=bureau.id,
-                     details={"department": department, "visit_id": visit_id, "satisfaction": satisfaction})
+        audit.record(
+            "evaluation.made",
+            "evaluation",
+            evaluation.id,
+            actor=BUSINESS,
+            tenant_id=bureau.id,
+            details={"department": department, "visit_id": visit_id, "satisfaction": satisfaction},
+        )
     return evaluation
 
 
@@ -72,8 +85,11 @@ def _kept_for_the_bureau(*, actor: Actor | None, tenant: Tenant, **_) -> None:
     platform administrator's scope creates departments), written again as the bureau's."""
     if tenant.kind != TenantKind.supervisor:
         return
-    waiting = list(db.session.scalars(sa.select(Evaluation).where(Evaluation.tenant_id.is_(None))
-                                      .order_by(Evaluation.evaluated_at, Evaluation.id)))
+    waiting = list(
+        db.session.scalars(
+            sa.select(Evaluation).where(Evaluation.tenant_id.is_(None)).order_by(Evaluation.evaluated_at, Evaluation.id)
+        )
+    )
     if not waiting:
         return
     kept = [{name: getattr(row, name) for name in _KEPT} for row in waiting]
@@ -82,6 +98,12 @@ def _kept_for_the_bureau(*, actor: Actor | None, tenant: Tenant, **_) -> None:
     db.session.flush()  # each visit's evaluation once: the one kept goes before the bureau's is written
     with tenant_scope(tenant.id):
         db.session.add_all([Evaluation(**row) for row in kept])
-        audit.record("evaluation.kept_taken_over", "tenant", tenant.id, actor=actor, tenant_id=tenant.id,
-                     details={"count": len(kept)})
+        audit.record(
+            "evaluation.kept_taken_over",
+            "tenant",
+            tenant.id,
+            actor=actor,
+            tenant_id=tenant.id,
+            details={"count": len(kept)},
+        )
         db.session.flush()

@@ -1,6 +1,7 @@
 """Submitting the statistical tables the rules ask for (报表报送), as commands: prepare (填报: freeze the
 figures) and sign and submit (签发报送) or correct (更正). The freezing and the reading of what was
 submitted are in :mod:`spotcheck.tenants.supervision.submissions`."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -32,8 +33,12 @@ def prepare(data: dict, *, actor: Actor) -> ReportSubmission:
     content = _freeze(due, tenant, actor)
     row = state.prepared
     if row is None:
-        row = ReportSubmission(table_code=due.duty.code, period=due.period.code, version=len(state.versions) + 1,
-                               status=SubmissionStatus.prepared)
+        row = ReportSubmission(
+            table_code=due.duty.code,
+            period=due.period.code,
+            version=len(state.versions) + 1,
+            status=SubmissionStatus.prepared,
+        )
         db.session.add(row)
     row.title, row.due_on, row.content, row.digest = due.title, due.due_on, content, digest_of(content)
     earlier = state.current  # a correction keeps the filler of the version it corrects unless told otherwise
@@ -41,9 +46,13 @@ def prepare(data: dict, *, actor: Actor) -> ReportSubmission:
     row.phone = phone or row.phone or (earlier.phone if earlier else "")
     row.prepared_by_name, row.prepared_at = actor.display_name, now()
     db.session.flush()
-    audit.record("report.prepared", "report_submission", row.id, actor=actor,
-                 details={"table": due.duty.code, "period": due.period.code, "version": row.version,
-                          "sha256": row.digest})
+    audit.record(
+        "report.prepared",
+        "report_submission",
+        row.id,
+        actor=actor,
+        details={"table": due.duty.code, "period": due.period.code, "version": row.version, "sha256": row.digest},
+    )
     return row
 
 
@@ -55,13 +64,24 @@ def submit(data: dict, *, actor: Actor) -> ReportSubmission:
     ``reason``, the earlier one kept; ``contact`` and ``phone`` name the filler."""
     tenant = _own_tenant(actor)
     due = _due(tenant, data.get("code"), data.get("period"))
-    digest, contact, phone, reason = data.get("digest", ""), data.get("contact"), data.get("phone"), data.get("reason", "")
+    digest, contact, phone, reason = (
+        data.get("digest", ""),
+        data.get("contact"),
+        data.get("phone"),
+        data.get("reason", ""),
+    )
     state = _applicable(tenant, due)
     REPORT_ACTIONS.require(state, actor, "submit")
     reason = str(reason or "").strip()
     if state.versions and not reason:
-        raise ValidationFailed({"reason": [f"《{due.title}》（{due.period.label}）已于{state.submitted_on}报送："
-                                           "更正须写明更正理由，原报送的报表保留。"]})
+        raise ValidationFailed(
+            {
+                "reason": [
+                    f"《{due.title}》（{due.period.label}）已于{state.submitted_on}报送："
+                    "更正须写明更正理由，原报送的报表保留。"
+                ]
+            }
+        )
     if len(reason) > 2000:
         raise ValidationFailed({"reason": ["更正理由不超过2000个字。"]})
     row = state.prepared
@@ -79,19 +99,37 @@ def submit(data: dict, *, actor: Actor) -> ReportSubmission:
     if not row.contact:
         raise ValidationFailed({"contact": ["请填写填报人（联系人）：报表写明填报人和联系电话报送。"]})
     if missing := entries.unfilled(row.content):
-        raise ValidationFailed({"cells": [_l(
-            "The table cannot be signed while a cell is empty: %(cells)s. The platform holds no data for it: fill it "
-            "in “Cells the department fills” on this page (the table is built again with it), then sign.",
-            cells="、".join(f"“{question}”" for question in missing))]})
+        raise ValidationFailed(
+            {
+                "cells": [
+                    _l(
+                        "The table cannot be signed while a cell is empty: %(cells)s. The platform holds no data for it: fill it "
+                        "in “Cells the department fills” on this page (the table is built again with it), then sign.",
+                        cells="、".join(f"“{question}”" for question in missing),
+                    )
+                ]
+            }
+        )
     for earlier in state.versions:
         earlier.status = SubmissionStatus.superseded
     row.status, row.reason = SubmissionStatus.submitted, reason
     row.signed_by_id, row.signed_by_name, row.submitted_at = actor.id, actor.display_name, now()
     db.session.flush()
     late = local(row.submitted_at).date() > due.due_on and duties.owed(tenant, due) and not state.versions
-    audit.record("report.submitted", "report_submission", row.id, actor=actor,
-                 details={"table": due.duty.code, "period": due.period.code, "version": row.version,
-                          "sha256": row.digest, "late": late, **({"reason": reason} if reason else {})})
+    audit.record(
+        "report.submitted",
+        "report_submission",
+        row.id,
+        actor=actor,
+        details={
+            "table": due.duty.code,
+            "period": due.period.code,
+            "version": row.version,
+            "sha256": row.digest,
+            "late": late,
+            **({"reason": reason} if reason else {}),
+        },
+    )
     return row
 
 
@@ -109,8 +147,11 @@ def fill_cells(data: dict, *, actor: Actor) -> list[ReportEntry]:
     if not isinstance(given, dict) or not given or set(given) - {cell.key for cell in cells}:
         raise ValidationFailed({"cells": [_l("Choose the cells of this table that the department fills.")]})
     texts = {key: str(value or "").strip() for key, value in given.items()}
-    if too_long := {f"cell-{key}": [_l("At most %(n)d characters.", n=entries.LONGEST)]
-                    for key, text in texts.items() if len(text) > entries.LONGEST}:
+    if too_long := {
+        f"cell-{key}": [_l("At most %(n)d characters.", n=entries.LONGEST)]
+        for key, text in texts.items()
+        if len(text) > entries.LONGEST
+    }:
         raise ValidationFailed(too_long)
     shown = entries.latest(due.duty.code, due.period, [tenant.id]).get(tenant.id, {})
     changed = []
@@ -118,18 +159,37 @@ def fill_cells(data: dict, *, actor: Actor) -> list[ReportEntry]:
         before = shown[cell.key].value if cell.key in shown else ""
         if cell.key not in texts or before == texts[cell.key]:
             continue
-        row = db.session.scalar(sa.select(ReportEntry).where(
-            ReportEntry.tenant_id == tenant.id, ReportEntry.table_code == due.duty.code,
-            ReportEntry.period == due.period.code, ReportEntry.cell == cell.key))
+        row = db.session.scalar(
+            sa.select(ReportEntry).where(
+                ReportEntry.tenant_id == tenant.id,
+                ReportEntry.table_code == due.duty.code,
+                ReportEntry.period == due.period.code,
+                ReportEntry.cell == cell.key,
+            )
+        )
         if row is None:
             row = ReportEntry(table_code=due.duty.code, period=due.period.code, cell=cell.key)
             db.session.add(row)
         row.value, row.entered_by_id, row.entered_by_name, row.entered_at = (
-            texts[cell.key], actor.id, actor.display_name, now())
+            texts[cell.key],
+            actor.id,
+            actor.display_name,
+            now(),
+        )
         db.session.flush()
-        audit.record("report.cell_entered", "report_entry", row.id, actor=actor,
-                     details={"table": due.duty.code, "period": due.period.code, "cell": cell.question,
-                              "before": before, "after": texts[cell.key]})
+        audit.record(
+            "report.cell_entered",
+            "report_entry",
+            row.id,
+            actor=actor,
+            details={
+                "table": due.duty.code,
+                "period": due.period.code,
+                "cell": cell.question,
+                "before": before,
+                "after": texts[cell.key],
+            },
+        )
         changed.append(row)
     if changed and state.prepared is not None:
         prepare({"code": due.duty.code, "period": due.period.code}, actor=actor)

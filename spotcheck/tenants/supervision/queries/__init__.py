@@ -6,6 +6,7 @@ A read across departments is a query whose scope is :func:`~spotcheck.tenants.su
 a supervisor reads every department (opened and recorded by :func:`~spotcheck.core.queries.query`),
 a leader their own department; the pages and the API call the same queries.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -63,10 +64,19 @@ Rows = drill_down.Rows
 Score = assessment.Score
 Setting = assessment.Setting
 Attention = criticism.Attention
-history, intact, sheets_of, workbook = submissions.history, submissions.intact, submissions.sheets_of, submissions.workbook
+history, intact, sheets_of, workbook = (
+    submissions.history,
+    submissions.intact,
+    submissions.sheets_of,
+    submissions.workbook,
+)
 evaluated_at = bureau.evaluated_at  # whether (and when) a visit was evaluated: for its code's holder alone
-states_of, state_of, applies, other_field_departments = (duty_status.states_of, duty_status.state_of,
-                                                         duty_status.applies, duty_status.other_field_departments)
+states_of, state_of, applies, other_field_departments = (
+    duty_status.states_of,
+    duty_status.state_of,
+    duty_status.applies,
+    duty_status.other_field_departments,
+)
 DutyState = duty_status.DutyState
 
 #: Whether the reader reads every department (the pages show a department column then).
@@ -77,7 +87,9 @@ def _departments(reader: Actor, department_id: int | None, period: Period | None
     """The departments a read covers: the one asked for, else those the reader sees that existed by the
     end of ``period`` (one created after it shows nothing for it)."""
     visible = visible_departments(reader, department_id)
-    tenants = figures.departments([department_id]) if department_id is not None else figures.departments(visible, period)
+    tenants = (
+        figures.departments([department_id]) if department_id is not None else figures.departments(visible, period)
+    )
     if department_id is not None and not tenants:
         raise NotFound(_l("No such department."))
     return tenants
@@ -89,7 +101,9 @@ def _departments(reader: Actor, department_id: int | None, period: Period | None
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def statuses(period: Period, department_id: int | None = None, *, reader: Actor) -> list[figures.Status]:
     """Every department's figures of ``period`` (a leader: their own, its evaluations as disclosed), or one department's."""
-    return evaluation_figures.as_read_by(figures.compute(period, _departments(reader, department_id, period)), period, reader)
+    return evaluation_figures.as_read_by(
+        figures.compute(period, _departments(reader, department_id, period)), period, reader
+    )
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
@@ -135,8 +149,17 @@ def coverage_goals() -> dict[str, int | None]:
 
 
 #: The parameters the figures are counted against, as the definitions page lists them.
-COUNTED_AGAINST = ("report_days", "publish_days", "plan_filing_deadline", "half_year_plans", "coverage_market",
-                   "coverage_other", "duties", "due_soon_days", "assessment")
+COUNTED_AGAINST = (
+    "report_days",
+    "publish_days",
+    "plan_filing_deadline",
+    "half_year_plans",
+    "coverage_market",
+    "coverage_other",
+    "duties",
+    "due_soon_days",
+    "assessment",
+)
 
 
 @query(Permission.SUPERVISION_VIEW)
@@ -156,8 +179,11 @@ def contacts(*, reader: Actor) -> list[Listed]:
     cross-department reading), one's own department's otherwise; Forbidden to anyone else."""
     contacts_policy.require_reader(reader)
     if contacts_policy.reads_every_department(reader):
-        return rows_of(list(db.session.scalars(sa.select(Tenant).where(Tenant.active.is_(True))
-                                               .order_by(Tenant.kind, Tenant.code))))
+        return rows_of(
+            list(
+                db.session.scalars(sa.select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.kind, Tenant.code))
+            )
+        )
     tenant = db.session.get(Tenant, reader.tenant_id)
     return rows_of([tenant]) if tenant is not None else []
 
@@ -165,8 +191,13 @@ def contacts(*, reader: Actor) -> list[Listed]:
 # --- tables (the seeds' statistical tables) ---------------------------------------------------------------
 
 
-def build_table(reader: Actor, code: str, period: Period, department_id: int | None = None,
-                progress: Callable[[int], None] = lambda p: None) -> tuple[bytes, str]:
+def build_table(
+    reader: Actor,
+    code: str,
+    period: Period,
+    department_id: int | None = None,
+    progress: Callable[[int], None] = lambda p: None,
+) -> tuple[bytes, str]:
     """Table ``code`` of ``period`` as ``reader`` may read it (every department, one, or their own),
     through the audited reading; returns the workbook and its file name (the job's work)."""
     check_request(code, reader, department_id, period)
@@ -186,18 +217,23 @@ class OfferedTable:
 def tables_offered(reader: Actor) -> list[OfferedTable]:
     """The tables of the rules in force the reader may build (the area-wide one: the justice bureau's)."""
     rules, every = rules_for(None), sees_every_department(reader)
-    return [OfferedTable(spec.code, spec.name, rules.table_source(spec.code), spec.area_wide)
-            for spec in tables.offered(rules) if every or not spec.area_wide]
+    return [
+        OfferedTable(spec.code, spec.name, rules.table_source(spec.code), spec.area_wide)
+        for spec in tables.offered(rules)
+        if every or not spec.area_wide
+    ]
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
-def _table(code: str, period: Period, department_id: int | None = None, progress: Callable = lambda p: None, *,
-           reader: Actor) -> tuple[bytes, str]:
+def _table(
+    code: str, period: Period, department_id: int | None = None, progress: Callable = lambda p: None, *, reader: Actor
+) -> tuple[bytes, str]:
     visible = visible_departments(reader, department_id)
     tenants = figures.departments([department_id] if department_id is not None else visible, period)
     single = len(tenants) == 1 and (department_id is not None or visible is not None)
-    data, title = tables.build(code, period, tenants, single=single, filer=getattr(reader, "tenant_id", None),
-                               progress=progress)
+    data, title = tables.build(
+        code, period, tenants, single=single, filer=getattr(reader, "tenant_id", None), progress=progress
+    )
     return data, tables.file_name(title, period, tenants[0].name if single else None)
 
 
@@ -268,10 +304,16 @@ def duty_view(tenant: Tenant, due: Due, *, reader: Actor) -> DutyView:
         raise NotFound(_l("Your department does not submit this table."))
     state = duty_status.state_of(tenant, due)
     shown = entries.latest(due.duty.code, due.period, [tenant.id]).get(tenant.id, {})
-    cells = [CellView(cell, shown.get(cell.key), cell.key in shown and shown[cell.key].period != due.period.code)
-             for cell in entries.cells_of(due.duty.code)]
-    return DutyView(state, REPORT_ACTIONS.allowed(state, reader),
-                    submissions.history(tenant.id, due.duty.code, due.period.code), cells)
+    cells = [
+        CellView(cell, shown.get(cell.key), cell.key in shown and shown[cell.key].period != due.period.code)
+        for cell in entries.cells_of(due.duty.code)
+    ]
+    return DutyView(
+        state,
+        REPORT_ACTIONS.allowed(state, reader),
+        submissions.history(tenant.id, due.duty.code, due.period.code),
+        cells,
+    )
 
 
 @query(Permission.SIGNED_IN)
@@ -324,9 +366,16 @@ def _basics_task(reader: Actor) -> list[Task]:
     if not rules.basics_filed or tenant.kind == TenantKind.supervisor:
         return []
     present = figures.basics_present(tenant.id)
-    missing = tuple(name for key, name in (("items", "随机抽查事项清单"), ("entries", "检查对象名录库"),
-                                           ("inspectors", "执法检查人员名录库"), ("rules", "实施细则"))
-                    if not present[key])
+    missing = tuple(
+        name
+        for key, name in (
+            ("items", "随机抽查事项清单"),
+            ("entries", "检查对象名录库"),
+            ("inspectors", "执法检查人员名录库"),
+            ("rules", "实施细则"),
+        )
+        if not present[key]
+    )
     if not missing:
         return []
     return [Task("basics", Basics(tenant.id, missing, rules.cite("basics_filed")), frozenset({"complete"}))]
@@ -347,8 +396,15 @@ def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
         actions = actions & {"submit"} if "submit" in actions else actions
         if state.prepared is not None and "submit" not in actions:
             continue  # prepared: waiting for the leader
-        found.append(Task("report", state, frozenset(actions), state.due.due_on,
-                          deadlines.flag(state.due.due_on, tenant_id=reader.tenant_id)))
+        found.append(
+            Task(
+                "report",
+                state,
+                frozenset(actions),
+                state.due.due_on,
+                deadlines.flag(state.due.due_on, tenant_id=reader.tenant_id),
+            )
+        )
     return found[:limit]
 
 

@@ -1,6 +1,7 @@
 """涉企检查频次's reads: the area's figures of how often the businesses are inspected, and the rows behind each —
 the justice bureau's alone, since they read every department's visits of a business
 (:mod:`spotcheck.tenants.supervision.burden`)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -21,7 +22,9 @@ Burden = burden.Burden
 
 def _bureau_only(reader: Actor) -> None:
     if not sees_every_department(reader):
-        raise Forbidden(_l("Only the justice bureau reads how often each business is inspected across the departments."))
+        raise Forbidden(
+            _l("Only the justice bureau reads how often each business is inspected across the departments.")
+        )
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)

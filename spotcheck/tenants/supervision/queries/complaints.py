@@ -2,6 +2,7 @@
 and its forward; the department complained about reads only what the bureau forwarded to it (转办), and nothing
 before. Each is a query of the reader's own scope: the complaint and its contact are the bureau's rows, the forward
 the bureau's row shared with the department it names."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,7 +51,9 @@ def _bureau_rows(condition=None, limit: int = LISTED) -> list[Complaint]:
     statement = sa.select(Complaint).where(Complaint.tenant_id == current_tenant_id())
     if condition is not None:
         statement = statement.where(condition)
-    order = sa.case({ComplaintStatus.open.value: 0, ComplaintStatus.forwarded.value: 1}, value=Complaint.status, else_=2)
+    order = sa.case(
+        {ComplaintStatus.open.value: 0, ComplaintStatus.forwarded.value: 1}, value=Complaint.status, else_=2
+    )
     return list(db.session.scalars(statement.order_by(order, Complaint.id.desc()).limit(limit)))
 
 
@@ -69,8 +72,14 @@ def complaint(complaint_id: int, *, reader: Actor) -> Handled:
     contact = None
     if has_permission(reader, Permission.SUPERVISION_MANAGE):
         kept = db.session.scalar(sa.select(ComplaintContact).where(ComplaintContact.complaint_id == found.id))
-        contact = None if kept is None else {"name": personal_data.decrypt(kept.name_encrypted),
-                                             "phone": personal_data.decrypt(kept.phone_encrypted)}
+        contact = (
+            None
+            if kept is None
+            else {
+                "name": personal_data.decrypt(kept.name_encrypted),
+                "phone": personal_data.decrypt(kept.phone_encrypted),
+            }
+        )
     return Handled(found, contact, _forwards([found.id]).get(found.id), COMPLAINT_ACTIONS.allowed(found, reader))
 
 
@@ -82,8 +91,9 @@ def _received(condition=None):
 @query(Permission.COMPLAINTS_ANSWER)
 def forwarded(*, reader: Actor) -> list[tuple[ComplaintForward, frozenset[str]]]:
     """The complaints the bureau forwarded to the reader's department, those to answer first."""
-    rows = db.session.scalars(_received().order_by(ComplaintForward.answered_at.is_not(None),
-                                                   ComplaintForward.id.desc()).limit(LISTED))
+    rows = db.session.scalars(
+        _received().order_by(ComplaintForward.answered_at.is_not(None), ComplaintForward.id.desc()).limit(LISTED)
+    )
     return [(row, FORWARD_ACTIONS.allowed(row, reader)) for row in rows]
 
 
@@ -102,12 +112,17 @@ def tasks(reader: Actor) -> list[Task]:
     found: list[Task] = []
     if has_permission(reader, Permission.SUPERVISION_MANAGE):
         answered = sa.select(ComplaintForward.complaint_id).where(ComplaintForward.answered_at.is_not(None))
-        for row in _bureau_rows(sa.or_(Complaint.status == ComplaintStatus.open,
-                                       sa.and_(Complaint.status == ComplaintStatus.forwarded,
-                                               Complaint.id.in_(answered))), limit=20):
+        for row in _bureau_rows(
+            sa.or_(
+                Complaint.status == ComplaintStatus.open,
+                sa.and_(Complaint.status == ComplaintStatus.forwarded, Complaint.id.in_(answered)),
+            ),
+            limit=20,
+        ):
             found.append(Task("complaint", row, COMPLAINT_ACTIONS.allowed(row, reader) & {"forward", "answer"}))
     if has_permission(reader, Permission.COMPLAINTS_ANSWER):
-        for row in db.session.scalars(_received(ComplaintForward.answered_at.is_(None)).order_by(ComplaintForward.id)
-                                      .limit(20)):
+        for row in db.session.scalars(
+            _received(ComplaintForward.answered_at.is_(None)).order_by(ComplaintForward.id).limit(20)
+        ):
             found.append(Task("complaint_forward", row, FORWARD_ACTIONS.allowed(row, reader)))
     return found

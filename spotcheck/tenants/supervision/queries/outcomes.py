@@ -3,6 +3,7 @@ its requests that an inspector withdraw (申请回避) — accepted or refused, 
 complaints to the justice bureau — received, forwarded to the department or not, and the bureau's answer — and its
 evaluation (recorded). Nobody without the code reads any of it: the code is checked as a password is, and a wrong
 one reads nothing and names the field."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -69,19 +70,38 @@ def _replacement(member: TeamMember) -> str:
     the place, :func:`spotcheck.tenants.campaigns.commands.teams.replace_inspector`)."""
     if member.active:
         return ""
-    found = db.session.scalar(sa.select(TeamMember).where(
-        TeamMember.campaign_id == member.campaign_id, TeamMember.entity_id == member.entity_id,
-        TeamMember.position == member.position, TeamMember.id > member.id).order_by(TeamMember.id).limit(1))
+    found = db.session.scalar(
+        sa.select(TeamMember)
+        .where(
+            TeamMember.campaign_id == member.campaign_id,
+            TeamMember.entity_id == member.entity_id,
+            TeamMember.position == member.position,
+            TeamMember.id > member.id,
+        )
+        .order_by(TeamMember.id)
+        .limit(1)
+    )
     return _member(found) if found is not None else ""
 
 
 def _recusals(visit_id: int) -> list[RecusalOutcome]:
-    rows = db.session.scalars(sa.select(RecusalRequest).where(RecusalRequest.visit_id == visit_id)
-                              .order_by(RecusalRequest.requested_at, RecusalRequest.id))
-    return [RecusalOutcome(inspector=_member(r.member), reason=r.reason, asked_at=r.requested_at, status=r.status,
-                           decided_at=r.decided_at, decision_reason=r.decision_reason,
-                           replaced_by=_replacement(r.member) if r.status == RecusalRequestStatus.accepted else "")
-            for r in rows]
+    rows = db.session.scalars(
+        sa.select(RecusalRequest)
+        .where(RecusalRequest.visit_id == visit_id)
+        .order_by(RecusalRequest.requested_at, RecusalRequest.id)
+    )
+    return [
+        RecusalOutcome(
+            inspector=_member(r.member),
+            reason=r.reason,
+            asked_at=r.requested_at,
+            status=r.status,
+            decided_at=r.decided_at,
+            decision_reason=r.decision_reason,
+            replaced_by=_replacement(r.member) if r.status == RecusalRequestStatus.accepted else "",
+        )
+        for r in rows
+    ]
 
 
 def _complaints(visit_id: int, about: int) -> list[ComplaintOutcome]:
@@ -90,13 +110,33 @@ def _complaints(visit_id: int, about: int) -> list[ComplaintOutcome]:
     if bureau is None:
         return []
     with tenant_scope(bureau.id):
-        rows = list(db.session.scalars(sa.select(Complaint).where(Complaint.visit_id == visit_id)
-                                       .order_by(Complaint.created_at, Complaint.id)))
-        forwards = {f.complaint_id: f for f in db.session.scalars(
-            sa.select(ComplaintForward).where(ComplaintForward.complaint_id.in_([r.id for r in rows])))} if rows else {}
-        return [ComplaintOutcome(made_at=r.created_at, text=r.text, status=r.status, forwarded=r.id in forwards,
-                                 forwarded_named=r.id in forwards and forwards[r.id].named, answer=r.answer,
-                                 answered_at=r.answered_at) for r in rows]
+        rows = list(
+            db.session.scalars(
+                sa.select(Complaint).where(Complaint.visit_id == visit_id).order_by(Complaint.created_at, Complaint.id)
+            )
+        )
+        forwards = (
+            {
+                f.complaint_id: f
+                for f in db.session.scalars(
+                    sa.select(ComplaintForward).where(ComplaintForward.complaint_id.in_([r.id for r in rows]))
+                )
+            }
+            if rows
+            else {}
+        )
+        return [
+            ComplaintOutcome(
+                made_at=r.created_at,
+                text=r.text,
+                status=r.status,
+                forwarded=r.id in forwards,
+                forwarded_named=r.id in forwards and forwards[r.id].named,
+                answer=r.answer,
+                answered_at=r.answered_at,
+            )
+            for r in rows
+        ]
 
 
 def business_outcomes(token: str, data: dict) -> Outcomes:
@@ -119,5 +159,10 @@ def business_outcomes(token: str, data: dict) -> Outcomes:
         entity_name = visit.entity.name
     with tenant_scope(asked_in):
         recusals = _recusals(visit_id)
-    return Outcomes(entity_name=entity_name, joint=joint, recusals=recusals, complaints=_complaints(visit_id, tenant_id),
-                    evaluated_at=evaluated_at(visit_id))
+    return Outcomes(
+        entity_name=entity_name,
+        joint=joint,
+        recusals=recusals,
+        complaints=_complaints(visit_id, tenant_id),
+        evaluated_at=evaluated_at(visit_id),
+    )

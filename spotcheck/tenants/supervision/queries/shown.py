@@ -2,6 +2,7 @@
 from a snapshot counted at most ``SPOTCHECK_FIGURES_MAX_AGE_SECONDS`` ago (:mod:`..snapshots`), with the
 moment it was counted. The other reads of the figures (:func:`..statuses`, the drill-downs, the tables)
 count afresh."""
+
 from __future__ import annotations
 
 import math
@@ -24,9 +25,11 @@ def statuses_shown(period: Period, *, reader: Actor, afresh: bool = False) -> sn
     """The dashboard's figures (every department's for a supervisor, a leader's own), as counted at most
     ``SPOTCHECK_FIGURES_MAX_AGE_SECONDS`` ago, with the moment (``afresh``: counted now)."""
     tenants = _departments(reader, None, period)
-    return snapshots.taken(_key("statuses", period, tenants, reader),
-                           lambda: evaluation_figures.as_read_by(figures.compute(period, tenants), period, reader),
-                           afresh=afresh)
+    return snapshots.taken(
+        _key("statuses", period, tenants, reader),
+        lambda: evaluation_figures.as_read_by(figures.compute(period, tenants), period, reader),
+        afresh=afresh,
+    )
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
@@ -34,8 +37,10 @@ def attention(period: Period, *, reader: Actor) -> criticism.Attention:
     """What ``period``'s figures call for (the bureau's home page), from a snapshot of its figures (its
     moment in ``taken_at``)."""
     tenants = figures.departments(period=period)
-    shown = snapshots.taken(_key("attention", period, tenants, reader),
-                            lambda: figures.compute(period, tenants, criticism.Attention.FIGURES))
+    shown = snapshots.taken(
+        _key("attention", period, tenants, reader),
+        lambda: figures.compute(period, tenants, criticism.Attention.FIGURES),
+    )
     return replace(criticism.attention(shown.value), taken_at=shown.taken_at)
 
 

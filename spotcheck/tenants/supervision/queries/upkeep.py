@@ -2,6 +2,7 @@
 updated at least once a year (``directory_yearly_update``; 城口县's 二（四）: 加强行政检查对象名录库动态管理，确保一年
 一更新) — the administrator's to-do once a year has passed since its last update (or since the department
 opened, for one never updated)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,10 +37,16 @@ class StaleDirectory:
 def last_update(tenant_id: int) -> date | None:
     """The last day (Beijing) the department's target directory changed: an entry added or removed (by any
     path, counted day by day), or changed (audited); None when it never did."""
-    added = db.session.scalar(sa.select(sa.func.max(DirectorySize.day)).where(
-        DirectorySize.tenant_id == tenant_id, (DirectorySize.joined + DirectorySize.removed) > 0))
-    changed: datetime | None = db.session.scalar(sa.select(sa.func.max(AuditEntry.created_at)).where(
-        AuditEntry.tenant_id == tenant_id, AuditEntry.action.in_(_CHANGES)))
+    added = db.session.scalar(
+        sa.select(sa.func.max(DirectorySize.day)).where(
+            DirectorySize.tenant_id == tenant_id, (DirectorySize.joined + DirectorySize.removed) > 0
+        )
+    )
+    changed: datetime | None = db.session.scalar(
+        sa.select(sa.func.max(AuditEntry.created_at)).where(
+            AuditEntry.tenant_id == tenant_id, AuditEntry.action.in_(_CHANGES)
+        )
+    )
     days = [d for d in (added, local(changed).date() if changed is not None else None) if d is not None]
     return max(days, default=None)
 
@@ -61,5 +68,10 @@ def stale_directory_task(reader: Actor) -> list[Task]:
     since = last_update(tenant.id) or local(tenant.created_at).date()
     if since > _a_year_before(today()):
         return []
-    return [Task("directory_upkeep", StaleDirectory(tenant.id, since, rules.cite("directory_yearly_update")),
-                 frozenset({"update"}))]
+    return [
+        Task(
+            "directory_upkeep",
+            StaleDirectory(tenant.id, since, rules.cite("directory_yearly_update")),
+            frozenset({"update"}),
+        )
+    ]
