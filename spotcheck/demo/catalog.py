@@ -13,7 +13,12 @@ import sqlalchemy as sa
 from spotcheck.core import audit
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.demo import city as demo_city, registry as demo_registry, rules as demo_rules, staff as demo_staff
+from spotcheck.demo import (
+    city_items as demo_items,
+    registry as demo_registry,
+    rules as demo_rules,
+    staff as demo_staff,
+)
 from spotcheck.demo.people import admin_of
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.directory import bulk
@@ -63,7 +68,7 @@ def build_city(tenants: dict[str, Tenant], start: int, stop: int, *, seed: int, 
 def _items(code: str, actor: User) -> None:
 
     existing = set(db.session.scalars(sa.select(Item.name)))
-    for data in demo_city.items(code):
+    for data in demo_items.items(code):
         if data["name"] in existing:
             continue
         data = {key: demo_rules.placed(value) if isinstance(value, str) else value for key, value in data.items()}
