@@ -177,7 +177,7 @@ def upgrade():
         batch_op.add_column(sa.Column("user_id", sa.Integer(), nullable=True))
         batch_op.create_unique_constraint(batch_op.f("uq_inspector_user_id"), ["user_id"])
         batch_op.create_foreign_key(batch_op.f("fk_inspector_user_id_app_user"), "app_user", ["user_id"], ["id"])
-    rls.grant_tables(op, TENANT_TABLES + ["published_result"])
+    rls.grant_tables(op, [*TENANT_TABLES, "published_result"])
     for table in TENANT_TABLES:
         rls.enable(op, table)
     rls.enable_public_read(op, "published_result")

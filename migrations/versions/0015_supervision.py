@@ -96,7 +96,7 @@ def upgrade():
             batch_op.f("fk_notice_criticism_id_criticism"), "criticism", ["criticism_id"], ["id"]
         )
 
-    rls.grant_tables(op, TABLES + ["deduction_rule"])
+    rls.grant_tables(op, [*TABLES, "deduction_rule"])
     for table in TABLES:
         rls.enable(op, table)
 

@@ -18,7 +18,7 @@ Create Date: 2026-11-23 13:00:00
 """
 
 import hashlib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from importlib.metadata import version
 
 import sqlalchemy as sa
@@ -115,7 +115,7 @@ def _load_package_years():
                     "sha256": hashlib.sha256(text.encode()).hexdigest(),
                     "holidays": sum(d.kind == HOLIDAY for d in rows),
                     "workdays": sum(d.kind == WORKDAY for d in rows),
-                    "loaded_at": datetime.now(timezone.utc),
+                    "loaded_at": datetime.now(UTC),
                     "loaded_by_name": package,
                 }
             ],

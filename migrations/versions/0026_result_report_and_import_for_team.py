@@ -1,4 +1,5 @@
-"""results: a team's result imported by a clerk as a draft; the report's 评价 and 处理意见和建议; late reports; a method's reason
+"""results: a team's result imported by a clerk as a draft; the report's 评价 and 处理意见和建议; late reports; a
+method's reason
 
 Revision ID: 0026
 Revises: 0025

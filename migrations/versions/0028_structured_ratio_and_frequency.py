@@ -76,7 +76,7 @@ def _lines_with_values(lines):
     if lines is None:
         return None
     return [
-        {**line, **dict(zip(("frequency_times", "frequency_period"), _frequency(line.get("frequency"))))}
+        {**line, **dict(zip(("frequency_times", "frequency_period"), _frequency(line.get("frequency")), strict=True))}
         for line in lines
     ]
 

@@ -42,7 +42,8 @@ def upgrade():
     with op.batch_alter_table("published_entity", schema=None) as batch_op:
         batch_op.add_column(sa.Column("name", sa.String(length=200), server_default="", nullable=False))
     op.execute(
-        "UPDATE published_entity SET name = (SELECT entity.name FROM entity WHERE entity.id = published_entity.entity_id)"
+        "UPDATE published_entity SET name = "
+        "(SELECT entity.name FROM entity WHERE entity.id = published_entity.entity_id)"
     )
     if op.get_bind().dialect.name != "postgresql":
         return

@@ -56,7 +56,8 @@ BEGIN
       UNION ALL
       SELECT tenant_id, {day_of_removed_at}, 0, 1 FROM changed) AS moves
     GROUP BY 1, 2
-    ON CONFLICT (tenant_id, day) DO UPDATE SET joined = s.joined + EXCLUDED.joined, removed = s.removed + EXCLUDED.removed;
+    ON CONFLICT (tenant_id, day) DO UPDATE SET joined = s.joined + EXCLUDED.joined, removed = s.removed +
+    EXCLUDED.removed;
   END IF;
   RETURN NULL;
 END $$

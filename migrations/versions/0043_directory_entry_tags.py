@@ -56,7 +56,8 @@ END $$;
 CREATE TRIGGER directory_entry_tags_insert AFTER INSERT ON directory_entry REFERENCING NEW TABLE AS later
   FOR EACH STATEMENT EXECUTE FUNCTION spotcheck_directory_entry_tags();
 CREATE TRIGGER directory_entry_tags_update AFTER UPDATE ON directory_entry
-  REFERENCING OLD TABLE AS earlier NEW TABLE AS later FOR EACH STATEMENT EXECUTE FUNCTION spotcheck_directory_entry_tags();
+  REFERENCING OLD TABLE AS earlier NEW TABLE AS later FOR EACH STATEMENT EXECUTE FUNCTION
+  spotcheck_directory_entry_tags();
 INSERT INTO directory_entry_tag (tenant_id, tag, entry_id)
   SELECT d.tenant_id, tag, d.id FROM directory_entry d, unnest(string_to_array(d.tags, ',')) AS tag WHERE tag <> ''
   ON CONFLICT DO NOTHING;

@@ -5,7 +5,8 @@ or by a status (revoked, deregistered) walked the directory in id order reading 
 for two rare flags at once (abnormal, penalised and complained of: 1.2 s at ten million entries) that is most
 of the registry. The industry and the region, searched by their start (``LIKE 'C36%'``), had B-trees the
 database's collation kept from serving a prefix: they walked the registry too (an industry of 1,796 entities in a
-million: 0.1 s a page). They now have ``text_pattern_ops`` B-trees, as the code has (0004). Each flag now has a partial index of the entities holding it (a few per cent of the registry:
+million: 0.1 s a page). They now have ``text_pattern_ops`` B-trees, as the code has (0004). Each flag now has a partial
+index of the entities holding it (a few per cent of the registry:
 0.1–2 MB a million entities), the status a B-tree, with the statistics the planner reads to choose between
 walking the directory and starting from them. A first load builds them after its rows, as the registry's other
 indexes (migration 0041).

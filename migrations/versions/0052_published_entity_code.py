@@ -39,7 +39,8 @@ def upgrade():
     with op.batch_alter_table("published_entity", schema=None) as batch_op:
         batch_op.add_column(sa.Column("code", sa.String(length=32), server_default="", nullable=False))
     op.execute(
-        "UPDATE published_entity SET code = (SELECT entity.code FROM entity WHERE entity.id = published_entity.entity_id)"
+        "UPDATE published_entity SET code = "
+        "(SELECT entity.code FROM entity WHERE entity.id = published_entity.entity_id)"
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute('ALTER TABLE published_entity ALTER COLUMN code TYPE varchar(32) COLLATE "C"')

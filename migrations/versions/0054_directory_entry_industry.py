@@ -1,7 +1,8 @@
 """a directory entry keeps its entity's industry, so that a category and an industry that never meet are found at once
 
-A department's search by its own 监管类别 and by the registry's industry (行业, GB/T 4754) — 餐饮服务 and C36 (汽车制造),
-药品经营 and H6210 — mostly finds nothing: the two filters are of two tables, and the planner, taking them for
+A department's search by its own 监管类别 and by the registry's industry (行业, GB/T 4754) — 餐饮服务 and
+C36 (汽车制造), 药品经营 and H6210 — mostly finds nothing: the two filters are of two tables, and the planner, taking
+them for
 independent, expected thousands of entries and walked the whole directory for a page, or looked up every entity of
 the industry: 0.4–1.0 s at ten million on 28 Nov (餐饮服务 + C36 707 ms, H6210 + C + 药品经营 1,027), 0.7–1.9 s on a
 slower machine — four of the ten slowest of 200 searches (``bench/directory_search.py``).

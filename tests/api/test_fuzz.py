@@ -74,48 +74,52 @@ def fuzz(app, examples: int) -> tuple[Counter, list[str]]:
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     statuses, failures = Counter(), []
     for result in schema.get_all_operations():
-        operation = result.ok()
-
-        @given(case=operation.as_strategy(), odd=NON_ASCII_DIGITS)
-        @settings(
-            max_examples=examples,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def run(case, odd):
-            for role in ROLES:
-                response = None
-                try:
-                    response = case.call(headers=app.fuzz_headers[role])
-                    if response.status_code == 401:
-                        _sign_in_again(app, role)
-                        response = case.call(headers=app.fuzz_headers[role])
-                    statuses[response.status_code] += 1
-                    case.validate_response(response, checks=CHECKS)
-                    if POSITIVE:
-                        _refused_by_name(case, response)
-                except (Exception, BaseExceptionGroup) as failure:  # noqa: BLE001 — every failure is reported at the end
-                    # (what the checks find comes as a FailureGroup, a BaseExceptionGroup: one line for each)
-                    answer = f"[{response.status_code}] {response.text[:300]}" if response is not None else ""
-                    for one in getattr(failure, "exceptions", None) or [failure]:
-                        text = [line.strip() for line in str(one).strip().splitlines() if line.strip()]
-                        failures.append(
-                            f"{operation.method.upper()} {operation.path} as {role}: {' / '.join(text[:3])} {answer}"
-                        )
-            if case.query:  # the same request, every query parameter written in other digits
-                case.query = {name: odd for name in case.query}
-                response = case.call(headers=app.fuzz_headers[ROLES[0]])
-                statuses[response.status_code] += 1
-                if response.status_code >= 500:
-                    failures.append(
-                        f"{operation.method.upper()} {operation.path}?…={odd} as {ROLES[0]}: "
-                        f"[{response.status_code}] {response.text[:300]}"
-                    )
-
-        run()
+        _runner(app, result.ok(), examples, statuses, failures)()
     return statuses, failures
+
+
+def _runner(app, operation, examples: int, statuses: Counter, failures: list[str]):
+    """The generated requests of one operation, as each role, counted into ``statuses`` and ``failures``."""
+
+    @given(case=operation.as_strategy(), odd=NON_ASCII_DIGITS)
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case, odd):
+        for role in ROLES:
+            response = None
+            try:
+                response = case.call(headers=app.fuzz_headers[role])
+                if response.status_code == 401:
+                    _sign_in_again(app, role)
+                    response = case.call(headers=app.fuzz_headers[role])
+                statuses[response.status_code] += 1
+                case.validate_response(response, checks=CHECKS)
+                if POSITIVE:
+                    _refused_by_name(case, response)
+            except (Exception, BaseExceptionGroup) as failure:
+                # (what the checks find comes as a FailureGroup, a BaseExceptionGroup: one line for each)
+                answer = f"[{response.status_code}] {response.text[:300]}" if response is not None else ""
+                for one in getattr(failure, "exceptions", None) or [failure]:
+                    text = [line.strip() for line in str(one).strip().splitlines() if line.strip()]
+                    failures.append(
+                        f"{operation.method.upper()} {operation.path} as {role}: {' / '.join(text[:3])} {answer}"
+                    )
+        if case.query:  # the same request, every query parameter written in other digits
+            case.query = {name: odd for name in case.query}
+            response = case.call(headers=app.fuzz_headers[ROLES[0]])
+            statuses[response.status_code] += 1
+            if response.status_code >= 500:
+                failures.append(
+                    f"{operation.method.upper()} {operation.path}?…={odd} as {ROLES[0]}: "
+                    f"[{response.status_code}] {response.text[:300]}"
+                )
+
+    return run
 
 
 def _refused_by_name(case, response) -> None:

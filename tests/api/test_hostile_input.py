@@ -155,7 +155,7 @@ def test_a_page_form_with_a_control_character_shows_the_field_error(app):
 
 def test_an_import_cell_with_a_nul_byte_is_a_row_error_not_a_failed_job(app):
     client, headers = app.test_client(), bearer(app, "scj_admin")
-    csv = "检查事项,领域,备注\n正常事项,市场监管领域,\n坏事项,市场监管领域,含\x00空字符\n".encode("utf-8")
+    csv = "检查事项,领域,备注\n正常事项,市场监管领域,\n坏事项,市场监管领域,含\x00空字符\n".encode()
     answer = client.post(
         "/api/v1/sheets/items/imports",
         headers=headers,

@@ -90,7 +90,8 @@ def axe_findings(page, public: bool) -> list[str]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
+        const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
                                            resultTypes: ['violations']});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
@@ -227,7 +228,8 @@ def test_on_a_phone_a_citizen_opens_the_menu_and_finds_the_draws_and_the_results
 
 
 def test_the_public_draw_page_names_the_observers_inputs_in_chinese(browser, demo):
-    """ "observer:区人大代表 赵某 0917" (as the demo recorded it) reads, under 现场监督人输入, 区人大代表 赵某 输入：0917."""
+    """ "observer:区人大代表 赵某 0917" (as the demo recorded it) reads, under 现场监督人输入,
+    区人大代表 赵某 输入：0917."""
     context = new_context(browser, demo)
     page = new_page(context)
     page.goto("/public/draws")
@@ -251,10 +253,12 @@ def test_the_public_draw_page_names_the_observers_inputs_in_chinese(browser, dem
 #: The ring around the focused control, and its contrast with what is around it (WCAG 1.4.11: 3:1).
 FOCUS_RING = """() => {
   const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
-  const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = ([r, g, b]) => { const f = v => { v /= 255;
+                                                 return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
                                return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
   let el = document.activeElement;
-  if (el.id === 'nav-toggle') el = document.getElementById('nav-toggle-label');  // the checkbox shows its ring on its label
+  // the checkbox shows its ring on its label
+  if (el.id === 'nav-toggle') el = document.getElementById('nav-toggle-label');
   const style = getComputedStyle(el);
   let back = [255, 255, 255];
   for (let p = el.parentElement; p; p = p.parentElement) {
@@ -262,7 +266,8 @@ FOCUS_RING = """() => {
     if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) { back = c.slice(0, 3); break; }
   }
   const [a, b] = [lum(rgb(style.outlineColor).slice(0, 3)), lum(back)];
-  return {what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' ' + (el.innerText || el.name || '').trim().slice(0, 20),
+  return {what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' '
+                + (el.innerText || el.name || '').trim().slice(0, 20),
           style: style.outlineStyle, width: parseFloat(style.outlineWidth),
           contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
 }"""

@@ -29,7 +29,7 @@ def test_the_administrator_records_the_contacts_and_the_bureau_reads_them(browse
         ("responsible", ("赵侠", "局长", "023-59220329", "")),
         ("liaison", ("张萌", "办公室主任", "", "1391234567")),
     ):
-        for key, value in zip(("name", "post", "office_phone", "mobile"), values):
+        for key, value in zip(("name", "post", "office_phone", "mobile"), values, strict=True):
             page.fill(f"#{role}-{key}", value)
     with page.expect_navigation():
         page.click("#contacts-save")

@@ -118,10 +118,8 @@ def test_admin_imports_the_item_list_through_the_pages(page, tmp_path):
         assert_clean(page)
     else:
         api = page.request.get("/api/v1/items")
-        if api.ok:
-            names = {entry["name"] for entry in api.json()}
-        else:  # neither is there yet: the export below must show them
-            names = {item["检查事项"] for item in ITEMS}
+        # neither is there yet without the API: the export below must show them
+        names = {entry["name"] for entry in api.json()} if api.ok else {item["检查事项"] for item in ITEMS}
         assert {item["检查事项"] for item in ITEMS} <= names
 
     page.goto("/catalog/sheets")
@@ -134,9 +132,9 @@ def test_admin_imports_the_item_list_through_the_pages(page, tmp_path):
     at = next(n for n, row in enumerate(values) if "检查事项" in row)  # under the seed's title and 填报单位 line
     headers = values[at]
     rows = {
-        dict(zip(headers, row))["检查事项"]: dict(zip(headers, row))
+        dict(zip(headers, row, strict=True))["检查事项"]: dict(zip(headers, row, strict=True))
         for row in values[at + 1 :]
-        if dict(zip(headers, row)).get("检查事项")
+        if dict(zip(headers, row, strict=True)).get("检查事项")
     }  # the 填报人 footer has none
     for item in ITEMS:  # beside the demo department's own items
         assert rows[item["检查事项"]]["事项编码"], rows[item["检查事项"]]

@@ -5,6 +5,7 @@ downloads an inspection notice. Screenshots land in ``/tmp/spotcheck-shots/notic
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -57,7 +58,7 @@ def test_the_team_leader_reads_the_assignment_and_the_planner_the_documents(brow
         shot(chief, "inbox")
         with page.expect_download() as download:
             message.get_by_text("下载文书（PDF）").click()
-        text = _pdf_text(open(download.value.path(), "rb").read())
+        text = _pdf_text(Path(download.value.path()).read_bytes())
         assert "检查任务派遣通知" in text and world["code"] in text and "组长" in text
         chief.submit("#read-all")
         assert page.locator("#inbox li.unread").count() == 0 and page.locator("#inbox-unread").count() == 0
@@ -71,7 +72,7 @@ def test_the_team_leader_reads_the_assignment_and_the_planner_the_documents(brow
         shot(planner, "campaign-documents")
         with page.expect_download() as download:
             page.locator("tr[data-kind='inspection'] a").first.click()
-        assert "检查通知书" in _pdf_text(open(download.value.path(), "rb").read())
+        assert "检查通知书" in _pdf_text(Path(download.value.path()).read_bytes())
     finally:
         chief.context.close()
         planner.context.close()

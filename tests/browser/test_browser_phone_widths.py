@@ -3,7 +3,8 @@ nor any page a citizen opens without signing in — is wider than the window. A 
 inside its own box (``.table-scroll``), never the page as a whole.
 
 The pages are those of the wording walk (``tests/web/test_page_wording.py``): the same accounts, each
-GET route once with its arguments from the demo's rows, and the links its pages show (one a route: :data:`FOLLOWED_PER_RULE`).
+GET route once with its arguments from the demo's rows, and the links its pages show (one a route:
+:data:`FOLLOWED_PER_RULE`).
 One Chromium, one context per account, opens each at 390 px, measures it and follows its links; the
 public portal, the same page for everyone, is walked by the citizen alone; routes the account's
 permissions refuse are not asked. The demo city is walked after a photo is attached to a visit and a
@@ -52,7 +53,8 @@ NOT_FETCHED = re.compile(r"\.(png|jpe?g|gif|svg|ico|webp|woff2?|ttf|otf)(\?.*)?$
 #: How much wider than the window the page is, and its links (``href="…"``, as the page's HTML has them).
 MEASURE = """
 () => [document.documentElement.scrollWidth - window.innerWidth,
-       [...document.querySelectorAll('[href], [src]')].map(e => `href="${e.getAttribute('href') || e.getAttribute('src')}"`)]
+       [...document.querySelectorAll('[href], [src]')]
+         .map(e => `href="${e.getAttribute('href') || e.getAttribute('src')}"`)]
 """
 #: When no element in the flow reaches past the edge: the positioned elements that do (an absolutely
 #: placed label inside a scrolling box whose box is not their containing block escapes its clipping),
@@ -60,12 +62,14 @@ MEASURE = """
 ESCAPED = """
 (() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
   && ['absolute', 'fixed'].includes(getComputedStyle(e).position)).slice(0, 5)
-  .map(e => `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ').join('.') : ''} positioned at `
-    + `${Math.round(e.getBoundingClientRect().right)} px, in ${e.parentElement.closest('[id]')?.id || 'body'}`).join(', ')
+  .map(e => `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ').join('.') : ''}`
+    + ` positioned at ${Math.round(e.getBoundingClientRect().right)} px,`
+    + ` in ${e.parentElement.closest('[id]')?.id || 'body'}`).join(', ')
   || [...document.querySelectorAll('body *')].filter(e => getComputedStyle(e).overflowX === 'visible'
   && e.getBoundingClientRect().left + e.scrollWidth > window.innerWidth + 1 && e.scrollWidth > e.clientWidth + 1
   && ![...e.children].some(c => c.getBoundingClientRect().left + c.scrollWidth > window.innerWidth + 1)).slice(0, 3)
-  .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} whose text runs to ${Math.round(e.getBoundingClientRect().left + e.scrollWidth)} px`)
+  .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} whose text runs to`
+    + ` ${Math.round(e.getBoundingClientRect().left + e.scrollWidth)} px`)
   .join(', ') || '?')()
 """
 
@@ -173,7 +177,7 @@ def opened_by(app, login: str | None):
             return False
         try:
             endpoint = adapter.match(urlsplit(url).path, method="GET")[0]
-        except Exception:  # noqa: BLE001 — no GET route there
+        except Exception:
             return False
         needed = declared_access(app.view_functions[endpoint], "GET")
         return needed in (None, "public") or (login is not None and needed in held)

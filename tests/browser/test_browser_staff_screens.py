@@ -160,7 +160,8 @@ def test_a_draw_sent_empty_opens_on_its_errors_and_the_text_boxes_are_styled(per
         page = planner.go("/campaigns/2")
         reason = page.locator("#targets-no-input-reason")
         style = reason.evaluate(
-            "e => { const s = getComputedStyle(e); return [s.borderTopWidth, s.borderTopStyle, s.borderRadius, s.paddingLeft, s.width]; }"
+            "e => { const s = getComputedStyle(e); "
+            "return [s.borderTopWidth, s.borderTopStyle, s.borderRadius, s.paddingLeft, s.width]; }"
         )
         assert style[:4] == ["1px", "solid", "4px", "9.6px"], style  # the fields' look, not the browser's
         planner.submit("#targets-draw button[type=submit]")  # no input, no reason
@@ -196,7 +197,8 @@ def test_a_visits_result_boxes_have_the_field_style(browser, visit_to_record, si
         assert boxes.count() >= 3
         for i in range(boxes.count()):
             style = boxes.nth(i).evaluate(
-                "e => { const s = getComputedStyle(e); return [e.id, s.borderTopStyle, s.borderRadius, s.paddingLeft]; }"
+                "e => { const s = getComputedStyle(e); "
+                "return [e.id, s.borderTopStyle, s.borderRadius, s.paddingLeft]; }"
             )
             assert style[1:] == ["solid", "4px", "9.6px"], style  # the fields' look, not the browser's inset
         shot(page, "visit-to-record")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -24,7 +25,7 @@ def demo(sqlite_template, tmp_path_factory):
         with frozen_at(TODAY):
             load_demo(entities=CAMPAIGNS_FROM, today=TODAY, actor=CONSOLE)
 
-    with served(sqlite_template, tmp_path_factory.mktemp("supervision"), prepare) as (app, url):
+    with served(sqlite_template, tmp_path_factory.mktemp("supervision"), prepare) as (_app, url):
         yield url
 
 
@@ -64,7 +65,8 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
         assert "口径" in home.inner_text("#drill-definition")
         assert "未报备" in home.inner_text("#drill-rows")
         save_shot(home, "supervision-drill")
-        # 涉企检查频次's checks on a phone: the table scrolls inside its box, no cell squeezed to a character or two a line
+        # 涉企检查频次's checks on a phone: the table scrolls inside its box, no cell squeezed to a character or two a
+        # line
         drill = bureau.go("/supervision/burden/onsite?period=2026")
         drill.set_viewport_size({"width": 390, "height": 844})
         cells = drill.evaluate("""() => [...document.querySelectorAll('#drill-rows tbody td')]
@@ -86,7 +88,7 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
         link.wait_for()
         with page.expect_download() as download:
             link.click()
-        book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+        book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
         rows = list(book.worksheets[0].iter_rows(values_only=True))
         assert rows[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
         assert {r[1] for r in rows if isinstance(r[0], int)} == {"市场监督管理局", "应急管理局", "商务局", "司法局"}
@@ -109,7 +111,7 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
             newest.wait_for()
             with page.expect_download() as download:
                 newest.click()
-            book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+            book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
             assert book.worksheets[0]["A1"].value == title, code
             if code == "joint":
                 joint = [r for r in book.worksheets[0].iter_rows(values_only=True) if r[1] == "市监联抽〔2026〕1号"]

@@ -39,7 +39,7 @@ def test_state_changes_are_recorded(app):
     actions = [e.action for e in entries(app)]
     for expected in ("tenant.created", "user.created", "auth.login", "auth.login_failed", "token.issued"):
         assert expected in actions
-    created = [e for e in entries(app, action="user.created") if e.details.get("login") == "scj_new"][0]
+    created = next(e for e in entries(app, action="user.created") if e.details.get("login") == "scj_new")
     assert created.actor_login == "scj_admin" and created.details["roles"] == ["planner"]
     assert "password" not in str(created.details).lower()
 

@@ -232,7 +232,8 @@ def _entity_indexes() -> dict[str, tuple[int, str]]:
         name: (oid, definition)
         for name, oid, definition in db.session.execute(
             sa.text(
-                "SELECT c.relname, c.oid, pg_get_indexdef(c.oid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "SELECT c.relname, c.oid, pg_get_indexdef(c.oid) "
+                "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                 "WHERE i.indrelid = 'entity'::regclass"
             )
         )

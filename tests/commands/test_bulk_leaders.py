@@ -119,7 +119,7 @@ def test_one_team_that_cannot_have_a_leader_refuses_the_whole_step_naming_it(app
         campaign_id, admin = _drawn_without_leaders()
         with tenant_scope(admin.tenant_id):
             teams = _teams(campaign_id)
-            empty_entity, empty_team = next(iter(teams.items()))
+            _empty_entity, empty_team = next(iter(teams.items()))
             for member in empty_team:
                 member.active = False
             db.session.commit()
@@ -179,6 +179,6 @@ def test_the_coordinator_names_every_mixed_team_leader_at_once(app):
             done = joint.designate_leaders(campaign.id, {"rule": "first_drawn"}, actor=coordinator)
             assert done["named"] == len(teams)
             for team in joint_queries.teams(campaign).values():
-                assert [m.is_leader for m in team][0] and sum(m.is_leader for m in team) == 1
+                assert next(m.is_leader for m in team) and sum(m.is_leader for m in team) == 1
             with pytest.raises(Forbidden):
                 joint.designate_leaders(campaign.id, {"rule": "first_drawn"}, actor=user_named("scj_planner"))

@@ -27,7 +27,7 @@ def _submitted(ids, codes: list[str]) -> list[int]:
     """The campaign's first visits submitted for review by the team's inspector, one per code."""
     chief = user_named("yjj_inspector")
     visits = list(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == ids["campaign"]).order_by(Visit.id)))
-    for visit, code in zip(visits, codes):
+    for visit, code in zip(visits, codes, strict=True):
         result = ItemResult(visit_id=visit.id, item_id=ids["item"], findings="现场检查。", tenant_id=visit.tenant_id)
         result.categories = [ResultCategory(code=code, tenant_id=visit.tenant_id)]
         db.session.add(result)
@@ -58,7 +58,7 @@ def test_results_that_found_nothing_are_approved_at_once_and_a_problem_refuses_t
             assert len(rows) == 2 and db.session.get(Visit, problem).entity.name in rows[1]
             assert _statuses(clean) == ["submitted"] * 4  # nothing changed
             authored = db.session.get(Visit, fine[1])
-            authored.entered_by = authored.entered_by + [leader.id]
+            authored.entered_by = [*authored.entered_by, leader.id]
             db.session.commit()
             with pytest.raises(ValidationFailed) as own:  # its author may not approve it, in a batch either
                 results.approve_results(fine, actor=leader)
@@ -115,7 +115,7 @@ def test_all_of_a_campaigns_list_is_approved_then_published_in_one_confirmed_ste
         with tenant_scope(ids["tenant"]):
             *fine, own, problem = _submitted(ids, [NO_PROBLEM, NO_PROBLEM, NO_PROBLEM, "pending_own_rules"])
             authored = db.session.get(Visit, own)
-            authored.entered_by = authored.entered_by + [leader.id]
+            authored.entered_by = [*authored.entered_by, leader.id]
             db.session.commit()
     campaign = ids["campaign"]
     with frozen_at(TODAY):

@@ -1,7 +1,8 @@
 """The justice bureau's figures of 扫码入企 and of the business's voice (国办发〔2024〕54号), per department
 and period: 发放检查码, 扫码核验率, 入企登记率, the evaluations (count and average) and the complaints (open,
 answered) — each drilling down to its visits, evaluations or complaints, as the supervisor and the department's
-leader read them (the department: its evaluations as figures of ended periods only, tests/commands/test_evaluations.py)."""
+leader read them (the department: its evaluations as figures of ended periods only,
+tests/commands/test_evaluations.py)."""
 
 from __future__ import annotations
 
@@ -81,9 +82,9 @@ def test_a_scanned_visit_entered_at_the_door_evaluated_and_complained_about_is_c
             assert (own.codes_scanned, own.complaints_open, own.complaints_answered) == (1, 0, 0)
             assert (own.evaluations, own.satisfaction, own.withheld["evaluations"]) == (0, None, "统计期结束后显示")
 
-            name, rows = queries.figure_rows("scan_rate", ids["tenant"], YEAR, reader=user_named("sfj_supervisor"))
+            _name, rows = queries.figure_rows("scan_rate", ids["tenant"], YEAR, reader=user_named("sfj_supervisor"))
             assert rows.total == ids["visits"] and rows.columns == vocabulary.DRILL_COLUMNS["codes"]
-            [scanned] = [r for r, ref in zip(rows.rows, rows.refs) if ref[1] == visit_id]
+            [scanned] = [r for r, ref in zip(rows.rows, rows.refs, strict=True) if ref[1] == visit_id]
             assert scanned[5] == 3 and scanned[6] == "2026-04-01 09:00" and len(scanned) == 8
             _, rows = queries.figure_rows("satisfaction", ids["tenant"], YEAR, reader=user_named("sfj_supervisor"))
             assert rows.total == 1 and rows.rows[0][3:] == ["4分（满意）", "态度良好。"] and rows.refs[0][1] == visit_id

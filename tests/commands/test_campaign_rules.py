@@ -1,5 +1,6 @@
-"""A campaign follows its plan (宁安市's 实施方案 第3条: 各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施
-检查) and samples higher risk no less (seed 001: 列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大
+"""A campaign follows its plan (宁安市's 实施方案 第3条:
+各级行政执法部门应严格按照年度检查计划确定的内容、时间、方式等实施检查) and samples higher risk no less (seed 001:
+列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大
 抽查力度，提高抽查的比例和频次): refused at creation, change and approval, joint parts too, saying what
 differs; nothing changes. A property test over random rules."""
 
@@ -172,7 +173,8 @@ def test_higher_risk_is_never_sampled_less(app):
 
 
 def test_flagged_entities_are_sampled_at_a_higher_ratio_than_every_risk_class(app):
-    """宁安市's 第8条 (列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大抽查力度，提高抽查的比例): the flagged
+    """宁安市's 第8条 (列入经营异常名录或有严重违法违规记录等情况的检查对象，要加大抽查力度，提高抽查的比例): the
+    flagged
     stratum's ratio above the highest ratio of the risk classes, not merely as high; below one of them is what the
     national floor forbids too (国发〔2019〕5号), which 宁安市's article restates and is cited for — at creation,
     change and approval, naming the ratio to pass; nothing changes."""
@@ -385,8 +387,8 @@ def test_a_campaigns_rules_are_refused_exactly_when_a_higher_stratum_is_lower(ba
     a flagged ratio not above the risk classes' (宁安市's 提高), however many it does not pass."""
     with babel_app.app_context():
         problems = [str(m) for m in risk.problems(strata, rules_of_presets("宁安市"))]
-    classes = [(h, l) for h, l in itertools.combinations("ABCD", 2)]
-    flagged = [("flagged", l) for l in "ABCD"] if "flagged" in strata else []
+    classes = list(itertools.combinations("ABCD", 2))
+    flagged = [("flagged", low) for low in "ABCD"] if "flagged" in strata else []
     plain = {pair: risk.compare(strata[pair[0]], strata[pair[1]]) for pair in classes + flagged}
     not_more = any(
         plain[pair] == "ok" and risk.compare(strata["flagged"], strata[pair[1]], more=True) == "not_more"

@@ -143,9 +143,9 @@ def test_an_anonymous_forward_carries_neither_the_business_nor_the_campaign_visi
             db.session.commit()
             with pytest.raises(Conflict):
                 supervision.answer_forwarded(forward.id, {"answer": "再次答复司法局"}, actor=leader)
-        with tenant_scope(tenant_id("SCJ")):  # another department's leader: no such complaint
-            with pytest.raises(NotFound):
-                supervision.answer_forwarded(forward_id, {"answer": "别的部门答复"}, actor=user_named("scj_leader"))
+        # another department's leader: no such complaint
+        with tenant_scope(tenant_id("SCJ")), pytest.raises(NotFound):
+            supervision.answer_forwarded(forward_id, {"answer": "别的部门答复"}, actor=user_named("scj_leader"))
         assert _department_sees(ids)[1] == (0, 1)
         with _bureau():
             handled = complaint_queries.complaint(made, reader=supervisor)

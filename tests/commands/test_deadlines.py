@@ -80,7 +80,7 @@ def test_a_report_submitted_after_its_due_date_is_marked_late_and_stays_on_the_o
         def overdue_row():
             with tenant_scope(supervisor.tenant_id), access.reading(supervisor, "test", period="2026"):
                 rows = drill_down.rows_of("reports_overdue", ids["tenant"], Period(2026), limit=1000)
-            return next((row for row, ref in zip(rows.rows, rows.refs) if ref[1] == ids["visit"]), None)
+            return next((row for row, ref in zip(rows.rows, rows.refs, strict=True) if ref[1] == ids["visit"]), None)
 
         with tenant_scope(ids["tenant"]), frozen_at(date(2026, 4, 30)):
             results.record_result(ids["visit"], complete_result(ids), actor=chief)

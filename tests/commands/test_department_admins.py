@@ -65,7 +65,7 @@ def test_an_administrator_is_added_reset_disabled_and_enabled_each_audited_in_th
         user_id = added.id
     assert login(client, "scj_admin2", "Second-admin-2026").status_code == 302
     with app.app_context():
-        user, password = accounts.reset_admin_password(tenant_id, user_id, actor=user_named("admin"))
+        _user, password = accounts.reset_admin_password(tenant_id, user_id, actor=user_named("admin"))
         assert len(password) == 12 and password not in str(_entries("user.password_reset")[-1].details)
     assert not _signed_in(client)  # whoever held the old password is out
     assert login(app.test_client(), "scj_admin2", "Second-admin-2026").status_code != 302

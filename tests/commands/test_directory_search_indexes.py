@@ -146,7 +146,7 @@ def test_any_part_of_a_name_finds_exactly_the_names_holding_it(registry, names, 
     with registry.app_context():
         yjj = tenant_id("YJJ")
         try:
-            named = dict(zip(CODES, names))
+            named = dict(zip(CODES, names, strict=True))
             write_registry(named)
             with tenant_scope(yjj):
                 entries(yjj, {code: frozenset() for code in CODES})

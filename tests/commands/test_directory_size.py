@@ -5,7 +5,7 @@ wrote them — entries added and removed by the commands, an import, a row moved
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -35,15 +35,15 @@ def test_the_directorys_size_at_any_moment_is_the_count_of_its_entries_then(app)
         admin, lead = user_named("yjj_admin"), user_named("scj_admin")
         with tenant_scope(admin.tenant_id):
             entries = list(db.session.scalars(sa.select(DirectoryEntry.id).order_by(DirectoryEntry.id)))
-        moments = [datetime(2026, 3, 2, 15, tzinfo=timezone.utc)]  # the first day, after the entries joined
+        moments = [datetime(2026, 3, 2, 15, tzinfo=UTC)]  # the first day, after the entries joined
         for day, removed in ((date(2026, 3, 3), entries[:3]), (date(2026, 3, 5), entries[3:4])):
-            with frozen_at(datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc)):  # 10:00 in Beijing
+            with frozen_at(datetime(day.year, day.month, day.day, 2, tzinfo=UTC)):  # 10:00 in Beijing
                 with tenant_scope(admin.tenant_id):
                     for entry_id in removed:
                         directory.remove_entry(entry_id, actor=admin)
                     db.session.commit()
                 moments += [now() - timedelta(minutes=1), now() + timedelta(minutes=1)]
-        with frozen_at(datetime(2026, 3, 6, 20, tzinfo=timezone.utc)):  # 04:00 on 3-7 in Beijing: another day
+        with frozen_at(datetime(2026, 3, 6, 20, tzinfo=UTC)):  # 04:00 on 3-7 in Beijing: another day
             codes = [credit_code(900 + n) for n in range(5)]
             with tenant_scope(lead.tenant_id):
                 for n, code in enumerate(codes):
@@ -66,10 +66,10 @@ def test_the_directorys_size_at_any_moment_is_the_count_of_its_entries_then(app)
             db.session.execute(
                 sa.update(DirectoryEntry)
                 .where(DirectoryEntry.id == entries[-1])
-                .values(created_at=datetime(2026, 2, 20, tzinfo=timezone.utc))
+                .values(created_at=datetime(2026, 2, 20, tzinfo=UTC))
             )
             db.session.commit()
-        moments += [datetime(2026, 2, 25, tzinfo=timezone.utc), datetime(2026, 12, 31, 16, tzinfo=timezone.utc)]
+        moments += [datetime(2026, 2, 25, tzinfo=UTC), datetime(2026, 12, 31, 16, tzinfo=UTC)]
 
         with tenant_scope(admin.tenant_id):
             sizes = {moment: (sizes_at(moment), _counted(moment)) for moment in moments}
@@ -78,5 +78,5 @@ def test_the_directorys_size_at_any_moment_is_the_count_of_its_entries_then(app)
             assert size == counted, moment
         first, end = sizes[moments[0]][0][admin.tenant_id], sizes[moments[-1]][0][admin.tenant_id]
         assert (first, end) == (12, 12 - 4 + 5)
-        assert sizes[datetime(2026, 2, 25, tzinfo=timezone.utc)][0][admin.tenant_id] == 1  # only the one moved back
+        assert sizes[datetime(2026, 2, 25, tzinfo=UTC)][0][admin.tenant_id] == 1  # only the one moved back
         assert days <= 6  # a row a day the directory changed, however many entries changed that day

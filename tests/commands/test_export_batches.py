@@ -12,6 +12,7 @@ import http.server
 import json
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 import sqlalchemy as sa
@@ -111,10 +112,10 @@ def test_a_published_result_goes_out_in_the_next_batch_and_in_no_later_one(app, 
 class _Endpoint(http.server.BaseHTTPRequestHandler):
     """The credit platform's receiving endpoint, on loopback: refuses the first delivery (503)."""
 
-    received: list = []
+    received: ClassVar[list] = []
     refuse = 1
 
-    def do_POST(self):  # noqa: N802 (http.server's name)
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         cls = type(self)
         if cls.refuse > 0:
@@ -181,7 +182,7 @@ def test_a_failed_delivery_leaves_the_batch_to_be_tried_again_with_the_same_file
             name == "YJJ-000001.manifest.json" and hashlib.sha256(manifest_bytes).hexdigest() == got["manifest_sha256"]
         )
         manifest = json.loads(manifest_bytes)
-        for described, field in zip(manifest["files"], ("jsonl", "csv")):
+        for described, field in zip(manifest["files"], ("jsonl", "csv"), strict=True):
             file_name, content = got["parts"][field]
             content = content if isinstance(content, bytes) else content.encode("utf-8")
             assert file_name == described["name"] and hashlib.sha256(content).hexdigest() == described["sha256"]

@@ -45,7 +45,7 @@ def test_two_batch_runs_at_once_never_put_a_record_in_two_batches(postgres_url, 
                 while (batch := exports.build_batch(actor=SCHEDULER)) is not None:
                     built.append((batch.number, batch.records))
                 db.session.remove()
-        except Exception as failure:  # noqa: BLE001 — reported below
+        except Exception as failure:
             errors.append(repr(failure))
 
     threads = [threading.Thread(target=run) for _ in range(2)]

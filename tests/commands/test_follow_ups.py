@@ -255,7 +255,8 @@ def test_row_level_security_shows_a_transfer_to_its_receiver_and_nobody_else(pos
             with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
                 db.session.execute(
                     sa.text(
-                        "INSERT INTO follow_up (visit_id, kind, details, case_number, police_organ, opened_on, opened_at,"
+                        "INSERT INTO follow_up (visit_id, kind, details, case_number, police_organ, "
+                        "opened_on, opened_at,"
                         " opened_by_name, closed_by_name, outcome, outcome_note, tenant_id, receiver_tenant_id) VALUES"
                         " (:v, 'transfer', '伪造', '', '', now(), now(), '', '', '', '', :owner, :me)"
                     ),

@@ -118,9 +118,8 @@ def test_a_statement_failing_under_a_local_setting_raises_its_own_error(postgres
     the rollback puts the setting back."""
     app = make_app(postgres_url)
     with app.app_context():
-        with pytest.raises(sa.exc.DataError, match="division by zero"):
-            with local_setting("parallel_tuple_cost", "0.001"):
-                db.session.execute(sa.text("SELECT 1 / 0"))
+        with pytest.raises(sa.exc.DataError, match="division by zero"), local_setting("parallel_tuple_cost", "0.001"):
+            db.session.execute(sa.text("SELECT 1 / 0"))
         db.session.rollback()
         assert db.session.execute(sa.text("SHOW parallel_tuple_cost")).scalar_one() == "0.1"
         db.engine.dispose()

@@ -40,7 +40,7 @@ YEAR = vocabulary.parse_period("2026")
 
 def _brute(chances, k):
     return sum(
-        math.prod(p if hit else 1 - p for p, hit in zip(chances, hits))
+        math.prod(p if hit else 1 - p for p, hit in zip(chances, hits, strict=True))
         for hits in itertools.product((0, 1), repeat=len(chances))
         if sum(hits) >= k
     )

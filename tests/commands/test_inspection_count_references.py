@@ -22,9 +22,8 @@ ENTITY_KEY, DEPARTMENT_KEY = "fk_inspection_count_entity_id_entity", "fk_inspect
 
 def _refused(owner, statement: str, constraint: str, **values) -> None:
     """``statement`` fails as a foreign key would, naming ``constraint``, and leaves nothing behind."""
-    with pytest.raises(sa.exc.IntegrityError) as refused:
-        with owner.begin() as connection:
-            connection.execute(sa.text(statement), values)
+    with pytest.raises(sa.exc.IntegrityError) as refused, owner.begin() as connection:
+        connection.execute(sa.text(statement), values)
     assert refused.value.orig.sqlstate == "23503" and refused.value.orig.diag.constraint_name == constraint
 
 

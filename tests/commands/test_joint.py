@@ -96,7 +96,7 @@ def test_each_step_is_taken_by_its_own_people_and_in_its_order(app):
         with tenant_scope(scj):
             campaign = joint_queries.get_joint(ids["campaign"])
             assert "approve" not in JOINT_ACTIONS.allowed(campaign, user_named("scj_leader"))
-            with pytest.raises(Conflict, match="商务局|应急管理局"):
+            with pytest.raises(Conflict, match=r"商务局|应急管理局"):
                 joint.approve_joint(campaign.id, actor=user_named("scj_leader"))
             participant = db.session.get(JointParticipant, ids["participants"]["swj"])
             with pytest.raises(Forbidden):  # the lead cannot answer for a department

@@ -56,7 +56,7 @@ def _picture(ids):
 def test_each_joint_visit_has_one_code_on_the_visit_of_its_team_leaders_department(app):
     with app.app_context():
         ids = world("handed_out")
-        campaign, groups, mixed = _picture(ids)
+        _campaign, groups, mixed = _picture(ids)
         door = joint_codes.door_groups(mixed)
         found = _codes_by_entity()
         assert set(found) == set(groups)  # every joint visit: one code, however many departments check there

@@ -2,7 +2,8 @@
 declares it (or a business's request is accepted); nobody of any department records, submits, 入企 or 离企
 on the visit until the lead department's coordinator replaces the member by a replacement draw of the
 joint campaign, recorded in its published proof (DRAW-SPEC's rule for a team member), which the Python,
-the independent and the browser verifiers accept; the 组长 and a department's submitter are named anew first; a member may move from one
+the independent and the browser verifiers accept; the 组长 and a department's submitter are named anew first; a member
+may move from one
 department's part to another's; the code's public page and the notices name the new team."""
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ from tests.support.verifier import run_node
 
 DURING = date(2026, 4, 1)  # inside the joint campaign's window
 RULE = "国办发〔2024〕54号|四（二），"  # the recusal rule as each department's rules in force cite it: the national
-#: floor (国办发〔2024〕54号), or 应急管理局's own 细则 (from 乌审旗's 四（二）: 检查人员…应依法回避), which states it too
+# : floor (国办发〔2024〕54号), or 应急管理局's own 细则 (from 乌审旗's 四（二）: 检查人员…应依法回避), which states it
+# too
 
 
 def _result(ids: dict, department: str) -> dict:
@@ -152,7 +154,7 @@ def test_a_members_conflict_holds_every_departments_part_until_the_coordinator_r
 def test_a_business_request_accepted_holds_the_visit_as_a_declared_conflict(app):
     with app.app_context(), frozen_at(DURING):
         ids = world("handed_out")
-        campaign, groups, mixed = picture(ids)
+        _campaign, groups, mixed = picture(ids)
         entity_id = next(e for e, drawn_by in groups.items() if len(drawn_by) == 2)
         leader = next(m for m in mixed[entity_id] if m.is_leader)
         member = next(m for m in mixed[entity_id] if not m.is_leader)
@@ -169,9 +171,8 @@ def test_a_business_request_accepted_holds_the_visit_as_a_declared_conflict(app)
             results.decide_recusal_request(made.id, {"accept": "yes", "reason": "经核实，安排其回避。"}, actor=coord)
             db.session.commit()
         chief = member_account(door, leader.inspector_id)
-        with tenant_scope(tenant_id(door)):
-            with pytest.raises(Conflict, match=RULE):
-                results.record_arrival(door_visit, actor=chief)
+        with tenant_scope(tenant_id(door)), pytest.raises(Conflict, match=RULE):
+            results.record_arrival(door_visit, actor=chief)
         with tenant_scope(lead):
             joint.replace_inspector(ids["campaign"], {"member_id": member_id, "reason": "conflict"}, actor=coord)
             db.session.commit()

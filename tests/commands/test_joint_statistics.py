@@ -122,7 +122,7 @@ def test_the_lead_sees_and_downloads_the_years_joint_figures(app):
     assert sheet["A4"].value.startswith("填表时间：")
     assert tuple(c.value for c in sheet[5]) == statistics.HEADERS
     keys = [column.key for column in statistics.COLUMNS]
-    data = dict(zip(keys, (c.value for c in sheet[6])))
+    data = dict(zip(keys, (c.value for c in sheet[6]), strict=True))
     assert data["number"] == 1 and data["code"] == want["code"] and data["title"] == want["title"]
     assert data["departments"] == "、".join(want["names"])
     assert (data["visits"], data["checks"], data["saved"], data["items"]) == (
@@ -132,7 +132,7 @@ def test_the_lead_sees_and_downloads_the_years_joint_figures(app):
         2,
     )
     assert data["separate"] == round(want["separate"], 1)
-    totals = dict(zip(keys, (c.value for c in sheet[7])))
+    totals = dict(zip(keys, (c.value for c in sheet[7]), strict=True))
     assert totals["number"] == "合计" and (totals["campaigns"], totals["visits"], totals["saved"]) == (
         1,
         want["visits"],

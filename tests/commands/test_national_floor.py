@@ -76,7 +76,8 @@ def test_a_campaign_keeps_the_floor_of_its_approval_day(app):
 
 
 def test_the_penalty_window_is_the_rules_not_the_codes(app):
-    """受到行政处罚 (乌审旗's 四（一）) carries no time limit: its preset says so, and a business penalised two years ago
+    """受到行政处罚 (乌审旗's 四（一）) carries no time limit: its preset says so, and a business penalised two years
+    ago
     is flagged (and kept in the frame though checked this year); elsewhere the platform's default of a year
     applies, said as such, and it is not."""
     wushen = rules_of_presets("宁安市", "乌审旗应急管理局")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -168,9 +168,9 @@ def test_email_and_sms_go_once_each_and_a_failed_send_is_tried_again_later(app, 
         assert "139****5678" in caplog.text and "13912345678" not in caplog.text
         email = rows[Channel.email]
         assert email.status == DeliveryStatus.pending and email.attempts == 1 and "SMTP" in email.last_error
-        assert email.next_attempt_at.replace(tzinfo=timezone.utc) > datetime(2026, 10, 12, tzinfo=timezone.utc)
+        assert email.next_attempt_at.replace(tzinfo=UTC) > datetime(2026, 10, 12, tzinfo=UTC)
         assert delivery.send_due(SCHEDULER) == {"sent": 0, "failed": 0}  # not due again yet
-        with mailbox, frozen_at(datetime(2026, 10, 12, 2, 0, tzinfo=timezone.utc)):
+        with mailbox, frozen_at(datetime(2026, 10, 12, 2, 0, tzinfo=UTC)):
             assert delivery.send_due(SCHEDULER) == {"sent": 1, "failed": 0}
             assert delivery.send_due(SCHEDULER) == {"sent": 0, "failed": 0}  # a second run sends nothing
             with tenant_scope(ids["tenant"]):  # neither does the notices job run again
@@ -196,7 +196,7 @@ def test_a_send_that_keeps_failing_ends_failed_after_the_last_try(app):
         app.config["SPOTCHECK_SMTP_HOST"], app.config["SPOTCHECK_SMTP_PORT"] = "127.0.0.1", 9  # nobody listens
         with tenant_scope(ids["tenant"]):
             notice_commands.write_campaign_notices(ids["campaign"], actor=planner_of(user_named("yjj_admin")))
-        moment = datetime(2026, 10, 12, 1, 0, tzinfo=timezone.utc)
+        moment = datetime(2026, 10, 12, 1, 0, tzinfo=UTC)
         for minutes in (2, 10, 40, 200):  # 1, 5, 25, 125 minutes apart
             moment += timedelta(minutes=minutes)
             with frozen_at(moment):

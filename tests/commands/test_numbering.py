@@ -4,7 +4,7 @@ same transaction; a refused or rolled-back step issues none; two issuers at once
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -67,7 +67,7 @@ def test_refused_and_rolled_back_approvals_issue_no_number_and_codes_run_on(app,
 def test_a_notice_of_criticism_naming_several_departments_takes_one_number(app):
     """A 通报 is one document with one number, however many departments receive a copy: the next one
     is the next number (counting the copies used to skip numbers)."""
-    with app.app_context(), frozen_at(datetime(2026, 11, 23, 2, tzinfo=timezone.utc)):
+    with app.app_context(), frozen_at(datetime(2026, 11, 23, 2, tzinfo=UTC)):
         bureau = tenant_id("SFJ")
         findings = [
             {"tenant_id": tenant_id(code), "name": code, "reasons": [{"code": "filing_late", "text": "逾期报备"}]}
@@ -97,9 +97,8 @@ def test_a_notice_of_criticism_naming_several_departments_takes_one_number(app):
 
 
 def test_a_number_is_taken_only_inside_a_command(app):
-    with app.app_context(), tenant_scope(tenant_id("YJJ")):
-        with pytest.raises(RuntimeError):
-            numbering.issue(tenant_id("YJJ"), "campaign", 2026)
+    with app.app_context(), tenant_scope(tenant_id("YJJ")), pytest.raises(RuntimeError):
+        numbering.issue(tenant_id("YJJ"), "campaign", 2026)
 
 
 @pytest.mark.postgres
@@ -121,7 +120,7 @@ def test_two_issuers_at_once_never_share_a_number(postgres_url):
                         number = numbering.issue(tenant, "inspection", 2026)
                         db.session.execute(sa.text("SELECT pg_sleep(0.01)"))
                     issued.append(number)
-            except Exception as failed:  # noqa: BLE001 — reported below
+            except Exception as failed:
                 errors.append(failed)
             finally:
                 db.session.remove()
@@ -173,7 +172,7 @@ def test_two_leaders_approving_at_once_get_two_codes(postgres_url):
 def test_a_command_writing_many_documents_takes_their_numbers_at_once_and_they_run_on(app):
     """A job that writes N documents takes N numbers in one step, in order; a further one is taken
     on its own; the next command goes on from there, and a rolled-back block is given back."""
-    with app.app_context(), frozen_at(datetime(2026, 11, 23, 2, tzinfo=timezone.utc)):
+    with app.app_context(), frozen_at(datetime(2026, 11, 23, 2, tzinfo=UTC)):
         bureau = tenant_id("SFJ")
         with tenant_scope(bureau):
             issuer = db.session.get(Tenant, bureau)
@@ -186,4 +185,4 @@ def test_a_command_writing_many_documents_takes_their_numbers_at_once_and_they_r
             with unit_of_work():
                 after = writing.numberer(issuer, NoticeKind.inspection, 1)()
             assert numbering.last_issued(bureau, "inspection", 2026) == 5
-        assert [n.split("〔2026〕")[1] for n in first + [after]] == ["1号", "2号", "3号", "4号", "5号"]
+        assert [n.split("〔2026〕")[1] for n in [*first, after]] == ["1号", "2号", "3号", "4号", "5号"]

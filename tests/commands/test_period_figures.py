@@ -43,7 +43,7 @@ def _entities(numbers) -> list[str]:
     lead = user_named("scj_admin")
     codes = [credit_code(900 + n) for n in numbers]
     with frozen_at(FEB), tenant_scope(lead.tenant_id):
-        for n, code in zip(numbers, codes):
+        for n, code in zip(numbers, codes, strict=True):
             directory.create_entity(
                 {"code": code, "name": f"时点检查对象{n}", "industry_code": "C2611", "region_code": "330102"},
                 actor=lead,
@@ -170,7 +170,7 @@ def test_a_past_quarter_shows_its_own_lists_not_todays(app):
             sheet = load_workbook(io.BytesIO(supervision_queries.table_file(job.id, supervisor)[0])).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))
         header = rows[next(i for i, row in enumerate(rows) if row[0] == "序号")]
-        line = dict(zip(header, next(row for row in rows if row[1] == "应急管理局")))
+        line = dict(zip(header, next(row for row in rows if row[1] == "应急管理局"), strict=True))
         assert (
             line["其他领域检查事项数"],
             line["纳入随机抽查事项数"],

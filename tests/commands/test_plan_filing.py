@@ -1,5 +1,6 @@
-"""Plans are published before they are filed (宁安市's 实施方案 第3条: 备案前检查计划要在政府网站和各部门网站向社会公布),
-and a plan touching the market-regulation field is filed with 市场监督管理局 too (涉及市场监管领域的报市
+"""Plans are published before they are filed (宁安市's 实施方案 第3条:
+备案前检查计划要在政府网站和各部门网站向社会公布), and a plan touching the market-regulation field is filed with
+市场监督管理局 too (涉及市场监管领域的报市
 市场监督管理局备案). Each refusal names the rule, and changes nothing."""
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ correction published later does not change it —, and one published in time say
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from html import unescape
 
 from spotcheck.core.clock import as_utc, frozen_at
@@ -59,7 +59,7 @@ def test_working_days_late_count_the_official_calendar(package_calendar):
     assert (shown.days, shown.provisional) == (3, False)
     assert deadlines.overdue(date(2026, 12, 31), date(2027, 1, 4)).provisional  # 2027 not in the package's calendar
     # published at 01:00 on Sunday 10 May in Beijing — still Saturday 9 May in UTC, as it is stored: a day late
-    stored = datetime(2026, 5, 9, 17, tzinfo=timezone.utc)
+    stored = datetime(2026, 5, 9, 17, tzinfo=UTC)
     assert deadlines.published_late(Visit(publish_due=date(2026, 5, 9), first_published_at=stored)).days == 1
     assert deadlines.published_late(Visit(publish_due=date(2026, 5, 10), first_published_at=stored)) is None
 

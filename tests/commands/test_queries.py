@@ -48,14 +48,13 @@ def test_a_read_across_departments_is_opened_by_the_policy_and_recorded(app):
 def test_only_a_permission_that_opens_the_path_reads_across(app):
     with app.app_context():
         coordinator, admin = user_named("scj_coord"), user_named("scj_admin")
-        with pytest.raises(TenantViolation):
-            with cross_tenant(admin, "test"):
-                pass
+        with pytest.raises(TenantViolation), cross_tenant(admin, "test"):
+            pass
         with cross_tenant(coordinator, "test", permission=Permission.JOINT_MANAGE):
             pass
-        with pytest.raises(TenantViolation):  # a permission that opens no path
-            with cross_tenant(coordinator, "test", permission=Permission.CATALOG_VIEW):
-                pass
+        # a permission that opens no path
+        with pytest.raises(TenantViolation), cross_tenant(coordinator, "test", permission=Permission.CATALOG_VIEW):
+            pass
 
 
 def _every_query_module():

@@ -42,7 +42,8 @@ def _messages(refused) -> list[str]:
 
 
 def test_under_chengkou_refusals_cite_only_its_rulebook_the_floor_or_nothing(app):
-    """市场监督管理局, with no 细则 of its own, under 城口县's rulebook: every refusal below names 城口县's document, the
+    """市场监督管理局, with no 细则 of its own, under 城口县's rulebook: every refusal below names 城口县's document,
+    the
     national floor or national law — and no other place's."""
     with app.app_context():
         adopt("城口县", date(2026, 1, 1))
@@ -90,7 +91,8 @@ def test_under_chengkou_refusals_cite_only_its_rulebook_the_floor_or_nothing(app
 
 def test_the_follow_up_rule_and_the_team_rule_cite_the_visits_own_rules(app):
     """The rule that a problem found is dealt with before the visit closes cites the department's rules in force
-    (its 细则, from 乌审旗's 四（四）) or, under 城口县 without one, 城口县's 二（六）; 谁检查、谁录入 cites 宁安市's 第9条
+    (its 细则, from 乌审旗's 四（四）) or, under 城口县 without one, 城口县's 二（六）; 谁检查、谁录入 cites 宁安市's
+    第9条
     and, where no document says it, no document."""
     with app.app_context():
         ids = handed_out()

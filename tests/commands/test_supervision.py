@@ -139,7 +139,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
         progress = rows_of(books["progress"])
         assert progress[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
         header = progress[next(i for i, r in enumerate(progress) if r[0] == "序号")]
-        row = dict(zip(header, next(r for r in progress if r[1] == "应急管理局")))
+        row = dict(zip(header, next(r for r in progress if r[1] == "应急管理局"), strict=True))
         assert (
             row["已检查户次"],
             row["发现问题户次"],
@@ -243,14 +243,14 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             "实行抽查事项项数",
             "已开展抽查次数",
         ) in area
-        assert [r for r in area if r[1] == "应急管理局"][0][2:6] == ("否", "是", 1, 1)
+        assert next(r for r in area if r[1] == "应急管理局")[2:6] == ("否", "是", 1, 1)
         department = rows_of(books["dept"], "应急管理局")
         assert department[0][0] == "县政府部门、有关单位推行“双随机、一公开”情况统计表"
         assert any(r[0] == "单位名称（盖章）：应急管理局" for r in department)
         other = next(r for r in department if r[1] == "危险化学品安全生产检查")
         assert other[4] == 1  # 已开展抽查次数
-        assert ("合计共1项，占本部门其他行政检查事项总数的比例为100.0%。",) == tuple(
-            r[0] for r in department if str(r[0]).startswith("合计共1项")
+        assert tuple(r[0] for r in department if str(r[0]).startswith("合计共1项")) == (
+            "合计共1项，占本部门其他行政检查事项总数的比例为100.0%。",
         )
         with frozen_at(TODAY), tenant_scope(ids["tenant"]), pytest.raises(Forbidden):  # the bureau's own table
             supervision_commands.request_table("area", "2026", actor=user_named("yjj_leader"))
@@ -420,7 +420,7 @@ def test_a_table_is_built_by_a_real_worker_on_redis(tmp_path, postgres_url, cele
             with tenant_scope(bureau):
                 assert job.status == JobStatus.succeeded, (job.status, job.error, worker.output)
                 assert job.progress == 100
-                data, name = supervision_queries.table_file(job_id, user_named("sfj_supervisor"))
+                data, _name = supervision_queries.table_file(job_id, user_named("sfj_supervisor"))
             rows = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
             assert rows[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
             assert {r[1] for r in rows if isinstance(r[0], int)} == {"市场监督管理局", "应急管理局", "商务局", "司法局"}

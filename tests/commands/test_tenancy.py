@@ -29,9 +29,8 @@ def test_queries_see_only_the_current_tenant(app):
 
 
 def test_no_tenant_means_no_rows(app):
-    with app.app_context():
-        with tenant_scope(None):
-            assert db.session.scalars(sa.select(User)).all() == []
+    with app.app_context(), tenant_scope(None):
+        assert db.session.scalars(sa.select(User)).all() == []
 
 
 def test_bulk_update_and_delete_stay_in_the_tenant(app):
@@ -68,9 +67,8 @@ def test_cross_tenant_reads_only_for_supervisor_and_coordinator(app):
         for reader in (supervisor, coordinator):
             with tenant_scope(reader.tenant_id), cross_tenant(reader, "test"):
                 assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == everyone  # every user
-        with pytest.raises(TenantViolation):
-            with cross_tenant(admin, "test"):
-                pass
+        with pytest.raises(TenantViolation), cross_tenant(admin, "test"):
+            pass
 
 
 ALLOWED_SYSTEM_ACCESS = {
@@ -78,16 +76,23 @@ ALLOWED_SYSTEM_ACCESS = {
     "spotcheck/tenants/accounts/commands/signing_in.py",  # a sign-in: the login looked up before a tenant is known
     "spotcheck/tenants/accounts/sessions.py",  # ending a user's sessions and tokens
     "spotcheck/core/audit.py",  # chain heads and verification
-    "spotcheck/core/audit_heads.py",  # every chain's head, published and checked against the kept ones
+    # every chain's head, published and checked against the kept ones
+    "spotcheck/core/audit_heads.py",
     "spotcheck/demo/__init__.py",  # loading the demo city
     "spotcheck/demo/summary.py",  # counting the demo city
-    "spotcheck/tenants/accounts/commands/administration.py",  # creating a platform administrator; a login free in every department
+    # creating a platform administrator; a login free in every department
+    "spotcheck/tenants/accounts/commands/administration.py",
     "spotcheck/core/scoping.py",  # its definition
-    "spotcheck/tasks/job_sweep.py",  # the periodic check restarts stalled jobs of every department
-    "spotcheck/tenants/notices/delivery.py",  # the beat's sender takes the due e-mails and SMS of every department
-    "spotcheck/platform/operations_check.py",  # the operator's `spotcheck check`: every department's stored files and jobs
-    "spotcheck/platform/data_keys.py",  # `spotcheck keys adopt/rotate`: every department's protected values re-encrypted
-    "spotcheck/tenants/results/code_lookup.py",  # a code scanned by the public (who names no department), a joint visit's one code
+    # the periodic check restarts stalled jobs of every department
+    "spotcheck/tasks/job_sweep.py",
+    # the beat's sender takes the due e-mails and SMS of every department
+    "spotcheck/tenants/notices/delivery.py",
+    # the operator's `spotcheck check`: every department's stored files and jobs
+    "spotcheck/platform/operations_check.py",
+    # `spotcheck keys adopt/rotate`: every department's protected values re-encrypted
+    "spotcheck/platform/data_keys.py",
+    # a code scanned by the public (who names no department), a joint visit's one code
+    "spotcheck/tenants/results/code_lookup.py",
     # a department's figures of its evaluations, the bureau's rows: per quarter a count, a sum and the extremes, no row
     "spotcheck/tenants/supervision/evaluation_figures.py",
 }
@@ -151,7 +156,8 @@ def test_raw_sql_in_one_tenants_transaction_sees_no_other_tenants_rows(postgres_
             with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
                 db.session.execute(
                     sa.text(
-                        "INSERT INTO job (kind, status, progress, created_at, tenant_id) VALUES ('x', 'queued', 0, now(), :t)"
+                        "INSERT INTO job (kind, status, progress, created_at, tenant_id) "
+                        "VALUES ('x', 'queued', 0, now(), :t)"
                     ),
                     {"t": yjj},
                 )

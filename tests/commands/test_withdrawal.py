@@ -40,7 +40,7 @@ def test_a_planner_deletes_a_draft_and_nothing_else(app):
                 campaigns.get_campaign(draft_id)
             assert _audited("campaign.deleted")[-1].details["title"] == "危化企业双随机抽查"
             campaign_commands.approve(kept.id, actor=leader)
-            with pytest.raises(Conflict, match="withdraws it|撤销"):  # approved: only a leader cancels it
+            with pytest.raises(Conflict, match=r"withdraws it|撤销"):  # approved: only a leader cancels it
                 campaign_commands.delete_draft(kept.id, actor=planner)
             assert campaigns.get_campaign(kept.id).status == CampaignStatus.approved
 

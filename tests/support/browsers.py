@@ -28,7 +28,8 @@ TOLERATED_CONSOLE_ERROR_URLS = ("/favicon.ico",)
 CSP_RECORDER = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {
-  window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber);
+  window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sourceFile || '') + ':' +
+  e.lineNumber);
 });
 """
 
@@ -165,7 +166,8 @@ WIDEST = """
     if (getComputedStyle(p).overflowX !== 'visible') return false;
   }
   return ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1);
-}).slice(0, 5).map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + String(e.className).split(' ').join('.') : ''} (${Math.round(e.getBoundingClientRect().right)} px)`).join(', '))()
+}).slice(0, 5).map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' +
+String(e.className).split(' ').join('.') : ''} (${Math.round(e.getBoundingClientRect().right)} px)`).join(', '))()
 """
 
 #: The widths every staff page is looked at: a desk (1366 px) and a phone (390 px).

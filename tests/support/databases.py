@@ -38,7 +38,7 @@ def pg_server():
     so that databases can be created from it at any time)."""
     try:
         _pg_connect(PG_ADMIN_URL).close()
-    except Exception as exc:  # noqa: BLE001 — any failure means "not reachable"
+    except Exception as exc:
         service_missing("PostgreSQL", f"{PG_ADMIN_URL}: {type(exc).__name__}")
     with shared.locked("pg-template"):
         server = shared.load("pg-template")
@@ -134,7 +134,7 @@ def _settings_copy(config) -> dict:
     for key, value in config.items():
         try:
             kept[key] = copy.deepcopy(value)
-        except Exception:  # noqa: BLE001 — a value that cannot be copied is kept as it is
+        except Exception:
             kept[key] = value
     return kept
 

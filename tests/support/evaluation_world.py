@@ -70,10 +70,11 @@ def evaluated_world() -> dict:
             .all()
         )
         held = [(code.visit_id, code.token, codes.business_code(code)) for code in found[: len(GIVEN)]]
-    for (visit_id, token, business), (day, score) in zip(held, GIVEN):
+    for (visit_id, token, business), (day, score) in zip(held, GIVEN, strict=True):
         at = datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI)
         with frozen_at(at - timedelta(days=1)), tenant_scope(ids["tenant"]):
-            # the team's 入企 and 离企 as its 组长 records them at the door (a shortcut: the visits' 组长 have no account)
+            # the team's 入企 and 离企 as its 组长 records them at the door (a shortcut: the visits' 组长 have no
+            # account)
             code = db.session.scalar(sa.select(InspectionCode).where(InspectionCode.visit_id == visit_id))
             code.arrived_at = code.arrival_recorded_at = now() - timedelta(hours=2)
             code.left_at = now()

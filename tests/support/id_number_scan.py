@@ -82,7 +82,7 @@ def _spreadsheet_texts(data: bytes) -> list[tuple[str, str]]:
             texts.append((f"zip:{name}", archive.read(name).decode("utf-8", errors="replace")))
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    except Exception:  # noqa: BLE001 — a .docx or other zip: its parts were read above
+    except Exception:
         return texts
     for sheet in workbook.worksheets:
         cells = [
@@ -166,26 +166,9 @@ def crawl(
         if response.status_code == 200 and any(where.startswith("xlsx:") for where, _ in texts):
             result.spreadsheets += 1
         if rule not in allowed:
-            for where, text in texts:
-                if where.startswith("xlsx-cells:"):
-                    continue
-                numbers = find_numbers(text, wanted)
-                places = (_cells_with(texts, where, wanted) if numbers and where.startswith("xlsx:") else []) or (
-                    [(where, numbers)] if numbers else []
-                )
-                for place, found in places:
-                    for number in sorted(found):
-                        result.leaks.append(
-                            f"{who}: GET {url} ({rule}) → {response.status_code} shows {number} in {place}"
-                        )
-        for link in links(response):
-            if link in result.seen or not crawlable(adapter, link, api_only):
-                continue
-            link_rule = rule_of(adapter, link)
-            if result.followed[link_rule] >= MAX_FOLLOWED_PER_RULE:
-                continue
-            result.followed[link_rule] += 1
-            queue.append(link)
+            for place, number in _found_in(texts, wanted):
+                result.leaks.append(f"{who}: GET {url} ({rule}) → {response.status_code} shows {number} in {place}")
+        queue.extend(_to_follow(result, adapter, response, api_only))
     unvisited = [url for url in urls if url not in result.seen]
     if unvisited:
         result.errors.append(f"{who}: the crawl stopped after {MAX_REQUESTS} requests; not visited: {unvisited[:5]}…")
@@ -193,6 +176,34 @@ def crawl(
     if unwalked:
         result.errors.append(f"{who}: routes never requested: {unwalked[:5]}…")
     return result
+
+
+def _found_in(texts, wanted) -> list[tuple[str, str]]:
+    """(where, number) of every wanted number in an answer's texts: in a spreadsheet, named by its cells."""
+    found = []
+    for where, text in texts:
+        if where.startswith("xlsx-cells:"):
+            continue
+        numbers = find_numbers(text, wanted)
+        places = (_cells_with(texts, where, wanted) if numbers and where.startswith("xlsx:") else []) or (
+            [(where, numbers)] if numbers else []
+        )
+        found += [(place, number) for place, numbers_there in places for number in sorted(numbers_there)]
+    return found
+
+
+def _to_follow(result: Crawl, adapter, response, api_only: bool) -> list[str]:
+    """The links of an answer still to walk: within the site, not seen, a few a route."""
+    chosen = []
+    for link in links(response):
+        if link in result.seen or not crawlable(adapter, link, api_only):
+            continue
+        link_rule = rule_of(adapter, link)
+        if result.followed[link_rule] >= MAX_FOLLOWED_PER_RULE:
+            continue
+        result.followed[link_rule] += 1
+        chosen.append(link)
+    return chosen
 
 
 def report(results) -> tuple[list[str], list[str]]:

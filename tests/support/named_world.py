@@ -3,6 +3,8 @@ each with its cause, registered at the approval; only the inspectors drawn."""
 
 from __future__ import annotations
 
+import contextlib
+
 from spotcheck.core import events
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
@@ -19,7 +21,7 @@ def named_data(world, targets: int = 3, codes=None, **overrides) -> dict:
     """A named check of the first ``targets`` businesses of ``world`` (or of ``codes``), with :data:`CAUSES`."""
     rows = [
         {"entity_code": code, "cause": cause, "reference": ref}
-        for code, (cause, ref) in zip(codes or world["codes"], CAUSES[:targets])
+        for code, (cause, ref) in zip(codes or world["codes"], CAUSES[:targets], strict=True)
     ]
     return campaign_data(
         world,
@@ -55,7 +57,7 @@ def handed_out(world, *, notices: bool = False, department: str = "yjj", codes=N
         campaign_commands.draw_inspectors(campaign_id, {"public_inputs": ["observer:人大代表 1234"]}, actor=planner)
         member = campaigns.list_team_members(campaigns.get_campaign(campaign_id))[0]
         campaign_commands.designate_leader(campaign_id, {"member_id": member.id}, actor=planner)
-        with events.suspended() if not notices else _nothing():
+        with events.suspended() if not notices else contextlib.nullcontext():
             visit = results.hand_out(campaign_id, actor=planner)[0]
         team = results_queries.team_of(visit)
         results.link_inspector(
@@ -63,11 +65,3 @@ def handed_out(world, *, notices: bool = False, department: str = "yjj", codes=N
         )
         db.session.commit()
         return {"campaign": campaign_id, "visit": visit.id, "tenant": admin.tenant_id}
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False

@@ -57,7 +57,7 @@ class Mailbox:
         mailbox = self
 
         class Handler:
-            async def handle_DATA(self, server, session, envelope):
+            async def handle_DATA(self, server, session, envelope):  # noqa: N802 — the name aiosmtpd calls
                 mailbox.received.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
                 return "250 OK"
 

@@ -102,7 +102,7 @@ def populate(app):
             rules.publish(actor=scj_admin)
             db.session.commit()
         with tenant_scope(tenant_id("YJJ")):
-            for number, (id_number, cert_no) in enumerate(zip(YJJ_IDS, ("YJJ-PD-001", "YJJ-PD-002"))):
+            for number, (id_number, cert_no) in enumerate(zip(YJJ_IDS, ("YJJ-PD-001", "YJJ-PD-002"), strict=True)):
                 inspectors.create_inspector(
                     inspector_data(
                         f"应急检查员{number}", id_number, cert_no, categories=["safety"], agency="杭州市应急管理局"

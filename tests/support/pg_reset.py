@@ -133,6 +133,6 @@ class Resetter:
                         conn.execute(f"SELECT setval('\"{sequence}\"', %s, %s)", (value, called))
                 self.clean.update(signatures(conn, dirty))
                 _remember(self.clean)
-        except Exception:  # noqa: BLE001 — the database went away (a snapshot swapped in…) or changed: anew
+        except Exception:
             self._create()
         return None

@@ -142,7 +142,7 @@ def filled_workbook(headers, rows, change=None) -> bytes:
     sheet = book.active
     sheet.append(headers)
     for number, row in enumerate(rows):
-        values = dict(zip(headers, row))
+        values = dict(zip(headers, row, strict=True))
         problem = number % 2 == 1 or number == len(rows) - 1
         values.update(
             {

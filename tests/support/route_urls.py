@@ -136,7 +136,7 @@ def values_for(argument: str, converter, ids, tenant_codes, empty=frozenset()) -
     if argument in ("code", "tenant", "tenant_code", "department"):
         return list(tenant_codes)
     if argument == "token":
-        return list(ids.get(TOKENS, [])) + ["unknown-code-0000000000"]
+        return [*list(ids.get(TOKENS, [])), "unknown-code-0000000000"]
     return list(STRING_CANDIDATES)
 
 
@@ -171,7 +171,7 @@ def route_urls(
         names = sorted(rule.arguments)
         choices = [values_for(name, rule._converters[name], ids, tenant_codes, empty) for name in names]
         for combination in itertools.islice(itertools.product(*choices), per_rule):
-            built = rule.build(dict(zip(names, combination)))
+            built = rule.build(dict(zip(names, combination, strict=True)))
             if built is not None:
                 urls.append(built[1])
     return urls
@@ -186,7 +186,7 @@ JSON_PATH = re.compile(r'"(/(?:api|catalog|public|jobs|admin|audit|account|platf
 def rule_of(adapter, url: str) -> str:
     try:
         return adapter.match(urlsplit(url).path, method="GET", return_rule=True)[0].rule
-    except Exception:  # noqa: BLE001 — no such route: the path itself
+    except Exception:
         return urlsplit(url).path
 
 
@@ -213,6 +213,6 @@ def crawlable(adapter, link: str, api_only: bool) -> bool:
         return False
     try:
         rule = adapter.match(path, method="GET", return_rule=True)[0]
-    except Exception:  # noqa: BLE001 — no GET route there (a form target, a 404)
+    except Exception:
         return False
     return not is_asset(rule) and rule.endpoint != "auth.logout"

@@ -47,7 +47,7 @@ def has_cjk(text: str) -> bool:
 @lru_cache(maxsize=1)
 def _translated_patterns() -> list[re.Pattern]:
     """The English messages that the Chinese catalog translates, as patterns over formatted text."""
-    with open(PO_FILE, "rb") as handle:
+    with PO_FILE.open("rb") as handle:
         catalog = read_po(handle)
     patterns = []
     for message in catalog:
@@ -93,7 +93,7 @@ def sheet_rows(data: bytes) -> list[dict]:
     at = next(i for i, row in enumerate(values) if row[0] == "序号")
     headers = values[at]
     return [
-        dict(zip(headers, row))
+        dict(zip(headers, row, strict=True))
         for row in values[at + 1 :]
         if any(v not in (None, "") for v in row) and not str(row[0] or "").startswith("填报人：")
     ]

@@ -3,7 +3,6 @@ with none of the platform's packages."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -40,7 +39,10 @@ def verifies_in_an_empty_folder(verifier: bytes, proof: bytes, folder: Path) -> 
     (folder / "PROOF.json").write_bytes(proof)
     result = run_bare([*bare_python(), bundle.FILE_NAME, "PROOF.json"], folder)
     assert result.returncode == 0 and "proof verified" in result.stdout, result.stdout[-2000:] + result.stderr
-    assert sorted(os.listdir(folder)) == ["PROOF.json", bundle.FILE_NAME]  # it wrote nothing (no bytecode)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "PROOF.json",
+        bundle.FILE_NAME,
+    ]  # it wrote nothing (no bytecode)
     changed = bytearray(proof)
     position = changed.index(b'"seed"') + len(b'"seed": "') + 3
     changed[position] = ord("0") if changed[position] != ord("0") else ord("1")

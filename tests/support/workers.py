@@ -123,7 +123,7 @@ class Beat(Worker):
 def redis_available():
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
-    except Exception as exc:  # noqa: BLE001 — any failure means "not reachable"
+    except Exception as exc:
         service_missing("Redis", f"{REDIS_URL}: {type(exc).__name__}")
 
 

@@ -65,11 +65,11 @@ def services():
     """PostgreSQL and Redis as the other system tests reach them (skipped without, unless required)."""
     try:
         _pg_connect(PG_ADMIN_URL).close()
-    except Exception as exc:  # noqa: BLE001 — any failure means "not reachable"
+    except Exception as exc:
         service_missing("PostgreSQL", f"{PG_ADMIN_URL}: {type(exc).__name__}")
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         service_missing("Redis", f"{REDIS_URL}: {type(exc).__name__}")
 
 

@@ -205,7 +205,8 @@ let turns = 0;
 const timer = setInterval(() => { turns += 1; }, 0);
 verifier.verify(text, { sliceMs: 0, onProgress: (p) => seen.push(p) }).then((checks) => {
   clearInterval(timer);
-  console.log(JSON.stringify({ ok: checks.every((c) => c.ok), n: checks.length, elapsed: checks.elapsedMs, seen, turns }));
+  console.log(JSON.stringify({ ok: checks.every((c) => c.ok), n: checks.length, elapsed: checks.elapsedMs, seen, turns
+  }));
 });
 """
 

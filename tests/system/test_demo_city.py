@@ -110,7 +110,7 @@ def test_a_small_demo_city(app):
     assert 0.04 * len(people) <= expired <= 0.12 * len(people) and 0.03 * len(people) <= experts <= 0.08 * len(people)
     assert all(
         p.id_masked == number[:6] + "********" + number[-4:]
-        for p, number in zip([p for d in departments.values() for p in d["inspectors"]], ids)
+        for p, number in zip([p for d in departments.values() for p in d["inspectors"]], ids, strict=True)
     )
 
     for code, department in departments.items():
@@ -174,7 +174,8 @@ def test_the_city_grows_and_the_command_keeps_its_size(app):
 
 
 def test_the_demo_under_chengkous_rulebook_names_chengkou_and_owes_its_duties_only(tmp_path):
-    """``spotcheck demo --rules 城口县`` at its default size: the same city under 城口县's 实施方案 — named 城口县, its quarterly
+    """``spotcheck demo --rules 城口县`` at its default size: the same city under 城口县's 实施方案 — named 城口县, its
+    quarterly
     table and 12月15日 area table the only duties, its departments' 细则 named after it, its plans in force
     once published (城口县 asks no filing); 宁安市 nowhere."""
     app = create_app(

@@ -107,7 +107,7 @@ def test_the_server_and_the_worker_refuse_while_the_console_still_runs(tmp_path)
 class _Answering(BaseHTTPRequestHandler):
     identity = "not-this-one"
 
-    def do_GET(self):  # noqa: N802 — http.server's name
+    def do_GET(self):
         body = json.dumps({"deployment": self.identity}).encode()
         self.send_response(200 if self.path == operations_check.IDENTITY_PATH else 404)
         self.send_header("Content-Type", "application/json")

@@ -124,7 +124,7 @@ def test_the_periodic_check_restarts_a_lost_job_and_gives_up_after_too_many_trie
                 assert job_sweep.sweep(actor=SCHEDULER) == {**expected, **nothing_else}
         with tenant_scope(admin.tenant_id):
             job = job_records.get_job(job_id)
-            assert job.status == JobStatus.failed and "several tries" in job.error or "多次" in job.error
+            assert (job.status == JobStatus.failed and "several tries" in job.error) or "多次" in job.error
             assert job.dispatches == 3 and len(sent) == 3
             assert job_actions(job_id) == ["job.submitted", "job.requeued", "job.requeued", "job.abandoned"]
 

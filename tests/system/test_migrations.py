@@ -284,7 +284,7 @@ def _evaluated_before_0057(app, *, bureau: bool = True) -> tuple[dict, list[int]
     migrate_to(app, "0056")
     with db.engine.begin() as connection:
         _everyone(connection)
-        for visit_id, (day, score, text) in zip(visits, OLD_EVALUATIONS):
+        for visit_id, (day, score, text) in zip(visits, OLD_EVALUATIONS, strict=True):
             connection.execute(
                 sa.update(_CODE)
                 .where(_CODE.c.visit_id == visit_id)
@@ -314,7 +314,10 @@ def test_0057_moves_the_evaluations_to_the_bureau_its_figures_as_they_were_and_b
     with app.app_context():
         ids, visits, heads = _evaluated_before_0057(app)
         moments = [datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI) for day, _, _ in OLD_EVALUATIONS]
-        expected = [(v, score, text, moment) for v, (_, score, text), moment in zip(visits, OLD_EVALUATIONS, moments)]
+        expected = [
+            (v, score, text, moment)
+            for v, (_, score, text), moment in zip(visits, OLD_EVALUATIONS, moments, strict=True)
+        ]
         bureau, department = tenant_id("SFJ"), ids["tenant"]
         with tenant_scope(bureau):
             kept = _kept(Evaluation.about_tenant_id == department)

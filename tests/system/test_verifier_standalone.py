@@ -125,6 +125,6 @@ def test_the_one_file_verifier_words_each_check_as_the_node_verifier_does():
     as_python = [(p.replace("\\/", "/"), re.sub(r"\$\{m\.(\w+)\}", r"{\1}", t)) for p, t in node]
     ours = [(pattern.pattern, text) for pattern, text in wording.LABELS]
     assert len(as_python) == len(ours) > 15
-    for (node_pattern, node_text), (pattern, text) in zip(as_python, ours):
+    for (node_pattern, node_text), (pattern, text) in zip(as_python, ours, strict=True):
         assert node_pattern.replace("(?<", "(?P<") == pattern and node_text == text, (node_pattern, pattern)
     assert wording.FLAGGED in source

@@ -127,7 +127,7 @@ def test_the_notice_pasted_whole_is_read_with_its_names_and_its_prose_left_out()
         "２０２７－０１－０１　放假\n２月６日～１３日　放假\n２月１４日　上班",  # typed in full-width characters
     ],
 )
-def test_a_date_or_a_range_and_放假_or_上班_per_line_with_any_whitespace(text):
+def test_a_date_or_a_range_and_fangjia_or_shangban_per_line_with_any_whitespace(text):
     year, days = parse(text, 2027)
     assert year == 2027
     assert [(d.day, d.kind, d.name) for d in days] == [

@@ -86,7 +86,8 @@ def test_the_page_forms_are_labelled_and_listed_from_the_declaration():
             if field.kind in (inputs.FILTER, inputs.RULES):
                 continue  # the filter's and the strata's own fields are the page's
             assert shown is not None and shown.label.text is field.label, field.name
-            # the exempt kinds are the rules'; the kind is chosen by the link the page is opened from (新建 / 登记特定对象检查)
+            # the exempt kinds are the rules'; the kind is chosen by the link the page is opened from (新建 / 登记特定对
+            # 象检查)
             if (
                 field.kind in (inputs.CHOICE, inputs.CHOICES)
                 and field.choices

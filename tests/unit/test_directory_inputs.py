@@ -121,7 +121,7 @@ def test_the_directory_workbook_has_a_column_per_declared_field_in_its_order():
     }
     columns = [column for column in DIRECTORY.columns if column.key]
     assert [column.key for column in columns] == [field.name for field in inputs.FIELDS]
-    for column, field in zip(columns, inputs.FIELDS):
+    for column, field in zip(columns, inputs.FIELDS, strict=True):
         sheet = field.sheet
         assert (column.header, column.aliases, column.hint, column.width, column.required) == (
             sheet.header,

@@ -124,7 +124,7 @@ def test_a_rendered_page_has_the_red_head_and_black_text_on_white():
     page = pypdfium2.PdfDocument(_inspection())[0]
     assert [round(side / 72 * 25.4) for side in page.get_size()] == [210, 297]  # A4, in millimetres
     image = page.render(scale=1).to_pil().convert("RGB")
-    width, height = image.size
+    width, _height = image.size
 
     def share(box, test):
         region = image.crop(box)

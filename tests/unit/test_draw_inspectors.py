@@ -212,10 +212,13 @@ def test_the_lazy_shuffle_is_the_whole_shuffle_read_as_far_as_needed(seed, n, re
     is the Fisher–Yates shuffle of the sorted candidates made whole."""
     candidates = [f"33010{number:05d}" for number in range(n)]
     order = shuffle.VisitOrder(seed, "91330100MA2HWDME14", candidates)
-    head = [inspector for inspector, _ in zip(order, range(min(read, n)))]
+    head = [inspector for inspector, _ in zip(order, range(min(read, n)), strict=True)]
     whole = list(order)
     reference = list(candidates)
-    mac = lambda k, a: hmac.new(seed, f"inspector|91330100MA2HWDME14|{k}|{a}".encode(), hashlib.sha256).digest()
+
+    def mac(k: int, a: int) -> bytes:
+        return hmac.new(seed, f"inspector|91330100MA2HWDME14|{k}|{a}".encode(), hashlib.sha256).digest()
+
     for k in range(n):
         m, a = n - k, 0
         while int.from_bytes(mac(k, a)[:8], "big") >= 2**64 - 2**64 % m:

@@ -24,7 +24,7 @@ def _ids(count: int) -> list[bytes]:
 @settings(max_examples=60, deadline=None)
 def test_the_pick_under_a_bound_is_the_heap_of_the_first_by_rank(seed, count, keep):
     ids, key = _ids(count), rank_keys_bytes(seed, b"target|")
-    assert smallest(keep, key, ids) == heapq.nsmallest(keep, zip(map(key, ids), ids))
+    assert smallest(keep, key, ids) == heapq.nsmallest(keep, zip(map(key, ids), ids, strict=True))
 
 
 @pytest.mark.parametrize("skew", ["all large", "all small", "half tiny", "ties in the first bytes"])
@@ -41,7 +41,7 @@ def test_keys_not_spread_evenly_give_the_same_first_by_rank(skew):
 
     ids = _ids(5000)
     for keep in (1, 50, 505, 2499):
-        assert smallest(keep, key, ids) == heapq.nsmallest(keep, zip(map(key, ids), ids)), (skew, keep)
+        assert smallest(keep, key, ids) == heapq.nsmallest(keep, zip(map(key, ids), ids, strict=True)), (skew, keep)
 
 
 def test_an_hmac_ranking_of_a_large_cell_is_picked_without_the_heap(monkeypatch):
@@ -55,4 +55,4 @@ def test_an_hmac_ranking_of_a_large_cell_is_picked_without_the_heap(monkeypatch)
     key = rank_keys_bytes(b"\x07" * 32, b"target|")
     picked = smallest(2005, key, ids)
     monkeypatch.undo()
-    assert picked == heapq.nsmallest(2005, zip(map(key, ids), ids))
+    assert picked == heapq.nsmallest(2005, zip(map(key, ids), ids, strict=True))

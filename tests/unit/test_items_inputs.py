@@ -112,7 +112,7 @@ def test_the_items_workbook_has_a_column_per_declared_field():
     columns = ITEMS.columns[2:]  # after 序号 and 事项编码 (the row's key, not a field of the command)
     assert [column.header for column in ITEMS.columns[:2]] == ["序号", "事项编码"]
     assert len(columns) == len(inputs.SHEET_FIELDS)
-    for column, field in zip(columns, inputs.SHEET_FIELDS):
+    for column, field in zip(columns, inputs.SHEET_FIELDS, strict=True):
         assert (column.header, column.key, column.aliases, column.hint, column.width, column.required) == (
             field.sheet.header,
             field.sheet.key or field.name,

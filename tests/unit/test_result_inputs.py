@@ -66,7 +66,7 @@ def test_the_results_workbook_has_a_column_per_declared_field_in_its_order():
     kinds = {inputs.DATE: DATE, inputs.CHOICE: CHOICE, inputs.CATEGORIES: MULTI, inputs.TEXT: TEXT}
     columns = [column for column in RESULTS.columns if column.key in inputs.BY_NAME]
     assert [column.key for column in columns] == [field.name for field in inputs.FIELDS]
-    for column, field in zip(columns, inputs.FIELDS):
+    for column, field in zip(columns, inputs.FIELDS, strict=True):
         assert (column.header, column.aliases, column.hint, column.width, column.required) == (
             field.sheet.header,
             field.sheet.aliases,

@@ -42,7 +42,7 @@ def test_each_filter_narrows_the_rows(app):
     assert len(by_object) == 3 and all("食品生产企业日常监督检查" in r["object"] for r in by_object)
     by_type = rows(get(leader, "/audit?object_type=rules_document"))
     assert by_type and all(r["object"].startswith("实施细则") for r in by_type)
-    gone = [r for r in by_type if "凌晨保存的细则" in r["details"]][0]
+    gone = next(r for r in by_type if "凌晨保存的细则" in r["details"])
     assert gone["object"] == "实施细则 #999"  # an object that does not exist: its type and id
 
     # Beijing dates: 07:30 on 2 March in Beijing is 1 March in UTC

@@ -111,7 +111,7 @@ def test_the_draw_ceremony_reads_with_names_for_its_codes(app):
             campaign_commands.freeze_targets(campaign.id, actor=planner)
             campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:人大代表 1234"]}, actor=planner)
             proof = campaigns.draw(campaign, "targets").proof
-            stratum, ids = next((s, ids) for s, ids in proof["selected"]["YJJ"].items() if proof["reserves"]["YJJ"][s])
+            _stratum, ids = next((s, ids) for s, ids in proof["selected"]["YJJ"].items() if proof["reserves"]["YJJ"][s])
             out = db.session.scalar(
                 sa.select(CampaignTarget).where(
                     CampaignTarget.entity.has(code=ids[0]), CampaignTarget.status == TargetStatus.selected
@@ -132,7 +132,7 @@ def test_the_draw_ceremony_reads_with_names_for_its_codes(app):
     assert approved["who"].startswith("王磊")
     frozen = shown[zh(app, ACTION_LABELS, "draw.frozen")]["details"]
     assert "检查对象抽取" in frozen and "风险等级" in frozen and "候选对象" in frozen
-    drawn = [r for r in rows(page) if r["action"] == zh(app, ACTION_LABELS, "draw.drawn")][0]["details"]
+    drawn = next(r for r in rows(page) if r["action"] == zh(app, ACTION_LABELS, "draw.drawn"))["details"]
     assert "人大代表 输入： 1234" in drawn and "observer" not in drawn and "随机种子" in drawn  # the observer in words
     replaced = shown[zh(app, ACTION_LABELS, "draw.target_replaced")]["details"]
     assert "已注销" in replaced and "deregistered" not in replaced

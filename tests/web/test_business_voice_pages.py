@@ -1,4 +1,5 @@
-"""The business's voice on the pages (投诉、回避、办理结果): a complaint reaches the justice bureau, which forwards it on
+"""The business's voice on the pages (投诉、回避、办理结果): a complaint reaches the justice bureau, which forwards it
+on
 its page to the department complained about — anonymously here — and answers the business; the department's leader
 answers the forward on its own page, and until the forward no page or API answer of the department's leader, planner
 or inspector holds anything of the complaint. The business reads what became of its requests with its code, and
@@ -171,7 +172,7 @@ def _walks(app, ids, logins, wanted) -> tuple[list, dict]:
 
 @pytest.mark.slow(40)
 def test_a_complaint_is_on_no_page_or_api_answer_of_the_department_until_forwarded(app):
-    ids, _, _ = _complained(app)
+    _ids, _, _ = _complained(app)
     wanted = {
         COMPLAINT["text"]: "the complaint's text",
         COMPLAINT["contact_name"]: "who complained",

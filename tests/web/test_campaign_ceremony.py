@@ -365,7 +365,7 @@ def test_the_ceremony_through_the_pages(app, world):
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_a_draw_runs_on_a_real_worker_and_the_page_follows_it(worker, postgres_url):  # noqa: F811
+def test_a_draw_runs_on_a_real_worker_and_the_page_follows_it(worker, postgres_url):
     app = make_app(postgres_url, REDIS_URL=REDIS_URL)
     assert not app.config["CELERY"].get("task_always_eager")
     try:

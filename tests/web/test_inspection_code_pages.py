@@ -81,7 +81,7 @@ def test_asking_for_codes_too_fast_is_refused_in_chinese_per_client_and_per_code
     )
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, typed, business, visit_id = codes_of(ids)
+        token, _typed, business, _visit_id = codes_of(ids)
     client = app.test_client()
     one, other = {"X-Forwarded-For": "203.0.113.9"}, {"X-Forwarded-For": "198.51.100.7"}
     for n in range(3):
@@ -139,7 +139,7 @@ def test_the_code_lookups_share_one_limit_per_client_and_a_few_clients_cannot_sp
 def test_the_business_confirms_and_evaluates_on_the_codes_page_and_the_department_reads_its_confirmation(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, typed, business, visit_id = codes_of(ids)
+        token, _typed, business, visit_id = codes_of(ids)
     with frozen_at(DURING):
         chief = signed_in(app, "yjj_inspector")
         post_form(chief, f"/visits/{visit_id}/arrival", {}, token_from=f"/visits/{visit_id}")
@@ -175,7 +175,7 @@ def test_the_business_confirms_and_evaluates_on_the_codes_page_and_the_departmen
 def test_the_team_leader_records_the_times_late_on_the_visit_page_and_the_codes_page_says_so(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, typed, business, visit_id = codes_of(ids)
+        token, _typed, _business, visit_id = codes_of(ids)
     with frozen_at(DURING):
         chief = signed_in(app, "yjj_inspector")
         page = f"/visits/{visit_id}"
@@ -200,7 +200,7 @@ def test_the_team_leader_records_the_times_late_on_the_visit_page_and_the_codes_
 def test_a_request_to_withdraw_reaches_the_leaders_home_and_is_decided_on_the_visit_page(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, typed, business, visit_id = codes_of(ids)
+        token, _typed, business, visit_id = codes_of(ids)
         name, cert_no = _team(ids)[-1]
     with frozen_at(DURING):
         public, page = app.test_client(), f"/public/checks/{token}"
@@ -237,7 +237,7 @@ def test_a_request_to_withdraw_reaches_the_leaders_home_and_is_decided_on_the_vi
 def test_opening_a_codes_page_is_counted_in_aggregate_and_nothing_of_who_opened_it(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, typed, business, visit_id = codes_of(ids)
+        token, typed, _business, _visit_id = codes_of(ids)
     with frozen_at(DURING):
         client = app.test_client()
         for _ in range(2):
@@ -254,7 +254,7 @@ def test_opening_a_codes_page_is_counted_in_aggregate_and_nothing_of_who_opened_
 def test_the_page_of_a_typed_code_sends_the_business_forms_to_that_code(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
-        token, typed, business, visit_id = codes_of(ids)
+        token, typed, _business, _visit_id = codes_of(ids)
     with frozen_at(DURING):
         page = app.test_client().get(f"/public/checks?code={typed}").get_data(as_text=True)
         assert f'action="/public/checks/{token}/recusal#recusal-form"' in page  # opened at the form

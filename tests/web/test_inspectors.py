@@ -393,7 +393,8 @@ def test_an_account_of_another_name_is_linked_only_once_confirmed_the_same_perso
 
 
 def test_the_post_is_required_where_the_departments_rules_list_it(app):
-    """岗位职务: 商务局's rules (the demo's 细则, built from 唐山高新区商务局方案 二（一）2) list every inspector's post, so an entry without
+    """岗位职务: 商务局's rules (the demo's 细则, built from 唐山高新区商务局方案 二（一）2) list every inspector's
+    post, so an entry without
     it is refused naming the field and the article; 应急管理局's
     rules leave it open, so there it may stay empty; an expert (专家) holds no post to give."""
     client = app.test_client()

@@ -1,5 +1,6 @@
-"""Joint checks outside market regulation (宁安市's 实施方案 第10条: 其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查
-工作计划，并报市司法局备案审核): the platform administrator names a field's lead department, which alone
+"""Joint checks outside market regulation (宁安市's 实施方案 第10条:
+其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查工作计划，并报市司法局备案审核): the platform administrator names
+a field's lead department, which alone
 writes the field's yearly joint plan, files it with the justice bureau, and coordinates the field's
 joint campaigns within it. Each refusal names the rule and changes nothing."""
 

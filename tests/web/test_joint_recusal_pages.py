@@ -70,7 +70,7 @@ def test_the_member_declares_on_the_visit_page_and_the_coordinator_replaces_on_t
 def test_the_coordinator_declares_and_replaces_through_the_page_and_the_api(app):
     with app.app_context(), frozen_at(DURING):
         ids = world("handed_out")
-        campaign_id, entity_id, leader, member = _two_departments(ids)
+        campaign_id, _entity_id, leader, member = _two_departments(ids)
         member_id, leader_id = member.id, leader.id
     with frozen_at(DURING):
         url = f"/joint/{campaign_id}"

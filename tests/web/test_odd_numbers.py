@@ -87,7 +87,7 @@ def _post_urls(app, ids) -> list[str]:
         choices = [values_for(name, rule._converters[name], ids, ("SCJ", "YJJ", "SFJ")) for name in names]
         combination = next(itertools.product(*choices), None)
         if combination is not None:
-            urls.append(rule.build(dict(zip(names, combination)))[1])
+            urls.append(rule.build(dict(zip(names, combination, strict=True)))[1])
     return urls
 
 

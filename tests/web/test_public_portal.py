@@ -326,13 +326,10 @@ def _titles(text: str) -> list[tuple[str, str]]:
 
 
 def test_the_inspector_list_comes_fifty_to_a_page_and_finds_a_certificate(app):
-    with app.app_context():
-        with tenant_scope(tenant_id("SWJ")):
-            for n in range(1, 56):
-                inspectors.create_inspector(
-                    _person(f"商务检查员{n:02d}", n, f"SWJ-{n:04d}"), actor=user_named("swj_admin")
-                )
-            db.session.commit()
+    with app.app_context(), tenant_scope(tenant_id("SWJ")):
+        for n in range(1, 56):
+            inspectors.create_inspector(_person(f"商务检查员{n:02d}", n, f"SWJ-{n:04d}"), actor=user_named("swj_admin"))
+        db.session.commit()
     client = app.test_client()
     first, second = _text(client.get("/public/SWJ/inspectors")), _text(client.get("/public/SWJ/inspectors?page=2"))
     assert _names(first) == [f"商务检查员{n:02d}" for n in range(1, 51)]  # by name
@@ -350,11 +347,10 @@ def test_the_inspector_list_comes_fifty_to_a_page_and_finds_a_certificate(app):
 
 
 def test_the_item_list_comes_fifty_to_a_page(app):
-    with app.app_context():
-        with tenant_scope(tenant_id("SWJ")):
-            for n in range(1, 53):
-                _item({"name": f"商务抽查事项{n:02d}"}, actor=user_named("swj_admin"))
-            db.session.commit()
+    with app.app_context(), tenant_scope(tenant_id("SWJ")):
+        for n in range(1, 53):
+            _item({"name": f"商务抽查事项{n:02d}"}, actor=user_named("swj_admin"))
+        db.session.commit()
     client = app.test_client()
     first, second = _text(client.get("/public/SWJ/items")), _text(client.get("/public/SWJ/items?page=2"))
     assert len(_titles(first)) == 50 and _titles(second) == [("51", "商务抽查事项51"), ("52", "商务抽查事项52")]

@@ -62,11 +62,10 @@ def test_a_department_s_rules_in_force_say_which_its_own_rules_set(client, app):
 
 
 def test_the_published_rules_document_shows_the_rules_in_force_beside_it(client, app):
-    with app.app_context():
-        with tenant_scope(tenant_id("YJJ")):
-            admin = user_named("yjj_admin")
-            commands.save_text({"title": "应急管理局“双随机、一公开”实施细则", "body": "第一条 ……"}, actor=admin)
-            commands.publish(actor=admin)
+    with app.app_context(), tenant_scope(tenant_id("YJJ")):
+        admin = user_named("yjj_admin")
+        commands.save_text({"title": "应急管理局“双随机、一公开”实施细则", "body": "第一条 ……"}, actor=admin)
+        commands.publish(actor=admin)
     page = client.get("/public/YJJ/rules")
     markup = page.get_data(as_text=True)
     assert page.status_code == 200 and "应急管理局“双随机、一公开”实施细则" in markup

@@ -4,7 +4,7 @@ newest, with no last page to jump to; a search that matches few counts them all 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -49,7 +49,7 @@ def _published_businesses() -> None:
                     results=1,
                     name=entity.name,
                     code=entity.code,
-                    last_published_at=datetime(2026, 5, 1, tzinfo=timezone.utc) + timedelta(days=number),
+                    last_published_at=datetime(2026, 5, 1, tzinfo=UTC) + timedelta(days=number),
                 )
             )  # as publication keeps it
         db.session.commit()
@@ -78,9 +78,9 @@ def test_a_search_that_matches_more_than_it_counts_says_more_than_and_pages_on_f
     second = page_text(client.get("/public/results", query_string={"q": "餐饮管理", "page": 2}))
     assert "杭州第1餐饮管理有限公司" in second and "下一页" not in second
     assert client.get("/public/results", query_string={"q": "餐饮管理", "page": 3}).status_code == 404
-    with app.app_context():  # a page before the first is not found either, as the view's own check would say
-        with pytest.raises(NotFound):
-            register.search("餐饮管理", page=0)
+    # a page before the first is not found either, as the view's own check would say
+    with app.app_context(), pytest.raises(NotFound):
+        register.search("餐饮管理", page=0)
 
 
 def test_a_search_that_matches_few_counts_them_all(app):

@@ -329,9 +329,12 @@ def test_under_chengkous_rulebook_the_bureau_prepares_and_signs_its_area_wide_ta
     with app.app_context():
         adopt("城口县", date(2026, 1, 1))
         yjj_planner = user_named("yjj_planner")
-        with frozen_at(date(2026, 12, 10)), tenant_scope(yjj_planner.tenant_id):
-            with pytest.raises(Conflict, match="不报送"):
-                supervision.prepare({"code": "area", "period": "2026", "contact": "郑洁"}, actor=yjj_planner)
+        with (
+            frozen_at(date(2026, 12, 10)),
+            tenant_scope(yjj_planner.tenant_id),
+            pytest.raises(Conflict, match="不报送"),
+        ):
+            supervision.prepare({"code": "area", "period": "2026", "contact": "郑洁"}, actor=yjj_planner)
         supervisor, bureau_leader = user_named("sfj_supervisor"), user_named("sfj_leader")
         with frozen_at(date(2026, 12, 10)), tenant_scope(supervisor.tenant_id):
             with pytest.raises(Conflict, match="监督人员准备"):

@@ -222,7 +222,7 @@ def test_a_department_reads_its_rules_in_force_and_where_each_comes_from(app):
 def test_the_department_administrator_loads_a_version_of_its_rules(app):
     admin = signed_in(app, "yjj_admin")
     yjj = tenant_id_of(app, "YJJ")
-    [(first_id, _, _)] = _versions(app, yjj)
+    [(_first_id, _, _)] = _versions(app, yjj)
     assert 'id="rules-load"' in admin.get("/catalog/rules/in-force").get_data(as_text=True)
     with app.app_context():
         looser = changed_department_rules(yjj, publish_days=(30, "四（三）"))

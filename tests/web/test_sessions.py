@@ -5,7 +5,7 @@ valid is a 401 on every method; a deactivated user's tokens stay revoked when re
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from spotcheck.core import clock
 from tests.support.helpers import DEMO_PASSWORD, bearer, csrf_token, post_form, signed_in
@@ -113,7 +113,7 @@ def test_a_token_shows_when_it_was_last_used_to_the_minute(app):
     """The token list says when each token was last used; a burst of calls is one write, not one per call."""
     headers = bearer(app, "scj_admin")
     client = app.test_client()
-    start = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
     def last_used():
         return client.get("/api/v1/tokens", headers=headers).json[0]["last_used_at"]

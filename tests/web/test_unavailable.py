@@ -78,9 +78,8 @@ def test_an_unreachable_broker_makes_readiness_fail_and_a_job_asked_for_waits_qu
 
 def test_a_programming_error_is_not_taken_for_an_unreachable_database():
     engine = sa.create_engine("sqlite://")
-    with engine.connect() as connection:
-        with pytest.raises(sa.exc.OperationalError) as missing_table:
-            connection.execute(sa.text("SELECT * FROM no_such_table"))
+    with engine.connect() as connection, pytest.raises(sa.exc.OperationalError) as missing_table:
+        connection.execute(sa.text("SELECT * FROM no_such_table"))
     assert not is_unreachable(missing_table.value)
     with pytest.raises(sa.exc.OperationalError) as refused:
         sa.create_engine(UNREACHABLE["postgresql"].replace("postgresql:", "postgresql+psycopg:")).connect()

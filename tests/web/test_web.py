@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from spotcheck.platform.web import local_time
 from tests.support.helpers import login, post_form, signed_in
@@ -115,7 +115,7 @@ def test_tokens_page_shows_the_secret_once(app):
 
 
 def test_times_are_shown_in_beijing_time(app):
-    assert local_time(datetime(2026, 3, 1, 16, 30, tzinfo=timezone.utc)) == "2026-03-02 00:30"
+    assert local_time(datetime(2026, 3, 1, 16, 30, tzinfo=UTC)) == "2026-03-02 00:30"
     assert local_time(datetime(2026, 3, 1, 16, 30)) == "2026-03-02 00:30"  # SQLite gives naive UTC
 
 
