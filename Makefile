@@ -78,9 +78,10 @@ demo: install pdf-libs
 test: install-dev chromium pdf-libs
 	SPOTCHECK_ENV=testing $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
-# The fast loop: the rules and the commands (no browser, no worker, no pages).
+# The fast loop (≤ 90 s): the rules, the commands and the units on SQLite — no PostgreSQL, no worker, no browser,
+# no pages. `make test` runs everything (≤ 12 minutes on a fresh 2-core clone); `python -m bench suite` times both.
 test-fast: install-dev
-	SPOTCHECK_ENV=testing $(BIN)/python -m pytest tests/unit tests/commands
+	SPOTCHECK_ENV=testing $(BIN)/python -m pytest tests/unit tests/commands -n 2 -m "not postgres and not redis and not browser"
 
 # Faults of the services under running jobs (tests/chaos): a PostgreSQL cluster of the test's own
 # restarted mid-job, a Redis of its own restarted mid-job, on real workers. A few minutes; needs the
