@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -65,7 +65,7 @@ def entry_hash(entry: AuditEntry) -> str:
         "created_at": iso_utc(entry.created_at),
     }
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"{entry.prev_hash}\n{canonical}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{entry.prev_hash}\n{canonical}".encode()).hexdigest()
 
 
 def hold_chain(tenant_id: int | None) -> None:
@@ -84,7 +84,7 @@ def record(
     obj_id: object = None,
     *,
     actor: Actor | None = None,
-    tenant_id: int | None | str = "current",
+    tenant_id: int | str | None = "current",
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append an entry to the tenant's chain in the current transaction (committed with it).
@@ -100,7 +100,7 @@ def record_many(
     entries: Sequence[tuple[object, dict[str, Any] | None]],
     *,
     actor: Actor | None = None,
-    tenant_id: int | None | str = "current",
+    tenant_id: int | str | None = "current",
 ) -> list[AuditEntry]:
     """Append one entry per ``(obj_id, details)`` to the tenant's chain, in order, in the current
     transaction: the chain's head read and locked once, so a bulk command of thousands of rows
@@ -217,5 +217,4 @@ def verify(chain: int | None = None) -> tuple[int, list[Break]]:
 
 def _stream(query: sa.Select[AuditEntry]) -> Iterator[AuditEntry]:
     result = db.session.execute(query.execution_options(yield_per=1000))
-    for entry in result.scalars():
-        yield entry
+    yield from result.scalars()

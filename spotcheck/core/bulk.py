@@ -46,8 +46,10 @@ def each(rows: Iterable[Row], step: Callable[[Row], Done], *, name: Callable[[Ro
     if refused:
         raise ValidationFailed(
             {
-                FIELD: [str(_l("Nothing was changed: %(count)d of the selected rows cannot be.", count=len(refused)))]
-                + refused
+                FIELD: [
+                    str(_l("Nothing was changed: %(count)d of the selected rows cannot be.", count=len(refused))),
+                    *refused,
+                ]
             }
         )
     return done

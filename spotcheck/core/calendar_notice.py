@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.calendar_tables import NAME_LENGTH
 from spotcheck.core.errors import ValidationFailed
@@ -93,7 +93,6 @@ def _read_line(
     pending: list[tuple[date, date]] = []
     found: list[tuple[date, date, str]] = []
     leading_kind, last_date, last_end, explicit_years = None, None, 0, set[int]()
-    y: int | None
     for what, match in tokens:
         if what == "kind":
             kind = HOLIDAY if match.group("holiday") else WORKDAY
@@ -113,31 +112,8 @@ def _read_line(
                 )
             last_end = match.end()
             continue
-        if match.group("y"):
-            y, m, d = int(match.group("y")), int(match.group("m")), int(match.group("d"))
-            explicit_years.add(y)
-        elif match.group("m2"):
-            y, m, d = (last_date.year if last_date else year), int(match.group("m2")), int(match.group("d2"))
-        elif last_date is None:
-            continue  # “7日” with no month before it: not a date of the schedule
-        else:
-            y, m, d = last_date.year, last_date.month, int(match.group("d3"))
-        if y is None:
-            said.append(
-                _l(
-                    "Line %(n)d: “%(value)s” has no year: choose the year on the form or write the date as "
-                    "%(example)s.",
-                    n=number,
-                    value=match.group(0).strip(),
-                    example="2027-01-01",
-                )
-            )
-            continue
-        day = _day_or_problem(y, m, d)
+        day = _date_of(match, number, last_date.year if last_date else year, last_date, said, explicit_years)
         if day is None:
-            said.append(
-                _l("Line %(n)d: “%(value)s” is not a date (YYYY-MM-DD).", n=number, value=match.group(0).strip()[:20])
-            )
             continue
         if pending and last_date is not None and _RANGE.match(text[last_end : match.start()]):
             start = pending[-1][0]
@@ -159,23 +135,8 @@ def _read_line(
         last_date, last_end = day, match.end()
     if pending and leading_kind is not None and not found:
         found, pending = [(start, end, leading_kind) for start, end in pending], []
-    if not said and pending and found:
-        said.append(
-            _l(
-                "Line %(n)d: say whether %(day)s is 放假 (a holiday) or 上班 (a make-up working day).",
-                n=number,
-                day=pending[0][0].isoformat(),
-            )
-        )
-    if not said and not found and not pending and tokens and leading_kind and not _SENTENCE.search(text):
-        said.append(
-            _l(
-                "Line %(n)d: “%(line)s” is not read: write a date or a range, then 放假 or 上班 "
-                "(e.g. 2027-02-06 至 2027-02-13 放假).",
-                n=number,
-                line=shown,
-            )
-        )
+    if not said and (unread := _unread(number, shown, text, bool(tokens), found, pending, leading_kind)):
+        said.append(unread)
     name = section or _leftover_name(text, tokens)
     if not said and found and len(name) > NAME_LENGTH:
         said.append(_l("Line %(n)d: give the holiday's name (at most %(max)d characters).", n=number, max=NAME_LENGTH))
@@ -188,6 +149,71 @@ def _read_line(
         (start + timedelta(days=k), kind, name) for start, end, kind in found for k in range((end - start).days + 1)
     ]
     return _Line(number, shown, days, set()), section  # no date at all: the notice's title or prose, left out
+
+
+def _unread(
+    number: int,
+    shown: str,
+    text: str,
+    has_tokens: bool,
+    found: list[tuple[date, date, str]],
+    pending: list[tuple[date, date]],
+    leading_kind: str | None,
+) -> LazyString | None:
+    """What is missing for line ``number`` to be read: a kind for its dates, or dates for its kind (None when
+    nothing is)."""
+    if pending and found:
+        return _l(
+            "Line %(n)d: say whether %(day)s is 放假 (a holiday) or 上班 (a make-up working day).",
+            n=number,
+            day=pending[0][0].isoformat(),
+        )
+    if not found and not pending and has_tokens and leading_kind and not _SENTENCE.search(text):
+        return _l(
+            "Line %(n)d: “%(line)s” is not read: write a date or a range, then 放假 or 上班 "
+            "(e.g. 2027-02-06 至 2027-02-13 放假).",
+            n=number,
+            line=shown,
+        )
+    return None
+
+
+def _date_of(
+    match: re.Match[str],
+    number: int,
+    year: int | None,
+    last_date: date | None,
+    said: list[Any],
+    explicit_years: set[int],
+) -> date | None:
+    """The day a date token of line ``number`` names — in full, month and day in ``year`` (the last date's, else the
+    form's), or a day of the last date's month — or None when it names none (its problem goes into ``said``)."""
+    if match.group("y"):
+        y, m, d = int(match.group("y")), int(match.group("m")), int(match.group("d"))
+        explicit_years.add(y)
+    elif match.group("m2"):
+        if year is None:
+            said.append(
+                _l(
+                    "Line %(n)d: “%(value)s” has no year: choose the year on the form or write the date as "
+                    "%(example)s.",
+                    n=number,
+                    value=match.group(0).strip(),
+                    example="2027-01-01",
+                )
+            )
+            return None
+        y, m, d = year, int(match.group("m2")), int(match.group("d2"))
+    elif last_date is None:
+        return None  # “7日” with no month before it: not a date of the schedule
+    else:
+        y, m, d = last_date.year, last_date.month, int(match.group("d3"))
+    day = _day_or_problem(y, m, d)
+    if day is None:
+        said.append(
+            _l("Line %(n)d: “%(value)s” is not a date (YYYY-MM-DD).", n=number, value=match.group(0).strip()[:20])
+        )
+    return day
 
 
 def _leftover_name(text: str, tokens: list[tuple[str, re.Match[str]]]) -> str:

@@ -6,9 +6,9 @@ Every "now" and "today" of the platform comes from here, so a test can set the c
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
-from typing import Iterator
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -20,7 +20,7 @@ _offset = timedelta(0)
 
 def now() -> datetime:
     """The current moment, timezone-aware UTC (or the moment a test set)."""
-    return _fixed if _fixed is not None else datetime.now(timezone.utc) + _offset
+    return _fixed if _fixed is not None else datetime.now(UTC) + _offset
 
 
 def today() -> date:
@@ -33,7 +33,7 @@ def set_now(moment: datetime | None) -> None:
     global _fixed
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=SHANGHAI)
-    _fixed = None if moment is None else moment.astimezone(timezone.utc)
+    _fixed = None if moment is None else moment.astimezone(UTC)
 
 
 def run_from(day: date | None) -> None:
@@ -41,7 +41,7 @@ def run_from(day: date | None) -> None:
     from that day at the present time of day, so that a campaign window still to come can be
     walked through to its results; ``None``: the real date again."""
     global _offset
-    real = datetime.now(timezone.utc).astimezone(SHANGHAI).date()
+    real = datetime.now(UTC).astimezone(SHANGHAI).date()
     _offset = timedelta(0) if day is None else timedelta(days=(day - real).days)
 
 
@@ -61,14 +61,14 @@ def frozen_at(moment: datetime | date) -> Iterator[datetime]:
 
 def midnight(day: date) -> datetime:
     """00:00 Beijing time on ``day``, as the UTC instant timestamps are stored and compared in."""
-    return datetime.combine(day, datetime.min.time(), tzinfo=SHANGHAI).astimezone(timezone.utc)
+    return datetime.combine(day, datetime.min.time(), tzinfo=SHANGHAI).astimezone(UTC)
 
 
 def as_utc(value: datetime) -> datetime:
     """Normalise a stored timestamp (SQLite gives naive UTC, PostgreSQL aware) to aware UTC."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def local(value: datetime) -> datetime:

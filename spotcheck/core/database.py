@@ -1,9 +1,10 @@
 """The database (数据库): the one SQLAlchemy object every layer works through, bound to the
 application by the app factory, and the naming convention of the schema."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, Iterator, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy

@@ -15,7 +15,7 @@ from spotcheck.core.database import Model
 from spotcheck.core.scoping import TenantOwned
 
 
-class JobStatus(str, enum.Enum):
+class JobStatus(enum.StrEnum):
     queued = "queued"
     running = "running"
     succeeded = "succeeded"

@@ -56,7 +56,8 @@ def derived_key(secret_key: str) -> str:
 
 
 def configured_key() -> str:
-    """The data key this process is configured with: ``SPOTCHECK_DATA_KEY``, else the one derived from ``SECRET_KEY``."""
+    """The data key this process is configured with: ``SPOTCHECK_DATA_KEY``, else the one derived from
+    ``SECRET_KEY``."""
     return settings.get("SPOTCHECK_DATA_KEY") or derived_key(str(settings.get("SECRET_KEY")))
 
 

@@ -18,7 +18,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.errors import Forbidden
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     platform_admin = "platform_admin"
     tenant_admin = "tenant_admin"
     planner = "planner"
@@ -31,7 +31,7 @@ class Role(str, enum.Enum):
     field_coordinator = "field_coordinator"
 
 
-class Permission(str, enum.Enum):
+class Permission(enum.StrEnum):
     #: Any logged-in user: own home page, profile, password, API tokens.
     SIGNED_IN = "signed_in"
     #: Create tenants (departments) and their first administrators.

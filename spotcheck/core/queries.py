@@ -23,11 +23,11 @@ permission and expects Forbidden).
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, Iterator, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from spotcheck.core import audit, policy
 from spotcheck.core.actor import Actor

@@ -51,7 +51,8 @@ def root() -> Path:
     return path
 
 
-def _path(key: str) -> Path:
+def _path(key: object) -> Path:
+    """Where the file of ``key`` is: any value a caller passes, refused unless it is a key of the pattern."""
     if not isinstance(key, str) or not KEY.match(key):
         raise NotFound(_l("No such stored file."))
     return root() / key
@@ -60,7 +61,7 @@ def _path(key: str) -> Path:
 def save(stream: BinaryIO, *, area: str, tenant_id: int, suffix: str = "", limit: int, field: str = "file") -> Stored:
     """Store what ``stream`` holds, refusing more than ``limit`` bytes (a field error under ``field``)."""
     suffix = suffix.lower()
-    if not AREA.match(area) or not SUFFIX.match(suffix) or not isinstance(tenant_id, int) or tenant_id < 0:
+    if not AREA.match(area) or not SUFFIX.match(suffix) or tenant_id < 0:
         raise ValueError("bad storage area, suffix or tenant")
     key = f"{area}/{tenant_id}/{secrets.token_hex(16)}{suffix}"
     target = root() / key
@@ -68,7 +69,7 @@ def save(stream: BinaryIO, *, area: str, tenant_id: int, suffix: str = "", limit
     partial = target.with_name(f".{target.name}.partial")
     digest, size = hashlib.sha256(), 0
     try:
-        with open(partial, "wb") as out:
+        with partial.open("wb") as out:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > limit:
@@ -79,7 +80,7 @@ def save(stream: BinaryIO, *, area: str, tenant_id: int, suffix: str = "", limit
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(partial, target)
+        partial.replace(target)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -108,7 +109,7 @@ def read(key: str) -> bytes:
 
 def head(key: str, size: int) -> bytes:
     """The first ``size`` bytes (to check a file's type by its content)."""
-    with open(path(key), "rb") as stream:
+    with path(key).open("rb") as stream:
         return stream.read(size)
 
 

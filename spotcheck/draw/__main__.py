@@ -5,6 +5,7 @@ as one file (a zipapp) that runs as ``python3 spotcheck-verify.pyz PROOF.json``.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from spotcheck.draw import wording
@@ -41,8 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         from spotcheck.draw import bundle  # the bundle runs this module as its entry point
 
         data = bundle.build()
-        with open(args[1], "wb") as out:
-            out.write(data)
+        Path(args[1]).write_bytes(data)
         print(f"{args[1]}：{len(data)} 字节 bytes，SHA-256 {bundle.sha256(data)}")
         return 0
     print(USAGE, file=sys.stderr)

@@ -71,7 +71,7 @@ class Frame:
     recused: dict[str, set[str]]
 
     @classmethod
-    def parse(cls, lines: list[str]) -> "Frame":
+    def parse(cls, lines: list[str]) -> Frame:
         needs: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)
         pool: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)
         group_of: dict[str, str] = {}
@@ -210,7 +210,7 @@ def draw_teams(
                 for inspector in listed:
                     listed_in[inspector].append(listed)
             eligible = [i for i in listed if i not in recused] if recused else listed
-            best += heapq.nsmallest(keep, zip(map(key, eligible), eligible))
+            best += heapq.nsmallest(keep, zip(map(key, eligible), eligible, strict=True))
         best.sort()
         team = pick_team(
             frame, visit, [inspector for _, inspector in best], team_size=team_size, per_group_min=per_group_min

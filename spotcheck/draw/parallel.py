@@ -12,6 +12,7 @@ whole work itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -68,7 +69,7 @@ def map_in_two(
     done: list[Result] | None = _collect(*child) if child is not None else None
     if done is None:  # no child, or it failed: the parent does its share too
         done = [function(tasks[i]) for i in theirs]
-    results.update(zip(theirs, done))
+    results.update(zip(theirs, done, strict=True))
     return [results[i] for i in range(len(tasks))]
 
 
@@ -115,7 +116,7 @@ def _collect(pid: int, reading: int) -> list[Result] | None:
         return None
     try:
         results: list[Result] = pickle.loads(b"".join(chunks))
-    except Exception:  # noqa: BLE001 — a truncated answer: the parent computes it instead
+    except Exception:
         return None
     return results
 
@@ -123,10 +124,8 @@ def _collect(pid: int, reading: int) -> list[Result] | None:
 def _stop(pid: int, reading: int) -> None:
     """End a child whose answer is no longer wanted, and wait for it (no zombie, no pipe left open)."""
     os.close(reading)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     os.waitpid(pid, 0)
 
 

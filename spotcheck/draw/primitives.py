@@ -11,13 +11,14 @@ import hmac
 import importlib
 import secrets
 import time
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 ALGORITHM = "spotcheck-draw/1"
 FORBIDDEN_CHARACTERS = ("\t", "\n", "|")
 
 
-def H(data: bytes) -> bytes:
+def H(data: bytes) -> bytes:  # noqa: N802 — H is DRAW-SPEC.md's name for SHA-256, kept so the code reads as the page
     return hashlib.sha256(data).digest()
 
 
@@ -41,7 +42,7 @@ def derive_seed(
 ) -> bytes:
     """``seed = HMAC(nonce, algorithm ‖ "|" ‖ kind ‖ "|" ‖ campaign ‖ "|" ‖ frame_digest ‖ I)``, the
     algorithm being ``spotcheck-draw/1`` or (inspector draws) ``spotcheck-draw/2``."""
-    message = f"{algorithm}|{kind}|{campaign}|".encode("utf-8") + frame_digest + inputs_digest(public_inputs)
+    message = f"{algorithm}|{kind}|{campaign}|".encode() + frame_digest + inputs_digest(public_inputs)
     return hmac.new(nonce, message, hashlib.sha256).digest()
 
 
@@ -130,8 +131,9 @@ def sha256_for_keys() -> Callable[..., Any]:
     return min(found, key=best.__getitem__)
 
 
-def check_field(value: str, what: str) -> str:
-    """Fields may not contain a tab, a newline or ``|`` (they would make the bytes ambiguous)."""
+def check_field(value: object, what: str) -> str:
+    """A field as read from a proof or a caller (any value): a non-empty string, which may not contain a tab, a
+    newline or ``|`` (they would make the bytes ambiguous)."""
     if not isinstance(value, str) or not value or any(c in value for c in FORBIDDEN_CHARACTERS):
         raise ValueError(f"{what} {value!r} is empty or contains a tab, a newline or '|'")
     return value

@@ -65,7 +65,7 @@ def dumps(proof: dict[str, Any], frame_file: bytes | None = None) -> bytes:
     if frame_file is not None:
         fields[FRAME_FIELD[proof["kind"]]] = _FrameText(proof["kind"], frame_file)
     ordered = sorted(fields, key=lambda name: FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER))
-    parts = [f"{json.dumps(name)}: ".encode("utf-8") + _value(fields[name]) for name in ordered]
+    parts = [f"{json.dumps(name)}: ".encode() + _value(fields[name]) for name in ordered]
     return b"{\n" + b",\n".join(parts) + b"\n}\n"
 
 

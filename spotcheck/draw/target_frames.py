@@ -41,7 +41,7 @@ def frame_columns(frame: Any) -> Cells:
         | set(compress(itertools.count(1), map(operator.ne, strata, islice(strata, 1, None))))
     )
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for start, end in zip(starts, islice(starts, 1, None)):
+    for start, end in itertools.pairwise(starts):
         found[(groups[start], strata[start])].extend(ids[start:end])
     return [(cell, sorted(found[cell])) for cell in sorted(found)]
 

@@ -10,7 +10,7 @@ import heapq
 import operator
 from collections.abc import Callable, Iterable
 from functools import partial
-from itertools import islice
+from itertools import islice, pairwise
 
 from spotcheck.draw import native, parallel
 from spotcheck.draw.primitives import rank_keys, rank_keys_bytes
@@ -20,7 +20,7 @@ from spotcheck.draw.target_frames import Cells, distinct
 def rank_cell(seed: bytes, ids: Iterable[str], keep: int | None = None) -> list[str]:
     """Ids in rank order ``(K(id), id)``; with ``keep``, only the first ``keep`` of them."""
     ids = list(ids)
-    keyed = zip(map(rank_keys(seed, "target|"), ids), ids)
+    keyed = zip(map(rank_keys(seed, "target|"), ids), ids, strict=True)
     ranked = heapq.nsmallest(keep, keyed) if keep is not None else sorted(keyed)
     return [entity for _, entity in ranked]
 
@@ -75,9 +75,11 @@ def smallest(keep: int, key: Callable[[bytes], bytes], ids: list[bytes]) -> list
     sorted (:func:`_first_by_rank`)."""
     bound = _bound(keep, len(ids))
     if bound is None:
-        return heapq.nsmallest(keep, zip(map(key, ids), ids))
+        return heapq.nsmallest(keep, zip(map(key, ids), ids, strict=True))
     return _first_by_rank(
-        keep, list(filter(partial(operator.gt, bound), zip(map(key, ids), ids))), lambda: zip(map(key, ids), ids)
+        keep,
+        list(filter(partial(operator.gt, bound), zip(map(key, ids), ids, strict=True))),
+        lambda: zip(map(key, ids), ids, strict=True),
     )
 
 
@@ -137,12 +139,14 @@ def rank_blocks(
             weights.append(count // len(parts))
             owners.append(index)
     shares: list[list[Ranked]] = [[] for _ in cells]
-    for owner, ranked in zip(owners, parallel.map_in_two(_rank_block, tasks, weights, threshold=threshold)):
+    for owner, ranked in zip(
+        owners, parallel.map_in_two(_rank_block, tasks, weights, threshold=threshold), strict=True
+    ):
         shares[owner].append(ranked)
     out = []
-    for ((group, stratum), *_, keep), parts_ranked in zip(cells, shares):
+    for ((group, stratum), *_, keep), parts_ranked in zip(cells, shares, strict=True):
         if not all(clean for clean, *_ in parts_ranked) or any(
-            earlier[2] >= later[1] for earlier, later in zip(parts_ranked, parts_ranked[1:])
+            earlier[2] >= later[1] for earlier, later in pairwise(parts_ranked)
         ):
             raise ValueError(f"frame lines of {group}/{stratum} are empty, not sorted or not distinct")
         best = heapq.nsmallest(keep, [pair for *_, pairs in parts_ranked for pair in pairs])
@@ -155,12 +159,12 @@ def rank_cells(seed: bytes, sorted_cells: Cells, keeps: list[int]) -> list[list[
     that fails its checks — ids that repeat, or an id that is empty or holds a newline, which joining by newlines
     would split — is ranked id by id as given, on one core."""
     if not all(distinct(ids) and _joinable(ids) for _, ids in sorted_cells):
-        return [rank_cell(seed, ids, keep=keep) for (_, ids), keep in zip(sorted_cells, keeps)]
+        return [rank_cell(seed, ids, keep=keep) for (_, ids), keep in zip(sorted_cells, keeps, strict=True)]
     return rank_blocks(
         seed,
         [
             (cell, "\n".join(ids).encode("utf-8"), b"\n", len(ids), keep)
-            for (cell, ids), keep in zip(sorted_cells, keeps)
+            for (cell, ids), keep in zip(sorted_cells, keeps, strict=True)
         ],
     )
 

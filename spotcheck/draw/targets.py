@@ -129,9 +129,12 @@ def _draw_blocks(
         sizes.append(cell_size(rule, count))
     ranked_cells = rank_blocks(
         seed,
-        [(cell, data, separator, count, n + reserve_size) for (cell, data, separator, count), n in zip(blocks, sizes)],
+        [
+            (cell, data, separator, count, n + reserve_size)
+            for (cell, data, separator, count), n in zip(blocks, sizes, strict=True)
+        ],
     )
-    for ((group, stratum), *_), n, ranked in zip(blocks, sizes, ranked_cells):
+    for ((group, stratum), *_), n, ranked in zip(blocks, sizes, ranked_cells, strict=True):
         selected[group][stratum] = ranked[:n]
         reserves[group][stratum] = ranked[n : n + reserve_size]
     return {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 from spotcheck.draw import inspectors, parallel, proof_file, target_frames, target_ranking, targets, versions
@@ -29,8 +30,7 @@ class Check:
 def verify_file(path: str) -> list[Check]:
     """Every check of the proof file at ``path`` (:func:`verify_bytes`)."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = Path(path).read_bytes()
     except OSError as exc:
         return [Check("read the proof", False, f"{type(exc).__name__}: {exc}")]
     return verify_bytes(data)
@@ -113,7 +113,7 @@ class _FileFrame:
                 seed,
                 [
                     (cell, block, separator, count, keep)
-                    for (cell, block, separator, count), keep in zip(self.blocks, keeps)
+                    for (cell, block, separator, count), keep in zip(self.blocks, keeps, strict=True)
                 ],
             )
         except ValueError:
@@ -204,7 +204,7 @@ def _target_checks(proof: dict[str, Any], seed: bytes, frame: _RowFrame | _FileF
     )
     sizes = [targets.cell_size(proof["rules"][group][stratum], count) for (group, stratum), count in frame.cells]
     rankings = frame.ranked(seed, [n + reserve_size for n in sizes])
-    for ((group, stratum), count), n, ranked in zip(frame.cells, sizes, rankings):
+    for ((group, stratum), count), n, ranked in zip(frame.cells, sizes, rankings, strict=True):
         selected = proof["selected"].get(group, {}).get(stratum)
         reserve = proof["reserves"].get(group, {}).get(stratum)
         yield Check(f"selected {group}/{stratum}: {n} of {count}", selected == ranked[:n])

@@ -76,8 +76,10 @@ def line(check: Check) -> str:
     return f"{'ok  ' if check.ok else 'FAIL'}  {shown}{english}" + (f" — {check.detail}" if check.detail else "")
 
 
-USAGE = """用法 usage: python3 -m spotcheck.draw verify PROOF.json   逐项核验抽取证明 (check a published draw proof, spotcheck-draw/1 and /2)
-           python3 -m spotcheck.draw bundle OUT.pyz      生成单文件验证程序 (write this verifier as one file)
+USAGE = """用法 usage: python3 -m spotcheck.draw verify PROOF.json
+             逐项核验抽取证明 (check a published draw proof, spotcheck-draw/1 and /2)
+           python3 -m spotcheck.draw bundle OUT.pyz
+             生成单文件验证程序 (write this verifier as one file)
   退出码 exit: 0 全部通过 all checks hold, 1 有不通过 a check fails, 2 无法读取 unreadable or usage"""
 BUNDLE_USAGE = """用法 usage: python3 spotcheck-verify.pyz PROOF.json
   逐项核验抽取证明 (check a published draw proof, spotcheck-draw/1 and /2)

@@ -21,7 +21,7 @@ def named_data(world, targets: int = 3, codes=None, **overrides) -> dict:
     """A named check of the first ``targets`` businesses of ``world`` (or of ``codes``), with :data:`CAUSES`."""
     rows = [
         {"entity_code": code, "cause": cause, "reference": ref}
-        for code, (cause, ref) in zip(codes or world["codes"], CAUSES[:targets], strict=True)
+        for code, (cause, ref) in zip(codes or world["codes"], CAUSES[:targets], strict=False)
     ]
     return campaign_data(
         world,
