@@ -1,5 +1,11 @@
 """Marshmallow schemas every domain's API shares: a job, and a page of rows."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Generic, TypedDict, TypeVar
+
+import sqlalchemy as sa
 from marshmallow import Schema, fields, validate
 
 from spotcheck.core.job_models import JobStatus
@@ -37,7 +43,19 @@ class NumberedPageSchema(Schema):
     total = fields.Int()
 
 
-def numbered_page(query, page: int, per_page: int) -> dict:
+T = TypeVar("T")
+
+
+class NumberedRows(TypedDict, Generic[T]):
+    """A page of one object's rows, as :class:`NumberedPageSchema` dumps it."""
+
+    items: Sequence[T]
+    page: int
+    pages: int
+    total: int
+
+
+def numbered_page(query: sa.Select[T], page: int, per_page: int) -> NumberedRows[T]:
     """Page ``page`` of ``query`` (rows of one object) as ``{items, page, pages, total}``."""
     found = paginate(query, page=page, per_page=per_page, make=lambda row: row[0])
     return {"items": found.rows, "page": found.number, "pages": found.pages, "total": found.total}
