@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from spotcheck.platform.api.accounts.schemas import MeSchema
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.accounts.queries import User
 
 PREFIX = "/me"
 blp = Blueprint("Me", __name__, description="The signed-in user")

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from spotcheck.platform.api.accounts.schemas import TenantCreateSchema, TenantSchema
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
-from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.accounts.queries import Tenant
 
 PREFIX = "/tenants"
 blp = Blueprint("Departments", __name__, description="Departments (platform administrator)")

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from spotcheck.platform.api.accounts.schemas import NewTokenSchema, TokenSchema
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
-from spotcheck.tenants.accounts.models import ApiToken
+from spotcheck.tenants.accounts.queries import ApiToken
 
 PREFIX = "/tokens"
 blp = Blueprint("Tokens", __name__, description="My personal API tokens")

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from spotcheck.platform.api.accounts.schemas import UserCreateSchema, UserSchema, UserUpdateSchema
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
-from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.accounts.queries import User
 
 PREFIX = "/users"
 blp = Blueprint("Users", __name__, description="Users of my department (tenant administrator)")

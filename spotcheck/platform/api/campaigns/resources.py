@@ -42,11 +42,11 @@ from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.tenants.campaigns import commands, queries as campaign_queries
 from spotcheck.tenants.campaigns.commands import submit_draw
-from spotcheck.tenants.campaigns.models import Campaign, TeamExpert, TeamMember
-from spotcheck.tenants.campaigns.queries import public as publication, targets as listing
+from spotcheck.tenants.campaigns.queries import Campaign, TeamMember, public as publication, targets as listing
 from spotcheck.tenants.campaigns.vocabulary import ALL_STATUSES
 from spotcheck.tenants.results.commands import submit_hand_out
 from spotcheck.tenants.results.queries import teams as team_experts
+from spotcheck.tenants.results.queries.teams import TeamExpert
 
 PREFIX = "/campaigns"
 blp = Blueprint("Campaigns", __name__, description="Campaigns (抽查任务) and their draws.")

@@ -14,9 +14,10 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from spotcheck.platform import downloads
-from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema, PageQuerySchema, numbered_page
+from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema, PageQuerySchema, numbered_page, only_column
 from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tenants.common.queries import paginate
 from spotcheck.tenants.exports import commands as export_commands, queries as export_queries
 from spotcheck.tenants.exports.vocabulary import BatchStatus
 
@@ -122,7 +123,9 @@ class Batches(MethodView):
     def get(self, query):
         """My department's export batches, newest first (50 a page), with how many results wait"""
         return {
-            **numbered_page(export_queries.batches_query(), query["page"], 50),
+            **numbered_page(
+                paginate(export_queries.batches_query(), page=query["page"], per_page=50, make=only_column)
+            ),
             "pending": export_queries.pending_count(),
         }
 
@@ -168,4 +171,8 @@ class Deliveries(MethodView):
     @blp.response(200, DeliveryPageSchema)
     def get(self, query):
         """The delivery log (投递记录): every attempt, newest first (50 a page)"""
-        return numbered_page(export_queries.deliveries_query(query["batch_id"]), query["page"], 50)
+        return numbered_page(
+            paginate(
+                export_queries.deliveries_query(query["batch_id"]), page=query["page"], per_page=50, make=only_column
+            )
+        )

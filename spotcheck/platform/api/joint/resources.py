@@ -31,11 +31,10 @@ from spotcheck.platform.api.campaigns.schemas import (
 from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema
 from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
-from spotcheck.tenants.campaigns.models import Campaign, TeamMember
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import commands, queries
-from spotcheck.tenants.joint.models import JointParticipant
+from spotcheck.tenants.joint.queries import Campaign, JointParticipant, TeamMember
 from spotcheck.tenants.joint.vocabulary import JOINT_FIELDS, PART_FIELDS, ParticipantStatus
 
 PREFIX = "/joint"

@@ -11,10 +11,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from spotcheck.core import storage
 from spotcheck.core.personal_data import mask_contact
 from spotcheck.platform import downloads
-from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema, PageQuerySchema, numbered_page
+from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema, PageQuerySchema, numbered_page, only_column
 from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.common.queries import paginate
 from spotcheck.tenants.notices import commands as notice_commands, queries as notice_queries
 from spotcheck.tenants.notices.vocabulary import Channel, DeliveryStatus, NoticeKind
 
@@ -99,7 +100,9 @@ class Inbox(MethodView):
     def get(self, query):
         """My inbox, newest first (30 a page), with the number unread"""
         return {
-            **numbered_page(notice_queries.inbox_query(_actor()), query["page"], 30),
+            **numbered_page(
+                paginate(notice_queries.inbox_query(_actor()), page=query["page"], per_page=30, make=only_column)
+            ),
             "unread": notice_queries.unread_count(_actor()),
         }
 
@@ -150,4 +153,6 @@ class Deliveries(MethodView):
     @blp.response(200, NoticeDeliveryPageSchema)
     def get(self, query):
         """The department's delivery log (送达记录), newest first, 50 a page; addresses masked"""
-        return numbered_page(notice_queries.deliveries_query(), query["page"], 50)
+        return numbered_page(
+            paginate(notice_queries.deliveries_query(), page=query["page"], per_page=50, make=only_column)
+        )

@@ -12,6 +12,7 @@ stored under the instance folder with a name the server chooses, and downloaded 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, Protocol
 
 from flask import Response, send_file
@@ -35,10 +36,10 @@ from spotcheck.platform.api.rules.versions import (
 )
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.accounts import queries as accounts
-from spotcheck.tenants.accounts.models import Tenant, User
+from spotcheck.tenants.accounts.queries import Tenant, User
 from spotcheck.tenants.rules import commands, queries, vocabulary as rules_vocabulary
-from spotcheck.tenants.rules.citations import DocumentRef
-from spotcheck.tenants.rules.models import RulesDocument, RuleVersion
+from spotcheck.tenants.rules.queries.document import RulesDocument
+from spotcheck.tenants.rules.queries.versions import RuleVersion
 
 PREFIX = "/rules"
 blp = Blueprint(
@@ -46,6 +47,23 @@ blp = Blueprint(
     __name__,
     description="The rules document (一细则); the rules in force and their versions (现行规则 · 规则版本).",
 )
+
+
+class _CitedDocument(Protocol):
+    """A document the rules in force come from, as they cite it (the rulebook or the department's rules)."""
+
+    @property
+    def version_id(self) -> int | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def short_title(self) -> str: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def effective_from(self) -> date | None: ...
+    @property
+    def name(self) -> str: ...
 
 
 class _Loader(Protocol):
@@ -140,7 +158,7 @@ def _department(args: dict[str, Any]) -> Tenant:
     return found
 
 
-def _ref(document: DocumentRef | None) -> dict[str, object] | None:
+def _ref(document: _CitedDocument | None) -> dict[str, object] | None:
     if document is None:
         return None
     return {
