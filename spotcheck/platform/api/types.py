@@ -60,7 +60,7 @@ class QueryBool(fields.Boolean):
     """A boolean of the query string (``?mine=true``): ``true`` or ``false`` as text."""
 
     truthy = frozenset({True, "true"})  # type: ignore[assignment]  # marshmallow reads it with `in` only
-    falsy = frozenset({False, "false"})  # type: ignore[assignment]
+    falsy = frozenset({False, "false"})  # type: ignore[assignment]  # likewise: read with `in` only
 
 
 MAX_LIMIT = 200
