@@ -11,7 +11,7 @@ from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import declared_access
 
 
-def refuse_empty_changes():
+def refuse_empty_changes() -> None:
     """A PATCH of the API says what to change: with no body, or an empty object, it is a 422 naming
     the body (not a change of nothing answered 200)."""
 

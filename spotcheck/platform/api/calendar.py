@@ -4,6 +4,7 @@ it, and (the platform administrator) entering a year from the State Council's no
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
@@ -13,6 +14,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from spotcheck.core import official_calendar
 from spotcheck.core.calendar import add_working_days, missing_years
+from spotcheck.core.calendar_tables import CalendarYear, OfficialDay
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.api.types import Bool, Int
@@ -49,8 +51,8 @@ class CalendarLoadSchema(Schema):
         required=True,
         validate=validate.Length(min=1, max=64 * 1024),
         metadata={
-            "description": "The whole year: a date or a range and 放假|上班 per line (2027-02-06 至 2027-02-13 放假), the "
-            "notice's own text, or lines YYYY-MM-DD<TAB>holiday|workday<TAB>name"
+            "description": "The whole year: a date or a range and 放假|上班 per line "
+            "(2027-02-06 至 2027-02-13 放假), the notice's own text, or lines YYYY-MM-DD<TAB>holiday|workday<TAB>name"
         },
     )
     notice = fields.Str(
@@ -71,7 +73,7 @@ class DueQuerySchema(Schema):
     days = Int(required=True, validate=validate.Range(min=0, max=366), metadata={"description": "Working days"})
 
     @validates_schema
-    def within_the_calendar(self, data, **kwargs):
+    def within_the_calendar(self, data: dict[str, Any], **kwargs: object) -> None:
         """The count must end by 9999-12-31 (the last day a date can be): a week of five working
         days, and a margin for the long holidays of a year entered."""
         if "start" in data and "days" in data and (date.max - data["start"]).days < data["days"] * 7 // 5 + 30:
@@ -88,14 +90,14 @@ class DueSchema(Schema):
 class Calendar(MethodView):
     @requires(Permission.SIGNED_IN)
     @blp.response(200, CalendarSchema)
-    def get(self):
+    def get(self) -> dict[str, object]:
         """The years of the official calendar entered, and those missing by now"""
         return {"years": official_calendar.years(), "missing": missing_years(today())}
 
     @requires(Permission.CALENDAR_MANAGE)
     @blp.arguments(CalendarLoadSchema)
     @blp.response(201, CalendarYearSchema)
-    def post(self, data):
+    def post(self, data: dict[str, Any]) -> CalendarYear:
         """Enter a year from the State Council's notice (replaces the year; a file with any wrong line is
         refused whole, each line named); the provisional deadlines are counted again"""
         return official_calendar.load_year(
@@ -108,7 +110,7 @@ class Due(MethodView):
     @requires(Permission.SIGNED_IN)
     @blp.arguments(DueQuerySchema, location="query")
     @blp.response(200, DueSchema)
-    def get(self, args):
+    def get(self, args: dict[str, Any]) -> dict[str, object]:
         """The N-th working day after a day (the day itself not counted)"""
         deadline = add_working_days(args["start"], args["days"])
         return {"due": deadline.due, "provisional": deadline.provisional, "assumed_years": list(deadline.assumed_years)}
@@ -118,7 +120,7 @@ class Due(MethodView):
 class Year(MethodView):
     @requires(Permission.SIGNED_IN)
     @blp.response(200, DaySchema(many=True))
-    def get(self, year):
+    def get(self, year: int) -> list[OfficialDay]:
         """The days a year's notice names (holidays and make-up working days)"""
         days = official_calendar.days_of(year)
         if not days:

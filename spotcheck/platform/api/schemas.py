@@ -1,10 +1,15 @@
 """Marshmallow schemas every domain's API shares: a job, and a page of rows."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypedDict, TypeVar
+
 from marshmallow import Schema, fields, validate
 
 from spotcheck.core.job_models import JobStatus
 from spotcheck.platform.api.types import Int
-from spotcheck.tenants.common.queries import paginate
+from spotcheck.tenants.common.queries import NumberedPage
 
 
 class JobSchema(Schema):
@@ -37,7 +42,24 @@ class NumberedPageSchema(Schema):
     total = fields.Int()
 
 
-def numbered_page(query, page: int, per_page: int) -> dict:
-    """Page ``page`` of ``query`` (rows of one object) as ``{items, page, pages, total}``."""
-    found = paginate(query, page=page, per_page=per_page, make=lambda row: row[0])
+T = TypeVar("T")
+
+
+class NumberedRows(TypedDict):
+    """A page of one object's rows, as :class:`NumberedPageSchema` dumps it."""
+
+    items: Sequence[object]
+    page: int
+    pages: int
+    total: int
+
+
+def only_column(row: Sequence[T]) -> T:
+    """The object of a row of one column (``make`` of :func:`~spotcheck.tenants.common.queries.paginate`)."""
+    return row[0]
+
+
+def numbered_page(found: NumberedPage) -> NumberedRows:
+    """A page of rows of one object (:func:`~spotcheck.tenants.common.queries.paginate` with
+    ``make=only_column``) as ``{items, page, pages, total}``."""
     return {"items": found.rows, "page": found.number, "pages": found.pages, "total": found.total}

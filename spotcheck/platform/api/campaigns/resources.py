@@ -8,8 +8,11 @@ reason from the list. The drawn targets come a page at a time, in the draw's ord
 rank): ``page`` from 1, ``limit`` per page; the answer gives ``pages``, ``total`` and ``next_page``.
 """
 
+from __future__ import annotations
+
 import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
 from flask import Response
 from flask.views import MethodView
@@ -17,6 +20,7 @@ from flask_babel import get_locale, lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from spotcheck.core.errors import NotFound
+from spotcheck.core.job_models import Job
 from spotcheck.platform.api.campaigns.schemas import (
     CampaignFieldsSchema,
     CampaignSchema,
@@ -38,10 +42,11 @@ from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.tenants.campaigns import commands, queries as campaign_queries
 from spotcheck.tenants.campaigns.commands import submit_draw
-from spotcheck.tenants.campaigns.queries import public as publication, targets as listing
+from spotcheck.tenants.campaigns.queries import Campaign, TeamMember, public as publication, targets as listing
 from spotcheck.tenants.campaigns.vocabulary import ALL_STATUSES
 from spotcheck.tenants.results.commands import submit_hand_out
 from spotcheck.tenants.results.queries import teams as team_experts
+from spotcheck.tenants.results.queries.teams import TeamExpert
 
 PREFIX = "/campaigns"
 blp = Blueprint("Campaigns", __name__, description="Campaigns (抽查任务) and their draws.")
@@ -55,7 +60,7 @@ _JSON_FILE = {
 }
 
 
-def draw_facts(campaign, kind: str) -> dict:
+def draw_facts(campaign: Campaign, kind: str) -> dict[str, object]:
     """What may be shown of a draw at its stage (the publication rules): the nonce only once the
     draw is made."""
     draw = publication.public_draws(campaign, staff=True).get(kind)
@@ -68,14 +73,14 @@ def draw_facts(campaign, kind: str) -> dict:
 class Campaigns(MethodView):
     @requires(Permission.CAMPAIGNS_VIEW)
     @blp.response(200, CampaignSchema(many=True))
-    def get(self):
+    def get(self) -> list[Campaign]:
         """My department's campaigns, newest first"""
         return campaign_queries.list_campaigns()
 
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(CampaignFieldsSchema)
     @blp.response(201, CampaignSchema)
-    def post(self, data):
+    def post(self, data: dict[str, Any]) -> Campaign:
         """Draft a campaign: its items must all be in a filed plan of its year, unless it is of an
         exempt kind with a stated reason"""
         campaign = commands.create_campaign(data, actor=_user())
@@ -87,7 +92,7 @@ class LateCheck(MethodView):
     @requires(Permission.CAMPAIGNS_APPROVE)
     @blp.arguments(LateCheckSchema)
     @blp.response(201, CampaignSchema)
-    def post(self, data):
+    def post(self, data: dict[str, Any]) -> Campaign:
         """Register a check of named businesses already made (紧急检查事后登记, a leader): within the rules' days
         after it, with the reason and the team that went; published at once"""
         return commands.register_emergency({**data, "kind": "named"}, actor=_user())
@@ -97,21 +102,21 @@ class LateCheck(MethodView):
 class CampaignById(MethodView):
     @requires(Permission.CAMPAIGNS_VIEW)
     @blp.response(200, CampaignSchema)
-    def get(self, campaign_id):
+    def get(self, campaign_id: int) -> Campaign:
         """One campaign of my department"""
         return campaign_queries.get_campaign(campaign_id)
 
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(CampaignFieldsSchema)
     @blp.response(200, CampaignSchema)
-    def patch(self, data, campaign_id):
+    def patch(self, data: dict[str, Any], campaign_id: int) -> Campaign:
         """Change a draft campaign (an approved one is committed and cannot change)"""
         campaign = commands.update_campaign(campaign_id, data, actor=_user())
         return campaign
 
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.response(204)
-    def delete(self, campaign_id):
+    def delete(self, campaign_id: int) -> None:
         """Delete a draft campaign (planner): it has no code yet and was never published; an approved
         campaign is withdrawn by a leader instead (``/cancel``)"""
         commands.delete_draft(campaign_id, actor=_user())
@@ -122,7 +127,7 @@ class CampaignReturn(MethodView):
     @requires(Permission.CAMPAIGNS_APPROVE)
     @blp.arguments(WithdrawalReasonSchema)
     @blp.response(200, CampaignSchema)
-    def post(self, data, campaign_id):
+    def post(self, data: dict[str, Any], campaign_id: int) -> Campaign:
         """Return a draft to its planner with the reason (leader, 退回)"""
         return commands.return_draft(campaign_id, {"reason": data["reason"]}, actor=_user())
 
@@ -132,7 +137,7 @@ class CampaignCancel(MethodView):
     @requires(Permission.CAMPAIGNS_APPROVE)
     @blp.arguments(WithdrawalReasonSchema)
     @blp.response(200, CampaignSchema)
-    def post(self, data, campaign_id):
+    def post(self, data: dict[str, Any], campaign_id: int) -> Campaign:
         """Withdraw an approved campaign before its targets are drawn, with the reason (leader, 撤销):
         its commitment stays published, the public page says 已撤销 with the reason, and every
         later step answers 409"""
@@ -143,7 +148,7 @@ class CampaignCancel(MethodView):
 class CampaignApprove(MethodView):
     @requires(Permission.CAMPAIGNS_APPROVE)
     @blp.response(200, DrawSchema)
-    def post(self, campaign_id):
+    def post(self, campaign_id: int) -> dict[str, object]:
         """Approve the campaign (leader): the target draw is committed — a check of named businesses registers its
         businesses and commits its inspector draw; answers the published commitment"""
         campaign = commands.approve(campaign_id, actor=_user())
@@ -154,7 +159,7 @@ class CampaignApprove(MethodView):
 class CampaignHandOut(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.response(202, JobSchema)
-    def post(self, campaign_id):
+    def post(self, campaign_id: int) -> Job:
         """Hand the visits to their teams (检查任务下达) in the background, once every visit has a team
         leader: a visit per selected target; the teams may then record results (a second request
         while it runs answers 409)"""
@@ -165,7 +170,7 @@ class CampaignHandOut(MethodView):
 class DrawFreeze(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.response(200, DrawSchema)
-    def post(self, campaign_id, kind):
+    def post(self, campaign_id: int, kind: str) -> dict[str, object]:
         """Freeze the frame: publishes its digest, the counts and the excluded counts by reason"""
         campaign = campaign_queries.get_campaign(campaign_id)
         freeze = commands.freeze_targets if kind == "targets" else commands.freeze_inspectors
@@ -177,14 +182,14 @@ class DrawFreeze(MethodView):
 class DrawByKind(MethodView):
     @requires(Permission.CAMPAIGNS_VIEW)
     @blp.response(200, DrawSchema)
-    def get(self, campaign_id, kind):
+    def get(self, campaign_id: int, kind: str) -> dict[str, object]:
         """The draw: commitment, frame digest, counts, excluded, inputs, seed, times (the nonce only after the draw)"""
         return draw_facts(campaign_queries.get_campaign(campaign_id), kind)
 
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(DrawRequestSchema)
     @blp.response(202, JobSchema)
-    def post(self, data, campaign_id, kind):
+    def post(self, data: dict[str, Any], campaign_id: int, kind: str) -> Job:
         """Draw with the observers' inputs — with none, the reason (no_input_reason, required) — in the
         background (once per campaign and kind: a second request answers 409)"""
         campaign = campaign_queries.get_campaign(campaign_id)
@@ -204,12 +209,12 @@ class DrawByKind(MethodView):
 class DrawProof(MethodView):
     @requires(Permission.CAMPAIGNS_VIEW)
     @blp.doc(responses=_JSON_FILE)
-    def get(self, campaign_id, kind):
+    def get(self, campaign_id: int, kind: str) -> Response:
         """The proof of the draw, as published (check it with `spotcheck draw verify PROOF.json`)"""
         return proof_response(campaign_queries.get_campaign(campaign_id), kind)
 
 
-def proof_response(campaign, kind: str) -> Response:
+def proof_response(campaign: Campaign, kind: str) -> Response:
     name = f"{campaign.id}-{kind}-proof.json"
     return Response(
         publication.published_proof(campaign, kind),
@@ -223,7 +228,7 @@ class Targets(MethodView):
     @requires(Permission.CAMPAIGNS_VIEW)
     @blp.arguments(TargetQuerySchema, location="query")
     @blp.response(200, TargetPageSchema)
-    def get(self, args, campaign_id):
+    def get(self, args: dict[str, Any], campaign_id: int) -> dict[str, object]:
         """The drawn targets and reserves by stratum and rank, a page at a time, each with its team
         once the inspectors are drawn"""
         campaign = campaign_queries.get_campaign(campaign_id)
@@ -249,7 +254,9 @@ class Targets(MethodView):
         }
 
 
-def _with_team(target: listing.ListedTarget, team: list, experts: Sequence = ()) -> dict:
+def _with_team(
+    target: listing.ListedTarget, team: Sequence[TeamMember], experts: Sequence[TeamExpert] = ()
+) -> dict[str, object]:
     return {
         **dataclasses.asdict(target),
         "team_members": team,
@@ -262,7 +269,7 @@ class TargetReplace(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(ReplaceTargetSchema)
     @blp.response(200, TargetSchema)
-    def post(self, data, campaign_id, entity_id):
+    def post(self, data: dict[str, Any], campaign_id: int, entity_id: int) -> dict[str, object]:
         """Replace a selected target by the next reserve of its stratum, with a reason from the list"""
         campaign = campaign_queries.get_campaign(campaign_id)
         incoming = commands.replace_target(
@@ -276,7 +283,7 @@ class MemberReplace(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(ReplaceInspectorSchema)
     @blp.response(200, TeamMemberSchema)
-    def post(self, data, campaign_id, member_id):
+    def post(self, data: dict[str, Any], campaign_id: int, member_id: int) -> TeamMember:
         """Replace a team member by the next eligible inspector of the visit's ranking, with a reason from the list"""
         campaign = campaign_queries.get_campaign(campaign_id)
         member = commands.replace_inspector(
@@ -290,7 +297,7 @@ class MembersReplace(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(ReplaceManySchema)
     @blp.response(200, TeamMemberSchema(many=True))
-    def post(self, data, campaign_id):
+    def post(self, data: dict[str, Any], campaign_id: int) -> list[TeamMember]:
         """Replace several team members at once — ``member_ids``, or every visit of ``inspector_id`` —
         each by the next eligible inspector of its visit's ranking: all or nothing, each refused
         member named"""
@@ -302,7 +309,7 @@ class LeadersByRule(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(LeaderRuleSchema)
     @blp.response(200, LeadersNamedSchema)
-    def post(self, data, campaign_id):
+    def post(self, data: dict[str, Any], campaign_id: int) -> dict[str, object]:
         """Name every visit's team leader (组长) at once by a rule (``only_missing``: keep those named)"""
         return commands.designate_leaders(campaign_queries.get_campaign(campaign_id).id, data, actor=_user())
 
@@ -311,7 +318,7 @@ class LeadersByRule(MethodView):
 class MemberLeader(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.response(200, TeamMemberSchema)
-    def post(self, campaign_id, member_id):
+    def post(self, campaign_id: int, member_id: int) -> TeamMember:
         """Name this member the team leader (组长) of the visit"""
         campaign = campaign_queries.get_campaign(campaign_id)
         member = commands.designate_leader(campaign.id, {"member_id": member_id}, actor=_user())

@@ -4,6 +4,10 @@ The schemas check shapes only; the plan, campaign and ceremony services check th
 the pages and the API give the same messages.
 """
 
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -90,7 +94,7 @@ NamedTargetSchema = _Lenient.from_dict(
 )
 
 
-def fields_schema(name: str, names=None, **extra) -> type[Schema]:
+def fields_schema(name: str, names: Collection[str] | None = None, **extra: fields.Field) -> type[Schema]:
     """A schema of a campaign's fields as the API takes them, derived from their declaration
     (:mod:`spotcheck.tenants.campaigns.inputs`; ``names``: only those); the campaign commands check the values."""
     return Schema.from_dict(
@@ -133,8 +137,8 @@ class CampaignSchema(Schema):
     code = fields.Str(
         allow_none=True,
         metadata={
-            "description": "Public code (文号), e.g. 应急抽〔2026〕3号: issued when the campaign is approved; null for a draft "
-            "(未编号)"
+            "description": "Public code (文号), e.g. 应急抽〔2026〕3号: issued when the campaign is approved; "
+            "null for a draft (未编号)"
         },
     )
     title = fields.Str()
@@ -142,7 +146,8 @@ class CampaignSchema(Schema):
         CampaignKind,
         by_value=True,
         metadata={
-            "description": "random (随机抽查) or named (特定对象检查: targets named with their causes, only inspectors drawn)"
+            "description": "random (随机抽查) or named (特定对象检查: targets named with their causes, "
+            "only inspectors drawn)"
         },
     )
     named_targets = fields.List(fields.Nested(NamedTargetSchema), allow_none=True)
@@ -211,8 +216,8 @@ class DrawSchema(Schema):
     no_input_reason = fields.Str(
         allow_none=True,
         metadata={
-            "description": "Drawn with no observer's input (无外部监督人输入, the department's secret number alone): why, "
-            "as recorded and published; empty when observers gave inputs (or for a draw made before the "
+            "description": "Drawn with no observer's input (无外部监督人输入, the department's secret number "
+            "alone): why, as recorded and published; empty when observers gave inputs (or for a draw made before the "
             "reason was asked); null before the draw"
         },
     )
@@ -248,7 +253,7 @@ class ReplaceManySchema(ReplaceInspectorSchema):
     inspector_id = Int(validate=validate.Range(min=1))
 
     @validates_schema
-    def one_of(self, data, **kwargs):
+    def one_of(self, data: Mapping[str, object], **kwargs: object) -> None:
         if ("member_ids" in data) == ("inspector_id" in data):
             raise ValidationError(_l("Give either the members or the inspector to replace."), "member_ids")
 

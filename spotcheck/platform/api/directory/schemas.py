@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 from spotcheck.platform.api.types import MAX_LIMIT, Bool, Int, codes_text
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory import inputs
+from spotcheck.tenants.directory.queries import DirectoryEntry
 
 FLAGS = ("abnormal", "blacklisted", "penalized", "complaints")
 
@@ -79,7 +80,7 @@ EntityInputSchema = _input_schema("EntityInputSchema", inputs.ENTITY_FIELDS)
 EntityUpdateSchema = _input_schema("EntityUpdateSchema", inputs.ENTITY_FIELDS)
 
 
-def _risk_label(entry) -> str:
+def _risk_label(entry: DirectoryEntry) -> str:
     style = getattr(getattr(current_user, "tenant", None), "risk_labels", None) or "letters"
     return reference.RISK_LABEL_STYLES.get(style, reference.RISK_LABEL_STYLES["letters"]).get(entry.risk, entry.risk)
 
@@ -97,7 +98,7 @@ class EntrySchema(Schema):
     last_inspected_on = fields.Date(allow_none=True)
     created_at = fields.DateTime(dump_only=True)
 
-    def get_attribute(self, obj, attr, default):
+    def get_attribute(self, obj: object, attr: str, default: object) -> object:
         if attr == "tags" and hasattr(obj, "tag_list"):
             return obj.tag_list
         return super().get_attribute(obj, attr, default)

@@ -7,17 +7,31 @@ from ``GET /api/v1/jobs/<id>``.
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import Response
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from spotcheck.core.job_models import Job
 from spotcheck.platform import downloads
-from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema, PageQuerySchema, numbered_page
+from spotcheck.platform.api.schemas import (
+    JobSchema,
+    NumberedPageSchema,
+    NumberedRows,
+    PageQuerySchema,
+    numbered_page,
+    only_column,
+)
 from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tenants.accounts.queries import User
+from spotcheck.tenants.common.queries import paginate
 from spotcheck.tenants.exports import commands as export_commands, queries as export_queries
+from spotcheck.tenants.exports.queries import ExportBatch
 from spotcheck.tenants.exports.vocabulary import BatchStatus
 
 PREFIX = "/exports"
@@ -45,7 +59,7 @@ _FILES = {
 }
 
 
-def _actor():
+def _actor() -> User:
     return current_user._get_current_object()
 
 
@@ -119,16 +133,18 @@ class Batches(MethodView):
     @requires(Permission.EXPORTS_MANAGE)
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, BatchPageSchema)
-    def get(self, query):
+    def get(self, query: dict[str, Any]) -> dict[str, object]:
         """My department's export batches, newest first (50 a page), with how many results wait"""
         return {
-            **numbered_page(export_queries.batches_query(), query["page"], 50),
+            **numbered_page(
+                paginate(export_queries.batches_query(), page=query["page"], per_page=50, make=only_column)
+            ),
             "pending": export_queries.pending_count(),
         }
 
     @requires(Permission.EXPORTS_MANAGE)
     @blp.response(202, JobSchema)
-    def post(self):
+    def post(self) -> Job:
         """Export the published results waiting now (a batch, then its delivery) in the background"""
         return export_commands.request_export(actor=_actor(), locale=str(get_locale()))
 
@@ -137,7 +153,7 @@ class Batches(MethodView):
 class BatchById(MethodView):
     @requires(Permission.EXPORTS_MANAGE)
     @blp.response(200, BatchDetailSchema)
-    def get(self, batch_id):
+    def get(self, batch_id: int) -> ExportBatch:
         """One batch: its state, files and manifest"""
         return export_queries.get_batch(batch_id)
 
@@ -146,7 +162,7 @@ class BatchById(MethodView):
 class BatchFile(MethodView):
     @requires(Permission.EXPORTS_MANAGE)
     @blp.doc(responses=_FILES)
-    def get(self, batch_id, kind):
+    def get(self, batch_id: int, kind: str) -> Response:
         """One of the batch's files as delivered: JSON Lines, CSV or the manifest"""
         path, name, media_type = export_queries.file_of(export_queries.get_batch(batch_id), kind)
         return downloads.private_file(path, media_type, name)
@@ -156,7 +172,7 @@ class BatchFile(MethodView):
 class BatchDeliveries(MethodView):
     @requires(Permission.EXPORTS_MANAGE)
     @blp.response(202, JobSchema)
-    def post(self, batch_id):
+    def post(self, batch_id: int) -> Job:
         """Deliver the batch again (重新投递) in the background: the same files under the same number"""
         return export_commands.request_delivery(batch_id, actor=_actor(), locale=str(get_locale()))
 
@@ -166,6 +182,10 @@ class Deliveries(MethodView):
     @requires(Permission.EXPORTS_MANAGE)
     @blp.arguments(DeliveryQuerySchema, location="query")
     @blp.response(200, DeliveryPageSchema)
-    def get(self, query):
+    def get(self, query: dict[str, Any]) -> NumberedRows:
         """The delivery log (投递记录): every attempt, newest first (50 a page)"""
-        return numbered_page(export_queries.deliveries_query(query["batch_id"]), query["page"], 50)
+        return numbered_page(
+            paginate(
+                export_queries.deliveries_query(query["batch_id"]), page=query["page"], per_page=50, make=only_column
+            )
+        )

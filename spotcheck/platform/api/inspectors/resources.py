@@ -4,6 +4,10 @@ Answers carry the masked ID number only; the full number has its own endpoint, f
 department administrator, and every reading of it is audited.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -16,13 +20,15 @@ from spotcheck.platform.api.inspectors.schemas import (
     RecusalSchema,
 )
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.tenants.accounts.queries import User
 from spotcheck.tenants.inspectors import commands, queries
+from spotcheck.tenants.inspectors.queries import Inspector, Recusal
 
 PREFIX = "/inspectors"
 blp = Blueprint("Inspectors", __name__, description="The inspector directory (执法检查人员名录库) and recusals.")
 
 
-def _actor():
+def _actor() -> User:
     return current_user._get_current_object()
 
 
@@ -31,14 +37,14 @@ class Inspectors(MethodView):
     @requires(Permission.CATALOG_VIEW)
     @blp.arguments(InspectorQuerySchema, location="query")
     @blp.response(200, InspectorSchema(many=True))
-    def get(self, query):
+    def get(self, query: dict[str, Any]) -> list[Inspector]:
         """List the inspectors of my department (ID numbers masked)"""
         return queries.list_inspectors(active_only=query["active_only"], experts=query.get("expert"))
 
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(InspectorSchema)
     @blp.response(201, InspectorSchema)
-    def post(self, data):
+    def post(self, data: dict[str, Any]) -> Inspector:
         """Add an inspector (the ID number is required and checked by its check digit)"""
         inspector = commands.create_inspector(data, actor=_actor())
         return inspector
@@ -48,14 +54,14 @@ class Inspectors(MethodView):
 class InspectorById(MethodView):
     @requires(Permission.CATALOG_VIEW)
     @blp.response(200, InspectorSchema)
-    def get(self, inspector_id):
+    def get(self, inspector_id: int) -> Inspector:
         """One inspector of my department (ID number masked)"""
         return queries.get_inspector(inspector_id)
 
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(InspectorUpdateSchema)
     @blp.response(200, InspectorSchema)
-    def patch(self, data, inspector_id):
+    def patch(self, data: dict[str, Any], inspector_id: int) -> Inspector:
         """Change an inspector; fields left out stay as they are (also the ID number)"""
         inspector = commands.update_inspector(queries.get_inspector(inspector_id).id, data, actor=_actor())
         return inspector
@@ -65,7 +71,7 @@ class InspectorById(MethodView):
 class InspectorIdNumber(MethodView):
     @requires(Permission.INSPECTORS_PERSONAL_DATA)
     @blp.response(200, InspectorIdNumberSchema)
-    def get(self, inspector_id):
+    def get(self, inspector_id: int) -> tuple[dict[str, object], int, dict[str, str]]:
         """The full ID number (department administrator only; each reading is audited)"""
         inspector = queries.get_inspector(inspector_id)
         number = commands.id_number_of(inspector.id, actor=_actor())
@@ -76,14 +82,14 @@ class InspectorIdNumber(MethodView):
 class InspectorRecusals(MethodView):
     @requires(Permission.CATALOG_VIEW)
     @blp.response(200, RecusalSchema(many=True))
-    def get(self, inspector_id):
+    def get(self, inspector_id: int) -> list[Recusal]:
         """The recusals (回避) declared for an inspector"""
         return queries.list_recusals(queries.get_inspector(inspector_id))
 
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(RecusalSchema)
     @blp.response(201, RecusalSchema)
-    def post(self, data, inspector_id):
+    def post(self, data: dict[str, Any], inspector_id: int) -> Recusal:
         """Declare a recusal: the inspector will not be drawn for this entity"""
         inspector = queries.get_inspector(inspector_id)
         recusal = commands.declare_recusal(
@@ -96,6 +102,6 @@ class InspectorRecusals(MethodView):
 class RecusalById(MethodView):
     @requires(Permission.CATALOG_MANAGE)
     @blp.response(204)
-    def delete(self, recusal_id):
+    def delete(self, recusal_id: int) -> None:
         """Withdraw a recusal"""
         commands.withdraw_recusal(recusal_id, actor=_actor())

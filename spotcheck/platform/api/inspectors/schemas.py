@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 
 from spotcheck.platform.api.types import Bool, Int, QueryBool
 from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.inspectors.queries import Recusal
 
 
 class InspectorSchema(Schema):
@@ -71,7 +72,7 @@ class RecusalSchema(Schema):
     reason = fields.Str(metadata={"description": "Why the inspector must not inspect this entity"})
     declared_at = fields.DateTime(dump_only=True)
 
-    def get_attribute(self, obj, attr, default):
+    def get_attribute(self, obj: Recusal | dict[str, object], attr: str, default: object) -> object:
         if attr == "entity_code" and not isinstance(obj, dict):
             return obj.entity.code
         return super().get_attribute(obj, attr, default)

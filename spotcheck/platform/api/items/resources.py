@@ -1,5 +1,9 @@
 """The item list (一单)."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -25,14 +29,14 @@ class Items(MethodView):
     @requires(Permission.CATALOG_VIEW)
     @blp.arguments(ItemListArgsSchema, location="query")
     @blp.response(200, ItemSchema(many=True))
-    def get(self, args):
+    def get(self, args: dict[str, Any]) -> list[queries.Item]:
         """List my department's items, optionally by status"""
         return queries.list_items(args.get("status"))
 
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(ItemCreateSchema)
     @blp.response(201, ItemSchema)
-    def post(self, data):
+    def post(self, data: dict[str, Any]) -> queries.Item:
         """Create an item as a draft (not public until published)"""
         item = commands.create_item(data, actor=current_user)
         return item
@@ -42,7 +46,7 @@ class Items(MethodView):
 class Coverage(MethodView):
     @requires(Permission.CATALOG_VIEW)
     @blp.response(200, ItemCoverageSchema(many=True))
-    def get(self):
+    def get(self) -> list[queries.Coverage]:
         """Share of published items under random checking per field, against the 70 % / 50 % goals"""
         return queries.coverage()
 
@@ -51,14 +55,14 @@ class Coverage(MethodView):
 class ItemById(MethodView):
     @requires(Permission.CATALOG_VIEW)
     @blp.response(200, ItemSchema)
-    def get(self, item_id):
+    def get(self, item_id: int) -> queries.Item:
         """One item of my department"""
         return queries.get_item(item_id)
 
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(ItemUpdateSchema)
     @blp.response(200, ItemSchema)
-    def patch(self, data, item_id):
+    def patch(self, data: dict[str, Any], item_id: int) -> queries.Item:
         """Change an item: a draft in place; a published item needs a `reason` and gets a new version"""
         item = queries.get_item(item_id)
         reason = data.pop("reason", "")
@@ -70,7 +74,7 @@ class ItemById(MethodView):
 class ItemPublish(MethodView):
     @requires(Permission.CATALOG_MANAGE)
     @blp.response(200, ItemSchema)
-    def post(self, item_id):
+    def post(self, item_id: int) -> queries.Item:
         """Publish a draft (records version 1)"""
         item = commands.publish_item(queries.get_item(item_id).id, actor=current_user)
         return item
@@ -81,7 +85,7 @@ class ItemRetire(MethodView):
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(ItemRetireSchema)
     @blp.response(200, ItemSchema)
-    def post(self, data, item_id):
+    def post(self, data: dict[str, Any], item_id: int) -> queries.Item:
         """Retire a published item, with the reason (records a new version)"""
         item = commands.retire_item(queries.get_item(item_id).id, {"reason": data["reason"]}, actor=current_user)
         return item
@@ -91,7 +95,7 @@ class ItemRetire(MethodView):
 class ItemVersions(MethodView):
     @requires(Permission.CATALOG_VIEW)
     @blp.response(200, ItemVersionSchema(many=True))
-    def get(self, item_id):
+    def get(self, item_id: int) -> list[queries.ItemVersion]:
         """The recorded versions of an item, newest first"""
         return queries.versions(queries.get_item(item_id))
 
@@ -100,6 +104,6 @@ class ItemVersions(MethodView):
 class ItemVersion(MethodView):
     @requires(Permission.CATALOG_VIEW)
     @blp.response(200, ItemVersionSchema)
-    def get(self, item_id, number):
+    def get(self, item_id: int, number: int) -> queries.ItemVersion:
         """One recorded version of an item (old versions stay readable)"""
         return queries.get_version(queries.get_item(item_id), number)

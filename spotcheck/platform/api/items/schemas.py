@@ -16,31 +16,33 @@ from spotcheck.tenants.items.vocabulary import ItemStatus
 _STATUSES = [s.value for s in ItemStatus]
 
 
-def _input_field(field: inputs.ItemField, **kwargs):
+def _input_field(field: inputs.ItemField, *, required: bool = False) -> fields.Field:
     """An item field (事项要素) as the API takes it: typed and documented here, checked by the command alone."""
     about = f"{field.about}: {codes_text(field.choices)}" if field.choices else field.about
-    meta: dict = {"description": about}
+    meta: dict[str, object] = {"description": about}
     if field.longest:
         meta["maxLength"] = field.longest
     if field.bounds:
         meta["minimum"], meta["maximum"] = field.bounds
-    if kwargs.get("required"):
+    if required:
         meta["minLength"] = 1
     if field.kind == inputs.CODES:
-        return fields.List(fields.Str(), metadata=meta, **kwargs)
+        return fields.List(fields.Str(), metadata=meta, required=required)
     if field.kind in (inputs.RATIO, inputs.TIMES):
-        return Int(allow_none=True, metadata=meta, **kwargs)
+        return Int(allow_none=True, metadata=meta, required=required)
     if field.kind == inputs.PERIOD:
-        return fields.Str(allow_none=True, metadata={**meta, "enum": [*(field.choices or ()), "", None]}, **kwargs)
+        return fields.Str(
+            allow_none=True, metadata={**meta, "enum": [*(field.choices or ()), "", None]}, required=required
+        )
     if field.kind == inputs.CHOICE:
         choices = field.choices or {}
-        return fields.Str(metadata={**meta, "enum": [*choices, *choices.values()]}, **kwargs)
+        return fields.Str(metadata={**meta, "enum": [*choices, *choices.values()]}, required=required)
     if field.kind == inputs.FLAG:
-        return Bool(metadata=meta, **kwargs)
-    return fields.Str(metadata=meta, **kwargs)
+        return Bool(metadata=meta, required=required)
+    return fields.Str(metadata=meta, required=required)
 
 
-def _inputs(creating: bool = False) -> dict:
+def _inputs(creating: bool = False) -> dict[str, fields.Field]:
     """The declared fields of an item (seed 003, 附件1), as the API takes them; ``creating``: the
     required ones (its name) must be given."""
     return {

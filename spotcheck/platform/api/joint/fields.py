@@ -1,5 +1,9 @@
 """Enforcement fields and their lead departments (执法领域牵头部门): the platform administrator's API."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -9,6 +13,7 @@ from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_FIELDS
 from spotcheck.tenants.joint import commands, queries
+from spotcheck.tenants.joint.queries import FieldRow
 
 PREFIX = "/fields"
 blp = Blueprint(
@@ -36,7 +41,7 @@ class FieldLeadUpdateSchema(Schema):
     )
 
 
-def _row(code: str):
+def _row(code: str) -> FieldRow:
     return next(row for row in queries.field_leads() if row.code == code)
 
 
@@ -44,7 +49,7 @@ def _row(code: str):
 class FieldLeads(MethodView):
     @requires(Permission.TENANTS_MANAGE)
     @blp.response(200, FieldLeadSchema(many=True))
-    def get(self):
+    def get(self) -> list[FieldRow]:
         """Every enforcement field with its lead department"""
         return queries.field_leads()
 
@@ -54,7 +59,7 @@ class FieldLead(MethodView):
     @requires(Permission.TENANTS_MANAGE)
     @blp.arguments(FieldLeadUpdateSchema)
     @blp.response(200, FieldLeadSchema)
-    def put(self, data, code):
+    def put(self, data: dict[str, Any], code: str) -> FieldRow:
         """Name the lead department of a field outside market regulation (audited)"""
         commands.name_field_lead(code, {"tenant_id": data["tenant_id"]}, actor=current_user._get_current_object())
         return _row(code)

@@ -9,11 +9,16 @@ campaign's shared rows (the campaign, its draws, the visit list, the teams) and 
 otherwise. Proofs are published on the public portal like every campaign's.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from spotcheck.core.job_models import Job
 from spotcheck.platform.api.campaigns.resources import draw_facts
 from spotcheck.platform.api.campaigns.schemas import (
     DrawRequestSchema,
@@ -29,6 +34,7 @@ from spotcheck.platform.permissions import Permission, acting_user as _user, req
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import commands, queries
+from spotcheck.tenants.joint.queries import Campaign, JointParticipant, TeamMember
 from spotcheck.tenants.joint.vocabulary import JOINT_FIELDS, PART_FIELDS, ParticipantStatus
 
 PREFIX = "/joint"
@@ -47,7 +53,8 @@ JointCreateSchema = fields_schema(
         load_default=None,
         allow_none=True,
         metadata={
-            "description": "The enforcement field (执法领域), one my department leads (default: the only one it leads): "
+            "description": "The enforcement field (执法领域), one my department leads "
+            "(default: the only one it leads): "
             + "; ".join(f"{c} = {n}" for c, n in reference.ENFORCEMENT_FIELDS.items())
         },
     ),
@@ -182,11 +189,11 @@ class DeclineSchema(Schema):
 class _Detail:
     """The joint campaign with what the caller's page adds (read inside the joint scope)."""
 
-    def __init__(self, campaign, **extra):
+    def __init__(self, campaign: Campaign, **extra: object) -> None:
         self._campaign = campaign
         self.__dict__.update(extra)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> object:
         return getattr(self._campaign, name)
 
 
@@ -203,7 +210,7 @@ def _detail(campaign_id: int) -> _Detail:
     )
 
 
-def _mine(campaign_id: int):
+def _mine(campaign_id: int) -> JointParticipant:
     return queries.my_invitation(campaign_id, reader=_user())
 
 
@@ -211,7 +218,7 @@ def _mine(campaign_id: int):
 class JointCampaigns(MethodView):
     @requires(Permission.JOINT_VIEW)
     @blp.response(200, JointListSchema)
-    def get(self):
+    def get(self) -> dict[str, object]:
         """The joint campaigns my department leads (coordinator) and its invitations"""
         found = queries.index(reader=_user())
         return {"led": found.led, "invitations": found.invitations}
@@ -219,7 +226,7 @@ class JointCampaigns(MethodView):
     @requires(Permission.JOINT_MANAGE)
     @blp.arguments(JointCreateSchema)
     @blp.response(201, JointSchema)
-    def post(self, data):
+    def post(self, data: dict[str, Any]) -> Campaign:
         """Create a joint campaign and invite departments (the lead department's coordinator)"""
         return commands.create_joint(data, actor=_user())
 
@@ -228,14 +235,14 @@ class JointCampaigns(MethodView):
 class JointCampaign(MethodView):
     @requires(Permission.JOINT_VIEW)
     @blp.response(200, JointDetailSchema)
-    def get(self, campaign_id):
+    def get(self, campaign_id: int) -> _Detail:
         """A joint campaign as my department sees it: its own invitation and part, the shared facts"""
         return _detail(campaign_id)
 
     @requires(Permission.JOINT_MANAGE)
     @blp.arguments(JointUpdateSchema)
     @blp.response(200, JointSchema)
-    def patch(self, data, campaign_id):
+    def patch(self, data: dict[str, Any], campaign_id: int) -> Campaign:
         """Change the joint campaign while it is in preparation (the lead's coordinator)"""
         return commands.update_joint(campaign_id, data, actor=_user())
 
@@ -245,7 +252,7 @@ class JointVisits(MethodView):
     @requires(Permission.JOINT_VIEW)
     @blp.arguments(VisitQuerySchema, location="query")
     @blp.response(200, JointVisitPageSchema)
-    def get(self, args, campaign_id):
+    def get(self, args: dict[str, Any], campaign_id: int) -> dict[str, object]:
         """The visit list, 50 a page: each entity with the departments that drew it and its mixed team"""
         view = queries.campaign_view(campaign_id, args["page"], reader=_user())
         groups, mixed, done, page = view.groups, view.teams, view.published, view.visits
@@ -276,20 +283,20 @@ class JointVisits(MethodView):
 class JointApprove(MethodView):
     @requires(Permission.CAMPAIGNS_APPROVE)
     @blp.response(200, JointDetailSchema)
-    def post(self, campaign_id):
+    def post(self, campaign_id: int) -> _Detail:
         """Approve the whole (the lead's leader): the parts are fixed and the target draw committed"""
         commands.approve_joint(campaign_id, actor=_user())
         return _detail(campaign_id)
 
 
-def _withdrawal(command_name: str, doc: str, permission):
+def _withdrawal(command_name: str, doc: str, permission: Permission) -> type[MethodView]:
     """An endpoint of withdrawal (撤销): the command with the reason, answering the joint campaign."""
 
     class Endpoint(MethodView):
         @requires(permission)
         @blp.arguments(WithdrawalReasonSchema)
         @blp.response(200, JointDetailSchema)
-        def post(self, data, campaign_id):
+        def post(self, data: dict[str, Any], campaign_id: int) -> _Detail:
             getattr(commands, command_name)(campaign_id, {"reason": data["reason"]}, actor=_user())
             return _detail(campaign_id)
 
@@ -327,7 +334,7 @@ blp.route("/<int:campaign_id>/cancel")(
 class JointFreeze(MethodView):
     @requires(Permission.JOINT_MANAGE)
     @blp.response(200, DrawSchema)
-    def post(self, campaign_id, kind):
+    def post(self, campaign_id: int, kind: str) -> dict[str, object]:
         """Freeze a draw's frame: every department's own directory (targets) or inspector list (inspectors)"""
         (commands.freeze_targets if kind == "targets" else commands.freeze_inspectors)(campaign_id, actor=_user())
         return draw_facts(queries.get_joint(campaign_id), kind)
@@ -337,14 +344,14 @@ class JointFreeze(MethodView):
 class JointDraw(MethodView):
     @requires(Permission.JOINT_VIEW)
     @blp.response(200, DrawSchema)
-    def get(self, campaign_id, kind):
+    def get(self, campaign_id: int, kind: str) -> dict[str, object]:
         """The draw: commitment, frame digest, counts, inputs, seed, times (the nonce only after the draw)"""
         return draw_facts(queries.get_joint(campaign_id), kind)
 
     @requires(Permission.JOINT_MANAGE)
     @blp.arguments(DrawRequestSchema)
     @blp.response(202, JobSchema)
-    def post(self, data, campaign_id, kind):
+    def post(self, data: dict[str, Any], campaign_id: int, kind: str) -> Job:
         """Make a draw with the observers' inputs — with none, the reason (no_input_reason, required) — in
         the background: once, never again (a second request while it runs answers 409)"""
         return commands.submit_joint_draw(
@@ -363,7 +370,7 @@ class JointDraw(MethodView):
 class JointLeader(MethodView):
     @requires(Permission.JOINT_MANAGE)
     @blp.response(200, MixedMemberSchema)
-    def post(self, campaign_id, member_id):
+    def post(self, campaign_id: int, member_id: int) -> TeamMember:
         """Name this member the leader (组长) of the visit's mixed team"""
         return commands.designate_leader(campaign_id, {"member_id": member_id}, actor=_user())
 
@@ -373,7 +380,7 @@ class JointLeadersByRule(MethodView):
     @requires(Permission.JOINT_MANAGE)
     @blp.arguments(LeaderRuleSchema)
     @blp.response(200, LeadersNamedSchema)
-    def post(self, data, campaign_id):
+    def post(self, data: dict[str, Any], campaign_id: int) -> dict[str, object]:
         """Name every mixed team's leader (组长) at once by a rule (``only_missing``: keep those named)"""
         return commands.designate_leaders(campaign_id, data, actor=_user())
 
@@ -382,7 +389,7 @@ class JointLeadersByRule(MethodView):
 class JointHandOut(MethodView):
     @requires(Permission.JOINT_MANAGE)
     @blp.response(202, JobSchema)
-    def post(self, campaign_id):
+    def post(self, campaign_id: int) -> Job:
         """Hand the visits to the teams in the background: each department gets its own visits and
         members (a second request while it runs answers 409)"""
         return commands.submit_joint_hand_out(campaign_id, actor=_user(), locale=str(get_locale()))
@@ -392,7 +399,7 @@ class JointHandOut(MethodView):
 class JointAccept(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.response(200, ParticipantSchema)
-    def post(self, campaign_id):
+    def post(self, campaign_id: int) -> JointParticipant:
         """Accept the invitation (my department's planner): my department's part is created"""
         return commands.accept(_mine(campaign_id).id, actor=_user())
 
@@ -402,7 +409,7 @@ class JointDecline(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(DeclineSchema)
     @blp.response(200, ParticipantSchema)
-    def post(self, data, campaign_id):
+    def post(self, data: dict[str, Any], campaign_id: int) -> JointParticipant:
         """Decline the invitation, with the reason"""
         return commands.decline(_mine(campaign_id).id, {"reason": data["reason"]}, actor=_user())
 
@@ -412,7 +419,7 @@ class JointPart(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(PartSchema)
     @blp.response(200, ParticipantSchema)
-    def put(self, data, campaign_id):
+    def put(self, data: dict[str, Any], campaign_id: int) -> JointParticipant:
         """Set my department's part: items (in its filed plan, or an exempt kind with the reason), rules, filter"""
         return commands.save_part(_mine(campaign_id).id, data, actor=_user())
 
@@ -421,6 +428,6 @@ class JointPart(MethodView):
 class JointPartApprove(MethodView):
     @requires(Permission.CAMPAIGNS_APPROVE)
     @blp.response(200, ParticipantSchema)
-    def post(self, campaign_id):
+    def post(self, campaign_id: int) -> JointParticipant:
         """Approve my department's part (its leader)"""
         return commands.approve_part(_mine(campaign_id).id, actor=_user())

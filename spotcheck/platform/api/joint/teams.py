@@ -4,6 +4,10 @@ published proof), and a department's submitter named anew — the lead departmen
 the joint campaign's page. A member declares their own conflict on their visit
 (``POST /api/v1/visits/<id>/recusal``), a joint visit's as any other."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -11,6 +15,7 @@ from marshmallow import Schema, fields, validate
 from spotcheck.platform.api.campaigns.schemas import ReplaceInspectorSchema
 from spotcheck.platform.api.joint.resources import MixedMemberSchema
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
+from spotcheck.tenants.campaigns.queries import TeamMember
 from spotcheck.tenants.joint import commands
 from spotcheck.tenants.results.vocabulary import RECUSAL_REASON_LENGTH
 
@@ -36,7 +41,7 @@ class JointMemberRecusal(MethodView):
     @requires(Permission.JOINT_MANAGE)
     @blp.arguments(JointConflictSchema)
     @blp.response(200, MixedMemberSchema)
-    def post(self, data, campaign_id, member_id):
+    def post(self, data: dict[str, Any], campaign_id: int, member_id: int) -> TeamMember:
         """Declare a mixed team member's conflict with the visit's entity (抽取后申报回避): kept in the inspector
         directory of the member's department; no department records, submits, 入企 or 离企 on the visit until
         the member is replaced"""
@@ -48,7 +53,7 @@ class JointMemberReplace(MethodView):
     @requires(Permission.JOINT_MANAGE)
     @blp.arguments(ReplaceInspectorSchema)
     @blp.response(200, MixedMemberSchema)
-    def post(self, data, campaign_id, member_id):
+    def post(self, data: dict[str, Any], campaign_id: int, member_id: int) -> TeamMember:
         """Replace a mixed team member by a replacement draw of the joint campaign (the next eligible inspector of
         the visit's order, DRAW-SPEC), with a reason from the list (``conflict`` for a declared conflict); the
         team leader (组长), or a department's submitter beside a colleague, is named anew first (409 otherwise)"""
@@ -61,6 +66,6 @@ class JointMemberReplace(MethodView):
 class JointMemberSubmitter(MethodView):
     @requires(Permission.JOINT_MANAGE)
     @blp.response(200, MixedMemberSchema)
-    def post(self, campaign_id, member_id):
+    def post(self, campaign_id: int, member_id: int) -> TeamMember:
         """Name this member the one who submits their department's result of the visit (once handed out)"""
         return commands.designate_submitter(campaign_id, {"member_id": member_id}, actor=_user())

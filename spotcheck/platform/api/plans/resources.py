@@ -6,6 +6,10 @@ bureau (coordinator) for a plan with items of the market-regulation field — fi
 returns it with a comment. A field's lead department drafts the field's yearly joint plan the same way.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -19,23 +23,35 @@ from spotcheck.platform.api.plans.schemas import (
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.tenants.accounts import queries as tenants
 from spotcheck.tenants.plans import commands, queries
+from spotcheck.tenants.plans.queries import Plan
 
 PREFIX = "/plans"
 blp = Blueprint("Plans", __name__, description="Annual plans (年度检查计划).")
+
+
+class _ForReview:
+    """A submitted plan with the name of its department, as :class:`PlanForReviewSchema` reads it."""
+
+    def __init__(self, plan: Plan, department_name: str) -> None:
+        self._plan = plan
+        self.department_name = department_name
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._plan, name)
 
 
 @blp.route("")
 class Plans(MethodView):
     @requires(Permission.CAMPAIGNS_VIEW)
     @blp.response(200, PlanSchema(many=True))
-    def get(self):
+    def get(self) -> list[Plan]:
         """My department's plans, newest year first"""
         return queries.list_plans()
 
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(PlanCreateSchema)
     @blp.response(201, PlanSchema)
-    def post(self, data):
+    def post(self, data: dict[str, Any]) -> Plan:
         """Start a plan for a year (or a half-year), or a field's yearly joint plan, as a draft"""
         return commands.create_plan(data, actor=_user())  # the fields inputs.PLAN_FIELDS declares
 
@@ -44,21 +60,19 @@ class Plans(MethodView):
 class PlansToReview(MethodView):
     @requires(Permission.PLANS_REVIEW)
     @blp.response(200, PlanForReviewSchema(many=True))
-    def get(self):
+    def get(self) -> list[_ForReview]:
         """The submitted plans waiting for my bureau's filing (justice bureau: every department's; market-regulation
         bureau: those with items of its field)"""
         plans = queries.plans_to_review(_user())
         names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
-        for plan in plans:
-            plan.department_name = names.get(plan.tenant_id, "")
-        return plans
+        return [_ForReview(plan, names.get(plan.tenant_id, "")) for plan in plans]
 
 
 @blp.route("/<int:plan_id>")
 class PlanById(MethodView):
     @requires(Permission.CAMPAIGNS_VIEW)
     @blp.response(200, PlanSchema)
-    def get(self, plan_id):
+    def get(self, plan_id: int) -> Plan:
         """One plan of my department with its items"""
         return queries.get_plan(plan_id)
 
@@ -68,7 +82,7 @@ class PlanLine(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(PlanLineUpdateSchema)
     @blp.response(200, PlanSchema)
-    def put(self, data, plan_id, item_id):
+    def put(self, data: dict[str, Any], plan_id: int, item_id: int) -> Plan:
         """Add a published item to the plan, or change its ratio, frequency, months and methods
         (while the plan is a draft or returned)"""
         plan = queries.get_plan(plan_id)
@@ -77,7 +91,7 @@ class PlanLine(MethodView):
 
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.response(200, PlanSchema)
-    def delete(self, plan_id, item_id):
+    def delete(self, plan_id: int, item_id: int) -> Plan:
         """Take an item out of the plan (while the plan is a draft or returned)"""
         plan = queries.get_plan(plan_id)
         commands.remove_line(plan.id, {"item_id": item_id}, actor=_user())
@@ -88,7 +102,7 @@ class PlanLine(MethodView):
 class PlanSubmit(MethodView):
     @requires(Permission.CAMPAIGNS_APPROVE)
     @blp.response(200, PlanSchema)
-    def post(self, plan_id):
+    def post(self, plan_id: int) -> Plan:
         """Submit the published plan for filing (报备); a plan not published, or changed since, is refused"""
         plan = commands.submit(queries.get_plan(plan_id).id, actor=_user())
         return plan
@@ -98,7 +112,7 @@ class PlanSubmit(MethodView):
 class PlanPublish(MethodView):
     @requires(Permission.CAMPAIGNS_APPROVE)
     @blp.response(200, PlanSchema)
-    def post(self, plan_id):
+    def post(self, plan_id: int) -> Plan:
         """Publish the plan on the public portal (公开), before it is submitted for filing"""
         plan = commands.publish(queries.get_plan(plan_id).id, actor=_user())
         return plan
@@ -109,6 +123,6 @@ class PlanReview(MethodView):
     @requires(Permission.PLANS_REVIEW)
     @blp.arguments(PlanReviewSchema)
     @blp.response(200, PlanSchema)
-    def post(self, data, plan_id):
+    def post(self, data: dict[str, Any], plan_id: int) -> Plan:
         """File (备案, accept true) or return a submitted plan with a comment, for my bureau's authority"""
         return commands.review(plan_id, data, actor=_user())  # the fields inputs.REVIEW_FIELDS declares

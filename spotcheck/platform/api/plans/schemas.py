@@ -29,12 +29,12 @@ class PlanLineSchema(Schema):
     )
 
 
-def _input_field(field: inputs.PlanField):
+def _input_field(field: inputs.PlanField) -> fields.Field:
     """A plan field as the API takes it: typed and documented here, checked by the plan command alone
     (a whole number stays within the database's range: :class:`Int`)."""
     choices = field.choices or {}
     named = bool(choices) and all(isinstance(name, str) for name in choices.values())  # a table of codes and names
-    meta: dict = {"description": f"{field.about}: {codes_text(choices)}" if named else field.about}
+    meta: dict[str, object] = {"description": f"{field.about}: {codes_text(choices)}" if named else field.about}
     if field.kind in (inputs.WHOLE, inputs.RATIO):
         meta.update(minimum=field.least, maximum=field.most)
     elif field.kind == inputs.TEXT:
@@ -108,8 +108,8 @@ class PlanSchema(Schema):
         by_value=True,
         dump_only=True,
         metadata={
-            "description": "draft; published (公开, before filing); submitted (报备); returned (with a filing authority's "
-            "comment; published again once changed); filed (备案, by every authority it needs)"
+            "description": "draft; published (公开, before filing); submitted (报备); returned (with a filing "
+            "authority's comment; published again once changed); filed (备案, by every authority it needs)"
         },
     )
     comment = fields.Str(dump_only=True, metadata={"description": "The latest filing decision's comment"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_login import current_user
 from marshmallow import Schema, fields, pre_dump, validate
 
@@ -9,7 +11,8 @@ from spotcheck.platform.api.types import Bool, Int, QueryBool, codes_text
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import inputs, vocabulary
 from spotcheck.tenants.results.queries import visits
-from spotcheck.tenants.results.queries.visit_page import VisitPage, page_of
+from spotcheck.tenants.results.queries.follow_ups import FollowUp
+from spotcheck.tenants.results.queries.visit_page import Visit, VisitPage, page_of
 from spotcheck.tenants.results.vocabulary import REASON_LENGTH, VisitStatus
 
 
@@ -173,17 +176,17 @@ class VisitSchema(Schema):
     actions = fields.Method("_actions", metadata={"description": "What the caller may do with this visit now"})
 
     @pre_dump
-    def _page(self, visit, **kwargs):
+    def _page(self, visit: Visit | VisitPage, **kwargs: object) -> VisitPage:
         """The visit as its page shows it (one picture for the page and the API)."""
         return visit if isinstance(visit, VisitPage) else page_of(visit, current_user._get_current_object())
 
-    def _team(self, page):
+    def _team(self, page: VisitPage) -> list[dict[str, Any]]:
         return TeamMemberRefSchema(many=True).dump(page.team)
 
-    def _experts(self, page):
+    def _experts(self, page: VisitPage) -> list[dict[str, Any]]:
         return ExpertRefSchema(many=True).dump(page.experts)
 
-    def _actions(self, page):
+    def _actions(self, page: VisitPage) -> list[str]:
         return sorted(page.actions)
 
 
@@ -201,10 +204,10 @@ class VisitQuerySchema(Schema):
     page = Int(load_default=1, validate=validate.Range(min=1))
 
 
-def _input_field(field: inputs.ResultField):
+def _input_field(field: inputs.ResultField) -> fields.Field:
     """A result field (录入项) as the API takes it: typed and documented here, checked by the command alone."""
     about = f"{field.about}: {codes_text(field.choices)}" if field.choices else field.about
-    meta: dict = {"description": about}
+    meta: dict[str, object] = {"description": about}
     if field.longest:
         meta["maxLength"] = field.longest
     if field.kind == inputs.DATE:
@@ -281,7 +284,7 @@ class FollowUpSchema(Schema):
     outcome_note = fields.Str()
     actions = fields.Method("_actions", metadata={"description": "What the caller may do with it now"})
 
-    def _actions(self, follow_up):
+    def _actions(self, follow_up: FollowUp) -> list[str]:
         return sorted(visits.follow_up_actions(follow_up, current_user._get_current_object()))
 
 

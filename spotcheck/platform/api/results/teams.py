@@ -3,6 +3,10 @@ conflicts declared against its members (抽取后申报回避, seed 002), replac
 (``POST /api/v1/campaigns/<id>/team-members/<member>/replace`` with reason ``conflict``). A joint
 campaign's mixed team takes neither: 409 saying so."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -14,6 +18,7 @@ from spotcheck.tenants.campaigns import queries as campaign_queries
 from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import teams
+from spotcheck.tenants.results.queries.teams import TeamExpert, TeamMember
 from spotcheck.tenants.results.vocabulary import (
     EXPERT_KINDS,
     EXPERTISE_LENGTH,
@@ -90,7 +95,7 @@ class ConflictSchema(Schema):
 class Team(MethodView):
     @requires(Permission.CAMPAIGNS_VIEW)
     @blp.response(200, TeamSchema)
-    def get(self, campaign_id, entity_id):
+    def get(self, campaign_id: int, entity_id: int) -> dict[str, object]:
         """One visit's team: the drawn members (with any conflict declared) and the experts"""
         campaign = campaign_queries.get_campaign(campaign_id)
         view = teams.team_view(campaign, entity_id)
@@ -105,7 +110,7 @@ class TeamExperts(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(ExpertInputSchema)
     @blp.response(201, ExpertSchema)
-    def post(self, data, campaign_id, entity_id):
+    def post(self, data: dict[str, Any], campaign_id: int, entity_id: int) -> TeamExpert:
         """An expert joins the visit's team in addition to the drawn inspectors (after the inspector
         draw, while the result is being recorded; never counted, never 组长, never recording)"""
         return results.add_expert(campaign_id, {**data, "entity_id": entity_id}, actor=_user())
@@ -115,7 +120,7 @@ class TeamExperts(MethodView):
 class ExpertRemove(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.response(200, ExpertSchema)
-    def post(self, campaign_id, expert_id):
+    def post(self, campaign_id: int, expert_id: int) -> TeamExpert:
         """The expert leaves the team (kept in the record as removed)"""
         campaign_queries.get_campaign(campaign_id)
         expert = teams.get_expert(campaign_id, expert_id)
@@ -127,7 +132,7 @@ class MemberRecusal(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
     @blp.arguments(ConflictSchema)
     @blp.response(200, TeamMemberStateSchema)
-    def post(self, data, campaign_id, member_id):
+    def post(self, data: dict[str, Any], campaign_id: int, member_id: int) -> TeamMember:
         """Declare a member's conflict with the visit's entity (抽取后申报回避): kept in the inspector
         directory; the hand-out (or the visit's result) waits until the member is replaced"""
         return results.declare_member_recusal(campaign_id, member_id, data, actor=_user())

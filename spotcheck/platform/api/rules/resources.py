@@ -9,12 +9,19 @@ stored under the instance folder with a name the server chooses, and downloaded 
 ``GET /rules/file``.
 """
 
-from flask import send_file
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Protocol
+
+from flask import Response, send_file
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.platform.api.rules.schemas import RulesDocumentSchema, RulesFileUploadSchema
@@ -29,7 +36,10 @@ from spotcheck.platform.api.rules.versions import (
 )
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.accounts import queries as accounts
+from spotcheck.tenants.accounts.queries import Tenant, User
 from spotcheck.tenants.rules import commands, queries, vocabulary as rules_vocabulary
+from spotcheck.tenants.rules.queries.document import RulesDocument
+from spotcheck.tenants.rules.queries.versions import RuleVersion
 
 PREFIX = "/rules"
 blp = Blueprint(
@@ -39,11 +49,34 @@ blp = Blueprint(
 )
 
 
-def _actor():
+class _CitedDocument(Protocol):
+    """A document the rules in force come from, as they cite it (the rulebook or the department's rules)."""
+
+    @property
+    def version_id(self) -> int | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def short_title(self) -> str: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def effective_from(self) -> date | None: ...
+    @property
+    def name(self) -> str: ...
+
+
+class _Loader(Protocol):
+    """A command loading a version (the rulebook's or a department's) from ``{"text", "preset"}``."""
+
+    def __call__(self, data: dict[str, str], *, actor: Actor) -> RuleVersion: ...
+
+
+def _actor() -> User:
     return current_user._get_current_object()
 
 
-def _document():
+def _document() -> RulesDocument:
     document = queries.current_document()
     if document is None:
         raise NotFound(_("There is no rules document yet."))
@@ -54,14 +87,14 @@ def _document():
 class Rules(MethodView):
     @requires(Permission.CATALOG_VIEW)
     @blp.response(200, RulesDocumentSchema)
-    def get(self):
+    def get(self) -> RulesDocument:
         """My department's rules document (404 while there is none)"""
         return _document()
 
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(RulesDocumentSchema)
     @blp.response(200, RulesDocumentSchema)
-    def put(self, data):
+    def put(self, data: dict[str, Any]) -> RulesDocument:
         """Write the title and text (creates the document the first time)"""
         document = commands.save_text({"title": data.get("title", ""), "body": data.get("body", "")}, actor=_actor())
         return document
@@ -73,7 +106,7 @@ class RulesFile(MethodView):
     @blp.response(
         200, content_type="application/octet-stream", description="The file, as an attachment with its original name"
     )
-    def get(self):
+    def get(self) -> Response:
         """Download the attached file"""
         document = _document()
         return send_file(
@@ -87,7 +120,7 @@ class RulesFile(MethodView):
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(RulesFileUploadSchema, location="files")
     @blp.response(200, RulesDocumentSchema)
-    def post(self, files):
+    def post(self, files: dict[str, Any]) -> RulesDocument:
         """Attach (or replace) the file: multipart/form-data with the field ``file``"""
         upload = files.get("file")
         document = commands.attach_file(
@@ -101,7 +134,7 @@ class RulesFile(MethodView):
 class RulesPublish(MethodView):
     @requires(Permission.CATALOG_MANAGE)
     @blp.response(200, RulesDocumentSchema)
-    def post(self):
+    def post(self) -> RulesDocument:
         """Publish the document (text and file) on the public portal"""
         document = commands.publish(actor=_actor())
         return document
@@ -110,7 +143,7 @@ class RulesPublish(MethodView):
 # --- the rules in force and their versions (现行规则 · 规则版本) ------------------------------------------
 
 
-def _department(args) -> object | None:
+def _department(args: dict[str, Any]) -> Tenant:
     """The department ``?department=CODE`` names, else the caller's own (a 422 naming the parameter
     for a caller of no department), or a 404 for a code no department has."""
     code = (args.get("department") or "").strip().upper()
@@ -125,7 +158,7 @@ def _department(args) -> object | None:
     return found
 
 
-def _ref(document):
+def _ref(document: _CitedDocument | None) -> dict[str, object] | None:
     if document is None:
         return None
     return {
@@ -138,7 +171,7 @@ def _ref(document):
     }
 
 
-def _in_force(tenant) -> dict:
+def _in_force(tenant: Tenant | None) -> dict[str, object]:
     rules = queries.in_force(tenant.id if tenant is not None else None)
     parameters = [
         {
@@ -164,10 +197,10 @@ def _in_force(tenant) -> dict:
     }
 
 
-def _version(version, detail: bool = False) -> dict:
+def _version(version: RuleVersion, detail: bool = False) -> dict[str, object]:
     state = queries.state(version)
     tenant = accounts.get_tenant(version.tenant_id) if version.tenant_id is not None else None
-    found = {
+    found: dict[str, object] = {
         "id": version.id,
         "scope": "rulebook" if version.tenant_id is None else "department",
         "department": {"code": tenant.code, "name": tenant.name} if tenant is not None else None,
@@ -202,7 +235,7 @@ def _version(version, detail: bool = False) -> dict:
     return found
 
 
-def _load(command, kind: str, tenant_id, data: dict):
+def _load(command: _Loader, kind: str, tenant_id: int | None, data: Mapping[str, Any]) -> dict[str, object]:
     """A version loaded from the body's text or preset; a refusal names each key, in Chinese."""
     preset = (data.get("preset") or "").strip()
     given = {"text": data.get("text") or "", "preset": ""}
@@ -226,7 +259,7 @@ def _load(command, kind: str, tenant_id, data: dict):
 class RulebookInForce(MethodView):
     @requires(Permission.SIGNED_IN)
     @blp.response(200, RulesInForceSchema)
-    def get(self):
+    def get(self) -> dict[str, object]:
         """The deployment's rules in force: the rulebook (实施方案) and the national rules, each parameter
         with its value and citation"""
         return _in_force(None)
@@ -236,14 +269,14 @@ class RulebookInForce(MethodView):
 class RulebookVersions(MethodView):
     @requires(Permission.SIGNED_IN)
     @blp.response(200, RuleVersionSchema(many=True))
-    def get(self):
+    def get(self) -> list[dict[str, object]]:
         """Every version of the rulebook loaded, newest first, with its state"""
         return [_version(version) for version in queries.history(None)]
 
     @requires(Permission.RULEBOOK_MANAGE)
     @blp.arguments(RuleLoadSchema)
     @blp.response(201, RuleVersionDetailSchema)
-    def post(self, data):
+    def post(self, data: dict[str, Any]) -> dict[str, object]:
         """Load a version of the rulebook from a rules file (``text``) or a preset (``preset``): loaded whole
         or refused whole, each bad key named"""
         return _load(commands.load_rulebook, "rulebook", None, data)
@@ -254,7 +287,7 @@ class DepartmentInForce(MethodView):
     @requires(Permission.SIGNED_IN)
     @blp.arguments(DepartmentQuerySchema, location="query")
     @blp.response(200, RulesInForceSchema)
-    def get(self, args):
+    def get(self, args: dict[str, Any]) -> dict[str, object]:
         """A department's rules in force (``?department=CODE``, by default the caller's own): each
         parameter with its value and where it comes from (细则, 实施方案, 国家规定, 平台默认, 未规定)"""
         return _in_force(_department(args))
@@ -265,14 +298,14 @@ class DepartmentVersions(MethodView):
     @requires(Permission.SIGNED_IN)
     @blp.arguments(DepartmentQuerySchema, location="query")
     @blp.response(200, RuleVersionSchema(many=True))
-    def get(self, args):
+    def get(self, args: dict[str, Any]) -> list[dict[str, object]]:
         """Every version of a department's rules (``?department=CODE``, by default the caller's own)"""
         return [_version(version) for version in queries.history(_department(args).id)]
 
     @requires(Permission.DEPARTMENT_RULES_MANAGE)
     @blp.arguments(RuleLoadSchema)
     @blp.response(201, RuleVersionDetailSchema)
-    def post(self, data):
+    def post(self, data: dict[str, Any]) -> dict[str, object]:
         """Load a version of my department's rules (细则) from a rules file (``text``) or a preset
         (``preset``): each rule at least as strict as the rulebook's, loaded whole or refused whole"""
         return _load(commands.load_department_rules, "department", current_tenant_id(), data)
@@ -282,7 +315,7 @@ class DepartmentVersions(MethodView):
 class Version(MethodView):
     @requires(Permission.SIGNED_IN)
     @blp.response(200, RuleVersionDetailSchema)
-    def get(self, version_id):
+    def get(self, version_id: int) -> dict[str, object]:
         """One version: its document, what it says of each parameter, and its file as loaded"""
         return _version(queries.get_version(version_id), detail=True)
 
@@ -292,7 +325,7 @@ class Differences(MethodView):
     @requires(Permission.SIGNED_IN)
     @blp.arguments(DifferencesQuerySchema, location="query")
     @blp.response(200, DifferencesSchema)
-    def get(self, args):
+    def get(self, args: dict[str, Any]) -> dict[str, object]:
         """What changed from one version to another (``?from=ID&to=ID``, of the same rulebook or department)"""
         first, second = queries.get_version(args["first"]), queries.get_version(args["second"])
         if first.tenant_id != second.tenant_id:

@@ -4,6 +4,11 @@ An import answers 202 with the job at once; its progress and its result (the cou
 bad row with row number, column and reason) come from ``GET /api/v1/jobs/<id>``.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_login import current_user
@@ -11,6 +16,7 @@ from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema
 
+from spotcheck.core.job_models import Job
 from spotcheck.platform import downloads
 from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.platform.permissions import Permission, requires
@@ -39,7 +45,7 @@ class SheetUploadSchema(Schema):
 class SheetTemplate(MethodView):
     @requires(Permission.CATALOG_MANAGE)
     @blp.doc(responses=_XLSX)
-    def get(self, kind):
+    def get(self, kind: str) -> Response:
         """Blank template: the Chinese column headers, a row of hints, drop-down lists"""
         return downloads.workbook(*sheet_queries.template_file(sheet_queries.kind_named(kind)))
 
@@ -48,7 +54,7 @@ class SheetTemplate(MethodView):
 class SheetExport(MethodView):
     @requires(Permission.CATALOG_VIEW)
     @blp.doc(responses=_XLSX)
-    def get(self, kind):
+    def get(self, kind: str) -> Response:
         """My department's current list in the template's shape (inspector ID numbers masked
         unless I may see personal data)"""
         stream, name = sheets.export_file(sheet_queries.kind_named(kind), actor=current_user._get_current_object())
@@ -60,7 +66,7 @@ class SheetImports(MethodView):
     @requires(Permission.CATALOG_MANAGE)
     @blp.arguments(SheetUploadSchema, location="files")
     @blp.response(202, JobSchema)
-    def post(self, files, kind):
+    def post(self, files: dict[str, Any], kind: str) -> Job:
         """Import a filled-in file in the background, all or nothing; follow the job for progress and result"""
         upload = files["file"]
         return submit_import(

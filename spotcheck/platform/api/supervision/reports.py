@@ -4,6 +4,8 @@ the justice bureau's overview of who has submitted, late or missing."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -15,6 +17,7 @@ from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
 from spotcheck.tenants.supervision import commands, queries, vocabulary
+from spotcheck.tenants.supervision.queries import ReportSubmission
 
 PREFIX = "/reports"
 blp = Blueprint("Reports", __name__, description="Statistical tables submitted to the justice bureau (报表报送).")
@@ -107,7 +110,7 @@ class OverviewQuerySchema(Schema):
 class Duties(MethodView):
     @requires(Permission.REPORTS_PREPARE)
     @blp.response(200, DutySchema(many=True))
-    def get(self):
+    def get(self) -> list[queries.DutyState]:
         """My department's reporting duties of last year and this one, by due date, with their status"""
         try:
             tenant = queries.own_department(reader=_user())
@@ -121,7 +124,7 @@ class Prepared(MethodView):
     @requires(Permission.REPORTS_PREPARE)
     @blp.arguments(PrepareSchema)
     @blp.response(201, SubmissionSchema)
-    def post(self, data):
+    def post(self, data: dict[str, Any]) -> ReportSubmission:
         """Prepare a table for the leader: the figures frozen now (a version prepared before is replaced)"""
         return commands.prepare(
             {"code": data["table_code"], "period": data["period"], "contact": data["contact"], "phone": data["phone"]},
@@ -134,7 +137,7 @@ class Submissions(MethodView):
     @requires(Permission.REPORTS_SUBMIT)
     @blp.arguments(SubmitSchema)
     @blp.response(201, SubmissionSchema)
-    def post(self, data):
+    def post(self, data: dict[str, Any]) -> ReportSubmission:
         """Sign and submit a table (the leader): the prepared version whose digest is given, or frozen now;
         a table already submitted is corrected with a reason"""
         return commands.submit(
@@ -154,7 +157,7 @@ class Submissions(MethodView):
 class SubmissionById(MethodView):
     @requires(Permission.REPORTS_PREPARE)
     @blp.response(200, SubmissionWithContentSchema)
-    def get(self, submission_id):
+    def get(self, submission_id: int) -> ReportSubmission:
         """A table as it was prepared or submitted, its sheets as frozen"""
         row, _tenant = queries.submission(submission_id, reader=_user())
         return row
@@ -165,7 +168,7 @@ class Overview(MethodView):
     @requires(Permission.SUPERVISION_VIEW)
     @blp.arguments(OverviewQuerySchema, location="query")
     @blp.response(200, DutyOverviewSchema(many=True))
-    def get(self, query):
+    def get(self, query: dict[str, Any]) -> list[queries.duty_status.DutyOverview]:
         """Per table and period of the year, each department's status: submitted on time, late, missing
         (the justice bureau: every department; a leader: their own)"""
         year = query.get("year") or today().year

@@ -1,6 +1,7 @@
 """My account: profile, password, personal API tokens."""
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -15,7 +16,7 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 
 @bp.route("/", methods=["GET", "POST"])
 @requires(Permission.SIGNED_IN)
-def profile():
+def profile() -> ResponseReturnValue:
     user = current_user._get_current_object()
     form = PasswordChangeForm()
     if form.validate_on_submit():
@@ -41,7 +42,7 @@ def profile():
 
 @bp.route("/contact", methods=["POST"])
 @requires(Permission.SIGNED_IN)
-def contact():
+def contact() -> ResponseReturnValue:
     """My e-mail and mobile, where notices and reminders are also sent."""
     user = current_user._get_current_object()
     if EmptyForm().validate_on_submit():
@@ -68,7 +69,7 @@ def contact():
 
 @bp.route("/sessions/end", methods=["POST"])
 @requires(Permission.SIGNED_IN)
-def sign_out_everywhere():
+def sign_out_everywhere() -> ResponseReturnValue:
     """End every session of mine, on every device, this one included."""
     if EmptyForm().validate_on_submit():
         ended = accounts.sign_out_everywhere(actor=current_user._get_current_object())
@@ -81,7 +82,7 @@ def sign_out_everywhere():
 
 @bp.route("/tokens", methods=["GET", "POST"])
 @requires(Permission.SIGNED_IN)
-def tokens():
+def tokens() -> ResponseReturnValue:
     user = current_user._get_current_object()
     form = TokenForm()
     new_secret = None
@@ -103,7 +104,7 @@ def tokens():
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @requires(Permission.SIGNED_IN)
-def revoke_token(token_id):
+def revoke_token(token_id: int) -> ResponseReturnValue:
     if EmptyForm().validate_on_submit():
         perform(
             accounts.revoke_token,

@@ -1,7 +1,10 @@
 """Administration pages: users of my department and its 负责人/联络员; departments of the platform and,
 for the platform administrator, each department's administrators (添加、重置密码、停用、启用)."""
 
+from collections.abc import Mapping
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,24 +22,25 @@ from spotcheck.platform.web.forms import (
     role_choices,
 )
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
+from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.contacts import commands as contact_commands, queries as contacts, vocabulary as contact_words
 
 bp = Blueprint("admin", __name__)
 
 
-def _my_role_choices():
+def _my_role_choices() -> list[tuple[str, str]]:
     return role_choices(ROLES_BY_TENANT_KIND[current_user.tenant.kind.value])
 
 
 @bp.route("/admin/users")
 @requires(Permission.USERS_MANAGE)
-def users():
+def users() -> ResponseReturnValue:
     return render_template("accounts/users.html", users=account_queries.list_users())
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @requires(Permission.USERS_MANAGE)
-def new_user():
+def new_user() -> ResponseReturnValue:
     form = UserForm()
     form.roles.choices = _my_role_choices()
     if form.validate_on_submit():
@@ -60,7 +64,7 @@ def new_user():
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @requires(Permission.USERS_MANAGE)
-def edit_user(user_id):
+def edit_user(user_id: int) -> ResponseReturnValue:
     user = account_queries.get_user(user_id)
     form = UserEditForm(obj=user)
     form.roles.choices = _my_role_choices()
@@ -88,7 +92,7 @@ def edit_user(user_id):
 
 @bp.route("/admin/users/<int:user_id>/unlock", methods=["POST"])
 @requires(Permission.USERS_MANAGE)
-def unlock_user(user_id):
+def unlock_user(user_id: int) -> ResponseReturnValue:
     user = account_queries.get_user(user_id)
     if EmptyForm().validate_on_submit():
         perform(accounts.unlock_user, user_id, actor=_me(), done=_("%(login)s can sign in again.", login=user.login))
@@ -97,9 +101,11 @@ def unlock_user(user_id):
 
 @bp.route("/admin/contacts", methods=["GET", "POST"])
 @requires(Permission.CONTACTS_MANAGE)
-def contacts_form():
+def contacts_form() -> ResponseReturnValue:
     """The department's 负责人 and 联络员 of 双随机、一公开 (seed 003 附件5), kept by its administrator."""
-    errors, values, status = {}, {}, 200
+    errors: Mapping[str, list[str]] = {}
+    values: Mapping[str, str] = {}
+    status = 200
     if request.method == "POST" and EmptyForm().validate_on_submit():
         data = {
             role: {key: request.form.get(f"{role}.{key}", "") for key in contact_words.FIELDS}
@@ -124,13 +130,13 @@ def contacts_form():
 
 @bp.route("/platform/tenants")
 @requires(Permission.TENANTS_MANAGE)
-def tenants():
+def tenants() -> ResponseReturnValue:
     return render_template("accounts/tenants.html", tenants=account_queries.list_tenants())
 
 
 @bp.route("/platform/tenants/new", methods=["GET", "POST"])
 @requires(Permission.TENANTS_MANAGE)
-def new_tenant():
+def new_tenant() -> ResponseReturnValue:
     form = TenantForm()
     if form.validate_on_submit():
         created = attempt(
@@ -163,7 +169,9 @@ def _admin_form() -> UserForm:
     return form
 
 
-def _department_page(tenant_id: int, form: UserForm | None = None, status: int = 200):
+def _department_page(
+    tenant_id: int, form: UserForm | None = None, status: int = 200
+) -> tuple[str, int, dict[str, str]]:
     people = account_queries.department_people(tenant_id, reader=_me())
     body = render_template(
         "accounts/tenant_detail.html",
@@ -177,7 +185,7 @@ def _department_page(tenant_id: int, form: UserForm | None = None, status: int =
 
 @bp.route("/platform/tenants/<int:tenant_id>")
 @requires(Permission.TENANTS_MANAGE)
-def tenant(tenant_id):
+def tenant(tenant_id: int) -> ResponseReturnValue:
     """A department: its administrators, with what the platform administrator may do to each, and
     its other users (read only)."""
     return _department_page(tenant_id)
@@ -185,7 +193,7 @@ def tenant(tenant_id):
 
 @bp.post("/platform/tenants/<int:tenant_id>/admins")
 @requires(Permission.TENANTS_MANAGE)
-def new_department_admin(tenant_id):
+def new_department_admin(tenant_id: int) -> ResponseReturnValue:
     form = _admin_form()
     if form.validate_on_submit():
         added = attempt(
@@ -204,7 +212,7 @@ def new_department_admin(tenant_id):
 
 @bp.post("/platform/tenants/<int:tenant_id>/admins/<int:user_id>/password")
 @requires(Permission.TENANTS_MANAGE)
-def reset_department_admin_password(tenant_id, user_id):
+def reset_department_admin_password(tenant_id: int, user_id: int) -> ResponseReturnValue:
     """A temporary password, shown on this page once (never flashed into the session cookie, never
     stored in clear)."""
     if not EmptyForm().validate_on_submit():
@@ -221,7 +229,7 @@ def reset_department_admin_password(tenant_id, user_id):
 
 @bp.post("/platform/tenants/<int:tenant_id>/admins/<int:user_id>/<any(disable, enable):change>")
 @requires(Permission.TENANTS_MANAGE)
-def set_department_admin_active(tenant_id, user_id, change):
+def set_department_admin_active(tenant_id: int, user_id: int, change: str) -> ResponseReturnValue:
     if EmptyForm().validate_on_submit():
         active = change == "enable"
         perform(
@@ -235,9 +243,9 @@ def set_department_admin_active(tenant_id, user_id, change):
     return redirect(url_for("admin.tenant", tenant_id=tenant_id))
 
 
-def _admin_enabled(user) -> str:
+def _admin_enabled(user: User) -> str:
     return _("%(login)s can sign in again.", login=user.login)
 
 
-def _admin_disabled(user) -> str:
+def _admin_disabled(user: User) -> str:
     return _("%(login)s is disabled: their sessions and API tokens have ended.", login=user.login)

@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -25,7 +26,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-def login():
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
@@ -55,7 +56,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 @requires(Permission.SIGNED_IN)
-def logout():
+def logout() -> ResponseReturnValue:
     account_commands.sign_out({"session_key": session.get(SESSION_KEY)}, actor=current_user._get_current_object())
     logout_user()
     session.clear()
@@ -65,8 +66,8 @@ def logout():
 
 @bp.route("/lang/<code>", methods=["POST"])
 @public
-def set_language(code):
+def set_language(code: str) -> ResponseReturnValue:
     form = EmptyForm()
     if form.validate_on_submit() and code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    return redirect(_safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))
+    return redirect(_safe_next(request.form.get("next") or (request.referrer and urlsplit(request.referrer).path)))

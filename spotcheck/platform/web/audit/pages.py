@@ -8,9 +8,11 @@ used is named under its field and left out; the page still answers.
 """
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -46,7 +48,7 @@ class AuditFilterForm(FlaskForm):
     since = StringField(_l("From"), render_kw={"type": "date"})
     until = StringField(_l("To"), render_kw={"type": "date"})
 
-    def set_choices(self, people) -> None:
+    def set_choices(self, people: Iterable[audit_trail.Person]) -> None:
         anyone = [SelectChoice("", _l("Any"))]
         self.actor.choices = (
             anyone
@@ -99,7 +101,7 @@ class AuditFilterForm(FlaskForm):
         )
 
     @staticmethod
-    def _date(field) -> date | None:
+    def _date(field: StringField) -> date | None:
         if not field.data:
             return None
         try:
@@ -115,14 +117,14 @@ class AuditFilterForm(FlaskForm):
         return any(getattr(self, name).errors for name in FILTER_KEYS)
 
 
-def _query_args() -> dict:
+def _query_args() -> dict[str, str]:
     """The current filters (without the page key), for the paging links."""
-    return {key: request.args.get(key) for key in FILTER_KEYS if request.args.get(key)}
+    return {key: value for key in FILTER_KEYS if (value := request.args.get(key))}
 
 
 @bp.route("/audit")
 @requires(Permission.AUDIT_VIEW)
-def trail():
+def trail() -> ResponseReturnValue:
     """Newest first, keyset-paged by id, filtered by the query string."""
     reader = current_user._get_current_object()
     form = AuditFilterForm(formdata=request.args)
@@ -130,7 +132,11 @@ def trail():
     form.set_choices(people)
     filters = form.filters()
     page = audit_trail.window(
-        reader, filters, before=request.args.get("before"), after=request.args.get("after"), size=PAGE
+        reader,
+        filters,
+        before=audit_trail.valid_id(request.args.get("before")),
+        after=audit_trail.valid_id(request.args.get("after")),
+        size=PAGE,
     )
     rows = audit_view.present(page.entries)
     if filters.actor_id is not None and all(str(filters.actor_id) != c.value for c in form.actor.choices):
@@ -151,7 +157,7 @@ def trail():
 
 @bp.route("/audit/verify", methods=["POST"])
 @requires(Permission.AUDIT_VIEW)
-def verify():
+def verify() -> ResponseReturnValue:
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("audit.trail"))
     job = request_verification(actor=current_user._get_current_object())
@@ -160,5 +166,5 @@ def verify():
 
 @bp.route("/jobs/<int:job_id>")
 @requires(Permission.SIGNED_IN)
-def job(job_id):
+def job(job_id: int) -> ResponseReturnValue:
     return render_template("job.html", job=jobs.job_for(job_id, current_user._get_current_object()))

@@ -14,16 +14,19 @@ entry or in the department's own tables.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeGuard, TypeVar
 
 from flask_babel import gettext as _
 
 from spotcheck.core import jobs
+from spotcheck.core.audit import AuditEntry
 from spotcheck.core.policy import SYSTEM_ACTORS
 from spotcheck.platform.web.templating import department_stratum_label
 from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, role_label
 from spotcheck.tenants.audit import queries as audit_trail
-from spotcheck.tenants.audit.queries import Name
+from spotcheck.tenants.audit.queries import Name, Person
 from spotcheck.tenants.audit.vocabulary import (
     ACTION_LABELS,
     CAMPAIGN_FIELDS,
@@ -80,7 +83,7 @@ class Detail:
 class Row:
     """One entry as the page shows it."""
 
-    entry: object
+    entry: AuditEntry
     who: str
     who_hint: str  # the login beside the name, or why there is no name
     actor_id: int | None
@@ -91,6 +94,14 @@ class Row:
     details: list[Detail]
 
 
+#: The names a page found, by kind of reference and then by code (or id).
+Found = Mapping[str, Mapping[str, Name]]
+#: A detail's value in words: ``formatter(action, value)``.
+Formatter = Callable[[str, object], str]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
 #: Reference kinds named by id rather than by code.
 ID_KINDS = {"item", "plan"}
 
@@ -99,7 +110,7 @@ def reference_kind(action: str, key: str) -> str | None:
     return REFERENCES.get((action, key)) or REFERENCES.get(key)
 
 
-def _references(kind: str | None, value) -> list:
+def _references(kind: str | None, value: object) -> list[object]:
     """The codes (or ids) a detail value names, or none when it is a count or a flag."""
     if kind is None:
         return []
@@ -121,7 +132,7 @@ def job_names(keys: set[str]) -> dict[str, Name]:
     }
 
 
-def present(entries) -> list[Row]:
+def present(entries: Sequence[AuditEntry]) -> list[Row]:
     """The rows of a page: every name the page needs is looked up once, for all its entries."""
     wanted = audit_trail.Wanted()
     for entry in entries:
@@ -135,7 +146,7 @@ def present(entries) -> list[Row]:
     return [_row(entry, people, found) for entry in entries]
 
 
-def _row(entry, people: dict, found: dict) -> Row:
+def _row(entry: AuditEntry, people: Mapping[int, Person], found: Found) -> Row:
     person = people.get(entry.actor_id) if entry.actor_id else None
     system = SYSTEM_ACTORS.get(entry.actor_login or "") if person is None else None
     if person is not None:
@@ -167,7 +178,7 @@ def _row(entry, people: dict, found: dict) -> Row:
 # --- the details ---------------------------------------------------------------------------------
 
 
-def details(action: str, values: dict, found: dict | None = None) -> list[Detail]:
+def details(action: str, values: dict[str, object], found: Found | None = None) -> list[Detail]:
     """The labelled fields of an entry's details, in the order they were written (as the department may read them)."""
     found = found or {}
     fields = []
@@ -182,18 +193,27 @@ def details(action: str, values: dict, found: dict | None = None) -> list[Detail
     return fields
 
 
-def _is_pair(value) -> bool:
+def _label(table: Mapping[str, object], value: object) -> object:
+    """``value``'s name in ``table`` (whose codes are strings), or ``value`` itself when it names none."""
+    return table.get(value, value) if isinstance(value, str) else value
+
+
+def _observer_words(value: object) -> str:
+    return campaign_words.observer_words(value) if isinstance(value, str) else plain(value)
+
+
+def _is_pair(value: object) -> TypeGuard[list[object] | tuple[object, ...]]:
     return isinstance(value, (list, tuple)) and len(value) == 2
 
 
-def _value(action: str, key: str, value, found: dict) -> str:
+def _value(action: str, key: str, value: object, found: Found) -> str:
     """One value in words."""
     if value is None or value == "None":  # "None": a change of a field that was empty, as text
         if key == "half":
             return domain.name(domain.PLAN_HALF, None)
         return "—"
     kind = reference_kind(action, key)
-    if codes := _references(kind, value):
+    if kind is not None and (codes := _references(kind, value)):
         return _join(_named(found.get(kind, {}), code, by_id=kind in ID_KINDS) for code in codes)
     formatter = _FORMATTERS.get(key)
     if formatter is not None:
@@ -201,15 +221,15 @@ def _value(action: str, key: str, value, found: dict) -> str:
     return plain(value)
 
 
-def _listed(value) -> list:
+def _listed(value: object) -> list[object]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-def _join(parts) -> str:
+def _join(parts: Iterable[object]) -> str:
     return SEP.join(str(p) for p in parts)
 
 
-def _named(table: dict[str, Name], code, *, by_id: bool = False) -> str:
+def _named(table: Mapping[str, Name], code: object, *, by_id: bool = False) -> str:
     """``name (code)``; by id, the object's own code if it has one; not found: the code (``#id``)."""
     name = table.get(str(code))
     if name is None:
@@ -218,7 +238,7 @@ def _named(table: dict[str, Name], code, *, by_id: bool = False) -> str:
     return _("%(name)s (%(code)s)", name=name.name, code=shown) if shown else name.name
 
 
-def plain(value) -> str:
+def plain(value: object) -> str:
     """Any value in words: no JSON, no escapes."""
     if value is None:
         return "—"
@@ -233,32 +253,32 @@ def plain(value) -> str:
     return str(value)
 
 
-def _coded(table: dict):
+def _coded(table: dict[K, V]) -> Formatter:
     return lambda action, value: _join(domain.name(table, v) for v in _listed(value))
 
 
-def _kind(action: str, value) -> str:
+def _kind(action: str, value: object) -> str:
     if action.startswith("job."):
-        return str(JOB_KIND_LABELS.get(value, value))
+        return str(_label(JOB_KIND_LABELS, value))
     if action.startswith("draw."):
         return domain.name(domain.DRAW_KIND, value)
     if action.startswith("tenant."):
-        return str(TENANT_KIND_LABELS.get(value, value))
+        return str(_label(TENANT_KIND_LABELS, value))
     if action.startswith("follow_up."):
-        return str(reference.FOLLOW_UP_KINDS.get(value, value))
+        return str(_label(reference.FOLLOW_UP_KINDS, value))
     if action.startswith("campaign."):
         return campaign_words.CAMPAIGN_KIND_NAMES.get(str(value), plain(value))
     named = audit_trail.import_kind_name(value) if action == "sheet.imported" else None
     return named if named is not None else plain(value)
 
 
-def _reason(action: str, value) -> str:
+def _reason(action: str, value: object) -> str:
     if action.startswith("read."):
         return read_name(value)
     return domain.name(audit_trail.replacement_reasons(action), value)
 
 
-def read_name(value) -> str:
+def read_name(value: object) -> str:
     """What a read beyond the reader's department was, by :data:`READS`: ``supervision 2026H1`` with
     its period, ``supervision: table 001-2 for submission`` with the table's name."""
     text = str(value)
@@ -275,8 +295,10 @@ def read_name(value) -> str:
 _TABLE_READ = re.compile(r"supervision: table (\S+) for submission")
 
 
-def _field_names(action: str, value) -> str:
-    def name(key):
+def _field_names(action: str, value: object) -> str:
+    def name(key: object) -> str:
+        if not isinstance(key, str):  # a field is named by a string; anything else is shown as it is
+            return str(key)
         if (header := audit_trail.column_header(action, key)) is not None:
             return header
         if action.startswith("campaign."):
@@ -286,28 +308,28 @@ def _field_names(action: str, value) -> str:
     return _join(dict.fromkeys(name(k) for k in _listed(value)))  # two keys of one column named once
 
 
-def _roles(action: str, value) -> str:
-    return _join(str(role_label(r)) for r in _listed(value))
+def _roles(action: str, value: object) -> str:
+    return _join(str(role_label(r) if isinstance(r, str) else r) for r in _listed(value))
 
 
-def _exempt(action: str, value) -> str:
+def _exempt(action: str, value: object) -> str:
     return domain.name(audit_trail.EXEMPT_KIND_NAMES, value)
 
 
-def _risk_style(action: str, value) -> str:
-    return str(RISK_LABEL_STYLE_NAMES.get(value, value))
+def _risk_style(action: str, value: object) -> str:
+    return str(_label(RISK_LABEL_STYLE_NAMES, value))
 
 
-def _risk(action: str, value) -> str:
+def _risk(action: str, value: object) -> str:
     return department_stratum_label(str(value), short=True)
 
 
-def _tags(action: str, value) -> str:
+def _tags(action: str, value: object) -> str:
     tags = [t for t in str(value).split(",") if t] if isinstance(value, str) else _listed(value)
     return _join(tags) if tags else _("None")
 
 
-def _size(action: str, value) -> str:
+def _size(action: str, value: object) -> str:
     if not isinstance(value, int) or isinstance(value, bool):
         return plain(value)
     if value < 1024:
@@ -317,11 +339,11 @@ def _size(action: str, value) -> str:
     return f"{value / 1024 / 1024:.1f} MB"
 
 
-def _percent(action: str, value) -> str:
+def _percent(action: str, value: object) -> str:
     return percent(value) if isinstance(value, int) else plain(value)
 
 
-def _counts(action: str, value) -> str:
+def _counts(action: str, value: object) -> str:
     """A frozen frame's counts: candidates per stratum (targets; per department in a joint
     campaign), or visits, pool, recusals and draw date (inspectors)."""
     if not isinstance(value, dict):
@@ -335,7 +357,7 @@ def _counts(action: str, value) -> str:
     return _join(f"{INSPECTOR_FRAME_COUNTS.get(k, DETAIL_LABELS.get(k, k))}：{plain(v)}" for k, v in value.items())
 
 
-def _excluded(action: str, value) -> str:
+def _excluded(action: str, value: object) -> str:
     if not isinstance(value, dict):
         return plain(value)
     if not value:
@@ -343,41 +365,41 @@ def _excluded(action: str, value) -> str:
     return _join(f"{domain.name(domain.FRAME_EXCLUSION, k)}：{plain(v)}" for k, v in value.items())
 
 
-def _stratum(action: str, value) -> str:
+def _stratum(action: str, value: object) -> str:
     return department_stratum_label(str(value), short=True)
 
 
-def _range(action: str, value) -> str:
+def _range(action: str, value: object) -> str:
     if _is_pair(value) and all(isinstance(v, int) for v in value):
         return f"{value[0]}–{value[1]}"
     return plain(value)
 
 
-def _department(action: str, value) -> str:
+def _department(action: str, value: object) -> str:
     """A department named by its id (a transfer's sender or receiver)."""
     return audit_trail.department_name(value) or plain(value)
 
 
-def _departments(action: str, value) -> str:
+def _departments(action: str, value: object) -> str:
     """Departments named by their ids (those left out of a criticism)."""
     return _join(_department(action, v) for v in _listed(value)) if value else _("None")
 
 
-def _status(action: str, value) -> str:
+def _status(action: str, value: object) -> str:
     """A state an entry names: a plan's by its name."""
     return domain.name(domain.PLAN_STATUS, value) if action.startswith("plan.") else plain(value)
 
 
-def _parameters(action: str, value) -> str:
+def _parameters(action: str, value: object) -> str:
     """The rules a document sets, by their names (参数名称)."""
     return (
-        _join(getattr(campaign_words.RULE_PARAMETERS.get(k), "label", k) for k in _listed(value))
+        _join(getattr(_label(campaign_words.RULE_PARAMETERS, k), "label", k) for k in _listed(value))
         if value
         else _("None")
     )
 
 
-_FORMATTERS = {
+_FORMATTERS: dict[str, Formatter] = {
     "to": _department,
     "from": _department,
     "kind": _kind,
@@ -387,7 +409,7 @@ _FORMATTERS = {
     "fields": _field_names,
     "roles": _roles,
     "exempt_kind": _exempt,
-    "causes": lambda action, value: _join(campaign_words.NAMED_CAUSES.get(v, v) for v in _listed(value)),
+    "causes": lambda action, value: _join(_label(campaign_words.NAMED_CAUSES, v) for v in _listed(value)),
     "half": _coded(domain.PLAN_HALF),
     "risk_labels": _risk_style,
     "risk": _risk,
@@ -399,11 +421,9 @@ _FORMATTERS = {
     "stratum": _stratum,
     "entities": _range,
     "months": lambda action, value: _join(_listed(value)) if value else _("None"),
-    "public_inputs": lambda action, value: (
-        _join(campaign_words.observer_words(v) for v in _listed(value)) if value else _("None")
-    ),
+    "public_inputs": lambda action, value: _join(_observer_words(v) for v in _listed(value)) if value else _("None"),
     "table": lambda action, value: _table_name(value),
-    "rule": lambda action, value: _join(campaign_words.LEADER_RULES.get(v, v) for v in _listed(value)),
+    "rule": lambda action, value: _join(_label(campaign_words.LEADER_RULES, v) for v in _listed(value)),
     "methods": _coded(reference.CHECK_METHODS),
     "authority": _coded(domain.PLAN_AUTHORITY),
     "status": _status,
@@ -414,7 +434,7 @@ _FORMATTERS = {
 }
 
 
-def _table_name(code) -> str:
+def _table_name(code: object) -> str:
     """A statistical table by its name (《随机抽查工作进展情况统计表》), former codes named the same way."""
     name = TABLE_NAMES.get(FORMER_TABLE_CODES.get(str(code), str(code)))
     return f"《{name}》" if name else plain(code)

@@ -7,12 +7,16 @@ with their labels and lists, and hand the command exactly those.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import UnboundField
 
 from spotcheck.platform.web.forms import MultiCheckboxField
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.common.vocabulary import ENTITY_FLAG, ENTITY_FLAG_SHORT, reference
 from spotcheck.tenants.directory import inputs
 from spotcheck.tenants.directory.vocabulary import RISK_LABEL_STYLE_NAMES
@@ -21,17 +25,17 @@ from spotcheck.tenants.directory.vocabulary import RISK_LABEL_STYLE_NAMES
 FLAG_LABELS, FLAG_BADGES = ENTITY_FLAG, ENTITY_FLAG_SHORT
 
 
-def risk_labels_of(tenant) -> dict[str, str]:
+def risk_labels_of(tenant: Tenant) -> dict[str, str]:
     """Risk class code → label, in the style the department chose."""
     style = getattr(tenant, "risk_labels", None) or "letters"
     return reference.RISK_LABEL_STYLES.get(style, reference.RISK_LABEL_STYLES["letters"])
 
 
-def _any(label=None):
+def _any(label: object = None) -> list[SelectChoice]:
     return [SelectChoice("", label or _l("Any"))]
 
 
-def _coded(table: dict[str, str]):
+def _coded(table: Mapping[str, str]) -> list[SelectChoice]:
     return [SelectChoice(code, name) for code, name in table.items()]
 
 
@@ -58,14 +62,14 @@ class DirectorySearchForm(RegistrySearchForm):
     risk = SelectField(_l("Risk class"))
     tag = StringField(_l("Tag"))
 
-    def set_choices(self, categories, risk_labels):
+    def set_choices(self, categories: Sequence[str], risk_labels: Mapping[str, str]) -> None:
         self.category.choices = _any() + [SelectChoice(c, c) for c in categories]
         if self.category.data and self.category.data not in categories:
             self.category.choices.append(SelectChoice(self.category.data, self.category.data))
         self.risk.choices = _any() + _coded(risk_labels)
 
 
-def _asked(field: inputs.DirectoryField):
+def _asked(field: inputs.DirectoryField) -> UnboundField:
     """A declared field as a page asks for it: a check box, a drop-down of its list (the command checks
     the choice), or a text box."""
     if field.kind == inputs.FLAG:
@@ -84,12 +88,12 @@ class _DeclaredForm(FlaskForm):
 
     DECLARED: tuple[inputs.DirectoryField, ...] = ()
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         for field in cls.DECLARED:
             setattr(cls, field.name, _asked(field))
 
-    def data_for_command(self) -> dict:
+    def data_for_command(self) -> dict[str, object]:
         """The declared fields, as typed: what the command takes (and checks)."""
         return {field.name: getattr(self, field.name).data for field in self.DECLARED}
 
@@ -97,17 +101,17 @@ class _DeclaredForm(FlaskForm):
 class EntryForm(_DeclaredForm):
     DECLARED = inputs.ENTRY_FIELDS
 
-    def set_choices(self, risk_labels):
+    def set_choices(self, risk_labels: Mapping[str, str]) -> None:
         self.risk.choices = _coded(risk_labels)
 
-    def entry_data(self) -> dict:
+    def entry_data(self) -> dict[str, object]:
         return self.data_for_command()
 
 
 class EntityForm(_DeclaredForm):
     DECLARED = inputs.ENTITY_FIELDS
 
-    def entity_data(self) -> dict:
+    def entity_data(self) -> dict[str, object]:
         return self.data_for_command()
 
 

@@ -6,7 +6,11 @@ deployment, kept by the lead department (the service refuses the others).
 Lists are keyset-paged (``?after=<id>``), never by page number.
 """
 
+from collections.abc import Mapping
+from typing import TypedDict, TypeVar
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,6 +30,7 @@ from spotcheck.platform.web.directory.forms import (
 from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory import commands, inputs, queries
+from spotcheck.tenants.directory.models import DirectoryEntry
 
 bp = Blueprint("directory_pages", __name__, url_prefix="/catalog/directory")
 
@@ -33,7 +38,24 @@ bp = Blueprint("directory_pages", __name__, url_prefix="/catalog/directory")
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _labels() -> dict:
+class Labels(TypedDict):
+    """What the directory's templates use to name codes, and the declared fields (by name)."""
+
+    fields: Mapping[str, inputs.DirectoryField]
+    entity_types: Mapping[str, str]
+    entity_statuses: Mapping[str, str]
+    credit_ratings: Mapping[str, str]
+    industry_sections: Mapping[str, str]
+    flag_labels: Mapping[str, object]
+    flag_badges: Mapping[str, object]
+    risk_labels: dict[str, str]
+    keeps_registry: bool
+
+
+_Search = TypeVar("_Search", bound=RegistrySearchForm)
+
+
+def _labels() -> Labels:
     """What the templates need to name codes (types, statuses, flags, risk classes, industries) and the
     declared fields' limits."""
     return {
@@ -57,7 +79,7 @@ def _after() -> int:
     return max(request.args.get("after", 0, type=int) or 0, 0)
 
 
-def _filters(form) -> queries.Filters:
+def _filters(form: RegistrySearchForm) -> queries.Filters:
     values = {
         name: (getattr(form, name).data or "")
         for name in ("q", "industry", "region", "entity_type", "status", "category", "risk", "tag")
@@ -67,7 +89,7 @@ def _filters(form) -> queries.Filters:
     return queries.Filters(flags=list(form.flags.data or []), **values)
 
 
-def _query_args() -> dict:
+def _query_args() -> dict[str, str | list[str]]:
     """The current search (without ``after``), to carry into the next-page link."""
     return {
         key: values if len(values) > 1 else values[0]
@@ -76,7 +98,7 @@ def _query_args() -> dict:
     }
 
 
-def _search_form(cls, **extra):
+def _search_form(cls: type[_Search], **extra: object) -> _Search:
     return cls(formdata=request.args, **extra)
 
 
@@ -85,7 +107,7 @@ def _search_form(cls, **extra):
 
 @bp.route("")
 @requires(Permission.CATALOG_VIEW)
-def index():
+def index() -> ResponseReturnValue:
     labels = _labels()
     form = _search_form(DirectorySearchForm)
     form.set_choices(queries.directory_categories(), labels["risk_labels"])
@@ -107,7 +129,7 @@ def index():
 
 @bp.route("/settings", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
-def settings():
+def settings() -> ResponseReturnValue:
     form = RiskLabelsForm()
     if form.validate_on_submit():
         outcome = attempt(
@@ -133,7 +155,7 @@ def settings():
 
 @bp.route("/<int:entry_id>")
 @requires(Permission.CATALOG_VIEW)
-def entry(entry_id):
+def entry(entry_id: int) -> ResponseReturnValue:
     item = queries.get_entry(entry_id)
     form = None
     if has_permission(current_user, Permission.CATALOG_MANAGE):
@@ -148,7 +170,7 @@ def entry(entry_id):
     )
 
 
-def _entry_form(item) -> EntryForm:
+def _entry_form(item: DirectoryEntry) -> EntryForm:
     form = EntryForm(
         data={
             "category": item.category,
@@ -163,7 +185,7 @@ def _entry_form(item) -> EntryForm:
 
 @bp.route("/<int:entry_id>", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
-def update_entry(entry_id):
+def update_entry(entry_id: int) -> ResponseReturnValue:
     item = queries.get_entry(entry_id)
     form = EntryForm()
     form.set_choices(risk_labels_of(current_user.tenant))
@@ -186,14 +208,14 @@ def update_entry(entry_id):
 
 @bp.route("/<int:entry_id>/remove")
 @requires(Permission.CATALOG_MANAGE)
-def confirm_remove(entry_id):
+def confirm_remove(entry_id: int) -> ResponseReturnValue:
     item = queries.get_entry(entry_id)
     return render_template("directory/remove.html", entry=item, entity=item.entity, form=EmptyForm(), **_labels())
 
 
 @bp.route("/<int:entry_id>/remove", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
-def remove_entry(entry_id):
+def remove_entry(entry_id: int) -> ResponseReturnValue:
     item = queries.get_entry(entry_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("directory_pages.confirm_remove", entry_id=entry_id))
@@ -208,7 +230,7 @@ def remove_entry(entry_id):
 
 @bp.route("/add")
 @requires(Permission.CATALOG_MANAGE)
-def add():
+def add() -> ResponseReturnValue:
     """Search the registry for the entity to add."""
     form = _search_form(RegistrySearchForm)
     searched = any(v for k, v in request.args.items() if k != "after")
@@ -229,7 +251,7 @@ def add():
 
 @bp.route("/add/<int:entity_id>", methods=["GET", "POST"])
 @requires(Permission.CATALOG_MANAGE)
-def add_entity(entity_id):
+def add_entity(entity_id: int) -> ResponseReturnValue:
     entity = queries.get_entity(entity_id)
     existing = queries.entry_ids_by_entity([entity.id]).get(entity.id)
     if existing and request.method == "GET":
@@ -258,7 +280,7 @@ def add_entity(entity_id):
 
 @bp.route("/registry")
 @requires(Permission.REGISTRY_MANAGE)
-def registry():
+def registry() -> ResponseReturnValue:
     queries.require_registry_keeper(current_user)
     form = _search_form(RegistrySearchForm)
     after = _after()
@@ -270,7 +292,7 @@ def registry():
 
 @bp.route("/registry/new", methods=["GET", "POST"])
 @requires(Permission.REGISTRY_MANAGE)
-def new_entity():
+def new_entity() -> ResponseReturnValue:
     queries.require_registry_keeper(current_user)
     form = EntityForm()
     if form.validate_on_submit():
@@ -285,7 +307,7 @@ def new_entity():
 
 @bp.route("/registry/<int:entity_id>", methods=["GET", "POST"])
 @requires(Permission.REGISTRY_MANAGE)
-def edit_entity(entity_id):
+def edit_entity(entity_id: int) -> ResponseReturnValue:
     queries.require_registry_keeper(current_user)
     entity = queries.get_entity(entity_id)
     form = EntityForm(obj=entity)

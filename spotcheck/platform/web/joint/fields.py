@@ -7,6 +7,7 @@ field, which then coordinates that field's joint campaigns and files its yearly 
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,13 +15,14 @@ from spotcheck.core.text import whole_number
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, perform
 from spotcheck.tenants.joint import commands, queries
+from spotcheck.tenants.joint.models import FieldLead
 
 bp = Blueprint("field_pages", __name__, url_prefix="/platform/fields")
 
 
 @bp.route("")
 @requires(Permission.TENANTS_MANAGE)
-def index():
+def index() -> ResponseReturnValue:
     return render_template(
         "joint/fields.html", rows=queries.field_leads(), departments=queries.candidates(), form=EmptyForm()
     )
@@ -28,7 +30,7 @@ def index():
 
 @bp.route("/<code>", methods=["POST"])
 @requires(Permission.TENANTS_MANAGE)
-def name_lead(code):
+def name_lead(code: str) -> ResponseReturnValue:
     if EmptyForm().validate_on_submit():
         raw = (request.form.get("tenant_id") or "").strip()
         tenant_id = None if raw == "" else whole_number(raw) or 0
@@ -42,5 +44,5 @@ def name_lead(code):
     return redirect(url_for("field_pages.index", _anchor=f"field-{code}"))
 
 
-def _lead_named(row) -> str:
+def _lead_named(row: FieldLead | None) -> str:
     return _("The lead department is named.") if row is not None else _("The field has no lead department any more.")

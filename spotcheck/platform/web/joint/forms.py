@@ -28,7 +28,7 @@ class JointForm(FlaskForm):
     reserve_size = declared_field(_C["reserve_size"])
     department_ids = MultiCheckboxField(_l("Departments invited"), validate_choice=False)
 
-    def joint_data(self) -> dict:
+    def joint_data(self) -> dict[str, object]:
         """The joint campaign's own fields (those it shares with a campaign, as declared), its field and
         the departments invited."""
         return {

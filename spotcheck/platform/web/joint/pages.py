@@ -10,10 +10,13 @@ and only its own part otherwise. The buttons shown are the ones the actions tabl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext as _
+from werkzeug.wrappers import Response
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound, ValidationFailed
@@ -24,10 +27,12 @@ from spotcheck.platform.web.campaigns.forms import CampaignForm, DrawForm, Leade
 from spotcheck.platform.web.campaigns.pages import _save_errors as show_campaign_errors
 from spotcheck.platform.web.forms import BAD_INPUT, REFUSED, WITH_FORBIDDEN, EmptyForm, attempt, perform, requested_page
 from spotcheck.platform.web.joint.forms import DeclineForm, JointForm
+from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.campaigns.queries import sizes as draw_sizes
 from spotcheck.tenants.campaigns.vocabulary import RISK_STRATA
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import commands, queries
+from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.results import commands as results
 
 bp = Blueprint("joint_pages", __name__, url_prefix="/joint")
@@ -37,7 +42,7 @@ KIND = "<any(targets, inspectors):kind>"
 
 @bp.route("")
 @requires(Permission.JOINT_VIEW)
-def index():
+def index() -> ResponseReturnValue:
     """The joint campaigns the department leads (coordinator) and its invitations to others'."""
     found = queries.index(reader=_user())
     return render_template("joint/index.html", led=found.led, invitations=found.invitations, statuses=found.statuses)
@@ -45,7 +50,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.JOINT_MANAGE)
-def new():
+def new() -> ResponseReturnValue:
     form = JointForm()
     form.department_ids.choices = [(str(t.id), t.name) for t in queries.departments_to_invite(reader=_user())]
     form.field.choices = [(code, reference.ENFORCEMENT_FIELDS[code]) for code in queries.fields_led_by(_user().tenant)]
@@ -66,11 +71,19 @@ def new():
 
 @bp.route("/<int:campaign_id>")
 @requires(Permission.JOINT_VIEW)
-def detail(campaign_id):
+def detail(campaign_id: int) -> ResponseReturnValue:
     return _render_detail(campaign_id)
 
 
-def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_form=None, status=200, errors=None):
+def _render_detail(
+    campaign_id: int,
+    *,
+    part_form: CampaignForm | None = None,
+    decline_form: DeclineForm | None = None,
+    draw_form: DrawForm | None = None,
+    status: int = 200,
+    errors: Mapping[str, object] | None = None,
+) -> tuple[str, int]:
     user = _user()
     view = queries.campaign_view(campaign_id, requested_page(), reader=user)
     campaign, mine, part = view.campaign, view.mine, view.part
@@ -117,13 +130,13 @@ def _render_detail(campaign_id: int, *, part_form=None, decline_form=None, draw_
     ), status
 
 
-def _back(campaign_id: int, anchor: str | None = None):
+def _back(campaign_id: int, anchor: str | None = None) -> Response:
     return redirect(url_for("joint_pages.detail", campaign_id=campaign_id, _anchor=anchor))
 
 
 @bp.route("/<int:campaign_id>/recusal-requests/<int:request_id>", methods=["POST"])
 @requires(Permission.JOINT_MANAGE)
-def decide_recusal_request(campaign_id, request_id):
+def decide_recusal_request(campaign_id: int, request_id: int) -> ResponseReturnValue:
     """The coordinator accepts or refuses a business's request that a member of a mixed team withdraw
     (联合检查的回避申请), with the reason."""
     if not EmptyForm().validate_on_submit():
@@ -142,7 +155,7 @@ def decide_recusal_request(campaign_id, request_id):
 
 @bp.route("/<int:campaign_id>/approve", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
-def approve(campaign_id):
+def approve(campaign_id: int) -> ResponseReturnValue:
     if EmptyForm().validate_on_submit():
         perform(
             commands.approve_joint,
@@ -156,7 +169,7 @@ def approve(campaign_id):
 
 @bp.route(f"/<int:campaign_id>/draws/{KIND}/freeze", methods=["POST"])
 @requires(Permission.JOINT_MANAGE)
-def freeze(campaign_id, kind):
+def freeze(campaign_id: int, kind: str) -> ResponseReturnValue:
     if EmptyForm().validate_on_submit():
         command = commands.freeze_targets if kind == "targets" else commands.freeze_inspectors
         perform(
@@ -171,7 +184,7 @@ def freeze(campaign_id, kind):
 
 @bp.route(f"/<int:campaign_id>/draws/{KIND}/draw", methods=["POST"])
 @requires(Permission.JOINT_MANAGE)
-def draw(campaign_id, kind):
+def draw(campaign_id: int, kind: str) -> ResponseReturnValue:
     form = DrawForm()
     if form.validate_on_submit():
         outcome = attempt(
@@ -193,7 +206,7 @@ def draw(campaign_id, kind):
 
 @bp.route("/<int:campaign_id>/jobs/<int:job_id>")
 @requires(Permission.JOINT_MANAGE)
-def step_job(campaign_id, job_id):
+def step_job(campaign_id: int, job_id: int) -> ResponseReturnValue:
     """A draw's or the hand-out's job: followed while it runs, then back to the campaign with its outcome."""
     return step_jobs.follow(
         queries.get_joint(campaign_id),
@@ -206,7 +219,7 @@ def step_job(campaign_id, job_id):
 
 @bp.route("/<int:campaign_id>/leaders", methods=["POST"])
 @requires(Permission.JOINT_MANAGE)
-def leader(campaign_id):
+def leader(campaign_id: int) -> ResponseReturnValue:
     if EmptyForm().validate_on_submit():
         member_id = request.form.get("member_id", type=int)
         perform(
@@ -224,11 +237,11 @@ def leader(campaign_id):
     )
 
 
-def _at_visits():
+def _at_visits(campaign_id: int) -> Response:
     return redirect(
         url_for(
             "joint_pages.detail",
-            campaign_id=request.view_args["campaign_id"],
+            campaign_id=campaign_id,
             page=request.form.get("page", type=int),
             _anchor="visits",
         )
@@ -237,7 +250,7 @@ def _at_visits():
 
 @bp.route("/<int:campaign_id>/members/<int:member_id>/recusal", methods=["POST"])
 @requires(Permission.JOINT_MANAGE)
-def declare_recusal(campaign_id, member_id):
+def declare_recusal(campaign_id: int, member_id: int) -> ResponseReturnValue:
     """抽取后申报回避: the coordinator declares a conflict of a member of a mixed team with the visit's entity;
     every department's part of the visit waits until the member is replaced."""
     if EmptyForm().validate_on_submit():
@@ -257,12 +270,12 @@ def declare_recusal(campaign_id, member_id):
                 "department's part of the visit waits. Replace the member now by the rule of the draw."
             )
         )
-    return _at_visits()
+    return _at_visits(campaign_id)
 
 
 @bp.route("/<int:campaign_id>/members/<int:member_id>/replace", methods=["POST"])
 @requires(Permission.JOINT_MANAGE)
-def replace(campaign_id, member_id):
+def replace(campaign_id: int, member_id: int) -> ResponseReturnValue:
     """A member who declared a conflict is replaced by a replacement draw of the joint campaign."""
     if EmptyForm().validate_on_submit():
         perform(
@@ -273,10 +286,10 @@ def replace(campaign_id, member_id):
             done=_replaced,
             refusals=(*WITH_FORBIDDEN, NotFound),
         )
-    return _at_visits()
+    return _at_visits(campaign_id)
 
 
-def _replaced(new) -> str:
+def _replaced(new: TeamMember) -> str:
     return _(
         "Replaced by %(name)s (%(cert)s), the next eligible inspector of the joint draw. The proof records the "
         "replacement; the departments' parts, the code's page and the team are told.",
@@ -287,7 +300,7 @@ def _replaced(new) -> str:
 
 @bp.route("/<int:campaign_id>/submitters", methods=["POST"])
 @requires(Permission.JOINT_MANAGE)
-def submitter(campaign_id):
+def submitter(campaign_id: int) -> ResponseReturnValue:
     """Who submits a department's result of a visit, named anew (its submitter declared a conflict)."""
     if EmptyForm().validate_on_submit():
         perform(
@@ -298,12 +311,12 @@ def submitter(campaign_id):
             done=_("The department's submitter is named."),
             refusals=(*WITH_FORBIDDEN, NotFound),
         )
-    return _at_visits()
+    return _at_visits(campaign_id)
 
 
 @bp.route("/<int:campaign_id>/sizes", methods=["POST"])
 @requires(Permission.JOINT_MANAGE)
-def sizes(campaign_id):
+def sizes(campaign_id: int) -> ResponseReturnValue:
     """Estimate the size of the draw (抽取规模预估) in the background; the page shows it when done."""
     if EmptyForm().validate_on_submit():
         perform(
@@ -318,7 +331,7 @@ def sizes(campaign_id):
 
 @bp.route("/<int:campaign_id>/leaders/by-rule", methods=["POST"])
 @requires(Permission.JOINT_MANAGE)
-def leaders_by_rule(campaign_id):
+def leaders_by_rule(campaign_id: int) -> ResponseReturnValue:
     """Every mixed team's leader named in one step, by the rule chosen (批量指定组长)."""
     form = LeaderRuleForm()
     if form.validate_on_submit():
@@ -335,7 +348,7 @@ def leaders_by_rule(campaign_id):
 
 @bp.route("/<int:campaign_id>/hand-out", methods=["POST"])
 @requires(Permission.JOINT_MANAGE)
-def hand_out(campaign_id):
+def hand_out(campaign_id: int) -> ResponseReturnValue:
     if EmptyForm().validate_on_submit():
         job = perform(
             commands.submit_joint_hand_out,
@@ -353,13 +366,13 @@ def hand_out(campaign_id):
 # --- a department's answer and its part ----------------------------------------------------------
 
 
-def _invitation(campaign_id: int):
+def _invitation(campaign_id: int) -> JointParticipant:
     return queries.my_invitation(campaign_id, reader=_user())
 
 
 @bp.route("/<int:campaign_id>/accept", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def accept(campaign_id):
+def accept(campaign_id: int) -> ResponseReturnValue:
     if EmptyForm().validate_on_submit():
         mine = _invitation(campaign_id)
         perform(
@@ -374,7 +387,7 @@ def accept(campaign_id):
 
 @bp.route("/<int:campaign_id>/decline", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def decline(campaign_id):
+def decline(campaign_id: int) -> ResponseReturnValue:
     form = DeclineForm()
     mine = _invitation(campaign_id)
     if form.validate_on_submit():
@@ -390,7 +403,7 @@ def decline(campaign_id):
 
 @bp.route("/<int:campaign_id>/part", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def save_part(campaign_id):
+def save_part(campaign_id: int) -> ResponseReturnValue:
     form = CampaignForm()
     mine = _invitation(campaign_id)
     if not form.validate_on_submit():
@@ -410,7 +423,7 @@ def save_part(campaign_id):
 PART_FIELDS = {"item_ids", "exempt_kind", "exempt_reason", "categories", "industries", "regions"}
 
 
-def _show_part_errors(form: CampaignForm, errors: dict) -> None:
+def _show_part_errors(form: CampaignForm, errors: dict[str, list[str]]) -> None:
     """The refusals of a department's part where its form shows them: under the fields it has, and
     above the form for the rules per stratum and for any field the part's form does not show."""
     strata = show_campaign_errors(form, ValidationFailed(errors))
@@ -425,7 +438,7 @@ def _show_part_errors(form: CampaignForm, errors: dict) -> None:
 
 @bp.route("/<int:campaign_id>/part/approve", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
-def approve_part(campaign_id):
+def approve_part(campaign_id: int) -> ResponseReturnValue:
     if EmptyForm().validate_on_submit():
         mine = _invitation(campaign_id)
         perform(

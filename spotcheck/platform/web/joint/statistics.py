@@ -13,6 +13,7 @@ in the request's scope.
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -58,7 +59,7 @@ def _table(year: int) -> queries.Table:
 
 @bp.route("/statistics")
 @requires(Permission.JOINT_VIEW)
-def index():
+def index() -> ResponseReturnValue:
     _lead_reader()
     year = _year()
     table = _table(year)
@@ -74,7 +75,7 @@ def index():
 
 @bp.route("/statistics.xlsx")
 @requires(Permission.JOINT_VIEW)
-def download():
+def download() -> ResponseReturnValue:
     _lead_reader()
     year = _year()
     table = _table(year)

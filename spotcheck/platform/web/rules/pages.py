@@ -9,7 +9,10 @@ path from the service (a name the server chose), never from the request.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,13 +22,14 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt
 from spotcheck.platform.web.rules import versions as rule_versions
 from spotcheck.platform.web.rules.forms import RulesFileForm, RulesTextForm
+from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.rules import commands, queries
 
 bp = Blueprint("rules_pages", __name__, url_prefix="/catalog/rules")
 bp.context_processor(rule_versions.template_names)
 
 
-def _page(*, text_form=None, file_form=None):
+def _page(*, text_form: RulesTextForm | None = None, file_form: RulesFileForm | None = None) -> str:
     document = queries.current_document()
     if text_form is None:
         text_form = RulesTextForm(obj=document) if document else RulesTextForm()
@@ -39,19 +43,19 @@ def _page(*, text_form=None, file_form=None):
     )
 
 
-def _actor():
+def _actor() -> User:
     return current_user._get_current_object()
 
 
 @bp.route("")
 @requires(Permission.CATALOG_VIEW)
-def index():
+def index() -> ResponseReturnValue:
     return _page()
 
 
 @bp.route("/text", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
-def save_text():
+def save_text() -> ResponseReturnValue:
     form = RulesTextForm()
     if form.validate_on_submit():
         saved = attempt(
@@ -66,7 +70,7 @@ def save_text():
 
 @bp.route("/file", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
-def upload():
+def upload() -> ResponseReturnValue:
     form = RulesFileForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -85,7 +89,7 @@ def upload():
 
 @bp.route("/publish", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
-def publish():
+def publish() -> ResponseReturnValue:
     if EmptyForm().validate_on_submit():
         commands.publish(actor=_actor())
         flash(_("The rules document is published."), "success")
@@ -94,7 +98,7 @@ def publish():
 
 @bp.route("/file", methods=["GET"])
 @requires(Permission.CATALOG_VIEW)
-def download():
+def download() -> ResponseReturnValue:
     document = queries.current_document()
     if document is None:
         raise NotFound(_("There is no rules document yet."))
@@ -119,7 +123,7 @@ VIEWS = {
 }
 
 
-def _in_force_page(errors: dict | None = None, text: str | None = None):
+def _in_force_page(errors: Mapping[str, Sequence[object]] | None = None, text: str | None = None) -> str:
     tenant_id = current_tenant_id()
     rules, version = queries.in_force(tenant_id), queries.in_force_version(tenant_id)
     return render_template(
@@ -141,13 +145,13 @@ def _in_force_page(errors: dict | None = None, text: str | None = None):
 
 @bp.get("/in-force")
 @requires(Permission.CATALOG_VIEW)
-def in_force():
+def in_force() -> ResponseReturnValue:
     return _in_force_page()
 
 
 @bp.post("/in-force")
 @requires(Permission.DEPARTMENT_RULES_MANAGE)
-def load():
+def load() -> ResponseReturnValue:
     """Load a version of the department's rules (细则): refused whole, each bad key named beside the form."""
     return rule_versions.load(
         "department",
@@ -160,27 +164,27 @@ def load():
 
 @bp.get("/versions/<int:version_id>")
 @requires(Permission.CATALOG_VIEW)
-def version(version_id):
+def version(version_id: int) -> ResponseReturnValue:
     found = rule_versions.version_of(version_id, current_tenant_id())
     return render_template("rules/version.html", views=VIEWS, public=False, **rule_versions.version_context(found))
 
 
 @bp.get("/versions/<int:version_id>/file")
 @requires(Permission.CATALOG_VIEW)
-def version_file(version_id):
+def version_file(version_id: int) -> ResponseReturnValue:
     return rule_versions.version_file(rule_versions.version_of(version_id, current_tenant_id()))
 
 
 @bp.get("/in-force/file")
 @requires(Permission.CATALOG_VIEW)
-def in_force_file():
+def in_force_file() -> ResponseReturnValue:
     """The department's rules in force as a rules file, to edit and load as a new version."""
     return rule_versions.in_force_file(current_tenant_id())
 
 
 @bp.get("/differences")
 @requires(Permission.CATALOG_VIEW)
-def differences():
+def differences() -> ResponseReturnValue:
     return render_template(
         "rules/differences.html", views=VIEWS, **rule_versions.differences_context(current_tenant_id())
     )

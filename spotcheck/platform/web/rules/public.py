@@ -6,10 +6,12 @@ version, and its file as it was loaded. Public data: the versions are read the s
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
+from flask.typing import ResponseReturnValue
 
 from spotcheck.core.errors import NotFound
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.rules import versions as rule_versions
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.accounts.queries import active_tenants
 from spotcheck.tenants.rules import queries as rules_queries
 
@@ -28,11 +30,11 @@ VIEWS = {
 
 @bp.errorhandler(404)
 @bp.errorhandler(NotFound)
-def _not_found(error):
+def _not_found(error: Exception) -> ResponseReturnValue:
     return render_template("public/not_found.html"), 404
 
 
-def _department(code: str):
+def _department(code: str) -> Tenant:
     code = (code or "").strip().upper()
     found = next((tenant for tenant in active_tenants() if tenant.code == code), None)
     if found is None:
@@ -42,7 +44,7 @@ def _department(code: str):
 
 @bp.get("/rules")
 @public
-def rulebook():
+def rulebook() -> ResponseReturnValue:
     rules, version = rules_queries.in_force(None), rules_queries.in_force_version(None)
     return render_template(
         "rules/public/rulebook.html",
@@ -57,7 +59,7 @@ def rulebook():
     )
 
 
-def department_context(tenant) -> dict:
+def department_context(tenant: Tenant) -> dict[str, object]:
     """What the portal shows of a department's rules in force (its page of rules, and the rules
     document's page): every rule with where it comes from, its own rules' version and history."""
     rules, version = rules_queries.in_force(tenant.id), rules_queries.in_force_version(tenant.id)
@@ -77,14 +79,14 @@ def department_context(tenant) -> dict:
 
 @bp.get("/<code>/rules/in-force")
 @public
-def department(code):
+def department(code: str) -> ResponseReturnValue:
     tenant = _department(code)
     return render_template("rules/public/in_force.html", department=tenant, **department_context(tenant))
 
 
 @bp.get("/rules/versions/<int:version_id>")
 @public
-def version(version_id):
+def version(version_id: int) -> ResponseReturnValue:
     found = rule_versions.version_of(version_id)
     tenant = next((t for t in active_tenants() if t.id == found.tenant_id), None) if found.tenant_id else None
     if found.tenant_id is not None and tenant is None:
@@ -96,5 +98,5 @@ def version(version_id):
 
 @bp.get("/rules/versions/<int:version_id>/file")
 @public
-def version_file(version_id):
+def version_file(version_id: int) -> ResponseReturnValue:
     return rule_versions.version_file(rule_versions.version_of(version_id))

@@ -5,7 +5,10 @@ the versions, the differences of two, and each version's file."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
 
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm
@@ -19,7 +22,7 @@ bp.context_processor(rule_versions.template_names)
 SCOPE = None
 
 
-def _page(errors: dict | None = None, text: str | None = None):
+def _page(errors: Mapping[str, Sequence[object]] | None = None, text: str | None = None) -> str:
     rules, version = queries.in_force(SCOPE), queries.in_force_version(SCOPE)
     return render_template(
         "rules/rulebook.html",
@@ -39,13 +42,13 @@ def _page(errors: dict | None = None, text: str | None = None):
 
 @bp.get("")
 @requires(Permission.RULEBOOK_MANAGE)
-def index():
+def index() -> ResponseReturnValue:
     return _page()
 
 
 @bp.post("")
 @requires(Permission.RULEBOOK_MANAGE)
-def load():
+def load() -> ResponseReturnValue:
     """Load a version of the rulebook: refused whole, each bad key named beside the form."""
     return rule_versions.load(
         "rulebook", SCOPE, commands.load_rulebook, version_endpoint="rulebook_pages.version", page=_page
@@ -54,27 +57,27 @@ def load():
 
 @bp.get("/versions/<int:version_id>")
 @requires(Permission.RULEBOOK_MANAGE)
-def version(version_id):
+def version(version_id: int) -> ResponseReturnValue:
     found = rule_versions.version_of(version_id, SCOPE)
     return render_template("rules/version.html", views=VIEWS, public=False, **rule_versions.version_context(found))
 
 
 @bp.get("/versions/<int:version_id>/file")
 @requires(Permission.RULEBOOK_MANAGE)
-def version_file(version_id):
+def version_file(version_id: int) -> ResponseReturnValue:
     return rule_versions.version_file(rule_versions.version_of(version_id, SCOPE))
 
 
 @bp.get("/file")
 @requires(Permission.RULEBOOK_MANAGE)
-def in_force_file():
+def in_force_file() -> ResponseReturnValue:
     """The rulebook in force as a rules file, to edit and load as a new version."""
     return rule_versions.in_force_file(SCOPE)
 
 
 @bp.get("/differences")
 @requires(Permission.RULEBOOK_MANAGE)
-def differences():
+def differences() -> ResponseReturnValue:
     return render_template("rules/differences.html", views=VIEWS, **rule_versions.differences_context(SCOPE))
 
 

@@ -7,24 +7,41 @@ differences of two and a version's file. The platform administrator's rulebook p
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Mapping, Sequence
+from enum import Enum
+from typing import Literal, Protocol
 
 from flask import flash, redirect, request, send_file, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _, lazy_gettext as _l
+from werkzeug.wrappers import Response
 
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.platform.permissions import acting_user
 from spotcheck.platform.web.forms import BAD_INPUT, attempt
 from spotcheck.tenants.rules import queries, vocabulary as rules_vocabulary
+from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.vocabulary import SOURCES
 
 #: The largest rules file read from an upload (the command counts its characters: 400,000 at most).
 MAX_FILE_BYTES = 1_600_000
 
+
+class _Scope(Enum):
+    ANY = "any"
+
+
 #: Any scope (a version of the rulebook or of any department).
-ANY = object()
+ANY = _Scope.ANY
 
 
-def template_names() -> dict:
+class ScopePage(Protocol):
+    """A scope's page of its rules in force, with a refusal's ``errors`` and the ``text`` to correct."""
+
+    def __call__(self, errors: Mapping[str, Sequence[object]] | None = None, text: str | None = None) -> str: ...
+
+
+def template_names() -> dict[str, object]:
     """The names the rules' templates use (a blueprint's context processor)."""
     return {
         "rule_state_names": rules_vocabulary.STATE_NAMES,
@@ -33,12 +50,12 @@ def template_names() -> dict:
     }
 
 
-def named_errors(errors: dict) -> list[tuple[str, str, list[str]]]:
+def named_errors(errors: Mapping[str, Sequence[object]]) -> list[tuple[str, str, list[str]]]:
     """A refusal's errors as (key, name in words, messages), in the order the file gives them."""
     return [(key, queries.error_label(key), [str(m) for m in messages]) for key, messages in errors.items()]
 
 
-def submitted(kind: str) -> dict:
+def submitted(kind: str) -> dict[str, str]:
     """The command's data from the load form: the preset chosen (``how=preset``), else the uploaded
     file, else the pasted text. A preset or a file that cannot be read is refused naming it."""
     if request.form.get("how") == "preset":
@@ -57,7 +74,14 @@ def submitted(kind: str) -> dict:
     return {"text": request.form.get("text", ""), "preset": ""}
 
 
-def load(kind: str, tenant_id: int | None, command, *, version_endpoint: str, page):
+def load(
+    kind: str,
+    tenant_id: int | None,
+    command: Callable[..., RuleVersion],
+    *,
+    version_endpoint: str,
+    page: ScopePage,
+) -> ResponseReturnValue:
     """Load a version from the form: on success, the new version's page (its differences from the one
     before); when the text says what the version in force says, nothing; on a refusal, ``page(errors=,
     text=)`` again with 422, the file's text in the paste box to correct (nothing changed)."""
@@ -83,7 +107,7 @@ def load(kind: str, tenant_id: int | None, command, *, version_endpoint: str, pa
     return redirect(url_for(version_endpoint, version_id=version.id))
 
 
-def version_of(version_id: int, scope=ANY):
+def version_of(version_id: int, scope: int | Literal[_Scope.ANY] | None = ANY) -> RuleVersion:
     """The version ``version_id`` (of the scope ``scope``: None for the rulebook, a department's id),
     or NotFound."""
     version = queries.get_version(version_id)
@@ -92,7 +116,7 @@ def version_of(version_id: int, scope=ANY):
     return version
 
 
-def version_context(version) -> dict:
+def version_context(version: RuleVersion) -> dict[str, object]:
     """What a version's page shows: its document, what it says of each parameter, its state, and what
     it changed from the version before."""
     before = queries.previous(version)
@@ -116,7 +140,7 @@ def version_context(version) -> dict:
     }
 
 
-def differences_context(tenant_id: int | None) -> dict:
+def differences_context(tenant_id: int | None) -> dict[str, object]:
     """The differences of two versions of the scope chosen by ``?from=`` and ``?to=`` (by default the
     version in force and the one before it)."""
     history = queries.scope_history(tenant_id)
@@ -133,7 +157,7 @@ def differences_context(tenant_id: int | None) -> dict:
     return {"history": history, "first": chosen[0], "second": chosen[1], "changes": changes}
 
 
-def version_file(version):
+def version_file(version: RuleVersion) -> Response:
     """A version's file as it was loaded (UTF-8 text, its SHA-256 the one the history shows)."""
     name = f"{version.short_title}-{version.effective_from.isoformat()}.toml"
     return send_file(
@@ -145,7 +169,7 @@ def version_file(version):
     )
 
 
-def in_force_file(tenant_id: int | None):
+def in_force_file(tenant_id: int | None) -> Response:
     """The version in force as a rules file to edit and load again (what it leaves to others said in
     comments), or NotFound when the scope has none."""
     text, version = queries.show_text(tenant_id), queries.in_force_version(tenant_id)

@@ -6,8 +6,12 @@ the evaluations it sees only figures (the supervision pages)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 from spotcheck.platform.permissions import Permission, acting_user as _user, public, requires
 from spotcheck.platform.web.forms import REFUSALS, EmptyForm, attempt
@@ -21,7 +25,7 @@ bp = Blueprint("complaints", __name__)
 @bp.route("/public/checks/<token>/complaint", methods=["POST"])
 @public
 @limited
-def complain(token):
+def complain(token: str) -> ResponseReturnValue:
     """投诉, with the business code: to the justice bureau."""
     return business_step(
         token,
@@ -34,7 +38,7 @@ def complain(token):
 @bp.route("/public/checks/<token>/evaluate", methods=["POST"])
 @public
 @limited
-def evaluate(token):
+def evaluate(token: str) -> ResponseReturnValue:
     """评价, with the business code: after 离企, once, to the justice bureau."""
     return business_step(
         token,
@@ -46,12 +50,19 @@ def evaluate(token):
 
 @bp.route("/supervision/complaints")
 @requires(Permission.SUPERVISION_READ_ALL)
-def index():
+def index() -> ResponseReturnValue:
     """The bureau's complaints: to forward or answer first."""
     return render_template("supervision/complaints.html", complaints=queries.complaints(reader=_user()))
 
 
-def _complaint_page(complaint_id: int, *, errors=None, values=None, form: str = "", status: int = 200):
+def _complaint_page(
+    complaint_id: int,
+    *,
+    errors: Mapping[str, list[str]] | None = None,
+    values: Mapping[str, str] | None = None,
+    form: str = "",
+    status: int = 200,
+) -> tuple[str, int]:
     handled = queries.complaint(complaint_id, reader=_user())
     return render_template(
         "supervision/complaint.html",
@@ -64,20 +75,22 @@ def _complaint_page(complaint_id: int, *, errors=None, values=None, form: str = 
     ), status
 
 
-def _send(command, key: int, fields: tuple[str, ...], done: str, page: str, **address):
-    """Run ``command`` on ``key`` with the form's ``fields``: the page at ``page`` again once done (a redirect), else
+def _send(
+    command: Callable[..., object], key: int, fields: tuple[str, ...], done: str, page: str
+) -> tuple[Response | None, dict[str, str], dict[str, list[str]], int]:
+    """Run ``command`` on ``key`` with the form's ``fields``: the page at ``page`` (its address) again once done, else
     ``(None, values, errors, status)`` to show the refusal on the form."""
     values = {name: request.form.get(name, "") for name in fields}
     outcome = attempt(command, key, values, actor=_user(), refusals=REFUSALS)
     outcome.report(done)
     if outcome.ok:
-        return redirect(url_for(page, **address)), values, {}, 200
+        return redirect(page), values, {}, 200
     return None, values, outcome.errors, 422 if outcome.errors else 409
 
 
 @bp.route("/supervision/complaints/<int:complaint_id>", methods=["GET", "POST"])
 @requires(Permission.SUPERVISION_READ_ALL)
-def detail(complaint_id):
+def detail(complaint_id: int) -> ResponseReturnValue:
     """One complaint: who made it, the forward and the department's answer; the bureau replies to the business here."""
     if request.method == "POST" and EmptyForm().validate_on_submit():
         sent, values, errors, status = _send(
@@ -85,8 +98,7 @@ def detail(complaint_id):
             complaint_id,
             ("answer",),
             _("The answer is sent: the business reads it with its code."),
-            "complaints.detail",
-            complaint_id=complaint_id,
+            url_for("complaints.detail", complaint_id=complaint_id),
         )
         return sent or _complaint_page(complaint_id, errors=errors, values=values, form="answer", status=status)
     return _complaint_page(complaint_id)
@@ -94,7 +106,7 @@ def detail(complaint_id):
 
 @bp.route("/supervision/complaints/<int:complaint_id>/forward", methods=["POST"])
 @requires(Permission.SUPERVISION_MANAGE)
-def forward(complaint_id):
+def forward(complaint_id: int) -> ResponseReturnValue:
     """转办: to the department complained about, with or without the business's name."""
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("complaints.detail", complaint_id=complaint_id))
@@ -103,32 +115,32 @@ def forward(complaint_id):
         complaint_id,
         ("named", "text"),
         _("The complaint is forwarded: the department reads it and answers the bureau."),
-        "complaints.detail",
-        complaint_id=complaint_id,
+        url_for("complaints.detail", complaint_id=complaint_id),
     )
     return sent or _complaint_page(complaint_id, errors=errors, values=values, form="forward", status=status)
 
 
 @bp.route("/complaints/forwarded")
 @requires(Permission.COMPLAINTS_ANSWER)
-def forwarded():
+def forwarded() -> ResponseReturnValue:
     """The complaints the bureau forwarded to the reader's department."""
     return render_template("supervision/forwarded.html", forwards=queries.forwarded(reader=_user()))
 
 
 @bp.route("/complaints/forwarded/<int:forward_id>", methods=["GET", "POST"])
 @requires(Permission.COMPLAINTS_ANSWER)
-def forwarded_detail(forward_id):
+def forwarded_detail(forward_id: int) -> ResponseReturnValue:
     """One forwarded complaint; the department answers the bureau here."""
-    errors, values, status = {}, {}, 200
+    errors: dict[str, list[str]] = {}
+    values: dict[str, str] = {}
+    status = 200
     if request.method == "POST" and EmptyForm().validate_on_submit():
         sent, values, errors, status = _send(
             supervision.answer_forwarded,
             forward_id,
             ("answer",),
             _("The answer is sent to the justice bureau."),
-            "complaints.forwarded_detail",
-            forward_id=forward_id,
+            url_for("complaints.forwarded_detail", forward_id=forward_id),
         )
         if sent is not None:
             return sent

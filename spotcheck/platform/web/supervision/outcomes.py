@@ -5,6 +5,7 @@ the code alone: asked by a form (the code never in an address), kept by no cache
 from __future__ import annotations
 
 from flask import Blueprint, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from spotcheck.core.errors import NotFound, ValidationFailed
@@ -21,7 +22,7 @@ bp = Blueprint("business_outcomes", __name__)
 @bp.route("/public/checks/<token>/outcomes", methods=["POST"])
 @public
 @limited
-def outcomes(token):
+def outcomes(token: str) -> ResponseReturnValue:
     """办理结果, with the business code."""
     if not EmptyForm().validate_on_submit():
         return check_page(

@@ -9,6 +9,7 @@ whose scope the domain's policy gives (the cross-department path, audited, for t
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext as _
 
 from spotcheck.core.policy import has_permission, refusal
@@ -19,9 +20,10 @@ from spotcheck.platform.web import charts
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform
 from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.contacts import queries as contacts
-from spotcheck.tenants.contacts.vocabulary import ROLES as contact_roles
+from spotcheck.tenants.contacts.vocabulary import ROLES as CONTACT_ROLES
 from spotcheck.tenants.notices import queries as notices
 from spotcheck.tenants.supervision import commands, queries, vocabulary
+from spotcheck.tenants.supervision.models import Criticism
 from spotcheck.tenants.supervision.queries import burden as burden_queries, shown
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
@@ -46,7 +48,7 @@ def _charts(statuses: list[queries.Status]) -> list[charts.Chart]:
             "chart-coverage-market",
             _("Coverage of random-check items, market regulation"),
             "%",
-            [(n, s.coverage_market) for n, s in zip(names, statuses)],
+            [(n, s.coverage_market) for n, s in zip(names, statuses, strict=True)],
             target=goals["market"],
             maximum=100,
         ),
@@ -54,7 +56,7 @@ def _charts(statuses: list[queries.Status]) -> list[charts.Chart]:
             "chart-coverage-other",
             _("Coverage of random-check items, other fields"),
             "%",
-            [(n, s.coverage_other) for n, s in zip(names, statuses)],
+            [(n, s.coverage_other) for n, s in zip(names, statuses, strict=True)],
             target=goals["other"],
             maximum=100,
         ),
@@ -62,7 +64,7 @@ def _charts(statuses: list[queries.Status]) -> list[charts.Chart]:
             "chart-on-time",
             _("Results published on time"),
             "%",
-            [(n, s.on_time_rate) for n, s in zip(names, statuses)],
+            [(n, s.on_time_rate) for n, s in zip(names, statuses, strict=True)],
             target=100,
             maximum=100,
         ),
@@ -70,7 +72,7 @@ def _charts(statuses: list[queries.Status]) -> list[charts.Chart]:
             "chart-checked",
             _("Visits checked and visits with problems found"),
             _("visits"),
-            [(n, s.checked, s.problems) for n, s in zip(names, statuses)],
+            [(n, s.checked, s.problems) for n, s in zip(names, statuses, strict=True)],
             (_("Visits checked"), _("Visits with problems found")),
         ),
     ]
@@ -78,7 +80,7 @@ def _charts(statuses: list[queries.Status]) -> list[charts.Chart]:
 
 @bp.route("")
 @requires(Permission.SUPERVISION_VIEW)
-def dashboard():
+def dashboard() -> ResponseReturnValue:
     period = _period()
     snapshot = shown.statuses_shown(period, reader=_user(), afresh=request.args.get("afresh") == "1")
     statuses = snapshot.value
@@ -101,7 +103,7 @@ def dashboard():
 
 @bp.route("/departments/<int:tenant_id>/<key>")
 @requires(Permission.SUPERVISION_VIEW)
-def drill(tenant_id, key):
+def drill(tenant_id: int, key: str) -> ResponseReturnValue:
     """The rows a figure counts for one department (drill-down)."""
     figure = vocabulary.BY_KEY.get(key)
     if figure is None:
@@ -120,7 +122,7 @@ def drill(tenant_id, key):
     )
 
 
-def _row_link(ref: tuple | None, tenant_id: int | None) -> str | None:
+def _row_link(ref: tuple[object, ...] | None, tenant_id: int | None) -> str | None:
     """Where a drill-down row leads (指标明细可点击): the department's own page of the object for its
     own staff; for the justice bureau, what the public may read of it (the campaign's draws and
     published results, the department's items, inspectors and rules) or the filing archive."""
@@ -160,14 +162,14 @@ def _row_link(ref: tuple | None, tenant_id: int | None) -> str | None:
             "items": "public.department_items",
             "inspectors": "public.department_inspectors",
             "rules": "public.department_rules",
-        }.get(kind, "public.department"),
+        }.get(str(kind), "public.department"),  # a kind is a word: "items", "plan"…
         code=code,
     )
 
 
 @bp.route("/burden")
 @requires(Permission.SUPERVISION_VIEW)
-def burden():
+def burden() -> ResponseReturnValue:
     """涉企检查频次: how often the businesses are inspected across the departments (the justice bureau's)."""
     period = _period()
     return render_template(
@@ -180,10 +182,11 @@ def burden():
     )
 
 
-def _burden_link(ref: tuple) -> str:
+def _burden_link(ref: tuple[object, ...] | None) -> str:
     """Where a row of 涉企检查频次 leads: a business to its checks of the period, across the departments; a check
     to the business on its campaign's public page (its team and, for a joint visit, every department checking it),
     the same page whether or not its results are published yet."""
+    assert ref is not None, "every row of 涉企检查频次 is about a business or a check"
     if ref[0] == "business":
         _, code, period_code = ref
         return url_for("supervision.burden_business", code=code, period=period_code)
@@ -193,7 +196,7 @@ def _burden_link(ref: tuple) -> str:
 
 @bp.route("/burden/<key>")
 @requires(Permission.SUPERVISION_VIEW)
-def burden_drill(key):
+def burden_drill(key: str) -> ResponseReturnValue:
     """The checks or businesses one figure of 涉企检查频次 counts."""
     figure = vocabulary.BURDEN_BY_KEY.get(key)
     if figure is None:
@@ -217,7 +220,7 @@ def burden_drill(key):
 
 @bp.route("/burden/businesses/<code>")
 @requires(Permission.SUPERVISION_VIEW)
-def burden_business(code):
+def burden_business(code: str) -> ResponseReturnValue:
     """One business's checks of the period across the departments (a joint visit once), as 现场检查户次 counts them."""
     period = _period()
     entity, rows = burden_queries.business(code, period, reader=_user())
@@ -238,7 +241,7 @@ def burden_business(code):
 
 @bp.route("/definitions")
 @requires(Permission.SUPERVISION_VIEW)
-def glossary():
+def glossary() -> ResponseReturnValue:
     return render_template(
         "supervision/definitions.html",
         figures=vocabulary.FIGURES,
@@ -251,7 +254,7 @@ def glossary():
 # --- tables ---------------------------------------------------------------------------------------
 
 
-def _render_tables(status=200):
+def _render_tables(status: int = 200) -> tuple[str, int]:
     user = _user()
     every = queries.reads_every_department(user)
     departments = queries.department_choices(reader=user) if every else []
@@ -271,7 +274,7 @@ def _render_tables(status=200):
 
 @bp.route("/tables", methods=["GET", "POST"])
 @requires(Permission.SUPERVISION_VIEW)
-def table_list():
+def table_list() -> ResponseReturnValue:
     if request.method == "GET":
         return _render_tables()
     if EmptyForm().validate_on_submit():
@@ -293,21 +296,21 @@ def table_list():
 
 @bp.route("/tables/<int:job_id>/download")
 @requires(Permission.SUPERVISION_VIEW)
-def table_download(job_id):
+def table_download(job_id: int) -> ResponseReturnValue:
     data, name = queries.table_file(job_id, _user())
     return downloads.workbook(data, name)
 
 
 @bp.route("/contacts")
 @requires(Permission.SUPERVISION_VIEW)
-def contacts_list():
+def contacts_list() -> ResponseReturnValue:
     """Seed 003 附件5: the departments' 负责人 and 联络员 with their phones (every department's for the
     justice bureau, one's own for a leader); the workbook is the table 003-5 of the tables page."""
     user = _user()
     body = render_template(
         "supervision/contacts.html",
         listed=queries.contacts(reader=user),
-        roles=contact_roles,
+        roles=CONTACT_ROLES,
         every=queries.reads_every_department(user),
         can_edit=contacts.may_edit(user),
     )
@@ -329,7 +332,7 @@ def _year_period() -> vocabulary.Period:
 
 @bp.route("/assessment")
 @requires(Permission.SUPERVISION_VIEW)
-def assessment_index():
+def assessment_index() -> ResponseReturnValue:
     period = _year_period()
     scores = queries.scores(period, reader=_user())
     rules = queries.deductions(reader=_user())
@@ -354,7 +357,7 @@ def assessment_index():
 
 @bp.route("/assessment/<int:tenant_id>")
 @requires(Permission.SUPERVISION_VIEW)
-def assessment_detail(tenant_id):
+def assessment_detail(tenant_id: int) -> ResponseReturnValue:
     period = _year_period()
     result = queries.scores(period, tenant_id, reader=_user())[0]
     return render_template(
@@ -368,7 +371,7 @@ def assessment_detail(tenant_id):
 
 @bp.route("/assessment/rules", methods=["GET", "POST"])
 @requires(Permission.SUPERVISION_MANAGE)
-def assessment_rules():
+def assessment_rules() -> ResponseReturnValue:
     if request.method == "POST" and EmptyForm().validate_on_submit():
         code = request.form.get("code", "")
         perform(
@@ -393,7 +396,7 @@ def assessment_rules():
 
 @bp.route("/criticisms", methods=["GET", "POST"])
 @requires(Permission.SUPERVISION_VIEW)
-def criticisms():
+def criticisms() -> ResponseReturnValue:
     user = _user()
     if request.method == "POST":
         if not has_permission(user, Permission.SUPERVISION_MANAGE):
@@ -423,7 +426,7 @@ def criticisms():
 
 @bp.route("/criticisms/<int:criticism_id>")
 @requires(Permission.SUPERVISION_VIEW)
-def criticism_detail(criticism_id):
+def criticism_detail(criticism_id: int) -> ResponseReturnValue:
     view = queries.criticism_view(criticism_id, reader=_user())
     found = view.criticism
     copies = notices.criticism_copies(found.id) if found.number else []
@@ -434,7 +437,7 @@ def criticism_detail(criticism_id):
 
 @bp.route("/criticisms/<int:criticism_id>/<step>", methods=["POST"])
 @requires(Permission.SUPERVISION_VIEW)
-def criticism_step(criticism_id, step):
+def criticism_step(criticism_id: int, step: str) -> ResponseReturnValue:
     user = _user()
     if step not in ("edit", "approve", "withdraw", "send_back"):
         abort(404)
@@ -463,7 +466,7 @@ def criticism_step(criticism_id, step):
     return redirect(url_for("supervision.criticism_detail", criticism_id=criticism_id))
 
 
-def _criticism_approved(criticism) -> str:
+def _criticism_approved(criticism: Criticism) -> str:
     return _(
         "The notice of criticism is approved (%(number)s) and delivered to the departments named.",
         number=criticism.number,
@@ -472,6 +475,6 @@ def _criticism_approved(criticism) -> str:
 
 @bp.route("/received")
 @requires(Permission.SUPERVISION_VIEW)
-def received():
+def received() -> ResponseReturnValue:
     """The notices of criticism the reader's department received."""
     return render_template("supervision/received.html", rows=notices.criticisms_received(_user()))

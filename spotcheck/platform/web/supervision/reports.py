@@ -5,6 +5,7 @@ justice bureau's overview of who has submitted, late or missing."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from spotcheck.core.clock import today
@@ -14,12 +15,14 @@ from spotcheck.core.text import whole_number
 from spotcheck.platform import downloads
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import EmptyForm, perform
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.supervision import commands, queries, vocabulary
+from spotcheck.tenants.supervision.submission_models import ReportEntry, ReportSubmission
 
 bp = Blueprint("report_pages", __name__, url_prefix="/reports")
 
 
-def _tenant():
+def _tenant() -> Tenant:
     try:
         return queries.own_department(reader=_user())
     except NotFound:
@@ -35,7 +38,7 @@ def _duty(code: str, period: str) -> queries.Due:
 
 @bp.route("")
 @requires(Permission.REPORTS_PREPARE)
-def index():
+def index() -> ResponseReturnValue:
     tenant = _tenant()
     return render_template(
         "supervision/reports/index.html",
@@ -48,7 +51,7 @@ def index():
 
 @bp.route("/<code>/<period>")
 @requires(Permission.REPORTS_PREPARE)
-def duty(code, period):
+def duty(code: str, period: str) -> ResponseReturnValue:
     due = _duty(code, period)
     tenant = _tenant()
     try:
@@ -74,7 +77,7 @@ def duty(code, period):
 
 @bp.route("/<code>/<period>/<step>", methods=["POST"])
 @requires(Permission.REPORTS_PREPARE)
-def duty_step(code, period, step):
+def duty_step(code: str, period: str, step: str) -> ResponseReturnValue:
     due = _duty(code, period)
     if step not in ("prepare", "submit"):
         abort(404)
@@ -96,7 +99,7 @@ def duty_step(code, period, step):
             )
         else:
 
-            def submitted(row) -> str:
+            def submitted(row: ReportSubmission) -> str:
                 return _(
                     "《%(title)s》(%(period)s) version %(version)d is signed and submitted.",
                     title=row.title,
@@ -122,7 +125,7 @@ def duty_step(code, period, step):
 
 @bp.route("/<code>/<period>/cells", methods=["POST"])
 @requires(Permission.REPORTS_PREPARE)
-def duty_cells(code, period):
+def duty_cells(code: str, period: str) -> ResponseReturnValue:
     """The cells of the table the platform holds no data for, as the department fills them (由填报单位填写)."""
     due = _duty(code, period)
     if EmptyForm().validate_on_submit():
@@ -136,13 +139,13 @@ def duty_cells(code, period):
     return redirect(url_for("report_pages.duty", code=due.duty.code, period=due.period.code) + "#duty-cells")
 
 
-def _cells_saved(changed) -> str:
+def _cells_saved(changed: list[ReportEntry]) -> str:
     return _("The department's entries are saved; the table shows them.") if changed else _("Nothing was changed.")
 
 
 @bp.route("/submissions/<int:submission_id>")
 @requires(Permission.REPORTS_PREPARE)
-def submission(submission_id):
+def submission(submission_id: int) -> ResponseReturnValue:
     row, tenant = _submission(submission_id)
     due = queries.find_due(tenant.id, row.table_code, row.period)
     return render_template(
@@ -158,13 +161,13 @@ def submission(submission_id):
 
 @bp.route("/submissions/<int:submission_id>/download")
 @requires(Permission.REPORTS_PREPARE)
-def download(submission_id):
+def download(submission_id: int) -> ResponseReturnValue:
     row, tenant = _submission(submission_id)
     data, name = queries.workbook(row, tenant)
     return downloads.workbook(data, name)
 
 
-def _submission(submission_id: int):
+def _submission(submission_id: int) -> tuple[ReportSubmission, Tenant]:
     try:
         return queries.submission(submission_id, reader=_user())
     except NotFound:
@@ -173,7 +176,7 @@ def _submission(submission_id: int):
 
 @bp.route("/overview")
 @requires(Permission.SUPERVISION_VIEW)
-def overview():
+def overview() -> ResponseReturnValue:
     """Per table and period, who has submitted, late or missing (the justice bureau: every
     department, through its audited reading; a department leader: their own)."""
     raw = request.args.get("year", "").strip()
