@@ -241,12 +241,13 @@ def check_config(cfg: dict) -> None:
             raise ConfigError(f"SPOTCHECK_TODAY must be a date as YYYY-MM-DD, not {cfg['SPOTCHECK_TODAY']!r}") from None
     if cfg["SPOTCHECK_ENV"] != "testing" and not cfg["DATABASE_DURABLE"]:
         raise ConfigError("DATABASE_DURABLE off (commits not awaited on disk) is for SPOTCHECK_ENV=testing only")
-    if cfg["SPOTCHECK_ENV"] == "production":
-        if cfg["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(cfg["SECRET_KEY"]) < 32:
-            raise ConfigError(
-                "SECRET_KEY must be set to a random value of at least 32 characters in production "
-                "(set SPOTCHECK_ENV=development for a local trial)"
-            )
+    if cfg["SPOTCHECK_ENV"] == "production" and (
+        cfg["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(cfg["SECRET_KEY"]) < 32
+    ):
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            "(set SPOTCHECK_ENV=development for a local trial)"
+        )
 
 
 #: Host names that are this machine whatever the network (a QR code carrying one leads nowhere).

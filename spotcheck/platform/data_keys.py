@@ -100,8 +100,8 @@ def _moved(protected: Protected, old: personal_data.Keys, new: personal_data.Key
                     {
                         "key": [
                             _l(
-                                "A value of %(what)s (row %(id)s) cannot be read with the key in use: nothing was changed. Are "
-                                "the values under another key already?",
+                                "A value of %(what)s (row %(id)s) cannot be read with the key in use: "
+                                "nothing was changed. Are the values under another key already?",
                                 what=protected.label,
                                 id=row.id,
                             )
@@ -137,8 +137,8 @@ def change_data_key(data: dict, *, actor: Actor) -> dict[str, int]:
                 {
                     "old": [
                         _l(
-                            "The protected values are not under this key (its check value differs from the one the deployment "
-                            "keeps): nothing was changed."
+                            "The protected values are not under this key (its check value differs from the one "
+                            "the deployment keeps): nothing was changed."
                         )
                     ]
                 }
