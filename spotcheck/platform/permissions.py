@@ -66,8 +66,8 @@ def public(view: V) -> V:
     return view
 
 
-def declared_access(view_function: Callable[..., object], method: str) -> Permission | Literal["public"] | None:
-    """The permission or ``"public"`` declared by the view handling ``method``, or ``None``."""
+def declared_access(view_function: Callable[..., object] | None, method: str) -> Permission | Literal["public"] | None:
+    """The permission or ``"public"`` declared by the view handling ``method`` (``None``: no view), or ``None``."""
     targets: list[Callable[..., object] | None] = [view_function]
     view_class = getattr(view_function, "view_class", None)
     if view_class is not None:
