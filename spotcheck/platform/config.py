@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, overload
@@ -43,7 +44,7 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
-def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Build the settings dictionary from the environment, then apply ``overrides``."""
     overrides = dict(overrides or {})
     env = overrides.get("SPOTCHECK_ENV") or _env("SPOTCHECK_ENV", "production")

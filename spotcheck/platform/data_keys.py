@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from cryptography.fernet import InvalidToken
@@ -22,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import audit, deployment, personal_data
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
-from spotcheck.core.database import db, table_of
+from spotcheck.core.database import Model, db, table_of
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access
@@ -39,7 +38,7 @@ CHUNK = 2000
 class Protected:
     """A table's protected columns, and its digests kept for look-ups: digest column → the column it digests."""
 
-    model: Any
+    model: type[Model]
     label: str  # what it holds, in Chinese, for the refusal
     encrypted: tuple[str, ...]
     digests: dict[str, str]

@@ -62,7 +62,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         static_folder="platform/static",
     )
     app.jinja_options = {**app.jinja_options, "bytecode_cache": COMPILED}
-    app.config.update(load_config(app.instance_path, dict(config) if config is not None else None))
+    app.config.update(load_config(app.instance_path, config))
     if app.config["SPOTCHECK_TODAY"]:
         clock.run_from(date.fromisoformat(app.config["SPOTCHECK_TODAY"]))
     settings.use(_current_config)
