@@ -21,7 +21,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -57,7 +57,7 @@ def _password_env(url: str) -> dict | None:
     return None if password is None else {**os.environ, "PGPASSWORD": str(password)}
 
 
-def _owner_engine(url: str, database: str | None = None):
+def _owner_engine(url: str, database: str | None = None) -> sa.Engine:
     """A connection as the login role itself (never the app's engine, which switches to the app role)."""
     target = make_url(url)
     if database:
@@ -118,7 +118,7 @@ def _grants_sql(app_role: str) -> list[str]:
     ]
 
 
-def _revision(connection) -> str | None:
+def _revision(connection: sa.Connection) -> str | None:
     try:
         return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     except sa.exc.DatabaseError:
@@ -196,7 +196,7 @@ def backup(target: Path, *, url: str, storage_root: Path, app_role: str) -> dict
     missing = file_problems(named, target / FILES)
     manifest = {
         "format": FORMAT,
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "source": kind,
         "alembic_revision": revision,
         "app_role": app_role,
@@ -306,7 +306,7 @@ def _copy_files(source: Path, manifest: dict, storage_root: Path) -> list[Path]:
         if sha256_of(partial) != expected:
             partial.unlink(missing_ok=True)
             raise BackupRefused(f"{name} changed while it was copied: its SHA-256 differs from the manifest")
-        os.replace(partial, target)
+        partial.replace(target)
         copied.append(target)
     return copied
 

@@ -29,4 +29,5 @@ def trust_proxies(app: Flask) -> None:
     """Read the client's address from X-Forwarded-For when the app runs behind that many proxies."""
     hops = app.config["SPOTCHECK_PROXY_HOPS"]
     if hops > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+        proxied = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = proxied  # type: ignore[method-assign]  # Werkzeug's documented way to wrap the app

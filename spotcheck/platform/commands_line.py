@@ -101,7 +101,7 @@ _MIGRATE_UPGRADE = migrate_cli.db.commands["upgrade"]
 )
 @click.pass_context
 @with_appcontext
-def db_upgrade(ctx: click.Context, **options) -> None:
+def db_upgrade(ctx: click.Context, **options: object) -> None:
     """Flask-Migrate's ``db upgrade``, then the first audit heads of a new deployment."""
     ctx.invoke(_MIGRATE_UPGRADE, **options)
     if not options.get("sql"):
@@ -114,7 +114,7 @@ def _published_heads(source: str) -> list[dict]:
     """The heads of a kept copy of /public/audit-heads.json, read from its address or from a file."""
     try:
         if source.startswith(("http://", "https://")):
-            with urllib.request.urlopen(source, timeout=30) as answer:  # noqa: S310 — an address the operator gives
+            with urllib.request.urlopen(source, timeout=30) as answer:  # an address the operator gives
                 data = json.load(answer)
         else:
             data = json.loads(Path(source).read_text(encoding="utf-8"))

@@ -5,19 +5,19 @@ bytecode cache protocol), so an edited template is compiled anew."""
 
 from __future__ import annotations
 
-from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket, BytecodeCache
 
 
 class CompiledTemplates(BytecodeCache):
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
 
-    def load_bytecode(self, bucket) -> None:
+    def load_bytecode(self, bucket: Bucket) -> None:
         code = self._code.get(bucket.key)
         if code is not None:
             bucket.bytecode_from_string(code)  # ignored by jinja2 when the source's checksum differs
 
-    def dump_bytecode(self, bucket) -> None:
+    def dump_bytecode(self, bucket: Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
 
 

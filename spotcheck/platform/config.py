@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, overload
@@ -43,7 +44,7 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
-def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Build the settings dictionary from the environment, then apply ``overrides``."""
     overrides = dict(overrides or {})
     env = overrides.get("SPOTCHECK_ENV") or _env("SPOTCHECK_ENV", "production")
@@ -241,12 +242,13 @@ def check_config(cfg: dict) -> None:
             raise ConfigError(f"SPOTCHECK_TODAY must be a date as YYYY-MM-DD, not {cfg['SPOTCHECK_TODAY']!r}") from None
     if cfg["SPOTCHECK_ENV"] != "testing" and not cfg["DATABASE_DURABLE"]:
         raise ConfigError("DATABASE_DURABLE off (commits not awaited on disk) is for SPOTCHECK_ENV=testing only")
-    if cfg["SPOTCHECK_ENV"] == "production":
-        if cfg["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(cfg["SECRET_KEY"]) < 32:
-            raise ConfigError(
-                "SECRET_KEY must be set to a random value of at least 32 characters in production "
-                "(set SPOTCHECK_ENV=development for a local trial)"
-            )
+    if cfg["SPOTCHECK_ENV"] == "production" and (
+        cfg["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(cfg["SECRET_KEY"]) < 32
+    ):
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            "(set SPOTCHECK_ENV=development for a local trial)"
+        )
 
 
 #: Host names that are this machine whatever the network (a QR code carrying one leads nowhere).

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from cryptography.fernet import InvalidToken
@@ -22,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import audit, deployment, personal_data
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
-from spotcheck.core.database import db, table_of
+from spotcheck.core.database import Model, db, table_of
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access
@@ -39,7 +38,7 @@ CHUNK = 2000
 class Protected:
     """A table's protected columns, and its digests kept for look-ups: digest column → the column it digests."""
 
-    model: Any
+    model: type[Model]
     label: str  # what it holds, in Chinese, for the refusal
     encrypted: tuple[str, ...]
     digests: dict[str, str]
@@ -100,8 +99,8 @@ def _moved(protected: Protected, old: personal_data.Keys, new: personal_data.Key
                     {
                         "key": [
                             _l(
-                                "A value of %(what)s (row %(id)s) cannot be read with the key in use: nothing was changed. Are "
-                                "the values under another key already?",
+                                "A value of %(what)s (row %(id)s) cannot be read with the key in use: "
+                                "nothing was changed. Are the values under another key already?",
                                 what=protected.label,
                                 id=row.id,
                             )
@@ -137,8 +136,8 @@ def change_data_key(data: dict, *, actor: Actor) -> dict[str, int]:
                 {
                     "old": [
                         _l(
-                            "The protected values are not under this key (its check value differs from the one the deployment "
-                            "keeps): nothing was changed."
+                            "The protected values are not under this key (its check value differs from the one "
+                            "the deployment keeps): nothing was changed."
                         )
                     ]
                 }

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 
 import kombu.exceptions
 import redis.exceptions
-from flask import current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -31,8 +33,8 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _json_error(status: int, message: str, errors: dict | None = None):
-    body = {"code": status, "status": _status_name(status), "message": message}
+def _json_error(status: int, message: str, errors: Mapping[str, object] | None = None) -> tuple[Response, int]:
+    body: dict[str, object] = {"code": status, "status": _status_name(status), "message": message}
     if errors:
         body["errors"] = {"json": errors}
     return jsonify(body), status
@@ -72,70 +74,81 @@ def _description(error: HTTPException) -> str:
     return str(general) if general is not None else str(error.description)
 
 
-def init_app(app) -> None:
-    @app.errorhandler(ServiceError)
-    def service_error(error: ServiceError):
-        if _wants_json():
-            return _json_error(error.status, str(error), getattr(error, "errors", None))
-        return _page(error.status, str(error))
-
-    def database_error(error: Exception):
-        if not is_unreachable(error):
-            raise error  # a programming error stays a 500, logged as one
-        log.warning(
-            "database unreachable on %s %s: %s", request.method, request.path, type(error.__cause__ or error).__name__
-        )
-        return _unavailable()
-
-    def broker_error(error: Exception):
-        log.warning("broker unreachable on %s %s: %s", request.method, request.path, type(error).__name__)
-        return _unavailable()
-
-    def data_key_error(error: DataKeyMismatch):
-        """A process started with another data key than the one the values are under (a rotation half done):
-        unavailable until it is restarted with the right one — it never reads or writes them with the wrong key."""
-        log.error("data key mismatch on %s %s: %s", request.method, request.path, error)
-        return _unavailable()
-
-    app.register_error_handler(DataKeyMismatch, data_key_error)
+def init_app(app: Flask) -> None:
+    app.register_error_handler(ServiceError, _service_error)
+    app.register_error_handler(DataKeyMismatch, _data_key_error)
     for kind in DATABASE_ERRORS:
-        app.register_error_handler(kind, database_error)
+        app.register_error_handler(kind, _database_error)
     for broker in BROKER_ERRORS:
-        app.register_error_handler(broker, broker_error)
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):
-        message = _("The form has expired or was not sent by this site. Reload the page and try again.")
-        if _wants_json():
-            return _json_error(400, message)
-        return _page(400, message)
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        if error.code is None or error.code < 400:
-            return error
-        if _wants_json():
-            data = getattr(error, "data", None) or {}
-            body = {
-                "code": error.code,
-                "status": _status_name(error.code),
-                "message": data.get("message") or _description(error),
-            }
-            if data.get("messages"):
-                body["errors"] = data["messages"]
-            response = jsonify(body)
-            response.status_code = error.code
-            _keep_headers(error, response)
-            if error.code == 401:
-                response.headers["WWW-Authenticate"] = 'Bearer realm="spotcheck"'
-            return response
-        response = _page(error.code, _description(error))
-        if response.status_code == error.code:
-            _keep_headers(error, response)
-        return response
+        app.register_error_handler(broker, _broker_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
 
 
-def _page(status: int, message: str):
+def _service_error(error: ServiceError) -> ResponseReturnValue:
+    if _wants_json():
+        return _json_error(error.status, str(error), getattr(error, "errors", None))
+    return _page(error.status, str(error))
+
+
+def _database_error(error: Exception) -> Response:
+    if not is_unreachable(error):
+        raise error  # a programming error stays a 500, logged as one
+    log.warning(
+        "database unreachable on %s %s: %s", request.method, request.path, type(error.__cause__ or error).__name__
+    )
+    return _unavailable()
+
+
+def _broker_error(error: Exception) -> Response:
+    log.warning("broker unreachable on %s %s: %s", request.method, request.path, type(error).__name__)
+    return _unavailable()
+
+
+def _data_key_error(error: DataKeyMismatch) -> Response:
+    """A process started with another data key than the one the values are under (a rotation half done):
+    unavailable until it is restarted with the right one — it never reads or writes them with the wrong key."""
+    log.error("data key mismatch on %s %s: %s", request.method, request.path, error)
+    return _unavailable()
+
+
+def _csrf_error(error: CSRFError) -> ResponseReturnValue:
+    message = _("The form has expired or was not sent by this site. Reload the page and try again.")
+    if _wants_json():
+        return _json_error(400, message)
+    return _page(400, message)
+
+
+def _http_error(error: HTTPException) -> ResponseReturnValue:
+    if error.code is None or error.code < 400:
+        return error
+    if _wants_json():
+        return _http_error_json(error, error.code)
+    response = _page(error.code, _description(error))
+    if response.status_code == error.code:
+        _keep_headers(error, response)
+    return response
+
+
+def _http_error_json(error: HTTPException, code: int) -> Response:
+    """An HTTP error as the API's JSON error body (a validation's messages under ``errors``)."""
+    data = getattr(error, "data", None) or {}
+    body = {
+        "code": code,
+        "status": _status_name(code),
+        "message": data.get("message") or _description(error),
+    }
+    if data.get("messages"):
+        body["errors"] = data["messages"]
+    response = jsonify(body)
+    response.status_code = code
+    _keep_headers(error, response)
+    if code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="spotcheck"'
+    return response
+
+
+def _page(status: int, message: str) -> Response:
     """The error page (its menu names the signed-in user); 503 when looking them up finds the
     database unreachable."""
     try:
@@ -146,22 +159,21 @@ def _page(status: int, message: str):
         return _unavailable()
 
 
-def _unavailable():
+def _unavailable() -> Response:
     """503 with ``Retry-After`` (系统暂时无法访问): the API's JSON error body, or a short page that asks
     nothing of the database (no menu, no signed-in user)."""
     message = str(UNAVAILABLE)
     if _wants_json():
-        response, status = _json_error(503, message)
+        response = current_app.make_response(_json_error(503, message))
     else:
         # not render_template: its context processors would look the signed-in user up again
         page = current_app.jinja_env.get_template("unavailable.html")
-        response, status = page.render(message=message, current_locale=str(get_locale())), 503
-    response = current_app.make_response((response, status))
+        response = current_app.make_response((page.render(message=message, current_locale=str(get_locale())), 503))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
-def _keep_headers(error: HTTPException, response) -> None:
+def _keep_headers(error: HTTPException, response: Response) -> None:
     """The headers the error carries (``Allow`` of a 405 above all) survive its page or JSON body."""
     for name, value in error.get_headers():
         if name.lower() != "content-type":

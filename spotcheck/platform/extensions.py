@@ -1,7 +1,7 @@
 """Flask extensions, created unbound here and bound to the app in the factory (the database
 object itself is :data:`spotcheck.core.database.db`)."""
 
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -32,21 +32,21 @@ class AppLimiter(Limiter):
 
     _KEY = "spotcheck.rate_limits"
 
-    def init_app(self, app) -> None:
+    def init_app(self, app: Flask) -> None:
         self._binding = app.extensions.setdefault(self._KEY, {})
         try:
             super().init_app(app)
         finally:
             self._binding = None
 
-    def _kept(self) -> dict:
+    def _kept(self) -> dict[str, object]:
         if getattr(self, "_binding", None) is not None:
             return self._binding
         if has_app_context() and self._KEY in current_app.extensions:
             return current_app.extensions[self._KEY]
         return self.__dict__.setdefault("_last", {})
 
-    def _keep(self, name: str, value) -> None:
+    def _keep(self, name: str, value: object) -> None:
         self._kept()[name] = value
         self.__dict__.setdefault("_last", {})[name] = value
 

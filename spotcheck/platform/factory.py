@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import functools
 import os
+import sqlite3
+from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-from flask import Flask, current_app, has_request_context, session
-from sqlalchemy import event
+from flask import Config, Flask, current_app, has_request_context, session
+from sqlalchemy import Connection, event
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from spotcheck.core import clock, settings
 from spotcheck.core.commands import in_command
@@ -18,6 +23,10 @@ from spotcheck.platform.compiled_templates import COMPILED
 from spotcheck.platform.config import load_config
 from spotcheck.platform.extensions import api, babel, csrf, limiter, login_manager, migrate, talisman
 from spotcheck.platform.permissions import is_static_endpoint, public
+
+if TYPE_CHECKING:
+    import psycopg
+    from flask.typing import RouteCallable
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -41,11 +50,11 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _current_config():
+def _current_config() -> Config:
     return current_app.config
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app = Flask(
         "spotcheck",
         instance_path=os.environ.get("SPOTCHECK_INSTANCE") or None,
@@ -58,7 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
         clock.run_from(date.fromisoformat(app.config["SPOTCHECK_TODAY"]))
     settings.use(_current_config)
     routing.init_app(app)
-    os.makedirs(app.instance_path, exist_ok=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config["SPOTCHECK_MIGRATIONS"])
@@ -67,7 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(
         app,
         locale_selector=select_locale,
-        default_translation_directories=os.path.join(os.path.dirname(__file__), "..", "translations"),
+        default_translation_directories=str(Path(__file__).parent / ".." / "translations"),
     )
     translating.install(app)
     talisman.init_app(
@@ -115,10 +124,14 @@ def _set_database_role(app: Flask) -> None:
         engine = db.engine
 
     @event.listens_for(engine, "connect")
-    def _set_role(dbapi_connection, connection_record):
+    def _set_role(
+        dbapi_connection: psycopg.Connection[tuple[object, ...]], connection_record: ConnectionPoolEntry
+    ) -> None:
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SELECT current_user")
-            if cursor.fetchone()[0] != role:
+            row = cursor.fetchone()
+            assert row is not None  # SELECT current_user gives one row
+            if row[0] != role:
                 cursor.execute(f'SET ROLE "{role}"')
             cursor.execute("SET jit TO off")
             if not durable:
@@ -143,7 +156,7 @@ def _sqlite_transactions(app: Flask) -> None:
         engine = db.engine
 
     @event.listens_for(engine, "connect")
-    def _no_implicit_transactions(dbapi_connection, connection_record):
+    def _no_implicit_transactions(dbapi_connection: sqlite3.Connection, connection_record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None
         # a write waits its turn behind a job's batch (a few seconds at most) rather than failing
         sqlite_connected(dbapi_connection, connection_record.info, SQLITE_BUSY_MS)
@@ -151,7 +164,7 @@ def _sqlite_transactions(app: Flask) -> None:
             dbapi_connection.execute("PRAGMA synchronous = OFF")
 
     @event.listens_for(engine, "begin")
-    def _begin(connection):
+    def _begin(connection: Connection) -> None:
         sqlite_begin(connection, writing=in_command())
 
 
@@ -159,4 +172,6 @@ def _mark_framework_routes_public(app: Flask) -> None:
     """Static files and the OpenAPI document are public; every other route declares its own access."""
     for endpoint, view in list(app.view_functions.items()):
         if is_static_endpoint(endpoint) or endpoint == "api-docs.openapi_json":
-            app.view_functions[endpoint] = public(functools.wraps(view)(functools.partial(view)))
+            # the same route under another function object (a mark on it leaves the framework's own untouched)
+            wrapped = cast("RouteCallable", functools.wraps(view)(functools.partial(view)))
+            app.view_functions[endpoint] = public(wrapped)

@@ -5,15 +5,25 @@ and fails the test that walks ``app.url_map``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, Literal, ParamSpec, TypeVar
 
 from flask import abort, current_app, request
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from spotcheck.core.policy import Permission, has_permission, refusal
 
+if TYPE_CHECKING:
+    from spotcheck.tenants.accounts.models import User
 
-def acting_user():
+P = ParamSpec("P")
+R = TypeVar("R")
+V = TypeVar("V", bound=Callable[..., object])
+
+
+def acting_user() -> User:
     """The signed-in user as the actor of a command or the reader of a query (the object itself,
     not Flask-Login's proxy)."""
     return current_user._get_current_object()
@@ -28,35 +38,37 @@ def is_static_endpoint(endpoint: str | None) -> bool:
     return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
 
 
-def requires(permission: Permission):
+def requires(permission: Permission) -> Callable[[Callable[P, R]], Callable[P, R | Response]]:
     """Decorate a view (or a MethodView method): 401 when not logged in, 403 without ``permission``."""
 
-    def decorate(view):
+    def decorate(view: Callable[P, R]) -> Callable[P, R | Response]:
         @wraps(view)
-        def guarded(*args, **kwargs):
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> R | Response:
             if not current_user.is_authenticated:
                 if is_api_request():
                     abort(401)
-                return current_app.login_manager.unauthorized()
+                manager = current_app.login_manager  # type: ignore[attr-defined]  # set by Flask-Login's init_app
+                unauthorized: Response = manager.unauthorized()
+                return unauthorized
             if not has_permission(current_user, permission):
                 abort(403, description=str(refusal(permission)))
             return view(*args, **kwargs)
 
-        guarded.required_permission = permission
+        guarded.__dict__["required_permission"] = permission  # read by declared_access
         return guarded
 
     return decorate
 
 
-def public(view):
+def public(view: V) -> V:
     """Mark a view as open to anyone, logged in or not (the public portal, login, health)."""
-    view.is_public = True
+    view.__dict__["is_public"] = True  # read by declared_access
     return view
 
 
-def declared_access(view_function, method: str):
-    """The permission or ``"public"`` declared by the view handling ``method``, or ``None``."""
-    targets = [view_function]
+def declared_access(view_function: Callable[..., object] | None, method: str) -> Permission | Literal["public"] | None:
+    """The permission or ``"public"`` declared by the view handling ``method`` (``None``: no view), or ``None``."""
+    targets: list[Callable[..., object] | None] = [view_function]
     view_class = getattr(view_function, "view_class", None)
     if view_class is not None:
         targets = [getattr(view_class, method.lower(), None)]

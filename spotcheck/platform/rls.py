@@ -11,11 +11,26 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Protocol, cast
 
 from flask import current_app
 
 from spotcheck.platform.config import DB_ROLE_NAME, DEFAULT_DB_ROLE
 from spotcheck.tenants.directory.models import ENTRY_INDUSTRY_COLUMN, DirectoryEntry
+
+if TYPE_CHECKING:
+    from alembic.runtime.environment import NameFilterType
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.schema import Column, SchemaItem
+
+
+class Migration(Protocol):
+    """What these helpers use of a migration's ``op`` (the ``alembic.op`` module, or an ``Operations``)."""
+
+    def get_bind(self) -> Connection: ...
+
+    def execute(self, sqltext: str) -> None: ...
+
 
 POLICY = "tenant_isolation"
 PUBLIC_READ = "public_read"
@@ -27,7 +42,7 @@ _PREDICATE = (
 )
 
 
-def enable(op, table: str) -> None:
+def enable(op: Migration, table: str) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
@@ -35,7 +50,7 @@ def enable(op, table: str) -> None:
     op.execute(f"CREATE POLICY {POLICY} ON {table} USING {_PREDICATE} WITH CHECK {_PREDICATE}")
 
 
-def enable_public_read(op, table: str) -> None:
+def enable_public_read(op: Migration, table: str) -> None:
     """A public register (the published results): anyone may read every row; rows are written
     only in their own tenant, as in :func:`enable`."""
     if op.get_bind().dialect.name != "postgresql":
@@ -50,7 +65,7 @@ SHARED = "shared_with_receiver"
 _RECEIVER = "receiver_tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::integer"
 
 
-def enable_shared_with_receiver(op, table: str) -> None:
+def enable_shared_with_receiver(op: Migration, table: str) -> None:
     """Rows of one tenant shared with one receiving tenant (a transfer 移送): the owner as in
     :func:`enable`; the receiver named in the row (``receiver_tenant_id``) may read it and update
     it (acknowledge), never insert one or pass it on to a third tenant."""
@@ -77,7 +92,7 @@ def joint_read_predicate(table: str, key: str) -> str:
     )
 
 
-def enable_joint_read(op, table: str, key: str) -> None:
+def enable_joint_read(op: Migration, table: str, key: str) -> None:
     """A table with :func:`enable` (or the shared variant) already on: add the read policy "visible
     to the participants of this joint campaign" (:class:`spotcheck.core.scoping.JointShared`);
     ``key`` is the column holding the joint campaign's id. Participants never write these rows."""
@@ -86,12 +101,12 @@ def enable_joint_read(op, table: str, key: str) -> None:
     op.execute(f"CREATE POLICY {JOINT} ON {table} FOR SELECT USING {joint_read_predicate(table, key)}")
 
 
-def disable_joint_read(op, table: str) -> None:
+def disable_joint_read(op: Migration, table: str) -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP POLICY IF EXISTS {JOINT} ON {table}")
 
 
-def disable_shared_with_receiver(op, table: str) -> None:
+def disable_shared_with_receiver(op: Migration, table: str) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(f"DROP POLICY IF EXISTS {SHARED}_read ON {table}")
@@ -99,14 +114,14 @@ def disable_shared_with_receiver(op, table: str) -> None:
     disable(op, table)
 
 
-def disable_public_read(op, table: str) -> None:
+def disable_public_read(op: Migration, table: str) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(f"DROP POLICY IF EXISTS {PUBLIC_READ} ON {table}")
     disable(op, table)
 
 
-def disable(op, table: str) -> None:
+def disable(op: Migration, table: str) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(f"DROP POLICY IF EXISTS {POLICY} ON {table}")
@@ -125,7 +140,7 @@ def app_role() -> str:
     return role
 
 
-def create_app_role(op, role: str | None = None) -> None:
+def create_app_role(op: Migration, role: str | None = None) -> None:
     """The application role: may read and write rows, owns nothing; the audit trail is insert-only.
 
     Roles belong to the whole cluster, not to a database: two migrations on two databases at once
@@ -145,7 +160,7 @@ def create_app_role(op, role: str | None = None) -> None:
     op.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}")
 
 
-def grant_tables(op, tables: list[str], role: str | None = None) -> None:
+def grant_tables(op: Migration, tables: list[str], role: str | None = None) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     role = role or app_role()
@@ -153,14 +168,14 @@ def grant_tables(op, tables: list[str], role: str | None = None) -> None:
     op.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
 
 
-def append_only(op, table: str, role: str | None = None) -> None:
+def append_only(op: Migration, table: str, role: str | None = None) -> None:
     """The application may only read and add rows (the audit trail)."""
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role or app_role()}")
 
 
-def trigram_index(op, table: str, column: str) -> None:
+def trigram_index(op: Migration, table: str, column: str) -> None:
     """A pg_trgm GIN index for substring search (``name LIKE '%…%'``), when the extension can be had."""
     if op.get_bind().dialect.name != "postgresql":
         return
@@ -176,20 +191,20 @@ def trigram_index(op, table: str, column: str) -> None:
     )
 
 
-def drop_trigram_index(op, table: str, column: str) -> None:
+def drop_trigram_index(op: Migration, table: str, column: str) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(f"DROP INDEX IF EXISTS ix_{table}_{column}_trgm")
 
 
-def pattern_index(op, table: str, column: str) -> None:
+def pattern_index(op: Migration, table: str, column: str) -> None:
     """A ``text_pattern_ops`` B-tree for prefix search (``code LIKE '9133%'``): the plain index
     follows the database's collation, which prefix matching cannot use unless it is "C"."""
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"CREATE INDEX IF NOT EXISTS ix_{table}_{column}_pattern ON {table} ({column} text_pattern_ops)")
 
 
-def drop_pattern_index(op, table: str, column: str) -> None:
+def drop_pattern_index(op: Migration, table: str, column: str) -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP INDEX IF EXISTS ix_{table}_{column}_pattern")
 
@@ -214,12 +229,15 @@ DATABASE_OWN_COLUMNS = ((DirectoryEntry.__tablename__, ENTRY_INDUSTRY_COLUMN),)
 DATABASE_OWN_INDEXES = ("ix_directory_entry_category_industry",)
 
 
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
+def include_object(
+    obj: SchemaItem, name: str | None, type_: NameFilterType, reflected: bool, compare_to: SchemaItem | None
+) -> bool:
     """For Alembic's model comparison: the PostgreSQL-only search indexes of names (trigrams, characters) and the
     database's own tables, columns and indexes exist only in the database (the codes' pattern indexes are gone since
     migration 0047)."""
     if type_ == "column":
-        return (obj.table.name, name) not in DATABASE_OWN_COLUMNS
+        column = cast("Column[object]", obj)  # Alembic passes a column for type_ "column"
+        return (column.table.name, name) not in DATABASE_OWN_COLUMNS
     if name in {"table": DATABASE_OWN_TABLES, "index": DATABASE_OWN_INDEXES}.get(type_, ()):
         return False
     return not (type_ == "index" and name and name.endswith(("_trgm", "_characters")))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
@@ -15,11 +16,12 @@ from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import queries as accounts
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.rules import commands, presets, queries
 from spotcheck.tenants.rules.vocabulary import DOCUMENT_KINDS, STATE_NAMES
 
 
-def _department(code: str | None):
+def _department(code: str | None) -> Tenant | None:
     if not code:
         return None
     found = next((t for t in accounts.list_tenants() if t.code == code.upper()), None)
@@ -72,7 +74,7 @@ def rules_load(file: str | None, preset_name: str | None, department: str | None
             sys.exit(2)
         text, name = preset.text, preset.name
     elif file:
-        text = sys.stdin.read() if file == "-" else open(file, encoding="utf-8-sig", errors="replace").read()
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8-sig", errors="replace")
         name = ""
     else:
         click.echo("请给出规则文件（或 - 表示标准输入），或 --preset 预设名。", err=True)

@@ -10,7 +10,9 @@ carries."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from typing import TYPE_CHECKING, cast
+
+from flask import Flask, Request, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -19,6 +21,11 @@ from spotcheck.core.scoping import bind_request_scope, unbind
 from spotcheck.platform.extensions import csrf, login_manager
 from spotcheck.platform.permissions import declared_access, is_api_request, is_static_endpoint
 from spotcheck.tenants.accounts import queries as accounts
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Response
+
+    from spotcheck.tenants.accounts.models import User
 
 _UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 #: Liveness and readiness (/healthz, /readyz): answered without looking anybody up.
@@ -38,7 +45,7 @@ SESSION_KEY = "sid"
 
 
 @login_manager.user_loader
-def _load_user(session_id: str):
+def _load_user(session_id: str) -> User | None:
     if _bearer_secret() is not None:
         return None  # the token decides who this is (the request loader)
     check = accounts.session_user(session_id, session.get(SESSION_KEY), idle=current_app.config["SESSION_IDLE_TIMEOUT"])
@@ -46,11 +53,11 @@ def _load_user(session_id: str):
         session.clear()
         if check.why == "idle":
             flash(_l("You were signed out after 30 minutes without activity."), "warning")
-    return check.user
+    return cast("User | None", check.user)  # a User: the vocabulary's SessionCheck cannot name the model
 
 
 @login_manager.request_loader
-def _load_user_from_token(req):
+def _load_user_from_token(req: Request) -> User | None:
     secret = _bearer_secret()
     if secret is None:
         return None
@@ -109,7 +116,7 @@ def _refuse_bad_token() -> None:
 TEMPORARY_PASSWORD_ENDPOINTS = {"account.profile", "auth.logout"}
 
 
-def _require_own_password():
+def _require_own_password() -> Response | None:
     """A user signed in with a temporary password (reset by the platform administrator) is sent to
     their account page to choose their own before any other page (an API call is refused)."""
     user = current_user._get_current_object()
@@ -131,29 +138,29 @@ def _check_csrf() -> None:
         csrf.protect()
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"  # "strong" would drop bearer-token calls that also carry a cookie
 
     @login_manager.unauthorized_handler
-    def unauthorized():
+    def unauthorized() -> Response:
         if is_api_request():
             abort(401)
         flash(login_manager.login_message, "info")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 
     @app.before_request
-    def _identify():
+    def _identify() -> Response | None:
         if request.routing_exception is None and request.endpoint in HEALTH_ENDPOINTS:
             _refuse_unstorable_text()  # a health check answers while the database is away: nobody to look up
             g.scope_token = bind_request_scope(None)
-            return
+            return None
         if request.routing_exception is not None or is_static_endpoint(request.endpoint):
             # no such page or method (404/405 as it is), or a public static file: nobody to look up
             g.scope_token = bind_request_scope(None)
-            return
+            return None
         _refuse_unstorable_text()
         _enforce_declared_access()
         _bind_tenant()
@@ -162,7 +169,7 @@ def init_app(app) -> None:
         return _require_own_password()
 
     @app.teardown_request
-    def _release(exc):
+    def _release(exc: BaseException | None) -> None:
         token = g.pop("scope_token", None)
         if token is not None:
             unbind(token)

@@ -6,17 +6,19 @@ read for, so ``flask_babel.refresh()`` or ``force_locale`` reads them afresh."""
 
 from __future__ import annotations
 
+from babel import Locale
+from babel.support import NullTranslations
 from flask import Flask, g
 from flask_babel import get_translations
 
 
-def _chosen_locale():
+def _chosen_locale() -> Locale | None:
     """The locale Flask-Babel has chosen for this request, once it has (version 4 keeps it in ``g._flask_babel``,
     which ``refresh`` and ``force_locale`` change); None before."""
     return getattr(g.get("_flask_babel"), "babel_locale", None)
 
 
-def _translations():
+def _translations() -> NullTranslations:
     locale = _chosen_locale()
     kept = g.get("spotcheck_translations")
     if kept is not None and locale is not None and kept[0] is locale:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
@@ -14,7 +16,7 @@ from spotcheck.tenants.notices.queries import unread_count
 from spotcheck.tenants.spreadsheets.vocabulary import shown
 
 
-def local_time(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """A stored UTC timestamp shown in Asia/Shanghai."""
     if value is None:
         return ""
@@ -31,7 +33,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["sheet_cell"] = shown
 
     @app.context_processor
-    def _globals():
+    def _globals() -> dict[str, object]:
         return {
             **templating.template_helpers(),
             "Permission": Permission,

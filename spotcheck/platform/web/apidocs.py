@@ -2,6 +2,7 @@
 
 import swagger_ui_bundle
 from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
 
 from spotcheck.platform.permissions import public
 
@@ -10,5 +11,5 @@ bp = Blueprint("apidocs", __name__, static_folder=swagger_ui_bundle.swagger_ui_p
 
 @bp.route("/api/docs")
 @public
-def swagger_ui():
+def swagger_ui() -> ResponseReturnValue:
     return render_template("api_docs.html")

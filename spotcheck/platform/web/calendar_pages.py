@@ -4,11 +4,14 @@ from the State Council's notice — the platform administrator's."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from spotcheck.core import calendar_notice, official_calendar
 from spotcheck.core.calendar import missing_years
+from spotcheck.core.calendar_notice import Reading
+from spotcheck.core.calendar_tables import CalendarYear
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound, ValidationFailed
 from spotcheck.platform.permissions import Permission, requires
@@ -22,11 +25,13 @@ MAX_FILE_BYTES = 64 * 1024
 
 @bp.route("", methods=["GET", "POST"])
 @requires(Permission.CALENDAR_MANAGE)
-def index():
+def index() -> ResponseReturnValue:
     """The years entered, and entering one: the text typed, pasted from the notice or uploaded is
     read and shown as it would be stored (``step=preview``, the form's button); the preview's own
     button enters it (``step=load``)."""
-    errors, values, status, reading = {}, {}, 200, None
+    errors: dict[str, list[str]] = {}
+    values: dict[str, str] = {}
+    status, reading = 200, None
     form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
         values = {
@@ -40,6 +45,7 @@ def index():
         else:
             reading, loaded = outcome.result
             if reading is None:
+                assert loaded is not None  # _read_or_load gives the reading or the year entered
                 flash(
                     _(
                         "The official calendar of %(year)d is entered: %(h)d holidays and %(w)d make-up working "
@@ -65,7 +71,7 @@ def index():
     ), status
 
 
-def _read_or_load(values: dict):
+def _read_or_load(values: dict[str, str]) -> tuple[Reading, None] | tuple[None, CalendarYear]:
     """The year's text read for the preview, or entered (``step=load``): ``(reading, None)`` or
     ``(None, loaded)``; the text uploaded or pasted is kept in ``values``."""
     values["text"] = text = _uploaded_or_pasted()
@@ -100,7 +106,7 @@ def _uploaded_or_pasted() -> str:
 
 @bp.route("/<int:year>")
 @requires(Permission.CALENDAR_MANAGE)
-def year(year):
+def year(year: int) -> ResponseReturnValue:
     entered = {row.year: row for row in official_calendar.years()}.get(year)
     if entered is None:
         raise NotFound(_("The official calendar of this year is not entered."))
@@ -109,7 +115,7 @@ def year(year):
 
 @bp.route("/<int:year>.txt")
 @requires(Permission.CALENDAR_MANAGE)
-def year_file(year):
+def year_file(year: int) -> ResponseReturnValue:
     """The year in the file format (to check it, or to enter it again elsewhere)."""
     text = official_calendar.file_text(year)
     if not text:

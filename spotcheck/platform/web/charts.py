@@ -50,7 +50,7 @@ def bars(
     """One bar per row (label, value); ``None`` values are shown as "—" without a bar; a value
     under ``target`` is a warning bar, and the target is a vertical line."""
     values = [v for _, v in rows if v is not None]
-    top = maximum or max(values + [target or 0, 1])
+    top = maximum or max([*values, target or 0, 1])
     chart = Chart(id, title, unit, target=target)
     for n, (label, value) in enumerate(rows):
         width = 0 if value is None else PLOT * float(value) / top

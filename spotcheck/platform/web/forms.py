@@ -4,13 +4,15 @@ The forms only collect input; the commands validate it, so each rule lives in on
 the same messages reach the pages and the API.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from enum import Enum
+from typing import Final, Generic, Literal, TypeVar, overload
 
 from flask import flash, g, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -76,12 +78,12 @@ class TenantForm(FlaskForm):
     admin_password = PasswordField(_l("First administrator: initial password"))
 
 
-def role_choices(allowed) -> list[tuple[str, str]]:
+def role_choices(allowed: Collection[Role]) -> list[SelectChoice]:
     return [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role if role in allowed]
 
 
 def apply_service_errors(
-    form: FlaskForm, errors: dict[str, list[str]], field_map: dict[str, str] | None = None
+    form: FlaskForm, errors: Mapping[str, Sequence[str]], field_map: Mapping[str, str] | None = None
 ) -> None:
     """Show a service's field errors under the matching form fields (others at the top)."""
     field_map = field_map or {}
@@ -95,26 +97,31 @@ def apply_service_errors(
 
 #: The refusals a page shows (a bad input, a state that does not allow it); anything else (a
 #: missing permission: 403, an object that is not there: 404) is the error page.
-REFUSALS = (ValidationFailed, Conflict)
+REFUSALS: tuple[type[ServiceError], ...] = (ValidationFailed, Conflict)
 #: Only a bad input: for a form whose other refusals stay the error page.
-BAD_INPUT = (ValidationFailed,)
+BAD_INPUT: tuple[type[ValidationFailed]] = (ValidationFailed,)
 #: The refusals, and a missing permission shown as one (a button a role sees but may not use).
-WITH_FORBIDDEN = (ValidationFailed, Conflict, Forbidden)
-
-#: What :func:`perform` returns when the command refused.
-REFUSED = object()
+WITH_FORBIDDEN: tuple[type[ServiceError], ...] = (ValidationFailed, Conflict, Forbidden)
 
 
-@dataclass
-class Attempt:
-    """What became of a command a page ran: its ``result``, or the ``refusal`` it met."""
+class _Sentinel(Enum):
+    REFUSED = "refused"
 
-    result: Any = None
-    refusal: ServiceError | None = None
 
-    @property
-    def ok(self) -> bool:
-        return self.refusal is None
+#: What :func:`perform` returns when the command refused (``result is REFUSED`` tells a page).
+REFUSED: Final = _Sentinel.REFUSED
+
+T = TypeVar("T")
+
+#: What a page flashes when a command succeeded: a message, a function of the command's result
+#: giving one, or ``None`` (nothing: the page it leads to says what became of it).
+Done = str | Callable[[T], str] | None
+
+
+class _Outcome:
+    """What the two outcomes of :func:`attempt` share: how a page shows a refusal."""
+
+    refusal: ServiceError | None
 
     @property
     def invalid(self) -> bool:
@@ -131,31 +138,105 @@ class Attempt:
         if self.refusal is not None:
             flash(user_message(self.refusal), f"error {where}".strip())
 
-    def report(self, done, where: str = "") -> None:
-        """Flash ``done`` (a message, or a function of the result; ``None``: nothing) when the
-        command succeeded, else the refusal."""
-        if not self.ok:
-            self.flash_refusal(where)
-        elif done is not None:
-            flash(done(self.result) if callable(done) else done, f"success {where}".strip())
-
-    def show_on(self, form: FlaskForm, field_map: dict[str, str] | None = None) -> None:
+    def show_on(self, form: FlaskForm, field_map: Mapping[str, str] | None = None) -> None:
         """Put the field errors under the form's fields (see :func:`apply_service_errors`)."""
         apply_service_errors(form, self.errors, field_map)
 
 
-def attempt(command: Callable, *args, refusals: tuple[type[ServiceError], ...] = REFUSALS, **kwargs) -> Attempt:
+@dataclass
+class Succeeded(_Outcome, Generic[T]):
+    """A command a page ran that succeeded: its ``result``."""
+
+    result: T
+    refusal: None = None
+
+    @property
+    def ok(self) -> Literal[True]:
+        return True
+
+    @property
+    def invalid(self) -> Literal[False]:
+        return False
+
+    def report(self, done: Done[T], where: str = "") -> None:
+        """Flash ``done`` (a message, or a function of the result; ``None``: nothing)."""
+        if done is not None:
+            flash(done(self.result) if callable(done) else done, f"success {where}".strip())
+
+
+@dataclass
+class Refused(_Outcome):
+    """A command a page ran that the state, or who acts, refused (it has no result)."""
+
+    refusal: ServiceError
+    result: None = None
+
+    @property
+    def ok(self) -> Literal[False]:
+        return False
+
+    @property
+    def invalid(self) -> Literal[False]:
+        return False
+
+    def report(self, done: object, where: str = "") -> None:
+        """Flash the refusal (``done`` is for a success)."""
+        self.flash_refusal(where)
+
+
+@dataclass
+class Invalid(_Outcome):
+    """A command a page ran that refused its input (:class:`ValidationFailed`: field errors to show)."""
+
+    refusal: ValidationFailed
+    result: None = None
+
+    @property
+    def ok(self) -> Literal[False]:
+        return False
+
+    @property
+    def invalid(self) -> Literal[True]:
+        return True
+
+    def report(self, done: object, where: str = "") -> None:
+        """Flash the refusal (``done`` is for a success)."""
+        self.flash_refusal(where)
+
+
+#: What became of a command a page ran: its ``result`` (``if outcome.ok:``), or the refusal it met —
+#: a bad input (``if outcome.invalid:``) or another.
+Attempt = Succeeded[T] | Invalid | Refused
+
+
+@overload
+def attempt(
+    command: Callable[..., T], *args: object, refusals: tuple[type[ValidationFailed]], **kwargs: object
+) -> Succeeded[T] | Invalid: ...
+@overload
+def attempt(
+    command: Callable[..., T], *args: object, refusals: tuple[type[ServiceError], ...] = ..., **kwargs: object
+) -> Succeeded[T] | Invalid | Refused: ...
+def attempt(
+    command: Callable[..., T], *args: object, refusals: tuple[type[ServiceError], ...] = REFUSALS, **kwargs: object
+) -> Succeeded[T] | Invalid | Refused:
     """Run ``command(*args, **kwargs)`` for a page, catching the ``refusals`` the page shows
-    (default :data:`REFUSALS`; a page may widen them, e.g. with ``Forbidden``)."""
+    (default :data:`REFUSALS`; a page may widen them, e.g. with ``Forbidden``; with :data:`BAD_INPUT`
+    the only refusal is an :class:`Invalid`)."""
     try:
-        return Attempt(result=command(*args, **kwargs))
+        return Succeeded(result=command(*args, **kwargs))
     except refusals as refused:
-        return Attempt(refusal=refused)
+        return Invalid(refusal=refused) if isinstance(refused, ValidationFailed) else Refused(refusal=refused)
 
 
 def perform(
-    command: Callable, *args, done, where: str = "", refusals: tuple[type[ServiceError], ...] = REFUSALS, **kwargs
-):
+    command: Callable[..., T],
+    *args: object,
+    done: Done[T],
+    where: str = "",
+    refusals: tuple[type[ServiceError], ...] = REFUSALS,
+    **kwargs: object,
+) -> T | Literal[_Sentinel.REFUSED]:
     """Run a command for a button of a page (see :func:`attempt`): flash ``done`` (a message, or a
     function of the command's result; ``None``: the page it leads to says what became of it) or the
     refusal. Returns the command's result, or :data:`REFUSED`. ``where``: an extra flash category."""
@@ -184,30 +265,30 @@ def requested_page() -> int:
     return whole_number(value, digits=6) or 0
 
 
-def requested_id(source, name: str) -> int | None:
+def requested_id(source: Mapping[str, str], name: str) -> int | None:
     """A row's id a page was given (``source``: the query string or the form), or ``None`` for
     anything that cannot be one."""
     value = source.get(name, "")
     return whole_number(value)
 
 
-def requested_ids(source, name: str) -> list[int]:
+def requested_ids(source: MultiDict[str, str], name: str) -> list[int]:
     """The ids ticked on a list (every ``name`` of the form that can be an id)."""
     return whole_numbers(source.getlist(name))
 
 
-def choices_of(table: dict) -> list[SelectChoice]:
+def choices_of(table: Mapping[str, str]) -> list[SelectChoice]:
     return [SelectChoice(code, name) for code, name in table.items()]
 
 
-def planned_ratio(text) -> int | None:
+def planned_ratio(text: object) -> int | None:
     try:
         return sampling.parse_ratio(text)
     except sampling.Invalid:
         return None
 
 
-def whole_or_text(text):
+def whole_or_text(text: object) -> int | str | None:
     text = str(text or "").strip()
     if not text:
         return None

@@ -4,6 +4,7 @@ the public address reaches this deployment)."""
 
 import redis
 from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
 
 from spotcheck.core import deployment
 from spotcheck.core.database import ping
@@ -14,19 +15,19 @@ bp = Blueprint("health", __name__)
 
 @bp.route("/healthz")
 @public
-def healthz():
+def healthz() -> ResponseReturnValue:
     return jsonify(status="ok")
 
 
 @bp.route("/healthz/deployment")
 @public
-def which_deployment():
+def which_deployment() -> ResponseReturnValue:
     return jsonify(deployment=deployment.identity())
 
 
 @bp.route("/readyz")
 @public
-def readyz():
+def readyz() -> ResponseReturnValue:
     checks = {"database": _check_database(), "broker": _check_broker()}
     ready = all(value in ("ok", "embedded") for value in checks.values())
     return jsonify(status="ready" if ready else "not ready", checks=checks), (200 if ready else 503)

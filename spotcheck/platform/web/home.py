@@ -4,6 +4,7 @@ from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from spotcheck.core.actor import Actor
@@ -30,7 +31,7 @@ bp = Blueprint("home", __name__)
 
 @bp.route("/")
 @requires(Permission.SIGNED_IN)
-def index():
+def index() -> ResponseReturnValue:
     user = current_user._get_current_object()
     context = {"user": user}
     if user.has_role(Role.platform_admin.value):

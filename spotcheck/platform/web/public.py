@@ -11,7 +11,10 @@ the department's category — never its risk class or flags). Lists come 50 to a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from flask import Blueprint, abort, jsonify, render_template, request, send_file
+from flask.typing import ResponseReturnValue
 
 from spotcheck.core import audit_heads
 from spotcheck.core.clock import today
@@ -20,6 +23,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.forms import search_text
 from spotcheck.platform.web.rules import public as public_rules
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.accounts.queries import list_tenants
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory import queries as directory
@@ -31,7 +35,7 @@ bp = Blueprint("public", __name__, url_prefix="/public")
 
 
 @bp.context_processor
-def _public_helpers():
+def _public_helpers() -> dict[str, Callable[[Iterable[str] | None], list[str]]]:
     return {
         "method_names": lambda codes: [reference.CHECK_METHODS.get(c, c) for c in codes or ()],
         "category_names": lambda codes: [reference.ENFORCEMENT_CATEGORIES.get(c, c) for c in codes or ()],
@@ -40,15 +44,15 @@ def _public_helpers():
 
 @bp.errorhandler(404)
 @bp.errorhandler(NotFound)
-def _not_found(error):
+def _not_found(error: Exception) -> ResponseReturnValue:
     return render_template("public/not_found.html"), 404
 
 
-def _departments():
+def _departments() -> list[Tenant]:
     return [tenant for tenant in list_tenants() if tenant.active]
 
 
-def _department(code: str):
+def _department(code: str) -> Tenant:
     """The active department with this code, or 404."""
     code = (code or "").strip().upper()
     for tenant in _departments():
@@ -61,14 +65,14 @@ def _page() -> int:
     return request.args.get("page", 1, type=int)
 
 
-def _published_rules():
+def _published_rules() -> rules.PublishedRules | None:
     """The current department's rules as last published (never its unpublished draft), or ``None``."""
     return rules.published_version()
 
 
 @bp.route("")
 @public
-def index():
+def index() -> ResponseReturnValue:
     summaries, day = [], today()
     for tenant in _departments():
         with tenant_scope(tenant.id):
@@ -85,14 +89,14 @@ def index():
 
 @bp.route("/businesses")
 @public
-def for_businesses():
+def for_businesses() -> ResponseReturnValue:
     """企业须知: what a business inspected may do with its codes, and who reads what it says."""
     return render_template("public/businesses.html")
 
 
 @bp.route("/inspectors")
 @public
-def all_inspectors():
+def all_inspectors() -> ResponseReturnValue:
     """Every department's inspector list, its first page each (the rest on the department's list)."""
     groups, day = [], today()
     for tenant in _departments():
@@ -103,7 +107,7 @@ def all_inspectors():
 
 @bp.route("/<code>")
 @public
-def department(code):
+def department(code: str) -> ResponseReturnValue:
     tenant = _department(code)
     with tenant_scope(tenant.id):
         return render_template(
@@ -118,7 +122,7 @@ def department(code):
 
 @bp.route("/<code>/items")
 @public
-def department_items(code):
+def department_items(code: str) -> ResponseReturnValue:
     tenant = _department(code)
     with tenant_scope(tenant.id):
         return render_template("items/public.html", department=tenant, items=items.published_items(page=_page()))
@@ -126,7 +130,7 @@ def department_items(code):
 
 @bp.route("/<code>/rules")
 @public
-def department_rules(code):
+def department_rules(code: str) -> ResponseReturnValue:
     tenant = _department(code)
     with tenant_scope(tenant.id):
         document = _published_rules()
@@ -142,7 +146,7 @@ def department_rules(code):
 
 @bp.route("/<code>/rules/file")
 @public
-def department_rules_file(code):
+def department_rules_file(code: str) -> ResponseReturnValue:
     tenant = _department(code)
     with tenant_scope(tenant.id):
         document = _published_rules()
@@ -160,7 +164,7 @@ def department_rules_file(code):
 
 @bp.route("/<code>/inspectors")
 @public
-def department_inspectors(code):
+def department_inspectors(code: str) -> ResponseReturnValue:
     """The department's inspector list, a page at a time; ``?q=`` finds a name or a certificate number."""
     tenant = _department(code)
     search = search_text()
@@ -171,7 +175,7 @@ def department_inspectors(code):
 
 @bp.route("/<code>/targets")
 @public
-def department_targets(code):
+def department_targets(code: str) -> ResponseReturnValue:
     """The department's target directory (检查对象名录库), a page at a time; ``?q=`` finds a name or the
     start of a code."""
     tenant = _department(code)
@@ -183,7 +187,7 @@ def department_targets(code):
 
 @bp.route("/audit-heads")
 @public
-def audit_heads_page():
+def audit_heads_page() -> ResponseReturnValue:
     """审计链头公示: every department's audit chain's head as published each day, every past head
     kept — keep a copy, and anyone can later check the trail was not cut short or rewritten."""
     names = {tenant.id: tenant.name for tenant in list_tenants()}
@@ -192,7 +196,7 @@ def audit_heads_page():
 
 @bp.route("/audit-heads.json")
 @public
-def audit_heads_file():
+def audit_heads_file() -> ResponseReturnValue:
     """The same heads to keep (``spotcheck audit verify --against`` reads this file or its address)."""
     response = jsonify({"heads": [audit_heads.as_record(head) for head in audit_heads.every()]})
     response.headers["Cache-Control"] = "no-cache"

@@ -7,12 +7,18 @@ the message at the top.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from spotcheck.core import jobs
-from spotcheck.core.job_models import JobStatus
+from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.platform.permissions import acting_user
+
+if TYPE_CHECKING:
+    from spotcheck.tenants.campaigns.models import Campaign
 
 #: The job kinds a campaign page follows, and what each says when it succeeded.
 SUCCEEDED = {
@@ -36,7 +42,7 @@ FAILED = {
 }
 
 
-def under_way(campaign, *, prefix: str, endpoint: str) -> list[tuple]:
+def under_way(campaign: Campaign, *, prefix: str, endpoint: str) -> list[tuple[Job, str]]:
     """The campaign's steps whose jobs are queued or running (job, its page), for the campaign page."""
     kinds = [kind for kind in SUCCEEDED if kind.startswith(prefix)]
     return [
@@ -45,7 +51,7 @@ def under_way(campaign, *, prefix: str, endpoint: str) -> list[tuple]:
     ]
 
 
-def follow(campaign, job_id: int, *, prefix: str, back: str, here: str):
+def follow(campaign: Campaign, job_id: int, *, prefix: str, back: str, here: str) -> ResponseReturnValue:
     """The job page of a campaign's step (kinds starting with ``prefix``), or — once the job is done —
     back to the campaign (``back``) with its outcome. ``here``: this page's own address."""
     job = jobs.job_for(job_id, acting_user())

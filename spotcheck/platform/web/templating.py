@@ -1,12 +1,17 @@
 """模板助手: the names every template may use to name states and codes and to write numbers —
 assembled from the domains' vocabularies (the tables themselves live there, one of each kind)."""
 
+from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol, TypeVar
+
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from spotcheck.core import official_calendar
+from spotcheck.core.actor import Department
 from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, role_label
 from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
+from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.queries import rules_of
 from spotcheck.tenants.campaigns.vocabulary import (
     CAMPAIGN_KIND_NAMES,
@@ -32,42 +37,53 @@ from spotcheck.tenants.common.vocabulary import (
 )
 from spotcheck.tenants.results import vocabulary as results_vocabulary
 from spotcheck.tenants.results.queries import categories as result_categories, listing as visit_listing
+from spotcheck.tenants.rules.ruleset import Rules
 from spotcheck.tenants.supervision.vocabulary import COMPLAINT_STATUS_LABELS, FORWARD_STATUS_LABELS, period_name
 
+K = TypeVar("K")
+V = TypeVar("V")
 
-def exempt_line(campaign) -> str:
+
+def exempt_line(campaign: Campaign) -> str:
     """How a campaign outside the plan is shown everywhere: "outside the plan: <kind>: <reason>"."""
+    kind = campaign.exempt_kind
     return _(
         "Outside the plan: %(kind)s: %(reason)s",
-        kind=EXEMPT_KINDS.get(campaign.exempt_kind, campaign.exempt_kind),
+        kind=EXEMPT_KINDS.get(kind, kind) if kind is not None else None,
         reason=campaign.exempt_reason,
     )
 
 
-def _reason_label(platform: dict[str, str], allowed):
+class ReasonLabel(Protocol):
+    """The name of a recorded reason, in the words of the campaign's rules when there is one."""
+
+    def __call__(self, code: str, campaign: Campaign | None = None) -> str: ...
+
+
+def _reason_label(platform: Mapping[str, str], allowed: Callable[[Rules], Mapping[str, str]]) -> ReasonLabel:
     """A recorded reason of a replacement by its name: the campaign's rules' (a city may name its own
     reasons), else the platform's."""
 
-    def label(code: str, campaign=None) -> str:
-        own = allowed(rules_of(campaign)) if campaign is not None else {}
+    def label(code: str, campaign: Campaign | None = None) -> str:
+        own: Mapping[str, str] = allowed(rules_of(campaign)) if campaign is not None else {}
         return own.get(code) or platform.get(code, code)
 
     return label
 
 
-def department_stratum_label(code: str, short: bool = False, department=None) -> str:
+def department_stratum_label(code: str, short: bool = False, department: Department | None = None) -> str:
     """A stratum in the words of ``department`` (default: the signed-in user's) for its risk classes."""
     department = department or getattr(current_user, "tenant", None)
     return domain.department_stratum_label(code, short=short, department=department)
 
 
-def template_helpers() -> dict:
+def template_helpers() -> dict[str, Callable[..., object]]:
     """The names every template may use for states, codes and numbers (one place for each)."""
 
-    def named(table):
+    def named(table: dict[K, V]) -> Callable[[object], str]:
         return lambda code: domain.name(table, code)
 
-    def names(table):
+    def names(table: dict[K, V]) -> Callable[[Iterable[object] | None], list[str]]:
         return lambda codes: [domain.name(table, code) for code in codes or ()]
 
     return {

@@ -5,6 +5,7 @@ state, the manifest and files of each, "export now", "deliver again" (重新投�
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext as _
 
 from spotcheck.core import jobs
@@ -23,7 +24,7 @@ JOB_KINDS = ("exports.export", "exports.deliver")
 
 @bp.route("")
 @requires(Permission.EXPORTS_MANAGE)
-def index():
+def index() -> ResponseReturnValue:
     """The department's batches, newest first, with what waits and the jobs under way."""
     page = paginate(
         export_queries.batches_query(), page=requested_page() or 1, per_page=PER_PAGE, make=lambda row: row[0]
@@ -40,7 +41,7 @@ def index():
 
 @bp.route("/run", methods=["POST"])
 @requires(Permission.EXPORTS_MANAGE)
-def run():
+def run() -> ResponseReturnValue:
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("export_pages.index"))
     job = perform(
@@ -54,7 +55,7 @@ def run():
 
 @bp.route("/batches/<int:batch_id>")
 @requires(Permission.EXPORTS_MANAGE)
-def batch(batch_id):
+def batch(batch_id: int) -> ResponseReturnValue:
     found = export_queries.get_batch(batch_id)
     deliveries = paginate(export_queries.deliveries_query(found.id), page=1, per_page=PER_PAGE, make=lambda row: row[0])
     return render_template(
@@ -69,14 +70,14 @@ def batch(batch_id):
 
 @bp.route("/batches/<int:batch_id>/<any(jsonl, csv, manifest):kind>")
 @requires(Permission.EXPORTS_MANAGE)
-def download(batch_id, kind):
+def download(batch_id: int, kind: str) -> ResponseReturnValue:
     path, name, media_type = export_queries.file_of(export_queries.get_batch(batch_id), kind)
     return downloads.private_file(path, media_type, name)
 
 
 @bp.route("/batches/<int:batch_id>/deliver", methods=["POST"])
 @requires(Permission.EXPORTS_MANAGE)
-def deliver(batch_id):
+def deliver(batch_id: int) -> ResponseReturnValue:
     found = export_queries.get_batch(batch_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("export_pages.batch", batch_id=found.id))
@@ -95,7 +96,7 @@ def deliver(batch_id):
 
 @bp.route("/deliveries")
 @requires(Permission.EXPORTS_MANAGE)
-def deliveries():
+def deliveries() -> ResponseReturnValue:
     """投递记录: every attempt to deliver a batch, newest first."""
     page = paginate(
         export_queries.deliveries_query(), page=requested_page() or 1, per_page=PER_PAGE, make=lambda row: row[0]

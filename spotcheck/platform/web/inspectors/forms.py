@@ -10,11 +10,11 @@ from spotcheck.platform.web.forms import MultiCheckboxField
 from spotcheck.tenants.common.vocabulary import reference
 
 
-def _sex_choices():
+def _sex_choices() -> list[SelectChoice]:
     return [SelectChoice("", _l("— choose —"))] + [SelectChoice(code, name) for code, name in reference.SEXES.items()]
 
 
-def _category_choices():
+def _category_choices() -> list[SelectChoice]:
     return [SelectChoice(code, name) for code, name in reference.ENFORCEMENT_CATEGORIES.items()]
 
 
@@ -32,7 +32,7 @@ class InspectorForm(FlaskForm):
     is_expert = BooleanField(_l("Expert (专家): joins a team in addition to the required inspectors"))
     active = BooleanField(_l("Active"), default=True)
 
-    def service_data(self) -> dict:
+    def service_data(self) -> dict[str, object]:
         """What the service expects; an empty ID number leaves a stored one unchanged."""
         return {
             "name": self.name.data,

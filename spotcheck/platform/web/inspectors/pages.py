@@ -6,7 +6,10 @@ the detail page (a POST, audited by the service, never cached).
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +21,9 @@ from spotcheck.core.text import whole_number
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt, perform, search_text
 from spotcheck.platform.web.inspectors.forms import InspectorForm, RecusalForm
+from spotcheck.tenants.common.queries import NumberedPage
 from spotcheck.tenants.inspectors import commands, queries
+from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import inspectors as inspector_links
 from spotcheck.tenants.rules import queries as rules_queries
@@ -30,7 +35,7 @@ bp = Blueprint("inspector_pages", __name__, url_prefix="/catalog/inspectors")
 
 
 @bp.context_processor
-def _helpers():
+def _helpers() -> dict[str, Callable[[Inspector], str]]:
     day = today()
     return {
         "cert_state": lambda inspector: queries.certificate_state(inspector, day),
@@ -42,17 +47,16 @@ _SHOW = ("all", "inspectors", "experts")
 
 @bp.route("")
 @requires(Permission.CATALOG_VIEW)
-def index():
+def index() -> ResponseReturnValue:
     """名录库: inspectors and experts, paged, searchable by name or certificate number. With
     ``show=all`` the experts' first page follows the inspectors' page."""
     show = request.args.get("show", "all")
     show = show if show in _SHOW else "all"
     active_only = request.args.get("active") == "1"
     search = search_text()
-    number = request.args.get("page", "1")
-    number = whole_number(number, digits=6) or 0
+    number = whole_number(request.args.get("page", "1"), digits=6) or 0
 
-    def page_of(experts: bool, page: int):
+    def page_of(experts: bool, page: int) -> NumberedPage:
         return queries.inspector_page(
             active_only=active_only, experts=experts, search=search, page=page, per_page=PER_PAGE
         )
@@ -71,7 +75,9 @@ def index():
     )
 
 
-def _detail(inspector, *, recusal_form=None, full_id_number=None):
+def _detail(
+    inspector: Inspector, *, recusal_form: RecusalForm | None = None, full_id_number: str | None = None
+) -> Response:
     response = make_response(
         render_template(
             "inspectors/detail.html",
@@ -94,13 +100,13 @@ def _detail(inspector, *, recusal_form=None, full_id_number=None):
 
 @bp.route("/<int:inspector_id>")
 @requires(Permission.CATALOG_VIEW)
-def detail(inspector_id):
+def detail(inspector_id: int) -> ResponseReturnValue:
     return _detail(queries.get_inspector(inspector_id))
 
 
 @bp.route("/<int:inspector_id>/id-number", methods=["POST"])
 @requires(Permission.INSPECTORS_PERSONAL_DATA)
-def reveal_id_number(inspector_id):
+def reveal_id_number(inspector_id: int) -> ResponseReturnValue:
     """Show the full ID number on this one answer (the service records the viewing)."""
     inspector = queries.get_inspector(inspector_id)
     if not EmptyForm().validate_on_submit():
@@ -118,7 +124,7 @@ def _post_rule() -> str | None:
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.CATALOG_MANAGE)
-def new():
+def new() -> ResponseReturnValue:
     form = InspectorForm()
     if form.validate_on_submit():
         created = attempt(
@@ -134,7 +140,7 @@ def new():
 
 @bp.route("/<int:inspector_id>/edit", methods=["GET", "POST"])
 @requires(Permission.CATALOG_MANAGE)
-def edit(inspector_id):
+def edit(inspector_id: int) -> ResponseReturnValue:
     inspector = queries.get_inspector(inspector_id)
     form = InspectorForm(obj=inspector)
     if request.method == "GET":
@@ -157,7 +163,7 @@ def edit(inspector_id):
 
 @bp.route("/<int:inspector_id>/recusals", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
-def declare_recusal(inspector_id):
+def declare_recusal(inspector_id: int) -> ResponseReturnValue:
     inspector = queries.get_inspector(inspector_id)
     form = RecusalForm()
     if form.validate_on_submit():
@@ -178,7 +184,7 @@ def declare_recusal(inspector_id):
 
 @bp.route("/<int:inspector_id>/recusals/<int:recusal_id>/withdraw", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
-def withdraw_recusal(inspector_id, recusal_id):
+def withdraw_recusal(inspector_id: int, recusal_id: int) -> ResponseReturnValue:
     inspector = queries.get_inspector(inspector_id)
     if EmptyForm().validate_on_submit():
         if not any(r.id == recusal_id for r in queries.list_recusals(inspector)):
@@ -194,7 +200,7 @@ def withdraw_recusal(inspector_id, recusal_id):
 
 @bp.route("/<int:inspector_id>/account", methods=["POST"])
 @requires(Permission.USERS_MANAGE)
-def link_account(inspector_id):
+def link_account(inspector_id: int) -> ResponseReturnValue:
     """Link the inspector to their user account (or unlink it), so they see their visits."""
     inspector = queries.get_inspector(inspector_id)
     if EmptyForm().validate_on_submit():

@@ -5,14 +5,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import UnboundField
 
 from spotcheck.core.text import whole_number
 from spotcheck.platform.web.forms import MultiCheckboxField, choices_of
 from spotcheck.tenants.common.vocabulary import sampling
 from spotcheck.tenants.items import inputs
+from spotcheck.tenants.items.models import Item
 
 
-def _form_field(field: inputs.ItemField):
+def _form_field(field: inputs.ItemField) -> UnboundField:
     """The form's field of a declared item field: its label, its list, its limit. The sampling
     values are typed as text and read by :meth:`ItemForm.item_data`."""
     limit = {"render_kw": {"maxlength": field.longest}} if field.longest else {}
@@ -32,7 +34,7 @@ def _form_field(field: inputs.ItemField):
     return StringField(field.label, **limit)
 
 
-def _typed(field: inputs.ItemField, value):
+def _typed(field: inputs.ItemField, value: object) -> object:
     """What the form hands the command of a field: the ratio typed in per cent (不低于5% or 5) in
     basis points, the frequency's times as a number; text that is not one is passed on for the
     command to refuse, naming the field."""
@@ -50,7 +52,7 @@ def _typed(field: inputs.ItemField, value):
     return value
 
 
-def _shown(field: inputs.ItemField, value) -> str:
+def _shown(field: inputs.ItemField, value: object) -> str:
     """A saved sampling value as its form field shows it (5 for 不低于5%)."""
     if field.kind == inputs.RATIO:
         return sampling.ratio_number(value)
@@ -60,11 +62,11 @@ def _shown(field: inputs.ItemField, value) -> str:
 class ItemForm(FlaskForm):
     """The editable fields of an item, as :mod:`spotcheck.tenants.items.inputs` declares them (added below)."""
 
-    def item_data(self) -> dict:
+    def item_data(self) -> dict[str, object]:
         """The submitted values, keyed like the item's fields, for the command."""
         return {field.name: _typed(field, getattr(self, field.field_name).data) for field in inputs.FIELDS}
 
-    def show(self, item) -> None:
+    def show(self, item: Item) -> None:
         """Fill the sampling fields from a saved item (the others come from the item's attributes)."""
         for field in inputs.FIELDS:
             if field.kind in inputs.SAMPLING_KINDS:

@@ -1,6 +1,7 @@
 """The item list pages (一单): list, edit, publish, retire, versions, coverage."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from spotcheck.platform.permissions import Permission, acting_user as _me, requires
@@ -8,6 +9,7 @@ from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt, perform
 from spotcheck.platform.web.items.forms import ItemEditForm, ItemForm, RetireForm
 from spotcheck.tenants.common.vocabulary import ITEM_STATUS, sampling
 from spotcheck.tenants.items import commands, inputs, queries
+from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.items.vocabulary import ItemStatus
 
 bp = Blueprint("items_pages", __name__, url_prefix="/catalog/items")
@@ -21,7 +23,7 @@ FIELD_LABELS = tuple((field.name, field.shown_as) for field in inputs.FIELDS if 
 
 
 @bp.context_processor
-def _item_helpers():
+def _item_helpers() -> dict[str, object]:
     return {
         "item_field_labels": FIELD_LABELS,
         "ratio_said": sampling.ratio_text,
@@ -31,7 +33,7 @@ def _item_helpers():
 
 @bp.route("")
 @requires(Permission.CATALOG_VIEW)
-def index():
+def index() -> ResponseReturnValue:
     status = request.args.get("status", "")
     if status not in ITEM_STATUS:
         status = ""
@@ -46,7 +48,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.CATALOG_MANAGE)
-def new():
+def new() -> ResponseReturnValue:
     form = ItemForm()
     if form.validate_on_submit():
         created = attempt(commands.create_item, form.item_data(), actor=_me(), refusals=BAD_INPUT)
@@ -60,11 +62,11 @@ def new():
 
 @bp.route("/<int:item_id>")
 @requires(Permission.CATALOG_VIEW)
-def detail(item_id):
+def detail(item_id: int) -> ResponseReturnValue:
     return _render_detail(queries.get_item(item_id))
 
 
-def _render_detail(item, retire_form=None):
+def _render_detail(item: Item, retire_form: RetireForm | None = None) -> str:
     missing = queries.missing_for_publication(item.snapshot()) if item.status == ItemStatus.draft else {}
     return render_template(
         "items/detail.html",
@@ -79,7 +81,7 @@ def _render_detail(item, retire_form=None):
 
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
 @requires(Permission.CATALOG_MANAGE)
-def edit(item_id):
+def edit(item_id: int) -> ResponseReturnValue:
     item = queries.get_item(item_id)
     if "edit" not in queries.allowed_actions(item, _me()):
         flash(_("A retired item cannot be changed."), "error")
@@ -114,20 +116,20 @@ def edit(item_id):
 
 @bp.route("/<int:item_id>/publish", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
-def publish(item_id):
+def publish(item_id: int) -> ResponseReturnValue:
     item = queries.get_item(item_id)
     if EmptyForm().validate_on_submit():
         perform(commands.publish_item, item.id, actor=_me(), done=_published)
     return redirect(url_for("items_pages.detail", item_id=item_id))
 
 
-def _published(item) -> str:
+def _published(item: Item) -> str:
     return _("Item %(code)s published as version %(version)s.", code=item.code, version=item.version)
 
 
 @bp.route("/<int:item_id>/retire", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
-def retire(item_id):
+def retire(item_id: int) -> ResponseReturnValue:
     item = queries.get_item(item_id)
     form = RetireForm()
     if form.validate_on_submit():
@@ -141,6 +143,6 @@ def retire(item_id):
 
 @bp.route("/<int:item_id>/versions/<int:number>")
 @requires(Permission.CATALOG_VIEW)
-def version(item_id, number):
+def version(item_id: int, number: int) -> ResponseReturnValue:
     item = queries.get_item(item_id)
     return render_template("items/version.html", item=item, version=queries.get_version(item, number))

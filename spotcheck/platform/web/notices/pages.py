@@ -5,6 +5,7 @@ log (送达记录). Every change is a command."""
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from spotcheck.core import storage
@@ -24,7 +25,7 @@ PER_PAGE = 30
 
 @bp.route("/inbox")
 @requires(Permission.SIGNED_IN)
-def inbox():
+def inbox() -> ResponseReturnValue:
     """站内消息: the newest first, unread ones marked."""
     page = paginate(
         notice_queries.inbox_query(_user()), page=requested_page() or 1, per_page=PER_PAGE, make=lambda row: row[0]
@@ -34,7 +35,7 @@ def inbox():
 
 @bp.route("/inbox/read", methods=["POST"])
 @requires(Permission.SIGNED_IN)
-def mark_read():
+def mark_read() -> ResponseReturnValue:
     if EmptyForm().validate_on_submit():
         raw = request.form.get("message_id", "")
         one = whole_number(raw)  # no number: every message; a number no message can have: none
@@ -49,7 +50,7 @@ def mark_read():
 
 @bp.route("/notices/<int:notice_id>.pdf")
 @requires(Permission.SIGNED_IN)
-def download(notice_id):
+def download(notice_id: int) -> ResponseReturnValue:
     """A document as PDF, for those who may read it (404 for anyone else, as for a missing one)."""
     notice = notice_queries.notice_for(notice_id, _user())
     return downloads.pdf(storage.path(notice.storage_key), f"{notice.number}.pdf")
@@ -57,7 +58,7 @@ def download(notice_id):
 
 @bp.route("/campaigns/<int:campaign_id>/notices")
 @requires(Permission.CAMPAIGNS_VIEW)
-def of_campaign(campaign_id):
+def of_campaign(campaign_id: int) -> ResponseReturnValue:
     """A campaign's documents: inspection notices, assignment notices, result announcements."""
     campaign = campaigns.get_campaign(campaign_id)
     return render_template(
@@ -71,7 +72,7 @@ def of_campaign(campaign_id):
 
 @bp.route("/campaigns/<int:campaign_id>/notices/retry", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def retry(campaign_id):
+def retry(campaign_id: int) -> ResponseReturnValue:
     """Write the documents again after their job failed; only the missing ones are written."""
     campaign = campaigns.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
@@ -86,7 +87,7 @@ def retry(campaign_id):
 
 @bp.route("/campaigns/<int:campaign_id>/announcement", methods=["POST"])
 @requires(Permission.RESULTS_PUBLISH)
-def announce(campaign_id):
+def announce(campaign_id: int) -> ResponseReturnValue:
     campaign = campaigns.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
         perform(
@@ -101,7 +102,7 @@ def announce(campaign_id):
 
 @bp.route("/notices/deliveries")
 @requires(Permission.USERS_MANAGE)
-def deliveries():
+def deliveries() -> ResponseReturnValue:
     """送达记录: every message sent to the department's people, by channel, with its tries."""
     page = paginate(notice_queries.deliveries_query(), page=requested_page() or 1, per_page=50, make=lambda row: row[0])
     return render_template("notices/deliveries.html", page=page, masked=mask_contact)

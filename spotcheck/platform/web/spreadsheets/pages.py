@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -15,7 +18,7 @@ from spotcheck.platform.web.forms import BAD_INPUT, attempt
 from spotcheck.platform.web.spreadsheets.forms import SheetUploadForm
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
 from spotcheck.tenants.spreadsheets.commands import submit_import
-from spotcheck.tenants.spreadsheets.vocabulary import IMPORT_JOB_SHEETS, JOB_KINDS, KINDS
+from spotcheck.tenants.spreadsheets.vocabulary import IMPORT_JOB_SHEETS, JOB_KINDS, KINDS, SheetKind
 
 bp = Blueprint("import_pages", __name__, url_prefix="/catalog/sheets")
 
@@ -31,11 +34,11 @@ def list_url(kind_name: str) -> str | None:
 
 
 @bp.app_context_processor
-def _sheet_job_kinds():
+def _sheet_job_kinds() -> dict[str, Callable[[str], SheetKind | str | None]]:
     return {"sheet_job_kind": IMPORT_JOB_SHEETS.get, "sheet_list_url": list_url}
 
 
-def _forms(**given) -> dict:
+def _forms(**given: SheetUploadForm) -> dict[str, SheetUploadForm]:
     return {name: given.get(name) or SheetUploadForm(prefix=name) for name in KINDS}
 
 
@@ -43,7 +46,7 @@ def _recent_imports() -> list[Job]:
     return jobs.list_jobs(current_user._get_current_object(), kinds=JOB_KINDS, limit=10)
 
 
-def _index(forms: dict):
+def _index(forms: Mapping[str, SheetUploadForm]) -> str:
     return render_template(
         "spreadsheets/index.html",
         kinds=list(KINDS.values()),
@@ -56,28 +59,28 @@ def _index(forms: dict):
 
 @bp.route("")
 @requires(Permission.CATALOG_VIEW)
-def index():
+def index() -> ResponseReturnValue:
     """The three lists: blank templates and uploads for the administrator, exports for every reader."""
     return _index(_forms())
 
 
 @bp.route("/<kind>/template")
 @requires(Permission.CATALOG_MANAGE)
-def template(kind):
+def template(kind: str) -> ResponseReturnValue:
     stream, name = sheet_queries.template_file(sheet_queries.kind_named(kind))
     return downloads.workbook(stream, name)
 
 
 @bp.route("/<kind>/export")
 @requires(Permission.CATALOG_VIEW)
-def export(kind):
+def export(kind: str) -> ResponseReturnValue:
     stream, name = sheets.export_file(sheet_queries.kind_named(kind), actor=current_user._get_current_object())
     return downloads.workbook(stream, name)
 
 
 @bp.route("/<kind>/upload", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
-def upload(kind):
+def upload(kind: str) -> ResponseReturnValue:
     """Keep the file and start its import; the job page shows the progress, then the result."""
     sheet = sheet_queries.kind_named(kind)
     form = SheetUploadForm(prefix=sheet.name)
