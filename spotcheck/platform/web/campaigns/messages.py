@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sized
+from collections.abc import Mapping
 
 from flask_babel import gettext as _
 
@@ -36,7 +36,7 @@ def member_replaced(new: TeamMember) -> str:
     )
 
 
-def replaced_everywhere(new: Sized) -> str:
+def replaced_everywhere(new: list[TeamMember]) -> str:
     return _("%(n)d visits have a new member, each the next eligible inspector of its ranking.", n=len(new))
 
 

@@ -11,6 +11,7 @@ import time
 from collections import Counter
 
 from flask import current_app
+from werkzeug.wrappers import Response
 
 from spotcheck.core.database import DATABASE_ERRORS
 from spotcheck.tenants.results import commands as results
@@ -20,7 +21,7 @@ _counts: Counter[str] = Counter()
 _since = time.monotonic()
 
 
-def seen(token: str, response) -> None:
+def seen(token: str, response: Response) -> None:
     """Count one opening of the page of ``token``; write the counts after ``response`` when they are due."""
     global _since
     with _lock:
