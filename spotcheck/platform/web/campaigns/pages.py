@@ -103,9 +103,9 @@ def index() -> str:
 # --- drafting ---------------------------------------------------------------------------------
 
 
-def _save_errors(form: CampaignForm, refused: Mapping[str, list[str]]) -> list[str]:
+def _save_errors(form: CampaignForm, failed: ValidationFailed) -> list[str]:
     """The drafting commands' refusals under the form's fields; returns those of the rules per stratum."""
-    errors = dict(refused)
+    errors = dict(failed.errors)
     strata_errors = errors.pop("strata", [])
     apply_service_errors(form, errors, FORM_FIELD)
     return strata_errors
@@ -121,7 +121,7 @@ def _every_error(form: CampaignForm) -> list[str]:
         form,
         ValidationFailed(
             {field: messages for field, messages in problems.items() if FORM_FIELD.get(field, field) not in already}
-        ).errors,
+        ),
     )
 
 
@@ -150,7 +150,8 @@ def new() -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("campaign_pages.detail", campaign_id=created.result.id))
-        strata_errors = _save_errors(form, created.errors)
+        assert isinstance(created.refusal, ValidationFailed)  # BAD_INPUT: only a bad input is caught
+        strata_errors = _save_errors(form, created.refusal)
     code = 422 if request.method == "POST" else 200
     return _form_page(form, None, strata_errors), code
 
@@ -177,7 +178,8 @@ def edit(campaign_id: int) -> ResponseReturnValue:
             flash(_("Campaign “%(title)s” saved.", title=campaign.title), "success")
             return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id))
         campaign = campaign_queries.get_campaign(campaign_id)
-        strata_errors = _save_errors(form, saved.errors)
+        assert isinstance(saved.refusal, ValidationFailed)  # BAD_INPUT: only a bad input is caught
+        strata_errors = _save_errors(form, saved.refusal)
     code = 422 if request.method == "POST" else 200
     return _form_page(form, campaign, strata_errors), code
 
