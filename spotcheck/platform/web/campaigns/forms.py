@@ -4,21 +4,35 @@ with one decimal into basis points); the plan, campaign and ceremony commands va
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
+from typing import TypedDict, cast
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import UnboundField
 
 from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.platform.permissions import acting_user
 from spotcheck.platform.web.forms import MultiCheckboxField, choices_of, whole_or_text
 from spotcheck.tenants.campaigns import inputs
+from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.vocabulary import CAMPAIGN_KIND_NAMES, FLAGGED, LEADER_RULES, NAMED_CAUSES
 from spotcheck.tenants.directory.queries import directory_categories
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.rules import queries as rules_queries
+from spotcheck.tenants.rules.ruleset import Rules
 
 STRATA = inputs.STRATA
 
@@ -26,8 +40,28 @@ STRATA = inputs.STRATA
 #: Where the campaign form shows a refusal that the drafting commands name by their own field.
 FORM_FIELD = {"target_filter": "industries"}
 
+#: What a form's field holds: a text field its text, a list of checkboxes the values ticked (``None``: not sent).
+FieldData = str | list[str] | None
 
-def percent_to_bp(text) -> int | None:
+
+class NamedRow(TypedDict):
+    """One target of a named check as the drafting commands take it."""
+
+    entity_code: str
+    cause: str
+    reference: str
+
+
+class StratumRule(TypedDict, total=False):
+    """A stratum's rule as the drafting commands take it: a ``count``, or a ``ratio_bp`` with a ``min``
+    (a number typed wrong stays its text, for the command to name)."""
+
+    count: int | str | None
+    ratio_bp: int | None
+    min: int | str
+
+
+def percent_to_bp(text: str | None) -> int | None:
     """``"2.5"`` or ``"2.5%"`` → 250; ``None`` when empty. ValueError unless 0–100 with at most one decimal."""
     text = str(text or "").strip().rstrip("%％").strip()
     if not text:
@@ -42,7 +76,7 @@ def percent_to_bp(text) -> int | None:
     return int(bp)
 
 
-def bp_to_percent(bp) -> str:
+def bp_to_percent(bp: int | str | None) -> str:
     """250 → ``"2.5"``, 3000 → ``"30"``."""
     if bp in (None, ""):
         return ""
@@ -50,17 +84,17 @@ def bp_to_percent(bp) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _percent(form, field) -> None:
+def _percent(form: FlaskForm, field: Field) -> None:
     try:
         percent_to_bp(field.data)
     except ValueError:
         raise ValidationError(_l("Enter a percentage from 0 to 100 with at most one decimal, e.g. 2.5.")) from None
 
 
-def named_rows(text) -> list[dict]:
+def named_rows(text: str | None) -> list[NamedRow]:
     """A named check's targets as typed or pasted from a spreadsheet, one a line: the business's code, the
     cause (its name or code) and the cause's reference, separated by a tab, a comma or spaces."""
-    rows = []
+    rows: list[NamedRow] = []
     for line in str(text or "").splitlines():
         if not line.strip():
             continue
@@ -75,7 +109,7 @@ def named_rows(text) -> list[dict]:
     return rows
 
 
-def named_text(rows) -> str:
+def named_text(rows: Iterable[Mapping[str, str]] | None) -> str:
     """A named check's saved targets, as the form shows them (one a line, tab-separated)."""
     return "\n".join(
         f"{row['entity_code']}\t{NAMED_CAUSES.get(row['cause'], row['cause'])}\t{row['reference']}"
@@ -83,7 +117,7 @@ def named_text(rows) -> str:
     )
 
 
-def split_codes(text) -> list[str]:
+def split_codes(text: str | None) -> list[str]:
     """Prefixes typed in one box, separated by commas, spaces or 、."""
     return [part for part in re.split(r"[\s,，、;；]+", str(text or "")) if part]
 
@@ -94,7 +128,7 @@ def split_codes(text) -> list[str]:
 # --- campaigns --------------------------------------------------------------------------------
 
 
-def declared_field(declared: inputs.CampaignField, **options):
+def declared_field(declared: inputs.CampaignField, **options: object) -> UnboundField:
     """The page's field of a campaign field, labelled and listed as :mod:`spotcheck.tenants.campaigns.inputs`
     declares it (the campaign commands check what it gives)."""
     if declared.kind == inputs.CHOICE:
@@ -119,7 +153,7 @@ def declared_field(declared: inputs.CampaignField, **options):
     return StringField(declared.label, render_kw=render_kw, **options)
 
 
-def declared_value(declared: inputs.CampaignField, data):
+def declared_value(declared: inputs.CampaignField, data: FieldData) -> object:
     """What the page's field gives, as the campaign commands take it (a wrong value is theirs to refuse)."""
     if declared.kind == inputs.WHOLE:
         return whole_or_text(data)
@@ -130,11 +164,11 @@ def declared_value(declared: inputs.CampaignField, data):
     if declared.kind == inputs.CHOICES:  # a listed code only (a department's categories are its own)
         return [code for code in data or [] if not declared.choices or code in declared.choices]
     if declared.kind == inputs.PREFIXES:
-        return split_codes(data)
+        return split_codes(cast(str | None, data))  # a PREFIXES field is a text box
     return data or ""
 
 
-def values_of_form(form: FlaskForm, declared) -> dict:
+def values_of_form(form: FlaskForm, declared: Iterable[inputs.CampaignField]) -> dict[str, object]:
     """The command's input from the form's fields of ``declared`` (those the form has)."""
     return {
         field.name: declared_value(field, getattr(form, field.form_name).data)
@@ -158,7 +192,7 @@ class _CampaignFields(FlaskForm):
         """The choices of the signed-in user's department: the kinds of check its rules allow outside the
         plan (none where no plan is asked), its least team, its published items, its categories."""
         rules = rules_queries.in_force(acting_user().tenant_id)
-        self.exempt_kind.choices = [SelectChoice("", _C["exempt_kind"].empty)] + choices_of(rules.exempt_kinds)
+        self.exempt_kind.choices = [SelectChoice("", _C["exempt_kind"].empty), *choices_of(rules.exempt_kinds)]
         if not self.team_size.data:
             self.team_size.data = str(rules.min_team_size)
         self.item_ids.choices = [(str(i.id), f"{i.code} {i.name}") for i in items.list_items("published")]
@@ -180,7 +214,7 @@ class _CampaignFields(FlaskForm):
     method = declared_field(_C["method"])
 
 
-def _strata_fields() -> dict:
+def _strata_fields() -> dict[str, UnboundField]:
     mode, ratio, least, count = _RULE["mode"], _RULE["ratio_bp"], _RULE["min"], _RULE["count"]
     fields = {}
     for stratum in STRATA:
@@ -199,8 +233,8 @@ def _strata_fields() -> dict:
 class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):  # type: ignore[misc]  # fields by stratum
     """A campaign's fields; the rules per stratum as ``<stratum>_mode/_ratio/_min/_count``."""
 
-    def strata_data(self) -> dict:
-        strata = {}
+    def strata_data(self) -> dict[str, StratumRule]:
+        strata: dict[str, StratumRule] = {}
         for stratum in STRATA:
             mode = getattr(self, f"{stratum}_mode").data
             if mode == "none":
@@ -215,7 +249,7 @@ class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):
                 strata[stratum] = {"ratio_bp": ratio, "min": whole_or_text(getattr(self, f"{stratum}_min").data) or 0}
         return strata
 
-    def campaign_data(self) -> dict:
+    def campaign_data(self) -> dict[str, object]:
         """The campaign's fields as the drafting commands take them (:data:`inputs.FIELDS`)."""
         data = values_of_form(self, inputs.FIELDS)
         data["target_filter"] = values_of_form(self, inputs.FILTER_FIELDS)
@@ -224,7 +258,7 @@ class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):
         data["named_targets"] = named_rows(self.named_targets.data) if data["kind"] == "named" else []
         return {field.name: data[field.name] for field in inputs.FIELDS}
 
-    def fill_from(self, campaign) -> None:
+    def fill_from(self, campaign: Campaign) -> None:
         """Show a saved campaign in the form (its fields as the campaign commands take them)."""
         values = inputs.values_of(campaign)
         f = values["target_filter"] or {}
@@ -267,14 +301,14 @@ class LateCheckForm(_CampaignFields):
     leader_id = SelectField(_l("Team leader"), choices=[], validate_choice=False)
     member_ids = MultiCheckboxField(_l("Members"), choices=[], validate_choice=False)
 
-    def offer(self, inspectors) -> "LateCheckForm":
+    def offer(self, inspectors: Iterable[tuple[int, str, str]]) -> LateCheckForm:
         """The department's active inspectors (``(id, name, certificate number)``) for the team."""
         choices = [(str(i), f"{name}（{cert}）") for i, name, cert in inspectors]
-        self.leader_id.choices = [SelectChoice("", _l("Choose the team leader…"))] + choices
+        self.leader_id.choices = [SelectChoice("", _l("Choose the team leader…")), *choices]
         self.member_ids.choices = choices
         return self
 
-    def command_data(self) -> dict:
+    def command_data(self) -> dict[str, object]:
         data = values_of_form(self, inputs.FIELDS)
         data.update(
             kind="named",
@@ -300,7 +334,7 @@ class DrawForm(FlaskForm):
     def inputs(self) -> list[str]:
         return [line.strip() for line in (self.public_inputs.data or "").splitlines() if line.strip()]
 
-    def draw_data(self, kind: str) -> dict:
+    def draw_data(self, kind: str) -> dict[str, object]:
         """What the draw commands take: the kind, the inputs and the reason for having none."""
         return {
             "kind": kind,
@@ -308,7 +342,7 @@ class DrawForm(FlaskForm):
             "no_input_reason": (self.no_input_reason.data or "").strip(),
         }
 
-    def show_errors(self, errors: dict) -> None:
+    def show_errors(self, errors: Mapping[str, list[str]]) -> None:
         """The draw commands' refusals under their fields (a reason's under the reason, the rest under the inputs)."""
         self.no_input_reason.errors = list(errors.get("no_input_reason", []))
         self.public_inputs.errors = [
@@ -319,31 +353,37 @@ class DrawForm(FlaskForm):
 class ReplaceTargetForm(FlaskForm):
     reason = declared_field(inputs.REPLACE_TARGET)
 
-    def offer(self, rules) -> "ReplaceTargetForm":
+    def offer(self, rules: Rules) -> ReplaceTargetForm:
         """The reasons the campaign's rules allow."""
-        self.reason.choices = [SelectChoice("", inputs.REPLACE_TARGET.empty)] + choices_of(
-            rules.target_replacement_reasons
-        )
+        self.reason.choices = [
+            SelectChoice("", inputs.REPLACE_TARGET.empty),
+            *choices_of(rules.target_replacement_reasons),
+        ]
         return self
 
 
-class ReplaceInspectorForm(FlaskForm):
+class _InspectorReasonForm(FlaskForm):
+    """The reason an inspector is replaced (the forms of one member and of one inspector everywhere)."""
+
     reason = declared_field(inputs.REPLACE_INSPECTOR)
 
-    def offer(self, rules) -> "ReplaceInspectorForm":
+
+class ReplaceInspectorForm(_InspectorReasonForm):
+    def offer(self, rules: Rules) -> ReplaceInspectorForm:
         """The reasons the campaign's rules allow (a declared conflict, 回避, always)."""
-        self.reason.choices = [SelectChoice("", inputs.REPLACE_INSPECTOR.empty)] + choices_of(
-            rules.inspector_replacement_reasons
-        )
+        self.reason.choices = [
+            SelectChoice("", inputs.REPLACE_INSPECTOR.empty),
+            *choices_of(rules.inspector_replacement_reasons),
+        ]
         return self
 
 
-class ReplaceEverywhereForm(ReplaceInspectorForm):
+class ReplaceEverywhereForm(_InspectorReasonForm):
     """Replace one inspector at every visit of the campaign (批量替换: taken ill, away)."""
 
     inspector_id = SelectField(_l("Inspector"), choices=[], validate_choice=False)
 
-    def offer(self, inspectors) -> "ReplaceEverywhereForm":
+    def offer(self, inspectors: Iterable[tuple[int, str, str, int]]) -> ReplaceEverywhereForm:
         """Offer the inspectors on the campaign's teams (``inspectors_on_teams``)."""
         self.inspector_id.choices = [SelectChoice("", _l("Choose an inspector…"))] + [
             SelectChoice(str(i), _l("%(name)s (%(cert)s), %(n)s visits", name=name, cert=cert, n=n))
@@ -351,7 +391,7 @@ class ReplaceEverywhereForm(ReplaceInspectorForm):
         ]
         return self
 
-    def command_data(self) -> dict:
+    def command_data(self) -> dict[str, object]:
         value = self.inspector_id.data or ""
         return {"inspector_id": whole_number(value) or 0, "reason": self.reason.data or ""}
 
@@ -362,5 +402,5 @@ class LeaderRuleForm(FlaskForm):
     rule = RadioField(_l("Rule"), choices=choices_of(LEADER_RULES), default="first_drawn", validate_choice=False)
     only_missing = BooleanField(_l("Keep the leaders already named"), default=True)
 
-    def command_data(self) -> dict:
+    def command_data(self) -> dict[str, object]:
         return {"rule": self.rule.data or "", "only_missing": bool(self.only_missing.data)}

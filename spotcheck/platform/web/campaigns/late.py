@@ -4,6 +4,7 @@ reason, the businesses with their causes and the team that went (not drawn) — 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from spotcheck.core.clock import today
@@ -22,7 +23,7 @@ FORM_FIELD = {"team": "leader_id", "window_start": "checked_on", "window_end": "
 
 @bp.route("/campaigns/late", methods=["GET", "POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
-def late():
+def late() -> ResponseReturnValue:
     form = LateCheckForm()
     if request.method == "GET":
         form.year.data, form.checked_on.data = str(today().year), today().isoformat()
@@ -40,7 +41,7 @@ def late():
                 "success",
             )
             return redirect(url_for("campaign_pages.detail", campaign_id=done.result.id))
-        apply_service_errors(form, done.refusal.errors, FORM_FIELD)
+        apply_service_errors(form, done.errors, FORM_FIELD)
     return render_template(
         "campaigns/late.html",
         form=form,

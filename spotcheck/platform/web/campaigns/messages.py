@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_babel import gettext as _
 
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TeamMember
 
-def approved(campaign) -> str:
+
+def approved(campaign: Campaign) -> str:
     if campaign.named:
         return _(
             "Check %(code)s approved: its businesses are registered, and the commitment of the inspector draw is "
@@ -16,7 +20,7 @@ def approved(campaign) -> str:
     return _("Campaign %(code)s approved. The commitment of the target draw is published.", code=campaign.code)
 
 
-def target_replaced(incoming) -> str:
+def target_replaced(incoming: CampaignTarget) -> str:
     return _(
         "Replaced by %(name)s (%(code)s), the next reserve of the stratum.",
         name=incoming.entity.name,
@@ -24,7 +28,7 @@ def target_replaced(incoming) -> str:
     )
 
 
-def member_replaced(new) -> str:
+def member_replaced(new: TeamMember) -> str:
     return _(
         "Replaced by %(name)s (%(cert)s), the next eligible inspector of the ranking.",
         name=new.inspector.name,
@@ -32,13 +36,13 @@ def member_replaced(new) -> str:
     )
 
 
-def replaced_everywhere(new) -> str:
+def replaced_everywhere(new: list[TeamMember]) -> str:
     return _("%(n)d visits have a new member, each the next eligible inspector of its ranking.", n=len(new))
 
 
-def leader_named(member) -> str:
+def leader_named(member: TeamMember) -> str:
     return _("%(name)s is the team leader for %(entity)s.", name=member.inspector.name, entity=member.entity.name)
 
 
-def leaders_named(done: dict) -> str:
+def leaders_named(done: Mapping[str, object]) -> str:
     return _("Team leaders named: %(named)d by the rule “%(rule)s”; %(kept)d kept.", **done)

@@ -8,10 +8,14 @@ draw is made its button is gone, and a second request is refused by the ceremony
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, TypedDict
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from werkzeug.wrappers import Response as BaseResponse
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFound, ValidationFailed
@@ -40,8 +44,10 @@ from spotcheck.platform.web.forms import (
 )
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaign_queries, vocabulary
 from spotcheck.tenants.campaigns.commands import submit_draw
+from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamExpert, TeamMember
 from spotcheck.tenants.campaigns.queries import public as publication, sizes, targets as listing
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
+from spotcheck.tenants.common.queries import NumberedPage
 from spotcheck.tenants.plans import queries as plans
 from spotcheck.tenants.results import commands as results_commands
 from spotcheck.tenants.results.commands import submit_hand_out
@@ -66,12 +72,22 @@ AT_LIST = "at-list"
 ON_LIST = (*REFUSALS, NotFound)
 
 
+class TargetList(TypedDict):
+    """What the campaign page shows of its drawn targets (:func:`_target_list`)."""
+
+    results: NumberedPage | None
+    strata: dict[str, dict[str, int]]
+    teams: dict[int, list[TeamMember]]
+    experts: dict[int, list[TeamExpert]]
+    list_filter: dict[str, str]
+
+
 @bp.context_processor
-def _campaign_helpers():
+def _campaign_helpers() -> dict[str, object]:
     return {"steps": STEPS, "strata_codes": STRATA, "public_campaign_url": public_campaign_url}
 
 
-def public_campaign_url(campaign) -> str | None:
+def public_campaign_url(campaign: Campaign) -> str | None:
     """The campaign's page on the public portal (一公开), once it is approved and if the portal has it."""
     if not publication.is_public(campaign) or "public_draws.campaign" not in current_app.view_functions:
         return None
@@ -80,7 +96,7 @@ def public_campaign_url(campaign) -> str | None:
 
 @bp.route("")
 @requires(Permission.CAMPAIGNS_VIEW)
-def index():
+def index() -> str:
     return render_template("campaigns/index.html", campaigns=campaign_queries.list_campaigns())
 
 
@@ -111,7 +127,7 @@ def _every_error(form: CampaignForm) -> list[str]:
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def new():
+def new() -> ResponseReturnValue:
     form = CampaignForm()
     if request.method == "GET":
         year = today().year
@@ -120,7 +136,7 @@ def new():
         for stratum in vocabulary.RISK_STRATA:
             getattr(form, f"{stratum}_min").data = "1"
     form.prepare()
-    strata_errors = []
+    strata_errors: list[str] = []
     if not form.validate_on_submit():
         strata_errors = _every_error(form)
     else:
@@ -134,6 +150,7 @@ def new():
                 "success",
             )
             return redirect(url_for("campaign_pages.detail", campaign_id=created.result.id))
+        assert isinstance(created.refusal, ValidationFailed)  # BAD_INPUT: only a bad input is caught
         strata_errors = _save_errors(form, created.refusal)
     code = 422 if request.method == "POST" else 200
     return _form_page(form, None, strata_errors), code
@@ -141,7 +158,7 @@ def new():
 
 @bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def edit(campaign_id):
+def edit(campaign_id: int) -> ResponseReturnValue:
     campaign = campaign_queries.get_campaign(campaign_id)
     if campaign.status != CampaignStatus.draft:
         flash(_("Only a draft campaign can change; an approved one is committed."), "error")
@@ -150,7 +167,7 @@ def edit(campaign_id):
     if request.method == "GET":
         form.fill_from(campaign)
     form.prepare()
-    strata_errors = []
+    strata_errors: list[str] = []
     if not form.validate_on_submit():
         strata_errors = _every_error(form)
     else:
@@ -161,12 +178,13 @@ def edit(campaign_id):
             flash(_("Campaign “%(title)s” saved.", title=campaign.title), "success")
             return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id))
         campaign = campaign_queries.get_campaign(campaign_id)
+        assert isinstance(saved.refusal, ValidationFailed)  # BAD_INPUT: only a bad input is caught
         strata_errors = _save_errors(form, saved.refusal)
     code = 422 if request.method == "POST" else 200
     return _form_page(form, campaign, strata_errors), code
 
 
-def _form_page(form: CampaignForm, campaign, strata_errors: list) -> str:
+def _form_page(form: CampaignForm, campaign: Campaign | None, strata_errors: list[str]) -> str:
     rules = rules_queries.in_force(_user().tenant_id)
     return render_template(
         "campaigns/form.html",
@@ -185,7 +203,7 @@ def _form_page(form: CampaignForm, campaign, strata_errors: list) -> str:
 # --- the ceremony -----------------------------------------------------------------------------
 
 
-def _list_filter(args) -> dict[str, str]:
+def _list_filter(args: Mapping[str, str]) -> dict[str, str]:
     """The target list's filter from the query: search text, stratum, status (an unknown status: all)."""
     status = args.get("status", "")
     return {
@@ -197,7 +215,7 @@ def _list_filter(args) -> dict[str, str]:
 
 @bp.route("/<int:campaign_id>")
 @requires(Permission.CAMPAIGNS_VIEW)
-def detail(campaign_id):
+def detail(campaign_id: int) -> ResponseReturnValue:
     """The campaign and its ceremony, then the drawn targets and reserves with their teams, 50 to a
     page (``?page=N``), by stratum and status (``?stratum=``, ``?status=``) and code or name (``?q=``)."""
     campaign = campaign_queries.get_campaign(campaign_id)
@@ -210,18 +228,12 @@ def detail(campaign_id):
         if page <= 1:
             raise
         # past the last page (the list shrank since the link was made): the first page of that list
-        return redirect(
-            url_for(
-                "campaign_pages.detail",
-                campaign_id=campaign_id,
-                _anchor="results",
-                **{key: value for key, value in list_filter.items() if value},
-            )
-        )
+        kept: dict[str, Any] = {key: value for key, value in list_filter.items() if value}  # url_for's values
+        return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id, _anchor="results", **kept))
     return _render_detail(campaign, listed=listed)
 
 
-def _target_list(campaign, page: int, list_filter: dict[str, str]) -> dict:
+def _target_list(campaign: Campaign, page: int, list_filter: dict[str, str]) -> TargetList:
     """One page of the drawn targets (none before the target draw), the counts per stratum and
     status, and the teams of that page's targets only."""
     registered = campaign.named and campaign.approved_at is not None  # 特定对象检查: registered at approval
@@ -245,12 +257,18 @@ def _target_list(campaign, page: int, list_filter: dict[str, str]) -> dict:
     }
 
 
-def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
+def _render_detail(
+    campaign: Campaign, draw_form: DrawForm | None = None, status: int = 200, *, listed: TargetList | None = None
+) -> tuple[str, int]:
     listed = listed or _target_list(campaign, 1, _list_filter({}))
     draws = campaign_queries.draws(campaign)
     plan = plans.get_plan(campaign.plan_id) if campaign.plan_id else None
     results, list_filter = listed["results"], listed["list_filter"]
-    list_args = {"campaign_id": campaign.id, **{key: value or None for key, value in list_filter.items()}}
+    # url_for's values are untyped (a None value is left out of the link)
+    list_args: dict[str, Any] = {
+        "campaign_id": campaign.id,
+        **{key: value or None for key, value in list_filter.items()},
+    }
     actions = campaign_queries.allowed_actions(campaign, reader=_user()) | visit_reads.campaign_steps(campaign, _user())
     return render_template(
         "campaigns/detail.html",
@@ -284,24 +302,27 @@ def _render_detail(campaign, draw_form=None, status=200, *, listed=None):
     ), status
 
 
-def _back(campaign_id):
+def _back(campaign_id: int) -> BaseResponse:
     return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id))
 
 
-def _back_to_list(campaign_id):
+def _back_to_list(campaign_id: int) -> BaseResponse:
     """Back to the target list of the campaign page, on the page and with the filter the form was
     posted from: the form names that page (``next``); only this campaign's page and its list's
     arguments are taken from it, so nowhere else can be reached."""
     home = url_for("campaign_pages.detail", campaign_id=campaign_id)
     came_from = urlsplit(request.form.get("next", ""))
     same_page = not (came_from.scheme or came_from.netloc) and came_from.path == home
-    args = {key: value for key, value in parse_qsl(came_from.query) if key in LIST_ARGS} if same_page else {}
+    # url_for's values are untyped (its own keywords, _anchor and the like, are not among LIST_ARGS)
+    args: dict[str, Any] = (
+        {key: value for key, value in parse_qsl(came_from.query) if key in LIST_ARGS} if same_page else {}
+    )
     return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id, _anchor="results", **args))
 
 
 @bp.route("/<int:campaign_id>/approve", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
-def approve(campaign_id):
+def approve(campaign_id: int) -> BaseResponse:
     campaign = campaign_queries.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
         perform(campaign_commands.approve, campaign.id, actor=_user(), done=messages.approved)
@@ -310,7 +331,7 @@ def approve(campaign_id):
 
 @bp.route(f"/<int:campaign_id>/draws/{KIND}/freeze", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def freeze(campaign_id, kind):
+def freeze(campaign_id: int, kind: str) -> BaseResponse:
     campaign = campaign_queries.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
         freeze_frame = campaign_commands.freeze_targets if kind == "targets" else campaign_commands.freeze_inspectors
@@ -325,7 +346,7 @@ def freeze(campaign_id, kind):
 
 @bp.route(f"/<int:campaign_id>/draws/{KIND}", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def draw(campaign_id, kind):
+def draw(campaign_id: int, kind: str) -> ResponseReturnValue:
     campaign = campaign_queries.get_campaign(campaign_id)
     form = DrawForm()
     if not form.validate_on_submit():
@@ -342,7 +363,7 @@ def draw(campaign_id, kind):
 
 @bp.route("/<int:campaign_id>/jobs/<int:job_id>")
 @requires(Permission.CAMPAIGNS_VIEW)
-def draw_job(campaign_id, job_id):
+def draw_job(campaign_id: int, job_id: int) -> ResponseReturnValue:
     """A draw's or the hand-out's job: followed while it runs, then back to the campaign with its outcome."""
     return step_jobs.follow(
         campaign_queries.get_campaign(campaign_id),
@@ -355,7 +376,7 @@ def draw_job(campaign_id, job_id):
 
 @bp.route(f"/<int:campaign_id>/proofs/{KIND}.json")
 @requires(Permission.CAMPAIGNS_VIEW)
-def proof(campaign_id, kind):
+def proof(campaign_id: int, kind: str) -> Response:
     data = publication.published_proof(campaign_queries.get_campaign(campaign_id), kind)
     name = f"{campaign_id}-{kind}-proof.json"
     return Response(
@@ -365,7 +386,7 @@ def proof(campaign_id, kind):
 
 @bp.route(f"/<int:campaign_id>/proofs/{KIND}/verify")
 @requires(Permission.CAMPAIGNS_VIEW)
-def verify_proof(campaign_id, kind):
+def verify_proof(campaign_id: int, kind: str) -> str:
     """Recompute the proof on the server (the same checks as `spotcheck draw verify`)."""
     campaign = campaign_queries.get_campaign(campaign_id)
     record = _drawn(campaign, kind)
@@ -375,7 +396,7 @@ def verify_proof(campaign_id, kind):
     )
 
 
-def _drawn(campaign, kind):
+def _drawn(campaign: Campaign, kind: str) -> Draw:
     record = campaign_queries.draw(campaign, kind)
     if record is None or record.drawn_at is None:
         raise NotFound(_l("This draw has not been made yet."))
@@ -384,7 +405,7 @@ def _drawn(campaign, kind):
 
 @bp.route("/<int:campaign_id>/hand-out", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def hand_out(campaign_id):
+def hand_out(campaign_id: int) -> BaseResponse:
     """检查任务下达: a visit per selected target, each to its team."""
     campaign_queries.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
@@ -396,7 +417,7 @@ def hand_out(campaign_id):
 
 @bp.route("/<int:campaign_id>/close", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def close(campaign_id):
+def close(campaign_id: int) -> BaseResponse:
     """办结: once every result is published."""
     campaign_queries.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
@@ -409,7 +430,7 @@ def close(campaign_id):
 
 @bp.route("/<int:campaign_id>/targets/<int:entity_id>/replace", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def replace_target(campaign_id, entity_id):
+def replace_target(campaign_id: int, entity_id: int) -> BaseResponse:
     campaign, form = campaign_queries.get_campaign(campaign_id), ReplaceTargetForm()
     if form.validate_on_submit():
         perform(
@@ -426,7 +447,7 @@ def replace_target(campaign_id, entity_id):
 
 @bp.route("/<int:campaign_id>/team-members/<int:member_id>/replace", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def replace_member(campaign_id, member_id):
+def replace_member(campaign_id: int, member_id: int) -> BaseResponse:
     campaign, form = campaign_queries.get_campaign(campaign_id), ReplaceInspectorForm()
     if form.validate_on_submit():
         perform(
@@ -443,7 +464,7 @@ def replace_member(campaign_id, member_id):
 
 @bp.route("/<int:campaign_id>/team-members/replace", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def replace_everywhere(campaign_id):
+def replace_everywhere(campaign_id: int) -> BaseResponse:
     """An inspector replaced at every visit of the campaign in one step (批量替换), all or nothing."""
     campaign, form = campaign_queries.get_campaign(campaign_id), ReplaceEverywhereForm()
     if form.validate_on_submit():
@@ -460,7 +481,7 @@ def replace_everywhere(campaign_id):
 
 @bp.route("/<int:campaign_id>/team-members/<int:member_id>/leader", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def leader(campaign_id, member_id):
+def leader(campaign_id: int, member_id: int) -> BaseResponse:
     campaign = campaign_queries.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
         perform(
@@ -477,7 +498,7 @@ def leader(campaign_id, member_id):
 
 @bp.route("/<int:campaign_id>/leaders", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def leaders(campaign_id):
+def leaders(campaign_id: int) -> BaseResponse:
     """Every visit's team leader named in one step, by the rule chosen (批量指定组长)."""
     campaign, form = campaign_queries.get_campaign(campaign_id), LeaderRuleForm()
     if form.validate_on_submit():

@@ -23,6 +23,7 @@ from spotcheck.draw import bundle
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web import browser_verifier
 from spotcheck.platform.web.forms import search_text
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.accounts.queries import list_tenants
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.common.vocabulary import stratum_label
@@ -101,7 +102,7 @@ def verifier() -> tuple[bytes, str]:
 
 
 @bp.app_context_processor
-def _helpers():
+def _helpers() -> dict[str, object]:
     """For the public pages and the staff's verification page alike."""
     return {
         "check_label": check_label,
@@ -113,15 +114,15 @@ def _helpers():
 
 @bp.errorhandler(404)
 @bp.errorhandler(NotFound)
-def _not_found(error):
+def _not_found(error: Exception) -> tuple[str, int]:
     return render_template("campaigns/public/not_found.html"), 404
 
 
-def _departments():
+def _departments() -> list[Tenant]:
     return [tenant for tenant in list_tenants() if tenant.active]
 
 
-def _department_of(campaign_id: int):
+def _department_of(campaign_id: int) -> Tenant:
     """The department whose public campaign this is, found by looking in each department's own
     scope (a draft or unknown id: 404)."""
     for tenant in _departments():
@@ -133,7 +134,7 @@ def _department_of(campaign_id: int):
 
 @bp.route("")
 @public
-def index():
+def index() -> str:
     """Every department's published plans and public campaigns of one year (``?year=``; this year
     by default, else the latest with anything public), with links to the other years."""
     tenants = _departments()
@@ -165,7 +166,7 @@ def index():
 
 @bp.route("/campaigns/<int:campaign_id>")
 @public
-def campaign(campaign_id: int):
+def campaign(campaign_id: int) -> str:
     """The campaign's ceremony, then its drawn targets with their teams, a page at a time
     (``?page=N``), searchable by code or name (``?q=``) and by stratum (``?stratum=``)."""
     tenant = _department_of(campaign_id)
@@ -207,7 +208,7 @@ def campaign(campaign_id: int):
 
 @bp.route(f"/campaigns/<int:campaign_id>/proofs/<{KINDS}:kind>.json")
 @public
-def proof(campaign_id: int, kind: str):
+def proof(campaign_id: int, kind: str) -> Response:
     tenant = _department_of(campaign_id)
     with tenant_scope(tenant.id):
         record = publication.public_campaign(campaign_id)
@@ -225,7 +226,7 @@ def proof(campaign_id: int, kind: str):
 
 @bp.route(f"/campaigns/<int:campaign_id>/proofs/<{KINDS}:kind>/verify")
 @public
-def verify(campaign_id: int, kind: str):
+def verify(campaign_id: int, kind: str) -> str:
     tenant = _department_of(campaign_id)
     with tenant_scope(tenant.id):
         record = publication.public_campaign(campaign_id)
@@ -245,7 +246,7 @@ def verify(campaign_id: int, kind: str):
 
 @bp.route(f"/{bundle.FILE_NAME}")
 @public
-def verifier_file():
+def verifier_file() -> Response:
     """The verifier as one file: ``python3 spotcheck-verify.pyz PROOF.json``, nothing else to install."""
     data, digest = verifier()
     return Response(
@@ -261,7 +262,7 @@ def verifier_file():
 
 @bp.route(f"/{browser_verifier.FILE_NAME}")
 @public
-def browser_verifier_file():
+def browser_verifier_file() -> Response:
     """The browser verifier as one file (``node spotcheck-verify.js PROOF.json``, or in a page), with
     its SHA-256; 404 when this server has not built it."""
     found = browser_verifier.built()
@@ -281,5 +282,5 @@ def browser_verifier_file():
 
 @bp.route("/algorithm")
 @public
-def algorithm():
+def algorithm() -> str:
     return render_template("campaigns/public/algorithm.html")

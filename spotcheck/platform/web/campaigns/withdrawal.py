@@ -4,14 +4,18 @@ joint campaign by its lead department. Each button asks for confirmation on the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, redirect, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response as BaseResponse
 from wtforms import TextAreaField
 
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import WITH_FORBIDDEN, EmptyForm, perform
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaign_queries
+from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.joint import commands as joint_commands, queries as joint_queries
 
 bp = Blueprint("withdrawal_pages", __name__)
@@ -21,17 +25,17 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"))
 
 
-def _campaign_page(campaign_id: int):
+def _campaign_page(campaign_id: int) -> BaseResponse:
     return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id, _anchor="campaign-withdrawal"))
 
 
-def _joint_page(campaign_id: int):
+def _joint_page(campaign_id: int) -> BaseResponse:
     return redirect(url_for("joint_pages.detail", campaign_id=campaign_id, _anchor="campaign-withdrawal"))
 
 
 @bp.route("/campaigns/<int:campaign_id>/delete", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def delete(campaign_id):
+def delete(campaign_id: int) -> BaseResponse:
     campaign = campaign_queries.get_campaign(campaign_id)
     if EmptyForm().validate_on_submit():
         title = campaign.title
@@ -47,7 +51,12 @@ def delete(campaign_id):
     return _campaign_page(campaign_id)
 
 
-def _with_reason(campaign, command, message, page):
+def _with_reason(
+    campaign: Campaign,
+    command: Callable[..., object],
+    message: str | Callable[[Campaign], str],
+    page: Callable[[int], BaseResponse],
+) -> BaseResponse:
     """Run ``command`` (return, cancel or withdraw, each taking ``(id, {"reason": …}, actor=…)``) on
     ``campaign`` and show ``page`` again, with the outcome or the form's error."""
     form = ReasonForm()
@@ -58,13 +67,13 @@ def _with_reason(campaign, command, message, page):
     return page(campaign.id)
 
 
-def _cancelled(campaign) -> str:
+def _cancelled(campaign: Campaign) -> str:
     return _("%(code)s is withdrawn. Its public page says so, with the reason; no draw can follow.", code=campaign.code)
 
 
 @bp.route("/campaigns/<int:campaign_id>/return", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
-def return_draft(campaign_id):
+def return_draft(campaign_id: int) -> BaseResponse:
     return _with_reason(
         campaign_queries.get_campaign(campaign_id),
         campaign_commands.return_draft,
@@ -75,7 +84,7 @@ def return_draft(campaign_id):
 
 @bp.route("/campaigns/<int:campaign_id>/cancel", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
-def cancel(campaign_id):
+def cancel(campaign_id: int) -> BaseResponse:
     return _with_reason(
         campaign_queries.get_campaign(campaign_id), campaign_commands.cancel, _cancelled, _campaign_page
     )
@@ -83,17 +92,17 @@ def cancel(campaign_id):
 
 @bp.route("/joint/<int:campaign_id>/withdraw", methods=["POST"])
 @requires(Permission.JOINT_MANAGE)
-def joint_withdraw(campaign_id):
+def joint_withdraw(campaign_id: int) -> BaseResponse:
     return _with_reason(joint_queries.get_joint(campaign_id), joint_commands.withdraw, _joint_withdrawn, _joint_page)
 
 
-def _joint_withdrawn(campaign) -> str:
+def _joint_withdrawn(campaign: Campaign) -> str:
     return _("%(code)s is withdrawn; the invited departments see it, with the reason.", code=campaign.code)
 
 
 @bp.route("/joint/<int:campaign_id>/return", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
-def joint_return(campaign_id):
+def joint_return(campaign_id: int) -> BaseResponse:
     return _with_reason(
         joint_queries.get_joint(campaign_id),
         joint_commands.return_joint,
@@ -104,5 +113,5 @@ def joint_return(campaign_id):
 
 @bp.route("/joint/<int:campaign_id>/cancel", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
-def joint_cancel(campaign_id):
+def joint_cancel(campaign_id: int) -> BaseResponse:
     return _with_reason(joint_queries.get_joint(campaign_id), joint_commands.cancel, _cancelled, _joint_page)

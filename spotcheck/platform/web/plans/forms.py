@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import ClassVar, cast
+
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import UnboundField
 
 from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.platform.web.forms import MultiCheckboxField, planned_ratio, whole_or_text
 from spotcheck.tenants.plans import inputs
 
+#: What a form's field holds: a text field its text, a list of checkboxes the values ticked (``None``: not sent).
+FieldData = str | list[str] | None
 
-def _field(declared: inputs.PlanField, **options):
+
+def _field(declared: inputs.PlanField, **options: object) -> UnboundField:
     """The page's field of a plan field, labelled and listed as :mod:`spotcheck.tenants.plans.inputs`
     declares it (the plan command checks what it gives)."""
     choices = [SelectChoice(str(code), name) for code, name in (declared.choices or {}).items()]
@@ -33,7 +40,7 @@ def _field(declared: inputs.PlanField, **options):
     return StringField(declared.label, render_kw=render_kw, **options)
 
 
-def _value(declared: inputs.PlanField, data):
+def _value(declared: inputs.PlanField, data: FieldData) -> object:
     """What the page's field gives, as the plan command takes it (a wrong value is the command's to refuse)."""
     if declared.kind == inputs.RATIO:
         return planned_ratio(data)
@@ -42,7 +49,8 @@ def _value(declared: inputs.PlanField, data):
     if declared.kind == inputs.ID:
         return whole_number(data) or 0
     if declared.kind == inputs.CHOICE:
-        return {str(code): code for code in declared.choices or ()}.get(data, data or declared.default)
+        # a CHOICE field is a select: its code as text (``None`` unsent, which no code matches)
+        return {str(code): code for code in declared.choices or ()}.get(cast(str, data), data or declared.default)
     if declared.kind in (inputs.NUMBERS, inputs.IDS):
         return whole_numbers(data)
     if declared.kind == inputs.CHOICES:
@@ -50,7 +58,7 @@ def _value(declared: inputs.PlanField, data):
     return data or ""
 
 
-def data_of(form: FlaskForm, declared: tuple[inputs.PlanField, ...]) -> dict:
+def data_of(form: FlaskForm, declared: Iterable[inputs.PlanField]) -> dict[str, object]:
     """The command's input from the form's fields of ``declared`` (those the form has)."""
     return {
         field.name: _value(field, getattr(form, field.form_name).data)
@@ -67,7 +75,7 @@ class PlanForm(FlaskForm):
     half = _field(_PLAN["half"])
     title = _field(_PLAN["title"])
 
-    def plan_data(self) -> dict:
+    def plan_data(self) -> dict[str, object]:
         return data_of(self, inputs.PLAN_FIELDS)
 
 
@@ -79,7 +87,7 @@ class JointPlanForm(FlaskForm):
     title = _field(_PLAN["title"])
     department_ids = _field(_PLAN["department_ids"])
 
-    def plan_data(self) -> dict:
+    def plan_data(self) -> dict[str, object]:
         return {**data_of(self, inputs.PLAN_FIELDS), "half": None, "kind": "joint"}
 
 
@@ -91,11 +99,11 @@ class PlanLineForm(FlaskForm):
     months = _field(_LINE["months"])
     methods = _field(_LINE["methods"])
 
-    def line_data(self) -> dict:
+    def line_data(self) -> dict[str, object]:
         return data_of(self, inputs.LINE_FIELDS)
 
     #: The command's names of the fields the form names otherwise (its errors go under them).
-    renamed = {field.name: field.page_name for field in inputs.LINE_FIELDS if field.page_name}
+    renamed: ClassVar[dict[str, str]] = {field.name: field.page_name for field in inputs.LINE_FIELDS if field.page_name}
 
 
 class ReviewForm(FlaskForm):

@@ -4,8 +4,12 @@ market-regulation bureau for a plan touching its field."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
 
 from spotcheck.core.clock import today
 from spotcheck.core.text import whole_number
@@ -17,6 +21,7 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.joint import queries as joint_queries
 from spotcheck.tenants.plans import commands, queries
+from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.plans.vocabulary import AUTHORITY_CODES
 from spotcheck.tenants.rules import queries as rules_queries
 
@@ -25,7 +30,7 @@ bp = Blueprint("plan_pages", __name__, url_prefix="/plans")
 
 @bp.route("")
 @requires(Permission.CAMPAIGNS_VIEW)
-def index():
+def index() -> str:
     return render_template(
         "plans/index.html",
         plans=queries.list_plans(),
@@ -41,7 +46,7 @@ def _joint_fields() -> list[str]:
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def new():
+def new() -> ResponseReturnValue:
     form = PlanForm()
     if request.method == "GET":
         year = today().year
@@ -58,7 +63,7 @@ def new():
 
 @bp.route("/new-joint", methods=["GET", "POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def new_joint():
+def new_joint() -> ResponseReturnValue:
     """年度联合抽查工作计划: the plan of a field's joint checks for the year, by the field's lead."""
     form = JointPlanForm()
     fields = _joint_fields()
@@ -85,11 +90,11 @@ def new_joint():
 
 @bp.route("/<int:plan_id>")
 @requires(Permission.CAMPAIGNS_VIEW)
-def detail(plan_id):
+def detail(plan_id: int) -> ResponseReturnValue:
     return _render_detail(queries.get_plan(plan_id))
 
 
-def _render_detail(plan, line_form=None, status=200):
+def _render_detail(plan: Plan, line_form: PlanLineForm | None = None, status: int = 200) -> tuple[str, int]:
     line_form = line_form or PlanLineForm(formdata=None)
     published = items.list_items("published")
     in_plan = {line.item_id for line in plan.lines}
@@ -113,7 +118,7 @@ def _render_detail(plan, line_form=None, status=200):
 
 @bp.route("/<int:plan_id>/items", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def set_line(plan_id):
+def set_line(plan_id: int) -> ResponseReturnValue:
     plan = queries.get_plan(plan_id)
     form = PlanLineForm()
     if not form.validate_on_submit():
@@ -128,7 +133,7 @@ def set_line(plan_id):
 
 @bp.route("/<int:plan_id>/items/<int:item_id>/remove", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def remove_line(plan_id, item_id):
+def remove_line(plan_id: int, item_id: int) -> BaseResponse:
     plan = queries.get_plan(plan_id)
     if EmptyForm().validate_on_submit():
         perform(
@@ -141,7 +146,7 @@ def remove_line(plan_id, item_id):
     return redirect(url_for("plan_pages.detail", plan_id=plan_id))
 
 
-def _step(plan_id, step, done_message):
+def _step(plan_id: int, step: Callable[..., object], done_message: str) -> BaseResponse:
     plan = queries.get_plan(plan_id)
     if EmptyForm().validate_on_submit():
         perform(step, plan.id, actor=_user(), done=done_message)
@@ -150,13 +155,13 @@ def _step(plan_id, step, done_message):
 
 @bp.route("/<int:plan_id>/publish", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
-def publish(plan_id):
+def publish(plan_id: int) -> BaseResponse:
     return _step(plan_id, commands.publish, _("The plan is published on the public portal. Submit it for filing next."))
 
 
 @bp.route("/<int:plan_id>/submit", methods=["POST"])
 @requires(Permission.CAMPAIGNS_APPROVE)
-def submit(plan_id):
+def submit(plan_id: int) -> BaseResponse:
     return _step(plan_id, commands.submit, _("The plan was submitted for filing."))
 
 
@@ -165,11 +170,11 @@ def submit(plan_id):
 
 @bp.route("/review")
 @requires(Permission.PLANS_REVIEW)
-def review_list():
+def review_list() -> ResponseReturnValue:
     return _render_review({})
 
 
-def _render_review(forms: dict, status=200):
+def _render_review(forms: Mapping[int, ReviewForm], status: int = 200) -> tuple[str, int]:
     plans = queries.plans_to_review(_user())
     names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
     rows = [
@@ -186,7 +191,7 @@ def _render_review(forms: dict, status=200):
 
 @bp.route("/review/archive")
 @requires(Permission.PLANS_REVIEW)
-def review_archive():
+def review_archive() -> str:
     """备案审核记录: every decision on a submitted plan, with its comment and the plan as it was."""
     raw_year = request.args.get("year", "").strip()
     year = whole_number(raw_year) if len(raw_year) == 4 else None
@@ -207,7 +212,7 @@ def review_archive():
 
 @bp.route("/review/<int:plan_id>", methods=["POST"])
 @requires(Permission.PLANS_REVIEW)
-def review(plan_id):
+def review(plan_id: int) -> ResponseReturnValue:
     form = ReviewForm()
     if not form.validate_on_submit():
         return redirect(url_for("plan_pages.review_list"))

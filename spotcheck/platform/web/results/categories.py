@@ -4,8 +4,12 @@ Every change is a command of :mod:`spotcheck.tenants.results.commands.categories
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
 
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt, perform
@@ -15,7 +19,7 @@ from spotcheck.tenants.results.queries import categories
 bp = Blueprint("category_pages", __name__, url_prefix="/catalog/result-categories")
 
 
-def _page(errors: dict | None = None, status: int = 200):
+def _page(errors: Mapping[str, list[str]] | None = None, status: int = 200) -> tuple[str, int]:
     return render_template(
         "results/categories.html",
         categories=categories.every(),
@@ -27,13 +31,13 @@ def _page(errors: dict | None = None, status: int = 200):
 
 @bp.route("")
 @requires(Permission.CATALOG_VIEW)
-def index():
+def index() -> ResponseReturnValue:
     return _page()
 
 
 @bp.route("/standard", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
-def standard():
+def standard() -> BaseResponse:
     if EmptyForm().validate_on_submit():
         perform(
             results.use_standard,
@@ -46,7 +50,7 @@ def standard():
 
 @bp.route("/own", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
-def add():
+def add() -> ResponseReturnValue:
     if EmptyForm().validate_on_submit():
         added = attempt(
             results.add_own,
@@ -65,7 +69,7 @@ def add():
 
 @bp.route("/own/<code>", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
-def toggle(code):
+def toggle(code: str) -> BaseResponse:
     if EmptyForm().validate_on_submit():
         perform(
             results.set_own_active,

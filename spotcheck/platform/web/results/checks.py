@@ -4,8 +4,13 @@ whether the inspection is genuine and in what state, and what the business may d
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import ParamSpec, TypeVar
+
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 from spotcheck.core.errors import Conflict, NotFound, ValidationFailed, user_message
 from spotcheck.platform.extensions import limiter
@@ -13,13 +18,16 @@ from spotcheck.platform.permissions import public
 from spotcheck.platform.web.forms import EmptyForm, attempt
 from spotcheck.platform.web.results import scans
 from spotcheck.tenants.results import commands as results, vocabulary
-from spotcheck.tenants.results.queries.codes import public_check
+from spotcheck.tenants.results.queries.codes import PublicCheck, public_check
 from spotcheck.tenants.results.vocabulary import CHECK_STATE_LABELS, EVALUATION_TEXT_LENGTH, SATISFACTION_LABELS
 
 bp = Blueprint("public_checks", __name__, url_prefix="/public/checks")
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def _limit(name: str):
+
+def _limit(name: str) -> Callable[[], str]:
     return lambda: current_app.config[name]
 
 
@@ -29,7 +37,7 @@ def _asked_code() -> str:
     return "t:" + token if token else "c:" + vocabulary.normalise_typed(request.args.get("code") or "")
 
 
-def _admitted(response) -> bool:
+def _admitted(response: Response) -> bool:
     """A request the client's own limit let through (not refused as too fast)."""
     return response.status_code != 429
 
@@ -51,7 +59,7 @@ limits = (
 )
 
 
-def limited(view):
+def limited(view: Callable[P, R]) -> Callable[P, R]:
     for limit in reversed(limits):
         view = limit(view)
     return view
@@ -60,7 +68,7 @@ def limited(view):
 @bp.route("")
 @public
 @limited
-def typed():
+def typed() -> ResponseReturnValue:
     """The box to type a code; with ``?code=``, that code's page."""
     text = (request.args.get("code") or "").strip()[:40]
     if not text:
@@ -75,7 +83,7 @@ def typed():
 @bp.route("/<token>")
 @public
 @limited
-def scanned(token):
+def scanned(token: str) -> Response:
     """A code's page: 404 for a token no inspection has (its page still says so in Chinese)."""
     check = public_check(token=token)
     response = make_response(check_page(check, None), 200 if check is not None else 404)
@@ -87,7 +95,7 @@ def scanned(token):
 @bp.route("/<token>/confirm", methods=["POST"])
 @public
 @limited
-def confirm(token):
+def confirm(token: str) -> ResponseReturnValue:
     """确认入企, with the business code."""
     return business_step(
         token, "confirm", results.confirm_visit, {"business_code": request.form.get("business_code", "")}
@@ -97,7 +105,7 @@ def confirm(token):
 @bp.route("/<token>/recusal", methods=["POST"])
 @public
 @limited
-def recusal(token):
+def recusal(token: str) -> ResponseReturnValue:
     """申请回避, with the business code: a leader of the department decides."""
     return business_step(
         token,
@@ -116,7 +124,9 @@ SENT_AT = {
 }
 
 
-def business_step(token: str, form: str, command, data: dict):
+def business_step(
+    token: str, form: str, command: Callable[..., object], data: Mapping[str, str]
+) -> ResponseReturnValue:
     """Run the business's command (any domain's, given its code's token and the form's ``data``); the
     code's page again, with the refusal beside the form it came from, or saying it was sent."""
     if not EmptyForm().validate_on_submit():
@@ -138,7 +148,7 @@ def business_step(token: str, form: str, command, data: dict):
     ), status
 
 
-def check_page(check, typed: str | None, **shown) -> str:
+def check_page(check: PublicCheck | None, typed: str | None, **shown: object) -> str:
     return render_template(
         "results/public/check.html",
         check=check,

@@ -17,7 +17,7 @@ bp = Blueprint("public_results", __name__, url_prefix="/public/results")
 
 @bp.route("")
 @public
-def index():
+def index() -> str:
     """The search box, and either the entities found or the newest results."""
     search = search_text()
     if search:
@@ -31,7 +31,7 @@ def index():
 
 @bp.route("/entities/<code>")
 @public
-def entity(code):
+def entity(code: str) -> str:
     found = register.entity_by_code(code)
     if found is None:
         raise NotFound(_l("No published result of this entity."))
@@ -40,7 +40,7 @@ def entity(code):
 
 @bp.route("/campaigns/<int:campaign_id>")
 @public
-def campaign(campaign_id):
+def campaign(campaign_id: int) -> str:
     page = register.of_campaign(campaign_id, requested_page())
     if not page.total:
         raise NotFound(_l("No published result of this campaign."))

@@ -4,10 +4,15 @@ list in one confirmed step (a job, followed on its page)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext as _
+from werkzeug.wrappers import Response as BaseResponse
 
 from spotcheck.core.errors import NotFound
+from spotcheck.core.job_models import Job
 from spotcheck.core.text import whole_number
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import (
@@ -20,6 +25,7 @@ from spotcheck.platform.web.forms import (
     requested_page,
 )
 from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.queries import categories as category_choices, listing
 from spotcheck.tenants.results.vocabulary import FOUND_PROBLEM, VisitStatus
 from spotcheck.tenants.rules import queries as rules_queries
@@ -27,7 +33,7 @@ from spotcheck.tenants.rules import queries as rules_queries
 bp = Blueprint("result_queues", __name__, url_prefix="/visits")
 
 
-def _all_of_the_list(ids: list[int], submit):
+def _all_of_the_list(ids: list[int], submit: Callable[..., Job]) -> BaseResponse | None:
     """Act on all of a list (``ids``, read again now) through the job ``submit`` queues, provided
     they are as many as the page said when the user confirmed (``count``): a list that changed
     meanwhile is shown again rather than acted on. The job's page, or ``None`` to go back."""
@@ -41,7 +47,7 @@ def _all_of_the_list(ids: list[int], submit):
 
 @bp.route("/review")
 @requires(Permission.RESULTS_REVIEW)
-def review():
+def review() -> str:
     """待审核: submitted results waiting for a leader, by result category (``?category=``) and
     campaign (``?campaign=``); those that found no problem are approved many at once — ticked, or
     all of the filter in one confirmed step —, the others each on its own page."""
@@ -78,7 +84,7 @@ def review():
 
 @bp.route("/review/approve", methods=["POST"])
 @requires(Permission.RESULTS_REVIEW)
-def approve_many():
+def approve_many() -> ResponseReturnValue:
     """Approve the results ticked on the review list, or every one of its filter that may be
     approved at once (``together``); all or nothing."""
     category = request.form.get("category") or None
@@ -99,7 +105,7 @@ def approve_many():
 
 @bp.route("/publication")
 @requires(Permission.RESULTS_PUBLISH)
-def publication():
+def publication() -> str:
     """待公示: approved results, published one by one, ticked, or all of a campaign at once."""
     campaign_id = requested_id(request.args, "campaign")
     reader = _user()
@@ -129,7 +135,7 @@ def publication():
 
 @bp.route("/publish", methods=["POST"])
 @requires(Permission.RESULTS_PUBLISH)
-def publish():
+def publish() -> ResponseReturnValue:
     """Publish the results ticked on the publication queue (or the one of a visit's page), or every
     one of its filter (``together``)."""
     campaign_id = requested_id(request.form, "campaign")
@@ -149,9 +155,9 @@ def publish():
     return redirect(url_for("result_queues.publication", campaign=campaign_id))
 
 
-def _approved(visits) -> str:
+def _approved(visits: list[Visit]) -> str:
     return _("%(n)d results approved.", n=len(visits))
 
 
-def _published(visits) -> str:
+def _published(visits: list[Visit]) -> str:
     return _("%(n)d results published.", n=len(visits))

@@ -9,8 +9,11 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from typing import cast
 
-from flask import current_app
+from flask import Flask, current_app
+from werkzeug.local import LocalProxy
+from werkzeug.wrappers import Response
 
 from spotcheck.core.database import DATABASE_ERRORS
 from spotcheck.tenants.results import commands as results
@@ -20,7 +23,7 @@ _counts: Counter[str] = Counter()
 _since = time.monotonic()
 
 
-def seen(token: str, response) -> None:
+def seen(token: str, response: Response) -> None:
     """Count one opening of the page of ``token``; write the counts after ``response`` when they are due."""
     global _since
     with _lock:
@@ -31,7 +34,9 @@ def seen(token: str, response) -> None:
         taken = dict(_counts)
         _counts.clear()
         _since = time.monotonic()
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # current_app is a LocalProxy of the app (Flask's globals declare it the app itself): the app object,
+    # for the write after the response
+    app = cast("LocalProxy[Flask]", current_app)._get_current_object()
 
     def write() -> None:
         with app.app_context():

@@ -4,13 +4,18 @@ for. Every button is an allowed action of the campaign; every change is a comman
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
 
 from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import WITH_FORBIDDEN, Attempt, EmptyForm, attempt
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.campaigns.models import Campaign, TeamExpert, TeamMember
 from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import teams
@@ -21,18 +26,27 @@ bp = Blueprint("team_pages", __name__, url_prefix="/campaigns")
 #: The fields of the expert forms, as the command takes them.
 EXPERT_FIELDS = ("kind", "inspector_id", "organisation", "name", "expertise")
 
+#: What the team page says when a command succeeded: a function of the expert or the member it changed.
+Done = Callable[[TeamExpert], str] | Callable[[TeamMember], str]
 
-def _back(campaign_id: int, entity_id: int, anchor: str | None = None):
+
+def _back(campaign_id: int, entity_id: int, anchor: str | None = None) -> BaseResponse:
     return redirect(url_for("team_pages.team", campaign_id=campaign_id, entity_id=entity_id, _anchor=anchor))
 
 
 @bp.route("/<int:campaign_id>/teams/<int:entity_id>")
 @requires(Permission.CAMPAIGNS_VIEW)
-def team(campaign_id, entity_id):
+def team(campaign_id: int, entity_id: int) -> ResponseReturnValue:
     return _render(campaigns.get_campaign(campaign_id), entity_id)
 
 
-def _render(campaign, entity_id: int, status: int = 200, errors: dict | None = None, values: dict | None = None):
+def _render(
+    campaign: Campaign,
+    entity_id: int,
+    status: int = 200,
+    errors: Mapping[str, object] | None = None,
+    values: Mapping[str, str] | None = None,
+) -> tuple[str, int]:
     user = _user()
     actions = campaigns.allowed_actions(campaign, reader=user)
     why_not = None
@@ -56,7 +70,15 @@ def _render(campaign, entity_id: int, status: int = 200, errors: dict | None = N
     ), status
 
 
-def _answer(campaign_id: int, entity_id: int, outcome: Attempt, done, *, form_of: str, values: dict | None = None):
+def _answer(
+    campaign_id: int,
+    entity_id: int,
+    outcome: Attempt,
+    done: Done,
+    *,
+    form_of: str,
+    values: Mapping[str, str] | None = None,
+) -> ResponseReturnValue:
     """The team page's answer to a command it ran (:func:`attempt`): field errors shown under the
     form they belong to (422), a refusal of the state flashed; ``done(result)`` flashed when it succeeds."""
     if outcome.invalid:
@@ -69,7 +91,7 @@ def _answer(campaign_id: int, entity_id: int, outcome: Attempt, done, *, form_of
 
 @bp.route("/<int:campaign_id>/teams/<int:entity_id>/experts", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def add_expert(campaign_id, entity_id):
+def add_expert(campaign_id: int, entity_id: int) -> ResponseReturnValue:
     """An expert joins the team: from the directory's experts, or a testing body, institute or scholar."""
     campaign = campaigns.get_campaign(campaign_id)
     if not EmptyForm().validate_on_submit():
@@ -77,7 +99,7 @@ def add_expert(campaign_id, entity_id):
     data = {name: request.form.get(name, "") for name in EXPERT_FIELDS}
     form_of = "directory-expert" if data["kind"] == "directory" else "outside-expert"
 
-    def done(expert):
+    def done(expert: TeamExpert) -> str:
         joined = _(
             "%(name)s (%(organisation)s) joins the team as an expert.",
             name=expert.name,
@@ -105,7 +127,7 @@ def add_expert(campaign_id, entity_id):
 
 @bp.route("/<int:campaign_id>/teams/<int:entity_id>/experts/<int:expert_id>/remove", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def remove_expert(campaign_id, entity_id, expert_id):
+def remove_expert(campaign_id: int, entity_id: int, expert_id: int) -> ResponseReturnValue:
     campaigns.get_campaign(campaign_id)
     if not EmptyForm().validate_on_submit():
         return _back(campaign_id, entity_id)
@@ -120,7 +142,7 @@ def remove_expert(campaign_id, entity_id, expert_id):
 
 @bp.route("/<int:campaign_id>/teams/<int:entity_id>/members/<int:member_id>/recusal", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def declare_recusal(campaign_id, entity_id, member_id):
+def declare_recusal(campaign_id: int, entity_id: int, member_id: int) -> ResponseReturnValue:
     """抽取后申报回避: the planner declares a member's conflict with the visit's entity."""
     campaigns.get_campaign(campaign_id)
     if not EmptyForm().validate_on_submit():
@@ -145,7 +167,7 @@ def declare_recusal(campaign_id, entity_id, member_id):
 
 @bp.route("/<int:campaign_id>/teams/<int:entity_id>/members/<int:member_id>/replace", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def replace(campaign_id, entity_id, member_id):
+def replace(campaign_id: int, entity_id: int, member_id: int) -> ResponseReturnValue:
     """A member who declared a conflict is replaced by the next eligible inspector of the visit's order."""
     campaign = campaigns.get_campaign(campaign_id)
     if not EmptyForm().validate_on_submit():
@@ -165,18 +187,18 @@ def replace(campaign_id, entity_id, member_id):
     )
 
 
-def _expert_left(expert) -> str:
+def _expert_left(expert: TeamExpert) -> str:
     return _("%(name)s has left the team.", name=expert.name)
 
 
-def _recusal_declared(member) -> str:
+def _recusal_declared(member: TeamMember) -> str:
     return _(
         "The conflict of %(name)s is recorded in the inspector directory. Replace them now by the rule of the draw.",
         name=member.inspector.name,
     )
 
 
-def _replaced(new) -> str:
+def _replaced(new: TeamMember) -> str:
     return _(
         "Replaced by %(name)s (%(cert)s), the next eligible inspector of the draw. The proof records the replacement.",
         name=new.inspector.name,

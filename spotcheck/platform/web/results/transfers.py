@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
 
 from spotcheck.core.errors import NotFound
 from spotcheck.core.text import whole_numbers
@@ -14,12 +15,13 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import WITH_FORBIDDEN, EmptyForm, perform
 from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.models import FollowUp
 from spotcheck.tenants.results.queries import follow_ups, visits
 
 bp = Blueprint("transfer_pages", __name__, url_prefix="/transfers")
 
 
-def _received(follow_up_id: int):
+def _received(follow_up_id: int) -> FollowUp:
     """A transfer this department received; anything else (its own follow-ups included) is 404."""
     follow_up = follow_ups.get_follow_up(follow_up_id)
     if follow_up.receiver_tenant_id != current_user.tenant_id:
@@ -29,14 +31,14 @@ def _received(follow_up_id: int):
 
 @bp.route("")
 @requires(Permission.TRANSFERS_RECEIVE)
-def index():
+def index() -> str:
     """移送接收: the transfers received, those to acknowledge first."""
     return render_template("results/transfers/list.html", rows=follow_ups.received(), form=EmptyForm())
 
 
 @bp.route("/acknowledge", methods=["POST"])
 @requires(Permission.TRANSFERS_RECEIVE)
-def acknowledge_many():
+def acknowledge_many() -> BaseResponse:
     """签收 of the transfers ticked on the list, with one note: all or nothing."""
     ids = whole_numbers(request.form.getlist("ids"))
     if EmptyForm().validate_on_submit():
@@ -51,13 +53,13 @@ def acknowledge_many():
     return redirect(url_for("transfer_pages.index"))
 
 
-def _acknowledged(transfers) -> str:
+def _acknowledged(transfers: list[FollowUp]) -> str:
     return _("%(n)d transfers acknowledged; the sending departments see it.", n=len(transfers))
 
 
 @bp.route("/<int:follow_up_id>")
 @requires(Permission.TRANSFERS_RECEIVE)
-def detail(follow_up_id):
+def detail(follow_up_id: int) -> str:
     follow_up = _received(follow_up_id)
     return render_template(
         "results/transfers/detail.html",
@@ -70,7 +72,7 @@ def detail(follow_up_id):
 
 @bp.route("/<int:follow_up_id>/acknowledge", methods=["POST"])
 @requires(Permission.TRANSFERS_RECEIVE)
-def acknowledge(follow_up_id):
+def acknowledge(follow_up_id: int) -> BaseResponse:
     follow_up = _received(follow_up_id)
     if EmptyForm().validate_on_submit():
         perform(

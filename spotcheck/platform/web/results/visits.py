@@ -4,8 +4,12 @@ queue, the planner's publication queue. Every button is an allowed action of the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext as _
+from werkzeug.wrappers import Response as BaseResponse
 
 from spotcheck.core import storage
 from spotcheck.core.errors import Conflict, Forbidden, NotFound
@@ -28,6 +32,7 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import queries as joint_queries
 from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results, inputs
+from spotcheck.tenants.results.models import InspectionCode, Visit
 from spotcheck.tenants.results.queries import listing, visit_page, visits
 from spotcheck.tenants.spreadsheets import queries as sheet_queries
 from spotcheck.tenants.spreadsheets.commands import submit_results_import
@@ -35,14 +40,14 @@ from spotcheck.tenants.spreadsheets.commands import submit_results_import
 bp = Blueprint("visit_pages", __name__, url_prefix="/visits")
 
 
-def _visit(visit_id: int):
+def _visit(visit_id: int) -> Visit:
     """The visit, for a team member or anyone who reads the department's campaigns; else 404."""
     return visits.visit_for(visit_id, reader=_user())
 
 
 @bp.route("/mine")
 @requires(Permission.RESULTS_ENTER)
-def mine():
+def mine() -> str:
     """我的检查: the visits the signed-in inspector is on, most urgent first."""
     campaign_id = requested_id(request.args, "campaign")
     page = listing.visits_page(reader=_user(), mine=True, number=requested_page(), campaign_id=campaign_id)
@@ -58,7 +63,7 @@ def mine():
 
 @bp.route("/campaign/<int:campaign_id>")
 @requires(Permission.CAMPAIGNS_VIEW)
-def of_campaign(campaign_id, imported: dict | None = None, status: int = 200):
+def of_campaign(campaign_id: int, imported: Mapping[str, object] | None = None, status: int = 200) -> tuple[str, int]:
     """A campaign's visits; for its planners, the import of results entered offline."""
     campaign = campaigns.get_campaign(campaign_id)
     page = listing.visits_page(reader=_user(), campaign_id=campaign.id, number=requested_page())
@@ -79,7 +84,7 @@ def of_campaign(campaign_id, imported: dict | None = None, status: int = 200):
 
 @bp.route("/campaign/<int:campaign_id>/results-template")
 @requires(Permission.CAMPAIGNS_EDIT)
-def results_template(campaign_id):
+def results_template(campaign_id: int) -> BaseResponse:
     """The campaign's results workbook to fill offline: a row per visit still to record and item."""
     stream, name = sheet_queries.results_template(campaigns.get_campaign(campaign_id))
     return downloads.workbook(stream, name)
@@ -87,7 +92,7 @@ def results_template(campaign_id):
 
 @bp.route("/campaign/<int:campaign_id>/import", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
-def import_results(campaign_id):
+def import_results(campaign_id: int) -> ResponseReturnValue:
     """Start the import of the results entered offline (a job: thousands of rows are never read
     inside the request); the job's page follows it and lists every bad row, or says how many
     results arrived as drafts for their teams' 组长 to confirm (or submitted, the importer's own)."""
@@ -115,11 +120,16 @@ def import_results(campaign_id):
 
 @bp.route("/<int:visit_id>")
 @requires(Permission.SIGNED_IN)
-def detail(visit_id):
+def detail(visit_id: int) -> ResponseReturnValue:
     return _render(visit_id)
 
 
-def _render(visit_id: int, status: int = 200, errors: dict | None = None, values: dict | None = None):
+def _render(
+    visit_id: int,
+    status: int = 200,
+    errors: Mapping[str, object] | None = None,
+    values: Mapping[str, object] | None = None,
+) -> tuple[str, int]:
     """The visit's page (检查页面): the results domain's picture of it (one query), with what the
     joint and notices domains add (a mixed team, the notices written)."""
     user = _user()
@@ -142,10 +152,12 @@ def _render(visit_id: int, status: int = 200, errors: dict | None = None, values
     ), status
 
 
-def _form_data(visit) -> dict:
+def _form_data(visit: Visit) -> dict[str, object]:
     """The result form as the command takes it."""
     form = request.form
-    data: dict = {field.name: form.get(field.name, "") for field in inputs.VISIT_FIELDS if field.kind != inputs.DATE}
+    data: dict[str, object] = {
+        field.name: form.get(field.name, "") for field in inputs.VISIT_FIELDS if field.kind != inputs.DATE
+    }
     data.update({name: form[name] for name in inputs.CHECK_DATES if name in form})  # fixed dates are not sent
     data["items"] = {
         str(item.id): {
@@ -159,7 +171,13 @@ def _form_data(visit) -> dict:
     return data
 
 
-def _answer(visit_id, outcome: Attempt, done: str, values: dict | None = None, form_of: dict | None = None):
+def _answer(
+    visit_id: int,
+    outcome: Attempt,
+    done: str,
+    values: Mapping[str, object] | None = None,
+    form_of: Mapping[str, object] | None = None,
+) -> tuple[str, int] | BaseResponse | None:
     """The visit page's answer to a command it ran (:func:`attempt`): its field errors are shown on
     the page again (422) with what was typed (``form_of``: which of the page's forms they belong
     to); a refusal of the state or of who acts is flashed; else ``done`` is flashed. Returns a
@@ -170,13 +188,13 @@ def _answer(visit_id, outcome: Attempt, done: str, values: dict | None = None, f
     return None if outcome.ok else redirect(url_for("visit_pages.detail", visit_id=visit_id))
 
 
-def _back(visit_id, anchor=None):
+def _back(visit_id: int, anchor: str | None = None) -> BaseResponse:
     return redirect(url_for("visit_pages.detail", visit_id=visit_id, _anchor=anchor))
 
 
 @bp.route("/<int:visit_id>/result", methods=["POST"])
 @requires(Permission.RESULTS_ENTER)
-def record(visit_id):
+def record(visit_id: int) -> ResponseReturnValue:
     """Save the result form as a draft; with ``then=submit`` (the 组长) submit it too."""
     visit = _visit(visit_id)
     if not EmptyForm().validate_on_submit():
@@ -199,7 +217,7 @@ def record(visit_id):
 
 @bp.route("/<int:visit_id>/submit", methods=["POST"])
 @requires(Permission.RESULTS_ENTER)
-def submit(visit_id):
+def submit(visit_id: int) -> ResponseReturnValue:
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
         return _answer(
@@ -212,14 +230,14 @@ def submit(visit_id):
 
 @bp.route("/<int:visit_id>/approve", methods=["POST"])
 @requires(Permission.RESULTS_REVIEW)
-def approve(visit_id):
+def approve(visit_id: int) -> BaseResponse:
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
         perform(results.approve_result, visit_id, actor=_user(), done=_approved, refusals=WITH_FORBIDDEN)
     return _back(visit_id)
 
 
-def _approved(visit) -> str:
+def _approved(visit: Visit) -> str:
     if visit.publish_due:
         return _("The result is approved. Publication is due by %(due)s.", due=visit.publish_due.isoformat())
     return _("The result is approved.")
@@ -227,7 +245,7 @@ def _approved(visit) -> str:
 
 @bp.route("/<int:visit_id>/return", methods=["POST"])
 @requires(Permission.RESULTS_REVIEW)
-def send_back(visit_id):
+def send_back(visit_id: int) -> ResponseReturnValue:
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
         return _answer(
@@ -246,7 +264,7 @@ def send_back(visit_id):
 
 @bp.route("/<int:visit_id>/dates", methods=["POST"])
 @requires(Permission.RESULTS_REVIEW)
-def correct_dates(visit_id):
+def correct_dates(visit_id: int) -> ResponseReturnValue:
     """检查日期更正: a leader corrects the check dates of a submitted result, giving the reason."""
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
@@ -262,7 +280,7 @@ def correct_dates(visit_id):
 
 @bp.route("/<int:visit_id>/correct", methods=["POST"])
 @requires(Permission.RESULTS_PUBLISH)
-def correct(visit_id):
+def correct(visit_id: int) -> ResponseReturnValue:
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
         return _answer(
@@ -285,7 +303,7 @@ def correct(visit_id):
 
 @bp.route("/<int:visit_id>/attachments", methods=["POST"])
 @requires(Permission.RESULTS_ENTER)
-def attach(visit_id):
+def attach(visit_id: int) -> ResponseReturnValue:
     """Add a photo or PDF to the result (a team member, while it can be recorded)."""
     _visit(visit_id)
     upload = request.files.get("file")
@@ -311,7 +329,7 @@ def attach(visit_id):
 
 @bp.route("/<int:visit_id>/attachments/<int:attachment_id>/remove", methods=["POST"])
 @requires(Permission.RESULTS_ENTER)
-def detach(visit_id, attachment_id):
+def detach(visit_id: int, attachment_id: int) -> BaseResponse:
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
         perform(
@@ -327,7 +345,7 @@ def detach(visit_id, attachment_id):
 
 @bp.route("/<int:visit_id>/attachments/<int:attachment_id>")
 @requires(Permission.SIGNED_IN)
-def attachment(visit_id, attachment_id):
+def attachment(visit_id: int, attachment_id: int) -> BaseResponse:
     """Download an attachment: only for those who may read the visit; never shown inline."""
     found = visits.attachment_of(_visit(visit_id), attachment_id)
     return downloads.private_file(storage.path(found.storage_key), found.content_type, found.name)
@@ -335,7 +353,7 @@ def attachment(visit_id, attachment_id):
 
 @bp.route("/<int:visit_id>/follow-ups", methods=["POST"])
 @requires(Permission.RESULTS_FOLLOW_UP)
-def open_follow_up(visit_id):
+def open_follow_up(visit_id: int) -> ResponseReturnValue:
     """Open a follow-up (后续处置) of a problem the visit found; field errors shown under its form."""
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
@@ -362,7 +380,7 @@ def open_follow_up(visit_id):
 
 @bp.route("/<int:visit_id>/follow-ups/<int:follow_up_id>/close", methods=["POST"])
 @requires(Permission.RESULTS_FOLLOW_UP)
-def close_follow_up(visit_id, follow_up_id):
+def close_follow_up(visit_id: int, follow_up_id: int) -> ResponseReturnValue:
     """Close a follow-up by its own step: the re-check, the case's conclusion, the police's acceptance."""
     visit = _visit(visit_id)
     follow_up = next((f for f in visit.follow_ups if f.id == follow_up_id), None)
@@ -381,7 +399,7 @@ def close_follow_up(visit_id, follow_up_id):
 
 @bp.route("/<int:visit_id>/no-follow-up", methods=["POST"])
 @requires(Permission.RESULTS_REVIEW)
-def no_follow_up(visit_id):
+def no_follow_up(visit_id: int) -> ResponseReturnValue:
     """无需后续处置: a leader records, with the reason, that the problem found needs no follow-up."""
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
@@ -402,7 +420,7 @@ def no_follow_up(visit_id):
 
 @bp.route("/<int:visit_id>/recusal", methods=["POST"])
 @requires(Permission.RESULTS_ENTER)
-def recusal(visit_id):
+def recusal(visit_id: int) -> ResponseReturnValue:
     """抽取后申报回避: a member of the team declares their own conflict with the entity."""
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
@@ -426,7 +444,7 @@ def recusal(visit_id):
 
 @bp.route("/<int:visit_id>/close", methods=["POST"])
 @requires(Permission.RESULTS_PUBLISH)
-def close(visit_id):
+def close(visit_id: int) -> BaseResponse:
     """办结: a published visit with no open follow-up."""
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
@@ -438,19 +456,19 @@ def close(visit_id):
 
 @bp.route("/<int:visit_id>/arrival", methods=["POST"])
 @requires(Permission.RESULTS_ENTER)
-def arrival(visit_id):
+def arrival(visit_id: int) -> BaseResponse:
     """入企: the 组长 records the team's arrival at the business (its code's page says so)."""
     return _at_the_door(visit_id, results.record_arrival, _("The arrival is recorded."))
 
 
 @bp.route("/<int:visit_id>/departure", methods=["POST"])
 @requires(Permission.RESULTS_ENTER)
-def departure(visit_id):
+def departure(visit_id: int) -> BaseResponse:
     """离企: the 组长 records the team's departure; the code's page says the inspection is finished."""
     return _at_the_door(visit_id, results.record_departure, _("The departure is recorded."))
 
 
-def _at_the_door(visit_id, command, done: str):
+def _at_the_door(visit_id: int, command: Callable[..., InspectionCode], done: str) -> BaseResponse:
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
         perform(command, visit_id, actor=_user(), done=done, refusals=(Conflict, Forbidden))
@@ -459,7 +477,7 @@ def _at_the_door(visit_id, command, done: str):
 
 @bp.route("/<int:visit_id>/late-entry", methods=["POST"])
 @requires(Permission.SIGNED_IN)  # the 组长 within the days, a leader after them: the command's actions say
-def late_entry(visit_id):
+def late_entry(visit_id: int) -> ResponseReturnValue:
     """补录 (or a leader's 更正) of the times of 入企 and 离企, with the reason."""
     _visit(visit_id)
     if not EmptyForm().validate_on_submit():
@@ -476,7 +494,7 @@ def late_entry(visit_id):
 
 @bp.route("/<int:visit_id>/recusal-requests/<int:request_id>", methods=["POST"])
 @requires(Permission.RESULTS_REVIEW)
-def decide_recusal_request(visit_id, request_id):
+def decide_recusal_request(visit_id: int, request_id: int) -> ResponseReturnValue:
     """A leader accepts or refuses a business's request that an inspector withdraw (回避申请), with the reason."""
     _visit(visit_id)
     if not EmptyForm().validate_on_submit():
