@@ -7,8 +7,7 @@ import io
 import os
 from typing import IO
 
-from flask import send_file
-from werkzeug.wrappers import Response
+from flask import Response, send_file
 
 from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
 

@@ -53,7 +53,7 @@ def delete(campaign_id: int) -> BaseResponse:
 
 def _with_reason(
     campaign: Campaign,
-    command: Callable[..., object],
+    command: Callable[..., Campaign],
     message: str | Callable[[Campaign], str],
     page: Callable[[int], BaseResponse],
 ) -> BaseResponse:

@@ -11,7 +11,6 @@ and only its own part otherwise. The buttons shown are the ones the actions tabl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -87,10 +86,10 @@ def _render_detail(
     user = _user()
     view = queries.campaign_view(campaign_id, requested_page(), reader=user)
     campaign, mine, part = view.campaign, view.mine, view.part
-    if part_form is None and mine is not None and "edit_part" in view.my_actions:
+    if part_form is None and mine is not None and part is not None and "edit_part" in view.my_actions:
         part_form = CampaignForm(formdata=None)
         part_form.fill_from(part)
-        if not cast(Any, part).strata:  # one's own part: there is one when one takes part
+        if not part.strata:
             for stratum in RISK_STRATA:
                 getattr(part_form, f"{stratum}_min").data = "1"
     if part_form is not None:
@@ -114,7 +113,7 @@ def _render_detail(
         sizes_job=queries.joint_sizes(campaign.id)
         if view.lead and ("estimate_sizes" in view.actions or "approve" in view.actions)
         else None,
-        part_sizes=draw_sizes.planned(part) if part is not None and cast(Any, mine).part else None,
+        part_sizes=draw_sizes.planned(part) if part is not None and mine is not None and mine.part else None,
         draws=view.draws,
         savings=view.savings,
         visits=view.visits,
