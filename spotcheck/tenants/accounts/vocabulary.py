@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.policy import ROLE_LABELS, Role
 
 
-class TenantKind(str, enum.Enum):
+class TenantKind(enum.StrEnum):
     """``lead`` is the market-regulation bureau (牵头部门), ``supervisor`` the justice bureau
     (司法局, 监督部门), every other department ``ordinary``."""
 

@@ -16,7 +16,9 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.inspectors.vocabulary import CERTIFICATE_EXPIRED, INACTIVE, NOT_QUALIFIED  # noqa: F401 — read from here by the draw's frames
+
+# the refusals are read from here by the draw's frames
+from spotcheck.tenants.inspectors.vocabulary import CERTIFICATE_EXPIRED, INACTIVE, NOT_QUALIFIED
 from spotcheck.tenants.rules.rulebook import rules_for
 
 

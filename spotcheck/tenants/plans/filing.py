@@ -57,9 +57,9 @@ def authorities_for(plan: Plan) -> tuple[str, ...]:
         )
     found = []
     for authority in named:
-        if authority == "justice":
-            found.append(authority)
-        elif authority == "market" and touches_market(plan) and _tenant_kind(plan) != TenantKind.lead:
+        if authority == "justice" or (
+            authority == "market" and touches_market(plan) and _tenant_kind(plan) != TenantKind.lead
+        ):
             found.append(authority)
     return tuple(found)
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.tenants.common.vocabulary import in_table_order, reference
 
 
-class PlanStatus(str, enum.Enum):
+class PlanStatus(enum.StrEnum):
     """草稿/退回 (editable) → 已公开 → 已报备 → 已备案 (or 退回). Where the rulebook says so
     (备案前检查计划要在政府网站和各部门网站向社会公布), a plan is published before it is submitted for filing."""
 

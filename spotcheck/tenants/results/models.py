@@ -96,11 +96,11 @@ class Visit(TenantOwned, Model):
 
     campaign: Mapped[Campaign] = relationship(lazy="joined", innerjoin=True)
     entity: Mapped[Entity] = relationship(lazy="joined", innerjoin=True)
-    results: Mapped[list["ItemResult"]] = relationship(
+    results: Mapped[list[ItemResult]] = relationship(
         back_populates="visit", order_by="ItemResult.item_id", cascade="all, delete-orphan"
     )
-    follow_ups: Mapped[list["FollowUp"]] = relationship(back_populates="visit", order_by="FollowUp.id")
-    code: Mapped["InspectionCode | None"] = relationship(back_populates="visit", uselist=False)
+    follow_ups: Mapped[list[FollowUp]] = relationship(back_populates="visit", order_by="FollowUp.id")
+    code: Mapped[InspectionCode | None] = relationship(back_populates="visit", uselist=False)
 
 
 class InspectionCode(TenantOwned, Model):
@@ -174,7 +174,7 @@ class ItemResult(TenantOwned, Model):
 
     visit: Mapped[Visit] = relationship(back_populates="results")
     item: Mapped[Item] = relationship(lazy="joined", innerjoin=True)
-    categories: Mapped[list["ResultCategory"]] = relationship(
+    categories: Mapped[list[ResultCategory]] = relationship(
         order_by="ResultCategory.code", cascade="all, delete-orphan", lazy="selectin"
     )
 

@@ -65,7 +65,7 @@ def publish_results(visit_ids: list[int], data=None, *, actor: Actor) -> list[Vi
     db.session.add_all(versions)
     db.session.flush()  # every version has its id: one INSERT for all of them
     lines = _register_lines(visits)
-    for visit, published in zip(visits, versions):
+    for visit, published in zip(visits, versions, strict=True):  # one version per visit
         # the credit-system export queues the version here, in this transaction: exactly once
         events.emit("result.published", actor=actor, visit=visit, published=published)
         _count_in_register(lines, visit, moment)

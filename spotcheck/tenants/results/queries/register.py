@@ -182,7 +182,7 @@ def _matching(text: str) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]
     return code.startswith(text.upper(), autoescape=True), name.contains(text, autoescape=True)
 
 
-def public_content(visit: Visit, parts: "PublicParts | None" = None) -> dict:
+def public_content(visit: Visit, parts: PublicParts | None = None) -> dict:
     """What the public register keeps of a result: no draft, no personal data (inspectors by name
     and certificate number only; experts 专家 by name and organisation, marked ``expert``).
     ``parts``: the teams, experts and joint campaigns of many visits read at once (a publication
