@@ -11,6 +11,7 @@ certificate state shown beside each inspector.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -35,7 +36,7 @@ def drawable_on(day: date) -> sa.ColumnElement[bool]:
     )
 
 
-def not_drawable_because(inspector: Inspector, day: date, categories) -> str | None:
+def not_drawable_because(inspector: Inspector, day: date, categories: Iterable[str]) -> str | None:
     """Why a non-expert inspector is left out of a draw on ``day`` needing ``categories``, or ``None``."""
     if not inspector.active:
         return INACTIVE

@@ -36,7 +36,7 @@ def authority_of(actor: Actor) -> str | None:
     return next((code for code, tenant_kind in AUTHORITIES.items() if kind == tenant_kind), None)
 
 
-def _tenant_kind(plan: Plan):
+def _tenant_kind(plan: Plan) -> TenantKind | None:
     tenant = db.session.get(Tenant, plan.tenant_id)
     return tenant.kind if tenant is not None else None
 

@@ -82,7 +82,8 @@ class Visit(TenantOwned, Model):
     published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     published_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     #: When the result was first published: a correction's version moves ``published_at``, never this; the
-    #: publication's lateness (逾期N个工作日公示) is counted from it (:func:`~spotcheck.tenants.results.deadlines.published_late`).
+    #: publication's lateness (逾期N个工作日公示) is counted from it
+    #: (:func:`~spotcheck.tenants.results.deadlines.published_late`).
     first_published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     version: Mapped[int] = mapped_column(default=0)  # published versions so far
     correction_reason: Mapped[str] = mapped_column(sa.Text, default="")  # 更正理由 of the version in progress

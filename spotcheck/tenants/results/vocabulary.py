@@ -126,7 +126,8 @@ RECUSAL_REQUEST_STATUS_LABELS = {
 
 
 class CheckState(enum.StrEnum):
-    """What the public page of a code says of its inspection (defined from the data: :func:`spotcheck.tenants.results.codes.state_of`)."""
+    """What the public page of a code says of its inspection (defined from the data:
+    :func:`spotcheck.tenants.results.codes.state_of`)."""
 
     valid = "valid"  # 有效
     finished = "finished"  # 已结束
