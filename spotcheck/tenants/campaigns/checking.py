@@ -7,7 +7,7 @@ and of joint campaigns call it. Each refusal of a rule names the document and ar
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from typing import Any, TypeAlias, cast
 
 import sqlalchemy as sa
 from flask_babel import LazyString, lazy_gettext as _l
@@ -27,6 +27,13 @@ from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.plans.queries import filed_plans_for
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
 from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES
+
+#: A campaign's fields as a form or the API gives them: untyped until cleaned.
+Given: TypeAlias = Mapping[str, Any]
+#: The cleaned fields by name, each of its own type.
+Clean: TypeAlias = dict[str, Any]
+#: The refusals by field.
+Errors: TypeAlias = dict[str, list[LazyString]]
 
 
 def _today_rules() -> Rules:
@@ -72,11 +79,11 @@ def clean_rules(strata: dict) -> tuple[dict, list]:
     return clean, problems
 
 
-def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[str, list]]:
+def clean_campaign(data: Given, rules: Rules | None = None) -> tuple[Clean, Errors]:
     """The campaign's fields, checked (``rules``: the department's rules in force, today's by default)."""
     rules = rules or _today_rules()
-    clean: dict[str, Any] = {}
-    errors: dict[str, list[Any]] = {}
+    clean: Clean = {}
+    errors: Errors = {}
     clean["title"] = required_text(
         data.get("title"),
         "title",
@@ -101,7 +108,7 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
     return clean, errors
 
 
-def _clean_year(data: Mapping[str, Any], clean: dict[str, Any], errors: dict[str, list[Any]]) -> None:
+def _clean_year(data: Given, clean: Clean, errors: Errors) -> None:
     """The campaign's year."""
     try:
         clean["year"] = int(data.get("year"))  # type: ignore[arg-type]  # none: TypeError, refused below
@@ -111,7 +118,7 @@ def _clean_year(data: Mapping[str, Any], clean: dict[str, Any], errors: dict[str
         errors["year"] = [_l("Enter the year, e.g. 2026.")]
 
 
-def _clean_items(data: Mapping[str, Any], errors: dict[str, list[Any]], rules: Rules) -> list[Item]:
+def _clean_items(data: Given, errors: Errors, rules: Rules) -> list[Item]:
     """The items checked: published items of the department's list, every one of those asked for."""
     try:
         item_ids = {int(i) for i in data.get("item_ids") or []}
@@ -129,9 +136,7 @@ def _clean_items(data: Mapping[str, Any], errors: dict[str, list[Any]], rules: R
     return items
 
 
-def _clean_exemption(
-    data: Mapping[str, Any], clean: dict[str, Any], errors: dict[str, list[Any]], rules: Rules
-) -> None:
+def _clean_exemption(data: Given, clean: Clean, errors: Errors, rules: Rules) -> None:
     """The kind of check made outside the annual plan (if any), one the rules allow for these items, and why."""
     exempt = data.get("exempt_kind") or None
     if exempt is not None and exempt not in rules.exempt_kinds:
@@ -146,9 +151,7 @@ def _clean_exemption(
         ]
 
 
-def _clean_targeting(
-    data: Mapping[str, Any], clean: dict[str, Any], errors: dict[str, list[Any]], rules: Rules, *, by_name: bool
-) -> None:
+def _clean_targeting(data: Given, clean: Clean, errors: Errors, rules: Rules, *, by_name: bool) -> None:
     """Whom a random campaign draws from (the target filter) and how many of each stratum; none of either
     for a check of named businesses."""
     target_filter = {
@@ -169,9 +172,7 @@ def _clean_targeting(
             errors["strata"] = problems
 
 
-def _clean_sizes(
-    data: Mapping[str, Any], clean: dict[str, Any], errors: dict[str, list[Any]], rules: Rules, *, by_name: bool
-) -> None:
+def _clean_sizes(data: Given, clean: Clean, errors: Errors, rules: Rules, *, by_name: bool) -> None:
     """The reserve's size, the teams' size (at least the rules' least team) and the inspectors' capacity."""
     reserve, team = CAMPAIGN["reserve_size"], CAMPAIGN["team_size"]
     try:
@@ -200,7 +201,7 @@ def _clean_sizes(
         ]
 
 
-def _clean_window(data: Mapping[str, Any], clean: dict[str, Any], errors: dict[str, list[Any]]) -> None:
+def _clean_window(data: Given, clean: Clean, errors: Errors) -> None:
     """The inspection window's first and last days, in that order."""
     for key in ("window_start", "window_end"):
         clean[key] = validators.parse_date(data.get(key), key, errors)

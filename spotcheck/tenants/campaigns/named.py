@@ -10,7 +10,7 @@ the inspector draw is committed. The commands call these; none checks permission
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +36,7 @@ from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.rules.rulebook import Rules
 
 
-def clean_kind(data: dict, errors: dict) -> CampaignKind:
+def clean_kind(data: Mapping[str, object], errors: dict) -> CampaignKind:
     """Random (随机抽查) unless ``data["kind"]`` says named (特定对象检查)."""
     kind = str(data.get("kind") or CampaignKind.random.value)
     if kind not in CampaignKind.__members__:
