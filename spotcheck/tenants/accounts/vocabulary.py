@@ -6,14 +6,14 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.policy import ROLE_LABELS, Role
 
 
-class TenantKind(str, enum.Enum):
+class TenantKind(enum.StrEnum):
     """``lead`` is the market-regulation bureau (牵头部门), ``supervisor`` the justice bureau
     (司法局, 监督部门), every other department ``ordinary``."""
 
@@ -29,7 +29,7 @@ TENANT_KIND_LABELS = {
 }
 
 
-def role_label(code: str):
+def role_label(code: str) -> LazyString | str:
     return ROLE_LABELS[Role(code)] if code in Role._value2member_map_ else code
 
 
@@ -54,7 +54,7 @@ SEEN_EVERY = timedelta(seconds=60)
 class LoginRefused(Exception):
     """The login failed; ``message`` is safe to show (it never says whether the login exists)."""
 
-    def __init__(self, message, locked_until=None):
+    def __init__(self, message: LazyString | str, locked_until: datetime | None = None) -> None:
         super().__init__(str(message))
         self.message = message
         self.locked_until = locked_until

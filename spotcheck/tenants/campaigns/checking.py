@@ -6,16 +6,19 @@ and of joint campaigns call it. Each refusal of a rule names the document and ar
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeAlias, cast
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.text import required_text
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import named, risk, schedule
 from spotcheck.tenants.campaigns.inputs import CAMPAIGN, FILTER_KEYS, RULE, STRATA
+from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.vocabulary import FLAGGED
 from spotcheck.tenants.common import numbering, validators
 from spotcheck.tenants.common.vocabulary import reference
@@ -25,16 +28,24 @@ from spotcheck.tenants.plans.queries import filed_plans_for
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
 from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES
 
+#: A campaign's fields as a form or the API gives them: untyped until cleaned.
+Given: TypeAlias = Mapping[str, Any]
+#: The cleaned fields by name, each of its own type.
+Clean: TypeAlias = dict[str, Any]
+#: The refusals by field.
+Errors: TypeAlias = dict[str, list[LazyString]]
+
 
 def _today_rules() -> Rules:
     """The rules a draft is checked against: the current department's, today."""
     return rules_for(current_tenant_id())
 
 
-def issue_code(tenant, year: int, *, named: bool = False) -> str:
+def issue_code(tenant: Tenant, year: int, *, named: bool = False) -> str:
     """The public code (文号) ``<short name>抽〔<year>〕<n>号``: the department's next number of the
     year, issued in the approving command's transaction (:mod:`spotcheck.tenants.common.numbering`). A check
-    of named businesses (特定对象检查) is numbered apart, ``<short name>查〔<year>〕<n>号``: never taken for a random one."""
+    of named businesses (特定对象检查) is numbered apart, ``<short name>查〔<year>〕<n>号``: never taken for a
+    random one."""
     prefix = tenant.short_name or tenant.code
     if named:
         return f"{prefix}查〔{year}〕{numbering.issue(tenant.id, 'named_campaign', year)}号"
@@ -68,11 +79,11 @@ def clean_rules(strata: dict) -> tuple[dict, list]:
     return clean, problems
 
 
-def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[str, list]]:
+def clean_campaign(data: Given, rules: Rules | None = None) -> tuple[Clean, Errors]:
     """The campaign's fields, checked (``rules``: the department's rules in force, today's by default)."""
     rules = rules or _today_rules()
-    clean: dict[str, Any] = {}
-    errors: dict[str, list[Any]] = {}
+    clean: Clean = {}
+    errors: Errors = {}
     clean["title"] = required_text(
         data.get("title"),
         "title",
@@ -83,12 +94,32 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
     clean["kind"] = named.clean_kind(data, errors)
     by_name = clean["kind"] == "named"
     clean["named_targets"] = named.clean_targets(data.get("named_targets"), errors) if by_name else []
+    _clean_year(data, clean, errors)
+    clean["items"] = _clean_items(data, errors, rules)
+    _clean_exemption(data, clean, errors, rules)
+    _clean_targeting(data, clean, errors, rules, by_name=by_name)
+    _clean_sizes(data, clean, errors, rules, by_name=by_name)
+    _clean_window(data, clean, errors)
+    method_field = CAMPAIGN["method"]
+    method = reference.code_for(dict(method_field.choices or {}), str(data.get("method") or method_field.default))
+    if method is None:
+        errors["method"] = [_l("Unknown check method.")]
+    clean["method"] = method
+    return clean, errors
+
+
+def _clean_year(data: Given, clean: Clean, errors: Errors) -> None:
+    """The campaign's year."""
     try:
         clean["year"] = int(data.get("year"))  # type: ignore[arg-type]  # none: TypeError, refused below
         if not CAMPAIGN["year"].admits(clean["year"]):
             raise ValueError
     except (TypeError, ValueError):
         errors["year"] = [_l("Enter the year, e.g. 2026.")]
+
+
+def _clean_items(data: Given, errors: Errors, rules: Rules) -> list[Item]:
+    """The items checked: published items of the department's list, every one of those asked for."""
     try:
         item_ids = {int(i) for i in data.get("item_ids") or []}
     except (TypeError, ValueError):
@@ -102,11 +133,15 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
                 rule=rules.under("published_items_only"),
             )
         ]
-    clean["items"] = items
+    return items
+
+
+def _clean_exemption(data: Given, clean: Clean, errors: Errors, rules: Rules) -> None:
+    """The kind of check made outside the annual plan (if any), one the rules allow for these items, and why."""
     exempt = data.get("exempt_kind") or None
     if exempt is not None and exempt not in rules.exempt_kinds:
         errors["exempt_kind"] = [_exempt_refusal(rules)]
-    elif exempt is not None and (mismatches := exempt_mismatches(exempt, items, rules)):
+    elif exempt is not None and (mismatches := exempt_mismatches(exempt, clean["items"], rules)):
         errors["exempt_kind"] = mismatches
     clean["exempt_kind"] = exempt
     clean["exempt_reason"] = (data.get("exempt_reason") or "").strip()
@@ -114,6 +149,11 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
         errors["exempt_reason"] = [
             _l("%(rule)sstate why this check is made outside the annual plan.", rule=rules.under("exempt_kinds"))
         ]
+
+
+def _clean_targeting(data: Given, clean: Clean, errors: Errors, rules: Rules, *, by_name: bool) -> None:
+    """Whom a random campaign draws from (the target filter) and how many of each stratum; none of either
+    for a check of named businesses."""
     target_filter = {
         key: sorted({str(v).strip() for v in (data.get("target_filter") or {}).get(key) or [] if str(v).strip()})
         for key in FILTER_KEYS
@@ -130,6 +170,10 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
         clean["strata"], problems = clean_rules(data.get("strata") or {})
         if problems or (problems := risk.problems(clean["strata"], rules)):
             errors["strata"] = problems
+
+
+def _clean_sizes(data: Given, clean: Clean, errors: Errors, rules: Rules, *, by_name: bool) -> None:
+    """The reserve's size, the teams' size (at least the rules' least team) and the inspectors' capacity."""
     reserve, team = CAMPAIGN["reserve_size"], CAMPAIGN["team_size"]
     try:
         clean["reserve_size"] = 0 if by_name else int(data.get("reserve_size", reserve.default))
@@ -155,21 +199,19 @@ def clean_campaign(data: dict, rules: Rules | None = None) -> tuple[dict, dict[s
         errors["capacity"] = [
             _l("The capacity is the most visits per inspector: a whole number of 1 or more, or empty.")
         ]
+
+
+def _clean_window(data: Given, clean: Clean, errors: Errors) -> None:
+    """The inspection window's first and last days, in that order."""
     for key in ("window_start", "window_end"):
         clean[key] = validators.parse_date(data.get(key), key, errors)
         if clean[key] is None and key not in errors:
             errors[key] = [_l("Enter a date as YYYY-MM-DD.")]
     if clean.get("window_start") and clean.get("window_end") and clean["window_end"] < clean["window_start"]:
         errors["window_end"] = [_l("The window ends before it starts.")]
-    method_field = CAMPAIGN["method"]
-    method = reference.code_for(dict(method_field.choices or {}), str(data.get("method") or method_field.default))
-    if method is None:
-        errors["method"] = [_l("Unknown check method.")]
-    clean["method"] = method
-    return clean, errors
 
 
-def _exempt_refusal(rules: Rules):
+def _exempt_refusal(rules: Rules) -> LazyString:
     """A kind of check outside the plan the rules do not allow, refused naming those they do and the article
     that lists them; where the rules ask no annual plan at all, saying so (no check is outside a plan)."""
     if not rules.plans_required:
@@ -185,7 +227,7 @@ def _exempt_refusal(rules: Rules):
     )
 
 
-def exempt_mismatches(kind: str, items, rules: Rules) -> list:
+def exempt_mismatches(kind: str, items: Iterable[Item], rules: Rules) -> list[LazyString]:
     """The items an exempt kind of check may not be claimed for: a kind concerning a field (食品药品安全、
     安全生产、公共安全、环境保护) only for items of that field's enforcement categories (执法类别), as the rules in
     force map them (``exempt_kind_categories``: a document's article, else the platform's default, 平台默认);
@@ -210,7 +252,7 @@ def exempt_mismatches(kind: str, items, rules: Rules) -> list:
     ]
 
 
-def _team_refusal(rules: Rules):
+def _team_refusal(rules: Rules) -> LazyString:
     """A team smaller than the rules' least, refused naming the document that sets it (else the draw's own
     specification)."""
     rule = rules.under("min_team_size")
@@ -263,7 +305,7 @@ def check_plan(clean: dict, errors: dict, rules: Rules | None = None) -> None:
                 errors[key] = messages
 
 
-def recheck(campaign) -> dict:
+def recheck(campaign: Campaign) -> dict[str, list[LazyString]]:
     """At approval: the rules in force that day again — the plan, the exempt kind, the team size and the
     sampling rules (the plan or the rules may have changed since the draft)."""
     rules = rules_for(campaign.tenant_id)

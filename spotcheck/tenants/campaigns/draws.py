@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, cast
 
@@ -84,7 +84,7 @@ def freeze(record: Draw, frame: frames.Frame, *, actor: Actor) -> None:
     )
 
 
-def clean_inputs(public_inputs) -> list[str]:
+def clean_inputs(public_inputs: Iterable[object] | None) -> list[str]:
     inputs = [str(text).strip() for text in public_inputs or [] if str(text).strip()]
     if len(inputs) > MAX_INPUTS or any(len(t) > MAX_INPUT_LENGTH or "\n" in t or "\r" in t for t in inputs):
         raise ValidationFailed(
@@ -101,7 +101,7 @@ def clean_inputs(public_inputs) -> list[str]:
     return inputs
 
 
-def observers(data) -> tuple[list[str], str]:
+def observers(data: object) -> tuple[list[str], str]:
     """What a draw takes from outside the department: the observers' inputs (``data["public_inputs"]``,
     :func:`clean_inputs`: they enter the seed exactly as today, DRAW-SPEC §3) and, when nobody gave
     one, the reason the draw is made on the department's secret number alone
@@ -174,10 +174,10 @@ def finish(
         record.proof_sha256 = pending.result()
 
 
-def drawn_details(kind: str, record: Draw, inputs: list[str], **counts) -> dict:
+def drawn_details(kind: str, record: Draw, inputs: list[str], **counts: object) -> dict[str, object]:
     """The details of a draw's audit entry: its kind, seed and inputs — or, with none, the reason
     it was made without them — and what it drew."""
-    details = {"kind": kind, "seed": record.seed, "public_inputs": inputs}
+    details: dict[str, object] = {"kind": kind, "seed": record.seed, "public_inputs": inputs}
     if not inputs:
         details["no_input_reason"] = record.no_input_reason
     return {**details, **counts}
@@ -225,15 +225,17 @@ def store_targets(campaign: Campaign, proof: dict) -> None:
     if not drawn:
         return
     if db.session.get_bind().dialect.name == "postgresql":  # codes looked up and rows written in one statement
-        codes, groups, strata, ranks, statuses = (list(column) for column in zip(*sorted(drawn)))
+        codes, groups, strata, ranks, statuses = (list(column) for column in zip(*sorted(drawn), strict=True))
         written = changed(
             db.session.execute(
                 sa.text(
-                    "INSERT INTO campaign_target (tenant_id, campaign_id, entity_id, group_code, stratum, rank, status, "
-                    "replacement_reason) SELECT :tenant, :campaign, d.entity_id, d.group_code, d.stratum, d.rank, d.status, '' "
+                    "INSERT INTO campaign_target (tenant_id, campaign_id, entity_id, group_code, stratum, rank, "
+                    "status, replacement_reason) SELECT :tenant, :campaign, d.entity_id, d.group_code, d.stratum, "
+                    "d.rank, d.status, '' "
                     "FROM (SELECT (SELECT entity.id FROM entity WHERE entity.code = u.code) AS entity_id, u.* "
                     "FROM unnest(CAST(:codes AS text[]), CAST(:groups AS text[]), CAST(:strata AS text[]), "
-                    "CAST(:ranks AS integer[]), CAST(:statuses AS text[])) AS u(code, group_code, stratum, rank, status) "
+                    "CAST(:ranks AS integer[]), CAST(:statuses AS text[])) "
+                    "AS u(code, group_code, stratum, rank, status) "
                     "OFFSET 0) AS d WHERE d.entity_id IS NOT NULL ORDER BY d.entity_id"
                 ),
                 {
@@ -271,7 +273,7 @@ def store_targets(campaign: Campaign, proof: dict) -> None:
     statistics.refresh_after_commit("campaign_target", "inspection_count", rows=written)
 
 
-def _entity_ids(codes) -> dict[str, int]:
+def _entity_ids(codes: Iterable[str]) -> dict[str, int]:
     """Entity ids by code, looked up in batches (PostgreSQL takes at most 65,535 parameters)."""
     codes, found = sorted(codes), dict[str, Any]()
     for start in range(0, len(codes), 10_000):

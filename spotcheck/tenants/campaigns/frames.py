@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 
@@ -28,6 +28,12 @@ from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors import eligibility
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
 from spotcheck.tenants.rules.rulebook import Rules
+
+#: A statement of the directory's rows, any columns (each use adds its own).
+Rows: TypeAlias = sa.Select[*tuple[Any, ...]]
+#: A cell of a department's frame: the reason its rows are left out (``None``: in the frame), its stratum, how many
+#: rows, and their codes (one string joined by newlines, or a list; ``None`` for the rows left out).
+Cell: TypeAlias = tuple[str | None, str, int, str | list[str] | None]
 
 #: Exclusion reasons of the target frame (counts published at the freeze).
 NOT_ACTIVE, CHECKED_THIS_YEAR = "not_active", "checked_this_year"
@@ -65,12 +71,12 @@ def _flags(on: date, penalty_window_days: int | None) -> dict:
     }
 
 
-def flagged(on: date, rules: Rules):
+def flagged(on: date, rules: Rules) -> sa.ColumnElement[bool]:
     """Any flag on ``on``: the flagged stratum of a campaign that samples it apart (加大抽查力度)."""
     return sa.or_(*_flags(on, rules.penalty_window_days).values())
 
 
-def kept(flags: frozenset[str], on: date, rules: Rules):
+def kept(flags: frozenset[str], on: date, rules: Rules) -> sa.ColumnElement[bool]:
     """The entities that stay in the frame although checked this year, by the rules' flags
     (``kept_when_checked``; e.g. 因投诉举报、处于经营异常状态、受到行政处罚的企业，不受此限制)."""
     chosen = [condition for flag, condition in _flags(on, rules.penalty_window_days).items() if flag in flags]
@@ -88,7 +94,7 @@ class FramePart:
     campaign: Campaign
 
     @classmethod
-    def of(cls, campaign: Campaign) -> "FramePart":
+    def of(cls, campaign: Campaign) -> FramePart:
         return cls(campaign.tenant_code, campaign.tenant_id, campaign)
 
 
@@ -97,7 +103,8 @@ def target_frame(parts: list[FramePart], on: date) -> Frame:
     department in a joint campaign): each department's directory entries matching its filter, less
     the inactive and (unless flagged) those it checked this year for the same items; each in its
     risk class, or in the flagged stratum when its rules have one. Sorted by group, so the frame
-    file is the groups' files one after the other. ``ValueError`` when a code cannot be a frame field (a tab, a newline or ``|`` in it)."""
+    file is the groups' files one after the other. ``ValueError`` when a code cannot be a frame field (a tab, a
+    newline or ``|`` in it)."""
     counts: dict[str, Any] = {}
     excluded: Counter[str] = Counter()
     cells: list[tuple[str, str, Any, int]] = []
@@ -145,14 +152,14 @@ def cell_counts(part: FramePart, on: date) -> tuple[dict[str, int], Counter]:
     return dict(sorted(counts.items())), excluded
 
 
-def _part_cells(part: FramePart, on: date):
+def _part_cells(part: FramePart, on: date) -> list[Cell]:
     source, reason, stratum = _part_source(part, on)
     if db.session.get_bind().dialect.name == "postgresql":
         return _cells_in_database(source, reason, stratum)
     return _cells_read_in_order(source, reason, stratum)
 
 
-def _part_source(part: FramePart, on: date):
+def _part_source(part: FramePart, on: date) -> tuple[Rows, sa.ColumnElement[str | None], sa.SQLColumnExpression[str]]:
     """The department's directory rows under its filter, each row's reason to be left out (or NULL)
     and its stratum: the one definition the frame and its counts share."""
     campaign = part.campaign
@@ -181,7 +188,7 @@ def _part_source(part: FramePart, on: date):
     return source, reason, stratum
 
 
-def _filtered(query, target_filter: dict):
+def _filtered(query: Rows, target_filter: dict) -> Rows:
     if target_filter.get("categories"):
         query = query.where(DirectoryEntry.category.in_(target_filter["categories"]))
     if target_filter.get("industries"):
@@ -195,7 +202,7 @@ def _filtered(query, target_filter: dict):
     return query
 
 
-def _checked_this_year(campaign: Campaign, tenant_id: int):
+def _checked_this_year(campaign: Campaign, tenant_id: int) -> sa.ColumnElement[bool]:
     """Drawn (and still selected) this year by another campaign of the department for one of the same items (a
     check of named businesses once disclosed: before, the frame would tell whom it will check)."""
     same_items = sa.select(campaign_item.c.campaign_id).where(
@@ -223,7 +230,9 @@ def _checked_this_year(campaign: Campaign, tenant_id: int):
 FRAME_SETTINGS = {"parallel_tuple_cost": "0.001", "plan_cache_mode": "force_custom_plan"}
 
 
-def _cells_in_database(source, reason, stratum):
+def _cells_in_database(
+    source: Rows, reason: sa.ColumnElement[str | None], stratum: sa.SQLColumnExpression[str]
+) -> list[Cell]:
     """PostgreSQL: per (reason, stratum) the count and, for the frame, the cell's codes as one string joined
     by newlines in no particular order (an unsorted ``string_agg``: no sort of the rows, no spill to disk);
     the reason is worked out once a row, in a subquery kept apart by ``OFFSET 0`` (merged into the grouping,
@@ -234,7 +243,7 @@ def _cells_in_database(source, reason, stratum):
     out each row's reason too, the businesses checked this year and at their cap read first as arrays
     (:func:`~spotcheck.core.database.among`): as subqueries, under row-level security, they left it to the leader
     for every row (1.03–1.08 s against 0.88–0.96 s at a million on a slower machine)."""
-    return [tuple(row) for row in _frame_rows(cells_query(source, reason, stratum))]
+    return [(why, cell, count, codes) for why, cell, count, codes in _frame_rows(cells_query(source, reason, stratum))]
 
 
 def _frame_rows(statement: sa.Select) -> list:
@@ -244,7 +253,9 @@ def _frame_rows(statement: sa.Select) -> list:
         return list(db.session.execute(statement))
 
 
-def cells_query(source, reason, stratum) -> sa.Select:
+def cells_query(
+    source: Rows, reason: sa.ColumnElement[str | None], stratum: sa.SQLColumnExpression[str]
+) -> sa.Select[str | None, str, int, str]:
     """The statement of :func:`_cells_in_database`: (reason, stratum, count, the codes joined by newlines)."""
     rows = (
         source.add_columns(reason.label("reason"), stratum.label("stratum"), Entity.code.label("code"))
@@ -255,10 +266,12 @@ def cells_query(source, reason, stratum) -> sa.Select:
     return sa.select(rows.c.reason, rows.c.stratum, sa.func.count(), codes).group_by(rows.c.reason, rows.c.stratum)
 
 
-def _cells_read_in_order(source, reason, stratum):
+def _cells_read_in_order(
+    source: Rows, reason: sa.ColumnElement[str | None], stratum: sa.SQLColumnExpression[str]
+) -> list[Cell]:
     """Any other database: the rows read as they come, each cell's codes gathered in a list."""
     query = source.add_columns(reason, stratum, Entity.code)
-    cells: dict[tuple, list[str]] = {}
+    cells: dict[tuple[str | None, str], list[str]] = {}
     for why, cell, code in db.session.execute(query.execution_options(yield_per=50_000)):
         cells.setdefault((why, cell), []).append(code)
     return [(why, cell, len(codes), None if why else codes) for (why, cell), codes in cells.items()]

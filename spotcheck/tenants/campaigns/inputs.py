@@ -7,8 +7,9 @@ Campaigns have no workbook."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -30,6 +31,9 @@ from spotcheck.tenants.campaigns.vocabulary import (
     TARGET_REPLACEMENT_REASONS,
 )
 from spotcheck.tenants.common.vocabulary import ENTITY_FLAG, reference, sampling
+
+if TYPE_CHECKING:  # the fields are declared apart from the rows
+    from spotcheck.tenants.campaigns.models import Campaign
 
 #: The kinds of a field: how it is typed, sent and read.
 #: TEXT a line of text, NOTE a longer one, LINES several lines; WHOLE a whole number, RATIO a ratio in
@@ -233,9 +237,9 @@ DRAW_FIELDS: tuple[CampaignField, ...] = (
         "public_inputs",
         _l("Observers' inputs: one observer a line, who they are and what they gave"),
         LINES,
-        "The observers' inputs, one string each (at most %d, one line of at most %d characters), "
-        "entering the seed exactly as given (DRAW-SPEC §3). A draw without outside inputs relies on the "
-        "department's secret number alone: it then requires no_input_reason." % (MAX_INPUTS, MAX_INPUT_LENGTH),
+        f"The observers' inputs, one string each (at most {MAX_INPUTS}, one line of at most {MAX_INPUT_LENGTH} "
+        "characters), entering the seed exactly as given (DRAW-SPEC §3). A draw without outside inputs relies on "
+        "the department's secret number alone: it then requires no_input_reason.",
         default=list,
         most=MAX_INPUTS,
         longest=MAX_INPUT_LENGTH,
@@ -244,9 +248,9 @@ DRAW_FIELDS: tuple[CampaignField, ...] = (
         "no_input_reason",
         _l("Reason for drawing without outside input"),
         NOTE,
-        "无外部输入的理由: required when public_inputs is empty (%d to %d characters; a draw with no input and "
-        "no reason answers 422 naming this field), recorded with the draw and in its audit entry, and "
-        "published on the draw's public page. Not kept when inputs are given." % (REASON_MIN, REASON_MAX),
+        f"无外部输入的理由: required when public_inputs is empty ({REASON_MIN} to {REASON_MAX} characters; a draw "
+        "with no input and no reason answers 422 naming this field), recorded with the draw and in its audit entry, "
+        "and published on the draw's public page. Not kept when inputs are given.",
         nullable=True,
         default="",
         least=REASON_MIN,
@@ -281,7 +285,7 @@ REPLACE_INSPECTOR = CampaignField(
 )
 
 
-def values_of(campaign) -> dict:
+def values_of(campaign: Campaign) -> dict[str, Any]:
     """A saved campaign's fields, as the cleaning function takes them."""
     values = {field.name: getattr(campaign, field.name) for field in FIELDS if field.kind != IDS}
     values["item_ids"] = [item.id for item in campaign.items]

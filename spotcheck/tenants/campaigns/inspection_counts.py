@@ -145,7 +145,7 @@ def replaced(campaign: Campaign, out_entity_id: int, in_entity_id: int, departme
     record(campaign, [in_entity_id], department_id, counts=counts)
 
 
-def _at(cap: int, year: int, key: str, department_id: int | None = None, *, withheld: bool = False):
+def _at(cap: int, year: int, key: str, department_id: int | None = None, *, withheld: bool = False) -> sa.Select[int]:
     """SQL: the businesses counted ``cap`` times or more (``withheld``: a named check not disclosed yet too)."""
     counted = sa.select(InspectionCount.entity_id).where(
         InspectionCount.year == year, InspectionCount.counts.is_(True), InspectionCount.counted_as != key
@@ -159,14 +159,16 @@ def _at(cap: int, year: int, key: str, department_id: int | None = None, *, with
     )
 
 
-def _cap_condition(campaign: Campaign, department_id: int, *, withheld: bool = False, read_first: bool = False):
+def _cap_condition(
+    campaign: Campaign, department_id: int, *, withheld: bool = False, read_first: bool = False
+) -> sa.ColumnElement[bool] | None:
     """SQL: the business is at the rules' total cap across departments, or at the department's own, for a check of
     ``campaign`` (its own draws not counted); ``None`` where the rules set no cap. A frame does not read the named
     checks not disclosed yet (``withheld``: a registration does); it reads the businesses at their cap first
     (``read_first``, :func:`~spotcheck.core.database.among`), a registration asks of its few businesses only."""
     rules, key = rules_of(campaign), counted_as(campaign)
 
-    def at(counted):
+    def at(counted: sa.Select[int]) -> sa.ColumnElement[bool]:
         return among(Entity.id, counted) if read_first else Entity.id.in_(counted)
 
     conditions = []
@@ -179,7 +181,7 @@ def _cap_condition(campaign: Campaign, department_id: int, *, withheld: bool = F
     return sa.or_(*conditions) if conditions else None
 
 
-def capped(campaign: Campaign, department_id: int):
+def capped(campaign: Campaign, department_id: int) -> sa.ColumnElement[bool] | None:
     """SQL: the business is at its yearly cap for a frame of ``campaign`` in ``department_id`` (the rules' total
     cap across departments, or the department's own); ``None`` where no cap applies — none is set, or the
     campaign does not count toward it (off-site, or of a kind the rules leave out of the cap)."""

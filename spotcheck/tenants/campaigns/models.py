@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -13,7 +14,7 @@ from spotcheck.core.scoping import JointShared, TenantOwned
 from spotcheck.tenants.accounts.models import Tenant
 
 # The enums live in the vocabulary; importable from here as before.
-from spotcheck.tenants.campaigns.vocabulary import (  # noqa: F401
+from spotcheck.tenants.campaigns.vocabulary import (  # noqa: F401 — re-exported: importable from here as before
     NOT_CARRIED_OUT,
     CampaignKind,
     CampaignStatus,
@@ -225,12 +226,14 @@ class TeamMember(JointShared, Model):
     def shown_name(self) -> str:
         """The member's name: from the inspector list, or as drawn for a joint team's member of a
         department whose list the reader cannot read."""
-        return self.inspector.name if self.inspector is not None else self.inspector_name
+        inspector = cast(Inspector | None, self.inspector)  # None where row-level security hides its list
+        return inspector.name if inspector is not None else self.inspector_name
 
     @property
     def shown_cert_no(self) -> str:
         """The member's certificate number (执法证号), read as :attr:`shown_name` is."""
-        return self.inspector.cert_no if self.inspector is not None else self.cert_no
+        inspector = cast(Inspector | None, self.inspector)  # None where row-level security hides its list
+        return inspector.cert_no if inspector is not None else self.cert_no
 
 
 class TeamExpert(TenantOwned, Model):

@@ -10,6 +10,7 @@ the inspector draw is committed. The commands call these; none checks permission
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,7 @@ from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.rules.rulebook import Rules
 
 
-def clean_kind(data: dict, errors: dict) -> CampaignKind:
+def clean_kind(data: Mapping[str, object], errors: dict) -> CampaignKind:
     """Random (随机抽查) unless ``data["kind"]`` says named (特定对象检查)."""
     kind = str(data.get("kind") or CampaignKind.random.value)
     if kind not in CampaignKind.__members__:
@@ -223,8 +224,8 @@ def recheck(campaign: Campaign, rules: Rules, errors: dict) -> None:
         names = dict(db.session.execute(sa.select(Entity.id, Entity.name).where(Entity.id.in_(sorted(capped)))).all())
         errors["named_targets"] = [
             _l(
-                "%(rule)s%(name)s has reached its yearly cap on inspections; only a check of a kind the rules leave out "
-                "of the cap (%(kinds)s) may still be made.",
+                "%(rule)s%(name)s has reached its yearly cap on inspections; only a check of a kind the rules leave "
+                "out of the cap (%(kinds)s) may still be made.",
                 rule=rules.under("inspection_cap") or rules.under("department_inspection_cap"),
                 name=names[entity_id],
                 kinds="、".join(NAMED_CAUSES[c] for c in rules.cap_exempt_kinds if c in NAMED_CAUSES) or _l("none"),
@@ -268,7 +269,7 @@ def register(campaign: Campaign, *, actor: Actor, draw: bool = True) -> int:
     return len(rows)
 
 
-def causes_of(campaign: Campaign, entity_ids) -> dict[int, tuple[str, str]]:
+def causes_of(campaign: Campaign, entity_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     """The cause and reference of each given target of a named campaign (``{}`` for a random one)."""
     wanted = list(entity_ids)
     if not campaign.named or not wanted:

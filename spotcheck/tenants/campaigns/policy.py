@@ -2,8 +2,8 @@
 
 draft → approved (the target draw committed) → the target frame frozen → targets drawn →
 the inspector frame frozen → inspectors drawn → handed to the teams (notified) → in progress →
-results approved → results published (the visits' steps, and the campaign's hand-out and closing that are about its visits,
-are in :mod:`spotcheck.tenants.results.policy`). Each draw is a ceremony of its own
+results approved → results published (the visits' steps, and the campaign's hand-out and closing that are about its
+visits, are in :mod:`spotcheck.tenants.results.policy`). Each draw is a ceremony of its own
 (committed, frozen, drawn; DRAW-SPEC "Sequence"). Withdrawal (撤销, :mod:`.withdrawal`): a draft is
 deleted by its planner or returned by a leader with the reason; an approved campaign whose targets
 are not drawn yet is cancelled by a leader with the reason (``withdrawn``), after which every step
@@ -14,10 +14,11 @@ of these rules: the commands require its actions, and the pages and the API show
 from __future__ import annotations
 
 import dataclasses
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeAlias
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.database import db
@@ -28,17 +29,24 @@ from spotcheck.tenants.campaigns.vocabulary import DRAW_STATUS, PUBLIC_STATUSES,
 from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.directory.models import Entity
 
+#: Whether a step is possible on a campaign now.
+Possible: TypeAlias = Callable[[Campaign], bool]
+#: Why a step is refused on a campaign (a translatable message).
+Refusal: TypeAlias = Callable[[Campaign], LazyString]
+#: A step: when it is possible, and what to say when it is not.
+Step: TypeAlias = tuple[Possible, Refusal]
+
 # --- read rules: what the public sees (一公开) -------------------------------------------------
 
 
-def public_campaign_rows():
+def public_campaign_rows() -> sa.ColumnElement[bool]:
     """The campaigns on the public portal, as an SQL condition: approved (a draft is internal), in a
     public state, and with draws of their own (a department's part of a joint campaign has none:
     the joint campaign, the lead's, is public)."""
     return sa.and_(Campaign.status.in_(PUBLIC_STATUSES), Campaign.joint_id.is_(None), Campaign.approved_at.is_not(None))
 
 
-def public_or_part_rows():
+def public_or_part_rows() -> sa.ColumnElement[bool]:
     """:func:`public_campaign_rows`, a department's part of a joint campaign included."""
     return sa.and_(Campaign.status.in_(PUBLIC_STATUSES), Campaign.approved_at.is_not(None))
 
@@ -74,13 +82,14 @@ def stage(record: _Staged | None) -> str | None:
     return "frozen" if record.frozen_at is not None else "committed"
 
 
-def ceremony_step(kind: str, before: str):
-    """A step of a draw's ceremony (a campaign's own or a joint campaign's), possible in the draw's campaign status when the draw is at ``before``."""
+def ceremony_step(kind: str, before: str) -> Step:
+    """A step of a draw's ceremony (a campaign's own or a joint campaign's), possible in the draw's campaign
+    status when the draw is at ``before``."""
 
     def possible(campaign: Campaign) -> bool:
         return campaign.status == DRAW_STATUS[kind] and stage(draw_of(campaign, kind)) == before
 
-    def refusal(campaign: Campaign):
+    def refusal(campaign: Campaign) -> LazyString:
         reached = stage(draw_of(campaign, kind))
         if reached == "drawn":
             return _l("This draw has already been made; it can never be made again.")
@@ -123,7 +132,7 @@ def visits_with_recusal(campaign: Campaign) -> list[Entity]:
     )
 
 
-def recusal_rule(campaign: Campaign):
+def recusal_rule(campaign: Campaign) -> LazyString:
     """The refusal's opening while a team member who declared a conflict waits to be replaced: the rule
     as the campaign's rules cite it (``recusal``, the national floor: 国办发〔2024〕54号), then what it asks
     (seed 002: 检查人员与被检查企业有利害关系的，应依法回避)."""
@@ -138,10 +147,10 @@ def named_visits(entities: list[Entity], most: int = 5) -> str:
     return "、".join(f"{e.name}（{e.code}）" for e in entities[:most]) + ("…" if len(entities) > most else "")
 
 
-def _team_step(joint_refusal):
+def _team_step(joint_refusal: LazyString) -> Step:
     """A change of a drawn team after the draw (专家, 回避): a department's own campaign, teams open."""
 
-    def why(campaign: Campaign):
+    def why(campaign: Campaign) -> LazyString:
         if campaign.joint or campaign.joint_id is not None:
             return joint_refusal
         return _l("This is possible only after the inspector draw, until the results are in.")
@@ -149,7 +158,7 @@ def _team_step(joint_refusal):
     return lambda c: not c.joint and c.joint_id is None and c.status in TEAMS_OPEN, why
 
 
-def _late_refused(step):
+def _late_refused(step: Step) -> Step:
     """A team step refused for a check registered after it was made (its team went; nothing replaces by a draw)."""
     possible, refusal = step
     return (lambda c: not c.registered_late and possible(c), lambda c: LATE_TEAM if c.registered_late else refusal(c))
@@ -163,15 +172,15 @@ def _targets_replaceable(campaign: Campaign) -> bool:
     )
 
 
-def _own(possible, *, parts: bool = False):
+def _own(possible: Possible, *, parts: bool = False) -> Possible:
     """A step of a department's own campaign: not of a joint campaign, whose steps are the joint
     ones (:mod:`spotcheck.tenants.joint.policy`), nor of a department's part of one, except
     where ``parts`` allows it (closing the part once its results are published)."""
     return lambda c: not c.joint and (parts or c.joint_id is None) and possible(c)
 
 
-def _own_refusal(refusal):
-    def why(campaign: Campaign):
+def _own_refusal(refusal: Refusal | LazyString) -> Refusal:
+    def why(campaign: Campaign) -> LazyString:
         if campaign.joint or campaign.joint_id is not None:
             return _l("This is done on the joint campaign's page.")
         return refusal(campaign) if callable(refusal) else refusal
@@ -179,7 +188,9 @@ def _own_refusal(refusal):
     return why
 
 
-def _own_action(name, permission, possible, refusal, *, parts: bool = False) -> Action:
+def _own_action(
+    name: str, permission: Permission, possible: Possible, refusal: Refusal | LazyString, *, parts: bool = False
+) -> Action:
     return Action(name, permission, _own(possible, parts=parts), _own_refusal(refusal))
 
 
@@ -196,7 +207,7 @@ WITHDRAWN_RULE = _l(
 )
 
 
-def withdrawn_refusal(campaign: Campaign):
+def withdrawn_refusal(campaign: Campaign) -> LazyString:
     return _l(
         "%(rule)s %(code)s was withdrawn by %(who)s: %(reason)s",
         rule=WITHDRAWN_RULE,
@@ -212,7 +223,7 @@ def refusing_withdrawn(*actions: Action) -> list[Action]:
     def guarded(action: Action) -> Action:
         refusal = action.refusal
 
-        def why(campaign):
+        def why(campaign: Campaign) -> LazyString:
             if getattr(campaign, "status", None) == CampaignStatus.withdrawn:
                 return withdrawn_refusal(campaign)
             return refusal(campaign) if callable(refusal) else refusal
@@ -233,7 +244,7 @@ def cancellable(campaign: Campaign) -> bool:
     return campaign.status == CampaignStatus.approved and stage(draw_of(campaign, "targets")) in ("committed", "frozen")
 
 
-def cancel_refusal(campaign: Campaign):
+def cancel_refusal(campaign: Campaign) -> LazyString:
     if campaign.named and campaign.status != CampaignStatus.draft:
         return (
             _l("A check registered after it was made has been made: it is not withdrawn.")
@@ -314,8 +325,8 @@ CAMPAIGN_ACTIONS = Actions(
             *_late_refused(
                 _team_step(
                     _l(
-                        "Experts join the teams of a department's own campaign; the mixed teams of a joint campaign (联合抽查) "
-                        "take no experts on the platform."
+                        "Experts join the teams of a department's own campaign; the mixed teams of a joint campaign "
+                        "(联合抽查) take no experts on the platform."
                     )
                 )
             ),
@@ -326,8 +337,8 @@ CAMPAIGN_ACTIONS = Actions(
             *_late_refused(
                 _team_step(
                     _l(
-                        "Experts join the teams of a department's own campaign; the mixed teams of a joint campaign (联合抽查) "
-                        "take no experts on the platform."
+                        "Experts join the teams of a department's own campaign; the mixed teams of a joint campaign "
+                        "(联合抽查) take no experts on the platform."
                     )
                 )
             ),
@@ -338,8 +349,9 @@ CAMPAIGN_ACTIONS = Actions(
             *_late_refused(
                 _team_step(
                     _l(
-                        "A conflict in a joint campaign (联合抽查) is declared by the member on the visit's page, or by the lead "
-                        "department's coordinator on the joint campaign's page, who replaces the member by the joint draw."
+                        "A conflict in a joint campaign (联合抽查) is declared by the member on the visit's page, "
+                        "or by the lead department's coordinator on the joint campaign's page, who replaces the "
+                        "member by the joint draw."
                     )
                 )
             ),

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.tenants.common.vocabulary.reference import RISK_CLASSES, RISK_LABEL_STYLES
+from spotcheck.tenants.rules.rulebook import Rules
 
 #: The risk classes from the highest risk down (A = 高 … D = 低 in this code).
 BY_RISK = RISK_CLASSES
@@ -80,7 +81,7 @@ def _name(stratum: str) -> str:
     return str(_l("the %(word)s-risk class", word=RISK_WORDS[stratum]))
 
 
-def _pairs(strata: dict, rules) -> list[tuple[str, str, str]]:
+def _pairs(strata: dict, rules: Rules) -> list[tuple[str, str, str]]:
     """The (higher, lower, rule key) pairs to compare under ``rules``: the flagged stratum with every risk class,
     and every two risk classes."""
     pairs = []
@@ -96,7 +97,7 @@ def _pairs(strata: dict, rules) -> list[tuple[str, str, str]]:
     return pairs
 
 
-def problems(strata: dict, rules) -> list:
+def problems(strata: dict, rules: Rules) -> list[LazyString]:
     """What breaks the rules' order of the sampling rules, one message per pair (for the flagged stratum's
     ratio not above the risk classes', one message against the highest of them), and a flagged stratum
     below the rules' lowest ratio — in the user's language, each naming its document and article."""
@@ -141,7 +142,7 @@ def problems(strata: dict, rules) -> list:
     return found
 
 
-def _lower(rule: str, high: str, high_rule: dict, low: str, low_rule: dict):
+def _lower(rule: str, high: str, high_rule: dict, low: str, low_rule: dict) -> LazyString:
     if "count" not in high_rule and "count" not in low_rule and high_rule["ratio_bp"] >= low_rule["ratio_bp"]:
         return _l(
             "%(rule)s%(high)s are never sampled less than %(low)s: the ratio is high enough, but the least number "
@@ -173,7 +174,7 @@ def _lower(rule: str, high: str, high_rule: dict, low: str, low_rule: dict):
     )
 
 
-def not_sampled_more(rule: str, flagged: dict, top: str, top_rule: dict):
+def not_sampled_more(rule: str, flagged: dict, top: str, top_rule: dict) -> LazyString:
     """The refusal of a flagged stratum's ratio not above the highest ratio of the risk classes (提高抽查的比例)."""
     return _l(
         "%(rule)s%(flagged)s are sampled at a higher ratio than every risk class: their ratio (%(ratio)s %%) "

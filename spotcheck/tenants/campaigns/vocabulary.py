@@ -15,7 +15,7 @@ from spotcheck.tenants.rules.parameters import BY_KEY as RULE_PARAMETERS
 from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES
 
 
-class CampaignStatus(str, enum.Enum):
+class CampaignStatus(enum.StrEnum):
     """The life cycle; each step only from the one before it (enforced by the commands, :mod:`.policy`)."""
 
     draft = "draft"
@@ -34,7 +34,7 @@ class CampaignStatus(str, enum.Enum):
 NOT_CARRIED_OUT = (CampaignStatus.draft, CampaignStatus.withdrawn)
 
 
-class CampaignKind(str, enum.Enum):
+class CampaignKind(enum.StrEnum):
     """How a campaign's targets are chosen: drawn at random (随机抽查), or named one by one with the cause of
     each (特定对象检查 · 非随机: after a complaint, an accident, a failed test, a referral or an order)."""
 
@@ -82,18 +82,18 @@ MAX_NAMED_TARGETS = 500
 REFERENCE_MIN, REFERENCE_MAX = 2, 100
 
 
-class DrawKind(str, enum.Enum):
+class DrawKind(enum.StrEnum):
     targets = "targets"
     inspectors = "inspectors"
 
 
-class TargetStatus(str, enum.Enum):
+class TargetStatus(enum.StrEnum):
     selected = "selected"
     reserve = "reserve"
     replaced = "replaced"  # selected, then replaced (reason recorded)
 
 
-class ExpertKind(str, enum.Enum):
+class ExpertKind(enum.StrEnum):
     """Who joins a team as an expert (专家), seed 001: 吸收检测机构、科研院所和专家学者等参与."""
 
     directory = "directory"  # an expert of the department's inspector directory (名录库专家)

@@ -44,6 +44,6 @@ def reads_every_department(reader: Actor) -> bool:
     )
 
 
-def scope(reader: Actor, **_) -> Opening:
+def scope(reader: Actor, **_: object) -> Opening:
     """Every department for the justice bureau (an audited cross-department read), one's own otherwise."""
     return Across("contacts", permission=Permission.SUPERVISION_READ_ALL) if reads_every_department(reader) else OWN

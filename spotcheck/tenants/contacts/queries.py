@@ -49,9 +49,10 @@ def rows_of(tenants: list[Tenant]) -> list[Listed]:
     return [Listed(t.id, t.name, {role: found[t.id].get(role) for role in ROLES}) for t in tenants]
 
 
-def footer_phone(user) -> str:
+def footer_phone(user: Actor) -> str:
     """The 联系电话 of an export's 填报人 line: the department's liaison's office phone (a work
-    number, the seed's 联系方式 for such filings), else the user's own mobile, else blank."""
+    number, the seed's 联系方式 for such filings), else the user's own mobile (a person's: the platform has
+    none), else blank."""
     liaison = db.session.scalar(sa.select(DepartmentContact).where(DepartmentContact.role == "liaison"))
     if liaison is not None and liaison.office_phone:
         return liaison.office_phone

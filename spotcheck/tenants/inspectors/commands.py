@@ -133,7 +133,7 @@ def id_number_of(inspector_id: int, data: dict | None = None, *, actor: Actor) -
 
 
 @command(Permission.CATALOG_MANAGE)
-def declare_recusal(inspector_id: int, data: dict, *, actor: Actor) -> Recusal:
+def declare_recusal(inspector_id: int, data: object, *, actor: Actor) -> Recusal:
     """Declare that the inspector may not inspect an entity (回避), with the reason: ``data`` gives
     ``reason`` and the entity, by ``entity_id`` or by ``entity_code`` (统一社会信用代码 or target
     code; errors then reported under ``entity_code`` and ``reason`` together)."""

@@ -11,12 +11,15 @@ certificate state shown beside each inspector.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.inspectors.vocabulary import CERTIFICATE_EXPIRED, INACTIVE, NOT_QUALIFIED  # noqa: F401 — read from here by the draw's frames
+
+# the refusals are read from here by the draw's frames
+from spotcheck.tenants.inspectors.vocabulary import CERTIFICATE_EXPIRED, INACTIVE, NOT_QUALIFIED
 from spotcheck.tenants.rules.rulebook import rules_for
 
 
@@ -33,7 +36,7 @@ def drawable_on(day: date) -> sa.ColumnElement[bool]:
     )
 
 
-def not_drawable_because(inspector: Inspector, day: date, categories) -> str | None:
+def not_drawable_because(inspector: Inspector, day: date, categories: Iterable[str]) -> str | None:
     """Why a non-expert inspector is left out of a draw on ``day`` needing ``categories``, or ``None``."""
     if not inspector.active:
         return INACTIVE

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from spotcheck.core.actions import Action, Actions
@@ -40,7 +42,7 @@ def reads_id_numbers(reader: Actor) -> bool:
     return has_permission(reader, Permission.INSPECTORS_PERSONAL_DATA)
 
 
-def publicly_listed(day) -> sa.ColumnElement[bool]:
+def publicly_listed(day: date) -> sa.ColumnElement[bool]:
     """The inspectors the public list shows on ``day``: those who may be drawn (active, certificate
     valid, not experts: experts advise a check and are never drawn)."""
     return eligibility.drawable_on(day)

@@ -53,7 +53,7 @@ def inspector_page(
     )
 
 
-def matching(search: str):
+def matching(search: str) -> sa.ColumnElement[bool]:
     """Inspectors whose name contains ``search`` or whose certificate number starts with it."""
     return sa.or_(
         Inspector.name.contains(search, autoescape=True), Inspector.cert_no.startswith(search.upper(), autoescape=True)

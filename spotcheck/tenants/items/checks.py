@@ -4,6 +4,7 @@ normalising what users type, and what a published item must state (明确抽查�
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -50,7 +51,7 @@ def _named(kind: str) -> str:
     return next(field.name for field in FIELDS if field.kind == kind)
 
 
-def _codes(field: ItemField, value, clean: dict, errors: dict) -> None:
+def _codes(field: ItemField, value: Iterable[str] | None, clean: dict, errors: dict) -> None:
     """Codes of the field's list, each given as its code or its Chinese name; unknown ones are refused."""
     codes: list[str] = []
     unknown: list[Any] = []

@@ -107,7 +107,7 @@ def retire_item(item_id: int, data: dict, *, actor: Actor) -> Item:
     return item
 
 
-def _new_version(item: Item, actor: Actor, reason) -> None:
+def _new_version(item: Item, actor: Actor, reason: str) -> None:
     item.version += 1
     db.session.add(
         ItemVersion(

@@ -18,7 +18,7 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items.checks import missing_for_publication
 from spotcheck.tenants.items.models import Item, ItemStatus, ItemVersion
 from spotcheck.tenants.items.policy import ITEM_ACTIONS, NEXT_STEPS
-from spotcheck.tenants.rules.rulebook import rules_for
+from spotcheck.tenants.rules.rulebook import Rules, rules_for
 
 __all__ = [
     "Coverage",
@@ -130,7 +130,7 @@ class Coverage:
         return None if self.goal_bp is None else self.goal_bp // 100
 
 
-def goal_of(rules, field: str) -> tuple[int | None, str]:
+def goal_of(rules: Rules, field: str) -> tuple[int | None, str]:
     """The coverage goal of ``field`` under ``rules`` (basis points, or None) and its citation."""
     return rules.coverage_goal_bp(field), rules.cite(f"coverage_{field}")
 

@@ -7,7 +7,7 @@ import enum
 from spotcheck.tenants.items.inputs import FIELDS
 
 
-class ItemStatus(str, enum.Enum):
+class ItemStatus(enum.StrEnum):
     """草稿 → 已发布 → 已停用."""
 
     draft = "draft"

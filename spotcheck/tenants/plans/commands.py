@@ -10,6 +10,7 @@ returned plan.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import cast
 
 import sqlalchemy as sa
@@ -47,7 +48,7 @@ def _leads(actor: Actor, field: str) -> bool:
     return bool(answer.get(field))
 
 
-def _joint_departments(ids, own_tenant_id: int, errors: dict) -> list[int]:
+def _joint_departments(ids: Iterable[str | int] | None, own_tenant_id: int, errors: dict) -> list[int]:
     try:
         wanted = sorted({int(i) for i in ids or []})
     except (TypeError, ValueError):
@@ -177,7 +178,9 @@ def set_line(plan_id: int, data: dict, *, actor: Actor) -> PlanItem:
                 rule=rules_of_plan(plan).under("plans_required"),
             )
         ]
-    elif item is not None and (foreign := [c for c in dict.fromkeys(codes) if c not in (item.methods or [])]):
+    elif item is not None and (
+        foreign := [c for c in dict.fromkeys(codes) if c is not None and c not in (item.methods or [])]
+    ):
         errors["methods"] = [not_the_items_methods(item, foreign)]
     if errors:
         raise ValidationFailed(errors)

@@ -36,7 +36,7 @@ def authority_of(actor: Actor) -> str | None:
     return next((code for code, tenant_kind in AUTHORITIES.items() if kind == tenant_kind), None)
 
 
-def _tenant_kind(plan: Plan):
+def _tenant_kind(plan: Plan) -> TenantKind | None:
     tenant = db.session.get(Tenant, plan.tenant_id)
     return tenant.kind if tenant is not None else None
 
@@ -57,9 +57,9 @@ def authorities_for(plan: Plan) -> tuple[str, ...]:
         )
     found = []
     for authority in named:
-        if authority == "justice":
-            found.append(authority)
-        elif authority == "market" and touches_market(plan) and _tenant_kind(plan) != TenantKind.lead:
+        if authority == "justice" or (
+            authority == "market" and touches_market(plan) and _tenant_kind(plan) != TenantKind.lead
+        ):
             found.append(authority)
     return tuple(found)
 

@@ -5,8 +5,8 @@ pages' forms are derived from it. Plans have no workbook."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from flask_babel import lazy_gettext as _l
 

@@ -50,7 +50,7 @@ class Plan(TenantOwned, Model):
     #: This submission's decisions, by authority (``justice``, ``market``): decision, name, time, comment.
     filings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
-    lines: Mapped[list["PlanItem"]] = relationship(
+    lines: Mapped[list[PlanItem]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="PlanItem.id"
     )
 

@@ -3,7 +3,10 @@ the scope its filing authorities read in (备案审核, across departments)."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.actor import Actor
@@ -35,7 +38,7 @@ def snapshot(plan: Plan) -> list[dict]:
     ]
 
 
-def _content(lines) -> list[tuple]:
+def _content(lines: Iterable[Mapping[str, Any]] | None) -> list[tuple]:
     return sorted(
         (
             row["item_id"],
@@ -71,7 +74,7 @@ def _can_submit(plan: Plan) -> bool:
     return plan.status == PlanStatus.returned and bool(plan.lines) and not changed_since_published(plan)
 
 
-def _submit_refusal(plan: Plan):
+def _submit_refusal(plan: Plan) -> LazyString:
     rules = rules_of_plan(plan)
     if not authorities_for(plan):
         return _l(
@@ -112,11 +115,11 @@ PLAN_ACTIONS = Actions(
 NEXT_STEPS = frozenset({"publish", "submit"})
 
 
-def reviewing(reader: Actor, **_) -> Across:
+def reviewing(reader: Actor, **_: object) -> Across:
     """The filing authorities read the submitted plans of every department (备案审核)."""
     return Across("review submitted plans")
 
 
-def archive(reader: Actor, **_) -> Across:
+def archive(reader: Actor, **_: object) -> Across:
     """The filing archive (备案审核记录) is read across departments (each authority's own filter applies)."""
     return Across("the filing archive")

@@ -4,13 +4,15 @@ the refusals of the rule that plans are published before they are filed."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.tenants.common.vocabulary import in_table_order, reference
+from spotcheck.tenants.items.models import Item
 
 
-class PlanStatus(str, enum.Enum):
+class PlanStatus(enum.StrEnum):
     """草稿/退回 (editable) → 已公开 → 已报备 → 已备案 (or 退回). Where the rulebook says so
     (备案前检查计划要在政府网站和各部门网站向社会公布), a plan is published before it is submitted for filing."""
 
@@ -35,20 +37,20 @@ AUTHORITY_CODES = ("justice", "market")
 DECISIONS = ("filed", "returned")
 
 
-def publish_first(rule: str):
+def publish_first(rule: str) -> LazyString:
     """The refusal to submit a plan never published, under the rule (``rule``: 根据《……》第3条，) that plans
     are published before they are filed (备案前检查计划要在政府网站和各部门网站向社会公布)."""
     return _l("%(rule)spublish the plan on the public portal before submitting it for filing.", rule=rule)
 
 
-def publish_again(rule: str):
+def publish_again(rule: str) -> LazyString:
     """The refusal to submit again a returned plan that changed since it was published."""
     return _l(
         "The plan has changed since it was published. %(rule)spublish it again before submitting it again.", rule=rule
     )
 
 
-def publish_first_to_file(rule: str):
+def publish_first_to_file(rule: str) -> LazyString:
     """The refusal to file a plan never published."""
     return _l(
         "%(rule)sthis plan, never published, cannot be filed: return it so that the department publishes it first.",
@@ -56,7 +58,7 @@ def publish_first_to_file(rule: str):
     )
 
 
-def not_the_items_methods(item, codes):
+def not_the_items_methods(item: Item, codes: Iterable[str]) -> LazyString:
     """The refusal of check methods (检查方式) a plan line gives that its item does not have: an item is
     checked only in the ways its list states (明确抽查主体、依据、对象、内容、方式)."""
     return _l(

@@ -10,6 +10,7 @@ recorded; anyone who may read the visit downloads them through a permission-chec
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -61,7 +62,7 @@ def list_for(visit: Visit) -> list[Attachment]:
 def any_for(visit: Visit) -> bool:
     """Whether the visit's result has an attachment (the record may be one, seed 002)."""
     return (
-        visit.id is not None
+        cast(int | None, visit.id) is not None  # a visit not flushed yet has no id, nor attachments
         and db.session.scalar(sa.select(Attachment.id).where(Attachment.visit_id == visit.id).limit(1)) is not None
     )
 

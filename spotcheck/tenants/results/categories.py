@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import current_scope
@@ -85,7 +85,7 @@ def forget() -> None:
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_at_the_end(session, transaction) -> None:
+def _forget_at_the_end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # another transaction may see another list
         session.info.pop(_READ, None)
 

@@ -1,7 +1,8 @@
 """The dates of a check (检查日期): its start and its end, inside the campaign's window and not in
 the future. The deadlines run from the end (:mod:`~spotcheck.tenants.results.deadlines`). Once the
 result has been submitted the dates are fixed: a leader corrects them, giving the reason
-(:func:`spotcheck.tenants.results.commands.review.correct_check_dates`), and no correction makes a due date later than the one first given.
+(:func:`spotcheck.tenants.results.commands.review.correct_check_dates`), and no correction makes a due date
+later than the one first given.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.clock import today
 from spotcheck.core.database import db, is_row_id
@@ -85,7 +85,7 @@ def methods_without_reason(visit: Visit) -> list[str]:
     return methods
 
 
-def _method_change_refusal(visit: Visit, method: str):
+def _method_change_refusal(visit: Visit, method: str) -> LazyString:
     """Why a result by ``method`` needs a reason (方式变更理由), naming the methods set and the plan's rule."""
     campaign, names = visit.campaign, reference.CHECK_METHODS
     planned = "、".join(names.get(code, code) for code in methods_without_reason(visit))

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import cast
 
 import segno
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core import personal_data, settings
 from spotcheck.core.actions import Action, Actions
@@ -198,7 +200,7 @@ def evaluation_until(code: InspectionCode, days: int) -> date | None:
 BUSINESS_STEPS = ("confirm", "evaluate", "ask_recusal")
 
 
-def business_refusal(code: InspectionCode, step: str, day: date):
+def business_refusal(code: InspectionCode, step: str, day: date) -> LazyString | None:
     """Why the business may not take ``step`` (:data:`BUSINESS_STEPS`) now, or ``None``: confirm once
     the team has recorded its arrival, once; evaluate after 离企, within the rules' days; ask that an
     inspector withdraw until the team leaves. The page offers, and the commands require, the same. Whether
@@ -251,28 +253,28 @@ def business_code(code: InspectionCode) -> str:
 def state_of(code: InspectionCode, campaign: Campaign, day: date) -> CheckState:
     if code.left_at is not None:
         return CheckState.finished
-    if code.arrived_at is None and campaign.window_end is not None and campaign.window_end < day:
+    if code.arrived_at is None and campaign.window_end < day:  # the window's days are never NULL
         return CheckState.expired
     return CheckState.valid
 
 
-def _outside_window(visit: Visit):
+def _outside_window(visit: Visit) -> LazyString | None:
     """Why the team may not arrive today: before the campaign's window or after it (the code has
     expired), or ``None``."""
     start, end, day = visit.campaign.window_start, visit.campaign.window_end, today()
-    if start is not None and day < start:
+    if day < start:  # the window's days are never NULL
         return _l("The inspection window starts on %(day)s: the team may not arrive before.", day=start.isoformat())
-    if end is not None and day > end:
+    if day > end:
         return _l("The inspection window ended on %(day)s: the code has expired.", day=end.isoformat())
     return None
 
 
-def _at_the_door(name: str, possible, refusal) -> Action:
+def _at_the_door(name: str, possible: Callable[[Visit], bool], refusal: Callable[[Visit], LazyString | None]) -> Action:
     """A step of the 组长 at the door (入企, 离企, 补录), which also waits while a member of the team (of any
     department's part, for a joint visit) who declared a conflict is not replaced: refused then citing the
     rule (:mod:`.recusals`)."""
 
-    def why(visit: Visit):
+    def why(visit: Visit) -> LazyString | None:
         if recused := recused_members(visit):
             return recusals.refusal(visit, recused)
         return refusal(visit)
@@ -345,7 +347,8 @@ def is_joint_request(request: RecusalRequest) -> bool:
 
 
 def _not_about_oneself(request: RecusalRequest, actor: Actor) -> bool:
-    return request.member.inspector is None or request.member.inspector.user_id != getattr(actor, "id", None)
+    inspector = cast(Inspector | None, request.member.inspector)  # None where row-level security hides its list
+    return inspector is None or inspector.user_id != getattr(actor, "id", None)
 
 
 RECUSAL_REQUEST_ACTIONS = Actions(

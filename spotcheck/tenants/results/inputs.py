@@ -5,8 +5,8 @@ form, the results workbook's columns and the template's labels and limits are de
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from flask_babel import lazy_gettext as _l
 

@@ -82,7 +82,8 @@ class Visit(TenantOwned, Model):
     published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     published_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     #: When the result was first published: a correction's version moves ``published_at``, never this; the
-    #: publication's lateness (逾期N个工作日公示) is counted from it (:func:`~spotcheck.tenants.results.deadlines.published_late`).
+    #: publication's lateness (逾期N个工作日公示) is counted from it
+    #: (:func:`~spotcheck.tenants.results.deadlines.published_late`).
     first_published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     version: Mapped[int] = mapped_column(default=0)  # published versions so far
     correction_reason: Mapped[str] = mapped_column(sa.Text, default="")  # 更正理由 of the version in progress
@@ -96,11 +97,11 @@ class Visit(TenantOwned, Model):
 
     campaign: Mapped[Campaign] = relationship(lazy="joined", innerjoin=True)
     entity: Mapped[Entity] = relationship(lazy="joined", innerjoin=True)
-    results: Mapped[list["ItemResult"]] = relationship(
+    results: Mapped[list[ItemResult]] = relationship(
         back_populates="visit", order_by="ItemResult.item_id", cascade="all, delete-orphan"
     )
-    follow_ups: Mapped[list["FollowUp"]] = relationship(back_populates="visit", order_by="FollowUp.id")
-    code: Mapped["InspectionCode | None"] = relationship(back_populates="visit", uselist=False)
+    follow_ups: Mapped[list[FollowUp]] = relationship(back_populates="visit", order_by="FollowUp.id")
+    code: Mapped[InspectionCode | None] = relationship(back_populates="visit", uselist=False)
 
 
 class InspectionCode(TenantOwned, Model):
@@ -174,7 +175,7 @@ class ItemResult(TenantOwned, Model):
 
     visit: Mapped[Visit] = relationship(back_populates="results")
     item: Mapped[Item] = relationship(lazy="joined", innerjoin=True)
-    categories: Mapped[list["ResultCategory"]] = relationship(
+    categories: Mapped[list[ResultCategory]] = relationship(
         order_by="ResultCategory.code", cascade="all, delete-orphan", lazy="selectin"
     )
 

@@ -13,8 +13,11 @@ what it allows. :data:`CAMPAIGN_STEPS` holds the two steps of a campaign that ar
 
 from __future__ import annotations
 
+from collections.abc import Callable, Container
+from typing import cast
+
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.actor import Actor
@@ -24,6 +27,9 @@ from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
 from spotcheck.tenants.campaigns.policy import (
     TEAMS_OPEN,
+    Possible,
+    Refusal,
+    Step,
     named_visits,
     recusal_rule,
     refusing_withdrawn,
@@ -50,7 +56,8 @@ def membership(visit: Visit, actor: Actor) -> TeamMember | None:
         (
             member
             for member in present_team(visit)
-            if member.inspector is not None and member.inspector.user_id == user_id
+            if (inspector := cast(Inspector | None, member.inspector)) is not None  # None: a list RLS hides
+            and inspector.user_id == user_id
         ),
         None,
     )
@@ -109,7 +116,7 @@ def awaits_follow_up(visit: Visit) -> bool:
     return found_problem(visit) and not visit.follow_ups and visit.no_follow_up_at is None
 
 
-def follow_up_rule(campaign: Campaign):
+def follow_up_rule(campaign: Campaign) -> LazyString:
     """The refusal naming the rule (``follow_up_required``: 对抽查发现的违法违规行为依法处理, from the campaign's
     rules in force — e.g. 宁安市's 第9条, 城口县's 二（六）, 乌审旗's 四（四）)."""
     return _l(
@@ -148,7 +155,7 @@ def _closable(visit: Visit) -> bool:
     )
 
 
-def _close_refusal(visit: Visit):
+def _close_refusal(visit: Visit) -> LazyString:
     if open := open_follow_ups(visit):
         return _l("A visit with an open follow-up cannot be closed (%(n)d open).", n=len(open))
     if visit.closed_at is not None:
@@ -158,7 +165,7 @@ def _close_refusal(visit: Visit):
     return _l("A visit is closed once its result is published.")
 
 
-def _dates_refusal(visit: Visit):
+def _dates_refusal(visit: Visit) -> LazyString:
     if visit.status == VisitStatus.published:
         return _l("The result is published: start a correction of it first, then correct its check dates.")
     return _l("Until the result is submitted, the team records its check dates.")
@@ -172,7 +179,7 @@ def _decidable(visit: Visit) -> bool:
     )
 
 
-def _decide_refusal(visit: Visit):
+def _decide_refusal(visit: Visit) -> LazyString:
     if not found_problem(visit):
         return _l("The result found no problem: no decision about a follow-up is needed.")
     if visit.follow_ups:
@@ -182,7 +189,7 @@ def _decide_refusal(visit: Visit):
     return _l("A leader decides on the follow-up once the result is approved.")
 
 
-def _state_refusal(visit: Visit):
+def _state_refusal(visit: Visit) -> LazyString:
     return _l(
         "This is not possible while the result is %(status)s.", status=labels.name(labels.VISIT_STATUS, visit.status)
     )
@@ -194,12 +201,12 @@ def recused_members(visit: Visit) -> list[TeamMember]:
     return recusals.waiting(visit, [] if visit.campaign.joint_id is not None else present_team(visit))
 
 
-def _open_unless_recused(statuses):
+def _open_unless_recused(statuses: Container[VisitStatus]) -> Callable[[Visit], bool]:
     """Possible in ``statuses`` while no member of the team waits to be replaced after a recusal."""
     return lambda visit: visit.status in statuses and not recused_members(visit)
 
 
-def _recorded_refusal(visit: Visit):
+def _recorded_refusal(visit: Visit) -> LazyString:
     if recused := recused_members(visit):
         return recusals.refusal(visit, recused)
     return _state_refusal(visit)
@@ -310,7 +317,7 @@ def _recusable(visit: Visit) -> bool:
     return not visit.campaign.joint and visit.campaign.status in TEAMS_OPEN and visit.status in OPEN
 
 
-def _recusal_refusal(visit: Visit):
+def _recusal_refusal(visit: Visit) -> LazyString:
     return _l(
         "The result of this visit is already submitted: its team no longer changes (a leader may return the "
         "result first)."
@@ -341,7 +348,7 @@ def _can_hand_out(campaign: Campaign) -> bool:
     )
 
 
-def _hand_out_refusal(campaign: Campaign):
+def _hand_out_refusal(campaign: Campaign) -> LazyString:
     if campaign.status == CampaignStatus.inspectors_drawn and (recused := visits_with_recusal(campaign)):
         return _l("%(rule)s Replace first: %(visits)s.", rule=recusal_rule(campaign), visits=named_visits(recused))
     if campaign.status == CampaignStatus.inspectors_drawn:
@@ -393,7 +400,7 @@ def _can_close(campaign: Campaign) -> bool:
     )
 
 
-def _campaign_close_refusal(campaign: Campaign):
+def _campaign_close_refusal(campaign: Campaign) -> LazyString:
     if campaign.status == CampaignStatus.published and open_follow_ups_of(campaign):
         return _l("A visit with an open follow-up cannot be closed (%(n)d open).", n=open_follow_ups_of(campaign))
     if campaign.status == CampaignStatus.published and (
@@ -408,12 +415,12 @@ def _campaign_close_refusal(campaign: Campaign):
     return _l("A campaign is closed once every result is published.")
 
 
-def _own(possible, refusal, *, parts: bool = False):
+def _own(possible: Possible, refusal: Refusal | LazyString, *, parts: bool = False) -> Step:
     """A step of a department's own campaign, not of a joint campaign (whose steps are the joint
     ones), nor of a department's part of one, except where ``parts`` allows it (closing the part
     once its results are published)."""
 
-    def why(campaign: Campaign):
+    def why(campaign: Campaign) -> LazyString:
         if campaign.joint or campaign.joint_id is not None:
             return _l("This is done on the joint campaign's page.")
         return refusal(campaign) if callable(refusal) else refusal

@@ -4,7 +4,7 @@ asking what each visit allows costs no query per visit and action."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -30,7 +30,7 @@ def team_query(visit: Visit) -> sa.Select:
     )
 
 
-def teams_of(visits) -> dict[tuple[int, int], list[TeamMember]]:
+def teams_of(visits: Sequence[Visit]) -> dict[tuple[int, int], list[TeamMember]]:
     """The present teams of ``visits`` by (campaign, entity), each as :func:`team_query` orders it,
     in one query per campaign (and 2,000 visits)."""
     by_campaign: dict[int, set[int]] = {}
@@ -56,7 +56,7 @@ _known_teams: ContextVar[dict | None] = ContextVar("spotcheck_known_teams", defa
 
 
 @contextmanager
-def teams_read_together(visits) -> Iterator[None]:
+def teams_read_together(visits: Sequence[Visit]) -> Iterator[None]:
     """A read that asks what each of many visits allows (a list, the to-dos): their teams are read
     at once, not once per visit and action. Never around a command: a team it changes is read anew."""
     token = _known_teams.set(teams_of(visits))

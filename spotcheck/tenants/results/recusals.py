@@ -9,12 +9,12 @@ campaign's scope as its participant. A page listing many visits reads them toget
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 from sqlalchemy.orm import lazyload
 
 from spotcheck.core.database import db, in_chunks
@@ -49,7 +49,7 @@ def _mixed_waiting(tenant_id: int, joint_id: int, entity_ids: list[int]) -> dict
 
 
 @contextmanager
-def read_together(visits) -> Iterator[None]:
+def read_together(visits: Iterable[Visit]) -> Iterator[None]:
     """A read that asks what each of many visits allows: the joint visits' conflicts are read at once,
     one query per joint campaign. Never around a command: a conflict it declares is read anew."""
     by_joint: dict[tuple[int, int], list[int]] = {}
@@ -83,7 +83,7 @@ def names(members: list[TeamMember]) -> str:
     return "、".join(member.shown_name for member in members)
 
 
-def refusal(visit: Visit, members: list[TeamMember]):
+def refusal(visit: Visit, members: list[TeamMember]) -> LazyString:
     """Why the visit waits: the rule, as the campaign's rules cite it, and who is to be replaced."""
     return _l(
         "%(rule)s Waiting for the replacement of %(names)s.", rule=recusal_rule(visit.campaign), names=names(members)

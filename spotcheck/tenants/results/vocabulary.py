@@ -34,7 +34,7 @@ EXPERT_KINDS = {
 NAME_LENGTH, ORGANISATION_LENGTH, EXPERTISE_LENGTH, RECUSAL_REASON_LENGTH = 50, 200, 200, 200
 
 
-class VisitStatus(str, enum.Enum):
+class VisitStatus(enum.StrEnum):
     """A visit's result, step by step (the rules are in :mod:`spotcheck.tenants.results.policy`)."""
 
     assigned = "assigned"  # 待检查: handed to the team, nothing recorded
@@ -45,7 +45,7 @@ class VisitStatus(str, enum.Enum):
     published = "published"  # 已公示
 
 
-class FollowUpKind(str, enum.Enum):
+class FollowUpKind(enum.StrEnum):
     """后续处置: what is done about a problem found."""
 
     rectification = "rectification"  # 责令改正, with a deadline and a re-check (复查)
@@ -110,7 +110,7 @@ def grouped(typed: str) -> str:
     return "-".join(typed[i : i + 4] for i in range(0, len(typed), 4))
 
 
-class RecusalRequestStatus(str, enum.Enum):
+class RecusalRequestStatus(enum.StrEnum):
     """A business's request that an inspector withdraw (回避申请), as a leader decides it."""
 
     pending = "pending"  # 待处理
@@ -125,8 +125,9 @@ RECUSAL_REQUEST_STATUS_LABELS = {
 }
 
 
-class CheckState(str, enum.Enum):
-    """What the public page of a code says of its inspection (defined from the data: :func:`spotcheck.tenants.results.codes.state_of`)."""
+class CheckState(enum.StrEnum):
+    """What the public page of a code says of its inspection (defined from the data:
+    :func:`spotcheck.tenants.results.codes.state_of`)."""
 
     valid = "valid"  # 有效
     finished = "finished"  # 已结束

@@ -3,14 +3,16 @@ changes to its users (编辑、停用、解除锁定)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from spotcheck.core import audit, events
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
-from spotcheck.core.database import db, get_row
+from spotcheck.core.database import Model, db, get_row
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.core.passwords import hash_password, password_problems
 from spotcheck.core.policy import ROLES_BY_TENANT_KIND, Permission, Role
@@ -35,7 +37,7 @@ def _tenant_fields(data: dict, errors: dict) -> dict:
         errors["code"] = [_l("This code is already taken.")]
     name = required_text(name, "name", errors, limit=100, missing=_l("Enter the department's name."))
     try:
-        kind_value = TenantKind(data.get("kind"))
+        kind_value = TenantKind(data.get("kind") or "")  # none, or not a kind: ValueError
     except ValueError:
         errors["kind"] = [_l("Choose the kind of department.")]
         kind_value = None
@@ -102,7 +104,7 @@ def create_department(data: dict, *, actor: Actor) -> Tenant:
 # --- users ----------------------------------------------------------------------------------------
 
 
-def _check_roles(roles, tenant_kind: str | None) -> list:
+def _check_roles(roles: Iterable[str] | None, tenant_kind: str | None) -> list[LazyString]:
     allowed = ROLES_BY_TENANT_KIND[tenant_kind]
     problems = []
     if not roles:
@@ -216,18 +218,13 @@ def update_user(user_id: int, data: dict | None = None, *, actor: Actor) -> User
         roles = sorted(set(roles))
         if role_problems := _check_roles(roles, user.tenant.kind.value if user.tenant else None):
             raise ValidationFailed({"roles": role_problems})
-        if (
-            actor is not None
-            and actor.id == user.id
-            and Role.tenant_admin.value in user.roles
-            and Role.tenant_admin.value not in roles
-        ):
+        if actor.id == user.id and Role.tenant_admin.value in user.roles and Role.tenant_admin.value not in roles:
             raise ValidationFailed({"roles": [_l("You cannot remove your own administrator role.")]})
         if roles != sorted(user.roles):
             changes["roles"] = [sorted(user.roles), roles]
             user.roles = roles
     if active is not None and active != user.active:
-        if actor is not None and actor.id == user.id and not active:
+        if actor.id == user.id and not active:
             raise ValidationFailed({"active": [_l("You cannot deactivate yourself.")]})
         changes["active"] = [user.active, active]
         user.active = active
@@ -250,7 +247,7 @@ def unlock_user(user_id: int, data: dict | None = None, *, actor: Actor) -> User
     return user
 
 
-def _insert(obj, unique_field: str, message) -> None:
+def _insert(obj: Model, unique_field: str, message: LazyString) -> None:
     """Add ``obj``; a unique-constraint clash becomes a field error instead of a 500."""
     try:
         with db.session.begin_nested():

@@ -8,6 +8,7 @@ The department's other users are its own administrator's to manage (:mod:`.admin
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask_babel import lazy_gettext as _l
@@ -21,7 +22,7 @@ from spotcheck.core.passwords import hash_password, password_problems
 from spotcheck.core.policy import Permission, Role
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts.commands.administration import _new_user, _user_fields
-from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.accounts.policy import DEPARTMENT_ADMIN_ACTIONS
 from spotcheck.tenants.accounts.queries import get_tenant
 from spotcheck.tenants.accounts.sessions import end_user_access
@@ -40,7 +41,7 @@ def temporary_password() -> str:
 
 
 @contextmanager
-def _in_department(tenant_id: int):
+def _in_department(tenant_id: int) -> Iterator[Tenant]:
     """Work inside the department ``tenant_id`` (and nowhere else) for the platform administrator."""
     tenant = get_tenant(tenant_id)
     with tenant_scope(tenant.id):

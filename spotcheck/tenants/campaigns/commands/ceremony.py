@@ -40,7 +40,7 @@ def _locked(campaign_id: int, kind: str, actor: Actor, action: str) -> tuple[Cam
     return campaign, cast(Draw, record)  # the step is possible: the draw is committed
 
 
-def _inputs(data) -> tuple[list[str], str]:
+def _inputs(data: object) -> tuple[list[str], str]:
     """The observers' inputs, or the reason the draw is made without any (:func:`draws.observers`)."""
     return draws.observers(data)
 

@@ -159,7 +159,7 @@ def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMemb
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def replace_inspectors(campaign_id: int, data: dict, *, actor: Actor) -> list[TeamMember]:
+def replace_inspectors(campaign_id: int, data: object, *, actor: Actor) -> list[TeamMember]:
     """Replace several team members at once (批量替换), each exactly as :func:`replace_inspector`
     would, for one reason (``data["reason"]``): the members ``data["member_ids"]``, or every visit
     of the inspector ``data["inspector_id"]`` in the campaign (one taken ill or away). All or

@@ -29,7 +29,7 @@ from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.campaigns.vocabulary import REASON_MAX, REASON_MIN, CampaignStatus
 
 
-def clean_reason(reason) -> str:
+def clean_reason(reason: object) -> str:
     """The reason of a return or a withdrawal: required, 4 to 500 characters."""
     reason = (reason if isinstance(reason, str) else "").strip()
     if not REASON_MIN <= len(reason) <= REASON_MAX:

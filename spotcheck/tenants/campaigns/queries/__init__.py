@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import cast
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
@@ -20,7 +20,7 @@ from spotcheck.core.queries import query
 from spotcheck.core.todo import Task
 from spotcheck.tenants.campaigns import named
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign
-from spotcheck.tenants.campaigns.in_force import rules_of  # noqa: F401 (a campaign's rules, read by the pages)
+from spotcheck.tenants.campaigns.in_force import rules_of  # a campaign's rules, read by the pages
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of, stage, visits_without_leader
 from spotcheck.tenants.campaigns.vocabulary import DRAW_KINDS, CampaignStatus
@@ -129,7 +129,7 @@ def allowed_actions(campaign: Campaign, *, reader: Actor) -> frozenset[str]:
     return CAMPAIGN_ACTIONS.allowed(campaign, reader)
 
 
-def refusal(campaign: Campaign, action: str):
+def refusal(campaign: Campaign, action: str) -> LazyString | None:
     """Why the campaign's state does not allow ``action`` now (``None`` when it does, or when the
     action is not one of the campaign's)."""
     return CAMPAIGN_ACTIONS.refusal(campaign, action)

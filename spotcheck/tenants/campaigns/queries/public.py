@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
@@ -235,7 +236,7 @@ def public_targets(
     )
 
 
-def public_departments_at(campaign: Campaign, entity_ids) -> dict[int, list[str]]:
+def public_departments_at(campaign: Campaign, entity_ids: Iterable[int]) -> dict[int, list[str]]:
     """The departments checking each drawn entity of a joint campaign, by group code."""
     return listing.departments_at(campaign, entity_ids)
 
@@ -254,7 +255,7 @@ class PublicMember:
     replacement_reason: str
 
 
-def public_teams(campaign: Campaign, entity_ids) -> dict[int, list[PublicMember]]:
+def public_teams(campaign: Campaign, entity_ids: Iterable[int]) -> dict[int, list[PublicMember]]:
     """Team members of the given visits (entity ids, e.g. one page of targets), in pick order: the
     inspector's name and enforcement certificate number only (no ID number, sex, post or anything
     else). A joint campaign's mixed team is shown whole: a member of another department is named

@@ -22,7 +22,7 @@ def _recorded(visit_id: int, action: str, actor: Actor) -> InspectionCode:
 
 
 @command(Permission.RESULTS_ENTER)
-def record_arrival(visit_id: int, data=None, *, actor: Actor) -> InspectionCode:
+def record_arrival(visit_id: int, data: object = None, *, actor: Actor) -> InspectionCode:
     """入企: the 组长 records that the team has arrived at the business, now."""
     code = _recorded(visit_id, "arrive", actor)
     code.arrived_at = code.arrival_recorded_at = now()
@@ -32,7 +32,7 @@ def record_arrival(visit_id: int, data=None, *, actor: Actor) -> InspectionCode:
 
 
 @command(Permission.RESULTS_ENTER)
-def record_departure(visit_id: int, data=None, *, actor: Actor) -> InspectionCode:
+def record_departure(visit_id: int, data: object = None, *, actor: Actor) -> InspectionCode:
     """离企: the 组长 records that the team has left the business, now; the code's page says the
     inspection is finished."""
     code = _recorded(visit_id, "leave", actor)

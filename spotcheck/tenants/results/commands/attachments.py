@@ -64,7 +64,7 @@ def add_attachment(visit_id: int, data: dict, *, actor: Actor) -> Attachment:
 
 
 @command(Permission.RESULTS_ENTER)
-def remove_attachment(visit_id: int, data: dict, *, actor: Actor) -> None:
+def remove_attachment(visit_id: int, data: object, *, actor: Actor) -> None:
     """A team member removes an attachment (``data["attachment_id"]``) while the result can be recorded
     (the file goes once committed)."""
     visit = locked_visit(visit_id)

@@ -67,7 +67,7 @@ def with_business_code(token: str, data: dict) -> Iterator[tuple[int, Inspection
 
 
 @command(ANYONE)
-def confirm_visit(token: str, data: dict, *, actor: Actor | None = None) -> InspectionCode:
+def confirm_visit(token: str, data: object, *, actor: Actor | None = None) -> InspectionCode:
     """确认入企: the business confirms, with its code, that the team recorded as arrived came."""
     with with_business_code(token, data if isinstance(data, dict) else {}) as (tenant_id, code):
         _require(code, "confirm")
@@ -77,7 +77,7 @@ def confirm_visit(token: str, data: dict, *, actor: Actor | None = None) -> Insp
 
 
 @command(ANYONE)
-def request_recusal(token: str, data: dict, *, actor: Actor | None = None) -> RecusalRequest:
+def request_recusal(token: str, data: object, *, actor: Actor | None = None) -> RecusalRequest:
     """申请回避: the business asks, with its code, that an inspector of the team (``data["cert_no"]``,
     the 执法证号 the page shows) withdraw, for ``data["reason"]`` (a conflict of interest). A leader
     decides (:func:`decide_recusal_request`); one open request a member."""
@@ -129,7 +129,7 @@ def request_recusal(token: str, data: dict, *, actor: Actor | None = None) -> Re
 
 
 @command(Permission.SIGNED_IN)  # a leader's RESULTS_REVIEW, or for a joint visit the coordinator's JOINT_MANAGE
-def decide_recusal_request(request_id: int, data: dict, *, actor: Actor) -> RecusalRequest:
+def decide_recusal_request(request_id: int, data: object, *, actor: Actor) -> RecusalRequest:
     """A leader accepts (``data["accept"]`` "yes") or refuses ("no") a business's request that an inspector
     withdraw, with the reason. Accepted, the member's conflict is declared as the team's own declaration
     is (抽取后申报回避): the member is then replaced by the rule of the draw on the team's page. A joint
@@ -182,7 +182,7 @@ def decide_recusal_request(request_id: int, data: dict, *, actor: Actor) -> Recu
 
 
 @command(ANYONE)
-def count_scans(counts: dict[str, int], data=None, *, actor: Actor | None = None) -> int:
+def count_scans(counts: dict[str, int], data: object = None, *, actor: Actor | None = None) -> int:
     """扫码核验, counted in aggregate: how many times each code's page was opened since the last count
     (``counts``: token → times), added in one transaction, with the first time it was opened. Nobody's
     address or location is kept. Returns the codes counted."""

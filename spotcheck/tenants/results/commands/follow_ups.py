@@ -14,7 +14,7 @@ from datetime import date
 from typing import cast
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core import audit, bulk, events
 from spotcheck.core.actor import Actor
@@ -55,7 +55,9 @@ def _day(data: dict, field: str, errors: dict, *, required: bool) -> date | None
         return None
 
 
-def _text(data: dict, field: str, errors: dict, *, limit: int, required: bool, message=None) -> str:
+def _text(
+    data: dict, field: str, errors: dict, *, limit: int, required: bool, message: LazyString | None = None
+) -> str:
     value = str(data.get(field) or "").strip()
     if required and len(value) < 2:
         errors[field] = [message or _l("Fill in this field (at least 2 characters).")]
@@ -123,7 +125,7 @@ def open_follow_up(visit_id: int, data: dict, *, actor: Actor) -> FollowUp:
     VISIT_ACTIONS.require(visit, actor, "follow_up")
     errors: dict[str, list] = {}
     try:
-        kind = FollowUpKind(data.get("kind"))
+        kind = FollowUpKind(data.get("kind") or "")  # none, or not a kind: ValueError
     except ValueError:
         raise ValidationFailed({"kind": [_l("Choose the kind of follow-up.")]}) from None
     details = _text(data, "details", errors, limit=DETAILS_LENGTH, required=True)
@@ -276,7 +278,7 @@ def _transfer_named(follow_up_id: int) -> str:
 
 
 @command(Permission.RESULTS_REVIEW)
-def decide_no_follow_up(visit_id: int, data: dict, *, actor: Actor) -> Visit:
+def decide_no_follow_up(visit_id: int, data: object, *, actor: Actor) -> Visit:
     """无需后续处置: a leader decides that the problem a visit found needs no follow-up, with the
     reason (``data["reason"]``, e.g. corrected on the spot and confirmed); kept in the department's
     record (the visit's page, the API, the audit trail), not published. The visit can then be closed."""
@@ -305,7 +307,7 @@ def decide_no_follow_up(visit_id: int, data: dict, *, actor: Actor) -> Visit:
 
 
 @command(Permission.RESULTS_PUBLISH)
-def close_visit(visit_id: int, data=None, *, actor: Actor) -> Visit:
+def close_visit(visit_id: int, data: object = None, *, actor: Actor) -> Visit:
     """办结: a published visit with no open follow-up is finished; one whose result found a problem
     only once a follow-up is recorded or a leader decided that none is needed."""
     visit = locked_visit(visit_id)

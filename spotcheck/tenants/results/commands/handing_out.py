@@ -4,6 +4,8 @@ campaign closed with its visits once every result is published (the rules:
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -29,8 +31,16 @@ def _campaign(campaign_id: int) -> Campaign:
     return get_row(Campaign, campaign_id, _l("No such campaign."), for_update=True)
 
 
+class Progress(Protocol):
+    """What hears of a hand-out's progress: the per cent done, and the visits written of the total."""
+
+    def __call__(self, percent: int, done: int | None = None, total: int | None = None) -> None: ...
+
+
 @command(Permission.CAMPAIGNS_EDIT)
-def hand_out(campaign_id: int, data=None, *, actor: Actor, progress=lambda *p, **k: None) -> list[Visit]:
+def hand_out(
+    campaign_id: int, data: object = None, *, actor: Actor, progress: Progress = lambda *p, **k: None
+) -> list[Visit]:
     """检查任务下达: a visit for every selected target, each with its team and 组长 and, where the
     inspection may lawfully take place, its codes (:mod:`spotcheck.tenants.results.codes`); the campaign
     is then ``notified`` and its teams may record results. ``progress`` hears of every chunk written
@@ -77,7 +87,7 @@ def _codes_once_the_team_may_go(*, actor: Actor, campaign: Campaign, entity_id: 
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def close_campaign(campaign_id: int, data=None, *, actor: Actor) -> Campaign:
+def close_campaign(campaign_id: int, data: object = None, *, actor: Actor) -> Campaign:
     """办结: a campaign whose every result is published and no follow-up open is closed, and its visits with it."""
     campaign = _campaign(campaign_id)
     CAMPAIGN_STEPS.require(campaign, actor, "close")

@@ -17,12 +17,13 @@ from spotcheck.tenants.inspectors.models import Inspector
 
 
 @command(Permission.USERS_MANAGE)
-def link_inspector(inspector_id: int, data: dict, *, actor: Actor) -> Inspector:
+def link_inspector(inspector_id: int, data: object, *, actor: Actor) -> Inspector:
     """Link an inspector entry to the person's user account (``data["user_id"]``; one person, one
     link), or unlink it with ``None``. The account must be an inspector of the same department; an
     account of another name is linked only when ``data["other_name"]`` confirms it is the same person."""
     inspector = get_row(Inspector, inspector_id, _l("No such inspector."), for_update=True)
-    user_id = (data if isinstance(data, dict) else {}).get("user_id")
+    given = data if isinstance(data, dict) else {}
+    user_id = given.get("user_id")
     if user_id is None:
         inspector.user_id = None
         audit.record("inspector.unlinked", "inspector", inspector.id, actor=actor, details={"cert": inspector.cert_no})
@@ -41,12 +42,13 @@ def link_inspector(inspector_id: int, data: dict, *, actor: Actor) -> Inspector:
                 ]
             }
         )
-    if user.display_name.strip() != inspector.name.strip() and not data.get("other_name"):
+    if user.display_name.strip() != inspector.name.strip() and not given.get("other_name"):
         raise ValidationFailed(
             {
                 "other_name": [
                     _l(
-                        "The account is %(account)s's and the entry %(name)s's: confirm that they are the same person to link them.",
+                        "The account is %(account)s's and the entry %(name)s's: confirm that they are the same "
+                        "person to link them.",
                         account=user.display_name,
                         name=inspector.name,
                     )

@@ -26,7 +26,7 @@ from spotcheck.tenants.results.vocabulary import REASON_LENGTH
 TIME_OF_DAY = re.compile(r"[T ]\d{1,2}:\d{2}")
 
 
-def _moment(raw, name: str, errors: dict) -> datetime | None:
+def _moment(raw: object, name: str, errors: dict) -> datetime | None:
     """A time as a page's ``datetime-local`` sends it (Beijing time), as UTC; a day without its time is refused
     (it would be taken as midnight)."""
     text = str(raw or "").strip()
@@ -44,7 +44,7 @@ def _moment(raw, name: str, errors: dict) -> datetime | None:
 
 
 @command(Permission.SIGNED_IN)  # the 组长's RESULTS_ENTER or a leader's RESULTS_REVIEW: CODE_ACTIONS says which
-def record_late_entry(visit_id: int, data: dict, *, actor: Actor) -> InspectionCode:
+def record_late_entry(visit_id: int, data: object, *, actor: Actor) -> InspectionCode:
     """补录: the times the team arrived and left (``data["arrived_at"]``, ``data["left_at"]``, Beijing
     time) and why they were not recorded at the door (``data["reason"]``). The 组长 within the rules'
     days after the check ended; after them a leader (更正)."""

@@ -4,6 +4,7 @@ event inside the command's transaction (the credit-system export queues it there
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,7 +27,7 @@ from spotcheck.tenants.results.vocabulary import PUBLICATION_JOB, PUBLICATION_TA
 
 
 @command(Permission.RESULTS_PUBLISH)
-def publish_results(visit_ids: list[int], data=None, *, actor: Actor) -> list[Visit]:
+def publish_results(visit_ids: list[int], data: object = None, *, actor: Actor) -> list[Visit]:
     """Publish approved results (公示), one or many at once: each becomes a version in the public
     register; a correction's new version replaces the old one there, marked as corrected. All or
     nothing: each result is checked as if published alone, and every refused one is named."""
@@ -65,7 +66,7 @@ def publish_results(visit_ids: list[int], data=None, *, actor: Actor) -> list[Vi
     db.session.add_all(versions)
     db.session.flush()  # every version has its id: one INSERT for all of them
     lines = _register_lines(visits)
-    for visit, published in zip(visits, versions):
+    for visit, published in zip(visits, versions, strict=True):  # one version per visit
         # the credit-system export queues the version here, in this transaction: exactly once
         events.emit("result.published", actor=actor, visit=visit, published=published)
         _count_in_register(lines, visit, moment)
@@ -103,7 +104,7 @@ def _register_lines(visits: list[Visit]) -> dict[int, PublishedEntity]:
     return lines
 
 
-def _count_in_register(lines: dict[int, PublishedEntity], visit: Visit, moment) -> None:
+def _count_in_register(lines: dict[int, PublishedEntity], visit: Visit, moment: datetime) -> None:
     """The entity's line of the register: one more current result for a first publication (a
     correction replaces its version), published last at ``moment``."""
     line = lines.get(visit.entity_id)
@@ -115,7 +116,7 @@ def _count_in_register(lines: dict[int, PublishedEntity], visit: Visit, moment) 
 
 
 @command(Permission.RESULTS_PUBLISH)
-def start_correction(visit_id: int, data: dict, *, actor: Actor) -> Visit:
+def start_correction(visit_id: int, data: object, *, actor: Actor) -> Visit:
     """更正: a published result is reopened for a new version, with the reason (``data["reason"]``);
     the public keeps the published version until the corrected one is approved and published."""
     visit = locked_visit(visit_id)

@@ -66,7 +66,7 @@ def import_result(visit_id: int, data: dict, *, actor: Actor) -> Visit:
 
 @command(Permission.CAMPAIGNS_EDIT)
 def import_results(
-    visit_ids: list[int], data: dict, *, actor: Actor, progress: Callable[[float], None] | None = None
+    visit_ids: list[int], data: object, *, actor: Actor, progress: Callable[[float], None] | None = None
 ) -> list[Visit]:
     """The results of a workbook (检查结果导入), each recorded (and, by its 组长, submitted) as
     :func:`import_result` does it, all or nothing, in one step: the visits locked in one query and
@@ -94,7 +94,7 @@ def import_results(
     return [visits[visit_id] for visit_id in ids]
 
 
-def _imported(visit: Visit, data, actor: Actor) -> tuple[int, dict]:
+def _imported(visit: Visit, data: object, actor: Actor) -> tuple[int, dict]:
     """One imported result written, checked as the form checks it and complete as a submission must
     be; submitted when the importer leads the visit's team, else a draft recorded on the team's behalf
     for its 组长 to confirm. Its audit entry."""
@@ -116,7 +116,7 @@ def _imported(visit: Visit, data, actor: Actor) -> tuple[int, dict]:
 
 
 @command(Permission.RESULTS_ENTER)
-def submit_result(visit_id: int, data=None, *, actor: Actor) -> Visit:
+def submit_result(visit_id: int, data: object = None, *, actor: Actor) -> Visit:
     """The 组长 submits the complete result for review — which confirms a result a clerk imported on
     the team's behalf (代为录入): until then it is a draft, in no review list."""
     visit = locked_visit(visit_id)

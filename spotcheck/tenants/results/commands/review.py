@@ -22,7 +22,7 @@ from spotcheck.tenants.results.vocabulary import APPROVAL_JOB, APPROVAL_TASK, RE
 
 
 @command(Permission.RESULTS_REVIEW)
-def approve_result(visit_id: int, data=None, *, actor: Actor) -> Visit:
+def approve_result(visit_id: int, data: object = None, *, actor: Actor) -> Visit:
     """A leader approves (审核通过); publication stays due 20 working days after the check ended."""
     visit = locked_visit(visit_id)
     visit_id, details = _approve(visit, actor)
@@ -32,7 +32,7 @@ def approve_result(visit_id: int, data=None, *, actor: Actor) -> Visit:
 
 
 @command(Permission.RESULTS_REVIEW)
-def approve_results(visit_ids: list[int], data=None, *, actor: Actor) -> list[Visit]:
+def approve_results(visit_ids: list[int], data: object = None, *, actor: Actor) -> list[Visit]:
     """A leader approves a chosen set of results in one step (批量审核通过), each checked as
     :func:`approve_result` checks it; a result that found a problem is never approved unseen: it is
     approved on its own page. All or nothing, each refused result named."""
@@ -66,7 +66,7 @@ def _approve(visit: Visit, actor: Actor) -> tuple[int, dict]:
 
 
 @command(Permission.RESULTS_REVIEW)
-def return_result(visit_id: int, data: dict, *, actor: Actor) -> Visit:
+def return_result(visit_id: int, data: object, *, actor: Actor) -> Visit:
     """A leader returns the result to the team with the reasons (退回, ``data["reason"]``)."""
     visit = locked_visit(visit_id)
     VISIT_ACTIONS.require(visit, actor, "return")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core import audit, events
 from spotcheck.core.actor import Actor
@@ -51,7 +51,7 @@ def _still_open(campaign_id: int, entity_id: int) -> None:
         )
 
 
-def _text(data: dict, name: str, limit: int, errors: dict, message) -> str:
+def _text(data: dict, name: str, limit: int, errors: dict, message: LazyString) -> str:
     value = str(data.get(name) or "").strip()
     if not value:
         errors[name] = [message]
@@ -116,7 +116,7 @@ def _clean_expert(data: dict) -> dict:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def add_expert(campaign_id: int, data: dict, *, actor: Actor) -> TeamExpert:
+def add_expert(campaign_id: int, data: object, *, actor: Actor) -> TeamExpert:
     """An expert joins the team of one visit (``data["entity_id"]``) in addition to the drawn
     inspectors (:func:`_clean_expert` for the rest of ``data``)."""
     campaign = _campaign(campaign_id)
@@ -166,7 +166,7 @@ def add_expert(campaign_id: int, data: dict, *, actor: Actor) -> TeamExpert:
 
 
 @command(Permission.CAMPAIGNS_EDIT)
-def remove_expert(expert_id: int, data=None, *, actor: Actor) -> TeamExpert:
+def remove_expert(expert_id: int, data: object = None, *, actor: Actor) -> TeamExpert:
     """An expert leaves the team (the row is kept, marked removed, for the record)."""
     expert = get_row(TeamExpert, expert_id, _l("No such expert."), for_update=True)
     campaign = _campaign(expert.campaign_id)
@@ -215,7 +215,7 @@ def _release_members(*, actor: Actor, recusal_id: int) -> None:
                 )
 
 
-def _reason(data) -> str:
+def _reason(data: object) -> str:
     reason = str((data if isinstance(data, dict) else {}).get("reason") or "").strip()
     if len(reason) < 2 or len(reason) > REASON_LENGTH:
         raise ValidationFailed(
@@ -362,7 +362,7 @@ def declare_in_joint(joint: Campaign, mixed: TeamMember, reason: str, actor: Act
     return marked
 
 
-def _member(campaign: Campaign, member_id) -> TeamMember:
+def _member(campaign: Campaign, member_id: object) -> TeamMember:
     member = (
         db.session.scalar(
             sa.select(TeamMember).where(

@@ -3,6 +3,7 @@ queue, a campaign's visits — each with the deadline that matters now and its f
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 import sqlalchemy as sa
@@ -41,7 +42,7 @@ def of_campaign(campaign_id: int) -> sa.Select:
     return sa.select(Visit).where(Visit.campaign_id == campaign_id)
 
 
-def _due_now():
+def _due_now() -> sa.ColumnElement[date | None]:
     """The deadline that matters in the visit's state, as SQL (see :func:`due_of`)."""
     return sa.case(
         (Visit.status.in_(OPEN), Visit.report_due),
@@ -62,7 +63,7 @@ def visits_page(
     mine: bool = False,
     status: VisitStatus | str | None = None,
     campaign_id: int | None = None,
-    statuses=(),
+    statuses: Collection[VisitStatus | str] = (),
     number: int = 1,
     category: str = "",
 ) -> NumberedPage:
@@ -78,7 +79,13 @@ def visits_page(
 
 
 def _matching(
-    reader: Actor, *, mine: bool = False, status=None, campaign_id: int | None = None, statuses=(), category: str = ""
+    reader: Actor,
+    *,
+    mine: bool = False,
+    status: VisitStatus | str | None = None,
+    campaign_id: int | None = None,
+    statuses: Collection[VisitStatus | str] = (),
+    category: str = "",
 ) -> sa.Select:
     found = mine_or_visible(reader, mine)
     if category == FOUND_PROBLEM:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import InstrumentedAttribute
 
 from spotcheck.core.database import db, dialect, searching
 from spotcheck.core.scoping import joint_scope
@@ -124,7 +125,7 @@ def _search(text: str, page: int) -> NumberedPage:
     )
 
 
-def _among(column, ids: Sequence[int]):
+def _among(column: sa.ColumnElement[int] | InstrumentedAttribute[int], ids: Sequence[int]) -> sa.ColumnElement[bool]:
     """``column`` is one of ``ids``: on PostgreSQL one array parameter (a list of thousands planned as fast as
     one id), elsewhere a list of parameters."""
     if dialect() == "postgresql":
@@ -182,7 +183,7 @@ def _matching(text: str) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]
     return code.startswith(text.upper(), autoescape=True), name.contains(text, autoescape=True)
 
 
-def public_content(visit: Visit, parts: "PublicParts | None" = None) -> dict:
+def public_content(visit: Visit, parts: PublicParts | None = None) -> dict:
     """What the public register keeps of a result: no draft, no personal data (inspectors by name
     and certificate number only; experts 专家 by name and organisation, marked ``expert``).
     ``parts``: the teams, experts and joint campaigns of many visits read at once (a publication

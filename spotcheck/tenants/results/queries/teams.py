@@ -3,6 +3,9 @@ inspection notice was written, and one visit's team as its page shows it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import NotRequired, TypedDict
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -18,7 +21,20 @@ def visit_of(campaign_id: int, entity_id: int) -> Visit | None:
     return db.session.scalar(sa.select(Visit).where(Visit.campaign_id == campaign_id, Visit.entity_id == entity_id))
 
 
-def selected_target(campaign: Campaign, entity_id) -> CampaignTarget:
+class TeamView(TypedDict):
+    """One visit's team as its page and the API show it (:func:`team_view`)."""
+
+    target: CampaignTarget
+    members: list[TeamMember]
+    recusals: dict[int, Recusal]
+    experts: list[TeamExpert]
+    visit: Visit | None
+    #: The experts who joined after the visit's inspection notice: expert id → the notice's number (the
+    #: notices' queries add it).
+    after_notice: NotRequired[dict[int, str]]
+
+
+def selected_target(campaign: Campaign, entity_id: object) -> CampaignTarget:
     target = (
         db.session.scalar(
             sa.select(CampaignTarget).where(
@@ -54,7 +70,9 @@ def get_expert(campaign_id: int, expert_id: int) -> TeamExpert:
     return expert
 
 
-def experts_of(campaign: Campaign, entity_ids=None, *, removed: bool = False) -> dict[int, list[TeamExpert]]:
+def experts_of(
+    campaign: Campaign, entity_ids: Iterable[int] | None = None, *, removed: bool = False
+) -> dict[int, list[TeamExpert]]:
     """The experts of the campaign's visits (``entity_ids``: those only), in the order they joined;
     ``removed``: those who left too."""
     query = sa.select(TeamExpert).where(TeamExpert.campaign_id == campaign.id)
@@ -85,7 +103,7 @@ def public_expert(expert: TeamExpert) -> dict:
     }
 
 
-def team_view(campaign: Campaign, entity_id) -> dict:
+def team_view(campaign: Campaign, entity_id: object) -> TeamView:
     """One visit's team as its page shows it: the target, the drawn members in pick order (replaced
     ones included) with the conflicts declared against them, the experts (those who left too),, and the
     visit once handed out (which experts joined after its inspection notice: the notices' queries)."""

@@ -196,7 +196,7 @@ def _visit_tasks(reader: Actor, limit: int) -> list[Task]:
     return sorted(tasks, key=lambda task: (_URGENCY[task.flag], task.due or date.max))[:limit]
 
 
-def _every_department(reader: Actor, **_) -> Across:
+def _every_department(reader: Actor, **_: object) -> Across:
     return Across("publications overdue in every department")
 
 

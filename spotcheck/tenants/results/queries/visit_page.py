@@ -7,20 +7,25 @@ of a visit is the same on the page and through the API."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import LazyString
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.campaigns.models import TeamExpert, TeamMember
 from spotcheck.tenants.results import categories, codes, deadlines, inputs, policy, recusals, vocabulary
 from spotcheck.tenants.results.categories import Category
-from spotcheck.tenants.results.models import RecusalRequest, Visit
+from spotcheck.tenants.results.models import Attachment, RecusalRequest, Visit
 from spotcheck.tenants.results.queries import follow_ups, listing, teams, visits
 
 
@@ -33,37 +38,38 @@ class VisitPage:
     def __init__(self, visit: Visit, reader: Actor):
         self.visit, self.reader = visit, reader
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:  # any of the visit's columns, read through
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self.visit, name)
 
     @cached_property
-    def follow_up_rule(self):
+    def follow_up_rule(self) -> LazyString:
         """Why the visit waits for a follow-up before it closes, citing the campaign's rules."""
         return policy.follow_up_rule(self.visit.campaign)
 
     # --- who is on it ---------------------------------------------------------------------------
 
     @cached_property
-    def team(self):
+    def team(self) -> list[TeamMember]:
         return visits.team_of(self.visit)
 
     @cached_property
-    def experts(self):
+    def experts(self) -> list[TeamExpert]:
         return teams.experts_of_visit(self.visit)
 
     @cached_property
-    def recused(self):
+    def recused(self) -> list[TeamMember]:
         return visits.recused_members(self.visit)
 
     @cached_property
-    def recusal_note(self):
-        """Why the visit waits while a member who declared a conflict is not replaced (the rule cited), or ``None``."""
+    def recusal_note(self) -> LazyString | None:
+        """Why the visit waits while a member who declared a conflict is not replaced (the rule cited), or
+        ``None``."""
         return recusals.refusal(self.visit, self.recused) if self.recused else None
 
     @cached_property
-    def me(self):
+    def me(self) -> TeamMember | None:
         return visits.membership(self.visit, self.reader)
 
     # --- what the reader may do ---------------------------------------------------------------------
@@ -92,7 +98,8 @@ class VisitPage:
     def check(self) -> dict | None:
         """The visit's 检查码 as the team shows it at the door (its QR, its URL, its 12 characters), with
         its row (``code``: 入企, 离企, 补录, scans, the business's confirmation); the page never shows the
-        business's code, nor its evaluation (the justice bureau's alone). ``None`` before the hand-out or without a code."""
+        business's code, nor its evaluation (the justice bureau's alone). ``None`` before the hand-out or without
+        a code."""
         code = self.visit.code
         if code is None:
             return None
@@ -149,11 +156,11 @@ class VisitPage:
         return categories.offered()
 
     @property
-    def methods(self):
+    def methods(self) -> Mapping[str, str] | None:
         return inputs.BY_NAME["method"].choices
 
     @cached_property
-    def attachments(self):
+    def attachments(self) -> list[Attachment]:
         return visits.attachments_of(self.visit)
 
     # --- its deadlines ------------------------------------------------------------------------------
@@ -171,21 +178,21 @@ class VisitPage:
         return listing.flag_of(self.visit)
 
     @cached_property
-    def late(self):
+    def late(self) -> deadlines.Late | None:
         return listing.late_of(self.visit)
 
     @cached_property
-    def overdue(self):
+    def overdue(self) -> deadlines.Overdue | None:
         """逾期N个工作日 past the deadline that matters now (:func:`listing.overdue_of`)."""
         return listing.overdue_of(self.visit)
 
     @cached_property
-    def publication_overdue(self):
+    def publication_overdue(self) -> deadlines.Overdue | None:
         """逾期未公示: working days past the publication due date, the result not published yet."""
         return deadlines.publication_overdue(self.visit)
 
     @cached_property
-    def published_late(self):
+    def published_late(self) -> deadlines.Overdue | None:
         """逾期公示: working days past its due date the result was first published (kept after corrections)."""
         return deadlines.published_late(self.visit)
 
@@ -219,7 +226,7 @@ class VisitPage:
     # --- where its follow-ups go ------------------------------------------------------------------
 
     @cached_property
-    def receivers(self):
+    def receivers(self) -> list[Tenant]:
         return follow_ups.receivers(self.visit.tenant_id)
 
     @cached_property

@@ -5,7 +5,7 @@ steps about its visits (检查任务下达, 办结)."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, get_row
@@ -102,7 +102,7 @@ def campaign_steps(campaign: Campaign, reader: Actor) -> frozenset[str]:
     return CAMPAIGN_STEPS.allowed(campaign, reader)
 
 
-def why_not_closed(campaign: Campaign):
+def why_not_closed(campaign: Campaign) -> LazyString | None:
     """Why a campaign whose results are all published cannot be closed yet (the next step to take)."""
     close = CAMPAIGN_STEPS.by_name["close"]
     if campaign.status != CampaignStatus.published or close.possible(campaign):
