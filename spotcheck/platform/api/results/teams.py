@@ -95,7 +95,7 @@ class ConflictSchema(Schema):
 class Team(MethodView):
     @requires(Permission.CAMPAIGNS_VIEW)
     @blp.response(200, TeamSchema)
-    def get(self, campaign_id: int, entity_id: int) -> dict[str, object]:
+    def get(self, campaign_id: int, entity_id: int) -> teams.TeamView:
         """One visit's team: the drawn members (with any conflict declared) and the experts"""
         campaign = campaign_queries.get_campaign(campaign_id)
         view = teams.team_view(campaign, entity_id)
