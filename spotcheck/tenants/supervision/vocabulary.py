@@ -7,11 +7,16 @@ goals, points — are the rules' (:mod:`spotcheck.tenants.rules`), never written
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.tenants.rules.vocabulary import DEDUCTION_LABELS
+
+if TYPE_CHECKING:  # the figures name their columns with this vocabulary: imported for the annotations only
+    from spotcheck.tenants.supervision.figures import Status
 
 # the periods (统计期), as pages and API name them
 from spotcheck.tenants.supervision.periods import (
@@ -401,11 +406,11 @@ class Deduction:
     def label(self) -> str:
         return DEDUCTION_LABELS[self.code]
 
-    def occurrences(self, status) -> int:
+    def occurrences(self, status: Status) -> int:
         return OCCURRENCES[self.code](status)
 
 
-OCCURRENCES = {
+OCCURRENCES: dict[str, Callable[[Status], int]] = {
     "missed_filing": lambda s: sum(1 for f in s.filings if f.status == "missing"),
     "late_filing": lambda s: sum(1 for f in s.filings if f.status == "late"),
     "coverage_market": lambda s: int(s.below_target("market")),
