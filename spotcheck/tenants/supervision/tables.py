@@ -106,7 +106,7 @@ def _pct(part: int, whole: int) -> float | None:
     return None if not whole else round(100.0 * part / whole, 1)
 
 
-def _rate(value: float | None):
+def _rate(value: float | None) -> float | str:
     """A rate cell: the number, or :data:`NOT_APPLICABLE`."""
     return NOT_APPLICABLE if value is None else value
 
@@ -395,7 +395,7 @@ PROGRESS_HEADERS = [
 ]
 
 
-def _progress_row(n, s: figures.Status) -> list:
+def _progress_row(n: int, s: figures.Status) -> list[object]:
     return [
         n,
         s.name,

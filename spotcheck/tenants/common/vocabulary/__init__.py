@@ -13,7 +13,7 @@ an enum member) up in a table and falls back to the code itself.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask_babel import LazyString, gettext as _, lazy_gettext as _l
 
@@ -24,6 +24,9 @@ if TYPE_CHECKING:  # the models name their states with these tables: imported fo
     from spotcheck.tenants.accounts.models import Tenant
     from spotcheck.tenants.campaigns.models import Campaign
     from spotcheck.tenants.plans.models import Plan
+
+#: The codes a table names (strings mostly; a plan's half, 1, 2 or None for the whole year).
+Code = TypeVar("Code")
 
 #: 抽查任务 life cycle.
 CAMPAIGN_STATUS = {
@@ -145,10 +148,10 @@ ENTITY_FLAG_SHORT = {
 }
 
 
-def name(table: Mapping[str, object], code: object) -> str:
+def name(table: Mapping[Code, object], code: object) -> str:
     """The name of ``code`` (a value or an enum member) in ``table``; the code itself when unknown."""
-    key = getattr(code, "value", code)
-    value = table.get(key) if isinstance(key, str) else None  # the tables are keyed by codes (strings)
+    key: Any = getattr(code, "value", code)  # the code, or the enum member's: looked up as the table's keys are
+    value = table.get(key)
     return str(value) if value is not None else ("" if key is None else str(key))
 
 
