@@ -6,9 +6,10 @@ module inside the reader's chain. Pages are cut by entry id (keyset, newest firs
 OFFSET, so a deep page costs what the first one does on a chain of millions of entries.
 
 The names a reader needs (who acted, which item, campaign, inspector, department; an import's
-kind, a replacement's reason, a reporting table, a period…) are looked up here, for a whole page at once — one query per kind of object, never one per row. Entries keep the ids and
-codes they were written with; an object that no longer exists (a removed directory entry, a
-withdrawn recusal) simply has no name and the page shows its type and id.
+kind, a replacement's reason, a reporting table, a period…) are looked up here, for a whole page at once — one
+query per kind of object, never one per row. Entries keep the ids and codes they were written with; an object
+that no longer exists (a removed directory entry, a withdrawn recusal) simply has no name and the page shows its
+type and id.
 
 Plain arguments in, plain values out: no request, no login, no web layer.
 """

@@ -32,7 +32,8 @@ from spotcheck.tenants.supervision.drill_down import Rows
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.vocabulary import BURDEN_COLUMNS
 
-#: A check's key: a joint campaign's id for a joint visit (one check for all its departments), else minus the visit's id.
+#: A check's key: a joint campaign's id for a joint visit (one check for all its departments), else minus the
+#: visit's id.
 _KEY = sa.case((Campaign.joint_id.is_(None), -Visit.id), else_=Campaign.joint_id)
 
 

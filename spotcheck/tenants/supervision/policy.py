@@ -46,7 +46,8 @@ def sees_every_department(reader: Actor) -> bool:
 def reads_evaluations(reader: Actor) -> bool:
     """The businesses' evaluations one by one (评价明细): the justice bureau's reading alone (its supervisor and leader,
     who read every department). A department reads its own as figures of ended periods over at least five
-    (:mod:`spotcheck.tenants.supervision.evaluation_figures`), never a row: its drill-down of them is refused, saying so."""
+    (:mod:`spotcheck.tenants.supervision.evaluation_figures`), never a row: its drill-down of them is refused, saying
+    so."""
     return sees_every_department(reader)
 
 
@@ -126,8 +127,8 @@ def _existed_in(reader: Actor, department_id: int | None, period: Period) -> Non
             {
                 "period": [
                     _l(
-                        "The department was set up on %(day)s, after %(period)s ended: it has no figures of that period and "
-                        "owes no table of it.",
+                        "The department was set up on %(day)s, after %(period)s ended: it has no figures of that "
+                        "period and owes no table of it.",
                         day=f"{created.year}年{created.month}月{created.day}日",
                         period=period.label,
                     )

@@ -165,13 +165,14 @@ def load_rulebook(data: dict, *, actor: Actor) -> RuleVersion:
                         )
                     )
         if problems:
-            errors["departments"] = problems + [
+            errors["departments"] = [
+                *problems,
                 str(
                     _l(
-                        "The departments named change their rules first (a new version, stricter or leaving the parameter "
-                        "open); then load this rulebook again."
+                        "The departments named change their rules first (a new version, stricter or leaving the "
+                        "parameter open); then load this rulebook again."
                     )
-                )
+                ),
             ]
     if errors:
         raise ValidationFailed(errors)
@@ -196,9 +197,10 @@ def _own(
             {
                 "document.issuer": [
                     _l(
-                        "“%(title)s” is issued by %(issuer)s, not by this department (%(own)s): a department loads only its own "
-                        "rules. To start from another department's rules, choose its preset: its issuer and title become this "
-                        "department's, and its articles stay marked as not yet confirmed until you load your own.",
+                        "“%(title)s” is issued by %(issuer)s, not by this department (%(own)s): a department loads "
+                        "only its own rules. To start from another department's rules, choose its preset: its issuer "
+                        "and title become this department's, and its articles stay marked as not yet confirmed until "
+                        "you load your own.",
                         title=document.title,
                         issuer=document.issuer,
                         own=own,
