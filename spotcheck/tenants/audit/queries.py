@@ -6,20 +6,23 @@ module inside the reader's chain. Pages are cut by entry id (keyset, newest firs
 OFFSET, so a deep page costs what the first one does on a chain of millions of entries.
 
 The names a reader needs (who acted, which item, campaign, inspector, department; an import's
-kind, a replacement's reason, a reporting table, a period…) are looked up here, for a whole page at once — one query per kind of object, never one per row. Entries keep the ids and
-codes they were written with; an object that no longer exists (a removed directory entry, a
-withdrawn recusal) simply has no name and the page shows its type and id.
+kind, a replacement's reason, a reporting table, a period…) are looked up here, for a whole page at once — one
+query per kind of object, never one per row. Entries keep the ids and codes they were written with; an object
+that no longer exists (a removed directory entry, a withdrawn recusal) simply has no name and the page shows its
+type and id.
 
 Plain arguments in, plain values out: no request, no login, no web layer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
+from sqlalchemy.orm import QueryableAttribute
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.audit import AuditEntry
@@ -121,7 +124,7 @@ class Window:
     first: bool  # the newest page
 
 
-def valid_id(value) -> int | None:
+def valid_id(value: object) -> int | None:
     """An entry id from a link, or ``None`` when it cannot be one (not a number, 0, negative, too large)."""
     number = whole_number(value, digits=len(str(MAX_ID)))
     return number if number is not None and 0 < number <= MAX_ID else None
@@ -131,8 +134,8 @@ def window(
     reader: Actor,
     filters: Filters = Filters(),
     *,
-    before: int | None = None,
-    after: int | None = None,
+    before: int | str | None = None,
+    after: int | str | None = None,
     size: int = PAGE_SIZE,
 ) -> Window:
     """The page of the reader's department's trail that matches ``filters``: the newest ``size``
@@ -162,7 +165,7 @@ def window(
     return Window(rows, older=older, newer=newer, first=before is None)
 
 
-def _exists(where: list, condition) -> bool:
+def _exists(where: list[sa.ColumnElement[bool]], condition: sa.ColumnElement[bool]) -> bool:
     return db.session.scalar(sa.select(AuditEntry.id).where(*where, condition).limit(1)) is not None
 
 
@@ -182,7 +185,7 @@ def department_people() -> list[Person]:
     return [Person(*row) for row in rows]
 
 
-def people(ids: Iterable[int]) -> dict[int, Person]:
+def people(ids: Iterable[object]) -> dict[int, Person]:
     """The department's users among ``ids``, in one query. Someone outside the department (the
     platform administrator who created its first account, the justice bureau's supervisor who
     filed a plan) is not visible here: the page names them by the login kept in the entry."""
@@ -205,13 +208,17 @@ class Name:
 
 
 Namer = Callable[[set[str]], dict[str, Name]]
+#: A column a namer reads (the id or code it looks up first, then what the name is made of).
+Column = QueryableAttribute[object]
+#: A table a namer joins, and on what.
+Join = tuple[type, sa.ColumnElement[bool]]
 
 
 def _int_keys(keys: set[str]) -> dict[int, str]:
     return {number: k for k in keys if (number := valid_id(k)) is not None}
 
 
-def _by_id(columns, make: Callable[..., Name], *joins) -> Namer:
+def _by_id(columns: Sequence[Column], make: Callable[..., Name], *joins: Join) -> Namer:
     """A namer for ids: one ``SELECT … WHERE id IN (…)`` for every key of the page."""
 
     def lookup(keys: set[str]) -> dict[str, Name]:
@@ -222,12 +229,12 @@ def _by_id(columns, make: Callable[..., Name], *joins) -> Namer:
         for target, on in joins:
             query = query.join(target, on)
         rows = db.session.execute(query.where(columns[0].in_(ids)))
-        return {ids[row[0]]: make(*row[1:]) for row in rows}
+        return {ids[cast(int, row[0])]: make(*row[1:]) for row in rows}  # the first column: the id
 
     return lookup
 
 
-def _by_code(code_column, columns, make: Callable[..., Name]) -> Namer:
+def _by_code(code_column: Column, columns: Sequence[Column], make: Callable[..., Name]) -> Namer:
     """A namer for codes (credit codes, certificate numbers, item codes)."""
 
     def lookup(keys: set[str]) -> dict[str, Name]:
@@ -235,7 +242,7 @@ def _by_code(code_column, columns, make: Callable[..., Name]) -> Namer:
         if not codes:
             return {}
         rows = db.session.execute(sa.select(code_column, *columns).where(code_column.in_(codes)))
-        return {row[0]: make(*row[1:]) for row in rows}
+        return {cast(str, row[0]): make(*row[1:]) for row in rows}  # the first column: the code
 
     return lookup
 
@@ -340,7 +347,7 @@ class Wanted:
 
     keys: dict[str, set[str]] = field(default_factory=dict)
 
-    def add(self, kind: str, key) -> None:
+    def add(self, kind: str, key: object) -> None:
         if key not in (None, ""):
             self.keys.setdefault(kind, set()).add(str(key))
 
@@ -351,7 +358,7 @@ class Wanted:
 EXEMPT_KIND_NAMES = EXEMPT_KINDS
 
 
-def department_name(department_id) -> str | None:
+def department_name(department_id: object) -> str | None:
     """A department by its id (a transfer's sender or receiver), or ``None`` when there is none."""
     if not isinstance(department_id, int) or isinstance(department_id, bool):
         return None
@@ -361,12 +368,13 @@ def department_name(department_id) -> str | None:
         return None
 
 
-def import_kind_name(code) -> str | None:
+def import_kind_name(code: object) -> str | None:
     """What a spreadsheet import brought in (事项、名录、执法人员…), by its kind."""
-    return str(KINDS[code].label) if code in KINDS else None
+    kind = KINDS.get(code) if isinstance(code, str) else None  # the kinds are named by strings
+    return str(kind.label) if kind is not None else None
 
 
-def replacement_reasons(action: str) -> dict:
+def replacement_reasons(action: str) -> Mapping[str, object]:
     """Why a drawn target or inspector was replaced (替换理由), by code, for that action."""
     return {
         "draw.target_replaced": TARGET_REPLACEMENT_REASONS,

@@ -7,16 +7,19 @@ import operator
 import re
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
 from spotcheck.core.clock import today
 from spotcheck.tenants.common.vocabulary.reference import INDUSTRY_SECTIONS
 
+#: The refusals of a form or a file's fields, by field (what :class:`~spotcheck.core.errors.ValidationFailed` carries).
+Errors = dict[str, list[LazyString]]
+
 
 class Invalid(ValueError):
-    def __init__(self, message):
+    def __init__(self, message: LazyString | str) -> None:
         super().__init__(str(message))
         self.message = message
 
@@ -92,14 +95,14 @@ def other_target_code(value: str | None) -> str:
     return value
 
 
-def parse_flag(value) -> bool:
+def parse_flag(value: object) -> bool:
     """A yes/no from a form or a spreadsheet cell (是, √, 1, true, yes)."""
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "y", "是", "√", "x")
     return bool(value)
 
 
-def parse_date(value, key: str, errors: dict) -> date | None:
+def parse_date(value: object, key: str, errors: Errors) -> date | None:
     """A date from a form, a spreadsheet cell or ISO text; a bad one adds an error under ``key``."""
     if value in (None, ""):
         return None
@@ -114,7 +117,7 @@ def parse_date(value, key: str, errors: dict) -> date | None:
         return None
 
 
-def past_date(value, key: str, errors: dict) -> date | None:
+def past_date(value: object, key: str, errors: Errors) -> date | None:
     """A date that has happened (a penalty, an inspection): :func:`parse_date`, and not after today."""
     parsed = parse_date(value, key, errors)
     if parsed is not None and parsed > today():

@@ -53,7 +53,8 @@ READ_BY = {
     "flagged_not_sampled_less": "`spotcheck/tenants/campaigns/risk.py:problems`",
     "risk_classes_ordered": "`spotcheck/tenants/campaigns/risk.py:problems`",
     "higher_risk_sampled_more": "`spotcheck/tenants/campaigns/risk.py:problems`",
-    "penalty_window_days": "`spotcheck/tenants/campaigns/frames.py:flagged`, `spotcheck/tenants/campaigns/frames.py:kept`",
+    "penalty_window_days": "`spotcheck/tenants/campaigns/frames.py:flagged`, "
+    "`spotcheck/tenants/campaigns/frames.py:kept`",
     "flagged_min_ratio": "`spotcheck/tenants/campaigns/risk.py:problems`",
     "kept_when_checked": "`spotcheck/tenants/campaigns/frames.py:kept`",
     "inspection_cap": "`spotcheck/tenants/campaigns/inspection_counts.py:capped`; open while the floor asks for "
@@ -74,8 +75,10 @@ READ_BY = {
     "basics_filed": "`spotcheck/tenants/supervision/queries/__init__.py:tasks_for`",
     "non_random_reason_required": "`spotcheck/tenants/items/checks.py:missing_for_publication`",
     "directory_yearly_update": "`spotcheck/tenants/supervision/queries/upkeep.py:stale_directory_task`",
-    "coverage_market": "`spotcheck/tenants/items/queries.py:coverage`, `spotcheck/tenants/supervision/figures.py:compute`",
-    "coverage_other": "`spotcheck/tenants/items/queries.py:coverage`, `spotcheck/tenants/supervision/figures.py:compute`",
+    "coverage_market": "`spotcheck/tenants/items/queries.py:coverage`, "
+    "`spotcheck/tenants/supervision/figures.py:compute`",
+    "coverage_other": "`spotcheck/tenants/items/queries.py:coverage`, "
+    "`spotcheck/tenants/supervision/figures.py:compute`",
     "duties": "`spotcheck/tenants/supervision/duties.py:schedule`, `spotcheck/tenants/supervision/duties.py:find`",
     "tables": "`spotcheck/tenants/supervision/tables.py:offered`, `spotcheck/tenants/supervision/tables.py:title_of`",
     "market_tables_to_lead": "`spotcheck/tenants/supervision/duties.py:duties_of` (the recipient named)",
@@ -116,7 +119,7 @@ def _parameters() -> list[str]:
             f"| `{parameter.key}` | {parameter.label} | {STRICTER[parameter.kind.stricter]} | {_cell(default)} "
             f"| {_cell(parameter.drives)} | {READ_BY[parameter.key]} |"
         )
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _national() -> list[str]:
@@ -131,7 +134,7 @@ def _national() -> list[str]:
             lines.append(
                 f"| {parameter.label} | {_cell(rules.say(parameter.key))} | {_cell(rules.cited[parameter.key].words)} |"
             )
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _preset(preset: presets.Preset) -> list[str]:
@@ -154,7 +157,7 @@ def _preset(preset: presets.Preset) -> list[str]:
         else:
             said, source = "未规定", entry.open_note
         lines.append(f"| {parameter.label} | {_cell(said)} | {_cell(source)} |")
-    return lines + [""]
+    return [*lines, ""]
 
 
 def section() -> str:
@@ -173,7 +176,7 @@ def section() -> str:
     lines += _parameters() + _national()
     for preset in presets.PRESETS:
         lines += _preset(preset)
-    return "\n".join(lines + [END])
+    return "\n".join([*lines, END])
 
 
 def replaced(page: str) -> str:

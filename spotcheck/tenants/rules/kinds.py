@@ -9,79 +9,105 @@ reason in Chinese; the file reader (:mod:`.rulefile`) names the key.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypedDict, TypeVar, cast
 
 
 class Bad(ValueError):
     """A value that cannot be taken, with the reason in Chinese."""
 
 
-def _whole(raw, low: int, high: int, unit: str) -> int:
+#: A day of the year, (month, day).
+MonthDay = tuple[int, int]
+
+
+class DeadlineValue(TypedDict):
+    """A yearly deadline as :class:`Deadline` reads it: the usual day, and the years it was another day."""
+
+    day: MonthDay
+    exceptions: dict[str, MonthDay]
+
+
+class HalfYearValue(TypedDict):
+    """The two half-year deadlines as :class:`HalfYearDeadlines` reads them."""
+
+    first: MonthDay
+    second: MonthDay
+
+
+#: The clean value of a kind (what its ``read`` answers).
+V = TypeVar("V")
+
+
+def _whole(raw: object, low: int, high: int, unit: str) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
         raise Bad(f"应为{low}至{high}的整数（{unit}），而不是“{raw}”。")
     return raw
 
 
 @dataclass(frozen=True)
-class Kind:
+class Kind(Generic[V]):
     """A kind of value. ``stricter`` is how a department's value may differ from the rule it tightens:
     ``lower`` (earlier, fewer), ``higher`` (more), ``on`` (a duty may only be turned on), ``subset``,
     ``superset`` (may only add), or ``fixed`` (a department may not set it)."""
 
     stricter: str = "fixed"
 
-    def read(self, raw) -> Any:
+    def read(self, raw: object) -> V:
         raise NotImplementedError
 
-    def write(self, value) -> Any:
+    def write(self, value: V) -> object:
         return value
 
-    def say(self, value) -> str:
+    def say(self, value: V) -> str:
         return str(value)
 
-    def at_least_as_strict(self, mine, floor) -> bool:
+    def at_least_as_strict(self, mine: V, floor: V) -> bool:
         """Whether ``mine`` (a department's) keeps to ``floor`` (the rule it would replace)."""
+        # ``stricter`` says which comparison the kind's values support (ordered numbers, flags or lists)
+        own, rule = cast(Any, mine), cast(Any, floor)
         if self.stricter == "lower":
-            return mine <= floor
+            return own <= rule
         if self.stricter == "higher":
-            return mine >= floor
+            return own >= rule
         if self.stricter == "on":
-            return bool(mine) or not floor
+            return bool(own) or not rule
         if self.stricter == "subset":
-            return set(mine) <= set(floor)
+            return set(own) <= set(rule)
         if self.stricter == "superset":
-            return set(mine) >= set(floor)
-        return mine == floor
+            return set(own) >= set(rule)
+        return own == rule
 
-    def union(self, floor, mine):
+    def union(self, floor: V, mine: V) -> V:
         """A department's list added to the one it tightens (``superset`` kinds: a 细则 only adds)."""
-        return list(floor) + [x for x in mine if x not in floor]
+        listed, added = cast(list[object], floor), cast(list[object], mine)  # a ``superset`` kind's value is a list
+        return cast(V, list(listed) + [x for x in added if x not in listed])
 
-    def restated(self, mine, floor) -> list[str]:
+    def restated(self, mine: V, floor: V) -> list[str]:
         """What a department's list (``superset`` kinds) says again of the one it adds to, by name (a
         refusal: a 细则 adds, it does not restate)."""
         return []
 
 
 @dataclass(frozen=True)
-class WorkingDays(Kind):
+class WorkingDays(Kind[int]):
     """A number of working days (工作日) after an event."""
 
     stricter: str = "lower"
     low: int = 1
     high: int = 60
 
-    def read(self, raw) -> int:
+    def read(self, raw: object) -> int:
         return _whole(raw, self.low, self.high, "工作日")
 
-    def say(self, value) -> str:
+    def say(self, value: int) -> str:
         return f"{value}个工作日"
 
 
 @dataclass(frozen=True)
-class Number(Kind):
+class Number(Kind[int]):
     """A whole number with a unit (人, 天, 个部门)."""
 
     stricter: str = "higher"
@@ -89,10 +115,10 @@ class Number(Kind):
     high: int = 1000
     unit: str = ""
 
-    def read(self, raw) -> int:
+    def read(self, raw: object) -> int:
         return _whole(raw, self.low, self.high, self.unit)
 
-    def say(self, value) -> str:
+    def say(self, value: int) -> str:
         return f"{value}{self.unit}"
 
 
@@ -105,10 +131,10 @@ class Window(Number):
     low: int = 0
     high: int = 3650
 
-    def say(self, value) -> str:
+    def say(self, value: int) -> str:
         return "不限期限" if value == 0 else f"最近{value}{self.unit}内"
 
-    def at_least_as_strict(self, mine, floor) -> bool:
+    def at_least_as_strict(self, mine: int, floor: int) -> bool:
         def length(days: int) -> float:
             return float("inf") if days == 0 else days
 
@@ -116,37 +142,37 @@ class Window(Number):
 
 
 @dataclass(frozen=True)
-class Percent(Kind):
+class Percent(Kind[int]):
     """A share in per cent (不低于N%)."""
 
     stricter: str = "higher"
 
-    def read(self, raw) -> int:
+    def read(self, raw: object) -> int:
         return _whole(raw, 0, 100, "百分比")
 
-    def say(self, value) -> str:
+    def say(self, value: int) -> str:
         return f"{value}%"
 
 
 @dataclass(frozen=True)
-class Flag(Kind):
+class Flag(Kind[bool]):
     """A duty that applies or not (是/否); a department may only turn it on."""
 
     stricter: str = "on"
 
-    def read(self, raw) -> bool:
+    def read(self, raw: object) -> bool:
         if not isinstance(raw, bool):
             raise Bad(f"应为 true（是）或 false（否），而不是“{raw}”。")
         return raw
 
-    def say(self, value) -> str:
+    def say(self, value: bool) -> str:
         return "是" if value else "否"
 
 
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
 
-def month_day(raw, what: str = "日期") -> tuple[int, int]:
+def month_day(raw: object, what: str = "日期") -> tuple[int, int]:
     """``"01-15"`` → (1, 15): a day of the year written MM-DD (29 February refused: not every year has it)."""
     match = _MONTH_DAY.match(raw) if isinstance(raw, str) else None
     if match is None:
@@ -159,18 +185,18 @@ def month_day(raw, what: str = "日期") -> tuple[int, int]:
     return month, day
 
 
-def say_month_day(value: tuple[int, int]) -> str:
+def say_month_day(value: MonthDay) -> str:
     return f"{value[0]}月{value[1]}日"
 
 
 @dataclass(frozen=True)
-class Deadline(Kind):
+class Deadline(Kind[DeadlineValue]):
     """A yearly deadline: a day of the year (``"01-15"``), and the years it was another day
     (``exceptions = {"2019" = "06-20"}``). Earlier is stricter, in every year."""
 
     stricter: str = "lower"
 
-    def read(self, raw) -> dict:
+    def read(self, raw: object) -> DeadlineValue:
         if isinstance(raw, str):
             raw = {"day": raw}
         if not isinstance(raw, dict) or set(raw) - {"day", "exceptions"} or "day" not in raw:
@@ -178,20 +204,20 @@ class Deadline(Kind):
         exceptions = raw.get("exceptions") or {}
         if not isinstance(exceptions, dict):
             raise Bad("exceptions 应为“年份 = 月-日”的表。")
-        clean_exceptions = {}
+        clean_exceptions: dict[str, MonthDay] = {}
         for year, day in exceptions.items():
             if not re.fullmatch(r"\d{4}", str(year)):
                 raise Bad(f"exceptions 的键应为四位年份，而不是“{year}”。")
             clean_exceptions[str(year)] = month_day(day, f"{year}年的日期")
         return {"day": month_day(raw["day"]), "exceptions": clean_exceptions}
 
-    def write(self, value) -> Any:
-        day = "%02d-%02d" % value["day"]
+    def write(self, value: DeadlineValue) -> str | dict[str, object]:
+        day = _written(value["day"])
         if not value["exceptions"]:
             return day
-        return {"day": day, "exceptions": {y: "%02d-%02d" % d for y, d in sorted(value["exceptions"].items())}}
+        return {"day": day, "exceptions": {y: _written(d) for y, d in sorted(value["exceptions"].items())}}
 
-    def say(self, value) -> str:
+    def say(self, value: DeadlineValue) -> str:
         text = f"每年{say_month_day(value['day'])}前"
         if value["exceptions"]:
             text += (
@@ -200,11 +226,11 @@ class Deadline(Kind):
         return text
 
     @staticmethod
-    def on(value, year: int) -> date:
+    def on(value: DeadlineValue, year: int) -> date:
         month, day = value["exceptions"].get(str(year), value["day"])
         return date(year, month, day)
 
-    def at_least_as_strict(self, mine, floor) -> bool:
+    def at_least_as_strict(self, mine: DeadlineValue, floor: DeadlineValue) -> bool:
         """Not later in a usual year, nor in any year either of them makes an exception of."""
         years = set(mine["exceptions"]) | set(floor["exceptions"])
         return tuple(mine["day"]) <= tuple(floor["day"]) and all(
@@ -212,35 +238,40 @@ class Deadline(Kind):
         )
 
 
+def _written(value: MonthDay) -> str:
+    """(1, 15) → ``"01-15"``, as a rules file writes a day of the year."""
+    return f"{value[0]:02d}-{value[1]:02d}"
+
+
 @dataclass(frozen=True)
-class HalfYearDeadlines(Kind):
+class HalfYearDeadlines(Kind[HalfYearValue]):
     """The two half-year deadlines (上半年、下半年): ``{ first = "01-15", second = "06-15" }``."""
 
     stricter: str = "lower"
 
-    def read(self, raw) -> dict:
+    def read(self, raw: object) -> HalfYearValue:
         if not isinstance(raw, dict) or set(raw) != {"first", "second"}:
             raise Bad('应为 { first = "01-15", second = "06-15" }：上半年与下半年计划的报备日期。')
         return {"first": month_day(raw["first"], "上半年的日期"), "second": month_day(raw["second"], "下半年的日期")}
 
-    def write(self, value) -> Any:
-        return {half: "%02d-%02d" % value[half] for half in ("first", "second")}
+    def write(self, value: HalfYearValue) -> dict[str, str]:
+        return {"first": _written(value["first"]), "second": _written(value["second"])}
 
-    def say(self, value) -> str:
+    def say(self, value: HalfYearValue) -> str:
         return f"上半年计划{say_month_day(value['first'])}前、下半年计划{say_month_day(value['second'])}前"
 
-    def at_least_as_strict(self, mine, floor) -> bool:
-        return all(tuple(mine[h]) <= tuple(floor[h]) for h in ("first", "second"))
+    def at_least_as_strict(self, mine: HalfYearValue, floor: HalfYearValue) -> bool:
+        return tuple(mine["first"]) <= tuple(floor["first"]) and tuple(mine["second"]) <= tuple(floor["second"])
 
 
 @dataclass(frozen=True)
-class Codes(Kind):
+class Codes(Kind[list[str]]):
     """A list of codes from a fixed list (``choices``: code → Chinese name)."""
 
     stricter: str = "subset"
-    choices: dict = field(default_factory=dict)
+    choices: Mapping[str, str] = field(default_factory=dict)
 
-    def read(self, raw) -> list[str]:
+    def read(self, raw: object) -> list[str]:
         if not isinstance(raw, list) or not all(isinstance(c, str) for c in raw):
             raise Bad('应为代码的列表，如 ["' + '", "'.join(list(self.choices)[:2]) + '"]。')
         unknown = [c for c in raw if c not in self.choices]
@@ -254,25 +285,25 @@ class Codes(Kind):
             )
         return [c for c in self.choices if c in raw]
 
-    def say(self, value) -> str:
+    def say(self, value: list[str]) -> str:
         return "、".join(self.choices[c] for c in value) if value else "（无）"
 
-    def union(self, floor, mine):
+    def union(self, floor: list[str], mine: list[str]) -> list[str]:
         """Both lists' codes, in the order of the fixed list."""
         return [code for code in self.choices if code in floor or code in mine]
 
 
 @dataclass(frozen=True)
-class Labels(Kind):
+class Labels(Kind[dict[str, str]]):
     """A list of codes each with its Chinese name (``{ closed = "已关闭停业", … }``), e.g. the reasons
     of a replacement; a department may keep fewer of them."""
 
     stricter: str = "subset"
 
-    def read(self, raw) -> dict[str, str]:
+    def read(self, raw: object) -> dict[str, str]:
         if not isinstance(raw, dict) or not raw:
             raise Bad("应为“代码 = 名称”的表，至少一项。")
-        clean = {}
+        clean: dict[str, str] = {}
         for code, name in raw.items():
             if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", code):
                 raise Bad(f"代码“{code}”应为小写字母、数字和下划线（至多32个字符）。")
@@ -281,15 +312,15 @@ class Labels(Kind):
             clean[code] = name.strip()
         return clean
 
-    def say(self, value) -> str:
+    def say(self, value: dict[str, str]) -> str:
         return "、".join(value.values())
 
 
 @dataclass(frozen=True)
-class Text(Kind):
+class Text(Kind[str]):
     """A line of text (a recipient's name)."""
 
-    def read(self, raw) -> str:
+    def read(self, raw: object) -> str:
         if not isinstance(raw, str) or not raw.strip() or len(raw) > 200:
             raise Bad("应为1至200个字符的文字。")
         return raw.strip()

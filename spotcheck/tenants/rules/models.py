@@ -88,6 +88,6 @@ class RuleVersion(Model):
     loaded_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
 
     @classmethod
-    def of_scope(cls, tenant_id: int | None):
+    def of_scope(cls, tenant_id: int | None) -> sa.ColumnElement[bool]:
         """The condition of one scope's versions: the rulebook's (``tenant_id`` None) or a department's."""
         return cls.tenant_id.is_(None) if tenant_id is None else cls.tenant_id == tenant_id

@@ -28,7 +28,7 @@ class Parameter:
     key: str
     label: str  # its name, in Chinese
     group: str
-    kind: kinds.Kind
+    kind: kinds.Kind[Any]  # each parameter its own kind of value
     drives: str  # what it drives, in Chinese (the preset pages and docs/rules.md)
     platform: Any = None  # the platform's default when no document sets it (None: open)
     platform_note: str = ""  # why the platform has a default (shown beside it)
@@ -38,7 +38,7 @@ class Parameter:
         """A department's rules (细则) may set it (only stricter): every kind but the fixed ones."""
         return self.kind.stricter != "fixed"
 
-    def say(self, value) -> str:
+    def say(self, value: object) -> str:
         return "未规定" if value is None else self.kind.say(value)
 
 

@@ -72,8 +72,8 @@ def replaced_by(versions: list[RuleVersion], document: documents.Document) -> Ru
             {
                 "document.effective_from": [
                     _l(
-                        "A new version applies from today or a later day (%(day)s or later): the days past stay under the "
-                        "version that was in force then.",
+                        "A new version applies from today or a later day (%(day)s or later): the days past stay under "
+                        "the version that was in force then.",
                         day=day.isoformat(),
                     )
                 ]

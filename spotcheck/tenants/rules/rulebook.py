@@ -32,7 +32,7 @@ from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.tenants.rules import documents, rulefile
 from spotcheck.tenants.rules.models import RuleVersion
-from spotcheck.tenants.rules.ruleset import Rules  # noqa: F401 (the typed rules, read from here)
+from spotcheck.tenants.rules.ruleset import Rules  # the typed rules, read from here too
 
 # --- the versions, read once per process ------------------------------------------------------------
 

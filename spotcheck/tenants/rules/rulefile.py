@@ -34,15 +34,17 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 import tomlkit
+from tomlkit.items import AoT, Table
 
 from spotcheck.core.errors import ValidationFailed
 from spotcheck.tenants.rules.documents import Article, Document, Entry, Source, article_numbers
 from spotcheck.tenants.rules.kinds import Bad
-from spotcheck.tenants.rules.parameters import BY_KEY, GROUPS, PARAMETERS
+from spotcheck.tenants.rules.parameters import BY_KEY, GROUPS, PARAMETERS, Parameter
 from spotcheck.tenants.rules.vocabulary import DOCUMENT_KINDS
 
 #: The keys of ``[document]``: name, required, longest.
@@ -63,6 +65,10 @@ MERGED = {"yearly_cap": "inspection_cap"}
 MAX_ARTICLES, ARTICLE_LENGTH = 200, 4000
 
 
+#: The messages of a file's bad keys, by key (what :class:`ValidationFailed` carries).
+Errors = dict[str, list[str]]
+
+
 # --- reading --------------------------------------------------------------------------------------
 
 
@@ -72,7 +78,7 @@ def _syntax_error(error: tomllib.TOMLDecodeError) -> str:
     return f"文件不是有效的 TOML 格式：{place}有误。请检查引号、等号和方括号，日期写作 2026-01-01（不加引号）。"
 
 
-def _text(raw, name: str, required: bool, limit: int, key: str, errors: dict) -> str:
+def _text(raw: object, name: str, required: bool, limit: int, key: str, errors: Errors) -> str:
     if raw is None and not required:
         return ""
     if not isinstance(raw, str) or (required and not raw.strip()) or len(raw) > limit:
@@ -81,14 +87,14 @@ def _text(raw, name: str, required: bool, limit: int, key: str, errors: dict) ->
     return raw.strip()
 
 
-def _day(raw) -> date | None:
+def _day(raw: object) -> date | None:
     """A date of the file (2026-01-01, unquoted), or None when it is not one."""
     if isinstance(raw, date) and not hasattr(raw, "hour") and 2000 <= raw.year <= 2100:
         return raw
     return None
 
 
-def _articles(raw, key: str, errors: dict, *, dated: bool = False) -> tuple[Article, ...]:
+def _articles(raw: object, key: str, errors: Errors, *, dated: bool = False) -> tuple[Article, ...]:
     """The articles of a document; ``dated``: each of the national floor's carries the day it is in force
     from (``since``), so that an article added later never rewrites an earlier period's rules."""
     if raw is None:
@@ -97,7 +103,8 @@ def _articles(raw, key: str, errors: dict, *, dated: bool = False) -> tuple[Arti
         errors[key] = [f"应为条款的列表（[[{key}]]，每项写 number 和 text），至多{MAX_ARTICLES}条。"]
         return ()
     allowed = {"number", "text", "since"} if dated else {"number", "text"}
-    found, seen = [], set()
+    found: list[Article] = []
+    seen: set[str] = set()
     for index, article in enumerate(raw, start=1):
         where = f"{key}[{index}]"
         if not isinstance(article, dict) or set(article) - allowed:
@@ -121,7 +128,7 @@ def _articles(raw, key: str, errors: dict, *, dated: bool = False) -> tuple[Arti
     return tuple(found)
 
 
-def _cited(articles: list[str], pool: tuple[Article, ...], key: str, errors: dict, where: str) -> None:
+def _cited(articles: list[str], pool: tuple[Article, ...], key: str, errors: Errors, where: str) -> None:
     known = {a.number for a in pool}
     missing = [n for n in articles if n not in known]
     if missing:
@@ -132,7 +139,14 @@ def _cited(articles: list[str], pool: tuple[Article, ...], key: str, errors: dic
         )
 
 
-def _entry(key: str, raw, document_kind: str, articles, sources, errors: dict) -> Entry | None:
+def _entry(
+    key: str,
+    raw: object,
+    document_kind: str,
+    articles: tuple[Article, ...],
+    sources: tuple[Source, ...],
+    errors: Errors,
+) -> Entry | None:
     parameter = BY_KEY[key]
     if not isinstance(raw, dict):
         errors[key] = ["应为一张表：value 和 article（本文件规定），或 open（本文件未规定，说明理由）。"]
@@ -172,7 +186,7 @@ def _entry(key: str, raw, document_kind: str, articles, sources, errors: dict) -
     return Entry(value=value, article=article)
 
 
-def _cited_article(key: str, raw: dict, sources, errors: dict) -> tuple[str, str]:
+def _cited_article(key: str, raw: Mapping[str, object], sources: tuple[Source, ...], errors: Errors) -> tuple[str, str]:
     """The national floor's document (``source``) and article an entry cites, each checked."""
     article = _text(raw.get("article"), "article（出处条款）", True, 100, f"{key}.article", errors)
     source = _text(raw.get("source"), "source（出处文件）", True, 40, f"{key}.source", errors)
@@ -185,11 +199,11 @@ def _cited_article(key: str, raw: dict, sources, errors: dict) -> tuple[str, str
     return source, article
 
 
-def _sources(raw, errors: dict) -> tuple[Source, ...]:
+def _sources(raw: object, errors: Errors) -> tuple[Source, ...]:
     if not isinstance(raw, list) or not raw:
         errors["sources"] = ["国家规定应列出出处文件（[[sources]]：id、title、number、issuer、articles）。"]
         return ()
-    found = []
+    found: list[Source] = []
     for index, source in enumerate(raw, start=1):
         where = f"sources[{index}]"
         if not isinstance(source, dict):
@@ -207,11 +221,10 @@ def _sources(raw, errors: dict) -> tuple[Source, ...]:
     return tuple(found)
 
 
-def read(text: str, *, expect: str | None = None) -> Document:
-    """The document of a rules file, checked whole; :class:`ValidationFailed` naming every bad key
-    (``expect``: the kind the caller loads — rulebook or department)."""
+def _parsed(text: str) -> dict[str, object]:
+    """The TOML of a rules file, or :class:`ValidationFailed` saying why it cannot be read."""
     try:
-        raw = tomllib.loads((text or "").lstrip("\ufeff"))
+        return tomllib.loads((text or "").lstrip("\ufeff"))
     except tomllib.TOMLDecodeError as error:
         raise ValidationFailed({"file": [_syntax_error(error)]}) from None
     except RecursionError:  # arrays or tables nested hundreds deep: no rules file is
@@ -223,10 +236,10 @@ def read(text: str, *, expect: str | None = None) -> Document:
                 ]
             }
         ) from None
-    errors: dict[str, list] = {}
-    head = raw.get("document")
-    if not isinstance(head, dict):
-        raise ValidationFailed({"document": ["缺少 [document]：文件类型、标题、发文机关和施行日期等。"]})
+
+
+def _head(head: Mapping[str, object], expect: str | None, errors: Errors) -> dict[str, str]:
+    """The text fields of ``[document]``, each checked, and the document's kind against the one expected."""
     unknown = sorted(set(head) - set(DOCUMENT_FIELDS) - set(DATE_FIELDS))
     if unknown:
         errors["document"] = ["[document] 中未知的键 " + "、".join(unknown) + "。"]
@@ -247,7 +260,12 @@ def read(text: str, *, expect: str | None = None) -> Document:
         errors["document.based_on"] = ["只有部门细则以其他文件为起点（based_on）。"]
     if kind == "rulebook" and not values["place"]:
         errors["document.place"] = ["实施方案须写明地名（place，如“宁安市”）：页面、表名和通报用它称呼本地。"]
-    dates: dict[str, Any] = {}
+    return values
+
+
+def _dates(head: Mapping[str, object], errors: Errors) -> dict[str, date | None]:
+    """The dates of ``[document]`` (None: not given, or not a date — said in ``errors``)."""
+    dates: dict[str, date | None] = {}
     for name, (label, required) in DATE_FIELDS.items():
         value = head.get(name)
         if value is None and not required:
@@ -257,10 +275,17 @@ def read(text: str, *, expect: str | None = None) -> Document:
         else:
             errors[f"document.{name}"] = [f"{label}应为日期，写作 2026-01-01（不加引号）。"]
             dates[name] = None
-    sources = _sources(raw.get("sources"), errors) if kind == "national" else ()
-    if kind != "national" and "sources" in raw:
-        errors["sources"] = ["只有国家规定列出 [[sources]]；实施方案和细则的条款写在 [[articles]] 中。"]
-    articles = _articles(raw.get("articles"), "articles", errors)
+    return dates
+
+
+def _entries(
+    raw: Mapping[str, object],
+    kind: str,
+    articles: tuple[Article, ...],
+    sources: tuple[Source, ...],
+    errors: Errors,
+) -> dict[str, Entry]:
+    """The parameters the file names (every key but ``document``, ``articles`` and ``sources``), each checked."""
     entries: dict[str, Entry] = {}
     for key, value in raw.items():
         if key in ("document", "articles", "sources"):
@@ -276,8 +301,29 @@ def read(text: str, *, expect: str | None = None) -> Document:
         entry = _entry(key, value, kind, articles, sources, errors)
         if entry is not None:
             entries[key] = entry
+    return entries
+
+
+def read(text: str, *, expect: str | None = None) -> Document:
+    """The document of a rules file, checked whole; :class:`ValidationFailed` naming every bad key
+    (``expect``: the kind the caller loads — rulebook or department)."""
+    raw = _parsed(text)
+    errors: Errors = {}
+    head = raw.get("document")
+    if not isinstance(head, dict):
+        raise ValidationFailed({"document": ["缺少 [document]：文件类型、标题、发文机关和施行日期等。"]})
+    values = _head(head, expect, errors)
+    kind = values["kind"]
+    dates = _dates(head, errors)
+    sources = _sources(raw.get("sources"), errors) if kind == "national" else ()
+    if kind != "national" and "sources" in raw:
+        errors["sources"] = ["只有国家规定列出 [[sources]]；实施方案和细则的条款写在 [[articles]] 中。"]
+    articles = _articles(raw.get("articles"), "articles", errors)
+    entries = _entries(raw, kind, articles, sources, errors)
     if errors:
         raise ValidationFailed(errors)
+    effective_from = dates["effective_from"]
+    assert effective_from is not None  # a required date: without it ``errors`` says so above
     return Document(
         kind=kind,
         title=values["title"],
@@ -285,7 +331,7 @@ def read(text: str, *, expect: str | None = None) -> Document:
         issuer=values["issuer"],
         number=values["number"],
         issued_on=dates["issued_on"],
-        effective_from=dates["effective_from"],
+        effective_from=effective_from,
         place=values["place"],
         note=values["note"],
         articles=articles,
@@ -298,7 +344,7 @@ def read(text: str, *, expect: str | None = None) -> Document:
 # --- writing --------------------------------------------------------------------------------------
 
 
-def _article_table(articles: tuple[Article, ...]):
+def _article_table(articles: tuple[Article, ...]) -> AoT:
     array = tomlkit.aot()
     for article in articles:
         table = tomlkit.table()
@@ -310,13 +356,9 @@ def _article_table(articles: tuple[Article, ...]):
     return array
 
 
-def write(document: Document, *, described: dict[str, str] | None = None) -> str:
-    """The document as a rules file. Every parameter is written, in the catalogue's order, under a
-    comment naming it; ``described`` adds a comment to a key (what is in force where the document
-    is silent: the national floor, a platform default)."""
-    out = tomlkit.document()
-    out.add(tomlkit.comment(f"{DOCUMENT_KINDS[document.kind]}：{document.title}"))
-    out.add(tomlkit.comment("编辑后在“规则集”页面（部门细则：一细则 → 现行规则）载入，整体载入或整体不载入。"))
+def _head_table(document: Document) -> Table:
+    """``[document]``: its text fields (the empty ones left out, but the required ones and 文号) and its dates,
+    each under a comment naming it."""
     head = tomlkit.table()
     for name in DOCUMENT_FIELDS:
         value = getattr(document, name)
@@ -328,16 +370,50 @@ def write(document: Document, *, described: dict[str, str] | None = None) -> str
         if value is not None:
             head[name] = value
             head[name].comment(label)
-    out["document"] = head
+    return head
+
+
+def _sources_array(sources: tuple[Source, ...]) -> AoT:
+    """``[[sources]]``: the national floor's documents, each with its articles."""
+    array = tomlkit.aot()
+    for source in sources:
+        table = tomlkit.table()
+        for name in ("id", "title", "number", "issuer"):
+            table[name] = getattr(source, name)
+        table["articles"] = _article_table(source.articles)
+        array.append(table)
+    return array
+
+
+def _entry_table(parameter: Parameter, entry: Entry, heading: list[str]) -> Table:
+    """A parameter's table: its value and the article (and document) that sets it, or ``open`` with the note
+    that says why it is not set, under the comments of ``heading``."""
+    table = tomlkit.table()
+    for line in heading:
+        table.add(tomlkit.comment(line))
+    if entry.is_set:
+        table["value"] = parameter.kind.write(entry.value)
+        if entry.source:
+            table["source"] = entry.source
+        table["article"] = entry.article
+    else:
+        table["open"] = entry.open_note
+        if entry.source:
+            table["source"] = entry.source
+            table["article"] = entry.article
+    return table
+
+
+def write(document: Document, *, described: dict[str, str] | None = None) -> str:
+    """The document as a rules file. Every parameter is written, in the catalogue's order, under a
+    comment naming it; ``described`` adds a comment to a key (what is in force where the document
+    is silent: the national floor, a platform default)."""
+    out = tomlkit.document()
+    out.add(tomlkit.comment(f"{DOCUMENT_KINDS[document.kind]}：{document.title}"))
+    out.add(tomlkit.comment("编辑后在“规则集”页面（部门细则：一细则 → 现行规则）载入，整体载入或整体不载入。"))
+    out["document"] = _head_table(document)
     if document.sources:
-        array = tomlkit.aot()
-        for source in document.sources:
-            table = tomlkit.table()
-            for name in ("id", "title", "number", "issuer"):
-                table[name] = getattr(source, name)
-            table["articles"] = _article_table(source.articles)
-            array.append(table)
-        out["sources"] = array
+        out["sources"] = _sources_array(document.sources)
     if document.articles:
         out["articles"] = _article_table(document.articles)
     group = None
@@ -358,30 +434,17 @@ def write(document: Document, *, described: dict[str, str] | None = None) -> str
             for line in [*heading, f"（本文件未写 {parameter.key}）"]:
                 out.add(tomlkit.comment(line))
             continue
-        table = tomlkit.table()
-        for line in heading:
-            table.add(tomlkit.comment(line))
-        if entry.is_set:
-            table["value"] = parameter.kind.write(entry.value)
-            if entry.source:
-                table["source"] = entry.source
-            table["article"] = entry.article
-        else:
-            table["open"] = entry.open_note
-            if entry.source:
-                table["source"] = entry.source
-                table["article"] = entry.article
-        out[parameter.key] = table
+        out[parameter.key] = _entry_table(parameter, entry, heading)
     return tomlkit.dumps(out)
 
 
 # --- storing --------------------------------------------------------------------------------------
 
 
-def to_json(document: Document) -> dict:
+def to_json(document: Document) -> dict[str, object]:
     """The document as stored (JSON): what :func:`from_json` reads back."""
 
-    def articles(pool):
+    def articles(pool: tuple[Article, ...]) -> list[dict[str, str]]:
         return [
             {"number": a.number, "text": a.text} | ({"since": a.since.isoformat()} if a.since else {}) for a in pool
         ]
@@ -414,14 +477,16 @@ def to_json(document: Document) -> dict:
     }
 
 
-def from_json(data: dict) -> Document:
-    def articles(pool):
+def from_json(data: Mapping[str, Any]) -> Document:
+    """The document as :func:`to_json` stored it (the JSON of a version's row, of any release)."""
+
+    def articles(pool: list[dict[str, str]] | None) -> tuple[Article, ...]:
         return tuple(
             Article(a["number"], a["text"], date.fromisoformat(a["since"]) if a.get("since") else None)
             for a in pool or []
         )
 
-    entries = {}
+    entries: dict[str, Entry] = {}
     stored = dict(data.get("entries") or {})
     for old, new in MERGED.items():  # a version stored before the merge: its value is the merged one's
         if old in stored and (new not in stored or stored[new].get("value") is None):

@@ -6,7 +6,7 @@ kinds of :mod:`.kinds`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_CATEGORIES
 from spotcheck.tenants.rules.kinds import Bad, Kind, month_day, say_month_day
@@ -22,7 +22,34 @@ from spotcheck.tenants.rules.vocabulary import (
 )
 
 
-def _text(raw, what: str, limit: int = 200, *, required: bool = True) -> str:
+class Duty(TypedDict):
+    """A reporting duty as :class:`Duties` reads it (``only`` and ``article``, ``reading`` may be empty)."""
+
+    table: str
+    period: str
+    due: str
+    submitter: str
+    recipient: str
+    article: str
+    only: str
+    reading: str
+
+
+class Table(TypedDict):
+    """A statistical table of the deployment: its title and the attachment that gives it."""
+
+    title: str
+    attachment: str
+
+
+class AssessmentValue(TypedDict):
+    """The assessment's full score and, per deduction code, [points per occurrence, most taken off]."""
+
+    full_score: float
+    deductions: dict[str, list[float]]
+
+
+def _text(raw: object, what: str, limit: int = 200, *, required: bool = True) -> str:
     if raw is None and not required:
         return ""
     if not isinstance(raw, str) or (required and not raw.strip()) or len(raw) > limit:
@@ -30,8 +57,8 @@ def _text(raw, what: str, limit: int = 200, *, required: bool = True) -> str:
     return raw.strip()
 
 
-def _due(raw) -> str:
-    if raw in DUE_RULES:
+def _due(raw: object) -> str:
+    if isinstance(raw, str) and raw in DUE_RULES:
         return raw
     try:
         month_day(raw)
@@ -41,6 +68,7 @@ def _due(raw) -> str:
             + "、".join(f"“{c}”（{n}）" for c, n in DUE_RULES.items())
             + "，或“月-日”（统计期所在年的这一天，如 12-15）。"
         ) from None
+    assert isinstance(raw, str)  # month_day reads a string only
     return raw
 
 
@@ -49,17 +77,18 @@ def say_due(due: str) -> str:
 
 
 @dataclass(frozen=True)
-class Duties(Kind):
+class Duties(Kind[list[Duty]]):
     """The reporting duties: which table, for which period, due when, by whom, to whom, under which
     article. A department may add duties of its own, never drop one (``superset``)."""
 
     stricter: str = "superset"
     FIELDS = ("table", "period", "due", "submitter", "recipient", "article", "only", "reading")
 
-    def read(self, raw) -> list[dict]:
+    def read(self, raw: object) -> list[Duty]:
         if not isinstance(raw, list):
             raise Bad("应为报送义务的列表（[[duties.value]]，每项写明 table、period、due、submitter、recipient）。")
-        clean, seen = [], set()
+        clean: list[Duty] = []
+        seen: set[tuple[str, str]] = set()
         for number, duty in enumerate(raw, start=1):
             where = f"第{number}项："
             if not isinstance(duty, dict):
@@ -82,7 +111,7 @@ class Duties(Kind):
                 raise Bad(where + "only 应为 " + "、".join(f"“{c}”（{n}）" for c, n in DUTY_CONDITIONS.items()) + "。")
             try:
                 due = _due(duty.get("due"))
-                item = {
+                item: Duty = {
                     "table": duty["table"],
                     "period": duty["period"],
                     "due": due,
@@ -101,10 +130,10 @@ class Duties(Kind):
             clean.append(item)
         return clean
 
-    def write(self, value) -> Any:
+    def write(self, value: list[Duty]) -> list[dict[str, object]]:
         return [{k: v for k, v in duty.items() if v not in ("", None)} for duty in value]
 
-    def say(self, value) -> str:
+    def say(self, value: list[Duty]) -> str:
         if not value:
             return "（无）"
         return "；".join(
@@ -113,17 +142,17 @@ class Duties(Kind):
             for d in value
         )
 
-    def union(self, floor, mine):
+    def union(self, floor: list[Duty], mine: list[Duty]) -> list[Duty]:
         """The floor's duties and the department's own, one per table and kind of period."""
         owed = {(d["table"], d["period"]) for d in floor}
         return list(floor) + [d for d in mine if (d["table"], d["period"]) not in owed]
 
-    def restated(self, mine, floor) -> list[str]:
+    def restated(self, mine: list[Duty], floor: list[Duty]) -> list[str]:
         """The tables of ``mine`` owed for the same kind of period under ``floor`` already."""
         owed = {(d["table"], d["period"]) for d in floor}
         return [f"《{TABLE_NAMES[d['table']]}》" for d in mine if (d["table"], d["period"]) in owed]
 
-    def at_least_as_strict(self, mine, floor) -> bool:
+    def at_least_as_strict(self, mine: list[Duty], floor: list[Duty]) -> bool:
         kept = {(d["table"], d["period"]): d for d in mine}
         for duty in floor:
             own = kept.get((duty["table"], duty["period"]))
@@ -133,14 +162,14 @@ class Duties(Kind):
 
 
 @dataclass(frozen=True)
-class Tables(Kind):
+class Tables(Kind[dict[str, Table]]):
     """The statistical tables of the deployment: code → its title (``{year}`` the year, ``{place}`` the
     deployment's place) and the attachment (附件) of the document that gives it."""
 
-    def read(self, raw) -> dict[str, dict]:
+    def read(self, raw: object) -> dict[str, Table]:
         if not isinstance(raw, dict):
             raise Bad("应为“统计表代码 = { title = …, attachment = … }”的表。")
-        clean = {}
+        clean: dict[str, Table] = {}
         for code, table in raw.items():
             if code not in TABLE_NAMES:
                 raise Bad(
@@ -163,7 +192,7 @@ class Tables(Kind):
             }
         return clean
 
-    def say(self, value) -> str:
+    def say(self, value: dict[str, Table]) -> str:
         """The tables by title, the year and place said as what they stand for."""
         return (
             "；".join(
@@ -176,11 +205,11 @@ class Tables(Kind):
 
 
 @dataclass(frozen=True)
-class Assessment(Kind):
+class Assessment(Kind[AssessmentValue]):
     """The assessment (考核): the full score and, per deduction, the points per occurrence and the most
     it may take off (``deductions = { late_filing = [2, 6], … }``)."""
 
-    def read(self, raw) -> dict:
+    def read(self, raw: object) -> AssessmentValue:
         if not isinstance(raw, dict) or set(raw) != {"full_score", "deductions"}:
             raise Bad("应为 { full_score = 100, deductions = { 扣分项代码 = [每次扣分, 最多扣分], … } }。")
         full = raw["full_score"]
@@ -189,7 +218,7 @@ class Assessment(Kind):
         deductions = raw["deductions"]
         if not isinstance(deductions, dict):
             raise Bad("deductions 应为“扣分项代码 = [每次扣分, 最多扣分]”的表。")
-        clean = {}
+        clean: dict[str, list[float]] = {}
         for code, pair in deductions.items():
             if code not in DEDUCTION_LABELS:
                 raise Bad(
@@ -206,8 +235,8 @@ class Assessment(Kind):
             clean[code] = [float(pair[0]), float(pair[1])]
         return {"full_score": float(full), "deductions": clean}
 
-    def write(self, value) -> Any:
-        def number(x):
+    def write(self, value: AssessmentValue) -> dict[str, object]:
+        def number(x: float) -> int | float:
             return int(x) if float(x).is_integer() else x
 
         return {
@@ -215,14 +244,14 @@ class Assessment(Kind):
             "deductions": {c: [number(p), number(m)] for c, (p, m) in value["deductions"].items()},
         }
 
-    def say(self, value) -> str:
+    def say(self, value: AssessmentValue) -> str:
         return f"满分{value['full_score']:g}分；" + "；".join(
             f"{DEDUCTION_LABELS[c]}每次扣{p:g}分、最多扣{m:g}分" for c, (p, m) in value["deductions"].items()
         )
 
 
 @dataclass(frozen=True)
-class KindCategories(Kind):
+class KindCategories(Kind[dict[str, list[str]]]):
     """The enforcement categories (执法类别) of the items each field-bound exempt kind of check may be
     claimed for: ``{ food_drug = ["food", "drug"], … }``. A kind not named is bound to no field (any
     item). A department may only narrow it: keep each kind the rule binds, with fewer categories, and
@@ -230,10 +259,10 @@ class KindCategories(Kind):
 
     stricter: str = "subset"
 
-    def read(self, raw) -> dict[str, list[str]]:
+    def read(self, raw: object) -> dict[str, list[str]]:
         if not isinstance(raw, dict):
             raise Bad('应为“情形代码 = [执法类别代码, …]”的表，如 { food_drug = ["food", "drug"] }。')
-        clean = {}
+        clean: dict[str, list[str]] = {}
         for kind, categories in raw.items():
             if kind not in FIELD_BOUND_KINDS:
                 raise Bad(
@@ -255,7 +284,7 @@ class KindCategories(Kind):
             clean[kind] = [c for c in ENFORCEMENT_CATEGORIES if c in categories]
         return {kind: clean[kind] for kind in FIELD_BOUND_KINDS if kind in clean}
 
-    def say(self, value) -> str:
+    def say(self, value: dict[str, list[str]]) -> str:
         if not value:
             return "（各情形均不限执法类别）"
         return "；".join(
@@ -263,6 +292,6 @@ class KindCategories(Kind):
             for kind, categories in value.items()
         )
 
-    def at_least_as_strict(self, mine, floor) -> bool:
+    def at_least_as_strict(self, mine: dict[str, list[str]], floor: dict[str, list[str]]) -> bool:
         """Every kind ``floor`` binds is bound in ``mine`` to some of the same categories (none added)."""
         return all(kind in mine and set(mine[kind]) <= set(categories) for kind, categories in floor.items())

@@ -18,7 +18,7 @@ class Conflict:
     message: str
 
 
-def _looser(key: str, mine, floor, citation: str, whose: str) -> Conflict:
+def _looser(key: str, mine: object, floor: object, citation: str, whose: str) -> Conflict:
     parameter = BY_KEY[key]
     return Conflict(
         key,

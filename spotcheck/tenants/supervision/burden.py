@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,22 +27,23 @@ from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import repeated_draws
-from spotcheck.tenants.supervision.conditions import REPORTED, as_of, between
+from spotcheck.tenants.supervision.conditions import REPORTED, Condition, as_of, between
 from spotcheck.tenants.supervision.drill_down import Rows
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.vocabulary import BURDEN_COLUMNS
 
-#: A check's key: a joint campaign's id for a joint visit (one check for all its departments), else minus the visit's id.
+#: A check's key: a joint campaign's id for a joint visit (one check for all its departments), else minus the
+#: visit's id.
 _KEY = sa.case((Campaign.joint_id.is_(None), -Visit.id), else_=Campaign.joint_id)
 
 
-def _counted(period: Period, until: date | None = None):
+def _counted(period: Period, until: date | None = None) -> Condition:
     """The reported on-site visits of the period (up to ``until``)."""
     condition = sa.and_(Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.method == "onsite")
     return condition if until is None else sa.and_(condition, Visit.checked_on <= until)
 
 
-def _checks(period: Period, until: date | None = None):
+def _checks(period: Period, until: date | None = None) -> sa.Subquery:
     """One row per check of the period: the business, the key, the day, how many department rows."""
     return (
         sa.select(
@@ -150,7 +152,7 @@ def _listed() -> sa.Select:
     )
 
 
-def visits_of(period: Period, entity_ids, *, onsite_only: bool = True) -> list[Visited]:
+def visits_of(period: Period, entity_ids: Iterable[int], *, onsite_only: bool = True) -> list[Visited]:
     """The reported visits of the given businesses in the period, by business and day."""
     wanted = sorted(set(entity_ids))
     if not wanted:

@@ -1,7 +1,7 @@
 """The justice bureau that supervises a department (监督部门): the one place that says which bureau takes a
-business's complaint about an inspection and keeps its evaluation of it (and whether it has one). Today one bureau supervises every
-department of the deployment (the active department of kind ``supervisor``); when regions come, the bureau of the
-department's region (or the nearest above) — callers already name the department."""
+business's complaint about an inspection and keeps its evaluation of it (and whether it has one). Today one bureau
+supervises every department of the deployment (the active department of kind ``supervisor``); when regions come,
+the bureau of the department's region (or the nearest above) — callers already name the department."""
 
 from __future__ import annotations
 

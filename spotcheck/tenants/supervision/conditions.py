@@ -5,9 +5,11 @@ it counts)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from spotcheck.core.clock import as_utc, today
 from spotcheck.core.database import db
@@ -19,16 +21,19 @@ from spotcheck.tenants.supervision.models import Complaint, ComplaintForward, Co
 from spotcheck.tenants.supervision.periods import Period
 
 #: A result has been reported (报送): what "checked" counts.
+#: A condition of a query's WHERE clause.
+Condition = sa.ColumnElement[bool]
+
 REPORTED = (VisitStatus.submitted, VisitStatus.approved, VisitStatus.published)
 #: A result not reported yet (what an overdue report counts).
 UNREPORTED = (VisitStatus.assigned, VisitStatus.drafting, VisitStatus.returned)
 
 
-def between(column, period: Period):
+def between(column: sa.SQLColumnExpression[date | None], period: Period) -> Condition:
     return sa.and_(column >= period.start, column <= period.end)
 
 
-def moment_between(column, period: Period):
+def moment_between(column: sa.SQLColumnExpression[datetime | None], period: Period) -> Condition:
     return sa.and_(column >= as_utc(period.since), column < end_of(period))
 
 
@@ -43,39 +48,39 @@ def end_of(period: Period) -> datetime:
     return as_utc(period.until)
 
 
-def _carried_out(period: Period):
+def _carried_out(period: Period) -> Condition:
     return sa.and_(
         Campaign.joint.is_(False), Campaign.status.not_in(NOT_CARRIED_OUT), between(Campaign.window_start, period)
     )
 
 
-def campaigns(period: Period):
+def campaigns(period: Period) -> Condition:
     """The random campaigns (抽查任务) of the period: a check of named businesses is counted apart."""
     return sa.and_(_carried_out(period), Campaign.kind == CampaignKind.random)
 
 
-def named_campaigns(period: Period):
+def named_campaigns(period: Period) -> Condition:
     """The checks of named businesses (特定对象检查) of the period."""
     return sa.and_(_carried_out(period), Campaign.kind == CampaignKind.named)
 
 
-def _named_ids():
+def _named_ids() -> sa.Select[int]:
     """The campaigns whose visits are checks of named businesses, not random ones (few: a subquery)."""
     return sa.select(Campaign.id).where(Campaign.kind == CampaignKind.named)
 
 
-def draws(period: Period):
+def draws(period: Period) -> Condition:
     return sa.and_(Draw.drawn_at.is_not(None), moment_between(Draw.drawn_at, period))
 
 
-def checked(period: Period):
+def checked(period: Period) -> Condition:
     """The random checks reported of the period (已检查户次): a named check's visit is counted apart."""
     return sa.and_(
         Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.campaign_id.not_in(_named_ids())
     )
 
 
-def named_checked(period: Period):
+def named_checked(period: Period) -> Condition:
     """The checks of named businesses reported of the period (特定对象检查户次)."""
     return sa.and_(Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.campaign_id.in_(_named_ids()))
 
@@ -98,7 +103,7 @@ def problem_codes() -> sa.ColumnElement[bool]:
     )
 
 
-def problem_visits():
+def problem_visits() -> sa.Select[int]:
     """The visits with a problem category."""
     return (
         sa.select(ItemResult.visit_id)
@@ -107,16 +112,16 @@ def problem_visits():
     )
 
 
-def problems(period: Period):
+def problems(period: Period) -> Condition:
     return sa.and_(checked(period), Visit.id.in_(problem_visits()))
 
 
-def follow_ups_open(period: Period):
+def follow_ups_open(period: Period) -> Condition:
     day = as_of(period)
     return sa.and_(FollowUp.opened_on <= day, sa.or_(FollowUp.closed_on.is_(None), FollowUp.closed_on > day))
 
 
-def publish_due(period: Period):
+def publish_due(period: Period) -> Condition:
     return sa.and_(
         Visit.publish_due.is_not(None),
         Visit.publish_due >= period.start,
@@ -125,7 +130,7 @@ def publish_due(period: Period):
     )
 
 
-class beijing_date(sa.sql.functions.GenericFunction):
+class beijing_date(sa.sql.functions.GenericFunction[date]):  # noqa: N801 — SQLAlchemy names a GenericFunction by its class (the SQL function's name)
     """The Beijing calendar day of a stored UTC moment (the day a deadline is met on)."""
 
     type = sa.Date()
@@ -133,46 +138,46 @@ class beijing_date(sa.sql.functions.GenericFunction):
 
 
 @compiles(beijing_date, "postgresql")
-def _beijing_date_pg(element, compiler, **kw):
+def _beijing_date_pg(element: beijing_date, compiler: SQLCompiler, **kw: object) -> str:
     return f"(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Shanghai')::date"
 
 
 @compiles(beijing_date, "sqlite")
-def _beijing_date_sqlite(element, compiler, **kw):
+def _beijing_date_sqlite(element: beijing_date, compiler: SQLCompiler, **kw: object) -> str:
     return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
 
 
-def published_by_due():
+def published_by_due() -> Condition:
     """First published no later than the end of its due day (Beijing): a correction published later, which moves
     ``published_at``, does not make a result published in time late."""
     first = sa.func.coalesce(Visit.first_published_at, Visit.published_at)
     return sa.and_(first.is_not(None), beijing_date(first) <= Visit.publish_due)
 
 
-def published_late(period: Period):
+def published_late(period: Period) -> Condition:
     return sa.and_(publish_due(period), sa.not_(published_by_due()))
 
 
-def report_due():
+def report_due() -> sa.ColumnElement[date]:
     """A visit's report deadline: its own (from the day checked), else its campaign's last day
     (as :func:`spotcheck.tenants.results.queries.listing.due_of`); the caller joins the visit's campaign."""
     return sa.func.coalesce(Visit.report_due, Campaign.window_end)
 
 
-def reported_late():
+def reported_late() -> Condition:
     """A result first reported (submitted) after its report deadline (逾期提交, by the Beijing day; as
     :func:`spotcheck.tenants.results.deadlines.lateness`); the caller joins the visit's campaign."""
     return sa.and_(Visit.first_submitted_at.is_not(None), beijing_date(Visit.first_submitted_at) > report_due())
 
 
-def reports_overdue(period: Period):
+def reports_overdue(period: Period) -> Condition:
     """A report due in the period and past due: not reported yet, or reported late (逾期提交) — a late
     report stays on the list, marked, rather than leave it when it is made at last."""
     due = report_due()
     return sa.and_(between(due, period), sa.or_(sa.and_(Visit.status.in_(UNREPORTED), due < today()), reported_late()))
 
 
-def provisional(period: Period):
+def provisional(period: Period) -> Condition:
     """A visit whose pending deadline (report not yet submitted, result not yet published) is provisional
     (暂按周一至周五计算: it falls in a year without an official calendar), checked or due in the period."""
     pending_report = sa.and_(
@@ -189,12 +194,12 @@ def provisional(period: Period):
     )
 
 
-def joint_in(period: Period):
+def joint_in(period: Period) -> Condition:
     """A joint campaign (or a department's part of one) of the period, past its preparation."""
     return sa.and_(Campaign.status.not_in(NOT_CARRIED_OUT), between(Campaign.window_start, period))
 
 
-def joint_of(period: Period):
+def joint_of(period: Period) -> sa.Subquery:
     """The joint campaigns (ids) a department led or took part in, by department."""
     led = sa.select(Campaign.tenant_id, Campaign.id.label("joint")).where(Campaign.joint.is_(True), joint_in(period))
     part = sa.select(Campaign.tenant_id, Campaign.joint_id.label("joint")).where(
@@ -208,22 +213,22 @@ def joint_of(period: Period):
 # complaints are the justice bureau's rows, each naming the department it is about.
 
 
-def codes_issued(period: Period):
+def codes_issued(period: Period) -> Condition:
     """A visit whose 检查码 was issued (at hand-out) in the period."""
     return moment_between(InspectionCode.issued_at, period)
 
 
-def codes_scanned(period: Period):
+def codes_scanned(period: Period) -> Condition:
     """… and whose page has been opened at least once (扫码核验)."""
     return sa.and_(codes_issued(period), InspectionCode.first_scanned_at.is_not(None))
 
 
-def coded_results(period: Period):
+def coded_results(period: Period) -> Condition:
     """A visit with a code whose result was reported, checked in the period (as :func:`checked`)."""
     return sa.and_(checked(period), InspectionCode.id.is_not(None))
 
 
-def entered_before_result(period: Period):
+def entered_before_result(period: Period) -> Condition:
     """… whose 入企 was written down (at the door, or by a 补录) before its result was first reported."""
     return sa.and_(
         coded_results(period),
@@ -232,12 +237,12 @@ def entered_before_result(period: Period):
     )
 
 
-def evaluated(period: Period):
+def evaluated(period: Period) -> Condition:
     """An evaluation (评价, the justice bureau's row) a business gave in the period."""
     return moment_between(Evaluation.evaluated_at, period)
 
 
-def _answered_by_end(period: Period):
+def _answered_by_end(period: Period) -> Condition:
     return sa.and_(
         Complaint.status == ComplaintStatus.answered,
         Complaint.answered_at.is_not(None),
@@ -245,41 +250,50 @@ def _answered_by_end(period: Period):
     )
 
 
-def complaints_open(period: Period):
+def complaints_open(period: Period) -> Condition:
     """A complaint (投诉) made in the period, not answered by its end (a past period's figure stays as it was)."""
     return sa.and_(moment_between(Complaint.created_at, period), sa.not_(_answered_by_end(period)))
 
 
-def complaints_answered(period: Period):
+def complaints_answered(period: Period) -> Condition:
     """A complaint made in the period, answered by the bureau by its end."""
     return sa.and_(moment_between(Complaint.created_at, period), _answered_by_end(period))
 
 
-def _forward_answered_by_end(period: Period):
+def _forward_answered_by_end(period: Period) -> Condition:
     return sa.and_(ComplaintForward.answered_at.is_not(None), ComplaintForward.answered_at < end_of(period))
 
 
-def forwards_open(period: Period):
+def forwards_open(period: Period) -> Condition:
     """A complaint the bureau forwarded to the department (转办) in the period, not answered by it by its end."""
     return sa.and_(moment_between(ComplaintForward.forwarded_at, period), sa.not_(_forward_answered_by_end(period)))
 
 
-def forwards_answered(period: Period):
+def forwards_answered(period: Period) -> Condition:
     """A complaint forwarded to the department in the period, answered by it to the bureau by its end."""
     return sa.and_(moment_between(ComplaintForward.forwarded_at, period), _forward_answered_by_end(period))
 
 
-def complaints_counted(every_department: bool, period: Period):
+class CountedComplaints(NamedTuple):
+    """What the complaint figures count: the rows, the department column they are counted by, and each
+    figure's condition."""
+
+    model: type[Complaint] | type[ComplaintForward]
+    department: sa.SQLColumnExpression[int | None]
+    conditions: dict[str, Condition]
+
+
+def complaints_counted(every_department: bool, period: Period) -> CountedComplaints:
     """What the complaint figures count, and by which department: for the justice bureau (``every_department``)
     its complaints, by the department complained about; for a department, only the complaints the bureau
     forwarded to it (转办) — before that, it knows of none. (model, department column, figure → condition)."""
     if every_department:
-        return (
+        return CountedComplaints(
             Complaint,
             Complaint.about_tenant_id,
             {"complaints_open": complaints_open(period), "complaints_answered": complaints_answered(period)},
         )
-    return (
+    return CountedComplaints(
         ComplaintForward,
         ComplaintForward.receiver_tenant_id,
         {"complaints_open": forwards_open(period), "complaints_answered": forwards_answered(period)},

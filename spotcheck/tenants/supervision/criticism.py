@@ -136,7 +136,7 @@ def drafts() -> list[Criticism]:
     return [c for c in list_all() if c.status == CriticismStatus.draft]
 
 
-def get(criticism_id, *, for_update: bool = False) -> Criticism:
+def get(criticism_id: int, *, for_update: bool = False) -> Criticism:
     return get_row(Criticism, criticism_id, _l("No such notice of criticism."), for_update=for_update)
 
 

@@ -67,7 +67,7 @@ def write(
         db.session.add(notice)
         copies.append(notice)
     db.session.flush()
-    for notice, finding in zip(copies, findings):
+    for notice, finding in zip(copies, findings, strict=True):  # a copy per finding
         with tenant_scope(finding["tenant_id"]):  # the department's leaders, in its own inboxes
             for user in db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.id)):
                 if has_permission(user, Permission.SUPERVISION_VIEW):

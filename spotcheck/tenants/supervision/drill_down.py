@@ -3,10 +3,10 @@ through the same conditions as :mod:`~spotcheck.tenants.supervision.figures`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, TypeVarTuple, cast
 
 import sqlalchemy as sa
 
@@ -22,6 +22,7 @@ from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.history import listed_at
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.history import items_at
+from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.joint.statistics import campaign_figures
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results import deadlines
@@ -29,6 +30,7 @@ from spotcheck.tenants.results.models import FollowUp, InspectionCode, Visit
 from spotcheck.tenants.results.vocabulary import SATISFACTION_LABELS
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.supervision import conditions as when
+from spotcheck.tenants.supervision.conditions import Condition
 from spotcheck.tenants.supervision.figures import compute, created_on, filing
 from spotcheck.tenants.supervision.models import Complaint, ComplaintForward, Evaluation
 from spotcheck.tenants.supervision.periods import Period
@@ -40,6 +42,9 @@ from spotcheck.tenants.supervision.vocabulary import (
     FORWARD_STATUS_LABELS,
     YES_NO,
 )
+
+#: The columns of a query, whatever they are (a helper that adds joins keeps them).
+Ts = TypeVarTuple("Ts")
 
 
 @dataclass
@@ -58,7 +63,7 @@ class Rows:
     refs: Sequence[tuple[Any, ...] | None] = field(default_factory=list)
 
 
-def _campaign_ref(campaign: Campaign) -> tuple:
+def _campaign_ref(campaign: Campaign) -> tuple[str, int, int | None]:
     return ("campaign", campaign.id, (campaign.joint_id or campaign.id) if is_public(campaign) else None)
 
 
@@ -67,7 +72,7 @@ def _due(day: date | None, provisional: bool) -> str:
     return f"{day.isoformat()}{deadlines.note(provisional)}" if day else ""
 
 
-def _visit_rows(condition, limit: int) -> Rows:
+def _visit_rows(condition: Condition, limit: int) -> Rows:
     """The visits of ``condition`` (which may name the visit's campaign: it is joined)."""
     total = (
         db.session.scalar(
@@ -139,16 +144,19 @@ def _moment(value: datetime | None) -> str:
     return local(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
-def _code_rows(condition, limit: int) -> Rows:
+def _code_rows(condition: Condition, limit: int) -> Rows:
     """The visits with a code of ``condition`` (扫码入企): when the code was issued, how often it was
     scanned, when the 入企 was recorded (补录 marked) and the result first reported (the evaluations are the
     bureau's rows: :func:`_evaluation_rows`)."""
-    joined = lambda query: (
-        query.select_from(InspectionCode)
-        .join(Visit, Visit.id == InspectionCode.visit_id)
-        .join(Campaign, Campaign.id == Visit.campaign_id)
-        .where(condition)
-    )
+
+    def joined(query: sa.Select[*Ts]) -> sa.Select[*Ts]:
+        return (
+            query.select_from(InspectionCode)
+            .join(Visit, Visit.id == InspectionCode.visit_id)
+            .join(Campaign, Campaign.id == Visit.campaign_id)
+            .where(condition)
+        )
+
     total = db.session.scalar(joined(sa.select(sa.func.count()))) or 0
     query = (
         joined(
@@ -201,15 +209,18 @@ def _code_rows(condition, limit: int) -> Rows:
     return Rows(DRILL_COLUMNS["codes"], rows, total, refs)
 
 
-def _evaluation_rows(condition, limit: int) -> Rows:
+def _evaluation_rows(condition: Condition, limit: int) -> Rows:
     """The businesses' evaluations of ``condition``, one by one (the justice bureau's reading alone: a department
     reads no row of them, :func:`spotcheck.tenants.supervision.policy.reads_evaluations`)."""
-    joined = lambda query: (
-        query.select_from(Evaluation)
-        .join(Visit, Visit.id == Evaluation.visit_id)
-        .join(Campaign, Campaign.id == Visit.campaign_id)
-        .where(condition)
-    )
+
+    def joined(query: sa.Select[*Ts]) -> sa.Select[*Ts]:
+        return (
+            query.select_from(Evaluation)
+            .join(Visit, Visit.id == Evaluation.visit_id)
+            .join(Campaign, Campaign.id == Visit.campaign_id)
+            .where(condition)
+        )
+
     total = db.session.scalar(joined(sa.select(sa.func.count()))) or 0
     query = (
         joined(
@@ -242,7 +253,7 @@ def _evaluation_rows(condition, limit: int) -> Rows:
     return Rows(DRILL_COLUMNS["evaluations"], rows, total, refs)
 
 
-def _complaint_rows(condition, limit: int) -> Rows:
+def _complaint_rows(condition: Condition, limit: int) -> Rows:
     """The bureau's complaints of ``condition`` (never who complained: that is on the complaint's own page)."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(condition)) or 0
     found = list(db.session.scalars(sa.select(Complaint).where(condition).order_by(Complaint.created_at).limit(limit)))
@@ -264,7 +275,7 @@ def _complaint_rows(condition, limit: int) -> Rows:
     )
 
 
-def _forward_rows(condition, limit: int) -> Rows:
+def _forward_rows(condition: Condition, limit: int) -> Rows:
     """A department's complaints of ``condition``: those the bureau forwarded to it, as forwarded."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintForward).where(condition)) or 0
     found = list(
@@ -290,251 +301,308 @@ def _forward_rows(condition, limit: int) -> Rows:
     )
 
 
+#: A figure's condition for a period (one of :mod:`.conditions`).
+Counted = Callable[[Period], Condition]
+#: The rows of a condition (at most ``limit``).
+RowsOf = Callable[[Condition, int], Rows]
+
 #: The figures of 扫码入企 and of the business's voice, by the condition of the rows they count.
-BUSINESS_ROWS = {
+BUSINESS_ROWS: dict[str, tuple[Counted, RowsOf]] = {
     "codes_issued": (when.codes_issued, _code_rows),
     "scan_rate": (when.codes_issued, _code_rows),
     "entry_rate": (when.coded_results, _code_rows),
     "evaluations": (when.evaluated, _evaluation_rows),
     "satisfaction": (when.evaluated, _evaluation_rows),
 }
-#: The complaints' figures: the bureau's complaints, or a department's forwards (:func:`.conditions.complaints_counted`).
+#: The complaints' figures: the bureau's complaints, or a department's forwards
+#: (:func:`.conditions.complaints_counted`).
 COMPLAINT_FIGURES = ("complaints_open", "complaints_answered")
+#: The figures whose rows are visits, by the condition of the visits they count.
+VISIT_FIGURES: dict[str, Counted] = {
+    "checked": when.checked,
+    "problems": when.problems,
+    "named_checked": when.named_checked,
+    "publish_due": when.publish_due,
+    "published_on_time": lambda period: sa.and_(when.publish_due(period), when.published_by_due()),
+    "on_time_rate": when.publish_due,
+    "published_late": when.published_late,
+    "reports_overdue": when.reports_overdue,
+    "provisional": when.provisional,
+}
+#: The figures of the items in force (一单), by the items they count.
+ITEMS_KEPT: dict[str, Callable[[Item], bool]] = {
+    "items": lambda i: i.random_check,
+    "coverage_market": lambda i: i.field == "market",
+    "coverage_other": lambda i: i.field != "market",
+}
 
 
 def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
     """The rows behind figure ``key`` of one department (at most ``limit``; ``total`` says how many)."""
-    mine = lambda model: model.tenant_id == tenant_id  # noqa: E731
     if key in BUSINESS_ROWS:
         counted, rows_for = BUSINESS_ROWS[key]
         owner = Evaluation.about_tenant_id if rows_for is _evaluation_rows else Visit.tenant_id
         return rows_for(sa.and_(owner == tenant_id, counted(period)), limit)
     if key in COMPLAINT_FIGURES:
-        every = current_scope().all_tenants
-        _model, department, conditions = when.complaints_counted(every, period)
-        return (_complaint_rows if every else _forward_rows)(sa.and_(department == tenant_id, conditions[key]), limit)
-    if key in (
-        "checked",
-        "problems",
-        "named_checked",
-        "publish_due",
-        "published_on_time",
-        "on_time_rate",
-        "published_late",
-        "reports_overdue",
-        "provisional",
-    ):
-        condition = {
-            "checked": when.checked(period),
-            "problems": when.problems(period),
-            "named_checked": when.named_checked(period),
-            "publish_due": when.publish_due(period),
-            "on_time_rate": when.publish_due(period),
-            "published_late": when.published_late(period),
-            "published_on_time": sa.and_(when.publish_due(period), when.published_by_due()),
-            "reports_overdue": when.reports_overdue(period),
-            "provisional": when.provisional(period),
-        }[key]
-        return _visit_rows(sa.and_(mine(Visit), condition), limit)
+        return _complaints_of(key, tenant_id, period, limit)
+    if key in VISIT_FIGURES:
+        return _visit_rows(sa.and_(Visit.tenant_id == tenant_id, VISIT_FIGURES[key](period)), limit)
     if key == "basics":
-        status = compute(period, [cast(Tenant, db.session.get(Tenant, tenant_id))])[0]
-        rows: list[list[Any]] = [
-            ["随机抽查事项清单", f"{status.items}项", COMPLETE[bool(status.items)]],
-            ["检查对象名录库", f"{status.entries}户", COMPLETE[bool(status.entries)]],
-            ["执法检查人员名录库", f"{status.inspectors}人", COMPLETE[bool(status.inspectors)]],
-            ["实施细则", "已公布" if status.rules else "未公布", COMPLETE[bool(status.rules)]],
-        ]
-        return Rows(DRILL_COLUMNS["basics"], rows, len(rows), [("items",), ("entries",), ("inspectors",), ("rules",)])
+        return _basics_rows(tenant_id, period)
     end = when.end_of(period)  # 一单两库一细则 as they stood at the period's end
-    if key in ("items", "coverage_market", "coverage_other"):
-        kept = {
-            "items": lambda i: i.random_check,
-            "coverage_market": lambda i: i.field == "market",
-            "coverage_other": lambda i: i.field != "market",
-        }[key]
-        items = [i for i in items_at(end, [tenant_id]) if kept(i)]
-        return Rows(
-            DRILL_COLUMNS["items"],
-            [
-                [
-                    i.code,
-                    i.name,
-                    reference.ITEM_FIELDS.get(i.field, i.field),
-                    YES_NO[bool(i.random_check)],
-                    "" if i.random_check else i.non_random_reason,
-                ]
-                for i in items[:limit]
-            ],
-            len(items),
-            [("items",)] * min(len(items), limit),
-        )
-    if key == "entries":  # an entry removed since is listed as it was, with nothing to open
-        entries = entries_at(end)
-        condition = entries.c.tenant_id == tenant_id
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(entries).where(condition)) or 0
-        listed = db.session.execute(
-            sa.select(Entity.code, Entity.name, entries.c.category, entries.c.risk, entries.c.entry_id)
-            .join(Entity, Entity.id == entries.c.entity_id)
-            .where(condition)
-            .order_by(Entity.code)
-            .limit(limit)
-        ).all()
-        return Rows(
-            DRILL_COLUMNS["entries"],
-            [list(r[:-1]) for r in listed],
-            total,
-            [("entry", r[-1]) if r[-1] is not None else None for r in listed],
-        )
+    if key in ITEMS_KEPT:
+        return _item_rows(ITEMS_KEPT[key], tenant_id, end, limit)
+    if key == "entries":
+        return _entry_rows(tenant_id, end, limit)
     if key == "inspectors":
-        condition = sa.and_(mine(Inspector), listed_at(end))
-        listed_inspectors = list(db.session.scalars(sa.select(Inspector).where(condition).order_by(Inspector.id)))
-        return Rows(
-            DRILL_COLUMNS["inspectors"],
-            [[i.name, i.agency, i.cert_no] for i in listed_inspectors[:limit]],
-            len(listed_inspectors),
-            [("inspectors",)] * min(len(listed_inspectors), limit),
-        )
-    if key == "rules":  # published by the period's end: when it was last published by then
-        docs = list(db.session.scalars(sa.select(RulesDocument).where(mine(RulesDocument))))
-        rows = []
-        for d in docs:
-            by_end = [m for m in (d.published_at, d.first_published_at) if m is not None and as_utc(m) < end]
-            rows.append(
-                [
-                    d.published_title or d.title,
-                    YES_NO[bool(by_end)],
-                    local(by_end[0]).strftime("%Y-%m-%d") if by_end else "",
-                ]
-            )
-        return Rows(DRILL_COLUMNS["rules"], rows, len(docs), [("rules",)] * len(docs))
+        return _inspector_rows(tenant_id, end, limit)
+    if key == "rules":
+        return _rules_rows(tenant_id, end)
     if key in ("plan_year", "plan_half"):
-        query = sa.select(Plan).where(mine(Plan), Plan.year == period.year, Plan.kind == "annual")
-        query = query.where(Plan.half.is_(None) if key == "plan_year" else Plan.half.is_not(None))
-        plans = {plan.half: plan for plan in db.session.scalars(query)}
-        halves = [None] if key == "plan_year" else list(period.halves)
-        rows, refs = [], []
-        for half in halves:
-            filed = filing(tenant_id, period.year, half, plans.get(half), created_on(tenant_id))
-            plan = plans.get(half)
-            rows.append(
-                [
-                    plan.title if plan else "（无）",
-                    PLAN_HALF[half],
-                    filed.deadline or "不要求",
-                    filed.submitted_on or "",
-                    FILING_STATUS[filed.status],
-                    plan.comment if plan else "",
-                ]
-            )
-            refs.append(("plan", plan.id) if plan else None)
-        return Rows(DRILL_COLUMNS["plans"], rows, len(rows), refs)
+        return _plan_rows(key == "plan_year", tenant_id, period)
     if key in ("campaigns", "named_campaigns"):
-        counted = when.campaigns(period) if key == "campaigns" else when.named_campaigns(period)
-        campaigns = list(
-            db.session.scalars(
-                sa.select(Campaign).where(mine(Campaign), counted).order_by(Campaign.window_start, Campaign.id)
-            )
-        )
-        return Rows(
-            DRILL_COLUMNS["campaigns"],
-            [
-                [c.code, c.title, f"{c.window_start} 至 {c.window_end}", campaign_status(c.status, c)]
-                for c in campaigns[:limit]
-            ],
-            len(campaigns),
-            [_campaign_ref(c) for c in campaigns[:limit]],
-        )
+        return _campaign_rows(when.campaigns if key == "campaigns" else when.named_campaigns, tenant_id, period, limit)
     if key == "draws":
-        draws = db.session.execute(
-            sa.select(
-                Campaign.code,
-                Campaign.title,
-                Draw.kind,
-                Draw.drawn_at,
-                Draw.seed,
-                Campaign.id,
-                sa.func.coalesce(Campaign.joint_id, Campaign.id),
-            )
-            .join(Campaign, Campaign.id == Draw.campaign_id)
-            .where(mine(Draw), when.draws(period))
-            .order_by(Draw.drawn_at)
-        ).all()
-        return Rows(
-            DRILL_COLUMNS["draws"],
-            [
-                [
-                    code,
-                    title,
-                    DRAW_KIND[kind.value],
-                    local(cast(datetime, at)).strftime("%Y-%m-%d %H:%M"),
-                    (seed or "")[:16] + "…",
-                ]
-                for code, title, kind, at, seed, *_ in draws[:limit]
-            ],
-            len(draws),
-            [("campaign", campaign_id, on_portal) for *_, campaign_id, on_portal in draws[:limit]],
-        )
+        return _draw_rows(tenant_id, period, limit)
     if key == "follow_ups_open":
-        condition = sa.and_(mine(FollowUp), when.follow_ups_open(period))
-        opened = db.session.execute(
-            sa.select(
-                Campaign.code,
-                Entity.name,
-                FollowUp.kind,
-                FollowUp.opened_on,
-                FollowUp.deadline,
-                Visit.id,
-                Visit.campaign_id,
-                sa.func.coalesce(Campaign.joint_id, Campaign.id),
-                Visit.published_at,
-            )
-            .join(Visit, Visit.id == FollowUp.visit_id)
-            .join(Campaign, Campaign.id == Visit.campaign_id)
-            .join(Entity, Entity.id == Visit.entity_id)
-            .where(condition)
-            .order_by(FollowUp.opened_on)
-        ).all()
-        return Rows(
-            DRILL_COLUMNS["follow_ups_open"],
-            [
-                [code, entity, reference.FOLLOW_UP_KINDS.get(kind.value, kind.value), opened_on, deadline or ""]
-                for code, entity, kind, opened_on, deadline, *_ in opened[:limit]
-            ],
-            len(opened),
-            [
-                ("visit", visit_id, campaign_id, on_portal, published is not None)
-                for *_, visit_id, campaign_id, on_portal, published in opened[:limit]
-            ],
-        )
+        return _follow_up_rows(tenant_id, period, limit)
     if key in ("joint", "visits_saved"):
-        joint = when.joint_of(period)
-        ids = list(db.session.scalars(sa.select(joint.c.joint).where(joint.c.tenant_id == tenant_id)))
-        joint_query = sa.select(Campaign).where(Campaign.id.in_(ids)).order_by(Campaign.window_start)
-        if key == "visits_saved":
-            joint_query = joint_query.where(Campaign.tenant_id == tenant_id)
-        rows, seen, refs = [], set(), []
-        for campaign in db.session.scalars(joint_query):
-            figures = campaign_figures(campaign)
-            seen.add(campaign.id)
-            rows.append(
-                [
-                    campaign.code,
-                    campaign.title,
-                    figures.departments,
-                    figures.visits,
-                    figures.checks,
-                    figures.separate,
-                    figures.saved,
-                ]
-            )
-            refs.append(_campaign_ref(campaign))
-        if key == "joint":  # the lead's joint campaign is not the participant's to read: its own part is
-            for part in db.session.scalars(
-                sa.select(Campaign).where(
-                    Campaign.joint_id.in_([i for i in ids if i not in seen]), Campaign.tenant_id == tenant_id
-                )
-            ):
-                rows.append([part.code, part.title, "（本部门参加，由牵头部门统计）", None, None, None, None])
-                refs.append(_campaign_ref(part))
-        return Rows(DRILL_COLUMNS["joint"], rows, len(rows), refs)
+        return _joint_rows(key == "joint", tenant_id, period)
     raise KeyError(key)
+
+
+def _complaints_of(key: str, tenant_id: int, period: Period, limit: int) -> Rows:
+    """The complaints a complaint figure counts: the bureau's, or (a department's reading) those forwarded to it."""
+    every = current_scope().all_tenants
+    _model, department, conditions = when.complaints_counted(every, period)
+    return (_complaint_rows if every else _forward_rows)(sa.and_(department == tenant_id, conditions[key]), limit)
+
+
+def _basics_rows(tenant_id: int, period: Period) -> Rows:
+    """一单两库一细则: whether the department has each of them."""
+    status = compute(period, [cast(Tenant, db.session.get(Tenant, tenant_id))])[0]
+    rows: list[list[Any]] = [
+        ["随机抽查事项清单", f"{status.items}项", COMPLETE[bool(status.items)]],
+        ["检查对象名录库", f"{status.entries}户", COMPLETE[bool(status.entries)]],
+        ["执法检查人员名录库", f"{status.inspectors}人", COMPLETE[bool(status.inspectors)]],
+        ["实施细则", "已公布" if status.rules else "未公布", COMPLETE[bool(status.rules)]],
+    ]
+    return Rows(DRILL_COLUMNS["basics"], rows, len(rows), [("items",), ("entries",), ("inspectors",), ("rules",)])
+
+
+def _item_rows(kept: Callable[[Item], bool], tenant_id: int, end: datetime, limit: int) -> Rows:
+    """The items in force at ``end`` that a figure counts (``kept``)."""
+    items = [i for i in items_at(end, [tenant_id]) if kept(i)]
+    return Rows(
+        DRILL_COLUMNS["items"],
+        [
+            [
+                i.code,
+                i.name,
+                reference.ITEM_FIELDS.get(i.field, i.field),
+                YES_NO[bool(i.random_check)],
+                "" if i.random_check else i.non_random_reason,
+            ]
+            for i in items[:limit]
+        ],
+        len(items),
+        [("items",)] * min(len(items), limit),
+    )
+
+
+def _entry_rows(tenant_id: int, end: datetime, limit: int) -> Rows:
+    """The directory's entries at ``end``: an entry removed since is listed as it was, with nothing to open."""
+    entries = entries_at(end)
+    condition = entries.c.tenant_id == tenant_id
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(entries).where(condition)) or 0
+    listed = db.session.execute(
+        sa.select(Entity.code, Entity.name, entries.c.category, entries.c.risk, entries.c.entry_id)
+        .join(Entity, Entity.id == entries.c.entity_id)
+        .where(condition)
+        .order_by(Entity.code)
+        .limit(limit)
+    ).all()
+    return Rows(
+        DRILL_COLUMNS["entries"],
+        [list(r[:-1]) for r in listed],
+        total,
+        [("entry", r[-1]) if r[-1] is not None else None for r in listed],
+    )
+
+
+def _inspector_rows(tenant_id: int, end: datetime, limit: int) -> Rows:
+    """The inspectors listed at ``end``."""
+    condition = sa.and_(Inspector.tenant_id == tenant_id, listed_at(end))
+    listed_inspectors = list(db.session.scalars(sa.select(Inspector).where(condition).order_by(Inspector.id)))
+    return Rows(
+        DRILL_COLUMNS["inspectors"],
+        [[i.name, i.agency, i.cert_no] for i in listed_inspectors[:limit]],
+        len(listed_inspectors),
+        [("inspectors",)] * min(len(listed_inspectors), limit),
+    )
+
+
+def _rules_rows(tenant_id: int, end: datetime) -> Rows:
+    """The department's rules (细则): whether published by ``end``, and when it was last published by then."""
+    docs = list(db.session.scalars(sa.select(RulesDocument).where(RulesDocument.tenant_id == tenant_id)))
+    rows: list[list[Any]] = []
+    for d in docs:
+        by_end = [m for m in (d.published_at, d.first_published_at) if m is not None and as_utc(m) < end]
+        rows.append(
+            [
+                d.published_title or d.title,
+                YES_NO[bool(by_end)],
+                local(by_end[0]).strftime("%Y-%m-%d") if by_end else "",
+            ]
+        )
+    return Rows(DRILL_COLUMNS["rules"], rows, len(docs), [("rules",)] * len(docs))
+
+
+def _plan_rows(year: bool, tenant_id: int, period: Period) -> Rows:
+    """The plan deadlines of the period's year: the year's plan (``year``), else the half-years' plans."""
+    query = sa.select(Plan).where(Plan.tenant_id == tenant_id, Plan.year == period.year, Plan.kind == "annual")
+    query = query.where(Plan.half.is_(None) if year else Plan.half.is_not(None))
+    plans = {plan.half: plan for plan in db.session.scalars(query)}
+    halves: list[int | None] = [None] if year else list(period.halves)
+    rows: list[list[Any]] = []
+    refs: list[tuple[Any, ...] | None] = []
+    for half in halves:
+        filed = filing(tenant_id, period.year, half, plans.get(half), created_on(tenant_id))
+        plan = plans.get(half)
+        rows.append(
+            [
+                plan.title if plan else "（无）",
+                PLAN_HALF[half],
+                filed.deadline or "不要求",
+                filed.submitted_on or "",
+                FILING_STATUS[filed.status],
+                plan.comment if plan else "",
+            ]
+        )
+        refs.append(("plan", plan.id) if plan else None)
+    return Rows(DRILL_COLUMNS["plans"], rows, len(rows), refs)
+
+
+def _campaign_rows(counted: Counted, tenant_id: int, period: Period, limit: int) -> Rows:
+    """The campaigns of the period that a figure counts (``counted``: random, or checks of named businesses)."""
+    campaigns = list(
+        db.session.scalars(
+            sa.select(Campaign)
+            .where(Campaign.tenant_id == tenant_id, counted(period))
+            .order_by(Campaign.window_start, Campaign.id)
+        )
+    )
+    return Rows(
+        DRILL_COLUMNS["campaigns"],
+        [
+            [c.code, c.title, f"{c.window_start} 至 {c.window_end}", campaign_status(c.status, c)]
+            for c in campaigns[:limit]
+        ],
+        len(campaigns),
+        [_campaign_ref(c) for c in campaigns[:limit]],
+    )
+
+
+def _draw_rows(tenant_id: int, period: Period, limit: int) -> Rows:
+    """The draws of the period."""
+    draws = db.session.execute(
+        sa.select(
+            Campaign.code,
+            Campaign.title,
+            Draw.kind,
+            Draw.drawn_at,
+            Draw.seed,
+            Campaign.id,
+            sa.func.coalesce(Campaign.joint_id, Campaign.id),
+        )
+        .join(Campaign, Campaign.id == Draw.campaign_id)
+        .where(Draw.tenant_id == tenant_id, when.draws(period))
+        .order_by(Draw.drawn_at)
+    ).all()
+    return Rows(
+        DRILL_COLUMNS["draws"],
+        [
+            [
+                code,
+                title,
+                DRAW_KIND[kind.value],
+                local(cast(datetime, at)).strftime("%Y-%m-%d %H:%M"),
+                (seed or "")[:16] + "…",
+            ]
+            for code, title, kind, at, seed, *_ in draws[:limit]
+        ],
+        len(draws),
+        [("campaign", campaign_id, on_portal) for *_, campaign_id, on_portal in draws[:limit]],
+    )
+
+
+def _follow_up_rows(tenant_id: int, period: Period, limit: int) -> Rows:
+    """The follow-ups open at the period's end (or today, while it runs)."""
+    condition = sa.and_(FollowUp.tenant_id == tenant_id, when.follow_ups_open(period))
+    opened = db.session.execute(
+        sa.select(
+            Campaign.code,
+            Entity.name,
+            FollowUp.kind,
+            FollowUp.opened_on,
+            FollowUp.deadline,
+            Visit.id,
+            Visit.campaign_id,
+            sa.func.coalesce(Campaign.joint_id, Campaign.id),
+            Visit.published_at,
+        )
+        .join(Visit, Visit.id == FollowUp.visit_id)
+        .join(Campaign, Campaign.id == Visit.campaign_id)
+        .join(Entity, Entity.id == Visit.entity_id)
+        .where(condition)
+        .order_by(FollowUp.opened_on)
+    ).all()
+    return Rows(
+        DRILL_COLUMNS["follow_ups_open"],
+        [
+            [code, entity, reference.FOLLOW_UP_KINDS.get(kind.value, kind.value), opened_on, deadline or ""]
+            for code, entity, kind, opened_on, deadline, *_ in opened[:limit]
+        ],
+        len(opened),
+        [
+            ("visit", visit_id, campaign_id, on_portal, published is not None)
+            for *_, visit_id, campaign_id, on_portal, published in opened[:limit]
+        ],
+    )
+
+
+def _joint_rows(with_parts: bool, tenant_id: int, period: Period) -> Rows:
+    """The joint campaigns of the period the department led or took part in (``with_parts``), or those it led
+    (减少检查户次), each with its figures."""
+    joint = when.joint_of(period)
+    ids = list(db.session.scalars(sa.select(joint.c.joint).where(joint.c.tenant_id == tenant_id)))
+    joint_query = sa.select(Campaign).where(Campaign.id.in_(ids)).order_by(Campaign.window_start)
+    if not with_parts:
+        joint_query = joint_query.where(Campaign.tenant_id == tenant_id)
+    rows: list[list[Any]] = []
+    seen: set[int] = set()
+    refs: list[tuple[Any, ...] | None] = []
+    for campaign in db.session.scalars(joint_query):
+        figures = campaign_figures(campaign)
+        seen.add(campaign.id)
+        rows.append(
+            [
+                campaign.code,
+                campaign.title,
+                figures.departments,
+                figures.visits,
+                figures.checks,
+                figures.separate,
+                figures.saved,
+            ]
+        )
+        refs.append(_campaign_ref(campaign))
+    if with_parts:  # the lead's joint campaign is not the participant's to read: its own part is
+        for part in db.session.scalars(
+            sa.select(Campaign).where(
+                Campaign.joint_id.in_([i for i in ids if i not in seen]), Campaign.tenant_id == tenant_id
+            )
+        ):
+            rows.append([part.code, part.title, "（本部门参加，由牵头部门统计）", None, None, None, None])
+            refs.append(_campaign_ref(part))
+    return Rows(DRILL_COLUMNS["joint"], rows, len(rows), refs)

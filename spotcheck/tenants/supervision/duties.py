@@ -16,7 +16,7 @@ receives them and itself owes the duties the rules give it (``bureau``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from spotcheck.core.clock import local
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
@@ -134,7 +134,8 @@ def submits(tenant: Tenant, duty: Duty) -> bool:
 
 def created_on(tenant: Tenant) -> date | None:
     """The Beijing day the department was created."""
-    return local(tenant.created_at).date() if tenant.created_at is not None else None
+    created: datetime | None = tenant.created_at  # None until the row is flushed (its default is set then)
+    return local(created).date() if created is not None else None
 
 
 def owed(tenant: Tenant, due: Due) -> bool:

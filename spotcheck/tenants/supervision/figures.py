@@ -10,16 +10,16 @@ rows a figure counts (the drill-down), through the same conditions (:mod:`.condi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
-from spotcheck.core.scoping import current_scope
+from spotcheck.core.scoping import JointShared, SharedWithReceiver, TenantOwned, current_scope
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.common.vocabulary import reference
@@ -36,8 +36,14 @@ from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResul
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import conditions as when
+from spotcheck.tenants.supervision.conditions import Condition
 from spotcheck.tenants.supervision.models import Evaluation
 from spotcheck.tenants.supervision.periods import Period
+
+#: A department's rows: what the figures count by department (``tenant_id``).
+Owned = type[TenantOwned] | type[SharedWithReceiver] | type[JointShared]
+#: A condition, or whatever ``_only`` keeps of a figure.
+T = TypeVar("T")
 
 
 @dataclass
@@ -181,9 +187,11 @@ def _visit_counts(period: Period, want: Callable[..., bool]) -> dict[int, dict[s
             )
             .group_by(Visit.tenant_id)
         )
-        found = {tenant_id: dict(zip(conditions, counts)) for tenant_id, *counts in db.session.execute(query)}
+        found = {
+            tenant_id: dict(zip(conditions, counts, strict=True)) for tenant_id, *counts in db.session.execute(query)
+        }
 
-    def overdue():
+    def overdue() -> sa.Select[int, int]:
         return (
             sa.select(Visit.tenant_id, sa.func.count())
             .join(Campaign, Campaign.id == Visit.campaign_id)
@@ -191,7 +199,7 @@ def _visit_counts(period: Period, want: Callable[..., bool]) -> dict[int, dict[s
             .group_by(Visit.tenant_id)
         )
 
-    def problems():  # the problem codes are read from the departments' category lists
+    def problems() -> sa.Select[int, int]:  # the problem codes are read from the departments' category lists
         return (
             sa.select(Visit.tenant_id, sa.func.count(sa.distinct(Visit.id)))
             .select_from(ResultCategory)
@@ -230,14 +238,14 @@ def basics_present(tenant_id: int) -> dict[str, bool]:
     return found
 
 
-def _count(model, condition=None) -> dict[int, int]:
+def _count(model: Owned, condition: Condition | None = None) -> dict[int, int]:
     query = sa.select(model.tenant_id, sa.func.count()).group_by(model.tenant_id)
     if condition is not None:
         query = query.where(condition)
     return {tenant_id: n for tenant_id, n in db.session.execute(query)}
 
 
-def departments(tenant_ids=None, period: Period | None = None) -> list[Tenant]:
+def departments(tenant_ids: Iterable[int] | None = None, period: Period | None = None) -> list[Tenant]:
     """The active departments (of ``tenant_ids``); of ``period``, only those that existed by its end: one
     created after it owes nothing for it and shows nothing."""
     query = sa.select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.kind, Tenant.code)
@@ -248,6 +256,28 @@ def departments(tenant_ids=None, period: Period | None = None) -> list[Tenant]:
     return list(db.session.scalars(query))
 
 
+@dataclass
+class _Reading:
+    """The figures being counted: each department's :class:`Status`, and which figures are ``wanted``."""
+
+    statuses: dict[int, Status]
+    wanted: Collection[str] | None
+
+    def want(self, *names: str) -> bool:
+        return self.wanted is None or any(name in self.wanted for name in names)
+
+    def put(self, name: str, counts: Mapping[int, object]) -> None:
+        for tenant_id, value in counts.items():
+            if tenant_id in self.statuses:
+                setattr(self.statuses[tenant_id], name, value)
+
+    def put_all(self, found: Mapping[int, Mapping[str, object]]) -> None:
+        for tenant_id, values in found.items():
+            if tenant_id in self.statuses:
+                for name, value in values.items():
+                    setattr(self.statuses[tenant_id], name, value)
+
+
 def compute(period: Period, tenants: list[Tenant], wanted: Collection[str] | None = None) -> list[Status]:
     """The figures of ``tenants`` for ``period``, read in the current scope (a department the
     scope does not show gets zeros; :mod:`access` makes sure that is never the case). 一单两库一细则
@@ -256,45 +286,46 @@ def compute(period: Period, tenants: list[Tenant], wanted: Collection[str] | Non
     细则 published by then. ``wanted``: only those figures (names of :class:`Status`; ``filings`` for
     the plan deadlines), the others left at zero — a page that shows a few figures does not count
     them all; ``None``: every figure."""
-    statuses = {t.id: Status(tenant_id=t.id, name=t.name, code=t.code) for t in tenants}
-
-    def want(*names: str) -> bool:
-        return wanted is None or any(name in wanted for name in names)
-
-    def put(name: str, counts: Mapping[int, object]) -> None:
-        for tenant_id, value in counts.items():
-            if tenant_id in statuses:
-                setattr(statuses[tenant_id], name, value)
-
-    def put_all(found: Mapping[int, Mapping[str, object]]) -> None:
-        for tenant_id, values in found.items():
-            if tenant_id in statuses:
-                for name, value in values.items():
-                    setattr(statuses[tenant_id], name, value)
-
+    reading = _Reading({t.id: Status(tenant_id=t.id, name=t.name, code=t.code) for t in tenants}, wanted)
     as_of = when.as_of(period)
     for tenant in tenants:
         rules = rules_for(tenant.id, as_of)
-        statuses[tenant.id].goals = {f: goal_of(rules, f) for f in reference.ITEM_FIELDS}
-    end = when.end_of(period)
-    if want(*ITEM_FIGURES):
-        put_all(_item_counts(end))
-    if want("entries"):
-        put("entries", sizes_at(end))
-    if want("inspectors"):
-        put("inspectors", _count(Inspector, listed_at(end)))
-    if want("rules"):
-        put("rules", {tenant_id: True for tenant_id in _count(RulesDocument, RulesDocument.first_published_at < end)})
-    for name, condition in _only(want, {"campaigns": when.campaigns, "named_campaigns": when.named_campaigns}).items():
-        put(name, _count(Campaign, condition(period)))
-    if want("draws"):
-        put("draws", _count(Draw, when.draws(period)))
-    put_all(_visit_counts(period, want))
-    if want("follow_ups_open"):
-        put("follow_ups_open", _count(FollowUp, when.follow_ups_open(period)))
-    if want("joint"):
+        reading.statuses[tenant.id].goals = {f: goal_of(rules, f) for f in reference.ITEM_FIELDS}
+    _count_basics(reading, when.end_of(period))
+    _count_activity(reading, period)
+    reading.put_all(_business_counts(period, reading.want))
+    if reading.want("filings"):
+        _filings(period, reading.statuses)
+    return [reading.statuses[t.id] for t in tenants]
+
+
+def _count_basics(reading: _Reading, end: datetime) -> None:
+    """一单两库一细则 as they stood at ``end``, the period's end."""
+    if reading.want(*ITEM_FIGURES):
+        reading.put_all(_item_counts(end))
+    if reading.want("entries"):
+        reading.put("entries", sizes_at(end))
+    if reading.want("inspectors"):
+        reading.put("inspectors", _count(Inspector, listed_at(end)))
+    if reading.want("rules"):
+        published = _count(RulesDocument, RulesDocument.first_published_at < end)
+        reading.put("rules", {tenant_id: True for tenant_id in published})
+
+
+def _count_activity(reading: _Reading, period: Period) -> None:
+    """What the departments did in the period: campaigns, draws, visits, follow-ups, joint campaigns."""
+    for name, condition in _only(
+        reading.want, {"campaigns": when.campaigns, "named_campaigns": when.named_campaigns}
+    ).items():
+        reading.put(name, _count(Campaign, condition(period)))
+    if reading.want("draws"):
+        reading.put("draws", _count(Draw, when.draws(period)))
+    reading.put_all(_visit_counts(period, reading.want))
+    if reading.want("follow_ups_open"):
+        reading.put("follow_ups_open", _count(FollowUp, when.follow_ups_open(period)))
+    if reading.want("joint"):
         joint = when.joint_of(period)
-        put(
+        reading.put(
             "joint",
             dict(
                 db.session.execute(
@@ -302,19 +333,15 @@ def compute(period: Period, tenants: list[Tenant], wanted: Collection[str] | Non
                 ).all()
             ),
         )
-    if want("visits_saved"):
-        put("visits_saved", _visits_saved(period))
-    put_all(_business_counts(period, want))
-    if want("filings"):
-        _filings(period, statuses)
-    return [statuses[t.id] for t in tenants]
+    if reading.want("visits_saved"):
+        reading.put("visits_saved", _visits_saved(period))
 
 
 #: The figures of the items in force (一单), counted in one pass: each one's condition on the version.
 ITEM_FIGURES = ("items", "market_items", "market_random", "other_items", "other_random")
 
 
-def _only(want: Callable[..., bool], conditions: dict[str, Any]) -> dict[str, Any]:
+def _only(want: Callable[..., bool], conditions: Mapping[str, T]) -> dict[str, T]:
     """Of ``conditions`` (figure name → its condition), those of the figures ``want`` asks for."""
     return {name: condition for name, condition in conditions.items() if want(name)}
 
@@ -332,10 +359,11 @@ def _item_counts(end: datetime) -> dict[int, dict[str, int]]:
                 sa.not_(market),
                 sa.and_(sa.not_(market), random_check),
             ),
+            strict=True,
         )
     )
     return {
-        tenant_id: dict(zip(conditions, counts))
+        tenant_id: dict(zip(conditions, counts, strict=True))
         for tenant_id, *counts in db.session.execute(
             sa.select(versions.c.tenant_id, *[sa.func.count().filter(c) for c in conditions.values()])
             .where(versions.c.status == ItemStatus.published)
@@ -368,7 +396,7 @@ def _business_counts(period: Period, want: Callable[..., bool]) -> dict[int, dic
             .where(sa.or_(*codes.values()))
             .group_by(Visit.tenant_id)
         )
-        found = {tenant_id: dict(zip(codes, counts)) for tenant_id, *counts in db.session.execute(query)}
+        found = {tenant_id: dict(zip(codes, counts, strict=True)) for tenant_id, *counts in db.session.execute(query)}
     if want("evaluations", "satisfaction_total"):
         for about, count, summed in db.session.execute(
             sa.select(
@@ -388,7 +416,7 @@ def _business_counts(period: Period, want: Callable[..., bool]) -> dict[int, dic
             .group_by(department)
         ):
             if tenant_id is not None:
-                found.setdefault(tenant_id, {}).update(zip(complaints, counts))
+                found.setdefault(tenant_id, {}).update(zip(complaints, counts, strict=True))
     return found
 
 
@@ -456,5 +484,5 @@ def _filings(period: Period, statuses: dict[int, Status]) -> None:
 # --- drill-down ------------------------------------------------------------------------------
 
 
-def department_exists(tenant_id) -> bool:
+def department_exists(tenant_id: int) -> bool:
     return db.session.scalar(sa.select(Tenant.id).where(Tenant.id == tenant_id, Tenant.active.is_(True))) is not None

@@ -1,10 +1,11 @@
 """The justice bureau's rows: the deductions of the assessment (考核扣分项), the notices of
-criticism (通报), the businesses' complaints about inspections (投诉) and their evaluations of them (评价). (The filing archive, 备案审核记录, is the plans' :class:`PlanReview`.)"""
+criticism (通报), the businesses' complaints about inspections (投诉) and their evaluations of them (评价). (The
+filing archive, 备案审核记录, is the plans' :class:`PlanReview`.)"""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -32,7 +33,7 @@ class DeductionRule(Model):
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
 
-class CriticismStatus(str, enum.Enum):
+class CriticismStatus(StrEnum):
     draft = "draft"  # 草稿: drafted from the figures, editable
     approved = "approved"  # 已签发: approved by a leader of the justice bureau and delivered
     withdrawn = "withdrawn"  # 已撤回: dropped before approval
@@ -66,7 +67,7 @@ class Criticism(TenantOwned, Model):
     returned_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class ComplaintStatus(str, enum.Enum):
+class ComplaintStatus(StrEnum):
     open = "open"  # 待处理: received, neither forwarded nor answered
     forwarded = "forwarded"  # 已转办: forwarded to the department complained about, not answered yet
     answered = "answered"  # 已答复: the bureau replied to the business

@@ -99,7 +99,7 @@ def parse(raw: str | None) -> Period | None:
     return Period(year, "quarter", number)
 
 
-def required(raw) -> Period:
+def required(raw: Period | str | None) -> Period:
     """The period a command was given (a :class:`Period` or its code); a refusal naming the field otherwise."""
     period = raw if isinstance(raw, Period) else parse(raw)
     if period is None:

@@ -14,8 +14,9 @@ actions tables of notices of criticism (通报) and of statistical tables to sub
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator, cast
+from typing import TYPE_CHECKING, cast
 
 from flask_babel import lazy_gettext as _l
 
@@ -26,10 +27,13 @@ from spotcheck.core.policy import Permission, has_permission, require
 from spotcheck.core.queries import OWN, Across, opened
 from spotcheck.tenants.supervision import figures
 from spotcheck.tenants.supervision.figures import department_exists
-from spotcheck.tenants.supervision.models import ComplaintStatus, CriticismStatus
+from spotcheck.tenants.supervision.models import ComplaintForward, ComplaintStatus, CriticismStatus
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.tables import TABLES, offered
 from spotcheck.tenants.supervision.vocabulary import EVALUATION_FIGURES
+
+if TYPE_CHECKING:  # the duties' states are checked against this policy: imported for the annotations only
+    from spotcheck.tenants.supervision.duty_status import DutyState
 
 
 def sees_every_department(reader: Actor) -> bool:
@@ -42,7 +46,8 @@ def sees_every_department(reader: Actor) -> bool:
 def reads_evaluations(reader: Actor) -> bool:
     """The businesses' evaluations one by one (评价明细): the justice bureau's reading alone (its supervisor and leader,
     who read every department). A department reads its own as figures of ended periods over at least five
-    (:mod:`spotcheck.tenants.supervision.evaluation_figures`), never a row: its drill-down of them is refused, saying so."""
+    (:mod:`spotcheck.tenants.supervision.evaluation_figures`), never a row: its drill-down of them is refused, saying
+    so."""
     return sees_every_department(reader)
 
 
@@ -72,7 +77,9 @@ def visible_departments(reader: Actor, department_id: int | None = None) -> list
     return [cast(int, reader.tenant_id)]  # a department's leader: their own
 
 
-def across(reader: Actor, period=None, department_id: int | None = None, **_) -> Across | None:
+def across(
+    reader: Actor, period: Period | str | None = None, department_id: int | None = None, **_: object
+) -> Across | None:
     """The scope of a supervision read: every department for a supervisor (recorded with the
     period), the reader's own department otherwise."""
     if visible_departments(reader, department_id) is None:
@@ -81,7 +88,9 @@ def across(reader: Actor, period=None, department_id: int | None = None, **_) ->
 
 
 @contextmanager
-def reading(reader: Actor, what: str, *, period=None, department_id: int | None = None) -> Iterator[list[int] | None]:
+def reading(
+    reader: Actor, what: str, *, period: Period | str | None = None, department_id: int | None = None
+) -> Iterator[list[int] | None]:
     """The scope a command or a job reads supervision figures in (a query opens it itself). Yields
     the department ids the reader may see (``None``: every department, for a supervisor)."""
     require(reader, Permission.SUPERVISION_VIEW)
@@ -118,8 +127,8 @@ def _existed_in(reader: Actor, department_id: int | None, period: Period) -> Non
             {
                 "period": [
                     _l(
-                        "The department was set up on %(day)s, after %(period)s ended: it has no figures of that period and "
-                        "owes no table of it.",
+                        "The department was set up on %(day)s, after %(period)s ended: it has no figures of that "
+                        "period and owes no table of it.",
                         day=f"{created.year}年{created.month}月{created.day}日",
                         period=period.label,
                     )
@@ -159,7 +168,7 @@ CRITICISM_ACTIONS = Actions(
 )
 
 
-def _area_wide_reader(state, actor: Actor) -> bool:
+def _area_wide_reader(state: DutyState, actor: Actor) -> bool:
     """The area-wide table is prepared by the bureau's supervisor (who drafts; its leader signs)."""
     return not state.due.duty.area_wide or (
         sees_every_department(actor) and has_permission(actor, Permission.SUPERVISION_MANAGE)
@@ -206,7 +215,7 @@ COMPLAINT_ACTIONS = Actions(
 )
 
 
-def _receiver(forward, actor: Actor) -> bool:
+def _receiver(forward: ComplaintForward, actor: Actor) -> bool:
     """The department the complaint was forwarded to."""
     return getattr(actor, "tenant_id", None) == forward.receiver_tenant_id
 

@@ -82,7 +82,7 @@ def flagged(year: int, alpha: float) -> list[Flagged]:
     return sorted(found, key=lambda f: (f.chance, f.department, f.entity.code))
 
 
-def _department(tenant_id: int, entity_ids: set[int], own, alpha: float) -> list[Flagged]:
+def _department(tenant_id: int, entity_ids: set[int], own: sa.ColumnElement[bool], alpha: float) -> list[Flagged]:
     draws = db.session.execute(
         sa.select(Campaign.id, Campaign.code, Draw)
         .join(Draw, Draw.campaign_id == Campaign.id)

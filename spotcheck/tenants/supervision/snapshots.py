@@ -5,8 +5,8 @@ same departments and the same reach of the reader, and shown with the moment the
 Counting a year of every department's visits takes a noticeable part of a second at a city's size (more
 at a province's); a supervisor reloading the dashboard, or the bureau's staff opening their home at nine,
 should not count it again each time. The page says how old its figures are and offers to count them again
-now (立即重新统计). The drill-down rows, the statistical tables, the assessment and the notices of criticism always count
-afresh. Kept in each process (a few dozen departments' figures a key, at most :data:`KEYS` keys).
+now (立即重新统计). The drill-down rows, the statistical tables, the assessment and the notices of criticism always
+count afresh. Kept in each process (a few dozen departments' figures a key, at most :data:`KEYS` keys).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ version, signed the same way, with its reason; the version it replaces is kept, 
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -19,7 +19,7 @@ from spotcheck.core.database import Model
 from spotcheck.core.scoping import TenantOwned
 
 
-class SubmissionStatus(str, enum.Enum):
+class SubmissionStatus(StrEnum):
     prepared = "prepared"  # 待签发: frozen, waiting for the leader's signature
     submitted = "submitted"  # 已报送: signed and submitted
     superseded = "superseded"  # 已更正: replaced by a later signed version

@@ -38,7 +38,11 @@ from spotcheck.tenants.supervision.submission_models import ReportSubmission
 _PHONE = re.compile(r"^[0-9+()\- ]{5,32}$")
 
 
-def _plain(value):
+#: A value as JSON keeps it.
+Json = None | bool | int | float | str | list["Json"] | dict[str, "Json"]
+
+
+def _plain(value: object) -> Json:
     """A value of a sheet as JSON keeps it: numbers stay numbers, texts (lazy ones too) strings."""
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
@@ -53,17 +57,17 @@ def _plain(value):
     return str(value)
 
 
-def digest_of(content: list) -> str:
+def digest_of(content: list[Json]) -> str:
     """The SHA-256 of frozen sheets (canonical JSON: keys sorted, UTF-8, no spaces)."""
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _freeze(due: duties.Due, tenant: Tenant, actor: Actor) -> list:
+def _freeze(due: duties.Due, tenant: Tenant, actor: Actor) -> list[Json]:
     """The table of ``due`` as it stands now, as data: the department's own, or (the area-wide
     table) every department's through the bureau's audited reading."""
 
-    def build(tenants: list[Tenant], single: bool) -> list:
+    def build(tenants: list[Tenant], single: bool) -> list[Json]:
         statuses = figures.compute(due.period, tenants)
         ctx = tables.Context(
             due.period,
@@ -76,7 +80,7 @@ def _freeze(due: duties.Due, tenant: Tenant, actor: Actor) -> list:
             entered=entries.values(due.duty.code, due.period, [t.id for t in tenants] + [tenant.id]),
         )
         with force_locale("zh_CN"):
-            return _plain([asdict(sheet) for sheet in tables.TABLES[due.duty.code].build(ctx)])
+            return [_plain(asdict(sheet)) for sheet in tables.TABLES[due.duty.code].build(ctx)]
 
     if due.duty.area_wide:
         with reading(actor, f"table {due.duty.code} for submission", period=due.period):
@@ -106,9 +110,9 @@ def _applicable(tenant: Tenant, due: duties.Due) -> DutyState:
     return state_of(tenant, due)
 
 
-def _contact(contact, phone) -> tuple[str, str]:
+def _contact(contact: object, phone: object) -> tuple[str, str]:
     contact, phone = str(contact or "").strip(), str(phone or "").strip()
-    problems = {}
+    problems: dict[str, list[str]] = {}
     if len(contact) > 100:
         problems["contact"] = ["填报人不超过100个字。"]
     if phone and not _PHONE.match(phone):

@@ -16,8 +16,8 @@ table is the justice bureau's only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -46,7 +46,7 @@ FILLER = entries.FILLER
 class TableSpec:
     code: str
     area_wide: bool  # the justice bureau's only
-    build: Callable[["Context"], list[Sheet]]
+    build: Callable[[Context], list[Sheet]]
 
     @property
     def name(self) -> str:
@@ -106,7 +106,7 @@ def _pct(part: int, whole: int) -> float | None:
     return None if not whole else round(100.0 * part / whole, 1)
 
 
-def _rate(value: float | None):
+def _rate(value: float | None) -> float | str:
     """A rate cell: the number, or :data:`NOT_APPLICABLE`."""
     return NOT_APPLICABLE if value is None else value
 
@@ -255,7 +255,8 @@ def _department_table(ctx: Context) -> list[Sheet]:
                 [
                     3,
                     "是否已建成检查对象名录库和执法检查人员名录库",
-                    f"{_yes(bool(status.entries and status.inspectors))}（检查对象{status.entries}户，执法检查人员{status.inspectors}人）",
+                    f"{_yes(bool(status.entries and status.inspectors))}"
+                    f"（检查对象{status.entries}户，执法检查人员{status.inspectors}人）",
                 ],
                 [4, "是否已建立检查结果公开机制", _yes(status.rules)],
             ],
@@ -395,7 +396,7 @@ PROGRESS_HEADERS = [
 ]
 
 
-def _progress_row(n, s: figures.Status) -> list:
+def _progress_row(n: int, s: figures.Status) -> list[object]:
     return [
         n,
         s.name,
@@ -436,7 +437,7 @@ def _progress_table(ctx: Context) -> list[Sheet]:
                 Section(
                     None,
                     PROGRESS_HEADERS,
-                    rows + [total],
+                    [*rows, total],
                     notes,
                     [6, 20] + [12] * 12,
                     total=True,
@@ -540,7 +541,7 @@ def _other_practice_table(ctx: Context) -> list[Sheet]:
                 Section(
                     None,
                     OTHER_HEADERS,
-                    rows + [total],
+                    [*rows, total],
                     [],
                     [6, 20] + [12] * 11,
                     total=True,

@@ -7,11 +7,16 @@ goals, points — are the rules' (:mod:`spotcheck.tenants.rules`), never written
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.tenants.rules.vocabulary import DEDUCTION_LABELS
+
+if TYPE_CHECKING:  # the figures name their columns with this vocabulary: imported for the annotations only
+    from spotcheck.tenants.supervision.figures import Status
 
 # the periods (统计期), as pages and API name them
 from spotcheck.tenants.supervision.periods import (
@@ -247,7 +252,8 @@ FIGURES: tuple[Figure, ...] = (
         "平均满意度",
         "分",
         "统计期内企业评价的满意度平均值（5 非常满意、4 满意、3 基本满意、2 不满意、"
-        "1 非常不满意），保留两位小数；没有评价时不计。被检查的部门只在能看到件数的统计期看到平均满意度；该期各条评分相同"
+        "1 非常不满意），保留两位小数；没有评价时不计。"
+        "被检查的部门只在能看到件数的统计期看到平均满意度；该期各条评分相同"
         "（或与已显示的统计期相减后剩下的各条评分相同）时只显示件数、不显示平均分，以免推知单个企业的评分。",
         "business",
     ),
@@ -401,11 +407,11 @@ class Deduction:
     def label(self) -> str:
         return DEDUCTION_LABELS[self.code]
 
-    def occurrences(self, status) -> int:
+    def occurrences(self, status: Status) -> int:
         return OCCURRENCES[self.code](status)
 
 
-OCCURRENCES = {
+OCCURRENCES: dict[str, Callable[[Status], int]] = {
     "missed_filing": lambda s: sum(1 for f in s.filings if f.status == "missing"),
     "late_filing": lambda s: sum(1 for f in s.filings if f.status == "late"),
     "coverage_market": lambda s: int(s.below_target("market")),

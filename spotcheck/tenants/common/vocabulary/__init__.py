@@ -12,9 +12,21 @@ an enum member) up in a table and falls back to the code itself.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from flask_babel import LazyString, gettext as _, lazy_gettext as _l
 
 from spotcheck.tenants.common.vocabulary import reference
+
+if TYPE_CHECKING:  # the models name their states with these tables: imported for the annotations only
+    from spotcheck.core.job_models import Job
+    from spotcheck.tenants.accounts.models import Tenant
+    from spotcheck.tenants.campaigns.models import Campaign
+    from spotcheck.tenants.plans.models import Plan
+
+#: The codes a table names (strings mostly; a plan's half, 1, 2 or None for the whole year).
+Code = TypeVar("Code")
 
 #: 抽查任务 life cycle.
 CAMPAIGN_STATUS = {
@@ -39,7 +51,7 @@ LATE_CAMPAIGN_STATUS = {
 }
 
 
-def campaign_status(status, campaign=None) -> str:
+def campaign_status(status: object, campaign: Campaign | None = None) -> str:
     """A campaign's status (or a step of its life cycle) as every page and table says it: in the words of
     ``campaign``'s kind — a check of named businesses (``campaign.named``) registers its businesses, one
     registered after it was made (``campaign.registered_late``) its team too; a random campaign's words when
@@ -136,9 +148,9 @@ ENTITY_FLAG_SHORT = {
 }
 
 
-def name(table: dict, code) -> str:
+def name(table: Mapping[Code, object], code: object) -> str:
     """The name of ``code`` (a value or an enum member) in ``table``; the code itself when unknown."""
-    key = getattr(code, "value", code)
+    key: Any = getattr(code, "value", code)  # the code, or the enum member's: looked up as the table's keys are
     value = table.get(key)
     return str(value) if value is not None else ("" if key is None else str(key))
 
@@ -166,7 +178,7 @@ def stratum_label(code: str, *, risk_words: dict | None = None, short: bool = Fa
     return f"{risk} ({word})" if word and word != code and not short else risk
 
 
-def department_stratum_label(code: str, short: bool = False, department=None) -> str:
+def department_stratum_label(code: str, short: bool = False, department: Tenant | None = None) -> str:
     """A stratum in the words of ``department`` for its risk classes (letters when none is given)."""
     style = getattr(department, "risk_labels", None) or "letters"
     return stratum_label(code, risk_words=reference.RISK_LABEL_STYLES.get(style, {}), short=short)
@@ -243,7 +255,7 @@ JOB_REJECTED = "rejected"
 JOB_STATUS_LABELS[JOB_REJECTED] = _l("Finished: nothing imported, the file has mistakes")
 
 
-def job_state(job) -> str:
+def job_state(job: Job) -> str:
     """A job's state as the user should read it: an import refused for mistakes in its file is not "done"."""
     status = getattr(job.status, "value", job.status)
     if status == "succeeded" and isinstance(job.result, dict) and job.result.get("ok") is False:
@@ -251,14 +263,14 @@ def job_state(job) -> str:
     return status
 
 
-def percent(basis_points) -> str:
+def percent(basis_points: int | str | None) -> str:
     """3000 → "30%", 250 → "2.5%" (ratios are kept in basis points)."""
     if basis_points in (None, ""):
         return ""
     return f"{int(basis_points) / 100:.2f}".rstrip("0").rstrip(".") + "%"
 
 
-def rule_text(rule) -> str:
+def rule_text(rule: Mapping[str, int] | None) -> str:
     """A stratum's sampling rule: "5 drawn", or "30%, at least 2"."""
     if not rule:
         return "—"
@@ -267,7 +279,7 @@ def rule_text(rule) -> str:
     return _("%(ratio)s, at least %(min)d", ratio=percent(rule.get("ratio_bp")), min=int(rule.get("min") or 0))
 
 
-def period_label(plan) -> str:
+def period_label(plan: Plan) -> str:
     """A plan's period: "2026, whole year"; a joint plan's: "2026, joint plan of 安全生产"."""
     if getattr(plan, "kind", "annual") == "joint":
         return _(
@@ -282,7 +294,7 @@ def period_label(plan) -> str:
     return _("%(year)s, whole year", year=plan.year)
 
 
-def in_table_order(table: dict, codes) -> list[str]:
+def in_table_order(table: Mapping[str, object], codes: Iterable[str] | None) -> list[str]:
     """The names of ``codes`` in the order of the reference table (unknown codes last, as given)."""
     codes = list(codes or [])
     return [str(name) for code, name in table.items() if code in codes] + [c for c in codes if c not in table]
@@ -353,7 +365,7 @@ TASK_LABELS_BY_KIND = {
 }
 
 
-def task_label(code: str, kind: str | None = None):
+def task_label(code: str, kind: str | None = None) -> LazyString | str:
     """A next step's name on a to-do list: the kind's own name for it, else the common one."""
     own = TASK_LABELS_BY_KIND.get(kind, {}) if kind is not None else {}
     return own.get(code) or TASK_LABELS.get(code, code)

@@ -18,7 +18,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.tenants.common.validators import Invalid
+from spotcheck.tenants.common.validators import Errors, Invalid
 from spotcheck.tenants.common.vocabulary import percent
 
 #: The periods of a frequency (频次的周期): code → how the item list says "every …".
@@ -40,37 +40,37 @@ FREQUENCY_TEXT_REFUSAL = _l(
 PAIR_REFUSAL = _l("The frequency (抽查频次) needs both its number of times and its period.")
 
 
-def ratio(value) -> int:
+def ratio(value: object) -> int:
     """A ratio in basis points, checked: a whole number above 0 and at most 10000."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= FULL:
         raise Invalid(RATIO_REFUSAL)
     return value
 
 
-def frequency_times(value) -> int:
+def frequency_times(value: object) -> int:
     """A frequency's number of times, checked: a whole number from 1 to :data:`MAX_TIMES`."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_TIMES:
         raise Invalid(TIMES_REFUSAL)
     return value
 
 
-def frequency_period(value) -> str:
+def frequency_period(value: object) -> str:
     """A frequency's period, checked: a code of :data:`PERIODS`."""
-    if value not in PERIODS:
+    if not isinstance(value, str) or value not in PERIODS:
         raise Invalid(PERIOD_REFUSAL)
     return value
 
 
-def frequency(times, period) -> tuple[int, str]:
+def frequency(times: object, period: object) -> tuple[int, str]:
     """A frequency, checked: ``times`` (1 to :data:`MAX_TIMES`) per ``period`` (a code of :data:`PERIODS`)."""
     return frequency_times(times), frequency_period(period)
 
 
-def _empty(value) -> bool:
+def _empty(value: object) -> bool:
     return value is None or value == ""
 
 
-def checked_frequency(times, period, errors: dict) -> tuple[int | None, str]:
+def checked_frequency(times: object, period: object, errors: Errors) -> tuple[int | None, str]:
     """A frequency given as its two fields (``frequency_times``, ``frequency_period``): both empty is
     none, ``(None, "")``; one without the other, or a bad one, adds the refusal under its field."""
     if _empty(times) and _empty(period):
@@ -102,7 +102,7 @@ _PER_PERIOD = re.compile(rf"^(?:每|一)?{_PERIOD}{_AT_LEAST}{_NUMBER}次$")
 _TIMES_PER = re.compile(rf"^{_NUMBER}次/{_PERIOD}$")
 
 
-def parse_ratio(text) -> int | None:
+def parse_ratio(text: object) -> int | None:
     """A ratio as typed — ``不低于5%``, ``5%``, ``2.5`` (per cent) — in basis points; ``None`` when empty."""
     text = re.sub(r"\s+", "", "" if text is None else str(text))
     if not text:
@@ -130,7 +130,7 @@ def _count(word: str) -> int:
     return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
 
 
-def parse_frequency(text) -> tuple[int, str] | None:
+def parse_frequency(text: object) -> tuple[int, str] | None:
     """A frequency as typed — ``每年1次``, ``每半年不少于1次``, ``每季度一次``, ``2次/年`` — as (times,
     period); ``None`` when empty."""
     text = re.sub(r"\s+", "", "" if text is None else str(text))
@@ -145,7 +145,7 @@ def parse_frequency(text) -> tuple[int, str] | None:
     return frequency(_count(number), _PERIOD_WORDS[period])
 
 
-def ratio_number(basis_points) -> str:
+def ratio_number(basis_points: int | str | None) -> str:
     """A ratio as a form shows it: 500 → ``5``, 250 → ``2.5`` (empty when there is none)."""
     return percent(basis_points).rstrip("%")
 
@@ -153,16 +153,16 @@ def ratio_number(basis_points) -> str:
 # --- saying them ----------------------------------------------------------------------------------
 
 
-def ratio_text(basis_points) -> str:
+def ratio_text(basis_points: int | None) -> str:
     """An item's ratio as the item list says it: 500 → 不低于5% (empty when there is none)."""
     return f"不低于{percent(basis_points)}" if basis_points else ""
 
 
-def frequency_text(times, period) -> str:
+def frequency_text(times: int | None, period: str | None) -> str:
     """A frequency as the item list says it: (1, year) → 每年1次 (empty when there is none)."""
     return f"{PERIODS[period]}{times}次" if times and period in PERIODS else ""
 
 
-def sampling_text(basis_points, times, period) -> str:
+def sampling_text(basis_points: int | None, times: int | None, period: str | None) -> str:
     """比例和频次 in one cell: 不低于5%；每年1次."""
     return "；".join(x for x in (ratio_text(basis_points), frequency_text(times, period)) if x)

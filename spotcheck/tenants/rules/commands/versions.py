@@ -13,6 +13,8 @@ same day; the replaced one is kept in the history, withdrawn.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from datetime import date
 from typing import cast
 
 import sqlalchemy as sa
@@ -55,17 +57,17 @@ def _read(data: dict, kind: str) -> tuple[documents.Document, str]:
     return rulefile.read(text, expect=kind), text
 
 
-def _until(versions: list[RuleVersion], document: documents.Document, replaced: RuleVersion | None):
+def _until(versions: list[RuleVersion], document: documents.Document, replaced: RuleVersion | None) -> date | None:
     """The day the next version of the scope takes over from the one loaded (None: open-ended)."""
     later = [v.effective_from for v in versions if v.effective_from > document.effective_from and v is not replaced]
     return min(later, default=None)
 
 
-def _overlapping(versions: list[RuleVersion], start, until) -> list[RuleVersion]:
+def _overlapping(versions: list[RuleVersion], start: date, until: date | None) -> list[RuleVersion]:
     """The versions (of one scope, oldest first) in force on some day from ``start`` until ``until``
     (None: open-ended)."""
     starts = sorted({v.effective_from for v in versions})
-    found = []
+    found: list[RuleVersion] = []
     for version in versions:
         ends = min((s for s in starts if s > version.effective_from), default=None)
         if (ends is None or ends > start) and (until is None or version.effective_from < until):
@@ -74,7 +76,12 @@ def _overlapping(versions: list[RuleVersion], start, until) -> list[RuleVersion]
 
 
 def _store(
-    document: documents.Document, text: str, tenant_id: int | None, preset: str, replaced, actor: Actor
+    document: documents.Document,
+    text: str,
+    tenant_id: int | None,
+    preset: str,
+    replaced: RuleVersion | None,
+    actor: Actor,
 ) -> RuleVersion:
     if replaced is not None:
         replaced.withdrawn = True
@@ -115,8 +122,8 @@ def _store(
     return version
 
 
-def _errors(conflicts, prefix: str = "") -> dict[str, list]:
-    errors: dict[str, list] = {}
+def _errors(conflicts: Iterable[tightening.Conflict], prefix: str = "") -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
     for conflict in conflicts:
         errors.setdefault(conflict.key, []).append(prefix + conflict.message)
     return errors
@@ -158,13 +165,14 @@ def load_rulebook(data: dict, *, actor: Actor) -> RuleVersion:
                         )
                     )
         if problems:
-            errors["departments"] = problems + [
+            errors["departments"] = [
+                *problems,
                 str(
                     _l(
-                        "The departments named change their rules first (a new version, stricter or leaving the parameter "
-                        "open); then load this rulebook again."
+                        "The departments named change their rules first (a new version, stricter or leaving the "
+                        "parameter open); then load this rulebook again."
                     )
-                )
+                ),
             ]
     if errors:
         raise ValidationFailed(errors)
@@ -189,9 +197,10 @@ def _own(
             {
                 "document.issuer": [
                     _l(
-                        "“%(title)s” is issued by %(issuer)s, not by this department (%(own)s): a department loads only its own "
-                        "rules. To start from another department's rules, choose its preset: its issuer and title become this "
-                        "department's, and its articles stay marked as not yet confirmed until you load your own.",
+                        "“%(title)s” is issued by %(issuer)s, not by this department (%(own)s): a department loads "
+                        "only its own rules. To start from another department's rules, choose its preset: its issuer "
+                        "and title become this department's, and its articles stay marked as not yet confirmed until "
+                        "you load your own.",
                         title=document.title,
                         issuer=document.issuer,
                         own=own,

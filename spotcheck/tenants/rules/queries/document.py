@@ -61,9 +61,10 @@ def published_version() -> PublishedRules | None:
     )
 
 
-def file_path(document) -> Path:
+def file_path(document: RulesDocument | PublishedRules) -> Path:
     """The stored file of ``document`` (the working draft, or a :class:`PublishedRules`): a key the
     server chose, never a name from a request."""
-    if not storage.exists(document.stored_name):
+    stored = document.stored_name
+    if stored is None or not storage.exists(stored):
         raise NotFound(_l("No file is attached."))
-    return storage.path(document.stored_name)
+    return storage.path(stored)

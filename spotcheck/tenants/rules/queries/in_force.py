@@ -28,7 +28,7 @@ def in_force(tenant_id: int | None, on: date | None = None) -> Rules:
     return rulebook.rules_for(tenant_id, on)
 
 
-def document_of(version) -> documents.Document:
+def document_of(version: RuleVersion) -> documents.Document:
     """A stored version's document (its articles, dates, place)."""
     return rulebook.document_of(version.id)
 
@@ -217,7 +217,7 @@ def document_groups(document: documents.Document) -> list[Group[ParameterRow]]:
     return groups
 
 
-def raw_value(rules: Rules, key: str):
+def raw_value(rules: Rules, key: str) -> object:
     """The value in force of ``key`` as a rules file writes it (None: open)."""
     value = rules.values[key]
     return None if value is None else BY_KEY[key].kind.write(value)

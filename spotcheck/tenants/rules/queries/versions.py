@@ -31,7 +31,7 @@ def history(tenant_id: int | None) -> list[RuleVersion]:
     )
 
 
-def get_version(version_id) -> RuleVersion:
+def get_version(version_id: object) -> RuleVersion:
     """One version (NotFound for anything else)."""
     found = db.session.get(RuleVersion, version_id) if is_row_id(version_id) else None
     if found is None:

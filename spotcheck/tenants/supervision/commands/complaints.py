@@ -7,9 +7,10 @@ with its code (:mod:`spotcheck.tenants.supervision.queries.outcomes`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core import audit, personal_data
 from spotcheck.core.actor import Actor
@@ -21,8 +22,10 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.core.text import required_text
 from spotcheck.tenants.accounts.vocabulary import MOBILE
+from spotcheck.tenants.common.validators import Errors
 from spotcheck.tenants.results.codes import BUSINESS
 from spotcheck.tenants.results.commands.business import with_business_code
+from spotcheck.tenants.results.models import InspectionCode, Visit
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision.bureau import supervising_bureau
 from spotcheck.tenants.supervision.models import Complaint, ComplaintContact, ComplaintForward, ComplaintStatus
@@ -36,7 +39,7 @@ TEXT_LENGTH, NAME_LENGTH = 2000, 50
 SHORTEST = 5
 
 
-def _text(data: dict, name: str, errors: dict, missing) -> str:
+def _text(data: Mapping[str, object], name: str, errors: Errors, missing: LazyString) -> str:
     """:func:`~spotcheck.core.text.required_text`, and a text of a word or two is taken as none given."""
     text = required_text(data.get(name), name, errors, limit=TEXT_LENGTH, missing=missing)
     if text and len(text) < SHORTEST:
@@ -44,7 +47,7 @@ def _text(data: dict, name: str, errors: dict, missing) -> str:
     return text
 
 
-def _checked_on(visit, code) -> date | None:
+def _checked_on(visit: Visit, code: InspectionCode) -> date | None:
     """The day of the check complained about: as its result states it, else the day the team arrived (入企)."""
     if visit.checked_on is not None:
         return visit.checked_on
@@ -52,7 +55,7 @@ def _checked_on(visit, code) -> date | None:
 
 
 @command(ANYONE)
-def complain(token: str, data: dict, *, actor: Actor | None = None) -> Complaint:
+def complain(token: str, data: Mapping[str, object], *, actor: Actor | None = None) -> Complaint:
     """投诉: the business complains to the justice bureau about the inspection of ``token`` (``data["text"]``),
     with who to reach (``data["contact_name"]``, ``data["contact_phone"]``, a mobile number)."""
     data = data if isinstance(data, dict) else {}
@@ -111,7 +114,7 @@ def complain(token: str, data: dict, *, actor: Actor | None = None) -> Complaint
     return complaint
 
 
-def _written(data, name: str, missing) -> str:
+def _written(data: object, name: str, missing: LazyString) -> str:
     errors: dict[str, list] = {}
     text = _text(data if isinstance(data, dict) else {}, name, errors, missing)
     if errors:
@@ -120,7 +123,7 @@ def _written(data, name: str, missing) -> str:
 
 
 @command(Permission.SUPERVISION_MANAGE)
-def forward_complaint(complaint_id: int, data: dict, *, actor: Actor) -> ComplaintForward:
+def forward_complaint(complaint_id: int, data: Mapping[str, object], *, actor: Actor) -> ComplaintForward:
     """转办: the justice bureau forwards a complaint to the department complained about, once — with the business's
     name (``data["named"]`` "yes": the business, the campaign's number and the day of the check) or without it
     ("no": none of them, nor the visit), and the text it forwards (``data["text"]``: the complaint's, as the bureau

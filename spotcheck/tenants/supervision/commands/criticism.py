@@ -5,6 +5,7 @@ named — the document itself is written by :mod:`spotcheck.tenants.notices.writ
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import cast
 
 from flask_babel import lazy_gettext as _l
@@ -92,7 +93,7 @@ REASON_LENGTH = 500
 
 
 @command(Permission.CRITICISM_APPROVE)
-def send_back(criticism_id: int, data: dict, *, actor: Actor) -> Criticism:
+def send_back(criticism_id: int, data: Mapping[str, object], *, actor: Actor) -> Criticism:
     """The bureau's leader sends a draft back to be changed, saying why (退回修改); it stays a draft,
     and its drafter reads the reason on it until they change it."""
     criticism = get(criticism_id, for_update=True)

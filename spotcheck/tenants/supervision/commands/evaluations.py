@@ -7,6 +7,8 @@ business that just sent it. Evaluations given before the platform had a bureau (
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -32,7 +34,7 @@ _KEPT = ("about_tenant_id", "visit_id", "satisfaction", "text", "evaluated_at")
 
 
 @command(ANYONE)
-def evaluate_visit(token: str, data: dict, *, actor: Actor | None = None) -> Evaluation:
+def evaluate_visit(token: str, data: Mapping[str, object], *, actor: Actor | None = None) -> Evaluation:
     """评价: once the team has left, the business grades the inspection (``data["satisfaction"]``, 1 to 5) and may
     say why (``data["text"]``), to the justice bureau: within the rules' days after 离企, once — which only the
     holder of the 企业核验码 learns, as it is refused a second one."""
@@ -79,7 +81,7 @@ def evaluate_visit(token: str, data: dict, *, actor: Actor | None = None) -> Eva
 
 
 @events.subscribe("tenant.created")
-def _kept_for_the_bureau(*, actor: Actor | None, tenant: Tenant, **_) -> None:
+def _kept_for_the_bureau(*, actor: Actor | None, tenant: Tenant, **_: object) -> None:
     """The justice bureau, created, takes the evaluations kept with no owner until it existed (migration 0057),
     in the creating command's transaction and its own chain: read and removed as the platform's rows (the
     platform administrator's scope creates departments), written again as the bureau's."""

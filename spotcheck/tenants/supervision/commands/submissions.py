@@ -103,8 +103,9 @@ def submit(data: dict, *, actor: Actor) -> ReportSubmission:
             {
                 "cells": [
                     _l(
-                        "The table cannot be signed while a cell is empty: %(cells)s. The platform holds no data for it: fill it "
-                        "in “Cells the department fills” on this page (the table is built again with it), then sign.",
+                        "The table cannot be signed while a cell is empty: %(cells)s. The platform holds no data for "
+                        "it: fill it in “Cells the department fills” on this page (the table is built again with it), "
+                        "then sign.",
                         cells="、".join(f"“{question}”" for question in missing),
                     )
                 ]

@@ -100,7 +100,8 @@ def _departments(reader: Actor, department_id: int | None, period: Period | None
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def statuses(period: Period, department_id: int | None = None, *, reader: Actor) -> list[figures.Status]:
-    """Every department's figures of ``period`` (a leader: their own, its evaluations as disclosed), or one department's."""
+    """Every department's figures of ``period`` (a leader: their own, its evaluations as disclosed), or one
+    department's."""
     return evaluation_figures.as_read_by(
         figures.compute(period, _departments(reader, department_id, period)), period, reader
     )
@@ -108,7 +109,8 @@ def statuses(period: Period, department_id: int | None = None, *, reader: Actor)
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def figure_rows(key: str, department_id: int, period: Period, *, reader: Actor) -> tuple[str, drill_down.Rows]:
-    """The rows figure ``key`` counts for one department (drill-down; its evaluations the bureau's alone), with its name."""
+    """The rows figure ``key`` counts for one department (drill-down; its evaluations the bureau's alone), with its
+    name."""
     require_rows_reader(key, reader)
     tenants = _departments(reader, department_id)
     return tenants[0].name, drill_down.rows_of(key, department_id, period)

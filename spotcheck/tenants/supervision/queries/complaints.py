@@ -47,7 +47,7 @@ def _forwards(ids: list[int]) -> dict[int, ComplaintForward]:
     return {row.complaint_id: row for row in rows}
 
 
-def _bureau_rows(condition=None, limit: int = LISTED) -> list[Complaint]:
+def _bureau_rows(condition: sa.ColumnElement[bool] | None = None, limit: int = LISTED) -> list[Complaint]:
     statement = sa.select(Complaint).where(Complaint.tenant_id == current_tenant_id())
     if condition is not None:
         statement = statement.where(condition)
@@ -83,7 +83,7 @@ def complaint(complaint_id: int, *, reader: Actor) -> Handled:
     return Handled(found, contact, _forwards([found.id]).get(found.id), COMPLAINT_ACTIONS.allowed(found, reader))
 
 
-def _received(condition=None):
+def _received(condition: sa.ColumnElement[bool] | None = None) -> sa.Select[ComplaintForward]:
     statement = sa.select(ComplaintForward).where(ComplaintForward.receiver_tenant_id == current_tenant_id())
     return statement.where(condition) if condition is not None else statement
 
@@ -121,8 +121,8 @@ def tasks(reader: Actor) -> list[Task]:
         ):
             found.append(Task("complaint", row, COMPLAINT_ACTIONS.allowed(row, reader) & {"forward", "answer"}))
     if has_permission(reader, Permission.COMPLAINTS_ANSWER):
-        for row in db.session.scalars(
+        for forward in db.session.scalars(
             _received(ComplaintForward.answered_at.is_(None)).order_by(ComplaintForward.id).limit(20)
         ):
-            found.append(Task("complaint_forward", row, FORWARD_ACTIONS.allowed(row, reader)))
+            found.append(Task("complaint_forward", forward, FORWARD_ACTIONS.allowed(forward, reader)))
     return found

@@ -6,6 +6,7 @@ one reads nothing and names the field."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -139,7 +140,7 @@ def _complaints(visit_id: int, about: int) -> list[ComplaintOutcome]:
         ]
 
 
-def business_outcomes(token: str, data: dict) -> Outcomes:
+def business_outcomes(token: str, data: Mapping[str, object]) -> Outcomes:
     """The outcomes of what the business asked about the inspection of ``token``, once ``data["business_code"]`` is
     its 企业核验码: NotFound for a code never issued, a refusal naming the field for a wrong business code."""
     found = locate(token)
