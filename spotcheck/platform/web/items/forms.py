@@ -55,7 +55,7 @@ def _typed(field: inputs.ItemField, value: object) -> object:
 def _shown(field: inputs.ItemField, value: object) -> str:
     """A saved sampling value as its form field shows it (5 for 不低于5%)."""
     if field.kind == inputs.RATIO:
-        return sampling.ratio_number(value)
+        return sampling.ratio_number(value if isinstance(value, int | str) else None)
     return "" if value is None else str(value)
 
 

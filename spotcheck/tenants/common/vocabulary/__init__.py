@@ -20,8 +20,8 @@ from flask_babel import LazyString, gettext as _, lazy_gettext as _l
 from spotcheck.tenants.common.vocabulary import reference
 
 if TYPE_CHECKING:  # the models name their states with these tables: imported for the annotations only
+    from spotcheck.core.actor import Department
     from spotcheck.core.job_models import Job
-    from spotcheck.tenants.accounts.models import Tenant
     from spotcheck.tenants.campaigns.models import Campaign
     from spotcheck.tenants.plans.models import Plan
 
@@ -178,7 +178,7 @@ def stratum_label(code: str, *, risk_words: dict | None = None, short: bool = Fa
     return f"{risk} ({word})" if word and word != code and not short else risk
 
 
-def department_stratum_label(code: str, short: bool = False, department: Tenant | None = None) -> str:
+def department_stratum_label(code: str, short: bool = False, department: Department | None = None) -> str:
     """A stratum in the words of ``department`` for its risk classes (letters when none is given)."""
     style = getattr(department, "risk_labels", None) or "letters"
     return stratum_label(code, risk_words=reference.RISK_LABEL_STYLES.get(style, {}), short=short)
