@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session

@@ -23,9 +23,10 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable, cast
+from typing import cast
 
 import sqlalchemy as sa
 from celery import current_app as celery_app

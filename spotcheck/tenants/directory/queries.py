@@ -25,18 +25,18 @@ __all__ = [
     "Filters",
     "Page",
     "directory_categories",
+    "directory_query",
     "entity_by_code",
     "entry_ids_by_entity",
     "get_entity",
     "get_entry",
     "is_registry_keeper",
     "name_holds",
+    "public_entries",
+    "public_entry_count",
     "require_registry_keeper",
     "resolve_entity",
     "risk_code",
-    "public_entries",
-    "public_entry_count",
-    "directory_query",
     "search_directory",
     "search_registry",
 ]
@@ -229,7 +229,8 @@ def _industry_of_entry(prefix: str) -> list:
     prefix = prefix.strip().upper()
     if dialect() != "postgresql" or not (prefix.isascii() and prefix.isalnum()):
         return []
-    return [ENTRY_INDUSTRY >= prefix, ENTRY_INDUSTRY < prefix[:-1] + chr(ord(prefix[-1]) + 1)]
+    industry = ENTRY_INDUSTRY  # a column, not a constant: the comparisons read column-first
+    return [industry >= prefix, industry < prefix[:-1] + chr(ord(prefix[-1]) + 1)]
 
 
 def _entry_conditions(filters: Filters) -> list:

@@ -46,14 +46,14 @@ class Importer:
     def __init__(self, kind: SheetKind, actor: Actor):
         self.kind, self.actor = kind, actor
 
-    def prepare(self, sheet: "Sheet") -> None:
+    def prepare(self, sheet: Sheet) -> None:
         pass
 
-    def check(self, record: "Record", errors: "Problems") -> None:
+    def check(self, record: Record, errors: Problems) -> None:
         """Check one record (the first pass of :meth:`check_all`; an importer with its own ``check_all`` needs none)."""
         raise NotImplementedError
 
-    def check_all(self, records: Iterator["Record"], errors: "Problems") -> None:
+    def check_all(self, records: Iterator[Record], errors: Problems) -> None:
         """The first pass: :meth:`check` each record. An importer that stages its rows as they are checked does
         it here (in the first pass's savepoint), and :meth:`discard` undoes it."""
         for record in records:
@@ -63,13 +63,13 @@ class Importer:
         """Nothing is written — a bad row, no row, or a second pass refused: let go of what :meth:`check_all`
         staged (a file that cannot be read to its end takes it with the first pass's savepoint)."""
 
-    def complete(self, errors: "Problems") -> None:
+    def complete(self, errors: Problems) -> None:
         """After every record is checked: what only the rows together can show (first pass)."""
 
-    def write(self, path: Path, meter: "Meter") -> dict:
+    def write(self, path: Path, meter: Meter) -> dict:
         raise NotImplementedError
 
-    def write_rows(self, rows: list[tuple], meter: "Meter", write_one) -> dict:
+    def write_rows(self, rows: list[tuple], meter: Meter, write_one) -> dict:
         """The second pass of an importer that writes row by row through the commands: for each
         ``(row number, *data)``, ``write_one(*data)`` says ``created``, ``changed`` or ``unchanged``;
         a refusal is reported at its row."""
