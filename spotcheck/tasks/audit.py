@@ -6,13 +6,15 @@ from __future__ import annotations
 from celery import shared_task
 
 from spotcheck.core import audit
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.tasks import jobs
+from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.audit.commands import publish_audit_heads, verify_every_chain
 from spotcheck.tenants.audit.vocabulary import PUBLISH_HEADS_TASK, VERIFY_ALL_TASK, VERIFY_TENANT_TASK
 
 
-def _verify_tenant_chain(job, user, progress) -> dict:
+def _verify_tenant_chain(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
     checked, breaks = audit.verify(chain=job.tenant_id)
     progress(90)
     return {"checked": checked, "ok": not breaks, "first_break": str(breaks[0]) if breaks else None}
