@@ -69,7 +69,7 @@ class Importer:
     def write(self, path: Path, meter: Meter) -> dict:
         raise NotImplementedError
 
-    def write_rows(self, rows: list[tuple], meter: Meter, write_one) -> dict:
+    def write_rows(self, rows: list[tuple], meter: Meter, write_one: Callable[..., str]) -> dict:
         """The second pass of an importer that writes row by row through the commands: for each
         ``(row number, *data)``, ``write_one(*data)`` says ``created``, ``changed`` or ``unchanged``;
         a refusal is reported at its row."""
@@ -92,7 +92,7 @@ class Problems:
         self.rows: set[int] = set()
         self.count = 0
 
-    def add(self, row: int, column: str, reason) -> None:
+    def add(self, row: int, column: str, reason: object) -> None:
         self.count += 1
         self.rows.add(row)
         if len(self.items) < MAX_ERRORS:
@@ -196,7 +196,8 @@ class Sheet:
                 t == c.hint for c, t in texts if t
             ):
                 continue  # the template's row of hints
-            data, problems = {}, {}
+            data: dict[str, object] = {}
+            problems: dict[str, list[object]] = {}
             suspect = text.has_forbidden("".join(value for _, value in cells if isinstance(value, str)))  # once a row
             for column, value in cells:
                 if column.key is None:
