@@ -21,17 +21,17 @@ def _verify_tenant_chain(job: Job, user: User, progress: jobs.Progress) -> jobs.
 
 
 @shared_task(name=VERIFY_TENANT_TASK)
-def verify_tenant_chain(job_id: int, tenant_id: int, user_id: int) -> dict:
+def verify_tenant_chain(job_id: int, tenant_id: int, user_id: int) -> jobs.JobResult:
     return jobs.run_job(job_id, tenant_id, user_id, _verify_tenant_chain)
 
 
 @shared_task(name=VERIFY_ALL_TASK)
-def verify_all_chains() -> dict:
+def verify_all_chains() -> jobs.JobResult:
     """Nightly (beat)."""
     return verify_every_chain(actor=SCHEDULER)
 
 
 @shared_task(name=PUBLISH_HEADS_TASK)
-def publish_heads() -> dict:
+def publish_heads() -> jobs.JobResult:
     """Every day (beat), after the nightly verification."""
     return publish_audit_heads(actor=SCHEDULER)

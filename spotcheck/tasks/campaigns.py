@@ -74,7 +74,7 @@ def draw_targets(
     public_inputs: list[str],
     no_input_reason: str = "",
     locale: str = "zh_CN",
-) -> dict:
+) -> jobs.JobResult:
     return jobs.run_job(
         job_id, tenant_id, user_id, _work("targets", campaign_id, public_inputs, no_input_reason), locale=locale
     )
@@ -90,14 +90,14 @@ def draw_inspectors(
     public_inputs: list[str],
     no_input_reason: str = "",
     locale: str = "zh_CN",
-) -> dict:
+) -> jobs.JobResult:
     return jobs.run_job(
         job_id, tenant_id, user_id, _work("inspectors", campaign_id, public_inputs, no_input_reason), locale=locale
     )
 
 
 @shared_task(name=HAND_OUT_TASK)
-def hand_out(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, locale: str = "zh_CN") -> dict:
+def hand_out(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, locale: str = "zh_CN") -> jobs.JobResult:
     def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         visits = results_commands.hand_out(campaign_id, actor=user, progress=progress)
         return {"campaign_id": campaign_id, "visits": len(visits)}

@@ -27,7 +27,7 @@ from spotcheck.tenants.exports.vocabulary import DELIVER_TASK, EXPORT_TASK, RUN_
 
 
 @shared_task(name=RUN_TASK)
-def run_exports() -> dict:
+def run_exports() -> jobs.JobResult:
     """Every ``SPOTCHECK_EXPORT_SECONDS`` (beat): build and deliver every department's batches."""
     return exports.export_due(SCHEDULER)
 
@@ -46,12 +46,12 @@ def _export(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
 
 
 @shared_task(name=EXPORT_TASK)
-def export_pending(job_id: int, tenant_id: int, user_id: int, locale: str = "zh_CN") -> dict:
+def export_pending(job_id: int, tenant_id: int, user_id: int, locale: str = "zh_CN") -> jobs.JobResult:
     return jobs.run_job(job_id, tenant_id, user_id, _export, locale=locale)
 
 
 @shared_task(name=DELIVER_TASK)
-def deliver_batch(job_id: int, tenant_id: int, user_id: int, *, batch_id: int, locale: str = "zh_CN") -> dict:
+def deliver_batch(job_id: int, tenant_id: int, user_id: int, *, batch_id: int, locale: str = "zh_CN") -> jobs.JobResult:
     def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         attempt = exports.deliver_now(batch_id, actor=user, progress=progress)
         return {"batch_id": batch_id, "delivered": attempt.ok, "error": attempt.error, "target": attempt.target}

@@ -187,7 +187,7 @@ class _Progress:
                 side.commit()
         _pause_for_tests(self.job_id, percent)
 
-    def finished(self) -> dict:
+    def finished(self) -> dict[str, int]:
         """The figures a job that succeeded ends with: all its items done."""
         return {"progress": 100, **({"items_done": self.total, "items_total": self.total} if self.total else {})}
 

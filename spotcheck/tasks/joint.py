@@ -39,7 +39,7 @@ def draw_joint_targets(
     public_inputs: list[str],
     no_input_reason: str = "",
     locale: str = "zh_CN",
-) -> dict:
+) -> jobs.JobResult:
     return jobs.run_job(
         job_id, tenant_id, user_id, _joint_work("targets", campaign_id, public_inputs, no_input_reason), locale=locale
     )
@@ -55,7 +55,7 @@ def draw_joint_inspectors(
     public_inputs: list[str],
     no_input_reason: str = "",
     locale: str = "zh_CN",
-) -> dict:
+) -> jobs.JobResult:
     return jobs.run_job(
         job_id,
         tenant_id,
@@ -66,7 +66,7 @@ def draw_joint_inspectors(
 
 
 @shared_task(name=SIZES_TASK)
-def estimate_joint_sizes(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int) -> dict:
+def estimate_joint_sizes(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int) -> jobs.JobResult:
     return jobs.run_job(
         job_id,
         tenant_id,
@@ -76,7 +76,9 @@ def estimate_joint_sizes(job_id: int, tenant_id: int, user_id: int, *, campaign_
 
 
 @shared_task(name=HAND_OUT_TASK)
-def hand_out_joint(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, locale: str = "zh_CN") -> dict:
+def hand_out_joint(
+    job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, locale: str = "zh_CN"
+) -> jobs.JobResult:
     def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         return {
             "campaign_id": campaign_id,

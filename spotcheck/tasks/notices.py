@@ -33,7 +33,7 @@ from spotcheck.tenants.supervision import duty_status  # noqa: F401 (adds the ta
 NOTICES_PER_BATCH = 50
 
 
-def documents_in_all(written: dict) -> dict:
+def documents_in_all(written: dict) -> jobs.JobResult:
     """What a notices job reports (文书份数): the campaign's inspection and assignment notices that
     exist once none remains, whichever run or job wrote them — a job retried, or taken over after
     its worker died, counts the documents before it too, not only its own run's; and the inspectors
@@ -44,7 +44,7 @@ def documents_in_all(written: dict) -> dict:
 
 
 @shared_task(name=CAMPAIGN_NOTICES_TASK)
-def write_campaign_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
+def write_campaign_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> jobs.JobResult:
     return jobs.run_job(
         job_id,
         tenant_id,
@@ -59,7 +59,7 @@ def write_campaign_notices(job_id: int, tenant_id: int, user_id: int, campaign_i
 
 
 @shared_task(name=JOINT_NOTICES_TASK)
-def write_joint_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
+def write_joint_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> jobs.JobResult:
     return jobs.run_job(
         job_id,
         tenant_id,
@@ -72,7 +72,7 @@ def write_joint_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: 
 
 
 @shared_task(name=ANNOUNCEMENT_TASK)
-def write_announcement(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
+def write_announcement(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> jobs.JobResult:
     def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         notice = notice_commands.write_announcement(campaign_id, actor=user)
         return {"notice_id": notice.id, "number": notice.number}
@@ -81,7 +81,7 @@ def write_announcement(job_id: int, tenant_id: int, user_id: int, campaign_id: i
 
 
 @shared_task(name=TRANSFER_LETTER_TASK)
-def write_transfer_letter(job_id: int, tenant_id: int, user_id: int, follow_up_id: int) -> dict:
+def write_transfer_letter(job_id: int, tenant_id: int, user_id: int, follow_up_id: int) -> jobs.JobResult:
     def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         notice = notice_commands.write_transfer_letter(follow_up_id, actor=user)
         return {"notice_id": notice.id, "number": notice.number}
@@ -115,12 +115,12 @@ def _on_pending(*, actor: Actor) -> None:
 
 
 @shared_task(name=SEND_DUE_TASK)
-def send_due() -> dict:
+def send_due() -> jobs.JobResult:
     """Every minute (beat), and at once when a command has something to send."""
     return delivery.send_due(SCHEDULER)
 
 
 @shared_task(name=REMINDERS_TASK)
-def send_reminders() -> dict:
+def send_reminders() -> jobs.JobResult:
     """08:30 Beijing time every day (beat); nothing happens on a day off."""
     return reminders.send_reminders(actor=SCHEDULER)

@@ -18,7 +18,9 @@ from spotcheck.tenants.results.vocabulary import APPROVAL_TASK, PUBLICATION_TASK
 
 
 @shared_task(name=APPROVAL_TASK)
-def approve(job_id: int, tenant_id: int, user_id: int, *, visit_ids: list[int], locale: str = "zh_CN") -> dict:
+def approve(
+    job_id: int, tenant_id: int, user_id: int, *, visit_ids: list[int], locale: str = "zh_CN"
+) -> jobs.JobResult:
     def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         return {"approved": len(results_commands.approve_results(visit_ids, actor=user))}
 
@@ -26,7 +28,9 @@ def approve(job_id: int, tenant_id: int, user_id: int, *, visit_ids: list[int], 
 
 
 @shared_task(name=PUBLICATION_TASK)
-def publish(job_id: int, tenant_id: int, user_id: int, *, visit_ids: list[int], locale: str = "zh_CN") -> dict:
+def publish(
+    job_id: int, tenant_id: int, user_id: int, *, visit_ids: list[int], locale: str = "zh_CN"
+) -> jobs.JobResult:
     def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         return {"published": len(results_commands.publish_results(visit_ids, actor=user))}
 

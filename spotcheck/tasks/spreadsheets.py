@@ -22,7 +22,7 @@ from spotcheck.tenants.spreadsheets.vocabulary import IMPORT_TASK, RESULTS_IMPOR
 @shared_task(name=IMPORT_TASK)
 def import_sheet(
     job_id: int, tenant_id: int, user_id: int, *, sheet: str, key: str, file_name: str, locale: str = "zh_CN"
-) -> dict:
+) -> jobs.JobResult:
     def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         after_commit(lambda: uploads.discard(key))  # imported: the file has served
         return sheets.run_import(
@@ -39,7 +39,7 @@ def import_sheet(
 @shared_task(name=RESULTS_IMPORT_TASK)
 def import_results(
     job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, key: str, file_name: str, locale: str = "zh_CN"
-) -> dict:
+) -> jobs.JobResult:
     def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         after_commit(lambda: uploads.discard(key))
         outcome = sheets.import_results(
@@ -50,7 +50,9 @@ def import_results(
     return _run_keeping_the_file(job_id, tenant_id, user_id, work, key, locale)
 
 
-def _run_keeping_the_file(job_id: int, tenant_id: int, user_id: int, work: jobs.Work, key: str, locale: str) -> dict:
+def _run_keeping_the_file(
+    job_id: int, tenant_id: int, user_id: int, work: jobs.Work, key: str, locale: str
+) -> jobs.JobResult:
     """A run that dies keeps the file for the next; a run that ends the job failed removes it."""
     try:
         result = jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)

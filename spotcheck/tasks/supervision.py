@@ -51,5 +51,5 @@ def build_table(
     period: str,
     department_id: int | None = None,
     locale: str = "zh_CN",
-) -> dict:
+) -> jobs.JobResult:
     return jobs.run_job(job_id, tenant_id, user_id, _work(code, period, department_id), locale=locale)
