@@ -27,7 +27,7 @@ from spotcheck.tenants.exports.vocabulary import DELIVER_TASK, EXPORT_TASK, RUN_
 
 
 @shared_task(name=RUN_TASK)
-def run_exports() -> jobs.JobResult:
+def run_exports() -> dict[str, int]:
     """Every ``SPOTCHECK_EXPORT_SECONDS`` (beat): build and deliver every department's batches."""
     return exports.export_due(SCHEDULER)
 

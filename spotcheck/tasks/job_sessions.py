@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 
-def note_session(job_id: int, attempt: int, noted: dict) -> None:
+def note_session(job_id: int, attempt: int, noted: dict[str, object]) -> None:
     """Record, beside the work's transaction, which PostgreSQL session the run works in (its process
     and start), once per session: the periodic check ends it if the run goes silent for a lease."""
     if db.session.get_bind().dialect.name != "postgresql":

@@ -298,9 +298,9 @@ def run_job(
             return {"skipped": True, "job_id": job_id}
         user = cast(User, db.session.scalar(sa.select(User).where(User.id == user_id)))  # users are never deleted
         progress = _Progress(job_id, attempt)
-        noted: dict = {}
+        noted: dict[str, object] = {}
         try:
-            so_far: dict = {}
+            so_far: JobResult = {}
             while True:
                 more = False
                 with unit_of_work():

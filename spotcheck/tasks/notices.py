@@ -115,7 +115,7 @@ def _on_pending(*, actor: Actor) -> None:
 
 
 @shared_task(name=SEND_DUE_TASK)
-def send_due() -> jobs.JobResult:
+def send_due() -> dict[str, int]:
     """Every minute (beat), and at once when a command has something to send."""
     return delivery.send_due(SCHEDULER)
 

@@ -310,7 +310,7 @@ class Deliver(Protocol):
     def __call__(self, batch_id: int, data: dict | None = None, *, actor: Actor) -> ExportDelivery | None: ...
 
 
-def deliver_waiting(actor: Actor, deliver: Deliver | None = None) -> dict:
+def deliver_waiting(actor: Actor, deliver: Deliver | None = None) -> dict[str, int]:
     """Deliver the department's waiting batches in number order, stopping at the first failure (the
     receiver gets them in order). ``deliver``: the command to use (the scheduler's by default)."""
     deliver = deliver or deliver_batch
@@ -326,7 +326,7 @@ def deliver_waiting(actor: Actor, deliver: Deliver | None = None) -> dict:
     return counts
 
 
-def export_due(actor: Actor) -> dict:
+def export_due(actor: Actor) -> dict[str, int]:
     """The scheduled run (beat): for every department, build a batch of what is pending and deliver
     every batch waiting, each step a command of its own (its own transaction)."""
     totals = {"batches": 0, "records": 0, "delivered": 0, "failed": 0}

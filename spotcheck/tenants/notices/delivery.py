@@ -163,7 +163,7 @@ def send(claimed: dict) -> str | None:
     return None
 
 
-def send_due(actor: Actor, *, limit: int = 100) -> dict:
+def send_due(actor: Actor, *, limit: int = 100) -> dict[str, int]:
     """Claim, send and record the due deliveries (the sender job; beat runs it every minute)."""
     counts = {"sent": 0, "failed": 0}
     for claimed in claim_due(actor=actor, limit=limit):
