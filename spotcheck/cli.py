@@ -12,6 +12,7 @@ from __future__ import annotations
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import sqlalchemy.exc
@@ -32,7 +33,7 @@ class SpotcheckGroup(FlaskGroup):
     """The ``spotcheck`` command: a bad configuration, or a database that is unreachable or not yet
     prepared, is one clear line on stderr and exit status 2, never a traceback."""
 
-    def main(self, *args, **kwargs):
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # click's main passed through (its overloads: Never or Any)
         try:
             return super().main(*args, **kwargs)
         except ConfigError as error:
@@ -67,7 +68,7 @@ def draw_verify(proof: str) -> None:
 main.add_command(draw_group)  # a plain click group: no app context, no configuration needed
 
 
-def _run_with_worker(**options) -> None:
+def _run_with_worker(**options: object) -> None:
     from spotcheck.tasks import embedded  # the app and Celery load only for this command
 
     context = click.get_current_context()

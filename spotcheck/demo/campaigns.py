@@ -4,7 +4,7 @@ every step, with experts, notices and follow-ups (后续处置)."""
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime, timedelta
 from typing import cast
 
@@ -15,13 +15,14 @@ from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo import city as demo_city, rules as demo_rules
 from spotcheck.demo.people import account_of, user_named
-from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.notices import commands as notices
 from spotcheck.tenants.results import codes, commands as results, queries as results_queries
+from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.supervision import commands as supervision
 
 
@@ -38,7 +39,7 @@ def department_campaigns(tenants: dict[str, Tenant], *, year: int, size: int, to
                     _campaign(code.lower(), spec, title=title, year=year, scale=scale, today=today)
 
 
-def _campaign(code: str, spec: dict, *, title: str, year: int, scale: int, today: date) -> None:
+def _campaign(code: str, spec: demo_city.CampaignSpec, *, title: str, year: int, scale: int, today: date) -> None:
     """Create the campaign as the planner, have the leader approve it, then the ceremony: freeze,
     draw with the observers' inputs, and name each team's leader (组长): the first drawn."""
     planner, leader = user_named(f"{code}_planner"), user_named(f"{code}_leader")
@@ -82,7 +83,7 @@ def _campaign(code: str, spec: dict, *, title: str, year: int, scale: int, today
         _results(code, campaign, today=today)
 
 
-def _results(code: str, campaign, *, today: date) -> None:
+def _results(code: str, campaign: Campaign, *, today: date) -> None:
     """Hand the visits to the teams and take the first ones through the result's steps
     (:data:`demo_city.RESULT_STAGES`) as the people concerned would: the 组长 records and
     submits, the leader returns once or approves, the planner publishes and corrects one. Each
@@ -94,18 +95,18 @@ def _results(code: str, campaign, *, today: date) -> None:
         visits = sorted(results.hand_out(campaign.id, actor=planner), key=lambda v: v.id)
     first_item = campaign.items[0]
 
-    def chief_of(visit):
+    def chief_of(visit: Visit) -> Inspector:
         return next(m for m in results_queries.team_of(visit) if m.is_leader).inspector
 
     returned = demo_city.RESULT_STAGES.index("returned")
     if len(visits) > returned:  # the demo's inspector login has a returned result to fix
         account_of(code, chief_of(visits[returned]), admin)
 
-    def on(day: date):
+    def on(day: date) -> AbstractContextManager[object]:
         """Each step on its own day (9:00) when that day is past: the dashboard's deadlines are real."""
         return clock.frozen_at(day) if day < today else nullcontext()
 
-    for number, (visit, stage) in enumerate(zip(visits, demo_city.RESULT_STAGES)):
+    for number, (visit, stage) in enumerate(zip(visits, demo_city.RESULT_STAGES, strict=False)):
         chief = account_of(code, chief_of(visit), admin)
         checked = min(campaign.window_start + timedelta(days=3 * number + 2), today)
         reviewed, published = checked + timedelta(days=2), checked + timedelta(days=6)
@@ -172,7 +173,7 @@ def _results(code: str, campaign, *, today: date) -> None:
     _notices(campaign, planner)
 
 
-def _at_the_door(visit, chief, checked: date, today: date, *, evaluated: bool) -> None:
+def _at_the_door(visit: Visit, chief: User, checked: date, today: date, *, evaluated: bool) -> None:
     """扫码入企: the 组长 records 入企 at 9:00 and 离企 at 11:30 of the check's day (when that day is
     past); the first visit's business scans its code before, then confirms the inspection and evaluates it."""
     if visit.code is None or checked >= today:
@@ -198,21 +199,23 @@ def _at_the_door(visit, chief, checked: date, today: date, *, evaluated: bool) -
             )
 
 
-def _asks_recusal(visit) -> None:
+def _asks_recusal(visit: Visit) -> None:
     """A business not yet visited asks, with the code of its notice, that an inspector withdraw (申请回避):
     the department leader's to-do."""
+    code = visit.code
+    assert code is not None  # asked for a visit that has its codes (its inspection may take place)
     member = results_queries.team_of(visit)[-1]
     results.request_recusal(
-        visit.code.token,
+        code.token,
         {
-            "business_code": codes.business_code(visit.code),
+            "business_code": codes.business_code(code),
             "cert_no": member.shown_cert_no,
             "reason": "该检查人员的近亲属在本店担任店长。",
         },
     )
 
 
-def _experts(campaign, planner) -> None:
+def _experts(campaign: Campaign, planner: User) -> None:
     """专家 (seed 001): the first visit's team takes, in addition to its drawn inspectors, an expert
     of the inspector directory and a testing institute named with its person — before the hand-out,
     so its inspection notice names them; its result, published, names them too."""
@@ -249,7 +252,7 @@ def _experts(campaign, planner) -> None:
     )
 
 
-def _notices(campaign, planner) -> None:
+def _notices(campaign: Campaign, planner: User) -> None:
     """The campaign's documents: its notices were written when the visits were handed out, before
     the 组长 were linked to their accounts — written again, each linked inspector is told in the
     inbox (nothing is written twice); and the result announcement of what is published."""
@@ -257,7 +260,7 @@ def _notices(campaign, planner) -> None:
     notices.write_announcement(campaign.id, actor=planner)
 
 
-def _follow_ups(visit, chief, planner) -> None:
+def _follow_ups(visit: Visit, chief: User, planner: User) -> None:
     """后续处置 of the corrected visit: a rectification to re-check (open; 限30个工作日内改正, counted on
     the official calendar — provisional while it runs into a year not entered yet, as at the end of
     2026), a transfer to 应急管理局 that it has acknowledged (签收), and one still waiting in its inbox."""

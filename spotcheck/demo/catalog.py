@@ -119,7 +119,9 @@ def _recusals(code: str, tenant: Tenant, *, seed: int) -> None:
     rnd = random.Random(f"{seed}:recusals:{code}")
     actor = admin_of(tenant)
     for person, entry in zip(
-        rnd.sample(people, k=min(wanted, len(people))), rnd.sample(entries, k=min(wanted, len(entries)))
+        rnd.sample(people, k=min(wanted, len(people))),
+        rnd.sample(entries, k=min(wanted, len(entries))),
+        strict=False,
     ):
         inspectors.declare_recusal(
             person.id, {"entity_id": entry.entity_id, "reason": rnd.choice(demo_staff.RECUSAL_REASONS)}, actor=actor

@@ -6,33 +6,37 @@ plans and the campaigns the demo runs, as data and small functions. The item lis
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypedDict
 
 # --- the rules document (一细则) ---------------------------------------------------------------
 
-_RULES = """第一条 为规范{dept}“双随机、一公开”监管工作，根据《国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见》（国发〔2019〕5号）、本地实施方案等规定，结合本部门实际，制定本细则。
-
-第二条 本细则所称“双随机、一公开”，是指在监管过程中随机抽取检查对象，随机选派执法检查人员，抽查情况及查处结果及时向社会公开。
-
-第三条 本部门依照法律、法规、规章，建立随机抽查事项清单，明确抽查事项名称、检查依据、检查主体、检查内容和检查方式，并根据法律法规修订情况和工作实际动态调整，及时向社会公布。
-
-第四条 本部门建立检查对象名录库，涵盖{targets}；建立执法检查人员名录库，涵盖所有具有行政执法资格的在编在岗人员，并根据人员变动及时更新。
-
-第五条 年度抽查工作计划的编制、公布和报备，按本地实施方案的规定执行。
-
-第六条 抽取检查对象时，根据信用风险分类结果合理确定抽查比例和频次：对信用风险高、被列入经营异常名录或严重违法失信名单、近期受到行政处罚或投诉举报较多的检查对象，适当提高抽查比例和频次；对信用风险低的，适当降低抽查比例和频次。
-
-第七条 检查人员通过系统从执法检查人员名录库中随机选派，并指定组长。执法证件过期或与检查对象存在利害关系的人员不得被选派；检查人员与检查对象有利害关系的，应当主动申请回避。
-
-第八条 抽取过程全程留痕，抽取结果和抽取凭证可供公开验证，任何人不得擅自重复抽取或更改抽取结果。
-
-第九条 检查人员应当及时录入检查结果；抽查结果按照《企业信息公示暂行条例》规定的期限，通过国家企业信用信息公示系统等渠道向社会公示。
-
-第十条 对抽查发现的违法违规行为，依法责令改正或立案查处；不属于本部门职责的，及时移送有关部门；涉嫌犯罪的，依法移送公安机关。
-
-第十一条 检查人员应当严格遵守廉政纪律，不得妨碍被检查对象正常的生产经营活动，不得索取或收受财物，不得谋取其他利益。
-
-第十二条 本细则自公布之日起施行。本细则未规定的期限、人数和比例，适用本地实施方案和国家规定。"""
+_RULES = "\n\n".join(
+    (
+        "第一条 为规范{dept}“双随机、一公开”监管工作，根据《国务院关于在市场监管领域全面推行部门联合“双随机、"
+        "一公开”监管的意见》（国发〔2019〕5号）、本地实施方案等规定，结合本部门实际，制定本细则。",
+        "第二条 本细则所称“双随机、一公开”，是指在监管过程中随机抽取检查对象，随机选派执法检查人员，"
+        "抽查情况及查处结果及时向社会公开。",
+        "第三条 本部门依照法律、法规、规章，建立随机抽查事项清单，明确抽查事项名称、检查依据、检查主体、"
+        "检查内容和检查方式，并根据法律法规修订情况和工作实际动态调整，及时向社会公布。",
+        "第四条 本部门建立检查对象名录库，涵盖{targets}；建立执法检查人员名录库，"
+        "涵盖所有具有行政执法资格的在编在岗人员，并根据人员变动及时更新。",
+        "第五条 年度抽查工作计划的编制、公布和报备，按本地实施方案的规定执行。",
+        "第六条 抽取检查对象时，根据信用风险分类结果合理确定抽查比例和频次：对信用风险高、"
+        "被列入经营异常名录或严重违法失信名单、近期受到行政处罚或投诉举报较多的检查对象，适当提高抽查比例和频次；"
+        "对信用风险低的，适当降低抽查比例和频次。",
+        "第七条 检查人员通过系统从执法检查人员名录库中随机选派，并指定组长。"
+        "执法证件过期或与检查对象存在利害关系的人员不得被选派；检查人员与检查对象有利害关系的，应当主动申请回避。",
+        "第八条 抽取过程全程留痕，抽取结果和抽取凭证可供公开验证，任何人不得擅自重复抽取或更改抽取结果。",
+        "第九条 检查人员应当及时录入检查结果；抽查结果按照《企业信息公示暂行条例》规定的期限，"
+        "通过国家企业信用信息公示系统等渠道向社会公示。",
+        "第十条 对抽查发现的违法违规行为，依法责令改正或立案查处；不属于本部门职责的，及时移送有关部门；涉嫌犯罪的，"
+        "依法移送公安机关。",
+        "第十一条 检查人员应当严格遵守廉政纪律，不得妨碍被检查对象正常的生产经营活动，不得索取或收受财物，"
+        "不得谋取其他利益。",
+        "第十二条 本细则自公布之日起施行。本细则未规定的期限、人数和比例，适用本地实施方案和国家规定。",
+    )
+)
 
 RULES_TARGETS = {
     "SCJ": "辖区内企业、个体工商户、农民专业合作社及食品、药品、特种设备等重点领域检查对象",
@@ -152,33 +156,67 @@ RECTIFICATION_DAYS = 30
 EXPERT_INSTITUTE, EXPERT_PERSON = "杭州市食品药品检验研究院", "陈立新"
 
 
-def _strata(a, b, c, d, flagged=None, minimum=1) -> dict:
+class StratumRule(TypedDict):
+    """A stratum's sampling: the share in basis points and the least number drawn."""
+
+    ratio_bp: int
+    min: int
+
+
+class TargetFilter(TypedDict):
+    categories: list[str]
+    regions: list[str]
+    industries: list[str]
+    entity_types: list[str]
+
+
+class CampaignSpec(TypedDict):
+    """A demo campaign as :data:`CAMPAIGNS` lists it: what its planner enters, the stage the demo takes it to
+    (:data:`CAMPAIGN_STAGES`) and the observers' inputs of its two draws."""
+
+    title: str
+    items: list[str]
+    stage: str
+    strata: dict[str, StratumRule]
+    window: tuple[str, str]
+    capacity: int
+    method: str
+    reserve_size: int
+    exempt: tuple[str, str] | None
+    target_filter: TargetFilter
+    observers: list[str]
+    inspector_observers: list[str]
+
+
+def _strata(a: int, b: int, c: int, d: int, flagged: int | None = None, minimum: int = 1) -> dict[str, StratumRule]:
     """Sampling per stratum in basis points, each with a minimum (DRAW-SPEC); ``flagged`` gives
     entities on a list, with complaints or a recent penalty a stratum of their own (seed 002)."""
-    rules = {s: {"ratio_bp": r, "min": minimum} for s, r in zip("ABCD", (a, b, c, d))}
+    rules: dict[str, StratumRule] = {
+        s: {"ratio_bp": r, "min": minimum} for s, r in zip("ABCD", (a, b, c, d), strict=True)
+    }
     if flagged is not None:
         rules["flagged"] = {"ratio_bp": flagged, "min": minimum}
     return rules
 
 
 def _campaign(
-    title,
-    items,
-    stage,
+    title: str,
+    items: Sequence[str],
+    stage: str,
     *,
-    categories=(),
-    regions=(),
-    industries=(),
-    entity_types=(),
-    strata,
-    window,
-    capacity,
-    method="onsite",
-    reserve_size=3,
-    exempt=None,
-    observers=(),
-    inspector_observers=(),
-):
+    categories: Sequence[str] = (),
+    regions: Sequence[str] = (),
+    industries: Sequence[str] = (),
+    entity_types: Sequence[str] = (),
+    strata: dict[str, StratumRule],
+    window: tuple[str, str],
+    capacity: int,
+    method: str = "onsite",
+    reserve_size: int = 3,
+    exempt: tuple[str, str] | None = None,
+    observers: Sequence[str] = (),
+    inspector_observers: Sequence[str] = (),
+) -> CampaignSpec:
     return {
         "title": title,
         "items": list(items),
@@ -207,7 +245,7 @@ CAPACITY_CITY = 20_000  # entities: the city the campaigns' capacities are set f
 #: Titles take the year; ``window`` is (first day, last day) as MM-DD of that year; ``capacity``
 #: (most visits per inspector) is for a city of :data:`CAPACITY_CITY` entities and grows with it.
 #: Observers' inputs are what the people watching the draw typed in (DRAW-SPEC public inputs).
-CAMPAIGNS = {
+CAMPAIGNS: dict[str, list[CampaignSpec]] = {
     "SCJ": [
         _campaign(
             "{year}年第四季度西湖区食品经营者“双随机”监督检查",

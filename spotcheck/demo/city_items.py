@@ -5,6 +5,8 @@ and plans are :mod:`spotcheck.demo.city`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 _COMMON = {
     "inspector_requirements": "随机选派2名以上持有有效执法证件的执法人员，与检查对象有利害关系的应当回避",
     "result_use": "检查结果通过国家企业信用信息公示系统（浙江）向社会公示；发现违法违规行为的依法处理，"
@@ -17,23 +19,23 @@ YEARLY = (1, "year")
 
 
 def _item(
-    name,
-    sub_item,
-    legal_basis,
-    target_type,
-    content,
-    methods,
-    ratio,
-    frequency,
-    categories,
+    name: str,
+    sub_item: str,
+    legal_basis: str,
+    target_type: str,
+    content: str,
+    methods: Sequence[str],
+    ratio: float | None,
+    frequency: tuple[int, str] | None,
+    categories: Sequence[str],
     *,
-    field="market",
-    kind="general",
-    random_check=True,
-    publish=True,
-    remarks="",
-    non_random_reason="",
-):
+    field: str = "market",
+    kind: str = "general",
+    random_check: bool = True,
+    publish: bool = True,
+    remarks: str = "",
+    non_random_reason: str = "",
+) -> dict[str, object]:
     """An item; one kept out of random checking states why, in writing (seed 001: 书面说明理由). ``ratio``: the
     least share checked in per cent (不低于…%), or None; ``frequency``: (times, period), or None."""
     times, period = frequency or (None, "")
@@ -534,7 +536,7 @@ ITEMS = {
 }
 
 
-def items(department: str) -> list[dict]:
+def items(department: str) -> list[dict[str, object]]:
     """The department's item list; ``_publish`` says whether the demo publishes it."""
     body, rows = ITEMS[department]
     return [{**row, "checking_body": body} for row in rows]

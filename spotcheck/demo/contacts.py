@@ -4,6 +4,10 @@ liaison's office phone, so its exports give the exporter's own mobile (none in t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.contacts import commands, queries, vocabulary
 
 #: Per department: (负责人: name, post, office phone, mobile), (联络员: …).
@@ -21,7 +25,11 @@ CONTACTS = {
 }
 
 
-def record(tenants: dict, admin_of, scope) -> None:
+def record(
+    tenants: dict[str, Tenant],
+    admin_of: Callable[[Tenant], User],
+    scope: Callable[[int], AbstractContextManager[object]],
+) -> None:
     """Each department's contacts, unless it has recorded them already (idempotent)."""
     for code, (responsible, liaison) in CONTACTS.items():
         tenant = tenants.get(code)
@@ -31,7 +39,7 @@ def record(tenants: dict, admin_of, scope) -> None:
             if all(queries.own().values()):
                 continue
             data = {
-                role: dict(zip(vocabulary.FIELDS, values))
+                role: dict(zip(vocabulary.FIELDS, values, strict=True))
                 for role, values in (("responsible", responsible), ("liaison", liaison))
             }
             commands.save(data, actor=admin_of(tenant))

@@ -106,7 +106,7 @@ def _joint_results(code: str, part_campaign_id: int, first_entities: list[int], 
         db.session.scalars(sa.select(Visit).where(Visit.campaign_id == part.id)),
         key=lambda v: (order.get(v.entity_id, len(order)), v.id),
     )
-    for number, (visit, stage) in enumerate(zip(visits, demo_city.JOINT_RESULT_STAGES)):
+    for number, (visit, stage) in enumerate(zip(visits, demo_city.JOINT_RESULT_STAGES, strict=False)):
         chief = account_of(code, next(m for m in results_queries.team_of(visit) if m.is_leader).inspector, admin)
         checked = min(part.window_start + timedelta(days=2 * number + 3), today)
         results.record_result(

@@ -6,7 +6,7 @@ commitment only)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TypedDict
 
 import sqlalchemy as sa
 
@@ -15,7 +15,7 @@ from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo import rules as demo_rules
 from spotcheck.demo.people import account_of, user_named
-from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
@@ -23,9 +23,35 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.results import commands as results, queries as results_queries
 
+
+class NamedCheck(TypedDict):
+    """A check of named businesses (:data:`NAMED_CHECKS`)."""
+
+    title: str
+    items: list[str]
+    category: str
+    window: tuple[str, str]
+    exempt: tuple[str, str]
+    causes: list[tuple[str, str]]
+    done: bool
+    observers: list[str]
+
+
+class EmergencyCheck(TypedDict):
+    """A check made at once and registered afterwards (:data:`EMERGENCY_CHECKS`)."""
+
+    title: str
+    items: list[str]
+    category: str
+    days_ago: int
+    cause: tuple[str, str]
+    exempt: tuple[str, str]
+    reason: str
+
+
 #: Each department's checks of named businesses: the businesses are the first of its directory in
 #: ``category`` (by code), one per cause; ``done``: carried out and its result published.
-NAMED_CHECKS: dict[str, list[dict[str, Any]]] = {
+NAMED_CHECKS: dict[str, list[NamedCheck]] = {
     "SCJ": [
         {
             "title": "{year}年10月餐饮服务单位投诉举报核查",
@@ -53,7 +79,7 @@ NAMED_CHECKS: dict[str, list[dict[str, Any]]] = {
 
 #: Checks made at once after an accident, registered afterwards by the department's leader (紧急检查事后登记):
 #: ``days_ago`` before the demo's day, on the first business of ``category``, by its first two qualified inspectors.
-EMERGENCY_CHECKS: dict[str, list[dict[str, Any]]] = {
+EMERGENCY_CHECKS: dict[str, list[EmergencyCheck]] = {
     "YJJ": [
         {
             "title": "{month}月{day}日冷库液氨泄漏事故现场紧急检查",
@@ -78,14 +104,15 @@ def build(tenants: dict[str, Tenant], *, year: int, today: date) -> None:
                 if db.session.scalar(sa.select(Campaign.id).where(Campaign.year == year, Campaign.title == title)):
                     continue
                 _check(code.lower(), spec, title=title, year=year, today=today)
-    for code, checks in EMERGENCY_CHECKS.items():
+    for code, emergencies in EMERGENCY_CHECKS.items():
         with tenant_scope(tenants[code].id):
-            for spec in checks:
-                _emergency(code.lower(), spec, today=today)
+            for emergency in emergencies:
+                _emergency(code.lower(), emergency, today=today)
 
 
-def _exemption(spec: dict, user) -> dict:
+def _exemption(spec: NamedCheck | EmergencyCheck, user: User) -> dict[str, str | None]:
     """The check's kind outside the plan and its reason, as the rules in force allow (:func:`demo_rules.exemption`)."""
+    assert user.tenant_id is not None  # a department's planner or leader
     kind, reason = demo_rules.exemption(spec["exempt"], user.tenant_id)
     return {"exempt_kind": kind, "exempt_reason": reason}
 
@@ -99,7 +126,7 @@ def _businesses(category: str, count: int) -> list[str]:
     )
 
 
-def _check(code: str, spec: dict, *, title: str, year: int, today: date) -> None:
+def _check(code: str, spec: NamedCheck, *, title: str, year: int, today: date) -> None:
     """Registered by the planner, approved by the leader, its inspectors drawn and each team's first drawn
     its 组长; when ``done``, handed out and checked: 入企, 离企 (which publishes it) and a published result."""
     planner, leader, admin = user_named(f"{code}_planner"), user_named(f"{code}_leader"), user_named(f"{code}_admin")
@@ -118,7 +145,7 @@ def _check(code: str, spec: dict, *, title: str, year: int, today: date) -> None
                 **_exemption(spec, planner),
                 "named_targets": [
                     {"entity_code": business, "cause": cause, "reference": reference.format(year=year)}
-                    for business, (cause, reference) in zip(businesses, spec["causes"])
+                    for business, (cause, reference) in zip(businesses, spec["causes"], strict=False)
                 ],
                 "window_start": first.isoformat(),
                 "window_end": last.isoformat(),
@@ -165,7 +192,7 @@ def _check(code: str, spec: dict, *, title: str, year: int, today: date) -> None
             results.publish_results([visit.id], actor=planner)
 
 
-def _emergency(code: str, spec: dict, *, today: date) -> None:
+def _emergency(code: str, spec: EmergencyCheck, *, today: date) -> None:
     """Registered by the leader the day after, with the team that went; handed to that team to record the result."""
     day = today - timedelta(days=spec["days_ago"])
     title = spec["title"].format(month=day.month, day=day.day)

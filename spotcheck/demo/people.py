@@ -124,7 +124,7 @@ def admin_of(tenant: Tenant) -> User:
     return user_named(f"{tenant.code.lower()}_admin")
 
 
-def account_of(code: str, inspector, admin) -> User:
+def account_of(code: str, inspector: Inspector, admin: User) -> User:
     """The user account linked to ``inspector``, linking (or creating) one if there is none."""
     if inspector.user_id is not None:
         return cast(User, db.session.get(User, inspector.user_id))

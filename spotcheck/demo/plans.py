@@ -4,7 +4,7 @@ year's at review, and the fields' yearly joint plans."""
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 
 import sqlalchemy as sa
@@ -64,7 +64,7 @@ def _plan(
     planner, leader = user_named(f"{code}_planner"), user_named(f"{code}_leader")
     reviewers = {"justice": user_named("sfj_supervisor"), "market": user_named("scj_coord")}
 
-    def moment():
+    def moment() -> AbstractContextManager[object]:
         return clock.frozen_at(on) if on is not None else nullcontext()
 
     kind, field = ("joint", joint["field"]) if joint else ("annual", "")

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import random
 from bisect import bisect
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from itertools import accumulate
-from typing import Iterator
+from typing import NotRequired, TypedDict, TypeVar
 
 from stdnum.cn import uscc
 
@@ -37,6 +38,42 @@ from spotcheck.tenants.common.validators import USCC_ALPHABET, credit_check_char
 from spotcheck.tenants.common.vocabulary.reference import ENTITY_STATUSES, ENTITY_TYPES
 
 DEMO_SEED = 3301
+_T = TypeVar("_T")
+
+
+class RegistryRow(TypedDict):
+    """A registry entity in the form ``clean_entity`` returns; ``_kind`` (the business it is, for the
+    directories) only until :func:`city` hands the row on."""
+
+    code: str
+    name: str
+    entity_type: str
+    industry_code: str
+    region_code: str
+    address: str
+    status: str
+    abnormal: bool
+    blacklisted: bool
+    penalized_on: date | None
+    complaints: int
+    credit_rating: str | None
+    _kind: NotRequired[str]
+
+
+class EntryRow(TypedDict):
+    """A department's directory entry of an entity in the form ``clean_entry`` returns."""
+
+    category: str
+    risk: str
+    tags: str
+    last_inspected_on: date | None
+
+
+#: A district of :data:`~.registry_tables.DISTRICTS`: code, name, short name, two weights, towns, roads.
+District = tuple[str, str, str, int, int, tuple[str, ...], tuple[str, ...]]
+#: The weights of risk classes A–D in percent.
+RiskWeights = tuple[int, int, int, int]
+
 BLOCK = 1024  # entities per random stream
 
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714-1997
@@ -45,7 +82,7 @@ _ORG_VALUE = {c: (int(c) if c.isdigit() else ord(c) - 55) for c in "0123456789AB
 
 def org_code_check(body: str) -> str:
     """The check character of a GB 11714 organisation code body (8 digits or capital letters)."""
-    check = 11 - sum(w * _ORG_VALUE[c] for w, c in zip(_ORG_WEIGHTS, body)) % 11
+    check = 11 - sum(w * _ORG_VALUE[c] for w, c in zip(_ORG_WEIGHTS, body, strict=True)) % 11
     return "X" if check == 10 else "0" if check == 11 else str(check)
 
 
@@ -97,12 +134,12 @@ def _brand(rnd: random.Random) -> str:
     return first + second
 
 
-def _pick(rnd: random.Random, items, cum):
+def _pick(rnd: random.Random, items: Sequence[_T], cum: Sequence[int]) -> _T:
     return items[bisect(cum, rnd.random() * cum[-1])]
 
 
-def _address(rnd: random.Random, district, *, office: bool) -> tuple[str, str]:
-    code, name, short, _w, _r, towns, roads = district
+def _address(rnd: random.Random, district: District, *, office: bool) -> tuple[str, str]:
+    _code, name, _short, _w, _r, towns, roads = district
     town = rnd.choice(towns)
     address = f"浙江省杭州市{name}{town}{rnd.choice(roads)}{rnd.randint(1, 899)}号"
     if office and rnd.random() < 0.45:
@@ -110,7 +147,7 @@ def _address(rnd: random.Random, district, *, office: bool) -> tuple[str, str]:
     return town, address
 
 
-def _entity(i: int, rnd: random.Random, today: date) -> dict:
+def _entity(i: int, rnd: random.Random, today: date) -> RegistryRow:
     """Registry row ``i`` in the form ``clean_entity`` returns (plus ``_kind`` for the directories)."""
     entity_type = _pick(rnd, _TYPES, _TYPE_CUM)
     district = _pick(rnd, DISTRICTS, _RURAL_CUM if entity_type == "cooperative" else _DISTRICT_CUM)
@@ -211,7 +248,7 @@ _FOOD = ("food_service", "food_retail", "food_production")
 _FLAGGED_RISK = (25, 45, 25, 5)  # flagged entities are classed higher
 
 
-def _risk(rnd: random.Random, weights: tuple[int, int, int, int], flagged: bool) -> str:
+def _risk(rnd: random.Random, weights: RiskWeights, flagged: bool) -> str:
     a, b, c, _d = _FLAGGED_RISK if flagged else weights
     roll = rnd.random() * 100
     return "A" if roll < a else "B" if roll < a + b else "C" if roll < a + b + c else "D"
@@ -226,157 +263,193 @@ def _last_inspected(rnd: random.Random, today: date) -> date | None:
     return today - timedelta(days=rnd.randint(20, 3 * 365)) if rnd.random() < 0.35 else None
 
 
-def directory_entries(row: dict, rnd: random.Random, today: date) -> dict[str, dict]:
-    """The departments (by code) that supervise this entity, each with its own entry (category,
-    risk A–D weighted to low risk, tags, last inspection) in the form ``clean_entry`` returns."""
-    kind, industry, entity_type = row["_kind"], row["industry_code"], row["entity_type"]
-    flagged = (
+#: The market-regulation bureau's 监管类别 per kind of business (else 一般市场主体).
+_SCJ_CATEGORIES = {
+    "food_service": "餐饮服务",
+    "lodging": "住宿服务",
+    "food_retail": "食品销售",
+    "pharmacy": "药品经营",
+    "fuel_retail": "加油站（计量）",
+    "food_production": "食品生产",
+    "pharma": "药品生产",
+    "chemicals": "工业产品生产",
+    "manufacturing": "工业产品生产",
+    "online": "网络交易",
+    "advertising": "广告经营",
+    "farming": "农民专业合作社",
+    "hospital": "医疗机构（药械使用）",
+}
+#: The chance that a business of this kind has special equipment (特种设备).
+_SPECIAL_EQUIPMENT = {
+    "manufacturing": 0.3,
+    "chemicals": 0.5,
+    "transport": 0.25,
+    "lodging": 0.5,
+    "construction": 0.1,
+    "hospital": 0.8,
+    "cold_storage": 0.5,
+}
+#: The commerce bureau's 监管类别 per kind of business (none: not its to supervise).
+_SWJ_CATEGORIES = {
+    "wholesale": "批发业",
+    "hazchem_trade": "批发业",
+    "fuel_wholesale": "成品油批发",
+    "fuel_retail": "成品油零售",
+    "scrap_cars": "报废机动车回收",
+    "recycling": "再生资源回收",
+    "car_sales": "汽车流通",
+    "food_retail": "零售业",
+    "retail": "零售业",
+    "pharmacy": "零售业",
+    "food_service": "住宿餐饮业",
+    "lodging": "住宿餐饮业",
+    "services": "居民服务业",
+}
+
+
+def _is_flagged(row: RegistryRow, today: date) -> bool:
+    """On a list, with many complaints or a penalty within the year: classed higher (:data:`_FLAGGED_RISK`)."""
+    penalized_on = row["penalized_on"]
+    return (
         row["abnormal"]
         or row["blacklisted"]
         or row["complaints"] > 3
-        or (row["penalized_on"] is not None and (today - row["penalized_on"]).days <= 365)
+        or (penalized_on is not None and (today - penalized_on).days <= 365)
     )
-    active = row["status"] == "active"
-    entries: dict[str, dict] = {}
 
+
+def _entry(category: str, risk: str, tags: list[str], rnd: random.Random, today: date) -> EntryRow:
+    return {"category": category, "risk": risk, "tags": _tags(tags), "last_inspected_on": _last_inspected(rnd, today)}
+
+
+def _market_tags(kind: str, entity_type: str, risk: str, rnd: random.Random) -> list[str]:
+    """The market-regulation bureau's tags of a business (食品安全, 学校周边, 连锁经营, 网络经营, 特种设备, 老字号,
+    重点监管)."""
+    tags = []
+    if kind in _FOOD and rnd.random() < 0.7:
+        tags.append("食品安全")
+    if kind in ("food_service", "food_retail") and rnd.random() < 0.05:
+        tags.append("学校周边")
+    if entity_type == "enterprise" and kind in ("food_retail", "pharmacy", "food_service") and rnd.random() < 0.12:
+        tags.append("连锁经营")
+    if kind == "online" or (kind in ("retail", "food_retail") and rnd.random() < 0.15):
+        tags.append("网络经营")
+    if rnd.random() < _SPECIAL_EQUIPMENT.get(kind, 0):
+        tags.append("特种设备")
+    if kind in ("food_service", "food_retail") and rnd.random() < 0.003:
+        tags.append("老字号")
+    if risk == "A":
+        tags.append("重点监管")
+    return tags
+
+
+def _market_entry(row: RegistryRow, kind: str, flagged: bool, rnd: random.Random, today: date) -> EntryRow:
+    """The market-regulation bureau's entry (市场监管局)."""
+    category = "网络交易" if row["industry_code"].startswith("F5292") else _SCJ_CATEGORIES.get(kind, "一般市场主体")
+    weights = (6, 20, 44, 30) if kind in (*_FOOD, "pharmacy", "pharma", "fuel_retail", "hospital") else (3, 12, 35, 50)
+    risk = _risk(rnd, weights, flagged)
+    return _entry(category, risk, _market_tags(kind, row["entity_type"], risk, rnd), rnd, today)
+
+
+def _chemicals_tags(rnd: random.Random) -> list[str]:
+    tags = []
+    if rnd.random() < 0.2:
+        tags.append("重大危险源")
+    if rnd.random() < 0.3:
+        tags.append("重点监管危险化工工艺")
+    return tags
+
+
+def _works_tags(industry: str, rnd: random.Random) -> list[str]:
+    """The hazards of an industrial or trade works (工贸企业): dust, confined spaces, ammonia."""
+    tags = []
+    if industry in ("C2110", "C1431", "C3360", "C1711") and rnd.random() < 0.5:
+        tags.append("粉尘涉爆")
+    if industry in ("C2231", "C1514", "C1530", "C1432") and rnd.random() < 0.4:
+        tags.append("有限空间作业")
+    if industry.startswith(("C14", "C15")) and rnd.random() < 0.15:
+        tags.append("涉氨制冷")
+    return tags
+
+
+def _chance_tag(rnd: random.Random, chance: float, tag: str) -> list[str]:
+    return [tag] if rnd.random() < chance else []
+
+
+def _emergency_class(kind: str, industry: str, rnd: random.Random) -> tuple[str, RiskWeights, list[str]] | None:
+    """The emergency-management bureau's 监管类别, risk weights and tags of an enterprise of ``kind``, or None."""
+    if kind == "mining":
+        return "非煤矿山", (15, 30, 35, 20), ["露天矿山"]
+    if kind == "chemicals":
+        return "危险化学品生产", (15, 30, 35, 20), _chemicals_tags(rnd)
+    if kind in ("hazchem_trade", "fuel_wholesale"):
+        return "危险化学品经营", (10, 28, 40, 22), []
+    if kind == "fuel_retail":
+        return "危险化学品经营（加油站）", (8, 25, 42, 25), []
+    if kind == "hazchem_logistics":
+        return "危险化学品储存运输", (12, 30, 38, 20), _chance_tag(rnd, 0.3, "重大危险源")
+    if kind == "cold_storage":
+        return "工贸企业（冷库）", (8, 22, 40, 30), _chance_tag(rnd, 0.4, "涉氨制冷")
+    if kind in ("manufacturing", "food_production", "pharma"):
+        return "工贸企业", (5, 20, 40, 35), _works_tags(industry, rnd)
+    if kind == "construction":
+        return "建筑施工", (6, 22, 42, 30), _chance_tag(rnd, 0.5, "高处作业")
+    return None
+
+
+def _emergency_entry(row: RegistryRow, kind: str, flagged: bool, rnd: random.Random, today: date) -> EntryRow | None:
+    """The emergency-management bureau's entry (应急管理局), if it supervises the enterprise."""
+    found = _emergency_class(kind, row["industry_code"], rnd)
+    if found is None:
+        return None
+    category, weights, tags = found
+    return _entry(category, _risk(rnd, weights, flagged), tags, rnd, today)
+
+
+def _commerce_entry(row: RegistryRow, kind: str, flagged: bool, rnd: random.Random, today: date) -> EntryRow | None:
+    """The commerce bureau's entry (商务局), if it supervises the business."""
+    entity_type, industry = row["entity_type"], row["industry_code"]
+    category = "零售业" if industry == "F5292" else _SWJ_CATEGORIES.get(kind)
+    if not category:
+        return None
+    tags = []
+    if category in ("零售业", "住宿餐饮业", "居民服务业") and rnd.random() < (
+        0.3 if entity_type == "enterprise" else 0.1
+    ):
+        tags.append("单用途预付卡")
+    if entity_type == "enterprise" and industry in ("F5211", "F5212") and rnd.random() < 0.3:
+        tags.append("大型商超")
+    if entity_type == "enterprise" and category in ("零售业", "住宿餐饮业") and rnd.random() < 0.1:
+        tags.append("连锁经营")
+    return _entry(category, _risk(rnd, (3, 12, 40, 45), flagged), tags, rnd, today)
+
+
+def directory_entries(row: RegistryRow, rnd: random.Random, today: date) -> dict[str, EntryRow]:
+    """The departments (by code) that supervise this entity, each with its own entry (category,
+    risk A–D weighted to low risk, tags, last inspection) in the form ``clean_entry`` returns."""
+    kind, entity_type = row["_kind"], row["entity_type"]
+    flagged = _is_flagged(row, today)
+    active = row["status"] == "active"
+    entries: dict[str, EntryRow] = {}
     # 市场监管局: every market entity (all statuses: the registry is its own), and hospitals (drugs, devices).
     if entity_type in ("enterprise", "individual", "cooperative") or kind == "hospital":
-        category = {
-            "food_service": "餐饮服务",
-            "lodging": "住宿服务",
-            "food_retail": "食品销售",
-            "pharmacy": "药品经营",
-            "fuel_retail": "加油站（计量）",
-            "food_production": "食品生产",
-            "pharma": "药品生产",
-            "chemicals": "工业产品生产",
-            "manufacturing": "工业产品生产",
-            "online": "网络交易",
-            "advertising": "广告经营",
-            "farming": "农民专业合作社",
-            "hospital": "医疗机构（药械使用）",
-        }.get(kind, "一般市场主体")
-        if industry.startswith("F5292"):
-            category = "网络交易"
-        weights = (
-            (6, 20, 44, 30) if kind in (*_FOOD, "pharmacy", "pharma", "fuel_retail", "hospital") else (3, 12, 35, 50)
-        )
-        risk = _risk(rnd, weights, flagged)
-        tags = []
-        if kind in _FOOD and rnd.random() < 0.7:
-            tags.append("食品安全")
-        if kind in ("food_service", "food_retail") and rnd.random() < 0.05:
-            tags.append("学校周边")
-        if entity_type == "enterprise" and kind in ("food_retail", "pharmacy", "food_service") and rnd.random() < 0.12:
-            tags.append("连锁经营")
-        if kind == "online" or (kind in ("retail", "food_retail") and rnd.random() < 0.15):
-            tags.append("网络经营")
-        special = {
-            "manufacturing": 0.3,
-            "chemicals": 0.5,
-            "transport": 0.25,
-            "lodging": 0.5,
-            "construction": 0.1,
-            "hospital": 0.8,
-            "cold_storage": 0.5,
-        }.get(kind, 0)
-        if rnd.random() < special:
-            tags.append("特种设备")
-        if kind in ("food_service", "food_retail") and rnd.random() < 0.003:
-            tags.append("老字号")
-        if risk == "A":
-            tags.append("重点监管")
-        entries["SCJ"] = {
-            "category": category,
-            "risk": risk,
-            "tags": _tags(tags),
-            "last_inspected_on": _last_inspected(rnd, today),
-        }
-
+        entries["SCJ"] = _market_entry(row, kind, flagged, rnd, today)
     # 应急管理局: mines, hazardous chemicals, industry and trade, construction (enterprises in business).
     if entity_type == "enterprise" and active:
-        yjj = None
-        tags = []
-        if kind == "mining":
-            yjj, weights = "非煤矿山", (15, 30, 35, 20)
-            tags.append("露天矿山")
-        elif kind == "chemicals":
-            yjj, weights = "危险化学品生产", (15, 30, 35, 20)
-            if rnd.random() < 0.2:
-                tags.append("重大危险源")
-            if rnd.random() < 0.3:
-                tags.append("重点监管危险化工工艺")
-        elif kind in ("hazchem_trade", "fuel_wholesale"):
-            yjj, weights = "危险化学品经营", (10, 28, 40, 22)
-        elif kind == "fuel_retail":
-            yjj, weights = "危险化学品经营（加油站）", (8, 25, 42, 25)
-        elif kind == "hazchem_logistics":
-            yjj, weights = "危险化学品储存运输", (12, 30, 38, 20)
-            if rnd.random() < 0.3:
-                tags.append("重大危险源")
-        elif kind == "cold_storage":
-            yjj, weights = "工贸企业（冷库）", (8, 22, 40, 30)
-            if rnd.random() < 0.4:
-                tags.append("涉氨制冷")
-        elif kind in ("manufacturing", "food_production", "pharma"):
-            yjj, weights = "工贸企业", (5, 20, 40, 35)
-            if industry in ("C2110", "C1431", "C3360", "C1711") and rnd.random() < 0.5:
-                tags.append("粉尘涉爆")
-            if industry in ("C2231", "C1514", "C1530", "C1432") and rnd.random() < 0.4:
-                tags.append("有限空间作业")
-            if industry.startswith(("C14", "C15")) and rnd.random() < 0.15:
-                tags.append("涉氨制冷")
-        elif kind == "construction":
-            yjj, weights = "建筑施工", (6, 22, 42, 30)
-            if rnd.random() < 0.5:
-                tags.append("高处作业")
-        if yjj:
-            entries["YJJ"] = {
-                "category": yjj,
-                "risk": _risk(rnd, weights, flagged),
-                "tags": _tags(tags),
-                "last_inspected_on": _last_inspected(rnd, today),
-            }
-
+        emergency = _emergency_entry(row, kind, flagged, rnd, today)
+        if emergency is not None:
+            entries["YJJ"] = emergency
     # 商务局: wholesale, retail, catering and household services; fuel, scrapped cars, recycling.
     if entity_type in ("enterprise", "individual") and active:
-        swj = {
-            "wholesale": "批发业",
-            "hazchem_trade": "批发业",
-            "fuel_wholesale": "成品油批发",
-            "fuel_retail": "成品油零售",
-            "scrap_cars": "报废机动车回收",
-            "recycling": "再生资源回收",
-            "car_sales": "汽车流通",
-            "food_retail": "零售业",
-            "retail": "零售业",
-            "pharmacy": "零售业",
-            "food_service": "住宿餐饮业",
-            "lodging": "住宿餐饮业",
-            "services": "居民服务业",
-        }.get(kind)
-        if industry == "F5292":
-            swj = "零售业"
-        if swj:
-            tags = []
-            if swj in ("零售业", "住宿餐饮业", "居民服务业") and rnd.random() < (
-                0.3 if entity_type == "enterprise" else 0.1
-            ):
-                tags.append("单用途预付卡")
-            if entity_type == "enterprise" and industry in ("F5211", "F5212") and rnd.random() < 0.3:
-                tags.append("大型商超")
-            if entity_type == "enterprise" and swj in ("零售业", "住宿餐饮业") and rnd.random() < 0.1:
-                tags.append("连锁经营")
-            entries["SWJ"] = {
-                "category": swj,
-                "risk": _risk(rnd, (3, 12, 40, 45), flagged),
-                "tags": _tags(tags),
-                "last_inspected_on": _last_inspected(rnd, today),
-            }
+        commerce = _commerce_entry(row, kind, flagged, rnd, today)
+        if commerce is not None:
+            entries["SWJ"] = commerce
     return entries
 
 
-def city(start: int, stop: int, *, seed: int = DEMO_SEED, today: date) -> Iterator[tuple[dict, dict[str, dict]]]:
+def city(
+    start: int, stop: int, *, seed: int = DEMO_SEED, today: date
+) -> Iterator[tuple[RegistryRow, dict[str, EntryRow]]]:
     """Entities ``start`` … ``stop - 1`` of the city with their directory entries per department."""
     block = start // BLOCK
     while block * BLOCK < stop:
@@ -394,7 +467,7 @@ def city(start: int, stop: int, *, seed: int = DEMO_SEED, today: date) -> Iterat
         block += 1
 
 
-def as_spreadsheet_row(row: dict) -> dict:
+def as_spreadsheet_row(row: RegistryRow) -> dict[str, str]:
     """A registry row as a filled-in spreadsheet gives it: text cells, Chinese names, 是 for yes."""
     return {
         "code": row["code"],

@@ -8,11 +8,13 @@ rulebook keeps it."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from spotcheck.core.clock import today
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import current_tenant_id, tenant_scope
 from spotcheck.demo import city as demo_city
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.rules import commands, departments, documents, presets, rulebook, rulefile
 
 #: The rulebook of a demo city by default.
@@ -36,7 +38,7 @@ DEMO_CAPS = {
 }
 
 
-def department_document(preset_name: str, department: str, since, code: str = "") -> documents.Document:
+def department_document(preset_name: str, department: str, since: date, code: str = "") -> documents.Document:
     """A department's rules taken from a preset as a starting point (:func:`~spotcheck.tenants.rules.departments.
     starting_point`: the department's issuer and title, its articles marked as the preset's words, unconfirmed);
     with the demo's own article where it has one (:data:`DEMO_CAPS`)."""
@@ -52,7 +54,7 @@ def department_document(preset_name: str, department: str, since, code: str = ""
     )
 
 
-def tighten(tenants: dict, *, since) -> None:
+def tighten(tenants: dict[str, Tenant], *, since: date) -> None:
     """The demo city's departments with a demo article of their own (:data:`DEMO_CAPS`) load it before their
     campaigns: a revision of their rules, in force from today (a new version takes effect from today on;
     the tests' departments, which load no campaigns, keep the presets' parameters alone)."""
@@ -92,7 +94,7 @@ def rules_text(code: str, name: str) -> tuple[str, str]:
     return demo_city.rules_document(code, name, place())
 
 
-def deploy(tenants: dict, *, rules: str = DEFAULT_RULES, since) -> str:
+def deploy(tenants: dict[str, Tenant], *, rules: str = DEFAULT_RULES, since: date) -> str:
     """Load the rulebook ``rules`` (a preset's name) and the departments' rules, unless the deployment
     has a rulebook already; the place's name (宁安市)."""
     in_force = rulebook.version_ids(None, since)[0] or rulebook.version_ids(None)[0]

@@ -3,7 +3,7 @@ department's directory, items and inspectors, its plans and campaigns, the joint
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 import sqlalchemy as sa
 
@@ -22,20 +22,47 @@ from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.rules import rulebook
 
 
-def city_summary() -> dict[str, Any]:
+class JointRow(TypedDict):
+    """A joint campaign as the console lists it: the visits made beside those separate draws would need."""
+
+    id: int
+    code: str | None
+    title: str
+    departments: list[str]
+    status: str
+    visits: int | None
+    checks: int | None
+    separate: float | None
+    saved: float | None
+
+
+class CitySummary(TypedDict):
+    """What the console prints after loading the demo (:func:`city_summary`)."""
+
+    entities: int | None
+    #: Per department: its directory entries, items and inspectors, by table name.
+    departments: dict[str, dict[str, int | None]]
+    place: str
+    rulebook: str
+    plans: list[tuple[str, int, str]]  # department, year, status
+    half_plans: list[tuple[str, int, int, str]]  # department, year, half, status
+    joint_plans: list[tuple[str, int, str, str]]  # department, year, field, status
+    campaigns: list[tuple[str, str, str, str]]  # department, number, title, status
+    joint: list[JointRow]
+
+
+def city_summary() -> CitySummary:
     """What is shown after loading: registry entities; per department entries, items, inspectors;
     the plans (year, status) and campaigns (code, title, status) of each department."""
     with system_access("count the demo city"):
-        summary: dict[str, Any] = {
-            "entities": db.session.scalar(sa.select(sa.func.count()).select_from(Entity)),
-            "departments": {},
-        }
+        entities = db.session.scalar(sa.select(sa.func.count()).select_from(Entity))
+        departments: dict[str, dict[str, int | None]] = {}
         rules = rulebook.rules_for(None)
-        summary["place"] = rules.place or "（未载入实施方案）"
-        summary["rulebook"] = rules.rulebook.title if rules.rulebook else "国家规定"
+        place = rules.place or "（未载入实施方案）"
+        rulebook_title = rules.rulebook.title if rules.rulebook else "国家规定"
         for code, *_ in DEPARTMENTS:
             tenant_id = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
-            summary["departments"][code] = {
+            departments[code] = {
                 model.__tablename__: db.session.scalar(
                     sa.select(sa.func.count()).select_from(model).where(model.tenant_id == tenant_id)
                 )
@@ -46,13 +73,13 @@ def city_summary() -> dict[str, Any]:
             .join(Tenant, Tenant.id == Plan.tenant_id)
             .order_by(Tenant.id, Plan.year, Plan.id)
         ).all()
-        summary["plans"] = [
+        annual = [
             (code, year, status.value)
             for code, year, half, status, kind, _ in plans
             if half is None and kind == "annual"
         ]
-        summary["half_plans"] = [(code, year, half, status.value) for code, year, half, status, _, _ in plans if half]
-        summary["joint_plans"] = [
+        half_plans = [(code, year, half, status.value) for code, year, half, status, _, _ in plans if half]
+        joint_plans = [
             (code, year, field, status.value) for code, year, _, status, kind, field in plans if kind == "joint"
         ]
         campaigns = db.session.execute(
@@ -60,18 +87,27 @@ def city_summary() -> dict[str, Any]:
             .join(Tenant, Tenant.id == Campaign.tenant_id)
             .order_by(Tenant.id, Campaign.id)
         )
-        summary["campaigns"] = [
+        listed = [
             (code, number or "未编号", title, status.value)  # a draft has no code yet
             for code, number, title, status in campaigns
         ]
-    summary["joint"] = joint_summary()
-    return summary
+    return {
+        "entities": entities,
+        "departments": departments,
+        "place": place,
+        "rulebook": rulebook_title,
+        "plans": annual,
+        "half_plans": half_plans,
+        "joint_plans": joint_plans,
+        "campaigns": listed,
+        "joint": joint_summary(),
+    }
 
 
-def joint_summary() -> list[dict[str, Any]]:
+def joint_summary() -> list[JointRow]:
     """The demo's joint campaigns, each read in its lead's department (市场监管局, or a field's lead):
     code, departments, visits made beside the visits separate draws would need."""
-    out: list[dict[str, Any]] = []
+    out: list[JointRow] = []
     for lead in db.session.scalars(sa.select(Tenant.id).order_by(Tenant.id)):
         with tenant_scope(lead):
             for campaign in db.session.scalars(

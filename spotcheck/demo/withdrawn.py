@@ -29,7 +29,7 @@ def build(tenants: dict[str, Tenant], *, year: int) -> None:
         if db.session.scalar(sa.select(Campaign.id).where(Campaign.year == year, Campaign.title == title)):
             return
         planner, leader = user_named("swj_planner"), user_named("swj_leader")
-        rules = {s: {"ratio_bp": r, "min": 1} for s, r in zip("ABCD", (800, 600, 500, 500))}
+        rules = {s: {"ratio_bp": r, "min": 1} for s, r in zip("ABCD", (800, 600, 500, 500), strict=True)}
         campaign = campaign_commands.create_campaign(
             {
                 "title": title,

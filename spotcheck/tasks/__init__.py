@@ -8,7 +8,7 @@ tenant scope themselves (:func:`spotcheck.tasks.jobs.run_job`).
 from __future__ import annotations
 
 import importlib
-import os
+from pathlib import Path
 
 from celery import Celery, Task
 from flask import Flask, has_app_context
@@ -33,7 +33,7 @@ TASK_MODULES = (
 
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
-        def __call__(self, *args, **kwargs):
+        def __call__(self, *args: object, **kwargs: object) -> object:
             if has_app_context():
                 return self.run(*args, **kwargs)
             with app.app_context():
@@ -43,7 +43,7 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.config_from_object(app.config["CELERY"])
     for folder in (app.config["CELERY"].get("broker_transport_options") or {}).values():
         if isinstance(folder, str):  # the embedded queue's folders (kombu's filesystem transport)
-            os.makedirs(folder, exist_ok=True)
+            Path(folder).mkdir(parents=True, exist_ok=True)
     celery_app.conf.beat_schedule = BEAT_SCHEDULE
     celery_app.set_default()
     app.extensions["celery"] = celery_app

@@ -17,15 +17,18 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from spotcheck.core.job_models import Job
 from spotcheck.tasks import jobs
+from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.campaigns import commands as campaign_commands
+from spotcheck.tenants.campaigns.models import Draw
 from spotcheck.tenants.campaigns.vocabulary import DRAW_TASKS
 from spotcheck.tenants.results import commands as results_commands
 from spotcheck.tenants.results.vocabulary import HAND_OUT_TASK
 
 
-def _work(kind: str, campaign_id: int, public_inputs: list[str], no_input_reason: str = ""):
-    def work(job, user, progress) -> dict:
+def _work(kind: str, campaign_id: int, public_inputs: list[str], no_input_reason: str = "") -> jobs.Work:
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         draw = campaign_commands.draw_targets if kind == "targets" else campaign_commands.draw_inspectors
         return draw_summary(
             kind,
@@ -36,10 +39,11 @@ def _work(kind: str, campaign_id: int, public_inputs: list[str], no_input_reason
     return work
 
 
-def draw_summary(kind: str, campaign_id: int, record) -> dict:
+def draw_summary(kind: str, campaign_id: int, record: Draw) -> jobs.JobResult:
     """What a draw job reports: the seed and the counts of its proof (a joint campaign's draws alike)."""
     proof = record.proof
-    result = {
+    assert proof is not None  # a draw just made carries its proof
+    result: jobs.JobResult = {
         "campaign_id": campaign_id,
         "campaign": proof["campaign"],
         "kind": kind,
@@ -70,7 +74,7 @@ def draw_targets(
     public_inputs: list[str],
     no_input_reason: str = "",
     locale: str = "zh_CN",
-) -> dict:
+) -> jobs.JobResult:
     return jobs.run_job(
         job_id, tenant_id, user_id, _work("targets", campaign_id, public_inputs, no_input_reason), locale=locale
     )
@@ -86,15 +90,15 @@ def draw_inspectors(
     public_inputs: list[str],
     no_input_reason: str = "",
     locale: str = "zh_CN",
-) -> dict:
+) -> jobs.JobResult:
     return jobs.run_job(
         job_id, tenant_id, user_id, _work("inspectors", campaign_id, public_inputs, no_input_reason), locale=locale
     )
 
 
 @shared_task(name=HAND_OUT_TASK)
-def hand_out(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, locale: str = "zh_CN") -> dict:
-    def work(job, user, progress) -> dict:
+def hand_out(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, locale: str = "zh_CN") -> jobs.JobResult:
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         visits = results_commands.hand_out(campaign_id, actor=user, progress=progress)
         return {"campaign_id": campaign_id, "visits": len(visits)}
 

@@ -12,6 +12,7 @@ import logging
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from flask import Flask
 
@@ -29,7 +30,7 @@ def start(app: Flask) -> subprocess.Popen | None:
     if not is_embedded(app) or os.environ.get("WERKZEUG_RUN_MAIN") == "true":
         return None
     queue = app.config["CELERY"]["task_default_queue"]
-    schedule = os.path.join(app.instance_path, "celerybeat-schedule")
+    schedule = str(Path(app.instance_path) / "celerybeat-schedule")
     command = [
         sys.executable,
         "-m",

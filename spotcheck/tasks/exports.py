@@ -18,19 +18,21 @@ from __future__ import annotations
 from celery import shared_task
 
 from spotcheck.core.commands import after_commit
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.tasks import jobs
+from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.exports import commands as exports
 from spotcheck.tenants.exports.vocabulary import DELIVER_TASK, EXPORT_TASK, RUN_TASK
 
 
 @shared_task(name=RUN_TASK)
-def run_exports() -> dict:
+def run_exports() -> dict[str, int]:
     """Every ``SPOTCHECK_EXPORT_SECONDS`` (beat): build and deliver every department's batches."""
     return exports.export_due(SCHEDULER)
 
 
-def _export(job, user, progress) -> dict:
+def _export(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
     batch = exports.export_now(actor=user, progress=progress)
     after_commit(lambda: exports.deliver_waiting(user, exports.deliver_now))  # once the batch is committed
     if batch is None:
@@ -44,13 +46,13 @@ def _export(job, user, progress) -> dict:
 
 
 @shared_task(name=EXPORT_TASK)
-def export_pending(job_id: int, tenant_id: int, user_id: int, locale: str = "zh_CN") -> dict:
+def export_pending(job_id: int, tenant_id: int, user_id: int, locale: str = "zh_CN") -> jobs.JobResult:
     return jobs.run_job(job_id, tenant_id, user_id, _export, locale=locale)
 
 
 @shared_task(name=DELIVER_TASK)
-def deliver_batch(job_id: int, tenant_id: int, user_id: int, *, batch_id: int, locale: str = "zh_CN") -> dict:
-    def work(job, user, progress) -> dict:
+def deliver_batch(job_id: int, tenant_id: int, user_id: int, *, batch_id: int, locale: str = "zh_CN") -> jobs.JobResult:
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         attempt = exports.deliver_now(batch_id, actor=user, progress=progress)
         return {"batch_id": batch_id, "delivered": attempt.ok, "error": attempt.error, "target": attempt.target}
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
-from typing import Callable
+from datetime import datetime, timedelta
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -17,9 +18,10 @@ from spotcheck.core.database import db, is_unreachable
 from spotcheck.core.job_models import Job, JobStatus
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
-def note_session(job_id: int, attempt: int, noted: dict) -> None:
+def note_session(job_id: int, attempt: int, noted: dict[str, object]) -> None:
     """Record, beside the work's transaction, which PostgreSQL session the run works in (its process
     and start), once per session: the periodic check ends it if the run goes silent for a lease."""
     if db.session.get_bind().dialect.name != "postgresql":
@@ -42,7 +44,7 @@ def note_session(job_id: int, attempt: int, noted: dict) -> None:
 
 
 @contextmanager
-def as_login_role():
+def as_login_role() -> Iterator[None]:
     """For the statements inside, act as the role the connection logged in as rather than the
     application role it works as (which owns nothing): PostgreSQL shows a session's start, and lets
     one end it, only to a role with the privileges of the role that opened it. In a savepoint, so the
@@ -53,14 +55,15 @@ def as_login_role():
             db.session.execute(sa.text("SET LOCAL ROLE NONE"))
         yield
         if current != login:
-            db.session.execute(sa.text('SET LOCAL ROLE "%s"' % current.replace('"', '""')))
+            quoted = current.replace('"', '""')
+            db.session.execute(sa.text(f'SET LOCAL ROLE "{quoted}"'))
 
 
 #: How long a run that lost the database waits between two tries to reach it again.
 RECONNECT_SECONDS = (0.5, 1, 2, 3, 5)
 
 
-def when_reachable(step: Callable[[], object], give_up_after: timedelta):
+def when_reachable(step: Callable[[], _T], give_up_after: timedelta) -> _T:
     """``step()``, tried again while the database cannot be reached, for at most ``give_up_after``
     (then the error stands)."""
     deadline = time.monotonic() + give_up_after.total_seconds()
@@ -76,14 +79,14 @@ def when_reachable(step: Callable[[], object], give_up_after: timedelta):
             tries += 1
 
 
-def silent(moment, lease: timedelta):
+def silent(moment: datetime, lease: timedelta) -> sa.ColumnElement[bool]:
     """A running job whose run has given no sign of life for a whole lease."""
     return sa.and_(
         Job.status == JobStatus.running, sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < moment - lease)
     )
 
 
-def end_silent_sessions(moment, lease: timedelta) -> int:
+def end_silent_sessions(moment: datetime, lease: timedelta) -> int:
     """End the PostgreSQL session of every run silent for a lease (结束挂起作业的数据库会话): its open
     transaction is rolled back and its locks released. A session is ended only if it is still the one
     the run noted (same process, same start), never another that reuses the process id. Returns how

@@ -23,12 +23,13 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable, cast
+from typing import Any, Protocol, cast
 
 import sqlalchemy as sa
-from celery import current_app as celery_app
+from celery import Celery, current_app as celery_app
 from flask import current_app as flask_app, has_app_context
 from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -44,6 +45,18 @@ from spotcheck.tasks import job_sessions
 from spotcheck.tenants.accounts.models import User
 
 log = logging.getLogger(__name__)
+
+
+class Progress(Protocol):
+    """What a job's work calls to report its progress: per cent, and items done of the total when it counts them."""
+
+    def __call__(self, percent: int, done: int | None = None, total: int | None = None) -> None: ...
+
+
+#: What a job's work returns: its result (JSON, kept on the job); a batched work's ``remaining`` among it.
+JobResult = dict[str, object]
+#: A job's work: ``work(job, user, progress)`` (:func:`run_job`).
+Work = Callable[[Job, User, Progress], JobResult]
 
 #: What a user reads when a job failed for a reason that is not theirs (the log has the details).
 INTERNAL_ERROR = _l(
@@ -86,7 +99,7 @@ def dispatch_plain(task_name: str) -> bool:
     return True
 
 
-def _celery():
+def _celery() -> Celery:
     """The Celery app of the running application (each app has its own broker settings)."""
     if has_app_context() and "celery" in flask_app.extensions:
         return flask_app.extensions["celery"]
@@ -128,7 +141,7 @@ def _claim(job_id: int) -> int | None:
     return attempt
 
 
-def _settle(job_id: int, attempt: int, **values) -> bool:
+def _settle(job_id: int, attempt: int, **values: object) -> bool:
     """Write the job's outcome if this run still holds it."""
     return (
         changed(
@@ -174,7 +187,7 @@ class _Progress:
                 side.commit()
         _pause_for_tests(self.job_id, percent)
 
-    def finished(self) -> dict:
+    def finished(self) -> dict[str, int]:
         """The figures a job that succeeded ends with: all its items done."""
         return {"progress": 100, **({"items_done": self.total, "items_total": self.total} if self.total else {})}
 
@@ -217,7 +230,7 @@ def _give_back(job_id: int, attempt: int, user_id: int) -> bool:
     job again and hand it to the broker — seconds after a blip, not a lease. False when the run no
     longer held the job (another run has it, or the sweep ended its session)."""
 
-    def release() -> tuple | None:
+    def release() -> sa.Row[str, str, int, int | None, dict[str, Any]] | None:
         with unit_of_work():
             moment = clock.now()
             released = changed(
@@ -263,11 +276,11 @@ def run_job(
     job_id: int,
     tenant_id: int,
     user_id: int,
-    work: Callable[[Job, User, Callable[[int], None]], dict],
+    work: Work,
     *,
     locale: str | None = None,
     batches: bool = False,
-) -> dict:
+) -> JobResult:
     """Run ``work(job, user, progress)`` for a job, once: claimed, then the work and the outcome in one
     transaction, in the language of the user who asked (``locale``). Returns the work's result,
     ``{"ok": False, "error": …}`` for a refusal, or ``{"skipped": …}`` when the job was not this
@@ -285,9 +298,9 @@ def run_job(
             return {"skipped": True, "job_id": job_id}
         user = cast(User, db.session.scalar(sa.select(User).where(User.id == user_id)))  # users are never deleted
         progress = _Progress(job_id, attempt)
-        noted: dict = {}
+        noted: dict[str, object] = {}
         try:
-            so_far: dict = {}
+            so_far: JobResult = {}
             while True:
                 more = False
                 with unit_of_work():
@@ -357,19 +370,19 @@ def _still_held(job_id: int, attempt: int) -> bool:
     )
 
 
-def _added(so_far: dict, batch: dict) -> dict:
+def _added(so_far: JobResult, batch: JobResult) -> JobResult:
     """A batched job's figures so far and one more batch's: counts added up, the rest the latest."""
     return {
         **batch,
         **{
-            key: value + batch[key]
+            key: value + more
             for key, value in so_far.items()
-            if key != "remaining" and isinstance(value, int) and isinstance(batch.get(key), int)
+            if key != "remaining" and isinstance(value, int) and isinstance(more := batch.get(key), int)
         },
     }
 
 
-def _end_failed(job_id: int, attempt: int, message: str, user) -> None:
+def _end_failed(job_id: int, attempt: int, message: str, user: User | None) -> None:
     with unit_of_work():
         if _settle(job_id, attempt, status=JobStatus.failed, error=message[:2000]):
             kind = db.session.scalar(sa.select(Job.kind).where(Job.id == job_id))

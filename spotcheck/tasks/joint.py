@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from spotcheck.core.job_models import Job
 from spotcheck.tasks import jobs
 from spotcheck.tasks.campaigns import draw_summary
+from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.joint import commands as joint_commands
 from spotcheck.tenants.joint.vocabulary import DRAW_TASKS, HAND_OUT_TASK, SIZES_TASK
 
 
-def _joint_work(kind: str, campaign_id: int, public_inputs: list[str], no_input_reason: str = ""):
-    def work(job, user, progress) -> dict:
+def _joint_work(kind: str, campaign_id: int, public_inputs: list[str], no_input_reason: str = "") -> jobs.Work:
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         draw = joint_commands.draw_targets if kind == "targets" else joint_commands.draw_inspectors
         return draw_summary(
             kind,
@@ -37,7 +39,7 @@ def draw_joint_targets(
     public_inputs: list[str],
     no_input_reason: str = "",
     locale: str = "zh_CN",
-) -> dict:
+) -> jobs.JobResult:
     return jobs.run_job(
         job_id, tenant_id, user_id, _joint_work("targets", campaign_id, public_inputs, no_input_reason), locale=locale
     )
@@ -53,7 +55,7 @@ def draw_joint_inspectors(
     public_inputs: list[str],
     no_input_reason: str = "",
     locale: str = "zh_CN",
-) -> dict:
+) -> jobs.JobResult:
     return jobs.run_job(
         job_id,
         tenant_id,
@@ -64,7 +66,7 @@ def draw_joint_inspectors(
 
 
 @shared_task(name=SIZES_TASK)
-def estimate_joint_sizes(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int) -> dict:
+def estimate_joint_sizes(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int) -> jobs.JobResult:
     return jobs.run_job(
         job_id,
         tenant_id,
@@ -74,8 +76,10 @@ def estimate_joint_sizes(job_id: int, tenant_id: int, user_id: int, *, campaign_
 
 
 @shared_task(name=HAND_OUT_TASK)
-def hand_out_joint(job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, locale: str = "zh_CN") -> dict:
-    def work(job, user, progress) -> dict:
+def hand_out_joint(
+    job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, locale: str = "zh_CN"
+) -> jobs.JobResult:
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         return {
             "campaign_id": campaign_id,
             "visits": joint_commands.hand_out(campaign_id, actor=user, progress=progress),

@@ -9,8 +9,11 @@ from celery import shared_task
 
 from spotcheck.core import events, jobs as job_records
 from spotcheck.core.actor import Actor
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.tasks import jobs
+from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.joint import commands as joint_commands
 from spotcheck.tenants.notices import commands as notice_commands, delivery, reminders
 from spotcheck.tenants.notices.vocabulary import (
@@ -21,6 +24,7 @@ from spotcheck.tenants.notices.vocabulary import (
     SEND_DUE_TASK,
     TRANSFER_LETTER_TASK,
 )
+from spotcheck.tenants.results.models import FollowUp
 from spotcheck.tenants.supervision import duty_status  # noqa: F401 (adds the tables due to the reminders)
 
 #: Inspection notices written and committed together by a job: about 1.6 s of rendering (3.3 s for
@@ -29,7 +33,7 @@ from spotcheck.tenants.supervision import duty_status  # noqa: F401 (adds the ta
 NOTICES_PER_BATCH = 50
 
 
-def documents_in_all(written: dict) -> dict:
+def documents_in_all(written: dict) -> jobs.JobResult:
     """What a notices job reports (文书份数): the campaign's inspection and assignment notices that
     exist once none remains, whichever run or job wrote them — a job retried, or taken over after
     its worker died, counts the documents before it too, not only its own run's; and the inspectors
@@ -40,7 +44,7 @@ def documents_in_all(written: dict) -> dict:
 
 
 @shared_task(name=CAMPAIGN_NOTICES_TASK)
-def write_campaign_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
+def write_campaign_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> jobs.JobResult:
     return jobs.run_job(
         job_id,
         tenant_id,
@@ -55,7 +59,7 @@ def write_campaign_notices(job_id: int, tenant_id: int, user_id: int, campaign_i
 
 
 @shared_task(name=JOINT_NOTICES_TASK)
-def write_joint_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
+def write_joint_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> jobs.JobResult:
     return jobs.run_job(
         job_id,
         tenant_id,
@@ -68,8 +72,8 @@ def write_joint_notices(job_id: int, tenant_id: int, user_id: int, campaign_id: 
 
 
 @shared_task(name=ANNOUNCEMENT_TASK)
-def write_announcement(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> dict:
-    def work(job, user, progress) -> dict:
+def write_announcement(job_id: int, tenant_id: int, user_id: int, campaign_id: int) -> jobs.JobResult:
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         notice = notice_commands.write_announcement(campaign_id, actor=user)
         return {"notice_id": notice.id, "number": notice.number}
 
@@ -77,8 +81,8 @@ def write_announcement(job_id: int, tenant_id: int, user_id: int, campaign_id: i
 
 
 @shared_task(name=TRANSFER_LETTER_TASK)
-def write_transfer_letter(job_id: int, tenant_id: int, user_id: int, follow_up_id: int) -> dict:
-    def work(job, user, progress) -> dict:
+def write_transfer_letter(job_id: int, tenant_id: int, user_id: int, follow_up_id: int) -> jobs.JobResult:
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         notice = notice_commands.write_transfer_letter(follow_up_id, actor=user)
         return {"notice_id": notice.id, "number": notice.number}
 
@@ -86,22 +90,22 @@ def write_transfer_letter(job_id: int, tenant_id: int, user_id: int, follow_up_i
 
 
 @events.subscribe("campaign.handed_out")
-def _on_handed_out(*, actor: Actor, campaign) -> None:
+def _on_handed_out(*, actor: Actor, campaign: Campaign) -> None:
     job_records.submit(CAMPAIGN_NOTICES_TASK, "notices.campaign", actor, campaign_id=campaign.id)
 
 
 @events.subscribe("joint.handed_out")
-def _on_joint_handed_out(*, actor: Actor, campaign) -> None:
+def _on_joint_handed_out(*, actor: Actor, campaign: Campaign) -> None:
     job_records.submit(JOINT_NOTICES_TASK, "notices.campaign", actor, campaign_id=campaign.id)
 
 
 @events.subscribe("campaign.closed")
-def _on_closed(*, actor: Actor, campaign) -> None:
+def _on_closed(*, actor: Actor, campaign: Campaign) -> None:
     job_records.submit(ANNOUNCEMENT_TASK, "notices.announcement", actor, campaign_id=campaign.id)
 
 
 @events.subscribe("follow_up.transferred")
-def _on_transferred(*, actor: Actor, follow_up) -> None:
+def _on_transferred(*, actor: Actor, follow_up: FollowUp) -> None:
     job_records.submit(TRANSFER_LETTER_TASK, "notices.transfer_letter", actor, follow_up_id=follow_up.id)
 
 
@@ -111,12 +115,12 @@ def _on_pending(*, actor: Actor) -> None:
 
 
 @shared_task(name=SEND_DUE_TASK)
-def send_due() -> dict:
+def send_due() -> dict[str, int]:
     """Every minute (beat), and at once when a command has something to send."""
     return delivery.send_due(SCHEDULER)
 
 
 @shared_task(name=REMINDERS_TASK)
-def send_reminders() -> dict:
+def send_reminders() -> jobs.JobResult:
     """08:30 Beijing time every day (beat); nothing happens on a day off."""
     return reminders.send_reminders(actor=SCHEDULER)

@@ -10,22 +10,28 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from spotcheck.core.job_models import Job
 from spotcheck.tasks import jobs
+from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.results import commands as results_commands
 from spotcheck.tenants.results.vocabulary import APPROVAL_TASK, PUBLICATION_TASK
 
 
 @shared_task(name=APPROVAL_TASK)
-def approve(job_id: int, tenant_id: int, user_id: int, *, visit_ids: list[int], locale: str = "zh_CN") -> dict:
-    def work(job, user, progress) -> dict:
+def approve(
+    job_id: int, tenant_id: int, user_id: int, *, visit_ids: list[int], locale: str = "zh_CN"
+) -> jobs.JobResult:
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         return {"approved": len(results_commands.approve_results(visit_ids, actor=user))}
 
     return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)
 
 
 @shared_task(name=PUBLICATION_TASK)
-def publish(job_id: int, tenant_id: int, user_id: int, *, visit_ids: list[int], locale: str = "zh_CN") -> dict:
-    def work(job, user, progress) -> dict:
+def publish(
+    job_id: int, tenant_id: int, user_id: int, *, visit_ids: list[int], locale: str = "zh_CN"
+) -> jobs.JobResult:
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         return {"published": len(results_commands.publish_results(visit_ids, actor=user))}
 
     return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)

@@ -5,10 +5,14 @@
 |---|---|---|
 | ``restart-stalled-jobs`` | every minute | queue again jobs the broker lost or whose worker died |
 | ``send-due-deliveries`` | every minute | send the e-mails and SMS that are due, and retry failed ones |
-| ``working-day-reminders`` | 08:30 every day; works on working days only (official calendar) | due-soon and overdue reminders to inspectors, leaders and planners; publication overdue escalated to the leaders |
+| ``working-day-reminders`` | 08:30 every day (1) | due-soon and overdue reminders (2) |
 | ``verify-audit-chains-nightly`` | 02:15 | verify every department's audit chain |
 | ``publish-audit-heads`` | 02:30 | publish the head of every audit chain on the public portal (/public/audit-heads) |
-| ``export-to-credit-system`` | every 5 minutes | build each department's export batch of newly published results and deliver every batch waiting (信用信息共享) |
+| ``export-to-credit-system`` | every 5 minutes | the credit-system export (3) |
+
+(1) works on working days only (official calendar). (2) to inspectors, leaders and planners; publication overdue
+escalated to the leaders. (3) build each department's export batch of newly published results and deliver every
+batch waiting (信用信息共享).
 
 ``SPOTCHECK_SWEEP_SECONDS`` and ``SPOTCHECK_SEND_SECONDS`` shorten the two minute-long periods
 (tests run a real beat for a few seconds); ``SPOTCHECK_EXPORT_SECONDS`` sets the export's.

@@ -12,7 +12,9 @@ from __future__ import annotations
 from celery import shared_task
 
 from spotcheck.core.commands import after_commit
+from spotcheck.core.job_models import Job
 from spotcheck.tasks import jobs
+from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries, uploads
 from spotcheck.tenants.spreadsheets.vocabulary import IMPORT_TASK, RESULTS_IMPORT_TASK
 
@@ -20,8 +22,8 @@ from spotcheck.tenants.spreadsheets.vocabulary import IMPORT_TASK, RESULTS_IMPOR
 @shared_task(name=IMPORT_TASK)
 def import_sheet(
     job_id: int, tenant_id: int, user_id: int, *, sheet: str, key: str, file_name: str, locale: str = "zh_CN"
-) -> dict:
-    def work(job, user, progress) -> dict:
+) -> jobs.JobResult:
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         after_commit(lambda: uploads.discard(key))  # imported: the file has served
         return sheets.run_import(
             sheet_queries.kind_named(sheet),
@@ -37,8 +39,8 @@ def import_sheet(
 @shared_task(name=RESULTS_IMPORT_TASK)
 def import_results(
     job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, key: str, file_name: str, locale: str = "zh_CN"
-) -> dict:
-    def work(job, user, progress) -> dict:
+) -> jobs.JobResult:
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         after_commit(lambda: uploads.discard(key))
         outcome = sheets.import_results(
             campaign_id, {"path": uploads.stored_path(key), "file_name": file_name}, actor=user, progress=progress
@@ -48,7 +50,9 @@ def import_results(
     return _run_keeping_the_file(job_id, tenant_id, user_id, work, key, locale)
 
 
-def _run_keeping_the_file(job_id: int, tenant_id: int, user_id: int, work, key: str, locale: str) -> dict:
+def _run_keeping_the_file(
+    job_id: int, tenant_id: int, user_id: int, work: jobs.Work, key: str, locale: str
+) -> jobs.JobResult:
     """A run that dies keeps the file for the next; a run that ends the job failed removes it."""
     try:
         result = jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)

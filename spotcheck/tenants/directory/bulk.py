@@ -19,11 +19,12 @@ session (that would end the all-or-nothing import and drop the staging table).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
-from typing import Callable, Iterable, Iterator
+from typing import TypeVar, cast
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.dialects.sqlite import Insert, insert as sqlite_insert
 
 from spotcheck.core import clock
 from spotcheck.core.database import db, local_setting, table_of
@@ -52,6 +53,9 @@ CHUNK = 2_000  # rows per executemany on SQLite
 MERGE_WORK_MEM = "256MB"
 
 Progress = Callable[[int], None] | None
+#: A row as ``checks.clean_entity`` or ``checks.clean_entry`` returns it (column → value), with an entry's ``code``.
+Row = Mapping[str, object]
+_T = TypeVar("_T")
 
 
 class UnknownEntities(LookupError):
@@ -62,7 +66,7 @@ class UnknownEntities(LookupError):
         self.codes, self.count = codes, count
 
 
-def upsert_entities(rows: Iterable[dict], *, progress: Progress = None) -> int:
+def upsert_entities(rows: Iterable[Row], *, progress: Progress = None) -> int:
     """Insert or update registry entities by code (rows already cleaned by ``clean_entity``).
 
     A row whose code is already in the registry updates that entity (only when something
@@ -75,7 +79,7 @@ def upsert_entities(rows: Iterable[dict], *, progress: Progress = None) -> int:
     return _sqlite_upsert_entities(rows, progress)
 
 
-def upsert_directory_entries(tenant_id: int, rows: Iterable[dict], *, progress: Progress = None) -> int:
+def upsert_directory_entries(tenant_id: int, rows: Iterable[Row], *, progress: Progress = None) -> int:
     """Insert or update directory entries of department ``tenant_id`` for registry entities.
 
     Each row has the entity's ``code`` plus the fields of ``clean_entry`` (category, risk, tags,
@@ -97,14 +101,16 @@ def upsert_directory_entries(tenant_id: int, rows: Iterable[dict], *, progress: 
 # --- PostgreSQL: COPY into a staging table, one INSERT … ON CONFLICT --------------------------
 
 
-def batches(rows: Iterable, size: int) -> Iterator[list]:
+def batches(rows: Iterable[_T], size: int) -> Iterator[list[_T]]:
     """``rows`` in lists of ``size`` (the last one shorter), read as they are needed."""
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
 
 
-def copy_into_stage(connection, stage: str, columns: tuple[str, ...], rows: Iterable[dict], progress: Progress) -> int:
+def copy_into_stage(
+    connection: sa.Connection, stage: str, columns: tuple[str, ...], rows: Iterable[Row], progress: Progress
+) -> int:
     """Stream ``rows`` into ``stage`` (with a running ``ord`` column); returns the number of rows."""
     cursor = connection.connection.cursor()  # the psycopg cursor of the session's own transaction
     count = 0
@@ -126,7 +132,9 @@ def stage_name(kind: str) -> str:
     return f"stage_{kind}_{uuid.uuid4().hex[:12]}"
 
 
-def create_stage(connection, stage: str, entity_columns: Iterable[str] = (), entry_columns: Iterable[str] = ()) -> None:
+def create_stage(
+    connection: sa.Connection, stage: str, entity_columns: Iterable[str] = (), entry_columns: Iterable[str] = ()
+) -> None:
     """The empty temporary table ``stage``: a running ``ord``, then ``entity_columns`` of the registry and
     ``entry_columns`` of a directory entry, each as its table has it (its collation too). Dropped at the commit on
     PostgreSQL; gone with a rollback on either database."""
@@ -138,15 +146,15 @@ def create_stage(connection, stage: str, entity_columns: Iterable[str] = (), ent
     )
 
 
-def _not_equal(columns, target: str, source: str = "EXCLUDED") -> str:
+def _not_equal(columns: Iterable[str], target: str, source: str = "EXCLUDED") -> str:
     return " OR ".join(f"{target}.{c} IS DISTINCT FROM {source}.{c}" for c in columns)
 
 
-def _set_from(columns, source: str) -> str:
+def _set_from(columns: Iterable[str], source: str) -> str:
     return ", ".join(f"{c} = {source}.{c}" for c in columns)
 
 
-def is_first_load(connection, count: int) -> bool:
+def is_first_load(connection: sa.Connection, count: int) -> bool:
     """Whether ``count`` staged rows are many and outnumber the registry (a city's or a province's first load,
     before anyone works on it): then its search indexes and its unique code are dropped for the merge and built
     again after it, in the import's transaction, which holds the registry locked until it commits."""
@@ -154,17 +162,17 @@ def is_first_load(connection, count: int) -> bool:
         return False
     held = connection.exec_driver_sql(
         "SELECT count(*) FROM (SELECT 1 FROM entity LIMIT %s) AS registry", (count,)
-    ).scalar()
+    ).scalar_one()
     return held < count
 
 
-def _merge(connection, statement: str, parameters: dict | None = None) -> None:
+def _merge(connection: sa.Connection, statement: str, parameters: Mapping[str, object] | None = None) -> None:
     """Run one merge statement with :data:`MERGE_WORK_MEM` for its sorts, and the setting it had again after it."""
     with local_setting("work_mem", MERGE_WORK_MEM):
         connection.execute(sa.text(statement), parameters or {})
 
 
-def _pg_upsert_entities(connection, rows: Iterable[dict], progress: Progress) -> int:
+def _pg_upsert_entities(connection: sa.Connection, rows: Iterable[Row], progress: Progress) -> int:
     stage = stage_name("entity")
     create_stage(connection, stage, ENTITY_FIELDS)
     count = copy_into_stage(connection, stage, ENTITY_FIELDS, rows, progress)
@@ -190,7 +198,7 @@ def _inserted(source: str, where: str = "") -> str:
     return f"INSERT INTO entity ({_COLUMNS}, updated_at) SELECT {_COLUMNS}, now() FROM {source} {where} ORDER BY ord"
 
 
-def _upsert_merge(connection, stage: str) -> None:
+def _upsert_merge(connection: sa.Connection, stage: str) -> None:
     """New entities inserted in the order of the file, the held ones updated where something changed."""
     _merge(
         connection,
@@ -200,7 +208,7 @@ def _upsert_merge(connection, stage: str) -> None:
     )
 
 
-def first_load_merge(connection, stage: str, *, update: bool = True) -> None:
+def first_load_merge(connection: sa.Connection, stage: str, *, update: bool = True) -> None:
     """The same for a first load (:func:`is_first_load`) of the rows staged in ``stage``: the registry locked
     (nobody writes an entity meanwhile), the few entities held updated unless not to ``update`` them, then the new
     ones written with no index to keep up (migrations 0041, 0042). The staged rows are written as they come — the
@@ -225,7 +233,7 @@ def first_load_merge(connection, stage: str, *, update: bool = True) -> None:
 UNIQUE_VIOLATION = "23505"
 
 
-def _written_with_distinct_codes(connection, insert: str) -> bool:
+def _written_with_distinct_codes(connection: sa.Connection, insert: str) -> bool:
     """Run ``insert`` and build the registry's indexes again, in a savepoint: True when done, False when the unique
     code refused a code written twice (nothing of the attempt kept, the indexes still suspended)."""
     try:
@@ -239,7 +247,7 @@ def _written_with_distinct_codes(connection, insert: str) -> bool:
     return True
 
 
-def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progress: Progress) -> int:
+def _pg_upsert_entries(connection: sa.Connection, tenant_id: int, rows: Iterable[Row], progress: Progress) -> int:
     """The entries staged, merged; a new one carries its entity's industry (:data:`ENTRY_INDUSTRY_COLUMN`) from
     the join that finds its entity, rather than from the trigger that would look it up again row by row — the
     entities locked first (``FOR SHARE``), as the trigger locks its one, so that no change of an industry committed
@@ -262,7 +270,8 @@ def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progres
         _merge(
             connection,
             (
-                f"INSERT INTO directory_entry (tenant_id, entity_id, category, risk, tags, last_inspected_on, created_at, "
+                f"INSERT INTO directory_entry "
+                f"(tenant_id, entity_id, category, risk, tags, last_inspected_on, created_at, "
                 f"{ENTRY_INDUSTRY_COLUMN}) "
                 f"SELECT :tenant, entity_id, category, risk, tags, last_inspected_on, now(), industry_code FROM ("
                 f"SELECT DISTINCT ON (e.id) e.id AS entity_id, s.category, s.risk, s.tags, s.last_inspected_on, s.ord, "
@@ -272,7 +281,8 @@ def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progres
                 f"tags = EXCLUDED.tags, "
                 f"last_inspected_on = COALESCE(EXCLUDED.last_inspected_on, directory_entry.last_inspected_on) "
                 f"WHERE directory_entry.category IS DISTINCT FROM EXCLUDED.category "
-                f"OR directory_entry.risk IS DISTINCT FROM EXCLUDED.risk OR directory_entry.tags IS DISTINCT FROM EXCLUDED.tags "
+                f"OR directory_entry.risk IS DISTINCT FROM EXCLUDED.risk "
+                f"OR directory_entry.tags IS DISTINCT FROM EXCLUDED.tags "
                 f"OR (EXCLUDED.last_inspected_on IS NOT NULL "
                 f"AND directory_entry.last_inspected_on IS DISTINCT FROM EXCLUDED.last_inspected_on)"
             ),
@@ -287,7 +297,7 @@ def _pg_upsert_entries(connection, tenant_id: int, rows: Iterable[dict], progres
 # --- SQLite (the embedded database): chunked executemany with the same upsert -----------------
 
 
-def _entity_statement():
+def _entity_statement() -> Insert:
     table = table_of(Entity)
     statement = sqlite_insert(table)
     return statement.on_conflict_do_update(
@@ -297,12 +307,12 @@ def _entity_statement():
     )
 
 
-def _sqlite_upsert_entities(rows: Iterable[dict], progress: Progress) -> int:
+def _sqlite_upsert_entities(rows: Iterable[Row], progress: Progress) -> int:
     statement = _entity_statement()
     moment = clock.now()
     count = 0
     for batch in batches(rows, CHUNK):
-        latest = {row["code"]: row for row in batch}  # within a chunk the later row wins (as on PostgreSQL)
+        latest = {_code(row): row for row in batch}  # within a chunk the later row wins (as on PostgreSQL)
         db.session.execute(
             statement, [{**{c: row.get(c) for c in ENTITY_FIELDS}, "updated_at": moment} for row in latest.values()]
         )
@@ -314,7 +324,12 @@ def _sqlite_upsert_entities(rows: Iterable[dict], progress: Progress) -> int:
     return count
 
 
-def _sqlite_upsert_entries(tenant_id: int, rows: Iterable[dict], progress: Progress) -> int:
+def _code(row: Row) -> str:
+    """The entity code of a cleaned row (a string: ``clean_entry`` checked it)."""
+    return cast(str, row["code"])
+
+
+def _sqlite_upsert_entries(tenant_id: int, rows: Iterable[Row], progress: Progress) -> int:
     table = table_of(DirectoryEntry)
     entity = table_of(Entity)
     statement = sqlite_insert(table)
@@ -339,12 +354,12 @@ def _sqlite_upsert_entries(tenant_id: int, rows: Iterable[dict], progress: Progr
     moment = clock.now()
     count = 0
     for batch in batches(rows, CHUNK):
-        codes = {row["code"] for row in batch}
+        codes = {_code(row) for row in batch}
         ids = dict(db.session.execute(sa.select(entity.c.code, entity.c.id).where(entity.c.code.in_(codes))).all())
         unknown = sorted(codes - ids.keys())
         if unknown:
             raise UnknownEntities(unknown[:10], len(unknown))
-        latest = {row["code"]: row for row in batch}
+        latest = {_code(row): row for row in batch}
         db.session.execute(
             statement,
             [

@@ -61,7 +61,7 @@ def clean_entity(data: dict) -> tuple[dict, dict[str, list]]:
     return clean, errors
 
 
-def risk_code(value) -> str | None:
+def risk_code(value: object) -> str | None:
     """The risk class code (A–D) for ``value`` given as a letter or as a word (高/较高/一般/低)."""
     risk = str(value or "").strip()
     if risk.upper() in BY_NAME["risk"].choices:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import InstrumentedAttribute
 
 from spotcheck.tenants.directory.plans import character_shares
 
 
-def name_characters(column):
+def name_characters(column: sa.ColumnElement[str] | InstrumentedAttribute[str]) -> sa.ColumnElement[str]:
     """The characters of ``column`` (a name) compared byte by byte: the expression the names' indexes hold (the
     registry's and the public register's, migration 0046). PostgreSQL only."""
     return sa.func.string_to_array(sa.cast(column, sa.Text), sa.null()).collate("C")
@@ -19,7 +20,7 @@ def name_characters(column):
 LOOKED_UP_CHARACTERS = 3
 
 
-def name_holds(column, text: str):
+def name_holds(column: InstrumentedAttribute[str], text: str) -> sa.ColumnElement[bool]:
     """``column`` (a name) contains ``text``, found through the index of the names' characters: the names holding
     the :data:`LOOKED_UP_CHARACTERS` rarest characters of ``text`` (:func:`~.plans.character_shares` of the index of
     ``column``'s table), each checked by ``LIKE``. Every character asked for costs reading the index's list of the

@@ -29,7 +29,7 @@ def planned_rows(statement: sa.Select) -> float:
     return float(plan_of(statement)["Plan Rows"])
 
 
-def planned_entities(*conditions) -> float:
+def planned_entities(*conditions: sa.ColumnElement[bool]) -> float:
     """How many registry entities the planner expects to meet ``conditions``."""
     return planned_rows(sa.select(Entity.id).where(*conditions))
 
@@ -49,9 +49,10 @@ _kept_shares: dict[str, tuple[float, dict[str, float]]] = {}
 
 def character_shares(index: str) -> dict[str, float]:
     """The share of the names holding each of their commonest characters, as ANALYZE last sampled them for ``index``,
-    an index of the names' characters (``pg_stats``' most common elements of its expression, migration 0053): 杭 and 州 in nine names
-    of ten of a city's registry, 有限公司's characters in half. Read once every :data:`SHARES_KEPT_SECONDS` a process;
-    empty before the first ANALYZE. A character not among them is rarer than any that is."""
+    an index of the names' characters (``pg_stats``' most common elements of its expression, migration 0053): 杭
+    and 州 in nine names of ten of a city's registry, 有限公司's characters in half. Read once every
+    :data:`SHARES_KEPT_SECONDS` a process; empty before the first ANALYZE. A character not among them is rarer than
+    any that is."""
     kept = _kept_shares.get(index)
     if kept is not None and time.monotonic() - kept[0] < SHARES_KEPT_SECONDS:
         return kept[1]

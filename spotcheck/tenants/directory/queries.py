@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -25,18 +25,18 @@ __all__ = [
     "Filters",
     "Page",
     "directory_categories",
+    "directory_query",
     "entity_by_code",
     "entry_ids_by_entity",
     "get_entity",
     "get_entry",
     "is_registry_keeper",
     "name_holds",
+    "public_entries",
+    "public_entry_count",
     "require_registry_keeper",
     "resolve_entity",
     "risk_code",
-    "public_entries",
-    "public_entry_count",
-    "directory_query",
     "search_directory",
     "search_registry",
 ]
@@ -74,7 +74,7 @@ def resolve_entity(*, entity_id: int | None = None, entity_code: str | None = No
     return entity
 
 
-def entry_ids_by_entity(entity_ids) -> dict[int, int]:
+def entry_ids_by_entity(entity_ids: Iterable[int]) -> dict[int, int]:
     """For the given registry entities, the ids of the current department's entries pointing to them."""
     ids = list(entity_ids)
     if not ids:
@@ -113,7 +113,7 @@ def common_names(names: float, *, page: int = PAGE_SIZE + 1) -> float:
     return math.sqrt(page * names / LOOKUP_IN_ENTRIES)
 
 
-def _common_in_names(text: str, others: Sequence = ()) -> bool:
+def _common_in_names(text: str, others: Sequence[sa.ColumnElement[bool]] = ()) -> bool:
     """Whether the planner expects ``text`` in at least :func:`common_names` of the registry's names — together with
     the search's ``others`` conditions on the registry (a status, an industry: 化工 among the revoked is rare) — by
     its own statistics (:func:`~.plans.planned_entities`, of the condition :func:`_name_contains` would otherwise
@@ -128,7 +128,9 @@ def _common_in_names(text: str, others: Sequence = ()) -> bool:
     return planned_entities(Entity.name.contains(text, autoescape=True), *others) >= common_names(names)
 
 
-def _name_contains(text: str, *, looked_up: bool = False, others: Sequence = ()):
+def _name_contains(
+    text: str, *, looked_up: bool = False, others: Sequence[sa.ColumnElement[bool]] = ()
+) -> sa.ColumnElement[bool]:
     """The entity's name contains ``text``. On PostgreSQL a rare text (钱顺, 临安, 海峰网络) is looked up in the index
     of the names' characters (:func:`name_holds`, the registry's only index of its names' contents since migration
     0050); a common one (餐饮, 网络科技) is matched as the names come (:func:`_common_in_names`, with the search's
@@ -139,7 +141,7 @@ def _name_contains(text: str, *, looked_up: bool = False, others: Sequence = ())
     return Entity.name.contains(text, autoescape=True)
 
 
-def _entity_conditions(filters: Filters, *, looked_up: bool = False) -> list:
+def _entity_conditions(filters: Filters, *, looked_up: bool = False) -> list[sa.ColumnElement[bool]]:
     """The filters on the registry's columns: the name or the start of the code (``q``, in a form an index finds
     when the entities are ``looked_up``), then :func:`_coded_conditions`."""
     coded = _coded_conditions(filters)
@@ -152,7 +154,7 @@ def _entity_conditions(filters: Filters, *, looked_up: bool = False) -> list:
     return [name, *coded]
 
 
-def _coded_conditions(filters: Filters) -> list:
+def _coded_conditions(filters: Filters) -> list[sa.ColumnElement[bool]]:
     """The filters on the registry's coded columns: industry, region, kind, status and flags."""
     conditions = []
     if filters.industry:
@@ -199,7 +201,7 @@ def search_registry(filters: Filters, *, after: int = 0, limit: int = PAGE_SIZE)
 TAGS = sa.table("directory_entry_tag", sa.column("tenant_id"), sa.column("tag"), sa.column("entry_id"))
 
 
-def _tagged(tag: str):
+def _tagged(tag: str) -> sa.ColumnElement[bool]:
     """Entries with the tag ``tag`` (标签). On PostgreSQL through the table of tags, found by its primary key: the
     directory is under row-level security, where the planner uses an index through a leakproof operator only
     (``=``, not ``LIKE``), and ``tags LIKE '%,粉尘涉爆,%'`` walked the whole directory for a rare tag. Elsewhere,
@@ -218,7 +220,7 @@ def _tagged(tag: str):
 ENTRY_INDUSTRY = sa.literal_column(f"{DirectoryEntry.__tablename__}.{ENTRY_INDUSTRY_COLUMN}", sa.String)
 
 
-def _industry_of_entry(prefix: str) -> list:
+def _industry_of_entry(prefix: str) -> list[sa.ColumnElement[bool]]:
     """On PostgreSQL, the entry's copy of its entity's industry starts with ``prefix``, asked as a range of codes
     (``>= 'C36' AND < 'C37'``: under row-level security an index is used through a leakproof operator only, and
     ``LIKE`` is none), for a search that names a category too: with the index from the category to the industry and
@@ -229,10 +231,11 @@ def _industry_of_entry(prefix: str) -> list:
     prefix = prefix.strip().upper()
     if dialect() != "postgresql" or not (prefix.isascii() and prefix.isalnum()):
         return []
-    return [ENTRY_INDUSTRY >= prefix, ENTRY_INDUSTRY < prefix[:-1] + chr(ord(prefix[-1]) + 1)]
+    industry = ENTRY_INDUSTRY  # a column, not a constant: the comparisons read column-first
+    return [industry >= prefix, industry < prefix[:-1] + chr(ord(prefix[-1]) + 1)]
 
 
-def _entry_conditions(filters: Filters) -> list:
+def _entry_conditions(filters: Filters) -> list[sa.ColumnElement[bool]]:
     """The filters on the department's own columns of its directory: 监管类别, 风险等级, 标签 — and, with a category,
     the industry on the entry's copy too (:func:`_industry_of_entry`)."""
     conditions = []
@@ -267,11 +270,12 @@ WALKED_FIRST = 200_000
 #: deregistered: every deregistered entity read, 0.24 s against 0.14 s walked at ten million).
 WALKED = {**LOOKED_UP, "enable_sort": "off"}
 #: What finding one entity's entry costs, in entries walked: 4–5 µs against 0.25 µs an entry (measured at ten
-#: million: 一般市场主体 and industry C36, 103,000 entities looked up in 0.43–0.53 s, the directory walked in 2.4–2.8 s).
+#: million: 一般市场主体 and industry C36, 103,000 entities looked up in 0.43–0.53 s, the directory walked in
+#: 2.4–2.8 s).
 LOOKUP_IN_ENTRIES = 20
 
 
-def directory_query(filters: Filters, *, after: int = 0, looked_up: bool = False) -> sa.Select:
+def directory_query(filters: Filters, *, after: int = 0, looked_up: bool = False) -> sa.Select[DirectoryEntry]:
     """The current department's directory entries matching ``filters`` after entry ``after``, by entry id: what
     :func:`search_directory` pages through (its name in the form an index finds when the entities are
     ``looked_up``)."""
@@ -308,7 +312,9 @@ def search_directory(filters: Filters, *, after: int = 0, limit: int = PAGE_SIZE
     return Page(rows[:limit], rows[limit - 1].id if len(rows) > limit else None)
 
 
-def _walked_then_looked_up(filters: Filters, query: sa.Select, after: int, wanted: int) -> list:
+def _walked_then_looked_up(
+    filters: Filters, query: sa.Select[DirectoryEntry], after: int, wanted: int
+) -> list[DirectoryEntry]:
     """The first ``wanted`` entries of ``query`` (the search after entry ``after``), as the planner would find them
     — unless it would walk the directory (:func:`_walks`): then those of the first :data:`WALKED_FIRST` entry ids,
     walked; and, if short, those after — looked up from their entities when the planner expects at most a
@@ -349,7 +355,7 @@ def _walks(statement: sa.Select) -> bool:
         node = inputs[0]
 
 
-def _page_of(query: sa.Select, ids: list[int], wanted: int) -> list:
+def _page_of(query: sa.Select[DirectoryEntry], ids: list[int], wanted: int) -> list[DirectoryEntry]:
     """The entries of ``query`` among ``ids`` (found by :func:`_looked_up`), in order."""
     return list(db.session.scalars(query.where(DirectoryEntry.id.in_(ids)).limit(wanted)))
 
@@ -420,7 +426,7 @@ class PublicEntry:
     category: str
 
 
-def _public_conditions(search: str) -> list:
+def _public_conditions(search: str) -> list[sa.ColumnElement[bool]]:
     return _entity_conditions(Filters(q=search)) if search.strip() else []
 
 

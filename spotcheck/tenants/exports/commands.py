@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import cast
+from typing import Protocol, cast
 
 import sqlalchemy as sa
 
@@ -101,11 +101,11 @@ def _next_number(tenant_id: int) -> int:
 
 
 def _store(path: str, size: int, tenant_id: int, suffix: str) -> storage.Stored:
-    with open(path, "rb") as stream:
+    with Path(path).open("rb") as stream:
         return storage.save(stream, area=AREA, tenant_id=tenant_id, suffix=suffix, limit=max(size, 1))
 
 
-def _build(actor: Actor, progress=None) -> ExportBatch | None:
+def _build(actor: Actor, progress: delivery.Progress | None = None) -> ExportBatch | None:
     tenant = _department()
     has_pending = db.session.scalar(sa.select(ExportRecord.id).where(ExportRecord.batch_id.is_(None)).limit(1))
     if has_pending is None:
@@ -208,13 +208,13 @@ def _build(actor: Actor, progress=None) -> ExportBatch | None:
 
 
 @command(Permission.NOTICES_SEND)
-def build_batch(*, actor: Actor, progress=None) -> ExportBatch | None:
+def build_batch(*, actor: Actor, progress: delivery.Progress | None = None) -> ExportBatch | None:
     """The scheduler builds the department's next batch of pending records (None: nothing pending)."""
     return _build(actor, progress)
 
 
 @command(Permission.EXPORTS_MANAGE)
-def export_now(*, actor: Actor, progress=None) -> ExportBatch | None:
+def export_now(*, actor: Actor, progress: delivery.Progress | None = None) -> ExportBatch | None:
     """A department administrator has the pending records exported now, without waiting for the
     scheduled run (None: nothing pending)."""
     return _build(actor, progress)
@@ -232,7 +232,9 @@ def _parts_of(batch: ExportBatch, department_code: str) -> list[delivery.Part]:
     ]
 
 
-def _deliver(batch: ExportBatch, actor: Actor, *, again: bool, progress=None) -> ExportDelivery:
+def _deliver(
+    batch: ExportBatch, actor: Actor, *, again: bool, progress: delivery.Progress | None = None
+) -> ExportDelivery:
     tenant = _department()
     name = formats.name_of(tenant.code, cast(int, batch.number))
     outcome = delivery.deliver(tenant.code, name, batch.manifest_sha256, _parts_of(batch, tenant.code), progress)
@@ -280,7 +282,9 @@ def _deliver(batch: ExportBatch, actor: Actor, *, again: bool, progress=None) ->
 
 
 @command(Permission.NOTICES_SEND)
-def deliver_batch(batch_id: int, data=None, *, actor: Actor, progress=None) -> ExportDelivery | None:
+def deliver_batch(
+    batch_id: int, data: dict | None = None, *, actor: Actor, progress: delivery.Progress | None = None
+) -> ExportDelivery | None:
     """The scheduler delivers a batch not yet delivered (None: it was, meanwhile)."""
     batch = get_batch(batch_id, for_update=True)  # one delivery of a batch at a time
     if batch.status == BatchStatus.delivered:
@@ -289,7 +293,9 @@ def deliver_batch(batch_id: int, data=None, *, actor: Actor, progress=None) -> E
 
 
 @command(Permission.EXPORTS_MANAGE)
-def deliver_now(batch_id: int, data=None, *, actor: Actor, progress=None) -> ExportDelivery:
+def deliver_now(
+    batch_id: int, data: dict | None = None, *, actor: Actor, progress: delivery.Progress | None = None
+) -> ExportDelivery:
     """A department administrator delivers a batch now — again, when it was delivered already
     (重新投递): the same files under the same number."""
     batch = get_batch(batch_id, for_update=True)
@@ -297,7 +303,14 @@ def deliver_now(batch_id: int, data=None, *, actor: Actor, progress=None) -> Exp
     return _deliver(batch, actor, again=batch.status == BatchStatus.delivered or batch.attempts > 0, progress=progress)
 
 
-def deliver_waiting(actor: Actor, deliver=None) -> dict:
+class Deliver(Protocol):
+    """A command delivering a batch (:func:`deliver_batch`, :func:`deliver_now`): its attempt, or None when there
+    was nothing to deliver."""
+
+    def __call__(self, batch_id: int, data: dict | None = None, *, actor: Actor) -> ExportDelivery | None: ...
+
+
+def deliver_waiting(actor: Actor, deliver: Deliver | None = None) -> dict[str, int]:
     """Deliver the department's waiting batches in number order, stopping at the first failure (the
     receiver gets them in order). ``deliver``: the command to use (the scheduler's by default)."""
     deliver = deliver or deliver_batch
@@ -313,7 +326,7 @@ def deliver_waiting(actor: Actor, deliver=None) -> dict:
     return counts
 
 
-def export_due(actor: Actor) -> dict:
+def export_due(actor: Actor) -> dict[str, int]:
     """The scheduled run (beat): for every department, build a batch of what is pending and deliver
     every batch waiting, each step a command of its own (its own transaction)."""
     totals = {"batches": 0, "records": 0, "delivered": 0, "failed": 0}
@@ -370,7 +383,7 @@ def request_export(*, actor: Actor, locale: str = "zh_CN") -> Job:
 
 
 @command(Permission.EXPORTS_MANAGE)
-def request_delivery(batch_id: int, data=None, *, actor: Actor, locale: str = "zh_CN") -> Job:
+def request_delivery(batch_id: int, data: dict | None = None, *, actor: Actor, locale: str = "zh_CN") -> Job:
     """Deliver a batch (again) in the background: the same files under the same number."""
     batch = get_batch(batch_id)
     ensure_deliverable(batch)

@@ -24,10 +24,14 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from spotcheck.core import settings, storage
+
+#: Told the share sent so far, in per cent (a job's progress).
+Progress = Callable[[int], None]
 
 CHUNK = 1 << 16
 
@@ -71,7 +75,9 @@ def shown(kind: str, where: str) -> str:
     return where[:300]
 
 
-def deliver(department_code: str, batch_name: str, manifest_sha256: str, parts: list[Part], progress=None) -> Outcome:
+def deliver(
+    department_code: str, batch_name: str, manifest_sha256: str, parts: list[Part], progress: Progress | None = None
+) -> Outcome:
     kind, where = target()
     started = time.monotonic()
     try:
@@ -102,18 +108,18 @@ def _into_folder(folder: Path, batch_name: str, parts: list[Part]) -> None:
     partial.mkdir()
     try:
         for part in parts:
-            with open(storage.path(part.key), "rb") as source, open(partial / part.name, "wb") as out:
+            with storage.path(part.key).open("rb") as source, (partial / part.name).open("wb") as out:
                 shutil.copyfileobj(source, out, CHUNK)
                 out.flush()
                 os.fsync(out.fileno())
         final = folder / batch_name
         if final.exists():  # delivered before: the new copy replaces it in one step
             old = folder / f".replaced-{batch_name}-{secrets.token_hex(4)}"
-            os.rename(final, old)
-            os.rename(partial, final)
+            final.rename(old)
+            partial.rename(final)
             shutil.rmtree(old, ignore_errors=True)
         else:
-            os.rename(partial, final)
+            partial.rename(final)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -122,7 +128,7 @@ def _into_folder(folder: Path, batch_name: str, parts: list[Part]) -> None:
 class _Multipart:
     """A multipart/form-data body read from the stored files, of known length (no chunked encoding)."""
 
-    def __init__(self, parts: list[Part], progress=None):
+    def __init__(self, parts: list[Part], progress: Progress | None = None) -> None:
         self.boundary = f"spotcheck-{secrets.token_hex(16)}"
         self._pieces: list[bytes | Path] = []
         for part in parts:
@@ -140,12 +146,12 @@ class _Multipart:
         self._iter = self._chunks()
         self._buffer = b""
 
-    def _chunks(self):
+    def _chunks(self) -> Iterator[bytes]:
         for piece in self._pieces:
             if isinstance(piece, bytes):
                 yield piece
                 continue
-            with open(piece, "rb") as stream:
+            with piece.open("rb") as stream:
                 while chunk := stream.read(CHUNK):
                     yield chunk
 
@@ -168,7 +174,7 @@ class _Multipart:
         return data
 
 
-def _post(url: str, batch_name: str, manifest_sha256: str, parts: list[Part], progress) -> int:
+def _post(url: str, batch_name: str, manifest_sha256: str, parts: list[Part], progress: Progress | None) -> int:
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise ValueError("SPOTCHECK_EXPORT_URL must be an http:// or https:// address")
     body = _Multipart(parts, progress)

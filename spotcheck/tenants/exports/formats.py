@@ -24,6 +24,7 @@ import json
 import os
 import tempfile
 from datetime import datetime
+from pathlib import Path
 
 from spotcheck.core.clock import iso_utc
 
@@ -106,10 +107,7 @@ class _HashingFile:
     def discard(self) -> None:
         if not self.stream.closed:
             self.stream.close()
-        try:
-            os.unlink(self.path)
-        except FileNotFoundError:
-            pass
+        Path(self.path).unlink(missing_ok=True)
 
 
 class BatchWriter:
@@ -117,7 +115,7 @@ class BatchWriter:
     removed by :meth:`discard`), counting, hashing and keeping the time range."""
 
     def __init__(self, folder: str):
-        os.makedirs(folder, exist_ok=True)
+        Path(folder).mkdir(parents=True, exist_ok=True)
         self.jsonl = _HashingFile(folder, ".jsonl")
         self.csv = _HashingFile(folder, ".csv")
         self._text = io.StringIO()

@@ -15,7 +15,7 @@ FILE_KINDS = {
 }
 
 
-class BatchStatus(str, enum.Enum):
+class BatchStatus(enum.StrEnum):
     """A batch's delivery state (投递状态)."""
 
     pending = "pending"  # built, waiting for its first delivery

@@ -37,7 +37,7 @@ class Savings:
     def saved_visits(self) -> int:
         """减少检查户次 in whole visits, half up (``round`` would round 2.5 to 2): the joint table's row and the
         supervision figure."""
-        return int(math.floor(self.saved + 0.5))
+        return math.floor(self.saved + 0.5)
 
     @property
     def saved_percent(self) -> float:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from spotcheck.core import events
-from spotcheck.core.actor import Actor
+from spotcheck.core.actor import Actor, Department
 from spotcheck.core.database import db
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_FIELDS, MARKET_FIELD
@@ -64,7 +64,7 @@ def lead_of(field: str) -> Tenant | None:
     return row.lead if row is not None else None
 
 
-def fields_led_by(tenant) -> list[str]:
+def fields_led_by(tenant: Department | None) -> list[str]:
     """The fields ``tenant`` (a department) leads, in the reference order."""
     if tenant is None:
         return []
@@ -75,7 +75,7 @@ def fields_led_by(tenant) -> list[str]:
 
 
 @events.subscribe("plan.joint_lead_asked")
-def _answer_lead(*, actor: Actor, tenant, field: str, answer: dict) -> None:
+def _answer_lead(*, actor: Actor, tenant: Department | None, field: str, answer: dict[str, bool]) -> None:
     """Tell the plans whether ``tenant`` leads ``field`` (only a field's lead writes its joint plan)."""
     answer[field] = field in fields_led_by(tenant)
 

@@ -16,8 +16,11 @@ The read rules: a participant reads a joint campaign's shared rows inside its :c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypedDict
+
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.actor import Actor
@@ -108,7 +111,7 @@ def _approvable(campaign: Campaign) -> bool:
     )
 
 
-def _approve_refusal(campaign: Campaign):
+def _approve_refusal(campaign: Campaign) -> LazyString:
     if campaign.status != CampaignStatus.draft:
         return _l("Only a joint campaign in preparation can be approved.")
     if waiting := pending(campaign):
@@ -127,7 +130,7 @@ def _can_hand_out(campaign: Campaign) -> bool:
     )
 
 
-def _hand_out_refusal(campaign: Campaign):
+def _hand_out_refusal(campaign: Campaign) -> LazyString:
     if campaign.status == CampaignStatus.inspectors_drawn and (recused := visits_with_recusal(campaign)):
         return _l("%(rule)s Replace first: %(visits)s.", rule=recusal_rule(campaign), visits=named_visits(recused))
     if campaign.status == CampaignStatus.inspectors_drawn:
@@ -135,7 +138,14 @@ def _hand_out_refusal(campaign: Campaign):
     return _l("The visits are handed to the teams once the inspectors are drawn, and only once.")
 
 
-def _lead_only():
+class _Who(TypedDict):
+    """Who may take an action (:class:`~spotcheck.core.actions.Action`'s ``who`` and ``who_refusal``)."""
+
+    who: Callable[..., bool]
+    who_refusal: LazyString
+
+
+def _lead_only() -> _Who:
     return {
         "who": lambda c, actor: _lead(c, actor),
         "who_refusal": _l("Only the lead department coordinates a joint campaign."),
@@ -157,7 +167,7 @@ def _teams_open(campaign: Campaign) -> bool:
     return campaign.status in TEAMS_OPEN and figures.progress_status(campaign) in TEAMS_OPEN
 
 
-def _teams_refusal(campaign: Campaign):
+def _teams_refusal(campaign: Campaign) -> LazyString:
     if campaign.status in TEAMS_OPEN:
         return _l("Every visit's results are published: its team no longer changes.")
     return _l("This is possible only after the inspector draw, until the results are in.")
@@ -222,7 +232,8 @@ JOINT_ACTIONS = Actions(
             _sizes_open,
             lambda c: (
                 _l(
-                    "The size of the draw is estimated before the target frame is frozen; then its counts are published."
+                    "The size of the draw is estimated before the target frame is frozen; "
+                    "then its counts are published."
                 )
                 if c.status != CampaignStatus.draft
                 else _l("The size is estimated once a department's part is approved.")
@@ -264,14 +275,16 @@ JOINT_ACTIONS = Actions(
 )
 
 
-def _receiver_only():
+def _receiver_only() -> _Who:
     return {"who": _receiver, "who_refusal": _l("Only the invited department answers for its part.")}
 
 
-def _part_refusal(refusal):
+def _part_refusal(
+    refusal: LazyString | Callable[[JointParticipant], LazyString],
+) -> Callable[[JointParticipant], LazyString]:
     """A department's step on its part, refused first when the joint campaign was withdrawn."""
 
-    def why(participant: JointParticipant):
+    def why(participant: JointParticipant) -> LazyString:
         if participant.status == ParticipantStatus.withdrawn:
             return _l(
                 "%(rule)s The joint campaign %(code)s was withdrawn.",
@@ -324,7 +337,7 @@ PARTICIPANT_ACTIONS = Actions(
 # --- read rules ----------------------------------------------------------------------------------
 
 
-def in_campaign(reader: Actor, campaign_id, **_) -> Joint | None:
+def in_campaign(reader: Actor, campaign_id: int, **_: object) -> Joint | None:
     """A joint campaign's page and API read it in the scope its reader needs: the lead department
     its own rows (nothing to open); an invited department the shared rows, inside the campaign's
     :class:`Joint` scope (opened and recorded)."""
@@ -349,7 +362,7 @@ def reads_statistics(reader: Actor) -> bool:
     return getattr(kind, "value", kind) == "lead"
 
 
-def of_joint_visit(reader: Actor, visit_id, **_) -> Joint | None:
+def of_joint_visit(reader: Actor, visit_id: int, **_: object) -> Joint | None:
     """A visit of a department's part of a joint campaign shows its whole mixed team (联合检查组):
     read inside the campaign's scope (opened and recorded), by whoever may see the visit."""
     if not is_row_id(visit_id):

@@ -23,7 +23,7 @@ from spotcheck.core.queries import query
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.todo import Task
 from spotcheck.tenants.accounts.models import Tenant, tenant_of
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, TeamMember
 from spotcheck.tenants.campaigns.policy import draw_of, visits_without_leader
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
@@ -262,14 +262,14 @@ def mixed_team(visit_id: int, *, reader: Actor) -> list[MixedMember]:
     ]
 
 
-def public_savings(campaign: Campaign):
+def public_savings(campaign: Campaign) -> figures.Savings | None:
     """A joint campaign's visits against the checks and the expected visits of separate draws, as
     the public portal shows them (``None`` for a campaign of one department, or before the draw)."""
     return figures.savings(campaign) if campaign.joint else None
 
 
 @query(Permission.JOINT_VIEW, scope=in_campaign)
-def draw_record(campaign_id: int, kind: str, *, reader: Actor):
+def draw_record(campaign_id: int, kind: str, *, reader: Actor) -> tuple[Campaign, Draw | None]:
     """The joint campaign and its draw of ``kind`` (for the draw's facts)."""
     campaign = get_joint(campaign_id)
     return campaign, draw_of(campaign, kind)
@@ -282,7 +282,7 @@ reads_statistics = reads_statistics
 
 
 @query(Permission.JOINT_VIEW)
-def statistics_table(period, *, reader: Actor) -> statistics.Table:
+def statistics_table(period: statistics.Period, *, reader: Actor) -> statistics.Table:
     """The lead department's joint-inspection table of ``period`` (the one the justice bureau reads
     for it); Forbidden for anyone but the lead department's readers (:func:`policy.reads_statistics`)."""
     if not reads_statistics(reader):

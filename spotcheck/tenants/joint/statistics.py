@@ -37,6 +37,7 @@ the justice bureau's cross-department reading) or a participant's joint scope.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple, Protocol
@@ -165,7 +166,7 @@ def campaign_figures(campaign: Campaign, number: int | None = None) -> Figures:
         number=number,
         code=campaign.code,
         title=campaign.title,
-        lead=campaign.tenant.name if campaign.tenant is not None else "",
+        lead=campaign.tenant.name,
         departments="、".join(names),
         department_names=names,
         department_count=len(parts),
@@ -183,7 +184,7 @@ def campaign_figures(campaign: Campaign, number: int | None = None) -> Figures:
     return row
 
 
-def _sum(values) -> int | float | None:
+def _sum(values: Iterable[int | float | None]) -> int | float | None:
     known = [value for value in values if value is not None]
     return sum(known) if known else None
 
@@ -191,7 +192,7 @@ def _sum(values) -> int | float | None:
 def total_of(rows: list[Figures]) -> Figures:
     departments: dict[int | None, str] = {}  # each department once, however many joint campaigns it took part in
     for row in rows:
-        for tenant_id, name in zip(row.department_ids, row.department_names):
+        for tenant_id, name in zip(row.department_ids, row.department_names, strict=True):
             departments.setdefault(tenant_id, name)
     names = list(departments.values())
     separate = _sum(row.separate for row in rows)
@@ -210,7 +211,7 @@ def total_of(rows: list[Figures]) -> Figures:
     )
 
 
-def _in(period: Period):
+def _in(period: Period) -> sa.ColumnElement[bool]:
     """A joint campaign of the period, past its preparation (its window starts in the period, as
     every supervision figure counts a campaign)."""
     return sa.and_(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 
-class ParticipantStatus(str, enum.Enum):
+class ParticipantStatus(enum.StrEnum):
     """invited → accepted (the department prepares its part) → approved (by its leader); or declined."""
 
     invited = "invited"

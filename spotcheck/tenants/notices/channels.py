@@ -10,6 +10,7 @@ import logging
 import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Protocol
 
 from spotcheck.core import settings
 from spotcheck.core.personal_data import mask_contact
@@ -43,6 +44,12 @@ def send_email(address: str, subject: str, body: str, *, key: str) -> None:
         raise SendFailed(f"SMTP: {type(failed).__name__}: {failed}"[:400]) from failed
 
 
+class SmsAdapter(Protocol):
+    """An SMS gateway's adapter (``SPOTCHECK_SMS_ADAPTER``): sends, or raises :class:`SendFailed`."""
+
+    def send(self, mobile: str, text: str) -> None: ...
+
+
 class LoggingSms:
     """The SMS adapter used until a gateway is plugged in: it writes the message to the log, with
     the number masked. A gateway adapter has the same ``send(mobile, text)`` and raises
@@ -52,7 +59,7 @@ class LoggingSms:
         log.info("SMS to %s: %s", mask_contact(mobile), text)
 
 
-def sms_adapter():
+def sms_adapter() -> SmsAdapter:
     module, _, name = str(settings.get("SPOTCHECK_SMS_ADAPTER")).partition(":")
     return getattr(importlib.import_module(module), name)()
 

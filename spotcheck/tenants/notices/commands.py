@@ -267,7 +267,7 @@ def tell_the_team_returned(*, actor: Actor, visit: Visit, reason: str) -> int:
     inbox (and e-mail, SMS), with the reason and a link to the visit — in the return's transaction."""
     told = 0
     for member in team_of(visit):
-        user = db.session.get(User, member.inspector.user_id) if member.inspector and member.inspector.user_id else None
+        user = db.session.get(User, member.inspector.user_id) if member.inspector.user_id else None
         if user is not None and user.active:
             told += delivery.deliver(
                 user,
@@ -289,7 +289,7 @@ def _dates_are_the_leaders(visit: Visit) -> bool:
 
 
 @command(Permission.RESULTS_PUBLISH)
-def request_announcement(campaign, *, actor: Actor) -> Job:
+def request_announcement(campaign: Campaign, *, actor: Actor) -> Job:
     """Write the campaign's result announcement (检查结果公告) of what is published now, in the background."""
     return jobs.submit(ANNOUNCEMENT_TASK, "notices.announcement", actor, campaign_id=campaign.id)
 

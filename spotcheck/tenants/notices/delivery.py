@@ -14,6 +14,7 @@ Message-ID made from the key so that the receiving server can recognise the copy
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -162,7 +163,7 @@ def send(claimed: dict) -> str | None:
     return None
 
 
-def send_due(actor: Actor, *, limit: int = 100) -> dict:
+def send_due(actor: Actor, *, limit: int = 100) -> dict[str, int]:
     """Claim, send and record the due deliveries (the sender job; beat runs it every minute)."""
     counts = {"sent": 0, "failed": 0}
     for claimed in claim_due(actor=actor, limit=limit):
@@ -191,7 +192,7 @@ def inbox_query(user: Actor) -> sa.Select:
 
 
 @command(Permission.SIGNED_IN)
-def mark_read(message_ids: list[int] | None, *, actor: Actor) -> int:
+def mark_read(message_ids: Sequence[object] | None, *, actor: Actor) -> int:
     """Mark the actor's messages read (``None``: all of them); returns how many changed."""
     query = sa.update(Message).where(Message.user_id == actor.id, Message.read_at.is_(None))
     if message_ids is not None:

@@ -8,14 +8,23 @@ reader's interface language: they are official papers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from spotcheck.core.text import sentence
+from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.notices.layout import Grid, Paper, Para, render
 from spotcheck.tenants.notices.qr_block import Qr
 
 Body = list[Para | Grid | Qr]
+#: A line of a document's table as its writer gives it (an item, a member of the team, a visit, a result, a
+#: transferred problem, a department criticised): names to the JSON-like values printed.
+Line = Mapping[str, Any]
+#: An inspection notice's code (``url`` of its QR, the ``typed`` code, the business's own ``business`` code).
+Check = Mapping[str, str]
 
 
 def chinese_date(day: date) -> str:
@@ -28,23 +37,33 @@ def window(start: date, end: date) -> str:
     return chinese_date(start) if start == end else f"{chinese_date(start)}至{chinese_date(end)}"
 
 
-def _addressee(entity) -> Para:
+def _addressee(entity: Entity) -> Para:
     """The notice's first line: the business and its 统一社会信用代码."""
     return Para(f"{entity.name}（统一社会信用代码：{entity.code}）：", plain=True)
 
 
-def _place(entity) -> str:
+def _place(entity: Entity) -> str:
     """Where the check takes place: the business's address, or its premises when none is registered."""
     return entity.address or "你单位住所（经营场所）"
 
 
-def _inspectors(team: list[dict]) -> list[dict]:
+def _inspectors(team: Sequence[Line]) -> list[Line]:
     """The team's enforcement inspectors (执法检查人员): the experts who advise it are listed apart."""
     return [m for m in team if not m.get("expert")]
 
 
 def inspection(
-    *, entity, campaign, window, items, team, contact, departments=None, check=None, cause=None, replaces=None
+    *,
+    entity: Entity,
+    campaign: Campaign,
+    window: str,
+    items: Sequence[Line],
+    team: Sequence[Line],
+    contact: str,
+    departments: Sequence[str] | None = None,
+    check: Check | None = None,
+    cause: str | None = None,
+    replaces: str | None = None,
 ) -> Body:
     """检查通知书: to the business drawn, its items, the team (and experts) and its rights; with its
     inspection code (``check``: the QR's ``url``, the ``typed`` code and the business's own ``business``
@@ -64,7 +83,7 @@ def inspection(
         )
     joint = bool(departments)
     when = (
-        f"本次检查为跨部门联合检查（进一次门、查多项事），由本部门牵头，{'、'.join(departments)}共同参加，"
+        f"本次检查为跨部门联合检查（进一次门、查多项事），由本部门牵头，{'、'.join(departments or ())}共同参加，"
         f"各部门的检查事项一次完成。各部门定于"
         if joint
         else "本部门定于"
@@ -82,7 +101,8 @@ def inspection(
             (
                 f"因{cause}，本部门依法对你单位开展检查（检查任务：{campaign.code}《{campaign.title}》）。"
                 if cause
-                else f"根据“双随机、一公开”监管工作要求，你单位经随机抽取被确定为本次抽查对象（抽查任务：{campaign.code}"
+                else "根据“双随机、一公开”监管工作要求，你单位经随机抽取被确定为本次抽查对象"
+                f"（抽查任务：{campaign.code}"
                 f"《{campaign.title}》）。"
             )
             + f"{when} {window}{' 期间' if '至' in window else ''}，派员对你单位开展检查，检查地点："
@@ -141,7 +161,8 @@ def inspection(
                 ],
             )
         ]
-    return body + [
+    return [
+        *body,
         Para(
             "请你单位予以配合，如实提供有关情况和材料。无正当理由拒绝、阻挠检查的，将依法处理。检查人员少于两人、"
             "未出示执法证件或与你单位有利害关系的，你单位有权拒绝检查或申请回避。"
@@ -150,7 +171,17 @@ def inspection(
     ]
 
 
-def made(*, entity, campaign, window, items, team, contact, check=None, cause=None) -> Body:
+def made(
+    *,
+    entity: Entity,
+    campaign: Campaign,
+    window: str,
+    items: Sequence[Line],
+    team: Sequence[Line],
+    contact: str,
+    check: Check | None = None,
+    cause: str | None = None,
+) -> Body:
     """检查通知书 of a check registered after it was made (紧急检查事后登记): what was done, in the past tense — on
     which day, by whom, why, and that it was registered afterwards; nothing to prepare for a visit to come."""
     inspectors = _inspectors(team)
@@ -189,7 +220,8 @@ def made(*, entity, campaign, window, items, team, contact, check=None, cause=No
                 ],
             )
         ]
-    return body + [
+    return [
+        *body,
         Para(
             "本通知书于检查后送达，告知你单位本次检查及其登记情况。你单位对本次检查有异议的，可向本部门提出，"
             "也可凭企业核验码在公示平台评价本次检查。"
@@ -198,19 +230,22 @@ def made(*, entity, campaign, window, items, team, contact, check=None, cause=No
     ]
 
 
-def assignment(*, inspector, campaign, window, visits, items, contact) -> Body:
+def assignment(
+    *, inspector: Inspector, campaign: Campaign, window: str, visits: Sequence[Line], items: str, contact: str
+) -> Body:
     """派遣通知: to an inspector, every visit of the campaign with his part and teammates (of a named check,
     特定对象检查, each visit's cause, and that it is not to be announced ahead)."""
     named, done = getattr(campaign, "named", False), getattr(campaign, "registered_late", False)
     return [
         Para(f"{inspector.name}同志（执法证号：{inspector.cert_no}）：", plain=True),
         Para(
-            f"你于 {window} 作为实际到场人员参加的紧急检查 {campaign.code}《{campaign.title}》已事后补办登记（检查人员未经随机"
-            "抽取）。请在检查结束后 5 个工作日内录入检查结果。"
+            f"你于 {window} 作为实际到场人员参加的紧急检查 {campaign.code}《{campaign.title}》"
+            "已事后补办登记（检查人员未经随机抽取）。请在检查结束后 5 个工作日内录入检查结果。"
             if done
-            else f"经随机抽取，你被选派参加{'特定对象检查' if named else '抽查任务'} {campaign.code}《{campaign.title}》，检查时间为 "
-            f"{window}。请按下列分工开展检查，出示执法证件，在检查结束后 5 个工作日内录入检查结果；与检查对象有利害关系的，"
-            "应当主动申请回避。"
+            else f"经随机抽取，你被选派参加{'特定对象检查' if named else '抽查任务'} "
+            f"{campaign.code}《{campaign.title}》，检查时间为 {window}。"
+            "请按下列分工开展检查，出示执法证件，在检查结束后 5 个工作日内录入检查结果；"
+            "与检查对象有利害关系的，应当主动申请回避。"
         ),
         *(
             [
@@ -239,14 +274,15 @@ def assignment(*, inspector, campaign, window, visits, items, contact) -> Body:
     ]
 
 
-def announcement(*, campaign, window, drawn, results, dated) -> Body:
+def announcement(*, campaign: Campaign, window: str, drawn: int, results: Sequence[Line], dated: str) -> Body:
     """结果公告: the published results of a campaign."""
     return [
         Para(
             f"本部门于 {window} 开展了特定对象检查 {campaign.code}《{campaign.title}》（非随机抽查），依法对 {drawn} 户"
             f"检查对象开展检查，现将已公示的检查结果公告如下（截至 {dated}，共 {len(results)} 户）："
             if getattr(campaign, "named", False)
-            else f"根据“双随机、一公开”监管工作要求，本部门于 {window} 开展了抽查任务 {campaign.code}《{campaign.title}》，"
+            else f"根据“双随机、一公开”监管工作要求，本部门于 {window} 开展了抽查任务 "
+            f"{campaign.code}《{campaign.title}》，"
             f"随机抽取检查对象 {drawn} 户，现将已公示的检查结果公告如下（截至 {dated}，共 {len(results)} 户）："
         ),
         Grid(
@@ -268,13 +304,14 @@ def announcement(*, campaign, window, drawn, results, dated) -> Body:
     ]
 
 
-def transfer(*, receiver, transferred, contact) -> Body:
+def transfer(*, receiver: str, transferred: Line, contact: str) -> Body:
     """移送函 (抄告): problems found that belong to another authority."""
     t = transferred
     return [
         Para(f"{receiver}：", plain=True),
         Para(
-            f"本部门在抽查任务 {t['campaign_code']}《{t['campaign_title']}》中检查 {t['entity_name']}（统一社会信用代码："
+            f"本部门在抽查任务 {t['campaign_code']}《{t['campaign_title']}》中检查 {t['entity_name']}"
+            "（统一社会信用代码："
             f"{t['entity_code']}）时，发现以下问题，属于你单位职责范围，现依法移送（抄告）你单位处理："
         ),
         Grid(
@@ -287,7 +324,7 @@ def transfer(*, receiver, transferred, contact) -> Body:
     ]
 
 
-def criticism(*, opening, findings, closing, contact) -> Body:
+def criticism(*, opening: Sequence[str], findings: Sequence[Line], closing: Sequence[str], contact: str) -> Body:
     """通报: the departments criticised and why, between the drafted paragraphs."""
     opened: Body = [Para("各有关部门：", plain=True)]
     return (
@@ -313,7 +350,7 @@ KINDS: dict[str, Callable[..., Body]] = {
 }
 
 
-def pdf(kind: str, *, issuer: str, number: str, title: str, dated: str, **context) -> bytes:
+def pdf(kind: str, *, issuer: str, number: str, title: str, dated: str, **context: object) -> bytes:
     """The document ``kind`` as PDF bytes."""
     if kind == "announcement":
         context["dated"] = dated

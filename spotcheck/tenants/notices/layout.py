@@ -17,7 +17,7 @@ import os
 import zlib
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Any
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -28,7 +28,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.pdfdoc import PDFDocument, PDFObjectReference
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -41,6 +42,8 @@ from reportlab.platypus import (
     TableStyle,
     paragraph as _paragraph,
 )
+from reportlab.platypus.paragraph import FragLine, ParaLines
+from reportlab.platypus.paraparser import ParaFrag
 
 from spotcheck.tenants.notices.qr_block import Qr, qr_table
 
@@ -116,12 +119,12 @@ class _Flate:
         return zlib.compress(data)
 
 
-def _made_once(face) -> None:
+def _made_once(face: TTFontFace) -> None:
     """A subset of the font, and its compressed file, made once per set of glyphs."""
     make, add = face.makeSubset, face.addSubsetObjects
     made = lru_cache(maxsize=16)(lambda glyphs: make(list(glyphs)))
 
-    def add_subset_objects(doc, fontname, subset):
+    def add_subset_objects(doc: PDFDocument, fontname: str, subset: list[int]) -> PDFObjectReference:
         reference = add(doc, fontname, subset)
         stream = doc.idToObject.get(f"fontFile:{face.filename}({fontname})")
         if stream is not None and stream.filters:
@@ -138,7 +141,7 @@ def font() -> str:
     once for each set of glyphs (the common first subset, see :data:`COMMON`)."""
     configured = os.environ.get("SPOTCHECK_DOCUMENT_FONT")
     for path in (configured,) if configured else FONT_FILES:
-        if os.path.exists(path):
+        if Path(path).exists():
             typeface = TTFont(FONT, path, subfontIndex=0, asciiReadable=False)
             _made_once(typeface.face)
             pdfmetrics.registerFont(typeface)
@@ -196,7 +199,7 @@ def _width(text: str, font_name: str, size: float) -> float:
     return pdfmetrics.stringWidth(text, font_name, size)
 
 
-def _line(chars: list[str], frags: list, width: float, used: float, hard: bool):
+def _line(chars: list[str], frags: list[ParaFrag], width: float, used: float, hard: bool) -> FragLine:
     """ReportLab's line (``FragLine``) of ``chars``, one word per run of the same frag."""
     words, ascent, descent, size = [], 0.0, 0.0, 0.0
     run_start = 0
@@ -223,7 +226,7 @@ def _line(chars: list[str], frags: list, width: float, used: float, hard: bool):
     )
 
 
-def _break_lines(frags, widths: list[float]):
+def _break_lines(frags: list[ParaFrag], widths: list[float]) -> ParaLines:
     """Chinese line breaking (断行): as many characters as fit, then back to the nearest place
     :func:`_may_break` allows; where there is none, closing marks hang in the margin."""
     chars, owners = [], []
@@ -231,8 +234,8 @@ def _break_lines(frags, widths: list[float]):
         for char in (frag.text or "") or [""]:
             chars.append(char)
             owners.append(frag)
-    sizes = [_width(char, frag.fontName, frag.fontSize) for char, frag in zip(chars, owners)]
-    lines: list[Any] = []
+    sizes = [_width(char, frag.fontName, frag.fontSize) for char, frag in zip(chars, owners, strict=True)]
+    lines: list[FragLine] = []
     start, count = 0, len(chars)
     while start < count:
         width = widths[min(len(lines), len(widths) - 1)]
@@ -265,20 +268,20 @@ class _Paragraph(Paragraph):
     """A paragraph broken by the Chinese rules of :func:`_break_lines`, once per width (a table
     asks its cells their height several times)."""
 
-    def wrap(self, availWidth, availHeight):
-        if getattr(self, "_wrapped_at", None) != availWidth or not hasattr(self, "blPara"):
-            self._wrapped = super().wrap(availWidth, availHeight)
-            self._wrapped_at = availWidth
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        if getattr(self, "_wrapped_at", None) != available_width or not hasattr(self, "blPara"):
+            self._wrapped: tuple[float, float] = super().wrap(available_width, available_height)
+            self._wrapped_at = available_width
         return self._wrapped
 
-    def breakLinesCJK(self, maxWidths):
-        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+    def breakLinesCJK(self, max_widths: float | list[float] | tuple[float, ...]) -> ParaLines:  # noqa: N802 — ReportLab's name
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
             return self.blPara
         self.height = 0
-        return _break_lines(self.frags, list(maxWidths) if isinstance(maxWidths, (list, tuple)) else [maxWidths])
+        return _break_lines(self.frags, list(max_widths) if isinstance(max_widths, (list, tuple)) else [max_widths])
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     lines = value if isinstance(value, (list, tuple)) else str(value).split("\n")
     return "<br/>".join(escape(str(line)) for line in lines)
 
@@ -291,11 +294,11 @@ class _Heading(Flowable):
         self.text, self.size = text, size
         self.spacing = size * 0.15
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         return available_width, self.size * 1.3
 
-    def draw(self):
+    def draw(self) -> None:
         canvas, name = self.canv, font()
         width = pdfmetrics.stringWidth(self.text, name, self.size) + self.spacing * (len(self.text) - 1)
         text = canvas.beginText((self.width - width) / 2, self.size * 0.25)
@@ -316,11 +319,11 @@ class _Signature(Flowable):
         super().__init__()
         self.issuer, self.dated = issuer, dated
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         return available_width, 26 + 2 * 21
 
-    def draw(self):
+    def draw(self) -> None:
         canvas, name, left = self.canv, font(), self.width * 0.55
         centre = left + (self.width - left) / 2
         canvas.setFont(name, 12)
@@ -337,20 +340,20 @@ class _Signature(Flowable):
         canvas.restoreState()
 
 
-def _numbered(page_count_font: str):
+def _numbered(page_count_font: str) -> type[Canvas]:
     class NumberedCanvas(Canvas):
         """Writes "第 N 页 共 M 页" at the foot of every page once the number of pages is known."""
 
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args: object, **kwargs: object) -> None:
             super().__init__(*args, **kwargs)
-            self._pages = []
+            self._pages: list[dict[str, object]] = []
             pdfmetrics.getFont(page_count_font).splitString(COMMON, self._doc)
 
-        def showPage(self):
+        def showPage(self) -> None:  # noqa: N802 — ReportLab's name (Canvas.showPage)
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
-        def save(self):
+        def save(self) -> None:
             total = len(self._pages)
             for number, state in enumerate(self._pages, 1):
                 self.__dict__.update(state)
@@ -366,7 +369,7 @@ def _numbered(page_count_font: str):
 PADDING = 5
 
 
-def _cell(value, width: float, style: ParagraphStyle):
+def _cell(value: object, width: float, style: ParagraphStyle) -> str | _Paragraph:
     """A cell's text as it is where every line fits the column (drawn as it is, the cheap way), or
     a paragraph broken into lines by the Chinese rules."""
     lines = [str(line) for line in (value if isinstance(value, (list, tuple)) else [value])]
@@ -380,8 +383,8 @@ def _grid(block: Grid) -> Table:
     fixed = sum(share for _, share in block.columns if share)
     rest = [share for _, share in block.columns if not share]
     widths = [WIDTH * (share or (1 - fixed) / len(rest)) for _, share in block.columns]
-    rows = [[_cell(heading, width, style) for (heading, _), width in zip(block.columns, widths)]]
-    rows += [[_cell(cell, width, style) for cell, width in zip(row, widths)] for row in block.rows]
+    rows = [[_cell(heading, width, style) for (heading, _), width in zip(block.columns, widths, strict=True)]]
+    rows += [[_cell(cell, width, style) for cell, width in zip(row, widths, strict=True)] for row in block.rows]
     table = Table(rows, colWidths=widths, repeatRows=1, spaceBefore=6, spaceAfter=10)
     table.setStyle(
         TableStyle(
@@ -418,7 +421,7 @@ def render(paper: Paper) -> bytes:
             story.append(_Paragraph(_text(block.text), style["plain" if block.plain else "body"]))
     # the signature never stands alone on a page: the last paragraph goes with it
     last = [story.pop()] if isinstance(paper.body[-1], Para) else []
-    story.append(KeepTogether(last + [Spacer(1, 18), _Signature(paper.issuer, paper.dated)]))
+    story.append(KeepTogether([*last, Spacer(1, 18), _Signature(paper.issuer, paper.dated)]))
     out = io.BytesIO()
     document = SimpleDocTemplate(
         out,

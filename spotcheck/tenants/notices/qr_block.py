@@ -28,10 +28,10 @@ class _QrDrawing(Flowable):
         self.rows = [list(row) for row in segno.make_qr(url, error="m").matrix_iter(scale=1, border=2)]
         self.size = size
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.size, self.size
 
-    def draw(self):
+    def draw(self) -> None:
         module = self.size / len(self.rows)
         self.canv.setFillColor(colors.black)
         for y, row in enumerate(self.rows):
@@ -40,7 +40,7 @@ class _QrDrawing(Flowable):
                     self.canv.rect(x * module, self.size - (y + 1) * module, module, module, stroke=0, fill=1)
 
 
-def qr_table(block: Qr, captions: list, width: float) -> Table:
+def qr_table(block: Qr, captions: list[Flowable], width: float) -> Table:
     """The block as laid out: the QR, then its captions (paragraphs the document's layout made), boxed."""
     table = Table(
         [[_QrDrawing(block.url), captions]],

@@ -115,7 +115,7 @@ def after_notice(campaign: Campaign, entity_id: int, experts: list[TeamExpert]) 
     return {expert.id: notice.number for expert in experts if as_utc(expert.added_at) > as_utc(notice.created_at)}
 
 
-def jobs_of_campaign(campaign, reader: Actor) -> list[Job]:
+def jobs_of_campaign(campaign: Campaign, reader: Actor) -> list[Job]:
     """The newest jobs writing this campaign's documents that ``reader`` may see (to show progress)."""
     return [
         job

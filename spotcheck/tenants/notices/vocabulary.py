@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 
 
-class NoticeKind(str, enum.Enum):
+class NoticeKind(enum.StrEnum):
     inspection = "inspection"  # 检查通知书: to the entity, one per visit
     assignment = "assignment"  # 检查任务派遣通知: to an inspector, one per campaign and inspector
     announcement = "announcement"  # 检查结果公告: a campaign's published results
@@ -14,13 +14,13 @@ class NoticeKind(str, enum.Enum):
     criticism = "criticism"  # 通报: the justice bureau's notice of criticism, to a department named in it
 
 
-class Channel(str, enum.Enum):
+class Channel(enum.StrEnum):
     inbox = "inbox"  # 站内消息
     email = "email"  # 电子邮件
     sms = "sms"  # 短信
 
 
-class DeliveryStatus(str, enum.Enum):
+class DeliveryStatus(enum.StrEnum):
     pending = "pending"  # 待发送 (or waiting for its next try)
     sent = "sent"  # 已发送
     failed = "failed"  # 发送失败 (tried too often)

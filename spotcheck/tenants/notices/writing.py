@@ -5,7 +5,7 @@ campaigns and of supervision (its notice of criticism, 通报) share."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -52,7 +52,9 @@ def numberer(tenant: Tenant, kind: NoticeKind, count: int = 1) -> Callable[[], s
     return next_number
 
 
-def store(tenant: Tenant, kind: NoticeKind, subject: str, number: str, title: str, template: str, **context) -> Notice:
+def store(
+    tenant: Tenant, kind: NoticeKind, subject: str, number: str, title: str, template: str, **context: object
+) -> Notice:
     data = documents.pdf(
         template,
         issuer=tenant.name,
@@ -115,7 +117,7 @@ def visits_handed_out(campaign: Campaign) -> list[Visit]:
 def assignments(
     campaign: Campaign,
     visits: list[Visit],
-    teams,
+    teams: Mapping[int, list[tuple[TeamMember, Inspector]]],
     items: list[dict],
     window: str,
     contact: str,

@@ -10,11 +10,11 @@ filled in under one language imports under the other.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.tenants.common.validators import Invalid
 from spotcheck.tenants.common.vocabulary import reference, sampling
@@ -30,6 +30,8 @@ TEXT, CODE, INT, DATE, FLAG, MULTI, CHOICE = "text", "code", "int", "date", "fla
 RATIO, FREQUENCY = "ratio", "frequency"
 
 YES, NO = "是", "否"
+#: A cell's value as a kind's clean function gets it, and what is wrong with the cell (``None``: nothing).
+Converted = tuple[object, LazyString | str | None]
 _TRUE = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "t"}
 _FALSE = {"否", "×", "✗", "✘", "n", "no", "false", "0", "无", "f"}
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
@@ -48,7 +50,7 @@ class Column:
     aliases: tuple[str, ...] = ()  # other headers accepted on import
     width: int = 16
 
-    def convert(self, value):
+    def convert(self, value: object) -> Converted:
         """The cell's value for the clean function, and an error message or ``None``."""
         if self.kind == TEXT:  # most columns: asked first
             return cell_text(value), None
@@ -93,14 +95,14 @@ class SheetKind:
         return column.header if column else ""
 
 
-def normalise_header(text) -> str:
+def normalise_header(text: object) -> str:
     """Headers compare without spaces, required-markers (*) or full-width punctuation differences."""
     text = cell_text(text)
     text = re.sub(r"[\s\u3000*＊]+", "", text)
     return text.replace("（", "(").replace("）", ")").replace("／", "/")
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """A cell as text: whole numbers without ``.0``, dates as YYYY-MM-DD, text stripped."""
     if type(value) is str:  # every cell of a CSV file, most of a workbook's: asked first
         return value.strip()
@@ -117,7 +119,7 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def to_int(value):
+def to_int(value: object) -> Converted:
     text = cell_text(value)
     if not text:
         return None, None
@@ -130,7 +132,7 @@ def to_int(value):
     return number, None
 
 
-def to_date(value):
+def to_date(value: object) -> Converted:
     if value in (None, ""):
         return None, None
     if isinstance(value, datetime):
@@ -151,7 +153,7 @@ def to_date(value):
     return text, _l("Enter a date as YYYY-MM-DD.")
 
 
-def to_sampling(kind: str, value):
+def to_sampling(kind: str, value: object) -> Converted:
     """A ratio cell (不低于5%, 5%, 5: per cent) in basis points, or a frequency cell (每年1次) as (times, period);
     ``None`` when empty."""
     text = cell_text(value)
@@ -161,7 +163,7 @@ def to_sampling(kind: str, value):
         return text, invalid.message
 
 
-def to_flag(value):
+def to_flag(value: object) -> Converted:
     text = cell_text(value).lower()
     if not text:
         return None, None
@@ -180,7 +182,7 @@ def names(table: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(table.values())
 
 
-def names_of(table: Mapping[str, str], codes) -> str:
+def names_of(table: Mapping[str, str], codes: Iterable[str] | None) -> str:
     return "、".join(table.get(code, code) for code in codes or ())
 
 

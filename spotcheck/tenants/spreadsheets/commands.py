@@ -5,7 +5,7 @@ a campaign's results entered offline (检查结果导入)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
@@ -78,7 +78,9 @@ def import_results(campaign_id: int, data: dict, *, actor: Actor, progress: pipe
 
 
 @command(Permission.CATALOG_MANAGE)
-def submit_import(kind_name: str, filename: str | None, stream, *, actor: Actor, locale: str = "zh_CN") -> Job:
+def submit_import(
+    kind_name: str, filename: str | None, stream: BinaryIO | None, *, actor: Actor, locale: str = "zh_CN"
+) -> Job:
     """Check and keep an uploaded file, then queue its import (导入); returns the job to watch."""
     kind = kind_named(kind_name)
     require_step(kind, actor, "import")
@@ -96,7 +98,7 @@ def submit_import(kind_name: str, filename: str | None, stream, *, actor: Actor,
 
 @command(RESULTS_IMPORT)
 def submit_results_import(
-    campaign_id: int, filename: str | None, stream, *, actor: Actor, locale: str = "zh_CN"
+    campaign_id: int, filename: str | None, stream: BinaryIO | None, *, actor: Actor, locale: str = "zh_CN"
 ) -> Job:
     """Check and keep a campaign's results workbook, then queue its import (检查结果导入); returns
     the job to watch. The rows are checked and written by the job, all or nothing."""

@@ -12,6 +12,7 @@ from spotcheck.tenants.directory.bulk import ENTITY_FIELDS, ENTRY_FIELDS
 from spotcheck.tenants.directory.checks import clean_entity, clean_entry
 from spotcheck.tenants.directory.file_merge import DirectoryFileMerge
 from spotcheck.tenants.directory.policy import is_registry_keeper
+from spotcheck.tenants.spreadsheets.columns import SheetKind
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 
 #: Where the second pass's progress bar stands once the registry is written: the rest is the department's entries.
@@ -29,7 +30,7 @@ class DirectoryImport(Importer):
     where reading the file again for the merge took 104 s, measured side by side.
     """
 
-    def __init__(self, kind, actor: Actor):
+    def __init__(self, kind: SheetKind, actor: Actor) -> None:
         super().__init__(kind, actor)
         self.keeps_registry = is_registry_keeper(actor)
 

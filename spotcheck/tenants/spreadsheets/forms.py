@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from spotcheck.tenants.spreadsheets.writing import clean_text
 
@@ -52,7 +53,7 @@ class Sheet:
     signature: str | None = "填报人：                    联系电话："
 
 
-def shown(value, number_format: str | None = None) -> str:
+def shown(value: object, number_format: str | None = None) -> str:
     """A cell as a page shows it: blank for none, a number in its column's format (``0.0``: one
     decimal; else whole numbers without a decimal point), anything else as text."""
     if value is None:
@@ -82,7 +83,9 @@ def write(sheets: list[Sheet]) -> bytes:
     return out.getvalue()
 
 
-def _merged_line(sheet, row: int, last: str, value: str, alignment, font=None) -> None:
+def _merged_line(
+    sheet: Worksheet, row: int, last: str, value: str, alignment: Alignment, font: Font | None = None
+) -> None:
     sheet.merge_cells(f"A{row}:{last}{row}")
     cell = sheet.cell(row=row, column=1, value=clean_text(value))
     cell.alignment = alignment
@@ -90,7 +93,7 @@ def _merged_line(sheet, row: int, last: str, value: str, alignment, font=None) -
         cell.font = font
 
 
-def _sheet(sheet, spec: Sheet) -> None:
+def _sheet(sheet: Worksheet, spec: Sheet) -> None:
     last = get_column_letter(max(len(section.headers) for section in spec.sections))
     _merged_line(sheet, 1, last, spec.title, _CENTRE, Font(name=_FONT, size=16, bold=True))
     sheet.row_dimensions[1].height = 32

@@ -13,7 +13,7 @@ from spotcheck.core.database import db
 from spotcheck.tenants.inspectors.checks import clean_inspector
 from spotcheck.tenants.inspectors.commands import create_inspector, update_inspector
 from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.spreadsheets.columns import ACTIVE_NAMES, cell_text
+from spotcheck.tenants.spreadsheets.columns import ACTIVE_NAMES, SheetKind, cell_text
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 
 _INSPECTOR_FIELDS = (
@@ -36,7 +36,7 @@ class InspectorImport(Importer):
     """Rows are matched by 执法证编号: a known number changes that inspector, a new one adds one.
     A masked or empty ID number leaves a known inspector's ID number as it is."""
 
-    def __init__(self, kind, actor: Actor):
+    def __init__(self, kind: SheetKind, actor: Actor) -> None:
         super().__init__(kind, actor)
         self.todo: list[tuple[int, Inspector | None, dict]] = []
 
@@ -88,7 +88,7 @@ class InspectorImport(Importer):
         self.todo.append((record.row, person, data))
 
     def write(self, path: Path, meter: Meter) -> dict:
-        def write_one(person, data) -> str:
+        def write_one(person: Inspector | None, data: dict) -> str:
             if person is None:
                 create_inspector(data, actor=self.actor)
                 return "created"

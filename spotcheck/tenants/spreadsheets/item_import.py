@@ -12,7 +12,7 @@ from spotcheck.core.database import db
 from spotcheck.tenants.items.checks import clean_item_fields, missing_for_publication
 from spotcheck.tenants.items.commands import create_item, update_item
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.spreadsheets.columns import cell_text
+from spotcheck.tenants.spreadsheets.columns import SheetKind, cell_text
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks
 
 
@@ -21,7 +21,7 @@ class ItemImport(Importer):
     item would lack what a published item states); rows without one become new drafts (an import
     publishes nothing)."""
 
-    def __init__(self, kind, actor: Actor):
+    def __init__(self, kind: SheetKind, actor: Actor) -> None:
         super().__init__(kind, actor)
         self.todo: list[tuple[int, str | None, dict]] = []
 
@@ -97,7 +97,7 @@ class ItemImport(Importer):
     def write(self, path: Path, meter: Meter) -> dict:
         reason = str(_l("Changed by a spreadsheet import."))
 
-        def write_one(code, clean) -> str:
+        def write_one(code: str | None, clean: dict) -> str:
             if code is None:
                 create_item(clean, actor=self.actor)
                 return "created"

@@ -46,14 +46,14 @@ class Importer:
     def __init__(self, kind: SheetKind, actor: Actor):
         self.kind, self.actor = kind, actor
 
-    def prepare(self, sheet: "Sheet") -> None:
+    def prepare(self, sheet: Sheet) -> None:
         pass
 
-    def check(self, record: "Record", errors: "Problems") -> None:
+    def check(self, record: Record, errors: Problems) -> None:
         """Check one record (the first pass of :meth:`check_all`; an importer with its own ``check_all`` needs none)."""
         raise NotImplementedError
 
-    def check_all(self, records: Iterator["Record"], errors: "Problems") -> None:
+    def check_all(self, records: Iterator[Record], errors: Problems) -> None:
         """The first pass: :meth:`check` each record. An importer that stages its rows as they are checked does
         it here (in the first pass's savepoint), and :meth:`discard` undoes it."""
         for record in records:
@@ -63,13 +63,13 @@ class Importer:
         """Nothing is written — a bad row, no row, or a second pass refused: let go of what :meth:`check_all`
         staged (a file that cannot be read to its end takes it with the first pass's savepoint)."""
 
-    def complete(self, errors: "Problems") -> None:
+    def complete(self, errors: Problems) -> None:
         """After every record is checked: what only the rows together can show (first pass)."""
 
-    def write(self, path: Path, meter: "Meter") -> dict:
+    def write(self, path: Path, meter: Meter) -> dict:
         raise NotImplementedError
 
-    def write_rows(self, rows: list[tuple], meter: "Meter", write_one) -> dict:
+    def write_rows(self, rows: list[tuple], meter: Meter, write_one: Callable[..., str]) -> dict:
         """The second pass of an importer that writes row by row through the commands: for each
         ``(row number, *data)``, ``write_one(*data)`` says ``created``, ``changed`` or ``unchanged``;
         a refusal is reported at its row."""
@@ -92,7 +92,7 @@ class Problems:
         self.rows: set[int] = set()
         self.count = 0
 
-    def add(self, row: int, column: str, reason) -> None:
+    def add(self, row: int, column: str, reason: object) -> None:
         self.count += 1
         self.rows.add(row)
         if len(self.items) < MAX_ERRORS:
@@ -196,7 +196,8 @@ class Sheet:
                 t == c.hint for c, t in texts if t
             ):
                 continue  # the template's row of hints
-            data, problems = {}, {}
+            data: dict[str, object] = {}
+            problems: dict[str, list[object]] = {}
             suspect = text.has_forbidden("".join(value for _, value in cells if isinstance(value, str)))  # once a row
             for column, value in cells:
                 if column.key is None:

@@ -16,7 +16,7 @@ import io
 import os
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -30,7 +30,7 @@ _CSV_FIELD_LIMIT = 1024 * 1024
 class UnreadableFile(ValueError):
     """The file is not a spreadsheet we can read; ``message`` says why, in the user's language."""
 
-    def __init__(self, message):
+    def __init__(self, message: object) -> None:
         super().__init__(str(message))
         self.message = message
 
@@ -62,7 +62,7 @@ def _limit(name: str, default_mb: int) -> int:
     return int(value if value is not None else default_mb) * 1024 * 1024
 
 
-def check_workbook_size(path) -> None:
+def check_workbook_size(path: str | os.PathLike[str]) -> None:
     """Refuse, before any part is unpacked, a workbook that would unpack to more than the
     configured limit (``IMPORT_MAX_UNPACKED_MB``), whose table of shared texts — which any reader
     holds in memory whole — is over ``IMPORT_MAX_SHARED_STRINGS_MB``, or one of whose parts is
@@ -155,7 +155,7 @@ class RowSource:
 
     def encoding(self) -> str:
         """UTF-16 or UTF-8 by their byte-order marks; UTF-8 when the whole file decodes; else GB18030."""
-        with open(self.path, "rb") as raw:
+        with self.path.open("rb") as raw:
             head = raw.read(4)
             if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                 return "utf-16"
@@ -173,7 +173,7 @@ class RowSource:
         encoding = self.encoding()
         size = self.path.stat().st_size or 1
         csv.field_size_limit(_CSV_FIELD_LIMIT)
-        with open(self.path, "rb") as raw:
+        with self.path.open("rb") as raw:
             text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
             first = text.readline()
             delimiter = "\t" if encoding == "utf-16" or ("\t" in first and "," not in first) else ","
@@ -188,6 +188,6 @@ class RowSource:
                 ) from None
 
 
-def _chain(first: list[str], rest) -> Iterator[str]:
+def _chain(first: list[str], rest: Iterable[str]) -> Iterator[str]:
     yield from first
     yield from rest

@@ -81,7 +81,7 @@ class ResultImport(Importer):
             problems["method"] = [_l("Choose a check method from the list.")]
         codes = [self.category_codes.get(name) for name in data.get("categories") or []]
         if None in codes:
-            unknown = [n for n, c in zip(data["categories"], codes) if c is None]
+            unknown = [n for n, c in zip(data["categories"], codes, strict=True) if c is None]
             problems["categories"] = [_l("Unknown result category: %(codes)s.", codes="、".join(unknown))]
         if visit is not None and item is not None and not problems:  # the same rules as the result form
             _, refused = checks.clean_result(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
@@ -28,7 +29,7 @@ def max_upload_bytes() -> int:
     return int(settings.get("IMPORT_MAX_BYTES") or settings.get("UPLOAD_MAX_BYTES"))
 
 
-def store_upload(filename: str | None, stream, *, tenant_id: int) -> StoredUpload:
+def store_upload(filename: str | None, stream: BinaryIO | None, *, tenant_id: int) -> StoredUpload:
     """Check an uploaded file's type and size and keep it for the import job."""
     name = Path((filename or "").replace("\\", "/")).name
     suffix = Path(name).suffix.lower()

@@ -4,8 +4,8 @@ The first worksheet holds the list: the Chinese headers in row 1 and, in a templ
 of hints in row 2 (skipped by the import). An export of a department's list is the seed's form
 (seed 003 附件1–2, seed 004): the title (the department's name and the list's) and the
 填报单位/时间 line above the headers, the 填报人/联系电话 line under the rows — the import finds the
-header row below the title and passes over the foot line (it fills no column it reads). Coded columns offer drop-down lists; code and ID
-columns are formatted as text so Excel keeps their leading zeros and all 18 characters. A
+header row below the title and passes over the foot line (it fills no column it reads). Coded columns offer
+drop-down lists; code and ID columns are formatted as text so Excel keeps their leading zeros and all 18 characters. A
 second worksheet, 填写说明, explains every column. Workbooks are written in openpyxl's
 streaming mode, so an export of a large directory does not sit in memory cell by cell.
 """
@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from spotcheck.core import text
@@ -58,7 +59,14 @@ def export(kind: SheetKind, rows: Iterable[list], heading: Heading | None = None
     return _workbook(kind, rows, hints=False, heading=heading)
 
 
-def _merged_line(sheet, row: int, columns: int, value: str, font=None, alignment=_LEFT) -> WriteOnlyCell:
+def _merged_line(
+    sheet: WriteOnlyWorksheet,
+    row: int,
+    columns: int,
+    value: str,
+    font: Font | None = None,
+    alignment: Alignment = _LEFT,
+) -> WriteOnlyCell:
     """A line of text across the list's ``columns`` columns (row ``row``)."""
     sheet.merged_cells.add(f"A{row}:{get_column_letter(columns)}{row}")
     cell = WriteOnlyCell(sheet, value=clean_text(value))
@@ -107,13 +115,19 @@ def _workbook(kind: SheetKind, rows: Iterable[list], *, hints: bool, heading: He
         sheet.append([])
         sheet.append([_merged_line(sheet, written + 2, len(kind.columns), heading.footer)])
     _instructions(book, kind)
-    out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 — returned open, the caller's to close
     book.save(out)
     out.seek(0)
     return out
 
 
-def _styled(sheet, value, font, fill=None, alignment=None) -> WriteOnlyCell:
+def _styled(
+    sheet: WriteOnlyWorksheet,
+    value: str,
+    font: Font,
+    fill: PatternFill | None = None,
+    alignment: Alignment | None = None,
+) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     cell.font = font
@@ -124,13 +138,13 @@ def _styled(sheet, value, font, fill=None, alignment=None) -> WriteOnlyCell:
     return cell
 
 
-def clean_text(value):
+def clean_text(value: object) -> object:
     """A character a workbook cannot hold (kept from before the platform refused them) left out of
     a text, so one stored value never breaks a workbook; anything else as it is."""
     return text.FORBIDDEN.sub("", value) if isinstance(value, str) else value
 
 
-def _value(sheet, value):
+def _value(sheet: WriteOnlyWorksheet, value: object) -> object:
     """Text stays text: a value beginning with ``=`` is not turned into a formula; see :func:`clean_text`."""
     value = clean_text(value)
     if isinstance(value, str) and value.startswith("="):

@@ -12,6 +12,7 @@ through the explicit cross-tenant path, each department named; what is written f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import cast
 
@@ -31,7 +32,14 @@ from spotcheck.core.scoping import cross_tenant, tenant_scope
 from spotcheck.draw import proof_file, target_frames, targets as target_engine
 from spotcheck.tenants.campaigns import draws as steps, frames, inspection_counts
 from spotcheck.tenants.campaigns.commands.ceremony import DRAW_UNDER_WAY
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus, TeamMember
+from spotcheck.tenants.campaigns.models import (
+    Campaign,
+    CampaignStatus,
+    CampaignTarget,
+    Draw,
+    TargetStatus,
+    TeamMember,
+)
 from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.campaigns.queries.sizes import sized
 from spotcheck.tenants.directory.models import Entity
@@ -57,15 +65,15 @@ def _parts(campaign: Campaign) -> dict[str, dict]:
     return parts_of(campaign)
 
 
-def _locked(campaign_id: int, kind: str, actor: Actor, action: str):
+def _locked(campaign_id: int, kind: str, actor: Actor, action: str) -> tuple[Campaign, Draw]:
     campaign = get_joint(campaign_id, for_update=True)
     record = draw_of(campaign, kind, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, action)
-    return campaign, record
+    return campaign, cast(Draw, record)  # the step is possible: the draw is committed
 
 
 @command(Permission.JOINT_MANAGE)
-def freeze_targets(campaign_id: int, data: dict | None = None, *, actor: Actor):
+def freeze_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Draw:
     """Fix the frame: each department's own directory entries under its filter and rules (exclusions
     first), one group per department; publish the digest and the counts per group and stratum."""
     campaign, record = _locked(campaign_id, "targets", actor, "freeze_targets")
@@ -87,7 +95,13 @@ def freeze_targets(campaign_id: int, data: dict | None = None, *, actor: Actor):
 
 
 @command(Permission.JOINT_MANAGE)
-def estimate_sizes(campaign_id: int, data: dict | None = None, *, actor: Actor, progress=lambda *p, **k: None) -> dict:
+def estimate_sizes(
+    campaign_id: int,
+    data: dict | None = None,
+    *,
+    actor: Actor,
+    progress: Callable[..., None] = lambda *p, **k: None,
+) -> dict:
     """抽取规模预估, before the freeze: each department's entries and the visits its rules draw per
     stratum (today's directories, the freeze's own definition), the checks they add up to, the
     visits the joint draw makes on average, and those separate, independent draws would make."""
@@ -126,7 +140,7 @@ def estimate_sizes(campaign_id: int, data: dict | None = None, *, actor: Actor, 
 
 
 @command(Permission.JOINT_MANAGE)
-def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor):
+def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Draw:
     """Draw every department's cells with one seed (``data["public_inputs"]``: the public inputs; with
     none, ``data["no_input_reason"]``, required); the visits are the union of the selections."""
     campaign, record = _locked(campaign_id, "targets", actor, "draw_targets")
@@ -135,7 +149,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor):
     frame_file = steps.frozen_file(record)
     rules = {group: part["strata"] for group, part in parts.items()}
     proof = target_engine.draw_targets_from_file(
-        campaign=campaign.code,
+        campaign=cast(str, campaign.code),  # a joint campaign is numbered when it is created
         nonce=steps.secret_nonce(record),
         frame_file=frame_file,
         rules=rules,
@@ -193,7 +207,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor):
 
 
 @command(Permission.JOINT_MANAGE)
-def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor):
+def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Draw:
     """Fix what each department needs at each of its visits, each department's eligible pool on
     the draw date, and the recusals."""
     campaign, record = _locked(campaign_id, "inspectors", actor, "freeze_inspectors")
@@ -222,7 +236,7 @@ def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor: Acto
 
 
 @command(Permission.JOINT_MANAGE)
-def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor):
+def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Draw:
     """Draw the mixed teams (``data["public_inputs"]``; with none, ``data["no_input_reason"]``); if one
     cannot be formed the whole draw fails, naming the visit."""
     campaign, record = _locked(campaign_id, "inspectors", actor, "draw_inspectors")
@@ -294,7 +308,13 @@ def designate_leaders(campaign_id: int, data: dict, *, actor: Actor) -> dict:
 
 
 @command(Permission.JOINT_MANAGE)
-def hand_out(campaign_id: int, data: dict | None = None, *, actor: Actor, progress=lambda *p, **k: None) -> int:
+def hand_out(
+    campaign_id: int,
+    data: dict | None = None,
+    *,
+    actor: Actor,
+    progress: Callable[..., None] = lambda *p, **k: None,
+) -> int:
     """检查任务下达: each department gets a visit of its own part for every entity it drew, with its
     members of the mixed team; the one who submits the department's results is the team's leader
     when of that department, else the department's first-drawn member. Each joint visit gets one

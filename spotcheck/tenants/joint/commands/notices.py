@@ -202,7 +202,8 @@ def tell_the_new_team(campaign: Campaign, new: TeamMember, *, actor: Actor) -> N
                             purpose=f"joint:{campaign.id}:team:{new.id}",
                             link=f"/visits/{visit.id}",
                             subject=f"联合检查组变更：{entity.name}",
-                            body=f"联合抽查 {campaign.code}《{campaign.title}》对{entity.name}的检查，检查组成员已按抽取规则替换，"
+                            body=f"联合抽查 {campaign.code}《{campaign.title}》对{entity.name}的检查，"
+                            "检查组成员已按抽取规则替换，"
                             f"现为：{names}。" + (f"检查通知书：{notice.number}" if notice is not None else ""),
                         )
                         and 1

@@ -8,6 +8,7 @@ the copy of its part that the lead reads.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import cast
 
 import sqlalchemy as sa
@@ -44,7 +45,7 @@ def _clean_joint(data: dict) -> tuple[dict, dict]:
     return {k: v for k, v in clean.items() if k in keep}, {k: v for k, v in errors.items() if k in keep}
 
 
-def _departments(ids, errors: dict) -> list[Tenant]:
+def _departments(ids: Iterable[int | str] | None, errors: dict) -> list[Tenant]:
     try:
         wanted = {int(i) for i in ids or []}
     except (TypeError, ValueError):
@@ -90,7 +91,7 @@ def _field(data: dict, actor: Actor, errors: dict) -> str | None:
     return field
 
 
-def _check_joint_plan(campaign_or_clean, field: str | None, errors: dict) -> int | None:
+def _check_joint_plan(campaign_or_clean: Campaign | dict, field: str | None, errors: dict) -> int | None:
     """Where the rules ask it (``joint_plans_required``: 其他执法领域开展联合抽查工作由牵头部门制定年度联合抽查
     工作计划，并报市司法局备案审核), a joint campaign outside market regulation needs its field's filed joint
     plan of its year and follows it."""

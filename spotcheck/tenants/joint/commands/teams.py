@@ -42,7 +42,7 @@ from spotcheck.tenants.results.commands.teams import declare_in_joint
 from spotcheck.tenants.results.vocabulary import RECUSAL_REASON_LENGTH
 
 
-def _member(campaign: Campaign, member_id) -> TeamMember:
+def _member(campaign: Campaign, member_id: object) -> TeamMember:
     """A present member of the joint campaign's mixed teams (the lead's row, read afresh)."""
     member = (
         db.session.scalar(
@@ -64,7 +64,7 @@ def handed_out(campaign: Campaign) -> bool:
 
 
 @command(Permission.JOINT_MANAGE)
-def declare_recusal(campaign_id: int, member_id: int, data: dict, *, actor: Actor) -> TeamMember:
+def declare_recusal(campaign_id: int, member_id: int, data: dict | None, *, actor: Actor) -> TeamMember:
     """The coordinator declares a conflict (回避) of a member of a mixed team with the visit's entity
     (``data["reason"]``): kept in the member's department's inspector directory; every department's part
     of the visit waits until the member is replaced (:func:`replace_inspector`)."""
@@ -86,7 +86,7 @@ def declare_recusal(campaign_id: int, member_id: int, data: dict, *, actor: Acto
 
 
 @command(Permission.JOINT_MANAGE)
-def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMember:
+def replace_inspector(campaign_id: int, data: dict | None, *, actor: Actor) -> TeamMember:
     """Replace a member of a mixed team (``data["member_id"]``) by a replacement draw of the joint campaign:
     the first eligible inspector of that visit's order who is not on the team and was not replaced out of
     it before, of the member's department when it would otherwise have none there (DRAW-SPEC), for
@@ -180,7 +180,7 @@ def _joining(campaign: Campaign, out: TeamMember, cert_no: str, reason: str, act
 
 
 @command(Permission.JOINT_MANAGE)
-def designate_submitter(campaign_id: int, data: dict, *, actor: Actor) -> TeamMember:
+def designate_submitter(campaign_id: int, data: dict | None, *, actor: Actor) -> TeamMember:
     """Name who submits a department's result of a joint visit (``data["member_id"]``: a member of the mixed
     team, of that department, who declared no conflict) — the 组长 does for their own department."""
     campaign = get_joint(campaign_id, for_update=True)
