@@ -21,7 +21,7 @@ Create Date: 2026-11-24 22:40:00
 import sqlalchemy as sa
 from alembic import op
 
-from spotcheck.tenants.common.validators import Invalid
+from spotcheck.tenants.common.validators import InvalidValueError
 from spotcheck.tenants.common.vocabulary import sampling
 
 # revision identifiers, used by Alembic.
@@ -46,14 +46,14 @@ def _all_rows():
 def _ratio(text) -> int | None:
     try:
         return sampling.parse_ratio(text)
-    except Invalid:
+    except InvalidValueError:
         return None
 
 
 def _frequency(text) -> tuple[int | None, str]:
     try:
         return sampling.parse_frequency(text) or (None, "")
-    except Invalid:
+    except InvalidValueError:
         return None, ""
 
 

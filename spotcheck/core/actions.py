@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
-from spotcheck.core.errors import Conflict, Forbidden
+from spotcheck.core.errors import ConflictError, ForbiddenError
 from spotcheck.core.policy import Permission, has_permission, require
 
 
@@ -81,7 +81,7 @@ class Actions:
         if name not in self.by_name:
             raise KeyError(name)
         if (refused := self.refusal(obj, name)) is not None:
-            raise Conflict(refused)
+            raise ConflictError(refused)
 
     def require(self, obj: Any, actor: Actor | None, name: str) -> None:
         """Refuse (Forbidden without the permission or when the actor is not the one who may,
@@ -89,7 +89,7 @@ class Actions:
         action = self.by_name[name]
         require(actor, action.permission)
         if not action.by_whom(obj, actor):
-            raise Forbidden(
+            raise ForbiddenError(
                 self._said(action.who_rule, obj, action.who_refusal)
                 if action.who_refusal
                 else _l("You are not allowed to do this.")

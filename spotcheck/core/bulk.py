@@ -15,13 +15,13 @@ from typing import TypeVar
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.commands import in_command
-from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, user_message
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, user_message
 
 Row = TypeVar("Row")
 Done = TypeVar("Done")
 
 #: Refusals of a row (a bad row, a row whose state does not allow it, a row not there or not one's own).
-REFUSALS = (ValidationFailed, Conflict, NotFound, Forbidden)
+REFUSALS = (InvalidInputError, ConflictError, NotFoundError, ForbiddenError)
 #: The field a bulk command's refusals are reported under.
 FIELD = "rows"
 
@@ -44,7 +44,7 @@ def each(rows: Iterable[Row], step: Callable[[Row], Done], *, name: Callable[[Ro
     if refused and total == 1:
         raise first  # a selection of one is the single command: its own refusal
     if refused:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 FIELD: [
                     str(_l("Nothing was changed: %(count)d of the selected rows cannot be.", count=len(refused))),
@@ -58,9 +58,9 @@ def each(rows: Iterable[Row], step: Callable[[Row], Done], *, name: Callable[[Ro
 def require_selection(ids: object, *, most: int = 5000) -> list[int]:
     """The ids of a selection: whole numbers, at least one, at most ``most``, each once."""
     if not isinstance(ids, (list, tuple)) or not ids:
-        raise ValidationFailed({"ids": [_l("Select at least one row.")]})
+        raise InvalidInputError({"ids": [_l("Select at least one row.")]})
     if len(ids) > most:
-        raise ValidationFailed({"ids": [_l("Select at most %(most)d rows at once.", most=most)]})
+        raise InvalidInputError({"ids": [_l("Select at most %(most)d rows at once.", most=most)]})
     if not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31 for i in ids):
-        raise ValidationFailed({"ids": [_l("The selection names rows that do not exist.")]})
+        raise InvalidInputError({"ids": [_l("The selection names rows that do not exist.")]})
     return list(dict.fromkeys(ids))

@@ -14,7 +14,7 @@ shapes (any whitespace; full-width characters are read as their half-width forms
 
 Remarks in brackets (（周五）, （农历正月初六）) are left out; a line that names dates of another
 year and says neither 放假 nor 上班 (the notice's signature date) is left out. Anything else that
-cannot be read refuses the whole text, naming each line (:class:`ValidationFailed`, field ``file``).
+cannot be read refuses the whole text, naming each line (:class:`InvalidInputError`, field ``file``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Any
 from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.calendar_tables import NAME_LENGTH
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.statutory_holidays import nearest_holiday
 
 HOLIDAY, WORKDAY = "holiday", "workday"
@@ -255,7 +255,7 @@ def parse(text: str, year: int | None = None) -> tuple[int, list[Day]]:
 
 
 def read(text: str, year: int | None = None) -> Reading:
-    """A year's text, checked whole; otherwise :class:`ValidationFailed` naming every line that
+    """A year's text, checked whole; otherwise :class:`InvalidInputError` naming every line that
     cannot be read (field ``file``). ``year``: the year of dates written without one (chosen on the
     form). Blank lines and lines starting with ``#`` are skipped."""
     problems: list[tuple[int, Any]] = []  # (line number, message); 0: the text as a whole
@@ -326,7 +326,7 @@ def read(text: str, year: int | None = None) -> Reading:
     if not problems and not FIRST_YEAR <= years[0] <= LAST_YEAR:
         problems.append((0, _l("The year must be between 2000 and 2100.")))
     if problems:
-        raise ValidationFailed({"file": [message for _n, message in sorted(problems, key=lambda p: p[0] or 10**9)]})
+        raise InvalidInputError({"file": [message for _n, message in sorted(problems, key=lambda p: p[0] or 10**9)]})
     return Reading(
         years[0], sorted(days, key=lambda d: d.day), [(line.number, line.text) for line in lines if not line.days]
     )

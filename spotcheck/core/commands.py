@@ -34,7 +34,7 @@ import sqlalchemy as sa
 
 from spotcheck.core import policy, text
 from spotcheck.core.database import db, end_reading, impatient, is_locked
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def command(permission: Permission | None) -> Callable[[Callable[P, R]], Callabl
             if permission is not ANYONE:
                 policy.require(actor, permission)
             if problems := text.problems({k: v for k, v in arguments.items() if k != "actor"}):
-                raise ValidationFailed(problems)
+                raise InvalidInputError(problems)
             with unit_of_work(keep=actor):
                 return function(*args, **kwargs)
 

@@ -12,7 +12,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
 
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 
 T = TypeVar("T")
 
@@ -131,7 +131,7 @@ def in_chunks(values: list[T], size: int = IN_LIST) -> Iterator[list[T]]:
 
 
 def get_row(model: type[T], row_id: object, missing: object, *, for_update: bool = False) -> T:
-    """The row of ``model`` with id ``row_id`` in the current scope, or NotFound with the message
+    """The row of ``model`` with id ``row_id`` in the current scope, or NotFoundError with the message
     ``missing`` (also for an id no row can have). ``for_update``: locked and read afresh — against
     other writers of the row, not against rows being inserted that refer to it (``FOR NO KEY
     UPDATE`` on PostgreSQL: a job writing a visit's documents does not hold up its result)."""
@@ -141,7 +141,7 @@ def get_row(model: type[T], row_id: object, missing: object, *, for_update: bool
         query = query.with_for_update(of=model, key_share=True).execution_options(populate_existing=True)
     row = db.session.scalar(query) if query is not None else None
     if row is None:
-        raise NotFound(missing)
+        raise NotFoundError(missing)
     return row
 
 

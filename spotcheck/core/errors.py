@@ -15,7 +15,7 @@ class ServiceError(Exception):
     visit_id: int | None = None
 
 
-class ValidationFailed(ServiceError):
+class InvalidInputError(ServiceError):
     """Bad input: ``errors`` maps each field to its messages, in the user's language."""
 
     status = 422
@@ -29,19 +29,19 @@ class ValidationFailed(ServiceError):
         return " ".join(m for messages in self.errors.values() for m in messages)
 
 
-class NotFound(ServiceError):
+class NotFoundError(ServiceError):
     """No such object in the current tenant (another tenant's object is also "not found")."""
 
     status = 404
 
 
-class Forbidden(ServiceError):
+class ForbiddenError(ServiceError):
     """The acting user may not do this (权限不足)."""
 
     status = 403
 
 
-class Conflict(ServiceError):
+class ConflictError(ServiceError):
     """Not possible in the object's present state (状态不允许)."""
 
     status = 409
@@ -49,6 +49,6 @@ class Conflict(ServiceError):
 
 def user_message(error: ServiceError) -> str:
     """What a person reads of a refusal: the field messages of a validation failure, else the message."""
-    if isinstance(error, ValidationFailed):
+    if isinstance(error, InvalidInputError):
         return error.messages()
     return str(error)

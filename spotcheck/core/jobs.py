@@ -26,7 +26,7 @@ from spotcheck.core import audit, clock, settings
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import after_commit, in_command
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, NotFound
+from spotcheck.core.errors import ConflictError, NotFoundError
 from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.policy import Permission, has_permission
 
@@ -88,7 +88,7 @@ def get_job(job_id: int) -> Job:
     """The job as it stands now (read afresh: runs update it behind the session's back)."""
     job = db.session.scalar(sa.select(Job).where(Job.id == job_id).execution_options(populate_existing=True))
     if job is None:
-        raise NotFound(_l("No such job."))
+        raise NotFoundError(_l("No such job."))
     return _live(job)
 
 
@@ -99,16 +99,16 @@ def refuse_if_under_way(kind: str, campaign_id: int, message: object = None) -> 
         sa.select(Job.params).where(Job.kind == kind, Job.status.in_([JobStatus.queued, JobStatus.running]))
     )
     if any((params or {}).get("campaign_id") == campaign_id for params in under_way):
-        raise Conflict(message or _l("This step is already under way; follow its progress on the campaign page."))
+        raise ConflictError(message or _l("This step is already under way; follow its progress on the campaign page."))
 
 
 def job_for(job_id: int, reader: Actor) -> Job:
-    """The job, if ``reader`` may see it (NotFound otherwise, as for another department's job)."""
+    """The job, if ``reader`` may see it (NotFoundError otherwise, as for another department's job)."""
     job = db.session.scalar(
         sa.select(Job).where(Job.id == job_id, visible_jobs(reader)).execution_options(populate_existing=True)
     )
     if job is None:
-        raise NotFound(_l("No such job."))
+        raise NotFoundError(_l("No such job."))
     return _live(job)
 
 

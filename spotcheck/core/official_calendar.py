@@ -29,7 +29,7 @@ from spotcheck.core.calendar_tables import NOTICE_LENGTH as NOTICE_LENGTH, Calen
 from spotcheck.core.clock import now
 from spotcheck.core.commands import after_commit, command
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.core.statutory_holidays import StatutoryDay, statutory_days
 
@@ -66,7 +66,7 @@ NAMED_LINES = 5
 def decode(data: bytes) -> str:
     """A year's file as text: UTF-8 (with or without a BOM) only. A file saved in another encoding
     (GBK, as Notepad and Excel save by default) is refused naming its lines, never read with its
-    holiday names garbled (:class:`ValidationFailed`, field ``file``)."""
+    holiday names garbled (:class:`InvalidInputError`, field ``file``)."""
     bad = []
     for number, line in enumerate(data.split(b"\n"), start=1):
         try:
@@ -84,7 +84,7 @@ def decode(data: bytes) -> str:
         ]
         if len(bad) > NAMED_LINES:
             problems.append(_l("And %(n)d more lines.", n=len(bad) - NAMED_LINES))
-        raise ValidationFailed({"file": problems})
+        raise InvalidInputError({"file": problems})
     return data.decode("utf-8-sig")
 
 
@@ -112,7 +112,7 @@ def load_year(text: str, *, notice: str = "", year: int | None = None, actor: Ac
     year, days = calendar_notice.parse(text, year)
     notice = (notice or "").strip()
     if len(notice) > NOTICE_LENGTH:
-        raise ValidationFailed({"notice": [_l("At most %(n)d characters.", n=NOTICE_LENGTH)]})
+        raise InvalidInputError({"notice": [_l("At most %(n)d characters.", n=NOTICE_LENGTH)]})
     digest = hashlib.sha256("".join(f"{d.day.isoformat()}\t{d.kind}\t{d.name}\n" for d in days).encode()).hexdigest()
     before = db.session.get(CalendarYear, year)
     replaced = (

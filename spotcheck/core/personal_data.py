@@ -6,7 +6,7 @@ The key is ``SPOTCHECK_DATA_KEY`` (a Fernet key, ``spotcheck keys generate``); a
 under a key derived from ``SECRET_KEY`` with HKDF, until ``spotcheck keys adopt`` moves them to a key of their own
 (:mod:`spotcheck.platform.data_keys`). The deployment keeps the check value of the key its values are under
 (:class:`spotcheck.core.deployment.Deployment`): a process whose key is another refuses to read or write them
-(:class:`DataKeyMismatch`) rather than mix two keys.
+(:class:`DataKeyMismatchError`) rather than mix two keys.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from spotcheck.core import deployment, settings
 
 
-class DataKeyMismatch(RuntimeError):
+class DataKeyMismatchError(RuntimeError):
     """The configured data key is not the one the stored values are protected under."""
 
 
@@ -76,7 +76,7 @@ def _verify(keys: Keys) -> None:
     """Refuse to use ``keys`` where the deployment records another key's check value (checked once a session)."""
     recorded = deployment.recorded_check()
     if recorded and recorded != keys.check:
-        raise DataKeyMismatch(
+        raise DataKeyMismatchError(
             "SPOTCHECK_DATA_KEY is not the key the stored personal data is protected under (its check value "
             f"{keys.check[:8]}…, the deployment's {recorded[:8]}…): set the key the data was last adopted or rotated "
             "to (docs/operations.md, “The data key”)"

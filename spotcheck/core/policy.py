@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
-from spotcheck.core.errors import Forbidden
+from spotcheck.core.errors import ForbiddenError
 
 
 class Role(enum.StrEnum):
@@ -373,4 +373,4 @@ def refusal(permission: Permission) -> LazyString:
 def require(actor: Actor | None, permission: Permission) -> None:
     """Refuse (Forbidden, naming the permission and who holds it) unless ``actor`` holds ``permission``."""
     if not has_permission(actor, permission):
-        raise Forbidden(refusal(permission))
+        raise ForbiddenError(refusal(permission))

@@ -44,7 +44,7 @@ from spotcheck.core.database import Model, db
 from spotcheck.core.policy import CROSS_DEPARTMENT, Permission, has_permission
 
 
-class TenantViolation(PermissionError):
+class TenantViolationError(PermissionError):
     """Code tried to write a row of a tenant other than the current one, or to read across
     tenants without the right."""
 
@@ -148,7 +148,7 @@ def cross_tenant(
     Writes still need the row's own tenant to be current (see :func:`tenant_scope`).
     """
     if permission not in CROSS_DEPARTMENT or not has_permission(user, permission):
-        raise TenantViolation(f"cross-tenant access needs the permission {permission.value}")
+        raise TenantViolationError(f"cross-tenant access needs the permission {permission.value}")
     return _scoped(Scope(tenant_id=user.tenant_id, all_tenants=True, reason=reason))
 
 
@@ -263,29 +263,35 @@ def _stamp_new_rows(session: Session, flush_context: object, instances: object) 
             if scope.tenant_id is None and (scope.all_tenants or scope.platform):
                 continue  # platform rows (a platform admin and their tokens) belong to no tenant
             if scope.tenant_id is None:
-                raise TenantViolation(f"{type(obj).__name__} needs a tenant, and no tenant is current")
+                raise TenantViolationError(f"{type(obj).__name__} needs a tenant, and no tenant is current")
             obj.tenant_id = scope.tenant_id
         elif obj.tenant_id != scope.tenant_id and not scope.all_tenants:
-            raise TenantViolation(f"{type(obj).__name__} of tenant {obj.tenant_id} written in tenant {scope.tenant_id}")
+            raise TenantViolationError(
+                f"{type(obj).__name__} of tenant {obj.tenant_id} written in tenant {scope.tenant_id}"
+            )
     for obj in session.new:
         if isinstance(obj, SharedWithReceiver):
             if obj.tenant_id is None:
                 if scope.tenant_id is None:
-                    raise TenantViolation(f"{type(obj).__name__} needs a tenant, and no tenant is current")
+                    raise TenantViolationError(f"{type(obj).__name__} needs a tenant, and no tenant is current")
                 obj.tenant_id = scope.tenant_id
             elif obj.tenant_id != scope.tenant_id and not scope.all_tenants:
-                raise TenantViolation(
+                raise TenantViolationError(
                     f"{type(obj).__name__} of tenant {obj.tenant_id} written in tenant {scope.tenant_id}"
                 )
     for obj in session.dirty:
         if isinstance(obj, (TenantOwned, JointShared)) and not scope.all_tenants and obj.tenant_id != scope.tenant_id:
-            raise TenantViolation(f"{type(obj).__name__} of tenant {obj.tenant_id} changed in tenant {scope.tenant_id}")
+            raise TenantViolationError(
+                f"{type(obj).__name__} of tenant {obj.tenant_id} changed in tenant {scope.tenant_id}"
+            )
         if (
             isinstance(obj, SharedWithReceiver)
             and not scope.all_tenants
             and scope.tenant_id not in (obj.tenant_id, obj.receiver_tenant_id)
         ):
-            raise TenantViolation(f"{type(obj).__name__} of tenant {obj.tenant_id} changed in tenant {scope.tenant_id}")
+            raise TenantViolationError(
+                f"{type(obj).__name__} of tenant {obj.tenant_id} changed in tenant {scope.tenant_id}"
+            )
 
 
 _SET_SCOPE_SQL = sa.text(

@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import settings
 from spotcheck.core.commands import after_commit, after_rollback, in_command
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 
 KEY = re.compile(
     r"^(?P<area>[a-z][a-z_]{0,31})/(?P<tenant>\d{1,10})/(?P<name>[0-9a-f]{32})(?P<suffix>\.[a-z0-9]{1,8})?$"
@@ -54,7 +54,7 @@ def root() -> Path:
 def _path(key: object) -> Path:
     """Where the file of ``key`` is: any value a caller passes, refused unless it is a key of the pattern."""
     if not isinstance(key, str) or not KEY.match(key):
-        raise NotFound(_l("No such stored file."))
+        raise NotFoundError(_l("No such stored file."))
     return root() / key
 
 
@@ -73,7 +73,7 @@ def save(stream: BinaryIO, *, area: str, tenant_id: int, suffix: str = "", limit
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > limit:
-                    raise ValidationFailed(
+                    raise InvalidInputError(
                         {field: [_l("The file is larger than %(mb)d MB.", mb=max(1, limit // (1024 * 1024)))]}
                     )
                 digest.update(chunk)
@@ -96,10 +96,10 @@ def save_bytes(data: bytes, *, area: str, tenant_id: int, suffix: str = "") -> S
 
 
 def path(key: str) -> Path:
-    """Where the file of ``key`` is, for a library that reads paths (NotFound when it is gone)."""
+    """Where the file of ``key`` is, for a library that reads paths (NotFoundError when it is gone)."""
     location = _path(key)
     if not location.is_file():
-        raise NotFound(_l("The stored file is no longer there."))
+        raise NotFoundError(_l("The stored file is no longer there."))
     return location
 
 
@@ -116,7 +116,7 @@ def head(key: str, size: int) -> bytes:
 def exists(key: str | None) -> bool:
     try:
         return key is not None and bool(key) and _path(key).is_file()
-    except NotFound:
+    except NotFoundError:
         return False
 
 

@@ -6,14 +6,14 @@ and parameters and store what it returns; anyone can check a published proof wit
 :func:`spotcheck.draw.verify.verify` (``spotcheck draw verify PROOF.json``).
 """
 
-from spotcheck.draw.inspectors import DrawFailed
+from spotcheck.draw.inspectors import DrawError
 from spotcheck.draw.primitives import ALGORITHM, commitment, new_nonce
 from spotcheck.draw.targets import draw_targets, replace_target
 from spotcheck.draw.versions import draw_inspectors, replace_inspector
 
 __all__ = [
     "ALGORITHM",
-    "DrawFailed",
+    "DrawError",
     "commitment",
     "draw_inspectors",
     "draw_targets",

@@ -32,7 +32,7 @@ from spotcheck.draw.primitives import ALGORITHM, check_field, commitment, derive
 KIND = "inspectors"
 
 
-class DrawFailed(Exception):
+class DrawError(Exception):
     """The teams cannot be formed; the message names the visit and what is missing. Nothing is drawn."""
 
 
@@ -115,7 +115,7 @@ def ranking(seed: bytes, visit: str, inspectors: Iterable[str]) -> list[str]:
 
 
 def pick_team(frame: Frame, visit: str, ranked: list[str], *, team_size: int, per_group_min: int) -> list[str]:
-    """The team for one visit from its ranked eligible inspectors (raises DrawFailed).
+    """The team for one visit from its ranked eligible inspectors (raises DrawError).
 
     Only the head of each group's ranking is read: given just the ``max(team_size, per_group_min)``
     best of every group, merged in rank order, it forms the same team and fails with the same message."""
@@ -123,7 +123,7 @@ def pick_team(frame: Frame, visit: str, ranked: list[str], *, team_size: int, pe
     for group in sorted(frame.needs[visit]):
         own = [i for i in ranked if frame.group_of[i] == group and i not in team][:per_group_min]
         if len(own) < per_group_min:
-            raise DrawFailed(
+            raise DrawError(
                 f"visit {visit}: department {group} has {len(own)} eligible inspector(s), "
                 f"needs {per_group_min} (qualified, valid certificate, not recused, under capacity)"
             )
@@ -134,7 +134,7 @@ def pick_team(frame: Frame, visit: str, ranked: list[str], *, team_size: int, pe
         if inspector not in team:
             team.append(inspector)
     if len(team) < team_size:
-        raise DrawFailed(
+        raise DrawError(
             f"visit {visit}: only {len(team)} eligible inspector(s) for a team of {team_size} "
             f"(qualified, valid certificate, not recused, under capacity)"
         )
@@ -153,7 +153,7 @@ def draw_inspectors(
     algorithm: str = ALGORITHM,
     form_teams: Callable[..., dict[str, list[str]]] | None = None,
 ) -> dict[str, Any]:
-    """Form every team and return the proof (without timestamps), or raise DrawFailed. Version 2
+    """Form every team and return the proof (without timestamps), or raise DrawError. Version 2
     (:mod:`spotcheck.draw.shuffle`) passes its own ``algorithm`` and ``form_teams``."""
     check_field(campaign, "campaign")
     if team_size < 2:
@@ -184,7 +184,7 @@ def draw_inspectors(
 def draw_teams(
     frame: Frame, seed: bytes, *, team_size: int, per_group_min: int, capacity: int | None
 ) -> dict[str, list[str]]:
-    """Every visit's team, in visit order (raises DrawFailed).
+    """Every visit's team, in visit order (raises DrawError).
 
     The same teams as ranking all of :meth:`Frame.eligible` at each visit, with less work: the
     visits share a few (group, needed categories) pairs, so each pair's candidates are listed once
@@ -257,5 +257,5 @@ def replacement_for(
         candidates = [i for i in candidates if frame.group_of[i] == group]
     ranked = ranking(bytes.fromhex(proof["seed"]), visit, candidates)
     if not ranked:
-        raise DrawFailed(f"visit {visit}: no eligible inspector left to replace {out}")
+        raise DrawError(f"visit {visit}: no eligible inspector left to replace {out}")
     return ranked[0]

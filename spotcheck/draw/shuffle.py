@@ -17,7 +17,7 @@ from collections.abc import Callable, Container, Iterator
 from typing import Any
 
 from spotcheck.draw import inspectors
-from spotcheck.draw.inspectors import DrawFailed, Frame, visit_order
+from spotcheck.draw.inspectors import DrawError, Frame, visit_order
 from spotcheck.draw.primitives import rank_keys
 
 ALGORITHM = "spotcheck-draw/2"
@@ -106,7 +106,7 @@ def pick_team(
     team_size: int,
     per_group_min: int,
 ) -> list[str]:
-    """The team for one visit by walking its order (raises DrawFailed, as version 1 words it)."""
+    """The team for one visit by walking its order (raises DrawError, as version 1 words it)."""
     team: list[str] = []
     eligible = eligible_when_reached(frame, visit, load, capacity, team)
     for group in sorted(frame.needs[visit]):
@@ -119,7 +119,7 @@ def pick_team(
                     if taken == per_group_min:
                         break
         if taken < per_group_min:
-            raise DrawFailed(
+            raise DrawError(
                 f"visit {visit}: department {group} has {taken} eligible inspector(s), "
                 f"needs {per_group_min} (qualified, valid certificate, not recused, under capacity)"
             )
@@ -130,7 +130,7 @@ def pick_team(
                 if len(team) >= team_size:
                     break
     if len(team) < team_size:
-        raise DrawFailed(
+        raise DrawError(
             f"visit {visit}: only {len(team)} eligible inspector(s) for a team of {team_size} "
             f"(qualified, valid certificate, not recused, under capacity)"
         )
@@ -140,7 +140,7 @@ def pick_team(
 def draw_teams(
     frame: Frame, seed: bytes, *, team_size: int, per_group_min: int, capacity: int | None
 ) -> dict[str, list[str]]:
-    """Every visit's team, in visit order (raises DrawFailed)."""
+    """Every visit's team, in visit order (raises DrawError)."""
     orders = Orders(frame, seed)
     load: Counter[str] = Counter()
     teams: dict[str, list[str]] = {}
@@ -161,7 +161,7 @@ def draw_inspectors(
     capacity: int | None,
     public_inputs: list[str],
 ) -> dict[str, Any]:
-    """Form every team and return the proof (without timestamps), or raise DrawFailed."""
+    """Form every team and return the proof (without timestamps), or raise DrawError."""
     return inspectors.draw_inspectors(
         campaign=campaign,
         nonce=nonce,
@@ -193,4 +193,4 @@ def replacement_for(
     for inspector in VisitOrder(bytes.fromhex(proof["seed"]), visit, candidates_of(frame, visit)):
         if eligible(inspector) and (not own_group_only or frame.group_of[inspector] == group):
             return inspector
-    raise DrawFailed(f"visit {visit}: no eligible inspector left to replace {out}")
+    raise DrawError(f"visit {visit}: no eligible inspector left to replace {out}")

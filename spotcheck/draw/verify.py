@@ -46,7 +46,7 @@ def verify_bytes(data: bytes) -> list[Check]:
         if split is not None:
             try:
                 return list(_checks(split[0], _FileFrame(split[1])))
-            except _NotAsWritten:
+            except _NotAsWrittenError:
                 pass  # read as JSON, as any proof
             except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
                 return [Check("proof is complete and well-formed", False, f"{type(exc).__name__}: {exc}")]
@@ -64,7 +64,7 @@ def verify(proof: object) -> list[Check]:
         return [Check("proof is complete and well-formed", False, f"{type(exc).__name__}: {exc}")]
 
 
-class _NotAsWritten(Exception):
+class _NotAsWrittenError(Exception):
     """The frame of a proof file is not the sorted frame file it seemed to be: the proof is read as JSON."""
 
 
@@ -88,7 +88,7 @@ class _RowFrame:
 class _FileFrame:
     """A target proof's frame as the frame file it was written from (:func:`proof_file.split_frame`): its
     cells read as stretches of bytes; a file whose rows are not sorted and distinct is not one the platform
-    wrote (:class:`_NotAsWritten`)."""
+    wrote (:class:`_NotAsWrittenError`)."""
 
     def __init__(self, data: bytes):
         self.data = data
@@ -96,7 +96,7 @@ class _FileFrame:
         try:
             self.blocks = target_frames.frame_blocks(data)
         except ValueError:
-            raise _NotAsWritten() from None
+            raise _NotAsWrittenError() from None
         finally:
             self._digest = hashing.result()
         self.cells = [(cell, count) for cell, _, _, count in self.blocks]
@@ -117,7 +117,7 @@ class _FileFrame:
                 ],
             )
         except ValueError:
-            raise _NotAsWritten() from None
+            raise _NotAsWrittenError() from None
 
 
 #: The fields of a proof of each kind (DRAW-SPEC "The proof"); the timestamps may be absent.
@@ -236,7 +236,7 @@ def _inspector_checks(proof: dict[str, Any], seed: bytes, lines: list[str]) -> I
             capacity=capacity,
             public_inputs=proof["public_inputs"],
         )["teams"]
-    except inspectors.DrawFailed as failed:
+    except inspectors.DrawError as failed:
         yield Check("teams can be formed from the frame", False, str(failed))
         return
     teams = proof["teams"]
@@ -248,7 +248,7 @@ def _inspector_checks(proof: dict[str, Any], seed: bytes, lines: list[str]) -> I
     for number, record in enumerate(proof["replacements"], 1):
         try:
             incoming = versions.replacement_for(replayed, record["visit"], record["out"])
-        except (inspectors.DrawFailed, ValueError) as exc:
+        except (inspectors.DrawError, ValueError) as exc:
             yield Check(f"replacement {number} at {record['visit']}", False, str(exc))
             return
         ok = record["in"] == incoming and bool(record.get("reason"))

@@ -15,7 +15,7 @@ INSPECTOR_VERSIONS = (VERSION_1, shuffle.ALGORITHM)
 
 
 def draw_inspectors(**arguments: Any) -> dict[str, Any]:
-    """A new inspector draw (by :data:`CURRENT`): the proof, or DrawFailed."""
+    """A new inspector draw (by :data:`CURRENT`): the proof, or DrawError."""
     return redraw_inspectors(CURRENT, **arguments)
 
 

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.tenants.accounts import commands
-from spotcheck.tenants.accounts.vocabulary import Attempt, LoginRefused
+from spotcheck.tenants.accounts.vocabulary import Attempt, LoginRefusedError
 
-__all__ = ["LoginRefused", "authenticate"]
+__all__ = ["LoginRefusedError", "authenticate"]
 
 
 def authenticate(login: str, password: str, *, max_failures: int, lock_minutes: int, user_agent: str = "") -> Attempt:
-    """A successful sign-in (the user and the new session's key), or :class:`LoginRefused` (the
+    """A successful sign-in (the user and the new session's key), or :class:`LoginRefusedError` (the
     attempt is kept either way)."""
     try:
         attempt = commands.attempt_sign_in(
@@ -27,8 +27,8 @@ def authenticate(login: str, password: str, *, max_failures: int, lock_minutes: 
                 "user_agent": user_agent,
             }
         )
-    except ValidationFailed:  # characters no login or password holds
-        raise LoginRefused(_l("Wrong login or password.")) from None
+    except InvalidInputError:  # characters no login or password holds
+        raise LoginRefusedError(_l("Wrong login or password.")) from None
     if attempt.refused is not None:
         raise attempt.refused
     return attempt

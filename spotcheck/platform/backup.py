@@ -34,14 +34,14 @@ MANIFEST = "manifest.json"
 FILES = "files"
 
 
-class BackupRefused(RuntimeError):
+class BackupRefusedError(RuntimeError):
     """The backup or restore cannot go on; nothing was changed (the message says why)."""
 
 
 def _kind(url: str) -> str:
     name = make_url(url).get_backend_name()
     if name not in ("sqlite", "postgresql"):
-        raise BackupRefused(f"cannot back up a {name} database")
+        raise BackupRefusedError(f"cannot back up a {name} database")
     return name
 
 
@@ -131,9 +131,9 @@ def _run(arguments: list[str], what: str, url: str | None = None) -> None:
             arguments, capture_output=True, text=True, check=False, env=_password_env(url) if url else None
         )
     except FileNotFoundError:
-        raise BackupRefused(f"{arguments[0]} is not installed (the PostgreSQL client tools are needed)") from None
+        raise BackupRefusedError(f"{arguments[0]} is not installed (the PostgreSQL client tools are needed)") from None
     if done.returncode != 0:
-        raise BackupRefused(f"{what} failed: {done.stderr.strip()[-2000:]}")
+        raise BackupRefusedError(f"{what} failed: {done.stderr.strip()[-2000:]}")
 
 
 def _storage_files(root: Path) -> list[Path]:
@@ -155,7 +155,7 @@ def backup(target: Path, *, url: str, storage_root: Path, app_role: str) -> dict
     files the database names that are not in the backup (none when all is well)."""
     kind = _kind(url)
     if target.exists() and any(target.iterdir()):
-        raise BackupRefused(f"{target} is not empty: back up into a new folder")
+        raise BackupRefusedError(f"{target} is not empty: back up into a new folder")
     target.mkdir(parents=True, exist_ok=True)
     named = stored_files()
     hashes: dict[str, str] = {}
@@ -175,7 +175,7 @@ def backup(target: Path, *, url: str, storage_root: Path, app_role: str) -> dict
     else:
         source = make_url(url).database
         if not source or not Path(source).is_file():
-            raise BackupRefused(f"no SQLite database at {source}")
+            raise BackupRefusedError(f"no SQLite database at {source}")
         reading, written = (
             sqlite3.connect(f"file:{source}?mode=ro", uri=True),
             sqlite3.connect(target / "database.sqlite3"),
@@ -216,17 +216,19 @@ def read_manifest(source: Path) -> dict:
         if manifest.get("format") != FORMAT:
             raise ValueError(f"format {manifest.get('format')!r}, not {FORMAT}")
     except (OSError, ValueError, KeyError, TypeError) as failed:
-        raise BackupRefused(f"{source / MANIFEST} cannot be read ({failed}): not a complete Spotcheck backup") from None
+        raise BackupRefusedError(
+            f"{source / MANIFEST} cannot be read ({failed}): not a complete Spotcheck backup"
+        ) from None
     for name, expected in files.items():
         path = source / name
         if ".." in Path(name).parts or not path.is_file():
-            raise BackupRefused(f"the backup is not intact: {name} is missing")
+            raise BackupRefusedError(f"the backup is not intact: {name} is missing")
         if sha256_of(path) != expected:
-            raise BackupRefused(f"the backup is not intact: {name} does not match its SHA-256 in the manifest")
+            raise BackupRefusedError(f"the backup is not intact: {name} does not match its SHA-256 in the manifest")
     listed = {source / name for name in files}
     extra = [path for path in _storage_files(source / FILES) if path not in listed]
     if extra:
-        raise BackupRefused(
+        raise BackupRefusedError(
             f"the backup is not intact: {extra[0].relative_to(source).as_posix()} is not in the manifest"
         )
     return manifest
@@ -252,9 +254,9 @@ def restore(source: Path, *, url: str, storage_root: Path, app_role: str, force:
     kind = _kind(url)
     manifest = read_manifest(source)
     if manifest["source"] != kind:
-        raise BackupRefused(f"this is a backup of a {manifest['source']} database; DATABASE_URL is {kind}")
+        raise BackupRefusedError(f"this is a backup of a {manifest['source']} database; DATABASE_URL is {kind}")
     if manifest.get("app_role", app_role) != app_role:
-        raise BackupRefused(
+        raise BackupRefusedError(
             f"the backup's application role is {manifest['app_role']}, SPOTCHECK_DB_ROLE is "
             f"{app_role}: set SPOTCHECK_DB_ROLE={manifest['app_role']}"
         )
@@ -269,9 +271,9 @@ def restore(source: Path, *, url: str, storage_root: Path, app_role: str, force:
         finally:
             connection.close()
     if occupied and not force:
-        raise BackupRefused("the database is not empty: restore onto an empty one, or give --force to replace it")
+        raise BackupRefusedError("the database is not empty: restore onto an empty one, or give --force to replace it")
     if _storage_files(storage_root) and not force:
-        raise BackupRefused(
+        raise BackupRefusedError(
             f"the storage folder {storage_root} is not empty: restore into an empty one, or give --force"
         )
     copied = _copy_files(source, manifest, storage_root)
@@ -305,7 +307,7 @@ def _copy_files(source: Path, manifest: dict, storage_root: Path) -> list[Path]:
         shutil.copy2(source / name, partial)
         if sha256_of(partial) != expected:
             partial.unlink(missing_ok=True)
-            raise BackupRefused(f"{name} changed while it was copied: its SHA-256 differs from the manifest")
+            raise BackupRefusedError(f"{name} changed while it was copied: its SHA-256 differs from the manifest")
         partial.replace(target)
         copied.append(target)
     return copied
@@ -320,7 +322,7 @@ def _restore_postgresql(source: Path, url: str, app_role: str, *, clean: bool) -
             ["pg_restore", "--list", str(source / "database.dump")], capture_output=True, text=True, check=False
         )
         if listing.returncode != 0:
-            raise BackupRefused(f"pg_restore --list failed: {listing.stderr.strip()[-2000:]}")
+            raise BackupRefusedError(f"pg_restore --list failed: {listing.stderr.strip()[-2000:]}")
         kept = Path(work) / "list"  # the default privileges name the source's owner: granted again below
         kept.write_text(
             "\n".join(line for line in listing.stdout.splitlines() if " DEFAULT ACL " not in line), encoding="utf-8"

@@ -20,7 +20,7 @@ from flask_migrate import cli as migrate_cli
 
 from spotcheck.core import audit, audit_heads
 from spotcheck.core.calendar import add_working_days
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.official_calendar import SOURCES, decode, load_year, years
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
@@ -212,7 +212,7 @@ def demo_command(entities: int | None, scale: int, rules: str) -> None:
 def create_platform_admin(login: str, name: str, password: str) -> None:
     try:
         accounts.create_platform_admin({"login": login, "display_name": name, "password": password}, actor=CONSOLE)
-    except ValidationFailed as failed:
+    except InvalidInputError as failed:
         for field, messages in failed.errors.items():
             click.echo(f"{field}: {' '.join(messages)}", err=True)
         sys.exit(2)
@@ -250,7 +250,7 @@ def calendar_group() -> None:
 def calendar_load(file: str, notice: str) -> None:
     try:
         loaded = load_year(decode(Path(file).read_bytes()), notice=notice, actor=CONSOLE)
-    except ValidationFailed as failed:
+    except InvalidInputError as failed:
         for messages in failed.errors.values():
             for message in messages:
                 click.echo(str(message), err=True)

@@ -22,7 +22,7 @@ from spotcheck.core import audit, deployment, personal_data
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import Model, db, table_of
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.campaigns.models import Draw
@@ -56,7 +56,7 @@ def _keys(raw: str, field: str) -> personal_data.Keys:
     try:
         return personal_data.keys_of(raw.strip())
     except (ValueError, TypeError):
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 field: [
                     _l(
@@ -95,7 +95,7 @@ def _moved(protected: Protected, old: personal_data.Keys, new: personal_data.Key
                     for name in protected.encrypted
                 }
             except InvalidToken:
-                raise ValidationFailed(
+                raise InvalidInputError(
                     {
                         "key": [
                             _l(
@@ -124,15 +124,15 @@ def change_data_key(data: dict, *, actor: Actor) -> dict[str, int]:
     old key cannot read refuses the whole change. Returns how many rows of each kind were moved."""
     old, new = _keys(str(data.get("old") or ""), "old"), _keys(str(data.get("new") or ""), "new")
     if old.check == new.check:
-        raise ValidationFailed({"new": [_l("The new key is the key in use: nothing to move.")]})
+        raise InvalidInputError({"new": [_l("The new key is the key in use: nothing to move.")]})
     with system_access("move the protected values to a new data key"):
         record = deployment.record()
         if record is None:
-            raise ValidationFailed(
+            raise InvalidInputError(
                 {"key": [_l("The database has no deployment record: run `spotcheck db upgrade` first.")]}
             )
         if record.data_key_check and record.data_key_check != old.check:
-            raise ValidationFailed(
+            raise InvalidInputError(
                 {
                     "old": [
                         _l(

@@ -16,8 +16,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from spotcheck.core.database import DATABASE_ERRORS, is_unreachable
-from spotcheck.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed  # noqa: F401
-from spotcheck.core.personal_data import DataKeyMismatch
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, ServiceError  # noqa: F401
+from spotcheck.core.personal_data import DataKeyMismatchError
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def _description(error: HTTPException) -> str:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(ServiceError, _service_error)
-    app.register_error_handler(DataKeyMismatch, _data_key_error)
+    app.register_error_handler(DataKeyMismatchError, _data_key_error)
     for kind in DATABASE_ERRORS:
         app.register_error_handler(kind, _database_error)
     for broker in BROKER_ERRORS:
@@ -105,7 +105,7 @@ def _broker_error(error: Exception) -> Response:
     return _unavailable()
 
 
-def _data_key_error(error: DataKeyMismatch) -> Response:
+def _data_key_error(error: DataKeyMismatchError) -> Response:
     """A process started with another data key than the one the values are under (a rotation half done):
     unavailable until it is restarted with the right one — it never reads or writes them with the wrong key."""
     log.error("data key mismatch on %s %s: %s", request.method, request.path, error)

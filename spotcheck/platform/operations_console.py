@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 
 from spotcheck.core import personal_data
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import CONSOLE
 from spotcheck.platform import backup as backups, data_keys, operations_check
 
@@ -37,7 +37,7 @@ def _settings() -> dict:
 def backup_command(directory: str) -> None:
     try:
         manifest = backups.backup(Path(directory), **_settings())
-    except backups.BackupRefused as refused:
+    except backups.BackupRefusedError as refused:
         raise click.ClickException(str(refused)) from None
     stored = sum(1 for name in manifest["files"] if name.startswith(f"{backups.FILES}/"))
     click.echo(
@@ -70,7 +70,7 @@ def restore_command(directory: str, force: bool) -> None:
     db.engine.dispose()  # no connection of this process stays open on the database being replaced
     try:
         manifest = backups.restore(Path(directory), force=force, **_settings())
-    except backups.BackupRefused as refused:
+    except backups.BackupRefusedError as refused:
         raise click.ClickException(f"not restored: {refused}") from None
     db.engine.dispose()
     stored = sum(1 for name in manifest["files"] if name.startswith(f"{backups.FILES}/"))
@@ -139,7 +139,7 @@ def keys_generate() -> None:
 def _moved(old: str, new: str, how: str) -> None:
     try:
         counts = data_keys.change_data_key({"old": old, "new": new, "how": how}, actor=CONSOLE)
-    except ValidationFailed as refused:
+    except InvalidInputError as refused:
         raise click.ClickException(
             "nothing was changed: "
             + "; ".join(str(message) for messages in refused.errors.values() for message in messages)

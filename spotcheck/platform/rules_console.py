@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import queries as accounts
@@ -31,7 +31,7 @@ def _department(code: str | None) -> Tenant | None:
     return found
 
 
-def _refused(failed: ValidationFailed) -> None:
+def _refused(failed: InvalidInputError) -> None:
     """Each refusal under the file's key and its name (report_days.value（检查结果报送期限（取值））)."""
     for key, messages in failed.errors.items():
         for message in messages:
@@ -89,7 +89,7 @@ def rules_load(file: str | None, preset_name: str | None, department: str | None
         else:
             with tenant_scope(tenant.id):
                 version = commands.load_department_rules({"text": text, "preset": name}, actor=CONSOLE)
-    except ValidationFailed as failed:
+    except InvalidInputError as failed:
         _refused(failed)
         return
     whose = f"{tenant.name}的细则" if tenant else "实施方案"

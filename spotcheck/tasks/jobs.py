@@ -64,7 +64,7 @@ INTERNAL_ERROR = _l(
 )
 
 
-class Superseded(Exception):
+class SupersededError(Exception):
     """This run no longer holds the job (it was taken for dead and the job given to another run)."""
 
 
@@ -307,22 +307,22 @@ def run_job(
                     job_sessions.note_session(job_id, attempt, noted)
                     job = get_job(job_id)
                     if batches and not _still_held(job_id, attempt):
-                        raise Superseded(job_id)
+                        raise SupersededError(job_id)
                     result = _added(so_far, work(job, user, progress)) if batches else work(job, user, progress)
                     if batches and result.get("remaining"):
                         if not _fenced(job_id, attempt):
-                            raise Superseded(job_id)
+                            raise SupersededError(job_id)
                         so_far, more = result, True  # this batch commits; the next goes on
                     else:
                         if not _settle(
                             job_id, attempt, status=JobStatus.succeeded, result=result, **progress.finished()
                         ):
-                            raise Superseded(job_id)
+                            raise SupersededError(job_id)
                         audit.record("job.succeeded", "job", job_id, actor=user, details={"kind": job.kind})
                 if not more:
                     break
                 _let_writers_in()
-        except Superseded:
+        except SupersededError:
             log.warning("job %s: run %s was superseded; its work was undone", job_id, attempt)
             return {"skipped": True, "job_id": job_id}
         except ServiceError as refused:

@@ -97,12 +97,12 @@ def test_reading_a_bomb_keeps_memory_bounded(tmp_path):
     path.write_bytes(bomb(1536))
     script = textwrap.dedent(f"""
         import resource, sys
-        from spotcheck.tenants.spreadsheets.reading import RowSource, UnreadableFile
+        from spotcheck.tenants.spreadsheets.reading import RowSource, UnreadableFileError
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
         try:
             list(RowSource({str(path)!r}).rows())
-        except UnreadableFile as refused:
+        except UnreadableFileError as refused:
             print("refused:", refused)
         grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
         print("grown_kb:", grown)

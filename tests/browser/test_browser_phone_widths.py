@@ -29,7 +29,7 @@ import pytest
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.permissions import declared_access
@@ -107,7 +107,7 @@ def worked_in(app) -> list[str]:
                 results.add_attachment(
                     visit_id, {"stream": io.BytesIO(PNG), "filename": "现场检查照片（仓库东侧）.png"}, actor=inspector
                 )
-            except (Conflict, Forbidden, NotFound, ValidationFailed):
+            except (ConflictError, ForbiddenError, NotFoundError, InvalidInputError):
                 db.session.rollback()  # not on this team, or its result is no longer recorded
                 continue
             db.session.commit()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from stdnum.cn import uscc
 
 from spotcheck.core.database import db
-from spotcheck.core.scoping import TenantViolation, tenant_scope
+from spotcheck.core.scoping import TenantViolationError, tenant_scope
 from spotcheck.demo.registry import credit_code
 from spotcheck.tenants.directory import bulk
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
@@ -190,12 +190,12 @@ def test_directory_entries_in_bulk(app):
                 if e.entity.code.startswith("91330106BK")
             }
             # another department may not be written from here
-            with pytest.raises(TenantViolation):
+            with pytest.raises(TenantViolationError):
                 bulk.upsert_directory_entries(
                     yjj, [{"code": code(1), "category": "x", "risk": "C", "tags": "", "last_inspected_on": None}]
                 )
             # unknown codes: nothing may be committed
-            with pytest.raises(bulk.UnknownEntities) as unknown:
+            with pytest.raises(bulk.UnknownEntitiesError) as unknown:
                 bulk.upsert_directory_entries(
                     scj,
                     [

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands
 from spotcheck.tenants.campaigns.models import TeamMember
@@ -124,15 +124,15 @@ def test_one_team_that_cannot_have_a_leader_refuses_the_whole_step_naming_it(app
                 member.active = False
             db.session.commit()
             name = empty_team[0].entity.name
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 campaign_commands.designate_leaders(campaign_id, {"rule": "first_drawn"}, actor=planner_of(admin))
             rows = refused.value.errors["rows"]
             assert "未作任何更改" in rows[0] or "Nothing was changed" in rows[0]
             assert len(rows) == 2 and rows[1].startswith(name)
             assert all(not ids for ids in _leaders(campaign_id).values())  # nothing named anywhere
-            with pytest.raises(ValidationFailed):
+            with pytest.raises(InvalidInputError):
                 campaign_commands.designate_leaders(campaign_id, {"rule": "whoever"}, actor=planner_of(admin))
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 campaign_commands.designate_leaders(
                     campaign_id, {"rule": "first_drawn"}, actor=user_named("yjj_inspector")
                 )
@@ -144,7 +144,7 @@ def test_leaders_cannot_be_named_before_the_inspector_draw(app):
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
             draft = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 campaign_commands.designate_leaders(draft.id, {"rule": "first_drawn"}, actor=planner_of(admin))
 
 
@@ -180,5 +180,5 @@ def test_the_coordinator_names_every_mixed_team_leader_at_once(app):
             assert done["named"] == len(teams)
             for team in joint_queries.teams(campaign).values():
                 assert next(m.is_leader for m in team) and sum(m.is_leader for m in team) == 1
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 joint.designate_leaders(campaign.id, {"rule": "first_drawn"}, actor=user_named("scj_planner"))

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import ItemResult, ResultCategory, Visit
@@ -52,7 +52,7 @@ def test_results_that_found_nothing_are_approved_at_once_and_a_problem_refuses_t
         with tenant_scope(ids["tenant"]):
             clean = _submitted(ids, [NO_PROBLEM, NO_PROBLEM, NO_PROBLEM, "pending_own_rules"])
             *fine, problem = clean
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.approve_results(clean, actor=leader)
             rows = refused.value.errors["rows"]
             assert len(rows) == 2 and db.session.get(Visit, problem).entity.name in rows[1]
@@ -60,20 +60,20 @@ def test_results_that_found_nothing_are_approved_at_once_and_a_problem_refuses_t
             authored = db.session.get(Visit, fine[1])
             authored.entered_by = [*authored.entered_by, leader.id]
             db.session.commit()
-            with pytest.raises(ValidationFailed) as own:  # its author may not approve it, in a batch either
+            with pytest.raises(InvalidInputError) as own:  # its author may not approve it, in a batch either
                 results.approve_results(fine, actor=leader)
             assert len(own.value.errors["rows"]) == 2 and authored.entity.name in own.value.errors["rows"][1]
             authored.entered_by = [i for i in authored.entered_by if i != leader.id]
             db.session.commit()
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results.approve_results(fine, actor=planner_of(user_named("yjj_admin")))
-            with pytest.raises(ValidationFailed):
+            with pytest.raises(InvalidInputError):
                 results.approve_results([], actor=leader)
             approved = results.approve_results(fine + fine[:1], actor=leader)  # each once
             assert len(approved) == 3 and _statuses(fine) == ["approved"] * 3
-            with pytest.raises(Conflict):  # approved already: a selection of one is refused as the single one is
+            with pytest.raises(ConflictError):  # approved already: a selection of one is refused as the single one is
                 results.approve_results(fine[:1], actor=leader)
-            with pytest.raises(ValidationFailed) as again:
+            with pytest.raises(InvalidInputError) as again:
                 results.approve_results(fine[:2], actor=leader)
             assert db.session.get(Visit, fine[0]).entity.name in again.value.errors["rows"][1]
             results.approve_result(problem, actor=leader)  # on its own page: seen, approved

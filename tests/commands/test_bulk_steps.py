@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.core.errors import ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaign_queries
 from spotcheck.tenants.campaigns.models import TeamMember
@@ -59,13 +59,13 @@ def test_an_inspector_is_replaced_at_every_visit_each_as_alone_and_the_proof_sti
             away = _busiest(campaign_id)
             theirs = [m.id for m in _active(campaign_id) if m.inspector_id == away]
             assert len(theirs) >= 2
-            with pytest.raises(ValidationFailed) as refused:  # the single command's reason rule, per row
+            with pytest.raises(InvalidInputError) as refused:  # the single command's reason rule, per row
                 campaign_commands.replace_inspectors(
                     campaign_id, {"inspector_id": away, "reason": "whim"}, actor=planner
                 )
             assert len(refused.value.errors["rows"]) == len(theirs) + 1
             assert [m.id for m in _active(campaign_id) if m.inspector_id == away] == theirs  # nothing changed
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 campaign_commands.replace_inspectors(
                     campaign_id, {"inspector_id": away, "reason": "illness"}, actor=user_named("yjj_inspector")
                 )
@@ -79,7 +79,7 @@ def test_an_inspector_is_replaced_at_every_visit_each_as_alone_and_the_proof_sti
             proof = campaign_queries.draw(campaign, "inspectors").proof
             assert len(proof["replacements"]) == len(theirs)
             assert publication.verify_proof(campaign, "inspectors").ok
-            with pytest.raises(ValidationFailed) as gone:  # on no team any more
+            with pytest.raises(InvalidInputError) as gone:  # on no team any more
                 campaign_commands.replace_inspectors(
                     campaign_id, {"inspector_id": away, "reason": "illness"}, actor=planner
                 )
@@ -93,7 +93,7 @@ def test_a_selection_with_one_member_not_of_the_campaign_changes_nothing_and_nam
         with tenant_scope(admin.tenant_id):
             members = _active(campaign_id)[:2]
             before = [(m.id, m.inspector_id) for m in _active(campaign_id)]
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 campaign_commands.replace_inspectors(
                     campaign_id, {"member_ids": [members[0].id, 99999], "reason": "illness"}, actor=planner_of(admin)
                 )
@@ -117,7 +117,7 @@ def test_publication_of_a_selection_names_each_result_not_ready_and_publishes_no
                 .order_by(Visit.id)
             )
             db.session.commit()
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.publish_results([ids["visit"], other], actor=publisher)
             rows = refused.value.errors["rows"]
             assert len(rows) == 2 and db.session.get(Visit, other).entity.name in rows[1]
@@ -151,11 +151,11 @@ def test_transfers_are_acknowledged_many_at_once_and_one_already_acknowledged_re
         with tenant_scope(tenant_id("SCJ")):
             results.acknowledge_transfer(first, {"note": ""}, actor=receiver)
             db.session.commit()
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.acknowledge_transfers([first, second], {"note": "批量签收"}, actor=receiver)
             assert len(refused.value.errors["rows"]) == 2
             assert follow_up_reads.get_follow_up(second).closed_at is None  # nothing changed
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results.acknowledge_transfers([second], {}, actor=user_named("scj_inspector"))
     client = signed_in(app, "scj_planner")
     listed = client.get("/transfers").get_data(as_text=True)

@@ -10,7 +10,7 @@ import pytest
 
 from spotcheck.core.clock import frozen_at, local
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.joint import commands as joint
 from spotcheck.tenants.results import codes, commands as results
@@ -53,10 +53,10 @@ def test_a_joint_visits_request_reads_with_the_coordinators_decision_and_the_rep
             db.session.commit()
         found = business_outcomes(token, {"business_code": business})
         assert found.joint and [r.replaced_by for r in found.recusals] == [replacement] and replacement != asked
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(InvalidInputError) as refused:
             business_outcomes(token, {"business_code": "0000-0000-0000"})
         assert set(refused.value.errors) == {"business_code"}
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFoundError):
             business_outcomes("no-such-token", {"business_code": business})
 
 

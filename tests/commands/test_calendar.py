@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 from spotcheck.core import calendar, clock, official_calendar
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.core.errors import ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import system_access
 from tests.support.calendar_files import FILE_2027
 from tests.support.helpers import bearer, csrf_token, post_form, signed_in, user_named
@@ -129,7 +129,7 @@ def test_entering_a_year_makes_its_deadlines_exact_and_replaces_it_whole(app):
 )
 def test_a_malformed_file_is_refused_whole_naming_the_line(app, text, line):
     with app.app_context():
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(InvalidInputError) as refused:
             official_calendar.load_year(text, actor=user_named("admin"))
         messages = [str(m) for m in refused.value.errors["file"]]
         assert any(line in m for m in messages), messages
@@ -139,7 +139,7 @@ def test_a_malformed_file_is_refused_whole_naming_the_line(app, text, line):
 def test_only_the_platform_administrator_enters_a_year(app):
     with app.app_context():
         for login in ("scj_admin", "sfj_supervisor", "scj_leader"):
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 official_calendar.load_year(FILE_2027, actor=user_named(login))
         assert not calendar.official_calendar_known(2027)
 

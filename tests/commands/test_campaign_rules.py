@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns, risk
 from spotcheck.tenants.campaigns.models import Campaign, Draw
@@ -50,7 +50,7 @@ def _counts() -> tuple:
 def _refused(make, *fields: str) -> dict:
     """Run ``make``; it must be refused on ``fields`` and leave every row as it was."""
     before = _counts()
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(InvalidInputError) as refused:
         make()
     assert set(fields) <= set(refused.value.errors), refused.value.errors
     assert _counts() == before

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.draw import proof_file, target_frames
@@ -44,7 +44,7 @@ def test_plan_goes_from_published_to_filed(app):
         leader = leader_of(admin)
         with tenant_scope(supervisor.tenant_id):
             assert [p.id for p in plans_queries.plans_to_review(supervisor)] == [world["plan"]]
-            with pytest.raises(ValidationFailed):
+            with pytest.raises(InvalidInputError):
                 plans.review(world["plan"], {"accept": False, "comment": ""}, actor=supervisor)
             plans.review(world["plan"], {"accept": False, "comment": "请补充检查频次"}, actor=supervisor)
             db.session.commit()
@@ -59,7 +59,7 @@ def test_plan_goes_from_published_to_filed(app):
         with tenant_scope(world["tenant"]):
             plan = plans_queries.get_plan(world["plan"])
             assert plan.status == PlanStatus.filed and plan.filed_by_name == "韩梅" and plan.published_at is not None
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 plans.publish(plan.id, actor=leader)  # published before it was filed; nothing to publish again
 
 
@@ -67,7 +67,7 @@ def test_a_non_supervisor_cannot_file_plans(app):
     with app.app_context():
         world = build(file_plan=False)
         coordinator = user_named("yjj_leader")
-        with tenant_scope(coordinator.tenant_id), pytest.raises(Forbidden):
+        with tenant_scope(coordinator.tenant_id), pytest.raises(ForbiddenError):
             plans.review(world["plan"], {"accept": True, "comment": ""}, actor=coordinator)
 
 
@@ -76,10 +76,10 @@ def test_campaign_outside_a_filed_plan_is_refused_unless_exempt_with_a_reason(ap
         world = build(file_plan=False)
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
             assert "item_ids" in refused.value.errors
-            with pytest.raises(ValidationFailed) as no_reason:
+            with pytest.raises(InvalidInputError) as no_reason:
                 campaign_commands.create_campaign(
                     campaign_data(world, exempt_kind="complaint"), actor=planner_of(admin)
                 )
@@ -149,10 +149,10 @@ def test_steps_out_of_order_and_a_second_draw_are_refused(app):
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
             campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))  # not approved yet
             campaign_commands.approve(campaign.id, actor=leader_of(admin))
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 campaign_commands.draw_targets(
                     campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin)
                 )  # not frozen yet
@@ -162,9 +162,9 @@ def test_steps_out_of_order_and_a_second_draw_are_refused(app):
                 campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin)
             )
             db.session.commit()
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 campaign_commands.draw_targets(campaign.id, {"public_inputs": ["another try"]}, actor=planner_of(admin))
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 campaign_commands.update_campaign(campaign.id, {"title": "改"}, actor=planner_of(admin))
 
 
@@ -180,7 +180,7 @@ def test_target_replacement_takes_the_next_reserve_and_refuses_cannot_be_found(a
             out = db.session.scalar(
                 sa.select(CampaignTarget).join(CampaignTarget.entity).where(CampaignTarget.entity.has(code=ids[0]))
             )
-            with pytest.raises(ValidationFailed):
+            with pytest.raises(InvalidInputError):
                 campaign_commands.replace_target(
                     campaign.id, {"entity_id": out.entity_id, "reason": "cannot_be_found"}, actor=planner_of(admin)
                 )
@@ -214,7 +214,7 @@ def test_a_reason_of_the_departments_own_rules_replaces_a_target_and_every_page_
                     CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected
                 )
             ).first()
-            with pytest.raises(ValidationFailed):  # the platform's reason its rules dropped
+            with pytest.raises(InvalidInputError):  # the platform's reason its rules dropped
                 campaign_commands.replace_target(
                     campaign.id, {"entity_id": out.entity_id, "reason": "closed"}, actor=planner_of(admin)
                 )
@@ -237,7 +237,7 @@ def test_an_unfillable_team_fails_the_whole_draw_naming_the_visit(app):
             campaign = campaigns.get_campaign(campaign_id)
             campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
             db.session.commit()
-            with pytest.raises(Conflict, match="91330100MA"):
+            with pytest.raises(ConflictError, match="91330100MA"):
                 campaign_commands.draw_inspectors(
                     campaign_id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin)
                 )
@@ -262,7 +262,7 @@ def test_two_concurrent_draws_give_exactly_one(postgres_url):
                     campaign_commands.draw_targets(campaign_id, {"public_inputs": [label]}, actor=actor)
                     db.session.commit()
                     outcomes.append("drawn")
-                except Conflict:
+                except ConflictError:
                     db.session.rollback()
                     outcomes.append("refused")
 
@@ -342,7 +342,7 @@ def test_a_draw_whose_drawn_business_left_the_registry_is_refused_and_stores_not
             db.session.commit()
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
-            with pytest.raises(Conflict, match="已不在名录库中"):
+            with pytest.raises(ConflictError, match="已不在名录库中"):
                 campaign_commands.draw_targets(
                     campaign_id, {"public_inputs": ["observer:人大代表 1234"]}, actor=planner_of(admin)
                 )

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from spotcheck.core.calendar import add_working_days
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaigns
@@ -107,7 +107,7 @@ def test_a_year_of_one_department_under_each_citys_rulebook(app, city):
         with frozen_at(date(2026, 2, 1)), tenant_scope(yjj):
             data = campaign_world.campaign_data(world_ids)
             if city == "宁安市":
-                with pytest.raises(ValidationFailed) as refused:
+                with pytest.raises(InvalidInputError) as refused:
                     campaigns.create_campaign(data, actor=planner)
                 assert cited("第3条") in str(refused.value.errors["item_ids"][0])
             else:
@@ -124,7 +124,7 @@ def test_a_stricter_department_rule_applies_and_a_looser_one_is_refused_naming_t
             effective_from=date(2026, 12, 1),
             entries={**base.entries, "publish_days": documents.Entry(25, "四（三）")},
         )
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(InvalidInputError) as refused:
             _load_department("YJJ", looser, date(2026, 11, 24))
         assert "《企业信息公示暂行条例》第六条、第七条" in refused.value.errors["publish_days"][0]
         # setting what only the rulebook sets: refused
@@ -133,7 +133,7 @@ def test_a_stricter_department_rule_applies_and_a_looser_one_is_refused_naming_t
             effective_from=date(2026, 12, 1),
             entries={**base.entries, "filing_authorities": documents.Entry(["justice"], "四（三）")},
         )
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(InvalidInputError) as refused:
             _load_department("YJJ", authorities, date(2026, 11, 24))
         assert "由实施方案规定" in refused.value.errors["filing_authorities"][0]
         assert _versions() == before
@@ -163,7 +163,7 @@ def test_a_rulebook_looser_than_the_floor_or_than_what_a_department_keeps_is_ref
             effective_from=date(2027, 1, 1),
             entries={**NINGAN.entries, "publish_days": documents.Entry(30, "第9条")},
         )
-        with frozen_at(date(2026, 11, 24)), pytest.raises(ValidationFailed) as refused:
+        with frozen_at(date(2026, 11, 24)), pytest.raises(InvalidInputError) as refused:
             rules.load_rulebook({"text": rulefile.write(loose)}, actor=CONSOLE)
         assert "《企业信息公示暂行条例》第六条、第七条" in refused.value.errors["publish_days"][0]
         # a rulebook asking a 3-day report while 应急管理局's rules keep 5: the department is named
@@ -172,7 +172,7 @@ def test_a_rulebook_looser_than_the_floor_or_than_what_a_department_keeps_is_ref
             effective_from=date(2027, 1, 1),
             entries={**NINGAN.entries, "report_days": documents.Entry(3, "第9条")},
         )
-        with frozen_at(date(2026, 11, 24)), pytest.raises(ValidationFailed) as refused:
+        with frozen_at(date(2026, 11, 24)), pytest.raises(InvalidInputError) as refused:
             rules.load_rulebook({"text": rulefile.write(strict)}, actor=CONSOLE)
         assert any(
             "应急管理局" in message and "检查结果报送期限" in message for message in refused.value.errors["departments"]
@@ -268,7 +268,7 @@ def test_a_version_not_yet_in_force_is_replaced_by_another_of_its_day_but_never_
         with frozen_at(date(2026, 11, 24)):
             first = rules.load_rulebook({"text": rulefile.write(coming)}, actor=CONSOLE)
             db.session.commit()
-            with pytest.raises(ValidationFailed) as refused:  # the same file again: nothing loaded
+            with pytest.raises(InvalidInputError) as refused:  # the same file again: nothing loaded
                 rules.load_rulebook({"text": rulefile.write(coming)}, actor=CONSOLE)
             assert "内容相同" in str(refused.value.errors["file"][0])
             other = replace(coming, entries={**coming.entries, "publish_days": documents.Entry(10, "第9条")})

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus
@@ -44,19 +44,19 @@ def test_a_problem_visit_and_its_campaign_close_only_with_a_leaders_reasoned_dec
             published(ids)  # a problem found (发现问题待后续处理), no follow-up recorded
             one = visit(ids)
             assert "close" not in VISIT_ACTIONS.allowed(one, planner)
-            with pytest.raises(Conflict, match="四（四），抽查发现的问题须依法处理"):
+            with pytest.raises(ConflictError, match="四（四），抽查发现的问题须依法处理"):
                 results.close_visit(one.id, actor=planner)
             campaign = _as_if_every_result_published(ids["campaign"])
             assert "close" not in CAMPAIGN_STEPS.allowed(campaign, planner)
-            with pytest.raises(Conflict, match="四（四），抽查发现的问题须依法处理") as refused:
+            with pytest.raises(ConflictError, match="四（四），抽查发现的问题须依法处理") as refused:
                 results.close_campaign(campaign.id, actor=planner)
             assert one.entity.name in str(refused.value)
             db.session.rollback()
 
             for someone in (planner, chief):  # only a leader decides that no follow-up is needed
-                with pytest.raises(Forbidden):
+                with pytest.raises(ForbiddenError):
                     results.decide_no_follow_up(ids["visit"], {"reason": "当场已改正"}, actor=someone)
-            with pytest.raises(ValidationFailed) as unexplained:
+            with pytest.raises(InvalidInputError) as unexplained:
                 results.decide_no_follow_up(ids["visit"], {"reason": " "}, actor=leader)
             assert set(unexplained.value.errors) == {"reason"}
             assert visit(ids).no_follow_up_at is None and visit(ids).closed_at is None  # nothing changed
@@ -75,7 +75,7 @@ def test_a_problem_visit_and_its_campaign_close_only_with_a_leaders_reasoned_dec
                     )
                 ).all()
             )
-            with pytest.raises(Conflict):  # decided once
+            with pytest.raises(ConflictError):  # decided once
                 results.decide_no_follow_up(ids["visit"], {"reason": "再次决定"}, actor=leader)
             assert "close" in VISIT_ACTIONS.allowed(decided, planner)
             results.close_visit(decided.id, actor=planner)
@@ -101,7 +101,7 @@ def test_a_problem_visit_closes_once_its_follow_up_is_recorded(app):
             )
             db.session.commit()
             assert "decide_no_follow_up" not in VISIT_ACTIONS.allowed(visit(ids), leader)  # a follow-up is recorded
-            with pytest.raises(Conflict, match="1"):  # still open
+            with pytest.raises(ConflictError, match="1"):  # still open
                 results.close_visit(visit(ids).id, actor=planner)
             [follow_up] = visit(ids).follow_ups
             results.close_follow_up(

@@ -16,7 +16,7 @@ import spotcheck
 from spotcheck.core import commands
 from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.core.errors import ForbiddenError, InvalidInputError
 from spotcheck.core.policy import CONSOLE, SCHEDULER, Role, has_permission
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.accounts import commands as services
@@ -121,7 +121,7 @@ def test_every_command_refuses_every_role_without_its_permission_and_changes_not
                 if has_permission(actor, command.permission):
                     continue
                 args, kwargs = _dummy_arguments(command)
-                with tenant_scope(getattr(actor, "tenant_id", None)), pytest.raises(Forbidden, match=r"."):
+                with tenant_scope(getattr(actor, "tenant_id", None)), pytest.raises(ForbiddenError, match=r"."):
                     run(*args, actor=actor, **kwargs)
                 refused += 1
         assert _snapshot() == before
@@ -134,7 +134,7 @@ def test_a_department_administrator_cannot_approve_a_campaign(app):
         admin = user_named("yjj_admin")
         with tenant_scope(world["tenant"]):
             campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 campaign_commands.approve(campaign.id, actor=admin)
             assert campaigns.get_campaign(campaign.id).status == CampaignStatus.draft
 
@@ -145,7 +145,7 @@ def test_a_department_with_a_bad_administrator_is_not_created(app):
     with app.app_context():
         platform_admin = user_named("admin")
         before = _snapshot()
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(InvalidInputError) as refused:
             services.create_department(
                 {
                     "code": "ZJNEW",
@@ -203,7 +203,7 @@ def test_a_failed_nested_command_leaves_nothing_while_its_caller_goes_on(app):
         with tenant_scope(admin.tenant_id):
             with unit_of_work():
                 kept = items.create_item({"name": "保留的事项"}, actor=admin)
-                with pytest.raises(ValidationFailed):
+                with pytest.raises(InvalidInputError):
                     items.update_item(kept.id, {"name": ""}, actor=admin)
             names = set(db.session.scalars(sa.select(Item.name)))
             assert "保留的事项" in names

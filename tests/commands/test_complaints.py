@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.supervision import commands as supervision, queries, vocabulary
@@ -64,12 +64,12 @@ def test_a_complaint_reaches_the_bureau_alone_and_the_department_sees_nothing_un
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
         token, _, business, _ = codes_of(ids)
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(InvalidInputError) as refused:
             supervision.complain(
                 token, {"business_code": business, "text": "短", "contact_name": "", "contact_phone": "123"}
             )
         assert set(refused.value.errors) == {"text", "contact_name", "contact_phone"}
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(InvalidInputError) as refused:
             supervision.complain(token, {**COMPLAINT, "business_code": "0000-0000-0000"})
         assert set(refused.value.errors) == {"business_code"}
         made = _complained(ids)
@@ -93,13 +93,13 @@ def test_a_complaint_reaches_the_bureau_alone_and_the_department_sees_nothing_un
             assert not [t for t in queries.tasks_for(leader) if t.kind.startswith("complaint")]
             assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 0
             assert db.session.scalar(sa.select(AuditEntry.id).where(AuditEntry.action.like("complaint.%"))) is None
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 complaint_queries.complaint(made, reader=leader)  # the bureau's page is not the department's
             _, rows = queries.figure_rows("complaints_open", ids["tenant"], YEAR, reader=leader)
             assert rows.total == 0
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 supervision.answer_complaint(made, {"answer": "部门自行答复企业"}, actor=leader)
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 supervision.forward_complaint(made, {"named": "yes", "text": COMPLAINT["text"]}, actor=leader)
 
 
@@ -110,14 +110,14 @@ def test_an_anonymous_forward_carries_neither_the_business_nor_the_campaign_visi
         supervisor = user_named("sfj_supervisor")
         with _bureau():
             for bad, field in (({"text": FORWARDED}, "named"), ({"named": "no", "text": "短"}, "text")):
-                with pytest.raises(ValidationFailed) as refused:
+                with pytest.raises(InvalidInputError) as refused:
                     supervision.forward_complaint(made, bad, actor=supervisor)
                 assert set(refused.value.errors) == {field}
             assert db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintForward)) == 0  # nothing changed
             forward = supervision.forward_complaint(made, {"named": "no", "text": FORWARDED}, actor=supervisor)
             forward_id = forward.id
             db.session.commit()
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 supervision.forward_complaint(made, {"named": "yes", "text": FORWARDED}, actor=supervisor)  # once
             assert db.session.get(Complaint, made).text == COMPLAINT["text"]  # the original stays the bureau's
             entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "complaint.forwarded"))
@@ -135,16 +135,16 @@ def test_an_anonymous_forward_carries_neither_the_business_nor_the_campaign_visi
                 and rows.rows[0][2] == "（未附企业名称）"
                 and rows.refs == [("complaint_forward", forward.id)]
             )
-            with pytest.raises(Forbidden):  # the planner reads the figures of nobody and answers nothing
+            with pytest.raises(ForbiddenError):  # the planner reads the figures of nobody and answers nothing
                 supervision.answer_forwarded(forward.id, {"answer": "已核实并整改。"}, actor=user_named("yjj_planner"))
             supervision.answer_forwarded(
                 forward.id, {"answer": "已核实，已要求检查人员只索取与事项有关的材料。"}, actor=leader
             )
             db.session.commit()
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 supervision.answer_forwarded(forward.id, {"answer": "再次答复司法局"}, actor=leader)
         # another department's leader: no such complaint
-        with tenant_scope(tenant_id("SCJ")), pytest.raises(NotFound):
+        with tenant_scope(tenant_id("SCJ")), pytest.raises(NotFoundError):
             supervision.answer_forwarded(forward_id, {"answer": "别的部门答复"}, actor=user_named("scj_leader"))
         assert _department_sees(ids)[1] == (0, 1)
         with _bureau():
@@ -183,7 +183,7 @@ def test_the_bureau_answers_without_forwarding_and_the_department_never_learns_o
         with _bureau():
             supervision.answer_complaint(made, {"answer": "经调查，检查行为符合规定，已向企业说明。"}, actor=supervisor)
             db.session.commit()
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 supervision.forward_complaint(made, {"named": "no", "text": FORWARDED}, actor=supervisor)
         assert _department_sees(ids) == ([], (0, 0)) and _bureau_figures(ids) == (0, 1)
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from spotcheck.core import personal_data
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.draw import proof_file
@@ -116,7 +116,7 @@ def test_adopting_then_rotating_the_data_key_keeps_every_value_and_the_committed
                 and entry.details["inspector"] == counts["inspector"]
             )
             db.session.rollback()
-        with pytest.raises(personal_data.DataKeyMismatch):  # a process still on the derived key refuses to read
+        with pytest.raises(personal_data.DataKeyMismatchError):  # a process still on the derived key refuses to read
             _protected()
         db.session.remove()
 
@@ -141,11 +141,11 @@ def test_a_failed_rotation_leaves_the_old_key_in_force_and_changes_nothing(app):
             kept = broken.id_encrypted
             broken.id_encrypted = personal_data.keys_of(personal_data.generate_key()).fernet.encrypt(b"x").decode()
             db.session.commit()
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(InvalidInputError) as refused:
             change_data_key({"old": derived, "new": personal_data.generate_key()}, actor=CONSOLE)
         assert "nothing was changed" in str(refused.value.errors["key"][0]).lower() or "未作" in str(refused.value)
         db.session.rollback()
-        with pytest.raises(ValidationFailed):  # a key that is not the one the values are under: refused at once
+        with pytest.raises(InvalidInputError):  # a key that is not the one the values are under: refused at once
             change_data_key({"old": personal_data.generate_key(), "new": personal_data.generate_key()}, actor=CONSOLE)
         db.session.rollback()
         with system_access("test: put the value back"):

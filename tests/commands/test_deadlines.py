@@ -17,7 +17,7 @@ from spotcheck.core import official_calendar
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.notices import reminders
 from spotcheck.tenants.results import commands as results, deadlines
@@ -125,7 +125,7 @@ def test_a_check_has_a_start_and_an_end_inside_the_window_and_not_in_the_future(
     with app.app_context():
         ids = handed_out()
         with tenant_scope(ids["tenant"]), frozen_at(date(2026, 4, 27)):
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.record_result(visit(ids).id, data, actor=user_named("yjj_inspector"))
             assert field in refused.value.errors, refused.value.errors
             assert _dates(ids) == (None, None, None, None) and visit(ids).status == VisitStatus.assigned
@@ -158,20 +158,20 @@ def test_a_recorded_check_date_cannot_move_a_deadline(app):
             assert fixed == (date(2026, 3, 13), date(2026, 3, 13), date(2026, 3, 20), date(2026, 4, 13))
             results.return_result(visit(ids).id, {"reason": "笔录不全，请补充。"}, actor=leader)
             db.session.commit()
-            with pytest.raises(ValidationFailed) as team:
+            with pytest.raises(InvalidInputError) as team:
                 results.record_result(visit(ids).id, {"checked_on": "2026-04-29"}, actor=chief)
             assert "领导" in str(team.value.errors["checked_on"][0]) and _dates(ids) == fixed
             results.record_result(
                 visit(ids).id, {"checked_on": "2026-03-13", "record": "补充笔录。"}, actor=chief
             )  # unchanged: fine
             for who in (chief, planner_of(user_named("yjj_admin"))):
-                with pytest.raises(Forbidden):
+                with pytest.raises(ForbiddenError):
                     results.correct_check_dates(
                         ids["visit"],
                         {"checked_on": "2026-03-13", "checked_until": "2026-04-29", "reason": "改期"},
                         actor=who,
                     )
-            with pytest.raises(ValidationFailed) as reasonless:
+            with pytest.raises(InvalidInputError) as reasonless:
                 results.correct_check_dates(
                     ids["visit"], {"checked_on": "2026-03-13", "checked_until": "2026-04-29"}, actor=leader
                 )
@@ -207,7 +207,7 @@ def test_a_published_result_is_corrected_before_its_dates(app):
         ids = handed_out()
         with tenant_scope(ids["tenant"]):
             published(ids)
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 results.correct_check_dates(
                     ids["visit"],
                     {"checked_on": "2026-04-29", "checked_until": "2026-04-30", "reason": "改正"},

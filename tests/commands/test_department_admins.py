@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.accounts import commands as accounts
 from tests.support.helpers import DEMO_PASSWORD, bearer, login, post_form, signed_in, user_named
@@ -38,11 +38,11 @@ def test_only_the_platform_administrator_manages_a_departments_administrators(ap
         tenant_id, user_id = target.tenant_id, target.id
         for login_name in ("scj_admin", "yjj_admin", "sfj_supervisor", "scj_leader"):
             someone = user_named(login_name)
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 accounts.reset_admin_password(tenant_id, user_id, actor=someone)
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 accounts.set_admin_active(tenant_id, user_id, {"active": False}, actor=someone)
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 accounts.create_department_admin(
                     tenant_id,
                     {"login": "probe_admin", "display_name": "探针", "password": "Probe-admin-2026"},
@@ -72,9 +72,9 @@ def test_an_administrator_is_added_reset_disabled_and_enabled_each_audited_in_th
     assert login(app.test_client(), "scj_admin2", password).status_code == 302
     with app.app_context():
         accounts.set_admin_active(tenant_id, user_id, {"active": False}, actor=user_named("admin"))
-        with pytest.raises(Conflict):  # disabled already
+        with pytest.raises(ConflictError):  # disabled already
             accounts.set_admin_active(tenant_id, user_id, {"active": False}, actor=user_named("admin"))
-        with pytest.raises(Conflict):  # a disabled administrator is enabled first
+        with pytest.raises(ConflictError):  # a disabled administrator is enabled first
             accounts.reset_admin_password(tenant_id, user_id, actor=user_named("admin"))
     refused = login(app.test_client(), "scj_admin2", password)
     assert refused.status_code == 200 and "账号已停用" in refused.get_data(as_text=True)
@@ -95,17 +95,17 @@ def test_the_platform_administrator_acts_inside_the_department_named_and_on_admi
         scj, yjj = user_named("scj_admin"), user_named("yjj_admin")
         scj_tenant, scj_id, yjj_tenant = scj.tenant_id, scj.id, yjj.tenant_id
         inspector_id = user_named("scj_inspector").id
-        with pytest.raises(NotFound):  # a user of another department does not exist in this one
+        with pytest.raises(NotFoundError):  # a user of another department does not exist in this one
             accounts.reset_admin_password(yjj_tenant, scj_id, actor=admin)
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFoundError):
             accounts.set_admin_active(yjj_tenant, scj_id, {"active": False}, actor=admin)
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFoundError):
             accounts.create_department_admin(
                 999_999, {"login": "nowhere_admin", "display_name": "无", "password": "Nowhere-admin-2026"}, actor=admin
             )
-        with pytest.raises(Conflict):  # an inspector is the department administrator's to manage
+        with pytest.raises(ConflictError):  # an inspector is the department administrator's to manage
             accounts.set_admin_active(scj_tenant, inspector_id, {"active": False}, actor=admin)
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(InvalidInputError) as refused:
             accounts.create_department_admin(
                 scj_tenant, {"login": "scj_admin", "display_name": "重名", "password": "short"}, actor=admin
             )

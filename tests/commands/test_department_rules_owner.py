@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.rules import commands as rules_commands, presets, rulebook, rulefile
 from tests.support.helpers import tenant_id, user_named
@@ -23,7 +23,7 @@ def test_another_departments_rules_are_refused_naming_both(app):
         yjj, swj, admin = tenant_id("YJJ"), tenant_id("SWJ"), user_named("swj_admin")
         others = changed_department_rules(yjj, rulebook.today() + timedelta(days=1))  # 宁安市应急管理局's, as it is
         before = rulebook.version_ids(swj)[1]
-        with tenant_scope(swj), pytest.raises(ValidationFailed) as refused:
+        with tenant_scope(swj), pytest.raises(InvalidInputError) as refused:
             rules_commands.load_department_rules({"text": others}, actor=admin)
         [message] = refused.value.errors["document.issuer"]
         assert "宁安市应急管理局" in message and "宁安市商务局" in message

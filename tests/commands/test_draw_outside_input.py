@@ -12,7 +12,7 @@ from flask_babel import force_locale
 
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.draw import proof_file
 from spotcheck.draw.primitives import derive_seed
@@ -51,13 +51,13 @@ def test_a_draw_without_inputs_or_reason_is_refused_naming_the_field_in_chinese(
         campaign_id = _frozen(build())
         planner = planner_of(user_named("yjj_admin"))
         with tenant_scope(planner.tenant_id), force_locale("zh_CN"):
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 campaign_commands.draw_targets(campaign_id, data, actor=planner)
             db.session.rollback()
             assert list(refused.value.errors) == ["no_input_reason"]
             message = refused.value.errors["no_input_reason"][0]
             assert message.startswith("无外部输入的理由") and "本部门密钥" in message, message
-            with pytest.raises(ValidationFailed, match="no_input_reason"):  # the job is not even queued
+            with pytest.raises(InvalidInputError, match="no_input_reason"):  # the job is not even queued
                 campaign_commands.submit_draw(campaign_id, {"kind": "targets", **data}, actor=planner)
             db.session.rollback()
             record = campaigns.draw(campaigns.get_campaign(campaign_id), "targets")
@@ -118,7 +118,7 @@ def test_the_inspector_draw_asks_for_the_reason_too(app):
                 lambda: campaign_commands.draw_inspectors(campaign_id, {"public_inputs": []}, actor=planner),
                 lambda: campaign_commands.submit_draw(campaign_id, {"kind": "inspectors"}, actor=planner),
             ):
-                with pytest.raises(ValidationFailed, match="no_input_reason"):
+                with pytest.raises(InvalidInputError, match="no_input_reason"):
                     refused()
                 db.session.rollback()
             campaign_commands.draw_inspectors(campaign_id, {"no_input_reason": REASON}, actor=planner)
@@ -138,13 +138,13 @@ def test_a_joint_campaigns_draws_ask_for_the_reason_too(app):
                 lambda: joint.draw_targets(ids["campaign"], {"public_inputs": []}, actor=coord),
                 lambda: joint_commands.submit_joint_draw(ids["campaign"], {"kind": "targets"}, actor=coord),
             ):
-                with pytest.raises(ValidationFailed, match="no_input_reason"):
+                with pytest.raises(InvalidInputError, match="no_input_reason"):
                     refused()
                 db.session.rollback()
             joint.draw_targets(ids["campaign"], {"public_inputs": [], "no_input_reason": REASON}, actor=coord)
             joint.freeze_inspectors(ids["campaign"], actor=coord)
             db.session.commit()
-            with pytest.raises(ValidationFailed, match="no_input_reason"):
+            with pytest.raises(InvalidInputError, match="no_input_reason"):
                 joint.draw_inspectors(ids["campaign"], {}, actor=coord)
             db.session.rollback()
             joint.draw_inspectors(ids["campaign"], {"public_inputs": ["observer:市政协委员 冯某 1013"]}, actor=coord)

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict
+from spotcheck.core.errors import ConflictError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import targets as target_engine
 from spotcheck.tenants.campaigns import commands as campaign_commands
@@ -114,7 +114,7 @@ def test_a_joint_campaign_estimates_its_size_in_the_background_before_the_freeze
             assert record.counts == {
                 p["group"]: {row["stratum"]: row["frame"] for row in p["strata"]} for p in estimate["parts"]
             }
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 joint_commands.request_joint_sizes(campaign.id, actor=coordinator)  # frozen: its counts are published
             joint.draw_targets(
                 campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=coordinator

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from spotcheck.core import events, storage
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.core.errors import ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.models import Campaign, InspectionCount, TeamMember
@@ -110,7 +110,7 @@ def test_a_late_registration_is_refused_naming_the_field_and_saves_nothing(app, 
                 inspectors.update_inspector(team[1], {"cert_expires_on": "2026-03-01"}, actor=admin)
                 db.session.commit()
                 change = {"team": team}
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 campaign_commands.register_emergency(_data(world, team, change), actor=leader)
             db.session.rollback()
             assert field in refused.value.errors
@@ -123,7 +123,7 @@ def test_a_planner_cannot_register_a_check_already_made(app):
     with app.app_context(), frozen_at(TODAY):
         world = build()
         planner = planner_of(user_named("yjj_admin"))
-        with tenant_scope(world["tenant"]), pytest.raises(Forbidden):
+        with tenant_scope(world["tenant"]), pytest.raises(ForbiddenError):
             campaign_commands.register_emergency(_data(world, _team(2)), actor=planner)
 
 
@@ -134,14 +134,14 @@ def test_a_late_check_is_of_its_days_year_its_team_has_no_conflict_and_stays_as_
         leader = leader_of(admin)
         with tenant_scope(world["tenant"]):
             team = _team(2)
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 campaign_commands.register_emergency(_data(world, team, {"year": 2025}), actor=leader)
             assert "year" in refused.value.errors
             db.session.rollback()
             entity = db.session.scalar(sa.select(Entity).where(Entity.code == world["codes"][0]))
             inspectors.declare_recusal(team[1], {"entity_id": entity.id, "reason": "其配偶在该企业任职"}, actor=admin)
             db.session.commit()
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 campaign_commands.register_emergency(_data(world, team), actor=leader)
             assert "回避" in str(refused.value.errors["team"][0])
             db.session.rollback()

@@ -14,7 +14,7 @@ from spotcheck.core import audit
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.results import codes, commands as results, vocabulary as results_vocabulary
 from spotcheck.tenants.results.queries.codes import public_check
@@ -35,7 +35,7 @@ def _left(ids) -> tuple[str, str]:
     with tenant_scope(ids["tenant"]):
         code = visit(ids).code
         token, business = code.token, codes.business_code(code)
-        with pytest.raises(Conflict):  # before 离企
+        with pytest.raises(ConflictError):  # before 离企
             supervision.evaluate_visit(token, {"business_code": business, "satisfaction": "5"})
         results.record_arrival(ids["visit"], actor=chief)
         results.record_departure(ids["visit"], actor=chief)
@@ -48,18 +48,18 @@ def test_the_business_evaluates_once_with_its_own_code_to_the_bureaus_row_and_ch
         ids = handed_out()
         token, business = _left(ids)
         wrong = results_vocabulary.grouped(codes.new_typed())
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(InvalidInputError) as refused:
             supervision.evaluate_visit(token, {"business_code": wrong, "satisfaction": "4"})
         assert set(refused.value.errors) == {"business_code"}
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(InvalidInputError) as refused:
             supervision.evaluate_visit(token, {"business_code": business, "satisfaction": "9", "text": "x" * 501})
         assert set(refused.value.errors) == {"satisfaction", "text"}
         made = supervision.evaluate_visit(
             token, {"business_code": business, "satisfaction": "4", "text": "检查人员态度良好。"}
         )
-        with pytest.raises(ValidationFailed):  # once — which a wrong code does not learn
+        with pytest.raises(InvalidInputError):  # once — which a wrong code does not learn
             supervision.evaluate_visit(token, {"business_code": wrong, "satisfaction": "1"})
-        with pytest.raises(Conflict) as refused:
+        with pytest.raises(ConflictError) as refused:
             supervision.evaluate_visit(token, {"business_code": business, "satisfaction": "1"})
         assert "已经评价过" in str(refused.value)
         bureau, department = tenant_id("SFJ"), ids["tenant"]
@@ -95,7 +95,7 @@ def test_the_business_evaluates_within_the_rules_days_after_departure(app):
         assert days == timedelta(days=30)  # the platform's default where no document sets it
     with app.app_context(), frozen_at(DURING + timedelta(days=31)):
         assert not public_check(token=token).may_evaluate
-        with pytest.raises(Conflict) as refused:
+        with pytest.raises(ConflictError) as refused:
             supervision.evaluate_visit(token, {"business_code": business, "satisfaction": "3"})
         assert "30日" in str(refused.value)
         assert queries.evaluated_at(ids["visit"]) is None
@@ -163,7 +163,7 @@ def test_the_department_reads_its_evaluations_only_for_ended_periods_over_five_a
                     )
         leader = user_named("yjj_leader")
         for key in vocabulary.EVALUATION_FIGURES:  # and no row, whatever the period
-            with pytest.raises(Forbidden) as refused, tenant_scope(leader.tenant_id):
+            with pytest.raises(ForbiddenError) as refused, tenant_scope(leader.tenant_id):
                 queries.figure_rows(key, leader.tenant_id, vocabulary.parse_period("2026Q1"), reader=leader)
             assert "只有司法局可见" in str(refused.value)
         with tenant_scope(leader.tenant_id):  # the codes' rows say nothing of an evaluation

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from spotcheck.core import storage
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden
+from spotcheck.core.errors import ForbiddenError
 from spotcheck.core.policy import CONSOLE, SCHEDULER
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.exports import commands as exports, formats, queries as export_queries
@@ -209,7 +209,7 @@ def test_results_published_before_the_export_existed_are_queued_once_by_the_cons
             db.session.execute(sa.delete(ExportRecord))  # as before migration 0012
             db.session.commit()
             assert export_queries.pending_count() == 0
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 exports.backfill(actor=user_named("yjj_admin"))
             assert exports.backfill(actor=CONSOLE) == 1
             assert exports.backfill(actor=CONSOLE) == 0  # once

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from spotcheck.core.scoping import TenantViolation, tenant_scope
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from spotcheck.core.scoping import TenantViolationError, tenant_scope
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.results import commands as results, queries as results_queries
 from spotcheck.tenants.results.models import FollowUp, FollowUpKind
@@ -41,20 +41,20 @@ def test_each_follow_up_needs_what_its_kind_needs_and_is_closed_by_its_own_step(
         ids = handed_out()
         chief, planner = user_named("yjj_inspector"), planner_of(user_named("yjj_admin"))
         with tenant_scope(ids["tenant"]):
-            with pytest.raises(Conflict):  # nothing recorded yet: no problem found to follow up
+            with pytest.raises(ConflictError):  # nothing recorded yet: no problem found to follow up
                 results.open_follow_up(visit(ids).id, {"kind": "rectification"}, actor=chief)
             one = published(ids)
             assert "follow_up" in VISIT_ACTIONS.allowed(one, chief)
             assert "follow_up" not in VISIT_ACTIONS.allowed(one, user_named("yjj_leader"))
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.open_follow_up(one.id, {"kind": "rectification", "details": "补充应急演练"}, actor=chief)
             assert set(refused.value.errors) == {"deadline"}
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.open_follow_up(
                     one.id, {"kind": "rectification", "details": "补充应急演练", "deadline": "2026-10-09"}, actor=chief
                 )
             assert "past" in str(refused.value.errors["deadline"][0]) or refused.value.errors["deadline"]
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.open_follow_up(one.id, {"kind": "seizure"}, actor=chief)
             assert set(refused.value.errors) == {"kind"}
             rectification = results.open_follow_up(
@@ -67,7 +67,7 @@ def test_each_follow_up_needs_what_its_kind_needs_and_is_closed_by_its_own_step(
                 {"kind": "case", "details": "未按规定开展应急演练", "case_number": "应急立〔2026〕17号"},
                 actor=planner,
             )
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.open_follow_up(
                     one.id, {"kind": "case", "details": "重复", "case_number": "应急立〔2026〕17号"}, actor=planner
                 )
@@ -88,13 +88,13 @@ def test_each_follow_up_needs_what_its_kind_needs_and_is_closed_by_its_own_step(
 
             # A visit with an open follow-up is not closed, nor is its campaign.
             assert "close" not in VISIT_ACTIONS.allowed(visit(ids), planner)
-            with pytest.raises(Conflict, match="3"):
+            with pytest.raises(ConflictError, match="3"):
                 results.close_visit(visit(ids).id, actor=planner)
 
-            with pytest.raises(ValidationFailed) as refused:  # the re-check says whether it was corrected
+            with pytest.raises(InvalidInputError) as refused:  # the re-check says whether it was corrected
                 results.close_follow_up(rectification.id, {"closed_on": "2026-10-12"}, actor=chief)
             assert set(refused.value.errors) == {"outcome"}
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.close_follow_up(
                     rectification.id, {"closed_on": "2026-10-20", "outcome": "rectified"}, actor=chief
                 )
@@ -104,13 +104,13 @@ def test_each_follow_up_needs_what_its_kind_needs_and_is_closed_by_its_own_step(
                 {"closed_on": "2026-10-12", "outcome": "not_rectified", "outcome_note": "复查时仍未演练"},
                 actor=chief,
             )
-            with pytest.raises(ValidationFailed) as refused:  # a case is concluded with what was decided
+            with pytest.raises(InvalidInputError) as refused:  # a case is concluded with what was decided
                 results.close_follow_up(case.id, {"closed_on": "2026-10-12"}, actor=planner)
             assert set(refused.value.errors) == {"outcome_note"}
             results.close_follow_up(
                 case.id, {"closed_on": "2026-10-12", "outcome_note": "罚款一万元，已结案"}, actor=planner
             )
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 results.close_follow_up(case.id, {"closed_on": "2026-10-12", "outcome_note": "再次"}, actor=planner)
             results.close_follow_up(
                 police.id, {"closed_on": "2026-10-12", "outcome_note": "受案回执 新公受〔2026〕88号"}, actor=planner
@@ -135,7 +135,7 @@ def test_a_transfer_is_read_and_acknowledged_only_by_the_department_it_is_sent_t
         swj = tenant_id("SWJ")
         with tenant_scope(ids["tenant"]):
             one = published(ids)
-            with pytest.raises(ValidationFailed) as refused:  # not to itself, not to nowhere
+            with pytest.raises(InvalidInputError) as refused:  # not to itself, not to nowhere
                 results.open_follow_up(
                     one.id,
                     {"kind": "transfer", "details": "涉及无照经营", "receiver_tenant_id": ids["tenant"]},
@@ -156,7 +156,7 @@ def test_a_transfer_is_read_and_acknowledged_only_by_the_department_it_is_sent_t
             )
             db.session.commit()
             transfer_id, rectification_id, entity_code = transfer.id, rectification.id, one.entity.code
-            with pytest.raises(Conflict):  # the sender cannot close it: the receiver acknowledges
+            with pytest.raises(ConflictError):  # the sender cannot close it: the receiver acknowledges
                 results.close_follow_up(transfer.id, {"closed_on": "2026-10-12", "outcome_note": "x"}, actor=chief)
             assert "acknowledge" not in FOLLOW_UP_ACTIONS.allowed(transfer, planner_of(user_named("yjj_admin")))
         with tenant_scope(tenant_id("SCJ")):
@@ -164,25 +164,25 @@ def test_a_transfer_is_read_and_acknowledged_only_by_the_department_it_is_sent_t
             assert inbox.id == transfer_id and inbox.transferred["entity_code"] == entity_code
             assert inbox.transferred["problems"][0]["findings"] == "应急预案未按规定演练。"
             assert inbox.transferred["from_department"] == "应急管理局"
-            with pytest.raises(NotFound):  # only the transfer, never the sender's other follow-ups
+            with pytest.raises(NotFoundError):  # only the transfer, never the sender's other follow-ups
                 follow_up_reads.get_follow_up(rectification_id)
-            with pytest.raises(NotFound):  # nor the visit it came from
+            with pytest.raises(NotFoundError):  # nor the visit it came from
                 results_queries.get_visit(ids["visit"])
             # the receiver's planner finds it among the to-dos, the sender's visit never read for it
             assert [(t.obj.id, t.actions) for t in results_todo.tasks_for(scj_planner) if t.kind == "transfer"] == [
                 (transfer_id, {"acknowledge"})
             ]
-            with pytest.raises(Forbidden):  # an inspector of the receiver cannot acknowledge
+            with pytest.raises(ForbiddenError):  # an inspector of the receiver cannot acknowledge
                 results.acknowledge_transfer(inbox.id, {"note": ""}, actor=user_named("scj_inspector"))
             results.acknowledge_transfer(inbox.id, {"note": "已签收，转执法科办理"}, actor=scj_planner)
             db.session.commit()
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 results.acknowledge_transfer(
                     follow_up_reads.get_follow_up(transfer_id).id, {"note": ""}, actor=scj_planner
                 )
         with tenant_scope(swj):  # a third department sees nothing of it
             assert follow_up_reads.received() == []
-            with pytest.raises(NotFound):
+            with pytest.raises(NotFoundError):
                 follow_up_reads.get_follow_up(transfer_id)
         with tenant_scope(ids["tenant"]):
             done = follow_up_reads.get_follow_up(transfer_id)
@@ -208,7 +208,7 @@ def test_a_campaign_with_an_open_follow_up_is_not_closed(app):
             campaign = campaigns.get_campaign(ids["campaign"])
             campaign.status = campaign.status.__class__.published  # as if every other result were published
             assert "close" not in CAMPAIGN_STEPS.allowed(campaign, planner)
-            with pytest.raises(Conflict, match="1"):
+            with pytest.raises(ConflictError, match="1"):
                 results.close_campaign(campaign.id, actor=planner)
             db.session.rollback()
 
@@ -226,7 +226,7 @@ def test_the_receiver_cannot_write_a_transfer_of_its_own_making(app):
                 opened_on=date(2026, 10, 12),
             )
             db.session.add(forged)
-            with pytest.raises(TenantViolation):
+            with pytest.raises(TenantViolationError):
                 db.session.flush()
             db.session.rollback()
 

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden
+from spotcheck.core.errors import ConflictError, ForbiddenError
 from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tasks import jobs
@@ -61,15 +61,15 @@ def test_a_hand_out_that_would_be_refused_is_refused_before_any_job_and_a_second
                 sa.update(TeamMember).where(TeamMember.campaign_id == campaign_id).values(is_leader=False)
             )
             db.session.commit()
-            with pytest.raises(Conflict):  # a visit without its 组长: the hand-out itself would refuse
+            with pytest.raises(ConflictError):  # a visit without its 组长: the hand-out itself would refuse
                 results_commands.submit_hand_out(campaign_id, actor=planner)
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results_commands.submit_hand_out(campaign_id, actor=user_named("yjj_inspector"))
             assert _count(Job) == 0
             campaign_commands.designate_leaders(campaign_id, {"rule": "first_drawn"}, actor=planner)
             monkeypatch.setattr(jobs, "dispatch", lambda *args: True)  # the broker holds it: still queued
             first_id = results_commands.submit_hand_out(campaign_id, actor=planner).id
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 results_commands.submit_hand_out(campaign_id, actor=planner)
             assert [job.id for job in db.session.scalars(sa.select(Job))] == [first_id]
             assert _count(Visit, campaign_id=campaign_id) == 0  # nothing handed out by the request
@@ -91,7 +91,7 @@ def test_a_joint_campaigns_draws_and_hand_out_run_as_jobs_that_write_every_depar
     with app.app_context():
         coordinator = user_named("scj_coord")
         with tenant_scope(coordinator.tenant_id):
-            with pytest.raises(Conflict):  # drawn once: a second request is refused before any job
+            with pytest.raises(ConflictError):  # drawn once: a second request is refused before any job
                 submit_joint_draw(
                     world["campaign"],
                     {"kind": "targets", "public_inputs": [], "no_input_reason": "测试：无现场监督人"},

@@ -15,7 +15,7 @@ from hypothesis import given, strategies as st
 
 from spotcheck.core.clock import SHANGHAI, frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden
+from spotcheck.core.errors import ForbiddenError
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands
@@ -102,7 +102,7 @@ def test_two_departments_checking_one_business_within_the_window_are_flagged_and
             yjj = user_named("yjj_admin").tenant.name
             assert [r[1:] for r in rows.rows] == [[business, 2, f"2026-03-02 {yjj}；2026-03-20 {swj.tenant.name}"]]
             assert [r[2] for r in burden_queries.rows("per_business", YEAR, reader=supervisor).rows] == [2]
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 burden_queries.figures(YEAR, reader=user_named("yjj_leader"))
 
 

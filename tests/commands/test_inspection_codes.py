@@ -19,7 +19,7 @@ from spotcheck.core import personal_data, storage
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
@@ -91,13 +91,13 @@ def test_only_the_team_leader_records_arrival_then_departure_and_the_page_follow
         ids = handed_out()
         chief, member = user_named("yjj_inspector"), user_named("yjj_inspector2")
         with tenant_scope(ids["tenant"]):
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 results.record_departure(ids["visit"], actor=chief)  # not arrived yet
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results.record_arrival(ids["visit"], actor=member)  # a member, not the 组长
             results.record_arrival(ids["visit"], actor=chief)
             db.session.commit()
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 results.record_arrival(ids["visit"], actor=chief)  # once
             token = visit(ids).code.token
         arrived = public_check(token=token)
@@ -123,7 +123,7 @@ def test_the_team_arrives_only_within_the_campaigns_window(app):
             start, end = campaign.window_start, campaign.window_end
     for day, words in ((start - timedelta(days=1), "不得提前入企"), (end + timedelta(days=1), "检查码已过期")):
         with app.app_context(), frozen_at(day), tenant_scope(ids["tenant"]):
-            with pytest.raises(Conflict) as refused:
+            with pytest.raises(ConflictError) as refused:
                 results.record_arrival(ids["visit"], actor=chief)
             assert words in str(refused.value) and visit(ids).code.arrived_at is None
     with app.app_context(), frozen_at(start), tenant_scope(ids["tenant"]):
@@ -215,12 +215,12 @@ def test_the_business_confirms_once_with_its_own_code_only(app):
         with tenant_scope(ids["tenant"]):
             code = visit(ids).code
             token, business = code.token, codes.business_code(code)
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 results.confirm_visit(token, {"business_code": business})  # the team has not arrived
             results.record_arrival(ids["visit"], actor=chief)
             db.session.commit()
         wrong = vocabulary.grouped(codes.new_typed())
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(InvalidInputError) as refused:
             results.confirm_visit(token, {"business_code": wrong})
         assert set(refused.value.errors) == {"business_code"} and "企业核验码不正确" in str(
             refused.value.errors["business_code"][0]
@@ -230,7 +230,7 @@ def test_the_business_confirms_once_with_its_own_code_only(app):
             token, {"business_code": vocabulary.grouped(business).lower()}
         )  # as typed from the notice
         assert public_check(token=token).confirmed_at is not None
-        with pytest.raises(Conflict):
+        with pytest.raises(ConflictError):
             results.confirm_visit(token, {"business_code": business})  # once
         with tenant_scope(ids["tenant"]):
             logins = set(
@@ -247,7 +247,7 @@ def test_the_team_leader_records_the_times_late_with_a_reason_and_after_the_wind
         chief, member, leader = user_named("yjj_inspector"), user_named("yjj_inspector2"), user_named("yjj_leader")
         late = {"arrived_at": "2026-04-01T08:30", "left_at": "2026-04-01T08:50", "reason": "现场网络中断，未能扫码。"}
         with tenant_scope(ids["tenant"]):
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.record_late_entry(
                     ids["visit"], {**late, "left_at": "2026-04-01T08:00", "reason": ""}, actor=chief
                 )
@@ -257,11 +257,11 @@ def test_the_team_leader_records_the_times_late_with_a_reason_and_after_the_wind
                 ({"arrived_at": "2026-04-01"}, "arrived_at"),  # a day without its time (midnight)
                 ({"left_at": "2026-04-01"}, "left_at"),
             ):
-                with pytest.raises(ValidationFailed) as refused:
+                with pytest.raises(InvalidInputError) as refused:
                     results.record_late_entry(ids["visit"], {**late, **wrong}, actor=chief)
                 assert set(refused.value.errors) == {field}, wrong
                 assert visit(ids).code.arrived_at is None and visit(ids).code.late_at is None
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results.record_late_entry(ids["visit"], late, actor=member)  # the 组长's to record
             results.record_late_entry(ids["visit"], late, actor=chief)
             db.session.commit()
@@ -275,7 +275,7 @@ def test_the_team_leader_records_the_times_late_with_a_reason_and_after_the_wind
     with app.app_context(), frozen_at(until + timedelta(days=1)):
         chief, leader = user_named("yjj_inspector"), user_named("yjj_leader")
         with tenant_scope(ids["tenant"]):
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 results.record_late_entry(ids["visit"], late, actor=chief)  # too late for the 组长
             results.record_late_entry(ids["visit"], {**late, "reason": "更正：入企时间登记有误。"}, actor=leader)
             db.session.commit()
@@ -297,7 +297,7 @@ def test_where_the_rules_ask_it_a_result_is_submitted_once_the_arrival_is_record
             rules_commands.load_department_rules({"text": text}, actor=CONSOLE)
             results.record_result(ids["visit"], complete_result(ids, checked_on=DURING.isoformat()), actor=chief)
             db.session.commit()
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.submit_result(ids["visit"], actor=chief)
             assert article in str(refused.value.errors["arrival"][0]) and "入企" in str(
                 refused.value.errors["arrival"][0]
@@ -325,17 +325,17 @@ def test_a_business_asks_that_an_inspector_withdraw_and_a_leader_decides_with_th
                 SimpleNamespace(id=members[-1][0], cert_no=members[-1][1]),
                 SimpleNamespace(id=members[0][0], cert_no=members[0][1]),
             )
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(InvalidInputError) as refused:
             results.request_recusal(token, {"business_code": business, "cert_no": "NOT-ON-TEAM", "reason": ""})
         assert set(refused.value.errors) == {"cert_no", "reason"}
-        with pytest.raises(ValidationFailed):
+        with pytest.raises(InvalidInputError):
             results.request_recusal(
                 token, {"business_code": "0000-0000-0000", "cert_no": asked.cert_no, "reason": "亲属"}
             )
         first = results.request_recusal(
             token, {"business_code": business, "cert_no": asked.cert_no, "reason": "该检查人员的配偶在本企业任职。"}
         ).id
-        with pytest.raises(Conflict):
+        with pytest.raises(ConflictError):
             results.request_recusal(token, {"business_code": business, "cert_no": asked.cert_no, "reason": "再次申请"})
         second = results.request_recusal(
             token, {"business_code": business, "cert_no": other.cert_no, "reason": "与本企业负责人有经济往来。"}
@@ -349,18 +349,18 @@ def test_a_business_asks_that_an_inspector_withdraw_and_a_leader_decides_with_th
             ]  # a leader's to decide
             coordinator = user_named("yjj_coord")  # the department's joint coordinator: only joint visits' requests
             assert not [t for t in results_queries.tasks_for(coordinator) if "recusal" in t.kind]
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results.decide_recusal_request(first, {"accept": "yes", "reason": "属实"}, actor=chief)
-            with pytest.raises(ValidationFailed):
+            with pytest.raises(InvalidInputError):
                 results.decide_recusal_request(first, {"accept": "maybe", "reason": ""}, actor=leader)
-            with pytest.raises(NotFound):  # decided on another visit's page: not that visit's request
+            with pytest.raises(NotFoundError):  # decided on another visit's page: not that visit's request
                 results.decide_recusal_request(
                     first, {"accept": "yes", "reason": "属实", "visit_id": ids["visit"] + 1}, actor=leader
                 )
             results.decide_recusal_request(first, {"accept": "yes", "reason": "经核实属实，同意回避。"}, actor=leader)
             results.decide_recusal_request(second, {"accept": "no", "reason": "经核实无利害关系。"}, actor=leader)
             db.session.commit()
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 results.decide_recusal_request(first, {"accept": "no", "reason": "改变主意"}, actor=leader)  # once
             team = {m.id: m for m in results_queries.team_of(visit(ids))}
             assert team[asked.id].recusal_id is not None  # declared: to be replaced by the rule of the draw
@@ -380,7 +380,7 @@ def test_a_late_record_keeps_what_was_recorded_at_the_door(app):
             results.record_arrival(ids["visit"], actor=chief)
             db.session.commit()
             arrived = visit(ids).code.arrived_at
-            with pytest.raises(ValidationFailed) as refused:  # a time at the calendar's edge is refused, not a 500
+            with pytest.raises(InvalidInputError) as refused:  # a time at the calendar's edge is refused, not a 500
                 results.record_late_entry(
                     ids["visit"], {"left_at": "0001-01-01T05:00+14:00", "reason": "离企未登记"}, actor=chief
                 )
@@ -398,7 +398,7 @@ def test_a_late_record_keeps_what_was_recorded_at_the_door(app):
             db.session.commit()
             code = visit(ids).code
             assert code.arrived_at == arrived and code.left_at is not None  # only the missing departure is filled
-            with pytest.raises(Conflict):  # both recorded: a leader corrects them
+            with pytest.raises(ConflictError):  # both recorded: a leader corrects them
                 results.record_late_entry(
                     ids["visit"],
                     {"arrived_at": "2026-04-01T08:00", "left_at": "2026-04-01T08:30", "reason": "更正"},

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from spotcheck.core import storage
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden
+from spotcheck.core.errors import ConflictError, ForbiddenError
 from spotcheck.core.scoping import joint_scope, tenant_scope
 from spotcheck.draw.verify import verify
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TeamMember
@@ -96,17 +96,17 @@ def test_each_step_is_taken_by_its_own_people_and_in_its_order(app):
         with tenant_scope(scj):
             campaign = joint_queries.get_joint(ids["campaign"])
             assert "approve" not in JOINT_ACTIONS.allowed(campaign, user_named("scj_leader"))
-            with pytest.raises(Conflict, match=r"商务局|应急管理局"):
+            with pytest.raises(ConflictError, match=r"商务局|应急管理局"):
                 joint.approve_joint(campaign.id, actor=user_named("scj_leader"))
             participant = db.session.get(JointParticipant, ids["participants"]["swj"])
-            with pytest.raises(Forbidden):  # the lead cannot answer for a department
+            with pytest.raises(ForbiddenError):  # the lead cannot answer for a department
                 joint.accept(participant.id, actor=user_named("scj_planner"))
         swj_planner = user_named("swj_planner")
         with tenant_scope(swj):
             participant = joint_queries.get_participant(ids["participants"]["swj"])
             assert PARTICIPANT_ACTIONS.allowed(participant, swj_planner) == {"accept", "decline"}
             joint.decline(participant.id, {"reason": "本季度无相关检查事项"}, actor=swj_planner)
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 joint.accept(participant.id, actor=swj_planner)
         with tenant_scope(scj):
             row = db.session.get(JointParticipant, ids["participants"]["swj"])

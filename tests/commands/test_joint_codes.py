@@ -17,7 +17,7 @@ from spotcheck.core import storage
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import as_utc, frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden, NotFound
+from spotcheck.core.errors import ForbiddenError, NotFoundError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.joint import codes as joint_codes, queries as joint_queries
 from spotcheck.tenants.notices.models import Notice, NoticeKind
@@ -154,9 +154,9 @@ def test_a_joint_visits_request_that_a_member_withdraw_goes_to_the_coordinator_w
             [task] = [t for t in results_queries.tasks_for(coord) if t.kind == "joint_recusal_request"]
             assert task.obj.id == made.id and task.actions == {"decide_joint"}
             assert not [t for t in results_queries.tasks_for(lead_leader) if "recusal" in t.kind]
-            with pytest.raises(Forbidden):  # a leader of the lead department: not theirs to decide
+            with pytest.raises(ForbiddenError):  # a leader of the lead department: not theirs to decide
                 results.decide_recusal_request(made.id, {"accept": "yes", "reason": "属实"}, actor=lead_leader)
-            with pytest.raises(NotFound):  # asked on another joint campaign's page
+            with pytest.raises(NotFoundError):  # asked on another joint campaign's page
                 results.decide_recusal_request(
                     made.id, {"accept": "yes", "reason": "属实", "campaign_id": -1}, actor=coord
                 )

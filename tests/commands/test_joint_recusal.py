@@ -20,7 +20,7 @@ from spotcheck.core import storage
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import proof_file
 from spotcheck.draw.verify import verify
@@ -97,17 +97,17 @@ def test_a_members_conflict_holds_every_departments_part_until_the_coordinator_r
         for department, who in ((door, chief), (other, declaring)):  # every department's part of the visit waits
             with tenant_scope(tenant_id(department)):
                 visit_id = part_visit(ids, department, entity_id).id
-                with pytest.raises(Conflict) as why:
+                with pytest.raises(ConflictError) as why:
                     results.record_result(visit_id, _result(ids, department), actor=who)
                 refused.append(str(why.value))
-                with pytest.raises(Conflict) as why:
+                with pytest.raises(ConflictError) as why:
                     results.submit_result(visit_id, actor=who)
                 refused.append(str(why.value))
                 db.session.rollback()
         with tenant_scope(tenant_id(door)):
             door_visit = part_visit(ids, door, entity_id).id
             for step in (results.record_departure, results.record_arrival):  # 离企, and 入企 (already recorded)
-                with pytest.raises(Conflict) as why:
+                with pytest.raises(ConflictError) as why:
                     step(door_visit, actor=chief)
                 refused.append(str(why.value))
         assert len(refused) == 6
@@ -115,11 +115,11 @@ def test_a_members_conflict_holds_every_departments_part_until_the_coordinator_r
 
         coord = user_named("scj_coord")
         with tenant_scope(coord.tenant_id):
-            with pytest.raises(Forbidden):  # the lead department's coordinator replaces, nobody else
+            with pytest.raises(ForbiddenError):  # the lead department's coordinator replaces, nobody else
                 joint.replace_inspector(
                     campaign.id, {"member_id": member_id, "reason": "conflict"}, actor=user_named("scj_planner")
                 )
-            with pytest.raises(ValidationFailed):  # the proof records why: the declared conflict
+            with pytest.raises(InvalidInputError):  # the proof records why: the declared conflict
                 joint.replace_inspector(campaign.id, {"member_id": member_id, "reason": "leave"}, actor=coord)
             new = joint.replace_inspector(campaign.id, {"member_id": member_id, "reason": "conflict"}, actor=coord)
             db.session.commit()
@@ -171,7 +171,7 @@ def test_a_business_request_accepted_holds_the_visit_as_a_declared_conflict(app)
             results.decide_recusal_request(made.id, {"accept": "yes", "reason": "经核实，安排其回避。"}, actor=coord)
             db.session.commit()
         chief = member_account(door, leader.inspector_id)
-        with tenant_scope(tenant_id(door)), pytest.raises(Conflict, match=RULE):
+        with tenant_scope(tenant_id(door)), pytest.raises(ConflictError, match=RULE):
             results.record_arrival(door_visit, actor=chief)
         with tenant_scope(lead):
             joint.replace_inspector(ids["campaign"], {"member_id": member_id, "reason": "conflict"}, actor=coord)
@@ -225,20 +225,20 @@ def test_the_team_leader_and_a_departments_submitter_are_named_anew_before_their
         with tenant_scope(lead):
             joint.declare_recusal(campaign.id, leader_id, {"reason": "其近亲属为该企业股东"}, actor=coord)
             db.session.commit()
-            with pytest.raises(Conflict) as refused:
+            with pytest.raises(ConflictError) as refused:
                 joint.replace_inspector(campaign.id, {"member_id": leader_id, "reason": "conflict"}, actor=coord)
             assert "组长" in str(refused.value) and leader_name in str(refused.value)
-            with pytest.raises(Conflict):  # nobody who declared a conflict leads the team
+            with pytest.raises(ConflictError):  # nobody who declared a conflict leads the team
                 joint.designate_leader(campaign.id, {"member_id": leader_id}, actor=coord)
             joint.designate_leader(campaign.id, {"member_id": other_id}, actor=coord)  # of the other department
             db.session.commit()
         assert _door(ids, entity_id) == theirs  # the code follows the 组长 to the door of their department's visit
         assert [m.is_leader for m in _part_members(ids, theirs, entity_id)] == [True]
         with tenant_scope(lead):
-            with pytest.raises(Conflict) as refused:  # still the submitter of their department, beside a colleague
+            with pytest.raises(ConflictError) as refused:  # still the submitter of their department, beside a colleague
                 joint.replace_inspector(campaign.id, {"member_id": leader_id, "reason": "conflict"}, actor=coord)
             assert "提交" in str(refused.value) and leader_name in str(refused.value)
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 joint.designate_submitter(campaign.id, {"member_id": leader_id}, actor=coord)
             joint.designate_submitter(campaign.id, {"member_id": colleague_id}, actor=coord)
             db.session.commit()
@@ -378,7 +378,7 @@ def test_before_the_hand_out_a_conflict_holds_the_hand_out_until_the_replacement
                     campaign.id, {"member_id": next(m.id for m in team if not m.recused)}, actor=coord
                 )
             db.session.commit()
-            with pytest.raises(Conflict, match=RULE):  # the joint hand-out waits, as a department's own does
+            with pytest.raises(ConflictError, match=RULE):  # the joint hand-out waits, as a department's own does
                 joint.hand_out(campaign.id, actor=coord)
             new = joint.replace_inspector(campaign.id, {"member_id": member_id, "reason": "conflict"}, actor=coord)
             new_cert = new.cert_no

@@ -14,7 +14,7 @@ from flask import url_for
 from spotcheck.core import storage
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw.verify import verify
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
@@ -77,7 +77,7 @@ def test_a_named_check_refuses_a_business_outside_the_directory_a_missing_refere
                 {"entity_code": world["codes"][1], "cause": "order", "reference": ""},
                 {"entity_code": world["codes"][2], "cause": "rumour", "reference": "无"},
             ]
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 campaign_commands.create_campaign(data, actor=planner)
             said = " ".join(str(m) for m in refused.value.errors["named_targets"])
             assert "named twice" in said or "重复" in said
@@ -95,7 +95,7 @@ def test_a_business_at_its_cap_is_refused_a_counting_named_check_but_not_one_on_
         with tenant_scope(admin.tenant_id):
             again = campaign_commands.create_campaign(named_data(world, title="再次核查"), actor=planner_of(admin))
             db.session.commit()
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 campaign_commands.approve(again.id, actor=leader_of(admin))
             db.session.rollback()
             said = " ".join(str(m) for m in refused.value.errors["named_targets"])

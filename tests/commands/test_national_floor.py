@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.campaigns import frames
 from spotcheck.tenants.directory.models import Entity
@@ -49,7 +49,7 @@ def test_no_rulebook_drops_the_floor_and_the_floor_is_not_loaded_by_a_rulebook()
     conflicts = rules_commands_conflicts(text)
     assert any("国发〔2019〕5号" in message and "宽松" in message for message in conflicts["flagged_not_sampled_less"])
     merged = rulefile.write(document).replace("[inspection_cap]", "[yearly_cap]")
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(InvalidInputError) as refused:
         rulefile.read(merged)
     assert (
         "inspection_cap" in refused.value.errors["yearly_cap"][0] and "已并入" in refused.value.errors["yearly_cap"][0]

@@ -17,7 +17,7 @@ from spotcheck.core import storage
 from spotcheck.core.calendar import is_working_day
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.core.errors import ForbiddenError, InvalidInputError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
@@ -152,7 +152,7 @@ def test_email_and_sms_go_once_each_and_a_failed_send_is_tried_again_later(app, 
         ids = handed_out()
         chief = user_named("yjj_inspector")
         with tenant_scope(ids["tenant"]):
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 accounts.set_contact({"email": "not-an-address", "mobile": "12345"}, actor=chief)
             assert set(refused.value.errors) == {"email", "mobile"}
             accounts.set_contact({"email": "chief@yjj.example.cn", "mobile": "13912345678"}, actor=chief)
@@ -234,7 +234,7 @@ def test_reminders_go_on_working_days_once_a_day_and_escalate_an_overdue_publica
             with tenant_scope(ids["tenant"]):
                 [message] = [m for m in _inbox("yjj_inspector") if m.title.startswith("待办提醒")]
                 assert "检查结果报送" in message.body
-        with pytest.raises(Forbidden):
+        with pytest.raises(ForbiddenError):
             reminders.send_reminders(actor=user_named("yjj_admin"))
         for day in (date(2026, 10, 1), date(2026, 10, 18)):  # National Day; a Sunday that is no make-up day
             assert not is_working_day(day)
@@ -275,7 +275,7 @@ def test_reminders_go_on_working_days_once_a_day_and_escalate_an_overdue_publica
         with app.app_context():  # the results' query of it: read across departments, for a supervisor only
             total, rows = results_queries.overdue_publications(reader=user_named("sfj_supervisor"))
             assert total >= 1 and entity_name in {row["entity"] for row in rows}
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results_queries.overdue_publications(reader=user_named("yjj_leader"))
 
 
@@ -319,7 +319,7 @@ def test_the_result_announcement_lists_the_published_results(app):
         planner = planner_of(user_named("yjj_admin"))
         with tenant_scope(ids["tenant"]):
             campaign = campaigns.get_campaign(ids["campaign"])
-            with pytest.raises(ValidationFailed):
+            with pytest.raises(InvalidInputError):
                 notice_commands.write_announcement(campaign.id, actor=planner)
             one = published(ids)
             notice = notice_commands.write_announcement(campaign.id, actor=planner)

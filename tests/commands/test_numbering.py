@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps
@@ -36,20 +36,20 @@ def test_refused_and_rolled_back_approvals_issue_no_number_and_codes_run_on(app,
         with tenant_scope(admin.tenant_id):
             first = campaign_commands.create_campaign(campaign_data(world), actor=planner)
             assert first.code is None
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 campaign_commands.approve(first.id, actor=planner)  # a planner does not approve
             broken = campaign_commands.create_campaign(campaign_data(world, title="将被改坏的任务"), actor=planner)
             broken.window_start, broken.window_end = date(2026, 6, 1), date(2026, 6, 30)  # the plan says March–April
             db.session.commit()
-            with pytest.raises(ValidationFailed):  # outside the plan's months now: refused at approval
+            with pytest.raises(InvalidInputError):  # outside the plan's months now: refused at approval
                 campaign_commands.approve(broken.id, actor=leader)
 
             def fails(*args, **kwargs):
-                raise Conflict("the commitment could not be stored")
+                raise ConflictError("the commitment could not be stored")
 
             with monkeypatch.context() as patched:
                 patched.setattr(draw_steps, "commit_draw", fails)
-                with pytest.raises(Conflict):
+                with pytest.raises(ConflictError):
                     campaign_commands.approve(first.id, actor=leader)  # took 1号, then failed: rolled back
             assert numbering.last_issued(admin.tenant_id, "campaign", 2026) == 0 and first.code is None
 
@@ -179,9 +179,9 @@ def test_a_command_writing_many_documents_takes_their_numbers_at_once_and_they_r
             with unit_of_work():
                 number = writing.numberer(issuer, NoticeKind.inspection, 3)
                 first = [number() for _ in range(4)]
-            with pytest.raises(Conflict), unit_of_work():
+            with pytest.raises(ConflictError), unit_of_work():
                 writing.numberer(issuer, NoticeKind.inspection, 5)()
-                raise Conflict("the job failed")
+                raise ConflictError("the job failed")
             with unit_of_work():
                 after = writing.numberer(issuer, NoticeKind.inspection, 1)()
             assert numbering.last_issued(bureau, "inspection", 2026) == 5

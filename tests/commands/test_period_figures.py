@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.directory import commands as directory, queries as directory_queries
@@ -210,12 +210,12 @@ def test_a_department_created_after_a_period_shows_nothing_and_owes_nothing_for_
                 assert "WHJ" not in {sc.status.code for sc in queries.scores(parse(Q1), reader=supervisor)}
                 assert "YJJ" in {s.code for s in queries.statuses(parse(Q1), reader=supervisor)}
                 assert _whj(queries.statuses(parse("2026Q2"), reader=supervisor)).items == 1
-                with pytest.raises(ValidationFailed) as refused:  # before every department: no table at all
+                with pytest.raises(InvalidInputError) as refused:  # before every department: no table at all
                     supervision_commands.request_table("progress", "2025H1", actor=supervisor)
                 assert "2025年上半年" in str(refused.value.errors["period"][0])
             with tenant_scope(tenant.id):
                 leader = user_named("whj_leader")
-                with pytest.raises(ValidationFailed) as refused:
+                with pytest.raises(InvalidInputError) as refused:
                     supervision_commands.request_table("progress", Q1, actor=leader)
                 assert set(refused.value.errors) == {"period"}
                 assert "2026年5月10日" in str(refused.value.errors["period"][0])

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import as_utc
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.plans import commands as plans, queries as plans_queries
@@ -91,7 +91,7 @@ def test_a_plan_is_published_before_it_is_submitted_and_published_again_once_cha
         with tenant_scope(world["tenant"]):
             plan_id = _new_plan(world)
             before = _state(plan_id)
-            with pytest.raises(Conflict) as refused:
+            with pytest.raises(ConflictError) as refused:
                 plans.submit(plan_id, actor=user_named("yjj_leader"))
             _refused(refused, plan_id, before, PUBLISH_RULE, "先向社会公布，再报备")
     assert "2027年度行政执法检查计划" not in _portal(app, 2027)  # a draft is not public
@@ -122,7 +122,7 @@ def test_a_plan_is_published_before_it_is_submitted_and_published_again_once_cha
                 actor=user_named("yjj_planner"),
             )
             before = _state(plan_id)
-            with pytest.raises(Conflict) as refused:
+            with pytest.raises(ConflictError) as refused:
                 plans.submit(plan_id, actor=leader)
             _refused(refused, plan_id, before, PUBLISH_RULE, "重新公布后再报备")
     portal = _portal(app, 2027)  # the plan as last published, saying it is being revised
@@ -161,7 +161,7 @@ def test_a_plan_touching_the_market_field_is_filed_by_both_bureaus(app):
             assert plan.status == PlanStatus.submitted and plan.filings["market"]["decision"] == "filed"
             assert plan_id not in [p.id for p in plans_queries.plans_to_review(market)]
             before = _state(plan_id)
-            with pytest.raises(Conflict) as refused:
+            with pytest.raises(ConflictError) as refused:
                 plans.review(plan_id, {"accept": True, "comment": ""}, actor=market)
             _refused(refused, plan_id, before, "不需要本局再作备案审核")
     page = html.unescape(signed_in(app, "yjj_leader").get(f"/plans/{plan_id}").get_data(as_text=True))
@@ -197,7 +197,7 @@ def test_a_return_by_either_bureau_returns_the_plan_and_both_review_it_again(app
         with tenant_scope(supervisor.tenant_id):
             plans.review(plan_id, {"accept": True, "comment": ""}, actor=supervisor)
         with tenant_scope(market.tenant_id):
-            with pytest.raises(ValidationFailed):
+            with pytest.raises(InvalidInputError):
                 plans.review(plan_id, {"accept": False, "comment": " "}, actor=market)
             plan = plans.review(
                 plan_id, {"accept": False, "comment": "请明确成品油市场秩序检查的抽查比例。"}, actor=market
@@ -220,7 +220,7 @@ def test_the_market_bureau_files_only_other_departments_plans_touching_its_field
         with tenant_scope(market.tenant_id):
             assert world["plan"] not in [p.id for p in plans_queries.plans_to_review(market)]
             before = _state(world["plan"])
-            with pytest.raises(Conflict) as refused:
+            with pytest.raises(ConflictError) as refused:
                 plans.review(world["plan"], {"accept": True, "comment": ""}, actor=market)
             _refused(refused, world["plan"], before, "不涉及市场监管领域")
             own = plans.create_plan(
@@ -246,7 +246,7 @@ def test_a_plan_line_needs_its_months_and_methods(app):
         with tenant_scope(world["tenant"]):
             plan_id = _new_plan(world)
             before = _state(plan_id)
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 plans.set_line(
                     plan_id, {"item_id": world["item"], "ratio_bp": 500, "months": [], "methods": []}, actor=planner
                 )
@@ -290,12 +290,12 @@ def test_a_plan_line_refuses_a_ratio_of_0_or_above_100_a_bad_frequency_and_a_met
                 ({"methods": ["onsite", "document"]}, "methods", "书面检查"),
                 ({"methods": ["网络监测"]}, "methods", "网络监测"),
             ):
-                with pytest.raises(ValidationFailed) as refused:
+                with pytest.raises(InvalidInputError) as refused:
                     plans.set_line(plan_id, {**good, **bad}, actor=planner)
                 assert set(refused.value.errors) == {field}, (bad, refused.value.errors)
                 assert words in str(refused.value.errors[field][0]), (bad, refused.value.errors)
                 assert (_state(plan_id), _line(plan_id)) == before
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 plans.set_line(plan_id, {**good, "methods": ["document"]}, actor=planner)
             message = str(refused.value.errors["methods"][0])
             assert "检查方式" in message and "危险化学品安全生产检查" in message and "实地检查" in message
@@ -321,7 +321,7 @@ def test_plans_from_before_the_rule_are_filed_only_once_published(app):
             db.session.commit()
         with tenant_scope(supervisor.tenant_id):
             before = _state(world["plan"])
-            with pytest.raises(Conflict) as refused:
+            with pytest.raises(ConflictError) as refused:
                 plans.review(world["plan"], {"accept": True, "comment": ""}, actor=supervisor)
             _refused(refused, world["plan"], before, PUBLISH_RULE, "从未向社会公布")
             plans.review(world["plan"], {"accept": False, "comment": "请先公布。"}, actor=supervisor)

@@ -14,10 +14,10 @@ import sqlalchemy as sa
 import spotcheck.tenants
 from spotcheck.core import audit
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden
+from spotcheck.core.errors import ForbiddenError
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import REGISTRY, Across, query
-from spotcheck.core.scoping import TenantViolation, cross_tenant, tenant_scope
+from spotcheck.core.scoping import TenantViolationError, cross_tenant, tenant_scope
 from spotcheck.tenants.accounts.models import User
 from tests.support.helpers import user_named
 
@@ -41,19 +41,19 @@ def test_a_read_across_departments_is_opened_by_the_policy_and_recorded(app):
             before = _entries("read.across")
             assert _every_user_count(reader=supervisor) > own
             assert _entries("read.across") == before + 1
-        with tenant_scope(admin.tenant_id), pytest.raises(Forbidden):
+        with tenant_scope(admin.tenant_id), pytest.raises(ForbiddenError):
             _every_user_count(reader=admin)
 
 
 def test_only_a_permission_that_opens_the_path_reads_across(app):
     with app.app_context():
         coordinator, admin = user_named("scj_coord"), user_named("scj_admin")
-        with pytest.raises(TenantViolation), cross_tenant(admin, "test"):
+        with pytest.raises(TenantViolationError), cross_tenant(admin, "test"):
             pass
         with cross_tenant(coordinator, "test", permission=Permission.JOINT_MANAGE):
             pass
         # a permission that opens no path
-        with pytest.raises(TenantViolation), cross_tenant(coordinator, "test", permission=Permission.CATALOG_VIEW):
+        with pytest.raises(TenantViolationError), cross_tenant(coordinator, "test", permission=Permission.CATALOG_VIEW):
             pass
 
 
@@ -82,5 +82,5 @@ def test_every_query_refuses_a_reader_without_its_permission(app):
                 and name != "reader"
                 and parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
             }
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 run(**arguments, reader=nobody)

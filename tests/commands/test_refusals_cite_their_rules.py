@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.clock import frozen_at, today
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands
 from spotcheck.tenants.directory import commands as directory
@@ -36,7 +36,7 @@ CHENGKOU = "《城口县全面推行“双随机、一公开”工作机制的�
 
 def _messages(refused) -> list[str]:
     value = refused.value
-    if isinstance(value, ValidationFailed):
+    if isinstance(value, InvalidInputError):
         return [str(m) for ms in value.errors.values() for m in ms]
     return [str(value)]
 
@@ -58,7 +58,7 @@ def test_under_chengkou_refusals_cite_only_its_rulebook_the_floor_or_nothing(app
             }
             by_field = {}
             for field, data in cases.items():
-                with pytest.raises(ValidationFailed) as refused:
+                with pytest.raises(InvalidInputError) as refused:
                     campaign_commands.create_campaign(data, actor=planner)
                 by_field[field] = [str(m) for m in refused.value.errors[field]]
                 said += _messages(refused)
@@ -76,14 +76,14 @@ def test_under_chengkou_refusals_cite_only_its_rulebook_the_floor_or_nothing(app
                 },
                 actor=admin,
             )
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 items.publish_item(item.id, actor=admin)  # no written reason: the platform's own rule, no document
             said += _messages(refused)
-            with pytest.raises(Conflict) as refused:  # 城口县 asks no filing: saying so, by its own document
+            with pytest.raises(ConflictError) as refused:  # 城口县 asks no filing: saying so, by its own document
                 plans.submit(world["plan"], actor=user_named("scj_leader"))
             assert "《城口县实施方案》" in str(refused.value)
             said += _messages(refused)
-        with tenant_scope(user_named("yjj_admin").tenant_id), pytest.raises(Forbidden) as refused:
+        with tenant_scope(user_named("yjj_admin").tenant_id), pytest.raises(ForbiddenError) as refused:
             plans.review(world["plan"], {"accept": True}, actor=user_named("yjj_leader"))
         said += _messages(refused)
         assert said and not [m for m in said if any(word in m for word in ELSEWHERE)], said
@@ -106,7 +106,7 @@ def test_the_follow_up_rule_and_the_team_rule_cite_the_visits_own_rules(app):
             ]
             stranger = user_named("yjj_inspector")  # on the first visit's team, not on every other
             other = next(v for v in others if not VISIT_ACTIONS.by_name["record"].by_whom(v, stranger))
-            with pytest.raises(Forbidden) as refused:
+            with pytest.raises(ForbiddenError) as refused:
                 VISIT_ACTIONS.require(other, stranger, "record")
             assert "《宁安市人民政府办公室关于进一步加强和创新“双随机、一公开”监管工作的实施方案》第9条，" in str(
                 refused.value
@@ -114,7 +114,7 @@ def test_the_follow_up_rule_and_the_team_rule_cite_the_visits_own_rules(app):
             adopt("城口县", today() + timedelta(days=1))
         with frozen_at(today() + timedelta(days=2)), tenant_scope(ids["tenant"]):
             db.session.expire_all()
-            with pytest.raises(Forbidden) as refused:  # the campaign keeps the rules of its approval: 宁安市's
+            with pytest.raises(ForbiddenError) as refused:  # the campaign keeps the rules of its approval: 宁安市's
                 VISIT_ACTIONS.require(db.session.get(Visit, other.id), stranger, "record")
             assert "第9条，" in str(refused.value)
 
@@ -132,7 +132,7 @@ def test_an_empty_record_is_refused_under_tangshans_preset(app):
         with tenant_scope(ids["tenant"]):
             results.record_result(visit(ids).id, complete_result(ids, record="  "), actor=chief)
             db.session.commit()
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.submit_result(visit(ids).id, actor=chief)
             assert "二（二）4" in refused.value.errors["record"][0]
             assert visit(ids).submitted_at is None

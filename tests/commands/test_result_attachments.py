@@ -12,7 +12,7 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from spotcheck.core import storage
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.results import commands as attachments, commands as results
 from spotcheck.tenants.results.attachments import NAME_LENGTH, SIGNATURES, SUFFIXES, clean_name
@@ -41,7 +41,7 @@ def test_attachments_are_typed_by_content_bounded_and_kept_with_their_digest(app
             attachments.remove_attachment(ids["visit"], {"attachment_id": page.id}, actor=member)
             db.session.commit()
             files_before = sorted(p.name for p in storage.root().rglob("*") if p.is_file())
-            with pytest.raises(ValidationFailed) as disguised:
+            with pytest.raises(InvalidInputError) as disguised:
                 attachments.add_attachment(
                     ids["visit"],
                     {"stream": io.BytesIO(b"<script>alert(1)</script>"), "filename": "photo.jpg"},
@@ -49,7 +49,7 @@ def test_attachments_are_typed_by_content_bounded_and_kept_with_their_digest(app
                 )
             assert "file" in disguised.value.errors
             app.config["UPLOAD_MAX_BYTES"] = 1024
-            with pytest.raises(ValidationFailed) as too_big:
+            with pytest.raises(InvalidInputError) as too_big:
                 attachments.add_attachment(
                     ids["visit"], {"stream": io.BytesIO(b"%PDF-" + b"x" * 2048), "filename": "记录.pdf"}, actor=member
                 )
@@ -59,7 +59,7 @@ def test_attachments_are_typed_by_content_bounded_and_kept_with_their_digest(app
             results.record_result(visit(ids).id, complete_result(ids), actor=chief)
             results.submit_result(visit(ids).id, actor=chief)
             db.session.commit()
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 attachments.remove_attachment(
                     ids["visit"], {"attachment_id": kept.id}, actor=member
                 )  # submitted: the result is fixed

@@ -10,7 +10,7 @@ import pytest
 
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.core.errors import ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import categories, commands as results, queries as results_queries
@@ -27,11 +27,11 @@ def test_a_department_of_another_field_uses_its_own_categories(app):
         admin, chief = user_named("yjj_admin"), user_named("yjj_inspector")
         with tenant_scope(ids["tenant"]):
             assert list(categories.offered()) == list(reference.RESULT_CATEGORIES) and not categories.configured()
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results.use_standard(["no_problem"], actor=user_named("yjj_planner"))
             results.use_standard(["pending_own_rules", "rectified"], actor=admin)
             own = results.add_own({"name": OWN, "pending": True}, actor=admin)
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.add_own({"name": OWN}, actor=admin)
             assert set(refused.value.errors) == {"name"}
             db.session.commit()
@@ -39,7 +39,7 @@ def test_a_department_of_another_field_uses_its_own_categories(app):
             assert own.code in categories.problem_codes()
 
             item = str(ids["item"])
-            with pytest.raises(ValidationFailed) as refused:  # a standard category the department does not use
+            with pytest.raises(InvalidInputError) as refused:  # a standard category the department does not use
                 results.record_result(
                     visit(ids).id, {"items": {item: {"categories": ["pending_unpublished_info"]}}}, actor=chief
                 )
@@ -56,7 +56,7 @@ def test_a_department_of_another_field_uses_its_own_categories(app):
                 },
                 actor=chief,
             )
-            with pytest.raises(ValidationFailed) as refused:  # its own problem category needs the findings too
+            with pytest.raises(InvalidInputError) as refused:  # its own problem category needs the findings too
                 results.submit_result(visit(ids).id, actor=chief)
             assert f"items.{item}.findings" in refused.value.errors
             results.record_result(

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as tenants
 from spotcheck.tenants.campaigns import queries as campaigns
@@ -72,7 +72,7 @@ def test_a_clerks_workbook_is_a_draft_for_each_team_and_counts_only_once_its_lea
             chosen = {code for v in visits for r in v.results for code in r.category_codes}
             assert "no_problem" in chosen and chosen <= {"no_problem", "pending_own_rules"}
             assert db.session.scalars(listing.in_status(VisitStatus.submitted)).all() == []  # no review list has them
-            with pytest.raises(Forbidden):  # the clerk does not submit for the team
+            with pytest.raises(ForbiddenError):  # the clerk does not submit for the team
                 results.submit_result(ids["visit"], actor=both)
             db.session.rollback()
             [task] = [t for t in results_queries.tasks_for(chief) if t.kind == "visit" and t.obj.id == ids["visit"]]
@@ -90,7 +90,7 @@ def test_a_clerks_workbook_is_a_draft_for_each_team_and_counts_only_once_its_lea
             )
             assert entry.details["recorded_for_team_by"] == "严正"
             assert [v.id for v in db.session.scalars(listing.in_status(VisitStatus.submitted))] == [ids["visit"]]
-            with pytest.raises(Forbidden):  # 审核与录入分离: the importer does not review
+            with pytest.raises(ForbiddenError):  # 审核与录入分离: the importer does not review
                 results.approve_result(ids["visit"], actor=both)
             db.session.rollback()
             results.approve_result(ids["visit"], actor=user_named("yjj_leader"))
@@ -356,17 +356,17 @@ def test_a_workbooks_results_are_written_by_one_bulk_command_that_refuses_what_o
             results.import_result(done, given[done], actor=planner)  # a draft not yet confirmed: imported again
             results.submit_result(done, actor=chief)  # the 组长 confirms it
             db.session.commit()
-            with pytest.raises(Conflict) as alone:
+            with pytest.raises(ConflictError) as alone:
                 results.import_result(done, given[done], actor=planner)
             db.session.rollback()
             before = _statuses()
-            with pytest.raises(Conflict) as together:
+            with pytest.raises(ConflictError) as together:
                 results.import_results(visit_ids, {"results": given}, actor=planner)
             db.session.rollback()
             assert together.value.visit_id == done and str(together.value) == str(alone.value)
             rest = [visit_id for visit_id in visit_ids if visit_id != done]
             assert _statuses() == before and before[rest[0]] == VisitStatus.assigned
-            with pytest.raises(ValidationFailed) as missing:  # a visit of the selection without its result
+            with pytest.raises(InvalidInputError) as missing:  # a visit of the selection without its result
                 results.import_results(rest[:1], {"results": {}}, actor=planner)
             db.session.rollback()
             assert "results" in missing.value.errors and _statuses() == before

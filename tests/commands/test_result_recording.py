@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignStatus, TeamMember
@@ -37,17 +37,17 @@ def test_hand_out_needs_every_team_leader_and_makes_a_visit_per_selected_target(
             leader = db.session.scalar(sa.select(TeamMember).where(TeamMember.is_leader.is_(True)))
             leader.is_leader = False
             db.session.commit()
-            with pytest.raises(Conflict) as refused:
+            with pytest.raises(ConflictError) as refused:
                 results.hand_out(campaigns.get_campaign(campaign_id).id, actor=planner_of(admin))
             assert "1" in str(refused.value)
             campaign_commands.designate_leader(campaign.id, {"member_id": leader.id}, actor=planner_of(admin))
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results.hand_out(campaign.id, actor=leader_of(admin))
             visits = results.hand_out(campaign.id, actor=planner_of(admin))
             db.session.commit()
             assert campaign.status == CampaignStatus.notified and len(visits) > 0
             assert all(v.status == VisitStatus.assigned for v in visits)
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 results.hand_out(campaign.id, actor=planner_of(admin))
 
 
@@ -64,7 +64,7 @@ def test_an_inspector_sees_and_records_only_the_visits_they_are_on(app):
             )
             others = [v for v in db.session.scalars(listing.every()) if v.id not in {m.id for m in mine}]
             assert others, "the campaign has visits this inspector is not on"
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results.record_result(others[0].id, complete_result(ids), actor=member)
             assert db.session.scalars(listing.mine(outsider)).all() == []  # another department's inspector
             assert visit(ids).status == VisitStatus.assigned
@@ -82,12 +82,12 @@ def test_the_team_records_the_leader_submits_and_nothing_is_chosen_for_anyone(ap
             assert drafted.checked_until == date(2026, 4, 30)  # a one-day check
             assert drafted.report_due == date(2026, 5, 11)  # Labour Day 1–5 May off, Saturday 9 May worked
             assert drafted.publish_due == date(2026, 6, 1)  # 20 working days after the check ended
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results.submit_result(drafted.id, actor=member)  # only the 组长 submits
-            with pytest.raises(ValidationFailed) as incomplete:
+            with pytest.raises(InvalidInputError) as incomplete:
                 results.submit_result(visit(ids).id, actor=chief)
             assert f"items.{ids['item']}.categories" in incomplete.value.errors
-            with pytest.raises(ValidationFailed) as unsaid:
+            with pytest.raises(InvalidInputError) as unsaid:
                 results.record_result(
                     visit(ids).id,
                     {"items": {str(ids["item"]): {"categories": ["no_problem", "rectified"]}}},
@@ -97,7 +97,7 @@ def test_the_team_records_the_leader_submits_and_nothing_is_chosen_for_anyone(ap
             results.record_result(
                 visit(ids).id, {"items": {str(ids["item"]): {"categories": ["pending_own_rules"]}}}, actor=member
             )
-            with pytest.raises(ValidationFailed) as no_findings:
+            with pytest.raises(InvalidInputError) as no_findings:
                 results.submit_result(visit(ids).id, actor=chief)
             assert f"items.{ids['item']}.findings" in no_findings.value.errors
             results.record_result(visit(ids).id, complete_result(ids), actor=chief)
@@ -122,7 +122,7 @@ def test_bad_result_input_names_the_field_and_changes_nothing(app):
                 ({"items": {str(ids["item"]): {"categories": ["made_up"]}}}, f"items.{ids['item']}.categories"),
                 ({"record": "笔录\x00"}, "record"),
             ]:
-                with pytest.raises(ValidationFailed) as refused:
+                with pytest.raises(InvalidInputError) as refused:
                     results.record_result(visit(ids).id, data, actor=member)
                 assert any(key.startswith(field) for key in refused.value.errors), (data, refused.value.errors)
             assert visit(ids).status == VisitStatus.assigned and visit(ids).checked_on is None
@@ -137,7 +137,7 @@ def test_a_result_is_submitted_only_with_its_record_written_or_attached(app):
         with tenant_scope(ids["tenant"]):
             results.record_result(visit(ids).id, complete_result(ids, record="  "), actor=chief)
             db.session.commit()
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.submit_result(visit(ids).id, actor=chief)
             assert set(refused.value.errors) == {"record"} and "现场检查笔录" in refused.value.errors["record"][0]
             assert visit(ids).status == VisitStatus.drafting and visit(ids).submitted_at is None
@@ -161,7 +161,7 @@ def test_a_report_without_the_evaluation_or_the_handling_opinions_is_not_submitt
         with tenant_scope(ids["tenant"]):
             results.record_result(ids["visit"], complete_result(ids, evaluation="", opinions="  "), actor=chief)
             db.session.commit()
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.submit_result(ids["visit"], actor=chief)
             db.session.rollback()
             errors = refused.value.errors
@@ -191,7 +191,7 @@ def test_a_result_by_a_method_the_campaign_did_not_set_needs_the_reason_for_the_
             assert campaigns.get_campaign(ids["campaign"]).plan_id == ids["world"]["plan"]
             results.record_result(ids["visit"], complete_result(ids, method="document"), actor=chief)
             db.session.commit()
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.submit_result(ids["visit"], actor=chief)
             db.session.rollback()
             assert set(refused.value.errors) == {"method_change_reason"}, refused.value.errors

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.platform.web import home
 from spotcheck.tenants.accounts import commands as tenants
@@ -52,11 +52,11 @@ def test_whoever_recorded_a_result_cannot_approve_it_and_a_return_needs_reasons(
             results.submit_result(visit(ids).id, actor=chief)
             db.session.commit()
             assert "approve" not in VISIT_ACTIONS.allowed(visit(ids), both)
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results.approve_result(visit(ids).id, actor=both)
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results.approve_result(visit(ids).id, actor=chief)  # an inspector reviews nothing
-            with pytest.raises(ValidationFailed) as no_reason:
+            with pytest.raises(InvalidInputError) as no_reason:
                 results.return_result(visit(ids).id, {"reason": " "}, actor=leader)
             assert "reason" in no_reason.value.errors
             assert visit(ids).status == VisitStatus.submitted
@@ -105,12 +105,12 @@ def test_publication_writes_the_public_register_and_a_correction_is_a_new_marked
         with tenant_scope(ids["tenant"]):
             _approved(ids)
             assert db.session.scalar(sa.select(sa.func.count()).select_from(PublishedResult)) == 0
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results.publish_results([ids["visit"]], actor=leader)
             results.publish_results([ids["visit"]], actor=planner)
             db.session.commit()
             entity = visit(ids).entity
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 results.publish_results([ids["visit"]], actor=planner)
         with tenant_scope(None):  # the public register is read outside any department
             [first] = register.of_entity(entity)
@@ -119,7 +119,7 @@ def test_publication_writes_the_public_register_and_a_correction_is_a_new_marked
             assert {m["cert_no"] for m in first.content["team"]} and "id_number" not in str(first.content)
             assert register.search(entity.code[:10]).total == 1 and register.search(entity.name).total == 1
         with tenant_scope(ids["tenant"]):
-            with pytest.raises(ValidationFailed):
+            with pytest.raises(InvalidInputError):
                 results.start_correction(visit(ids).id, {"reason": ""}, actor=planner)
             results.start_correction(visit(ids).id, {"reason": "检查日期录入有误"}, actor=planner)
             db.session.commit()
@@ -176,7 +176,7 @@ def test_a_campaign_is_closed_only_once_every_result_is_published(app):
         planner = planner_of(admin)
         with tenant_scope(ids["tenant"]):
             campaign = campaigns.get_campaign(ids["campaign"])
-            with pytest.raises(Conflict):
+            with pytest.raises(ConflictError):
                 results.close_campaign(campaign.id, actor=planner)
             for number, one in enumerate(db.session.scalars(listing.every().order_by(listing.Visit.id)).all()):
                 chief = next(m for m in results_queries.team_of(one) if m.is_leader).inspector
@@ -200,7 +200,7 @@ def test_a_campaign_is_closed_only_once_every_result_is_published(app):
             results.publish_results([v.id for v in db.session.scalars(listing.every())], actor=planner)
             assert campaign.status == CampaignStatus.published
             assert "close" in CAMPAIGN_STEPS.allowed(campaign, planner)
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results.close_campaign(campaign.id, actor=leader)
             results.close_campaign(campaign.id, actor=planner)
             db.session.commit()

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from spotcheck.core import statistics
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import ItemResult, ResultCategory, Visit
@@ -70,7 +70,7 @@ def test_a_small_write_or_a_refused_one_leaves_the_statistics_to_autovacuum(app,
             visit_ids = _submitted(ids)
             results.approve_results(visit_ids[:1], actor=user_named("yjj_leader"))  # below REFRESH_FROM_ROWS
             monkeypatch.setattr(statistics, "REFRESH_FROM_ROWS", 1)
-            with pytest.raises(ValidationFailed):
+            with pytest.raises(InvalidInputError):
                 results.approve_results(visit_ids, actor=user_named("yjj_leader"))  # the first is approved already
             results.approve_results(visit_ids[1:], actor=user_named("yjj_leader"))
             large = db.engine.dialect.name == "postgresql"

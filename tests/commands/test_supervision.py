@@ -21,7 +21,7 @@ from spotcheck.core import storage
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.core.errors import ForbiddenError, InvalidInputError
 from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.notices import policy as notice_policy, queries as notices
@@ -130,7 +130,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
                 data, name = supervision_queries.table_file(job.id, supervisor)
                 assert name.endswith("（2026年度）.xlsx")
                 books[code] = load_workbook(io.BytesIO(data))
-            with pytest.raises(ValidationFailed):
+            with pytest.raises(InvalidInputError):
                 supervision_commands.request_table("area", "2026", actor=supervisor)
 
         def rows_of(book, sheet=None):
@@ -162,11 +162,11 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
         # a department leader: their own department's tables only
         with frozen_at(TODAY), tenant_scope(ids["tenant"]):
             yjj_leader, supervisor = user_named("yjj_leader"), user_named("sfj_supervisor")
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 supervision_commands.request_table(
                     "progress", "2026", department_id=ids["tenant"] + 10_000, actor=yjj_leader
                 )
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 supervision_commands.request_table("progress", "2026", department_id=sfj, actor=yjj_leader)
             job = supervision_commands.request_table("progress", "2026", actor=yjj_leader)
             data, name = supervision_queries.table_file(job.id, yjj_leader)
@@ -188,7 +188,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
                 "published_late",
                 "reports_overdue",
             ]
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 supervision.approve(draft.id, actor=supervisor)  # a supervisor drafts; a leader of the bureau approves
             others = [f["tenant_id"] for f in draft.findings if f["name"] != "应急管理局"]
             body = (
@@ -231,7 +231,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
                 job = supervision_commands.request_table(code, "2026", actor=supervisor)
                 data, name = supervision_queries.table_file(job.id, supervisor)
                 books[code] = load_workbook(io.BytesIO(data))
-            with pytest.raises(ValidationFailed):
+            with pytest.raises(InvalidInputError):
                 supervision_commands.request_table("progress", "2026", actor=supervisor)
         area = rows_of(books["area"])
         assert area[0][0] == "城口县推行“双随机、一公开”情况统计表"
@@ -252,7 +252,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
         assert tuple(r[0] for r in department if str(r[0]).startswith("合计共1项")) == (
             "合计共1项，占本部门其他行政检查事项总数的比例为100.0%。",
         )
-        with frozen_at(TODAY), tenant_scope(ids["tenant"]), pytest.raises(Forbidden):  # the bureau's own table
+        with frozen_at(TODAY), tenant_scope(ids["tenant"]), pytest.raises(ForbiddenError):  # the bureau's own table
             supervision_commands.request_table("area", "2026", actor=user_named("yjj_leader"))
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from spotcheck.core import storage
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import proof_file
 from spotcheck.draw.verify import verify
@@ -74,28 +74,28 @@ def test_experts_join_a_team_in_addition_never_lead_or_record_and_are_on_the_not
             drawn = {m.id for m in campaigns.list_team_members(campaign) if m.entity_id == entity_id}
             # what the rule forbids: an inspector adding, a drawn inspector as "expert", a body with no person
             before = _rows(TeamExpert)
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 results.add_expert(
                     campaign_id,
                     {"entity_id": entity_id, "kind": "directory", "inspector_id": expert.id},
                     actor=user_named("yjj_inspector"),
                 )
             drawn_inspector = campaigns.list_team_members(campaign)[0].inspector_id
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.add_expert(
                     campaign_id,
                     {"entity_id": entity_id, "kind": "directory", "inspector_id": drawn_inspector},
                     actor=planner,
                 )
             assert set(refused.value.errors) == {"inspector_id"}
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 results.add_expert(
                     campaign_id,
                     {"entity_id": entity_id, "kind": "testing_body", "organisation": "浙江省化工产品质量检验站"},
                     actor=planner,
                 )
             assert set(refused.value.errors) == {"name"}
-            with pytest.raises(NotFound):  # not a visit of the campaign
+            with pytest.raises(NotFoundError):  # not a visit of the campaign
                 results.add_expert(
                     campaign_id,
                     {"entity_id": 999999, "kind": "scholar", "organisation": "某大学", "name": "某人"},
@@ -117,7 +117,7 @@ def test_experts_join_a_team_in_addition_never_lead_or_record_and_are_on_the_not
                 },
                 actor=planner,
             )
-            with pytest.raises(ValidationFailed):  # the same expert twice
+            with pytest.raises(InvalidInputError):  # the same expert twice
                 results.add_expert(
                     campaign_id, {"entity_id": entity_id, "kind": "directory", "inspector_id": expert.id}, actor=planner
                 )
@@ -138,7 +138,7 @@ def test_experts_join_a_team_in_addition_never_lead_or_record_and_are_on_the_not
             }
             expert_user = user_named("yjj_expert")
             assert VISIT_ACTIONS.allowed(one, expert_user) == frozenset()
-            with pytest.raises(Forbidden):  # an expert never records the result
+            with pytest.raises(ForbiddenError):  # an expert never records the result
                 results.record_result(one.id, complete_result({"item": campaign.items[0].id}), actor=expert_user)
             notice = db.session.scalar(
                 sa.select(Notice).where(Notice.visit_id == one.id, Notice.kind == NoticeKind.inspection)
@@ -186,7 +186,7 @@ def test_an_expert_added_after_the_notice_is_said_so_and_appears_on_the_publishe
 
             results.record_result(visit(ids).id, complete_result(ids), actor=chief)
             results.submit_result(visit(ids).id, actor=chief)
-            with pytest.raises(Conflict):  # the result is submitted: the team is fixed
+            with pytest.raises(ConflictError):  # the result is submitted: the team is fixed
                 results.remove_expert(added.id, actor=planner)
             results.approve_result(visit(ids).id, actor=leader)
             results.publish_results([ids["visit"]], actor=planner)
@@ -261,7 +261,7 @@ def test_a_joint_campaign_takes_no_expert_and_its_conflicts_are_declared_on_the_
         part = Campaign(joint=False, joint_id=1, status=CampaignStatus.notified)
         for campaign in (joint, part):
             for action, words in (("add_expert", "联合抽查"), ("declare_recusal", "联合抽查页面申报.*替换")):
-                with pytest.raises(Conflict, match=words):
+                with pytest.raises(ConflictError, match=words):
                     CAMPAIGN_ACTIONS.check_state(campaign, action)
 
 
@@ -274,9 +274,9 @@ def test_a_conflict_declared_after_the_draw_stops_the_hand_out_until_the_member_
             campaign = campaigns.get_campaign(campaign_id)
             member = campaigns.list_team_members(campaign)[0]
             entity_name, cert_no = member.entity.name, member.inspector.cert_no
-            with pytest.raises(ValidationFailed):  # the conflict is stated
+            with pytest.raises(InvalidInputError):  # the conflict is stated
                 results.declare_member_recusal(campaign_id, member.id, {"reason": ""}, actor=planner)
-            with pytest.raises(Forbidden):  # an inspector declares only on their own visit, never for others
+            with pytest.raises(ForbiddenError):  # an inspector declares only on their own visit, never for others
                 results.declare_member_recusal(
                     campaign_id, member.id, {"reason": "亲属任职"}, actor=user_named("yjj_inspector")
                 )
@@ -288,11 +288,11 @@ def test_a_conflict_declared_after_the_draw_stops_the_hand_out_until_the_member_
             [recusal] = inspectors_queries.list_recusals(inspectors_queries.get_inspector(member.inspector_id))
             assert recusal.entity_id == member.entity_id and recusal.reason == "其配偶在该企业任安全主管"
 
-            with pytest.raises(Conflict) as refused:
+            with pytest.raises(ConflictError) as refused:
                 results.hand_out(campaign.id, actor=planner)
             assert "应依法回避" in str(refused.value) and entity_name in str(refused.value)
             assert _rows(Visit) == 0 and campaigns.get_campaign(campaign_id).status == CampaignStatus.inspectors_drawn
-            with pytest.raises(ValidationFailed):  # the replacement names the conflict as its reason
+            with pytest.raises(InvalidInputError):  # the replacement names the conflict as its reason
                 campaign_commands.replace_inspector(
                     campaign.id, {"member_id": member.id, "reason": "leave"}, actor=planner
                 )
@@ -317,7 +317,7 @@ def test_a_conflict_on_a_handed_out_visit_stops_its_result_until_the_replacement
         admin = user_named("yjj_admin")
         planner, chief, member = planner_of(admin), user_named("yjj_inspector"), user_named("yjj_inspector2")
         with tenant_scope(ids["tenant"]):
-            with pytest.raises(Forbidden):  # nobody declares for a visit they are not on
+            with pytest.raises(ForbiddenError):  # nobody declares for a visit they are not on
                 results.declare_own_recusal(ids["visit"], {"reason": "亲属任职"}, actor=user_named("yjj_leader"))
             declared = results.declare_own_recusal(ids["visit"], {"reason": "本人曾在该企业任职"}, actor=member)
             db.session.commit()
@@ -328,7 +328,7 @@ def test_a_conflict_on_a_handed_out_visit_stops_its_result_until_the_replacement
             one = visit(ids)
             assert "record" not in VISIT_ACTIONS.allowed(one, chief)
             assert "import" not in VISIT_ACTIONS.allowed(one, planner)
-            with pytest.raises(Conflict, match="应依法回避"):
+            with pytest.raises(ConflictError, match="应依法回避"):
                 results.record_result(one.id, complete_result(ids), actor=chief)
             assert visit(ids).record == "" and visit(ids).status.value == "assigned"  # nothing changed
             page = signed_in(app, "yjj_inspector").get(f"/visits/{ids['visit']}").get_data(as_text=True)
@@ -354,7 +354,7 @@ def test_a_conflict_on_a_handed_out_visit_stops_its_result_until_the_replacement
                 )
                 == 1
             )
-            with pytest.raises(Conflict):  # the replacement in the proof cites it: it stays in the directory
+            with pytest.raises(ConflictError):  # the replacement in the proof cites it: it stays in the directory
                 inspectors.withdraw_recusal(declared.recusal_id, actor=admin)
             assert db.session.get(Recusal, declared.recusal_id) is not None
 

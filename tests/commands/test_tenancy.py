@@ -9,7 +9,14 @@ import pytest
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
-from spotcheck.core.scoping import JointShared, TenantOwned, TenantViolation, cross_tenant, system_access, tenant_scope
+from spotcheck.core.scoping import (
+    JointShared,
+    TenantOwned,
+    TenantViolationError,
+    cross_tenant,
+    system_access,
+    tenant_scope,
+)
 from spotcheck.demo import DEPARTMENTS
 from spotcheck.tenants.accounts.models import ApiToken, User
 from tests.support.helpers import make_app, tenant_id, user_named
@@ -51,11 +58,11 @@ def test_writing_another_tenants_row_is_refused(app):
         victim_id = victim.id
         with tenant_scope(scj):
             victim.display_name = "被改"
-            with pytest.raises(TenantViolation):
+            with pytest.raises(TenantViolationError):
                 db.session.flush()
             db.session.rollback()
             db.session.add(ApiToken(tenant_id=yjj, user_id=victim_id, name="x", prefix="x", token_hash="0" * 64))
-            with pytest.raises(TenantViolation):
+            with pytest.raises(TenantViolationError):
                 db.session.flush()
             db.session.rollback()
 
@@ -67,7 +74,7 @@ def test_cross_tenant_reads_only_for_supervisor_and_coordinator(app):
         for reader in (supervisor, coordinator):
             with tenant_scope(reader.tenant_id), cross_tenant(reader, "test"):
                 assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == everyone  # every user
-        with pytest.raises(TenantViolation), cross_tenant(admin, "test"):
+        with pytest.raises(TenantViolationError), cross_tenant(admin, "test"):
             pass
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
@@ -36,11 +36,11 @@ def test_a_planner_deletes_a_draft_and_nothing_else(app):
             kept = campaign_commands.create_campaign(campaign_data(world, title="保留"), actor=planner)
             draft_id = draft.id
             campaign_commands.delete_draft(draft.id, actor=planner)
-            with pytest.raises(NotFound):
+            with pytest.raises(NotFoundError):
                 campaigns.get_campaign(draft_id)
             assert _audited("campaign.deleted")[-1].details["title"] == "危化企业双随机抽查"
             campaign_commands.approve(kept.id, actor=leader)
-            with pytest.raises(Conflict, match=r"withdraws it|撤销"):  # approved: only a leader cancels it
+            with pytest.raises(ConflictError, match=r"withdraws it|撤销"):  # approved: only a leader cancels it
                 campaign_commands.delete_draft(kept.id, actor=planner)
             assert campaigns.get_campaign(kept.id).status == CampaignStatus.approved
 
@@ -52,9 +52,9 @@ def test_a_leader_returns_a_draft_with_the_reason_the_planner_sees(app):
         planner, leader = planner_of(admin), leader_of(admin)
         with tenant_scope(admin.tenant_id):
             draft = campaign_commands.create_campaign(campaign_data(world), actor=planner)
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 campaign_commands.return_draft(draft.id, {"reason": "请补充抽查比例的依据"}, actor=planner)
-            with pytest.raises(ValidationFailed) as no_reason:
+            with pytest.raises(InvalidInputError) as no_reason:
                 campaign_commands.return_draft(draft.id, {"reason": "  "}, actor=leader)
             assert "reason" in no_reason.value.errors and draft.returned_at is None
             campaign_commands.return_draft(draft.id, {"reason": "请补充抽查比例的依据"}, actor=leader)
@@ -73,9 +73,9 @@ def test_cancelling_an_approved_campaign_refuses_every_later_step(app):
             campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner)
             campaign_commands.approve(campaign.id, actor=leader)
             campaign_commands.freeze_targets(campaign.id, actor=planner)
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 campaign_commands.cancel(campaign.id, {"reason": REASON}, actor=planner)  # a planner cannot cancel
-            with pytest.raises(ValidationFailed) as no_reason:
+            with pytest.raises(InvalidInputError) as no_reason:
                 campaign_commands.cancel(campaign.id, {"reason": ""}, actor=leader)  # a leader needs a reason
             assert "reason" in no_reason.value.errors
             assert campaigns.get_campaign(campaign.id).status == CampaignStatus.approved
@@ -92,7 +92,7 @@ def test_cancelling_an_approved_campaign_refuses_every_later_step(app):
                 lambda: campaigns.ready_to_draw(campaign, "targets"),
                 lambda: campaign_commands.cancel(campaign.id, {"reason": REASON}, actor=leader),
             ):
-                with pytest.raises(Conflict, match="已撤销"):
+                with pytest.raises(ConflictError, match="已撤销"):
                     step()
             assert _audited("campaign.withdrawn")[-1].details == {"code": "应急抽〔2026〕1号", "reason": REASON}
             campaign_id = campaign.id
@@ -115,7 +115,7 @@ def test_a_drawn_campaign_cannot_be_withdrawn(app):
             campaign_commands.approve(campaign.id, actor=leader)
             campaign_commands.freeze_targets(campaign.id, actor=planner)
             campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:x"]}, actor=planner)
-            with pytest.raises(Conflict, match="抽取结果不得因结果不合意而撤销重抽"):
+            with pytest.raises(ConflictError, match="抽取结果不得因结果不合意而撤销重抽"):
                 campaign_commands.cancel(campaign.id, {"reason": REASON}, actor=leader)
             assert campaigns.get_campaign(campaign.id).status == CampaignStatus.targets_drawn
 
@@ -159,14 +159,14 @@ def test_a_joint_campaign_cancelled_by_the_leads_leader_takes_its_parts_along(ap
         coord, leader = user_named("scj_coord"), user_named("scj_leader")
         with tenant_scope(leader.tenant_id):
             campaign = joint_queries.get_joint(ids["campaign"])
-            with pytest.raises(Forbidden):
+            with pytest.raises(ForbiddenError):
                 joint.cancel(campaign.id, {"reason": REASON}, actor=coord)  # the coordinator does not cancel
-            with pytest.raises(Conflict):  # approved: not the coordinator's withdrawal of a draft
+            with pytest.raises(ConflictError):  # approved: not the coordinator's withdrawal of a draft
                 joint.withdraw(campaign.id, {"reason": REASON}, actor=coord)
-            with pytest.raises(Forbidden):  # another department's leader
+            with pytest.raises(ForbiddenError):  # another department's leader
                 joint.cancel(campaign.id, {"reason": REASON}, actor=user_named("yjj_leader"))
             joint.cancel(campaign.id, {"reason": REASON}, actor=leader)
-            with pytest.raises(Conflict, match="已撤销"):
+            with pytest.raises(ConflictError, match="已撤销"):
                 joint.freeze_targets(ids["campaign"], actor=coord)
             code = campaign.code
         for dept in ("yjj", "swj"):
@@ -192,7 +192,7 @@ def test_a_joint_campaign_in_preparation_is_withdrawn_by_its_coordinator_and_kee
         yjj_planner = user_named("yjj_planner")
         with tenant_scope(yjj_planner.tenant_id):
             participant = db.session.get(JointParticipant, ids["participants"]["yjj"])
-            with pytest.raises(Conflict, match="已撤销"):
+            with pytest.raises(ConflictError, match="已撤销"):
                 joint.accept(participant.id, actor=yjj_planner)
     # never approved: nothing of it was public, and nothing is now
     assert app.test_client().get(f"/public/draws/campaigns/{ids['campaign']}").status_code == 404

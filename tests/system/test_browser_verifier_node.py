@@ -90,7 +90,7 @@ def _with_replacements(name: str) -> dict:
                         proof, visit=visit, out=inspectors.current_teams(proof)[visit][position], reason="请假"
                     )
                     made += 1
-                except inspectors.DrawFailed:
+                except inspectors.DrawError:
                     pass
     assert made == 3
     return proof

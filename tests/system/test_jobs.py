@@ -16,7 +16,7 @@ from spotcheck.core import clock, jobs as job_records
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.commands import unit_of_work
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict
+from spotcheck.core.errors import ConflictError
 from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
@@ -285,7 +285,7 @@ def test_of_two_simultaneous_draw_requests_the_second_is_refused_at_once(postgre
             try:
                 submit_draw(campaign.id, {"kind": "targets", "public_inputs": [label]}, actor=planner)
                 outcomes.append("queued")
-            except Conflict as refused:
+            except ConflictError as refused:
                 outcomes.append(f"409: {refused}")
 
     threads = [threading.Thread(target=request, args=(f"observer {n}",)) for n in range(2)]

@@ -20,7 +20,7 @@ from spotcheck.core import audit, audit_heads
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import SHANGHAI, as_utc, frozen_at, local
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.draw import proof_file
@@ -208,7 +208,7 @@ def test_the_text_of_ratio_and_frequency_becomes_values_and_what_does_not_parse_
                 "year",
                 "每年1次",
             )
-            with pytest.raises(ValidationFailed) as refused:  # its next version states the ratio again
+            with pytest.raises(InvalidInputError) as refused:  # its next version states the ratio again
                 items.update_item(item.id, {"remarks": "迁移后修改", "reason": "补充备注"}, actor=admin)
             assert set(refused.value.errors) == {"ratio_bp"}
             db.session.rollback()

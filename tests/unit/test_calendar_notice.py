@@ -14,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 
 from spotcheck.core import calendar, official_calendar
 from spotcheck.core.calendar_notice import parse, read
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.statutory_holidays import nearest_holiday, statutory_days
 
 #: The notice for 2027 as an administrator would paste it whole (an invented 2027: the real one is
@@ -48,7 +48,7 @@ def babel_context():
 
 
 def _refusal(text: str, year: int | None = None) -> list[str]:
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(InvalidInputError) as refused:
         read(text, year)
     return [str(message) for message in refused.value.errors["file"]]
 
@@ -237,7 +237,7 @@ def test_any_schedule_written_in_any_accepted_shape_reads_back_the_same_days(sch
 def test_any_text_is_read_or_refused_in_words_never_an_error(text):
     try:
         reading = read(text, 2027)
-    except ValidationFailed as refused:
+    except InvalidInputError as refused:
         assert refused.errors["file"] and all(str(message) for message in refused.errors["file"])
     else:
         assert reading.days and all(2000 <= d.day.year <= 2100 for d in reading.days)

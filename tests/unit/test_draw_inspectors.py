@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from spotcheck.draw import DrawFailed, inspectors as version_1, replace_inspector, shuffle
+from spotcheck.draw import DrawError, inspectors as version_1, replace_inspector, shuffle
 from spotcheck.draw.inspectors import Frame, frame_lines, pick_team, ranking, visit_order
 from spotcheck.draw.primitives import H, derive_seed, lines_digest
 from spotcheck.draw.verify import verify
@@ -69,7 +69,7 @@ def test_inspector_draw_properties(version):
     def check(params):
         try:
             proof = draw_inspectors(**params)
-        except DrawFailed as failed:
+        except DrawError as failed:
             assert "visit" in str(failed)  # a failure names the visit
             outcomes["failed"] += 1
             return
@@ -114,14 +114,14 @@ def test_inspector_replacement_is_the_next_eligible_in_the_ranking(version):
     def check(params, data):
         try:
             proof = draw_inspectors(**params)
-        except DrawFailed:
+        except DrawError:
             outcomes["no draw"] += 1
             return
         visit = data.draw(st.sampled_from(sorted(proof["teams"])))
         out = data.draw(st.sampled_from(proof["teams"][visit]))
         try:
             record = replace_inspector(proof, visit=visit, out=out, reason="请假")
-        except DrawFailed:
+        except DrawError:
             outcomes["nobody left"] += 1
             return
         outcomes["replaced"] += 1
@@ -190,8 +190,8 @@ def straightforward_teams(params) -> dict[str, list[str]]:
 def outcome(function, params):
     try:
         return function(params)
-    except DrawFailed as failed:
-        return f"DrawFailed: {failed}"
+    except DrawError as failed:
+        return f"DrawError: {failed}"
 
 
 @given(joint_inspector_draws())
@@ -257,7 +257,7 @@ def test_a_team_that_cannot_be_filled_names_the_visit():
         recusals=[],
     )
     for draw_inspectors in INSPECTOR_DRAWS.values():
-        with pytest.raises(DrawFailed, match="91330100MA2HWDME14"):
+        with pytest.raises(DrawError, match="91330100MA2HWDME14"):
             draw_inspectors(
                 campaign="c",
                 nonce=b"\0" * 32,

@@ -1,6 +1,6 @@
 """One way for a page to call a command (issue 41): ``forms.attempt(command, *args, **kwargs)`` or
 ``forms.perform(...)`` on it, the command passed itself (no lambda), and no page catching a
-command's refusal (``ValidationFailed``, ``Conflict``) by hand."""
+command's refusal (``InvalidInputError``, ``ConflictError``) by hand."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ WEB = ROOT / "spotcheck" / "platform" / "web"
 #: The functions through which a page runs a command.
 RUNNERS = {"attempt", "perform"}
 #: The refusals that only :func:`spotcheck.platform.web.forms.attempt` catches.
-REFUSALS = {"ValidationFailed", "Conflict"}
+REFUSALS = {"InvalidInputError", "Conflict"}
 
 
 def _name(node: ast.AST) -> str | None:
@@ -48,13 +48,13 @@ def test_the_check_sees_both_ways_it_can_be_broken():
         "    perform(lambda: commands.approve(1, actor=me), done='Approved.')\n"
         "    attempt(commands.approve, 1, actor=me, done=lambda result: 'x')\n"
         "    try:\n        commands.approve(1)\n    except (errors.Conflict, Forbidden):\n        pass\n"
-        "    try:\n        commands.approve(1)\n    except ValidationFailed as failed:\n        pass\n"
+        "    try:\n        commands.approve(1)\n    except InvalidInputError as failed:\n        pass\n"
     )
     assert _offences(source) == [
         "2: a lambda given to perform()",
         "3: a lambda given to attempt()",
         "6: except Conflict",
-        "10: except ValidationFailed",
+        "10: except InvalidInputError",
     ]
     assert _offences("perform(commands.approve, 1, actor=me, done=_approved)\n") == []
 

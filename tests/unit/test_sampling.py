@@ -11,7 +11,7 @@ from flask import Flask
 from flask_babel import Babel
 from hypothesis import given, settings, strategies as st
 
-from spotcheck.tenants.common.validators import Invalid
+from spotcheck.tenants.common.validators import InvalidValueError
 from spotcheck.tenants.common.vocabulary import sampling
 
 basis_points = st.integers(min_value=1, max_value=sampling.FULL)
@@ -28,7 +28,7 @@ def babel_context():
 
 
 def _refusal(call) -> str:
-    with pytest.raises(Invalid) as refused:
+    with pytest.raises(InvalidValueError) as refused:
         call()
     return str(refused.value.message)
 
@@ -117,7 +117,7 @@ def test_a_frequency_of_an_unknown_period_is_refused_naming_the_field(count, per
 def test_any_text_is_read_as_a_frequency_in_bounds_or_refused_naming_the_field(text):
     try:
         found = sampling.parse_frequency(text)
-    except Invalid as invalid:
+    except InvalidValueError as invalid:
         assert "抽查频次" in str(invalid.message)
     else:
         if found is None:
@@ -131,7 +131,7 @@ def test_any_text_is_read_as_a_frequency_in_bounds_or_refused_naming_the_field(t
 def test_any_text_is_read_as_a_ratio_in_bounds_or_refused_naming_the_field(text):
     try:
         found = sampling.parse_ratio(text)
-    except Invalid as invalid:
+    except InvalidValueError as invalid:
         assert "抽查比例" in str(invalid.message)
     else:
         assert (found is None and not re.sub(r"\s+", "", text)) or 0 < found <= sampling.FULL

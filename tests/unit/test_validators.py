@@ -56,7 +56,7 @@ def test_changing_one_character_of_a_credit_code_is_caught(code, position, repla
     changed = code[:position] + replacement + code[position + 1 :]
     if changed == code or uscc.is_valid(changed):
         return  # a change that happens to keep a valid code is not an error to catch
-    with pytest.raises(validators.Invalid):
+    with pytest.raises(validators.InvalidValueError):
         validators.credit_code(changed)
 
 
@@ -70,7 +70,7 @@ def _stdnum_answer(text: str) -> str | None:
 def _our_answer(text: str) -> str | None:
     try:
         return validators.credit_code(text)
-    except validators.Invalid:
+    except validators.InvalidValueError:
         return None
 
 
@@ -124,7 +124,7 @@ def test_valid_id_numbers_are_accepted_and_masked(number):
 def test_a_wrong_check_digit_is_caught(number, check):
     if check == number[-1]:
         return
-    with pytest.raises(validators.Invalid):
+    with pytest.raises(validators.InvalidValueError):
         validators.id_number(number[:-1] + check)
 
 
@@ -147,7 +147,7 @@ def test_industry_codes(code, ok):
     if ok:
         assert validators.industry_code(code.lower()) == code
     else:
-        with pytest.raises(validators.Invalid):
+        with pytest.raises(validators.InvalidValueError):
             validators.industry_code(code)
 
 
@@ -156,7 +156,7 @@ def test_region_code_is_six_digits(value):
     if len(value.strip()) == 6 and value.strip().isdigit() and value.strip().isascii():
         assert validators.region_code(value) == value.strip()
     else:
-        with pytest.raises(validators.Invalid):
+        with pytest.raises(validators.InvalidValueError):
             validators.region_code(value)
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.supervision import queries
@@ -45,7 +45,7 @@ def test_the_bureau_leader_reads_every_department_and_other_leaders_their_own(ap
             assert name == "应急管理局" and rows.total == 1
         with tenant_scope(yjj_leader.tenant_id):
             assert [s.code for s in queries.statuses(Period(2026), reader=yjj_leader)] == ["YJJ"]
-            with pytest.raises(NotFound):
+            with pytest.raises(NotFoundError):
                 queries.figure_rows("items", bureau_leader.tenant_id, Period(2026), reader=yjj_leader)
         db.session.commit()
         bureau, yjj = bureau_leader.tenant_id, world["tenant"]

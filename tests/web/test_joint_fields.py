@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.joint import commands as joint, queries as joint_queries
@@ -96,15 +96,15 @@ def test_only_the_fields_lead_writes_its_joint_plan_and_files_it_with_the_justic
         }
         with tenant_scope(world["tenant"]):
             before = _counts()
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 plans.create_plan(data, actor=planner)
             assert JOINT_RULE in refused.value.errors["field"][0] and _counts() == before
         _name_lead("safety", "YJJ")
-        with tenant_scope(tenant_id("SWJ")), pytest.raises(ValidationFailed) as refused:
+        with tenant_scope(tenant_id("SWJ")), pytest.raises(InvalidInputError) as refused:
             plans.create_plan(data, actor=user_named("swj_planner"))  # not the field's lead
         assert JOINT_RULE in refused.value.errors["field"][0]
         with tenant_scope(world["tenant"]):
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 plans.create_plan({**data, "department_ids": [world["tenant"]]}, actor=planner)
             assert "department_ids" in refused.value.errors
             plan = plans.create_plan(data, actor=planner)
@@ -150,17 +150,17 @@ def test_a_joint_campaign_of_a_field_needs_its_lead_and_its_filed_joint_plan(app
         }
         with tenant_scope(yjj["tenant"]):
             before = _counts()
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 joint.create_joint(data, actor=coord)  # its department leads no field yet
             assert "field" in refused.value.errors and _counts() == before
         _name_lead("safety", "YJJ")
         with tenant_scope(yjj["tenant"]):
             before = _counts()
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 joint.create_joint(data, actor=coord)  # no filed joint plan of 2026
             assert JOINT_RULE in refused.value.errors["field"][0] and "2026" in refused.value.errors["field"][0]
             assert _counts() == before
-        with tenant_scope(tenant_id("SCJ")), pytest.raises(ValidationFailed) as refused:
+        with tenant_scope(tenant_id("SCJ")), pytest.raises(InvalidInputError) as refused:
             joint.create_joint({**data, "field": "safety"}, actor=user_named("scj_coord"))
         assert "牵头部门" in refused.value.errors["field"][0]
 
@@ -189,7 +189,7 @@ def test_a_joint_campaign_of_a_field_needs_its_lead_and_its_filed_joint_plan(app
         coord = user_named("yjj_coord")
         with tenant_scope(yjj["tenant"]):
             before = _counts()
-            with pytest.raises(ValidationFailed) as refused:
+            with pytest.raises(InvalidInputError) as refused:
                 joint.create_joint({**data, "window_end": "2026-05-20"}, actor=coord)  # May is not in the plan
             assert "3、4" in refused.value.errors["window_start"][0] and _counts() == before
             campaign = joint.create_joint(data, actor=coord)

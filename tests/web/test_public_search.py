@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 from stdnum.cn import uscc
 
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.directory import commands as directory, plans, queries as directory_queries
 from spotcheck.tenants.results.models import PublishedEntity
@@ -79,7 +79,7 @@ def test_a_search_that_matches_more_than_it_counts_says_more_than_and_pages_on_f
     assert "杭州第1餐饮管理有限公司" in second and "下一页" not in second
     assert client.get("/public/results", query_string={"q": "餐饮管理", "page": 3}).status_code == 404
     # a page before the first is not found either, as the view's own check would say
-    with app.app_context(), pytest.raises(NotFound):
+    with app.app_context(), pytest.raises(NotFoundError):
         register.search("餐饮管理", page=0)
 
 

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Forbidden, ValidationFailed
+from spotcheck.core.errors import ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.supervision import (
     commands as supervision,
@@ -49,10 +49,10 @@ def test_the_leader_cannot_sign_with_the_cell_empty_and_signs_the_departments_an
             db.session.commit()
             assert FILLER in _cells(prepared.content)
             stale = prepared.digest
-            with pytest.raises(ValidationFailed) as refused:  # the hole is named, in Chinese
+            with pytest.raises(InvalidInputError) as refused:  # the hole is named, in Chinese
                 supervision.submit({"code": "dept", "period": "2026Q4", "digest": stale}, actor=leader)
             assert QUESTION in refused.value.messages() and "不能签发" in refused.value.messages()
-            with pytest.raises(ValidationFailed):  # nor signed at once, frozen as the records stand
+            with pytest.raises(InvalidInputError):  # nor signed at once, frozen as the records stand
                 supervision.submit({"code": "dept", "period": "2026Q4", "contact": "郑洁"}, actor=leader)
             db.session.rollback()
             assert not [
@@ -61,13 +61,13 @@ def test_the_leader_cannot_sign_with_the_cell_empty_and_signs_the_departments_an
                 if v.status != SubmissionStatus.prepared
             ]
             # no other cell, nothing too long
-            with pytest.raises(ValidationFailed):
+            with pytest.raises(InvalidInputError):
                 supervision.fill_cells({"code": "dept", "period": "2026Q4", "cells": {"contact": "x"}}, actor=planner)
-            with pytest.raises(ValidationFailed):
+            with pytest.raises(InvalidInputError):
                 supervision.fill_cells(
                     {"code": "dept", "period": "2026Q4", "cells": {"document": "是" * 501}}, actor=planner
                 )
-            with pytest.raises(Forbidden):  # an inspector fills no table
+            with pytest.raises(ForbiddenError):  # an inspector fills no table
                 supervision.fill_cells(
                     {"code": "dept", "period": "2026Q4", "cells": {"document": DOCUMENT}},
                     actor=user_named("yjj_inspector"),

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as services
 from spotcheck.tenants.items import commands as items
@@ -88,7 +88,7 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
                 )
                 db.session.commit()
                 assert prepared.status == SubmissionStatus.prepared and _department_row(prepared)[2] == 1
-                with pytest.raises(Forbidden):  # the planner prepares, never signs
+                with pytest.raises(ForbiddenError):  # the planner prepares, never signs
                     supervision.submit(
                         {"code": "progress", "period": "2026H1", "digest": prepared.digest}, actor=planner
                     )
@@ -102,7 +102,7 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
                 fresh = supervision.prepare({"code": "progress", "period": "2026H1"}, actor=planner)
                 db.session.commit()
                 assert fresh.id == prepared.id and fresh.digest != stale and _department_row(fresh)[2] == 2
-                with pytest.raises(Conflict, match="重新生成"):
+                with pytest.raises(ConflictError, match="重新生成"):
                     supervision.submit({"code": "progress", "period": "2026H1", "digest": stale}, actor=leader)
             with frozen_at(date(2026, 6, 29)):
                 signed = supervision.submit(
@@ -134,7 +134,7 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
 
             # a correction needs its reason; the first version is kept, superseded
             with frozen_at(date(2026, 7, 2)):
-                with pytest.raises(ValidationFailed) as refused:
+                with pytest.raises(InvalidInputError) as refused:
                     supervision.submit({"code": "progress", "period": "2026H1"}, actor=leader)
                 assert "更正理由" in str(refused.value.errors["reason"])
                 corrected = supervision.submit(
@@ -332,18 +332,20 @@ def test_under_chengkous_rulebook_the_bureau_prepares_and_signs_its_area_wide_ta
         with (
             frozen_at(date(2026, 12, 10)),
             tenant_scope(yjj_planner.tenant_id),
-            pytest.raises(Conflict, match="不报送"),
+            pytest.raises(ConflictError, match="不报送"),
         ):
             supervision.prepare({"code": "area", "period": "2026", "contact": "郑洁"}, actor=yjj_planner)
         supervisor, bureau_leader = user_named("sfj_supervisor"), user_named("sfj_leader")
         with frozen_at(date(2026, 12, 10)), tenant_scope(supervisor.tenant_id):
-            with pytest.raises(Conflict, match="监督人员准备"):
+            with pytest.raises(ConflictError, match="监督人员准备"):
                 supervision.submit({"code": "area", "period": "2026", "contact": "刘洋"}, actor=bureau_leader)
-            with pytest.raises(Forbidden):  # the supervisor prepares the area-wide table, the bureau's leader signs it
+            with pytest.raises(
+                ForbiddenError
+            ):  # the supervisor prepares the area-wide table, the bureau's leader signs it
                 supervision.prepare({"code": "area", "period": "2026"}, actor=bureau_leader)
             prepared = supervision.prepare({"code": "area", "period": "2026", "contact": "韩梅"}, actor=supervisor)
             db.session.commit()
-            with pytest.raises(ValidationFailed, match="是否已出台实施意见或工作方案"):  # a cell the bureau fills
+            with pytest.raises(InvalidInputError, match="是否已出台实施意见或工作方案"):  # a cell the bureau fills
                 supervision.submit({"code": "area", "period": "2026", "digest": prepared.digest}, actor=bureau_leader)
             db.session.rollback()
             supervision.fill_cells(

@@ -16,7 +16,7 @@ from spotcheck.core import official_calendar
 from spotcheck.core.calendar import add_working_days, missing_years
 from spotcheck.core.calendar_tables import CalendarYear, OfficialDay
 from spotcheck.core.clock import today
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
 
@@ -124,5 +124,5 @@ class Year(MethodView):
         """The days a year's notice names (holidays and make-up working days)"""
         days = official_calendar.days_of(year)
         if not days:
-            raise NotFound(_l("The official calendar of this year is not entered."))
+            raise NotFoundError(_l("The official calendar of this year is not entered."))
         return days

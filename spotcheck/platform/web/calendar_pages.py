@@ -13,7 +13,7 @@ from spotcheck.core.calendar import missing_years
 from spotcheck.core.calendar_notice import Reading
 from spotcheck.core.calendar_tables import CalendarYear
 from spotcheck.core.clock import today
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt
 
@@ -88,18 +88,18 @@ def _chosen_year(value: str) -> int | None:
     if not value:
         return None
     if not value.isdigit() or not 2000 <= int(value) <= 2100:
-        raise ValidationFailed({"year": [_("Choose a year between 2000 and 2100.")]})
+        raise InvalidInputError({"year": [_("Choose a year between 2000 and 2100.")]})
     return int(value)
 
 
 def _uploaded_or_pasted() -> str:
     """The year's lines: the uploaded file's (UTF-8 only, at most :data:`MAX_FILE_BYTES`), else the
-    pasted text; :class:`ValidationFailed` for a file too large or not UTF-8."""
+    pasted text; :class:`InvalidInputError` for a file too large or not UTF-8."""
     upload = request.files.get("file")
     if upload is not None and upload.filename:
         data = upload.stream.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
-            raise ValidationFailed({"file": [_("The file is too large for a year's calendar.")]})
+            raise InvalidInputError({"file": [_("The file is too large for a year's calendar.")]})
         return official_calendar.decode(data)
     return request.form.get("text", "")
 
@@ -109,7 +109,7 @@ def _uploaded_or_pasted() -> str:
 def year(year: int) -> ResponseReturnValue:
     entered = {row.year: row for row in official_calendar.years()}.get(year)
     if entered is None:
-        raise NotFound(_("The official calendar of this year is not entered."))
+        raise NotFoundError(_("The official calendar of this year is not entered."))
     return render_template("calendar/year.html", entered=entered, days=official_calendar.days_of(year))
 
 
@@ -119,7 +119,7 @@ def year_file(year: int) -> ResponseReturnValue:
     """The year in the file format (to check it, or to enter it again elsewhere)."""
     text = official_calendar.file_text(year)
     if not text:
-        raise NotFound(_("The official calendar of this year is not entered."))
+        raise NotFoundError(_("The official calendar of this year is not entered."))
     return Response(
         text,
         mimetype="text/plain; charset=utf-8",

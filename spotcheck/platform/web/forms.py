@@ -17,7 +17,7 @@ from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from spotcheck.core.errors import Conflict, Forbidden, ServiceError, ValidationFailed, user_message
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, ServiceError, user_message
 from spotcheck.core.policy import Role
 from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.tenants.accounts.vocabulary import ROLE_LABELS, TENANT_KIND_LABELS
@@ -97,11 +97,11 @@ def apply_service_errors(
 
 #: The refusals a page shows (a bad input, a state that does not allow it); anything else (a
 #: missing permission: 403, an object that is not there: 404) is the error page.
-REFUSALS: tuple[type[ServiceError], ...] = (ValidationFailed, Conflict)
+REFUSALS: tuple[type[ServiceError], ...] = (InvalidInputError, ConflictError)
 #: Only a bad input: for a form whose other refusals stay the error page.
-BAD_INPUT: tuple[type[ValidationFailed]] = (ValidationFailed,)
+BAD_INPUT: tuple[type[InvalidInputError]] = (InvalidInputError,)
 #: The refusals, and a missing permission shown as one (a button a role sees but may not use).
-WITH_FORBIDDEN: tuple[type[ServiceError], ...] = (ValidationFailed, Conflict, Forbidden)
+WITH_FORBIDDEN: tuple[type[ServiceError], ...] = (InvalidInputError, ConflictError, ForbiddenError)
 
 
 class _Sentinel(Enum):
@@ -125,13 +125,13 @@ class _Outcome:
 
     @property
     def invalid(self) -> bool:
-        """Refused for a bad input (a :class:`ValidationFailed`: field errors to show on a form)."""
-        return isinstance(self.refusal, ValidationFailed)
+        """Refused for a bad input (a :class:`InvalidInputError`: field errors to show on a form)."""
+        return isinstance(self.refusal, InvalidInputError)
 
     @property
     def errors(self) -> dict[str, list[str]]:
         """The field errors of a bad input ({} for any other refusal)."""
-        return self.refusal.errors if isinstance(self.refusal, ValidationFailed) else {}
+        return self.refusal.errors if isinstance(self.refusal, InvalidInputError) else {}
 
     def flash_refusal(self, where: str = "") -> None:
         """Flash the refusal in the user's language (``where``: the part of the page that shows it)."""
@@ -186,9 +186,9 @@ class Refused(_Outcome):
 
 @dataclass
 class Invalid(_Outcome):
-    """A command a page ran that refused its input (:class:`ValidationFailed`: field errors to show)."""
+    """A command a page ran that refused its input (:class:`InvalidInputError`: field errors to show)."""
 
-    refusal: ValidationFailed
+    refusal: InvalidInputError
     result: None = None
 
     @property
@@ -211,7 +211,7 @@ Attempt = Succeeded[T] | Invalid | Refused
 
 @overload
 def attempt(
-    command: Callable[..., T], *args: object, refusals: tuple[type[ValidationFailed]], **kwargs: object
+    command: Callable[..., T], *args: object, refusals: tuple[type[InvalidInputError]], **kwargs: object
 ) -> Succeeded[T] | Invalid: ...
 @overload
 def attempt(
@@ -221,12 +221,12 @@ def attempt(
     command: Callable[..., T], *args: object, refusals: tuple[type[ServiceError], ...] = REFUSALS, **kwargs: object
 ) -> Succeeded[T] | Invalid | Refused:
     """Run ``command(*args, **kwargs)`` for a page, catching the ``refusals`` the page shows
-    (default :data:`REFUSALS`; a page may widen them, e.g. with ``Forbidden``; with :data:`BAD_INPUT`
+    (default :data:`REFUSALS`; a page may widen them, e.g. with ``ForbiddenError``; with :data:`BAD_INPUT`
     the only refusal is an :class:`Invalid`)."""
     try:
         return Succeeded(result=command(*args, **kwargs))
     except refusals as refused:
-        return Invalid(refusal=refused) if isinstance(refused, ValidationFailed) else Refused(refusal=refused)
+        return Invalid(refusal=refused) if isinstance(refused, InvalidInputError) else Refused(refusal=refused)
 
 
 def perform(
@@ -284,7 +284,7 @@ def choices_of(table: Mapping[str, str]) -> list[SelectChoice]:
 def planned_ratio(text: object) -> int | None:
     try:
         return sampling.parse_ratio(text)
-    except sampling.Invalid:
+    except sampling.InvalidValueError:
         return None
 
 

@@ -18,13 +18,12 @@ from flask.typing import ResponseReturnValue
 
 from spotcheck.core import audit_heads
 from spotcheck.core.clock import today
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.forms import search_text
 from spotcheck.platform.web.rules import public as public_rules
-from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.accounts.queries import list_tenants
+from spotcheck.tenants.accounts.queries import Tenant, list_tenants
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory import queries as directory
 from spotcheck.tenants.inspectors import queries as inspectors
@@ -43,7 +42,7 @@ def _public_helpers() -> dict[str, Callable[[Iterable[str] | None], list[str]]]:
 
 
 @bp.errorhandler(404)
-@bp.errorhandler(NotFound)
+@bp.errorhandler(NotFoundError)
 def _not_found(error: Exception) -> ResponseReturnValue:
     return render_template("public/not_found.html"), 404
 
@@ -152,7 +151,7 @@ def department_rules_file(code: str) -> ResponseReturnValue:
         document = _published_rules()
         if document is None:
             abort(404)
-        path = rules.file_path(document)  # NotFound when no file is attached
+        path = rules.file_path(document)  # NotFoundError when no file is attached
         return send_file(
             path,
             mimetype=document.media_type or "application/octet-stream",

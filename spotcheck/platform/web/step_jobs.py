@@ -18,7 +18,7 @@ from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.platform.permissions import acting_user
 
 if TYPE_CHECKING:
-    from spotcheck.tenants.campaigns.models import Campaign
+    from spotcheck.tenants.campaigns.queries import Campaign
 
 #: The job kinds a campaign page follows, and what each says when it succeeded.
 SUCCEEDED = {

@@ -11,8 +11,7 @@ from spotcheck.core import official_calendar
 from spotcheck.core.actor import Department
 from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, role_label
 from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
-from spotcheck.tenants.campaigns.models import Campaign
-from spotcheck.tenants.campaigns.queries import rules_of
+from spotcheck.tenants.campaigns.queries import Campaign, rules_of
 from spotcheck.tenants.campaigns.vocabulary import (
     CAMPAIGN_KIND_NAMES,
     EXEMPT_KINDS,
@@ -37,7 +36,7 @@ from spotcheck.tenants.common.vocabulary import (
 )
 from spotcheck.tenants.results import vocabulary as results_vocabulary
 from spotcheck.tenants.results.queries import categories as result_categories, listing as visit_listing
-from spotcheck.tenants.rules.ruleset import Rules
+from spotcheck.tenants.rules.queries import Rules
 from spotcheck.tenants.supervision.vocabulary import COMPLAINT_STATUS_LABELS, FORWARD_STATUS_LABELS, period_name
 
 K = TypeVar("K")

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.actor import Actor
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import Permission, Role
 from spotcheck.tenants.accounts.models import User
 
@@ -21,7 +21,7 @@ USER_ACTIONS = Actions(
 def require_own(user: User, actor: Actor) -> None:
     """A department's administrator manages the users of that department only."""
     if user.tenant_id is None or user.tenant_id != actor.tenant_id:
-        raise NotFound(_l("No such user."))
+        raise NotFoundError(_l("No such user."))
 
 
 def is_department_admin(user: User) -> bool:

@@ -21,7 +21,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import as_utc
 from spotcheck.core.commands import bookkeeping
 from spotcheck.core.database import db, is_row_id
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.passwords import secret_digest
 from spotcheck.core.policy import Permission, Role
 from spotcheck.core.queries import query
@@ -45,7 +45,7 @@ def active_tenants() -> list[Tenant]:
 def get_tenant(tenant_id: int) -> Tenant:
     tenant = db.session.get(Tenant, tenant_id) if is_row_id(tenant_id) else None
     if tenant is None:
-        raise NotFound(_l("No such department."))
+        raise NotFoundError(_l("No such department."))
     return tenant
 
 
@@ -87,7 +87,7 @@ class DepartmentPeople:
 @query(Permission.TENANTS_MANAGE)
 def department_people(tenant_id: int, *, reader: Actor) -> DepartmentPeople:
     """A department and its users, for the platform administrator: read inside that department only
-    (NotFound for a department that does not exist)."""
+    (NotFoundError for a department that does not exist)."""
     tenant = get_tenant(tenant_id)
     with tenant_scope(tenant.id):
         users = list(db.session.scalars(sa.select(User).where(User.tenant_id == tenant.id).order_by(User.login)))
@@ -111,7 +111,7 @@ def list_users() -> list[User]:
 def get_user(user_id: int) -> User:
     user = db.session.scalar(sa.select(User).where(User.id == user_id)) if is_row_id(user_id) else None
     if user is None:
-        raise NotFound(_l("No such user."))
+        raise NotFoundError(_l("No such user."))
     return user
 
 

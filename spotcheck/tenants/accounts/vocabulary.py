@@ -51,7 +51,7 @@ TOKEN_PREFIX = "sct_"
 SEEN_EVERY = timedelta(seconds=60)
 
 
-class LoginRefused(Exception):
+class LoginRefusedError(Exception):
     """The login failed; ``message`` is safe to show (it never says whether the login exists)."""
 
     def __init__(self, message: LazyString | str, locked_until: datetime | None = None) -> None:
@@ -65,7 +65,7 @@ class Attempt:
     """A sign-in attempt's outcome: the user, or why not (recorded either way)."""
 
     user: object | None
-    refused: LoginRefused | None = None
+    refused: LoginRefusedError | None = None
     #: The new session's secret, kept in the signed session cookie (its SHA-256 on the server).
     session_key: str | None = None
 

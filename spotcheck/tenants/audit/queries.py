@@ -28,7 +28,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import midnight
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.core.text import whole_number
@@ -364,7 +364,7 @@ def department_name(department_id: object) -> str | None:
         return None
     try:
         return get_tenant(department_id).name
-    except NotFound:
+    except NotFoundError:
         return None
 
 

@@ -161,7 +161,7 @@ def _clean_targeting(data: Given, clean: Clean, errors: Errors, rules: Rules, *,
     for code in target_filter["industries"]:
         try:
             validators.industry_code(code)
-        except validators.Invalid as invalid:
+        except validators.InvalidValueError as invalid:
             errors["target_filter"] = [invalid.message]
     clean["target_filter"] = {} if by_name else target_filter
     if by_name:  # nothing is drawn: no strata, no reserves

@@ -25,7 +25,7 @@ from spotcheck.core import audit, bulk, personal_data, statistics
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import iso_utc, now
 from spotcheck.core.database import changed, db, in_chunks, stored_bytes
-from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError
 from spotcheck.draw import parallel, proof_file
 from spotcheck.tenants.campaigns import frames
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
@@ -49,7 +49,7 @@ def commit_draw(campaign: Campaign, kind: str, *, actor: Actor) -> Draw:
     :func:`~spotcheck.tenants.campaigns.commands.ceremony.draw_targets` (the inspector draw is
     committed when the targets are drawn)."""
     if draw_of(campaign, kind) is not None:
-        raise Conflict(_l("This draw is already committed."))
+        raise ConflictError(_l("This draw is already committed."))
     nonce = engine.new_nonce()
     record = Draw(
         campaign_id=campaign.id,
@@ -87,7 +87,7 @@ def freeze(record: Draw, frame: frames.Frame, *, actor: Actor) -> None:
 def clean_inputs(public_inputs: Iterable[object] | None) -> list[str]:
     inputs = [str(text).strip() for text in public_inputs or [] if str(text).strip()]
     if len(inputs) > MAX_INPUTS or any(len(t) > MAX_INPUT_LENGTH or "\n" in t or "\r" in t for t in inputs):
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "public_inputs": [
                     _l(
@@ -114,7 +114,7 @@ def observers(data: object) -> tuple[list[str], str]:
     reason = data.get("no_input_reason")
     reason = reason.strip() if isinstance(reason, str) else ""
     if not REASON_MIN <= len(reason) <= REASON_MAX:
-        raise ValidationFailed({"no_input_reason": [NO_INPUT_REFUSAL]})
+        raise InvalidInputError({"no_input_reason": [NO_INPUT_REFUSAL]})
     return inputs, reason
 
 
@@ -144,7 +144,7 @@ def frozen_file(record: Draw) -> bytes:
     """The frame file as frozen; refused if it no longer matches the digest published at the freeze."""
     frame = frame_of(record)
     if hashlib.sha256(frame).hexdigest() != record.frame_digest:
-        raise Conflict(_l("The stored frame no longer matches its published digest: the draw is refused."))
+        raise ConflictError(_l("The stored frame no longer matches its published digest: the draw is refused."))
     return frame
 
 
@@ -269,7 +269,7 @@ def store_targets(campaign: Campaign, proof: dict) -> None:
             db.session.execute(sa.insert(CampaignTarget), rows)
         written = len(rows)
     if written != len(drawn):
-        raise Conflict(_l("A drawn entity is no longer in the registry: the draw is refused."))
+        raise ConflictError(_l("A drawn entity is no longer in the registry: the draw is refused."))
     statistics.refresh_after_commit("campaign_target", "inspection_count", rows=written)
 
 
@@ -322,7 +322,7 @@ def name_leaders(campaign: Campaign, rule: str, *, only_missing: bool, actor: Ac
     it. A visit with nobody left on its team is refused, and then nothing changes (a step of the
     bulk commands, single or joint campaign)."""
     if rule not in LEADER_RULES:
-        raise ValidationFailed({"rule": [_l("Choose how the team leaders are named.")]})
+        raise InvalidInputError({"rule": [_l("Choose how the team leaders are named.")]})
     members = db.session.scalars(
         sa.select(TeamMember)
         .where(TeamMember.campaign_id == campaign.id)
@@ -337,7 +337,7 @@ def name_leaders(campaign: Campaign, rule: str, *, only_missing: bool, actor: Ac
     def designate(team: list[TeamMember]) -> TeamMember | None:
         present = [m for m in team if m.active]
         if not present:
-            raise Conflict(_l("Nobody is left on this team: replace its members first."))
+            raise ConflictError(_l("Nobody is left on this team: replace its members first."))
         current = next((m for m in present if m.is_leader), None)
         if current is not None and only_missing:
             return None
@@ -402,7 +402,7 @@ def name_leader(campaign: Campaign, member_id: object, *, actor: Actor) -> TeamM
         )
     )
     if member is None:
-        raise NotFound(_l("No such team member."))
+        raise NotFoundError(_l("No such team member."))
     for other in db.session.scalars(
         sa.select(TeamMember).where(TeamMember.campaign_id == campaign.id, TeamMember.entity_id == member.entity_id)
     ):

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,12 @@ def paginate(
 ) -> NumberedPage:
     """Page ``page`` of ``query`` (which must have a total order), each row passed through
     ``make``; ``total``: the number of rows when the caller has counted them already. A page
-    before the first or after the last: NotFound."""
+    before the first or after the last: NotFoundError."""
     if total is None:
         total = db.session.execute(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())).scalar_one()
     pages = max(1, -(-total // per_page))
     if not 1 <= page <= pages:
-        raise NotFound(_l("No such page."))
+        raise NotFoundError(_l("No such page."))
     rows = db.session.execute(query.offset((page - 1) * per_page).limit(per_page))
     return NumberedPage([make(row) for row in rows], page, pages, total, per_page)
 
@@ -56,12 +56,12 @@ def paginate_on(
     query: sa.Select, *, page: int, per_page: int, at_least: int, make: Callable = lambda row: row
 ) -> NumberedPage:
     """Page ``page`` of ``query`` when its rows were counted only up to ``at_least`` (``more``): each page knows
-    whether one follows, none knows the last. A page before the first, or past the rows: NotFound."""
+    whether one follows, none knows the last. A page before the first, or past the rows: NotFoundError."""
     if page < 1:
-        raise NotFound(_l("No such page."))
+        raise NotFoundError(_l("No such page."))
     rows = db.session.execute(query.offset((page - 1) * per_page).limit(per_page + 1)).all()
     if not rows:
-        raise NotFound(_l("No such page."))
+        raise NotFoundError(_l("No such page."))
     return NumberedPage(
         [make(row) for row in rows[:per_page]],
         page,

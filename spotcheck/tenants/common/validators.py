@@ -1,5 +1,5 @@
 """校验: validators for the codes of the directories (统一社会信用代码、身份证号码…): each returns
-the clean value or raises :class:`Invalid` with a message in the user's language."""
+the clean value or raises :class:`InvalidValueError` with a message in the user's language."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from spotcheck.tenants.common.vocabulary.reference import INDUSTRY_SECTIONS
 Errors = dict[str, list[LazyString]]
 
 
-class Invalid(ValueError):
+class InvalidValueError(ValueError):
     def __init__(self, message: LazyString | str) -> None:
         super().__init__(str(message))
         self.message = message
@@ -53,7 +53,9 @@ def credit_code(value: str | None) -> str:
     try:
         return uscc.validate(value)
     except ValidationError:
-        raise Invalid(_l("Not a valid unified social credit code (18 characters with a check character).")) from None
+        raise InvalidValueError(
+            _l("Not a valid unified social credit code (18 characters with a check character).")
+        ) from None
 
 
 def id_number(value: str | None) -> str:
@@ -61,7 +63,7 @@ def id_number(value: str | None) -> str:
     try:
         return ric.validate(value or "")
     except ValidationError:
-        raise Invalid(_l("Not a valid resident ID number (18 characters with a check digit).")) from None
+        raise InvalidValueError(_l("Not a valid resident ID number (18 characters with a check digit).")) from None
 
 
 _REGION = re.compile(r"^\d{6}$")
@@ -73,7 +75,7 @@ def region_code(value: str | None) -> str:
     """GB/T 2260 administrative division code: 6 digits."""
     value = (value or "").strip()
     if not _REGION.match(value):
-        raise Invalid(_l("Enter the 6-digit administrative division code (GB/T 2260)."))
+        raise InvalidValueError(_l("Enter the 6-digit administrative division code (GB/T 2260)."))
     return value
 
 
@@ -81,7 +83,7 @@ def industry_code(value: str | None) -> str:
     """GB/T 4754-2017 industry code: a section letter A–T, optionally with 2, 3 or 4 digits."""
     value = (value or "").strip().upper()
     if not _INDUSTRY.match(value) or value[0] not in INDUSTRY_SECTIONS:
-        raise Invalid(
+        raise InvalidValueError(
             _l("Not a GB/T 4754 industry code (a letter A–T, optionally followed by 2–4 digits, e.g. C1311).")
         )
     return value
@@ -91,7 +93,7 @@ def other_target_code(value: str | None) -> str:
     """The code of a product, project or behaviour target: 3–32 letters, digits, dot, dash, underscore."""
     value = (value or "").strip()
     if not _OTHER_CODE.match(value):
-        raise Invalid(_l("Use 3–32 letters, digits, dots, dashes or underscores for this code."))
+        raise InvalidValueError(_l("Use 3–32 letters, digits, dots, dashes or underscores for this code."))
     return value
 
 

@@ -14,7 +14,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.personal_data import mask_contact
 from spotcheck.tenants.contacts.models import DepartmentContact
 from spotcheck.tenants.contacts.policy import SAVE
@@ -55,10 +55,10 @@ def save(data: dict, *, actor: Actor) -> dict[str, DepartmentContact]:
     """Record the department's 负责人 and 联络员 (name, post, office phone, mobile), both at once;
     a bad field refuses the whole form and changes nothing. Audited with the phones masked."""
     if not isinstance(data, dict):
-        raise ValidationFailed({"responsible.name": ["请填写负责人和联络员。"]})
+        raise InvalidInputError({"responsible.name": ["请填写负责人和联络员。"]})
     clean, errors = _clean(data)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     current, changed = _own_locked(), {}
     for role, values in clean.items():
         row = current[role]

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from spotcheck.core.actor import Actor
-from spotcheck.core.errors import Forbidden
+from spotcheck.core.errors import ForbiddenError
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import OWN, Across, Opening
 
@@ -33,7 +33,7 @@ def may_read(reader: Actor) -> bool:
 def require_reader(reader: Actor) -> None:
     """Forbidden to anyone who may not read the list."""
     if not may_read(reader):
-        raise Forbidden(_READ_REFUSAL)
+        raise ForbiddenError(_READ_REFUSAL)
 
 
 def reads_every_department(reader: Actor) -> bool:

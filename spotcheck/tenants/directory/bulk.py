@@ -28,7 +28,7 @@ from sqlalchemy.dialects.sqlite import Insert, insert as sqlite_insert
 
 from spotcheck.core import clock
 from spotcheck.core.database import db, local_setting, table_of
-from spotcheck.core.scoping import TenantViolation, current_scope
+from spotcheck.core.scoping import TenantViolationError, current_scope
 from spotcheck.tenants.directory import inputs
 from spotcheck.tenants.directory.models import ENTRY_INDUSTRY_COLUMN, DirectoryEntry, Entity
 
@@ -58,7 +58,7 @@ Row = Mapping[str, object]
 _T = TypeVar("_T")
 
 
-class UnknownEntities(LookupError):
+class UnknownEntitiesError(LookupError):
     """Directory rows name entities that are not in the registry (``codes``: the first few)."""
 
     def __init__(self, codes: list[str], count: int):
@@ -85,13 +85,13 @@ def upsert_directory_entries(tenant_id: int, rows: Iterable[Row], *, progress: P
     Each row has the entity's ``code`` plus the fields of ``clean_entry`` (category, risk, tags,
     last_inspected_on). An existing entry of the same entity is updated; a row without
     ``last_inspected_on`` keeps the date already known. Every code must be in the registry
-    (else :class:`UnknownEntities`, and nothing should be committed). ``tenant_id`` must be the
+    (else :class:`UnknownEntitiesError`, and nothing should be committed). ``tenant_id`` must be the
     current tenant (or the scope must be the platform's own, e.g. the demo loader).
     Returns the number of rows read.
     """
     scope = current_scope()
     if not scope.all_tenants and scope.tenant_id != tenant_id:
-        raise TenantViolation(f"directory entries of tenant {tenant_id} written in tenant {scope.tenant_id}")
+        raise TenantViolationError(f"directory entries of tenant {tenant_id} written in tenant {scope.tenant_id}")
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         return _pg_upsert_entries(connection, tenant_id, rows, progress)
@@ -262,7 +262,7 @@ def _pg_upsert_entries(connection: sa.Connection, tenant_id: int, rows: Iterable
             f"WHERE e.id IS NULL ORDER BY s.ord LIMIT 10"
         ).all()
         if unknown:
-            raise UnknownEntities([code for code, _ in unknown], unknown[0][1])
+            raise UnknownEntitiesError([code for code, _ in unknown], unknown[0][1])
         # the entities named locked against a change of industry until the import commits (the entry's copy of it)
         connection.exec_driver_sql(
             f"SELECT count(*) FROM (SELECT 1 FROM entity e JOIN {stage} s ON e.code = s.code FOR SHARE OF e) AS locked"
@@ -358,7 +358,7 @@ def _sqlite_upsert_entries(tenant_id: int, rows: Iterable[Row], progress: Progre
         ids = dict(db.session.execute(sa.select(entity.c.code, entity.c.id).where(entity.c.code.in_(codes))).all())
         unknown = sorted(codes - ids.keys())
         if unknown:
-            raise UnknownEntities(unknown[:10], len(unknown))
+            raise UnknownEntitiesError(unknown[:10], len(unknown))
         latest = {_code(row): row for row in batch}
         db.session.execute(
             statement,

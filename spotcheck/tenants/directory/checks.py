@@ -27,7 +27,7 @@ def clean_entity(data: dict) -> tuple[dict, dict[str, list]]:
             clean["code"] = validators.credit_code(data.get("code"))
         else:
             clean["code"] = validators.other_target_code(data.get("code"))
-    except validators.Invalid as invalid:
+    except validators.InvalidValueError as invalid:
         errors["code"] = [invalid.message]
     name = (data.get("name") or "").strip()
     if not name or len(name) > BY_NAME["name"].longest:
@@ -36,7 +36,7 @@ def clean_entity(data: dict) -> tuple[dict, dict[str, list]]:
     for key, check in (("industry_code", validators.industry_code), ("region_code", validators.region_code)):
         try:
             clean[key] = check(data.get(key))
-        except validators.Invalid as invalid:
+        except validators.InvalidValueError as invalid:
             errors[key] = [invalid.message]
     clean["address"] = (data.get("address") or "").strip()[: BY_NAME["address"].longest]
     status = reference.code_for(BY_NAME["status"].choices, data.get("status") or BY_NAME["status"].default)

@@ -11,7 +11,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.accounts.models import tenant_of
 from spotcheck.tenants.common.vocabulary import reference
@@ -31,7 +31,7 @@ def _save(entity: Entity | None, data: dict, actor: Actor) -> Entity:
     if existing is not None and existing is not entity:
         errors["code"] = [_l("An entity with this code is already in the registry.")]
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     if entity is None:
         entity = Entity(**clean)
         db.session.add(entity)
@@ -64,7 +64,7 @@ def set_risk_labels(data: dict, *, actor: Actor) -> None:
     or ``words`` (高/较高/一般/低)."""
     tenant, style = tenant_of(actor), (data or {}).get("risk_labels")
     if style not in reference.RISK_LABEL_STYLES:
-        raise ValidationFailed({"risk_labels": [_l("Choose letters or words.")]})
+        raise InvalidInputError({"risk_labels": [_l("Choose letters or words.")]})
     if tenant.risk_labels == style:
         return
     old, tenant.risk_labels = tenant.risk_labels, style
@@ -80,7 +80,7 @@ def add_entry(data: dict, *, actor: Actor) -> DirectoryEntry:
     if db.session.scalar(sa.select(DirectoryEntry.id).where(DirectoryEntry.entity_id == entity.id)):
         errors["entity"] = [_l("This entity is already in the directory.")]
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     entry = DirectoryEntry(entity_id=entity.id, **clean)
     db.session.add(entry)
     db.session.flush()
@@ -106,7 +106,7 @@ def update_entry(entry_id: int, data: dict, *, actor: Actor) -> DirectoryEntry:
         }
     )
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     changed = {k: [str(getattr(entry, k)), str(v)] for k, v in clean.items() if getattr(entry, k) != v}
     for key, value in clean.items():
         setattr(entry, key, value)

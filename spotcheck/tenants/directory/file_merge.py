@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from spotcheck.core import clock
 from spotcheck.core.database import db, dialect, dialect_insert, table_of
-from spotcheck.core.scoping import TenantViolation, current_tenant_id
+from spotcheck.core.scoping import TenantViolationError, current_tenant_id
 from spotcheck.tenants.directory import bulk
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 
@@ -38,7 +38,7 @@ class DirectoryFileMerge:
     def __init__(self, *, entity_keys: Sequence[str], entry_keys: Sequence[str], keeps_registry: bool):
         tenant_id = current_tenant_id()
         if tenant_id is None:
-            raise TenantViolation("a directory file is merged into a department's directory, in its scope")
+            raise TenantViolationError("a directory file is merged into a department's directory, in its scope")
         self.tenant_id, self.keeps_registry = tenant_id, keeps_registry
         self.changing = [key for key in entity_keys if key != "code"]  # never empty: a file holds the name
         self.entry_keys = list(entry_keys)

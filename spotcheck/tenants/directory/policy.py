@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
-from spotcheck.core.errors import Forbidden
+from spotcheck.core.errors import ForbiddenError
 from spotcheck.tenants.accounts.models import TenantKind
 
 
@@ -19,4 +19,4 @@ def is_registry_keeper(actor: Actor) -> bool:
 def require_registry_keeper(actor: Actor) -> None:
     """The registry is kept by the lead department (market regulation): Forbidden otherwise."""
     if not is_registry_keeper(actor):
-        raise Forbidden(_l("Only the market-regulation bureau keeps the entity registry."))
+        raise ForbiddenError(_l("Only the market-regulation bureau keeps the entity registry."))

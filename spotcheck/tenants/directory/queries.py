@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
 from spotcheck.core.database import db, dialect, get_row, is_row_id, local_settings, searching
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.directory.checks import risk_code
@@ -64,13 +64,13 @@ def resolve_entity(*, entity_id: int | None = None, entity_code: str | None = No
     if entity_id:
         entity = db.session.get(Entity, entity_id) if is_row_id(entity_id) else None
         if entity is None:
-            raise ValidationFailed({"entity_id": [_l("No entity with this id in the registry.")]})
+            raise InvalidInputError({"entity_id": [_l("No entity with this id in the registry.")]})
     elif entity_code and entity_code.strip():
         entity = entity_by_code(entity_code)
         if entity is None:
-            raise ValidationFailed({"entity_code": [_l("No entity with this code in the registry.")]})
+            raise InvalidInputError({"entity_code": [_l("No entity with this code in the registry.")]})
     else:
-        raise ValidationFailed({"entity_code": [_l("Give the code (or the id) of a registry entity.")]})
+        raise InvalidInputError({"entity_code": [_l("Give the code (or the id) of a registry entity.")]})
     return entity
 
 

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import storage
 from spotcheck.core.database import db, get_row
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.exports import formats
@@ -20,18 +20,18 @@ from spotcheck.tenants.exports.vocabulary import FILE_KINDS, BatchStatus
 
 
 def department() -> Tenant:
-    """The current department (NotFound without one)."""
+    """The current department (NotFoundError without one)."""
     tenant_id = current_tenant_id()
     tenant = db.session.get(Tenant, tenant_id) if tenant_id is not None else None
     if tenant is None:
-        raise NotFound(_l("No such department."))
+        raise NotFoundError(_l("No such department."))
     return tenant
 
 
 def get_batch(batch_id: int, *, for_update: bool = False) -> ExportBatch:
     batch = get_row(ExportBatch, batch_id, _l("No such export batch."), for_update=for_update)
     if batch.number is None:
-        raise NotFound(_l("No such export batch."))
+        raise NotFoundError(_l("No such export batch."))
     return batch
 
 
@@ -65,7 +65,7 @@ def manifest_of(batch: ExportBatch) -> dict:
 def file_of(batch: ExportBatch, kind: str) -> tuple[str, str, str]:
     """(path, download name, media type) of one of the batch's files: ``jsonl``, ``csv`` or ``manifest``."""
     if kind not in FILE_KINDS:
-        raise NotFound(_l("No such file."))
+        raise NotFoundError(_l("No such file."))
     media_type, suffix = FILE_KINDS[kind]
     key = {"jsonl": batch.jsonl_key, "csv": batch.csv_key, "manifest": batch.manifest_key}[kind]
     return str(storage.path(key)), f"{batch_name(batch)}{suffix}", media_type

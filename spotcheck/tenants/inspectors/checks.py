@@ -27,7 +27,7 @@ def clean_inspector(data: dict, *, require_id: bool, rules: Rules | None = None)
     if data.get("id_number") or require_id:
         try:
             clean["id_number"] = validators.id_number(str(data.get("id_number") or "").strip())
-        except validators.Invalid as invalid:
+        except validators.InvalidValueError as invalid:
             errors["id_number"] = [invalid.message]
     for key, label, limit in (
         ("agency", _l("Enter the full name of the enforcement agency."), 200),

@@ -14,7 +14,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.inspectors.checks import clean_inspector
 from spotcheck.tenants.inspectors.models import Inspector, InspectorTenure, Recusal
@@ -76,7 +76,7 @@ def create_inspector(data: dict, *, actor: Actor) -> Inspector:
     clean, errors = clean_inspector(data, require_id=True)
     errors = {**_duplicates(clean, None), **errors}
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     inspector = Inspector()
     _apply(inspector, clean)
     db.session.add(inspector)
@@ -110,7 +110,7 @@ def update_inspector(inspector_id: int, data: dict, *, actor: Actor) -> Inspecto
     clean, errors = clean_inspector({**current, **data}, require_id=False)
     errors = {**_duplicates(clean, inspector.id), **errors}
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     changed = sorted(k for k, v in clean.items() if k == "id_number" or getattr(inspector, k) != v)
     was_active = inspector.active
     _apply(inspector, clean)
@@ -167,14 +167,14 @@ def declare_recusal(inspector_id: int, data: object, *, actor: Actor) -> Recusal
     if not reason or len(reason) > 200:
         errors["reason"] = [_REASON]
     if not by_code and "reason" in errors:
-        raise ValidationFailed({"reason": errors["reason"]})
+        raise InvalidInputError({"reason": errors["reason"]})
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     assert entity is not None  # found: a missing one is refused above
     if db.session.scalar(
         sa.select(Recusal.id).where(Recusal.inspector_id == inspector.id, Recusal.entity_id == entity.id)
     ):
-        raise ValidationFailed({field: [_l("This recusal is already declared.")]})
+        raise InvalidInputError({field: [_l("This recusal is already declared.")]})
     recusal = Recusal(
         inspector_id=inspector.id, entity_id=entity.id, reason=reason, declared_by_id=getattr(actor, "id", None)
     )

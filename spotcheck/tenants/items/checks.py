@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.scoping import current_tenant_id
-from spotcheck.tenants.common.validators import Invalid
+from spotcheck.tenants.common.validators import InvalidValueError
 from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.items.inputs import (
     CHOICE,
@@ -33,7 +33,7 @@ def _clean_sampling(data: dict, clean: dict, errors: dict) -> None:
         value = data[ratio]
         try:
             clean[ratio] = None if value is None or value == "" else sampling.ratio(value)
-        except Invalid as invalid:
+        except InvalidValueError as invalid:
             errors[ratio] = [invalid.message]
     given = [name for name in (times, period) if name in data]
     if len(given) == 1:

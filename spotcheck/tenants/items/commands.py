@@ -11,7 +11,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.accounts.models import tenant_of
 from spotcheck.tenants.items.checks import absent_required, clean_item_fields, missing_for_publication
@@ -40,7 +40,7 @@ def create_item(data: dict, *, actor: Actor) -> Item:
     fields, errors = clean_item_fields({**DEFAULTS, **data})
     errors.update(absent_required(fields))
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     item = Item(code=_next_code(tenant_of(actor).code), status=ItemStatus.draft, **fields)
     db.session.add(item)
     db.session.flush()
@@ -59,12 +59,12 @@ def update_item(item_id: int, data: dict, *, actor: Actor) -> Item:
     if item.status == ItemStatus.published and not reason:
         errors[CHANGE_REASON.name] = [_l("Say why the published item changes (e.g. the law was amended).")]
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     changed = {name: value for name, value in fields.items() if getattr(item, name) != value}
     if not changed:
         return item
     if item.status == ItemStatus.published and (missing := missing_for_publication({**item.snapshot(), **changed})):
-        raise ValidationFailed(missing)
+        raise InvalidInputError(missing)
     for name, value in changed.items():
         setattr(item, name, value)
     item.updated_at = now()
@@ -86,7 +86,7 @@ def publish_item(item_id: int, data: dict | None = None, *, actor: Actor) -> Ite
     item = _locked(item_id)
     ITEM_ACTIONS.require(item, actor, "publish")
     if missing := missing_for_publication(item.snapshot()):
-        raise ValidationFailed(missing)
+        raise InvalidInputError(missing)
     item.status = ItemStatus.published
     _new_version(item, actor, "")  # the first version needs no reason
     audit.record("item.published", "item", item.id, actor=actor, details={"version": item.version})
@@ -100,7 +100,7 @@ def retire_item(item_id: int, data: dict, *, actor: Actor) -> Item:
     ITEM_ACTIONS.require(item, actor, "retire")
     reason = str((data or {}).get("reason") or "").strip()
     if not reason:
-        raise ValidationFailed({"reason": [_l("Say why the item is retired.")]})
+        raise InvalidInputError({"reason": [_l("Say why the item is retired.")]})
     item.status = ItemStatus.retired
     _new_version(item, actor, reason)
     audit.record("item.retired", "item", item.id, actor=actor, details={"version": item.version, "reason": reason})

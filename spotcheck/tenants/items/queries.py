@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, get_row
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.todo import Task
 from spotcheck.tenants.common.queries import NumberedPage, paginate
@@ -68,7 +68,7 @@ def get_version(item: Item, number: int) -> ItemVersion:
         sa.select(ItemVersion).where(ItemVersion.item_id == item.id, ItemVersion.version == number)
     )
     if version is None:
-        raise NotFound(_l("No such version of this item."))
+        raise NotFoundError(_l("No such version of this item."))
     return version
 
 

@@ -342,7 +342,7 @@ def in_campaign(reader: Actor, campaign_id: int, **_: object) -> Joint | None:
     its own rows (nothing to open); an invited department the shared rows, inside the campaign's
     :class:`Joint` scope (opened and recorded)."""
     if not is_row_id(campaign_id):
-        return OWN  # no campaign has that id: the read finds nothing (NotFound)
+        return OWN  # no campaign has that id: the read finds nothing (NotFoundError)
     led = db.session.scalar(
         sa.select(Campaign.id).where(
             Campaign.id == int(campaign_id),

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, get_row, is_row_id
-from spotcheck.core.errors import Forbidden, NotFound
+from spotcheck.core.errors import ForbiddenError, NotFoundError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
@@ -28,7 +28,10 @@ from spotcheck.tenants.campaigns.policy import draw_of, visits_without_leader
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
 from spotcheck.tenants.joint import figures, leads, statistics
-from spotcheck.tenants.joint.models import JointParticipant
+from spotcheck.tenants.joint.models import (  # also the domain's nouns, for the pages' annotations
+    FieldLead as FieldLead,
+    JointParticipant as JointParticipant,
+)
 from spotcheck.tenants.joint.policy import (
     JOINT_ACTIONS,
     PARTICIPANT_ACTIONS,
@@ -68,7 +71,7 @@ def get_joint(campaign_id: int, *, for_update: bool = False) -> Campaign:
     """A joint campaign readable in the present scope (the lead's, or a participant's joint scope)."""
     campaign = get_row(Campaign, campaign_id, _l("No such joint campaign."), for_update=for_update)
     if not campaign.joint:
-        raise NotFound(_l("No such joint campaign."))
+        raise NotFoundError(_l("No such joint campaign."))
     return campaign
 
 
@@ -151,10 +154,10 @@ def departments_to_invite(*, reader: Actor) -> list[Tenant]:
 
 @query(Permission.SIGNED_IN)
 def my_invitation(campaign_id: int, *, reader: Actor) -> JointParticipant:
-    """The reader's department's invitation to the joint campaign; NotFound if it is not invited."""
+    """The reader's department's invitation to the joint campaign; NotFoundError if it is not invited."""
     mine = _mine(campaign_id)
     if mine is None:
-        raise NotFound(_l("Your department is not invited to this joint campaign."))
+        raise NotFoundError(_l("Your department is not invited to this joint campaign."))
     return mine
 
 
@@ -286,7 +289,7 @@ def statistics_table(period: statistics.Period, *, reader: Actor) -> statistics.
     """The lead department's joint-inspection table of ``period`` (the one the justice bureau reads
     for it); Forbidden for anyone but the lead department's readers (:func:`policy.reads_statistics`)."""
     if not reads_statistics(reader):
-        raise Forbidden(_l("Only the lead department reads its joint-inspection statistics."))
+        raise ForbiddenError(_l("Only the lead department reads its joint-inspection statistics."))
     return statistics.build(period, reader.tenant_id, tenant_of(reader).name)
 
 

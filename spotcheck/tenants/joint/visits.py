@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, TeamMember
 from spotcheck.tenants.common.queries import NumberedPage
 from spotcheck.tenants.directory.models import Entity
@@ -54,13 +54,13 @@ def team_of(campaign: Campaign, entity_id: int) -> list[TeamMember]:
 
 def visit_page(groups: dict[int, list[str]], page: int, per_page: int = PER_PAGE) -> NumberedPage | None:
     """Page ``page`` of the visits (entities in code order; ``groups``: entity id → departments, as
-    :func:`visit_groups` gives them); ``None`` before the target draw, NotFound past the last page."""
+    :func:`visit_groups` gives them); ``None`` before the target draw, NotFoundError past the last page."""
     if not groups:
         return None
     total = len(groups)
     pages = max(1, -(-total // per_page))
     if not 1 <= page <= pages:
-        raise NotFound(_l("No such page."))
+        raise NotFoundError(_l("No such page."))
     rows = db.session.scalars(
         sa.select(Entity)
         .where(Entity.id.in_(list(groups)))

@@ -1,5 +1,5 @@
 """Delivery channels (送达渠道): the inbox (站内消息), e-mail over SMTP, and SMS through a pluggable
-adapter (短信网关). A channel either sends or raises :class:`SendFailed`; retrying is the
+adapter (短信网关). A channel either sends or raises :class:`SendError`; retrying is the
 delivery's business (:mod:`spotcheck.tenants.notices.delivery`).
 """
 
@@ -18,7 +18,7 @@ from spotcheck.core.personal_data import mask_contact
 log = logging.getLogger(__name__)
 
 
-class SendFailed(Exception):
+class SendError(Exception):
     """The channel could not send (the message is tried again later)."""
 
 
@@ -41,11 +41,11 @@ def send_email(address: str, subject: str, body: str, *, key: str) -> None:
         ) as smtp:
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as failed:
-        raise SendFailed(f"SMTP: {type(failed).__name__}: {failed}"[:400]) from failed
+        raise SendError(f"SMTP: {type(failed).__name__}: {failed}"[:400]) from failed
 
 
 class SmsAdapter(Protocol):
-    """An SMS gateway's adapter (``SPOTCHECK_SMS_ADAPTER``): sends, or raises :class:`SendFailed`."""
+    """An SMS gateway's adapter (``SPOTCHECK_SMS_ADAPTER``): sends, or raises :class:`SendError`."""
 
     def send(self, mobile: str, text: str) -> None: ...
 
@@ -53,7 +53,7 @@ class SmsAdapter(Protocol):
 class LoggingSms:
     """The SMS adapter used until a gateway is plugged in: it writes the message to the log, with
     the number masked. A gateway adapter has the same ``send(mobile, text)`` and raises
-    :class:`SendFailed` when the gateway refuses."""
+    :class:`SendError` when the gateway refuses."""
 
     def send(self, mobile: str, text: str) -> None:
         log.info("SMS to %s: %s", mask_contact(mobile), text)
@@ -67,7 +67,7 @@ def sms_adapter() -> SmsAdapter:
 def send_sms(mobile: str, text: str) -> None:
     try:
         sms_adapter().send(mobile, text)
-    except SendFailed:
+    except SendError:
         raise
     except Exception as failed:  # a gateway's own error
-        raise SendFailed(f"SMS: {type(failed).__name__}: {failed}"[:400]) from failed
+        raise SendError(f"SMS: {type(failed).__name__}: {failed}"[:400]) from failed

@@ -28,7 +28,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
-from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.scoping import tenant_scope
@@ -160,7 +160,7 @@ def write_announcement(campaign_id: int, data: dict | None = None, *, actor: Act
         .all()
     )
     if not published:
-        raise ValidationFailed({"campaign": [_l("No result of this campaign is published yet.")]})
+        raise InvalidInputError({"campaign": [_l("No result of this campaign is published yet.")]})
     tenant = campaign.tenant
     versions = (
         db.session.scalar(
@@ -213,7 +213,7 @@ def write_transfer_letter(follow_up_id: int, data: dict | None = None, *, actor:
     department, whose people who acknowledge transfers are told in their inbox."""
     follow_up = get_row(FollowUp, follow_up_id, _l("No such follow-up."))
     if follow_up.kind != FollowUpKind.transfer or not follow_up.receiver_tenant_id:
-        raise ValidationFailed({"follow_up": [_l("Only a transfer to another department has a letter.")]})
+        raise InvalidInputError({"follow_up": [_l("Only a transfer to another department has a letter.")]})
     subject = f"follow_up:{follow_up.id}"
     notice = db.session.scalar(sa.select(Notice).where(Notice.subject == subject, Notice.kind == NoticeKind.transfer))
     sender = cast(Tenant, db.session.get(Tenant, follow_up.tenant_id))  # both departments of a transfer exist
@@ -301,7 +301,7 @@ def retry_campaign_notices(campaign_id: int, data: dict | None = None, *, actor:
     campaign = get_campaign(campaign_id, for_update=True)
     latest = next((job for job in jobs_of_campaign(campaign, actor) if job.kind == "notices.campaign"), None)
     if latest is None or latest.status != JobStatus.failed:
-        raise Conflict(_l("The documents are not waiting to be written again."))
+        raise ConflictError(_l("The documents are not waiting to be written again."))
     jobs.refuse_if_under_way("notices.campaign", campaign.id)
     task = JOINT_NOTICES_TASK if latest.task == JOINT_NOTICES_TASK else CAMPAIGN_NOTICES_TASK
     return jobs.submit(task, "notices.campaign", actor, campaign_id=campaign.id)

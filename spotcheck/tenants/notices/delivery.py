@@ -158,7 +158,7 @@ def send(claimed: dict) -> str | None:
             channels.send_email(claimed["address"], claimed["subject"], claimed["body"], key=claimed["key"])
         else:
             channels.send_sms(claimed["address"], f"{claimed['subject']} {claimed['body']}".strip()[:300])
-    except channels.SendFailed as failed:
+    except channels.SendError as failed:
         return str(failed)
     return None
 

@@ -11,7 +11,7 @@ from spotcheck.core import jobs, storage
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import as_utc
 from spotcheck.core.database import db, get_row
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
@@ -27,11 +27,11 @@ from spotcheck.tenants.results.queries import teams as team_reads
 
 @query(Permission.SIGNED_IN)
 def notice_for(notice_id: int, reader: Actor) -> Notice:
-    """The document, if ``reader`` may read it (:func:`readable`); NotFound otherwise, as for a
+    """The document, if ``reader`` may read it (:func:`readable`); NotFoundError otherwise, as for a
     document that does not exist."""
     notice = get_row(Notice, notice_id, _l("No such document."))
     if not readable(notice, reader):
-        raise NotFound(_l("No such document."))
+        raise NotFoundError(_l("No such document."))
     return notice
 
 

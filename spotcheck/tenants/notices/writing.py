@@ -14,7 +14,7 @@ from spotcheck.core import storage
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.campaigns import named
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
@@ -110,7 +110,7 @@ def items_of(campaign: Campaign) -> list[dict]:
 def visits_handed_out(campaign: Campaign) -> list[Visit]:
     visits = list(db.session.scalars(sa.select(Visit).where(Visit.campaign_id == campaign.id).order_by(Visit.id)))
     if not visits:  # visits exist once the campaign is handed to its teams (检查任务下达)
-        raise ValidationFailed({"campaign": [_l("The visits are not handed to the teams yet.")]})
+        raise InvalidInputError({"campaign": [_l("The visits are not handed to the teams yet.")]})
     return visits
 
 

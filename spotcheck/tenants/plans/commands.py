@@ -21,11 +21,11 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
-from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant
 from spotcheck.tenants.accounts.models import Tenant, TenantKind, tenant_of
-from spotcheck.tenants.common.validators import Invalid
+from spotcheck.tenants.common.validators import InvalidValueError
 from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.plans.filing import authorities_for, authority_of, pending_authorities, rules_of_plan
@@ -120,7 +120,7 @@ def create_plan(data: dict, *, actor: Actor) -> Plan:
     if not errors and db.session.scalar(same):
         errors["year"] = [_l("There is already a plan for this period.")]
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     plan = Plan(year=year, half=half, title=title, kind=kind, field=field, departments=departments, filings={})
     db.session.add(plan)
     db.session.flush()
@@ -152,7 +152,7 @@ def set_line(plan_id: int, data: dict, *, actor: Actor) -> PlanItem:
         errors["item_id"] = [_l("Choose a published item of your item list.")]
     try:
         sampling.ratio(ratio_bp)
-    except Invalid as invalid:
+    except InvalidValueError as invalid:
         errors["ratio_bp"] = [invalid.message]
     times, period = sampling.checked_frequency(data.get("frequency_times"), data.get("frequency_period"), errors)
     try:
@@ -183,7 +183,7 @@ def set_line(plan_id: int, data: dict, *, actor: Actor) -> PlanItem:
     ):
         errors["methods"] = [not_the_items_methods(item, foreign)]
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     line = next((line for line in plan.lines if line.item_id == item_id), None)
     if line is None:
         line = PlanItem(item_id=item_id)
@@ -215,7 +215,7 @@ def remove_line(plan_id: int, data: dict, *, actor: Actor) -> None:
     PLAN_ACTIONS.require(plan, actor, "edit")
     line = next((line for line in plan.lines if line.item_id == item_id), None)
     if line is None:
-        raise NotFound(_l("The item is not in the plan."))
+        raise NotFoundError(_l("The item is not in the plan."))
     plan.lines.remove(line)
     audit.record("plan.line_removed", "plan", plan.id, actor=actor, details={"item_id": item_id})
 
@@ -226,7 +226,7 @@ def publish(plan_id: int, data: dict | None = None, *, actor: Actor) -> Plan:
     lines are kept as published; a returned plan that changes is published again."""
     plan = _locked(plan_id)
     if plan.status in EDITABLE and not plan.lines:
-        raise ValidationFailed({"lines": [_l("Add at least one item to the plan before publishing it.")]})
+        raise InvalidInputError({"lines": [_l("Add at least one item to the plan before publishing it.")]})
     PLAN_ACTIONS.require(plan, actor, "publish")
     again = plan.published_lines is not None
     plan.published_lines, plan.published_at = snapshot(plan), now()
@@ -243,7 +243,7 @@ def submit(plan_id: int, data: dict | None = None, *, actor: Actor) -> Plan:
     it or returns it afresh."""
     plan = _locked(plan_id)
     if plan.status in EDITABLE and not plan.lines:
-        raise ValidationFailed({"lines": [_l("Add at least one item to the plan before submitting it.")]})
+        raise InvalidInputError({"lines": [_l("Add at least one item to the plan before submitting it.")]})
     PLAN_ACTIONS.require(plan, actor, "submit")
     plan.status, plan.submitted_at, plan.filings = PlanStatus.submitted, now(), {}
     audit.record("plan.submitted", "plan", plan.id, actor=actor, details={"items": len(plan.lines)})
@@ -259,7 +259,7 @@ def review(plan_id: int, data: dict, *, actor: Actor) -> Plan:
     accept, comment = bool(data.get("accept")), data.get("comment")
     authority = authority_of(actor)
     if authority is None:
-        raise Forbidden(
+        raise ForbiddenError(
             _l(
                 "%(rule)sonly the justice bureau and the market-regulation bureau file plans.",
                 rule=rules_for(None).under("filing_authorities"),
@@ -267,13 +267,13 @@ def review(plan_id: int, data: dict, *, actor: Actor) -> Plan:
         )
     comment = (comment or "").strip()
     if not accept and not comment:
-        raise ValidationFailed({"comment": [_l("Say what must change when returning a plan.")]})
+        raise InvalidInputError({"comment": [_l("Say what must change when returning a plan.")]})
     with cross_tenant(actor, "file or return a plan"):
         plan = _locked(plan_id)
         PLAN_ACTIONS.require(plan, actor, "review")
         rules = rules_of_plan(plan)
         if authority not in pending_authorities(plan):
-            raise Conflict(
+            raise ConflictError(
                 _l("This plan waits for no decision of your bureau.")
                 if authority in authorities_for(plan)
                 else _l(
@@ -283,7 +283,7 @@ def review(plan_id: int, data: dict, *, actor: Actor) -> Plan:
                 )
             )
         if accept and plan.published_lines is None and rules.publish_before_filing:
-            raise Conflict(publish_first_to_file(rules.under("publish_before_filing")))
+            raise ConflictError(publish_first_to_file(rules.under("publish_before_filing")))
         decided = now()
         plan.comment = comment
         plan.filings = {

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db, is_row_id
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.tenants.results.models import Attachment, Visit
 
 #: The kinds taken, by their first bytes: (content type, suffix).
@@ -74,5 +74,5 @@ def get(visit: Visit, attachment_id: object) -> Attachment:
         else None
     )
     if found is None:
-        raise NotFound(_l("No such attachment."))
+        raise NotFoundError(_l("No such attachment."))
     return found

@@ -2,7 +2,7 @@
 back, said in Chinese, and compared — whether a department's value (细则) is at least as strict as the
 one it would replace (从严).
 
-Each kind reads the raw TOML value and answers the clean value or raises :class:`Bad` with the
+Each kind reads the raw TOML value and answers the clean value or raises :class:`BadValueError` with the
 reason in Chinese; the file reader (:mod:`.rulefile`) names the key.
 """
 
@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, Generic, TypedDict, TypeVar, cast
 
 
-class Bad(ValueError):
+class BadValueError(ValueError):
     """A value that cannot be taken, with the reason in Chinese."""
 
 
@@ -43,7 +43,7 @@ V = TypeVar("V")
 
 def _whole(raw: object, low: int, high: int, unit: str) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
-        raise Bad(f"应为{low}至{high}的整数（{unit}），而不是“{raw}”。")
+        raise BadValueError(f"应为{low}至{high}的整数（{unit}），而不是“{raw}”。")
     return raw
 
 
@@ -162,7 +162,7 @@ class Flag(Kind[bool]):
 
     def read(self, raw: object) -> bool:
         if not isinstance(raw, bool):
-            raise Bad(f"应为 true（是）或 false（否），而不是“{raw}”。")
+            raise BadValueError(f"应为 true（是）或 false（否），而不是“{raw}”。")
         return raw
 
     def say(self, value: bool) -> str:
@@ -176,12 +176,12 @@ def month_day(raw: object, what: str = "日期") -> tuple[int, int]:
     """``"01-15"`` → (1, 15): a day of the year written MM-DD (29 February refused: not every year has it)."""
     match = _MONTH_DAY.match(raw) if isinstance(raw, str) else None
     if match is None:
-        raise Bad(f"{what}应写作“月-日”（如 01-15），而不是“{raw}”。")
+        raise BadValueError(f"{what}应写作“月-日”（如 01-15），而不是“{raw}”。")
     month, day = int(match.group(1)), int(match.group(2))
     try:
         date(2023, month, day)
     except ValueError:
-        raise Bad(f"{what}“{raw}”不是一年中的日子。") from None
+        raise BadValueError(f"{what}“{raw}”不是一年中的日子。") from None
     return month, day
 
 
@@ -200,14 +200,14 @@ class Deadline(Kind[DeadlineValue]):
         if isinstance(raw, str):
             raw = {"day": raw}
         if not isinstance(raw, dict) or set(raw) - {"day", "exceptions"} or "day" not in raw:
-            raise Bad('应为“月-日”（如 01-15），或 { day = "01-15", exceptions = { "2019" = "06-20" } }。')
+            raise BadValueError('应为“月-日”（如 01-15），或 { day = "01-15", exceptions = { "2019" = "06-20" } }。')
         exceptions = raw.get("exceptions") or {}
         if not isinstance(exceptions, dict):
-            raise Bad("exceptions 应为“年份 = 月-日”的表。")
+            raise BadValueError("exceptions 应为“年份 = 月-日”的表。")
         clean_exceptions: dict[str, MonthDay] = {}
         for year, day in exceptions.items():
             if not re.fullmatch(r"\d{4}", str(year)):
-                raise Bad(f"exceptions 的键应为四位年份，而不是“{year}”。")
+                raise BadValueError(f"exceptions 的键应为四位年份，而不是“{year}”。")
             clean_exceptions[str(year)] = month_day(day, f"{year}年的日期")
         return {"day": month_day(raw["day"]), "exceptions": clean_exceptions}
 
@@ -251,7 +251,7 @@ class HalfYearDeadlines(Kind[HalfYearValue]):
 
     def read(self, raw: object) -> HalfYearValue:
         if not isinstance(raw, dict) or set(raw) != {"first", "second"}:
-            raise Bad('应为 { first = "01-15", second = "06-15" }：上半年与下半年计划的报备日期。')
+            raise BadValueError('应为 { first = "01-15", second = "06-15" }：上半年与下半年计划的报备日期。')
         return {"first": month_day(raw["first"], "上半年的日期"), "second": month_day(raw["second"], "下半年的日期")}
 
     def write(self, value: HalfYearValue) -> dict[str, str]:
@@ -273,10 +273,10 @@ class Codes(Kind[list[str]]):
 
     def read(self, raw: object) -> list[str]:
         if not isinstance(raw, list) or not all(isinstance(c, str) for c in raw):
-            raise Bad('应为代码的列表，如 ["' + '", "'.join(list(self.choices)[:2]) + '"]。')
+            raise BadValueError('应为代码的列表，如 ["' + '", "'.join(list(self.choices)[:2]) + '"]。')
         unknown = [c for c in raw if c not in self.choices]
         if unknown:
-            raise Bad(
+            raise BadValueError(
                 "未知的代码："
                 + "、".join(f"“{c}”" for c in unknown)
                 + "；可用的代码："
@@ -302,13 +302,13 @@ class Labels(Kind[dict[str, str]]):
 
     def read(self, raw: object) -> dict[str, str]:
         if not isinstance(raw, dict) or not raw:
-            raise Bad("应为“代码 = 名称”的表，至少一项。")
+            raise BadValueError("应为“代码 = 名称”的表，至少一项。")
         clean: dict[str, str] = {}
         for code, name in raw.items():
             if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", code):
-                raise Bad(f"代码“{code}”应为小写字母、数字和下划线（至多32个字符）。")
+                raise BadValueError(f"代码“{code}”应为小写字母、数字和下划线（至多32个字符）。")
             if not isinstance(name, str) or not name.strip() or len(name) > 50:
-                raise Bad(f"“{code}”的名称应为1至50个字符的文字。")
+                raise BadValueError(f"“{code}”的名称应为1至50个字符的文字。")
             clean[code] = name.strip()
         return clean
 
@@ -322,5 +322,5 @@ class Text(Kind[str]):
 
     def read(self, raw: object) -> str:
         if not isinstance(raw, str) or not raw.strip() or len(raw) > 200:
-            raise Bad("应为1至200个字符的文字。")
+            raise BadValueError("应为1至200个字符的文字。")
         return raw.strip()

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission, has_permission, require
 from spotcheck.tenants.rules import documents, rulefile
 from spotcheck.tenants.rules.models import RulesDocument, RuleVersion
@@ -37,8 +37,8 @@ DOCUMENT_ACTIONS = Actions(
 
 #: How a command is refused an action on a document not written yet (what a page or the API answers).
 _NOT_YET = {
-    "attach_file": lambda: ValidationFailed({"file": [_SAVE_FIRST]}),
-    "publish": lambda: NotFound(_NO_DOCUMENT),
+    "attach_file": lambda: InvalidInputError({"file": [_SAVE_FIRST]}),
+    "publish": lambda: NotFoundError(_NO_DOCUMENT),
 }
 
 
@@ -68,7 +68,7 @@ def replaced_by(versions: list[RuleVersion], document: documents.Document) -> Ru
         return None
     day, start = today(), document.effective_from
     if start < day:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "document.effective_from": [
                     _l(
@@ -81,7 +81,7 @@ def replaced_by(versions: list[RuleVersion], document: documents.Document) -> Ru
         )
     same = next((v for v in versions if v.effective_from == start), None)
     if same is not None and same.effective_from <= day:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "document.effective_from": [
                     _l(
@@ -92,7 +92,7 @@ def replaced_by(versions: list[RuleVersion], document: documents.Document) -> Ru
             }
         )
     if same is not None and rulefile.from_json(same.content) == document:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "file": [
                     _l(

@@ -41,9 +41,9 @@ from typing import Any
 import tomlkit
 from tomlkit.items import AoT, Table
 
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.tenants.rules.documents import Article, Document, Entry, Source, article_numbers
-from spotcheck.tenants.rules.kinds import Bad
+from spotcheck.tenants.rules.kinds import BadValueError
 from spotcheck.tenants.rules.parameters import BY_KEY, GROUPS, PARAMETERS, Parameter
 from spotcheck.tenants.rules.vocabulary import DOCUMENT_KINDS
 
@@ -65,7 +65,7 @@ MERGED = {"yearly_cap": "inspection_cap"}
 MAX_ARTICLES, ARTICLE_LENGTH = 200, 4000
 
 
-#: The messages of a file's bad keys, by key (what :class:`ValidationFailed` carries).
+#: The messages of a file's bad keys, by key (what :class:`InvalidInputError` carries).
 Errors = dict[str, list[str]]
 
 
@@ -174,7 +174,7 @@ def _entry(
         return None
     try:
         value = parameter.kind.read(raw["value"])
-    except Bad as bad:
+    except BadValueError as bad:
         errors[f"{key}.value"] = [str(bad)]
         return None
     if document_kind == "national":
@@ -222,13 +222,13 @@ def _sources(raw: object, errors: Errors) -> tuple[Source, ...]:
 
 
 def _parsed(text: str) -> dict[str, object]:
-    """The TOML of a rules file, or :class:`ValidationFailed` saying why it cannot be read."""
+    """The TOML of a rules file, or :class:`InvalidInputError` saying why it cannot be read."""
     try:
         return tomllib.loads((text or "").lstrip("\ufeff"))
     except tomllib.TOMLDecodeError as error:
-        raise ValidationFailed({"file": [_syntax_error(error)]}) from None
+        raise InvalidInputError({"file": [_syntax_error(error)]}) from None
     except RecursionError:  # arrays or tables nested hundreds deep: no rules file is
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "file": [
                     "文件的数组或表一层套一层，嵌套过深，无法读取：规则文件的值至多嵌套几层"
@@ -305,13 +305,13 @@ def _entries(
 
 
 def read(text: str, *, expect: str | None = None) -> Document:
-    """The document of a rules file, checked whole; :class:`ValidationFailed` naming every bad key
+    """The document of a rules file, checked whole; :class:`InvalidInputError` naming every bad key
     (``expect``: the kind the caller loads — rulebook or department)."""
     raw = _parsed(text)
     errors: Errors = {}
     head = raw.get("document")
     if not isinstance(head, dict):
-        raise ValidationFailed({"document": ["缺少 [document]：文件类型、标题、发文机关和施行日期等。"]})
+        raise InvalidInputError({"document": ["缺少 [document]：文件类型、标题、发文机关和施行日期等。"]})
     values = _head(head, expect, errors)
     kind = values["kind"]
     dates = _dates(head, errors)
@@ -321,7 +321,7 @@ def read(text: str, *, expect: str | None = None) -> Document:
     articles = _articles(raw.get("articles"), "articles", errors)
     entries = _entries(raw, kind, articles, sources, errors)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     effective_from = dates["effective_from"]
     assert effective_from is not None  # a required date: without it ``errors`` says so above
     return Document(

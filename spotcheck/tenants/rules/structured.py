@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TypedDict
 
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_CATEGORIES
-from spotcheck.tenants.rules.kinds import Bad, Kind, month_day, say_month_day
+from spotcheck.tenants.rules.kinds import BadValueError, Kind, month_day, say_month_day
 from spotcheck.tenants.rules.vocabulary import (
     DEDUCTION_LABELS,
     DUE_RULES,
@@ -53,7 +53,7 @@ def _text(raw: object, what: str, limit: int = 200, *, required: bool = True) ->
     if raw is None and not required:
         return ""
     if not isinstance(raw, str) or (required and not raw.strip()) or len(raw) > limit:
-        raise Bad(f"{what}应为{'1' if required else '0'}至{limit}个字符的文字。")
+        raise BadValueError(f"{what}应为{'1' if required else '0'}至{limit}个字符的文字。")
     return raw.strip()
 
 
@@ -62,8 +62,8 @@ def _due(raw: object) -> str:
         return raw
     try:
         month_day(raw)
-    except Bad:
-        raise Bad(
+    except BadValueError:
+        raise BadValueError(
             "due 应为 "
             + "、".join(f"“{c}”（{n}）" for c, n in DUE_RULES.items())
             + "，或“月-日”（统计期所在年的这一天，如 12-15）。"
@@ -86,29 +86,37 @@ class Duties(Kind[list[Duty]]):
 
     def read(self, raw: object) -> list[Duty]:
         if not isinstance(raw, list):
-            raise Bad("应为报送义务的列表（[[duties.value]]，每项写明 table、period、due、submitter、recipient）。")
+            raise BadValueError(
+                "应为报送义务的列表（[[duties.value]]，每项写明 table、period、due、submitter、recipient）。"
+            )
         clean: list[Duty] = []
         seen: set[tuple[str, str]] = set()
         for number, duty in enumerate(raw, start=1):
             where = f"第{number}项："
             if not isinstance(duty, dict):
-                raise Bad(where + "应为一张表。")
+                raise BadValueError(where + "应为一张表。")
             unknown = set(duty) - set(self.FIELDS)
             if unknown:
-                raise Bad(where + "未知的键 " + "、".join(sorted(unknown)) + "。")
+                raise BadValueError(where + "未知的键 " + "、".join(sorted(unknown)) + "。")
             if duty.get("table") not in TABLE_NAMES:
-                raise Bad(
+                raise BadValueError(
                     where
                     + "table 应为统计表代码之一："
                     + "；".join(f"{c}（{n}）" for c, n in TABLE_NAMES.items())
                     + "。"
                 )
             if duty.get("period") not in PERIOD_KINDS:
-                raise Bad(where + "period 应为 " + "、".join(f"“{c}”（{n}）" for c, n in PERIOD_KINDS.items()) + "。")
+                raise BadValueError(
+                    where + "period 应为 " + "、".join(f"“{c}”（{n}）" for c, n in PERIOD_KINDS.items()) + "。"
+                )
             if duty.get("submitter") not in SUBMITTERS:
-                raise Bad(where + "submitter 应为 " + "、".join(f"“{c}”（{n}）" for c, n in SUBMITTERS.items()) + "。")
+                raise BadValueError(
+                    where + "submitter 应为 " + "、".join(f"“{c}”（{n}）" for c, n in SUBMITTERS.items()) + "。"
+                )
             if duty.get("only") not in (None, *DUTY_CONDITIONS):
-                raise Bad(where + "only 应为 " + "、".join(f"“{c}”（{n}）" for c, n in DUTY_CONDITIONS.items()) + "。")
+                raise BadValueError(
+                    where + "only 应为 " + "、".join(f"“{c}”（{n}）" for c, n in DUTY_CONDITIONS.items()) + "。"
+                )
             try:
                 due = _due(duty.get("due"))
                 item: Duty = {
@@ -121,11 +129,13 @@ class Duties(Kind[list[Duty]]):
                     "only": duty.get("only") or "",
                     "reading": _text(duty.get("reading"), "reading（理解说明）", 1000, required=False),
                 }
-            except Bad as bad:
-                raise Bad(where + str(bad)) from None
+            except BadValueError as bad:
+                raise BadValueError(where + str(bad)) from None
             key = (item["table"], item["period"])
             if key in seen:
-                raise Bad(where + f"同一统计表（{TABLE_NAMES[item['table']]}）同一统计期类型只能有一项报送义务。")
+                raise BadValueError(
+                    where + f"同一统计表（{TABLE_NAMES[item['table']]}）同一统计期类型只能有一项报送义务。"
+                )
             seen.add(key)
             clean.append(item)
         return clean
@@ -168,24 +178,24 @@ class Tables(Kind[dict[str, Table]]):
 
     def read(self, raw: object) -> dict[str, Table]:
         if not isinstance(raw, dict):
-            raise Bad("应为“统计表代码 = { title = …, attachment = … }”的表。")
+            raise BadValueError("应为“统计表代码 = { title = …, attachment = … }”的表。")
         clean: dict[str, Table] = {}
         for code, table in raw.items():
             if code not in TABLE_NAMES:
-                raise Bad(
+                raise BadValueError(
                     f"未知的统计表代码“{code}”；可用的代码："
                     + "；".join(f"{c}（{n}）" for c, n in TABLE_NAMES.items())
                     + "。"
                 )
             if not isinstance(table, dict) or set(table) - {"title", "attachment"}:
-                raise Bad(f'{code}：应为 {{ title = "…", attachment = "附件N" }}。')
+                raise BadValueError(f'{code}：应为 {{ title = "…", attachment = "附件N" }}。')
             title = _text(table.get("title"), f"{code} 的 title（表名）")
             if "ＸＸ" in title or "XX" in title:
-                raise Bad(f"{code}：表名里的年份写作 {{year}}，不写“ＸＸ”。")
+                raise BadValueError(f"{code}：表名里的年份写作 {{year}}，不写“ＸＸ”。")
             try:
                 title.format(year=2026, place="某地")
             except (KeyError, IndexError, ValueError):
-                raise Bad(f"{code}：表名里只能用 {{year}}（年份）和 {{place}}（地名）两个占位符。") from None
+                raise BadValueError(f"{code}：表名里只能用 {{year}}（年份）和 {{place}}（地名）两个占位符。") from None
             clean[code] = {
                 "title": title,
                 "attachment": _text(table.get("attachment"), f"{code} 的 attachment（附件）", 20, required=False),
@@ -211,17 +221,17 @@ class Assessment(Kind[AssessmentValue]):
 
     def read(self, raw: object) -> AssessmentValue:
         if not isinstance(raw, dict) or set(raw) != {"full_score", "deductions"}:
-            raise Bad("应为 { full_score = 100, deductions = { 扣分项代码 = [每次扣分, 最多扣分], … } }。")
+            raise BadValueError("应为 { full_score = 100, deductions = { 扣分项代码 = [每次扣分, 最多扣分], … } }。")
         full = raw["full_score"]
         if isinstance(full, bool) or not isinstance(full, (int, float)) or not 0 < full <= 1000:
-            raise Bad("full_score（满分）应为大于0、不超过1000的数。")
+            raise BadValueError("full_score（满分）应为大于0、不超过1000的数。")
         deductions = raw["deductions"]
         if not isinstance(deductions, dict):
-            raise Bad("deductions 应为“扣分项代码 = [每次扣分, 最多扣分]”的表。")
+            raise BadValueError("deductions 应为“扣分项代码 = [每次扣分, 最多扣分]”的表。")
         clean: dict[str, list[float]] = {}
         for code, pair in deductions.items():
             if code not in DEDUCTION_LABELS:
-                raise Bad(
+                raise BadValueError(
                     f"未知的扣分项“{code}”；可用的代码："
                     + "；".join(f"{c}（{n}）" for c, n in DEDUCTION_LABELS.items())
                     + "。"
@@ -231,7 +241,7 @@ class Assessment(Kind[AssessmentValue]):
                 or len(pair) != 2
                 or any(isinstance(x, bool) or not isinstance(x, (int, float)) or x < 0 for x in pair)
             ):
-                raise Bad(f"{code}：应为 [每次扣分, 最多扣分]，两个不小于0的数。")
+                raise BadValueError(f"{code}：应为 [每次扣分, 最多扣分]，两个不小于0的数。")
             clean[code] = [float(pair[0]), float(pair[1])]
         return {"full_score": float(full), "deductions": clean}
 
@@ -261,20 +271,20 @@ class KindCategories(Kind[dict[str, list[str]]]):
 
     def read(self, raw: object) -> dict[str, list[str]]:
         if not isinstance(raw, dict):
-            raise Bad('应为“情形代码 = [执法类别代码, …]”的表，如 { food_drug = ["food", "drug"] }。')
+            raise BadValueError('应为“情形代码 = [执法类别代码, …]”的表，如 { food_drug = ["food", "drug"] }。')
         clean: dict[str, list[str]] = {}
         for kind, categories in raw.items():
             if kind not in FIELD_BOUND_KINDS:
-                raise Bad(
+                raise BadValueError(
                     f"“{kind}”不是限于执法领域的计划外检查情形；可用的情形："
                     + "；".join(f"{c}（{EXEMPT_KIND_NAMES[c]}）" for c in FIELD_BOUND_KINDS)
                     + "。"
                 )
             if not isinstance(categories, list) or not categories or not all(isinstance(c, str) for c in categories):
-                raise Bad(f"{kind}：应为执法类别代码的列表，至少一项。")
+                raise BadValueError(f"{kind}：应为执法类别代码的列表，至少一项。")
             unknown = [c for c in categories if c not in ENFORCEMENT_CATEGORIES]
             if unknown:
-                raise Bad(
+                raise BadValueError(
                     f"{kind}：未知的执法类别"
                     + "、".join(f"“{c}”" for c in unknown)
                     + "；可用的代码："

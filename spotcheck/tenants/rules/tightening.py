@@ -13,21 +13,21 @@ from spotcheck.tenants.rules.rulebook import Rules
 
 
 @dataclass(frozen=True)
-class Conflict:
+class ConflictError:
     key: str
     message: str
 
 
-def _looser(key: str, mine: object, floor: object, citation: str, whose: str) -> Conflict:
+def _looser(key: str, mine: object, floor: object, citation: str, whose: str) -> ConflictError:
     parameter = BY_KEY[key]
-    return Conflict(
+    return ConflictError(
         key,
         f"“{parameter.label}”：{whose}的“{parameter.say(mine)}”比{citation}规定的"
         f"“{parameter.say(floor)}”宽松；{whose}只能从严，不能放宽。",
     )
 
 
-def rulebook_conflicts(document: documents.Document, national: documents.Document) -> list[Conflict]:
+def rulebook_conflicts(document: documents.Document, national: documents.Document) -> list[ConflictError]:
     """What a rulebook loosens of the national floor."""
     base = Rules(national, None, None)
     found = []
@@ -43,7 +43,7 @@ def rulebook_conflicts(document: documents.Document, national: documents.Documen
 
 def department_conflicts(
     document: documents.Document, national: documents.Document, rulebook: tuple[int, documents.Document] | None
-) -> list[Conflict]:
+) -> list[ConflictError]:
     """What a department's rules loosen of the rulebook ``rulebook`` (with the floor), or set that only
     the rulebook may set."""
     base = Rules(national, rulebook, None)
@@ -53,7 +53,7 @@ def department_conflicts(
         if entry is None or not entry.is_set:
             continue
         if not parameter.department_may_set:
-            found.append(Conflict(parameter.key, f"“{parameter.label}”由实施方案规定，部门细则不能设定。"))
+            found.append(ConflictError(parameter.key, f"“{parameter.label}”由实施方案规定，部门细则不能设定。"))
             continue
         floor, cited = base.floor[parameter.key]
         if floor is None:
@@ -62,7 +62,7 @@ def department_conflicts(
             restated = parameter.kind.restated(entry.value, floor)
             if restated:
                 found.append(
-                    Conflict(
+                    ConflictError(
                         parameter.key,
                         f"“{parameter.label}”：{'、'.join(restated)}已由{cited.citation}"
                         f"规定；细则只能增加其他{parameter.label}。",

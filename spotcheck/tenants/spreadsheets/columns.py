@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from flask_babel import LazyString, lazy_gettext as _l
 
-from spotcheck.tenants.common.validators import Invalid
+from spotcheck.tenants.common.validators import InvalidValueError
 from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.directory import inputs as directory_inputs
 from spotcheck.tenants.items import inputs as item_inputs
@@ -159,7 +159,7 @@ def to_sampling(kind: str, value: object) -> Converted:
     text = cell_text(value)
     try:
         return (sampling.parse_ratio if kind == RATIO else sampling.parse_frequency)(text), None
-    except Invalid as invalid:
+    except InvalidValueError as invalid:
         return text, invalid.message
 
 

@@ -13,7 +13,7 @@ from spotcheck.core import jobs
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import get_row
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.accounts.models import tenant_of
@@ -54,10 +54,10 @@ def import_results(campaign_id: int, data: dict, *, actor: Actor, progress: pipe
     recorded on its team's behalf in the importer's name (代为录入), a draft until its 组长 confirms it —
     submitted for review at once where the importer is that 组长. ``data``: the stored ``path`` (and its
     ``file_name``), or an upload (``file_name`` and ``stream``) that is checked, kept while it is
-    read and removed — its own problems (type, size) are a ValidationFailed on ``file``."""
+    read and removed — its own problems (type, size) are a InvalidInputError on ``file``."""
     campaign = get_row(Campaign, campaign_id, _l("No such campaign."))
     if not isinstance(data, dict):
-        raise ValidationFailed({"file": [_l("Choose the file to upload.")]})
+        raise InvalidInputError({"file": [_l("Choose the file to upload.")]})
     if data.get("path") is not None:
         return pipeline.run(
             ResultImport(campaign, actor), data["path"], file_name=data.get("file_name") or "", progress=progress

@@ -25,9 +25,9 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import audit, text
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import unit_of_work
-from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from spotcheck.tenants.spreadsheets.columns import HINT_MARKER, Column, SheetKind, cell_text, normalise_header
-from spotcheck.tenants.spreadsheets.reading import RowSource, UnreadableFile
+from spotcheck.tenants.spreadsheets.reading import RowSource, UnreadableFileError
 
 #: Detailed errors kept in a job result; the counts always cover every bad row.
 MAX_ERRORS = 2000
@@ -77,7 +77,7 @@ class Importer:
         for done, (row, *data) in enumerate(rows, start=1):
             try:
                 counts[write_one(*data)] += 1
-            except (ValidationFailed, Conflict) as failed:
+            except (InvalidInputError, ConflictError) as failed:
                 raise tagged(failed, row) from failed
             meter(done / len(rows))
         return counts
@@ -264,7 +264,7 @@ def run(importer: Importer, path: Path | str, *, file_name: str = "", progress: 
             importer.complete(errors)
             if errors or not base["rows"]:
                 importer.discard()
-    except UnreadableFile as unreadable:
+    except UnreadableFileError as unreadable:
         errors.add(1, "", unreadable.message)
         return errors.result(base)
     if errors:
@@ -276,10 +276,15 @@ def run(importer: Importer, path: Path | str, *, file_name: str = "", progress: 
     try:
         with unit_of_work():  # a savepoint: a failure undoes every write of this pass
             counts = importer.write(path, Meter(progress, 50, 49))
-    except (ValidationFailed, Conflict, Forbidden, NotFound) as failed:  # what the first pass could not foresee
+    except (
+        InvalidInputError,
+        ConflictError,
+        ForbiddenError,
+        NotFoundError,
+    ) as failed:  # what the first pass could not foresee
         importer.discard()  # staged before the second pass's savepoint, so not undone with it
         row = getattr(failed, "row", 0)
-        if isinstance(failed, ValidationFailed):
+        if isinstance(failed, InvalidInputError):
             errors.add_fields(row, failed.errors)
         else:
             errors.add(row, "", str(failed))

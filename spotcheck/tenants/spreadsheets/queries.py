@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import clock
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import OPEN
@@ -23,7 +23,7 @@ from spotcheck.tenants.spreadsheets.columns import KINDS, RESULTS, SheetKind
 def kind_named(name: str) -> SheetKind:
     kind = KINDS.get(name)
     if kind is None:
-        raise NotFound(_l("No such spreadsheet kind."))
+        raise NotFoundError(_l("No such spreadsheet kind."))
     return kind
 
 

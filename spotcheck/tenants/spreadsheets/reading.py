@@ -27,7 +27,7 @@ EXTENSIONS = (".xlsx", ".csv")
 _CSV_FIELD_LIMIT = 1024 * 1024
 
 
-class UnreadableFile(ValueError):
+class UnreadableFileError(ValueError):
     """The file is not a spreadsheet we can read; ``message`` says why, in the user's language."""
 
     def __init__(self, message: object) -> None:
@@ -74,16 +74,16 @@ def check_workbook_size(path: str | os.PathLike[str]) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise UnreadableFile(
+        raise UnreadableFileError(
             _l("The file could not be read as an Excel workbook (.xlsx). Save it again from Excel as .xlsx, or as CSV.")
         ) from None
     if sum(member.file_size for member in members) > total_limit:
-        raise UnreadableFile(TOO_BIG_UNPACKED % {"mb": total_limit // (1024 * 1024)})
+        raise UnreadableFileError(TOO_BIG_UNPACKED % {"mb": total_limit // (1024 * 1024)})
     for member in members:
         if member.filename.lower().endswith("sharedstrings.xml") and member.file_size > texts_limit:
-            raise UnreadableFile(TOO_MANY_TEXTS % {"mb": texts_limit // (1024 * 1024)})
+            raise UnreadableFileError(TOO_MANY_TEXTS % {"mb": texts_limit // (1024 * 1024)})
         if member.file_size > BOMB_FROM and member.file_size > BOMB_RATIO * max(member.compress_size, 1):
-            raise UnreadableFile(PACKED_TOO_TIGHT % {"ratio": BOMB_RATIO})
+            raise UnreadableFileError(PACKED_TOO_TIGHT % {"ratio": BOMB_RATIO})
 
 
 class RowSource:
@@ -95,7 +95,7 @@ class RowSource:
         self.sheet_title = sheet_title
         self.suffix = self.path.suffix.lower()
         if self.suffix not in EXTENSIONS:
-            raise UnreadableFile(_l("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
+            raise UnreadableFileError(_l("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
         self._fraction = 0.0
 
     def fraction(self) -> float:
@@ -118,14 +118,14 @@ class RowSource:
         try:
             workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         except (InvalidFileException, zipfile.BadZipFile, OSError):
-            raise UnreadableFile(
+            raise UnreadableFileError(
                 _l(
                     "The file could not be read as an Excel workbook (.xlsx). "
                     "Save it again from Excel as .xlsx, or as CSV."
                 )
             ) from None
         except (KeyError, ValueError, SyntaxError, EOFError, zlib.error, TypeError, IndexError, AttributeError):
-            raise UnreadableFile(DAMAGED) from None
+            raise UnreadableFileError(DAMAGED) from None
         try:
             titled = [s for s in workbook.worksheets if self.sheet_title and s.title == self.sheet_title]
             sheet = titled[0] if titled else workbook.worksheets[0]
@@ -134,7 +134,7 @@ class RowSource:
                 if total:
                     self._fraction = min(number / total, 1.0)
                 yield number, list(values)
-        except UnreadableFile:
+        except UnreadableFileError:
             raise
         except (
             zipfile.BadZipFile,
@@ -147,7 +147,7 @@ class RowSource:
             IndexError,
             AttributeError,
         ):  # SyntaxError: XML that does not parse (ElementTree's ParseError)
-            raise UnreadableFile(DAMAGED) from None
+            raise UnreadableFileError(DAMAGED) from None
         finally:
             workbook.close()
 
@@ -183,7 +183,7 @@ class RowSource:
                     self._fraction = min(raw.tell() / size, 1.0)
                     yield number, values
             except csv.Error:
-                raise UnreadableFile(
+                raise UnreadableFileError(
                     _l("The CSV file could not be read (a quote is not closed or a cell is too long).")
                 ) from None
 

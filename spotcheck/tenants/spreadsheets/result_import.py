@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import categories, checks, commands as results
@@ -150,10 +150,10 @@ class ResultImport(Importer):
         }
         try:
             done = results.import_results(list(given), {"results": given}, actor=self.actor, progress=meter)
-        except (ValidationFailed, Conflict, Forbidden, NotFound) as failed:
+        except (InvalidInputError, ConflictError, ForbiddenError, NotFoundError) as failed:
             row = self.first_row.get(getattr(failed, "visit_id", None), 0)
-            if isinstance(failed, ValidationFailed):
-                failed = ValidationFailed(_by_column(failed.errors))
+            if isinstance(failed, InvalidInputError):
+                failed = InvalidInputError(_by_column(failed.errors))
             raise tagged(failed, row) from failed
         meter(1.0)
         submitted = sum(1 for visit in done if visit.status == VisitStatus.submitted)

@@ -11,7 +11,7 @@ from typing import BinaryIO
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import settings, storage
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.tenants.spreadsheets.reading import EXTENSIONS
 
 AREA = "imports"
@@ -34,9 +34,9 @@ def store_upload(filename: str | None, stream: BinaryIO | None, *, tenant_id: in
     name = Path((filename or "").replace("\\", "/")).name
     suffix = Path(name).suffix.lower()
     if not name or stream is None:
-        raise ValidationFailed({"file": [_l("Choose the file to upload.")]})
+        raise InvalidInputError({"file": [_l("Choose the file to upload.")]})
     if suffix == ".xls":
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "file": [
                     _l(
@@ -47,21 +47,21 @@ def store_upload(filename: str | None, stream: BinaryIO | None, *, tenant_id: in
             }
         )
     if suffix not in EXTENSIONS:
-        raise ValidationFailed({"file": [_l("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")]})
+        raise InvalidInputError({"file": [_l("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")]})
     stored = storage.save(stream, area=AREA, tenant_id=tenant_id, suffix=suffix, limit=max_upload_bytes())
     try:
         if stored.size == 0:
-            raise ValidationFailed({"file": [_l("The file is empty.")]})
+            raise InvalidInputError({"file": [_l("The file is empty.")]})
         if suffix == ".xlsx" and storage.head(stored.key, 4) != b"PK\x03\x04":
-            raise ValidationFailed({"file": [_l("The file's content is not an Excel workbook (.xlsx).")]})
-    except ValidationFailed:
+            raise InvalidInputError({"file": [_l("The file's content is not an Excel workbook (.xlsx).")]})
+    except InvalidInputError:
         storage.delete(stored.key)
         raise
     return StoredUpload(key=stored.key, file_name=name[:200], size=stored.size, sha256=stored.sha256)
 
 
 def stored_path(key: str) -> Path:
-    """The uploaded file, for the import job (NotFound when it is gone: upload it again)."""
+    """The uploaded file, for the import job (NotFoundError when it is gone: upload it again)."""
     return storage.path(key)
 
 

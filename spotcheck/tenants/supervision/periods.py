@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.clock import SHANGHAI, today
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 
 _PATTERN = re.compile(r"^(\d{4})(?:([HQ])([1-4]))?$")
 QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
@@ -103,7 +103,7 @@ def required(raw: Period | str | None) -> Period:
     """The period a command was given (a :class:`Period` or its code); a refusal naming the field otherwise."""
     period = raw if isinstance(raw, Period) else parse(raw)
     if period is None:
-        raise ValidationFailed({"period": [_l("Choose a year, half-year or quarter.")]})
+        raise InvalidInputError({"period": [_l("Choose a year, half-year or quarter.")]})
     return period
 
 

@@ -8,7 +8,7 @@ actions tables of notices of criticism (通报) and of statistical tables to sub
   command or a job) opens through the one cross-department path and records first in the
   bureau's own audit chain (``read.across``: what, which period).
 * Any other department's **leader** reads their own department only, in their own scope: nothing to cross;
-  asking for another department is NotFound, as for a department that does not exist. Of the businesses'
+  asking for another department is NotFoundError, as for a department that does not exist. Of the businesses'
   evaluations (the bureau's rows) they read figures only, as :func:`reads_evaluations` says.
 """
 
@@ -16,24 +16,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.actor import Actor
-from spotcheck.core.errors import Forbidden, NotFound, ValidationFailed
+from spotcheck.core.errors import ForbiddenError, InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission, has_permission, require
 from spotcheck.core.queries import OWN, Across, opened
 from spotcheck.tenants.supervision import figures
+from spotcheck.tenants.supervision.duties import Due
 from spotcheck.tenants.supervision.figures import department_exists
 from spotcheck.tenants.supervision.models import ComplaintForward, ComplaintStatus, CriticismStatus
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.tables import TABLES, offered
 from spotcheck.tenants.supervision.vocabulary import EVALUATION_FIGURES
-
-if TYPE_CHECKING:  # the duties' states are checked against this policy: imported for the annotations only
-    from spotcheck.tenants.supervision.duty_status import DutyState
 
 
 def sees_every_department(reader: Actor) -> bool:
@@ -54,7 +52,7 @@ def reads_evaluations(reader: Actor) -> bool:
 def require_rows_reader(key: str, reader: Actor) -> None:
     """Refuse a department the rows of its evaluations (Forbidden, saying why): the bureau's alone."""
     if key in EVALUATION_FIGURES and not reads_evaluations(reader):
-        raise Forbidden(
+        raise ForbiddenError(
             _l(
                 "The justice bureau alone reads the businesses' evaluations one by one: your department "
                 "sees their figures for ended periods, over at least five."
@@ -69,11 +67,11 @@ def across_departments(reason: str) -> Across:
 
 def visible_departments(reader: Actor, department_id: int | None = None) -> list[int] | None:
     """The department ids ``reader`` reads (``None``: every department, for a supervisor); a leader
-    asking for another department: NotFound."""
+    asking for another department: NotFoundError."""
     if sees_every_department(reader):
         return None
     if department_id is not None and department_id != reader.tenant_id:
-        raise NotFound(_l("No such department."))
+        raise NotFoundError(_l("No such department."))
     return [cast(int, reader.tenant_id)]  # a department's leader: their own
 
 
@@ -104,14 +102,14 @@ def check_request(code: str, reader: Actor, department_id: int | None = None, pe
     leader for their own department only, and not the area-wide table; of ``period``, only when a
     department it covers existed by the period's end (one created after it owes no table of it)."""
     if code not in TABLES or TABLES[code] not in offered():
-        raise ValidationFailed({"code": [_l("Choose one of the tables the rules in force use.")]})
+        raise InvalidInputError({"code": [_l("Choose one of the tables the rules in force use.")]})
     if not sees_every_department(reader):
         if TABLES[code].area_wide:
-            raise Forbidden(_l("This table covers every department: the justice bureau files it."))
+            raise ForbiddenError(_l("This table covers every department: the justice bureau files it."))
         if department_id is not None and department_id != reader.tenant_id:
-            raise Forbidden(_l("You may only ask for your own department's tables."))
+            raise ForbiddenError(_l("You may only ask for your own department's tables."))
     elif department_id is not None and not department_exists(department_id):
-        raise ValidationFailed({"department_id": [_l("No such department.")]})
+        raise InvalidInputError({"department_id": [_l("No such department.")]})
     if period is not None:
         _existed_in(reader, department_id, period)
 
@@ -123,7 +121,7 @@ def _existed_in(reader: Actor, department_id: int | None, period: Period) -> Non
         return
     created = figures.created_on(ids[0]) if ids is not None and len(ids) == 1 else None
     if created is not None:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "period": [
                     _l(
@@ -135,7 +133,7 @@ def _existed_in(reader: Actor, department_id: int | None, period: Period) -> Non
                 ]
             }
         )
-    raise ValidationFailed(
+    raise InvalidInputError(
         {"period": [_l("No department had been set up by the end of %(period)s.", period=period.label)]}
     )
 
@@ -168,7 +166,15 @@ CRITICISM_ACTIONS = Actions(
 )
 
 
-def _area_wide_reader(state: DutyState, actor: Actor) -> bool:
+class _DutyState(Protocol):
+    """What the report actions read of a department's standing on a duty (``duty_status.DutyState``, which
+    checks itself against these actions)."""
+
+    @property
+    def due(self) -> Due: ...
+
+
+def _area_wide_reader(state: _DutyState, actor: Actor) -> bool:
     """The area-wide table is prepared by the bureau's supervisor (who drafts; its leader signs)."""
     return not state.due.duty.area_wide or (
         sees_every_department(actor) and has_permission(actor, Permission.SUPERVISION_MANAGE)

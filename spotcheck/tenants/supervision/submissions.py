@@ -26,7 +26,7 @@ from flask_babel import force_locale
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import local
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
@@ -91,7 +91,7 @@ def _freeze(due: duties.Due, tenant: Tenant, actor: Actor) -> list[Json]:
 def _due(tenant: Tenant, code: str | None, period: str | None) -> duties.Due:
     found = duties.find(tenant.id, str(code or ""), str(period or ""))
     if found is None:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {"table": ["现行规则中没有这项报送义务：请在本部门的报表页选择应报送的统计表及其统计期。"]}
         )
     return found
@@ -100,13 +100,13 @@ def _due(tenant: Tenant, code: str | None, period: str | None) -> duties.Due:
 def _own_tenant(actor: Actor) -> Tenant:
     tenant = db.session.get(Tenant, actor.tenant_id) if getattr(actor, "tenant_id", None) else None
     if tenant is None:
-        raise NotFound("没有这个部门。")
+        raise NotFoundError("没有这个部门。")
     return tenant
 
 
 def _applicable(tenant: Tenant, due: duties.Due) -> DutyState:
     if not applies(tenant, due, other_field_departments()):
-        raise Conflict(f"本部门不报送《{due.title}》（{due.duty.citation}）。")
+        raise ConflictError(f"本部门不报送《{due.title}》（{due.duty.citation}）。")
     return state_of(tenant, due)
 
 
@@ -118,7 +118,7 @@ def _contact(contact: object, phone: object) -> tuple[str, str]:
     if phone and not _PHONE.match(phone):
         problems["phone"] = ["联系电话只能是数字、空格、+、-和括号，5到32位。"]
     if problems:
-        raise ValidationFailed(problems)
+        raise InvalidInputError(problems)
     return contact, phone
 
 
@@ -127,7 +127,7 @@ def _contact(contact: object, phone: object) -> tuple[str, str]:
 
 def get(submission_id: int, reader: Actor) -> tuple[ReportSubmission, Tenant]:
     """A version of a table with its department: one's own department's, or any for the justice
-    bureau (through its audited reading); NotFound otherwise."""
+    bureau (through its audited reading); NotFoundError otherwise."""
     if sees_every_department(reader):
         with reading(reader, "submitted table", department_id=None):
             row = db.session.get(ReportSubmission, submission_id)
@@ -140,7 +140,7 @@ def get(submission_id: int, reader: Actor) -> tuple[ReportSubmission, Tenant]:
     else:
         row = tenant = None
     if row is None or tenant is None:
-        raise NotFound("没有这份报表。")
+        raise NotFoundError("没有这份报表。")
     return row, tenant
 
 

@@ -19,7 +19,7 @@ from flask.views import MethodView
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_smorest import Blueprint
 
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.job_models import Job
 from spotcheck.platform.api.campaigns.schemas import (
     CampaignFieldsSchema,
@@ -65,7 +65,7 @@ def draw_facts(campaign: Campaign, kind: str) -> dict[str, object]:
     draw is made."""
     draw = publication.public_draws(campaign, staff=True).get(kind)
     if draw is None:
-        raise NotFound(_l("This draw is not committed yet."))
+        raise NotFoundError(_l("This draw is not committed yet."))
     return {**dataclasses.asdict(draw), "nonce": publication.revealed_nonce(campaign, kind)}
 
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.platform.api.results.schemas import (
     AcknowledgeManySchema,
     AcknowledgeSchema,
@@ -32,14 +32,14 @@ blp = Blueprint(
 def _own(follow_up_id: int) -> FollowUp:
     follow_up = follow_ups.get_follow_up(follow_up_id)
     if follow_up.tenant_id != current_user.tenant_id:
-        raise NotFound(_l("No such follow-up."))
+        raise NotFoundError(_l("No such follow-up."))
     return follow_up
 
 
 def _received(follow_up_id: int) -> FollowUp:
     follow_up = follow_ups.get_follow_up(follow_up_id)
     if follow_up.receiver_tenant_id != current_user.tenant_id:
-        raise NotFound(_l("No such transfer."))
+        raise NotFoundError(_l("No such transfer."))
     return follow_up
 
 

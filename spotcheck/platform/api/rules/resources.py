@@ -22,7 +22,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from spotcheck.core.actor import Actor
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.platform.api.rules.schemas import RulesDocumentSchema, RulesFileUploadSchema
 from spotcheck.platform.api.rules.versions import (
@@ -79,7 +79,7 @@ def _actor() -> User:
 def _document() -> RulesDocument:
     document = queries.current_document()
     if document is None:
-        raise NotFound(_("There is no rules document yet."))
+        raise NotFoundError(_("There is no rules document yet."))
     return document
 
 
@@ -150,11 +150,11 @@ def _department(args: dict[str, Any]) -> Tenant:
     if not code:
         own = getattr(current_user, "tenant_id", None)
         if own is None:
-            raise ValidationFailed({"department": [_("Name the department: its code (SCJ, YJJ …).")]})
+            raise InvalidInputError({"department": [_("Name the department: its code (SCJ, YJJ …).")]})
         return accounts.get_tenant(own)
     found = next((tenant for tenant in accounts.list_tenants() if tenant.code == code), None)
     if found is None:
-        raise NotFound(_("No such department."))
+        raise NotFoundError(_("No such department."))
     return found
 
 
@@ -242,11 +242,11 @@ def _load(command: _Loader, kind: str, tenant_id: int | None, data: Mapping[str,
     if preset:
         given = queries.chosen_preset(preset, kind)
     elif given["text"] and queries.same_as_in_force(given["text"], tenant_id):
-        raise ValidationFailed({"text": [_("This file says what the version in force says: nothing was loaded.")]})
+        raise InvalidInputError({"text": [_("This file says what the version in force says: nothing was loaded.")]})
     try:
         version = command(given, actor=_actor())
-    except ValidationFailed as failed:
-        raise ValidationFailed(
+    except InvalidInputError as failed:
+        raise InvalidInputError(
             {
                 "text" if key == "file" else key: [f"{queries.error_prefix(key)}{m}" for m in messages]
                 for key, messages in failed.errors.items()
@@ -329,7 +329,7 @@ class Differences(MethodView):
         """What changed from one version to another (``?from=ID&to=ID``, of the same rulebook or department)"""
         first, second = queries.get_version(args["first"]), queries.get_version(args["second"])
         if first.tenant_id != second.tenant_id:
-            raise ValidationFailed(
+            raise InvalidInputError(
                 {
                     "to": [
                         _(

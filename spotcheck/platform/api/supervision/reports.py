@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from spotcheck.core.clock import today
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
@@ -114,7 +114,7 @@ class Duties(MethodView):
         """My department's reporting duties of last year and this one, by due date, with their status"""
         try:
             tenant = queries.own_department(reader=_user())
-        except NotFound:
+        except NotFoundError:
             abort(404)
         return queries.states_of(tenant)
 

@@ -22,7 +22,7 @@ from spotcheck.platform.web.forms import (
     role_choices,
 )
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
-from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.accounts.queries import User
 from spotcheck.tenants.contacts import commands as contact_commands, queries as contacts, vocabulary as contact_words
 
 bp = Blueprint("admin", __name__)

@@ -39,7 +39,7 @@ def login() -> ResponseReturnValue:
                 lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
                 user_agent=request.headers.get("User-Agent", ""),
             )
-        except accounts.LoginRefused as refused:
+        except accounts.LoginRefusedError as refused:
             message = str(refused.message)
             if refused.locked_until is not None:
                 until = as_utc(refused.locked_until).astimezone(SHANGHAI).strftime("%H:%M")

@@ -27,12 +27,12 @@ from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.platform.permissions import acting_user
 from spotcheck.platform.web.forms import MultiCheckboxField, choices_of, whole_or_text
 from spotcheck.tenants.campaigns import inputs
-from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.campaigns.queries import Campaign
 from spotcheck.tenants.campaigns.vocabulary import CAMPAIGN_KIND_NAMES, FLAGGED, LEADER_RULES, NAMED_CAUSES
 from spotcheck.tenants.directory.queries import directory_categories
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.rules import queries as rules_queries
-from spotcheck.tenants.rules.ruleset import Rules
+from spotcheck.tenants.rules.queries import Rules
 
 STRATA = inputs.STRATA
 

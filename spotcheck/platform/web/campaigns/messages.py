@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from flask_babel import gettext as _
 
-from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TeamMember
+from spotcheck.tenants.campaigns.queries import Campaign, CampaignTarget, TeamMember
 
 
 def approved(campaign: Campaign) -> str:

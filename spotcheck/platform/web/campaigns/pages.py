@@ -18,7 +18,7 @@ from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from werkzeug.wrappers import Response as BaseResponse
 
 from spotcheck.core.clock import today
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web import step_jobs
 from spotcheck.platform.web.campaigns import messages
@@ -44,8 +44,15 @@ from spotcheck.platform.web.forms import (
 )
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaign_queries, vocabulary
 from spotcheck.tenants.campaigns.commands import submit_draw
-from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamExpert, TeamMember
-from spotcheck.tenants.campaigns.queries import public as publication, sizes, targets as listing
+from spotcheck.tenants.campaigns.queries import (
+    Campaign,
+    Draw,
+    TeamExpert,
+    TeamMember,
+    public as publication,
+    sizes,
+    targets as listing,
+)
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
 from spotcheck.tenants.common.queries import NumberedPage
 from spotcheck.tenants.plans import queries as plans
@@ -69,7 +76,7 @@ LIST_ARGS = ("page", "q", "stratum", "status")
 #: Marks the message of a form on the target list (a flash category), shown above the list it returns to.
 AT_LIST = "at-list"
 #: What a change from the target list shows above it: the refusals, and a member or target not there.
-ON_LIST = (*REFUSALS, NotFound)
+ON_LIST = (*REFUSALS, NotFoundError)
 
 
 class TargetList(TypedDict):
@@ -103,7 +110,7 @@ def index() -> str:
 # --- drafting ---------------------------------------------------------------------------------
 
 
-def _save_errors(form: CampaignForm, failed: ValidationFailed) -> list[str]:
+def _save_errors(form: CampaignForm, failed: InvalidInputError) -> list[str]:
     """The drafting commands' refusals under the form's fields; returns those of the rules per stratum."""
     errors = dict(failed.errors)
     strata_errors = errors.pop("strata", [])
@@ -119,7 +126,7 @@ def _every_error(form: CampaignForm) -> list[str]:
     already = {field for field, messages in form.errors.items() if messages}
     return _save_errors(
         form,
-        ValidationFailed(
+        InvalidInputError(
             {field: messages for field, messages in problems.items() if FORM_FIELD.get(field, field) not in already}
         ),
     )
@@ -150,7 +157,7 @@ def new() -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("campaign_pages.detail", campaign_id=created.result.id))
-        assert isinstance(created.refusal, ValidationFailed)  # BAD_INPUT: only a bad input is caught
+        assert isinstance(created.refusal, InvalidInputError)  # BAD_INPUT: only a bad input is caught
         strata_errors = _save_errors(form, created.refusal)
     code = 422 if request.method == "POST" else 200
     return _form_page(form, None, strata_errors), code
@@ -178,7 +185,7 @@ def edit(campaign_id: int) -> ResponseReturnValue:
             flash(_("Campaign “%(title)s” saved.", title=campaign.title), "success")
             return redirect(url_for("campaign_pages.detail", campaign_id=campaign_id))
         campaign = campaign_queries.get_campaign(campaign_id)
-        assert isinstance(saved.refusal, ValidationFailed)  # BAD_INPUT: only a bad input is caught
+        assert isinstance(saved.refusal, InvalidInputError)  # BAD_INPUT: only a bad input is caught
         strata_errors = _save_errors(form, saved.refusal)
     code = 422 if request.method == "POST" else 200
     return _form_page(form, campaign, strata_errors), code
@@ -224,7 +231,7 @@ def detail(campaign_id: int) -> ResponseReturnValue:
     page, list_filter = request.args.get("page", 1, type=int), _list_filter(request.args)
     try:
         listed = _target_list(campaign, page, list_filter)
-    except NotFound:
+    except NotFoundError:
         if page <= 1:
             raise
         # past the last page (the list shrank since the link was made): the first page of that list
@@ -399,7 +406,7 @@ def verify_proof(campaign_id: int, kind: str) -> str:
 def _drawn(campaign: Campaign, kind: str) -> Draw:
     record = campaign_queries.draw(campaign, kind)
     if record is None or record.drawn_at is None:
-        raise NotFound(_l("This draw has not been made yet."))
+        raise NotFoundError(_l("This draw has not been made yet."))
     return record
 
 

@@ -17,14 +17,13 @@ from flask import Blueprint, Response, abort, g, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.clock import today
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import bundle
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web import browser_verifier
 from spotcheck.platform.web.forms import search_text
-from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.accounts.queries import list_tenants
+from spotcheck.tenants.accounts.queries import Tenant, list_tenants
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.common.vocabulary import stratum_label
 from spotcheck.tenants.joint import queries as joint_queries
@@ -113,7 +112,7 @@ def _helpers() -> dict[str, object]:
 
 
 @bp.errorhandler(404)
-@bp.errorhandler(NotFound)
+@bp.errorhandler(NotFoundError)
 def _not_found(error: Exception) -> tuple[str, int]:
     return render_template("campaigns/public/not_found.html"), 404
 

@@ -15,7 +15,7 @@ from wtforms import TextAreaField
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import WITH_FORBIDDEN, EmptyForm, perform
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaign_queries
-from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.campaigns.queries import Campaign
 from spotcheck.tenants.joint import commands as joint_commands, queries as joint_queries
 
 bp = Blueprint("withdrawal_pages", __name__)

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 
 from spotcheck.platform.web.forms import MultiCheckboxField
-from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.accounts.queries import Tenant
 from spotcheck.tenants.common.vocabulary import ENTITY_FLAG, ENTITY_FLAG_SHORT, reference
 from spotcheck.tenants.directory import inputs
 from spotcheck.tenants.directory.vocabulary import RISK_LABEL_STYLE_NAMES

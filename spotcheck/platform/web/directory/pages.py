@@ -30,7 +30,7 @@ from spotcheck.platform.web.directory.forms import (
 from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory import commands, inputs, queries
-from spotcheck.tenants.directory.models import DirectoryEntry
+from spotcheck.tenants.directory.queries import DirectoryEntry
 
 bp = Blueprint("directory_pages", __name__, url_prefix="/catalog/directory")
 

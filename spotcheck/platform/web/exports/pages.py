@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext as _
 
 from spotcheck.core import jobs
-from spotcheck.core.errors import Conflict
+from spotcheck.core.errors import ConflictError
 from spotcheck.platform import downloads
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform, requested_page
@@ -87,7 +87,7 @@ def deliver(batch_id: int) -> ResponseReturnValue:
         actor=_user(),
         locale=str(get_locale()),
         done=_("The batch is being delivered again; its progress is shown below."),
-        refusals=(Conflict,),
+        refusals=(ConflictError,),
     )
     if job is REFUSED:
         return redirect(url_for("export_pages.batch", batch_id=found.id))

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from spotcheck.core.clock import today
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import has_permission
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.text import whole_number
@@ -23,7 +23,7 @@ from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt, perform,
 from spotcheck.platform.web.inspectors.forms import InspectorForm, RecusalForm
 from spotcheck.tenants.common.queries import NumberedPage
 from spotcheck.tenants.inspectors import commands, queries
-from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.inspectors.queries import Inspector
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import inspectors as inspector_links
 from spotcheck.tenants.rules import queries as rules_queries
@@ -188,7 +188,7 @@ def withdraw_recusal(inspector_id: int, recusal_id: int) -> ResponseReturnValue:
     inspector = queries.get_inspector(inspector_id)
     if EmptyForm().validate_on_submit():
         if not any(r.id == recusal_id for r in queries.list_recusals(inspector)):
-            raise NotFound(_("No such recusal."))
+            raise NotFoundError(_("No such recusal."))
         perform(
             commands.withdraw_recusal,
             recusal_id,

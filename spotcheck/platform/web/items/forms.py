@@ -11,7 +11,7 @@ from spotcheck.core.text import whole_number
 from spotcheck.platform.web.forms import MultiCheckboxField, choices_of
 from spotcheck.tenants.common.vocabulary import sampling
 from spotcheck.tenants.items import inputs
-from spotcheck.tenants.items.models import Item
+from spotcheck.tenants.items.queries import Item
 
 
 def _form_field(field: inputs.ItemField) -> UnboundField:
@@ -41,7 +41,7 @@ def _typed(field: inputs.ItemField, value: object) -> object:
     if field.kind == inputs.RATIO:
         try:
             return sampling.parse_ratio(value)
-        except sampling.Invalid:
+        except sampling.InvalidValueError:
             return value
     if field.kind == inputs.TIMES:
         times = str(value or "").strip()

@@ -9,7 +9,7 @@ from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt, perform
 from spotcheck.platform.web.items.forms import ItemEditForm, ItemForm, RetireForm
 from spotcheck.tenants.common.vocabulary import ITEM_STATUS, sampling
 from spotcheck.tenants.items import commands, inputs, queries
-from spotcheck.tenants.items.models import Item
+from spotcheck.tenants.items.queries import Item
 from spotcheck.tenants.items.vocabulary import ItemStatus
 
 bp = Blueprint("items_pages", __name__, url_prefix="/catalog/items")

@@ -15,7 +15,7 @@ from spotcheck.core.text import whole_number
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm, perform
 from spotcheck.tenants.joint import commands, queries
-from spotcheck.tenants.joint.models import FieldLead
+from spotcheck.tenants.joint.queries import FieldLead
 
 bp = Blueprint("field_pages", __name__, url_prefix="/platform/fields")
 

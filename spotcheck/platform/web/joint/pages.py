@@ -18,7 +18,7 @@ from flask_babel import get_locale, gettext as _
 from werkzeug.wrappers import Response
 
 from spotcheck.core.clock import today
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web import step_jobs
 from spotcheck.platform.web.campaigns import messages
@@ -26,12 +26,11 @@ from spotcheck.platform.web.campaigns.forms import CampaignForm, DrawForm, Leade
 from spotcheck.platform.web.campaigns.pages import _save_errors as show_campaign_errors
 from spotcheck.platform.web.forms import BAD_INPUT, REFUSED, WITH_FORBIDDEN, EmptyForm, attempt, perform, requested_page
 from spotcheck.platform.web.joint.forms import DeclineForm, JointForm
-from spotcheck.tenants.campaigns.models import TeamMember
-from spotcheck.tenants.campaigns.queries import sizes as draw_sizes
+from spotcheck.tenants.campaigns.queries import TeamMember, sizes as draw_sizes
 from spotcheck.tenants.campaigns.vocabulary import RISK_STRATA
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import commands, queries
-from spotcheck.tenants.joint.models import JointParticipant
+from spotcheck.tenants.joint.queries import JointParticipant
 from spotcheck.tenants.results import commands as results
 
 bp = Blueprint("joint_pages", __name__, url_prefix="/joint")
@@ -227,7 +226,7 @@ def leader(campaign_id: int) -> ResponseReturnValue:
             {"member_id": member_id or 0},
             actor=_user(),
             done=_("The team leader is named."),
-            refusals=(*WITH_FORBIDDEN, NotFound),
+            refusals=(*WITH_FORBIDDEN, NotFoundError),
         )
     return redirect(
         url_for(
@@ -259,7 +258,7 @@ def declare_recusal(campaign_id: int, member_id: int) -> ResponseReturnValue:
             member_id,
             {"reason": request.form.get("reason", "")},
             actor=_user(),
-            refusals=(*WITH_FORBIDDEN, NotFound),
+            refusals=(*WITH_FORBIDDEN, NotFoundError),
         )
         if outcome.invalid:
             return _render_detail(campaign_id, status=422, errors={**outcome.errors, "_member": member_id})
@@ -283,7 +282,7 @@ def replace(campaign_id: int, member_id: int) -> ResponseReturnValue:
             {"member_id": member_id, "reason": "conflict"},
             actor=_user(),
             done=_replaced,
-            refusals=(*WITH_FORBIDDEN, NotFound),
+            refusals=(*WITH_FORBIDDEN, NotFoundError),
         )
     return _at_visits(campaign_id)
 
@@ -308,7 +307,7 @@ def submitter(campaign_id: int) -> ResponseReturnValue:
             {"member_id": request.form.get("member_id", type=int) or 0},
             actor=_user(),
             done=_("The department's submitter is named."),
-            refusals=(*WITH_FORBIDDEN, NotFound),
+            refusals=(*WITH_FORBIDDEN, NotFoundError),
         )
     return _at_visits(campaign_id)
 
@@ -425,7 +424,7 @@ PART_FIELDS = {"item_ids", "exempt_kind", "exempt_reason", "categories", "indust
 def _show_part_errors(form: CampaignForm, errors: dict[str, list[str]]) -> None:
     """The refusals of a department's part where its form shows them: under the fields it has, and
     above the form for the rules per stratum and for any field the part's form does not show."""
-    strata = show_campaign_errors(form, ValidationFailed(errors))
+    strata = show_campaign_errors(form, InvalidInputError(errors))
     hidden = [
         f"{field.label.text}：{message}"
         for name, field in form._fields.items()

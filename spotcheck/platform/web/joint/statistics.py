@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from spotcheck.core.clock import today
-from spotcheck.core.errors import Forbidden
+from spotcheck.core.errors import ForbiddenError
 from spotcheck.core.text import whole_number
 from spotcheck.platform import downloads
 from spotcheck.platform.permissions import Permission, requires
@@ -53,7 +53,7 @@ def _table(year: int) -> queries.Table:
     403 for anyone but the lead department's readers."""
     try:
         return queries.statistics_table(Year(year), reader=current_user._get_current_object())
-    except Forbidden as refused:
+    except ForbiddenError as refused:
         abort(403, description=str(refused))
 
 

@@ -21,7 +21,7 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.joint import queries as joint_queries
 from spotcheck.tenants.plans import commands, queries
-from spotcheck.tenants.plans.models import Plan
+from spotcheck.tenants.plans.queries import Plan
 from spotcheck.tenants.plans.vocabulary import AUTHORITY_CODES
 from spotcheck.tenants.rules import queries as rules_queries
 

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from spotcheck.core.errors import Conflict, NotFound, ValidationFailed, user_message
+from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError, user_message
 from spotcheck.platform.extensions import limiter
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.forms import EmptyForm, attempt
@@ -133,7 +133,7 @@ def business_step(
         return check_page(
             public_check(token=token), None, form=form, refusal=_("The form has expired: send it again.")
         ), 400
-    outcome = attempt(command, token, data, refusals=(ValidationFailed, Conflict, NotFound))
+    outcome = attempt(command, token, data, refusals=(InvalidInputError, ConflictError, NotFoundError))
     if outcome.ok:
         return redirect(url_for("public_checks.scanned", token=token, sent=form, _anchor=SENT_AT.get(form, "business")))
     check = public_check(token=token)

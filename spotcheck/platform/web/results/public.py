@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.forms import requested_page, search_text
 from spotcheck.tenants.results.queries import register
@@ -34,7 +34,7 @@ def index() -> str:
 def entity(code: str) -> str:
     found = register.entity_by_code(code)
     if found is None:
-        raise NotFound(_l("No published result of this entity."))
+        raise NotFoundError(_l("No published result of this entity."))
     return render_template("results/public/entity.html", entity=found, visits=register.of_entity_by_visit(found))
 
 
@@ -43,5 +43,5 @@ def entity(code: str) -> str:
 def campaign(campaign_id: int) -> str:
     page = register.of_campaign(campaign_id, requested_page())
     if not page.total:
-        raise NotFound(_l("No published result of this campaign."))
+        raise NotFoundError(_l("No published result of this campaign."))
     return render_template("results/public/index.html", search="", page=page, campaign=page.rows[0].content)

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.job_models import Job
 from spotcheck.core.text import whole_number
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
@@ -25,8 +25,7 @@ from spotcheck.platform.web.forms import (
     requested_page,
 )
 from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.results.queries import categories as category_choices, listing
+from spotcheck.tenants.results.queries import Visit, categories as category_choices, listing
 from spotcheck.tenants.results.vocabulary import FOUND_PROBLEM, VisitStatus
 from spotcheck.tenants.rules import queries as rules_queries
 
@@ -99,7 +98,7 @@ def approve_many() -> ResponseReturnValue:
                 return job_page
         else:
             ids = requested_ids(request.form, "visit_ids")
-            perform(results.approve_results, ids, actor=_user(), done=_approved, refusals=(*REFUSALS, NotFound))
+            perform(results.approve_results, ids, actor=_user(), done=_approved, refusals=(*REFUSALS, NotFoundError))
     return redirect(url_for("result_queues.review", category=category, campaign=campaign_id))
 
 
@@ -149,7 +148,7 @@ def publish() -> ResponseReturnValue:
             if job_page is not None:
                 return job_page
         else:
-            perform(results.publish_results, ids, actor=_user(), done=_published, refusals=(*REFUSALS, NotFound))
+            perform(results.publish_results, ids, actor=_user(), done=_published, refusals=(*REFUSALS, NotFoundError))
     if back:
         return redirect(url_for("visit_pages.detail", visit_id=ids[0]))
     return redirect(url_for("result_queues.publication", campaign=campaign_id))

@@ -15,7 +15,7 @@ from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import WITH_FORBIDDEN, Attempt, EmptyForm, attempt
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
-from spotcheck.tenants.campaigns.models import Campaign, TeamExpert, TeamMember
+from spotcheck.tenants.campaigns.queries import Campaign, TeamExpert, TeamMember
 from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import teams

@@ -9,14 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.text import whole_numbers
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import WITH_FORBIDDEN, EmptyForm, perform
 from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.results.models import FollowUp
-from spotcheck.tenants.results.queries import follow_ups, visits
+from spotcheck.tenants.results.queries import FollowUp, follow_ups, visits
 
 bp = Blueprint("transfer_pages", __name__, url_prefix="/transfers")
 
@@ -25,7 +24,7 @@ def _received(follow_up_id: int) -> FollowUp:
     """A transfer this department received; anything else (its own follow-ups included) is 404."""
     follow_up = follow_ups.get_follow_up(follow_up_id)
     if follow_up.receiver_tenant_id != current_user.tenant_id:
-        raise NotFound(_("No such transfer."))
+        raise NotFoundError(_("No such transfer."))
     return follow_up
 
 
@@ -48,7 +47,7 @@ def acknowledge_many() -> BaseResponse:
             {"note": request.form.get("note", "")},
             actor=current_user._get_current_object(),
             done=_acknowledged,
-            refusals=(*WITH_FORBIDDEN, NotFound),
+            refusals=(*WITH_FORBIDDEN, NotFoundError),
         )
     return redirect(url_for("transfer_pages.index"))
 

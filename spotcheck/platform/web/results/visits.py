@@ -12,7 +12,7 @@ from flask_babel import get_locale, gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from spotcheck.core import storage
-from spotcheck.core.errors import Conflict, Forbidden, NotFound
+from spotcheck.core.errors import ConflictError, ForbiddenError, NotFoundError
 from spotcheck.platform import downloads
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import (
@@ -32,8 +32,7 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import queries as joint_queries
 from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results, inputs
-from spotcheck.tenants.results.models import InspectionCode, Visit
-from spotcheck.tenants.results.queries import listing, visit_page, visits
+from spotcheck.tenants.results.queries import InspectionCode, Visit, listing, visit_page, visits
 from spotcheck.tenants.spreadsheets import queries as sheet_queries
 from spotcheck.tenants.spreadsheets.commands import submit_results_import
 
@@ -338,7 +337,7 @@ def detach(visit_id: int, attachment_id: int) -> BaseResponse:
             {"attachment_id": attachment_id},
             actor=_user(),
             done=_("The attachment is removed."),
-            refusals=(*REFUSALS, NotFound),
+            refusals=(*REFUSALS, NotFoundError),
         )
     return _back(visit_id, "attachments")
 
@@ -385,7 +384,7 @@ def close_follow_up(visit_id: int, follow_up_id: int) -> ResponseReturnValue:
     visit = _visit(visit_id)
     follow_up = next((f for f in visit.follow_ups if f.id == follow_up_id), None)
     if follow_up is None:
-        raise NotFound(_("No such follow-up."))
+        raise NotFoundError(_("No such follow-up."))
     if EmptyForm().validate_on_submit():
         data = {name: request.form.get(name, "") for name in ("closed_on", "outcome", "outcome_note")}
         return _answer(
@@ -449,7 +448,11 @@ def close(visit_id: int) -> BaseResponse:
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
         perform(
-            results.close_visit, visit_id, actor=_user(), done=_("The visit is closed."), refusals=(Conflict, Forbidden)
+            results.close_visit,
+            visit_id,
+            actor=_user(),
+            done=_("The visit is closed."),
+            refusals=(ConflictError, ForbiddenError),
         )
     return _back(visit_id)
 
@@ -471,7 +474,7 @@ def departure(visit_id: int) -> BaseResponse:
 def _at_the_door(visit_id: int, command: Callable[..., InspectionCode], done: str) -> BaseResponse:
     _visit(visit_id)
     if EmptyForm().validate_on_submit():
-        perform(command, visit_id, actor=_user(), done=done, refusals=(Conflict, Forbidden))
+        perform(command, visit_id, actor=_user(), done=done, refusals=(ConflictError, ForbiddenError))
     return _back(visit_id, "inspection-code")
 
 

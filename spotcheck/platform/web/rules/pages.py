@@ -16,13 +16,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt
 from spotcheck.platform.web.rules import versions as rule_versions
 from spotcheck.platform.web.rules.forms import RulesFileForm, RulesTextForm
-from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.accounts.queries import User
 from spotcheck.tenants.rules import commands, queries
 
 bp = Blueprint("rules_pages", __name__, url_prefix="/catalog/rules")
@@ -101,7 +101,7 @@ def publish() -> ResponseReturnValue:
 def download() -> ResponseReturnValue:
     document = queries.current_document()
     if document is None:
-        raise NotFound(_("There is no rules document yet."))
+        raise NotFoundError(_("There is no rules document yet."))
     return send_file(
         queries.file_path(document),
         mimetype=document.media_type,

@@ -8,11 +8,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.rules import versions as rule_versions
-from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.accounts.queries import active_tenants
+from spotcheck.tenants.accounts.queries import Tenant, active_tenants
 from spotcheck.tenants.rules import queries as rules_queries
 
 bp = Blueprint("public_rules", __name__, url_prefix="/public")
@@ -29,7 +28,7 @@ VIEWS = {
 
 
 @bp.errorhandler(404)
-@bp.errorhandler(NotFound)
+@bp.errorhandler(NotFoundError)
 def _not_found(error: Exception) -> ResponseReturnValue:
     return render_template("public/not_found.html"), 404
 

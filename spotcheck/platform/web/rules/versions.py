@@ -16,11 +16,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _, lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.platform.permissions import acting_user
 from spotcheck.platform.web.forms import BAD_INPUT, attempt
 from spotcheck.tenants.rules import queries, vocabulary as rules_vocabulary
-from spotcheck.tenants.rules.models import RuleVersion
+from spotcheck.tenants.rules.queries import RuleVersion
 from spotcheck.tenants.rules.vocabulary import SOURCES
 
 #: The largest rules file read from an upload (the command counts its characters: 400,000 at most).
@@ -64,11 +64,11 @@ def submitted(kind: str) -> dict[str, str]:
     if upload is not None and upload.filename:
         data = upload.stream.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
-            raise ValidationFailed({"file": [_("The file is too large for a rules file.")]})
+            raise InvalidInputError({"file": [_("The file is too large for a rules file.")]})
         try:
             return {"text": data.decode("utf-8-sig"), "preset": ""}
         except UnicodeDecodeError:
-            raise ValidationFailed(
+            raise InvalidInputError(
                 {"file": [_("The file is not UTF-8 text: save it as UTF-8 and choose it again.")]}
             ) from None
     return {"text": request.form.get("text", ""), "preset": ""}
@@ -109,10 +109,10 @@ def load(
 
 def version_of(version_id: int, scope: int | Literal[_Scope.ANY] | None = ANY) -> RuleVersion:
     """The version ``version_id`` (of the scope ``scope``: None for the rulebook, a department's id),
-    or NotFound."""
+    or NotFoundError."""
     version = queries.get_version(version_id)
     if scope is not ANY and version.tenant_id != scope:
-        raise NotFound(_l("No such version of the rules."))
+        raise NotFoundError(_l("No such version of the rules."))
     return version
 
 
@@ -152,7 +152,7 @@ def differences_context(tenant_id: int | None) -> dict[str, object]:
         first, second = (before.id if before else None), in_force.id
     chosen = (versions.get(first) if first is not None else None, versions.get(second) if second is not None else None)
     if (first is not None and chosen[0] is None) or (second is not None and chosen[1] is None):
-        raise NotFound(_l("No such version of the rules."))
+        raise NotFoundError(_l("No such version of the rules."))
     changes = queries.differences(chosen[0], chosen[1]) if chosen[0] is not None and chosen[1] is not None else None
     return {"history": history, "first": chosen[0], "second": chosen[1], "changes": changes}
 
@@ -171,10 +171,10 @@ def version_file(version: RuleVersion) -> Response:
 
 def in_force_file(tenant_id: int | None) -> Response:
     """The version in force as a rules file to edit and load again (what it leaves to others said in
-    comments), or NotFound when the scope has none."""
+    comments), or NotFoundError when the scope has none."""
     text, version = queries.show_text(tenant_id), queries.in_force_version(tenant_id)
     if text is None or version is None:
-        raise NotFound(_l("No version of these rules is in force."))
+        raise NotFoundError(_l("No version of these rules is in force."))
     return send_file(
         io.BytesIO(text.encode("utf-8")),
         mimetype="application/toml",

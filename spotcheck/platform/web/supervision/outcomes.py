@@ -8,7 +8,7 @@ from flask import Blueprint, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.forms import EmptyForm, attempt
 from spotcheck.platform.web.results.checks import check_page, limited
@@ -29,7 +29,7 @@ def outcomes(token: str) -> ResponseReturnValue:
             public_check(token=token), None, form="outcomes", refusal=_("The form has expired: send it again.")
         ), 400
     data = {"business_code": request.form.get("business_code", "")}
-    outcome = attempt(business_outcomes, token, data, refusals=(ValidationFailed, NotFound))
+    outcome = attempt(business_outcomes, token, data, refusals=(InvalidInputError, NotFoundError))
     if not outcome.ok:
         check = public_check(token=token)
         return check_page(check, None, form="outcomes", errors=outcome.errors), 404 if check is None else 422

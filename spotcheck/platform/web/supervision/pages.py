@@ -23,8 +23,7 @@ from spotcheck.tenants.contacts import queries as contacts
 from spotcheck.tenants.contacts.vocabulary import ROLES as CONTACT_ROLES
 from spotcheck.tenants.notices import queries as notices
 from spotcheck.tenants.supervision import commands, queries, vocabulary
-from spotcheck.tenants.supervision.models import Criticism
-from spotcheck.tenants.supervision.queries import burden as burden_queries, shown
+from spotcheck.tenants.supervision.queries import Criticism, burden as burden_queries, shown
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 

@@ -9,15 +9,15 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from spotcheck.core.clock import today
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import has_permission, refusal
 from spotcheck.core.text import whole_number
 from spotcheck.platform import downloads
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import EmptyForm, perform
-from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.accounts.queries import Tenant
 from spotcheck.tenants.supervision import commands, queries, vocabulary
-from spotcheck.tenants.supervision.submission_models import ReportEntry, ReportSubmission
+from spotcheck.tenants.supervision.queries import ReportEntry, ReportSubmission
 
 bp = Blueprint("report_pages", __name__, url_prefix="/reports")
 
@@ -25,7 +25,7 @@ bp = Blueprint("report_pages", __name__, url_prefix="/reports")
 def _tenant() -> Tenant:
     try:
         return queries.own_department(reader=_user())
-    except NotFound:
+    except NotFoundError:
         abort(404)
 
 
@@ -56,7 +56,7 @@ def duty(code: str, period: str) -> ResponseReturnValue:
     tenant = _tenant()
     try:
         view = queries.duty_view(tenant, due, reader=_user())
-    except NotFound:
+    except NotFoundError:
         abort(404)
     state = view.state
     preview = state.prepared or state.current
@@ -170,7 +170,7 @@ def download(submission_id: int) -> ResponseReturnValue:
 def _submission(submission_id: int) -> tuple[ReportSubmission, Tenant]:
     try:
         return queries.submission(submission_id, reader=_user())
-    except NotFound:
+    except NotFoundError:
         abort(404)
 
 

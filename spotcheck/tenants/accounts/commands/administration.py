@@ -13,7 +13,7 @@ from spotcheck.core import audit, events
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import Model, db, get_row
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.passwords import hash_password, password_problems
 from spotcheck.core.policy import ROLES_BY_TENANT_KIND, Permission, Role
 from spotcheck.core.scoping import system_access, tenant_scope
@@ -79,7 +79,7 @@ def create_department(data: dict, *, actor: Actor) -> Tenant:
         )
         errors.update({ADMIN_FIELDS.get(key, key): value for key, value in admin_errors.items()})
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     tenant = Tenant(**fields)
     _insert(tenant, "code", _l("This code is already taken."))
     audit.record(
@@ -173,7 +173,7 @@ def create_user(data: dict, *, actor: Actor) -> User:
     errors: dict[str, list] = {}
     fields = _user_fields(dict(data or {}), tenant_of(actor).kind.value, errors)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     return _new_user(tenant_of(actor), fields, actor=actor)
 
 
@@ -184,7 +184,7 @@ def create_platform_admin(data: dict, *, actor: Actor) -> User:
     errors: dict[str, list] = {}
     fields = _user_fields({**(data or {}), "roles": [Role.platform_admin.value]}, None, errors)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     return _new_user(None, fields, actor=actor)
 
 
@@ -210,22 +210,22 @@ def update_user(user_id: int, data: dict | None = None, *, actor: Actor) -> User
             display_name, "display_name", problems, limit=100, missing=_l("Enter the person's name.")
         )
         if problems:
-            raise ValidationFailed(problems)
+            raise InvalidInputError(problems)
         if display_name != user.display_name:
             changes["display_name"] = [user.display_name, display_name]
             user.display_name = display_name
     if roles is not None:
         roles = sorted(set(roles))
         if role_problems := _check_roles(roles, user.tenant.kind.value if user.tenant else None):
-            raise ValidationFailed({"roles": role_problems})
+            raise InvalidInputError({"roles": role_problems})
         if actor.id == user.id and Role.tenant_admin.value in user.roles and Role.tenant_admin.value not in roles:
-            raise ValidationFailed({"roles": [_l("You cannot remove your own administrator role.")]})
+            raise InvalidInputError({"roles": [_l("You cannot remove your own administrator role.")]})
         if roles != sorted(user.roles):
             changes["roles"] = [sorted(user.roles), roles]
             user.roles = roles
     if active is not None and active != user.active:
         if actor.id == user.id and not active:
-            raise ValidationFailed({"active": [_l("You cannot deactivate yourself.")]})
+            raise InvalidInputError({"active": [_l("You cannot deactivate yourself.")]})
         changes["active"] = [user.active, active]
         user.active = active
         if not active:
@@ -254,4 +254,4 @@ def _insert(obj: Model, unique_field: str, message: LazyString) -> None:
             db.session.add(obj)
             db.session.flush()
     except IntegrityError:
-        raise ValidationFailed({unique_field: [message]}) from None
+        raise InvalidInputError({unique_field: [message]}) from None

@@ -1,7 +1,7 @@
 """部门管理员的管理: the platform administrator's care of each department's administrators (部门管理员)
 — adding one, resetting one's password (a temporary password shown once), disabling and enabling
 one. The platform administrator belongs to no department: every command here works inside the one
-department named (:func:`tenant_scope`), finds the user there or nowhere (NotFound), and records
+department named (:func:`tenant_scope`), finds the user there or nowhere (NotFoundError), and records
 its entry in that department's audit chain, so the department sees who changed its administrators.
 The department's other users are its own administrator's to manage (:mod:`.administration`)."""
 
@@ -17,7 +17,7 @@ from spotcheck.core import audit
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import get_row
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.passwords import hash_password, password_problems
 from spotcheck.core.policy import Permission, Role
 from spotcheck.core.scoping import tenant_scope
@@ -52,7 +52,7 @@ def _its_user(tenant_id: int, user_id: int) -> User:
     """The department's user, locked for the change; a user of another department does not exist here."""
     user = get_row(User, user_id, _l("No such user."), for_update=True)  # in the department's scope: its own only
     if user.tenant_id != tenant_id:
-        raise NotFound(_l("No such user."))
+        raise NotFoundError(_l("No such user."))
     return user
 
 
@@ -63,7 +63,7 @@ def create_department_admin(tenant_id: int, data: dict, *, actor: Actor) -> User
         errors: dict[str, list] = {}
         fields = _user_fields({**(data or {}), "roles": [Role.tenant_admin.value]}, tenant.kind.value, errors)
         if errors:
-            raise ValidationFailed(errors)
+            raise InvalidInputError(errors)
         return _new_user(tenant, fields, actor=actor)
 
 

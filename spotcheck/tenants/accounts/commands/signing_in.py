@@ -17,14 +17,14 @@ from spotcheck.core import audit, clock
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import ANYONE, command
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.passwords import DUMMY_HASH, hash_password, password_problems, secret_digest, verify_password
 from spotcheck.core.personal_data import mask_contact
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.accounts.models import ApiToken, User, UserSession
 from spotcheck.tenants.accounts.sessions import end_sessions, new_session_stamp
-from spotcheck.tenants.accounts.vocabulary import EMAIL, MOBILE, TOKEN_PREFIX, Attempt, LoginRefused
+from spotcheck.tenants.accounts.vocabulary import EMAIL, MOBILE, TOKEN_PREFIX, Attempt, LoginRefusedError
 
 
 @command(ANYONE)
@@ -45,14 +45,14 @@ def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
             audit.record(
                 "auth.login_failed", "user", None, tenant_id=None, details={"login": login[:64], "why": "unknown"}
             )
-            return Attempt(None, LoginRefused(_l("Wrong login or password.")))
+            return Attempt(None, LoginRefusedError(_l("Wrong login or password.")))
         if user.is_locked:
             audit.record(
                 "auth.login_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": "locked"}
             )
             return Attempt(
                 None,
-                LoginRefused(
+                LoginRefusedError(
                     _l(
                         "This account is locked after too many failed logins. Try again later "
                         "or ask your administrator."
@@ -68,12 +68,12 @@ def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
                 user.failed_logins = 0
                 details["locked_minutes"] = lock_minutes
             audit.record("auth.login_failed", "user", user.id, actor=user, tenant_id=user.tenant_id, details=details)
-            return Attempt(None, LoginRefused(_l("Wrong login or password.")))
+            return Attempt(None, LoginRefusedError(_l("Wrong login or password.")))
         if not user.active:
             audit.record(
                 "auth.login_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": "inactive"}
             )
-            return Attempt(None, LoginRefused(_l("This account is deactivated. Ask your administrator.")))
+            return Attempt(None, LoginRefusedError(_l("This account is deactivated. Ask your administrator.")))
         user.failed_logins = 0
         user.locked_until = None
         user.last_login_at = moment
@@ -115,7 +115,7 @@ def set_contact(data: dict, *, actor: User) -> None:
     if mobile and not MOBILE.match(mobile):
         errors["mobile"] = [_l("Give an 11-digit mainland mobile number, or leave it empty.")]
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     actor.email, actor.mobile = email, mobile
     audit.record(
         "account.contact_changed",
@@ -150,11 +150,11 @@ def change_password(data: dict, *, actor: User) -> None:
     session is ended (all but ``keep_session``, this one's key)."""
     user, current, new = actor, data.get("current") or "", data.get("new") or ""
     if not verify_password(user.password_hash, current):
-        raise ValidationFailed({"current_password": [_l("The current password is wrong.")]})
+        raise InvalidInputError({"current_password": [_l("The current password is wrong.")]})
     if problems := password_problems(new):
-        raise ValidationFailed({"new_password": problems})
+        raise InvalidInputError({"new_password": problems})
     if verify_password(user.password_hash, new):
-        raise ValidationFailed({"new_password": [_l("Choose a password different from the current one.")]})
+        raise InvalidInputError({"new_password": [_l("Choose a password different from the current one.")]})
     user.password_hash = hash_password(new)
     user.must_change_password = False  # their own now, not a temporary one
     user.session_stamp = new_session_stamp()
@@ -171,7 +171,7 @@ def issue_token(data: dict, *, actor: Actor) -> tuple[ApiToken, str]:
     user = actor
     name = str(data.get("name") or "").strip()
     if not name or len(name) > 100:
-        raise ValidationFailed({"name": [_l("Name the token (1–100 characters), e.g. the script that uses it.")]})
+        raise InvalidInputError({"name": [_l("Name the token (1–100 characters), e.g. the script that uses it.")]})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         tenant_id=user.tenant_id,
@@ -194,7 +194,7 @@ def revoke_token(token_id: int, data: dict | None = None, *, actor: Actor) -> Ap
         sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id).with_for_update()
     )
     if token is None:
-        raise NotFound(_l("No such token."))
+        raise NotFoundError(_l("No such token."))
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         audit.record("token.revoked", "api_token", token.id, actor=user, tenant_id=user.tenant_id)

@@ -19,7 +19,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.draw import proof_file, targets as target_engine
@@ -55,7 +55,7 @@ def freeze_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) 
     try:
         frame = frames.target_frame([frames.FramePart.of(campaign)], today())
     except ValueError as bad:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {"target_filter": [_l("The directory holds a code the draw cannot take (%(why)s).", why=str(bad))]}
         ) from None
     draws.freeze(record, frame, actor=actor)
@@ -108,7 +108,7 @@ def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor: Acto
     campaign, record = _locked(campaign_id, "inspectors", actor, "freeze_inspectors")
     needed = sorted({c for item in campaign.items for c in item.inspector_categories})
     if not needed:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "items": [
                     _l("The campaign's items name no enforcement category (执法类别): no inspector can be qualified.")
@@ -143,8 +143,8 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor)
             capacity=campaign.capacity,
             public_inputs=inputs,
         )
-    except engine.DrawFailed as failed:
-        raise Conflict(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
+    except engine.DrawError as failed:
+        raise ConflictError(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
     del proof["frame_lines"]  # the frame file is the proof's frame
     draws.finish(record, proof, inputs, reason)
     draws.store_teams(campaign, proof["teams"])
@@ -170,7 +170,7 @@ def submit_draw(campaign_id: int, data: dict, *, actor: Actor, locale: str = "zh
     possible now, with no draw of that kind under way, before the job is queued; returns the job to watch."""
     kind = data.get("kind")
     if kind not in DRAW_KINDS:
-        raise ValidationFailed({"kind": [_l("No such draw.")]})
+        raise InvalidInputError({"kind": [_l("No such draw.")]})
     campaign = get_campaign(campaign_id, for_update=True)  # two requests take turns here
     ready_to_draw(campaign, kind)
     jobs.refuse_if_under_way(f"draw.{kind}", campaign.id, DRAW_UNDER_WAY)

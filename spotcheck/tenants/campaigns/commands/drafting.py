@@ -10,7 +10,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns import draws, named
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, issue_code, recheck
@@ -29,7 +29,7 @@ def create_campaign(data: dict, *, actor: Actor) -> Campaign:
     clean, errors = clean_campaign(data)
     check_plan(clean, errors)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     items = clean.pop("items")
     campaign = Campaign(code=None, status=CampaignStatus.draft, **clean)
     campaign.items = items
@@ -60,7 +60,7 @@ def update_campaign(campaign_id: int, data: dict, *, actor: Actor) -> Campaign:
     clean, errors = clean_campaign({**values_of(campaign), **data})
     check_plan(clean, errors)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     campaign.items = clean.pop("items")
     for key, value in clean.items():
         setattr(campaign, key, value)
@@ -75,7 +75,7 @@ def approve(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Camp
     campaign = get_campaign(campaign_id, for_update=True)
     CAMPAIGN_ACTIONS.require(campaign, actor, "approve")
     if errors := recheck(campaign):
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     if campaign.code is None:
         campaign.code = issue_code(campaign.tenant, campaign.year, named=campaign.named)
     campaign.status, campaign.approved_at, campaign.approved_by_name = (

@@ -17,7 +17,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now, today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, is_row_id
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.campaigns import named
@@ -168,7 +168,7 @@ def register_emergency(data: dict, *, actor: Actor) -> Campaign:
     if team and not errors:
         _conflicts(team, clean["named_targets"], errors)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     clean["team_size"] = len(team)
     items = clean.pop("items")
     campaign = Campaign(code=None, status=CampaignStatus.draft, late_reason=reason, **clean)
@@ -177,7 +177,7 @@ def register_emergency(data: dict, *, actor: Actor) -> Campaign:
     db.session.flush()
     named.recheck(campaign, rules, errors)  # the yearly cap, as at an approval
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     campaign.code = issue_code(campaign.tenant, campaign.year, named=True)
     campaign.approved_at, campaign.approved_by_name = now(), actor.display_name
     keep_rules(campaign)

@@ -16,7 +16,7 @@ from spotcheck.core import audit, bulk, events
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.draw import targets as target_engine
 from spotcheck.tenants.campaigns import draws, inspection_counts
@@ -38,7 +38,7 @@ def replace_target(campaign_id: int, data: dict, *, actor: Actor) -> CampaignTar
     campaign, record = _locked(campaign_id, "targets", actor, "replace_target")
     rules = rules_of(campaign)
     if reason not in rules.target_replacement_reasons:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "reason": [
                     _l(
@@ -59,14 +59,14 @@ def replace_target(campaign_id: int, data: dict, *, actor: Actor) -> CampaignTar
         )
     )
     if out is None:
-        raise NotFound(_l("This entity is not a selected target of the campaign."))
+        raise NotFoundError(_l("This entity is not a selected target of the campaign."))
     proof = copy.deepcopy(cast(dict[str, Any], record.proof))  # a new value, so the change is saved
     try:
         replacement = target_engine.replace_target(
             proof, group=out.group_code, stratum=out.stratum, out=out.entity.code, reason=reason
         )
     except ValueError as exc:
-        raise Conflict(_l("No reserve left in this stratum (%(detail)s).", detail=str(exc))) from None
+        raise ConflictError(_l("No reserve left in this stratum (%(detail)s).", detail=str(exc))) from None
     incoming = db.session.scalar(
         sa.select(CampaignTarget)
         .join(CampaignTarget.entity)
@@ -95,7 +95,7 @@ def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMemb
     campaign, record = _locked(campaign_id, "inspectors", actor, "replace_inspector")
     rules = rules_of(campaign)
     if reason not in rules.inspector_replacement_reasons:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "reason": [
                     _l(
@@ -112,9 +112,9 @@ def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMemb
         )
     )
     if member is None:
-        raise NotFound(_l("No such team member."))
+        raise NotFoundError(_l("No such team member."))
     if member.recusal_id is not None and reason != "conflict":  # the proof records why: the declared conflict
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "reason": [
                     _l(
@@ -130,8 +130,8 @@ def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMemb
         replacement = engine.replace_inspector(
             proof, visit=member.entity.code, out=member.inspector.cert_no, reason=reason
         )
-    except engine.DrawFailed as failed:
-        raise Conflict(_l("No eligible inspector is left: %(why)s", why=str(failed))) from None
+    except engine.DrawError as failed:
+        raise ConflictError(_l("No eligible inspector is left: %(why)s", why=str(failed))) from None
     del proof["frame_lines"]
     member.active, member.replacement_reason = False, reason
     incoming = cast(
@@ -180,7 +180,7 @@ def replace_inspectors(campaign_id: int, data: object, *, actor: Actor) -> list[
             )
         )
         if not ids:
-            raise ValidationFailed({"inspector_id": [_l("This inspector is on no team of the campaign.")]})
+            raise InvalidInputError({"inspector_id": [_l("This inspector is on no team of the campaign.")]})
     else:
         ids = bulk.require_selection(data.get("member_ids"))
     reason = data.get("reason") or ""

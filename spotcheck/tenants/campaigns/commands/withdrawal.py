@@ -20,7 +20,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns import inspection_counts
 from spotcheck.tenants.campaigns.models import Campaign
@@ -33,7 +33,7 @@ def clean_reason(reason: object) -> str:
     """The reason of a return or a withdrawal: required, 4 to 500 characters."""
     reason = (reason if isinstance(reason, str) else "").strip()
     if not REASON_MIN <= len(reason) <= REASON_MAX:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "reason": [
                     _l(

@@ -14,14 +14,20 @@ from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.core.todo import Task
 from spotcheck.tenants.campaigns import named
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign
 from spotcheck.tenants.campaigns.in_force import rules_of  # a campaign's rules, read by the pages
-from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
+from spotcheck.tenants.campaigns.models import (  # also the domain's nouns, for the pages' annotations
+    Campaign as Campaign,
+    CampaignTarget as CampaignTarget,
+    Draw as Draw,
+    TeamExpert as TeamExpert,
+    TeamMember as TeamMember,
+)
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of, stage, visits_without_leader
 from spotcheck.tenants.campaigns.vocabulary import DRAW_KINDS, CampaignStatus
 
@@ -64,7 +70,7 @@ def get_campaign(campaign_id: int, *, for_update: bool = False) -> Campaign:
         query_ = query_.with_for_update(of=Campaign).execution_options(populate_existing=True)
     campaign = db.session.scalar(query_)
     if campaign is None:
-        raise NotFound(_l("No such campaign."))
+        raise NotFoundError(_l("No such campaign."))
     return campaign
 
 

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import defer, selectinload, undefer
 
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.draw.verify import Check, verify_bytes
 from spotcheck.tenants.campaigns import inspection_counts, policy
 from spotcheck.tenants.campaigns.draws import full_proof, published_bytes
@@ -77,10 +77,10 @@ def public_campaigns(year: int) -> list[Campaign]:
 
 
 def public_campaign(campaign_id: int) -> Campaign:
-    """One campaign of the department if it is public (approved or later), else NotFound."""
+    """One campaign of the department if it is public (approved or later), else NotFoundError."""
     campaign = db.session.scalar(sa.select(Campaign).where(Campaign.id == campaign_id, policy.public_campaign_rows()))
     if campaign is None:
-        raise NotFound(_l("No such campaign."))
+        raise NotFoundError(_l("No such campaign."))
     return campaign
 
 
@@ -135,9 +135,9 @@ def public_status(campaign: Campaign) -> str:
 
 
 def require_disclosed(campaign: Campaign) -> None:
-    """NotFound (saying when it will be published) for a named check not yet disclosed."""
+    """NotFoundError (saying when it will be published) for a named check not yet disclosed."""
     if withheld(campaign):
-        raise NotFound(WITHHELD)
+        raise NotFoundError(WITHHELD)
 
 
 def targets_public(campaign: Campaign, draws: dict) -> bool:
@@ -229,7 +229,7 @@ def public_targets(
     campaign: Campaign, *, page: int = 1, search: str = "", stratum: str = "", per_page: int = listing.PER_PAGE
 ) -> NumberedPage:
     """The drawn targets (selected, and those replaced with the reason), by stratum and rank, a
-    page at a time (NotFound past the last); entity code and name only. ``search``: a code prefix
+    page at a time (NotFoundError past the last); entity code and name only. ``search``: a code prefix
     or part of the name; ``stratum``: that stratum only."""
     return listing.targets(
         campaign, statuses=PUBLIC_TARGET_STATUSES, page=page, search=search, stratum=stratum, per_page=per_page
@@ -286,19 +286,19 @@ def _drawn_record(campaign: Campaign, kind: str) -> Draw:
     try:
         draw_kind = DrawKind(kind)
     except ValueError:
-        raise NotFound(_l("No such draw.")) from None
+        raise NotFoundError(_l("No such draw.")) from None
     record = db.session.scalar(
         sa.select(Draw)
         .where(Draw.campaign_id == campaign.id, Draw.kind == draw_kind, Draw.drawn_at.is_not(None))
         .options(defer(Draw.nonce_encrypted), undefer(Draw.proof))
     )  # the frame: draws.frame_of
     if record is None or record.proof is None:
-        raise NotFound(_l("This draw has not been made yet; its proof is published after the draw."))
+        raise NotFoundError(_l("This draw has not been made yet; its proof is published after the draw."))
     return record
 
 
 def drawn_proof(campaign: Campaign, kind: str) -> dict:
-    """The published proof of a drawn draw, frame included; NotFound before the draw (or for an unknown kind)."""
+    """The published proof of a drawn draw, frame included; NotFoundError before the draw (or for an unknown kind)."""
     return full_proof(_drawn_record(campaign, kind))
 
 

@@ -63,7 +63,7 @@ def targets(
     per_page: int = PER_PAGE,
 ) -> NumberedPage:
     """Page ``page`` of the campaign's targets with one of ``statuses``, by stratum and rank
-    (NotFound past the last page). ``search``: a code prefix or part of the name; ``stratum``:
+    (NotFoundError past the last page). ``search``: a code prefix or part of the name; ``stratum``:
     that stratum only."""
     query = (
         sa.select(

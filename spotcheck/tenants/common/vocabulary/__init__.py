@@ -13,7 +13,7 @@ an enum member) up in a table and falls back to the code itself.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from flask_babel import LazyString, gettext as _, lazy_gettext as _l
 
@@ -22,8 +22,6 @@ from spotcheck.tenants.common.vocabulary import reference
 if TYPE_CHECKING:  # the models name their states with these tables: imported for the annotations only
     from spotcheck.core.actor import Department
     from spotcheck.core.job_models import Job
-    from spotcheck.tenants.campaigns.models import Campaign
-    from spotcheck.tenants.plans.models import Plan
 
 #: The codes a table names (strings mostly; a plan's half, 1, 2 or None for the whole year).
 Code = TypeVar("Code")
@@ -51,7 +49,7 @@ LATE_CAMPAIGN_STATUS = {
 }
 
 
-def campaign_status(status: object, campaign: Campaign | None = None) -> str:
+def campaign_status(status: object, campaign: object = None) -> str:
     """A campaign's status (or a step of its life cycle) as every page and table says it: in the words of
     ``campaign``'s kind — a check of named businesses (``campaign.named``) registers its businesses, one
     registered after it was made (``campaign.registered_late``) its team too; a random campaign's words when
@@ -279,13 +277,24 @@ def rule_text(rule: Mapping[str, int] | None) -> str:
     return _("%(ratio)s, at least %(min)d", ratio=percent(rule.get("ratio_bp")), min=int(rule.get("min") or 0))
 
 
-def period_label(plan: Plan) -> str:
+class PlanPeriod(Protocol):
+    """What a plan's period is said from (抽查计划: its year and half; a joint plan's ``kind`` and ``field``
+    are read when it has them)."""
+
+    @property
+    def year(self) -> int: ...
+    @property
+    def half(self) -> int | None: ...
+
+
+def period_label(plan: PlanPeriod) -> str:
     """A plan's period: "2026, whole year"; a joint plan's: "2026, joint plan of 安全生产"."""
     if getattr(plan, "kind", "annual") == "joint":
+        field = str(getattr(plan, "field", ""))
         return _(
             "%(year)s, yearly joint plan of %(field)s",
             year=plan.year,
-            field=reference.ENFORCEMENT_FIELDS.get(plan.field, plan.field),
+            field=reference.ENFORCEMENT_FIELDS.get(field, field),
         )
     if plan.half == 1:
         return _("%(year)s, first half-year", year=plan.year)

@@ -18,7 +18,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.tenants.common.validators import Errors, Invalid
+from spotcheck.tenants.common.validators import Errors, InvalidValueError
 from spotcheck.tenants.common.vocabulary import percent
 
 #: The periods of a frequency (频次的周期): code → how the item list says "every …".
@@ -43,21 +43,21 @@ PAIR_REFUSAL = _l("The frequency (抽查频次) needs both its number of times a
 def ratio(value: object) -> int:
     """A ratio in basis points, checked: a whole number above 0 and at most 10000."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= FULL:
-        raise Invalid(RATIO_REFUSAL)
+        raise InvalidValueError(RATIO_REFUSAL)
     return value
 
 
 def frequency_times(value: object) -> int:
     """A frequency's number of times, checked: a whole number from 1 to :data:`MAX_TIMES`."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_TIMES:
-        raise Invalid(TIMES_REFUSAL)
+        raise InvalidValueError(TIMES_REFUSAL)
     return value
 
 
 def frequency_period(value: object) -> str:
     """A frequency's period, checked: a code of :data:`PERIODS`."""
     if not isinstance(value, str) or value not in PERIODS:
-        raise Invalid(PERIOD_REFUSAL)
+        raise InvalidValueError(PERIOD_REFUSAL)
     return value
 
 
@@ -85,7 +85,7 @@ def checked_frequency(times: object, period: object, errors: Errors) -> tuple[in
     ):
         try:
             clean.append(check(value))
-        except Invalid as invalid:
+        except InvalidValueError as invalid:
             errors[name] = [invalid.message]
     return (clean[0], clean[1]) if len(clean) == 2 else (None, "")
 
@@ -109,13 +109,13 @@ def parse_ratio(text: object) -> int | None:
         return None
     match = _RATIO.match(text)
     if match is None:
-        raise Invalid(RATIO_REFUSAL)
+        raise InvalidValueError(RATIO_REFUSAL)
     try:
         basis_points = Decimal(match.group(1)) * 100
     except InvalidOperation:  # pragma: no cover - the pattern admits decimals only
-        raise Invalid(RATIO_REFUSAL) from None
+        raise InvalidValueError(RATIO_REFUSAL) from None
     if basis_points != basis_points.to_integral_value() or not 0 < basis_points <= FULL:
-        raise Invalid(RATIO_REFUSAL)
+        raise InvalidValueError(RATIO_REFUSAL)
     return int(basis_points)
 
 
@@ -141,7 +141,7 @@ def parse_frequency(text: object) -> tuple[int, str] | None:
     elif match := _TIMES_PER.match(text):
         number, period = match.group(1), match.group(2)
     else:
-        raise Invalid(FREQUENCY_TEXT_REFUSAL)
+        raise InvalidValueError(FREQUENCY_TEXT_REFUSAL)
     return frequency(_count(number), _PERIOD_WORDS[period])
 
 

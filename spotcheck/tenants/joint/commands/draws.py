@@ -25,7 +25,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant, tenant_scope
@@ -87,7 +87,7 @@ def freeze_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) 
         try:
             frame = frames.target_frame(parts, today())
         except ValueError as bad:
-            raise ValidationFailed(
+            raise InvalidInputError(
                 {"target_filter": [_l("The directory holds a code the draw cannot take (%(why)s).", why=str(bad))]}
             ) from None
     steps.freeze(record, frame, actor=actor)
@@ -230,7 +230,7 @@ def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor: Acto
         with cross_tenant(actor, FRAME_REASON, permission=Permission.JOINT_MANAGE):
             frame = frames.inspector_frame(parts, today())
     except ValueError as bad:
-        raise Conflict(_l("The inspector lists cannot be combined: %(why)s", why=str(bad))) from None
+        raise ConflictError(_l("The inspector lists cannot be combined: %(why)s", why=str(bad))) from None
     steps.freeze(record, frame, actor=actor)
     return record
 
@@ -251,8 +251,8 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor)
             capacity=campaign.capacity,
             public_inputs=inputs,
         )
-    except engine.DrawFailed as failed:
-        raise Conflict(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
+    except engine.DrawError as failed:
+        raise ConflictError(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
     del proof["frame_lines"]
     steps.finish(record, proof, inputs, reason)
     tenants = {part["tenant_id"]: group for group, part in _parts(campaign).items()}
@@ -375,7 +375,7 @@ def submit_joint_draw(campaign_id: int, data: dict, *, actor: Actor, locale: str
     the job is queued; returns the job to watch."""
     kind = data.get("kind")
     if kind not in DRAW_KINDS:
-        raise ValidationFailed({"kind": [_l("No such draw.")]})
+        raise InvalidInputError({"kind": [_l("No such draw.")]})
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, f"draw_{kind}")
     jobs.refuse_if_under_way(f"joint.draw.{kind}", campaign.id, DRAW_UNDER_WAY)

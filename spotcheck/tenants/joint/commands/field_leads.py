@@ -10,7 +10,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, is_row_id
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_FIELDS, MARKET_FIELD
@@ -36,7 +36,7 @@ def name_field_lead(field: str, data: dict, *, actor: Actor) -> FieldLead | None
         if tenant is None or not tenant.active or tenant.kind == TenantKind.supervisor:
             errors["tenant_id"] = [_l("Choose an active department other than the justice bureau.")]
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     row = db.session.get(FieldLead, field)
     before = row.lead_tenant_id if row is not None else None
     details = {

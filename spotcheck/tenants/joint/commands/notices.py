@@ -15,7 +15,7 @@ from spotcheck.core import audit
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts.models import User
@@ -55,7 +55,7 @@ def write_joint_notices(
     parts = dict(sorted((campaign.joint_parts or {}).items()))
     groups = visit_groups(campaign)
     if campaign.status.value not in ("notified", "in_progress", "results_in", "published", "closed") or not groups:
-        raise ValidationFailed({"campaign": [_l("The visits are not handed to the teams yet.")]})
+        raise InvalidInputError({"campaign": [_l("The visits are not handed to the teams yet.")]})
     tenant, teams = campaign.tenant, mixed_teams(campaign)
     done = set(db.session.scalars(sa.select(Notice.subject).where(Notice.campaign_id == campaign.id)))
     window = documents.window(campaign.window_start, campaign.window_end)

@@ -19,7 +19,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, is_row_id
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id, joint_scope
 from spotcheck.tenants.accounts.models import Tenant, tenant_of
@@ -137,7 +137,7 @@ def create_joint(data: dict, *, actor: Actor) -> Campaign:
         errors["department_ids"] = [_l("Invite at least two departments.")]
     plan_id = _check_joint_plan(clean, field, errors)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     campaign = Campaign(
         code=_code(tenant_of(actor), clean["year"]),
         status=CampaignStatus.draft,
@@ -187,7 +187,7 @@ def update_joint(campaign_id: int, data: dict, *, actor: Actor) -> Campaign:
     clean, errors = _clean_joint({**{name: getattr(campaign, name) for name in JOINT_FIELDS}, **data})
     plan_id = _check_joint_plan(clean, campaign.joint_field, errors)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     for key, value in clean.items():
         setattr(campaign, key, value)
     if campaign.joint_field not in (None, reference.MARKET_FIELD):
@@ -209,7 +209,7 @@ def invite(campaign_id: int, data: dict, *, actor: Actor) -> list[JointParticipa
     if not errors and all(t.id in already for t in departments):
         errors["department_ids"] = [_l("These departments are already invited.")]
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     added = [_invite(campaign, tenant, actor) for tenant in departments if tenant.id not in already]
     audit.record(
         "joint.invited", "campaign", campaign.id, actor=actor, details={"departments": [p.group_code for p in added]}
@@ -254,7 +254,7 @@ def decline(participant_id: int, data: dict, *, actor: Actor) -> JointParticipan
     PARTICIPANT_ACTIONS.require(participant, actor, "decline")
     reason = str((data or {}).get("reason") or "").strip()
     if len(reason) < 2 or len(reason) > DECLINE_LENGTH:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {"reason": [_l("Say why the department does not take part (2 to %(n)d characters).", n=DECLINE_LENGTH)]}
         )
     participant.status, participant.decline_reason = ParticipantStatus.declined, reason
@@ -281,7 +281,7 @@ def save_part(participant_id: int, data: dict, *, actor: Actor) -> JointParticip
     clean, errors = clean_campaign({**values_of(part), **data})
     check_plan(clean, errors)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     part.items = clean.pop("items")
     for key in PART_FIELDS:
         if key in clean:
@@ -315,7 +315,7 @@ def approve_part(participant_id: int, data: dict | None = None, *, actor: Actor)
     for key, messages in recheck(part).items():
         errors.setdefault(key, messages)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     participant.status, participant.approved_at, participant.approved_by_name = (
         ParticipantStatus.approved,
         now(),
@@ -337,7 +337,7 @@ def approve_joint(campaign_id: int, data: dict | None = None, *, actor: Actor) -
     errors: dict = {}
     _check_joint_plan(campaign, campaign.joint_field, errors)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     campaign.joint_parts = parts_of(campaign)
     campaign.status, campaign.approved_at, campaign.approved_by_name = (
         CampaignStatus.approved,

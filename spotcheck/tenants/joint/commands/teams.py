@@ -23,7 +23,7 @@ from spotcheck.core import audit
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, is_row_id
-from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant
 from spotcheck.tenants.campaigns import draws as steps
@@ -54,7 +54,7 @@ def _member(campaign: Campaign, member_id: object) -> TeamMember:
         else None
     )
     if member is None:
-        raise NotFound(_l("No such team member."))
+        raise NotFoundError(_l("No such team member."))
     return member
 
 
@@ -72,7 +72,7 @@ def declare_recusal(campaign_id: int, member_id: int, data: dict | None, *, acto
     JOINT_ACTIONS.require(campaign, actor, "declare_recusal")
     reason = str((data if isinstance(data, dict) else {}).get("reason") or "").strip()
     if not 2 <= len(reason) <= RECUSAL_REASON_LENGTH:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "reason": [
                     _l(
@@ -98,10 +98,10 @@ def replace_inspector(campaign_id: int, data: dict | None, *, actor: Actor) -> T
     record = draw_of(campaign, "inspectors", for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "replace_inspector")
     if reason not in rules_of(campaign).inspector_replacement_reasons:
-        raise ValidationFailed({"reason": [_l("Choose a reason from the list.")]})
+        raise InvalidInputError({"reason": [_l("Choose a reason from the list.")]})
     out = _member(campaign, data.get("member_id"))
     if out.recusal_id is not None and reason != "conflict":  # the proof records why: the declared conflict
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "reason": [
                     _l(
@@ -112,7 +112,7 @@ def replace_inspector(campaign_id: int, data: dict | None, *, actor: Actor) -> T
             }
         )
     if out.is_leader:
-        raise Conflict(
+        raise ConflictError(
             _l(
                 "%(name)s leads this visit's mixed team (组长): name its new team leader first, then replace them.",
                 name=out.inspector_name,
@@ -122,7 +122,7 @@ def replace_inspector(campaign_id: int, data: dict | None, *, actor: Actor) -> T
     if handed_out(campaign):
         own, alongside = parts.submitter_of(campaign, out)
         if own is not None and own.is_leader and alongside > 1:
-            raise Conflict(
+            raise ConflictError(
                 _l(
                     "%(name)s submits the result of %(department)s for this visit: name the department's "
                     "new submitter first, then replace them.",
@@ -134,8 +134,8 @@ def replace_inspector(campaign_id: int, data: dict | None, *, actor: Actor) -> T
     proof = steps.full_proof(record)
     try:
         replacement = engine.replace_inspector(proof, visit=out.entity.code, out=out.cert_no, reason=reason)
-    except engine.DrawFailed as failed:
-        raise Conflict(_l("No eligible inspector is left: %(why)s", why=str(failed))) from None
+    except engine.DrawError as failed:
+        raise ConflictError(_l("No eligible inspector is left: %(why)s", why=str(failed))) from None
     del proof["frame_lines"]
     new = _joining(campaign, out, replacement["in"], reason, actor)
     steps.store_proof(record, proof)
@@ -187,12 +187,12 @@ def designate_submitter(campaign_id: int, data: dict | None, *, actor: Actor) ->
     JOINT_ACTIONS.require(campaign, actor, "designate_submitter")
     member = _member(campaign, (data if isinstance(data, dict) else {}).get("member_id"))
     if member.recusal_id is not None:
-        raise Conflict(
+        raise ConflictError(
             _l("%(name)s declared a conflict (回避) with this entity: name another member.", name=member.inspector_name)
         )
     leader = next((m for m in team_of(campaign, member.entity_id) if m.is_leader), None)
     if leader is not None and leader.group_code == member.group_code and leader.id != member.id:
-        raise Conflict(
+        raise ConflictError(
             _l(
                 "The team leader (组长) %(name)s submits their own department's result of this visit.",
                 name=leader.inspector_name,
@@ -217,7 +217,7 @@ def lead_anew(campaign: Campaign, member: TeamMember, *, actor: Actor) -> None:
     """A visit's 组长 named after the draw: never one who declared a conflict; once handed out, the new 组长
     submits their own department's result and the visit's code goes to that department's visit."""
     if member.recusal_id is not None:
-        raise Conflict(
+        raise ConflictError(
             _l("%(name)s declared a conflict (回避) with this entity: name another member.", name=member.inspector_name)
         )
     if handed_out(campaign):

@@ -10,14 +10,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from spotcheck.core.database import db, get_row, in_chunks
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.vocabulary import VisitStatus
 
 
 def locked_visit(visit_id: int) -> Visit:
-    """The department's visit, locked and read afresh (NotFound otherwise)."""
+    """The department's visit, locked and read afresh (NotFoundError otherwise)."""
     return get_row(Visit, visit_id, _l("No such visit."), for_update=True)
 
 
@@ -43,9 +43,9 @@ def locked_visits(visit_ids: list[int], *, follow_ups: bool = False) -> dict[int
 
 
 def one_of(visits: dict[int, Visit], visit_id: int) -> Visit:
-    """A visit of a bulk step's selection (NotFound, as for a single visit, when it is not the department's)."""
+    """A visit of a bulk step's selection (NotFoundError, as for a single visit, when it is not the department's)."""
     if visit_id not in visits:
-        raise NotFound(_l("No such visit."))
+        raise NotFoundError(_l("No such visit."))
     return visits[visit_id]
 
 

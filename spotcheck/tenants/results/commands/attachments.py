@@ -11,7 +11,7 @@ from spotcheck.core import audit, settings, storage
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.results import attachments
 from spotcheck.tenants.results.commands._visits import locked_visit
@@ -28,7 +28,7 @@ def add_attachment(visit_id: int, data: dict, *, actor: Actor) -> Attachment:
     stream, filename = data.get("stream"), data.get("filename") or ""
     VISIT_ACTIONS.require(visit, actor, "record")
     if len(attachments.list_for(visit)) >= MAX_PER_VISIT:
-        raise ValidationFailed({"file": [_l("A visit keeps at most %(n)d attachments.", n=MAX_PER_VISIT)]})
+        raise InvalidInputError({"file": [_l("A visit keeps at most %(n)d attachments.", n=MAX_PER_VISIT)]})
     stored = storage.save(
         cast(BinaryIO, stream),
         area="attachments",
@@ -37,10 +37,10 @@ def add_attachment(visit_id: int, data: dict, *, actor: Actor) -> Attachment:
         field="file",
     )
     if stored.size == 0:
-        raise ValidationFailed({"file": [_l("The file is empty.")]})
+        raise InvalidInputError({"file": [_l("The file is empty.")]})
     kind = attachments.kind_of(storage.head(stored.key, 16))
     if kind is None:
-        raise ValidationFailed({"file": [_l("Attach a photo (JPEG, PNG) or a PDF document.")]})
+        raise InvalidInputError({"file": [_l("Attach a photo (JPEG, PNG) or a PDF document.")]})
     attachment = Attachment(
         visit_id=visit.id,
         name=attachments.clean_name(filename, kind),

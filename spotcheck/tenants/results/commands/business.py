@@ -17,7 +17,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now, today
 from spotcheck.core.commands import ANYONE, command
 from spotcheck.core.database import db, get_row
-from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.models import Campaign
@@ -45,7 +45,7 @@ WRONG_CODE = _l(
 
 def _require(code: InspectionCode, step: str) -> None:
     if (why := business_refusal(code, step, today())) is not None:
-        raise Conflict(why)
+        raise ConflictError(why)
 
 
 @contextmanager
@@ -54,14 +54,14 @@ def with_business_code(token: str, data: dict) -> Iterator[tuple[int, Inspection
     right; what changes is written before the department's scope ends."""
     found = locate(token)
     if found is None:
-        raise NotFound(_l("No inspection has this code."))
+        raise NotFoundError(_l("No inspection has this code."))
     tenant_id, visit_id = found
     with tenant_scope(tenant_id):
         code = db.session.scalar(sa.select(InspectionCode).where(InspectionCode.visit_id == visit_id).with_for_update())
         if code is None:
-            raise NotFound(_l("No inspection has this code."))
+            raise NotFoundError(_l("No inspection has this code."))
         if not business_matches(code, str(data.get("business_code") or "")):
-            raise ValidationFailed({"business_code": [WRONG_CODE]})
+            raise InvalidInputError({"business_code": [WRONG_CODE]})
         yield tenant_id, code
         db.session.flush()
 
@@ -95,7 +95,7 @@ def request_recusal(token: str, data: object, *, actor: Actor | None = None) -> 
         if not 2 <= len(reason) <= REASON_LENGTH:
             errors["reason"] = [_l("Say why the inspector should withdraw (2 to %(n)d characters).", n=REASON_LENGTH)]
         if errors:
-            raise ValidationFailed(errors)
+            raise InvalidInputError(errors)
         assert member is not None
         with tenant_scope(joint.tenant_id) if joint is not None else nullcontext():
             if db.session.scalar(
@@ -103,7 +103,7 @@ def request_recusal(token: str, data: object, *, actor: Actor | None = None) -> 
                     RecusalRequest.member_id == member.id, RecusalRequest.status == RecusalRequestStatus.pending
                 )
             ):
-                raise Conflict(_l("A request about this inspector is already waiting for a leader's decision."))
+                raise ConflictError(_l("A request about this inspector is already waiting for a leader's decision."))
             request = RecusalRequest(visit_id=visit.id, member_id=member.id, reason=reason)
             db.session.add(request)
             db.session.flush()
@@ -142,7 +142,7 @@ def decide_recusal_request(request_id: int, data: object, *, actor: Actor) -> Re
         None,
         request.member.campaign_id,
     ):  # asked on another visit's or joint campaign's page
-        raise NotFound(_l("No such request."))
+        raise NotFoundError(_l("No such request."))
     joint = is_joint_request(request)
     RECUSAL_REQUEST_ACTIONS.require(request, actor, "decide_joint" if joint else "decide")
     errors: dict[str, list] = {}
@@ -153,13 +153,13 @@ def decide_recusal_request(request_id: int, data: object, *, actor: Actor) -> Re
     if not 2 <= len(reason) <= REASON_LENGTH:
         errors["reason"] = [_l("Give the reason of the decision (2 to %(n)d characters).", n=REASON_LENGTH)]
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     campaign = (
         get_row(Campaign, request.member.campaign_id, _l("No such campaign."), for_update=True) if accept else None
     )
     if campaign is not None and joint:
         if campaign.status not in TEAMS_OPEN:  # the joint campaign's own row: 已下达 until its teams are done
-            raise Conflict(_l("This is possible only after the inspector draw, until the results are in."))
+            raise ConflictError(_l("This is possible only after the inspector draw, until the results are in."))
         if request.member.active:  # a member replaced meanwhile has withdrawn already
             declare_in_joint(campaign, request.member, f"被检查单位申请回避：{request.reason}", actor)
     elif campaign is not None:

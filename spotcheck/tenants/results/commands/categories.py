@@ -10,7 +10,7 @@ from spotcheck.core import audit
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import categories
@@ -37,7 +37,9 @@ def use_standard(codes: list[str], *, actor: Actor) -> list[categories.Category]
     chosen = set(codes or ()) | {NO_PROBLEM}
     unknown = chosen - set(reference.RESULT_CATEGORIES)
     if unknown:
-        raise ValidationFailed({"codes": [_l("Unknown result category: %(codes)s.", codes="、".join(sorted(unknown)))]})
+        raise InvalidInputError(
+            {"codes": [_l("Unknown result category: %(codes)s.", codes="、".join(sorted(unknown)))]}
+        )
     for row in _seed():
         if row.code in reference.RESULT_CATEGORIES:
             row.active = row.code in chosen
@@ -60,7 +62,7 @@ def add_own(data: dict, *, actor: Actor) -> categories.Category:
     if any(row.name == name for row in rows):
         errors["name"] = [_l("There is already a category of this name.")]
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     pending = bool(data.get("pending"))
     row = CategoryChoice(
         code=f"own_{len(rows) + 1}",
@@ -87,7 +89,7 @@ def set_own_active(code: str, active: bool, *, actor: Actor) -> None:
     """Take a category of the department's own out of use, or back (results that have it keep it)."""
     row = db.session.scalar(sa.select(CategoryChoice).where(CategoryChoice.code == str(code or "")))
     if row is None or row.code in reference.RESULT_CATEGORIES:
-        raise ValidationFailed({"code": [_l("No such category of your department's own.")]})
+        raise InvalidInputError({"code": [_l("No such category of your department's own.")]})
     row.active = bool(active)
     categories.forget()
     audit.record(

@@ -22,7 +22,7 @@ from spotcheck.core.calendar import add_working_days
 from spotcheck.core.clock import now, today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, is_row_id
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.core.text import whole_number
 from spotcheck.tenants.accounts.models import tenant_of
@@ -127,7 +127,7 @@ def open_follow_up(visit_id: int, data: dict, *, actor: Actor) -> FollowUp:
     try:
         kind = FollowUpKind(data.get("kind") or "")  # none, or not a kind: ValueError
     except ValueError:
-        raise ValidationFailed({"kind": [_l("Choose the kind of follow-up.")]}) from None
+        raise InvalidInputError({"kind": [_l("Choose the kind of follow-up.")]}) from None
     details = _text(data, "details", errors, limit=DETAILS_LENGTH, required=True)
     follow_up = FollowUp(
         visit_id=visit.id,
@@ -173,7 +173,7 @@ def open_follow_up(visit_id: int, data: dict, *, actor: Actor) -> FollowUp:
             message=_l("Name the public security organ."),
         )
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     if kind == FollowUpKind.transfer:
         follow_up.transferred = _transferred(visit, details)
     db.session.add(follow_up)
@@ -220,7 +220,7 @@ def close_follow_up(follow_up_id: int, data: dict, *, actor: Actor) -> FollowUp:
     else:
         outcome = "concluded" if follow_up.kind == FollowUpKind.case else "accepted"
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     _close(follow_up, cast(date, closed_on), outcome, note, actor)  # checked above
     audit.record(
         "follow_up.closed",
@@ -246,7 +246,7 @@ def acknowledge_transfer(follow_up_id: int, data: dict | None = None, *, actor: 
     errors: dict[str, list] = {}
     note = _text(data if isinstance(data, dict) else {}, "note", errors, limit=NOTE_LENGTH, required=False)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     _close(follow_up, today(), "acknowledged", note, actor)
     follow_up.closed_by_name = f"{tenant_of(actor).name} {actor.display_name}"
     audit.record(
@@ -294,7 +294,7 @@ def decide_no_follow_up(visit_id: int, data: object, *, actor: Actor) -> Visit:
         message=_l("Say why no follow-up is needed (at least 2 characters)."),
     )
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     visit.no_follow_up_reason, visit.no_follow_up_by_name, visit.no_follow_up_at = reason, actor.display_name, now()
     audit.record(
         "visit.no_follow_up_decided",

@@ -10,7 +10,7 @@ from spotcheck.core import audit
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.inspectors.models import Inspector
@@ -30,12 +30,12 @@ def link_inspector(inspector_id: int, data: object, *, actor: Actor) -> Inspecto
         return inspector
     user = db.session.scalar(sa.select(User).where(User.id == user_id)) if is_row_id(user_id) else None
     if user is None or user.tenant_id != inspector.tenant_id:
-        raise ValidationFailed({"user_id": [_l("No such user in this department.")]})
+        raise InvalidInputError({"user_id": [_l("No such user in this department.")]})
     if not user.has_role("inspector"):
-        raise ValidationFailed({"user_id": [_l("Only a user with the inspector role can be linked.")]})
+        raise InvalidInputError({"user_id": [_l("Only a user with the inspector role can be linked.")]})
     taken = db.session.scalar(sa.select(Inspector).where(Inspector.user_id == user.id, Inspector.id != inspector.id))
     if taken is not None:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "user_id": [
                     _l("This user is already linked to %(name)s (%(cert)s).", name=taken.name, cert=taken.cert_no)
@@ -43,7 +43,7 @@ def link_inspector(inspector_id: int, data: object, *, actor: Actor) -> Inspecto
             }
         )
     if user.display_name.strip() != inspector.name.strip() and not given.get("other_name"):
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "other_name": [
                     _l(

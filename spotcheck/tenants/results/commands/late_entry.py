@@ -14,7 +14,7 @@ from spotcheck.core import audit
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import SHANGHAI, as_utc, now, today
 from spotcheck.core.commands import command
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.results import disclosure
 from spotcheck.tenants.results.codes import CODE_ACTIONS, late_entry_until
@@ -76,7 +76,7 @@ def record_late_entry(visit_id: int, data: object, *, actor: Actor) -> Inspectio
             )
         ]
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     code = visit.code
     assert code is not None and arrived is not None and left is not None  # the action and the checks above
     if at_the_door is None:  # the arrival is written now (补录 or 更正), whatever time it states

@@ -15,7 +15,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, in_chunks
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns.models import CampaignStatus
@@ -32,7 +32,7 @@ def publish_results(visit_ids: list[int], data: object = None, *, actor: Actor) 
     register; a correction's new version replaces the old one there, marked as corrected. All or
     nothing: each result is checked as if published alone, and every refused one is named."""
     if not visit_ids:
-        raise ValidationFailed({"visit_ids": [_l("Choose at least one result to publish.")]})
+        raise InvalidInputError({"visit_ids": [_l("Choose at least one result to publish.")]})
     ids = bulk.require_selection(visit_ids)
     locked = locked_visits(ids, follow_ups=True)
 
@@ -123,7 +123,7 @@ def start_correction(visit_id: int, data: object, *, actor: Actor) -> Visit:
     VISIT_ACTIONS.require(visit, actor, "correct")
     reason = str((data if isinstance(data, dict) else {}).get("reason") or "").strip()
     if len(reason) < 2 or len(reason) > REASON_LENGTH:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {"reason": [_l("Say why the result is corrected (2 to %(n)d characters).", n=REASON_LENGTH)]}
         )
     visit.status, visit.correction_reason, visit.closed_at = VisitStatus.drafting, reason, None

@@ -15,7 +15,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns.models import CampaignStatus
 from spotcheck.tenants.results import deadlines, disclosure
@@ -77,7 +77,7 @@ def import_results(
     ids = bulk.require_selection(visit_ids, most=IMPORTED_AT_ONCE)
     given = data.get("results") if isinstance(data, dict) else None
     if not isinstance(given, dict):
-        raise ValidationFailed({"results": [_l("Give the result of each visit.")]})
+        raise InvalidInputError({"results": [_l("Give the result of each visit.")]})
     visits = locked_visits(ids)
     entries = []
     with teams_read_together(list(visits.values())):  # an import changes no team, and the visits are locked
@@ -100,10 +100,10 @@ def _imported(visit: Visit, data: object, actor: Actor) -> tuple[int, dict]:
     for its 组长 to confirm. Its audit entry."""
     VISIT_ACTIONS.require(visit, actor, "import")
     if not isinstance(data, dict):
-        raise ValidationFailed({"results": [_l("Give the result of each visit.")]})
+        raise InvalidInputError({"results": [_l("Give the result of each visit.")]})
     _apply(visit, _checked(visit, data), actor)
     if errors := missing_for_submission(visit):
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     visit.source = "imported"
     submitted = leads_team(visit, actor)
     if submitted:
@@ -122,7 +122,7 @@ def submit_result(visit_id: int, data: object = None, *, actor: Actor) -> Visit:
     visit = locked_visit(visit_id)
     VISIT_ACTIONS.require(visit, actor, "submit")
     if errors := missing_for_submission(visit):
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     confirmed = {"recorded_for_team_by": visit.recorded_for_team_by_name} if awaits_confirmation(visit) else {}
     _submitted(visit, actor)
     audit.record(
@@ -152,7 +152,7 @@ def _submitted(visit: Visit, actor: Actor) -> None:
 def _checked(visit: Visit, data: dict) -> dict:
     clean, errors = clean_result(visit, data)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     return clean
 
 

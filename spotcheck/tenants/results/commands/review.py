@@ -9,7 +9,7 @@ from spotcheck.core import audit, bulk, events, jobs, statistics
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
-from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.results import deadlines
@@ -42,7 +42,7 @@ def approve_results(visit_ids: list[int], data: object = None, *, actor: Actor) 
     def approve(visit_id: int) -> tuple[Visit, tuple[int, dict]]:
         visit = one_of(visits, visit_id)
         if found_problem(visit):
-            raise Conflict(_l("It found a problem: open it and approve it on its own page."))
+            raise ConflictError(_l("It found a problem: open it and approve it on its own page."))
         return visit, _approve(visit, actor)
 
     approved = bulk.each(ids, approve, name=named)
@@ -72,7 +72,7 @@ def return_result(visit_id: int, data: object, *, actor: Actor) -> Visit:
     VISIT_ACTIONS.require(visit, actor, "return")
     reason = str((data if isinstance(data, dict) else {}).get("reason") or "").strip()
     if len(reason) < 2 or len(reason) > REASON_LENGTH:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {"reason": [_l("Say why the result is returned (2 to %(n)d characters).", n=REASON_LENGTH)]}
         )
     visit.status, visit.returned_reason, visit.returned_by_name = VisitStatus.returned, reason, actor.display_name
@@ -100,7 +100,7 @@ def correct_check_dates(visit_id: int, data: dict, *, actor: Actor) -> Visit:
             errors.setdefault(name, []).append(_l("Give the check date as YYYY-MM-DD."))
     clean = clean_check_dates(visit, wanted, errors)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     before = {
         name: getattr(visit, name).isoformat() for name in (*CHECK_DATES, *deadlines.DUE_FIELDS) if getattr(visit, name)
     }

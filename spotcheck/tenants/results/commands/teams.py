@@ -16,7 +16,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
-from spotcheck.core.errors import Conflict, NotFound, ValidationFailed
+from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import joint_scope, tenant_scope
 from spotcheck.core.text import whole_number
@@ -43,7 +43,7 @@ def _still_open(campaign_id: int, entity_id: int) -> None:
     """Refuse a change of a team whose visit's result is no longer being recorded."""
     visit = visit_of(campaign_id, entity_id)
     if visit is not None and visit.status not in OPEN:
-        raise Conflict(
+        raise ConflictError(
             _l(
                 "The result of this visit is already submitted: its team no longer changes (a leader "
                 "may return the result first)."
@@ -66,7 +66,7 @@ def _clean_expert(data: dict) -> dict:
     errors: dict[str, list] = {}
     kind = data.get("kind")
     if kind not in EXPERT_KINDS:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "kind": [
                     _l(
@@ -85,7 +85,7 @@ def _clean_expert(data: dict) -> dict:
         inspector_id = whole_number(inspector_id)
         inspector = next((i for i in directory_experts() if i.id == inspector_id), None)
         if inspector is None:
-            raise ValidationFailed(
+            raise InvalidInputError(
                 {
                     "inspector_id": [
                         _l(
@@ -111,7 +111,7 @@ def _clean_expert(data: dict) -> dict:
     )
     clean["name"] = _text(data, "name", NAME_LENGTH, errors, _l("Name the person who takes part."))
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     return clean
 
 
@@ -129,15 +129,15 @@ def add_expert(campaign_id: int, data: object, *, actor: Actor) -> TeamExpert:
     present = experts_of(campaign, [target.entity_id]).get(target.entity_id, [])
     if inspector is not None:
         if any(expert.inspector_id == inspector.id for expert in present):
-            raise ValidationFailed({"inspector_id": [_l("This expert is already on the team.")]})
+            raise InvalidInputError({"inspector_id": [_l("This expert is already on the team.")]})
         if db.session.scalar(
             sa.select(Recusal.id).where(Recusal.inspector_id == inspector.id, Recusal.entity_id == target.entity_id)
         ):
-            raise ValidationFailed({"inspector_id": [_l("This expert declared a conflict (回避) with the entity.")]})
+            raise InvalidInputError({"inspector_id": [_l("This expert declared a conflict (回避) with the entity.")]})
     elif any(
         e.inspector_id is None and (e.organisation, e.name) == (clean["organisation"], clean["name"]) for e in present
     ):
-        raise ValidationFailed({"name": [_l("This expert is already on the team.")]})
+        raise InvalidInputError({"name": [_l("This expert is already on the team.")]})
     expert = TeamExpert(
         campaign_id=campaign.id,
         entity_id=target.entity_id,
@@ -172,7 +172,7 @@ def remove_expert(expert_id: int, data: object = None, *, actor: Actor) -> TeamE
     campaign = _campaign(expert.campaign_id)
     CAMPAIGN_ACTIONS.require(campaign, actor, "remove_expert")
     if not expert.active:
-        raise Conflict(_l("This expert has already left the team."))
+        raise ConflictError(_l("This expert has already left the team."))
     _still_open(campaign.id, expert.entity_id)
     expert.removed_at, expert.removed_by_name = now(), actor.display_name
     audit.record(
@@ -194,7 +194,7 @@ def _release_members(*, actor: Actor, recusal_id: int) -> None:
     (the draw's proof cites it), else the members it marked stay on their teams, unmarked."""
     members = list(db.session.scalars(sa.select(TeamMember).where(TeamMember.recusal_id == recusal_id)))
     if any(not member.active for member in members):
-        raise Conflict(
+        raise ConflictError(
             _l(
                 "A team member was replaced for this conflict after a draw: the recusal stays as the "
                 "record of that replacement."
@@ -218,7 +218,7 @@ def _release_members(*, actor: Actor, recusal_id: int) -> None:
 def _reason(data: object) -> str:
     reason = str((data if isinstance(data, dict) else {}).get("reason") or "").strip()
     if len(reason) < 2 or len(reason) > REASON_LENGTH:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "reason": [
                     _l("State the conflict (2 to %(n)d characters, e.g. a relative works there).", n=REASON_LENGTH)
@@ -266,7 +266,7 @@ def declare(campaign: Campaign, member: TeamMember, reason: str, actor: Actor) -
     the member, who is then to be replaced. A member of a department's part of a joint visit: marked
     on the mixed team too (:func:`declare_in_joint`)."""
     if member.recusal_id is not None:
-        raise Conflict(ALREADY_DECLARED)
+        raise ConflictError(ALREADY_DECLARED)
     if campaign.joint_id is not None:
         joint = _joint_of(campaign)
         with joint_scope(campaign.tenant_id, joint.id):
@@ -279,7 +279,7 @@ def declare(campaign: Campaign, member: TeamMember, reason: str, actor: Actor) -
                 )
             )
         if mixed is None:  # a part's member is a member of the mixed team: not a state the data allows
-            raise NotFound(_l("No such team member."))
+            raise NotFoundError(_l("No such team member."))
         declare_in_joint(joint, mixed, reason, actor)
         return member
     _still_open(campaign.id, member.entity_id)
@@ -305,7 +305,7 @@ def _joint_of(part: Campaign) -> Campaign:
     with joint_scope(part.tenant_id, int(part.joint_id or 0)):
         joint = db.session.get(Campaign, part.joint_id)
     if joint is None:  # a part without its joint campaign: not a state the data allows
-        raise NotFound(_l("No such joint campaign."))
+        raise NotFoundError(_l("No such joint campaign."))
     return joint
 
 
@@ -317,7 +317,7 @@ def declare_in_joint(joint: Campaign, mixed: TeamMember, reason: str, actor: Act
     on the mixed team, in the lead's; audited in both. Until the coordinator replaces the member by the
     joint draw (抽取后申报回避), every department's part of the visit waits (:mod:`..recusals`)."""
     if mixed.recusal_id is not None:
-        raise Conflict(ALREADY_DECLARED)
+        raise ConflictError(ALREADY_DECLARED)
     db.session.flush()  # what the caller changed, in its own scope
     part = (joint.joint_parts or {}).get(mixed.group_code) or {}
     details = {
@@ -353,7 +353,7 @@ def declare_in_joint(joint: Campaign, mixed: TeamMember, reason: str, actor: Act
             .execution_options(populate_existing=True)
         )
         if marked is None or not marked.active or marked.recusal_id is not None:
-            raise Conflict(ALREADY_DECLARED)
+            raise ConflictError(ALREADY_DECLARED)
         marked.recusal_id = recusal_id
         db.session.flush()
         audit.record(
@@ -373,7 +373,7 @@ def _member(campaign: Campaign, member_id: object) -> TeamMember:
         else None
     )
     if member is None:
-        raise NotFound(_l("No such team member."))
+        raise NotFoundError(_l("No such team member."))
     return member
 
 

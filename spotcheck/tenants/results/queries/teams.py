@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db, get_row, is_row_id
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, TeamExpert, TeamMember
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
 from spotcheck.tenants.results.models import Visit
@@ -47,7 +47,7 @@ def selected_target(campaign: Campaign, entity_id: object) -> CampaignTarget:
         else None
     )
     if target is None:
-        raise NotFound(_l("This entity is not a visit of the campaign."))
+        raise NotFoundError(_l("This entity is not a visit of the campaign."))
     return target
 
 
@@ -63,10 +63,10 @@ def directory_experts() -> list[Inspector]:
 
 
 def get_expert(campaign_id: int, expert_id: int) -> TeamExpert:
-    """An expert of the campaign's teams (NotFound for another campaign's)."""
+    """An expert of the campaign's teams (NotFoundError for another campaign's)."""
     expert = get_row(TeamExpert, expert_id, _l("No such expert."))
     if expert.campaign_id != campaign_id:
-        raise NotFound(_l("No such expert."))
+        raise NotFoundError(_l("No such expert."))
     return expert
 
 

@@ -288,6 +288,6 @@ def page_of(visit: Visit, reader: Actor) -> VisitPage:
 
 @query(Permission.SIGNED_IN)
 def visit_page(visit_id: int, *, reader: Actor) -> VisitPage:
-    """The visit's page for ``reader`` (NotFound for one who may not see it, as
+    """The visit's page for ``reader`` (NotFoundError for one who may not see it, as
     :func:`~spotcheck.tenants.results.queries.visits.visit_for`)."""
     return VisitPage(visits.visit_for(visit_id, reader=reader), reader)

@@ -9,7 +9,7 @@ from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, get_row
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
@@ -34,17 +34,17 @@ __all__ = ["awaits_confirmation", "awaits_follow_up", "membership", "recused_mem
 
 
 def get_visit(visit_id: int) -> Visit:
-    """The department's visit (NotFound otherwise), whoever reads: a lookup for commands and jobs."""
+    """The department's visit (NotFoundError otherwise), whoever reads: a lookup for commands and jobs."""
     return get_row(Visit, visit_id, _l("No such visit."))
 
 
 @query(Permission.SIGNED_IN)
 def visit_for(visit_id: int, *, reader: Actor) -> Visit:
     """The visit, for a member of its team or a reader of the department's campaigns; for anyone
-    else it does not exist (NotFound) — the one rule the page and the API both apply."""
+    else it does not exist (NotFoundError) — the one rule the page and the API both apply."""
     visit = get_visit(visit_id)
     if not may_see(visit, reader):
-        raise NotFound(_l("No such visit."))
+        raise NotFoundError(_l("No such visit."))
     return visit
 
 

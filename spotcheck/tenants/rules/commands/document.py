@@ -12,7 +12,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.rules.policy import require_document
@@ -30,7 +30,7 @@ def save_text(data: dict, *, actor: Actor) -> RulesDocument:
     if len(body) > 200_000:
         errors["body"] = [_l("The text is too long; attach it as a file instead.")]
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     document = current_document(for_update=True)
     require_document(document, actor, "write")
     if document is None:
@@ -53,16 +53,16 @@ def attach_file(data: dict, *, actor: Actor) -> RulesDocument:
     name = Path(filename or "").name
     suffix = Path(name).suffix.lower()
     if not name or stream is None:
-        raise ValidationFailed({"file": [_l("Choose the file to upload.")]})
+        raise InvalidInputError({"file": [_l("Choose the file to upload.")]})
     if suffix not in ACCEPTED:
-        raise ValidationFailed({"file": [_l("Upload a PDF, Word (.docx, .doc), WPS or OFD file.")]})
+        raise InvalidInputError({"file": [_l("Upload a PDF, Word (.docx, .doc), WPS or OFD file.")]})
     stored = storage.save(
         stream, area=AREA, tenant_id=document.tenant_id, suffix=suffix, limit=int(settings.get("UPLOAD_MAX_BYTES"))
     )
     media_type, magics = ACCEPTED[suffix]
     start = storage.head(stored.key, max(len(magic) for magic in magics))
     if not stored.size or not any(start.startswith(magic) for magic in magics):
-        raise ValidationFailed({"file": [_l("The file's content does not match its type %(ext)s.", ext=suffix)]})
+        raise InvalidInputError({"file": [_l("The file's content does not match its type %(ext)s.", ext=suffix)]})
     old = document.stored_name
     document.file_name, document.stored_name = name[:200], stored.key
     document.media_type, document.size, document.sha256 = media_type, stored.size, stored.sha256

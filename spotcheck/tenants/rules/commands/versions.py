@@ -25,7 +25,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.rules import departments, documents, presets, rulebook, rulefile, tightening
@@ -51,9 +51,9 @@ def _versions(tenant_id: int | None) -> list[RuleVersion]:
 def _read(data: dict, kind: str) -> tuple[documents.Document, str]:
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise ValidationFailed({"file": [_l("Choose the rules file, or paste its text.")]})
+        raise InvalidInputError({"file": [_l("Choose the rules file, or paste its text.")]})
     if len(text) > MAX_FILE_LENGTH:
-        raise ValidationFailed({"file": [_l("The file is too long (at most %(n)d characters).", n=MAX_FILE_LENGTH)]})
+        raise InvalidInputError({"file": [_l("The file is too long (at most %(n)d characters).", n=MAX_FILE_LENGTH)]})
     return rulefile.read(text, expect=kind), text
 
 
@@ -122,7 +122,7 @@ def _store(
     return version
 
 
-def _errors(conflicts: Iterable[tightening.Conflict], prefix: str = "") -> dict[str, list[str]]:
+def _errors(conflicts: Iterable[tightening.ConflictError], prefix: str = "") -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for conflict in conflicts:
         errors.setdefault(conflict.key, []).append(prefix + conflict.message)
@@ -175,7 +175,7 @@ def load_rulebook(data: dict, *, actor: Actor) -> RuleVersion:
                 ),
             ]
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     return _store(document, text, None, data.get("preset") or "", replaced, actor)
 
 
@@ -223,7 +223,7 @@ def load_department_rules(data: dict, *, actor: Actor) -> RuleVersion:
     it is. Refused whole — nothing changed — naming every key that is bad or looser."""
     tenant_id = current_tenant_id()
     if tenant_id is None:
-        raise ValidationFailed({"department": [_l("Choose the department whose rules these are.")]})
+        raise InvalidInputError({"department": [_l("Choose the department whose rules these are.")]})
     document, text = _read(data, "department")
     document, text, errors = _own(document, text, data, cast(Tenant, db.session.get(Tenant, tenant_id)))
     versions = _versions(tenant_id)
@@ -239,5 +239,5 @@ def load_department_rules(data: dict, *, actor: Actor) -> RuleVersion:
             errors.setdefault(key, [])
             errors[key] += [m for m in messages if m not in errors[key]]
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     return _store(document, text, tenant_id, data.get("preset") or "", replaced, actor)

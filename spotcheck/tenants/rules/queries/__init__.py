@@ -1,6 +1,7 @@
 """Reading the rules (规则查询): the department's rules document (:mod:`.document`), the versions of the
 rules (:mod:`.versions`) and the rules in force as pages show them (:mod:`.in_force`)."""
 
+from spotcheck.tenants.rules.models import RuleVersion  # the domain's nouns, for the pages' annotations
 from spotcheck.tenants.rules.queries.document import (
     PublishedRules,
     allowed_actions,
@@ -44,6 +45,7 @@ from spotcheck.tenants.rules.queries.versions import (
     show_text,
     state,
 )
+from spotcheck.tenants.rules.ruleset import Rules
 
 __all__ = [
     "AskedByFloor",
@@ -53,6 +55,8 @@ __all__ = [
     "PresetChoice",
     "PublishedRules",
     "Row",
+    "RuleVersion",
+    "Rules",
     "allowed_actions",
     "chosen_preset",
     "coming",

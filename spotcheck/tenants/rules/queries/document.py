@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import storage
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.rules.policy import DOCUMENT_ACTIONS
 
@@ -66,5 +66,5 @@ def file_path(document: RulesDocument | PublishedRules) -> Path:
     server chose, never a name from a request."""
     stored = document.stored_name
     if stored is None or not storage.exists(stored):
-        raise NotFound(_l("No file is attached."))
+        raise NotFoundError(_l("No file is attached."))
     return storage.path(stored)

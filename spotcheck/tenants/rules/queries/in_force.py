@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.tenants.rules import documents, presets as _presets, rulebook
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.parameters import BY_KEY
@@ -92,7 +92,7 @@ def chosen_preset(name: str, kind: str) -> dict:
     text = preset_text(name, kind)
     if text is None:
         names = "、".join(preset.name for preset in _presets.PRESETS if preset.kind == kind)
-        raise ValidationFailed({"preset": [_l("Choose one of the presets: %(names)s.", names=names)]})
+        raise InvalidInputError({"preset": [_l("Choose one of the presets: %(names)s.", names=names)]})
     return {"text": text, "preset": name}
 
 

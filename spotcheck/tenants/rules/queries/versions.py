@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.clock import today
 from spotcheck.core.database import db, is_row_id
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.tenants.rules import documents, rulebook, rulefile
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.parameters import GROUPS, PARAMETERS
@@ -32,10 +32,10 @@ def history(tenant_id: int | None) -> list[RuleVersion]:
 
 
 def get_version(version_id: object) -> RuleVersion:
-    """One version (NotFound for anything else)."""
+    """One version (NotFoundError for anything else)."""
     found = db.session.get(RuleVersion, version_id) if is_row_id(version_id) else None
     if found is None:
-        raise NotFound(_l("No such version of the rules."))
+        raise NotFoundError(_l("No such version of the rules."))
     return found
 
 
@@ -213,5 +213,5 @@ def same_as_in_force(text: str, tenant_id: int | None) -> bool:
         return False
     try:
         return rulefile.read(text) == rulebook.document_of(version_id)
-    except ValidationFailed:
+    except InvalidInputError:
         return False

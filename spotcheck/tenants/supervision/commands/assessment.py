@@ -10,7 +10,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.supervision.assessment import Setting
 from spotcheck.tenants.supervision.models import DeductionRule
@@ -23,7 +23,7 @@ def configure(code: str, data: dict, *, actor: Actor) -> Setting:
     off (0–100), and whether it counts (``active``)."""
     points, cap, active = data.get("points"), data.get("cap"), bool(data.get("active"))
     if code not in DEDUCTION_BY_CODE:
-        raise ValidationFailed({"code": [_l("No such deduction.")]})
+        raise InvalidInputError({"code": [_l("No such deduction.")]})
     errors, values = {}, {}
     for name, raw, label in (
         ("points", points, _l("Points per occurrence")),
@@ -38,7 +38,7 @@ def configure(code: str, data: dict, *, actor: Actor) -> Setting:
         else:
             values[name] = value
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     row = db.session.scalar(sa.select(DeductionRule).where(DeductionRule.code == code))
     if row is None:
         row = DeductionRule(code=code)

@@ -17,7 +17,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import local, now
 from spotcheck.core.commands import ANYONE, command
 from spotcheck.core.database import db, get_row
-from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.core.text import required_text
@@ -76,7 +76,7 @@ def complain(token: str, data: Mapping[str, object], *, actor: Actor | None = No
         if not MOBILE.match(phone):
             errors["contact_phone"] = [_l("Give a mobile number of 11 digits (the bureau calls back).")]
         if errors:
-            raise ValidationFailed(errors)
+            raise InvalidInputError(errors)
         copy = {
             "visit_id": visit.id,
             "department_name": visit.campaign.tenant.name,
@@ -86,7 +86,7 @@ def complain(token: str, data: Mapping[str, object], *, actor: Actor | None = No
         }
     bureau = supervising_bureau(tenant_id)
     if bureau is None:
-        raise Conflict(
+        raise ConflictError(
             _l(
                 "%(rule)sthe justice bureau takes complaints about inspections, and none is on this platform yet.",
                 rule=rules_for(tenant_id).under("enforcement_supervisor"),
@@ -118,7 +118,7 @@ def _written(data: object, name: str, missing: LazyString) -> str:
     errors: dict[str, list] = {}
     text = _text(data if isinstance(data, dict) else {}, name, errors, missing)
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     return text
 
 
@@ -137,7 +137,7 @@ def forward_complaint(complaint_id: int, data: Mapping[str, object], *, actor: A
         errors["named"] = [_l("Choose whether the department reads the business's name.")]
     text = _text(data, "text", errors, _l("Write what the department reads (5 to %(n)d characters).", n=TEXT_LENGTH))
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     shown = (
         dict(
             visit_id=complaint.visit_id,

@@ -15,7 +15,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import ValidationFailed
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.supervision import criticism_notice, figures, periods
@@ -79,7 +79,7 @@ def update(criticism_id: int, data: dict, *, actor: Actor) -> Criticism:
     if not _paragraphs(body):
         errors["body"] = [_l("Write the text of the notice.")]
     if errors:
-        raise ValidationFailed(errors)
+        raise InvalidInputError(errors)
     out = {int(x) for x in (leave_out or ())}
     criticism.title, criticism.body = title, "\n\n".join(_paragraphs(body))
     criticism.returned_reason, criticism.returned_by_name, criticism.returned_at = "", "", None  # answered
@@ -100,7 +100,7 @@ def send_back(criticism_id: int, data: Mapping[str, object], *, actor: Actor) ->
     CRITICISM_ACTIONS.require(criticism, actor, "send_back")
     reason = _lines(str((data if isinstance(data, dict) else {}).get("reason") or "")).strip()
     if len(reason) < 2 or len(reason) > REASON_LENGTH:
-        raise ValidationFailed({"reason": [_l("Say what must change (2 to %(n)d characters).", n=REASON_LENGTH)]})
+        raise InvalidInputError({"reason": [_l("Say what must change (2 to %(n)d characters).", n=REASON_LENGTH)]})
     criticism.returned_reason, criticism.returned_by_name, criticism.returned_at = reason, actor.display_name, now()
     audit.record("criticism.sent_back", "criticism", criticism.id, actor=actor, details={"reason": reason})
     return criticism

@@ -17,7 +17,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now, today
 from spotcheck.core.commands import ANYONE, command
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.core.text import whole_number
 from spotcheck.tenants.accounts.models import Tenant
@@ -48,13 +48,13 @@ def evaluate_visit(token: str, data: Mapping[str, object], *, actor: Actor | Non
         if len(text) > EVALUATION_TEXT_LENGTH:
             errors["text"] = [_l("At most %(n)d characters.", n=EVALUATION_TEXT_LENGTH)]
         if errors:
-            raise ValidationFailed(errors)
+            raise InvalidInputError(errors)
         if (why := business_refusal(code, "evaluate", today())) is not None:
-            raise Conflict(why)
+            raise ConflictError(why)
         visit_id, department = code.visit_id, code.visit.campaign.tenant.name
     bureau = supervising_bureau(tenant_id)
     if bureau is None:
-        raise Conflict(
+        raise ConflictError(
             _l(
                 "%(rule)sthe justice bureau keeps the businesses' evaluations of inspections, and none is on "
                 "this platform yet.",
@@ -63,7 +63,7 @@ def evaluate_visit(token: str, data: Mapping[str, object], *, actor: Actor | Non
         )
     with tenant_scope(bureau.id):
         if db.session.scalar(sa.select(Evaluation.id).where(Evaluation.visit_id == visit_id)) is not None:
-            raise Conflict(_l("This inspection has already been evaluated: each inspection is evaluated once."))
+            raise ConflictError(_l("This inspection has already been evaluated: each inspection is evaluated once."))
         evaluation = Evaluation(
             about_tenant_id=tenant_id, visit_id=visit_id, satisfaction=satisfaction, text=text, evaluated_at=now()
         )

@@ -12,7 +12,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import local, now
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import Conflict, ValidationFailed
+from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.supervision import duties, entries
 from spotcheck.tenants.supervision.policy import REPORT_ACTIONS
@@ -74,7 +74,7 @@ def submit(data: dict, *, actor: Actor) -> ReportSubmission:
     REPORT_ACTIONS.require(state, actor, "submit")
     reason = str(reason or "").strip()
     if state.versions and not reason:
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "reason": [
                     f"《{due.title}》（{due.period.label}）已于{state.submitted_on}报送："
@@ -83,23 +83,23 @@ def submit(data: dict, *, actor: Actor) -> ReportSubmission:
             }
         )
     if len(reason) > 2000:
-        raise ValidationFailed({"reason": ["更正理由不超过2000个字。"]})
+        raise InvalidInputError({"reason": ["更正理由不超过2000个字。"]})
     row = state.prepared
     digest = str(digest or "").strip().lower()
     if digest:
         if row is None:
-            raise Conflict("没有待签发的报表：请先生成报表，核对后再签发。")
+            raise ConflictError("没有待签发的报表：请先生成报表，核对后再签发。")
         if digest != row.digest:
-            raise Conflict("待签发的报表已重新生成，与您核对的不一致：请核对新的报表后再签发。")
+            raise ConflictError("待签发的报表已重新生成，与您核对的不一致：请核对新的报表后再签发。")
     elif row is None or not due.duty.area_wide:
         row = prepare({"code": due.duty.code, "period": due.period.code}, actor=actor)
     given_contact, given_phone = _contact(contact, phone)
     row.contact = given_contact or row.contact
     row.phone = given_phone or row.phone
     if not row.contact:
-        raise ValidationFailed({"contact": ["请填写填报人（联系人）：报表写明填报人和联系电话报送。"]})
+        raise InvalidInputError({"contact": ["请填写填报人（联系人）：报表写明填报人和联系电话报送。"]})
     if missing := entries.unfilled(row.content):
-        raise ValidationFailed(
+        raise InvalidInputError(
             {
                 "cells": [
                     _l(
@@ -146,14 +146,14 @@ def fill_cells(data: dict, *, actor: Actor) -> list[ReportEntry]:
     REPORT_ACTIONS.require(state, actor, "prepare")
     cells, given = entries.cells_of(due.duty.code), data.get("cells")
     if not isinstance(given, dict) or not given or set(given) - {cell.key for cell in cells}:
-        raise ValidationFailed({"cells": [_l("Choose the cells of this table that the department fills.")]})
+        raise InvalidInputError({"cells": [_l("Choose the cells of this table that the department fills.")]})
     texts = {key: str(value or "").strip() for key, value in given.items()}
     if too_long := {
         f"cell-{key}": [_l("At most %(n)d characters.", n=entries.LONGEST)]
         for key, text in texts.items()
         if len(text) > entries.LONGEST
     }:
-        raise ValidationFailed(too_long)
+        raise InvalidInputError(too_long)
     shown = entries.latest(due.duty.code, due.period, [tenant.id]).get(tenant.id, {})
     changed = []
     for cell in cells:

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import jobs, storage
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
@@ -91,7 +91,7 @@ def _departments(reader: Actor, department_id: int | None, period: Period | None
         figures.departments([department_id]) if department_id is not None else figures.departments(visible, period)
     )
     if department_id is not None and not tenants:
-        raise NotFound(_l("No such department."))
+        raise NotFoundError(_l("No such department."))
     return tenants
 
 
@@ -301,9 +301,9 @@ class DutyView:
 @query(Permission.SIGNED_IN)
 def duty_view(tenant: Tenant, due: Due, *, reader: Actor) -> DutyView:
     """A table the department owes for a period, with its versions and the steps the reader may take;
-    NotFound when the department does not owe it."""
+    NotFoundError when the department does not owe it."""
     if not duty_status.applies(tenant, due, duty_status.other_field_departments()):
-        raise NotFound(_l("Your department does not submit this table."))
+        raise NotFoundError(_l("Your department does not submit this table."))
     state = duty_status.state_of(tenant, due)
     shown = entries.latest(due.duty.code, due.period, [tenant.id]).get(tenant.id, {})
     cells = [
@@ -321,7 +321,7 @@ def duty_view(tenant: Tenant, due: Due, *, reader: Actor) -> DutyView:
 @query(Permission.SIGNED_IN)
 def submission(submission_id: int, *, reader: Actor) -> tuple[ReportSubmission, Tenant]:
     """A version of a table with its department: one's own department's, or any for the justice
-    bureau (through its audited reading); NotFound otherwise."""
+    bureau (through its audited reading); NotFoundError otherwise."""
     return submissions.get(submission_id, reader)
 
 
@@ -338,10 +338,10 @@ def submissions_overview(year: int, *, reader: Actor) -> list[duty_status.DutyOv
 
 @query(Permission.SIGNED_IN)
 def own_department(*, reader: Actor) -> Tenant:
-    """The reader's own department (NotFound for the platform's administrator, who has none)."""
+    """The reader's own department (NotFoundError for the platform's administrator, who has none)."""
     tenant = db.session.get(Tenant, reader.tenant_id) if getattr(reader, "tenant_id", None) else None
     if tenant is None:
-        raise NotFound(_l("No such department."))
+        raise NotFoundError(_l("No such department."))
     return tenant
 
 
@@ -424,9 +424,9 @@ def table_jobs(reader: Actor, limit: int = 20) -> list[Job]:
 
 
 def table_file(job_id: int, reader: Actor) -> tuple[bytes, str]:
-    """The workbook of a finished table job of the reader's (NotFound otherwise)."""
+    """The workbook of a finished table job of the reader's (NotFoundError otherwise)."""
     job = jobs.job_for(job_id, reader)
     result = job.result or {}
     if job.kind != TABLE_JOB or not result.get("storage_key") or not storage.exists(result["storage_key"]):
-        raise NotFound(_l("No such table."))
+        raise NotFoundError(_l("No such table."))
     return storage.read(result["storage_key"]), result["file_name"]

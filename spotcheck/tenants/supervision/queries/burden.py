@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
-from spotcheck.core.errors import Forbidden, NotFound
+from spotcheck.core.errors import ForbiddenError, NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.directory.models import Entity
@@ -22,7 +22,7 @@ Burden = burden.Burden
 
 def _bureau_only(reader: Actor) -> None:
     if not sees_every_department(reader):
-        raise Forbidden(
+        raise ForbiddenError(
             _l("Only the justice bureau reads how often each business is inspected across the departments.")
         )
 
@@ -49,5 +49,5 @@ def business(code: str, period: Period, *, reader: Actor) -> tuple[Entity, Rows]
     _bureau_only(reader)
     found = burden.business_rows(code, period)
     if found is None:
-        raise NotFound(_l("No entity with this code in the registry."))
+        raise NotFoundError(_l("No entity with this code in the registry."))
     return found

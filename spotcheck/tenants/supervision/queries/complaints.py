@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import personal_data
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, get_row
-from spotcheck.core.errors import NotFound
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
 from spotcheck.core.scoping import current_tenant_id
@@ -99,10 +99,10 @@ def forwarded(*, reader: Actor) -> list[tuple[ComplaintForward, frozenset[str]]]
 
 @query(Permission.COMPLAINTS_ANSWER)
 def forward(forward_id: int, *, reader: Actor) -> tuple[ComplaintForward, frozenset[str]]:
-    """One complaint forwarded to the reader's department (NotFound for any other)."""
+    """One complaint forwarded to the reader's department (NotFoundError for any other)."""
     found = db.session.scalar(_received(ComplaintForward.id == forward_id))
     if found is None:
-        raise NotFound(_l("No such complaint."))
+        raise NotFoundError(_l("No such complaint."))
     return found, FORWARD_ACTIONS.allowed(found, reader)
 
 

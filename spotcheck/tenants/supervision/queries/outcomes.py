@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db
-from spotcheck.core.errors import NotFound, ValidationFailed
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.results.code_lookup import locate
@@ -142,17 +142,17 @@ def _complaints(visit_id: int, about: int) -> list[ComplaintOutcome]:
 
 def business_outcomes(token: str, data: Mapping[str, object]) -> Outcomes:
     """The outcomes of what the business asked about the inspection of ``token``, once ``data["business_code"]`` is
-    its 企业核验码: NotFound for a code never issued, a refusal naming the field for a wrong business code."""
+    its 企业核验码: NotFoundError for a code never issued, a refusal naming the field for a wrong business code."""
     found = locate(token)
     if found is None:
-        raise NotFound(_l("No inspection has this code."))
+        raise NotFoundError(_l("No inspection has this code."))
     tenant_id, visit_id = found
     with tenant_scope(tenant_id):
         code = db.session.scalar(sa.select(InspectionCode).where(InspectionCode.visit_id == visit_id))
         if code is None:
-            raise NotFound(_l("No inspection has this code."))
+            raise NotFoundError(_l("No inspection has this code."))
         if not business_matches(code, str((data if isinstance(data, dict) else {}).get("business_code") or "")):
-            raise ValidationFailed({"business_code": [WRONG_CODE]})
+            raise InvalidInputError({"business_code": [WRONG_CODE]})
         visit = code.visit
         joint = visit.campaign.joint_id is not None
         # a joint visit's requests are about its mixed team, kept by the lead department
