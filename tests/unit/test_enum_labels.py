@@ -9,6 +9,8 @@ import pytest
 
 from spotcheck.core.job_models import JobStatus
 from spotcheck.core.policy import PERMISSION_LABELS, ROLE_LABELS, Permission, Role
+from spotcheck.platform.web.forms import REFUSED
+from spotcheck.platform.web.rules.versions import ANY as ANY_SCOPE
 from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, TenantKind
 from spotcheck.tenants.campaigns.vocabulary import (
     CAMPAIGN_KIND_NAMES,
@@ -66,6 +68,8 @@ LABELLED: dict[type[enum.Enum], dict] = {
 #: Enums no page names (with why).
 UNNAMED = {
     SubmissionStatus: "a signed table is shown as 已报送 or 待签发 by its page's own sentence, never by its status",
+    type(REFUSED): "a page's marker for a command that refused (perform's answer), never shown",
+    type(ANY_SCOPE): "the rules pages' marker for a parameter of any scope, never shown",
 }
 
 
