@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pytest
 from openpyxl import load_workbook
 
 from spotcheck.core.clock import frozen_at
@@ -45,6 +46,7 @@ def _table(sheet) -> tuple[list[str], dict[str, list]]:
     return headers, found
 
 
+@pytest.mark.slow(2.6)
 def test_counts_and_rates_are_numbers_in_every_row_the_total_too(app):
     with app.app_context():
         _world()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 from spotcheck.core import events
 
 ROOT = Path(__file__).resolve().parents[2] / "spotcheck"
@@ -28,6 +30,7 @@ def _emitted() -> dict[str, str]:
     return found
 
 
+@pytest.mark.slow(7)
 def test_every_emitted_event_has_a_handler(app):
     emitted = _emitted()
     assert len(emitted) >= 10  # the walk finds the commands' events

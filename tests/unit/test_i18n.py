@@ -16,6 +16,7 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from babel import Locale
 from babel.messages import frontend
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -81,6 +82,7 @@ def _is_translated(message) -> bool:
     return bool(strings) and all(s and s.strip() for s in strings)
 
 
+@pytest.mark.slow(4)
 def test_babel_cfg_covers_python_and_templates():
     method_map, _ = _method_map()
     methods = dict(method_map)

@@ -16,6 +16,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 from spotcheck.tenants.rules.docs import replaced
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,6 +98,7 @@ def test_the_map_names_only_tests_that_exist():
     assert not missing, "docs/rules.md names tests that do not exist:\n" + "\n".join(missing)
 
 
+@pytest.mark.slow(1.2)
 def test_the_map_names_only_code_that_exists():
     named = set(CODE_REFERENCE.findall(_text()))
     assert len(named) > 50, "the map names the commands that enforce its rules"
