@@ -5,11 +5,18 @@ jobs; then each department records, reviews and publishes its own part's results
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from bench import city_world as world
 from bench.city_measure import Year
 from bench.city_steps import after_publication, choose_outcomes, record_results, review_and_publish
 from bench.city_world import JOINT_CATEGORY, YEAR, CampaignSpec, Department
 from bench.common import log
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.joint import commands as joint, commands as joint_commands, queries as joint_queries
+from spotcheck.tenants.joint.models import JointParticipant
+from spotcheck.tenants.results.models import Visit
 
 
 def joint_spec(joint: dict) -> CampaignSpec:
@@ -26,13 +33,6 @@ def joint_spec(joint: dict) -> CampaignSpec:
 def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> int:
     """联合抽查 up to the hand-out: created and invited by 市场监管局's coordinator, each department's
     part accepted, set and approved, the whole approved, both draws (jobs) and the 组长 by rule."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.joint import commands as joint
-    from spotcheck.tenants.joint.models import JointParticipant
-
     lead = parts[0]
     coord, chief = world.user_named("scj_coord"), world.users(lead)["leader"]
     start, end = spec.window
@@ -105,9 +105,6 @@ def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> in
 
 def joint_hand_out(year: Year, lead: Department, spec: CampaignSpec, campaign_id: int) -> dict[str, int]:
     """The joint hand-out (a job) and its notices; returns each department's part campaign."""
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.joint import commands as joint_commands, queries as joint_queries
-
     coord = world.user_named("scj_coord")
     with tenant_scope(lead.tenant_id):
         year.job(
@@ -125,12 +122,6 @@ def joint_hand_out(year: Year, lead: Department, spec: CampaignSpec, campaign_id
 def run_joint(year: Year, parts: list[Department], joint: dict, supervisor, pages=None) -> dict:
     """The joint campaign through the year's steps; each department records, reviews and publishes
     its own part's results. Returns the joint campaign and its parts."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.results.models import Visit
-
     spec = joint_spec(joint)
     log(f"{spec.label}: invitations, parts, draws, leaders, hand-out")
     campaign_id = prepare_joint(year, parts, spec)

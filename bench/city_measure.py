@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import time
 
+import sqlalchemy as sa
+
 from bench import city_services as services
 from bench.city_report import ACTION_BUDGET_SECONDS
 from bench.city_world import CampaignSpec
 from bench.common import Timer
+from spotcheck.core.database import db
+from spotcheck.core.job_models import Job
+from spotcheck.core.scoping import tenant_scope
 
 JOB_TIMEOUT = 3600
 
@@ -19,8 +24,6 @@ class Year:
     to collect, the pages of each pass, and the traces of what went over budget."""
 
     def __init__(self, app):
-        from spotcheck.core.database import db
-
         self.app, self.engine = app, db.engine
         self.measures: list[dict] = []
         self.pending_jobs: list[tuple[str, CampaignSpec, int, int, float]] = []
@@ -132,12 +135,6 @@ class _PerVisit:
 
 
 def find_job(tenant_id: int, kind: str, campaign_id: int) -> int:
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.job_models import Job
-    from spotcheck.core.scoping import tenant_scope
-
     with tenant_scope(tenant_id):
         for job in db.session.scalars(sa.select(Job).where(Job.kind == kind).order_by(Job.id.desc()).limit(50)):
             if (job.params or {}).get("campaign_id") == campaign_id:
@@ -147,12 +144,6 @@ def find_job(tenant_id: int, kind: str, campaign_id: int) -> int:
 
 def wait_for_job(tenant_id: int, job_id: int) -> dict:
     """Poll the job (a fresh session each time: what the worker committed) until it is done."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.job_models import Job
-    from spotcheck.core.scoping import tenant_scope
-
     started = time.monotonic()
     while True:
         db.session.remove()

@@ -6,12 +6,22 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
+from urllib.parse import quote
+
+import sqlalchemy as sa
 
 from bench import city_services as services
 from bench.city_measure import Year
 from bench.city_report import PAGE_BUDGET_MS
 from bench.city_world import PASSWORD, YEAR, Department
 from bench.common import log, web_workers
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.campaigns.models import TeamMember
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.results.models import PublishedResult
 
 #: The pages: requests of each page by each of its users in the timed pass (its p95 is taken from them, so
 #: one slow request cannot decide it), seconds of the warm-up before it, and users per page.
@@ -30,13 +40,6 @@ def _last_page(count: int) -> int:
 
 def busiest_inspector(campaign_id: int) -> str:
     """The login of the inspector on most visits of the campaign (their 我的检查 is the longest)."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import User
-    from spotcheck.tenants.campaigns.models import TeamMember
-    from spotcheck.tenants.inspectors.models import Inspector
-
     return db.session.execute(
         sa.select(User.login)
         .join(Inspector, Inspector.user_id == User.id)
@@ -51,12 +54,6 @@ def busiest_inspector(campaign_id: int) -> str:
 def public_searches() -> list[str]:
     """What citizens type: fragments, a name and a code prefix of published entities (or of the
     registry, before anything is published)."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory.models import Entity
-    from spotcheck.tenants.results.models import PublishedResult
-
     rows = db.session.execute(
         sa.select(Entity.name, Entity.code)
         .join(PublishedResult, PublishedResult.entity_id == Entity.id)
@@ -75,8 +72,6 @@ def role_pages(
     department: Department, campaign_id: int, visits: int, inspector: str, extra: dict | None = None
 ) -> dict:
     """Each role's pages at the campaign's size (the same labels in every pass)."""
-    from urllib.parse import quote
-
     last = _last_page(visits)
     roles = {
         "planner": {
@@ -141,8 +136,6 @@ class Pages:
     def measure(self, label: str, spec: dict, size: int) -> None:
         """One pass: the jobs still running finished first (the worker idle), then locust; pages
         over budget traced once in-process."""
-        from spotcheck.core.database import db
-
         self.year.collect()
         db.session.remove()
         load = os.getloadavg()[0]
@@ -172,8 +165,6 @@ class Pages:
 
     def single(self, label: str, department: Department):
         def measure(campaign_id: int, visit_ids: list[int]) -> None:
-            from spotcheck.core.scoping import tenant_scope
-
             with tenant_scope(department.tenant_id):
                 spec = role_pages(department, campaign_id, len(visit_ids), busiest_inspector(campaign_id))
             self.measure(label, spec, len(visit_ids))
@@ -182,8 +173,6 @@ class Pages:
 
     def joint(self, label: str, lead: Department):
         def measure(campaign_id: int, part_ids: dict[str, int], visits: dict[str, list[int]]) -> None:
-            from spotcheck.core.scoping import tenant_scope
-
             part = part_ids[lead.code]
             with tenant_scope(lead.tenant_id):
                 spec = role_pages(

@@ -19,7 +19,12 @@ from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
+import redis
+from sqlalchemy import event
+
 from bench.common import HERE, free_port, gunicorn_command, log, production_environment
+from spotcheck.core.database import db
 
 #: The Redis database the benchmark's queue lives in (not the tests' 0).
 REDIS_URL = os.environ.get("BENCH_CITY_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -99,8 +104,6 @@ class Worker:
 
 def _forget_queue(queue: str) -> None:
     """Leave nothing of the benchmark's queue in Redis."""
-    import redis
-
     connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
     connection.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     connection.close()
@@ -240,15 +243,11 @@ class StatementTrace:
         )
 
     def __enter__(self):
-        from sqlalchemy import event
-
         event.listen(self.engine, "before_cursor_execute", self._before)
         event.listen(self.engine, "after_cursor_execute", self._after)
         return self
 
     def __exit__(self, *exc):
-        from sqlalchemy import event
-
         event.remove(self.engine, "before_cursor_execute", self._before)
         event.remove(self.engine, "after_cursor_execute", self._after)
 
@@ -301,8 +300,6 @@ def trace_page(app, login: str | None, password: str, path: str) -> dict:
     """One request of ``path`` in-process (as ``login``), with its statements traced: in an app
     context of its own (a request inside the benchmark's context would share its ``g``, and so the
     user signed in before)."""
-    from spotcheck.core.database import db
-
     with app.app_context():
         client = signed_in_client(app, login, password) if login else app.test_client()
         client.get(path)  # warm
@@ -326,8 +323,6 @@ def trace_page(app, login: str | None, password: str, path: str) -> dict:
 
 def cpu_seconds(pid: int) -> float:
     """User and system CPU of a process and its children so far (0 once it is gone)."""
-    import psutil
-
     try:
         process = psutil.Process(pid)
         total = sum(process.cpu_times()[:2])
@@ -343,8 +338,6 @@ def cpu_seconds(pid: int) -> float:
 
 def database_cpu_seconds(database: str) -> float:
     """The CPU of the PostgreSQL backends connected to ``database`` now (their command line names it)."""
-    import psutil
-
     total = 0.0
     for process in psutil.process_iter(["name", "cmdline"]):
         try:

@@ -9,11 +9,25 @@ import math
 import random
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from bench import city_offline as offline, city_world as world
 from bench.city_measure import Year
 from bench.city_plan import SCALE
 from bench.city_world import YEAR, CampaignSpec, Department
 from bench.common import log
+from spotcheck.core.clock import today
+from spotcheck.core.database import db
+from spotcheck.core.scoping import cross_tenant, tenant_scope
+from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.campaigns import commands as campaigns
+from spotcheck.tenants.campaigns.models import TeamMember
+from spotcheck.tenants.exports import commands as export_commands
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.results import commands as results, commands as results_commands
+from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.supervision import commands as supervision_commands, figures
+from spotcheck.tenants.supervision.periods import Period
 
 #: The result categories of the year (检查结果类别) and their shares; a problem's follow-up: every
 #: other one; returns: about 3 % of the results.
@@ -62,8 +76,6 @@ def campaign_data(department: Department, spec: CampaignSpec) -> dict:
 
 def prepare_campaign(year: Year, department: Department, spec: CampaignSpec) -> int:
     """Drafted, approved, both frames frozen and both draws made (as jobs), 组长 named by rule."""
-    from spotcheck.tenants.campaigns import commands as campaigns
-
     who = world.users(department)
     planner, leader = who["planner"], who["leader"]
     campaign_id = year.action(
@@ -98,12 +110,6 @@ def prepare_campaign(year: Year, department: Department, spec: CampaignSpec) -> 
 
 def hand_out(year: Year, department: Department, spec: CampaignSpec, campaign_id: int) -> list[int]:
     """检查任务下达 as a job; its event queues the notices job (collected later). Returns the visits."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.results import commands as results_commands
-    from spotcheck.tenants.results.models import Visit
-
     planner = world.users(department)["planner"]
     year.job(
         "hand_out",
@@ -118,14 +124,6 @@ def hand_out(year: Year, department: Department, spec: CampaignSpec, campaign_id
 
 def team_leaders(campaign_id: int) -> dict[int, object]:
     """Each visit's 组长 as the user account linked to the inspector (the actor who records)."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import User
-    from spotcheck.tenants.campaigns.models import TeamMember
-    from spotcheck.tenants.inspectors.models import Inspector
-    from spotcheck.tenants.results.models import Visit
-
     rows = db.session.execute(
         sa.select(Visit.id, User)
         .join(TeamMember, sa.and_(TeamMember.campaign_id == Visit.campaign_id, TeamMember.entity_id == Visit.entity_id))
@@ -174,8 +172,6 @@ def record_results(
     :data:`IMPORTED_FROM` visits or more (``department`` given), entered offline and imported by the
     planner on the teams' behalf, then confirmed (submitted) by each 组长 —; the returned ones (退回 by
     the leader with the reasons) recorded again and submitted again."""
-    from spotcheck.tenants.results import commands as results
-
     chiefs = team_leaders(campaign_id)
     start, end = spec.window
     days = (end - start).days + 1
@@ -227,9 +223,6 @@ def review_and_publish(
 ) -> None:
     """审核: no problem found → one bulk approval (the list's "approve all", a job); a problem → each on
     its own; 后续处置 of every other problem; 公示 of the campaign's results (the list's "publish all", a job)."""
-    from spotcheck.core.clock import today
-    from spotcheck.tenants.results import commands as results
-
     who = world.users(department)
     clean = [v for v in visit_ids if not problem(outcome[v])]
     problems = [v for v in visit_ids if problem(outcome[v])]
@@ -265,10 +258,6 @@ def review_and_publish(
 
 def after_publication(year: Year, department: Department, spec: CampaignSpec, supervisor) -> None:
     """The credit export (a job of the department's administrator) and the supervisor's figures and table."""
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.exports import commands as export_commands
-    from spotcheck.tenants.supervision import commands as supervision_commands
-
     admin = world.users(department)["admin"]
     year.job("export", spec, department.tenant_id, lambda: export_commands.request_export(actor=admin), wait=False)
     with tenant_scope(supervisor.tenant_id):
@@ -284,11 +273,6 @@ def after_publication(year: Year, department: Department, spec: CampaignSpec, su
 
 def dashboard_figures(supervisor) -> int:
     """The dashboard's figures of the year for every department, as the supervisor reads them."""
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import cross_tenant
-    from spotcheck.tenants.supervision import figures
-    from spotcheck.tenants.supervision.periods import Period
-
     db.session.remove()
     with cross_tenant(supervisor, "bench: the supervisor's dashboard"):
         return len(figures.compute(Period(YEAR), figures.departments()))
@@ -297,9 +281,6 @@ def dashboard_figures(supervisor) -> int:
 def run_campaign(year: Year, department: Department, spec: CampaignSpec, supervisor, pages=None) -> int:
     """One campaign of the year, from the draft to the supervisor's table; ``pages(campaign_id,
     visit_ids)`` runs once its results are all submitted (a pass of the pages at that size)."""
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-
     log(f"{spec.label}: draws, leaders, hand-out")
     with tenant_scope(department.tenant_id):
         campaign_id = prepare_campaign(year, department, spec)

@@ -21,8 +21,20 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import sqlalchemy as sa
+from stdnum.cn import ric
+
 from bench.common import Timer, admin_connect, vacuum_analyze
 from bench.draw_data import INACTIVE_PERCENT, copy_registry
+from spotcheck.core.database import db
+from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.demo.staff import POSTS  # 岗位职务: a department's 细则 may require it in the list
+from spotcheck.tenants.accounts import commands as accounts
+from spotcheck.tenants.accounts.models import Tenant, User
+from spotcheck.tenants.inspectors import commands as inspectors
+from spotcheck.tenants.items import commands as items
+from spotcheck.tenants.plans import commands as plans, queries as plan_queries
+from spotcheck.tenants.results import commands as results
 
 YEAR = 2026
 PASSWORD = "Spotcheck-2026"  # the demo's password (spotcheck.demo.DEMO_PASSWORD)
@@ -183,12 +195,6 @@ def load_directories(url: str, departments: list[Department], entities: int, fir
 
 def user_named(login: str):
     """A user of the city by login (用户), looked up across departments."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import system_access
-    from spotcheck.tenants.accounts.models import User
-
     with system_access("bench: look up a user of the city"):
         return db.session.scalar(sa.select(User).where(User.login == login))
 
@@ -201,13 +207,6 @@ def users(department: Department) -> dict:
 def open_departments(departments: list[Department]) -> None:
     """The departments the demo lacks, opened by the platform administrator with their first
     administrator (部门开通), then a planner and a leader each."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import system_access, tenant_scope
-    from spotcheck.tenants.accounts import commands as accounts
-    from spotcheck.tenants.accounts.models import Tenant
-
     platform_admin = user_named("admin")
     for department in departments:
         with system_access("bench: find a department"):
@@ -247,10 +246,6 @@ def items_and_plan(department: Department, act=lambda call: call()) -> None:
     """The department's items (one per frame category, the joint one too), published, and its
     annual plan of the year with every item, published, submitted and filed (备案) by each
     authority it needs. ``act(call)`` runs each command of the plan (the benchmark times them)."""
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.items import commands as items
-    from spotcheck.tenants.plans import commands as plans, queries as plan_queries
-
     who = users(department)
     categories = [spec.category for spec in department.campaigns] + ([JOINT_CATEGORY] if department.joint else [])
     with tenant_scope(department.tenant_id):
@@ -308,8 +303,6 @@ def items_and_plan(department: Department, act=lambda call: call()) -> None:
 
 def id_number(number: int) -> str:
     """A valid 身份证号码 (GB 11643) for inspector ``number`` of the city."""
-    from stdnum.cn import ric
-
     born = date(1983, 1, 1) + timedelta(days=number % 7000)
     body = f"330102{born:%Y%m%d}{number % 1000:03d}"
     return body + ric.calc_check_digit(body + "0")
@@ -325,12 +318,6 @@ def inspectors_needed(department: Department) -> int:
 def inspectors_with_accounts(department: Department, first_number: int) -> int:
     """The department's inspectors (执法检查人员名录), each with an inspector's account linked to the
     entry (检查人员与账号关联). Returns how many."""
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.demo.staff import POSTS  # 岗位职务: a department's 细则 may require it in the list
-    from spotcheck.tenants.accounts import commands as accounts
-    from spotcheck.tenants.inspectors import commands as inspectors
-    from spotcheck.tenants.results import commands as results
-
     admin = users(department)["admin"]
     count = inspectors_needed(department)
     with tenant_scope(department.tenant_id):

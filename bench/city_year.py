@@ -58,6 +58,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
+
 from bench import city_services as services, city_world as world
 from bench.city_joint import run_joint
 from bench.city_measure import Year
@@ -92,8 +94,6 @@ TITLE = (
 def cpu_now(url: str, worker: services.Worker, server: services.WebServer) -> dict:
     """CPU seconds so far: the benchmark's own process (the commands), the worker (the jobs), gunicorn
     (the pages) and PostgreSQL's backends of the benchmark's database."""
-    import psutil
-
     return {
         "benchmark": sum(psutil.Process().cpu_times()[:2]),
         "worker": services.cpu_seconds(worker.proc.pid),

@@ -17,10 +17,15 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
+import flask_migrate
 import psycopg
 
 from spotcheck.core import personal_data
+from spotcheck.core.database import db
+from spotcheck.core.policy import CONSOLE
+from spotcheck.demo import load_demo
 from spotcheck.platform.config import DEFAULT_SECRET_KEY
+from spotcheck.platform.factory import create_app
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -51,13 +56,6 @@ def with_database(url: str, name: str) -> str:
 def fresh_database(label: str) -> Iterator[str]:
     """A new database, migrated, with the demo departments and users (no city); dropped afterwards
     (kept with ``BENCH_KEEP_DATABASE=1``)."""
-    import flask_migrate
-
-    from spotcheck.core.database import db
-    from spotcheck.core.policy import CONSOLE
-    from spotcheck.demo import load_demo
-    from spotcheck.platform.factory import create_app
-
     name = f"sc_bench_{label}_{uuid.uuid4().hex[:8]}"
     with admin_connect(autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -96,9 +94,6 @@ def vacuum_analyze(url: str, *tables: str) -> None:
 @contextmanager
 def app_context(url: str, **overrides):
     """An app on ``url`` (and ``overrides`` of its settings), in its context; disposed afterwards."""
-    from spotcheck.core.database import db
-    from spotcheck.platform.factory import create_app
-
     app = create_app({"DATABASE_URL": url, **overrides})
     with app.app_context():
         try:

@@ -19,6 +19,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import flask_migrate
+import sqlalchemy as sa
+
 from bench.common import (
     ADMIN_URL,
     ENTITIES,
@@ -35,6 +38,13 @@ from bench.common import (
     vacuum_analyze,
     with_database,
 )
+from spotcheck.core.database import db, searching
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.demo.registry import city
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.directory import bulk
+from spotcheck.tenants.directory.models import DirectoryEntry
+from spotcheck.tenants.directory.queries import Filters, directory_query, search_directory
 
 #: A city's million keeps the plain name; a province's run (BENCH_ENTITIES=10000000) is recorded beside it.
 NAME = "directory_search" if ENTITIES == 1_000_000 else f"directory_search_{ENTITIES}"
@@ -50,14 +60,6 @@ LOADS: list[float] = []  # 1-minute load averages seen while timing
 
 def load(url: str, count: int) -> dict:
     """``count`` registry entities and one directory entry each for 市场监管局, in bulk."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.demo.registry import city
-    from spotcheck.tenants.accounts.models import Tenant
-    from spotcheck.tenants.directory import bulk
-
     samples = []
     with app_context(url), Timer() as timer:
         scj = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == "SCJ"))
@@ -242,11 +244,6 @@ def build_queries(samples: list[tuple[str, str]], count: int) -> list[tuple[str,
 
 
 def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict]:
-    from spotcheck.core.database import db, searching
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.directory.models import DirectoryEntry
-    from spotcheck.tenants.directory.queries import Filters, directory_query, search_directory
-
     results = []
     with app_context(url), tenant_scope(tenant):
         prepared = []
@@ -311,11 +308,6 @@ def loaded_before(url: str) -> dict:
     """What :func:`load` returns, read from a database it filled earlier (``BENCH_REUSE_DATABASE``): the samples are
     the same entities (every :data:`SAMPLE_EVERY`-th, numbered in the order they were written), the load's time is
     not known."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import Tenant
-
     with app_context(url):
         samples = [
             tuple(row)
@@ -334,8 +326,6 @@ def database() -> Iterator[tuple[str, dict]]:
     an hour, the queries a few minutes."""
     reused = os.environ.get("BENCH_REUSE_DATABASE")
     if reused:
-        import flask_migrate
-
         url = with_database(ADMIN_URL, reused)
         with app_context(url) as app:
             flask_migrate.upgrade(directory=app.config["SPOTCHECK_MIGRATIONS"])

@@ -7,11 +7,19 @@ with a plan of 2026 filed by the justice bureau (through the services). Used by
 from __future__ import annotations
 
 import os
+import random
 from collections.abc import Iterator
 
+import sqlalchemy as sa
+
 from bench.common import Timer, admin_connect, app_context, log, vacuum_analyze
+from spotcheck.core.database import db
+from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.demo.registry import org_code_check
+from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.common.validators import credit_check_character
+from spotcheck.tenants.items import commands as item_services
+from spotcheck.tenants.plans import commands as plans
 
 DEPARTMENT = "SCJ"
 CATEGORY = "食品经营"
@@ -97,8 +105,6 @@ def copy_registry(conn, count: int, rng, *, log_every: int) -> None:
 
 def load(url: str, count: int) -> dict:
     """``count`` registry entities by COPY, and a directory entry of the department for each."""
-    import random
-
     rng = random.Random(20260301)
     with Timer() as timer, admin_connect(url) as conn:
         tenant = conn.execute("SELECT id FROM tenant WHERE code = %s", (DEPARTMENT,)).fetchone()[0]
@@ -122,14 +128,6 @@ def load(url: str, count: int) -> dict:
 
 def setup(url: str, items: int) -> dict:
     """Published items, a plan of 2026 with them, filed by the justice bureau (through the services)."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import system_access, tenant_scope
-    from spotcheck.tenants.accounts.models import User
-    from spotcheck.tenants.items import commands as item_services
-    from spotcheck.tenants.plans import commands as plans
-
     with app_context(url):
         with system_access("bench: look up the demo users"):
             users = {

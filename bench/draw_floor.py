@@ -10,6 +10,8 @@ import re
 import shutil
 import subprocess
 
+import sqlalchemy as sa
+
 from bench.common import Timer
 
 #: The candidates' scan: the directory joined with the registry under the campaign's filter, as the frame.
@@ -61,8 +63,6 @@ def measure(
 ) -> dict:
     """Each part of the floor, timed here as the application (its role, the department's scope) on the
     session; the written rows are rolled back."""
-    import sqlalchemy as sa
-
     with Timer() as scan:
         session.execute(sa.text(SCAN), {"tenant": tenant, "category": category}).one()
     with Timer() as digest:

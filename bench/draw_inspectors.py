@@ -19,8 +19,22 @@ import random
 import time
 from datetime import date, timedelta
 
+import sqlalchemy as sa
+from stdnum.cn import ric
+
 from bench.common import Timer, app_context, emit, fresh_database, log, save
 from bench.draw_data import CATEGORY, load, load_average, setup
+from spotcheck.core.clock import today
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.draw import versions
+from spotcheck.draw.verify import verify
+from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, TargetStatus, TeamMember
+from spotcheck.tenants.campaigns.queries import public as publication
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.inspectors import commands as inspectors
 
 NAME = "draw_inspectors"
 VISITS = int(os.environ.get("BENCH_VISITS", "10000"))
@@ -35,19 +49,12 @@ BEFORE = "end to end 13.64 s (1.36 ms per visit), engine alone 11.69 s, verifier
 
 def id_number(number: int) -> str:
     """A valid 身份证号码 (GB 11643) for inspector ``number``."""
-    from stdnum.cn import ric
-
     born = date(1983, 1, 1) + timedelta(days=number * 3)
     body = f"330102{born:%Y%m%d}{number % 1000:03d}"
     return body + ric.calc_check_digit(body + "0")
 
 
 def users():
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import User
-
     return {
         u.login: u
         for u in db.session.scalars(sa.select(User).where(User.login.in_(["scj_admin", "scj_planner", "scj_leader"])))
@@ -56,16 +63,6 @@ def users():
 
 def prepare(url: str, tenant: int, item_id: int) -> dict:
     """A campaign with exactly VISITS targets drawn, the inspectors and the recusals."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.clock import today
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns import commands as campaign_commands
-    from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
-    from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-    from spotcheck.tenants.inspectors import commands as inspectors
-
     rng = random.Random(20260302)
     with app_context(url), tenant_scope(tenant):
         who = users()
@@ -148,14 +145,6 @@ def prepare(url: str, tenant: int, item_id: int) -> dict:
 
 def draw(url: str, tenant: int, campaign_id: int) -> dict:
     """freeze_inspectors + draw_inspectors as the platform runs them (services, then commit)."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
-    from spotcheck.tenants.campaigns.models import Draw, TeamMember
-    from spotcheck.tenants.campaigns.queries import public as publication
-
     with app_context(url), tenant_scope(tenant):
         planner = users()["scj_planner"]
         gc.collect()
@@ -192,9 +181,6 @@ def draw(url: str, tenant: int, campaign_id: int) -> dict:
 def engine_only(proof: dict) -> dict:
     """Both versions of the engine on the frozen frame lines (in memory), and the verifier on each one's
     proof: version 2 (``spotcheck-draw/2``, what the platform draws now) beside version 1, in the same run."""
-    from spotcheck.draw import versions
-    from spotcheck.draw.verify import verify
-
     figures = {}
     for algorithm in versions.INSPECTOR_VERSIONS:
         gc.collect()

@@ -21,11 +21,26 @@ the writing of the published proof file.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
+import tempfile
+from pathlib import Path
 
+import sqlalchemy as sa
+
+from bench import draw_floor, draw_verifiers
 from bench.common import Timer, admin_connect, app_context, emit, fresh_database, log, save
 from bench.draw_data import CATEGORY, DEPARTMENT, RESERVE, RULES, load, load_average, setup
 from bench.draw_report import FLOOR_PARTS, NOTES, figure_lines, size_note
+from spotcheck import draw as engine
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.draw import proof_file, targets as target_engine
+from spotcheck.draw.targets import cell_size
+from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.campaigns.draws import published_bytes
+from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget, Draw, DrawKind
 
 NAME = "draw_targets"
 SIZES = [int(s) for s in os.environ.get("BENCH_DRAW_SIZES", "1000000,10000000").split(",") if s.strip()]
@@ -44,12 +59,6 @@ ROUNDS_UP_TO = 2_000_000
 def new_campaign(item_id: int, title: str) -> int:
     """A campaign on one item (so that one campaign's draw does not exclude the next one's
     candidates as "checked this year"), approved: the target draw is committed."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import User
-    from spotcheck.tenants.campaigns import commands as campaign_commands
-
     planner = db.session.scalar(sa.select(User).where(User.login == "scj_planner"))
     leader = db.session.scalar(sa.select(User).where(User.login == "scj_leader"))
     campaign = campaign_commands.create_campaign(
@@ -72,11 +81,6 @@ def new_campaign(item_id: int, title: str) -> int:
 
 
 def _planner():
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import User
-
     return db.session.scalar(sa.select(User).where(User.login == "scj_planner"))
 
 
@@ -85,13 +89,6 @@ def _planner():
 
 def ceremony_draw(url: str, tenant: int, item_id: int) -> dict:
     """freeze_targets + draw_targets as the platform runs them (services, then commit)."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
-    from spotcheck.tenants.campaigns.models import CampaignTarget, Draw
-
     with app_context(url), tenant_scope(tenant):
         campaign_id = new_campaign(item_id, "食品经营者双随机抽查（可验证抽取）")
         planner = _planner()
@@ -128,14 +125,6 @@ def ceremony_draw(url: str, tenant: int, item_id: int) -> dict:
 
 def random_draw(url: str, tenant: int, item_id: int) -> dict:
     """The common way, with the same filter, exclusions, rules and stored rows."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.draw.targets import cell_size
-    from spotcheck.tenants.campaigns import queries as campaigns
-    from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget
-
     where = (
         "d.tenant_id = :tenant AND d.category = :category AND e.status = 'active' AND e.id NOT IN ("
         "SELECT t.entity_id FROM campaign_target t JOIN campaign c ON c.id = t.campaign_id "
@@ -183,16 +172,6 @@ def engine_only(url: str, tenant: int) -> dict:
     """The draw engine alone on the last ceremony's frozen frame file, in memory
     (``draw_targets_from_file``: parse, digest, seed, HMAC ranking, selection), and the proof file
     written from it with its SHA-256."""
-    import hashlib
-
-    import sqlalchemy as sa
-
-    from spotcheck import draw as engine
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.draw import proof_file, targets as target_engine
-    from spotcheck.tenants.campaigns.models import Draw, DrawKind
-
     with app_context(url), tenant_scope(tenant):
         file = db.session.scalar(
             sa.select(Draw.frame_file).where(Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None)).limit(1)
@@ -233,13 +212,6 @@ VERIFIERS_UP_TO = 2_000_000
 
 def floor(url: str, tenant: int, item_id: int, ceremony_campaign: int) -> dict:
     """The floor of the draw the ceremony made (:mod:`bench.draw_floor`), as the application."""
-    import sqlalchemy as sa
-
-    from bench import draw_floor
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, DrawKind
-
     with app_context(url), tenant_scope(tenant):
         record = db.session.scalar(
             sa.select(Draw).where(Draw.campaign_id == ceremony_campaign, Draw.kind == DrawKind.targets)
@@ -267,17 +239,6 @@ def floor(url: str, tenant: int, item_id: int, ceremony_campaign: int) -> dict:
 
 def verifiers(url: str, tenant: int, campaign_id: int) -> dict:
     """The published proof of the ceremony's draw checked by each verifier (:mod:`bench.draw_verifiers`)."""
-    import tempfile
-    from pathlib import Path
-
-    import sqlalchemy as sa
-
-    from bench import draw_verifiers
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns.draws import published_bytes
-    from spotcheck.tenants.campaigns.models import Draw, DrawKind
-
     with app_context(url), tenant_scope(tenant):
         record = db.session.scalar(
             sa.select(Draw).where(Draw.campaign_id == campaign_id, Draw.kind == DrawKind.targets)

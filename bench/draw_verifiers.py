@@ -14,7 +14,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from werkzeug.serving import make_server
+
 from bench.common import HERE, Timer, log
+from spotcheck.core.database import db
+from spotcheck.draw import bundle
+from spotcheck.platform.factory import create_app
 
 #: What the page reports when the main thread was blocked (a long task: 50 ms or more).
 LONG_TASKS = """
@@ -26,8 +31,6 @@ new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__
 
 def python_verifier(proof: Path, folder: Path) -> dict:
     """``python3 spotcheck-verify.pyz PROOF.json`` in a folder of its own: its wall time and verdict."""
-    from spotcheck.draw import bundle
-
     pyz = folder / bundle.FILE_NAME
     pyz.write_bytes(bundle.build())
     python = _interpreter(shutil.which("python3") or sys.executable)
@@ -57,11 +60,6 @@ def node_verifier(proof: Path) -> dict:
 @contextmanager
 def _served(url: str):
     """The platform on ``url`` served on a free local port (werkzeug, threaded), as a citizen reaches it."""
-    from werkzeug.serving import make_server
-
-    from spotcheck.core.database import db
-    from spotcheck.platform.factory import create_app
-
     app = create_app({"DATABASE_URL": url})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -82,7 +80,7 @@ def browser_verifier(url: str, campaign_id: int) -> dict:
     page reports it, and the main thread's long tasks meanwhile."""
     chromium = shutil.which("chromium-headless-shell") or shutil.which("chromium")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import sync_playwright  # optional here: without it the figure is reported missing
     except ImportError:
         chromium = None
     if chromium is None:

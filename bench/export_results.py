@@ -16,14 +16,31 @@ payload in the same shape); the 10,000 run takes the first 10,000 of them
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
 import os
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
+import tracemalloc
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from bench.common import HERE, Timer, admin_connect, emit, fresh_database, log, save, vacuum_analyze
+from bench.directory_search import load as load_entities
+from bench.public_search import _fill
+from spotcheck.core.database import db
+from spotcheck.core.policy import SCHEDULER
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.platform.factory import create_app
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.exports import commands as services, formats
+from spotcheck.tenants.exports.models import ExportRecord
 
 NAME = "export_results"
 RECORDS = int(os.environ.get("BENCH_EXPORT_RECORDS", "100000"))
@@ -53,9 +70,6 @@ _PAYLOAD = """json_build_object(
 
 def load(url: str) -> dict:
     """``RECORDS`` entities, a visit and a published result each in one campaign, and the outbox."""
-    from bench.directory_search import load as load_entities
-    from bench.public_search import _fill
-
     with Timer() as timer:
         load_entities(url, RECORDS)
         with admin_connect(url, autocommit=False) as conn:
@@ -141,10 +155,6 @@ def reset(url: str) -> None:
 
 
 def _platform(count: int, out: Path) -> dict:
-    from spotcheck.core.policy import SCHEDULER
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.exports import commands as services
-
     with tenant_scope(_tenant()):
         with Timer() as built:
             batch = services.build_batch(actor=SCHEDULER)
@@ -163,17 +173,6 @@ def _platform(count: int, out: Path) -> dict:
 
 def _naive(count: int, out: Path) -> dict:
     """Load every row with the ORM, serialise everything in memory, then write and hash the files."""
-    import csv
-    import hashlib
-    import io
-
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.exports import formats
-    from spotcheck.tenants.exports.models import ExportRecord
-
     with tenant_scope(_tenant()):
         rows = db.session.scalars(
             sa.select(ExportRecord).where(ExportRecord.batch_id.is_(None)).order_by(ExportRecord.id).limit(count)
@@ -196,22 +195,11 @@ def _naive(count: int, out: Path) -> dict:
 
 
 def _tenant() -> int:
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import Tenant
-
     return db.session.scalar(sa.select(Tenant.id).where(Tenant.code == "YJJ"))
 
 
 def measure(url: str, mode: str, count: int, traced: bool) -> dict:
     """Runs in the child process: one export, its time and peak memory."""
-    import resource
-    import tracemalloc
-
-    from spotcheck.core.database import db
-    from spotcheck.platform.factory import create_app
-
     folder = Path(tempfile.mkdtemp(prefix="spotcheck-bench-export-"))
     app = create_app(
         {
@@ -232,8 +220,6 @@ def measure(url: str, mode: str, count: int, traced: bool) -> dict:
         rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         db.session.remove()
         db.engine.dispose()
-    import shutil
-
     shutil.rmtree(folder, ignore_errors=True)
     return {
         "mode": mode,

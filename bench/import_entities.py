@@ -21,11 +21,24 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
+import time
 from itertools import islice
 from pathlib import Path
 from typing import Iterator
 
+import sqlalchemy as sa
+
+from bench.city_world import user_named
 from bench.common import ENTITIES, ORM_ROWS, TODAY, Timer, app_context, emit, fresh_database, log, save
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.demo.registry import as_spreadsheet_row, city
+from spotcheck.tenants.directory import bulk
+from spotcheck.tenants.directory.bulk import ENTITY_FIELDS
+from spotcheck.tenants.directory.checks import clean_entity
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.spreadsheets.columns import DIRECTORY
+from spotcheck.tenants.spreadsheets.commands import run_import
 
 #: A city's million keeps the plain name; a province's run (BENCH_ENTITIES=10000000) is recorded beside it.
 NAME = "import_entities" if ENTITIES == 1_000_000 else f"import_entities_{ENTITIES}"
@@ -46,15 +59,11 @@ PAGE_IMPORTER = "scj_admin"
 
 def spreadsheet_rows(count: int) -> Iterator[dict]:
     """``count`` rows as a filled-in spreadsheet gives them (text cells, Chinese names)."""
-    from spotcheck.demo.registry import as_spreadsheet_row, city
-
     return (as_spreadsheet_row(row) for row, _entries in city(0, count, today=TODAY))
 
 
 def write_rows(path: Path, count: int) -> list[str]:
     """The generated rows into ``path`` (tab-separated text cells); returns the columns."""
-    from spotcheck.tenants.directory.bulk import ENTITY_FIELDS
-
     with open(path, "w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=ENTITY_FIELDS, delimiter="\t", quoting=csv.QUOTE_MINIMAL)
         for number, row in enumerate(spreadsheet_rows(count), start=1):
@@ -66,8 +75,6 @@ def write_rows(path: Path, count: int) -> list[str]:
 
 def read_rows(path: Path, limit: int | None = None) -> Iterator[dict]:
     """The rows of the file, one dict of text cells at a time."""
-    from spotcheck.tenants.directory.bulk import ENTITY_FIELDS
-
     with open(path, encoding="utf-8", newline="") as source:
         yield from islice(csv.DictReader(source, fieldnames=ENTITY_FIELDS, delimiter="\t"), limit)
 
@@ -75,9 +82,6 @@ def read_rows(path: Path, limit: int | None = None) -> Iterator[dict]:
 def write_directory_file(path: Path, count: int) -> None:
     """The generated rows as a department fills the directory template, saved as CSV: the template's Chinese
     headers, the registry's columns and the bureau's entry of each (监管类别, 风险等级, 标签, 上次检查日期)."""
-    from spotcheck.demo.registry import as_spreadsheet_row, city
-    from spotcheck.tenants.spreadsheets.columns import DIRECTORY
-
     headers = {column.key: column.header for column in DIRECTORY.columns if column.key}
     with open(path, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
@@ -97,11 +101,6 @@ def write_directory_file(path: Path, count: int) -> None:
 def page_import(url: str, path: Path) -> dict:
     """The directory file imported as the bureau's administrator imports it from the page (the job's command,
     checked, staged and merged, committed). Returns the timing and what the job reported."""
-    from bench.city_world import user_named
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.spreadsheets.columns import DIRECTORY
-    from spotcheck.tenants.spreadsheets.commands import run_import
-
     with app_context(url):
         actor = user_named(PAGE_IMPORTER)
         with tenant_scope(actor.tenant_id), Timer() as timer:  # as the job runs it, in the department's scope
@@ -114,10 +113,6 @@ def page_import(url: str, path: Path) -> dict:
 
 def bulk_import(url: str, rows) -> dict:
     """Validate every row while streaming it into COPY; commit once. Returns the timings."""
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory import bulk
-    from spotcheck.tenants.directory.checks import clean_entity
-
     marks = []
     with app_context(url), Timer() as timer:
         errors = []
@@ -139,17 +134,11 @@ def bulk_import(url: str, rows) -> dict:
 
 
 def timer_now() -> float:
-    import time
-
     return time.perf_counter()
 
 
 def orm_import(url: str, rows) -> dict:
     """The baseline: the same validation, then one ORM object added and flushed per row."""
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory.checks import clean_entity
-    from spotcheck.tenants.directory.models import Entity
-
     with app_context(url), Timer() as timer:
         count = 0
         for raw in rows:
@@ -163,21 +152,12 @@ def orm_import(url: str, rows) -> dict:
 
 
 def count_entities(url: str) -> int:
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory.models import Entity
-
     with app_context(url):
         return db.session.scalar(sa.select(sa.func.count()).select_from(Entity))
 
 
 def rebuilt_indexes(url: str) -> list[str]:
     """The registry's indexes a first load drops and builds again: all but its primary key."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-
     with app_context(url):
         return list(
             db.session.scalars(

@@ -48,6 +48,9 @@ from itertools import permutations
 from bench import common
 from bench.common import Timer, emit, log, median
 from bench.draw_data import credit_code
+from spotcheck.draw import new_nonce
+from spotcheck.draw.target_frames import frame_file, parse_frame_file
+from spotcheck.draw.targets import draw_targets_from_file, expected_separate_visits, visits
 
 NAME = "joint_draw"
 ENTITIES = int(os.environ.get("BENCH_JOINT_ENTITIES", "100000"))
@@ -210,9 +213,6 @@ def single_frame(joint_rows: list[tuple[str, str, str]]) -> list[tuple[str, str,
 
 
 def timed_draw(campaign: str, file: bytes, rules: dict) -> tuple[dict, float]:
-    from spotcheck.draw import new_nonce
-    from spotcheck.draw.targets import draw_targets_from_file
-
     gc.collect()
     with Timer() as timer:
         proof = draw_targets_from_file(
@@ -226,8 +226,6 @@ def checks(selected: dict) -> int:
 
 
 def joint_round(number: int, joint_file: bytes) -> dict:
-    from spotcheck.draw.targets import visits
-
     proof, seconds = timed_draw(f"联合抽查〔2026〕{number}号", joint_file, RULES)
     per_entity = visits(proof["selected"])
     return {
@@ -264,9 +262,6 @@ def load_average() -> float:
 
 
 def run() -> dict:
-    from spotcheck.draw.target_frames import frame_file, parse_frame_file
-    from spotcheck.draw.targets import expected_separate_visits
-
     log(f"registry of {ENTITIES:,} entities and five departments' directories (not timed)")
     entities = registry(ENTITIES)
     rows = directories(entities)

@@ -17,10 +17,19 @@ from __future__ import annotations
 
 import gc
 import os
+import statistics
+
+import sqlalchemy as sa
 
 from bench import draw_inspectors as setup_draw
 from bench.common import Timer, app_context, emit, fresh_database, log, save
 from bench.draw_data import load, load_average, setup
+from spotcheck.core.database import db
+from spotcheck.core.job_models import Job
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.notices.models import Notice
+from spotcheck.tenants.results import commands as results
 
 NAME = "notices_pdf"
 VISITS = int(os.environ.get("BENCH_NOTICE_VISITS", "1000"))
@@ -30,9 +39,7 @@ CAMPAIGN, BUDGET_SECONDS = 3000, 120
 
 def floor(samples: int = 30) -> float:
     """WeasyPrint's own time for a one-line page, per document (median of ``samples``)."""
-    import statistics
-
-    from weasyprint import HTML
+    from weasyprint import HTML  # here: +1.6–2.0 s to `python -m bench`'s start (measured), for one benchmark
 
     HTML(string="<p>预热</p>").write_pdf()
     times = []
@@ -46,10 +53,6 @@ def floor(samples: int = 30) -> float:
 def leaders(url: str, tenant: int, campaign_id: int) -> dict:
     """A team leader named on every visit: first one by one with the single command (the baseline),
     then all at once by a rule (the bulk command, one action of the planner's)."""
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
-
     with app_context(url), tenant_scope(tenant):
         planner = setup_draw.users()["scj_planner"]
         campaign = campaigns.get_campaign(campaign_id)
@@ -73,14 +76,6 @@ def leaders(url: str, tenant: int, campaign_id: int) -> dict:
 
 
 def hand_out(url: str, tenant: int, campaign_id: int) -> dict:
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.job_models import Job
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.notices.models import Notice
-    from spotcheck.tenants.results import commands as results
-
     with app_context(url), tenant_scope(tenant):
         planner = setup_draw.users()["scj_planner"]
         gc.collect()

@@ -43,6 +43,7 @@ from bench.common import (
     vacuum_analyze,
     web_workers,
 )
+from bench.directory_search import load as load_entities
 
 NAME = "public_search"
 ENTITIES = int(os.environ.get("BENCH_PS_ENTITIES", "100000"))
@@ -89,8 +90,6 @@ def _fill(conn, table: str, overrides: dict[str, str], source: str, params: dict
 def load(url: str) -> dict:
     """100,000 registry entities (the city generator, bulk path), then per entity one published
     result in each of ten campaigns of the three departments, written in SQL as the owner."""
-    from bench.directory_search import load as load_entities
-
     with Timer() as timer:
         entities = load_entities(url, ENTITIES)
         with admin_connect(url, autocommit=False) as conn:

@@ -7,6 +7,10 @@ from datetime import date, timedelta, timezone
 
 from bench.common import TODAY, Timer
 from bench.supervision_data import YEAR
+from spotcheck.core.database import db
+from spotcheck.core.scoping import cross_tenant
+from spotcheck.tenants.common.vocabulary.reference import RESULT_PROBLEM_CATEGORIES
+from spotcheck.tenants.rules.rulebook import rules_for
 
 #: The figures both ways must agree on (the plans' filing status too); the first six are printed.
 COMPARED = (
@@ -39,10 +43,6 @@ def count_once(supervisor) -> tuple[dict, float]:
     """The same figures of the year by fetching the rows and counting them in Python: the same
     connection, role and row-level security as the platform (inside ``cross_tenant``), plain SQL on
     the driver's cursor (no ORM objects: the cheapest form of the common way)."""
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import cross_tenant
-    from spotcheck.tenants.rules.rulebook import rules_for
-
     rules = rules_for(None, date(YEAR, 1, 1))
     deadlines = {half: rules.plan_deadline(YEAR, half) for half in (None, 1, 2)}
     db.session.remove()
@@ -73,8 +73,6 @@ def _count_in_python(conn, deadlines: dict) -> dict[int, dict]:
 
 def _count_visits(cursor, of) -> None:
     """Checked, problems, publication on time or late, reports overdue."""
-    from spotcheck.tenants.common.vocabulary.reference import RESULT_PROBLEM_CATEGORIES
-
     own = set(cursor.execute("SELECT tenant_id, code FROM result_category_choice WHERE problem").fetchall())
     window_end = dict(cursor.execute("SELECT id, window_end FROM campaign").fetchall())
     problem = {

@@ -12,11 +12,24 @@ database.
 from __future__ import annotations
 
 import re
+import subprocess
 import time
+
+import sqlalchemy as sa
+from sqlalchemy import event
 
 from bench.common import HERE, TODAY, Timer, app_context, emit, fresh_database, log, median, save
 from bench.supervision_baseline import COMPARED, count_once
 from bench.supervision_data import DEPARTMENTS, ENTITIES, VISITS, YEAR, load
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
+from spotcheck.core.policy import CONSOLE
+from spotcheck.core.scoping import cross_tenant, system_access
+from spotcheck.demo import DEMO_PASSWORD
+from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.rules import commands, presets
+from spotcheck.tenants.supervision import figures
+from spotcheck.tenants.supervision.periods import Period
 
 NAME = "supervision_dashboard"
 ROUNDS = 5
@@ -26,12 +39,6 @@ PRINTED = COMPARED[:6]
 
 
 def _supervisor():
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import system_access
-    from spotcheck.tenants.accounts.models import User
-
     with system_access("bench: the supervisor"):
         return db.session.scalar(sa.select(User).where(User.login == "sfj_supervisor"))
 
@@ -48,12 +55,6 @@ def _label(statement: str) -> str:
 
 def compute_once(supervisor) -> tuple[list, float]:
     """``figures.compute`` for every department as the supervisor reads them, in a fresh session."""
-    from spotcheck.core.clock import frozen_at
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import cross_tenant
-    from spotcheck.tenants.supervision import figures
-    from spotcheck.tenants.supervision.periods import Period
-
     db.session.remove()
     with frozen_at(TODAY), cross_tenant(supervisor, "bench"), Timer() as timer:
         statuses = figures.compute(Period(YEAR), figures.departments())
@@ -63,10 +64,6 @@ def compute_once(supervisor) -> tuple[list, float]:
 
 def traced_compute(supervisor) -> list[tuple[float, str]]:
     """One more ``compute`` with each statement timed (slowest first; not counted in the medians)."""
-    from sqlalchemy import event
-
-    from spotcheck.core.database import db
-
     traced: list[tuple[float, str]] = []
 
     def before(conn, cursor, statement, parameters, context, executemany):
@@ -86,8 +83,6 @@ def traced_compute(supervisor) -> list[tuple[float, str]]:
 
 
 def logged_in_client(app):
-    from spotcheck.demo import DEMO_PASSWORD
-
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
@@ -97,8 +92,6 @@ def logged_in_client(app):
 
 def render_once(client) -> float:
     """The whole dashboard page of the year, as the supervisor's browser asks for it."""
-    from spotcheck.core.clock import frozen_at
-
     with frozen_at(TODAY), Timer() as timer:
         response = client.get(f"/supervision?period={YEAR}")
     body = response.get_data(as_text=True)
@@ -111,8 +104,6 @@ def render_once(client) -> float:
 
 def _code_under_test() -> str:
     """Which ``figures.py`` was measured: the commit, and whether the work tree changes it."""
-    import subprocess
-
     try:
         head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True, check=True
@@ -138,9 +129,6 @@ def _platform_value(status, key):
 
 def _adopt_rulebook() -> None:
     """The city works under 宁安市's rulebook (its plan deadlines are what the filings count against)."""
-    from spotcheck.core.policy import CONSOLE
-    from spotcheck.tenants.rules import commands, presets
-
     preset = presets.BY_NAME["宁安市"]
     commands.load_rulebook({"text": preset.text, "preset": preset.name}, actor=CONSOLE)
 
