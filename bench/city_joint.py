@@ -63,10 +63,10 @@ def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> in
                 sa.select(JointParticipant.id).where(JointParticipant.campaign_id == campaign_id)
             )
             with year.per_visit("create", spec) as drafting:
-                drafting(lambda: joint.accept(participant_id, actor=who["planner"]))
+                drafting(lambda part=participant_id, who=who: joint.accept(part, actor=who["planner"]))
                 drafting(
-                    lambda: joint.save_part(
-                        participant_id,
+                    lambda part=participant_id, who=who, department=department: joint.save_part(
+                        part,
                         {
                             "item_ids": [department.item_ids[JOINT_CATEGORY]],
                             "strata": {r: dict(rule) for r in "ABCD"},
@@ -76,7 +76,7 @@ def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> in
                     )
                 )
             with year.per_visit("approve", spec) as approving:
-                approving(lambda: joint.approve_part(participant_id, actor=who["leader"]))
+                approving(lambda part=participant_id, who=who: joint.approve_part(part, actor=who["leader"]))
     with tenant_scope(lead.tenant_id):
         year.action("approve", spec, lambda: joint.approve_joint(campaign_id, actor=chief))
         year.action("freeze_targets", spec, lambda: joint.freeze_targets(campaign_id, actor=coord))

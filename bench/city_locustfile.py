@@ -15,13 +15,14 @@ import itertools
 import json
 import os
 import re
+from pathlib import Path
 
 import gevent
 from locust import FastHttpUser, between, events, task
 from locust.exception import StopUser
 from locust.runners import STATE_RUNNING
 
-SPEC = json.loads(open(os.environ["BENCH_CITY_PAGES"], encoding="utf-8").read())
+SPEC = json.loads(Path(os.environ["BENCH_CITY_PAGES"]).read_text(encoding="utf-8"))
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 #: Requests of each user's page in the timed pass (0: as many as the run's time allows).
 REQUESTS = int(os.environ.get("BENCH_CITY_REQUESTS", "0"))
@@ -66,7 +67,7 @@ def _write_figures(environment, **_kwargs):
         for (name, _method), entry in environment.runner.stats.entries.items()
         if name not in ("login page", "sign in")
     }
-    with open(os.environ["BENCH_CITY_RESULT"], "w", encoding="utf-8") as out:
+    with Path(os.environ["BENCH_CITY_RESULT"]).open("w", encoding="utf-8") as out:
         json.dump(figures, out, ensure_ascii=False)
 
 

@@ -53,7 +53,7 @@ class Year:
         self._keep(step, spec, timer.seconds, trace)
         return result
 
-    def per_visit(self, step: str, spec: CampaignSpec) -> "_PerVisit":
+    def per_visit(self, step: str, spec: CampaignSpec) -> _PerVisit:
         """A step made of one call per visit (``with year.per_visit(…) as timed: timed(call)``)."""
         return _PerVisit(self, step, spec)
 

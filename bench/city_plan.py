@@ -98,7 +98,7 @@ def plan_city() -> tuple[list[Department], list[CampaignSpec], dict]:
         department = departments[rank % len(departments)]
         number = len(sizes) - rank
         specs.append(CampaignSpec(number, department.code, visits, world.window(number), f"抽查对象{number:02d}类"))
-    specs = [baseline] + sorted(specs[1:], key=lambda s: (s.visits, s.number))
+    specs = [baseline, *sorted(specs[1:], key=lambda s: (s.visits, s.number))]
     by_code = {d.code: d for d in departments}
     for spec in specs:
         by_code[spec.department].campaigns.append(spec)

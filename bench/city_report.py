@@ -244,7 +244,7 @@ def print_table(table: dict) -> None:
     print(f"\n  {table['title']}")
     widths = [max(len(str(row[i])) for row in [table["columns"], *table["rows"]]) for i in range(len(table["columns"]))]
     for row in [table["columns"], *table["rows"]]:
-        print("  " + "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)), flush=True)
+        print("  " + "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)), flush=True)
 
 
 def by_campaign(measures: list[dict]) -> list[dict]:

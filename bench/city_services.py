@@ -16,7 +16,7 @@ import time
 import urllib.request
 import uuid
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import psutil
@@ -59,27 +59,28 @@ class Worker:
             "PYTHONUNBUFFERED": "1",
             **service_environment(url, storage, self.queue),
         }
-        self.proc = subprocess.Popen(
-            [
-                *_celery_command(),
-                "-A",
-                "spotcheck.worker",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "-Q",
-                self.queue,
-                "-n",
-                f"{self.queue}@%h",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=HERE.parent,
-            env=env,
-            stdout=open(self.log_path, "w"),
-            stderr=subprocess.STDOUT,
-        )
+        with self.log_path.open("w", encoding="utf-8") as log_file:
+            self.proc = subprocess.Popen(
+                [
+                    *_celery_command(),
+                    "-A",
+                    "spotcheck.worker",
+                    "worker",
+                    "--pool=solo",
+                    "--concurrency=1",
+                    "--loglevel=INFO",
+                    "-Q",
+                    self.queue,
+                    "-n",
+                    f"{self.queue}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                cwd=HERE.parent,
+                env=env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
 
     def wait_ready(self, timeout: float = 60) -> float:
         started = time.monotonic()
@@ -131,13 +132,14 @@ class WebServer:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = folder / "gunicorn.log"
         env = {**os.environ, **production_environment(), **service_environment(url, storage, queue)}
-        self.proc = subprocess.Popen(
-            gunicorn_command("spotcheck.wsgi:app", self.port, workers),
-            env=env,
-            cwd=HERE.parent,
-            stdout=subprocess.DEVNULL,
-            stderr=open(self.log_path, "w"),
-        )
+        with self.log_path.open("w", encoding="utf-8") as log_file:
+            self.proc = subprocess.Popen(
+                gunicorn_command("spotcheck.wsgi:app", self.port, workers),
+                env=env,
+                cwd=HERE.parent,
+                stdout=subprocess.DEVNULL,
+                stderr=log_file,
+            )
 
     def wait_ready(self, timeout: float = 60) -> None:
         started = time.monotonic()
@@ -181,34 +183,39 @@ def locust(
     for run, length, asked in (("warmup", warmup, 0), ("timed", requests * math.ceil(30 + pause_max), requests)):
         if not length:
             continue  # no warm-up asked for
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "locust",
-                "-f",
-                str(HERE / "city_locustfile.py"),
-                "--headless",
-                "-u",
-                str(users),
-                "-r",
-                str(users),
-                "-t",
-                f"{length}s",
-                "--host",
-                base,
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "--stop-timeout",
-                "5",
-            ],
-            env={**env, "BENCH_CITY_REQUESTS": str(asked), "BENCH_CITY_RESULT": str(folder / f"{label}-{run}.json")},
-            cwd=HERE.parent,
-            check=False,
-            stdout=subprocess.DEVNULL,
-            stderr=open(folder / f"{label}-{run}.log", "w"),
-        )
+        with (folder / f"{label}-{run}.log").open("w", encoding="utf-8") as log_file:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(HERE / "city_locustfile.py"),
+                    "--headless",
+                    "-u",
+                    str(users),
+                    "-r",
+                    str(users),
+                    "-t",
+                    f"{length}s",
+                    "--host",
+                    base,
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                    "--stop-timeout",
+                    "5",
+                ],
+                env={
+                    **env,
+                    "BENCH_CITY_REQUESTS": str(asked),
+                    "BENCH_CITY_RESULT": str(folder / f"{label}-{run}.json"),
+                },
+                cwd=HERE.parent,
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=log_file,
+            )
     return json.loads((folder / f"{label}-timed.json").read_text(encoding="utf-8"))
 
 
@@ -327,10 +334,8 @@ def cpu_seconds(pid: int) -> float:
         process = psutil.Process(pid)
         total = sum(process.cpu_times()[:2])
         for child in process.children(recursive=True):
-            try:
+            with suppress(psutil.Error):
                 total += sum(child.cpu_times()[:2])
-            except psutil.Error:
-                pass
         return total
     except psutil.Error:
         return 0.0

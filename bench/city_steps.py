@@ -137,8 +137,8 @@ def team_leaders(campaign_id: int) -> dict[int, object]:
 def choose_outcomes(visit_ids: list[int], seed: int) -> tuple[dict[int, str], set[int]]:
     """Each visit's result category (the year's mix, :data:`OUTCOMES`) and the visits returned once."""
     rng = random.Random(seed)
-    codes, weights = zip(*OUTCOMES)
-    outcome = dict(zip(visit_ids, rng.choices(codes, weights=weights, k=len(visit_ids))))
+    codes, weights = zip(*OUTCOMES, strict=True)
+    outcome = dict(zip(visit_ids, rng.choices(codes, weights=weights, k=len(visit_ids)), strict=True))
     returned = {v for v in visit_ids if rng.random() < RETURNED_SHARE}
     return outcome, returned
 
@@ -186,17 +186,17 @@ def record_results(
             for visit_id in visit_ids:
                 chief = chiefs[visit_id]
                 record(
-                    lambda: results.record_result(
+                    lambda visit_id=visit_id, chief=chief: results.record_result(
                         visit_id, result_data(item_id, outcome[visit_id], checked[visit_id]), actor=chief
                     )
                 )
-                submit(lambda: results.submit_result(visit_id, actor=chief))
+                submit(lambda visit_id=visit_id, chief=chief: results.submit_result(visit_id, actor=chief))
     if not returned:
         return
     with year.per_visit("return", spec) as send_back:
         for visit_id in sorted(returned):
             send_back(
-                lambda: results.return_result(
+                lambda visit_id=visit_id: results.return_result(
                     visit_id, {"reason": "请补充现场检查照片，并写明检查的具体场所。"}, actor=leader
                 )
             )
@@ -206,7 +206,7 @@ def record_results(
             data = result_data(item_id, outcome[visit_id], checked[visit_id])
             data["record"] += "已补充现场照片。"
             again(
-                lambda: (
+                lambda visit_id=visit_id, data=data, chief=chief: (
                     results.record_result(visit_id, data, actor=chief),
                     results.submit_result(visit_id, actor=chief),
                 )
@@ -236,12 +236,12 @@ def review_and_publish(
         )
     with year.per_visit("approve_single", spec) as approve:
         for visit_id in problems:
-            approve(lambda: results.approve_result(visit_id, actor=who["leader"]))
+            approve(lambda visit_id=visit_id: results.approve_result(visit_id, actor=who["leader"]))
     deadline = (today() + timedelta(days=60)).isoformat()
     with year.per_visit("follow_up", spec) as follow:
         for visit_id in problems[::2]:
             follow(
-                lambda: results.open_follow_up(
+                lambda visit_id=visit_id: results.open_follow_up(
                     visit_id,
                     {"kind": "rectification", "details": "补齐台账记录，建立进货查验制度。", "deadline": deadline},
                     actor=who["planner"],

@@ -278,7 +278,7 @@ def items_and_plan(department: Department, act=lambda call: call()) -> None:
         )
         for item_id in department.item_ids.values():
             act(
-                lambda: plans.set_line(
+                lambda item_id=item_id: plans.set_line(
                     plan_id,
                     {
                         "item_id": item_id,
@@ -298,7 +298,11 @@ def items_and_plan(department: Department, act=lambda call: call()) -> None:
     for authority in authorities:
         reviewer = reviewers[authority]
         with tenant_scope(reviewer.tenant_id):
-            act(lambda: plans.review(plan_id, {"accept": True, "comment": "同意备案。"}, actor=reviewer))
+            act(
+                lambda reviewer=reviewer: plans.review(
+                    plan_id, {"accept": True, "comment": "同意备案。"}, actor=reviewer
+                )
+            )
 
 
 def id_number(number: int) -> str:

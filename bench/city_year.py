@@ -41,7 +41,8 @@ square); ``BENCH_CITY_SCALE=0.05`` is a quick version (written to ``bench/result
 size) has its results entered offline and imported from its workbook, as a department does at that
 size; the others, and the joint campaign, by each visit's 组长 through the result form (some 50 ms a
 visit, the year's costliest step). Other knobs: ``BENCH_CITY_PAGE_REQUESTS`` (timed requests of each
-page by each of its users in a pass of the pages, default 100), ``BENCH_CITY_PAGE_WARMUP`` (seconds, 5; 0 for none), ``BENCH_CITY_USERS_PER_PAGE`` (1),
+page by each of its users in a pass of the pages, default 100), ``BENCH_CITY_PAGE_WARMUP`` (seconds, 5; 0 for none),
+``BENCH_CITY_USERS_PER_PAGE`` (1),
 ``BENCH_CITY_TRACES`` (pages over budget traced in each pass, the slowest first; all by default),
 ``BENCH_CITY_PAUSE_MIN``/``_MAX`` (1–2 s between two requests of a user), ``BENCH_CITY_WEB_WORKERS``
 (gunicorn's, 2), ``BENCH_CITY_REDIS_URL`` (the worker's broker, ``redis://127.0.0.1:6379/5``);

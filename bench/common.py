@@ -12,10 +12,10 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Iterator
 
 import flask_migrate
 import psycopg
@@ -190,7 +190,7 @@ def save(name: str, result: dict) -> None:
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")  # trials are not results to keep
     result = {
         "benchmark": name,
-        "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {**machine(), "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
         **result,
     }

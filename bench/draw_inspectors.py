@@ -1,5 +1,5 @@
-"""The inspector draw (DRAW-SPEC "Inspector draw", version 2 beside version 1) for 10,000 visits from 2,000 inspectors, on
-PostgreSQL, through the platform's services: ``freeze_inspectors`` (visits, the eligible pool on
+"""The inspector draw (DRAW-SPEC "Inspector draw", version 2 beside version 1) for 10,000 visits from 2,000 inspectors,
+on PostgreSQL, through the platform's services: ``freeze_inspectors`` (visits, the eligible pool on
 the draw date, recusals, the frame lines and their digest) and ``draw_inspectors`` (seed, visit
 order, per-visit ranking of the eligible inspectors under capacity, teams of 2, the proof stored,
 the ``team_member`` rows), each committed. Also the engine alone on the same frame, and the
@@ -261,16 +261,19 @@ def run() -> dict:
         f"{measured['team_members']:,} team_member rows stored.",
         f"End to end = freeze_inspectors {measured['freeze_seconds']:,.2f} s + draw_inspectors "
         f"{measured['draw_seconds']:,.2f} s (engine, proof stored with its SHA-256, team rows, audit), each committed; "
-        f"{per_visit:,.2f} ms per visit. The engine alone: {engine['seconds']:,.2f} s ({engine['cpu_seconds']:,.2f} s of "
+        f"{per_visit:,.2f} ms per visit. The engine alone: {engine['seconds']:,.2f} s ({engine['cpu_seconds']:,.2f} s "
+        "of "
         f"CPU); the verifier (`spotcheck draw verify`, standard library only) recomputes the whole draw from the "
         f"proof in {engine['verify_seconds']:,.2f} s ({engine['verify_cpu_seconds']:,.2f} s of CPU; "
         f"{engine['checks']:,} checks, {'all ok' if engine['verified'] else 'NOT all ok'}).",
-        f"Version 1 (spotcheck-draw/1) keys every eligible inspector at every visit: {first['seconds']:,.2f} s to draw, "
+        f"Version 1 (spotcheck-draw/1) keys every eligible inspector at every visit: {first['seconds']:,.2f} s to "
+        "draw, "
         f"{first['verify_seconds']:,.2f} s to verify. Version 2 (spotcheck-draw/2, what new draws use) walks a keyed "
         "Fisher–Yates shuffle of each visit's candidates made lazily, one HMAC per position reached, the candidate "
         "lists shared between visits with the same needs: the same distribution at a fraction of the cost. "
         f"Before version 2: {BEFORE}.",
-        f"Load average {measured['load_average'][0]} at the start, {measured['load_average'][1]} at the end, on {os.cpu_count()} CPUs. "
+        f"Load average {measured['load_average'][0]} at the start, {measured['load_average'][1]} at the end, on "
+        f"{os.cpu_count()} CPUs. "
         "There is no common-way baseline for this draw: the systems we replace deal inspectors out in blocks "
         "without qualification, certificate, recusal or capacity checks.",
     ]

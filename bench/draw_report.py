@@ -153,7 +153,8 @@ NOTES = [
     "without its frame, the published file's SHA-256, audit entries, the next draw's commitment.",
     "The ceremony is spotcheck.tenants.campaigns.commands.ceremony as it is in the tree at run time: each "
     "stratum's codes gathered by PostgreSQL in one unsorted string_agg over a join scanned by two parallel workers, "
-    "radix-sorted, checked and joined on two cores (a forked child sorts half the cells) in C (spotcheck/draw/_native.c); "
+    "radix-sorted, checked and joined on two cores (a forked child sorts half the cells) in C "
+    "(spotcheck/draw/_native.c); "
     "the draw reads the frame file back (LZ4 in the table, the binary protocol on the wire), ranks its rows on two "
     "cores (a large cell in halves) in C on OpenSSL's SHA-256, writes the proof and its SHA-256 and stores the "
     "targets and the cap register (每户企业年度检查次数, which the floor does not write).",

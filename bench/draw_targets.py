@@ -277,7 +277,7 @@ def measure_ways(url: str, tenant: int, items, rounds: int) -> tuple[dict[str, l
             measure = {"random": random_draw, "ceremony": ceremony_draw}[way]
             try:
                 outcome = measure(url, tenant, next(items))
-            except Exception as exc:  # noqa: BLE001 — reported as the outcome of this way
+            except Exception as exc:
                 log(f"  FAILED: {type(exc).__name__}: {str(exc)[:300]}")
                 failures[way] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
                 continue
@@ -337,7 +337,8 @@ def run_size(size: int) -> dict:
             log(f"the engine alone on the frozen frame file (load average {load_average()})")
             result["engine"] = engine_only(url, tenant)
             log(
-                f"  engine {result['engine']['seconds']:,.2f} s, proof file {result['engine']['proof_file_seconds']:,.2f} s"
+                f"  engine {result['engine']['seconds']:,.2f} s, proof file "
+                f"{result['engine']['proof_file_seconds']:,.2f} s"
             )
             if size <= VERIFIERS_UP_TO:
                 log(f"the verifiers on the published proof (load average {load_average()})")

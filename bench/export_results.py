@@ -52,11 +52,13 @@ _PAYLOAD = """json_build_object(
   'entity_uscc', e.code, 'entity_name', e.name, 'department_code', t.code, 'department_name', t.name,
   'campaign_code', c.code, 'campaign_title', c.title, 'check_date', v.checked_on::text,
   'check_method_code', 'onsite', 'check_method_name', '实地检查',
-  'result_category_codes', CASE WHEN v.id % 5 = 0 THEN json_build_array('pending_own_rules') ELSE json_build_array('no_problem') END,
+  'result_category_codes', CASE WHEN v.id % 5 = 0 THEN json_build_array('pending_own_rules')
+                                ELSE json_build_array('no_problem') END,
   'result_category_names', CASE WHEN v.id % 5 = 0 THEN json_build_array('发现问题待后续处理：违反本部门其他规定')
                                 ELSE json_build_array('未发现问题') END,
   'items', json_build_array(json_build_object('item_code', 'YJJ-001', 'item_name', '危险化学品经营单位安全生产检查',
-      'category_codes', CASE WHEN v.id % 5 = 0 THEN json_build_array('pending_own_rules') ELSE json_build_array('no_problem') END,
+      'category_codes', CASE WHEN v.id % 5 = 0 THEN json_build_array('pending_own_rules')
+                             ELSE json_build_array('no_problem') END,
       'category_names', CASE WHEN v.id % 5 = 0 THEN json_build_array('发现问题待后续处理：违反本部门其他规定')
                              ELSE json_build_array('未发现问题') END,
       'findings', CASE WHEN v.id % 5 = 0 THEN '应急预案未按规定演练，已责令限期整改。' ELSE '' END)),
@@ -73,7 +75,7 @@ def load(url: str) -> dict:
     with Timer() as timer:
         load_entities(url, RECORDS)
         with admin_connect(url, autocommit=False) as conn:
-            tenant_id, code = conn.execute("SELECT id, code FROM tenant WHERE code = 'YJJ'").fetchone()
+            tenant_id, _code = conn.execute("SELECT id, code FROM tenant WHERE code = 'YJJ'").fetchone()
             _fill(
                 conn,
                 "campaign",
@@ -333,8 +335,10 @@ def run() -> dict:
     platform_big = runs[("platform", RECORDS, False)]
     notes = [
         f"Memory flat (at most {FLAT}× from {SMALL:,} to {RECORDS:,} records): peak RSS {flat_rss:.2f}× "
-        f"({'yes' if flat_rss <= FLAT else 'NO'}), peak Python heap {flat_py:.2f}× ({'yes' if flat_py <= FLAT else 'NO'}).",
-        f"Batch export of {RECORDS:,}: {platform_big['build_seconds']:,.1f} s building (claim with FOR UPDATE SKIP LOCKED, "
+        f"({'yes' if flat_rss <= FLAT else 'NO'}), peak Python heap {flat_py:.2f}× "
+        f"({'yes' if flat_py <= FLAT else 'NO'}).",
+        f"Batch export of {RECORDS:,}: {platform_big['build_seconds']:,.1f} s building (claim with FOR UPDATE SKIP "
+        "LOCKED, "
         f"stream {RECORDS:,} records 2,000 at a time through a server-side cursor into the two files, number, store, "
         f"manifest, commit) and {platform_big['deliver_seconds']:,.1f} s delivering into a folder; files "
         f"{_mib(platform_big['jsonl_bytes'])} JSON Lines and {_mib(platform_big['csv_bytes'])} CSV.",

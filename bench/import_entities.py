@@ -22,9 +22,9 @@ import csv
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Iterator
 
 import sqlalchemy as sa
 
@@ -64,7 +64,7 @@ def spreadsheet_rows(count: int) -> Iterator[dict]:
 
 def write_rows(path: Path, count: int) -> list[str]:
     """The generated rows into ``path`` (tab-separated text cells); returns the columns."""
-    with open(path, "w", encoding="utf-8", newline="") as out:
+    with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=ENTITY_FIELDS, delimiter="\t", quoting=csv.QUOTE_MINIMAL)
         for number, row in enumerate(spreadsheet_rows(count), start=1):
             writer.writerow(row)
@@ -75,7 +75,7 @@ def write_rows(path: Path, count: int) -> list[str]:
 
 def read_rows(path: Path, limit: int | None = None) -> Iterator[dict]:
     """The rows of the file, one dict of text cells at a time."""
-    with open(path, encoding="utf-8", newline="") as source:
+    with path.open(encoding="utf-8", newline="") as source:
         yield from islice(csv.DictReader(source, fieldnames=ENTITY_FIELDS, delimiter="\t"), limit)
 
 
@@ -83,7 +83,7 @@ def write_directory_file(path: Path, count: int) -> None:
     """The generated rows as a department fills the directory template, saved as CSV: the template's Chinese
     headers, the registry's columns and the bureau's entry of each (监管类别, 风险等级, 标签, 上次检查日期)."""
     headers = {column.key: column.header for column in DIRECTORY.columns if column.key}
-    with open(path, "w", encoding="utf-8", newline="") as out:
+    with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(headers.values())
         for row, entries in city(0, count, today=TODAY):
@@ -162,7 +162,8 @@ def rebuilt_indexes(url: str) -> list[str]:
         return list(
             db.session.scalars(
                 sa.text(
-                    "SELECT indexname FROM pg_indexes WHERE tablename = 'entity' AND indexname <> 'pk_entity' ORDER BY indexname"
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'entity' AND indexname <> 'pk_entity' ORDER BY "
+                    "indexname"
                 )
             )
         )
@@ -210,7 +211,8 @@ def _measure(path: Path, sheet: Path | None) -> dict:
     page = None
     if sheet:
         log(
-            f"the page's import job of the same {total:,} rows with the bureau's entries ({sheet.name}, checked, staged and merged)"
+            f"the page's import job of the same {total:,} rows with the bureau's entries ({sheet.name}, checked, "
+            "staged and merged)"
         )
         with fresh_database("page") as url:
             page = page_import(url, sheet)
@@ -227,7 +229,10 @@ def _measure(path: Path, sheet: Path | None) -> dict:
     ratio = orm_full / full["seconds"]
     goal = f"≥ {GOAL_RATIO:g}× the ORM: {'within' if ratio >= GOAL_RATIO else 'OVER'}"
     if total >= 10_000_000:
-        goal += f"; ≤ {GOAL_PROVINCE_SECONDS / 60:g} min: {'within' if full['seconds'] <= GOAL_PROVINCE_SECONDS else 'OVER'}"
+        goal += (
+            f"; ≤ {GOAL_PROVINCE_SECONDS / 60:g} min: "
+            f"{'within' if full['seconds'] <= GOAL_PROVINCE_SECONDS else 'OVER'}"
+        )
     lines = [
         {
             "figure_name": f"bulk import {total:,} entities",
@@ -275,11 +280,13 @@ def _measure(path: Path, sheet: Path | None) -> dict:
     notes = [
         (
             f"The ORM baseline inserted the same {total:,} rows one at a time in its own database in the same run "
-            f"({orm_full:,.1f} s; {orm_full / total * 1000:.2f} ms a row, against {orm['seconds'] / sample * 1000:.2f} ms "
+            f"({orm_full:,.1f} s; {orm_full / total * 1000:.2f} ms a row, against {orm['seconds'] / sample * 1000:.2f} "
+            "ms "
             f"a row over its first {sample:,}), as the bulk path imported them."
             if measured
             else f"The ORM baseline was measured on the first {sample:,} rows in the same run and extrapolated "
-            f"linearly to {total:,} rows ({orm['seconds']:,.2f} s × {total // sample}): inserting them all one at a time "
+            f"linearly to {total:,} rows ({orm['seconds']:,.2f} s × {total // sample}): inserting them all one at a "
+            "time "
             f"would take hours (it is measured whole up to {ORM_WHOLE_UP_TO:,} rows); an ORM insert into a table that "
             "already holds millions of rows is not faster, so the extrapolation favours the baseline."
         ),
@@ -295,12 +302,14 @@ def _measure(path: Path, sheet: Path | None) -> dict:
         "0042); the primary key is kept up. A smaller import merges with one INSERT … ON CONFLICT (code) DO UPDATE.",
         "The re-import takes the update path for every row; unchanged rows are not rewritten."
         if again
-        else f"The re-import of every row (the update path) is measured up to {REIMPORT_UP_TO:,} rows, not at this size.",
+        else f"The re-import of every row (the update path) is measured up to {REIMPORT_UP_TO:,} rows, "
+        "not at this size.",
         (
             f"The page's import job: the same {total:,} rows as a CSV file with the directory template's Chinese "
             f"headers and the bureau's entry of each, imported by {PAGE_IMPORTER} through the import command into a "
             "registry holding none (its first load): the file read once, every row checked and streamed as it is "
-            "into a staging table (COPY), then merged — the registry, then the bureau's directory — and committed. It reported "
+            "into a staging table (COPY), then merged — the registry, then the bureau's directory — and committed. "
+            "It reported "
             + ", ".join(f"{key} {page['result'][key]:,}" for key in ("entities_created", "created"))
             + "; "
             "its baseline, the ORM inserting the entities alone, does less."

@@ -42,7 +42,7 @@ import platform
 import random
 import statistics
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import permutations
 
 from bench import common
@@ -168,7 +168,7 @@ RATIOS = {
     "HBJ": (2000, 1000, 500, 200),
 }
 RULES = {
-    group: {stratum: {"ratio_bp": bp, "min": 1} for stratum, bp in zip("ABCD", ratios)}
+    group: {stratum: {"ratio_bp": bp, "min": 1} for stratum, bp in zip("ABCD", ratios, strict=True)}
     for group, ratios in RATIOS.items()
 }
 #: Risk classes from the shared latent risk plus the department's own judgement (noise):
@@ -459,7 +459,7 @@ def save(result: dict) -> None:
     try:
         try:
             common.save(NAME, result)
-        except Exception as exc:  # noqa: BLE001 — common.machine() asks PostgreSQL for its version
+        except Exception as exc:
             log(f"PostgreSQL not reachable for the machine details ({type(exc).__name__}); saving without them")
             _save_without_database(result)
     finally:
@@ -481,7 +481,7 @@ def _save_without_database(result: dict) -> None:
     }
     result = {
         "benchmark": NAME,
-        "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine,
         **result,
     }

@@ -138,14 +138,17 @@ def run() -> dict:
     notes = [
         f"{measured['documents'].get('inspection', 0):,} inspection notices (one per visit) and "
         f"{measured['documents'].get('assignment', 0):,} assignment notices (one per inspector on a team), "
-        f"{measured['bytes'] / documents / 1024:,.0f} KB a document on average (fonts embedded, subset); job {measured['status']}.",
+        f"{measured['bytes'] / documents / 1024:,.0f} KB a document on average (fonts embedded, subset); job "
+        f"{measured['status']}.",
         "The job lays out each document with ReportLab (A4, the CJK font embedded as a subset), stores it through the "
         "core storage with its SHA-256 and records it, all in the job's one transaction.",
         f"Projected for a campaign of {CAMPAIGN:,} visits ({projected_documents:,} documents at this mix): "
-        f"{projected:,.0f} s of one worker, budget {BUDGET_SECONDS} s ({'within' if projected <= BUDGET_SECONDS else 'OVER'}).",
+        f"{projected:,.0f} s of one worker, budget {BUDGET_SECONDS} s "
+        f"({'within' if projected <= BUDGET_SECONDS else 'OVER'}).",
         f"Team leaders by a rule: {named['bulk_seconds']:,.2f} s for {named['visits']:,} visits, so about "
         f"{named['bulk_seconds'] * CAMPAIGN / VISITS:,.1f} s for {CAMPAIGN:,} (an action's budget is 2 s).",
-        f"Load average {measured['load_average'][0]} before, {measured['load_average'][1]} after, on {os.cpu_count()} CPUs.",
+        f"Load average {measured['load_average'][0]} before, {measured['load_average'][1]} after, on {os.cpu_count()} "
+        "CPUs.",
     ]
     result = {
         "title": TITLE,

@@ -76,7 +76,8 @@ def _fill(conn, table: str, overrides: dict[str, str], source: str, params: dict
     columns = {
         name: neutral[kind]
         for name, kind in conn.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s AND is_nullable = 'NO' "
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s AND is_nullable = "
+            "'NO' "
             "AND column_default IS NULL",
             (table,),
         ).fetchall()
@@ -164,7 +165,8 @@ def load(url: str) -> dict:
             )
             conn.execute(
                 "INSERT INTO published_entity (entity_id, results, last_published_at, name, code) SELECT "
-                "r.entity_id, count(*), max(r.published_at), min(e.name), min(e.code) FROM published_result r JOIN entity e ON "
+                "r.entity_id, count(*), max(r.published_at), min(e.name), min(e.code) FROM published_result r JOIN "
+                "entity e ON "
                 "e.id = r.entity_id WHERE r.current GROUP BY r.entity_id"
             )
             conn.commit()
@@ -188,13 +190,14 @@ def _serve(url: str, port: int, folder: Path) -> subprocess.Popen:
         "SPOTCHECK_STORAGE": str(folder / "storage"),
         "REDIS_URL": "",
     }
-    server = subprocess.Popen(
-        gunicorn_command("bench.search_app:app", port, WORKERS),
-        env=env,
-        cwd=HERE.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=open(folder / "gunicorn.log", "w"),
-    )
+    with (folder / "gunicorn.log").open("w", encoding="utf-8") as log_file:
+        server = subprocess.Popen(
+            gunicorn_command("bench.search_app:app", port, WORKERS),
+            env=env,
+            cwd=HERE.parent,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+        )
     for _ in range(120):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
@@ -210,37 +213,38 @@ def _locust(port: int, path: str, queries_file: Path, folder: Path, label: str) 
     env = {**os.environ, "BENCH_PATH": path, "BENCH_QUERIES_FILE": str(queries_file)}
     for run, seconds in (("warmup", WARMUP), ("timed", SECONDS)):
         prefix = folder / f"{label}-{run}"
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "locust",
-                "-f",
-                str(HERE / "search_locustfile.py"),
-                "--headless",
-                "-u",
-                str(USERS),
-                "-r",
-                str(USERS),
-                "-t",
-                f"{seconds}s",
-                "--host",
-                f"http://127.0.0.1:{port}",
-                "--csv",
-                str(prefix),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "--stop-timeout",
-                "5",
-            ],
-            env=env,
-            cwd=HERE.parent,
-            check=False,
-            stdout=subprocess.DEVNULL,
-            stderr=open(folder / f"{label}-{run}.log", "w"),
-        )
-    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        with (folder / f"{label}-{run}.log").open("w", encoding="utf-8") as log_file:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(HERE / "search_locustfile.py"),
+                    "--headless",
+                    "-u",
+                    str(USERS),
+                    "-r",
+                    str(USERS),
+                    "-t",
+                    f"{seconds}s",
+                    "--host",
+                    f"http://127.0.0.1:{port}",
+                    "--csv",
+                    str(prefix),
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                    "--stop-timeout",
+                    "5",
+                ],
+                env=env,
+                cwd=HERE.parent,
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=log_file,
+            )
+    with Path(f"{prefix}_stats.csv").open(encoding="utf-8") as handle:
         total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
     return {
         "p50_ms": float(total["50%"]),
@@ -316,11 +320,14 @@ def run() -> dict:
     ]
     notes = [
         f"{ENTITIES:,} registry entities (the demo city's generator, bulk path) and {loaded['results']:,} published "
-        f"results (ten campaigns of three departments, one result each per entity), loaded in {loaded['seconds']:.0f} s, "
+        f"results (ten campaigns of three departments, one result each per entity), loaded in {loaded['seconds']:.0f} "
+        "s, "
         "then VACUUM ANALYZE.",
-        f"gunicorn on 127.0.0.1 with {WORKERS} sync workers (as deployed: bench.common.gunicorn_command); locust headless, {USERS} users without "
+        f"gunicorn on 127.0.0.1 with {WORKERS} sync workers (as deployed: bench.common.gunicorn_command); locust "
+        f"headless, {USERS} users without "
         f"think time, {WARMUP} s warm-up then {SECONDS} s timed, each load after the other on the same server.",
-        f"{len(queries)} queries: brand and name fragments, whole names, codes and code prefixes; each request takes one "
+        f"{len(queries)} queries: brand and name fragments, whole names, codes and code prefixes; each request takes "
+        "one "
         "at random, page 1 (four in five) or pages 2–5.",
         "Requests and failures: "
         + "; ".join(f"{label} {m['requests']:,} / {m['failures']}" for label, m in measured.items())

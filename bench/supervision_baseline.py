@@ -78,7 +78,8 @@ def _count_visits(cursor, of) -> None:
     problem = {
         visit
         for visit, tenant, code in cursor.execute(
-            "SELECT r.visit_id, c.tenant_id, c.code FROM result_category c JOIN item_result r ON r.id = c.item_result_id "
+            "SELECT r.visit_id, c.tenant_id, c.code FROM result_category c JOIN item_result r ON r.id = "
+            "c.item_result_id "
             "WHERE c.code = ANY(%s)",
             (sorted(RESULT_PROBLEM_CATEGORIES | {code for _, code in own}),),
         )
@@ -146,7 +147,7 @@ def _plan_filings(cursor, found: dict[int, dict], deadlines: dict) -> None:
         submitted = plans.get((tenant, half))
         if submitted is not None:
             return "on_time" if submitted.astimezone(BEIJING).date() <= deadline else "late"
-        return "missing" if TODAY > deadline else "pending"
+        return "missing" if deadline < TODAY else "pending"
 
     for tenant, figures in found.items():
         figures["plan_year"] = filing(tenant, None)
