@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bench.common import Line
+
 if TYPE_CHECKING:
     from bench.city_world import CampaignSpec
 
@@ -107,8 +109,8 @@ def budget_text(figures: dict) -> str:
     return f"≤ 2 s: slowest {slowest:.2f} s, {mark}"
 
 
-def step_lines(steps: list[dict]) -> list[dict]:
-    lines = []
+def step_lines(steps: list[dict]) -> list[Line]:
+    lines: list[Line] = []
     for figures in steps:
         at, base = figures.get("largest"), figures.get("baseline")
         unit = "visit"
@@ -181,8 +183,8 @@ def page_table(passes: dict) -> dict:
     }
 
 
-def page_lines(passes: dict) -> list[dict]:
-    lines = []
+def page_lines(passes: dict) -> list[Line]:
+    lines: list[Line] = []
     base = passes.get("baseline", {}).get("pages", {})
     for key in ("largest", "joint"):
         if key not in passes:

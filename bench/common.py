@@ -12,13 +12,16 @@ import statistics
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import TracebackType
+from typing import Any, NotRequired, Self, TypedDict
 
 import flask_migrate
 import psycopg
+from flask import Flask
 
 from spotcheck.core import personal_data
 from spotcheck.core.database import db
@@ -40,12 +43,25 @@ QUERIES = int(os.environ.get("BENCH_QUERIES", "200"))
 TODAY = date(2026, 11, 21)
 
 
+class Line(TypedDict):
+    """One printed figure beside its baseline (a row of ``RESULTS.md``)."""
+
+    figure_name: str
+    figure: str
+    baseline_name: str
+    baseline: str
+    ratio: NotRequired[float | None]
+    budget: NotRequired[str | None]
+
+
 def log(message: str) -> None:
     print(f"  … {message}", file=sys.stderr, flush=True)
 
 
-def admin_connect(url: str = ADMIN_URL, **kwargs) -> psycopg.Connection:
-    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=5, **kwargs)
+def admin_connect(url: str = ADMIN_URL, *, autocommit: bool = False) -> psycopg.Connection[tuple[Any, ...]]:
+    return psycopg.connect(
+        url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=5, autocommit=autocommit
+    )
 
 
 def with_database(url: str, name: str) -> str:
@@ -92,7 +108,7 @@ def vacuum_analyze(url: str, *tables: str) -> None:
 
 
 @contextmanager
-def app_context(url: str, **overrides):
+def app_context(url: str, **overrides: object) -> Iterator[Flask]:
     """An app on ``url`` (and ``overrides`` of its settings), in its context; disposed afterwards."""
     app = create_app({"DATABASE_URL": url, **overrides})
     with app.app_context():
@@ -104,11 +120,16 @@ def app_context(url: str, **overrides):
 
 
 class Timer:
-    def __enter__(self):
+    start: float
+    seconds: float
+
+    def __enter__(self) -> Self:
         self.start = time.perf_counter()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.seconds = time.perf_counter() - self.start
 
 
@@ -127,10 +148,12 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def machine() -> dict:
+def machine() -> dict[str, object]:
     with admin_connect() as conn:
-        version = conn.execute("SHOW server_version").fetchone()[0]
-        settings = dict(
+        row = conn.execute("SHOW server_version").fetchone()
+        assert row is not None  # SHOW answers one row
+        version = row[0]
+        settings: dict[str, str] = dict(
             conn.execute(
                 "SELECT name, setting || COALESCE(unit, '') FROM pg_settings "
                 "WHERE name IN ('shared_buffers', 'work_mem', 'max_wal_size', 'synchronous_commit')"
@@ -183,7 +206,7 @@ TRIAL = (
 ELSEWHERE = os.environ.get("BENCH_RESULTS_DIR")
 
 
-def save(name: str, result: dict) -> None:
+def save(name: str, result: Mapping[str, object]) -> None:
     folder = Path(ELSEWHERE) if ELSEWHERE else RESULTS / "trial" if TRIAL else RESULTS
     folder.mkdir(parents=True, exist_ok=True)
     if TRIAL and not ELSEWHERE:
@@ -304,7 +327,7 @@ def gunicorn_command(app: str, port: int, workers: int) -> list[str]:
     ]
 
 
-def emit(lines: list[dict]) -> None:
+def emit(lines: list[Line]) -> None:
     for row in lines:
         print(
             line(

@@ -27,6 +27,7 @@ from bench.common import (
     ENTITIES,
     QUERIES,
     TODAY,
+    Line,
     Timer,
     app_context,
     emit,
@@ -351,7 +352,7 @@ def run() -> dict:
     by_kind = defaultdict(list)
     for r in results:
         by_kind[r["kind"]].append(r["first_ms"])
-    lines = [
+    lines: list[Line] = [
         {
             "figure_name": f"first page p50 ({len(results)} queries)",
             "figure": f"{median(first):,.1f} ms",

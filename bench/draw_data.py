@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Iterator
+from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 
 from bench.common import Timer, admin_connect, app_context, log, vacuum_analyze
@@ -68,7 +70,7 @@ def arrival_order(count: int) -> Iterator[int]:
         yield position * _STRIDE % count
 
 
-def copy_registry(conn, count: int, rng, *, log_every: int) -> None:
+def copy_registry(conn: psycopg.Connection[tuple[Any, ...]], count: int, rng: random.Random, *, log_every: int) -> None:
     """``count`` registry entities written by COPY on ``conn`` (2 % deregistered or revoked, a few
     with complaints or abnormal), their names and codes a function of their number, in
     :func:`arrival_order`."""
@@ -107,7 +109,9 @@ def load(url: str, count: int) -> dict:
     """``count`` registry entities by COPY, and a directory entry of the department for each."""
     rng = random.Random(20260301)
     with Timer() as timer, admin_connect(url) as conn:
-        tenant = conn.execute("SELECT id FROM tenant WHERE code = %s", (DEPARTMENT,)).fetchone()[0]
+        found = conn.execute("SELECT id FROM tenant WHERE code = %s", (DEPARTMENT,)).fetchone()
+        assert found is not None  # the demo's departments are loaded
+        tenant = found[0]
         copy_registry(conn, count, rng, log_every=1_000_000)
         log("directory entries (INSERT … SELECT, risk classes A–D)")
         bounds = []

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session, scoped_session
 
 from bench.common import Timer
 
@@ -51,7 +52,7 @@ def hmac_seconds_in_c(candidates: int, message_bytes: int) -> dict:
 
 
 def measure(
-    session,
+    session: scoped_session[Session],
     *,
     tenant: int,
     category: str,

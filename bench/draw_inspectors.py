@@ -22,7 +22,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from stdnum.cn import ric
 
-from bench.common import Timer, app_context, emit, fresh_database, log, save
+from bench.common import Line, Timer, app_context, emit, fresh_database, log, save
 from bench.draw_data import CATEGORY, load, load_average, setup
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
@@ -231,7 +231,7 @@ def run() -> dict:
     engine, first = engines["spotcheck-draw/2"], engines["spotcheck-draw/1"]
     visits = measured["counts"]["visits"]
     per_visit = measured["seconds"] / visits * 1000
-    lines = [
+    lines: list[Line] = [
         {
             "figure_name": f"inspector draw, {visits:,} visits (end to end)",
             "figure": f"{measured['seconds']:,.2f} s",

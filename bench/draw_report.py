@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 
+from bench.common import Line
+
 #: The parts of the floor (:mod:`bench.draw_floor`), in the order printed.
 FLOOR_PARTS = ("scan", "sha256", "hmac_in_c", "writing")
 
@@ -22,10 +24,10 @@ def _goal(value: float | None, limit: float, unit: str) -> str:
     return f"≤ {limit:g}{unit}: {'within' if value <= limit else 'OVER'}"
 
 
-def figure_lines(results: list[dict]) -> list[dict]:
+def figure_lines(results: list[dict]) -> list[Line]:
     """At each size: the ceremony against ORDER BY random() and against the floor, the engine alone, and (up to
     :data:`bench.draw_targets.VERIFIERS_UP_TO`) each verifier against the engine, with the goals."""
-    lines = []
+    lines: list[Line] = []
     baseline_name = "ORDER BY random() LIMIT n per stratum"
     for r in results:
         label, baseline = f"{r['size']:,}", r["random"]["seconds"]

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def node_verifier(proof: Path) -> dict:
 
 
 @contextmanager
-def _served(url: str):
+def _served(url: str) -> Iterator[str]:
     """The platform on ``url`` served on a free local port (werkzeug, threaded), as a citizen reaches it."""
     app = create_app({"DATABASE_URL": url})
     server = make_server("127.0.0.1", 0, app, threaded=True)

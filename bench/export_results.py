@@ -31,7 +31,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.common import HERE, Timer, admin_connect, emit, fresh_database, log, save, vacuum_analyze
+from bench.common import HERE, Line, Timer, admin_connect, emit, fresh_database, log, save, vacuum_analyze
 from bench.directory_search import load as load_entities
 from bench.public_search import _fill
 from spotcheck.core.database import db
@@ -288,7 +288,7 @@ def run() -> dict:
     p_py = {c: fig("platform", c, "python_peak_bytes", True) for c in (SMALL, RECORDS)}
     n_py = {c: fig("naive", c, "python_peak_bytes", True) for c in (SMALL, RECORDS)}
     flat_rss, flat_py = p_rss[RECORDS] / p_rss[SMALL], p_py[RECORDS] / p_py[SMALL]
-    lines = [
+    lines: list[Line] = [
         {
             "figure_name": f"batch export {RECORDS:,} (build + deliver)",
             "figure": f"{p_time:,.1f} s",

@@ -29,7 +29,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.city_world import user_named
-from bench.common import ENTITIES, ORM_ROWS, TODAY, Timer, app_context, emit, fresh_database, log, save
+from bench.common import ENTITIES, ORM_ROWS, TODAY, Line, Timer, app_context, emit, fresh_database, log, save
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo.registry import as_spreadsheet_row, city
@@ -233,7 +233,7 @@ def _measure(path: Path, sheet: Path | None) -> dict:
             f"; ≤ {GOAL_PROVINCE_SECONDS / 60:g} min: "
             f"{'within' if full['seconds'] <= GOAL_PROVINCE_SECONDS else 'OVER'}"
         )
-    lines = [
+    lines: list[Line] = [
         {
             "figure_name": f"bulk import {total:,} entities",
             "figure": f"{full['seconds']:,.1f} s",

@@ -46,7 +46,7 @@ from datetime import UTC, datetime
 from itertools import permutations
 
 from bench import common
-from bench.common import Timer, emit, log, median
+from bench.common import Line, Timer, emit, log, median
 from bench.draw_data import credit_code
 from spotcheck.draw import new_nonce
 from spotcheck.draw.target_frames import frame_file, parse_frame_file
@@ -330,7 +330,7 @@ def run() -> dict:
         f"joint ÷ five separate {joint_seconds / separate_seconds:.3f}"
     )
 
-    lines = [
+    lines: list[Line] = [
         {
             "figure_name": f"coordinated draw: visits (mean of {ROUNDS})",
             "figure": f"{joint_visits:,.0f}",

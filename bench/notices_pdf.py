@@ -22,7 +22,7 @@ import statistics
 import sqlalchemy as sa
 
 from bench import draw_inspectors as setup_draw
-from bench.common import Timer, app_context, emit, fresh_database, log, save
+from bench.common import Line, Timer, app_context, emit, fresh_database, log, save
 from bench.draw_data import load, load_average, setup
 from spotcheck.core.database import db
 from spotcheck.core.job_models import Job
@@ -112,7 +112,7 @@ def run() -> dict:
     base = floor()
     projected_documents = round(documents * CAMPAIGN / VISITS)
     projected = per_notice * projected_documents
-    lines = [
+    lines: list[Line] = [
         {
             "figure_name": f"notices job, {documents:,} PDF documents",
             "figure": f"{measured['job_seconds']:,.1f} s",

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from bench.common import (
     HERE,
+    Line,
     Timer,
     admin_connect,
     emit,
@@ -280,7 +281,7 @@ def run() -> dict:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
     search, floor, common = measured["search"], measured["healthz"], measured["common"]
-    lines = [
+    lines: list[Line] = [
         {
             "figure_name": "search p50",
             "figure": f"{search['p50_ms']:.0f} ms",

@@ -15,7 +15,7 @@ QUERIES = json.loads(Path(os.environ["BENCH_QUERIES_FILE"]).read_text(encoding="
 
 class Citizen(FastHttpUser):
     @task
-    def search(self):
+    def search(self) -> None:
         if PATH == "/healthz":
             self.client.get(PATH, name=PATH)
             return

@@ -18,7 +18,7 @@ import time
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from bench.common import HERE, TODAY, Timer, app_context, emit, fresh_database, log, median, save
+from bench.common import HERE, TODAY, Line, Timer, app_context, emit, fresh_database, log, median, save
 from bench.supervision_baseline import COMPARED, count_once
 from bench.supervision_data import DEPARTMENTS, ENTITIES, VISITS, YEAR, load
 from spotcheck.core.clock import frozen_at
@@ -169,7 +169,7 @@ def compare(statuses, counted: dict) -> tuple[dict, dict]:
     return totals, filings
 
 
-def figure_lines(times: dict) -> list[dict]:
+def figure_lines(times: dict) -> list[Line]:
     """The figures and the page (medians) against the rows counted in Python."""
     computed, rendered, python_seconds = (median(times[k]) for k in ("compute", "page", "python"))
     return [
