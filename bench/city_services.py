@@ -16,12 +16,19 @@ import time
 import urllib.request
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
 
-import psutil
+import psutil  # type: ignore[import-untyped]  # psutil ships no types (types-psutil is not installed)
 import redis
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine, ExecutionContext
+from sqlalchemy.engine.interfaces import DBAPICursor
 
 from bench.common import HERE, free_port, gunicorn_command, log, production_environment
 from spotcheck.core.database import db
@@ -111,7 +118,7 @@ def _forget_queue(queue: str) -> None:
 
 
 @contextmanager
-def queue_environment(queue: str):
+def queue_environment(queue: str) -> Iterator[None]:
     """``SPOTCHECK_CELERY_QUEUE`` for the app the benchmark creates (read from the environment)."""
     before = os.environ.get("SPOTCHECK_CELERY_QUEUE")
     os.environ["SPOTCHECK_CELERY_QUEUE"] = queue
@@ -238,27 +245,46 @@ class StatementTrace:
     """The SQL statements run on the app's engine while it is active: how many, their time, and
     the costliest kinds (by total time)."""
 
-    def __init__(self, engine):
-        self.engine, self.rows = engine, []
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.rows: list[tuple[float, str]] = []
 
-    def _before(self, conn, cursor, statement, parameters, context, executemany):
+    def _before(
+        self,
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: object,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
         conn.info["bench_statement_started"] = time.perf_counter()
 
-    def _after(self, conn, cursor, statement, parameters, context, executemany):
+    def _after(
+        self,
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: object,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
         self.rows.append(
             (time.perf_counter() - conn.info.pop("bench_statement_started", time.perf_counter()), statement)
         )
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         event.listen(self.engine, "before_cursor_execute", self._before)
         event.listen(self.engine, "after_cursor_execute", self._after)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         event.remove(self.engine, "before_cursor_execute", self._before)
         event.remove(self.engine, "after_cursor_execute", self._after)
 
-    def summary(self, top: int = 3) -> dict:
+    def summary(self, top: int = 3) -> dict[str, Any]:
         by_kind: dict[str, list[float]] = defaultdict(list)
         for seconds, statement in self.rows:
             by_kind[_label(statement)].append(seconds)
@@ -274,7 +300,7 @@ class StatementTrace:
         }
 
 
-def describe(summary: dict, seconds: float) -> str:
+def describe(summary: Mapping[str, Any], seconds: float) -> str:
     """A trace in one line: the statements, the share of SQL, the costliest kinds, and a single
     statement that took most of the time (a locking read that long waited for a lock)."""
     parts = "; ".join(f"{row['statement']} ×{row['count']:,} {row['seconds']:.2f} s" for row in summary["costliest"])
@@ -291,7 +317,7 @@ def describe(summary: dict, seconds: float) -> str:
     return text
 
 
-def signed_in_client(app, login: str, password: str):
+def signed_in_client(app: Flask, login: str, password: str) -> FlaskClient:
     """A test client of the app signed in as ``login`` (for tracing a page in-process)."""
     client = app.test_client()
     response = client.get("/login")
@@ -303,7 +329,7 @@ def signed_in_client(app, login: str, password: str):
     return client
 
 
-def trace_page(app, login: str | None, password: str, path: str) -> dict:
+def trace_page(app: Flask, login: str | None, password: str, path: str) -> dict[str, Any]:
     """One request of ``path`` in-process (as ``login``), with its statements traced: in an app
     context of its own (a request inside the benchmark's context would share its ``g``, and so the
     user signed in before)."""

@@ -16,8 +16,9 @@ import os
 import random
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import flask_migrate
 import sqlalchemy as sa
@@ -64,7 +65,8 @@ def load(url: str, count: int) -> dict:
     samples = []
     with app_context(url), Timer() as timer:
         scj = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == "SCJ"))
-        batch = []
+        assert scj is not None  # the demo's 市场监管局
+        batch: list[tuple[dict[str, Any], dict[str, Any]]] = []
         with tenant_scope(scj):
             for number, (row, entries) in enumerate(city(0, count, today=TODAY), start=1):
                 entry = (
@@ -82,21 +84,21 @@ def load(url: str, count: int) -> dict:
                 if number % SAMPLE_EVERY == 0:
                     samples.append((row["code"], row["name"]))
                 if len(batch) == 200_000:
-                    _write(bulk, scj, batch)
+                    _write(scj, batch)
                     batch = []
                     log(f"{number:,} entities and entries written")
             if batch:
-                _write(bulk, scj, batch)
+                _write(scj, batch)
             db.session.commit()
     return {"seconds": timer.seconds, "samples": samples, "tenant": scj}
 
 
-def _write(bulk, tenant: int, batch: list) -> None:
+def _write(tenant: int, batch: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
     bulk.upsert_entities(row for row, _ in batch)
     bulk.upsert_directory_entries(tenant, ({"code": row["code"], **entry} for row, entry in batch))
 
 
-def build_queries(samples: list[tuple[str, str]], count: int) -> list[tuple[str, dict]]:
+def build_queries(samples: list[tuple[str, str]], count: int) -> list[tuple[str, dict[str, Any]]]:
     """(kind, filter fields) for ``count`` varied searches, the same every run."""
     rnd = random.Random(2026)
     pick = lambda: rnd.choice(samples)  # noqa: E731
@@ -224,27 +226,26 @@ def build_queries(samples: list[tuple[str, str]], count: int) -> list[tuple[str,
             ["q", "industry", "region", "flags", "risk", "tag", "category", "entity_type", "status"],
             k=rnd.choice([2, 2, 3]),
         )
-        fields = {}
+        fields: dict[str, Any] = {}
         for part in parts:
-            fields.update(
-                {
-                    "q": lambda: {"q": rnd.choice(names[:15])},
-                    "industry": lambda: {"industry": rnd.choice(industries)},
-                    "region": lambda: {"region": rnd.choice(regions[1:])},
-                    "flags": lambda: {"flags": rnd.choice(flag_sets)},
-                    "risk": lambda: {"risk": rnd.choice("ABCD")},
-                    "tag": lambda: {"tag": rnd.choice(tags)},
-                    "category": lambda: {"category": rnd.choice(categories)},
-                    "entity_type": lambda: {"entity_type": rnd.choice(["enterprise", "individual", "enterprise"])},
-                    "status": lambda: {"status": rnd.choice(["active", "revoked", "deregistered"])},
-                }[part]()
-            )
+            pick_field: dict[str, Callable[[], dict[str, Any]]] = {
+                "q": lambda: {"q": rnd.choice(names[:15])},
+                "industry": lambda: {"industry": rnd.choice(industries)},
+                "region": lambda: {"region": rnd.choice(regions[1:])},
+                "flags": lambda: {"flags": rnd.choice(flag_sets)},
+                "risk": lambda: {"risk": rnd.choice("ABCD")},
+                "tag": lambda: {"tag": rnd.choice(tags)},
+                "category": lambda: {"category": rnd.choice(categories)},
+                "entity_type": lambda: {"entity_type": rnd.choice(["enterprise", "individual", "enterprise"])},
+                "status": lambda: {"status": rnd.choice(["active", "revoked", "deregistered"])},
+            }
+            fields.update(pick_field[part]())
         combined.append(("combined", fields))
     queries = singles + combined
     return queries[:count] if count < len(queries) else queries
 
 
-def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict]:
+def measure(url: str, tenant: int, queries: list[tuple[str, dict[str, Any]]]) -> list[dict]:
     results = []
     with app_context(url), tenant_scope(tenant):
         prepared = []
@@ -262,24 +263,24 @@ def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict
             prepared.append((kind, fields, filters, statement, offset, key))
             db.session.rollback()
 
-        def first_page(filters, *_):
+        def first_page(filters: Filters, statement: sa.Select[Any], offset: int, key: int) -> list[int]:
             return [e.id for e in search_directory(filters).rows]
 
-        def keyset(filters, statement, offset, key):
+        def keyset(filters: Filters, statement: sa.Select[Any], offset: int, key: int) -> list[int]:
             return [e.id for e in search_directory(filters, after=key).rows]
 
-        def by_offset(filters, statement, offset, key):
+        def by_offset(filters: Filters, statement: sa.Select[Any], offset: int, key: int) -> list[int]:
             return [e.id for e in db.session.scalars(statement.offset(offset).limit(51))][:50]
 
         for _kind, _fields, filters, statement, offset, key in prepared:  # warm-up, untimed
-            first_page(filters)
+            first_page(filters, statement, offset, key)
             keyset(filters, statement, offset, key)
             by_offset(filters, statement, offset, key)
         db.session.rollback()
 
         LOADS.append(os.getloadavg()[0])
-        timings = [defaultdict(list) for _ in prepared]
-        pages = [{} for _ in prepared]
+        timings: list[defaultdict[str, list[float]]] = [defaultdict(list) for _ in prepared]
+        pages: list[dict[str, list[int]]] = [{} for _ in prepared]
         for round_ in range(ROUNDS):
             for number, (_kind, _fields, filters, statement, offset, key) in enumerate(prepared):
                 order = ["first", "keyset", "offset"] if (number + round_) % 2 else ["first", "offset", "keyset"]
