@@ -11,7 +11,8 @@ import shutil
 import subprocess
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, scoped_session
+from flask_sqlalchemy.session import Session
+from sqlalchemy.orm import scoped_session
 
 from bench.common import Timer
 

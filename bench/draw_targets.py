@@ -24,7 +24,9 @@ import gc
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -59,8 +61,8 @@ ROUNDS_UP_TO = 2_000_000
 def new_campaign(item_id: int, title: str) -> int:
     """A campaign on one item (so that one campaign's draw does not exclude the next one's
     candidates as "checked this year"), approved: the target draw is committed."""
-    planner = db.session.scalar(sa.select(User).where(User.login == "scj_planner"))
-    leader = db.session.scalar(sa.select(User).where(User.login == "scj_leader"))
+    planner = _planner()
+    leader = db.session.scalars(sa.select(User).where(User.login == "scj_leader")).one()
     campaign = campaign_commands.create_campaign(
         {
             "title": title,
@@ -80,8 +82,8 @@ def new_campaign(item_id: int, title: str) -> int:
     return campaign.id
 
 
-def _planner():
-    return db.session.scalar(sa.select(User).where(User.login == "scj_planner"))
+def _planner() -> User:
+    return db.session.scalars(sa.select(User).where(User.login == "scj_planner")).one()
 
 
 # --- the two ways ------------------------------------------------------------------------------
@@ -107,7 +109,7 @@ def ceremony_draw(url: str, tenant: int, item_id: int) -> dict:
         stored = db.session.scalar(
             sa.select(sa.func.count()).select_from(CampaignTarget).where(CampaignTarget.campaign_id == campaign_id)
         )
-        draw = db.session.scalar(sa.select(Draw).where(Draw.id == record.id))
+        draw = db.session.scalars(sa.select(Draw).where(Draw.id == record.id)).one()
         out = {
             "seconds": total.seconds,
             "freeze_seconds": freeze.seconds,
@@ -136,7 +138,7 @@ def random_draw(url: str, tenant: int, item_id: int) -> dict:
         params = {"tenant": tenant, "category": CATEGORY, "campaign": campaign_id, "item": item_id}
         gc.collect()
         with Timer() as total:
-            counts = dict(
+            counts: dict[str, int] = dict(
                 db.session.execute(
                     sa.text(
                         f"SELECT d.risk, count(*) FROM directory_entry d JOIN entity e ON e.id = d.entity_id "
@@ -176,6 +178,7 @@ def engine_only(url: str, tenant: int) -> dict:
         file = db.session.scalar(
             sa.select(Draw.frame_file).where(Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None)).limit(1)
         )
+    assert file is not None, "a ceremony drew first: its frozen frame file is there"
     nonce = engine.new_nonce()
     gc.collect()
     with Timer() as drawing:
@@ -200,7 +203,7 @@ def engine_only(url: str, tenant: int) -> dict:
     }
 
 
-def median(values):
+def median(values: Sequence[float]) -> float:
     ordered = sorted(values)
     middle = len(ordered) // 2
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
@@ -213,9 +216,10 @@ VERIFIERS_UP_TO = 2_000_000
 def floor(url: str, tenant: int, item_id: int, ceremony_campaign: int) -> dict:
     """The floor of the draw the ceremony made (:mod:`bench.draw_floor`), as the application."""
     with app_context(url), tenant_scope(tenant):
-        record = db.session.scalar(
+        record = db.session.scalars(
             sa.select(Draw).where(Draw.campaign_id == ceremony_campaign, Draw.kind == DrawKind.targets)
-        )
+        ).one()
+        assert record.counts is not None and record.frame_file is not None  # the ceremony's draw is done
         drawn = list(
             db.session.scalars(
                 sa.select(CampaignTarget.entity_id).where(CampaignTarget.campaign_id == ceremony_campaign)
@@ -240,15 +244,15 @@ def floor(url: str, tenant: int, item_id: int, ceremony_campaign: int) -> dict:
 def verifiers(url: str, tenant: int, campaign_id: int) -> dict:
     """The published proof of the ceremony's draw checked by each verifier (:mod:`bench.draw_verifiers`)."""
     with app_context(url), tenant_scope(tenant):
-        record = db.session.scalar(
+        record = db.session.scalars(
             sa.select(Draw).where(Draw.campaign_id == campaign_id, Draw.kind == DrawKind.targets)
-        )
+        ).one()
         data = published_bytes(record)
     with tempfile.TemporaryDirectory(prefix="bench-verify-") as folder:
         proof = Path(folder) / "PROOF.json"
         proof.write_bytes(data)
         gc.collect()
-        found = {
+        found: dict[str, Any] = {
             "proof_megabytes": len(data) / 1e6,
             "python": draw_verifiers.python_verifier(proof, Path(folder)),
             "node": draw_verifiers.node_verifier(proof),
@@ -265,11 +269,13 @@ def verifiers(url: str, tenant: int, campaign_id: int) -> dict:
 WAYS = {"random": "ORDER BY random() per stratum", "ceremony": "ceremony (freeze_targets + draw_targets)"}
 
 
-def measure_ways(url: str, tenant: int, items, rounds: int) -> tuple[dict[str, list], dict[str, str]]:
+def measure_ways(
+    url: str, tenant: int, items: Iterator[int], rounds: int
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
     """Each way ``rounds`` times, alternately (the first way first in even rounds): its outcomes, and
     the error of a way that failed (not run again)."""
     ways = ["random", "ceremony"]
-    runs: dict[str, list] = {way: [] for way in ways}
+    runs: dict[str, list[dict[str, Any]]] = {way: [] for way in ways}
     failures: dict[str, str] = {}
     for number in range(rounds):
         for way in ways if number % 2 == 0 else list(reversed(ways)):

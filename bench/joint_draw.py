@@ -42,8 +42,10 @@ import platform
 import random
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import permutations
+from typing import Any
 
 from bench import common
 from bench.common import Line, Timer, emit, log, median
@@ -191,7 +193,7 @@ def stratum(risk: float) -> str:
     return next((name for bound, name in BOUNDS if risk >= bound), "D")
 
 
-def directories(entities) -> dict[str, list[tuple[str, str, str]]]:
+def directories(entities: list[tuple[str, str, float]]) -> dict[str, list[tuple[str, str, str]]]:
     """Each department's frame rows ``(group, stratum, id)``: a subset of the registry by industry,
     each entry in the department's risk class."""
     rng = random.Random(SEED + 1)
@@ -225,7 +227,7 @@ def checks(selected: dict) -> int:
     return sum(len(ids) for strata in selected.values() for ids in strata.values())
 
 
-def joint_round(number: int, joint_file: bytes) -> dict:
+def joint_round(number: int, joint_file: bytes) -> dict[str, Any]:
     proof, seconds = timed_draw(f"联合抽查〔2026〕{number}号", joint_file, RULES)
     per_entity = visits(proof["selected"])
     return {
@@ -237,7 +239,7 @@ def joint_round(number: int, joint_file: bytes) -> dict:
     }
 
 
-def separate_round(number: int, files: dict[str, bytes]) -> dict:
+def separate_round(number: int, files: dict[str, bytes]) -> dict[str, Any]:
     """Five campaigns, each department its own frame and nonce: the union of their selections."""
     union: set[str] = set()
     made, seconds = 0, 0.0
@@ -249,7 +251,7 @@ def separate_round(number: int, files: dict[str, bytes]) -> dict:
     return {"visits": len(union), "checks": made, "seconds": seconds}
 
 
-def single_round(number: int, single_file: bytes) -> dict:
+def single_round(number: int, single_file: bytes) -> dict[str, Any]:
     proof, seconds = timed_draw(f"市监抽〔2026〕{number}号", single_file, {"SCJ": RULES["SCJ"]})
     return {"checks": checks(proof["selected"]), "seconds": seconds}
 
@@ -284,10 +286,13 @@ def run() -> dict:
     )
     del entities, rows, joint_rows
 
-    joint, separate, single = [], [], []
+    joint: list[dict[str, Any]] = []
+    separate: list[dict[str, Any]] = []
+    single: list[dict[str, Any]] = []
     loads = [load_average()]
     for number in range(1, ROUNDS + 1):
-        ways = [
+        # each way with the frame files it draws from (one file, or one per department)
+        ways: list[tuple[str, Callable[[int, Any], dict[str, Any]], bytes | dict[str, bytes]]] = [
             ("joint", joint_round, joint_file),
             ("separate", separate_round, files),
             ("single", single_round, single_file),
@@ -471,7 +476,7 @@ def _save_without_database(result: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if common.TRIAL:
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
-    machine = {
+    machine: dict[str, object] = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "postgresql": "not used",
