@@ -54,7 +54,7 @@ def id_number(number: int) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
-def users():
+def users() -> dict[str, User]:
     return {
         u.login: u
         for u in db.session.scalars(sa.select(User).where(User.login.in_(["scj_admin", "scj_planner", "scj_leader"])))
@@ -163,7 +163,9 @@ def draw(url: str, tenant: int, campaign_id: int) -> dict:
         members = db.session.scalar(
             sa.select(sa.func.count()).select_from(TeamMember).where(TeamMember.campaign_id == campaign_id)
         )
-        record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == campaign_id, Draw.kind == "inspectors"))
+        record = db.session.scalars(
+            sa.select(Draw).where(Draw.campaign_id == campaign_id, Draw.kind == "inspectors")
+        ).one()
         counts, excluded = record.counts, record.excluded
         proof = publication.drawn_proof(campaigns.get_campaign(campaign_id), "inspectors")
     return {

@@ -14,9 +14,14 @@ from __future__ import annotations
 import re
 import subprocess
 import time
+from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import event
+from sqlalchemy.engine import Connection, ExecutionContext
+from sqlalchemy.engine.interfaces import DBAPICursor
 
 from bench.common import HERE, TODAY, Line, Timer, app_context, emit, fresh_database, log, median, save
 from bench.supervision_baseline import COMPARED, count_once
@@ -38,9 +43,9 @@ TITLE = f"Supervision dashboard: {DEPARTMENTS} departments, one year, {VISITS:,}
 PRINTED = COMPARED[:6]
 
 
-def _supervisor():
+def _supervisor() -> User:
     with system_access("bench: the supervisor"):
-        return db.session.scalar(sa.select(User).where(User.login == "sfj_supervisor"))
+        return db.session.scalars(sa.select(User).where(User.login == "sfj_supervisor")).one()
 
 
 # --- the platform: aggregates in the database -------------------------------------------------------
@@ -53,7 +58,7 @@ def _label(statement: str) -> str:
     return " ⋈ ".join(tables) + (f" ({filters} count FILTER)" if filters else "")
 
 
-def compute_once(supervisor) -> tuple[list, float]:
+def compute_once(supervisor: User) -> tuple[list[figures.Status], float]:
     """``figures.compute`` for every department as the supervisor reads them, in a fresh session."""
     db.session.remove()
     with frozen_at(TODAY), cross_tenant(supervisor, "bench"), Timer() as timer:
@@ -62,14 +67,28 @@ def compute_once(supervisor) -> tuple[list, float]:
     return statuses, timer.seconds
 
 
-def traced_compute(supervisor) -> list[tuple[float, str]]:
+def traced_compute(supervisor: User) -> list[tuple[float, str]]:
     """One more ``compute`` with each statement timed (slowest first; not counted in the medians)."""
     traced: list[tuple[float, str]] = []
 
-    def before(conn, cursor, statement, parameters, context, executemany):
+    def before(
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: object,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
         conn.info["bench_started"] = time.perf_counter()
 
-    def after(conn, cursor, statement, parameters, context, executemany):
+    def after(
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: object,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
         traced.append((time.perf_counter() - conn.info.pop("bench_started"), _label(statement)))
 
     event.listen(db.engine, "before_cursor_execute", before)
@@ -82,15 +101,17 @@ def traced_compute(supervisor) -> list[tuple[float, str]]:
     return sorted(traced, reverse=True)
 
 
-def logged_in_client(app):
+def logged_in_client(app: Flask) -> FlaskClient:
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert found is not None, "the sign-in form carries its CSRF token"
+    token = found.group(1)
     client.post("/login", data={"login": "sfj_supervisor", "password": DEMO_PASSWORD, "csrf_token": token})
     return client
 
 
-def render_once(client) -> float:
+def render_once(client: FlaskClient) -> float:
     """The whole dashboard page of the year, as the supervisor's browser asks for it."""
     with frozen_at(TODAY), Timer() as timer:
         response = client.get(f"/supervision?period={YEAR}")
@@ -119,7 +140,7 @@ def _code_under_test() -> str:
     return f"commit {head}" + (" with uncommitted changes to figures.py" if changed else "")
 
 
-def _platform_value(status, key):
+def _platform_value(status: figures.Status, key: str) -> object:
     if key == "plan_year":
         return status.plan_year.status if status.plan_year else None
     if key == "plan_half":
@@ -133,7 +154,7 @@ def _adopt_rulebook() -> None:
     commands.load_rulebook({"text": preset.text, "preset": preset.name}, actor=CONSOLE)
 
 
-def measure(app) -> dict:
+def measure(app: Flask) -> dict[str, Any]:
     """The three timings interleaved round by round (a busy moment of the machine weighs on all three),
     then one compute traced statement by statement."""
     _adopt_rulebook()
@@ -149,7 +170,9 @@ def measure(app) -> dict:
     return {"times": times, "statuses": statuses, "counted": counted, "traced": traced_compute(supervisor)}
 
 
-def compare(statuses, counted: dict) -> tuple[dict, dict]:
+def compare(
+    statuses: list[figures.Status], counted: dict[int, dict[str, Any]]
+) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
     """Both ways' numbers the same for every department (else AssertionError); the printed totals of
     each way, and the plans' filings by status."""
     for status in statuses:
@@ -162,14 +185,14 @@ def compare(statuses, counted: dict) -> tuple[dict, dict]:
                 expected[key],
             )
     totals = {key: (sum(getattr(s, key) for s in statuses), sum(c[key] for c in counted.values())) for key in PRINTED}
-    filings = {}
+    filings: dict[str, int] = {}
     for status in statuses:
         for filed in status.filings:
             filings[filed.status] = filings.get(filed.status, 0) + 1
     return totals, filings
 
 
-def figure_lines(times: dict) -> list[Line]:
+def figure_lines(times: dict[str, list[float]]) -> list[Line]:
     """The figures and the page (medians) against the rows counted in Python."""
     computed, rendered, python_seconds = (median(times[k]) for k in ("compute", "page", "python"))
     return [
