@@ -5,6 +5,10 @@ jobs; then each department records, reviews and publishes its own part's results
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 import sqlalchemy as sa
 
 from bench import city_world as world
@@ -14,6 +18,7 @@ from bench.city_world import JOINT_CATEGORY, YEAR, CampaignSpec, Department
 from bench.common import log
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.joint import commands as joint, commands as joint_commands, queries as joint_queries
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.results.models import Visit
@@ -59,14 +64,15 @@ def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> in
     for department in parts:
         who = world.users(department)
         with tenant_scope(department.tenant_id):
-            participant_id = db.session.scalar(
+            participant_id = db.session.scalars(
                 sa.select(JointParticipant.id).where(JointParticipant.campaign_id == campaign_id)
-            )
+            ).one()
             with year.per_visit("create", spec) as drafting:
-                drafting(lambda part=participant_id, who=who: joint.accept(part, actor=who["planner"]))
+                drafting(partial(joint.accept, participant_id, actor=who["planner"]))
                 drafting(
-                    lambda part=participant_id, who=who, department=department: joint.save_part(
-                        part,
+                    partial(
+                        joint.save_part,
+                        participant_id,
                         {
                             "item_ids": [department.item_ids[JOINT_CATEGORY]],
                             "strata": {r: dict(rule) for r in "ABCD"},
@@ -76,7 +82,7 @@ def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> in
                     )
                 )
             with year.per_visit("approve", spec) as approving:
-                approving(lambda part=participant_id, who=who: joint.approve_part(part, actor=who["leader"]))
+                approving(partial(joint.approve_part, participant_id, actor=who["leader"]))
     with tenant_scope(lead.tenant_id):
         year.action("approve", spec, lambda: joint.approve_joint(campaign_id, actor=chief))
         year.action("freeze_targets", spec, lambda: joint.freeze_targets(campaign_id, actor=coord))
@@ -115,11 +121,19 @@ def joint_hand_out(year: Year, lead: Department, spec: CampaignSpec, campaign_id
             wait=True,
         )
         year.queued_by_event("notices", spec, lead.tenant_id, "notices.campaign", campaign_id)
-        parts = dict(joint_queries.get_joint(campaign_id).joint_parts)
+        joint_parts = joint_queries.get_joint(campaign_id).joint_parts
+        assert joint_parts is not None  # handed out: every part has its campaign
+        parts = dict(joint_parts)
     return {code: part["part_campaign_id"] for code, part in parts.items()}
 
 
-def run_joint(year: Year, parts: list[Department], joint: dict, supervisor, pages=None) -> dict:
+def run_joint(
+    year: Year,
+    parts: list[Department],
+    joint: dict[str, Any],
+    supervisor: User,
+    pages: Callable[[int, dict[str, int], dict[str, list[int]]], None] | None = None,
+) -> dict[str, Any]:
     """The joint campaign through the year's steps; each department records, reviews and publishes
     its own part's results. Returns the joint campaign and its parts."""
     spec = joint_spec(joint)

@@ -5,8 +5,12 @@ whatever went over budget."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self, TypeVar
 
 import sqlalchemy as sa
+from flask import Flask
 
 from bench import city_services as services
 from bench.city_report import ACTION_BUDGET_SECONDS
@@ -16,6 +20,7 @@ from spotcheck.core.database import db
 from spotcheck.core.job_models import Job
 from spotcheck.core.scoping import tenant_scope
 
+T = TypeVar("T")
 JOB_TIMEOUT = 3600
 
 
@@ -23,20 +28,20 @@ class Year:
     """What the year measured: every step of every campaign (time, visits, slowest call), the jobs
     to collect, the pages of each pass, and the traces of what went over budget."""
 
-    def __init__(self, app):
+    def __init__(self, app: Flask) -> None:
         self.app, self.engine = app, db.engine
         self.measures: list[dict] = []
         self.pending_jobs: list[tuple[str, CampaignSpec, int, int, float]] = []
         self.traces: dict[str, dict] = {}
         self.pages: dict[str, dict] = {}
 
-    def _keep(self, step: str, spec: CampaignSpec, seconds: float, trace) -> None:
+    def _keep(self, step: str, spec: CampaignSpec, seconds: float, trace: services.StatementTrace | None) -> None:
         key = f"{step} @ {spec.label}"
         if seconds > ACTION_BUDGET_SECONDS and trace is not None and key not in self.traces:
             summary = trace.summary()
             self.traces[key] = {**summary, "seconds": round(seconds, 3), "cause": services.describe(summary, seconds)}
 
-    def action(self, step: str, spec: CampaignSpec, call, *, visits: int | None = None):
+    def action(self, step: str, spec: CampaignSpec, call: Callable[[], T], *, visits: int | None = None) -> T:
         """One action, timed (its statements kept if it is over budget)."""
         with services.StatementTrace(self.engine) as trace, Timer() as timer:
             result = call()
@@ -57,7 +62,7 @@ class Year:
         """A step made of one call per visit (``with year.per_visit(…) as timed: timed(call)``)."""
         return _PerVisit(self, step, spec)
 
-    def job(self, step: str, spec: CampaignSpec, tenant_id: int, submit, *, wait: bool) -> int:
+    def job(self, step: str, spec: CampaignSpec, tenant_id: int, submit: Callable[[], Job], *, wait: bool) -> int:
         """A job asked for (the submit timed as an action), then waited for or collected later."""
         with services.StatementTrace(self.engine) as trace, Timer() as timer:
             job = submit()
@@ -107,7 +112,7 @@ class _PerVisit:
         self.year, self.step, self.spec = year, step, spec
         self.total, self.calls, self.slowest = 0.0, 0, 0.0
 
-    def __call__(self, call):
+    def __call__(self, call: Callable[[], T]) -> T:
         with services.StatementTrace(self.year.engine) as trace, Timer() as timer:
             result = call()
         self.total += timer.seconds
@@ -117,11 +122,13 @@ class _PerVisit:
             self.year._keep(self.step, self.spec, timer.seconds, trace)
         return result
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc):
-        if self.calls and exc[0] is None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        if self.calls and kind is None:
             self.year.measures.append(
                 {
                     "step": self.step,

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import partial
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -122,7 +125,7 @@ def hand_out(year: Year, department: Department, spec: CampaignSpec, campaign_id
     return list(db.session.scalars(sa.select(Visit.id).where(Visit.campaign_id == campaign_id).order_by(Visit.id)))
 
 
-def team_leaders(campaign_id: int) -> dict[int, object]:
+def team_leaders(campaign_id: int) -> dict[int, User]:
     """Each visit's 组长 as the user account linked to the inspector (the actor who records)."""
     rows = db.session.execute(
         sa.select(Visit.id, User)
@@ -143,7 +146,7 @@ def choose_outcomes(visit_ids: list[int], seed: int) -> tuple[dict[int, str], se
     return outcome, returned
 
 
-def result_data(item_id: int, code: str, checked_on) -> dict:
+def result_data(item_id: int, code: str, checked_on: date) -> dict[str, Any]:
     """A visit's result as its 组长 records it (检查结果): the day, the method, the record, the item's
     category and, when a problem was found, what."""
     return {
@@ -164,7 +167,7 @@ def record_results(
     visit_ids: list[int],
     outcome: dict[int, str],
     returned: set[int],
-    leader,
+    leader: User,
     *,
     department: Department | None = None,
 ) -> None:
@@ -180,24 +183,23 @@ def record_results(
         offline.import_results(year, department, spec, campaign_id, checked, outcome, problem)
         with year.per_visit("confirm", spec) as confirm:  # 代为录入: each 组长 confirms the team's result
             for visit_id in visit_ids:
-                confirm(lambda visit_id=visit_id: results.submit_result(visit_id, actor=chiefs[visit_id]))
+                confirm(partial(results.submit_result, visit_id, actor=chiefs[visit_id]))
     else:
         with year.per_visit("record", spec) as record, year.per_visit("submit", spec) as submit:
             for visit_id in visit_ids:
                 chief = chiefs[visit_id]
-                record(
-                    lambda visit_id=visit_id, chief=chief: results.record_result(
-                        visit_id, result_data(item_id, outcome[visit_id], checked[visit_id]), actor=chief
-                    )
-                )
-                submit(lambda visit_id=visit_id, chief=chief: results.submit_result(visit_id, actor=chief))
+                record(partial(_record, visit_id, item_id, outcome[visit_id], checked[visit_id], chief))
+                submit(partial(results.submit_result, visit_id, actor=chief))
     if not returned:
         return
     with year.per_visit("return", spec) as send_back:
         for visit_id in sorted(returned):
             send_back(
-                lambda visit_id=visit_id: results.return_result(
-                    visit_id, {"reason": "请补充现场检查照片，并写明检查的具体场所。"}, actor=leader
+                partial(
+                    results.return_result,
+                    visit_id,
+                    {"reason": "请补充现场检查照片，并写明检查的具体场所。"},
+                    actor=leader,
                 )
             )
     with year.per_visit("resubmit", spec) as again:
@@ -205,12 +207,18 @@ def record_results(
             chief = chiefs[visit_id]
             data = result_data(item_id, outcome[visit_id], checked[visit_id])
             data["record"] += "已补充现场照片。"
-            again(
-                lambda visit_id=visit_id, data=data, chief=chief: (
-                    results.record_result(visit_id, data, actor=chief),
-                    results.submit_result(visit_id, actor=chief),
-                )
-            )
+            again(partial(_record_and_submit, visit_id, data, chief))
+
+
+def _record(visit_id: int, item_id: int, code: str, checked_on: date, chief: User) -> None:
+    """The 组长 records the visit's result (the result built in the timed call, as the form's submission builds it)."""
+    results.record_result(visit_id, result_data(item_id, code, checked_on), actor=chief)
+
+
+def _record_and_submit(visit_id: int, data: dict[str, Any], chief: User) -> None:
+    """The returned result recorded again, then submitted again."""
+    results.record_result(visit_id, data, actor=chief)
+    results.submit_result(visit_id, actor=chief)
 
 
 def problem(code: str) -> bool:
@@ -236,12 +244,13 @@ def review_and_publish(
         )
     with year.per_visit("approve_single", spec) as approve:
         for visit_id in problems:
-            approve(lambda visit_id=visit_id: results.approve_result(visit_id, actor=who["leader"]))
+            approve(partial(results.approve_result, visit_id, actor=who["leader"]))
     deadline = (today() + timedelta(days=60)).isoformat()
     with year.per_visit("follow_up", spec) as follow:
         for visit_id in problems[::2]:
             follow(
-                lambda visit_id=visit_id: results.open_follow_up(
+                partial(
+                    results.open_follow_up,
                     visit_id,
                     {"kind": "rectification", "details": "补齐台账记录，建立进货查验制度。", "deadline": deadline},
                     actor=who["planner"],
@@ -256,8 +265,9 @@ def review_and_publish(
     )
 
 
-def after_publication(year: Year, department: Department, spec: CampaignSpec, supervisor) -> None:
+def after_publication(year: Year, department: Department, spec: CampaignSpec, supervisor: User) -> None:
     """The credit export (a job of the department's administrator) and the supervisor's figures and table."""
+    assert supervisor.tenant_id is not None  # the supervisor works at the justice bureau (司法局)
     admin = world.users(department)["admin"]
     year.job("export", spec, department.tenant_id, lambda: export_commands.request_export(actor=admin), wait=False)
     with tenant_scope(supervisor.tenant_id):
@@ -271,14 +281,20 @@ def after_publication(year: Year, department: Department, spec: CampaignSpec, su
         )
 
 
-def dashboard_figures(supervisor) -> int:
+def dashboard_figures(supervisor: User) -> int:
     """The dashboard's figures of the year for every department, as the supervisor reads them."""
     db.session.remove()
     with cross_tenant(supervisor, "bench: the supervisor's dashboard"):
         return len(figures.compute(Period(YEAR), figures.departments()))
 
 
-def run_campaign(year: Year, department: Department, spec: CampaignSpec, supervisor, pages=None) -> int:
+def run_campaign(
+    year: Year,
+    department: Department,
+    spec: CampaignSpec,
+    supervisor: User,
+    pages: Callable[[int, list[int]], None] | None = None,
+) -> int:
     """One campaign of the year, from the draft to the supervisor's table; ``pages(campaign_id,
     visit_ids)`` runs once its results are all submitted (a pass of the pages at that size)."""
     log(f"{spec.label}: draws, leaders, hand-out")

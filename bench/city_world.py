@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
+from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
 from stdnum.cn import ric
@@ -36,6 +39,7 @@ from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.plans import commands as plans, queries as plan_queries
 from spotcheck.tenants.results import commands as results
 
+T = TypeVar("T")
 YEAR = 2026
 PASSWORD = "Spotcheck-2026"  # the demo's password (spotcheck.demo.DEMO_PASSWORD)
 #: Share of each risk class in a directory (per cent), cumulated in SQL.
@@ -81,7 +85,7 @@ class CampaignSpec:
     label: str = ""
     frame: int = 0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.frame = frame_for(self.visits)
         self.label = self.label or f"campaign {self.number} ({self.department}, {self.visits:,} visits)"
 
@@ -135,7 +139,9 @@ def load_registry(url: str, count: int) -> dict:
     with Timer() as timer, admin_connect(url) as conn:
         copy_registry(conn, count, rng, log_every=250_000)
         conn.commit()
-        first = conn.execute("SELECT min(id) FROM entity").fetchone()[0]
+        row = conn.execute("SELECT min(id) FROM entity").fetchone()
+        assert row is not None  # the query answers one row
+        first = row[0]
     return {"seconds": timer.seconds, "first_id": first}
 
 
@@ -193,13 +199,13 @@ def load_directories(url: str, departments: list[Department], entities: int, fir
 # --- the departments, through the commands ----------------------------------------------------------
 
 
-def user_named(login: str):
+def user_named(login: str) -> User:
     """A user of the city by login (用户), looked up across departments."""
     with system_access("bench: look up a user of the city"):
-        return db.session.scalar(sa.select(User).where(User.login == login))
+        return db.session.scalars(sa.select(User).where(User.login == login)).one()
 
 
-def users(department: Department) -> dict:
+def users(department: Department) -> dict[str, User]:
     """The department's administrator, planner and leader (as commands take them: ``actor``)."""
     return {role: user_named(department.login(role)) for role in ("admin", "planner", "leader")}
 
@@ -242,7 +248,18 @@ def open_departments(departments: list[Department]) -> None:
         department.tenant_id = tenant.id
 
 
-def items_and_plan(department: Department, act=lambda call: call()) -> None:
+class Act(Protocol):
+    """How a command of the plan is run: as it is, or timed (``Year.per_visit``)."""
+
+    def __call__(self, call: Callable[[], T], /) -> T: ...
+
+
+def _run(call: Callable[[], T]) -> T:
+    """A command run as it is (untimed)."""
+    return call()
+
+
+def items_and_plan(department: Department, act: Act = _run) -> None:
     """The department's items (one per frame category, the joint one too), published, and its
     annual plan of the year with every item, published, submitted and filed (备案) by each
     authority it needs. ``act(call)`` runs each command of the plan (the benchmark times them)."""
@@ -278,7 +295,8 @@ def items_and_plan(department: Department, act=lambda call: call()) -> None:
         )
         for item_id in department.item_ids.values():
             act(
-                lambda item_id=item_id: plans.set_line(
+                partial(
+                    plans.set_line,
                     plan_id,
                     {
                         "item_id": item_id,
@@ -298,11 +316,7 @@ def items_and_plan(department: Department, act=lambda call: call()) -> None:
     for authority in authorities:
         reviewer = reviewers[authority]
         with tenant_scope(reviewer.tenant_id):
-            act(
-                lambda reviewer=reviewer: plans.review(
-                    plan_id, {"accept": True, "comment": "同意备案。"}, actor=reviewer
-                )
-            )
+            act(partial(plans.review, plan_id, {"accept": True, "comment": "同意备案。"}, actor=reviewer))
 
 
 def id_number(number: int) -> str:

@@ -28,6 +28,7 @@ import sys
 import tempfile
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -75,7 +76,9 @@ def load(url: str) -> dict:
     with Timer() as timer:
         load_entities(url, RECORDS)
         with admin_connect(url, autocommit=False) as conn:
-            tenant_id, _code = conn.execute("SELECT id, code FROM tenant WHERE code = 'YJJ'").fetchone()
+            found = conn.execute("SELECT id FROM tenant WHERE code = 'YJJ'").fetchone()
+            assert found is not None  # the demo's 应急管理局
+            tenant_id = found[0]
             _fill(
                 conn,
                 "campaign",
@@ -90,7 +93,9 @@ def load(url: str) -> dict:
                 },
                 "(SELECT 1) AS one",
             )
-            campaign_id = conn.execute("SELECT max(id) FROM campaign").fetchone()[0]
+            row = conn.execute("SELECT max(id) FROM campaign").fetchone()
+            assert row is not None  # the query answers one row
+            campaign_id = row[0]
             _fill(
                 conn,
                 "visit",
@@ -160,6 +165,7 @@ def _platform(count: int, out: Path) -> dict:
     with tenant_scope(_tenant()):
         with Timer() as built:
             batch = services.build_batch(actor=SCHEDULER)
+        assert batch is not None  # the outbox holds the loaded records
         with Timer() as delivered:
             counts = services.deliver_waiting(SCHEDULER)
     assert batch.records == count and counts == {"delivered": 1, "failed": 0}, (batch.records, counts)
@@ -197,7 +203,7 @@ def _naive(count: int, out: Path) -> dict:
 
 
 def _tenant() -> int:
-    return db.session.scalar(sa.select(Tenant.id).where(Tenant.code == "YJJ"))
+    return db.session.scalars(sa.select(Tenant.id).where(Tenant.code == "YJJ")).one()
 
 
 def measure(url: str, mode: str, count: int, traced: bool) -> dict:
@@ -266,7 +272,7 @@ def _mib(size: float) -> str:
 
 
 def run() -> dict:
-    runs = {}
+    runs: dict[tuple[str, int, bool], dict[str, Any]] = {}
     with fresh_database("export") as url:
         log(f"writing {RECORDS:,} entities, visits, published results and their outbox records")
         loaded = load(url)
@@ -279,7 +285,7 @@ def run() -> dict:
                     runs[(mode, count, traced)] = _child(url, mode, count, traced)
         reset(url)
 
-    def fig(mode, count, key, traced=False):
+    def fig(mode: str, count: int, key: str, traced: bool = False) -> float:
         return runs[(mode, count, traced)][key]
 
     p_time, n_time = fig("platform", RECORDS, "seconds"), fig("naive", RECORDS, "seconds")

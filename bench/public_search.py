@@ -115,7 +115,9 @@ def load(url: str) -> dict:
                     },
                     "(SELECT 1) AS one",
                 )
-                campaign_id = conn.execute("SELECT max(id) FROM campaign").fetchone()[0]
+                row = conn.execute("SELECT max(id) FROM campaign").fetchone()
+                assert row is not None  # the query answers one row
+                campaign_id = row[0]
                 campaigns.append((campaign_id, tenant_id))
             log(f"{len(campaigns)} campaigns; writing {ENTITIES * PER_ENTITY:,} visits")
             for campaign_id, tenant_id in campaigns:

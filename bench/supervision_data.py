@@ -88,7 +88,9 @@ def departments(conn: psycopg.Connection[Any]) -> int:
         "CREATE TEMP TABLE dept AS SELECT id, (row_number() OVER (ORDER BY id) - 1)::int AS n FROM tenant "
         "WHERE kind <> 'supervisor'"
     )
-    found = conn.execute("SELECT count(*) FROM dept").fetchone()[0]
+    row = conn.execute("SELECT count(*) FROM dept").fetchone()
+    assert row is not None  # the query answers one row
+    found = row[0]
     assert found == DEPARTMENTS, f"{found} departments, expected {DEPARTMENTS} (the demo's three and the rest)"
     _fill(
         conn,
@@ -106,7 +108,9 @@ def departments(conn: psycopg.Connection[Any]) -> int:
         },
         f"generate_series(0, {ENTITIES - 1}) g",
     )
-    first_entity = conn.execute("SELECT min(id) FROM entity WHERE code LIKE 'BENCH%'").fetchone()[0]
+    row = conn.execute("SELECT min(id) FROM entity WHERE code LIKE 'BENCH%'").fetchone()
+    assert row is not None  # the query answers one row
+    first_entity = row[0]
     # Department n's directory: entities (n·113 + e) mod ENTITIES, e < DIRECTORY (shared between departments).
     _fill(
         conn,
@@ -299,7 +303,9 @@ def results(conn: psycopg.Connection[Any]) -> None:
         "visit v JOIN first_item f ON f.tenant_id = v.tenant_id WHERE v.status <> 'assigned'",
     )
     # One department keeps its own list with a problem category of its own (read by _problem_codes).
-    own_tenant = conn.execute("SELECT id FROM dept WHERE n = 5").fetchone()[0]
+    row = conn.execute("SELECT id FROM dept WHERE n = 5").fetchone()
+    assert row is not None  # the query answers one row
+    own_tenant = row[0]
     _fill(
         conn,
         "result_category_choice",
