@@ -157,6 +157,7 @@ def wait_for_job(tenant_id: int, job_id: int) -> dict:
         with tenant_scope(tenant_id):
             job = db.session.scalar(sa.select(Job).where(Job.id == job_id))
             if job is not None and job.done:
+                assert job.finished_at is not None  # a job that is done has finished
                 seconds = (job.finished_at - job.started_at).total_seconds() if job.started_at else 0.0
                 return {
                     "status": job.status.value,

@@ -8,11 +8,14 @@ team's behalf (代为录入), which its 组长 then confirms (:func:`bench.city_
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from datetime import date
 
 import openpyxl
 import sqlalchemy as sa
 
 from bench import city_world as world
+from bench.city_measure import Year
 from bench.city_world import CampaignSpec, Department
 from spotcheck.core.database import db
 from spotcheck.tenants.campaigns import queries as campaigns
@@ -31,7 +34,13 @@ FINDINGS = "台账记录不全，已当场指出并责令改正。"
 
 
 def import_results(
-    year, department: Department, spec: CampaignSpec, campaign_id: int, checked: dict, outcome: dict[int, str], problem
+    year: Year,
+    department: Department,
+    spec: CampaignSpec,
+    campaign_id: int,
+    checked: dict[int, date],
+    outcome: dict[int, str],
+    problem: Callable[[str], bool],
 ) -> None:
     """The campaign's results through its workbook: ``checked`` and ``outcome`` give each visit's
     check day and category; ``problem(code)`` says whether the category found a problem."""

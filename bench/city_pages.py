@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
+from flask import Flask
 
 from bench import city_services as services
 from bench.city_measure import Year
@@ -120,7 +123,7 @@ def paths_of_labels(spec: dict) -> dict[str, list[tuple[str | None, str]]]:
     return paths
 
 
-def traced(app, paths: list[tuple[str | None, str]]) -> dict:
+def traced(app: Flask, paths: list[tuple[str | None, str]]) -> dict[str, Any]:
     """Every path of an over-budget label traced once in-process: ``traces`` holds each (with its path),
     ``trace`` the slowest, so the report names the request that costs most rather than the last one."""
     traces = [{"path": path, **services.trace_page(app, login, PASSWORD, path)} for login, path in paths]
@@ -130,7 +133,7 @@ def traced(app, paths: list[tuple[str | None, str]]) -> dict:
 class Pages:
     """The passes of the pages: gunicorn started once, locust run at each chosen moment."""
 
-    def __init__(self, year: Year, server: services.WebServer, folder: Path):
+    def __init__(self, year: Year, server: services.WebServer, folder: Path) -> None:
         self.year, self.server, self.folder = year, server, folder
 
     def measure(self, label: str, spec: dict, size: int) -> None:
@@ -163,7 +166,7 @@ class Pages:
             "load_average": [round(load, 2), round(os.getloadavg()[0], 2)],
         }
 
-    def single(self, label: str, department: Department):
+    def single(self, label: str, department: Department) -> Callable[[int, list[int]], None]:
         def measure(campaign_id: int, visit_ids: list[int]) -> None:
             with tenant_scope(department.tenant_id):
                 spec = role_pages(department, campaign_id, len(visit_ids), busiest_inspector(campaign_id))
@@ -171,7 +174,7 @@ class Pages:
 
         return measure
 
-    def joint(self, label: str, lead: Department):
+    def joint(self, label: str, lead: Department) -> Callable[[int, dict[str, int], dict[str, list[int]]], None]:
         def measure(campaign_id: int, part_ids: dict[str, int], visits: dict[str, list[int]]) -> None:
             part = part_ids[lead.code]
             with tenant_scope(lead.tenant_id):

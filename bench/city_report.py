@@ -76,7 +76,7 @@ def step_figures(
     }
     for name, spec in (("largest", largest), ("baseline", baseline), ("joint", joint)):
         at = [m for m in rows if spec is not None and m["spec"] is spec]
-        if at:
+        if spec is not None and at:
             seconds, count = _sum(at)
             figures[name] = {
                 "seconds": round(seconds, 3),

@@ -58,8 +58,10 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-import psutil
+import psutil  # type: ignore[import-untyped]  # psutil ships no types (types-psutil is not installed)
+from flask import Flask
 
 from bench import city_services as services, city_world as world
 from bench.city_joint import run_joint
@@ -78,7 +80,8 @@ from bench.city_plan import (
     plan_city,
 )
 from bench.city_steps import plans_of_the_year, run_campaign
-from bench.city_summary import report
+from bench.city_summary import YearRun, report
+from bench.city_world import CampaignSpec, Department
 from bench.common import HERE, Timer, app_context, fresh_database, log, save
 
 NAME = "city_year"
@@ -103,7 +106,16 @@ def cpu_now(url: str, worker: services.Worker, server: services.WebServer) -> di
     }
 
 
-def the_year(app, url: str, folder: Path, storage: Path, worker: services.Worker, departments, specs, joint) -> dict:
+def the_year(
+    app: Flask,
+    url: str,
+    folder: Path,
+    storage: Path,
+    worker: services.Worker,
+    departments: list[Department],
+    specs: list[CampaignSpec],
+    joint: dict[str, Any],
+) -> YearRun:
     """Set-up, then the year: plans, the campaigns in turn (pages at the baseline and the largest),
     the joint campaign (pages once its results are submitted), the jobs collected."""
     year = Year(app)

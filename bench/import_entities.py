@@ -22,9 +22,10 @@ import csv
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -111,13 +112,13 @@ def page_import(url: str, path: Path) -> dict:
     return {"seconds": timer.seconds, "result": result, "load": os.getloadavg()[0]}
 
 
-def bulk_import(url: str, rows) -> dict:
+def bulk_import(url: str, rows: Iterable[dict[str, str]]) -> dict[str, Any]:
     """Validate every row while streaming it into COPY; commit once. Returns the timings."""
-    marks = []
+    marks: list[tuple[int, float]] = []
     with app_context(url), Timer() as timer:
-        errors = []
+        errors: list[tuple[int, object]] = []
 
-        def cleaned():
+        def cleaned() -> Iterator[dict[str, Any]]:
             for number, raw in enumerate(rows, start=1):
                 clean, problems = clean_entity(raw)
                 if problems:
@@ -137,7 +138,7 @@ def timer_now() -> float:
     return time.perf_counter()
 
 
-def orm_import(url: str, rows) -> dict:
+def orm_import(url: str, rows: Iterable[dict[str, str]]) -> dict[str, Any]:
     """The baseline: the same validation, then one ORM object added and flushed per row."""
     with app_context(url), Timer() as timer:
         count = 0
@@ -153,7 +154,7 @@ def orm_import(url: str, rows) -> dict:
 
 def count_entities(url: str) -> int:
     with app_context(url):
-        return db.session.scalar(sa.select(sa.func.count()).select_from(Entity))
+        return db.session.execute(sa.select(sa.func.count()).select_from(Entity)).scalar_one()
 
 
 def rebuilt_indexes(url: str) -> list[str]:

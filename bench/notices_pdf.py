@@ -39,7 +39,7 @@ CAMPAIGN, BUDGET_SECONDS = 3000, 120
 
 def floor(samples: int = 30) -> float:
     """WeasyPrint's own time for a one-line page, per document (median of ``samples``)."""
-    from weasyprint import HTML  # here: +1.6–2.0 s to `python -m bench`'s start (measured), for one benchmark
+    from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships no types; here: +1.6–2.0 s to `python -m bench`'s start (measured), for one benchmark
 
     HTML(string="<p>预热</p>").write_pdf()
     times = []
@@ -85,6 +85,7 @@ def hand_out(url: str, tenant: int, campaign_id: int) -> dict:
         job = db.session.scalar(sa.select(Job).where(Job.kind == "notices.campaign").order_by(Job.id.desc()))
         kinds = dict(db.session.execute(sa.select(Notice.kind, sa.func.count()).group_by(Notice.kind)).all())
         size = db.session.scalar(sa.select(sa.func.sum(Notice.size)))
+        assert job is not None and job.started_at is not None and job.finished_at is not None  # the hand-out's job ran
         job_seconds = (job.finished_at - job.started_at).total_seconds()
         return {
             "seconds": total.seconds,

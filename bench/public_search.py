@@ -28,6 +28,9 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
+
+import psycopg
 
 from bench.common import (
     HERE,
@@ -59,7 +62,13 @@ TITLE = (
 )
 
 
-def _fill(conn, table: str, overrides: dict[str, str], source: str, params: dict | None = None) -> int:
+def _fill(
+    conn: psycopg.Connection[Any],
+    table: str,
+    overrides: dict[str, str],
+    source: str,
+    params: dict[str, object] | None = None,
+) -> int:
     """INSERT … SELECT into ``table``: every NOT NULL column without a default gets a neutral value
     of its type, ``overrides`` (column → SQL expression) the rest; ``source`` is the FROM clause."""
     neutral = {
