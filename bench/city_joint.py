@@ -15,7 +15,7 @@ from bench import city_world as world
 from bench.city_measure import Year
 from bench.city_steps import after_publication, choose_outcomes, record_results, review_and_publish
 from bench.city_world import JOINT_CATEGORY, YEAR, CampaignSpec, Department
-from bench.common import log
+from bench.common import Figures, log
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts.models import User
@@ -24,7 +24,7 @@ from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.results.models import Visit
 
 
-def joint_spec(joint: dict) -> CampaignSpec:
+def joint_spec(joint: Figures) -> CampaignSpec:
     return CampaignSpec(
         len(joint["departments"]) * 100,
         "SCJ",

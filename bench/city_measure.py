@@ -15,7 +15,7 @@ from flask import Flask
 from bench import city_services as services
 from bench.city_report import ACTION_BUDGET_SECONDS
 from bench.city_world import CampaignSpec
-from bench.common import Timer
+from bench.common import Figures, Timer
 from spotcheck.core.database import db
 from spotcheck.core.job_models import Job
 from spotcheck.core.scoping import tenant_scope
@@ -79,7 +79,7 @@ class Year:
         job_id = find_job(tenant_id, kind, campaign_id)
         self.pending_jobs.append((step, spec, tenant_id, job_id, 0.0))
 
-    def finish_job(self, step: str, spec: CampaignSpec, tenant_id: int, job_id: int, submit_seconds: float) -> dict:
+    def finish_job(self, step: str, spec: CampaignSpec, tenant_id: int, job_id: int, submit_seconds: float) -> Figures:
         job = wait_for_job(tenant_id, job_id)
         self.measures.append(
             {
@@ -149,7 +149,7 @@ def find_job(tenant_id: int, kind: str, campaign_id: int) -> int:
     raise RuntimeError(f"no {kind} job for campaign {campaign_id}")
 
 
-def wait_for_job(tenant_id: int, job_id: int) -> dict:
+def wait_for_job(tenant_id: int, job_id: int) -> Figures:
     """Poll the job (a fresh session each time: what the worker committed) until it is done."""
     started = time.monotonic()
     while True:

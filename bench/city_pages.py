@@ -17,7 +17,7 @@ from bench import city_services as services
 from bench.city_measure import Year
 from bench.city_report import PAGE_BUDGET_MS
 from bench.city_world import PASSWORD, YEAR, Department
-from bench.common import log, web_workers
+from bench.common import Figures, log, web_workers
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts.models import User
@@ -72,8 +72,8 @@ def public_searches() -> list[str]:
 
 
 def role_pages(
-    department: Department, campaign_id: int, visits: int, inspector: str, extra: dict | None = None
-) -> dict:
+    department: Department, campaign_id: int, visits: int, inspector: str, extra: Figures | None = None
+) -> Figures:
     """Each role's pages at the campaign's size (the same labels in every pass)."""
     last = _last_page(visits)
     roles = {
@@ -113,7 +113,7 @@ def role_pages(
     return {"password": PASSWORD, "roles": roles}
 
 
-def paths_of_labels(spec: dict) -> dict[str, list[tuple[str | None, str]]]:
+def paths_of_labels(spec: Figures) -> dict[str, list[tuple[str | None, str]]]:
     """Each page label's paths with the login that asks for them: a label may rotate through several
     (the public search asks a fragment, a name and a code prefix under one label)."""
     paths: dict[str, list[tuple[str | None, str]]] = {}
@@ -136,7 +136,7 @@ class Pages:
     def __init__(self, year: Year, server: services.WebServer, folder: Path) -> None:
         self.year, self.server, self.folder = year, server, folder
 
-    def measure(self, label: str, spec: dict, size: int) -> None:
+    def measure(self, label: str, spec: Figures, size: int) -> None:
         """One pass: the jobs still running finished first (the worker idle), then locust; pages
         over budget traced once in-process."""
         self.year.collect()

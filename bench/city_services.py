@@ -30,7 +30,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, ExecutionContext
 from sqlalchemy.engine.interfaces import DBAPICursor
 
-from bench.common import HERE, free_port, gunicorn_command, log, production_environment
+from bench.common import HERE, Figures, free_port, gunicorn_command, log, production_environment
 from spotcheck.core.database import db
 
 #: The Redis database the benchmark's queue lives in (not the tests' 0).
@@ -42,7 +42,7 @@ def _celery_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "celery"]
 
 
-def service_environment(url: str, storage: Path, queue: str) -> dict:
+def service_environment(url: str, storage: Path, queue: str) -> dict[str, str]:
     """What the worker and the web server share with the benchmark's own process: the database,
     Redis and its queue, the stored files."""
     return {
@@ -171,7 +171,7 @@ class WebServer:
 
 def locust(
     base: str,
-    spec: dict,
+    spec: Figures,
     folder: Path,
     label: str,
     *,
@@ -179,7 +179,7 @@ def locust(
     warmup: int,
     requests: int,
     pause_max: float,
-) -> dict[str, dict]:
+) -> dict[str, Figures]:
     """The users of ``spec`` (role → login and pages; :mod:`bench.city_locustfile`) asking for their
     pages: a warm-up run of ``warmup`` seconds, then the timed run, in which each user asks for its page
     ``requests`` times; returns each page's p50/p95 (ms), requests and failures."""

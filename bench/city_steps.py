@@ -18,7 +18,7 @@ from bench import city_offline as offline, city_world as world
 from bench.city_measure import Year
 from bench.city_plan import SCALE
 from bench.city_world import YEAR, CampaignSpec, Department
-from bench.common import log
+from bench.common import Figures, log
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.scoping import cross_tenant, tenant_scope
@@ -57,7 +57,7 @@ def plans_of_the_year(year: Year, departments: list[Department]) -> None:
             world.items_and_plan(department, act=timed)
 
 
-def campaign_data(department: Department, spec: CampaignSpec) -> dict:
+def campaign_data(department: Department, spec: CampaignSpec) -> Figures:
     """The campaign as its planner drafts it (起草): the frame's category, one item of the filed plan,
     the same ratio in every risk class, teams of two and a capacity the department's inspectors meet."""
     start, end = spec.window

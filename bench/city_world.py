@@ -27,7 +27,7 @@ from typing import Protocol, TypeVar
 import sqlalchemy as sa
 from stdnum.cn import ric
 
-from bench.common import Timer, admin_connect, vacuum_analyze
+from bench.common import Figures, Timer, admin_connect, vacuum_analyze
 from bench.draw_data import INACTIVE_PERCENT, copy_registry
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access, tenant_scope
@@ -133,7 +133,7 @@ def window(number: int) -> tuple[date, date]:
 # --- the registry and the directories (SQL, as the owner) ---------------------------------------
 
 
-def load_registry(url: str, count: int) -> dict:
+def load_registry(url: str, count: int) -> Figures:
     """``count`` registry entities by COPY; returns the first id and the time taken."""
     rng = random.Random(20261101)
     with Timer() as timer, admin_connect(url) as conn:
@@ -165,7 +165,9 @@ def _risk_sql(number: str) -> str:
     return f"CASE {' '.join(bounds)} ELSE 'D' END"
 
 
-def load_directories(url: str, departments: list[Department], entities: int, first_id: int, joint_frame: int) -> dict:
+def load_directories(
+    url: str, departments: list[Department], entities: int, first_id: int, joint_frame: int
+) -> Figures:
     """Every department's directory entries (INSERT … SELECT), then VACUUM ANALYZE."""
     span = entities - joint_frame
     written = 0

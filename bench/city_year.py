@@ -82,7 +82,7 @@ from bench.city_plan import (
 from bench.city_steps import plans_of_the_year, run_campaign
 from bench.city_summary import YearRun, report
 from bench.city_world import CampaignSpec, Department
-from bench.common import HERE, Timer, app_context, fresh_database, log, save
+from bench.common import HERE, Figures, Timer, app_context, fresh_database, log, save
 
 NAME = "city_year"
 TITLE = (
@@ -95,7 +95,7 @@ TITLE = (
 # --- the run ----------------------------------------------------------------------------------------
 
 
-def cpu_now(url: str, worker: services.Worker, server: services.WebServer) -> dict:
+def cpu_now(url: str, worker: services.Worker, server: services.WebServer) -> Figures:
     """CPU seconds so far: the benchmark's own process (the commands), the worker (the jobs), gunicorn
     (the pages) and PostgreSQL's backends of the benchmark's database."""
     return {
@@ -161,7 +161,7 @@ def the_year(
     }
 
 
-def run() -> dict:
+def run() -> Figures:
     departments, specs, joint = plan_city()
     folder = Path(tempfile.mkdtemp(prefix="bench-city-"))
     storage = folder / "storage"

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, NotRequired, Self, TypedDict
+from typing import Any, NotRequired, Self, TypeAlias, TypedDict
 
 import flask_migrate
 import psycopg
@@ -41,6 +41,10 @@ ORM_ROWS = int(os.environ.get("BENCH_ORM_ROWS", "20000"))
 QUERIES = int(os.environ.get("BENCH_QUERIES", "200"))
 #: The day the generated data is relative to (fixed, so every run generates the same rows).
 TODAY = date(2026, 11, 21)
+
+
+#: A benchmark's figures, a step's measure or a run's shape: a JSON object, as ``bench/results/<name>.json`` holds it.
+Figures: TypeAlias = dict[str, Any]
 
 
 class Line(TypedDict):

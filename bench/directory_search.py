@@ -28,6 +28,7 @@ from bench.common import (
     ENTITIES,
     QUERIES,
     TODAY,
+    Figures,
     Line,
     Timer,
     app_context,
@@ -60,7 +61,7 @@ ROUNDS = 3  # each query is timed this many times; its median counts (the machin
 LOADS: list[float] = []  # 1-minute load averages seen while timing
 
 
-def load(url: str, count: int) -> dict:
+def load(url: str, count: int) -> Figures:
     """``count`` registry entities and one directory entry each for 市场监管局, in bulk."""
     samples = []
     with app_context(url), Timer() as timer:
@@ -245,7 +246,7 @@ def build_queries(samples: list[tuple[str, str]], count: int) -> list[tuple[str,
     return queries[:count] if count < len(queries) else queries
 
 
-def measure(url: str, tenant: int, queries: list[tuple[str, dict[str, Any]]]) -> list[dict]:
+def measure(url: str, tenant: int, queries: list[tuple[str, dict[str, Any]]]) -> list[Figures]:
     results = []
     with app_context(url), tenant_scope(tenant):
         prepared = []
@@ -306,7 +307,7 @@ def measure(url: str, tenant: int, queries: list[tuple[str, dict[str, Any]]]) ->
     return results
 
 
-def loaded_before(url: str) -> dict:
+def loaded_before(url: str) -> Figures:
     """What :func:`load` returns, read from a database it filled earlier (``BENCH_REUSE_DATABASE``): the samples are
     the same entities (every :data:`SAMPLE_EVERY`-th, numbered in the order they were written), the load's time is
     not known."""
@@ -322,7 +323,7 @@ def loaded_before(url: str) -> dict:
 
 
 @contextmanager
-def database() -> Iterator[tuple[str, dict]]:
+def database() -> Iterator[tuple[str, Figures]]:
     """A database of :data:`ENTITIES` entities and entries: loaded now, or (``BENCH_REUSE_DATABASE=<name>``) one a
     run kept (``BENCH_KEEP_DATABASE=1``), migrated to the head revision first — a province's load takes most of
     an hour, the queries a few minutes."""
@@ -339,7 +340,7 @@ def database() -> Iterator[tuple[str, dict]]:
         yield url, loaded
 
 
-def run() -> dict:
+def run() -> Figures:
     with database() as (url, loaded):
         vacuum_analyze(url, "entity", "directory_entry", "directory_entry_tag")
         queries = build_queries(loaded["samples"], QUERIES)

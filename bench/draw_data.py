@@ -14,7 +14,7 @@ from typing import Any
 import psycopg
 import sqlalchemy as sa
 
-from bench.common import Timer, admin_connect, app_context, log, vacuum_analyze
+from bench.common import Figures, Timer, admin_connect, app_context, log, vacuum_analyze
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.demo.registry import org_code_check
@@ -105,7 +105,7 @@ def copy_registry(conn: psycopg.Connection[tuple[Any, ...]], count: int, rng: ra
                 log(f"{position:,} entities copied")
 
 
-def load(url: str, count: int) -> dict:
+def load(url: str, count: int) -> Figures:
     """``count`` registry entities by COPY, and a directory entry of the department for each."""
     rng = random.Random(20260301)
     with Timer() as timer, admin_connect(url) as conn:
@@ -130,7 +130,7 @@ def load(url: str, count: int) -> dict:
     return {"seconds": timer.seconds, "tenant": tenant}
 
 
-def setup(url: str, items: int) -> dict:
+def setup(url: str, items: int) -> Figures:
     """Published items, a plan of 2026 with them, filed by the justice bureau (through the services)."""
     with app_context(url):
         with system_access("bench: look up the demo users"):

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from stdnum.cn import ric
 
-from bench.common import Line, Timer, app_context, emit, fresh_database, log, save
+from bench.common import Figures, Line, Timer, app_context, emit, fresh_database, log, save
 from bench.draw_data import CATEGORY, load, load_average, setup
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
@@ -61,7 +61,7 @@ def users() -> dict[str, User]:
     }
 
 
-def prepare(url: str, tenant: int, item_id: int) -> dict:
+def prepare(url: str, tenant: int, item_id: int) -> Figures:
     """A campaign with exactly VISITS targets drawn, the inspectors and the recusals."""
     rng = random.Random(20260302)
     with app_context(url), tenant_scope(tenant):
@@ -143,7 +143,7 @@ def prepare(url: str, tenant: int, item_id: int) -> dict:
         return {"campaign": campaign.id}
 
 
-def draw(url: str, tenant: int, campaign_id: int) -> dict:
+def draw(url: str, tenant: int, campaign_id: int) -> Figures:
     """freeze_inspectors + draw_inspectors as the platform runs them (services, then commit)."""
     with app_context(url), tenant_scope(tenant):
         planner = users()["scj_planner"]
@@ -180,7 +180,7 @@ def draw(url: str, tenant: int, campaign_id: int) -> dict:
     }
 
 
-def engine_only(proof: dict) -> dict:
+def engine_only(proof: Figures) -> Figures:
     """Both versions of the engine on the frozen frame lines (in memory), and the verifier on each one's
     proof: version 2 (``spotcheck-draw/2``, what the platform draws now) beside version 1, in the same run."""
     figures = {}
@@ -215,7 +215,7 @@ def engine_only(proof: dict) -> dict:
     return figures
 
 
-def run() -> dict:
+def run() -> Figures:
     with fresh_database("inspectors") as url:
         size = int(VISITS * 1.03) + 10  # 2 % are not active
         log(f"loading {size:,} entities and directory entries (COPY; not timed)")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from bench.common import Line
+from bench.common import Figures, Line
 
 #: The parts of the floor (:mod:`bench.draw_floor`), in the order printed.
 FLOOR_PARTS = ("scan", "sha256", "hmac_in_c", "writing")
@@ -24,7 +24,7 @@ def _goal(value: float | None, limit: float, unit: str) -> str:
     return f"≤ {limit:g}{unit}: {'within' if value <= limit else 'OVER'}"
 
 
-def figure_lines(results: list[dict]) -> list[Line]:
+def figure_lines(results: list[Figures]) -> list[Line]:
     """At each size: the ceremony against ORDER BY random() and against the floor, the engine alone, and (up to
     :data:`bench.draw_targets.VERIFIERS_UP_TO`) each verifier against the engine, with the goals."""
     lines: list[Line] = []
@@ -95,7 +95,7 @@ def figure_lines(results: list[dict]) -> list[Line]:
     return lines
 
 
-def size_note(r: dict) -> str:
+def size_note(r: Figures) -> str:
     """What one size's figures are made of: the frame, the stored rows, the parts of the ceremony."""
     label = f"{r['size']:,}"
     part = f"{label} candidates: "

@@ -31,7 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench import draw_floor, draw_verifiers
-from bench.common import Timer, admin_connect, app_context, emit, fresh_database, log, save
+from bench.common import Figures, Timer, admin_connect, app_context, emit, fresh_database, log, save
 from bench.draw_data import CATEGORY, DEPARTMENT, RESERVE, RULES, load, load_average, setup
 from bench.draw_report import FLOOR_PARTS, NOTES, figure_lines, size_note
 from spotcheck import draw as engine
@@ -89,7 +89,7 @@ def _planner() -> User:
 # --- the two ways ------------------------------------------------------------------------------
 
 
-def ceremony_draw(url: str, tenant: int, item_id: int) -> dict:
+def ceremony_draw(url: str, tenant: int, item_id: int) -> Figures:
     """freeze_targets + draw_targets as the platform runs them (services, then commit)."""
     with app_context(url), tenant_scope(tenant):
         campaign_id = new_campaign(item_id, "食品经营者双随机抽查（可验证抽取）")
@@ -125,7 +125,7 @@ def ceremony_draw(url: str, tenant: int, item_id: int) -> dict:
     return out
 
 
-def random_draw(url: str, tenant: int, item_id: int) -> dict:
+def random_draw(url: str, tenant: int, item_id: int) -> Figures:
     """The common way, with the same filter, exclusions, rules and stored rows."""
     where = (
         "d.tenant_id = :tenant AND d.category = :category AND e.status = 'active' AND e.id NOT IN ("
@@ -170,7 +170,7 @@ def random_draw(url: str, tenant: int, item_id: int) -> dict:
     return {"seconds": total.seconds, "stored_rows": stored, "counts": counts}
 
 
-def engine_only(url: str, tenant: int) -> dict:
+def engine_only(url: str, tenant: int) -> Figures:
     """The draw engine alone on the last ceremony's frozen frame file, in memory
     (``draw_targets_from_file``: parse, digest, seed, HMAC ranking, selection), and the proof file
     written from it with its SHA-256."""
@@ -213,7 +213,7 @@ def median(values: Sequence[float]) -> float:
 VERIFIERS_UP_TO = 2_000_000
 
 
-def floor(url: str, tenant: int, item_id: int, ceremony_campaign: int) -> dict:
+def floor(url: str, tenant: int, item_id: int, ceremony_campaign: int) -> Figures:
     """The floor of the draw the ceremony made (:mod:`bench.draw_floor`), as the application."""
     with app_context(url), tenant_scope(tenant):
         record = db.session.scalars(
@@ -241,7 +241,7 @@ def floor(url: str, tenant: int, item_id: int, ceremony_campaign: int) -> dict:
         )
 
 
-def verifiers(url: str, tenant: int, campaign_id: int) -> dict:
+def verifiers(url: str, tenant: int, campaign_id: int) -> Figures:
     """The published proof of the ceremony's draw checked by each verifier (:mod:`bench.draw_verifiers`)."""
     with app_context(url), tenant_scope(tenant):
         record = db.session.scalars(
@@ -298,7 +298,9 @@ def measure_ways(
     return runs, failures
 
 
-def size_result(size: int, loaded: dict, rounds: int, runs: dict[str, list], failures: dict[str, str]) -> dict:
+def size_result(
+    size: int, loaded: Figures, rounds: int, runs: dict[str, list[Figures]], failures: dict[str, str]
+) -> Figures:
     """The medians of each way's runs (the error of a way that failed)."""
     result = {"size": size, "load_seconds": loaded["seconds"], "rounds": rounds}
     for way, error in failures.items():
@@ -318,7 +320,7 @@ def size_result(size: int, loaded: dict, rounds: int, runs: dict[str, list], fai
     return result
 
 
-def run_size(size: int) -> dict:
+def run_size(size: int) -> Figures:
     rounds = ROUNDS if size <= ROUNDS_UP_TO else 1
     with fresh_database(f"draw{size}") as url:
         log(f"loading {size:,} entities and directory entries (COPY; not timed)")
@@ -353,7 +355,7 @@ def run_size(size: int) -> dict:
     return result
 
 
-def run() -> dict:
+def run() -> Figures:
     results = [run_size(size) for size in SIZES]
     lines = figure_lines(results)
     notes = [size_note(r) for r in results] + NOTES

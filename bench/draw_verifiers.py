@@ -17,7 +17,7 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from bench.common import HERE, Timer, log
+from bench.common import HERE, Figures, Timer, log
 from spotcheck.core.database import db
 from spotcheck.draw import bundle
 from spotcheck.platform.factory import create_app
@@ -30,7 +30,7 @@ new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__
 """
 
 
-def python_verifier(proof: Path, folder: Path) -> dict:
+def python_verifier(proof: Path, folder: Path) -> Figures:
     """``python3 spotcheck-verify.pyz PROOF.json`` in a folder of its own: its wall time and verdict."""
     pyz = folder / bundle.FILE_NAME
     pyz.write_bytes(bundle.build())
@@ -47,7 +47,7 @@ def _interpreter(found: str) -> str:
     return ran.stdout.strip() or found
 
 
-def node_verifier(proof: Path) -> dict:
+def node_verifier(proof: Path) -> Figures:
     """``node spotcheck-verify.js PROOF.json``: its wall time and verdict (None without node or the file)."""
     script = HERE.parent / "spotcheck" / "platform" / "static" / "spotcheck-verify.js"
     node = shutil.which("node")
@@ -75,7 +75,7 @@ def _served(url: str) -> Iterator[str]:
             db.engine.dispose()
 
 
-def browser_verifier(url: str, campaign_id: int) -> dict:
+def browser_verifier(url: str, campaign_id: int) -> Figures:
     """The public verification page in Chromium: from the click on "verify in this browser" to the last check
     shown (the proof downloaded from this server, checked in the page's Worker), the checks' own time as the
     page reports it, and the main thread's long tasks meanwhile."""

@@ -32,7 +32,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bench.common import HERE, Line, Timer, admin_connect, emit, fresh_database, log, save, vacuum_analyze
+from bench.common import HERE, Figures, Line, Timer, admin_connect, emit, fresh_database, log, save, vacuum_analyze
 from bench.directory_search import load as load_entities
 from bench.public_search import _fill
 from spotcheck.core.database import db
@@ -71,7 +71,7 @@ _PAYLOAD = """json_build_object(
   'correction_reason', '')"""
 
 
-def load(url: str) -> dict:
+def load(url: str) -> Figures:
     """``RECORDS`` entities, a visit and a published result each in one campaign, and the outbox."""
     with Timer() as timer:
         load_entities(url, RECORDS)
@@ -161,7 +161,7 @@ def reset(url: str) -> None:
 # --- one measurement, in a process of its own ------------------------------------------------------
 
 
-def _platform(count: int, out: Path) -> dict:
+def _platform(count: int, out: Path) -> Figures:
     with tenant_scope(_tenant()):
         with Timer() as built:
             batch = services.build_batch(actor=SCHEDULER)
@@ -179,7 +179,7 @@ def _platform(count: int, out: Path) -> dict:
     }
 
 
-def _naive(count: int, out: Path) -> dict:
+def _naive(count: int, out: Path) -> Figures:
     """Load every row with the ORM, serialise everything in memory, then write and hash the files."""
     with tenant_scope(_tenant()):
         rows = db.session.scalars(
@@ -206,7 +206,7 @@ def _tenant() -> int:
     return db.session.scalars(sa.select(Tenant.id).where(Tenant.code == "YJJ")).one()
 
 
-def measure(url: str, mode: str, count: int, traced: bool) -> dict:
+def measure(url: str, mode: str, count: int, traced: bool) -> Figures:
     """Runs in the child process: one export, its time and peak memory."""
     folder = Path(tempfile.mkdtemp(prefix="spotcheck-bench-export-"))
     app = create_app(
@@ -241,7 +241,7 @@ def measure(url: str, mode: str, count: int, traced: bool) -> dict:
     }
 
 
-def _child(url: str, mode: str, count: int, traced: bool) -> dict:
+def _child(url: str, mode: str, count: int, traced: bool) -> Figures:
     completed = subprocess.run(
         [
             sys.executable,
@@ -271,7 +271,7 @@ def _mib(size: float) -> str:
     return f"{size / (1 << 20):,.1f} MB"
 
 
-def run() -> dict:
+def run() -> Figures:
     runs: dict[tuple[str, int, bool], dict[str, Any]] = {}
     with fresh_database("export") as url:
         log(f"writing {RECORDS:,} entities, visits, published results and their outbox records")

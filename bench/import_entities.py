@@ -30,7 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench.city_world import user_named
-from bench.common import ENTITIES, ORM_ROWS, TODAY, Line, Timer, app_context, emit, fresh_database, log, save
+from bench.common import ENTITIES, ORM_ROWS, TODAY, Figures, Line, Timer, app_context, emit, fresh_database, log, save
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo.registry import as_spreadsheet_row, city
@@ -58,7 +58,7 @@ PAGE_IMPORT_UP_TO = 1_000_000
 PAGE_IMPORTER = "scj_admin"
 
 
-def spreadsheet_rows(count: int) -> Iterator[dict]:
+def spreadsheet_rows(count: int) -> Iterator[dict[str, str]]:
     """``count`` rows as a filled-in spreadsheet gives them (text cells, Chinese names)."""
     return (as_spreadsheet_row(row) for row, _entries in city(0, count, today=TODAY))
 
@@ -74,7 +74,7 @@ def write_rows(path: Path, count: int) -> list[str]:
     return list(ENTITY_FIELDS)
 
 
-def read_rows(path: Path, limit: int | None = None) -> Iterator[dict]:
+def read_rows(path: Path, limit: int | None = None) -> Iterator[dict[str, str]]:
     """The rows of the file, one dict of text cells at a time."""
     with path.open(encoding="utf-8", newline="") as source:
         yield from islice(csv.DictReader(source, fieldnames=ENTITY_FIELDS, delimiter="\t"), limit)
@@ -99,7 +99,7 @@ def write_directory_file(path: Path, count: int) -> None:
             writer.writerow(cells[key] for key in headers)
 
 
-def page_import(url: str, path: Path) -> dict:
+def page_import(url: str, path: Path) -> Figures:
     """The directory file imported as the bureau's administrator imports it from the page (the job's command,
     checked, staged and merged, committed). Returns the timing and what the job reported."""
     with app_context(url):
@@ -170,7 +170,7 @@ def rebuilt_indexes(url: str) -> list[str]:
         )
 
 
-def run() -> dict:
+def run() -> Figures:
     with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
         path = Path(folder) / "entities.tsv"
         log(f"generating {ENTITIES:,} spreadsheet rows (the demo city's generator) into {path}")
@@ -183,7 +183,7 @@ def run() -> dict:
         return _measure(path, sheet)
 
 
-def _measure(path: Path, sheet: Path | None) -> dict:
+def _measure(path: Path, sheet: Path | None) -> Figures:
     total, sample = ENTITIES, min(ORM_ROWS, ENTITIES)  # the rows themselves are read from the file each time
     log(f"row-at-a-time ORM insert of {sample:,} rows")
     with fresh_database("orm") as url:

@@ -42,13 +42,13 @@ import platform
 import random
 import statistics
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from itertools import permutations
 from typing import Any
 
 from bench import common
-from bench.common import Line, Timer, emit, log, median
+from bench.common import Figures, Line, Timer, emit, log, median
 from bench.draw_data import credit_code
 from spotcheck.draw import new_nonce
 from spotcheck.draw.target_frames import frame_file, parse_frame_file
@@ -214,7 +214,7 @@ def single_frame(joint_rows: list[tuple[str, str, str]]) -> list[tuple[str, str,
 # --- the draws ---------------------------------------------------------------------------------------
 
 
-def timed_draw(campaign: str, file: bytes, rules: dict) -> tuple[dict, float]:
+def timed_draw(campaign: str, file: bytes, rules: dict[str, dict[str, dict[str, int]]]) -> tuple[Figures, float]:
     gc.collect()
     with Timer() as timer:
         proof = draw_targets_from_file(
@@ -223,7 +223,7 @@ def timed_draw(campaign: str, file: bytes, rules: dict) -> tuple[dict, float]:
     return proof, timer.seconds
 
 
-def checks(selected: dict) -> int:
+def checks(selected: Mapping[str, Mapping[str, Sequence[str]]]) -> int:
     return sum(len(ids) for strata in selected.values() for ids in strata.values())
 
 
@@ -263,7 +263,7 @@ def load_average() -> float:
 # --- the run -------------------------------------------------------------------------------------------
 
 
-def run() -> dict:
+def run() -> Figures:
     log(f"registry of {ENTITIES:,} entities and five departments' directories (not timed)")
     entities = registry(ENTITIES)
     rows = directories(entities)
@@ -456,7 +456,7 @@ def run() -> dict:
     return result
 
 
-def save(result: dict) -> None:
+def save(result: Figures) -> None:
     """``common.save``, with this module's own size overrides counted as a trial, and without
     PostgreSQL if it is not reachable (this benchmark does not need it)."""
     previous = common.TRIAL
@@ -471,7 +471,7 @@ def save(result: dict) -> None:
         common.TRIAL = previous
 
 
-def _save_without_database(result: dict) -> None:
+def _save_without_database(result: Figures) -> None:
     folder = common.RESULTS / "trial" if common.TRIAL else common.RESULTS
     folder.mkdir(parents=True, exist_ok=True)
     if common.TRIAL:

@@ -22,7 +22,7 @@ import statistics
 import sqlalchemy as sa
 
 from bench import draw_inspectors as setup_draw
-from bench.common import Line, Timer, app_context, emit, fresh_database, log, save
+from bench.common import Figures, Line, Timer, app_context, emit, fresh_database, log, save
 from bench.draw_data import load, load_average, setup
 from spotcheck.core.database import db
 from spotcheck.core.job_models import Job
@@ -50,7 +50,7 @@ def floor(samples: int = 30) -> float:
     return statistics.median(times)
 
 
-def leaders(url: str, tenant: int, campaign_id: int) -> dict:
+def leaders(url: str, tenant: int, campaign_id: int) -> Figures:
     """A team leader named on every visit: first one by one with the single command (the baseline),
     then all at once by a rule (the bulk command, one action of the planner's)."""
     with app_context(url), tenant_scope(tenant):
@@ -75,7 +75,7 @@ def leaders(url: str, tenant: int, campaign_id: int) -> dict:
         }
 
 
-def hand_out(url: str, tenant: int, campaign_id: int) -> dict:
+def hand_out(url: str, tenant: int, campaign_id: int) -> Figures:
     with app_context(url), tenant_scope(tenant):
         planner = setup_draw.users()["scj_planner"]
         gc.collect()
@@ -97,7 +97,7 @@ def hand_out(url: str, tenant: int, campaign_id: int) -> dict:
         }
 
 
-def run() -> dict:
+def run() -> Figures:
     setup_draw.VISITS, setup_draw.INSPECTORS, setup_draw.RECUSALS = VISITS, 300, 50
     with fresh_database("notices") as url:
         log(f"loading {int(VISITS * 1.03) + 10:,} entities, drawing {VISITS:,} visits and their teams (not timed)")

@@ -34,6 +34,7 @@ import psycopg
 
 from bench.common import (
     HERE,
+    Figures,
     Line,
     Timer,
     admin_connect,
@@ -98,7 +99,7 @@ def _fill(
     return conn.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM {source}", params).rowcount
 
 
-def load(url: str) -> dict:
+def load(url: str) -> Figures:
     """100,000 registry entities (the city generator, bulk path), then per entity one published
     result in each of ten campaigns of the three departments, written in SQL as the owner."""
     with Timer() as timer:
@@ -220,7 +221,7 @@ def _serve(url: str, port: int, folder: Path) -> subprocess.Popen:
     raise RuntimeError(f"gunicorn did not start: see {folder / 'gunicorn.log'}")
 
 
-def _locust(port: int, path: str, queries_file: Path, folder: Path, label: str) -> dict:
+def _locust(port: int, path: str, queries_file: Path, folder: Path, label: str) -> Figures:
     """One headless locust run against ``path``: warm-up, then the timed window; p50/p95 in ms."""
     env = {**os.environ, "BENCH_PATH": path, "BENCH_QUERIES_FILE": str(queries_file)}
     for run, seconds in (("warmup", WARMUP), ("timed", SECONDS)):
@@ -267,7 +268,7 @@ def _locust(port: int, path: str, queries_file: Path, folder: Path, label: str) 
     }
 
 
-def run() -> dict:
+def run() -> Figures:
     folder = Path(tempfile.mkdtemp(prefix="bench-search-"))
     loads_before = os.getloadavg()[0]
     with fresh_database("public") as url:

@@ -23,7 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, ExecutionContext
 from sqlalchemy.engine.interfaces import DBAPICursor
 
-from bench.common import HERE, TODAY, Line, Timer, app_context, emit, fresh_database, log, median, save
+from bench.common import HERE, TODAY, Figures, Line, Timer, app_context, emit, fresh_database, log, median, save
 from bench.supervision_baseline import COMPARED, count_once
 from bench.supervision_data import DEPARTMENTS, ENTITIES, VISITS, YEAR, load
 from spotcheck.core.clock import frozen_at
@@ -214,7 +214,13 @@ def figure_lines(times: dict[str, list[float]]) -> list[Line]:
 
 
 def notes(
-    loaded: dict, tenants: int, totals: dict, filings: dict, slowest: str, traced: list, rest: float
+    loaded: Figures,
+    tenants: int,
+    totals: dict[str, tuple[int, int]],
+    filings: dict[str, int],
+    slowest: str,
+    traced: list[tuple[float, str]],
+    rest: float,
 ) -> list[str]:
     """What the figures mean: the data, the agreement of both ways, the slowest statements, the baseline."""
     return [
@@ -238,7 +244,7 @@ def notes(
     ]
 
 
-def run() -> dict:
+def run() -> Figures:
     with fresh_database("supervision") as url:
         loaded = load(url)
         log(f"data written in {loaded['seconds']:.0f} s (then VACUUM ANALYZE {loaded['vacuum_seconds']:.0f} s)")

@@ -21,7 +21,7 @@ from typing import Any
 
 import psycopg
 
-from bench.common import Timer, admin_connect, log, vacuum_analyze
+from bench.common import Figures, Timer, admin_connect, log, vacuum_analyze
 from bench.public_search import _fill
 
 VISITS = int(os.environ.get("BENCH_SUPERVISION_VISITS", "1000000"))
@@ -38,7 +38,7 @@ def _beijing(day_sql: str, clock: str) -> str:
     return f"(({day_sql})::timestamp + TIME '{clock}') AT TIME ZONE 'Asia/Shanghai'"
 
 
-def load(url: str) -> dict:
+def load(url: str) -> Figures:
     """Everything written and committed in one transaction, then VACUUM ANALYZE (each timed)."""
     with Timer() as timer, admin_connect(url, autocommit=False) as conn:
         first_entity = departments(conn)
