@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -130,10 +129,10 @@ def joint_hand_out(year: Year, lead: Department, spec: CampaignSpec, campaign_id
 def run_joint(
     year: Year,
     parts: list[Department],
-    joint: dict[str, Any],
+    joint: Figures,
     supervisor: User,
     pages: Callable[[int, dict[str, int], dict[str, list[int]]], None] | None = None,
-) -> dict[str, Any]:
+) -> Figures:
     """The joint campaign through the year's steps; each department records, reviews and publishes
     its own part's results. Returns the joint campaign and its parts."""
     spec = joint_spec(joint)

@@ -7,7 +7,6 @@ import math
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -123,7 +122,7 @@ def paths_of_labels(spec: Figures) -> dict[str, list[tuple[str | None, str]]]:
     return paths
 
 
-def traced(app: Flask, paths: list[tuple[str | None, str]]) -> dict[str, Any]:
+def traced(app: Flask, paths: list[tuple[str | None, str]]) -> Figures:
     """Every path of an over-budget label traced once in-process: ``traces`` holds each (with its path),
     ``trace`` the slowest, so the report names the request that costs most rather than the last one."""
     traces = [{"path": path, **services.trace_page(app, login, PASSWORD, path)} for login, path in paths]

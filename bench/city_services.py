@@ -16,11 +16,11 @@ import time
 import urllib.request
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
 import psutil  # type: ignore[import-untyped]  # psutil ships no types (types-psutil is not installed)
 import redis
@@ -284,7 +284,7 @@ class StatementTrace:
         event.remove(self.engine, "before_cursor_execute", self._before)
         event.remove(self.engine, "after_cursor_execute", self._after)
 
-    def summary(self, top: int = 3) -> dict[str, Any]:
+    def summary(self, top: int = 3) -> Figures:
         by_kind: dict[str, list[float]] = defaultdict(list)
         for seconds, statement in self.rows:
             by_kind[_label(statement)].append(seconds)
@@ -300,7 +300,7 @@ class StatementTrace:
         }
 
 
-def describe(summary: Mapping[str, Any], seconds: float) -> str:
+def describe(summary: Figures, seconds: float) -> str:
     """A trace in one line: the statements, the share of SQL, the costliest kinds, and a single
     statement that took most of the time (a locking read that long waited for a lock)."""
     parts = "; ".join(f"{row['statement']} ×{row['count']:,} {row['seconds']:.2f} s" for row in summary["costliest"])
@@ -329,7 +329,7 @@ def signed_in_client(app: Flask, login: str, password: str) -> FlaskClient:
     return client
 
 
-def trace_page(app: Flask, login: str | None, password: str, path: str) -> dict[str, Any]:
+def trace_page(app: Flask, login: str | None, password: str, path: str) -> Figures:
     """One request of ``path`` in-process (as ``login``), with its statements traced: in an app
     context of its own (a request inside the benchmark's context would share its ``g``, and so the
     user signed in before)."""

@@ -26,7 +26,7 @@ from bench.city_report import (
 )
 from bench.city_steps import OUTCOMES, RETURNED_SHARE
 from bench.city_world import JOINT_CATEGORY, CampaignSpec, Department
-from bench.common import emit
+from bench.common import Figures, emit
 
 
 class YearRun(TypedDict):
@@ -45,7 +45,7 @@ class YearRun(TypedDict):
     code: NotRequired[str]
 
 
-def _sizes(ran: YearRun, departments: list[Department], specs: list[CampaignSpec]) -> dict[str, Any]:
+def _sizes(ran: YearRun, departments: list[Department], specs: list[CampaignSpec]) -> Figures:
     campaigns = [s.visits for s in specs[1:]]
     return {
         "departments": len(departments),
@@ -67,8 +67,8 @@ def _sizes(ran: YearRun, departments: list[Department], specs: list[CampaignSpec
 def _notes(
     ran: YearRun,
     departments: list[Department],
-    sizes: dict[str, Any],
-    over: list[dict[str, Any]],
+    sizes: Figures,
+    over: list[Figures],
     missing: list[str],
 ) -> list[str]:
     """What the figures mean: the city, the set-up and the year's time, the CPU, how each step and
@@ -124,7 +124,7 @@ def _notes(
     return notes
 
 
-def report(ran: YearRun, departments: list[Department], specs: list[CampaignSpec], title: str) -> dict[str, Any]:
+def report(ran: YearRun, departments: list[Department], specs: list[CampaignSpec], title: str) -> Figures:
     """The figures of the year against their budgets, printed; the result to save."""
     year = ran["year"]
     joint_campaign = next((m["spec"] for m in year.measures if m["spec"].category == JOINT_CATEGORY), None)

@@ -58,7 +58,6 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import psutil  # type: ignore[import-untyped]  # psutil ships no types (types-psutil is not installed)
 from flask import Flask
@@ -114,7 +113,7 @@ def the_year(
     worker: services.Worker,
     departments: list[Department],
     specs: list[CampaignSpec],
-    joint: dict[str, Any],
+    joint: Figures,
 ) -> YearRun:
     """Set-up, then the year: plans, the campaigns in turn (pages at the baseline and the largest),
     the joint campaign (pages once its results are submitted), the jobs collected."""

@@ -22,6 +22,7 @@ from typing import Any, NotRequired, Self, TypeAlias, TypedDict
 import flask_migrate
 import psycopg
 from flask import Flask
+from psycopg.rows import TupleRow
 
 from spotcheck.core import personal_data
 from spotcheck.core.database import db
@@ -62,7 +63,7 @@ def log(message: str) -> None:
     print(f"  … {message}", file=sys.stderr, flush=True)
 
 
-def admin_connect(url: str = ADMIN_URL, *, autocommit: bool = False) -> psycopg.Connection[tuple[Any, ...]]:
+def admin_connect(url: str = ADMIN_URL, *, autocommit: bool = False) -> psycopg.Connection[TupleRow]:
     return psycopg.connect(
         url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=5, autocommit=autocommit
     )

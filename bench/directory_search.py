@@ -264,13 +264,13 @@ def measure(url: str, tenant: int, queries: list[tuple[str, dict[str, Any]]]) ->
             prepared.append((kind, fields, filters, statement, offset, key))
             db.session.rollback()
 
-        def first_page(filters: Filters, statement: sa.Select[Any], offset: int, key: int) -> list[int]:
+        def first_page(filters: Filters, statement: sa.Select[DirectoryEntry], offset: int, key: int) -> list[int]:
             return [e.id for e in search_directory(filters).rows]
 
-        def keyset(filters: Filters, statement: sa.Select[Any], offset: int, key: int) -> list[int]:
+        def keyset(filters: Filters, statement: sa.Select[DirectoryEntry], offset: int, key: int) -> list[int]:
             return [e.id for e in search_directory(filters, after=key).rows]
 
-        def by_offset(filters: Filters, statement: sa.Select[Any], offset: int, key: int) -> list[int]:
+        def by_offset(filters: Filters, statement: sa.Select[DirectoryEntry], offset: int, key: int) -> list[int]:
             return [e.id for e in db.session.scalars(statement.offset(offset).limit(51))][:50]
 
         for _kind, _fields, filters, statement, offset, key in prepared:  # warm-up, untimed

@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Iterator
-from typing import Any
 
 import psycopg
 import sqlalchemy as sa
+from psycopg.rows import TupleRow
 
 from bench.common import Figures, Timer, admin_connect, app_context, log, vacuum_analyze
 from spotcheck.core.database import db
@@ -70,7 +70,7 @@ def arrival_order(count: int) -> Iterator[int]:
         yield position * _STRIDE % count
 
 
-def copy_registry(conn: psycopg.Connection[tuple[Any, ...]], count: int, rng: random.Random, *, log_every: int) -> None:
+def copy_registry(conn: psycopg.Connection[TupleRow], count: int, rng: random.Random, *, log_every: int) -> None:
     """``count`` registry entities written by COPY on ``conn`` (2 % deregistered or revoked, a few
     with complaints or abnormal), their names and codes a function of their number, in
     :func:`arrival_order`."""

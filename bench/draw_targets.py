@@ -271,7 +271,7 @@ WAYS = {"random": "ORDER BY random() per stratum", "ceremony": "ceremony (freeze
 
 def measure_ways(
     url: str, tenant: int, items: Iterator[int], rounds: int
-) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
+) -> tuple[dict[str, list[Figures]], dict[str, str]]:
     """Each way ``rounds`` times, alternately (the first way first in even rounds): its outcomes, and
     the error of a way that failed (not run again)."""
     ways = ["random", "ceremony"]

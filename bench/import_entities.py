@@ -112,7 +112,7 @@ def page_import(url: str, path: Path) -> Figures:
     return {"seconds": timer.seconds, "result": result, "load": os.getloadavg()[0]}
 
 
-def bulk_import(url: str, rows: Iterable[dict[str, str]]) -> dict[str, Any]:
+def bulk_import(url: str, rows: Iterable[dict[str, str]]) -> Figures:
     """Validate every row while streaming it into COPY; commit once. Returns the timings."""
     marks: list[tuple[int, float]] = []
     with app_context(url), Timer() as timer:
@@ -138,7 +138,7 @@ def timer_now() -> float:
     return time.perf_counter()
 
 
-def orm_import(url: str, rows: Iterable[dict[str, str]]) -> dict[str, Any]:
+def orm_import(url: str, rows: Iterable[dict[str, str]]) -> Figures:
     """The baseline: the same validation, then one ORM object added and flushed per row."""
     with app_context(url), Timer() as timer:
         count = 0

@@ -227,7 +227,7 @@ def checks(selected: Mapping[str, Mapping[str, Sequence[str]]]) -> int:
     return sum(len(ids) for strata in selected.values() for ids in strata.values())
 
 
-def joint_round(number: int, joint_file: bytes) -> dict[str, Any]:
+def joint_round(number: int, joint_file: bytes) -> Figures:
     proof, seconds = timed_draw(f"联合抽查〔2026〕{number}号", joint_file, RULES)
     per_entity = visits(proof["selected"])
     return {
@@ -239,7 +239,7 @@ def joint_round(number: int, joint_file: bytes) -> dict[str, Any]:
     }
 
 
-def separate_round(number: int, files: dict[str, bytes]) -> dict[str, Any]:
+def separate_round(number: int, files: dict[str, bytes]) -> Figures:
     """Five campaigns, each department its own frame and nonce: the union of their selections."""
     union: set[str] = set()
     made, seconds = 0, 0.0
@@ -251,7 +251,7 @@ def separate_round(number: int, files: dict[str, bytes]) -> dict[str, Any]:
     return {"visits": len(union), "checks": made, "seconds": seconds}
 
 
-def single_round(number: int, single_file: bytes) -> dict[str, Any]:
+def single_round(number: int, single_file: bytes) -> Figures:
     proof, seconds = timed_draw(f"市监抽〔2026〕{number}号", single_file, {"SCJ": RULES["SCJ"]})
     return {"checks": checks(proof["selected"]), "seconds": seconds}
 

@@ -28,9 +28,9 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 import psycopg
+from psycopg.rows import TupleRow
 
 from bench.common import (
     HERE,
@@ -64,7 +64,7 @@ TITLE = (
 
 
 def _fill(
-    conn: psycopg.Connection[Any],
+    conn: psycopg.Connection[TupleRow],
     table: str,
     overrides: dict[str, str],
     source: str,

@@ -8,6 +8,7 @@ from datetime import date, timedelta, timezone
 from typing import Any
 
 import psycopg
+from psycopg.rows import TupleRow
 
 from bench.common import TODAY, Timer
 from bench.supervision_data import YEAR
@@ -60,7 +61,7 @@ def count_once(supervisor: User) -> tuple[dict[int, dict[str, Any]], float]:
 
 
 def _count_in_python(
-    conn: psycopg.Connection[Any], deadlines: Mapping[int | None, date | None]
+    conn: psycopg.Connection[TupleRow], deadlines: Mapping[int | None, date | None]
 ) -> dict[int, dict[str, Any]]:
     """``deadlines``: the plans' filing deadlines of the rules in force (half None: the year's plan)."""
     found: dict[int, dict[str, Any]] = {}
@@ -80,10 +81,10 @@ def _count_in_python(
     return found
 
 
-def _count_visits(cursor: psycopg.Cursor[Any], of: Callable[[int], dict[str, Any]]) -> None:
+def _count_visits(cursor: psycopg.Cursor[TupleRow], of: Callable[[int], dict[str, Any]]) -> None:
     """Checked, problems, publication on time or late, reports overdue."""
     own = set(cursor.execute("SELECT tenant_id, code FROM result_category_choice WHERE problem").fetchall())
-    window_end = dict(cursor.execute("SELECT id, window_end FROM campaign").fetchall())
+    window_end: dict[int, date] = dict(cursor.execute("SELECT id, window_end FROM campaign").fetchall())
     problem = {
         visit
         for visit, tenant, code in cursor.execute(
@@ -110,7 +111,7 @@ def _count_visits(cursor: psycopg.Cursor[Any], of: Callable[[int], dict[str, Any
             figures["reports_overdue"] += 1
 
 
-def _count_the_rest(cursor: psycopg.Cursor[Any], of: Callable[[int], dict[str, Any]]) -> None:
+def _count_the_rest(cursor: psycopg.Cursor[TupleRow], of: Callable[[int], dict[str, Any]]) -> None:
     """Campaigns, draws, open follow-ups, items, directory entries, inspectors, rules."""
     for tenant, status, joint, window_start in cursor.execute(
         "SELECT tenant_id, status, joint, window_start FROM campaign"
@@ -141,7 +142,7 @@ def _count_the_rest(cursor: psycopg.Cursor[Any], of: Callable[[int], dict[str, A
 
 
 def _plan_filings(
-    cursor: psycopg.Cursor[Any], found: dict[int, dict[str, Any]], deadlines: Mapping[int | None, date | None]
+    cursor: psycopg.Cursor[TupleRow], found: dict[int, dict[str, Any]], deadlines: Mapping[int | None, date | None]
 ) -> None:
     """Each department's year plan and half-year plans: on time, late, missing, pending or not required."""
     plans = {

@@ -154,7 +154,7 @@ def _adopt_rulebook() -> None:
     commands.load_rulebook({"text": preset.text, "preset": preset.name}, actor=CONSOLE)
 
 
-def measure(app: Flask) -> dict[str, Any]:
+def measure(app: Flask) -> Figures:
     """The three timings interleaved round by round (a busy moment of the machine weighs on all three),
     then one compute traced statement by statement."""
     _adopt_rulebook()

@@ -17,9 +17,9 @@ category), a follow-up for every other problem (many still open).
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import psycopg
+from psycopg.rows import TupleRow
 
 from bench.common import Figures, Timer, admin_connect, log, vacuum_analyze
 from bench.public_search import _fill
@@ -67,7 +67,7 @@ def load(url: str) -> Figures:
     return {"seconds": timer.seconds, "vacuum_seconds": vacuum.seconds}
 
 
-def departments(conn: psycopg.Connection[Any]) -> int:
+def departments(conn: psycopg.Connection[TupleRow]) -> int:
     """The departments (temp table ``dept``: id, n), the shared entities, each department's directory,
     items, inspectors and rules; returns the first entity's id."""
     _fill(
@@ -162,7 +162,7 @@ def departments(conn: psycopg.Connection[Any]) -> int:
     return first_entity
 
 
-def plans_campaigns_draws(conn: psycopg.Connection[Any]) -> None:
+def plans_campaigns_draws(conn: psycopg.Connection[TupleRow]) -> None:
     """The plans, the campaigns (temp table ``camp``: the year's, numbered k in each department) and their
     draws; temp table ``first_item``: each department's first item."""
     # The year's plan (deadline 15 January) filed 5–24 January, none by three departments; the first
@@ -247,7 +247,7 @@ def plans_campaigns_draws(conn: psycopg.Connection[Any]) -> None:
     conn.execute("CREATE TEMP TABLE first_item AS SELECT tenant_id, min(id) AS item_id FROM item GROUP BY tenant_id")
 
 
-def visits(conn: psycopg.Connection[Any], first_entity: int) -> None:
+def visits(conn: psycopg.Connection[TupleRow], first_entity: int) -> None:
     """The year's visits, in every state of a result."""
     # Visit g: department n = g mod 40; j = g div 40 its number in the department, campaign k = j mod 25,
     # m = j div 25 its number in the campaign (a distinct directory entity each). s mixes the states
@@ -294,7 +294,7 @@ def visits(conn: psycopg.Connection[Any], first_entity: int) -> None:
     )  # a campaign's visits together
 
 
-def results(conn: psycopg.Connection[Any]) -> None:
+def results(conn: psycopg.Connection[TupleRow]) -> None:
     """An item result and its categories for every visit past assigned, and the follow-ups."""
     _fill(
         conn,
