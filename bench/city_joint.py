@@ -64,7 +64,11 @@ def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> in
         who = world.users(department)
         with tenant_scope(department.tenant_id):
             participant_id = db.session.scalars(
-                sa.select(JointParticipant.id).where(JointParticipant.campaign_id == campaign_id)
+                sa.select(JointParticipant.id).where(
+                    JointParticipant.campaign_id == campaign_id,
+                    # the lead (市场监管局) sees every department's invitation: its own is the one it receives
+                    JointParticipant.receiver_tenant_id == department.tenant_id,
+                )
             ).one()
             with year.per_visit("create", spec) as drafting:
                 drafting(partial(joint.accept, participant_id, actor=who["planner"]))
