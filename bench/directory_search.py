@@ -102,7 +102,10 @@ def _write(tenant: int, batch: list[tuple[dict[str, Any], dict[str, Any]]]) -> N
 def build_queries(samples: list[tuple[str, str]], count: int) -> list[tuple[str, dict[str, Any]]]:
     """(kind, filter fields) for ``count`` varied searches, the same every run."""
     rnd = random.Random(2026)
-    pick = lambda: rnd.choice(samples)  # noqa: E731
+
+    def pick() -> tuple[str, str]:
+        return rnd.choice(samples)
+
     names = [
         "餐饮",
         "网络科技",
