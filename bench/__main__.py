@@ -1,10 +1,11 @@
-"""``python -m bench [import_entities] [directory_search] [draw_targets] [draw_inspectors] [joint_draw] [public_search] [notices_pdf] [export_results] [supervision_dashboard] [city_year]``: run the
+"""``python -m bench [import_entities] [directory_search] [draw_targets] [draw_inspectors] [joint_draw]
+[public_search] [notices_pdf] [export_results] [supervision_dashboard] [city_year]``: run the
 benchmarks (all by default), print each figure beside its baseline with the ratio, and write
-``bench/results/<name>.json`` and ``bench/RESULTS.md``. Needs the local PostgreSQL (``SPOTCHECK_BENCH_DATABASE_URL``, else
-``SPOTCHECK_TEST_DATABASE_URL``, else ``postgresql://localhost/test``); ``joint_draw`` (the joint campaign's coordinated
-target draw against five separate draws) runs on the draw engine alone; ``city_year`` (a simulated year of a city of 40
-departments, each step and each role's pages against its budget) also needs Redis (``BENCH_CITY_REDIS_URL``, default
-``redis://127.0.0.1:6379/5``) for its Celery worker, and ``BENCH_CITY_SCALE=0.05`` is its quick version."""
+``bench/results/<name>.json`` and ``bench/RESULTS.md``. Needs the local PostgreSQL (``SPOTCHECK_BENCH_DATABASE_URL``,
+else ``SPOTCHECK_TEST_DATABASE_URL``, else ``postgresql://localhost/test``); ``joint_draw`` (the joint campaign's
+coordinated target draw against five separate draws) runs on the draw engine alone; ``city_year`` (a simulated year of a
+city of 40 departments, each step and each role's pages against its budget) also needs Redis (``BENCH_CITY_REDIS_URL``,
+default ``redis://127.0.0.1:6379/5``) for its Celery worker, and ``BENCH_CITY_SCALE=0.05`` is its quick version."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sys
 
 os.environ.setdefault("SPOTCHECK_ENV", "testing")
 
-from bench import (  # noqa: E402
+from bench import (
     city_year,
     directory_search,
     draw_inspectors,

@@ -5,14 +5,25 @@ jobs; then each department records, reviews and publishes its own part's results
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
+import sqlalchemy as sa
+
 from bench import city_world as world
 from bench.city_measure import Year
 from bench.city_steps import after_publication, choose_outcomes, record_results, review_and_publish
 from bench.city_world import JOINT_CATEGORY, YEAR, CampaignSpec, Department
-from bench.common import log
+from bench.common import Figures, log
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.joint import commands as joint, commands as joint_commands, queries as joint_queries
+from spotcheck.tenants.joint.models import JointParticipant
+from spotcheck.tenants.results.models import Visit
 
 
-def joint_spec(joint: dict) -> CampaignSpec:
+def joint_spec(joint: Figures) -> CampaignSpec:
     return CampaignSpec(
         len(joint["departments"]) * 100,
         "SCJ",
@@ -26,13 +37,6 @@ def joint_spec(joint: dict) -> CampaignSpec:
 def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> int:
     """联合抽查 up to the hand-out: created and invited by 市场监管局's coordinator, each department's
     part accepted, set and approved, the whole approved, both draws (jobs) and the 组长 by rule."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.joint import commands as joint
-    from spotcheck.tenants.joint.models import JointParticipant
-
     lead = parts[0]
     coord, chief = world.user_named("scj_coord"), world.users(lead)["leader"]
     start, end = spec.window
@@ -59,13 +63,18 @@ def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> in
     for department in parts:
         who = world.users(department)
         with tenant_scope(department.tenant_id):
-            participant_id = db.session.scalar(
-                sa.select(JointParticipant.id).where(JointParticipant.campaign_id == campaign_id)
-            )
+            participant_id = db.session.scalars(
+                sa.select(JointParticipant.id).where(
+                    JointParticipant.campaign_id == campaign_id,
+                    # the lead (市场监管局) sees every department's invitation: its own is the one it receives
+                    JointParticipant.receiver_tenant_id == department.tenant_id,
+                )
+            ).one()
             with year.per_visit("create", spec) as drafting:
-                drafting(lambda: joint.accept(participant_id, actor=who["planner"]))
+                drafting(partial(joint.accept, participant_id, actor=who["planner"]))
                 drafting(
-                    lambda: joint.save_part(
+                    partial(
+                        joint.save_part,
                         participant_id,
                         {
                             "item_ids": [department.item_ids[JOINT_CATEGORY]],
@@ -76,7 +85,7 @@ def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> in
                     )
                 )
             with year.per_visit("approve", spec) as approving:
-                approving(lambda: joint.approve_part(participant_id, actor=who["leader"]))
+                approving(partial(joint.approve_part, participant_id, actor=who["leader"]))
     with tenant_scope(lead.tenant_id):
         year.action("approve", spec, lambda: joint.approve_joint(campaign_id, actor=chief))
         year.action("freeze_targets", spec, lambda: joint.freeze_targets(campaign_id, actor=coord))
@@ -105,9 +114,6 @@ def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> in
 
 def joint_hand_out(year: Year, lead: Department, spec: CampaignSpec, campaign_id: int) -> dict[str, int]:
     """The joint hand-out (a job) and its notices; returns each department's part campaign."""
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.joint import commands as joint_commands, queries as joint_queries
-
     coord = world.user_named("scj_coord")
     with tenant_scope(lead.tenant_id):
         year.job(
@@ -118,19 +124,21 @@ def joint_hand_out(year: Year, lead: Department, spec: CampaignSpec, campaign_id
             wait=True,
         )
         year.queued_by_event("notices", spec, lead.tenant_id, "notices.campaign", campaign_id)
-        parts = dict(joint_queries.get_joint(campaign_id).joint_parts)
+        joint_parts = joint_queries.get_joint(campaign_id).joint_parts
+        assert joint_parts is not None  # handed out: every part has its campaign
+        parts = dict(joint_parts)
     return {code: part["part_campaign_id"] for code, part in parts.items()}
 
 
-def run_joint(year: Year, parts: list[Department], joint: dict, supervisor, pages=None) -> dict:
+def run_joint(
+    year: Year,
+    parts: list[Department],
+    joint: Figures,
+    supervisor: User,
+    pages: Callable[[int, dict[str, int], dict[str, list[int]]], None] | None = None,
+) -> Figures:
     """The joint campaign through the year's steps; each department records, reviews and publishes
     its own part's results. Returns the joint campaign and its parts."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.results.models import Visit
-
     spec = joint_spec(joint)
     log(f"{spec.label}: invitations, parts, draws, leaders, hand-out")
     campaign_id = prepare_joint(year, parts, spec)

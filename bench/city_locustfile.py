@@ -15,13 +15,17 @@ import itertools
 import json
 import os
 import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
 
-import gevent
+import gevent  # type: ignore[import-untyped]  # gevent ships no types (types-gevent is not installed)
 from locust import FastHttpUser, between, events, task
+from locust.env import Environment
 from locust.exception import StopUser
 from locust.runners import STATE_RUNNING
 
-SPEC = json.loads(open(os.environ["BENCH_CITY_PAGES"], encoding="utf-8").read())
+SPEC = json.loads(Path(os.environ["BENCH_CITY_PAGES"]).read_text(encoding="utf-8"))
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 #: Requests of each user's page in the timed pass (0: as many as the run's time allows).
 REQUESTS = int(os.environ.get("BENCH_CITY_REQUESTS", "0"))
@@ -32,19 +36,24 @@ class PageUser(FastHttpUser):
     wait_time = between(
         float(os.environ.get("BENCH_CITY_PAUSE_MIN", "1.0")), float(os.environ.get("BENCH_CITY_PAUSE_MAX", "2.0"))
     )
-    login, label, paths = None, "", ()
+    login: str | None = None
+    label = ""
+    paths: tuple[str, ...] = ()
 
-    def on_start(self):
-        self.turn, self.asked = itertools.cycle(self.paths), 0
+    def on_start(self) -> None:
+        self.turn: Iterator[str] = itertools.cycle(self.paths)
+        self.asked = 0
         if self.login:
             page = self.client.get("/login", name="login page")
-            token = CSRF.search(page.text).group(1)
+            found = CSRF.search(page.text or "")
+            assert found is not None, "the sign-in form carries its CSRF token"
+            token = found.group(1)
             self.client.post(
                 "/login", data={"login": self.login, "password": SPEC["password"], "csrf_token": token}, name="sign in"
             )
 
     @task
-    def open_page(self):
+    def open_page(self) -> None:
         if REQUESTS and self.asked >= REQUESTS:
             raise StopUser()
         self.asked += 1
@@ -52,10 +61,12 @@ class PageUser(FastHttpUser):
 
 
 @events.quitting.add_listener
-def _write_figures(environment, **_kwargs):
+def _write_figures(environment: Environment, **_kwargs: object) -> None:
     """Each page's p50/p95 (ms), requests and failures, from the run's own statistics, once it has ended."""
     if not os.environ.get("BENCH_CITY_RESULT"):
         return
+    runner = environment.runner
+    assert runner is not None  # the run has ended: its runner is there
     figures = {
         name: {
             "p50_ms": entry.get_response_time_percentile(0.5),
@@ -63,21 +74,22 @@ def _write_figures(environment, **_kwargs):
             "requests": entry.num_requests,
             "failures": entry.num_failures,
         }
-        for (name, _method), entry in environment.runner.stats.entries.items()
+        for (name, _method), entry in runner.stats.entries.items()
         if name not in ("login page", "sign in")
     }
-    with open(os.environ["BENCH_CITY_RESULT"], "w", encoding="utf-8") as out:
+    with Path(os.environ["BENCH_CITY_RESULT"]).open("w", encoding="utf-8") as out:
         json.dump(figures, out, ensure_ascii=False)
 
 
 @events.test_start.add_listener
-def _quit_when_every_user_has_asked(environment, **_kwargs):
+def _quit_when_every_user_has_asked(environment: Environment, **_kwargs: object) -> None:
     """With :data:`REQUESTS`, end the run once its users have all stopped (locust would wait for ``-t``)."""
     if not REQUESTS:
         return
 
-    def watch():
+    def watch() -> None:
         runner = environment.runner
+        assert runner is not None  # a test has started: its runner is there
         while runner.state != STATE_RUNNING:  # the users are still being started
             gevent.sleep(0.1)
         while runner.user_count:
@@ -87,7 +99,7 @@ def _quit_when_every_user_has_asked(environment, **_kwargs):
     gevent.spawn(watch)
 
 
-def pages_of(role: dict) -> dict[str, list[str]]:
+def pages_of(role: Mapping[str, Any]) -> dict[str, list[str]]:
     """The role's pages by label (a label may stand for several paths)."""
     found: dict[str, list[str]] = {}
     for label, path in role["pages"]:

@@ -5,12 +5,22 @@ whatever went over budget."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self, TypeVar
+
+import sqlalchemy as sa
+from flask import Flask
 
 from bench import city_services as services
 from bench.city_report import ACTION_BUDGET_SECONDS
 from bench.city_world import CampaignSpec
-from bench.common import Timer
+from bench.common import Figures, Timer
+from spotcheck.core.database import db
+from spotcheck.core.job_models import Job
+from spotcheck.core.scoping import tenant_scope
 
+T = TypeVar("T")
 JOB_TIMEOUT = 3600
 
 
@@ -18,22 +28,20 @@ class Year:
     """What the year measured: every step of every campaign (time, visits, slowest call), the jobs
     to collect, the pages of each pass, and the traces of what went over budget."""
 
-    def __init__(self, app):
-        from spotcheck.core.database import db
-
+    def __init__(self, app: Flask) -> None:
         self.app, self.engine = app, db.engine
         self.measures: list[dict] = []
         self.pending_jobs: list[tuple[str, CampaignSpec, int, int, float]] = []
         self.traces: dict[str, dict] = {}
         self.pages: dict[str, dict] = {}
 
-    def _keep(self, step: str, spec: CampaignSpec, seconds: float, trace) -> None:
+    def _keep(self, step: str, spec: CampaignSpec, seconds: float, trace: services.StatementTrace | None) -> None:
         key = f"{step} @ {spec.label}"
         if seconds > ACTION_BUDGET_SECONDS and trace is not None and key not in self.traces:
             summary = trace.summary()
             self.traces[key] = {**summary, "seconds": round(seconds, 3), "cause": services.describe(summary, seconds)}
 
-    def action(self, step: str, spec: CampaignSpec, call, *, visits: int | None = None):
+    def action(self, step: str, spec: CampaignSpec, call: Callable[[], T], *, visits: int | None = None) -> T:
         """One action, timed (its statements kept if it is over budget)."""
         with services.StatementTrace(self.engine) as trace, Timer() as timer:
             result = call()
@@ -50,11 +58,11 @@ class Year:
         self._keep(step, spec, timer.seconds, trace)
         return result
 
-    def per_visit(self, step: str, spec: CampaignSpec) -> "_PerVisit":
+    def per_visit(self, step: str, spec: CampaignSpec) -> _PerVisit:
         """A step made of one call per visit (``with year.per_visit(…) as timed: timed(call)``)."""
         return _PerVisit(self, step, spec)
 
-    def job(self, step: str, spec: CampaignSpec, tenant_id: int, submit, *, wait: bool) -> int:
+    def job(self, step: str, spec: CampaignSpec, tenant_id: int, submit: Callable[[], Job], *, wait: bool) -> int:
         """A job asked for (the submit timed as an action), then waited for or collected later."""
         with services.StatementTrace(self.engine) as trace, Timer() as timer:
             job = submit()
@@ -71,7 +79,7 @@ class Year:
         job_id = find_job(tenant_id, kind, campaign_id)
         self.pending_jobs.append((step, spec, tenant_id, job_id, 0.0))
 
-    def finish_job(self, step: str, spec: CampaignSpec, tenant_id: int, job_id: int, submit_seconds: float) -> dict:
+    def finish_job(self, step: str, spec: CampaignSpec, tenant_id: int, job_id: int, submit_seconds: float) -> Figures:
         job = wait_for_job(tenant_id, job_id)
         self.measures.append(
             {
@@ -104,7 +112,7 @@ class _PerVisit:
         self.year, self.step, self.spec = year, step, spec
         self.total, self.calls, self.slowest = 0.0, 0, 0.0
 
-    def __call__(self, call):
+    def __call__(self, call: Callable[[], T]) -> T:
         with services.StatementTrace(self.year.engine) as trace, Timer() as timer:
             result = call()
         self.total += timer.seconds
@@ -114,11 +122,13 @@ class _PerVisit:
             self.year._keep(self.step, self.spec, timer.seconds, trace)
         return result
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc):
-        if self.calls and exc[0] is None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        if self.calls and kind is None:
             self.year.measures.append(
                 {
                     "step": self.step,
@@ -132,12 +142,6 @@ class _PerVisit:
 
 
 def find_job(tenant_id: int, kind: str, campaign_id: int) -> int:
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.job_models import Job
-    from spotcheck.core.scoping import tenant_scope
-
     with tenant_scope(tenant_id):
         for job in db.session.scalars(sa.select(Job).where(Job.kind == kind).order_by(Job.id.desc()).limit(50)):
             if (job.params or {}).get("campaign_id") == campaign_id:
@@ -145,20 +149,15 @@ def find_job(tenant_id: int, kind: str, campaign_id: int) -> int:
     raise RuntimeError(f"no {kind} job for campaign {campaign_id}")
 
 
-def wait_for_job(tenant_id: int, job_id: int) -> dict:
+def wait_for_job(tenant_id: int, job_id: int) -> Figures:
     """Poll the job (a fresh session each time: what the worker committed) until it is done."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.job_models import Job
-    from spotcheck.core.scoping import tenant_scope
-
     started = time.monotonic()
     while True:
         db.session.remove()
         with tenant_scope(tenant_id):
             job = db.session.scalar(sa.select(Job).where(Job.id == job_id))
             if job is not None and job.done:
+                assert job.finished_at is not None  # a job that is done has finished
                 seconds = (job.finished_at - job.started_at).total_seconds() if job.started_at else 0.0
                 return {
                     "status": job.status.value,

@@ -8,8 +8,23 @@ team's behalf (代为录入), which its 组长 then confirms (:func:`bench.city_
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from datetime import date
 
+import openpyxl
+import sqlalchemy as sa
+
+from bench import city_world as world
+from bench.city_measure import Year
 from bench.city_world import CampaignSpec, Department
+from spotcheck.core.database import db
+from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.results import categories
+from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.spreadsheets import commands as sheet_commands, queries as sheet_queries
+from spotcheck.tenants.spreadsheets.columns import RESULTS
 
 #: What the teams write in a visit's record, and when a problem was found, in its findings.
 RECORD = "检查人员出示执法证件，现场检查经营场所、台账和相关记录。"
@@ -19,23 +34,16 @@ FINDINGS = "台账记录不全，已当场指出并责令改正。"
 
 
 def import_results(
-    year, department: Department, spec: CampaignSpec, campaign_id: int, checked: dict, outcome: dict[int, str], problem
+    year: Year,
+    department: Department,
+    spec: CampaignSpec,
+    campaign_id: int,
+    checked: dict[int, date],
+    outcome: dict[int, str],
+    problem: Callable[[str], bool],
 ) -> None:
     """The campaign's results through its workbook: ``checked`` and ``outcome`` give each visit's
     check day and category; ``problem(code)`` says whether the category found a problem."""
-    import openpyxl
-    import sqlalchemy as sa
-
-    from bench import city_world as world
-    from spotcheck.core.database import db
-    from spotcheck.tenants.campaigns import queries as campaigns
-    from spotcheck.tenants.common.vocabulary import reference
-    from spotcheck.tenants.directory.models import Entity
-    from spotcheck.tenants.results import categories
-    from spotcheck.tenants.results.models import Visit
-    from spotcheck.tenants.spreadsheets import commands as sheet_commands, queries as sheet_queries
-    from spotcheck.tenants.spreadsheets.columns import RESULTS
-
     planner = world.users(department)["planner"]
     stream, name = year.action(
         "template", spec, lambda: sheet_queries.results_template(campaigns.get_campaign(campaign_id))

@@ -5,13 +5,25 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from flask import Flask
 
 from bench import city_services as services
 from bench.city_measure import Year
 from bench.city_report import PAGE_BUDGET_MS
 from bench.city_world import PASSWORD, YEAR, Department
-from bench.common import log, web_workers
+from bench.common import Figures, log, web_workers
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.campaigns.models import TeamMember
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.results.models import PublishedResult
 
 #: The pages: requests of each page by each of its users in the timed pass (its p95 is taken from them, so
 #: one slow request cannot decide it), seconds of the warm-up before it, and users per page.
@@ -30,13 +42,6 @@ def _last_page(count: int) -> int:
 
 def busiest_inspector(campaign_id: int) -> str:
     """The login of the inspector on most visits of the campaign (their 我的检查 is the longest)."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import User
-    from spotcheck.tenants.campaigns.models import TeamMember
-    from spotcheck.tenants.inspectors.models import Inspector
-
     return db.session.execute(
         sa.select(User.login)
         .join(Inspector, Inspector.user_id == User.id)
@@ -51,12 +56,6 @@ def busiest_inspector(campaign_id: int) -> str:
 def public_searches() -> list[str]:
     """What citizens type: fragments, a name and a code prefix of published entities (or of the
     registry, before anything is published)."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory.models import Entity
-    from spotcheck.tenants.results.models import PublishedResult
-
     rows = db.session.execute(
         sa.select(Entity.name, Entity.code)
         .join(PublishedResult, PublishedResult.entity_id == Entity.id)
@@ -72,11 +71,9 @@ def public_searches() -> list[str]:
 
 
 def role_pages(
-    department: Department, campaign_id: int, visits: int, inspector: str, extra: dict | None = None
-) -> dict:
+    department: Department, campaign_id: int, visits: int, inspector: str, extra: Figures | None = None
+) -> Figures:
     """Each role's pages at the campaign's size (the same labels in every pass)."""
-    from urllib.parse import quote
-
     last = _last_page(visits)
     roles = {
         "planner": {
@@ -115,7 +112,7 @@ def role_pages(
     return {"password": PASSWORD, "roles": roles}
 
 
-def paths_of_labels(spec: dict) -> dict[str, list[tuple[str | None, str]]]:
+def paths_of_labels(spec: Figures) -> dict[str, list[tuple[str | None, str]]]:
     """Each page label's paths with the login that asks for them: a label may rotate through several
     (the public search asks a fragment, a name and a code prefix under one label)."""
     paths: dict[str, list[tuple[str | None, str]]] = {}
@@ -125,7 +122,7 @@ def paths_of_labels(spec: dict) -> dict[str, list[tuple[str | None, str]]]:
     return paths
 
 
-def traced(app, paths: list[tuple[str | None, str]]) -> dict:
+def traced(app: Flask, paths: list[tuple[str | None, str]]) -> Figures:
     """Every path of an over-budget label traced once in-process: ``traces`` holds each (with its path),
     ``trace`` the slowest, so the report names the request that costs most rather than the last one."""
     traces = [{"path": path, **services.trace_page(app, login, PASSWORD, path)} for login, path in paths]
@@ -135,14 +132,12 @@ def traced(app, paths: list[tuple[str | None, str]]) -> dict:
 class Pages:
     """The passes of the pages: gunicorn started once, locust run at each chosen moment."""
 
-    def __init__(self, year: Year, server: services.WebServer, folder: Path):
+    def __init__(self, year: Year, server: services.WebServer, folder: Path) -> None:
         self.year, self.server, self.folder = year, server, folder
 
-    def measure(self, label: str, spec: dict, size: int) -> None:
+    def measure(self, label: str, spec: Figures, size: int) -> None:
         """One pass: the jobs still running finished first (the worker idle), then locust; pages
         over budget traced once in-process."""
-        from spotcheck.core.database import db
-
         self.year.collect()
         db.session.remove()
         load = os.getloadavg()[0]
@@ -170,20 +165,16 @@ class Pages:
             "load_average": [round(load, 2), round(os.getloadavg()[0], 2)],
         }
 
-    def single(self, label: str, department: Department):
+    def single(self, label: str, department: Department) -> Callable[[int, list[int]], None]:
         def measure(campaign_id: int, visit_ids: list[int]) -> None:
-            from spotcheck.core.scoping import tenant_scope
-
             with tenant_scope(department.tenant_id):
                 spec = role_pages(department, campaign_id, len(visit_ids), busiest_inspector(campaign_id))
             self.measure(label, spec, len(visit_ids))
 
         return measure
 
-    def joint(self, label: str, lead: Department):
+    def joint(self, label: str, lead: Department) -> Callable[[int, dict[str, int], dict[str, list[int]]], None]:
         def measure(campaign_id: int, part_ids: dict[str, int], visits: dict[str, list[int]]) -> None:
-            from spotcheck.core.scoping import tenant_scope
-
             part = part_ids[lead.code]
             with tenant_scope(lead.tenant_id):
                 spec = role_pages(

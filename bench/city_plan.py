@@ -9,7 +9,7 @@ import os
 
 from bench import city_world as world
 from bench.city_world import CampaignSpec, Department
-from bench.common import Timer, log
+from bench.common import Figures, Timer, log
 
 SCALE = float(os.environ.get("BENCH_CITY_SCALE", "1.0"))
 DEPARTMENTS = max(2, round(40 * SCALE))
@@ -75,7 +75,7 @@ def campaign_sizes() -> list[int]:
     return [round(SMALLEST * step**n) for n in range(CAMPAIGNS)]
 
 
-def plan_city() -> tuple[list[Department], list[CampaignSpec], dict]:
+def plan_city() -> tuple[list[Department], list[CampaignSpec], Figures]:
     """The departments, the campaigns in the order the year runs them (the baseline first, the
     largest last among the single ones) and the joint campaign's shape."""
     codes = [("SCJ", "市场监督管理局"), ("YJJ", "应急管理局"), ("SWJ", "商务局")]
@@ -98,7 +98,7 @@ def plan_city() -> tuple[list[Department], list[CampaignSpec], dict]:
         department = departments[rank % len(departments)]
         number = len(sizes) - rank
         specs.append(CampaignSpec(number, department.code, visits, world.window(number), f"抽查对象{number:02d}类"))
-    specs = [baseline] + sorted(specs[1:], key=lambda s: (s.visits, s.number))
+    specs = [baseline, *sorted(specs[1:], key=lambda s: (s.visits, s.number))]
     by_code = {d.code: d for d in departments}
     for spec in specs:
         by_code[spec.department].campaigns.append(spec)
@@ -118,7 +118,7 @@ def plan_city() -> tuple[list[Department], list[CampaignSpec], dict]:
 # --- the set-up -------------------------------------------------------------------------------------
 
 
-def build_city(url: str, departments: list[Department], joint: dict) -> dict:
+def build_city(url: str, departments: list[Department], joint: Figures) -> Figures:
     """The registry, the departments (through the commands), their directories and inspectors; the
     plans are the year's first step (:func:`bench.city_steps.plans_of_the_year`)."""
     timings = {}

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bench.common import Figures, Line
+
 if TYPE_CHECKING:
     from bench.city_world import CampaignSpec
 
@@ -45,17 +47,17 @@ STEP_KIND = {key: kind for key, _, kind in STEPS}
 STEP_NAME = {key: name for key, name, _ in STEPS}
 
 
-def _visits(measure: dict) -> int:
+def _visits(measure: Figures) -> int:
     return measure["visits"] if measure["visits"] is not None else measure["spec"].visits
 
 
-def _sum(rows: list[dict]) -> tuple[float, int]:
+def _sum(rows: list[Figures]) -> tuple[float, int]:
     return sum(m["seconds"] for m in rows), sum(_visits(m) for m in rows)
 
 
 def step_figures(
-    measures: list[dict], key: str, largest: CampaignSpec, baseline: CampaignSpec, joint: CampaignSpec | None
-) -> dict | None:
+    measures: list[Figures], key: str, largest: CampaignSpec, baseline: CampaignSpec, joint: CampaignSpec | None
+) -> Figures | None:
     """One step over the year: total and per visit; at the largest, the baseline and the joint
     campaign; its slowest call and whether it kept its budget (an action ≤ 2 s, or a job)."""
     rows = [m for m in measures if m["step"] == key]
@@ -74,7 +76,7 @@ def step_figures(
     }
     for name, spec in (("largest", largest), ("baseline", baseline), ("joint", joint)):
         at = [m for m in rows if spec is not None and m["spec"] is spec]
-        if at:
+        if spec is not None and at:
             seconds, count = _sum(at)
             figures[name] = {
                 "seconds": round(seconds, 3),
@@ -99,7 +101,7 @@ def step_figures(
     return figures
 
 
-def budget_text(figures: dict) -> str:
+def budget_text(figures: Figures) -> str:
     slowest = figures["slowest"]["seconds"]
     mark = "within" if figures["within_budget"] else "OVER"
     if figures["kind"] == "job":
@@ -107,8 +109,8 @@ def budget_text(figures: dict) -> str:
     return f"≤ 2 s: slowest {slowest:.2f} s, {mark}"
 
 
-def step_lines(steps: list[dict]) -> list[dict]:
-    lines = []
+def step_lines(steps: list[Figures]) -> list[Line]:
+    lines: list[Line] = []
     for figures in steps:
         at, base = figures.get("largest"), figures.get("baseline")
         unit = "visit"
@@ -130,7 +132,7 @@ def step_lines(steps: list[dict]) -> list[dict]:
     return lines
 
 
-def year_table(steps: list[dict]) -> dict:
+def year_table(steps: list[Figures]) -> Figures:
     rows = []
     for f in steps:
         joint = f.get("joint")
@@ -156,7 +158,7 @@ def year_table(steps: list[dict]) -> dict:
 PASSES = (("baseline", "baseline campaign"), ("largest", "largest campaign"), ("joint", "joint campaign"))
 
 
-def page_table(passes: dict) -> dict:
+def page_table(passes: Figures) -> Figures:
     labels = list(dict.fromkeys(label for p in passes.values() for label in p["pages"]))
     columns = ["page"] + [
         f"{title} ({passes[key]['size']:,} visits) p50 / p95" for key, title in PASSES if key in passes
@@ -181,8 +183,8 @@ def page_table(passes: dict) -> dict:
     }
 
 
-def page_lines(passes: dict) -> list[dict]:
-    lines = []
+def page_lines(passes: Figures) -> list[Line]:
+    lines: list[Line] = []
     base = passes.get("baseline", {}).get("pages", {})
     for key in ("largest", "joint"):
         if key not in passes:
@@ -203,7 +205,7 @@ def page_lines(passes: dict) -> list[dict]:
     return lines
 
 
-def over_budget(steps: list[dict], passes: dict, traces: dict) -> list[dict]:
+def over_budget(steps: list[Figures], passes: Figures, traces: Figures) -> list[Figures]:
     """Every step or page over its budget, with its figure and what it spends its time on."""
     found = []
     for f in steps:
@@ -240,14 +242,14 @@ def over_budget(steps: list[dict], passes: dict, traces: dict) -> list[dict]:
     return found
 
 
-def print_table(table: dict) -> None:
+def print_table(table: Figures) -> None:
     print(f"\n  {table['title']}")
     widths = [max(len(str(row[i])) for row in [table["columns"], *table["rows"]]) for i in range(len(table["columns"]))]
     for row in [table["columns"], *table["rows"]]:
-        print("  " + "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)), flush=True)
+        print("  " + "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)), flush=True)
 
 
-def by_campaign(measures: list[dict]) -> list[dict]:
+def by_campaign(measures: list[Figures]) -> list[Figures]:
     """Each campaign's steps (seconds; a job's own run), in the order the year ran them: how each
     step grows with the campaign's size."""
     campaigns: dict[str, dict] = {}

@@ -16,10 +16,22 @@ import time
 import urllib.request
 import uuid
 from collections import defaultdict
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from types import TracebackType
+from typing import Self
 
-from bench.common import HERE, free_port, gunicorn_command, log, production_environment
+import psutil  # type: ignore[import-untyped]  # psutil ships no types (types-psutil is not installed)
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine, ExecutionContext
+from sqlalchemy.engine.interfaces import DBAPICursor
+
+from bench.common import HERE, Figures, free_port, gunicorn_command, log, production_environment
+from spotcheck.core.database import db
 
 #: The Redis database the benchmark's queue lives in (not the tests' 0).
 REDIS_URL = os.environ.get("BENCH_CITY_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -30,7 +42,7 @@ def _celery_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "celery"]
 
 
-def service_environment(url: str, storage: Path, queue: str) -> dict:
+def service_environment(url: str, storage: Path, queue: str) -> dict[str, str]:
     """What the worker and the web server share with the benchmark's own process: the database,
     Redis and its queue, the stored files."""
     return {
@@ -54,27 +66,28 @@ class Worker:
             "PYTHONUNBUFFERED": "1",
             **service_environment(url, storage, self.queue),
         }
-        self.proc = subprocess.Popen(
-            [
-                *_celery_command(),
-                "-A",
-                "spotcheck.worker",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "-Q",
-                self.queue,
-                "-n",
-                f"{self.queue}@%h",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=HERE.parent,
-            env=env,
-            stdout=open(self.log_path, "w"),
-            stderr=subprocess.STDOUT,
-        )
+        with self.log_path.open("w", encoding="utf-8") as log_file:
+            self.proc = subprocess.Popen(
+                [
+                    *_celery_command(),
+                    "-A",
+                    "spotcheck.worker",
+                    "worker",
+                    "--pool=solo",
+                    "--concurrency=1",
+                    "--loglevel=INFO",
+                    "-Q",
+                    self.queue,
+                    "-n",
+                    f"{self.queue}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                cwd=HERE.parent,
+                env=env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
 
     def wait_ready(self, timeout: float = 60) -> float:
         started = time.monotonic()
@@ -99,15 +112,13 @@ class Worker:
 
 def _forget_queue(queue: str) -> None:
     """Leave nothing of the benchmark's queue in Redis."""
-    import redis
-
     connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
     connection.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     connection.close()
 
 
 @contextmanager
-def queue_environment(queue: str):
+def queue_environment(queue: str) -> Iterator[None]:
     """``SPOTCHECK_CELERY_QUEUE`` for the app the benchmark creates (read from the environment)."""
     before = os.environ.get("SPOTCHECK_CELERY_QUEUE")
     os.environ["SPOTCHECK_CELERY_QUEUE"] = queue
@@ -128,13 +139,14 @@ class WebServer:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = folder / "gunicorn.log"
         env = {**os.environ, **production_environment(), **service_environment(url, storage, queue)}
-        self.proc = subprocess.Popen(
-            gunicorn_command("spotcheck.wsgi:app", self.port, workers),
-            env=env,
-            cwd=HERE.parent,
-            stdout=subprocess.DEVNULL,
-            stderr=open(self.log_path, "w"),
-        )
+        with self.log_path.open("w", encoding="utf-8") as log_file:
+            self.proc = subprocess.Popen(
+                gunicorn_command("spotcheck.wsgi:app", self.port, workers),
+                env=env,
+                cwd=HERE.parent,
+                stdout=subprocess.DEVNULL,
+                stderr=log_file,
+            )
 
     def wait_ready(self, timeout: float = 60) -> None:
         started = time.monotonic()
@@ -159,7 +171,7 @@ class WebServer:
 
 def locust(
     base: str,
-    spec: dict,
+    spec: Figures,
     folder: Path,
     label: str,
     *,
@@ -167,7 +179,7 @@ def locust(
     warmup: int,
     requests: int,
     pause_max: float,
-) -> dict[str, dict]:
+) -> dict[str, Figures]:
     """The users of ``spec`` (role → login and pages; :mod:`bench.city_locustfile`) asking for their
     pages: a warm-up run of ``warmup`` seconds, then the timed run, in which each user asks for its page
     ``requests`` times; returns each page's p50/p95 (ms), requests and failures."""
@@ -178,34 +190,39 @@ def locust(
     for run, length, asked in (("warmup", warmup, 0), ("timed", requests * math.ceil(30 + pause_max), requests)):
         if not length:
             continue  # no warm-up asked for
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "locust",
-                "-f",
-                str(HERE / "city_locustfile.py"),
-                "--headless",
-                "-u",
-                str(users),
-                "-r",
-                str(users),
-                "-t",
-                f"{length}s",
-                "--host",
-                base,
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "--stop-timeout",
-                "5",
-            ],
-            env={**env, "BENCH_CITY_REQUESTS": str(asked), "BENCH_CITY_RESULT": str(folder / f"{label}-{run}.json")},
-            cwd=HERE.parent,
-            check=False,
-            stdout=subprocess.DEVNULL,
-            stderr=open(folder / f"{label}-{run}.log", "w"),
-        )
+        with (folder / f"{label}-{run}.log").open("w", encoding="utf-8") as log_file:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(HERE / "city_locustfile.py"),
+                    "--headless",
+                    "-u",
+                    str(users),
+                    "-r",
+                    str(users),
+                    "-t",
+                    f"{length}s",
+                    "--host",
+                    base,
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                    "--stop-timeout",
+                    "5",
+                ],
+                env={
+                    **env,
+                    "BENCH_CITY_REQUESTS": str(asked),
+                    "BENCH_CITY_RESULT": str(folder / f"{label}-{run}.json"),
+                },
+                cwd=HERE.parent,
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=log_file,
+            )
     return json.loads((folder / f"{label}-timed.json").read_text(encoding="utf-8"))
 
 
@@ -228,31 +245,46 @@ class StatementTrace:
     """The SQL statements run on the app's engine while it is active: how many, their time, and
     the costliest kinds (by total time)."""
 
-    def __init__(self, engine):
-        self.engine, self.rows = engine, []
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.rows: list[tuple[float, str]] = []
 
-    def _before(self, conn, cursor, statement, parameters, context, executemany):
+    def _before(
+        self,
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: object,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
         conn.info["bench_statement_started"] = time.perf_counter()
 
-    def _after(self, conn, cursor, statement, parameters, context, executemany):
+    def _after(
+        self,
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: object,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
         self.rows.append(
             (time.perf_counter() - conn.info.pop("bench_statement_started", time.perf_counter()), statement)
         )
 
-    def __enter__(self):
-        from sqlalchemy import event
-
+    def __enter__(self) -> Self:
         event.listen(self.engine, "before_cursor_execute", self._before)
         event.listen(self.engine, "after_cursor_execute", self._after)
         return self
 
-    def __exit__(self, *exc):
-        from sqlalchemy import event
-
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         event.remove(self.engine, "before_cursor_execute", self._before)
         event.remove(self.engine, "after_cursor_execute", self._after)
 
-    def summary(self, top: int = 3) -> dict:
+    def summary(self, top: int = 3) -> Figures:
         by_kind: dict[str, list[float]] = defaultdict(list)
         for seconds, statement in self.rows:
             by_kind[_label(statement)].append(seconds)
@@ -268,7 +300,7 @@ class StatementTrace:
         }
 
 
-def describe(summary: dict, seconds: float) -> str:
+def describe(summary: Figures, seconds: float) -> str:
     """A trace in one line: the statements, the share of SQL, the costliest kinds, and a single
     statement that took most of the time (a locking read that long waited for a lock)."""
     parts = "; ".join(f"{row['statement']} ×{row['count']:,} {row['seconds']:.2f} s" for row in summary["costliest"])
@@ -285,7 +317,7 @@ def describe(summary: dict, seconds: float) -> str:
     return text
 
 
-def signed_in_client(app, login: str, password: str):
+def signed_in_client(app: Flask, login: str, password: str) -> FlaskClient:
     """A test client of the app signed in as ``login`` (for tracing a page in-process)."""
     client = app.test_client()
     response = client.get("/login")
@@ -297,12 +329,10 @@ def signed_in_client(app, login: str, password: str):
     return client
 
 
-def trace_page(app, login: str | None, password: str, path: str) -> dict:
+def trace_page(app: Flask, login: str | None, password: str, path: str) -> Figures:
     """One request of ``path`` in-process (as ``login``), with its statements traced: in an app
     context of its own (a request inside the benchmark's context would share its ``g``, and so the
     user signed in before)."""
-    from spotcheck.core.database import db
-
     with app.app_context():
         client = signed_in_client(app, login, password) if login else app.test_client()
         client.get(path)  # warm
@@ -326,16 +356,12 @@ def trace_page(app, login: str | None, password: str, path: str) -> dict:
 
 def cpu_seconds(pid: int) -> float:
     """User and system CPU of a process and its children so far (0 once it is gone)."""
-    import psutil
-
     try:
         process = psutil.Process(pid)
         total = sum(process.cpu_times()[:2])
         for child in process.children(recursive=True):
-            try:
+            with suppress(psutil.Error):
                 total += sum(child.cpu_times()[:2])
-            except psutil.Error:
-                pass
         return total
     except psutil.Error:
         return 0.0
@@ -343,8 +369,6 @@ def cpu_seconds(pid: int) -> float:
 
 def database_cpu_seconds(database: str) -> float:
     """The CPU of the PostgreSQL backends connected to ``database`` now (their command line names it)."""
-    import psutil
-
     total = 0.0
     for process in psutil.process_iter(["name", "cmdline"]):
         try:

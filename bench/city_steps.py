@@ -7,13 +7,30 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import partial
+from typing import Any
+
+import sqlalchemy as sa
 
 from bench import city_offline as offline, city_world as world
 from bench.city_measure import Year
 from bench.city_plan import SCALE
 from bench.city_world import YEAR, CampaignSpec, Department
-from bench.common import log
+from bench.common import Figures, log
+from spotcheck.core.clock import today
+from spotcheck.core.database import db
+from spotcheck.core.scoping import cross_tenant, tenant_scope
+from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.campaigns import commands as campaigns
+from spotcheck.tenants.campaigns.models import TeamMember
+from spotcheck.tenants.exports import commands as export_commands
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.results import commands as results, commands as results_commands
+from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.supervision import commands as supervision_commands, figures
+from spotcheck.tenants.supervision.periods import Period
 
 #: The result categories of the year (检查结果类别) and their shares; a problem's follow-up: every
 #: other one; returns: about 3 % of the results.
@@ -40,7 +57,7 @@ def plans_of_the_year(year: Year, departments: list[Department]) -> None:
             world.items_and_plan(department, act=timed)
 
 
-def campaign_data(department: Department, spec: CampaignSpec) -> dict:
+def campaign_data(department: Department, spec: CampaignSpec) -> Figures:
     """The campaign as its planner drafts it (起草): the frame's category, one item of the filed plan,
     the same ratio in every risk class, teams of two and a capacity the department's inspectors meet."""
     start, end = spec.window
@@ -62,8 +79,6 @@ def campaign_data(department: Department, spec: CampaignSpec) -> dict:
 
 def prepare_campaign(year: Year, department: Department, spec: CampaignSpec) -> int:
     """Drafted, approved, both frames frozen and both draws made (as jobs), 组长 named by rule."""
-    from spotcheck.tenants.campaigns import commands as campaigns
-
     who = world.users(department)
     planner, leader = who["planner"], who["leader"]
     campaign_id = year.action(
@@ -98,12 +113,6 @@ def prepare_campaign(year: Year, department: Department, spec: CampaignSpec) -> 
 
 def hand_out(year: Year, department: Department, spec: CampaignSpec, campaign_id: int) -> list[int]:
     """检查任务下达 as a job; its event queues the notices job (collected later). Returns the visits."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.results import commands as results_commands
-    from spotcheck.tenants.results.models import Visit
-
     planner = world.users(department)["planner"]
     year.job(
         "hand_out",
@@ -116,16 +125,8 @@ def hand_out(year: Year, department: Department, spec: CampaignSpec, campaign_id
     return list(db.session.scalars(sa.select(Visit.id).where(Visit.campaign_id == campaign_id).order_by(Visit.id)))
 
 
-def team_leaders(campaign_id: int) -> dict[int, object]:
+def team_leaders(campaign_id: int) -> dict[int, User]:
     """Each visit's 组长 as the user account linked to the inspector (the actor who records)."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import User
-    from spotcheck.tenants.campaigns.models import TeamMember
-    from spotcheck.tenants.inspectors.models import Inspector
-    from spotcheck.tenants.results.models import Visit
-
     rows = db.session.execute(
         sa.select(Visit.id, User)
         .join(TeamMember, sa.and_(TeamMember.campaign_id == Visit.campaign_id, TeamMember.entity_id == Visit.entity_id))
@@ -139,13 +140,13 @@ def team_leaders(campaign_id: int) -> dict[int, object]:
 def choose_outcomes(visit_ids: list[int], seed: int) -> tuple[dict[int, str], set[int]]:
     """Each visit's result category (the year's mix, :data:`OUTCOMES`) and the visits returned once."""
     rng = random.Random(seed)
-    codes, weights = zip(*OUTCOMES)
-    outcome = dict(zip(visit_ids, rng.choices(codes, weights=weights, k=len(visit_ids))))
+    codes, weights = zip(*OUTCOMES, strict=True)
+    outcome = dict(zip(visit_ids, rng.choices(codes, weights=weights, k=len(visit_ids)), strict=True))
     returned = {v for v in visit_ids if rng.random() < RETURNED_SHARE}
     return outcome, returned
 
 
-def result_data(item_id: int, code: str, checked_on) -> dict:
+def result_data(item_id: int, code: str, checked_on: date) -> dict[str, Any]:
     """A visit's result as its 组长 records it (检查结果): the day, the method, the record, the item's
     category and, when a problem was found, what."""
     return {
@@ -166,7 +167,7 @@ def record_results(
     visit_ids: list[int],
     outcome: dict[int, str],
     returned: set[int],
-    leader,
+    leader: User,
     *,
     department: Department | None = None,
 ) -> None:
@@ -174,8 +175,6 @@ def record_results(
     :data:`IMPORTED_FROM` visits or more (``department`` given), entered offline and imported by the
     planner on the teams' behalf, then confirmed (submitted) by each 组长 —; the returned ones (退回 by
     the leader with the reasons) recorded again and submitted again."""
-    from spotcheck.tenants.results import commands as results
-
     chiefs = team_leaders(campaign_id)
     start, end = spec.window
     days = (end - start).days + 1
@@ -184,24 +183,23 @@ def record_results(
         offline.import_results(year, department, spec, campaign_id, checked, outcome, problem)
         with year.per_visit("confirm", spec) as confirm:  # 代为录入: each 组长 confirms the team's result
             for visit_id in visit_ids:
-                confirm(lambda visit_id=visit_id: results.submit_result(visit_id, actor=chiefs[visit_id]))
+                confirm(partial(results.submit_result, visit_id, actor=chiefs[visit_id]))
     else:
         with year.per_visit("record", spec) as record, year.per_visit("submit", spec) as submit:
             for visit_id in visit_ids:
                 chief = chiefs[visit_id]
-                record(
-                    lambda: results.record_result(
-                        visit_id, result_data(item_id, outcome[visit_id], checked[visit_id]), actor=chief
-                    )
-                )
-                submit(lambda: results.submit_result(visit_id, actor=chief))
+                record(partial(_record, visit_id, item_id, outcome[visit_id], checked[visit_id], chief))
+                submit(partial(results.submit_result, visit_id, actor=chief))
     if not returned:
         return
     with year.per_visit("return", spec) as send_back:
         for visit_id in sorted(returned):
             send_back(
-                lambda: results.return_result(
-                    visit_id, {"reason": "请补充现场检查照片，并写明检查的具体场所。"}, actor=leader
+                partial(
+                    results.return_result,
+                    visit_id,
+                    {"reason": "请补充现场检查照片，并写明检查的具体场所。"},
+                    actor=leader,
                 )
             )
     with year.per_visit("resubmit", spec) as again:
@@ -209,12 +207,18 @@ def record_results(
             chief = chiefs[visit_id]
             data = result_data(item_id, outcome[visit_id], checked[visit_id])
             data["record"] += "已补充现场照片。"
-            again(
-                lambda: (
-                    results.record_result(visit_id, data, actor=chief),
-                    results.submit_result(visit_id, actor=chief),
-                )
-            )
+            again(partial(_record_and_submit, visit_id, data, chief))
+
+
+def _record(visit_id: int, item_id: int, code: str, checked_on: date, chief: User) -> None:
+    """The 组长 records the visit's result (the result built in the timed call, as the form's submission builds it)."""
+    results.record_result(visit_id, result_data(item_id, code, checked_on), actor=chief)
+
+
+def _record_and_submit(visit_id: int, data: dict[str, Any], chief: User) -> None:
+    """The returned result recorded again, then submitted again."""
+    results.record_result(visit_id, data, actor=chief)
+    results.submit_result(visit_id, actor=chief)
 
 
 def problem(code: str) -> bool:
@@ -227,9 +231,6 @@ def review_and_publish(
 ) -> None:
     """审核: no problem found → one bulk approval (the list's "approve all", a job); a problem → each on
     its own; 后续处置 of every other problem; 公示 of the campaign's results (the list's "publish all", a job)."""
-    from spotcheck.core.clock import today
-    from spotcheck.tenants.results import commands as results
-
     who = world.users(department)
     clean = [v for v in visit_ids if not problem(outcome[v])]
     problems = [v for v in visit_ids if problem(outcome[v])]
@@ -243,12 +244,13 @@ def review_and_publish(
         )
     with year.per_visit("approve_single", spec) as approve:
         for visit_id in problems:
-            approve(lambda: results.approve_result(visit_id, actor=who["leader"]))
+            approve(partial(results.approve_result, visit_id, actor=who["leader"]))
     deadline = (today() + timedelta(days=60)).isoformat()
     with year.per_visit("follow_up", spec) as follow:
         for visit_id in problems[::2]:
             follow(
-                lambda: results.open_follow_up(
+                partial(
+                    results.open_follow_up,
                     visit_id,
                     {"kind": "rectification", "details": "补齐台账记录，建立进货查验制度。", "deadline": deadline},
                     actor=who["planner"],
@@ -263,12 +265,9 @@ def review_and_publish(
     )
 
 
-def after_publication(year: Year, department: Department, spec: CampaignSpec, supervisor) -> None:
+def after_publication(year: Year, department: Department, spec: CampaignSpec, supervisor: User) -> None:
     """The credit export (a job of the department's administrator) and the supervisor's figures and table."""
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.exports import commands as export_commands
-    from spotcheck.tenants.supervision import commands as supervision_commands
-
+    assert supervisor.tenant_id is not None  # the supervisor works at the justice bureau (司法局)
     admin = world.users(department)["admin"]
     year.job("export", spec, department.tenant_id, lambda: export_commands.request_export(actor=admin), wait=False)
     with tenant_scope(supervisor.tenant_id):
@@ -282,24 +281,22 @@ def after_publication(year: Year, department: Department, spec: CampaignSpec, su
         )
 
 
-def dashboard_figures(supervisor) -> int:
+def dashboard_figures(supervisor: User) -> int:
     """The dashboard's figures of the year for every department, as the supervisor reads them."""
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import cross_tenant
-    from spotcheck.tenants.supervision import figures
-    from spotcheck.tenants.supervision.periods import Period
-
     db.session.remove()
     with cross_tenant(supervisor, "bench: the supervisor's dashboard"):
         return len(figures.compute(Period(YEAR), figures.departments()))
 
 
-def run_campaign(year: Year, department: Department, spec: CampaignSpec, supervisor, pages=None) -> int:
+def run_campaign(
+    year: Year,
+    department: Department,
+    spec: CampaignSpec,
+    supervisor: User,
+    pages: Callable[[int, list[int]], None] | None = None,
+) -> int:
     """One campaign of the year, from the draft to the supervisor's table; ``pages(campaign_id,
     visit_ids)`` runs once its results are all submitted (a pass of the pages at that size)."""
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-
     log(f"{spec.label}: draws, leaders, hand-out")
     with tenant_scope(department.tenant_id):
         campaign_id = prepare_campaign(year, department, spec)

@@ -5,7 +5,9 @@ benchmarks print theirs."""
 from __future__ import annotations
 
 import os
+from typing import Any, NotRequired, TypedDict
 
+from bench.city_measure import Year
 from bench.city_pages import PAGE_REQUESTS, PAGE_WARMUP, PAUSE, USERS_PER_PAGE, WEB_WORKERS
 from bench.city_plan import ENTITIES, JOINT_DEPARTMENTS, SCALE
 from bench.city_report import (
@@ -23,11 +25,27 @@ from bench.city_report import (
     year_table,
 )
 from bench.city_steps import OUTCOMES, RETURNED_SHARE
-from bench.city_world import JOINT_CATEGORY
-from bench.common import emit
+from bench.city_world import JOINT_CATEGORY, CampaignSpec, Department
+from bench.common import Figures, emit
 
 
-def _sizes(ran: dict, departments, specs) -> dict:
+class YearRun(TypedDict):
+    """What :func:`bench.city_year.the_year` ran: the measures, the city, the times, the campaigns the figures
+    compare, the joint campaign and the CPU of each process (then the run's total time and the code under test)."""
+
+    year: Year
+    city: dict[str, Any]
+    setup_seconds: float
+    year_seconds: float
+    baseline: CampaignSpec
+    largest: CampaignSpec
+    joint: dict[str, Any]
+    cpu: dict[str, float]
+    total_seconds: NotRequired[float]
+    code: NotRequired[str]
+
+
+def _sizes(ran: YearRun, departments: list[Department], specs: list[CampaignSpec]) -> Figures:
     campaigns = [s.visits for s in specs[1:]]
     return {
         "departments": len(departments),
@@ -46,7 +64,13 @@ def _sizes(ran: dict, departments, specs) -> dict:
     }
 
 
-def _notes(ran: dict, departments, sizes: dict, over: list, missing: list) -> list[str]:
+def _notes(
+    ran: YearRun,
+    departments: list[Department],
+    sizes: Figures,
+    over: list[Figures],
+    missing: list[str],
+) -> list[str]:
     """What the figures mean: the city, the set-up and the year's time, the CPU, how each step and
     page was measured, the load of the machine."""
     campaigns, cpu, pages = sizes["campaign_visits"], ran["cpu"], ran["year"].pages
@@ -100,7 +124,7 @@ def _notes(ran: dict, departments, sizes: dict, over: list, missing: list) -> li
     return notes
 
 
-def report(ran: dict, departments, specs, title: str) -> dict:
+def report(ran: YearRun, departments: list[Department], specs: list[CampaignSpec], title: str) -> Figures:
     """The figures of the year against their budgets, printed; the result to save."""
     year = ran["year"]
     joint_campaign = next((m["spec"] for m in year.measures if m["spec"].category == JOINT_CATEGORY), None)

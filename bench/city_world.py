@@ -18,12 +18,28 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
+from typing import Protocol, TypeVar
 
-from bench.common import Timer, admin_connect, vacuum_analyze
+import sqlalchemy as sa
+from stdnum.cn import ric
+
+from bench.common import Figures, Timer, admin_connect, vacuum_analyze
 from bench.draw_data import INACTIVE_PERCENT, copy_registry
+from spotcheck.core.database import db
+from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.demo.staff import POSTS  # 岗位职务: a department's 细则 may require it in the list
+from spotcheck.tenants.accounts import commands as accounts
+from spotcheck.tenants.accounts.models import Tenant, User
+from spotcheck.tenants.inspectors import commands as inspectors
+from spotcheck.tenants.items import commands as items
+from spotcheck.tenants.plans import commands as plans, queries as plan_queries
+from spotcheck.tenants.results import commands as results
 
+T = TypeVar("T")
 YEAR = 2026
 PASSWORD = "Spotcheck-2026"  # the demo's password (spotcheck.demo.DEMO_PASSWORD)
 #: Share of each risk class in a directory (per cent), cumulated in SQL.
@@ -69,7 +85,7 @@ class CampaignSpec:
     label: str = ""
     frame: int = 0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.frame = frame_for(self.visits)
         self.label = self.label or f"campaign {self.number} ({self.department}, {self.visits:,} visits)"
 
@@ -117,13 +133,15 @@ def window(number: int) -> tuple[date, date]:
 # --- the registry and the directories (SQL, as the owner) ---------------------------------------
 
 
-def load_registry(url: str, count: int) -> dict:
+def load_registry(url: str, count: int) -> Figures:
     """``count`` registry entities by COPY; returns the first id and the time taken."""
     rng = random.Random(20261101)
     with Timer() as timer, admin_connect(url) as conn:
         copy_registry(conn, count, rng, log_every=250_000)
         conn.commit()
-        first = conn.execute("SELECT min(id) FROM entity").fetchone()[0]
+        row = conn.execute("SELECT min(id) FROM entity").fetchone()
+        assert row is not None  # the query answers one row
+        first = row[0]
     return {"seconds": timer.seconds, "first_id": first}
 
 
@@ -147,7 +165,9 @@ def _risk_sql(number: str) -> str:
     return f"CASE {' '.join(bounds)} ELSE 'D' END"
 
 
-def load_directories(url: str, departments: list[Department], entities: int, first_id: int, joint_frame: int) -> dict:
+def load_directories(
+    url: str, departments: list[Department], entities: int, first_id: int, joint_frame: int
+) -> Figures:
     """Every department's directory entries (INSERT … SELECT), then VACUUM ANALYZE."""
     span = entities - joint_frame
     written = 0
@@ -181,19 +201,13 @@ def load_directories(url: str, departments: list[Department], entities: int, fir
 # --- the departments, through the commands ----------------------------------------------------------
 
 
-def user_named(login: str):
+def user_named(login: str) -> User:
     """A user of the city by login (用户), looked up across departments."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import system_access
-    from spotcheck.tenants.accounts.models import User
-
     with system_access("bench: look up a user of the city"):
-        return db.session.scalar(sa.select(User).where(User.login == login))
+        return db.session.scalars(sa.select(User).where(User.login == login)).one()
 
 
-def users(department: Department) -> dict:
+def users(department: Department) -> dict[str, User]:
     """The department's administrator, planner and leader (as commands take them: ``actor``)."""
     return {role: user_named(department.login(role)) for role in ("admin", "planner", "leader")}
 
@@ -201,13 +215,6 @@ def users(department: Department) -> dict:
 def open_departments(departments: list[Department]) -> None:
     """The departments the demo lacks, opened by the platform administrator with their first
     administrator (部门开通), then a planner and a leader each."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import system_access, tenant_scope
-    from spotcheck.tenants.accounts import commands as accounts
-    from spotcheck.tenants.accounts.models import Tenant
-
     platform_admin = user_named("admin")
     for department in departments:
         with system_access("bench: find a department"):
@@ -243,14 +250,21 @@ def open_departments(departments: list[Department]) -> None:
         department.tenant_id = tenant.id
 
 
-def items_and_plan(department: Department, act=lambda call: call()) -> None:
+class Act(Protocol):
+    """How a command of the plan is run: as it is, or timed (``Year.per_visit``)."""
+
+    def __call__(self, call: Callable[[], T], /) -> T: ...
+
+
+def _run(call: Callable[[], T]) -> T:
+    """A command run as it is (untimed)."""
+    return call()
+
+
+def items_and_plan(department: Department, act: Act = _run) -> None:
     """The department's items (one per frame category, the joint one too), published, and its
     annual plan of the year with every item, published, submitted and filed (备案) by each
     authority it needs. ``act(call)`` runs each command of the plan (the benchmark times them)."""
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.items import commands as items
-    from spotcheck.tenants.plans import commands as plans, queries as plan_queries
-
     who = users(department)
     categories = [spec.category for spec in department.campaigns] + ([JOINT_CATEGORY] if department.joint else [])
     with tenant_scope(department.tenant_id):
@@ -283,7 +297,8 @@ def items_and_plan(department: Department, act=lambda call: call()) -> None:
         )
         for item_id in department.item_ids.values():
             act(
-                lambda: plans.set_line(
+                partial(
+                    plans.set_line,
                     plan_id,
                     {
                         "item_id": item_id,
@@ -303,13 +318,11 @@ def items_and_plan(department: Department, act=lambda call: call()) -> None:
     for authority in authorities:
         reviewer = reviewers[authority]
         with tenant_scope(reviewer.tenant_id):
-            act(lambda: plans.review(plan_id, {"accept": True, "comment": "同意备案。"}, actor=reviewer))
+            act(partial(plans.review, plan_id, {"accept": True, "comment": "同意备案。"}, actor=reviewer))
 
 
 def id_number(number: int) -> str:
     """A valid 身份证号码 (GB 11643) for inspector ``number`` of the city."""
-    from stdnum.cn import ric
-
     born = date(1983, 1, 1) + timedelta(days=number % 7000)
     body = f"330102{born:%Y%m%d}{number % 1000:03d}"
     return body + ric.calc_check_digit(body + "0")
@@ -325,12 +338,6 @@ def inspectors_needed(department: Department) -> int:
 def inspectors_with_accounts(department: Department, first_number: int) -> int:
     """The department's inspectors (执法检查人员名录), each with an inspector's account linked to the
     entry (检查人员与账号关联). Returns how many."""
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.demo.staff import POSTS  # 岗位职务: a department's 细则 may require it in the list
-    from spotcheck.tenants.accounts import commands as accounts
-    from spotcheck.tenants.inspectors import commands as inspectors
-    from spotcheck.tenants.results import commands as results
-
     admin = users(department)["admin"]
     count = inspectors_needed(department)
     with tenant_scope(department.tenant_id):

@@ -41,7 +41,8 @@ square); ``BENCH_CITY_SCALE=0.05`` is a quick version (written to ``bench/result
 size) has its results entered offline and imported from its workbook, as a department does at that
 size; the others, and the joint campaign, by each visit's 组长 through the result form (some 50 ms a
 visit, the year's costliest step). Other knobs: ``BENCH_CITY_PAGE_REQUESTS`` (timed requests of each
-page by each of its users in a pass of the pages, default 100), ``BENCH_CITY_PAGE_WARMUP`` (seconds, 5; 0 for none), ``BENCH_CITY_USERS_PER_PAGE`` (1),
+page by each of its users in a pass of the pages, default 100), ``BENCH_CITY_PAGE_WARMUP`` (seconds, 5; 0 for none),
+``BENCH_CITY_USERS_PER_PAGE`` (1),
 ``BENCH_CITY_TRACES`` (pages over budget traced in each pass, the slowest first; all by default),
 ``BENCH_CITY_PAUSE_MIN``/``_MAX`` (1–2 s between two requests of a user), ``BENCH_CITY_WEB_WORKERS``
 (gunicorn's, 2), ``BENCH_CITY_REDIS_URL`` (the worker's broker, ``redis://127.0.0.1:6379/5``);
@@ -57,6 +58,9 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+import psutil  # type: ignore[import-untyped]  # psutil ships no types (types-psutil is not installed)
+from flask import Flask
 
 from bench import city_services as services, city_world as world
 from bench.city_joint import run_joint
@@ -75,8 +79,9 @@ from bench.city_plan import (
     plan_city,
 )
 from bench.city_steps import plans_of_the_year, run_campaign
-from bench.city_summary import report
-from bench.common import HERE, Timer, app_context, fresh_database, log, save
+from bench.city_summary import YearRun, report
+from bench.city_world import CampaignSpec, Department
+from bench.common import HERE, Figures, Timer, app_context, fresh_database, log, save
 
 NAME = "city_year"
 TITLE = (
@@ -89,11 +94,9 @@ TITLE = (
 # --- the run ----------------------------------------------------------------------------------------
 
 
-def cpu_now(url: str, worker: services.Worker, server: services.WebServer) -> dict:
+def cpu_now(url: str, worker: services.Worker, server: services.WebServer) -> Figures:
     """CPU seconds so far: the benchmark's own process (the commands), the worker (the jobs), gunicorn
     (the pages) and PostgreSQL's backends of the benchmark's database."""
-    import psutil
-
     return {
         "benchmark": sum(psutil.Process().cpu_times()[:2]),
         "worker": services.cpu_seconds(worker.proc.pid),
@@ -102,7 +105,16 @@ def cpu_now(url: str, worker: services.Worker, server: services.WebServer) -> di
     }
 
 
-def the_year(app, url: str, folder: Path, storage: Path, worker: services.Worker, departments, specs, joint) -> dict:
+def the_year(
+    app: Flask,
+    url: str,
+    folder: Path,
+    storage: Path,
+    worker: services.Worker,
+    departments: list[Department],
+    specs: list[CampaignSpec],
+    joint: Figures,
+) -> YearRun:
     """Set-up, then the year: plans, the campaigns in turn (pages at the baseline and the largest),
     the joint campaign (pages once its results are submitted), the jobs collected."""
     year = Year(app)
@@ -148,7 +160,7 @@ def the_year(app, url: str, folder: Path, storage: Path, worker: services.Worker
     }
 
 
-def run() -> dict:
+def run() -> Figures:
     departments, specs, joint = plan_city()
     folder = Path(tempfile.mkdtemp(prefix="bench-city-"))
     storage = folder / "storage"

@@ -12,15 +12,24 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Iterator
+from types import TracebackType
+from typing import Any, NotRequired, Self, TypeAlias, TypedDict
 
+import flask_migrate
 import psycopg
+from flask import Flask
+from psycopg.rows import TupleRow
 
 from spotcheck.core import personal_data
+from spotcheck.core.database import db
+from spotcheck.core.policy import CONSOLE
+from spotcheck.demo import load_demo
 from spotcheck.platform.config import DEFAULT_SECRET_KEY
+from spotcheck.platform.factory import create_app
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -35,12 +44,29 @@ QUERIES = int(os.environ.get("BENCH_QUERIES", "200"))
 TODAY = date(2026, 11, 21)
 
 
+#: A benchmark's figures, a step's measure or a run's shape: a JSON object, as ``bench/results/<name>.json`` holds it.
+Figures: TypeAlias = dict[str, Any]
+
+
+class Line(TypedDict):
+    """One printed figure beside its baseline (a row of ``RESULTS.md``)."""
+
+    figure_name: str
+    figure: str
+    baseline_name: str
+    baseline: str
+    ratio: NotRequired[float | None]
+    budget: NotRequired[str | None]
+
+
 def log(message: str) -> None:
     print(f"  … {message}", file=sys.stderr, flush=True)
 
 
-def admin_connect(url: str = ADMIN_URL, **kwargs) -> psycopg.Connection:
-    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=5, **kwargs)
+def admin_connect(url: str = ADMIN_URL, *, autocommit: bool = False) -> psycopg.Connection[TupleRow]:
+    return psycopg.connect(
+        url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=5, autocommit=autocommit
+    )
 
 
 def with_database(url: str, name: str) -> str:
@@ -51,13 +77,6 @@ def with_database(url: str, name: str) -> str:
 def fresh_database(label: str) -> Iterator[str]:
     """A new database, migrated, with the demo departments and users (no city); dropped afterwards
     (kept with ``BENCH_KEEP_DATABASE=1``)."""
-    import flask_migrate
-
-    from spotcheck.core.database import db
-    from spotcheck.core.policy import CONSOLE
-    from spotcheck.demo import load_demo
-    from spotcheck.platform.factory import create_app
-
     name = f"sc_bench_{label}_{uuid.uuid4().hex[:8]}"
     with admin_connect(autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -94,11 +113,8 @@ def vacuum_analyze(url: str, *tables: str) -> None:
 
 
 @contextmanager
-def app_context(url: str, **overrides):
+def app_context(url: str, **overrides: object) -> Iterator[Flask]:
     """An app on ``url`` (and ``overrides`` of its settings), in its context; disposed afterwards."""
-    from spotcheck.core.database import db
-    from spotcheck.platform.factory import create_app
-
     app = create_app({"DATABASE_URL": url, **overrides})
     with app.app_context():
         try:
@@ -109,11 +125,16 @@ def app_context(url: str, **overrides):
 
 
 class Timer:
-    def __enter__(self):
+    start: float
+    seconds: float
+
+    def __enter__(self) -> Self:
         self.start = time.perf_counter()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.seconds = time.perf_counter() - self.start
 
 
@@ -132,10 +153,12 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def machine() -> dict:
+def machine() -> dict[str, object]:
     with admin_connect() as conn:
-        version = conn.execute("SHOW server_version").fetchone()[0]
-        settings = dict(
+        row = conn.execute("SHOW server_version").fetchone()
+        assert row is not None  # SHOW answers one row
+        version = row[0]
+        settings: dict[str, str] = dict(
             conn.execute(
                 "SELECT name, setting || COALESCE(unit, '') FROM pg_settings "
                 "WHERE name IN ('shared_buffers', 'work_mem', 'max_wal_size', 'synchronous_commit')"
@@ -188,14 +211,14 @@ TRIAL = (
 ELSEWHERE = os.environ.get("BENCH_RESULTS_DIR")
 
 
-def save(name: str, result: dict) -> None:
+def save(name: str, result: Mapping[str, object]) -> None:
     folder = Path(ELSEWHERE) if ELSEWHERE else RESULTS / "trial" if TRIAL else RESULTS
     folder.mkdir(parents=True, exist_ok=True)
     if TRIAL and not ELSEWHERE:
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")  # trials are not results to keep
     result = {
         "benchmark": name,
-        "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {**machine(), "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
         **result,
     }
@@ -309,7 +332,7 @@ def gunicorn_command(app: str, port: int, workers: int) -> list[str]:
     ]
 
 
-def emit(lines: list[dict]) -> None:
+def emit(lines: list[Line]) -> None:
     for row in lines:
         print(
             line(

@@ -16,14 +16,20 @@ import os
 import random
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
+
+import flask_migrate
+import sqlalchemy as sa
 
 from bench.common import (
     ADMIN_URL,
     ENTITIES,
     QUERIES,
     TODAY,
+    Figures,
+    Line,
     Timer,
     app_context,
     emit,
@@ -35,6 +41,13 @@ from bench.common import (
     vacuum_analyze,
     with_database,
 )
+from spotcheck.core.database import db, searching
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.demo.registry import city
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.directory import bulk
+from spotcheck.tenants.directory.models import DirectoryEntry
+from spotcheck.tenants.directory.queries import Filters, directory_query, search_directory
 
 #: A city's million keeps the plain name; a province's run (BENCH_ENTITIES=10000000) is recorded beside it.
 NAME = "directory_search" if ENTITIES == 1_000_000 else f"directory_search_{ENTITIES}"
@@ -48,20 +61,13 @@ ROUNDS = 3  # each query is timed this many times; its median counts (the machin
 LOADS: list[float] = []  # 1-minute load averages seen while timing
 
 
-def load(url: str, count: int) -> dict:
+def load(url: str, count: int) -> Figures:
     """``count`` registry entities and one directory entry each for 市场监管局, in bulk."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.demo.registry import city
-    from spotcheck.tenants.accounts.models import Tenant
-    from spotcheck.tenants.directory import bulk
-
     samples = []
     with app_context(url), Timer() as timer:
         scj = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == "SCJ"))
-        batch = []
+        assert scj is not None  # the demo's 市场监管局
+        batch: list[tuple[dict[str, Any], dict[str, Any]]] = []
         with tenant_scope(scj):
             for number, (row, entries) in enumerate(city(0, count, today=TODAY), start=1):
                 entry = (
@@ -79,24 +85,27 @@ def load(url: str, count: int) -> dict:
                 if number % SAMPLE_EVERY == 0:
                     samples.append((row["code"], row["name"]))
                 if len(batch) == 200_000:
-                    _write(bulk, scj, batch)
+                    _write(scj, batch)
                     batch = []
                     log(f"{number:,} entities and entries written")
             if batch:
-                _write(bulk, scj, batch)
+                _write(scj, batch)
             db.session.commit()
     return {"seconds": timer.seconds, "samples": samples, "tenant": scj}
 
 
-def _write(bulk, tenant: int, batch: list) -> None:
+def _write(tenant: int, batch: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
     bulk.upsert_entities(row for row, _ in batch)
     bulk.upsert_directory_entries(tenant, ({"code": row["code"], **entry} for row, entry in batch))
 
 
-def build_queries(samples: list[tuple[str, str]], count: int) -> list[tuple[str, dict]]:
+def build_queries(samples: list[tuple[str, str]], count: int) -> list[tuple[str, dict[str, Any]]]:
     """(kind, filter fields) for ``count`` varied searches, the same every run."""
     rnd = random.Random(2026)
-    pick = lambda: rnd.choice(samples)  # noqa: E731
+
+    def pick() -> tuple[str, str]:
+        return rnd.choice(samples)
+
     names = [
         "餐饮",
         "网络科技",
@@ -221,32 +230,26 @@ def build_queries(samples: list[tuple[str, str]], count: int) -> list[tuple[str,
             ["q", "industry", "region", "flags", "risk", "tag", "category", "entity_type", "status"],
             k=rnd.choice([2, 2, 3]),
         )
-        fields = {}
+        fields: dict[str, Any] = {}
         for part in parts:
-            fields.update(
-                {
-                    "q": lambda: {"q": rnd.choice(names[:15])},
-                    "industry": lambda: {"industry": rnd.choice(industries)},
-                    "region": lambda: {"region": rnd.choice(regions[1:])},
-                    "flags": lambda: {"flags": rnd.choice(flag_sets)},
-                    "risk": lambda: {"risk": rnd.choice("ABCD")},
-                    "tag": lambda: {"tag": rnd.choice(tags)},
-                    "category": lambda: {"category": rnd.choice(categories)},
-                    "entity_type": lambda: {"entity_type": rnd.choice(["enterprise", "individual", "enterprise"])},
-                    "status": lambda: {"status": rnd.choice(["active", "revoked", "deregistered"])},
-                }[part]()
-            )
+            pick_field: dict[str, Callable[[], dict[str, Any]]] = {
+                "q": lambda: {"q": rnd.choice(names[:15])},
+                "industry": lambda: {"industry": rnd.choice(industries)},
+                "region": lambda: {"region": rnd.choice(regions[1:])},
+                "flags": lambda: {"flags": rnd.choice(flag_sets)},
+                "risk": lambda: {"risk": rnd.choice("ABCD")},
+                "tag": lambda: {"tag": rnd.choice(tags)},
+                "category": lambda: {"category": rnd.choice(categories)},
+                "entity_type": lambda: {"entity_type": rnd.choice(["enterprise", "individual", "enterprise"])},
+                "status": lambda: {"status": rnd.choice(["active", "revoked", "deregistered"])},
+            }
+            fields.update(pick_field[part]())
         combined.append(("combined", fields))
     queries = singles + combined
     return queries[:count] if count < len(queries) else queries
 
 
-def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict]:
-    from spotcheck.core.database import db, searching
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.directory.models import DirectoryEntry
-    from spotcheck.tenants.directory.queries import Filters, directory_query, search_directory
-
+def measure(url: str, tenant: int, queries: list[tuple[str, dict[str, Any]]]) -> list[Figures]:
     results = []
     with app_context(url), tenant_scope(tenant):
         prepared = []
@@ -264,24 +267,24 @@ def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict
             prepared.append((kind, fields, filters, statement, offset, key))
             db.session.rollback()
 
-        def first_page(filters, *_):
+        def first_page(filters: Filters, statement: sa.Select[DirectoryEntry], offset: int, key: int) -> list[int]:
             return [e.id for e in search_directory(filters).rows]
 
-        def keyset(filters, statement, offset, key):
+        def keyset(filters: Filters, statement: sa.Select[DirectoryEntry], offset: int, key: int) -> list[int]:
             return [e.id for e in search_directory(filters, after=key).rows]
 
-        def by_offset(filters, statement, offset, key):
+        def by_offset(filters: Filters, statement: sa.Select[DirectoryEntry], offset: int, key: int) -> list[int]:
             return [e.id for e in db.session.scalars(statement.offset(offset).limit(51))][:50]
 
         for _kind, _fields, filters, statement, offset, key in prepared:  # warm-up, untimed
-            first_page(filters)
+            first_page(filters, statement, offset, key)
             keyset(filters, statement, offset, key)
             by_offset(filters, statement, offset, key)
         db.session.rollback()
 
         LOADS.append(os.getloadavg()[0])
-        timings = [defaultdict(list) for _ in prepared]
-        pages = [{} for _ in prepared]
+        timings: list[defaultdict[str, list[float]]] = [defaultdict(list) for _ in prepared]
+        pages: list[dict[str, list[int]]] = [{} for _ in prepared]
         for round_ in range(ROUNDS):
             for number, (_kind, _fields, filters, statement, offset, key) in enumerate(prepared):
                 order = ["first", "keyset", "offset"] if (number + round_) % 2 else ["first", "offset", "keyset"]
@@ -307,15 +310,10 @@ def measure(url: str, tenant: int, queries: list[tuple[str, dict]]) -> list[dict
     return results
 
 
-def loaded_before(url: str) -> dict:
+def loaded_before(url: str) -> Figures:
     """What :func:`load` returns, read from a database it filled earlier (``BENCH_REUSE_DATABASE``): the samples are
     the same entities (every :data:`SAMPLE_EVERY`-th, numbered in the order they were written), the load's time is
     not known."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import Tenant
-
     with app_context(url):
         samples = [
             tuple(row)
@@ -328,14 +326,12 @@ def loaded_before(url: str) -> dict:
 
 
 @contextmanager
-def database() -> Iterator[tuple[str, dict]]:
+def database() -> Iterator[tuple[str, Figures]]:
     """A database of :data:`ENTITIES` entities and entries: loaded now, or (``BENCH_REUSE_DATABASE=<name>``) one a
     run kept (``BENCH_KEEP_DATABASE=1``), migrated to the head revision first — a province's load takes most of
     an hour, the queries a few minutes."""
     reused = os.environ.get("BENCH_REUSE_DATABASE")
     if reused:
-        import flask_migrate
-
         url = with_database(ADMIN_URL, reused)
         with app_context(url) as app:
             flask_migrate.upgrade(directory=app.config["SPOTCHECK_MIGRATIONS"])
@@ -347,7 +343,7 @@ def database() -> Iterator[tuple[str, dict]]:
         yield url, loaded
 
 
-def run() -> dict:
+def run() -> Figures:
     with database() as (url, loaded):
         vacuum_analyze(url, "entity", "directory_entry", "directory_entry_tag")
         queries = build_queries(loaded["samples"], QUERIES)
@@ -361,7 +357,7 @@ def run() -> dict:
     by_kind = defaultdict(list)
     for r in results:
         by_kind[r["kind"]].append(r["first_ms"])
-    lines = [
+    lines: list[Line] = [
         {
             "figure_name": f"first page p50 ({len(results)} queries)",
             "figure": f"{median(first):,.1f} ms",

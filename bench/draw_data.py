@@ -7,11 +7,21 @@ with a plan of 2026 filed by the justice bureau (through the services). Used by
 from __future__ import annotations
 
 import os
+import random
 from collections.abc import Iterator
 
-from bench.common import Timer, admin_connect, app_context, log, vacuum_analyze
+import psycopg
+import sqlalchemy as sa
+from psycopg.rows import TupleRow
+
+from bench.common import Figures, Timer, admin_connect, app_context, log, vacuum_analyze
+from spotcheck.core.database import db
+from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.demo.registry import org_code_check
+from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.common.validators import credit_check_character
+from spotcheck.tenants.items import commands as item_services
+from spotcheck.tenants.plans import commands as plans
 
 DEPARTMENT = "SCJ"
 CATEGORY = "食品经营"
@@ -60,7 +70,7 @@ def arrival_order(count: int) -> Iterator[int]:
         yield position * _STRIDE % count
 
 
-def copy_registry(conn, count: int, rng, *, log_every: int) -> None:
+def copy_registry(conn: psycopg.Connection[TupleRow], count: int, rng: random.Random, *, log_every: int) -> None:
     """``count`` registry entities written by COPY on ``conn`` (2 % deregistered or revoked, a few
     with complaints or abnormal), their names and codes a function of their number, in
     :func:`arrival_order`."""
@@ -95,13 +105,13 @@ def copy_registry(conn, count: int, rng, *, log_every: int) -> None:
                 log(f"{position:,} entities copied")
 
 
-def load(url: str, count: int) -> dict:
+def load(url: str, count: int) -> Figures:
     """``count`` registry entities by COPY, and a directory entry of the department for each."""
-    import random
-
     rng = random.Random(20260301)
     with Timer() as timer, admin_connect(url) as conn:
-        tenant = conn.execute("SELECT id FROM tenant WHERE code = %s", (DEPARTMENT,)).fetchone()[0]
+        found = conn.execute("SELECT id FROM tenant WHERE code = %s", (DEPARTMENT,)).fetchone()
+        assert found is not None  # the demo's departments are loaded
+        tenant = found[0]
         copy_registry(conn, count, rng, log_every=1_000_000)
         log("directory entries (INSERT … SELECT, risk classes A–D)")
         bounds = []
@@ -120,16 +130,8 @@ def load(url: str, count: int) -> dict:
     return {"seconds": timer.seconds, "tenant": tenant}
 
 
-def setup(url: str, items: int) -> dict:
+def setup(url: str, items: int) -> Figures:
     """Published items, a plan of 2026 with them, filed by the justice bureau (through the services)."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import system_access, tenant_scope
-    from spotcheck.tenants.accounts.models import User
-    from spotcheck.tenants.items import commands as item_services
-    from spotcheck.tenants.plans import commands as plans
-
     with app_context(url):
         with system_access("bench: look up the demo users"):
             users = {

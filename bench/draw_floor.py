@@ -10,7 +10,11 @@ import re
 import shutil
 import subprocess
 
-from bench.common import Timer
+import sqlalchemy as sa
+from flask_sqlalchemy.session import Session
+from sqlalchemy.orm import scoped_session
+
+from bench.common import Figures, Timer
 
 #: The candidates' scan: the directory joined with the registry under the campaign's filter, as the frame.
 SCAN = (
@@ -25,7 +29,7 @@ WRITE = (
 )
 
 
-def hmac_seconds_in_c(candidates: int, message_bytes: int) -> dict:
+def hmac_seconds_in_c(candidates: int, message_bytes: int) -> Figures:
     """An HMAC-SHA256 a candidate in C: OpenSSL's own loop (``openssl speed -hmac sha256``) on messages of the
     length of ``target|`` and an id, for ``candidates`` messages; ``None`` figures without the openssl tool."""
     tool = shutil.which("openssl")
@@ -49,7 +53,7 @@ def hmac_seconds_in_c(candidates: int, message_bytes: int) -> dict:
 
 
 def measure(
-    session,
+    session: scoped_session[Session],
     *,
     tenant: int,
     category: str,
@@ -58,11 +62,9 @@ def measure(
     candidates: int,
     drawn_ids: list[int],
     group: str,
-) -> dict:
+) -> Figures:
     """Each part of the floor, timed here as the application (its role, the department's scope) on the
     session; the written rows are rolled back."""
-    import sqlalchemy as sa
-
     with Timer() as scan:
         session.execute(sa.text(SCAN), {"tenant": tenant, "category": category}).one()
     with Timer() as digest:

@@ -1,5 +1,5 @@
-"""The inspector draw (DRAW-SPEC "Inspector draw", version 2 beside version 1) for 10,000 visits from 2,000 inspectors, on
-PostgreSQL, through the platform's services: ``freeze_inspectors`` (visits, the eligible pool on
+"""The inspector draw (DRAW-SPEC "Inspector draw", version 2 beside version 1) for 10,000 visits from 2,000 inspectors,
+on PostgreSQL, through the platform's services: ``freeze_inspectors`` (visits, the eligible pool on
 the draw date, recusals, the frame lines and their digest) and ``draw_inspectors`` (seed, visit
 order, per-visit ranking of the eligible inspectors under capacity, teams of 2, the proof stored,
 the ``team_member`` rows), each committed. Also the engine alone on the same frame, and the
@@ -19,8 +19,22 @@ import random
 import time
 from datetime import date, timedelta
 
-from bench.common import Timer, app_context, emit, fresh_database, log, save
+import sqlalchemy as sa
+from stdnum.cn import ric
+
+from bench.common import Figures, Line, Timer, app_context, emit, fresh_database, log, save
 from bench.draw_data import CATEGORY, load, load_average, setup
+from spotcheck.core.clock import today
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.draw import versions
+from spotcheck.draw.verify import verify
+from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, TargetStatus, TeamMember
+from spotcheck.tenants.campaigns.queries import public as publication
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.inspectors import commands as inspectors
 
 NAME = "draw_inspectors"
 VISITS = int(os.environ.get("BENCH_VISITS", "10000"))
@@ -35,37 +49,20 @@ BEFORE = "end to end 13.64 s (1.36 ms per visit), engine alone 11.69 s, verifier
 
 def id_number(number: int) -> str:
     """A valid 身份证号码 (GB 11643) for inspector ``number``."""
-    from stdnum.cn import ric
-
     born = date(1983, 1, 1) + timedelta(days=number * 3)
     body = f"330102{born:%Y%m%d}{number % 1000:03d}"
     return body + ric.calc_check_digit(body + "0")
 
 
-def users():
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import User
-
+def users() -> dict[str, User]:
     return {
         u.login: u
         for u in db.session.scalars(sa.select(User).where(User.login.in_(["scj_admin", "scj_planner", "scj_leader"])))
     }
 
 
-def prepare(url: str, tenant: int, item_id: int) -> dict:
+def prepare(url: str, tenant: int, item_id: int) -> Figures:
     """A campaign with exactly VISITS targets drawn, the inspectors and the recusals."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.clock import today
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns import commands as campaign_commands
-    from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
-    from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-    from spotcheck.tenants.inspectors import commands as inspectors
-
     rng = random.Random(20260302)
     with app_context(url), tenant_scope(tenant):
         who = users()
@@ -146,16 +143,8 @@ def prepare(url: str, tenant: int, item_id: int) -> dict:
         return {"campaign": campaign.id}
 
 
-def draw(url: str, tenant: int, campaign_id: int) -> dict:
+def draw(url: str, tenant: int, campaign_id: int) -> Figures:
     """freeze_inspectors + draw_inspectors as the platform runs them (services, then commit)."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
-    from spotcheck.tenants.campaigns.models import Draw, TeamMember
-    from spotcheck.tenants.campaigns.queries import public as publication
-
     with app_context(url), tenant_scope(tenant):
         planner = users()["scj_planner"]
         gc.collect()
@@ -174,7 +163,9 @@ def draw(url: str, tenant: int, campaign_id: int) -> dict:
         members = db.session.scalar(
             sa.select(sa.func.count()).select_from(TeamMember).where(TeamMember.campaign_id == campaign_id)
         )
-        record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == campaign_id, Draw.kind == "inspectors"))
+        record = db.session.scalars(
+            sa.select(Draw).where(Draw.campaign_id == campaign_id, Draw.kind == "inspectors")
+        ).one()
         counts, excluded = record.counts, record.excluded
         proof = publication.drawn_proof(campaigns.get_campaign(campaign_id), "inspectors")
     return {
@@ -189,12 +180,9 @@ def draw(url: str, tenant: int, campaign_id: int) -> dict:
     }
 
 
-def engine_only(proof: dict) -> dict:
+def engine_only(proof: Figures) -> Figures:
     """Both versions of the engine on the frozen frame lines (in memory), and the verifier on each one's
     proof: version 2 (``spotcheck-draw/2``, what the platform draws now) beside version 1, in the same run."""
-    from spotcheck.draw import versions
-    from spotcheck.draw.verify import verify
-
     figures = {}
     for algorithm in versions.INSPECTOR_VERSIONS:
         gc.collect()
@@ -227,7 +215,7 @@ def engine_only(proof: dict) -> dict:
     return figures
 
 
-def run() -> dict:
+def run() -> Figures:
     with fresh_database("inspectors") as url:
         size = int(VISITS * 1.03) + 10  # 2 % are not active
         log(f"loading {size:,} entities and directory entries (COPY; not timed)")
@@ -245,7 +233,7 @@ def run() -> dict:
     engine, first = engines["spotcheck-draw/2"], engines["spotcheck-draw/1"]
     visits = measured["counts"]["visits"]
     per_visit = measured["seconds"] / visits * 1000
-    lines = [
+    lines: list[Line] = [
         {
             "figure_name": f"inspector draw, {visits:,} visits (end to end)",
             "figure": f"{measured['seconds']:,.2f} s",
@@ -275,16 +263,19 @@ def run() -> dict:
         f"{measured['team_members']:,} team_member rows stored.",
         f"End to end = freeze_inspectors {measured['freeze_seconds']:,.2f} s + draw_inspectors "
         f"{measured['draw_seconds']:,.2f} s (engine, proof stored with its SHA-256, team rows, audit), each committed; "
-        f"{per_visit:,.2f} ms per visit. The engine alone: {engine['seconds']:,.2f} s ({engine['cpu_seconds']:,.2f} s of "
+        f"{per_visit:,.2f} ms per visit. The engine alone: {engine['seconds']:,.2f} s ({engine['cpu_seconds']:,.2f} s "
+        "of "
         f"CPU); the verifier (`spotcheck draw verify`, standard library only) recomputes the whole draw from the "
         f"proof in {engine['verify_seconds']:,.2f} s ({engine['verify_cpu_seconds']:,.2f} s of CPU; "
         f"{engine['checks']:,} checks, {'all ok' if engine['verified'] else 'NOT all ok'}).",
-        f"Version 1 (spotcheck-draw/1) keys every eligible inspector at every visit: {first['seconds']:,.2f} s to draw, "
+        f"Version 1 (spotcheck-draw/1) keys every eligible inspector at every visit: {first['seconds']:,.2f} s to "
+        "draw, "
         f"{first['verify_seconds']:,.2f} s to verify. Version 2 (spotcheck-draw/2, what new draws use) walks a keyed "
         "Fisher–Yates shuffle of each visit's candidates made lazily, one HMAC per position reached, the candidate "
         "lists shared between visits with the same needs: the same distribution at a fraction of the cost. "
         f"Before version 2: {BEFORE}.",
-        f"Load average {measured['load_average'][0]} at the start, {measured['load_average'][1]} at the end, on {os.cpu_count()} CPUs. "
+        f"Load average {measured['load_average'][0]} at the start, {measured['load_average'][1]} at the end, on "
+        f"{os.cpu_count()} CPUs. "
         "There is no common-way baseline for this draw: the systems we replace deal inspectors out in blocks "
         "without qualification, certificate, recusal or capacity checks.",
     ]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 
+from bench.common import Figures, Line
+
 #: The parts of the floor (:mod:`bench.draw_floor`), in the order printed.
 FLOOR_PARTS = ("scan", "sha256", "hmac_in_c", "writing")
 
@@ -22,10 +24,10 @@ def _goal(value: float | None, limit: float, unit: str) -> str:
     return f"≤ {limit:g}{unit}: {'within' if value <= limit else 'OVER'}"
 
 
-def figure_lines(results: list[dict]) -> list[dict]:
+def figure_lines(results: list[Figures]) -> list[Line]:
     """At each size: the ceremony against ORDER BY random() and against the floor, the engine alone, and (up to
     :data:`bench.draw_targets.VERIFIERS_UP_TO`) each verifier against the engine, with the goals."""
-    lines = []
+    lines: list[Line] = []
     baseline_name = "ORDER BY random() LIMIT n per stratum"
     for r in results:
         label, baseline = f"{r['size']:,}", r["random"]["seconds"]
@@ -93,7 +95,7 @@ def figure_lines(results: list[dict]) -> list[dict]:
     return lines
 
 
-def size_note(r: dict) -> str:
+def size_note(r: Figures) -> str:
     """What one size's figures are made of: the frame, the stored rows, the parts of the ceremony."""
     label = f"{r['size']:,}"
     part = f"{label} candidates: "
@@ -153,7 +155,8 @@ NOTES = [
     "without its frame, the published file's SHA-256, audit entries, the next draw's commitment.",
     "The ceremony is spotcheck.tenants.campaigns.commands.ceremony as it is in the tree at run time: each "
     "stratum's codes gathered by PostgreSQL in one unsorted string_agg over a join scanned by two parallel workers, "
-    "radix-sorted, checked and joined on two cores (a forked child sorts half the cells) in C (spotcheck/draw/_native.c); "
+    "radix-sorted, checked and joined on two cores (a forked child sorts half the cells) in C "
+    "(spotcheck/draw/_native.c); "
     "the draw reads the frame file back (LZ4 in the table, the binary protocol on the wire), ranks its rows on two "
     "cores (a large cell in halves) in C on OpenSSL's SHA-256, writes the proof and its SHA-256 and stores the "
     "targets and the cap register (每户企业年度检查次数, which the floor does not write).",

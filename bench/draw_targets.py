@@ -21,11 +21,28 @@ the writing of the published proof file.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
-from bench.common import Timer, admin_connect, app_context, emit, fresh_database, log, save
+import sqlalchemy as sa
+
+from bench import draw_floor, draw_verifiers
+from bench.common import Figures, Timer, admin_connect, app_context, emit, fresh_database, log, save
 from bench.draw_data import CATEGORY, DEPARTMENT, RESERVE, RULES, load, load_average, setup
 from bench.draw_report import FLOOR_PARTS, NOTES, figure_lines, size_note
+from spotcheck import draw as engine
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.draw import proof_file, targets as target_engine
+from spotcheck.draw.targets import cell_size
+from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.campaigns.draws import published_bytes
+from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget, Draw, DrawKind
 
 NAME = "draw_targets"
 SIZES = [int(s) for s in os.environ.get("BENCH_DRAW_SIZES", "1000000,10000000").split(",") if s.strip()]
@@ -44,14 +61,8 @@ ROUNDS_UP_TO = 2_000_000
 def new_campaign(item_id: int, title: str) -> int:
     """A campaign on one item (so that one campaign's draw does not exclude the next one's
     candidates as "checked this year"), approved: the target draw is committed."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import User
-    from spotcheck.tenants.campaigns import commands as campaign_commands
-
-    planner = db.session.scalar(sa.select(User).where(User.login == "scj_planner"))
-    leader = db.session.scalar(sa.select(User).where(User.login == "scj_leader"))
+    planner = _planner()
+    leader = db.session.scalars(sa.select(User).where(User.login == "scj_leader")).one()
     campaign = campaign_commands.create_campaign(
         {
             "title": title,
@@ -71,27 +82,15 @@ def new_campaign(item_id: int, title: str) -> int:
     return campaign.id
 
 
-def _planner():
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import User
-
-    return db.session.scalar(sa.select(User).where(User.login == "scj_planner"))
+def _planner() -> User:
+    return db.session.scalars(sa.select(User).where(User.login == "scj_planner")).one()
 
 
 # --- the two ways ------------------------------------------------------------------------------
 
 
-def ceremony_draw(url: str, tenant: int, item_id: int) -> dict:
+def ceremony_draw(url: str, tenant: int, item_id: int) -> Figures:
     """freeze_targets + draw_targets as the platform runs them (services, then commit)."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
-    from spotcheck.tenants.campaigns.models import CampaignTarget, Draw
-
     with app_context(url), tenant_scope(tenant):
         campaign_id = new_campaign(item_id, "食品经营者双随机抽查（可验证抽取）")
         planner = _planner()
@@ -110,7 +109,7 @@ def ceremony_draw(url: str, tenant: int, item_id: int) -> dict:
         stored = db.session.scalar(
             sa.select(sa.func.count()).select_from(CampaignTarget).where(CampaignTarget.campaign_id == campaign_id)
         )
-        draw = db.session.scalar(sa.select(Draw).where(Draw.id == record.id))
+        draw = db.session.scalars(sa.select(Draw).where(Draw.id == record.id)).one()
         out = {
             "seconds": total.seconds,
             "freeze_seconds": freeze.seconds,
@@ -126,16 +125,8 @@ def ceremony_draw(url: str, tenant: int, item_id: int) -> dict:
     return out
 
 
-def random_draw(url: str, tenant: int, item_id: int) -> dict:
+def random_draw(url: str, tenant: int, item_id: int) -> Figures:
     """The common way, with the same filter, exclusions, rules and stored rows."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.draw.targets import cell_size
-    from spotcheck.tenants.campaigns import queries as campaigns
-    from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget
-
     where = (
         "d.tenant_id = :tenant AND d.category = :category AND e.status = 'active' AND e.id NOT IN ("
         "SELECT t.entity_id FROM campaign_target t JOIN campaign c ON c.id = t.campaign_id "
@@ -147,7 +138,7 @@ def random_draw(url: str, tenant: int, item_id: int) -> dict:
         params = {"tenant": tenant, "category": CATEGORY, "campaign": campaign_id, "item": item_id}
         gc.collect()
         with Timer() as total:
-            counts = dict(
+            counts: dict[str, int] = dict(
                 db.session.execute(
                     sa.text(
                         f"SELECT d.risk, count(*) FROM directory_entry d JOIN entity e ON e.id = d.entity_id "
@@ -179,24 +170,15 @@ def random_draw(url: str, tenant: int, item_id: int) -> dict:
     return {"seconds": total.seconds, "stored_rows": stored, "counts": counts}
 
 
-def engine_only(url: str, tenant: int) -> dict:
+def engine_only(url: str, tenant: int) -> Figures:
     """The draw engine alone on the last ceremony's frozen frame file, in memory
     (``draw_targets_from_file``: parse, digest, seed, HMAC ranking, selection), and the proof file
     written from it with its SHA-256."""
-    import hashlib
-
-    import sqlalchemy as sa
-
-    from spotcheck import draw as engine
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.draw import proof_file, targets as target_engine
-    from spotcheck.tenants.campaigns.models import Draw, DrawKind
-
     with app_context(url), tenant_scope(tenant):
         file = db.session.scalar(
             sa.select(Draw.frame_file).where(Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None)).limit(1)
         )
+    assert file is not None, "a ceremony drew first: its frozen frame file is there"
     nonce = engine.new_nonce()
     gc.collect()
     with Timer() as drawing:
@@ -221,7 +203,7 @@ def engine_only(url: str, tenant: int) -> dict:
     }
 
 
-def median(values):
+def median(values: Sequence[float]) -> float:
     ordered = sorted(values)
     middle = len(ordered) // 2
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
@@ -231,19 +213,13 @@ def median(values):
 VERIFIERS_UP_TO = 2_000_000
 
 
-def floor(url: str, tenant: int, item_id: int, ceremony_campaign: int) -> dict:
+def floor(url: str, tenant: int, item_id: int, ceremony_campaign: int) -> Figures:
     """The floor of the draw the ceremony made (:mod:`bench.draw_floor`), as the application."""
-    import sqlalchemy as sa
-
-    from bench import draw_floor
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, DrawKind
-
     with app_context(url), tenant_scope(tenant):
-        record = db.session.scalar(
+        record = db.session.scalars(
             sa.select(Draw).where(Draw.campaign_id == ceremony_campaign, Draw.kind == DrawKind.targets)
-        )
+        ).one()
+        assert record.counts is not None and record.frame_file is not None  # the ceremony's draw is done
         drawn = list(
             db.session.scalars(
                 sa.select(CampaignTarget.entity_id).where(CampaignTarget.campaign_id == ceremony_campaign)
@@ -265,29 +241,18 @@ def floor(url: str, tenant: int, item_id: int, ceremony_campaign: int) -> dict:
         )
 
 
-def verifiers(url: str, tenant: int, campaign_id: int) -> dict:
+def verifiers(url: str, tenant: int, campaign_id: int) -> Figures:
     """The published proof of the ceremony's draw checked by each verifier (:mod:`bench.draw_verifiers`)."""
-    import tempfile
-    from pathlib import Path
-
-    import sqlalchemy as sa
-
-    from bench import draw_verifiers
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns.draws import published_bytes
-    from spotcheck.tenants.campaigns.models import Draw, DrawKind
-
     with app_context(url), tenant_scope(tenant):
-        record = db.session.scalar(
+        record = db.session.scalars(
             sa.select(Draw).where(Draw.campaign_id == campaign_id, Draw.kind == DrawKind.targets)
-        )
+        ).one()
         data = published_bytes(record)
     with tempfile.TemporaryDirectory(prefix="bench-verify-") as folder:
         proof = Path(folder) / "PROOF.json"
         proof.write_bytes(data)
         gc.collect()
-        found = {
+        found: dict[str, Any] = {
             "proof_megabytes": len(data) / 1e6,
             "python": draw_verifiers.python_verifier(proof, Path(folder)),
             "node": draw_verifiers.node_verifier(proof),
@@ -304,11 +269,13 @@ def verifiers(url: str, tenant: int, campaign_id: int) -> dict:
 WAYS = {"random": "ORDER BY random() per stratum", "ceremony": "ceremony (freeze_targets + draw_targets)"}
 
 
-def measure_ways(url: str, tenant: int, items, rounds: int) -> tuple[dict[str, list], dict[str, str]]:
+def measure_ways(
+    url: str, tenant: int, items: Iterator[int], rounds: int
+) -> tuple[dict[str, list[Figures]], dict[str, str]]:
     """Each way ``rounds`` times, alternately (the first way first in even rounds): its outcomes, and
     the error of a way that failed (not run again)."""
     ways = ["random", "ceremony"]
-    runs: dict[str, list] = {way: [] for way in ways}
+    runs: dict[str, list[dict[str, Any]]] = {way: [] for way in ways}
     failures: dict[str, str] = {}
     for number in range(rounds):
         for way in ways if number % 2 == 0 else list(reversed(ways)):
@@ -316,7 +283,7 @@ def measure_ways(url: str, tenant: int, items, rounds: int) -> tuple[dict[str, l
             measure = {"random": random_draw, "ceremony": ceremony_draw}[way]
             try:
                 outcome = measure(url, tenant, next(items))
-            except Exception as exc:  # noqa: BLE001 — reported as the outcome of this way
+            except Exception as exc:
                 log(f"  FAILED: {type(exc).__name__}: {str(exc)[:300]}")
                 failures[way] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
                 continue
@@ -331,7 +298,9 @@ def measure_ways(url: str, tenant: int, items, rounds: int) -> tuple[dict[str, l
     return runs, failures
 
 
-def size_result(size: int, loaded: dict, rounds: int, runs: dict[str, list], failures: dict[str, str]) -> dict:
+def size_result(
+    size: int, loaded: Figures, rounds: int, runs: dict[str, list[Figures]], failures: dict[str, str]
+) -> Figures:
     """The medians of each way's runs (the error of a way that failed)."""
     result = {"size": size, "load_seconds": loaded["seconds"], "rounds": rounds}
     for way, error in failures.items():
@@ -351,7 +320,7 @@ def size_result(size: int, loaded: dict, rounds: int, runs: dict[str, list], fai
     return result
 
 
-def run_size(size: int) -> dict:
+def run_size(size: int) -> Figures:
     rounds = ROUNDS if size <= ROUNDS_UP_TO else 1
     with fresh_database(f"draw{size}") as url:
         log(f"loading {size:,} entities and directory entries (COPY; not timed)")
@@ -376,7 +345,8 @@ def run_size(size: int) -> dict:
             log(f"the engine alone on the frozen frame file (load average {load_average()})")
             result["engine"] = engine_only(url, tenant)
             log(
-                f"  engine {result['engine']['seconds']:,.2f} s, proof file {result['engine']['proof_file_seconds']:,.2f} s"
+                f"  engine {result['engine']['seconds']:,.2f} s, proof file "
+                f"{result['engine']['proof_file_seconds']:,.2f} s"
             )
             if size <= VERIFIERS_UP_TO:
                 log(f"the verifiers on the published proof (load average {load_average()})")
@@ -385,7 +355,7 @@ def run_size(size: int) -> dict:
     return result
 
 
-def run() -> dict:
+def run() -> Figures:
     results = [run_size(size) for size in SIZES]
     lines = figure_lines(results)
     notes = [size_note(r) for r in results] + NOTES

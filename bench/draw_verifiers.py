@@ -11,10 +11,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.common import HERE, Timer, log
+from werkzeug.serving import make_server
+
+from bench.common import HERE, Figures, Timer, log
+from spotcheck.core.database import db
+from spotcheck.draw import bundle
+from spotcheck.platform.factory import create_app
 
 #: What the page reports when the main thread was blocked (a long task: 50 ms or more).
 LONG_TASKS = """
@@ -24,10 +30,8 @@ new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__
 """
 
 
-def python_verifier(proof: Path, folder: Path) -> dict:
+def python_verifier(proof: Path, folder: Path) -> Figures:
     """``python3 spotcheck-verify.pyz PROOF.json`` in a folder of its own: its wall time and verdict."""
-    from spotcheck.draw import bundle
-
     pyz = folder / bundle.FILE_NAME
     pyz.write_bytes(bundle.build())
     python = _interpreter(shutil.which("python3") or sys.executable)
@@ -43,7 +47,7 @@ def _interpreter(found: str) -> str:
     return ran.stdout.strip() or found
 
 
-def node_verifier(proof: Path) -> dict:
+def node_verifier(proof: Path) -> Figures:
     """``node spotcheck-verify.js PROOF.json``: its wall time and verdict (None without node or the file)."""
     script = HERE.parent / "spotcheck" / "platform" / "static" / "spotcheck-verify.js"
     node = shutil.which("node")
@@ -55,13 +59,8 @@ def node_verifier(proof: Path) -> dict:
 
 
 @contextmanager
-def _served(url: str):
+def _served(url: str) -> Iterator[str]:
     """The platform on ``url`` served on a free local port (werkzeug, threaded), as a citizen reaches it."""
-    from werkzeug.serving import make_server
-
-    from spotcheck.core.database import db
-    from spotcheck.platform.factory import create_app
-
     app = create_app({"DATABASE_URL": url})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -76,13 +75,13 @@ def _served(url: str):
             db.engine.dispose()
 
 
-def browser_verifier(url: str, campaign_id: int) -> dict:
+def browser_verifier(url: str, campaign_id: int) -> Figures:
     """The public verification page in Chromium: from the click on "verify in this browser" to the last check
     shown (the proof downloaded from this server, checked in the page's Worker), the checks' own time as the
     page reports it, and the main thread's long tasks meanwhile."""
     chromium = shutil.which("chromium-headless-shell") or shutil.which("chromium")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import sync_playwright  # optional here: without it the figure is reported missing
     except ImportError:
         chromium = None
     if chromium is None:

@@ -16,14 +16,32 @@ payload in the same shape); the 10,000 run takes the first 10,000 of them
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
 import os
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
+import tracemalloc
 from pathlib import Path
+from typing import Any
 
-from bench.common import HERE, Timer, admin_connect, emit, fresh_database, log, save, vacuum_analyze
+import sqlalchemy as sa
+
+from bench.common import HERE, Figures, Line, Timer, admin_connect, emit, fresh_database, log, save, vacuum_analyze
+from bench.directory_search import load as load_entities
+from bench.public_search import _fill
+from spotcheck.core.database import db
+from spotcheck.core.policy import SCHEDULER
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.platform.factory import create_app
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.exports import commands as services, formats
+from spotcheck.tenants.exports.models import ExportRecord
 
 NAME = "export_results"
 RECORDS = int(os.environ.get("BENCH_EXPORT_RECORDS", "100000"))
@@ -35,11 +53,13 @@ _PAYLOAD = """json_build_object(
   'entity_uscc', e.code, 'entity_name', e.name, 'department_code', t.code, 'department_name', t.name,
   'campaign_code', c.code, 'campaign_title', c.title, 'check_date', v.checked_on::text,
   'check_method_code', 'onsite', 'check_method_name', '实地检查',
-  'result_category_codes', CASE WHEN v.id % 5 = 0 THEN json_build_array('pending_own_rules') ELSE json_build_array('no_problem') END,
+  'result_category_codes', CASE WHEN v.id % 5 = 0 THEN json_build_array('pending_own_rules')
+                                ELSE json_build_array('no_problem') END,
   'result_category_names', CASE WHEN v.id % 5 = 0 THEN json_build_array('发现问题待后续处理：违反本部门其他规定')
                                 ELSE json_build_array('未发现问题') END,
   'items', json_build_array(json_build_object('item_code', 'YJJ-001', 'item_name', '危险化学品经营单位安全生产检查',
-      'category_codes', CASE WHEN v.id % 5 = 0 THEN json_build_array('pending_own_rules') ELSE json_build_array('no_problem') END,
+      'category_codes', CASE WHEN v.id % 5 = 0 THEN json_build_array('pending_own_rules')
+                             ELSE json_build_array('no_problem') END,
       'category_names', CASE WHEN v.id % 5 = 0 THEN json_build_array('发现问题待后续处理：违反本部门其他规定')
                              ELSE json_build_array('未发现问题') END,
       'findings', CASE WHEN v.id % 5 = 0 THEN '应急预案未按规定演练，已责令限期整改。' ELSE '' END)),
@@ -51,15 +71,14 @@ _PAYLOAD = """json_build_object(
   'correction_reason', '')"""
 
 
-def load(url: str) -> dict:
+def load(url: str) -> Figures:
     """``RECORDS`` entities, a visit and a published result each in one campaign, and the outbox."""
-    from bench.directory_search import load as load_entities
-    from bench.public_search import _fill
-
     with Timer() as timer:
         load_entities(url, RECORDS)
         with admin_connect(url, autocommit=False) as conn:
-            tenant_id, code = conn.execute("SELECT id, code FROM tenant WHERE code = 'YJJ'").fetchone()
+            found = conn.execute("SELECT id FROM tenant WHERE code = 'YJJ'").fetchone()
+            assert found is not None  # the demo's 应急管理局
+            tenant_id = found[0]
             _fill(
                 conn,
                 "campaign",
@@ -74,7 +93,9 @@ def load(url: str) -> dict:
                 },
                 "(SELECT 1) AS one",
             )
-            campaign_id = conn.execute("SELECT max(id) FROM campaign").fetchone()[0]
+            row = conn.execute("SELECT max(id) FROM campaign").fetchone()
+            assert row is not None  # the query answers one row
+            campaign_id = row[0]
             _fill(
                 conn,
                 "visit",
@@ -140,14 +161,11 @@ def reset(url: str) -> None:
 # --- one measurement, in a process of its own ------------------------------------------------------
 
 
-def _platform(count: int, out: Path) -> dict:
-    from spotcheck.core.policy import SCHEDULER
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.exports import commands as services
-
+def _platform(count: int, out: Path) -> Figures:
     with tenant_scope(_tenant()):
         with Timer() as built:
             batch = services.build_batch(actor=SCHEDULER)
+        assert batch is not None  # the outbox holds the loaded records
         with Timer() as delivered:
             counts = services.deliver_waiting(SCHEDULER)
     assert batch.records == count and counts == {"delivered": 1, "failed": 0}, (batch.records, counts)
@@ -161,19 +179,8 @@ def _platform(count: int, out: Path) -> dict:
     }
 
 
-def _naive(count: int, out: Path) -> dict:
+def _naive(count: int, out: Path) -> Figures:
     """Load every row with the ORM, serialise everything in memory, then write and hash the files."""
-    import csv
-    import hashlib
-    import io
-
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.exports import formats
-    from spotcheck.tenants.exports.models import ExportRecord
-
     with tenant_scope(_tenant()):
         rows = db.session.scalars(
             sa.select(ExportRecord).where(ExportRecord.batch_id.is_(None)).order_by(ExportRecord.id).limit(count)
@@ -196,22 +203,11 @@ def _naive(count: int, out: Path) -> dict:
 
 
 def _tenant() -> int:
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.accounts.models import Tenant
-
-    return db.session.scalar(sa.select(Tenant.id).where(Tenant.code == "YJJ"))
+    return db.session.scalars(sa.select(Tenant.id).where(Tenant.code == "YJJ")).one()
 
 
-def measure(url: str, mode: str, count: int, traced: bool) -> dict:
+def measure(url: str, mode: str, count: int, traced: bool) -> Figures:
     """Runs in the child process: one export, its time and peak memory."""
-    import resource
-    import tracemalloc
-
-    from spotcheck.core.database import db
-    from spotcheck.platform.factory import create_app
-
     folder = Path(tempfile.mkdtemp(prefix="spotcheck-bench-export-"))
     app = create_app(
         {
@@ -232,8 +228,6 @@ def measure(url: str, mode: str, count: int, traced: bool) -> dict:
         rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         db.session.remove()
         db.engine.dispose()
-    import shutil
-
     shutil.rmtree(folder, ignore_errors=True)
     return {
         "mode": mode,
@@ -247,7 +241,7 @@ def measure(url: str, mode: str, count: int, traced: bool) -> dict:
     }
 
 
-def _child(url: str, mode: str, count: int, traced: bool) -> dict:
+def _child(url: str, mode: str, count: int, traced: bool) -> Figures:
     completed = subprocess.run(
         [
             sys.executable,
@@ -277,8 +271,8 @@ def _mib(size: float) -> str:
     return f"{size / (1 << 20):,.1f} MB"
 
 
-def run() -> dict:
-    runs = {}
+def run() -> Figures:
+    runs: dict[tuple[str, int, bool], dict[str, Any]] = {}
     with fresh_database("export") as url:
         log(f"writing {RECORDS:,} entities, visits, published results and their outbox records")
         loaded = load(url)
@@ -291,7 +285,7 @@ def run() -> dict:
                     runs[(mode, count, traced)] = _child(url, mode, count, traced)
         reset(url)
 
-    def fig(mode, count, key, traced=False):
+    def fig(mode: str, count: int, key: str, traced: bool = False) -> float:
         return runs[(mode, count, traced)][key]
 
     p_time, n_time = fig("platform", RECORDS, "seconds"), fig("naive", RECORDS, "seconds")
@@ -300,7 +294,7 @@ def run() -> dict:
     p_py = {c: fig("platform", c, "python_peak_bytes", True) for c in (SMALL, RECORDS)}
     n_py = {c: fig("naive", c, "python_peak_bytes", True) for c in (SMALL, RECORDS)}
     flat_rss, flat_py = p_rss[RECORDS] / p_rss[SMALL], p_py[RECORDS] / p_py[SMALL]
-    lines = [
+    lines: list[Line] = [
         {
             "figure_name": f"batch export {RECORDS:,} (build + deliver)",
             "figure": f"{p_time:,.1f} s",
@@ -347,8 +341,10 @@ def run() -> dict:
     platform_big = runs[("platform", RECORDS, False)]
     notes = [
         f"Memory flat (at most {FLAT}× from {SMALL:,} to {RECORDS:,} records): peak RSS {flat_rss:.2f}× "
-        f"({'yes' if flat_rss <= FLAT else 'NO'}), peak Python heap {flat_py:.2f}× ({'yes' if flat_py <= FLAT else 'NO'}).",
-        f"Batch export of {RECORDS:,}: {platform_big['build_seconds']:,.1f} s building (claim with FOR UPDATE SKIP LOCKED, "
+        f"({'yes' if flat_rss <= FLAT else 'NO'}), peak Python heap {flat_py:.2f}× "
+        f"({'yes' if flat_py <= FLAT else 'NO'}).",
+        f"Batch export of {RECORDS:,}: {platform_big['build_seconds']:,.1f} s building (claim with FOR UPDATE SKIP "
+        "LOCKED, "
         f"stream {RECORDS:,} records 2,000 at a time through a server-side cursor into the two files, number, store, "
         f"manifest, commit) and {platform_big['deliver_seconds']:,.1f} s delivering into a folder; files "
         f"{_mib(platform_big['jsonl_bytes'])} JSON Lines and {_mib(platform_big['csv_bytes'])} CSV.",

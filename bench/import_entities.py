@@ -21,11 +21,25 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
+import time
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
-from bench.common import ENTITIES, ORM_ROWS, TODAY, Timer, app_context, emit, fresh_database, log, save
+import sqlalchemy as sa
+
+from bench.city_world import user_named
+from bench.common import ENTITIES, ORM_ROWS, TODAY, Figures, Line, Timer, app_context, emit, fresh_database, log, save
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.demo.registry import as_spreadsheet_row, city
+from spotcheck.tenants.directory import bulk
+from spotcheck.tenants.directory.bulk import ENTITY_FIELDS
+from spotcheck.tenants.directory.checks import clean_entity
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.spreadsheets.columns import DIRECTORY
+from spotcheck.tenants.spreadsheets.commands import run_import
 
 #: A city's million keeps the plain name; a province's run (BENCH_ENTITIES=10000000) is recorded beside it.
 NAME = "import_entities" if ENTITIES == 1_000_000 else f"import_entities_{ENTITIES}"
@@ -44,18 +58,14 @@ PAGE_IMPORT_UP_TO = 1_000_000
 PAGE_IMPORTER = "scj_admin"
 
 
-def spreadsheet_rows(count: int) -> Iterator[dict]:
+def spreadsheet_rows(count: int) -> Iterator[dict[str, str]]:
     """``count`` rows as a filled-in spreadsheet gives them (text cells, Chinese names)."""
-    from spotcheck.demo.registry import as_spreadsheet_row, city
-
     return (as_spreadsheet_row(row) for row, _entries in city(0, count, today=TODAY))
 
 
 def write_rows(path: Path, count: int) -> list[str]:
     """The generated rows into ``path`` (tab-separated text cells); returns the columns."""
-    from spotcheck.tenants.directory.bulk import ENTITY_FIELDS
-
-    with open(path, "w", encoding="utf-8", newline="") as out:
+    with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=ENTITY_FIELDS, delimiter="\t", quoting=csv.QUOTE_MINIMAL)
         for number, row in enumerate(spreadsheet_rows(count), start=1):
             writer.writerow(row)
@@ -64,22 +74,17 @@ def write_rows(path: Path, count: int) -> list[str]:
     return list(ENTITY_FIELDS)
 
 
-def read_rows(path: Path, limit: int | None = None) -> Iterator[dict]:
+def read_rows(path: Path, limit: int | None = None) -> Iterator[dict[str, str]]:
     """The rows of the file, one dict of text cells at a time."""
-    from spotcheck.tenants.directory.bulk import ENTITY_FIELDS
-
-    with open(path, encoding="utf-8", newline="") as source:
+    with path.open(encoding="utf-8", newline="") as source:
         yield from islice(csv.DictReader(source, fieldnames=ENTITY_FIELDS, delimiter="\t"), limit)
 
 
 def write_directory_file(path: Path, count: int) -> None:
     """The generated rows as a department fills the directory template, saved as CSV: the template's Chinese
     headers, the registry's columns and the bureau's entry of each (监管类别, 风险等级, 标签, 上次检查日期)."""
-    from spotcheck.demo.registry import as_spreadsheet_row, city
-    from spotcheck.tenants.spreadsheets.columns import DIRECTORY
-
     headers = {column.key: column.header for column in DIRECTORY.columns if column.key}
-    with open(path, "w", encoding="utf-8", newline="") as out:
+    with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(headers.values())
         for row, entries in city(0, count, today=TODAY):
@@ -94,14 +99,9 @@ def write_directory_file(path: Path, count: int) -> None:
             writer.writerow(cells[key] for key in headers)
 
 
-def page_import(url: str, path: Path) -> dict:
+def page_import(url: str, path: Path) -> Figures:
     """The directory file imported as the bureau's administrator imports it from the page (the job's command,
     checked, staged and merged, committed). Returns the timing and what the job reported."""
-    from bench.city_world import user_named
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.spreadsheets.columns import DIRECTORY
-    from spotcheck.tenants.spreadsheets.commands import run_import
-
     with app_context(url):
         actor = user_named(PAGE_IMPORTER)
         with tenant_scope(actor.tenant_id), Timer() as timer:  # as the job runs it, in the department's scope
@@ -112,17 +112,13 @@ def page_import(url: str, path: Path) -> dict:
     return {"seconds": timer.seconds, "result": result, "load": os.getloadavg()[0]}
 
 
-def bulk_import(url: str, rows) -> dict:
+def bulk_import(url: str, rows: Iterable[dict[str, str]]) -> Figures:
     """Validate every row while streaming it into COPY; commit once. Returns the timings."""
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory import bulk
-    from spotcheck.tenants.directory.checks import clean_entity
-
-    marks = []
+    marks: list[tuple[int, float]] = []
     with app_context(url), Timer() as timer:
-        errors = []
+        errors: list[tuple[int, object]] = []
 
-        def cleaned():
+        def cleaned() -> Iterator[dict[str, Any]]:
             for number, raw in enumerate(rows, start=1):
                 clean, problems = clean_entity(raw)
                 if problems:
@@ -139,17 +135,11 @@ def bulk_import(url: str, rows) -> dict:
 
 
 def timer_now() -> float:
-    import time
-
     return time.perf_counter()
 
 
-def orm_import(url: str, rows) -> dict:
+def orm_import(url: str, rows: Iterable[dict[str, str]]) -> Figures:
     """The baseline: the same validation, then one ORM object added and flushed per row."""
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory.checks import clean_entity
-    from spotcheck.tenants.directory.models import Entity
-
     with app_context(url), Timer() as timer:
         count = 0
         for raw in rows:
@@ -163,32 +153,24 @@ def orm_import(url: str, rows) -> dict:
 
 
 def count_entities(url: str) -> int:
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.tenants.directory.models import Entity
-
     with app_context(url):
-        return db.session.scalar(sa.select(sa.func.count()).select_from(Entity))
+        return db.session.execute(sa.select(sa.func.count()).select_from(Entity)).scalar_one()
 
 
 def rebuilt_indexes(url: str) -> list[str]:
     """The registry's indexes a first load drops and builds again: all but its primary key."""
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-
     with app_context(url):
         return list(
             db.session.scalars(
                 sa.text(
-                    "SELECT indexname FROM pg_indexes WHERE tablename = 'entity' AND indexname <> 'pk_entity' ORDER BY indexname"
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'entity' AND indexname <> 'pk_entity' ORDER BY "
+                    "indexname"
                 )
             )
         )
 
 
-def run() -> dict:
+def run() -> Figures:
     with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
         path = Path(folder) / "entities.tsv"
         log(f"generating {ENTITIES:,} spreadsheet rows (the demo city's generator) into {path}")
@@ -201,7 +183,7 @@ def run() -> dict:
         return _measure(path, sheet)
 
 
-def _measure(path: Path, sheet: Path | None) -> dict:
+def _measure(path: Path, sheet: Path | None) -> Figures:
     total, sample = ENTITIES, min(ORM_ROWS, ENTITIES)  # the rows themselves are read from the file each time
     log(f"row-at-a-time ORM insert of {sample:,} rows")
     with fresh_database("orm") as url:
@@ -230,7 +212,8 @@ def _measure(path: Path, sheet: Path | None) -> dict:
     page = None
     if sheet:
         log(
-            f"the page's import job of the same {total:,} rows with the bureau's entries ({sheet.name}, checked, staged and merged)"
+            f"the page's import job of the same {total:,} rows with the bureau's entries ({sheet.name}, checked, "
+            "staged and merged)"
         )
         with fresh_database("page") as url:
             page = page_import(url, sheet)
@@ -247,8 +230,11 @@ def _measure(path: Path, sheet: Path | None) -> dict:
     ratio = orm_full / full["seconds"]
     goal = f"≥ {GOAL_RATIO:g}× the ORM: {'within' if ratio >= GOAL_RATIO else 'OVER'}"
     if total >= 10_000_000:
-        goal += f"; ≤ {GOAL_PROVINCE_SECONDS / 60:g} min: {'within' if full['seconds'] <= GOAL_PROVINCE_SECONDS else 'OVER'}"
-    lines = [
+        goal += (
+            f"; ≤ {GOAL_PROVINCE_SECONDS / 60:g} min: "
+            f"{'within' if full['seconds'] <= GOAL_PROVINCE_SECONDS else 'OVER'}"
+        )
+    lines: list[Line] = [
         {
             "figure_name": f"bulk import {total:,} entities",
             "figure": f"{full['seconds']:,.1f} s",
@@ -295,11 +281,13 @@ def _measure(path: Path, sheet: Path | None) -> dict:
     notes = [
         (
             f"The ORM baseline inserted the same {total:,} rows one at a time in its own database in the same run "
-            f"({orm_full:,.1f} s; {orm_full / total * 1000:.2f} ms a row, against {orm['seconds'] / sample * 1000:.2f} ms "
+            f"({orm_full:,.1f} s; {orm_full / total * 1000:.2f} ms a row, against {orm['seconds'] / sample * 1000:.2f} "
+            "ms "
             f"a row over its first {sample:,}), as the bulk path imported them."
             if measured
             else f"The ORM baseline was measured on the first {sample:,} rows in the same run and extrapolated "
-            f"linearly to {total:,} rows ({orm['seconds']:,.2f} s × {total // sample}): inserting them all one at a time "
+            f"linearly to {total:,} rows ({orm['seconds']:,.2f} s × {total // sample}): inserting them all one at a "
+            "time "
             f"would take hours (it is measured whole up to {ORM_WHOLE_UP_TO:,} rows); an ORM insert into a table that "
             "already holds millions of rows is not faster, so the extrapolation favours the baseline."
         ),
@@ -315,12 +303,14 @@ def _measure(path: Path, sheet: Path | None) -> dict:
         "0042); the primary key is kept up. A smaller import merges with one INSERT … ON CONFLICT (code) DO UPDATE.",
         "The re-import takes the update path for every row; unchanged rows are not rewritten."
         if again
-        else f"The re-import of every row (the update path) is measured up to {REIMPORT_UP_TO:,} rows, not at this size.",
+        else f"The re-import of every row (the update path) is measured up to {REIMPORT_UP_TO:,} rows, "
+        "not at this size.",
         (
             f"The page's import job: the same {total:,} rows as a CSV file with the directory template's Chinese "
             f"headers and the bureau's entry of each, imported by {PAGE_IMPORTER} through the import command into a "
             "registry holding none (its first load): the file read once, every row checked and streamed as it is "
-            "into a staging table (COPY), then merged — the registry, then the bureau's directory — and committed. It reported "
+            "into a staging table (COPY), then merged — the registry, then the bureau's directory — and committed. "
+            "It reported "
             + ", ".join(f"{key} {page['result'][key]:,}" for key in ("entities_created", "created"))
             + "; "
             "its baseline, the ORM inserting the entities alone, does less."

@@ -42,12 +42,17 @@ import platform
 import random
 import statistics
 from collections import Counter
-from datetime import datetime, timezone
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from itertools import permutations
+from typing import Any
 
 from bench import common
-from bench.common import Timer, emit, log, median
+from bench.common import Figures, Line, Timer, emit, log, median
 from bench.draw_data import credit_code
+from spotcheck.draw import new_nonce
+from spotcheck.draw.target_frames import frame_file, parse_frame_file
+from spotcheck.draw.targets import draw_targets_from_file, expected_separate_visits, visits
 
 NAME = "joint_draw"
 ENTITIES = int(os.environ.get("BENCH_JOINT_ENTITIES", "100000"))
@@ -165,7 +170,7 @@ RATIOS = {
     "HBJ": (2000, 1000, 500, 200),
 }
 RULES = {
-    group: {stratum: {"ratio_bp": bp, "min": 1} for stratum, bp in zip("ABCD", ratios)}
+    group: {stratum: {"ratio_bp": bp, "min": 1} for stratum, bp in zip("ABCD", ratios, strict=True)}
     for group, ratios in RATIOS.items()
 }
 #: Risk classes from the shared latent risk plus the department's own judgement (noise):
@@ -188,7 +193,7 @@ def stratum(risk: float) -> str:
     return next((name for bound, name in BOUNDS if risk >= bound), "D")
 
 
-def directories(entities) -> dict[str, list[tuple[str, str, str]]]:
+def directories(entities: list[tuple[str, str, float]]) -> dict[str, list[tuple[str, str, str]]]:
     """Each department's frame rows ``(group, stratum, id)``: a subset of the registry by industry,
     each entry in the department's risk class."""
     rng = random.Random(SEED + 1)
@@ -209,10 +214,7 @@ def single_frame(joint_rows: list[tuple[str, str, str]]) -> list[tuple[str, str,
 # --- the draws ---------------------------------------------------------------------------------------
 
 
-def timed_draw(campaign: str, file: bytes, rules: dict) -> tuple[dict, float]:
-    from spotcheck.draw import new_nonce
-    from spotcheck.draw.targets import draw_targets_from_file
-
+def timed_draw(campaign: str, file: bytes, rules: dict[str, dict[str, dict[str, int]]]) -> tuple[Figures, float]:
     gc.collect()
     with Timer() as timer:
         proof = draw_targets_from_file(
@@ -221,13 +223,11 @@ def timed_draw(campaign: str, file: bytes, rules: dict) -> tuple[dict, float]:
     return proof, timer.seconds
 
 
-def checks(selected: dict) -> int:
+def checks(selected: Mapping[str, Mapping[str, Sequence[str]]]) -> int:
     return sum(len(ids) for strata in selected.values() for ids in strata.values())
 
 
-def joint_round(number: int, joint_file: bytes) -> dict:
-    from spotcheck.draw.targets import visits
-
+def joint_round(number: int, joint_file: bytes) -> Figures:
     proof, seconds = timed_draw(f"联合抽查〔2026〕{number}号", joint_file, RULES)
     per_entity = visits(proof["selected"])
     return {
@@ -239,7 +239,7 @@ def joint_round(number: int, joint_file: bytes) -> dict:
     }
 
 
-def separate_round(number: int, files: dict[str, bytes]) -> dict:
+def separate_round(number: int, files: dict[str, bytes]) -> Figures:
     """Five campaigns, each department its own frame and nonce: the union of their selections."""
     union: set[str] = set()
     made, seconds = 0, 0.0
@@ -251,7 +251,7 @@ def separate_round(number: int, files: dict[str, bytes]) -> dict:
     return {"visits": len(union), "checks": made, "seconds": seconds}
 
 
-def single_round(number: int, single_file: bytes) -> dict:
+def single_round(number: int, single_file: bytes) -> Figures:
     proof, seconds = timed_draw(f"市监抽〔2026〕{number}号", single_file, {"SCJ": RULES["SCJ"]})
     return {"checks": checks(proof["selected"]), "seconds": seconds}
 
@@ -263,10 +263,7 @@ def load_average() -> float:
 # --- the run -------------------------------------------------------------------------------------------
 
 
-def run() -> dict:
-    from spotcheck.draw.target_frames import frame_file, parse_frame_file
-    from spotcheck.draw.targets import expected_separate_visits
-
+def run() -> Figures:
     log(f"registry of {ENTITIES:,} entities and five departments' directories (not timed)")
     entities = registry(ENTITIES)
     rows = directories(entities)
@@ -289,10 +286,13 @@ def run() -> dict:
     )
     del entities, rows, joint_rows
 
-    joint, separate, single = [], [], []
+    joint: list[dict[str, Any]] = []
+    separate: list[dict[str, Any]] = []
+    single: list[dict[str, Any]] = []
     loads = [load_average()]
     for number in range(1, ROUNDS + 1):
-        ways = [
+        # each way with the frame files it draws from (one file, or one per department)
+        ways: list[tuple[str, Callable[[int, Any], dict[str, Any]], bytes | dict[str, bytes]]] = [
             ("joint", joint_round, joint_file),
             ("separate", separate_round, files),
             ("single", single_round, single_file),
@@ -335,7 +335,7 @@ def run() -> dict:
         f"joint ÷ five separate {joint_seconds / separate_seconds:.3f}"
     )
 
-    lines = [
+    lines: list[Line] = [
         {
             "figure_name": f"coordinated draw: visits (mean of {ROUNDS})",
             "figure": f"{joint_visits:,.0f}",
@@ -456,7 +456,7 @@ def run() -> dict:
     return result
 
 
-def save(result: dict) -> None:
+def save(result: Figures) -> None:
     """``common.save``, with this module's own size overrides counted as a trial, and without
     PostgreSQL if it is not reachable (this benchmark does not need it)."""
     previous = common.TRIAL
@@ -464,19 +464,19 @@ def save(result: dict) -> None:
     try:
         try:
             common.save(NAME, result)
-        except Exception as exc:  # noqa: BLE001 — common.machine() asks PostgreSQL for its version
+        except Exception as exc:
             log(f"PostgreSQL not reachable for the machine details ({type(exc).__name__}); saving without them")
             _save_without_database(result)
     finally:
         common.TRIAL = previous
 
 
-def _save_without_database(result: dict) -> None:
+def _save_without_database(result: Figures) -> None:
     folder = common.RESULTS / "trial" if common.TRIAL else common.RESULTS
     folder.mkdir(parents=True, exist_ok=True)
     if common.TRIAL:
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
-    machine = {
+    machine: dict[str, object] = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "postgresql": "not used",
@@ -486,7 +486,7 @@ def _save_without_database(result: dict) -> None:
     }
     result = {
         "benchmark": NAME,
-        "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine,
         **result,
     }

@@ -17,10 +17,19 @@ from __future__ import annotations
 
 import gc
 import os
+import statistics
+
+import sqlalchemy as sa
 
 from bench import draw_inspectors as setup_draw
-from bench.common import Timer, app_context, emit, fresh_database, log, save
+from bench.common import Figures, Line, Timer, app_context, emit, fresh_database, log, save
 from bench.draw_data import load, load_average, setup
+from spotcheck.core.database import db
+from spotcheck.core.job_models import Job
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.notices.models import Notice
+from spotcheck.tenants.results import commands as results
 
 NAME = "notices_pdf"
 VISITS = int(os.environ.get("BENCH_NOTICE_VISITS", "1000"))
@@ -30,9 +39,7 @@ CAMPAIGN, BUDGET_SECONDS = 3000, 120
 
 def floor(samples: int = 30) -> float:
     """WeasyPrint's own time for a one-line page, per document (median of ``samples``)."""
-    import statistics
-
-    from weasyprint import HTML
+    from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships no types; here: +1.6–2.0 s to `python -m bench`'s start (measured), for one benchmark
 
     HTML(string="<p>预热</p>").write_pdf()
     times = []
@@ -43,13 +50,9 @@ def floor(samples: int = 30) -> float:
     return statistics.median(times)
 
 
-def leaders(url: str, tenant: int, campaign_id: int) -> dict:
+def leaders(url: str, tenant: int, campaign_id: int) -> Figures:
     """A team leader named on every visit: first one by one with the single command (the baseline),
     then all at once by a rule (the bulk command, one action of the planner's)."""
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
-
     with app_context(url), tenant_scope(tenant):
         planner = setup_draw.users()["scj_planner"]
         campaign = campaigns.get_campaign(campaign_id)
@@ -72,15 +75,7 @@ def leaders(url: str, tenant: int, campaign_id: int) -> dict:
         }
 
 
-def hand_out(url: str, tenant: int, campaign_id: int) -> dict:
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.job_models import Job
-    from spotcheck.core.scoping import tenant_scope
-    from spotcheck.tenants.notices.models import Notice
-    from spotcheck.tenants.results import commands as results
-
+def hand_out(url: str, tenant: int, campaign_id: int) -> Figures:
     with app_context(url), tenant_scope(tenant):
         planner = setup_draw.users()["scj_planner"]
         gc.collect()
@@ -90,6 +85,7 @@ def hand_out(url: str, tenant: int, campaign_id: int) -> dict:
         job = db.session.scalar(sa.select(Job).where(Job.kind == "notices.campaign").order_by(Job.id.desc()))
         kinds = dict(db.session.execute(sa.select(Notice.kind, sa.func.count()).group_by(Notice.kind)).all())
         size = db.session.scalar(sa.select(sa.func.sum(Notice.size)))
+        assert job is not None and job.started_at is not None and job.finished_at is not None  # the hand-out's job ran
         job_seconds = (job.finished_at - job.started_at).total_seconds()
         return {
             "seconds": total.seconds,
@@ -101,7 +97,7 @@ def hand_out(url: str, tenant: int, campaign_id: int) -> dict:
         }
 
 
-def run() -> dict:
+def run() -> Figures:
     setup_draw.VISITS, setup_draw.INSPECTORS, setup_draw.RECUSALS = VISITS, 300, 50
     with fresh_database("notices") as url:
         log(f"loading {int(VISITS * 1.03) + 10:,} entities, drawing {VISITS:,} visits and their teams (not timed)")
@@ -117,7 +113,7 @@ def run() -> dict:
     base = floor()
     projected_documents = round(documents * CAMPAIGN / VISITS)
     projected = per_notice * projected_documents
-    lines = [
+    lines: list[Line] = [
         {
             "figure_name": f"notices job, {documents:,} PDF documents",
             "figure": f"{measured['job_seconds']:,.1f} s",
@@ -143,14 +139,17 @@ def run() -> dict:
     notes = [
         f"{measured['documents'].get('inspection', 0):,} inspection notices (one per visit) and "
         f"{measured['documents'].get('assignment', 0):,} assignment notices (one per inspector on a team), "
-        f"{measured['bytes'] / documents / 1024:,.0f} KB a document on average (fonts embedded, subset); job {measured['status']}.",
+        f"{measured['bytes'] / documents / 1024:,.0f} KB a document on average (fonts embedded, subset); job "
+        f"{measured['status']}.",
         "The job lays out each document with ReportLab (A4, the CJK font embedded as a subset), stores it through the "
         "core storage with its SHA-256 and records it, all in the job's one transaction.",
         f"Projected for a campaign of {CAMPAIGN:,} visits ({projected_documents:,} documents at this mix): "
-        f"{projected:,.0f} s of one worker, budget {BUDGET_SECONDS} s ({'within' if projected <= BUDGET_SECONDS else 'OVER'}).",
+        f"{projected:,.0f} s of one worker, budget {BUDGET_SECONDS} s "
+        f"({'within' if projected <= BUDGET_SECONDS else 'OVER'}).",
         f"Team leaders by a rule: {named['bulk_seconds']:,.2f} s for {named['visits']:,} visits, so about "
         f"{named['bulk_seconds'] * CAMPAIGN / VISITS:,.1f} s for {CAMPAIGN:,} (an action's budget is 2 s).",
-        f"Load average {measured['load_average'][0]} before, {measured['load_average'][1]} after, on {os.cpu_count()} CPUs.",
+        f"Load average {measured['load_average'][0]} before, {measured['load_average'][1]} after, on {os.cpu_count()} "
+        "CPUs.",
     ]
     result = {
         "title": TITLE,

@@ -29,8 +29,13 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psycopg
+from psycopg.rows import TupleRow
+
 from bench.common import (
     HERE,
+    Figures,
+    Line,
     Timer,
     admin_connect,
     emit,
@@ -43,6 +48,7 @@ from bench.common import (
     vacuum_analyze,
     web_workers,
 )
+from bench.directory_search import load as load_entities
 
 NAME = "public_search"
 ENTITIES = int(os.environ.get("BENCH_PS_ENTITIES", "100000"))
@@ -57,7 +63,13 @@ TITLE = (
 )
 
 
-def _fill(conn, table: str, overrides: dict[str, str], source: str, params: dict | None = None) -> int:
+def _fill(
+    conn: psycopg.Connection[TupleRow],
+    table: str,
+    overrides: dict[str, str],
+    source: str,
+    params: dict[str, object] | None = None,
+) -> int:
     """INSERT … SELECT into ``table``: every NOT NULL column without a default gets a neutral value
     of its type, ``overrides`` (column → SQL expression) the rest; ``source`` is the FROM clause."""
     neutral = {
@@ -75,7 +87,8 @@ def _fill(conn, table: str, overrides: dict[str, str], source: str, params: dict
     columns = {
         name: neutral[kind]
         for name, kind in conn.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s AND is_nullable = 'NO' "
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s AND is_nullable = "
+            "'NO' "
             "AND column_default IS NULL",
             (table,),
         ).fetchall()
@@ -86,11 +99,9 @@ def _fill(conn, table: str, overrides: dict[str, str], source: str, params: dict
     return conn.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM {source}", params).rowcount
 
 
-def load(url: str) -> dict:
+def load(url: str) -> Figures:
     """100,000 registry entities (the city generator, bulk path), then per entity one published
     result in each of ten campaigns of the three departments, written in SQL as the owner."""
-    from bench.directory_search import load as load_entities
-
     with Timer() as timer:
         entities = load_entities(url, ENTITIES)
         with admin_connect(url, autocommit=False) as conn:
@@ -114,7 +125,9 @@ def load(url: str) -> dict:
                     },
                     "(SELECT 1) AS one",
                 )
-                campaign_id = conn.execute("SELECT max(id) FROM campaign").fetchone()[0]
+                row = conn.execute("SELECT max(id) FROM campaign").fetchone()
+                assert row is not None  # the query answers one row
+                campaign_id = row[0]
                 campaigns.append((campaign_id, tenant_id))
             log(f"{len(campaigns)} campaigns; writing {ENTITIES * PER_ENTITY:,} visits")
             for campaign_id, tenant_id in campaigns:
@@ -165,7 +178,8 @@ def load(url: str) -> dict:
             )
             conn.execute(
                 "INSERT INTO published_entity (entity_id, results, last_published_at, name, code) SELECT "
-                "r.entity_id, count(*), max(r.published_at), min(e.name), min(e.code) FROM published_result r JOIN entity e ON "
+                "r.entity_id, count(*), max(r.published_at), min(e.name), min(e.code) FROM published_result r JOIN "
+                "entity e ON "
                 "e.id = r.entity_id WHERE r.current GROUP BY r.entity_id"
             )
             conn.commit()
@@ -189,13 +203,14 @@ def _serve(url: str, port: int, folder: Path) -> subprocess.Popen:
         "SPOTCHECK_STORAGE": str(folder / "storage"),
         "REDIS_URL": "",
     }
-    server = subprocess.Popen(
-        gunicorn_command("bench.search_app:app", port, WORKERS),
-        env=env,
-        cwd=HERE.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=open(folder / "gunicorn.log", "w"),
-    )
+    with (folder / "gunicorn.log").open("w", encoding="utf-8") as log_file:
+        server = subprocess.Popen(
+            gunicorn_command("bench.search_app:app", port, WORKERS),
+            env=env,
+            cwd=HERE.parent,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+        )
     for _ in range(120):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
@@ -206,42 +221,43 @@ def _serve(url: str, port: int, folder: Path) -> subprocess.Popen:
     raise RuntimeError(f"gunicorn did not start: see {folder / 'gunicorn.log'}")
 
 
-def _locust(port: int, path: str, queries_file: Path, folder: Path, label: str) -> dict:
+def _locust(port: int, path: str, queries_file: Path, folder: Path, label: str) -> Figures:
     """One headless locust run against ``path``: warm-up, then the timed window; p50/p95 in ms."""
     env = {**os.environ, "BENCH_PATH": path, "BENCH_QUERIES_FILE": str(queries_file)}
     for run, seconds in (("warmup", WARMUP), ("timed", SECONDS)):
         prefix = folder / f"{label}-{run}"
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "locust",
-                "-f",
-                str(HERE / "search_locustfile.py"),
-                "--headless",
-                "-u",
-                str(USERS),
-                "-r",
-                str(USERS),
-                "-t",
-                f"{seconds}s",
-                "--host",
-                f"http://127.0.0.1:{port}",
-                "--csv",
-                str(prefix),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "--stop-timeout",
-                "5",
-            ],
-            env=env,
-            cwd=HERE.parent,
-            check=False,
-            stdout=subprocess.DEVNULL,
-            stderr=open(folder / f"{label}-{run}.log", "w"),
-        )
-    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        with (folder / f"{label}-{run}.log").open("w", encoding="utf-8") as log_file:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(HERE / "search_locustfile.py"),
+                    "--headless",
+                    "-u",
+                    str(USERS),
+                    "-r",
+                    str(USERS),
+                    "-t",
+                    f"{seconds}s",
+                    "--host",
+                    f"http://127.0.0.1:{port}",
+                    "--csv",
+                    str(prefix),
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                    "--stop-timeout",
+                    "5",
+                ],
+                env=env,
+                cwd=HERE.parent,
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=log_file,
+            )
+    with Path(f"{prefix}_stats.csv").open(encoding="utf-8") as handle:
         total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
     return {
         "p50_ms": float(total["50%"]),
@@ -252,7 +268,7 @@ def _locust(port: int, path: str, queries_file: Path, folder: Path, label: str) 
     }
 
 
-def run() -> dict:
+def run() -> Figures:
     folder = Path(tempfile.mkdtemp(prefix="bench-search-"))
     loads_before = os.getloadavg()[0]
     with fresh_database("public") as url:
@@ -277,7 +293,7 @@ def run() -> dict:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
     search, floor, common = measured["search"], measured["healthz"], measured["common"]
-    lines = [
+    lines: list[Line] = [
         {
             "figure_name": "search p50",
             "figure": f"{search['p50_ms']:.0f} ms",
@@ -317,11 +333,14 @@ def run() -> dict:
     ]
     notes = [
         f"{ENTITIES:,} registry entities (the demo city's generator, bulk path) and {loaded['results']:,} published "
-        f"results (ten campaigns of three departments, one result each per entity), loaded in {loaded['seconds']:.0f} s, "
+        f"results (ten campaigns of three departments, one result each per entity), loaded in {loaded['seconds']:.0f} "
+        "s, "
         "then VACUUM ANALYZE.",
-        f"gunicorn on 127.0.0.1 with {WORKERS} sync workers (as deployed: bench.common.gunicorn_command); locust headless, {USERS} users without "
+        f"gunicorn on 127.0.0.1 with {WORKERS} sync workers (as deployed: bench.common.gunicorn_command); locust "
+        f"headless, {USERS} users without "
         f"think time, {WARMUP} s warm-up then {SECONDS} s timed, each load after the other on the same server.",
-        f"{len(queries)} queries: brand and name fragments, whole names, codes and code prefixes; each request takes one "
+        f"{len(queries)} queries: brand and name fragments, whole names, codes and code prefixes; each request takes "
+        "one "
         "at random, page 1 (four in five) or pages 2–5.",
         "Requests and failures: "
         + "; ".join(f"{label} {m['requests']:,} / {m['failures']}" for label, m in measured.items())

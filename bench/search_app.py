@@ -26,11 +26,11 @@ _MATCH = (
 
 @bench.route("/common-search")
 @public
-def common_search():
+def common_search() -> str:
     text = (request.args.get("q") or "").strip()[: register.SEARCH_LENGTH]
     page = max(1, int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1)
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    total = db.session.execute(sa.text(f"SELECT count(DISTINCT e.id) {_MATCH}"), {"pattern": pattern}).scalar()
+    total = db.session.execute(sa.text(f"SELECT count(DISTINCT e.id) {_MATCH}"), {"pattern": pattern}).scalar_one()
     rows = db.session.execute(
         sa.text(
             f"SELECT e.id, count(*) AS results, max(r.published_at) AS last {_MATCH} "

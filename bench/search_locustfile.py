@@ -5,16 +5,17 @@ time. ``/healthz`` is asked as it is."""
 import json
 import os
 import random
+from pathlib import Path
 
 from locust import FastHttpUser, task
 
 PATH = os.environ["BENCH_PATH"]
-QUERIES = json.loads(open(os.environ["BENCH_QUERIES_FILE"], encoding="utf-8").read())
+QUERIES = json.loads(Path(os.environ["BENCH_QUERIES_FILE"]).read_text(encoding="utf-8"))
 
 
 class Citizen(FastHttpUser):
     @task
-    def search(self):
+    def search(self) -> None:
         if PATH == "/healthz":
             self.client.get(PATH, name=PATH)
             return

@@ -3,10 +3,20 @@ fetching the rows and counting them in Python."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta, timezone
+from typing import Any
+
+import psycopg
+from psycopg.rows import TupleRow
 
 from bench.common import TODAY, Timer
 from bench.supervision_data import YEAR
+from spotcheck.core.database import db
+from spotcheck.core.scoping import cross_tenant
+from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.common.vocabulary.reference import RESULT_PROBLEM_CATEGORIES
+from spotcheck.tenants.rules.rulebook import rules_for
 
 #: The figures both ways must agree on (the plans' filing status too); the first six are printed.
 COMPARED = (
@@ -35,28 +45,28 @@ AS_OF = min(END, TODAY)
 BEIJING = timezone(timedelta(hours=8))
 
 
-def count_once(supervisor) -> tuple[dict, float]:
+def count_once(supervisor: User) -> tuple[dict[int, dict[str, Any]], float]:
     """The same figures of the year by fetching the rows and counting them in Python: the same
     connection, role and row-level security as the platform (inside ``cross_tenant``), plain SQL on
     the driver's cursor (no ORM objects: the cheapest form of the common way)."""
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import cross_tenant
-    from spotcheck.tenants.rules.rulebook import rules_for
-
     rules = rules_for(None, date(YEAR, 1, 1))
     deadlines = {half: rules.plan_deadline(YEAR, half) for half in (None, 1, 2)}
     db.session.remove()
     with cross_tenant(supervisor, "bench"), Timer() as timer:
-        found = _count_in_python(db.session.connection().connection.driver_connection, deadlines)
+        driver = db.session.connection().connection.driver_connection
+        assert driver is not None  # the session's connection is open: psycopg's own under the pool's
+        found = _count_in_python(driver, deadlines)
     db.session.remove()
     return found, timer.seconds
 
 
-def _count_in_python(conn, deadlines: dict) -> dict[int, dict]:
+def _count_in_python(
+    conn: psycopg.Connection[TupleRow], deadlines: Mapping[int | None, date | None]
+) -> dict[int, dict[str, Any]]:
     """``deadlines``: the plans' filing deadlines of the rules in force (half None: the year's plan)."""
-    found: dict[int, dict] = {}
+    found: dict[int, dict[str, Any]] = {}
 
-    def of(tenant):
+    def of(tenant: int) -> dict[str, Any]:
         if tenant not in found:
             found[tenant] = {key: 0 for key in COMPARED}
             found[tenant].update(rules=False, plan_year=None, plan_half=[])
@@ -71,16 +81,15 @@ def _count_in_python(conn, deadlines: dict) -> dict[int, dict]:
     return found
 
 
-def _count_visits(cursor, of) -> None:
+def _count_visits(cursor: psycopg.Cursor[TupleRow], of: Callable[[int], dict[str, Any]]) -> None:
     """Checked, problems, publication on time or late, reports overdue."""
-    from spotcheck.tenants.common.vocabulary.reference import RESULT_PROBLEM_CATEGORIES
-
     own = set(cursor.execute("SELECT tenant_id, code FROM result_category_choice WHERE problem").fetchall())
-    window_end = dict(cursor.execute("SELECT id, window_end FROM campaign").fetchall())
+    window_end: dict[int, date] = dict(cursor.execute("SELECT id, window_end FROM campaign").fetchall())
     problem = {
         visit
         for visit, tenant, code in cursor.execute(
-            "SELECT r.visit_id, c.tenant_id, c.code FROM result_category c JOIN item_result r ON r.id = c.item_result_id "
+            "SELECT r.visit_id, c.tenant_id, c.code FROM result_category c JOIN item_result r ON r.id = "
+            "c.item_result_id "
             "WHERE c.code = ANY(%s)",
             (sorted(RESULT_PROBLEM_CATEGORIES | {code for _, code in own}),),
         )
@@ -102,7 +111,7 @@ def _count_visits(cursor, of) -> None:
             figures["reports_overdue"] += 1
 
 
-def _count_the_rest(cursor, of) -> None:
+def _count_the_rest(cursor: psycopg.Cursor[TupleRow], of: Callable[[int], dict[str, Any]]) -> None:
     """Campaigns, draws, open follow-ups, items, directory entries, inspectors, rules."""
     for tenant, status, joint, window_start in cursor.execute(
         "SELECT tenant_id, status, joint, window_start FROM campaign"
@@ -132,7 +141,9 @@ def _count_the_rest(cursor, of) -> None:
         of(tenant)["rules"] |= bool(published)
 
 
-def _plan_filings(cursor, found: dict[int, dict], deadlines: dict) -> None:
+def _plan_filings(
+    cursor: psycopg.Cursor[TupleRow], found: dict[int, dict[str, Any]], deadlines: Mapping[int | None, date | None]
+) -> None:
     """Each department's year plan and half-year plans: on time, late, missing, pending or not required."""
     plans = {
         (tenant, half): submitted
@@ -141,14 +152,14 @@ def _plan_filings(cursor, found: dict[int, dict], deadlines: dict) -> None:
         )
     }
 
-    def filing(tenant, half):
+    def filing(tenant: int, half: int | None) -> str:
         deadline = deadlines[half]
         if deadline is None:
             return "not_required"
         submitted = plans.get((tenant, half))
         if submitted is not None:
             return "on_time" if submitted.astimezone(BEIJING).date() <= deadline else "late"
-        return "missing" if TODAY > deadline else "pending"
+        return "missing" if deadline < TODAY else "pending"
 
     for tenant, figures in found.items():
         figures["plan_year"] = filing(tenant, None)

@@ -12,11 +12,29 @@ database.
 from __future__ import annotations
 
 import re
+import subprocess
 import time
+from typing import Any
 
-from bench.common import HERE, TODAY, Timer, app_context, emit, fresh_database, log, median, save
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, ExecutionContext
+from sqlalchemy.engine.interfaces import DBAPICursor
+
+from bench.common import HERE, TODAY, Figures, Line, Timer, app_context, emit, fresh_database, log, median, save
 from bench.supervision_baseline import COMPARED, count_once
 from bench.supervision_data import DEPARTMENTS, ENTITIES, VISITS, YEAR, load
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
+from spotcheck.core.policy import CONSOLE
+from spotcheck.core.scoping import cross_tenant, system_access
+from spotcheck.demo import DEMO_PASSWORD
+from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.rules import commands, presets
+from spotcheck.tenants.supervision import figures
+from spotcheck.tenants.supervision.periods import Period
 
 NAME = "supervision_dashboard"
 ROUNDS = 5
@@ -25,15 +43,9 @@ TITLE = f"Supervision dashboard: {DEPARTMENTS} departments, one year, {VISITS:,}
 PRINTED = COMPARED[:6]
 
 
-def _supervisor():
-    import sqlalchemy as sa
-
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import system_access
-    from spotcheck.tenants.accounts.models import User
-
+def _supervisor() -> User:
     with system_access("bench: the supervisor"):
-        return db.session.scalar(sa.select(User).where(User.login == "sfj_supervisor"))
+        return db.session.scalars(sa.select(User).where(User.login == "sfj_supervisor")).one()
 
 
 # --- the platform: aggregates in the database -------------------------------------------------------
@@ -46,14 +58,8 @@ def _label(statement: str) -> str:
     return " ⋈ ".join(tables) + (f" ({filters} count FILTER)" if filters else "")
 
 
-def compute_once(supervisor) -> tuple[list, float]:
+def compute_once(supervisor: User) -> tuple[list[figures.Status], float]:
     """``figures.compute`` for every department as the supervisor reads them, in a fresh session."""
-    from spotcheck.core.clock import frozen_at
-    from spotcheck.core.database import db
-    from spotcheck.core.scoping import cross_tenant
-    from spotcheck.tenants.supervision import figures
-    from spotcheck.tenants.supervision.periods import Period
-
     db.session.remove()
     with frozen_at(TODAY), cross_tenant(supervisor, "bench"), Timer() as timer:
         statuses = figures.compute(Period(YEAR), figures.departments())
@@ -61,18 +67,28 @@ def compute_once(supervisor) -> tuple[list, float]:
     return statuses, timer.seconds
 
 
-def traced_compute(supervisor) -> list[tuple[float, str]]:
+def traced_compute(supervisor: User) -> list[tuple[float, str]]:
     """One more ``compute`` with each statement timed (slowest first; not counted in the medians)."""
-    from sqlalchemy import event
-
-    from spotcheck.core.database import db
-
     traced: list[tuple[float, str]] = []
 
-    def before(conn, cursor, statement, parameters, context, executemany):
+    def before(
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: object,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
         conn.info["bench_started"] = time.perf_counter()
 
-    def after(conn, cursor, statement, parameters, context, executemany):
+    def after(
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: object,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
         traced.append((time.perf_counter() - conn.info.pop("bench_started"), _label(statement)))
 
     event.listen(db.engine, "before_cursor_execute", before)
@@ -85,20 +101,18 @@ def traced_compute(supervisor) -> list[tuple[float, str]]:
     return sorted(traced, reverse=True)
 
 
-def logged_in_client(app):
-    from spotcheck.demo import DEMO_PASSWORD
-
+def logged_in_client(app: Flask) -> FlaskClient:
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert found is not None, "the sign-in form carries its CSRF token"
+    token = found.group(1)
     client.post("/login", data={"login": "sfj_supervisor", "password": DEMO_PASSWORD, "csrf_token": token})
     return client
 
 
-def render_once(client) -> float:
+def render_once(client: FlaskClient) -> float:
     """The whole dashboard page of the year, as the supervisor's browser asks for it."""
-    from spotcheck.core.clock import frozen_at
-
     with frozen_at(TODAY), Timer() as timer:
         response = client.get(f"/supervision?period={YEAR}")
     body = response.get_data(as_text=True)
@@ -111,8 +125,6 @@ def render_once(client) -> float:
 
 def _code_under_test() -> str:
     """Which ``figures.py`` was measured: the commit, and whether the work tree changes it."""
-    import subprocess
-
     try:
         head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True, check=True
@@ -128,7 +140,7 @@ def _code_under_test() -> str:
     return f"commit {head}" + (" with uncommitted changes to figures.py" if changed else "")
 
 
-def _platform_value(status, key):
+def _platform_value(status: figures.Status, key: str) -> object:
     if key == "plan_year":
         return status.plan_year.status if status.plan_year else None
     if key == "plan_half":
@@ -138,14 +150,11 @@ def _platform_value(status, key):
 
 def _adopt_rulebook() -> None:
     """The city works under 宁安市's rulebook (its plan deadlines are what the filings count against)."""
-    from spotcheck.core.policy import CONSOLE
-    from spotcheck.tenants.rules import commands, presets
-
     preset = presets.BY_NAME["宁安市"]
     commands.load_rulebook({"text": preset.text, "preset": preset.name}, actor=CONSOLE)
 
 
-def measure(app) -> dict:
+def measure(app: Flask) -> Figures:
     """The three timings interleaved round by round (a busy moment of the machine weighs on all three),
     then one compute traced statement by statement."""
     _adopt_rulebook()
@@ -161,7 +170,9 @@ def measure(app) -> dict:
     return {"times": times, "statuses": statuses, "counted": counted, "traced": traced_compute(supervisor)}
 
 
-def compare(statuses, counted: dict) -> tuple[dict, dict]:
+def compare(
+    statuses: list[figures.Status], counted: dict[int, dict[str, Any]]
+) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
     """Both ways' numbers the same for every department (else AssertionError); the printed totals of
     each way, and the plans' filings by status."""
     for status in statuses:
@@ -174,14 +185,14 @@ def compare(statuses, counted: dict) -> tuple[dict, dict]:
                 expected[key],
             )
     totals = {key: (sum(getattr(s, key) for s in statuses), sum(c[key] for c in counted.values())) for key in PRINTED}
-    filings = {}
+    filings: dict[str, int] = {}
     for status in statuses:
         for filed in status.filings:
             filings[filed.status] = filings.get(filed.status, 0) + 1
     return totals, filings
 
 
-def figure_lines(times: dict) -> list[dict]:
+def figure_lines(times: dict[str, list[float]]) -> list[Line]:
     """The figures and the page (medians) against the rows counted in Python."""
     computed, rendered, python_seconds = (median(times[k]) for k in ("compute", "page", "python"))
     return [
@@ -203,7 +214,13 @@ def figure_lines(times: dict) -> list[dict]:
 
 
 def notes(
-    loaded: dict, tenants: int, totals: dict, filings: dict, slowest: str, traced: list, rest: float
+    loaded: Figures,
+    tenants: int,
+    totals: dict[str, tuple[int, int]],
+    filings: dict[str, int],
+    slowest: str,
+    traced: list[tuple[float, str]],
+    rest: float,
 ) -> list[str]:
     """What the figures mean: the data, the agreement of both ways, the slowest statements, the baseline."""
     return [
@@ -227,7 +244,7 @@ def notes(
     ]
 
 
-def run() -> dict:
+def run() -> Figures:
     with fresh_database("supervision") as url:
         loaded = load(url)
         log(f"data written in {loaded['seconds']:.0f} s (then VACUUM ANALYZE {loaded['vacuum_seconds']:.0f} s)")

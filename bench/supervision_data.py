@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import os
 
-from bench.common import Timer, admin_connect, log, vacuum_analyze
+import psycopg
+from psycopg.rows import TupleRow
+
+from bench.common import Figures, Timer, admin_connect, log, vacuum_analyze
 from bench.public_search import _fill
 
 VISITS = int(os.environ.get("BENCH_SUPERVISION_VISITS", "1000000"))
@@ -35,7 +38,7 @@ def _beijing(day_sql: str, clock: str) -> str:
     return f"(({day_sql})::timestamp + TIME '{clock}') AT TIME ZONE 'Asia/Shanghai'"
 
 
-def load(url: str) -> dict:
+def load(url: str) -> Figures:
     """Everything written and committed in one transaction, then VACUUM ANALYZE (each timed)."""
     with Timer() as timer, admin_connect(url, autocommit=False) as conn:
         first_entity = departments(conn)
@@ -64,7 +67,7 @@ def load(url: str) -> dict:
     return {"seconds": timer.seconds, "vacuum_seconds": vacuum.seconds}
 
 
-def departments(conn) -> int:
+def departments(conn: psycopg.Connection[TupleRow]) -> int:
     """The departments (temp table ``dept``: id, n), the shared entities, each department's directory,
     items, inspectors and rules; returns the first entity's id."""
     _fill(
@@ -85,7 +88,9 @@ def departments(conn) -> int:
         "CREATE TEMP TABLE dept AS SELECT id, (row_number() OVER (ORDER BY id) - 1)::int AS n FROM tenant "
         "WHERE kind <> 'supervisor'"
     )
-    found = conn.execute("SELECT count(*) FROM dept").fetchone()[0]
+    row = conn.execute("SELECT count(*) FROM dept").fetchone()
+    assert row is not None  # the query answers one row
+    found = row[0]
     assert found == DEPARTMENTS, f"{found} departments, expected {DEPARTMENTS} (the demo's three and the rest)"
     _fill(
         conn,
@@ -103,7 +108,9 @@ def departments(conn) -> int:
         },
         f"generate_series(0, {ENTITIES - 1}) g",
     )
-    first_entity = conn.execute("SELECT min(id) FROM entity WHERE code LIKE 'BENCH%'").fetchone()[0]
+    row = conn.execute("SELECT min(id) FROM entity WHERE code LIKE 'BENCH%'").fetchone()
+    assert row is not None  # the query answers one row
+    first_entity = row[0]
     # Department n's directory: entities (n·113 + e) mod ENTITIES, e < DIRECTORY (shared between departments).
     _fill(
         conn,
@@ -155,7 +162,7 @@ def departments(conn) -> int:
     return first_entity
 
 
-def plans_campaigns_draws(conn) -> None:
+def plans_campaigns_draws(conn: psycopg.Connection[TupleRow]) -> None:
     """The plans, the campaigns (temp table ``camp``: the year's, numbered k in each department) and their
     draws; temp table ``first_item``: each department's first item."""
     # The year's plan (deadline 15 January) filed 5–24 January, none by three departments; the first
@@ -240,7 +247,7 @@ def plans_campaigns_draws(conn) -> None:
     conn.execute("CREATE TEMP TABLE first_item AS SELECT tenant_id, min(id) AS item_id FROM item GROUP BY tenant_id")
 
 
-def visits(conn, first_entity: int) -> None:
+def visits(conn: psycopg.Connection[TupleRow], first_entity: int) -> None:
     """The year's visits, in every state of a result."""
     # Visit g: department n = g mod 40; j = g div 40 its number in the department, campaign k = j mod 25,
     # m = j div 25 its number in the campaign (a distinct directory entity each). s mixes the states
@@ -287,7 +294,7 @@ def visits(conn, first_entity: int) -> None:
     )  # a campaign's visits together
 
 
-def results(conn) -> None:
+def results(conn: psycopg.Connection[TupleRow]) -> None:
     """An item result and its categories for every visit past assigned, and the follow-ups."""
     _fill(
         conn,
@@ -296,7 +303,9 @@ def results(conn) -> None:
         "visit v JOIN first_item f ON f.tenant_id = v.tenant_id WHERE v.status <> 'assigned'",
     )
     # One department keeps its own list with a problem category of its own (read by _problem_codes).
-    own_tenant = conn.execute("SELECT id FROM dept WHERE n = 5").fetchone()[0]
+    row = conn.execute("SELECT id FROM dept WHERE n = 5").fetchone()
+    assert row is not None  # the query answers one row
+    own_tenant = row[0]
     _fill(
         conn,
         "result_category_choice",
