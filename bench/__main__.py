@@ -5,7 +5,10 @@ benchmarks (all by default), print each figure beside its baseline with the rati
 else ``SPOTCHECK_TEST_DATABASE_URL``, else ``postgresql://localhost/test``); ``joint_draw`` (the joint campaign's
 coordinated target draw against five separate draws) runs on the draw engine alone; ``city_year`` (a simulated year of a
 city of 40 departments, each step and each role's pages against its budget) also needs Redis (``BENCH_CITY_REDIS_URL``,
-default ``redis://127.0.0.1:6379/5``) for its Celery worker, and ``BENCH_CITY_SCALE=0.05`` is its quick version."""
+default ``redis://127.0.0.1:6379/5``) for its Celery worker, and ``BENCH_CITY_SCALE=0.05`` is its quick version.
+
+``python -m bench suite [--from PATH]`` (not one of the benchmarks run by default) times ``make test-fast`` and
+``make test`` on a fresh clone, each beside its budget (:mod:`bench.suite`)."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from bench import (
     joint_draw,
     notices_pdf,
     public_search,
+    suite,
     supervision_dashboard,
 )
 
@@ -42,6 +46,8 @@ BENCHMARKS = {
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["suite"]:
+        return suite.run(argv[1:])
     names = argv or list(BENCHMARKS)
     unknown = [name for name in names if name not in BENCHMARKS]
     if unknown:

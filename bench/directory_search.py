@@ -43,7 +43,7 @@ from bench.common import (
 )
 from spotcheck.core.database import db, searching
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.demo.registry import city
+from spotcheck.demo.registry import EntryRow, RegistryRow, city
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.directory import bulk
 from spotcheck.tenants.directory.models import DirectoryEntry
@@ -67,19 +67,19 @@ def load(url: str, count: int) -> Figures:
     with app_context(url), Timer() as timer:
         scj = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == "SCJ"))
         assert scj is not None  # the demo's 市场监管局
-        batch: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        batch: list[tuple[RegistryRow, EntryRow]] = []
         with tenant_scope(scj):
             for number, (row, entries) in enumerate(city(0, count, today=TODAY), start=1):
                 entry = (
                     entries.get("SCJ")
                     or entries.get("SWJ")
                     or entries.get("YJJ")
-                    or {
-                        "category": "社会组织" if row["entity_type"] == "ngo" else "事业单位",
-                        "risk": "D",
-                        "tags": "",
-                        "last_inspected_on": None,
-                    }
+                    or EntryRow(
+                        category="社会组织" if row["entity_type"] == "ngo" else "事业单位",
+                        risk="D",
+                        tags="",
+                        last_inspected_on=None,
+                    )
                 )
                 batch.append((row, entry))
                 if number % SAMPLE_EVERY == 0:
@@ -94,7 +94,7 @@ def load(url: str, count: int) -> Figures:
     return {"seconds": timer.seconds, "samples": samples, "tenant": scj}
 
 
-def _write(tenant: int, batch: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+def _write(tenant: int, batch: list[tuple[RegistryRow, EntryRow]]) -> None:
     bulk.upsert_entities(row for row, _ in batch)
     bulk.upsert_directory_entries(tenant, ({"code": row["code"], **entry} for row, entry in batch))
 
