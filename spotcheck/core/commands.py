@@ -88,6 +88,7 @@ def command(permission: Permission | None) -> Callable[[Callable[P, R]], Callabl
                 return function(*args, **kwargs)
 
         name = f"{function.__module__}.{function.__qualname__}"
+        # the ignore: a function declares no attributes; the wrapper carries its command for the registry
         run.command = REGISTRY[name] = Command(name, permission, function)  # type: ignore[attr-defined]
         return run
 

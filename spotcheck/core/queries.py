@@ -100,6 +100,7 @@ def query(
             with opened(reader, opening, name):
                 return function(*args, **kwargs)
 
+        # the ignore: a function declares no attributes; the wrapper carries its query for the registry
         run.query = REGISTRY[name] = Query(name, permission, function, scope is not None)  # type: ignore[attr-defined]
         return run
 
