@@ -16,7 +16,13 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from spotcheck.core.database import DATABASE_ERRORS, is_unreachable
-from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError, ServiceError  # noqa: F401
+from spotcheck.core.errors import (  # noqa: F401 — re-exported: the refusals pages and the API name from here
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    ServiceError,
+)
 from spotcheck.core.personal_data import DataKeyMismatchError
 
 log = logging.getLogger(__name__)

@@ -131,8 +131,12 @@ def test_a_rendered_page_has_the_red_head_and_black_text_on_white():
         pixels = [region.getpixel((x, y)) for y in range(0, region.height, 2) for x in range(0, region.width, 2)]
         return sum(1 for p in pixels if test(p)) / len(pixels)
 
-    red = lambda p: p[0] > 150 and p[1] < 90 and p[2] < 90  # noqa: E731
-    dark = lambda p: max(p) < 100  # noqa: E731
+    def red(p):
+        return p[0] > 150 and p[1] < 90 and p[2] < 90
+
+    def dark(p):
+        return max(p) < 100
+
     assert share((0, 60, width, 140), red) > 0.02  # the issuing authority and its red rule
     assert share((0, 200, width, 700), red) == 0  # the body is black
     assert share((0, 200, width, 700), dark) > 0.01

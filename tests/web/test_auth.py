@@ -35,7 +35,10 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(app):
     wrong_password = login(client, "scj_planner", "Wrong-password-1")
     unknown_login = login(client, "nobody_here", "Wrong-password-1")
     assert wrong_password.status_code == unknown_login.status_code == 200  # the form again, with the error
-    message = lambda r: re.search(r'class="error banner"[^>]*>([^<]+)<', r.get_data(as_text=True)).group(1)  # noqa: E731
+
+    def message(r):
+        return re.search(r'class="error banner"[^>]*>([^<]+)<', r.get_data(as_text=True)).group(1)
+
     assert message(wrong_password) == message(unknown_login)
 
 

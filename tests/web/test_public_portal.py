@@ -411,7 +411,10 @@ def test_the_target_directory_is_public_with_what_the_registry_publishes_only(ap
     department = _text(client.get("/public/SWJ"))
     assert 'href="/public/SWJ/targets"' in department and "53 户" in department
     first, second = _text(client.get("/public/SWJ/targets")), _text(client.get("/public/SWJ/targets?page=2"))
-    names = lambda text: re.findall(r"<td[^>]*>(公开名录商贸公司\d\d)</td>", text)  # noqa: E731
+
+    def names(text):
+        return re.findall(r"<td[^>]*>(公开名录商贸公司\d\d)</td>", text)
+
     assert names(first) == [f"公开名录商贸公司{n:02d}" for n in range(50)]
     assert names(second) == [f"公开名录商贸公司{n:02d}" for n in range(50, 53)]
     assert codes[0] in first and "商贸流通企业" in first and "西湖区" in first and "企业" in first

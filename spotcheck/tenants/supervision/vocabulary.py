@@ -18,15 +18,14 @@ from spotcheck.tenants.rules.vocabulary import DEDUCTION_LABELS
 if TYPE_CHECKING:  # the figures name their columns with this vocabulary: imported for the annotations only
     from spotcheck.tenants.supervision.figures import Status
 
-# the periods (统计期), as pages and API name them
-from spotcheck.tenants.supervision.periods import (
-    KINDS as PERIOD_KINDS,  # noqa: F401
-    Period,  # noqa: F401
-    choices as period_choices,  # noqa: F401
-    current as current_period,  # noqa: F401
-    parse as parse_period,  # noqa: F401
-    period_name,  # noqa: F401
-    required as required_period,  # noqa: F401
+from spotcheck.tenants.supervision.periods import (  # noqa: F401 — re-exported: the periods (统计期) as pages name them
+    KINDS as PERIOD_KINDS,
+    Period,
+    choices as period_choices,
+    current as current_period,
+    parse as parse_period,
+    period_name,
+    required as required_period,
 )
 
 
