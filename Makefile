@@ -79,11 +79,11 @@ test: install-dev chromium pdf-libs
 	SPOTCHECK_ENV=testing $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 # The fast loop (≤ 90 s): the rules, the commands and the units on SQLite — no PostgreSQL, no worker, no browser,
-# no pages, and none of the tests that take a second or more (`@pytest.mark.slow(seconds)`, measured on a quiet
-# 2-core machine). `make test` runs everything (≤ 12 minutes on a fresh 2-core clone); `python -m bench suite`
+# no pages, and none of the tests that take a second or more (`@pytest.mark.seconds(…)` or `slow(…)`, measured on
+# a quiet 2-core machine). `make test` runs everything (≤ 12 minutes on a fresh 2-core clone); `python -m bench suite`
 # times both.
 test-fast: install-dev
-	SPOTCHECK_ENV=testing $(BIN)/python -m pytest tests/unit tests/commands -n 2 -m "not postgres and not redis and not browser and not slow"
+	SPOTCHECK_ENV=testing $(BIN)/python -m pytest tests/unit tests/commands -n 2 -m "not postgres and not redis and not browser and not slow and not seconds"
 
 # Faults of the services under running jobs (tests/chaos): a PostgreSQL cluster of the test's own
 # restarted mid-job, a Redis of its own restarted mid-job, on real workers. A few minutes; needs the

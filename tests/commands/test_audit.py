@@ -187,7 +187,7 @@ def test_db_upgrade_publishes_the_first_heads_of_a_deployment_once(app):
     assert again.exit_code == 0 and "首批" not in again.output and _heads(app) == heads
 
 
-@pytest.mark.slow(6)
+@pytest.mark.seconds(6)
 def test_db_upgrade_of_a_new_database_publishes_its_first_head(tmp_path):
     """A new deployment's /public/audit-heads is not empty on its first day: the platform's chain
     begins with the record of that first publication."""

@@ -64,7 +64,7 @@ def _designations(campaign_id: int) -> list[dict]:
     ]
 
 
-@pytest.mark.slow(2.5)
+@pytest.mark.seconds(2.5)
 def test_the_first_drawn_member_of_every_team_is_named_and_each_designation_audited(app):
     with app.app_context():
         campaign_id, admin = _drawn_without_leaders()
@@ -170,7 +170,7 @@ def test_the_campaign_page_names_every_leader_by_the_rule_chosen(app):
         assert all(len(ids) == 1 for ids in _leaders(campaign_id).values())
 
 
-@pytest.mark.slow(1.4)
+@pytest.mark.seconds(1.4)
 def test_the_coordinator_names_every_mixed_team_leader_at_once(app):
     with app.app_context():
         ids = joint_world.world("inspectors")

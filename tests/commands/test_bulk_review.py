@@ -45,7 +45,7 @@ def _statuses(visit_ids) -> list[str]:
     return [db.session.get(Visit, i, populate_existing=True).status.value for i in visit_ids]
 
 
-@pytest.mark.slow(1.1)
+@pytest.mark.seconds(1.1)
 def test_results_that_found_nothing_are_approved_at_once_and_a_problem_refuses_the_whole_step(app):
     with app.app_context(), frozen_at(TODAY):
         ids = handed_out()
@@ -81,7 +81,7 @@ def test_results_that_found_nothing_are_approved_at_once_and_a_problem_refuses_t
             assert _statuses([problem]) == ["approved"]
 
 
-@pytest.mark.slow(1.0)
+@pytest.mark.seconds(1.0)
 def test_the_review_list_filters_by_category_and_approves_the_ticked_results(app):
     with app.app_context(), frozen_at(TODAY):
         ids = handed_out()
@@ -107,7 +107,7 @@ def test_the_review_list_filters_by_category_and_approves_the_ticked_results(app
         assert _statuses([fine, other, problem]) == ["approved", "approved", "submitted"]
 
 
-@pytest.mark.slow(1.3)
+@pytest.mark.seconds(1.3)
 def test_all_of_a_campaigns_list_is_approved_then_published_in_one_confirmed_step_each(app):
     """批量审核、批量公示 of a whole list: the page says how many results one step takes (no problem
     found, not the leader's own), the step runs as a job, and a list that changed since the page was

@@ -38,7 +38,7 @@ def _figures(ids, reader_login: str = "sfj_supervisor"):
     return status
 
 
-@pytest.mark.slow(3.0)
+@pytest.mark.seconds(3.0)
 def test_a_scanned_visit_entered_at_the_door_evaluated_and_complained_about_is_counted_and_drills_down(app):
     with app.app_context():
         with at(8):

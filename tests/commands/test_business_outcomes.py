@@ -24,7 +24,7 @@ from tests.support.joint_world import part_visit, picture, world
 DURING = date(2026, 4, 1)  # inside the joint campaign's window
 
 
-@pytest.mark.slow(2.8)
+@pytest.mark.seconds(2.8)
 def test_a_joint_visits_request_reads_with_the_coordinators_decision_and_the_replacement(app):
     with app.app_context(), frozen_at(DURING):
         ids = world("handed_out")
@@ -61,7 +61,7 @@ def test_a_joint_visits_request_reads_with_the_coordinators_decision_and_the_rep
             business_outcomes("no-such-token", {"business_code": business})
 
 
-@pytest.mark.slow(1.3)
+@pytest.mark.seconds(1.3)
 def test_an_evaluation_reads_as_recorded_for_the_business_with_its_day(app):
     with app.app_context():
         ids = evaluated_world()

@@ -59,7 +59,7 @@ def test_the_package_years_are_loaded_with_their_names(app):
         assert days[date(2026, 10, 1)] == ("holiday", "国庆节") and days[date(2026, 2, 14)] == ("workday", "春节")
 
 
-@pytest.mark.slow(1.8)
+@pytest.mark.seconds(1.8)
 @given(st.dates(min_value=date(2004, 1, 1), max_value=date(2099, 6, 1)), st.integers(0, 40))
 @settings(max_examples=300, deadline=None)
 def test_a_deadline_is_a_working_day_that_many_working_days_later(start, days):

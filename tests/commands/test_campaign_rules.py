@@ -57,7 +57,7 @@ def _refused(make, *fields: str) -> dict:
     return refused.value.errors
 
 
-@pytest.mark.slow(2.4)
+@pytest.mark.seconds(2.4)
 def test_a_campaign_follows_its_plans_months_and_methods(app):
     with app.app_context():
         world = build()  # the plan: the item in March and April, checked on site
@@ -111,7 +111,7 @@ def test_a_campaign_follows_its_plans_months_and_methods(app):
             assert campaigns.get_campaign(campaign_id).status.value == "draft"
 
 
-@pytest.mark.slow(2.5)
+@pytest.mark.seconds(2.5)
 def test_a_joint_part_follows_its_departments_plan(app):
     with app.app_context():
         ids = joint_world("invited")
@@ -381,7 +381,7 @@ def babel_app():
     return make_app("sqlite://")
 
 
-@pytest.mark.slow(1.6)
+@pytest.mark.seconds(1.6)
 @given(st.fixed_dictionaries({s: rules for s in "ABCD"}, optional={"flagged": rules}))
 @settings(max_examples=150, deadline=None)
 def test_a_campaigns_rules_are_refused_exactly_when_a_higher_stratum_is_lower(babel_app, strata):
@@ -406,7 +406,7 @@ def test_a_campaigns_rules_are_refused_exactly_when_a_higher_stratum_is_lower(ba
     assert len(problems) == sum(v in ("lower", "mixed") for v in plain.values()) + not_more
 
 
-@pytest.mark.slow(2.2)
+@pytest.mark.seconds(2.2)
 @given(st.fixed_dictionaries({s: ratios for s in "ABCD"}), ratios)
 @settings(max_examples=200, deadline=None)
 def test_a_flagged_ratio_is_accepted_only_above_the_ratio_of_every_risk_class(babel_app, strata, flagged):

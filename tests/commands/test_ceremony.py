@@ -194,7 +194,7 @@ def test_target_replacement_takes_the_next_reserve_and_refuses_cannot_be_found(a
             assert all(c.ok for c in verify(updated))
 
 
-@pytest.mark.slow(2.8)
+@pytest.mark.seconds(2.8)
 def test_a_reason_of_the_departments_own_rules_replaces_a_target_and_every_page_names_it(app):
     with app.app_context():
         world = build()
@@ -229,7 +229,7 @@ def test_a_reason_of_the_departments_own_rules_replaces_a_target_and_every_page_
         assert "已拆除" in page and "demolished" not in page
 
 
-@pytest.mark.slow(1.2)
+@pytest.mark.seconds(1.2)
 def test_an_unfillable_team_fails_the_whole_draw_naming_the_visit(app):
     with app.app_context():
         world = build(inspector_count=1)

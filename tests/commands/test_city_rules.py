@@ -53,7 +53,7 @@ def _load_department(code: str, document: documents.Document, on: date):
         return rules.load_department_rules({"text": rulefile.write(document)}, actor=CONSOLE)
 
 
-@pytest.mark.slow(2.7)
+@pytest.mark.seconds(2.7)
 @pytest.mark.parametrize("city", ["宁安市", "城口县"])
 def test_a_year_of_one_department_under_each_citys_rulebook(app, city):
     with app.app_context():

@@ -32,7 +32,7 @@ def _as_if_every_result_published(campaign_id: int):
     return campaign
 
 
-@pytest.mark.slow(1.7)
+@pytest.mark.seconds(1.7)
 def test_a_problem_visit_and_its_campaign_close_only_with_a_leaders_reasoned_decision(app):
     with app.app_context(), frozen_at(TODAY):
         ids = handed_out()
@@ -113,7 +113,7 @@ def test_a_problem_visit_closes_once_its_follow_up_is_recorded(app):
             assert visit(ids).closed_at is not None
 
 
-@pytest.mark.slow(2.6)
+@pytest.mark.seconds(2.6)
 def test_the_leaders_decision_through_the_visit_page_and_the_api(app):
     with app.app_context(), frozen_at(TODAY):
         ids = handed_out()

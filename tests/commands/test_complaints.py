@@ -60,7 +60,7 @@ def _bureau_figures(ids) -> tuple[int, int]:
     return status.complaints_open, status.complaints_answered
 
 
-@pytest.mark.slow(2.0)
+@pytest.mark.seconds(2.0)
 def test_a_complaint_reaches_the_bureau_alone_and_the_department_sees_nothing_until_it_is_forwarded(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
@@ -220,7 +220,7 @@ def test_row_level_security_keeps_complaints_from_the_department_until_forwarded
         db.engine.dispose()
 
 
-@pytest.mark.slow(2.5)
+@pytest.mark.seconds(2.5)
 def test_complaints_made_before_the_forward_existed_stay_the_bureaus_and_count_as_they_did(app):
     """0058: the complaint the department used to share becomes the bureau's alone — the department complained about
     kept for the bureau's figures, which count as before — and nothing is forwarded by the migration."""

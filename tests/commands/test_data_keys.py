@@ -94,7 +94,7 @@ def _drawn_and_verified(campaign_id: int) -> None:
     independent_check(proof)
 
 
-@pytest.mark.slow(15)
+@pytest.mark.seconds(15)
 def test_adopting_then_rotating_the_data_key_keeps_every_value_and_the_committed_draw(app):
     with app.app_context():
         demo_city()

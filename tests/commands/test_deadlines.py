@@ -131,7 +131,7 @@ def test_a_check_has_a_start_and_an_end_inside_the_window_and_not_in_the_future(
             assert _dates(ids) == (None, None, None, None) and visit(ids).status == VisitStatus.assigned
 
 
-@pytest.mark.slow(1.6)
+@pytest.mark.seconds(1.6)
 def test_a_recorded_check_date_cannot_move_a_deadline(app):
     """The team of a check on 16 March, overdue since 23 March, cannot clear its own "overdue" by
     dating the check later — neither while drafting nor once submitted; a leader's correction with a
@@ -216,7 +216,7 @@ def test_a_published_result_is_corrected_before_its_dates(app):
                 )
 
 
-@pytest.mark.slow(5)
+@pytest.mark.seconds(5)
 def test_a_deadline_in_a_year_not_entered_is_provisional_everywhere_and_exact_once_entered(app):
     with app.app_context():
         ids = handed_out(**DECEMBER)

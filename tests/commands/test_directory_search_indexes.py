@@ -76,7 +76,7 @@ def entries(department: int, chosen: dict[str, frozenset]) -> None:
 tag_sets = st.frozensets(st.sampled_from(VOCABULARY), max_size=3)
 
 
-@pytest.mark.slow(1.4)
+@pytest.mark.seconds(1.4)
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_a_tag_finds_exactly_the_entries_holding_it_after_imports_edits_and_removals(registry, data):
@@ -118,7 +118,7 @@ def test_a_tag_finds_exactly_the_entries_holding_it_after_imports_edits_and_remo
             db.session.rollback()
 
 
-@pytest.mark.slow(2.2)
+@pytest.mark.seconds(2.2)
 def test_the_upgrade_finds_the_tags_a_deployment_already_held(registry):
     """Upgraded from before the table of tags (0042), a deployment's directories are searched by tag as before."""
     app = registry

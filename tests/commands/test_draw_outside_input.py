@@ -127,7 +127,7 @@ def test_the_inspector_draw_asks_for_the_reason_too(app):
         assert _drawn_entries(campaign_id)[-1]["no_input_reason"] == REASON
 
 
-@pytest.mark.slow(3)
+@pytest.mark.seconds(3)
 def test_a_joint_campaigns_draws_ask_for_the_reason_too(app):
     with app.app_context():
         ids = joint_world.world("approved")

@@ -24,7 +24,7 @@ from tests.support.campaign_world import build, campaign_data, leader_of, planne
 from tests.support.helpers import signed_in, user_named
 
 
-@pytest.mark.slow(1.8)
+@pytest.mark.seconds(1.8)
 def test_the_sizes_shown_before_approval_and_freeze_are_what_the_draw_makes(app):
     with app.app_context():
         world = build(entities=60)
@@ -71,7 +71,7 @@ def test_a_stratum_without_a_rule_is_said_before_approval(app):
             assert [row.stratum for row in rows if row.visits is None] == [next(iter(counts))]
 
 
-@pytest.mark.slow(1.2)
+@pytest.mark.seconds(1.2)
 def test_the_campaign_page_shows_the_sizes_until_the_freeze(app):
     with app.app_context():
         world = build(entities=40)
@@ -127,7 +127,7 @@ def test_a_joint_campaign_estimates_its_size_in_the_background_before_the_freeze
     assert 'id="joint-sizes"' not in page  # frozen: the published counts say it now
 
 
-@pytest.mark.slow(2.7)
+@pytest.mark.seconds(2.7)
 def test_the_leader_reads_a_joint_campaigns_size_before_approving_it(app):
     """Every department's part approved, the whole not yet: the coordinator estimates the size (the
     parts so far), the leader who approves reads it beside the approval, and the coordinator's home

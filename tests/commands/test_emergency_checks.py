@@ -50,7 +50,7 @@ def _team(n: int) -> list[int]:
     return list(db.session.scalars(sa.select(Inspector.id).order_by(Inspector.id).limit(n)))
 
 
-@pytest.mark.slow(2.2)
+@pytest.mark.seconds(2.2)
 def test_a_leader_registers_a_check_made_two_days_ago_with_the_team_that_went(app):
     with app.app_context(), frozen_at(TODAY):
         world = build()
@@ -153,7 +153,7 @@ def test_a_late_check_is_of_its_days_year_its_team_has_no_conflict_and_stays_as_
             assert campaigns.get_campaign(campaign.id).team_size == 2
 
 
-@pytest.mark.slow(1.6)
+@pytest.mark.seconds(1.6)
 def test_the_notice_of_a_late_check_tells_the_business_what_was_done_that_day_and_nothing_to_prepare(app):
     with app.app_context(), frozen_at(TODAY):
         world = build()

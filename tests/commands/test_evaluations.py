@@ -112,7 +112,7 @@ def _read(period: str, login: str):
     return status
 
 
-@pytest.mark.slow(3)
+@pytest.mark.seconds(3)
 def test_the_bureau_reads_every_evaluation_as_before_and_each_one_on_its_drill_down(app):
     with app.app_context():
         evaluated_world()
@@ -151,7 +151,7 @@ JANUARY = {
 }
 
 
-@pytest.mark.slow(1.3)
+@pytest.mark.seconds(1.3)
 def test_the_department_reads_its_evaluations_only_for_ended_periods_over_five_and_never_a_score(app):
     with app.app_context():
         ids = evaluated_world()

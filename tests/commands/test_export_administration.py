@@ -19,7 +19,7 @@ from tests.support.helpers import bearer, post_form, signed_in
 from tests.support.results_world import handed_out, published
 
 
-@pytest.mark.slow(7)
+@pytest.mark.seconds(7)
 def test_the_administrator_reads_batches_manifests_and_the_log_and_delivers_again(app, tmp_path):
     out = tmp_path / "credit"
     app.config["SPOTCHECK_EXPORT_DIR"] = str(out)

@@ -35,7 +35,7 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.slow(1.9)
+@pytest.mark.seconds(1.9)
 def test_a_published_result_goes_out_in_the_next_batch_and_in_no_later_one(app, tmp_path):
     """Published, then corrected: two batches of the department, 1 and 2, each delivered whole into
     the folder; the correction points to the record it corrects; a run with nothing new adds nothing."""
@@ -159,7 +159,7 @@ def endpoint():
     server.server_close()
 
 
-@pytest.mark.slow(2.8)
+@pytest.mark.seconds(2.8)
 def test_a_failed_delivery_leaves_the_batch_to_be_tried_again_with_the_same_files_and_number(app, endpoint):
     handler, url = endpoint
     app.config.update(SPOTCHECK_EXPORT_URL=url, SPOTCHECK_EXPORT_TOKEN="s3cret-token")
@@ -198,7 +198,7 @@ def test_a_failed_delivery_leaves_the_batch_to_be_tried_again_with_the_same_file
             assert db.session.scalar(sa.select(ExportRecord.delivered_at)) is not None
 
 
-@pytest.mark.slow(2.4)
+@pytest.mark.seconds(2.4)
 def test_results_published_before_the_export_existed_are_queued_once_by_the_console(app, tmp_path):
     """A deployment upgraded to the export: `spotcheck exports backfill` queues each result already
     published (its current version, as a result the credit system never saw) once; a later

@@ -42,7 +42,7 @@ def _form(client, kind) -> list[tuple]:
     return list(sheet.iter_rows(values_only=True))
 
 
-@pytest.mark.slow(1.2)
+@pytest.mark.seconds(1.2)
 def test_exports_carry_the_seeds_title_unit_line_and_filler_line(app):
     with frozen_at(LATE_EVENING):
         client = signed_in(app, "scj_admin")

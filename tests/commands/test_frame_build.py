@@ -46,7 +46,7 @@ def _old_build(part: frames.FramePart, on: date) -> bytes:
     return "".join(text for _, text in cells).encode("utf-8")
 
 
-@pytest.mark.slow(1.5)
+@pytest.mark.seconds(1.5)
 def test_the_frame_is_the_frame_the_database_used_to_sort_byte_for_byte(app):
     with app.app_context(), frozen_at(DAY):
         world = build(entities=60)

@@ -77,7 +77,7 @@ def test_a_hand_out_that_would_be_refused_is_refused_before_any_job_and_a_second
     assert "进行中：检查任务下达" in page and f"/campaigns/{campaign_id}/jobs/{first_id}" in page
 
 
-@pytest.mark.slow(6)
+@pytest.mark.seconds(6)
 def test_a_joint_campaigns_draws_and_hand_out_run_as_jobs_that_write_every_departments_visits(app):
     with app.app_context():
         world = joint_world.world("approved")

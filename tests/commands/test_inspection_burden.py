@@ -77,7 +77,7 @@ def _checked(ids, department: str, day: date) -> None:
         db.session.commit()
 
 
-@pytest.mark.slow(3)
+@pytest.mark.seconds(3)
 def test_two_departments_checking_one_business_within_the_window_are_flagged_and_drill_down(app):
     with app.app_context(), frozen_at(date(2026, 2, 27)):
         yjj_world, swj_world = build(), build("swj")
@@ -107,7 +107,7 @@ def test_two_departments_checking_one_business_within_the_window_are_flagged_and
                 burden_queries.figures(YEAR, reader=user_named("yjj_leader"))
 
 
-@pytest.mark.slow(2.0)
+@pytest.mark.seconds(2.0)
 def test_frames_frozen_together_over_the_cap_and_repeated_draws_are_flagged_with_their_chance(app):
     with app.app_context(), frozen_at(date(2026, 2, 10)):
         world = build()
@@ -179,7 +179,7 @@ COUNTED = {
 }
 
 
-@pytest.mark.slow(9)
+@pytest.mark.seconds(9)
 def test_each_figure_is_the_number_of_rows_its_drill_down_lists_a_joint_visit_once_with_every_department(app):
     with app.app_context():
         ids = checked_world()

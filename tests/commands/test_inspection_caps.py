@@ -111,7 +111,7 @@ def test_a_check_of_a_cap_exempt_kind_neither_counts_nor_leaves_anyone_out(app):
             db.session.rollback()
 
 
-@pytest.mark.slow(3)
+@pytest.mark.seconds(3)
 def test_a_joint_visit_counts_once_for_its_business_whatever_its_departments(app):
     with app.app_context():
         ids = joint_world("targets")

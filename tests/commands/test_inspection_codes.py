@@ -44,7 +44,7 @@ def _codes() -> list[InspectionCode]:
     return list(db.session.scalars(sa.select(InspectionCode).order_by(InspectionCode.id)))
 
 
-@pytest.mark.slow(1.4)
+@pytest.mark.seconds(1.4)
 def test_every_visit_handed_out_gets_two_codes_no_one_can_guess(app):
     with app.app_context(), frozen_at(TODAY):
         ids = handed_out()
@@ -65,7 +65,7 @@ def test_every_visit_handed_out_gets_two_codes_no_one_can_guess(app):
             assert entry.details["codes"] == ids["visits"]
 
 
-@pytest.mark.slow(1.7)
+@pytest.mark.seconds(1.7)
 def test_the_public_reads_a_code_by_its_qr_or_typed_and_a_made_up_one_is_unknown(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()
@@ -158,7 +158,7 @@ def test_no_code_for_an_inspection_that_may_not_take_place(app):
             db.session.rollback()
 
 
-@pytest.mark.slow(2.3)
+@pytest.mark.seconds(2.3)
 def test_a_visit_handed_out_with_a_lapsed_certificate_gets_its_codes_once_the_member_is_replaced(app):
     with app.app_context(), frozen_at(TODAY):
         campaign_id = teams_drawn(build())
@@ -182,7 +182,7 @@ def test_a_visit_handed_out_with_a_lapsed_certificate_gets_its_codes_once_the_me
             assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.action == "visit.codes_issued"))
 
 
-@pytest.mark.slow(2.4)
+@pytest.mark.seconds(2.4)
 def test_the_notice_to_the_business_prints_its_codes_and_a_qr_that_opens_the_codes_page(app):
     with app.app_context(), frozen_at(TODAY):
         ids = handed_out(notices=True)
@@ -317,7 +317,7 @@ def campaigns_window_end(ids) -> date:
         return campaigns.get_campaign(ids["campaign"]).window_end
 
 
-@pytest.mark.slow(1.5)
+@pytest.mark.seconds(1.5)
 def test_a_business_asks_that_an_inspector_withdraw_and_a_leader_decides_with_the_reason(app):
     with app.app_context(), frozen_at(DURING):
         ids = handed_out()

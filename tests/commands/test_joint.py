@@ -30,7 +30,7 @@ def _seen(campaign_id):
     return db.session.scalar(sa.select(Campaign).where(Campaign.id == campaign_id))
 
 
-@pytest.mark.slow(3.0)
+@pytest.mark.seconds(3.0)
 def test_a_joint_campaign_draws_once_and_gives_each_department_its_own_visits(app):
     with app.app_context():
         ids = world("handed_out")
@@ -89,7 +89,7 @@ def test_a_participant_reads_the_shared_rows_only_inside_the_joint_scope_and_nev
             assert _seen(ids["yjj_part"]) is None
 
 
-@pytest.mark.slow(2.0)
+@pytest.mark.seconds(2.0)
 def test_each_step_is_taken_by_its_own_people_and_in_its_order(app):
     with app.app_context():
         ids = world("invited")
@@ -188,7 +188,7 @@ def test_raw_sql_shows_the_joint_rows_to_participants_and_no_part_or_unpublished
         db.engine.dispose()
 
 
-@pytest.mark.slow(2.7)
+@pytest.mark.seconds(2.7)
 def test_one_inspection_notice_per_joint_visit_names_every_department_and_each_department_tells_its_own(app):
     """The hand-out's job writes, as the lead, one inspection notice per visit listing each
     department that checks there with its items and the mixed team; each department's assignment

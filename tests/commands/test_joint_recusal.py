@@ -203,7 +203,7 @@ def _door(ids: dict, entity_id: int) -> str:
     return department
 
 
-@pytest.mark.slow(4)
+@pytest.mark.seconds(4)
 def test_the_team_leader_and_a_departments_submitter_are_named_anew_before_their_replacement(app):
     with app.app_context(), frozen_at(DURING):
         ids = world("handed_out", team_size=3)
@@ -308,7 +308,7 @@ def test_a_replacement_of_another_department_moves_the_member_between_the_depart
         independent_check(proof)
 
 
-@pytest.mark.slow(6)
+@pytest.mark.seconds(6)
 def test_the_codes_public_page_and_the_notices_name_the_new_team(app):
     with app.app_context(), frozen_at(DURING):
         ids = world("handed_out", notices=True)
@@ -360,7 +360,7 @@ def test_the_codes_public_page_and_the_notices_name_the_new_team(app):
             assert new_name in told.body
 
 
-@pytest.mark.slow(2.9)
+@pytest.mark.seconds(2.9)
 def test_before_the_hand_out_a_conflict_holds_the_hand_out_until_the_replacement(app):
     with app.app_context():
         ids = world("inspectors")

@@ -164,7 +164,7 @@ def _contents(data: bytes) -> list[tuple]:
     return [(sheet.title, *sheet.iter_rows(values_only=True)) for sheet in book.worksheets]
 
 
-@pytest.mark.slow(4)
+@pytest.mark.seconds(4)
 def test_the_joint_table_is_one_table_whoever_asks(app):
     """Seed 001 附件3 is one table: the lead department's download and the justice bureau's table of
     that department hold the same rows and columns; so do a participant's (应急管理局, which took

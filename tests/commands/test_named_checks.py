@@ -35,7 +35,7 @@ DAY = date(2026, 3, 2)
 YEAR = supervision_vocabulary.parse_period("2026")
 
 
-@pytest.mark.slow(1.5)
+@pytest.mark.seconds(1.5)
 def test_the_approval_registers_the_named_businesses_with_their_causes_and_counts_only_the_routine_one(app):
     with app.app_context(), frozen_at(DAY):
         world = build()

@@ -86,7 +86,7 @@ def test_the_beat_schedule_has_each_periodic_job_once():
     assert isinstance(reminder, crontab) and reminder.hour == {8} and reminder.minute == {30}
 
 
-@pytest.mark.slow(4)
+@pytest.mark.seconds(4)
 def test_a_campaigns_notices_are_written_in_committed_batches_and_a_failed_run_is_taken_up_again(app, monkeypatch):
     """The notices job commits every batch (a page that writes never waits on it for long); a
     batch that fails gives back its numbers, the batches before it stay, and the next run writes
@@ -123,7 +123,7 @@ def test_a_campaigns_notices_are_written_in_committed_batches_and_a_failed_run_i
             assert len(written) == 1 + -(-(ids["visits"] - 3) // 3)  # a batch, a command: each audited
 
 
-@pytest.mark.slow(4)
+@pytest.mark.seconds(4)
 def test_a_retried_notices_job_shows_every_document_that_exists_on_its_page_and_in_the_api(app, monkeypatch):
     """文书份数: the first job fails after its first batch; the job retried (重新生成文书) writes only the
     rest, yet its page and its JSON count every inspection and assignment notice of the campaign."""
@@ -154,7 +154,7 @@ def test_a_retried_notices_job_shows_every_document_that_exists_on_its_page_and_
         assert shown["result"]["inspection"] == ids["visits"] and shown["result"]["assignment"] == assignments
 
 
-@pytest.mark.slow(4)
+@pytest.mark.seconds(4)
 def test_a_notices_job_taken_over_after_its_worker_died_counts_the_dead_runs_documents_too(app, monkeypatch):
     """A worker dies after the job's first batch (its run holds the job, its batch committed); after
     the lease another run takes the job over and writes the rest: the job reports every document of

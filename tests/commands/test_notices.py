@@ -39,7 +39,7 @@ def _inbox(login: str) -> list[Message]:
     return list(db.session.scalars(sa.select(Message).where(Message.user_id == user.id)))
 
 
-@pytest.mark.slow(2.8)
+@pytest.mark.seconds(2.8)
 def test_handing_out_writes_every_notice_once_and_tells_the_inspectors(app):
     with app.app_context(), frozen_at(TODAY):
         ids = handed_out(notices=True)  # the notices job ran when the visits were handed out (before anyone was linked)
@@ -99,7 +99,7 @@ def test_handing_out_writes_every_notice_once_and_tells_the_inspectors(app):
             assert leader.name in text and leader.cert_no in text and one.entity.name in text and "组长" in text
 
 
-@pytest.mark.slow(2.5)
+@pytest.mark.seconds(2.5)
 def test_documents_are_read_by_the_people_concerned_only(app):
     with frozen_at(TODAY):
         with app.app_context():
@@ -149,7 +149,7 @@ def test_documents_are_read_by_the_people_concerned_only(app):
         )
 
 
-@pytest.mark.slow(1.2)
+@pytest.mark.seconds(1.2)
 def test_email_and_sms_go_once_each_and_a_failed_send_is_tried_again_later(app, caplog):
     with app.app_context(), frozen_at(TODAY):
         ids = handed_out()
@@ -211,7 +211,7 @@ def test_a_send_that_keeps_failing_ends_failed_after_the_last_try(app):
             assert email.status == DeliveryStatus.failed and email.attempts == 5
 
 
-@pytest.mark.slow(3.0)
+@pytest.mark.seconds(3.0)
 def test_reminders_go_on_working_days_once_a_day_and_escalate_an_overdue_publication(app):
     with app.app_context():
         with frozen_at(TODAY):

@@ -228,7 +228,7 @@ def _whj(statuses):
     return next(s for s in statuses if s.code == "WHJ")
 
 
-@pytest.mark.slow(5)
+@pytest.mark.seconds(5)
 def test_the_history_before_the_migration_is_taken_from_what_is_known(app):
     """Downgraded below the history and upgraded again: an inspector is in the directory from their adding
     to the deactivation the audit log recorded, an entry from its adding to its removal, and a 细则 first

@@ -85,7 +85,7 @@ def _portal(app, year: int) -> str:
     return html.unescape(app.test_client().get(f"/public/draws?year={year}").get_data(as_text=True))
 
 
-@pytest.mark.slow(2.0)
+@pytest.mark.seconds(2.0)
 def test_a_plan_is_published_before_it_is_submitted_and_published_again_once_changed(app):
     with app.app_context():
         world = build(file_plan=False)
@@ -333,7 +333,7 @@ def test_plans_from_before_the_rule_are_filed_only_once_published(app):
             assert plan.status == PlanStatus.filed and plan.published_lines[0]["item_id"] == world["item"]
 
 
-@pytest.mark.slow(7)
+@pytest.mark.seconds(7)
 def test_existing_plans_are_migrated_in_the_new_order(app):
     """0018: the old 'published' (filed, then published) becomes 'filed' with its lines kept as
     published; downgrading maps back, a plan published but not yet submitted becoming a draft."""

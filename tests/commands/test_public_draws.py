@@ -194,7 +194,7 @@ def _target_rows(body: str) -> dict[str, str]:
     }
 
 
-@pytest.mark.slow(2.5)
+@pytest.mark.seconds(2.5)
 def test_the_drawn_targets_come_fifty_to_a_page_with_their_teams(app, client):
     with app.app_context():
         campaign_id, strata, teams = _everyone_drawn(70)
@@ -221,7 +221,7 @@ def test_the_drawn_targets_come_fifty_to_a_page_with_their_teams(app, client):
     assert re.search(r"合计</th>\s*<td>70</td>", counts)
 
 
-@pytest.mark.slow(2.8)
+@pytest.mark.seconds(2.8)
 def test_the_drawn_targets_can_be_searched_by_code_name_and_stratum(app, client):
     with app.app_context():
         campaign_id, strata, _teams = _everyone_drawn(60)

@@ -110,7 +110,7 @@ def test_a_publication_overdue_across_the_holiday_is_counted_on_every_list_and_p
         assert "逾期6个工作日" in row
 
 
-@pytest.mark.slow(1.1)
+@pytest.mark.seconds(1.1)
 def test_a_result_published_late_keeps_how_late_and_one_published_in_time_says_nothing(app):
     """Published on Monday 11 May, six working days after its due date, the result says 逾期6个工作日公示 on its
     page and in the API, and still does after a correction published a week later; the other, published on

@@ -184,7 +184,7 @@ def test_one_bad_row_imports_nothing_and_every_problem_is_named(app, tmp_path):
             assert problem["row"] == len(rows) + 1 and problem["column"] == "检查情况", problem
 
 
-@pytest.mark.slow(2.3)
+@pytest.mark.seconds(2.3)
 def test_importing_results_through_the_page_and_the_api(app):
     """The planner imports on the page (a job) and the API; the results arrive as drafts for the teams —
     the job says so, no leader sees them to review — and the 组长 finds theirs on the home page and the

@@ -207,7 +207,7 @@ def test_a_campaign_is_closed_only_once_every_result_is_published(app):
             assert campaigns.get_campaign(ids["campaign"]).status == CampaignStatus.closed
 
 
-@pytest.mark.slow(2.1)
+@pytest.mark.seconds(2.1)
 def test_a_list_reads_its_teams_at_once_and_allows_exactly_what_each_visit_allows_alone(app):
     """The to-dos and the lists ask what each of many visits allows: inside
     ``teams_read_together`` their teams are read in one query, and the answer is the same as for

@@ -46,7 +46,7 @@ def _table(sheet) -> tuple[list[str], dict[str, list]]:
     return headers, found
 
 
-@pytest.mark.slow(2.6)
+@pytest.mark.seconds(2.6)
 def test_counts_and_rates_are_numbers_in_every_row_the_total_too(app):
     with app.app_context():
         _world()

@@ -61,7 +61,7 @@ def test_a_bulk_approval_refreshes_the_statistics_of_what_it_wrote(postgres_url,
         assert before != every and _analyzed_rows("visit") == every
 
 
-@pytest.mark.slow(1.4)
+@pytest.mark.seconds(1.4)
 def test_a_small_write_or_a_refused_one_leaves_the_statistics_to_autovacuum(app, monkeypatch):
     refreshed: list = []
     monkeypatch.setattr(statistics, "refresh", refreshed.append)

@@ -53,7 +53,7 @@ def _yjj(statuses):
     return next(s for s in statuses if s.code == "YJJ")
 
 
-@pytest.mark.slow(5)
+@pytest.mark.seconds(5)
 def test_figures_assessment_tables_and_criticism_from_known_data(app):
     with app.app_context():
         ids = _world()
@@ -257,7 +257,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             supervision_commands.request_table("area", "2026", actor=user_named("yjj_leader"))
 
 
-@pytest.mark.slow(2.2)
+@pytest.mark.seconds(2.2)
 def test_pages_filing_archive_and_refusals(app):
     with app.app_context():
         ids = _world()

@@ -150,7 +150,7 @@ def test_experts_join_a_team_in_addition_never_lead_or_record_and_are_on_the_not
     assert "林教授" in page and "孙工" in page and "专家" in page
 
 
-@pytest.mark.slow(2.8)
+@pytest.mark.seconds(2.8)
 def test_an_expert_added_after_the_notice_is_said_so_and_appears_on_the_published_result(app):
     with app.app_context():
         ids = handed_out(notices=True)
@@ -204,7 +204,7 @@ def test_an_expert_added_after_the_notice_is_said_so_and_appears_on_the_publishe
     assert "周研究员" in public and "应急管理部化学品登记中心" in public and "专家" in public and "吴教授" not in public
 
 
-@pytest.mark.slow(1.4)
+@pytest.mark.seconds(1.4)
 def test_experts_through_the_team_page_and_the_api(app):
     with app.app_context():
         campaign_id = teams_drawn(build())
@@ -267,7 +267,7 @@ def test_a_joint_campaign_takes_no_expert_and_its_conflicts_are_declared_on_the_
                     CAMPAIGN_ACTIONS.check_state(campaign, action)
 
 
-@pytest.mark.slow(2.0)
+@pytest.mark.seconds(2.0)
 def test_a_conflict_declared_after_the_draw_stops_the_hand_out_until_the_member_is_replaced(app):
     with app.app_context():
         campaign_id = teams_drawn(build())
@@ -362,7 +362,7 @@ def test_a_conflict_on_a_handed_out_visit_stops_its_result_until_the_replacement
             assert db.session.get(Recusal, declared.recusal_id) is not None
 
 
-@pytest.mark.slow(1.2)
+@pytest.mark.seconds(1.2)
 def test_recusals_through_the_pages_and_the_api(app):
     with app.app_context():
         ids = handed_out()

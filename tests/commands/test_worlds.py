@@ -51,7 +51,7 @@ def test_a_department_world_is_built_through_the_commands(app):
             assert db.session.get(Plan, world["plan"]).status.value == "filed"
 
 
-@pytest.mark.slow(2.4)
+@pytest.mark.seconds(2.4)
 def test_a_handed_out_world_has_its_visits_and_linked_inspectors(app):
     with app.app_context(), snapshots.building():
         ids = results_world.handed_out()
@@ -63,7 +63,7 @@ def test_a_handed_out_world_has_its_visits_and_linked_inspectors(app):
             assert db.session.get(Inspector, ids["member_inspector"]).user_id is not None
 
 
-@pytest.mark.slow(1.4)
+@pytest.mark.seconds(1.4)
 def test_a_joint_world_gives_each_department_its_approved_part(app):
     with app.app_context(), snapshots.building():
         ids = joint_world.world("approved", entities=8)
@@ -76,7 +76,7 @@ def test_a_joint_world_gives_each_department_its_approved_part(app):
             assert ids["yjj_part"] and ids["swj_part"]
 
 
-@pytest.mark.slow(2.8)
+@pytest.mark.seconds(2.8)
 def test_a_copied_world_holds_what_the_build_made(database_url, request, tmp_path):
     """The second call from the same state is served from the snapshot the first one kept."""
     first = make_app(database_url)

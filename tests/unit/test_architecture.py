@@ -112,7 +112,7 @@ def _local_imports(path: Path):
                     yield node
 
 
-@pytest.mark.slow(2.5)
+@pytest.mark.seconds(2.5)
 def test_every_import_inside_a_function_says_why_on_its_line():
     """A function-local import hides a dependency from a reader: the few that stay (a heavy library
     loaded only when used, the app factory's late wiring) carry their reason as a comment."""
@@ -161,7 +161,7 @@ def test_no_domain_module_has_a_name_that_says_nothing():
     assert not found, found
 
 
-@pytest.mark.slow(1.6)
+@pytest.mark.seconds(1.6)
 def test_no_module_imports_a_domain_under_a_name_that_says_nothing():
     """A domain is called by its own name in every layer (``campaign_queries``, not ``services``)."""
     found = []
@@ -213,7 +213,7 @@ def _imports(path: Path):
                 yield alias.name, set()
 
 
-@pytest.mark.slow(1.1)
+@pytest.mark.seconds(1.1)
 def test_kernel_and_departments_use_no_request_or_login_machinery():
     found = []
     for package in ("core", "tenants"):
@@ -249,7 +249,7 @@ def test_no_view_or_api_handler_commits_or_rolls_back():
     assert not found, "views must leave transactions to the commands:\n" + "\n".join(found)
 
 
-@pytest.mark.slow(1.4)
+@pytest.mark.seconds(1.4)
 def test_tests_share_helpers_through_tests_support_only():
     """A helper two test modules need lives in ``tests/support``, never in one of the test modules."""
     offenders = []

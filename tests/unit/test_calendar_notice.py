@@ -220,7 +220,7 @@ def schedules(draw):
     return year, "\n".join(lines), expected
 
 
-@pytest.mark.slow(1.3)
+@pytest.mark.seconds(1.3)
 @given(schedules())
 @settings(max_examples=200, deadline=None)
 def test_any_schedule_written_in_any_accepted_shape_reads_back_the_same_days(schedule):

@@ -71,7 +71,7 @@ def test_the_worked_example_is_what_the_code_computes():
     assert "`91330106MA28D9TY1C` is selected and `91330100MA2H3L6P3Q` is the reserve" in DOC
 
 
-@pytest.mark.slow(1.0)
+@pytest.mark.seconds(1.0)
 def test_the_public_page_states_the_same_algorithm(client):
     page = client.get("/public/draws/algorithm").get_data(as_text=True)
     assert ALGORITHM in page and shuffle.ALGORITHM in page and "HMAC-SHA256" in page and "SHA-256" in page

@@ -55,7 +55,7 @@ def inspector_draws(draw):
     }
 
 
-@pytest.mark.slow(6)
+@pytest.mark.seconds(6)
 @pytest.mark.parametrize("version", sorted(INSPECTOR_DRAWS))
 def test_inspector_draw_properties(version):
     """Teams are full, distinct, recusal-free, mixed by department and within capacity; a draw that

@@ -71,7 +71,7 @@ tying_ids = st.builds(
 )
 
 
-@pytest.mark.slow(1.1)
+@pytest.mark.seconds(1.1)
 @given(st.lists(tying_ids, max_size=60), st.integers(0, 1))
 @settings(max_examples=300, deadline=None)
 def test_ids_alike_in_their_first_bytes_are_sorted_in_c_as_in_python(given_ids, miscount):
@@ -121,7 +121,7 @@ def test_the_keys_in_c_are_rfc_2104_hmac_sha256(seed, prefix, messages):
     assert [key for key, _ in pairs] == list(map(rank_keys_bytes(seed, prefix), data.split(separator)))
 
 
-@pytest.mark.slow(1.0)
+@pytest.mark.seconds(1.0)
 @given(
     st.binary(min_size=32, max_size=32),
     st.lists(some_ids, min_size=1, max_size=200),

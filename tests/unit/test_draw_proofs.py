@@ -77,7 +77,7 @@ def test_verify_command_prints_each_check_and_exits_zero(name):
     assert "ok" in result.output and "H(nonce) = commitment" in result.output and "FAIL" not in result.output
 
 
-@pytest.mark.slow(7)
+@pytest.mark.seconds(7)
 @pytest.mark.parametrize("name", VECTOR_FILES)
 def test_any_changed_byte_is_rejected(name, tmp_path):
     """Every single-byte change of the file either breaks the JSON, leaves the same proof (a

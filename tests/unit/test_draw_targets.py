@@ -46,7 +46,7 @@ def target_draws(draw):
     }
 
 
-@pytest.mark.slow(2.1)
+@pytest.mark.seconds(2.1)
 @given(target_draws())
 @settings(max_examples=150, deadline=None)
 def test_target_draw_properties(params):
@@ -66,7 +66,7 @@ def test_target_draw_properties(params):
     independent_check(first)
 
 
-@pytest.mark.slow(1.7)
+@pytest.mark.seconds(1.7)
 @given(target_draws(), st.integers(0, 31), st.integers(1, 255))
 @settings(max_examples=100, deadline=None)
 def test_changing_one_byte_of_the_nonce_changes_the_seed(params, position, flip):
@@ -77,7 +77,7 @@ def test_changing_one_byte_of_the_nonce_changes_the_seed(params, position, flip)
     assert draw_targets(**{**params, "public_inputs": params["public_inputs"] + ["x"]})["seed"] != first["seed"]
 
 
-@pytest.mark.slow(1.6)
+@pytest.mark.seconds(1.6)
 @given(target_draws())
 @settings(max_examples=100, deadline=None)
 def test_target_replacement_is_the_next_reserve(params):

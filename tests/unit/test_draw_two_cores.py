@@ -45,7 +45,7 @@ def _cells_of(rows, shuffle: random.Random) -> list:
     return cells
 
 
-@pytest.mark.slow(3.0)
+@pytest.mark.seconds(3.0)
 @given(frames(), st.integers(0, 2**32))
 @settings(max_examples=80, deadline=None)
 def test_the_frame_file_of_cells_in_any_order_is_the_frame_file_of_the_rows(rows, seed):
@@ -53,7 +53,7 @@ def test_the_frame_file_of_cells_in_any_order_is_the_frame_file_of_the_rows(rows
     assert frame_file_of_cells(cells, threshold=0) == frame_file_of_cells(cells) == frame_file(rows)
 
 
-@pytest.mark.slow(2.7)
+@pytest.mark.seconds(2.7)
 @given(frames(), st.binary(min_size=32, max_size=32), st.integers(0, 70))
 @settings(max_examples=80, deadline=None)
 def test_the_ranking_on_two_cores_and_in_halves_is_the_ranking_on_one(rows, seed, keep):
@@ -65,7 +65,7 @@ def test_the_ranking_on_two_cores_and_in_halves_is_the_ranking_on_one(rows, seed
     )
 
 
-@pytest.mark.slow(1.3)
+@pytest.mark.seconds(1.3)
 @given(frames(), st.integers(0, 2**32), st.sampled_from(["swap", "repeat", "tab", "empty", "pipe", "newline"]))
 @settings(max_examples=80, deadline=None)
 def test_a_bad_frame_file_is_refused_on_two_cores_as_on_one(rows, seed, fault):
@@ -104,7 +104,7 @@ def test_a_bad_frame_file_is_refused_on_two_cores_as_on_one(rows, seed, fault):
     assert two_cores_refuse == one_core_refuses
 
 
-@pytest.mark.slow(3)
+@pytest.mark.seconds(3)
 @given(frames(), st.integers(0, 2**32))
 @settings(max_examples=40, deadline=None)
 def test_a_cell_with_a_bad_id_is_refused_when_the_frame_is_built(rows, seed):

@@ -30,7 +30,7 @@ def _emitted() -> dict[str, str]:
     return found
 
 
-@pytest.mark.slow(7)
+@pytest.mark.seconds(7)
 def test_every_emitted_event_has_a_handler(app):
     emitted = _emitted()
     assert len(emitted) >= 10  # the walk finds the commands' events

@@ -82,7 +82,7 @@ def _is_translated(message) -> bool:
     return bool(strings) and all(s and s.strip() for s in strings)
 
 
-@pytest.mark.slow(4)
+@pytest.mark.seconds(4)
 def test_babel_cfg_covers_python_and_templates():
     method_map, _ = _method_map()
     methods = dict(method_map)

@@ -147,7 +147,7 @@ def test_a_proof_file_read_as_written_verifies_as_its_json_does(tmp_path_factory
 AMBIGUOUS = st.binary(max_size=40).map(lambda raw: bytes(b'"[], \n\t\\a'[byte % 9] for byte in raw))
 
 
-@pytest.mark.slow(2.8)
+@pytest.mark.seconds(2.8)
 @settings(max_examples=3000, deadline=None)
 @given(AMBIGUOUS)
 def test_a_frames_rows_are_taken_as_written_exactly_when_writing_them_back_gives_the_same_bytes(body):
@@ -168,7 +168,7 @@ BROKEN_ROWS = st.lists(
 ).map(proof_file._ROW_BREAK.join)
 
 
-@pytest.mark.slow(12)
+@pytest.mark.seconds(12)
 @settings(max_examples=3000, deadline=None)
 @given(st.one_of(AMBIGUOUS, BROKEN_ROWS))
 def test_rows_read_by_their_breaks_alone_are_the_rows_written_back_or_none(body):

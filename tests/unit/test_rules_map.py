@@ -98,7 +98,7 @@ def test_the_map_names_only_tests_that_exist():
     assert not missing, "docs/rules.md names tests that do not exist:\n" + "\n".join(missing)
 
 
-@pytest.mark.slow(1.2)
+@pytest.mark.seconds(1.2)
 def test_the_map_names_only_code_that_exists():
     named = set(CODE_REFERENCE.findall(_text()))
     assert len(named) > 50, "the map names the commands that enforce its rules"

@@ -76,7 +76,7 @@ def test_the_checker_tells_an_explained_import_from_a_bare_one(tmp_path):
     assert found == ["3", "8", "12"]
 
 
-@pytest.mark.slow(4)
+@pytest.mark.seconds(4)
 def test_no_test_module_imports_inside_a_function_without_saying_why():
     found = [hit for path in sorted(TESTS.rglob("*.py")) for hit in unexplained_local_imports(path)]
     assert not found, "imports inside a function with no comment saying why:\n" + "\n".join(found)

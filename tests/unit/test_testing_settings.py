@@ -20,7 +20,7 @@ def _parameters_of(password_hash: str) -> dict:
     return {"time_cost": found.time_cost, "memory_cost": found.memory_cost, "parallelism": found.parallelism}
 
 
-@pytest.mark.slow(2.9)
+@pytest.mark.seconds(2.9)
 @pytest.mark.parametrize("env", ["production", "development"])
 def test_production_and_development_hash_with_argon2id_strong_parameters(tmp_path, monkeypatch, env):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)

@@ -32,7 +32,7 @@ def _untyped_acting_parameters() -> list[str]:
     return found
 
 
-@pytest.mark.slow(2.1)
+@pytest.mark.seconds(2.1)
 def test_every_actor_and_reader_is_typed():
     assert _untyped_acting_parameters() == []
 

@@ -74,7 +74,7 @@ def _our_answer(text: str) -> str | None:
         return None
 
 
-@pytest.mark.slow(1.3)
+@pytest.mark.seconds(1.3)
 @given(
     st.one_of(
         valid_credit_codes(),  # mostly valid
@@ -111,7 +111,7 @@ def valid_id_numbers(draw):
     return body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check digit
 
 
-@pytest.mark.slow(1.1)
+@pytest.mark.seconds(1.1)
 @given(valid_id_numbers())
 @settings(max_examples=200, deadline=None)
 def test_valid_id_numbers_are_accepted_and_masked(number):
