@@ -27,41 +27,46 @@ from spotcheck.tenants.results import commands as results_commands
 from spotcheck.tenants.results.vocabulary import HAND_OUT_TASK
 
 
-def _work(kind: str, campaign_id: int, public_inputs: list[str], no_input_reason: str = "") -> jobs.Work:
-    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
-        draw = campaign_commands.draw_targets if kind == "targets" else campaign_commands.draw_inspectors
-        return draw_summary(
-            kind,
-            campaign_id,
-            draw(campaign_id, {"public_inputs": public_inputs, "no_input_reason": no_input_reason}, actor=user),
-        )
-
-    return work
-
-
-def draw_summary(kind: str, campaign_id: int, record: Draw) -> jobs.JobResult:
-    """What a draw job reports: the seed and the counts of its proof (a joint campaign's draws alike)."""
+def _drawn(kind: str, campaign_id: int, record: Draw) -> jobs.JobResult:
+    """What every draw job reports: the seed and the public inputs."""
     proof = record.proof
     assert proof is not None  # a draw just made carries its proof
-    result: jobs.JobResult = {
+    return {
         "campaign_id": campaign_id,
         "campaign": proof["campaign"],
         "kind": kind,
         "seed": record.seed,
         "public_inputs": len(record.public_inputs or []),
     }
-    if kind == "targets":
-        result["selected"] = sum(len(ids) for strata in proof["selected"].values() for ids in strata.values())
-        result["reserves"] = sum(len(ids) for strata in proof["reserves"].values() for ids in strata.values())
-        result["strata"] = {
+
+
+def targets_drawn(campaign_id: int, record: Draw) -> jobs.JobResult:
+    """What a draw of the targets reports (抽取检查对象): its seed and the counts of its proof, by stratum
+    (a joint campaign's alike)."""
+    proof = record.proof
+    assert proof is not None  # a draw just made carries its proof
+    return {
+        **_drawn("targets", campaign_id, record),
+        "selected": sum(len(ids) for strata in proof["selected"].values() for ids in strata.values()),
+        "reserves": sum(len(ids) for strata in proof["reserves"].values() for ids in strata.values()),
+        "strata": {
             f"{group}/{stratum}": len(ids)
             for group, strata in proof["selected"].items()
             for stratum, ids in strata.items()
-        }
-    else:
-        result["teams"] = len(proof["teams"])
-        result["members"] = sum(len(team) for team in proof["teams"].values())
-    return result
+        },
+    }
+
+
+def inspectors_drawn(campaign_id: int, record: Draw) -> jobs.JobResult:
+    """What a draw of the inspectors reports (抽取检查人员): its seed and its teams and members (a joint
+    campaign's alike)."""
+    proof = record.proof
+    assert proof is not None  # a draw just made carries its proof
+    return {
+        **_drawn("inspectors", campaign_id, record),
+        "teams": len(proof["teams"]),
+        "members": sum(len(team) for team in proof["teams"].values()),
+    }
 
 
 @shared_task(name=DRAW_TASKS["targets"])
@@ -75,9 +80,11 @@ def draw_targets(
     no_input_reason: str = "",
     locale: str = "zh_CN",
 ) -> jobs.JobResult:
-    return jobs.run_job(
-        job_id, tenant_id, user_id, _work("targets", campaign_id, public_inputs, no_input_reason), locale=locale
-    )
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
+        inputs = {"public_inputs": public_inputs, "no_input_reason": no_input_reason}
+        return targets_drawn(campaign_id, campaign_commands.draw_targets(campaign_id, inputs, actor=user))
+
+    return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)
 
 
 @shared_task(name=DRAW_TASKS["inspectors"])
@@ -91,9 +98,11 @@ def draw_inspectors(
     no_input_reason: str = "",
     locale: str = "zh_CN",
 ) -> jobs.JobResult:
-    return jobs.run_job(
-        job_id, tenant_id, user_id, _work("inspectors", campaign_id, public_inputs, no_input_reason), locale=locale
-    )
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
+        inputs = {"public_inputs": public_inputs, "no_input_reason": no_input_reason}
+        return inspectors_drawn(campaign_id, campaign_commands.draw_inspectors(campaign_id, inputs, actor=user))
+
+    return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)
 
 
 @shared_task(name=HAND_OUT_TASK)

@@ -11,22 +11,10 @@ from celery import shared_task
 
 from spotcheck.core.job_models import Job
 from spotcheck.tasks import jobs
-from spotcheck.tasks.campaigns import draw_summary
+from spotcheck.tasks.campaigns import inspectors_drawn, targets_drawn
 from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.joint import commands as joint_commands
 from spotcheck.tenants.joint.vocabulary import DRAW_TASKS, HAND_OUT_TASK, SIZES_TASK
-
-
-def _joint_work(kind: str, campaign_id: int, public_inputs: list[str], no_input_reason: str = "") -> jobs.Work:
-    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
-        draw = joint_commands.draw_targets if kind == "targets" else joint_commands.draw_inspectors
-        return draw_summary(
-            kind,
-            campaign_id,
-            draw(campaign_id, {"public_inputs": public_inputs, "no_input_reason": no_input_reason}, actor=user),
-        )
-
-    return work
 
 
 @shared_task(name=DRAW_TASKS["targets"])
@@ -40,9 +28,11 @@ def draw_joint_targets(
     no_input_reason: str = "",
     locale: str = "zh_CN",
 ) -> jobs.JobResult:
-    return jobs.run_job(
-        job_id, tenant_id, user_id, _joint_work("targets", campaign_id, public_inputs, no_input_reason), locale=locale
-    )
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
+        inputs = {"public_inputs": public_inputs, "no_input_reason": no_input_reason}
+        return targets_drawn(campaign_id, joint_commands.draw_targets(campaign_id, inputs, actor=user))
+
+    return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)
 
 
 @shared_task(name=DRAW_TASKS["inspectors"])
@@ -56,13 +46,11 @@ def draw_joint_inspectors(
     no_input_reason: str = "",
     locale: str = "zh_CN",
 ) -> jobs.JobResult:
-    return jobs.run_job(
-        job_id,
-        tenant_id,
-        user_id,
-        _joint_work("inspectors", campaign_id, public_inputs, no_input_reason),
-        locale=locale,
-    )
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
+        inputs = {"public_inputs": public_inputs, "no_input_reason": no_input_reason}
+        return inspectors_drawn(campaign_id, joint_commands.draw_inspectors(campaign_id, inputs, actor=user))
+
+    return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)
 
 
 @shared_task(name=SIZES_TASK)
