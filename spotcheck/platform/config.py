@@ -78,11 +78,10 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         "SPOTCHECK_JOB_QUEUED_SECONDS": int(_env("SPOTCHECK_JOB_QUEUED_SECONDS", "300")),
         "SPOTCHECK_JOB_LEASE_SECONDS": int(_env("SPOTCHECK_JOB_LEASE_SECONDS", "900")),
         "SPOTCHECK_JOB_MAX_DISPATCHES": int(_env("SPOTCHECK_JOB_MAX_DISPATCHES", "5")),
-        # Tests only (SPOTCHECK_ENV=testing, refused elsewhere): a running job that reports this much
-        # progress or more stops there, once, until a file tells it to go on (see tasks/jobs.py), so a
-        # test can kill its worker mid-job at a known point.
-        "SPOTCHECK_TEST_PAUSE_DIR": _env("SPOTCHECK_TEST_PAUSE_DIR", ""),
-        "SPOTCHECK_TEST_PAUSE_AT": int(_env("SPOTCHECK_TEST_PAUSE_AT", "5")),
+        # Tests only (SPOTCHECK_ENV=testing, refused elsewhere): the modules of tests/support, comma-separated,
+        # that a Celery worker imports at start (spotcheck/worker.py) — e.g. a job's pause point, so that a
+        # test can kill its worker mid-job at a known point (tests/support/job_pause.py).
+        "SPOTCHECK_TEST_MODULES": _env("SPOTCHECK_TEST_MODULES", ""),
         # Notices (通知): e-mail through this SMTP server when set (none: inbox and SMS only); SMS through
         # the adapter named "module:attribute" (default: one that writes to the log, for a gateway to
         # be plugged in); a failed send is tried again after 1, 5, 25… minutes, this many times at most.
@@ -229,8 +228,8 @@ def check_config(cfg: dict) -> None:
         )
     if cfg["SPOTCHECK_ENV"] not in ("production", "development", "testing"):
         raise ConfigError(f"SPOTCHECK_ENV must be production, development or testing, not {cfg['SPOTCHECK_ENV']!r}")
-    if cfg["SPOTCHECK_ENV"] != "testing" and cfg.get("SPOTCHECK_TEST_PAUSE_DIR"):
-        raise ConfigError("SPOTCHECK_TEST_PAUSE_DIR is for SPOTCHECK_ENV=testing only")
+    if cfg["SPOTCHECK_ENV"] != "testing" and cfg.get("SPOTCHECK_TEST_MODULES"):
+        raise ConfigError("SPOTCHECK_TEST_MODULES is for SPOTCHECK_ENV=testing only")
     if cfg["SPOTCHECK_ENV"] != "testing" and cfg["PASSWORD_HASHING"] != passwords.STRONG:
         raise ConfigError("PASSWORD_HASHING other than Argon2id's strong parameters is for SPOTCHECK_ENV=testing only")
     if cfg["SPOTCHECK_TODAY"]:

@@ -24,8 +24,8 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, Protocol, cast
 
 import sqlalchemy as sa
@@ -156,6 +156,11 @@ def _settle(job_id: int, attempt: int, **values: object) -> bool:
     )
 
 
+#: Told of each progress report a job makes, once it is written: ``listener(job_id, percent)``. A hook
+#: point (进度监听) that nothing in spotcheck fills; a test's worker may (``SPOTCHECK_TEST_MODULES``).
+PROGRESS_LISTENERS: list[Callable[[int, int], None]] = []
+
+
 class _Progress:
     """Progress (per cent, and items done of the total when the job counts them) and a sign of life,
     written beside the job's transaction (which stays whole). SQLite allows one writer at a time,
@@ -185,7 +190,8 @@ class _Progress:
                     .execution_options(synchronize_session=False)
                 )
                 side.commit()
-        _pause_for_tests(self.job_id, percent)
+        for listener in PROGRESS_LISTENERS:
+            listener(self.job_id, percent)
 
     def finished(self) -> dict[str, int]:
         """The figures a job that succeeded ends with: all its items done."""
@@ -195,23 +201,6 @@ class _Progress:
         path = progress_file(self.job_id, self.attempt)
         if path is not None:
             path.unlink(missing_ok=True)
-
-
-def _pause_for_tests(job_id: int, percent: int) -> None:
-    """Under ``SPOTCHECK_ENV=testing`` with ``SPOTCHECK_TEST_PAUSE_DIR`` set (config refuses it
-    elsewhere): the first time a job's progress reaches ``SPOTCHECK_TEST_PAUSE_AT``, say so in
-    ``job-<id>.paused`` (the per cent) and wait until ``job-<id>.resume`` appears. A test kills the
-    worker meanwhile: mid-job, its work not committed, its progress and heartbeat written."""
-    folder = settings.get("SPOTCHECK_TEST_PAUSE_DIR")
-    if not folder or settings.get("SPOTCHECK_ENV") != "testing" or percent < settings.get("SPOTCHECK_TEST_PAUSE_AT", 5):
-        return
-    paused, resume = Path(folder) / f"job-{job_id}.paused", Path(folder) / f"job-{job_id}.resume"
-    if paused.exists():
-        return
-    log.info("job %s: paused at %s%% for a test", job_id, percent)
-    paused.write_text(str(percent))
-    while not resume.exists():
-        time.sleep(0.05)
 
 
 #: Between two batches of a job on SQLite, how long the job waits before taking the write lock again:
@@ -295,51 +284,89 @@ def run_job(
         attempt = job_sessions.when_reachable(lambda: _claim(job_id), lease())
         if attempt is None:
             log.info("job %s: done or held by another run; nothing to do", job_id)
-            return {"skipped": True, "job_id": job_id}
+            return _skipped(job_id)
         user = cast(User, db.session.scalar(sa.select(User).where(User.id == user_id)))  # users are never deleted
-        progress = _Progress(job_id, attempt)
-        noted: dict[str, object] = {}
+        run = _Run(job_id, attempt, user_id, user, _Progress(job_id, attempt))
         try:
-            so_far: JobResult = {}
-            while True:
-                more = False
-                with unit_of_work():
-                    job_sessions.note_session(job_id, attempt, noted)
-                    job = get_job(job_id)
-                    if batches and not _still_held(job_id, attempt):
-                        raise SupersededError(job_id)
-                    result = _added(so_far, work(job, user, progress)) if batches else work(job, user, progress)
-                    if batches and result.get("remaining"):
-                        if not _fenced(job_id, attempt):
-                            raise SupersededError(job_id)
-                        so_far, more = result, True  # this batch commits; the next goes on
-                    else:
-                        if not _settle(
-                            job_id, attempt, status=JobStatus.succeeded, result=result, **progress.finished()
-                        ):
-                            raise SupersededError(job_id)
-                        audit.record("job.succeeded", "job", job_id, actor=user, details={"kind": job.kind})
-                if not more:
-                    break
-                _let_writers_in()
-        except SupersededError:
-            log.warning("job %s: run %s was superseded; its work was undone", job_id, attempt)
-            return {"skipped": True, "job_id": job_id}
-        except ServiceError as refused:
-            message = user_message(refused)
-            _end_failed(job_id, attempt, message, user)
-            return {"ok": False, "error": message}
+            return _work_through(run, work, batches)
         except Exception as error:
-            if is_unreachable(error):
-                log.warning("job %s: run %s lost the database (%s)", job_id, attempt, type(error).__name__)
-                _give_back(job_id, attempt, user_id)
-                return {"skipped": True, "job_id": job_id}
-            log.exception("job %s failed", job_id)
-            _end_failed(job_id, attempt, str(INTERNAL_ERROR % {"id": job_id}), user)
-            raise
+            return _outcome(run, error)
         finally:
-            progress.forget()
-        return result
+            run.progress.forget()
+
+
+@dataclass
+class _Run:
+    """One run of a job (作业的一次运行): the job, the run's number, who asked, its progress, and what
+    :func:`~spotcheck.tasks.job_sessions.note_session` noted of its database session."""
+
+    job_id: int
+    attempt: int
+    user_id: int
+    user: User
+    progress: _Progress
+    noted: dict[str, object] = field(default_factory=dict)
+
+
+def _skipped(job_id: int) -> JobResult:
+    """The result of a run that had nothing to do, or that lost the job."""
+    return {"skipped": True, "job_id": job_id}
+
+
+def _work_through(run: _Run, work: Work, batches: bool) -> JobResult:
+    """The work to its end: one transaction, or (``batches``) one a batch until none remains, a pause
+    between them for the other writers."""
+    result = _batch(run, work, batches, {})
+    while batches and result.get("remaining"):
+        _let_writers_in()
+        result = _batch(run, work, batches, result)
+    return result
+
+
+def _batch(run: _Run, work: Work, batches: bool, so_far: JobResult) -> JobResult:
+    """One transaction of the work (一批): with ``batches``, a batch whose figures are added to
+    ``so_far``, committed behind the fence (:func:`_fenced`) while more remains; the last (or the
+    only) one commits with the job's success. :class:`SupersededError` when this run no longer
+    holds the job: the transaction is undone."""
+    with unit_of_work():
+        job_sessions.note_session(run.job_id, run.attempt, run.noted)
+        job = get_job(run.job_id)
+        if batches and not _still_held(run.job_id, run.attempt):
+            raise SupersededError(run.job_id)
+        done = work(job, run.user, run.progress)
+        result = _added(so_far, done) if batches else done
+        more = batches and bool(result.get("remaining"))
+        if not (_fenced(run.job_id, run.attempt) if more else _succeeded(run, job, result)):
+            raise SupersededError(run.job_id)
+    return result
+
+
+def _succeeded(run: _Run, job: Job, result: JobResult) -> bool:
+    """Write the job's success and its audit entry, if this run still holds the job."""
+    if not _settle(run.job_id, run.attempt, status=JobStatus.succeeded, result=result, **run.progress.finished()):
+        return False
+    audit.record("job.succeeded", "job", run.job_id, actor=run.user, details={"kind": job.kind})
+    return True
+
+
+def _outcome(run: _Run, error: Exception) -> JobResult:
+    """How a run the work did not finish ends (作业结局): superseded, skipped; refused by a command,
+    failed with the refusal; the database lost, given back to the queue (:func:`_give_back`); any
+    other error, failed with :data:`INTERNAL_ERROR` and ``error`` raised again (the log has it)."""
+    if isinstance(error, SupersededError):
+        log.warning("job %s: run %s was superseded; its work was undone", run.job_id, run.attempt)
+        return _skipped(run.job_id)
+    if isinstance(error, ServiceError):
+        message = user_message(error)
+        _end_failed(run.job_id, run.attempt, message, run.user)
+        return {"ok": False, "error": message}
+    if is_unreachable(error):
+        log.warning("job %s: run %s lost the database (%s)", run.job_id, run.attempt, type(error).__name__)
+        _give_back(run.job_id, run.attempt, run.user_id)
+        return _skipped(run.job_id)
+    log.exception("job %s failed", run.job_id)
+    _end_failed(run.job_id, run.attempt, str(INTERNAL_ERROR % {"id": run.job_id}), run.user)
+    raise error
 
 
 def _fenced(job_id: int, attempt: int) -> bool:

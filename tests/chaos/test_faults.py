@@ -18,6 +18,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tasks import job_sweep
 from spotcheck.tenants.directory.models import Entity
 from tests.support.helpers import REDIS_URL, make_app, tenant_id
+from tests.support.job_pause import pausing
 from tests.support.workers import WORKER_READY_TIMEOUT, Worker, _poll_job, directory_csv, job_actions, queue_import
 
 pytestmark = [pytest.mark.chaos, pytest.mark.postgres, pytest.mark.redis]
@@ -65,8 +66,7 @@ def test_a_database_restart_mid_job_costs_seconds_not_a_lease(own_cluster, postg
         env={
             "SPOTCHECK_STORAGE": str(storage),
             "SPOTCHECK_JOB_LEASE_SECONDS": str(LEASE),
-            "SPOTCHECK_TEST_PAUSE_DIR": str(pause),
-            "SPOTCHECK_TEST_PAUSE_AT": "5",
+            **pausing(pause, 5),
         },
     )
     try:
@@ -107,8 +107,7 @@ def test_a_broker_restart_mid_job_loses_no_job_and_runs_none_twice(own_redis, po
         env={
             "REDIS_URL": own_redis.url,
             "SPOTCHECK_STORAGE": str(storage),
-            "SPOTCHECK_TEST_PAUSE_DIR": str(pause),
-            "SPOTCHECK_TEST_PAUSE_AT": "5",
+            **pausing(pause, 5),
         },
     )
     try:

@@ -22,6 +22,7 @@ from spotcheck.tenants.exports.models import BatchStatus, ExportBatch, ExportRec
 from tests.support.export_world import TODAY, more_published
 from tests.support.exported import exported_ids as _exported_ids
 from tests.support.helpers import REDIS_URL, make_app, user_named
+from tests.support.job_pause import pausing
 from tests.support.results_world import handed_out, published
 from tests.support.workers import WORKER_READY_TIMEOUT, Worker, _poll_job
 
@@ -91,7 +92,7 @@ def test_a_worker_killed_mid_batch_leaves_no_batch_and_the_next_run_exports_ever
     first = Worker(
         celery_queue,
         postgres_url,
-        env={**settings, "SPOTCHECK_TEST_PAUSE_DIR": str(pause), "SPOTCHECK_TEST_PAUSE_AT": "6"},
+        env={**settings, **pausing(pause, 6)},
     )
     second = None
     try:

@@ -22,6 +22,7 @@ from spotcheck.tasks import job_sweep
 from spotcheck.tenants.audit import commands as audit_commands
 from spotcheck.tenants.directory.models import Entity
 from tests.support.helpers import REDIS_URL, make_app, tenant_id, user_named
+from tests.support.job_pause import pausing
 from tests.support.workers import WORKER_READY_TIMEOUT, Worker, _poll_job, directory_csv, job_actions, queue_import
 
 
@@ -48,9 +49,7 @@ def test_a_hung_worker_is_taken_over_at_once_and_commits_nothing_when_it_wakes(t
     pause.mkdir()
     web = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage))
     env = {"SPOTCHECK_STORAGE": str(storage)}
-    hung = Worker(
-        celery_queue, postgres_url, env={**env, "SPOTCHECK_TEST_PAUSE_DIR": str(pause), "SPOTCHECK_TEST_PAUSE_AT": "5"}
-    )
+    hung = Worker(celery_queue, postgres_url, env={**env, **pausing(pause, 5)})
     second = None
     try:
         hung.wait_ready(WORKER_READY_TIMEOUT)

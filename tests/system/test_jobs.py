@@ -30,6 +30,7 @@ from spotcheck.tenants.results.queries import listing
 from spotcheck.tenants.spreadsheets.commands import submit_results_import
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.helpers import REDIS_URL, bearer, make_app, signed_in, tenant_id, user_named
+from tests.support.job_pause import pausing
 from tests.support.results_world import filled_workbook, handed_out, template_rows
 from tests.support.workers import (
     JOB_TIMEOUT,
@@ -201,9 +202,7 @@ def test_a_worker_killed_mid_import_leaves_the_job_to_another_which_imports_it_e
     web = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage))
     env = {"SPOTCHECK_STORAGE": str(storage)}
     # the first worker stops once its progress reaches 5 % (the job's test-only pause point): killed there
-    first = Worker(
-        celery_queue, postgres_url, env={**env, "SPOTCHECK_TEST_PAUSE_DIR": str(pause), "SPOTCHECK_TEST_PAUSE_AT": "5"}
-    )
+    first = Worker(celery_queue, postgres_url, env={**env, **pausing(pause, 5)})
     second = None
     try:
         first.wait_ready(WORKER_READY_TIMEOUT)

@@ -1,6 +1,7 @@
 """Settings for the tests only (测试专用配置): password hashing (口令哈希) with Argon2id's strong
 parameters in production and development, the cheap ones only under ``SPOTCHECK_ENV=testing`` (the
-tests sign in hundreds of times); the jobs' pause point (a test kills a worker there) likewise."""
+tests sign in hundreds of times); the modules a test's worker imports (a job's pause point, where
+a test kills the worker) likewise."""
 
 from __future__ import annotations
 
@@ -65,11 +66,12 @@ def test_testing_hashes_cheaply_and_still_verifies_strong_hashes(app):
 
 
 @pytest.mark.parametrize("env", ["production", "development"])
-def test_the_jobs_pause_point_is_refused_outside_testing(tmp_path, monkeypatch, env):
+def test_the_tests_modules_are_refused_outside_testing(tmp_path, monkeypatch, env):
+    """A worker imports the modules of a test (a job's pause point: tests/support/job_pause.py) under testing only."""
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    assert load_config(str(tmp_path), {"SPOTCHECK_ENV": env})["SPOTCHECK_TEST_PAUSE_DIR"] == ""
-    with pytest.raises(ConfigError, match="SPOTCHECK_TEST_PAUSE_DIR"):
-        load_config(str(tmp_path), {"SPOTCHECK_ENV": env, "SPOTCHECK_TEST_PAUSE_DIR": str(tmp_path)})
+    assert load_config(str(tmp_path), {"SPOTCHECK_ENV": env})["SPOTCHECK_TEST_MODULES"] == ""
+    with pytest.raises(ConfigError, match="SPOTCHECK_TEST_MODULES"):
+        load_config(str(tmp_path), {"SPOTCHECK_ENV": env, "SPOTCHECK_TEST_MODULES": "tests.support.job_pause"})
 
 
 @pytest.mark.parametrize("env", ["production", "development"])
