@@ -80,7 +80,7 @@ class Kind(Generic[V]):
     def at_least_as_strict(self, mine: V, floor: V) -> bool:
         """Whether ``mine`` (a department's) keeps to ``floor`` (the rule it would replace)."""
         # ``stricter`` says which comparison the kind's values support (ordered numbers, flags or lists)
-        return _KEEPS_TO.get(self.stricter, operator.eq)(cast(Any, mine), cast(Any, floor))
+        return _KEEPS_TO.get(self.stricter, _KEEPS_TO["fixed"])(cast(Any, mine), cast(Any, floor))
 
     def union(self, floor: V, mine: V) -> V:
         """A department's list added to the one it tightens (``superset`` kinds: a 细则 only adds)."""
