@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import random
 from bisect import bisect
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
 from typing import NotRequired, TypedDict, TypeVar
@@ -376,25 +377,43 @@ def _chance_tag(rnd: random.Random, chance: float, tag: str) -> list[str]:
     return [tag] if rnd.random() < chance else []
 
 
+@dataclass(frozen=True)
+class _EmergencyClass:
+    """An emergency-management 监管类别: its risk weights and how an enterprise's tags are drawn (from its industry)."""
+
+    category: str
+    weights: RiskWeights
+    tags: Callable[[str, random.Random], list[str]]
+
+
+_HAZCHEM_TRADE = _EmergencyClass("危险化学品经营", (10, 28, 40, 22), lambda _industry, _rnd: [])
+_WORKS = _EmergencyClass("工贸企业", (5, 20, 40, 35), _works_tags)
+#: The emergency-management bureau's class of an enterprise, by its kind (no entry: not supervised by it).
+_EMERGENCY_CLASSES: dict[str, _EmergencyClass] = {
+    "mining": _EmergencyClass("非煤矿山", (15, 30, 35, 20), lambda _industry, _rnd: ["露天矿山"]),
+    "chemicals": _EmergencyClass("危险化学品生产", (15, 30, 35, 20), lambda _industry, rnd: _chemicals_tags(rnd)),
+    "hazchem_trade": _HAZCHEM_TRADE,
+    "fuel_wholesale": _HAZCHEM_TRADE,
+    "fuel_retail": _EmergencyClass("危险化学品经营（加油站）", (8, 25, 42, 25), lambda _industry, _rnd: []),
+    "hazchem_logistics": _EmergencyClass(
+        "危险化学品储存运输", (12, 30, 38, 20), lambda _industry, rnd: _chance_tag(rnd, 0.3, "重大危险源")
+    ),
+    "cold_storage": _EmergencyClass(
+        "工贸企业（冷库）", (8, 22, 40, 30), lambda _industry, rnd: _chance_tag(rnd, 0.4, "涉氨制冷")
+    ),
+    "manufacturing": _WORKS,
+    "food_production": _WORKS,
+    "pharma": _WORKS,
+    "construction": _EmergencyClass(
+        "建筑施工", (6, 22, 42, 30), lambda _industry, rnd: _chance_tag(rnd, 0.5, "高处作业")
+    ),
+}
+
+
 def _emergency_class(kind: str, industry: str, rnd: random.Random) -> tuple[str, RiskWeights, list[str]] | None:
     """The emergency-management bureau's 监管类别, risk weights and tags of an enterprise of ``kind``, or None."""
-    if kind == "mining":
-        return "非煤矿山", (15, 30, 35, 20), ["露天矿山"]
-    if kind == "chemicals":
-        return "危险化学品生产", (15, 30, 35, 20), _chemicals_tags(rnd)
-    if kind in ("hazchem_trade", "fuel_wholesale"):
-        return "危险化学品经营", (10, 28, 40, 22), []
-    if kind == "fuel_retail":
-        return "危险化学品经营（加油站）", (8, 25, 42, 25), []
-    if kind == "hazchem_logistics":
-        return "危险化学品储存运输", (12, 30, 38, 20), _chance_tag(rnd, 0.3, "重大危险源")
-    if kind == "cold_storage":
-        return "工贸企业（冷库）", (8, 22, 40, 30), _chance_tag(rnd, 0.4, "涉氨制冷")
-    if kind in ("manufacturing", "food_production", "pharma"):
-        return "工贸企业", (5, 20, 40, 35), _works_tags(industry, rnd)
-    if kind == "construction":
-        return "建筑施工", (6, 22, 42, 30), _chance_tag(rnd, 0.5, "高处作业")
-    return None
+    found = _EMERGENCY_CLASSES.get(kind)
+    return None if found is None else (found.category, found.weights, found.tags(industry, rnd))
 
 
 def _emergency_entry(row: RegistryRow, kind: str, flagged: bool, rnd: random.Random, today: date) -> EntryRow | None:

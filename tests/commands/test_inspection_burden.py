@@ -26,7 +26,7 @@ from spotcheck.tenants.directory.queries import entity_by_code
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.rules import commands as rules_commands
-from spotcheck.tenants.supervision import vocabulary
+from spotcheck.tenants.supervision import burden, vocabulary
 from spotcheck.tenants.supervision.queries import burden as burden_queries
 from spotcheck.tenants.supervision.repeated_draws import tail
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
@@ -75,6 +75,12 @@ def _checked(ids, department: str, day: date) -> None:
         )
         results.submit_result(ids["visit"], actor=chief)
         db.session.commit()
+
+
+def test_every_burden_figure_has_its_rows_in_one_table_and_an_unknown_key_is_refused():
+    assert set(burden.ROWS) == set(vocabulary.BURDEN_BY_KEY)
+    with pytest.raises(KeyError, match="no_such_figure"):
+        burden.rows_of("no_such_figure", YEAR)
 
 
 @pytest.mark.seconds(3)

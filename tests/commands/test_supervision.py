@@ -384,6 +384,13 @@ def test_the_definitions_page_in_docs_is_the_one_the_pages_show():
     assert all(figure.definition in page for figure in FIGURES)
 
 
+def test_every_figure_has_its_rows_in_one_table_and_an_unknown_key_is_refused():
+    """The drill-down's table names every figure once; a key it does not name raises KeyError, as the chain did."""
+    assert set(drill_down.ROWS) == {figure.key for figure in FIGURES}
+    with pytest.raises(KeyError, match="no_such_figure"):
+        drill_down.rows_of("no_such_figure", 1, Period(2026))
+
+
 def test_periods_are_quarters_halves_and_years():
     assert parse("2026Q4") == Period(2026, "quarter", 4) and parse("2026Q4").label == "2026年第四季度"
     assert (parse("2026H1").start, parse("2026H1").end) == (date(2026, 1, 1), date(2026, 6, 30))

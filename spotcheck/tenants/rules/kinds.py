@@ -8,8 +8,9 @@ reason in Chinese; the file reader (:mod:`.rulefile`) names the key.
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypedDict, TypeVar, cast
@@ -47,6 +48,18 @@ def _whole(raw: object, low: int, high: int, unit: str) -> int:
     return raw
 
 
+#: Whether a department's value keeps to the rule it would replace (从严), by the kind's ``stricter``: its value
+#: first, the rule's second. ``fixed`` (or any other word): only the same value.
+_KEEPS_TO: dict[str, Callable[[Any, Any], bool]] = {
+    "lower": lambda own, rule: own <= rule,
+    "higher": lambda own, rule: own >= rule,
+    "on": lambda own, rule: bool(own) or not rule,
+    "subset": lambda own, rule: set(own) <= set(rule),
+    "superset": lambda own, rule: set(own) >= set(rule),
+    "fixed": operator.eq,
+}
+
+
 @dataclass(frozen=True)
 class Kind(Generic[V]):
     """A kind of value. ``stricter`` is how a department's value may differ from the rule it tightens:
@@ -67,18 +80,7 @@ class Kind(Generic[V]):
     def at_least_as_strict(self, mine: V, floor: V) -> bool:
         """Whether ``mine`` (a department's) keeps to ``floor`` (the rule it would replace)."""
         # ``stricter`` says which comparison the kind's values support (ordered numbers, flags or lists)
-        own, rule = cast(Any, mine), cast(Any, floor)
-        if self.stricter == "lower":
-            return own <= rule
-        if self.stricter == "higher":
-            return own >= rule
-        if self.stricter == "on":
-            return bool(own) or not rule
-        if self.stricter == "subset":
-            return set(own) <= set(rule)
-        if self.stricter == "superset":
-            return set(own) >= set(rule)
-        return own == rule
+        return _KEEPS_TO.get(self.stricter, _KEEPS_TO["fixed"])(cast(Any, mine), cast(Any, floor))
 
     def union(self, floor: V, mine: V) -> V:
         """A department's list added to the one it tightens (``superset`` kinds: a 细则 only adds)."""

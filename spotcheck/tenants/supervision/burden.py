@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -350,9 +350,33 @@ def _check_rows(total: int, checks: list[Check]) -> Rows:
     )
 
 
-def _repeated_rows(period: Period, window_days: int, limit: int) -> Rows:
-    """One row a business checked by different departments within the window: its checks of the period (date and
-    departments, a joint visit once)."""
+def _over_cap_rows(period: Period, limit: int) -> Rows:
+    """One row a business checked more often in the year than a cap allows (检查次数上限): the cap and whose it is."""
+    found = over_cap(period)
+    return _business_rows(
+        BURDEN_COLUMNS["over_cap"],
+        [
+            [
+                o.entity.name,
+                o.entity.code,
+                o.counted,
+                o.cap,
+                o.whose or "实施方案（年度总上限）",
+                "、".join(o.campaigns),
+                "两个抽取范围同时冻结" if o.concurrent else "",
+            ]
+            for o in found[:limit]
+        ],
+        [o.entity for o in found[:limit]],
+        len(found),
+        str(period.year),  # the cap is counted by the year
+    )
+
+
+def _repeated_rows(period: Period, limit: int) -> Rows:
+    """One row a business checked by different departments within the window (the rules in force at the period's
+    end): its checks of the period (date and departments, a joint visit once)."""
+    window_days = rules_for(None, as_of(period)).repeat_window_days
     flagged = sorted({visit.entity_id for visit in repeated(period, window_days)})
     by_entity: dict[int, dict[int, list[Visited]]] = defaultdict(lambda: defaultdict(list))
     for visit in visits_of(period, flagged[:limit]):
@@ -378,65 +402,59 @@ def _repeated_rows(period: Period, window_days: int, limit: int) -> Rows:
     )
 
 
+def _per_business_rows(period: Period, limit: int) -> Rows:
+    """The businesses checked most often in the period, one row each with its number of checks."""
+    most = most_checked(period, limit)
+    checked = db.session.scalar(sa.select(sa.func.count(sa.distinct(_checks(period).c.entity_id)))) or 0
+    return _business_rows(
+        BURDEN_COLUMNS["per_business"],
+        [[e.name, e.code, n] for e, n in most],
+        [e for e, _ in most],
+        checked,
+        period.code,
+    )
+
+
+def _suspicious_rows(period: Period, limit: int) -> Rows:
+    """One row a business drawn in the year more often than chance would have it (重复抽取, at the rules' threshold
+    in force at the period's end; :mod:`.repeated_draws`)."""
+    flagged = repeated_draws.flagged(period.year, rules_for(None, as_of(period)).repeat_draw_alpha)
+    return _business_rows(
+        BURDEN_COLUMNS["suspicious"],
+        [
+            [
+                f.entity.name,
+                f.entity.code,
+                f.department,
+                f.drawn,
+                f.expected,
+                f"{f.chance:.2%}",
+                "、".join(f.campaigns),
+            ]
+            for f in flagged[:limit]
+        ],
+        [f.entity for f in flagged[:limit]],
+        len(flagged),
+        str(period.year),  # the repeated draws are counted by the year
+    )
+
+
+#: The rows behind each figure of 涉企检查频次, by the figure's key (:data:`.vocabulary.BURDEN_FIGURES`): read for a
+#: period and at most ``limit`` rows; :func:`rows_of` reads them.
+ROWS: dict[str, Callable[[Period, int], Rows]] = {
+    "over_cap": _over_cap_rows,
+    "repeated": _repeated_rows,
+    "onsite": lambda period, limit: _check_rows(*checks_of(period, limit=limit)),
+    "joint_rate": lambda period, limit: _check_rows(*checks_of(period, joint_only=True, limit=limit)),
+    "per_business": _per_business_rows,
+    "suspicious": _suspicious_rows,
+}
+
+
 def rows_of(key: str, period: Period, limit: int = 200) -> Rows:
-    """The rows figure ``key`` counts (at most ``limit``; ``total`` says how many)."""
-    rules = rules_for(None, as_of(period))
-    year = str(period.year)  # the cap and the repeated draws are counted by the year
-    if key == "over_cap":
-        found = over_cap(period)
-        return _business_rows(
-            BURDEN_COLUMNS["over_cap"],
-            [
-                [
-                    o.entity.name,
-                    o.entity.code,
-                    o.counted,
-                    o.cap,
-                    o.whose or "实施方案（年度总上限）",
-                    "、".join(o.campaigns),
-                    "两个抽取范围同时冻结" if o.concurrent else "",
-                ]
-                for o in found[:limit]
-            ],
-            [o.entity for o in found[:limit]],
-            len(found),
-            year,
-        )
-    if key == "repeated":
-        return _repeated_rows(period, rules.repeat_window_days, limit)
-    if key in ("onsite", "joint_rate"):
-        return _check_rows(*checks_of(period, joint_only=key == "joint_rate", limit=limit))
-    if key == "per_business":
-        most = most_checked(period, limit)
-        checked = db.session.scalar(sa.select(sa.func.count(sa.distinct(_checks(period).c.entity_id)))) or 0
-        return _business_rows(
-            BURDEN_COLUMNS["per_business"],
-            [[e.name, e.code, n] for e, n in most],
-            [e for e, _ in most],
-            checked,
-            period.code,
-        )
-    if key == "suspicious":
-        flagged = repeated_draws.flagged(period.year, rules.repeat_draw_alpha)
-        return _business_rows(
-            BURDEN_COLUMNS["suspicious"],
-            [
-                [
-                    f.entity.name,
-                    f.entity.code,
-                    f.department,
-                    f.drawn,
-                    f.expected,
-                    f"{f.chance:.2%}",
-                    "、".join(f.campaigns),
-                ]
-                for f in flagged[:limit]
-            ],
-            [f.entity for f in flagged[:limit]],
-            len(flagged),
-            year,
-        )
-    raise KeyError(key)
+    """The rows figure ``key`` counts (at most ``limit``; ``total`` says how many); KeyError for a key with no rows
+    (:data:`ROWS`)."""
+    return ROWS[key](period, limit)
 
 
 def business_rows(code: str, period: Period, limit: int = 200) -> tuple[Entity, Rows] | None:

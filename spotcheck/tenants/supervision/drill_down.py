@@ -301,76 +301,6 @@ def _forward_rows(condition: Condition, limit: int) -> Rows:
     )
 
 
-#: A figure's condition for a period (one of :mod:`.conditions`).
-Counted = Callable[[Period], Condition]
-#: The rows of a condition (at most ``limit``).
-RowsOf = Callable[[Condition, int], Rows]
-
-#: The figures of 扫码入企 and of the business's voice, by the condition of the rows they count.
-BUSINESS_ROWS: dict[str, tuple[Counted, RowsOf]] = {
-    "codes_issued": (when.codes_issued, _code_rows),
-    "scan_rate": (when.codes_issued, _code_rows),
-    "entry_rate": (when.coded_results, _code_rows),
-    "evaluations": (when.evaluated, _evaluation_rows),
-    "satisfaction": (when.evaluated, _evaluation_rows),
-}
-#: The complaints' figures: the bureau's complaints, or a department's forwards
-#: (:func:`.conditions.complaints_counted`).
-COMPLAINT_FIGURES = ("complaints_open", "complaints_answered")
-#: The figures whose rows are visits, by the condition of the visits they count.
-VISIT_FIGURES: dict[str, Counted] = {
-    "checked": when.checked,
-    "problems": when.problems,
-    "named_checked": when.named_checked,
-    "publish_due": when.publish_due,
-    "published_on_time": lambda period: sa.and_(when.publish_due(period), when.published_by_due()),
-    "on_time_rate": when.publish_due,
-    "published_late": when.published_late,
-    "reports_overdue": when.reports_overdue,
-    "provisional": when.provisional,
-}
-#: The figures of the items in force (一单), by the items they count.
-ITEMS_KEPT: dict[str, Callable[[Item], bool]] = {
-    "items": lambda i: i.random_check,
-    "coverage_market": lambda i: i.field == "market",
-    "coverage_other": lambda i: i.field != "market",
-}
-
-
-def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
-    """The rows behind figure ``key`` of one department (at most ``limit``; ``total`` says how many)."""
-    if key in BUSINESS_ROWS:
-        counted, rows_for = BUSINESS_ROWS[key]
-        owner = Evaluation.about_tenant_id if rows_for is _evaluation_rows else Visit.tenant_id
-        return rows_for(sa.and_(owner == tenant_id, counted(period)), limit)
-    if key in COMPLAINT_FIGURES:
-        return _complaints_of(key, tenant_id, period, limit)
-    if key in VISIT_FIGURES:
-        return _visit_rows(sa.and_(Visit.tenant_id == tenant_id, VISIT_FIGURES[key](period)), limit)
-    if key == "basics":
-        return _basics_rows(tenant_id, period)
-    end = when.end_of(period)  # 一单两库一细则 as they stood at the period's end
-    if key in ITEMS_KEPT:
-        return _item_rows(ITEMS_KEPT[key], tenant_id, end, limit)
-    if key == "entries":
-        return _entry_rows(tenant_id, end, limit)
-    if key == "inspectors":
-        return _inspector_rows(tenant_id, end, limit)
-    if key == "rules":
-        return _rules_rows(tenant_id, end)
-    if key in ("plan_year", "plan_half"):
-        return _plan_rows(key == "plan_year", tenant_id, period)
-    if key in ("campaigns", "named_campaigns"):
-        return _campaign_rows(when.campaigns if key == "campaigns" else when.named_campaigns, tenant_id, period, limit)
-    if key == "draws":
-        return _draw_rows(tenant_id, period, limit)
-    if key == "follow_ups_open":
-        return _follow_up_rows(tenant_id, period, limit)
-    if key in ("joint", "visits_saved"):
-        return _joint_rows(key == "joint", tenant_id, period)
-    raise KeyError(key)
-
-
 def _complaints_of(key: str, tenant_id: int, period: Period, limit: int) -> Rows:
     """The complaints a complaint figure counts: the bureau's, or (a department's reading) those forwarded to it."""
     every = current_scope().all_tenants
@@ -606,3 +536,81 @@ def _joint_rows(with_parts: bool, tenant_id: int, period: Period) -> Rows:
             rows.append([part.code, part.title, "（本部门参加，由牵头部门统计）", None, None, None, None])
             refs.append(_campaign_ref(part))
     return Rows(DRILL_COLUMNS["joint"], rows, len(rows), refs)
+
+
+#: A figure's condition for a period (one of :mod:`.conditions`).
+Counted = Callable[[Period], Condition]
+#: The rows of a condition (at most ``limit``).
+RowsOf = Callable[[Condition, int], Rows]
+#: The rows behind a figure for one department (its id), a period and at most ``limit`` rows.
+Drill = Callable[[int, Period, int], Rows]
+
+
+def _visits(counted: Counted, rows_for: RowsOf = _visit_rows) -> Drill:
+    """The department's visits that ``counted`` counts: as visits, or (扫码入企) by their codes (``rows_for``)."""
+    return lambda tenant_id, period, limit: rows_for(sa.and_(Visit.tenant_id == tenant_id, counted(period)), limit)
+
+
+def _evaluations(counted: Counted) -> Drill:
+    """The businesses' evaluations about the department that ``counted`` counts (企业评价)."""
+    return lambda tenant_id, period, limit: _evaluation_rows(
+        sa.and_(Evaluation.about_tenant_id == tenant_id, counted(period)), limit
+    )
+
+
+def _complaints(key: str) -> Drill:
+    """The complaints complaint figure ``key`` counts (:func:`_complaints_of`)."""
+    return lambda tenant_id, period, limit: _complaints_of(key, tenant_id, period, limit)
+
+
+def _items(kept: Callable[[Item], bool]) -> Drill:
+    """The items in force at the period's end (一单, as it then stood) that a figure counts (``kept``)."""
+    return lambda tenant_id, period, limit: _item_rows(kept, tenant_id, when.end_of(period), limit)
+
+
+#: The rows behind each figure (指标明细), by the figure's key; :func:`rows_of` reads them. The lists (一单两库一细则)
+#: are read as they stood at the period's end (:func:`.conditions.end_of`).
+ROWS: dict[str, Drill] = {
+    # 扫码入企 and the business's voice, by the condition of the rows they count
+    "codes_issued": _visits(when.codes_issued, _code_rows),
+    "scan_rate": _visits(when.codes_issued, _code_rows),
+    "entry_rate": _visits(when.coded_results, _code_rows),
+    "evaluations": _evaluations(when.evaluated),
+    "satisfaction": _evaluations(when.evaluated),
+    # the complaints: the bureau's, or a department's forwards (:func:`.conditions.complaints_counted`)
+    "complaints_open": _complaints("complaints_open"),
+    "complaints_answered": _complaints("complaints_answered"),
+    # the figures whose rows are visits, by the condition of the visits they count
+    "checked": _visits(when.checked),
+    "problems": _visits(when.problems),
+    "named_checked": _visits(when.named_checked),
+    "publish_due": _visits(when.publish_due),
+    "published_on_time": _visits(lambda period: sa.and_(when.publish_due(period), when.published_by_due())),
+    "on_time_rate": _visits(when.publish_due),
+    "published_late": _visits(when.published_late),
+    "reports_overdue": _visits(when.reports_overdue),
+    "provisional": _visits(when.provisional),
+    # 一单两库一细则
+    "basics": lambda tenant_id, period, _limit: _basics_rows(tenant_id, period),
+    "items": _items(lambda i: i.random_check),
+    "coverage_market": _items(lambda i: i.field == "market"),
+    "coverage_other": _items(lambda i: i.field != "market"),
+    "entries": lambda tenant_id, period, limit: _entry_rows(tenant_id, when.end_of(period), limit),
+    "inspectors": lambda tenant_id, period, limit: _inspector_rows(tenant_id, when.end_of(period), limit),
+    "rules": lambda tenant_id, period, _limit: _rules_rows(tenant_id, when.end_of(period)),
+    # plans, campaigns, draws, follow-ups and joint campaigns
+    "plan_year": lambda tenant_id, period, _limit: _plan_rows(True, tenant_id, period),
+    "plan_half": lambda tenant_id, period, _limit: _plan_rows(False, tenant_id, period),
+    "campaigns": lambda tenant_id, period, limit: _campaign_rows(when.campaigns, tenant_id, period, limit),
+    "named_campaigns": lambda tenant_id, period, limit: _campaign_rows(when.named_campaigns, tenant_id, period, limit),
+    "draws": _draw_rows,
+    "follow_ups_open": _follow_up_rows,
+    "joint": lambda tenant_id, period, _limit: _joint_rows(True, tenant_id, period),
+    "visits_saved": lambda tenant_id, period, _limit: _joint_rows(False, tenant_id, period),
+}
+
+
+def rows_of(key: str, tenant_id: int, period: Period, limit: int = 200) -> Rows:
+    """The rows behind figure ``key`` of one department (at most ``limit``; ``total`` says how many); KeyError for a
+    key with no rows (:data:`ROWS`)."""
+    return ROWS[key](tenant_id, period, limit)

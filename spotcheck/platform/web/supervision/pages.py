@@ -8,6 +8,8 @@ whose scope the domain's policy gives (the cross-department path, audited, for t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext as _
@@ -121,6 +123,53 @@ def drill(tenant_id: int, key: str) -> ResponseReturnValue:
     )
 
 
+def _visit_link(key: list[object], own: bool) -> str | None:
+    """A visit: its page for the department's own staff; else its campaign's published results, or (not yet
+    published) the campaign's draws on the portal."""
+    visit_id, campaign_id, on_portal, published = key
+    if own:
+        return url_for("visit_pages.detail", visit_id=visit_id)
+    if published:
+        return url_for("public_results.campaign", campaign_id=campaign_id)
+    return url_for("public_draws.campaign", campaign_id=on_portal)
+
+
+def _campaign_link(key: list[object], own: bool) -> str | None:
+    """A campaign: its page for the department's own staff; else its draws on the portal (a draft: nothing)."""
+    campaign_id, on_portal = key
+    if own:
+        return url_for("campaign_pages.detail", campaign_id=campaign_id)
+    return url_for("public_draws.campaign", campaign_id=on_portal) if on_portal else None
+
+
+def _plan_link(key: list[object], own: bool) -> str | None:
+    """A plan (抽查计划): its page for the department's own staff; else the filing archive, for a reviewer."""
+    if own:
+        return url_for("plan_pages.detail", plan_id=key[0])
+    return url_for("plan_pages.review_archive") if has_permission(_user(), Permission.PLANS_REVIEW) else None
+
+
+#: Where a drill-down row about one object leads, by the kind its ref names: given the rest of the ref and whether
+#: the reader is the department's own staff.
+_OBJECT_LINKS: dict[str, Callable[[list[object], bool], str | None]] = {
+    "visit": _visit_link,
+    "campaign": _campaign_link,
+    "plan": _plan_link,
+    # the bureau's own complaint
+    "complaint": lambda key, own: url_for("complaints.detail", complaint_id=key[0]),
+    # what the bureau forwarded to the department
+    "complaint_forward": lambda key, own: url_for("complaints.forwarded_detail", forward_id=key[0]) if own else None,
+    # the directory is the department's own: nothing of it is public
+    "entry": lambda key, own: url_for("directory_pages.entry", entry_id=key[0]) if own else None,
+}
+#: The department's public page of each of its lists (any other row: the department's public page).
+_PUBLIC_LISTS = {
+    "items": "public.department_items",
+    "inspectors": "public.department_inspectors",
+    "rules": "public.department_rules",
+}
+
+
 def _row_link(ref: tuple[object, ...] | None, tenant_id: int | None) -> str | None:
     """Where a drill-down row leads (指标明细可点击): the department's own page of the object for its
     own staff; for the justice bureau, what the public may read of it (the campaign's draws and
@@ -129,41 +178,14 @@ def _row_link(ref: tuple[object, ...] | None, tenant_id: int | None) -> str | No
         return None
     own = tenant_id is not None and _user().tenant_id == tenant_id
     kind, *key = ref
+    link = _OBJECT_LINKS.get(str(kind))  # a kind is a word: "visit", "items"…
+    if link is not None:
+        return link(key, own)
     if kind == "entries" and own:
         return url_for("directory_pages.index")
-    if kind == "visit":
-        visit_id, campaign_id, on_portal, published = key
-        if own:
-            return url_for("visit_pages.detail", visit_id=visit_id)
-        if published:
-            return url_for("public_results.campaign", campaign_id=campaign_id)
-        return url_for("public_draws.campaign", campaign_id=on_portal)
-    if kind == "campaign":
-        campaign_id, on_portal = key
-        if own:
-            return url_for("campaign_pages.detail", campaign_id=campaign_id)
-        return url_for("public_draws.campaign", campaign_id=on_portal) if on_portal else None
-    if kind == "plan":
-        if own:
-            return url_for("plan_pages.detail", plan_id=key[0])
-        return url_for("plan_pages.review_archive") if has_permission(_user(), Permission.PLANS_REVIEW) else None
-    if kind == "complaint":  # the bureau's own row
-        return url_for("complaints.detail", complaint_id=key[0])
-    if kind == "complaint_forward":  # what the bureau forwarded to the department
-        return url_for("complaints.forwarded_detail", forward_id=key[0]) if own else None
-    if kind == "entry":  # the directory is the department's own: nothing of it is public
-        return url_for("directory_pages.entry", entry_id=key[0]) if own else None
     if tenant_id is None:
         return None
-    code = accounts.get_tenant(tenant_id).code
-    return url_for(
-        {
-            "items": "public.department_items",
-            "inspectors": "public.department_inspectors",
-            "rules": "public.department_rules",
-        }.get(str(kind), "public.department"),  # a kind is a word: "items", "plan"…
-        code=code,
-    )
+    return url_for(_PUBLIC_LISTS.get(str(kind), "public.department"), code=accounts.get_tenant(tenant_id).code)
 
 
 @bp.route("/burden")
