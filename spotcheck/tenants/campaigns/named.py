@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
-from spotcheck.tenants.campaigns import draws, inspection_counts
+from spotcheck.tenants.campaigns import draws, inspection_counts, transitions
 from spotcheck.tenants.campaigns.inputs import NAMED_TARGET
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget
 from spotcheck.tenants.campaigns.vocabulary import (
@@ -263,7 +263,7 @@ def register(campaign: Campaign, *, actor: Actor, draw: bool = True) -> int:
             counts=counts,
             withheld=draw,
         )
-    campaign.status = CampaignStatus.targets_drawn
+    transitions.move(campaign, CampaignStatus.targets_drawn)
     if draw:
         draws.commit_draw(campaign, "inspectors", actor=actor)
     return len(rows)

@@ -23,7 +23,7 @@ from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.draw import proof_file, targets as target_engine
-from spotcheck.tenants.campaigns import draws, frames, inspection_counts
+from spotcheck.tenants.campaigns import draws, frames, inspection_counts, transitions
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of
 from spotcheck.tenants.campaigns.queries import get_campaign, ready_to_draw
@@ -85,7 +85,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
         inspection_counts.record_drawn(campaign)  # 年度检查次数: what the next frames count
 
     draws.finish(record, proof, inputs, reason, meanwhile=stored)
-    campaign.status = CampaignStatus.targets_drawn
+    transitions.move(campaign, CampaignStatus.targets_drawn)
     audit.record(
         "draw.drawn",
         "campaign",
@@ -148,7 +148,7 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor)
     del proof["frame_lines"]  # the frame file is the proof's frame
     draws.finish(record, proof, inputs, reason)
     draws.store_teams(campaign, proof["teams"])
-    campaign.status = CampaignStatus.inspectors_drawn
+    transitions.move(campaign, CampaignStatus.inspectors_drawn)
     audit.record(
         "draw.drawn",
         "campaign",

@@ -30,7 +30,7 @@ from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant, tenant_scope
 from spotcheck.draw import proof_file, target_frames, targets as target_engine
-from spotcheck.tenants.campaigns import draws as steps, frames, inspection_counts
+from spotcheck.tenants.campaigns import draws as steps, frames, inspection_counts, transitions
 from spotcheck.tenants.campaigns.commands.ceremony import DRAW_UNDER_WAY
 from spotcheck.tenants.campaigns.models import (
     Campaign,
@@ -187,7 +187,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
             own = db.session.get(Campaign, part["part_campaign_id"])
             counts = inspection_counts.counts_toward_cap(own) if own is not None else True
         inspection_counts.record(campaign, drawn, part["tenant_id"], counts=counts)
-    campaign.status = CampaignStatus.targets_drawn
+    transitions.move(campaign, CampaignStatus.targets_drawn)
     visits = target_engine.visits(proof["selected"])
     audit.record(
         "draw.drawn",
@@ -266,7 +266,7 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor)
             )
         }
     steps.store_teams(campaign, proof["teams"], inspectors)
-    campaign.status = CampaignStatus.inspectors_drawn
+    transitions.move(campaign, CampaignStatus.inspectors_drawn)
     audit.record(
         "draw.drawn",
         "campaign",
@@ -348,12 +348,12 @@ def hand_out(
                             is_leader=member.is_leader if leader_here else index == 0,
                         )
                     )
-            own.status = CampaignStatus.notified
+            transitions.move(own, CampaignStatus.notified)
             db.session.flush()
         done += len(entity_ids)
         progress(int(95 * done / max(total, 1)), done=done, total=total)
     coded = joint_codes.issue(campaign, mixed, groups, today())  # one code per joint visit (扫码入企)
-    campaign.status = CampaignStatus.notified
+    transitions.move(campaign, CampaignStatus.notified)
     audit.record(
         "joint.handed_out",
         "campaign",

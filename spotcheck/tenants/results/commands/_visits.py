@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from spotcheck.core.database import db, get_row, in_chunks
 from spotcheck.core.errors import NotFoundError
+from spotcheck.tenants.campaigns import transitions
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.vocabulary import VisitStatus
@@ -59,6 +60,6 @@ def advance(campaign: Campaign) -> None:
     """Move the campaign on once all its visits are approved (results in) or published."""
     statuses = set(db.session.scalars(sa.select(Visit.status).where(Visit.campaign_id == campaign.id)))
     if statuses and statuses <= {VisitStatus.published}:
-        campaign.status = CampaignStatus.published
+        transitions.move(campaign, CampaignStatus.published)
     elif statuses and statuses <= {VisitStatus.approved, VisitStatus.published}:
-        campaign.status = CampaignStatus.results_in
+        transitions.move(campaign, CampaignStatus.results_in)

@@ -16,6 +16,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
+from spotcheck.tenants.campaigns import transitions
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus
 from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.results import codes, deadlines
@@ -67,7 +68,7 @@ def hand_out(
             visit.checked_on = visit.checked_until = campaign.window_start
             deadlines.give(visit, campaign.window_start)
     coded = codes.issue(visits, today())
-    campaign.status = CampaignStatus.notified
+    transitions.move(campaign, CampaignStatus.notified)
     db.session.flush()
     audit.record(
         "campaign.handed_out", "campaign", campaign.id, actor=actor, details={"visits": len(visits), "codes": coded}
@@ -91,7 +92,7 @@ def close_campaign(campaign_id: int, data: object = None, *, actor: Actor) -> Ca
     """办结: a campaign whose every result is published and no follow-up open is closed, and its visits with it."""
     campaign = _campaign(campaign_id)
     CAMPAIGN_STEPS.require(campaign, actor, "close")
-    campaign.status = CampaignStatus.closed
+    transitions.move(campaign, CampaignStatus.closed)
     db.session.execute(
         sa.update(Visit).where(Visit.campaign_id == campaign.id, Visit.closed_at.is_(None)).values(closed_at=now())
     )

@@ -18,6 +18,7 @@ from spotcheck.core.database import db, in_chunks
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
+from spotcheck.tenants.campaigns import transitions
 from spotcheck.tenants.campaigns.models import CampaignStatus
 from spotcheck.tenants.results.commands._visits import advance, locked_visit, locked_visits, named, one_of
 from spotcheck.tenants.results.models import PublishedEntity, PublishedResult, Visit
@@ -128,7 +129,9 @@ def start_correction(visit_id: int, data: object, *, actor: Actor) -> Visit:
         )
     visit.status, visit.correction_reason, visit.closed_at = VisitStatus.drafting, reason, None
     if visit.campaign.status == CampaignStatus.closed:
-        visit.campaign.status = CampaignStatus.published  # to be closed again once the correction is published
+        transitions.move(
+            visit.campaign, CampaignStatus.published
+        )  # to be closed again once the correction is published
     visit.submitted_at = visit.submitted_by_id = visit.approved_at = visit.approved_by_id = None
     visit.submitted_by_name = visit.approved_by_name = visit.recorded_for_team_by_name = ""
     visit.recorded_for_team_by_id = visit.recorded_for_team_at = None  # the new version is recorded anew

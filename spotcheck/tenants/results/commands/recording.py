@@ -17,6 +17,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
+from spotcheck.tenants.campaigns import transitions
 from spotcheck.tenants.campaigns.models import CampaignStatus
 from spotcheck.tenants.results import deadlines, disclosure
 from spotcheck.tenants.results.checks import clean_result, methods_without_reason, missing_for_submission
@@ -181,4 +182,4 @@ def _apply(visit: Visit, clean: dict, actor: Actor) -> None:
         result.categories = [kept.get(code) or ResultCategory(code=code) for code in value["categories"]]
     visit.entered_by = sorted(set(visit.entered_by or []) | {cast(int, actor.id)})  # a person records
     if visit.campaign.status == CampaignStatus.notified:
-        visit.campaign.status = CampaignStatus.in_progress
+        transitions.move(visit.campaign, CampaignStatus.in_progress)
