@@ -28,8 +28,14 @@ from spotcheck.tenants.results.models import (
     Visit,
 )
 from spotcheck.tenants.rules.models import RulesDocument
-from spotcheck.tenants.supervision.models import Complaint, ComplaintContact, Criticism, DeductionRule
-from spotcheck.tenants.supervision.submission_models import ReportEntry, ReportSubmission
+from spotcheck.tenants.supervision.models import (
+    Complaint,
+    ComplaintContact,
+    Criticism,
+    DeductionRule,
+    ReportEntry,
+    ReportSubmission,
+)
 
 #: Every model, named so that importing this module registers them all.
 __all__ = [

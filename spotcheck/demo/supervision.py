@@ -18,9 +18,8 @@ from spotcheck.tenants.exports import commands as exports
 from spotcheck.tenants.results import codes
 from spotcheck.tenants.results.models import InspectionCode
 from spotcheck.tenants.rules.rulebook import rules_for
-from spotcheck.tenants.supervision import commands as supervision, duty_status, entries
-from spotcheck.tenants.supervision.models import Complaint, Criticism, Evaluation
-from spotcheck.tenants.supervision.submission_models import ReportSubmission
+from spotcheck.tenants.supervision import commands as supervision, duties, entries
+from spotcheck.tenants.supervision.models import Complaint, Criticism, Evaluation, ReportSubmission
 
 
 def credit_export(tenants: dict[str, Tenant]) -> None:
@@ -64,7 +63,7 @@ def submissions(*, year: int, today: date) -> None:
             return
         passed = [
             state.due
-            for state in duty_status.states_of(cast(Tenant, leader.tenant), [year], today)
+            for state in duties.states_of(cast(Tenant, leader.tenant), [year], today)
             if state.owed and state.due.due_on + timedelta(days=2) < today
         ]
         # reports on a period that is over first (宁安市's half-year tables), then any other (城口县's quarterly ones);

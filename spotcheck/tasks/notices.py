@@ -25,7 +25,7 @@ from spotcheck.tenants.notices.vocabulary import (
     TRANSFER_LETTER_TASK,
 )
 from spotcheck.tenants.results.models import FollowUp
-from spotcheck.tenants.supervision import duty_status  # noqa: F401 (adds the tables due to the reminders)
+from spotcheck.tenants.supervision import duties  # noqa: F401 (adds the tables due to the reminders)
 
 #: Inspection notices written and committed together by a job: about 1.6 s of rendering (3.3 s for
 #: 100 in the walk of a 1,878-visit joint campaign), so that a page that writes (a sign-in, a result)

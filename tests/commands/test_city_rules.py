@@ -24,7 +24,7 @@ from spotcheck.tenants.results import commands as results, deadlines
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.rules import commands as rules, documents, presets, rulebook, rulefile
 from spotcheck.tenants.rules.models import RuleVersion
-from spotcheck.tenants.supervision import duty_status, figures, queries as supervision, tables
+from spotcheck.tenants.supervision import duties, figures, queries as supervision, tables
 from spotcheck.tenants.supervision.periods import Period
 from tests.support import campaign_world
 from tests.support.helpers import signed_in, tenant_id, user_named
@@ -65,13 +65,13 @@ def test_a_year_of_one_department_under_each_citys_rulebook(app, city):
             rules_now = rulebook.rules_for(yjj)
             assert rules_now.place == city
             # the duties owed, and those on the planner's to-do list, are the city's only
-            owed = {state.due.key for state in duty_status.states_of(planner.tenant, [2026])}
+            owed = {state.due.key for state in duties.states_of(planner.tenant, [2026])}
             assert owed == DUTIES[city]
             reports = {task.obj.due.key for task in supervision.tasks_for(planner) if task.kind == "report"}
             assert reports == (
                 {"progress/2026H1", "practice/2026H1"} if city == "宁安市" else {"dept/2026Q1", "dept/2026Q2"}
             )  # Q1 due 29 March: missing, still to do
-            [duty] = [s.due.duty for s in duty_status.states_of(planner.tenant, [2026])][:1]
+            [duty] = [s.due.duty for s in duties.states_of(planner.tenant, [2026])][:1]
             assert duty.citation.startswith(f"《{(NINGAN if city == '宁安市' else CHENGKOU).title}》")
             # the plan filing: 宁安市's 1月15日 with its authorities; 城口县 asks none
             status = figures.compute(Period(2026), [planner.tenant])[0]
@@ -224,7 +224,7 @@ def test_a_version_taking_effect_mid_year_leaves_every_deadline_given_where_it_w
             rules.load_rulebook({"text": rulefile.write(dropped)}, actor=CONSOLE)
         db.session.commit()
         with frozen_at(date(2026, 7, 5)), tenant_scope(yjj):
-            owed = {s.due.key for s in duty_status.states_of(user_named("yjj_leader").tenant, [2026])}
+            owed = {s.due.key for s in duties.states_of(user_named("yjj_leader").tenant, [2026])}
         assert "practice/2026H1" in owed and "practice/2026H2" not in owed and "progress/2026H2" in owed
 
 

@@ -25,8 +25,8 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import proof_file
 from spotcheck.draw.verify import verify
 from spotcheck.tenants.campaigns import draws as draw_steps
+from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import TeamMember
-from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.inspectors.models import Recusal
 from spotcheck.tenants.joint import commands as joint
 from spotcheck.tenants.notices.models import Message, Notice, NoticeKind

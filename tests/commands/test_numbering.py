@@ -19,7 +19,7 @@ from spotcheck.tenants.campaigns import commands as campaign_commands, draws as 
 from spotcheck.tenants.common import numbering
 from spotcheck.tenants.notices import writing
 from spotcheck.tenants.notices.vocabulary import NoticeKind
-from spotcheck.tenants.supervision import criticism_notice
+from spotcheck.tenants.supervision import criticism as criticisms
 from spotcheck.tenants.supervision.models import Criticism
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.helpers import make_app, tenant_id, user_named
@@ -81,7 +81,7 @@ def test_a_notice_of_criticism_naming_several_departments_takes_one_number(app):
                     criticism = Criticism(period="2026", title=f"通报{n}", body="正文", findings=findings)
                     db.session.add(criticism)
                     db.session.flush()
-                    number, copies = criticism_notice.write(
+                    number, copies = criticisms.write(
                         issuer,
                         criticism.id,
                         title=criticism.title,

@@ -26,7 +26,7 @@ from spotcheck.tenants.rules import commands as rules
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.supervision import (
     commands as supervision_commands,
-    duty_status,
+    duties,
     figures,
     queries,
     queries as supervision_queries,
@@ -220,7 +220,7 @@ def test_a_department_created_after_a_period_shows_nothing_and_owes_nothing_for_
                 assert set(refused.value.errors) == {"period"}
                 assert "2026年5月10日" in str(refused.value.errors["period"][0])
                 assert supervision_commands.request_table("progress", "2026H1", actor=leader) is not None
-                owed = duty_status.states_of(db.session.get(type(tenant), tenant.id), years=[2026])
+                owed = duties.states_of(db.session.get(type(tenant), tenant.id), years=[2026])
                 assert owed and all(state.due.due_on >= MAY for state in owed)
 
 

@@ -36,8 +36,7 @@ from spotcheck.tenants.results.vocabulary import (
     RecusalRequestStatus,
     VisitStatus,
 )
-from spotcheck.tenants.supervision.models import ComplaintStatus, CriticismStatus
-from spotcheck.tenants.supervision.submission_models import SubmissionStatus
+from spotcheck.tenants.supervision.models import ComplaintStatus, CriticismStatus, SubmissionStatus
 from spotcheck.tenants.supervision.vocabulary import COMPLAINT_STATUS_LABELS
 
 #: Each enum and the table that names its members.

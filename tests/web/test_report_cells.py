@@ -24,7 +24,7 @@ from spotcheck.tenants.supervision import (
     queries as supervision_queries,
     submissions,
 )
-from spotcheck.tenants.supervision.submission_models import ReportEntry, SubmissionStatus
+from spotcheck.tenants.supervision.models import ReportEntry, SubmissionStatus
 from tests.support import campaign_world
 from tests.support.helpers import post_form, signed_in, user_named
 from tests.support.rulebooks import adopt

@@ -26,14 +26,13 @@ from spotcheck.tenants.supervision import (
     commands as supervision,
     criticism,
     duties,
-    duty_status,
     figures,
     periods,
     policy as supervision_policy,
     submissions,
 )
+from spotcheck.tenants.supervision.models import ReportSubmission, SubmissionStatus
 from spotcheck.tenants.supervision.periods import Period
-from spotcheck.tenants.supervision.submission_models import ReportSubmission, SubmissionStatus
 from tests.support import campaign_world
 from tests.support.campaign_world import ITEM_BASICS
 from tests.support.helpers import bearer, post_form, signed_in, user_named
@@ -147,7 +146,7 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
                 (2, SubmissionStatus.submitted),
             ]
             assert _department_row(versions[0])[2] == 2 and _department_row(corrected)[2] == 3
-            state = duty_status.state_of(leader.tenant, duties.find(world["tenant"], "progress", "2026H1"))
+            state = duties.state_of(leader.tenant, duties.find(world["tenant"], "progress", "2026H1"))
             with frozen_at(date(2026, 7, 10)):
                 assert (state.status, state.corrections, state.submitted_on) == ("on_time", 1, date(2026, 6, 29))
 
@@ -221,7 +220,7 @@ def test_the_bureau_sees_submitted_late_and_missing_on_a_controlled_clock(app):
 def _overview(app):
     bureau = user_named("sfj_supervisor")
     with tenant_scope(bureau.tenant_id), supervision_policy.reading(bureau, "test") as visible:
-        return duty_status.overview(figures.departments(visible), [2026])
+        return duties.overview(figures.departments(visible), [2026])
 
 
 def _submitted_id(world) -> int:
@@ -238,13 +237,13 @@ def test_a_department_created_after_a_due_date_owes_neither_that_table_nor_that_
             )
             db.session.commit()
         with frozen_at(date(2026, 7, 20)):
-            owed = {s.due.key: s.status for s in duty_status.states_of(tenant)}
+            owed = {s.due.key: s.status for s in duties.states_of(tenant)}
             assert "progress/2026H1" not in owed  # due before it existed
             assert owed["progress/2026H2"] == "pending" and owed["joint/2026"] == "pending"
             bureau = user_named("sfj_supervisor")
             with tenant_scope(bureau.tenant_id):
                 with supervision_policy.reading(bureau, "test") as visible:
-                    rows = duty_status.overview(figures.departments(visible), [2026])
+                    rows = duties.overview(figures.departments(visible), [2026])
                     statuses = {s.code: s for s in figures.compute(Period(2026), figures.departments(visible))}
                 new = {row.due.key: s.status for row in rows for s in row.states if s.tenant.code == "WHJ"}
                 assert new["progress/2026H1"] == "not_owed" and new["progress/2026H2"] == "pending"
@@ -358,7 +357,7 @@ def test_under_chengkous_rulebook_the_bureau_prepares_and_signs_its_area_wide_ta
             db.session.commit()
             assert signed.status == SubmissionStatus.submitted
             assert signed.content[0]["title"] == "城口县推行“双随机、一公开”情况统计表"
-            assert {s.due.key: s.status for s in duty_status.states_of(supervisor.tenant)}["area/2026"] == "on_time"
+            assert {s.due.key: s.status for s in duties.states_of(supervisor.tenant)}["area/2026"] == "on_time"
 
 
 def test_the_bureau_supervisor_finds_its_own_area_wide_table_on_the_home_page_under_chengkous_rulebook(app):

@@ -28,8 +28,8 @@ from spotcheck.core.database import changed, db, in_chunks, stored_bytes
 from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError
 from spotcheck.draw import parallel, proof_file
 from spotcheck.tenants.campaigns import frames
+from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
-from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.campaigns.vocabulary import (
     LEADER_RULES,
     MAX_INPUT_LENGTH,

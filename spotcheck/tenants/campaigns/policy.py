@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Protocol, TypeAlias
+from typing import TypeAlias
 
 import sqlalchemy as sa
 from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
-from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
+from spotcheck.tenants.campaigns.draw_stages import draw_of, stage
 from spotcheck.tenants.campaigns.in_force import rules_of
-from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
-from spotcheck.tenants.campaigns.vocabulary import DRAW_STATUS, PUBLIC_STATUSES, TEAMS_OPEN, CampaignStatus, DrawKind
+from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.campaigns.vocabulary import DRAW_STATUS, PUBLIC_STATUSES, TEAMS_OPEN, CampaignStatus
 from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.directory.models import Entity
 
@@ -56,32 +56,6 @@ def is_public(campaign: Campaign) -> bool:
     return campaign.status in PUBLIC_STATUSES and campaign.approved_at is not None
 
 
-def draw_of(campaign: Campaign, kind: str, *, for_update: bool = False) -> Draw | None:
-    """The campaign's draw of ``kind`` (``None`` before it is committed); ``for_update`` locks its row."""
-    query = sa.select(Draw).where(Draw.campaign_id == campaign.id, Draw.kind == DrawKind(kind))
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    return db.session.scalar(query)
-
-
-class _Staged(Protocol):
-    """A draw as its stage is read from it: the stored row, or the public page's copy."""
-
-    @property
-    def drawn_at(self) -> object: ...
-    @property
-    def frozen_at(self) -> object: ...
-
-
-def stage(record: _Staged | None) -> str | None:
-    """``committed``, ``frozen`` or ``drawn`` (``None``: not committed)."""
-    if record is None:
-        return None
-    if record.drawn_at is not None:
-        return "drawn"
-    return "frozen" if record.frozen_at is not None else "committed"
-
-
 def ceremony_step(kind: str, before: str) -> Step:
     """A step of a draw's ceremony (a campaign's own or a joint campaign's), possible in the draw's campaign
     status when the draw is at ``before``."""
@@ -103,33 +77,6 @@ def ceremony_step(kind: str, before: str) -> Step:
         return _l("The frame is already frozen.")
 
     return possible, refusal
-
-
-def visits_without_leader(campaign: Campaign) -> int:
-    """How many drawn visits of the campaign have no team leader (组长) yet."""
-    led = sa.select(TeamMember.entity_id).where(
-        TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.is_leader.is_(True)
-    )
-    return db.session.execute(
-        sa.select(sa.func.count(sa.distinct(TeamMember.entity_id))).where(
-            TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.entity_id.not_in(led)
-        )
-    ).scalar_one()
-
-
-def visits_with_recusal(campaign: Campaign) -> list[Entity]:
-    """The entities of the visits whose team still has a member who declared a conflict (回避)."""
-    return list(
-        db.session.scalars(
-            sa.select(Entity)
-            .join(TeamMember, TeamMember.entity_id == Entity.id)
-            .where(
-                TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.recusal_id.is_not(None)
-            )
-            .distinct()
-            .order_by(Entity.code)
-        )
-    )
 
 
 def recusal_rule(campaign: Campaign) -> LazyString:

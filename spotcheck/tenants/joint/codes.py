@@ -16,7 +16,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
-from spotcheck.tenants.joint.policy import parts_of
+from spotcheck.tenants.joint.participants import parts_of
 from spotcheck.tenants.results import codes
 from spotcheck.tenants.results.models import InspectionCode, RecusalRequest, Visit
 

@@ -12,7 +12,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
-from spotcheck.tenants.joint.policy import parts_of
+from spotcheck.tenants.joint.participants import parts_of
 
 
 def part_team(part: dict, entity_id: int) -> list[TeamMember]:

@@ -27,6 +27,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import OWN, Joint
+from spotcheck.tenants.campaigns.draw_stages import draw_of, stage
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.campaigns.policy import (
     TEAMS_OPEN,
@@ -34,16 +35,14 @@ from spotcheck.tenants.campaigns.policy import (
     cancel_refusal,
     cancellable,
     ceremony_step,
-    draw_of,
     named_visits,
     recusal_rule,
     refusing_withdrawn,
-    stage,
-    visits_with_recusal,
-    visits_without_leader,
 )
+from spotcheck.tenants.campaigns.team_gaps import visits_with_recusal, visits_without_leader
 from spotcheck.tenants.joint import figures
 from spotcheck.tenants.joint.models import JointParticipant
+from spotcheck.tenants.joint.participants import approved_parts, parts_of, pending
 from spotcheck.tenants.joint.vocabulary import ParticipantStatus
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.rules.rulebook import rules_for
@@ -55,47 +54,6 @@ def _lead(campaign: Campaign, actor: Actor) -> bool:
 
 def _receiver(participant: JointParticipant, actor: Actor) -> bool:
     return getattr(actor, "tenant_id", None) == participant.receiver_tenant_id
-
-
-def participants_of(campaign: Campaign) -> list[JointParticipant]:
-    """The departments invited to the joint campaign, in group order (the lead's rows)."""
-    return list(
-        db.session.scalars(
-            sa.select(JointParticipant)
-            .where(JointParticipant.campaign_id == campaign.id)
-            .order_by(JointParticipant.group_code)
-        )
-    )
-
-
-def pending(campaign: Campaign) -> list[JointParticipant]:
-    """Departments that have not finished: invited (no answer) or accepted (part not approved)."""
-    return [p for p in participants_of(campaign) if p.status in (ParticipantStatus.invited, ParticipantStatus.accepted)]
-
-
-def approved_parts(campaign: Campaign) -> list[JointParticipant]:
-    return [p for p in participants_of(campaign) if p.status == ParticipantStatus.approved]
-
-
-def parts_of(campaign: Campaign) -> dict[str, dict]:
-    """The departments' parts (group code → part, in group order): those the approval fixed on the
-    campaign, or before it the parts approved so far (what the leader will approve)."""
-    if campaign.joint_parts:
-        return dict(sorted(campaign.joint_parts.items()))
-    return dict(
-        sorted(
-            (
-                p.group_code,
-                {
-                    "name": p.department_name,
-                    "tenant_id": p.receiver_tenant_id,
-                    "part_campaign_id": p.part_campaign_id,
-                    **(p.part or {}),
-                },
-            )
-            for p in approved_parts(campaign)
-        )
-    )
 
 
 def _min_departments(campaign: Campaign) -> int:

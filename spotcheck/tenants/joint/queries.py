@@ -23,22 +23,22 @@ from spotcheck.core.queries import query
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.todo import Task
 from spotcheck.tenants.accounts.models import Tenant, tenant_of
+from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, TeamMember
-from spotcheck.tenants.campaigns.policy import draw_of, visits_without_leader
 from spotcheck.tenants.campaigns.queries import public as publication
+from spotcheck.tenants.campaigns.team_gaps import visits_without_leader
 from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
 from spotcheck.tenants.joint import figures, leads, statistics
 from spotcheck.tenants.joint.models import (  # also the domain's nouns, for the pages' annotations
     FieldLead as FieldLead,
     JointParticipant as JointParticipant,
 )
+from spotcheck.tenants.joint.participants import participants_of, pending
 from spotcheck.tenants.joint.policy import (
     JOINT_ACTIONS,
     PARTICIPANT_ACTIONS,
     in_campaign,
     of_joint_visit,
-    participants_of,
-    pending,
     reads_statistics,
 )
 from spotcheck.tenants.joint.visits import team_of, teams, visit_groups, visit_page

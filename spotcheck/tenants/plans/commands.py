@@ -31,7 +31,8 @@ from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.plans.filing import authorities_for, authority_of, pending_authorities, rules_of_plan
 from spotcheck.tenants.plans.inputs import LINE, PLAN
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanReview, PlanStatus
-from spotcheck.tenants.plans.policy import PLAN_ACTIONS, snapshot
+from spotcheck.tenants.plans.policy import PLAN_ACTIONS
+from spotcheck.tenants.plans.published_lines import snapshot
 from spotcheck.tenants.plans.vocabulary import EDITABLE, not_the_items_methods, publish_first_to_file
 from spotcheck.tenants.rules.rulebook import rules_for
 

@@ -3,9 +3,6 @@ the scope its filing authorities read in (备案审核, across departments)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
-
 from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
@@ -14,47 +11,8 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.queries import Across
 from spotcheck.tenants.plans.filing import authorities_for, rules_of_plan
 from spotcheck.tenants.plans.models import Plan
+from spotcheck.tenants.plans.published_lines import changed_since_published
 from spotcheck.tenants.plans.vocabulary import EDITABLE, PlanStatus, publish_again, publish_first
-
-
-def snapshot(plan: Plan) -> list[dict]:
-    """The plan's lines as they are now: what publication and the filing archive keep — the frequency
-    as its two values and as the plan says it (``frequency``: 每年1次, empty when left to the item's)."""
-    return [
-        {
-            "item_id": line.item_id,
-            "code": line.item.code,
-            "name": line.item.name,
-            "sub_item": line.item.sub_item,
-            "field": line.item.field,
-            "ratio_bp": line.ratio_bp,
-            "frequency_times": line.frequency_times,
-            "frequency_period": line.frequency_period,
-            "frequency": line.frequency_text,
-            "months": list(line.months or ()),
-            "methods": list(line.methods or ()),
-        }
-        for line in plan.lines
-    ]
-
-
-def _content(lines: Iterable[Mapping[str, Any]] | None) -> list[tuple]:
-    return sorted(
-        (
-            row["item_id"],
-            row["ratio_bp"],
-            row.get("frequency_times"),
-            row.get("frequency_period") or "",
-            tuple(row["months"]),
-            tuple(row["methods"]),
-        )
-        for row in lines or ()
-    )
-
-
-def changed_since_published(plan: Plan) -> bool:
-    """Whether the plan's lines differ from what was last published (or it was never published)."""
-    return plan.published_lines is None or _content(snapshot(plan)) != _content(plan.published_lines)
 
 
 def _can_publish(plan: Plan) -> bool:

@@ -15,7 +15,8 @@ from spotcheck.core.todo import Task
 from spotcheck.tenants.plans import policy
 from spotcheck.tenants.plans.filing import authorities_for, authority_of, pending_authorities
 from spotcheck.tenants.plans.models import Plan, PlanReview, PlanStatus
-from spotcheck.tenants.plans.policy import PLAN_ACTIONS, changed_since_published
+from spotcheck.tenants.plans.policy import PLAN_ACTIONS
+from spotcheck.tenants.plans.published_lines import changed_since_published
 from spotcheck.tenants.plans.vocabulary import AUTHORITY_CODES, DECISIONS
 
 __all__ = [

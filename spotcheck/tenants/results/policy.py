@@ -33,9 +33,8 @@ from spotcheck.tenants.campaigns.policy import (
     named_visits,
     recusal_rule,
     refusing_withdrawn,
-    visits_with_recusal,
-    visits_without_leader,
 )
+from spotcheck.tenants.campaigns.team_gaps import visits_with_recusal, visits_without_leader
 from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results import categories, recusals

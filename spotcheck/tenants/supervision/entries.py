@@ -3,7 +3,7 @@ table by table, and what a department entered in them.
 
 A form of the rules (城口县's 附件3 and 附件4) asks questions no record of the platform answers — a
 department's 实施意见 or 工作方案 and its 文号. The table's page gives each such cell a field; what the
-department enters is its entry (:class:`~spotcheck.tenants.supervision.submission_models.ReportEntry`:
+department enters is its entry (:class:`~spotcheck.tenants.supervision.models.ReportEntry`:
 who, when, audited), shown in the table, its downloads and the version it signs. A cell neither the
 platform nor the department filled says so (:data:`FILLER`), and a table with such a cell is never
 signed (:func:`unfilled`).
@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db
+from spotcheck.tenants.supervision.models import ReportEntry
 from spotcheck.tenants.supervision.periods import Period, parse
-from spotcheck.tenants.supervision.submission_models import ReportEntry
 
 #: What a cell neither the platform nor the department filled says.
 FILLER = "（平台无此数据，由填报单位填写）"

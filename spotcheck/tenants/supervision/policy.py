@@ -167,7 +167,7 @@ CRITICISM_ACTIONS = Actions(
 
 
 class _DutyState(Protocol):
-    """What the report actions read of a department's standing on a duty (``duty_status.DutyState``, which
+    """What the report actions read of a department's standing on a duty (``duties.DutyState``, which
     checks itself against these actions)."""
 
     @property

@@ -31,9 +31,9 @@ from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
 from spotcheck.tenants.supervision import duties, entries, figures, periods, tables
-from spotcheck.tenants.supervision.duty_status import DutyState, applies, other_field_departments, state_of
+from spotcheck.tenants.supervision.duties import DutyState, applies, other_field_departments, state_of
+from spotcheck.tenants.supervision.models import ReportSubmission
 from spotcheck.tenants.supervision.policy import reading, sees_every_department
-from spotcheck.tenants.supervision.submission_models import ReportSubmission
 
 _PHONE = re.compile(r"^[0-9+()\- ]{5,32}$")
 

@@ -168,7 +168,7 @@ class Overview(MethodView):
     @requires(Permission.SUPERVISION_VIEW)
     @blp.arguments(OverviewQuerySchema, location="query")
     @blp.response(200, DutyOverviewSchema(many=True))
-    def get(self, query: dict[str, Any]) -> list[queries.duty_status.DutyOverview]:
+    def get(self, query: dict[str, Any]) -> list[queries.DutyOverview]:
         """Per table and period of the year, each department's status: submitted on time, late, missing
         (the justice bureau: every department; a leader: their own)"""
         year = query.get("year") or today().year

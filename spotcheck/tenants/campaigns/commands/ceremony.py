@@ -24,8 +24,9 @@ from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.draw import proof_file, targets as target_engine
 from spotcheck.tenants.campaigns import draws, frames, inspection_counts, transitions
+from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw
-from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.queries import get_campaign, ready_to_draw
 from spotcheck.tenants.campaigns.vocabulary import DRAW_KINDS, DRAW_TASKS, CampaignStatus, TargetStatus
 from spotcheck.tenants.directory.models import Entity

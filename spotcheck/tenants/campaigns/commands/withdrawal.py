@@ -23,8 +23,9 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns import inspection_counts
+from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign
-from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.campaigns.vocabulary import REASON_MAX, REASON_MIN, CampaignStatus
 

@@ -20,6 +20,7 @@ from spotcheck.core.queries import query
 from spotcheck.core.todo import Task
 from spotcheck.tenants.campaigns import named
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign
+from spotcheck.tenants.campaigns.draw_stages import draw_of, stage
 from spotcheck.tenants.campaigns.in_force import rules_of  # a campaign's rules, read by the pages
 from spotcheck.tenants.campaigns.models import (  # also the domain's nouns, for the pages' annotations
     Campaign as Campaign,
@@ -28,7 +29,8 @@ from spotcheck.tenants.campaigns.models import (  # also the domain's nouns, for
     TeamExpert as TeamExpert,
     TeamMember as TeamMember,
 )
-from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, draw_of, stage, visits_without_leader
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
+from spotcheck.tenants.campaigns.team_gaps import visits_without_leader
 from spotcheck.tenants.campaigns.vocabulary import DRAW_KINDS, CampaignStatus
 
 #: The actions of a campaign that are somebody's next step (editing a draft is always possible: not a task).

@@ -24,7 +24,7 @@ from sqlalchemy.orm import defer, selectinload, undefer
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFoundError
 from spotcheck.draw.verify import Check, verify_bytes
-from spotcheck.tenants.campaigns import inspection_counts, policy
+from spotcheck.tenants.campaigns import draw_stages, inspection_counts, policy
 from spotcheck.tenants.campaigns.draws import full_proof, published_bytes
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
@@ -169,7 +169,7 @@ class PublicDraw:
 
     @property
     def stage(self) -> str | None:
-        return policy.stage(self)
+        return draw_stages.stage(self)
 
 
 def public_draws(campaign: Campaign, *, staff: bool = False) -> dict[str, PublicDraw]:
@@ -219,7 +219,7 @@ def caps(campaign: Campaign) -> list[str]:
 
 def revealed_nonce(campaign: Campaign, kind: str) -> str | None:
     """The draw's secret number: kept secret until the draw is made, then public (it is in the proof)."""
-    record = policy.draw_of(campaign, kind)
+    record = draw_stages.draw_of(campaign, kind)
     if record is None or record.drawn_at is None:
         return None
     return cast(dict[str, str], record.proof)["nonce"]  # drawn: its proof

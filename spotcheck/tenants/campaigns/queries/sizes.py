@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from spotcheck.core.clock import today
 from spotcheck.draw import targets as target_engine
 from spotcheck.tenants.campaigns import frames
+from spotcheck.tenants.campaigns.draw_stages import draw_of, stage
 from spotcheck.tenants.campaigns.models import Campaign
-from spotcheck.tenants.campaigns.policy import draw_of, stage
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
 
 

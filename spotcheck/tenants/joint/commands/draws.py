@@ -32,6 +32,7 @@ from spotcheck.core.scoping import cross_tenant, tenant_scope
 from spotcheck.draw import proof_file, target_frames, targets as target_engine
 from spotcheck.tenants.campaigns import draws as steps, frames, inspection_counts, transitions
 from spotcheck.tenants.campaigns.commands.ceremony import DRAW_UNDER_WAY
+from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import (
     Campaign,
     CampaignStatus,
@@ -40,13 +41,13 @@ from spotcheck.tenants.campaigns.models import (
     TargetStatus,
     TeamMember,
 )
-from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.campaigns.queries.sizes import sized
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.joint import codes as joint_codes
 from spotcheck.tenants.joint.commands.teams import lead_anew
-from spotcheck.tenants.joint.policy import JOINT_ACTIONS, parts_of
+from spotcheck.tenants.joint.participants import parts_of
+from spotcheck.tenants.joint.policy import JOINT_ACTIONS
 from spotcheck.tenants.joint.queries import get_joint
 from spotcheck.tenants.joint.visits import teams, visit_groups
 from spotcheck.tenants.joint.vocabulary import (

@@ -32,7 +32,8 @@ from spotcheck.tenants.common import numbering
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import leads
 from spotcheck.tenants.joint.models import JointParticipant
-from spotcheck.tenants.joint.policy import JOINT_ACTIONS, PARTICIPANT_ACTIONS, participants_of, parts_of
+from spotcheck.tenants.joint.participants import participants_of, parts_of
+from spotcheck.tenants.joint.policy import JOINT_ACTIONS, PARTICIPANT_ACTIONS
 from spotcheck.tenants.joint.queries import get_joint, get_participant, part_of, summary
 from spotcheck.tenants.joint.vocabulary import DECLINE_LENGTH, JOINT_FIELDS, PART_FIELDS, ParticipantStatus
 from spotcheck.tenants.plans.queries import filed_joint_plan

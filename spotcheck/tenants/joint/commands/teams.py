@@ -27,14 +27,15 @@ from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundErro
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant
 from spotcheck.tenants.campaigns import draws as steps
+from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, TeamMember
-from spotcheck.tenants.campaigns.policy import draw_of
 from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.joint import codes as joint_codes, parts
 from spotcheck.tenants.joint.commands.notices import tell_the_new_team
-from spotcheck.tenants.joint.policy import JOINT_ACTIONS, parts_of
+from spotcheck.tenants.joint.participants import parts_of
+from spotcheck.tenants.joint.policy import JOINT_ACTIONS
 from spotcheck.tenants.joint.queries import get_joint
 from spotcheck.tenants.joint.visits import team_of
 from spotcheck.tenants.joint.vocabulary import REPLACEMENT_REASON

@@ -21,9 +21,10 @@ from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.commands.withdrawal import clean_reason, mark_withdrawn
+from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign
-from spotcheck.tenants.campaigns.policy import draw_of
-from spotcheck.tenants.joint.policy import JOINT_ACTIONS, participants_of
+from spotcheck.tenants.joint.participants import participants_of
+from spotcheck.tenants.joint.policy import JOINT_ACTIONS
 from spotcheck.tenants.joint.queries import get_joint
 from spotcheck.tenants.joint.vocabulary import ParticipantStatus
 

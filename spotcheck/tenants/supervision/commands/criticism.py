@@ -18,8 +18,8 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.supervision import criticism_notice, figures, periods
-from spotcheck.tenants.supervision.criticism import closing, default_title, get, opening, reasons_of
+from spotcheck.tenants.supervision import figures, periods
+from spotcheck.tenants.supervision.criticism import closing, default_title, get, opening, reasons_of, write
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus
 from spotcheck.tenants.supervision.policy import CRITICISM_ACTIONS, reading
 
@@ -123,7 +123,7 @@ def approve(criticism_id: int, data: dict | None = None, *, actor: Actor) -> Cri
     CRITICISM_ACTIONS.require(criticism, actor, "approve")
     issuer = cast(Tenant, db.session.get(Tenant, criticism.tenant_id))
     paragraphs = _paragraphs(criticism.body)
-    number, _ = criticism_notice.write(
+    number, _ = write(
         issuer,
         criticism.id,
         title=criticism.title,

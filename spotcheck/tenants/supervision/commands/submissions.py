@@ -15,8 +15,8 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.supervision import duties, entries
+from spotcheck.tenants.supervision.models import ReportEntry, ReportSubmission, SubmissionStatus
 from spotcheck.tenants.supervision.policy import REPORT_ACTIONS
-from spotcheck.tenants.supervision.submission_models import ReportEntry, ReportSubmission, SubmissionStatus
 from spotcheck.tenants.supervision.submissions import _applicable, _contact, _due, _freeze, _own_tenant, digest_of
 
 

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import jobs, storage
 from spotcheck.core.actor import Actor
+from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFoundError
 from spotcheck.core.job_models import Job
@@ -34,7 +35,7 @@ from spotcheck.tenants.supervision import (
     bureau,
     criticism,
     drill_down,
-    duty_status,
+    duties,
     entries,
     evaluation_figures,
     figures,
@@ -42,7 +43,7 @@ from spotcheck.tenants.supervision import (
     tables,
 )
 from spotcheck.tenants.supervision.duties import Due, created_on, find as find_due  # noqa: F401 (read as they are)
-from spotcheck.tenants.supervision.models import Criticism
+from spotcheck.tenants.supervision.models import Criticism, ReportEntry, ReportSubmission
 from spotcheck.tenants.supervision.periods import Period, parse as parse_period
 from spotcheck.tenants.supervision.policy import (
     CRITICISM_ACTIONS,
@@ -54,7 +55,6 @@ from spotcheck.tenants.supervision.policy import (
     visible_departments,
 )
 from spotcheck.tenants.supervision.queries import complaints, upkeep
-from spotcheck.tenants.supervision.submission_models import ReportEntry, ReportSubmission
 from spotcheck.tenants.supervision.vocabulary import TABLE_JOB
 
 # Reads that need no reader, as they are: the tables offered, a submitted table's sheets and file.
@@ -72,12 +72,13 @@ history, intact, sheets_of, workbook = (
 )
 evaluated_at = bureau.evaluated_at  # whether (and when) a visit was evaluated: for its code's holder alone
 states_of, state_of, applies, other_field_departments = (
-    duty_status.states_of,
-    duty_status.state_of,
-    duty_status.applies,
-    duty_status.other_field_departments,
+    duties.states_of,
+    duties.state_of,
+    duties.applies,
+    duties.other_field_departments,
 )
-DutyState = duty_status.DutyState
+DutyState = duties.DutyState
+DutyOverview = duties.DutyOverview
 
 #: Whether the reader reads every department (the pages show a department column then).
 reads_every_department = sees_every_department
@@ -287,7 +288,7 @@ class CellView:
 
 @dataclass
 class DutyView:
-    state: duty_status.DutyState
+    state: duties.DutyState
     actions: frozenset
     history: list[ReportSubmission]
     cells: list[CellView]
@@ -302,9 +303,9 @@ class DutyView:
 def duty_view(tenant: Tenant, due: Due, *, reader: Actor) -> DutyView:
     """A table the department owes for a period, with its versions and the steps the reader may take;
     NotFoundError when the department does not owe it."""
-    if not duty_status.applies(tenant, due, duty_status.other_field_departments()):
+    if not duties.applies(tenant, due, duties.other_field_departments()):
         raise NotFoundError(_l("Your department does not submit this table."))
-    state = duty_status.state_of(tenant, due)
+    state = duties.state_of(tenant, due)
     shown = entries.latest(due.duty.code, due.period, [tenant.id]).get(tenant.id, {})
     cells = [
         CellView(cell, shown.get(cell.key), cell.key in shown and shown[cell.key].period != due.period.code)
@@ -326,10 +327,10 @@ def submission(submission_id: int, *, reader: Actor) -> tuple[ReportSubmission, 
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
-def submissions_overview(year: int, *, reader: Actor) -> list[duty_status.DutyOverview]:
+def submissions_overview(year: int, *, reader: Actor) -> list[duties.DutyOverview]:
     """Every department's tables of ``year`` as submitted (a leader: their own department's), the
     versions loaded while the departments are visible."""
-    rows = duty_status.overview(figures.departments(visible_departments(reader)), [year])
+    rows = duties.overview(figures.departments(visible_departments(reader)), [year])
     for row in rows:
         for state in row.states:
             _ = [(v.id, v.submitted_at, v.signed_by_name) for v in state.versions]
@@ -393,7 +394,7 @@ def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     found += _basics_task(reader) + upkeep.stale_directory_task(reader)
     if not has_permission(reader, Permission.REPORTS_PREPARE) or getattr(reader, "tenant", None) is None:
         return found[:limit]
-    for state in duty_status.to_do(tenant_of(reader), reader):
+    for state in _reports_to_do(tenant_of(reader), reader):
         actions = REPORT_ACTIONS.allowed(state, reader)
         actions = actions & {"submit"} if "submit" in actions else actions
         if state.prepared is not None and "submit" not in actions:
@@ -408,6 +409,24 @@ def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
             )
         )
     return found[:limit]
+
+
+#: How far ahead a duty shows on the to-do list (days before its due date).
+TODO_DAYS_AHEAD = 31
+
+
+def _reports_to_do(tenant: Tenant, actor: Actor) -> list[duties.DutyState]:
+    """The duties on the to-do list of ``actor``: owed, not submitted, the period begun and the due
+    date within :data:`TODO_DAYS_AHEAD` days or past, when the actor can take a step on them."""
+    day = today()
+    found = []
+    for state in duties.states_of(tenant):
+        if state.versions or state.status not in ("pending", "missing"):
+            continue
+        if (state.due.due_on - day).days > TODO_DAYS_AHEAD or not REPORT_ACTIONS.allowed(state, actor):
+            continue
+        found.append(state)
+    return found
 
 
 def _criticisms_to_approve(reader: Actor) -> list[Task]:
