@@ -16,9 +16,10 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.common.queries import NumberedPage, paginate
-from spotcheck.tenants.results import deadlines, policy
+from spotcheck.tenants.results import deadlines, policy, waiting
 from spotcheck.tenants.results.models import ItemResult, ResultCategory, Visit
-from spotcheck.tenants.results.policy import OPEN, on_team_of_visit, sees_every_visit, visible_visits
+from spotcheck.tenants.results.policy import OPEN, sees_every_visit, visible_visits
+from spotcheck.tenants.results.present_teams import on_team_of_visit
 from spotcheck.tenants.results.vocabulary import FOUND_PROBLEM, VisitStatus
 
 PER_PAGE = 50
@@ -89,7 +90,7 @@ def _matching(
 ) -> sa.Select:
     found = mine_or_visible(reader, mine)
     if category == FOUND_PROBLEM:
-        found = found.where(policy.problem_found_sql())
+        found = found.where(waiting.problem_found_sql())
     elif category:
         found = found.where(
             Visit.id.in_(
@@ -119,7 +120,7 @@ def approvable_together(*, reader: Actor, campaign_id: int | None = None, catego
     submit. The approval checks each again."""
     found = _matching(reader, status=VisitStatus.submitted, campaign_id=campaign_id, category=category)
     rows = db.session.execute(
-        ordered(found.where(~policy.problem_found_sql()))
+        ordered(found.where(~waiting.problem_found_sql()))
         .with_only_columns(Visit.id, Visit.entered_by, Visit.submitted_by_id)
         .limit(TOGETHER_MOST)
     )
