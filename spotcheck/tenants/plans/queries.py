@@ -15,14 +15,12 @@ from spotcheck.core.todo import Task
 from spotcheck.tenants.plans import policy
 from spotcheck.tenants.plans.filing import authorities_for, authority_of, pending_authorities
 from spotcheck.tenants.plans.models import Plan, PlanReview, PlanStatus
-from spotcheck.tenants.plans.policy import PLAN_ACTIONS, changed_since_published
+from spotcheck.tenants.plans.policy import PLAN_ACTIONS
 from spotcheck.tenants.plans.vocabulary import AUTHORITY_CODES, DECISIONS
 
 __all__ = [
-    "allowed_actions",
     "authorities_for",
     "authority_of",
-    "changed_since_published",
     "filed_joint_plan",
     "filed_plan_for",
     "filed_plans_for",
@@ -45,11 +43,6 @@ def list_plans(year: int | None = None) -> list[Plan]:
 
 def get_plan(plan_id: int) -> Plan:
     return get_row(Plan, plan_id, _l("No such plan."))
-
-
-def allowed_actions(plan: Plan, reader: Actor) -> frozenset[str]:
-    """What ``reader`` may do with ``plan`` now (the buttons a page shows)."""
-    return PLAN_ACTIONS.allowed(plan, reader)
 
 
 def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
