@@ -164,11 +164,6 @@ def publication_urgency(reader: Actor, status: VisitStatus) -> tuple[int, int]:
     return int(row[0] or 0), int(row[1] or 0)
 
 
-def found_problem(visit: Visit) -> bool:
-    """Whether the result found a problem (发现问题): the review list approves only the others at once."""
-    return policy.found_problem(visit)
-
-
 def mine_or_visible(reader: Actor, mine: bool) -> sa.Select:
     if mine or not sees_every_visit(reader):
         return sa.select(Visit).where(on_team_of_visit(reader))
@@ -233,15 +228,5 @@ def overdue_of(visit: Visit, on: date | None = None) -> deadlines.Overdue | None
     return None
 
 
-def late_of(visit: Visit) -> deadlines.Late | None:
-    """逾期提交: whether (and how late) the visit's report was first submitted after its due date."""
-    return deadlines.report_lateness(visit)
-
-
 def flag_of(visit: Visit, on: date | None = None) -> str | None:
     return deadlines.flag(due_of(visit), on)
-
-
-def deadline_flag(due: date | None, on: date | None = None) -> str | None:
-    """``overdue`` / ``due_soon`` / ``None`` for any due date, in working days (a follow-up's, a report's)."""
-    return deadlines.flag(due, on)
