@@ -30,11 +30,10 @@ from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import categories, checks, codes, deadlines, inputs, policy, recusals, vocabulary
 from spotcheck.tenants.results.categories import Category
-from spotcheck.tenants.results.codes import CheckState
 from spotcheck.tenants.results.models import Attachment, InspectionCode, ItemResult, RecusalRequest, Visit
 from spotcheck.tenants.results.present_teams import membership, recused_members
 from spotcheck.tenants.results.queries import follow_ups, listing, teams, visits
-from spotcheck.tenants.results.vocabulary import VisitStatus
+from spotcheck.tenants.results.vocabulary import CheckState, VisitStatus
 
 
 @dataclass(frozen=True)
