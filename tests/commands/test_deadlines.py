@@ -85,13 +85,13 @@ def test_a_report_submitted_after_its_due_date_is_marked_late_and_stays_on_the_o
         with tenant_scope(ids["tenant"]), frozen_at(date(2026, 4, 30)):
             results.record_result(ids["visit"], complete_result(ids), actor=chief)
             db.session.commit()
-            assert visit(ids).report_due == date(2026, 5, 11) and listing.late_of(visit(ids)) is None
+            assert visit(ids).report_due == date(2026, 5, 11) and deadlines.report_lateness(visit(ids)) is None
         with frozen_at(date(2026, 5, 12)):
             assert overdue_row()[3] == "结果录入中"  # overdue, not reported yet
         with tenant_scope(ids["tenant"]), frozen_at(date(2026, 5, 13)):
             results.submit_result(ids["visit"], actor=chief)
             db.session.commit()
-            assert listing.late_of(visit(ids)) == deadlines.Late(2, True, date(2026, 5, 11))
+            assert deadlines.report_lateness(visit(ids)) == deadlines.Late(2, True, date(2026, 5, 11))
         with frozen_at(date(2026, 5, 14)):
             assert overdue_row()[3] == f"待审核（{mark}）"  # still on the list, marked
     with frozen_at(date(2026, 5, 14)):
@@ -107,7 +107,7 @@ def test_a_report_submitted_after_its_due_date_is_marked_late_and_stays_on_the_o
         results.return_result(ids["visit"], {"reason": "请补充现场照片"}, actor=user_named("yjj_leader"))
         results.submit_result(ids["visit"], actor=user_named("yjj_inspector"))
         db.session.commit()
-        assert listing.late_of(visit(ids)).days == 2  # counted from the first submission, for good
+        assert deadlines.report_lateness(visit(ids)).days == 2  # counted from the first submission, for good
 
 
 @pytest.mark.parametrize(

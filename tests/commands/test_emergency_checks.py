@@ -16,6 +16,7 @@ from spotcheck.core.errors import ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.models import Campaign, InspectionCount, TeamMember
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
 from spotcheck.tenants.directory.models import Entity
@@ -70,7 +71,7 @@ def test_a_leader_registers_a_check_made_two_days_ago_with_the_team_that_went(ap
             assert not publication.withheld(campaign)  # the check is over: public at once
             assert publication.public_draws(campaign) == {}  # nothing was drawn, and nothing says so
             assert [row.counts for row in db.session.scalars(sa.select(InspectionCount))] == [False]  # an accident
-            assert "replace_inspector" not in campaigns.allowed_actions(campaign, reader=planner_of(leader))
+            assert "replace_inspector" not in CAMPAIGN_ACTIONS.allowed(campaign, planner_of(leader))
             visits = results.hand_out(campaign.id, actor=planner_of(leader))
             assert len(visits) == 1
             # the check was made on its day: its results are due 5 working days after it, not overdue at once
@@ -148,7 +149,7 @@ def test_a_late_check_is_of_its_days_year_its_team_has_no_conflict_and_stays_as_
             db.session.rollback()
             campaign = campaign_commands.register_emergency(_data(world, _team(3)[::2]), actor=leader)
             db.session.commit()
-            allowed = campaigns.allowed_actions(campaigns.get_campaign(campaign.id), reader=planner_of(admin))
+            allowed = CAMPAIGN_ACTIONS.allowed(campaigns.get_campaign(campaign.id), planner_of(admin))
             assert not allowed & {"designate_leader", "replace_inspector", "add_expert", "declare_recusal", "cancel"}
             assert campaigns.get_campaign(campaign.id).team_size == 2
 

@@ -19,6 +19,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw.verify import verify
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, InspectionCount
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
 from spotcheck.tenants.notices import documents
@@ -60,9 +61,7 @@ def test_the_approval_registers_the_named_businesses_with_their_causes_and_count
                 by_code[world["codes"][1]]: False,
                 by_code[world["codes"][2]]: True,
             }  # a referral counts toward the cap; the others not
-            assert "replace_target" not in campaigns.allowed_actions(
-                campaign, reader=planner_of(user_named("yjj_admin"))
-            )
+            assert "replace_target" not in CAMPAIGN_ACTIONS.allowed(campaign, planner_of(user_named("yjj_admin")))
 
 
 def test_a_named_check_refuses_a_business_outside_the_directory_a_missing_reference_and_a_repeat(app):

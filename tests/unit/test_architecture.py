@@ -1,7 +1,8 @@
 """The architecture as tests (docs/architecture.md): the import contracts of pyproject.toml
 (import-linter), no import cycle between modules or packages counting the imports inside
-functions, pages and API handlers that reach a domain only through its commands, queries and
-vocabulary and never commit, and no module too long to hold one thing."""
+functions, pages and API handlers that reach a domain only through its public faces (its commands,
+queries, vocabulary and inputs; its policy, checks and deadlines, to ask them) and never commit, and no
+module too long to hold one thing."""
 
 from __future__ import annotations
 
@@ -32,15 +33,17 @@ def test_the_import_contracts_hold():
     assert "0 broken" in result.stdout and " broken" in result.stdout
 
 
-#: The faces of a domain that pages and the API may import (docs/architecture.md).
-PUBLIC_FACES = ("commands", "queries", "vocabulary", "inputs")
+#: The faces of a domain that pages and the API may import (docs/architecture.md): what it does and reads, its
+#: words and its commands' inputs; and, to ask them what an object allows or needs, its policy (its actions
+#: tables, who may see what), its checks (what a record still lacks) and its deadlines (when something is due).
+PUBLIC_FACES = ("commands", "queries", "vocabulary", "inputs", "policy", "checks", "deadlines")
 
 
 def _graph():
     return grimp.build_graph("spotcheck", cache_dir=None)
 
 
-def test_pages_and_api_reach_a_domain_only_through_its_commands_queries_and_vocabulary():
+def test_pages_and_api_reach_a_domain_only_through_its_public_faces():
     graph, found = _graph(), []
     for importer in sorted(
         m for m in graph.modules if m.startswith(("spotcheck.platform.web", "spotcheck.platform.api"))

@@ -34,7 +34,7 @@ from spotcheck.tenants.common.vocabulary import (
     reference,
     rule_text,
 )
-from spotcheck.tenants.results import vocabulary as results_vocabulary
+from spotcheck.tenants.results import deadlines as result_deadlines, vocabulary as results_vocabulary
 from spotcheck.tenants.results.queries import categories as result_categories, listing as visit_listing
 from spotcheck.tenants.rules.queries import Rules
 from spotcheck.tenants.supervision.vocabulary import COMPLAINT_STATUS_LABELS, FORWARD_STATUS_LABELS, period_name
@@ -140,7 +140,7 @@ def template_helpers() -> dict[str, Callable[..., object]]:
         "visit_due_rules": visit_listing.due_rules,
         "visit_flag": visit_listing.flag_of,
         "visit_due_provisional": visit_listing.due_provisional,
-        "visit_late": visit_listing.late_of,
+        "visit_late": result_deadlines.report_lateness,
         "visit_overdue": visit_listing.overdue_of,
         "visit_due_field": visit_listing.due_field_of,
         "check_dates": lambda visit: results_vocabulary.span(visit.checked_on, visit.checked_until),
@@ -154,7 +154,7 @@ def template_helpers() -> dict[str, Callable[..., object]]:
         "industry_name": classifications.industry_name,
         "follow_up_kind_name": lambda code: reference.FOLLOW_UP_KINDS.get(code, code),
         "follow_up_outcome_name": lambda code: reference.FOLLOW_UP_OUTCOMES.get(code, code),
-        "follow_up_flag": lambda f: visit_listing.deadline_flag(f.deadline) if f.is_open and f.deadline else None,
+        "follow_up_flag": lambda f: result_deadlines.flag(f.deadline) if f.is_open and f.deadline else None,
         "percent": percent,
         "period_label": period_label,
         "delivery_channel_name": named(domain.DELIVERY_CHANNEL),

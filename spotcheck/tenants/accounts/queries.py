@@ -27,7 +27,7 @@ from spotcheck.core.policy import Permission, Role
 from spotcheck.core.queries import query
 from spotcheck.core.scoping import cross_tenant, system_access, tenant_scope
 from spotcheck.tenants.accounts.models import ApiToken, Tenant, User, UserSession
-from spotcheck.tenants.accounts.policy import DEPARTMENT_ADMIN_ACTIONS, USER_ACTIONS, is_department_admin
+from spotcheck.tenants.accounts.policy import DEPARTMENT_ADMIN_ACTIONS, is_department_admin
 from spotcheck.tenants.accounts.vocabulary import SEEN_EVERY, TOKEN_PREFIX, SessionCheck
 
 # --- departments ----------------------------------------------------------------------------------
@@ -113,11 +113,6 @@ def get_user(user_id: int) -> User:
     if user is None:
         raise NotFoundError(_l("No such user."))
     return user
-
-
-def allowed_actions(user: User, reader: Actor) -> frozenset[str]:
-    """What ``reader`` may do to ``user`` now (编辑、解除锁定)."""
-    return USER_ACTIONS.allowed(user, reader)
 
 
 def user_counts() -> list[tuple[str, int]]:

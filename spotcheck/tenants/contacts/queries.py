@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.contacts import policy
 from spotcheck.tenants.contacts.models import DepartmentContact
 from spotcheck.tenants.contacts.vocabulary import ROLES
 
@@ -33,11 +32,6 @@ def own() -> dict[str, DepartmentContact | None]:
     """The current department's contacts by role (``None`` where none is recorded)."""
     found = {row.role: row for row in db.session.scalars(sa.select(DepartmentContact))}
     return {role: found.get(role) for role in ROLES}
-
-
-def may_edit(reader: Actor) -> bool:
-    """Whether ``reader`` keeps their department's contacts (the list links to the form)."""
-    return policy.may_save(reader)
 
 
 def rows_of(tenants: list[Tenant]) -> list[Listed]:

@@ -19,7 +19,6 @@ from spotcheck.tenants.directory.checks import risk_code
 from spotcheck.tenants.directory.models import ENTRY_INDUSTRY_COLUMN, DirectoryEntry, Entity
 from spotcheck.tenants.directory.names import name_holds
 from spotcheck.tenants.directory.plans import plan_of, planned_entities, planned_registry, planned_rows
-from spotcheck.tenants.directory.policy import is_registry_keeper, require_registry_keeper
 
 __all__ = [
     "Filters",
@@ -30,13 +29,10 @@ __all__ = [
     "entry_ids_by_entity",
     "get_entity",
     "get_entry",
-    "is_registry_keeper",
     "name_holds",
     "public_entries",
     "public_entry_count",
-    "require_registry_keeper",
     "resolve_entity",
-    "risk_code",
     "search_directory",
     "search_registry",
 ]

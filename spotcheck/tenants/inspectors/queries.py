@@ -17,12 +17,11 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, get_row
 from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.inspectors import eligibility
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
-from spotcheck.tenants.inspectors.policy import INSPECTOR_ACTIONS, PUBLIC_COLUMNS, publicly_listed
+from spotcheck.tenants.inspectors.policy import PUBLIC_COLUMNS, publicly_listed
 
 #: Inspectors a page of the public portal lists.
 PER_PAGE = 50
@@ -66,11 +65,6 @@ def list_inspectors(*, active_only: bool = False, experts: bool | None = None) -
 
 def get_inspector(inspector_id: int) -> Inspector:
     return get_row(Inspector, inspector_id, _l("No such inspector."))
-
-
-def allowed_actions(inspector: Inspector, reader: Actor) -> frozenset[str]:
-    """What ``reader`` may do with ``inspector`` now (the buttons a page shows)."""
-    return INSPECTOR_ACTIONS.allowed(inspector, reader)
 
 
 def certificate_state(inspector: Inspector, day: date) -> str:

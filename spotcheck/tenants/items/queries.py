@@ -15,19 +15,16 @@ from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.todo import Task
 from spotcheck.tenants.common.queries import NumberedPage, paginate
 from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.items.checks import missing_for_publication
 from spotcheck.tenants.items.models import Item, ItemStatus, ItemVersion
 from spotcheck.tenants.items.policy import ITEM_ACTIONS, NEXT_STEPS
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
 
 __all__ = [
     "Coverage",
-    "allowed_actions",
     "coverage",
     "get_item",
     "get_version",
     "list_items",
-    "missing_for_publication",
     "published_item_count",
     "published_items",
     "tasks_for",
@@ -47,11 +44,6 @@ def list_items(status: str | None = None) -> list[Item]:
 
 def get_item(item_id: int) -> Item:
     return get_row(Item, item_id, _l("No such item."))
-
-
-def allowed_actions(item: Item, reader: Actor) -> frozenset[str]:
-    """What ``reader`` may do with ``item`` now (the buttons a page shows)."""
-    return ITEM_ACTIONS.allowed(item, reader)
 
 
 def versions(item: Item) -> list[ItemVersion]:

@@ -25,7 +25,7 @@ from spotcheck.core.todo import Task
 from spotcheck.tenants.accounts.models import Tenant, tenant_of
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, TeamMember
-from spotcheck.tenants.campaigns.queries import public as publication
+from spotcheck.tenants.campaigns.policy import is_public
 from spotcheck.tenants.campaigns.team_gaps import visits_without_leader
 from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
 from spotcheck.tenants.joint import figures, leads, statistics
@@ -215,7 +215,7 @@ def campaign_view(campaign_id: int, page: int | None = 1, *, reader: Actor) -> C
         teams=teams(campaign) if page is not None else {},
         published=figures.published_parts(campaign) if page is not None else {},
         complete=complete,
-        public=publication.is_public(campaign),
+        public=is_public(campaign),
         leaderless=visits_without_leader(campaign) if campaign.status in TEAMS_OPEN else 0,
         status=figures.progress_status(campaign, complete if groups else None),
         recusal_requests=_recusal_requests(campaign, reader) if lead else [],

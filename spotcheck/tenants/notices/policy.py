@@ -13,7 +13,7 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.notices.vocabulary import NoticeKind
 from spotcheck.tenants.results.models import FollowUp, Visit
-from spotcheck.tenants.results.policy import membership
+from spotcheck.tenants.results.present_teams import membership
 
 
 def readable(notice: Notice, reader: Actor) -> bool:

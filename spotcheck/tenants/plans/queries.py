@@ -20,10 +20,9 @@ from spotcheck.tenants.plans.published_lines import changed_since_published
 from spotcheck.tenants.plans.vocabulary import AUTHORITY_CODES, DECISIONS
 
 __all__ = [
-    "allowed_actions",
     "authorities_for",
-    "authority_of",
     "changed_since_published",
+    "authority_of",
     "filed_joint_plan",
     "filed_plan_for",
     "filed_plans_for",
@@ -46,11 +45,6 @@ def list_plans(year: int | None = None) -> list[Plan]:
 
 def get_plan(plan_id: int) -> Plan:
     return get_row(Plan, plan_id, _l("No such plan."))
-
-
-def allowed_actions(plan: Plan, reader: Actor) -> frozenset[str]:
-    """What ``reader`` may do with ``plan`` now (the buttons a page shows)."""
-    return PLAN_ACTIONS.allowed(plan, reader)
 
 
 def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:

@@ -46,7 +46,7 @@ from spotcheck.tenants.plans.queries import filed_plans_for
 from spotcheck.tenants.plans.vocabulary import PlanStatus
 from spotcheck.tenants.results import recusals
 from spotcheck.tenants.results.models import InspectionCode, RecusalRequest, Visit
-from spotcheck.tenants.results.policy import leads_team, recused_members
+from spotcheck.tenants.results.present_teams import leads_team, recused_members
 from spotcheck.tenants.results.vocabulary import (
     ALPHABET,
     TYPED_LENGTH,

@@ -5,26 +5,26 @@ or returns with reasons) → approved → (a planner publishes) → published �
 
 Who: only members of the visit's team record its result; only its 组长 submits; nobody who
 recorded or submitted a result may approve or return it (审核与录入分离). :data:`VISIT_ACTIONS` is
-the one statement of these rules: the commands require its actions, the pages and the API show
-what it allows. :data:`CAMPAIGN_STEPS` holds the two steps of a campaign that are about its visits
-(检查任务下达 and 办结); :data:`OWN_ACTIONS` what a team member declares of their own; and
-:func:`visible_visits` / :func:`may_see` who may read a visit, for the page and the API alike.
+the one statement of these rules: the commands require its actions, the pages and the API ask it what
+a visit allows (``VISIT_ACTIONS.allowed``). :data:`FOLLOW_UP_ACTIONS` holds what a follow-up allows;
+:data:`CAMPAIGN_STEPS` the steps of a campaign that are about its visits (检查任务下达, 检查结果导入, 办结);
+:data:`OWN_ACTIONS` what a team member declares of their own; and :func:`visible_visits` / :func:`may_see`
+who may read a visit, for the page and the API alike. Who is on a team is read in :mod:`.present_teams`, what
+of a campaign still waits in :mod:`.waiting`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Container
-from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import LazyString, lazy_gettext as _l
 
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.actor import Actor
-from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.tenants.campaigns.in_force import rules_of
-from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.campaigns.policy import (
     TEAMS_OPEN,
     Possible,
@@ -36,40 +36,17 @@ from spotcheck.tenants.campaigns.policy import (
 )
 from spotcheck.tenants.campaigns.team_gaps import visits_with_recusal, visits_without_leader
 from spotcheck.tenants.common import vocabulary as labels
-from spotcheck.tenants.inspectors.models import Inspector
-from spotcheck.tenants.results import categories, recusals
-from spotcheck.tenants.results.models import FollowUp, ItemResult, ResultCategory, Visit
-from spotcheck.tenants.results.present_teams import present_team
+from spotcheck.tenants.results import categories, recusals, waiting
+from spotcheck.tenants.results.models import FollowUp, Visit
+from spotcheck.tenants.results.present_teams import leads_team, membership, on_team_of_visit, recused_members
 from spotcheck.tenants.results.vocabulary import OPEN_STATUSES, FollowUpKind, VisitStatus
 
 #: A result can be recorded in these states.
 OPEN = OPEN_STATUSES
 
 
-def membership(visit: Visit, actor: Actor) -> TeamMember | None:
-    """The actor's place on the visit's team (through their linked inspector entry), or ``None``."""
-    user_id = getattr(actor, "id", None)
-    if user_id is None:
-        return None
-    return next(
-        (
-            member
-            for member in present_team(visit)
-            if (inspector := cast(Inspector | None, member.inspector)) is not None  # None: a list RLS hides
-            and inspector.user_id == user_id
-        ),
-        None,
-    )
-
-
 def _on_team(visit: Visit, actor: Actor) -> bool:
     return membership(visit, actor) is not None
-
-
-def leads_team(visit: Visit, actor: Actor) -> bool:
-    """Whether ``actor`` is the visit's 组长 (through their linked inspector entry)."""
-    member = membership(visit, actor)
-    return member is not None and member.is_leader
 
 
 def awaits_confirmation(visit: Visit) -> bool:
@@ -89,15 +66,6 @@ def found_problem(visit: Visit) -> bool:
     and such a result is approved only on its own page, never in a batch unseen."""
     return visit.status != VisitStatus.assigned and any(
         set(result.category_codes) & categories.problem_codes() for result in visit.results
-    )
-
-
-def problem_found_sql() -> sa.ColumnElement:
-    """:func:`found_problem` as SQL, for a submitted or later visit: one of its items' categories says so."""
-    return sa.exists().where(
-        ItemResult.visit_id == Visit.id,
-        ResultCategory.item_result_id == ItemResult.id,
-        ResultCategory.code.in_(sorted(categories.problem_codes())),
     )
 
 
@@ -122,26 +90,6 @@ def follow_up_rule(campaign: Campaign) -> LazyString:
         "%(rule)sa problem found is dealt with according to law: a visit whose result found one is closed only "
         "once a follow-up is recorded, or a leader has recorded that none is needed, with the reason.",
         rule=rules_of(campaign).under("follow_up_required"),
-    )
-
-
-def awaiting_follow_up(campaign_id: int) -> sa.Select:
-    """The campaign's visits whose result found a problem and that await a follow-up or a leader's decision."""
-    problems = (
-        sa.select(ItemResult.visit_id)
-        .join(ResultCategory, ResultCategory.item_result_id == ItemResult.id)
-        .where(ResultCategory.code.in_(sorted(categories.problem_codes())))
-    )
-    return (
-        sa.select(Visit)
-        .where(
-            Visit.campaign_id == campaign_id,
-            Visit.status != VisitStatus.assigned,
-            Visit.no_follow_up_at.is_(None),
-            Visit.id.in_(problems),
-            Visit.id.not_in(sa.select(FollowUp.visit_id)),
-        )
-        .order_by(Visit.id)
     )
 
 
@@ -192,12 +140,6 @@ def _state_refusal(visit: Visit) -> LazyString:
     return _l(
         "This is not possible while the result is %(status)s.", status=labels.name(labels.VISIT_STATUS, visit.status)
     )
-
-
-def recused_members(visit: Visit) -> list[TeamMember]:
-    """The members who declared a conflict (回避) after the draw and are not replaced yet: of the team, or
-    of the whole mixed team of a joint visit, whichever department's part (:mod:`.recusals`)."""
-    return recusals.waiting(visit, [] if visit.campaign.joint_id is not None else present_team(visit))
 
 
 def _open_unless_recused(statuses: Container[VisitStatus]) -> Callable[[Visit], bool]:
@@ -355,61 +297,27 @@ def _hand_out_refusal(campaign: Campaign) -> LazyString:
     return _l("The visits are handed to the teams once the inspectors are drawn, and only once.")
 
 
-def results_to_record(campaign: Campaign) -> int:
-    """How many of the campaign's visits still wait for their result (待录入: assigned, drafting, returned),
-    a draft imported on the team's behalf left out: it waits for its 组长's confirmation, not for a record."""
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(Visit.id)).where(
-                Visit.campaign_id == campaign.id,
-                Visit.status.in_(OPEN),
-                sa.or_(Visit.status != VisitStatus.drafting, Visit.recorded_for_team_at.is_(None)),
-            )
-        )
-        or 0
-    )
-
-
 def _can_import(campaign: Campaign) -> bool:
-    # visits exist once handed out; a corrected result is open again; an imported draft not yet confirmed
-    # may be imported again (corrected) until its 组长 submits it
-    return (
-        db.session.scalar(sa.select(Visit.id).where(Visit.campaign_id == campaign.id, Visit.status.in_(OPEN)).limit(1))
-        is not None
-    )
-
-
-def open_follow_ups_of(campaign: Campaign) -> int:
-    """How many follow-ups (后续处置) of the campaign's visits are still open."""
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(FollowUp.id))
-            .join(Visit, Visit.id == FollowUp.visit_id)
-            .where(Visit.campaign_id == campaign.id, FollowUp.closed_at.is_(None))
-        )
-        or 0
-    )
+    return waiting.any_result_open(campaign)
 
 
 def _can_close(campaign: Campaign) -> bool:
     return (
         campaign.status == CampaignStatus.published
-        and open_follow_ups_of(campaign) == 0
-        and db.session.scalar(awaiting_follow_up(campaign.id).limit(1)) is None
+        and waiting.open_follow_ups_of(campaign) == 0
+        and not waiting.any_awaiting_follow_up(campaign)
     )
 
 
 def _campaign_close_refusal(campaign: Campaign) -> LazyString:
-    if campaign.status == CampaignStatus.published and open_follow_ups_of(campaign):
-        return _l("A visit with an open follow-up cannot be closed (%(n)d open).", n=open_follow_ups_of(campaign))
-    if campaign.status == CampaignStatus.published and (
-        waiting := list(db.session.scalars(awaiting_follow_up(campaign.id)))
-    ):
+    if campaign.status == CampaignStatus.published and (open := waiting.open_follow_ups_of(campaign)):
+        return _l("A visit with an open follow-up cannot be closed (%(n)d open).", n=open)
+    if campaign.status == CampaignStatus.published and (awaiting := waiting.awaiting_follow_up_of(campaign)):
         return _l(
             "%(rule)s Waiting: %(visits)s.",
             rule=follow_up_rule(campaign),
-            visits="、".join(f"{visit.entity.name}（{visit.entity.code}）" for visit in waiting[:5])
-            + ("…" if len(waiting) > 5 else ""),
+            visits="、".join(f"{visit.entity.name}（{visit.entity.code}）" for visit in awaiting[:5])
+            + ("…" if len(awaiting) > 5 else ""),
         )
     return _l("A campaign is closed once every result is published.")
 
@@ -443,23 +351,6 @@ CAMPAIGN_STEPS = Actions(
 
 
 # --- who may see a visit ----------------------------------------------------------------------
-
-
-def on_team_of_visit(reader: Actor) -> sa.ColumnElement:
-    """SQL: the visit's present team counts ``reader`` (through their linked inspector entry)."""
-    user_id = getattr(reader, "id", None)
-    if user_id is None:
-        return sa.false()
-    return sa.exists(
-        sa.select(TeamMember.id)
-        .join(Inspector, Inspector.id == TeamMember.inspector_id)
-        .where(
-            TeamMember.campaign_id == Visit.campaign_id,
-            TeamMember.entity_id == Visit.entity_id,
-            TeamMember.active.is_(True),
-            Inspector.user_id == user_id,
-        )
-    )
 
 
 def sees_every_visit(reader: Actor) -> bool:

@@ -18,7 +18,8 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import categories, checks, commands as results
 from spotcheck.tenants.results.inputs import TEXTS
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.results.policy import OPEN, VISIT_ACTIONS, recused_members
+from spotcheck.tenants.results.policy import OPEN, VISIT_ACTIONS
+from spotcheck.tenants.results.present_teams import recused_members
 from spotcheck.tenants.results.vocabulary import VisitStatus
 from spotcheck.tenants.spreadsheets.columns import RESULTS, cell_text
 from spotcheck.tenants.spreadsheets.pipeline import Importer, Meter, Problems, Record, Sheet, required_blanks, tagged

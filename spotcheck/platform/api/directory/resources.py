@@ -29,6 +29,7 @@ from spotcheck.platform.api.directory.schemas import (
 )
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.directory import commands, queries
+from spotcheck.tenants.directory.policy import require_registry_keeper
 
 PREFIX = ""
 blp = Blueprint("Directory", __name__, description="The entity registry and the target directory (检查对象名录库).")
@@ -72,7 +73,7 @@ class RegistryEntity(MethodView):
     @blp.response(200, EntitySchema)
     def patch(self, data: dict[str, Any], entity_id: int) -> queries.Entity:
         """Change a registry entity (market-regulation bureau only); only the fields sent change"""
-        queries.require_registry_keeper(current_user)
+        require_registry_keeper(current_user)
         entity = commands.update_entity(queries.get_entity(entity_id).id, data, actor=current_user)
         return entity
 

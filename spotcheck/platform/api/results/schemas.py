@@ -10,9 +10,9 @@ from marshmallow import Schema, fields, pre_dump, validate
 from spotcheck.platform.api.types import Bool, Int, QueryBool, codes_text
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results import inputs, vocabulary
-from spotcheck.tenants.results.queries import visits
+from spotcheck.tenants.results.policy import FOLLOW_UP_ACTIONS
 from spotcheck.tenants.results.queries.follow_ups import FollowUp
-from spotcheck.tenants.results.queries.visit_page import Visit, VisitPage, page_of
+from spotcheck.tenants.results.queries.visit_page import Visit, VisitSummary, summary_of
 from spotcheck.tenants.results.vocabulary import REASON_LENGTH, VisitStatus
 
 
@@ -42,33 +42,45 @@ class ItemResultSchema(Schema):
 
 
 class VisitSchema(Schema):
-    id = Int()
-    campaign_id = Int()
-    campaign_code = fields.Function(lambda v: v.campaign.code)
-    window_start = fields.Function(lambda v: v.campaign.window_start.isoformat())
-    window_end = fields.Function(lambda v: v.campaign.window_end.isoformat())
-    entity_code = fields.Function(lambda v: v.entity.code)
-    entity_name = fields.Function(lambda v: v.entity.name)
-    entity_address = fields.Function(lambda v: v.entity.address)
-    status = fields.Enum(VisitStatus, by_value=True)
-    checked_on = fields.Date(allow_none=True, metadata={"description": "检查开始日期"})
-    checked_until = fields.Date(allow_none=True, metadata={"description": "检查结束日期 (the deadlines run from it)"})
-    method = fields.Str()
-    record = fields.Str()
-    evaluation = fields.Str(
-        metadata={"description": "对被检查人的评价 (empty in results submitted before it was asked)"}
+    id = Int(attribute="visit.id")
+    campaign_id = Int(attribute="visit.campaign_id")
+    campaign_code = fields.Function(lambda page: page.visit.campaign.code)
+    window_start = fields.Function(lambda page: page.visit.campaign.window_start.isoformat())
+    window_end = fields.Function(lambda page: page.visit.campaign.window_end.isoformat())
+    entity_code = fields.Function(lambda page: page.visit.entity.code)
+    entity_name = fields.Function(lambda page: page.visit.entity.name)
+    entity_address = fields.Function(lambda page: page.visit.entity.address)
+    status = fields.Enum(VisitStatus, by_value=True, attribute="visit.status")
+    checked_on = fields.Date(allow_none=True, metadata={"description": "检查开始日期"}, attribute="visit.checked_on")
+    checked_until = fields.Date(
+        allow_none=True,
+        metadata={"description": "检查结束日期 (the deadlines run from it)"},
+        attribute="visit.checked_until",
     )
-    opinions = fields.Str(metadata={"description": "处理意见和建议 (empty in results submitted before it was asked)"})
+    method = fields.Str(attribute="visit.method")
+    record = fields.Str(attribute="visit.record")
+    evaluation = fields.Str(
+        attribute="visit.evaluation",
+        metadata={"description": "对被检查人的评价 (empty in results submitted before it was asked)"},
+    )
+    opinions = fields.Str(
+        metadata={"description": "处理意见和建议 (empty in results submitted before it was asked)"},
+        attribute="visit.opinions",
+    )
     method_change_reason = fields.Str(
-        metadata={"description": "方式变更理由: why the method is not one the campaign (and its plan) set"}
+        attribute="visit.method_change_reason",
+        metadata={"description": "方式变更理由: why the method is not one the campaign (and its plan) set"},
     )
     method_changed = Bool(
         metadata={"description": "The method is not one the campaign (and its plan) set: the reason says why"}
     )
     recorded_for_team_by_name = fields.Str(
-        metadata={"description": "代为录入: who imported the result on the team's behalf (empty: the team recorded it)"}
+        attribute="visit.recorded_for_team_by_name",
+        metadata={
+            "description": "代为录入: who imported the result on the team's behalf (empty: the team recorded it)"
+        },
     )
-    recorded_for_team_at = fields.DateTime(allow_none=True)
+    recorded_for_team_at = fields.DateTime(allow_none=True, attribute="visit.recorded_for_team_at")
     awaits_confirmation = Bool(
         metadata={"description": "A draft imported on the team's behalf, waiting for the 组长 to confirm (submit) it"}
     )
@@ -88,6 +100,7 @@ class VisitSchema(Schema):
         },
     )
     report_due = fields.Date(
+        attribute="visit.report_due",
         allow_none=True,
         metadata={
             "description": "结果报送期限: the rules' report_days working days after the check ended (null: the rules "
@@ -95,19 +108,24 @@ class VisitSchema(Schema):
         },
     )
     report_due_provisional = Bool(
+        attribute="visit.report_due_provisional",
         metadata={
             "description": "暂按周一至周五计算: counted through a year without an official calendar; counted again "
             "when that year is entered"
-        }
+        },
     )
     publish_due = fields.Date(
+        attribute="visit.publish_due",
         allow_none=True,
         metadata={
             "description": "公示期限: the rules' publish_days working days after the check ended, the review included "
             "(企业信息公示暂行条例: 20 at most)"
         },
     )
-    publish_due_provisional = Bool(metadata={"description": "As report_due_provisional, for publish_due"})
+    publish_due_provisional = Bool(
+        metadata={"description": "As report_due_provisional, for publish_due"},
+        attribute="visit.publish_due_provisional",
+    )
     publish_overdue_working_days = Int(
         allow_none=True,
         metadata={
@@ -144,49 +162,58 @@ class VisitSchema(Schema):
         },
     )
     first_submitted_at = fields.DateTime(
-        allow_none=True, metadata={"description": "From then the check dates change only by a leader's correction"}
+        attribute="visit.first_submitted_at",
+        allow_none=True,
+        metadata={"description": "From then the check dates change only by a leader's correction"},
     )
-    dates_correction_reason = fields.Str()
-    dates_corrected_by_name = fields.Str()
-    dates_corrected_at = fields.DateTime(allow_none=True)
+    dates_correction_reason = fields.Str(attribute="visit.dates_correction_reason")
+    dates_corrected_by_name = fields.Str(attribute="visit.dates_corrected_by_name")
+    dates_corrected_at = fields.DateTime(allow_none=True, attribute="visit.dates_corrected_at")
     due_flag = fields.Str(attribute="flag", allow_none=True, metadata={"description": "overdue / due_soon / null"})
-    submitted_at = fields.DateTime(allow_none=True)
-    submitted_by_name = fields.Str()
-    returned_reason = fields.Str()
-    approved_at = fields.DateTime(allow_none=True)
-    approved_by_name = fields.Str()
-    published_at = fields.DateTime(allow_none=True, metadata={"description": "The latest version's publication"})
+    submitted_at = fields.DateTime(allow_none=True, attribute="visit.submitted_at")
+    submitted_by_name = fields.Str(attribute="visit.submitted_by_name")
+    returned_reason = fields.Str(attribute="visit.returned_reason")
+    approved_at = fields.DateTime(allow_none=True, attribute="visit.approved_at")
+    approved_by_name = fields.Str(attribute="visit.approved_by_name")
+    published_at = fields.DateTime(
+        allow_none=True, metadata={"description": "The latest version's publication"}, attribute="visit.published_at"
+    )
     first_published_at = fields.DateTime(
+        attribute="visit.first_published_at",
         allow_none=True,
         metadata={
             "description": "首次公示: when the first version was published (a correction does not move it); "
             "published_late_working_days is counted to its Beijing day"
         },
     )
-    version = Int()
-    correction_reason = fields.Str()
-    closed_at = fields.DateTime(allow_none=True, metadata={"description": "办结"})
-    no_follow_up_reason = fields.Str(metadata={"description": "无需后续处置: a leader's reason (empty: not decided)"})
-    no_follow_up_by_name = fields.Str()
-    no_follow_up_at = fields.DateTime(allow_none=True)
+    version = Int(attribute="visit.version")
+    correction_reason = fields.Str(attribute="visit.correction_reason")
+    closed_at = fields.DateTime(allow_none=True, metadata={"description": "办结"}, attribute="visit.closed_at")
+    no_follow_up_reason = fields.Str(
+        metadata={"description": "无需后续处置: a leader's reason (empty: not decided)"},
+        attribute="visit.no_follow_up_reason",
+    )
+    no_follow_up_by_name = fields.Str(attribute="visit.no_follow_up_by_name")
+    no_follow_up_at = fields.DateTime(allow_none=True, attribute="visit.no_follow_up_at")
     team = fields.Method("_team")
     experts = fields.Method("_experts", metadata={"description": "Experts (专家) in addition to the drawn team"})
-    results = fields.List(fields.Nested(ItemResultSchema))
-    follow_ups = fields.List(fields.Nested(lambda: FollowUpSchema()))
+    results = fields.List(fields.Nested(ItemResultSchema), attribute="visit.results")
+    follow_ups = fields.List(fields.Nested(lambda: FollowUpSchema()), attribute="visit.follow_ups")
     actions = fields.Method("_actions", metadata={"description": "What the caller may do with this visit now"})
 
     @pre_dump
-    def _page(self, visit: Visit | VisitPage, **kwargs: object) -> VisitPage:
-        """The visit as its page shows it (one picture for the page and the API)."""
-        return visit if isinstance(visit, VisitPage) else page_of(visit, current_user._get_current_object())
+    def _summary(self, visit: Visit | VisitSummary, **kwargs: object) -> VisitSummary:
+        """The visit as its page's head shows it (one picture for the page and the API); its columns are read
+        as ``visit.…``."""
+        return visit if isinstance(visit, VisitSummary) else summary_of(visit, current_user._get_current_object())
 
-    def _team(self, page: VisitPage) -> list[dict[str, Any]]:
+    def _team(self, page: VisitSummary) -> list[dict[str, Any]]:
         return TeamMemberRefSchema(many=True).dump(page.team)
 
-    def _experts(self, page: VisitPage) -> list[dict[str, Any]]:
+    def _experts(self, page: VisitSummary) -> list[dict[str, Any]]:
         return ExpertRefSchema(many=True).dump(page.experts)
 
-    def _actions(self, page: VisitPage) -> list[str]:
+    def _actions(self, page: VisitSummary) -> list[str]:
         return sorted(page.actions)
 
 
@@ -285,7 +312,7 @@ class FollowUpSchema(Schema):
     actions = fields.Method("_actions", metadata={"description": "What the caller may do with it now"})
 
     def _actions(self, follow_up: FollowUp) -> list[str]:
-        return sorted(visits.follow_up_actions(follow_up, current_user._get_current_object()))
+        return sorted(FOLLOW_UP_ACTIONS.allowed(follow_up, current_user._get_current_object()))
 
 
 class TransferSchema(Schema):

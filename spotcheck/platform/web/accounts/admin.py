@@ -22,6 +22,7 @@ from spotcheck.platform.web.forms import (
     role_choices,
 )
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
+from spotcheck.tenants.accounts.policy import USER_ACTIONS
 from spotcheck.tenants.accounts.queries import User
 from spotcheck.tenants.contacts import commands as contact_commands, queries as contacts, vocabulary as contact_words
 
@@ -86,7 +87,7 @@ def edit_user(user_id: int) -> ResponseReturnValue:
         form=form,
         user=user,
         unlock_form=EmptyForm(),
-        actions=account_queries.allowed_actions(user, _me()),
+        actions=USER_ACTIONS.allowed(user, _me()),
     )
 
 

@@ -44,6 +44,7 @@ from spotcheck.platform.web.forms import (
 )
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaign_queries, vocabulary
 from spotcheck.tenants.campaigns.commands import submit_draw
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, is_public
 from spotcheck.tenants.campaigns.queries import (
     Campaign,
     Draw,
@@ -58,6 +59,7 @@ from spotcheck.tenants.common.queries import NumberedPage
 from spotcheck.tenants.plans import queries as plans
 from spotcheck.tenants.results import commands as results_commands
 from spotcheck.tenants.results.commands import submit_hand_out
+from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 from spotcheck.tenants.results.queries import teams as team_experts, visits as visit_reads
 from spotcheck.tenants.rules import queries as rules_queries
 
@@ -96,7 +98,7 @@ def _campaign_helpers() -> dict[str, object]:
 
 def public_campaign_url(campaign: Campaign) -> str | None:
     """The campaign's page on the public portal (一公开), once it is approved and if the portal has it."""
-    if not publication.is_public(campaign) or "public_draws.campaign" not in current_app.view_functions:
+    if not is_public(campaign) or "public_draws.campaign" not in current_app.view_functions:
         return None
     return url_for("public_draws.campaign", campaign_id=campaign.id)
 
@@ -276,7 +278,7 @@ def _render_detail(
         "campaign_id": campaign.id,
         **{key: value or None for key, value in list_filter.items()},
     }
-    actions = campaign_queries.allowed_actions(campaign, reader=_user()) | visit_reads.campaign_steps(campaign, _user())
+    actions = CAMPAIGN_ACTIONS.allowed(campaign, _user()) | CAMPAIGN_STEPS.allowed(campaign, _user())
     return render_template(
         "campaigns/detail.html",
         campaign=campaign,

@@ -30,6 +30,7 @@ from spotcheck.platform.web.directory.forms import (
 from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory import commands, inputs, queries
+from spotcheck.tenants.directory.policy import is_registry_keeper, require_registry_keeper
 from spotcheck.tenants.directory.queries import DirectoryEntry
 
 bp = Blueprint("directory_pages", __name__, url_prefix="/catalog/directory")
@@ -72,7 +73,7 @@ def _labels() -> Labels:
 
 
 def _keeps_registry() -> bool:
-    return queries.is_registry_keeper(current_user) and has_permission(current_user, Permission.REGISTRY_MANAGE)
+    return is_registry_keeper(current_user) and has_permission(current_user, Permission.REGISTRY_MANAGE)
 
 
 def _after() -> int:
@@ -281,7 +282,7 @@ def add_entity(entity_id: int) -> ResponseReturnValue:
 @bp.route("/registry")
 @requires(Permission.REGISTRY_MANAGE)
 def registry() -> ResponseReturnValue:
-    queries.require_registry_keeper(current_user)
+    require_registry_keeper(current_user)
     form = _search_form(RegistrySearchForm)
     after = _after()
     page = queries.search_registry(_filters(form), after=after)
@@ -293,7 +294,7 @@ def registry() -> ResponseReturnValue:
 @bp.route("/registry/new", methods=["GET", "POST"])
 @requires(Permission.REGISTRY_MANAGE)
 def new_entity() -> ResponseReturnValue:
-    queries.require_registry_keeper(current_user)
+    require_registry_keeper(current_user)
     form = EntityForm()
     if form.validate_on_submit():
         created = attempt(commands.create_entity, form.entity_data(), actor=current_user, refusals=BAD_INPUT)
@@ -308,7 +309,7 @@ def new_entity() -> ResponseReturnValue:
 @bp.route("/registry/<int:entity_id>", methods=["GET", "POST"])
 @requires(Permission.REGISTRY_MANAGE)
 def edit_entity(entity_id: int) -> ResponseReturnValue:
-    queries.require_registry_keeper(current_user)
+    require_registry_keeper(current_user)
     entity = queries.get_entity(entity_id)
     form = EntityForm(obj=entity)
     if form.validate_on_submit():

@@ -23,6 +23,7 @@ from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt, perform,
 from spotcheck.platform.web.inspectors.forms import InspectorForm, RecusalForm
 from spotcheck.tenants.common.queries import NumberedPage
 from spotcheck.tenants.inspectors import commands, queries
+from spotcheck.tenants.inspectors.policy import INSPECTOR_ACTIONS
 from spotcheck.tenants.inspectors.queries import Inspector
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import inspectors as inspector_links
@@ -86,7 +87,7 @@ def _detail(
             recusal_form=recusal_form or RecusalForm(),
             button_form=EmptyForm(),
             full_id_number=full_id_number,
-            actions=queries.allowed_actions(inspector, current_user._get_current_object()),
+            actions=INSPECTOR_ACTIONS.allowed(inspector, current_user._get_current_object()),
             linked_user=inspector_links.linked_user(inspector),
             link_choices=inspector_links.linkable_users(inspector)
             if has_permission(current_user, Permission.USERS_MANAGE)

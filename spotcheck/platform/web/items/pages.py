@@ -9,6 +9,8 @@ from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt, perform
 from spotcheck.platform.web.items.forms import ItemEditForm, ItemForm, RetireForm
 from spotcheck.tenants.common.vocabulary import ITEM_STATUS, sampling
 from spotcheck.tenants.items import commands, inputs, queries
+from spotcheck.tenants.items.checks import missing_for_publication
+from spotcheck.tenants.items.policy import ITEM_ACTIONS
 from spotcheck.tenants.items.queries import Item
 from spotcheck.tenants.items.vocabulary import ItemStatus
 
@@ -67,13 +69,13 @@ def detail(item_id: int) -> ResponseReturnValue:
 
 
 def _render_detail(item: Item, retire_form: RetireForm | None = None) -> str:
-    missing = queries.missing_for_publication(item.snapshot()) if item.status == ItemStatus.draft else {}
+    missing = missing_for_publication(item.snapshot()) if item.status == ItemStatus.draft else {}
     return render_template(
         "items/detail.html",
         item=item,
         versions=queries.versions(item),
         missing=[label for name, label in FIELD_LABELS if name in missing],
-        actions=queries.allowed_actions(item, _me()),
+        actions=ITEM_ACTIONS.allowed(item, _me()),
         action_form=EmptyForm(),
         retire_form=retire_form or RetireForm(),
     )
@@ -83,7 +85,7 @@ def _render_detail(item: Item, retire_form: RetireForm | None = None) -> str:
 @requires(Permission.CATALOG_MANAGE)
 def edit(item_id: int) -> ResponseReturnValue:
     item = queries.get_item(item_id)
-    if "edit" not in queries.allowed_actions(item, _me()):
+    if "edit" not in ITEM_ACTIONS.allowed(item, _me()):
         flash(_("A retired item cannot be changed."), "error")
         return redirect(url_for("items_pages.detail", item_id=item.id))
     form = ItemEditForm(obj=item)

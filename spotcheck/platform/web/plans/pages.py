@@ -21,6 +21,7 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.joint import queries as joint_queries
 from spotcheck.tenants.plans import commands, queries
+from spotcheck.tenants.plans.policy import PLAN_ACTIONS
 from spotcheck.tenants.plans.queries import Plan
 from spotcheck.tenants.plans.vocabulary import AUTHORITY_CODES
 from spotcheck.tenants.rules import queries as rules_queries
@@ -108,7 +109,7 @@ def _render_detail(plan: Plan, line_form: PlanLineForm | None = None, status: in
         plan=plan,
         line_form=line_form,
         action_form=EmptyForm(),
-        actions=queries.allowed_actions(plan, _user()),
+        actions=PLAN_ACTIONS.allowed(plan, _user()),
         reviews=queries.reviews_of(plan),
         authorities=queries.authorities_for(plan),
         changed=queries.changed_since_published(plan),

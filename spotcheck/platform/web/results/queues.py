@@ -24,7 +24,7 @@ from spotcheck.platform.web.forms import (
     requested_ids,
     requested_page,
 )
-from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results import commands as results, policy as result_policy
 from spotcheck.tenants.results.queries import Visit, categories as category_choices, listing
 from spotcheck.tenants.results.vocabulary import FOUND_PROBLEM, VisitStatus
 from spotcheck.tenants.rules import queries as rules_queries
@@ -72,7 +72,7 @@ def review() -> str:
         queue_campaign=campaign_id,
         filter_endpoint="result_queues.review",
         together=len(listing.approvable_together(reader=reader, campaign_id=campaign_id, category=category)),
-        problem=listing.found_problem,
+        problem=result_policy.found_problem,
         intro=_(
             "Open a result to approve it or return it to the team saying what must change; "
             "tick those that found no problem to approve them at once. "

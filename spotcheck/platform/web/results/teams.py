@@ -15,6 +15,7 @@ from spotcheck.core.policy import has_permission
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import WITH_FORBIDDEN, Attempt, EmptyForm, attempt
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.queries import Campaign, TeamExpert, TeamMember
 from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results
@@ -48,10 +49,10 @@ def _render(
     values: Mapping[str, str] | None = None,
 ) -> tuple[str, int]:
     user = _user()
-    actions = campaigns.allowed_actions(campaign, reader=user)
+    actions = CAMPAIGN_ACTIONS.allowed(campaign, user)
     why_not = None
     if has_permission(user, Permission.CAMPAIGNS_EDIT) and "add_expert" not in actions:
-        why_not = campaigns.refusal(campaign, "add_expert")
+        why_not = CAMPAIGN_ACTIONS.refusal(campaign, "add_expert")
     view = teams.team_view(campaign, entity_id)
     view["after_notice"] = notice_queries.after_notice(campaign, entity_id, [e for e in view["experts"] if e.active])
     if view["visit"] is not None and view["visit"].status not in OPEN:  # the result is submitted: the team is fixed

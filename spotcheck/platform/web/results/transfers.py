@@ -15,7 +15,8 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import WITH_FORBIDDEN, EmptyForm, perform
 from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.results.queries import FollowUp, follow_ups, visits
+from spotcheck.tenants.results.policy import FOLLOW_UP_ACTIONS
+from spotcheck.tenants.results.queries import FollowUp, follow_ups
 
 bp = Blueprint("transfer_pages", __name__, url_prefix="/transfers")
 
@@ -65,7 +66,7 @@ def detail(follow_up_id: int) -> str:
         transfer=follow_up,
         form=EmptyForm(),
         letter=notice_queries.letter_of(follow_up),
-        actions=visits.follow_up_actions(follow_up, current_user._get_current_object()),
+        actions=FOLLOW_UP_ACTIONS.allowed(follow_up, current_user._get_current_object()),
     )
 
 

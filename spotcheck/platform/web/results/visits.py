@@ -4,7 +4,9 @@ queue, the planner's publication queue. Every button is an allowed action of the
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -27,12 +29,14 @@ from spotcheck.platform.web.forms import (
     requested_page,
 )
 from spotcheck.tenants.campaigns import queries as campaigns
-from spotcheck.tenants.common import vocabulary as labels
-from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import queries as joint_queries
+from spotcheck.tenants.joint.queries import MixedMember
 from spotcheck.tenants.notices import queries as notice_queries
+from spotcheck.tenants.notices.queries import Notice
 from spotcheck.tenants.results import commands as results, inputs
+from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 from spotcheck.tenants.results.queries import InspectionCode, Visit, listing, visit_page, visits
+from spotcheck.tenants.results.queries.visit_page import VisitPage
 from spotcheck.tenants.spreadsheets import queries as sheet_queries
 from spotcheck.tenants.spreadsheets.commands import submit_results_import
 
@@ -66,7 +70,7 @@ def of_campaign(campaign_id: int, imported: Mapping[str, object] | None = None, 
     """A campaign's visits; for its planners, the import of results entered offline."""
     campaign = campaigns.get_campaign(campaign_id)
     page = listing.visits_page(reader=_user(), campaign_id=campaign.id, number=requested_page())
-    importable = "import_results" in visits.campaign_steps(campaign, _user())
+    importable = "import_results" in CAMPAIGN_STEPS.allowed(campaign, _user())
     return render_template(
         "results/visits/list.html",
         page=page,
@@ -123,6 +127,23 @@ def detail(visit_id: int) -> ResponseReturnValue:
     return _render(visit_id)
 
 
+@dataclass(frozen=True)
+class VisitScreen(VisitPage):
+    """The visit's page as its template reads it (``page``): the results domain's picture of the visit
+    (:class:`VisitPage`), what the joint and notices domains add, and the form being answered."""
+
+    #: 联合检查组: the whole mixed team of a joint visit (empty for a visit of one department).
+    mixed_team: list[MixedMember]
+    #: The experts who joined after the visit's inspection notice: expert id → the notice's number.
+    after_notice: dict[int, str]
+    #: The visit's inspection notice and the reader's own assignment notice.
+    notices: list[Notice]
+    form: EmptyForm
+    #: A form's field errors shown again (``_form`` and the like: which form they belong to), what was typed.
+    errors: Mapping[str, object]
+    values: Mapping[str, object]
+
+
 def _render(
     visit_id: int,
     status: int = 200,
@@ -134,21 +155,16 @@ def _render(
     user = _user()
     page = visit_page.visit_page(visit_id, reader=user)
     visit = page.visit
-    return render_template(
-        "results/visits/detail.html",
-        **page.shown(),
+    screen = VisitScreen(
+        **{field.name: getattr(page, field.name) for field in dataclasses.fields(page)},
         mixed_team=joint_queries.mixed_team(visit.id, reader=user) if visit.campaign.joint_id else [],
         after_notice=notice_queries.after_notice(visit.campaign, visit.entity_id, page.experts),
         notices=notice_queries.for_visit_page(visit, user),
         form=EmptyForm(),
         errors=errors or {},
-        values=values,
-        follow_up_kinds=reference.FOLLOW_UP_KINDS,
-        detail_labels=labels.FOLLOW_UP_DETAIL_LABELS,
-        close_labels=labels.FOLLOW_UP_CLOSE_LABELS,
-        note_labels=labels.FOLLOW_UP_NOTE_LABELS,
-        recheck_outcomes=reference.RECHECK_OUTCOMES,
-    ), status
+        values=values or {},
+    )
+    return render_template("results/visits/detail.html", page=screen), status
 
 
 def _form_data(visit: Visit) -> dict[str, object]:

@@ -24,6 +24,7 @@ from spotcheck.platform.web.rules import versions as rule_versions
 from spotcheck.platform.web.rules.forms import RulesFileForm, RulesTextForm
 from spotcheck.tenants.accounts.queries import User
 from spotcheck.tenants.rules import commands, queries
+from spotcheck.tenants.rules.policy import DOCUMENT_ACTIONS
 
 bp = Blueprint("rules_pages", __name__, url_prefix="/catalog/rules")
 bp.context_processor(rule_versions.template_names)
@@ -39,7 +40,7 @@ def _page(*, text_form: RulesTextForm | None = None, file_form: RulesFileForm | 
         text_form=text_form,
         file_form=file_form or RulesFileForm(),
         publish_form=EmptyForm(),
-        actions=queries.allowed_actions(document, _actor()),
+        actions=DOCUMENT_ACTIONS.allowed(document, _actor()),
     )
 
 

@@ -21,7 +21,7 @@ from spotcheck.platform.permissions import Permission, acting_user as _user, req
 from spotcheck.platform.web import charts
 from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform
 from spotcheck.tenants.accounts import queries as accounts
-from spotcheck.tenants.contacts import queries as contacts
+from spotcheck.tenants.contacts import policy as contact_policy
 from spotcheck.tenants.contacts.vocabulary import ROLES as CONTACT_ROLES
 from spotcheck.tenants.notices import queries as notices
 from spotcheck.tenants.supervision import commands, queries, vocabulary
@@ -333,7 +333,7 @@ def contacts_list() -> ResponseReturnValue:
         listed=queries.contacts(reader=user),
         roles=CONTACT_ROLES,
         every=queries.reads_every_department(user),
-        can_edit=contacts.may_edit(user),
+        can_edit=contact_policy.may_save(user),
     )
     return body, 200, {"Cache-Control": "private, no-store"}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import cast
 
 import sqlalchemy as sa
-from flask_babel import LazyString, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
@@ -129,18 +129,6 @@ def inspectors_on_teams(campaign: Campaign) -> list[tuple[int, str, str, int]]:
             .order_by(TeamMember.inspector_name, TeamMember.cert_no)
         )
     ]
-
-
-@query(Permission.SIGNED_IN)
-def allowed_actions(campaign: Campaign, *, reader: Actor) -> frozenset[str]:
-    """The actions ``reader`` may take on the campaign now (the pages' buttons, the API's ``actions``)."""
-    return CAMPAIGN_ACTIONS.allowed(campaign, reader)
-
-
-def refusal(campaign: Campaign, action: str) -> LazyString | None:
-    """Why the campaign's state does not allow ``action`` now (``None`` when it does, or when the
-    action is not one of the campaign's)."""
-    return CAMPAIGN_ACTIONS.refusal(campaign, action)
 
 
 def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:

@@ -84,11 +84,6 @@ def public_campaign(campaign_id: int) -> Campaign:
     return campaign
 
 
-def is_public(campaign: Campaign) -> bool:
-    """Whether the campaign is on the public portal (一公开): from its approval on."""
-    return policy.is_public(campaign)
-
-
 def is_public_campaign(campaign_id: int) -> bool:
     return (
         db.session.scalar(sa.select(Campaign.id).where(Campaign.id == campaign_id, policy.public_or_part_rows()))

@@ -24,8 +24,8 @@ from spotcheck.tenants.results.checks import clean_result, methods_without_reaso
 from spotcheck.tenants.results.commands._visits import locked_visit, locked_visits, one_of
 from spotcheck.tenants.results.inputs import CHECK_DATES, TEXTS
 from spotcheck.tenants.results.models import ItemResult, ResultCategory, Visit
-from spotcheck.tenants.results.policy import VISIT_ACTIONS, awaits_confirmation, leads_team
-from spotcheck.tenants.results.present_teams import teams_read_together
+from spotcheck.tenants.results.policy import VISIT_ACTIONS, awaits_confirmation
+from spotcheck.tenants.results.present_teams import leads_team, teams_read_together
 from spotcheck.tenants.results.vocabulary import VisitStatus
 
 #: The most visits one workbook imports at once (a campaign's whole part, with room to spare).

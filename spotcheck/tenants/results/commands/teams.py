@@ -24,7 +24,8 @@ from spotcheck.tenants.campaigns.models import Campaign, ExpertKind, TeamExpert,
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.inspectors.models import Recusal
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.results.policy import OPEN, OWN_ACTIONS, membership
+from spotcheck.tenants.results.policy import OPEN, OWN_ACTIONS
+from spotcheck.tenants.results.present_teams import membership
 from spotcheck.tenants.results.queries.teams import directory_experts, experts_of, selected_target, visit_of
 from spotcheck.tenants.results.vocabulary import (
     EXPERT_KINDS,

@@ -16,9 +16,10 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.common.queries import NumberedPage, paginate
-from spotcheck.tenants.results import deadlines, policy
+from spotcheck.tenants.results import deadlines, policy, waiting
 from spotcheck.tenants.results.models import ItemResult, ResultCategory, Visit
-from spotcheck.tenants.results.policy import OPEN, on_team_of_visit, sees_every_visit, visible_visits
+from spotcheck.tenants.results.policy import OPEN, sees_every_visit, visible_visits
+from spotcheck.tenants.results.present_teams import on_team_of_visit
 from spotcheck.tenants.results.vocabulary import FOUND_PROBLEM, VisitStatus
 
 PER_PAGE = 50
@@ -89,7 +90,7 @@ def _matching(
 ) -> sa.Select:
     found = mine_or_visible(reader, mine)
     if category == FOUND_PROBLEM:
-        found = found.where(policy.problem_found_sql())
+        found = found.where(waiting.problem_found_sql())
     elif category:
         found = found.where(
             Visit.id.in_(
@@ -119,7 +120,7 @@ def approvable_together(*, reader: Actor, campaign_id: int | None = None, catego
     submit. The approval checks each again."""
     found = _matching(reader, status=VisitStatus.submitted, campaign_id=campaign_id, category=category)
     rows = db.session.execute(
-        ordered(found.where(~policy.problem_found_sql()))
+        ordered(found.where(~waiting.problem_found_sql()))
         .with_only_columns(Visit.id, Visit.entered_by, Visit.submitted_by_id)
         .limit(TOGETHER_MOST)
     )
@@ -161,11 +162,6 @@ def publication_urgency(reader: Actor, status: VisitStatus) -> tuple[int, int]:
     )
     row = db.session.execute(sa.select(past, soon).select_from(found)).one()
     return int(row[0] or 0), int(row[1] or 0)
-
-
-def found_problem(visit: Visit) -> bool:
-    """Whether the result found a problem (发现问题): the review list approves only the others at once."""
-    return policy.found_problem(visit)
 
 
 def mine_or_visible(reader: Actor, mine: bool) -> sa.Select:
@@ -232,15 +228,5 @@ def overdue_of(visit: Visit, on: date | None = None) -> deadlines.Overdue | None
     return None
 
 
-def late_of(visit: Visit) -> deadlines.Late | None:
-    """逾期提交: whether (and how late) the visit's report was first submitted after its due date."""
-    return deadlines.report_lateness(visit)
-
-
 def flag_of(visit: Visit, on: date | None = None) -> str | None:
     return deadlines.flag(due_of(visit), on)
-
-
-def deadline_flag(due: date | None, on: date | None = None) -> str | None:
-    """``overdue`` / ``due_soon`` / ``None`` for any due date, in working days (a follow-up's, a report's)."""
-    return deadlines.flag(due, on)

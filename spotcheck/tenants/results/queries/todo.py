@@ -28,11 +28,11 @@ from spotcheck.tenants.results.policy import (
     OPEN,
     VISIT_ACTIONS,
     awaits_confirmation,
-    results_to_record,
 )
 from spotcheck.tenants.results.present_teams import teams_read_together
 from spotcheck.tenants.results.queries import follow_ups, listing
 from spotcheck.tenants.results.vocabulary import RecusalRequestStatus, VisitStatus
+from spotcheck.tenants.results.waiting import results_to_record
 
 #: The actions that make an object a to-do, by kind.
 NEXT_STEPS = {

@@ -1,16 +1,19 @@
-"""A visit as its page and the API show it (检查页面): the visit's own columns, and everything read
-or computed about it — its team and experts, what the reader may do, its deadlines, what its
-submission still lacks, its attachments and follow-ups — each read once, when first asked.
+"""A visit as its page and the API show it (检查页面): :class:`VisitSummary`, what a list row of the API and
+the page's head show of a visit — its team and experts, what the reader may do, its deadlines — and
+:class:`VisitPage`, the page's whole picture: that, and what the reader may declare or do at the door, what
+its submission still lacks, its attachments and follow-ups.
 
-The visit's page and the API's ``VisitSchema`` both read this one picture, so what a reader sees
-of a visit is the same on the page and through the API."""
+Each is a frozen dataclass with named fields, built once by the query (:func:`summary_of`, :func:`visit_page`):
+the visit's own columns are read as ``page.visit.checked_on``. The visit's page and the API's ``VisitSchema``
+read the same fields, so what a reader sees of a visit is the same on the page and through the API."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
-from typing import Any
+from typing import ClassVar
 
 import sqlalchemy as sa
 from flask_babel import LazyString
@@ -21,180 +24,43 @@ from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.campaigns.models import TeamExpert, TeamMember
-from spotcheck.tenants.results import categories, codes, deadlines, inputs, policy, recusals, vocabulary
+from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
+from spotcheck.tenants.common import vocabulary as labels
+from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.results import categories, checks, codes, deadlines, inputs, policy, recusals, vocabulary
 from spotcheck.tenants.results.categories import Category
-from spotcheck.tenants.results.models import Attachment, RecusalRequest, Visit
+from spotcheck.tenants.results.models import Attachment, InspectionCode, ItemResult, RecusalRequest, Visit
+from spotcheck.tenants.results.present_teams import membership, recused_members
 from spotcheck.tenants.results.queries import follow_ups, listing, teams, visits
+from spotcheck.tenants.results.vocabulary import CheckState, VisitStatus
 
 
-class VisitPage:
-    """One visit for one reader (检查页面). The visit's columns read through (``page.checked_on``);
-    the rest is computed on first use and kept for the request."""
+@dataclass(frozen=True)
+class VisitSummary:
+    """One visit for one reader, as a list row of the API and the head of its page show it (检查概况)."""
 
-    fields = inputs.BY_NAME  # the result's fields, their labels and limits (检查结果的录入项)
-
-    def __init__(self, visit: Visit, reader: Actor):
-        self.visit, self.reader = visit, reader
-
-    def __getattr__(self, name: str) -> Any:  # any of the visit's columns, read through
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self.visit, name)
-
-    @cached_property
-    def follow_up_rule(self) -> LazyString:
-        """Why the visit waits for a follow-up before it closes, citing the campaign's rules."""
-        return policy.follow_up_rule(self.visit.campaign)
-
-    # --- who is on it ---------------------------------------------------------------------------
-
-    @cached_property
-    def team(self) -> list[TeamMember]:
-        return visits.team_of(self.visit)
-
-    @cached_property
-    def experts(self) -> list[TeamExpert]:
-        return teams.experts_of_visit(self.visit)
-
-    @cached_property
-    def recused(self) -> list[TeamMember]:
-        return visits.recused_members(self.visit)
-
-    @cached_property
-    def recusal_note(self) -> LazyString | None:
-        """Why the visit waits while a member who declared a conflict is not replaced (the rule cited), or
-        ``None``."""
-        return recusals.refusal(self.visit, self.recused) if self.recused else None
-
-    @cached_property
-    def me(self) -> TeamMember | None:
-        return visits.membership(self.visit, self.reader)
-
-    # --- what the reader may do ---------------------------------------------------------------------
-
-    @cached_property
-    def actions(self) -> frozenset[str]:
-        return visits.allowed_actions(self.visit, self.reader)
-
-    @cached_property
-    def own_actions(self) -> frozenset[str]:
-        return visits.own_actions(self.visit, self.reader)
-
-    @cached_property
-    def team_actions(self) -> frozenset[str]:
-        """The campaign's team steps (replace a member, name the 组长), for its planners."""
-        if not has_permission(self.reader, Permission.CAMPAIGNS_EDIT):
-            return frozenset()
-        return campaigns.allowed_actions(self.visit.campaign, reader=self.reader)
-
-    @cached_property
-    def code_actions(self) -> frozenset[str]:
-        """入企 and 离企, for the 组长 (:data:`~spotcheck.tenants.results.codes.CODE_ACTIONS`)."""
-        return codes.CODE_ACTIONS.allowed(self.visit, self.reader)
-
-    @cached_property
-    def check(self) -> dict | None:
-        """The visit's 检查码 as the team shows it at the door (its QR, its URL, its 12 characters), with
-        its row (``code``: 入企, 离企, 补录, scans, the business's confirmation); the page never shows the
-        business's code, nor its evaluation (the justice bureau's alone). ``None`` before the hand-out or without
-        a code."""
-        code = self.visit.code
-        if code is None:
-            return None
-        url = codes.public_url(code.token)
-        return {
-            "code": code,
-            "url": url,
-            "typed": vocabulary.grouped(code.typed),
-            "qr_svg": codes.qr_svg(url),
-            "state": codes.state_of(code, self.visit.campaign, self.today),
-        }
-
-    @cached_property
-    def recusal_requests(self) -> list[tuple[RecusalRequest, frozenset[str]]]:
-        """The business's requests that an inspector withdraw (回避申请), each with what the reader may do."""
-        found = db.session.scalars(
-            sa.select(RecusalRequest).where(RecusalRequest.visit_id == self.visit.id).order_by(RecusalRequest.id)
-        )
-        return [(request, codes.RECUSAL_REQUEST_ACTIONS.allowed(request, self.reader)) for request in found]
-
-    @cached_property
-    def follow_up_actions(self) -> dict[int, frozenset[str]]:
-        return {f.id: visits.follow_up_actions(f, self.reader) for f in self.visit.follow_ups}
-
-    # --- the result -------------------------------------------------------------------------------
-
-    @cached_property
-    def results_by_item(self) -> dict:
-        """The items' results by item id (the visit's ``results`` stay its list)."""
-        return {result.item_id: result for result in self.visit.results}
-
-    @cached_property
-    def missing(self) -> dict[str, list]:
-        return visits.missing_for_submission(self.visit) if visits.still_drafting(self.visit) else {}
-
-    @cached_property
-    def awaits_confirmation(self) -> bool:
-        return visits.awaits_confirmation(self.visit)
-
-    @cached_property
-    def awaits_follow_up(self) -> bool:
-        return visits.awaits_follow_up(self.visit)
-
-    @cached_property
-    def method_changed(self) -> bool:
-        return visits.method_changed(self.visit)
-
-    @cached_property
-    def planned_names(self) -> str:
-        return visits.planned_method_names(self.visit)
-
-    @cached_property
-    def categories(self) -> dict[str, Category]:
-        return categories.offered()
-
-    @property
-    def methods(self) -> Mapping[str, str] | None:
-        return inputs.BY_NAME["method"].choices
-
-    @cached_property
-    def attachments(self) -> list[Attachment]:
-        return visits.attachments_of(self.visit)
-
-    # --- its deadlines ------------------------------------------------------------------------------
-
-    @cached_property
-    def due(self) -> date | None:
-        return listing.due_of(self.visit)
-
-    @cached_property
-    def due_provisional(self) -> bool:
-        return listing.due_provisional(self.visit)
-
-    @cached_property
-    def flag(self) -> str | None:
-        return listing.flag_of(self.visit)
-
-    @cached_property
-    def late(self) -> deadlines.Late | None:
-        return listing.late_of(self.visit)
-
-    @cached_property
-    def overdue(self) -> deadlines.Overdue | None:
-        """逾期N个工作日 past the deadline that matters now (:func:`listing.overdue_of`)."""
-        return listing.overdue_of(self.visit)
-
-    @cached_property
-    def publication_overdue(self) -> deadlines.Overdue | None:
-        """逾期未公示: working days past the publication due date, the result not published yet."""
-        return deadlines.publication_overdue(self.visit)
-
-    @cached_property
-    def published_late(self) -> deadlines.Overdue | None:
-        """逾期公示: working days past its due date the result was first published (kept after corrections)."""
-        return deadlines.published_late(self.visit)
+    visit: Visit
+    team: list[TeamMember]
+    experts: list[TeamExpert]
+    #: What the reader may do with the visit now (``VISIT_ACTIONS``).
+    actions: frozenset[str]
+    #: A draft imported on the team's behalf (代为录入), waiting for its 组长's confirmation.
+    awaits_confirmation: bool
+    #: The result names a method the campaign (and its plan) did not set (检查方式变更).
+    method_changed: bool
+    #: The deadline that matters now, whether it is provisional, and its flag (``overdue`` / ``due_soon``).
+    due: date | None
+    due_provisional: bool
+    flag: str | None
+    #: 逾期提交: how late the report was first submitted.
+    late: deadlines.Late | None
+    #: 逾期N个工作日 past the deadline that matters now.
+    overdue: deadlines.Overdue | None
+    #: 逾期未公示: working days past the publication due date, the result not published yet.
+    publication_overdue: deadlines.Overdue | None
+    #: 逾期公示: working days past its due date the result was first published (kept after corrections).
+    published_late: deadlines.Overdue | None
 
     # the same figures as numbers, for the API (VisitSchema)
 
@@ -219,75 +85,148 @@ class VisitPage:
         late = self.publication_overdue or self.published_late
         return bool(late and late.provisional)
 
-    @cached_property
-    def deadline_rules(self) -> dict[str, str]:
-        return visits.deadline_rules(self.visit)
 
-    # --- where its follow-ups go ------------------------------------------------------------------
+@dataclass(frozen=True)
+class DoorCode:
+    """The visit's 检查码 as the team shows it at the door: its row (``code``: 入企, 离企, 补录, scans, the
+    business's confirmation), its URL and QR, its 12 characters as typed, and its state today."""
 
-    @cached_property
-    def receivers(self) -> list[Tenant]:
-        return follow_ups.receivers(self.visit.tenant_id)
+    code: InspectionCode
+    url: str
+    typed: str
+    qr_svg: str
+    state: CheckState
 
-    @cached_property
-    def receiver_names(self) -> dict[int, str]:
-        return {tenant.id: tenant.name for tenant in self.receivers}
 
-    @cached_property
-    def today(self) -> date:
-        return today()
+@dataclass(frozen=True)
+class VisitPage(VisitSummary):
+    """One visit for one reader, as its page shows it (检查页面): the summary, and the rest of the page."""
 
-    def shown(self) -> dict:
-        """Every value the page's template names, by that name."""
-        names = (
-            "team",
-            "experts",
-            "recused",
-            "recusal_note",
-            "own_actions",
-            "team_actions",
-            "awaits_follow_up",
-            "follow_up_rule",
-            "actions",
-            "me",
-            "due",
-            "flag",
-            "attachments",
-            "deadline_rules",
-            "follow_up_actions",
-            "receivers",
-            "receiver_names",
-            "today",
-            "missing",
-            "late",
-            "overdue",
-            "publication_overdue",
-            "published_late",
-            "awaits_confirmation",
-            "method_changed",
-            "planned_names",
-            "categories",
-            "methods",
-            "fields",
-            "check",
-            "code_actions",
-            "recusal_requests",
-        )
-        return {
-            "visit": self.visit,
-            "results": self.results_by_item,
-            "today_iso": self.today.isoformat(),
-            **{name: getattr(self, name) for name in names},
-        }
+    #: The result's fields, their labels and limits (检查结果的录入项), and the methods to choose from.
+    fields: ClassVar[Mapping[str, inputs.ResultField]] = inputs.BY_NAME
+    methods: ClassVar[Mapping[str, str] | None] = inputs.BY_NAME["method"].choices
+    #: The words of a follow-up's forms (后续处置).
+    follow_up_kinds: ClassVar[Mapping[str, str]] = reference.FOLLOW_UP_KINDS
+    detail_labels: ClassVar[Mapping[str, LazyString]] = labels.FOLLOW_UP_DETAIL_LABELS
+    close_labels: ClassVar[Mapping[str, LazyString]] = labels.FOLLOW_UP_CLOSE_LABELS
+    note_labels: ClassVar[Mapping[str, LazyString]] = labels.FOLLOW_UP_NOTE_LABELS
+    recheck_outcomes: ClassVar[Mapping[str, str]] = reference.RECHECK_OUTCOMES
+
+    today: date
+    #: The reader's place on the team, or ``None``.
+    me: TeamMember | None
+    #: The members who declared a conflict and wait to be replaced, and why the visit waits for them (the rule
+    #: cited; ``None`` while nobody waits).
+    recused: list[TeamMember]
+    recusal_note: LazyString | None
+    #: What the reader may declare on their own visit (回避, ``OWN_ACTIONS``).
+    own_actions: frozenset[str]
+    #: The campaign's team steps (replace a member, name the 组长), for its planners.
+    team_actions: frozenset[str]
+    #: 入企 and 离企, for the 组长 (``codes.CODE_ACTIONS``).
+    code_actions: frozenset[str]
+    #: The 检查码 (never the business's code, nor its evaluation); ``None`` before the hand-out or without one.
+    check: DoorCode | None
+    #: The business's requests that an inspector withdraw (回避申请), each with what the reader may do.
+    recusal_requests: list[tuple[RecusalRequest, frozenset[str]]]
+    #: The items' results by item id (the visit's ``results`` stay its list).
+    results_by_item: dict[int, ItemResult]
+    #: What must be filled before the result can be submitted, by field (empty: complete, or not a draft).
+    missing: dict[str, list]
+    #: The methods the campaign (and its plan) set, by name: a result by another says why.
+    planned_names: str
+    categories: dict[str, Category]
+    attachments: list[Attachment]
+    #: Where each due date of the visit comes from, in words (检查结束后5个工作日（《……》四（三））).
+    deadline_rules: dict[str, str]
+    #: A result that found a problem waits for a follow-up or a leader's decision; why (the rule cited).
+    awaits_follow_up: bool
+    follow_up_rule: LazyString
+    #: What the reader may do with each follow-up, by its id (``FOLLOW_UP_ACTIONS``).
+    follow_up_actions: dict[int, frozenset[str]]
+    #: The departments a transfer can be sent to, and their names by id.
+    receivers: list[Tenant]
+    receiver_names: dict[int, str]
+
+
+def summary_of(visit: Visit, reader: Actor) -> VisitSummary:
+    """What a list row of the API (and the head of the page) shows of a visit the reader was allowed to see."""
+    return VisitSummary(
+        visit=visit,
+        team=visits.team_of(visit),
+        experts=teams.experts_of_visit(visit),
+        actions=policy.VISIT_ACTIONS.allowed(visit, reader),
+        awaits_confirmation=policy.awaits_confirmation(visit),
+        method_changed=bool(visit.method) and visit.method not in checks.methods_without_reason(visit),
+        due=listing.due_of(visit),
+        due_provisional=listing.due_provisional(visit),
+        flag=listing.flag_of(visit),
+        late=deadlines.report_lateness(visit),
+        overdue=listing.overdue_of(visit),
+        publication_overdue=deadlines.publication_overdue(visit),
+        published_late=deadlines.published_late(visit),
+    )
+
+
+def _door_code(visit: Visit, day: date) -> DoorCode | None:
+    code = visit.code
+    if code is None:
+        return None
+    url = codes.public_url(code.token)
+    return DoorCode(
+        code=code,
+        url=url,
+        typed=vocabulary.grouped(code.typed),
+        qr_svg=codes.qr_svg(url),
+        state=codes.state_of(code, visit.campaign, day),
+    )
+
+
+def _recusal_requests(visit: Visit, reader: Actor) -> list[tuple[RecusalRequest, frozenset[str]]]:
+    found = db.session.scalars(
+        sa.select(RecusalRequest).where(RecusalRequest.visit_id == visit.id).order_by(RecusalRequest.id)
+    )
+    return [(request, codes.RECUSAL_REQUEST_ACTIONS.allowed(request, reader)) for request in found]
 
 
 def page_of(visit: Visit, reader: Actor) -> VisitPage:
-    """The page's picture of a visit the reader was already allowed to see (a list's rows)."""
-    return VisitPage(visit, reader)
+    """The page's picture of a visit the reader was already allowed to see."""
+    summary = summary_of(visit, reader)
+    day = today()
+    recused = recused_members(visit)
+    receivers = follow_ups.receivers(visit.tenant_id)
+    drafting = visit.status in (VisitStatus.drafting, VisitStatus.returned)
+    return VisitPage(
+        **{field.name: getattr(summary, field.name) for field in dataclasses.fields(summary)},
+        today=day,
+        me=membership(visit, reader),
+        recused=recused,
+        recusal_note=recusals.refusal(visit, recused) if recused else None,
+        own_actions=policy.OWN_ACTIONS.allowed(visit, reader),
+        team_actions=CAMPAIGN_ACTIONS.allowed(visit.campaign, reader)
+        if has_permission(reader, Permission.CAMPAIGNS_EDIT)
+        else frozenset(),
+        code_actions=codes.CODE_ACTIONS.allowed(visit, reader),
+        check=_door_code(visit, day),
+        recusal_requests=_recusal_requests(visit, reader),
+        results_by_item={result.item_id: result for result in visit.results},
+        missing=checks.missing_for_submission(visit) if drafting else {},
+        planned_names="、".join(
+            reference.CHECK_METHODS.get(code, code) for code in checks.methods_without_reason(visit)
+        ),
+        categories=categories.offered(),
+        attachments=visits.attachments_of(visit),
+        deadline_rules={field: deadlines.rule_of(visit, field) for field in deadlines.DUE_FIELDS},
+        awaits_follow_up=policy.awaits_follow_up(visit),
+        follow_up_rule=policy.follow_up_rule(visit.campaign),
+        follow_up_actions={f.id: policy.FOLLOW_UP_ACTIONS.allowed(f, reader) for f in visit.follow_ups},
+        receivers=receivers,
+        receiver_names={tenant.id: tenant.name for tenant in receivers},
+    )
 
 
 @query(Permission.SIGNED_IN)
 def visit_page(visit_id: int, *, reader: Actor) -> VisitPage:
     """The visit's page for ``reader`` (NotFoundError for one who may not see it, as
     :func:`~spotcheck.tenants.results.queries.visits.visit_for`)."""
-    return VisitPage(visits.visit_for(visit_id, reader=reader), reader)
+    return page_of(visits.visit_for(visit_id, reader=reader), reader)

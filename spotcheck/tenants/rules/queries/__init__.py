@@ -4,7 +4,6 @@ rules (:mod:`.versions`) and the rules in force as pages show them (:mod:`.in_fo
 from spotcheck.tenants.rules.models import RuleVersion  # the domain's nouns, for the pages' annotations
 from spotcheck.tenants.rules.queries.document import (
     PublishedRules,
-    allowed_actions,
     current_document,
     file_path,
     published_version,
@@ -57,7 +56,6 @@ __all__ = [
     "Row",
     "RuleVersion",
     "Rules",
-    "allowed_actions",
     "chosen_preset",
     "coming",
     "current_document",

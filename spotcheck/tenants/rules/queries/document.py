@@ -10,11 +10,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import storage
-from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFoundError
 from spotcheck.tenants.rules.models import RulesDocument
-from spotcheck.tenants.rules.policy import DOCUMENT_ACTIONS
 
 
 def current_document(*, for_update: bool = False) -> RulesDocument | None:
@@ -23,11 +21,6 @@ def current_document(*, for_update: bool = False) -> RulesDocument | None:
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
     return db.session.scalar(query)
-
-
-def allowed_actions(document: RulesDocument | None, reader: Actor) -> frozenset[str]:
-    """What ``reader`` may do with the document (``None``: none written yet) now: the forms a page shows."""
-    return DOCUMENT_ACTIONS.allowed(document, reader)
 
 
 @dataclass(frozen=True)
