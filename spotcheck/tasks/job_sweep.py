@@ -64,7 +64,7 @@ def sweep(*, actor: Actor) -> dict:
                 continue
             was = job.status.value
             if job.dispatches >= most or not job.task:
-                job.status, job.error, job.finished_at = JobStatus.failed, str(ABANDONED), moment
+                jobs.abandon(job, str(ABANDONED), moment)
                 counts["abandoned"] += 1
                 audit.record(
                     "job.abandoned",
@@ -75,7 +75,7 @@ def sweep(*, actor: Actor) -> dict:
                     details={"kind": job.kind, "was": was, "dispatches": job.dispatches},
                 )
                 continue
-            job.status, job.dispatches, job.dispatched_at = JobStatus.queued, job.dispatches + 1, moment
+            jobs.requeue(job, moment)
             counts["requeued"] += 1
             audit.record(
                 "job.requeued",

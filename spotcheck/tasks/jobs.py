@@ -10,12 +10,15 @@
   is written only if this run still holds the job: a run that lost it (its worker was taken for
   dead) undoes its work.
 * **A periodic check** (:mod:`~spotcheck.tasks.job_sweep`) queues again a job the broker lost or
-  whose run went silent for a lease, first ending that run's database session and its locks.
+  whose run went silent for a lease, first ending that run's database session and its locks
+  (:func:`requeue`), or ends it failed when tried too often (:func:`abandon`).
 * **A lost database connection** costs seconds, not a lease: the run gives its job back to the
   queue as soon as the database answers again (:func:`_give_back`).
 
 A refusal by a command ends the job *failed* with the refusal in the user's language; any other
 error ends it with a general message, the details going to the log only.
+
+A job's status (作业状态) is written in this module only, the periodic check's moves included.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol, cast
 
 import sqlalchemy as sa
@@ -259,6 +262,18 @@ def _give_back(job_id: int, attempt: int, user_id: int) -> bool:
     log.warning("job %s: run %s lost its database connection; the job is queued again", job_id, attempt)
     dispatch(job.task, job_id, job.tenant_id, job.created_by_id, dict(job.params or {}))
     return True
+
+
+def requeue(job: Job, moment: datetime) -> None:
+    """The periodic check queues ``job`` again at ``moment`` (the broker lost it, or its run went silent): one
+    more dispatch. The check locked the row and audits its decision."""
+    job.status, job.dispatches, job.dispatched_at = JobStatus.queued, job.dispatches + 1, moment
+
+
+def abandon(job: Job, error: str, moment: datetime) -> None:
+    """The periodic check ends ``job`` failed at ``moment``, saying why (``error``): tried too often, or no task
+    to run. The check locked the row and audits its decision."""
+    job.status, job.error, job.finished_at = JobStatus.failed, error, moment
 
 
 def run_job(

@@ -4,6 +4,10 @@ The steps the ceremony's commands (:mod:`spotcheck.tenants.campaigns.commands.ce
 joint campaigns' draws share: committing, freezing a frame, taking the observers' inputs,
 finishing a draw and storing its proof, the drawn targets and the teams. None of them checks
 permissions or the campaign's state: the commands calling them do.
+
+A target's status (检查对象状态: selected, reserve, replaced) is written here and nowhere else: as the draw
+stored it, as a named campaign registered it (:func:`add_selected`) and as a replacement changed it
+(:func:`replace_target`).
 """
 
 from __future__ import annotations
@@ -271,6 +275,19 @@ def store_targets(campaign: Campaign, proof: dict) -> None:
     if written != len(drawn):
         raise ConflictError(_l("A drawn entity is no longer in the registry: the draw is refused."))
     statistics.refresh_after_commit("campaign_target", "inspection_count", rows=written)
+
+
+def add_selected(rows: list[dict[str, Any]]) -> None:
+    """``rows`` of ``campaign_target`` written as selected targets: a named campaign's, registered rather than
+    drawn (登记检查对象)."""
+    db.session.execute(sa.insert(CampaignTarget), [{**row, "status": TargetStatus.selected.name} for row in rows])
+
+
+def replace_target(out: CampaignTarget, incoming: CampaignTarget, reason: str) -> None:
+    """A drawn target replaced by a reserve of its cell (替换): ``out`` replaced for ``reason``, ``incoming`` now
+    selected. The proof records it; the command calling this checks the reason and stores the proof."""
+    out.status, out.replacement_reason = TargetStatus.replaced, reason
+    incoming.status = TargetStatus.selected
 
 
 def _entity_ids(codes: Iterable[str]) -> dict[str, int]:

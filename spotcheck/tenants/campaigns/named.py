@@ -29,7 +29,6 @@ from spotcheck.tenants.campaigns.vocabulary import (
     NAMED_STRATUM,
     CampaignKind,
     CampaignStatus,
-    TargetStatus,
 )
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
@@ -247,14 +246,13 @@ def register(campaign: Campaign, *, actor: Actor, draw: bool = True) -> int:
             "group_code": campaign.tenant_code,
             "stratum": NAMED_STRATUM,
             "rank": rank,
-            "status": TargetStatus.selected.name,
             "replacement_reason": "",
             "cause": row["cause"],
             "cause_reference": row["reference"],
         }
         for rank, row in enumerate(campaign.named_targets or [], 1)
     ]
-    db.session.execute(sa.insert(CampaignTarget), rows)
+    draws.add_selected(rows)
     for counts in (True, False):  # withheld until disclosed: no frame may tell whom it will check
         inspection_counts.record(
             campaign,

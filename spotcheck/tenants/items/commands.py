@@ -14,9 +14,10 @@ from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.accounts.models import tenant_of
+from spotcheck.tenants.items import versions
 from spotcheck.tenants.items.checks import absent_required, clean_item_fields, missing_for_publication
 from spotcheck.tenants.items.inputs import CHANGE_REASON, DEFAULTS
-from spotcheck.tenants.items.models import Item, ItemStatus, ItemVersion
+from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.items.policy import ITEM_ACTIONS
 
 
@@ -41,7 +42,7 @@ def create_item(data: dict, *, actor: Actor) -> Item:
     errors.update(absent_required(fields))
     if errors:
         raise InvalidInputError(errors)
-    item = Item(code=_next_code(tenant_of(actor).code), status=ItemStatus.draft, **fields)
+    item = versions.draft(_next_code(tenant_of(actor).code), fields)
     db.session.add(item)
     db.session.flush()
     audit.record("item.created", "item", item.id, actor=actor, details={"code": item.code, "name": item.name})
@@ -69,7 +70,7 @@ def update_item(item_id: int, data: dict, *, actor: Actor) -> Item:
         setattr(item, name, value)
     item.updated_at = now()
     if item.status == ItemStatus.published:
-        _new_version(item, actor, reason)
+        versions.keep_version(item, actor, reason)
     audit.record(
         "item.changed",
         "item",
@@ -87,8 +88,7 @@ def publish_item(item_id: int, data: dict | None = None, *, actor: Actor) -> Ite
     ITEM_ACTIONS.require(item, actor, "publish")
     if missing := missing_for_publication(item.snapshot()):
         raise InvalidInputError(missing)
-    item.status = ItemStatus.published
-    _new_version(item, actor, "")  # the first version needs no reason
+    versions.move(item, ItemStatus.published, actor, "")  # the first version needs no reason
     audit.record("item.published", "item", item.id, actor=actor, details={"version": item.version})
     return item
 
@@ -101,23 +101,6 @@ def retire_item(item_id: int, data: dict, *, actor: Actor) -> Item:
     reason = str((data or {}).get("reason") or "").strip()
     if not reason:
         raise InvalidInputError({"reason": [_l("Say why the item is retired.")]})
-    item.status = ItemStatus.retired
-    _new_version(item, actor, reason)
+    versions.move(item, ItemStatus.retired, actor, reason)
     audit.record("item.retired", "item", item.id, actor=actor, details={"version": item.version, "reason": reason})
     return item
-
-
-def _new_version(item: Item, actor: Actor, reason: str) -> None:
-    item.version += 1
-    db.session.add(
-        ItemVersion(
-            item_id=item.id,
-            version=item.version,
-            status=item.status,
-            fields=item.snapshot(),
-            reason=str(reason),
-            changed_by_id=getattr(actor, "id", None),
-            changed_by_name=getattr(actor, "display_name", ""),
-        )
-    )
-    db.session.flush()

@@ -9,8 +9,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
+from spotcheck.tenants.items import versions
 from spotcheck.tenants.items.models import Item, ItemStatus, ItemVersion
-from spotcheck.tenants.items.vocabulary import ITEM_FIELDS
 
 
 def _in_force(moment: datetime) -> sa.Subquery:
@@ -55,19 +55,4 @@ def items_at(moment: datetime, tenant_ids: list[int] | None = None) -> list[Item
     )
     if tenant_ids is not None:
         query = query.where(Item.tenant_id.in_(list(tenant_ids)))
-    found = []
-    for item, version in db.session.execute(query).all():
-        stated = {**item.snapshot(), **{k: v for k, v in (version.fields or {}).items() if k in ITEM_FIELDS}}
-        found.append(
-            Item(
-                id=item.id,
-                tenant_id=item.tenant_id,
-                code=item.code,
-                status=version.status,
-                version=version.version,
-                created_at=item.created_at,
-                updated_at=version.changed_at,
-                **stated,
-            )
-        )
-    return found
+    return [versions.as_stated(item, version) for item, version in db.session.execute(query).all()]

@@ -76,9 +76,8 @@ def replace_target(campaign_id: int, data: dict, *, actor: Actor) -> CampaignTar
             Entity.code == replacement["in"],
         )
     )
-    out.status, out.replacement_reason = TargetStatus.replaced, reason
     incoming = cast(CampaignTarget, incoming)  # the reserve drawn is a target of the campaign
-    incoming.status = TargetStatus.selected
+    draws.replace_target(out, incoming, reason)
     draws.store_proof(record, proof)
     department = (campaign.joint_parts or {}).get(out.group_code, {}).get("tenant_id") if campaign.joint else None
     inspection_counts.replaced(campaign, out.entity_id, incoming.entity_id, department or campaign.tenant_id)

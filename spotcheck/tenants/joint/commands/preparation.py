@@ -30,7 +30,7 @@ from spotcheck.tenants.campaigns.inputs import values_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.common import numbering
 from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.joint import leads
+from spotcheck.tenants.joint import leads, participant_transitions
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.joint.participants import participants_of, parts_of
 from spotcheck.tenants.joint.policy import JOINT_ACTIONS, PARTICIPANT_ACTIONS
@@ -241,7 +241,8 @@ def accept(participant_id: int, data: dict | None = None, *, actor: Actor) -> Jo
     )
     db.session.add(part)
     db.session.flush()
-    participant.status, participant.part_campaign_id = ParticipantStatus.accepted, part.id
+    participant_transitions.move(participant, ParticipantStatus.accepted)
+    participant.part_campaign_id = part.id
     participant.answered_at, participant.answered_by_name = now(), actor.display_name
     participant.part = {"items": [], "strata": {}, "target_filter": {}, "exempt_kind": None, "exempt_reason": ""}
     audit.record("joint.accepted", "campaign", part.id, actor=actor, details={"code": participant.campaign_code})
@@ -258,7 +259,8 @@ def decline(participant_id: int, data: dict, *, actor: Actor) -> JointParticipan
         raise InvalidInputError(
             {"reason": [_l("Say why the department does not take part (2 to %(n)d characters).", n=DECLINE_LENGTH)]}
         )
-    participant.status, participant.decline_reason = ParticipantStatus.declined, reason
+    participant_transitions.move(participant, ParticipantStatus.declined)
+    participant.decline_reason = reason
     participant.answered_at, participant.answered_by_name = now(), actor.display_name
     audit.record(
         "joint.declined",
@@ -317,11 +319,8 @@ def approve_part(participant_id: int, data: dict | None = None, *, actor: Actor)
         errors.setdefault(key, messages)
     if errors:
         raise InvalidInputError(errors)
-    participant.status, participant.approved_at, participant.approved_by_name = (
-        ParticipantStatus.approved,
-        now(),
-        actor.display_name,
-    )
+    participant_transitions.move(participant, ParticipantStatus.approved)
+    participant.approved_at, participant.approved_by_name = now(), actor.display_name
     participant.part = summary(part)
     part.status, part.approved_at, part.approved_by_name = CampaignStatus.approved, now(), actor.display_name
     keep_rules(part)

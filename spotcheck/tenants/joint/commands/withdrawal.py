@@ -23,6 +23,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.commands.withdrawal import clean_reason, mark_withdrawn
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.joint import participant_transitions
 from spotcheck.tenants.joint.participants import participants_of
 from spotcheck.tenants.joint.policy import JOINT_ACTIONS
 from spotcheck.tenants.joint.queries import get_joint
@@ -35,7 +36,7 @@ def _parts_follow(campaign: Campaign, reason: str, actor: Actor) -> list[str]:
     for participant in participants_of(campaign):
         if participant.status == ParticipantStatus.declined:
             continue
-        participant.status = ParticipantStatus.withdrawn
+        participant_transitions.move(participant, ParticipantStatus.withdrawn)
         followed.append(participant.group_code)
         if participant.part_campaign_id is not None:
             with tenant_scope(participant.receiver_tenant_id):

@@ -20,6 +20,7 @@ from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns import transitions
 from spotcheck.tenants.campaigns.models import CampaignStatus
+from spotcheck.tenants.results import visit_transitions
 from spotcheck.tenants.results.commands._visits import advance, locked_visit, locked_visits, named, one_of
 from spotcheck.tenants.results.models import PublishedEntity, PublishedResult, Visit
 from spotcheck.tenants.results.policy import VISIT_ACTIONS
@@ -71,7 +72,8 @@ def publish_results(visit_ids: list[int], data: object = None, *, actor: Actor) 
         # the credit-system export queues the version here, in this transaction: exactly once
         events.emit("result.published", actor=actor, visit=visit, published=published)
         _count_in_register(lines, visit, moment)
-        visit.status, visit.published_at, visit.published_by_name = VisitStatus.published, moment, actor.display_name
+        visit_transitions.move(visit, VisitStatus.published)
+        visit.published_at, visit.published_by_name = moment, actor.display_name
         # a correction's version never moves the first publication, from which its lateness is counted
         visit.first_published_at = visit.first_published_at or moment
         visit.entered_by = []
@@ -127,7 +129,8 @@ def start_correction(visit_id: int, data: object, *, actor: Actor) -> Visit:
         raise InvalidInputError(
             {"reason": [_l("Say why the result is corrected (2 to %(n)d characters).", n=REASON_LENGTH)]}
         )
-    visit.status, visit.correction_reason, visit.closed_at = VisitStatus.drafting, reason, None
+    visit_transitions.move(visit, VisitStatus.drafting)
+    visit.correction_reason, visit.closed_at = reason, None
     if visit.campaign.status == CampaignStatus.closed:
         transitions.move(
             visit.campaign, CampaignStatus.published

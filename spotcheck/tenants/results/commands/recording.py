@@ -19,7 +19,7 @@ from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns import transitions
 from spotcheck.tenants.campaigns.models import CampaignStatus
-from spotcheck.tenants.results import deadlines, disclosure
+from spotcheck.tenants.results import deadlines, disclosure, visit_transitions
 from spotcheck.tenants.results.checks import clean_result, methods_without_reason, missing_for_submission
 from spotcheck.tenants.results.commands._visits import locked_visit, locked_visits, one_of
 from spotcheck.tenants.results.inputs import CHECK_DATES, TEXTS
@@ -40,7 +40,8 @@ def record_result(visit_id: int, data: dict, *, actor: Actor) -> Visit:
     VISIT_ACTIONS.require(visit, actor, "record")
     clean = _checked(visit, data)
     _apply(visit, clean, actor)
-    visit.status = VisitStatus.drafting if visit.status == VisitStatus.assigned else visit.status
+    if visit.status == VisitStatus.assigned:
+        visit_transitions.move(visit, VisitStatus.drafting)
     db.session.flush()
     audit.record(
         "result.recorded",
@@ -110,7 +111,7 @@ def _imported(visit: Visit, data: object, actor: Actor) -> tuple[int, dict]:
     if submitted:
         _submitted(visit, actor)
     else:
-        visit.status = VisitStatus.drafting
+        visit_transitions.move(visit, VisitStatus.drafting)
         visit.recorded_for_team_by_id, visit.recorded_for_team_by_name = actor.id, actor.display_name
         visit.recorded_for_team_at = now()
     return visit.id, {"entity": visit.entity.code, "submitted": submitted, **_method_change(visit)}
@@ -144,7 +145,8 @@ def _method_change(visit: Visit) -> dict:
 
 
 def _submitted(visit: Visit, actor: Actor) -> None:
-    visit.status, visit.submitted_at = VisitStatus.submitted, now()
+    visit_transitions.move(visit, VisitStatus.submitted)
+    visit.submitted_at = now()
     visit.first_submitted_at = visit.first_submitted_at or visit.submitted_at
     visit.submitted_by_id, visit.submitted_by_name = actor.id, actor.display_name
     disclosure.disclose_when_done(visit, actor=actor)

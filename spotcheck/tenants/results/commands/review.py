@@ -12,7 +12,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
-from spotcheck.tenants.results import deadlines
+from spotcheck.tenants.results import deadlines, visit_transitions
 from spotcheck.tenants.results.check_dates import clean_check_dates
 from spotcheck.tenants.results.commands._visits import advance, locked_visit, locked_visits, named, one_of
 from spotcheck.tenants.results.inputs import CHECK_DATES
@@ -56,7 +56,8 @@ def approve_results(visit_ids: list[int], data: object = None, *, actor: Actor) 
 def _approve(visit: Visit, actor: Actor) -> tuple[int, dict]:
     """The approval of one result (checked as the single command checks it); returns its audit entry."""
     VISIT_ACTIONS.require(visit, actor, "approve")
-    visit.status, visit.approved_at = VisitStatus.approved, now()
+    visit_transitions.move(visit, VisitStatus.approved)
+    visit.approved_at = now()
     visit.approved_by_id, visit.approved_by_name = actor.id, actor.display_name
     visit.returned_reason = ""
     return visit.id, {
@@ -75,7 +76,8 @@ def return_result(visit_id: int, data: object, *, actor: Actor) -> Visit:
         raise InvalidInputError(
             {"reason": [_l("Say why the result is returned (2 to %(n)d characters).", n=REASON_LENGTH)]}
         )
-    visit.status, visit.returned_reason, visit.returned_by_name = VisitStatus.returned, reason, actor.display_name
+    visit_transitions.move(visit, VisitStatus.returned)
+    visit.returned_reason, visit.returned_by_name = reason, actor.display_name
     visit.submitted_at, visit.submitted_by_id, visit.submitted_by_name = None, None, ""
     audit.record(
         "result.returned", "visit", visit.id, actor=actor, details={"entity": visit.entity.code, "reason": reason}
