@@ -139,7 +139,13 @@ def test_the_whole_ceremony_gives_verifiable_proofs(app):
                     )
                 )
             ]
-        assert actions[:4] == ["campaign.created", "draw.committed", "campaign.approved", "draw.frozen"]
+        assert actions[:5] == [
+            "campaign.created",
+            "campaign.moved",  # draft → approved (campaigns.transitions)
+            "draw.committed",
+            "campaign.approved",
+            "draw.frozen",
+        ]
         assert "team.leader_designated" in actions
 
 

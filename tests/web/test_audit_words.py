@@ -113,3 +113,14 @@ def test_the_audit_page_of_a_campaign_names_the_leaders_rule_and_the_visits(app)
     assert labels and all(CJK.search(label) for label in labels), sorted(set(labels))
     assert "first_drawn" not in body and LEADER_RULES["first_drawn"] in body
     assert "<dt>组长确定方式</dt>" in body and "<dt>检查户次</dt>" in body
+
+
+def test_a_move_of_a_campaigns_status_reads_as_the_statuses_and_the_step(app):
+    with app.test_request_context(), force_locale("zh_CN"):
+        shown = {
+            d.label: d.value
+            for d in audit_view.details(
+                "campaign.moved", {"from": "draft", "to": "approved", "by": "campaigns.approve"}
+            )
+        }
+    assert shown == {"原状态": "草稿", "变更后状态": "已批准，已公布抽取承诺值", "引起变更的操作": "campaigns.approve"}

@@ -235,6 +235,14 @@ CAMPAIGN_FIELDS = {
     "method": _l("Check method"),
 }
 
+#: The details of a move of a campaign's status (``campaign.moved``), under their own names: its status
+#: before and after it, and the command that made it.
+MOVE_DETAILS = {
+    "from": _l("Status before"),
+    "to": _l("Status after"),
+    "by": _l("Made by the step"),
+}
+
 #: The counts of a frozen inspector frame.
 INSPECTOR_FRAME_COUNTS = {
     "visits": _l("Visits"),
@@ -319,6 +327,7 @@ ACTION_LABELS = {
     "campaign.deleted": _l("Draft campaign deleted"),
     "campaign.returned": _l("Draft campaign returned to its planner"),
     "campaign.withdrawn": _l("Campaign withdrawn"),
+    "campaign.moved": _l("Campaign status changed"),
     "joint.created": _l("Joint campaign created"),
     "joint.changed": _l("Joint campaign changed"),
     "joint.invited": _l("Departments invited to the joint campaign"),

@@ -233,10 +233,10 @@ def recheck(campaign: Campaign, rules: Rules, errors: dict) -> None:
         ]
 
 
-def register(campaign: Campaign, *, actor: Actor, draw: bool = True) -> int:
+def register(campaign: Campaign, *, actor: Actor, by: str, draw: bool = True) -> int:
     """At approval: the named targets become the campaign's targets (登记检查对象), counted in the yearly
     register as their causes say; the inspector draw is committed (``draw``; a check registered after it was
-    made has its team already). Returns how many."""
+    made has its team already); ``by``: the command registering them. Returns how many."""
     ids = entity_ids(campaign)
     rows = [
         {
@@ -261,7 +261,7 @@ def register(campaign: Campaign, *, actor: Actor, draw: bool = True) -> int:
             counts=counts,
             withheld=draw,
         )
-    transitions.move(campaign, CampaignStatus.targets_drawn)
+    transitions.move(campaign, CampaignStatus.targets_drawn, actor=actor, by=by)
     if draw:
         draws.commit_draw(campaign, "inspectors", actor=actor)
     return len(rows)

@@ -21,8 +21,8 @@ from spotcheck.tenants.plans.vocabulary import AUTHORITY_CODES, DECISIONS
 
 __all__ = [
     "authorities_for",
-    "changed_since_published",
     "authority_of",
+    "changed_since_published",
     "filed_joint_plan",
     "filed_plan_for",
     "filed_plans_for",

@@ -32,6 +32,7 @@ from spotcheck.tenants.audit.vocabulary import (
     CAMPAIGN_FIELDS,
     DETAIL_LABELS,
     INSPECTOR_FRAME_COUNTS,
+    MOVE_DETAILS,
     READS,
     SIGN_IN_FAILURES,
 )
@@ -41,6 +42,9 @@ from spotcheck.tenants.common.vocabulary import JOB_KIND_LABELS, OBJECT_LABELS, 
 from spotcheck.tenants.directory.vocabulary import RISK_LABEL_STYLE_NAMES
 from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
 from spotcheck.tenants.supervision.vocabulary import FORMER_TABLE_CODES, parse_period
+
+#: A move of a campaign's status (:mod:`spotcheck.tenants.campaigns.transitions`): its details named as a move's.
+MOVED = "campaign.moved"
 
 SEP = "、"
 
@@ -183,7 +187,7 @@ def details(action: str, values: dict[str, object], found: Found | None = None) 
     found = found or {}
     fields = []
     for key, value in audit_trail.shown_details(action, values).items():
-        label = str(DETAIL_LABELS.get(key, key))
+        label = str(MOVE_DETAILS[key] if action == MOVED and key in MOVE_DETAILS else DETAIL_LABELS.get(key, key))
         if action in CHANGE_ACTIONS and _is_pair(value):
             old, new = (_value(action, key, v, found) for v in value)
             text = f"{old} → {new}"
@@ -376,7 +380,9 @@ def _range(action: str, value: object) -> str:
 
 
 def _department(action: str, value: object) -> str:
-    """A department named by its id (a transfer's sender or receiver)."""
+    """A department named by its id (a transfer's sender or receiver); a campaign's status, of a move of it."""
+    if action == MOVED:
+        return domain.campaign_status(value)
     return audit_trail.department_name(value) or plain(value)
 
 

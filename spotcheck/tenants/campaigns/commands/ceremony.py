@@ -86,7 +86,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
         inspection_counts.record_drawn(campaign)  # 年度检查次数: what the next frames count
 
     draws.finish(record, proof, inputs, reason, meanwhile=stored)
-    transitions.move(campaign, CampaignStatus.targets_drawn)
+    transitions.move(campaign, CampaignStatus.targets_drawn, actor=actor, by="campaigns.draw_targets")
     audit.record(
         "draw.drawn",
         "campaign",
@@ -149,7 +149,7 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor)
     del proof["frame_lines"]  # the frame file is the proof's frame
     draws.finish(record, proof, inputs, reason)
     draws.store_teams(campaign, proof["teams"])
-    transitions.move(campaign, CampaignStatus.inspectors_drawn)
+    transitions.move(campaign, CampaignStatus.inspectors_drawn, actor=actor, by="campaigns.draw_inspectors")
     audit.record(
         "draw.drawn",
         "campaign",

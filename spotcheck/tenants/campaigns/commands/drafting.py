@@ -12,7 +12,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
-from spotcheck.tenants.campaigns import draws, named
+from spotcheck.tenants.campaigns import draws, named, transitions
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, issue_code, recheck
 from spotcheck.tenants.campaigns.in_force import keep_rules
 from spotcheck.tenants.campaigns.inputs import values_of
@@ -31,7 +31,7 @@ def create_campaign(data: dict, *, actor: Actor) -> Campaign:
     if errors:
         raise InvalidInputError(errors)
     items = clean.pop("items")
-    campaign = Campaign(code=None, status=CampaignStatus.draft, **clean)
+    campaign = Campaign(code=None, **clean)  # a draft
     campaign.items = items
     db.session.add(campaign)
     db.session.flush()
@@ -78,14 +78,11 @@ def approve(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Camp
         raise InvalidInputError(errors)
     if campaign.code is None:
         campaign.code = issue_code(campaign.tenant, campaign.year, named=campaign.named)
-    campaign.status, campaign.approved_at, campaign.approved_by_name = (
-        CampaignStatus.approved,
-        now(),
-        actor.display_name,
-    )
+    transitions.move(campaign, CampaignStatus.approved, actor=actor, by="campaigns.approve")
+    campaign.approved_at, campaign.approved_by_name = now(), actor.display_name
     keep_rules(campaign)
     if campaign.named:  # 特定对象检查: its targets registered now, only its inspectors drawn
-        registered = named.register(campaign, actor=actor)
+        registered = named.register(campaign, actor=actor, by="campaigns.approve")
         audit.record(
             "campaign.targets_registered",
             "campaign",

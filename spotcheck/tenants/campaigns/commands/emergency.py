@@ -20,7 +20,7 @@ from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id
-from spotcheck.tenants.campaigns import named
+from spotcheck.tenants.campaigns import named, transitions
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, issue_code
 from spotcheck.tenants.campaigns.in_force import keep_rules
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TeamMember
@@ -171,7 +171,7 @@ def register_emergency(data: dict, *, actor: Actor) -> Campaign:
         raise InvalidInputError(errors)
     clean["team_size"] = len(team)
     items = clean.pop("items")
-    campaign = Campaign(code=None, status=CampaignStatus.draft, late_reason=reason, **clean)
+    campaign = Campaign(code=None, late_reason=reason, **clean)  # a draft until registered
     campaign.items = items
     db.session.add(campaign)
     db.session.flush()
@@ -181,7 +181,7 @@ def register_emergency(data: dict, *, actor: Actor) -> Campaign:
     campaign.code = issue_code(campaign.tenant, campaign.year, named=True)
     campaign.approved_at, campaign.approved_by_name = now(), actor.display_name
     keep_rules(campaign)
-    registered = named.register(campaign, actor=actor, draw=False)
+    registered = named.register(campaign, actor=actor, by="campaigns.register_emergency", draw=False)
     targets = db.session.scalars(sa.select(CampaignTarget.entity_id).where(CampaignTarget.campaign_id == campaign.id))
     db.session.execute(
         sa.insert(TeamMember),
@@ -203,7 +203,8 @@ def register_emergency(data: dict, *, actor: Actor) -> Campaign:
             for position, i in enumerate(team, 1)
         ],
     )
-    campaign.status, campaign.disclosed_at = CampaignStatus.inspectors_drawn, now()
+    transitions.move(campaign, CampaignStatus.inspectors_drawn, actor=actor, by="campaigns.register_emergency")
+    campaign.disclosed_at = now()
     audit.record(
         "campaign.registered_late",
         "campaign",

@@ -22,7 +22,7 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
-from spotcheck.tenants.campaigns import inspection_counts
+from spotcheck.tenants.campaigns import inspection_counts, transitions
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
@@ -75,9 +75,10 @@ def return_draft(campaign_id: int, data: dict, *, actor: Actor) -> Campaign:
     return campaign
 
 
-def mark_withdrawn(campaign: Campaign, reason: str, actor: Actor) -> None:
-    """The campaign is withdrawn (已撤销) with the reason (a step of the withdrawing commands)."""
-    campaign.status, campaign.withdrawn_at = CampaignStatus.withdrawn, now()
+def mark_withdrawn(campaign: Campaign, reason: str, actor: Actor, *, by: str) -> None:
+    """The campaign is withdrawn (已撤销) with the reason (a step of the withdrawing commands, ``by``)."""
+    transitions.move(campaign, CampaignStatus.withdrawn, actor=actor, by=by)
+    campaign.withdrawn_at = now()
     campaign.withdrawn_by_name, campaign.withdrawal_reason = actor.display_name, reason
 
 
@@ -90,7 +91,7 @@ def cancel(campaign_id: int, data: dict, *, actor: Actor) -> Campaign:
     draw_of(campaign, "targets", for_update=True)
     CAMPAIGN_ACTIONS.require(campaign, actor, "cancel")
     reason = clean_reason((data or {}).get("reason"))
-    mark_withdrawn(campaign, reason, actor)
+    mark_withdrawn(campaign, reason, actor, by="campaigns.cancel")
     if campaign.named:  # its businesses registered at the approval: counted for nobody now
         inspection_counts.withdrawn(campaign)
     audit.record(

@@ -188,7 +188,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
             own = db.session.get(Campaign, part["part_campaign_id"])
             counts = inspection_counts.counts_toward_cap(own) if own is not None else True
         inspection_counts.record(campaign, drawn, part["tenant_id"], counts=counts)
-    transitions.move(campaign, CampaignStatus.targets_drawn)
+    transitions.move(campaign, CampaignStatus.targets_drawn, actor=actor, by="joint.draw_targets")
     visits = target_engine.visits(proof["selected"])
     audit.record(
         "draw.drawn",
@@ -267,7 +267,7 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor)
             )
         }
     steps.store_teams(campaign, proof["teams"], inspectors)
-    transitions.move(campaign, CampaignStatus.inspectors_drawn)
+    transitions.move(campaign, CampaignStatus.inspectors_drawn, actor=actor, by="joint.draw_inspectors")
     audit.record(
         "draw.drawn",
         "campaign",
@@ -349,12 +349,12 @@ def hand_out(
                             is_leader=member.is_leader if leader_here else index == 0,
                         )
                     )
-            transitions.move(own, CampaignStatus.notified)
+            transitions.move(own, CampaignStatus.notified, actor=actor, by="joint.hand_out")
             db.session.flush()
         done += len(entity_ids)
         progress(int(95 * done / max(total, 1)), done=done, total=total)
     coded = joint_codes.issue(campaign, mixed, groups, today())  # one code per joint visit (扫码入企)
-    transitions.move(campaign, CampaignStatus.notified)
+    transitions.move(campaign, CampaignStatus.notified, actor=actor, by="joint.hand_out")
     audit.record(
         "joint.handed_out",
         "campaign",

@@ -23,7 +23,7 @@ from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id, joint_scope
 from spotcheck.tenants.accounts.models import Tenant, tenant_of
-from spotcheck.tenants.campaigns import draws as draw_steps, schedule
+from spotcheck.tenants.campaigns import draws as draw_steps, schedule, transitions
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, recheck
 from spotcheck.tenants.campaigns.in_force import keep_rules
 from spotcheck.tenants.campaigns.inputs import values_of
@@ -140,8 +140,7 @@ def create_joint(data: dict, *, actor: Actor) -> Campaign:
     if errors:
         raise InvalidInputError(errors)
     campaign = Campaign(
-        code=_code(tenant_of(actor), clean["year"]),
-        status=CampaignStatus.draft,
+        code=_code(tenant_of(actor), clean["year"]),  # a draft
         joint=True,
         strata={},
         target_filter={},
@@ -232,8 +231,7 @@ def accept(participant_id: int, data: dict | None = None, *, actor: Actor) -> Jo
         values = {name: getattr(joint, name) for name in JOINT_FIELDS}
     tenant = tenant_of(actor)
     part = Campaign(
-        code=f"{participant.campaign_code}（{tenant.short_name or tenant.code}）",
-        status=CampaignStatus.draft,
+        code=f"{participant.campaign_code}（{tenant.short_name or tenant.code}）",  # a draft
         joint_id=participant.campaign_id,
         strata={},
         target_filter={},
@@ -322,7 +320,8 @@ def approve_part(participant_id: int, data: dict | None = None, *, actor: Actor)
     participant_transitions.move(participant, ParticipantStatus.approved)
     participant.approved_at, participant.approved_by_name = now(), actor.display_name
     participant.part = summary(part)
-    part.status, part.approved_at, part.approved_by_name = CampaignStatus.approved, now(), actor.display_name
+    transitions.move(part, CampaignStatus.approved, actor=actor, by="joint.approve_part")
+    part.approved_at, part.approved_by_name = now(), actor.display_name
     keep_rules(part)
     audit.record("joint.part_approved", "campaign", part.id, actor=actor, details={"code": participant.campaign_code})
     return participant
@@ -339,11 +338,8 @@ def approve_joint(campaign_id: int, data: dict | None = None, *, actor: Actor) -
     if errors:
         raise InvalidInputError(errors)
     campaign.joint_parts = parts_of(campaign)
-    campaign.status, campaign.approved_at, campaign.approved_by_name = (
-        CampaignStatus.approved,
-        now(),
-        actor.display_name,
-    )
+    transitions.move(campaign, CampaignStatus.approved, actor=actor, by="joint.approve_joint")
+    campaign.approved_at, campaign.approved_by_name = now(), actor.display_name
     keep_rules(campaign)
     draw_steps.commit_draw(campaign, "targets", actor=actor)
     audit.record(

@@ -30,7 +30,7 @@ from spotcheck.tenants.joint.queries import get_joint
 from spotcheck.tenants.joint.vocabulary import ParticipantStatus
 
 
-def _parts_follow(campaign: Campaign, reason: str, actor: Actor) -> list[str]:
+def _parts_follow(campaign: Campaign, reason: str, actor: Actor, by: str) -> list[str]:
     """Every invitation still open or accepted ends withdrawn; each part follows, in its department."""
     followed = []
     for participant in participants_of(campaign):
@@ -41,7 +41,7 @@ def _parts_follow(campaign: Campaign, reason: str, actor: Actor) -> list[str]:
         if participant.part_campaign_id is not None:
             with tenant_scope(participant.receiver_tenant_id):
                 part = cast(Campaign, db.session.get(Campaign, participant.part_campaign_id))
-                mark_withdrawn(part, reason, actor)
+                mark_withdrawn(part, reason, actor, by=by)
                 db.session.flush()
     db.session.flush()
     return followed
@@ -52,8 +52,8 @@ def _withdraw(campaign_id: int, data: dict, actor: Actor, action: str) -> Campai
     draw_of(campaign, "targets", for_update=True)
     JOINT_ACTIONS.require(campaign, actor, action)
     reason = clean_reason((data or {}).get("reason"))
-    mark_withdrawn(campaign, reason, actor)
-    followed = _parts_follow(campaign, reason, actor)
+    mark_withdrawn(campaign, reason, actor, by=f"joint.{action}")
+    followed = _parts_follow(campaign, reason, actor, f"joint.{action}")
     audit.record(
         "joint.withdrawn",
         "campaign",

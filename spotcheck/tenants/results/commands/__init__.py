@@ -1,8 +1,8 @@
 """The results' commands (检查结果命令), by step: hand the visits out (:mod:`.handing_out`), record and
 submit a result (:mod:`.recording`), review it (:mod:`.review`), publish and correct it
-(:mod:`.publication`); follow-ups (:mod:`.follow_ups`), the team after the draw (:mod:`.teams`),
-attachments, result categories and the inspector's account link. Every command takes the id (or
-ids) first, then the data, then ``actor``, and loads and locks its row itself."""
+(:mod:`.publication`), close the campaign (:mod:`.closing`); follow-ups (:mod:`.follow_ups`), the team
+after the draw (:mod:`.teams`), attachments, result categories and the inspector's account link. Every
+command takes the id (or ids) first, then the data, then ``actor``, and loads and locks its row itself."""
 
 from spotcheck.tenants.results.commands.arrival import record_arrival, record_departure
 from spotcheck.tenants.results.commands.attachments import add_attachment, remove_attachment
@@ -13,6 +13,7 @@ from spotcheck.tenants.results.commands.business import (
     request_recusal,
 )
 from spotcheck.tenants.results.commands.categories import add_own, set_own_active, use_standard
+from spotcheck.tenants.results.commands.closing import close_campaign
 from spotcheck.tenants.results.commands.follow_ups import (
     acknowledge_transfer,
     acknowledge_transfers,
@@ -21,7 +22,7 @@ from spotcheck.tenants.results.commands.follow_ups import (
     decide_no_follow_up,
     open_follow_up,
 )
-from spotcheck.tenants.results.commands.handing_out import close_campaign, hand_out, submit_hand_out
+from spotcheck.tenants.results.commands.handing_out import hand_out, submit_hand_out
 from spotcheck.tenants.results.commands.inspectors import link_inspector
 from spotcheck.tenants.results.commands.late_entry import record_late_entry
 from spotcheck.tenants.results.commands.publication import publish_results, start_correction, submit_publication

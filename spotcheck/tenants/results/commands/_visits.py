@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, get_row, in_chunks
 from spotcheck.core.errors import NotFoundError
 from spotcheck.tenants.campaigns import transitions
@@ -56,10 +57,14 @@ def named(visit_id: int) -> str:
     return f"{visit.entity.name}（{visit.entity.code}）" if visit is not None else str(_l("Visit %(id)s", id=visit_id))
 
 
-def advance(campaign: Campaign) -> None:
-    """Move the campaign on once all its visits are approved (results in) or published."""
+def advance(campaign: Campaign, *, actor: Actor, by: str) -> None:
+    """Move the campaign on once all its visits are approved (results in) or published, by the approving or
+    publishing command ``by``."""
     statuses = set(db.session.scalars(sa.select(Visit.status).where(Visit.campaign_id == campaign.id)))
+    reached = None
     if statuses and statuses <= {VisitStatus.published}:
-        transitions.move(campaign, CampaignStatus.published)
+        reached = CampaignStatus.published
     elif statuses and statuses <= {VisitStatus.approved, VisitStatus.published}:
-        transitions.move(campaign, CampaignStatus.results_in)
+        reached = CampaignStatus.results_in
+    if reached is not None and campaign.status != reached:
+        transitions.move(campaign, reached, actor=actor, by=by)

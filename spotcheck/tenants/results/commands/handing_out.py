@@ -1,6 +1,5 @@
-"""检查任务下达 and 办结 of a campaign, as commands: the visits handed to their teams, and the
-campaign closed with its visits once every result is published (the rules:
-:data:`spotcheck.tenants.results.policy.CAMPAIGN_STEPS`)."""
+"""检查任务下达 of a campaign, as commands: the visits handed to their teams (the rules:
+:data:`spotcheck.tenants.results.policy.CAMPAIGN_STEPS`; its closing, 办结, is in :mod:`.closing`)."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, events, jobs, statistics
 from spotcheck.core.actor import Actor
-from spotcheck.core.clock import now, today
+from spotcheck.core.clock import today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row
 from spotcheck.core.job_models import Job
@@ -68,7 +67,7 @@ def hand_out(
             visit.checked_on = visit.checked_until = campaign.window_start
             deadlines.give(visit, campaign.window_start)
     coded = codes.issue(visits, today())
-    transitions.move(campaign, CampaignStatus.notified)
+    transitions.move(campaign, CampaignStatus.notified, actor=actor, by="results.hand_out")
     db.session.flush()
     audit.record(
         "campaign.handed_out", "campaign", campaign.id, actor=actor, details={"visits": len(visits), "codes": coded}
@@ -85,20 +84,6 @@ def _codes_once_the_team_may_go(*, actor: Actor, campaign: Campaign, entity_id: 
     visit = db.session.scalar(sa.select(Visit).where(Visit.campaign_id == campaign.id, Visit.entity_id == entity_id))
     if visit is not None and visit.code is None and codes.issue([visit], today()):
         audit.record("visit.codes_issued", "visit", visit.id, actor=actor)
-
-
-@command(Permission.CAMPAIGNS_EDIT)
-def close_campaign(campaign_id: int, data: object = None, *, actor: Actor) -> Campaign:
-    """办结: a campaign whose every result is published and no follow-up open is closed, and its visits with it."""
-    campaign = _campaign(campaign_id)
-    CAMPAIGN_STEPS.require(campaign, actor, "close")
-    transitions.move(campaign, CampaignStatus.closed)
-    db.session.execute(
-        sa.update(Visit).where(Visit.campaign_id == campaign.id, Visit.closed_at.is_(None)).values(closed_at=now())
-    )
-    audit.record("campaign.closed", "campaign", campaign.id, actor=actor)
-    events.emit("campaign.closed", actor=actor, campaign=campaign)
-    return campaign
 
 
 @command(Permission.CAMPAIGNS_EDIT)

@@ -85,7 +85,7 @@ def publish_results(visit_ids: list[int], data: object = None, *, actor: Actor) 
     )
     statistics.refresh_after_commit("visit", "published_result", "published_entity", rows=len(visits))
     for campaign in {visit.campaign for visit in visits}:
-        advance(campaign)
+        advance(campaign, actor=actor, by="results.publish_results")
     return visits
 
 
@@ -132,9 +132,8 @@ def start_correction(visit_id: int, data: object, *, actor: Actor) -> Visit:
     visit_transitions.move(visit, VisitStatus.drafting)
     visit.correction_reason, visit.closed_at = reason, None
     if visit.campaign.status == CampaignStatus.closed:
-        transitions.move(
-            visit.campaign, CampaignStatus.published
-        )  # to be closed again once the correction is published
+        # to be closed again once the correction is published
+        transitions.move(visit.campaign, CampaignStatus.published, actor=actor, by="results.start_correction")
     visit.submitted_at = visit.submitted_by_id = visit.approved_at = visit.approved_by_id = None
     visit.submitted_by_name = visit.approved_by_name = visit.recorded_for_team_by_name = ""
     visit.recorded_for_team_by_id = visit.recorded_for_team_at = None  # the new version is recorded anew

@@ -39,7 +39,7 @@ def record_result(visit_id: int, data: dict, *, actor: Actor) -> Visit:
     visit = locked_visit(visit_id)
     VISIT_ACTIONS.require(visit, actor, "record")
     clean = _checked(visit, data)
-    _apply(visit, clean, actor)
+    _apply(visit, clean, actor, by="results.record_result")
     if visit.status == VisitStatus.assigned:
         visit_transitions.move(visit, VisitStatus.drafting)
     db.session.flush()
@@ -61,7 +61,7 @@ def import_result(visit_id: int, data: dict, *, actor: Actor) -> Visit:
     behalf (代为录入, the importer named) as a draft, submitted only when the 组长 confirms it
     (:func:`submit_result`)."""
     visit = locked_visit(visit_id)
-    _, details = _imported(visit, data, actor)
+    _, details = _imported(visit, data, actor, "results.import_result")
     audit.record("result.imported", "visit", visit.id, actor=actor, details=details)
     return visit
 
@@ -85,7 +85,9 @@ def import_results(
     with teams_read_together(list(visits.values())):  # an import changes no team, and the visits are locked
         for done, visit_id in enumerate(ids, start=1):
             try:
-                entries.append(_imported(one_of(visits, visit_id), given.get(visit_id), actor))
+                entries.append(
+                    _imported(one_of(visits, visit_id), given.get(visit_id), actor, "results.import_results")
+                )
             except bulk.REFUSALS as refusal:
                 refusal.visit_id = visit_id
                 raise
@@ -96,14 +98,14 @@ def import_results(
     return [visits[visit_id] for visit_id in ids]
 
 
-def _imported(visit: Visit, data: object, actor: Actor) -> tuple[int, dict]:
+def _imported(visit: Visit, data: object, actor: Actor, by: str) -> tuple[int, dict]:
     """One imported result written, checked as the form checks it and complete as a submission must
     be; submitted when the importer leads the visit's team, else a draft recorded on the team's behalf
-    for its 组长 to confirm. Its audit entry."""
+    for its 组长 to confirm (``by``: the importing command). Its audit entry."""
     VISIT_ACTIONS.require(visit, actor, "import")
     if not isinstance(data, dict):
         raise InvalidInputError({"results": [_l("Give the result of each visit.")]})
-    _apply(visit, _checked(visit, data), actor)
+    _apply(visit, _checked(visit, data), actor, by)
     if errors := missing_for_submission(visit):
         raise InvalidInputError(errors)
     visit.source = "imported"
@@ -168,8 +170,9 @@ def _result_for(visit: Visit, item_id: int) -> ItemResult:
     return result
 
 
-def _apply(visit: Visit, clean: dict, actor: Actor) -> None:
-    """Write a checked result onto the visit (a draft): its due dates given from the end of the check."""
+def _apply(visit: Visit, clean: dict, actor: Actor, by: str) -> None:
+    """Write a checked result onto the visit (a draft): its due dates given from the end of the check; the
+    first result of a campaign's visits moves it on (进行中), by the recording command ``by``."""
     for name in CHECK_DATES:
         if name in clean:
             setattr(visit, name, clean[name])
@@ -184,4 +187,4 @@ def _apply(visit: Visit, clean: dict, actor: Actor) -> None:
         result.categories = [kept.get(code) or ResultCategory(code=code) for code in value["categories"]]
     visit.entered_by = sorted(set(visit.entered_by or []) | {cast(int, actor.id)})  # a person records
     if visit.campaign.status == CampaignStatus.notified:
-        transitions.move(visit.campaign, CampaignStatus.in_progress)
+        transitions.move(visit.campaign, CampaignStatus.in_progress, actor=actor, by=by)

@@ -27,7 +27,7 @@ def approve_result(visit_id: int, data: object = None, *, actor: Actor) -> Visit
     visit = locked_visit(visit_id)
     visit_id, details = _approve(visit, actor)
     audit.record("result.approved", "visit", visit_id, actor=actor, details=details)
-    advance(visit.campaign)
+    advance(visit.campaign, actor=actor, by="results.approve_result")
     return visit
 
 
@@ -49,7 +49,7 @@ def approve_results(visit_ids: list[int], data: object = None, *, actor: Actor) 
     audit.record_many("result.approved", "visit", [entry for _, entry in approved], actor=actor)
     statistics.refresh_after_commit("visit", rows=len(approved))
     for campaign in {visit.campaign for visit, _ in approved}:
-        advance(campaign)
+        advance(campaign, actor=actor, by="results.approve_results")
     return [visit for visit, _ in approved]
 
 
