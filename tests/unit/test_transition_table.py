@@ -6,7 +6,7 @@ from __future__ import annotations
 from spotcheck.core.commands import REGISTRY
 from spotcheck.tenants.campaigns import commands as campaign_commands
 from spotcheck.tenants.campaigns.transitions import TRANSITIONS
-from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
+from spotcheck.tenants.campaigns.vocabulary import MOVED_BY, CampaignStatus
 from spotcheck.tenants.joint import commands as joint_commands
 from spotcheck.tenants.results import commands as results_commands
 
@@ -46,3 +46,10 @@ def test_each_row_names_registered_commands_holding_its_permission():
 def test_a_status_and_a_command_name_at_most_one_row():
     seen = [(source, row.to, by) for row in TRANSITIONS for source in row.sources for by in row.by]
     assert len(seen) == len(set(seen))
+
+
+def test_the_audit_trail_names_every_step_that_moves_a_campaign_in_chinese():
+    """The audit page reads a move's step by its name (批准抽查任务…), never by the command's code."""
+    named = {by for row in TRANSITIONS for by in row.by}
+    assert named == set(MOVED_BY)
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in MOVED_BY.values())

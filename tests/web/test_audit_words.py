@@ -123,4 +123,4 @@ def test_a_move_of_a_campaigns_status_reads_as_the_statuses_and_the_step(app):
                 "campaign.moved", {"from": "draft", "to": "approved", "by": "campaigns.approve"}
             )
         }
-    assert shown == {"原状态": "草稿", "变更后状态": "已批准，已公布抽取承诺值", "引起变更的操作": "campaigns.approve"}
+    assert shown == {"原状态": "草稿", "变更后状态": "已批准，已公布抽取承诺值", "引起变更的操作": "批准抽查任务"}

@@ -171,3 +171,29 @@ PUBLIC_TARGET_STATUSES = (TargetStatus.selected, TargetStatus.replaced)
 
 #: The Celery tasks (后台作业) that make a campaign's draws, by kind (queued jobs name them: never renamed).
 DRAW_TASKS = {"targets": "spotcheck.draw.targets", "inspectors": "spotcheck.draw.inspectors"}
+
+#: The step that moved a campaign's status (引起状态变更的操作), by the command's name in
+#: :data:`~spotcheck.tenants.campaigns.transitions.TRANSITIONS` (``package.function``): how the audit trail names it.
+MOVED_BY = {
+    "campaigns.approve": "批准抽查任务",
+    "campaigns.cancel": "撤销抽查任务",
+    "campaigns.draw_targets": "抽取检查对象",
+    "campaigns.draw_inspectors": "抽取执法检查人员",
+    "campaigns.register_emergency": "登记紧急检查",
+    "joint.approve_joint": "批准联合抽查任务",
+    "joint.approve_part": "批准本部门参与联合抽查",
+    "joint.withdraw": "撤回筹备中的联合抽查任务",
+    "joint.cancel": "撤销联合抽查任务",
+    "joint.draw_targets": "联合抽查抽取检查对象",
+    "joint.draw_inspectors": "联合抽查抽取执法检查人员",
+    "joint.hand_out": "下达联合检查任务",
+    "results.hand_out": "下达检查任务",
+    "results.record_result": "录入检查结果",
+    "results.import_result": "导入检查结果",
+    "results.import_results": "批量导入检查结果",
+    "results.approve_result": "审核通过检查结果",
+    "results.approve_results": "批量审核通过检查结果",
+    "results.publish_results": "公示检查结果",
+    "results.start_correction": "更正已公示的检查结果",
+    "results.close_campaign": "办结抽查任务",
+}

@@ -391,6 +391,15 @@ def _departments(action: str, value: object) -> str:
     return _join(_department(action, v) for v in _listed(value)) if value else _("None")
 
 
+def _moved_by(value: object) -> str:
+    """The step that moved a campaign's status, by its name (批准抽查任务…)."""
+    return campaign_words.MOVED_BY.get(str(value), plain(value))
+
+
+def _by_whom(value: object) -> str:
+    return _("Platform administrator") if value == "platform" else plain(value)
+
+
 def _status(action: str, value: object) -> str:
     """A state an entry names: a plan's by its name."""
     return domain.name(domain.PLAN_STATUS, value) if action.startswith("plan.") else plain(value)
@@ -435,7 +444,7 @@ _FORMATTERS: dict[str, Formatter] = {
     "status": _status,
     "left_out": _departments,
     "set": _parameters,
-    "by": lambda action, value: _("Platform administrator") if value == "platform" else plain(value),
+    "by": lambda action, value: _moved_by(value) if action == MOVED else _by_whom(value),
     "period": lambda action, value: getattr(parse_period(str(value)) if value else None, "label", None) or plain(value),
 }
 
