@@ -15,6 +15,7 @@ from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import ItemResult, ResultCategory, Visit
 from spotcheck.tenants.results.vocabulary import NO_PROBLEM, VisitStatus
@@ -38,6 +39,8 @@ def _submitted(ids) -> list[int]:
         )
         visit.submitted_by_id, visit.entered_by = chief.id, [chief.id]
     assert leader_id not in {visit.submitted_by_id for visit in visits}
+    # as the first record would have: the campaign is under way (进行中) once a result is entered
+    db.session.get(Campaign, ids["campaign"]).status = CampaignStatus.in_progress
     db.session.commit()
     return [visit.id for visit in visits]
 

@@ -59,7 +59,7 @@ def test_the_template_labels_and_limits_every_field_from_the_declaration():
     for field in inputs.FIELDS:
         assert f"fields.{field.name}.label" in text, field.name
         if field.longest:
-            assert f'maxlength="{{{{ fields.{field.name}.longest }}}}"' in text, field.name
+            assert f'maxlength="{{{{ page.fields.{field.name}.longest }}}}"' in text, field.name
 
 
 def test_the_results_workbook_has_a_column_per_declared_field_in_its_order():
