@@ -56,6 +56,14 @@ class Bool(fields.Boolean):
         return value
 
 
+class SortedList(fields.List):
+    """A list dumped in order: a set of names (what the caller may do) reads the same at every call."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> list[Any] | None:
+        dumped = super()._serialize(value, attr, obj, **kwargs)
+        return None if dumped is None else sorted(dumped)
+
+
 class QueryBool(fields.Boolean):
     """A boolean of the query string (``?mine=true``): ``true`` or ``false`` as text."""
 

@@ -9,7 +9,6 @@ The page and the API call the same queries; the lookups the commands use (:func:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -28,6 +27,7 @@ from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, T
 from spotcheck.tenants.campaigns.policy import is_public
 from spotcheck.tenants.campaigns.team_gaps import visits_without_leader
 from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
+from spotcheck.tenants.common.queries import NumberedPage
 from spotcheck.tenants.joint import figures, leads, statistics
 from spotcheck.tenants.joint.models import (  # also the domain's nouns, for the pages' annotations
     FieldLead as FieldLead,
@@ -164,31 +164,47 @@ def my_invitation(campaign_id: int, *, reader: Actor) -> JointParticipant:
 # --- one joint campaign, as a participant reads it ------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class CampaignView:
-    """What a participant reads of a joint campaign: the campaign, its own invitation and part, the
-    lead's list of participants, the actions the reader may take, the draws, the visits of one page
-    with their departments, teams and published parts, and the savings."""
+    """A joint campaign as one participant reads it (联合抽查): the campaign, its own invitation and part,
+    the lead's list of participants, the actions the reader may take, the draws, the visits of one page
+    with their departments, teams and published parts, and the savings. Built once by
+    :func:`campaign_view`; its page and the API read its named fields."""
 
     campaign: Campaign
+    #: The reader's department leads the joint campaign (its coordinator and leaders).
     lead: bool
+    #: The reader's department's invitation, and its part (its own campaign), if it is invited.
     mine: JointParticipant | None
     part: Campaign | None
+    #: Every invitation (the lead only; empty for the others).
     participants: list[JointParticipant]
-    actions: frozenset
-    my_actions: frozenset
-    draws: dict[str, Any]
-    savings: Any
+    #: What the reader may do with the joint campaign (``JOINT_ACTIONS``), and with its invitation
+    #: (``PARTICIPANT_ACTIONS``).
+    actions: frozenset[str]
+    my_actions: frozenset[str]
+    #: The two draws by kind (``None`` before each is committed).
+    draws: dict[str, Draw | None]
+    #: 进一次门、查多项事: the visits the joint draw saves (``None`` before the targets are drawn).
+    savings: figures.Savings | None
+    #: Each visit (entity id) with the departments that drew it.
     groups: dict[int, list[str]]
-    visits: Any
-    teams: dict = field(default_factory=dict)
-    published: dict = field(default_factory=dict)
-    complete: int = 0
-    public: bool = False  # its draws are on the public page
-    leaderless: int = 0  # visits whose mixed team has no leader (组长) yet
-    status: Any = None  # the status shown: its progress once handed out (:func:`figures.progress_status`)
+    #: The visit list's page (``None`` before the target draw, or when no page was asked for), the mixed teams
+    #: and the departments whose result is published, by visit (entity id).
+    visits: NumberedPage | None
+    teams: dict[int, list[TeamMember]]
+    published: dict[int, set[str]]
+    #: Visits whose every department has published its result.
+    complete: int
+    #: Its draws are on the public page.
+    public: bool
+    #: Visits whose mixed team has no leader (组长) yet.
+    leaderless: int
+    #: The status shown: its progress once handed out (:func:`figures.progress_status`); its row's own is
+    #: ``campaign.status``.
+    status: CampaignStatus
     #: The businesses' requests that a member of a mixed team withdraw (回避申请), with what the reader may do.
-    recusal_requests: list = field(default_factory=list)
+    recusal_requests: list[tuple[RecusalRequest, frozenset[str]]]
 
 
 @query(Permission.JOINT_VIEW, scope=in_campaign)

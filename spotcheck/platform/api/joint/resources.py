@@ -11,6 +11,7 @@ otherwise. Proofs are published on the public portal like every campaign's.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from flask.views import MethodView
@@ -29,12 +30,12 @@ from spotcheck.platform.api.campaigns.schemas import (
     fields_schema,
 )
 from spotcheck.platform.api.schemas import JobSchema, NumberedPageSchema
-from spotcheck.platform.api.types import Bool, Int
+from spotcheck.platform.api.types import Bool, Int, SortedList
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import commands, queries
-from spotcheck.tenants.joint.queries import Campaign, JointParticipant, TeamMember
+from spotcheck.tenants.joint.queries import Campaign, CampaignView, JointParticipant, TeamMember
 from spotcheck.tenants.joint.vocabulary import JOINT_FIELDS, PART_FIELDS, ParticipantStatus
 
 PREFIX = "/joint"
@@ -100,51 +101,75 @@ class SavingsSchema(Schema):
     saved_percent = fields.Float()
 
 
-class JointSchema(Schema):
-    id = Int()
-    code = fields.Str(metadata={"description": "Public code, e.g. 市监联抽〔2026〕1号"})
-    title = fields.Str()
-    year = Int()
-    status = fields.Enum(CampaignStatus, by_value=True)
-    lead = fields.Function(lambda c: c.tenant.name, metadata={"description": "The lead department"})
-    field = fields.Str(
-        attribute="joint_field",
-        allow_none=True,
-        metadata={"description": "The enforcement field (执法领域) the lead department leads"},
-    )
-    window_start = fields.Date()
-    window_end = fields.Date()
-    method = fields.Str()
-    team_size = Int()
-    capacity = Int(allow_none=True)
-    reserve_size = Int()
-    approved_at = fields.DateTime(allow_none=True)
-    approved_by_name = fields.Str()
-    withdrawn_at = fields.DateTime(allow_none=True, metadata={"description": "Withdrawn (撤销)"})
-    withdrawn_by_name = fields.Str()
-    withdrawal_reason = fields.Str()
-    returned_at = fields.DateTime(allow_none=True, metadata={"description": "Last returned (退回) by a leader"})
-    return_reason = fields.Str()
-    departments = fields.Dict(
-        attribute="joint_parts",
-        allow_none=True,
-        metadata={
-            "description": "Once approved: each department (by code) with its name, items and the categories they need"
-        },
-    )
+def _joint_fields(of: str = "") -> dict[str, fields.Field]:
+    """A joint campaign's columns as the API shows them, read from ``of``: ``""`` the campaign itself,
+    ``"campaign."`` the campaign of a :class:`~spotcheck.tenants.joint.queries.CampaignView`."""
+    return {
+        "id": Int(attribute=f"{of}id"),
+        "code": fields.Str(attribute=f"{of}code", metadata={"description": "Public code, e.g. 市监联抽〔2026〕1号"}),
+        "title": fields.Str(attribute=f"{of}title"),
+        "year": Int(attribute=f"{of}year"),
+        "status": fields.Enum(CampaignStatus, by_value=True, attribute=f"{of}status"),
+        "lead": fields.Function(attrgetter(f"{of}tenant.name"), metadata={"description": "The lead department"}),
+        "field": fields.Str(
+            attribute=f"{of}joint_field",
+            allow_none=True,
+            metadata={"description": "The enforcement field (执法领域) the lead department leads"},
+        ),
+        "window_start": fields.Date(attribute=f"{of}window_start"),
+        "window_end": fields.Date(attribute=f"{of}window_end"),
+        "method": fields.Str(attribute=f"{of}method"),
+        "team_size": Int(attribute=f"{of}team_size"),
+        "capacity": Int(allow_none=True, attribute=f"{of}capacity"),
+        "reserve_size": Int(attribute=f"{of}reserve_size"),
+        "approved_at": fields.DateTime(allow_none=True, attribute=f"{of}approved_at"),
+        "approved_by_name": fields.Str(attribute=f"{of}approved_by_name"),
+        "withdrawn_at": fields.DateTime(
+            allow_none=True, metadata={"description": "Withdrawn (撤销)"}, attribute=f"{of}withdrawn_at"
+        ),
+        "withdrawn_by_name": fields.Str(attribute=f"{of}withdrawn_by_name"),
+        "withdrawal_reason": fields.Str(attribute=f"{of}withdrawal_reason"),
+        "returned_at": fields.DateTime(
+            allow_none=True, metadata={"description": "Last returned (退回) by a leader"}, attribute=f"{of}returned_at"
+        ),
+        "return_reason": fields.Str(attribute=f"{of}return_reason"),
+        "departments": fields.Dict(
+            attribute=f"{of}joint_parts",
+            allow_none=True,
+            metadata={
+                "description": "Once approved: each department (by code) with its name, items and the categories "
+                "they need"
+            },
+        ),
+    }
 
 
-class JointDetailSchema(JointSchema):
-    actions = fields.List(fields.Str(), metadata={"description": "What the caller may do now"})
-    my_part = fields.Nested(
-        ParticipantSchema, allow_none=True, metadata={"description": "The caller's department's invitation"}
-    )
-    my_actions = fields.List(fields.Str())
-    participants = fields.List(
-        fields.Nested(ParticipantSchema), metadata={"description": "Every invitation (the lead only)"}
-    )
-    savings = fields.Nested(SavingsSchema, allow_none=True)
-    complete_visits = Int(metadata={"description": "Visits whose every department has published its result"})
+#: A joint campaign's row.
+JointSchema = Schema.from_dict(_joint_fields(), name="JointSchema")
+
+#: A joint campaign as the caller's department reads it (:class:`~spotcheck.tenants.joint.queries.CampaignView`,
+#: read inside the joint scope, as its page reads it): the campaign's columns (``campaign.…``) and what the view adds.
+JointDetailSchema = Schema.from_dict(
+    {
+        **_joint_fields("campaign."),
+        "actions": SortedList(fields.Str(), metadata={"description": "What the caller may do now"}),
+        "my_part": fields.Nested(
+            ParticipantSchema,
+            allow_none=True,
+            attribute="mine",
+            metadata={"description": "The caller's department's invitation"},
+        ),
+        "my_actions": SortedList(fields.Str()),
+        "participants": fields.List(
+            fields.Nested(ParticipantSchema), metadata={"description": "Every invitation (the lead only)"}
+        ),
+        "savings": fields.Nested(SavingsSchema, allow_none=True),
+        "complete_visits": Int(
+            attribute="complete", metadata={"description": "Visits whose every department has published its result"}
+        ),
+    },
+    name="JointDetailSchema",
+)
 
 
 class JointListSchema(Schema):
@@ -186,28 +211,9 @@ class DeclineSchema(Schema):
     reason = fields.Str(required=True, validate=validate.Length(max=500), metadata={"minLength": 2, "maxLength": 500})
 
 
-class _Detail:
-    """The joint campaign with what the caller's page adds (read inside the joint scope)."""
-
-    def __init__(self, campaign: Campaign, **extra: object) -> None:
-        self._campaign = campaign
-        self.__dict__.update(extra)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._campaign, name)
-
-
-def _detail(campaign_id: int) -> _Detail:
-    view = queries.campaign_view(campaign_id, None, reader=_user())
-    return _Detail(
-        view.campaign,
-        actions=sorted(view.actions),
-        my_part=view.mine,
-        my_actions=sorted(view.my_actions),
-        participants=view.participants,
-        savings=view.savings,
-        complete_visits=view.complete,
-    )
+def _detail(campaign_id: int) -> CampaignView:
+    """The joint campaign as the caller's department reads it (in its joint scope), without its visit list."""
+    return queries.campaign_view(campaign_id, None, reader=_user())
 
 
 def _mine(campaign_id: int) -> JointParticipant:
@@ -235,7 +241,7 @@ class JointCampaigns(MethodView):
 class JointCampaign(MethodView):
     @requires(Permission.JOINT_VIEW)
     @blp.response(200, JointDetailSchema)
-    def get(self, campaign_id: int) -> _Detail:
+    def get(self, campaign_id: int) -> CampaignView:
         """A joint campaign as my department sees it: its own invitation and part, the shared facts"""
         return _detail(campaign_id)
 
@@ -283,7 +289,7 @@ class JointVisits(MethodView):
 class JointApprove(MethodView):
     @requires(Permission.CAMPAIGNS_APPROVE)
     @blp.response(200, JointDetailSchema)
-    def post(self, campaign_id: int) -> _Detail:
+    def post(self, campaign_id: int) -> CampaignView:
         """Approve the whole (the lead's leader): the parts are fixed and the target draw committed"""
         commands.approve_joint(campaign_id, actor=_user())
         return _detail(campaign_id)
@@ -296,7 +302,7 @@ def _withdrawal(command_name: str, doc: str, permission: Permission) -> type[Met
         @requires(permission)
         @blp.arguments(WithdrawalReasonSchema)
         @blp.response(200, JointDetailSchema)
-        def post(self, data: dict[str, Any], campaign_id: int) -> _Detail:
+        def post(self, data: dict[str, Any], campaign_id: int) -> CampaignView:
             getattr(commands, command_name)(campaign_id, {"reason": data["reason"]}, actor=_user())
             return _detail(campaign_id)
 

@@ -10,7 +10,9 @@ and only its own part otherwise. The buttons shown are the ones the actions tabl
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -19,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import InvalidInputError, NotFoundError
+from spotcheck.core.job_models import Job
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web import step_jobs
 from spotcheck.platform.web.campaigns import messages
@@ -30,7 +33,7 @@ from spotcheck.tenants.campaigns.queries import TeamMember, sizes as draw_sizes
 from spotcheck.tenants.campaigns.vocabulary import RISK_STRATA
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import commands, queries
-from spotcheck.tenants.joint.queries import JointParticipant
+from spotcheck.tenants.joint.queries import CampaignView, JointParticipant
 from spotcheck.tenants.results import commands as results
 
 bp = Blueprint("joint_pages", __name__, url_prefix="/joint")
@@ -73,6 +76,31 @@ def detail(campaign_id: int) -> ResponseReturnValue:
     return _render_detail(campaign_id)
 
 
+@dataclass(frozen=True)
+class JointScreen(CampaignView):
+    """The joint campaign's page as its template reads it (``page``): the joint domain's picture of it
+    (:class:`CampaignView`), the steps running in the background and the sizes of the draw, and the forms
+    being answered."""
+
+    #: The draws and the hand-out whose jobs are queued or running (the job, its page), for the lead.
+    under_way: list[tuple[Job, str]]
+    #: 抽取规模预估: the newest estimate of the joint draw's size, for the lead while it can still change; and the
+    #: sizes the department's own part will draw.
+    sizes_job: Job | None
+    part_sizes: draw_sizes.Sizes | None
+    #: The campaign on the public portal, once its draws are there.
+    public_url: str | None
+    #: The department's part, being prepared (``None``: not the reader's to edit now).
+    part_form: CampaignForm | None
+    decline_form: DeclineForm
+    draw_form: DrawForm
+    leader_form: LeaderRuleForm
+    #: The buttons' form (their CSRF token).
+    action_form: EmptyForm
+    #: A form's field errors shown again (``_member``, ``_recusal_request``: whose form they belong to).
+    errors: Mapping[str, object]
+
+
 def _render_detail(
     campaign_id: int,
     *,
@@ -82,8 +110,9 @@ def _render_detail(
     status: int = 200,
     errors: Mapping[str, object] | None = None,
 ) -> tuple[str, int]:
-    user = _user()
-    view = queries.campaign_view(campaign_id, requested_page(), reader=user)
+    """The joint campaign's page: the joint domain's picture of it (one query), with the background steps, the
+    sizes of the draw and the forms (those given: answered with their errors)."""
+    view = queries.campaign_view(campaign_id, requested_page(), reader=_user())
     campaign, mine, part = view.campaign, view.mine, view.part
     if part_form is None and mine is not None and part is not None and "edit_part" in view.my_actions:
         part_form = CampaignForm(formdata=None)
@@ -93,39 +122,22 @@ def _render_detail(
                 getattr(part_form, f"{stratum}_min").data = "1"
     if part_form is not None:
         part_form.prepare()
-    return render_template(
-        "joint/detail.html",
-        campaign=campaign,
-        lead=view.lead,
-        mine=mine,
-        part=part,
-        participants=view.participants,
-        actions=view.actions,
-        my_actions=view.my_actions,
-        part_form=part_form,
-        decline_form=decline_form or DeclineForm(formdata=None),
-        draw_form=draw_form or DrawForm(formdata=None),
-        action_form=EmptyForm(),
-        leader_form=LeaderRuleForm(formdata=None),
-        leaderless=view.leaderless,
+    screen = JointScreen(
+        **{field.name: getattr(view, field.name) for field in dataclasses.fields(view)},
         under_way=step_jobs.under_way(campaign, prefix="joint.", endpoint="joint_pages.step_job") if view.lead else [],
         sizes_job=queries.joint_sizes(campaign.id)
         if view.lead and ("estimate_sizes" in view.actions or "approve" in view.actions)
         else None,
         part_sizes=draw_sizes.planned(part) if part is not None and mine is not None and mine.part else None,
-        draws=view.draws,
-        savings=view.savings,
-        visits=view.visits,
-        groups=view.groups,
-        teams=view.teams,
-        published=view.published,
-        complete=view.complete,
-        status=view.status,
         public_url=url_for("public_draws.campaign", campaign_id=campaign.id) if view.public else None,
-        recusal_requests=view.recusal_requests,
-        form=EmptyForm(),
+        part_form=part_form,
+        decline_form=decline_form or DeclineForm(formdata=None),
+        draw_form=draw_form or DrawForm(formdata=None),
+        leader_form=LeaderRuleForm(formdata=None),
+        action_form=EmptyForm(),
         errors=errors or {},
-    ), status
+    )
+    return render_template("joint/detail.html", page=screen), status
 
 
 def _back(campaign_id: int, anchor: str | None = None) -> Response:
