@@ -1,64 +1,135 @@
-"""The home page, one per role (首页)."""
+"""The home page, one per role (首页): :class:`HomePage`, what each role's cards show, built once by :func:`index`."""
 
-from dataclasses import replace
-from typing import Any
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
 
 from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.calendar import missing_years
 from spotcheck.core.clock import today
 from spotcheck.core.policy import Role, has_permission
 from spotcheck.core.todo import Task, assemble
-from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.permissions import Permission, acting_user, requires
 from spotcheck.platform.web.audit.view import read_name
 from spotcheck.tenants.accounts import queries as accounts
+from spotcheck.tenants.accounts.queries import User
 from spotcheck.tenants.audit import queries as audit_trail
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.joint import queries as joint
 from spotcheck.tenants.notices import queries as notices
+from spotcheck.tenants.notices.queries import Notice
 from spotcheck.tenants.plans import queries as plans
+from spotcheck.tenants.plans.queries import Plan
 from spotcheck.tenants.results import queries as results
+from spotcheck.tenants.results.queries.todo import Queue
 from spotcheck.tenants.rules import queries as rules_queries
+from spotcheck.tenants.rules.queries import AskedByFloor
 from spotcheck.tenants.supervision import queries as supervision, vocabulary as supervision_vocabulary
-from spotcheck.tenants.supervision.queries import shown as shown_figures
+from spotcheck.tenants.supervision.queries import Attention, Criticism, shown as shown_figures
+from spotcheck.tenants.supervision.vocabulary import Period
 
 bp = Blueprint("home", __name__)
+
+
+@dataclass(frozen=True)
+class SupervisionCard:
+    """The supervision card (监督与统计): for the justice bureau, what the current year's figures call for and
+    the notices of criticism waiting for a leader's approval; for a department, the notices received."""
+
+    period: Period
+    #: The reader reads every department's figures (the justice bureau).
+    every: bool
+    drafts: list[Criticism]
+    received: list[Notice]
+    #: What the year's figures call for (the justice bureau's only; ``None`` for a department).
+    attention: Attention | None = None
+
+
+@dataclass(frozen=True)
+class OverduePublications:
+    """The results past their publication due date and still not published (逾期未公示): how many in all, and
+    the oldest, each with its link (:func:`_overdue_link`)."""
+
+    total: int
+    rows: list[dict]
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """The home page as its template reads it (``page``, 首页): each role's cards. What a role does not see is
+    empty, or ``None`` where the card shows even when empty (overdue publications, plans to file, supervision)."""
+
+    user: User
+    #: The departments: every one for the platform administrator; with their active users for the justice
+    #: bureau and the coordinators.
+    departments: list[dict] = field(default_factory=list)
+    #: The years without an official calendar (calendar managers).
+    calendar_missing: list[int] = field(default_factory=list)
+    #: No local rulebook is in force (rulebook managers).
+    rulebook_missing: bool = False
+    #: What the national floor asks each place to set and the rules in force leave open.
+    floor_asks: list[AskedByFloor] = field(default_factory=list)
+    #: 逾期未公示, every department's (the justice bureau).
+    overdue: OverduePublications | None = None
+    #: Active users per role (the department's administrator).
+    user_counts: list[tuple[str, int]] = field(default_factory=list)
+    #: 待办事项 and the queues of results waiting for the reader (a department's staff).
+    tasks: list[Task] = field(default_factory=list)
+    queues: list[Queue] = field(default_factory=list)
+    #: The led joint campaigns under way, and what each waits for.
+    joint_under_way: list[joint.UnderWay] = field(default_factory=list)
+    #: The plans waiting for the reader's filing (备案).
+    plans_to_review: list[Plan] | None = None
+    supervision: SupervisionCard | None = None
+    #: 我的近期操作.
+    recent: list[audit_trail.Activity] = field(default_factory=list)
 
 
 @bp.route("/")
 @requires(Permission.SIGNED_IN)
 def index() -> ResponseReturnValue:
-    user = current_user._get_current_object()
-    context = {"user": user}
-    if user.has_role(Role.platform_admin.value):
-        context["departments"] = accounts.departments()
-    if has_permission(user, Permission.CALENDAR_MANAGE):
-        context["calendar_missing"] = missing_years(today())
-    if has_permission(user, Permission.RULEBOOK_MANAGE):
-        context["rulebook_missing"] = rules_queries.scope_version_id(None) is None
-    if has_permission(user, Permission.RULEBOOK_MANAGE) or user.has_role(Role.supervisor.value):
-        context["floor_asks"] = rules_queries.open_against_floor()
+    """The signed-in user's home: the cards of each of their roles, as one :class:`HomePage`."""
+    user = acting_user()
+    supervisor, in_department = user.has_role(Role.supervisor.value), user.tenant_id is not None
+    page = HomePage(
+        user=user,
+        departments=_departments(user),
+        calendar_missing=missing_years(today()) if has_permission(user, Permission.CALENDAR_MANAGE) else [],
+        rulebook_missing=has_permission(user, Permission.RULEBOOK_MANAGE)
+        and rules_queries.scope_version_id(None) is None,
+        floor_asks=rules_queries.open_against_floor()
+        if has_permission(user, Permission.RULEBOOK_MANAGE) or supervisor
+        else [],
+        overdue=_overdue(user) if supervisor else None,
+        user_counts=accounts.user_counts() if user.has_role(Role.tenant_admin.value) else [],
+        tasks=tasks_for(user) if in_department else [],
+        queues=results.queues(reader=user) if in_department else [],
+        joint_under_way=joint.under_way(reader=user)
+        if has_permission(user, Permission.JOINT_MANAGE) and in_department
+        else [],
+        plans_to_review=plans.plans_to_review(user) if has_permission(user, Permission.PLANS_REVIEW) else None,
+        supervision=_supervision(user) if has_permission(user, Permission.SUPERVISION_VIEW) else None,
+        recent=[_named_read(activity) for activity in audit_trail.recent_activity(reader=user)],
+    )
+    return render_template("home.html", page=page)
+
+
+def _departments(user: User) -> list[dict]:
+    """The departments the home lists: with their active users for the justice bureau and the coordinators
+    (read across departments), every one for the platform administrator, none for anyone else."""
     if user.has_role(Role.supervisor.value, Role.coordinator.value):
-        context["departments"] = accounts.departments(reader=user)
-    if user.has_role(Role.supervisor.value):
-        context["overdue_total"], overdue = results.overdue_publications(reader=user)
-        context["overdue"] = [{**row, "link": _overdue_link(row, user)} for row in overdue]
-    if user.has_role(Role.tenant_admin.value):
-        context["user_counts"] = accounts.user_counts()
-    if user.tenant_id is not None:
-        context["tasks"], context["queues"] = tasks_for(user), results.queues(reader=user)
-    if has_permission(user, Permission.JOINT_MANAGE) and user.tenant_id is not None:
-        context["joint_under_way"] = joint.under_way(reader=user)
-    if has_permission(user, Permission.PLANS_REVIEW):
-        context["plans_to_review"] = plans.plans_to_review(user)
-    if has_permission(user, Permission.SUPERVISION_VIEW):
-        context["supervision"] = _supervision(user)
-    context["recent"] = [_named_read(activity) for activity in audit_trail.recent_activity(reader=user)]
-    return render_template("home.html", **context)
+        return accounts.departments(reader=user)
+    return accounts.departments() if user.has_role(Role.platform_admin.value) else []
+
+
+def _overdue(user: Actor) -> OverduePublications:
+    """逾期未公示 in every department, each row with where it leads."""
+    total, rows = results.overdue_publications(reader=user)
+    return OverduePublications(total, [{**row, "link": _overdue_link(row, user)} for row in rows])
 
 
 def _overdue_link(row: dict, user: Actor) -> str:
@@ -92,16 +163,16 @@ def tasks_for(user: Actor, limit: int = 20) -> list[Task]:
     return assemble(SOURCES, user, limit)
 
 
-def _supervision(user: Actor) -> dict:
+def _supervision(user: Actor) -> SupervisionCard:
     """The supervision card: for the justice bureau, what the current year's figures call for and
     the notices of criticism waiting for a leader's approval; for a department leader, the notices
     received."""
-    found: dict[str, Any] = {
-        "period": supervision_vocabulary.current_period("year"),
-        "every": supervision.reads_every_department(user),
-        "drafts": supervision.criticism_drafts(reader=user),
-        "received": notices.criticisms_received(user),
-    }
-    if found["every"]:
-        found["attention"] = shown_figures.attention(found["period"], reader=user)
-    return found
+    period = supervision_vocabulary.current_period("year")
+    every = supervision.reads_every_department(user)
+    return SupervisionCard(
+        period=period,
+        every=every,
+        drafts=supervision.criticism_drafts(reader=user),
+        received=notices.criticisms_received(user),
+        attention=shown_figures.attention(period, reader=user) if every else None,
+    )

@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 
 from spotcheck.platform.api.plans.schemas import (
     PlanCreateSchema,
+    PlanForReview,
     PlanForReviewSchema,
     PlanLineUpdateSchema,
     PlanReviewSchema,
@@ -27,17 +28,6 @@ from spotcheck.tenants.plans.queries import Plan
 
 PREFIX = "/plans"
 blp = Blueprint("Plans", __name__, description="Annual plans (年度检查计划).")
-
-
-class _ForReview:
-    """A submitted plan with the name of its department, as :class:`PlanForReviewSchema` reads it."""
-
-    def __init__(self, plan: Plan, department_name: str) -> None:
-        self._plan = plan
-        self.department_name = department_name
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._plan, name)
 
 
 @blp.route("")
@@ -60,12 +50,12 @@ class Plans(MethodView):
 class PlansToReview(MethodView):
     @requires(Permission.PLANS_REVIEW)
     @blp.response(200, PlanForReviewSchema(many=True))
-    def get(self) -> list[_ForReview]:
+    def get(self) -> list[PlanForReview]:
         """The submitted plans waiting for my bureau's filing (justice bureau: every department's; market-regulation
         bureau: those with items of its field)"""
         plans = queries.plans_to_review(_user())
         names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
-        return [_ForReview(plan, names.get(plan.tenant_id, "")) for plan in plans]
+        return [PlanForReview(plan, names.get(plan.tenant_id, "")) for plan in plans]
 
 
 @blp.route("/<int:plan_id>")

@@ -1,10 +1,13 @@
 """Marshmallow schemas of the plan API (年度检查计划)."""
 
-from marshmallow import Schema, fields
+from dataclasses import dataclass
+
+from marshmallow import Schema, fields, post_dump, pre_dump
 
 from spotcheck.platform.api.types import Bool, Int, codes_text
 from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.plans import inputs, queries as plan_queries
+from spotcheck.tenants.plans.queries import Plan
 from spotcheck.tenants.plans.vocabulary import PlanStatus
 
 
@@ -142,11 +145,28 @@ class PlanSchema(Schema):
     lines = fields.List(fields.Nested(PlanLineSchema), dump_only=True, data_key="items")
 
 
+@dataclass(frozen=True)
+class PlanForReview:
+    """A submitted plan waiting for filing (待备案的计划) and the name of the department that submitted it."""
+
+    plan: Plan
+    department_name: str
+
+
 class PlanForReviewSchema(PlanSchema):
+    """A plan waiting for filing (:class:`PlanForReview`): the plan as :class:`PlanSchema` dumps it, with its
+    department's id and name."""
+
     tenant_id = Int(dump_only=True)
-    department = fields.Str(
-        attribute="department_name", dump_only=True, metadata={"description": "The department that submitted the plan"}
-    )
+    department = fields.Str(dump_only=True, metadata={"description": "The department that submitted the plan"})
+
+    @pre_dump
+    def _the_plan(self, waiting: PlanForReview, **kwargs: object) -> Plan:
+        return waiting.plan
+
+    @post_dump(pass_original=True)
+    def _with_department(self, dumped: dict, waiting: PlanForReview, **kwargs: object) -> dict:
+        return {**dumped, "department": waiting.department_name}
 
 
 #: A filing authority's decision: file (备案) or return with a comment.

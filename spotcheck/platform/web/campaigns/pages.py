@@ -8,17 +8,20 @@ draw is made its button is gone, and a second request is refused by the ceremony
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from typing import Any, TypedDict
+from dataclasses import dataclass
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import LazyString, get_locale, gettext as _, lazy_gettext as _l
 from werkzeug.wrappers import Response as BaseResponse
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import InvalidInputError, NotFoundError
+from spotcheck.core.job_models import Job
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web import step_jobs
 from spotcheck.platform.web.campaigns import messages
@@ -48,15 +51,18 @@ from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS, is_public
 from spotcheck.tenants.campaigns.queries import (
     Campaign,
     Draw,
+    NamedDraft,
     TeamExpert,
     TeamMember,
     public as publication,
     sizes,
     targets as listing,
 )
+from spotcheck.tenants.campaigns.queries.sizes import Sizes
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
 from spotcheck.tenants.common.queries import NumberedPage
 from spotcheck.tenants.plans import queries as plans
+from spotcheck.tenants.plans.queries import Plan
 from spotcheck.tenants.results import commands as results_commands
 from spotcheck.tenants.results.commands import submit_hand_out
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
@@ -81,14 +87,58 @@ AT_LIST = "at-list"
 ON_LIST = (*REFUSALS, NotFoundError)
 
 
-class TargetList(TypedDict):
-    """What the campaign page shows of its drawn targets (:func:`_target_list`)."""
+@dataclass(frozen=True)
+class TargetList:
+    """What the campaign page shows of its drawn targets (:func:`_target_list`): one page of them (``None``
+    before the target draw), the counts per stratum and status, the teams and experts of that page's targets,
+    and the filter the page was found by."""
 
     results: NumberedPage | None
     strata: dict[str, dict[str, int]]
     teams: dict[int, list[TeamMember]]
     experts: dict[int, list[TeamExpert]]
     list_filter: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CampaignScreen(TargetList):
+    """The campaign's page as its template reads it (``page``, 抽查任务页面): the campaign and its ceremony,
+    what the reader may do with it and the forms to do it with, and its drawn targets (:class:`TargetList`)."""
+
+    #: The target list's status filter, in the order of its columns; the flash category of its forms' messages.
+    target_statuses: ClassVar[list[str]] = TARGET_STATUSES
+    at_list: ClassVar[str] = AT_LIST
+
+    campaign: Campaign
+    #: The campaign's draws by kind (``None``: not committed yet).
+    draws: dict[str, Draw | None]
+    #: The filed annual plan the campaign is part of (``None``: exempt, or none asked).
+    plan: Plan | None
+    #: What the reader may do with the campaign now (``CAMPAIGN_ACTIONS`` and ``CAMPAIGN_STEPS``).
+    actions: frozenset[str]
+    #: The target list's URL arguments (the campaign and its filter; ``None`` values left out of a link), and
+    #: the list's page and filter a form on it returns to.
+    list_args: dict[str, Any]
+    back_to: str
+    #: How many targets each stratum drew, for the target draw's card.
+    selected_per_stratum: dict[str, int]
+    #: Why a campaign whose results are all published cannot be closed yet (``None``: nothing stops it).
+    why_not_closed: LazyString | None
+    #: How many drawn visits have no team leader (组长) yet.
+    leaderless: int
+    #: The sizes the rules will draw (抽取规模预估), while they can still change; ``None`` for a named check.
+    sizes: Sizes | None
+    #: A draft check of named businesses as its leader approves it (``None`` for any other campaign).
+    named_draft: NamedDraft | None
+    #: The campaign's steps running in the background: each job and its page.
+    under_way: list[tuple[Job, str]]
+    action_form: EmptyForm
+    draw_form: DrawForm
+    leader_form: LeaderRuleForm
+    #: 批量替换, offered only to those who may replace an inspector.
+    replace_everywhere_form: ReplaceEverywhereForm | None
+    replace_target_form: ReplaceTargetForm
+    replace_inspector_form: ReplaceInspectorForm
 
 
 @bp.context_processor
@@ -247,7 +297,7 @@ def _target_list(campaign: Campaign, page: int, list_filter: dict[str, str]) -> 
     status, and the teams of that page's targets only."""
     registered = campaign.named and campaign.approved_at is not None  # 特定对象检查: registered at approval
     if not registered and campaign_queries.draw_stage(campaign, "targets") != "drawn":
-        return {"results": None, "strata": {}, "teams": {}, "experts": {}, "list_filter": list_filter}
+        return TargetList(results=None, strata={}, teams={}, experts={}, list_filter=list_filter)
     status = list_filter["status"]
     results = listing.targets(
         campaign,
@@ -257,58 +307,56 @@ def _target_list(campaign: Campaign, page: int, list_filter: dict[str, str]) -> 
         stratum=list_filter["stratum"],
     )
     shown = [target.entity_id for target in results.rows]
-    return {
-        "results": results,
-        "strata": listing.counts(campaign),
-        "list_filter": list_filter,
-        "teams": listing.teams(campaign, shown),
-        "experts": team_experts.experts_of(campaign, shown),
-    }
+    return TargetList(
+        results=results,
+        strata=listing.counts(campaign),
+        teams=listing.teams(campaign, shown),
+        experts=team_experts.experts_of(campaign, shown),
+        list_filter=list_filter,
+    )
 
 
 def _render_detail(
     campaign: Campaign, draw_form: DrawForm | None = None, status: int = 200, *, listed: TargetList | None = None
 ) -> tuple[str, int]:
+    """The campaign's page (抽查任务页面): its drawn targets (:func:`_target_list`), with the campaign's
+    ceremony and what the reader may do with it, as one :class:`CampaignScreen`."""
     listed = listed or _target_list(campaign, 1, _list_filter({}))
-    draws = campaign_queries.draws(campaign)
-    plan = plans.get_plan(campaign.plan_id) if campaign.plan_id else None
-    results, list_filter = listed["results"], listed["list_filter"]
+    results = listed.results
     # url_for's values are untyped (a None value is left out of the link)
     list_args: dict[str, Any] = {
         "campaign_id": campaign.id,
-        **{key: value or None for key, value in list_filter.items()},
+        **{key: value or None for key, value in listed.list_filter.items()},
     }
     actions = CAMPAIGN_ACTIONS.allowed(campaign, _user()) | CAMPAIGN_STEPS.allowed(campaign, _user())
-    return render_template(
-        "campaigns/detail.html",
+    screen = CampaignScreen(
+        **{field.name: getattr(listed, field.name) for field in dataclasses.fields(listed)},
         campaign=campaign,
-        draws=draws,
-        plan=plan,
-        **listed,
-        target_statuses=TARGET_STATUSES,
+        draws=campaign_queries.draws(campaign),
+        plan=plans.get_plan(campaign.plan_id) if campaign.plan_id else None,
+        actions=actions,
         list_args=list_args,
-        at_list=AT_LIST,
         back_to=url_for(
             "campaign_pages.detail", **list_args, page=results.number if results and results.number > 1 else None
         ),
-        selected_per_stratum={stratum: n["selected"] for stratum, n in listed["strata"].items()},
-        actions=actions,
+        selected_per_stratum={stratum: n["selected"] for stratum, n in listed.strata.items()},
+        why_not_closed=visit_reads.why_not_closed(campaign),
+        leaderless=campaign_queries.visits_without_leader(campaign),
+        sizes=None if campaign.named else sizes.planned(campaign),
+        named_draft=campaign_queries.named_draft(campaign),
+        under_way=step_jobs.under_way(campaign, prefix="", endpoint="campaign_pages.draw_job"),
+        action_form=EmptyForm(),
+        draw_form=draw_form or DrawForm(formdata=None),
+        leader_form=LeaderRuleForm(formdata=None),
         replace_everywhere_form=ReplaceEverywhereForm(formdata=None).offer(
             campaign_queries.inspectors_on_teams(campaign)
         )
         if "replace_inspector" in actions
         else None,
-        why_not_closed=visit_reads.why_not_closed(campaign),
-        action_form=EmptyForm(),
-        draw_form=draw_form or DrawForm(formdata=None),
-        leader_form=LeaderRuleForm(formdata=None),
-        leaderless=campaign_queries.visits_without_leader(campaign),
-        sizes=None if campaign.named else sizes.planned(campaign),
-        named_draft=campaign_queries.named_draft(campaign),
-        under_way=step_jobs.under_way(campaign, prefix="", endpoint="campaign_pages.draw_job"),
         replace_target_form=ReplaceTargetForm(formdata=None).offer(campaign_queries.rules_of(campaign)),
         replace_inspector_form=ReplaceInspectorForm(formdata=None).offer(campaign_queries.rules_of(campaign)),
-    ), status
+    )
+    return render_template("campaigns/detail.html", page=screen), status
 
 
 def _back(campaign_id: int) -> BaseResponse:

@@ -29,6 +29,7 @@ from spotcheck.tenants.campaigns.models import (  # also the domain's nouns, for
     TeamExpert as TeamExpert,
     TeamMember as TeamMember,
 )
+from spotcheck.tenants.campaigns.named import NamedDraft as NamedDraft  # what named_draft reads, for the pages
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.team_gaps import visits_without_leader
 from spotcheck.tenants.campaigns.vocabulary import DRAW_KINDS, CampaignStatus
@@ -76,7 +77,7 @@ def get_campaign(campaign_id: int, *, for_update: bool = False) -> Campaign:
     return campaign
 
 
-def named_draft(campaign: Campaign) -> named.NamedDraft | None:
+def named_draft(campaign: Campaign) -> NamedDraft | None:
     """A draft check of named businesses as the leader approving it reads it: each business by its name beside
     its code, its cause, and its checks this year against the yearly cap (``None`` for any other campaign)."""
     if not campaign.named or campaign.status != CampaignStatus.draft:
