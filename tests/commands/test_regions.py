@@ -126,6 +126,11 @@ def test_a_second_root_a_loop_and_a_bad_header_are_refused(app):
         assert list(header.value.errors) == ["line.1"] and header.value.errors["line.1"][0].startswith(
             "第1行：表头应为"
         )
+        with pytest.raises(InvalidInputError) as loop:
+            commands.load_tree(
+                {"text": "code,name,level,parent\n330106,西湖区,县,330108\n330108,滨江区,县,330106\n"}, actor=admin
+            )
+        assert any("上级关系成环：" in message for message in loop.value.errors["line.2"])
         with pytest.raises(InvalidInputError) as empty:
             commands.load_tree({"text": ""}, actor=admin)
         assert list(empty.value.errors) == ["file"]
