@@ -225,7 +225,7 @@ def open_departments(departments: list[Department]) -> None:
                     "code": department.code,
                     "name": department.name,
                     "kind": "ordinary",
-                    "region_code": "330100",
+                    "region": "330100",
                     "short_name": department.name[:2],
                     "admin": {
                         "login": department.login("admin"),

@@ -77,7 +77,7 @@ def departments(conn: psycopg.Connection[TupleRow]) -> int:
             "code": "'D' || lpad(g::text, 2, '0')",
             "name": "'部门' || g",
             "kind": "'ordinary'",
-            "region_code": "'330100'",
+            "region_id": "(SELECT id FROM region WHERE parent_id IS NULL ORDER BY id LIMIT 1)",
             "short_name": "'部' || g",
             "risk_labels": "'letters'",
             "active": "true",

@@ -15,6 +15,7 @@ from spotcheck.tenants.items.models import Item, ItemVersion
 from spotcheck.tenants.joint.models import FieldLead, JointParticipant
 from spotcheck.tenants.notices.models import Delivery, Message, Notice
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanReview
+from spotcheck.tenants.regions.models import Region
 from spotcheck.tenants.results.categories import CategoryChoice
 from spotcheck.tenants.results.models import (
     Attachment,
@@ -78,6 +79,7 @@ __all__ = [
     "PublishedResult",
     "Recusal",
     "RecusalRequest",
+    "Region",
     "ReportEntry",
     "ReportSubmission",
     "ResultCategory",

@@ -36,6 +36,9 @@ class Permission(enum.StrEnum):
     SIGNED_IN = "signed_in"
     #: Create tenants (departments) and their first administrators.
     TENANTS_MANAGE = "tenants.manage"
+    #: Load the regions' tree (区划) the departments are attached to: the platform administrator, and the operator
+    #: at the console (``spotcheck regions load``).
+    REGIONS_MANAGE = "regions.manage"
     #: Manage the users and roles of one's own tenant.
     USERS_MANAGE = "users.manage"
     #: Keep the department's 负责人 and 联络员 of 双随机、一公开 (seed 003 附件5), with their phones.
@@ -135,6 +138,7 @@ ROLE_LABELS = {
 PERMISSION_LABELS = {
     Permission.SIGNED_IN: _l("sign in"),
     Permission.TENANTS_MANAGE: _l("create departments and their administrators"),
+    Permission.REGIONS_MANAGE: _l("load the regions' tree"),
     Permission.USERS_MANAGE: _l("manage the department's users and roles"),
     Permission.CONTACTS_MANAGE: _l("keep the department's persons in charge and liaisons"),
     Permission.AUDIT_VIEW: _l("read the department's audit trail"),
@@ -180,7 +184,13 @@ CROSS_DEPARTMENT = frozenset({Permission.TENANTS_READ_ALL, Permission.SUPERVISIO
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.platform_admin: frozenset(
-        {Permission.SIGNED_IN, Permission.TENANTS_MANAGE, Permission.CALENDAR_MANAGE, Permission.RULEBOOK_MANAGE}
+        {
+            Permission.SIGNED_IN,
+            Permission.TENANTS_MANAGE,
+            Permission.REGIONS_MANAGE,
+            Permission.CALENDAR_MANAGE,
+            Permission.RULEBOOK_MANAGE,
+        }
     ),
     Role.tenant_admin: frozenset(
         {
@@ -331,6 +341,7 @@ CONSOLE = SystemActor(
             Permission.CALENDAR_MANAGE,
             Permission.RULEBOOK_MANAGE,
             Permission.DEPARTMENT_RULES_MANAGE,
+            Permission.REGIONS_MANAGE,
         }
     ),
 )

@@ -15,10 +15,14 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.regions import commands as region_commands, queries as region_queries
 from spotcheck.tenants.results import commands as results
 
 DEMO_PASSWORD = "Spotcheck-2026"
-REGION = "330100"  # 杭州市 (GB/T 2260), an example city
+#: 杭州市 (GB/T 2260), an example city: the root of the demo's regions (区划), every department's region.
+REGION = "330100"
+#: The demo's tree of regions (a tree file: code, name, level, parent): the one city.
+REGION_TREE = "code,name,level,parent\n330100,杭州市,市,\n"
 #: The day the demo's departments were opened on the platform (they owe the year's filings and tables).
 DEPARTMENTS_SINCE = date(2026, 1, 5)
 
@@ -83,6 +87,8 @@ def departments(logins: list, *, today: date) -> dict[str, Tenant]:
             {"login": "admin", "display_name": "平台管理员", "password": DEMO_PASSWORD}, actor=CONSOLE
         )
     logins.append(("admin", "平台管理员", "—", ["platform_admin"]))
+    if region_queries.by_code(REGION) is None:
+        region_commands.load_tree({"text": REGION_TREE, "file_name": "demo"}, actor=user_named("admin"))
     tenants = {}
     for code, name, kind, users in DEPARTMENTS:
         tenant = db.session.scalar(sa.select(Tenant).where(Tenant.code == code))
@@ -94,7 +100,7 @@ def departments(logins: list, *, today: date) -> dict[str, Tenant]:
                         "code": code,
                         "name": name,
                         "kind": kind,
-                        "region_code": REGION,
+                        "region": REGION,
                         "short_name": SHORT_NAMES[code],
                         "admin": {"login": admin_login, "display_name": admin_name, "password": DEMO_PASSWORD},
                     },

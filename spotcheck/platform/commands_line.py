@@ -25,6 +25,7 @@ from spotcheck.core.official_calendar import SOURCES, decode, load_year, years
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.operations_console import COMMANDS as OPERATIONS
+from spotcheck.platform.regions_console import regions_group
 from spotcheck.platform.rules_console import rules_group
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 from spotcheck.tenants.audit import commands as audit_commands
@@ -309,6 +310,7 @@ def register_app_commands(app: Flask) -> None:
         exports_group,
         calendar_group,
         rules_group,
+        regions_group,
         *OPERATIONS,
     ):
         app.cli.add_command(command)

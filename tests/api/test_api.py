@@ -60,7 +60,7 @@ def test_platform_admin_creates_a_department_with_its_first_admin(app):
             "code": "WJW",
             "name": "卫生健康委员会",
             "kind": "ordinary",
-            "region_code": "330100",
+            "region": "330100",
             "admin": {"login": "wjw_admin", "display_name": "杨帆", "password": "Health-2026!"},
         },
     )
@@ -80,12 +80,12 @@ def test_bad_input_answers_422_with_field_messages(app):
             "code": "scj!",
             "name": "",
             "kind": "lead",
-            "region_code": "33",
+            "region": "33",
         },
     )
     assert response.status_code == 422
     errors = response.json["errors"]["json"]
-    assert {"code", "name", "region_code", "kind"} <= set(errors)  # kind: there is already a lead department
+    assert {"code", "name", "region", "kind"} <= set(errors)  # kind: there is already a lead department
     missing = client.post("/api/v1/tenants", headers=headers, json={})
     assert missing.status_code == 422 and "code" in missing.json["errors"]["json"]
 

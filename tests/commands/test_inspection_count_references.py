@@ -14,6 +14,7 @@ from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.accounts.vocabulary import TenantKind
 from spotcheck.tenants.campaigns import commands as campaign_commands, inspection_counts, queries as campaigns
 from spotcheck.tenants.directory import commands as directory
+from spotcheck.tenants.regions import queries as region_queries
 from tests.support.campaign_world import build, campaign_data, credit_code, leader_of, planner_of
 from tests.support.helpers import user_named
 
@@ -45,7 +46,7 @@ def _counted_alone(world) -> dict:
         )
         db.session.commit()
     with system_access("test: a department no one works in"):
-        department = Tenant(code="kong", name="空部门", kind=TenantKind.ordinary, region_code="330102")
+        department = Tenant(code="kong", name="空部门", kind=TenantKind.ordinary, region=region_queries.root())
         db.session.add(department)
         db.session.commit()
     with tenant_scope(admin.tenant_id):

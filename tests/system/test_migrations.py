@@ -370,7 +370,7 @@ def test_0057_without_a_bureau_keeps_the_evaluations_from_every_department_until
             "code": "SFJNEW",
             "name": "市司法局",
             "kind": "supervisor",
-            "region_code": "330100",
+            "region": "330100",
             "admin_login": "sfjnew_admin",
             "admin_name": "司法局管理员",
             "admin_password": "Building-2026",
@@ -387,3 +387,66 @@ def test_0057_without_a_bureau_keeps_the_evaluations_from_every_department_until
         with system_access("test: none left"):
             assert _kept(Evaluation.tenant_id.is_(None)) == []
         assert audit.verify()[1] == [] and audit_heads.check_against(heads) == []
+
+
+def _row_counts(connection) -> dict[str, int]:
+    """How many rows each of the application's tables holds (every department's)."""
+    _everyone(connection)
+    names = sorted(set(sa.inspect(connection).get_table_names()) - {"alembic_version", "region"})
+    return {name: connection.execute(sa.text(f'SELECT count(*) FROM "{name}"')).scalar() for name in names}
+
+
+def test_0059_builds_a_one_region_tree_from_the_departments_codes_every_row_kept(app):
+    """0059 on a database of 0058: the root takes the code most departments carry (杭州市, its GB/T 2260 name), a
+    department of another code gets its own region under it (西湖区), every department is attached, no row is lost,
+    no audit entry is rewritten; a downgrade gives the departments their codes back."""
+    with app.app_context():
+        publish_audit_heads(actor=SCHEDULER)
+        heads = [audit_heads.as_record(head) for head in audit_heads.latest()]
+        migrate_to(app, "0058")
+        with db.engine.begin() as connection:
+            _everyone(connection)
+            connection.execute(sa.text("UPDATE tenant SET region_code = '330106' WHERE code = 'YJJ'"))
+            before = _row_counts(connection)
+        migrate_to(app)
+        with db.engine.begin() as connection:
+            after = _row_counts(connection)
+            tree = connection.execute(
+                sa.text(
+                    "SELECT region.code, region.name, region.level, parent.code, region.path FROM region "
+                    "LEFT JOIN region AS parent ON parent.id = region.parent_id ORDER BY region.path"
+                )
+            ).all()
+            attached = dict(
+                connection.execute(
+                    sa.text("SELECT tenant.code, region.code FROM tenant JOIN region ON region.id = tenant.region_id")
+                ).all()
+            )
+        assert after == before
+        assert [tuple(row) for row in tree] == [
+            ("330100", "杭州市", "city", None, "/330100/"),
+            ("330106", "西湖区", "county", "330100", "/330100/330106/"),
+        ]
+        assert attached == {"SCJ": "330100", "YJJ": "330106", "SWJ": "330100", "SFJ": "330100"}
+        assert audit.verify()[1] == [] and audit_heads.check_against(heads) == []
+        migrate_to(app, "0058")
+        with db.engine.begin() as connection:
+            codes = dict(connection.execute(sa.text("SELECT code, region_code FROM tenant")).all())
+        assert codes == {"SCJ": "330100", "YJJ": "330106", "SWJ": "330100", "SFJ": "330100"}
+        migrate_to(app)
+
+
+def test_0059_names_a_root_the_table_lacks_after_the_rulebooks_place(app):
+    """A code the GB/T 2260 table of the platform lacks (宁安市, 231084): the root is named after the place of the
+    rulebook in force (the demo's 宁安市), a county by its code's shape."""
+    with app.app_context():
+        migrate_to(app, "0058")
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("UPDATE tenant SET region_code = '231084'"))
+        migrate_to(app)
+        with db.engine.begin() as connection:
+            tree = connection.execute(sa.text("SELECT code, name, level, parent_id FROM region")).all()
+            unattached = connection.execute(
+                sa.text("SELECT count(*) FROM tenant WHERE region_id <> (SELECT id FROM region)")
+            ).scalar()
+        assert [tuple(row) for row in tree] == [("231084", "宁安市", "county", None)] and unattached == 0

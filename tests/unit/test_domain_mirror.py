@@ -23,6 +23,7 @@ ORDER = [
     "directory items inspectors contacts",
     "rules",
     "accounts common",
+    "regions",
 ]
 LEVEL = {domain: len(ORDER) - rank for rank, names in enumerate(ORDER) for domain in names.split()}
 

@@ -153,9 +153,9 @@ def test_industry_codes(code, ok):
             validators.industry_code(code)
 
 
-@given(st.text(max_size=8))
-def test_region_code_is_six_digits(value):
-    if len(value.strip()) == 6 and value.strip().isdigit() and value.strip().isascii():
+@given(st.one_of(st.text(max_size=14), st.text(alphabet="0123456789 ", min_size=5, max_size=14)))
+def test_region_code_is_six_nine_or_twelve_digits(value):
+    if len(value.strip()) in (6, 9, 12) and value.strip().isdigit() and value.strip().isascii():
         assert validators.region_code(value) == value.strip()
     else:
         with pytest.raises(validators.InvalidValueError):

@@ -12,6 +12,7 @@ from spotcheck.platform.api.items import resources as items
 from spotcheck.platform.api.joint import fields, resources as joint, teams as joint_teams
 from spotcheck.platform.api.notices import resources as notices
 from spotcheck.platform.api.plans import resources as plans
+from spotcheck.platform.api.regions import resources as regions
 from spotcheck.platform.api.results import follow_ups, teams, visits
 from spotcheck.platform.api.rules import resources as rules
 from spotcheck.platform.api.spreadsheets import resources as imports
@@ -40,4 +41,5 @@ RESOURCES = (
     calendar,
     fields,
     reports,
+    regions,
 )

@@ -18,6 +18,7 @@ from spotcheck.platform.web.items import pages as item_pages
 from spotcheck.platform.web.joint import fields, pages as joint_pages, statistics as joint_statistics
 from spotcheck.platform.web.notices import pages as notice_pages
 from spotcheck.platform.web.plans import pages as plan_pages
+from spotcheck.platform.web.regions import pages as region_pages
 from spotcheck.platform.web.results import (
     categories,
     checks as public_checks,
@@ -69,4 +70,5 @@ PAGES = (
     late_pages,
     rulebook,
     public_rules,
+    region_pages,
 )

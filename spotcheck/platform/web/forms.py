@@ -72,7 +72,7 @@ class TenantForm(FlaskForm):
         ],
         validate_choice=False,
     )  # the command names a missing or unknown kind
-    region_code = StringField(_l("Region code (GB/T 2260)"))
+    region = StringField(_l("Region (its code in the regions' tree)"))
     admin_login = StringField(_l("First administrator: login"))
     admin_name = StringField(_l("First administrator: name"))
     admin_password = PasswordField(_l("First administrator: initial password"))

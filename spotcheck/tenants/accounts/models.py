@@ -13,6 +13,7 @@ from spotcheck.core.clock import as_utc, now
 from spotcheck.core.database import Model
 from spotcheck.core.scoping import TenantOwned
 from spotcheck.tenants.accounts.vocabulary import TenantKind
+from spotcheck.tenants.regions.models import Region
 
 __all__ = ["ApiToken", "Tenant", "TenantKind", "User", "UserSession", "tenant_of"]
 
@@ -28,11 +29,14 @@ class Tenant(Model):
     #: The short name in campaign codes, e.g. 应急 in 应急抽〔2026〕3号.
     short_name: Mapped[str] = mapped_column(sa.String(16), default="")
     kind: Mapped[TenantKind] = mapped_column(sa.Enum(TenantKind, name="tenant_kind", native_enum=False, length=16))
-    region_code: Mapped[str] = mapped_column(sa.String(6))
+    #: The region (区划) the department belongs to: a city's bureau to the city, a county's to the county.
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), index=True)
     #: How risk classes are shown: "letters" (A/B/C/D) or "words" (高/较高/一般/低).
     risk_labels: Mapped[str] = mapped_column(sa.String(8), default="letters")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+
+    region: Mapped[Region] = relationship()
 
 
 class User(TenantOwned, Model):

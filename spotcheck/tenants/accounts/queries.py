@@ -29,6 +29,8 @@ from spotcheck.core.scoping import cross_tenant, system_access, tenant_scope
 from spotcheck.tenants.accounts.models import ApiToken, Tenant, User, UserSession
 from spotcheck.tenants.accounts.policy import DEPARTMENT_ADMIN_ACTIONS, is_department_admin
 from spotcheck.tenants.accounts.vocabulary import SEEN_EVERY, TOKEN_PREFIX, SessionCheck
+from spotcheck.tenants.regions import queries as regions
+from spotcheck.tenants.regions.models import Region
 
 # --- departments ----------------------------------------------------------------------------------
 
@@ -40,6 +42,17 @@ def list_tenants() -> list[Tenant]:
 def active_tenants() -> list[Tenant]:
     """The departments in service, by code (the public portal's list)."""
     return [tenant for tenant in list_tenants() if tenant.active]
+
+
+def departments_in_branch(region_id: int) -> frozenset[int]:
+    """The ids of the departments attached to the region or to any region below it: one query, the branch's regions
+    found by one prefix look-up of their paths (:func:`spotcheck.tenants.regions.queries.branch_ids`'s)."""
+    path = regions.get_region(region_id).path
+    return frozenset(
+        db.session.scalars(
+            sa.select(Tenant.id).join(Region, Region.id == Tenant.region_id).where(Region.path.like(f"{path}%"))
+        )
+    )
 
 
 def get_tenant(tenant_id: int) -> Tenant:

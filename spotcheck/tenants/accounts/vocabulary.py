@@ -33,9 +33,8 @@ def role_label(code: str) -> LazyString | str:
     return ROLE_LABELS[Role(code)] if code in Role._value2member_map_ else code
 
 
-#: A department's code (e.g. SCJ), its region (GB/T 2260), a user's login.
+#: A department's code (e.g. SCJ), a user's login.
 TENANT_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
-REGION_CODE = re.compile(r"^\d{6}$")
 LOGIN = re.compile(r"^[a-z][a-z0-9_.-]{2,63}$")
 #: One's own contacts (联系方式), where notices and reminders are also sent.
 EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,100}\.[A-Za-z]{2,24}$")

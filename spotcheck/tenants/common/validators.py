@@ -66,16 +66,19 @@ def id_number(value: str | None) -> str:
         raise InvalidValueError(_l("Not a valid resident ID number (18 characters with a check digit).")) from None
 
 
-_REGION = re.compile(r"^\d{6}$")
+_REGION = re.compile(r"^(\d{6}|\d{9}|\d{12})$")
 _INDUSTRY = re.compile(r"^([A-T])(\d{2}(\d{1,2})?)?$")
 _OTHER_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{2,31}$")
 
 
 def region_code(value: str | None) -> str:
-    """GB/T 2260 administrative division code: 6 digits."""
+    """A registry location's division code (行政区划代码): GB/T 2260's 6 digits, or a town's 统计用区划代码 of 9 or
+    12 digits."""
     value = (value or "").strip()
-    if not _REGION.match(value):
-        raise InvalidValueError(_l("Enter the 6-digit administrative division code (GB/T 2260)."))
+    if not (_REGION.match(value) and value.isascii()):
+        raise InvalidValueError(
+            _l("Enter the region code: 6 digits (GB/T 2260), or 9 or 12 digits for a town (统计用区划代码).")
+        )
     return value
 
 

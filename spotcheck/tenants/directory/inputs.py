@@ -90,11 +90,13 @@ ENTITY_FIELDS: tuple[DirectoryField, ...] = (
     ),
     DirectoryField(
         "region_code",
-        _l("Region code (GB/T 2260, 6 digits)"),
+        _l("Region code (GB/T 2260, 6 digits; a town's 9 or 12)"),
         CODE,
-        Sheet("行政区划代码", ("区划代码",), "必填。6位，GB/T 2260", 12, required=True),
-        longest=6,
-        about="GB/T 2260, 6 digits",
+        Sheet(
+            "行政区划代码", ("区划代码",), "必填。6位，GB/T 2260；乡镇街道9位或12位，统计用区划代码", 14, required=True
+        ),
+        longest=12,
+        about="GB/T 2260, 6 digits; a town's 统计用区划代码, 9 or 12 digits",
     ),
     DirectoryField(
         "address",

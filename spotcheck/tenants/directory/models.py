@@ -39,7 +39,7 @@ class Entity(Model):
     name: Mapped[str] = mapped_column(sa.String(200), index=True)
     entity_type: Mapped[str] = mapped_column(sa.String(16))
     industry_code: Mapped[str] = mapped_column(code_column(5), index=True)
-    region_code: Mapped[str] = mapped_column(code_column(6), index=True)
+    region_code: Mapped[str] = mapped_column(code_column(12), index=True)
     address: Mapped[str] = mapped_column(sa.String(200), default="")
     status: Mapped[str] = mapped_column(sa.String(16), default="active", index=True)
     abnormal: Mapped[bool] = mapped_column(default=False)  # 经营异常名录

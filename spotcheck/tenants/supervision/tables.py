@@ -27,7 +27,6 @@ from spotcheck.core.database import db
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, CampaignKind, campaign_item
 from spotcheck.tenants.common.vocabulary import PLAN_HALF, PLAN_STATUS, reference
-from spotcheck.tenants.common.vocabulary.classifications import region_name
 from spotcheck.tenants.items.history import items_at
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.joint import statistics
@@ -71,7 +70,7 @@ def place_of(tenant: Tenant | None = None) -> str:
     place = rules_for(None).place
     if place or tenant is None:
         return place
-    return region_name(tenant.region_code)
+    return tenant.region.name
 
 
 def title_of(code: str, period: Period, rules: Rules | None = None) -> str:

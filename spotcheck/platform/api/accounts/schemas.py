@@ -22,7 +22,10 @@ class TenantSchema(Schema):
         required=True, metadata={"description": "Full name, e.g. 市场监督管理局", "minLength": 1, "maxLength": 100}
     )
     kind = fields.Enum(TenantKind, by_value=True, required=True)
-    region_code = fields.Str(required=True, metadata={"description": "GB/T 2260 division code", "pattern": r"^\d{6}$"})
+    region_id = Int(dump_only=True, metadata={"description": "The region (区划) the department belongs to"})
+    region_code = fields.Str(
+        dump_only=True, attribute="region.code", metadata={"description": "Its region's code (GB/T 2260, or a town's)"}
+    )
     active = Bool(dump_only=True)
 
 
@@ -33,6 +36,14 @@ class FirstAdminSchema(Schema):
 
 
 class TenantCreateSchema(TenantSchema):
+    region = fields.Str(
+        required=True,
+        load_only=True,
+        metadata={
+            "description": "Its region (区划): the code in the regions' tree (6, 9 or 12 digits), or the id",
+            "pattern": r"^\d{1,12}$",
+        },
+    )
     admin = fields.Nested(
         FirstAdminSchema,
         required=False,

@@ -35,7 +35,7 @@ class EntitySchema(Schema):
         }
     )
     industry_code = fields.Str(metadata={"description": "GB/T 4754-2017, e.g. C1311"})
-    region_code = fields.Str(metadata={"description": "GB/T 2260, 6 digits"})
+    region_code = fields.Str(metadata={"description": "GB/T 2260, 6 digits; a town's 统计用区划代码, 9 or 12 digits"})
     address = fields.Str()
     status = fields.Str(
         metadata={

@@ -146,7 +146,7 @@ def new_tenant() -> ResponseReturnValue:
                 "code": form.code.data,
                 "name": form.name.data,
                 "kind": form.kind.data,
-                "region_code": form.region_code.data,
+                "region": form.region.data,
                 "admin": {
                     "login": form.admin_login.data,
                     "display_name": form.admin_name.data,

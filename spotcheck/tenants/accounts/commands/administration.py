@@ -21,7 +21,10 @@ from spotcheck.core.text import required_text
 from spotcheck.tenants.accounts.models import Tenant, User, tenant_of
 from spotcheck.tenants.accounts.policy import require_own
 from spotcheck.tenants.accounts.sessions import end_user_access, new_session_stamp
-from spotcheck.tenants.accounts.vocabulary import ADMIN_FIELDS, LOGIN, REGION_CODE, TENANT_CODE, TenantKind
+from spotcheck.tenants.accounts.vocabulary import ADMIN_FIELDS, LOGIN, TENANT_CODE, TenantKind
+from spotcheck.tenants.regions import queries as regions
+from spotcheck.tenants.regions.models import Region
+from spotcheck.tenants.regions.vocabulary import REGION_CODE
 
 # --- departments ----------------------------------------------------------------------------------
 
@@ -30,7 +33,7 @@ def _tenant_fields(data: dict, errors: dict) -> dict:
     """A department's fields, checked; problems go into ``errors``."""
     code = str(data.get("code") or "").strip().upper()
     name = str(data.get("name") or "").strip()
-    region_code = data.get("region_code") or ""
+    region = _region_of(data.get("region"), errors)
     if not TENANT_CODE.match(code):
         errors["code"] = [_l("Use 2–16 capital letters or digits, starting with a letter (e.g. SCJ).")]
     elif db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code)):
@@ -41,28 +44,44 @@ def _tenant_fields(data: dict, errors: dict) -> dict:
     except ValueError:
         errors["kind"] = [_l("Choose the kind of department.")]
         kind_value = None
-    if not REGION_CODE.match(str(region_code)):
-        errors["region_code"] = [_l("Enter the 6-digit administrative division code (GB/T 2260).")]
+    same_region = Tenant.region_id == region.id if region is not None else sa.true()  # unknown: any region
     if kind_value in (TenantKind.lead, TenantKind.supervisor) and db.session.scalar(
-        sa.select(sa.func.count()).select_from(Tenant).where(Tenant.kind == kind_value)
+        sa.select(sa.func.count()).select_from(Tenant).where(Tenant.kind == kind_value, same_region)
     ):
         errors["kind"] = [_l("There is already a department of this kind.")]
     return {
         "code": code,
         "name": name,
         "kind": kind_value,
-        "region_code": region_code,
+        "region": region,
         "short_name": str(data.get("short_name") or "").strip()[:16],
     }
+
+
+def _region_of(value: object, errors: dict) -> Region | None:
+    """The region a department is attached to, given by its id (a number) or its code (6, 9 or 12 digits); a
+    problem goes into ``errors`` under ``region``."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        errors["region"] = [_l("Choose the region the department belongs to (its code or number).")]
+        return None
+    region = regions.by_code(text) if REGION_CODE.match(text) else None
+    if region is None and text.isdigit() and len(text) < 6:
+        region = db.session.get(Region, int(text))
+    if region is None:
+        errors["region"] = [
+            _l("The regions' tree has no region %(region)s: load it first (spotcheck regions load).", region=text)
+        ]
+    return region
 
 
 @command(Permission.TENANTS_MANAGE)
 def create_department(data: dict, *, actor: Actor) -> Tenant:
     """Create a department (部门) and its first administrator, together or not at all: every field of
-    both is checked before anything is written. Only one ``lead`` and one ``supervisor`` may exist.
+    both is checked before anything is written. A region has at most one ``lead`` and one ``supervisor``.
 
-    ``data``: ``code``, ``name``, ``kind``, ``region_code``, ``short_name`` (heads its campaign
-    codes, e.g. 应急 in 应急抽〔2026〕3号; the code otherwise) and ``admin``:
+    ``data``: ``code``, ``name``, ``kind``, ``region`` (区划: its id or its code, in the tree), ``short_name``
+    (heads its campaign codes, e.g. 应急 in 应急抽〔2026〕3号; the code otherwise) and ``admin``:
     ``{login, display_name, password}``, whose errors are reported as ``admin_login``,
     ``admin_name`` and ``admin_password``."""
     data = dict(data or {})
@@ -92,7 +111,7 @@ def create_department(data: dict, *, actor: Actor) -> Tenant:
             "code": tenant.code,
             "name": tenant.name,
             "kind": tenant.kind.value,
-            "region_code": tenant.region_code,
+            "region_code": tenant.region.code,
         },
     )
     events.emit("tenant.created", actor=actor, tenant=tenant)  # the justice bureau takes what was kept for it

@@ -261,8 +261,10 @@ INDUSTRY_DIVISIONS = {
 
 def region_name(code: str | None) -> str:
     """The division's name (a county with its city: 杭州市西湖区); a code the table lacks by the
-    nearest level it knows; "" for nothing known."""
+    nearest level it knows (a town's by its county's); "" for nothing known."""
     code = (code or "").strip()
+    if len(code) in (9, 12) and code.isdigit():  # a town's 统计用区划代码: named by its county (the table has no towns)
+        code = code[:6]
     if len(code) != 6 or not code.isdigit():
         return ""
     if code in ZHEJIANG and not code.endswith("00"):

@@ -1,0 +1,1 @@
+"""The regions' API (区划): the tree, and loading a tree file."""

@@ -1,0 +1,1 @@
+"""The regions' pages (区划): the tree, and the platform administrator's loading of a tree file."""

@@ -1,0 +1,98 @@
+"""Reading the regions (区划): one region, a branch (a region and every region below it, one indexed prefix look-up
+on the path), the chain up to the root (nearest first), and the whole tree for the pages and the API.
+
+The tree is public (:mod:`spotcheck.tenants.regions.policy`): these are plain reads, no scope is opened."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core.database import db, is_row_id
+from spotcheck.core.errors import InvalidInputError, NotFoundError
+from spotcheck.tenants.regions import treefile
+from spotcheck.tenants.regions.models import Region
+from spotcheck.tenants.regions.vocabulary import FILE_COLUMNS, LEVEL_NAMES, RegionLevel
+
+__all__ = ["Region", "RegionRow", "as_file", "branch_ids", "by_code", "chain", "get_region", "preview", "root", "tree"]
+
+
+def get_region(region_id: int) -> Region:
+    """The region of id ``region_id``; NotFoundError for none."""
+    region = db.session.get(Region, region_id) if is_row_id(region_id) else None
+    if region is None:
+        raise NotFoundError(_l("No such region."))
+    return region
+
+
+def by_code(code: str) -> Region | None:
+    """The region of ``code`` (6, 9 or 12 digits), if the tree has it."""
+    return db.session.scalar(sa.select(Region).where(Region.code == (code or "").strip()))
+
+
+def root() -> Region | None:
+    """The root of the tree (none before a tree is loaded)."""
+    return db.session.scalar(sa.select(Region).where(Region.parent_id.is_(None)).order_by(Region.id).limit(1))
+
+
+def branch_ids(region_id: int) -> frozenset[int]:
+    """The ids of the region and of every region below it: one prefix look-up on the path's B-tree."""
+    region = get_region(region_id)
+    return frozenset(db.session.scalars(sa.select(Region.id).where(Region.path.like(f"{region.path}%"))))
+
+
+def chain(region_id: int) -> list[Region]:
+    """The region, then each one above it up to the root, nearest first (read from its path, one query)."""
+    region = get_region(region_id)
+    codes = region.codes
+    found = {r.code: r for r in db.session.scalars(sa.select(Region).where(Region.code.in_(codes)))}
+    return [found[code] for code in reversed(codes) if code in found]
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    """One region as the tree's page and the API list it: the region, how deep it lies, its level's name, its
+    parent's code."""
+
+    region: Region
+    depth: int
+    level_name: str
+    parent_code: str
+
+
+def tree() -> list[RegionRow]:
+    """Every region, from the root down (each followed by the regions below it)."""
+    regions = list(db.session.scalars(sa.select(Region).order_by(Region.path)))
+    codes = {r.id: r.code for r in regions}
+    return [
+        RegionRow(
+            region=r,
+            depth=r.depth,
+            level_name=LEVEL_NAMES[RegionLevel(r.level)],
+            parent_code=codes.get(r.parent_id or 0, ""),
+        )
+        for r in regions
+    ]
+
+
+def preview(text: str) -> treefile.Plan:
+    """What loading the tree file ``text`` would change (the page shows it before the administrator confirms);
+    InvalidInputError naming each bad line, as the load would refuse it."""
+    plan, errors = treefile.plan(text, list(db.session.scalars(sa.select(Region).order_by(Region.path))))
+    if plan is None:
+        raise InvalidInputError(errors)
+    return plan
+
+
+def as_file() -> str:
+    """The tree as a tree file (``spotcheck regions show``): loading it back changes nothing."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(FILE_COLUMNS)
+    for row in tree():
+        writer.writerow([row.region.code, row.region.name, row.level_name, row.parent_code])
+    return out.getvalue()

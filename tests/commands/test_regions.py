@@ -1,0 +1,216 @@
+"""The regions (区划): a tree file loaded all or nothing (each bad line named in Chinese), the branch and the chain
+read from the path, departments attached to a region by its code or id, and the two-county world."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.database import db
+from spotcheck.core.errors import ForbiddenError, InvalidInputError
+from spotcheck.core.policy import CONSOLE
+from spotcheck.core.scoping import system_access
+from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
+from spotcheck.tenants.regions import commands, queries
+from spotcheck.tenants.regions.models import Region
+from tests.support.helpers import tenant_id, user_named
+from tests.support.two_counties import two_counties  # noqa: F401  # the fixture
+
+CHONGQING = """code,name,level,parent
+500000,重庆市,省,
+500200,县,市,500000
+500229,城口县,县,500200
+500229100,葛城街道,乡,500229
+500101,万州区,县,500000
+"""
+
+
+TOWN = "330106001,北山街道,乡,330106\n"
+
+
+def _tree() -> list[tuple[str, str, str, str]]:
+    return [(r.region.code, r.region.name, r.level_name, r.parent_code) for r in queries.tree()]
+
+
+def _regions() -> list[tuple]:
+    return [
+        (r.code, r.name, r.level.value, r.parent_id, r.path)
+        for r in db.session.scalars(sa.select(Region).order_by(Region.path))
+    ]
+
+
+def test_a_tree_file_adds_regions_under_the_root_and_renames_them(app):
+    with app.app_context():
+        admin = user_named("admin")
+        assert _tree() == [("330100", "杭州市", "市", "")]  # the demo's one region
+        loaded = commands.load_tree(
+            {"text": "区划代码,名称,层级,上级区划代码\n330100,杭州市,市级,\n330106,西湖区,县,330100\n" + TOWN},
+            actor=admin,
+        )
+        assert loaded.added == ["330106", "330106001"] and not loaded.renamed
+        assert _tree() == [
+            ("330100", "杭州市", "市", ""),
+            ("330106", "西湖区", "县", "330100"),
+            ("330106001", "北山街道", "乡", "330106"),
+        ]
+        town = queries.by_code("330106001")
+        assert town.path == "/330100/330106/330106001/" and town.depth == 2
+        again = commands.load_tree({"text": "code,name,level,parent\n330106,西湖区（新）,county,330100\n"}, actor=admin)
+        assert again.renamed == {"330106": ("西湖区", "西湖区（新）")} and not again.added
+        assert queries.by_code("330106").name == "西湖区（新）"
+        with system_access("test: the platform's chain"):
+            entries = db.session.scalars(
+                sa.select(AuditEntry).where(AuditEntry.action == "regions.loaded").order_by(AuditEntry.id)
+            ).all()
+        assert [e.details["added_codes"] for e in entries][-2:] == [["330106", "330106001"], []]
+        assert entries[-1].details["renamed"] == {"330106": ["西湖区", "西湖区（新）"]}
+        assert entries[-1].tenant_id is None
+
+
+def test_a_new_root_above_the_old_one_moves_the_whole_tree_under_it(app):
+    with app.app_context():
+        admin = user_named("admin")
+        commands.load_tree({"text": "code,name,level,parent\n330106,西湖区,县,330100\n"}, actor=admin)
+        loaded = commands.load_tree(
+            {"text": "code,name,level,parent\n330000,浙江省,省,\n330100,杭州市,市,330000\n"}, actor=admin
+        )
+        assert loaded.added == ["330000"] and loaded.moved == {"330100": ("", "330000")}
+        assert queries.by_code("330106").path == "/330000/330100/330106/"
+        assert [r.code for r in queries.chain(queries.by_code("330106").id)] == ["330106", "330100", "330000"]
+        assert queries.root().code == "330000"
+
+
+def test_a_bad_file_is_refused_whole_each_bad_line_named_in_chinese(app):
+    with app.app_context():
+        admin = user_named("admin")
+        before = _regions()
+        bad = (
+            "code,name,level,parent\n"
+            "330106,西湖区,县,330100\n"  # 2: fine on its own
+            "330107,,县,330100\n"  # 3: no name
+            "33010,拱墅区,县,330100\n"  # 4: a county's code of five digits
+            "330200,宁波市,乡,330100\n"  # 5: a town's level with a city's code
+            "330109,萧山区,县,339900\n"  # 6: a parent neither in the file nor in the tree
+            "330106,西湖区,县,330100\n"  # 7: the same code again
+            "330110001,某街道,乡,330106\n"  # 8: not under its parent's code
+            "330110,余杭区,县,330110001\n"  # 9: a town as a county's parent
+            "330000,浙江省,区,\n"  # 10: no such level
+        )
+        with pytest.raises(InvalidInputError) as refused:
+            commands.load_tree({"text": bad}, actor=admin)
+        errors = refused.value.errors
+        assert set(errors) == {f"line.{n}" for n in (3, 4, 5, 6, 7, 8, 9, 10)}
+        assert errors["line.3"] == ["第3行：请填写区划名称。"]
+        assert errors["line.4"][0].startswith("第4行：区划代码“33010”不是县级区划的代码")
+        assert errors["line.5"][0].startswith("第5行：区划代码“330200”不是乡级区划的代码")
+        assert errors["line.6"] == ["第6行：上级区划代码“339900”既不在文件中，也不在区划树中。"]
+        assert errors["line.7"] == ["第7行：区划代码“330106”与第2行重复。"]
+        assert errors["line.8"] == ["第8行：区划代码“330110001”不在上级“330106 西湖区”之下：应以“330106”开头。"]
+        assert "第9行：" in errors["line.9"][0] and "乡级区划" in errors["line.9"][0]
+        assert errors["line.10"] == ["第10行：层级“区”不是省、市、县、乡之一。"]
+        assert _regions() == before
+
+
+def test_a_second_root_a_loop_and_a_bad_header_are_refused(app):
+    with app.app_context():
+        admin = user_named("admin")
+        before = _regions()
+        with pytest.raises(InvalidInputError) as two_roots:
+            commands.load_tree({"text": "code,name,level,parent\n500000,重庆市,省,\n"}, actor=admin)
+        assert two_roots.value.errors == {
+            "line.2": ["第2行：区划树只能有一个根，“500000”之外还有“330100”：请填写上级区划代码。"]
+        }
+        with pytest.raises(InvalidInputError) as header:
+            commands.load_tree({"text": "代码,名称\n330106,西湖区\n"}, actor=admin)
+        assert list(header.value.errors) == ["line.1"] and header.value.errors["line.1"][0].startswith(
+            "第1行：表头应为"
+        )
+        with pytest.raises(InvalidInputError) as empty:
+            commands.load_tree({"text": ""}, actor=admin)
+        assert list(empty.value.errors) == ["file"]
+        assert _regions() == before
+
+
+def test_only_the_platform_administrator_and_the_console_load_a_tree(app):
+    with app.app_context():
+        with pytest.raises(ForbiddenError):
+            commands.load_tree({"text": CHONGQING}, actor=user_named("sfj_supervisor"))
+        assert commands.load_tree({"text": "code,name,level,parent\n330106,西湖区,县,330100\n"}, actor=CONSOLE).added
+
+
+def test_the_branch_is_the_region_and_everything_below_it(app, two_counties):  # noqa: F811  # the fixture
+    with app.app_context():
+        ids = two_counties["regions"]
+        assert queries.branch_ids(ids["county1"]) == {ids["county1"], ids["town"]}
+        assert queries.branch_ids(ids["county2"]) == {ids["county2"]}
+        assert queries.branch_ids(ids["city"]) == set(ids.values())
+        assert [r.code for r in queries.chain(ids["town"])] == ["330102001", "330102", "330100"]
+        tenants = two_counties["tenants"]
+        assert account_queries.departments_in_branch(ids["county1"]) == {
+            tenants["SCSFJ"],
+            tenants["SCYJJ"],
+            tenants["QBJD"],
+        }
+        assert account_queries.departments_in_branch(ids["county2"]) == {tenants["XHSFJ"], tenants["XHYJJ"]}
+        assert account_queries.departments_in_branch(ids["town"]) == {tenants["QBJD"]}
+        assert account_queries.departments_in_branch(ids["city"]) == set(tenants.values())
+        town_department = account_queries.get_tenant(tenants["QBJD"])
+        assert (town_department.region.code, town_department.region.name) == ("330102001", "清波街道")
+
+
+def test_a_department_is_attached_to_a_region_given_by_code_or_id_and_refused_without_one(app):
+    with app.app_context():
+        admin = user_named("admin")
+        commands.load_tree({"text": "code,name,level,parent\n330106,西湖区,县,330100\n"}, actor=admin)
+        county = queries.by_code("330106")
+        by_code = accounts.create_department(
+            {"code": "XHJ", "name": "西湖区局", "kind": "ordinary", "region": "330106"}, actor=admin
+        )
+        by_id = accounts.create_department(
+            {"code": "XHK", "name": "西湖区另一局", "kind": "ordinary", "region": county.id}, actor=admin
+        )
+        assert by_code.region_id == by_id.region_id == county.id
+        for region, message in (
+            ("", "请填写部门所属区划（区划代码或编号）。"),
+            ("330199", "所属区划：区划树中没有区划“330199”，请先载入区划（spotcheck regions load 或“区划”页面）。"),
+        ):
+            with pytest.raises(InvalidInputError) as refused:
+                accounts.create_department(
+                    {"code": "XHL", "name": "某局", "kind": "ordinary", "region": region}, actor=admin
+                )
+            assert refused.value.errors == {"region": [message]}
+        assert tenant_id("XHL") is None
+
+
+def test_a_county_has_its_own_justice_bureau_and_a_second_in_the_same_region_is_refused(app, two_counties):  # noqa: F811
+    with app.app_context():
+        with pytest.raises(InvalidInputError) as refused:
+            accounts.create_department(
+                {"code": "SCSFJ2", "name": "上城区第二司法局", "kind": "supervisor", "region": "330102"},
+                actor=user_named("admin"),
+            )
+        assert set(refused.value.errors) == {"kind"}
+        assert account_queries.get_tenant(two_counties["tenants"]["SCSFJ"]).region.code == "330102"
+
+
+def test_the_cli_loads_and_shows_the_tree(app, tmp_path):
+    good = tmp_path / "regions.csv"
+    good.write_text("code,name,level,parent\n330106,西湖区,县,330100\n", encoding="utf-8")
+    runner = app.test_cli_runner()
+    loaded = runner.invoke(args=["regions", "load", str(good)])
+    assert loaded.exit_code == 0, loaded.output
+    assert "新增1个区划" in loaded.output
+    shown = runner.invoke(args=["regions", "show"])
+    assert (
+        shown.exit_code == 0 and shown.output == "code,name,level,parent\n330100,杭州市,市,\n330106,西湖区,县,330100\n"
+    )
+    again = runner.invoke(args=["regions", "load", "-"], input=shown.output)
+    assert again.exit_code == 0 and "没有改变" in again.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name,level,parent\n330107,拱墅区,县,330100\n3301,x,县,330100\n", encoding="utf-8")
+    refused = runner.invoke(args=["regions", "load", str(bad)])
+    assert refused.exit_code == 2
+    assert "第3行：区划代码“3301”不是县级区划的代码" in refused.output and "未载入" in refused.output
+    with app.app_context():
+        assert queries.by_code("330107") is None

@@ -1,0 +1,57 @@
+"""The regions' page (区划): the tree for anyone signed in, and the platform administrator's loading of a tree file —
+checked, shown, then loaded only once confirmed; a bad file named line by line, nothing loaded."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from tests.support.helpers import csrf_token, post_form, signed_in
+
+FILE = "code,name,level,parent\n330106,西湖区,县,330100\n330106001,北山街道,乡,330106\n"
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_anyone_signed_in_reads_the_tree_and_only_the_administrator_is_offered_the_form(app):
+    page = signed_in(app, "yjj_planner").get("/platform/regions")
+    assert page.status_code == 200
+    assert 'data-region="330100"' in _text(page) and "杭州市" in _text(page) and 'id="regions-form"' not in _text(page)
+    admin_page = signed_in(app, "admin").get("/platform/regions")
+    assert 'id="regions-form"' in _text(admin_page) and 'id="nav-regions"' in _text(admin_page)
+    assert app.test_client().get("/platform/regions").status_code == 302  # to the sign-in page
+    refused = post_form(signed_in(app, "yjj_admin"), "/platform/regions/preview", {"text": FILE}, token_from="/")
+    assert refused.status_code == 403
+
+
+def test_the_administrator_uploads_a_file_sees_what_it_changes_and_confirms(app):
+    admin = signed_in(app, "admin")
+    token = csrf_token(admin, "/platform/regions")
+    preview = admin.post(
+        "/platform/regions/preview",
+        data={"csrf_token": token, "file": (io.BytesIO(FILE.encode("utf-8-sig")), "regions.csv")},
+        content_type="multipart/form-data",
+    )
+    assert preview.status_code == 200
+    assert "新增区划（2个）" in _text(preview) and "330106001 北山街道" in _text(preview)
+    assert 'data-region="330106"' not in _text(admin.get("/platform/regions"))  # nothing loaded yet
+    text = re.search(r'<textarea name="text" hidden>(.*?)</textarea>', _text(preview), re.S).group(1)
+    loaded = post_form(
+        admin, "/platform/regions/load", {"text": text.replace("&#34;", '"')}, token_from="/platform/regions"
+    )
+    assert loaded.status_code == 302
+    page = _text(admin.get("/platform/regions"))
+    assert "已载入：新增区划2个" in page and 'data-region="330106001"' in page
+
+
+def test_a_bad_file_is_refused_line_by_line_and_nothing_is_loaded(app):
+    admin = signed_in(app, "admin")
+    bad = "code,name,level,parent\n330106,西湖区,县,330100\n3301,某区,县,330100\n"
+    refused = post_form(admin, "/platform/regions/preview", {"text": bad}, token_from="/platform/regions")
+    assert refused.status_code == 422
+    assert "第3行：区划代码“3301”不是县级区划的代码" in _text(refused) and "未载入" in _text(refused)
+    loaded = post_form(admin, "/platform/regions/load", {"text": bad}, token_from="/platform/regions")
+    assert loaded.status_code == 422 and "第3行" in _text(loaded)
+    assert 'data-region="330106"' not in _text(admin.get("/platform/regions"))
