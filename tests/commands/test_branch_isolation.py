@@ -20,10 +20,12 @@ from spotcheck.core.scoping import TenantViolationError, branch_of, cross_tenant
 from spotcheck.demo.people import DEMO_PASSWORD
 from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.campaigns import frames
 from spotcheck.tenants.contacts import commands as contacts
+from spotcheck.tenants.joint import commands as joint
 from spotcheck.tenants.supervision import queries as supervision
 from spotcheck.tenants.supervision.periods import Period
-from tests.support import two_counties
+from tests.support import joint_world, two_counties
 from tests.support.helpers import make_app, user_named
 
 #: Each county's branch, and the city's (the root: every department).
@@ -232,3 +234,30 @@ def test_siblings_are_isolated_in_row_level_security_too(postgres_url):
     for table, qual, check in policies:
         assert "app.tenant_ids" in qual and "app.tenant_ids" in check, table
         assert "region" not in qual, table  # the branch is computed by the scope, not looked up by the policy
+
+
+def test_a_joint_draws_frames_open_the_invited_departments_alone(app, monkeypatch):
+    """The demo's joint campaign (the market-regulation lead, 应急管理局 and 商务局 invited): while its target and
+    inspector frames are read, the coordinator's path holds its own department and the two invited — not the
+    justice bureau, although it is in the coordinator's region."""
+    with app.app_context():
+        ids = joint_world.world("approved")  # built (or copied) before anything is watched
+        opened = []
+
+        def watched(real):
+            def read(*args, **kwargs):
+                opened.append(current_scope().tenant_ids)
+                return real(*args, **kwargs)
+
+            return read
+
+        monkeypatch.setattr(frames, "target_frame", watched(frames.target_frame))
+        monkeypatch.setattr(frames, "inspector_frame", watched(frames.inspector_frame))
+        coordinator = user_named("scj_coord")
+        with tenant_scope(coordinator.tenant_id):
+            joint.freeze_targets(ids["campaign"], actor=coordinator)
+            joint.draw_targets(ids["campaign"], {"public_inputs": ["observer:测试"]}, actor=coordinator)
+            joint.freeze_inspectors(ids["campaign"], actor=coordinator)
+        invited = {coordinator.tenant_id, ids["yjj"]["tenant"], ids["swj"]["tenant"]}
+        assert opened == [invited, invited]
+        db.session.rollback()
