@@ -23,7 +23,9 @@ There are exactly two ways to read across tenants, both greppable:
 
 * :func:`cross_tenant` — for a user holding a permission that opens it (``tenants.read_all``): the
   departments of the user's department's region and of the regions below it (its branch, 辖区), or a
-  joint draw's invited departments — a named set (:attr:`Scope.tenant_ids`), never "every department";
+  joint draw's invited departments — a named set (:attr:`Scope.tenant_ids`), never "every department"; the
+  ORM reads ``tenant_id IN (…)`` and PostgreSQL the same set, handed over once per transaction
+  (``set_config('app.tenant_ids', '3,5,9', true)``, :mod:`spotcheck.platform.rls`);
 * :func:`system_access` — for code acting for the platform itself, not for a user
   (identity lookups at login, the command line, audit verification); a test keeps the list
   of modules that may call it. It alone holds the whole deployment (``all_tenants``).
