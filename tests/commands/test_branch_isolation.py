@@ -18,6 +18,7 @@ from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import TenantViolationError, branch_of, cross_tenant, current_scope, tenant_scope
 from spotcheck.demo.people import DEMO_PASSWORD
+from spotcheck.platform.rls import SHARED
 from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.campaigns import frames
@@ -26,7 +27,7 @@ from spotcheck.tenants.joint import commands as joint
 from spotcheck.tenants.supervision import queries as supervision
 from spotcheck.tenants.supervision.periods import Period
 from tests.support import joint_world, two_counties
-from tests.support.helpers import make_app, user_named
+from tests.support.helpers import make_app, migrate_to, user_named
 
 #: Each county's branch, and the city's (the root: every department).
 COUNTY1 = {"SCSFJ", "SCYJJ", "QBJD"}
@@ -224,16 +225,33 @@ def test_siblings_are_isolated_in_row_level_security_too(postgres_url):
         with tenant_scope(world["tenants"]["QBJD"]):  # a town's department: its own rows alone
             assert _raw_users_seen() == {world["tenants"]["QBJD"]}
         db.session.rollback()
-        policies = db.session.execute(
-            sa.text("SELECT tablename, qual, with_check FROM pg_policies WHERE policyname = 'tenant_isolation'")
-        ).all()
-        db.session.rollback()
+        policies = _policies()
+        migrate_to(app, "0059")  # before the branches: the department's own, or every department
+        before = _policies()
+        migrate_to(app)
+        again = _policies()
         db.session.remove()
         db.engine.dispose()
-    assert policies
-    for table, qual, check in policies:
-        assert "app.tenant_ids" in qual and "app.tenant_ids" in check, table
+    assert {name for _, name, _, _ in policies} == {"tenant_isolation", f"{SHARED}_read", f"{SHARED}_update"}
+    for table, name, qual, check in policies:
+        assert "app.tenant_ids" in qual and "app.tenant_ids" in (check or qual), (table, name)
         assert "region" not in qual, table  # the branch is computed by the scope, not looked up by the policy
+    assert [row[:2] for row in before] == [row[:2] for row in policies]  # the same tables and policies, 0059's text
+    assert not any("app.tenant_ids" in qual for _, _, qual, _ in before)
+    assert again == policies
+
+
+def _policies() -> list[tuple[str, str, str, str | None]]:
+    """Every department policy and receiver policy of the schema: (table, policy, USING, WITH CHECK)."""
+    found = db.session.execute(
+        sa.text(
+            "SELECT tablename, policyname, qual, with_check FROM pg_policies "
+            "WHERE policyname IN ('tenant_isolation', :read, :update) ORDER BY tablename, policyname"
+        ),
+        {"read": f"{SHARED}_read", "update": f"{SHARED}_update"},
+    ).all()
+    db.session.rollback()
+    return [tuple(row) for row in found]
 
 
 def test_a_joint_draws_frames_open_the_invited_departments_alone(app, monkeypatch):
