@@ -45,7 +45,8 @@ class Permission(enum.StrEnum):
     CONTACTS_MANAGE = "contacts.manage"
     #: Read one's own tenant's audit trail (全程留痕) and run its verification.
     AUDIT_VIEW = "audit.view"
-    #: Read every tenant's data through the explicit cross-tenant path.
+    #: Read the data of every department of one's region and of the regions below it (its branch, 辖区), through
+    #: the explicit cross-tenant path: a region's justice bureau and market-regulation lead.
     TENANTS_READ_ALL = "tenants.read_all"
     #: Read the department's item list, target directory, inspector directory, rules document.
     CATALOG_VIEW = "catalog.view"
@@ -80,11 +81,11 @@ class Permission(enum.StrEnum):
     #: File or return the departments' plans (备案), as the justice bureau, and the plans touching the
     #: market-regulation field as the market-regulation bureau.
     PLANS_REVIEW = "plans.review"
-    #: Read the supervision figures, tables and assessment (监督统计、考核): a supervisor of every
-    #: department (through the audited cross-department path), a leader of their own.
+    #: Read the supervision figures, tables and assessment (监督统计、考核): a supervisor of every department of
+    #: the bureau's branch (through the audited cross-department path), a leader of their own.
     SUPERVISION_VIEW = "supervision.view"
-    #: Read every department's supervision figures, drill-downs, tables, submissions and assessment
-    #: (through the audited cross-department path): the justice bureau's supervisor, and the bureau's
+    #: Read the supervision figures, drill-downs, tables, submissions and assessment of every department of the
+    #: bureau's branch (through the audited cross-department path): a justice bureau's supervisor, and the bureau's
     #: leader, who signs the notices of criticism of other departments (:data:`KIND_PERMISSIONS`).
     SUPERVISION_READ_ALL = "supervision.read_all"
     #: Draft notices of criticism (通报) and set the assessment's deductions, as the justice bureau.
@@ -177,9 +178,9 @@ PERMISSION_LABELS = {
 
 
 #: The permissions that open the cross-department path (:func:`spotcheck.core.scoping.cross_tenant`):
-#: reading every department (the justice bureau, the market-regulation bureau's coordinator),
-#: reading every department's supervision figures (the justice bureau's supervisor and leader), and
-#: reading the frame of a joint draw one runs (a field's joint-check coordinator, nothing else).
+#: reading the departments of one's region and of the regions below it (a region's justice bureau, its
+#: market-regulation bureau's coordinator), their supervision figures (a bureau's supervisor and leader), and
+#: reading the frame of a joint draw one runs, over the departments it invited (a joint-check coordinator).
 CROSS_DEPARTMENT = frozenset({Permission.TENANTS_READ_ALL, Permission.SUPERVISION_READ_ALL, Permission.JOINT_MANAGE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

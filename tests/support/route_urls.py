@@ -48,6 +48,33 @@ STRING_CANDIDATES = ("items", "inspectors", "directory", "entities", "registry")
 TOKENS = "inspection_code:token"
 
 
+#: For the walks with numbers in other digits (``tests/web/test_odd_numbers.py``): digits ``str.isdigit()`` takes
+#: and ``int()`` refuses ("²") or reads as another number.
+ODD_DIGITS = ("²", "١٢", "３")
+#: The numbers pages and forms read from a link or a form.
+NUMBER_PARAMETERS = (
+    "page",
+    "campaign",
+    "year",
+    "message_id",
+    "tenant_id",
+    "user_id",
+    "visit_ids",
+    "ids",
+    "leave_out",
+    "department_id",
+    "department_ids",
+    "inspector_id",
+    "item_id",
+    "item_ids",
+    "months",
+    "count",
+    "frequency_times",
+    "actor",
+    "number",
+    "days",
+    "receiver_id",
+)
 #: How many rows of each table (per department) give ids to the crawl.
 IDS_PER_TENANT = {"SCJ": 3, "YJJ": 1}
 
@@ -55,13 +82,13 @@ IDS_PER_TENANT = {"SCJ": 3, "YJJ": 1}
 MAX_URLS_PER_RULE = 12
 
 
-def ids_by_table(app) -> dict[str, list]:
-    """For every table with an integer key: the newest few ids of each department (tenant-owned
-    tables) or of the whole table."""
+def ids_by_table(app, per_tenant: dict[str, int] = IDS_PER_TENANT) -> dict[str, list]:
+    """For every table with an integer key: the newest few ids of each department of ``per_tenant``
+    (tenant-owned tables; code → how many) or of the whole table."""
     found: dict[str, set[int]] = defaultdict(set)
     tokens: dict[str, list[str]] = {}
     with app.app_context():
-        tenants = {code: tenant_id(code) for code in IDS_PER_TENANT}
+        tenants = {code: tenant_id(code) for code in per_tenant}
         for mapper in db.Model.registry.mappers:
             table = mapper.local_table
             keys = list(table.primary_key.columns)
@@ -70,7 +97,7 @@ def ids_by_table(app) -> dict[str, list]:
             column = getattr(mapper.class_, keys[0].key)
             try:
                 if issubclass(mapper.class_, TenantOwned):
-                    for code, how_many in IDS_PER_TENANT.items():
+                    for code, how_many in per_tenant.items():
                         with tenant_scope(tenants[code]):
                             found[table.name] |= set(
                                 db.session.scalars(sa.select(column).order_by(column.desc()).limit(how_many))
@@ -79,7 +106,7 @@ def ids_by_table(app) -> dict[str, list]:
                     found[table.name] |= set(db.session.scalars(sa.select(column).order_by(column.desc()).limit(4)))
             except sa.exc.SQLAlchemyError:
                 db.session.rollback()  # a table this role may not read as a whole: its ids come from elsewhere
-        for code, how_many in IDS_PER_TENANT.items():  # the public pages of inspection codes (检查码), by token
+        for code, how_many in per_tenant.items():  # the public pages of inspection codes (检查码), by token
             with tenant_scope(tenants[code]):
                 tokens[code] = list(
                     db.session.scalars(sa.select(InspectionCode.token).order_by(InspectionCode.id).limit(how_many))
@@ -152,10 +179,11 @@ def route_urls(
     public_only: bool = False,
     per_rule: int = MAX_URLS_PER_RULE,
     skip: tuple[str, ...] = (),
+    tenant_codes: tuple[str, ...] = ("SCJ", "YJJ", "SFJ"),
 ) -> list[str]:
     """Every GET route of the app (under ``prefix``, not under ``skip``; only those open to anyone
-    with ``public_only``) with its arguments filled in, up to ``per_rule`` URLs a route."""
-    tenant_codes = ("SCJ", "YJJ", "SFJ")
+    with ``public_only``) with its arguments filled in, up to ``per_rule`` URLs a route; a department's
+    code in a route, one of ``tenant_codes``."""
     empty = empty_tables(app)
     urls = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):

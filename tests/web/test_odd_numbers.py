@@ -17,34 +17,15 @@ from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.tenants.notices.models import Message
 from tests.support.helpers import csrf_token, post_form, signed_in, user_named
-from tests.support.route_urls import ids_by_table, is_asset, route_urls, values_for
-
-#: Digits ``str.isdigit()`` takes and ``int()`` refuses ("²") or reads as another number.
-ODD_DIGITS = ("²", "١٢", "３")
-#: The numbers pages and forms read from a link or a form.
-NUMBER_PARAMETERS = (
-    "page",
-    "campaign",
-    "year",
-    "message_id",
-    "tenant_id",
-    "user_id",
-    "visit_ids",
-    "ids",
-    "leave_out",
-    "department_id",
-    "department_ids",
-    "inspector_id",
-    "item_id",
-    "item_ids",
-    "months",
-    "count",
-    "frequency_times",
-    "actor",
-    "number",
-    "days",
-    "receiver_id",
+from tests.support.route_urls import (
+    NUMBER_PARAMETERS,
+    ODD_DIGITS,
+    ids_by_table,
+    is_asset,
+    route_urls,
+    values_for,
 )
+
 #: Forms the walk does not post: signing out would end the walk's sessions.
 NOT_POSTED = ("/logout",)
 

@@ -68,18 +68,19 @@ def own_tenant(reader: Actor) -> Tenant | None:
 
 
 def departments(reader: Actor | None = None) -> list[dict]:
-    """Every department; with ``reader`` (supervisor or coordinator) also its active users,
+    """Every department (the platform administrator's list); with ``reader`` (a region's supervisor or
+    coordinator) the departments of the reader's region and of the regions below it, with their active users,
     read across tenants through the explicit opt-out."""
     tenants = db.session.scalars(sa.select(Tenant).order_by(Tenant.kind, Tenant.code)).all()
-    counts: dict[int | None, int] = {}
-    if reader is not None:
-        with cross_tenant(reader, "department overview"):
-            counts = dict(
-                db.session.execute(
-                    sa.select(User.tenant_id, sa.func.count()).where(User.active.is_(True)).group_by(User.tenant_id)
-                ).all()
-            )
-    return [{"tenant": t, "users": counts.get(t.id)} for t in tenants]
+    if reader is None:
+        return [{"tenant": t, "users": None} for t in tenants]
+    with cross_tenant(reader, "department overview") as scope:
+        counts = dict(
+            db.session.execute(
+                sa.select(User.tenant_id, sa.func.count()).where(User.active.is_(True)).group_by(User.tenant_id)
+            ).all()
+        )
+    return [{"tenant": t, "users": counts.get(t.id)} for t in tenants if scope.reaches(t.id)]
 
 
 @dataclass(frozen=True)
