@@ -8,8 +8,9 @@ argument), and the decorator
    anything is read — :class:`~spotcheck.core.errors.Forbidden` otherwise;
 2. asks the domain's policy (its ``policy.py``) which scope the read needs, with ``scope=``: a
    function of the reader and the query's arguments giving :data:`OWN` (the reader's own
-   department, the ordinary ORM scope), :class:`Across` (every department, through the one
-   cross-department path) or :class:`Joint` (one joint campaign's shared rows); the decorator
+   department, the ordinary ORM scope), :class:`Across` (the departments of the reader's region and
+   the regions below it, through the one cross-department path) or :class:`Joint` (one joint
+   campaign's shared rows); the decorator
    opens it around the read and records it in the reader's audit chain (留痕) — a read across
    departments or into a joint campaign is never silent;
 3. otherwise runs the function as it is: the ORM scope (and row-level security) applies the
@@ -33,13 +34,14 @@ from spotcheck.core import audit, policy
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import ANYONE, command
 from spotcheck.core.policy import Permission
-from spotcheck.core.scoping import cross_tenant, current_scope, joint_scope
+from spotcheck.core.scoping import Scope, branch_of, cross_tenant, current_scope, joint_scope
 
 
 @dataclass(frozen=True)
 class Across:
-    """Read every department (跨部门读取), for ``reason``, through the cross-department path that
-    ``permission`` opens (the policy says which permissions open one)."""
+    """Read across departments (跨部门读取) — those of the reader's region and of the regions below it —
+    for ``reason``, through the cross-department path that ``permission`` opens (the policy says which
+    permissions open one)."""
 
     reason: str
     permission: Permission = Permission.TENANTS_READ_ALL
@@ -122,12 +124,20 @@ def opened(reader: Actor, opening: Opening, what: str) -> Iterator[None]:
         with joint_scope(reader.tenant_id, opening.campaign_id):
             yield
         return
-    if scope.all_tenants:
-        yield
+    if scope.all_tenants or _holds(scope, reader, opening):
+        yield  # the platform's own scope, or this reader's path already open (a query called by another)
         return
     note_scope("read.across", what, reason=opening.reason, actor=reader)
     with cross_tenant(reader, opening.reason, permission=opening.permission):
         yield
+
+
+def _holds(scope: Scope, reader: Actor, opening: Across) -> bool:
+    """Whether ``scope`` is already the reader's own path across departments (their branch: a joint
+    frame's set is another)."""
+    if scope.tenant_ids is None or scope.tenant_id != reader.tenant_id:
+        return False
+    return opening.permission is not Permission.JOINT_MANAGE and branch_of(reader.tenant_id) <= scope.tenant_ids
 
 
 @command(ANYONE)

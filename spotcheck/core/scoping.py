@@ -21,23 +21,28 @@ joint campaign").
 
 There are exactly two ways to read across tenants, both greppable:
 
-* :func:`cross_tenant` — for a user holding a permission that opens it (``tenants.read_all``);
+* :func:`cross_tenant` — for a user holding a permission that opens it (``tenants.read_all``): the
+  departments of the user's department's region and of the regions below it (its branch, 辖区), or a
+  joint draw's invited departments — a named set (:attr:`Scope.tenant_ids`), never "every department";
 * :func:`system_access` — for code acting for the platform itself, not for a user
   (identity lookups at login, the command line, audit verification); a test keeps the list
-  of modules that may call it.
+  of modules that may call it. It alone holds the whole deployment (``all_tenants``).
+
+The kernel knows no region: which departments a branch holds is the accounts domain's answer, installed at
+start-up (:func:`use_branches`, as the settings are) and asked once per transaction (:func:`branch_of`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, declared_attr, mapped_column, with_loader_criteria
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import Model, db
@@ -53,14 +58,41 @@ class TenantViolationError(PermissionError):
 class Scope:
     """``tenant_id``: the department worked as; ``platform``: a platform administrator, who
     sees only the rows that belong to no department (their own account and tokens);
-    ``all_tenants``: one of the explicit cross-tenant paths."""
+    ``tenant_ids``: the departments :func:`cross_tenant` opened (``tenant_id``'s among them);
+    ``all_tenants``: the platform's own path (:func:`system_access`), every department."""
 
     tenant_id: int | None = None
+    #: Inside :func:`cross_tenant`: every department whose rows are read (the reader's branch, or a joint
+    #: frame's departments); ``None`` elsewhere (only ``tenant_id``'s, or every one with ``all_tenants``).
+    tenant_ids: frozenset[int] | None = None
     all_tenants: bool = False
     platform: bool = False
     reason: str | None = None
     #: Inside :func:`joint_scope`: the joint campaign whose shared rows a participant may read.
     joint_campaign_id: int | None = None
+
+    @property
+    def across(self) -> bool:
+        """Whether more than one department's rows are read: an opened set, or the whole deployment."""
+        return self.all_tenants or self.tenant_ids is not None
+
+    @property
+    def reached(self) -> frozenset[int] | None:
+        """The departments whose rows this scope reads — the opened ones, or the one worked as, or none; ``None``
+        for every department, which the platform's own path (:func:`system_access`) alone reads."""
+        if self.all_tenants:
+            return None
+        if self.tenant_ids is not None:
+            return self.tenant_ids
+        return frozenset() if self.tenant_id is None or self.platform else frozenset({self.tenant_id})
+
+    def reaches(self, tenant_id: int | None) -> bool:
+        """Whether a row of department ``tenant_id`` is within this scope (read, and written by the commands)."""
+        if self.all_tenants:
+            return True
+        if tenant_id is None:
+            return False
+        return tenant_id == self.tenant_id or (self.tenant_ids is not None and tenant_id in self.tenant_ids)
 
 
 _scope: ContextVar[Scope] = ContextVar("spotcheck_tenant_scope", default=Scope())  # noqa: B039 (frozen)
@@ -138,18 +170,33 @@ def tenant_scope(tenant_id: int | None) -> AbstractContextManager[Scope]:
 
 
 def cross_tenant(
-    user: Actor, reason: str, *, permission: Permission = Permission.TENANTS_READ_ALL
+    user: Actor,
+    reason: str,
+    *,
+    permission: Permission = Permission.TENANTS_READ_ALL,
+    departments: Iterable[int] | None = None,
 ) -> AbstractContextManager[Scope]:
-    """Read across all tenants on behalf of ``user``, who must hold ``permission``, one of the
+    """Read across departments on behalf of ``user``, who must hold ``permission``, one of the
     permissions the policy says open the cross-department path (:data:`policy.CROSS_DEPARTMENT`):
-    every department's data for ``tenants.read_all``; a joint draw's frame for ``joint.manage``
-    (a field's joint-check coordinator, who reads nothing else of another department).
+    for ``tenants.read_all`` and ``supervision.read_all``, the departments of the user's region and of
+    the regions below it (本级及下级), never more — a county's bureau reads its county and its towns, the
+    city's bureau the city and its counties; for ``joint.manage``, only ``departments``, those a joint
+    campaign's draw reads (the departments it invited), besides the user's own (a coordinator reads
+    nothing else of another department; none named, none opened).
 
-    Writes still need the row's own tenant to be current (see :func:`tenant_scope`).
+    The rows of the opened departments may be read and changed (a plan filed); new rows are the
+    user's department's unless a command names another of them.
     """
     if permission not in CROSS_DEPARTMENT or not has_permission(user, permission):
         raise TenantViolationError(f"cross-tenant access needs the permission {permission.value}")
-    return _scoped(Scope(tenant_id=user.tenant_id, all_tenants=True, reason=reason))
+    own = frozenset() if user.tenant_id is None else frozenset({user.tenant_id})
+    if permission is Permission.JOINT_MANAGE:
+        opened = own | frozenset(int(department) for department in departments or ())
+    elif departments is not None:
+        raise TypeError(f"{permission.value} opens the reader's branch: it names no departments")
+    else:
+        opened = own | branch_of(user.tenant_id)
+    return _scoped(Scope(tenant_id=user.tenant_id, tenant_ids=opened, reason=reason))
 
 
 def joint_scope(tenant_id: int | None, joint_campaign_id: int) -> AbstractContextManager[Scope]:
@@ -160,7 +207,8 @@ def joint_scope(tenant_id: int | None, joint_campaign_id: int) -> AbstractContex
 
 
 def system_access(reason: str) -> AbstractContextManager[Scope]:
-    """Act for the platform itself, across tenants (login lookups, CLI, audit verification)."""
+    """Act for the platform itself, across tenants (login lookups, CLI, audit verification): the one
+    scope that holds every department."""
     return _scoped(Scope(tenant_id=None, all_tenants=True, reason=reason))
 
 
@@ -175,6 +223,41 @@ def unbind(token: Token[Scope]) -> None:
     _scope.reset(token)
 
 
+# --- branches (辖区): the departments a reader's region holds -----------------------------------------
+
+#: The departments of department ``tenant_id``'s region and of every region below it, as the accounts
+#: domain finds them (:func:`use_branches`).
+BranchResolver = Callable[[int], frozenset[int]]
+_branches: BranchResolver | None = None
+#: Where a transaction keeps the branches it has found (``Session.info``), by department.
+_BRANCHES = "spotcheck.branches"
+
+
+def use_branches(resolver: BranchResolver) -> None:
+    """Find branches with ``resolver`` from now on (the app factory installs the accounts domain's)."""
+    global _branches
+    _branches = resolver
+
+
+def branch_of(tenant_id: int | None) -> frozenset[int]:
+    """The departments of department ``tenant_id``'s region and of the regions below it (its own among them;
+    none for no department): found once per transaction."""
+    if tenant_id is None:
+        return frozenset()
+    if _branches is None:
+        raise RuntimeError("no resolver of branches installed (scoping.use_branches)")
+    found = db.session.info.setdefault(_BRANCHES, {})
+    if tenant_id not in found:
+        found[tenant_id] = frozenset(_branches(tenant_id))
+    return cast(frozenset[int], found[tenant_id])
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_branches(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the next transaction may see a department moved or a region added
+        session.info.pop(_BRANCHES, None)
+
+
 # --- SQLAlchemy integration -------------------------------------------------------------
 
 #: The condition on a model's rows that a scope reads (``with_loader_criteria``).
@@ -185,6 +268,9 @@ def _tenant_criteria(scope: Scope) -> _Criteria:
     tenant_id = scope.tenant_id
     if scope.platform:
         return lambda cls: cls.tenant_id.is_(None)
+    if scope.tenant_ids is not None:
+        opened = tuple(sorted(scope.tenant_ids))
+        return lambda cls: cls.tenant_id.in_(opened)
     if tenant_id is None:
         return lambda cls: sa.false()
     return lambda cls: cls.tenant_id == tenant_id
@@ -192,7 +278,12 @@ def _tenant_criteria(scope: Scope) -> _Criteria:
 
 def _shared_criteria(scope: Scope) -> _Criteria:
     tenant_id = scope.tenant_id
-    if scope.platform or tenant_id is None:
+    if scope.platform:
+        return lambda cls: sa.false()
+    if scope.tenant_ids is not None:
+        opened = tuple(sorted(scope.tenant_ids))
+        return lambda cls: sa.or_(cls.tenant_id.in_(opened), cls.receiver_tenant_id.in_(opened))
+    if tenant_id is None:
         return lambda cls: sa.false()
     return lambda cls: sa.or_(cls.tenant_id == tenant_id, cls.receiver_tenant_id == tenant_id)
 
@@ -208,10 +299,9 @@ def participates(tenant_id: int | None, joint_campaign_id: int | None) -> sa.Exi
 
 def _joint_criteria(scope: Scope) -> _Criteria:
     """Outside a joint scope, a :class:`JointShared` row is its tenant's like any other."""
-    tenant_id = scope.tenant_id
-    if scope.platform or tenant_id is None:
+    if scope.platform:
         return lambda cls: sa.false()
-    return lambda cls: cls.tenant_id == tenant_id
+    return _tenant_criteria(scope)
 
 
 def _joint_scope_options(scope: Scope) -> list[Any]:
@@ -265,7 +355,7 @@ def _stamp_new_rows(session: Session, flush_context: object, instances: object) 
             if scope.tenant_id is None:
                 raise TenantViolationError(f"{type(obj).__name__} needs a tenant, and no tenant is current")
             obj.tenant_id = scope.tenant_id
-        elif obj.tenant_id != scope.tenant_id and not scope.all_tenants:
+        elif not scope.reaches(obj.tenant_id):
             raise TenantViolationError(
                 f"{type(obj).__name__} of tenant {obj.tenant_id} written in tenant {scope.tenant_id}"
             )
@@ -275,19 +365,17 @@ def _stamp_new_rows(session: Session, flush_context: object, instances: object) 
                 if scope.tenant_id is None:
                     raise TenantViolationError(f"{type(obj).__name__} needs a tenant, and no tenant is current")
                 obj.tenant_id = scope.tenant_id
-            elif obj.tenant_id != scope.tenant_id and not scope.all_tenants:
+            elif not scope.reaches(obj.tenant_id):
                 raise TenantViolationError(
                     f"{type(obj).__name__} of tenant {obj.tenant_id} written in tenant {scope.tenant_id}"
                 )
     for obj in session.dirty:
-        if isinstance(obj, (TenantOwned, JointShared)) and not scope.all_tenants and obj.tenant_id != scope.tenant_id:
+        if isinstance(obj, (TenantOwned, JointShared)) and not scope.reaches(obj.tenant_id):
             raise TenantViolationError(
                 f"{type(obj).__name__} of tenant {obj.tenant_id} changed in tenant {scope.tenant_id}"
             )
-        if (
-            isinstance(obj, SharedWithReceiver)
-            and not scope.all_tenants
-            and scope.tenant_id not in (obj.tenant_id, obj.receiver_tenant_id)
+        if isinstance(obj, SharedWithReceiver) and not (
+            scope.reaches(obj.tenant_id) or scope.reaches(obj.receiver_tenant_id)
         ):
             raise TenantViolationError(
                 f"{type(obj).__name__} of tenant {obj.tenant_id} changed in tenant {scope.tenant_id}"
@@ -295,8 +383,9 @@ def _stamp_new_rows(session: Session, flush_context: object, instances: object) 
 
 
 _SET_SCOPE_SQL = sa.text(
-    "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.all_tenants', :all, true), "
-    "set_config('app.platform', :platform, true), set_config('app.joint_campaign', :joint, true)"
+    "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.tenant_ids', :tenants, true), "
+    "set_config('app.all_tenants', :all, true), set_config('app.platform', :platform, true), "
+    "set_config('app.joint_campaign', :joint, true)"
 )
 
 
@@ -311,6 +400,8 @@ def _apply_to_connection(connection: sa.Connection) -> None:
     scope = _scope.get()
     values = {
         "tenant": "" if scope.tenant_id is None else str(scope.tenant_id),
+        # the opened departments, as row-level security reads them (``rls.BRANCH``): "3,5,9"
+        "tenants": "" if scope.tenant_ids is None else ",".join(str(t) for t in sorted(scope.tenant_ids)),
         "all": "on" if scope.all_tenants else "",
         "platform": "on" if scope.platform else "",
         "joint": "" if scope.joint_campaign_id is None else str(scope.joint_campaign_id),

@@ -14,7 +14,7 @@ from flask import Config, Flask, current_app, has_request_context, session
 from sqlalchemy import Connection, event
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from spotcheck.core import clock, settings
+from spotcheck.core import clock, scoping, settings
 from spotcheck.core.commands import in_command
 from spotcheck.core.database import db, sqlite_begin, sqlite_connected
 from spotcheck.platform import commands_line, errors, routing, session as web_session, translating
@@ -99,6 +99,9 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         web,
     )
     from spotcheck.tasks import celery_init_app  # late wiring: the jobs after the models
+    from spotcheck.tenants.accounts import branches  # late wiring: the kernel asks the accounts for a region's branch
+
+    scoping.use_branches(branches.of_department)
 
     api.init_app(app)
     api_package.register(api)

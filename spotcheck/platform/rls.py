@@ -1,9 +1,14 @@
 """PostgreSQL row-level security (行级安全) for tenant-owned tables, used by the migrations.
 
-A row is visible and writable when its ``tenant_id`` is the transaction's ``app.tenant_id``;
-when the transaction is marked ``app.all_tenants = on`` (the explicit cross-tenant paths);
-or, for rows of no tenant, when it is marked ``app.platform = on`` (a platform administrator).
-With none set, no row matches. ENABLE + FORCE: the policy binds the table owner too.
+A row is visible and writable when its ``tenant_id`` is the transaction's ``app.tenant_id``; when it is one of
+the departments a cross-department read opened, ``app.tenant_ids`` ("3,5,9": the reader's branch, or a joint
+frame's departments, :func:`spotcheck.core.scoping.cross_tenant`); when the transaction is marked
+``app.all_tenants = on`` (the platform's own path, :func:`spotcheck.core.scoping.system_access`); or, for rows of
+no tenant, when it is marked ``app.platform = on`` (a platform administrator). With none set, no row matches.
+ENABLE + FORCE: the policy binds the table owner too.
+
+The scope computes the opened departments once per transaction and hands them over as that one setting: the
+policy runs no look-up of regions, and reads the list once per statement (:data:`OPENED`), not once per row.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Protocol, cast
 
+import sqlalchemy as sa
 from flask import current_app
 
 from spotcheck.platform.config import DB_ROLE_NAME, DEFAULT_DB_ROLE
@@ -35,9 +41,15 @@ class Migration(Protocol):
 POLICY = "tenant_isolation"
 PUBLIC_READ = "public_read"
 
-_PREDICATE = (
+#: The departments a cross-department read opened, as an array: an uncorrelated sub-select, which PostgreSQL
+#: evaluates once per statement (an InitPlan) and an index scan may use as its key.
+OPENED = "(SELECT string_to_array(NULLIF(current_setting('app.tenant_ids', true), ''), ',')::integer[])"
+
+#: Whose rows a transaction reads and writes (:data:`POLICY`).
+PREDICATE = (
     "(current_setting('app.all_tenants', true) = 'on' "
     "OR tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::integer "
+    f"OR tenant_id = ANY ({OPENED}) "
     "OR (tenant_id IS NULL AND current_setting('app.platform', true) = 'on'))"
 )
 
@@ -47,7 +59,7 @@ def enable(op: Migration, table: str) -> None:
         return
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-    op.execute(f"CREATE POLICY {POLICY} ON {table} USING {_PREDICATE} WITH CHECK {_PREDICATE}")
+    op.execute(f"CREATE POLICY {POLICY} ON {table} USING {PREDICATE} WITH CHECK {PREDICATE}")
 
 
 def enable_public_read(op: Migration, table: str) -> None:
@@ -58,11 +70,16 @@ def enable_public_read(op: Migration, table: str) -> None:
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
     op.execute(f"CREATE POLICY {PUBLIC_READ} ON {table} FOR SELECT USING (true)")
-    op.execute(f"CREATE POLICY {POLICY} ON {table} USING {_PREDICATE} WITH CHECK {_PREDICATE}")
+    op.execute(f"CREATE POLICY {POLICY} ON {table} USING {PREDICATE} WITH CHECK {PREDICATE}")
 
 
 SHARED = "shared_with_receiver"
-_RECEIVER = "receiver_tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::integer"
+#: Which rows a receiving department reads and acknowledges (:data:`SHARED`): those it receives, or, in a read
+#: across departments, those one of the opened departments receives.
+RECEIVER = (
+    "receiver_tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::integer "
+    f"OR receiver_tenant_id = ANY ({OPENED})"
+)
 
 
 def enable_shared_with_receiver(op: Migration, table: str) -> None:
@@ -72,8 +89,8 @@ def enable_shared_with_receiver(op: Migration, table: str) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     enable(op, table)
-    op.execute(f"CREATE POLICY {SHARED}_read ON {table} FOR SELECT USING ({_RECEIVER})")
-    op.execute(f"CREATE POLICY {SHARED}_update ON {table} FOR UPDATE USING ({_RECEIVER}) WITH CHECK ({_RECEIVER})")
+    op.execute(f"CREATE POLICY {SHARED}_read ON {table} FOR SELECT USING ({RECEIVER})")
+    op.execute(f"CREATE POLICY {SHARED}_update ON {table} FOR UPDATE USING ({RECEIVER}) WITH CHECK ({RECEIVER})")
 
 
 JOINT = "joint_participants_read"
@@ -104,6 +121,32 @@ def enable_joint_read(op: Migration, table: str, key: str) -> None:
 def disable_joint_read(op: Migration, table: str) -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP POLICY IF EXISTS {JOINT} ON {table}")
+
+
+def tables_with_policy(op: Migration, policy: str) -> list[str]:
+    """The tables of the schema that have the policy named ``policy`` (none off PostgreSQL)."""
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return []
+    rows = bind.execute(
+        sa.text(
+            "SELECT tablename FROM pg_policies WHERE schemaname = current_schema() AND policyname = :policy "
+            "ORDER BY tablename"
+        ),
+        {"policy": policy},
+    )
+    return [str(name) for (name,) in rows]
+
+
+def set_predicates(op: Migration, predicate: str, receiver: str) -> None:
+    """Every table's department policy (:data:`POLICY`) anew with ``predicate``, and every shared table's
+    receiver policies (:data:`SHARED`) with ``receiver``: the same tables, the same commands, other conditions."""
+    for table in tables_with_policy(op, POLICY):
+        op.execute(f"ALTER POLICY {POLICY} ON {table} USING {predicate} WITH CHECK {predicate}")
+    for table in tables_with_policy(op, f"{SHARED}_read"):
+        op.execute(f"ALTER POLICY {SHARED}_read ON {table} USING ({receiver})")
+    for table in tables_with_policy(op, f"{SHARED}_update"):
+        op.execute(f"ALTER POLICY {SHARED}_update ON {table} USING ({receiver}) WITH CHECK ({receiver})")
 
 
 def disable_shared_with_receiver(op: Migration, table: str) -> None:

@@ -3,7 +3,7 @@
 * The department's administrator saves its own two contacts (``contacts.manage``; the ordinary
   scope keeps the rows the department's own).
 * The list, phones included, is read by the department's administrator and leader (their own
-  department) and by the justice bureau, whose supervisor and leader read every department's
+  department) and by a justice bureau, whose supervisor and leader read those of every department of its branch
   (``supervision.read_all``): :func:`scope` gives the cross-department scope a query opens and records.
 """
 
@@ -37,13 +37,13 @@ def require_reader(reader: Actor) -> None:
 
 
 def reads_every_department(reader: Actor) -> bool:
-    """The justice bureau's supervisor and leader read every department's contacts (the rule
-    supervision reads its figures by)."""
+    """A justice bureau's supervisor and leader read the contacts of every department of the bureau's region and
+    of the regions below it (the rule supervision reads its figures by)."""
     return has_permission(reader, Permission.SUPERVISION_VIEW) and has_permission(
         reader, Permission.SUPERVISION_READ_ALL
     )
 
 
 def scope(reader: Actor, **_: object) -> Opening:
-    """Every department for the justice bureau (an audited cross-department read), one's own otherwise."""
+    """The bureau's branch for a justice bureau (an audited cross-department read), one's own otherwise."""
     return Across("contacts", permission=Permission.SUPERVISION_READ_ALL) if reads_every_department(reader) else OWN

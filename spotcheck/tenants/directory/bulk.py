@@ -90,7 +90,7 @@ def upsert_directory_entries(tenant_id: int, rows: Iterable[Row], *, progress: P
     Returns the number of rows read.
     """
     scope = current_scope()
-    if not scope.all_tenants and scope.tenant_id != tenant_id:
+    if not scope.reaches(tenant_id):
         raise TenantViolationError(f"directory entries of tenant {tenant_id} written in tenant {scope.tenant_id}")
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":

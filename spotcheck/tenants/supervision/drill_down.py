@@ -303,7 +303,7 @@ def _forward_rows(condition: Condition, limit: int) -> Rows:
 
 def _complaints_of(key: str, tenant_id: int, period: Period, limit: int) -> Rows:
     """The complaints a complaint figure counts: the bureau's, or (a department's reading) those forwarded to it."""
-    every = current_scope().all_tenants
+    every = current_scope().across
     _model, department, conditions = when.complaints_counted(every, period)
     return (_complaint_rows if every else _forward_rows)(sa.and_(department == tenant_id, conditions[key]), limit)
 

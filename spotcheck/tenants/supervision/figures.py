@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
 from spotcheck.core.scoping import JointShared, SharedWithReceiver, TenantOwned, current_scope
+from spotcheck.tenants.accounts.branches import within_reach
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.common.vocabulary import reference
@@ -246,11 +247,10 @@ def _count(model: Owned, condition: Condition | None = None) -> dict[int, int]:
 
 
 def departments(tenant_ids: Iterable[int] | None = None, period: Period | None = None) -> list[Tenant]:
-    """The active departments (of ``tenant_ids``); of ``period``, only those that existed by its end: one
-    created after it owes nothing for it and shows nothing."""
+    """The active departments of ``tenant_ids`` (none given: those the current scope reads — a bureau's branch);
+    of ``period``, only those that existed by its end: one created after it owes nothing for it and shows nothing."""
     query = sa.select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.kind, Tenant.code)
-    if tenant_ids is not None:
-        query = query.where(Tenant.id.in_(list(tenant_ids)))
+    query = within_reach(query) if tenant_ids is None else query.where(Tenant.id.in_(list(tenant_ids)))
     if period is not None:
         query = query.where(sa.or_(Tenant.created_at.is_(None), Tenant.created_at < when.end_of(period)))
     return list(db.session.scalars(query))
@@ -406,7 +406,7 @@ def _business_counts(period: Period, want: Callable[..., bool]) -> dict[int, dic
             .group_by(Evaluation.about_tenant_id)
         ):
             found.setdefault(about, {}).update(evaluations=count, satisfaction_total=int(summed))
-    model, department, counted = when.complaints_counted(current_scope().all_tenants, period)
+    model, department, counted = when.complaints_counted(current_scope().across, period)
     complaints = _only(want, counted)
     if complaints:
         for tenant_id, *counts in db.session.execute(

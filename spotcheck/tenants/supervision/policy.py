@@ -1,9 +1,11 @@
 """Supervision's policy (监督规则): who reads which departments' supervision figures, and the
 actions tables of notices of criticism (通报) and of statistical tables to submit (报表报送).
 
-* The justice bureau reads every department — its **supervisor**, and its **leader**, who signs the
-  notices of criticism of other departments (``supervision.read_all``, which the policy grants the
-  leader of the supervising department: :data:`spotcheck.core.policy.KIND_PERMISSIONS`): :func:`across` gives the
+* A justice bureau reads every department of its region and of the regions below it (its branch, 辖区: a
+  county's bureau its county and towns, the city's the city and its counties) — its **supervisor**, and its
+  **leader**, who signs the notices of criticism of other departments (``supervision.read_all``, which the policy
+  grants the leader of a supervising department: :data:`spotcheck.core.policy.KIND_PERMISSIONS`); a department
+  outside the branch is NotFoundError, as one that does not exist. :func:`across` gives the
   :class:`~spotcheck.core.queries.Across` scope, which the query (or :func:`reading`, for a
   command or a job) opens through the one cross-department path and records first in the
   bureau's own audit chain (``read.across``: what, which period).
@@ -25,6 +27,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.errors import ForbiddenError, InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission, has_permission, require
 from spotcheck.core.queries import OWN, Across, opened
+from spotcheck.core.scoping import branch_of
 from spotcheck.tenants.supervision import figures
 from spotcheck.tenants.supervision.duties import Due
 from spotcheck.tenants.supervision.figures import department_exists
@@ -35,7 +38,7 @@ from spotcheck.tenants.supervision.vocabulary import EVALUATION_FIGURES
 
 
 def sees_every_department(reader: Actor) -> bool:
-    """The justice bureau's supervisor and leader: every department's supervision figures."""
+    """A justice bureau's supervisor and leader: the supervision figures of every department of their branch."""
     return has_permission(reader, Permission.SUPERVISION_VIEW) and has_permission(
         reader, Permission.SUPERVISION_READ_ALL
     )
@@ -65,22 +68,23 @@ def across_departments(reason: str) -> Across:
     return Across(reason, permission=Permission.SUPERVISION_READ_ALL)
 
 
-def visible_departments(reader: Actor, department_id: int | None = None) -> list[int] | None:
-    """The department ids ``reader`` reads (``None``: every department, for a supervisor); a leader
-    asking for another department: NotFoundError."""
-    if sees_every_department(reader):
-        return None
-    if department_id is not None and department_id != reader.tenant_id:
+def visible_departments(reader: Actor, department_id: int | None = None) -> list[int]:
+    """The department ids ``reader`` reads: a supervisor, those of the bureau's region and the regions below it;
+    a leader, their own. Asking for another department: NotFoundError."""
+    # a supervisor: the bureau's branch; a department's leader: their own
+    seen = sorted(branch_of(reader.tenant_id)) if sees_every_department(reader) else [cast(int, reader.tenant_id)]
+    if department_id is not None and department_id not in seen:
         raise NotFoundError(_l("No such department."))
-    return [cast(int, reader.tenant_id)]  # a department's leader: their own
+    return seen
 
 
 def across(
     reader: Actor, period: Period | str | None = None, department_id: int | None = None, **_: object
 ) -> Across | None:
-    """The scope of a supervision read: every department for a supervisor (recorded with the
-    period), the reader's own department otherwise."""
-    if visible_departments(reader, department_id) is None:
+    """The scope of a supervision read: the bureau's branch for a supervisor (recorded with the period), the
+    reader's own department otherwise."""
+    visible_departments(reader, department_id)  # a department not seen: NotFoundError, before anything is opened
+    if sees_every_department(reader):
         return across_departments(f"supervision {period}" if period else "supervision")
     return OWN
 
@@ -88,9 +92,9 @@ def across(
 @contextmanager
 def reading(
     reader: Actor, what: str, *, period: Period | str | None = None, department_id: int | None = None
-) -> Iterator[list[int] | None]:
+) -> Iterator[list[int]]:
     """The scope a command or a job reads supervision figures in (a query opens it itself). Yields
-    the department ids the reader may see (``None``: every department, for a supervisor)."""
+    the department ids the reader may see (a supervisor: the bureau's branch)."""
     require(reader, Permission.SUPERVISION_VIEW)
     visible = visible_departments(reader, department_id)
     with opened(reader, across(reader, period=period, department_id=department_id), f"supervision: {what}"):
@@ -108,7 +112,9 @@ def check_request(code: str, reader: Actor, department_id: int | None = None, pe
             raise ForbiddenError(_l("This table covers every department: the justice bureau files it."))
         if department_id is not None and department_id != reader.tenant_id:
             raise ForbiddenError(_l("You may only ask for your own department's tables."))
-    elif department_id is not None and not department_exists(department_id):
+    elif department_id is not None and (
+        department_id not in branch_of(reader.tenant_id) or not department_exists(department_id)
+    ):
         raise InvalidInputError({"department_id": [_l("No such department.")]})
     if period is not None:
         _existed_in(reader, department_id, period)
@@ -119,7 +125,7 @@ def _existed_in(reader: Actor, department_id: int | None, period: Period) -> Non
     ids = [department_id] if department_id is not None else visible_departments(reader)
     if figures.departments(ids, period):
         return
-    created = figures.created_on(ids[0]) if ids is not None and len(ids) == 1 else None
+    created = figures.created_on(ids[0]) if len(ids) == 1 else None
     if created is not None:
         raise InvalidInputError(
             {

@@ -6,13 +6,14 @@ the rank key being shared, the samples overlap as much as chance allows. The vis
 union. Then one inspector draw: each visit's team has at least one qualified inspector of each
 department present there (``per_group_min = 1``), at least two in all, recusals and capacity
 honoured. The coordinator reads the departments' directories and inspector lists for the frames
-through the explicit cross-tenant path, each department named; what is written for a department
+through the explicit cross-tenant path, opened on the departments invited alone; what is written for a department
 (its targets, its visits and its members of the teams) is written in that department's scope.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from types import SimpleNamespace
 from typing import cast
 
@@ -28,7 +29,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
-from spotcheck.core.scoping import cross_tenant, tenant_scope
+from spotcheck.core.scoping import Scope, cross_tenant, tenant_scope
 from spotcheck.draw import proof_file, target_frames, targets as target_engine
 from spotcheck.tenants.campaigns import draws as steps, frames, inspection_counts, transitions
 from spotcheck.tenants.campaigns.commands.ceremony import DRAW_UNDER_WAY
@@ -66,6 +67,13 @@ def _parts(campaign: Campaign) -> dict[str, dict]:
     return parts_of(campaign)
 
 
+def _frame_of(parts: dict[str, dict], actor: Actor, reason: str) -> AbstractContextManager[Scope]:
+    """The cross-department path of a joint draw: the coordinator reads the departments the campaign invited
+    (their parts), and no other."""
+    departments = [part["tenant_id"] for part in parts.values()]
+    return cross_tenant(actor, reason, permission=Permission.JOINT_MANAGE, departments=departments)
+
+
 def _locked(campaign_id: int, kind: str, actor: Actor, action: str) -> tuple[Campaign, Draw]:
     campaign = get_joint(campaign_id, for_update=True)
     record = draw_of(campaign, kind, for_update=True)
@@ -78,12 +86,13 @@ def freeze_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) 
     """Fix the frame: each department's own directory entries under its filter and rules (exclusions
     first), one group per department; publish the digest and the counts per group and stratum."""
     campaign, record = _locked(campaign_id, "targets", actor, "freeze_targets")
-    with cross_tenant(actor, FRAME_REASON, permission=Permission.JOINT_MANAGE):
+    invited = _parts(campaign)
+    with _frame_of(invited, actor, FRAME_REASON):
         parts = [
             frames.FramePart(
                 group, part["tenant_id"], cast(Campaign, db.session.get(Campaign, part["part_campaign_id"]))
             )
-            for group, part in _parts(campaign).items()
+            for group, part in invited.items()
         ]
         try:
             frame = frames.target_frame(parts, today())
@@ -109,7 +118,7 @@ def estimate_sizes(
     campaign = get_joint(campaign_id)
     JOINT_ACTIONS.require(campaign, actor, "estimate_sizes")
     parts = _parts(campaign)
-    with cross_tenant(actor, SIZES_REASON, permission=Permission.JOINT_MANAGE):
+    with _frame_of(parts, actor, SIZES_REASON):
         frame = frames.target_frame(
             [
                 frames.FramePart(
@@ -223,12 +232,13 @@ def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor: Acto
     for entity_id, groups in visit_groups(campaign).items():
         for group in groups:
             by_group.setdefault(group, {})[entity_id] = codes[entity_id]
+    invited = _parts(campaign)
     parts = [
         frames.PoolPart(group, part["tenant_id"], part["categories"], by_group.get(group, {}))
-        for group, part in _parts(campaign).items()
+        for group, part in invited.items()
     ]
     try:
-        with cross_tenant(actor, FRAME_REASON, permission=Permission.JOINT_MANAGE):
+        with _frame_of(invited, actor, FRAME_REASON):
             frame = frames.inspector_frame(parts, today())
     except ValueError as bad:
         raise ConflictError(_l("The inspector lists cannot be combined: %(why)s", why=str(bad))) from None
@@ -256,8 +266,9 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor)
         raise ConflictError(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
     del proof["frame_lines"]
     steps.finish(record, proof, inputs, reason)
-    tenants = {part["tenant_id"]: group for group, part in _parts(campaign).items()}
-    with cross_tenant(actor, FRAME_REASON, permission=Permission.JOINT_MANAGE):
+    invited = _parts(campaign)
+    tenants = {part["tenant_id"]: group for group, part in invited.items()}
+    with _frame_of(invited, actor, FRAME_REASON):
         inspectors = {
             cert: (inspector_id, name, tenants[tenant_id])
             for cert, inspector_id, name, tenant_id in db.session.execute(

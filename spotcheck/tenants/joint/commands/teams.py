@@ -158,7 +158,9 @@ def _joining(campaign: Campaign, out: TeamMember, cert_no: str, reason: str, act
     """``out`` leaves the mixed team and the inspector drawn (``cert_no``, of one of the departments)
     takes their place in it."""
     groups = {part["tenant_id"]: group for group, part in parts_of(campaign).items()}
-    with cross_tenant(actor, REPLACEMENT_REASON, permission=Permission.JOINT_MANAGE):  # another department's list
+    with cross_tenant(  # the invited departments' lists, no other's
+        actor, REPLACEMENT_REASON, permission=Permission.JOINT_MANAGE, departments=list(groups)
+    ):
         found = db.session.execute(
             sa.select(Inspector.id, Inspector.name, Inspector.tenant_id).where(
                 Inspector.cert_no == cert_no, Inspector.tenant_id.in_(list(groups))

@@ -24,6 +24,7 @@ from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
 from spotcheck.core.todo import Task
+from spotcheck.tenants.accounts.branches import within_reach
 from spotcheck.tenants.accounts.models import Tenant, TenantKind, tenant_of
 from spotcheck.tenants.contacts import policy as contacts_policy
 from spotcheck.tenants.contacts.queries import Listed, rows_of
@@ -119,8 +120,10 @@ def figure_rows(key: str, department_id: int, period: Period, *, reader: Actor) 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def department_choices(*, reader: Actor) -> list[tuple[int, str]]:
-    """The departments a reader may ask a table of (every department, for a supervisor)."""
-    return [(t.id, t.name) for t in figures.departments()] if sees_every_department(reader) else []
+    """The departments a reader may ask a table of (every department of the bureau's branch, for a supervisor)."""
+    if not sees_every_department(reader):
+        return []
+    return [(t.id, t.name) for t in figures.departments(visible_departments(reader))]
 
 
 # --- the assessment ---------------------------------------------------------------------------------------
@@ -178,15 +181,12 @@ def rules_in_force(*, reader: Actor) -> list:
 
 @query(Permission.SIGNED_IN, scope=contacts_policy.scope)
 def contacts(*, reader: Actor) -> list[Listed]:
-    """The list as ``reader`` may read it: every active department's for the justice bureau (audited
+    """The list as ``reader`` may read it: every active department's of its branch for a justice bureau (audited
     cross-department reading), one's own department's otherwise; Forbidden to anyone else."""
     contacts_policy.require_reader(reader)
     if contacts_policy.reads_every_department(reader):
-        return rows_of(
-            list(
-                db.session.scalars(sa.select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.kind, Tenant.code))
-            )
-        )
+        active = sa.select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.kind, Tenant.code)
+        return rows_of(list(db.session.scalars(within_reach(active))))
     tenant = db.session.get(Tenant, reader.tenant_id)
     return rows_of([tenant]) if tenant is not None else []
 
@@ -233,7 +233,7 @@ def _table(
 ) -> tuple[bytes, str]:
     visible = visible_departments(reader, department_id)
     tenants = figures.departments([department_id] if department_id is not None else visible, period)
-    single = len(tenants) == 1 and (department_id is not None or visible is not None)
+    single = len(tenants) == 1 and (department_id is not None or not sees_every_department(reader))
     data, title = tables.build(
         code, period, tenants, single=single, filer=getattr(reader, "tenant_id", None), progress=progress
     )
