@@ -13,10 +13,11 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo.people import DEMO_PASSWORD
 from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.campaigns import commands as campaign_commands
+from spotcheck.tenants.campaigns import commands as campaign_commands, inspection_counts
 from spotcheck.tenants.campaigns.checking import issue_code
-from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.campaigns.models import Campaign, InspectionCount
 from spotcheck.tenants.common import numbering
+from spotcheck.tenants.directory import queries as directory_queries
 from spotcheck.tenants.joint import commands as joint
 from spotcheck.tenants.joint.models import JointParticipant
 from tests.support.campaign_world import build, campaign_data
@@ -140,3 +141,39 @@ def test_a_code_issued_before_0061_stays_and_the_numbers_go_on_after_it(app):
             kept = db.session.get(Campaign, first.id)
             assert kept is not None and (kept.code, kept.region_id) == ("应急抽〔2026〕1号", admin.tenant.region_id)
         assert _approved("yjj", world, "危化企业第二批").code == "应急抽〔2026〕2号"
+
+
+def test_a_capped_business_counted_by_two_counties_campaigns_of_one_code_lists_both_and_links_neither(
+    app,
+    two_counties,  # noqa: F811  # the fixture
+):
+    """A code names one campaign in its region only: a business counted by 上城区's and 西湖区's 应急抽〔2026〕1号 shows
+    the code twice in a frame's capped list (its count stays right) and the public page links neither; a business
+    counted by one of them links that one."""
+    tenants = two_counties["tenants"]
+    with app.app_context():
+        world = build("scyjj")
+        both, one = (directory_queries.entity_by_code(code) for code in world["codes"][:2])
+        rows = [
+            (both, "campaign:9001", tenants["SCYJJ"]),
+            (both, "campaign:9002", tenants["XHYJJ"]),
+            (one, "campaign:9001", tenants["SCYJJ"]),
+        ]
+        with unit_of_work():
+            for entity, key, department in rows:
+                db.session.add(
+                    InspectionCount(
+                        entity_id=entity.id,
+                        year=2026,
+                        counted_as=key,
+                        campaign_code="应急抽〔2026〕1号",
+                        department_id=department,
+                    )
+                )
+        with tenant_scope(tenants["SCYJJ"]):
+            capped = inspection_counts.capped_list([both.id, one.id], 2026)
+            assert {row["code"]: row["campaigns"] for row in capped} == {
+                both.code: ["应急抽〔2026〕1号", "应急抽〔2026〕1号"],
+                one.code: ["应急抽〔2026〕1号"],
+            }
+            assert inspection_counts.campaign_ids(capped) == {one.code: {"应急抽〔2026〕1号": 9001}}
