@@ -41,9 +41,10 @@ class Migration(Protocol):
 POLICY = "tenant_isolation"
 PUBLIC_READ = "public_read"
 
-#: The departments a cross-department read opened, as an array: an uncorrelated sub-select, which PostgreSQL
-#: evaluates once per statement (an InitPlan) and an index scan may use as its key.
-OPENED = "(SELECT string_to_array(NULLIF(current_setting('app.tenant_ids', true), ''), ',')::integer[])"
+#: The departments a cross-department read opened, as an array: an uncorrelated sub-select (the array
+#: constructor ``ARRAY(SELECT …)``), which PostgreSQL evaluates once per statement (an InitPlan) and an index scan
+#: may use as its key.
+OPENED = "ARRAY(SELECT unnest(string_to_array(NULLIF(current_setting('app.tenant_ids', true), ''), ','))::integer)"
 
 #: Whose rows a transaction reads and writes (:data:`POLICY`).
 PREDICATE = (
