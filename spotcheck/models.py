@@ -6,7 +6,7 @@ from spotcheck.core.deployment import Deployment
 from spotcheck.core.job_models import Job
 from spotcheck.tenants.accounts.models import ApiToken, Tenant, User, UserSession
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
-from spotcheck.tenants.common.numbering import DocumentCounter
+from spotcheck.tenants.common.numbering import DocumentCounter, RegionCounter
 from spotcheck.tenants.contacts.models import DepartmentContact
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.exports.models import ExportBatch, ExportDelivery, ExportRecord
@@ -80,6 +80,7 @@ __all__ = [
     "Recusal",
     "RecusalRequest",
     "Region",
+    "RegionCounter",
     "ReportEntry",
     "ReportSubmission",
     "ResultCategory",

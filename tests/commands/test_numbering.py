@@ -51,7 +51,8 @@ def test_refused_and_rolled_back_approvals_issue_no_number_and_codes_run_on(app,
                 patched.setattr(draw_steps, "commit_draw", fails)
                 with pytest.raises(ConflictError):
                     campaign_commands.approve(first.id, actor=leader)  # took 1号, then failed: rolled back
-            assert numbering.last_issued(admin.tenant_id, "campaign", 2026) == 0 and first.code is None
+            region = admin.tenant.region_id  # a campaign code's number: its short name's in the department's region
+            assert numbering.last_issued_in_region(region, "应急", "campaign", 2026) == 0 and first.code is None
 
             dropped = campaign_commands.create_campaign(campaign_data(world, title="作废草稿"), actor=planner)
             campaign_commands.delete_draft(dropped.id, actor=planner)
@@ -60,7 +61,7 @@ def test_refused_and_rolled_back_approvals_issue_no_number_and_codes_run_on(app,
                 draft = campaign_commands.create_campaign(campaign_data(world, title=title), actor=planner)
                 codes.append(campaign_commands.approve(draft.id, actor=leader).code)
             assert codes == ["应急抽〔2026〕1号", "应急抽〔2026〕2号", "应急抽〔2026〕3号"]
-            assert numbering.last_issued(admin.tenant_id, "campaign", 2026) == 3
+            assert numbering.last_issued_in_region(region, "应急", "campaign", 2026) == 3
             assert broken.code is None
 
 

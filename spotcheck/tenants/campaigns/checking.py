@@ -41,15 +41,31 @@ def _today_rules() -> Rules:
     return rules_for(current_tenant_id())
 
 
-def issue_code(tenant: Tenant, year: int, *, named: bool = False) -> str:
-    """The public code (文号) ``<short name>抽〔<year>〕<n>号``: the department's next number of the
-    year, issued in the approving command's transaction (:mod:`spotcheck.tenants.common.numbering`). A check
-    of named businesses (特定对象检查) is numbered apart, ``<short name>查〔<year>〕<n>号``: never taken for a
-    random one."""
-    prefix = tenant.short_name or tenant.code
-    if named:
-        return f"{prefix}查〔{year}〕{numbering.issue(tenant.id, 'named_campaign', year)}号"
-    return f"{prefix}抽〔{year}〕{numbering.issue(tenant.id, 'campaign', year)}号"
+#: The word after the short name in each kind of public code (文号): 抽 a random campaign, 查 a check of named
+#: businesses (特定对象检查, numbered apart: never taken for a random one), 联抽 a joint campaign (联合抽查).
+CODE_WORDS = {"campaign": "抽", "named_campaign": "查", "joint": "联抽"}
+
+
+def short_name(tenant: Tenant) -> str:
+    """The name a department's codes begin with: its short name (简称, e.g. 应急), else its code."""
+    return tenant.short_name or tenant.code
+
+
+def issue_code(campaign: Campaign, tenant: Tenant) -> None:
+    """Gives ``campaign`` its public code (文号) ``<short name>抽〔<year>〕<n>号`` (``查`` a named check, ``联抽`` a
+    joint campaign): the next number of the year under that short name in the department's region, issued in the
+    command's transaction (:func:`spotcheck.tenants.common.numbering.issue_in_region`), and the region with it. A code
+    is unique in its region, not in the deployment: the 应急管理局 of two counties both number from 1号."""
+    kind = "joint" if campaign.joint else "named_campaign" if campaign.named else "campaign"
+    prefix = short_name(tenant)
+    number = numbering.issue_in_region(tenant.region_id, prefix, kind, campaign.year)
+    campaign.code, campaign.region_id = f"{prefix}{CODE_WORDS[kind]}〔{campaign.year}〕{number}号", tenant.region_id
+
+
+def name_part(part: Campaign, joint_code: str, tenant: Tenant) -> None:
+    """A department's part of a joint campaign is named after it, ``<joint code>（<short name>）``, in the
+    department's region (the part is the department's campaign)."""
+    part.code, part.region_id = f"{joint_code}（{short_name(tenant)}）", tenant.region_id
 
 
 def clean_rules(strata: dict) -> tuple[dict, list]:

@@ -216,38 +216,49 @@ def checks_of(entity_ids: list[int], year: int, key: str, department_id: int | N
 
 
 def capped_list(entity_ids: list[int], year: int) -> list[dict]:
-    """The businesses left out at their cap, each with the public codes of the campaigns counting for it."""
+    """The businesses left out at their cap, each with the public codes of the campaigns counting for it: one code per
+    campaign (two regions' campaigns may share a code, 两个应急管理局 each with 应急抽〔2026〕1号: both are listed)."""
     if not entity_ids:
         return []
-    found: dict[int, set[str]] = {}
-    for entity_id, code in db.session.execute(
-        sa.select(InspectionCount.entity_id, InspectionCount.campaign_code).where(
+    found: dict[int, dict[str, str]] = {}
+    for entity_id, key, code in db.session.execute(
+        sa.select(InspectionCount.entity_id, InspectionCount.counted_as, InspectionCount.campaign_code).where(
             InspectionCount.entity_id.in_(entity_ids),
             InspectionCount.year == year,
             InspectionCount.counts.is_(True),
             InspectionCount.withheld.is_(False),
         )
     ):
-        found.setdefault(entity_id, set()).add(code)
+        found.setdefault(entity_id, {})[key] = code
     return [
-        {"code": code, "name": name, "campaigns": sorted(found.get(entity_id, ()))}
+        {"code": code, "name": name, "campaigns": sorted(found.get(entity_id, {}).values())}
         for entity_id, code, name in db.session.execute(
             sa.select(Entity.id, Entity.code, Entity.name).where(Entity.id.in_(entity_ids)).order_by(Entity.code)
         )
     ]
 
 
-def campaign_ids(codes: Iterable[str]) -> dict[str, int]:
-    """The campaign each code of a capped list (:func:`capped_list`) is counted as, by id: a department's own
-    campaign, or a joint campaign for its parts (the joint campaign's page is the public one)."""
-    wanted = sorted(set(codes))
+def campaign_ids(capped: Iterable[dict]) -> dict[str, dict[str, int]]:
+    """The campaign each code of a capped list (:func:`capped_list`) is counted as, by the business's code and the
+    campaign's code: a department's own campaign, or a joint campaign for its parts (the joint campaign's page is the
+    public one). A code is unique in its region only, so it is looked up among the counts of that business, and left
+    without a campaign where two campaigns of that business share it."""
+    wanted = {(row["code"], code) for row in capped for code in row.get("campaigns", [])}
     if not wanted:
         return {}
-    return {
-        code: int(key.partition(":")[2])
-        for code, key in db.session.execute(
-            sa.select(InspectionCount.campaign_code, InspectionCount.counted_as).where(
-                InspectionCount.campaign_code.in_(wanted)
-            )
+    found: dict[tuple[str, str], set[str]] = {}
+    for entity_code, code, key in db.session.execute(
+        sa.select(Entity.code, InspectionCount.campaign_code, InspectionCount.counted_as)
+        .join(Entity, Entity.id == InspectionCount.entity_id)
+        .where(
+            Entity.code.in_(sorted({entity for entity, _ in wanted})),
+            InspectionCount.campaign_code.in_(sorted({code for _, code in wanted})),
         )
-    }
+    ):
+        if (entity_code, code) in wanted:
+            found.setdefault((entity_code, code), set()).add(key)
+    ids: dict[str, dict[str, int]] = {}
+    for (entity_code, code), keys in found.items():
+        if len(keys) == 1:
+            ids.setdefault(entity_code, {})[code] = int(next(iter(keys)).partition(":")[2])
+    return ids

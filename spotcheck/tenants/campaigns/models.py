@@ -40,12 +40,16 @@ class Campaign(JointShared, Model):
     ``joint_id`` naming the joint one (its items, strata rules, filter and results)."""
 
     __tablename__ = "campaign"
-    __table_args__ = (sa.UniqueConstraint("code", name="uq_campaign_code"),)
+    __table_args__ = (sa.UniqueConstraint("region_id", "code", name="uq_campaign_region_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The public code (文号), e.g. 应急抽〔2026〕3号: issued when the campaign is approved (a draft
-    #: has none, 未编号), from the department's counter (:mod:`spotcheck.tenants.common.numbering`).
+    #: has none, 未编号), from its short name's counter in the department's region
+    #: (:func:`spotcheck.tenants.campaigns.checking.issue_code`). Unique in that region, not in the deployment: two
+    #: 应急管理局 of two counties each have their 应急抽〔2026〕1号.
     code: Mapped[str | None] = mapped_column(sa.String(64))
+    #: The region the code was issued in (its department's region then): with the code, one campaign.
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"))
     title: Mapped[str] = mapped_column(sa.String(200))
     #: Random (随机抽查) or named (特定对象检查): a named campaign's targets are registered at its approval
     #: from ``named_targets``, each with its cause; only its inspectors are drawn.

@@ -138,7 +138,8 @@ class CampaignSchema(Schema):
         allow_none=True,
         metadata={
             "description": "Public code (文号), e.g. 应急抽〔2026〕3号: issued when the campaign is approved; "
-            "null for a draft (未编号)"
+            "null for a draft (未编号). Unique in the issuing department's region, not in the deployment (the "
+            "应急管理局 of two counties each have their 应急抽〔2026〕1号): the id names a campaign everywhere"
         },
     )
     title = fields.Str()

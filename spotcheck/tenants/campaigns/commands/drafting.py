@@ -77,7 +77,7 @@ def approve(campaign_id: int, data: dict | None = None, *, actor: Actor) -> Camp
     if errors := recheck(campaign):
         raise InvalidInputError(errors)
     if campaign.code is None:
-        campaign.code = issue_code(campaign.tenant, campaign.year, named=campaign.named)
+        issue_code(campaign, campaign.tenant)
     transitions.move(campaign, CampaignStatus.approved, actor=actor, by="campaigns.approve")
     campaign.approved_at, campaign.approved_by_name = now(), actor.display_name
     keep_rules(campaign)

@@ -178,7 +178,7 @@ def register_emergency(data: dict, *, actor: Actor) -> Campaign:
     named.recheck(campaign, rules, errors)  # the yearly cap, as at an approval
     if errors:
         raise InvalidInputError(errors)
-    campaign.code = issue_code(campaign.tenant, campaign.year, named=True)
+    issue_code(campaign, campaign.tenant)  # a named check: 查
     campaign.approved_at, campaign.approved_by_name = now(), actor.display_name
     keep_rules(campaign)
     registered = named.register(campaign, actor=actor, by="campaigns.register_emergency", draw=False)

@@ -198,12 +198,10 @@ def public_draws(campaign: Campaign, *, staff: bool = False) -> dict[str, Public
     return out
 
 
-def counting_campaigns(draws: dict[str, PublicDraw]) -> dict[str, int]:
-    """The campaigns that count for the businesses the draws' frames left out at their cap: each code's campaign on
-    the public portal (a joint campaign's part: its joint campaign)."""
-    return inspection_counts.campaign_ids(
-        [code for draw in draws.values() for row in draw.capped or [] for code in row.get("campaigns", [])]
-    )
+def counting_campaigns(draws: dict[str, PublicDraw]) -> dict[str, dict[str, int]]:
+    """The campaigns that count for the businesses the draws' frames left out at their cap: by the business's code,
+    each code's campaign on the public portal (a joint campaign's part: its joint campaign)."""
+    return inspection_counts.campaign_ids(row for draw in draws.values() for row in draw.capped or [])
 
 
 def caps(campaign: Campaign) -> list[str]:

@@ -24,11 +24,10 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id, joint_scope
 from spotcheck.tenants.accounts.models import Tenant, tenant_of
 from spotcheck.tenants.campaigns import draws as draw_steps, schedule, transitions
-from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, recheck
+from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, issue_code, name_part, recheck
 from spotcheck.tenants.campaigns.in_force import keep_rules
 from spotcheck.tenants.campaigns.inputs import values_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
-from spotcheck.tenants.common import numbering
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import leads, participant_transitions
 from spotcheck.tenants.joint.models import JointParticipant
@@ -64,15 +63,6 @@ def _departments(ids: Iterable[int | str] | None, errors: dict) -> list[Tenant]:
     if len(found) != len(wanted) or not found:
         errors["department_ids"] = [_l("Choose departments from the list.")]
     return found
-
-
-def _code(lead: Tenant, year: int) -> str:
-    """``<short name>联抽〔<year>〕<n>号``, the lead department's next number of the year
-    (:mod:`spotcheck.tenants.common.numbering`): issued when the joint campaign is created, as its
-    invitations carry it to the departments; a joint campaign is withdrawn (撤销), never deleted,
-    so its number stays accounted for."""
-    prefix = lead.short_name or lead.code
-    return f"{prefix}联抽〔{year}〕{numbering.issue(lead.id, 'joint', year)}号"
 
 
 def _field(data: dict, actor: Actor, errors: dict) -> str | None:
@@ -140,7 +130,6 @@ def create_joint(data: dict, *, actor: Actor) -> Campaign:
     if errors:
         raise InvalidInputError(errors)
     campaign = Campaign(
-        code=_code(tenant_of(actor), clean["year"]),  # a draft
         joint=True,
         strata={},
         target_filter={},
@@ -149,6 +138,9 @@ def create_joint(data: dict, *, actor: Actor) -> Campaign:
         plan_id=plan_id,
         **clean,
     )
+    # Numbered when created (a draft still), as its invitations carry the code to the departments; a joint campaign
+    # is withdrawn (撤销), never deleted, so its number stays accounted for.
+    issue_code(campaign, tenant_of(actor))
     db.session.add(campaign)
     db.session.flush()
     for tenant in departments:
@@ -230,13 +222,8 @@ def accept(participant_id: int, data: dict | None = None, *, actor: Actor) -> Jo
         joint = get_joint(participant.campaign_id)
         values = {name: getattr(joint, name) for name in JOINT_FIELDS}
     tenant = tenant_of(actor)
-    part = Campaign(
-        code=f"{participant.campaign_code}（{tenant.short_name or tenant.code}）",  # a draft
-        joint_id=participant.campaign_id,
-        strata={},
-        target_filter={},
-        **values,
-    )
+    part = Campaign(joint_id=participant.campaign_id, strata={}, target_filter={}, **values)  # a draft
+    name_part(part, participant.campaign_code, tenant)
     db.session.add(part)
     db.session.flush()
     participant_transitions.move(participant, ParticipantStatus.accepted)
