@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.errors import ForbiddenError, InvalidInputError
 from spotcheck.core.policy import CONSOLE
-from spotcheck.core.scoping import system_access
+from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
+from spotcheck.tenants.directory import commands as directory
 from spotcheck.tenants.regions import commands, queries
 from spotcheck.tenants.regions.models import Region
+from tests.support.campaign_world import credit_code
 from tests.support.helpers import tenant_id, user_named
 from tests.support.two_counties import two_counties  # noqa: F401  # the fixture
 
@@ -126,6 +129,11 @@ def test_a_second_root_a_loop_and_a_bad_header_are_refused(app):
         assert list(header.value.errors) == ["line.1"] and header.value.errors["line.1"][0].startswith(
             "第1行：表头应为"
         )
+        with pytest.raises(InvalidInputError) as loop:
+            commands.load_tree(
+                {"text": "code,name,level,parent\n330106,西湖区,县,330108\n330108,滨江区,县,330106\n"}, actor=admin
+            )
+        assert any("上级关系成环：" in message for message in loop.value.errors["line.2"])
         with pytest.raises(InvalidInputError) as empty:
             commands.load_tree({"text": ""}, actor=admin)
         assert list(empty.value.errors) == ["file"]
@@ -214,3 +222,32 @@ def test_the_cli_loads_and_shows_the_tree(app, tmp_path):
     assert "第3行：区划代码“3301”不是县级区划的代码" in refused.output and "未载入" in refused.output
     with app.app_context():
         assert queries.by_code("330107") is None
+
+
+def test_a_registry_location_may_be_a_towns_code(app):
+    """``Entity.region_code`` takes a town's 统计用区划代码 (9 or 12 digits) as well as GB/T 2260's six; anything else
+    is refused naming the field in Chinese."""
+    with app.app_context(), force_locale("zh_CN"):
+        keeper = user_named("scj_admin")
+        with tenant_scope(keeper.tenant_id):
+            for n, code in enumerate(("330102001", "330102001001", "330102")):
+                entity = directory.create_entity(
+                    {
+                        "code": credit_code(7100 + n),
+                        "name": f"街道企业{n}",
+                        "industry_code": "C2611",
+                        "region_code": code,
+                    },
+                    actor=keeper,
+                )
+                assert entity.region_code == code
+            with pytest.raises(InvalidInputError) as refused:
+                directory.create_entity(
+                    {"code": credit_code(7199), "name": "错码企业", "industry_code": "C2611", "region_code": "3301020"},
+                    actor=keeper,
+                )
+        assert refused.value.errors == {
+            "region_code": [
+                "行政区划代码应为 6 位数字（GB/T 2260），乡级（乡、镇、街道）为 9 位或 12 位统计用区划代码。"
+            ]
+        }

@@ -27,6 +27,7 @@ from spotcheck.tenants.items.vocabulary import ItemStatus
 from spotcheck.tenants.joint.vocabulary import ParticipantStatus
 from spotcheck.tenants.notices.vocabulary import Channel, DeliveryStatus, NoticeKind
 from spotcheck.tenants.plans.vocabulary import PlanStatus
+from spotcheck.tenants.regions.vocabulary import LEVEL_NAMES, RegionLevel
 from spotcheck.tenants.results.vocabulary import (
     CHECK_STATE_LABELS,
     EXPERT_KINDS,
@@ -63,6 +64,7 @@ LABELLED: dict[type[enum.Enum], dict] = {
     VisitStatus: labels.VISIT_STATUS,
     CriticismStatus: labels.CRITICISM_STATUS,
     ComplaintStatus: COMPLAINT_STATUS_LABELS,
+    RegionLevel: LEVEL_NAMES,
 }
 #: Enums no page names (with why).
 UNNAMED = {

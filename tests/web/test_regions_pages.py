@@ -55,3 +55,26 @@ def test_a_bad_file_is_refused_line_by_line_and_nothing_is_loaded(app):
     loaded = post_form(admin, "/platform/regions/load", {"text": bad}, token_from="/platform/regions")
     assert loaded.status_code == 422 and "第3行" in _text(loaded)
     assert 'data-region="330106"' not in _text(admin.get("/platform/regions"))
+
+
+def test_the_department_form_takes_a_region_of_the_tree_and_names_an_unknown_one(app):
+    admin = signed_in(app, "admin")
+    form = {
+        "code": "ZJJ",
+        "name": "住房和城乡建设局",
+        "kind": "ordinary",
+        "admin_login": "zjj_admin",
+        "admin_name": "许诺",
+        "admin_password": "Building-2026",
+    }
+    refused = post_form(
+        admin, "/platform/tenants/new", {**form, "region": "330199"}, token_from="/platform/tenants/new"
+    )
+    assert refused.status_code == 200  # the form again (as for any other refused field of this form)
+    assert "所属区划：区划树中没有区划“330199”" in _text(refused)
+    created = post_form(
+        admin, "/platform/tenants/new", {**form, "region": "330100"}, token_from="/platform/tenants/new"
+    )
+    assert created.status_code == 302
+    listed = _text(admin.get("/platform/tenants"))
+    assert re.search(r'data-tenant="ZJJ">.*?330100 杭州市', listed, re.S)

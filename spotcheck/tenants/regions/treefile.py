@@ -269,9 +269,7 @@ def _paths(regions: dict[str, Planned], errors: dict[str, list[str]]) -> dict[st
             loop = trail[trail.index(code) :]
             text = " → ".join([*loop, code])
             for member in loop:
-                if regions[member].line and not any(
-                    "成环" in m for m in errors.get(_line_key(regions[member].line), [])
-                ):
+                if regions[member].line:  # walked once: its members have their (empty) paths from now on
                     _complain(errors, regions[member].line, f"上级关系成环：{text}。")
             for member in loop:
                 paths[member] = ""
