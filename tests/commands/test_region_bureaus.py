@@ -6,14 +6,14 @@ not the city's, not the other county's. Field leads are named per region and fol
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from spotcheck.core import events
 from spotcheck.core.audit import AuditEntry
-from spotcheck.core.clock import frozen_at
+from spotcheck.core.clock import as_utc, frozen_at, now
 from spotcheck.core.database import db
 from spotcheck.core.errors import ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import system_access, tenant_scope
@@ -26,8 +26,10 @@ from spotcheck.tenants.joint.models import FieldLead
 from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 from spotcheck.tenants.plans.models import Plan, PlanStatus
 from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.models import InspectionCode
 from spotcheck.tenants.supervision import commands as supervision
-from spotcheck.tenants.supervision.models import Complaint
+from spotcheck.tenants.supervision.models import Complaint, Evaluation
+from spotcheck.tenants.supervision.queries.outcomes import business_outcomes
 from tests.support.campaign_world import build, campaign_data
 from tests.support.helpers import bearer, migrate_to, post_form, signed_in, user_named
 from tests.support.results_world import codes_of
@@ -171,7 +173,7 @@ def _handed_out(world: dict) -> dict:
 
 
 @pytest.mark.seconds(4.0)
-def test_a_complaint_goes_to_the_bureau_of_the_departments_region_or_the_nearest_above(app):
+def test_a_complaint_and_an_evaluation_go_to_the_bureau_of_the_departments_region_or_the_nearest_above(app):
     with app.app_context():
         tenants = two_counties()["tenants"]
     with app.app_context(), frozen_at(DURING):
@@ -180,15 +182,30 @@ def test_a_complaint_goes_to_the_bureau_of_the_departments_region_or_the_nearest
         with tenant_scope(county.tenant_id):
             plans.review(world["plan"], {"accept": True, "comment": "同意备案。"}, actor=county)
             db.session.commit()
-        with frozen_at(DURING):
-            ids = _handed_out(world)
-            token, _, business, _ = codes_of(ids)
-            made = supervision.complain(token, {**COMPLAINT, "business_code": business})
-            db.session.commit()
+        ids = _handed_out(world)
+        token, _, business, _ = codes_of(ids)
+        made = supervision.complain(token, {**COMPLAINT, "business_code": business})
+        db.session.commit()
         assert made.tenant_id == tenants["SCSFJ"] and made.about_tenant_id == tenants["QBJD"]
-        for bureau, seen in (("SCSFJ", [made.id]), ("SFJ", []), ("XHSFJ", [])):
+        with tenant_scope(ids["tenant"]):
+            # the team's 入企 and 离企 as its 组长 records them at the door (a shortcut, as the evaluation world's)
+            code = db.session.scalar(sa.select(InspectionCode).where(InspectionCode.visit_id == ids["visit"]))
+            code.arrived_at = code.arrival_recorded_at = now() - timedelta(hours=2)
+            code.left_at = now()
+            db.session.commit()
+    with app.app_context(), frozen_at(DURING + timedelta(days=1)):
+        evaluation = supervision.evaluate_visit(token, {"business_code": business, "satisfaction": "4"})
+        db.session.commit()
+        assert evaluation.tenant_id == tenants["SCSFJ"] and evaluation.about_tenant_id == tenants["QBJD"]
+        for bureau, seen in (("SCSFJ", 1), ("SFJ", 0), ("XHSFJ", 0)):
             with tenant_scope(tenants[bureau]):
-                assert list(db.session.scalars(sa.select(Complaint.id))) == seen, bureau
+                counted = [
+                    db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (Complaint, Evaluation)
+                ]
+                assert counted == [seen, seen], bureau
+        outcomes = business_outcomes(token, {"business_code": business})
+        assert [c.text for c in outcomes.complaints] == [COMPLAINT["text"]]
+        assert as_utc(outcomes.evaluated_at) == as_utc(evaluation.evaluated_at)
 
 
 def test_field_leads_are_named_per_region_and_followed_below(app):
