@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0062"
-down_revision = "0059"  # TEMP for testing on b; "0061" at merge
+down_revision = "0061"
 branch_labels = None
 depends_on = None
 
