@@ -25,7 +25,7 @@ def field_leads(tenants: dict[str, Tenant]) -> None:
     """The platform administrator names the lead department of the fields of :data:`demo_city.FIELD_LEADS`
     (a field that has one is left as it is)."""
     for field, code in demo_city.FIELD_LEADS.items():
-        if joint_queries.lead_of(field) is None:
+        if joint_queries.lead_of(field, tenants[code].id) is None:
             joint_commands.name_field_lead(field, {"tenant_id": tenants[code].id}, actor=user_named("admin"))
 
 

@@ -82,7 +82,7 @@ def test_the_business_evaluates_once_with_its_own_code_to_the_bureaus_row_and_ch
                 .select_from(AuditEntry)
                 .where(AuditEntry.action.in_(["evaluation.made", "visit.evaluated_by_business"]))
             )
-        assert queries.evaluated_at(ids["visit"]) == made.evaluated_at  # for its code's holder
+        assert queries.evaluated_at(ids["visit"], ids["tenant"]) == made.evaluated_at  # for its code's holder
         assert public_check(token=token).may_evaluate  # the page offers the form as before: it tells nobody
         assert audit.verify()[1] == []
 
@@ -98,7 +98,7 @@ def test_the_business_evaluates_within_the_rules_days_after_departure(app):
         with pytest.raises(ConflictError) as refused:
             supervision.evaluate_visit(token, {"business_code": business, "satisfaction": "3"})
         assert "30日" in str(refused.value)
-        assert queries.evaluated_at(ids["visit"]) is None
+        assert queries.evaluated_at(ids["visit"], ids["tenant"]) is None
 
 
 def _read(period: str, login: str):

@@ -28,7 +28,7 @@ from spotcheck.core.queries import query
 from spotcheck.core.scoping import cross_tenant, system_access, tenant_scope
 from spotcheck.tenants.accounts.models import ApiToken, Tenant, User, UserSession
 from spotcheck.tenants.accounts.policy import DEPARTMENT_ADMIN_ACTIONS, is_department_admin
-from spotcheck.tenants.accounts.vocabulary import SEEN_EVERY, TOKEN_PREFIX, SessionCheck
+from spotcheck.tenants.accounts.vocabulary import SEEN_EVERY, TOKEN_PREFIX, SessionCheck, TenantKind
 from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.regions.models import Region
 
@@ -81,6 +81,39 @@ def departments(reader: Actor | None = None) -> list[dict]:
             ).all()
         )
     return [{"tenant": t, "users": counts.get(t.id)} for t in tenants if scope.reaches(t.id)]
+
+
+# --- each region's justice bureau and market-regulation lead (司法局 · 市场监督管理局) -----------------
+
+
+def nearest_of_kind(kind: TenantKind, region_id: int) -> Tenant | None:
+    """The active department of ``kind`` in region ``region_id``, else in the nearest region above it that has one
+    (``None``: none up to the root). One look-up of the region's chain, one of the departments on it."""
+    order = [region.id for region in regions.chain(region_id)]
+    found: dict[int, Tenant] = {}
+    for tenant in db.session.scalars(
+        sa.select(Tenant)
+        .where(Tenant.kind == kind, Tenant.active.is_(True), Tenant.region_id.in_(order))
+        .order_by(Tenant.id)
+    ):
+        found.setdefault(tenant.region_id, tenant)
+    return next((found[region] for region in order if region in found), None)
+
+
+def _region_of(tenant_id: int) -> int:
+    return get_tenant(tenant_id).region_id
+
+
+def bureau_of(tenant_id: int) -> Tenant | None:
+    """The justice bureau (司法局, the ``supervisor``) that supervises department ``tenant_id``: its region's, or
+    the nearest region's above (``None``: no bureau up to the root). A bureau is its own."""
+    return nearest_of_kind(TenantKind.supervisor, _region_of(tenant_id))
+
+
+def lead_of(tenant_id: int) -> Tenant | None:
+    """The market-regulation lead (市场监督管理局, the ``lead``) of department ``tenant_id``: its region's, or the
+    nearest region's above (``None``: none up to the root). A lead is its own."""
+    return nearest_of_kind(TenantKind.lead, _region_of(tenant_id))
 
 
 @dataclass(frozen=True)

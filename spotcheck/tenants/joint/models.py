@@ -56,12 +56,15 @@ class JointParticipant(SharedWithReceiver, Model):
 
 
 class FieldLead(Model):
-    """The lead department (牵头部门) of an enforcement field outside market regulation (执法领域),
+    """The lead department (牵头部门) of an enforcement field outside market regulation (执法领域) in a region,
     named by the platform administrator (seed 001 item 10: 其他执法领域开展联合抽查工作由牵头部门制定
-    年度联合抽查工作计划). Deployment-wide data: one row per field, no tenant of its own."""
+    年度联合抽查工作计划): one row per region and field, a department of that region. A region without its own
+    lead of a field follows the nearest region above that has one (:func:`spotcheck.tenants.joint.leads.lead_of`).
+    Deployment-wide data, no tenant of its own."""
 
     __tablename__ = "field_lead"
 
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), primary_key=True)
     field: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     lead_tenant_id: Mapped[int] = mapped_column(sa.ForeignKey("tenant.id"), index=True)
     named_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)

@@ -28,7 +28,14 @@ from spotcheck.tenants.accounts.models import Tenant, TenantKind, tenant_of
 from spotcheck.tenants.common.validators import InvalidValueError
 from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.items.models import Item, ItemStatus
-from spotcheck.tenants.plans.filing import authorities_for, authority_of, pending_authorities, rules_of_plan
+from spotcheck.tenants.plans.filing import (
+    authorities_for,
+    authority_of,
+    decides_on,
+    filed_with,
+    pending_authorities,
+    rules_of_plan,
+)
 from spotcheck.tenants.plans.inputs import LINE, PLAN
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanReview, PlanStatus
 from spotcheck.tenants.plans.policy import PLAN_ACTIONS
@@ -256,7 +263,8 @@ def review(plan_id: int, data: dict, *, actor: Actor) -> Plan:
     """备案 (``data["accept"]``) or return with comments (``data["comment"]``), by a filing authority:
     the justice bureau (its supervisor) for every plan, the market-regulation bureau (its
     coordinator) for a plan touching the market-regulation field (涉及市场监管领域的报市市场监督管理局
-    备案). The plan is filed once every authority it needs has filed it; a return by either returns it."""
+    备案) — each the one of the plan's department's region or the nearest above, never another region's.
+    The plan is filed once every authority it needs has filed it; a return by either returns it."""
     accept, comment = bool(data.get("accept")), data.get("comment")
     authority = authority_of(actor)
     if authority is None:
@@ -282,6 +290,13 @@ def review(plan_id: int, data: dict, *, actor: Actor) -> Plan:
                     "justice bureau only.",
                     rule=rules.under("filing_authorities"),
                 )
+            )
+        if not decides_on(actor, plan):
+            deciding = filed_with(plan, authority)
+            raise ForbiddenError(
+                _l("This plan is filed with %(bureau)s, which decides on it.", bureau=deciding.name)
+                if deciding is not None
+                else _l("No bureau of this kind is set up for the plan's region or any region above it yet.")
             )
         if accept and plan.published_lines is None and rules.publish_before_filing:
             raise ConflictError(publish_first_to_file(rules.under("publish_before_filing")))

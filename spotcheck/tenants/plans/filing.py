@@ -2,11 +2,13 @@
 
 Which authorities file plans is the rulebook's (``filing_authorities``; 宁安市's 第3条: 报市司法局备案，
 涉及市场监管领域的报市市场监督管理局备案), read for the plan's year (the rules in force on its first
-day, :func:`rules_of_plan`). ``justice`` is the ``supervisor`` department and files every plan;
-``market`` is the ``lead`` department and files a department's annual plan with an item of the
-market-regulation field (not the bureau's own plans, which it does not file with itself). The
-authority a reviewer decides for comes from the kind of their department. The decisions of the
-current submission are on the plan (``filings``); every decision is kept in
+day, :func:`rules_of_plan`). ``justice`` is a ``supervisor`` department and files every plan;
+``market`` is a ``lead`` department and files a department's annual plan with an item of the
+market-regulation field (not a lead's own plans, which it does not file with itself). Which one: the
+bureau (or lead) of the plan's department's region, or of the nearest region above that has one
+(:func:`filed_with`); a reviewer decides only for the plans filed with their own department
+(:func:`decides_on`). The authority a reviewer decides for comes from the kind of their department.
+The decisions of the current submission are on the plan (``filings``); every decision is kept in
 :class:`~spotcheck.tenants.plans.models.PlanReview` (read by :mod:`spotcheck.tenants.plans.queries`).
 """
 
@@ -16,6 +18,7 @@ from datetime import date
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
+from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.common.vocabulary.reference import MARKET_FIELD
 from spotcheck.tenants.plans.models import Plan, PlanStatus
@@ -34,6 +37,25 @@ def authority_of(actor: Actor) -> str | None:
     """The authority a reviewer decides for, from the kind of their department (``None``: none)."""
     kind = getattr(getattr(actor, "tenant", None), "kind", None)
     return next((code for code, tenant_kind in AUTHORITIES.items() if kind == tenant_kind), None)
+
+
+#: The department that decides for each filing authority, for a department (its region's or the nearest above).
+_DECIDING = {"justice": accounts.bureau_of, "market": accounts.lead_of}
+
+
+def filed_with(plan: Plan, authority: str) -> Tenant | None:
+    """The department that decides for ``authority`` on ``plan``: the justice bureau (or market-regulation lead) of
+    the region of the plan's department, or of the nearest region above that has one (``None``: none up to the
+    root; the plan waits)."""
+    return _DECIDING[authority](plan.tenant_id) if authority in _DECIDING else None
+
+
+def decides_on(actor: Actor, plan: Plan) -> bool:
+    """Whether ``actor`` decides on ``plan`` for their authority: their department is the one the plan is filed with
+    (a bureau does not decide on the plans of a region below that has its own)."""
+    authority = authority_of(actor)
+    deciding = filed_with(plan, authority) if authority is not None else None
+    return deciding is not None and deciding.id == getattr(actor, "tenant_id", None)
 
 
 def _tenant_kind(plan: Plan) -> TenantKind | None:

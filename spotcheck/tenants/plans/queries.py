@@ -13,7 +13,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.core.todo import Task
 from spotcheck.tenants.plans import policy
-from spotcheck.tenants.plans.filing import authorities_for, authority_of, pending_authorities
+from spotcheck.tenants.plans.filing import authorities_for, authority_of, decides_on, filed_with, pending_authorities
 from spotcheck.tenants.plans.models import Plan, PlanReview, PlanStatus
 from spotcheck.tenants.plans.policy import PLAN_ACTIONS
 from spotcheck.tenants.plans.published_lines import changed_since_published
@@ -23,9 +23,11 @@ __all__ = [
     "authorities_for",
     "authority_of",
     "changed_since_published",
+    "decides_on",
     "filed_joint_plan",
     "filed_plan_for",
     "filed_plans_for",
+    "filed_with",
     "get_plan",
     "list_plans",
     "pending_authorities",
@@ -66,7 +68,8 @@ def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
 
 @query(Permission.PLANS_REVIEW, scope=policy.reviewing)
 def plans_to_review(reader: Actor) -> list[Plan]:
-    """The submitted plans waiting for the reader's authority (every department), oldest first."""
+    """The submitted plans waiting for the reader's authority, of the departments whose bureau (or lead) the reader's
+    department is (its region's, or the nearest above), oldest first."""
     authority = authority_of(reader)
     if authority is None:
         return []
@@ -75,7 +78,7 @@ def plans_to_review(reader: Actor) -> list[Plan]:
             sa.select(Plan).where(Plan.status == PlanStatus.submitted).order_by(Plan.submitted_at, Plan.id)
         )
     )
-    waiting = [plan for plan in plans if authority in pending_authorities(plan)]
+    waiting = [plan for plan in plans if authority in pending_authorities(plan) and decides_on(reader, plan)]
     for plan in waiting:
         _ = [line.item.name for line in plan.lines], plan.tenant_id  # load while visible
     return waiting
@@ -90,8 +93,8 @@ def reviews(
     authority: str | None = None,
     limit: int = 200,
 ) -> list[PlanReview]:
-    """The filing archive (备案审核记录), newest first: for the justice bureau every department's
-    decisions of either authority, for the market-regulation bureau its own decisions."""
+    """The filing archive (备案审核记录), newest first: for the justice bureau the decisions of either authority on
+    the plans of the departments it reads, for the market-regulation bureau its own decisions."""
     query_ = sa.select(PlanReview).order_by(PlanReview.reviewed_at.desc(), PlanReview.id.desc()).limit(limit)
     if year is not None:
         query_ = query_.where(PlanReview.year == year)
@@ -99,6 +102,7 @@ def reviews(
         query_ = query_.where(PlanReview.decision == decision)
     if authority_of(reader) == "market":
         authority = "market"
+        query_ = query_.where(PlanReview.reviewer_tenant_id == reader.tenant_id)
     if authority in AUTHORITY_CODES:
         query_ = query_.where(PlanReview.authority == authority)
     return list(db.session.scalars(query_))

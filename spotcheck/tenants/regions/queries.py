@@ -16,7 +16,7 @@ from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.tenants.regions import treefile
 from spotcheck.tenants.regions.models import Region
-from spotcheck.tenants.regions.vocabulary import FILE_COLUMNS, LEVEL_NAMES, RegionLevel
+from spotcheck.tenants.regions.vocabulary import FILE_COLUMNS, FILE_HEADERS, LEVEL_NAMES, RegionLevel
 
 __all__ = ["Region", "RegionRow", "as_file", "branch_ids", "by_code", "chain", "get_region", "preview", "root", "tree"]
 
@@ -92,7 +92,7 @@ def as_file() -> str:
     """The tree as a tree file (``spotcheck regions show``): loading it back changes nothing."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(FILE_COLUMNS)
+    writer.writerow([FILE_HEADERS[column] for column in FILE_COLUMNS])  # the Chinese header (区划代码,名称,…)
     for row in tree():
         writer.writerow([row.region.code, row.region.name, row.level_name, row.parent_code])
     return out.getvalue()

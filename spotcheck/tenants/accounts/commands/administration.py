@@ -48,7 +48,15 @@ def _tenant_fields(data: dict, errors: dict) -> dict:
     if kind_value in (TenantKind.lead, TenantKind.supervisor) and db.session.scalar(
         sa.select(sa.func.count()).select_from(Tenant).where(Tenant.kind == kind_value, same_region)
     ):
-        errors["kind"] = [_l("There is already a department of this kind.")]
+        errors["kind"] = [
+            _l(
+                "%(region)s already has a department of this kind: each region has one justice bureau and one "
+                "market-regulation lead.",
+                region=region.name,
+            )
+            if region is not None
+            else _l("There is already a department of this kind.")
+        ]
     return {
         "code": code,
         "name": name,

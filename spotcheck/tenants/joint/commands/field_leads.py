@@ -1,8 +1,9 @@
-"""Naming the lead department of an enforcement field (指定执法领域牵头部门), as a command of the
+"""Naming the lead department of an enforcement field in a region (指定执法领域牵头部门), as a command of the
 platform administrator (seed 001 item 10)."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
@@ -15,14 +16,35 @@ from spotcheck.core.policy import Permission
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_FIELDS, MARKET_FIELD
 from spotcheck.tenants.joint.models import FieldLead
+from spotcheck.tenants.regions.models import Region
+
+
+def _region(data: dict, tenant: Tenant | None, field: str, errors: dict) -> Region | None:
+    """The region whose lead changes: ``data["region_id"]``; else the chosen department's; else, when a lead is
+    removed, the one region where the field has a lead (several: the region must be named)."""
+    region_id = data.get("region_id")
+    if region_id not in (None, ""):
+        region = db.session.get(Region, region_id) if is_row_id(region_id) else None
+        if region is None:
+            errors["region_id"] = [_l("Choose a region from the tree.")]
+        return region
+    if tenant is not None:
+        return db.session.get(Region, tenant.region_id)
+    named = list(db.session.scalars(sa.select(FieldLead.region_id).where(FieldLead.field == field)))
+    if len(named) > 1:
+        errors["region_id"] = [_l("Choose the region whose lead department of the field changes.")]
+        return None
+    return db.session.get(Region, named[0]) if named else None
 
 
 @command(Permission.TENANTS_MANAGE)
 def name_field_lead(field: str, data: dict, *, actor: Actor) -> FieldLead | None:
     """The platform administrator names the lead department of an enforcement field outside market
-    regulation (``data["tenant_id"]``; None: the field has no lead any more). Audited in the
-    platform's chain and in the department's."""
-    tenant_id = (data or {}).get("tenant_id")
+    regulation in a region (``data["tenant_id"]``, a department of that region; None: the region has no lead of
+    the field any more, and follows the region above; ``data["region_id"]``: the region, by default the
+    department's). Audited in the platform's chain and in the departments'."""
+    data = data or {}
+    tenant_id = data.get("tenant_id")
     errors: dict = {}
     if field not in ENFORCEMENT_FIELDS:
         errors["field"] = [_l("Choose an enforcement field from the list.")]
@@ -35,23 +57,28 @@ def name_field_lead(field: str, data: dict, *, actor: Actor) -> FieldLead | None
         tenant = db.session.get(Tenant, tenant_id) if is_row_id(tenant_id) else None
         if tenant is None or not tenant.active or tenant.kind == TenantKind.supervisor:
             errors["tenant_id"] = [_l("Choose an active department other than the justice bureau.")]
+            tenant = None
+    region = _region(data, tenant, field, errors)
+    if tenant is not None and region is not None and tenant.region_id != region.id:
+        errors["tenant_id"] = [_l("Choose a department of the region %(region)s.", region=region.name)]
     if errors:
         raise InvalidInputError(errors)
-    row = db.session.get(FieldLead, field)
+    row = db.session.get(FieldLead, (region.id, field)) if region is not None else None
     before = row.lead_tenant_id if row is not None else None
     details = {
         "field": field,
         "name": ENFORCEMENT_FIELDS[field],
+        "region": region.code if region is not None else None,
         "before": before,
         "lead": tenant.code if tenant is not None else None,
     }
-    if tenant is None:
+    if tenant is None or region is None:  # (a department given always has its region)
         if row is not None:
             db.session.delete(row)
         row = None
     else:
         if row is None:
-            row = FieldLead(field=field)
+            row = FieldLead(region_id=region.id, field=field)
             db.session.add(row)
         row.lead_tenant_id, row.named_at, row.named_by_name = tenant.id, now(), actor.display_name
     db.session.flush()

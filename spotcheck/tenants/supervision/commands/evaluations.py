@@ -82,16 +82,23 @@ def evaluate_visit(token: str, data: Mapping[str, object], *, actor: Actor | Non
 
 @events.subscribe("tenant.created")
 def _kept_for_the_bureau(*, actor: Actor | None, tenant: Tenant, **_: object) -> None:
-    """The justice bureau, created, takes the evaluations kept with no owner until it existed (migration 0057),
-    in the creating command's transaction and its own chain: read and removed as the platform's rows (the
-    platform administrator's scope creates departments), written again as the bureau's."""
+    """The justice bureau, created, takes the evaluations kept with no owner until it existed (migration 0057) about
+    the departments it supervises (those whose region's nearest bureau it now is), in the creating command's
+    transaction and its own chain: read and removed as the platform's rows (the platform administrator's scope
+    creates departments), written again as the bureau's."""
     if tenant.kind != TenantKind.supervisor:
         return
-    waiting = list(
+    kept_rows = list(
         db.session.scalars(
             sa.select(Evaluation).where(Evaluation.tenant_id.is_(None)).order_by(Evaluation.evaluated_at, Evaluation.id)
         )
     )
+    supervised: dict[int, bool] = {}
+    for row in kept_rows:
+        if row.about_tenant_id not in supervised:
+            bureau = supervising_bureau(row.about_tenant_id)
+            supervised[row.about_tenant_id] = bureau is not None and bureau.id == tenant.id
+    waiting = [row for row in kept_rows if supervised[row.about_tenant_id]]
     if not waiting:
         return
     kept = [{name: getattr(row, name) for name in _KEPT} for row in waiting]

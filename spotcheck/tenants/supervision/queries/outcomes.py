@@ -165,5 +165,5 @@ def business_outcomes(token: str, data: Mapping[str, object]) -> Outcomes:
         joint=joint,
         recusals=recusals,
         complaints=_complaints(visit_id, tenant_id),
-        evaluated_at=evaluated_at(visit_id),
+        evaluated_at=evaluated_at(visit_id, tenant_id),
     )
