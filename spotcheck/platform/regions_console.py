@@ -56,6 +56,6 @@ def regions_load(file: str) -> None:
 @with_appcontext
 def regions_show() -> None:
     if queries.root() is None:
-        click.echo("尚未载入区划：spotcheck regions load 文件.csv（表头 code,name,level,parent）。", err=True)
+        click.echo("尚未载入区划：spotcheck regions load 文件.csv（表头 区划代码,名称,层级,上级区划代码）。", err=True)
         sys.exit(3)
     click.echo(queries.as_file(), nl=False)

@@ -13,7 +13,7 @@ from spotcheck.platform.permissions import Permission, acting_user, requires
 from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt
 from spotcheck.tenants.regions import commands, queries
 from spotcheck.tenants.regions.policy import may_load
-from spotcheck.tenants.regions.vocabulary import FILE_COLUMNS, FILE_HEADERS
+from spotcheck.tenants.regions.vocabulary import FILE_HEADERS
 
 bp = Blueprint("regions_pages", __name__, url_prefix="/platform/regions")
 
@@ -27,7 +27,6 @@ def _page(
         may_load=may_load(acting_user()),
         errors=[str(message) for messages in (errors or {}).values() for message in messages],
         text=text,
-        columns=FILE_COLUMNS,
         headers=FILE_HEADERS,
         form=EmptyForm(),
     )
