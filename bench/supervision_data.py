@@ -283,7 +283,6 @@ def visits(conn: psycopg.Connection[TupleRow], first_entity: int) -> None:
             "version": f"CASE WHEN {s} < 12 THEN 1 ELSE 0 END",
             "entered_by": "'[]'::json",
             "source": "'entered'",
-            "due_assumed": "false",
             "checked_on": f"CASE WHEN {s} < 18 THEN {checked} END",
             "report_due": f"CASE WHEN {s} < 18 THEN {checked} + 7 END",  # assigned: the campaign's last day
             "publish_due": f"CASE WHEN {s} < 14 THEN {checked} + 30 END",

@@ -92,8 +92,8 @@ class Scope:
         """Whether a row of department ``tenant_id`` is within this scope (read, and written by the commands)."""
         if self.all_tenants:
             return True
-        if tenant_id is None:
-            return False
+        if tenant_id is None:  # a platform row (a platform administrator's own account): only where no department is
+            return self.tenant_id is None
         return tenant_id == self.tenant_id or (self.tenant_ids is not None and tenant_id in self.tenant_ids)
 
 

@@ -15,6 +15,7 @@ from stdnum.cn import ric, uscc
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.accounts.queries import bureau_of
 from spotcheck.tenants.campaigns import commands as campaign_commands
 from spotcheck.tenants.directory import commands as directory, queries as directory_queries
 from spotcheck.tenants.directory.models import Entity
@@ -64,7 +65,9 @@ def id_number(number: int) -> str:
 @snapshotted
 def build(department: str = "yjj", *, entities: int = 40, inspector_count: int = 8, file_plan: bool = True):
     """Returns a dict of ids; call inside an app context."""
-    admin, lead, supervisor = user_named(f"{department}_admin"), user_named("scj_admin"), user_named("sfj_supervisor")
+    admin, lead = user_named(f"{department}_admin"), user_named("scj_admin")
+    bureau = bureau_of(admin.tenant_id)  # the plan is filed with the bureau of the department's region (or above)
+    supervisor = user_named(f"{bureau.code.lower()}_supervisor" if bureau is not None else "sfj_supervisor")
     planner, leader = user_named(f"{department}_planner"), user_named(f"{department}_leader")
     with tenant_scope(lead.tenant_id):
         codes = [credit_code(n + (0 if department == "yjj" else 500)) for n in range(entities)]

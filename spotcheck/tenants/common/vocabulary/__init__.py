@@ -213,6 +213,7 @@ JOB_KIND_LABELS = {
 
 OBJECT_LABELS = {
     "tenant": _l("Department"),
+    "region": _l("Region"),
     "deployment": _l("This deployment"),
     "item": _l("Item"),
     "entity": _l("Registry entity"),
