@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import re
 
+from spotcheck.core.database import db
+from spotcheck.tenants.accounts.models import Tenant
 from tests.support.helpers import csrf_token, post_form, signed_in
 
 FILE = "code,name,level,parent\n330106,西湖区,县,330100\n330106001,北山街道,乡,330106\n"
@@ -78,3 +80,34 @@ def test_the_department_form_takes_a_region_of_the_tree_and_names_an_unknown_one
     assert created.status_code == 302
     listed = _text(admin.get("/platform/tenants"))
     assert re.search(r'data-tenant="ZJJ">.*?330100 杭州市', listed, re.S)
+
+
+def test_the_tree_is_indented_by_level_without_inline_styles_and_a_new_department_takes_its_short_name(app):
+    """The content security policy allows no inline style: each level's indentation is a class of the stylesheet.
+    A department created on the page takes the short name its campaign codes carry (应急抽〔年〕n号)."""
+    admin = signed_in(app, "admin")
+    loaded = post_form(admin, "/platform/regions/load", {"text": FILE}, token_from="/platform/regions")
+    assert loaded.status_code == 302
+    page = _text(admin.get("/platform/regions"))
+    assert re.search(r'data-region="330106001"><td>330106001</td><td class="region-depth-2">北山街道', page)
+    assert "style=" not in page.split("<main", 1)[-1]
+    created = post_form(
+        admin,
+        "/platform/tenants/new",
+        {
+            "code": "XHYJJ",
+            "name": "西湖区应急管理局",
+            "kind": "ordinary",
+            "region": "330106",
+            "short_name": "应急",
+            "admin_login": "xhyjj_admin",
+            "admin_name": "管理员",
+            "admin_password": "Xihu-Admin-2026!",
+        },
+        token_from="/platform/tenants/new",
+    )
+    assert created.status_code == 302, _text(created)
+    detail = _text(admin.get(created.headers["Location"]))
+    assert "西湖区应急管理局" in detail and "330106 西湖区" in detail
+    with app.app_context():
+        assert db.session.query(Tenant).filter_by(code="XHYJJ").one().short_name == "应急"

@@ -73,6 +73,7 @@ class TenantForm(FlaskForm):
         validate_choice=False,
     )  # the command names a missing or unknown kind
     region = StringField(_l("Region (its code in the regions' tree)"))
+    short_name = StringField(_l("Short name in campaign codes (e.g. 应急)"))
     admin_login = StringField(_l("First administrator: login"))
     admin_name = StringField(_l("First administrator: name"))
     admin_password = PasswordField(_l("First administrator: initial password"))

@@ -22,6 +22,13 @@ class TenantSchema(Schema):
         required=True, metadata={"description": "Full name, e.g. 市场监督管理局", "minLength": 1, "maxLength": 100}
     )
     kind = fields.Enum(TenantKind, by_value=True, required=True)
+    short_name = fields.Str(
+        load_default="",
+        metadata={
+            "description": "The short name in its campaign codes (简称), e.g. 应急 in 应急抽〔2026〕3号",
+            "maxLength": 16,
+        },
+    )
     region_id = Int(dump_only=True, metadata={"description": "The region (区划) the department belongs to"})
     region_code = fields.Str(
         dump_only=True, attribute="region.code", metadata={"description": "Its region's code (GB/T 2260, or a town's)"}

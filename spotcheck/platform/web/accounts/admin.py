@@ -147,6 +147,7 @@ def new_tenant() -> ResponseReturnValue:
                 "name": form.name.data,
                 "kind": form.kind.data,
                 "region": form.region.data,
+                "short_name": form.short_name.data,
                 "admin": {
                     "login": form.admin_login.data,
                     "display_name": form.admin_name.data,
