@@ -20,7 +20,6 @@ from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.demo.people import DEMO_PASSWORD
 from spotcheck.tenants.accounts import commands as accounts, queries as accounts_queries
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import FieldLead
 from spotcheck.tenants.plans import commands as plans, queries as plans_queries
@@ -30,9 +29,9 @@ from spotcheck.tenants.results.models import InspectionCode
 from spotcheck.tenants.supervision import commands as supervision
 from spotcheck.tenants.supervision.models import Complaint, Evaluation
 from spotcheck.tenants.supervision.queries.outcomes import business_outcomes
-from tests.support.campaign_world import build, campaign_data
+from tests.support.campaign_world import build
 from tests.support.helpers import bearer, migrate_to, post_form, signed_in, user_named
-from tests.support.results_world import codes_of
+from tests.support.results_world import codes_of, teams_drawn
 from tests.support.two_counties import world as two_counties
 
 DURING = date(2026, 4, 1)  # inside the campaign world's window
@@ -151,23 +150,10 @@ def test_a_plan_is_filed_with_the_bureau_of_its_region_or_the_nearest_above(app)
 
 def _handed_out(world: dict) -> dict:
     """清波街道's campaign of ``world``, drawn and handed out: the ids the business's codes are read with."""
-    planner, leader = user_named("qbjd_planner"), user_named("qbjd_leader")
+    campaign_id = teams_drawn(world, department="qbjd")
     with tenant_scope(world["tenant"]):
-        campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner)
-        campaign_commands.approve(campaign.id, actor=leader)
-        campaign_commands.freeze_targets(campaign.id, actor=planner)
-        campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:人大代表 1234"]}, actor=planner)
-        campaign_commands.freeze_inspectors(campaign.id, actor=planner)
-        campaign_commands.draw_inspectors(
-            campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner
-        )
-        seen = set()
-        for member in campaigns.list_team_members(campaign):
-            if member.entity_id not in seen:
-                seen.add(member.entity_id)
-                campaign_commands.designate_leader(campaign.id, {"member_id": member.id}, actor=planner)
         with events.suspended():
-            visits = results.hand_out(campaign.id, actor=planner)
+            visits = results.hand_out(campaign_id, actor=user_named("qbjd_planner"))
         db.session.commit()
         return {"tenant": world["tenant"], "visit": min(visits, key=lambda v: v.id).id}
 

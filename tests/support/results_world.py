@@ -19,18 +19,17 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results import codes, commands as results, queries as results_queries
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.spreadsheets import queries as sheet_queries
-from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.campaign_world import build, campaign_data, planner_of
 from tests.support.helpers import DEMO_PASSWORD, user_named
 from tests.support.snapshots import snapshotted
 
 
 @snapshotted
-def teams_drawn(world, **campaign) -> int:
-    """A campaign of ``world`` (``campaign``: fields other than the usual ones) with both draws made
-    and a team leader named for every visit."""
-    admin = user_named("yjj_admin")
-    planner, leader = planner_of(admin), leader_of(admin)
-    with tenant_scope(admin.tenant_id):
+def teams_drawn(world, department: str = "yjj", **campaign) -> int:
+    """A campaign of ``world`` (``campaign``: fields other than the usual ones) by ``department``'s planner and leader,
+    with both draws made and a team leader named for every visit."""
+    planner, leader = user_named(f"{department}_planner"), user_named(f"{department}_leader")
+    with tenant_scope(planner.tenant_id):
         campaign = campaign_commands.create_campaign(campaign_data(world, **campaign), actor=planner)
         campaign_commands.approve(campaign.id, actor=leader)
         campaign_commands.freeze_targets(campaign.id, actor=planner)
