@@ -47,10 +47,9 @@ def active_tenants() -> list[Tenant]:
 def departments_in_branch(region_id: int) -> frozenset[int]:
     """The ids of the departments attached to the region or to any region below it: one query, the branch's regions
     found by one prefix look-up of their paths (:func:`spotcheck.tenants.regions.queries.branch_ids`'s)."""
-    path = regions.get_region(region_id).path
     return frozenset(
         db.session.scalars(
-            sa.select(Tenant.id).join(Region, Region.id == Tenant.region_id).where(Region.path.like(f"{path}%"))
+            sa.select(Tenant.id).join(Region, Region.id == Tenant.region_id).where(regions.in_branch(region_id))
         )
     )
 
@@ -89,7 +88,7 @@ def departments(reader: Actor | None = None) -> list[dict]:
 def nearest_of_kind(kind: TenantKind, region_id: int) -> Tenant | None:
     """The active department of ``kind`` in region ``region_id``, else in the nearest region above it that has one
     (``None``: none up to the root). One look-up of the region's chain, one of the departments on it."""
-    order = [region.id for region in regions.chain(region_id)]
+    order = regions.chain_ids(region_id)
     found: dict[int, Tenant] = {}
     for tenant in db.session.scalars(
         sa.select(Tenant)
@@ -97,7 +96,7 @@ def nearest_of_kind(kind: TenantKind, region_id: int) -> Tenant | None:
         .order_by(Tenant.id)
     ):
         found.setdefault(tenant.region_id, tenant)
-    return next((found[region] for region in order if region in found), None)
+    return regions.nearest(order, found)
 
 
 def _region_of(tenant_id: int) -> int:

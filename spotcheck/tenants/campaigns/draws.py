@@ -283,7 +283,7 @@ def add_selected(rows: list[dict[str, Any]]) -> None:
     db.session.execute(sa.insert(CampaignTarget), [{**row, "status": TargetStatus.selected.name} for row in rows])
 
 
-def replace_target(out: CampaignTarget, incoming: CampaignTarget, reason: str) -> None:
+def mark_replaced(out: CampaignTarget, incoming: CampaignTarget, reason: str) -> None:
     """A drawn target replaced by a reserve of its cell (替换): ``out`` replaced for ``reason``, ``incoming`` now
     selected. The proof records it; the command calling this checks the reason and stores the proof."""
     out.status, out.replacement_reason = TargetStatus.replaced, reason

@@ -26,7 +26,7 @@ from spotcheck.core.policy import Permission, require
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.policy import cancel_refusal
-from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
+from spotcheck.tenants.campaigns.vocabulary import MOVED, CampaignStatus
 from spotcheck.tenants.common import vocabulary as labels
 
 S = CampaignStatus
@@ -190,12 +190,11 @@ def _row(status: CampaignStatus, to: CampaignStatus, by: str) -> Transition | No
 
 def refusal(campaign: Campaign, to: CampaignStatus, by: str) -> Any:
     """Why ``campaign`` cannot move to ``to`` by the command ``by`` now (None when it can): the refusal of
-    the command's row into ``to`` (any row's into it, else the state's own), its rule cited."""
+    the command's row into ``to``, its rule cited (no such row: the state's own refusal)."""
     if _row(campaign.status, to, by) is not None:
         return None
-    into = [row for row in TRANSITIONS if row.to == to]
-    row = next((row for row in into if by in row.by), into[0] if into else None)
-    return row.said(campaign) if row is not None else state_refusal(campaign)
+    row = next((row for row in TRANSITIONS if row.to == to and by in row.by), None)
+    return row.said(campaign) if row is not None else state_refusal(campaign)  # no move of this command's: the state
 
 
 def move(campaign: Campaign, to: CampaignStatus, *, actor: Actor | None, by: str) -> None:
@@ -211,7 +210,7 @@ def move(campaign: Campaign, to: CampaignStatus, *, actor: Actor | None, by: str
     was = campaign.status
     campaign.status = to
     audit.record(
-        "campaign.moved",
+        MOVED,
         "campaign",
         campaign.id,
         actor=actor,

@@ -172,6 +172,9 @@ PUBLIC_TARGET_STATUSES = (TargetStatus.selected, TargetStatus.replaced)
 #: The Celery tasks (后台作业) that make a campaign's draws, by kind (queued jobs name them: never renamed).
 DRAW_TASKS = {"targets": "spotcheck.draw.targets", "inspectors": "spotcheck.draw.inspectors"}
 
+#: The audit action of a move of a campaign's status (抽查任务状态变更), written by ``transitions.move``.
+MOVED = "campaign.moved"
+
 #: The step that moved a campaign's status (引起状态变更的操作), by the command's name in
 #: :data:`~spotcheck.tenants.campaigns.transitions.TRANSITIONS` (``package.function``): how the audit trail names it.
 MOVED_BY = {

@@ -47,13 +47,13 @@ class FieldRow:
 def _nearest_rows(region_id: int, fields: list[str]) -> dict[str, FieldLead]:
     """The leads named for ``fields`` in region ``region_id`` or, for a field it has none of, the nearest region
     above that has one."""
-    order = [region.id for region in regions.chain(region_id)]
+    order = regions.chain_ids(region_id)
     found: dict[str, dict[int, FieldLead]] = {}
     for row in db.session.scalars(
         sa.select(FieldLead).where(FieldLead.region_id.in_(order), FieldLead.field.in_(fields))
     ):
         found.setdefault(row.field, {})[row.region_id] = row
-    return {field: next(rows[region] for region in order if region in rows) for field, rows in found.items() if rows}
+    return {field: lead for field, rows in found.items() if (lead := regions.nearest(order, rows)) is not None}
 
 
 def field_leads(region_id: int) -> list[FieldRow]:

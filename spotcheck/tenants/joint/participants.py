@@ -4,9 +4,14 @@ scope."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 import sqlalchemy as sa
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
+from spotcheck.core.policy import Permission
+from spotcheck.core.scoping import Scope, cross_tenant
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.joint.vocabulary import ParticipantStatus
@@ -51,3 +56,10 @@ def parts_of(campaign: Campaign) -> dict[str, dict]:
             for p in approved_parts(campaign)
         )
     )
+
+
+def reading_invited(parts: dict[str, dict], actor: Actor, reason: str) -> AbstractContextManager[Scope]:
+    """The coordinator's cross-department path for a joint campaign (a draw's frame, a replacement's lists): the
+    departments the campaign invited (``parts``, :func:`parts_of`), and no other."""
+    departments = [part["tenant_id"] for part in parts.values()]
+    return cross_tenant(actor, reason, permission=Permission.JOINT_MANAGE, departments=departments)

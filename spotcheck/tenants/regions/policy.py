@@ -1,7 +1,7 @@
 """Who reads and who keeps the regions (区划).
 
-* The tree is public: every department reads it (its own region, its supervisors' above), the portal shows the
-  departments' places, and no region belongs to a department — reading it opens no scope (:func:`may_read`).
+* The tree is read by anyone signed in (the page and the API require a sign-in): it holds only the names and codes
+  of places, and no region belongs to a department — reading it opens no scope.
 * Loading a tree file (载入区划) is the platform administrator's, as creating departments is, and the operator's at
   the console (``spotcheck regions load``): :data:`LOAD`.
 """
@@ -13,11 +13,6 @@ from spotcheck.core.policy import Permission, has_permission
 
 #: Who loads a tree file: the platform administrator (who creates the departments attached to it) and the console.
 LOAD = Permission.REGIONS_MANAGE
-
-
-def may_read(reader: Actor | None) -> bool:
-    """Anyone reads the tree, signed in or not: it holds only the public names and codes of places."""
-    return True
 
 
 def may_load(actor: Actor | None) -> bool:

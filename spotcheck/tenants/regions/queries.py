@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -17,6 +19,8 @@ from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.tenants.regions import treefile
 from spotcheck.tenants.regions.models import Region
 from spotcheck.tenants.regions.vocabulary import FILE_COLUMNS, FILE_HEADERS, LEVEL_NAMES, RegionLevel
+
+T = TypeVar("T")
 
 __all__ = ["Region", "RegionRow", "as_file", "branch_ids", "by_code", "chain", "get_region", "preview", "root", "tree"]
 
@@ -39,10 +43,15 @@ def root() -> Region | None:
     return db.session.scalar(sa.select(Region).where(Region.parent_id.is_(None)).order_by(Region.id).limit(1))
 
 
+def in_branch(region_id: int) -> sa.ColumnElement[bool]:
+    """The condition on :class:`Region` rows of the region and of every region below it (its branch): one prefix
+    look-up on the path's B-tree."""
+    return Region.path.like(f"{get_region(region_id).path}%")
+
+
 def branch_ids(region_id: int) -> frozenset[int]:
-    """The ids of the region and of every region below it: one prefix look-up on the path's B-tree."""
-    region = get_region(region_id)
-    return frozenset(db.session.scalars(sa.select(Region.id).where(Region.path.like(f"{region.path}%"))))
+    """The ids of the region and of every region below it."""
+    return frozenset(db.session.scalars(sa.select(Region.id).where(in_branch(region_id))))
 
 
 def chain(region_id: int) -> list[Region]:
@@ -51,6 +60,17 @@ def chain(region_id: int) -> list[Region]:
     codes = region.codes
     found = {r.code: r for r in db.session.scalars(sa.select(Region).where(Region.code.in_(codes)))}
     return [found[code] for code in reversed(codes) if code in found]
+
+
+def chain_ids(region_id: int) -> list[int]:
+    """The ids of :func:`chain`: the region's, then each one's above it, nearest first."""
+    return [region.id for region in chain(region_id)]
+
+
+def nearest(order: Sequence[int], found: Mapping[int, T]) -> T | None:
+    """Of rows found by their region (``found``: region id → row), the one of the nearest region of ``order`` (a
+    :func:`chain_ids`): the region's own, else the nearest above that has one (``None``: none up to the root)."""
+    return next((found[region] for region in order if region in found), None)
 
 
 @dataclass(frozen=True)

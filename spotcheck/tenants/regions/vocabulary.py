@@ -73,12 +73,3 @@ def level_of(value: str) -> RegionLevel | None:
         if text in (level.value, name, f"{name}级"):
             return level
     return None
-
-
-def level_from_code(code: str) -> RegionLevel:
-    """The level a GB/T 2260 or 统计用区划代码 code's shape gives: XX0000 a province, XXXX00 a city, 9 or 12 digits a
-    town, any other six a county."""
-    for level in (RegionLevel.province, RegionLevel.city, RegionLevel.town):
-        if CODE_SHAPES[level].match(code):
-            return level
-    return RegionLevel.county

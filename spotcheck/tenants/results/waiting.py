@@ -25,18 +25,13 @@ def problem_found_sql() -> sa.ColumnElement:
 
 def _awaiting_follow_up(campaign_id: int) -> sa.Select:
     """The campaign's visits whose result found a problem and that await a follow-up or a leader's decision."""
-    problems = (
-        sa.select(ItemResult.visit_id)
-        .join(ResultCategory, ResultCategory.item_result_id == ItemResult.id)
-        .where(ResultCategory.code.in_(sorted(categories.problem_codes())))
-    )
     return (
         sa.select(Visit)
         .where(
             Visit.campaign_id == campaign_id,
             Visit.status != VisitStatus.assigned,
             Visit.no_follow_up_at.is_(None),
-            Visit.id.in_(problems),
+            problem_found_sql(),
             Visit.id.not_in(sa.select(FollowUp.visit_id)),
         )
         .order_by(Visit.id)

@@ -44,7 +44,7 @@ from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
 from spotcheck.tenants.supervision.vocabulary import FORMER_TABLE_CODES, parse_period
 
 #: A move of a campaign's status (:mod:`spotcheck.tenants.campaigns.transitions`): its details named as a move's.
-MOVED = "campaign.moved"
+MOVED = campaign_words.MOVED
 
 SEP = "、"
 

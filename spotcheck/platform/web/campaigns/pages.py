@@ -8,7 +8,6 @@ draw is made its button is gone, and a second request is refused by the ceremony
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -22,6 +21,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from spotcheck.core.clock import today
 from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.job_models import Job
+from spotcheck.core.records import fields_of
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web import step_jobs
 from spotcheck.platform.web.campaigns import messages
@@ -330,7 +330,7 @@ def _render_detail(
     }
     actions = CAMPAIGN_ACTIONS.allowed(campaign, _user()) | CAMPAIGN_STEPS.allowed(campaign, _user())
     screen = CampaignScreen(
-        **{field.name: getattr(listed, field.name) for field in dataclasses.fields(listed)},
+        **fields_of(listed),
         campaign=campaign,
         draws=campaign_queries.draws(campaign),
         plan=plans.get_plan(campaign.plan_id) if campaign.plan_id else None,

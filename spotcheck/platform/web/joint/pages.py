@@ -10,7 +10,6 @@ and only its own part otherwise. The buttons shown are the ones the actions tabl
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from werkzeug.wrappers import Response
 from spotcheck.core.clock import today
 from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.job_models import Job
+from spotcheck.core.records import fields_of
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web import step_jobs
 from spotcheck.platform.web.campaigns import messages
@@ -123,7 +123,7 @@ def _render_detail(
     if part_form is not None:
         part_form.prepare()
     screen = JointScreen(
-        **{field.name: getattr(view, field.name) for field in dataclasses.fields(view)},
+        **fields_of(view),
         under_way=step_jobs.under_way(campaign, prefix="joint.", endpoint="joint_pages.step_job") if view.lead else [],
         sizes_job=queries.joint_sizes(campaign.id)
         if view.lead and ("estimate_sizes" in view.actions or "approve" in view.actions)

@@ -4,7 +4,6 @@ queue, the planner's publication queue. Every button is an allowed action of the
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from spotcheck.core import storage
 from spotcheck.core.errors import ConflictError, ForbiddenError, NotFoundError
+from spotcheck.core.records import fields_of
 from spotcheck.platform import downloads
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web.forms import (
@@ -156,7 +156,7 @@ def _render(
     page = visit_page.visit_page(visit_id, reader=user)
     visit = page.visit
     screen = VisitScreen(
-        **{field.name: getattr(page, field.name) for field in dataclasses.fields(page)},
+        **fields_of(page),
         mixed_team=joint_queries.mixed_team(visit.id, reader=user) if visit.campaign.joint_id else [],
         after_notice=notice_queries.after_notice(visit.campaign, visit.entity_id, page.experts),
         notices=notice_queries.for_visit_page(visit, user),

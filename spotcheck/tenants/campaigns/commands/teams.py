@@ -77,7 +77,7 @@ def replace_target(campaign_id: int, data: dict, *, actor: Actor) -> CampaignTar
         )
     )
     incoming = cast(CampaignTarget, incoming)  # the reserve drawn is a target of the campaign
-    draws.replace_target(out, incoming, reason)
+    draws.mark_replaced(out, incoming, reason)
     draws.store_proof(record, proof)
     department = (campaign.joint_parts or {}).get(out.group_code, {}).get("tenant_id") if campaign.joint else None
     inspection_counts.replaced(campaign, out.entity_id, incoming.entity_id, department or campaign.tenant_id)

@@ -13,7 +13,6 @@ through the explicit cross-tenant path, opened on the departments invited alone;
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from types import SimpleNamespace
 from typing import cast
 
@@ -29,7 +28,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
-from spotcheck.core.scoping import Scope, cross_tenant, tenant_scope
+from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import proof_file, target_frames, targets as target_engine
 from spotcheck.tenants.campaigns import draws as steps, frames, inspection_counts, transitions
 from spotcheck.tenants.campaigns.commands.ceremony import DRAW_UNDER_WAY
@@ -47,7 +46,7 @@ from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.joint import codes as joint_codes
 from spotcheck.tenants.joint.commands.teams import lead_anew
-from spotcheck.tenants.joint.participants import parts_of
+from spotcheck.tenants.joint.participants import parts_of, reading_invited
 from spotcheck.tenants.joint.policy import JOINT_ACTIONS
 from spotcheck.tenants.joint.queries import get_joint
 from spotcheck.tenants.joint.visits import teams, visit_groups
@@ -67,13 +66,6 @@ def _parts(campaign: Campaign) -> dict[str, dict]:
     return parts_of(campaign)
 
 
-def _frame_of(parts: dict[str, dict], actor: Actor, reason: str) -> AbstractContextManager[Scope]:
-    """The cross-department path of a joint draw: the coordinator reads the departments the campaign invited
-    (their parts), and no other."""
-    departments = [part["tenant_id"] for part in parts.values()]
-    return cross_tenant(actor, reason, permission=Permission.JOINT_MANAGE, departments=departments)
-
-
 def _locked(campaign_id: int, kind: str, actor: Actor, action: str) -> tuple[Campaign, Draw]:
     campaign = get_joint(campaign_id, for_update=True)
     record = draw_of(campaign, kind, for_update=True)
@@ -87,7 +79,7 @@ def freeze_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) 
     first), one group per department; publish the digest and the counts per group and stratum."""
     campaign, record = _locked(campaign_id, "targets", actor, "freeze_targets")
     invited = _parts(campaign)
-    with _frame_of(invited, actor, FRAME_REASON):
+    with reading_invited(invited, actor, FRAME_REASON):
         parts = [
             frames.FramePart(
                 group, part["tenant_id"], cast(Campaign, db.session.get(Campaign, part["part_campaign_id"]))
@@ -118,7 +110,7 @@ def estimate_sizes(
     campaign = get_joint(campaign_id)
     JOINT_ACTIONS.require(campaign, actor, "estimate_sizes")
     parts = _parts(campaign)
-    with _frame_of(parts, actor, SIZES_REASON):
+    with reading_invited(parts, actor, SIZES_REASON):
         frame = frames.target_frame(
             [
                 frames.FramePart(
@@ -238,7 +230,7 @@ def freeze_inspectors(campaign_id: int, data: dict | None = None, *, actor: Acto
         for group, part in invited.items()
     ]
     try:
-        with _frame_of(invited, actor, FRAME_REASON):
+        with reading_invited(invited, actor, FRAME_REASON):
             frame = frames.inspector_frame(parts, today())
     except ValueError as bad:
         raise ConflictError(_l("The inspector lists cannot be combined: %(why)s", why=str(bad))) from None
@@ -268,7 +260,7 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor)
     steps.finish(record, proof, inputs, reason)
     invited = _parts(campaign)
     tenants = {part["tenant_id"]: group for group, part in invited.items()}
-    with _frame_of(invited, actor, FRAME_REASON):
+    with reading_invited(invited, actor, FRAME_REASON):
         inspectors = {
             cert: (inspector_id, name, tenants[tenant_id])
             for cert, inspector_id, name, tenant_id in db.session.execute(

@@ -25,7 +25,6 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission
-from spotcheck.core.scoping import cross_tenant
 from spotcheck.tenants.campaigns import draws as steps
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.in_force import rules_of
@@ -34,7 +33,7 @@ from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.joint import codes as joint_codes, parts
 from spotcheck.tenants.joint.commands.notices import tell_the_new_team
-from spotcheck.tenants.joint.participants import parts_of
+from spotcheck.tenants.joint.participants import parts_of, reading_invited
 from spotcheck.tenants.joint.policy import JOINT_ACTIONS
 from spotcheck.tenants.joint.queries import get_joint
 from spotcheck.tenants.joint.visits import team_of
@@ -157,10 +156,9 @@ def replace_inspector(campaign_id: int, data: dict | None, *, actor: Actor) -> T
 def _joining(campaign: Campaign, out: TeamMember, cert_no: str, reason: str, actor: Actor) -> TeamMember:
     """``out`` leaves the mixed team and the inspector drawn (``cert_no``, of one of the departments)
     takes their place in it."""
-    groups = {part["tenant_id"]: group for group, part in parts_of(campaign).items()}
-    with cross_tenant(  # the invited departments' lists, no other's
-        actor, REPLACEMENT_REASON, permission=Permission.JOINT_MANAGE, departments=list(groups)
-    ):
+    invited = parts_of(campaign)
+    groups = {part["tenant_id"]: group for group, part in invited.items()}
+    with reading_invited(invited, actor, REPLACEMENT_REASON):
         found = db.session.execute(
             sa.select(Inspector.id, Inspector.name, Inspector.tenant_id).where(
                 Inspector.cert_no == cert_no, Inspector.tenant_id.in_(list(groups))

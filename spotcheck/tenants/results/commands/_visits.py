@@ -23,6 +23,11 @@ def locked_visit(visit_id: int) -> Visit:
     return get_row(Visit, visit_id, _l("No such visit."), for_update=True)
 
 
+def locked_campaign(campaign_id: int) -> Campaign:
+    """The department's campaign, locked and read afresh (NotFoundError otherwise)."""
+    return get_row(Campaign, campaign_id, _l("No such campaign."), for_update=True)
+
+
 def locked_visits(visit_ids: list[int], *, follow_ups: bool = False) -> dict[int, Visit]:
     """The department's visits of ``visit_ids`` (those it has), locked and read afresh in one query
     with their results (``follow_ups``: and those), in id order: a bulk step of thousands of rows

@@ -5,16 +5,16 @@ closed, and its visits with it (the guard, which needs its visits and their foll
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, events
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import command
-from spotcheck.core.database import db, get_row
+from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns import transitions
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
+from spotcheck.tenants.results.commands._visits import locked_campaign
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 
@@ -22,7 +22,7 @@ from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 @command(Permission.CAMPAIGNS_EDIT)
 def close_campaign(campaign_id: int, data: object = None, *, actor: Actor) -> Campaign:
     """办结: a campaign whose every result is published and no follow-up open is closed, and its visits with it."""
-    campaign = get_row(Campaign, campaign_id, _l("No such campaign."), for_update=True)
+    campaign = locked_campaign(campaign_id)
     CAMPAIGN_STEPS.require(campaign, actor, "close")
     transitions.move(campaign, CampaignStatus.closed, actor=actor, by="results.close_campaign")
     db.session.execute(

@@ -6,29 +6,25 @@ from __future__ import annotations
 from typing import Protocol
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, events, jobs, statistics
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.commands import command
-from spotcheck.core.database import db, get_row
+from spotcheck.core.database import db
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns import transitions
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, TargetStatus
 from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.results import codes, deadlines
+from spotcheck.tenants.results.commands._visits import locked_campaign
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 from spotcheck.tenants.results.vocabulary import HAND_OUT_TASK
 
 #: Visits written at a time between two reports of progress.
 CHUNK = 500
-
-
-def _campaign(campaign_id: int) -> Campaign:
-    return get_row(Campaign, campaign_id, _l("No such campaign."), for_update=True)
 
 
 class Progress(Protocol):
@@ -45,7 +41,7 @@ def hand_out(
     inspection may lawfully take place, its codes (:mod:`spotcheck.tenants.results.codes`); the campaign
     is then ``notified`` and its teams may record results. ``progress`` hears of every chunk written
     (the job's figures)."""
-    campaign = _campaign(campaign_id)
+    campaign = locked_campaign(campaign_id)
     CAMPAIGN_STEPS.require(campaign, actor, "hand_out")
     targets = db.session.scalars(
         sa.select(CampaignTarget)

@@ -23,6 +23,7 @@ from spotcheck.core.text import whole_number
 from spotcheck.tenants.campaigns.models import Campaign, ExpertKind, TeamExpert, TeamMember
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.inspectors.models import Recusal
+from spotcheck.tenants.results.commands._visits import locked_campaign
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import OPEN, OWN_ACTIONS
 from spotcheck.tenants.results.present_teams import membership
@@ -34,10 +35,6 @@ from spotcheck.tenants.results.vocabulary import (
     ORGANISATION_LENGTH,
     RECUSAL_REASON_LENGTH as REASON_LENGTH,
 )
-
-
-def _campaign(campaign_id: int) -> Campaign:
-    return get_row(Campaign, campaign_id, _l("No such campaign."), for_update=True)
 
 
 def _still_open(campaign_id: int, entity_id: int) -> None:
@@ -120,7 +117,7 @@ def _clean_expert(data: dict) -> dict:
 def add_expert(campaign_id: int, data: object, *, actor: Actor) -> TeamExpert:
     """An expert joins the team of one visit (``data["entity_id"]``) in addition to the drawn
     inspectors (:func:`_clean_expert` for the rest of ``data``)."""
-    campaign = _campaign(campaign_id)
+    campaign = locked_campaign(campaign_id)
     CAMPAIGN_ACTIONS.require(campaign, actor, "add_expert")
     data = data if isinstance(data, dict) else {}
     target = selected_target(campaign, data.get("entity_id"))
@@ -170,7 +167,7 @@ def add_expert(campaign_id: int, data: object, *, actor: Actor) -> TeamExpert:
 def remove_expert(expert_id: int, data: object = None, *, actor: Actor) -> TeamExpert:
     """An expert leaves the team (the row is kept, marked removed, for the record)."""
     expert = get_row(TeamExpert, expert_id, _l("No such expert."), for_update=True)
-    campaign = _campaign(expert.campaign_id)
+    campaign = locked_campaign(expert.campaign_id)
     CAMPAIGN_ACTIONS.require(campaign, actor, "remove_expert")
     if not expert.active:
         raise ConflictError(_l("This expert has already left the team."))
@@ -381,7 +378,7 @@ def _member(campaign: Campaign, member_id: object) -> TeamMember:
 @command(Permission.CAMPAIGNS_EDIT)
 def declare_member_recusal(campaign_id: int, member_id: int, data: dict, *, actor: Actor) -> TeamMember:
     """The planner declares a conflict (回避) of a team member with the visit's entity (``data["reason"]``)."""
-    campaign = _campaign(campaign_id)
+    campaign = locked_campaign(campaign_id)
     CAMPAIGN_ACTIONS.require(campaign, actor, "declare_recusal")
     member = _member(campaign, member_id)
     return declare(campaign, member, _reason(data), actor)
@@ -392,5 +389,5 @@ def declare_own_recusal(visit_id: int, data: dict, *, actor: Actor) -> TeamMembe
     """An inspector declares their own conflict (回避) with the entity of a visit they are on."""
     visit = get_row(Visit, visit_id, _l("No such visit."))
     OWN_ACTIONS.require(visit, actor, "declare_own_recusal")
-    _campaign(visit.campaign_id)
+    locked_campaign(visit.campaign_id)
     return declare(visit.campaign, cast(TeamMember, membership(visit, actor)), _reason(data), actor)  # on its team

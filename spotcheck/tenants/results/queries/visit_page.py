@@ -9,7 +9,6 @@ read the same fields, so what a reader sees of a visit is the same on the page a
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +22,7 @@ from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
+from spotcheck.core.records import fields_of
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import TeamExpert, TeamMember
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
@@ -197,7 +197,7 @@ def page_of(visit: Visit, reader: Actor) -> VisitPage:
     receivers = follow_ups.receivers(visit.tenant_id)
     drafting = visit.status in (VisitStatus.drafting, VisitStatus.returned)
     return VisitPage(
-        **{field.name: getattr(summary, field.name) for field in dataclasses.fields(summary)},
+        **fields_of(summary),
         today=day,
         me=membership(visit, reader),
         recused=recused,
