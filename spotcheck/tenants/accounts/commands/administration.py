@@ -44,15 +44,9 @@ def _tenant_fields(data: dict, errors: dict) -> dict:
     except ValueError:
         errors["kind"] = [_l("Choose the kind of department.")]
         kind_value = None
-    # one bureau and one lead per region; without a region (refused under ``region``) there is nothing to compare
-    if (
-        region is not None
-        and kind_value in (TenantKind.lead, TenantKind.supervisor)
-        and db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Tenant)
-            .where(Tenant.kind == kind_value, Tenant.region_id == region.id)
-        )
+    same_region = Tenant.region_id == region.id if region is not None else sa.true()  # unknown: any region
+    if kind_value in (TenantKind.lead, TenantKind.supervisor) and db.session.scalar(
+        sa.select(sa.func.count()).select_from(Tenant).where(Tenant.kind == kind_value, same_region)
     ):
         errors["kind"] = [
             _l(
@@ -60,6 +54,8 @@ def _tenant_fields(data: dict, errors: dict) -> dict:
                 "market-regulation lead.",
                 region=region.name,
             )
+            if region is not None
+            else _l("There is already a department of this kind.")
         ]
     return {
         "code": code,
