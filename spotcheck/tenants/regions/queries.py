@@ -22,7 +22,20 @@ from spotcheck.tenants.regions.vocabulary import FILE_COLUMNS, FILE_HEADERS, LEV
 
 T = TypeVar("T")
 
-__all__ = ["Region", "RegionRow", "as_file", "branch_ids", "by_code", "chain", "get_region", "preview", "root", "tree"]
+__all__ = [
+    "Region",
+    "RegionRow",
+    "as_file",
+    "branch_ids",
+    "by_code",
+    "chain",
+    "codes_containing",
+    "containing",
+    "get_region",
+    "preview",
+    "root",
+    "tree",
+]
 
 
 def get_region(region_id: int) -> Region:
@@ -41,6 +54,26 @@ def by_code(code: str) -> Region | None:
 def root() -> Region | None:
     """The root of the tree (none before a tree is loaded)."""
     return db.session.scalar(sa.select(Region).where(Region.parent_id.is_(None)).order_by(Region.id).limit(1))
+
+
+def codes_containing(code: str) -> list[str]:
+    """The region codes an administrative code (行政区划代码, 6 to 12 digits, as the registry keeps a business's)
+    lies in, from the province down: ``231084100000`` → 230000, 231000, 231084, 231084100, 231084100000."""
+    code = (code or "").strip()
+    if len(code) < 6 or not code.isdigit():
+        return []
+    found = [code[:2] + "0000", code[:4] + "00", code[:6], code[:9], code[:12]]
+    return [c for i, c in enumerate(found) if c not in found[:i] and len(c) <= len(code)]
+
+
+def containing(code: str) -> Region | None:
+    """The deepest region of the tree an administrative code lies in (a business's region, from its registry
+    code); None when the code lies outside the tree."""
+    candidates = codes_containing(code)
+    if not candidates:
+        return None
+    found = {r.code: r for r in db.session.scalars(sa.select(Region).where(Region.code.in_(candidates)))}
+    return next((found[c] for c in reversed(candidates) if c in found), None)
 
 
 def in_branch(region_id: int) -> sa.ColumnElement[bool]:

@@ -170,6 +170,13 @@ def rules_for(tenant_id: int | None, on: date | None = None) -> Rules:
     return rules_of(*version_ids(tenant_id, on), on)
 
 
+def rules_for_region(region_id: int | None, on: date | None = None) -> Rules:
+    """The rules of a level (一级区划的规则) on ``on``: the national floor and each region's rulebook (实施方案)
+    from the root down to region ``region_id`` (None: the root), no department's 细则 — what supervision, the
+    burden figures, the tables and the portal ask for a region."""
+    return rules_for(None, on)
+
+
 def document_of(version_id: int) -> documents.Document:
     """A stored version's document (withdrawn ones too)."""
     return _versions().documents[version_id]

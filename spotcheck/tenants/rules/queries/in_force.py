@@ -33,6 +33,12 @@ def document_of(version: RuleVersion) -> documents.Document:
     return rulebook.document_of(version.id)
 
 
+def in_force_region(region_id: int | None, on: date | None = None) -> Rules:
+    """The rules in force for a level (region ``region_id``; None: the root) on ``on`` (today): the national floor
+    and each region's rulebook from the root down to it."""
+    return rulebook.rules_for_region(region_id, on)
+
+
 @dataclass(frozen=True)
 class AskedByFloor:
     """A parameter the national floor asks each place to set, left open by the rules in force (a to-do)."""

@@ -52,6 +52,12 @@ def in_force_version(tenant_id: int | None) -> RuleVersion | None:
     return get_version(version_id) if version_id is not None else None
 
 
+def region_version(region_id: int | None) -> RuleVersion | None:
+    """The rulebook (实施方案) of region ``region_id`` itself (None: the root) in force today — None where the level
+    runs on the rules above it (at the root: on the national floor alone)."""
+    return in_force_version(None) if region_id is None else None
+
+
 def state(version: RuleVersion, on: date | None = None) -> str:
     """``in_force``, ``coming`` (its day not come yet), ``past`` (a later version replaced it) or
     ``withdrawn`` (replaced before its day)."""
