@@ -17,6 +17,7 @@ from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.rules import commands, presets, queries
 from spotcheck.tenants.rules.vocabulary import DOCUMENT_KINDS, STATE_NAMES
 
@@ -60,13 +61,15 @@ def rules_presets() -> None:
 @rules_group.command(
     "load",
     help="Load a version from FILE (a rules file, or - for standard input) or from a "
-    "preset (--preset NAME). With --department CODE it is that department's rules.",
+    "preset (--preset NAME). With --department CODE it is that department's rules; with --region CODE, that "
+    "level's rulebook (the root's by default).",
 )
 @click.argument("file", required=False)
 @click.option("--preset", "preset_name", default=None, help="A preset's name (spotcheck rules presets).")
 @click.option("--department", default=None, help="The department's code (SCJ, YJJ …) for its rules (细则).")
+@click.option("--region", default=None, help="The region's code (231084 …) for its level's rulebook (实施方案).")
 @with_appcontext
-def rules_load(file: str | None, preset_name: str | None, department: str | None) -> None:
+def rules_load(file: str | None, preset_name: str | None, department: str | None, region: str | None) -> None:
     if preset_name:
         preset = presets.find(preset_name)
         if preset is None:
@@ -80,19 +83,24 @@ def rules_load(file: str | None, preset_name: str | None, department: str | None
         click.echo("请给出规则文件（或 - 表示标准输入），或 --preset 预设名。", err=True)
         sys.exit(2)
     tenant = _department(department)
-    if queries.same_as_in_force(text, tenant.id if tenant else None):
+    level = regions.by_code(region) if region else None
+    if region and level is None:
+        click.echo(f"区划树中没有区划“{region}”；spotcheck regions show 列出全部区划。", err=True)
+        sys.exit(2)
+    if queries.same_as_in_force(text, tenant.id if tenant else None, level.id if level else None):
         click.echo("与现行版本相同，未载入新版本。")
         return
     try:
         if tenant is None:
-            version = commands.load_rulebook({"text": text, "preset": name}, actor=CONSOLE)
+            data = {"text": text, "preset": name, **({"region": level.id} if level else {})}
+            version = commands.load_rulebook(data, actor=CONSOLE)
         else:
             with tenant_scope(tenant.id):
                 version = commands.load_department_rules({"text": text, "preset": name}, actor=CONSOLE)
     except InvalidInputError as failed:
         _refused(failed)
         return
-    whose = f"{tenant.name}的细则" if tenant else "实施方案"
+    whose = f"{tenant.name}的细则" if tenant else f"{level.name if level else ''}实施方案"
     click.echo(f"已载入{whose}《{version.title}》，自{version.effective_from}起施行。")
 
 

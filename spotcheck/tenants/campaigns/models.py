@@ -88,9 +88,9 @@ class Campaign(JointShared, Model):
     )
     approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     approved_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
-    #: The rules in force at its approval (现行规则), kept for the campaign's life: the rulebook's
-    #: version and the department's (:func:`spotcheck.tenants.rules.rulebook.rules_of`).
-    rulebook_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rule_version.id"))
+    #: The rules in force at its approval (现行规则), kept for the campaign's life: the rulebook version of each
+    #: level from the root down (``[12, 31]``) and the department's (:func:`spotcheck.tenants.rules.rulebook.rules_of`).
+    rulebook_version_ids: Mapped[list | None] = mapped_column(sa.JSON)
     department_rules_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rule_version.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     #: Cancelled (撤销) by a leader, with the reason: the commitment stays published, no draw follows.

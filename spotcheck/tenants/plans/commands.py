@@ -271,7 +271,7 @@ def review(plan_id: int, data: dict, *, actor: Actor) -> Plan:
         raise ForbiddenError(
             _l(
                 "%(rule)sonly the justice bureau and the market-regulation bureau file plans.",
-                rule=rules_for(None).under("filing_authorities"),
+                rule=rules_for(actor.tenant_id).under("filing_authorities"),
             )
         )
     comment = (comment or "").strip()

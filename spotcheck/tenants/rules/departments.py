@@ -11,10 +11,11 @@ from datetime import date
 from spotcheck.tenants.rules import documents, presets, rulebook
 
 
-def full_name(name: str, on: date | None = None) -> str:
-    """A department's full name: the place of the rulebook in force (宁安市) before its name (应急管理局),
-    unless the name carries it already; the name alone where no rulebook names a place."""
-    place = rulebook.rules_for(None, on).place
+def full_name(name: str, on: date | None = None, tenant_id: int | None = None) -> str:
+    """A department's full name: the place of its level (宁安市: its nearest rulebook's, else its region's) before
+    its name (应急管理局), unless the name carries it already; the name alone where nothing names a place.
+    ``tenant_id`` None: the root's place."""
+    place = rulebook.rules_for(tenant_id, on).place
     return name if not place or name.startswith(place) else place + name
 
 

@@ -5,7 +5,7 @@ parameter by parameter, with where its value comes from. A test keeps the page c
 from __future__ import annotations
 
 from spotcheck.tenants.rules import presets, rulebook
-from spotcheck.tenants.rules.parameters import GROUPS, PARAMETERS
+from spotcheck.tenants.rules.parameters import GROUPS, PARAMETERS, PASSES
 from spotcheck.tenants.rules.ruleset import Rules
 from spotcheck.tenants.rules.vocabulary import DOCUMENT_KINDS
 
@@ -102,21 +102,22 @@ def _parameters() -> list[str]:
     lines = [
         "### 参数：驱动什么、谁来规定、在哪里读取",
         "",
-        "| 参数 | 名称 | 细则 | 平台默认 | 驱动 | 读取它的代码 |",
-        "|---|---|---|---|---|---|",
+        "| 参数 | 名称 | 逐级适用 | 细则 | 平台默认 | 驱动 | 读取它的代码 |",
+        "|---|---|---|---|---|---|---|",
     ]
     group = None
     for parameter in PARAMETERS:
         if parameter.group != group:
             group = parameter.group
-            lines.append(f"| **{GROUPS[group]}** | | | | | |")
+            lines.append(f"| **{GROUPS[group]}** | | | | | | |")
         default = (
             parameter.say(parameter.platform) + f"（{parameter.platform_note}）"
             if parameter.platform is not None
             else "—"
         )
         lines.append(
-            f"| `{parameter.key}` | {parameter.label} | {STRICTER[parameter.kind.stricter]} | {_cell(default)} "
+            f"| `{parameter.key}` | {parameter.label} | {PASSES[parameter.passes]} "
+            f"| {STRICTER[parameter.kind.stricter]} | {_cell(default)} "
             f"| {_cell(parameter.drives)} | {READ_BY[parameter.key]} |"
         )
     return [*lines, ""]
@@ -169,8 +170,9 @@ def section() -> str:
         "",
         "Generated from `spotcheck/tenants/rules/parameters.py` and `spotcheck/tenants/rules/presets/` by "
         "`spotcheck rules-docs`; do not edit by hand. A value in force comes from the national floor, the "
-        "city's rulebook (实施方案), the department's rules (细则, only stricter), a platform default, or "
-        "nowhere (未规定: no rule, no to-do, no late flag).",
+        "rulebook (实施方案) of each level from the root down (逐级适用: inherited and only tightened, or local to "
+        "the level), the department's rules (细则, only stricter), a platform default, or nowhere (未规定: no rule, "
+        "no to-do, no late flag).",
         "",
     ]
     lines += _parameters() + _national()

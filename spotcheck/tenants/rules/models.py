@@ -61,9 +61,9 @@ class RulesDocument(TenantOwned, Model):
 
 
 class RuleVersion(Model):
-    """One version of the rules as loaded (规则版本): the deployment's rulebook (实施方案, ``tenant_id``
-    None) or a department's rules (细则), in force from ``effective_from`` until the next version of the
-    same scope. Public data, like the official calendar: every department, the justice bureau and the
+    """One version of the rules as loaded (规则版本): a region's rulebook (实施方案, ``tenant_id`` None,
+    ``region_id`` its region) or a department's rules (细则), in force from ``effective_from`` until the next
+    version of the same scope. Public data, like the official calendar: every department, the justice bureau and the
     portal read every version; only the loading commands write, each audited. A version loaded for a
     day not yet come may be replaced before that day (the replaced one is kept, ``withdrawn``)."""
 
@@ -71,6 +71,9 @@ class RuleVersion(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tenant.id"), index=True, nullable=True)
+    #: A rulebook's region (its level): the region whose 实施方案 it is (None: loaded before the deployment had a
+    #: tree — the root's). None for a department's version.
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"), index=True, nullable=True)
     kind: Mapped[str] = mapped_column(sa.String(16))  # rulebook / department
     effective_from: Mapped[date] = mapped_column(sa.Date, index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -88,6 +91,19 @@ class RuleVersion(Model):
     loaded_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
 
     @classmethod
-    def of_scope(cls, tenant_id: int | None) -> sa.ColumnElement[bool]:
-        """The condition of one scope's versions: the rulebook's (``tenant_id`` None) or a department's."""
-        return cls.tenant_id.is_(None) if tenant_id is None else cls.tenant_id == tenant_id
+    def of_scope(cls, tenant_id: int | None, region_id: int | None = None) -> sa.ColumnElement[bool]:
+        """The condition of one scope's versions: a department's (``tenant_id``), else region ``region_id``'s
+        rulebook (``region_id`` None, or the root's id with ``root``: see :func:`of_region`)."""
+        if tenant_id is not None:
+            return cls.tenant_id == tenant_id
+        return sa.and_(
+            cls.tenant_id.is_(None), cls.region_id.is_(None) if region_id is None else cls.region_id == region_id
+        )
+
+    @classmethod
+    def of_region(cls, region_id: int | None, root: bool) -> sa.ColumnElement[bool]:
+        """The condition of a region's rulebook versions; the root's (``root``) include those loaded before the
+        deployment had a tree (``region_id`` None)."""
+        if region_id is None or not root:
+            return cls.of_scope(None, region_id)
+        return sa.and_(cls.tenant_id.is_(None), sa.or_(cls.region_id.is_(None), cls.region_id == region_id))

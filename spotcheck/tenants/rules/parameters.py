@@ -34,6 +34,14 @@ class Parameter:
     platform_note: str = ""  # why the platform has a default (shown beside it)
 
     @property
+    def passes(self) -> str:
+        """How it passes down the regions (逐级适用): ``tightened`` — inherited by every level below, each only
+        stricter (deadlines, ratios, team size, caps); ``local`` — the level's own (its duties and tables and their
+        recipients, its filing authorities, its field leads, its assessment): the national floor and the nearest
+        level's rulebook set it, a rulebook above that level does not reach below it (:data:`LOCAL`)."""
+        return "local" if self.key in LOCAL else "tightened"
+
+    @property
     def department_may_set(self) -> bool:
         """A department's rules (细则) may set it (only stricter): every kind but the fixed ones."""
         return self.kind.stricter != "fixed"
@@ -41,6 +49,23 @@ class Parameter:
     def say(self, value: object) -> str:
         return "未规定" if value is None else self.kind.say(value)
 
+
+#: The parameters local to a level (本级规定): what a level's rulebook sets for its own departments and bureau, never
+#: passed to a level below that has a rulebook of its own, nor checked against the rulebook above it.
+LOCAL = frozenset(
+    {
+        "filing_authorities",
+        "duties",
+        "tables",
+        "market_tables_to_lead",
+        "market_field_lead",
+        "enforcement_supervisor",
+        "assessment",
+    }
+)
+
+#: How each way of passing down reads (the catalogue's column).
+PASSES = {"tightened": "逐级继承、只能从严", "local": "本级规定、不向下传"}
 
 GROUPS = {
     "results": "检查结果的报送与公示",
@@ -489,4 +514,5 @@ PARAMETERS: tuple[Parameter, ...] = (
         platform_note="平台提供的默认分值，司法局可调整",
     ),
 )
+assert {p.key for p in PARAMETERS} >= LOCAL
 BY_KEY = {parameter.key: parameter for parameter in PARAMETERS}

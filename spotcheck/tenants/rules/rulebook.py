@@ -24,12 +24,15 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
-from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.rules import documents, rulefile
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.ruleset import Rules  # the typed rules, read from here too
@@ -40,9 +43,12 @@ from spotcheck.tenants.rules.ruleset import Rules  # the typed rules, read from 
 @dataclass(frozen=True)
 class _Versions:
     stamp: tuple
-    rulebooks: tuple[tuple[date, int], ...]  # (effective_from, id), in order
+    #: Each region's rulebook versions, (effective_from, id) in order — the key ``None`` for versions loaded before
+    #: the deployment had a tree (the root's, whichever region the root is).
+    rulebooks: dict[int | None, tuple[tuple[date, int], ...]]
     departments: dict[int, tuple[tuple[date, int], ...]]
     documents: dict[int, documents.Document]
+    region_of: dict[int, int | None]  # a rulebook version's region
 
 
 _lock = threading.Lock()
@@ -88,7 +94,9 @@ def _stamp() -> tuple:
     if stamp is None:
         stamp = db.session.info[_STAMP_KEY] = tuple(
             db.session.execute(
-                sa.select(RuleVersion.id, RuleVersion.sha256, RuleVersion.withdrawn).order_by(RuleVersion.id)
+                sa.select(RuleVersion.id, RuleVersion.sha256, RuleVersion.withdrawn, RuleVersion.region_id).order_by(
+                    RuleVersion.id
+                )
             ).all()
         )
     return stamp
@@ -101,24 +109,37 @@ def _versions() -> _Versions:
         cached = _cache.get(key)
     if cached is not None and cached.stamp == stamp:
         return cached
-    rulebooks: list[Any] = []
-    departments: dict[Any, Any] = {}
-    documents: dict[Any, Any] = {}
+    rulebooks: dict[int | None, list[tuple[date, int]]] = {}
+    departments: dict[int, list[tuple[date, int]]] = {}
+    found_documents: dict[int, documents.Document] = {}
+    region_of: dict[int, int | None] = {}
     for row in db.session.execute(
         sa.select(
             RuleVersion.id,
             RuleVersion.tenant_id,
+            RuleVersion.region_id,
             RuleVersion.effective_from,
             RuleVersion.content,
             RuleVersion.withdrawn,
         ).order_by(RuleVersion.effective_from, RuleVersion.id)
     ):
-        documents[row.id] = rulefile.from_json(row.content)
+        found_documents[row.id] = rulefile.from_json(row.content)
+        if row.tenant_id is None:
+            region_of[row.id] = row.region_id
         if not row.withdrawn:
-            (rulebooks if row.tenant_id is None else departments.setdefault(row.tenant_id, [])).append(
-                (row.effective_from, row.id)
+            scope = (
+                rulebooks.setdefault(row.region_id, [])
+                if row.tenant_id is None
+                else departments.setdefault(row.tenant_id, [])
             )
-    found = _Versions(stamp, tuple(rulebooks), {t: tuple(v) for t, v in departments.items()}, documents)
+            scope.append((row.effective_from, row.id))
+    found = _Versions(
+        stamp,
+        {r: tuple(v) for r, v in rulebooks.items()},
+        {t: tuple(v) for t, v in departments.items()},
+        found_documents,
+        region_of,
+    )
     with _lock:
         _cache[key] = found
         for cached_key in [k for k in _rules if k[0] == key]:
@@ -136,27 +157,113 @@ def _in_force(versions: tuple[tuple[date, int], ...], on: date) -> int | None:
     return versions[index - 1][1] if index else None
 
 
+# --- the levels: the regions from the root down ------------------------------------------------------
+
+_CHAINS_KEY = "spotcheck_rules_chains"
+
+
+def _session_cache(name: str) -> dict:
+    return db.session.info.setdefault(_CHAINS_KEY, {}).setdefault(name, {})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_levels(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the next transaction may see the tree loaded again or a department moved
+        session.info.pop(_CHAINS_KEY, None)
+
+
+def levels(region_id: int | None) -> tuple[int | None, ...]:
+    """The regions whose rulebooks apply at region ``region_id`` (None: the root), from the root down — ``(None,)``
+    while the deployment has no tree. Read once per session."""
+    chains = _session_cache("chains")
+    found = chains.get(region_id)
+    if found is None:
+        if region_id is None:
+            top = regions.root()
+            found = (top.id,) if top is not None else (None,)
+        else:
+            found = tuple(reversed(regions.chain_ids(region_id)))
+        chains[region_id] = found
+    return found
+
+
+def region_of_department(tenant_id: int) -> int | None:
+    """The region of department ``tenant_id`` (None: the deployment has no tree yet). Read once per session."""
+    known = _session_cache("tenants")
+    if tenant_id not in known:
+        known[tenant_id] = db.session.scalar(sa.select(Tenant.region_id).where(Tenant.id == tenant_id))
+    return known[tenant_id]
+
+
+def _of_region(versions: _Versions, region_id: int | None, root: bool) -> tuple[tuple[date, int], ...]:
+    """The rulebook versions of one region, in order; the root's include those loaded before there was a tree."""
+    own = versions.rulebooks.get(region_id, ())
+    if root and region_id is not None and None in versions.rulebooks:
+        own = tuple(sorted(own + versions.rulebooks[None]))
+    return own
+
+
+def rulebook_ids(region_id: int | None, on: date | None = None) -> tuple[int, ...]:
+    """The rulebook versions in force on ``on`` (today) at region ``region_id`` (None: the root): one per level that
+    has one, from the root down."""
+    versions, on = _versions(), on or today()
+    chain = levels(region_id)
+    found = (_in_force(_of_region(versions, level, index == 0), on) for index, level in enumerate(chain))
+    return tuple(version_id for version_id in found if version_id is not None)
+
+
+def own_rulebook_id(region_id: int | None, on: date | None = None) -> int | None:
+    """The version in force on ``on`` of region ``region_id``'s own rulebook (None: the root's; None when the level
+    has none of its own)."""
+    chain = levels(region_id)
+    return _in_force(_of_region(_versions(), chain[-1], len(chain) == 1), on or today())
+
+
 def version_ids(tenant_id: int | None, on: date | None = None) -> tuple[int | None, int | None]:
-    """The rulebook version and the department's version in force on ``on`` (today by default)."""
-    versions = _versions()
+    """The nearest rulebook version and the department's version in force on ``on`` (today by default) —
+    ``tenant_id`` None: the root's rulebook."""
     on = on or today()
-    department = _in_force(versions.departments.get(tenant_id, ()), on) if tenant_id is not None else None
-    return _in_force(versions.rulebooks, on), department
+    region = region_of_department(tenant_id) if tenant_id is not None else None
+    chain = rulebook_ids(region, on)
+    department = _in_force(_versions().departments.get(tenant_id, ()), on) if tenant_id is not None else None
+    return (chain[-1] if chain else None), department
 
 
-def rules_of(rulebook_id: int | None, department_id: int | None, on: date | None = None) -> Rules:
-    """The rules of the given versions under the national floor as it stood on ``on`` (today by default;
-    a campaign keeps the versions and the floor in force at its approval)."""
+def chain_ids(tenant_id: int, on: date | None = None) -> tuple[tuple[int, ...], int | None]:
+    """The rulebook versions from the root down and the department's version, in force on ``on`` (today) for
+    department ``tenant_id`` — what a campaign keeps at its approval."""
+    on = on or today()
+    department = _in_force(_versions().departments.get(tenant_id, ()), on)
+    return rulebook_ids(region_of_department(tenant_id), on), department
+
+
+def _place(region_id: int | None) -> str:
+    """A level's name where no rulebook names its place: the region's (the root's when None)."""
+    found = regions.get_region(region_id) if region_id is not None else regions.root()
+    return found.name if found is not None else ""
+
+
+def rules_of(
+    rulebook_ids: tuple[int, ...] | int | None,
+    department_id: int | None,
+    on: date | None = None,
+    region_id: int | None = None,
+) -> Rules:
+    """The rules of the given versions (the rulebooks from the root down, then the department's) under the national
+    floor as it stood on ``on`` (today by default; a campaign keeps the versions and the floor in force at its
+    approval); ``region_id`` names the place where no rulebook does."""
     documents = _versions().documents  # first: a changed table empties the rules built from it
     on = on or today()
-    key = (str(db.engine.url), rulebook_id, department_id, epoch(on))
+    chain = (rulebook_ids,) if isinstance(rulebook_ids, int) else tuple(rulebook_ids or ())
+    key = (str(db.engine.url), chain, department_id, epoch(on), region_id)
     with _lock:
         found = _rules.get(key)
     if found is None:
         found = Rules(
             national_on(on),
-            (rulebook_id, documents[rulebook_id]) if rulebook_id else None,
+            [(version_id, documents[version_id]) for version_id in chain],
             (department_id, documents[department_id]) if department_id else None,
+            place=_place(region_id),
         )
         with _lock:
             _rules[key] = found
@@ -164,19 +271,30 @@ def rules_of(rulebook_id: int | None, department_id: int | None, on: date | None
 
 
 def rules_for(tenant_id: int | None, on: date | None = None) -> Rules:
-    """The rules that apply to department ``tenant_id`` (None: the deployment's own) on ``on``
-    (today, Beijing, by default)."""
+    """The rules that apply to department ``tenant_id`` on ``on`` (today, Beijing, by default): the national
+    floor, each level's rulebook from the root down to its region, its own 细则. ``None``: the root's rules
+    (:func:`rules_for_region`)."""
+    if tenant_id is None:
+        return rules_for_region(None, on)
     on = on or today()
-    return rules_of(*version_ids(tenant_id, on), on)
+    region = region_of_department(tenant_id)
+    chain, department = chain_ids(tenant_id, on)
+    return rules_of(chain, department, on, region)
 
 
 def rules_for_region(region_id: int | None, on: date | None = None) -> Rules:
     """The rules of a level (一级区划的规则) on ``on``: the national floor and each region's rulebook (实施方案)
     from the root down to region ``region_id`` (None: the root), no department's 细则 — what supervision, the
     burden figures, the tables and the portal ask for a region."""
-    return rules_for(None, on)
+    on = on or today()
+    return rules_of(rulebook_ids(region_id, on), None, on, levels(region_id)[-1])
 
 
 def document_of(version_id: int) -> documents.Document:
     """A stored version's document (withdrawn ones too)."""
     return _versions().documents[version_id]
+
+
+def region_of_version(version_id: int) -> int | None:
+    """The region a rulebook version was loaded for (None: before the deployment had a tree — the root's)."""
+    return _versions().region_of.get(version_id)

@@ -1,4 +1,4 @@
-"""A set of rules put together (规则集合): the national floor, a rulebook version and a department's
+"""A set of rules put together (规则集合): the national floor, each level's rulebook version and a department's
 version, parameter by parameter — the typed object every command reads (:class:`Rules`), each value
 with where it comes from (:class:`Cited`). :mod:`.rulebook` finds the versions in force and builds it.
 """
@@ -12,7 +12,7 @@ from typing import Any
 from spotcheck.tenants.rules import documents
 from spotcheck.tenants.rules.citations import Cited, DocumentRef
 from spotcheck.tenants.rules.kinds import Deadline
-from spotcheck.tenants.rules.parameters import BY_KEY, PARAMETERS
+from spotcheck.tenants.rules.parameters import BY_KEY, PARAMETERS, Parameter
 from spotcheck.tenants.rules.vocabulary import DRAW_SPEC_MIN_TEAM, EXEMPT_KIND_NAMES, TABLE_NAMES
 
 
@@ -27,19 +27,30 @@ def _ref(
 
 
 class Rules:
-    """The rules of one department (or of the deployment, ``department`` None) as put together from
-    the national floor, a rulebook version and a department version. Read its typed properties; ask
-    :meth:`cite` where a value comes from."""
+    """The rules of one department (or of a level, ``department`` None) as put together from the national floor,
+    the rulebooks (实施方案) of each region from the root down to the department's, and the department's version.
+    Read its typed properties; ask :meth:`cite` where a value comes from.
+
+    A parameter inherited and only tightened (:attr:`~.parameters.Parameter.passes` ``tightened``) takes the value
+    of the last document that sets it, every level down (each only stricter: :mod:`.tightening`); a parameter local
+    to its level (``local``) is set by the national floor and the **nearest** rulebook alone — a rulebook above
+    that one does not reach below it. The place (``place``) is the nearest rulebook's, else ``place`` as given (the
+    region's name)."""
 
     def __init__(
         self,
         national: documents.Document,
-        rulebook: tuple[int, documents.Document] | None,
+        rulebooks: list[tuple[int, documents.Document]] | tuple[int, documents.Document] | None,
         department: tuple[int, documents.Document] | None,
+        place: str = "",
     ):
-        self.rulebook = _ref(rulebook[1], rulebook[0]) if rulebook else None
+        if isinstance(rulebooks, tuple):  # one rulebook: the root's
+            rulebooks = [rulebooks]
+        chain = list(rulebooks or ())
+        self.rulebooks = [_ref(document, version_id) for version_id, document in chain]
+        self.rulebook = self.rulebooks[-1] if self.rulebooks else None  # the nearest level's
         self.department = _ref(department[1], department[0]) if department else None
-        self.place = rulebook[1].place if rulebook else ""
+        self.place = (chain[-1][1].place if chain else "") or place
         self.values: dict[str, Any] = {}
         self.cited: dict[str, Cited] = {}
         self.floor: dict[str, tuple[Any, Cited]] = {}  # what the documents above the department set
@@ -51,39 +62,43 @@ class Rules:
             for key, entry in national.entries.items()
             if not entry.is_set and entry.source
         }
-        layers: list[tuple[str, documents.Document, DocumentRef | None]] = [("national", national, None)]
-        if rulebook:
-            layers.append(("rulebook", rulebook[1], self.rulebook))
-        if department:
-            layers.append(("department", department[1], self.department))
+        above: list[tuple[str, documents.Document, DocumentRef | None]] = [
+            ("rulebook", document, ref) for (_id, document), ref in zip(chain, self.rulebooks, strict=True)
+        ]
+        own = [("department", department[1], self.department)] if department else []
+        everything = [("national", national, None), *above, *own]
+        nearest_only = [("national", national, None), *above[-1:], *own]
         for parameter in PARAMETERS:
-            value, cited, open_note, said_by = None, Cited("open"), "", None
-            for source, document, ref in layers:
-                entry = document.entries.get(parameter.key)
-                if entry is None:
-                    continue
-                if not entry.is_set:
-                    if entry.open_note:
-                        open_note, said_by = entry.open_note, ref
-                    continue
-                if source == "department":
-                    self.floor[parameter.key] = (value, cited)
-                if source == "department" and value is not None and parameter.kind.stricter == "superset":
-                    value = parameter.kind.union(value, entry.value)
-                else:
-                    value = entry.value
-                if source == "national":
-                    cited = Cited("national", _ref(document, source=document.source(entry.source)), entry.article)
-                else:
-                    cited = Cited(source, ref, entry.article)
-            if parameter.key not in self.floor:
+            self._put(parameter, everything if parameter.passes == "tightened" else nearest_only)
+
+    def _put(self, parameter: Parameter, layers: list[tuple[str, documents.Document, DocumentRef | None]]) -> None:
+        value, cited, open_note, said_by = None, Cited("open"), "", None
+        for source, document, ref in layers:
+            entry = document.entries.get(parameter.key)
+            if entry is None:
+                continue
+            if not entry.is_set:
+                if entry.open_note:
+                    open_note, said_by = entry.open_note, ref
+                continue
+            if source == "department":
                 self.floor[parameter.key] = (value, cited)
-            if value is None and parameter.platform is not None:
-                value, cited = parameter.platform, Cited("platform", note=parameter.platform_note)
-            elif value is None:
-                cited = Cited("open", note=open_note, said_by=said_by)
-            self.values[parameter.key] = value
-            self.cited[parameter.key] = cited
+            if source == "department" and value is not None and parameter.kind.stricter == "superset":
+                value = parameter.kind.union(value, entry.value)
+            else:
+                value = entry.value
+            if source == "national":
+                cited = Cited("national", _ref(document, source=document.source(entry.source)), entry.article)
+            else:
+                cited = Cited(source, ref, entry.article)
+        if parameter.key not in self.floor:
+            self.floor[parameter.key] = (value, cited)
+        if value is None and parameter.platform is not None:
+            value, cited = parameter.platform, Cited("platform", note=parameter.platform_note)
+        elif value is None:
+            cited = Cited("open", note=open_note, said_by=said_by)
+        self.values[parameter.key] = value
+        self.cited[parameter.key] = cited
 
     # --- where a value comes from -----------------------------------------------------------------
 

@@ -1,10 +1,12 @@
-"""Only stricter (只能从严): a rulebook (实施方案) never loosens the national floor, and a department's
-rules (细则) never loosen what the rulebook and the floor set. Each check answers the conflicts, one
+"""Only stricter (只能从严): a rulebook (实施方案) never loosens the national floor nor, in what passes down the
+levels, the rulebooks above its level; a department's rules (细则) never loosen what the rulebooks of its levels
+and the floor set. Each check answers the conflicts, one
 per parameter, naming the article that sets the floor — the refusal of a load lists them all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spotcheck.tenants.rules import documents
@@ -27,26 +29,36 @@ def _looser(key: str, mine: object, floor: object, citation: str, whose: str) ->
     )
 
 
-def rulebook_conflicts(document: documents.Document, national: documents.Document) -> list[ConflictError]:
-    """What a rulebook loosens of the national floor."""
-    base = Rules(national, None, None)
+def rulebook_conflicts(
+    document: documents.Document,
+    national: documents.Document,
+    above: Sequence[tuple[int, documents.Document]] = (),
+) -> list[ConflictError]:
+    """What a rulebook loosens of the national floor and of the rulebooks ``above`` its level (from the root
+    down): a parameter inherited and only tightened against all of them, one local to a level against the floor
+    alone (a level sets its own duties, tables and filing authorities)."""
+    floor_only = Rules(national, None, None)
+    base = Rules(national, list(above), None) if above else floor_only
     found = []
     for parameter in PARAMETERS:
+        rules = base if parameter.passes == "tightened" else floor_only
         entry = document.entries.get(parameter.key)
-        floor = base.floor[parameter.key][0]
+        floor = rules.floor[parameter.key][0]
         if entry is None or not entry.is_set or floor is None:
             continue
         if not parameter.kind.at_least_as_strict(entry.value, floor):
-            found.append(_looser(parameter.key, entry.value, floor, base.cited[parameter.key].citation, "实施方案"))
+            found.append(_looser(parameter.key, entry.value, floor, rules.cited[parameter.key].citation, "实施方案"))
     return found
 
 
 def department_conflicts(
-    document: documents.Document, national: documents.Document, rulebook: tuple[int, documents.Document] | None
+    document: documents.Document,
+    national: documents.Document,
+    rulebooks: Sequence[tuple[int, documents.Document]] | tuple[int, documents.Document] | None,
 ) -> list[ConflictError]:
-    """What a department's rules loosen of the rulebook ``rulebook`` (with the floor), or set that only
-    the rulebook may set."""
-    base = Rules(national, rulebook, None)
+    """What a department's rules loosen of the rulebooks of its levels ``rulebooks`` (from the root down, with the
+    floor), or set that only a rulebook may set."""
+    base = Rules(national, rulebooks if isinstance(rulebooks, tuple) else list(rulebooks or ()), None)
     found = []
     for parameter in PARAMETERS:
         entry = document.entries.get(parameter.key)

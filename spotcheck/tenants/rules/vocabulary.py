@@ -117,6 +117,8 @@ FILE_PARTS = {
     "preset": _l("Preset"),
     "document": _l("The document's heading"),
     "departments": _l("Departments' rules in force"),
+    "regions": _l("Rulebooks of the regions below"),
+    "region": _l("Region"),
     "department": _l("Department"),
     "articles": _l("Articles"),
     "sources": _l("Source documents"),

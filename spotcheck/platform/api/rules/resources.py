@@ -37,6 +37,7 @@ from spotcheck.platform.api.rules.versions import (
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.accounts.queries import Tenant, User
+from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.rules import commands, queries, vocabulary as rules_vocabulary
 from spotcheck.tenants.rules.queries.document import RulesDocument
 from spotcheck.tenants.rules.queries.versions import RuleVersion
@@ -238,10 +239,18 @@ def _version(version: RuleVersion, detail: bool = False) -> dict[str, object]:
 def _load(command: _Loader, kind: str, tenant_id: int | None, data: Mapping[str, Any]) -> dict[str, object]:
     """A version loaded from the body's text or preset; a refusal names each key, in Chinese."""
     preset = (data.get("preset") or "").strip()
-    given = {"text": data.get("text") or "", "preset": ""}
+    given: dict[str, Any] = {"text": data.get("text") or "", "preset": ""}
     if preset:
         given = queries.chosen_preset(preset, kind)
-    elif given["text"] and queries.same_as_in_force(given["text"], tenant_id):
+    region = None
+    if kind == "rulebook" and data.get("region"):
+        found = regions.by_code(data["region"])
+        if found is None:
+            raise InvalidInputError(
+                {"region": [_("The region tree has no region “%(region)s”.", region=data["region"])]}
+            )
+        given["region"], region = found.id, found.id
+    if not preset and given["text"] and queries.same_as_in_force(given["text"], tenant_id, region):
         raise InvalidInputError({"text": [_("This file says what the version in force says: nothing was loaded.")]})
     try:
         version = command(given, actor=_actor())
@@ -277,8 +286,8 @@ class RulebookVersions(MethodView):
     @blp.arguments(RuleLoadSchema)
     @blp.response(201, RuleVersionDetailSchema)
     def post(self, data: dict[str, Any]) -> dict[str, object]:
-        """Load a version of the rulebook from a rules file (``text``) or a preset (``preset``): loaded whole
-        or refused whole, each bad key named"""
+        """Load a version of a level's rulebook (``region``: its code, the root by default) from a rules file
+        (``text``) or a preset (``preset``): loaded whole or refused whole, each bad key named"""
         return _load(commands.load_rulebook, "rulebook", None, data)
 
 

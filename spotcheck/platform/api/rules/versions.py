@@ -148,6 +148,10 @@ class RuleLoadSchema(Schema):
         validate=validate.Length(max=60),
         metadata={"description": "A preset's name (宁安市, 城口县; 乌审旗应急管理局 …) instead of text"},
     )
+    region = fields.Str(
+        validate=validate.Length(max=12),
+        metadata={"description": "A rulebook's level: its region's code (the root when not given); not for 细则"},
+    )
 
 
 class DepartmentQuerySchema(Schema):

@@ -1,18 +1,23 @@
-"""The deployment's rulebook pages (本地实施方案 · 规则集), the platform administrator's: the rulebook in
-force — its document, its articles, every parameter with its value and where it comes from, the
-national floor's documents —, loading a new version (a file, pasted text or a preset), the history of
-the versions, the differences of two, and each version's file."""
+"""The rulebook pages of each level (各级实施方案 · 规则集), the platform administrator's: for the region chosen
+(``?region=<code>``, the root by default) the level's own rulebook in force — its document, its articles —, every
+parameter in force there with its value and the level it comes from, the national floor's documents, loading a new
+version of that level's rulebook (a file, pasted text or a preset), the history of its versions, the differences of
+two, and each version's file."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.errors import NotFoundError
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import EmptyForm
 from spotcheck.platform.web.rules import versions as rule_versions
+from spotcheck.tenants.regions import queries as regions
+from spotcheck.tenants.regions.queries import Region
 from spotcheck.tenants.rules import commands, queries
 
 bp = Blueprint("rulebook_pages", __name__, url_prefix="/platform/rules")
@@ -22,19 +27,39 @@ bp.context_processor(rule_versions.template_names)
 SCOPE = None
 
 
+def _region() -> Region | None:
+    """The level chosen (``region``: its code), the root by default (None while there is no tree); 404 for a code
+    the tree lacks."""
+    code = request.values.get("region", "").strip()
+    if not code:
+        return regions.root()
+    found = regions.by_code(code)
+    if found is None:
+        raise NotFoundError(_l("No such region."))
+    return found
+
+
 def _page(errors: Mapping[str, Sequence[object]] | None = None, text: str | None = None) -> str:
-    rules, version = queries.in_force(SCOPE), queries.in_force_version(SCOPE)
+    region = _region()
+    region_id = region.id if region is not None else None
+    rules, version = queries.in_force_region(region_id), queries.region_version(region_id)
     return render_template(
         "rules/rulebook.html",
         rules=rules,
         version=version,
+        region=region,
+        levels=[(level, queries.region_version(level.id)) for level in reversed(regions.chain(region_id))]
+        if region_id is not None
+        else [],
+        tree=regions.tree(),
         document=queries.document_of(version) if version is not None else None,
         groups=queries.grouped_rows(rules),
         sources=queries.national_sources(),
-        history=queries.scope_history(SCOPE),
+        history=queries.scope_history(SCOPE, region_id),
+        coming=queries.coming(SCOPE, region_id),
         presets=queries.presets_of("rulebook"),
         errors=rule_versions.named_errors(errors or {}),
-        text=rule_versions.prefill("rulebook", SCOPE) if text is None else text,
+        text=rule_versions.prefill("rulebook", SCOPE, region_id) if text is None else text,
         form=EmptyForm(),
         views=VIEWS,
     )
@@ -50,8 +75,14 @@ def index() -> ResponseReturnValue:
 @requires(Permission.RULEBOOK_MANAGE)
 def load() -> ResponseReturnValue:
     """Load a version of the rulebook: refused whole, each bad key named beside the form."""
+    region = _region()
     return rule_versions.load(
-        "rulebook", SCOPE, commands.load_rulebook, version_endpoint="rulebook_pages.version", page=_page
+        "rulebook",
+        SCOPE,
+        commands.load_rulebook,
+        version_endpoint="rulebook_pages.version",
+        page=_page,
+        region_id=region.id if region is not None else None,
     )
 
 
@@ -72,13 +103,19 @@ def version_file(version_id: int) -> ResponseReturnValue:
 @requires(Permission.RULEBOOK_MANAGE)
 def in_force_file() -> ResponseReturnValue:
     """The rulebook in force as a rules file, to edit and load as a new version."""
-    return rule_versions.in_force_file(SCOPE)
+    region = _region()
+    return rule_versions.in_force_file(SCOPE, region.id if region is not None else None)
 
 
 @bp.get("/differences")
 @requires(Permission.RULEBOOK_MANAGE)
 def differences() -> ResponseReturnValue:
-    return render_template("rules/differences.html", views=VIEWS, **rule_versions.differences_context(SCOPE))
+    region = _region()
+    return render_template(
+        "rules/differences.html",
+        views=VIEWS,
+        **rule_versions.differences_context(SCOPE, region.id if region is not None else None),
+    )
 
 
 #: The pages the shared templates link to (a version, its file, the differences, the scope's page).

@@ -81,6 +81,7 @@ def load(
     *,
     version_endpoint: str,
     page: ScopePage,
+    region_id: int | None = None,
 ) -> ResponseReturnValue:
     """Load a version from the form: on success, the new version's page (its differences from the one
     before); when the text says what the version in force says, nothing; on a refusal, ``page(errors=,
@@ -88,8 +89,8 @@ def load(
     read = attempt(submitted, kind, refusals=BAD_INPUT)
     if read.invalid:
         return page(errors=read.errors, text=request.form.get("text", "")), 422
-    data = read.result
-    if queries.same_as_in_force(data["text"], tenant_id):
+    data = read.result if tenant_id is not None else {**read.result, "region": region_id}
+    if queries.same_as_in_force(data["text"], tenant_id, region_id):
         flash(_("This file says what the version in force says: nothing was loaded."), "info")
         return redirect(request.path)
     loaded = attempt(command, data, actor=acting_user(), refusals=BAD_INPUT)
@@ -124,7 +125,7 @@ def version_context(version: RuleVersion) -> dict[str, object]:
     replaced_by = next(
         (
             v
-            for v, _state in queries.scope_history(version.tenant_id)
+            for v, _state in queries.scope_history(version.tenant_id, queries.region_of(version))
             if version.withdrawn and not v.withdrawn and v.effective_from == version.effective_from
         ),
         None,
@@ -140,10 +141,10 @@ def version_context(version: RuleVersion) -> dict[str, object]:
     }
 
 
-def differences_context(tenant_id: int | None) -> dict[str, object]:
+def differences_context(tenant_id: int | None, region_id: int | None = None) -> dict[str, object]:
     """The differences of two versions of the scope chosen by ``?from=`` and ``?to=`` (by default the
     version in force and the one before it)."""
-    history = queries.scope_history(tenant_id)
+    history = queries.scope_history(tenant_id, region_id)
     versions = {version.id: version for version, _state in history}
     first, second = request.args.get("from", type=int), request.args.get("to", type=int)
     if first is None and second is None and len(history) >= 2:
@@ -169,10 +170,11 @@ def version_file(version: RuleVersion) -> Response:
     )
 
 
-def in_force_file(tenant_id: int | None) -> Response:
+def in_force_file(tenant_id: int | None, region_id: int | None = None) -> Response:
     """The version in force as a rules file to edit and load again (what it leaves to others said in
     comments), or NotFoundError when the scope has none."""
-    text, version = queries.show_text(tenant_id), queries.in_force_version(tenant_id)
+    text = queries.show_text(tenant_id, None, region_id)
+    version = queries.in_force_version(tenant_id, region_id)
     if text is None or version is None:
         raise NotFoundError(_l("No version of these rules is in force."))
     return send_file(
@@ -184,12 +186,12 @@ def in_force_file(tenant_id: int | None) -> Response:
     )
 
 
-def prefill(kind: str, tenant_id: int | None) -> str:
+def prefill(kind: str, tenant_id: int | None, region_id: int | None = None) -> str:
     """The text the paste box starts with: the version in force as a file (``?start=in_force``) or a
     preset's (``?start=preset:NAME``), to edit; empty otherwise."""
     start = request.args.get("start", "")
     if start == "in_force":
-        return queries.show_text(tenant_id) or ""
+        return queries.show_text(tenant_id, None, region_id) or ""
     if start.startswith("preset:"):
         return queries.preset_text(start.removeprefix("preset:"), kind) or ""
     return ""

@@ -24,11 +24,15 @@ from spotcheck.core import audit
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.commands import command
-from spotcheck.core.database import db
+from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.accounts.queries import departments_in_branch
+from spotcheck.tenants.regions import queries as regions
+from spotcheck.tenants.regions.models import Region
 from spotcheck.tenants.rules import departments, documents, presets, rulebook, rulefile, tightening
+from spotcheck.tenants.rules.level_windows import LevelWindows
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.policy import LOADS, replaced_by
 
@@ -36,12 +40,14 @@ from spotcheck.tenants.rules.policy import LOADS, replaced_by
 MAX_FILE_LENGTH = 400_000
 
 
-def _versions(tenant_id: int | None) -> list[RuleVersion]:
-    """The versions of one scope (the rulebook: ``None``), oldest first, withdrawn ones left out."""
+def _versions(tenant_id: int | None, region_id: int | None = None, root: bool = False) -> list[RuleVersion]:
+    """The versions of one scope — a department's, else region ``region_id``'s rulebook (the root's, ``root``, with
+    those loaded before there was a tree) — oldest first, withdrawn ones left out."""
+    scope = RuleVersion.of_scope(tenant_id) if tenant_id is not None else RuleVersion.of_region(region_id, root)
     return list(
         db.session.scalars(
             sa.select(RuleVersion)
-            .where(RuleVersion.of_scope(tenant_id), RuleVersion.withdrawn.is_(False))
+            .where(scope, RuleVersion.withdrawn.is_(False))
             .order_by(RuleVersion.effective_from, RuleVersion.id)
             .with_for_update()
         )
@@ -82,11 +88,13 @@ def _store(
     preset: str,
     replaced: RuleVersion | None,
     actor: Actor,
+    region_id: int | None = None,
 ) -> RuleVersion:
     if replaced is not None:
         replaced.withdrawn = True
     version = RuleVersion(
         tenant_id=tenant_id,
+        region_id=region_id if tenant_id is None else None,
         kind=document.kind,
         effective_from=document.effective_from,
         title=document.title,
@@ -110,6 +118,7 @@ def _store(
         tenant_id=tenant_id,
         details={
             "kind": document.kind,
+            "region": region_id if tenant_id is None else None,
             "title": document.title,
             "number": document.number,
             "effective_from": document.effective_from.isoformat(),
@@ -129,54 +138,114 @@ def _errors(conflicts: Iterable[tightening.ConflictError], prefix: str = "") -> 
     return errors
 
 
+def _region(data: dict) -> int | None:
+    """The region whose rulebook is loaded (``data["region"]``: its id or code; the root when not given; None while
+    the deployment has no tree), or a refusal naming the field."""
+    given = data.get("region")
+    if given in (None, ""):
+        top = regions.root()
+        return top.id if top is not None else None
+    found = regions.by_code(str(given))  # a code (6, 9 or 12 digits), else an id
+    if found is None and is_row_id(given):
+        found = db.session.get(Region, int(str(given)))
+    if found is None:
+        raise InvalidInputError({"region": [_l("The region tree has no region “%(region)s”.", region=given)]})
+    return found.id
+
+
+def _above_conflicts(document: documents.Document, levels: LevelWindows, until: date | None) -> dict[str, list[str]]:
+    """What the rulebook loosens of the national floor and of the rulebooks above its level, on every day of its
+    window (the rulebooks above may change within it)."""
+    national = rulebook.national()
+    errors: dict[str, list[str]] = {}
+    for day in levels.days(document.effective_from, until):
+        above = levels.on(levels.chain[:-1], day)
+        for key, messages in _errors(tightening.rulebook_conflicts(document, national, above)).items():
+            errors.setdefault(key, [])
+            errors[key] += [m for m in messages if m not in errors[key]]
+    return errors
+
+
+def _below_problems(
+    levels: LevelWindows, region_id: int | None, start: date, until: date | None
+) -> dict[str, list[str]]:
+    """What the rulebooks of the regions below and the departments' rules in the branch would loosen, with the
+    rulebook being loaded in force from ``start`` until ``until`` (already put in ``levels``): one message per
+    version and conflict, naming the region or the department."""
+    national = rulebook.national()
+    found: dict[str, list[str]] = {}
+
+    def add(key: str, message: str) -> None:
+        if message not in found.setdefault(key, []):
+            found[key].append(message)
+
+    if region_id is None:
+        return found
+    for below in levels.regions_below(region_id):
+        chain = rulebook.levels(below.id)
+        for version, day in levels.windows(levels.own(below.id), start, until, chain):
+            above = levels.on(chain[:-1], day)
+            for conflict in tightening.rulebook_conflicts(levels.document(version), national, above):
+                add(
+                    "regions",
+                    str(
+                        _l(
+                            "%(region)s's rulebook “%(title)s” (from %(day)s): %(message)s",
+                            region=below.name,
+                            title=version.title,
+                            day=version.effective_from.isoformat(),
+                            message=conflict.message,
+                        )
+                    ),
+                )
+    for tenant_id in departments_in_branch(region_id):
+        chain = rulebook.levels(rulebook.region_of_department(tenant_id))
+        for version, day in levels.windows(_versions(tenant_id), start, until, chain):
+            for conflict in tightening.department_conflicts(levels.document(version), national, levels.on(chain, day)):
+                add(
+                    "departments",
+                    str(
+                        _l(
+                            "%(department)s's rules “%(title)s” (from %(day)s): %(message)s",
+                            department=_tenant_name(tenant_id),
+                            title=version.title,
+                            day=version.effective_from.isoformat(),
+                            message=conflict.message,
+                        )
+                    ),
+                )
+    if found:
+        found.setdefault("departments", []).append(
+            str(
+                _l(
+                    "The rulebooks and departments named change their rules first (a new version, stricter or "
+                    "leaving the parameter open); then load this rulebook again."
+                )
+            )
+        )
+    return found
+
+
 @command(LOADS["rulebook"])
 def load_rulebook(data: dict, *, actor: Actor) -> RuleVersion:
-    """Load a version of the deployment's rulebook (实施方案) from a rules file (``data``: ``text``, and
-    ``preset`` when it is one of the presets). Refused whole — nothing changed — when a key is bad,
-    when it loosens the national floor, or while a department's rules in force under it loosen it."""
+    """Load a version of a region's rulebook (实施方案; ``data``: ``text``, ``preset`` when it is one of the
+    presets, ``region`` — the root when not given) from a rules file. Refused whole — nothing changed — when a key
+    is bad, when it loosens the national floor or a rulebook above its level, or while a rulebook below it or a
+    department's rules in its branch would loosen it, on any day they would be in force together."""
+    region_id = _region(data)
     document, text = _read(data, "rulebook")
-    national = rulebook.national()
-    errors = _errors(tightening.rulebook_conflicts(document, national))
-    versions = _versions(None)
+    chain = rulebook.levels(region_id)
+    versions = _versions(None, region_id, root=len(chain) == 1)
     replaced = replaced_by(versions, document)
+    until = _until(versions, document, replaced)
+    levels = LevelWindows(chain)
+    errors = _above_conflicts(document, levels, until)
     if not errors:
-        until = _until(versions, document, replaced)
-        from_tenants = sa.select(RuleVersion).where(
-            RuleVersion.tenant_id.is_not(None), RuleVersion.withdrawn.is_(False)
-        )
-        by_tenant: dict[int, list[RuleVersion]] = {}
-        for version in db.session.scalars(from_tenants.order_by(RuleVersion.effective_from)):
-            by_tenant.setdefault(cast(int, version.tenant_id), []).append(version)  # of a department
-        problems = []
-        for tenant_id, own in by_tenant.items():
-            for version in _overlapping(own, document.effective_from, until):
-                for conflict in tightening.department_conflicts(
-                    rulefile.from_json(version.content), national, (0, document)
-                ):
-                    problems.append(
-                        str(
-                            _l(
-                                "%(department)s's rules “%(title)s” (from %(day)s): %(message)s",
-                                department=_tenant_name(tenant_id),
-                                title=version.title,
-                                day=version.effective_from.isoformat(),
-                                message=conflict.message,
-                            )
-                        )
-                    )
-        if problems:
-            errors["departments"] = [
-                *problems,
-                str(
-                    _l(
-                        "The departments named change their rules first (a new version, stricter or leaving the "
-                        "parameter open); then load this rulebook again."
-                    )
-                ),
-            ]
+        levels.put(region_id, document, replaced)
+        errors = _below_problems(levels, region_id, document.effective_from, until)
     if errors:
         raise InvalidInputError(errors)
-    return _store(document, text, None, data.get("preset") or "", replaced, actor)
+    return _store(document, text, None, data.get("preset") or "", replaced, actor, region_id)
 
 
 def _own(
@@ -185,7 +254,7 @@ def _own(
     """The department's own rules: a preset of another department loaded as it is becomes a starting point
     (:func:`..departments.starting_point`, from today); any other document must be issued by the department
     (发文机关 its full name), else refused naming both (with whatever else the file gets wrong)."""
-    own = departments.full_name(tenant.name, document.effective_from)
+    own = departments.full_name(tenant.name, document.effective_from, tenant.id)
     preset = presets.find(data.get("preset") or "")
     if preset is not None and preset.kind == "department" and text == preset.text and document.issuer != own:
         document = departments.starting_point(preset, own, today())
@@ -219,7 +288,7 @@ def _tenant_name(tenant_id: int) -> str:
 @command(LOADS["department"])
 def load_department_rules(data: dict, *, actor: Actor) -> RuleVersion:
     """Load a version of the department's own rules (细则) from a rules file (``data``: ``text``, and
-    ``preset``): the parameters it sets, each only stricter than every rulebook version in force while
+    ``preset``): the parameters it sets, each only stricter than the rulebooks of its levels in force while
     it is. Refused whole — nothing changed — naming every key that is bad or looser."""
     tenant_id = current_tenant_id()
     if tenant_id is None:
@@ -229,12 +298,11 @@ def load_department_rules(data: dict, *, actor: Actor) -> RuleVersion:
     versions = _versions(tenant_id)
     replaced = replaced_by(versions, document)
     national = rulebook.national()
-    in_force = _overlapping(_versions(None), document.effective_from, _until(versions, document, replaced))
-    if not in_force:
-        errors = _errors(tightening.department_conflicts(document, national, None))
-    for version in in_force:
+    chain = rulebook.levels(rulebook.region_of_department(tenant_id))
+    levels = LevelWindows(chain)
+    for day in levels.days(document.effective_from, _until(versions, document, replaced)):
         for key, messages in _errors(
-            tightening.department_conflicts(document, national, (version.id, rulefile.from_json(version.content)))
+            tightening.department_conflicts(document, national, levels.on(chain, day))
         ).items():
             errors.setdefault(key, [])
             errors[key] += [m for m in messages if m not in errors[key]]

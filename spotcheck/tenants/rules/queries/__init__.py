@@ -28,6 +28,7 @@ from spotcheck.tenants.rules.queries.in_force import (
     presets_of,
     previous,
     raw_value,
+    region_of,
     scope_history,
     set_by,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "previous",
     "published_version",
     "raw_value",
+    "region_of",
     "region_version",
     "same_as_in_force",
     "scope_history",

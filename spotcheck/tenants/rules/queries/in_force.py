@@ -28,6 +28,11 @@ def in_force(tenant_id: int | None, on: date | None = None) -> Rules:
     return rulebook.rules_for(tenant_id, on)
 
 
+def region_of(version: RuleVersion) -> int | None:
+    """The region whose rulebook ``version`` is (None: a department's, or the root's loaded before the tree)."""
+    return rulebook.region_of_version(version.id) if version.tenant_id is None else None
+
+
 def document_of(version: RuleVersion) -> documents.Document:
     """A stored version's document (its articles, dates, place)."""
     return rulebook.document_of(version.id)
@@ -51,11 +56,11 @@ class AskedByFloor:
     note: str
 
 
-def open_against_floor(on: date | None = None) -> list[AskedByFloor]:
-    """What the deployment's rules in force leave open although the national floor asks each place to set it
-    (the yearly cap on inspections of one business: 国办发〔2024〕54号) — the platform administrator's and the
-    justice bureau's to-do until the rulebook sets it."""
-    rules = rulebook.rules_for(None, on)
+def open_against_floor(on: date | None = None, region_id: int | None = None) -> list[AskedByFloor]:
+    """What the rules in force at a level (region ``region_id``; None: the root) leave open although the national
+    floor asks each place to set it (the yearly cap on inspections of one business: 国办发〔2024〕54号) — the
+    platform administrator's and the level's justice bureau's to-do until a rulebook sets it."""
+    rules = rulebook.rules_for_region(region_id, on)
     found = []
     for key in rules.asked_by_floor:
         if (cited := rules.left_open_against_floor(key)) is not None:
@@ -159,15 +164,16 @@ def set_by(rules: Rules, source: str) -> int:
     return sum(1 for cited in rules.cited.values() if cited.source == source)
 
 
-def scope_history(tenant_id: int | None) -> list[tuple[RuleVersion, str]]:
-    """Every version of the scope, newest first, each with its state (in_force, coming, past, withdrawn)."""
-    return [(version, state(version)) for version in history(tenant_id)]
+def scope_history(tenant_id: int | None, region_id: int | None = None) -> list[tuple[RuleVersion, str]]:
+    """Every version of the scope (a department's; else region ``region_id``'s rulebook, the root's by default),
+    newest first, each with its state (in_force, coming, past, withdrawn)."""
+    return [(version, state(version)) for version in history(tenant_id, region_id)]
 
 
-def coming(tenant_id: int | None) -> list[RuleVersion]:
+def coming(tenant_id: int | None, region_id: int | None = None) -> list[RuleVersion]:
     """The versions of a scope loaded for a day not come yet, soonest first (announced on the pages)."""
     return sorted(
-        (version for version, at in scope_history(tenant_id) if at == "coming"),
+        (version for version, at in scope_history(tenant_id, region_id) if at == "coming"),
         key=lambda version: version.effective_from,
     )
 
@@ -176,7 +182,7 @@ def previous(version: RuleVersion) -> RuleVersion | None:
     """The version of the same scope loaded before ``version`` (what it changed), withdrawn ones left out."""
     earlier = [
         v
-        for v in history(version.tenant_id)
+        for v in history(version.tenant_id, rulebook.region_of_version(version.id))
         if not v.withdrawn and (v.effective_from, v.id) < (version.effective_from, version.id)
     ]
     return earlier[0] if earlier else None

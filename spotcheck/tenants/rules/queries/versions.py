@@ -19,13 +19,20 @@ from spotcheck.tenants.rules.parameters import GROUPS, PARAMETERS
 from spotcheck.tenants.rules.rulebook import Rules
 
 
-def history(tenant_id: int | None) -> list[RuleVersion]:
-    """Every version loaded for the deployment's rulebook (``tenant_id`` None) or a department, newest
-    first, withdrawn ones included."""
+def _scope(tenant_id: int | None, region_id: int | None) -> sa.ColumnElement[bool]:
+    if tenant_id is not None:
+        return RuleVersion.of_scope(tenant_id)
+    chain = rulebook.levels(region_id)
+    return RuleVersion.of_region(chain[-1], root=len(chain) == 1)
+
+
+def history(tenant_id: int | None, region_id: int | None = None) -> list[RuleVersion]:
+    """Every version loaded for a department (``tenant_id``), else for region ``region_id``'s rulebook (None: the
+    root's), newest first, withdrawn ones included."""
     return list(
         db.session.scalars(
             sa.select(RuleVersion)
-            .where(RuleVersion.of_scope(tenant_id))
+            .where(_scope(tenant_id, region_id))
             .order_by(RuleVersion.effective_from.desc(), RuleVersion.id.desc())
         )
     )
@@ -39,23 +46,24 @@ def get_version(version_id: object) -> RuleVersion:
     return found
 
 
-def scope_version_id(tenant_id: int | None, on: date | None = None) -> int | None:
-    """The version in force on ``on`` (today) of one scope: the rulebook's (``tenant_id`` None) or the
-    department's own rules (None: it has none)."""
-    rulebook_id, department_id = rulebook.version_ids(tenant_id, on)
-    return department_id if tenant_id is not None else rulebook_id
+def scope_version_id(tenant_id: int | None, on: date | None = None, region_id: int | None = None) -> int | None:
+    """The version in force on ``on`` (today) of one scope: the department's own rules (``tenant_id``), else region
+    ``region_id``'s own rulebook (None: the root's) — None: it has none."""
+    if tenant_id is not None:
+        return rulebook.version_ids(tenant_id, on)[1]
+    return rulebook.own_rulebook_id(region_id, on)
 
 
-def in_force_version(tenant_id: int | None) -> RuleVersion | None:
+def in_force_version(tenant_id: int | None, region_id: int | None = None) -> RuleVersion | None:
     """The version of the scope in force today (None: none is)."""
-    version_id = scope_version_id(tenant_id)
+    version_id = scope_version_id(tenant_id, None, region_id)
     return get_version(version_id) if version_id is not None else None
 
 
 def region_version(region_id: int | None) -> RuleVersion | None:
     """The rulebook (实施方案) of region ``region_id`` itself (None: the root) in force today — None where the level
     runs on the rules above it (at the root: on the national floor alone)."""
-    return in_force_version(None) if region_id is None else None
+    return in_force_version(None, region_id)
 
 
 def state(version: RuleVersion, on: date | None = None) -> str:
@@ -66,8 +74,11 @@ def state(version: RuleVersion, on: date | None = None) -> str:
     on = on or today()
     if version.effective_from > on:
         return "coming"
-    in_force = rulebook.version_ids(version.tenant_id, on)
-    return "in_force" if version.id in in_force else "past"
+    if version.tenant_id is not None:
+        in_force = rulebook.version_ids(version.tenant_id, on)[1]
+    else:
+        in_force = rulebook.own_rulebook_id(rulebook.region_of_version(version.id), on)
+    return "in_force" if version.id == in_force else "past"
 
 
 @dataclass(frozen=True)
@@ -148,14 +159,14 @@ def document_rows(document: documents.Document) -> list[ParameterRow]:
     return rows
 
 
-def show_text(tenant_id: int | None, on: date | None = None) -> str | None:
+def show_text(tenant_id: int | None, on: date | None = None, region_id: int | None = None) -> str | None:
     """The version in force as a rules file (``spotcheck rules show``; loading it back changes nothing),
     each key the document leaves to others said in a comment. ``None``: no version loaded."""
-    version_id = scope_version_id(tenant_id, on)
+    version_id = scope_version_id(tenant_id, on, region_id)
     if version_id is None:
         return None
     document = rulebook.document_of(version_id)
-    rules = rulebook.rules_for(tenant_id, on)
+    rules = rulebook.rules_for(tenant_id, on) if tenant_id is not None else rulebook.rules_for_region(region_id, on)
     described = {}
     for parameter in PARAMETERS:
         entry = document.entries.get(parameter.key)
@@ -211,10 +222,10 @@ def differences(first: RuleVersion, second: RuleVersion) -> list[Difference]:
     return found
 
 
-def same_as_in_force(text: str, tenant_id: int | None) -> bool:
+def same_as_in_force(text: str, tenant_id: int | None, region_id: int | None = None) -> bool:
     """Whether ``text`` says what the version in force says (a round trip of ``show``: nothing to load).
     A file that cannot be read is not the same (its load names what is wrong)."""
-    version_id = scope_version_id(tenant_id)
+    version_id = scope_version_id(tenant_id, None, region_id)
     if version_id is None:
         return False
     try:
