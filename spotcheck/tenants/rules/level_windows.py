@@ -12,6 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.regions.models import Region
 from spotcheck.tenants.rules import documents, rulebook, rulefile
@@ -23,6 +24,7 @@ class _InForce:
     start: date
     version_id: int  # 0: the version being loaded
     document: documents.Document
+    version: RuleVersion | None = None  # as stored (None: the version being loaded)
 
 
 class LevelWindows:
@@ -41,7 +43,7 @@ class LevelWindows:
         for version in rows:
             region = version.region_id if version.region_id is not None else self.root
             self.by_region.setdefault(region, []).append(
-                _InForce(version.effective_from, version.id, self.document(version))
+                _InForce(version.effective_from, version.id, self.document(version), version)
             )
 
     @staticmethod
@@ -70,14 +72,25 @@ class LevelWindows:
         return sorted({start} | {day for day in changes if day > start and (until is None or day < until)})
 
     def own(self, region_id: int) -> list[RuleVersion]:
-        """A region's rulebook versions (withdrawn ones left out), oldest first."""
-        return list(
-            db.session.scalars(
-                sa.select(RuleVersion)
-                .where(RuleVersion.of_scope(None, region_id), RuleVersion.withdrawn.is_(False))
-                .order_by(RuleVersion.effective_from, RuleVersion.id)
-            )
+        """A region's rulebook versions as stored (withdrawn ones left out), oldest first."""
+        return [v.version for v in self.by_region.get(region_id, []) if v.version is not None]
+
+    @staticmethod
+    def departments_below(region_id: int | None) -> list[tuple[int, str, int | None, list[RuleVersion]]]:
+        """Every department of the branch of ``region_id`` (None: every department) that has rules of its own:
+        its id, name, region and versions (withdrawn ones left out), oldest first — two queries."""
+        tenants = sa.select(Tenant.id, Tenant.name, Tenant.region_id)
+        if region_id is not None:
+            tenants = tenants.join(Region, Region.id == Tenant.region_id).where(regions.in_branch(region_id))
+        found = {row.id: (row.id, row.name, row.region_id, []) for row in db.session.execute(tenants)}
+        rows = db.session.scalars(
+            sa.select(RuleVersion)
+            .where(RuleVersion.tenant_id.in_(list(found)), RuleVersion.withdrawn.is_(False))
+            .order_by(RuleVersion.effective_from, RuleVersion.id)
         )
+        for version in rows:
+            found[version.tenant_id][3].append(version)  # type: ignore[index]
+        return [entry for entry in found.values() if entry[3]]
 
     @staticmethod
     def regions_below(region_id: int) -> list[Region]:

@@ -28,7 +28,6 @@ from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.accounts.queries import departments_in_branch
 from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.regions.models import Region
 from spotcheck.tenants.rules import departments, documents, presets, rulebook, rulefile, tightening
@@ -179,9 +178,7 @@ def _below_problems(
         if message not in found.setdefault(key, []):
             found[key].append(message)
 
-    if region_id is None:
-        return found
-    for below in levels.regions_below(region_id):
+    for below in levels.regions_below(region_id) if region_id is not None else []:
         chain = rulebook.levels(below.id)
         for version, day in levels.windows(levels.own(below.id), start, until, chain):
             above = levels.on(chain[:-1], day)
@@ -198,16 +195,16 @@ def _below_problems(
                         )
                     ),
                 )
-    for tenant_id in departments_in_branch(region_id):
-        chain = rulebook.levels(rulebook.region_of_department(tenant_id))
-        for version, day in levels.windows(_versions(tenant_id), start, until, chain):
+    for _tenant_id, name, region, versions in levels.departments_below(region_id):
+        chain = rulebook.levels(region)
+        for version, day in levels.windows(versions, start, until, chain):
             for conflict in tightening.department_conflicts(levels.document(version), national, levels.on(chain, day)):
                 add(
                     "departments",
                     str(
                         _l(
                             "%(department)s's rules “%(title)s” (from %(day)s): %(message)s",
-                            department=_tenant_name(tenant_id),
+                            department=name,
                             title=version.title,
                             day=version.effective_from.isoformat(),
                             message=conflict.message,
