@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -82,14 +83,16 @@ class LevelWindows:
         tenants = sa.select(Tenant.id, Tenant.name, Tenant.region_id)
         if region_id is not None:
             tenants = tenants.join(Region, Region.id == Tenant.region_id).where(regions.in_branch(region_id))
-        found = {row.id: (row.id, row.name, row.region_id, []) for row in db.session.execute(tenants)}
+        found: dict[int, tuple[int, str, int | None, list[RuleVersion]]] = {
+            row.id: (row.id, row.name, row.region_id, []) for row in db.session.execute(tenants)
+        }
         rows = db.session.scalars(
             sa.select(RuleVersion)
             .where(RuleVersion.tenant_id.in_(list(found)), RuleVersion.withdrawn.is_(False))
             .order_by(RuleVersion.effective_from, RuleVersion.id)
         )
         for version in rows:
-            found[version.tenant_id][3].append(version)  # type: ignore[index]
+            found[cast(int, version.tenant_id)][3].append(version)
         return [entry for entry in found.values() if entry[3]]
 
     @staticmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from flask import flash, redirect, request, send_file, url_for
 from flask.typing import ResponseReturnValue
@@ -89,13 +89,14 @@ def load(
     read = attempt(submitted, kind, refusals=BAD_INPUT)
     if read.invalid:
         return page(errors=read.errors, text=request.form.get("text", "")), 422
-    data = read.result if tenant_id is not None else {**read.result, "region": region_id}
-    if queries.same_as_in_force(data["text"], tenant_id, region_id):
+    data: dict[str, Any] = read.result if tenant_id is not None else {**read.result, "region": region_id}
+    text: str = data["text"]
+    if queries.same_as_in_force(text, tenant_id, region_id):
         flash(_("This file says what the version in force says: nothing was loaded."), "info")
         return redirect(request.path)
     loaded = attempt(command, data, actor=acting_user(), refusals=BAD_INPUT)
     if loaded.invalid:
-        return page(errors=loaded.errors, text="" if data["preset"] else data["text"]), 422
+        return page(errors=loaded.errors, text="" if data["preset"] else text), 422
     version = loaded.result
     flash(
         _(

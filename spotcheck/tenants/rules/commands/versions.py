@@ -277,11 +277,6 @@ def _own(
     return document, text, {}
 
 
-def _tenant_name(tenant_id: int) -> str:
-    tenant = db.session.get(Tenant, tenant_id)
-    return tenant.name if tenant is not None else str(tenant_id)
-
-
 @command(LOADS["department"])
 def load_department_rules(data: dict, *, actor: Actor) -> RuleVersion:
     """Load a version of the department's own rules (细则) from a rules file (``data``: ``text``, and
