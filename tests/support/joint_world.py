@@ -107,11 +107,14 @@ def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 4
     return ids
 
 
-def reported(ids: dict, checked_on: str, *, published: tuple[str, ...] = ("yjj",)) -> None:
-    """Every visit of both departments' parts checked on site on ``checked_on`` and reported (报送): imported by the
+def reported(
+    ids: dict, checked_on: str, *, published: tuple[str, ...] = ("yjj",), departments: tuple[str, ...] = ("yjj", "swj")
+) -> None:
+    """Every visit of the ``departments``' parts checked on site on ``checked_on`` and reported (报送): imported by the
     planner, confirmed by each team's 组长; the results of the departments ``published`` approved and published
-    too, the others' left waiting for review. Call it with the clock on a day after ``checked_on``."""
-    for dept in ("yjj", "swj"):
+    too, the others' left waiting for review. Call it with the clock on a day after ``checked_on``. ``ids``: each
+    department's world (``ids[dept]["item"]``) and part (``ids[f"{dept}_part"]``), by its login prefix."""
+    for dept in departments:
         planner, admin = user_named(f"{dept}_planner"), user_named(f"{dept}_admin")
         item = ids[dept]["item"]
         with tenant_scope(planner.tenant_id):

@@ -21,7 +21,7 @@ from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.todo import Task
-from spotcheck.tenants.accounts.models import Tenant, tenant_of
+from spotcheck.tenants.accounts.models import tenant_of
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, TeamMember
 from spotcheck.tenants.campaigns.policy import is_public
@@ -33,7 +33,13 @@ from spotcheck.tenants.joint.models import (  # also the domain's nouns, for the
     FieldLead as FieldLead,
     JointParticipant as JointParticipant,
 )
-from spotcheck.tenants.joint.participants import participants_of, pending
+from spotcheck.tenants.joint.participants import (  # RegionGroup: also the API's, for its annotation
+    RegionGroup as RegionGroup,
+    by_region,
+    invitable,
+    participants_of,
+    pending,
+)
 from spotcheck.tenants.joint.policy import (
     JOINT_ACTIONS,
     PARTICIPANT_ACTIONS,
@@ -143,13 +149,11 @@ def index(*, reader: Actor) -> Index:
 
 
 @query(Permission.JOINT_MANAGE)
-def departments_to_invite(*, reader: Actor) -> list[Tenant]:
-    """Every active department (the lead's own included: it takes part with its own items)."""
-    return list(
-        db.session.scalars(
-            sa.select(Tenant).where(Tenant.active.is_(True), Tenant.kind != "supervisor").order_by(Tenant.code)
-        )
-    )
+def departments_to_invite(*, reader: Actor) -> list[RegionGroup]:
+    """The departments the reader's joint campaigns may invite, grouped by region: those of its department's region
+    and of the regions below it (本级及下级), its own included (it takes part with its own items), the top region
+    first (:func:`spotcheck.tenants.joint.participants.invitable`)."""
+    return by_region(invitable(tenant_of(reader)))
 
 
 @query(Permission.SIGNED_IN)

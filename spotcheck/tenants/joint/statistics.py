@@ -47,11 +47,12 @@ import sqlalchemy as sa
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.scoping import current_tenant_id, joint_scope
+from spotcheck.tenants.accounts.queries import get_tenant
 from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, CampaignStatus
 from spotcheck.tenants.joint import figures
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.joint.vocabulary import ParticipantStatus
-from spotcheck.tenants.rules.rulebook import rules_for
+from spotcheck.tenants.rules.rulebook import rules_for_region
 from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
 from spotcheck.tenants.spreadsheets import forms
 
@@ -85,15 +86,17 @@ SHEET_NAME = "联合检查工作进展情况"
 NUMERIC = frozenset({"department_count", "campaigns", "items", "visits", "checks", "separate", "saved", "complete"})
 
 
-def title(year: int) -> str:
-    """The table's title for ``year``: the rulebook's (``2026年度联合检查工作进展情况统计表``), or the
-    platform's where the rulebook does not use the table."""
-    rules = rules_for(None, date(year, 1, 1))
+def title(year: int, region_id: int | None = None) -> str:
+    """The table's title for ``year``: the one the rules of region ``region_id`` (the level's rulebook, its 实施方案;
+    None: the root's) give it (``2026年度联合检查工作进展情况统计表``), or the platform's where they do not use
+    the table."""
+    rules = rules_for_region(region_id, date(year, 1, 1))
     return rules.table_title("joint", year) if "joint" in rules.tables else f"{year}年度{TABLE_NAMES['joint']}"
 
 
-def file_name(year: int) -> str:
-    return f"{title(year)}.xlsx"
+def file_name(table: Table) -> str:
+    """The workbook's file name: the table's title."""
+    return f"{table.title}.xlsx"
 
 
 @dataclass
@@ -250,11 +253,20 @@ def _figures(campaign_id: int, period: Period) -> tuple[tuple[date, int], Figure
         return (campaign.window_start, campaign.id), campaign_figures(campaign)
 
 
-def build(period: Period, department_id: int | None, unit: str, *, filled_on: date | None = None) -> Table:
+def build(
+    period: Period,
+    department_id: int | None,
+    unit: str,
+    *,
+    filled_on: date | None = None,
+    region_id: int | None = None,
+) -> Table:
     """The table of ``period`` (seed 001 附件3), one builder whoever asks: the joint campaigns of the
     department ``department_id`` (led or taken part in), or of every department (``None``), one row
     each in the order of their windows, and the total; ``unit`` is the 填报单位. The lead department
-    and the justice bureau asking for the same department get the same table."""
+    and the justice bureau asking for the same department get the same table. Its title is the one the rules of
+    the department's region give it, or for every department's those of ``region_id`` (the bureau's; None: the
+    root's)."""
     found = [row for row in (_figures(i, period) for i in _campaign_ids(period, department_id)) if row is not None]
     rows = [figures for _key, figures in sorted(found, key=lambda pair: pair[0])]
     for number, row in enumerate(rows, start=1):
@@ -279,7 +291,7 @@ def build(period: Period, department_id: int | None, unit: str, *, filled_on: da
     lines = [f"（{period.label}）", f"填报单位（盖章）：{unit}", f"填表时间：{day.year}年{day.month}月{day.day}日"]
     return Table(
         year=period.year,
-        title=title(period.year),
+        title=title(period.year, get_tenant(department_id).region_id if department_id is not None else region_id),
         rows=rows,
         total=total_of(rows),
         lines=lines,

@@ -25,6 +25,7 @@ from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputErr
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant
 from spotcheck.tenants.accounts.models import Tenant, TenantKind, tenant_of
+from spotcheck.tenants.accounts.queries import departments_in_branch
 from spotcheck.tenants.common.validators import InvalidValueError
 from spotcheck.tenants.common.vocabulary import reference, sampling
 from spotcheck.tenants.items.models import Item, ItemStatus
@@ -56,15 +57,18 @@ def _leads(actor: Actor, field: str) -> bool:
     return bool(answer.get(field))
 
 
-def _joint_departments(ids: Iterable[str | int] | None, own_tenant_id: int, errors: dict) -> list[int]:
+def _joint_departments(ids: Iterable[str | int] | None, own: Tenant, errors: dict) -> list[int]:
+    """The departments a joint plan involves (``department_ids``): active ones, no justice bureau, at least one
+    besides the lead's own, each of the lead's region or of a region below it (本级及下级, as its joint campaigns
+    invite); refused under ``department_ids`` otherwise, those outside named with their regions."""
     try:
         wanted = sorted({int(i) for i in ids or []})
     except (TypeError, ValueError):
         wanted = [0]
     found = (
-        set(
+        list(
             db.session.scalars(
-                sa.select(Tenant.id).where(
+                sa.select(Tenant).where(
                     Tenant.id.in_([i for i in wanted if is_row_id(i)]),
                     Tenant.active.is_(True),
                     Tenant.kind != TenantKind.supervisor,
@@ -72,11 +76,23 @@ def _joint_departments(ids: Iterable[str | int] | None, own_tenant_id: int, erro
             )
         )
         if wanted
-        else set()
+        else []
     )
-    if len(found) != len(wanted) or not set(wanted) - {own_tenant_id}:
+    if len(found) != len(wanted) or not set(wanted) - {own.id}:
         errors["department_ids"] = [
             _l("Choose the departments the joint checks will involve (at least one besides your own).")
+        ]
+        return wanted
+    branch = departments_in_branch(own.region_id)
+    outside = sorted((t for t in found if t.id not in branch), key=lambda t: t.code)
+    if outside:
+        errors["department_ids"] = [
+            _l(
+                "%(names)s: not of %(region)s nor of a region below it. A joint plan involves the departments of "
+                "its lead department's region and of the regions below it.",
+                names="、".join(f"{t.name}（{t.region.name}）" for t in outside),
+                region=own.region.name,
+            )
         ]
     return wanted
 
@@ -114,7 +130,7 @@ def create_plan(data: dict, *, actor: Actor) -> Plan:
                     field=reference.ENFORCEMENT_FIELDS[field],
                 )
             ]
-        departments = _joint_departments(department_ids, tenant_of(actor).id, errors)
+        departments = _joint_departments(department_ids, tenant_of(actor), errors)
     elif kind == "annual":
         field = ""
     else:

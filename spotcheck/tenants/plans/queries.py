@@ -12,12 +12,15 @@ from spotcheck.core.database import db, get_row
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.core.todo import Task
+from spotcheck.tenants.accounts.models import Tenant, TenantKind, tenant_of
+from spotcheck.tenants.accounts.queries import departments_in_branch
 from spotcheck.tenants.plans import policy
 from spotcheck.tenants.plans.filing import authorities_for, authority_of, decides_on, filed_with, pending_authorities
 from spotcheck.tenants.plans.models import Plan, PlanReview, PlanStatus
 from spotcheck.tenants.plans.policy import PLAN_ACTIONS
 from spotcheck.tenants.plans.published_lines import changed_since_published
 from spotcheck.tenants.plans.vocabulary import AUTHORITY_CODES, DECISIONS
+from spotcheck.tenants.regions.models import Region
 
 __all__ = [
     "authorities_for",
@@ -29,6 +32,7 @@ __all__ = [
     "filed_plans_for",
     "filed_with",
     "get_plan",
+    "joint_plan_departments",
     "list_plans",
     "pending_authorities",
     "plans_to_review",
@@ -142,5 +146,22 @@ def filed_joint_plan(year: int, field: str) -> Plan | None:
     return db.session.scalar(
         sa.select(Plan).where(
             Plan.kind == "joint", Plan.field == field, Plan.year == year, Plan.status == PlanStatus.filed
+        )
+    )
+
+
+@query(Permission.CAMPAIGNS_EDIT)
+def joint_plan_departments(*, reader: Actor) -> list[Tenant]:
+    """The departments a joint plan of the reader's department may involve: the active ones (no justice bureau) of
+    its region and of the regions below it (本级及下级), its own left out; from the top of the branch down, region by
+    region, then by code."""
+    own = tenant_of(reader)
+    branch = departments_in_branch(own.region_id) - {own.id}
+    return list(
+        db.session.scalars(
+            sa.select(Tenant)
+            .join(Tenant.region)
+            .where(Tenant.id.in_(sorted(branch)), Tenant.active.is_(True), Tenant.kind != TenantKind.supervisor)
+            .order_by(Region.path, Tenant.code)
         )
     )

@@ -177,6 +177,18 @@ class JointListSchema(Schema):
     invitations = fields.List(fields.Nested(ParticipantSchema), metadata={"description": "My department's invitations"})
 
 
+class InvitableSchema(Schema):
+    id = Int()
+    code = fields.Str()
+    name = fields.Str()
+
+
+class InvitableRegionSchema(Schema):
+    region_id = Int()
+    region = fields.Str(attribute="name", metadata={"description": "The region's name (区划)"})
+    departments = fields.List(fields.Nested(InvitableSchema))
+
+
 class MixedMemberSchema(Schema):
     id = Int()
     name = fields.Str(attribute="inspector_name")
@@ -235,6 +247,16 @@ class JointCampaigns(MethodView):
     def post(self, data: dict[str, Any]) -> Campaign:
         """Create a joint campaign and invite departments (the lead department's coordinator)"""
         return commands.create_joint(data, actor=_user())
+
+
+@blp.route("/departments")
+class JointInvitable(MethodView):
+    @requires(Permission.JOINT_MANAGE)
+    @blp.response(200, InvitableRegionSchema(many=True))
+    def get(self) -> list[queries.RegionGroup]:
+        """The departments my joint campaigns may invite, region by region: those of my department's region and of
+        the regions below it (本级及下级), mine included; any other is refused (422, under ``department_ids``)"""
+        return queries.departments_to_invite(reader=_user())
 
 
 @blp.route("/<int:campaign_id>")

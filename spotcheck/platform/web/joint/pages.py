@@ -53,7 +53,8 @@ def index() -> ResponseReturnValue:
 @requires(Permission.JOINT_MANAGE)
 def new() -> ResponseReturnValue:
     form = JointForm()
-    form.department_ids.choices = [(str(t.id), t.name) for t in queries.departments_to_invite(reader=_user())]
+    groups = queries.departments_to_invite(reader=_user())  # the coordinator's branch, region by region
+    form.department_ids.choices = [(str(t.id), t.name) for group in groups for t in group.departments]
     form.field.choices = [(code, reference.ENFORCEMENT_FIELDS[code]) for code in queries.fields_led_by(_user().tenant)]
     if request.method == "GET":
         form.year.data = str(today().year)
@@ -64,7 +65,8 @@ def new() -> ResponseReturnValue:
             flash(_("Joint campaign %(code)s created; the departments are invited.", code=campaign.code), "success")
             return redirect(url_for("joint_pages.detail", campaign_id=campaign.id))
         created.show_on(form)
-    return render_template("joint/form.html", form=form), 422 if request.method == "POST" else 200
+    regions = [(group.name, {str(t.id) for t in group.departments}) for group in groups]
+    return render_template("joint/form.html", form=form, regions=regions), 422 if request.method == "POST" else 200
 
 
 # --- the joint campaign's page ---------------------------------------------------------------

@@ -79,4 +79,4 @@ def download() -> ResponseReturnValue:
     _lead_reader()
     year = _year()
     table = _table(year)
-    return downloads.workbook(queries.statistics_workbook(table), queries.statistics_file_name(year))
+    return downloads.workbook(queries.statistics_workbook(table), queries.statistics_file_name(table))

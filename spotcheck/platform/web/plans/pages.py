@@ -69,8 +69,9 @@ def new_joint() -> ResponseReturnValue:
     form = JointPlanForm()
     fields = _joint_fields()
     form.field.choices = [(code, reference.ENFORCEMENT_FIELDS[code]) for code in fields]
-    me = _user().tenant_id
-    form.department_ids.choices = [(str(t.id), t.name) for t in joint_queries.candidates() if t.id != me]
+    form.department_ids.choices = [
+        (str(t.id), f"{t.name}（{t.region.name}）") for t in queries.joint_plan_departments(reader=_user())
+    ]
     if request.method == "GET":
         year = today().year
         form.year.data = str(year)

@@ -31,7 +31,7 @@ from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import leads, participant_transitions
 from spotcheck.tenants.joint.models import JointParticipant
-from spotcheck.tenants.joint.participants import participants_of, parts_of
+from spotcheck.tenants.joint.participants import outside_branch, participants_of, parts_of
 from spotcheck.tenants.joint.policy import JOINT_ACTIONS, PARTICIPANT_ACTIONS
 from spotcheck.tenants.joint.queries import get_joint, get_participant, part_of, summary
 from spotcheck.tenants.joint.vocabulary import DECLINE_LENGTH, JOINT_FIELDS, PART_FIELDS, ParticipantStatus
@@ -45,7 +45,10 @@ def _clean_joint(data: dict) -> tuple[dict, dict]:
     return {k: v for k, v in clean.items() if k in keep}, {k: v for k, v in errors.items() if k in keep}
 
 
-def _departments(ids: Iterable[int | str] | None, errors: dict) -> list[Tenant]:
+def _departments(ids: Iterable[int | str] | None, actor: Actor, errors: dict) -> list[Tenant]:
+    """The departments asked for (``department_ids``): active ones, no justice bureau, each of the coordinator's
+    branch — its region and the regions below it (本级及下级); refused under ``department_ids`` otherwise, the
+    departments outside the branch named with their regions."""
     try:
         wanted = {int(i) for i in ids or []}
     except (TypeError, ValueError):
@@ -62,6 +65,18 @@ def _departments(ids: Iterable[int | str] | None, errors: dict) -> list[Tenant]:
     )
     if len(found) != len(wanted) or not found:
         errors["department_ids"] = [_l("Choose departments from the list.")]
+        return found
+    coordinator = tenant_of(actor)
+    outside = outside_branch(coordinator, found)
+    if outside:
+        errors["department_ids"] = [
+            _l(
+                "%(names)s: not of %(region)s nor of a region below it. A joint campaign invites the departments of "
+                "its coordinator's region and of the regions below it.",
+                names="、".join(f"{t.name}（{t.region.name}）" for t in sorted(outside, key=lambda t: t.code)),
+                region=coordinator.region.name,
+            )
+        ]
     return found
 
 
@@ -117,13 +132,14 @@ def _check_joint_plan(campaign_or_clean: Campaign | dict, field: str | None, err
 @command(Permission.JOINT_MANAGE)
 def create_joint(data: dict, *, actor: Actor) -> Campaign:
     """A field's lead department creates a joint campaign of that field (title, year, window, team
-    size…) and invites departments (``department_ids``, at least two): the market-regulation field
-    by 市场监督管理局's coordinator, another field by its lead's, within the field's filed joint plan."""
+    size…) and invites departments (``department_ids``, at least two, of its region and the regions below it):
+    the market-regulation field by 市场监督管理局's coordinator, another field by its lead's, within the field's
+    filed joint plan."""
     errors: dict = {}
     field = _field(data, actor, errors)
     clean, clean_errors = _clean_joint(data)
     errors.update(clean_errors)
-    departments = _departments(data.get("department_ids"), errors)
+    departments = _departments(data.get("department_ids"), actor, errors)
     if not errors.get("department_ids") and len(departments) < 2:
         errors["department_ids"] = [_l("Invite at least two departments.")]
     plan_id = _check_joint_plan(clean, field, errors)
@@ -192,11 +208,12 @@ def update_joint(campaign_id: int, data: dict, *, actor: Actor) -> Campaign:
 
 @command(Permission.JOINT_MANAGE)
 def invite(campaign_id: int, data: dict, *, actor: Actor) -> list[JointParticipant]:
-    """Invite more departments (``data["department_ids"]``) while the joint campaign is in preparation."""
+    """Invite more departments (``data["department_ids"]``, of the coordinator's region and the regions below it)
+    while the joint campaign is in preparation."""
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "invite")
     errors: dict = {}
-    departments = _departments((data or {}).get("department_ids"), errors)
+    departments = _departments((data or {}).get("department_ids"), actor, errors)
     already = {p.receiver_tenant_id for p in participants_of(campaign)}
     if not errors and all(t.id in already for t in departments):
         errors["department_ids"] = [_l("These departments are already invited.")]
