@@ -105,7 +105,7 @@ def rules_of_business(code: str, on: date) -> tuple[Region | None, Rules]:
     return region, rules_for_region(region.id if region is not None else None, on)
 
 
-def _prefix(code: str) -> str:
+def code_prefix(code: str) -> str:
     """What every registry code lying in region ``code`` starts with (as
     :func:`spotcheck.tenants.regions.queries.codes_containing` reads them): a province's first two digits, a city's
     four, a county's six, a town's nine or twelve."""
@@ -129,6 +129,10 @@ class TreeCaps:
     classes: tuple[CapClass, ...]
     prefixes: tuple[tuple[str, int], ...]
 
+    def index_of(self, code: str) -> int:
+        """The index in :attr:`classes` of the cap of a business of registry code ``code``."""
+        return next((index for prefix, index in self.prefixes if (code or "").startswith(prefix)), 0)
+
     def class_of(self, code: sa.ColumnElement[str]) -> sa.ColumnElement[int]:
         """SQL: the index in :attr:`classes` of the cap of a business of registry code ``code``."""
         if not self.prefixes:
@@ -150,7 +154,7 @@ def tree_caps(on: date) -> TreeCaps:
         index = classes.index(value)
         effective[region.id] = index
         if index != (effective.get(region.parent_id, 0) if region.parent_id is not None else 0):
-            prefixes.append((_prefix(region.code), index))
+            prefixes.append((code_prefix(region.code), index))
     return TreeCaps(tuple(classes), tuple(sorted(prefixes, key=lambda p: (-len(p[0]), p[0]))))
 
 
