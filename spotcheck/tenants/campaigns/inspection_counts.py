@@ -133,7 +133,7 @@ class TreeCaps:
         """The index in :attr:`classes` of the cap of a business of registry code ``code``."""
         return next((index for prefix, index in self.prefixes if (code or "").startswith(prefix)), 0)
 
-    def class_of(self, code: sa.ColumnElement[str]) -> sa.ColumnElement[int]:
+    def class_of(self, code: sa.SQLColumnExpression[str]) -> sa.ColumnElement[int]:
         """SQL: the index in :attr:`classes` of the cap of a business of registry code ``code``."""
         if not self.prefixes:
             return sa.literal(0)
@@ -262,7 +262,7 @@ def replaced(campaign: Campaign, out_entity_id: int, in_entity_id: int, departme
     record(campaign, [in_entity_id], department_id, counts=counts, kind=kind)
 
 
-def _counted(year: int, key: str, *, withheld: bool) -> sa.Select[tuple[int]]:
+def _counted(year: int, key: str, *, withheld: bool) -> sa.Select[int]:
     """The register's rows of ``year`` other than ``key``'s own (``withheld``: a named check not disclosed yet too)."""
     counted = sa.select(InspectionCount.entity_id).where(
         InspectionCount.year == year, InspectionCount.counted_as != key
@@ -270,13 +270,13 @@ def _counted(year: int, key: str, *, withheld: bool) -> sa.Select[tuple[int]]:
     return counted if withheld else counted.where(InspectionCount.withheld.is_(False))
 
 
-def _reaching(counted: sa.Select[tuple[int]], cap: int) -> sa.Select[tuple[int]]:
+def _reaching(counted: sa.Select[int], cap: int) -> sa.Select[int]:
     return counted.group_by(InspectionCount.entity_id).having(
         sa.func.count(sa.distinct(InspectionCount.counted_as)) >= cap
     )
 
 
-def _at_total(caps: TreeCaps, kind: str, year: int, key: str, *, withheld: bool) -> list[sa.Select[tuple[int]]]:
+def _at_total(caps: TreeCaps, kind: str, year: int, key: str, *, withheld: bool) -> list[sa.Select[int]]:
     """SQL, one statement a cap of the tree: the businesses at the yearly cap of their region, for a check of
     ``kind`` (a cap whose rules leave ``kind`` out: none)."""
     found = []
@@ -312,7 +312,7 @@ def _cap_condition(
         return None
     rules, key = rules_of(campaign), counted_as(campaign)
 
-    def at(counted: sa.Select[tuple[int]]) -> sa.ColumnElement[bool]:
+    def at(counted: sa.Select[int]) -> sa.ColumnElement[bool]:
         return among(Entity.id, counted) if read_first else Entity.id.in_(counted)
 
     conditions = [at(s) for s in _at_total(tree_caps(day_of(campaign)), kind, campaign.year, key, withheld=withheld)]

@@ -62,7 +62,7 @@ def area(region_id: int | None = None) -> Area:
     return Area(region, Entity.region_code.startswith(inspection_counts.code_prefix(region.code)))
 
 
-def _within(query: sa.Select, entity_id: sa.ColumnElement[int], where: Area) -> sa.Select:
+def _within(query: sa.Select, entity_id: sa.SQLColumnExpression[int], where: Area) -> sa.Select:
     """``query`` kept to the businesses of the area (joined to the business where the area is not the root's)."""
     if where.condition is None:
         return query
