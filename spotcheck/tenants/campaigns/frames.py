@@ -108,7 +108,7 @@ def target_frame(parts: list[FramePart], on: date) -> Frame:
     counts: dict[str, Any] = {}
     excluded: Counter[str] = Counter()
     cells: list[tuple[str, str, Any, int]] = []
-    capped: set[int] = set()
+    capped: dict[str, dict] = {}
     for part in sorted(parts, key=lambda p: p.group):
         counts[part.group] = {}
         part_capped = 0
@@ -119,18 +119,16 @@ def target_frame(parts: list[FramePart], on: date) -> Frame:
             else:
                 excluded[why] += count
                 part_capped += count if why == inspection_counts.CAPPED else 0
-        if part_capped:
+        if part_capped:  # each with the cap it reached, as the part's department and its region's rules say
             source, reason, _ = _part_source(part, on)
-            capped.update(
-                entity_id
-                for (entity_id,) in _frame_rows(source.add_columns(Entity.id).where(reason == inspection_counts.CAPPED))
-            )
-    year = parts[0].campaign.year if parts else on.year
+            ids = [i for (i,) in _frame_rows(source.add_columns(Entity.id).where(reason == inspection_counts.CAPPED))]
+            for row in inspection_counts.capped_list(sorted(ids), part.campaign.year, part.campaign, part.tenant_id):
+                capped.setdefault(row["code"], row)
     return Frame(
         target_frames.frame_file_of_cells(cells),
         counts,
         dict(sorted(excluded.items())),
-        inspection_counts.capped_list(sorted(capped), year),
+        [capped[code] for code in sorted(capped)],
     )
 
 

@@ -1,41 +1,65 @@
 """每户企业年度检查次数 (国办发〔2024〕54号: 合理确定年度检查频次上限): how often each business is drawn for an
-on-site check in a year, across departments, and the yearly cap that leaves it out of later frames.
+on-site check in a year, across departments and levels, and the yearly cap that leaves it out of later frames.
 
-What counts: a selected, unreplaced target of a campaign of the year whose method is on-site and whose
-kind is not one the rules leave out of count (``cap_exempt_kinds``); a joint campaign counts once per
-business, however many departments drew it. The register (:class:`~.models.InspectionCount`) is written
-by the target draw and by a replacement, and read by every department's frame: a business at the total
-cap (the rules' ``inspection_cap``), or at the department's own (``department_inspection_cap``), is left
-out at the freeze with the reason ``cap``, and the frame publishes the list of those businesses with the
-campaigns whose draws count for each — what anyone can recompute from the published target proofs."""
+What counts: a selected, unreplaced target of a campaign of the year whose method is on-site; a joint campaign counts
+once per business, however many departments drew it. The register (:class:`~.models.InspectionCount`) is written
+by the target draw and by a replacement, and read by every department's frame, whatever its level. Two caps:
+
+- the business's yearly cap (``inspection_cap``) is the one **its own region's** rules set — the region its registry
+  code lies in (:func:`spotcheck.tenants.regions.queries.containing`; outside the tree, the root), its rules
+  :func:`~spotcheck.tenants.rules.rulebook.rules_for_region` on the campaign's approval day — with the kinds of check
+  those rules leave out of it (``cap_exempt_kinds``, read against the register's ``kind``): a city department's
+  visit and a county department's both count under the county's rules;
+- a department's own cap (``department_inspection_cap``) is the drawing department's rules', counting its own
+  draws (``counts``: not of a kind its rules exempt).
+
+A business at either is left out at the freeze with the reason ``cap``, and the frame publishes the list of those
+businesses, each with the cap reached and the rule that sets it, and the campaigns whose draws count for it with
+the department and level of each — what anyone can recompute from the published target proofs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 
+from spotcheck.core.clock import local, today
 from spotcheck.core.database import among, db
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, InspectionCount, TargetStatus
 from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.regions import queries as regions
+from spotcheck.tenants.regions.models import Region
+from spotcheck.tenants.regions.vocabulary import LEVEL_NAMES, RegionLevel
 from spotcheck.tenants.rules.parameters import BY_KEY
-from spotcheck.tenants.rules.rulebook import Rules
+from spotcheck.tenants.rules.rulebook import Rules, rules_for_region
 
 #: The frame's exclusion reason of a business at its yearly cap.
 CAPPED = "cap"
-#: The caps, as the rules name them: every department's checks together, and the department's own.
+#: The caps, as the rules name them: every department's checks together (the business's region's), and the
+#: department's own (the drawing department's).
 CAPS = ("inspection_cap", "department_inspection_cap")
+TOTAL, OWN = CAPS
+#: Not said: a register row's kind is the campaign's (:func:`kind_of`).
+_CAMPAIGNS = object()
+
+
+def cap_line(rules: Rules, key: str) -> str:
+    """One cap ``rules`` set, with its value and the document and article that set it:
+    ``每户企业每年涉企行政检查次数上限：3次（《宁安市……实施方案》第5条）`` (empty where no cap is set)."""
+    if rules.values[key] is None:
+        return ""
+    return f"{BY_KEY[key].label}：{rules.say(key)}" + (f"（{rules.cite(key)}）" if rules.cite(key) else "")
 
 
 def cap_lines(rules: Rules) -> list[str]:
     """The yearly caps ``rules`` set, each with its value and the document and article that set it:
     ``每户企业每年涉企行政检查次数上限：3次（《宁安市……实施方案》第5条）`` (none where no cap is set)."""
-    return [
-        f"{BY_KEY[key].label}：{rules.say(key)}" + (f"（{rules.cite(key)}）" if rules.cite(key) else "")
-        for key in CAPS
-        if rules.values[key] is not None
-    ]
+    return [line for line in (cap_line(rules, key) for key in CAPS) if line]
 
 
 def counted_as(campaign: Campaign) -> str:
@@ -45,11 +69,100 @@ def counted_as(campaign: Campaign) -> str:
     return f"joint:{campaign.joint_id}" if campaign.joint_id else f"campaign:{campaign.id}"
 
 
+def kind_of(campaign: Campaign, cause: str | None = None) -> str | None:
+    """The register's kind of a check of ``campaign``: None for an off-site check (it never counts); else the
+    campaign's exempt kind, or for a named check's target (特定对象检查) its ``cause`` (``""``: none)."""
+    if campaign.method != "onsite":
+        return None
+    return cause if cause is not None else (campaign.exempt_kind or "")
+
+
 def counts_toward_cap(campaign: Campaign, cause: str | None = None) -> bool:
-    """An on-site check not of a kind the rules leave out of the cap (事故、检验不合格、投诉举报、上级部署 by default):
-    the campaign's exempt kind, or for a named check's target (特定对象检查) its ``cause``."""
-    kind = cause if cause is not None else (campaign.exempt_kind or "")
-    return campaign.method == "onsite" and kind not in rules_of(campaign).cap_exempt_kinds
+    """Toward the department's own cap: an on-site check not of a kind the campaign's rules leave out of the cap
+    (事故、检验不合格、投诉举报、上级部署 by default) — the campaign's exempt kind, or for a named check's target its
+    ``cause``. (Toward a business's yearly cap, its region's rules say: :func:`standing`.)"""
+    kind = kind_of(campaign, cause)
+    return kind is not None and kind not in rules_of(campaign).cap_exempt_kinds
+
+
+def day_of(campaign: Campaign) -> date:
+    """The day whose rules set the caps of ``campaign``'s businesses: its approval's (a draft: today)."""
+    return local(campaign.approved_at).date() if campaign.approved_at is not None else today()
+
+
+# --- the business's region and its cap --------------------------------------------------------------------
+
+
+def region_of(code: str) -> Region | None:
+    """A business's region: the deepest region of the tree its registry code lies in; outside the tree, the root
+    (None: no tree)."""
+    return regions.containing(code) or regions.root()
+
+
+def rules_of_business(code: str, on: date) -> tuple[Region | None, Rules]:
+    """The region of a business of registry code ``code`` and its rules on ``on`` (those that set its yearly cap)."""
+    region = region_of(code)
+    return region, rules_for_region(region.id if region is not None else None, on)
+
+
+def code_prefix(code: str) -> str:
+    """What every registry code lying in region ``code`` starts with (as
+    :func:`spotcheck.tenants.regions.queries.codes_containing` reads them): a province's first two digits, a city's
+    four, a county's six, a town's nine or twelve."""
+    if len(code) == 6 and code.endswith("0000"):
+        return code[:2]
+    if len(code) == 6 and code.endswith("00"):
+        return code[:4]
+    return code
+
+
+#: A yearly cap as a class of businesses: the cap (None: none) and the kinds left out of it.
+CapClass = tuple[int | None, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class TreeCaps:
+    """The businesses' yearly caps across the tree on a day: the distinct caps (the root's first), and the regions
+    whose cap differs from the region's above, as the start of the codes lying in them, the deepest first — a
+    business takes the cap of the first its code starts with, else the root's."""
+
+    classes: tuple[CapClass, ...]
+    prefixes: tuple[tuple[str, int], ...]
+
+    def index_of(self, code: str) -> int:
+        """The index in :attr:`classes` of the cap of a business of registry code ``code``."""
+        return next((index for prefix, index in self.prefixes if (code or "").startswith(prefix)), 0)
+
+    def class_of(self, code: sa.SQLColumnExpression[str]) -> sa.ColumnElement[int]:
+        """SQL: the index in :attr:`classes` of the cap of a business of registry code ``code``."""
+        if not self.prefixes:
+            return sa.literal(0)
+        return sa.case(*[(code.startswith(prefix), index) for prefix, index in self.prefixes], else_=0)
+
+
+def tree_caps(on: date) -> TreeCaps:
+    """The yearly caps the regions' rules set on ``on`` (:class:`TreeCaps`), one rules look-up a region."""
+    root = rules_for_region(None, on)
+    classes: list[CapClass] = [(root.inspection_cap, root.cap_exempt_kinds)]
+    prefixes: list[tuple[str, int]] = []
+    effective: dict[int, int] = {}
+    for region in db.session.scalars(sa.select(Region).order_by(Region.path)):
+        rules = rules_for_region(region.id, on)
+        value = (rules.inspection_cap, rules.cap_exempt_kinds)
+        if value not in classes:
+            classes.append(value)
+        index = classes.index(value)
+        effective[region.id] = index
+        if index != (effective.get(region.parent_id, 0) if region.parent_id is not None else 0):
+            prefixes.append((code_prefix(region.code), index))
+    return TreeCaps(tuple(classes), tuple(sorted(prefixes, key=lambda p: (-len(p[0]), p[0]))))
+
+
+def level_label(name: str, region: Region | None) -> str:
+    """A department as a cap list names it, with its level: ``上城区应急管理局（上城区，县级）``."""
+    if region is None:
+        return name
+    return f"{name}（{region.name}，{LEVEL_NAMES[RegionLevel(region.level)]}级）"
 
 
 def record(
@@ -58,11 +171,13 @@ def record(
     department_id: int,
     *,
     counts: bool | None = None,
+    kind: str | object | None = _CAMPAIGNS,
     withheld: bool = False,
 ) -> None:
     """Count ``campaign``'s draw of ``entity_ids`` for the department that drew them (a business already
-    counted for it under the same key is left as it is). ``counts``: toward the cap — for a joint
-    campaign, as the department's own part says (:func:`counts_toward_cap` of the part)."""
+    counted for it under the same key is left as it is). ``counts``: toward the department's own cap — for a joint
+    campaign, as the department's own part says (:func:`counts_toward_cap` of the part); ``kind``: the check's
+    (:func:`kind_of`; by default the campaign's)."""
     key = counted_as(campaign)
     wanted = set(entity_ids)
     if not wanted:
@@ -85,6 +200,7 @@ def record(
             "campaign_code": campaign.code or "",
             "department_id": department_id,
             "counts": counted,
+            "kind": kind_of(campaign) if kind is _CAMPAIGNS else kind,
             "withheld": withheld,
         }
         for entity_id in sorted(wanted - known)
@@ -99,7 +215,7 @@ def record_drawn(campaign: Campaign) -> None:
     under its key yet (the register's unique key would refuse a second count): no look-up of what is there —
     which, planned while the drawn rows were new to the statistics, went through the rows the statement was
     writing for every row it read (17 s for 14,000 targets)."""
-    key = counted_as(campaign)
+    key, kind = counted_as(campaign), kind_of(campaign)
     drawn = sa.select(
         CampaignTarget.entity_id,
         sa.literal(campaign.year),
@@ -107,11 +223,12 @@ def record_drawn(campaign: Campaign) -> None:
         sa.literal(campaign.code or ""),
         sa.literal(campaign.tenant_id),
         sa.literal(counts_toward_cap(campaign)),
+        sa.literal(kind, sa.String(32)) if kind is not None else sa.null(),
         sa.false(),
     ).where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
     db.session.execute(
         sa.insert(InspectionCount).from_select(
-            ["entity_id", "year", "counted_as", "campaign_code", "department_id", "counts", "withheld"], drawn
+            ["entity_id", "year", "counted_as", "campaign_code", "department_id", "counts", "kind", "withheld"], drawn
         )
     )
 
@@ -138,104 +255,258 @@ def replaced(campaign: Campaign, out_entity_id: int, in_entity_id: int, departme
             InspectionCount.department_id == department_id,
         )
     )
-    counts = out.counts if out is not None else None
+    counts, kind = (out.counts, out.kind) if out is not None else (None, _CAMPAIGNS)
     if out is not None:
         db.session.delete(out)
         db.session.flush()
-    record(campaign, [in_entity_id], department_id, counts=counts)
+    record(campaign, [in_entity_id], department_id, counts=counts, kind=kind)
 
 
-def _at(cap: int, year: int, key: str, department_id: int | None = None, *, withheld: bool = False) -> sa.Select[int]:
-    """SQL: the businesses counted ``cap`` times or more (``withheld``: a named check not disclosed yet too)."""
+def _counted(year: int, key: str, *, withheld: bool) -> sa.Select[int]:
+    """The register's rows of ``year`` other than ``key``'s own (``withheld``: a named check not disclosed yet too)."""
     counted = sa.select(InspectionCount.entity_id).where(
-        InspectionCount.year == year, InspectionCount.counts.is_(True), InspectionCount.counted_as != key
+        InspectionCount.year == year, InspectionCount.counted_as != key
     )
-    if not withheld:
-        counted = counted.where(InspectionCount.withheld.is_(False))
-    if department_id is not None:
-        counted = counted.where(InspectionCount.department_id == department_id)
+    return counted if withheld else counted.where(InspectionCount.withheld.is_(False))
+
+
+def _reaching(counted: sa.Select[int], cap: int) -> sa.Select[int]:
     return counted.group_by(InspectionCount.entity_id).having(
         sa.func.count(sa.distinct(InspectionCount.counted_as)) >= cap
     )
 
 
+def _at_total(caps: TreeCaps, kind: str, year: int, key: str, *, withheld: bool) -> list[sa.Select[int]]:
+    """SQL, one statement a cap of the tree: the businesses at the yearly cap of their region, for a check of
+    ``kind`` (a cap whose rules leave ``kind`` out: none)."""
+    found = []
+    for index, (cap, exempt) in enumerate(caps.classes):
+        if cap is None or kind in exempt:
+            continue
+        counted = _counted(year, key, withheld=withheld).where(InspectionCount.kind.is_not(None))
+        if exempt:
+            counted = counted.where(InspectionCount.kind.not_in(sorted(exempt)))
+        if len(caps.classes) > 1:  # the businesses of the regions under this cap only
+            counted = counted.join(Entity, Entity.id == InspectionCount.entity_id).where(
+                caps.class_of(Entity.region_code) == index
+            )
+        found.append(_reaching(counted, cap))
+    return found
+
+
 def _cap_condition(
-    campaign: Campaign, department_id: int, *, withheld: bool = False, read_first: bool = False
+    campaign: Campaign,
+    department_id: int,
+    cause: str | None = None,
+    *,
+    withheld: bool = False,
+    read_first: bool = False,
 ) -> sa.ColumnElement[bool] | None:
-    """SQL: the business is at the rules' total cap across departments, or at the department's own, for a check of
-    ``campaign`` (its own draws not counted); ``None`` where the rules set no cap. A frame does not read the named
-    checks not disclosed yet (``withheld``: a registration does); it reads the businesses at their cap first
-    (``read_first``, :func:`~spotcheck.core.database.among`), a registration asks of its few businesses only."""
+    """SQL: the business is at its region's yearly cap across departments, or at the department's own, for a check
+    of ``campaign`` (on ``cause``; its own draws not counted); ``None`` where no cap applies. A frame does not read
+    the named checks not disclosed yet (``withheld``: a registration does); it reads the businesses at their cap
+    first (``read_first``, :func:`~spotcheck.core.database.among`), a registration asks of its few businesses
+    only."""
+    kind = kind_of(campaign, cause)
+    if kind is None:  # an off-site check: no cap is its limit
+        return None
     rules, key = rules_of(campaign), counted_as(campaign)
 
     def at(counted: sa.Select[int]) -> sa.ColumnElement[bool]:
         return among(Entity.id, counted) if read_first else Entity.id.in_(counted)
 
-    conditions = []
-    if rules.inspection_cap is not None:
-        conditions.append(at(_at(rules.inspection_cap, campaign.year, key, withheld=withheld)))
-    if rules.department_inspection_cap is not None:
-        conditions.append(
-            at(_at(rules.department_inspection_cap, campaign.year, key, department_id, withheld=withheld))
+    conditions = [at(s) for s in _at_total(tree_caps(day_of(campaign)), kind, campaign.year, key, withheld=withheld)]
+    if rules.department_inspection_cap is not None and kind not in rules.cap_exempt_kinds:
+        own = _counted(campaign.year, key, withheld=withheld).where(
+            InspectionCount.counts.is_(True), InspectionCount.department_id == department_id
         )
+        conditions.append(at(_reaching(own, rules.department_inspection_cap)))
     return sa.or_(*conditions) if conditions else None
 
 
 def capped(campaign: Campaign, department_id: int) -> sa.ColumnElement[bool] | None:
-    """SQL: the business is at its yearly cap for a frame of ``campaign`` in ``department_id`` (the rules' total
-    cap across departments, or the department's own); ``None`` where no cap applies — none is set, or the
-    campaign does not count toward it (off-site, or of a kind the rules leave out of the cap)."""
-    if not counts_toward_cap(campaign):  # an off-site check, or one on a cause: the cap is not its limit
-        return None
+    """SQL: the business is at its yearly cap for a frame of ``campaign`` in ``department_id`` (its region's total
+    cap across departments, or the department's own); ``None`` where no cap applies — none is set, or the campaign
+    does not count toward any (off-site, or of a kind the rules leave out of every cap)."""
     return _cap_condition(campaign, department_id, read_first=True)
 
 
-def at_cap(campaign: Campaign, entity_ids: list[int], department_id: int) -> set[int]:
-    """Which of ``entity_ids`` are at their yearly cap for a check of ``campaign`` that counts toward it
-    (a named check's targets whose cause is not cap-exempt)."""
-    condition = _cap_condition(campaign, department_id, withheld=True) if entity_ids else None
-    if condition is None:
-        return set()
-    return set(db.session.scalars(sa.select(Entity.id).where(Entity.id.in_(entity_ids), condition)))
+def at_cap(campaign: Campaign, causes: Mapping[int, str | None], department_id: int) -> set[int]:
+    """Which businesses (by id, each with its cause: a named check's target) are at a yearly cap a check of
+    ``campaign`` on that cause counts toward — named checks not disclosed yet counted."""
+    found: set[int] = set()
+    by_cause: dict[str | None, list[int]] = defaultdict(list)
+    for entity_id, cause in causes.items():
+        by_cause[cause].append(entity_id)
+    for cause, entity_ids in by_cause.items():
+        condition = _cap_condition(campaign, department_id, cause, withheld=True)
+        if condition is not None:
+            found |= set(db.session.scalars(sa.select(Entity.id).where(Entity.id.in_(sorted(entity_ids)), condition)))
+    return found
 
 
-def checks_of(entity_ids: list[int], year: int, key: str, department_id: int | None = None) -> dict[int, int]:
-    """How many checks of ``year`` that count toward the cap each business has — as a registration reads them (a
-    named check not disclosed yet included), ``key``'s own left out; ``department_id``: that department's only."""
-    if not entity_ids:
+@dataclass(frozen=True)
+class Standing:
+    """A business against its yearly caps, for a check of a campaign: its region and that region's rules (its
+    cap), its counting checks of the year across departments, and the department's own cap and checks."""
+
+    region: Region | None
+    rules: Rules  # the business's region's
+    counts: bool  # the check counts toward the business's cap (not of a kind its region's rules leave out)
+    checks: int
+    department_rules: Rules  # the campaign's
+    counts_own: bool  # … toward the department's own cap (not of a kind the department's rules leave out)
+    department_checks: int
+
+    @property
+    def cap(self) -> int | None:
+        return self.rules.inspection_cap
+
+    @property
+    def department_cap(self) -> int | None:
+        return self.department_rules.department_inspection_cap
+
+    @property
+    def at_total(self) -> bool:
+        return self.counts and self.cap is not None and self.checks >= self.cap
+
+    @property
+    def at_own(self) -> bool:
+        return self.counts_own and self.department_cap is not None and self.department_checks >= self.department_cap
+
+    @property
+    def at_cap(self) -> bool:
+        return self.at_total or self.at_own
+
+    @property
+    def why(self) -> str:
+        """The cap reached and the rule setting it, the business's region named (empty below its caps):
+        ``已达每户企业每年涉企行政检查次数上限：3次（《……》第5条；上城区）``."""
+        rules, key = (self.rules, TOTAL) if self.at_total else (self.department_rules, OWN)
+        if not self.at_cap:
+            return ""
+        place = self.region.name if self.at_total and self.region is not None else ""
+        said = "；".join(part for part in (rules.cite(key), place) if part)
+        return f"已达{BY_KEY[key].label}：{rules.say(key)}" + (f"（{said}）" if said else "")
+
+
+def standing(
+    campaign: Campaign, causes: Mapping[int, str | None], department_id: int, *, withheld: bool = True
+) -> dict[int, Standing]:
+    """Each business (by id, with its cause: None for a drawn target) against its caps for a check of ``campaign``
+    in ``department_id``: its region's rules on the campaign's approval day and the checks of the year they count,
+    ``campaign``'s own left out (``withheld``: a named check not disclosed yet counted, as a registration reads)."""
+    if not causes:
         return {}
-    query = sa.select(InspectionCount.entity_id, sa.func.count(sa.distinct(InspectionCount.counted_as))).where(
-        InspectionCount.entity_id.in_(entity_ids),
-        InspectionCount.year == year,
-        InspectionCount.counts.is_(True),
+    on, key, rules = day_of(campaign), counted_as(campaign), rules_of(campaign)
+    codes = dict(
+        db.session.execute(sa.select(Entity.id, Entity.region_code).where(Entity.id.in_(sorted(causes)))).all()
+    )
+    rows: dict[int, list[tuple[str, str | None, int, bool]]] = defaultdict(list)
+    query = sa.select(
+        InspectionCount.entity_id,
+        InspectionCount.counted_as,
+        InspectionCount.kind,
+        InspectionCount.department_id,
+        InspectionCount.counts,
+    ).where(
+        InspectionCount.entity_id.in_(sorted(causes)),
+        InspectionCount.year == campaign.year,
         InspectionCount.counted_as != key,
     )
-    if department_id is not None:
-        query = query.where(InspectionCount.department_id == department_id)
-    return {entity_id: n for entity_id, n in db.session.execute(query.group_by(InspectionCount.entity_id))}
+    if not withheld:
+        query = query.where(InspectionCount.withheld.is_(False))
+    for entity_id, counted, kind, department, counts in db.session.execute(query):
+        rows[entity_id].append((counted, kind, department, counts))
+    by_code: dict[str, tuple[Region | None, Rules]] = {}
+    found = {}
+    for entity_id, cause in causes.items():
+        code = codes.get(entity_id, "")
+        if code not in by_code:
+            by_code[code] = rules_of_business(code, on)
+        region, own_rules = by_code[code]
+        kind = kind_of(campaign, cause)
+        exempt = own_rules.cap_exempt_kinds
+        found[entity_id] = Standing(
+            region=region,
+            rules=own_rules,
+            counts=kind is not None and kind not in exempt,
+            checks=len({k for k, kind_, _, _ in rows[entity_id] if kind_ is not None and kind_ not in exempt}),
+            department_rules=rules,
+            counts_own=counts_toward_cap(campaign, cause),
+            department_checks=len({k for k, _, d, counts in rows[entity_id] if counts and d == department_id}),
+        )
+    return found
 
 
-def capped_list(entity_ids: list[int], year: int) -> list[dict]:
-    """The businesses left out at their cap, each with the public codes of the campaigns counting for it: one code per
-    campaign (two regions' campaigns may share a code, 两个应急管理局 each with 应急抽〔2026〕1号: both are listed)."""
+def capped_list(
+    entity_ids: list[int], year: int, campaign: Campaign | None = None, department_id: int | None = None
+) -> list[dict]:
+    """The businesses left out at their cap (by a frame of ``campaign`` in ``department_id``): each with the cap
+    reached and the rule that sets it (``why``: its region's yearly cap, or the department's own), the public codes
+    of the campaigns counting toward it (one code per campaign: two regions' campaigns may share a code, 两个应急管理局
+    each with 应急抽〔2026〕1号 — both are listed), and each counting campaign with the departments whose draws count
+    and their level (``counted``: ``{"campaign", "departments"}``, ``上城区应急管理局（上城区，县级）``). Without a
+    campaign: every counting check of the year, no ``why``."""
     if not entity_ids:
         return []
-    found: dict[int, dict[str, str]] = {}
-    for entity_id, key, code in db.session.execute(
-        sa.select(InspectionCount.entity_id, InspectionCount.counted_as, InspectionCount.campaign_code).where(
-            InspectionCount.entity_id.in_(entity_ids),
-            InspectionCount.year == year,
-            InspectionCount.counts.is_(True),
-            InspectionCount.withheld.is_(False),
-        )
+    standings = (
+        standing(campaign, dict.fromkeys(entity_ids), department_id or campaign.tenant_id, withheld=False)
+        if campaign is not None
+        else {}
+    )
+    query = sa.select(
+        InspectionCount.entity_id,
+        InspectionCount.counted_as,
+        InspectionCount.campaign_code,
+        InspectionCount.department_id,
+        InspectionCount.kind,
+        InspectionCount.counts,
+    ).where(
+        InspectionCount.entity_id.in_(entity_ids), InspectionCount.year == year, InspectionCount.withheld.is_(False)
+    )
+    if campaign is not None:
+        query = query.where(InspectionCount.counted_as != counted_as(campaign))
+    found: dict[int, dict[str, tuple[str, list[int]]]] = {}
+    for entity_id, key, code, department, kind, counts in db.session.execute(
+        query.order_by(InspectionCount.entity_id, InspectionCount.counted_as, InspectionCount.department_id)
     ):
-        found.setdefault(entity_id, {})[key] = code
-    return [
-        {"code": code, "name": name, "campaigns": sorted(found.get(entity_id, {}).values())}
-        for entity_id, code, name in db.session.execute(
-            sa.select(Entity.id, Entity.code, Entity.name).where(Entity.id.in_(entity_ids)).order_by(Entity.code)
+        at = standings.get(entity_id)
+        if at is None:
+            toward = counts
+        else:
+            toward = (at.at_total and kind is not None and kind not in at.rules.cap_exempt_kinds) or (
+                at.at_own and counts and department == department_id
+            )
+        if toward:
+            found.setdefault(entity_id, {}).setdefault(key, (code, []))[1].append(department)
+    departments = {d for by_key in found.values() for _, ds in by_key.values() for d in ds}
+    names = {
+        tenant_id: level_label(name, region)
+        for tenant_id, name, region in db.session.execute(
+            sa.select(Tenant.id, Tenant.name, Region)
+            .outerjoin(Region, Region.id == Tenant.region_id)
+            .where(Tenant.id.in_(sorted(departments)))
         )
-    ]
+    }
+    listed = []
+    for entity_id, code, name in db.session.execute(
+        sa.select(Entity.id, Entity.code, Entity.name).where(Entity.id.in_(entity_ids)).order_by(Entity.code)
+    ):
+        counting = sorted(found.get(entity_id, {}).values())
+        row = {
+            "code": code,
+            "name": name,
+            "campaigns": [campaign_code for campaign_code, _ in counting],
+            "counted": [
+                {"campaign": campaign_code, "departments": list(dict.fromkeys(names.get(d, "") for d in ds))}
+                for campaign_code, ds in counting
+            ],
+        }
+        if entity_id in standings:
+            row["why"] = standings[entity_id].why
+        listed.append(row)
+    return listed
 
 
 def campaign_ids(capped: Iterable[dict]) -> dict[str, dict[str, int]]:

@@ -272,9 +272,12 @@ class InspectionCount(Model):
     """每户企业年度检查次数登记: one row per business, year, campaign that drew it (a joint campaign once,
     ``counted_as``) and department; owned by no department, like the public register by entity, so that
     every department's frame counts every department's draws (what it holds is what the published
-    target proofs show). Written by the target draw and by a replacement; ``counts``: toward the cap
-    (an on-site check not of a cap-exempt kind). Its business and department are references checked on
-    PostgreSQL once a statement, not by foreign keys once a row (migration 0051: a draw counts its targets at once)."""
+    target proofs show). Written by the target draw and by a replacement; ``counts``: toward the department's own
+    cap (an on-site check not of a kind the drawing department's rules exempt); ``kind``: what kind of check, for
+    the business's yearly cap, which its own region's rules set with the kinds they exempt (NULL: an off-site check,
+    never counted; ``""``: an on-site check on no cause; else its cause, 事故、投诉举报…). Its business and
+    department are references checked on PostgreSQL once a statement, not by foreign keys once a row (migration
+    0051: a draw counts its targets at once)."""
 
     __tablename__ = "inspection_count"
     __table_args__ = (
@@ -289,6 +292,7 @@ class InspectionCount(Model):
     campaign_code: Mapped[str] = mapped_column(sa.String(64))
     department_id: Mapped[int] = mapped_column()  # tenant.id, checked by the register's triggers
     counts: Mapped[bool] = mapped_column(default=True)
+    kind: Mapped[str | None] = mapped_column(sa.String(32), nullable=True, default="")
     #: A check of named businesses not disclosed yet (特定对象检查, before 离企): no frame reads it — a published
     #: frame, its exclusions and its capped list would otherwise tell whom it will check. Cleared at disclosure.
     withheld: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

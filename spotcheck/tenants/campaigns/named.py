@@ -122,8 +122,9 @@ def clean_targets(rows: Any, errors: dict) -> list[dict]:
 @dataclass(frozen=True)
 class NamedBusiness:
     """A business a draft names, as the leader approving it reads it: its name (empty when it is not in the
-    directory), its cause, and this year's checks that count toward the yearly cap (``checks``: every
-    department's, ``department_checks``: this department's), with whether its cause counts (``counts``)."""
+    directory), its cause, and this year's checks that count toward its yearly cap (``checks``: every department's,
+    against ``cap``, its region's; ``department_checks``: this department's), with whether its cause counts
+    (``counts``: toward its region's cap; ``counts_own``: toward the department's own)."""
 
     code: str
     name: str
@@ -132,29 +133,40 @@ class NamedBusiness:
     counts: bool
     checks: int
     department_checks: int
+    cap: int | None = None
+    counts_own: bool = False
+    region: str = ""  # the business's region, whose rules set its yearly cap
 
 
 @dataclass(frozen=True)
 class NamedDraft:
-    """A draft's businesses and the caps its rules set (``None``: no cap of that kind)."""
+    """A draft's businesses and the caps that apply: each business's own (its region's), and the department's
+    (``None``: no cap of that kind)."""
 
     businesses: list[NamedBusiness]
-    cap: int | None
     department_cap: int | None
-    #: The caps in words, each with the document and article that sets it (:func:`.inspection_counts.cap_lines`).
+    #: The caps in words, each with the document and article that sets it (:func:`.inspection_counts.cap_lines`):
+    #: the department's, then each business's region's yearly cap, once each.
     caps: list[str]
 
+    @property
+    def cap(self) -> int | None:
+        """A yearly cap some named business has (its region's): the column of every department's checks shows."""
+        return next((b.cap for b in self.businesses if b.cap is not None), None)
+
     def at_cap(self, business: NamedBusiness) -> bool:
-        """The approval will refuse ``business``: its cause counts, and it is at a cap."""
-        return business.counts and (
-            (self.cap is not None and business.checks >= self.cap)
-            or (self.department_cap is not None and business.department_checks >= self.department_cap)
+        """The approval will refuse ``business``: its cause counts toward a cap it is at."""
+        return (business.counts and business.cap is not None and business.checks >= business.cap) or (
+            business.counts_own
+            and self.department_cap is not None
+            and business.department_checks >= self.department_cap
         )
 
 
 def draft(campaign: Campaign, rules: Rules) -> NamedDraft:
     """The businesses a draft of a named check names, each with its name, its cause and its count of this year's
-    checks against the yearly cap of ``rules`` (those the approval will refuse at the cap)."""
+    checks against its yearly cap (its region's) and the department's of ``rules`` (those the approval will refuse
+    at the cap)."""
     rows = campaign.named_targets or []  # as the drafting command cleaned them
     found: dict[str, tuple[int, str]] = (
         {
@@ -168,27 +180,30 @@ def draft(campaign: Campaign, rules: Rules) -> NamedDraft:
         if rows
         else {}
     )
-    ids = sorted(entity_id for entity_id, _ in found.values())
-    key = inspection_counts.counted_as(campaign)
-    checks = inspection_counts.checks_of(ids, campaign.year, key)
-    own = inspection_counts.checks_of(ids, campaign.year, key, campaign.tenant_id)
+    causes = {found[row["entity_code"]][0]: row["cause"] for row in rows if row["entity_code"] in found}
+    standings = inspection_counts.standing(campaign, causes, campaign.tenant_id)
     businesses = []
+    lines = [inspection_counts.cap_line(rules, inspection_counts.OWN)]
     for row in rows:
         entity_id, name = found.get(row["entity_code"], (0, ""))
+        at = standings.get(entity_id)
+        if at is not None:
+            lines.append(inspection_counts.cap_line(at.rules, inspection_counts.TOTAL))
         businesses.append(
             NamedBusiness(
                 code=row["entity_code"],
                 name=name,
                 cause=row["cause"],
                 reference=row["reference"],
-                counts=inspection_counts.counts_toward_cap(campaign, row["cause"]),
-                checks=checks.get(entity_id, 0),
-                department_checks=own.get(entity_id, 0),
+                counts=at.counts if at is not None else False,
+                checks=at.checks if at is not None else 0,
+                department_checks=at.department_checks if at is not None else 0,
+                cap=at.cap if at is not None else None,
+                counts_own=at.counts_own if at is not None else False,
+                region=at.region.name if at is not None and at.region is not None else "",
             )
         )
-    return NamedDraft(
-        businesses, rules.inspection_cap, rules.department_inspection_cap, inspection_counts.cap_lines(rules)
-    )
+    return NamedDraft(businesses, rules.department_inspection_cap, [line for line in dict.fromkeys(lines) if line])
 
 
 def entity_ids(campaign: Campaign) -> dict[str, int]:
@@ -208,29 +223,31 @@ def entity_ids(campaign: Campaign) -> dict[str, int]:
 
 def recheck(campaign: Campaign, rules: Rules, errors: dict) -> None:
     """At approval: each business still in the directory, and none of those whose cause counts toward the
-    yearly cap already at it (the rules' total or the department's own: 国办发〔2024〕54号)."""
+    yearly cap already at it (the business's region's or the department's own: 国办发〔2024〕54号); a refusal cites
+    the rule of the cap reached."""
     clean_targets(campaign.named_targets, errors)
     if errors.get("named_targets"):
         return
     ids = entity_ids(campaign)
-    counting = [
-        ids[row["entity_code"]]
-        for row in campaign.named_targets or []
-        if inspection_counts.counts_toward_cap(campaign, row["cause"])
-    ]
-    capped = inspection_counts.at_cap(campaign, counting, campaign.tenant_id)
+    causes = {ids[row["entity_code"]]: row["cause"] for row in campaign.named_targets or []}
+    capped = inspection_counts.at_cap(campaign, causes, campaign.tenant_id)
     if capped:
+        standings = inspection_counts.standing(campaign, {i: causes[i] for i in capped}, campaign.tenant_id)
         names = dict(db.session.execute(sa.select(Entity.id, Entity.name).where(Entity.id.in_(sorted(capped)))).all())
-        errors["named_targets"] = [
-            _l(
-                "%(rule)s%(name)s has reached its yearly cap on inspections; only a check of a kind the rules leave "
-                "out of the cap (%(kinds)s) may still be made.",
-                rule=rules.under("inspection_cap") or rules.under("department_inspection_cap"),
-                name=names[entity_id],
-                kinds="、".join(NAMED_CAUSES[c] for c in rules.cap_exempt_kinds if c in NAMED_CAUSES) or _l("none"),
+        errors["named_targets"] = []
+        for entity_id in sorted(capped):
+            at = standings[entity_id]
+            cap_rules, key = (at.rules, inspection_counts.TOTAL) if at.at_total else (rules, inspection_counts.OWN)
+            errors["named_targets"].append(
+                _l(
+                    "%(rule)s%(name)s has reached its yearly cap on inspections; only a check of a kind the rules "
+                    "leave out of the cap (%(kinds)s) may still be made.",
+                    rule=cap_rules.under(key),
+                    name=names[entity_id],
+                    kinds="、".join(NAMED_CAUSES[c] for c in cap_rules.cap_exempt_kinds if c in NAMED_CAUSES)
+                    or _l("none"),
+                )
             )
-            for entity_id in sorted(capped)
-        ]
 
 
 def register(campaign: Campaign, *, actor: Actor, by: str, draw: bool = True) -> int:
@@ -253,12 +270,13 @@ def register(campaign: Campaign, *, actor: Actor, by: str, draw: bool = True) ->
         for rank, row in enumerate(campaign.named_targets or [], 1)
     ]
     draws.add_selected(rows)
-    for counts in (True, False):  # withheld until disclosed: no frame may tell whom it will check
+    for cause in sorted({row["cause"] for row in rows}):  # withheld until disclosed: no frame may tell whom it checks
         inspection_counts.record(
             campaign,
-            [row["entity_id"] for row in rows if inspection_counts.counts_toward_cap(campaign, row["cause"]) is counts],
+            [row["entity_id"] for row in rows if row["cause"] == cause],
             campaign.tenant_id,
-            counts=counts,
+            counts=inspection_counts.counts_toward_cap(campaign, cause),
+            kind=inspection_counts.kind_of(campaign, cause),
             withheld=draw,
         )
     transitions.move(campaign, CampaignStatus.targets_drawn, actor=actor, by=by)

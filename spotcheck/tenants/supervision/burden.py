@@ -1,11 +1,15 @@
 """涉企检查频次 (国办发〔2024〕54号: 合理确定检查频次、避免重复检查): how often each business is inspected across the
-departments — the justice bureau's figures of a period, for the whole area, each drilling down to its checks.
+departments and levels — the justice bureau's figures of a period, for its region, each drilling down to its checks.
 
 A **check** (检查) is an on-site visit whose result was reported, dated by its ``checked_on`` in the period; a
-joint visit (联合检查) is one check however many departments' rows it has. Read in the reader's scope across
+joint visit (联合检查) is one check however many departments' rows it has. A region's figures cover the businesses
+located in its branch (:class:`Area`: a registry code lying in the region or a region below it; at the root every
+business, those outside the tree too), whichever department, of whatever level, checked them — with a row for each
+region below, the figures grouped by region in the database (:func:`by_region`). Read in the reader's scope across
 every department (:func:`spotcheck.tenants.supervision.queries.burden`). The definitions are
 :data:`spotcheck.tenants.supervision.vocabulary.BURDEN_FIGURES`; the repeated draws' statistic is in
-:mod:`.repeated_draws`.
+:mod:`.repeated_draws`. The rules asked are the region's (``rules_for_region``) on the period's day; a business's
+yearly cap is its own region's (:mod:`spotcheck.tenants.campaigns.inspection_counts`).
 """
 
 from __future__ import annotations
@@ -22,15 +26,48 @@ from sqlalchemy.orm import aliased
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns import inspection_counts
 from spotcheck.tenants.campaigns.models import Campaign, Draw, DrawKind, InspectionCount
 from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.regions import queries as regions
+from spotcheck.tenants.regions.models import Region
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.rules.rulebook import rules_for
+from spotcheck.tenants.rules.rulebook import rules_for, rules_for_region
 from spotcheck.tenants.supervision import repeated_draws
 from spotcheck.tenants.supervision.conditions import REPORTED, Condition, as_of, between
 from spotcheck.tenants.supervision.drill_down import Rows
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.vocabulary import BURDEN_COLUMNS
+
+
+@dataclass(frozen=True)
+class Area:
+    """The businesses a region's figures cover: those whose registry code lies in the region's branch
+    (``condition`` on :class:`Entity`; None at the root — every business, those outside the tree too)."""
+
+    region: Region | None
+    condition: sa.ColumnElement[bool] | None
+
+    @property
+    def region_id(self) -> int | None:
+        return self.region.id if self.region is not None else None
+
+
+def area(region_id: int | None = None) -> Area:
+    """The area of region ``region_id`` (None: the root's, the whole deployment)."""
+    root = regions.root()
+    region = regions.get_region(region_id) if region_id is not None else root
+    if region is None or (root is not None and region.id == root.id):
+        return Area(region, None)
+    return Area(region, Entity.region_code.startswith(inspection_counts.code_prefix(region.code)))
+
+
+def _within(query: sa.Select, entity_id: sa.SQLColumnExpression[int], where: Area) -> sa.Select:
+    """``query`` kept to the businesses of the area (joined to the business where the area is not the root's)."""
+    if where.condition is None:
+        return query
+    return query.join(Entity, Entity.id == entity_id).where(where.condition)
+
 
 #: A check's key: a joint campaign's id for a joint visit (one check for all its departments), else minus the
 #: visit's id.
@@ -43,30 +80,43 @@ def _counted(period: Period, until: date | None = None) -> Condition:
     return condition if until is None else sa.and_(condition, Visit.checked_on <= until)
 
 
-def _checks(period: Period, until: date | None = None) -> sa.Subquery:
-    """One row per check of the period: the business, the key, the day, how many department rows."""
+def _checks(period: Period, where: Area, until: date | None = None) -> sa.Subquery:
+    """One row per check of the period of a business of the area: the business, the key, the day, how many
+    department rows."""
+    query = sa.select(
+        Visit.entity_id,
+        _KEY.label("key"),
+        sa.func.min(Visit.checked_on).label("day"),
+        sa.func.count().label("rows"),
+    ).join(Campaign, Campaign.id == Visit.campaign_id)
     return (
-        sa.select(
-            Visit.entity_id,
-            _KEY.label("key"),
-            sa.func.min(Visit.checked_on).label("day"),
-            sa.func.count().label("rows"),
-        )
-        .join(Campaign, Campaign.id == Visit.campaign_id)
-        .where(_counted(period, until))
-        .group_by(Visit.entity_id, _KEY)
-    ).subquery()
+        _within(query, Visit.entity_id, where).where(_counted(period, until)).group_by(Visit.entity_id, _KEY).subquery()
+    )
 
 
 def _year_before(day: date) -> date:
     return day.replace(year=day.year - 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
 
 
+@dataclass(frozen=True)
+class RegionFigures:
+    """One row of a region's figures, for a region below it (``region``) or for the businesses of the region itself
+    in none below (``region`` None): its checks, joint visits, businesses checked, and businesses over a cap."""
+
+    region: Region | None
+    onsite: int = 0
+    joint: int = 0
+    businesses: int = 0
+    over_cap: int = 0
+
+
 @dataclass
 class Burden:
-    """The area's figures of a period (the keys of ``BURDEN_FIGURES``)."""
+    """A region's figures of a period (the keys of ``BURDEN_FIGURES``), with a row for each region below."""
 
     period: Period
+    region: Region | None = None  # the region whose businesses are counted (None: no tree)
+    below: list[RegionFigures] = dataclasses.field(default_factory=list)
     onsite: int = 0  # 现场检查户次 (a joint visit once)
     joint: int = 0  # of which joint visits
     last_year: int = 0  # 上年同期现场检查户次
@@ -92,36 +142,75 @@ class Burden:
         return round(100 * (self.onsite - self.last_year) / self.last_year, 1) if self.last_year else None
 
 
-def _counts(period: Period, until: date | None = None) -> tuple[int, int]:
-    checks = _checks(period, until)
+def _counts(period: Period, where: Area, until: date | None = None) -> tuple[int, int]:
+    checks = _checks(period, where, until)
     onsite, joint = db.session.execute(sa.select(sa.func.count(), sa.func.count().filter(checks.c.key > 0))).one()
     return onsite, joint
 
 
-def compute(period: Period) -> Burden:
-    rules = rules_for(None, as_of(period))
-    found = Burden(period=period, window_days=rules.repeat_window_days)
+def compute(period: Period, region_id: int | None = None) -> Burden:
+    """The figures of region ``region_id``'s businesses (None: the root's, every business) for ``period``, under the
+    region's rules, with a row for each region below (:func:`by_region`)."""
+    where = area(region_id)
+    rules = rules_for_region(where.region_id, as_of(period))
+    found = Burden(period=period, region=where.region, window_days=rules.repeat_window_days)
     until = min(period.end, today())  # a period under way: last year's up to the same day
-    found.onsite, found.joint = _counts(period)
-    found.last_year = _counts(dataclasses.replace(period, year=period.year - 1), _year_before(until))[0]
-    checks = _checks(period)
+    found.onsite, found.joint = _counts(period, where)
+    found.last_year = _counts(dataclasses.replace(period, year=period.year - 1), where, _year_before(until))[0]
+    checks = _checks(period, where)
     per = sa.select(checks.c.entity_id, sa.func.count().label("n")).group_by(checks.c.entity_id).subquery()
     for n, businesses in db.session.execute(sa.select(per.c.n, sa.func.count()).group_by(per.c.n)):
         found.businesses += businesses
         found.most = max(found.most, n)
         found.spread[min(n, 4)] = found.spread.get(min(n, 4), 0) + businesses
-    found.over_cap = len(over_cap(period))
-    found.repeated = len({row.entity_id for row in repeated(period, found.window_days)})
-    found.suspicious = len(repeated_draws.flagged(period.year, rules.repeat_draw_alpha))
+    found.over_cap = db.session.scalar(sa.select(sa.func.count()).select_from(_over_cap(period, where))) or 0
+    found.repeated = len({row.entity_id for row in repeated(period, found.window_days, where)})
+    found.suspicious = len(repeated_draws.flagged(period.year, rules.repeat_draw_alpha, where.condition))
+    found.below = by_region(period, where)
     return found
+
+
+def by_region(period: Period, where: Area) -> list[RegionFigures]:
+    """The area's figures, a row for each region directly below its region (every one, none checked too), then the
+    region's own businesses in none of them (when any is counted): each business counted in the deepest — grouped
+    in the database, the rows summing to the area's figures. None where the region has none below."""
+    if where.region is None:
+        return []
+    below = list(db.session.scalars(sa.select(Region).where(Region.parent_id == where.region.id).order_by(Region.code)))
+    if not below:
+        return []
+    of = sa.case(
+        *[
+            (Entity.region_code.startswith(inspection_counts.code_prefix(r.code)), r.id)
+            for r in sorted(below, key=lambda r: -len(inspection_counts.code_prefix(r.code)))
+        ],
+        else_=0,
+    ).label("region")
+    checks = _checks(period, where)
+    figures: dict[int, dict[str, int]] = defaultdict(dict)
+    for region, onsite, joint, businesses in db.session.execute(
+        sa.select(
+            of, sa.func.count(), sa.func.count().filter(checks.c.key > 0), sa.func.count(checks.c.entity_id.distinct())
+        )
+        .select_from(checks.join(Entity, Entity.id == checks.c.entity_id))
+        .group_by(of)
+    ):
+        figures[region].update(onsite=onsite, joint=joint, businesses=businesses)
+    over = _over_cap(period, where)
+    for region, n in db.session.execute(
+        sa.select(of, sa.func.count()).select_from(over.join(Entity, Entity.id == over.c.entity_id)).group_by(of)
+    ):
+        figures[region]["over_cap"] = n
+    rows = [RegionFigures(r, **figures.get(r.id, {})) for r in below]
+    return rows + ([RegionFigures(None, **figures[0])] if figures.get(0) else [])
 
 
 # --- drill-downs ------------------------------------------------------------------------------------
 
 
-def most_checked(period: Period, limit: int = 200) -> list[tuple[Entity, int]]:
-    """The businesses checked most in the period, with their checks."""
-    checks = _checks(period)
+def most_checked(period: Period, limit: int = 200, where: Area | None = None) -> list[tuple[Entity, int]]:
+    """The businesses of the area (the root's by default) checked most in the period, with their checks."""
+    checks = _checks(period, where or area())
     rows = db.session.execute(
         sa.select(checks.c.entity_id, sa.func.count().label("n"))
         .group_by(checks.c.entity_id)
@@ -188,17 +277,28 @@ _JOINT = aliased(Campaign)
 
 
 def checks_of(
-    period: Period, *, joint_only: bool = False, entity_id: int | None = None, limit: int = 200
+    period: Period,
+    *,
+    joint_only: bool = False,
+    entity_id: int | None = None,
+    limit: int = 200,
+    where: Area | None = None,
 ) -> tuple[int, list[Check]]:
-    """How many checks of the period (joint visits only, one business's only), and the latest ``limit``."""
+    """How many checks of the period of the area's businesses (joint visits only, one business's only), and the
+    latest ``limit``."""
     condition = _counted(period)
     if joint_only:
         condition = sa.and_(condition, Campaign.joint_id.is_not(None))
     if entity_id is not None:
         condition = sa.and_(condition, Visit.entity_id == entity_id)
     checks = (
-        sa.select(Visit.entity_id, _KEY.label("key"), sa.func.min(Visit.checked_on).label("day"))
-        .join(Campaign, Campaign.id == Visit.campaign_id)
+        _within(
+            sa.select(Visit.entity_id, _KEY.label("key"), sa.func.min(Visit.checked_on).label("day")).join(
+                Campaign, Campaign.id == Visit.campaign_id
+            ),
+            Visit.entity_id,
+            where or area(),
+        )
         .where(condition)
         .group_by(Visit.entity_id, _KEY)
     ).subquery()
@@ -234,14 +334,14 @@ def checks_of(
     ]
 
 
-def repeated(period: Period, window_days: int) -> list[Visited]:
-    """The visits of the businesses checked by different departments within ``window_days`` of each other (by
-    ``checked_on``) in two checks, not one joint visit: every visit of such a pair."""
-    checks = (
-        sa.select(Visit.entity_id)
-        .join(Campaign, Campaign.id == Visit.campaign_id)
-        .where(Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.method == "onsite")
-    )
+def repeated(period: Period, window_days: int, where: Area | None = None) -> list[Visited]:
+    """The visits of the area's businesses checked by different departments within ``window_days`` of each other
+    (by ``checked_on``) in two checks, not one joint visit: every visit of such a pair."""
+    checks = _within(
+        sa.select(Visit.entity_id).join(Campaign, Campaign.id == Visit.campaign_id),
+        Visit.entity_id,
+        where or area(),
+    ).where(Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.method == "onsite")
     candidates = checks.group_by(Visit.entity_id).having(sa.func.count(sa.distinct(Visit.tenant_id)) > 1)
     by_entity: dict[int, list[Visited]] = defaultdict(list)
     for visit in visits_of(period, db.session.scalars(candidates)):
@@ -264,52 +364,131 @@ class OverCap:
     entity: Entity
     counted: int
     cap: int
-    whose: str  # the department whose own cap it is; "" for the area's total cap
+    whose: str  # the department whose own cap it is; "" for the business's yearly cap (its region's)
     campaigns: tuple[str, ...]
     concurrent: bool  # two frames were frozen before either drew it: each found it below its cap
+    rule: str = ""  # the document and article setting the cap: for the yearly cap, the business's region's rules'
 
 
-def over_cap(period: Period) -> list[OverCap]:
-    """The businesses whose counted checks of the year exceed the area's total cap or a department's own
-    (the register :class:`~spotcheck.tenants.campaigns.models.InspectionCount`; cap-exempt kinds not counted)."""
-    rules = rules_for(None, as_of(period))
-    rows = db.session.execute(
+def _over_cap(period: Period, where: Area) -> sa.Subquery:
+    """SQL, one row a business of the area over a cap in the period's year (the register
+    :class:`~spotcheck.campaigns.models.InspectionCount`): its yearly cap, its region's (department NULL), under the
+    rules of its region on the period's day and the kinds they leave out; or a department's own cap, under the
+    department's rules (its ``counts``). Columns ``entity_id``, ``department_id``, ``counted``, ``cap``."""
+    on, year = as_of(period), period.year
+    caps = inspection_counts.tree_caps(on)
+    keys = sa.func.count(sa.distinct(InspectionCount.counted_as))
+    parts: list[sa.Select] = []
+    for index, (cap, exempt) in enumerate(caps.classes):
+        if cap is None:
+            continue
+        query = sa.select(
+            InspectionCount.entity_id,
+            sa.cast(sa.null(), sa.Integer).label("department_id"),
+            keys.label("counted"),
+            sa.literal(cap).label("cap"),
+        ).where(InspectionCount.year == year, InspectionCount.kind.is_not(None))
+        if exempt:
+            query = query.where(InspectionCount.kind.not_in(sorted(exempt)))
+        if len(caps.classes) > 1 or where.condition is not None:
+            query = query.join(Entity, Entity.id == InspectionCount.entity_id)
+            if len(caps.classes) > 1:
+                query = query.where(caps.class_of(Entity.region_code) == index)
+            if where.condition is not None:
+                query = query.where(where.condition)
+        parts.append(query.group_by(InspectionCount.entity_id).having(keys > cap))
+    departments = db.session.scalars(
+        sa.select(InspectionCount.department_id).where(InspectionCount.year == year).distinct()
+    ).all()
+    by_cap: dict[int, list[int]] = defaultdict(list)
+    for department_id in departments:
+        own = rules_for(department_id, on).department_inspection_cap
+        if own is not None:
+            by_cap[own].append(department_id)
+    for cap, ids in sorted(by_cap.items()):
+        query = sa.select(
+            InspectionCount.entity_id,
+            InspectionCount.department_id,
+            keys.label("counted"),
+            sa.literal(cap).label("cap"),
+        ).where(InspectionCount.year == year, InspectionCount.counts.is_(True), InspectionCount.department_id.in_(ids))
+        parts.append(
+            _within(query, InspectionCount.entity_id, where)
+            .group_by(InspectionCount.entity_id, InspectionCount.department_id)
+            .having(keys > cap)
+        )
+    if not parts:
+        return (
+            sa.select(
+                sa.literal(0).label("entity_id"),
+                sa.literal(0).label("department_id"),
+                sa.literal(0).label("counted"),
+                sa.literal(0).label("cap"),
+            )
+            .where(sa.false())
+            .subquery()
+        )
+    return (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery()
+
+
+def over_cap(period: Period, where: Area | None = None, limit: int | None = None) -> list[OverCap]:
+    """The businesses of the area (the root's by default) whose counted checks of the year exceed their yearly cap
+    (their region's) or a department's own, the most counted first (at most ``limit``)."""
+    where = where or area()
+    over = _over_cap(period, where)
+    query = sa.select(over).order_by(over.c.counted.desc(), over.c.entity_id, sa.func.coalesce(over.c.department_id, 0))
+    found = db.session.execute(query if limit is None else query.limit(limit)).all()
+    if not found:
+        return []
+    ids = sorted({row.entity_id for row in found})
+    on = as_of(period)
+    caps = inspection_counts.tree_caps(on)
+    entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_(ids)))}
+    counted = db.session.execute(
         sa.select(
             InspectionCount.entity_id,
             InspectionCount.department_id,
             InspectionCount.counted_as,
             InspectionCount.campaign_code,
-        ).where(InspectionCount.year == period.year, InspectionCount.counts.is_(True))
+            InspectionCount.kind,
+            InspectionCount.counts,
+        ).where(InspectionCount.year == period.year, InspectionCount.entity_id.in_(ids))
     ).all()
-    total: dict[int, dict[str, str]] = defaultdict(dict)
-    own: dict[tuple[int, int], dict[str, str]] = defaultdict(dict)
-    for entity_id, department_id, key, code in rows:
-        total[entity_id][key] = code
-        own[(entity_id, department_id)][key] = code
-    found: list[tuple[int, int, int, str, dict[str, str]]] = []
-    if rules.inspection_cap is not None:
-        found += [
-            (e, len(keys), rules.inspection_cap, "", keys)
-            for e, keys in total.items()
-            if len(keys) > rules.inspection_cap
-        ]
-    caps = (
-        {
-            t.id: (t.name, rules_for(t.id, as_of(period)).department_inspection_cap)
-            for t in db.session.scalars(sa.select(Tenant).where(Tenant.id.in_({d for _, d in own})))
-        }
-        if own
-        else {}
+    names = dict(
+        db.session.execute(
+            sa.select(Tenant.id, Tenant.name).where(Tenant.id.in_({r.department_id for r in found} - {None}))
+        ).all()
     )
-    for (entity_id, department_id), keys in own.items():
-        name, cap = caps[department_id]
-        if cap is not None and len(keys) > cap:
-            found.append((entity_id, len(keys), cap, name, keys))
-    entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_({f[0] for f in found})))}
-    return [
-        OverCap(entities[e], n, cap, whose, tuple(sorted(keys.values())), _concurrent(list(keys)))
-        for e, n, cap, whose, keys in sorted(found, key=lambda f: (-f[1], f[0]))
-    ]
+    out = []
+    for row in found:
+        entity = entities[row.entity_id]
+        if row.department_id is None:
+            exempt = caps.classes[caps.index_of(entity.region_code)][1]
+            keys = {
+                r.counted_as: r.campaign_code
+                for r in counted
+                if r.entity_id == row.entity_id and r.kind is not None and r.kind not in exempt
+            }
+            rule = inspection_counts.rules_of_business(entity.region_code, on)[1].cite(inspection_counts.TOTAL)
+        else:
+            keys = {
+                r.counted_as: r.campaign_code
+                for r in counted
+                if r.entity_id == row.entity_id and r.department_id == row.department_id and r.counts
+            }
+            rule = rules_for(row.department_id, on).cite(inspection_counts.OWN)
+        out.append(
+            OverCap(
+                entity,
+                row.counted,
+                row.cap,
+                names.get(row.department_id, "") if row.department_id is not None else "",
+                tuple(sorted(keys.values())),
+                _concurrent(list(keys)),
+                rule,
+            )
+        )
+    return out
 
 
 def _concurrent(keys: list[str]) -> bool:
@@ -350,9 +529,11 @@ def _check_rows(total: int, checks: list[Check]) -> Rows:
     )
 
 
-def _over_cap_rows(period: Period, limit: int) -> Rows:
-    """One row a business checked more often in the year than a cap allows (检查次数上限): the cap and whose it is."""
-    found = over_cap(period)
+def _over_cap_rows(period: Period, limit: int, where: Area) -> Rows:
+    """One row a business checked more often in the year than a cap allows (检查次数上限): the cap and whose it is
+    (a department's own; else the business's yearly cap, with the rule of its region)."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(_over_cap(period, where))) or 0
+    found = over_cap(period, where, limit)
     return _business_rows(
         BURDEN_COLUMNS["over_cap"],
         [
@@ -361,23 +542,23 @@ def _over_cap_rows(period: Period, limit: int) -> Rows:
                 o.entity.code,
                 o.counted,
                 o.cap,
-                o.whose or "实施方案（年度总上限）",
+                o.whose or f"{o.rule or '实施方案'}（年度总上限）",
                 "、".join(o.campaigns),
                 "两个抽取范围同时冻结" if o.concurrent else "",
             ]
             for o in found[:limit]
         ],
         [o.entity for o in found[:limit]],
-        len(found),
+        total,
         str(period.year),  # the cap is counted by the year
     )
 
 
-def _repeated_rows(period: Period, limit: int) -> Rows:
+def _repeated_rows(period: Period, limit: int, where: Area) -> Rows:
     """One row a business checked by different departments within the window (the rules in force at the period's
     end): its checks of the period (date and departments, a joint visit once)."""
-    window_days = rules_for(None, as_of(period)).repeat_window_days
-    flagged = sorted({visit.entity_id for visit in repeated(period, window_days)})
+    window_days = rules_for_region(where.region_id, as_of(period)).repeat_window_days
+    flagged = sorted({visit.entity_id for visit in repeated(period, window_days, where)})
     by_entity: dict[int, dict[int, list[Visited]]] = defaultdict(lambda: defaultdict(list))
     for visit in visits_of(period, flagged[:limit]):
         by_entity[visit.entity_id][visit.key].append(visit)
@@ -402,10 +583,10 @@ def _repeated_rows(period: Period, limit: int) -> Rows:
     )
 
 
-def _per_business_rows(period: Period, limit: int) -> Rows:
+def _per_business_rows(period: Period, limit: int, where: Area) -> Rows:
     """The businesses checked most often in the period, one row each with its number of checks."""
-    most = most_checked(period, limit)
-    checked = db.session.scalar(sa.select(sa.func.count(sa.distinct(_checks(period).c.entity_id)))) or 0
+    most = most_checked(period, limit, where)
+    checked = db.session.scalar(sa.select(sa.func.count(sa.distinct(_checks(period, where).c.entity_id)))) or 0
     return _business_rows(
         BURDEN_COLUMNS["per_business"],
         [[e.name, e.code, n] for e, n in most],
@@ -415,10 +596,11 @@ def _per_business_rows(period: Period, limit: int) -> Rows:
     )
 
 
-def _suspicious_rows(period: Period, limit: int) -> Rows:
+def _suspicious_rows(period: Period, limit: int, where: Area) -> Rows:
     """One row a business drawn in the year more often than chance would have it (重复抽取, at the rules' threshold
     in force at the period's end; :mod:`.repeated_draws`)."""
-    flagged = repeated_draws.flagged(period.year, rules_for(None, as_of(period)).repeat_draw_alpha)
+    alpha = rules_for_region(where.region_id, as_of(period)).repeat_draw_alpha
+    flagged = repeated_draws.flagged(period.year, alpha, where.condition)
     return _business_rows(
         BURDEN_COLUMNS["suspicious"],
         [
@@ -440,26 +622,33 @@ def _suspicious_rows(period: Period, limit: int) -> Rows:
 
 
 #: The rows behind each figure of 涉企检查频次, by the figure's key (:data:`.vocabulary.BURDEN_FIGURES`): read for a
-#: period and at most ``limit`` rows; :func:`rows_of` reads them.
-ROWS: dict[str, Callable[[Period, int], Rows]] = {
+#: period, at most ``limit`` rows, of an area's businesses; :func:`rows_of` reads them.
+ROWS: dict[str, Callable[[Period, int, Area], Rows]] = {
     "over_cap": _over_cap_rows,
     "repeated": _repeated_rows,
-    "onsite": lambda period, limit: _check_rows(*checks_of(period, limit=limit)),
-    "joint_rate": lambda period, limit: _check_rows(*checks_of(period, joint_only=True, limit=limit)),
+    "onsite": lambda period, limit, where: _check_rows(*checks_of(period, limit=limit, where=where)),
+    "joint_rate": lambda period, limit, where: _check_rows(
+        *checks_of(period, joint_only=True, limit=limit, where=where)
+    ),
     "per_business": _per_business_rows,
     "suspicious": _suspicious_rows,
 }
 
 
-def rows_of(key: str, period: Period, limit: int = 200) -> Rows:
-    """The rows figure ``key`` counts (at most ``limit``; ``total`` says how many); KeyError for a key with no rows
-    (:data:`ROWS`)."""
-    return ROWS[key](period, limit)
+def rows_of(key: str, period: Period, limit: int = 200, region_id: int | None = None) -> Rows:
+    """The rows figure ``key`` counts for region ``region_id``'s businesses (None: the root's; at most ``limit``;
+    ``total`` says how many); KeyError for a key with no rows (:data:`ROWS`)."""
+    return ROWS[key](period, limit, area(region_id))
 
 
-def business_rows(code: str, period: Period, limit: int = 200) -> tuple[Entity, Rows] | None:
-    """The checks of the period of the business with credit code ``code`` (``None`` when there is no such business)."""
-    entity = db.session.scalar(sa.select(Entity).where(Entity.code == code))
+def business_rows(
+    code: str, period: Period, limit: int = 200, region_id: int | None = None
+) -> tuple[Entity, Rows] | None:
+    """The checks of the period of the business with credit code ``code`` (``None`` when there is no such business
+    among region ``region_id``'s; None: the root's, every one)."""
+    where = area(region_id)
+    query = sa.select(Entity).where(Entity.code == code)
+    entity = db.session.scalar(query if where.condition is None else query.where(where.condition))
     if entity is None:
         return None
-    return entity, _check_rows(*checks_of(period, entity_id=entity.id, limit=limit))
+    return entity, _check_rows(*checks_of(period, entity_id=entity.id, limit=limit, where=where))

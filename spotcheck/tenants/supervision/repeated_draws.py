@@ -58,20 +58,25 @@ def _cell_of(frame: bytes, code: str) -> tuple[str, str] | None:
     return None
 
 
-def flagged(year: int, alpha: float) -> list[Flagged]:
-    """Every department's businesses drawn in its own random campaigns of ``year`` more often than chance allows."""
+def flagged(year: int, alpha: float, within: sa.ColumnElement[bool] | None = None) -> list[Flagged]:
+    """Every department's businesses drawn in its own random campaigns of ``year`` more often than chance allows
+    (``within``: of the businesses matching the condition on :class:`Entity` only — a region's, whichever
+    department, of whatever level, drew them)."""
     own = sa.and_(
         Campaign.year == year,
         Campaign.kind == CampaignKind.random,
         Campaign.joint.is_(False),
         Campaign.joint_id.is_(None),
     )
-    repeats = db.session.execute(
+    query = (
         sa.select(Campaign.tenant_id, CampaignTarget.entity_id)
         .join(Campaign, Campaign.id == CampaignTarget.campaign_id)
         .where(own, CampaignTarget.status.in_(DRAWN))
-        .group_by(Campaign.tenant_id, CampaignTarget.entity_id)
-        .having(sa.func.count() > 1)
+    )
+    if within is not None:
+        query = query.join(Entity, Entity.id == CampaignTarget.entity_id).where(within)
+    repeats = db.session.execute(
+        query.group_by(Campaign.tenant_id, CampaignTarget.entity_id).having(sa.func.count() > 1)
     ).all()
     wanted: dict[int, set[int]] = defaultdict(set)
     for tenant_id, entity_id in repeats:

@@ -188,7 +188,8 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
         with tenant_scope(part["tenant_id"]):  # toward the cap as the department's own part says
             own = db.session.get(Campaign, part["part_campaign_id"])
             counts = inspection_counts.counts_toward_cap(own) if own is not None else True
-        inspection_counts.record(campaign, drawn, part["tenant_id"], counts=counts)
+            kind = inspection_counts.kind_of(own) if own is not None else inspection_counts.kind_of(campaign)
+        inspection_counts.record(campaign, drawn, part["tenant_id"], counts=counts, kind=kind)
     transitions.move(campaign, CampaignStatus.targets_drawn, actor=actor, by="joint.draw_targets")
     visits = target_engine.visits(proof["selected"])
     audit.record(

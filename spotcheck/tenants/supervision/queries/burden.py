@@ -1,5 +1,5 @@
-"""涉企检查频次's reads: the area's figures of how often the businesses are inspected, and the rows behind each —
-the justice bureau's alone, since they read every department's visits of a business
+"""涉企检查频次's reads: the figures of how often the businesses of the bureau's region (its branch) are inspected,
+and the rows behind each — the justice bureau's alone, since they read every department's visits of a business
 (:mod:`spotcheck.tenants.supervision.burden`)."""
 
 from __future__ import annotations
@@ -7,9 +7,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
+from spotcheck.core.database import db
 from spotcheck.core.errors import ForbiddenError, NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.supervision import burden
 from spotcheck.tenants.supervision.drill_down import Rows
@@ -20,34 +22,35 @@ from spotcheck.tenants.supervision.vocabulary import BURDEN_BY_KEY
 Burden = burden.Burden
 
 
-def _bureau_only(reader: Actor) -> None:
+def _bureau_only(reader: Actor) -> int | None:
+    """The bureau's region, whose businesses its figures cover (Forbidden for anyone but a bureau)."""
     if not sees_every_department(reader):
         raise ForbiddenError(
             _l("Only the justice bureau reads how often each business is inspected across the departments.")
         )
+    tenant = db.session.get(Tenant, reader.tenant_id) if reader.tenant_id is not None else None
+    return tenant.region_id if tenant is not None else None
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def figures(period: Period, *, reader: Actor) -> burden.Burden:
-    """The area's 涉企检查频次 of ``period``."""
-    _bureau_only(reader)
-    return burden.compute(period)
+    """The 涉企检查频次 of ``period`` of the businesses of the bureau's region, a row for each region below."""
+    return burden.compute(period, _bureau_only(reader))
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def rows(key: str, period: Period, *, reader: Actor) -> Rows:
     """The checks (or businesses) figure ``key`` counts."""
-    _bureau_only(reader)
+    region_id = _bureau_only(reader)
     if key not in BURDEN_BY_KEY:
         raise KeyError(key)
-    return burden.rows_of(key, period)
+    return burden.rows_of(key, period, region_id=region_id)
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def business(code: str, period: Period, *, reader: Actor) -> tuple[Entity, Rows]:
     """One business's checks of ``period`` across the departments (what a business row of a drill-down opens)."""
-    _bureau_only(reader)
-    found = burden.business_rows(code, period)
+    found = burden.business_rows(code, period, region_id=_bureau_only(reader))
     if found is None:
         raise NotFoundError(_l("No entity with this code in the registry."))
     return found
