@@ -8,7 +8,7 @@ exempt kind (事故、投诉举报…). Rows counted so far keep what they said:
 (its kind was not kept).
 
 Revision ID: 0065
-Revises: 0062
+Revises: 0063
 Create Date: 2026-12-02 10:00:00
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0065"
-down_revision = "0062"
+down_revision = "0063"
 branch_labels = None
 depends_on = None
 
