@@ -148,7 +148,7 @@ def rows(found: Split, statuses: list[Status]) -> tuple[list[Status], list[Regio
     return own, sorted(rolled, key=lambda row: row.status.code)
 
 
-def supervised_directly(bureau_id: int, tenants: list[Tenant]) -> list[Tenant]:
+def supervised_directly(bureau_id: int | None, tenants: list[Tenant]) -> list[Tenant]:
     """Of ``tenants`` (a bureau's branch), those bureau ``bureau_id`` supervises itself: its own rows."""
     region_id = region_of(bureau_id)
     if region_id is None:

@@ -14,22 +14,10 @@ from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.supervision import criticism, evaluation_figures, figures, snapshots
+from spotcheck.tenants.supervision import criticism, figures, snapshots
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.policy import across, sees_every_department
 from spotcheck.tenants.supervision.queries import Levels, _departments, region_figures, supervised_directly
-
-
-@query(Permission.SUPERVISION_VIEW, scope=across)
-def statuses_shown(period: Period, *, reader: Actor, afresh: bool = False) -> snapshots.Snapshot[list[figures.Status]]:
-    """The dashboard's figures (every department's for a supervisor, a leader's own), as counted at most
-    ``SPOTCHECK_FIGURES_MAX_AGE_SECONDS`` ago, with the moment (``afresh``: counted now)."""
-    tenants = _departments(reader, None, period)
-    return snapshots.taken(
-        _key("statuses", period, tenants, reader),
-        lambda: evaluation_figures.as_read_by(figures.compute(period, tenants), period, reader),
-        afresh=afresh,
-    )
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
