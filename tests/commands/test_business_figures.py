@@ -97,7 +97,7 @@ def test_a_scanned_visit_entered_at_the_door_evaluated_and_complained_about_is_c
             _, rows = queries.figure_rows(
                 "complaints_answered", ids["tenant"], YEAR, reader=user_named("sfj_supervisor")
             )
-            assert rows.total == 1 and rows.refs == [("complaint", answered)]
+            assert rows.total == 1 and rows.refs == [("complaint", answered, tenant_id("SFJ"))]  # and whose it is
             with tenant_scope(ids["tenant"]):  # not forwarded: nothing for the department to drill into
                 _, rows = queries.figure_rows(
                     "complaints_answered", ids["tenant"], YEAR, reader=user_named("yjj_leader")

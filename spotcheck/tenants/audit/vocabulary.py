@@ -196,7 +196,15 @@ READS = {
         "Departments needing attention"
     ),  # entries recorded before it moved
     "spotcheck.tenants.supervision.queries.shown.attention": _l("Departments needing attention"),
-    "spotcheck.tenants.supervision.queries.shown.statuses_shown": _l("Supervision figures of every department"),
+    "spotcheck.tenants.supervision.queries.shown.statuses_shown": _l(
+        "Supervision figures of every department"
+    ),  # entries recorded before the figures went by level
+    "spotcheck.tenants.supervision.queries.shown.levels_shown": _l(
+        "Supervision figures by level: the bureau's own departments and the regions below"
+    ),
+    "spotcheck.tenants.supervision.queries.region_rows": _l(
+        "Supervision figures by level: the bureau's own departments and the regions below"
+    ),
     "spotcheck.tenants.supervision.queries.scores": _l("The departments' assessment scores"),
     "spotcheck.tenants.supervision.queries.contacts": _l("Every department's contacts"),
     "spotcheck.tenants.supervision.queries._table": _l("A statistical table"),

@@ -14,20 +14,22 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
-from spotcheck.tenants.rules.rulebook import rules_for
+from spotcheck.core.scoping import current_scope
+from spotcheck.tenants.supervision import levels
 from spotcheck.tenants.supervision.figures import Status
 from spotcheck.tenants.supervision.models import DeductionRule
 from spotcheck.tenants.supervision.vocabulary import DEDUCTIONS, Deduction
 
 
-def full_score() -> float:
-    """The full score of the rules in force (平台默认100分 unless the rulebook sets another)."""
-    return float(rules_for(None).assessment["full_score"])
+def full_score(bureau_id: int | None = None) -> float:
+    """The full score of the rules in force at the level of department ``bureau_id`` (its region's; None: the
+    root's) — 平台默认100分 unless a rulebook sets another."""
+    return float(levels.rules_of(bureau_id).assessment["full_score"])
 
 
-def defaults() -> dict[str, tuple[float, float]]:
-    """Each deduction's points and cap as the rules in force give them."""
-    return {code: (points, cap) for code, (points, cap) in rules_for(None).assessment["deductions"].items()}
+def defaults(bureau_id: int | None = None) -> dict[str, tuple[float, float]]:
+    """Each deduction's points and cap as the rules in force at the level of department ``bureau_id`` give them."""
+    return {code: (points, cap) for code, (points, cap) in levels.rules_of(bureau_id).assessment["deductions"].items()}
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,11 @@ class Setting:
     updated_by_name: str = ""
 
 
-def settings() -> list[Setting]:
-    """The deductions as the bureau in scope set them (its own rows), defaults for the rest."""
+def settings(bureau_id: int | None = None) -> list[Setting]:
+    """The deductions as the bureau set them (one setting for the deployment, :class:`DeductionRule`), the defaults
+    of the rules at the level of department ``bureau_id`` (by default the one in scope) for the rest."""
     rows = {row.code: row for row in db.session.scalars(sa.select(DeductionRule))}
-    given = defaults()
+    given = defaults(current_scope().tenant_id if bureau_id is None else bureau_id)
     found = []
     for deduction in DEDUCTIONS:
         row = rows.get(deduction.code)
@@ -77,9 +80,10 @@ class Score:
         return round(max(0.0, self.full - self.deducted), 1)
 
 
-def score(status: Status, rules: list[Setting]) -> Score:
-    """A department's score from its figures of the year and the bureau's deductions."""
-    result = Score(status, full=full_score())
+def score(status: Status, rules: list[Setting], full: float | None = None) -> Score:
+    """A department's score from its figures of the year and the bureau's deductions (out of ``full``: by default
+    the full score of the level of the department in scope)."""
+    result = Score(status, full=full_score(current_scope().tenant_id) if full is None else full)
     for setting in rules:
         if not setting.active:
             continue

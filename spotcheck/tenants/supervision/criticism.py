@@ -31,7 +31,6 @@ from spotcheck.tenants.notices import delivery, documents
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.notices.vocabulary import NoticeKind
 from spotcheck.tenants.notices.writing import AREA, numberer
-from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import figures
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus
 from spotcheck.tenants.supervision.periods import Period
@@ -97,22 +96,18 @@ def default_title(period: Period) -> str:
     return f"关于{period.label}“双随机、一公开”监管工作情况的通报"
 
 
-def _bureau() -> str:
-    """The justice bureau as the notices name it: the place's (宁安市司法局), by the rulebook in force."""
-    return f"{rules_for(None).place}司法局"
-
-
-def opening(period: Period) -> str:
-    """The draft's opening paragraph (the supervisor edits it)."""
+def opening(period: Period, bureau: str) -> str:
+    """The draft's opening paragraph (the supervisor edits it), naming the issuing bureau as it is named
+    (``bureau``: its department's full name, 上城区司法局)."""
     return (
-        f"根据“双随机、一公开”监管工作要求，{_bureau()}对各部门{period.label}“双随机、一公开”工作情况进行了检查。"
+        f"根据“双随机、一公开”监管工作要求，{bureau}对各部门{period.label}“双随机、一公开”工作情况进行了检查。"
         "现将未按要求完成工作任务的部门及存在的问题通报如下："
     )
 
 
-def closing() -> str:
-    """The draft's closing paragraph (the supervisor edits it)."""
-    return f"请被通报的部门高度重视，认真查找原因，于收到本通报之日起10个工作日内完成整改，并将整改情况报{_bureau()}。"
+def closing(bureau: str) -> str:
+    """The draft's closing paragraph (the supervisor edits it), naming the issuing bureau."""
+    return f"请被通报的部门高度重视，认真查找原因，于收到本通报之日起10个工作日内完成整改，并将整改情况报{bureau}。"
 
 
 @dataclass

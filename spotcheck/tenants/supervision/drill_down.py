@@ -53,7 +53,8 @@ class Rows:
     ``refs``, what each row is about (``("visit", id, campaign id, portal campaign id, published)``,
     ``("campaign", id, portal campaign id or None)`` — the portal shows a joint part under its joint
     campaign, a draft not at all —
-    ``("plan", id)``, ``("entry", id)`` (a directory entry), ``("items",)``, ``("inspectors",)``, ``("rules",)``;
+    ``("plan", id)``, ``("complaint", id, its bureau's id)``, ``("entry", id)`` (a directory entry),
+    ``("items",)``, ``("inspectors",)``, ``("rules",)``;
     涉企检查频次's ``("business", code, period code)`` and ``("check", portal campaign id, business code)``),
     for the page to link it."""
 
@@ -254,7 +255,8 @@ def _evaluation_rows(condition: Condition, limit: int) -> Rows:
 
 
 def _complaint_rows(condition: Condition, limit: int) -> Rows:
-    """The bureau's complaints of ``condition`` (never who complained: that is on the complaint's own page)."""
+    """The bureau's complaints of ``condition`` — a lower bureau's too, for a bureau above it — never who complained:
+    that is on the complaint's own page, its own bureau's alone."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(condition)) or 0
     found = list(db.session.scalars(sa.select(Complaint).where(condition).order_by(Complaint.created_at).limit(limit)))
     return Rows(
@@ -271,7 +273,7 @@ def _complaint_rows(condition: Condition, limit: int) -> Rows:
             for c in found
         ],
         total,
-        [("complaint", c.id) for c in found],
+        [("complaint", c.id, c.tenant_id) for c in found],  # the bureau whose complaint it is
     )
 
 

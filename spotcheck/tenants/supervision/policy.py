@@ -105,7 +105,7 @@ def check_request(code: str, reader: Actor, department_id: int | None = None, pe
     """Who may ask for which table: the justice bureau for every department or one; a department
     leader for their own department only, and not the area-wide table; of ``period``, only when a
     department it covers existed by the period's end (one created after it owes no table of it)."""
-    if code not in TABLES or TABLES[code] not in offered():
+    if code not in TABLES or TABLES[code] not in offered(tenant_id=getattr(reader, "tenant_id", None)):
         raise InvalidInputError({"code": [_l("Choose one of the tables the rules in force use.")]})
     if not sees_every_department(reader):
         if TABLES[code].area_wide:

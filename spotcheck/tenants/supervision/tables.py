@@ -31,10 +31,10 @@ from spotcheck.tenants.items.history import items_at
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.joint import statistics
 from spotcheck.tenants.plans.models import Plan, PlanItem
-from spotcheck.tenants.rules.rulebook import Rules, rules_for
+from spotcheck.tenants.rules.rulebook import Rules
 from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
 from spotcheck.tenants.spreadsheets.forms import Section, Sheet, write
-from spotcheck.tenants.supervision import conditions as when, contacts, entries, figures
+from spotcheck.tenants.supervision import conditions as when, contacts, entries, figures, levels
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.vocabulary import FILING_STATUS, provisional_note
 
@@ -66,27 +66,28 @@ class Context:
 
 
 def place_of(tenant: Tenant | None = None) -> str:
-    """The deployment's place (宁安市) as its rulebook names it, else the department's region."""
-    place = rules_for(None).place
+    """The place of department ``tenant``'s level (宁安市) as the rules of its region name it, else its region's
+    name (no department: the root's rules)."""
+    place = levels.rules_of(tenant.id if tenant is not None else None).place
     if place or tenant is None:
         return place
     return tenant.region.name
 
 
-def title_of(code: str, period: Period, rules: Rules | None = None) -> str:
-    """The title of table ``code`` for ``period`` in this deployment (the rulebook's, year filled in; the
-    platform's own name for a table the rulebook does not give)."""
-    return (rules or rules_for(None, period.start)).table_title(code, period.year)
+def title_of(code: str, period: Period, rules: Rules | None = None, tenant_id: int | None = None) -> str:
+    """The title of table ``code`` for ``period`` at the level of department ``tenant_id`` (its region's rules; the
+    rulebook's title, year filled in; the platform's own name for a table the rulebook does not give)."""
+    return (rules or levels.rules_of(tenant_id, period.start)).table_title(code, period.year)
 
 
 #: The list the platform keeps whatever the rulebook: each department's 负责人 and 联络员.
 ALWAYS = ("contacts",)
 
 
-def offered(rules: Rules | None = None) -> list[TableSpec]:
-    """The tables this deployment's rulebook uses (and the platform's own list of contacts), in the
-    order of the platform's list."""
-    used = (rules or rules_for(None)).tables
+def offered(rules: Rules | None = None, tenant_id: int | None = None) -> list[TableSpec]:
+    """The tables the rules of department ``tenant_id``'s level use (and the platform's own list of contacts), in
+    the order of the platform's list."""
+    used = (rules or levels.rules_of(tenant_id)).tables
     return [spec for code, spec in TABLES.items() if code in used or code in ALWAYS]
 
 
@@ -592,13 +593,14 @@ def build(
     spec = TABLES[code]
     statuses = figures.compute(period, tenants)
     progress(50)
+    place = db.session.get(Tenant, filer) if filer is not None else (tenants[0] if tenants else None)
     ctx = Context(
         period,
         tenants,
         statuses,
-        area=place_of(tenants[0] if tenants else None),
+        area=place_of(place),
         single=single,
-        title=title_of(code, period),
+        title=title_of(code, period, tenant_id=place.id if place is not None else None),
         filer=filer,
         entered=entries.values(code, period, [t.id for t in tenants] + ([filer] if filer else [])),
     )

@@ -43,7 +43,7 @@ def _period(kind_default: str = "year") -> vocabulary.Period:
 
 def _charts(statuses: list[queries.Status]) -> list[charts.Chart]:
     names = [s.name for s in statuses]
-    goals = queries.coverage_goals()
+    goals = queries.coverage_goals(_user().tenant_id)
     return [
         charts.bars(
             "chart-coverage-market",
@@ -82,14 +82,22 @@ def _charts(statuses: list[queries.Status]) -> list[charts.Chart]:
 @bp.route("")
 @requires(Permission.SUPERVISION_VIEW)
 def dashboard() -> ResponseReturnValue:
+    """Every department's figures (a bureau: its own departments' rows and one rolled-up row per lower region with
+    a bureau of its own, ``?region=`` drilling into one; a leader: their own department's)."""
     period = _period()
-    snapshot = shown.statuses_shown(period, reader=_user(), afresh=request.args.get("afresh") == "1")
-    statuses = snapshot.value
+    raw = request.args.get("region", "").strip()
+    region_id = whole_number(raw) if raw else None
+    if raw and region_id is None:
+        abort(404)
+    snapshot = shown.levels_shown(period, region_id, reader=_user(), afresh=request.args.get("afresh") == "1")
+    found = snapshot.value
     return render_template(
         "supervision/dashboard.html",
         period=period,
-        statuses=statuses,
-        charts=_charts(statuses),
+        statuses=found.departments,
+        levels=found,
+        region_id=region_id,
+        charts=_charts(found.statuses),
         taken_at=snapshot.taken_at,
         max_age_minutes=shown.max_age_minutes(),
         choices=vocabulary.period_choices(period.year),
@@ -155,8 +163,10 @@ _OBJECT_LINKS: dict[str, Callable[[list[object], bool], str | None]] = {
     "visit": _visit_link,
     "campaign": _campaign_link,
     "plan": _plan_link,
-    # the bureau's own complaint
-    "complaint": lambda key, own: url_for("complaints.detail", complaint_id=key[0]),
+    # the bureau's own complaint (a lower bureau's complaint, read from above, is that bureau's page alone)
+    "complaint": lambda key, own: (
+        url_for("complaints.detail", complaint_id=key[0]) if key[1:] in ([], [_user().tenant_id]) else None
+    ),
     # what the bureau forwarded to the department
     "complaint_forward": lambda key, own: url_for("complaints.forwarded_detail", forward_id=key[0]) if own else None,
     # the directory is the department's own: nothing of it is public
@@ -362,7 +372,7 @@ def assessment_index() -> ResponseReturnValue:
         _("Assessment scores of %(year)d", year=period.year),
         _("points"),
         [(sc.status.name, sc.score) for sc in scores],
-        maximum=queries.full_score(),
+        maximum=queries.full_score(_user().tenant_id),
     )
     return render_template(
         "supervision/assessment.html",
@@ -371,7 +381,7 @@ def assessment_index() -> ResponseReturnValue:
         rules=rules,
         score_chart=chart,
         every=queries.reads_every_department(_user()),
-        full=queries.full_score(),
+        full=queries.full_score(_user().tenant_id),
         can_configure=has_permission(_user(), Permission.SUPERVISION_MANAGE),
     )
 
@@ -385,7 +395,7 @@ def assessment_detail(tenant_id: int) -> ResponseReturnValue:
         "supervision/assessment_detail.html",
         period=period,
         result=result,
-        full=queries.full_score(),
+        full=queries.full_score(_user().tenant_id),
         F=vocabulary.BY_KEY,
     )
 

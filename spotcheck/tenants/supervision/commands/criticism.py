@@ -18,7 +18,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.supervision import figures, periods
+from spotcheck.tenants.supervision import figures, levels, periods
 from spotcheck.tenants.supervision.criticism import closing, default_title, get, opening, reasons_of, write
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus
 from spotcheck.tenants.supervision.policy import CRITICISM_ACTIONS, reading
@@ -26,10 +26,15 @@ from spotcheck.tenants.supervision.policy import CRITICISM_ACTIONS, reading
 
 @command(Permission.SUPERVISION_MANAGE)
 def draft(data: dict, *, actor: Actor) -> Criticism:
-    """Draft a notice of criticism for ``data["period"]`` from every department's figures (起草通报)."""
+    """Draft a notice of criticism for ``data["period"]`` (起草通报) from the figures of every department the bureau
+    supervises itself (a lower region's departments are its own bureau's to criticise), under the bureau's own
+    name."""
     period = periods.required((data or {}).get("period"))
-    with reading(actor, "criticism draft", period=period):
-        statuses = figures.compute(period, figures.departments(period=period))
+    with reading(actor, "criticism draft", period=period) as visible:
+        tenants = levels.supervised_directly(actor.tenant_id, figures.departments(visible, period))
+        statuses = figures.compute(period, tenants)
+    issuer = db.session.get(Tenant, actor.tenant_id)
+    name = issuer.name if issuer is not None else ""
     findings = [
         {"tenant_id": s.tenant_id, "name": s.name, "reasons": reasons}
         for s in statuses
@@ -38,7 +43,7 @@ def draft(data: dict, *, actor: Actor) -> Criticism:
     criticism = Criticism(
         period=period.code,
         title=default_title(period),
-        body="\n\n".join([opening(period), closing()]),
+        body="\n\n".join([opening(period, name), closing(name)]),
         findings=findings,
         drafted_by_name=actor.display_name,
         drafted_at=now(),

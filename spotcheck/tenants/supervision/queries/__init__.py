@@ -9,8 +9,9 @@ a leader their own department; the pages and the API call the same queries.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -24,10 +25,13 @@ from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
 from spotcheck.core.todo import Task
+from spotcheck.tenants.accounts import queries as accounts_queries
 from spotcheck.tenants.accounts.branches import within_reach
 from spotcheck.tenants.accounts.models import Tenant, TenantKind, tenant_of
 from spotcheck.tenants.contacts import policy as contacts_policy
 from spotcheck.tenants.contacts.queries import Listed, rows_of
+from spotcheck.tenants.regions import queries as regions
+from spotcheck.tenants.regions.models import Region
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.tenants.rules.rulebook import rules_for
@@ -40,6 +44,7 @@ from spotcheck.tenants.supervision import (
     entries,
     evaluation_figures,
     figures,
+    levels,
     submissions,
     tables,
 )
@@ -109,6 +114,78 @@ def statuses(period: Period, department_id: int | None = None, *, reader: Actor)
     )
 
 
+@dataclass(frozen=True)
+class Levels:
+    """A region's figures as its bureau reads them (本级与下级): the region, its bureau's own department rows (the
+    departments of the region and of lower regions without a bureau of their own), and one rolled-up row per lower
+    region with a bureau of its own (:class:`levels.RegionRow`), each drilled down by asking again for its region.
+    ``above``: the regions from the reader's own down to this one's parent, for the way back up."""
+
+    region: Region | None
+    departments: list[figures.Status]
+    regions: list[levels.RegionRow]
+    above: list[Region]
+
+    @property
+    def statuses(self) -> list[figures.Status]:
+        """Every row's figures, the departments' then the regions' (a chart's bars)."""
+        return self.departments + [row.status for row in self.regions]
+
+
+def region_branch(reader: Actor, region_id: int | None) -> tuple[Region | None, list[Region]]:
+    """The region a bureau's reading shows (None: the reader's own; a supervisor may ask for any region of its
+    branch, NotFoundError for one outside it, as for one that does not exist) and the regions above it up to the
+    reader's own, top first. A department's leader reads its own department only: no region."""
+    if not sees_every_department(reader):
+        if region_id is not None:
+            raise NotFoundError(_l("No such region."))
+        return None, []
+    own = regions.get_region(cast(int, levels.region_of(reader.tenant_id)))
+    if region_id is None or region_id == own.id:
+        return own, []
+    asked = regions.get_region(region_id)
+    if not asked.path.startswith(own.path):
+        raise NotFoundError(_l("No such region."))
+    above = [r for r in reversed(regions.chain(asked.id)[1:]) if r.path.startswith(own.path)]
+    return asked, above
+
+
+def region_figures(
+    reader: Actor, period: Period, region_id: int | None = None, wanted: Collection[str] | None = None
+) -> Levels:
+    """The rows of :class:`Levels` for region ``region_id`` (None: the reader's own), counted now in the current
+    scope (a query or a snapshot opens it): one count of every department of the region's branch the reader sees,
+    grouped by department in the database, then split into the bureau's own rows and the lower regions' sums."""
+    region, above = region_branch(reader, region_id)
+    visible = visible_departments(reader)
+    if region is None:
+        tenants = figures.departments(visible, period)
+        return Levels(
+            None, evaluation_figures.as_read_by(figures.compute(period, tenants, wanted), period, reader), [], []
+        )
+    branch = accounts_queries.departments_in_branch(region.id)
+    tenants = figures.departments([t for t in visible if t in branch], period)
+    statuses = evaluation_figures.as_read_by(figures.compute(period, tenants, wanted), period, reader)
+    own, rolled = levels.rows(levels.split(region.id, [t.id for t in tenants]), statuses)
+    return Levels(region, own, rolled, above)
+
+
+def supervised_directly(reader: Actor, period: Period | None = None) -> list[Tenant]:
+    """The departments a bureau supervises itself (its own rows: its region's, and those of lower regions without a
+    bureau of their own) that existed by the end of ``period``, read in the current scope; a leader's own."""
+    tenants = figures.departments(visible_departments(reader), period)
+    return levels.supervised_directly(reader.tenant_id, tenants) if sees_every_department(reader) else tenants
+
+
+@query(Permission.SUPERVISION_VIEW, scope=across)
+def region_rows(period: Period, region_id: int | None = None, *, reader: Actor) -> Levels:
+    """A bureau's figures of ``period`` by level (本级与下级): its own departments' rows and one row per lower region
+    with a bureau of its own, the sum of that sub-branch's departments; ``region_id``, a region of its branch (the
+    drill-down of a region's row), read as that region's bureau reads it. A department's leader: their own row.
+    Recorded in the reader's chain (``read.across``) as every read across departments."""
+    return region_figures(reader, period, region_id)
+
+
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def figure_rows(key: str, department_id: int, period: Period, *, reader: Actor) -> tuple[str, drill_down.Rows]:
     """The rows figure ``key`` counts for one department (drill-down; its evaluations the bureau's alone), with its
@@ -132,25 +209,29 @@ def department_choices(*, reader: Actor) -> list[tuple[int, str]]:
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def scores(period: Period, department_id: int | None = None, *, reader: Actor) -> list[assessment.Score]:
     """The departments' scores of the year (best first), or one department's."""
-    rules = assessment.settings()
-    found = [assessment.score(s, rules) for s in figures.compute(period, _departments(reader, department_id, period))]
+    rules, full = assessment.settings(reader.tenant_id), assessment.full_score(reader.tenant_id)
+    found = [
+        assessment.score(s, rules, full) for s in figures.compute(period, _departments(reader, department_id, period))
+    ]
     return sorted(found, key=lambda sc: (-sc.score, sc.status.code))
 
 
 @query(Permission.SUPERVISION_VIEW)
 def deductions(*, reader: Actor) -> list[assessment.Setting]:
-    """The deductions as the reader's bureau set them, the rules' defaults for the rest."""
-    return assessment.settings()
+    """The deductions as the reader's bureau set them, the rules' defaults (its level's) for the rest."""
+    return assessment.settings(reader.tenant_id)
 
 
-def full_score() -> float:
-    """The full score of the assessment (the rules in force)."""
-    return assessment.full_score()
+def full_score(tenant_id: int | None = None) -> float:
+    """The full score of the assessment (the rules in force at the level of department ``tenant_id``)."""
+    return assessment.full_score(tenant_id)
 
 
-def coverage_goals() -> dict[str, int | None]:
-    """The deployment's coverage goals in per cent (None: its rules set none), for the charts' target line."""
-    goals = {field: rules_for(None).coverage_goal_bp(field) for field in ("market", "other")}
+def coverage_goals(tenant_id: int | None = None) -> dict[str, int | None]:
+    """The coverage goals of the level of department ``tenant_id`` (its region's rules; None: the root's) in per
+    cent (None: they set none), for the charts' target line."""
+    rules = levels.rules_of(tenant_id)
+    goals = {field: rules.coverage_goal_bp(field) for field in ("market", "other")}
     return {field: None if goal is None else goal // 100 for field, goal in goals.items()}
 
 
@@ -170,9 +251,9 @@ COUNTED_AGAINST = (
 
 @query(Permission.SUPERVISION_VIEW)
 def rules_in_force(*, reader: Actor) -> list:
-    """What the figures are counted against today, with where each comes from (the deployment's rules;
-    a department's own rules may only be stricter)."""
-    rows = rules_queries.parameter_rows(rules_for(None))
+    """What the figures are counted against today, with where each comes from (the rules of the reader's level:
+    its region's; a department's own rules may only be stricter)."""
+    rows = rules_queries.parameter_rows(levels.rules_of(reader.tenant_id))
     return [row for row in rows if row.key in COUNTED_AGAINST]
 
 
@@ -218,8 +299,9 @@ class OfferedTable:
 
 
 def tables_offered(reader: Actor) -> list[OfferedTable]:
-    """The tables of the rules in force the reader may build (the area-wide one: the justice bureau's)."""
-    rules, every = rules_for(None), sees_every_department(reader)
+    """The tables of the rules in force at the reader's level the reader may build (the area-wide one: the justice
+    bureau's)."""
+    rules, every = levels.rules_of(getattr(reader, "tenant_id", None)), sees_every_department(reader)
     return [
         OfferedTable(spec.code, spec.name, rules.table_source(spec.code), spec.area_wide)
         for spec in tables.offered(rules)
@@ -328,9 +410,25 @@ def submission(submission_id: int, *, reader: Actor) -> tuple[ReportSubmission, 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def submissions_overview(year: int, *, reader: Actor) -> list[duties.DutyOverview]:
-    """Every department's tables of ``year`` as submitted (a leader: their own department's), the
-    versions loaded while the departments are visible."""
-    rows = duties.overview(figures.departments(visible_departments(reader)), [year])
+    """The tables of ``year`` a bureau receives, as submitted — those of the departments it supervises itself, and
+    the area-wide tables the bureaus of the regions just below it send to the level above (:func:`levels.received_by`)
+    — and its own; a leader: their own department's. The versions are loaded while the departments are visible."""
+    tenants = figures.departments(visible_departments(reader))
+    rows = duties.overview(tenants, [year])
+    if sees_every_department(reader):
+        received = levels.received_by(cast(int, reader.tenant_id), [t.id for t in tenants])
+        rows = [
+            replace(
+                row,
+                states=[
+                    s
+                    for s in row.states
+                    if s.tenant.id == reader.tenant_id or received.receives(s.tenant.id, row.due.duty.area_wide)
+                ],
+            )
+            for row in rows
+        ]
+        rows = [row for row in rows if row.states]
     for row in rows:
         for state in row.states:
             _ = [(v.id, v.submitted_at, v.signed_by_name) for v in state.versions]

@@ -14,29 +14,32 @@ from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.supervision import criticism, evaluation_figures, figures, snapshots
+from spotcheck.tenants.supervision import criticism, figures, snapshots
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.policy import across, sees_every_department
-from spotcheck.tenants.supervision.queries import _departments
+from spotcheck.tenants.supervision.queries import Levels, _departments, region_figures, supervised_directly
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
-def statuses_shown(period: Period, *, reader: Actor, afresh: bool = False) -> snapshots.Snapshot[list[figures.Status]]:
-    """The dashboard's figures (every department's for a supervisor, a leader's own), as counted at most
-    ``SPOTCHECK_FIGURES_MAX_AGE_SECONDS`` ago, with the moment (``afresh``: counted now)."""
+def levels_shown(
+    period: Period, region_id: int | None = None, *, reader: Actor, afresh: bool = False
+) -> snapshots.Snapshot[Levels]:
+    """The dashboard's figures by level (:func:`..region_rows`: the bureau's own departments, one row per lower
+    region with a bureau of its own; a leader's own department), as counted at most
+    ``SPOTCHECK_FIGURES_MAX_AGE_SECONDS`` ago for the same region, with the moment (``afresh``: counted now)."""
     tenants = _departments(reader, None, period)
     return snapshots.taken(
-        _key("statuses", period, tenants, reader),
-        lambda: evaluation_figures.as_read_by(figures.compute(period, tenants), period, reader),
+        (*_key("levels", period, tenants, reader), region_id),
+        lambda: region_figures(reader, period, region_id),
         afresh=afresh,
     )
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def attention(period: Period, *, reader: Actor) -> criticism.Attention:
-    """What ``period``'s figures call for (the bureau's home page), from a snapshot of its figures (its
-    moment in ``taken_at``)."""
-    tenants = figures.departments(period=period)
+    """What ``period``'s figures call for (the bureau's home page) among the departments it supervises itself (a lower
+    region's are its own bureau's to call for), from a snapshot of its figures (its moment in ``taken_at``)."""
+    tenants = supervised_directly(reader, period)
     shown = snapshots.taken(
         _key("attention", period, tenants, reader),
         lambda: figures.compute(period, tenants, criticism.Attention.FIGURES),
