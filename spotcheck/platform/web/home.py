@@ -99,9 +99,8 @@ def index() -> ResponseReturnValue:
         user=user,
         departments=_departments(user),
         calendar_missing=missing_years(today()) if has_permission(user, Permission.CALENDAR_MANAGE) else [],
-        rulebook_missing=has_permission(user, Permission.RULEBOOK_MANAGE)
-        and rules_queries.scope_version_id(None) is None,
-        floor_asks=rules_queries.open_against_floor()
+        rulebook_missing=has_permission(user, Permission.RULEBOOK_MANAGE) and not rules_queries.rulebook_loaded(),
+        floor_asks=rules_queries.open_against_floor(department=user.tenant_id)
         if has_permission(user, Permission.RULEBOOK_MANAGE) or supervisor
         else [],
         overdue=_overdue(user) if supervisor else None,

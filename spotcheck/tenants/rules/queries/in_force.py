@@ -56,10 +56,11 @@ class AskedByFloor:
     note: str
 
 
-def open_against_floor(on: date | None = None, region_id: int | None = None) -> list[AskedByFloor]:
-    """What the rules in force at a level (region ``region_id``; None: the root) leave open although the national
-    floor asks each place to set it (the yearly cap on inspections of one business: 国办发〔2024〕54号) — the
-    platform administrator's and the level's justice bureau's to-do until a rulebook sets it."""
+def open_against_floor(on: date | None = None, department: int | None = None) -> list[AskedByFloor]:
+    """What the rules in force at a level (the region of ``department``; None: the root) leave open although the
+    national floor asks each place to set it (the yearly cap on inspections of one business: 国办发〔2024〕54号) —
+    the platform administrator's and the level's justice bureau's to-do until a rulebook sets it."""
+    region_id = rulebook.region_of_department(department) if department is not None else None
     rules = rulebook.rules_for_region(region_id, on)
     found = []
     for key in rules.asked_by_floor:

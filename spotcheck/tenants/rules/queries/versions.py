@@ -66,6 +66,12 @@ def region_version(region_id: int | None) -> RuleVersion | None:
     return in_force_version(None, region_id)
 
 
+def rulebook_loaded() -> bool:
+    """Whether any level has a rulebook (实施方案) loaded: until one is, the platform administrator's to-do says
+    that only the national rules apply anywhere."""
+    return bool(db.session.scalar(sa.select(sa.func.count(RuleVersion.id)).where(RuleVersion.tenant_id.is_(None))))
+
+
 def state(version: RuleVersion, on: date | None = None) -> str:
     """``in_force``, ``coming`` (its day not come yet), ``past`` (a later version replaced it) or
     ``withdrawn`` (replaced before its day)."""
