@@ -54,6 +54,16 @@ def departments_in_branch(region_id: int) -> frozenset[int]:
     )
 
 
+def region_departments(region_id: int) -> list[Tenant]:
+    """The departments in service attached to region ``region_id`` itself (not to the regions below it), by code:
+    one indexed look-up (the public portal's page of a region)."""
+    return list(
+        db.session.scalars(
+            sa.select(Tenant).where(Tenant.region_id == region_id, Tenant.active.is_(True)).order_by(Tenant.code)
+        )
+    )
+
+
 def get_tenant(tenant_id: int) -> Tenant:
     tenant = db.session.get(Tenant, tenant_id) if is_row_id(tenant_id) else None
     if tenant is None:

@@ -29,9 +29,11 @@ __all__ = [
     "branch_ids",
     "by_code",
     "chain",
+    "children",
     "codes_containing",
     "containing",
     "get_region",
+    "place_name",
     "preview",
     "root",
     "tree",
@@ -54,6 +56,18 @@ def by_code(code: str) -> Region | None:
 def root() -> Region | None:
     """The root of the tree (none before a tree is loaded)."""
     return db.session.scalar(sa.select(Region).where(Region.parent_id.is_(None)).order_by(Region.id).limit(1))
+
+
+def place_name() -> str:
+    """The deployment's place (its root region's name: 杭州市), as the public portal names it; empty before a tree
+    is loaded."""
+    found = root()
+    return found.name if found is not None else ""
+
+
+def children(region_id: int) -> list[Region]:
+    """The regions right below region ``region_id``, by code: one indexed look-up of their parent."""
+    return list(db.session.scalars(sa.select(Region).where(Region.parent_id == region_id).order_by(Region.code)))
 
 
 def codes_containing(code: str) -> list[str]:

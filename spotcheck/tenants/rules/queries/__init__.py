@@ -31,6 +31,7 @@ from spotcheck.tenants.rules.queries.in_force import (
     scope_history,
     set_by,
 )
+from spotcheck.tenants.rules.queries.levels import Level, levels, region_scope
 from spotcheck.tenants.rules.queries.versions import (
     Difference,
     ParameterRow,
@@ -52,6 +53,7 @@ __all__ = [
     "AskedByFloor",
     "Difference",
     "Group",
+    "Level",
     "ParameterRow",
     "PresetChoice",
     "PublishedRules",
@@ -74,6 +76,7 @@ __all__ = [
     "in_force",
     "in_force_region",
     "in_force_version",
+    "levels",
     "national_sources",
     "open_against_floor",
     "parameter_rows",
@@ -82,6 +85,7 @@ __all__ = [
     "previous",
     "published_version",
     "raw_value",
+    "region_scope",
     "region_version",
     "same_as_in_force",
     "scope_history",
