@@ -25,12 +25,12 @@ from flask_babel import gettext as _
 
 from spotcheck.core import audit_heads
 from spotcheck.core.clock import today
-from spotcheck.core.errors import NotFoundError
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.forms import search_text
 from spotcheck.platform.web.rules import public as public_rules
-from spotcheck.tenants.accounts.queries import Tenant, list_tenants, region_departments
+from spotcheck.tenants.accounts.queries import Tenant, active_by_code, list_tenants, region_departments
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory import queries as directory
 from spotcheck.tenants.inspectors import queries as inspectors
@@ -93,11 +93,10 @@ def _departments() -> list[Tenant]:
 
 def _department(code: str) -> Tenant:
     """The active department with this code, or 404."""
-    code = (code or "").strip().upper()
-    for tenant in _departments():
-        if tenant.code == code:
-            return tenant
-    abort(404)
+    found = active_by_code(code)
+    if found is None:
+        abort(404)
+    return found
 
 
 def _page() -> int:
@@ -146,10 +145,11 @@ def index() -> ResponseReturnValue:
 @public
 def region(code: str) -> ResponseReturnValue:
     """A region below the root: its departments and the regions below it, the way up to the root."""
-    found = regions.by_code(code) if len(code or "") <= 12 else None
-    if found is None:
+    try:
+        found = regions.named(code)
+    except InvalidInputError:
         abort(404)
-    if found.parent_id is None:
+    if found is None or found.parent_id is None:
         return redirect(url_for("public.index"))
     return _region_page("public/region.html", found)
 

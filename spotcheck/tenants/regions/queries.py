@@ -18,7 +18,7 @@ from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.tenants.regions import treefile
 from spotcheck.tenants.regions.models import Region
-from spotcheck.tenants.regions.vocabulary import FILE_COLUMNS, FILE_HEADERS, LEVEL_NAMES, RegionLevel
+from spotcheck.tenants.regions.vocabulary import FILE_COLUMNS, FILE_HEADERS, LEVEL_NAMES, REGION_CODE, RegionLevel
 
 T = TypeVar("T")
 
@@ -33,6 +33,7 @@ __all__ = [
     "codes_containing",
     "containing",
     "get_region",
+    "named",
     "place_name",
     "preview",
     "root",
@@ -56,6 +57,20 @@ def by_code(code: str) -> Region | None:
 def root() -> Region | None:
     """The root of the tree (none before a tree is loaded)."""
     return db.session.scalar(sa.select(Region).where(Region.parent_id.is_(None)).order_by(Region.id).limit(1))
+
+
+def named(code: str | None, field: str = "region") -> Region | None:
+    """The region a request names by its code (``?region=330102``), else the root (None before a tree is loaded):
+    InvalidInputError naming ``field`` for what is no region's code, NotFoundError for a code the tree lacks."""
+    code = (code or "").strip()
+    if not code:
+        return root()
+    if not REGION_CODE.match(code):
+        raise InvalidInputError({field: [_l("A region's code is 6, 9 or 12 digits (330102, 330102001).")]})
+    found = by_code(code)
+    if found is None:
+        raise NotFoundError(_l("No such region."))
+    return found
 
 
 def place_name() -> str:

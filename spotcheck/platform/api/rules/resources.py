@@ -40,7 +40,7 @@ from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.accounts.queries import Tenant, User
 from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.regions.queries import Region
-from spotcheck.tenants.regions.vocabulary import REGION_CODE, RegionLevel, level_label
+from spotcheck.tenants.regions.vocabulary import RegionLevel, level_label
 from spotcheck.tenants.rules import commands, queries, vocabulary as rules_vocabulary
 from spotcheck.tenants.rules.queries.document import RulesDocument
 from spotcheck.tenants.rules.queries.versions import RuleVersion
@@ -175,20 +175,6 @@ def _ref(document: _CitedDocument | None) -> dict[str, object] | None:
     }
 
 
-def _region(args: dict[str, Any]) -> Region | None:
-    """The region ``?region=CODE`` names, else the root (None before a tree is loaded): a 422 naming the parameter
-    for what is no region's code, a 404 for a code the tree lacks."""
-    code = (args.get("region") or "").strip()
-    if not code:
-        return regions.root()
-    if not REGION_CODE.match(code):
-        raise InvalidInputError({"region": [_("A region's code is 6, 9 or 12 digits (330102, 330102001).")]})
-    found = regions.by_code(code)
-    if found is None:
-        raise NotFoundError(_("No such region."))
-    return found
-
-
 def _region_ref(region: Region) -> dict[str, object]:
     return {
         "code": region.code,
@@ -318,7 +304,7 @@ class RulebookInForce(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, object]:
         """The rules in force at a level (``?region=CODE``, by default the root): the levels from the root down,
         each with its own rulebook (实施方案) or none, and each parameter with its value and citation"""
-        return _in_force(None, _region(args))
+        return _in_force(None, regions.named(args.get("region")))
 
 
 @blp.route("/rulebook/versions")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
-from spotcheck.core.errors import NotFoundError
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.rules import versions as rule_versions
-from spotcheck.tenants.accounts.queries import Tenant, active_tenants, region_departments
+from spotcheck.tenants.accounts.queries import Tenant, active_by_code, active_tenants, region_departments
 from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.regions.queries import Region
 from spotcheck.tenants.rules import queries as rules_queries
@@ -37,8 +37,7 @@ def _not_found(error: Exception) -> ResponseReturnValue:
 
 
 def _department(code: str) -> Tenant:
-    code = (code or "").strip().upper()
-    found = next((tenant for tenant in active_tenants() if tenant.code == code), None)
+    found = active_by_code(code)
     if found is None:
         abort(404)
     return found
@@ -46,13 +45,10 @@ def _department(code: str) -> Tenant:
 
 def _region() -> Region | None:
     """The region ``?region=<code>`` names (by default the root; None before a tree is loaded), or 404."""
-    code = (request.args.get("region") or "").strip()
-    if not code:
-        return regions.root()
-    found = regions.by_code(code) if len(code) <= 12 else None
-    if found is None:
+    try:
+        return regions.named(request.args.get("region"))
+    except InvalidInputError:
         abort(404)
-    return found
 
 
 @bp.get("/rules")
