@@ -1,4 +1,10 @@
-"""The public portal (/public, no login): item lists, rules documents, inspectors (一公开).
+"""The public portal (/public, no login): the regions down to each department, item lists, rules documents,
+inspectors (一公开).
+
+Every page names the deployment's place (its root region: 杭州市). ``/public`` is the root's page and
+``/public/regions/<code>`` each region's below it: the region's own departments and the regions right below it, a
+citizen going down the tree to a department (each page reads the region, its chain, its children and its own
+departments: indexed look-ups, never the whole tree).
 
 Anyone may read these pages. A department's data is read inside that department's scope
 (:func:`spotcheck.core.scoping.tenant_scope`), and only through the services made for the
@@ -13,21 +19,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from flask import Blueprint, abort, jsonify, render_template, request, send_file
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from spotcheck.core import audit_heads
 from spotcheck.core.clock import today
-from spotcheck.core.errors import NotFoundError
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.forms import search_text
 from spotcheck.platform.web.rules import public as public_rules
-from spotcheck.tenants.accounts.queries import Tenant, list_tenants
+from spotcheck.tenants.accounts.queries import Tenant, active_by_code, list_tenants, region_departments
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory import queries as directory
 from spotcheck.tenants.inspectors import queries as inspectors
 from spotcheck.tenants.items import queries as items
+from spotcheck.tenants.regions import queries as regions
+from spotcheck.tenants.regions.queries import Region
+from spotcheck.tenants.regions.vocabulary import level_label
 from spotcheck.tenants.rules import queries as rules
 
 bp = Blueprint("public", __name__, url_prefix="/public")
@@ -39,6 +49,36 @@ def _public_helpers() -> dict[str, Callable[[Iterable[str] | None], list[str]]]:
         "method_names": lambda codes: [reference.CHECK_METHODS.get(c, c) for c in codes or ()],
         "category_names": lambda codes: [reference.ENFORCEMENT_CATEGORIES.get(c, c) for c in codes or ()],
     }
+
+
+@bp.app_template_global()
+def portal_place() -> str:
+    """The deployment's place, as every public page names it (its root region's name; empty before a tree)."""
+    return regions.place_name()
+
+
+@bp.app_template_global()
+def portal_name() -> str:
+    """The portal's name, its place first (杭州市 双随机、一公开 信息公开)."""
+    place = portal_place()
+    if not place:
+        return _("Double-random, one-public: public information")
+    return _("%(place)s double-random, one-public: public information", place=place)
+
+
+@bp.app_template_global()
+def region_trail(region_id: int | None = None) -> list[Region]:
+    """The regions from the root down to region ``region_id`` (None: the root alone), as a breadcrumb walks them."""
+    if region_id is None:
+        found = regions.root()
+        return [found] if found is not None else []
+    return regions.chain(region_id)[::-1]
+
+
+@bp.app_template_global()
+def region_level_name(region: Region) -> str:
+    """A region's level in words (县级)."""
+    return level_label(region.level)
 
 
 @bp.errorhandler(404)
@@ -53,11 +93,10 @@ def _departments() -> list[Tenant]:
 
 def _department(code: str) -> Tenant:
     """The active department with this code, or 404."""
-    code = (code or "").strip().upper()
-    for tenant in _departments():
-        if tenant.code == code:
-            return tenant
-    abort(404)
+    found = active_by_code(code)
+    if found is None:
+        abort(404)
+    return found
 
 
 def _page() -> int:
@@ -69,11 +108,10 @@ def _published_rules() -> rules.PublishedRules | None:
     return rules.published_version()
 
 
-@bp.route("")
-@public
-def index() -> ResponseReturnValue:
+def _summaries(departments: list[Tenant]) -> list[dict[str, object]]:
+    """What the portal lists of each department: its items, whether its rules are published, its inspectors."""
     summaries, day = [], today()
-    for tenant in _departments():
+    for tenant in departments:
         with tenant_scope(tenant.id):
             summaries.append(
                 {
@@ -83,7 +121,37 @@ def index() -> ResponseReturnValue:
                     "inspectors": inspectors.public_inspector_count(day),
                 }
             )
-    return render_template("public/index.html", summaries=summaries)
+    return summaries
+
+
+def _region_page(template: str, region: Region | None) -> ResponseReturnValue:
+    """A region's page: its own departments and the regions right below it (the root's: the portal's home)."""
+    return render_template(
+        template,
+        region=region,
+        summaries=_summaries(region_departments(region.id) if region is not None else []),
+        below=regions.children(region.id) if region is not None else [],
+    )
+
+
+@bp.route("")
+@public
+def index() -> ResponseReturnValue:
+    """The portal's home: the root region's departments, the regions below it, the ways into the portal."""
+    return _region_page("public/index.html", regions.root())
+
+
+@bp.route("/regions/<code>")
+@public
+def region(code: str) -> ResponseReturnValue:
+    """A region below the root: its departments and the regions below it, the way up to the root."""
+    try:
+        found = regions.named(code)
+    except InvalidInputError:
+        abort(404)
+    if found is None or found.parent_id is None:
+        return redirect(url_for("public.index"))
+    return _region_page("public/region.html", found)
 
 
 @bp.route("/businesses")

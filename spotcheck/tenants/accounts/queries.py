@@ -54,6 +54,25 @@ def departments_in_branch(region_id: int) -> frozenset[int]:
     )
 
 
+def active_by_code(code: str) -> Tenant | None:
+    """The department in service of ``code`` (any case; None: no such department, or out of service): one indexed
+    look-up, as the portal finds a department's pages."""
+    code = (code or "").strip().upper()
+    if not code or len(code) > 16:
+        return None
+    return db.session.scalar(sa.select(Tenant).where(Tenant.code == code, Tenant.active.is_(True)))
+
+
+def region_departments(region_id: int) -> list[Tenant]:
+    """The departments in service attached to region ``region_id`` itself (not to the regions below it), by code:
+    one indexed look-up (the public portal's page of a region)."""
+    return list(
+        db.session.scalars(
+            sa.select(Tenant).where(Tenant.region_id == region_id, Tenant.active.is_(True)).order_by(Tenant.code)
+        )
+    )
+
+
 def get_tenant(tenant_id: int) -> Tenant:
     tenant = db.session.get(Tenant, tenant_id) if is_row_id(tenant_id) else None
     if tenant is None:

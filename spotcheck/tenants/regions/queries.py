@@ -18,7 +18,7 @@ from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.tenants.regions import treefile
 from spotcheck.tenants.regions.models import Region
-from spotcheck.tenants.regions.vocabulary import FILE_COLUMNS, FILE_HEADERS, LEVEL_NAMES, RegionLevel
+from spotcheck.tenants.regions.vocabulary import FILE_COLUMNS, FILE_HEADERS, LEVEL_NAMES, REGION_CODE, RegionLevel
 
 T = TypeVar("T")
 
@@ -29,9 +29,12 @@ __all__ = [
     "branch_ids",
     "by_code",
     "chain",
+    "children",
     "codes_containing",
     "containing",
     "get_region",
+    "named",
+    "place_name",
     "preview",
     "root",
     "tree",
@@ -54,6 +57,32 @@ def by_code(code: str) -> Region | None:
 def root() -> Region | None:
     """The root of the tree (none before a tree is loaded)."""
     return db.session.scalar(sa.select(Region).where(Region.parent_id.is_(None)).order_by(Region.id).limit(1))
+
+
+def named(code: str | None, field: str = "region") -> Region | None:
+    """The region a request names by its code (``?region=330102``), else the root (None before a tree is loaded):
+    InvalidInputError naming ``field`` for what is no region's code, NotFoundError for a code the tree lacks."""
+    code = (code or "").strip()
+    if not code:
+        return root()
+    if not REGION_CODE.match(code):
+        raise InvalidInputError({field: [_l("A region's code is 6, 9 or 12 digits (330102, 330102001).")]})
+    found = by_code(code)
+    if found is None:
+        raise NotFoundError(_l("No such region."))
+    return found
+
+
+def place_name() -> str:
+    """The deployment's place (its root region's name: 杭州市), as the public portal names it; empty before a tree
+    is loaded."""
+    found = root()
+    return found.name if found is not None else ""
+
+
+def children(region_id: int) -> list[Region]:
+    """The regions right below region ``region_id``, by code: one indexed look-up of their parent."""
+    return list(db.session.scalars(sa.select(Region).where(Region.parent_id == region_id).order_by(Region.code)))
 
 
 def codes_containing(code: str) -> list[str]:

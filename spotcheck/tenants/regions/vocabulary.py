@@ -25,6 +25,12 @@ LEVEL_NAMES: dict[RegionLevel, str] = {
     RegionLevel.town: "乡",
 }
 
+
+def level_label(level: RegionLevel | str) -> str:
+    """A level as a page names a region's (县级, 乡级)."""
+    return f"{LEVEL_NAMES[RegionLevel(level)]}级"
+
+
 #: The levels from the top down: a region's parent is of a level above its own (a county may hang directly
 #: under a province, 省直辖县级行政区划; a town under a city without counties, as 东莞市's).
 LEVEL_RANK: dict[RegionLevel, int] = {level: rank for rank, level in enumerate(RegionLevel)}

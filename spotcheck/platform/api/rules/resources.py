@@ -29,6 +29,7 @@ from spotcheck.platform.api.rules.versions import (
     DepartmentQuerySchema,
     DifferencesQuerySchema,
     DifferencesSchema,
+    RegionQuerySchema,
     RuleLoadSchema,
     RulesInForceSchema,
     RuleVersionDetailSchema,
@@ -38,6 +39,8 @@ from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.accounts.queries import Tenant, User
 from spotcheck.tenants.regions import queries as regions
+from spotcheck.tenants.regions.queries import Region
+from spotcheck.tenants.regions.vocabulary import RegionLevel, level_label
 from spotcheck.tenants.rules import commands, queries, vocabulary as rules_vocabulary
 from spotcheck.tenants.rules.queries.document import RulesDocument
 from spotcheck.tenants.rules.queries.versions import RuleVersion
@@ -172,8 +175,43 @@ def _ref(document: _CitedDocument | None) -> dict[str, object] | None:
     }
 
 
-def _in_force(tenant: Tenant | None) -> dict[str, object]:
-    rules = queries.in_force(tenant.id if tenant is not None else None)
+def _region_ref(region: Region) -> dict[str, object]:
+    return {
+        "code": region.code,
+        "name": region.name,
+        "level": RegionLevel(region.level).value,
+        "level_name": level_label(region.level),
+    }
+
+
+def _version_ref(version: RuleVersion | None) -> dict[str, object] | None:
+    if version is None:
+        return None
+    return {
+        "version_id": version.id,
+        "title": version.title,
+        "short_title": version.short_title,
+        "number": version.number,
+        "effective_from": version.effective_from,
+        "name": f"《{version.title}》" + (f"（{version.number}）" if version.number else ""),
+    }
+
+
+def _levels(region: Region | None) -> list[dict[str, object]]:
+    """The levels from the root down to ``region``, each with its own rulebook in force, or what applies without."""
+    return [
+        {**_region_ref(level.region), "rulebook": _version_ref(level.version), "rulebook_note": level.note}
+        for level in queries.levels(region)
+    ]
+
+
+def _in_force(tenant: Tenant | None, region: Region | None = None) -> dict[str, object]:
+    """The rules in force of a department, or of a level (``region``; None: the root)."""
+    if tenant is not None:
+        region = tenant.region
+        rules = queries.in_force(tenant.id)
+    else:
+        rules = queries.in_force_region(queries.region_scope(region))
     parameters = [
         {
             "key": row.key,
@@ -191,6 +229,8 @@ def _in_force(tenant: Tenant | None) -> dict[str, object]:
     ]
     return {
         "department": {"code": tenant.code, "name": tenant.name} if tenant is not None else None,
+        "region": _region_ref(region) if region is not None else None,
+        "levels": _levels(region),
         "place": rules.place,
         "rulebook": _ref(rules.rulebook),
         "department_rules": _ref(rules.department),
@@ -267,11 +307,12 @@ def _load(command: _Loader, kind: str, tenant_id: int | None, data: Mapping[str,
 @blp.route("/rulebook")
 class RulebookInForce(MethodView):
     @requires(Permission.SIGNED_IN)
+    @blp.arguments(RegionQuerySchema, location="query")
     @blp.response(200, RulesInForceSchema)
-    def get(self) -> dict[str, object]:
-        """The deployment's rules in force: the rulebook (实施方案) and the national rules, each parameter
-        with its value and citation"""
-        return _in_force(None)
+    def get(self, args: dict[str, Any]) -> dict[str, object]:
+        """The rules in force at a level (``?region=CODE``, by default the root): the levels from the root down,
+        each with its own rulebook (实施方案) or none, and each parameter with its value and citation"""
+        return _in_force(None, regions.named(args.get("region")))
 
 
 @blp.route("/rulebook/versions")

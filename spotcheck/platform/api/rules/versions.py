@@ -56,8 +56,37 @@ class RuleParameterSchema(Schema):
     )
 
 
+class RegionRefSchema(Schema):
+    code = fields.Str(metadata={"description": "The region's code (区划代码)"})
+    name = fields.Str()
+    level = fields.Str(metadata={"description": "province / city / county / town"})
+    level_name = fields.Str(metadata={"description": "省级, 市级, 县级 or 乡级"})
+
+
+class RuleLevelSchema(RegionRefSchema):
+    rulebook = fields.Nested(
+        DocumentRefSchema,
+        allow_none=True,
+        metadata={"description": "The level's own rulebook (实施方案) in force; null: it runs on the rules above it"},
+    )
+    rulebook_note = fields.Str(
+        metadata={
+            "description": "What applies at a level without a rulebook of its own, in Chinese (empty: it has one)"
+        }
+    )
+
+
 class RulesInForceSchema(Schema):
     department = fields.Nested(DepartmentRefSchema, allow_none=True, metadata={"description": "null: the deployment's"})
+    region = fields.Nested(
+        RegionRefSchema,
+        allow_none=True,
+        metadata={"description": "The level asked for (the department's region; by default the root)"},
+    )
+    levels = fields.List(
+        fields.Nested(RuleLevelSchema),
+        metadata={"description": "The levels from the root down to the region, each with its own rulebook or none"},
+    )
     place = fields.Str(metadata={"description": "The deployment's place (地名), from the rulebook"})
     rulebook = fields.Nested(
         DocumentRefSchema, allow_none=True, metadata={"description": "The rulebook (实施方案) in force"}
@@ -158,6 +187,12 @@ class DepartmentQuerySchema(Schema):
     department = fields.Str(
         validate=validate.Length(min=1, max=16),
         metadata={"description": "A department's code (SCJ, YJJ …); by default the caller's own"},
+    )
+
+
+class RegionQuerySchema(Schema):
+    region = fields.Str(
+        metadata={"description": "A region's code (区划代码: 6, 9 or 12 digits); by default the root"},
     )
 
 

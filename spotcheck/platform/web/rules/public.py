@@ -1,17 +1,20 @@
-"""The rules in force on the public portal (现行规则公开, no login): the deployment's rulebook in force
-— its document, every rule with its value and citation, the national rules — and its history; each
-department's rules in force with where each comes from, and the history of its own rules (细则); any
-version, and its file as it was loaded. Public data: the versions are read the same for whoever asks."""
+"""The rules in force on the public portal (现行规则公开, no login): each level's rulebook from the root down to a
+region (``?region=<code>``, by default the root) — each level's own 实施方案, or that it has none and runs on the
+rules above — with every rule in force at that level, its value and citation, the national rules, and the root
+rulebook's history; each department's rules in force with where each comes from, and the history of its own rules
+(细则); any version, and its file as it was loaded. Public data: the versions are read the same for whoever asks."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
-from spotcheck.core.errors import NotFoundError
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.rules import versions as rule_versions
-from spotcheck.tenants.accounts.queries import Tenant, active_tenants
+from spotcheck.tenants.accounts.queries import Tenant, active_by_code, active_tenants, region_departments
+from spotcheck.tenants.regions import queries as regions
+from spotcheck.tenants.regions.queries import Region
 from spotcheck.tenants.rules import queries as rules_queries
 
 bp = Blueprint("public_rules", __name__, url_prefix="/public")
@@ -34,26 +37,43 @@ def _not_found(error: Exception) -> ResponseReturnValue:
 
 
 def _department(code: str) -> Tenant:
-    code = (code or "").strip().upper()
-    found = next((tenant for tenant in active_tenants() if tenant.code == code), None)
+    found = active_by_code(code)
     if found is None:
         abort(404)
     return found
 
 
+def _region() -> Region | None:
+    """The region ``?region=<code>`` names (by default the root; None before a tree is loaded), or 404."""
+    try:
+        return regions.named(request.args.get("region"))
+    except InvalidInputError:
+        abort(404)
+
+
 @bp.get("/rules")
 @public
 def rulebook() -> ResponseReturnValue:
-    rules, version = rules_queries.in_force(None), rules_queries.in_force_version(None)
+    """The rules in force at a level: the chain from the root down to it, each level with its own rulebook or
+    none, and every rule in force there."""
+    region = _region()
+    levels = [
+        (level, rules_queries.document_of(level.version) if level.version is not None else None)
+        for level in rules_queries.levels(region)
+    ]
+    rules = rules_queries.in_force_region(rules_queries.region_scope(region))
+    at_root = region is None or region.parent_id is None
     return render_template(
         "rules/public/rulebook.html",
+        region=region,
+        levels=levels,
+        at_root=at_root,
         rules=rules,
-        version=version,
-        document=rules_queries.document_of(version) if version is not None else None,
         groups=rules_queries.grouped_rows(rules),
         sources=rules_queries.national_sources(),
-        history=rules_queries.scope_history(None),
-        departments=active_tenants(),
+        history=rules_queries.scope_history(None) if at_root else [],
+        departments=region_departments(region.id) if region is not None else active_tenants(),
+        below=regions.children(region.id) if region is not None else [],
         views=VIEWS,
     )
 

@@ -48,9 +48,7 @@ def _page(errors: Mapping[str, Sequence[object]] | None = None, text: str | None
         rules=rules,
         version=version,
         region=region,
-        levels=[(level, queries.region_version(level.id)) for level in reversed(regions.chain(region_id))]
-        if region_id is not None
-        else [],
+        levels=queries.levels(region),
         tree=regions.tree(),
         document=queries.document_of(version) if version is not None else None,
         groups=queries.grouped_rows(rules),

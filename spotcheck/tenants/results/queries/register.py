@@ -5,7 +5,7 @@ entity's results across departments, a campaign's results, and the search by nam
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -13,6 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from spotcheck.core.database import db, dialect, searching
 from spotcheck.core.scoping import joint_scope
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import named
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
 from spotcheck.tenants.campaigns.vocabulary import cause_line
@@ -20,6 +21,7 @@ from spotcheck.tenants.common.queries import NumberedPage, paginate, paginate_on
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.directory.names import name_holds
+from spotcheck.tenants.regions.models import Region
 from spotcheck.tenants.results import categories
 from spotcheck.tenants.results.models import PublishedEntity, PublishedResult, Visit
 from spotcheck.tenants.results.present_teams import teams_of
@@ -74,6 +76,20 @@ def of_entity_by_visit(entity: Entity) -> list[list[PublishedResult]]:
             joint[joint_id] = [result]
             visits.append(joint[joint_id])
     return visits
+
+
+def places_of(results: Iterable[PublishedResult]) -> dict[int, Region]:
+    """The region of each department that published one of ``results`` (department id → region): one query, so
+    that each result names the level that checked (a city's department, a county's, a town's)."""
+    tenant_ids = {result.tenant_id for result in results}
+    if not tenant_ids:
+        return {}
+    return {
+        tenant_id: region
+        for tenant_id, region in db.session.execute(
+            sa.select(Tenant.id, Region).join(Region, Region.id == Tenant.region_id).where(Tenant.id.in_(tenant_ids))
+        )
+    }
 
 
 def entity_by_code(code: str) -> Entity | None:

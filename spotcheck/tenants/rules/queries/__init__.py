@@ -32,6 +32,7 @@ from spotcheck.tenants.rules.queries.in_force import (
     scope_history,
     set_by,
 )
+from spotcheck.tenants.rules.queries.levels import Level, levels, region_scope
 from spotcheck.tenants.rules.queries.versions import (
     Difference,
     ParameterRow,
@@ -54,6 +55,7 @@ __all__ = [
     "AskedByFloor",
     "Difference",
     "Group",
+    "Level",
     "ParameterRow",
     "PresetChoice",
     "PublishedRules",
@@ -76,6 +78,7 @@ __all__ = [
     "in_force",
     "in_force_region",
     "in_force_version",
+    "levels",
     "national_sources",
     "open_against_floor",
     "parameter_rows",
@@ -85,6 +88,7 @@ __all__ = [
     "published_version",
     "raw_value",
     "region_of",
+    "region_scope",
     "region_version",
     "rulebook_loaded",
     "same_as_in_force",
