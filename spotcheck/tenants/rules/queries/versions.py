@@ -69,7 +69,8 @@ def region_version(region_id: int | None) -> RuleVersion | None:
 def rulebook_loaded() -> bool:
     """Whether any level has a rulebook (实施方案) loaded: until one is, the platform administrator's to-do says
     that only the national rules apply anywhere."""
-    return bool(db.session.scalar(sa.select(sa.func.count(RuleVersion.id)).where(RuleVersion.tenant_id.is_(None))))
+    loaded = sa.select(RuleVersion.id).where(RuleVersion.tenant_id.is_(None), RuleVersion.withdrawn.is_(False))
+    return db.session.scalar(loaded.limit(1)) is not None
 
 
 def state(version: RuleVersion, on: date | None = None) -> str:
