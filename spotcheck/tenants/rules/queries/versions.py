@@ -66,6 +66,13 @@ def region_version(region_id: int | None) -> RuleVersion | None:
     return in_force_version(None, region_id)
 
 
+def nearest_rulebook(tenant_id: int | None) -> RuleVersion | None:
+    """The rulebook in force today nearest above department ``tenant_id`` (its region's own, else the nearest
+    level's above that has one; None: its levels run on the national floor alone)."""
+    version_id = rulebook.version_ids(tenant_id)[0]
+    return get_version(version_id) if version_id is not None else None
+
+
 def rulebook_loaded() -> bool:
     """Whether any level has a rulebook (实施方案) loaded: until one is, the platform administrator's to-do says
     that only the national rules apply anywhere."""
