@@ -27,7 +27,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from spotcheck.core.clock import local, today
-from spotcheck.core.database import among, db
+from spotcheck.core.database import among, db, one_of
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, InspectionCount, TargetStatus
@@ -187,7 +187,7 @@ def record(
             sa.select(InspectionCount.entity_id).where(
                 InspectionCount.counted_as == key,
                 InspectionCount.department_id == department_id,
-                InspectionCount.entity_id.in_(sorted(wanted)),
+                one_of(InspectionCount.entity_id, wanted),
             )
         )
     )
@@ -341,7 +341,7 @@ def at_cap(campaign: Campaign, causes: Mapping[int, str | None], department_id: 
     for cause, entity_ids in by_cause.items():
         condition = _cap_condition(campaign, department_id, cause, withheld=True)
         if condition is not None:
-            found |= set(db.session.scalars(sa.select(Entity.id).where(Entity.id.in_(sorted(entity_ids)), condition)))
+            found |= set(db.session.scalars(sa.select(Entity.id).where(one_of(Entity.id, entity_ids), condition)))
     return found
 
 
@@ -399,9 +399,7 @@ def standing(
     if not causes:
         return {}
     on, key, rules = day_of(campaign), counted_as(campaign), rules_of(campaign)
-    codes = dict(
-        db.session.execute(sa.select(Entity.id, Entity.region_code).where(Entity.id.in_(sorted(causes)))).all()
-    )
+    codes = dict(db.session.execute(sa.select(Entity.id, Entity.region_code).where(one_of(Entity.id, causes))).all())
     rows: dict[int, list[tuple[str, str | None, int, bool]]] = defaultdict(list)
     query = sa.select(
         InspectionCount.entity_id,
@@ -410,7 +408,7 @@ def standing(
         InspectionCount.department_id,
         InspectionCount.counts,
     ).where(
-        InspectionCount.entity_id.in_(sorted(causes)),
+        one_of(InspectionCount.entity_id, causes),
         InspectionCount.year == campaign.year,
         InspectionCount.counted_as != key,
     )
@@ -463,7 +461,7 @@ def capped_list(
         InspectionCount.kind,
         InspectionCount.counts,
     ).where(
-        InspectionCount.entity_id.in_(entity_ids), InspectionCount.year == year, InspectionCount.withheld.is_(False)
+        one_of(InspectionCount.entity_id, entity_ids), InspectionCount.year == year, InspectionCount.withheld.is_(False)
     )
     if campaign is not None:
         query = query.where(InspectionCount.counted_as != counted_as(campaign))
@@ -491,7 +489,7 @@ def capped_list(
     }
     listed = []
     for entity_id, code, name in db.session.execute(
-        sa.select(Entity.id, Entity.code, Entity.name).where(Entity.id.in_(entity_ids)).order_by(Entity.code)
+        sa.select(Entity.id, Entity.code, Entity.name).where(one_of(Entity.id, entity_ids)).order_by(Entity.code)
     ):
         counting = sorted(found.get(entity_id, {}).values())
         row = {
