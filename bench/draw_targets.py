@@ -24,7 +24,7 @@ import gc
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -276,7 +276,7 @@ def measure_ways(
     tenant: int,
     items: Iterator[int],
     rounds: int,
-    measures: dict[str, Callable[[str, int, int], Figures]] | None = None,
+    measures: Mapping[str, Callable[[str, int, int], Figures]] | None = None,
 ) -> tuple[dict[str, list[Figures]], dict[str, str]]:
     """Each way ``rounds`` times, alternately (the first way first in even rounds): its outcomes, and
     the error of a way that failed (not run again). ``measures``: how each way is measured, if not as here."""

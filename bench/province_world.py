@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -232,7 +233,7 @@ DRAW_ITEMS = 8
 def run_copy() -> Iterator[str]:
     """A copy of the kept world for one run (``CREATE DATABASE … TEMPLATE``: what a run writes — its draws, their
     register rows, sessions, audit entries — is dropped with it, so every run starts from the same world)."""
-    name = f"{NAME}_run"
+    name = f"{NAME}_run_{uuid.uuid4().hex[:6]}"
     with Timer() as copying, admin_connect(autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{NAME}"')
