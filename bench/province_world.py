@@ -226,7 +226,7 @@ def prepare_draw(found: Figures) -> Figures:
 
 
 #: Items ready for the target draws of a run (two a round).
-DRAW_ITEMS = 8
+DRAW_ITEMS = 8  # the probe of the product as it is, and two a round
 
 
 @contextmanager
