@@ -243,6 +243,8 @@ def write_markdown() -> None:
     ]
     for path in sorted(RESULTS.glob("*.json")):
         result = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(result, dict) or "title" not in result:
+            continue  # not a benchmark's figures (suite.json: the suite's runs, reported by bench.suite)
         parts += [
             f"## {result['title']}",
             "",

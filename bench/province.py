@@ -364,9 +364,8 @@ def run(rebuild: bool = False) -> Figures:
             draw = measure_draw(url, iter(found["draw_items"]))
             pages = measure_pages(url, folder)
         kept.mkdir(parents=True, exist_ok=True)
-        for name in ("pages-timed.json", "pages-pages.json"):
-            if (folder / name).exists():
-                shutil.copy(folder / name, kept / name)
+        for path in [*folder.glob("pages-*-timed.json"), *folder.glob("pages-*-pages.json")]:
+            shutil.copy(path, kept / path.name)  # each reader's pass: its pages and their locust figures
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     lines = page_lines(pages) + draw_lines(draw)
