@@ -8,7 +8,12 @@ city of 40 departments, each step and each role's pages against its budget) also
 default ``redis://127.0.0.1:6379/5``) for its Celery worker, and ``BENCH_CITY_SCALE=0.05`` is its quick version.
 
 ``python -m bench suite [--from PATH]`` (not one of the benchmarks run by default) times ``make test-fast`` and
-``make test`` on a fresh clone, each beside its budget (:mod:`bench.suite`)."""
+``make test`` on a fresh clone, each beside its budget (:mod:`bench.suite`).
+
+``python -m bench province [--rebuild]`` (not run by default either) measures a province's size: 3,000 departments,
+10,000,000 businesses, 1,000,000 visits (:mod:`bench.province`); its world is built once into the database
+``bench_province`` and reused (``--rebuild``: built anew; ``BENCH_PROVINCE_ENTITIES`` / ``BENCH_PROVINCE_VISITS``
+and ``BENCH_PROVINCE_DATABASE`` for a trial of another size)."""
 
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from bench import (
     import_entities,
     joint_draw,
     notices_pdf,
+    province,
     public_search,
     suite,
     supervision_dashboard,
@@ -48,6 +54,8 @@ BENCHMARKS = {
 def main(argv: list[str]) -> int:
     if argv[:1] == ["suite"]:
         return suite.run(argv[1:])
+    if argv[:1] == ["province"]:
+        return province.main(argv[1:])
     names = argv or list(BENCHMARKS)
     unknown = [name for name in names if name not in BENCHMARKS]
     if unknown:

@@ -179,15 +179,19 @@ def locust(
     warmup: int,
     requests: int,
     pause_max: float,
+    limit: int | None = None,
 ) -> dict[str, Figures]:
     """The users of ``spec`` (role → login and pages; :mod:`bench.city_locustfile`) asking for their
     pages: a warm-up run of ``warmup`` seconds, then the timed run, in which each user asks for its page
-    ``requests`` times; returns each page's p50/p95 (ms), requests and failures."""
+    ``requests`` times (or as often as ``limit`` seconds allow); returns each page's p50/p95 (ms), requests and
+    failures."""
     spec_path = folder / f"{label}-pages.json"
     spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     users = users_per_page * sum(len({page for page, _ in role["pages"]}) for role in spec["roles"].values())
     env = {**os.environ, "BENCH_CITY_PAGES": str(spec_path)}
-    for run, length, asked in (("warmup", warmup, 0), ("timed", requests * math.ceil(30 + pause_max), requests)):
+    timed = requests * math.ceil(30 + pause_max)
+    timed = min(timed, limit) if limit else timed
+    for run, length, asked in (("warmup", warmup, 0), ("timed", timed, requests)):
         if not length:
             continue  # no warm-up asked for
         with (folder / f"{label}-{run}.log").open("w", encoding="utf-8") as log_file:

@@ -211,10 +211,13 @@ TRIAL = (
 ELSEWHERE = os.environ.get("BENCH_RESULTS_DIR")
 
 
-def save(name: str, result: Mapping[str, object]) -> None:
-    folder = Path(ELSEWHERE) if ELSEWHERE else RESULTS / "trial" if TRIAL else RESULTS
+def save(name: str, result: Mapping[str, object], *, trial: bool | None = None) -> None:
+    """``bench/results/<name>.json`` and ``RESULTS.md`` (``trial``: a benchmark's own sizes say whether the run is
+    a trial, rather than :data:`TRIAL`)."""
+    trial = TRIAL if trial is None else trial
+    folder = Path(ELSEWHERE) if ELSEWHERE else RESULTS / "trial" if trial else RESULTS
     folder.mkdir(parents=True, exist_ok=True)
-    if TRIAL and not ELSEWHERE:
+    if trial and not ELSEWHERE:
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")  # trials are not results to keep
     result = {
         "benchmark": name,
@@ -223,7 +226,7 @@ def save(name: str, result: Mapping[str, object]) -> None:
         **result,
     }
     (folder / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    if TRIAL or ELSEWHERE:
+    if trial or ELSEWHERE:
         log(f"results written to {folder / (name + '.json')} only (RESULTS.md unchanged)")
     else:
         write_markdown()
@@ -240,6 +243,8 @@ def write_markdown() -> None:
     ]
     for path in sorted(RESULTS.glob("*.json")):
         result = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(result, dict) or "title" not in result:
+            continue  # not a benchmark's figures (suite.json: the suite's runs, reported by bench.suite)
         parts += [
             f"## {result['title']}",
             "",

@@ -24,7 +24,7 @@ import gc
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -125,13 +125,15 @@ def ceremony_draw(url: str, tenant: int, item_id: int) -> Figures:
     return out
 
 
-def random_draw(url: str, tenant: int, item_id: int) -> Figures:
-    """The common way, with the same filter, exclusions, rules and stored rows."""
+def random_draw(url: str, tenant: int, item_id: int, excluded: str = "") -> Figures:
+    """The common way, with the same filter, exclusions, rules and stored rows (``excluded``: a further SQL
+    condition on ``e`` the frame leaves out, such as the businesses at their yearly cap)."""
     where = (
         "d.tenant_id = :tenant AND d.category = :category AND e.status = 'active' AND e.id NOT IN ("
         "SELECT t.entity_id FROM campaign_target t JOIN campaign c ON c.id = t.campaign_id "
         "JOIN campaign_item ci ON ci.campaign_id = c.id "
         "WHERE c.year = 2026 AND c.id <> :campaign AND ci.item_id = :item AND t.status = 'selected')"
+        + (f" AND NOT ({excluded})" if excluded else "")
     )
     with app_context(url), tenant_scope(tenant):
         campaign_id = new_campaign(item_id, "食品经营者双随机抽查（ORDER BY random()）")
@@ -270,17 +272,21 @@ WAYS = {"random": "ORDER BY random() per stratum", "ceremony": "ceremony (freeze
 
 
 def measure_ways(
-    url: str, tenant: int, items: Iterator[int], rounds: int
+    url: str,
+    tenant: int,
+    items: Iterator[int],
+    rounds: int,
+    measures: Mapping[str, Callable[[str, int, int], Figures]] | None = None,
 ) -> tuple[dict[str, list[Figures]], dict[str, str]]:
     """Each way ``rounds`` times, alternately (the first way first in even rounds): its outcomes, and
-    the error of a way that failed (not run again)."""
+    the error of a way that failed (not run again). ``measures``: how each way is measured, if not as here."""
     ways = ["random", "ceremony"]
     runs: dict[str, list[dict[str, Any]]] = {way: [] for way in ways}
     failures: dict[str, str] = {}
     for number in range(rounds):
         for way in ways if number % 2 == 0 else list(reversed(ways)):
             log(f"{WAYS[way]}, round {number + 1} (load average {load_average()})")
-            measure = {"random": random_draw, "ceremony": ceremony_draw}[way]
+            measure = (measures or {"random": random_draw, "ceremony": ceremony_draw})[way]
             try:
                 outcome = measure(url, tenant, next(items))
             except Exception as exc:

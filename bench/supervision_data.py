@@ -124,6 +124,13 @@ def departments(conn: psycopg.Connection[TupleRow]) -> int:
         },
         f"dept d, generate_series(0, {DIRECTORY - 1}) e",
     )
+    department_lists(conn)
+    return first_entity
+
+
+def department_lists(conn: psycopg.Connection[TupleRow], inspectors: int = 40) -> None:
+    """Each department of temp table ``dept`` its items (``ITEMS`` published and three drafts), ``inspectors``
+    inspectors (one in ten inactive) and its rules (published by six in seven)."""
     _fill(
         conn,
         "item",
@@ -156,13 +163,12 @@ def departments(conn: psycopg.Connection[TupleRow]) -> int:
             "categories": "'[]'::json",
             "active": "g % 10 <> 0",
         },
-        "dept d, generate_series(1, 40) g",
+        f"dept d, generate_series(1, {inspectors}) g",
     )
     _fill(conn, "rules_document", {"tenant_id": "d.id", "title": "'实施细则'", "published": "d.n % 7 <> 0"}, "dept d")
-    return first_entity
 
 
-def plans_campaigns_draws(conn: psycopg.Connection[TupleRow]) -> None:
+def plans_campaigns_draws(conn: psycopg.Connection[TupleRow], campaigns: int = CAMPAIGNS) -> None:
     """The plans, the campaigns (temp table ``camp``: the year's, numbered k in each department) and their
     draws; temp table ``first_item``: each department's first item."""
     # The year's plan (deadline 15 January) filed 5–24 January, none by three departments; the first
@@ -185,6 +191,7 @@ def plans_campaigns_draws(conn: psycopg.Connection[TupleRow]) -> None:
         "dept d, (VALUES (NULL::int), (1), (2)) h(half) WHERE CASE WHEN h.half IS NULL THEN d.n % 13 <> 12 "
         "WHEN h.half = 1 THEN d.n % 2 = 0 ELSE d.n % 3 = 0 END",
     )
+    spacing = max(13, 325 // campaigns)  # days between two campaigns' windows, over the year
     campaign = {
         "tenant_id": "d.id",
         "title": "'抽查任务' || g",
@@ -204,10 +211,10 @@ def plans_campaigns_draws(conn: psycopg.Connection[TupleRow]) -> None:
             **campaign,
             "code": "'BC-' || d.n || '-' || g",
             "status": "'published'",
-            "window_start": f"DATE '{YEAR}-01-05' + g * 13",
-            "window_end": f"DATE '{YEAR}-01-05' + g * 13 + 20",
+            "window_start": f"DATE '{YEAR}-01-05' + g * {spacing}",
+            "window_end": f"DATE '{YEAR}-01-05' + g * {spacing} + 20",
         },
-        f"dept d, generate_series(0, {CAMPAIGNS - 1}) g",
+        f"dept d, generate_series(0, {campaigns - 1}) g",
     )
     # Counted by no figure of the year: a draft, and a campaign of the year before.
     _fill(
@@ -247,16 +254,26 @@ def plans_campaigns_draws(conn: psycopg.Connection[TupleRow]) -> None:
     conn.execute("CREATE TEMP TABLE first_item AS SELECT tenant_id, min(id) AS item_id FROM item GROUP BY tenant_id")
 
 
-def visits(conn: psycopg.Connection[TupleRow], first_entity: int) -> None:
-    """The year's visits, in every state of a result."""
+def visits(
+    conn: psycopg.Connection[TupleRow],
+    first_entity: int,
+    *,
+    departments: int = DEPARTMENTS,
+    campaigns: int = CAMPAIGNS,
+    count: int = VISITS,
+    entity: str | None = None,
+    join: str = "",
+) -> None:
+    """The year's visits, in every state of a result. ``entity``: the SQL of a visit's entity id (of ``v.n``,
+    ``v.k``, ``v.m``, the campaign ``c`` and what ``join`` adds; by default the department's directory)."""
     # Visit g: department n = g mod 40; j = g div 40 its number in the department, campaign k = j mod 25,
     # m = j div 25 its number in the campaign (a distinct directory entity each). s mixes the states
     # over the departments and campaigns; l decides the publication (late below n mod 6 in 100).
     # Written campaign by campaign, in the order of their windows, as the target draws create them
     # (a campaign's visits lie together in the table, as they would).
     v = (
-        f"(SELECT g, g % {DEPARTMENTS} AS n, (g / {DEPARTMENTS}) % {CAMPAIGNS} AS k, "
-        f"g / {DEPARTMENTS * CAMPAIGNS} AS m FROM generate_series(0, {VISITS - 1}) g) v"
+        f"(SELECT g, g % {departments} AS n, (g / {departments}) % {campaigns} AS k, "
+        f"g / {departments * campaigns} AS m FROM generate_series(0, {count - 1}) g) v"
     )
     s = "((v.m + 3 * v.k + v.n) % 20)"
     late = "((v.m * 13 + v.k) % 100)"
@@ -277,7 +294,7 @@ def visits(conn: psycopg.Connection[TupleRow], first_entity: int) -> None:
         {
             "tenant_id": "c.tenant_id",
             "campaign_id": "c.id",
-            "entity_id": f"{first_entity} + (v.n * 113 + (v.m + 37 * v.k) % {DIRECTORY}) % {ENTITIES}",
+            "entity_id": entity or f"{first_entity} + (v.n * 113 + (v.m + 37 * v.k) % {DIRECTORY}) % {ENTITIES}",
             "status": status,
             "method": "'onsite'",
             "version": f"CASE WHEN {s} < 12 THEN 1 ELSE 0 END",
@@ -289,7 +306,7 @@ def visits(conn: psycopg.Connection[TupleRow], first_entity: int) -> None:
             "approved_at": f"CASE WHEN {s} < 14 THEN {_beijing(f'{checked} + 2', '11:00')} END",
             "published_at": f"CASE WHEN {s} < 12 THEN {published_at} END",
         },
-        f"{v} JOIN camp c ON c.n = v.n AND c.k = v.k ORDER BY v.k, v.n, v.m",
+        f"{v} JOIN camp c ON c.n = v.n AND c.k = v.k {join} ORDER BY v.k, v.n, v.m",
     )  # a campaign's visits together
 
 
