@@ -72,7 +72,7 @@ PAGES: list[tuple[str, str | None, str, int]] = [
     ("county bureau: dashboard", "county_sfj_supervisor", f"/supervision?period={world.YEAR}", 1000),
     ("public: portal (/public)", None, "/public", 500),
     ("public: a department's page", None, "/public/{department}", 500),
-    # ("public: a region's page", None, "/public/regions/{county}", 500),  # the region page, once it is merged
+    ("public: a region's page", None, "/public/regions/{county}", 500),
 ]
 #: The businesses a frame leaves out at the yearly cap (the rulebook's, across every department and level), as
 #: ``ORDER BY random()`` must leave them out too (the ceremony reads them from the same register).
