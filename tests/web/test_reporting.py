@@ -232,7 +232,7 @@ def test_a_department_created_after_a_due_date_owes_neither_that_table_nor_that_
     with app.app_context():
         with frozen_at(date(2026, 7, 10)):
             tenant = services.create_department(
-                {"code": "WHJ", "name": "文化广电旅游局", "kind": "ordinary", "region": "330100"},
+                {"code": "WHJ", "name": "文化广电旅游局", "kind": "ordinary", "region": "231084"},
                 actor=user_named("admin"),
             )
             db.session.commit()
