@@ -159,6 +159,7 @@ def _entity(i: int, rnd: random.Random, today: date, place: Place = DEFAULT) -> 
     code_region = place.county[0]
     address = _address(rnd, place, town, office=entity_type in ("enterprise", "ngo"))
     town_name, town_short = town[1], town[2]
+    town_part = "" if town_short == county_short else town_short  # the seat (宁安镇) is the county's name already
     brand = _brand(rnd)
     kind = "general"
     if entity_type == "enterprise":
@@ -168,7 +169,7 @@ def _entity(i: int, rnd: random.Random, today: date, place: Place = DEFAULT) -> 
         if form < 0.45:
             name = f"{county_short}{brand}{word}有限公司"
         elif form < 0.65:
-            name = f"{county_short}{town_short}{brand}{word}有限公司"
+            name = f"{county_short}{town_part}{brand}{word}有限公司"
         elif form < 0.75:
             name = f"{county_short}{brand}{word}有限责任公司"
         elif form < 0.85:
@@ -190,7 +191,7 @@ def _entity(i: int, rnd: random.Random, today: date, place: Place = DEFAULT) -> 
         elif form < 0.8:
             name = f"{county}{rnd.choice(SURNAMES)}记{shop}"
         else:
-            name = f"{county}{town_short}{brand}{shop}"
+            name = f"{county}{town_part}{brand}{shop}"
         prefix, style = "92", "MA2" if rnd.random() < 0.8 else "digits"
     elif entity_type == "cooperative":
         industry, products = rnd.choice(COOPERATIVE_INDUSTRIES)
