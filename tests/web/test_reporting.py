@@ -206,6 +206,7 @@ def test_the_bureau_sees_submitted_late_and_missing_on_a_controlled_clock(app):
             "市场监督管理局": "missing",
             "应急管理局": "on_time",
             "商务局": "missing",
+            "宁安镇综合行政执法办公室": "missing",  # the demo's town department, in 宁安市's branch
         }
         assert found[("practice", "2026H1")]["应急管理局"] == "late"
         assert found[("progress", "2026H2")]["应急管理局"] == "pending"
