@@ -89,11 +89,7 @@ POSTS = (
     "执法队员",
     "副队长",
 )
-BIRTH_REGIONS = (  # 黑龙江 mostly (牡丹江市's counties, 哈尔滨), a few from elsewhere
-    "231084",
-    "231083",
-    "231085",
-    "231086",
+BIRTH_REGIONS = (  # 黑龙江 mostly (牡丹江市's districts and counties, 哈尔滨), a few from elsewhere; codes stdnum knows
     "231081",
     "231025",
     "231002",
@@ -105,7 +101,6 @@ BIRTH_REGIONS = (  # 黑龙江 mostly (牡丹江市's counties, 哈尔滨), a fe
     "220202",
     "210102",
     "370102",
-    "500229",
 )
 
 

@@ -70,8 +70,8 @@ def test_writing_another_tenants_row_is_refused(app):
 
 def test_cross_tenant_reads_only_for_supervisor_and_coordinator(app):
     with app.app_context():
-        # 宁安市's departments and its town's (宁安镇's): the branch of 宁安市's bureau and of its lead (牡丹江市's, above,
-        # are outside it)
+        # 宁安市's departments and its town's (宁安镇's): the branch of 宁安市's bureau and of its lead (牡丹江市's,
+        # above, are outside it)
         everyone = sum(len(users) for *_, users in (*DEPARTMENTS, *town_departments(place.DEFAULT)))
         supervisor, coordinator, admin = user_named("sfj_supervisor"), user_named("scj_coord"), user_named("scj_admin")
         for reader in (supervisor, coordinator):

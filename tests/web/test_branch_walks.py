@@ -37,8 +37,8 @@ SECRETS = {
         "id_number": valid_id(first17),
     }
     for code, place, mobile, first17 in (
-        ("SCYJJ", "县甲", "13911112222", "23108319900101345"),
-        ("XHYJJ", "县乙", "13933334444", "23108519910202456"),
+        ("SCYJJ", "县甲", "13911112222", "23100219900101345"),
+        ("XHYJJ", "县乙", "13933334444", "23100519910202456"),
     )
 }
 #: The departments whose rows give ids to the walks, and how many of each.
