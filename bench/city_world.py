@@ -31,6 +31,7 @@ from bench.common import Figures, Timer, admin_connect, vacuum_analyze
 from bench.draw_data import INACTIVE_PERCENT, copy_registry
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.demo.people import REGION
 from spotcheck.demo.staff import POSTS  # 岗位职务: a department's 细则 may require it in the list
 from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.accounts.models import Tenant, User
@@ -225,7 +226,7 @@ def open_departments(departments: list[Department]) -> None:
                     "code": department.code,
                     "name": department.name,
                     "kind": "ordinary",
-                    "region": "330100",
+                    "region": REGION,  # the demo's departments' county (宁安市)
                     "short_name": department.name[:2],
                     "admin": {
                         "login": department.login("admin"),

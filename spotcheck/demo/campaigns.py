@@ -14,7 +14,8 @@ from spotcheck.core import clock
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo import city as demo_city, rules as demo_rules
-from spotcheck.demo.people import account_of, user_named
+from spotcheck.demo.people import account_of, deployed, user_named
+from spotcheck.demo.place import Town
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus
@@ -30,13 +31,22 @@ def department_campaigns(tenants: dict[str, Tenant], *, year: int, size: int, to
     """Each department's campaigns of ``year`` (:data:`demo_city.CAMPAIGNS`), each created and
     taken to its stage once; one that exists (found by title) is left as it is."""
     scale = -(-size // demo_city.CAPACITY_CITY)  # visits grow with the city, the inspectors do not
+    towns = deployed().towns
+    names = {f"town{n}": town[1] for n, town in enumerate(towns)}
     for code, specs in demo_city.CAMPAIGNS.items():
         with tenant_scope(tenants[code].id):
             for spec in specs:
-                title = spec["title"].format(year=year)
+                title = spec["title"].format(year=year, **names)
+                spec = _in_towns(spec, towns)
                 exists = sa.select(Campaign.id).where(Campaign.year == year, Campaign.title == title)
                 if db.session.scalar(exists) is None:
-                    _campaign(code.lower(), spec, title=title, year=year, scale=scale, today=today)
+                    _campaign(tenants[code].code.lower(), spec, title=title, year=year, scale=scale, today=today)
+
+
+def _in_towns(spec: demo_city.CampaignSpec, towns: tuple[Town, ...]) -> demo_city.CampaignSpec:
+    """The campaign's regions as the towns' codes (``@1`` → 东京城镇's)."""
+    regions = [towns[int(r[1:])][0] if r.startswith("@") else r for r in spec["target_filter"]["regions"]]
+    return {**spec, "target_filter": {**spec["target_filter"], "regions": regions}}
 
 
 def _campaign(code: str, spec: demo_city.CampaignSpec, *, title: str, year: int, scale: int, today: date) -> None:
@@ -245,7 +255,7 @@ def _experts(campaign: Campaign, planner: User) -> None:
             "entity_id": first,
             "kind": "testing_body",
             "name": demo_city.EXPERT_PERSON,
-            "organisation": demo_city.EXPERT_INSTITUTE,
+            "organisation": demo_rules.placed(demo_city.EXPERT_INSTITUTE, upper=True),
             "expertise": "食品快速检测",
         },
         actor=planner,

@@ -14,12 +14,14 @@ from spotcheck.core import audit
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo import (
+    city as demo_city,
     city_items as demo_items,
     registry as demo_registry,
     rules as demo_rules,
     staff as demo_staff,
 )
-from spotcheck.demo.people import admin_of
+from spotcheck.demo.people import admin_of, is_upper, role_key
+from spotcheck.demo.place import DEFAULT, Place
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.directory import bulk
 from spotcheck.tenants.directory.models import DirectoryEntry
@@ -32,9 +34,11 @@ from spotcheck.tenants.rules import commands as rules, queries as rules_document
 BATCH = 100_000  # entities generated and written at a time (bounded memory for big cities)
 
 
-def build_city(tenants: dict[str, Tenant], start: int, stop: int, *, seed: int, today: date) -> None:
-    """Entities ``start`` … ``stop - 1`` with their directory entries; on the first build, also the
-    departments' item lists, inspectors, rules documents and recusals."""
+def build_city(
+    tenants: dict[str, Tenant], start: int, stop: int, *, seed: int, today: date, place: Place = DEFAULT
+) -> None:
+    """Entities ``start`` … ``stop - 1`` (in ``place``'s towns) with their directory entries; on the first build,
+    also the departments' item lists, inspectors, rules documents and recusals."""
     first = start == 0 and stop > 0
     if first:
         for code, tenant in tenants.items():
@@ -42,17 +46,18 @@ def build_city(tenants: dict[str, Tenant], start: int, stop: int, *, seed: int, 
                 actor = admin_of(tenant)
                 _items(code, actor)
                 _rules(code, tenant, actor)
-                _inspectors(code, actor, seed=seed, today=today)
-    generated = demo_registry.city(start, stop, seed=seed, today=today)
+                _inspectors(code, actor, seed=seed, today=today, place=place)
+    generated = demo_registry.city(start, stop, seed=seed, today=today, place=place)
     while batch := list(islice(generated, BATCH)):
         bulk.upsert_entities(row for row, _ in batch)
         for code, tenant in tenants.items():
-            entries = [{"code": row["code"], **entry[code]} for row, entry in batch if code in entry]
+            key = role_key(code)
+            entries = [{"code": row["code"], **entry[key]} for row, entry in batch if key in entry]
             if entries:
                 bulk.upsert_directory_entries(tenant.id, entries)
     for code, tenant in tenants.items():
         with tenant_scope(tenant.id):
-            if stop > start and code in ("SCJ", "YJJ", "SWJ"):
+            if stop > start and role_key(code) in ("SCJ", "YJJ", "SWJ", "MDJSCJ"):
                 audit.record(
                     "directory.imported",
                     "directory_entry",
@@ -61,17 +66,21 @@ def build_city(tenants: dict[str, Tenant], start: int, stop: int, *, seed: int, 
                     details={"source": "demo", "entities": [start, stop]},
                 )
             if first:
-                _recusals(code, tenant, seed=seed)
+                _recusals(role_key(code), tenant, seed=seed)
     audit.record("demo.city", "demo", None, tenant_id=None, details={"entities": stop, "seed": seed})
 
 
 def _items(code: str, actor: User) -> None:
 
     existing = set(db.session.scalars(sa.select(Item.name)))
-    for data in demo_items.items(code):
+    upper = is_upper(code)
+    for data in demo_items.items(role_key(code)):
         if data["name"] in existing:
             continue
-        data = {key: demo_rules.placed(value) if isinstance(value, str) else value for key, value in data.items()}
+        data = {
+            key: demo_rules.placed(value, upper=upper) if isinstance(value, str) else value
+            for key, value in data.items()
+        }
         publish = data.pop("_publish")
         item = items.create_item(data, actor=actor)
         if publish:
@@ -80,27 +89,29 @@ def _items(code: str, actor: User) -> None:
 
 def _rules(code: str, tenant: Tenant, actor: User) -> None:
 
-    if rules_document.current_document() is not None:
+    if rules_document.current_document() is not None or role_key(code) not in demo_city.RULES_TARGETS:
         return
     title, body = demo_rules.rules_text(code, tenant.name)
     rules.save_text({"title": title, "body": body}, actor=actor)
     rules.publish(actor=actor)
 
 
-def grow_inspectors(tenants: dict[str, Tenant], *, scale: int, seed: int, today: date) -> None:
+def grow_inspectors(tenants: dict[str, Tenant], *, scale: int, seed: int, today: date, place: Place = DEFAULT) -> None:
     """``scale`` times the demo's inspectors in every department (an enlarged demo); those there stay."""
     for code, tenant in tenants.items():
         with tenant_scope(tenant.id):
-            _inspectors(code, admin_of(tenant), seed=seed, today=today, scale=scale)
+            _inspectors(code, admin_of(tenant), seed=seed, today=today, scale=scale, place=place)
 
 
-def _inspectors(code: str, actor: User, *, seed: int, today: date, scale: int = 1) -> None:
+def _inspectors(code: str, actor: User, *, seed: int, today: date, scale: int = 1, place: Place = DEFAULT) -> None:
 
     existing = set(db.session.scalars(sa.select(Inspector.cert_no)))
-    for data in demo_staff.inspectors(code, seed=seed, today=today, scale=scale):
+    upper = is_upper(code)
+    for data in demo_staff.inspectors(role_key(code), seed=seed, today=today, scale=scale, place=place):
         if data["cert_no"] not in existing:
             inspectors.create_inspector(
-                {**data, "agency": demo_rules.placed(data["agency"]), "region": demo_rules.place()}, actor=actor
+                {**data, "agency": demo_rules.placed(data["agency"], upper=upper), "region": data["region"]},
+                actor=actor,
             )
 
 

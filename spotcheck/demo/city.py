@@ -43,6 +43,8 @@ RULES_TARGETS = {
     "YJJ": "辖区内非煤矿山、危险化学品生产经营储存、工贸行业及建筑施工等生产经营单位",
     "SWJ": "辖区内批发零售、住宿餐饮、居民服务、成品油、报废机动车回收及再生资源回收等经营主体",
     "SFJ": "辖区内律师事务所、司法鉴定机构、公证机构和基层法律服务所",
+    "MDJSCJ": "全市食品生产企业、药品经营企业和餐饮服务提供者",
+    "MDJSFJ": "全市司法鉴定机构、公证机构和律师事务所",
 }
 
 
@@ -86,6 +88,10 @@ PLAN_LINES = {
         "安全生产培训情况检查": (300, [5, 11]),
         "生产安全事故应急预案检查": (300, [6, 11]),
     },
+    "MDJSCJ": {  # the upper level's market bureau: food production and catering across the city, 宁安市 included
+        "食品生产者监督检查": (1000, [10, 11, 12]),
+        "食品经营者监督检查": (300, [10, 11, 12]),
+    },
     "SWJ": {
         "单用途商业预付卡发卡企业检查": (500, [3, 9, 12]),
         "成品油流通企业检查": (1000, [5, 10, 11, 12]),
@@ -108,7 +114,7 @@ JOINT_PLANS: list[dict[str, Any]] = [
     {
         "lead": "YJJ",
         "field": "safety",
-        "title": "杭州市安全生产领域{year}年度联合抽查工作计划",
+        "title": "杭州市安全生产领域{year}年度联合抽查工作计划",  # in the county's name (demo_rules.placed)
         "submitted": (1, 14),
         "lines": {"危险化学品经营单位安全检查": (1000, [10, 11, 12]), "工贸企业有限空间作业检查": (500, [6, 7, 8])},
         "departments": ["SWJ", "SCJ"],
@@ -119,6 +125,7 @@ JOINT_PLANS: list[dict[str, Any]] = [
 #: and the supervisor's comment when returned.
 NEXT_YEAR_PLANS = {
     "SCJ": ("draft", ""),
+    "MDJSCJ": ("draft", ""),
     "YJJ": ("returned", "请将涉氨制冷企业安全检查纳入年度检查计划，明确抽查比例和实施月份后重新报备。"),
     "SWJ": ("submitted", ""),
 }
@@ -132,13 +139,15 @@ PLAN_SUBMITTED: dict[str, dict[int | None, tuple[int, int] | None]] = {
     "SCJ": {None: (1, 10), 1: (1, 10), 2: (6, 12)},
     "YJJ": {None: (1, 14), 1: (1, 14), 2: (6, 20)},
     "SWJ": {None: (2, 3), 1: (2, 3), 2: None},
+    "MDJSCJ": {None: (1, 12)},  # market regulation: no half-year plans
 }
 
 
 def plan_title(department_name: str, year: int, half: int | None = None) -> str:
+    """A plan's title: ``department_name`` as the public knows it (宁安市商务局, 牡丹江市市场监督管理局)."""
     if half:
-        return f"杭州市{department_name}{year}年{'上' if half == 1 else '下'}半年非市场监管领域抽查工作计划"
-    return f"杭州市{department_name}{year}年度行政执法检查计划"
+        return f"{department_name}{year}年{'上' if half == 1 else '下'}半年非市场监管领域抽查工作计划"
+    return f"{department_name}{year}年度行政执法检查计划"
 
 
 #: How far a demo campaign goes, in order: 草稿, 已批准 (target draw committed), 对象名单已冻结,
@@ -153,7 +162,7 @@ RESULT_STAGES = ("published", "corrected", "approved", "submitted", "returned", 
 RECTIFICATION_DAYS = 30
 #: The testing institute, named with its person, that joins the first visit of a campaign at the
 #: "results" stage as an expert (seed 001: 吸收检测机构、科研院所和专家学者等参与).
-EXPERT_INSTITUTE, EXPERT_PERSON = "杭州市食品药品检验研究院", "陈立新"
+EXPERT_INSTITUTE, EXPERT_PERSON = "杭州市食品药品检验研究院", "陈立新"  # of the upper level (placed)
 
 
 class StratumRule(TypedDict):
@@ -242,22 +251,25 @@ CAPACITY_CITY = 20_000  # entities: the city the campaigns' capacities are set f
 
 #: Each department's campaigns of the year, in the order they are approved and so numbered (市监抽〔2026〕1号 …;
 #: a draft has no code yet, 未编号).
-#: Titles take the year; ``window`` is (first day, last day) as MM-DD of that year; ``capacity``
+#: Titles take the year and the towns' names (``{town1}``: 东京城镇, ``{town2}``: 渤海镇; town 0 is the county's
+#: seat, 宁安镇); a
+#: region ``@n`` is town ``n``'s code (:attr:`spotcheck.demo.place.Place.towns`); ``window`` is (first day, last
+#: day) as MM-DD of that year; ``capacity``
 #: (most visits per inspector) is for a city of :data:`CAPACITY_CITY` entities and grows with it.
 #: Observers' inputs are what the people watching the draw typed in (DRAW-SPEC public inputs).
 CAMPAIGNS: dict[str, list[CampaignSpec]] = {
     "SCJ": [
         _campaign(
-            "{year}年第四季度西湖区食品经营者“双随机”监督检查",
+            "{year}年第四季度{town1}食品经营者“双随机”监督检查",
             ["食品经营者监督检查"],
             "leaders",
             categories=("餐饮服务", "食品销售"),
-            regions=("330106",),
+            regions=("@1",),
             strata=_strata(2000, 1000, 300, 100, flagged=3000),
             window=("12-01", "12-31"),
             capacity=4,
             observers=("observer:市人大代表 张某 0301", "observer:市政协委员 李某 5827"),
-            inspector_observers=("observer:杭州日报记者 王某 1126", "observer:市司法局 韩梅 7309"),
+            inspector_observers=("observer:融媒体中心记者 王某 1126", "observer:市司法局 韩梅 7309"),
         ),
         _campaign(
             "{year}年度企业公示信息抽查",
@@ -270,11 +282,11 @@ CAMPAIGNS: dict[str, list[CampaignSpec]] = {
             method="document",
         ),
         _campaign(
-            "{year}年第三季度拱墅区食品销售者“双随机”监督检查",
+            "{year}年第三季度{town2}食品销售者“双随机”监督检查",
             ["食品经营者监督检查"],
             "results",
             categories=("食品销售",),
-            regions=("330105",),
+            regions=("@2",),
             strata=_strata(300, 200, 100, 100, flagged=1000),
             window=("09-01", "10-31"),
             capacity=4,
@@ -282,11 +294,11 @@ CAMPAIGNS: dict[str, list[CampaignSpec]] = {
             inspector_observers=("observer:区政协委员 孙某 0918",),
         ),
         _campaign(
-            "{year}年岁末上城区、拱墅区明码标价专项检查",
+            "{year}年岁末{town1}、{town2}明码标价专项检查",
             ["价格行为检查"],
             "draft",
             categories=("餐饮服务", "食品销售", "住宿服务"),
-            regions=("330102", "330105"),
+            regions=("@1", "@2"),
             strata=_strata(100, 100, 100, 100, flagged=500),
             window=("12-15", "12-31"),
             capacity=5,
@@ -307,7 +319,7 @@ CAMPAIGNS: dict[str, list[CampaignSpec]] = {
                 "落实市安全生产委员会办公室岁末年初安全生产大检查部署，对冷库及食品加工等"
                 "涉氨制冷企业开展专项检查，该事项未列入本年度检查计划。",
             ),
-            observers=("observer:市人大代表 陈某 1208", "observer:企业代表 杭州某冷链物流公司 4471"),
+            observers=("observer:市人大代表 陈某 1208", "observer:企业代表 某冷链物流公司 4471"),
             inspector_observers=("observer:市政协委员 周某 2390",),
         ),
         _campaign(
@@ -351,6 +363,23 @@ CAMPAIGNS: dict[str, list[CampaignSpec]] = {
         ),
     ],
 }
+
+
+#: The upper level's (牡丹江市市场监督管理局's) campaign: food producers across the city, those of 宁安市 among
+#: them — a business it checks is counted against its cap beside 宁安市's own checks.
+CAMPAIGNS["MDJSCJ"] = [
+    _campaign(
+        "{year}年第四季度全市食品生产企业“双随机”监督检查",
+        ["食品生产者监督检查"],
+        "leaders",
+        categories=("食品生产",),
+        strata=_strata(800, 400, 200, 100, flagged=1500),
+        window=("11-02", "12-31"),
+        capacity=6,
+        observers=("observer:市人大代表 于某 1102", "observer:食品行业协会代表 曲某 3390"),
+        inspector_observers=("observer:市政协委员 宫某 1103",),
+    ),
+]
 
 
 #: The demo's joint campaign (联合抽查, 进一次门、查多项事): filling stations, which all three

@@ -536,7 +536,17 @@ ITEMS = {
 }
 
 
+#: The upper level's market bureau (牡丹江市市场监督管理局): the food items of the county's list, in its own name.
+ITEMS["MDJSCJ"] = (
+    ITEMS["SCJ"][0],
+    [row for row in ITEMS["SCJ"][1] if row["name"] in ("食品生产者监督检查", "食品经营者监督检查")],
+)
+
+
 def items(department: str) -> list[dict[str, object]]:
-    """The department's item list; ``_publish`` says whether the demo publishes it."""
+    """The department's item list (none for a department the demo gives none); ``_publish`` says whether the
+    demo publishes it."""
+    if department not in ITEMS:
+        return []
     body, rows = ITEMS[department]
     return [{**row, "checking_body": body} for row in rows]

@@ -6,7 +6,7 @@ commitment only)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 import sqlalchemy as sa
 
@@ -35,6 +35,17 @@ class NamedCheck(TypedDict):
     causes: list[tuple[str, str]]
     done: bool
     observers: list[str]
+    #: The result as the 组长 records it: record, evaluation, opinions, findings (the complaint's by default).
+    result: NotRequired[tuple[str, str, str, str]]
+
+
+#: The result of a complaint's check (:data:`NAMED_CHECKS`'s first).
+COMPLAINT_RESULT = (
+    "针对投诉反映的后厨卫生问题，现场检查加工操作区、冷藏设施和清洗消毒记录。",
+    "后厨卫生基本符合要求，投诉反映的地面积水问题属实。",
+    "责令当场清理积水，完善每日清洁记录。",
+    "后厨地面积水，已当场责令清理改正。",
+)
 
 
 class EmergencyCheck(TypedDict):
@@ -74,6 +85,26 @@ NAMED_CHECKS: dict[str, list[NamedCheck]] = {
             "observers": ["observer:市人大代表 张某 1203"],
         },
     ],
+    # the upper level (牡丹江市市场监督管理局) checks in 宁安市 too: the first caterer of its directory is the one
+    # 宁安市's bureau checked on the complaint above — a business checked by departments of two levels
+    "MDJSCJ": [
+        {
+            "title": "{year}年10月县（市）餐饮服务单位食品安全督导检查",
+            "items": ["食品经营者监督检查"],
+            "category": "餐饮服务",
+            "window": ("10-20", "10-31"),
+            "exempt": ("order", "落实省市场监督管理局部署，对所辖县（市）已处理投诉的餐饮服务单位开展督导检查。"),
+            "causes": [("order", "市监督办〔{year}〕9号")],
+            "done": True,
+            "observers": ["observer:市人大代表 于某 1020"],
+            "result": (
+                "督导检查县级部门已处理投诉的整改落实情况，现场检查后厨加工操作区和清洁记录。",
+                "投诉反映问题已整改，每日清洁记录完整。",
+                "继续保持，按规定开展自查。",
+                "",
+            ),
+        },
+    ],
 }
 
 
@@ -103,11 +134,11 @@ def build(tenants: dict[str, Tenant], *, year: int, today: date) -> None:
                 title = spec["title"].format(year=year)
                 if db.session.scalar(sa.select(Campaign.id).where(Campaign.year == year, Campaign.title == title)):
                     continue
-                _check(code.lower(), spec, title=title, year=year, today=today)
+                _check(tenants[code].code.lower(), spec, title=title, year=year, today=today)
     for code, emergencies in EMERGENCY_CHECKS.items():
         with tenant_scope(tenants[code].id):
             for emergency in emergencies:
-                _emergency(code.lower(), emergency, today=today)
+                _emergency(tenants[code].code.lower(), emergency, today=today)
 
 
 def _exemption(spec: NamedCheck | EmergencyCheck, user: User) -> dict[str, str | None]:
@@ -171,16 +202,21 @@ def _check(code: str, spec: NamedCheck, *, title: str, year: int, today: date) -
             results.record_arrival(visit.id, actor=chief)
         with clock.frozen_at(datetime(checked.year, checked.month, checked.day, 10, 40)):
             results.record_departure(visit.id, actor=chief)
+            record, evaluation, opinions, findings = spec.get("result", COMPLAINT_RESULT)
             results.record_result(
                 visit.id,
                 {
                     "checked_on": checked.isoformat(),
                     "method": "onsite",
-                    "record": "针对投诉反映的后厨卫生问题，现场检查加工操作区、冷藏设施和清洗消毒记录。",
-                    "evaluation": "后厨卫生基本符合要求，投诉反映的地面积水问题属实。",
-                    "opinions": "责令当场清理积水，完善每日清洁记录。",
+                    "record": record,
+                    "evaluation": evaluation,
+                    "opinions": opinions,
                     "items": {
-                        str(item.id): {"categories": ["rectified"], "findings": "后厨地面积水，已当场责令清理改正。"}
+                        str(item.id): (
+                            {"categories": ["rectified"], "findings": findings}
+                            if findings
+                            else {"categories": ["no_problem"], "findings": ""}
+                        )
                         for item in campaign.items
                     },
                 },

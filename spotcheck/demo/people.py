@@ -12,6 +12,7 @@ from spotcheck.core import clock
 from spotcheck.core.database import db
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.demo.place import DEFAULT, PLACES, Place
 from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.inspectors.models import Inspector
@@ -19,17 +20,20 @@ from spotcheck.tenants.regions import commands as region_commands, queries as re
 from spotcheck.tenants.results import commands as results
 
 DEMO_PASSWORD = "Spotcheck-2026"
-#: 杭州市 (GB/T 2260), an example city: the root of the demo's regions (区划), every department's region.
-REGION = "330100"
-#: The demo's tree of regions (a tree file: code, name, level, parent): the one city.
-REGION_TREE = "code,name,level,parent\n330100,杭州市,市,\n"
+#: 宁安市 (GB/T 2260 231084), a county-level city of 黑龙江省牡丹江市: the region of the demo's departments
+#: (:data:`DEPARTMENTS`) by default (:mod:`spotcheck.demo.place`: under 城口县's rulebook, 城口县).
+REGION = DEFAULT.county[0]
 #: The day the demo's departments were opened on the platform (they owe the year's filings and tables).
 DEPARTMENTS_SINCE = date(2026, 1, 5)
 
 #: The short names in campaign codes (应急抽〔2026〕1号).
 SHORT_NAMES = {"SCJ": "市监", "YJJ": "应急", "SWJ": "商务", "SFJ": "司法"}
 
-DEPARTMENTS = [
+#: A demo department: code, name, kind, [(login, display name, roles)] (its administrator first).
+Department = tuple[str, str, str, list[tuple[str, str, list[str]]]]
+
+#: The departments of the county (宁安市), the demo's first: they keep the names a county's departments go by.
+DEPARTMENTS: list[Department] = [
     # code, name, kind, [(login, display name, roles)]
     (
         "SCJ",
@@ -79,18 +83,107 @@ DEPARTMENTS = [
 ]
 
 
-def departments(logins: list, *, today: date) -> dict[str, Tenant]:
-    """The platform administrator, the departments and their users, whatever of them is missing;
-    each user is added to ``logins`` as (login, name, department, roles)."""
+def upper_departments(place: Place) -> list[Department]:
+    """The upper level's (牡丹江市's) departments: its justice bureau, and its market-regulation bureau, the field's
+    lead of its region (each region has its own lead: 宁安市's is its SCJ), with a planner, a leader, an inspector
+    and a coordinator of joint checks."""
+    upper, justice, market = place.upper[1], f"{place.prefix}SFJ", f"{place.prefix}SCJ"
+    return [
+        (
+            justice,
+            f"{upper}司法局",
+            "supervisor",
+            [
+                (f"{justice.lower()}_admin", "白雪", ["tenant_admin"]),
+                (f"{justice.lower()}_supervisor", "金哲", ["supervisor"]),
+                (f"{justice.lower()}_leader", "朴成浩", ["leader"]),
+            ],
+        ),
+        (
+            market,
+            f"{upper}市场监督管理局",
+            "lead",
+            [
+                (f"{market.lower()}_admin", "常宏", ["tenant_admin"]),
+                (f"{market.lower()}_planner", "关丽娜", ["planner"]),
+                (f"{market.lower()}_leader", "石振国", ["leader"]),
+                (f"{market.lower()}_inspector", "范立新", ["inspector"]),
+                (f"{market.lower()}_coord", "修文静", ["coordinator"]),
+            ],
+        ),
+    ]
+
+
+def town_departments(place: Place) -> list[Department]:
+    """The town's (宁安镇's) department: no bureau of its own (its county's supervises it)."""
+    code, name, _short = place.town_department
+    login = code.lower()
+    return [
+        (
+            code,
+            name,
+            "ordinary",
+            [
+                (f"{login}_admin", "姜维民", ["tenant_admin"]),
+                (f"{login}_planner", "崔永红", ["planner"]),
+                (f"{login}_leader", "车志刚", ["leader"]),
+                (f"{login}_inspector", "尹春燕", ["inspector"]),
+            ],
+        )
+    ]
+
+
+def all_departments(place: Place = DEFAULT) -> list[tuple[str, str, Department]]:
+    """Every department of the demo at ``place``, with its region's code and its short name: the county's first
+    (:data:`DEPARTMENTS`), then the upper level's, then the town's."""
+    return [
+        *((place.county[0], SHORT_NAMES[d[0]], d) for d in DEPARTMENTS),
+        *(
+            (place.upper[0], f"{place.upper_short}司法" if d[2] == "supervisor" else "市监", d)
+            for d in upper_departments(place)
+        ),
+        *((place.town[0], place.town_department[2], d) for d in town_departments(place)),
+    ]
+
+
+#: Every demo login of the default place (宁安市), the platform administrator's too.
+LOGINS = frozenset({"admin"} | {login for *_, (_c, _n, _k, users) in all_departments() for login, *_ in users})
+
+
+def role_key(code: str) -> str:
+    """The key of a demo department's data (its items, inspectors, plans, campaigns) by its code: the county's
+    departments their own codes, the upper level's and the town's the default place's (CQSCJ → MDJSCJ)."""
+    for place in PLACES.values():
+        if code == place.town_department[0]:
+            return DEFAULT.town_department[0]
+        if code.startswith(place.prefix) and code[len(place.prefix) :] in SHORT_NAMES:
+            return DEFAULT.prefix + code[len(place.prefix) :]
+    return code
+
+
+def is_upper(code: str) -> bool:
+    """A department of the upper level (牡丹江市)."""
+    return role_key(code).startswith(DEFAULT.prefix)
+
+
+def deployed() -> Place:
+    """The place this deployment's demo is at (by its county in the region tree; 宁安市 if none is)."""
+    return next((place for place in PLACES.values() if region_queries.by_code(place.county[0])), DEFAULT)
+
+
+def departments(logins: list, *, today: date, place: Place = DEFAULT) -> dict[str, Tenant]:
+    """The platform administrator, the place's regions, the departments and their users, whatever of them is
+    missing, by :func:`role_key` (``MDJSCJ`` for the upper level's market bureau wherever the place); each user is
+    added to ``logins`` as (login, name, department, roles)."""
     if not user_exists("admin"):
         accounts.create_platform_admin(
             {"login": "admin", "display_name": "平台管理员", "password": DEMO_PASSWORD}, actor=CONSOLE
         )
     logins.append(("admin", "平台管理员", "—", ["platform_admin"]))
-    if region_queries.by_code(REGION) is None:
-        region_commands.load_tree({"text": REGION_TREE, "file_name": "demo"}, actor=user_named("admin"))
+    if region_queries.by_code(place.town[0]) is None:
+        region_commands.load_tree({"text": place.tree(), "file_name": "demo"}, actor=user_named("admin"))
     tenants = {}
-    for code, name, kind, users in DEPARTMENTS:
+    for region, short_name, (code, name, kind, users) in all_departments(place):
         tenant = db.session.scalar(sa.select(Tenant).where(Tenant.code == code))
         if tenant is None:
             (admin_login, admin_name, _roles), *_ = users
@@ -100,13 +193,13 @@ def departments(logins: list, *, today: date) -> dict[str, Tenant]:
                         "code": code,
                         "name": name,
                         "kind": kind,
-                        "region": REGION,
-                        "short_name": SHORT_NAMES[code],
+                        "region": region,
+                        "short_name": short_name,
                         "admin": {"login": admin_login, "display_name": admin_name, "password": DEMO_PASSWORD},
                     },
                     actor=user_named("admin"),
                 )
-        tenants[code] = tenant
+        tenants[role_key(code)] = tenant
         for login, display_name, roles in users:
             if not user_exists(login):
                 with tenant_scope(tenant.id), clock.frozen_at(min(DEPARTMENTS_SINCE, today)):

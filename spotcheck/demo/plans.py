@@ -13,7 +13,8 @@ from spotcheck.core import clock
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo import city as demo_city, rules as demo_rules
-from spotcheck.demo.people import user_named
+from spotcheck.demo.people import is_upper, role_key, user_named
+from spotcheck.tenants.accounts import queries as accounts_queries
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.joint import commands as joint_commands, queries as joint_queries
@@ -62,7 +63,11 @@ def _plan(
 
     code = tenant.code.lower()
     planner, leader = user_named(f"{code}_planner"), user_named(f"{code}_leader")
-    reviewers = {"justice": user_named("sfj_supervisor"), "market": user_named("scj_coord")}
+    bureau, lead = accounts_queries.bureau_of(tenant.id), accounts_queries.lead_of(tenant.id)
+    reviewers = {  # the department's own bureau and field's lead: 宁安市's, or 牡丹江市's for its department
+        "justice": user_named(f"{bureau.code.lower() if bureau else 'sfj'}_supervisor"),
+        "market": user_named(f"{lead.code.lower() if lead else 'scj'}_coord"),
+    }
 
     def moment() -> AbstractContextManager[object]:
         return clock.frozen_at(on) if on is not None else nullcontext()
@@ -92,11 +97,11 @@ def _plan(
             )
             lines = joint["lines"]
         else:
+            named = tenant.name if is_upper(tenant.code) else f"{demo_rules.place()}{tenant.name}"  # 牡丹江市…局
             plan = plans.create_plan(
-                {"year": year, "half": half, "title": demo_rules.placed(demo_city.plan_title(tenant.name, year, half))},
-                actor=planner,
+                {"year": year, "half": half, "title": demo_city.plan_title(named, year, half)}, actor=planner
             )
-            lines = demo_city.PLAN_LINES[tenant.code]
+            lines = demo_city.PLAN_LINES[role_key(tenant.code)]
         query = sa.select(Item).where(Item.status == "published").order_by(Item.code)
         query = (
             query.where(Item.name.in_(lines))

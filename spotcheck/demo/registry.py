@@ -7,8 +7,10 @@ Everything is deterministic. Entity number ``i`` is the same for every run with 
 (each block of :data:`BLOCK` entities has its own ``random.Random``), so a city can grow from
 20,000 to 1,000,000 entities by generating only the numbers it does not have yet. Codes are
 valid: the 统一社会信用代码 (GB 32100) carries a 9-character organisation code with its GB 11714
-check character, and its own check character from ``stdnum.cn.uscc``. The city is Hangzhou
-(杭州市, GB/T 2260 3301).
+check character, and its own check character from ``stdnum.cn.uscc``. The businesses are in the towns of the
+demo's county (:mod:`spotcheck.demo.place`: 宁安市's by default): each one's region code (``region_code``) is its
+town's 统计用区划代码 (231084xxx), its credit code registered in the county (231084) or, for some, with the upper
+level's bureau (231000).
 """
 
 from __future__ import annotations
@@ -18,16 +20,16 @@ from bisect import bisect
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from itertools import accumulate
 from typing import NotRequired, TypedDict, TypeVar
 
 from stdnum.cn import uscc
 
+from spotcheck.demo.place import DEFAULT, Place, Town
 from spotcheck.demo.registry_tables import (
     BRAND_CHARS,
-    CITY_REGION,
     COOPERATIVE_INDUSTRIES,
-    DISTRICTS,
     INDUSTRIES,
     INSTITUTION_KINDS,
     NGO_KINDS,
@@ -70,8 +72,6 @@ class EntryRow(TypedDict):
     last_inspected_on: date | None
 
 
-#: A district of :data:`~.registry_tables.DISTRICTS`: code, name, short name, two weights, towns, roads.
-District = tuple[str, str, str, int, int, tuple[str, ...], tuple[str, ...]]
 #: The weights of risk classes A–D in percent.
 RiskWeights = tuple[int, int, int, int]
 
@@ -111,7 +111,7 @@ def org_body(i: int, style: str) -> str:
     return style + _base31((i * 1_000_003 + 24_681_357) % 31**width, width)
 
 
-# --- the city: districts, streets, roads ------------------------------------------------------
+# --- the place: towns, roads -------------------------------------------------------------------
 
 _ENTERPRISE_INDUSTRIES = [row for row in INDUSTRIES if row[3]]
 _ENTERPRISE_CUM = list(accumulate(row[3] for row in _ENTERPRISE_INDUSTRIES))
@@ -123,8 +123,12 @@ _STATUS_CUM = list(accumulate((930, 35, 15, 20)))
 _STATUSES = ("active", "deregistered", "revoked", "moved")
 _TYPE_CUM = list(accumulate((520, 420, 20, 25, 15)))
 _TYPES = ("enterprise", "individual", "cooperative", "ngo", "institution")
-_DISTRICT_CUM = list(accumulate(d[3] for d in DISTRICTS))
-_RURAL_CUM = list(accumulate(d[4] for d in DISTRICTS))
+
+
+@cache
+def _town_weights(place: Place) -> tuple[list[int], list[int]]:
+    """The place's towns' cumulative weights among businesses and among farm cooperatives."""
+    return list(accumulate(t[3] for t in place.towns)), list(accumulate(t[4] for t in place.towns))
 
 
 def _brand(rnd: random.Random) -> str:
@@ -139,22 +143,23 @@ def _pick(rnd: random.Random, items: Sequence[_T], cum: Sequence[int]) -> _T:
     return items[bisect(cum, rnd.random() * cum[-1])]
 
 
-def _address(rnd: random.Random, district: District, *, office: bool) -> tuple[str, str]:
-    _code, name, _short, _w, _r, towns, roads = district
-    town = rnd.choice(towns)
-    address = f"浙江省杭州市{name}{town}{rnd.choice(roads)}{rnd.randint(1, 899)}号"
+def _address(rnd: random.Random, place: Place, town: Town, *, office: bool) -> str:
+    address = f"{place.address_head}{town[1]}{rnd.choice(town[5])}{rnd.randint(1, 899)}号"
     if office and rnd.random() < 0.45:
-        address += f"{rnd.randint(1, 12)}幢{rnd.randint(1, 22)}{rnd.randint(1, 20):02d}室"
-    return town, address
+        address += f"{rnd.randint(1, 12)}号楼{rnd.randint(1, 6)}单元{rnd.randint(1, 6)}{rnd.randint(1, 4):02d}室"
+    return address
 
 
-def _entity(i: int, rnd: random.Random, today: date) -> RegistryRow:
+def _entity(i: int, rnd: random.Random, today: date, place: Place = DEFAULT) -> RegistryRow:
     """Registry row ``i`` in the form ``clean_entity`` returns (plus ``_kind`` for the directories)."""
     entity_type = _pick(rnd, _TYPES, _TYPE_CUM)
-    district = _pick(rnd, DISTRICTS, _RURAL_CUM if entity_type == "cooperative" else _DISTRICT_CUM)
-    code_region = district[0]
-    town, address = _address(rnd, district, office=entity_type in ("enterprise", "ngo"))
-    town_short = town.removesuffix("街道").removesuffix("镇")
+    weights, rural = _town_weights(place)
+    town = _pick(rnd, place.towns, rural if entity_type == "cooperative" else weights)
+    county, county_short = place.county[1], place.county_short
+    code_region = place.county[0]
+    address = _address(rnd, place, town, office=entity_type in ("enterprise", "ngo"))
+    town_name, town_short = town[1], town[2]
+    town_part = "" if town_short == county_short else town_short  # the seat (宁安镇) is the county's name already
     brand = _brand(rnd)
     kind = "general"
     if entity_type == "enterprise":
@@ -162,44 +167,46 @@ def _entity(i: int, rnd: random.Random, today: date) -> RegistryRow:
         word = rnd.choice(words)
         form = rnd.random()
         if form < 0.45:
-            name = f"杭州{brand}{word}有限公司"
+            name = f"{county_short}{brand}{word}有限公司"
         elif form < 0.65:
-            name = f"杭州{district[2]}{brand}{word}有限公司"
+            name = f"{county_short}{town_part}{brand}{word}有限公司"
         elif form < 0.75:
-            name = f"杭州{brand}{word}有限责任公司"
+            name = f"{county_short}{brand}{word}有限责任公司"
         elif form < 0.85:
-            name = f"浙江{brand}{word}有限公司"
+            name = f"{place.province_short}{brand}{word}有限公司"
         elif form < 0.88:
-            name = f"浙江{brand}{word}股份有限公司"
+            name = f"{place.province_short}{brand}{word}股份有限公司"
         else:
-            name = f"{brand}（杭州）{word}有限公司"
+            name = f"{brand}（{place.upper_short}）{word}有限公司"
         prefix = "91"
         if rnd.random() < 0.15:
-            code_region = CITY_REGION  # registered by the city bureau
+            code_region = place.upper[0]  # registered by the upper level's bureau
         style = "MA2" if rnd.random() < 0.75 else "digits"
     elif entity_type == "individual":
         industry, _words, shops, _we, _wi, kind = _pick(rnd, _SHOP_INDUSTRIES, _SHOP_CUM)
         shop = rnd.choice(shops)
         form = rnd.random()
         if form < 0.55:
-            name = f"杭州市{district[1]}{brand}{shop}"
+            name = f"{county}{brand}{shop}"
         elif form < 0.8:
-            name = f"杭州市{district[1]}{rnd.choice(SURNAMES)}记{shop}"
+            name = f"{county}{rnd.choice(SURNAMES)}记{shop}"
         else:
-            name = f"杭州市{district[1]}{town_short}{brand}{shop}"
+            name = f"{county}{town_part}{brand}{shop}"
         prefix, style = "92", "MA2" if rnd.random() < 0.8 else "digits"
     elif entity_type == "cooperative":
         industry, products = rnd.choice(COOPERATIVE_INDUSTRIES)
-        name = f"{district[1]}{town_short}{brand if rnd.random() < 0.5 else ''}{rnd.choice(products)}专业合作社"
+        name = f"{county}{town_short}{brand if rnd.random() < 0.5 else ''}{rnd.choice(products)}专业合作社"
         prefix, style, kind = "93", "MA2", "farming"
     elif entity_type == "ngo":
         industry, prefix, patterns = rnd.choice(NGO_KINDS)
-        name = rnd.choice(patterns).format(topic=rnd.choice(NGO_TOPICS), district=district[1], brand=brand)
-        code_region = CITY_REGION if rnd.random() < 0.5 else code_region
+        name = rnd.choice(patterns).format(
+            topic=rnd.choice(NGO_TOPICS), county=county, county_short=county_short, town=town_name, brand=brand
+        )
+        code_region = place.upper[0] if rnd.random() < 0.5 else code_region
         style, kind = "MJ", "social"
     else:
         industry, patterns = rnd.choice(INSTITUTION_KINDS)
-        name = rnd.choice(patterns).format(district=district[1], nth=rnd.choice(NTH), town=town, town_short=town_short)
+        name = rnd.choice(patterns).format(county=county, nth=rnd.choice(NTH), town=town_name, town_short=town_short)
         prefix, style, kind = "12", "digits", "hospital" if industry.startswith("Q84") else "public"
     code = credit_code(prefix, code_region, org_body(i, style))
 
@@ -229,7 +236,7 @@ def _entity(i: int, rnd: random.Random, today: date) -> RegistryRow:
         "name": name,
         "entity_type": entity_type,
         "industry_code": industry,
-        "region_code": district[0],
+        "region_code": town[0],
         "address": address,
         "status": status,
         "abnormal": abnormal,
@@ -443,6 +450,10 @@ def _commerce_entry(row: RegistryRow, kind: str, flagged: bool, rnd: random.Rand
     return _entry(category, _risk(rnd, (3, 12, 40, 45), flagged), tags, rnd, today)
 
 
+#: The categories of the market-regulation bureau's directory the upper level's bureau (牡丹江市) also keeps.
+_UPPER_MARKET_CATEGORIES = ("食品生产", "餐饮服务")
+
+
 def directory_entries(row: RegistryRow, rnd: random.Random, today: date) -> dict[str, EntryRow]:
     """The departments (by code) that supervise this entity, each with its own entry (category,
     risk A–D weighted to low risk, tags, last inspection) in the form ``clean_entry`` returns."""
@@ -453,6 +464,9 @@ def directory_entries(row: RegistryRow, rnd: random.Random, today: date) -> dict
     # 市场监管局: every market entity (all statuses: the registry is its own), and hospitals (drugs, devices).
     if entity_type in ("enterprise", "individual", "cooperative") or kind == "hospital":
         entries["SCJ"] = _market_entry(row, kind, flagged, rnd, today)
+        # 牡丹江市市场监督管理局 (the upper level): food producers and caterers across the city, 宁安市's among them
+        if entries["SCJ"]["category"] in _UPPER_MARKET_CATEGORIES:
+            entries["MDJSCJ"] = {**entries["SCJ"], "last_inspected_on": None}
     # 应急管理局: mines, hazardous chemicals, industry and trade, construction (enterprises in business).
     if entity_type == "enterprise" and active:
         emergency = _emergency_entry(row, kind, flagged, rnd, today)
@@ -467,14 +481,14 @@ def directory_entries(row: RegistryRow, rnd: random.Random, today: date) -> dict
 
 
 def city(
-    start: int, stop: int, *, seed: int = DEMO_SEED, today: date
+    start: int, stop: int, *, seed: int = DEMO_SEED, today: date, place: Place = DEFAULT
 ) -> Iterator[tuple[RegistryRow, dict[str, EntryRow]]]:
-    """Entities ``start`` … ``stop - 1`` of the city with their directory entries per department."""
+    """Entities ``start`` … ``stop - 1`` of the place with their directory entries per department."""
     block = start // BLOCK
     while block * BLOCK < stop:
         rnd = random.Random(seed * 1_000_003 + block)
         for i in range(block * BLOCK, (block + 1) * BLOCK):
-            row = _entity(i, rnd, today)
+            row = _entity(i, rnd, today, place)
             entries = directory_entries(row, rnd, today)
             if i >= stop:
                 return

@@ -1,5 +1,6 @@
-"""演示城市的规则: the demo city adopts one rulebook (宁安市's by default, or 城口县's), and two of its
-departments record rules (细则) of their own, built from the presets of real bureaus and saying so:
+"""演示城市的规则: the demo's county (宁安市, or 城口县 under its rulebook: :mod:`spotcheck.demo.place`) adopts its own
+rulebook (实施方案) — the upper level (牡丹江市) has none we know of and runs on the national floor alone — and two
+of its departments record rules (细则) of their own, built from the presets of real bureaus and saying so:
 应急管理局's from 乌审旗应急管理局's 方案 (the 5-working-day report, the record, the exclusion of
 entities checked this year and its exceptions), 商务局's from 唐山高新区商务局's (the post of every
 inspector). 市场监督管理局 and 司法局 work under the rulebook alone. Loaded once: a deployment that has a
@@ -14,7 +15,10 @@ from spotcheck.core.clock import today
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import current_tenant_id, tenant_scope
 from spotcheck.demo import city as demo_city
+from spotcheck.demo.people import deployed, is_upper, role_key
+from spotcheck.demo.place import Place, for_rules
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.regions import queries as region_queries
 from spotcheck.tenants.rules import commands, departments, documents, presets, rulebook, rulefile
 
 #: The rulebook of a demo city by default.
@@ -71,15 +75,29 @@ def tighten(tenants: dict[str, Tenant], *, since: date) -> None:
 NO_PLACE = "本市"
 
 
-def place() -> str:
-    """The place of the rulebook in force (宁安市, 城口县): what the demo's government side is called."""
-    return rulebook.rules_for(None).place or NO_PLACE
+def county_id(place: Place | None = None) -> int | None:
+    """The region of the demo's departments (宁安市): the level whose rulebook they work under."""
+    found = region_queries.by_code((place or deployed()).county[0])
+    return found.id if found else None
 
 
-def placed(text: str) -> str:
+def place(*, upper: bool = False) -> str:
+    """The place of the demo's departments (宁安市, 城口县; ``upper``: the level above, 牡丹江市): what the demo's
+    government side is called."""
+    where = deployed()
+    return (where.upper[1] if upper else where.county[1]) or NO_PLACE
+
+
+def placed(text: str, *, upper: bool = False) -> str:
     """A demo text of the government side (an agency, a plan's title) in the deployment's place: the
-    generated city's own name (杭州市) made the rulebook's. The registry's businesses keep theirs."""
-    return text.replace("杭州市", place())
+    generated city's own name (杭州市) made the county's (or, ``upper``, the upper level's), its province's
+    (浙江) the place's. The registry's businesses keep theirs."""
+    where = deployed()
+    return (
+        text.replace("杭州市", place(upper=upper))
+        .replace("浙江省", where.province)
+        .replace("（浙江）", f"（{where.province_short}）")
+    )
 
 
 def rules_text(code: str, name: str) -> tuple[str, str]:
@@ -91,19 +109,29 @@ def rules_text(code: str, name: str) -> tuple[str, str]:
         document = rulebook.document_of(own)
         articles = "\n\n".join(f"{a.number} {a.text}" for a in document.articles)
         return document.title, f"{document.note}\n\n{articles}"
+    if is_upper(code):  # its name says its place (牡丹江市司法局)
+        return demo_city.rules_document(role_key(code), name, "")
     return demo_city.rules_document(code, name, place())
 
 
+def load_county_rulebook(preset: presets.Preset, county: int | None) -> None:
+    """The county's rulebook (宁安市's 实施方案) loaded as the county's own, at its region (``county``): the one place
+    that says where the demo's rulebook goes."""
+    commands.load_rulebook({"text": preset.text, "preset": preset.name, "region": county}, actor=CONSOLE)
+
+
 def deploy(tenants: dict[str, Tenant], *, rules: str = DEFAULT_RULES, since: date) -> str:
-    """Load the rulebook ``rules`` (a preset's name) and the departments' rules, unless the deployment
-    has a rulebook already; the place's name (宁安市)."""
-    in_force = rulebook.version_ids(None, since)[0] or rulebook.version_ids(None)[0]
-    if in_force is not None:
-        return rulebook.document_of(in_force).place
+    """Load the rulebook ``rules`` (a preset's name) as the county's and the departments' rules, unless the
+    county has a rulebook already; the place's name (宁安市)."""
+    county = county_id(for_rules(rules))
+    for on in (since, None):  # a rulebook in force since the departments began, or from a later day
+        in_force = rulebook.rules_for_region(county, on)
+        if in_force.rulebook is not None:
+            return in_force.place
     preset = presets.find(rules)
     if preset is None or preset.kind != "rulebook":
         raise ValueError(f"no rulebook preset named {rules!r}")
-    commands.load_rulebook({"text": preset.text, "preset": preset.name}, actor=CONSOLE)
+    load_county_rulebook(preset, county)
     for code, (preset_name, department) in DEPARTMENT_RULES.items():
         document = department_document(preset_name, department, since)
         with tenant_scope(tenants[code].id):

@@ -9,24 +9,27 @@ from datetime import date, timedelta
 
 from stdnum.cn import ric
 
+from spotcheck.demo.place import DEFAULT, Place
 from spotcheck.demo.registry import DEMO_SEED
-from spotcheck.demo.registry_tables import DISTRICTS, GIVEN_FEMALE, GIVEN_MALE, SURNAMES
+from spotcheck.demo.registry_tables import GIVEN_FEMALE, GIVEN_MALE, SURNAMES
 
 #: Per department: (certificate number prefix, how many, agencies, expert agencies,
-#: categories with the chance of each, expertise)
+#: categories with the chance of each, expertise). Agencies are written in 杭州市's words and made the place's
+#: (:func:`spotcheck.demo.rules.placed`: 宁安市, 牡丹江市 for the upper level's); ``{town0}`` … ``{town2}``: the
+#: registry's first towns (宁安, 东京城, 渤海). A certificate number begins with its region's code
+#: (``{county}``: 231084, ``{upper}``: 231000).
 INSPECTOR_PLAN = {
     "SCJ": (
-        "33010021",
+        "{county}21",
         110,
         (
             "杭州市市场监督管理局",
-            "杭州市市场监督管理局执法稽查局",
-            "杭州市市场监督管理局西湖分局",
-            "杭州市市场监督管理局上城分局",
-            "杭州市市场监督管理局萧山分局",
-            "杭州市市场监督管理局余杭分局",
+            "杭州市市场监督管理局综合行政执法大队",
+            "杭州市市场监督管理局{town0}市场监督管理所",
+            "杭州市市场监督管理局{town1}市场监督管理所",
+            "杭州市市场监督管理局{town2}市场监督管理所",
         ),
-        ("浙江省特种设备科学研究院", "杭州市食品药品检验研究院", "浙江省质量科学研究院"),
+        ("浙江省特种设备检验研究院", "{upper}食品药品检验检测中心", "浙江省质量技术监督检验检测院"),
         (("market", 0.8), ("food", 0.45), ("quality", 0.3), ("price", 0.25), ("drug", 0.15), ("ip", 0.1)),
         (
             "食品安全监管",
@@ -42,28 +45,36 @@ INSPECTOR_PLAN = {
         ),
     ),
     "YJJ": (
-        "33010031",
+        "{county}31",
         45,
-        ("杭州市应急管理局", "杭州市应急管理局执法监察支队"),
-        ("浙江省安全生产科学研究院", "杭州市安全生产技术服务中心"),
+        ("杭州市应急管理局", "杭州市应急管理综合行政执法大队"),
+        ("浙江省安全生产科学研究院", "{upper}安全生产技术服务中心"),
         (("safety", 0.9), ("hazchem", 0.45), ("mining", 0.25), ("fire", 0.15)),
         ("危险化学品安全", "非煤矿山安全", "工贸行业安全", "粉尘防爆", "有限空间作业", "应急预案管理"),
     ),
     "SWJ": (
-        "33010041",
+        "{county}41",
         35,
-        ("杭州市商务局", "杭州市商务局市场运行和秩序处"),
+        ("杭州市商务局", "杭州市商务局市场运行和秩序股"),
         ("杭州市商业联合会",),
         (("commerce", 1.0), ("price", 0.1)),
         ("商贸流通管理", "单用途预付卡管理", "成品油流通管理", "再生资源回收管理", "报废机动车回收管理"),
     ),
     "SFJ": (
-        "33010011",
+        "{county}11",
         10,
         ("杭州市司法局",),
         ("浙江省律师协会",),
         (("justice", 1.0),),
         ("律师管理", "司法鉴定管理", "公证管理", "基层法律服务管理"),
+    ),
+    "MDJSCJ": (
+        "{upper}21",
+        40,
+        ("杭州市市场监督管理局", "杭州市市场监督管理局食品安全监督管理科", "杭州市市场监管综合行政执法支队"),
+        ("{upper}食品药品检验检测中心",),
+        (("market", 0.7), ("food", 0.8), ("drug", 0.2)),
+        ("食品生产监管", "食品安全监管", "餐饮服务监管", "药品经营监管"),
     ),
 }
 POSTS = (
@@ -78,26 +89,18 @@ POSTS = (
     "执法队员",
     "副队长",
 )
-BIRTH_REGIONS = (
-    "330102",
-    "330103",
-    "330104",
-    "330105",
-    "330106",
-    "330122",
-    "330127",
-    "330621",
-    "330302",
-    "330402",
-    "330501",
-    "330702",
-    "330203",
-    "330602",
-    "320106",
-    "340104",
-    "360102",
-    "410102",
-    "430102",
+BIRTH_REGIONS = (  # 黑龙江 mostly (牡丹江市's districts and counties, 哈尔滨), a few from elsewhere; codes stdnum knows
+    "231081",
+    "231025",
+    "231002",
+    "231003",
+    "231004",
+    "231005",
+    "230102",
+    "230103",
+    "220202",
+    "210102",
+    "370102",
 )
 
 
@@ -118,14 +121,24 @@ def person_name(rnd: random.Random, sex: str) -> str:
     return name + rnd.choice(given) if rnd.random() < 0.6 else name
 
 
-def inspectors(department: str, *, seed: int = DEMO_SEED, today: date, scale: int = 1) -> list[dict]:
-    """The department's inspectors as ``create_inspector`` takes them (~8 % with an expired
-    certificate, ~5 % experts); ``scale`` times as many for an enlarged demo (the first ones are
-    always the same people)."""
+def inspectors(
+    department: str, *, seed: int = DEMO_SEED, today: date, scale: int = 1, place: Place = DEFAULT
+) -> list[dict]:
+    """The department's inspectors (by :func:`~spotcheck.demo.people.role_key`; none for a department the plan
+    has not) as ``create_inspector`` takes them (~8 % with an expired certificate, ~5 % experts), at ``place``;
+    ``scale`` times as many for an enlarged demo (the first ones are always the same people)."""
+    if department not in INSPECTOR_PLAN:
+        return []
+    upper = department.startswith(DEFAULT.prefix)
     prefix, count, agencies, expert_agencies, categories, expertise = INSPECTOR_PLAN[department]
+    prefix = prefix.format(county=place.county[0], upper=place.upper[0])
+    names = {f"town{n}": town[1].removesuffix("镇").removesuffix("街道") for n, town in enumerate(place.towns[:3])}
+    agencies = tuple(agency.format(upper=place.upper[1], **names) for agency in agencies)
+    expert_agencies = tuple(agency.format(upper=place.upper[1], **names) for agency in expert_agencies)
+    home = place.upper[1] if upper else place.county[1]
     count *= scale
     rnd = random.Random(f"{seed}:inspectors:{department}")
-    people, experts, names = [], 0, set()
+    people, experts, taken = [], 0, set()
     for n in range(1, count + 1):
         sex = "M" if rnd.random() < 0.62 else "F"
         is_expert = n % 20 == 7  # one in twenty
@@ -137,9 +150,9 @@ def inspectors(department: str, *, seed: int = DEMO_SEED, today: date, scale: in
         if is_expert:
             experts += 1
         name = person_name(rnd, sex)
-        while name in names:  # namesakes exist, but in a demo they look like a duplicated row
+        while name in taken:  # namesakes exist, but in a demo they look like a duplicated row
             name = person_name(rnd, sex)
-        names.add(name)
+        taken.add(name)
         people.append(
             {
                 "name": name,
@@ -150,7 +163,7 @@ def inspectors(department: str, *, seed: int = DEMO_SEED, today: date, scale: in
                 "cert_no": f"{prefix}-Z{experts:03d}" if is_expert else f"{prefix}-{n:04d}",
                 "cert_expires_on": expires,
                 "categories": chosen,
-                "region": "杭州市" if rnd.random() < 0.4 else f"杭州市{rnd.choice(DISTRICTS)[1]}",
+                "region": home if rnd.random() < 0.4 or upper else f"{home}{rnd.choice(place.towns)[1]}",
                 "expertise": "、".join(rnd.sample(expertise, k=min(2, len(expertise)))),
                 "is_expert": is_expert,
             }

@@ -1,4 +1,5 @@
-"""演示数据一览: what the console prints after loading the demo — the city's size, each
+"""演示数据一览: what the console prints after loading the demo — its place and levels, the rules of each, the
+registry's size, each
 department's directory, items and inspectors, its plans and campaigns, the joint campaigns."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access, tenant_scope
-from spotcheck.demo.people import DEPARTMENTS
+from spotcheck.demo.people import all_departments, deployed
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.common.vocabulary import CAMPAIGN_STATUS
@@ -19,6 +20,7 @@ from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.joint import figures
 from spotcheck.tenants.joint.models import JointParticipant
 from spotcheck.tenants.plans.models import Plan
+from spotcheck.tenants.regions import queries as region_queries
 from spotcheck.tenants.rules import rulebook
 
 
@@ -42,8 +44,13 @@ class CitySummary(TypedDict):
     entities: int | None
     #: Per department: its directory entries, items and inspectors, by table name.
     departments: dict[str, dict[str, int | None]]
+    #: The place top down (黑龙江省牡丹江市 → 宁安市 → 宁安镇).
+    levels: str
+    #: The departments' county (宁安市) and its rulebook's title; the upper level (牡丹江市), on the national floor.
     place: str
     rulebook: str
+    upper: str
+    upper_rules: str
     plans: list[tuple[str, int, str]]  # department, year, status
     half_plans: list[tuple[str, int, int, str]]  # department, year, half, status
     joint_plans: list[tuple[str, int, str, str]]  # department, year, field, status
@@ -57,10 +64,19 @@ def city_summary() -> CitySummary:
     with system_access("count the demo city"):
         entities = db.session.scalar(sa.select(sa.func.count()).select_from(Entity))
         departments: dict[str, dict[str, int | None]] = {}
-        rules = rulebook.rules_for(None)
-        place = rules.place or "（未载入实施方案）"
+        where = deployed()
+        county = region_queries.by_code(where.county[0])
+        upper = region_queries.by_code(where.upper[0])
+        rules = rulebook.rules_for_region(county.id if county else None)
+        place = where.county[1] if rules.rulebook else "（未载入实施方案）"
         rulebook_title = rules.rulebook.title if rules.rulebook else "国家规定"
-        for code, *_ in DEPARTMENTS:
+        upper_rules = rulebook.rules_for_region(upper.id if upper else None)
+        upper_title = (  # 牡丹江市 has no 实施方案 we have: its level runs on the national floor alone
+            f"《{upper_rules.rulebook.title}》"
+            if upper_rules.rulebook
+            else "本级无实施方案，仅适用国家规定（presets/national.toml）"
+        )
+        for _region, _short, (code, *_) in all_departments(where):
             tenant_id = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
             departments[code] = {
                 model.__tablename__: db.session.scalar(
@@ -94,8 +110,11 @@ def city_summary() -> CitySummary:
     return {
         "entities": entities,
         "departments": departments,
+        "levels": where.levels(),
         "place": place,
         "rulebook": rulebook_title,
+        "upper": where.upper[1],
+        "upper_rules": upper_title,
         "plans": annual,
         "half_plans": half_plans,
         "joint_plans": joint_plans,

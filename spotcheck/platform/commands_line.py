@@ -152,8 +152,8 @@ def _published_heads(source: str) -> list[dict]:
     default="宁安市",
     show_default=True,
     metavar="NAME",
-    help="The rulebook the demo city adopts: a preset of spotcheck rules presets (宁安市 or 城口县). "
-    "A city that has a rulebook keeps it.",
+    help="The rulebook the demo's county adopts: a preset of spotcheck rules presets (宁安市 or 城口县), which "
+    "also says where the demo is (宁安市: 牡丹江市 above it; 城口县: 重庆市). A county that has a rulebook keeps it.",
 )
 @with_appcontext
 def demo_command(entities: int | None, scale: int, rules: str) -> None:
@@ -181,10 +181,12 @@ def demo_command(entities: int | None, scale: int, rules: str) -> None:
         f"Its inspection codes' QR carry {current_app.config['SPOTCHECK_PUBLIC_BASE_URL']}/public/checks/… "
         "(SPOTCHECK_PUBLIC_BASE_URL; `make demo` sets it from PORT)"
     )
+    click.echo(f"The demo's place: {summary['levels']} (regions at /platform/regions, /public)")
     click.echo(f"Its rules: {summary['place']}, 《{summary['rulebook']}》 (spotcheck rules show; /public/rules)")
+    click.echo(f"  {summary['upper']}: {summary['upper_rules']}")
     for code, counts in summary["departments"].items():
         click.echo(
-            f"  {code:<4} {counts['directory_entry']:>8} directory entries {counts['item']:>4} items "
+            f"  {code:<6} {counts['directory_entry']:>8} directory entries {counts['item']:>4} items "
             f"{counts['inspector']:>4} inspectors"
         )
     if summary["campaigns"]:

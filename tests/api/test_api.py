@@ -60,7 +60,7 @@ def test_platform_admin_creates_a_department_with_its_first_admin(app):
             "code": "WJW",
             "name": "卫生健康委员会",
             "kind": "ordinary",
-            "region": "330100",
+            "region": "231084",
             "admin": {"login": "wjw_admin", "display_name": "杨帆", "password": "Health-2026!"},
         },
     )

@@ -3,8 +3,9 @@ region's justice bureau and market-regulation lead read their own region and the
 through the audited cross-department path, and nothing beside or above; a joint draw's frame opens only the
 departments invited. In the ORM scope on both databases, and in row-level security (raw SQL) on PostgreSQL.
 
-The world: the demo city (杭州市: SFJ, SCJ, YJJ, SWJ) with two counties below it, 上城区 (its bureau SCSFJ, its
-SCYJJ, and the town 清波街道's QBJD) and 西湖区 (XHSFJ, XHYJJ) — :mod:`tests.support.two_counties`.
+The world: the demo's city (SFJ, SCJ, YJJ, SWJ) with two counties below it, county1 (its bureau SCSFJ, its
+SCYJJ, and its town's QBJD) and county2 (XHSFJ, XHYJJ) — :mod:`tests.support.two_counties` (and the demo's own county
+beside them, in the city's branch).
 """
 
 from __future__ import annotations
@@ -16,11 +17,18 @@ from spotcheck.core import audit
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import Permission
-from spotcheck.core.scoping import TenantViolationError, branch_of, cross_tenant, current_scope, tenant_scope
+from spotcheck.core.scoping import (
+    TenantViolationError,
+    branch_of,
+    cross_tenant,
+    current_scope,
+    system_access,
+    tenant_scope,
+)
 from spotcheck.demo.people import DEMO_PASSWORD
 from spotcheck.platform.rls import SHARED
 from spotcheck.tenants.accounts import commands as accounts
-from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.campaigns import frames
 from spotcheck.tenants.contacts import commands as contacts
 from spotcheck.tenants.joint import commands as joint
@@ -29,14 +37,19 @@ from spotcheck.tenants.supervision.periods import Period
 from tests.support import joint_world, two_counties
 from tests.support.helpers import make_app, migrate_to, user_named
 
-#: Each county's branch, and the city's (the root: every department).
+#: Each county's branch, and the city's (the root: every department — the demo's third county's, 宁安市's, too).
 COUNTY1 = {"SCSFJ", "SCYJJ", "QBJD"}
 COUNTY2 = {"XHSFJ", "XHYJJ"}
-CITY = {"SFJ", "SCJ", "YJJ", "SWJ"} | COUNTY1 | COUNTY2
+CITY = {"SFJ", "SCJ", "YJJ", "SWJ", "*"} | COUNTY1 | COUNTY2
 
 
 def _ids(world: dict, codes) -> set[int]:
-    return {world["tenants"][code] for code in codes}
+    """The departments of ``codes`` (keys of the world; ``*``: every department the world does not name)."""
+    found = {world["tenants"][code] for code in codes if code != "*"}
+    if "*" in codes:
+        with system_access("test: every department"):
+            found |= set(db.session.scalars(sa.select(Tenant.id))) - set(world["tenants"].values())
+    return found
 
 
 def _users_seen() -> set[int]:
@@ -56,8 +69,8 @@ def test_each_bureau_reads_its_branch_and_siblings_never_see_each_other(app):
             ("scsfj_supervisor", COUNTY1),
             ("scsfj_leader", COUNTY1),  # a bureau's leader reads the supervision figures across too
             ("xhsfj_supervisor", COUNTY2),
-            ("sfj_supervisor", CITY),
-            ("scj_coord", CITY),  # the city's market-regulation lead
+            (world["logins"]["SFJ"]["supervisor"], CITY),
+            (world["logins"]["SCJ"]["coord"], CITY),  # the city's market-regulation lead
         ):
             reader = user_named(login)
             permission = Permission.SUPERVISION_READ_ALL if login.endswith("leader") else Permission.TENANTS_READ_ALL
@@ -91,7 +104,7 @@ def test_a_bureau_writes_only_within_its_branch(app):
         reader, own, sibling = (user_named(login) for login in ("scsfj_supervisor", "scyjj_planner", "xhyjj_planner"))
         assert (own.tenant_id, sibling.tenant_id) == (world["tenants"]["SCYJJ"], world["tenants"]["XHYJJ"])
         with tenant_scope(reader.tenant_id), cross_tenant(reader, "test"):
-            own.display_name = "上城区应急管理局计划员（改）"
+            own.display_name = "县甲应急管理局计划员（改）"
             db.session.flush()
             sibling.display_name = "改名"
             with pytest.raises(TenantViolationError):
@@ -110,11 +123,11 @@ def test_the_branch_follows_the_tree_as_it_is_in_each_transaction(app):
         added = accounts.create_department(
             {
                 "code": "XHSWJ",
-                "name": "西湖区商务局",
+                "name": "穆棱市商务局",
                 "kind": "ordinary",
                 "region": two_counties.REGIONS["county2"],
-                "short_name": "西湖商务",
-                "admin": {"login": "xhswj_admin", "display_name": "西湖区商务局管理员", "password": DEMO_PASSWORD},
+                "short_name": "穆棱商务",
+                "admin": {"login": "xhswj_admin", "display_name": "穆棱市商务局管理员", "password": DEMO_PASSWORD},
             },
             actor=user_named("admin"),
         )
@@ -133,7 +146,7 @@ def test_the_joint_frame_opens_only_the_departments_invited(app):
             coordinator = accounts.create_user(
                 {
                     "login": "scyjj_coord",
-                    "display_name": "上城区应急管理局联合抽查协调员",
+                    "display_name": "海林市应急管理局联合抽查协调员",
                     "password": DEMO_PASSWORD,
                     "roles": ["field_coordinator"],
                 },
@@ -161,7 +174,7 @@ def test_a_county_bureaus_supervision_covers_its_branch_and_no_other_department(
             with tenant_scope(admin.tenant_id):
                 contacts.save(
                     {
-                        "responsible": {"name": f"{login[:2]}负责人", "post": "局长", "office_phone": "0571-87654321"},
+                        "responsible": {"name": f"{login[:2]}负责人", "post": "局长", "office_phone": "0453-6654321"},
                         "liaison": {"name": f"{login[:2]}联络员", "post": "科员", "mobile": "13912345678"},
                     },
                     actor=admin,
@@ -178,9 +191,8 @@ def test_a_county_bureaus_supervision_covers_its_branch_and_no_other_department(
             assert names == {"sc负责人", "sc联络员"}  # the county's 应急管理局's, not the sibling county's
             with pytest.raises(NotFoundError):
                 supervision.figure_rows("items", world["tenants"]["XHYJJ"], Period(2026), reader=reader)
-            assert supervision.figure_rows("items", world["tenants"]["QBJD"], Period(2026), reader=reader)[0] == (
-                "清波街道办事处"
-            )
+            town = next(name for code, name, *_ in two_counties.DEPARTMENTS if code == "QBJD")
+            assert supervision.figure_rows("items", world["tenants"]["QBJD"], Period(2026), reader=reader)[0] == town
             # each opening of the branch is in the bureau's own chain
             recorded = db.session.scalars(
                 sa.select(audit.AuditEntry).where(
@@ -188,7 +200,7 @@ def test_a_county_bureaus_supervision_covers_its_branch_and_no_other_department(
                 )
             ).all()
             assert recorded
-        city = user_named("sfj_supervisor")
+        city = user_named(world["logins"]["SFJ"]["supervisor"])
         with tenant_scope(city.tenant_id):
             assert {s.tenant_id for s in supervision.statuses(Period(2026), reader=city)} == _ids(world, CITY)
         db.session.rollback()
@@ -218,7 +230,7 @@ def test_siblings_are_isolated_in_row_level_security_too(postgres_url):
                     {"t": xhyjj},
                 )
             db.session.rollback()
-        for login, branch in (("xhsfj_supervisor", COUNTY2), ("sfj_supervisor", CITY)):
+        for login, branch in (("xhsfj_supervisor", COUNTY2), (world["logins"]["SFJ"]["supervisor"], CITY)):
             reader = user_named(login)  # looked up again: the rollback expired what was read
             with tenant_scope(reader.tenant_id), cross_tenant(reader, "test"):
                 assert _raw_users_seen() == _ids(world, branch), login

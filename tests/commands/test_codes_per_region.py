@@ -22,7 +22,7 @@ from spotcheck.tenants.joint import commands as joint
 from spotcheck.tenants.joint.models import JointParticipant
 from tests.support.campaign_world import build, campaign_data
 from tests.support.helpers import migrate_to, user_named
-from tests.support.two_counties import two_counties  # noqa: F401  # the fixture
+from tests.support.two_counties import REGIONS, two_counties  # noqa: F401  # the fixture
 
 
 def _approved(department: str, world: dict, title: str) -> Campaign:
@@ -36,13 +36,14 @@ def test_the_emergency_bureaus_of_two_counties_and_of_the_city_each_number_from_
     """上城区's and 西湖区's 应急管理局 (both 应急) approve their campaigns of 2026: each is 应急抽〔2026〕1号 in its
     own county, stored beside the other's, and 上城区's next is 2号; the city's 应急管理局 numbers on its own too."""
     regions = two_counties["regions"]
+    city = two_counties["logins"]["YJJ"]["planner"].removesuffix("_planner")  # the city's 应急管理局
     with app.app_context():
-        worlds = {department: build(department) for department in ("scyjj", "xhyjj", "yjj")}
+        worlds = {department: build(department) for department in ("scyjj", "xhyjj", city)}
         first = {department: _approved(department, worlds[department], "危化企业抽查") for department in worlds}
         second = _approved("scyjj", worlds["scyjj"], "危化企业第二批")
         assert {d: c.code for d, c in first.items()} == dict.fromkeys(worlds, "应急抽〔2026〕1号")
         assert second.code == "应急抽〔2026〕2号"
-        assert (first["scyjj"].region_id, first["xhyjj"].region_id, first["yjj"].region_id) == (
+        assert (first["scyjj"].region_id, first["xhyjj"].region_id, first[city].region_id) == (
             regions["county1"],
             regions["county2"],
             regions["city"],
@@ -63,9 +64,9 @@ def test_departments_of_one_region_writing_the_same_short_name_number_from_one_s
         other = accounts.create_department(
             {
                 "code": "SCYJ2",
-                "name": "上城区应急指挥中心",
+                "name": "县甲应急指挥中心",
                 "kind": "ordinary",
-                "region": "330102",
+                "region": REGIONS["county1"],
                 "short_name": "应急",
                 "admin": {"login": "scyj2_admin", "display_name": "管理员", "password": DEMO_PASSWORD},
             },
@@ -87,7 +88,7 @@ def test_a_joint_campaign_of_the_city_names_its_parts_in_two_counties_alike_with
     ``市监联抽〔2026〕1号（应急）`` in its own county."""
     tenants = two_counties["tenants"]
     with app.app_context():
-        coord = user_named("scj_coord")
+        coord = user_named(two_counties["logins"]["SCJ"]["coord"])
         with tenant_scope(coord.tenant_id):
             campaign = joint.create_joint(
                 {

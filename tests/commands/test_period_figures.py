@@ -188,7 +188,7 @@ def test_a_department_created_after_a_period_shows_nothing_and_owes_nothing_for_
                     "code": "WHJ",
                     "name": "文化广电旅游局",
                     "kind": "ordinary",
-                    "region": "330100",
+                    "region": "231084",
                     "admin": {"login": "whj_admin", "display_name": "文旅管理员", "password": DEMO_PASSWORD},
                 },
                 actor=user_named("admin"),

@@ -24,6 +24,7 @@ from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import FieldLead
 from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 from spotcheck.tenants.plans.models import Plan, PlanStatus
+from spotcheck.tenants.regions import queries as region_queries
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import InspectionCode
 from spotcheck.tenants.supervision import commands as supervision
@@ -32,8 +33,12 @@ from spotcheck.tenants.supervision.queries.outcomes import business_outcomes
 from tests.support.campaign_world import build
 from tests.support.helpers import bearer, migrate_to, post_form, signed_in, user_named
 from tests.support.results_world import codes_of, teams_drawn
-from tests.support.two_counties import world as two_counties
+from tests.support.two_counties import CODES, DEPARTMENTS as WORLD_DEPARTMENTS, REGIONS, world as two_counties
 
+#: The world's departments' names by key (海林市应急管理局; the city's 应急管理局: 牡丹江市应急管理局).
+NAMES = {
+    key: next(name for code, name, *_ in WORLD_DEPARTMENTS if code == CODES[key]) for key in ("XHYJJ", "YJJ", "SCSFJ")
+}
 DURING = date(2026, 4, 1)  # inside the campaign world's window
 COMPLAINT = {
     "text": "检查人员要求我单位提供与检查事项无关的材料。",
@@ -65,8 +70,9 @@ def test_each_region_has_one_bureau_and_one_lead_and_a_department_the_nearest_ab
     with app.app_context():
         ids = two_counties()
         tenants, regions = ids["tenants"], ids["regions"]
+        key_of = {tenant: key for key, tenant in tenants.items()}
         bureaus = {code: accounts_queries.bureau_of(tenant) for code, tenant in tenants.items()}
-        assert {code: bureau.code for code, bureau in bureaus.items() if bureau} == {
+        assert {code: key_of[bureau.id] for code, bureau in bureaus.items() if bureau} == {
             "SFJ": "SFJ",
             "SCJ": "SFJ",
             "YJJ": "SFJ",
@@ -77,14 +83,12 @@ def test_each_region_has_one_bureau_and_one_lead_and_a_department_the_nearest_ab
             "XHSFJ": "XHSFJ",
             "XHYJJ": "XHSFJ",
         }
-        assert {accounts_queries.lead_of(tenant).code for tenant in tenants.values()} == {"SCJ"}
+        assert {key_of[accounts_queries.lead_of(tenant).id] for tenant in tenants.values()} == {"SCJ"}
 
         admin = user_named("admin")
         before = _counts()
-        for code, kind, region, name in (
-            ("SCSFJ2", "supervisor", "330102", "上城区"),
-            ("SCJ2", "lead", "330100", "杭州市"),
-        ):
+        for code, kind, key in (("SCSFJ2", "supervisor", "county1"), ("SCJ2", "lead", "city")):
+            region, name = REGIONS[key], region_queries.get_region(regions[key]).name
             with pytest.raises(InvalidInputError) as refused:
                 accounts.create_department(_department(code, kind, region), actor=admin)
             assert set(refused.value.errors) == {"kind"}
@@ -92,11 +96,11 @@ def test_each_region_has_one_bureau_and_one_lead_and_a_department_the_nearest_ab
         assert _counts() == before
 
         # a region without a lead or a bureau may have its own: then it leads and supervises below it
-        xh_lead = accounts.create_department(_department("XHSCJ", "lead", "330106"), actor=admin)
-        town_bureau = accounts.create_department(_department("QBSFJ", "supervisor", "330102001"), actor=admin)
+        xh_lead = accounts.create_department(_department("XHSCJ", "lead", REGIONS["county2"]), actor=admin)
+        town_bureau = accounts.create_department(_department("QBSFJ", "supervisor", REGIONS["town"]), actor=admin)
         db.session.commit()
         assert accounts_queries.lead_of(tenants["XHYJJ"]).id == xh_lead.id
-        assert accounts_queries.lead_of(tenants["SCYJJ"]).code == "SCJ"
+        assert accounts_queries.lead_of(tenants["SCYJJ"]).id == tenants["SCJ"]
         assert accounts_queries.bureau_of(tenants["QBJD"]).id == town_bureau.id
         assert accounts_queries.bureau_of(tenants["SCYJJ"]).code == "SCSFJ"
         assert regions["town"] == town_bureau.region_id
@@ -117,10 +121,10 @@ def _plan_state(plan_id: int) -> tuple:
 @pytest.mark.seconds(2.0)
 def test_a_plan_is_filed_with_the_bureau_of_its_region_or_the_nearest_above(app):
     with app.app_context():
-        two_counties()
+        logins = two_counties()["logins"]
         world = _submitted_town_plan()
         plan_id = world["plan"]
-        county, city, other = (user_named(f"{c}_supervisor") for c in ("scsfj", "sfj", "xhsfj"))
+        county, city, other = (user_named(logins[key]["supervisor"]) for key in ("SCSFJ", "SFJ", "XHSFJ"))
         with tenant_scope(world["tenant"]):
             plan = plans_queries.get_plan(plan_id)
             assert plan.status == PlanStatus.submitted and plans_queries.authorities_for(plan) == ("justice",)
@@ -133,7 +137,7 @@ def test_a_plan_is_filed_with_the_bureau_of_its_region_or_the_nearest_above(app)
         before = _plan_state(plan_id)
         with tenant_scope(city.tenant_id), pytest.raises(ForbiddenError) as refused:
             plans.review(plan_id, {"accept": True, "comment": ""}, actor=city)
-        assert "上城区司法局" in str(refused.value)
+        assert NAMES["SCSFJ"] in str(refused.value)
         assert _plan_state(plan_id) == before
 
         county = user_named("scsfj_supervisor")  # afresh: the refusal rolled the session back
@@ -202,22 +206,24 @@ def test_field_leads_are_named_per_region_and_followed_below(app):
         joint.name_field_lead("safety", {"tenant_id": tenants["YJJ"]}, actor=admin)  # the city's (its region)
         joint.name_field_lead("safety", {"tenant_id": tenants["SCYJJ"]}, actor=admin)  # 上城区's
         db.session.commit()
+        key_of = {tenant: key for key, tenant in tenants.items()}
         leads = {code: joint_queries.lead_of("safety", tenant) for code, tenant in tenants.items()}
-        assert {code: lead.code for code, lead in leads.items() if lead} == {
+        assert {code: key_of[lead.id] for code, lead in leads.items() if lead} == {
             **{code: "YJJ" for code in ("SFJ", "SCJ", "YJJ", "SWJ", "XHSFJ", "XHYJJ")},
             **{code: "SCYJJ" for code in ("SCSFJ", "SCYJJ", "QBJD")},
         }
-        assert joint_queries.lead_of("market", tenants["QBJD"]).code == "SCJ"
+        assert joint_queries.lead_of("market", tenants["QBJD"]).id == tenants["SCJ"]
         rows = {row.code: row for row in joint_queries.field_leads(regions["county2"])}
-        assert rows["safety"].lead.code == "YJJ" and rows["safety"].region_id == regions["city"]
-        assert rows["market"].lead.code == "SCJ" and rows["market"].fixed
+        assert rows["safety"].lead.id == tenants["YJJ"] and rows["safety"].region_id == regions["city"]
+        assert rows["market"].lead.id == tenants["SCJ"] and rows["market"].fixed
 
         before = _counts()
         with pytest.raises(InvalidInputError) as refused:  # a department of another region
             joint.name_field_lead(
                 "safety", {"tenant_id": tenants["XHYJJ"], "region_id": regions["county1"]}, actor=admin
             )
-        assert set(refused.value.errors) == {"tenant_id"} and "上城区" in str(refused.value.errors["tenant_id"][0])
+        county1 = region_queries.get_region(regions["county1"]).name
+        assert set(refused.value.errors) == {"tenant_id"} and county1 in str(refused.value.errors["tenant_id"][0])
         with pytest.raises(InvalidInputError) as refused:  # which region's lead goes, when several have one
             joint.name_field_lead("safety", {"tenant_id": None}, actor=admin)
         assert set(refused.value.errors) == {"region_id"}
@@ -226,7 +232,7 @@ def test_field_leads_are_named_per_region_and_followed_below(app):
         admin = user_named("admin")  # afresh: the refusals rolled the session back
         joint.name_field_lead("safety", {"tenant_id": None, "region_id": regions["county1"]}, actor=admin)
         db.session.commit()
-        assert joint_queries.lead_of("safety", tenants["QBJD"]).code == "YJJ"
+        assert joint_queries.lead_of("safety", tenants["QBJD"]).id == tenants["YJJ"]
 
     client, token = app.test_client(), bearer(app, "admin")
     answer = client.put(
@@ -234,13 +240,13 @@ def test_field_leads_are_named_per_region_and_followed_below(app):
     )  # the department's region by default
     assert answer.status_code == 200 and answer.json["region_id"] == regions["county2"], answer.json
     listed = client.get(f"/api/v1/fields?region_id={regions['county2']}", headers=token).json
-    assert {row["code"]: row["lead_name"] for row in listed}["environment"] == "西湖区应急管理局"
+    assert {row["code"]: row["lead_name"] for row in listed}["environment"] == NAMES["XHYJJ"]
     city = {row["code"]: row["lead_name"] for row in client.get("/api/v1/fields", headers=token).json}
-    assert city["environment"] is None and city["safety"] == "应急管理局"
+    assert city["environment"] is None and city["safety"] == NAMES["YJJ"]
 
     page = signed_in(app, "admin")
     shown = html.unescape(page.get(f"/platform/fields?region={regions['county2']}").get_data(as_text=True))
-    assert "西湖区应急管理局" in shown and "上级区划指定" in shown
+    assert NAMES["XHYJJ"] in shown and "上级区划指定" in shown
     named = post_form(
         page,
         "/platform/fields/safety",
@@ -250,7 +256,7 @@ def test_field_leads_are_named_per_region_and_followed_below(app):
     assert named.status_code == 302
     with app.app_context():
         assert joint_queries.lead_of("safety", tenants["XHYJJ"]).code == "XHYJJ"
-        assert joint_queries.lead_of("safety", tenants["QBJD"]).code == "YJJ"
+        assert joint_queries.lead_of("safety", tenants["QBJD"]).id == tenants["YJJ"]
 
 
 def test_the_field_leads_named_before_regions_lead_in_their_departments_region_and_back(app):

@@ -13,6 +13,7 @@ from spotcheck.core.errors import ForbiddenError, InvalidInputError
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.directory import commands as directory
 from spotcheck.tenants.regions import commands, queries
 from spotcheck.tenants.regions.models import Region
@@ -29,7 +30,15 @@ CHONGQING = """code,name,level,parent
 """
 
 
-TOWN = "330106001,北山街道,乡,330106\n"
+TOWN = "231085100,穆棱镇,乡,231085\n"
+#: The demo's tree (spotcheck.demo.place): 牡丹江市, its counties 海林市 and 宁安市, and 宁安市's town 宁安镇.
+DEMO = [
+    ("231000", "牡丹江市", "市", ""),
+    ("231083", "海林市", "县", "231000"),
+    ("231084", "宁安市", "县", "231000"),
+    ("231084100", "宁安镇", "乡", "231084"),
+]
+DEMO_FILE = "".join(f"{code},{name},{level},{parent}\n" for code, name, level, parent in DEMO)
 
 
 def _tree() -> list[tuple[str, str, str, str]]:
@@ -46,42 +55,38 @@ def _regions() -> list[tuple]:
 def test_a_tree_file_adds_regions_under_the_root_and_renames_them(app):
     with app.app_context():
         admin = user_named("admin")
-        assert _tree() == [("330100", "杭州市", "市", "")]  # the demo's one region
+        assert _tree() == DEMO  # the demo's regions
         loaded = commands.load_tree(
-            {"text": "区划代码,名称,层级,上级区划代码\n330100,杭州市,市级,\n330106,西湖区,县,330100\n" + TOWN},
+            {"text": "区划代码,名称,层级,上级区划代码\n231000,牡丹江市,市级,\n231085,穆棱市,县,231000\n" + TOWN},
             actor=admin,
         )
-        assert loaded.added == ["330106", "330106001"] and not loaded.renamed
-        assert _tree() == [
-            ("330100", "杭州市", "市", ""),
-            ("330106", "西湖区", "县", "330100"),
-            ("330106001", "北山街道", "乡", "330106"),
-        ]
-        town = queries.by_code("330106001")
-        assert town.path == "/330100/330106/330106001/" and town.depth == 2
-        again = commands.load_tree({"text": "code,name,level,parent\n330106,西湖区（新）,county,330100\n"}, actor=admin)
-        assert again.renamed == {"330106": ("西湖区", "西湖区（新）")} and not again.added
-        assert queries.by_code("330106").name == "西湖区（新）"
+        assert loaded.added == ["231085", "231085100"] and not loaded.renamed
+        assert _tree() == [*DEMO, ("231085", "穆棱市", "县", "231000"), ("231085100", "穆棱镇", "乡", "231085")]
+        town = queries.by_code("231085100")
+        assert town.path == "/231000/231085/231085100/" and town.depth == 2
+        again = commands.load_tree({"text": "code,name,level,parent\n231085,穆棱市（新）,county,231000\n"}, actor=admin)
+        assert again.renamed == {"231085": ("穆棱市", "穆棱市（新）")} and not again.added
+        assert queries.by_code("231085").name == "穆棱市（新）"
         with system_access("test: the platform's chain"):
             entries = db.session.scalars(
                 sa.select(AuditEntry).where(AuditEntry.action == "regions.loaded").order_by(AuditEntry.id)
             ).all()
-        assert [e.details["added_codes"] for e in entries][-2:] == [["330106", "330106001"], []]
-        assert entries[-1].details["renamed"] == {"330106": ["西湖区", "西湖区（新）"]}
+        assert [e.details["added_codes"] for e in entries][-2:] == [["231085", "231085100"], []]
+        assert entries[-1].details["renamed"] == {"231085": ["穆棱市", "穆棱市（新）"]}
         assert entries[-1].tenant_id is None
 
 
 def test_a_new_root_above_the_old_one_moves_the_whole_tree_under_it(app):
     with app.app_context():
         admin = user_named("admin")
-        commands.load_tree({"text": "code,name,level,parent\n330106,西湖区,县,330100\n"}, actor=admin)
+        commands.load_tree({"text": "code,name,level,parent\n231085,穆棱市,县,231000\n"}, actor=admin)
         loaded = commands.load_tree(
-            {"text": "code,name,level,parent\n330000,浙江省,省,\n330100,杭州市,市,330000\n"}, actor=admin
+            {"text": "code,name,level,parent\n230000,黑龙江省,省,\n231000,牡丹江市,市,230000\n"}, actor=admin
         )
-        assert loaded.added == ["330000"] and loaded.moved == {"330100": ("", "330000")}
-        assert queries.by_code("330106").path == "/330000/330100/330106/"
-        assert [r.code for r in queries.chain(queries.by_code("330106").id)] == ["330106", "330100", "330000"]
-        assert queries.root().code == "330000"
+        assert loaded.added == ["230000"] and loaded.moved == {"231000": ("", "230000")}
+        assert queries.by_code("231085").path == "/230000/231000/231085/"
+        assert [r.code for r in queries.chain(queries.by_code("231085").id)] == ["231085", "231000", "230000"]
+        assert queries.root().code == "230000"
 
 
 def test_a_bad_file_is_refused_whole_each_bad_line_named_in_chinese(app):
@@ -90,26 +95,26 @@ def test_a_bad_file_is_refused_whole_each_bad_line_named_in_chinese(app):
         before = _regions()
         bad = (
             "code,name,level,parent\n"
-            "330106,西湖区,县,330100\n"  # 2: fine on its own
-            "330107,,县,330100\n"  # 3: no name
-            "33010,拱墅区,县,330100\n"  # 4: a county's code of five digits
-            "330200,宁波市,乡,330100\n"  # 5: a town's level with a city's code
-            "330109,萧山区,县,339900\n"  # 6: a parent neither in the file nor in the tree
-            "330106,西湖区,县,330100\n"  # 7: the same code again
-            "330110001,某街道,乡,330106\n"  # 8: not under its parent's code
-            "330110,余杭区,县,330110001\n"  # 9: a town as a county's parent
-            "330000,浙江省,区,\n"  # 10: no such level
+            "231085,穆棱市,县,231000\n"  # 2: fine on its own
+            "231086,,县,231000\n"  # 3: no name
+            "23108,东宁市,县,231000\n"  # 4: a county's code of five digits
+            "230200,齐齐哈尔市,乡,231000\n"  # 5: a town's level with a city's code
+            "231025,林口县,县,239900\n"  # 6: a parent neither in the file nor in the tree
+            "231085,穆棱市,县,231000\n"  # 7: the same code again
+            "231002001,某街道,乡,231085\n"  # 8: not under its parent's code
+            "231002,东安区,县,231002001\n"  # 9: a town as a county's parent
+            "230000,黑龙江省,区,\n"  # 10: no such level
         )
         with pytest.raises(InvalidInputError) as refused:
             commands.load_tree({"text": bad}, actor=admin)
         errors = refused.value.errors
         assert set(errors) == {f"line.{n}" for n in (3, 4, 5, 6, 7, 8, 9, 10)}
         assert errors["line.3"] == ["第3行：请填写区划名称。"]
-        assert errors["line.4"][0].startswith("第4行：区划代码“33010”不是县级区划的代码")
-        assert errors["line.5"][0].startswith("第5行：区划代码“330200”不是乡级区划的代码")
-        assert errors["line.6"] == ["第6行：上级区划代码“339900”既不在文件中，也不在区划树中。"]
-        assert errors["line.7"] == ["第7行：区划代码“330106”与第2行重复。"]
-        assert errors["line.8"] == ["第8行：区划代码“330110001”不在上级“330106 西湖区”之下：应以“330106”开头。"]
+        assert errors["line.4"][0].startswith("第4行：区划代码“23108”不是县级区划的代码")
+        assert errors["line.5"][0].startswith("第5行：区划代码“230200”不是乡级区划的代码")
+        assert errors["line.6"] == ["第6行：上级区划代码“239900”既不在文件中，也不在区划树中。"]
+        assert errors["line.7"] == ["第7行：区划代码“231085”与第2行重复。"]
+        assert errors["line.8"] == ["第8行：区划代码“231002001”不在上级“231085 穆棱市”之下：应以“231085”开头。"]
         assert "第9行：" in errors["line.9"][0] and "乡级区划" in errors["line.9"][0]
         assert errors["line.10"] == ["第10行：层级“区”不是省、市、县、乡之一。"]
         assert _regions() == before
@@ -122,16 +127,16 @@ def test_a_second_root_a_loop_and_a_bad_header_are_refused(app):
         with pytest.raises(InvalidInputError) as two_roots:
             commands.load_tree({"text": "code,name,level,parent\n500000,重庆市,省,\n"}, actor=admin)
         assert two_roots.value.errors == {
-            "line.2": ["第2行：区划树只能有一个根，“500000”之外还有“330100”：请填写上级区划代码。"]
+            "line.2": ["第2行：区划树只能有一个根，“500000”之外还有“231000”：请填写上级区划代码。"]
         }
         with pytest.raises(InvalidInputError) as header:
-            commands.load_tree({"text": "代码,名称\n330106,西湖区\n"}, actor=admin)
+            commands.load_tree({"text": "代码,名称\n231085,穆棱市\n"}, actor=admin)
         assert list(header.value.errors) == ["line.1"] and header.value.errors["line.1"][0].startswith(
             "第1行：表头应为"
         )
         with pytest.raises(InvalidInputError) as loop:
             commands.load_tree(
-                {"text": "code,name,level,parent\n330106,西湖区,县,330108\n330108,滨江区,县,330106\n"}, actor=admin
+                {"text": "code,name,level,parent\n231085,穆棱市,县,231081\n231081,绥芬河市,县,231085\n"}, actor=admin
             )
         assert any("上级关系成环：" in message for message in loop.value.errors["line.2"])
         with pytest.raises(InvalidInputError) as empty:
@@ -144,7 +149,7 @@ def test_only_the_platform_administrator_and_the_console_load_a_tree(app):
     with app.app_context():
         with pytest.raises(ForbiddenError):
             commands.load_tree({"text": CHONGQING}, actor=user_named("sfj_supervisor"))
-        assert commands.load_tree({"text": "code,name,level,parent\n330106,西湖区,县,330100\n"}, actor=CONSOLE).added
+        assert commands.load_tree({"text": "code,name,level,parent\n231085,穆棱市,县,231000\n"}, actor=CONSOLE).added
 
 
 def test_the_branch_is_the_region_and_everything_below_it(app, two_counties):  # noqa: F811  # the fixture
@@ -152,8 +157,8 @@ def test_the_branch_is_the_region_and_everything_below_it(app, two_counties):  #
         ids = two_counties["regions"]
         assert queries.branch_ids(ids["county1"]) == {ids["county1"], ids["town"]}
         assert queries.branch_ids(ids["county2"]) == {ids["county2"]}
-        assert queries.branch_ids(ids["city"]) == set(ids.values())
-        assert [r.code for r in queries.chain(ids["town"])] == ["330102001", "330102", "330100"]
+        assert queries.branch_ids(ids["city"]) == set(db.session.scalars(sa.select(Region.id)))  # the root: all
+        assert [r.code for r in queries.chain(ids["town"])] == ["231083100", "231083", "231000"]
         tenants = two_counties["tenants"]
         assert account_queries.departments_in_branch(ids["county1"]) == {
             tenants["SCSFJ"],
@@ -162,26 +167,28 @@ def test_the_branch_is_the_region_and_everything_below_it(app, two_counties):  #
         }
         assert account_queries.departments_in_branch(ids["county2"]) == {tenants["XHSFJ"], tenants["XHYJJ"]}
         assert account_queries.departments_in_branch(ids["town"]) == {tenants["QBJD"]}
-        assert account_queries.departments_in_branch(ids["city"]) == set(tenants.values())
+        with system_access("test: every department"):
+            everyone = set(db.session.scalars(sa.select(Tenant.id)))
+        assert account_queries.departments_in_branch(ids["city"]) == everyone > set(tenants.values())
         town_department = account_queries.get_tenant(tenants["QBJD"])
-        assert (town_department.region.code, town_department.region.name) == ("330102001", "清波街道")
+        assert (town_department.region.code, town_department.region.name) == ("231083100", "海林镇")
 
 
 def test_a_department_is_attached_to_a_region_given_by_code_or_id_and_refused_without_one(app):
     with app.app_context():
         admin = user_named("admin")
-        commands.load_tree({"text": "code,name,level,parent\n330106,西湖区,县,330100\n"}, actor=admin)
-        county = queries.by_code("330106")
+        commands.load_tree({"text": "code,name,level,parent\n231085,穆棱市,县,231000\n"}, actor=admin)
+        county = queries.by_code("231085")
         by_code = accounts.create_department(
-            {"code": "XHJ", "name": "西湖区局", "kind": "ordinary", "region": "330106"}, actor=admin
+            {"code": "XHJ", "name": "穆棱市局", "kind": "ordinary", "region": "231085"}, actor=admin
         )
         by_id = accounts.create_department(
-            {"code": "XHK", "name": "西湖区另一局", "kind": "ordinary", "region": county.id}, actor=admin
+            {"code": "XHK", "name": "穆棱市另一局", "kind": "ordinary", "region": county.id}, actor=admin
         )
         assert by_code.region_id == by_id.region_id == county.id
         for region, message in (
             ("", "请填写部门所属区划（区划代码或编号）。"),
-            ("330199", "所属区划：区划树中没有区划“330199”，请先载入区划（spotcheck regions load 或“区划”页面）。"),
+            ("231099", "所属区划：区划树中没有区划“231099”，请先载入区划（spotcheck regions load 或“区划”页面）。"),
         ):
             with pytest.raises(InvalidInputError) as refused:
                 accounts.create_department(
@@ -195,32 +202,32 @@ def test_a_county_has_its_own_justice_bureau_and_a_second_in_the_same_region_is_
     with app.app_context():
         with pytest.raises(InvalidInputError) as refused:
             accounts.create_department(
-                {"code": "SCSFJ2", "name": "上城区第二司法局", "kind": "supervisor", "region": "330102"},
+                {"code": "SCSFJ2", "name": "海林市第二司法局", "kind": "supervisor", "region": "231083"},
                 actor=user_named("admin"),
             )
         assert set(refused.value.errors) == {"kind"}
-        assert account_queries.get_tenant(two_counties["tenants"]["SCSFJ"]).region.code == "330102"
+        assert account_queries.get_tenant(two_counties["tenants"]["SCSFJ"]).region.code == "231083"
 
 
 def test_the_cli_loads_and_shows_the_tree(app, tmp_path):
     good = tmp_path / "regions.csv"
-    good.write_text("code,name,level,parent\n330106,西湖区,县,330100\n", encoding="utf-8")
+    good.write_text("code,name,level,parent\n231085,穆棱市,县,231000\n", encoding="utf-8")
     runner = app.test_cli_runner()
     loaded = runner.invoke(args=["regions", "load", str(good)])
     assert loaded.exit_code == 0, loaded.output
     assert "新增1个区划" in loaded.output
     shown = runner.invoke(args=["regions", "show"])
     assert shown.exit_code == 0
-    assert shown.output == "区划代码,名称,层级,上级区划代码\n330100,杭州市,市,\n330106,西湖区,县,330100\n"
+    assert shown.output == "区划代码,名称,层级,上级区划代码\n" + DEMO_FILE + "231085,穆棱市,县,231000\n"
     again = runner.invoke(args=["regions", "load", "-"], input=shown.output)
     assert again.exit_code == 0 and "没有改变" in again.output
     bad = tmp_path / "bad.csv"
-    bad.write_text("code,name,level,parent\n330107,拱墅区,县,330100\n3301,x,县,330100\n", encoding="utf-8")
+    bad.write_text("code,name,level,parent\n231086,东宁市,县,231000\n2310,x,县,231000\n", encoding="utf-8")
     refused = runner.invoke(args=["regions", "load", str(bad)])
     assert refused.exit_code == 2
-    assert "第3行：区划代码“3301”不是县级区划的代码" in refused.output and "未载入" in refused.output
+    assert "第3行：区划代码“2310”不是县级区划的代码" in refused.output and "未载入" in refused.output
     with app.app_context():
-        assert queries.by_code("330107") is None
+        assert queries.by_code("231086") is None
 
 
 def test_a_registry_location_may_be_a_towns_code(app):
@@ -229,7 +236,7 @@ def test_a_registry_location_may_be_a_towns_code(app):
     with app.app_context(), force_locale("zh_CN"):
         keeper = user_named("scj_admin")
         with tenant_scope(keeper.tenant_id):
-            for n, code in enumerate(("330102001", "330102001001", "330102")):
+            for n, code in enumerate(("231083100", "231083100001", "231083")):
                 entity = directory.create_entity(
                     {
                         "code": credit_code(7100 + n),
@@ -242,7 +249,7 @@ def test_a_registry_location_may_be_a_towns_code(app):
                 assert entity.region_code == code
             with pytest.raises(InvalidInputError) as refused:
                 directory.create_entity(
-                    {"code": credit_code(7199), "name": "错码企业", "industry_code": "C2611", "region_code": "3301020"},
+                    {"code": credit_code(7199), "name": "错码企业", "industry_code": "C2611", "region_code": "2310830"},
                     actor=keeper,
                 )
         assert refused.value.errors == {

@@ -60,10 +60,11 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
         supervisor, bureau_leader = user_named("sfj_supervisor"), user_named("sfj_leader")
         yjj_leader = user_named("yjj_leader")
         visits, sfj = ids["visits"], supervisor.tenant_id
-        demo = sorted(tenant_id(code) for code in ("SFJ", "SCJ", "YJJ", "SWJ"))
+        demo = sorted(tenant_id(code) for code in ("SFJ", "SCJ", "YJJ", "SWJ", "NAZF"))
         with frozen_at(TODAY), tenant_scope(supervisor.tenant_id):
             with access.reading(supervisor, "test", period="2026") as visible:
-                assert visible == demo  # the bureau's branch, named (never None): the demo's one region holds all four
+                # the bureau's branch, named (never None): 宁安市's four and the department of its town 宁安镇
+                assert visible == demo
                 statuses = figures.compute(Period(2026), figures.departments())
                 # the bureau's home counts only the figures its card shows (一单's coverage, the plans'
                 # deadlines, the results published late): the same as the dashboard's, the rest left out
@@ -433,7 +434,13 @@ def test_a_table_is_built_by_a_real_worker_on_redis(tmp_path, postgres_url, cele
                 data, _name = supervision_queries.table_file(job_id, user_named("sfj_supervisor"))
             rows = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
             assert rows[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
-            assert {r[1] for r in rows if isinstance(r[0], int)} == {"市场监督管理局", "应急管理局", "商务局", "司法局"}
+            assert {r[1] for r in rows if isinstance(r[0], int)} == {
+                "市场监督管理局",
+                "应急管理局",
+                "商务局",
+                "司法局",
+                "宁安镇综合行政执法办公室",  # the town's, in 宁安市's branch
+            }
     finally:
         worker.stop()
         with app.app_context():

@@ -17,7 +17,8 @@ from spotcheck.core.scoping import (
     system_access,
     tenant_scope,
 )
-from spotcheck.demo import DEPARTMENTS
+from spotcheck.demo import DEPARTMENTS, place
+from spotcheck.demo.people import town_departments
 from spotcheck.tenants.accounts.models import ApiToken, User
 from tests.support.helpers import make_app, tenant_id, user_named
 
@@ -69,7 +70,9 @@ def test_writing_another_tenants_row_is_refused(app):
 
 def test_cross_tenant_reads_only_for_supervisor_and_coordinator(app):
     with app.app_context():
-        everyone = sum(len(users) for *_, users in DEPARTMENTS)  # the demo's departments, one region: all of them
+        # 宁安市's departments and its town's (宁安镇's): the branch of 宁安市's bureau and of its lead (牡丹江市's,
+        # above, are outside it)
+        everyone = sum(len(users) for *_, users in (*DEPARTMENTS, *town_departments(place.DEFAULT)))
         supervisor, coordinator, admin = user_named("sfj_supervisor"), user_named("scj_coord"), user_named("scj_admin")
         for reader in (supervisor, coordinator):
             with tenant_scope(reader.tenant_id), cross_tenant(reader, "test"):

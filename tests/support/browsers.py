@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from spotcheck.demo.people import DEPARTMENTS
+from spotcheck.demo.people import LOGINS as DEMO_LOGINS
 from tests.support.helpers import CHROMIUM_ARGS, DEMO_PASSWORD, service_missing
 from tests.support.page_text import programmer_words
 
@@ -192,7 +192,7 @@ def at_both_widths(page, name: str) -> None:
 
 
 #: The demo's logins: data a user types (``scj_planner``), not code on a page.
-LOGINS = frozenset(login for *_, people in DEPARTMENTS for login, *_ in people) | {"admin"}
+LOGINS = DEMO_LOGINS
 
 
 def assert_worded(page) -> None:

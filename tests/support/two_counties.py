@@ -1,11 +1,16 @@
-"""Two counties under one city (两县一市), built through the commands on the demo's departments: the tree
-杭州市 → 上城区 (with the town 清波街道) and 西湖区; the city's justice bureau (SFJ) and market-regulation lead (SCJ)
-are the demo's, and its 应急管理局 (YJJ) and 商务局 (SWJ) too. Each county has its own justice bureau and its own
-应急管理局 — the same kind of department at two places, and at the city, each with the short name 应急 — and the
-town has a department of its own and no bureau (its county's supervises it).
+"""Two counties under one city (两县一市), built through the commands on the demo: the demo's tree 牡丹江市 → 宁安市
+(with its departments and the town 宁安镇's) gains two more counties of 牡丹江市, 海林市 (with the town 海林镇) and
+穆棱市. The city's justice bureau (SFJ) and market-regulation lead (SCJ) are the demo's upper level's (牡丹江市司法局,
+牡丹江市市场监督管理局: ``mdjsfj_supervisor``, ``mdjscj_coord``); the world adds the city's 应急管理局 (YJJ) and 商务局
+(SWJ). Each county has its own justice bureau and its own 应急管理局 — the same kind of department at two places, and
+at the city, each with the short name 应急 — and the town has a department of its own and no bureau (its county's
+supervises it). The demo's 宁安市 (its SFJ, SCJ, YJJ, SWJ and 宁安镇's department) is a third county of the city: in
+the city's branch, outside both counties'.
 
-``world()`` returns the ids: ``regions`` by key (city, county1, county2, town), ``tenants`` by code, and
-``logins`` by code and role (``logins["SCSFJ"]["supervisor"]`` → ``scsfj_supervisor``). The fixture
+``world()`` returns the ids: ``regions`` by key (city, county1, county2, town), ``tenants`` by key (the city's SFJ,
+SCJ, YJJ, SWJ; SCSFJ, SCYJJ of county1; XHSFJ, XHYJJ of county2; QBJD of the town), and ``logins`` by key and role
+(``logins["SCSFJ"]["supervisor"]`` → ``scsfj_supervisor``; ``logins["SFJ"]["supervisor"]`` → ``mdjsfj_supervisor``).
+Refer to them through it, never by code or place name: ``REGIONS`` and ``CODES`` name what is literal. The fixture
 ``two_counties`` builds it in the test's app and gives the same dict.
 """
 
@@ -23,39 +28,54 @@ from spotcheck.tenants.regions import commands as region_commands, queries as re
 from tests.support.helpers import user_named
 from tests.support.snapshots import snapshotted
 
-#: The regions below the demo's city (杭州市, 330100): a tree file as ``spotcheck regions load`` reads it.
+#: The regions the world adds below the demo's city (牡丹江市, 231000): a tree file as ``spotcheck regions load``
+#: reads it.
 TREE = """code,name,level,parent
-330100,杭州市,市,
-330102,上城区,县,330100
-330106,西湖区,县,330100
-330102001,清波街道,乡,330102
+231083,海林市,县,231000
+231085,穆棱市,县,231000
+231083100,海林镇,乡,231083
 """
-REGIONS = {"city": "330100", "county1": "330102", "county2": "330106", "town": "330102001"}
+REGIONS = {"city": "231000", "county1": "231083", "county2": "231085", "town": "231083100"}
 
-#: The departments added: code, name, kind, region key, short name, roles of their users (beside the administrator).
+#: The departments added: key (their code), name, kind, region key, short name, roles of their users (beside the
+#: administrator).
 DEPARTMENTS = [
-    ("SCSFJ", "上城区司法局", "supervisor", "county1", "上城司法", ("supervisor", "leader")),
-    ("SCYJJ", "上城区应急管理局", "ordinary", "county1", "应急", ("planner", "leader", "inspector")),
-    ("XHSFJ", "西湖区司法局", "supervisor", "county2", "西湖司法", ("supervisor", "leader")),
-    ("XHYJJ", "西湖区应急管理局", "ordinary", "county2", "应急", ("planner", "leader", "inspector")),
-    ("QBJD", "清波街道办事处", "ordinary", "town", "清波", ("planner", "leader", "inspector")),
+    ("SCSFJ", "海林市司法局", "supervisor", "county1", "海林司法", ("supervisor", "leader")),
+    ("SCYJJ", "海林市应急管理局", "ordinary", "county1", "应急", ("planner", "leader", "inspector")),
+    ("XHSFJ", "穆棱市司法局", "supervisor", "county2", "穆棱司法", ("supervisor", "leader")),
+    ("XHYJJ", "穆棱市应急管理局", "ordinary", "county2", "应急", ("planner", "leader", "inspector")),
+    ("QBJD", "海林镇人民政府", "ordinary", "town", "海林镇", ("planner", "leader", "inspector")),
+    ("MDJYJJ", "牡丹江市应急管理局", "ordinary", "city", "应急", ("planner", "leader", "inspector", "coord")),
+    ("MDJSWJ", "牡丹江市商务局", "ordinary", "city", "商务", ("planner", "leader", "inspector")),
 ]
-#: The demo's departments at the city, by code, and their users' roles (``<code>_<role>``).
+#: The city's departments by the world's key: their codes (the demo's upper level's, and two the world adds) and
+#: their users' roles (``<code>_<role>``).
 CITY = {
-    "SFJ": ("admin", "supervisor", "leader"),
-    "SCJ": ("admin", "planner", "leader", "inspector", "coord"),
-    "YJJ": ("admin", "planner", "leader", "inspector", "coord"),
-    "SWJ": ("admin", "planner", "leader", "inspector"),
+    "SFJ": ("MDJSFJ", ("admin", "supervisor", "leader")),
+    "SCJ": ("MDJSCJ", ("admin", "planner", "leader", "inspector", "coord")),
+    "YJJ": ("MDJYJJ", ("admin", "planner", "leader", "inspector", "coord")),
+    "SWJ": ("MDJSWJ", ("admin", "planner", "leader", "inspector")),
 }
+#: Each key's department code.
+CODES = {code: code for code, *_ in DEPARTMENTS} | {key: code for key, (code, _roles) in CITY.items()}
 
-_NAMES = {"admin": "管理员", "supervisor": "监督员", "leader": "领导", "planner": "计划员", "inspector": "检查员"}
+_NAMES = {
+    "admin": "管理员",
+    "supervisor": "监督员",
+    "leader": "领导",
+    "planner": "计划员",
+    "inspector": "检查员",
+    "coord": "协调员",
+}
+_ROLES = {"coord": "field_coordinator"}
 
 
 @snapshotted
 def world() -> dict:
     """Build the two counties (once per run and database kind; copied afterwards)."""
     platform_admin = user_named("admin")
-    region_commands.load_tree({"text": TREE, "file_name": "two_counties"}, actor=platform_admin)
+    if regions.by_code(REGIONS["county2"]) is None:  # the demo has 海林市 already: the file adds the rest
+        region_commands.load_tree({"text": TREE, "file_name": "two_counties"}, actor=platform_admin)
     region_ids = {key: regions.by_code(code).id for key, code in REGIONS.items()}  # type: ignore[union-attr]
     tenants: dict[str, int] = {}
     logins: dict[str, dict[str, str]] = {}
@@ -82,14 +102,17 @@ def world() -> dict:
                         "login": f"{code.lower()}_{role}",
                         "display_name": f"{name}{_NAMES[role]}",
                         "password": DEMO_PASSWORD,
-                        "roles": [role],
+                        "roles": [_ROLES.get(role, role)],
                     },
                     actor=admin,
                 )
                 logins[code][role] = user.login
-    for code, roles in CITY.items():
-        tenants[code] = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
-        logins[code] = {role: f"{code.lower()}_{role}" for role in roles}
+    for key, (code, roles) in CITY.items():
+        if key in ("YJJ", "SWJ"):  # the world's own at the city, made above
+            tenants[key], logins[key] = tenants.pop(code), logins.pop(code)
+            continue
+        tenants[key] = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
+        logins[key] = {role: f"{code.lower()}_{role}" for role in roles}
     db.session.commit()
     return {"regions": region_ids, "tenants": tenants, "logins": logins}
 

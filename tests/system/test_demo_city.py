@@ -36,7 +36,7 @@ def _state():
     state = {"entities": {e.code: e for e in db.session.scalars(sa.select(Entity))}, "departments": {}, "plans": {}}
     with system_access("test: count every audit entry"):
         state["audit"] = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
-    for code in ("SCJ", "YJJ", "SWJ", "SFJ"):
+    for code in ("SCJ", "YJJ", "SWJ", "SFJ", "MDJSCJ"):
         with tenant_scope(tenant_id(code)):
             people = list(db.session.scalars(sa.select(Inspector)))
             document = rules_queries.current_document()
@@ -81,7 +81,12 @@ def test_a_small_demo_city(app):
     assert len(entities) == 300 and all(uscc.is_valid(code) for code in entities)
     kinds = Counter(e.entity_type for e in entities.values())
     assert kinds["enterprise"] > 100 and kinds["individual"] > 80
-    assert all(e.region_code.startswith("3301") and e.industry_code[0] in "ABCEFGHIKLOPQRS" for e in entities.values())
+    # every business in 宁安市 (its towns' codes, 231084xxx; its address there), registered there or with 牡丹江市
+    assert all(e.region_code.startswith("231084") and len(e.region_code) == 9 for e in entities.values())
+    assert all(
+        e.industry_code[0] in "ABCEFGHIKLOPQRS" and e.code[2:8] in ("231084", "231000") for e in entities.values()
+    )
+    assert all(e.address.startswith("黑龙江省牡丹江市宁安市") for e in entities.values())
     assert Counter(e.status for e in entities.values())["active"] > 250
     assert 0 < sum(e.abnormal for e in entities.values()) < 30
     assert len({e.name for e in entities.values()}) > 290
@@ -101,6 +106,14 @@ def test_a_small_demo_city(app):
     )
     assert {e.entity.industry_code[0] for e in departments["SWJ"]["entries"]} <= {"F", "H", "O"}
     assert not departments["SFJ"]["entries"]
+    # 牡丹江市's market bureau keeps the city's food producers and caterers, 宁安市's among them
+    upper = departments.pop("MDJSCJ")
+    assert upper["entries"] and {e.category for e in upper["entries"]} <= {"食品生产", "餐饮服务"}
+    assert {e.entity.code for e in upper["entries"]} <= {e.entity.code for e in departments["SCJ"]["entries"]}
+    assert upper["inspectors"] and all(p.cert_no.startswith("23100021-") for p in upper["inspectors"])
+    assert all(p.agency.startswith("牡丹江市") for p in upper["inspectors"] if not p.is_expert)
+    assert upper["rules"][0].startswith("牡丹江市市场监督管理局") and len(upper["items"]) == 2
+    assert all(p.cert_no.startswith("231084") for d in departments.values() for p in d["inspectors"])
 
     people = [p for d in departments.values() for p in d["inspectors"]]
     ids = [number for d in departments.values() for number in d["ids"]]
@@ -130,10 +143,11 @@ def test_a_small_demo_city(app):
     # this year's plans published then filed — by 司法局, and by 市场监管局 for those touching its field
     # (not its own) — with the planned ratio and months of each random-check item
     plans = state["plans"]
-    assert set(plans) == {("SCJ", 2026), ("SCJ", 2027), ("YJJ", 2026), ("YJJ", 2027), ("SWJ", 2026), ("SWJ", 2027)}
+    assert set(plans) == {(code, year) for code in ("SCJ", "YJJ", "SWJ", "MDJSCJ") for year in (2026, 2027)}
     for code, lines in PLAN_LINES.items():
         status, filed_by, planned = plans[(code, 2026)]
-        assert status == "filed" and filed_by == ("韩梅" if code == "SCJ" else "韩梅、周静")
+        # 牡丹江市's plan by its own bureau (金哲, mdjsfj_supervisor), 宁安市's by theirs (韩梅; 周静 of 宁安市's lead)
+        assert status == "filed" and filed_by == {"SCJ": "韩梅", "MDJSCJ": "金哲"}.get(code, "韩梅、周静"), code
         assert planned == {name: (ratio, months, True) for name, (ratio, months) in lines.items()}
     assert [plans[(code, 2027)][0] for code in ("SCJ", "YJJ", "SWJ")] == ["draft", "returned", "submitted"]
     # 应急管理局 leads 安全生产 and its joint plan of the year is published and filed with the justice bureau
@@ -151,7 +165,7 @@ def test_a_small_demo_city(app):
     # loading again changed nothing, wrote nothing
     assert again["audit"] == state["audit"]
     assert {c: len(d["entries"]) for c, d in again["departments"].items()} == {
-        c: len(d["entries"]) for c, d in departments.items()
+        c: len(d["entries"]) for c, d in {**departments, "MDJSCJ": upper}.items()
     }
 
 

@@ -24,8 +24,9 @@ from spotcheck.demo.withdrawn import REASON
 from spotcheck.draw.verify import verify
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import queries as campaigns
-from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, InspectionCount, TeamMember
 from spotcheck.tenants.campaigns.queries import public as publication
+from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.notices.models import Notice, NoticeKind
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results import queries as results_queries
@@ -56,7 +57,7 @@ DRAWN = {
 STAGES = {
     "市监抽〔2026〕1号": "inspectors_drawn",
     "市监抽〔2026〕2号": "approved",
-    "市监抽〔2026〕3号": "published",  # a small city: each of its few visits reaches a published result
+    "市监抽〔2026〕3号": "results_in",  # a small city: each of its three visits approved, two published
     "应急抽〔2026〕1号": "inspectors_drawn",
     "应急抽〔2026〕2号": "approved",
     "商务抽〔2026〕1号": "targets_drawn",
@@ -68,9 +69,9 @@ STAGES = {
     "应急查〔2026〕1号": "notified",
     "未编号": "draft",  # 市监局's and 商务局's drafts: a code is issued at approval
     # the joint campaign of the three (handed out) and each department's part: in a small city each
-    # department's few visits all reach a published result
+    # department's few visits all reach a published result (市场监管局's third an approved one)
     "市监联抽〔2026〕1号": "notified",
-    "市监联抽〔2026〕1号（市监）": "published",
+    "市监联抽〔2026〕1号（市监）": "results_in",
     "市监联抽〔2026〕1号（应急）": "published",
     "市监联抽〔2026〕1号（商务）": "published",
 }
@@ -142,7 +143,14 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
     with app.app_context():
         _load()
         summary = city_summary()
-        assert {number: status for _, number, _, status in summary["campaigns"]} == STAGES
+        county = [row for row in summary["campaigns"] if row[0] != "MDJSCJ"]
+        assert {number: status for _, number, _, status in county} == STAGES
+        # 牡丹江市's market bureau numbers in its own region: its random campaign drawn, its check in 宁安市 published
+        assert {number: status for code, number, _, status in summary["campaigns"] if code == "MDJSCJ"} == {
+            "市监抽〔2026〕1号": "inspectors_drawn",
+            "市监查〔2026〕1号": "published",
+        }
+        assert summary["levels"] == "黑龙江省牡丹江市 → 宁安市 → 宁安镇" and summary["place"] == "宁安市"
         assert summary["plans"] == [
             ("SCJ", 2026, "filed"),
             ("SCJ", 2027, "draft"),
@@ -150,6 +158,8 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
             ("YJJ", 2027, "returned"),
             ("SWJ", 2026, "filed"),
             ("SWJ", 2027, "submitted"),
+            ("MDJSCJ", 2026, "filed"),
+            ("MDJSCJ", 2027, "draft"),
         ]
         assert summary["joint_plans"] == [("YJJ", 2026, "safety", "filed")]
         # the half-year plans of the non-market fields (seed 001): one department's second is missing
@@ -180,7 +190,7 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
                         assert "专项检查" in campaign.exempt_reason
                     else:
                         assert campaign.plan_id == plan.id
-                    if campaign.status.value not in ("in_progress", "published"):  # the third quarter's is done
+                    if campaign.status.value not in ("in_progress", "results_in", "published"):  # the 3rd quarter's
                         assert campaign.window_start.month == 12 and campaign.window_end == date(2026, 12, 31)
                     if campaign.status.value == "inspectors_drawn":
                         teams = {}
@@ -215,6 +225,24 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
     _follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app)
     _joint_campaign_seen_by_its_three_departments(app)
     _an_expert_on_a_team_on_its_page_notice_and_public_result(app)
+    _a_business_checked_at_two_levels(app)
+
+
+def _a_business_checked_at_two_levels(app):
+    """宁安市's 市场监督管理局 checked a caterer on a complaint; 牡丹江市's checked the same one in its 督导检查: both
+    results are published, and the register counts the business's checks by both departments (its cap and burden
+    figures show both levels)."""
+    with app.app_context(), system_access("test: the results and the register of every department"):
+        county, upper = tenant_id("SCJ"), tenant_id("MDJSCJ")
+        published = db.session.execute(sa.select(PublishedResult.entity_id, PublishedResult.tenant_id)).all()
+        both = {e for e, t in published if t == upper} & {e for e, t in published if t == county}
+        assert len(both) == 1, both
+        counted = set(
+            db.session.scalars(sa.select(InspectionCount.department_id).where(InspectionCount.entity_id.in_(both)))
+        )
+        assert {county, upper} <= counted
+        entity = db.session.get(Entity, both.pop())
+        assert entity.region_code.startswith("231084") and "宁安市" in entity.address
 
 
 def _the_withdrawn_campaign_stays_public_as_withdrawn(app):
@@ -244,7 +272,10 @@ def _an_expert_on_a_team_on_its_page_notice_and_public_result(app):
         assert [e.kind.value for e in experts] == ["directory", "testing_body"] and len(
             results_queries.team_of(first)
         ) == 2
-        assert (experts[1].name, experts[1].organisation) == (EXPERT_PERSON, EXPERT_INSTITUTE)
+        assert (experts[1].name, experts[1].organisation) == (
+            EXPERT_PERSON,
+            EXPERT_INSTITUTE.replace("杭州市", "牡丹江市"),  # the upper level's institute
+        )
         notice = db.session.scalar(
             sa.select(Notice).where(Notice.visit_id == first.id, Notice.kind == NoticeKind.inspection)
         )

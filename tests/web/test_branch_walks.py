@@ -37,8 +37,8 @@ SECRETS = {
         "id_number": valid_id(first17),
     }
     for code, place, mobile, first17 in (
-        ("SCYJJ", "上城", "13911112222", "33010519900101345"),
-        ("XHYJJ", "西湖", "13933334444", "33010619910202456"),
+        ("SCYJJ", "县甲", "13911112222", "23100219900101345"),
+        ("XHYJJ", "县乙", "13933334444", "23100519910202456"),
     )
 }
 #: The departments whose rows give ids to the walks, and how many of each.
@@ -51,7 +51,7 @@ def _plant(code: str) -> None:
     with tenant_scope(admin.tenant_id):
         contacts.save(
             {
-                "responsible": {"name": secret["responsible"], "post": "局长", "office_phone": "0571-87654321"},
+                "responsible": {"name": secret["responsible"], "post": "局长", "office_phone": "0453-6654321"},
                 "liaison": {"name": secret["liaison"], "post": "科员", "mobile": secret["mobile"]},
             },
             actor=admin,
@@ -73,13 +73,18 @@ def world(postgresql_module_app):
     return app, ids, ids_by_table(app, PER_TENANT)
 
 
+def _name(code: str) -> str:
+    """A department's name in the world (海林市应急管理局)."""
+    return next(department[1] for department in two_counties.DEPARTMENTS if department[0] == code)
+
+
 def _of(code: str) -> dict[str, str]:
     """The needles of a county's 应急管理局: its secrets and its users' display names."""
     secret = SECRETS[code]
     found = needles([secret["id_number"]])
     for value in (secret["responsible"], secret["liaison"], secret["mobile"], secret["item"]):
         found[value.upper()] = value
-    name = next(department[1] for department in two_counties.DEPARTMENTS if department[0] == code)
+    name = _name(code)
     for role in ("管理员", "领导", "计划员", "检查员"):
         found[f"{name}{role}"] = f"{name}{role}"
     return found
@@ -122,16 +127,18 @@ def test_a_county_bureau_walks_every_route_and_meets_nothing_of_the_sibling_coun
 @pytest.mark.postgres
 def test_each_bureau_reads_its_own_branch_and_the_city_both(world):
     app = world[0]
+    city = world[1]["logins"]["SFJ"]["supervisor"]
     seen = {
         login: signed_in(app, login).get("/supervision/contacts").get_data(as_text=True)
-        for login in ("scsfj_supervisor", "xhsfj_supervisor", "sfj_supervisor")
+        for login in ("scsfj_supervisor", "xhsfj_supervisor", city)
     }
     sc, xh = SECRETS["SCYJJ"]["liaison"], SECRETS["XHYJJ"]["liaison"]
     assert sc in seen["scsfj_supervisor"] and xh not in seen["scsfj_supervisor"]
     assert xh in seen["xhsfj_supervisor"] and sc not in seen["xhsfj_supervisor"]
-    assert sc in seen["sfj_supervisor"] and xh in seen["sfj_supervisor"]
+    assert sc in seen[city] and xh in seen[city]
     home = signed_in(app, "scsfj_supervisor").get("/").get_data(as_text=True)
-    assert "清波街道办事处" in home and "西湖区应急管理局" not in home  # the departments it oversees
+    town, sibling = (_name(code) for code in ("QBJD", "XHYJJ"))
+    assert town in home and sibling not in home  # the departments it oversees
 
 
 @pytest.mark.postgres
@@ -144,7 +151,7 @@ def test_a_sibling_countys_department_is_no_such_department(world):
         (f"/supervision/departments/{tenants['XHYJJ']}/items", "xhsfj_supervisor", "scsfj_supervisor"),
         (f"/supervision/departments/{tenants['QBJD']}/items", "scsfj_supervisor", "xhsfj_supervisor"),
         (f"/supervision/assessment/{tenants['QBJD']}", "scsfj_supervisor", "xhsfj_supervisor"),
-        (f"/supervision/assessment/{tenants['SCYJJ']}", "sfj_supervisor", "xhsfj_supervisor"),
+        (f"/supervision/assessment/{tenants['SCYJJ']}", ids["logins"]["SFJ"]["supervisor"], "xhsfj_supervisor"),
     ):
         assert signed_in(app, allowed).get(url).status_code == 200, (url, allowed)
         assert signed_in(app, refused).get(url).status_code == 404, (url, refused)

@@ -109,7 +109,7 @@ def _empty_department(app) -> str:
     """A new department that has published nothing yet; its code."""
     with app.app_context():
         create_department(
-            {"code": "ZJTEST", "name": "测试新设局", "kind": "ordinary", "region": "330100"},
+            {"code": "ZJTEST", "name": "测试新设局", "kind": "ordinary", "region": "231084"},
             actor=user_named("admin"),
         )
     return "ZJTEST"

@@ -192,7 +192,8 @@ def test_the_bureau_sees_submitted_late_and_missing_on_a_controlled_clock(app):
                 if row.due.key == "progress/2026H1"
                 for s in row.states
             }
-            assert states == {"SCJ": "pending", "YJJ": "on_time", "SWJ": "pending"}
+            # the demo's town department (宁安镇's, supervised by 宁安市's bureau) owes the table too
+            assert states == {"SCJ": "pending", "YJJ": "on_time", "SWJ": "pending", "NAZF": "pending"}
         submitted_id = _submitted_id(world)
     with frozen_at(date(2026, 7, 10)):
         answer = app.test_client().get("/api/v1/reports/overview?year=2026", headers=bearer(app, "sfj_supervisor"))
@@ -205,6 +206,7 @@ def test_the_bureau_sees_submitted_late_and_missing_on_a_controlled_clock(app):
             "市场监督管理局": "missing",
             "应急管理局": "on_time",
             "商务局": "missing",
+            "宁安镇综合行政执法办公室": "missing",  # the demo's town department, in 宁安市's branch
         }
         assert found[("practice", "2026H1")]["应急管理局"] == "late"
         assert found[("progress", "2026H2")]["应急管理局"] == "pending"
@@ -232,7 +234,7 @@ def test_a_department_created_after_a_due_date_owes_neither_that_table_nor_that_
     with app.app_context():
         with frozen_at(date(2026, 7, 10)):
             tenant = services.create_department(
-                {"code": "WHJ", "name": "文化广电旅游局", "kind": "ordinary", "region": "330100"},
+                {"code": "WHJ", "name": "文化广电旅游局", "kind": "ordinary", "region": "231084"},
                 actor=user_named("admin"),
             )
             db.session.commit()

@@ -3,8 +3,9 @@ administrative divisions (行政区划代码, GB/T 2260) and industries (国民�
 
 The project ships the tables itself: no maintained Python package carries current GB/T 2260
 codes (the ones on PyPI predate Hangzhou's 2021 redistricting, which created 临平区 and 钱塘区
-and abolished 下城区 and 江干区). Regions: every province-level division, and Zhejiang — where the
-platform runs — down to its counties as they stand since the 2021 redistricting; a
+and abolished 下城区 and 江干区). Regions: every province-level division, Zhejiang — where the
+platform runs — down to its counties as they stand since the 2021 redistricting, and the demo's places
+(黑龙江省牡丹江市 and its counties, 重庆市城口县); a
 code outside the table is named by the nearest level the table knows. Industries: the 20
 sections and 97 divisions of GB/T 4754-2017; a group or class code (``C1311``) is named by its
 division. Extending either table is adding rows here.
@@ -155,7 +156,25 @@ ZHEJIANG = {
     "331127": "景宁畲族自治县",
     "331181": "龙泉市",
 }
-REGIONS = {**{f"{code}0000": name for code, name in PROVINCES.items()}, **ZHEJIANG}
+#: 黑龙江省牡丹江市 and its counties (the demo's place: 宁安市, 231084), and 重庆市城口县 (the demo under 城口县's
+#: rulebook), by their six-digit codes.
+DEMO_PLACES = {
+    "231000": "牡丹江市",
+    "231002": "东安区",
+    "231003": "阳明区",
+    "231004": "爱民区",
+    "231005": "西安区",
+    "231025": "林口县",
+    "231081": "绥芬河市",
+    "231083": "海林市",
+    "231084": "宁安市",
+    "231085": "穆棱市",
+    "231086": "东宁市",
+    "500229": "城口县",
+}
+#: The cities and counties named beside their codes (a county with its city: 杭州市西湖区, 牡丹江市宁安市).
+CITIES_AND_COUNTIES = {**ZHEJIANG, **DEMO_PLACES}
+REGIONS = {**{f"{code}0000": name for code, name in PROVINCES.items()}, **CITIES_AND_COUNTIES}
 
 #: GB/T 4754-2017 divisions (大类), by their two digits; the section letter comes from the digits.
 INDUSTRY_DIVISIONS = {
@@ -267,8 +286,9 @@ def region_name(code: str | None) -> str:
         code = code[:6]
     if len(code) != 6 or not code.isdigit():
         return ""
-    if code in ZHEJIANG and not code.endswith("00"):
-        return ZHEJIANG.get(code[:4] + "00", "") + ZHEJIANG[code]
+    if code in CITIES_AND_COUNTIES and not code.endswith("00"):  # a municipality's county by the municipality
+        city = CITIES_AND_COUNTIES.get(code[:4] + "00") or PROVINCES.get(code[:2], "")
+        return city + CITIES_AND_COUNTIES[code]
     return REGIONS.get(code) or REGIONS.get(code[:4] + "00") or PROVINCES.get(code[:2], "")
 
 
