@@ -4,8 +4,8 @@ A rulebook (实施方案) belongs to a region (its level): ``rule_version.region
 was the deployment's, so it becomes the root's (the region without a parent; none while there is no tree, which the
 rules read as the root's). A campaign keeps every level's rulebook version in force at its approval, from the root
 down (``campaign.rulebook_version_ids``, a JSON list) instead of one (``rulebook_version_id``, carried over as a list of
-one). The downgrade keeps each campaign's root rulebook version, drops the rulebooks of the regions below the root and
-forgets the regions of the rulebooks.
+one). The downgrade keeps each campaign's nearest level's version and forgets the regions of the rulebooks: every
+rulebook version stays, read again as the deployment's (the old model has one rulebook).
 
 Revision ID: 0063
 Revises: 0062
@@ -57,21 +57,16 @@ def downgrade():
         )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
-            "UPDATE campaign SET rulebook_version_id = (rulebook_version_ids->>0)::int"
+            "UPDATE campaign SET rulebook_version_id = (rulebook_version_ids->>-1)::int"
             " WHERE rulebook_version_ids IS NOT NULL AND json_array_length(rulebook_version_ids) > 0"
         )
     else:
         op.execute(
-            "UPDATE campaign SET rulebook_version_id = json_extract(rulebook_version_ids, '$[0]')"
+            "UPDATE campaign SET rulebook_version_id = json_extract(rulebook_version_ids, '$[#-1]')"
             " WHERE rulebook_version_ids IS NOT NULL AND json_array_length(rulebook_version_ids) > 0"
         )
     with op.batch_alter_table("campaign", schema=None) as batch_op:
         batch_op.drop_column("rulebook_version_ids")
-    # a rulebook below the root has no place in the old model: it is dropped with every campaign's reference to it
-    op.execute(
-        "DELETE FROM rule_version WHERE tenant_id IS NULL AND region_id IS NOT NULL"
-        " AND region_id <> (SELECT min(region.id) FROM region WHERE region.parent_id IS NULL)"
-    )
     with op.batch_alter_table("rule_version", schema=None) as batch_op:
         batch_op.drop_constraint("fk_rule_version_region_id_region", type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_rule_version_region_id"))

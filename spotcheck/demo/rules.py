@@ -42,11 +42,14 @@ DEMO_CAPS = {
 }
 
 
-def department_document(preset_name: str, department: str, since: date, code: str = "") -> documents.Document:
+def department_document(
+    preset_name: str, department: str, since: date, code: str = "", tenant_id: int | None = None
+) -> documents.Document:
     """A department's rules taken from a preset as a starting point (:func:`~spotcheck.tenants.rules.departments.
     starting_point`: the department's issuer and title, its articles marked as the preset's words, unconfirmed);
     with the demo's own article where it has one (:data:`DEMO_CAPS`)."""
-    document = departments.starting_point(presets.BY_NAME[preset_name], departments.full_name(department, since), since)
+    full_name = departments.full_name(department, since, tenant_id)  # the place of the department's level
+    document = departments.starting_point(presets.BY_NAME[preset_name], full_name, since)
     cap = DEMO_CAPS.get(code)
     if cap is None:
         return document
@@ -67,7 +70,9 @@ def tighten(tenants: dict[str, Tenant], *, since: date) -> None:
             continue  # loaded already (a demo loaded again)
         preset_name, department = DEPARTMENT_RULES[code]
         with tenant_scope(tenants[code].id):
-            document = replace(department_document(preset_name, department, since, code), effective_from=today())
+            document = replace(
+                department_document(preset_name, department, since, code, tenants[code].id), effective_from=today()
+            )
             commands.load_department_rules({"text": rulefile.write(document), "preset": preset_name}, actor=CONSOLE)
 
 
@@ -133,7 +138,7 @@ def deploy(tenants: dict[str, Tenant], *, rules: str = DEFAULT_RULES, since: dat
         raise ValueError(f"no rulebook preset named {rules!r}")
     load_county_rulebook(preset, county)
     for code, (preset_name, department) in DEPARTMENT_RULES.items():
-        document = department_document(preset_name, department, since)
+        document = department_document(preset_name, department, since, tenant_id=tenants[code].id)
         with tenant_scope(tenants[code].id):
             commands.load_department_rules({"text": rulefile.write(document), "preset": preset_name}, actor=CONSOLE)
     return preset.document.place

@@ -10,6 +10,7 @@ from datetime import timedelta
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.policy import CONSOLE
+from spotcheck.demo.rules import county_id
 from spotcheck.tenants.rules import commands, presets, rulebook, rulefile
 from spotcheck.tenants.rules.ruleset import Rules
 
@@ -30,10 +31,13 @@ def rules_of_presets(rulebook_name: str | None = "宁安市", department_name: s
 
 
 def adopt(name: str, on):
-    """The city adopts the rulebook preset ``name`` from the day ``on`` (loaded the day before, as an
-    operator would): the departments' rules stay, checked against it. Returns the version."""
+    """The demo's county (宁安市, the level of the demo's departments) adopts the rulebook preset ``name`` from the
+    day ``on`` (loaded the day before, as an operator would): the departments' rules stay, checked against it.
+    Returns the version."""
     document = replace(presets.BY_NAME[name].document, effective_from=on)
     with frozen_at(on - timedelta(days=1)):
-        version = commands.load_rulebook({"text": rulefile.write(document), "preset": name}, actor=CONSOLE)
+        version = commands.load_rulebook(
+            {"text": rulefile.write(document), "preset": name, "region": county_id()}, actor=CONSOLE
+        )
     db.session.commit()
     return version

@@ -10,6 +10,7 @@ from datetime import date
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.policy import CONSOLE
+from spotcheck.demo.rules import county_id
 from spotcheck.tenants.rules import commands as rules_commands, documents, presets, queries, rulebook, rulefile
 from spotcheck.tenants.rules.documents import Entry
 
@@ -35,9 +36,10 @@ def changed_department_rules(tenant_id: int, effective_from: date | None = None,
 
 
 def in_force_text(tenant_id: int | None) -> str:
-    """The file of the version in force as loaded."""
-    rulebook_id, department_id = rulebook.version_ids(tenant_id)
-    return queries.get_version(department_id if tenant_id is not None else rulebook_id).source_text
+    """The file of the version in force as loaded: the department's, else the demo's county's rulebook (宁安市's)."""
+    if tenant_id is not None:
+        return queries.get_version(rulebook.version_ids(tenant_id)[1]).source_text
+    return queries.get_version(rulebook.own_rulebook_id(county_id())).source_text
 
 
 def load_department_cap(tenant_id: int, cap: int) -> None:

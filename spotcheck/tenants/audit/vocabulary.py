@@ -89,6 +89,7 @@ DETAIL_LABELS = {
     "left_out": _l("Departments left out"),
     "methods": _l("Check methods"),
     "preset": _l("Preset"),
+    "region": _l("Region"),
     "set": _l("Rules set"),
     "by": _l("Done by"),
     "selected": _l("Targets selected"),

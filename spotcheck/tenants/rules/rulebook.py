@@ -270,12 +270,12 @@ def rules_of(
     return found
 
 
-def rules_for(tenant_id: int | None, on: date | None = None) -> Rules:
+def rules_for(tenant_id: int, on: date | None = None) -> Rules:
     """The rules that apply to department ``tenant_id`` on ``on`` (today, Beijing, by default): the national
-    floor, each level's rulebook from the root down to its region, its own 细则. ``None``: the root's rules
-    (:func:`rules_for_region`)."""
+    floor, each level's rulebook from the root down to its region, its own 细则. A level without a department asks
+    :func:`rules_for_region` — never the rules of "no department"."""
     if tenant_id is None:
-        return rules_for_region(None, on)
+        raise TypeError("rules_for asks a department's rules: a level's are rules_for_region(region_id)")
     on = on or today()
     region = region_of_department(tenant_id)
     chain, department = chain_ids(tenant_id, on)
