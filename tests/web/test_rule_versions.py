@@ -14,6 +14,7 @@ import re
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
+from spotcheck.demo.rules import county_id
 from spotcheck.tenants.rules import queries
 from spotcheck.tenants.rules.models import RuleVersion
 from tests.support.helpers import post_form, signed_in, tenant_id
@@ -21,6 +22,8 @@ from tests.support.page_text import IDENTIFIER, visible_text
 from tests.support.rules_files import changed_department_rules, changed_rulebook, in_force_text
 
 NINGAN = "宁安市人民政府办公室关于进一步加强和创新“双随机、一公开”监管工作的实施方案"
+#: The page of the demo's rulebook: its county's (宁安市, 231084), the level the demo's departments work under.
+RULEBOOK = "/platform/rules?region=231084"
 
 
 def _text(response) -> str:
@@ -45,8 +48,10 @@ def _refusals(markup: str) -> dict[str, str]:
 
 
 def _versions(app, tenant=None) -> list:
+    """The versions of a department's rules, or (``tenant`` None) of the demo's county's rulebook."""
     with app.app_context():
-        return [(v.id, v.effective_from, v.withdrawn) for v in queries.history(tenant)]
+        region = None if tenant is not None else county_id()
+        return [(v.id, v.effective_from, v.withdrawn) for v in queries.history(tenant, region)]
 
 
 def test_the_platform_administrator_reads_the_rulebook_in_force_and_where_each_rule_comes_from(app):
@@ -54,7 +59,7 @@ def test_the_platform_administrator_reads_the_rulebook_in_force_and_where_each_r
     home = admin.get("/").get_data(as_text=True)
     assert 'id="nav-rulebook"' in home and 'id="home-rulebook-link"' in home
     assert 'id="home-rulebook-missing"' not in home  # the demo's rulebook is in force: nothing to do
-    page = admin.get("/platform/rules")
+    page = admin.get(RULEBOOK)
     markup, text = page.get_data(as_text=True), _text(page)
     assert page.status_code == 200 and NINGAN in text and "宁安市人民政府办公室" in text and "2019-05-23" in text
     assert "第3条" in text and "编制年度检查计划" in text  # the articles, with their words
@@ -95,7 +100,7 @@ def test_a_file_that_is_wrong_is_refused_key_by_key_and_nothing_changes(app):
         (loosening, {"publish_days": "20"}),
         (loosening_a_department, {"departments": "应急管理局"}),
     ):
-        refused = post_form(admin, "/platform/rules", {"how": "file", "text": text}, token_from="/platform/rules")
+        refused = post_form(admin, RULEBOOK, {"how": "file", "text": text}, token_from=RULEBOOK)
         assert refused.status_code == 422
         said = _refusals(refused.get_data(as_text=True))
         for key, words in expected.items():
@@ -103,23 +108,23 @@ def test_a_file_that_is_wrong_is_refused_key_by_key_and_nothing_changes(app):
         box = re.search(r'<textarea id="rules-text"[^>]*>(.*?)</textarea>', refused.get_data(as_text=True), re.DOTALL)
         assert html.unescape(box.group(1)) == text  # the text stays in the box, to correct
     named = _refusals(
-        post_form(admin, "/platform/rules", {"how": "file", "text": wrong}, token_from="/platform/rules").get_data(
+        post_form(admin, RULEBOOK, {"how": "file", "text": wrong}, token_from=RULEBOOK).get_data(
             as_text=True
         )
     )
     assert named["report_days.value"].startswith("检查结果报送期限")  # the key said by its name
     # a preset dated before today cannot follow the version in force: refused naming the date in force
-    preset = post_form(admin, "/platform/rules", {"how": "preset", "preset": "城口县"}, token_from="/platform/rules")
+    preset = post_form(admin, RULEBOOK, {"how": "preset", "preset": "城口县"}, token_from=RULEBOOK)
     assert preset.status_code == 422 and "document.effective_from" in _refusals(preset.get_data(as_text=True))
     unknown = post_form(
-        admin, "/platform/rules", {"how": "preset", "preset": "赤峰市安全生产监督管理局"}, token_from="/platform/rules"
+        admin, "/platform/rules", {"how": "preset", "preset": "赤峰市安全生产监督管理局"}, token_from=RULEBOOK
     )  # a department's preset is no rulebook
     assert unknown.status_code == 422 and "preset" in _refusals(unknown.get_data(as_text=True))
     not_utf8 = post_form(
         admin,
-        "/platform/rules",
+        RULEBOOK,
         {"how": "file", "file": (io.BytesIO("标题".encode("gbk")), "a.toml")},
-        token_from="/platform/rules",
+        token_from=RULEBOOK,
     )
     assert not_utf8.status_code == 422 and "file" in _refusals(not_utf8.get_data(as_text=True))
     assert _versions(app) == before
@@ -132,9 +137,9 @@ def test_a_changed_version_loaded_from_a_file_shows_what_it_changed_in_the_histo
         text = changed_rulebook(report_days=(10, "第9条"))
     loaded = post_form(
         admin,
-        "/platform/rules",
+        RULEBOOK,
         {"how": "file", "file": (io.BytesIO(text.encode()), "宁安市实施方案.toml")},
-        token_from="/platform/rules",
+        token_from=RULEBOOK,
     )
     assert loaded.status_code == 302
     [(new_id, _, _), (old_id, _, _)] = _versions(app)
@@ -145,13 +150,13 @@ def test_a_changed_version_loaded_from_a_file_shows_what_it_changed_in_the_histo
     assert "检查结果报送期限" in row and "未规定" in row and "10个工作日（第9条）" in row
     assert hashlib.sha256(text.encode()).hexdigest() in _text(version)
 
-    page = admin.get("/platform/rules").get_data(as_text=True)
+    page = admin.get(RULEBOOK).get_data(as_text=True)
     assert "10个工作日" in _row(page, "report_days") and "《宁安市实施方案》第9条" in _row(page, "report_days")
     assert f'<tr class="state-in_force" data-version="{new_id}">' in page
     assert f'<tr class="state-past" data-version="{first_id}">' in page
     history = visible_text(re.search(r'<table id="rules-history-table">.*?</table>', page, re.DOTALL).group(0))
     assert "现行" in history and "已废止" in history and "平台管理员" in history  # who loaded the new one
-    differences = admin.get(f"/platform/rules/differences?from={first_id}&to={new_id}")
+    differences = admin.get(f"/platform/rules/differences?region=231084&from={first_id}&to={new_id}")
     assert differences.status_code == 200 and "10个工作日（第9条）" in _text(differences)
     assert admin.get(f"/platform/rules/differences?from={first_id}&to=999999").status_code == 404
     assert admin.get(f"/platform/rules/versions/{new_id}/file").get_data(as_text=True) == text
@@ -163,13 +168,13 @@ def test_a_changed_version_loaded_from_a_file_shows_what_it_changed_in_the_histo
 def test_the_text_of_the_version_in_force_loads_nothing_new(app):
     admin = signed_in(app, "admin")
     before = _versions(app)
-    shown = admin.get("/platform/rules/file")
+    shown = admin.get("/platform/rules/file?region=231084")
     assert shown.status_code == 200 and "[document]" in shown.get_data(as_text=True)
     same = post_form(
-        admin, "/platform/rules", {"how": "file", "text": shown.get_data(as_text=True)}, token_from="/platform/rules"
+        admin, "/platform/rules", {"how": "file", "text": shown.get_data(as_text=True)}, token_from=RULEBOOK
     )
     assert same.status_code == 302 and _versions(app) == before
-    prefilled = admin.get("/platform/rules?start=in_force").get_data(as_text=True)  # the button that fills the box
+    prefilled = admin.get("/platform/rules?region=231084&start=in_force").get_data(as_text=True)  # the button that fills the box
     assert "[document]" in re.search(r'<textarea id="rules-text".*?</textarea>', prefilled, re.DOTALL).group(0)
 
 
@@ -180,7 +185,7 @@ def test_without_a_rulebook_the_platform_administrator_is_asked_to_load_one(app)
     admin = signed_in(app, "admin")
     home = admin.get("/").get_data(as_text=True)
     assert 'id="home-rulebook-missing"' in home and 'href="/platform/rules"' in home
-    assert 'id="rulebook-missing"' in admin.get("/platform/rules").get_data(as_text=True)
+    assert 'id="rulebook-missing"' in admin.get(RULEBOOK).get_data(as_text=True)
 
 
 def test_only_the_platform_administrator_manages_the_rulebook(app):
