@@ -108,12 +108,17 @@ def rules_load(file: str | None, preset_name: str | None, department: str | None
     "show", help="Print the version in force as a rules file (load it back with spotcheck rules load -)."
 )
 @click.option("--department", default=None, help="The department's code, for its rules (细则).")
+@click.option("--region", default=None, help="The region's code (231084 …), for its level's rulebook (实施方案).")
 @click.option("--on", "day", default=None, help="The day (YYYY-MM-DD; today by default).")
 @with_appcontext
-def rules_show(department: str | None, day: str | None) -> None:
+def rules_show(department: str | None, region: str | None, day: str | None) -> None:
     tenant = _department(department)
+    level = regions.by_code(region) if region else None
+    if region and level is None:
+        click.echo(f"区划树中没有区划“{region}”；spotcheck regions show 列出全部区划。", err=True)
+        sys.exit(2)
     on = date.fromisoformat(day) if day else None
-    text = queries.show_text(tenant.id if tenant else None, on)
+    text = queries.show_text(tenant.id if tenant else None, on, level.id if level else None)
     if text is None:
         whose = f"{tenant.name}尚未载入细则" if tenant else "尚未载入实施方案（现行的只有国家规定）"
         click.echo(f"{whose}；可从预设载入：spotcheck rules load --preset 名称。", err=True)
@@ -123,13 +128,19 @@ def rules_show(department: str | None, day: str | None) -> None:
 
 @rules_group.command("history", help="List the versions loaded, newest first.")
 @click.option("--department", default=None, help="The department's code, for its rules (细则).")
+@click.option("--region", default=None, help="The region's code (231084 …), for its level's rulebook (实施方案).")
 @with_appcontext
-def rules_history(department: str | None) -> None:
+def rules_history(department: str | None, region: str | None) -> None:
     tenant = _department(department)
-    for version in queries.history(tenant.id if tenant else None):
+    level = regions.by_code(region) if region else None
+    if region and level is None:
+        click.echo(f"区划树中没有区划“{region}”；spotcheck regions show 列出全部区划。", err=True)
+        sys.exit(2)
+    level_id = level.id if level else None
+    for version in queries.history(tenant.id if tenant else None, level_id):
         click.echo(
             f"{version.effective_from}\t{STATE_NAMES[queries.state(version)]}\t《{version.title}》"
             f"\t{version.loaded_by_name}\t{version.sha256[:12]}"
         )
-    if queries.scope_version_id(None) is None and tenant is None:
-        click.echo("（尚未载入实施方案）")
+    if tenant is None and queries.scope_version_id(None, None, level_id) is None:
+        click.echo("（本级尚未载入实施方案）")

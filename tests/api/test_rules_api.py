@@ -19,7 +19,7 @@ def _by_key(rules: dict) -> dict:
 
 def test_anyone_signed_in_reads_the_rules_in_force_and_where_each_comes_from(app, client):
     headers = bearer(app, "yjj_planner")
-    rulebook = client.get("/api/v1/rules/rulebook", headers=headers)
+    rulebook = client.get("/api/v1/rules/rulebook?region=231084", headers=headers)
     assert rulebook.status_code == 200 and rulebook.json["department"] is None and rulebook.json["place"] == "宁安市"
     rows = _by_key(rulebook.json)
     assert rows["publish_days"]["source"] == "national" and rows["publish_days"]["raw"] == 20
@@ -42,7 +42,7 @@ def test_anyone_signed_in_reads_the_rules_in_force_and_where_each_comes_from(app
 
 def test_the_history_a_version_with_its_text_and_the_differences(app, client):
     headers = bearer(app, "scj_planner")
-    [version] = client.get("/api/v1/rules/rulebook/versions", headers=headers).json
+    [version] = client.get("/api/v1/rules/rulebook/versions?region=231084", headers=headers).json
     assert version["scope"] == "rulebook" and version["state"] == "in_force" and version["preset"] == "宁安市"
     one = client.get(f"/api/v1/rules/versions/{version['id']}", headers=headers)
     with app.app_context():
@@ -69,22 +69,26 @@ def test_the_platform_administrator_loads_a_rulebook_version_refused_key_by_key_
     with app.app_context():
         wrong = changed_rulebook(report_days=(0, "第9条"))
         good = changed_rulebook(report_days=(10, "第9条"))
-        first = client.get("/api/v1/rules/rulebook/versions", headers=admin).json[0]["id"]
-    refused = client.post("/api/v1/rules/rulebook/versions", headers=admin, json={"text": wrong})
+        first = client.get("/api/v1/rules/rulebook/versions?region=231084", headers=admin).json[0]["id"]
+    refused = client.post(
+        "/api/v1/rules/rulebook/versions?region=231084", headers=admin, json={"text": wrong, "region": "231084"}
+    )
     assert refused.status_code == 422
     [message] = refused.json["errors"]["json"]["report_days.value"]
     assert message.startswith("检查结果报送期限") and "1至60" in message
     for body, field in (({}, "text"), ({"text": "kind = 1"}, "document"), ({"preset": "乌审旗应急管理局"}, "preset")):
-        answer = client.post("/api/v1/rules/rulebook/versions", headers=admin, json=body)
+        answer = client.post("/api/v1/rules/rulebook/versions?region=231084", headers=admin, json=body)
         assert answer.status_code == 422 and field in answer.json["errors"]["json"], body
-    heading = client.post("/api/v1/rules/rulebook/versions", headers=admin, json={"text": "kind = 1"})
+    heading = client.post("/api/v1/rules/rulebook/versions?region=231084", headers=admin, json={"text": "kind = 1"})
     assert CHINESE.search(heading.json["errors"]["json"]["document"][0])
     assert "宁安市、城口县" in answer.json["errors"]["json"]["preset"][0]  # the presets it may choose, named
-    assert len(client.get("/api/v1/rules/rulebook/versions", headers=admin).json) == 1  # nothing changed
+    assert len(client.get("/api/v1/rules/rulebook/versions?region=231084", headers=admin).json) == 1  # nothing changed
 
-    loaded = client.post("/api/v1/rules/rulebook/versions", headers=admin, json={"text": good})
+    loaded = client.post(
+        "/api/v1/rules/rulebook/versions?region=231084", headers=admin, json={"text": good, "region": "231084"}
+    )
     assert loaded.status_code == 201 and loaded.json["state"] == "in_force" and loaded.json["text"] == good
-    rows = _by_key(client.get("/api/v1/rules/rulebook", headers=admin).json)
+    rows = _by_key(client.get("/api/v1/rules/rulebook?region=231084", headers=admin).json)
     assert rows["report_days"]["raw"] == 10 and rows["report_days"]["source"] == "rulebook"
     changes = client.get(f"/api/v1/rules/differences?from={first}&to={loaded.json['id']}", headers=admin).json
     assert changes["from"]["state"] == "past" and changes["to"]["id"] == loaded.json["id"]
@@ -93,7 +97,12 @@ def test_the_platform_administrator_loads_a_rulebook_version_refused_key_by_key_
 
     department_admin = bearer(app, "scj_admin")
     assert (
-        client.post("/api/v1/rules/rulebook/versions", headers=department_admin, json={"text": good}).status_code == 403
+        client.post(
+            "/api/v1/rules/rulebook/versions?region=231084",
+            headers=department_admin,
+            json={"text": good, "region": "231084"},
+        ).status_code
+        == 403
     )
 
 

@@ -18,6 +18,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.demo.rules import county_id
 from spotcheck.tenants.campaigns import commands as campaigns
 from spotcheck.tenants.items import queries as items
 from spotcheck.tenants.results import commands as results, deadlines
@@ -81,8 +82,10 @@ def test_a_year_of_one_department_under_each_citys_rulebook(app, city):
             goals = {c.field: c.goal_percent for c in items.coverage()}
             assert goals == ({"market": None, "other": None} if city == "宁安市" else {"market": 70, "other": 50})
             # the tables offered: the city's
-            assert {spec.code for spec in tables.offered()} == TABLES[city]
-            assert tables.title_of("dept" if city == "城口县" else "progress", Period(2026, "half", 1)) == (
+            assert {spec.code for spec in tables.offered(tenant_id=yjj)} == TABLES[city]
+            assert tables.title_of(
+                "dept" if city == "城口县" else "progress", Period(2026, "half", 1), tenant_id=yjj
+            ) == (
                 "市直部门2026年度随机抽查工作进展情况统计表"
                 if city == "宁安市"
                 else "县政府部门、有关单位推行“双随机、一公开”情况统计表"
@@ -165,7 +168,7 @@ def test_a_rulebook_looser_than_the_floor_or_than_what_a_department_keeps_is_ref
             entries={**NINGAN.entries, "publish_days": documents.Entry(30, "第9条")},
         )
         with frozen_at(date(2026, 11, 24)), pytest.raises(InvalidInputError) as refused:
-            rules.load_rulebook({"text": rulefile.write(loose)}, actor=CONSOLE)
+            rules.load_rulebook({"text": rulefile.write(loose), "region": county_id()}, actor=CONSOLE)
         assert "《企业信息公示暂行条例》第六条、第七条" in refused.value.errors["publish_days"][0]
         # a rulebook asking a 3-day report while 应急管理局's rules keep 5: the department is named
         strict = replace(
@@ -174,7 +177,7 @@ def test_a_rulebook_looser_than_the_floor_or_than_what_a_department_keeps_is_ref
             entries={**NINGAN.entries, "report_days": documents.Entry(3, "第9条")},
         )
         with frozen_at(date(2026, 11, 24)), pytest.raises(InvalidInputError) as refused:
-            rules.load_rulebook({"text": rulefile.write(strict)}, actor=CONSOLE)
+            rules.load_rulebook({"text": rulefile.write(strict), "region": county_id()}, actor=CONSOLE)
         assert any(
             "应急管理局" in message and "检查结果报送期限" in message for message in refused.value.errors["departments"]
         )
@@ -221,7 +224,7 @@ def test_a_version_taking_effect_mid_year_leaves_every_deadline_given_where_it_w
             },
         )
         with frozen_at(date(2026, 6, 1)):
-            rules.load_rulebook({"text": rulefile.write(dropped)}, actor=CONSOLE)
+            rules.load_rulebook({"text": rulefile.write(dropped), "region": county_id()}, actor=CONSOLE)
         db.session.commit()
         with frozen_at(date(2026, 7, 5)), tenant_scope(yjj):
             owed = {s.due.key for s in duties.states_of(user_named("yjj_leader").tenant, [2026])}
@@ -232,26 +235,26 @@ def test_show_then_load_changes_nothing_and_a_malformed_file_changes_nothing_nam
     runner = app.test_cli_runner()
     with app.app_context():
         before = _versions()
-    shown = runner.invoke(args=["rules", "show"])
+    shown = runner.invoke(args=["rules", "show", "--region", "231084"])
     assert shown.exit_code == 0 and "[document]" in shown.output and "宁安市" in shown.output
-    again = runner.invoke(args=["rules", "load", "-"], input=shown.output)
+    again = runner.invoke(args=["rules", "load", "-", "--region", "231084"], input=shown.output)
     assert again.exit_code == 0 and "相同" in again.output
     shown = runner.invoke(args=["rules", "show", "--department", "YJJ"])
     assert runner.invoke(args=["rules", "load", "-", "--department", "YJJ"], input=shown.output).exit_code == 0
     bad = (
-        runner.invoke(args=["rules", "show"])
+        runner.invoke(args=["rules", "show", "--region", "231084"])
         .output.replace("effective_from = 2019-05-23", 'effective_from = "明天"')
         .replace("[report_days]", '[report_days]\nvalue = "五天"\narticle = "第99条"', 1)
         + "\n[weekly_visits]\nvalue = 3\n"
     )
     bad = bad.replace('open = "本方案要求“及时录入”检查结果（第9条），未规定报送的工作日数。"\n', "", 1)
-    refused = runner.invoke(args=["rules", "load", "-"], input=bad)
+    refused = runner.invoke(args=["rules", "load", "-", "--region", "231084"], input=bad)
     assert refused.exit_code == 2
     assert "document.effective_from" in refused.output and "施行日期" in refused.output
     assert "report_days.value" in refused.output and "weekly_visits" in refused.output
     assert "检查结果报送期限（取值）" in refused.output  # each key with its name
     assert "未载入" in refused.output
-    history = runner.invoke(args=["rules", "history"])
+    history = runner.invoke(args=["rules", "history", "--region", "231084"])
     assert history.exit_code == 0 and "现行" in history.output and "in_force" not in history.output
     syntax = runner.invoke(args=["rules", "load", "-"], input="[document\ntitle = ")
     assert syntax.exit_code == 2 and "TOML" in syntax.output and "第1行" in syntax.output
@@ -267,14 +270,14 @@ def test_a_version_not_yet_in_force_is_replaced_by_another_of_its_day_but_never_
             entries={**NINGAN.entries, "publish_days": documents.Entry(15, "第9条")},
         )
         with frozen_at(date(2026, 11, 24)):
-            first = rules.load_rulebook({"text": rulefile.write(coming)}, actor=CONSOLE)
+            first = rules.load_rulebook({"text": rulefile.write(coming), "region": county_id()}, actor=CONSOLE)
             db.session.commit()
             with pytest.raises(InvalidInputError) as refused:  # the same file again: nothing loaded
-                rules.load_rulebook({"text": rulefile.write(coming)}, actor=CONSOLE)
+                rules.load_rulebook({"text": rulefile.write(coming), "region": county_id()}, actor=CONSOLE)
             assert "内容相同" in str(refused.value.errors["file"][0])
             other = replace(coming, entries={**coming.entries, "publish_days": documents.Entry(10, "第9条")})
-            second = rules.load_rulebook({"text": rulefile.write(other)}, actor=CONSOLE)
+            second = rules.load_rulebook({"text": rulefile.write(other), "region": county_id()}, actor=CONSOLE)
             db.session.commit()
         assert db.session.get(RuleVersion, first.id).withdrawn and not db.session.get(RuleVersion, second.id).withdrawn
-        assert rulebook.rules_for(None, date(2027, 1, 4)).publish_days == 10
-        assert rulebook.rules_for(None, date(2026, 12, 31)).publish_days == 20  # until then, the floor's
+        assert rulebook.rules_for_region(county_id(), date(2027, 1, 4)).publish_days == 10
+        assert rulebook.rules_for_region(county_id(), date(2026, 12, 31)).publish_days == 20  # until then, the floor's

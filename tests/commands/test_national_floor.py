@@ -71,8 +71,8 @@ def test_a_campaign_keeps_the_floor_of_its_approval_day(app):
         assert "enforcement_supervisor" not in rulebook.national_on(date(2026, 1, 31)).entries
         assert "enforcement_supervisor" in rulebook.national_on(date(2026, 2, 1)).entries
         assert floor.entries.keys() >= rulebook.national_on(date(2026, 2, 1)).entries.keys()
-        assert not rulebook.rules_for(None, date(2026, 1, 31)).enforcement_supervisor
-        assert rulebook.rules_for(None, date(2026, 2, 1)).enforcement_supervisor
+        assert not rulebook.rules_for_region(None, date(2026, 1, 31)).enforcement_supervisor
+        assert rulebook.rules_for_region(None, date(2026, 2, 1)).enforcement_supervisor
 
 
 def test_the_penalty_window_is_the_rules_not_the_codes(app):

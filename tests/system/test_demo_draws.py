@@ -158,7 +158,7 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
             ("YJJ", 2027, "returned"),
             ("SWJ", 2026, "filed"),
             ("SWJ", 2027, "submitted"),
-            ("MDJSCJ", 2026, "filed"),
+            ("MDJSCJ", 2026, "published"),  # the national floor alone asks no filing
             ("MDJSCJ", 2027, "draft"),
         ]
         assert summary["joint_plans"] == [("YJJ", 2026, "safety", "filed")]

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.policy import CONSOLE
+from spotcheck.demo.rules import county_id
 from spotcheck.tenants.rules import commands as rules_commands, documents, queries as rules_queries, rulebook, rulefile
 from tests.support.helpers import signed_in, tenant_id
 from tests.support.results_world import codes_of, handed_out
@@ -32,23 +33,26 @@ def test_the_yearly_cap_left_open_is_a_to_do_for_the_operator_and_the_bureau_and
     assert "未规定" in cap
     with app.app_context():
         day = adopt_cap(3)
-    with frozen_at(day):  # the rulebook's new version sets the cap from its day on: the to-do goes
-        page = signed_in(app, "admin").get("/").get_data(as_text=True)
-    assert 'id="floor-asks-inspection_cap"' not in page and "平台管理员" in page
+    with frozen_at(day):  # 宁安市's new version sets the cap from its day on: its bureau's to-do goes
+        page = signed_in(app, "sfj_supervisor").get("/").get_data(as_text=True)
+        upper = signed_in(app, "admin").get("/").get_data(as_text=True)
+    assert 'id="floor-asks-inspection_cap"' not in page and "监督" in page
+    assert 'id="floor-asks-inspection_cap"' in upper  # 牡丹江市 runs on the national floor alone: still asked
 
 
 def adopt_cap(cap: int) -> date:
     """A new version of the rulebook in force, the same but with the yearly cap set, from tomorrow on."""
-    version_id = rulebook.version_ids(None)[0]
+    version_id = rulebook.own_rulebook_id(county_id())
     document = rulebook.document_of(version_id)
     entries = {**document.entries, "inspection_cap": documents.Entry(value=cap, article=document.articles[0].number)}
     day = rulebook.today() + timedelta(days=1)
     rules_commands.load_rulebook(
-        {"text": rulefile.write(replace(document, entries=entries, effective_from=day))}, actor=CONSOLE
+        {"text": rulefile.write(replace(document, entries=entries, effective_from=day)), "region": county_id()},
+        actor=CONSOLE,
     )
     db.session.commit()
     with frozen_at(day):
-        assert rulebook.rules_for(None).inspection_cap == cap
+        assert rulebook.rules_for_region(county_id()).inspection_cap == cap
     return day
 
 

@@ -108,9 +108,7 @@ def test_a_file_that_is_wrong_is_refused_key_by_key_and_nothing_changes(app):
         box = re.search(r'<textarea id="rules-text"[^>]*>(.*?)</textarea>', refused.get_data(as_text=True), re.DOTALL)
         assert html.unescape(box.group(1)) == text  # the text stays in the box, to correct
     named = _refusals(
-        post_form(admin, RULEBOOK, {"how": "file", "text": wrong}, token_from=RULEBOOK).get_data(
-            as_text=True
-        )
+        post_form(admin, RULEBOOK, {"how": "file", "text": wrong}, token_from=RULEBOOK).get_data(as_text=True)
     )
     assert named["report_days.value"].startswith("检查结果报送期限")  # the key said by its name
     # a preset dated before today cannot follow the version in force: refused naming the date in force
@@ -174,7 +172,9 @@ def test_the_text_of_the_version_in_force_loads_nothing_new(app):
         admin, "/platform/rules", {"how": "file", "text": shown.get_data(as_text=True)}, token_from=RULEBOOK
     )
     assert same.status_code == 302 and _versions(app) == before
-    prefilled = admin.get("/platform/rules?region=231084&start=in_force").get_data(as_text=True)  # the button that fills the box
+    prefilled = admin.get("/platform/rules?region=231084&start=in_force").get_data(
+        as_text=True
+    )  # the button that fills the box
     assert "[document]" in re.search(r'<textarea id="rules-text".*?</textarea>', prefilled, re.DOTALL).group(0)
 
 

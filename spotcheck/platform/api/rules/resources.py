@@ -318,10 +318,13 @@ class RulebookInForce(MethodView):
 @blp.route("/rulebook/versions")
 class RulebookVersions(MethodView):
     @requires(Permission.SIGNED_IN)
+    @blp.arguments(RegionQuerySchema, location="query")
     @blp.response(200, RuleVersionSchema(many=True))
-    def get(self) -> list[dict[str, object]]:
-        """Every version of the rulebook loaded, newest first, with its state"""
-        return [_version(version) for version in queries.history(None)]
+    def get(self, args: dict[str, Any]) -> list[dict[str, object]]:
+        """Every version of a level's rulebook loaded (``?region=CODE``, by default the root), newest first, with
+        its state"""
+        region = regions.named(args.get("region"))
+        return [_version(version) for version in queries.history(None, region.id if region is not None else None)]
 
     @requires(Permission.RULEBOOK_MANAGE)
     @blp.arguments(RuleLoadSchema)
