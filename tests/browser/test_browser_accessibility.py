@@ -71,7 +71,7 @@ LINKED = (
     (r"^/public/draws/campaigns/\d+/proofs/targets/verify$", None),
     (r"^/public/results/entities/[^/?]+$", "/public/results"),
     (r"^/public/results/campaigns/\d+$", None),
-    (r"^/public/rules/versions/\d+$", "/public/rules"),
+    (r"^/public/rules/versions/\d+$", "/public/rules?region=231084"),  # 宁安市's own rulebook
 )
 
 

@@ -71,7 +71,7 @@ def rulebook() -> ResponseReturnValue:
         rules=rules,
         groups=rules_queries.grouped_rows(rules),
         sources=rules_queries.national_sources(),
-        history=rules_queries.scope_history(None) if at_root else [],
+        history=rules_queries.scope_history(None, region.id if region is not None else None),
         departments=region_departments(region.id) if region is not None else active_tenants(),
         below=regions.children(region.id) if region is not None else [],
         views=VIEWS,
