@@ -18,11 +18,13 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import ForbiddenError
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.campaigns import commands as campaign_commands
 from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
 from spotcheck.tenants.directory import commands as directory
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory.queries import entity_by_code
+from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.rules import commands as rules_commands
@@ -77,6 +79,16 @@ def _checked(ids, department: str, day: date) -> None:
         db.session.commit()
 
 
+def _bureau():
+    """A supervisor of the deployment's justice bureau (the root's): the campaign worlds' businesses are registered
+    outside the tree, and only the root's figures cover every business (a lower level's, those in its branch)."""
+    root = regions.root()
+    bureau = db.session.scalar(
+        sa.select(Tenant).where(Tenant.region_id == root.id, Tenant.kind == TenantKind.supervisor)
+    )
+    return user_named(f"{bureau.code.lower()}_supervisor")
+
+
 def test_every_burden_figure_has_its_rows_in_one_table_and_an_unknown_key_is_refused():
     assert set(burden.ROWS) == set(vocabulary.BURDEN_BY_KEY)
     with pytest.raises(KeyError, match="no_such_figure"):
@@ -99,7 +111,7 @@ def test_two_departments_checking_one_business_within_the_window_are_flagged_and
     with app.app_context():
         _checked(first, "yjj", date(2026, 3, 2))
         _checked(second, "swj", date(2026, 3, 20))
-        supervisor = user_named("sfj_supervisor")
+        supervisor = _bureau()
         with tenant_scope(supervisor.tenant_id), frozen_at(date(2026, 4, 1)):
             found = burden_queries.figures(YEAR, reader=supervisor)
             assert (found.onsite, found.joint, found.businesses, found.most) == (2, 0, 1, 2)
@@ -117,7 +129,7 @@ def test_two_departments_checking_one_business_within_the_window_are_flagged_and
 def test_frames_frozen_together_over_the_cap_and_repeated_draws_are_flagged_with_their_chance(app):
     with app.app_context(), frozen_at(date(2026, 2, 10)):
         world = build()
-        admin, supervisor = user_named("yjj_admin"), user_named("sfj_supervisor")
+        admin, supervisor = user_named("yjj_admin"), _bureau()
         with tenant_scope(admin.tenant_id):
             load_department_cap(admin.tenant_id, 1)
         rules_commands.load_rulebook({"text": changed_rulebook(repeat_draw_alpha=(99, "第9条"))}, actor=CONSOLE)
@@ -197,7 +209,7 @@ def test_each_figure_is_the_number_of_rows_its_drill_down_lists_a_joint_visit_on
                     sa.select(Visit.entity_id).where(Visit.campaign_id == ids[f"{dept}_part"])
                 ):
                     departments.setdefault(entity_id, set()).add(admin.tenant.name)
-        supervisor = user_named("sfj_supervisor")
+        supervisor = _bureau()
         with tenant_scope(supervisor.tenant_id), frozen_at(date(2026, 5, 6)):
             found = burden_queries.figures(YEAR, reader=supervisor)
             assert set(COUNTED) == set(vocabulary.BURDEN_BY_KEY)

@@ -33,6 +33,7 @@ from spotcheck.tenants.supervision.queries.outcomes import business_outcomes
 from tests.support.campaign_world import build
 from tests.support.helpers import bearer, migrate_to, post_form, signed_in, user_named
 from tests.support.results_world import codes_of, teams_drawn
+from tests.support.rulebooks import adopt
 from tests.support.two_counties import CODES, DEPARTMENTS as WORLD_DEPARTMENTS, REGIONS, world as two_counties
 
 #: The world's departments' names by key (海林市应急管理局; the city's 应急管理局: 牡丹江市应急管理局).
@@ -106,8 +107,11 @@ def test_each_region_has_one_bureau_and_one_lead_and_a_department_the_nearest_ab
         assert regions["town"] == town_bureau.region_id
 
 
-def _submitted_town_plan() -> dict:
-    """清波街道's plan of 2026, published and submitted for filing (the campaign world's, not filed)."""
+def _submitted_town_plan(county: int) -> dict:
+    """The town's department's plan of 2026, published and submitted for filing (the campaign world's, not filed):
+    the first county adopts the demo's rulebook (its plans filed with the justice bureau; the town, without one of
+    its own, under it — the national floor alone asks no filing). ``county``: the first county's region id."""
+    adopt("宁安市", date(2026, 1, 1), region=county)
     return build("qbjd", file_plan=False)
 
 
@@ -121,8 +125,9 @@ def _plan_state(plan_id: int) -> tuple:
 @pytest.mark.seconds(2.0)
 def test_a_plan_is_filed_with_the_bureau_of_its_region_or_the_nearest_above(app):
     with app.app_context():
-        logins = two_counties()["logins"]
-        world = _submitted_town_plan()
+        ids = two_counties()
+        logins = ids["logins"]
+        world = _submitted_town_plan(ids["regions"]["county1"])
         plan_id = world["plan"]
         county, city, other = (user_named(logins[key]["supervisor"]) for key in ("SCSFJ", "SFJ", "XHSFJ"))
         with tenant_scope(world["tenant"]):
@@ -165,9 +170,10 @@ def _handed_out(world: dict) -> dict:
 @pytest.mark.seconds(4.0)
 def test_a_complaint_and_an_evaluation_go_to_the_bureau_of_the_departments_region_or_the_nearest_above(app):
     with app.app_context():
-        tenants = two_counties()["tenants"]
+        ids = two_counties()
+        tenants, county1 = ids["tenants"], ids["regions"]["county1"]
     with app.app_context(), frozen_at(DURING):
-        world = _submitted_town_plan()
+        world = _submitted_town_plan(county1)
         county = user_named("scsfj_supervisor")
         with tenant_scope(county.tenant_id):
             plans.review(world["plan"], {"accept": True, "comment": "同意备案。"}, actor=county)

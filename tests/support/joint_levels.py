@@ -1,6 +1,6 @@
 """Joint checks across levels (跨层级联合抽查), in the two-county world (:mod:`tests.support.two_counties`): the city's
-market-regulation lead coordinates a joint campaign of a city department (商务局), a county's (上城区应急管理局) and a
-town's (清波街道办事处), every department checking the same businesses; and a county's market-regulation lead, with its
+market-regulation lead coordinates a joint campaign of a city department (its 商务局), the first county's 应急管理局 and
+the town's department, every department checking the same businesses; and a county's market-regulation lead, with its
 coordinator, for the county's own joint campaigns.
 
 Departments and regions are read from the dict the world returns (``world["tenants"]``, ``world["regions"]``), never
@@ -28,8 +28,13 @@ from tests.support.helpers import user_named
 from tests.support.joint_world import PART_STRATA
 from tests.support.snapshots import snapshotted
 
-#: The departments of the joint campaign across levels, by login prefix, and the level each is at.
-LEVELS = {"swj": "city", "scyjj": "county1", "qbjd": "town"}
+#: The departments of the joint campaign across levels, by login prefix (their code in the world, lower case), and
+#: the level each is at: the city's 商务局, the first county's 应急管理局, the town's department.
+LEVELS = {
+    two_counties.CODES[key].lower(): level for key, level in (("SWJ", "city"), ("SCYJJ", "county1"), ("QBJD", "town"))
+}
+#: The login prefix of the city's department in :data:`LEVELS`.
+CITY_DEPT = two_counties.CODES["SWJ"].lower()
 #: The county's coordinator (of its market-regulation lead).
 COUNTY_COORD = "county1_coord"
 
@@ -89,14 +94,14 @@ def county_coordinator(world: dict) -> str:
 
 @snapshotted
 def handed_out() -> dict:
-    """The two counties; 商务局 (the city), 上城区应急管理局 (the county) and 清波街道办事处 (the town) each with the
+    """The two counties; the city's 商务局, the first county's 应急管理局 and the town's department each with the
     same 40 businesses in its directory, a published item and a filed plan; the city's coordinator's joint campaign of
     the three, approved, drawn and handed out (on 27 February 2026). Returns the world (``world``), each
     department's (by login prefix), the campaign's id and each department's part (``<prefix>_part``)."""
     with frozen_at(date(2026, 2, 27)):
         world = two_counties.world()
         ids: dict = {"world": world, **{dept: build(dept) for dept in LEVELS}}
-        coord = user_named("scj_coord")
+        coord = user_named(world["logins"]["SCJ"]["coord"])
         with tenant_scope(coord.tenant_id):
             campaign = joint.create_joint(joint_data([ids[dept]["tenant"] for dept in LEVELS]), actor=coord)
             db.session.commit()
@@ -120,7 +125,7 @@ def handed_out() -> dict:
                 joint.approve_part(participant.id, actor=user_named(f"{dept}_leader"))
                 ids[f"{dept}_part"] = participant.part_campaign_id
                 db.session.commit()
-        leader = user_named("scj_leader")
+        leader = user_named(world["logins"]["SCJ"]["leader"])
         with tenant_scope(leader.tenant_id):
             joint.approve_joint(campaign.id, actor=leader)
             joint.freeze_targets(campaign.id, actor=coord)

@@ -30,14 +30,14 @@ def rules_of_presets(rulebook_name: str | None = "宁安市", department_name: s
     return Rules(rulebook.national(), (1, book) if book else None, (2, department) if department else None)
 
 
-def adopt(name: str, on):
-    """The demo's county (宁安市, the level of the demo's departments) adopts the rulebook preset ``name`` from the
-    day ``on`` (loaded the day before, as an operator would): the departments' rules stay, checked against it.
-    Returns the version."""
+def adopt(name: str, on, *, region: int | None = None):
+    """The demo's county (宁安市, the level of the demo's departments) — or the level ``region`` (an id) — adopts the
+    rulebook preset ``name`` from the day ``on`` (loaded the day before, as an operator would): the departments' rules
+    stay, checked against it. Returns the version."""
     document = replace(presets.BY_NAME[name].document, effective_from=on)
     with frozen_at(on - timedelta(days=1)):
         version = commands.load_rulebook(
-            {"text": rulefile.write(document), "preset": name, "region": county_id()}, actor=CONSOLE
+            {"text": rulefile.write(document), "preset": name, "region": region or county_id()}, actor=CONSOLE
         )
     db.session.commit()
     return version

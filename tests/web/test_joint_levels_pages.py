@@ -56,8 +56,10 @@ def test_the_form_offers_the_coordinators_branch_region_by_region(app):
     assert refused.status_code == 422
     assert f"{outsider_name}（{outsider_region}）不属于{names['county1']}或其下级区划" in page
 
-    city = _text(signed_in(app, "scj_coord").get("/joint/new"))
-    assert _legends(city) == [names["city"], names["county1"], names["town"], names["county2"]]  # the tree's order
+    city = _text(signed_in(app, world["logins"]["SCJ"]["coord"]).get("/joint/new"))
+    legends = _legends(city)  # the tree's order: the city first, each county followed by its towns
+    assert legends[0] == names["city"] and {names["county1"], names["town"], names["county2"]} <= set(legends)
+    assert legends.index(names["town"]) == legends.index(names["county1"]) + 1
     offered = set(_offered(city))
     assert offered >= {tenants[code] for code in ("SCJ", "YJJ", "SWJ", "SCYJJ", "QBJD", "XHYJJ")} | {own}
     assert not offered & {tenants[code] for code in ("SFJ", "SCSFJ", "XHSFJ")}

@@ -46,6 +46,11 @@ def _codes(world: dict) -> dict[str, str]:
     return {key: regions.get_region(region_id).code for key, region_id in world["regions"].items()}
 
 
+def _departments(world: dict) -> dict[str, str]:
+    """The codes of the world's departments (by key), as their pages' addresses carry them."""
+    return {key: get_tenant(tenant_id).code for key, tenant_id in world["tenants"].items()}
+
+
 def _get(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
@@ -66,7 +71,7 @@ def _title(markup: str) -> str:
 def test_a_citizen_goes_down_the_regions_to_a_town_s_department_and_every_page_names_the_place(app):
     with app.app_context():
         world = two_counties()
-        names, codes = _names(world), _codes(world)
+        names, codes, dept = _names(world), _codes(world), _departments(world)
         town_department = get_tenant(world["tenants"]["QBJD"])
     client = app.test_client()
     city, county, town = names["city"], names["county1"], names["town"]
@@ -76,9 +81,9 @@ def test_a_citizen_goes_down_the_regions_to_a_town_s_department_and_every_page_n
     text = visible_text(home)
     assert f"{city}本级部门" in text and f"{city}下辖区划" in text
     for code in ("SCJ", "YJJ", "SFJ"):  # the city's own departments, each with its page
-        assert f'href="/public/{code}"' in home
+        assert f'href="/public/{dept[code]}"' in home
     for code in ("SCYJJ", "XHYJJ", "QBJD"):  # those below are on their regions' pages
-        assert f'href="/public/{code}"' not in home
+        assert f'href="/public/{dept[code]}"' not in home
     county_url, other_county_url = f"/public/regions/{codes['county1']}", f"/public/regions/{codes['county2']}"
     assert f'href="{county_url}"' in home and f'href="{other_county_url}"' in home
     assert f'href="/public/regions/{codes["town"]}"' not in home  # only the regions right below
@@ -88,8 +93,8 @@ def test_a_citizen_goes_down_the_regions_to_a_town_s_department_and_every_page_n
     assert f"<h1>{county} " in county_page and f"{county}本级部门" in text
     crumbs = county_page[county_page.index('class="public-crumbs"') :][:600]
     assert '<a href="/public">' + city + "</a>" in crumbs and f'<span aria-current="page">{county}</span>' in crumbs
-    assert f'href="/public/{"SCYJJ"}"' in county_page and 'href="/public/SCSFJ"' in county_page
-    assert 'href="/public/XHYJJ"' not in county_page and 'href="/public/SCJ"' not in county_page
+    assert f'href="/public/{dept["SCYJJ"]}"' in county_page and f'href="/public/{dept["SCSFJ"]}"' in county_page
+    assert f'href="/public/{dept["XHYJJ"]}"' not in county_page and f'href="/public/{dept["SCJ"]}"' not in county_page
     town_url = f"/public/regions/{codes['town']}"
     assert f'href="{town_url}"' in county_page
 
@@ -109,7 +114,8 @@ def test_a_citizen_goes_down_the_regions_to_a_town_s_department_and_every_page_n
     assert client.get(f"/public/regions/{codes['city']}").headers["Location"].endswith("/public")  # the root: home
 
     # every public page reached from these names the place, and none shows a person's ID number
-    seen, todo = set(), ["/public", county_url, town_url, f"/public/{town_department.code}", "/public/SCYJJ"]
+    county_department = f"/public/{dept['SCYJJ']}"
+    seen, todo = set(), ["/public", county_url, town_url, f"/public/{town_department.code}", county_department]
     while todo:
         url = todo.pop()
         if url in seen:
@@ -132,7 +138,11 @@ def test_a_citizen_goes_down_the_regions_to_a_town_s_department_and_every_page_n
             ):
                 todo.append(link)
     assert {county_url, town_url, "/public/rules", "/public/results", "/public/draws"} <= seen
-    assert {f"/public/{town_department.code}/items", "/public/SCYJJ/inspectors", "/public/SCYJJ/rules/in-force"} <= seen
+    assert {
+        f"/public/{town_department.code}/items",
+        f"{county_department}/inspectors",
+        f"{county_department}/rules/in-force",
+    } <= seen
 
 
 def _level(markup: str, code: str) -> str:
@@ -145,7 +155,7 @@ def _level(markup: str, code: str) -> str:
 def test_the_rules_page_shows_each_level_from_the_root_down_and_says_where_a_level_has_no_rulebook(app):
     with app.app_context():
         world = two_counties()
-        names, codes = _names(world), _codes(world)
+        names, codes, dept = _names(world), _codes(world), _departments(world)
     client = app.test_client()
 
     root = _get(client, "/public/rules")
@@ -165,7 +175,8 @@ def test_the_rules_page_shows_each_level_from_the_root_down_and_says_where_a_lev
         assert NO_RULEBOOK_BELOW in visible_text(section) or "/public/rules/versions/" in section, code
     assert NO_RULEBOOK_BELOW in visible_text(_level(page, codes["town"]))  # a town makes no 实施方案
     assert 'data-key="publish_days"' in page  # every rule in force at the level
-    assert 'href="/public/QBJD/rules/in-force"' in page and 'href="/public/SCJ/rules/in-force"' not in page
+    assert f'href="/public/{dept["QBJD"]}/rules/in-force"' in page
+    assert f'href="/public/{dept["SCJ"]}/rules/in-force"' not in page
 
     for bad in ("999999", "abc", "1" * 40):
         assert client.get(f"/public/rules?region={bad}").status_code == 404, bad
@@ -250,16 +261,19 @@ def _published(world: dict, department: str, codes: list[str]) -> None:
 def test_the_search_and_a_business_s_page_cover_every_level(app):
     with app.app_context(), frozen_at(DAY):
         world = two_counties()
-        names = _names(world)
-        city, county = build("yjj"), build("scyjj")
-        shared, own = city["codes"][0], county["codes"][0]  # one the city's and the county's, one the county's
-        admin = user_named("scyjj_admin")
-        with tenant_scope(admin.tenant_id):
-            entity = directory_queries.entity_by_code(shared)
-            directory.add_entry({"risk": "B", "category": CATEGORY, "entity_id": entity.id}, actor=admin)
-            db.session.commit()
-        _published(city, "yjj", [shared])
-        _published(county, "scyjj", [shared, own])
+        names, dept = _names(world), _departments(world)
+        city_prefix, county_prefix = dept["YJJ"].lower(), dept["SCYJJ"].lower()  # their users' logins' prefixes
+        city, county = build(city_prefix), build(county_prefix)
+        shared = city["codes"][0]  # in both directories: checked by the city's and by the county's
+        own = next(code for code in county["codes"] if code != shared)  # checked by the county's alone
+        admin = user_named(f"{county_prefix}_admin")
+        if shared not in county["codes"]:  # into the county's directory too (both worlds may list the same)
+            with tenant_scope(admin.tenant_id):
+                entity = directory_queries.entity_by_code(shared)
+                directory.add_entry({"risk": "B", "category": CATEGORY, "entity_id": entity.id}, actor=admin)
+                db.session.commit()
+        _published(city, city_prefix, [shared])
+        _published(county, county_prefix, [shared, own])
     client = app.test_client()
 
     found = _get(client, f"/public/results?q={own}")

@@ -12,6 +12,7 @@ from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts.commands import create_department
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.directory import commands as directory, queries as directory_queries
 from spotcheck.tenants.inspectors import commands as inspectors
 from spotcheck.tenants.items import commands as items
@@ -119,6 +120,17 @@ def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
+def _level(app, client) -> str:
+    """The portal's page of the demo's departments' level (宁安市, a region below the deployment's root), reached
+    from ``/public``: where its departments are listed."""
+    with app.app_context():
+        region = db.session.get(Tenant, tenant_id("SCJ")).region
+        url = "/public" if region.parent_id is None else f"/public/regions/{region.code}"
+    if url != "/public":
+        assert f'href="{url}"' in _text(client.get("/public"))
+    return _text(client.get(url))
+
+
 def test_the_public_reads_published_items_only(app):
     _seed(app)
     client = app.test_client()
@@ -155,7 +167,7 @@ def test_the_portal_index_links_every_department(app):
     _seed(app)
     empty = _empty_department(app)
     client = app.test_client()
-    text = _text(client.get("/public"))
+    text = _level(app, client)
     for code, name in (("SCJ", "市场监督管理局"), ("YJJ", "应急管理局"), ("SWJ", "商务局"), ("SFJ", "司法局")):
         assert name in text
         assert f'href="/public/{code}/items"' in text and f'href="/public/{code}/inspectors"' in text
@@ -301,7 +313,7 @@ def test_the_inspector_list_shows_only_who_may_be_drawn_today(app):
         assert "吴专家" not in text and "SWJ-Z-001" not in text, url  # an expert is not an enforcement inspector
         assert "不属于执法检查人员" in text
     assert "3 人" in _text(client.get("/public/SWJ"))
-    assert re.search(r'href="/public/SWJ/inspectors">3 人</a>', _text(client.get("/public")))
+    assert re.search(r'href="/public/SWJ/inspectors">3 人</a>', _level(app, client))
     headers = re.findall(r'<th scope="col">([^<]*)</th>', _text(client.get("/public/SWJ/inspectors")))
     assert headers == ["姓名", "执法机构", "执法证编号", "执法类别"]  # a person's name, not 名称
     for url in (
