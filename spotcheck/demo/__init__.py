@@ -97,7 +97,8 @@ def load_demo(
         tenants = departments(logins, today=today)
         demo_rules.deploy(tenants, rules=rules, since=min(DEPARTMENTS_SINCE, today))
         size = city_size()
-        if size is None or entities > size:  # the lists in place since the departments began (据实填报: a
+        grown = size is None or entities > size
+        if grown:  # the lists in place since the departments began (据实填报: a
             with clock.frozen_at(min(DEPARTMENTS_SINCE, today)):  # past period's tables count what was there)
                 catalog.build_city(tenants, size or 0, max(entities, size or 0), seed=seed, today=today)
         size = max(entities, size or 0)
@@ -119,7 +120,7 @@ def load_demo(
         if size and scale > 1:
             catalog.grow_inspectors(tenants, scale=scale, seed=seed, today=today)
             joint.large_joint_campaign(tenants, year=today.year)
-        if size:  # the figures the dashboard and the bureau's home read, as the hourly count would have them
+        if size and grown:  # the figures the dashboard and the bureau's home read, as the hourly count would have them
             count_scheduled(actor=actor)
         # the further 组长 of the demo's visits, each with an account linked to their directory entry
         names: dict[int | None, str] = {tenant.id: tenant.name for tenant in tenants.values()}
