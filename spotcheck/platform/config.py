@@ -115,11 +115,6 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         "SPOTCHECK_CODE_LIMIT_PER_CODE": _env("SPOTCHECK_CODE_LIMIT_PER_CODE", "60/minute"),
         # The scans of the codes' pages are written together at most this often (seconds; 0: at once).
         "SPOTCHECK_SCAN_FLUSH_SECONDS": int(_env("SPOTCHECK_SCAN_FLUSH_SECONDS", "0" if env == "testing" else "60")),
-        # The supervision figures a page shows are counted again at most this often (seconds; 0: every time):
-        # the page says when they were counted and offers to count them now (统计快照).
-        "SPOTCHECK_FIGURES_MAX_AGE_SECONDS": int(
-            _env("SPOTCHECK_FIGURES_MAX_AGE_SECONDS", "0" if env == "testing" else "300")
-        ),
         "SPOTCHECK_CODE_LIMIT_ALL": _env("SPOTCHECK_CODE_LIMIT_ALL", "3000/minute"),
         # Sessions: 30 minutes idle at most (等保2.0 三级: 登录超时).
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(_env("SESSION_IDLE_MINUTES", "30"))),

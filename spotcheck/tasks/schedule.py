@@ -9,13 +9,17 @@
 | ``verify-audit-chains-nightly`` | 02:15 | verify every department's audit chain |
 | ``publish-audit-heads`` | 02:30 | publish the head of every audit chain on the public portal (/public/audit-heads) |
 | ``export-to-credit-system`` | every 5 minutes | the credit-system export (3) |
+| ``count-supervision-figures`` | every hour | every department's supervision figures of the current year (4) |
 
 (1) works on working days only (official calendar). (2) to inspectors, leaders and planners; publication overdue
 escalated to the leaders. (3) build each department's export batch of newly published results and deliver every
-batch waiting (信用信息共享).
+batch waiting (信用信息共享). (4) the figures the dashboard and the bureaus' homes read (数据截至), and this year's
+periods a bureau asked for (:mod:`spotcheck.tenants.supervision.stored`); a bureau counts its own again at once on the
+dashboard (立即重新统计).
 
 ``SPOTCHECK_SWEEP_SECONDS`` and ``SPOTCHECK_SEND_SECONDS`` shorten the two minute-long periods
-(tests run a real beat for a few seconds); ``SPOTCHECK_EXPORT_SECONDS`` sets the export's.
+(tests run a real beat for a few seconds); ``SPOTCHECK_EXPORT_SECONDS`` sets the export's, ``SPOTCHECK_FIGURES_SECONDS``
+the figures'.
 """
 
 from __future__ import annotations
@@ -36,4 +40,8 @@ BEAT_SCHEDULE = {
     "verify-audit-chains-nightly": {"task": "spotcheck.audit.verify_all", "schedule": crontab(hour=2, minute=15)},
     "publish-audit-heads": {"task": "spotcheck.audit.publish_heads", "schedule": crontab(hour=2, minute=30)},
     "export-to-credit-system": {"task": "spotcheck.exports.run", "schedule": _seconds("SPOTCHECK_EXPORT_SECONDS", 300)},
+    "count-supervision-figures": {
+        "task": "spotcheck.supervision.count_due",
+        "schedule": _seconds("SPOTCHECK_FIGURES_SECONDS", 3600),
+    },
 }

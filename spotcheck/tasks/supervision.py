@@ -1,7 +1,9 @@
-"""The statistical tables of the rules in force (统计报表) built as durable Celery jobs with their progress
-(:mod:`spotcheck.tenants.supervision.tables`); the workbook is kept in the core storage and downloaded
-by whoever asked for it. Asking for one is the command
-:func:`spotcheck.tenants.supervision.commands.request_table`."""
+"""Supervision's jobs: the statistical tables of the rules in force (统计报表) built as durable Celery jobs with
+their progress (:mod:`spotcheck.tenants.supervision.tables`), the workbook kept in the core storage and downloaded
+by whoever asked for it (asking for one is the command :func:`spotcheck.tenants.supervision.commands.request_table`);
+and the figures the dashboard and the bureau's home read (:mod:`spotcheck.tenants.supervision.stored`), counted
+again for a bureau's branch on demand (立即重新统计, :func:`~spotcheck.tenants.supervision.commands.request_count`) and
+for every department on the schedule (beat, ``count-supervision-figures``)."""
 
 from __future__ import annotations
 
@@ -11,10 +13,11 @@ from celery import shared_task
 
 from spotcheck.core import storage
 from spotcheck.core.job_models import Job
+from spotcheck.core.policy import SCHEDULER
 from spotcheck.tasks import jobs
 from spotcheck.tenants.accounts.models import User
-from spotcheck.tenants.supervision import periods, queries
-from spotcheck.tenants.supervision.vocabulary import TABLE_TASK
+from spotcheck.tenants.supervision import commands, periods, queries
+from spotcheck.tenants.supervision.vocabulary import COUNT_DUE_TASK, COUNT_TASK, TABLE_TASK
 
 AREA = "statistics"
 
@@ -53,3 +56,19 @@ def build_table(
     locale: str = "zh_CN",
 ) -> jobs.JobResult:
     return jobs.run_job(job_id, tenant_id, user_id, _work(code, period, department_id), locale=locale)
+
+
+@shared_task(name=COUNT_TASK)
+def count_figures(job_id: int, tenant_id: int, user_id: int, *, period: str, locale: str = "zh_CN") -> jobs.JobResult:
+    """Count the figures of ``period`` of the asking bureau's branch again (立即重新统计), with its progress."""
+
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
+        return {"period": period, "departments": commands.count_branch(period, actor=user, progress=progress)}
+
+    return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)
+
+
+@shared_task(name=COUNT_DUE_TASK)
+def count_due() -> dict[str, int]:
+    """Every ``SPOTCHECK_FIGURES_SECONDS`` (beat): every department's figures of the current year counted again."""
+    return commands.count_scheduled(actor=SCHEDULER)

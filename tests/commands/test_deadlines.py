@@ -33,7 +33,7 @@ from spotcheck.tenants.supervision import (
 from spotcheck.tenants.supervision.periods import Period
 from tests.support.calendar_files import FILE_2027
 from tests.support.campaign_world import planner_of
-from tests.support.helpers import bearer, signed_in, tenant_id, user_named
+from tests.support.helpers import bearer, count_figures, signed_in, tenant_id, user_named
 from tests.support.results_world import complete_result, handed_out, published, visit
 
 #: A campaign of complaints (投诉举报, an exempt kind: no plan needed) checked in December.
@@ -285,6 +285,7 @@ def _supervision_shows_provisional(app, ids, count: int) -> None:
             assert rows.rows[0][4] == "2027-01-05（调休安排未公布，法定节假日外暂按周一至周五计算）"
         db.session.remove()
     bureau = signed_in(app, "sfj_supervisor")
+    count_figures(bureau, "2026Q4")  # 立即重新统计: the dashboard reads the figures as counted
     page = bureau.get("/supervision?period=2026Q4").get_data(as_text=True)
     assert ('id="provisional-deadlines"' in page) == bool(count)
     if count:

@@ -107,6 +107,8 @@ ALLOWED_SYSTEM_ACCESS = {
     "spotcheck/tenants/results/code_lookup.py",
     # a department's figures of its evaluations, the bureau's rows: per quarter a count, a sum and the extremes, no row
     "spotcheck/tenants/supervision/evaluation_figures.py",
+    # the beat's count of every department's supervision figures, each kept in the department's own row
+    "spotcheck/tenants/supervision/stored.py",
 }
 
 

@@ -135,6 +135,14 @@ def post_form(client, url: str, data: dict, *, token_from: str = "/"):
     return client.post(url, data={**data, "csrf_token": csrf_token(client, token_from)})
 
 
+def count_figures(client, period: str = "2026"):
+    """A bureau's 立即重新统计 on its dashboard: the figures of ``period`` counted again and kept (the job runs at once
+    in the tests), as the pages read them."""
+    response = post_form(client, "/supervision/count", {"period": period}, token_from=f"/supervision?period={period}")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
 def signed_in(app, login_name: str):
     client = app.test_client()
     response = login(client, login_name)

@@ -15,7 +15,7 @@ from spotcheck.platform.extensions import limiter
 from spotcheck.tenants.results import codes, commands as results, vocabulary
 from spotcheck.tenants.results.models import InspectionCode
 from spotcheck.tenants.results.queries.codes import public_check
-from tests.support.helpers import make_app, post_form, signed_in, tenant_id
+from tests.support.helpers import count_figures, make_app, post_form, signed_in, tenant_id
 from tests.support.joint_world import world as joint_world
 from tests.support.results_world import codes_of, handed_out, visit
 
@@ -277,6 +277,7 @@ def test_the_bureau_reads_each_departments_scans_arrivals_evaluations_and_compla
     with frozen_at(DURING):  # each client's requests in their own app context
         app.test_client().get(f"/public/checks/{token}").close()  # 扫码核验 (counted once the answer is sent)
         supervisor = signed_in(app, "sfj_supervisor")
+        count_figures(supervisor)  # 立即重新统计: the dashboard reads the figures as counted
         page = supervisor.get("/supervision?period=2026")
         text = page.get_data(as_text=True)
         assert page.status_code == 200 and 'id="business-table"' in text

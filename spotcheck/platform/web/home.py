@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -51,11 +52,13 @@ class SupervisionCard:
 
 @dataclass(frozen=True)
 class OverduePublications:
-    """The results past their publication due date and still not published (逾期未公示): how many in all, and
-    the oldest, each with its link (:func:`_overdue_link`)."""
+    """The results past their publication due date and still not published (逾期未公示): how many in all — as the
+    supervision figures last counted them (``counted_at``), or counted now (None) before they were — and the oldest,
+    each with its link (:func:`_overdue_link`)."""
 
     total: int
     rows: list[dict]
+    counted_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -126,9 +129,14 @@ def _departments(user: User) -> list[dict]:
 
 
 def _overdue(user: Actor) -> OverduePublications:
-    """逾期未公示 in every department, each row with where it leads."""
-    total, rows = results.overdue_publications(reader=user)
-    return OverduePublications(total, [{**row, "link": _overdue_link(row, user)} for row in rows])
+    """逾期未公示 in every department of the bureau's branch, each row with where it leads: how many, as the supervision
+    figures last counted them (a province's branch holds a hundred thousand: not counted in the request), else now."""
+    kept = shown_figures.overdue(reader=user)
+    total, rows = results.overdue_publications(reader=user, count=kept is None)
+    linked = [{**row, "link": _overdue_link(row, user)} for row in rows]
+    if kept is not None:
+        return OverduePublications(kept.total, linked, kept.counted_at)
+    return OverduePublications(total or 0, linked)
 
 
 def _overdue_link(row: dict, user: Actor) -> str:

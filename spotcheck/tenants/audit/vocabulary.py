@@ -203,6 +203,10 @@ READS = {
     "spotcheck.tenants.supervision.queries.shown.levels_shown": _l(
         "Supervision figures by level: the bureau's own departments and the regions below"
     ),
+    "spotcheck.tenants.supervision.queries.shown.overdue": _l(
+        "Results overdue for publication in every department, as counted"
+    ),
+    "supervision: count the figures": _l("Counting every department's supervision figures"),
     "spotcheck.tenants.supervision.queries.region_rows": _l(
         "Supervision figures by level: the bureau's own departments and the regions below"
     ),
@@ -328,6 +332,7 @@ ACTION_LABELS = {
     "plan.published": _l("Plan published"),
     "field_lead.named": _l("Lead department of an enforcement field named"),
     "supervision.read": _l("Supervision figures read across departments"),
+    "supervision.figures_counted": _l("Supervision figures counted again"),
     "assessment.configured": _l("Assessment deduction set"),
     "criticism.drafted": _l("Notice of criticism drafted"),
     "criticism.changed": _l("Notice of criticism changed"),

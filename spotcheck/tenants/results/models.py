@@ -31,6 +31,15 @@ class Visit(TenantOwned, Model):
     __table_args__ = (
         sa.UniqueConstraint("campaign_id", "entity_id", name="uq_visit_campaign_entity"),
         sa.Index("ix_visit_tenant_status", "tenant_id", "status"),
+        # the results not yet published, oldest due first (逾期未公示: the bureau's home lists the oldest of its branch)
+        sa.Index(
+            "ix_visit_unpublished",
+            "publish_due",
+            "id",
+            postgresql_include=["tenant_id"],
+            postgresql_where=sa.text("published_at IS NULL"),
+            sqlite_where=sa.text("published_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

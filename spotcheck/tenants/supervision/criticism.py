@@ -118,8 +118,10 @@ class Attention:
     filing: list[str]
     coverage: list[str]
     late: int
-    #: When the figures were counted (UTC; None: just now).
+    #: When the figures were counted (UTC; None: just now, or — ``counted`` false — never).
     taken_at: datetime | None = None
+    #: Whether the figures were counted at all (the home's figures are the stored ones, which may not be yet).
+    counted: bool = True
 
     #: The figures it is drawn from (:func:`figures.compute`'s ``wanted``): the page counts no others.
     FIGURES: ClassVar[tuple[str, ...]] = (*figures.ITEM_FIGURES, "published_late", "filings")
@@ -129,12 +131,15 @@ class Attention:
         return bool(self.filing or self.coverage or self.late)
 
 
-def attention(statuses: list[figures.Status]) -> Attention:
+def attention(statuses: list[figures.Status], *, taken_at: datetime | None = None, counted: bool = True) -> Attention:
+    """What ``statuses`` call for, counted at ``taken_at`` (``counted`` false: not counted yet, nothing to say)."""
     named = [(s, {reason["code"] for reason in reasons_of(s)}) for s in statuses]
     return Attention(
         filing=[s.name for s, codes in named if codes & {"filing_missing", "filing_late"}],
         coverage=[s.name for s, codes in named if codes & {"coverage_market", "coverage_other"}],
         late=sum(s.published_late for s in statuses),
+        taken_at=taken_at,
+        counted=counted,
     )
 
 

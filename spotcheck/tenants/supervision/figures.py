@@ -299,6 +299,26 @@ def compute(period: Period, tenants: list[Tenant], wanted: Collection[str] | Non
     return [reading.statuses[t.id] for t in tenants]
 
 
+def overdue_unpublished() -> dict[int, int]:
+    """By department, the results past their publication deadline today and still not published (逾期未公示, of any
+    period), in the current scope."""
+    late = sa.and_(Visit.published_at.is_(None), Visit.publish_due < today())
+    return dict(
+        db.session.execute(sa.select(Visit.tenant_id, sa.func.count()).where(late).group_by(Visit.tenant_id)).all()
+    )
+
+
+#: The businesses' voice (国办发〔2024〕54号): the bureaus' own rows, each reader counting those it reads.
+VOICE = ("evaluations", "satisfaction_total", "complaints_open", "complaints_answered")
+
+
+def count_voice(period: Period, statuses: list[Status]) -> None:
+    """Set the businesses' voice (:data:`VOICE`: evaluations and complaints) of ``statuses`` for ``period`` as the
+    current scope reads them, counted now: two grouped reads of the bureau's rows (a department: its forwards)."""
+    reading = _Reading({s.tenant_id: s for s in statuses}, VOICE)
+    reading.put_all(_business_counts(period, reading.want))
+
+
 def _count_basics(reading: _Reading, end: datetime) -> None:
     """一单两库一细则 as they stood at ``end``, the period's end."""
     if reading.want(*ITEM_FIGURES):

@@ -220,3 +220,23 @@ class ReportEntry(TenantOwned, Model):
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), nullable=True)
     entered_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     entered_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+
+
+class DepartmentFigures(TenantOwned, Model):
+    """A department's supervision figures of one period as last counted (统计结果), the department's row: the figures
+    that are the same whichever bureau reads them (:data:`spotcheck.tenants.supervision.stored.STORED`: its lists,
+    filings, coverage, checks and publication — not the businesses' voice, which each bureau reads of its own rows),
+    and when they were counted. Written by the counting job (:mod:`spotcheck.tenants.supervision.stored`), never by a
+    page: the dashboard and the bureau's home read them, and say when they were counted (数据截至)."""
+
+    __tablename__ = "department_figures"
+    __table_args__ = (sa.UniqueConstraint("period", "tenant_id", name="uq_department_figures_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(sa.String(8))  # 2026, 2026H1, 2026Q3 (spotcheck.tenants.supervision.periods)
+    #: The figures by name (counts), ``plan_year`` / ``plan_half`` (filings), ``goals`` (coverage goals).
+    figures: Mapped[dict] = mapped_column(sa.JSON)
+    #: The department's results past their publication deadline and still not published when counted (逾期未公示, of
+    #: any period: the same in each of its rows of that count), which the bureau's home adds up.
+    overdue: Mapped[int] = mapped_column(default=0)
+    counted_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))

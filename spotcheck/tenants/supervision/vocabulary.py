@@ -504,6 +504,10 @@ DRILL_COLUMNS = {
 
 #: The Celery task (后台作业) that builds a statistical table, and its jobs' kind (never renamed).
 TABLE_TASK, TABLE_JOB = "spotcheck.supervision.table", "supervision.table"
+#: The Celery task that counts a bureau's figures of a period again (立即重新统计), its jobs' kind, and the beat's
+#: task that counts every department's (never renamed).
+COUNT_TASK, COUNT_JOB = "spotcheck.supervision.count", "supervision.count"
+COUNT_DUE_TASK = "spotcheck.supervision.count_due"
 
 
 #: A complaint's state (投诉), as the bureau reads it.

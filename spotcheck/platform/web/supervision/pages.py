@@ -83,14 +83,14 @@ def _charts(statuses: list[queries.Status]) -> list[charts.Chart]:
 @requires(Permission.SUPERVISION_VIEW)
 def dashboard() -> ResponseReturnValue:
     """Every department's figures (a bureau: its own departments' rows and one rolled-up row per lower region with
-    a bureau of its own, ``?region=`` drilling into one; a leader: their own department's)."""
+    a bureau of its own, ``?region=`` drilling into one, as last counted; a leader: their own department's)."""
     period = _period()
     raw = request.args.get("region", "").strip()
     region_id = whole_number(raw) if raw else None
     if raw and region_id is None:
         abort(404)
-    snapshot = shown.levels_shown(period, region_id, reader=_user(), afresh=request.args.get("afresh") == "1")
-    found = snapshot.value
+    shown_now = shown.levels_shown(period, region_id, reader=_user())
+    found = shown_now.levels
     return render_template(
         "supervision/dashboard.html",
         period=period,
@@ -98,8 +98,8 @@ def dashboard() -> ResponseReturnValue:
         levels=found,
         region_id=region_id,
         charts=_charts(found.statuses),
-        taken_at=snapshot.taken_at,
-        max_age_minutes=shown.max_age_minutes(),
+        counting=shown_now.counting,
+        form=EmptyForm(),
         choices=vocabulary.period_choices(period.year),
         F=vocabulary.BY_KEY,
         sections=vocabulary.SECTIONS,
@@ -108,6 +108,26 @@ def dashboard() -> ResponseReturnValue:
         note=vocabulary.provisional_note,
         can_review=has_permission(_user(), Permission.PLANS_REVIEW),
     )
+
+
+@bp.route("/count", methods=["POST"])
+@requires(Permission.SUPERVISION_VIEW)
+def count() -> ResponseReturnValue:
+    """立即重新统计: the bureau's figures of ``period`` counted again in the background; back to the dashboard, which
+    shows the count's progress."""
+    period = request.form.get("period", "").strip()
+    raw = request.form.get("region", "").strip()
+    region_id = whole_number(raw) if raw else None
+    if EmptyForm().validate_on_submit():
+        perform(
+            commands.request_count,
+            period,
+            actor=_user(),
+            locale=str(get_locale()),
+            done=_("The figures are being counted again; this page shows them once they are."),
+        )
+    parsed = vocabulary.parse_period(period)
+    return redirect(url_for("supervision.dashboard", period=parsed.code if parsed else None, region=region_id))
 
 
 @bp.route("/departments/<int:tenant_id>/<key>")

@@ -1,6 +1,7 @@
 """Supervision's commands (监督命令): the assessment's deductions (:mod:`.assessment`), notices of
 criticism (:mod:`.criticism`), businesses' complaints (:mod:`.complaints`) and evaluations (:mod:`.evaluations`),
-the statistical tables submitted (:mod:`.submissions`) and built (:mod:`.tables`)."""
+the statistical tables submitted (:mod:`.submissions`) and built (:mod:`.tables`), the figures counted
+(:mod:`.figures`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from spotcheck.tenants.supervision.commands.complaints import (
 )
 from spotcheck.tenants.supervision.commands.criticism import approve, draft, send_back, update, withdraw
 from spotcheck.tenants.supervision.commands.evaluations import evaluate_visit
+from spotcheck.tenants.supervision.commands.figures import count_branch, count_scheduled, request_count
 from spotcheck.tenants.supervision.commands.submissions import fill_cells, prepare, submit
 from spotcheck.tenants.supervision.commands.tables import request_table
 
@@ -22,11 +24,14 @@ __all__ = [
     "approve",
     "complain",
     "configure",
+    "count_branch",
+    "count_scheduled",
     "draft",
     "evaluate_visit",
     "fill_cells",
     "forward_complaint",
     "prepare",
+    "request_count",
     "request_table",
     "send_back",
     "submit",

@@ -10,7 +10,8 @@ a leader their own department; the pages and the API call the same queries.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import cast
 
 import sqlalchemy as sa
@@ -45,6 +46,7 @@ from spotcheck.tenants.supervision import (
     evaluation_figures,
     figures,
     levels,
+    stored,
     submissions,
     tables,
 )
@@ -119,12 +121,16 @@ class Levels:
     """A region's figures as its bureau reads them (本级与下级): the region, its bureau's own department rows (the
     departments of the region and of lower regions without a bureau of their own), and one rolled-up row per lower
     region with a bureau of its own (:class:`levels.RegionRow`), each drilled down by asking again for its region.
-    ``above``: the regions from the reader's own down to this one's parent, for the way back up."""
+    ``above``: the regions from the reader's own down to this one's parent, for the way back up. Read from the stored
+    figures (:mod:`..stored`): ``counted_at``, when they were counted (the oldest row's; None: not counted yet), and
+    ``missing``, the departments of the branch not counted yet; counted now: ``counted_at`` None, nothing missing."""
 
     region: Region | None
     departments: list[figures.Status]
     regions: list[levels.RegionRow]
     above: list[Region]
+    counted_at: datetime | None = None
+    missing: list[Tenant] = field(default_factory=list)
 
     @property
     def statuses(self) -> list[figures.Status]:
@@ -151,11 +157,18 @@ def region_branch(reader: Actor, region_id: int | None) -> tuple[Region | None, 
 
 
 def region_figures(
-    reader: Actor, period: Period, region_id: int | None = None, wanted: Collection[str] | None = None
+    reader: Actor,
+    period: Period,
+    region_id: int | None = None,
+    wanted: Collection[str] | None = None,
+    *,
+    kept: bool = False,
 ) -> Levels:
-    """The rows of :class:`Levels` for region ``region_id`` (None: the reader's own), counted now in the current
-    scope (a query or a snapshot opens it): one count of every department of the region's branch the reader sees,
-    grouped by department in the database, then split into the bureau's own rows and the lower regions' sums."""
+    """The rows of :class:`Levels` for region ``region_id`` (None: the reader's own), in the current scope (a query
+    opens it): every department of the region's branch the reader sees — counted now (one count grouped by department
+    in the database), or, ``kept``, as last counted (:func:`stored.read`: one read of the stored rows, the businesses'
+    voice counted now) — then split into the bureau's own rows and the lower regions' sums. A department's leader:
+    their own department, counted now (one department)."""
     region, above = region_branch(reader, region_id)
     visible = visible_departments(reader)
     if region is None:
@@ -165,9 +178,15 @@ def region_figures(
         )
     branch = accounts_queries.departments_in_branch(region.id)
     tenants = figures.departments([t for t in visible if t in branch], period)
-    statuses = evaluation_figures.as_read_by(figures.compute(period, tenants, wanted), period, reader)
+    counted_at, missing = None, []
+    if kept:
+        found = stored.read(period, tenants)
+        counted, counted_at, missing = found.statuses, found.counted_at, found.missing
+    else:
+        counted = figures.compute(period, tenants, wanted)
+    statuses = evaluation_figures.as_read_by(counted, period, reader)
     own, rolled = levels.rows(levels.split(region.id, [t.id for t in tenants]), statuses)
-    return Levels(region, own, rolled, above)
+    return Levels(region, own, rolled, above, counted_at, missing)
 
 
 def supervised_directly(reader: Actor, period: Period | None = None) -> list[Tenant]:

@@ -1,60 +1,51 @@
-"""The supervision figures as the pages show them (统计快照): the dashboard's and the bureau's home's, each
-from a snapshot counted at most ``SPOTCHECK_FIGURES_MAX_AGE_SECONDS`` ago (:mod:`..snapshots`), with the
-moment it was counted. The other reads of the figures (:func:`..statuses`, the drill-downs, the tables)
-count afresh."""
+"""The supervision figures as the pages show them (统计结果): the dashboard's and the bureau's home's, read from the
+figures a job last counted (:mod:`..stored`), with the moment they were counted (数据截至) and the count under way,
+if one is. A department's leader reads their own department's figures counted now (one department). The other
+reads of the figures (:func:`..statuses`, :func:`..region_rows`, the drill-downs, the tables) count afresh."""
 
 from __future__ import annotations
 
-import math
-from dataclasses import replace
+from dataclasses import dataclass
 
 from spotcheck.core.actor import Actor
-from spotcheck.core.clock import today
-from spotcheck.core.database import db
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
-from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.supervision import criticism, figures, snapshots
+from spotcheck.tenants.supervision import criticism, stored
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.policy import across, sees_every_department
-from spotcheck.tenants.supervision.queries import Levels, _departments, region_figures, supervised_directly
+from spotcheck.tenants.supervision.queries import Levels, region_figures, supervised_directly
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The dashboard's figures (:class:`Levels`), and the count of the period under way (the bureau's), if any."""
+
+    levels: Levels
+    counting: Job | None
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
-def levels_shown(
-    period: Period, region_id: int | None = None, *, reader: Actor, afresh: bool = False
-) -> snapshots.Snapshot[Levels]:
+def levels_shown(period: Period, region_id: int | None = None, *, reader: Actor) -> Shown:
     """The dashboard's figures by level (:func:`..region_rows`: the bureau's own departments, one row per lower
-    region with a bureau of its own; a leader's own department), as counted at most
-    ``SPOTCHECK_FIGURES_MAX_AGE_SECONDS`` ago for the same region, with the moment (``afresh``: counted now)."""
-    tenants = _departments(reader, None, period)
-    return snapshots.taken(
-        (*_key("levels", period, tenants, reader), region_id),
-        lambda: region_figures(reader, period, region_id),
-        afresh=afresh,
-    )
+    region with a bureau of its own), as last counted (``levels.counted_at``; None: not counted yet); a leader's own
+    department, counted now."""
+    kept = sees_every_department(reader)
+    found = region_figures(reader, period, region_id, kept=kept)
+    return Shown(found, stored.counting(reader.tenant_id, period) if kept else None)
 
 
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def attention(period: Period, *, reader: Actor) -> criticism.Attention:
     """What ``period``'s figures call for (the bureau's home page) among the departments it supervises itself (a lower
-    region's are its own bureau's to call for), from a snapshot of its figures (its moment in ``taken_at``)."""
-    tenants = supervised_directly(reader, period)
-    shown = snapshots.taken(
-        _key("attention", period, tenants, reader),
-        lambda: figures.compute(period, tenants, criticism.Attention.FIGURES),
-    )
-    return replace(criticism.attention(shown.value), taken_at=shown.taken_at)
+    region's are its own bureau's to call for), as last counted (``taken_at``; None: not counted yet)."""
+    found = stored.read(period, supervised_directly(reader, period), voice=False)
+    return criticism.attention(found.statuses, taken_at=found.counted_at, counted=found.any)
 
 
-def max_age_minutes() -> int:
-    """How old the figures a page shows may be, in whole minutes rounded up (0: always counted afresh)."""
-    return math.ceil(snapshots.max_age().total_seconds() / 60)
-
-
-def _key(what: str, period: Period, tenants: list[Tenant], reader: Actor) -> tuple:
-    """What a snapshot's figures depend on: the database, the figures, the period, the departments, the
-    reader's reach (every department, or their own department's scope) and the day (a period that ended
-    since shows a department its evaluations)."""
-    reach = "every" if sees_every_department(reader) else reader.tenant_id
-    return (str(db.engine.url), what, period.code, tuple(t.id for t in tenants), reach, today())
+@query(Permission.SUPERVISION_VIEW, scope=across)
+def overdue(*, reader: Actor) -> stored.Overdue | None:
+    """How many results of the bureau's branch are past their publication deadline and still not published (逾期未公示,
+    the bureau's home), as last counted; None when not counted yet (or for a department's leader: not theirs to read
+    so)."""
+    return stored.overdue() if sees_every_department(reader) else None
