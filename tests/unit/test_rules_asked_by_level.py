@@ -27,4 +27,4 @@ def test_no_module_asks_the_rules_of_no_department():
 
 def test_the_rules_of_no_department_are_refused():
     with pytest.raises(TypeError):
-        rulebook.rules_for(None)  # type: ignore[arg-type]
+        rulebook.rules_for(None)

@@ -279,7 +279,7 @@ def rules_of(
     return found
 
 
-def rules_for(tenant_id: int, on: date | None = None) -> Rules:
+def rules_for(tenant_id: int | None, on: date | None = None) -> Rules:
     """The rules that apply to department ``tenant_id`` on ``on`` (today, Beijing, by default): the national
     floor, each level's rulebook from the root down to its region, its own 细则. A level without a department asks
     :func:`rules_for_region` — never the rules of "no department"."""
