@@ -142,5 +142,5 @@ def rules_history(department: str | None, region: str | None) -> None:
             f"{version.effective_from}\t{STATE_NAMES[queries.state(version)]}\t《{version.title}》"
             f"\t{version.loaded_by_name}\t{version.sha256[:12]}"
         )
-    if tenant is None and queries.scope_version_id(None, None, level_id) is None:
+    if tenant is None and queries.region_version(level_id) is None:
         click.echo("（本级尚未载入实施方案）")
