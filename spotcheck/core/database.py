@@ -167,7 +167,9 @@ def one_of(column: Any, values: Iterable[Any]) -> Any:
         return column.in_(found)
     if dialect() == "postgresql":
         return column == sa.any_(sa.literal(found, postgresql.ARRAY(column.type)))
-    listed = sa.select(sa.literal_column("value")).select_from(sa.func.json_each(sa.literal(json.dumps(found))))
+    listed: sa.Select[Any] = sa.select(sa.literal_column("value")).select_from(
+        sa.func.json_each(sa.literal(json.dumps(found)))
+    )
     return column.in_(listed)
 
 
