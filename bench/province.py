@@ -22,11 +22,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from pathlib import Path
-
-import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 from bench import city_services as services, province_world as world
 from bench.common import (
@@ -43,11 +39,7 @@ from bench.common import (
 )
 from bench.draw_data import DEPARTMENT, load_average
 from bench.draw_targets import ceremony_draw, measure_ways, random_draw, size_result
-from spotcheck.core.database import db
 from spotcheck.core.policy import SCHEDULER
-from spotcheck.tenants.campaigns import inspection_counts
-from spotcheck.tenants.campaigns.models import InspectionCount
-from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.supervision.commands import count_scheduled
 
 NAME = "province"
@@ -161,9 +153,8 @@ def measure_pages(url: str, folder: Path) -> Figures:
 
 
 def measure_draw(url: str, items: Iterator[int]) -> Figures:
-    """The ceremony against ORDER BY random() per stratum, both leaving out the businesses at their cap. Where the
-    ceremony fails on the product as it is, the error is kept and both ways are measured again with the product's
-    capped list asked with one parameter (:func:`one_parameter_capped_list`), so that the ratio is known for the fix."""
+    """The ceremony against ORDER BY random() per stratum, both leaving out the businesses at their cap. The ceremony
+    is run once first as the product is (its error kept, where it fails), then both ways alternately."""
     with admin_connect(url) as conn:  # the same warm cache for both ways
         conn.execute("SELECT count(*) FROM directory_entry d JOIN entity e ON e.id = d.entity_id").fetchone()
         tenant_row = conn.execute("SELECT id FROM tenant WHERE code = %s", (DEPARTMENT,)).fetchone()
@@ -193,11 +184,8 @@ def measure_draw(url: str, items: Iterator[int]) -> Figures:
         ceremony(url, tenant, next(items))
     except Exception as error:
         as_is = {"ceremony_error": f"{type(error).__name__}: {str(error).splitlines()[0][:300]}"}
-        log(f"  FAILED: {as_is['ceremony_error']}; measured with the capped list asked with one parameter")
-    with one_parameter_capped_list() if as_is else nullcontext():
-        runs, failures = measure_ways(
-            url, tenant, items, DRAW_ROUNDS, measures={"random": at_random, "ceremony": ceremony}
-        )
+        log(f"  FAILED: {as_is['ceremony_error']}")
+    runs, failures = measure_ways(url, tenant, items, DRAW_ROUNDS, measures={"random": at_random, "ceremony": ceremony})
     result = size_result(world.DRAW_ENTRIES, {"seconds": 0.0}, DRAW_ROUNDS, runs, failures)
     if "ceremony" in runs:
         result["excluded"] = runs["ceremony"][0]["excluded"]
@@ -205,44 +193,6 @@ def measure_draw(url: str, items: Iterator[int]) -> Figures:
     result["directory_at_cap"] = int(capped[0])
     result["as_is"] = as_is
     return result
-
-
-@contextmanager
-def one_parameter_capped_list() -> Iterator[None]:
-    """``inspection_counts.capped_list`` as it would be with its businesses asked as one array parameter (``= ANY``)
-    rather than one parameter each (``IN (…)``): PostgreSQL's protocol takes at most 65,535 parameters a statement,
-    and a province's frame leaves more businesses out at their cap. Only for measuring the draw the fix would give;
-    restored afterwards."""
-    original = inspection_counts.capped_list
-
-    def capped_list(entity_ids: list[int], year: int) -> list[dict]:
-        if not entity_ids:
-            return []
-        ids = sa.bindparam("capped_ids", sorted(entity_ids), type_=postgresql.ARRAY(sa.Integer))
-        found: dict[int, dict[str, str]] = {}
-        for entity_id, key, code in db.session.execute(
-            sa.select(InspectionCount.entity_id, InspectionCount.counted_as, InspectionCount.campaign_code).where(
-                InspectionCount.entity_id == sa.func.any(ids),
-                InspectionCount.year == year,
-                InspectionCount.counts.is_(True),
-                InspectionCount.withheld.is_(False),
-            )
-        ):
-            found.setdefault(entity_id, {})[key] = code
-        return [
-            {"code": code, "name": name, "campaigns": sorted(found.get(entity_id, {}).values())}
-            for entity_id, code, name in db.session.execute(
-                sa.select(Entity.id, Entity.code, Entity.name)
-                .where(Entity.id == sa.func.any(ids))
-                .order_by(Entity.code)
-            )
-        ]
-
-    inspection_counts.capped_list = capped_list  # type: ignore[assignment]  # the probe's stand-in
-    try:
-        yield
-    finally:
-        inspection_counts.capped_list = original
 
 
 def page_lines(pages: Figures) -> list[Line]:
@@ -284,10 +234,9 @@ def draw_lines(draw: Figures) -> list[Line]:
                 "ratio": None,
             }
         )
-    patched = " (capped list by one parameter)" if draw.get("as_is") else ""
     lines.append(
         {
-            "figure_name": f"target draw {world.DRAW_ENTRIES:,}, cap register across levels: ceremony{patched}",
+            "figure_name": f"target draw {world.DRAW_ENTRIES:,}, cap register across levels: ceremony",
             "figure": f"{ceremony:.2f} s",
             "budget": f"≤ {DRAW_BUDGET}× random(): {'within' if ratio <= DRAW_BUDGET else 'OVER'}",
             "baseline_name": "ORDER BY random() LIMIT n per stratum, same exclusions",
@@ -357,13 +306,7 @@ def notes(found: Figures, draw: Figures, pages: Figures, sizes: Figures) -> list
             "the register's rows a ceremony wrote taken back after it, so that every round's frame is the same."
         )
     if draw.get("as_is"):
-        out.append(
-            f"The ceremony as the product is fails at this size: {draw['as_is']['ceremony_error']} — the frame leaves "
-            f"out {draw['directory_at_cap']:,} businesses at their cap, and `inspection_counts.capped_list` asks for "
-            "them with one parameter each (`IN (…)`; PostgreSQL takes at most 65,535 a statement). The ceremony's "
-            "figures above are with that list asked by one array parameter (`= ANY(:ids)`, "
-            "`bench.province.one_parameter_capped_list`, in the benchmark only), the rest of the product as it is."
-        )
+        out.append(f"The ceremony's first run, as the product is, failed: {draw['as_is']['ceremony_error']}.")
     out.append(
         "Re-run: `python -m bench province` (the world reused), `python -m bench province --rebuild` (built anew); "
         "a region's page is one line of `bench.province.PAGES`."

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.orm import defer
 
 from spotcheck.core.database import db
 from spotcheck.tenants.campaigns.models import Campaign, Draw
@@ -13,8 +14,14 @@ from spotcheck.tenants.campaigns.vocabulary import DrawKind
 
 
 def draw_of(campaign: Campaign, kind: str, *, for_update: bool = False) -> Draw | None:
-    """The campaign's draw of ``kind`` (``None`` before it is committed); ``for_update`` locks its row."""
-    query = sa.select(Draw).where(Draw.campaign_id == campaign.id, Draw.kind == DrawKind(kind))
+    """The campaign's draw of ``kind`` (``None`` before it is committed); ``for_update`` locks its row. Its capped
+    list is read when asked for: the steps of a draw, which ask for the draw several times, never read it, and a
+    province's frame leaves out a hundred thousand businesses."""
+    query = (
+        sa.select(Draw)
+        .where(Draw.campaign_id == campaign.id, Draw.kind == DrawKind(kind))
+        .options(defer(Draw.capped_stored))
+    )
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
     return db.session.scalar(query)

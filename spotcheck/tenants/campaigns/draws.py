@@ -31,7 +31,7 @@ from spotcheck.core.clock import iso_utc, now
 from spotcheck.core.database import changed, db, in_chunks, stored_bytes
 from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError
 from spotcheck.draw import parallel, proof_file
-from spotcheck.tenants.campaigns import frames
+from spotcheck.tenants.campaigns import capped_store, frames
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
 from spotcheck.tenants.campaigns.vocabulary import (
@@ -73,7 +73,7 @@ def freeze(record: Draw, frame: frames.Frame, *, actor: Actor) -> None:
     record.frame_file = frame.file
     record.frame_digest = hashlib.sha256(frame.file).hexdigest()
     record.counts, record.excluded, record.frozen_at = frame.counts, frame.excluded, now()
-    record.capped = frame.capped or None
+    record.capped_stored = capped_store.packed(frame.capped or None)  # as the frame made it: packed already
     audit.record(
         "draw.frozen",
         "campaign",

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import among, db, local_settings
 from spotcheck.draw import inspectors as inspector_engine, target_frames
-from spotcheck.tenants.campaigns import inspection_counts
+from spotcheck.tenants.campaigns import capped_store, inspection_counts
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignKind, CampaignTarget, TargetStatus, campaign_item
 from spotcheck.tenants.campaigns.vocabulary import FLAGGED
@@ -32,8 +32,9 @@ from spotcheck.tenants.rules.rulebook import Rules
 #: A statement of the directory's rows, any columns (each use adds its own).
 Rows: TypeAlias = sa.Select[*tuple[Any, ...]]
 #: A cell of a department's frame: the reason its rows are left out (``None``: in the frame), its stratum, how many
-#: rows, and their codes (one string joined by newlines, or a list; ``None`` for the rows left out).
-Cell: TypeAlias = tuple[str | None, str, int, str | list[str] | None]
+#: rows, their codes (one string joined by newlines, or a list; ``None`` for the rows left out), and the businesses
+#: left out at their yearly cap, for the capped list: (id, code, name, region code) each (``None`` in any other cell).
+Cell: TypeAlias = tuple[str | None, str, int, str | list[str] | None, list[inspection_counts.Business] | None]
 
 #: Exclusion reasons of the target frame (counts published at the freeze).
 NOT_ACTIVE, CHECKED_THIS_YEAR = "not_active", "checked_this_year"
@@ -53,8 +54,9 @@ class Frame:
     file: bytes
     counts: dict
     excluded: dict
-    #: The businesses left out at their yearly cap, with the campaigns counting for each (targets only).
-    capped: list = field(default_factory=list)
+    #: The businesses left out at their yearly cap, with the campaigns counting for each (targets only), as a draw
+    #: stores them (:mod:`.capped_store`; none: an empty list).
+    capped: dict | list | None = field(default_factory=list)
 
 
 def _flags(on: date, penalty_window_days: int | None) -> dict:
@@ -108,27 +110,27 @@ def target_frame(parts: list[FramePart], on: date) -> Frame:
     counts: dict[str, Any] = {}
     excluded: Counter[str] = Counter()
     cells: list[tuple[str, str, Any, int]] = []
-    capped: dict[str, dict] = {}
+    capped: list[dict] = []
     for part in sorted(parts, key=lambda p: p.group):
         counts[part.group] = {}
-        part_capped = 0
-        for why, cell, count, codes in sorted(_part_cells(part, on), key=lambda c: (c[0] or "", c[1])):
+        part_capped: list[inspection_counts.Business] = []
+        for why, cell, count, codes, businesses in sorted(_part_cells(part, on), key=lambda c: (c[0] or "", c[1])):
             if why is None:
                 counts[part.group][cell] = count
                 cells.append((part.group, cell, codes, count))
             else:
                 excluded[why] += count
-                part_capped += count if why == inspection_counts.CAPPED else 0
+                part_capped += businesses or []
         if part_capped:  # each with the cap it reached, as the part's department and its region's rules say
-            source, reason, _ = _part_source(part, on)
-            ids = [i for (i,) in _frame_rows(source.add_columns(Entity.id).where(reason == inspection_counts.CAPPED))]
-            for row in inspection_counts.capped_list(sorted(ids), part.campaign.year, part.campaign, part.tenant_id):
-                capped.setdefault(row["code"], row)
+            listed = inspection_counts.packed_capped_list(
+                part_capped, part.campaign.year, part.campaign, part.tenant_id
+            )
+            capped += [listed] if listed else []
     return Frame(
         target_frames.frame_file_of_cells(cells),
         counts,
         dict(sorted(excluded.items())),
-        [capped[code] for code in sorted(capped)],
+        capped_store.merged(capped) if capped else [],
     )
 
 
@@ -241,7 +243,10 @@ def _cells_in_database(
     out each row's reason too, the businesses checked this year and at their cap read first as arrays
     (:func:`~spotcheck.core.database.among`): as subqueries, under row-level security, they left it to the leader
     for every row (1.03–1.08 s against 0.88–0.96 s at a million on a slower machine)."""
-    return [(why, cell, count, codes) for why, cell, count, codes in _frame_rows(cells_query(source, reason, stratum))]
+    return [
+        (why, cell, count, codes, list(zip(ids, *capped, strict=True)) if ids is not None else None)
+        for why, cell, count, codes, ids, *capped in _frame_rows(cells_query(source, reason, stratum))
+    ]
 
 
 def _frame_rows(statement: sa.Select) -> list:
@@ -251,28 +256,45 @@ def _frame_rows(statement: sa.Select) -> list:
         return list(db.session.execute(statement))
 
 
+#: What the capped list takes of each business left out at its cap (:data:`~.inspection_counts.Business`).
+_CAPPED_COLUMNS = (Entity.id, Entity.code, Entity.name, Entity.region_code)
+
+
 def cells_query(
     source: Rows, reason: sa.ColumnElement[str | None], stratum: sa.SQLColumnExpression[str]
-) -> sa.Select[str | None, str, int, str]:
-    """The statement of :func:`_cells_in_database`: (reason, stratum, count, the codes joined by newlines)."""
+) -> sa.Select[str | None, str, int, str, list[int], list[str], list[str], list[str]]:
+    """The statement of :func:`_cells_in_database`: (reason, stratum, count, the codes joined by newlines, and of the
+    businesses left out at their cap the ids, codes, names and region codes, row by row) — the capped list's
+    businesses from the same scan as the frame, not looked up again."""
+    columns = [column.label(f"capped_{column.key}") for column in _CAPPED_COLUMNS]
     rows = (
-        source.add_columns(reason.label("reason"), stratum.label("stratum"), Entity.code.label("code"))
+        source.add_columns(reason.label("reason"), stratum.label("stratum"), Entity.code.label("code"), *columns)
         .offset(0)
         .subquery()
     )
     codes = sa.func.string_agg(rows.c.code, sa.literal("\n")).filter(rows.c.reason.is_(None))
-    return sa.select(rows.c.reason, rows.c.stratum, sa.func.count(), codes).group_by(rows.c.reason, rows.c.stratum)
+    at_cap = rows.c.reason == inspection_counts.CAPPED
+    capped = [sa.func.array_agg(rows.c[column.name]).filter(at_cap) for column in columns]  # each in the same order
+    return sa.select(rows.c.reason, rows.c.stratum, sa.func.count(), codes, *capped).group_by(
+        rows.c.reason, rows.c.stratum
+    )
 
 
 def _cells_read_in_order(
     source: Rows, reason: sa.ColumnElement[str | None], stratum: sa.SQLColumnExpression[str]
 ) -> list[Cell]:
     """Any other database: the rows read as they come, each cell's codes gathered in a list."""
-    query = source.add_columns(reason, stratum, Entity.code)
+    query = source.add_columns(reason, stratum, Entity.code, *_CAPPED_COLUMNS)
     cells: dict[tuple[str | None, str], list[str]] = {}
-    for why, cell, code in db.session.execute(query.execution_options(yield_per=50_000)):
+    capped: dict[str, list[inspection_counts.Business]] = {}
+    for why, cell, code, *business in db.session.execute(query.execution_options(yield_per=50_000)):
         cells.setdefault((why, cell), []).append(code)
-    return [(why, cell, len(codes), None if why else codes) for (why, cell), codes in cells.items()]
+        if why == inspection_counts.CAPPED:
+            capped.setdefault(cell, []).append(tuple(business))
+    return [
+        (why, cell, len(codes), None if why else codes, capped[cell] if why == inspection_counts.CAPPED else None)
+        for (why, cell), codes in cells.items()
+    ]
 
 
 @dataclass(frozen=True)

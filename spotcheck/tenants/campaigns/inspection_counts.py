@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import among, db, one_of
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns import capped_store
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, InspectionCount, TargetStatus
 from spotcheck.tenants.directory.models import Entity
@@ -276,9 +277,12 @@ def _reaching(counted: sa.Select[int], cap: int) -> sa.Select[int]:
     )
 
 
-def _at_total(caps: TreeCaps, kind: str, year: int, key: str, *, withheld: bool) -> list[sa.Select[int]]:
-    """SQL, one statement a cap of the tree: the businesses at the yearly cap of their region, for a check of
-    ``kind`` (a cap whose rules leave ``kind`` out: none)."""
+def _at_total(caps: TreeCaps, kind: str, year: int, key: str, *, withheld: bool) -> list[tuple[int, sa.Select[int]]]:
+    """SQL, one statement a cap of the tree: the businesses whose checks reach that cap, for a check of ``kind`` (a
+    cap whose rules leave ``kind`` out: none), each with the index of the cap in ``caps`` — at their yearly cap are
+    those of the regions under that cap (:func:`_cap_condition`). The register alone is read, grouped by business
+    (from its index ``ix_inspection_count_counting`` on PostgreSQL): joined to the registry for each business's
+    region, a province's million rows were a million look-ups in the registry."""
     found = []
     for index, (cap, exempt) in enumerate(caps.classes):
         if cap is None or kind in exempt:
@@ -286,11 +290,7 @@ def _at_total(caps: TreeCaps, kind: str, year: int, key: str, *, withheld: bool)
         counted = _counted(year, key, withheld=withheld).where(InspectionCount.kind.is_not(None))
         if exempt:
             counted = counted.where(InspectionCount.kind.not_in(sorted(exempt)))
-        if len(caps.classes) > 1:  # the businesses of the regions under this cap only
-            counted = counted.join(Entity, Entity.id == InspectionCount.entity_id).where(
-                caps.class_of(Entity.region_code) == index
-            )
-        found.append(_reaching(counted, cap))
+        found.append((index, _reaching(counted, cap)))
     return found
 
 
@@ -315,7 +315,11 @@ def _cap_condition(
     def at(counted: sa.Select[int]) -> sa.ColumnElement[bool]:
         return among(Entity.id, counted) if read_first else Entity.id.in_(counted)
 
-    conditions = [at(s) for s in _at_total(tree_caps(day_of(campaign)), kind, campaign.year, key, withheld=withheld)]
+    caps = tree_caps(day_of(campaign))
+    conditions = [
+        at(reaching) if len(caps.classes) == 1 else sa.and_(caps.class_of(Entity.region_code) == index, at(reaching))
+        for index, reaching in _at_total(caps, kind, campaign.year, key, withheld=withheld)
+    ]
     if rules.department_inspection_cap is not None and kind not in rules.cap_exempt_kinds:
         own = _counted(campaign.year, key, withheld=withheld).where(
             InspectionCount.counts.is_(True), InspectionCount.department_id == department_id
@@ -390,6 +394,33 @@ class Standing:
         return f"已达{BY_KEY[key].label}：{rules.say(key)}" + (f"（{said}）" if said else "")
 
 
+#: A row of the register as the caps read it: the key it counts under, its campaign's code, the department, the kind
+#: of check and whether it counts toward the department's own cap.
+Counted = tuple[str, str, int, str | None, bool]
+
+
+def _register(entity_ids: Iterable[int], year: int, key: str | None, *, withheld: bool) -> dict[int, list[Counted]]:
+    """The register's rows of ``year`` of the businesses ``entity_ids``, by business, each business's in (key,
+    department) order: ``key``'s own left out, and (unless ``withheld``) the named checks not disclosed yet."""
+    query = sa.select(
+        InspectionCount.entity_id,
+        InspectionCount.counted_as,
+        InspectionCount.campaign_code,
+        InspectionCount.department_id,
+        InspectionCount.kind,
+        InspectionCount.counts,
+    ).where(one_of(InspectionCount.entity_id, entity_ids), InspectionCount.year == year)
+    if key is not None:
+        query = query.where(InspectionCount.counted_as != key)
+    if not withheld:
+        query = query.where(InspectionCount.withheld.is_(False))
+    query = query.order_by(InspectionCount.entity_id, InspectionCount.counted_as, InspectionCount.department_id)
+    rows: dict[int, list[Counted]] = defaultdict(list)
+    for entity_id, counted, code, department, kind, counts in db.session.execute(query):
+        rows[entity_id].append((counted, code, department, kind, counts))
+    return rows
+
+
 def standing(
     campaign: Campaign, causes: Mapping[int, str | None], department_id: int, *, withheld: bool = True
 ) -> dict[int, Standing]:
@@ -398,41 +429,41 @@ def standing(
     ``campaign``'s own left out (``withheld``: a named check not disclosed yet counted, as a registration reads)."""
     if not causes:
         return {}
-    on, key, rules = day_of(campaign), counted_as(campaign), rules_of(campaign)
     codes = dict(db.session.execute(sa.select(Entity.id, Entity.region_code).where(one_of(Entity.id, causes))).all())
-    rows: dict[int, list[tuple[str, str | None, int, bool]]] = defaultdict(list)
-    query = sa.select(
-        InspectionCount.entity_id,
-        InspectionCount.counted_as,
-        InspectionCount.kind,
-        InspectionCount.department_id,
-        InspectionCount.counts,
-    ).where(
-        one_of(InspectionCount.entity_id, causes),
-        InspectionCount.year == campaign.year,
-        InspectionCount.counted_as != key,
-    )
-    if not withheld:
-        query = query.where(InspectionCount.withheld.is_(False))
-    for entity_id, counted, kind, department, counts in db.session.execute(query):
-        rows[entity_id].append((counted, kind, department, counts))
-    by_code: dict[str, tuple[Region | None, Rules]] = {}
+    rows = _register(causes, campaign.year, counted_as(campaign), withheld=withheld)
+    return _standings(campaign, causes, department_id, codes, rows)
+
+
+def _standings(
+    campaign: Campaign,
+    causes: Mapping[int, str | None],
+    department_id: int,
+    codes: Mapping[int, str],
+    rows: Mapping[int, list[Counted]],
+) -> dict[int, Standing]:
+    """:func:`standing` of the businesses whose region codes (``codes``) and register rows (``rows``,
+    :func:`_register`) are read."""
+    on, rules = day_of(campaign), rules_of(campaign)
+    by_code: dict[str, tuple[Region | None, Rules, frozenset[str]]] = {}
+    own = {cause: counts_toward_cap(campaign, cause) for cause in set(causes.values())}
+    kinds = {cause: kind_of(campaign, cause) for cause in own}
     found = {}
     for entity_id, cause in causes.items():
         code = codes.get(entity_id, "")
         if code not in by_code:
-            by_code[code] = rules_of_business(code, on)
-        region, own_rules = by_code[code]
-        kind = kind_of(campaign, cause)
-        exempt = own_rules.cap_exempt_kinds
+            region, own_rules = rules_of_business(code, on)
+            by_code[code] = (region, own_rules, own_rules.cap_exempt_kinds)
+        region, own_rules, exempt = by_code[code]
+        kind = kinds[cause]
+        counted = rows.get(entity_id, [])
         found[entity_id] = Standing(
             region=region,
             rules=own_rules,
             counts=kind is not None and kind not in exempt,
-            checks=len({k for k, kind_, _, _ in rows[entity_id] if kind_ is not None and kind_ not in exempt}),
+            checks=len({k for k, _, _, kind_, _ in counted if kind_ is not None and kind_ not in exempt}),
             department_rules=rules,
-            counts_own=counts_toward_cap(campaign, cause),
-            department_checks=len({k for k, _, d, counts in rows[entity_id] if counts and d == department_id}),
+            counts_own=own[cause],
+            department_checks=len({k for k, _, d, _, counts in counted if counts and d == department_id}),
         )
     return found
 
@@ -440,71 +471,103 @@ def standing(
 def capped_list(
     entity_ids: list[int], year: int, campaign: Campaign | None = None, department_id: int | None = None
 ) -> list[dict]:
-    """The businesses left out at their cap (by a frame of ``campaign`` in ``department_id``): each with the cap
-    reached and the rule that sets it (``why``: its region's yearly cap, or the department's own), the public codes
-    of the campaigns counting toward it (one code per campaign: two regions' campaigns may share a code, 两个应急管理局
-    each with 应急抽〔2026〕1号 — both are listed), and each counting campaign with the departments whose draws count
-    and their level (``counted``: ``{"campaign", "departments"}``, ``上城区应急管理局（上城区，县级）``). Without a
-    campaign: every counting check of the year, no ``why``."""
+    """The businesses left out at their cap (by a frame of ``campaign`` in ``department_id``), in the order of their
+    codes: each with the cap reached and the rule that sets it (``why``: its region's yearly cap, or the department's
+    own), the public codes of the campaigns counting toward it (one code per campaign: two regions' campaigns may
+    share a code, 两个应急管理局 each with 应急抽〔2026〕1号 — both are listed), and each counting campaign with the
+    departments whose draws count and their level (``counted``: ``{"campaign", "departments"}``,
+    ``上城区应急管理局（上城区，县级）``). Without a campaign: every counting check of the year, no ``why``."""
     if not entity_ids:
         return []
-    standings = (
-        standing(campaign, dict.fromkeys(entity_ids), department_id or campaign.tenant_id, withheld=False)
-        if campaign is not None
-        else {}
-    )
-    query = sa.select(
-        InspectionCount.entity_id,
-        InspectionCount.counted_as,
-        InspectionCount.campaign_code,
-        InspectionCount.department_id,
-        InspectionCount.kind,
-        InspectionCount.counts,
-    ).where(
-        one_of(InspectionCount.entity_id, entity_ids), InspectionCount.year == year, InspectionCount.withheld.is_(False)
-    )
+    businesses = db.session.execute(
+        sa.select(Entity.id, Entity.code, Entity.name, Entity.region_code).where(one_of(Entity.id, entity_ids))
+    ).all()
+    return capped_store.unpacked(packed_capped_list(businesses, year, campaign, department_id)) or []
+
+
+#: A business as the capped list takes it: its id, registry code, name and region code.
+Business = tuple[int, str, str, str]
+
+
+def packed_capped_list(
+    businesses: Iterable[Business], year: int, campaign: Campaign | None = None, department_id: int | None = None
+) -> dict | None:
+    """:func:`capped_list` of ``businesses`` as a frame stores it (:mod:`.capped_store`), made so: a province's frame
+    leaves out a hundred thousand businesses, with seven checks each — their register rows are read once (the caps
+    reached and the campaigns listed both come from them) and gone through once, each campaign with its departments
+    and each rule's wording made once."""
+    entities = sorted(businesses, key=lambda business: business[1])  # by code point, as the list is published
+    if not entities:
+        return None
+    entity_ids = [entity_id for entity_id, *_ in entities]
+    rows = _register(entity_ids, year, counted_as(campaign) if campaign is not None else None, withheld=False)
+    standings: dict[int, Standing] = {}
     if campaign is not None:
-        query = query.where(InspectionCount.counted_as != counted_as(campaign))
-    found: dict[int, dict[str, tuple[str, list[int]]]] = {}
-    for entity_id, key, code, department, kind, counts in db.session.execute(
-        query.order_by(InspectionCount.entity_id, InspectionCount.counted_as, InspectionCount.department_id)
-    ):
-        at = standings.get(entity_id)
-        if at is None:
-            toward = counts
+        causes = dict.fromkeys(entity_ids)
+        own_department = department_id or campaign.tenant_id
+        if campaign.year == year:  # the rows read are those its caps count
+            codes = {entity_id: region_code for entity_id, _, _, region_code in entities}
+            standings = _standings(campaign, causes, own_department, codes, rows)
         else:
-            toward = (at.at_total and kind is not None and kind not in at.rules.cap_exempt_kinds) or (
-                at.at_own and counts and department == department_id
-            )
-        if toward:
-            found.setdefault(entity_id, {}).setdefault(key, (code, []))[1].append(department)
-    departments = {d for by_key in found.values() for _, ds in by_key.values() for d in ds}
+            standings = standing(campaign, causes, own_department, withheld=False)
+    entries: dict[tuple[str, tuple[int, ...]], int] = {}  # a campaign with its departments, as many rows name it
+    why: dict[tuple[bool, bool, int, int | None], int] = {}
+    reasons: list[str] = []
+    listed = []
+    exempts: dict[int, frozenset[str]] = {}  # each region's rules' exempt kinds, by the rules (a set made once)
+    for entity_id, code, name, _ in entities:
+        at = standings.get(entity_id)
+        total = at is not None and at.at_total
+        own = at is not None and at.at_own
+        exempt: frozenset[str] = frozenset()
+        if at is not None and total:
+            if id(at.rules) not in exempts:
+                exempts[id(at.rules)] = at.rules.cap_exempt_kinds
+            exempt = exempts[id(at.rules)]
+        counting: list[tuple[str, list[int]]] = []  # (campaign code, departments) by key: the rows come in key order
+        last = None
+        for key, campaign_code, department, kind, counts in rows.get(entity_id, ()):
+            if (
+                counts
+                if at is None
+                else (total and kind is not None and kind not in exempt)
+                or (own and counts and department == department_id)
+            ):
+                if key == last:
+                    counting[-1][1].append(department)
+                else:
+                    counting.append((campaign_code, [department]))
+                    last = key
+        counting.sort()
+        reason = -1
+        if at is not None:
+            said = (at.at_total, at.at_own, id(at.rules), at.region.id if at.region is not None else None)
+            if said not in why:
+                why[said] = len(reasons)
+                reasons.append(at.why)
+            reason = why[said]
+        listed.append([code, name, reason, [entries.setdefault((c, tuple(ds)), len(entries)) for c, ds in counting]])
+    departments = {d for _, ds in entries for d in ds}
     names = {
         tenant_id: level_label(name, region)
         for tenant_id, name, region in db.session.execute(
             sa.select(Tenant.id, Tenant.name, Region)
             .outerjoin(Region, Region.id == Tenant.region_id)
-            .where(Tenant.id.in_(sorted(departments)))
+            .where(one_of(Tenant.id, departments))
         )
     }
-    listed = []
-    for entity_id, code, name in db.session.execute(
-        sa.select(Entity.id, Entity.code, Entity.name).where(one_of(Entity.id, entity_ids)).order_by(Entity.code)
-    ):
-        counting = sorted(found.get(entity_id, {}).values())
-        row = {
-            "code": code,
-            "name": name,
-            "campaigns": [campaign_code for campaign_code, _ in counting],
-            "counted": [
-                {"campaign": campaign_code, "departments": list(dict.fromkeys(names.get(d, "") for d in ds))}
-                for campaign_code, ds in counting
-            ],
-        }
-        if entity_id in standings:
-            row["why"] = standings[entity_id].why
-        listed.append(row)
-    return listed
+    labels: dict[str, int] = {}
+    counted = [
+        [c, [labels.setdefault(label, len(labels)) for label in dict.fromkeys(names.get(d, "") for d in ds)]]
+        for c, ds in entries
+    ]
+    return {
+        "format": capped_store.FORMAT,
+        "why": reasons,
+        "departments": list(labels),
+        "counted": counted,
+        "rows": listed,
+    }
 
 
 def campaign_ids(capped: Iterable[dict]) -> dict[str, dict[str, int]]:

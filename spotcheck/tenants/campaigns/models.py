@@ -12,6 +12,7 @@ from spotcheck.core.clock import now
 from spotcheck.core.database import Model, db
 from spotcheck.core.scoping import JointShared, TenantOwned
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns import capped_store
 
 # The enums live in the vocabulary; importable from here as before.
 from spotcheck.tenants.campaigns.vocabulary import (  # noqa: F401 — re-exported: importable from here as before
@@ -147,9 +148,8 @@ class Draw(JointShared, Model):
     frame_digest: Mapped[str | None] = mapped_column(sa.String(64))
     counts: Mapped[dict | None] = mapped_column(sa.JSON)  # rows per group and stratum (or visits, pool)
     excluded: Mapped[dict | None] = mapped_column(sa.JSON)  # excluded rows per reason
-    #: The businesses left out at their yearly cap, each with the campaigns whose draws count for it
-    #: (``[{"code", "name", "campaigns": [codes]}]``), published beside the frame's counts.
-    capped: Mapped[list | None] = mapped_column(sa.JSON)
+    #: The businesses left out at their yearly cap as stored (:mod:`.capped_store`; read and set :attr:`capped`).
+    capped_stored: Mapped[dict | list | None] = mapped_column("capped", sa.JSON)
     frozen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     #: The frozen frame file: the sorted lines its digest is taken over (the proof's frame, stored once).
     frame_file: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
@@ -162,6 +162,23 @@ class Draw(JointShared, Model):
     #: The published proof without its frame (the frame file is), kept up to date with replacements.
     proof: Mapped[dict | None] = deferred(mapped_column(sa.JSON))
     proof_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+
+    @property
+    def capped(self) -> list | None:
+        """The businesses left out at their yearly cap, each with the cap reached and the rule (``why``) and the
+        campaigns whose draws count for it with their departments (``[{"code", "name", "campaigns": [codes],
+        "counted": [{"campaign", "departments"}], "why"}]``, :func:`~.inspection_counts.capped_list`), published
+        beside the frame's counts; read from its stored form once an instance."""
+        stored = self.capped_stored
+        cached = self.__dict__.get("_capped_read")
+        if cached is None or cached[0] is not stored:
+            cached = (stored, capped_store.unpacked(stored))
+            self.__dict__["_capped_read"] = cached
+        return cached[1]
+
+    @capped.setter
+    def capped(self, rows: list | None) -> None:
+        self.capped_stored = capped_store.packed(rows)
 
 
 class CampaignTarget(JointShared, Model):
@@ -268,6 +285,11 @@ class TeamExpert(TenantOwned, Model):
         return self.removed_at is None
 
 
+#: The register's rows a frame reads (a named check not disclosed yet is not), worded as its statements ask
+#: (``InspectionCount.withheld.is_(False)``): the condition of its index.
+COUNTING = "withheld IS false"
+
+
 class InspectionCount(Model):
     """每户企业年度检查次数登记: one row per business, year, campaign that drew it (a joint campaign once,
     ``counted_as``) and department; owned by no department, like the public register by entity, so that
@@ -283,6 +305,17 @@ class InspectionCount(Model):
     __table_args__ = (
         sa.UniqueConstraint("counted_as", "entity_id", "department_id", name="uq_inspection_count"),
         sa.Index("ix_inspection_count_year_entity", "year", "entity_id"),
+        # what a frame counts (migration 0067): the rows it reads, by business, with what its caps ask of each — a
+        # province's register read for its businesses at their cap without a visit to the table (PostgreSQL)
+        sa.Index(
+            "ix_inspection_count_counting",
+            "year",
+            "entity_id",
+            "counted_as",
+            postgresql_include=["kind", "department_id", "counts", "campaign_code"],
+            postgresql_where=sa.text(COUNTING),
+            sqlite_where=sa.text(COUNTING),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
