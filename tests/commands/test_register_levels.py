@@ -6,11 +6,12 @@ to its own figures."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from spotcheck.core.clock import SHANGHAI, frozen_at
+from spotcheck.core.clock import SHANGHAI, frozen_at, today
 from spotcheck.core.database import db
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
@@ -22,7 +23,8 @@ from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory.queries import entity_by_code
 from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.results import commands as results
-from spotcheck.tenants.rules import commands as rules_commands
+from spotcheck.tenants.rules import commands as rules_commands, rulefile
+from spotcheck.tenants.rules.documents import Entry
 from spotcheck.tenants.rules.rulebook import rules_for_region
 from spotcheck.tenants.supervision import burden, vocabulary
 from spotcheck.tenants.supervision.policy import reading
@@ -31,7 +33,6 @@ from tests.support.campaign_world import CATEGORY, build, campaign_data, leader_
 from tests.support.helpers import signed_in, user_named
 from tests.support.named_world import handed_out
 from tests.support.rulebooks import NINGAN, cited
-from tests.support.rules_files import changed_rulebook
 from tests.support.two_counties import two_counties  # noqa: F401  # the fixture
 
 DAY = date(2026, 2, 10)
@@ -40,26 +41,51 @@ YEAR = vocabulary.parse_period("2026")
 ARTICLE = NINGAN.articles[4].number
 
 
+def _city(world: dict) -> str:
+    """The login prefix of the city's (牡丹江市's) 应急管理局 in the world (``mdjyjj``)."""
+    return world["logins"]["YJJ"]["admin"].removesuffix("_admin")
+
+
 def _county_business(world: dict) -> tuple[dict, dict, str]:
     """The city's 应急管理局 and 上城区's, each with its directory; the city's businesses located in 上城区 (their
     registry codes in the county), the first of them in both directories. Returns both worlds and its code."""
-    city, county = build("yjj"), build("scyjj")
+    city, county = build(_city(world), first_code=1000), build("scyjj")
     county_code = regions.get_region(world["regions"]["county1"]).code
     with tenant_scope(world["tenants"]["SCJ"]):  # the registry: the businesses' addresses in the county
         db.session.execute(sa.update(Entity).where(Entity.code.in_(city["codes"])).values(region_code=county_code))
         db.session.commit()
     business = city["codes"][0]
     admin = user_named(world["logins"]["SCYJJ"]["admin"])
-    with tenant_scope(admin.tenant_id):
-        directory.add_entry({"entity_id": entity_by_code(business).id, "risk": "A", "category": CATEGORY}, actor=admin)
+    with tenant_scope(admin.tenant_id):  # in both directories (built from the same codes, it may be already)
+        listed = db.session.scalar(
+            sa.select(DirectoryEntry.id).where(DirectoryEntry.entity_id == entity_by_code(business).id)
+        )
+        if listed is None:
+            entry = {"entity_id": entity_by_code(business).id, "risk": "A", "category": CATEGORY}
+            directory.add_entry(entry, actor=admin)
         db.session.commit()
     return city, county, business
 
 
+#: The root's own document in these tests: a yearly cap alone (the demo's 牡丹江市 has no rulebook of its own).
+UPPER = replace(
+    NINGAN,
+    title="牡丹江市涉企行政检查次数上限的规定（测试）",
+    short_title="牡丹江市规定",
+    issuer="牡丹江市人民政府办公室",
+    place="牡丹江市",
+)
+
+
 def _load_cap(cap: int) -> None:
-    """The root's rulebook with a yearly cap of ``cap`` on every business, leaving only accidents out of it."""
-    text = changed_rulebook(inspection_cap=(cap, ARTICLE), cap_exempt_kinds=(["accident"], ARTICLE))
-    rules_commands.load_rulebook({"text": text}, actor=CONSOLE)
+    """The root's rulebook (牡丹江市's, which the demo lacks) setting only a yearly cap of ``cap`` on every business,
+    leaving only accidents out of it: every level below inherits it."""
+    document = replace(
+        UPPER,
+        effective_from=today(),
+        entries={"inspection_cap": Entry(value=cap, article=ARTICLE), "cap_exempt_kinds": Entry(["accident"], ARTICLE)},
+    )
+    rules_commands.load_rulebook({"text": rulefile.write(document)}, actor=CONSOLE)
     db.session.commit()
 
 
@@ -102,23 +128,23 @@ def test_a_county_business_counts_a_city_and_a_county_check_under_its_countys_ca
         rules = rules_for_region(region.id, DAY)  # the business's cap: its county's rules
         assert rules.inspection_cap == 2
 
-        _campaign(city, "yjj", "城区危化企业抽查")  # the city's 应急管理局
+        _campaign(city, _city(two_counties), "城区危化企业抽查")  # the city's 应急管理局
         _campaign(county, "scyjj", "辖区危化企业抽查")  # 上城区's
         counted = db.session.scalars(sa.select(InspectionCount).where(InspectionCount.entity_id == entity.id)).all()
         assert {row.department_id for row in counted} == {city["tenant"], county["tenant"]}
 
-        later = _campaign(city, "yjj", "城区危化企业复查", draw=False)
+        later = _campaign(city, _city(two_counties), "城区危化企业复查", draw=False)
         with tenant_scope(city["tenant"]):
             record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == later, Draw.kind == "targets"))
             frame = record.frame_file.decode()
         assert record.excluded[inspection_counts.CAPPED] == 1  # the others were checked once: below the county's cap
         (row,) = record.capped
         assert row["code"] == business and business not in frame
-        assert row["why"] == f"已达每户企业每年涉企行政检查次数上限：2次（{cited(ARTICLE)}；{region.name}）"
+        assert row["why"] == f"已达每户企业每年涉企行政检查次数上限：2次（{cited(ARTICLE, UPPER)}；{region.name}）"
         departments = {name for counting in row["counted"] for name in counting["departments"]}
         city_label, county_label = _label(two_counties, "YJJ"), _label(two_counties, "SCYJJ")
         assert departments == {city_label, county_label}
-        assert county_label == f"上城区应急管理局（{region.name}，县级）" and city_label.endswith("，市级）")
+        assert county_label == f"{region.name}应急管理局（{region.name}，县级）" and city_label.endswith("，市级）")
 
     shown = app.test_client().get(f"/public/draws/campaigns/{later}").get_data(as_text=True)
     listed = shown[shown.index('id="targets-capped"') :]
@@ -150,10 +176,10 @@ def test_the_city_bureaus_burden_has_a_row_per_county_summing_to_its_figures_and
 ):
     with app.app_context(), frozen_at(date(2026, 2, 27)):
         city, county, business = _county_business(two_counties)
-        first = {**handed_out(city, department="yjj", codes=[business]), "item": city["item"]}
+        first = {**handed_out(city, department=_city(two_counties), codes=[business]), "item": city["item"]}
         second = {**handed_out(county, department="scyjj", codes=[business]), "item": county["item"]}
     with app.app_context():
-        _checked(first, "yjj", date(2026, 3, 2))
+        _checked(first, _city(two_counties), date(2026, 3, 2))
         _checked(second, "scyjj", date(2026, 3, 20))
         with frozen_at(date(2026, 4, 1)):
             _load_cap(1)  # after both were registered: the county's cap is 1, and it was checked twice
@@ -174,7 +200,7 @@ def test_the_city_bureaus_burden_has_a_row_per_county_summing_to_its_figures_and
                     assert burden.compute(YEAR, two_counties["regions"]["county2"]).onsite == 0
                 # over the cap: the county's yearly cap, its rule named, both departments' checks counted
                 over = burden_queries.rows("over_cap", YEAR, reader=supervisor)
-                assert [r[1:5] for r in over.rows] == [[business, 2, 1, f"{cited(ARTICLE)}（年度总上限）"]]
+                assert [r[1:5] for r in over.rows] == [[business, 2, 1, f"{cited(ARTICLE, UPPER)}（年度总上限）"]]
                 # the figure counted in the database is what the register's rows say, read one by one
                 keys: dict[int, set[str]] = {}
                 for entity_id, key in db.session.execute(

@@ -50,7 +50,9 @@ def test_the_stored_figures_are_those_counted_afresh_by_level_and_a_second_count
         assert counted == len(_kept()) and kept.counted_at is not None and not kept.missing
         # row by row, and each county's rolled-up row, as counted afresh (the county's complaint too, read now)
         assert kept.departments == afresh.departments and kept.regions == afresh.regions
-        rolled = {r.region_id for r in kept.regions}  # each county with a bureau of its own (宁安市's too), never a town
+        rolled = {
+            r.region_id for r in kept.regions
+        }  # each county with a bureau of its own (宁安市's too), never a town
         assert {regions["county1"], regions["county2"]} <= rolled and regions["town"] not in rolled
         assert next(r for r in kept.regions if r.region_id == regions["county1"]).status.complaints_open == 1
         with frozen_at(LATER):  # the city's drill-down into a county, and the county bureau's own reading

@@ -63,14 +63,23 @@ def id_number(number: int) -> str:
 
 
 @snapshotted
-def build(department: str = "yjj", *, entities: int = 40, inspector_count: int = 8, file_plan: bool = True):
-    """Returns a dict of ids; call inside an app context."""
+def build(
+    department: str = "yjj",
+    *,
+    entities: int = 40,
+    inspector_count: int = 8,
+    file_plan: bool = True,
+    first_code: int | None = None,
+):
+    """Returns a dict of ids; call inside an app context. ``first_code``: where its businesses' codes start (by
+    default 0 for 应急管理局, 500 for any other department)."""
     admin, lead = user_named(f"{department}_admin"), user_named("scj_admin")
     bureau = bureau_of(admin.tenant_id)  # the plan is filed with the bureau of the department's region (or above)
     supervisor = user_named(f"{bureau.code.lower()}_supervisor" if bureau is not None else "sfj_supervisor")
     planner, leader = user_named(f"{department}_planner"), user_named(f"{department}_leader")
     with tenant_scope(lead.tenant_id):
-        codes = [credit_code(n + (0 if department == "yjj" else 500)) for n in range(entities)]
+        start = first_code if first_code is not None else (0 if department == "yjj" else 500)
+        codes = [credit_code(n + start) for n in range(entities)]
         for n, code in enumerate(codes):
             if db.session.scalar(sa.select(Entity.id).where(Entity.code == code)) is None:
                 directory.create_entity(
