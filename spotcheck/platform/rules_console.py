@@ -131,5 +131,5 @@ def rules_history(department: str | None) -> None:
             f"{version.effective_from}\t{STATE_NAMES[queries.state(version)]}\t《{version.title}》"
             f"\t{version.loaded_by_name}\t{version.sha256[:12]}"
         )
-    if queries.scope_version_id(None) is None and tenant is None:
+    if queries.region_version(None) is None and tenant is None:
         click.echo("（尚未载入实施方案）")
