@@ -16,7 +16,7 @@ from spotcheck.core.database import db
 from spotcheck.core.scoping import cross_tenant
 from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.common.vocabulary.reference import RESULT_PROBLEM_CATEGORIES
-from spotcheck.tenants.rules.rulebook import rules_for
+from spotcheck.tenants.rules.rulebook import rules_for_region
 
 #: The figures both ways must agree on (the plans' filing status too); the first six are printed.
 COMPARED = (
@@ -49,7 +49,7 @@ def count_once(supervisor: User) -> tuple[dict[int, dict[str, Any]], float]:
     """The same figures of the year by fetching the rows and counting them in Python: the same
     connection, role and row-level security as the platform (inside ``cross_tenant``), plain SQL on
     the driver's cursor (no ORM objects: the cheapest form of the common way)."""
-    rules = rules_for(None, date(YEAR, 1, 1))
+    rules = rules_for_region(None, date(YEAR, 1, 1))
     deadlines = {half: rules.plan_deadline(YEAR, half) for half in (None, 1, 2)}
     db.session.remove()
     with cross_tenant(supervisor, "bench"), Timer() as timer:
