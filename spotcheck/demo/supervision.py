@@ -68,7 +68,7 @@ def submissions(*, year: int, today: date) -> None:
         ]
         # reports on a period that is over first (宁安市's half-year tables), then any other (城口县's quarterly ones);
         # those due the same day in the order the rules list the duties
-        listed = [duty["table"] for duty in rules_for(leader.tenant_id).duties]
+        listed = [duty["table"] for duty in rules_for(cast(Tenant, leader.tenant).id).duties]
         owed = sorted(
             passed,
             key=lambda due: (

@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 
 from spotcheck.core import audit_heads
 from spotcheck.core.clock import today
-from spotcheck.core.errors import InvalidInputError, NotFoundError
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.forms import search_text
@@ -145,10 +145,7 @@ def index() -> ResponseReturnValue:
 @public
 def region(code: str) -> ResponseReturnValue:
     """A region below the root: its departments and the regions below it, the way up to the root."""
-    try:
-        found = regions.named(code)
-    except InvalidInputError:
-        abort(404)
+    found = regions.named_on_page(code)
     if found is None or found.parent_id is None:
         return redirect(url_for("public.index"))
     return _region_page("public/region.html", found)

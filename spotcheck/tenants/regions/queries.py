@@ -73,6 +73,14 @@ def named(code: str | None, field: str = "region") -> Region | None:
     return found
 
 
+def named_on_page(code: str | None) -> Region | None:
+    """:func:`named` for a page: what is no region's code names no region either (NotFoundError, the page's 404)
+    — the API alone answers a malformed code with 422 naming the field."""
+    if (code or "").strip() and not REGION_CODE.match((code or "").strip()):
+        raise NotFoundError(_l("No such region."))
+    return named(code)
+
+
 def place_name() -> str:
     """The deployment's place (its root region's name: 杭州市), as the public portal names it; empty before a tree
     is loaded."""

@@ -41,7 +41,7 @@ from spotcheck.core.database import db
 from spotcheck.core.scoping import current_tenant_id, tenant_scope
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.results.models import FollowUp, Visit
-from spotcheck.tenants.rules.rulebook import Rules, rules_for
+from spotcheck.tenants.rules.rulebook import Rules, rules_for, rules_for_region
 
 #: A visit's two due dates, and the parameter of the rules that counts each.
 DUE_FIELDS = {"report_due": "report_days", "publish_due": "publish_days"}
@@ -55,7 +55,9 @@ def days_for(rules: Rules, field: str) -> int | None:
 def counted(tenant_id: int | None, check_ended: date, field: str) -> Deadline | None:
     """The due date ``field`` of a check of department ``tenant_id`` that ended on ``check_ended``, by the
     rules in force that day (None: the rules set no such deadline)."""
-    days = days_for(rules_for(tenant_id, check_ended), field)
+    days = days_for(
+        (rules_for(tenant_id, check_ended) if tenant_id is not None else rules_for_region(None, check_ended)), field
+    )
     return None if days is None else add_working_days(check_ended, days)
 
 

@@ -15,7 +15,7 @@ def full_name(name: str, on: date | None = None, tenant_id: int | None = None) -
     """A department's full name: the place of its level (宁安市: its nearest rulebook's, else its region's) before
     its name (应急管理局), unless the name carries it already; the name alone where nothing names a place.
     ``tenant_id`` None: the root's place."""
-    place = rulebook.rules_for(tenant_id, on).place
+    place = (rulebook.rules_for(tenant_id, on) if tenant_id is not None else rulebook.rules_for_region(None, on)).place
     return name if not place or name.startswith(place) else place + name
 
 

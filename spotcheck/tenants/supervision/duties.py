@@ -35,7 +35,7 @@ from spotcheck.tenants.common.vocabulary.reference import MARKET_FIELD
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.rules.kinds import month_day
-from spotcheck.tenants.rules.rulebook import Rules, rules_for
+from spotcheck.tenants.rules.rulebook import Rules, rules_for, rules_for_region
 from spotcheck.tenants.rules.structured import say_due
 from spotcheck.tenants.supervision.models import ReportSubmission, SubmissionStatus
 from spotcheck.tenants.supervision.periods import KINDS, Period, of_year, parse
@@ -167,7 +167,11 @@ def schedule(tenant_id: int | None, years: list[int]) -> list[Due]:
     for year in years:
         for kind in KINDS:
             for period in of_year(year, kind):
-                for duty in duties_of(rules_for(tenant_id, period.start)):
+                for duty in duties_of(
+                    rules_for(tenant_id, period.start)
+                    if tenant_id is not None
+                    else rules_for_region(None, period.start)
+                ):
                     if duty.period_kind == kind:
                         found.append(Due(duty, period))
     return sorted(found, key=lambda d: (d.due_on, d.duty.code))
@@ -182,7 +186,9 @@ def find(tenant_id: int | None, code: str, period_code: str) -> Due | None:
     duty = next(
         (
             d
-            for d in duties_of(rules_for(tenant_id, period.start))
+            for d in duties_of(
+                (rules_for(tenant_id, period.start) if tenant_id is not None else rules_for_region(None, period.start))
+            )
             if d.code == (code or "") and d.period_kind == period.kind
         ),
         None,

@@ -35,7 +35,7 @@ from spotcheck.tenants.joint import figures as joint_figures
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResult, ResultCategory, Visit
 from spotcheck.tenants.rules.models import RulesDocument
-from spotcheck.tenants.rules.rulebook import rules_for
+from spotcheck.tenants.rules.rulebook import rules_for, rules_for_region
 from spotcheck.tenants.supervision import conditions as when
 from spotcheck.tenants.supervision.conditions import Condition
 from spotcheck.tenants.supervision.models import Evaluation
@@ -454,7 +454,9 @@ def _visits_saved(period: Period) -> dict[int, int]:
 def deadline_of(tenant_id: int | None, year: int, half: int | None) -> date | None:
     """The filing deadline of a department's plan of ``year`` (``half`` None: the year's plan), by the rules
     in force on the year's first day; ``None`` where they set none."""
-    return rules_for(tenant_id, date(year, 1, 1)).plan_deadline(year, half)
+    return (
+        rules_for(tenant_id, date(year, 1, 1)) if tenant_id is not None else rules_for_region(None, date(year, 1, 1))
+    ).plan_deadline(year, half)
 
 
 def submitted_on(moment: datetime | None) -> date | None:

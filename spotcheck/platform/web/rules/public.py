@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
-from spotcheck.core.errors import InvalidInputError, NotFoundError
+from spotcheck.core.errors import NotFoundError
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.rules import versions as rule_versions
 from spotcheck.tenants.accounts.queries import Tenant, active_by_code, active_tenants, region_departments
@@ -45,10 +45,7 @@ def _department(code: str) -> Tenant:
 
 def _region() -> Region | None:
     """The region ``?region=<code>`` names (by default the root; None before a tree is loaded), or 404."""
-    try:
-        return regions.named(request.args.get("region"))
-    except InvalidInputError:
-        abort(404)
+    return regions.named_on_page(request.args.get("region"))
 
 
 @bp.get("/rules")

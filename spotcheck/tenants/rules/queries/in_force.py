@@ -25,7 +25,7 @@ _ITEM = re.compile(r"^(\w+)\[(\d+)\]")
 
 def in_force(tenant_id: int | None, on: date | None = None) -> Rules:
     """The rules in force for department ``tenant_id`` (None: the deployment's) on ``on`` (today)."""
-    return rulebook.rules_for(tenant_id, on)
+    return rulebook.rules_for(tenant_id, on) if tenant_id is not None else rulebook.rules_for_region(None, on)
 
 
 def region_of(version: RuleVersion) -> int | None:

@@ -482,7 +482,7 @@ def _basics_task(reader: Actor) -> list[Task]:
     if not has_permission(reader, Permission.CATALOG_MANAGE) or getattr(reader, "tenant", None) is None:
         return []
     tenant = tenant_of(reader)
-    rules = rules_for(reader.tenant_id)
+    rules = rules_for(tenant.id)
     if not rules.basics_filed or tenant.kind == TenantKind.supervisor:
         return []
     present = figures.basics_present(tenant.id)
