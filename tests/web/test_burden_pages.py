@@ -52,7 +52,9 @@ def test_every_row_opens_what_it_names_and_a_figure_is_its_rows_with_a_joint_vis
     with app.app_context():
         ids = checked_world()
     with frozen_at(date(2026, 5, 6)):
-        supervisor = signed_in(app, "sfj_supervisor")
+        # the root's bureau (牡丹江市's): the world's businesses are registered outside 宁安市's codes, in no county's
+        # area — the root's burden covers every business
+        supervisor = signed_in(app, "mdjsfj_supervisor")
         page = supervisor.get("/supervision/burden?period=2026").get_data(as_text=True)
         rate = re.search(r'id="burden-joint_rate".*?<p class="figure-value">(.*?)</p>', page, re.S).group(1)
         assert re.fullmatch(r"<strong>\d+(\.\d)?%</strong>", rate), rate  # as the overview writes a per cent
