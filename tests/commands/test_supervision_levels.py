@@ -21,42 +21,14 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import NotFoundError
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.accounts import queries as accounts_queries
-from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.supervision import commands as supervision, levels, queries
 from spotcheck.tenants.supervision.periods import Period
-from tests.support.campaign_world import build
 from tests.support.helpers import signed_in, user_named
-from tests.support.results_world import codes_of, teams_drawn
 from tests.support.rulebooks import adopt
 from tests.support.two_counties import world as two_counties
+from tests.support.two_counties_activity import COMPLAINT, CONTACT, bureau as _bureau, world as _world
 
-DURING = date(2026, 4, 1)
 YEAR = Period(2026, "year")
-CONTACT = {"contact_name": "王经理", "contact_phone": "13912345678"}
-COMPLAINT = {"text": "检查人员要求我单位提供与检查事项无关的材料。", **CONTACT}
-
-
-def _world() -> dict:
-    """The two counties, with the town's campaign handed out and complained about (to its county's bureau) and a
-    campaign of the second county's 应急管理局 drawn."""
-    ids = two_counties()
-    login = ids["logins"]
-    with frozen_at(DURING):
-        town = build(login["QBJD"]["admin"].removesuffix("_admin"))
-        campaign_id = teams_drawn(town, department=login["QBJD"]["planner"].removesuffix("_planner"))
-        with tenant_scope(town["tenant"]):
-            visits = results.hand_out(campaign_id, actor=user_named(login["QBJD"]["planner"]))
-            db.session.commit()
-        token, _, business, _ = codes_of({"tenant": town["tenant"], "visit": min(v.id for v in visits)})
-        supervision.complain(token, {**COMPLAINT, "business_code": business})
-        db.session.commit()
-        other = build(login["XHYJJ"]["admin"].removesuffix("_admin"))
-        teams_drawn(other, department=login["XHYJJ"]["planner"].removesuffix("_planner"))
-    return ids
-
-
-def _bureau(ids: dict, code: str):
-    return user_named(ids["logins"][code]["supervisor"])
 
 
 @pytest.mark.seconds(8.0)
@@ -152,7 +124,7 @@ def test_a_countys_area_table_is_received_by_the_city_bureau_and_not_by_its_sibl
     with app.app_context():
         ids = two_counties()
         tenants, logins, regions = ids["tenants"], ids["logins"], ids["regions"]
-        adopt("城口县", date(2026, 1, 1), region=regions["city"])  # the city's, passed down to both counties
+        adopt("城口县", date(2026, 1, 1), region=regions["county1"])  # the county's own: its duties are local to it
         supervisor, leader = user_named(logins["SCSFJ"]["supervisor"]), user_named(logins["SCSFJ"]["leader"])
         with frozen_at(date(2026, 12, 10)), tenant_scope(supervisor.tenant_id):
             supervision.fill_cells(
@@ -177,13 +149,13 @@ def test_a_countys_area_table_is_received_by_the_city_bureau_and_not_by_its_sibl
 
         city, county, sibling = overview("SFJ"), overview("SCSFJ"), overview("XHSFJ")
         assert city["area/2026"][tenants["SCSFJ"]] == [signed.id]  # received by the city's bureau
-        assert tenants["XHSFJ"] in city["area/2026"]  # (owed, not yet submitted)
         assert tenants["SCSFJ"] not in sibling.get("area/2026", {})  # never by the sibling county's
+        assert "area/2026" not in sibling  # nor owed by it: 城口县's rulebook is the first county's alone
         assert county["area/2026"] == {tenants["SCSFJ"]: [signed.id]}  # the county's own, as it sent it
         # a department's quarterly table goes to its own county's bureau, not up to the city
-        dept = [key for key in city if key.startswith("dept/")]
-        assert dept and all(not {tenants[c] for c in ("SCYJJ", "QBJD", "XHYJJ")} & set(city[key]) for key in dept)
-        assert any(tenants["QBJD"] in county[key] for key in county if key.startswith("dept/"))
+        dept = [key for key in county if key.startswith("dept/")]
+        assert dept and any(tenants["SCYJJ"] in county[key] for key in dept)
+        assert all(not {tenants[c] for c in ("SCYJJ", "QBJD", "XHYJJ")} & set(city.get(key, {})) for key in dept)
 
     with frozen_at(date(2026, 12, 20)):
         page = signed_in(app, logins["SFJ"]["supervisor"])
