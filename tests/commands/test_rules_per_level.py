@@ -113,15 +113,10 @@ def test_local_parameters_stay_with_their_level(app, levels):
         assert city.values["filing_authorities"] == ["justice", "market"]
         assert county.duties == [] and len(city.duties) == 3  # the city's duties do not reach the county's departments
         assert county.place == county_name and city.place == levels["names"]["city"]
-        # a level without a rulebook of its own takes no level's local rules: the national floor's alone
-        floor = rulebook.national().entries.get("filing_authorities")
-        floor_value = floor.value if floor is not None and floor.is_set else None
-        for below in ("town", "county2"):
-            rules = rulebook.rules_for_region(ids[below], start)
-            assert rules.values["filing_authorities"] == floor_value and rules.duties == []
-            assert rules.place == levels["names"][below]
-        # while what passes down still does
-        assert rulebook.rules_for_region(ids["town"], start).inspection_cap == 3
+        # the town below the county has no rulebook: it takes its nearest level's local rules, not the city's
+        assert rulebook.rules_for_region(ids["town"], start).values["filing_authorities"] == ["justice"]
+        # while the county's sibling, without a rulebook of its own, has the city's
+        assert rulebook.rules_for_region(ids["county2"], start).values["filing_authorities"] == ["justice", "market"]
 
 
 def test_loading_the_citys_rulebook_rechecks_the_counties_below(app, levels):

@@ -37,8 +37,8 @@ class Parameter:
     def passes(self) -> str:
         """How it passes down the regions (逐级适用): ``tightened`` — inherited by every level below, each only
         stricter (deadlines, ratios, team size, caps); ``local`` — the level's own (its duties and tables and their
-        recipients, its filing authorities, its field leads, its assessment): the national floor and the level's own
-        rulebook set it, a rulebook above never reaches below it (:data:`LOCAL`)."""
+        recipients, its filing authorities, its field leads, its assessment): the national floor and the nearest
+        level's rulebook set it, a rulebook above that level does not reach below it (:data:`LOCAL`)."""
         return "local" if self.key in LOCAL else "tightened"
 
     @property

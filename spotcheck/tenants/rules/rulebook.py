@@ -237,14 +237,6 @@ def chain_ids(tenant_id: int, on: date | None = None) -> tuple[tuple[int, ...], 
     return rulebook_ids(region_of_department(tenant_id), on), department
 
 
-def _owned_by(version_id: int, region_id: int | None) -> bool:
-    """Whether rulebook version ``version_id`` is region ``region_id``'s own (None: the root's); a version loaded
-    before the deployment had a tree is the root's."""
-    level = levels(region_id)[-1]
-    owner = _versions().region_of.get(version_id)
-    return owner == level or (owner is None and len(levels(region_id)) == 1)
-
-
 def _place(region_id: int | None) -> str:
     """A level's name where no rulebook names its place: the region's (the root's when None)."""
     found = regions.get_region(region_id) if region_id is not None else regions.root()
@@ -272,7 +264,6 @@ def rules_of(
             [(version_id, documents[version_id]) for version_id in chain],
             (department_id, documents[department_id]) if department_id else None,
             place=_place(region_id),
-            own_level=not chain or _owned_by(chain[-1], region_id),
         )
         with _lock:
             _rules[key] = found

@@ -33,9 +33,9 @@ class Rules:
 
     A parameter inherited and only tightened (:attr:`~.parameters.Parameter.passes` ``tightened``) takes the value
     of the last document that sets it, every level down (each only stricter: :mod:`.tightening`); a parameter local
-    to its level (``local``) is set by the national floor and the level's **own** rulebook alone (``own_level``: the
-    last rulebook is the region's own) — a rulebook above does not reach below it, not even to a level without one
-    of its own. The place is the level's own rulebook's, else ``place`` as given (the region's name)."""
+    to its level (``local``) is set by the national floor and the **nearest** rulebook alone — a rulebook above
+    that one does not reach below it. The place (``place``) is the nearest rulebook's, else ``place`` as given (the
+    region's name)."""
 
     def __init__(
         self,
@@ -43,7 +43,6 @@ class Rules:
         rulebooks: list[tuple[int, documents.Document]] | tuple[int, documents.Document] | None,
         department: tuple[int, documents.Document] | None,
         place: str = "",
-        own_level: bool = True,
     ):
         if isinstance(rulebooks, tuple):  # one rulebook: the root's
             rulebooks = [rulebooks]
@@ -51,7 +50,7 @@ class Rules:
         self.rulebooks = [_ref(document, version_id) for version_id, document in chain]
         self.rulebook = self.rulebooks[-1] if self.rulebooks else None  # the nearest level's
         self.department = _ref(department[1], department[0]) if department else None
-        self.place = (chain[-1][1].place if chain and own_level else "") or place
+        self.place = (chain[-1][1].place if chain else "") or place
         self.values: dict[str, Any] = {}
         self.cited: dict[str, Cited] = {}
         self.floor: dict[str, tuple[Any, Cited]] = {}  # what the documents above the department set
@@ -68,7 +67,7 @@ class Rules:
         ]
         own = [("department", department[1], self.department)] if department else []
         everything = [("national", national, None), *above, *own]
-        nearest_only = [("national", national, None), *(above[-1:] if own_level else []), *own]
+        nearest_only = [("national", national, None), *above[-1:], *own]
         for parameter in PARAMETERS:
             self._put(parameter, everything if parameter.passes == "tightened" else nearest_only)
 
