@@ -32,6 +32,9 @@ def test_the_platform_administrator_loads_a_changed_rulebook_and_sees_the_differ
     page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     sign_in(page, "admin")
     page.click("#nav-rulebook")
+    page.select_option("#rulebook-region", "231084")  # the demo's rulebook: 宁安市's own, below 牡丹江市
+    with page.expect_navigation():
+        page.click("#rulebook-region-form button")
     assert "未规定" in page.locator('#rules-parameters tr[data-key="report_days"]').inner_text()
     assert_worded(page)
     at_both_widths(page, "rules-rulebook")

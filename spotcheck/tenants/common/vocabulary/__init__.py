@@ -225,6 +225,7 @@ OBJECT_LABELS = {
     "evaluation": _l("Evaluation of an inspection"),
     "rules_document": _l("Rules document"),
     "rule_version": _l("Version of the rules"),
+    "period": _l("Statistical period"),
     "department_contact": _l("Responsible person and liaison"),
     "plan": _l("Plan"),
     "field_lead": _l("Enforcement field"),
