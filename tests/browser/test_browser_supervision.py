@@ -92,7 +92,13 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
         book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
         rows = list(book.worksheets[0].iter_rows(values_only=True))
         assert rows[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
-        assert {r[1] for r in rows if isinstance(r[0], int)} == {"市场监督管理局", "应急管理局", "商务局", "司法局"}
+        assert {r[1] for r in rows if isinstance(r[0], int)} == {
+            "市场监督管理局",
+            "应急管理局",
+            "商务局",
+            "司法局",
+            "宁安镇综合行政执法办公室",  # the town's office, which 宁安市's bureau supervises
+        }
         # every other table of 宁安市's rulebook, the current year, each with its title there; none of 城口县's
         assert (
             page.locator("#code option[value=area]").count() == 0

@@ -112,6 +112,7 @@ def differences() -> ResponseReturnValue:
     return render_template(
         "rules/differences.html",
         views=VIEWS,
+        region=region,
         **rule_versions.differences_context(SCOPE, region.id if region is not None else None),
     )
 
