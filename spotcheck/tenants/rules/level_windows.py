@@ -105,11 +105,10 @@ class LevelWindows:
         )
 
     def windows(
-        self, versions: list[RuleVersion], start: date, until: date | None, chain: Sequence[int | None]
+        self, versions: list[RuleVersion], start: date, until: date | None
     ) -> Iterator[tuple[RuleVersion, date]]:
         """Each of a scope's ``versions`` in force on some day of ``[start, until)``, with each day of the overlap a
-        rulebook at the levels ``chain`` changes (the overlap's first day included)."""
-        del chain  # every level's changes are days to check: a superset is still exact
+        rulebook of any level changes (the overlap's first day included: checking every level's days is exact)."""
         starts = sorted({v.effective_from for v in versions})
         for version in versions:
             ends = min((s for s in starts if s > version.effective_from), default=None)

@@ -68,18 +68,6 @@ def _until(versions: list[RuleVersion], document: documents.Document, replaced: 
     return min(later, default=None)
 
 
-def _overlapping(versions: list[RuleVersion], start: date, until: date | None) -> list[RuleVersion]:
-    """The versions (of one scope, oldest first) in force on some day from ``start`` until ``until``
-    (None: open-ended)."""
-    starts = sorted({v.effective_from for v in versions})
-    found: list[RuleVersion] = []
-    for version in versions:
-        ends = min((s for s in starts if s > version.effective_from), default=None)
-        if (ends is None or ends > start) and (until is None or version.effective_from < until):
-            found.append(version)
-    return found
-
-
 def _store(
     document: documents.Document,
     text: str,
@@ -180,7 +168,7 @@ def _below_problems(
 
     for below in levels.regions_below(region_id) if region_id is not None else []:
         chain = rulebook.levels(below.id)
-        for version, day in levels.windows(levels.own(below.id), start, until, chain):
+        for version, day in levels.windows(levels.own(below.id), start, until):
             above = levels.on(chain[:-1], day)
             for conflict in tightening.rulebook_conflicts(levels.document(version), national, above):
                 add(
@@ -197,7 +185,7 @@ def _below_problems(
                 )
     for _tenant_id, name, region, versions in levels.departments_below(region_id):
         chain = rulebook.levels(region)
-        for version, day in levels.windows(versions, start, until, chain):
+        for version, day in levels.windows(versions, start, until):
             for conflict in tightening.department_conflicts(levels.document(version), national, levels.on(chain, day)):
                 add(
                     "departments",
