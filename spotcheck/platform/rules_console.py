@@ -18,6 +18,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.regions import queries as regions
+from spotcheck.tenants.regions.queries import Region
 from spotcheck.tenants.rules import commands, presets, queries
 from spotcheck.tenants.rules.vocabulary import DOCUMENT_KINDS, STATE_NAMES
 
@@ -28,6 +29,17 @@ def _department(code: str | None) -> Tenant | None:
     found = next((t for t in accounts.list_tenants() if t.code == code.upper()), None)
     if found is None:
         click.echo(f"没有代码为“{code}”的部门。", err=True)
+        sys.exit(2)
+    return found
+
+
+def _region(code: str | None) -> Region | None:
+    """The level ``--region`` names (None: not given — the root's rulebook); exit 2 naming a code the tree lacks."""
+    if not code:
+        return None
+    found = regions.by_code(code)
+    if found is None:
+        click.echo(f"区划树中没有区划“{code}”；spotcheck regions show 列出全部区划。", err=True)
         sys.exit(2)
     return found
 
@@ -83,10 +95,7 @@ def rules_load(file: str | None, preset_name: str | None, department: str | None
         click.echo("请给出规则文件（或 - 表示标准输入），或 --preset 预设名。", err=True)
         sys.exit(2)
     tenant = _department(department)
-    level = regions.by_code(region) if region else None
-    if region and level is None:
-        click.echo(f"区划树中没有区划“{region}”；spotcheck regions show 列出全部区划。", err=True)
-        sys.exit(2)
+    level = _region(region)
     if queries.same_as_in_force(text, tenant.id if tenant else None, level.id if level else None):
         click.echo("与现行版本相同，未载入新版本。")
         return
@@ -113,10 +122,7 @@ def rules_load(file: str | None, preset_name: str | None, department: str | None
 @with_appcontext
 def rules_show(department: str | None, region: str | None, day: str | None) -> None:
     tenant = _department(department)
-    level = regions.by_code(region) if region else None
-    if region and level is None:
-        click.echo(f"区划树中没有区划“{region}”；spotcheck regions show 列出全部区划。", err=True)
-        sys.exit(2)
+    level = _region(region)
     on = date.fromisoformat(day) if day else None
     text = queries.show_text(tenant.id if tenant else None, on, level.id if level else None)
     if text is None:
@@ -132,10 +138,7 @@ def rules_show(department: str | None, region: str | None, day: str | None) -> N
 @with_appcontext
 def rules_history(department: str | None, region: str | None) -> None:
     tenant = _department(department)
-    level = regions.by_code(region) if region else None
-    if region and level is None:
-        click.echo(f"区划树中没有区划“{region}”；spotcheck regions show 列出全部区划。", err=True)
-        sys.exit(2)
+    level = _region(region)
     level_id = level.id if level else None
     for version in queries.history(tenant.id if tenant else None, level_id):
         click.echo(
