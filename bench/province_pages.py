@@ -1,8 +1,7 @@
 """The bureaus' two pages at a province's size, in-process (a quick look between two runs of ``python -m bench
 province``): a copy of the kept world (``CREATE DATABASE … TEMPLATE``), migrated to the head, its figures counted
-by the scheduled job's command (:func:`spotcheck.tenants.supervision.commands.count_scheduled`, timed) where the head
-stores them, then the province's and a county's justice bureau (home and ``/supervision?period=YEAR``) and a
-citizen's three public pages asked for
+as the hourly schedule counts them (:func:`bench.province.count_figures`, timed), then the province's and a
+county's justice bureau (home and ``/supervision?period=YEAR``) and a citizen's three public pages asked for
 through the Flask test client, each page ``BENCH_PAGES_ROUNDS`` times after a warm-up, and traced once (its costliest
 statements).
 
@@ -61,15 +60,10 @@ def _migrate(url: str) -> None:
 
 
 def _count(url: str) -> dict:
-    """The figures stored by the scheduled job's work, if the head has it."""
-    try:
-        from spotcheck.tenants.supervision import stored
-    except ImportError:
-        return {}
-    with app_context(url):
-        started = time.perf_counter()
-        counted = stored.count_due()
-        return {"seconds": round(time.perf_counter() - started, 2), "counted": counted}
+    """The figures stored as the hourly schedule stores them (its command, committed), before the pages are asked."""
+    from bench.province import count_figures
+
+    return count_figures(url)
 
 
 def _time(url: str) -> dict:
@@ -77,9 +71,7 @@ def _time(url: str) -> dict:
     with app_context(url) as app:
         for label, login, path in PAGES:
             with app.app_context():
-                client = (
-                    services.signed_in_client(app, login, world.PASSWORD) if login else app.test_client()
-                )
+                client = services.signed_in_client(app, login, world.PASSWORD) if login else app.test_client()
                 first = time.perf_counter()
                 status = client.get(path).status_code
                 warm = time.perf_counter() - first

@@ -44,10 +44,11 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, declared_attr, mapped_column, with_loader_criteria
 
 from spotcheck.core.actor import Actor
-from spotcheck.core.database import Model, db
+from spotcheck.core.database import ONE_PARAMETER_OVER, Model, db
 from spotcheck.core.policy import CROSS_DEPARTMENT, Permission, has_permission
 
 
@@ -266,11 +267,28 @@ def _forget_branches(session: Session, transaction: SessionTransaction) -> None:
 _Criteria = Callable[[Any], sa.ColumnElement[bool]]
 
 
+def _opened_array(scope_ids: frozenset[int]) -> sa.BindParameter[Any] | None:
+    """The opened departments as one array parameter, where they are many on PostgreSQL (as :func:`~.database.one_of`
+    names a long list); None where ``IN (…)`` names them (a few, or SQLite). A criterion's lambda must name it (or
+    the tuple) itself: SQLAlchemy caches a lambda's statement by the closure variables it sees, and a value hidden
+    in a function it calls would be cached with the first reader's departments."""
+    try:
+        postgres = db.session.get_bind().dialect.name == "postgresql"
+    except RuntimeError:  # no application context, no session
+        postgres = False
+    if postgres and len(scope_ids) > ONE_PARAMETER_OVER:
+        return sa.bindparam(None, value=sorted(scope_ids), type_=postgresql.ARRAY(sa.Integer))
+    return None
+
+
 def _tenant_criteria(scope: Scope) -> _Criteria:
     tenant_id = scope.tenant_id
     if scope.platform:
         return lambda cls: cls.tenant_id.is_(None)
     if scope.tenant_ids is not None:
+        array = _opened_array(scope.tenant_ids)
+        if array is not None:
+            return lambda cls: cls.tenant_id == sa.any_(array)
         opened = tuple(sorted(scope.tenant_ids))
         return lambda cls: cls.tenant_id.in_(opened)
     if tenant_id is None:
@@ -283,6 +301,9 @@ def _shared_criteria(scope: Scope) -> _Criteria:
     if scope.platform:
         return lambda cls: sa.false()
     if scope.tenant_ids is not None:
+        array = _opened_array(scope.tenant_ids)
+        if array is not None:
+            return lambda cls: sa.or_(cls.tenant_id == sa.any_(array), cls.receiver_tenant_id == sa.any_(array))
         opened = tuple(sorted(scope.tenant_ids))
         return lambda cls: sa.or_(cls.tenant_id.in_(opened), cls.receiver_tenant_id.in_(opened))
     if tenant_id is None:

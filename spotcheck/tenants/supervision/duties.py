@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from spotcheck.core import events
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import local, today
-from spotcheck.core.database import db
+from spotcheck.core.database import db, one_of
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.common.vocabulary.reference import MARKET_FIELD
 from spotcheck.tenants.items.models import Item, ItemStatus
@@ -272,7 +272,7 @@ def applies(tenant: Tenant, due: Due, other_fields: set[int]) -> bool:
 def _versions(tenant_ids: list[int] | None = None) -> dict[tuple, list[ReportSubmission]]:
     query = sa.select(ReportSubmission).order_by(ReportSubmission.version)
     if tenant_ids is not None:
-        query = query.where(ReportSubmission.tenant_id.in_(tenant_ids))
+        query = query.where(one_of(ReportSubmission.tenant_id, tenant_ids))
     found: dict[tuple, list[ReportSubmission]] = {}
     for row in db.session.scalars(query):
         found.setdefault((row.tenant_id, row.table_code, row.period), []).append(row)

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from spotcheck.core.clock import local, today
-from spotcheck.core.database import db
+from spotcheck.core.database import db, one_of
 from spotcheck.core.scoping import JointShared, SharedWithReceiver, TenantOwned, current_scope
 from spotcheck.tenants.accounts.branches import within_reach
 from spotcheck.tenants.accounts.models import Tenant
@@ -250,7 +250,7 @@ def departments(tenant_ids: Iterable[int] | None = None, period: Period | None =
     """The active departments of ``tenant_ids`` (none given: those the current scope reads — a bureau's branch);
     of ``period``, only those that existed by its end: one created after it owes nothing for it and shows nothing."""
     query = sa.select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.kind, Tenant.code)
-    query = within_reach(query) if tenant_ids is None else query.where(Tenant.id.in_(list(tenant_ids)))
+    query = within_reach(query) if tenant_ids is None else query.where(one_of(Tenant.id, tenant_ids))
     if period is not None:
         query = query.where(sa.or_(Tenant.created_at.is_(None), Tenant.created_at < when.end_of(period)))
     return list(db.session.scalars(query))
