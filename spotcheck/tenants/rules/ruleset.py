@@ -40,12 +40,10 @@ class Rules:
     def __init__(
         self,
         national: documents.Document,
-        rulebooks: list[tuple[int, documents.Document]] | tuple[int, documents.Document] | None,
+        rulebooks: list[tuple[int, documents.Document]] | None,
         department: tuple[int, documents.Document] | None,
         place: str = "",
     ):
-        if isinstance(rulebooks, tuple):  # one rulebook: the root's
-            rulebooks = [rulebooks]
         chain = list(rulebooks or ())
         self.rulebooks = [_ref(document, version_id) for version_id, document in chain]
         self.rulebook = self.rulebooks[-1] if self.rulebooks else None  # the nearest level's

@@ -54,11 +54,11 @@ def rulebook_conflicts(
 def department_conflicts(
     document: documents.Document,
     national: documents.Document,
-    rulebooks: Sequence[tuple[int, documents.Document]] | tuple[int, documents.Document] | None,
+    rulebooks: Sequence[tuple[int, documents.Document]] | None,
 ) -> list[ConflictError]:
     """What a department's rules loosen of the rulebooks of its levels ``rulebooks`` (from the root down, with the
     floor), or set that only a rulebook may set."""
-    base = Rules(national, rulebooks if isinstance(rulebooks, tuple) else list(rulebooks or ()), None)
+    base = Rules(national, list(rulebooks or ()), None)
     found = []
     for parameter in PARAMETERS:
         entry = document.entries.get(parameter.key)
