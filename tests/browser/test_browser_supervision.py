@@ -97,8 +97,7 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
             "应急管理局",
             "商务局",
             "司法局",
-            "宁安镇综合行政执法办公室",  # the town's office, which 宁安市's bureau supervises
-        }
+        }  # 市直部门's table (宁安市's 第9条): not the town's office, which 宁安市's bureau supervises
         # every other table of 宁安市's rulebook, the current year, each with its title there; none of 城口县's
         assert (
             page.locator("#code option[value=area]").count() == 0

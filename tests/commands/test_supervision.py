@@ -439,8 +439,7 @@ def test_a_table_is_built_by_a_real_worker_on_redis(tmp_path, postgres_url, cele
                 "应急管理局",
                 "商务局",
                 "司法局",
-                "宁安镇综合行政执法办公室",  # the town's, in 宁安市's branch
-            }
+            }  # 市直部门's table (宁安市's 第9条): not the office of its town 宁安镇, in its branch
     finally:
         worker.stop()
         with app.app_context():

@@ -192,8 +192,9 @@ def test_the_bureau_sees_submitted_late_and_missing_on_a_controlled_clock(app):
                 if row.due.key == "progress/2026H1"
                 for s in row.states
             }
-            # the demo's town department (宁安镇's, supervised by 宁安市's bureau) owes the table too
-            assert states == {"SCJ": "pending", "YJJ": "on_time", "SWJ": "pending", "NAZF": "pending"}
+            # 市直部门's table (宁安市's 第9条, binds = "level"): not the demo's town department's
+            # (宁安镇's, which applies 宁安市's rulebook and is supervised by its bureau)
+            assert states == {"SCJ": "pending", "YJJ": "on_time", "SWJ": "pending"}
         submitted_id = _submitted_id(world)
     with frozen_at(date(2026, 7, 10)):
         answer = app.test_client().get("/api/v1/reports/overview?year=2026", headers=bearer(app, "sfj_supervisor"))
@@ -206,8 +207,8 @@ def test_the_bureau_sees_submitted_late_and_missing_on_a_controlled_clock(app):
             "市场监督管理局": "missing",
             "应急管理局": "on_time",
             "商务局": "missing",
-            "宁安镇综合行政执法办公室": "missing",  # the demo's town department, in 宁安市's branch
-        }
+        }  # not the demo's town department, in 宁安市's branch: the table is 市直部门's
+        assert found[("joint", "2026")]["宁安镇综合行政执法办公室"] == "pending"  # 第10条's “各部门”: the town's too
         assert found[("practice", "2026H1")]["应急管理局"] == "late"
         assert found[("progress", "2026H2")]["应急管理局"] == "pending"
         assert not [key for key in found if key[0] in ("dept", "area")]  # 城口县's tables: not 宁安市's duties

@@ -243,6 +243,16 @@ def _place(region_id: int | None) -> str:
     return found.name if found is not None else ""
 
 
+def _own_level(chain: tuple[int, ...], region_id: int | None) -> bool:
+    """Whether the nearest of the rulebook versions ``chain`` is region ``region_id``'s own (None: the root's) — else
+    the level applies it from below, having none of its own (适用上级)."""
+    if not chain:
+        return True
+    root = levels(None)[0]
+    nearest = region_of_version(chain[-1])
+    return (nearest if nearest is not None else root) == (region_id if region_id is not None else root)
+
+
 def rules_of(
     rulebook_ids: tuple[int, ...] | int | None,
     department_id: int | None,
@@ -251,7 +261,8 @@ def rules_of(
 ) -> Rules:
     """The rules of the given versions (the rulebooks from the root down, then the department's) under the national
     floor as it stood on ``on`` (today by default; a campaign keeps the versions and the floor in force at its
-    approval); ``region_id`` names the place where no rulebook does."""
+    approval); ``region_id`` is the level asked — it names the place where no rulebook does, and a level below the
+    nearest rulebook's takes of its duties and tables only those binding the levels below (:class:`Rules`)."""
     documents = _versions().documents  # first: a changed table empties the rules built from it
     on = on or today()
     chain = (rulebook_ids,) if isinstance(rulebook_ids, int) else tuple(rulebook_ids or ())
@@ -264,6 +275,7 @@ def rules_of(
             [(version_id, documents[version_id]) for version_id in chain],
             (department_id, documents[department_id]) if department_id else None,
             place=_place(region_id),
+            own_level=_own_level(chain, region_id),
         )
         with _lock:
             _rules[key] = found

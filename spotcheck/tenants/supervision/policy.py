@@ -28,12 +28,12 @@ from spotcheck.core.errors import ForbiddenError, InvalidInputError, NotFoundErr
 from spotcheck.core.policy import Permission, has_permission, require
 from spotcheck.core.queries import OWN, Across, opened
 from spotcheck.core.scoping import branch_of
-from spotcheck.tenants.supervision import figures
+from spotcheck.tenants.supervision import figures, levels
 from spotcheck.tenants.supervision.duties import Due
 from spotcheck.tenants.supervision.figures import department_exists
 from spotcheck.tenants.supervision.models import ComplaintForward, ComplaintStatus, CriticismStatus
 from spotcheck.tenants.supervision.periods import Period
-from spotcheck.tenants.supervision.tables import TABLES, offered
+from spotcheck.tenants.supervision.tables import TABLES, level_of_table, offered
 from spotcheck.tenants.supervision.vocabulary import EVALUATION_FIGURES
 
 
@@ -116,6 +116,22 @@ def check_request(code: str, reader: Actor, department_id: int | None = None, pe
         department_id not in branch_of(reader.tenant_id) or not department_exists(department_id)
     ):
         raise InvalidInputError({"department_id": [_l("No such department.")]})
+    elif department_id is not None:
+        level = level_of_table(code, reader.tenant_id, period)
+        if level is not None and levels.region_of(department_id) != level:
+            rules = levels.rules_of(reader.tenant_id, period.start if period is not None else None)
+            raise InvalidInputError(
+                {
+                    "department_id": [
+                        _l(
+                            "Under %(source)s, “%(table)s” is the table of the departments of this level alone: a "
+                            "department of a level below does not file it.",
+                            source=rules.table_source(code),
+                            table=rules.table_template(code).format(year="").strip(),
+                        )
+                    ]
+                }
+            )
     if period is not None:
         _existed_in(reader, department_id, period)
 
