@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import (
+    AreaReadable,
     JointShared,
     TenantOwned,
     TenantViolationError,
@@ -145,8 +146,10 @@ def test_every_tenant_owned_table_has_forced_row_level_security(postgres_url):
     assert tenant_owned_tables()
     joint = tenant_owned_tables(JointShared)  # and a second: visible to the participants of the joint campaign
     assert joint == {"campaign", "draw", "campaign_target", "team_member"}
+    area = tenant_owned_tables(AreaReadable)  # and one more: read by an area's read (a region's bureau, 涉企检查频次)
+    assert area == {"visit", "campaign", "draw", "campaign_target"}
     for table in tenant_owned_tables():
-        policies = 2 if table in joint else 1
+        policies = 1 + (table in joint) + (table in area)
         assert state[table] == (True, True, policies), (
             f"{table}: row-level security not enabled, forced, {policies} policies"
         )

@@ -166,6 +166,21 @@ def level_label(name: str, region: Region | None) -> str:
     return f"{name}（{region.name}，{LEVEL_NAMES[RegionLevel(region.level)]}级）"
 
 
+def level_labels(tenant_ids: Iterable[int]) -> dict[int, str]:
+    """Departments named with their level (:func:`level_label`), by id: one query."""
+    wanted = set(tenant_ids)
+    if not wanted:
+        return {}
+    return {
+        tenant_id: level_label(name, region)
+        for tenant_id, name, region in db.session.execute(
+            sa.select(Tenant.id, Tenant.name, Region)
+            .outerjoin(Region, Region.id == Tenant.region_id)
+            .where(one_of(Tenant.id, wanted))
+        )
+    }
+
+
 def record(
     campaign: Campaign,
     entity_ids: Iterable[int],
@@ -548,14 +563,7 @@ def packed_capped_list(
             reason = why[said]
         listed.append([code, name, reason, [entries.setdefault((c, tuple(ds)), len(entries)) for c, ds in counting]])
     departments = {d for _, ds in entries for d in ds}
-    names = {
-        tenant_id: level_label(name, region)
-        for tenant_id, name, region in db.session.execute(
-            sa.select(Tenant.id, Tenant.name, Region)
-            .outerjoin(Region, Region.id == Tenant.region_id)
-            .where(one_of(Tenant.id, departments))
-        )
-    }
+    names = level_labels(departments)
     labels: dict[str, int] = {}
     counted = [
         [c, [labels.setdefault(label, len(labels)) for label in dict.fromkeys(names.get(d, "") for d in ds)]]
