@@ -106,6 +106,10 @@ ALLOWED_SYSTEM_ACCESS = {
     "spotcheck/platform/data_keys.py",
     # a code scanned by the public (who names no department), a joint visit's one code
     "spotcheck/tenants/results/code_lookup.py",
+    # the portal's lists of a region: its departments' published plans and public campaigns (public rows only), a
+    # public campaign's department; their public inspector lists (the public columns of who may be drawn only)
+    "spotcheck/tenants/campaigns/published.py",
+    "spotcheck/tenants/inspectors/public_lists.py",
     # a department's figures of its evaluations, the bureau's rows: per quarter a count, a sum and the extremes, no row
     "spotcheck/tenants/supervision/evaluation_figures.py",
     # the beat's count of every department's supervision figures, each kept in the department's own row

@@ -36,7 +36,7 @@ from tests.independent.draw_spec_check import check as independent_check
 from tests.support.demo_world import demo_city
 from tests.support.documents import pdf_text
 from tests.support.exported import demo_exported_everything
-from tests.support.helpers import bearer, signed_in, tenant_id
+from tests.support.helpers import bearer, level_url, signed_in, tenant_id
 from tests.support.snapshots import building
 from tests.support.verifier import verifies_in_an_empty_folder
 
@@ -216,7 +216,7 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
     assert "宁安市商务局2027年度行政执法检查计划" in review
     market = signed_in(app, "scj_coord").get("/plans/review").get_data(as_text=True)  # it touches the market field
     assert "宁安市商务局2027年度行政执法检查计划" in market and "市场监督管理局" in market
-    portal = app.test_client().get("/public/draws").get_data(as_text=True)
+    portal = app.test_client().get(level_url(app, "/public/draws")).get_data(as_text=True)
     assert "宁安市安全生产领域2026年度联合抽查工作计划" in portal
     assert "市监抽〔2026〕1号" in portal and "应急抽〔2026〕2号" in portal and "市监联抽〔2026〕1号" in portal
     assert "未编号" not in portal and "明码标价专项检查" not in portal  # drafts are internal
