@@ -44,9 +44,9 @@ start-up (:func:`use_branches`, as the settings are) and asked once per transact
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar, Token
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -235,6 +235,18 @@ def cross_tenant(
     if area is not None and not area:
         raise ValueError("an area is a registry-code prefix: an empty one would be every business")
     return _scoped(Scope(tenant_id=user.tenant_id, tenant_ids=opened, reason=reason, area=area))
+
+
+def narrowed(tenant_ids: Iterable[int]) -> AbstractContextManager[Scope]:
+    """Inside a read across departments (:func:`cross_tenant`), read only ``tenant_ids`` of the departments it opened,
+    and the reader's own: a count of a few departments' own rows does not read every department's of the branch (a
+    province's bureau scoring its own level's departments). Never more than the scope reads; any other scope as it
+    is."""
+    scope = _scope.get()
+    if scope.tenant_ids is None:
+        return nullcontext(scope)
+    own = frozenset() if scope.tenant_id is None else frozenset({scope.tenant_id})
+    return _scoped(replace(scope, tenant_ids=scope.tenant_ids & (frozenset(tenant_ids) | own)))
 
 
 def joint_scope(tenant_id: int | None, joint_campaign_id: int) -> AbstractContextManager[Scope]:

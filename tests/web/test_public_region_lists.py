@@ -15,22 +15,19 @@ from stdnum.cn import ric
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.accounts.queries import get_tenant, region_departments
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.inspectors import commands as inspectors
 from spotcheck.tenants.regions import queries as regions
-from tests.support.campaign_world import build, campaign_data, id_number, leader_of, planner_of
+from tests.support.campaign_world import build, campaign_data, id_number, planner_of
 from tests.support.ceremony_world import campaign_through
-from tests.support.helpers import DEMO_PASSWORD, user_named
-from tests.support.snapshots import snapshotted
+from tests.support.growing import MORE, more_departments, statements
+from tests.support.helpers import user_named
 from tests.support.two_counties import world as two_counties
 
 #: Eighteen characters as an ID number (身份证号码) is written; those that are one are a leak.
 ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
-#: How many departments the growing world adds to the demo's departments' region.
-MORE = 20
 
 
 def _text(response) -> str:
@@ -164,66 +161,6 @@ def test_the_inspector_directory_is_listed_by_region_with_the_way_down(app):
     assert f'href="/public/draws?region={codes["county1"]}"' in county_page
 
 
-@snapshotted
-def _more_departments(count: int) -> list[str]:
-    """``count`` more departments in the demo's departments' region, each through the commands with its users, its
-    published and filed plan, an approved campaign and one inspector on its public list; their codes."""
-    platform_admin, region = user_named("admin"), get_tenant(user_named("yjj_admin").tenant_id).region
-    codes = []
-    for n in range(count):
-        code = f"AX{n:02d}"  # before the demo's codes: a look-up trying each department in turn meets them first
-        tenant = accounts.create_department(
-            {
-                "code": code,
-                "name": f"{region.name}测试局{n:02d}",
-                "kind": "ordinary",
-                "region": region.code,
-                "short_name": f"测{n:02d}",
-                "admin": {"login": f"{code.lower()}_admin", "display_name": "管理员", "password": DEMO_PASSWORD},
-            },
-            actor=platform_admin,
-        )
-        with tenant_scope(tenant.id):
-            for role in ("planner", "leader"):
-                accounts.create_user(
-                    {
-                        "login": f"{code.lower()}_{role}",
-                        "display_name": role,
-                        "password": DEMO_PASSWORD,
-                        "roles": [role],
-                    },
-                    actor=user_named(f"{code.lower()}_admin"),
-                )
-            db.session.commit()
-        world = build(code.lower(), entities=1, inspector_count=1, first_code=0)
-        admin = user_named(f"{code.lower()}_admin")
-        with tenant_scope(admin.tenant_id):
-            campaign = campaign_commands.create_campaign(campaign_data(world), actor=planner_of(admin))
-            campaign_commands.approve(campaign.id, actor=leader_of(admin))
-            db.session.commit()
-        codes.append(code)
-    return codes
-
-
-def _statements(app, client, url: str) -> int:
-    """How many SQL statements one request of ``url`` runs (after a first request, which may read what a process
-    reads once)."""
-    _text(client.get(url))
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *rest):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        _text(client.get(url))
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 @pytest.mark.slow(12)
 def test_the_public_lists_and_a_campaign_s_page_read_no_more_as_the_departments_grow(app, client):
     with app.app_context():
@@ -239,14 +176,14 @@ def test_the_public_lists_and_a_campaign_s_page_read_no_more_as_the_departments_
         f"/public/draws/campaigns/{campaign_id}",
         f"/public/draws/campaigns/{campaign_id}/proofs/targets/verify",
     ]
-    before = {url: _statements(app, client, url) for url in urls}
+    before = {url: statements(app, client, url) for url in urls}
     with app.app_context():
-        added = _more_departments(MORE)
+        added = more_departments(MORE)
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Tenant).where(Tenant.code.in_(added))) == MORE
     listed = _text(client.get(f"/public/draws?region={level_code}"))
     assert all(f'id="department-{code}"' in listed for code in added)  # each with its plan and its campaign
     assert listed.count('class="public-plan"') >= MORE + 1 and listed.count("<tr data-campaign=") >= MORE + 1
     people = _text(client.get(f"/public/inspectors?region={level_code}"))
     assert all(f'id="dept-{code}"' in people and f"{code}-0000" in people for code in added)
-    after = {url: _statements(app, client, url) for url in urls}
+    after = {url: statements(app, client, url) for url in urls}
     assert after == before, {url: (before[url], after[url]) for url in urls if after[url] != before[url]}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -30,9 +31,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from spotcheck.core.clock import today
-from spotcheck.core.database import db
+from spotcheck.core.database import db, one_of
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.regions import queries as regions
+from spotcheck.tenants.regions.models import Region
 from spotcheck.tenants.rules import documents, rulefile
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.ruleset import Rules  # the typed rules, read from here too
@@ -185,6 +187,21 @@ def levels(region_id: int | None) -> tuple[int | None, ...]:
             found = tuple(reversed(regions.chain_ids(region_id)))
         chains[region_id] = found
     return found
+
+
+def know_departments(regions_of: Mapping[int, int | None]) -> None:
+    """Departments whose regions a page has read already (department id → region id): :func:`rules_for` asks for
+    none of them again, and the levels of their regions are read in two queries (not two per region)."""
+    _session_cache("tenants").update(regions_of)
+    chains = _session_cache("chains")
+    wanted = sorted({r for r in regions_of.values() if r is not None and r not in chains})
+    if not wanted:
+        return
+    asked = list(db.session.scalars(sa.select(Region).where(one_of(Region.id, wanted))))
+    codes = sorted({code for region in asked for code in region.codes})
+    by_code = dict(db.session.execute(sa.select(Region.code, Region.id).where(one_of(Region.code, codes))).all())
+    for region in asked:
+        chains[region.id] = tuple(by_code[code] for code in region.codes if code in by_code)
 
 
 def region_of_department(tenant_id: int) -> int | None:

@@ -35,7 +35,7 @@ from spotcheck.tenants.joint import figures as joint_figures
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResult, ResultCategory, Visit
 from spotcheck.tenants.rules.models import RulesDocument
-from spotcheck.tenants.rules.rulebook import rules_for, rules_for_region
+from spotcheck.tenants.rules.rulebook import know_departments, rules_for, rules_for_region
 from spotcheck.tenants.supervision import conditions as when
 from spotcheck.tenants.supervision.conditions import Condition
 from spotcheck.tenants.supervision.models import Evaluation
@@ -288,6 +288,7 @@ def compute(period: Period, tenants: list[Tenant], wanted: Collection[str] | Non
     them all; ``None``: every figure."""
     reading = _Reading({t.id: Status(tenant_id=t.id, name=t.name, code=t.code) for t in tenants}, wanted)
     as_of = when.as_of(period)
+    know_departments({t.id: t.region_id for t in tenants})  # their rules: one read per level, not per department
     for tenant in tenants:
         rules = rules_for(tenant.id, as_of)
         reading.statuses[tenant.id].goals = {f: goal_of(rules, f) for f in reference.ITEM_FIELDS}
