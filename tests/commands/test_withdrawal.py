@@ -84,7 +84,7 @@ def test_cancelling_an_approved_campaign_refuses_every_later_step(app):
             assert (campaign.status, campaign.withdrawal_reason, campaign.code) == (
                 CampaignStatus.withdrawn,
                 REASON,
-                "应急抽〔2026〕1号",
+                "宁应急抽〔2026〕1号",
             )
             for step in (
                 lambda: campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:x"]}, actor=planner),
@@ -94,7 +94,7 @@ def test_cancelling_an_approved_campaign_refuses_every_later_step(app):
             ):
                 with pytest.raises(ConflictError, match="已撤销"):
                     step()
-            assert _audited("campaign.withdrawn")[-1].details == {"code": "应急抽〔2026〕1号", "reason": REASON}
+            assert _audited("campaign.withdrawn")[-1].details == {"code": "宁应急抽〔2026〕1号", "reason": REASON}
             campaign_id = campaign.id
     page = app.test_client().get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True)
     assert "已撤销" in page and REASON in page and 'id="draw-targets"' in page  # the commitment stays published

@@ -117,9 +117,9 @@ def test_every_public_campaign_of_the_demo_has_one_status_on_the_list_and_on_its
         for campaign_id, code, _ in rows:
             page = client.get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True)
             assert re.search(r'id="public-status">([^<]*)<', page).group(1).strip() == stages[code], code
-    assert stages["市监查〔2026〕2号"] == "已批准，已公布抽取承诺值"  # its team drawn, withheld until it has left
-    assert stages["应急查〔2026〕1号"] == "事后登记" and stages["市监查〔2026〕1号"] == "结果已公示"
-    assert stages["应急抽〔2026〕1号"] == "已抽取执法检查人员"  # a random campaign's words stay its own
+    assert stages["宁市监查〔2026〕2号"] == "已批准，已公布抽取承诺值"  # its team drawn, withheld until it has left
+    assert stages["宁应急查〔2026〕1号"] == "事后登记" and stages["宁市监查〔2026〕1号"] == "结果已公示"
+    assert stages["宁应急抽〔2026〕1号"] == "已抽取执法检查人员"  # a random campaign's words stay its own
 
 
 def test_the_leader_approves_a_named_draft_knowing_each_business_its_cause_and_its_checks_against_the_cap(app, world):

@@ -63,7 +63,7 @@ from spotcheck.tenants.supervision.policy import (
     sees_every_department,
     visible_departments,
 )
-from spotcheck.tenants.supervision.queries import complaints, upkeep
+from spotcheck.tenants.supervision.queries import complaints, setup, upkeep
 from spotcheck.tenants.supervision.vocabulary import TABLE_JOB
 
 # Reads that need no reader, as they are: the tables offered, a submitted table's sheets and file.
@@ -534,6 +534,8 @@ class Basics:
     id: int
     missing: tuple[str, ...]
     rule: str
+    #: The keys of what is missing (``items``, ``entries``, ``inspectors``, ``rules``).
+    keys: tuple[str, ...] = ()
 
 
 def _basics_task(reader: Actor) -> list[Task]:
@@ -547,7 +549,7 @@ def _basics_task(reader: Actor) -> list[Task]:
         return []
     present = figures.basics_present(tenant.id)
     missing = tuple(
-        name
+        (key, name)
         for key, name in (
             ("items", "随机抽查事项清单"),
             ("entries", "检查对象名录库"),
@@ -558,17 +560,21 @@ def _basics_task(reader: Actor) -> list[Task]:
     )
     if not missing:
         return []
-    return [Task("basics", Basics(tenant.id, missing, rules.cite("basics_filed")), frozenset({"complete"}))]
+    names, keys = tuple(name for _key, name in missing), tuple(key for key, _name in missing)
+    return [Task("basics", Basics(tenant.id, names, rules.cite("basics_filed"), keys), frozenset({"complete"}))]
 
 
 def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     """The statistical tables to submit (报表报送, kind ``report``) whose due date is near or past: a
     planner prepares one (not once it waits for the leader), a leader signs and submits it; for the
-    bureau's leader, the drafted notices of criticism (通报, kind ``criticism``) to approve; and for a
-    department's administrator, the 一单两库一细则 still missing where the rules ask them (``basics``)."""
+    bureau's leader, the drafted notices of criticism (通报, kind ``criticism``) to approve; for a department's
+    administrator, the 一单两库一细则 still missing where the rules ask them (``basics``); and for its administrator and
+    planner, the steps still to take before its first spot-check (``setup``: :mod:`.setup`)."""
     found = _criticisms_to_approve(reader) if has_permission(reader, Permission.SUPERVISION_VIEW) else []
     found += complaints.tasks(reader)
-    found += _basics_task(reader) + upkeep.stale_directory_task(reader)
+    basics = _basics_task(reader)
+    found += basics + setup.setup_task(reader, covered={key for task in basics for key in task.obj.keys})
+    found += upkeep.stale_directory_task(reader)
     if not has_permission(reader, Permission.REPORTS_PREPARE) or getattr(reader, "tenant", None) is None:
         return found[:limit]
     for state in _reports_to_do(tenant_of(reader), reader):
