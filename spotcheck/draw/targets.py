@@ -44,7 +44,7 @@ def draw_targets(
     """Draw every cell of the frame's rows and return the proof (without its timestamps, which
     the caller adds)."""
     _check_parameters(campaign, public_inputs)
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         sorted_cells = checked_cells(frame)
         proof = _draw(campaign, nonce, sorted_cells, H(cells_file(sorted_cells)), rules, reserve_size, public_inputs)
         proof["frame"] = [[group, stratum, entity] for (group, stratum), ids in sorted_cells for entity in ids]
@@ -64,7 +64,7 @@ def draw_targets_from_file(
     the frame out — the file is its frame (:func:`spotcheck.draw.proof_file.dumps` writes them
     together), so a frame of millions of rows is never turned into rows."""
     _check_parameters(campaign, public_inputs)
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _draw_blocks(
             campaign, nonce, frame_blocks(frame_file), H(frame_file), rules, reserve_size, public_inputs
         )
@@ -78,11 +78,12 @@ def _check_parameters(campaign: str, public_inputs: list[str]) -> None:
 
 
 @contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
+def cyclic_gc_paused() -> Iterator[None]:
     """A frame of millions of rows allocates millions of small containers at once (the cells,
-    the proof's frame rows); the cyclic collector would scan them again and again on the way
-    and take about as long as the draw. They hold no cycles: pause it meanwhile (reference
-    counting still frees everything), as before if it was already off."""
+    the proof's frame rows; building a frame, its capped list's rows); the cyclic collector would
+    scan them again and again on the way and take about as long as the draw. They hold no cycles:
+    pause it meanwhile (reference counting still frees everything), as before if it was already
+    off."""
     enabled = gc.isenabled()
     gc.disable()
     try:

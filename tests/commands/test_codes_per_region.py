@@ -13,7 +13,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo.people import DEMO_PASSWORD
 from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.campaigns import commands as campaign_commands, inspection_counts
+from spotcheck.tenants.campaigns import capped_lists, commands as campaign_commands, inspection_counts
 from spotcheck.tenants.campaigns.checking import issue_code
 from spotcheck.tenants.campaigns.models import Campaign, InspectionCount
 from spotcheck.tenants.common import numbering
@@ -173,7 +173,7 @@ def test_a_capped_business_counted_by_two_counties_campaigns_of_one_code_lists_b
                     )
                 )
         with tenant_scope(tenants["SCYJJ"]):
-            capped = inspection_counts.capped_list([both.id, one.id], 2026)
+            capped = capped_lists.capped_list([both.id, one.id], 2026)
             assert {row["code"]: row["campaigns"] for row in capped} == {
                 both.code: ["应急抽〔2026〕1号", "应急抽〔2026〕1号"],
                 one.code: ["应急抽〔2026〕1号"],

@@ -83,7 +83,12 @@ def test_the_bureau_s_table_of_the_city_s_own_departments_lists_them_alone(app):
                 supervision.request_table("progress", "2026H1", actor=leader)
     assert rows[0][0] == PROGRESS
     listed = {row[1] for row in rows if isinstance(row[0], int)}
-    assert listed == {"宁安市市场监督管理局", "宁安市应急管理局", "宁安市商务局", "宁安市司法局"}  # 市直部门, not the town's office
+    assert listed == {
+        "宁安市市场监督管理局",
+        "宁安市应急管理局",
+        "宁安市商务局",
+        "宁安市司法局",
+    }  # 市直部门, not the town's office
     assert "《宁安市实施方案》附件2" in refused.value.errors["department_id"][0]
     assert any(TOWN_OFFICE in str(cell) for row in joint_rows for cell in row if cell)
     assert "progress" not in offered and "practice" not in offered and {"joint", "plan"} <= offered

@@ -13,7 +13,7 @@ from typing import Any
 
 #: Marks a packed list (a stored list is a JSON array).
 FORMAT = "capped/1"
-#: The keys of a row of the capped list (:func:`~.inspection_counts.capped_list`), ``why`` only with a campaign.
+#: The keys of a row of the capped list (:func:`~.capped_lists.capped_list`), ``why`` only with a campaign.
 _KEYS = {"code", "name", "campaigns", "counted"}
 
 
@@ -21,7 +21,7 @@ def packed(rows: list[dict] | dict | None) -> dict | list | None:
     """``rows`` as stored: ``{"format", "why": [texts], "departments": [texts], "counted": [[campaign code,
     [department indexes]]], "rows": [[code, name, why index or -1, [counted indexes]]]}`` — or as they are when a
     row is not of the capped list's shape (it would not come back equal), or packed already
-    (:func:`~.inspection_counts.packed_capped_list`)."""
+    (:func:`~.capped_lists.packed_capped_list`)."""
     if not rows or isinstance(rows, dict):
         return rows
     why: dict[str, int] = {}

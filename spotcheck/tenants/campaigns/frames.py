@@ -20,7 +20,8 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import among, db, local_settings
 from spotcheck.draw import inspectors as inspector_engine, target_frames
-from spotcheck.tenants.campaigns import capped_store, inspection_counts
+from spotcheck.draw.targets import cyclic_gc_paused
+from spotcheck.tenants.campaigns import capped_lists, capped_store, inspection_counts
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignKind, CampaignTarget, TargetStatus, campaign_item
 from spotcheck.tenants.campaigns.vocabulary import FLAGGED
@@ -34,7 +35,7 @@ Rows: TypeAlias = sa.Select[*tuple[Any, ...]]
 #: A cell of a department's frame: the reason its rows are left out (``None``: in the frame), its stratum, how many
 #: rows, their codes (one string joined by newlines, or a list; ``None`` for the rows left out), and the businesses
 #: left out at their yearly cap, for the capped list: (id, code, name, region code) each (``None`` in any other cell).
-Cell: TypeAlias = tuple[str | None, str, int, str | list[str] | None, list[inspection_counts.Business] | None]
+Cell: TypeAlias = tuple[str | None, str, int, str | list[str] | None, list[capped_lists.Business] | None]
 
 #: Exclusion reasons of the target frame (counts published at the freeze).
 NOT_ACTIVE, CHECKED_THIS_YEAR = "not_active", "checked_this_year"
@@ -107,13 +108,18 @@ def target_frame(parts: list[FramePart], on: date) -> Frame:
     risk class, or in the flagged stratum when its rules have one. Sorted by group, so the frame
     file is the groups' files one after the other. ``ValueError`` when a code cannot be a frame field (a tab, a
     newline or ``|`` in it)."""
+    with cyclic_gc_paused():  # a province's frame: a hundred thousand rows of its capped list, millions of codes
+        return _target_frame(parts, on)
+
+
+def _target_frame(parts: list[FramePart], on: date) -> Frame:
     counts: dict[str, Any] = {}
     excluded: Counter[str] = Counter()
     cells: list[tuple[str, str, Any, int]] = []
     capped: list[dict] = []
     for part in sorted(parts, key=lambda p: p.group):
         counts[part.group] = {}
-        part_capped: list[inspection_counts.Business] = []
+        part_capped: list[capped_lists.Business] = []
         for why, cell, count, codes, businesses in sorted(_part_cells(part, on), key=lambda c: (c[0] or "", c[1])):
             if why is None:
                 counts[part.group][cell] = count
@@ -122,9 +128,7 @@ def target_frame(parts: list[FramePart], on: date) -> Frame:
                 excluded[why] += count
                 part_capped += businesses or []
         if part_capped:  # each with the cap it reached, as the part's department and its region's rules say
-            listed = inspection_counts.packed_capped_list(
-                part_capped, part.campaign.year, part.campaign, part.tenant_id
-            )
+            listed = capped_lists.packed_capped_list(part_capped, part.campaign.year, part.campaign, part.tenant_id)
             capped += [listed] if listed else []
     return Frame(
         target_frames.frame_file_of_cells(cells),
@@ -256,7 +260,7 @@ def _frame_rows(statement: sa.Select) -> list:
         return list(db.session.execute(statement))
 
 
-#: What the capped list takes of each business left out at its cap (:data:`~.inspection_counts.Business`).
+#: What the capped list takes of each business left out at its cap (:data:`~.capped_lists.Business`).
 _CAPPED_COLUMNS = (Entity.id, Entity.code, Entity.name, Entity.region_code)
 
 
@@ -286,7 +290,7 @@ def _cells_read_in_order(
     """Any other database: the rows read as they come, each cell's codes gathered in a list."""
     query = source.add_columns(reason, stratum, Entity.code, *_CAPPED_COLUMNS)
     cells: dict[tuple[str | None, str], list[str]] = {}
-    capped: dict[str, list[inspection_counts.Business]] = {}
+    capped: dict[str, list[capped_lists.Business]] = {}
     for why, cell, code, *business in db.session.execute(query.execution_options(yield_per=50_000)):
         cells.setdefault((why, cell), []).append(code)
         if why == inspection_counts.CAPPED:

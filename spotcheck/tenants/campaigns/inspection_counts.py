@@ -29,7 +29,6 @@ import sqlalchemy as sa
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import among, db, one_of
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.campaigns import capped_store
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, InspectionCount, TargetStatus
 from spotcheck.tenants.directory.models import Entity
@@ -104,6 +103,17 @@ def rules_of_business(code: str, on: date) -> tuple[Region | None, Rules]:
     """The region of a business of registry code ``code`` and its rules on ``on`` (those that set its yearly cap)."""
     region = region_of(code)
     return region, rules_for_region(region.id if region is not None else None, on)
+
+
+def rules_of_businesses(codes: Iterable[str], on: date) -> dict[str, tuple[Region | None, Rules]]:
+    """:func:`rules_of_business` of each registry code, the tree read once."""
+    found = regions.containing_each(codes)
+    root = regions.root() if None in found.values() else None
+    return {
+        code: (place, rules_for_region(place.id if place is not None else None, on))
+        for code, region in found.items()
+        for place in [region or root]
+    }
 
 
 def code_prefix(code: str) -> str:
@@ -287,9 +297,15 @@ def _counted(year: int, key: str, *, withheld: bool) -> sa.Select[int]:
 
 
 def _reaching(counted: sa.Select[int], cap: int) -> sa.Select[int]:
-    return counted.group_by(InspectionCount.entity_id).having(
-        sa.func.count(sa.distinct(InspectionCount.counted_as)) >= cap
+    """The businesses of the register's rows ``counted`` whose distinct keys reach ``cap``: grouped by business and
+    key, then by business — the rows come so from the register's index, and each grouping goes through them once
+    (``count(DISTINCT …)`` sorted each business's rows again: 0.9 s against 0.26 s for a province's million)."""
+    keys = (
+        counted.add_columns(InspectionCount.counted_as)
+        .group_by(InspectionCount.entity_id, InspectionCount.counted_as)
+        .subquery()
     )
+    return sa.select(keys.c.entity_id).group_by(keys.c.entity_id).having(sa.func.count() >= cap)
 
 
 def _at_total(caps: TreeCaps, kind: str, year: int, key: str, *, withheld: bool) -> list[tuple[int, sa.Select[int]]]:
@@ -401,12 +417,18 @@ class Standing:
     def why(self) -> str:
         """The cap reached and the rule setting it, the business's region named (empty below its caps):
         ``已达每户企业每年涉企行政检查次数上限：3次（《……》第5条；上城区）``."""
-        rules, key = (self.rules, TOTAL) if self.at_total else (self.department_rules, OWN)
-        if not self.at_cap:
-            return ""
-        place = self.region.name if self.at_total and self.region is not None else ""
-        said = "；".join(part for part in (rules.cite(key), place) if part)
-        return f"已达{BY_KEY[key].label}：{rules.say(key)}" + (f"（{said}）" if said else "")
+        return why_capped(self.at_total, self.at_own, self.region, self.rules, self.department_rules)
+
+
+def why_capped(at_total: bool, at_own: bool, region: Region | None, rules: Rules, department_rules: Rules) -> str:
+    """:attr:`Standing.why` of a business at its region's yearly cap (``at_total``: ``rules``, its region's) or at the
+    department's own (``at_own``: ``department_rules``)."""
+    if not (at_total or at_own):
+        return ""
+    rules, key = (rules, TOTAL) if at_total else (department_rules, OWN)
+    place = region.name if at_total and region is not None else ""
+    said = "；".join(part for part in (rules.cite(key), place) if part)
+    return f"已达{BY_KEY[key].label}：{rules.say(key)}" + (f"（{said}）" if said else "")
 
 
 #: A row of the register as the caps read it: the key it counts under, its campaign's code, the department, the kind
@@ -414,7 +436,7 @@ class Standing:
 Counted = tuple[str, str, int, str | None, bool]
 
 
-def _register(entity_ids: Iterable[int], year: int, key: str | None, *, withheld: bool) -> dict[int, list[Counted]]:
+def register_rows(entity_ids: Iterable[int], year: int, key: str | None, *, withheld: bool) -> dict[int, list[Counted]]:
     """The register's rows of ``year`` of the businesses ``entity_ids``, by business, each business's in (key,
     department) order: ``key``'s own left out, and (unless ``withheld``) the named checks not disclosed yet."""
     query = sa.select(
@@ -445,11 +467,11 @@ def standing(
     if not causes:
         return {}
     codes = dict(db.session.execute(sa.select(Entity.id, Entity.region_code).where(one_of(Entity.id, causes))).all())
-    rows = _register(causes, campaign.year, counted_as(campaign), withheld=withheld)
-    return _standings(campaign, causes, department_id, codes, rows)
+    rows = register_rows(causes, campaign.year, counted_as(campaign), withheld=withheld)
+    return standings_of(campaign, causes, department_id, codes, rows)
 
 
-def _standings(
+def standings_of(
     campaign: Campaign,
     causes: Mapping[int, str | None],
     department_id: int,
@@ -457,7 +479,7 @@ def _standings(
     rows: Mapping[int, list[Counted]],
 ) -> dict[int, Standing]:
     """:func:`standing` of the businesses whose region codes (``codes``) and register rows (``rows``,
-    :func:`_register`) are read."""
+    :func:`register_rows`) are read."""
     on, rules = day_of(campaign), rules_of(campaign)
     by_code: dict[str, tuple[Region | None, Rules, frozenset[str]]] = {}
     own = {cause: counts_toward_cap(campaign, cause) for cause in set(causes.values())}
@@ -481,101 +503,6 @@ def _standings(
             department_checks=len({k for k, _, d, _, counts in counted if counts and d == department_id}),
         )
     return found
-
-
-def capped_list(
-    entity_ids: list[int], year: int, campaign: Campaign | None = None, department_id: int | None = None
-) -> list[dict]:
-    """The businesses left out at their cap (by a frame of ``campaign`` in ``department_id``), in the order of their
-    codes: each with the cap reached and the rule that sets it (``why``: its region's yearly cap, or the department's
-    own), the public codes of the campaigns counting toward it (one code per campaign: two regions' campaigns may
-    share a code, 两个应急管理局 each with 应急抽〔2026〕1号 — both are listed), and each counting campaign with the
-    departments whose draws count and their level (``counted``: ``{"campaign", "departments"}``,
-    ``上城区应急管理局（上城区，县级）``). Without a campaign: every counting check of the year, no ``why``."""
-    if not entity_ids:
-        return []
-    businesses = db.session.execute(
-        sa.select(Entity.id, Entity.code, Entity.name, Entity.region_code).where(one_of(Entity.id, entity_ids))
-    ).all()
-    return capped_store.unpacked(packed_capped_list(businesses, year, campaign, department_id)) or []
-
-
-#: A business as the capped list takes it: its id, registry code, name and region code.
-Business = tuple[int, str, str, str]
-
-
-def packed_capped_list(
-    businesses: Iterable[Business], year: int, campaign: Campaign | None = None, department_id: int | None = None
-) -> dict | None:
-    """:func:`capped_list` of ``businesses`` as a frame stores it (:mod:`.capped_store`), made so: a province's frame
-    leaves out a hundred thousand businesses, with seven checks each — their register rows are read once (the caps
-    reached and the campaigns listed both come from them) and gone through once, each campaign with its departments
-    and each rule's wording made once."""
-    entities = sorted(businesses, key=lambda business: business[1])  # by code point, as the list is published
-    if not entities:
-        return None
-    entity_ids = [entity_id for entity_id, *_ in entities]
-    rows = _register(entity_ids, year, counted_as(campaign) if campaign is not None else None, withheld=False)
-    standings: dict[int, Standing] = {}
-    if campaign is not None:
-        causes = dict.fromkeys(entity_ids)
-        own_department = department_id or campaign.tenant_id
-        if campaign.year == year:  # the rows read are those its caps count
-            codes = {entity_id: region_code for entity_id, _, _, region_code in entities}
-            standings = _standings(campaign, causes, own_department, codes, rows)
-        else:
-            standings = standing(campaign, causes, own_department, withheld=False)
-    entries: dict[tuple[str, tuple[int, ...]], int] = {}  # a campaign with its departments, as many rows name it
-    why: dict[tuple[bool, bool, int, int | None], int] = {}
-    reasons: list[str] = []
-    listed = []
-    exempts: dict[int, frozenset[str]] = {}  # each region's rules' exempt kinds, by the rules (a set made once)
-    for entity_id, code, name, _ in entities:
-        at = standings.get(entity_id)
-        total = at is not None and at.at_total
-        own = at is not None and at.at_own
-        exempt: frozenset[str] = frozenset()
-        if at is not None and total:
-            if id(at.rules) not in exempts:
-                exempts[id(at.rules)] = at.rules.cap_exempt_kinds
-            exempt = exempts[id(at.rules)]
-        counting: list[tuple[str, list[int]]] = []  # (campaign code, departments) by key: the rows come in key order
-        last = None
-        for key, campaign_code, department, kind, counts in rows.get(entity_id, ()):
-            if (
-                counts
-                if at is None
-                else (total and kind is not None and kind not in exempt)
-                or (own and counts and department == department_id)
-            ):
-                if key == last:
-                    counting[-1][1].append(department)
-                else:
-                    counting.append((campaign_code, [department]))
-                    last = key
-        counting.sort()
-        reason = -1
-        if at is not None:
-            said = (at.at_total, at.at_own, id(at.rules), at.region.id if at.region is not None else None)
-            if said not in why:
-                why[said] = len(reasons)
-                reasons.append(at.why)
-            reason = why[said]
-        listed.append([code, name, reason, [entries.setdefault((c, tuple(ds)), len(entries)) for c, ds in counting]])
-    departments = {d for _, ds in entries for d in ds}
-    names = level_labels(departments)
-    labels: dict[str, int] = {}
-    counted = [
-        [c, [labels.setdefault(label, len(labels)) for label in dict.fromkeys(names.get(d, "") for d in ds)]]
-        for c, ds in entries
-    ]
-    return {
-        "format": capped_store.FORMAT,
-        "why": reasons,
-        "departments": list(labels),
-        "counted": counted,
-        "rows": listed,
-    }
 
 
 def campaign_ids(capped: Iterable[dict]) -> dict[str, dict[str, int]]:

@@ -218,7 +218,7 @@ class Draw(AreaReadable, JointShared, Model):
     def capped(self) -> list | None:
         """The businesses left out at their yearly cap, each with the cap reached and the rule (``why``) and the
         campaigns whose draws count for it with their departments (``[{"code", "name", "campaigns": [codes],
-        "counted": [{"campaign", "departments"}], "why"}]``, :func:`~.inspection_counts.capped_list`), published
+        "counted": [{"campaign", "departments"}], "why"}]``, :func:`~.capped_lists.capped_list`), published
         beside the frame's counts; read from its stored form once an instance."""
         stored = self.capped_stored
         cached = self.__dict__.get("_capped_read")

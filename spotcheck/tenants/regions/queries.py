@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.database import db, is_row_id
+from spotcheck.core.database import db, is_row_id, one_of
 from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.tenants.regions import treefile
 from spotcheck.tenants.regions.models import Region
@@ -123,6 +123,17 @@ def located(code: str) -> list[Region]:
         return []
     found = list(reversed(chain(deepest.id)))  # the root first
     return found[1:] or found
+
+
+def containing_each(codes: Iterable[str]) -> dict[str, Region | None]:
+    """:func:`containing` of each code, the tree read once for them all (a province's businesses lie in a hundred
+    regions)."""
+    candidates = {code: codes_containing(code) for code in set(codes)}
+    wanted = {candidate for found in candidates.values() for candidate in found}
+    regions = {r.code: r for r in db.session.scalars(sa.select(Region).where(one_of(Region.code, wanted)))}
+    return {
+        code: next((regions[c] for c in reversed(found) if c in regions), None) for code, found in candidates.items()
+    }
 
 
 def in_branch(region_id: int) -> sa.ColumnElement[bool]:
