@@ -12,13 +12,13 @@ The world: :mod:`tests.support.two_counties` at work
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from spotcheck.core.audit import AuditEntry
-from spotcheck.core.clock import SHANGHAI, frozen_at, today
+from spotcheck.core.clock import frozen_at, today
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import CONSOLE
@@ -26,7 +26,7 @@ from spotcheck.core.queries import opened
 from spotcheck.core.scoping import TenantViolationError, branch_of, system_access, tenant_scope
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.campaigns import commands as campaign_commands
-from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus
+from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.regions import queries as regions
@@ -37,7 +37,7 @@ from spotcheck.tenants.supervision import queries as supervision, vocabulary
 from spotcheck.tenants.supervision.conditions import REPORTED
 from spotcheck.tenants.supervision.policy import across, burden_scope
 from spotcheck.tenants.supervision.queries import burden as burden_queries
-from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.campaign_world import build, campaign_data, drawn_together, leader_of, planner_of
 from tests.support.helpers import signed_in, user_named
 from tests.support.rulebooks import NINGAN
 from tests.support.two_counties import two_counties  # noqa: F401  # the fixture
@@ -247,25 +247,7 @@ def test_the_city_departments_draws_of_county_businesses_are_the_county_bureaus_
                 )
                 campaign_commands.approve(campaign.id, actor=leader)
                 campaigns.append(campaign.id)
-            for minute, campaign_id in enumerate(campaigns):  # both frames frozen before either draws
-                with frozen_at(datetime(2026, 2, 10, 9, minute, tzinfo=SHANGHAI)):
-                    campaign_commands.freeze_targets(campaign_id, actor=planner)
-            for minute, campaign_id in enumerate(campaigns, 10):
-                with frozen_at(datetime(2026, 2, 10, 9, minute, tzinfo=SHANGHAI)):
-                    campaign_commands.draw_targets(campaign_id, {"public_inputs": ["observer:测试"]}, actor=planner)
-            db.session.commit()
-            both = set.intersection(
-                *[
-                    set(
-                        db.session.scalars(
-                            sa.select(CampaignTarget.entity_id).where(
-                                CampaignTarget.campaign_id == c, CampaignTarget.status == TargetStatus.selected
-                            )
-                        )
-                    )
-                    for c in campaigns
-                ]
-            )
+            both = drawn_together(campaigns, planner)
         assert both
         named = _named(admin.tenant_id)
         county, city = (user_named(two_counties["logins"][code]["supervisor"]) for code in ("SCSFJ", "SFJ"))

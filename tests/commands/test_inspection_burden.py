@@ -20,7 +20,6 @@ from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.campaigns import commands as campaign_commands
-from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
 from spotcheck.tenants.directory import commands as directory
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.directory.queries import entity_by_code
@@ -31,7 +30,7 @@ from spotcheck.tenants.rules import commands as rules_commands
 from spotcheck.tenants.supervision import burden, vocabulary
 from spotcheck.tenants.supervision.queries import burden as burden_queries
 from spotcheck.tenants.supervision.repeated_draws import tail
-from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
+from tests.support.campaign_world import build, campaign_data, drawn_together, leader_of, planner_of
 from tests.support.helpers import user_named
 from tests.support.joint_world import checked_world
 from tests.support.named_world import handed_out
@@ -162,25 +161,7 @@ def test_frames_frozen_together_over_the_cap_and_repeated_draws_are_flagged_with
                 )
                 campaign_commands.approve(campaign.id, actor=leader)
                 ids.append(campaign.id)
-            for minute, campaign_id in enumerate(ids):  # both frames frozen before either draws: each sees the
-                with frozen_at(datetime(2026, 2, 10, 9, minute, tzinfo=SHANGHAI)):  # business below its cap
-                    campaign_commands.freeze_targets(campaign_id, actor=planner)
-            for minute, campaign_id in enumerate(ids, 10):
-                with frozen_at(datetime(2026, 2, 10, 9, minute, tzinfo=SHANGHAI)):
-                    campaign_commands.draw_targets(campaign_id, {"public_inputs": ["observer:测试"]}, actor=planner)
-            db.session.commit()
-            both = set.intersection(
-                *[
-                    set(
-                        db.session.scalars(
-                            sa.select(CampaignTarget.entity_id).where(
-                                CampaignTarget.campaign_id == i, CampaignTarget.status == TargetStatus.selected
-                            )
-                        )
-                    )
-                    for i in ids
-                ]
-            )
+            both = drawn_together(ids, planner)  # each frame sees the business below its cap
             risk_of = dict(db.session.execute(sa.select(DirectoryEntry.entity_id, DirectoryEntry.risk)).all())
         assert both
         with tenant_scope(supervisor.tenant_id):

@@ -8,15 +8,17 @@ entries have their own category and its item and inspectors their own enforcemen
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
+from spotcheck.core.clock import SHANGHAI, frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts.queries import bureau_of
 from spotcheck.tenants.campaigns import commands as campaign_commands
+from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
 from spotcheck.tenants.directory import commands as directory, queries as directory_queries
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors import commands as inspectors
@@ -181,3 +183,19 @@ def frozen_campaign(world) -> int:
         campaign_commands.freeze_targets(campaign.id, actor=planner_of(admin))
         db.session.commit()
         return campaign.id
+
+
+def drawn_together(campaign_ids: list[int], planner) -> set[int]:
+    """The approved campaigns ``campaign_ids`` drawn on 10 February 2026, every frame frozen before any draws (each
+    sees a business below its cap), committed: the businesses every one of them selected."""
+    for minute, campaign_id in enumerate(campaign_ids):
+        with frozen_at(datetime(2026, 2, 10, 9, minute, tzinfo=SHANGHAI)):
+            campaign_commands.freeze_targets(campaign_id, actor=planner)
+    for minute, campaign_id in enumerate(campaign_ids, 10):
+        with frozen_at(datetime(2026, 2, 10, 9, minute, tzinfo=SHANGHAI)):
+            campaign_commands.draw_targets(campaign_id, {"public_inputs": ["observer:测试"]}, actor=planner)
+    db.session.commit()
+    selected = sa.select(CampaignTarget.entity_id).where(CampaignTarget.status == TargetStatus.selected)
+    return set.intersection(
+        *[set(db.session.scalars(selected.where(CampaignTarget.campaign_id == c))) for c in campaign_ids]
+    )
