@@ -136,3 +136,15 @@ def test_the_bureau_home_lists_its_own_departments_and_counts_each_region_below(
     town = re.search(r"<tr><td>宁安镇<span[^>]*>（([^）]+)）</span></td><td>(\d+)</td><td>(\d+)</td></tr>", below)
     assert town is not None, below
     assert town.group(1) == "乡级" and town.group(2) == "1" and int(town.group(3)) >= 1
+
+
+def test_the_bureau_reads_which_figures_are_its_own_levels_and_which_deductions_apply(app):
+    """The home's findings are the bureau's own region's departments (the regions below rolled up on the overview), and
+    the assessment's rules say of each deduction 适用 or 不适用 — not the column's heading again."""
+    client = signed_in(app, "sfj_supervisor")
+    home = client.get("/").get_data(as_text=True)
+    assert 'id="home-findings-own-level"' in home and "以下为本级部门的情况" in home
+    page = client.get("/supervision/assessment").get_data(as_text=True)
+    rules = page[page.index('id="assessment-rules"') :]
+    rules = rules[rules.index("<tbody>") : rules.index("</tbody>")]
+    assert "是否适用" not in rules and re.search(r"<td>(适用|不适用)</td>", rules)
