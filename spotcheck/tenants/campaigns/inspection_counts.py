@@ -36,7 +36,7 @@ from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.regions.models import Region
 from spotcheck.tenants.regions.vocabulary import LEVEL_NAMES, RegionLevel
 from spotcheck.tenants.rules.parameters import BY_KEY
-from spotcheck.tenants.rules.rulebook import Rules, rules_for_region
+from spotcheck.tenants.rules.rulebook import Rules, know_levels, rules_for_region
 
 #: The frame's exclusion reason of a business at its yearly cap.
 CAPPED = "cap"
@@ -152,12 +152,15 @@ class TreeCaps:
 
 
 def tree_caps(on: date) -> TreeCaps:
-    """The yearly caps the regions' rules set on ``on`` (:class:`TreeCaps`), one rules look-up a region."""
+    """The yearly caps the regions' rules set on ``on`` (:class:`TreeCaps`), one rules look-up a region (their levels
+    read at once)."""
     root = rules_for_region(None, on)
     classes: list[CapClass] = [(root.inspection_cap, root.cap_exempt_kinds)]
     prefixes: list[tuple[str, int]] = []
     effective: dict[int, int] = {}
-    for region in db.session.scalars(sa.select(Region).order_by(Region.path)):
+    tree = list(db.session.scalars(sa.select(Region).order_by(Region.path)))
+    know_levels(region.id for region in tree)
+    for region in tree:
         rules = rules_for_region(region.id, on)
         value = (rules.inspection_cap, rules.cap_exempt_kinds)
         if value not in classes:

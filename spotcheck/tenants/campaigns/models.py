@@ -162,10 +162,11 @@ class Campaign(AreaReadable, JointShared, Model):
 
     @classmethod
     def area_rows(cls, area: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
-        """An area's read: the campaigns of its businesses' visits, and the public random campaigns (a joint one's
-        own row among them) of the departments that drew one of its businesses."""
-        visited = sa.select(_VISITS.c.campaign_id).where(_VISITS.c.entity_id.in_(located_in(area)))
-        return sa.or_(cls.id.in_(visited), _drawing(cls, area))
+        """An area's read: the campaigns of its businesses' visits (asked of the campaign: a statement reading a few
+        campaigns reads their visits, not the area's), and the public random campaigns (a joint one's own row among
+        them) of the departments that drew one of its businesses."""
+        visited = sa.exists().where(_VISITS.c.campaign_id == cls.id, _VISITS.c.entity_id.in_(located_in(area)))
+        return sa.or_(visited, _drawing(cls, area))
 
     @property
     def named(self) -> bool:

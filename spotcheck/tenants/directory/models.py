@@ -24,14 +24,19 @@ class Entity(Model):
     or a product, project or behaviour with a code of its own. Shared by all departments."""
 
     __tablename__ = "entity"
-    __table_args__ = tuple(  # each flag's partial index (migration 0044), worded as queries._entity_conditions asks
-        sa.Index(name, "id", postgresql_where=sa.text(condition), sqlite_where=sa.text(condition))
-        for name, condition in (
-            ("ix_entity_abnormal", "abnormal IS true"),
-            ("ix_entity_blacklisted", "blacklisted IS true"),
-            ("ix_entity_penalized", "penalized_on IS NOT NULL"),
-            ("ix_entity_complained", "complaints > 0"),
-        )
+    __table_args__ = (
+        *(  # each flag's partial index (migration 0044), worded as queries._entity_conditions asks
+            sa.Index(name, "id", postgresql_where=sa.text(condition), sqlite_where=sa.text(condition))
+            for name, condition in (
+                ("ix_entity_abnormal", "abnormal IS true"),
+                ("ix_entity_blacklisted", "blacklisted IS true"),
+                ("ix_entity_penalized", "penalized_on IS NOT NULL"),
+                ("ix_entity_complained", "complaints > 0"),
+            )
+        ),
+        # a region's businesses, by the range of their codes, with their ids (migration 0069): a county's read from
+        # the index alone (:func:`located_in`), not from ten million rows of the table
+        sa.Index("ix_entity_region_code", "region_code", postgresql_include=["id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,7 +44,7 @@ class Entity(Model):
     name: Mapped[str] = mapped_column(sa.String(200), index=True)
     entity_type: Mapped[str] = mapped_column(sa.String(16))
     industry_code: Mapped[str] = mapped_column(code_column(5), index=True)
-    region_code: Mapped[str] = mapped_column(code_column(12), index=True)
+    region_code: Mapped[str] = mapped_column(code_column(12))  # indexed with the ids (above)
     address: Mapped[str] = mapped_column(sa.String(200), default="")
     status: Mapped[str] = mapped_column(sa.String(16), default="active", index=True)
     abnormal: Mapped[bool] = mapped_column(default=False)  # 经营异常名录

@@ -5,7 +5,7 @@ A **check** (检查) is an on-site visit whose result was reported, dated by its
 joint visit (联合检查) is one check however many departments' rows it has. A region's figures cover the businesses
 located in its branch (:class:`Area`: a registry code lying in the region or a region below it; at the root every
 business, those outside the tree too), whichever department, of whatever level, checked them — with a row for each
-region below, the figures grouped by region in the database (:func:`by_region`). The business feels one history
+region below, the figures grouped by region in the database (:func:`compute`). The business feels one history
 across the levels, and so does the bureau's official: a county's figures count the city department's check of a
 county business as the city's figures do, so that the city's row for the county is the county's own figures; and
 they hold nothing of a business located elsewhere, whoever checked it.
@@ -20,6 +20,13 @@ keep to its branch. The definitions are
 :data:`spotcheck.tenants.supervision.vocabulary.BURDEN_FIGURES`; the repeated draws' statistic is in
 :mod:`.repeated_draws`. The rules asked are the region's (``rules_for_region``) on the period's day; a business's
 yearly cap is its own region's (:mod:`spotcheck.tenants.campaigns.inspection_counts`).
+
+At a province's size (10,000,000 businesses, 1,000,000 visits a year) the figures are one statement over the
+region's visits, read once (:func:`_figures`: the checks by business, last year's, the businesses checked by
+different departments within the window, by region), and one over the register (:func:`_over_cap`); a check's joint
+campaign is read only for a visit of a joint part (:func:`_joint`), so that a department's own campaigns — and an
+area's policies on them — are not read at all. The departments' own caps and the regions' rules are asked at once
+(``rules_of_departments``), not one query a department.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from spotcheck.core.clock import today
-from spotcheck.core.database import db
+from spotcheck.core.database import db, local_settings
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import inspection_counts
 from spotcheck.tenants.campaigns.models import Campaign, Draw, DrawKind, InspectionCount
@@ -42,9 +49,9 @@ from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.regions.models import Region
 from spotcheck.tenants.results.models import Visit
-from spotcheck.tenants.rules.rulebook import rules_for, rules_for_region
+from spotcheck.tenants.rules.rulebook import rules_for, rules_for_region, rules_of_departments
 from spotcheck.tenants.supervision import repeated_draws
-from spotcheck.tenants.supervision.conditions import REPORTED, Condition, as_of, between
+from spotcheck.tenants.supervision.conditions import REPORTED, Condition, as_of, between, days_after
 from spotcheck.tenants.supervision.drill_down import Rows
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.vocabulary import BURDEN_COLUMNS
@@ -72,7 +79,7 @@ def area(region_id: int | None = None) -> Area:
     if region is None or (root is not None and region.id == root.id):
         return Area(region, None)
     prefix = inspection_counts.code_prefix(region.code)
-    return Area(region, Entity.region_code.startswith(prefix), prefix)
+    return Area(region, sa.and_(Entity.region_code >= prefix, Entity.region_code < prefix + "~"), prefix)
 
 
 def department_area(tenant_id: int | None) -> Area:
@@ -94,8 +101,31 @@ def _within(query: sa.Select, entity_id: sa.SQLColumnExpression[int], where: Are
     return query.join(Entity, Entity.id == entity_id).where(where.condition)
 
 
+#: What the statements of 涉企检查频次 run with (PostgreSQL), for them only: planned for their values — a province's
+#: branch (3,000 departments) is one array parameter, looked up hashed in a plan made for it, one element after another
+#: in a plan kept for any (the driver prepares a statement run five times) — and the memory to group a province's year
+#: of visits (800,000 checks) without spilling to disk, and to hash a city's businesses (840,000) where an area's rows
+#: ask for them (``entity_id IN (…)``: at the server's 4 MB that is a scan of them all for every visit).
+READ_SETTINGS = {"plan_cache_mode": "force_custom_plan", "work_mem": "64MB"}
+#: And to pair a region's visits (:func:`_pairs`) below the root, where they are few and estimated fewer still (its
+#: businesses' range of codes, the policies' conditions: 14 rows for a county's 7,500), no nested loop: a plan pairing
+#: each with every other of the area one by one (56 million comparisons, 6 s) rather than by business, hashed (10 ms).
+PAIRS_SETTINGS = {**READ_SETTINGS, "enable_nestloop": "off"}
+
+
+def _pairing(where: Area) -> dict[str, str]:
+    """The settings the statements pairing the visits of ``where`` run with (PostgreSQL)."""
+    return READ_SETTINGS if where.condition is None else PAIRS_SETTINGS
+
+
+def _joint(query: sa.Select) -> sa.Select:
+    """``query`` of visits with the campaign of each joined where it is a part of a joint campaign (a joint visit),
+    for that alone: outer, a department's own campaign (most) not read at all."""
+    return query.outerjoin(Campaign, sa.and_(Campaign.id == Visit.campaign_id, Campaign.joint_id.is_not(None)))
+
+
 #: A check's key: a joint campaign's id for a joint visit (one check for all its departments), else minus the
-#: visit's id.
+#: visit's id (over a query :func:`_joint`).
 _KEY = sa.case((Campaign.joint_id.is_(None), -Visit.id), else_=Campaign.joint_id)
 
 
@@ -108,12 +138,14 @@ def _counted(period: Period, until: date | None = None) -> Condition:
 def _checks(period: Period, where: Area, until: date | None = None) -> sa.Subquery:
     """One row per check of the period of a business of the area: the business, the key, the day, how many
     department rows."""
-    query = sa.select(
-        Visit.entity_id,
-        _KEY.label("key"),
-        sa.func.min(Visit.checked_on).label("day"),
-        sa.func.count().label("rows"),
-    ).join(Campaign, Campaign.id == Visit.campaign_id)
+    query = _joint(
+        sa.select(
+            Visit.entity_id,
+            _KEY.label("key"),
+            sa.func.min(Visit.checked_on).label("day"),
+            sa.func.count().label("rows"),
+        )
+    )
     return (
         _within(query, Visit.entity_id, where).where(_counted(period, until)).group_by(Visit.entity_id, _KEY).subquery()
     )
@@ -167,83 +199,179 @@ class Burden:
         return round(100 * (self.onsite - self.last_year) / self.last_year, 1) if self.last_year else None
 
 
-def _counts(period: Period, where: Area, until: date | None = None) -> tuple[int, int]:
-    checks = _checks(period, where, until)
-    onsite, joint = db.session.execute(sa.select(sa.func.count(), sa.func.count().filter(checks.c.key > 0))).one()
-    return onsite, joint
+#: What each row of :func:`_figures` is: the businesses of a region below with as many checks (``n``), last year's
+#: checks, the businesses checked by different departments within the window.
+_CHECKED, _LAST_YEAR, _REPEATED = 0, 1, 2
+
+
+def _visits(period: Period, where: Area, last_until: date | None = None, *, code: bool = False) -> sa.Select:
+    """The reported on-site visits of the period of the area's businesses — and, with ``last_until``, of the same
+    span of last year up to that day: each one's business, check (``key``), day, department, whether it is the
+    period's (``now``: 1) and, with ``code``, its business's registry code (the area's: joined to the business)."""
+    days = between(Visit.checked_on, period)
+    if last_until is not None:
+        last = dataclasses.replace(period, year=period.year - 1)
+        days = sa.or_(days, sa.and_(Visit.checked_on >= last.start, Visit.checked_on <= last_until))
+    columns = [
+        Visit.entity_id,
+        _KEY.label("key"),
+        Visit.checked_on.label("day"),
+        Visit.tenant_id.label("department"),
+        sa.case((Visit.checked_on >= period.start, 1), else_=0).label("now"),
+    ]
+    if code:
+        columns.append(Entity.region_code.label("code"))
+    return _within(_joint(sa.select(*columns)), Visit.entity_id, where).where(
+        Visit.status.in_(REPORTED), Visit.method == "onsite", days
+    )
+
+
+def _pairs(visits: sa.CTE | sa.Subquery, window_days: int) -> tuple[sa.FromClause, sa.ColumnElement[int]]:
+    """Two visits of one business by different departments within ``window_days`` of each other, in two checks (not
+    one joint visit): the join of ``visits`` with itself, and the business's column."""
+    first, second = visits.alias("first_visit"), visits.alias("second_visit")
+    joined = first.join(
+        second,
+        sa.and_(
+            second.c.entity_id == first.c.entity_id,
+            second.c.key != first.c.key,
+            second.c.department != first.c.department,
+            second.c.day >= first.c.day,
+            second.c.day <= days_after(first.c.day, window_days),
+            first.c.now == 1,
+            second.c.now == 1,
+        ),
+    )
+    return joined, first.c.entity_id
+
+
+def _below(where: Area) -> list[Region]:
+    """The regions directly below the area's region, by code (none at a region with none below, or with no tree)."""
+    if where.region is None:
+        return []
+    return list(db.session.scalars(sa.select(Region).where(Region.parent_id == where.region.id).order_by(Region.code)))
+
+
+def _region_of(code: sa.SQLColumnExpression[str], below: list[Region]) -> sa.ColumnElement[int]:
+    """SQL: the id of the region of ``below`` a registry code lies in (the deepest first), else 0."""
+    if not below:
+        return sa.literal(0)
+    prefixes = sorted(((inspection_counts.code_prefix(r.code), r.id) for r in below), key=lambda p: -len(p[0]))
+    return sa.case(*[(code.startswith(prefix), region_id) for prefix, region_id in prefixes], else_=0)
+
+
+def _figures(period: Period, where: Area, below: list[Region], window_days: int) -> sa.CompoundSelect:
+    """The area's figures in one statement over its visits (read once): rows of ``(part, region, n, businesses,
+    joint)`` — :data:`_CHECKED`: a region below (0: none) has ``businesses`` checked ``n`` times in the period, of
+    which ``joint`` joint visits; :data:`_LAST_YEAR`: last year's checks of the same span; :data:`_REPEATED`: the
+    businesses checked by different departments within the window (:func:`_pairs`)."""
+    coded = bool(below) and where.condition is not None  # the area's visits are joined to their business already
+    visits = _visits(period, where, _year_before(min(period.end, today())), code=coded).cte("counted")
+    keys = [visits.c.entity_id, visits.c.key, visits.c.now, *([visits.c.code] if coded else [])]
+    checks = sa.select(*keys).group_by(*keys).cte("checks")
+    business = [checks.c.entity_id, *([checks.c.code] if coded else [])]
+    per = (
+        sa.select(*business, sa.func.count().label("n"), sa.func.count().filter(checks.c.key > 0).label("joint"))
+        .where(checks.c.now == 1)
+        .group_by(*business)
+        .subquery("per_business")
+    )
+    source: sa.FromClause = per
+    if coded:
+        region = _region_of(per.c.code, below)
+    elif below:  # the root's: each business checked read once for its code
+        source, region = per.join(Entity, Entity.id == per.c.entity_id), _region_of(Entity.region_code, below)
+    else:
+        region = sa.literal(0)
+    checked = (
+        sa.select(
+            sa.literal(_CHECKED).label("part"),
+            region.label("region"),
+            per.c.n,
+            sa.func.count().label("businesses"),
+            sa.func.sum(per.c.joint).label("joint"),
+        )
+        .select_from(source)
+        .group_by(sa.literal_column("region"), per.c.n)
+    )
+    last_year = (
+        sa.select(sa.literal(_LAST_YEAR), sa.literal(0), sa.literal(0), sa.func.count(), sa.literal(0))
+        .select_from(checks)
+        .where(checks.c.now == 0)
+    )
+    pairs, entity_id = _pairs(visits, window_days)
+    repeated = sa.select(
+        sa.literal(_REPEATED), sa.literal(0), sa.literal(0), sa.func.count(sa.distinct(entity_id)), sa.literal(0)
+    ).select_from(pairs)
+    return sa.union_all(checked, last_year, repeated)
 
 
 def compute(period: Period, region_id: int | None = None) -> Burden:
     """The figures of region ``region_id``'s businesses (None: the root's, every business) for ``period``, under the
-    region's rules, with a row for each region below (:func:`by_region`)."""
+    region's rules, with a row for each region directly below (every one, none checked too), then the region's own
+    businesses in none of them (when any is counted): each business counted in the deepest — grouped in the
+    database, the rows summing to the area's figures. Its visits are read once (:func:`_figures`), the register
+    once (:func:`_over_cap`)."""
     where = area(region_id)
     rules = rules_for_region(where.region_id, as_of(period))
     found = Burden(period=period, region=where.region, window_days=rules.repeat_window_days)
-    until = min(period.end, today())  # a period under way: last year's up to the same day
-    found.onsite, found.joint = _counts(period, where)
-    found.last_year = _counts(dataclasses.replace(period, year=period.year - 1), where, _year_before(until))[0]
-    checks = _checks(period, where)
-    per = sa.select(checks.c.entity_id, sa.func.count().label("n")).group_by(checks.c.entity_id).subquery()
-    for n, businesses in db.session.execute(sa.select(per.c.n, sa.func.count()).group_by(per.c.n)):
-        found.businesses += businesses
-        found.most = max(found.most, n)
-        found.spread[min(n, 4)] = found.spread.get(min(n, 4), 0) + businesses
-    found.over_cap = db.session.scalar(sa.select(sa.func.count()).select_from(_over_cap(period, where))) or 0
-    found.repeated = len({row.entity_id for row in repeated(period, found.window_days, where)})
-    found.suspicious = len(repeated_draws.flagged(period.year, rules.repeat_draw_alpha, where.condition))
-    found.below = by_region(period, where)
+    below = _below(where)
+    rows: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    with local_settings(_pairing(where)):
+        counted = db.session.execute(_figures(period, where, below, found.window_days)).all()
+    for part, region, n, businesses, joint in counted:
+        if part == _LAST_YEAR:
+            found.last_year = int(businesses)
+        elif part == _REPEATED:
+            found.repeated = int(businesses)
+        else:
+            _add_checked(found, rows[int(region)], int(n), int(businesses), int(joint or 0))
+    with local_settings(READ_SETTINGS):
+        over = _over_cap(period, where)
+        of = _region_of(Entity.region_code, below).label("region")
+        for region, n in db.session.execute(
+            sa.select(of, sa.func.count())
+            .select_from(over.join(Entity, Entity.id == over.c.entity_id) if below else over)
+            .group_by(sa.literal_column("region"))
+        ).all():
+            found.over_cap += n
+            rows[int(region)]["over_cap"] += n
+        found.suspicious = len(repeated_draws.flagged(period.year, rules.repeat_draw_alpha, where.condition))
+    if below:
+        found.below = [RegionFigures(r, **rows.get(r.id, {})) for r in below]
+        if rows.get(0):
+            found.below.append(RegionFigures(None, **rows[0]))
     return found
 
 
-def by_region(period: Period, where: Area) -> list[RegionFigures]:
-    """The area's figures, a row for each region directly below its region (every one, none checked too), then the
-    region's own businesses in none of them (when any is counted): each business counted in the deepest — grouped
-    in the database, the rows summing to the area's figures. None where the region has none below."""
-    if where.region is None:
-        return []
-    below = list(db.session.scalars(sa.select(Region).where(Region.parent_id == where.region.id).order_by(Region.code)))
-    if not below:
-        return []
-    of = sa.case(
-        *[
-            (Entity.region_code.startswith(inspection_counts.code_prefix(r.code)), r.id)
-            for r in sorted(below, key=lambda r: -len(inspection_counts.code_prefix(r.code)))
-        ],
-        else_=0,
-    ).label("region")
-    checks = _checks(period, where)
-    figures: dict[int, dict[str, int]] = defaultdict(dict)
-    for region, onsite, joint, businesses in db.session.execute(
-        sa.select(
-            of, sa.func.count(), sa.func.count().filter(checks.c.key > 0), sa.func.count(checks.c.entity_id.distinct())
-        )
-        .select_from(checks.join(Entity, Entity.id == checks.c.entity_id))
-        .group_by(of)
-    ):
-        figures[region].update(onsite=onsite, joint=joint, businesses=businesses)
-    over = _over_cap(period, where)
-    for region, n in db.session.execute(
-        sa.select(of, sa.func.count()).select_from(over.join(Entity, Entity.id == over.c.entity_id)).group_by(of)
-    ):
-        figures[region]["over_cap"] = n
-    rows = [RegionFigures(r, **figures.get(r.id, {})) for r in below]
-    return rows + ([RegionFigures(None, **figures[0])] if figures.get(0) else [])
+def _add_checked(found: Burden, row: dict[str, int], n: int, businesses: int, joint: int) -> None:
+    """Count ``businesses`` checked ``n`` times each, in ``joint`` joint visits together, in the figures and in the
+    row of their region."""
+    found.businesses += businesses
+    found.onsite += n * businesses
+    found.joint += joint
+    found.most = max(found.most, n)
+    found.spread[min(n, 4)] = found.spread.get(min(n, 4), 0) + businesses
+    row["onsite"] += n * businesses
+    row["joint"] += joint
+    row["businesses"] += businesses
 
 
 # --- drill-downs ------------------------------------------------------------------------------------
 
 
-def most_checked(period: Period, limit: int = 200, where: Area | None = None) -> list[tuple[Entity, int]]:
-    """The businesses of the area (the root's by default) checked most in the period, with their checks."""
+def most_checked(period: Period, limit: int = 200, where: Area | None = None) -> tuple[list[tuple[Entity, int]], int]:
+    """The businesses of the area (the root's by default) checked most in the period, with their checks, and how many
+    were checked (one reading of the visits)."""
     checks = _checks(period, where or area())
     rows = db.session.execute(
-        sa.select(checks.c.entity_id, sa.func.count().label("n"))
+        sa.select(checks.c.entity_id, sa.func.count().label("n"), sa.func.count().over().label("checked"))
         .group_by(checks.c.entity_id)
         .order_by(sa.desc("n"), checks.c.entity_id)
         .limit(limit)
     ).all()
     entities = {e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_([r[0] for r in rows])))}
-    return [(entities[entity_id], n) for entity_id, n in rows]
+    return [(entities[entity_id], n) for entity_id, n, _ in rows], (rows[0].checked if rows else 0)
 
 
 @dataclass(frozen=True)
@@ -261,9 +389,7 @@ class Visited:
 
 def _listed() -> sa.Select:
     """The visits as :class:`Visited` rows are read (their departments named after)."""
-    return sa.select(Visit.entity_id, Visit.id, _KEY, Visit.tenant_id, Visit.checked_on).join(
-        Campaign, Campaign.id == Visit.campaign_id
-    )
+    return _joint(sa.select(Visit.entity_id, Visit.id, _KEY, Visit.tenant_id, Visit.checked_on))
 
 
 def visits_of(period: Period, entity_ids: Iterable[int], *, onsite_only: bool = True) -> list[Visited]:
@@ -323,19 +449,19 @@ def checks_of(
         condition = sa.and_(condition, Visit.entity_id == entity_id)
     checks = (
         _within(
-            sa.select(Visit.entity_id, _KEY.label("key"), sa.func.min(Visit.checked_on).label("day")).join(
-                Campaign, Campaign.id == Visit.campaign_id
-            ),
+            _joint(sa.select(Visit.entity_id, _KEY.label("key"), sa.func.min(Visit.checked_on).label("day"))),
             Visit.entity_id,
             where or area(),
         )
         .where(condition)
         .group_by(Visit.entity_id, _KEY)
     ).subquery()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(checks)) or 0
-    listed = db.session.execute(
-        sa.select(checks).order_by(checks.c.day.desc(), checks.c.entity_id, checks.c.key).limit(limit)
+    listed = db.session.execute(  # the latest, each with how many there are (one reading of the visits)
+        sa.select(checks, sa.func.count().over().label("total"))
+        .order_by(checks.c.day.desc(), checks.c.entity_id, checks.c.key)
+        .limit(limit)
     ).all()
+    total = listed[0].total if listed else 0
     entities = {
         e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_({r.entity_id for r in listed})))
     }
@@ -369,27 +495,13 @@ def checks_of(
     ]
 
 
-def repeated(period: Period, window_days: int, where: Area | None = None) -> list[Visited]:
-    """The visits of the area's businesses checked by different departments within ``window_days`` of each other
-    (by ``checked_on``) in two checks, not one joint visit: every visit of such a pair."""
-    checks = _within(
-        sa.select(Visit.entity_id).join(Campaign, Campaign.id == Visit.campaign_id),
-        Visit.entity_id,
-        where or area(),
-    ).where(Visit.status.in_(REPORTED), between(Visit.checked_on, period), Visit.method == "onsite")
-    candidates = checks.group_by(Visit.entity_id).having(sa.func.count(sa.distinct(Visit.tenant_id)) > 1)
-    by_entity: dict[int, list[Visited]] = defaultdict(list)
-    for visit in visits_of(period, db.session.scalars(candidates)):
-        by_entity[visit.entity_id].append(visit)
-    found: dict[int, Visited] = {}
-    for visits in by_entity.values():
-        for n, first in enumerate(visits):
-            for second in visits[n + 1 :]:
-                if (second.checked_on - first.checked_on).days > window_days:
-                    break
-                if first.key != second.key and first.department_id != second.department_id:
-                    found[first.visit_id], found[second.visit_id] = first, second
-    return sorted(found.values(), key=lambda v: (v.entity_id, v.checked_on, v.visit_id))
+def repeated(period: Period, window_days: int, where: Area | None = None) -> list[int]:
+    """The area's businesses (the root's by default) checked by different departments within ``window_days`` of each
+    other (by ``checked_on``) in two checks, not one joint visit, by id."""
+    where = where or area()
+    pairs, entity_id = _pairs(_visits(period, where).cte("counted"), window_days)
+    with local_settings(_pairing(where)):
+        return list(db.session.scalars(sa.select(entity_id).select_from(pairs).distinct().order_by(entity_id)))
 
 
 @dataclass(frozen=True)
@@ -432,14 +544,10 @@ def _over_cap(period: Period, where: Area) -> sa.Subquery:
             if where.condition is not None:
                 query = query.where(where.condition)
         parts.append(query.group_by(InspectionCount.entity_id).having(keys > cap))
-    departments = db.session.scalars(
-        sa.select(InspectionCount.department_id).where(InspectionCount.year == year).distinct()
-    ).all()
-    by_cap: dict[int, list[int]] = defaultdict(list)
-    for department_id in departments:
-        own = rules_for(department_id, on).department_inspection_cap
-        if own is not None:
-            by_cap[own].append(department_id)
+    by_cap: dict[int, list[int]] = defaultdict(list)  # the departments with a cap of their own, by cap
+    for department_id, rules in rules_of_departments(on).items():
+        if rules.department_inspection_cap is not None:
+            by_cap[rules.department_inspection_cap].append(department_id)
     for cap, ids in sorted(by_cap.items()):
         query = sa.select(
             InspectionCount.entity_id,
@@ -589,7 +697,7 @@ def _repeated_rows(period: Period, limit: int, where: Area) -> Rows:
     """One row a business checked by different departments within the window (the rules in force at the period's
     end): its checks of the period (date and departments, a joint visit once)."""
     window_days = rules_for_region(where.region_id, as_of(period)).repeat_window_days
-    flagged = sorted({visit.entity_id for visit in repeated(period, window_days, where)})
+    flagged = repeated(period, window_days, where)
     by_entity: dict[int, dict[int, list[Visited]]] = defaultdict(lambda: defaultdict(list))
     for visit in visits_of(period, flagged[:limit]):
         by_entity[visit.entity_id][visit.key].append(visit)
@@ -616,8 +724,7 @@ def _repeated_rows(period: Period, limit: int, where: Area) -> Rows:
 
 def _per_business_rows(period: Period, limit: int, where: Area) -> Rows:
     """The businesses checked most often in the period, one row each with its number of checks."""
-    most = most_checked(period, limit, where)
-    checked = db.session.scalar(sa.select(sa.func.count(sa.distinct(_checks(period, where).c.entity_id)))) or 0
+    most, checked = most_checked(period, limit, where)
     return _business_rows(
         BURDEN_COLUMNS["per_business"],
         [[e.name, e.code, n] for e, n in most],
@@ -669,7 +776,9 @@ ROWS: dict[str, Callable[[Period, int, Area], Rows]] = {
 def rows_of(key: str, period: Period, limit: int = 200, region_id: int | None = None) -> Rows:
     """The rows figure ``key`` counts for region ``region_id``'s businesses (None: the root's; at most ``limit``;
     ``total`` says how many); KeyError for a key with no rows (:data:`ROWS`)."""
-    return ROWS[key](period, limit, area(region_id))
+    rows = ROWS[key]
+    with local_settings(READ_SETTINGS):
+        return rows(period, limit, area(region_id))
 
 
 def business_rows(
@@ -682,4 +791,5 @@ def business_rows(
     entity = db.session.scalar(query if where.condition is None else query.where(where.condition))
     if entity is None:
         return None
-    return entity, _check_rows(*checks_of(period, entity_id=entity.id, limit=limit, where=where))
+    with local_settings(READ_SETTINGS):
+        return entity, _check_rows(*checks_of(period, entity_id=entity.id, limit=limit, where=where))

@@ -147,6 +147,25 @@ def _beijing_date_sqlite(element: beijing_date, compiler: SQLCompiler, **kw: obj
     return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
 
 
+class days_after(sa.sql.functions.GenericFunction[date]):  # noqa: N801 — SQLAlchemy names a GenericFunction by its class
+    """The day so many days after a day: ``days_after(day, n)``."""
+
+    type = sa.Date()
+    inherit_cache = True
+
+
+@compiles(days_after, "postgresql")
+def _days_after_pg(element: days_after, compiler: SQLCompiler, **kw: object) -> str:
+    day, days = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(({day}) + CAST({days} AS INTEGER))"
+
+
+@compiles(days_after, "sqlite")
+def _days_after_sqlite(element: days_after, compiler: SQLCompiler, **kw: object) -> str:
+    day, days = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"date({day}, '+' || ({days}) || ' days')"
+
+
 def published_by_due() -> Condition:
     """First published no later than the end of its due day (Beijing): a correction published later, which moves
     ``published_at``, does not make a result published in time late."""
