@@ -1,7 +1,7 @@
 """The bureaus' two pages at a province's size, in-process (a quick look between two runs of ``python -m bench
 province``): a copy of the kept world (``CREATE DATABASE … TEMPLATE``), migrated to the head, its figures counted
-by the scheduled job's command (:func:`spotcheck.tenants.supervision.commands.count_scheduled`, timed) where the head
-stores them, then the province's and a county's justice bureau (home and ``/supervision?period=YEAR``) asked for
+as the hourly schedule counts them (:func:`bench.province.count_figures`, timed), then the province's and a
+county's justice bureau (home and ``/supervision?period=YEAR``) and a citizen's three public pages asked for
 through the Flask test client, each page ``BENCH_PAGES_ROUNDS`` times after a warm-up, and traced once (its costliest
 statements).
 
@@ -29,11 +29,14 @@ from bench.common import ADMIN_URL, admin_connect, app_context, log, with_databa
 
 COPY = "bench_province_pages"
 ROUNDS = int(os.environ.get("BENCH_PAGES_ROUNDS", "5"))
-PAGES = [
+PAGES: list[tuple[str, str | None, str]] = [
     ("province bureau: home", "sfj_supervisor", "/"),
     ("province bureau: dashboard", "sfj_supervisor", f"/supervision?period={world.YEAR}"),
     ("county bureau: home", "county_sfj_supervisor", "/"),
     ("county bureau: dashboard", "county_sfj_supervisor", f"/supervision?period={world.YEAR}"),
+    ("public: portal (/public)", None, "/public"),
+    ("public: a department's page", None, f"/public/SCJ{world.COUNTY}"),
+    ("public: a region's page", None, f"/public/regions/{world.COUNTY}"),
 ]
 
 
@@ -57,15 +60,10 @@ def _migrate(url: str) -> None:
 
 
 def _count(url: str) -> dict:
-    """The figures stored by the scheduled job's work, if the head has it."""
-    try:
-        from spotcheck.tenants.supervision import stored
-    except ImportError:
-        return {}
-    with app_context(url):
-        started = time.perf_counter()
-        counted = stored.count_due()
-        return {"seconds": round(time.perf_counter() - started, 2), "counted": counted}
+    """The figures stored as the hourly schedule stores them (its command, committed), before the pages are asked."""
+    from bench.province import count_figures
+
+    return count_figures(url)
 
 
 def _time(url: str) -> dict:
@@ -73,7 +71,7 @@ def _time(url: str) -> dict:
     with app_context(url) as app:
         for label, login, path in PAGES:
             with app.app_context():
-                client = services.signed_in_client(app, login, world.PASSWORD)
+                client = services.signed_in_client(app, login, world.PASSWORD) if login else app.test_client()
                 first = time.perf_counter()
                 status = client.get(path).status_code
                 warm = time.perf_counter() - first

@@ -623,9 +623,9 @@ def year_visits(conn: psycopg.Connection[TupleRow]) -> None:
 
 
 def register(conn: psycopg.Connection[TupleRow]) -> None:
-    """每户企业年度检查次数: every visit counted for its department, a joint visit once, under its joint campaign — each an
-    on-site check on no cause (``kind`` ``""``, migration 0065: a row without a kind is an off-site check, which no
-    cap counts)."""
+    """每户企业年度检查次数: every visit counted for its department, a joint visit once, under its joint campaign —
+    each an on-site check on no cause (``kind`` ``""``, migration 0065: a row without a kind is an off-site check,
+    which no cap counts)."""
     conn.execute(
         "INSERT INTO inspection_count (entity_id, year, counted_as, campaign_code, department_id, counts, kind, "
         "withheld) SELECT DISTINCT v.entity_id, c.year, CASE WHEN c.joint_id IS NULL THEN 'campaign:' || c.id "

@@ -124,6 +124,13 @@ def is_row_id(value: object) -> bool:
 #: How many values one ``IN (…)`` list of a bulk step holds (well under any driver's limit).
 IN_LIST = 2000
 
+#: Above how many values :func:`one_of` (and the scope's criterion on the departments a read opened,
+#: :mod:`spotcheck.core.scoping`) names them by one bound parameter rather than ``IN (…)``: a province's branch is
+#: 3,000 departments, whose 3,000 parameters cost every statement tens of milliseconds to build, convert and send
+#: (psycopg caches no conversion of so long a statement) — an array is one parameter, and its values still reach
+#: the planner's estimates.
+ONE_PARAMETER_OVER = 100
+
 
 def in_chunks(values: list[T], size: int = IN_LIST) -> Iterator[list[T]]:
     """``values`` in slices of ``size``: the ``IN (…)`` lists of a bulk step over thousands of rows."""
@@ -171,7 +178,7 @@ def one_of(column: Any, values: Iterable[Any]) -> Any:
     for a long one (a frame leaving out 100,000 businesses at their cap): a PostgreSQL array (``column = ANY(…)``),
     SQLite's ``json_each`` of a JSON list — no driver's limit on bound parameters (65,535; 32,766) is reached."""
     found = sorted(set(values))
-    if len(found) <= IN_LIST:
+    if len(found) <= ONE_PARAMETER_OVER:
         return column.in_(found)
     if dialect() == "postgresql":
         return column == sa.any_(sa.literal(found, postgresql.ARRAY(column.type)))

@@ -9,7 +9,8 @@ argument), and the decorator
 2. asks the domain's policy (its ``policy.py``) which scope the read needs, with ``scope=``: a
    function of the reader and the query's arguments giving :data:`OWN` (the reader's own
    department, the ordinary ORM scope), :class:`Across` (the departments of the reader's region and
-   the regions below it, through the one cross-department path) or :class:`Joint` (one joint
+   the regions below it, through the one cross-department path — with ``area``, and every department's rows
+   about the businesses of the reader's region, read-only) or :class:`Joint` (one joint
    campaign's shared rows); the decorator
    opens it around the read and records it in the reader's audit chain (留痕) — a read across
    departments or into a joint campaign is never silent;
@@ -41,10 +42,12 @@ from spotcheck.core.scoping import Scope, branch_of, cross_tenant, current_scope
 class Across:
     """Read across departments (跨部门读取) — those of the reader's region and of the regions below it —
     for ``reason``, through the cross-department path that ``permission`` opens (the policy says which
-    permissions open one)."""
+    permissions open one); with ``area`` (a registry-code prefix), also every department's rows about the
+    businesses located there, read-only (:class:`spotcheck.core.scoping.AreaReadable`)."""
 
     reason: str
     permission: Permission = Permission.TENANTS_READ_ALL
+    area: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,14 +131,16 @@ def opened(reader: Actor, opening: Opening, what: str) -> Iterator[None]:
         yield  # the platform's own scope, or this reader's path already open (a query called by another)
         return
     note_scope("read.across", what, reason=opening.reason, actor=reader)
-    with cross_tenant(reader, opening.reason, permission=opening.permission):
+    with cross_tenant(reader, opening.reason, permission=opening.permission, area=opening.area):
         yield
 
 
 def _holds(scope: Scope, reader: Actor, opening: Across) -> bool:
     """Whether ``scope`` is already the reader's own path across departments (their branch: a joint
-    frame's set is another)."""
+    frame's set is another), with the area asked for if any."""
     if scope.tenant_ids is None or scope.tenant_id != reader.tenant_id:
+        return False
+    if opening.area is not None and scope.area != opening.area:
         return False
     return opening.permission is not Permission.JOINT_MANAGE and branch_of(reader.tenant_id) <= scope.tenant_ids
 

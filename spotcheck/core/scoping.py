@@ -30,6 +30,13 @@ There are exactly two ways to read across tenants, both greppable:
   (identity lookups at login, the command line, audit verification); a test keeps the list
   of modules that may call it. It alone holds the whole deployment (``all_tenants``).
 
+A branch opened by :func:`cross_tenant` may add, read-only, the rows **about the businesses of an area**
+whichever department holds them (``area=``: a region's registry-code prefix, :attr:`Scope.area`): a region's
+justice bureau counts every level's checks of the businesses located in its region (涉企检查频次), the city's
+department's check of a county's business among them. Which rows those are, each model says
+(:class:`AreaReadable`), and row-level security the same (``area_read``, migration 0068); nothing else of a
+department outside the branch is read, and nothing of it written.
+
 The kernel knows no region: which departments a branch holds is the accounts domain's answer, installed at
 start-up (:func:`use_branches`, as the settings are) and asked once per transaction (:func:`branch_of`).
 """
@@ -37,17 +44,18 @@ start-up (:func:`use_branches`, as the settings are) and asked once per transact
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar, Token
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, declared_attr, mapped_column, with_loader_criteria
 
 from spotcheck.core.actor import Actor
-from spotcheck.core.database import Model, db
+from spotcheck.core.database import ONE_PARAMETER_OVER, Model, db
 from spotcheck.core.policy import CROSS_DEPARTMENT, Permission, has_permission
 
 
@@ -72,6 +80,9 @@ class Scope:
     reason: str | None = None
     #: Inside :func:`joint_scope`: the joint campaign whose shared rows a participant may read.
     joint_campaign_id: int | None = None
+    #: Inside :func:`cross_tenant` with ``area=``: the registry-code prefix of the businesses whose rows
+    #: (:class:`AreaReadable`) are read besides the branch's, whichever department holds them — read, never written.
+    area: str | None = None
 
     @property
     def across(self) -> bool:
@@ -140,6 +151,24 @@ class JointShared:
         return mapped_column(sa.ForeignKey("tenant.id"), index=True, nullable=False)
 
 
+class AreaReadable:
+    """Mixin, beside :class:`TenantOwned` or :class:`JointShared`, for rows that a read of an area's businesses
+    (:attr:`Scope.area`) reads whichever department holds them: those :meth:`area_rows` names, an SQL condition
+    on the model that row-level security states alike (the policy ``area_read``, ``FOR SELECT`` only). Such rows
+    are read, never written: the flush check and the policies' ``WITH CHECK`` know the branch alone."""
+
+    @classmethod
+    def area_rows(cls, area: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+        """The rows read for the businesses whose registry code starts with ``area`` (a bound parameter)."""
+        raise NotImplementedError(f"{cls.__name__} says which of its rows an area reads")
+
+
+def _area_rows(cls: Any, area: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+    """:meth:`AreaReadable.area_rows` of ``cls`` (a model or an alias of one); none for any other model."""
+    rows = getattr(cls, "area_rows", None)
+    return rows(area) if rows is not None else sa.false()
+
+
 #: The statuses of a department's ``joint_participant`` row that let it read the shared rows.
 JOINT_READING_STATUSES = ("invited", "accepted", "approved")
 _joint_participant = sa.table(
@@ -177,6 +206,7 @@ def cross_tenant(
     *,
     permission: Permission = Permission.TENANTS_READ_ALL,
     departments: Iterable[int] | None = None,
+    area: str | None = None,
 ) -> AbstractContextManager[Scope]:
     """Read across departments on behalf of ``user``, who must hold ``permission``, one of the
     permissions the policy says open the cross-department path (:data:`policy.CROSS_DEPARTMENT`):
@@ -187,18 +217,36 @@ def cross_tenant(
     nothing else of another department; none named, none opened).
 
     The rows of the opened departments may be read and changed (a plan filed); new rows are the
-    user's department's unless a command names another of them.
+    user's department's unless a command names another of them. With ``area`` (a branch only: a registry-code
+    prefix), the rows about the businesses whose code starts with it are read too, whichever department holds
+    them (:class:`AreaReadable`) — never written.
     """
     if permission not in CROSS_DEPARTMENT or not has_permission(user, permission):
         raise TenantViolationError(f"cross-tenant access needs the permission {permission.value}")
     own = frozenset() if user.tenant_id is None else frozenset({user.tenant_id})
     if permission is Permission.JOINT_MANAGE:
+        if area is not None:
+            raise TypeError(f"{permission.value} opens the departments named: no area")
         opened = own | frozenset(int(department) for department in departments or ())
     elif departments is not None:
         raise TypeError(f"{permission.value} opens the reader's branch: it names no departments")
     else:
         opened = own | branch_of(user.tenant_id)
-    return _scoped(Scope(tenant_id=user.tenant_id, tenant_ids=opened, reason=reason))
+    if area is not None and not area:
+        raise ValueError("an area is a registry-code prefix: an empty one would be every business")
+    return _scoped(Scope(tenant_id=user.tenant_id, tenant_ids=opened, reason=reason, area=area))
+
+
+def narrowed(tenant_ids: Iterable[int]) -> AbstractContextManager[Scope]:
+    """Inside a read across departments (:func:`cross_tenant`), read only ``tenant_ids`` of the departments it opened,
+    and the reader's own: a count of a few departments' own rows does not read every department's of the branch (a
+    province's bureau scoring its own level's departments). Never more than the scope reads; any other scope as it
+    is."""
+    scope = _scope.get()
+    if scope.tenant_ids is None:
+        return nullcontext(scope)
+    own = frozenset() if scope.tenant_id is None else frozenset({scope.tenant_id})
+    return _scoped(replace(scope, tenant_ids=scope.tenant_ids & (frozenset(tenant_ids) | own)))
 
 
 def joint_scope(tenant_id: int | None, joint_campaign_id: int) -> AbstractContextManager[Scope]:
@@ -266,12 +314,36 @@ def _forget_branches(session: Session, transaction: SessionTransaction) -> None:
 _Criteria = Callable[[Any], sa.ColumnElement[bool]]
 
 
-def _tenant_criteria(scope: Scope) -> _Criteria:
+def _opened_array(scope_ids: frozenset[int]) -> sa.BindParameter[Any] | None:
+    """The opened departments as one array parameter, where they are many on PostgreSQL (as :func:`~.database.one_of`
+    names a long list); None where ``IN (…)`` names them (a few, or SQLite). A criterion's lambda must name it (or
+    the tuple) itself: SQLAlchemy caches a lambda's statement by the closure variables it sees, and a value hidden
+    in a function it calls would be cached with the first reader's departments."""
+    try:
+        postgres = db.session.get_bind().dialect.name == "postgresql"
+    except RuntimeError:  # no application context, no session
+        postgres = False
+    if postgres and len(scope_ids) > ONE_PARAMETER_OVER:
+        return sa.bindparam(None, value=sorted(scope_ids), type_=postgresql.ARRAY(sa.Integer))
+    return None
+
+
+def _tenant_criteria(scope: Scope, reading: bool = True) -> _Criteria:
+    """The rows of a tenant-owned model the scope reaches; ``reading``: for a SELECT, which reads an area's rows too
+    (:class:`AreaReadable`) — an UPDATE or a DELETE never does."""
     tenant_id = scope.tenant_id
     if scope.platform:
         return lambda cls: cls.tenant_id.is_(None)
     if scope.tenant_ids is not None:
+        array = _opened_array(scope.tenant_ids)
         opened = tuple(sorted(scope.tenant_ids))
+        if reading and scope.area is not None:
+            area = sa.bindparam("scope_area", scope.area, type_=sa.String)
+            if array is not None:
+                return lambda cls: sa.or_(cls.tenant_id == sa.any_(array), _area_rows(cls, area))
+            return lambda cls: sa.or_(cls.tenant_id.in_(opened), _area_rows(cls, area))
+        if array is not None:
+            return lambda cls: cls.tenant_id == sa.any_(array)
         return lambda cls: cls.tenant_id.in_(opened)
     if tenant_id is None:
         return lambda cls: sa.false()
@@ -283,6 +355,9 @@ def _shared_criteria(scope: Scope) -> _Criteria:
     if scope.platform:
         return lambda cls: sa.false()
     if scope.tenant_ids is not None:
+        array = _opened_array(scope.tenant_ids)
+        if array is not None:
+            return lambda cls: sa.or_(cls.tenant_id == sa.any_(array), cls.receiver_tenant_id == sa.any_(array))
         opened = tuple(sorted(scope.tenant_ids))
         return lambda cls: sa.or_(cls.tenant_id.in_(opened), cls.receiver_tenant_id.in_(opened))
     if tenant_id is None:
@@ -299,11 +374,11 @@ def participates(tenant_id: int | None, joint_campaign_id: int | None) -> sa.Exi
     )
 
 
-def _joint_criteria(scope: Scope) -> _Criteria:
+def _joint_criteria(scope: Scope, reading: bool = True) -> _Criteria:
     """Outside a joint scope, a :class:`JointShared` row is its tenant's like any other."""
     if scope.platform:
         return lambda cls: sa.false()
-    return _tenant_criteria(scope)
+    return _tenant_criteria(scope, reading)
 
 
 def _joint_scope_options(scope: Scope) -> list[Any]:
@@ -324,25 +399,26 @@ def _joint_models() -> list[Any]:
     return [mapper.class_ for mapper in Model.registry.mappers if issubclass(mapper.class_, JointShared)]
 
 
-def scoped(statement: Any) -> Any:
+def scoped(statement: Any, *, reading: bool = True) -> Any:
     """``statement`` with the current scope's criteria, as the session runs it (for a statement compiled and run past
-    the session, such as an ``EXPLAIN`` of it)."""
+    the session, such as an ``EXPLAIN`` of it); ``reading``: a SELECT (an UPDATE or a DELETE reaches fewer rows:
+    never an area's, :class:`AreaReadable`)."""
     scope = _scope.get()
     if scope.all_tenants:
         return statement
     statement = statement.options(
-        with_loader_criteria(TenantOwned, _tenant_criteria(scope), include_aliases=True),
+        with_loader_criteria(TenantOwned, _tenant_criteria(scope, reading), include_aliases=True),
         with_loader_criteria(SharedWithReceiver, _shared_criteria(scope), include_aliases=True),
     )
     if scope.joint_campaign_id is not None and scope.tenant_id is not None and not scope.platform:
         return statement.options(*_joint_scope_options(scope))
-    return statement.options(with_loader_criteria(JointShared, _joint_criteria(scope), include_aliases=True))
+    return statement.options(with_loader_criteria(JointShared, _joint_criteria(scope, reading), include_aliases=True))
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _scope_orm_statement(state: sa.orm.ORMExecuteState) -> None:
     if state.is_select or state.is_update or state.is_delete:
-        state.statement = scoped(state.statement)
+        state.statement = scoped(state.statement, reading=state.is_select)
 
 
 @event.listens_for(Session, "before_flush")
@@ -387,7 +463,7 @@ def _stamp_new_rows(session: Session, flush_context: object, instances: object) 
 _SET_SCOPE_SQL = sa.text(
     "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.tenant_ids', :tenants, true), "
     "set_config('app.all_tenants', :all, true), set_config('app.platform', :platform, true), "
-    "set_config('app.joint_campaign', :joint, true)"
+    "set_config('app.joint_campaign', :joint, true), set_config('app.area', :area, true)"
 )
 
 
@@ -407,6 +483,8 @@ def _apply_to_connection(connection: sa.Connection) -> None:
         "all": "on" if scope.all_tenants else "",
         "platform": "on" if scope.platform else "",
         "joint": "" if scope.joint_campaign_id is None else str(scope.joint_campaign_id),
+        # the businesses whose rows an area's read reads besides the branch's (``area_read``): a registry-code prefix
+        "area": scope.area or "",
     }
     if connection.info.get(_APPLIED) == values:
         return

@@ -48,12 +48,13 @@ RULES_TARGETS = {
 }
 
 
-def rules_document(department: str, name: str, place: str) -> tuple[str, str]:
+def rules_document(department: str, name: str) -> tuple[str, str]:
     """Title and text of a department's implementation rules that set no number of their own (the
-    rulebook's apply): the demo's generic 细则, in ``place``."""
+    rulebook's apply): the demo's generic 细则, issued under ``name``, the department's full name (its place in
+    it: 宁安市市场监督管理局)."""
     return (
-        f"{place}{name}“双随机、一公开”监管工作实施细则",
-        _RULES.format(dept=f"{place}{name}", targets=RULES_TARGETS[department]),
+        f"{name}“双随机、一公开”监管工作实施细则",
+        _RULES.format(dept=name, targets=RULES_TARGETS[department]),
     )
 
 

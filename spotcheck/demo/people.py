@@ -26,13 +26,17 @@ REGION = DEFAULT.county[0]
 #: The day the demo's departments were opened on the platform (they owe the year's filings and tables).
 DEPARTMENTS_SINCE = date(2026, 1, 5)
 
-#: The short names in campaign codes (应急抽〔2026〕1号).
+#: The departments' part of the short names in campaign codes (机关代字), after their place's one-character
+#: abbreviation (:attr:`Place.county_abbreviation`): 宁应急 in 宁应急抽〔2026〕1号, as a real department's 文号 carries
+#: its place (宁市监, 牡市监), so that two levels' departments of one kind never issue the same number.
 SHORT_NAMES = {"SCJ": "市监", "YJJ": "应急", "SWJ": "商务", "SFJ": "司法"}
 
 #: A demo department: code, name, kind, [(login, display name, roles)] (its administrator first).
 Department = tuple[str, str, str, list[tuple[str, str, list[str]]]]
 
-#: The departments of the county (宁安市), the demo's first: they keep the names a county's departments go by.
+#: The departments of the county (宁安市), the demo's first, by the kind of department: each is created under its
+#: full name, the county's name before it (宁安市市场监督管理局, :func:`all_departments`), as the upper level's and the
+#: town's are (牡丹江市市场监督管理局, 宁安镇综合行政执法办公室).
 DEPARTMENTS: list[Department] = [
     # code, name, kind, [(login, display name, roles)]
     (
@@ -133,15 +137,19 @@ def town_departments(place: Place) -> list[Department]:
     ]
 
 
+def county_departments(place: Place) -> list[Department]:
+    """The county's (宁安市's) departments (:data:`DEPARTMENTS`) under their full names: 宁安市市场监督管理局."""
+    return [(code, f"{place.county[1]}{name}", kind, users) for code, name, kind, users in DEPARTMENTS]
+
+
 def all_departments(place: Place = DEFAULT) -> list[tuple[str, str, Department]]:
-    """Every department of the demo at ``place``, with its region's code and its short name: the county's first
+    """Every department of the demo at ``place``, with its region's code and its short name (机关代字: its place's
+    abbreviation and its kind's, 宁市监 and 牡市监 — never the same at two levels): the county's first
     (:data:`DEPARTMENTS`), then the upper level's, then the town's."""
+    county, upper = place.county_abbreviation, place.upper_abbreviation
     return [
-        *((place.county[0], SHORT_NAMES[d[0]], d) for d in DEPARTMENTS),
-        *(
-            (place.upper[0], f"{place.upper_short}司法" if d[2] == "supervisor" else "市监", d)
-            for d in upper_departments(place)
-        ),
+        *((place.county[0], county + SHORT_NAMES[d[0]], d) for d in county_departments(place)),
+        *((place.upper[0], upper + ("司法" if d[2] == "supervisor" else "市监"), d) for d in upper_departments(place)),
         *((place.town[0], place.town_department[2], d) for d in town_departments(place)),
     ]
 

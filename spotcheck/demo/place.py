@@ -38,6 +38,10 @@ class Place:
     prefix: str  # the upper departments' codes begin with it (MDJSFJ, MDJSCJ)
     town_department: tuple[str, str, str]  # code, name, short name
     towns: tuple[Town, ...]  # the registry's towns, the first the county's seat
+    #: How the upper level's and the county's departments' document numbers begin (机关代字: 牡市监, 宁市监): the
+    #: place's abbreviation in front of the department's (:data:`spotcheck.demo.people.SHORT_NAMES`).
+    upper_abbreviation: str
+    county_abbreviation: str
 
     @property
     def upper_short(self) -> str:
@@ -97,6 +101,8 @@ NINGAN = Place(
         ("231084202", "马河乡", "马河", 2, 4, ("马河街", "中心街")),
         ("231084203", "三陵乡", "三陵", 2, 4, ("三陵街", "中心街")),
     ),
+    upper_abbreviation="牡",
+    county_abbreviation="宁",
 )
 
 CHENGKOU = Place(
@@ -118,6 +124,8 @@ CHENGKOU = Place(
         ("500229104", "修齐镇", "修齐", 5, 7, ("修齐街", "中心街")),
         ("500229107", "东安镇", "东安", 5, 8, ("东安街", "中心街")),
     ),
+    upper_abbreviation="渝",
+    county_abbreviation="城口",
 )
 
 #: The places by their county's rulebook.

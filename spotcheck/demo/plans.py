@@ -13,7 +13,7 @@ from spotcheck.core import clock
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo import city as demo_city, rules as demo_rules
-from spotcheck.demo.people import is_upper, role_key, user_named
+from spotcheck.demo.people import role_key, user_named
 from spotcheck.tenants.accounts import queries as accounts_queries
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.items.models import Item
@@ -97,9 +97,8 @@ def _plan(
             )
             lines = joint["lines"]
         else:
-            named = tenant.name if is_upper(tenant.code) else f"{demo_rules.place()}{tenant.name}"  # 牡丹江市…局
-            plan = plans.create_plan(
-                {"year": year, "half": half, "title": demo_city.plan_title(named, year, half)}, actor=planner
+            plan = plans.create_plan(  # titled by the department's full name (宁安市商务局, 牡丹江市…局)
+                {"year": year, "half": half, "title": demo_city.plan_title(tenant.name, year, half)}, actor=planner
             )
             lines = demo_city.PLAN_LINES[role_key(tenant.code)]
         query = sa.select(Item).where(Item.status == "published").order_by(Item.code)

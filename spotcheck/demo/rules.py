@@ -15,7 +15,7 @@ from spotcheck.core.clock import today
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import current_tenant_id, tenant_scope
 from spotcheck.demo import city as demo_city
-from spotcheck.demo.people import deployed, is_upper, role_key
+from spotcheck.demo.people import deployed, role_key
 from spotcheck.demo.place import Place, for_rules
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.regions import queries as region_queries
@@ -114,9 +114,7 @@ def rules_text(code: str, name: str) -> tuple[str, str]:
         document = rulebook.document_of(own)
         articles = "\n\n".join(f"{a.number} {a.text}" for a in document.articles)
         return document.title, f"{document.note}\n\n{articles}"
-    if is_upper(code):  # its name says its place (牡丹江市司法局)
-        return demo_city.rules_document(role_key(code), name, "")
-    return demo_city.rules_document(code, name, place())
+    return demo_city.rules_document(role_key(code), name)  # its name says its place (宁安市商务局, 牡丹江市司法局)
 
 
 def load_county_rulebook(preset: presets.Preset, county: int | None) -> None:

@@ -124,6 +124,26 @@ def disable_joint_read(op: Migration, table: str) -> None:
         op.execute(f"DROP POLICY IF EXISTS {JOINT} ON {table}")
 
 
+AREA_READ = "area_read"
+
+
+def enable_area_read(op: Migration, table: str, using: str) -> None:
+    """A table with :func:`enable` already on: add the read policy of an area's read (``app.area``, a region's
+    registry-code prefix, set by :func:`spotcheck.core.scoping.cross_tenant` with ``area=``): the rows ``using``
+    names, whichever department holds them, as the model's ``area_rows`` says
+    (:class:`spotcheck.core.scoping.AreaReadable`). Read only: ``FOR SELECT``, no write policy."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        f"CREATE POLICY {AREA_READ} ON {table} FOR SELECT USING (current_setting('app.area', true) <> '' AND ({using}))"
+    )
+
+
+def disable_area_read(op: Migration, table: str) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP POLICY IF EXISTS {AREA_READ} ON {table}")
+
+
 def tables_with_policy(op: Migration, policy: str) -> list[str]:
     """The tables of the schema that have the policy named ``policy`` (none off PostgreSQL)."""
     bind = op.get_bind()

@@ -26,7 +26,7 @@ def test_anyone_signed_in_reads_the_rules_in_force_and_where_each_comes_from(app
     assert "企业信息公示暂行条例" in rows["publish_days"]["cited"] and rows["publish_days"]["value"] == "20个工作日"
     assert rows["report_days"]["source"] == "open" and rows["report_days"]["raw"] is None
     own = client.get("/api/v1/rules/department", headers=headers)
-    assert own.status_code == 200 and own.json["department"] == {"code": "YJJ", "name": "应急管理局"}
+    assert own.status_code == 200 and own.json["department"] == {"code": "YJJ", "name": "宁安市应急管理局"}
     assert own.json["department_rules"]["title"].startswith("宁安市应急管理局细则")
     assert _by_key(own.json)["report_days"]["source"] == "department" and _by_key(own.json)["report_days"]["raw"] == 5
     other = client.get("/api/v1/rules/department?department=scj", headers=headers)

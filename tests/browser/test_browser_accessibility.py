@@ -51,7 +51,9 @@ ROLES = {
 PUBLIC_PAGES = [
     "/public",
     "/public/inspectors",
+    "/public/inspectors?region=231084",  # 宁安市's departments' lists
     "/public/draws",
+    "/public/draws?region=231084",
     "/public/draws/algorithm",
     "/public/results",
     "/public/results?q=%E6%B5%8B%E8%AF%95",
@@ -67,7 +69,7 @@ PUBLIC_PAGES = [
     "/login",
 ]
 LINKED = (
-    (r"^/public/draws/campaigns/\d+$", "/public/draws"),
+    (r"^/public/draws/campaigns/\d+$", "/public/draws?region=231084"),  # the demo's departments are 宁安市's
     (r"^/public/draws/campaigns/\d+/proofs/targets/verify$", None),
     (r"^/public/results/entities/[^/?]+$", "/public/results"),
     (r"^/public/results/campaigns/\d+$", None),
@@ -141,9 +143,9 @@ PHONE_PAGES = {
     "home": "/public",
     "department": "/public/SCJ",
     "items": "/public/SCJ/items",
-    "draws": "/public/draws",
+    "draws": "/public/draws?region=231084",
     "results": "/public/results",
-    "inspectors": "/public/inspectors",
+    "inspectors": "/public/inspectors?region=231084",
     "audit-heads": "/public/audit-heads",
 }
 #: What the public menu offers: 部门, 执法检查人员名录, 随机抽取公示, 抽查结果公示, 现行规则, 核验检查码, 企业须知.
@@ -197,7 +199,7 @@ def test_on_a_phone_a_citizen_opens_the_menu_and_finds_the_draws_and_the_results
     page.goto("/public/SCJ/items")
     with page.expect_navigation():
         page.click("#onward-draws")
-    assert page.url.endswith("/public/draws#department-SCJ")
+    assert page.url.endswith("/public/draws?region=231084#department-SCJ")  # its region's list, at its part
     assert page.locator("#department-SCJ").is_visible()
 
     # the keyboard alone: the skip link first, then 菜单 opens with the space bar, then its first entry
@@ -232,7 +234,7 @@ def test_the_public_draw_page_names_the_observers_inputs_in_chinese(browser, dem
     区人大代表 赵某 输入：0917."""
     context = new_context(browser, demo)
     page = new_page(context)
-    page.goto("/public/draws")
+    page.goto("/public/draws?region=231084")
     campaigns = page.locator("table.public-campaigns a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
     seen, first = [], None
     for href in campaigns:
@@ -380,7 +382,7 @@ def test_on_a_phone_the_inspector_directory_reads_one_person_a_card_and_the_foot
     character a line), the certificate number unbroken at its hyphen; the public footer has room on
     both sides. At 1366 px the table keeps its four headers, the names on one line."""
     context, page = opened(browser, demo, 390, 844)
-    page.goto("/public/inspectors")
+    page.goto("/public/inspectors?region=231084")
     rows = page.locator("table.public-inspector-list tbody tr")
     assert rows.count() >= 10
     lines = page.evaluate("""() => [...document.querySelectorAll('table.public-inspector-list tbody tr')].slice(0, 20)

@@ -140,7 +140,10 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     leader.both_widths("plan-published")
     leader.submit("#plan-submit button")
     assert page.locator("#plan-line-form").count() == 0
-    assert PLAN_TITLE in people(None).go("/public/draws?year=2026").locator(".public-plan").first.inner_text()
+    assert (
+        PLAN_TITLE
+        in people(None).go("/public/draws?region=231084&year=2026").locator(".public-plan").first.inner_text()
+    )
 
     # the justice bureau returns it with a comment
     page = supervisor.go("/plans/review")
@@ -159,7 +162,7 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     planner.submit('#plan-line-form button[type="submit"]')
     assert page.locator("#plan-revising").count() == 1
     planner.shot("plan-returned")
-    revising = people(None).go("/public/draws?year=2026")
+    revising = people(None).go("/public/draws?region=231084&year=2026")
     assert revising.locator(".public-plan-revising").count() == 1  # the public page says it is being revised
 
     # changed since published: published again, then submitted again

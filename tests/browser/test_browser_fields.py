@@ -32,7 +32,7 @@ def test_the_platform_administrator_names_the_lead_of_a_field(browser, live_serv
     row = page.locator("#field-safety")
     assert "安全生产" in row.inner_text() and "未指定" in row.inner_text()
     assert "固定：市场监督管理局" in page.locator("#field-market").inner_text()
-    row.locator("select").select_option(label="应急管理局")
+    row.locator("select").select_option(label="宁安市应急管理局")
     with page.expect_navigation():
         row.locator("button").click()
     assert questions == ["确定调整安全生产领域的牵头部门？"]

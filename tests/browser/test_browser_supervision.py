@@ -29,6 +29,21 @@ def demo(sqlite_template, tmp_path_factory):
         yield url
 
 
+def _cut_chart_text(page) -> list[str]:
+    """The charts' words drawn outside their chart, or charts wider than their box (a label cut at the edge)."""
+    return page.evaluate("""() => [...document.querySelectorAll('figure.chart')].flatMap(figure => {
+        const box = figure.querySelector('.chart-scroll'), svg = figure.querySelector('svg');
+        const edge = svg.getBoundingClientRect(), shown = box.getBoundingClientRect();
+        const left = Math.max(edge.left, shown.left), right = Math.min(edge.right, shown.right);
+        const cut = [...svg.querySelectorAll('text')].filter(t => {
+            const r = t.getBoundingClientRect();
+            return r.left < left - 0.5 || r.right > right + 0.5;
+        });
+        const wide = box.scrollWidth > box.clientWidth + 1 ? [`${figure.id}: ${box.scrollWidth} px wide`] : [];
+        return cut.map(t => `${figure.id}: ${t.textContent}`).concat(wide);
+    })""")
+
+
 def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser, demo):
     bureau = Person(browser, demo, "sfj_supervisor")
     try:
@@ -59,8 +74,15 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
                     / t.ownerSVGElement.width.baseVal.value))""")
         assert smallest >= 11, f"chart text drawn at {smallest:.1f} px at 390 px"
         assert_fits(home, "supervision-dashboard-phone", 390)
+        assert not _cut_chart_text(home), _cut_chart_text(home)
         home.set_viewport_size({"width": 1366, "height": 900})
         assert_fits(home, "supervision-dashboard-phone", 1366)
+        assert not _cut_chart_text(home), _cut_chart_text(home)
+        # the long names of 宁安市's departments and its town's office wrap within the label column, whole
+        labels = chart.locator("svg text.chart-label").evaluate_all(
+            "labels => labels.map(l => [...l.querySelectorAll('tspan')].map(t => t.textContent))"
+        )
+        assert ["宁安镇", "综合行政执法办公室"] in labels and ["宁安市", "市场监督管理局"] in labels, labels
         with home.expect_navigation():
             swj.locator("a[data-drill='plan_half']").first.click()
         assert "口径" in home.inner_text("#drill-definition")
@@ -93,12 +115,11 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
         rows = list(book.worksheets[0].iter_rows(values_only=True))
         assert rows[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
         assert {r[1] for r in rows if isinstance(r[0], int)} == {
-            "市场监督管理局",
-            "应急管理局",
-            "商务局",
-            "司法局",
-            "宁安镇综合行政执法办公室",  # the town's office, which 宁安市's bureau supervises
-        }
+            "宁安市市场监督管理局",
+            "宁安市应急管理局",
+            "宁安市商务局",
+            "宁安市司法局",
+        }  # 市直部门's table (宁安市's 第9条): not the town's office, which 宁安市's bureau supervises
         # every other table of 宁安市's rulebook, the current year, each with its title there; none of 城口县's
         assert (
             page.locator("#code option[value=area]").count() == 0
@@ -121,7 +142,7 @@ def test_the_justice_bureau_sees_every_department_and_downloads_a_table(browser,
             book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
             assert book.worksheets[0]["A1"].value == title, code
             if code == "joint":
-                joint = [r for r in book.worksheets[0].iter_rows(values_only=True) if r[1] == "市监联抽〔2026〕1号"]
+                joint = [r for r in book.worksheets[0].iter_rows(values_only=True) if r[1] == "宁市监联抽〔2026〕1号"]
                 assert joint and joint[0][5] == 3  # three departments took part
         save_shot(page, "supervision-tables")
     finally:

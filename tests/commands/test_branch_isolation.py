@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from spotcheck.core import audit
+from spotcheck.core import audit, scoping
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import Permission
@@ -80,6 +80,37 @@ def test_each_bureau_reads_its_branch_and_siblings_never_see_each_other(app):
                 outside = _ids(world, CITY - branch)
                 # naming a department outside the branch finds nothing, as if it had no rows
                 assert not db.session.scalars(sa.select(User).where(User.tenant_id.in_(outside))).all(), login
+        db.session.rollback()
+
+
+def test_a_branch_named_by_one_array_parameter_reads_the_same_rows(app, monkeypatch):
+    """A province's bureau opens 3,000 departments, named on PostgreSQL by one array parameter rather than 3,000
+    (``ONE_PARAMETER_OVER``, lowered here so that the demo's branches take that path): each reader, one after the
+    other in one process, still reads exactly its own branch — no statement reuses another reader's departments."""
+    monkeypatch.setattr(scoping, "ONE_PARAMETER_OVER", 1)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *_):
+        statements.append(statement)
+
+    with app.app_context():
+        world = two_counties.world()
+        sa.event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            for login, branch in (
+                ("scsfj_supervisor", COUNTY1),
+                (world["logins"]["SFJ"]["supervisor"], CITY),
+                ("xhsfj_supervisor", COUNTY2),
+                ("scsfj_supervisor", COUNTY1),
+            ):
+                reader = user_named(login)
+                with tenant_scope(reader.tenant_id), cross_tenant(reader, "test"):
+                    assert _users_seen() == _ids(world, branch), login
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", seen)
+        read = [s for s in statements if s.startswith("SELECT DISTINCT app_user.tenant_id")]  # _users_seen's
+        if db.engine.dialect.name == "postgresql":
+            assert read and all("app_user.tenant_id = ANY (" in s for s in read), read
         db.session.rollback()
 
 

@@ -91,7 +91,7 @@ def test_campaign_outside_a_filed_plan_is_refused_unless_exempt_with_a_reason(ap
             assert campaign.plan_id is None and campaign.exempt_kind == "complaint"
             assert campaign.code is None  # 未编号 until approved
             campaign_commands.approve(campaign.id, actor=leader_of(admin))
-            assert campaign.code == "应急抽〔2026〕1号"
+            assert campaign.code == "宁应急抽〔2026〕1号"
 
 
 def test_the_whole_ceremony_gives_verifiable_proofs(app):

@@ -85,7 +85,8 @@ def test_departments_of_one_region_writing_the_same_short_name_number_from_one_s
 
 def test_a_joint_campaign_of_the_city_names_its_parts_in_two_counties_alike_without_collision(app, two_counties):  # noqa: F811  # the fixture
     """市场监管局's coordinator invites both counties' 应急管理局: each accepts, and each part is
-    ``市监联抽〔2026〕1号（应急）`` in its own county."""
+    ``牡市监联抽〔2026〕1号（应急）`` in its own county (the city's bureau numbers under 牡市监, the two counties' both
+    under the short name they were given, 应急)."""
     tenants = two_counties["tenants"]
     with app.app_context():
         coord = user_named(two_counties["logins"]["SCJ"]["coord"])
@@ -102,7 +103,7 @@ def test_a_joint_campaign_of_the_city_names_its_parts_in_two_counties_alike_with
                 },
                 actor=coord,
             )
-            assert campaign.code == "市监联抽〔2026〕1号" and campaign.region_id == two_counties["regions"]["city"]
+            assert campaign.code == "牡市监联抽〔2026〕1号" and campaign.region_id == two_counties["regions"]["city"]
         parts = {}
         for department in ("scyjj", "xhyjj"):
             planner = user_named(f"{department}_planner")
@@ -114,8 +115,8 @@ def test_a_joint_campaign_of_the_city_names_its_parts_in_two_counties_alike_with
                 part = db.session.get(Campaign, accepted.part_campaign_id)
                 parts[department] = (part.code, part.region_id)
         assert parts == {
-            "scyjj": ("市监联抽〔2026〕1号（应急）", two_counties["regions"]["county1"]),
-            "xhyjj": ("市监联抽〔2026〕1号（应急）", two_counties["regions"]["county2"]),
+            "scyjj": ("牡市监联抽〔2026〕1号（应急）", two_counties["regions"]["county1"]),
+            "xhyjj": ("牡市监联抽〔2026〕1号（应急）", two_counties["regions"]["county2"]),
         }
 
 
@@ -125,7 +126,7 @@ def test_a_code_issued_before_0061_stays_and_the_numbers_go_on_after_it(app):
     with app.app_context():
         world = build()
         first = _approved("yjj", world, "危化企业抽查")
-        assert first.code == "应急抽〔2026〕1号"
+        assert first.code == "宁应急抽〔2026〕1号"
         migrate_to(app, "0060")
         with db.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
@@ -135,13 +136,13 @@ def test_a_code_issued_before_0061_stays_and_the_numbers_go_on_after_it(app):
                 sa.text("SELECT last FROM document_counter WHERE tenant_id = :t AND kind = 'campaign' AND year = 2026"),
                 {"t": first.tenant_id},
             ).scalar()
-        assert (before, counter) == ("应急抽〔2026〕1号", 1)
+        assert (before, counter) == ("宁应急抽〔2026〕1号", 1)
         migrate_to(app)
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
             kept = db.session.get(Campaign, first.id)
-            assert kept is not None and (kept.code, kept.region_id) == ("应急抽〔2026〕1号", admin.tenant.region_id)
-        assert _approved("yjj", world, "危化企业第二批").code == "应急抽〔2026〕2号"
+            assert kept is not None and (kept.code, kept.region_id) == ("宁应急抽〔2026〕1号", admin.tenant.region_id)
+        assert _approved("yjj", world, "危化企业第二批").code == "宁应急抽〔2026〕2号"
 
 
 def test_a_capped_business_counted_by_two_counties_campaigns_of_one_code_lists_both_and_links_neither(

@@ -74,7 +74,7 @@ def test_the_business_evaluates_once_with_its_own_code_to_the_bureaus_row_and_ch
             )
             [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "evaluation.made"))
             assert (entry.chain, entry.actor_login, entry.object_id) == (bureau, "business", str(made.id))
-            assert entry.details == {"department": "应急管理局", "visit_id": ids["visit"], "satisfaction": 4}
+            assert entry.details == {"department": "宁安市应急管理局", "visit_id": ids["visit"], "satisfaction": 4}
         with tenant_scope(department):  # the department reads neither the row nor an entry of it
             assert db.session.scalar(sa.select(sa.func.count()).select_from(Evaluation)) == 0
             assert not db.session.scalar(

@@ -57,7 +57,7 @@ def test_a_published_result_goes_out_in_the_next_batch_and_in_no_later_one(app, 
         assert [p.name for p in (out / "YJJ").iterdir()] == ["YJJ-000001"]  # nothing partial beside it
         manifest = json.loads((first / "YJJ-000001.manifest.json").read_text(encoding="utf-8"))
         assert manifest["batch_number"] == 1 and manifest["record_count"] == 1 and manifest["corrections"] == 0
-        assert manifest["department_code"] == "YJJ" and manifest["department_name"] == "应急管理局"
+        assert manifest["department_code"] == "YJJ" and manifest["department_name"] == "宁安市应急管理局"
         assert manifest["format_version"] == formats.FORMAT_VERSION and "GB/T 40478" in manifest["standard"]
         assert manifest["published_from"] == manifest["published_to"] and manifest["published_from"].startswith(
             "2026-10-12T01:00"
@@ -68,7 +68,7 @@ def test_a_published_result_goes_out_in_the_next_batch_and_in_no_later_one(app, 
         [record] = _lines(first / "YJJ-000001.jsonl")
         assert record["record_type"] == "result" and record["corrects_record_id"] is None and record["version"] == 1
         assert record["entity_uscc"] == entity.code and record["entity_name"] == entity.name
-        assert record["department_name"] == "应急管理局" and record["campaign_code"] == campaign.code
+        assert record["department_name"] == "宁安市应急管理局" and record["campaign_code"] == campaign.code
         assert record["check_date"] == record["check_end_date"] == "2026-04-30"
         assert record["publication_date"] == "2026-10-12"
         assert record["result_category_codes"] == ["pending_own_rules"]

@@ -48,8 +48,8 @@ def test_exports_carry_the_seeds_title_unit_line_and_filler_line(app):
         client = signed_in(app, "scj_admin")
         for kind in (ITEMS, DIRECTORY, INSPECTORS):
             rows = _form(client, kind)
-            assert rows[0][0] == f"市场监督管理局{kind.title}"  # 城口县XXX随机抽查事项清单 / 执法检查人员名录库
-            assert rows[1][0].startswith("填报单位（盖章）：市场监督管理局") and rows[1][0].endswith(
+            assert rows[0][0] == f"宁安市市场监督管理局{kind.title}"  # 城口县XXX随机抽查事项清单 / 执法检查人员名录库
+            assert rows[1][0].startswith("填报单位（盖章）：宁安市市场监督管理局") and rows[1][0].endswith(
                 "时间：2026年11月20日"
             )
             assert list(rows[2]) == kind.headers

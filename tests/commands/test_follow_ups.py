@@ -163,7 +163,7 @@ def test_a_transfer_is_read_and_acknowledged_only_by_the_department_it_is_sent_t
             [inbox] = follow_up_reads.received(open_only=True)
             assert inbox.id == transfer_id and inbox.transferred["entity_code"] == entity_code
             assert inbox.transferred["problems"][0]["findings"] == "应急预案未按规定演练。"
-            assert inbox.transferred["from_department"] == "应急管理局"
+            assert inbox.transferred["from_department"] == "宁安市应急管理局"
             with pytest.raises(NotFoundError):  # only the transfer, never the sender's other follow-ups
                 follow_up_reads.get_follow_up(rectification_id)
             with pytest.raises(NotFoundError):  # nor the visit it came from
@@ -186,7 +186,7 @@ def test_a_transfer_is_read_and_acknowledged_only_by_the_department_it_is_sent_t
                 follow_up_reads.get_follow_up(transfer_id)
         with tenant_scope(ids["tenant"]):
             done = follow_up_reads.get_follow_up(transfer_id)
-            assert done.outcome == "acknowledged" and done.closed_by_name.startswith("市场监督管理局")
+            assert done.outcome == "acknowledged" and done.closed_by_name.startswith("宁安市市场监督管理局")
             assert done.outcome_note == "已签收，转执法科办理"
             [still_open] = [f for f in visit(ids).follow_ups if f.is_open]
             assert still_open.id == rectification_id

@@ -89,6 +89,16 @@ def _bureau():
     return user_named(f"{bureau.code.lower()}_supervisor")
 
 
+def _named(tenant_id: int) -> str:
+    """A department as the drill-downs name it: with its region and level (``应急管理局（宁安市，县级）``)."""
+    tenant = db.session.get(Tenant, tenant_id)
+    return f"{tenant.name}（{tenant.region.name}，{LEVELS[tenant.region.level]}级）"
+
+
+#: The level words of a department's name in a drill-down.
+LEVELS = {"province": "省", "city": "市", "county": "县", "town": "乡"}
+
+
 def test_every_burden_figure_has_its_rows_in_one_table_and_an_unknown_key_is_refused():
     assert set(burden.ROWS) == set(vocabulary.BURDEN_BY_KEY)
     with pytest.raises(KeyError, match="no_such_figure"):
@@ -118,8 +128,11 @@ def test_two_departments_checking_one_business_within_the_window_are_flagged_and
             assert found.repeated == 1 and found.spread == {2: 1} and found.joint_rate == 0
             assert found.over_cap == 0 and found.window_days == 30
             rows = burden_queries.rows("repeated", YEAR, reader=supervisor)  # the business once, with its checks
-            yjj = user_named("yjj_admin").tenant.name
-            assert [r[1:] for r in rows.rows] == [[business, 2, f"2026-03-02 {yjj}；2026-03-20 {swj.tenant.name}"]]
+            yjj = _named(user_named("yjj_admin").tenant_id)  # each department with its region and level
+            assert yjj.startswith(user_named("yjj_admin").tenant.name + "（") and yjj.endswith("级）")
+            assert [r[1:] for r in rows.rows] == [
+                [business, 2, f"2026-03-02 {yjj}；2026-03-20 {_named(swj.tenant_id)}"]
+            ]
             assert [r[2] for r in burden_queries.rows("per_business", YEAR, reader=supervisor).rows] == [2]
             with pytest.raises(ForbiddenError):
                 burden_queries.figures(YEAR, reader=user_named("yjj_leader"))
@@ -174,7 +187,8 @@ def test_frames_frozen_together_over_the_cap_and_repeated_draws_are_flagged_with
             found = burden_queries.figures(YEAR, reader=supervisor)
             assert found.over_cap == len(both) and found.suspicious == len(both)
             over = burden_queries.rows("over_cap", YEAR, reader=supervisor)
-            assert all(row[2:5] == [2, 1, admin.tenant.name] and row[6] == "两个抽取范围同时冻结" for row in over.rows)
+            named = _named(admin.tenant_id)
+            assert all(row[2:5] == [2, 1, named] and row[6] == "两个抽取范围同时冻结" for row in over.rows)
             flagged = burden_queries.rows("suspicious", YEAR, reader=supervisor)
             by_code = {row[1]: row for row in flagged.rows}
             for entity_id in both:
@@ -208,7 +222,7 @@ def test_each_figure_is_the_number_of_rows_its_drill_down_lists_a_joint_visit_on
                 for entity_id in db.session.scalars(
                     sa.select(Visit.entity_id).where(Visit.campaign_id == ids[f"{dept}_part"])
                 ):
-                    departments.setdefault(entity_id, set()).add(admin.tenant.name)
+                    departments.setdefault(entity_id, set()).add(_named(admin.tenant_id))
         supervisor = _bureau()
         with tenant_scope(supervisor.tenant_id), frozen_at(date(2026, 5, 6)):
             found = burden_queries.figures(YEAR, reader=supervisor)

@@ -201,11 +201,12 @@ def test_one_inspection_notice_per_joint_visit_names_every_department_and_each_d
             groups = joint_queries.visit_groups(campaign)
             written = db.session.scalars(sa.select(Notice).where(Notice.campaign_id == campaign.id)).all()
             assert len(written) == len(groups) and {n.kind for n in written} == {NoticeKind.inspection}
-            names = {"YJJ": "应急管理局", "SWJ": "商务局"}
+            names = {"YJJ": "宁安市应急管理局", "SWJ": "宁安市商务局"}
             for entity_id, drawn_by in groups.items():  # each notice names the departments that check there
                 notice = next(n for n in written if n.subject.endswith(f":entity:{entity_id}"))
-                text = "".join(
-                    page.extract_text() for page in PdfReader(io.BytesIO(storage.read(notice.storage_key))).pages
+                text = "".join(  # as printed: a name wraps at the end of a line or of a table's cell
+                    page.extract_text().replace("\n", "")
+                    for page in PdfReader(io.BytesIO(storage.read(notice.storage_key))).pages
                 )
                 assert "联合检查" in text and "危险化学品安全生产检查" in text
                 assert all(names[code] in text for code in drawn_by)

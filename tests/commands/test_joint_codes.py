@@ -32,7 +32,7 @@ from tests.support.helpers import tenant_id, user_named
 from tests.support.joint_world import world
 
 DURING = date(2026, 4, 1)  # inside the joint campaign's window
-NAMES = {"YJJ": "应急管理局", "SWJ": "商务局"}
+NAMES = {"YJJ": "宁安市应急管理局", "SWJ": "宁安市商务局"}
 
 
 def _codes_by_entity() -> dict[int, list[tuple[str, InspectionCode]]]:
@@ -74,7 +74,7 @@ def test_the_public_page_of_a_joint_code_names_every_department_its_items_and_th
         [(department, code)] = _codes_by_entity()[entity_id]
         check = public_check(token=code.token)
         assert check is not None and check.joint and check.state == CheckState.valid
-        assert check.department == "商务局、应急管理局" and check.campaign_code == campaign.code
+        assert check.department == "宁安市商务局、宁安市应急管理局" and check.campaign_code == campaign.code
         assert check.campaign_title == campaign.title
         assert {name.rpartition("（")[2].rstrip("）") for name, _ in check.items} == set(NAMES.values())
         assert [(name, cert_no) for name, cert_no, _ in check.team] == [
@@ -125,8 +125,8 @@ def test_the_joint_notice_prints_the_visits_codes_and_a_qr_that_opens_its_page(a
         text = re.sub(r"\s+", "", pdf_text(data))
         assert f"检查码：{vocabulary.grouped(code.typed)}" in text
         assert f"企业核验码：{vocabulary.grouped(codes.business_code(code))}" in text
-        page = pypdfium2.PdfDocument(data)[0].render(scale=3).to_pil()
-        [qr] = [b for b in zxingcpp.read_barcodes(page) if b.format == zxingcpp.BarcodeFormat.QRCode]
+        pages = [page.render(scale=3).to_pil() for page in pypdfium2.PdfDocument(data)]  # its box kept whole
+        [qr] = [b for p in pages for b in zxingcpp.read_barcodes(p) if b.format == zxingcpp.BarcodeFormat.QRCode]
         assert qr.text == codes.public_url(code.token)
 
 

@@ -119,7 +119,7 @@ def test_the_lead_sees_and_downloads_the_years_joint_figures(app):
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert sheet["A1"].value == TITLE_2026
     assert f"A1:{chr(ord('A') + len(statistics.HEADERS) - 1)}1" in {str(r) for r in sheet.merged_cells.ranges}
-    assert [sheet[f"A{n}"].value for n in (2, 3)] == ["（2026年度）", "填报单位（盖章）：市场监督管理局"]
+    assert [sheet[f"A{n}"].value for n in (2, 3)] == ["（2026年度）", "填报单位（盖章）：宁安市市场监督管理局"]
     assert sheet["A4"].value.startswith("填表时间：")
     assert tuple(c.value for c in sheet[5]) == statistics.HEADERS
     keys = [column.key for column in statistics.COLUMNS]
@@ -191,6 +191,6 @@ def test_the_joint_table_is_one_table_whoever_asks(app):
     campaign_row, total_row = rows[header + 1], rows[header + 2]
     assert campaign_row[0] == 1 and total_row[0] == "合计"
     assert rows[header + 1][1:] == _contents(own_yjj)[0][1:][header + 1][1:]  # the same campaign, the same figures
-    assert "填报单位（盖章）：应急管理局" in [r[0] for r in _contents(own_yjj)[0][1:]]
+    assert "填报单位（盖章）：宁安市应急管理局" in [r[0] for r in _contents(own_yjj)[0][1:]]
     summary_rows = _contents(summary)[0][1:]
     assert summary_rows[header + 1][1:] == campaign_row[1:] and "司法局汇总" in summary_rows[2][0]

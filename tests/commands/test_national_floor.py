@@ -26,11 +26,11 @@ def test_an_article_applies_only_from_the_day_it_is_in_force():
     the risk classes in 2022, 54号's rules in 2025, 《行政执法监督条例》 on 1 February 2026 — a day before each
     is the floor as it was, the citations of the parameters it already set unchanged."""
     floor = rulebook.national()
-    before_2019 = Rules(floor.as_of(date(2018, 12, 31)), (1, presets.BY_NAME["城口县"].document), None)
+    before_2019 = Rules(floor.as_of(date(2018, 12, 31)), [(1, presets.BY_NAME["城口县"].document)], None)
     assert not before_2019.flagged_not_sampled_less and not before_2019.risk_classes_ordered
     assert before_2019.values["recusal"] is None and before_2019.left_open_against_floor("inspection_cap") is None
     assert before_2019.publish_days == 20 and "企业信息公示暂行条例" in before_2019.cite("publish_days")
-    in_2023 = Rules(floor.as_of(date(2023, 6, 30)), (1, presets.BY_NAME["城口县"].document), None)
+    in_2023 = Rules(floor.as_of(date(2023, 6, 30)), [(1, presets.BY_NAME["城口县"].document)], None)
     assert in_2023.flagged_not_sampled_less and in_2023.risk_classes_ordered and in_2023.values["recusal"] is None
     assert in_2023.cite("publish_days") == before_2019.cite("publish_days")
     on_the_eve = Rules(floor.as_of(date(2026, 1, 31)), None, None)

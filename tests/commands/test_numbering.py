@@ -52,7 +52,7 @@ def test_refused_and_rolled_back_approvals_issue_no_number_and_codes_run_on(app,
                 with pytest.raises(ConflictError):
                     campaign_commands.approve(first.id, actor=leader)  # took 1号, then failed: rolled back
             region = admin.tenant.region_id  # a campaign code's number: its short name's in the department's region
-            assert numbering.last_issued_in_region(region, "应急", "campaign", 2026) == 0 and first.code is None
+            assert numbering.last_issued_in_region(region, "宁应急", "campaign", 2026) == 0 and first.code is None
 
             dropped = campaign_commands.create_campaign(campaign_data(world, title="作废草稿"), actor=planner)
             campaign_commands.delete_draft(dropped.id, actor=planner)
@@ -60,8 +60,8 @@ def test_refused_and_rolled_back_approvals_issue_no_number_and_codes_run_on(app,
             for title in ("第二批", "第三批"):
                 draft = campaign_commands.create_campaign(campaign_data(world, title=title), actor=planner)
                 codes.append(campaign_commands.approve(draft.id, actor=leader).code)
-            assert codes == ["应急抽〔2026〕1号", "应急抽〔2026〕2号", "应急抽〔2026〕3号"]
-            assert numbering.last_issued_in_region(region, "应急", "campaign", 2026) == 3
+            assert codes == ["宁应急抽〔2026〕1号", "宁应急抽〔2026〕2号", "宁应急抽〔2026〕3号"]
+            assert numbering.last_issued_in_region(region, "宁应急", "campaign", 2026) == 3
             assert broken.code is None
 
 
@@ -94,7 +94,7 @@ def test_a_notice_of_criticism_naming_several_departments_takes_one_number(app):
                     )
                     assert len(copies) == 3
                     numbers.append(number)
-        assert numbers == ["司法通〔2026〕1号", "司法通〔2026〕2号"]
+        assert numbers == ["宁司法通〔2026〕1号", "宁司法通〔2026〕2号"]
 
 
 def test_a_number_is_taken_only_inside_a_command(app):
@@ -165,7 +165,7 @@ def test_two_leaders_approving_at_once_get_two_codes(postgres_url):
         thread.start()
     for thread in threads:
         thread.join(60)
-    assert sorted(codes) == ["应急抽〔2026〕1号", "应急抽〔2026〕2号"]
+    assert sorted(codes) == ["宁应急抽〔2026〕1号", "宁应急抽〔2026〕2号"]
     with app.app_context():
         db.engine.dispose()
 

@@ -19,7 +19,7 @@ from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.plans import commands as plans, queries as plans_queries
 from spotcheck.tenants.plans.models import Plan, PlanItem, PlanStatus
 from tests.support.campaign_world import ITEM_BASICS, build
-from tests.support.helpers import migrate_to, signed_in, user_named
+from tests.support.helpers import level_url, migrate_to, signed_in, user_named
 from tests.support.rulebooks import cited
 
 #: The rule, as a refusal names it: 宁安市's 实施方案 第3条, with its words.
@@ -82,7 +82,7 @@ def _new_plan(world, department: str = "yjj", *, year: int = 2027, extra=()) -> 
 
 
 def _portal(app, year: int) -> str:
-    return html.unescape(app.test_client().get(f"/public/draws?year={year}").get_data(as_text=True))
+    return html.unescape(app.test_client().get(level_url(app, "/public/draws", year=year)).get_data(as_text=True))
 
 
 @pytest.mark.seconds(2.0)

@@ -21,7 +21,7 @@ from spotcheck.tenants.campaigns.models import Draw
 from spotcheck.tenants.inspectors.models import Inspector
 from tests.support.campaign_world import build, campaign_data, credit_code, id_number, planner_of
 from tests.support.ceremony_world import campaign_through, everyone_drawn as _everyone_drawn
-from tests.support.helpers import user_named
+from tests.support.helpers import level_url, user_named
 
 
 def text(response) -> str:
@@ -45,7 +45,7 @@ def test_a_drawn_campaign_shows_its_whole_ceremony_and_proof(app, client):
             }
             names = dict(db.session.execute(sa.select(Inspector.cert_no, Inspector.name)).all())
 
-    index = text(client.get("/public/draws"))
+    index = text(client.get(level_url(app, "/public/draws")))  # the list of the demo's departments' region
     assert "2026年度行政执法检查计划" in index and "危险化学品安全生产检查" in index  # the published plan
     assert "5%" in index and "3、4" in index  # its planned ratio and months
     assert code in index and "危化企业双随机抽查" in index
@@ -101,7 +101,7 @@ def test_before_the_draw_no_proof_and_never_the_nonce(app, client):
     page = text(client.get(f"/public/draws/campaigns/{campaign_id}"))
     assert commitment in page and digest in page
     assert "not_active" not in page  # reasons are named, not coded
-    urls = ["/public/draws", f"/public/draws/campaigns/{campaign_id}", "/public/draws/algorithm"]
+    urls = [level_url(app, "/public/draws"), f"/public/draws/campaigns/{campaign_id}", "/public/draws/algorithm"]
     for kind in ("targets", "inspectors"):
         for url in (
             f"/public/draws/campaigns/{campaign_id}/proofs/{kind}.json",
@@ -111,7 +111,7 @@ def test_before_the_draw_no_proof_and_never_the_nonce(app, client):
             urls.append(url)
     for url in urls:
         assert nonce not in client.get(url).get_data(as_text=True), url
-    assert "尚未批准的任务" not in text(client.get("/public/draws"))  # a draft is not public
+    assert "尚未批准的任务" not in text(client.get(level_url(app, "/public/draws")))  # a draft is not public
     assert client.get(f"/public/draws/campaigns/{draft_id}").status_code == 404
 
 
@@ -155,7 +155,7 @@ def test_teams_show_only_name_and_certificate_number(app, client):
             f"/public/draws/campaigns/{campaign_id}",
             f"/public/draws/campaigns/{campaign_id}/proofs/inspectors/verify",
             f"/public/draws/campaigns/{campaign_id}/proofs/inspectors.json",
-            "/public/draws",
+            level_url(app, "/public/draws"),
         )
     ]
     for body in pages:
@@ -244,8 +244,8 @@ def test_the_index_shows_one_year_at_a_time(app, client):
         admin = user_named("yjj_admin")
         with tenant_scope(admin.tenant_id):
             code, year = campaigns.get_campaign(campaign_id).code, campaigns.get_campaign(campaign_id).year
-    this_year = text(client.get("/public/draws"))
+    this_year = text(client.get(level_url(app, "/public/draws")))
     assert code in this_year and f'<strong aria-current="page">{year}</strong>' in this_year
-    earlier = text(client.get(f"/public/draws?year={year - 1}"))
-    assert code not in earlier and f'href="/public/draws?year={year}"' in earlier
+    earlier = text(client.get(level_url(app, "/public/draws", year=year - 1)))
+    assert code not in earlier and f'href="{level_url(app, "/public/draws", year=year)}"' in earlier
     assert f"以下部门 {year - 1} 年尚未公开信息" in earlier

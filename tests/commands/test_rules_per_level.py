@@ -14,12 +14,14 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.accounts import queries as accounts_queries
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import in_force as campaign_rules
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.regions import queries as regions
-from spotcheck.tenants.rules import commands, rulebook, rulefile
+from spotcheck.tenants.rules import commands, departments, rulebook, rulefile
 from spotcheck.tenants.rules.documents import Entry
+from spotcheck.tenants.supervision import duties as duty_schedule
 from tests.support.rulebooks import NINGAN
 from tests.support.two_counties import two_counties  # noqa: F401  # the fixture
 
@@ -174,3 +176,82 @@ def test_a_campaign_keeps_the_chain_in_force_at_its_approval(app, levels):
         with frozen_at(later + timedelta(days=1)):
             assert rulebook.rules_for(department).inspection_cap == 1
             assert campaign_rules.rules_of(campaign).inspection_cap == 2
+
+
+def test_a_rulebook_s_duty_of_its_own_level_binds_its_departments_and_not_a_town_that_applies_it(app, levels):
+    """宁安市's 第9条 tables are “市直部门” tables (``binds = "level"``): a county that adopts the same rulebook
+    owes them with its own departments; its town's office, which applies the county's rulebook (适用上级), owes
+    only the 第10条 table (本级及下级) and files its plans with the county's authorities as before (第3条)."""
+    with app.app_context():
+        ids, start, tenants = levels["ids"], levels["start"], levels["world"]["tenants"]
+        _load(ids["county1"], _book(levels["names"]["county1"], start))
+        county, town = rulebook.rules_for(tenants["SCYJJ"], start), rulebook.rules_for(tenants["QBJD"], start)
+        assert [d["table"] for d in county.duties] == ["progress", "practice", "joint"]
+        assert [d["table"] for d in town.duties] == ["joint"]
+        assert set(county.tables) == {"plan", "progress", "joint", "halfplan", "practice"}
+        assert set(town.tables) == {"plan", "joint", "halfplan"}
+        assert town.cite("duties") == county.cite("duties")  # cited by the county's rulebook, its article
+        # the schedules of the next year: the town's office owes the joint table alone, to the county's bureau
+        year = start.year + 1
+        assert {due.duty.code for due in duty_schedule.schedule(tenants["SCYJJ"], [year])} == {
+            "progress",
+            "practice",
+            "joint",
+        }
+        assert {due.duty.code for due in duty_schedule.schedule(tenants["QBJD"], [year])} == {"joint"}
+        # what is not a duty reaches the town as it is: its plan is filed with the county's two authorities
+        assert town.filing_authorities == county.filing_authorities == ("justice", "market")
+        assert town.cite("filing_authorities") == county.cite("filing_authorities")
+        assert accounts_queries.bureau_of(tenants["QBJD"]).id == tenants["SCSFJ"]
+        # the sibling county has no rulebook and applies the city's: the city's 市直部门 tables are not its departments'
+        sibling, city = rulebook.rules_for(tenants["XHYJJ"], start), rulebook.rules_for(tenants["YJJ"], start)
+        assert [d["table"] for d in sibling.duties] == ["joint"]
+        assert [d["table"] for d in city.duties] == ["progress", "practice", "joint"]
+        # the levels as the portal and the bureaus read them say the same
+        assert [d["table"] for d in rulebook.rules_for_region(ids["town"], start).duties] == ["joint"]
+        assert len(rulebook.rules_for_region(ids["county1"], start).duties) == 3
+
+
+def test_a_duty_that_does_not_say_whom_it_binds_binds_the_levels_below_too(app, levels):
+    """A rules file whose duties and tables say nothing of ``binds`` (a version written before it, or a document
+    addressed to “各部门” alone): they reach a town applying the rulebook, as every local rule does."""
+    with app.app_context():
+        ids, start, tenants = levels["ids"], levels["start"], levels["world"]["tenants"]
+        text = _book(levels["names"]["county1"], start)
+        _load(ids["county1"], "\n".join(line for line in text.splitlines() if not line.startswith("binds = ")) + "\n")
+        town = rulebook.rules_for(tenants["QBJD"], start)
+        assert [d["table"] for d in town.duties] == ["progress", "practice", "joint"]
+        assert all(d["binds"] == "level_and_below" for d in town.duties)
+        assert "适用：本级及下级部门" in town.say("duties") and "适用：本级及下级部门" in town.say("tables")
+
+
+def test_a_town_department_may_add_a_duty_its_county_gives_its_own_level_alone(app, levels):
+    """A 细则 adds duties, never restates the rulebook's: a county department's 细则 restating the 市直部门 table is
+    refused citing the county's article; the town's office, which that duty does not bind, may set it for itself."""
+    with app.app_context():
+        ids, start, tenants = levels["ids"], levels["start"], levels["world"]["tenants"]
+        _load(ids["county1"], _book(levels["names"]["county1"], start))
+        progress = next(d for d in NINGAN.entries["duties"].value if d["table"] == "progress")
+
+        def own(department: int) -> str:
+            return rulefile.write(
+                replace(
+                    NINGAN,
+                    kind="department",
+                    title="“双随机、一公开”抽查工作细则",
+                    short_title="细则",
+                    issuer=departments.full_name(db.session.get(Tenant, department).name, start, department),
+                    effective_from=start,
+                    entries={"duties": Entry(value=[dict(progress, recipient="县司法局")], article="第9条")},
+                    sources=(),
+                )
+            )
+
+        with tenant_scope(tenants["SCYJJ"]), pytest.raises(InvalidInputError) as refused:
+            commands.load_department_rules({"text": own(tenants["SCYJJ"])}, actor=CONSOLE)
+        assert "已由《" in " ".join(refused.value.errors["duties"]), refused.value.errors
+        db.session.rollback()
+        with tenant_scope(tenants["QBJD"]):
+            commands.load_department_rules({"text": own(tenants["QBJD"])}, actor=CONSOLE)
+            db.session.commit()
+        assert [d["table"] for d in rulebook.rules_for(tenants["QBJD"], start).duties] == ["joint", "progress"]

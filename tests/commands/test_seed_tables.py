@@ -54,7 +54,7 @@ def test_counts_and_rates_are_numbers_in_every_row_the_total_too(app):
 
     headers, rows = _table(books["progress"])
     rate = headers.index("按时公示率（%）")
-    for name in ("应急管理局", "合计"):
+    for name in ("宁安市应急管理局", "合计"):
         cells = rows[name]
         assert cells[rate].value == 50.0 and cells[rate].data_type == "n", name  # not the text '50.0'
         assert cells[rate].number_format == "0.0"
@@ -66,13 +66,13 @@ def test_counts_and_rates_are_numbers_in_every_row_the_total_too(app):
 
     headers, rows = _table(books["practice"])
     for header, want in (("覆盖率（%）", 100.0), ("按时公示率（%）", 50.0)):
-        for name in ("应急管理局", "合计"):
+        for name in ("宁安市应急管理局", "合计"):
             cell = rows[name][headers.index(header)]
             assert (cell.value, cell.data_type, cell.number_format) == (want, "n", "0.0"), (name, header)
     assert rows["合计"][headers.index("其他领域检查事项数")].value == 1
 
     headers, rows = _table(books["plan"])
-    ratio = rows["应急管理局"][headers.index("抽查比例（%）")]
+    ratio = rows["宁安市应急管理局"][headers.index("抽查比例（%）")]
     assert ratio.value == 5 and ratio.data_type == "n"
 
 
@@ -88,12 +88,12 @@ def test_a_department_with_no_checks_is_not_listed_as_practising(app):
         ("序号", "部门名称", "是否制定实施细则", "是否编制“一单两库”", "实行抽查事项项数", "已开展抽查次数")
     )
     listed = {row[1]: row for row in values[at + 1 :] if isinstance(row[0], int)}
-    assert "应急管理局" in listed and "商务局" not in listed
+    assert "宁安市应急管理局" in listed and "宁安市商务局" not in listed
     assert all(row[5] > 0 for row in listed.values())  # every department listed has run a check
     lines = [row[0] for row in values if isinstance(row[0], str)]
     assert any(line.startswith("合计共1个部门") for line in lines)
     idle = next(line for line in lines if line.startswith("统计期内未实行"))
-    assert "商务局" in idle and "应急管理局" not in idle
+    assert "宁安市商务局" in idle and "宁安市应急管理局" not in idle
     assert any("2个部门已公布" in str(row[2]) for row in values if row[1] == "是否已编制随机抽查事项清单")
 
 
@@ -113,7 +113,7 @@ def test_the_department_table_lists_only_the_items_checked_in_the_period(app):
         with frozen_at(TODAY), tenant_scope(supervisor.tenant_id):
             job = supervision_commands.request_table("dept", "2026", actor=supervisor)
             book = load_workbook(io.BytesIO(supervision_queries.table_file(job.id, supervisor)[0]))
-    values = list(book["应急管理局"].iter_rows(values_only=True))
+    values = list(book["宁安市应急管理局"].iter_rows(values_only=True))
     at = values.index(("三、已实行“双随机”抽查的其他行政检查事项情况",) + (None,) * (len(values[0]) - 1))
     listed = [row for row in values[at:] if isinstance(row[0], int)]
     assert [row[1] for row in listed] == ["危险化学品安全生产检查"] and all(row[4] > 0 for row in listed)
@@ -129,7 +129,7 @@ def test_the_department_table_lists_only_the_items_checked_in_the_period(app):
                 values_only=True
             )
         )
-    row = next(row for row in area if row[1] == "应急管理局")
+    row = next(row for row in area if row[1] == "宁安市应急管理局")
     assert row[4] == 1, row
 
 

@@ -142,7 +142,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
         progress = rows_of(books["progress"])
         assert progress[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
         header = progress[next(i for i, r in enumerate(progress) if r[0] == "序号")]
-        row = dict(zip(header, next(r for r in progress if r[1] == "应急管理局"), strict=True))
+        row = dict(zip(header, next(r for r in progress if r[1] == "宁安市应急管理局"), strict=True))
         assert (
             row["已检查户次"],
             row["发现问题户次"],
@@ -154,11 +154,12 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             row["随机抽取次数"],
         ) == (2, 1, 2, 1, 50.0, 1, 1, 2)
         plan = rows_of(books["plan"])
-        line = next(r for r in plan if r[1] == "应急管理局")
+        line = next(r for r in plan if r[1] == "宁安市应急管理局")
         assert line[3] == "危险化学品安全生产检查" and line[7] == 5 and line[10].startswith("逾期报备")
         assert any(str(r[0]).startswith("合计共0项") for r in rows_of(books["halfplan"]))
         practice = rows_of(books["practice"])
-        assert next(r for r in practice if r[1] == "应急管理局")[2:7] == (1, 1, 100.0, "—", "未设目标")  # 宁安: no goal
+        yjj_practice = next(r for r in practice if r[1] == "宁安市应急管理局")
+        assert yjj_practice[2:7] == (1, 1, 100.0, "—", "未设目标")  # 宁安: no goal
         joint = rows_of(books["joint"])
         assert joint[0][0] == "2026年度联合检查工作进展情况统计表" and any(r[0] == "合计" for r in joint)
 
@@ -174,7 +175,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             job = supervision_commands.request_table("progress", "2026", actor=yjj_leader)
             data, name = supervision_queries.table_file(job.id, yjj_leader)
             own = rows_of(load_workbook(io.BytesIO(data)))
-            assert "应急管理局" in name and [r[1] for r in own if isinstance(r[0], int)] == ["应急管理局"]
+            assert "应急管理局" in name and [r[1] for r in own if isinstance(r[0], int)] == ["宁安市应急管理局"]
             with access.reading(yjj_leader, "own") as visible:
                 assert visible == [ids["tenant"]]
                 assert [st.code for st in figures.compute(Period(2026), figures.departments(visible))] == ["YJJ"]
@@ -184,7 +185,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             supervisor, bureau_leader = user_named("sfj_supervisor"), user_named("sfj_leader")
             draft = supervision.draft({"period": "2026"}, actor=supervisor)
             named = {f["name"]: [r["code"] for r in f["reasons"]] for f in draft.findings}
-            assert named["应急管理局"] == [
+            assert named["宁安市应急管理局"] == [
                 "filing_late",
                 "filing_missing",
                 "filing_missing",
@@ -193,14 +194,14 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             ]
             with pytest.raises(ForbiddenError):
                 supervision.approve(draft.id, actor=supervisor)  # a supervisor drafts; a leader of the bureau approves
-            others = [f["tenant_id"] for f in draft.findings if f["name"] != "应急管理局"]
+            others = [f["tenant_id"] for f in draft.findings if f["name"] != "宁安市应急管理局"]
             body = (
                 "现将2026年度检查情况通报如下。\r\n请各部门对照检查。\r\n\r\n请于30日内报送整改情况。\r\n\r\n特此通报。"
             )
             supervision.update(draft.id, {"title": draft.title, "body": body, "leave_out": others}, actor=supervisor)
             assert draft.body.count("\n\n") == 2  # as written: three paragraphs, the browser's CR LF undone
             approved = supervision.approve(draft.id, actor=bureau_leader)
-            assert approved.number == "司法通〔2026〕1号"
+            assert approved.number == "宁司法通〔2026〕1号"
             copies = notices.criticism_copies(draft.id)
             assert [c.receiver_tenant_id for c in copies] == [ids["tenant"]]
             data = storage.read(copies[0].storage_key)
@@ -217,7 +218,7 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
         with tenant_scope(ids["tenant"]):
             yjj_leader = user_named("yjj_leader")
             received = notices.criticisms_received(yjj_leader)
-            assert [n.number for n in received] == ["司法通〔2026〕1号"]
+            assert [n.number for n in received] == ["宁司法通〔2026〕1号"]
             inbox = db.session.scalars(sa.select(Message).where(Message.user_id == yjj_leader.id)).all()
             assert any("通报" in m.title for m in inbox)
 
@@ -246,10 +247,10 @@ def test_figures_assessment_tables_and_criticism_from_known_data(app):
             "实行抽查事项项数",
             "已开展抽查次数",
         ) in area
-        assert next(r for r in area if r[1] == "应急管理局")[2:6] == ("否", "是", 1, 1)
-        department = rows_of(books["dept"], "应急管理局")
+        assert next(r for r in area if r[1] == "宁安市应急管理局")[2:6] == ("否", "是", 1, 1)
+        department = rows_of(books["dept"], "宁安市应急管理局")
         assert department[0][0] == "县政府部门、有关单位推行“双随机、一公开”情况统计表"
-        assert any(r[0] == "单位名称（盖章）：应急管理局" for r in department)
+        assert any(r[0] == "单位名称（盖章）：宁安市应急管理局" for r in department)
         other = next(r for r in department if r[1] == "危险化学品安全生产检查")
         assert other[4] == 1  # 已开展抽查次数
         assert tuple(r[0] for r in department if str(r[0]).startswith("合计共1项")) == (
@@ -435,12 +436,11 @@ def test_a_table_is_built_by_a_real_worker_on_redis(tmp_path, postgres_url, cele
             rows = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
             assert rows[0][0] == "市直部门2026年度随机抽查工作进展情况统计表"
             assert {r[1] for r in rows if isinstance(r[0], int)} == {
-                "市场监督管理局",
-                "应急管理局",
-                "商务局",
-                "司法局",
-                "宁安镇综合行政执法办公室",  # the town's, in 宁安市's branch
-            }
+                "宁安市市场监督管理局",
+                "宁安市应急管理局",
+                "宁安市商务局",
+                "宁安市司法局",
+            }  # 市直部门's table (宁安市's 第9条): not the office of its town 宁安镇, in its branch
     finally:
         worker.stop()
         with app.app_context():

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import (
+    AreaReadable,
     JointShared,
     TenantOwned,
     TenantViolationError,
@@ -105,6 +106,10 @@ ALLOWED_SYSTEM_ACCESS = {
     "spotcheck/platform/data_keys.py",
     # a code scanned by the public (who names no department), a joint visit's one code
     "spotcheck/tenants/results/code_lookup.py",
+    # the portal's lists of a region: its departments' published plans and public campaigns (public rows only), a
+    # public campaign's department; their public inspector lists (the public columns of who may be drawn only)
+    "spotcheck/tenants/campaigns/published.py",
+    "spotcheck/tenants/inspectors/public_lists.py",
     # a department's figures of its evaluations, the bureau's rows: per quarter a count, a sum and the extremes, no row
     "spotcheck/tenants/supervision/evaluation_figures.py",
     # the beat's count of every department's supervision figures, each kept in the department's own row
@@ -145,8 +150,10 @@ def test_every_tenant_owned_table_has_forced_row_level_security(postgres_url):
     assert tenant_owned_tables()
     joint = tenant_owned_tables(JointShared)  # and a second: visible to the participants of the joint campaign
     assert joint == {"campaign", "draw", "campaign_target", "team_member"}
+    area = tenant_owned_tables(AreaReadable)  # and one more: read by an area's read (a region's bureau, 涉企检查频次)
+    assert area == {"visit", "campaign", "draw", "campaign_target"}
     for table in tenant_owned_tables():
-        policies = 2 if table in joint else 1
+        policies = 1 + (table in joint) + (table in area)
         assert state[table] == (True, True, policies), (
             f"{table}: row-level security not enabled, forced, {policies} policies"
         )

@@ -17,7 +17,7 @@ from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import JointParticipant, ParticipantStatus
 from tests.support import joint_world
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
-from tests.support.helpers import bearer, signed_in, user_named
+from tests.support.helpers import bearer, level_url, signed_in, user_named
 
 REASON = "上级部署调整，本任务并入第四季度联合抽查"
 
@@ -84,7 +84,7 @@ def test_cancelling_an_approved_campaign_refuses_every_later_step(app):
             assert (campaign.status, campaign.withdrawal_reason, campaign.code) == (
                 CampaignStatus.withdrawn,
                 REASON,
-                "应急抽〔2026〕1号",
+                "宁应急抽〔2026〕1号",
             )
             for step in (
                 lambda: campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:x"]}, actor=planner),
@@ -94,11 +94,11 @@ def test_cancelling_an_approved_campaign_refuses_every_later_step(app):
             ):
                 with pytest.raises(ConflictError, match="已撤销"):
                     step()
-            assert _audited("campaign.withdrawn")[-1].details == {"code": "应急抽〔2026〕1号", "reason": REASON}
+            assert _audited("campaign.withdrawn")[-1].details == {"code": "宁应急抽〔2026〕1号", "reason": REASON}
             campaign_id = campaign.id
     page = app.test_client().get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True)
     assert "已撤销" in page and REASON in page and 'id="draw-targets"' in page  # the commitment stays published
-    assert "已撤销" in app.test_client().get("/public/draws?year=2026").get_data(as_text=True)
+    assert "已撤销" in app.test_client().get(level_url(app, "/public/draws", year=2026)).get_data(as_text=True)
     audit = signed_in(app, "yjj_admin").get("/audit").get_data(as_text=True)
     assert "撤销抽查任务" in audit and ">campaign.withdrawn<" not in audit  # named in Chinese
 

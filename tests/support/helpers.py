@@ -163,6 +163,17 @@ def tenant_id(code: str) -> int:
     return db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code))
 
 
+def level_url(app, path: str, department: str = "YJJ", **query) -> str:
+    """``path`` (a portal's list of a region's departments: ``/public/draws``, ``/public/inspectors``) for the region
+    demo department ``department`` belongs to (the demo's departments sit below the deployment's root, 宁安市 under
+    牡丹江市): ``?region=<its code>`` (none for the root), then ``query``."""
+    with app.app_context():
+        region = db.session.scalar(sa.select(Tenant).where(Tenant.code == department)).region
+        params = {"region": region.code} if region.parent_id is not None else {}
+    params |= {key: value for key, value in query.items() if value is not None}
+    return path + ("?" + "&".join(f"{key}={value}" for key, value in params.items()) if params else "")
+
+
 def user_named(login_name: str):
     """A demo user, looked up across departments (inside an app context)."""
     with system_access("test lookup"):

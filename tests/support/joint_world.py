@@ -33,14 +33,28 @@ PART_STRATA = {stratum: {"ratio_bp": 5000, "min": 1} for stratum in "ABCD"}
 
 
 @snapshotted
-def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 40, team_size: int = 2) -> dict:
+def world(
+    stage: str = "handed_out",
+    *,
+    notices: bool = False,
+    entities: int = 40,
+    team_size: int = 2,
+    departments: tuple[str, str] = ("yjj", "swj"),
+    coordinator: str = "scj",
+    first_code: int | None = None,
+) -> dict:
     """Returns ids: the joint campaign, each department's participant row and part, the worlds.
     Without ``notices`` the hand-out writes no documents (domain events suspended: a test of
     something else does not pay for rendering the notices' PDFs). ``entities``: 应急管理局's
     directory, all of it also in 商务局's. ``team_size``: each mixed team's (3: a department may
-    have two members at a visit, so a replacement may come from the other one)."""
-    yjj, swj = build("yjj", entities=entities), build("swj", entities=5)
-    swj_admin = user_named("swj_admin")
+    have two members at a visit, so a replacement may come from the other one). ``departments``: the two
+    departments' login prefixes (the first in 应急管理局's place, the second in 商务局's; their worlds and parts are
+    keyed by them), invited by ``coordinator``'s (the prefix of the coordinator's department: ``<it>_coord``,
+    ``<it>_leader``); ``first_code``: where the first department's businesses' codes start."""
+    first, second = departments
+    codes = {} if first_code is None else {"first_code": first_code}
+    yjj, swj = build(first, entities=entities, **codes), build(second, entities=5)
+    swj_admin = user_named(f"{second}_admin")
     with tenant_scope(swj_admin.tenant_id):  # 商务局 also lists every entity of 应急管理局: the overlap
         rng = random.Random(11)
         for code in yjj["codes"]:
@@ -53,7 +67,7 @@ def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 4
                 actor=swj_admin,
             )
         db.session.commit()
-    coord = user_named("scj_coord")
+    coord = user_named(f"{coordinator}_coord")
     with tenant_scope(coord.tenant_id):
         campaign = joint.create_joint(
             {
@@ -67,8 +81,8 @@ def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 4
             },
             actor=coord,
         )
-    ids = {"campaign": campaign.id, "yjj": yjj, "swj": swj, "participants": {}}
-    for dept, part_world in (("yjj", yjj), ("swj", swj)):
+    ids = {"campaign": campaign.id, first: yjj, second: swj, "participants": {}}
+    for dept, part_world in ((first, yjj), (second, swj)):
         planner = user_named(f"{dept}_planner")
         with tenant_scope(planner.tenant_id):
             participant = db.session.scalar(
@@ -87,7 +101,7 @@ def world(stage: str = "handed_out", *, notices: bool = False, entities: int = 4
             ids[f"{dept}_part"] = participant.part_campaign_id
     if stage in ("invited", "parts"):  # parts: every department's part approved, the whole not yet
         return ids
-    leader = user_named("scj_leader")
+    leader = user_named(f"{coordinator}_leader")
     with tenant_scope(leader.tenant_id):
         campaign = joint_queries.get_joint(ids["campaign"])
         joint.approve_joint(campaign.id, actor=leader)

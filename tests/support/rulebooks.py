@@ -27,7 +27,7 @@ def rules_of_presets(rulebook_name: str | None = "宁安市", department_name: s
     """The rules of a rulebook preset and a department preset together, as the platform puts them."""
     book = presets.BY_NAME[rulebook_name].document if rulebook_name else None
     department = presets.BY_NAME[department_name].document if department_name else None
-    return Rules(rulebook.national(), (1, book) if book else None, (2, department) if department else None)
+    return Rules(rulebook.national(), [(1, book)] if book else None, (2, department) if department else None)
 
 
 def adopt(name: str, on, *, region: int | None = None):

@@ -36,44 +36,44 @@ from tests.independent.draw_spec_check import check as independent_check
 from tests.support.demo_world import demo_city
 from tests.support.documents import pdf_text
 from tests.support.exported import demo_exported_everything
-from tests.support.helpers import bearer, signed_in, tenant_id
+from tests.support.helpers import bearer, level_url, signed_in, tenant_id
 from tests.support.snapshots import building
 from tests.support.verifier import verifies_in_an_empty_folder
 
 TODAY = date(2026, 11, 21)
 DRAWN = {
-    ("市监抽〔2026〕1号", "targets"),
-    ("市监抽〔2026〕1号", "inspectors"),
-    ("应急抽〔2026〕1号", "targets"),
-    ("应急抽〔2026〕1号", "inspectors"),
-    ("商务抽〔2026〕1号", "targets"),
-    ("市监抽〔2026〕3号", "targets"),
-    ("市监抽〔2026〕3号", "inspectors"),
-    ("市监联抽〔2026〕1号", "targets"),
-    ("市监联抽〔2026〕1号", "inspectors"),
+    ("宁市监抽〔2026〕1号", "targets"),
+    ("宁市监抽〔2026〕1号", "inspectors"),
+    ("宁应急抽〔2026〕1号", "targets"),
+    ("宁应急抽〔2026〕1号", "inspectors"),
+    ("宁商务抽〔2026〕1号", "targets"),
+    ("宁市监抽〔2026〕3号", "targets"),
+    ("宁市监抽〔2026〕3号", "inspectors"),
+    ("宁市监联抽〔2026〕1号", "targets"),
+    ("宁市监联抽〔2026〕1号", "inspectors"),
     # a check of named businesses: its inspector proof, once its team has left (the December one's is not public yet)
-    ("市监查〔2026〕1号", "inspectors"),
+    ("宁市监查〔2026〕1号", "inspectors"),
 }
 STAGES = {
-    "市监抽〔2026〕1号": "inspectors_drawn",
-    "市监抽〔2026〕2号": "approved",
-    "市监抽〔2026〕3号": "results_in",  # a small city: each of its three visits approved, two published
-    "应急抽〔2026〕1号": "inspectors_drawn",
-    "应急抽〔2026〕2号": "approved",
-    "商务抽〔2026〕1号": "targets_drawn",
-    "商务抽〔2026〕2号": "withdrawn",  # cancelled with the reason
+    "宁市监抽〔2026〕1号": "inspectors_drawn",
+    "宁市监抽〔2026〕2号": "approved",
+    "宁市监抽〔2026〕3号": "results_in",  # a small city: each of its three visits approved, two published
+    "宁应急抽〔2026〕1号": "inspectors_drawn",
+    "宁应急抽〔2026〕2号": "approved",
+    "宁商务抽〔2026〕1号": "targets_drawn",
+    "宁商务抽〔2026〕2号": "withdrawn",  # cancelled with the reason
     # checks of named businesses (特定对象检查): one done on a complaint, one ordered for December; and one made
     # after an accident, registered the day after with the team that went, handed to it
-    "市监查〔2026〕1号": "published",
-    "市监查〔2026〕2号": "inspectors_drawn",
-    "应急查〔2026〕1号": "notified",
+    "宁市监查〔2026〕1号": "published",
+    "宁市监查〔2026〕2号": "inspectors_drawn",
+    "宁应急查〔2026〕1号": "notified",
     "未编号": "draft",  # 市监局's and 商务局's drafts: a code is issued at approval
     # the joint campaign of the three (handed out) and each department's part: in a small city each
     # department's few visits all reach a published result (市场监管局's third an approved one)
-    "市监联抽〔2026〕1号": "notified",
-    "市监联抽〔2026〕1号（市监）": "results_in",
-    "市监联抽〔2026〕1号（应急）": "published",
-    "市监联抽〔2026〕1号（商务）": "published",
+    "宁市监联抽〔2026〕1号": "notified",
+    "宁市监联抽〔2026〕1号（宁市监）": "results_in",
+    "宁市监联抽〔2026〕1号（宁应急）": "published",
+    "宁市监联抽〔2026〕1号（宁商务）": "published",
 }
 
 
@@ -145,11 +145,11 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
         summary = city_summary()
         county = [row for row in summary["campaigns"] if row[0] != "MDJSCJ"]
         assert {number: status for _, number, _, status in county} == STAGES
-        # 牡丹江市's market bureau numbers in its own region: its random campaign drawn, its check in 宁安市 published
-        assert {number: status for code, number, _, status in summary["campaigns"] if code == "MDJSCJ"} == {
-            "市监抽〔2026〕1号": "inspectors_drawn",
-            "市监查〔2026〕1号": "published",
-        }
+        # 牡丹江市's market bureau numbers in its own region, under its own 机关代字 (牡市监, never 宁安市's
+        # 宁市监): its random campaign drawn, its check in 宁安市 published — no number reads as the other level's
+        upper = {number: status for code, number, _, status in summary["campaigns"] if code == "MDJSCJ"}
+        assert upper == {"牡市监抽〔2026〕1号": "inspectors_drawn", "牡市监查〔2026〕1号": "published"}
+        assert not set(upper) & {number for _, number, _, _ in county}
         assert summary["levels"] == "黑龙江省牡丹江市 → 宁安市 → 宁安镇" and summary["place"] == "宁安市"
         assert summary["plans"] == [
             ("SCJ", 2026, "filed"),
@@ -202,23 +202,23 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
 
     stages = {key: stage for key, (_, stage) in _public_draws(app).items() if stage != "drawn"}
     assert stages == {
-        ("市监抽〔2026〕2号", "targets"): "committed",
-        ("应急抽〔2026〕2号", "targets"): "frozen",
-        ("商务抽〔2026〕1号", "inspectors"): "committed",
-        ("商务抽〔2026〕2号", "targets"): "frozen",
+        ("宁市监抽〔2026〕2号", "targets"): "committed",
+        ("宁应急抽〔2026〕2号", "targets"): "frozen",
+        ("宁商务抽〔2026〕1号", "inspectors"): "committed",
+        ("宁商务抽〔2026〕2号", "targets"): "frozen",
         # drawn, but the public sees its commitment only until its teams have left (离企)
-        ("市监查〔2026〕2号", "inspectors"): "committed",
+        ("宁市监查〔2026〕2号", "inspectors"): "committed",
     }
     scj = signed_in(app, "scj_planner").get("/campaigns").get_data(as_text=True)
-    assert all(number in scj for number in STAGES if number.startswith("市监抽") or number.endswith("（市监）"))
-    assert "（应急）" not in scj and "（商务）" not in scj  # another department's part is not listed
+    assert all(number in scj for number in STAGES if number.startswith("宁市监抽") or number.endswith("（宁市监）"))
+    assert "（宁应急）" not in scj and "（宁商务）" not in scj  # another department's part is not listed
     review = signed_in(app, "sfj_supervisor").get("/plans/review").get_data(as_text=True)
     assert "宁安市商务局2027年度行政执法检查计划" in review
     market = signed_in(app, "scj_coord").get("/plans/review").get_data(as_text=True)  # it touches the market field
     assert "宁安市商务局2027年度行政执法检查计划" in market and "市场监督管理局" in market
-    portal = app.test_client().get("/public/draws").get_data(as_text=True)
+    portal = app.test_client().get(level_url(app, "/public/draws")).get_data(as_text=True)
     assert "宁安市安全生产领域2026年度联合抽查工作计划" in portal
-    assert "市监抽〔2026〕1号" in portal and "应急抽〔2026〕2号" in portal and "市监联抽〔2026〕1号" in portal
+    assert "宁市监抽〔2026〕1号" in portal and "宁应急抽〔2026〕2号" in portal and "宁市监联抽〔2026〕1号" in portal
     assert "未编号" not in portal and "明码标价专项检查" not in portal  # drafts are internal
     _the_withdrawn_campaign_stays_public_as_withdrawn(app)
     # one load of the demo per database for these too
@@ -246,10 +246,10 @@ def _a_business_checked_at_two_levels(app):
 
 
 def _the_withdrawn_campaign_stays_public_as_withdrawn(app):
-    """撤销: 商务抽〔2026〕2号 was approved, frozen and cancelled by the leader: its public page says
+    """撤销: 宁商务抽〔2026〕2号 was approved, frozen and cancelled by the leader: its public page says
     已撤销 with the reason beside its commitment and frozen digest, and no draw follows."""
     with app.app_context(), tenant_scope(tenant_id("SWJ")):
-        campaign = next(c for c in publication.public_campaigns(TODAY.year) if c.code == "商务抽〔2026〕2号")
+        campaign = next(c for c in publication.public_campaigns(TODAY.year) if c.code == "宁商务抽〔2026〕2号")
         campaign_id, digest = campaign.id, publication.public_draws(campaign)["targets"].frame_digest
     page = app.test_client().get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True)
     assert "已撤销" in page and REASON in page and digest in page
@@ -262,11 +262,11 @@ def _the_withdrawn_campaign_stays_public_as_withdrawn(app):
 
 
 def _an_expert_on_a_team_on_its_page_notice_and_public_result(app):
-    """专家 (seed 001): the first visit of 市监抽〔2026〕3号 has, beside its two drawn inspectors, an expert
+    """专家 (seed 001): the first visit of 宁市监抽〔2026〕3号 has, beside its two drawn inspectors, an expert
     of the directory and a testing institute with its person — on the visit's page, its inspection
     notice and its published result."""
     with app.app_context(), tenant_scope(tenant_id("SCJ")):
-        campaign = db.session.scalar(sa.select(Campaign).where(Campaign.code == "市监抽〔2026〕3号"))
+        campaign = db.session.scalar(sa.select(Campaign).where(Campaign.code == "宁市监抽〔2026〕3号"))
         first = db.session.scalar(sa.select(Visit).where(Visit.campaign_id == campaign.id).order_by(Visit.id).limit(1))
         experts = results_queries.teams.experts_of_visit(first)
         assert [e.kind.value for e in experts] == ["directory", "testing_body"] and len(
@@ -292,10 +292,10 @@ def _follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app):
         with tenant_scope(tenant_id("YJJ")):
             received = follow_up_reads.received()
             assert [(t.transferred["from_department"], t.is_open) for t in received] == [
-                ("市场监督管理局", True),
-                ("市场监督管理局", False),
+                ("宁安市市场监督管理局", True),
+                ("宁安市市场监督管理局", False),
             ]
-            assert received[1].outcome == "acknowledged" and received[1].closed_by_name == "应急管理局 郑洁"
+            assert received[1].outcome == "acknowledged" and received[1].closed_by_name == "宁安市应急管理局 郑洁"
         with tenant_scope(tenant_id("SCJ")):
             opened = follow_up_reads.open_of_department()
             assert sorted(f.kind.value for f in opened) == ["rectification", "transfer"]
@@ -319,7 +319,8 @@ def _joint_campaign_seen_by_its_three_departments(app):
     draws would need, and each department has published results of its own in it."""
     with app.app_context():
         (joint,) = joint_summary()
-        assert sorted(joint["departments"]) == ["商务局", "市场监督管理局", "应急管理局"] and joint["status"]
+        departments = ["宁安市商务局", "宁安市市场监督管理局", "宁安市应急管理局"]
+        assert sorted(joint["departments"]) == departments and joint["status"]
         # one visit per entity however many departments drew it (the saving against separate draws is
         # a matter of chance in this small city's few filling stations: see tests/commands/test_joint.py)
         assert 0 < joint["visits"] <= joint["checks"] and joint["separate"] > 0
@@ -350,6 +351,6 @@ def test_the_enlarged_demos_joint_campaign_is_a_safety_check_led_by_its_fields_l
         assert large_joint_campaign(tenants, year=2026) == made  # found by its title, never made twice
         db.session.commit()
     page = signed_in(app, "yjj_coord").get(f"/joint/{made}").get_data(as_text=True)
-    assert "牵头部门：应急管理局" in page and "安全生产" in page.split('id="joint-field">')[1][:60]
+    assert "牵头部门：宁安市应急管理局" in page and "安全生产" in page.split('id="joint-field">')[1][:60]
     assert "大规模联合检查" in signed_in(app, "swj_planner").get("/").get_data(as_text=True)  # its invitation
     assert signed_in(app, "scj_coord").get(f"/joint/{made}").status_code == 404

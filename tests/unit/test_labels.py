@@ -47,6 +47,7 @@ def test_every_read_beyond_the_department_is_named_on_the_audit_trail(app):
     assert reasons and {r.strip() for r in reasons} <= set(READS), sorted(reasons - set(READS))
     with app.test_request_context():
         assert read_name("supervision 2026H1") == "对各部门的监督（2026年上半年）"
+        assert read_name("burden 2026") == "涉企检查频次：各级部门对本辖区企业的检查（2026年度）"
         assert read_name("supervision: table 001-2 for submission").startswith("报送统计表 《")
 
 

@@ -137,8 +137,9 @@ def test_each_bureau_reads_its_own_branch_and_the_city_both(world):
     assert xh in seen["xhsfj_supervisor"] and sc not in seen["xhsfj_supervisor"]
     assert sc in seen[city] and xh in seen[city]
     home = signed_in(app, "scsfj_supervisor").get("/").get_data(as_text=True)
-    town, sibling = (_name(code) for code in ("QBJD", "XHYJJ"))
-    assert town in home and sibling not in home  # the departments it oversees
+    below = home[home.index('id="home-oversight-below"') :]
+    assert "海林镇" in below[: below.index("</table>")]  # its town, counted as a region below
+    assert _name("SCYJJ") in home and _name("XHYJJ") not in home  # its own departments, never the sibling's
 
 
 @pytest.mark.postgres

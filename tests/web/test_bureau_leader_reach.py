@@ -42,7 +42,7 @@ def test_the_bureau_leader_reads_every_department_and_other_leaders_their_own(ap
             assert {s.code for s in queries.statuses(Period(2026), reader=bureau_leader)} == every
             assert {"YJJ", "SCJ", "SFJ"} <= every
             name, rows = queries.figure_rows("items", world["tenant"], Period(2026), reader=bureau_leader)
-            assert name == "应急管理局" and rows.total == 1
+            assert name == "宁安市应急管理局" and rows.total == 1
         with tenant_scope(yjj_leader.tenant_id):
             assert [s.code for s in queries.statuses(Period(2026), reader=yjj_leader)] == ["YJJ"]
             with pytest.raises(NotFoundError):

@@ -137,9 +137,9 @@ def test_who_reads_the_list_and_the_table(app):
     assert rows[0][0] == "“双随机、一公开”工作负责人和联络员名单" and rows[1][0].startswith("单位：")
     header = rows.index(("序号", "单位", "类别", "姓名", "职务", "联系方式（办公电话）", "联系方式（手机）"))
     listed = {(r[1], r[2]): r[3:] for r in rows[header + 1 :] if isinstance(r[0], int)}
-    assert listed[("市场监督管理局", "负责人")] == ("王亚伟", "副局长", "0571-87654321", "13800138000")
-    assert listed[("应急管理局", "联络员")] == ("张萌", "办公室主任", None, "13912345678")
-    assert listed[("司法局", "负责人")][0] == "（未填报）"
+    assert listed[("宁安市市场监督管理局", "负责人")] == ("王亚伟", "副局长", "0571-87654321", "13800138000")
+    assert listed[("宁安市应急管理局", "联络员")] == ("张萌", "办公室主任", None, "13912345678")
+    assert listed[("宁安市司法局", "负责人")][0] == "（未填报）"
     own_rows = [r for r in mine.iter_rows(values_only=True) if isinstance(r[0], int)]
-    assert "应急管理局" in name and {r[1] for r in own_rows} == {"应急管理局"} and len(own_rows) == 2
+    assert "应急管理局" in name and {r[1] for r in own_rows} == {"宁安市应急管理局"} and len(own_rows) == 2
     assert re.match(r"^填报人：", str(list(mine.iter_rows(values_only=True))[-1][0]))

@@ -55,9 +55,9 @@ def test_the_platform_administrator_names_the_lead_department_of_a_field(app):
 
     client, token, other = app.test_client(), bearer(app, "admin"), bearer(app, "yjj_admin")
     answer = client.put("/api/v1/fields/environment", json={"tenant_id": swj}, headers=token)
-    assert answer.status_code == 200 and answer.json["lead_name"] == "商务局"
+    assert answer.status_code == 200 and answer.json["lead_name"] == "宁安市商务局"
     listed = client.get(f"/api/v1/fields?region_id={county}", headers=token).json
-    assert {row["code"]: row["lead_name"] for row in listed}["market"] == "市场监督管理局"
+    assert {row["code"]: row["lead_name"] for row in listed}["market"] == "宁安市市场监督管理局"
     with app.app_context():
         before = _counts()
     for code, body, field in (
@@ -194,7 +194,7 @@ def test_a_joint_campaign_of_a_field_needs_its_lead_and_its_filed_joint_plan(app
                 joint.create_joint({**data, "window_end": "2026-05-20"}, actor=coord)  # May is not in the plan
             assert "3、4" in refused.value.errors["window_start"][0] and _counts() == before
             campaign = joint.create_joint(data, actor=coord)
-            assert (campaign.joint_field, campaign.plan_id, campaign.code[:4]) == ("safety", plan.id, "应急联抽")
+            assert (campaign.joint_field, campaign.plan_id, campaign.code[:5]) == ("safety", plan.id, "宁应急联抽")
             campaign_id = campaign.id
         for dept, world in (("yjj", yjj), ("swj", swj)):
             with tenant_scope(world["tenant"]):

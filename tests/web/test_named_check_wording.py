@@ -22,7 +22,7 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results import commands as results
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.demo_world import demo_city
-from tests.support.helpers import signed_in, user_named
+from tests.support.helpers import level_url, signed_in, user_named
 from tests.support.named_world import handed_out, named_data, registered
 from tests.support.rules_files import load_department_cap
 
@@ -63,7 +63,7 @@ def _late(world) -> int:
 
 def _public_statuses(client, campaign_id: int) -> tuple[str, str]:
     """The campaign's status on the public list of draws, and on its own public page."""
-    listed = client.get("/public/draws?year=2026").get_data(as_text=True)
+    listed = client.get(level_url(client.application, "/public/draws", year=2026)).get_data(as_text=True)
     row = listed.split(f'data-campaign="{campaign_id}"')[1].split("</tr>")[0]
     page = client.get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True)
     return (
@@ -107,7 +107,7 @@ def test_every_public_campaign_of_the_demo_has_one_status_on_the_list_and_on_its
         demo_city(today="2026-11-21")
     client = app.test_client()
     with frozen_at(date(2026, 11, 21)):
-        listed = client.get("/public/draws?year=2026").get_data(as_text=True)
+        listed = client.get(level_url(app, "/public/draws", year=2026)).get_data(as_text=True)
         rows = re.findall(
             r'<tr data-campaign="(\d+)">\s*<td[^>]*><a [^>]*>([^<]*)</a>.*?class="public-stage"[^>]*>([^<]*)<',
             listed,
@@ -117,9 +117,9 @@ def test_every_public_campaign_of_the_demo_has_one_status_on_the_list_and_on_its
         for campaign_id, code, _ in rows:
             page = client.get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True)
             assert re.search(r'id="public-status">([^<]*)<', page).group(1).strip() == stages[code], code
-    assert stages["市监查〔2026〕2号"] == "已批准，已公布抽取承诺值"  # its team drawn, withheld until it has left
-    assert stages["应急查〔2026〕1号"] == "事后登记" and stages["市监查〔2026〕1号"] == "结果已公示"
-    assert stages["应急抽〔2026〕1号"] == "已抽取执法检查人员"  # a random campaign's words stay its own
+    assert stages["宁市监查〔2026〕2号"] == "已批准，已公布抽取承诺值"  # its team drawn, withheld until it has left
+    assert stages["宁应急查〔2026〕1号"] == "事后登记" and stages["宁市监查〔2026〕1号"] == "结果已公示"
+    assert stages["宁应急抽〔2026〕1号"] == "已抽取执法检查人员"  # a random campaign's words stay its own
 
 
 def test_the_leader_approves_a_named_draft_knowing_each_business_its_cause_and_its_checks_against_the_cap(app, world):

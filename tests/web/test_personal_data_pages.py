@@ -27,7 +27,7 @@ import pytest
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.permissions import public
 from spotcheck.tenants.inspectors import queries as inspectors_queries
-from tests.support.helpers import post_form, tenant_id
+from tests.support.helpers import level_url, post_form, tenant_id
 from tests.support.id_number_scan import crawl, needles, refused_by_guard, report, reveal_rules
 from tests.support.personal_data_world import ALL_IDS, SCJ_API_ID, SCJ_PAGE_ID, populate, session_and_token
 from tests.support.route_urls import ids_by_table, route_urls
@@ -51,12 +51,16 @@ def world(postgresql_module_app):
 def test_public_pages_never_show_an_id_number(world):
     app, ids = world
     wanted = needles(ALL_IDS)
-    anonymous = crawl(app, app.test_client(), route_urls(app, ids, public_only=True), who="anonymous", wanted=wanted)
+    lists = [level_url(app, "/public/inspectors"), level_url(app, "/public/draws")]  # the demo's departments' region
+    anonymous = crawl(
+        app, app.test_client(), lists + route_urls(app, ids, public_only=True), who="anonymous", wanted=wanted
+    )
     assert {
         anonymous.statuses.get(url)
         for url in (
             "/public",
             "/public/inspectors",
+            *lists,
             "/public/SCJ/inspectors",
             "/public/YJJ/inspectors",
             "/public/SCJ/items",
@@ -66,7 +70,7 @@ def test_public_pages_never_show_an_id_number(world):
     assert not leaks, "ID numbers on pages anyone can read:\n" + "\n".join(leaks)
     assert not errors, "server errors:\n" + "\n".join(errors)
     # the public list names the inspectors (so the scan looked at the right pages)
-    text = app.test_client().get("/public/inspectors").get_data(as_text=True)
+    text = app.test_client().get(level_url(app, "/public/inspectors")).get_data(as_text=True)
     assert "甲检查员" in text and "应急检查员0" in text
 
 

@@ -234,7 +234,7 @@ def test_plan_filing_path_through_the_api(app, item_id):
     assert client.get("/api/v1/plans/review", headers=planner).status_code == 403
     waiting = client.get("/api/v1/plans/review", headers=supervisor).json
     assert [(p["id"], p["department"], p["items"][0]["item_name"]) for p in waiting] == [
-        (plan_id, "应急管理局", ITEM_NAME)
+        (plan_id, "宁安市应急管理局", ITEM_NAME)
     ]
     assert (
         client.post(

@@ -18,7 +18,7 @@ from spotcheck.tenants.inspectors import commands as inspectors
 from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.rules import commands as rules, queries as rules_queries
 from tests.support.campaign_world import ITEM_BASICS, credit_code, id_number
-from tests.support.helpers import signed_in, tenant_id, user_named
+from tests.support.helpers import level_url, signed_in, tenant_id, user_named
 
 PDF = b"%PDF-1.4\n% spotcheck test document\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 RULES_FILE_NAME = "市场监管局双随机实施细则.pdf"
@@ -208,7 +208,7 @@ def test_unpublished_rules_are_not_public(app):
 def test_inspector_list_shows_name_agency_certificate_and_categories_only(app):
     _seed(app)
     client = app.test_client()
-    for url in ("/public/SCJ/inspectors", "/public/inspectors"):
+    for url in ("/public/SCJ/inspectors", level_url(app, "/public/inspectors")):
         page = client.get(url)
         assert page.status_code == 200
         text = _text(page)
@@ -250,6 +250,7 @@ def test_public_pages_need_no_session(app):
         "/public/SCJ/rules/file",
         "/public/SCJ/inspectors",
         "/public/inspectors",
+        level_url(app, "/public/inspectors"),
     ):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -305,7 +306,7 @@ def _listed_people(app) -> dict[str, str]:
 def test_the_inspector_list_shows_only_who_may_be_drawn_today(app):
     people = _listed_people(app)
     client = app.test_client()
-    for url in ("/public/SWJ/inspectors", "/public/inspectors"):
+    for url in ("/public/SWJ/inspectors", level_url(app, "/public/inspectors")):
         text = _text(client.get(url))
         assert "王在岗" in text and "赵今日到期" in text and "钱无期限" in text, url
         assert "孙已过期" not in text and "SWJ-L-004" not in text, url  # the certificate expired yesterday
@@ -320,7 +321,7 @@ def test_the_inspector_list_shows_only_who_may_be_drawn_today(app):
         "/public",
         "/public/SWJ",
         "/public/SWJ/inspectors",
-        "/public/inspectors",
+        level_url(app, "/public/inspectors"),
         "/public/SWJ/inspectors?q=王",
     ):
         text = _text(client.get(url))
@@ -348,7 +349,7 @@ def test_the_inspector_list_comes_fifty_to_a_page_and_finds_a_certificate(app):
     assert _names(second) == [f"商务检查员{n:02d}" for n in range(51, 56)]
     assert 'href="/public/SWJ/inspectors?page=2"' in first and "第 51–55 条，共 55 条" in second
     assert client.get("/public/SWJ/inspectors?page=3").status_code == 404
-    everyone = _text(client.get("/public/inspectors"))  # each department's first page, and the way on
+    everyone = _text(client.get(level_url(app, "/public/inspectors")))  # each department's first page, the way on
     assert len(_names(everyone)) == 50 and "商务局 (55)" in everyone
     assert 'href="/public/SWJ/inspectors?page=2"' in everyone
     found = _text(client.get("/public/SWJ/inspectors", query_string={"q": "swj-0042"}))

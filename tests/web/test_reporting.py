@@ -158,7 +158,7 @@ def test_submitting_freezes_the_figures_only_the_leader_signs_and_a_correction_k
     book = load_workbook(io.BytesIO(client.get(f"/reports/submissions/{signed_id}/download").data))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert rows[0][0] == PROGRESS
-    assert next(r for r in rows if r[1] == "应急管理局")[2] == 2
+    assert next(r for r in rows if r[1] == "宁安市应急管理局")[2] == 2
     assert any(r[0] and "签发：王磊 2026-06-29" in str(r[0]) for r in rows)
     # the planner's page offers no signing; the route refuses it too
     duty_page = client.get("/reports/progress/2026H1").get_data(as_text=True)
@@ -192,8 +192,9 @@ def test_the_bureau_sees_submitted_late_and_missing_on_a_controlled_clock(app):
                 if row.due.key == "progress/2026H1"
                 for s in row.states
             }
-            # the demo's town department (宁安镇's, supervised by 宁安市's bureau) owes the table too
-            assert states == {"SCJ": "pending", "YJJ": "on_time", "SWJ": "pending", "NAZF": "pending"}
+            # 市直部门's table (宁安市's 第9条, binds = "level"): not the demo's town department's
+            # (宁安镇's, which applies 宁安市's rulebook and is supervised by its bureau)
+            assert states == {"SCJ": "pending", "YJJ": "on_time", "SWJ": "pending"}
         submitted_id = _submitted_id(world)
     with frozen_at(date(2026, 7, 10)):
         answer = app.test_client().get("/api/v1/reports/overview?year=2026", headers=bearer(app, "sfj_supervisor"))
@@ -203,13 +204,13 @@ def test_the_bureau_sees_submitted_late_and_missing_on_a_controlled_clock(app):
             for row in answer.get_json()
         }
         assert found[("progress", "2026H1")] == {
-            "市场监督管理局": "missing",
-            "应急管理局": "on_time",
-            "商务局": "missing",
-            "宁安镇综合行政执法办公室": "missing",  # the demo's town department, in 宁安市's branch
-        }
-        assert found[("practice", "2026H1")]["应急管理局"] == "late"
-        assert found[("progress", "2026H2")]["应急管理局"] == "pending"
+            "宁安市市场监督管理局": "missing",
+            "宁安市应急管理局": "on_time",
+            "宁安市商务局": "missing",
+        }  # not the demo's town department, in 宁安市's branch: the table is 市直部门's
+        assert found[("joint", "2026")]["宁安镇综合行政执法办公室"] == "pending"  # 第10条's “各部门”: the town's too
+        assert found[("practice", "2026H1")]["宁安市应急管理局"] == "late"
+        assert found[("progress", "2026H2")]["宁安市应急管理局"] == "pending"
         assert not [key for key in found if key[0] in ("dept", "area")]  # 城口县's tables: not 宁安市's duties
         page = signed_in(app, "sfj_supervisor").get("/reports/overview?year=2026").get_data(as_text=True)
         assert "逾期未报送" in page and "逾期报送" in page and "按时报送" in page

@@ -122,3 +122,17 @@ def test_times_are_shown_in_beijing_time(app):
 def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404 and "<html" in response.get_data(as_text=True)
+
+
+def test_the_bureau_home_lists_its_own_departments_and_counts_each_region_below(app):
+    """A province's branch is thousands of departments: the bureau's home lists its own region's, and each region
+    below it as one row with how many departments and active users its branch holds."""
+    page = signed_in(app, "sfj_supervisor").get("/").get_data(as_text=True)
+    own = page[page.index('id="home-oversight-own"') : page.index('id="home-oversight-below"')]
+    below = page[page.index('id="home-oversight-below"') :]
+    below = below[: below.index("</table>")]
+    assert "应急管理局" in own and "司法局" in own
+    assert "宁安镇综合行政执法办公室" not in own
+    town = re.search(r"<tr><td>宁安镇<span[^>]*>（([^）]+)）</span></td><td>(\d+)</td><td>(\d+)</td></tr>", below)
+    assert town is not None, below
+    assert town.group(1) == "乡级" and town.group(2) == "1" and int(town.group(3)) >= 1

@@ -62,7 +62,7 @@ class UserEditForm(FlaskForm):
 
 class TenantForm(FlaskForm):
     code = StringField(_l("Code"))
-    name = StringField(_l("Name"))
+    name = StringField(_l("Full name, with its place (a name without it gets its region's name before it)"))
     # no kind chosen in advance: an empty form is not taken for a second lead department
     kind = SelectField(
         _l("Kind"),
@@ -73,7 +73,9 @@ class TenantForm(FlaskForm):
         validate_choice=False,
     )  # the command names a missing or unknown kind
     region = StringField(_l("Region (its code in the regions' tree)"))
-    short_name = StringField(_l("Short name in campaign codes (e.g. 应急)"))
+    short_name = StringField(
+        _l("Short name in document numbers (机关代字, e.g. 宁应急; left empty: its place's and its own, distinct)")
+    )
     admin_login = StringField(_l("First administrator: login"))
     admin_name = StringField(_l("First administrator: name"))
     admin_password = PasswordField(_l("First administrator: initial password"))

@@ -67,9 +67,10 @@ class HomePage:
     empty, or ``None`` where the card shows even when empty (overdue publications, plans to file, supervision)."""
 
     user: User
-    #: The departments: every one for the platform administrator; with their active users for the justice
-    #: bureau and the coordinators.
+    #: The departments: every one for the platform administrator.
     departments: list[dict] = field(default_factory=list)
+    #: The justice bureau's and the coordinators' departments: their region's, and each region below counted.
+    oversight: accounts.Oversight | None = None
     #: The years without an official calendar (calendar managers).
     calendar_missing: list[int] = field(default_factory=list)
     #: No local rulebook is in force (rulebook managers).
@@ -101,6 +102,7 @@ def index() -> ResponseReturnValue:
     page = HomePage(
         user=user,
         departments=_departments(user),
+        oversight=_oversight(user),
         calendar_missing=missing_years(today()) if has_permission(user, Permission.CALENDAR_MANAGE) else [],
         rulebook_missing=has_permission(user, Permission.RULEBOOK_MANAGE) and not rules_queries.rulebook_loaded(),
         floor_asks=rules_queries.open_against_floor(department=user.tenant_id)
@@ -121,11 +123,16 @@ def index() -> ResponseReturnValue:
 
 
 def _departments(user: User) -> list[dict]:
-    """The departments the home lists: with their active users for the justice bureau and the coordinators
-    (read across departments), every one for the platform administrator, none for anyone else."""
-    if user.has_role(Role.supervisor.value, Role.coordinator.value):
-        return accounts.departments(reader=user)
+    """The departments the platform administrator's card lists: every one (none for anyone else)."""
     return accounts.departments() if user.has_role(Role.platform_admin.value) else []
+
+
+def _oversight(user: User) -> accounts.Oversight | None:
+    """What the justice bureau's and the coordinators' card shows (辖区部门): their region's departments and each
+    region below counted."""
+    if user.has_role(Role.supervisor.value, Role.coordinator.value):
+        return accounts.oversight(user)
+    return None
 
 
 def _overdue(user: Actor) -> OverduePublications:

@@ -30,7 +30,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.forms import search_text
 from spotcheck.platform.web.rules import public as public_rules
-from spotcheck.tenants.accounts.queries import Tenant, active_by_code, list_tenants, region_departments
+from spotcheck.tenants.accounts.queries import Tenant, active_by_code, active_tenants, list_tenants, region_departments
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory import queries as directory
 from spotcheck.tenants.inspectors import queries as inspectors
@@ -85,10 +85,6 @@ def region_level_name(region: Region) -> str:
 @bp.errorhandler(NotFoundError)
 def _not_found(error: Exception) -> ResponseReturnValue:
     return render_template("public/not_found.html"), 404
-
-
-def _departments() -> list[Tenant]:
-    return [tenant for tenant in list_tenants() if tenant.active]
 
 
 def _department(code: str) -> Tenant:
@@ -158,15 +154,33 @@ def for_businesses() -> ResponseReturnValue:
     return render_template("public/businesses.html")
 
 
+def _region_of_page() -> Region | None:
+    """The region ``?region=<code>`` names (by default the root; None before a tree is loaded), or 404."""
+    return regions.named_on_page(request.args.get("region"))
+
+
+def _departments_of(region: Region | None) -> list[Tenant]:
+    """A region's own departments in service (before a tree is loaded: every department in service)."""
+    return region_departments(region.id) if region is not None else active_tenants()
+
+
 @bp.route("/inspectors")
 @public
 def all_inspectors() -> ResponseReturnValue:
-    """Every department's inspector list, its first page each (the rest on the department's list)."""
-    groups, day = [], today()
-    for tenant in _departments():
-        with tenant_scope(tenant.id):
-            groups.append((tenant, inspectors.public_inspectors(day)))
-    return render_template("inspectors/public.html", groups=groups, department=None, search="")
+    """The inspector lists of one region's own departments (``?region=<code>``, by default the root's), the first
+    page of each (the rest on the department's list), and the regions right below it, the way down: a few
+    statements, whatever the number of departments."""
+    region = _region_of_page()
+    departments = _departments_of(region)
+    pages = inspectors.first_public_pages([tenant.id for tenant in departments], today())
+    return render_template(
+        "inspectors/public.html",
+        groups=[(tenant, pages[tenant.id]) for tenant in departments],
+        department=None,
+        search="",
+        region=region,
+        below=regions.children(region.id) if region is not None else [],
+    )
 
 
 @bp.route("/<code>")

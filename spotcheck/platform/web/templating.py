@@ -4,6 +4,7 @@ assembled from the domains' vocabularies (the tables themselves live there, one 
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol, TypeVar
 
+from flask import g
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -34,6 +35,7 @@ from spotcheck.tenants.common.vocabulary import (
     reference,
     rule_text,
 )
+from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.results import deadlines as result_deadlines, vocabulary as results_vocabulary
 from spotcheck.tenants.results.queries import categories as result_categories, listing as visit_listing
 from spotcheck.tenants.rules.queries import Rules
@@ -74,6 +76,18 @@ def department_stratum_label(code: str, short: bool = False, department: Departm
     """A stratum in the words of ``department`` (default: the signed-in user's) for its risk classes."""
     department = department or getattr(current_user, "tenant", None)
     return domain.department_stratum_label(code, short=short, department=department)
+
+
+def region_name(code: str | None) -> str:
+    """Where a business lies, by its region's code: the regions of the tree below the root down to the deepest it
+    has (231084100 → 宁安市 宁安镇: the town with its county, never the county alone); for a code outside the tree,
+    the division's name (:func:`classifications.region_name`). Each code looked up once per request."""
+    code = (code or "").strip()
+    known: dict[str, str] = g.setdefault("region_names", {})
+    if code not in known:
+        found = regions.located(code)
+        known[code] = " ".join(r.name for r in found) if found else classifications.region_name(code)
+    return known[code]
 
 
 def template_helpers() -> dict[str, Callable[..., object]]:
@@ -150,7 +164,7 @@ def template_helpers() -> dict[str, Callable[..., object]]:
         "weekday_name": lambda day: WEEKDAYS[day.weekday()],
         "due_flag_label": named(domain.DUE_FLAG),
         "result_category_name": result_categories.published_name,
-        "region_name": classifications.region_name,
+        "region_name": region_name,
         "industry_name": classifications.industry_name,
         "follow_up_kind_name": lambda code: reference.FOLLOW_UP_KINDS.get(code, code),
         "follow_up_outcome_name": lambda code: reference.FOLLOW_UP_OUTCOMES.get(code, code),

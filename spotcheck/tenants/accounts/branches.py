@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
-from spotcheck.core.database import db
+from spotcheck.core.database import db, one_of
 from spotcheck.core.scoping import current_scope
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.accounts.queries import departments_in_branch
@@ -27,4 +27,4 @@ def within_reach(statement: S) -> S:
     """``statement`` (it selects departments) cut to the departments the current scope reads: a bureau's branch
     across departments, one's own department otherwise; every department only in the platform's own scope."""
     reached = current_scope().reached
-    return statement if reached is None else statement.where(Tenant.id.in_(sorted(reached)))
+    return statement if reached is None else statement.where(one_of(Tenant.id, reached))

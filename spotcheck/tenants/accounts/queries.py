@@ -85,20 +85,65 @@ def own_tenant(reader: Actor) -> Tenant | None:
     return db.session.get(Tenant, reader.tenant_id) if getattr(reader, "tenant_id", None) else None
 
 
-def departments(reader: Actor | None = None) -> list[dict]:
-    """Every department (the platform administrator's list); with ``reader`` (a region's supervisor or
-    coordinator) the departments of the reader's region and of the regions below it, with their active users,
-    read across tenants through the explicit opt-out."""
-    tenants = db.session.scalars(sa.select(Tenant).order_by(Tenant.kind, Tenant.code)).all()
-    if reader is None:
-        return [{"tenant": t, "users": None} for t in tenants]
-    with cross_tenant(reader, "department overview") as scope:
-        counts = dict(
-            db.session.execute(
-                sa.select(User.tenant_id, sa.func.count()).where(User.active.is_(True)).group_by(User.tenant_id)
-            ).all()
-        )
-    return [{"tenant": t, "users": counts.get(t.id)} for t in tenants if scope.reaches(t.id)]
+def departments() -> list[dict]:
+    """Every department (the platform administrator's list), by kind and code."""
+    return [
+        {"tenant": t, "users": None} for t in db.session.scalars(sa.select(Tenant).order_by(Tenant.kind, Tenant.code))
+    ]
+
+
+@dataclass(frozen=True)
+class RegionDepartments:
+    """A region right below the reader's (下级区划), as the oversight card counts it: the departments of its branch
+    (the region and every region below it) and their active users."""
+
+    region: Region
+    departments: int
+    users: int
+
+
+@dataclass(frozen=True)
+class Oversight:
+    """What a region's supervisor or coordinator oversees (辖区部门): the departments of its own region with their
+    active users, and each region right below it counted, not listed — a province's branch is 3,000 departments."""
+
+    own: list[dict]
+    below: list[RegionDepartments]
+
+
+def oversight(reader: Actor) -> Oversight:
+    """The reader's region's own departments (with their active users) and, for each region right below it, how
+    many departments and active users its branch holds: read across the reader's branch (the explicit opt-out),
+    counted in the database."""
+    region_id = db.session.scalar(sa.select(Tenant.region_id).where(Tenant.id == reader.tenant_id))
+    if region_id is None:
+        return Oversight([], [])
+    with cross_tenant(reader, "department overview"):
+        active = sa.select(User.tenant_id, sa.func.count().label("users")).where(User.active.is_(True))
+        users = active.group_by(User.tenant_id).subquery()
+        own = [
+            {"tenant": tenant, "users": count}
+            for tenant, count in db.session.execute(
+                sa.select(Tenant, users.c.users)
+                .outerjoin(users, users.c.tenant_id == Tenant.id)
+                .where(Tenant.region_id == region_id)
+                .order_by(Tenant.kind, Tenant.code)
+            )
+        ]
+        child, within = sa.orm.aliased(Region), sa.orm.aliased(Region)
+        counted = {
+            child_id: (departments, people or 0)
+            for child_id, departments, people in db.session.execute(
+                sa.select(child.id, sa.func.count(Tenant.id), sa.func.sum(users.c.users))
+                .join(within, within.path.startswith(child.path))
+                .join(Tenant, Tenant.region_id == within.id)
+                .outerjoin(users, users.c.tenant_id == Tenant.id)
+                .where(child.parent_id == region_id)
+                .group_by(child.id)
+            )
+        }
+    below = [RegionDepartments(region, *counted.get(region.id, (0, 0))) for region in regions.children(region_id)]
+    return Oversight(own, below)
 
 
 # --- each region's justice bureau and market-regulation lead (司法局 · 市场监督管理局) -----------------

@@ -40,6 +40,22 @@ LOGIN = re.compile(r"^[a-z][a-z0-9_.-]{2,63}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,100}\.[A-Za-z]{2,24}$")
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
+#: The words of a department's name as its document numbers shorten them (机关代字: 宁市监 in 宁市监抽〔2026〕1号);
+#: any other name's first two characters (应急管理局 → 应急, 商务局 → 商务).
+NAME_ABBREVIATIONS = (
+    ("市场监督管理", "市监"),
+    ("综合行政执法", "综执"),
+    ("住房和城乡建设", "住建"),
+    ("人力资源和社会保障", "人社"),
+    ("卫生健康", "卫健"),
+    ("发展和改革", "发改"),
+    ("文化广电和旅游", "文旅"),
+    ("文化广电旅游", "文旅"),
+    ("文化和旅游", "文旅"),
+)
+#: The endings a place's name drops when it heads a short name (宁安市 → 宁安, 葛城街道 → 葛城).
+PLACE_ENDINGS = ("街道", "自治县", "自治州", "地区", "市", "县", "区", "镇", "乡", "旗", "省")
+
 #: The first administrator's fields as a department's form and API name them.
 ADMIN_FIELDS = {"login": "admin_login", "display_name": "admin_name", "password": "admin_password"}
 

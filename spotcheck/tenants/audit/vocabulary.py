@@ -222,6 +222,7 @@ READS = {
     "contacts": _l("Every department's contacts"),
     "publications overdue in every department": _l("Results overdue for publication in every department"),
     "supervision": _l("Supervision of every department"),
+    "burden": _l("Every level's checks of the businesses of the bureau's region"),
     "supervision: submitted table": _l("A submitted statistical table"),
     "supervision: criticism draft": _l("Drafting a notice of criticism"),
     "table": _l("A statistical table being submitted"),

@@ -17,7 +17,6 @@ from operator import itemgetter
 import sqlalchemy as sa
 
 from spotcheck.core.database import db, dialect, local_settings, one_of
-from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import capped_store
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.inspection_counts import (
@@ -26,7 +25,7 @@ from spotcheck.tenants.campaigns.inspection_counts import (
     counts_toward_cap,
     day_of,
     kind_of,
-    level_label,
+    level_labels,
     register_rows,
     rules_of_businesses,
     standing,
@@ -127,14 +126,7 @@ def _packed(entries: Sequence[tuple[str, Sequence[int]]], reasons: list[str], li
     """The capped list as stored (:mod:`.capped_store`): ``entries`` (each counting campaign's code with its
     departments' ids, numbered as the rows of ``listed`` name them) with their departments named once."""
     departments = {d for _, ds in entries for d in ds}
-    names = {
-        tenant_id: level_label(name, region)
-        for tenant_id, name, region in db.session.execute(
-            sa.select(Tenant.id, Tenant.name, Region)
-            .outerjoin(Region, Region.id == Tenant.region_id)
-            .where(one_of(Tenant.id, departments))
-        )
-    }
+    names = level_labels(departments)
     labels: dict[str, int] = {}
     counted = [
         [c, [labels.setdefault(label, len(labels)) for label in dict.fromkeys(names.get(d, "") for d in ds)]]

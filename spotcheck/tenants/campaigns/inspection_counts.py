@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.clock import local, today
 from spotcheck.core.database import among, db, one_of
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, InspectionCount, TargetStatus
 from spotcheck.tenants.directory.models import Entity
@@ -173,6 +174,21 @@ def level_label(name: str, region: Region | None) -> str:
     if region is None:
         return name
     return f"{name}（{region.name}，{LEVEL_NAMES[RegionLevel(region.level)]}级）"
+
+
+def level_labels(tenant_ids: Iterable[int]) -> dict[int, str]:
+    """Departments named with their level (:func:`level_label`), by id: one query."""
+    wanted = set(tenant_ids)
+    if not wanted:
+        return {}
+    return {
+        tenant_id: level_label(name, region)
+        for tenant_id, name, region in db.session.execute(
+            sa.select(Tenant.id, Tenant.name, Region)
+            .outerjoin(Region, Region.id == Tenant.region_id)
+            .where(one_of(Tenant.id, wanted))
+        )
+    }
 
 
 def record(

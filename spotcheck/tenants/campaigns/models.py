@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import cast
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from spotcheck.core.clock import now
 from spotcheck.core.database import Model, db
-from spotcheck.core.scoping import JointShared, TenantOwned
+from spotcheck.core.scoping import AreaReadable, JointShared, TenantOwned
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import capped_store
 
@@ -23,9 +23,53 @@ from spotcheck.tenants.campaigns.vocabulary import (  # noqa: F401 — re-export
     ExpertKind,
     TargetStatus,
 )
-from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.directory.models import Entity, located_in
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.items.models import Item
+
+# --- an area's read (:class:`~spotcheck.core.scoping.AreaReadable`) -----------------------------------------------
+#
+# A region's justice bureau counts every department's checks of the businesses located in its region (涉企检查频次):
+# their visits (results.models.Visit), the campaigns of those visits, and — for the repeated draws' chances and the
+# frames frozen together — the random campaigns of each department that drew one of them, with their target draws
+# and drawn targets as published (一公开), never a named check's target or a reserve. The tables are named as the
+# database has them (row-level security states the same conditions, policy ``area_read``, migration 0068).
+
+_VISITS = sa.table("visit", sa.column("campaign_id"), sa.column("entity_id")).alias("area_visit")
+_TARGETS = sa.table(
+    "campaign_target", sa.column("tenant_id"), sa.column("entity_id"), sa.column("status"), sa.column("cause")
+).alias("area_target")
+_CAMPAIGNS = sa.table(
+    "campaign",
+    sa.column("id"),
+    sa.column("tenant_id"),
+    sa.column("kind"),
+    sa.column("status"),
+    sa.column("approved_at"),
+    sa.column("joint_id"),
+).alias("area_campaign")
+#: A target drawn (not a reserve) and not a named check's.
+_DRAWN = ("selected", "replaced")
+
+
+def _drew_in(area: sa.ColumnElement[str]) -> sa.Select:
+    """The departments that drew one of the area's businesses (a target drawn, not named)."""
+    return sa.select(_TARGETS.c.tenant_id).where(
+        _TARGETS.c.entity_id.in_(located_in(area)), _TARGETS.c.status.in_(_DRAWN), _TARGETS.c.cause == ""
+    )
+
+
+def _drawing(columns: Any, area: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+    """On campaign ``columns``: a public random campaign (approved; a joint campaign's own row, not a part) of a
+    department that drew one of the area's businesses."""
+    return sa.and_(
+        columns.kind == "random",
+        columns.status != "draft",
+        columns.approved_at.is_not(None),
+        columns.joint_id.is_(None),
+        columns.tenant_id.in_(_drew_in(area)),
+    )
+
 
 campaign_item = sa.Table(
     "campaign_item",
@@ -35,7 +79,7 @@ campaign_item = sa.Table(
 )
 
 
-class Campaign(JointShared, Model):
+class Campaign(AreaReadable, JointShared, Model):
     """A department's campaign (抽查任务); or a joint campaign (联合抽查, ``joint``) owned by the lead
     department, whose participants each have their own part: a campaign of their own with
     ``joint_id`` naming the joint one (its items, strata rules, filter and results)."""
@@ -116,6 +160,13 @@ class Campaign(JointShared, Model):
     items: Mapped[list[Item]] = relationship(secondary=campaign_item, order_by=Item.code)
     tenant: Mapped[Tenant] = relationship(lazy="joined", innerjoin=True)
 
+    @classmethod
+    def area_rows(cls, area: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+        """An area's read: the campaigns of its businesses' visits, and the public random campaigns (a joint one's
+        own row among them) of the departments that drew one of its businesses."""
+        visited = sa.select(_VISITS.c.campaign_id).where(_VISITS.c.entity_id.in_(located_in(area)))
+        return sa.or_(cls.id.in_(visited), _drawing(cls, area))
+
     @property
     def named(self) -> bool:
         """A named check (特定对象检查): its targets registered with their causes, only its inspectors drawn."""
@@ -132,7 +183,7 @@ class Campaign(JointShared, Model):
         return self.tenant.code
 
 
-class Draw(JointShared, Model):
+class Draw(AreaReadable, JointShared, Model):
     """One draw of a campaign: committed, frozen, drawn. At most one per campaign and kind (a
     database constraint): there is no re-draw, only recorded replacements."""
 
@@ -180,8 +231,15 @@ class Draw(JointShared, Model):
     def capped(self, rows: list | None) -> None:
         self.capped_stored = capped_store.packed(rows)
 
+    @classmethod
+    def area_rows(cls, area: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+        """An area's read: the target draws, once drawn (their proofs are published), of the campaigns of the
+        departments that drew one of its businesses (``Campaign.area_rows``)."""
+        drawing = sa.select(_CAMPAIGNS.c.id).where(_drawing(_CAMPAIGNS.c, area))
+        return sa.and_(cls.kind == DrawKind.targets, cls.drawn_at.is_not(None), cls.campaign_id.in_(drawing))
 
-class CampaignTarget(JointShared, Model):
+
+class CampaignTarget(AreaReadable, JointShared, Model):
     """An entity the target draw chose (or kept in reserve) for one department of the campaign."""
 
     __tablename__ = "campaign_target"
@@ -206,6 +264,15 @@ class CampaignTarget(JointShared, Model):
     cause_reference: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
 
     entity: Mapped[Entity] = relationship(lazy="joined")
+
+    @classmethod
+    def area_rows(cls, area: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+        """An area's read: its businesses' targets drawn (as published; not a reserve, not a named check's)."""
+        return sa.and_(
+            cls.entity_id.in_(located_in(area)),
+            cls.status.in_([TargetStatus.selected, TargetStatus.replaced]),
+            cls.cause == "",
+        )
 
     @property
     def named(self) -> bool:

@@ -46,11 +46,6 @@ def public_campaign_rows() -> sa.ColumnElement[bool]:
     return sa.and_(Campaign.status.in_(PUBLIC_STATUSES), Campaign.joint_id.is_(None), Campaign.approved_at.is_not(None))
 
 
-def public_or_part_rows() -> sa.ColumnElement[bool]:
-    """:func:`public_campaign_rows`, a department's part of a joint campaign included."""
-    return sa.and_(Campaign.status.in_(PUBLIC_STATUSES), Campaign.approved_at.is_not(None))
-
-
 def is_public(campaign: Campaign) -> bool:
     """Whether the campaign is on the public portal (一公开): from its approval on."""
     return campaign.status in PUBLIC_STATUSES and campaign.approved_at is not None

@@ -50,6 +50,14 @@ class Entity(Model):
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
 
+def located_in(area: sa.ColumnElement[str]) -> sa.Select[int]:
+    """The businesses whose registry code starts with ``area`` (a region's code prefix, a bound parameter): the
+    range of the index on ``region_code`` from ``area`` up to ``area`` followed by ``~`` (a code is digits, each
+    below it) — what an area's read reads its rows by (:class:`spotcheck.core.scoping.AreaReadable`), as
+    row-level security's ``area_read`` does (migration 0068)."""
+    return sa.select(Entity.id).where(Entity.region_code >= area, Entity.region_code < area + "~")
+
+
 #: Each directory entry's copy of its entity's industry (PostgreSQL only, no model attribute: written by the bulk import
 #: and by the database's triggers, migration 0054), for the index from the department's category to the industry.
 ENTRY_INDUSTRY_COLUMN = "entity_industry"

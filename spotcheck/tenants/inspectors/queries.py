@@ -11,6 +11,7 @@ enforcement categories: never the ID number, sex, birth date, post or region.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db, get_row
 from spotcheck.tenants.common.queries import NumberedPage, paginate
-from spotcheck.tenants.inspectors import eligibility
+from spotcheck.tenants.inspectors import eligibility, public_lists
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
 from spotcheck.tenants.inspectors.policy import PUBLIC_COLUMNS, publicly_listed
 
@@ -103,6 +104,30 @@ def public_inspector_count(day: date) -> int:
     return db.session.execute(sa.select(sa.func.count()).select_from(Inspector).where(*_listed(day))).scalar_one()
 
 
+def first_public_pages(tenant_ids: Iterable[int], day: date, *, per_page: int = PER_PAGE) -> dict[int, NumberedPage]:
+    """The first page of the public list of each of departments ``tenant_ids`` (a region's), by department: as
+    :func:`public_inspectors` gives it in the department's scope, read for every department at once in two
+    statements, whatever their number (:mod:`spotcheck.tenants.inspectors.public_lists`)."""
+    wanted = list(tenant_ids)
+    totals, rows = public_lists.first_pages(wanted, day, per_page)
+    return {
+        tenant_id: NumberedPage(
+            [_public(row) for row in rows.get(tenant_id, [])],
+            1,
+            max(1, -(-totals.get(tenant_id, 0) // per_page)),
+            totals.get(tenant_id, 0),
+            per_page,
+        )
+        for tenant_id in wanted
+    }
+
+
+def _public(row: sa.Row) -> PublicInspector:
+    return PublicInspector(
+        name=row.name, agency=row.agency, cert_no=row.cert_no, categories=tuple(row.categories or ())
+    )
+
+
 def public_inspectors(day: date, *, search: str = "", page: int = 1, per_page: int = PER_PAGE) -> NumberedPage:
     """The inspectors listed on ``day``, by name; ``search``: part of the name or the start of the
     certificate number."""
@@ -111,7 +136,5 @@ def public_inspectors(day: date, *, search: str = "", page: int = 1, per_page: i
         query,
         page=page,
         per_page=per_page,
-        make=lambda row: PublicInspector(
-            name=row.name, agency=row.agency, cert_no=row.cert_no, categories=tuple(row.categories or ())
-        ),
+        make=_public,
     )

@@ -33,6 +33,7 @@ __all__ = [
     "codes_containing",
     "containing",
     "get_region",
+    "located",
     "named",
     "place_name",
     "preview",
@@ -111,6 +112,17 @@ def containing(code: str) -> Region | None:
         return None
     found = {r.code: r for r in db.session.scalars(sa.select(Region).where(Region.code.in_(candidates)))}
     return next((found[c] for c in reversed(candidates) if c in found), None)
+
+
+def located(code: str) -> list[Region]:
+    """Where an administrative code (a business's region) lies in the tree, as a page names it: the regions from
+    the one below the root down to the deepest the tree has (231084100 → 宁安市, 宁安镇), the root alone for a code
+    that lies in no region below it; none for a code outside the tree."""
+    deepest = containing(code)
+    if deepest is None:
+        return []
+    found = list(reversed(chain(deepest.id)))  # the root first
+    return found[1:] or found
 
 
 def containing_each(codes: Iterable[str]) -> dict[str, Region | None]:

@@ -17,15 +17,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from spotcheck.core.clock import now
 from spotcheck.core.database import Model
-from spotcheck.core.scoping import SharedWithReceiver, TenantOwned
+from spotcheck.core.scoping import AreaReadable, SharedWithReceiver, TenantOwned
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
-from spotcheck.tenants.directory.models import Entity, code_column
+from spotcheck.tenants.directory.models import Entity, code_column, located_in
 from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.results.vocabulary import CATEGORY_NAME_LENGTH, FollowUpKind, RecusalRequestStatus, VisitStatus
 
 
-class Visit(TenantOwned, Model):
-    """One visit (检查) of a campaign: a drawn entity and its team; its result and deadlines."""
+class Visit(AreaReadable, TenantOwned, Model):
+    """One visit (检查) of a campaign: a drawn entity and its team; its result and deadlines. An area's read (a
+    region's justice bureau counting the checks of the businesses located there, 涉企检查频次) reads every
+    department's visits of those businesses."""
 
     __tablename__ = "visit"
     __table_args__ = (
@@ -111,6 +113,11 @@ class Visit(TenantOwned, Model):
     )
     follow_ups: Mapped[list[FollowUp]] = relationship(back_populates="visit", order_by="FollowUp.id")
     code: Mapped[InspectionCode | None] = relationship(back_populates="visit", uselist=False)
+
+    @classmethod
+    def area_rows(cls, area: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+        """An area's read: the visits of the businesses located in it, whichever department made them."""
+        return cls.entity_id.in_(located_in(area))
 
 
 class InspectionCode(TenantOwned, Model):

@@ -34,5 +34,5 @@ def starting_point(preset: presets.Preset, department: str, since: date) -> docu
         issued_on=since,
         effective_from=since,
         based_on=source.title,
-        note=f"以《{source.title}》为起点：参数和条款取自该文件，条款是该文件的原文，待本部门载入自己的细则后确认。",
+        note=f"以《{source.title}》为起点：参数和条款取自该文件，条款是该文件的原文，待本部门制定并公布自己的细则后确认。",
     )

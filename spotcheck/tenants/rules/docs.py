@@ -80,7 +80,8 @@ READ_BY = {
     "coverage_other": "`spotcheck/tenants/items/queries.py:coverage`, "
     "`spotcheck/tenants/supervision/figures.py:compute`",
     "duties": "`spotcheck/tenants/supervision/duties.py:schedule`, `spotcheck/tenants/supervision/duties.py:find`",
-    "tables": "`spotcheck/tenants/supervision/tables.py:offered`, `spotcheck/tenants/supervision/tables.py:title_of`",
+    "tables": "`spotcheck/tenants/supervision/tables.py:offered`, `spotcheck/tenants/supervision/tables.py:title_of`, "
+    "`spotcheck/tenants/supervision/tables.py:level_of_table`",
     "market_tables_to_lead": "`spotcheck/tenants/supervision/duties.py:duties_of` (the recipient named)",
     "market_field_lead": "`spotcheck/tenants/joint/leads.py:field_leads` (the floor, always on)",
     "joint_min_departments": "`spotcheck/tenants/joint/policy.py:JOINT_ACTIONS` (approve)",

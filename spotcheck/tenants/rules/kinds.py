@@ -87,6 +87,11 @@ class Kind(Generic[V]):
         listed, added = cast(list[object], floor), cast(list[object], mine)  # a ``superset`` kind's value is a list
         return cast(V, list(listed) + [x for x in added if x not in listed])
 
+    def reaching_below(self, value: V) -> V:
+        """What of a rulebook's value binds the departments of a level below that applies the rulebook, having none
+        of its own (适用上级): all of it, but for the kinds whose items say whom they bind (duties, tables)."""
+        return value
+
     def restated(self, mine: V, floor: V) -> list[str]:
         """What a department's list (``superset`` kinds) says again of the one it adds to, by name (a
         refusal: a 细则 adds, it does not restate)."""

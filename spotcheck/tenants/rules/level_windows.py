@@ -67,6 +67,11 @@ class LevelWindows:
                 found.append((in_force[-1].version_id, in_force[-1].document))
         return found
 
+    def has_own(self, region_id: int | None, day: date) -> bool:
+        """Whether region ``region_id`` has a rulebook of its own in force on ``day`` (else it applies the nearest
+        level's above)."""
+        return bool(self.on((region_id,), day))
+
     def days(self, start: date, until: date | None) -> list[date]:
         """``start`` and every day within ``[start, until)`` a rulebook of any level takes effect."""
         changes = {v.start for versions in self.by_region.values() for v in versions}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from spotcheck.core.clock import now
 from spotcheck.core.database import Model
 from spotcheck.core.scoping import TenantOwned
+from spotcheck.tenants.rules.citations import DocumentRef
 
 
 class RulesDocument(TenantOwned, Model):
@@ -89,6 +90,11 @@ class RuleVersion(Model):
     withdrawn: Mapped[bool] = mapped_column(default=False)  # replaced before it took effect
     loaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     loaded_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+
+    @property
+    def cited(self) -> DocumentRef:
+        """This version's document as the rules cite it (《标题》（文号））."""
+        return DocumentRef(self.kind, self.title, self.short_title, self.number, self.effective_from, self.id)
 
     @classmethod
     def of_scope(cls, tenant_id: int | None, region_id: int | None = None) -> sa.ColumnElement[bool]:

@@ -38,7 +38,8 @@ class Parameter:
         """How it passes down the regions (逐级适用): ``tightened`` — inherited by every level below, each only
         stricter (deadlines, ratios, team size, caps); ``local`` — the level's own (its duties and tables and their
         recipients, its filing authorities, its field leads, its assessment): the national floor and the nearest
-        level's rulebook set it, a rulebook above that level does not reach below it (:data:`LOCAL`)."""
+        level's rulebook set it, a rulebook above that level does not reach below it (:data:`LOCAL`); a level without
+        a rulebook of its own applies the nearest one's, of its duties and tables those binding the levels below."""
         return "local" if self.key in LOCAL else "tightened"
 
     @property
@@ -51,7 +52,8 @@ class Parameter:
 
 
 #: The parameters local to a level (本级规定): what a level's rulebook sets for its own departments and bureau, never
-#: passed to a level below that has a rulebook of its own, nor checked against the rulebook above it.
+#: passed to a level below that has a rulebook of its own, nor checked against the rulebook above it. A level below
+#: without one applies it (适用上级): all of it but the duties and tables of the rulebook's own level alone (``binds``).
 LOCAL = frozenset(
     {
         "filing_authorities",
@@ -65,7 +67,7 @@ LOCAL = frozenset(
 )
 
 #: How each way of passing down reads (the catalogue's column).
-PASSES = {"tightened": "逐级继承、只能从严", "local": "本级规定、不向下传"}
+PASSES = {"tightened": "逐级继承、只能从严", "local": "本级规定、不逐级继承（无实施方案的下级适用最近一级的）"}
 
 GROUPS = {
     "results": "检查结果的报送与公示",
@@ -457,10 +459,15 @@ PARAMETERS: tuple[Parameter, ...] = (
         "统计报表报送义务",
         "reporting",
         structured.Duties(),
-        "每个部门（或司法局）按统计期报送哪张统计表、何时截止、报给谁：报表待办、按时/逾期/未报送。",
+        "每个部门（或司法局）按统计期报送哪张统计表、何时截止、报给谁，适用本级部门还是本级及下级部门：报表待办、"
+        "按时/逾期/未报送。",
     ),
     Parameter(
-        "tables", "统计表", "reporting", structured.Tables(), "本地使用的统计表及其表名、附件号：统计报表页可生成的表。"
+        "tables",
+        "统计表",
+        "reporting",
+        structured.Tables(),
+        "本地使用的统计表及其表名、附件号和适用范围：统计报表页可生成的表（只适用本级部门的表，司法局汇总时只列本级部门）。",
     ),
     Parameter(
         "market_tables_to_lead",

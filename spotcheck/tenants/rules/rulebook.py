@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -30,9 +31,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from spotcheck.core.clock import today
-from spotcheck.core.database import db
+from spotcheck.core.database import db, one_of
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.regions import queries as regions
+from spotcheck.tenants.regions.models import Region
 from spotcheck.tenants.rules import documents, rulefile
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.ruleset import Rules  # the typed rules, read from here too
@@ -187,6 +189,21 @@ def levels(region_id: int | None) -> tuple[int | None, ...]:
     return found
 
 
+def know_departments(regions_of: Mapping[int, int | None]) -> None:
+    """Departments whose regions a page has read already (department id → region id): :func:`rules_for` asks for
+    none of them again, and the levels of their regions are read in two queries (not two per region)."""
+    _session_cache("tenants").update(regions_of)
+    chains = _session_cache("chains")
+    wanted = sorted({r for r in regions_of.values() if r is not None and r not in chains})
+    if not wanted:
+        return
+    asked = list(db.session.scalars(sa.select(Region).where(one_of(Region.id, wanted))))
+    codes = sorted({code for region in asked for code in region.codes})
+    by_code = dict(db.session.execute(sa.select(Region.code, Region.id).where(one_of(Region.code, codes))).all())
+    for region in asked:
+        chains[region.id] = tuple(by_code[code] for code in region.codes if code in by_code)
+
+
 def region_of_department(tenant_id: int) -> int | None:
     """The region of department ``tenant_id`` (None: the deployment has no tree yet). Read once per session."""
     known = _session_cache("tenants")
@@ -243,6 +260,16 @@ def _place(region_id: int | None) -> str:
     return found.name if found is not None else ""
 
 
+def _own_level(chain: tuple[int, ...], region_id: int | None) -> bool:
+    """Whether the nearest of the rulebook versions ``chain`` is region ``region_id``'s own (None: the root's) — else
+    the level applies it from below, having none of its own (适用上级)."""
+    if not chain:
+        return True
+    root = levels(None)[0]
+    nearest = region_of_version(chain[-1])
+    return (nearest if nearest is not None else root) == (region_id if region_id is not None else root)
+
+
 def rules_of(
     rulebook_ids: tuple[int, ...] | int | None,
     department_id: int | None,
@@ -251,7 +278,8 @@ def rules_of(
 ) -> Rules:
     """The rules of the given versions (the rulebooks from the root down, then the department's) under the national
     floor as it stood on ``on`` (today by default; a campaign keeps the versions and the floor in force at its
-    approval); ``region_id`` names the place where no rulebook does."""
+    approval); ``region_id`` is the level asked — it names the place where no rulebook does, and a level below the
+    nearest rulebook's takes of its duties and tables only those binding the levels below (:class:`Rules`)."""
     documents = _versions().documents  # first: a changed table empties the rules built from it
     on = on or today()
     chain = (rulebook_ids,) if isinstance(rulebook_ids, int) else tuple(rulebook_ids or ())
@@ -264,6 +292,7 @@ def rules_of(
             [(version_id, documents[version_id]) for version_id in chain],
             (department_id, documents[department_id]) if department_id else None,
             place=_place(region_id),
+            own_level=_own_level(chain, region_id),
         )
         with _lock:
             _rules[key] = found

@@ -35,21 +35,25 @@ class Rules:
     of the last document that sets it, every level down (each only stricter: :mod:`.tightening`); a parameter local
     to its level (``local``) is set by the national floor and the **nearest** rulebook alone — a rulebook above
     that one does not reach below it. The place (``place``) is the nearest rulebook's, else ``place`` as given (the
-    region's name)."""
+    region's name).
+
+    ``own_level`` says whether the nearest rulebook is the level's own; a level without one (a town) applies its
+    nearest level's (适用上级), and of that rulebook's duties and tables only those that bind the levels below too
+    (``binds``: 本级及下级) — a duty or table of the rulebook's own level alone (本级: 市直部门) is not the town's."""
 
     def __init__(
         self,
         national: documents.Document,
-        rulebooks: list[tuple[int, documents.Document]] | tuple[int, documents.Document] | None,
+        rulebooks: list[tuple[int, documents.Document]] | None,
         department: tuple[int, documents.Document] | None,
         place: str = "",
+        own_level: bool = True,
     ):
-        if isinstance(rulebooks, tuple):  # one rulebook: the root's
-            rulebooks = [rulebooks]
         chain = list(rulebooks or ())
         self.rulebooks = [_ref(document, version_id) for version_id, document in chain]
         self.rulebook = self.rulebooks[-1] if self.rulebooks else None  # the nearest level's
         self.department = _ref(department[1], department[0]) if department else None
+        self.own_level = own_level or not chain
         self.place = (chain[-1][1].place if chain else "") or place
         self.values: dict[str, Any] = {}
         self.cited: dict[str, Cited] = {}
@@ -62,8 +66,11 @@ class Rules:
             for key, entry in national.entries.items()
             if not entry.is_set and entry.source
         }
+        #: the rulebooks from the root down, each "rulebook" (the level's own: the nearest, when ``own_level``) or
+        #: "above" (a level above, whose duties and tables reach this one only where they bind the levels below)
         above: list[tuple[str, documents.Document, DocumentRef | None]] = [
-            ("rulebook", document, ref) for (_id, document), ref in zip(chain, self.rulebooks, strict=True)
+            ("rulebook" if index == len(chain) - 1 and self.own_level else "above", document, ref)
+            for index, ((_id, document), ref) in enumerate(zip(chain, self.rulebooks, strict=True))
         ]
         own = [("department", department[1], self.department)] if department else []
         everything = [("national", national, None), *above, *own]
@@ -85,12 +92,14 @@ class Rules:
                 self.floor[parameter.key] = (value, cited)
             if source == "department" and value is not None and parameter.kind.stricter == "superset":
                 value = parameter.kind.union(value, entry.value)
+            elif source == "above":
+                value = parameter.kind.reaching_below(entry.value)
             else:
                 value = entry.value
             if source == "national":
                 cited = Cited("national", _ref(document, source=document.source(entry.source)), entry.article)
             else:
-                cited = Cited(source, ref, entry.article)
+                cited = Cited("rulebook" if source == "above" else source, ref, entry.article)
         if parameter.key not in self.floor:
             self.floor[parameter.key] = (value, cited)
         if value is None and parameter.platform is not None:
@@ -327,6 +336,12 @@ class Rules:
     def table_title(self, code: str, year: int | None = None) -> str:
         """A table's title in this deployment, its year filled in."""
         return self.table_template(code).format(year=year if year is not None else "")
+
+    def binds_level_only(self, code: str) -> bool:
+        """Whether table ``code`` binds the departments of the rulebook's own level alone (本级: a 市直部门 table), not
+        those of the levels below (a table the rules do not use: False)."""
+        table = self.tables.get(code)
+        return table is not None and table["binds"] == "level"
 
     def table_source(self, code: str) -> str:
         """Where a table comes from, by the rulebook's short title: 《宁安市实施方案》附件2 (empty when the

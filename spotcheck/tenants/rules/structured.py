@@ -11,6 +11,8 @@ from typing import TypedDict
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_CATEGORIES
 from spotcheck.tenants.rules.kinds import BadValueError, Kind, month_day, say_month_day
 from spotcheck.tenants.rules.vocabulary import (
+    BINDS,
+    BINDS_DEFAULT,
     DEDUCTION_LABELS,
     DUE_RULES,
     DUTY_CONDITIONS,
@@ -23,7 +25,8 @@ from spotcheck.tenants.rules.vocabulary import (
 
 
 class Duty(TypedDict):
-    """A reporting duty as :class:`Duties` reads it (``only`` and ``article``, ``reading`` may be empty)."""
+    """A reporting duty as :class:`Duties` reads it (``only`` and ``article``, ``reading`` may be empty; ``binds``:
+    whom it binds, :data:`~.vocabulary.BINDS`)."""
 
     table: str
     period: str
@@ -33,13 +36,15 @@ class Duty(TypedDict):
     article: str
     only: str
     reading: str
+    binds: str
 
 
 class Table(TypedDict):
-    """A statistical table of the deployment: its title and the attachment that gives it."""
+    """A statistical table of the deployment: its title, the attachment that gives it and whom it binds."""
 
     title: str
     attachment: str
+    binds: str
 
 
 class AssessmentValue(TypedDict):
@@ -76,13 +81,31 @@ def say_due(due: str) -> str:
     return DUE_RULES.get(due) or f"每年{say_month_day(month_day(due))}前"
 
 
+def _binds(raw: object, what: str) -> str:
+    if raw is None:
+        return BINDS_DEFAULT
+    if raw not in BINDS:
+        raise BadValueError(
+            f"{what}binds（适用范围）应为 "
+            + "、".join(f"“{c}”（{n}）" for c, n in BINDS.items())
+            + f"；不写时为“{BINDS_DEFAULT}”。"
+        )
+    return str(raw)
+
+
+def say_binds(binds: str, submitter: str = "departments") -> str:
+    """Whom a duty or table binds, in words: 适用：本级部门 (a bureau's duty: 本级司法局)."""
+    return f"适用：{BINDS[binds]}{'司法局' if submitter == 'bureau' else '部门'}"
+
+
 @dataclass(frozen=True)
 class Duties(Kind[list[Duty]]):
     """The reporting duties: which table, for which period, due when, by whom, to whom, under which
-    article. A department may add duties of its own, never drop one (``superset``)."""
+    article, binding whom (``binds``: the departments of the rulebook's level alone, or those of the levels below
+    that apply it too). A department may add duties of its own, never drop one (``superset``)."""
 
     stricter: str = "superset"
-    FIELDS = ("table", "period", "due", "submitter", "recipient", "article", "only", "reading")
+    FIELDS = ("table", "period", "due", "submitter", "recipient", "article", "only", "reading", "binds")
 
     def read(self, raw: object) -> list[Duty]:
         if not isinstance(raw, list):
@@ -128,6 +151,7 @@ class Duties(Kind[list[Duty]]):
                     "article": _text(duty.get("article"), "article（出处条款）", 100, required=False),
                     "only": duty.get("only") or "",
                     "reading": _text(duty.get("reading"), "reading（理解说明）", 1000, required=False),
+                    "binds": _binds(duty.get("binds"), ""),
                 }
             except BadValueError as bad:
                 raise BadValueError(where + str(bad)) from None
@@ -148,9 +172,13 @@ class Duties(Kind[list[Duty]]):
             return "（无）"
         return "；".join(
             f"{TABLE_NAMES[d['table']]}（{PERIOD_KINDS[d['period']]}，{say_due(d['due'])}，"
-            f"{SUBMITTERS[d['submitter']]}报{d['recipient']}）"
+            f"{SUBMITTERS[d['submitter']]}报{d['recipient']}，{say_binds(d['binds'], d['submitter'])}）"
             for d in value
         )
+
+    def reaching_below(self, value: list[Duty]) -> list[Duty]:
+        """The duties that bind a level below applying the rulebook (本级及下级), not those of its own level alone."""
+        return [duty for duty in value if duty["binds"] == "level_and_below"]
 
     def union(self, floor: list[Duty], mine: list[Duty]) -> list[Duty]:
         """The floor's duties and the department's own, one per table and kind of period."""
@@ -174,7 +202,7 @@ class Duties(Kind[list[Duty]]):
 @dataclass(frozen=True)
 class Tables(Kind[dict[str, Table]]):
     """The statistical tables of the deployment: code → its title (``{year}`` the year, ``{place}`` the
-    deployment's place) and the attachment (附件) of the document that gives it."""
+    deployment's place), the attachment (附件) of the document that gives it and whom it binds (``binds``)."""
 
     def read(self, raw: object) -> dict[str, Table]:
         if not isinstance(raw, dict):
@@ -187,8 +215,8 @@ class Tables(Kind[dict[str, Table]]):
                     + "；".join(f"{c}（{n}）" for c, n in TABLE_NAMES.items())
                     + "。"
                 )
-            if not isinstance(table, dict) or set(table) - {"title", "attachment"}:
-                raise BadValueError(f'{code}：应为 {{ title = "…", attachment = "附件N" }}。')
+            if not isinstance(table, dict) or set(table) - {"title", "attachment", "binds"}:
+                raise BadValueError(f'{code}：应为 {{ title = "…", attachment = "附件N", binds = "level" }}。')
             title = _text(table.get("title"), f"{code} 的 title（表名）")
             if "ＸＸ" in title or "XX" in title:
                 raise BadValueError(f"{code}：表名里的年份写作 {{year}}，不写“ＸＸ”。")
@@ -199,15 +227,20 @@ class Tables(Kind[dict[str, Table]]):
             clean[code] = {
                 "title": title,
                 "attachment": _text(table.get("attachment"), f"{code} 的 attachment（附件）", 20, required=False),
+                "binds": _binds(table.get("binds"), f"{code} 的 "),
             }
         return clean
+
+    def reaching_below(self, value: dict[str, Table]) -> dict[str, Table]:
+        """The tables that bind a level below applying the rulebook (本级及下级), not those of its own level alone."""
+        return {code: table for code, table in value.items() if table["binds"] == "level_and_below"}
 
     def say(self, value: dict[str, Table]) -> str:
         """The tables by title, the year and place said as what they stand for."""
         return (
             "；".join(
                 f"{t['attachment'] + ' ' if t['attachment'] else ''}"
-                f"{t['title'].format(year='（年份）', place='（地名）')}"
+                f"{t['title'].format(year='（年份）', place='（地名）')}（{say_binds(t['binds'])}）"
                 for t in value.values()
             )
             or "（无）"

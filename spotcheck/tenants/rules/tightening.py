@@ -54,11 +54,13 @@ def rulebook_conflicts(
 def department_conflicts(
     document: documents.Document,
     national: documents.Document,
-    rulebooks: Sequence[tuple[int, documents.Document]] | tuple[int, documents.Document] | None,
+    rulebooks: Sequence[tuple[int, documents.Document]] | None,
+    own_level: bool = True,
 ) -> list[ConflictError]:
     """What a department's rules loosen of the rulebooks of its levels ``rulebooks`` (from the root down, with the
-    floor), or set that only a rulebook may set."""
-    base = Rules(national, rulebooks if isinstance(rulebooks, tuple) else list(rulebooks or ()), None)
+    floor), or set that only a rulebook may set; ``own_level`` false: the department's level has no rulebook of its
+    own and applies the nearest one's (its duties of that level alone are not the department's)."""
+    base = Rules(national, list(rulebooks or ()), None, own_level=own_level)
     found = []
     for parameter in PARAMETERS:
         entry = document.entries.get(parameter.key)

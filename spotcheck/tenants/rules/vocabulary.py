@@ -54,6 +54,13 @@ DUE_RULES = {
 SUBMITTERS = {"departments": "各部门", "bureau": "司法局"}
 #: A duty owed only by some departments.
 DUTY_CONDITIONS = {"other_fields": "有非市场监管领域检查事项的部门"}
+#: Whom a rulebook's duty or table binds (适用范围): the departments (or the bureau) of the rulebook's own level
+#: alone (本级: 市直部门, 县政府部门), or those of the levels below that apply this rulebook too, having none of their
+#: own (本级及下级: a town applies its county's).
+BINDS = {"level": "本级", "level_and_below": "本级及下级"}
+#: What a duty or table binds where its rulebook does not say: the levels below that apply the rulebook too — a
+#: rulebook is theirs (适用上级) unless its words name its own level's departments (市直部门).
+BINDS_DEFAULT = "level_and_below"
 
 #: The plans' filing authorities (备案机关), and which plans each files.
 FILING_AUTHORITIES = {"justice": "司法局（全部检查计划）", "market": "市场监督管理局（涉及市场监管领域的检查计划）"}

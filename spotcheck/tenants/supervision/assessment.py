@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.core.scoping import current_scope
 from spotcheck.tenants.supervision import levels
-from spotcheck.tenants.supervision.figures import Status
+from spotcheck.tenants.supervision.figures import ITEM_FIGURES, Status
 from spotcheck.tenants.supervision.models import DeductionRule
 from spotcheck.tenants.supervision.vocabulary import DEDUCTIONS, Deduction
 
@@ -30,6 +30,21 @@ def full_score(bureau_id: int | None = None) -> float:
 def defaults(bureau_id: int | None = None) -> dict[str, tuple[float, float]]:
     """Each deduction's points and cap as the rules in force at the level of department ``bureau_id`` give them."""
     return {code: (points, cap) for code, (points, cap) in levels.rules_of(bureau_id).assessment["deductions"].items()}
+
+
+#: The figures the deductions count (:data:`~.vocabulary.OCCURRENCES`): the plan deadlines, the items' coverage,
+#: 一单两库一细则, the late publications and reports, the checks and the draws — the others are not counted for a score.
+FIGURES = (
+    "filings",
+    *ITEM_FIGURES,
+    "entries",
+    "inspectors",
+    "rules",
+    "published_late",
+    "reports_overdue",
+    "checked",
+    "draws",
+)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,18 @@ A **check** (检查) is an on-site visit whose result was reported, dated by its
 joint visit (联合检查) is one check however many departments' rows it has. A region's figures cover the businesses
 located in its branch (:class:`Area`: a registry code lying in the region or a region below it; at the root every
 business, those outside the tree too), whichever department, of whatever level, checked them — with a row for each
-region below, the figures grouped by region in the database (:func:`by_region`). Read in the reader's scope across
-every department (:func:`spotcheck.tenants.supervision.queries.burden`). The definitions are
+region below, the figures grouped by region in the database (:func:`by_region`). The business feels one history
+across the levels, and so does the bureau's official: a county's figures count the city department's check of a
+county business as the city's figures do, so that the city's row for the county is the county's own figures; and
+they hold nothing of a business located elsewhere, whoever checked it.
+
+The reads (:mod:`spotcheck.tenants.supervision.queries.burden`) open the bureau's branch and, below the root,
+read-only, every department's rows about the businesses of its region (:attr:`Area.prefix`, the scope's ``area``:
+:class:`~spotcheck.core.scoping.AreaReadable`) — their visits and the campaigns of them, and for the draws' figures
+the random campaigns, target draws and drawn targets as published of the departments that drew one of them; nothing
+else of a department outside the branch (its other visits, its complaints, its inspectors). Every row a drill-down
+lists names its departments with their level (``牡丹江市应急管理局（牡丹江市，市级）``). The bureau's other pages
+keep to its branch. The definitions are
 :data:`spotcheck.tenants.supervision.vocabulary.BURDEN_FIGURES`; the repeated draws' statistic is in
 :mod:`.repeated_draws`. The rules asked are the region's (``rules_for_region``) on the period's day; a business's
 yearly cap is its own region's (:mod:`spotcheck.tenants.campaigns.inspection_counts`).
@@ -43,10 +53,12 @@ from spotcheck.tenants.supervision.vocabulary import BURDEN_COLUMNS
 @dataclass(frozen=True)
 class Area:
     """The businesses a region's figures cover: those whose registry code lies in the region's branch
-    (``condition`` on :class:`Entity`; None at the root — every business, those outside the tree too)."""
+    (``condition`` on :class:`Entity`; None at the root — every business, those outside the tree too), their codes'
+    ``prefix`` (None at the root, whose branch is every department: nothing to open beside it)."""
 
     region: Region | None
     condition: sa.ColumnElement[bool] | None
+    prefix: str | None = None
 
     @property
     def region_id(self) -> int | None:
@@ -59,7 +71,20 @@ def area(region_id: int | None = None) -> Area:
     region = regions.get_region(region_id) if region_id is not None else root
     if region is None or (root is not None and region.id == root.id):
         return Area(region, None)
-    return Area(region, Entity.region_code.startswith(inspection_counts.code_prefix(region.code)))
+    prefix = inspection_counts.code_prefix(region.code)
+    return Area(region, Entity.region_code.startswith(prefix), prefix)
+
+
+def department_area(tenant_id: int | None) -> Area:
+    """The area of department ``tenant_id``'s region (a justice bureau's: the businesses its figures cover)."""
+    tenant = db.session.get(Tenant, tenant_id) if tenant_id is not None else None
+    return area(tenant.region_id if tenant is not None else None)
+
+
+def labels(tenant_ids: Iterable[int]) -> dict[int, str]:
+    """Departments as a drill-down names them, with their region and level: ``海林市应急管理局（海林市，县级）`` — the
+    same kind of department sits at several levels."""
+    return inspection_counts.level_labels(tenant_ids)
 
 
 def _within(query: sa.Select, entity_id: sa.SQLColumnExpression[int], where: Area) -> sa.Select:
@@ -223,21 +248,21 @@ def most_checked(period: Period, limit: int = 200, where: Area | None = None) ->
 
 @dataclass(frozen=True)
 class Visited:
-    """One department's visit of a business (a row of a check: a joint visit has one per department)."""
+    """One department's visit of a business (a row of a check: a joint visit has one per department), the
+    department named with its level (:func:`labels`)."""
 
     entity_id: int
     visit_id: int
     key: int
+    department_id: int
     department: str
     checked_on: date
 
 
 def _listed() -> sa.Select:
-    """The visits as :class:`Visited` rows are read."""
-    return (
-        sa.select(Visit.entity_id, Visit.id, _KEY, Tenant.name, Visit.checked_on)
-        .join(Campaign, Campaign.id == Visit.campaign_id)
-        .join(Tenant, Tenant.id == Visit.tenant_id)
+    """The visits as :class:`Visited` rows are read (their departments named after)."""
+    return sa.select(Visit.entity_id, Visit.id, _KEY, Visit.tenant_id, Visit.checked_on).join(
+        Campaign, Campaign.id == Visit.campaign_id
     )
 
 
@@ -253,7 +278,12 @@ def visits_of(period: Period, entity_ids: Iterable[int], *, onsite_only: bool = 
     )
     if onsite_only:
         query = query.where(Visit.method == "onsite")
-    return [Visited(*row) for row in db.session.execute(query)]
+    rows = db.session.execute(query).all()
+    named = labels(row.tenant_id for row in rows)
+    return [
+        Visited(entity_id, visit_id, key, tenant_id, named.get(tenant_id, ""), day)
+        for entity_id, visit_id, key, tenant_id, day in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -309,27 +339,32 @@ def checks_of(
     entities = {
         e.id: e for e in db.session.scalars(sa.select(Entity).where(Entity.id.in_({r.entity_id for r in listed})))
     }
-    departments: dict[tuple[int, int], list[str]] = defaultdict(list)
+    departments: dict[tuple[int, int], list[int]] = defaultdict(list)
     portal: dict[tuple[int, int], tuple[str, int]] = {}
-    for business, key, name, code, on_portal in db.session.execute(
+    for business, key, tenant_id, code, on_portal in db.session.execute(
         sa.select(
             Visit.entity_id,
             _KEY,
-            Tenant.name,
+            Visit.tenant_id,
             sa.func.coalesce(_JOINT.code, Campaign.code),
             sa.func.coalesce(Campaign.joint_id, Campaign.id),
         )
         .join(Campaign, Campaign.id == Visit.campaign_id)
-        .join(Tenant, Tenant.id == Visit.tenant_id)
         .outerjoin(_JOINT, _JOINT.id == Campaign.joint_id)
         .where(condition, Visit.entity_id.in_(list(entities)))
         .order_by(Visit.tenant_id, Visit.id)
     ):
-        if name not in departments[(business, key)]:
-            departments[(business, key)].append(name)
+        if tenant_id not in departments[(business, key)]:
+            departments[(business, key)].append(tenant_id)
         portal[(business, key)] = (code or "", on_portal)
+    named = labels(t for ids in departments.values() for t in ids)
     return total, [
-        Check(entities[r.entity_id], r.day, tuple(departments[(r.entity_id, r.key)]), *portal[(r.entity_id, r.key)])
+        Check(
+            entities[r.entity_id],
+            r.day,
+            tuple(named[t] for t in departments[(r.entity_id, r.key)]),
+            *portal[(r.entity_id, r.key)],
+        )
         for r in listed
     ]
 
@@ -352,7 +387,7 @@ def repeated(period: Period, window_days: int, where: Area | None = None) -> lis
             for second in visits[n + 1 :]:
                 if (second.checked_on - first.checked_on).days > window_days:
                     break
-                if first.key != second.key and first.department != second.department:
+                if first.key != second.key and first.department_id != second.department_id:
                     found[first.visit_id], found[second.visit_id] = first, second
     return sorted(found.values(), key=lambda v: (v.entity_id, v.checked_on, v.visit_id))
 
@@ -454,11 +489,7 @@ def over_cap(period: Period, where: Area | None = None, limit: int | None = None
             InspectionCount.counts,
         ).where(InspectionCount.year == period.year, InspectionCount.entity_id.in_(ids))
     ).all()
-    names = dict(
-        db.session.execute(
-            sa.select(Tenant.id, Tenant.name).where(Tenant.id.in_({r.department_id for r in found} - {None}))
-        ).all()
-    )
+    names = labels({r.department_id for r in found} - {None})
     out = []
     for row in found:
         entity = entities[row.entity_id]

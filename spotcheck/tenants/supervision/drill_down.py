@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.clock import as_utc, local
 from spotcheck.core.database import db
-from spotcheck.core.scoping import current_scope
+from spotcheck.core.scoping import current_scope, tenant_scope
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.campaigns.policy import is_public
@@ -31,7 +31,7 @@ from spotcheck.tenants.results.vocabulary import SATISFACTION_LABELS
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.supervision import conditions as when
 from spotcheck.tenants.supervision.conditions import Condition
-from spotcheck.tenants.supervision.figures import compute, created_on, filing
+from spotcheck.tenants.supervision.figures import ITEM_FIGURES, compute, created_on, filing
 from spotcheck.tenants.supervision.models import Complaint, ComplaintForward, Evaluation
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.vocabulary import (
@@ -311,8 +311,11 @@ def _complaints_of(key: str, tenant_id: int, period: Period, limit: int) -> Rows
 
 
 def _basics_rows(tenant_id: int, period: Period) -> Rows:
-    """一单两库一细则: whether the department has each of them."""
-    status = compute(period, [cast(Tenant, db.session.get(Tenant, tenant_id))])[0]
+    """一单两库一细则: whether the department has each of them — those four figures alone, counted among the
+    department's own rows (its scope: a province's bureau does not count every department's to keep one)."""
+    tenant = cast(Tenant, db.session.get(Tenant, tenant_id))
+    with tenant_scope(tenant_id):
+        status = compute(period, [tenant], (*ITEM_FIGURES, "entries", "inspectors", "rules"))[0]
     rows: list[list[Any]] = [
         ["随机抽查事项清单", f"{status.items}项", COMPLETE[bool(status.items)]],
         ["检查对象名录库", f"{status.entries}户", COMPLETE[bool(status.entries)]],

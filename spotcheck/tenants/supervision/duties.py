@@ -29,13 +29,13 @@ import sqlalchemy as sa
 from spotcheck.core import events
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import local, today
-from spotcheck.core.database import db
+from spotcheck.core.database import db, one_of
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.common.vocabulary.reference import MARKET_FIELD
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.rules.kinds import month_day
-from spotcheck.tenants.rules.rulebook import Rules, rules_for, rules_for_region
+from spotcheck.tenants.rules.rulebook import Rules, know_departments, rules_for, rules_for_region
 from spotcheck.tenants.rules.structured import say_due
 from spotcheck.tenants.supervision.models import ReportSubmission, SubmissionStatus
 from spotcheck.tenants.supervision.periods import KINDS, Period, of_year, parse
@@ -253,15 +253,14 @@ class DutyState:
         return max(0, len(self.versions) - 1)
 
 
-def other_field_departments() -> set[int]:
-    """The departments (of the current scope) with a published item outside market regulation: those
-    that owe a duty the rules give to them only (``only = "other_fields"``), as they owe the half-year
-    plans of the non-market fields."""
-    return set(
-        db.session.scalars(
-            sa.select(Item.tenant_id).where(Item.status == ItemStatus.published, Item.field != MARKET_FIELD).distinct()
-        )
-    )
+def other_field_departments(tenant_ids: list[int] | None = None) -> set[int]:
+    """The departments (of the current scope; of ``tenant_ids`` alone when given) with a published item outside
+    market regulation: those that owe a duty the rules give to them only (``only = "other_fields"``), as they owe the
+    half-year plans of the non-market fields."""
+    query = sa.select(Item.tenant_id).where(Item.status == ItemStatus.published, Item.field != MARKET_FIELD)
+    if tenant_ids is not None:
+        query = query.where(one_of(Item.tenant_id, tenant_ids))
+    return set(db.session.scalars(query.distinct()))
 
 
 def applies(tenant: Tenant, due: Due, other_fields: set[int]) -> bool:
@@ -272,7 +271,7 @@ def applies(tenant: Tenant, due: Due, other_fields: set[int]) -> bool:
 def _versions(tenant_ids: list[int] | None = None) -> dict[tuple, list[ReportSubmission]]:
     query = sa.select(ReportSubmission).order_by(ReportSubmission.version)
     if tenant_ids is not None:
-        query = query.where(ReportSubmission.tenant_id.in_(tenant_ids))
+        query = query.where(one_of(ReportSubmission.tenant_id, tenant_ids))
     found: dict[tuple, list[ReportSubmission]] = {}
     for row in db.session.scalars(query):
         found.setdefault((row.tenant_id, row.table_code, row.period), []).append(row)
@@ -354,8 +353,9 @@ def overview(tenants: list[Tenant], years: list[int]) -> list[DutyOverview]:
     """Every duty of ``years`` whose period has begun, with each department's state (read in the
     current scope: the bureau's cross-department reading); each department's duties by its own rules."""
     day = today()
-    other = other_field_departments()
+    other = other_field_departments([t.id for t in tenants])
     rows = _versions([t.id for t in tenants])
+    know_departments({t.id: t.region_id for t in tenants})  # their rules: one read per level, not per department
     grouped: dict[tuple, DutyOverview] = {}
     for tenant in tenants:
         for due in schedule(tenant.id, years):

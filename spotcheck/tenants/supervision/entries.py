@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.database import db
+from spotcheck.core.database import db, one_of
 from spotcheck.tenants.supervision.models import ReportEntry
 from spotcheck.tenants.supervision.periods import Period, parse
 
@@ -63,7 +63,7 @@ def latest(code: str, period: Period, tenant_ids: list[int]) -> dict[int, dict[s
     if not cells_of(code) or not tenant_ids:
         return {}
     rows = db.session.scalars(
-        sa.select(ReportEntry).where(ReportEntry.table_code == code, ReportEntry.tenant_id.in_(tenant_ids))
+        sa.select(ReportEntry).where(ReportEntry.table_code == code, one_of(ReportEntry.tenant_id, tenant_ids))
     )
     ranked = []
     for row in rows:

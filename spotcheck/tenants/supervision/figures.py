@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from spotcheck.core.clock import local, today
-from spotcheck.core.database import db
+from spotcheck.core.database import db, one_of
 from spotcheck.core.scoping import JointShared, SharedWithReceiver, TenantOwned, current_scope
 from spotcheck.tenants.accounts.branches import within_reach
 from spotcheck.tenants.accounts.models import Tenant
@@ -35,7 +35,7 @@ from spotcheck.tenants.joint import figures as joint_figures
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResult, ResultCategory, Visit
 from spotcheck.tenants.rules.models import RulesDocument
-from spotcheck.tenants.rules.rulebook import rules_for, rules_for_region
+from spotcheck.tenants.rules.rulebook import know_departments, rules_for, rules_for_region
 from spotcheck.tenants.supervision import conditions as when
 from spotcheck.tenants.supervision.conditions import Condition
 from spotcheck.tenants.supervision.models import Evaluation
@@ -250,7 +250,7 @@ def departments(tenant_ids: Iterable[int] | None = None, period: Period | None =
     """The active departments of ``tenant_ids`` (none given: those the current scope reads — a bureau's branch);
     of ``period``, only those that existed by its end: one created after it owes nothing for it and shows nothing."""
     query = sa.select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.kind, Tenant.code)
-    query = within_reach(query) if tenant_ids is None else query.where(Tenant.id.in_(list(tenant_ids)))
+    query = within_reach(query) if tenant_ids is None else query.where(one_of(Tenant.id, tenant_ids))
     if period is not None:
         query = query.where(sa.or_(Tenant.created_at.is_(None), Tenant.created_at < when.end_of(period)))
     return list(db.session.scalars(query))
@@ -288,6 +288,7 @@ def compute(period: Period, tenants: list[Tenant], wanted: Collection[str] | Non
     them all; ``None``: every figure."""
     reading = _Reading({t.id: Status(tenant_id=t.id, name=t.name, code=t.code) for t in tenants}, wanted)
     as_of = when.as_of(period)
+    know_departments({t.id: t.region_id for t in tenants})  # their rules: one read per level, not per department
     for tenant in tenants:
         rules = rules_for(tenant.id, as_of)
         reading.statuses[tenant.id].goals = {f: goal_of(rules, f) for f in reference.ITEM_FIELDS}

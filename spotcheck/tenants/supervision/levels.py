@@ -22,7 +22,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from spotcheck.core.database import db
+from spotcheck.core.database import db, one_of
 from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.regions import queries as regions
@@ -78,7 +78,7 @@ def split(region_id: int, tenant_ids: list[int]) -> Split:
         paths = db.session.execute(
             sa.select(Tenant.id, Region.path)
             .join(Region, Region.id == Tenant.region_id)
-            .where(Tenant.id.in_(sorted(tenant_ids)))
+            .where(one_of(Tenant.id, tenant_ids))
         ).all()
         path_of = dict(paths)
         for tenant_id in tenant_ids:

@@ -9,6 +9,11 @@ actions tables of notices of criticism (通报) and of statistical tables to sub
   :class:`~spotcheck.core.queries.Across` scope, which the query (or :func:`reading`, for a
   command or a job) opens through the one cross-department path and records first in the
   bureau's own audit chain (``read.across``: what, which period).
+* 涉企检查频次 (:func:`burden_scope`) counts the checks of the businesses located in the bureau's region, whichever
+  department of whatever level made them: below the root its read opens, besides the branch and read-only, every
+  department's rows about those businesses (:class:`~spotcheck.core.queries.Across` with ``area``, the region's
+  registry-code prefix: their visits and the campaigns of them, the draws of them as published); recorded as
+  ``read.across`` (``burden`` and the period). Nothing else of a department outside the branch is read.
 * Any other department's **leader** reads their own department only, in their own scope: nothing to cross;
   asking for another department is NotFoundError, as for a department that does not exist. Of the businesses'
   evaluations (the bureau's rows) they read figures only, as :func:`reads_evaluations` says.
@@ -28,12 +33,12 @@ from spotcheck.core.errors import ForbiddenError, InvalidInputError, NotFoundErr
 from spotcheck.core.policy import Permission, has_permission, require
 from spotcheck.core.queries import OWN, Across, opened
 from spotcheck.core.scoping import branch_of
-from spotcheck.tenants.supervision import figures
+from spotcheck.tenants.supervision import burden, figures, levels
 from spotcheck.tenants.supervision.duties import Due
 from spotcheck.tenants.supervision.figures import department_exists
 from spotcheck.tenants.supervision.models import ComplaintForward, ComplaintStatus, CriticismStatus
 from spotcheck.tenants.supervision.periods import Period
-from spotcheck.tenants.supervision.tables import TABLES, offered
+from spotcheck.tenants.supervision.tables import TABLES, level_of_table, offered
 from spotcheck.tenants.supervision.vocabulary import EVALUATION_FIGURES
 
 
@@ -89,6 +94,17 @@ def across(
     return OWN
 
 
+def burden_scope(reader: Actor, period: Period | str | None = None, **_: object) -> Across | None:
+    """The scope of 涉企检查频次 (:mod:`.queries.burden`): for a bureau, its branch and — below the root, whose branch
+    is every department — every department's rows about the businesses located in its region, read-only
+    (``area``: :meth:`spotcheck.core.scoping.AreaReadable.area_rows`), recorded with the period; anyone else, their
+    own department (the query refuses them)."""
+    if not sees_every_department(reader):
+        return OWN
+    area = burden.department_area(reader.tenant_id).prefix
+    return Across(f"burden {period or ''}".strip(), permission=Permission.SUPERVISION_READ_ALL, area=area)
+
+
 @contextmanager
 def reading(
     reader: Actor, what: str, *, period: Period | str | None = None, department_id: int | None = None
@@ -116,6 +132,22 @@ def check_request(code: str, reader: Actor, department_id: int | None = None, pe
         department_id not in branch_of(reader.tenant_id) or not department_exists(department_id)
     ):
         raise InvalidInputError({"department_id": [_l("No such department.")]})
+    elif department_id is not None:
+        level = level_of_table(code, reader.tenant_id, period)
+        if level is not None and levels.region_of(department_id) != level:
+            rules = levels.rules_of(reader.tenant_id, period.start if period is not None else None)
+            raise InvalidInputError(
+                {
+                    "department_id": [
+                        _l(
+                            "Under %(source)s, “%(table)s” is the table of the departments of this level alone: a "
+                            "department of a level below does not file it.",
+                            source=rules.table_source(code),
+                            table=rules.table_template(code).format(year="").strip(),
+                        )
+                    ]
+                }
+            )
     if period is not None:
         _existed_in(reader, department_id, period)
 

@@ -3,9 +3,11 @@
 For each business a department drew (selected, or selected then replaced) in two or more of its own random
 campaigns of a year, the chance of being drawn that often is computed from the frames the business was in:
 in each such campaign it was drawn with probability n / N (the cell's drawn number over its candidates, as the
-published frame counts and target list say), independently, so the number of draws follows a
+published proof and frame counts say), independently, so the number of draws follows a
 Poisson-binomial law. A business drawn so often that the chance is below the rules' level
-(``repeat_draw_alpha``) is flagged, with the campaigns — anyone can recompute it from the published proofs.
+(``repeat_draw_alpha``) is flagged, with the campaigns — anyone can recompute it from the published proofs. A
+region's bureau reads it for the businesses located in its region, whichever department of whatever level drew them
+(the draws read are what the portal publishes; :mod:`.burden`), each department named with its level.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import undefer
 
 from spotcheck.core.database import db
-from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns.inspection_counts import level_labels
 from spotcheck.tenants.campaigns.models import Campaign, CampaignKind, CampaignTarget, Draw, DrawKind, TargetStatus
 from spotcheck.tenants.directory.models import Entity
 
@@ -39,7 +41,7 @@ class Flagged:
     """A business drawn ``drawn`` times by one department where ``expected`` draws were likely."""
 
     entity: Entity
-    department: str
+    department: str  # with its level (``inspection_counts.level_label``)
     drawn: int
     expected: float
     chance: float  # P(drawn at least that often)
@@ -91,7 +93,7 @@ def _department(tenant_id: int, entity_ids: set[int], own: sa.ColumnElement[bool
     draws = db.session.execute(
         sa.select(Campaign.id, Campaign.code, Draw)
         .join(Draw, Draw.campaign_id == Campaign.id)
-        .options(undefer(Draw.frame_file))
+        .options(undefer(Draw.frame_file), undefer(Draw.proof))
         .where(own, Campaign.tenant_id == tenant_id, Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None))
         .order_by(Draw.drawn_at)
     ).all()
@@ -105,17 +107,14 @@ def _department(tenant_id: int, entity_ids: set[int], own: sa.ColumnElement[bool
             )
         ).all()
     )
+    # each cell's drawn number, as the published proof lists the drawn (a replacement keeps it)
     sizes = {
-        (c, g, s): n
-        for c, g, s, n in db.session.execute(
-            sa.select(CampaignTarget.campaign_id, CampaignTarget.group_code, CampaignTarget.stratum, sa.func.count())
-            .where(
-                CampaignTarget.campaign_id.in_([c for c, *_ in draws]), CampaignTarget.status == TargetStatus.selected
-            )
-            .group_by(CampaignTarget.campaign_id, CampaignTarget.group_code, CampaignTarget.stratum)
-        )
+        (campaign_id, group, stratum): len(codes)
+        for campaign_id, _, record in draws
+        for group, strata in ((record.proof or {}).get("selected") or {}).items()
+        for stratum, codes in strata.items()
     }
-    name = db.session.scalar(sa.select(Tenant.name).where(Tenant.id == tenant_id)) or ""
+    name = level_labels([tenant_id]).get(tenant_id, "")
     out = []
     for entity_id in sorted(entity_ids):
         entity, chances, codes, times = entities[entity_id], [], [], 0

@@ -91,6 +91,19 @@ def offered(rules: Rules | None = None, tenant_id: int | None = None) -> list[Ta
     return [spec for code, spec in TABLES.items() if code in used or code in ALWAYS]
 
 
+def level_of_table(code: str, filer_id: int | None, period: Period | None = None) -> int | None:
+    """The region whose departments alone table ``code`` lists, as department ``filer_id``'s level builds it: its own
+    region's when the rules of its level give the table for the level's departments alone (``binds`` 本级: 宁安市's
+    市直部门 tables, not its towns' offices); None — every department read — for any other table, for the area-wide
+    one (the bureau's own, covering its whole area) and for the list the platform keeps of every department
+    (:data:`ALWAYS`)."""
+    if filer_id is None or TABLES[code].area_wide or code in ALWAYS:
+        return None
+    if not levels.rules_of(filer_id, period.start if period is not None else None).binds_level_only(code):
+        return None
+    return levels.region_of(filer_id)
+
+
 def _yes(flag: bool) -> str:
     return "是" if flag else "否"
 
@@ -591,6 +604,9 @@ def build(
     departments fill; ``filer``'s in the area-wide table), read in the current scope, and its title (the
     first sheet's). In Chinese whatever the requester's language: it is filed."""
     spec = TABLES[code]
+    level = level_of_table(code, filer, period)
+    if level is not None:  # a table of the level's own departments (市直部门): not those of the levels below
+        tenants = [tenant for tenant in tenants if tenant.region_id == level]
     statuses = figures.compute(period, tenants)
     progress(50)
     place = db.session.get(Tenant, filer) if filer is not None else (tenants[0] if tenants else None)

@@ -19,13 +19,21 @@ class TenantSchema(Schema):
         required=True, metadata={"description": "Short code, e.g. SCJ", "pattern": "^[A-Za-z][A-Za-z0-9]{1,15}$"}
     )
     name = fields.Str(
-        required=True, metadata={"description": "Full name, e.g. 市场监督管理局", "minLength": 1, "maxLength": 100}
+        required=True,
+        metadata={
+            "description": "Full name, with its place, e.g. 宁安市市场监督管理局 (a name without its place gets its "
+            "region's name before it)",
+            "minLength": 1,
+            "maxLength": 100,
+        },
     )
     kind = fields.Enum(TenantKind, by_value=True, required=True)
     short_name = fields.Str(
         load_default="",
         metadata={
-            "description": "The short name in its campaign codes (简称), e.g. 应急 in 应急抽〔2026〕3号",
+            "description": "The short name its document numbers begin with (机关代字), e.g. 宁应急 in "
+            "宁应急抽〔2026〕3号; none given: its place's first character and its own (宁市监), distinct from every "
+            "other department's",
             "maxLength": 16,
         },
     )

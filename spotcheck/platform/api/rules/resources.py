@@ -185,16 +185,10 @@ def _region_ref(region: Region) -> dict[str, object]:
 
 
 def _version_ref(version: RuleVersion | None) -> dict[str, object] | None:
+    """A stored version referred to as the rules cite a document (:func:`_ref`)."""
     if version is None:
         return None
-    return {
-        "version_id": version.id,
-        "title": version.title,
-        "short_title": version.short_title,
-        "number": version.number,
-        "effective_from": version.effective_from,
-        "name": f"《{version.title}》" + (f"（{version.number}）" if version.number else ""),
-    }
+    return _ref(version.cited)
 
 
 def _levels(region: Region | None) -> list[dict[str, object]]:

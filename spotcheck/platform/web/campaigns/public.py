@@ -2,10 +2,11 @@
 ceremony as it goes (commitment, frame digest and counts, inputs, seed), the drawn targets and
 teams, the proofs, and a server-side verification anyone can run.
 
-No login. A department's data is read inside that department's scope
-(:func:`spotcheck.core.scoping.tenant_scope`) through the read-only services of
-:mod:`spotcheck.tenants.campaigns.queries.public`. Nothing here changes anything: the "verify"
-button is a GET that recomputes the stored proof.
+No login. A campaign is found by one look-up of its department (public campaigns only), and read inside that
+department's scope (:func:`spotcheck.core.scoping.tenant_scope`) through the read-only services of
+:mod:`spotcheck.tenants.campaigns.queries.public`; the list of plans and draws is a region's (``?region=<code>``, the
+root's by default): its own departments' public rows, read all at once, and the way down to the regions below.
+Nothing here changes anything: the "verify" button is a GET that recomputes the stored proof.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import functools
 import re
 
 from flask import Blueprint, Response, abort, g, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.clock import today
@@ -23,10 +25,11 @@ from spotcheck.draw import bundle
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web import browser_verifier
 from spotcheck.platform.web.forms import search_text
-from spotcheck.tenants.accounts.queries import Tenant, list_tenants
+from spotcheck.tenants.accounts.queries import active_tenants, list_tenants, region_departments
 from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.common.vocabulary import stratum_label
 from spotcheck.tenants.joint import queries as joint_queries
+from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.results.queries import teams as team_experts
 
 bp = Blueprint("public_draws", __name__, url_prefix="/public/draws")
@@ -117,49 +120,30 @@ def _not_found(error: Exception) -> tuple[str, int]:
     return render_template("campaigns/public/not_found.html"), 404
 
 
-def _departments() -> list[Tenant]:
-    return [tenant for tenant in list_tenants() if tenant.active]
-
-
-def _department_of(campaign_id: int) -> Tenant:
-    """The department whose public campaign this is, found by looking in each department's own
-    scope (a draft or unknown id: 404)."""
-    for tenant in _departments():
-        with tenant_scope(tenant.id):
-            if publication.is_public_campaign(campaign_id):
-                return tenant
-    abort(404)
-
-
 @bp.route("")
 @public
-def index() -> str:
-    """Every department's published plans and public campaigns of one year (``?year=``; this year
-    by default, else the latest with anything public), with links to the other years."""
-    tenants = _departments()
-    years = set()
-    for tenant in tenants:
-        with tenant_scope(tenant.id):
-            years |= publication.public_years()
-    this_year = today().year
-    year = request.args.get("year", type=int) or (this_year if this_year in years or not years else max(years))
-    departments = []
-    for tenant in tenants:
-        with tenant_scope(tenant.id):  # lines, items and campaign items are loaded eagerly, in scope
-            departments.append(
-                {
-                    "tenant": tenant,
-                    "plans": publication.published_plans(year),
-                    "campaigns": publication.public_campaigns(year),
-                }
-            )
-    with_content = [d for d in departments if d["plans"] or d["campaigns"]]
+def index() -> ResponseReturnValue:
+    """The published plans and public campaigns of one region's own departments (``?region=<code>``, by default the
+    root's) of one year (``?year=``; this year by default, else the latest with anything public), with links to the
+    other years and to the regions right below it: a few statements, whatever the number of departments."""
+    try:
+        region = regions.named_on_page(request.args.get("region"))
+    except NotFoundError:
+        return render_template("public/not_found.html"), 404
+    tenants = region_departments(region.id) if region is not None else active_tenants()
+    years = publication.region_years(tenant.id for tenant in tenants)
+    this_year, asked_year = today().year, request.args.get("year", type=int)
+    year = asked_year or (this_year if this_year in years or not years else max(years))
+    departments = publication.region_publication(tenants, year)
     return render_template(
         "campaigns/public/index.html",
-        departments=with_content,
+        departments=[d for d in departments if d.plans or d.campaigns],
         year=year,
         years=sorted(years, reverse=True),
-        quiet=[d["tenant"] for d in departments if not (d["plans"] or d["campaigns"])],
+        quiet=[d.tenant for d in departments if not (d.plans or d.campaigns)],
+        region=region,
+        below=regions.children(region.id) if region is not None else [],
+        asked_year=asked_year,  # kept on the way down to the regions below
     )
 
 
@@ -168,7 +152,7 @@ def index() -> str:
 def campaign(campaign_id: int) -> str:
     """The campaign's ceremony, then its drawn targets with their teams, a page at a time
     (``?page=N``), searchable by code or name (``?q=``) and by stratum (``?stratum=``)."""
-    tenant = _department_of(campaign_id)
+    tenant = publication.department_of(campaign_id)  # one look-up; a draft or unknown id: 404
     search = search_text()
     stratum = request.args.get("stratum", "").strip()[:16]
     with tenant_scope(tenant.id):
@@ -208,7 +192,7 @@ def campaign(campaign_id: int) -> str:
 @bp.route(f"/campaigns/<int:campaign_id>/proofs/<{KINDS}:kind>.json")
 @public
 def proof(campaign_id: int, kind: str) -> Response:
-    tenant = _department_of(campaign_id)
+    tenant = publication.department_of(campaign_id)  # one look-up; a draft or unknown id: 404
     with tenant_scope(tenant.id):
         record = publication.public_campaign(campaign_id)
         publication.require_disclosed(record)
@@ -226,7 +210,7 @@ def proof(campaign_id: int, kind: str) -> Response:
 @bp.route(f"/campaigns/<int:campaign_id>/proofs/<{KINDS}:kind>/verify")
 @public
 def verify(campaign_id: int, kind: str) -> str:
-    tenant = _department_of(campaign_id)
+    tenant = publication.department_of(campaign_id)  # one look-up; a draft or unknown id: 404
     with tenant_scope(tenant.id):
         record = publication.public_campaign(campaign_id)
         publication.require_disclosed(record)

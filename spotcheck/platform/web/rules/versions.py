@@ -47,6 +47,7 @@ def template_names() -> dict[str, object]:
         "rule_state_names": rules_vocabulary.STATE_NAMES,
         "rule_source_names": SOURCES,
         "coming_versions": queries.coming,
+        "rule_origin": queries.origin,
     }
 
 

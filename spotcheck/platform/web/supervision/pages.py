@@ -384,8 +384,15 @@ def _year_period() -> vocabulary.Period:
 @bp.route("/assessment")
 @requires(Permission.SUPERVISION_VIEW)
 def assessment_index() -> ResponseReturnValue:
+    """The scores of the year: a bureau's own departments and one row per lower region with a bureau of its own
+    (``?region=`` opens one, as the dashboard does); a leader's own department."""
     period = _year_period()
-    scores = queries.scores(period, reader=_user())
+    raw = request.args.get("region", "").strip()
+    region_id = whole_number(raw) if raw else None
+    if raw and region_id is None:
+        abort(404)
+    found = queries.assessed(period, region_id, reader=_user())  # a region outside the branch: NotFoundError, 404
+    scores = found.scores
     rules = queries.deductions(reader=_user())
     chart = charts.bars(
         "chart-scores",
@@ -398,6 +405,8 @@ def assessment_index() -> ResponseReturnValue:
         "supervision/assessment.html",
         period=period,
         scores=scores,
+        found=found,
+        region_id=region_id,
         rules=rules,
         score_chart=chart,
         every=queries.reads_every_department(_user()),

@@ -18,6 +18,7 @@ from spotcheck.core.passwords import hash_password, password_problems
 from spotcheck.core.policy import ROLES_BY_TENANT_KIND, Permission, Role
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.core.text import required_text
+from spotcheck.tenants.accounts import names
 from spotcheck.tenants.accounts.models import Tenant, User, tenant_of
 from spotcheck.tenants.accounts.policy import require_own
 from spotcheck.tenants.accounts.sessions import end_user_access, new_session_stamp
@@ -38,6 +39,8 @@ def _tenant_fields(data: dict, errors: dict) -> dict:
         errors["code"] = [_l("Use 2–16 capital letters or digits, starting with a letter (e.g. SCJ).")]
     elif db.session.scalar(sa.select(Tenant.id).where(Tenant.code == code)):
         errors["code"] = [_l("This code is already taken.")]
+    if name and region is not None:  # its full name: the place before it (宁安市市场监督管理局)
+        name = names.full_name(name, region.name)
     name = required_text(name, "name", errors, limit=100, missing=_l("Enter the department's name."))
     try:
         kind_value = TenantKind(data.get("kind") or "")  # none, or not a kind: ValueError
@@ -57,13 +60,11 @@ def _tenant_fields(data: dict, errors: dict) -> dict:
             if region is not None
             else _l("There is already a department of this kind.")
         ]
-    return {
-        "code": code,
-        "name": name,
-        "kind": kind_value,
-        "region": region,
-        "short_name": str(data.get("short_name") or "").strip()[:16],
-    }
+    short_name = str(data.get("short_name") or "").strip()[: names.SHORT_NAME_LIMIT]
+    if not short_name and name and region is not None:  # none given: its place's and its kind's (宁市监)
+        taken = set(db.session.scalars(sa.select(Tenant.short_name).where(Tenant.short_name != "")))
+        short_name = names.default_short_name(name, region.name, taken, code)
+    return {"code": code, "name": name, "kind": kind_value, "region": region, "short_name": short_name}
 
 
 def _region_of(value: object, errors: dict) -> Region | None:
@@ -88,8 +89,11 @@ def create_department(data: dict, *, actor: Actor) -> Tenant:
     """Create a department (部门) and its first administrator, together or not at all: every field of
     both is checked before anything is written. A region has at most one ``lead`` and one ``supervisor``.
 
-    ``data``: ``code``, ``name``, ``kind``, ``region`` (区划: its id or its code, in the tree), ``short_name``
-    (heads its campaign codes, e.g. 应急 in 应急抽〔2026〕3号; the code otherwise) and ``admin``:
+    ``data``: ``code``, ``name`` (its full name: a name without its place gets its region's name before it,
+    应急管理局 in 宁安市 → 宁安市应急管理局), ``kind``, ``region`` (区划: its id or its code, in the tree),
+    ``short_name`` (机关代字, heads its campaign codes, e.g. 宁应急 in 宁应急抽〔2026〕3号; none given: its
+    place's first character and its kind's, :func:`~spotcheck.tenants.accounts.names.default_short_name`,
+    distinct from every other department's) and ``admin``:
     ``{login, display_name, password}``, whose errors are reported as ``admin_login``,
     ``admin_name`` and ``admin_password``."""
     data = dict(data or {})

@@ -1,7 +1,9 @@
 """What the public sees of a department's plans and draws (一公开): read-only.
 
-Every function works in the current tenant scope: the public portal enters a department's
-scope (:func:`spotcheck.core.scoping.tenant_scope`) and calls these. They return only what
+A campaign's page and its proofs work in the current tenant scope: the public portal finds the campaign's department
+(:func:`department_of`, one look-up), enters its scope (:func:`spotcheck.core.scoping.tenant_scope`) and calls
+these. A region's list of plans and draws reads its departments' public rows all at once
+(:func:`region_years`, :func:`region_publication`: :mod:`spotcheck.tenants.campaigns.published`). They return only what
 is public — published plans; campaigns once approved (a draft is internal); each draw's
 commitment, frame digest and counts, inputs, seed and proof once they exist (the nonce only
 inside the proof, after the draw); targets by entity code and name; team members by name and
@@ -24,7 +26,8 @@ from sqlalchemy.orm import defer, selectinload, undefer
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFoundError
 from spotcheck.draw.verify import Check, verify_bytes
-from spotcheck.tenants.campaigns import draw_stages, inspection_counts, policy
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns import draw_stages, inspection_counts, policy, published
 from spotcheck.tenants.campaigns.draws import full_proof, published_bytes
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
@@ -35,28 +38,41 @@ from spotcheck.tenants.common.vocabulary import campaign_status
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.plans.models import Plan, PlanStatus
 
-#: A plan is public once published (seed 001: before it is filed), as last published.
-_PUBLISHED_PLAN = Plan.published_lines.is_not(None)
+
+def department_of(campaign_id: int) -> Tenant:
+    """The department whose public campaign ``campaign_id`` is: one look-up across departments, of public campaigns
+    only (:func:`spotcheck.tenants.campaigns.published.department_of`); NotFoundError for a draft, a department's
+    part of a joint campaign, or no campaign."""
+    found = published.department_of(campaign_id)
+    if found is None:
+        raise NotFoundError(_l("No such campaign."))
+    return found
 
 
-def public_years() -> set[int]:
-    """The years of the department's published plans and public campaigns."""
-    plans = sa.select(Plan.year).where(_PUBLISHED_PLAN)
-    campaigns = sa.select(Campaign.year).where(policy.public_campaign_rows())
-    return set(db.session.scalars(sa.union(plans, campaigns)))
+def region_years(tenant_ids: Iterable[int]) -> set[int]:
+    """The years of the published plans and public campaigns of departments ``tenant_ids`` (a region's): one
+    statement, whatever their number."""
+    return published.years(tenant_ids)
 
 
-def published_plans(year: int) -> list[Plan]:
-    """The department's published plans of ``year`` (the year's, the halves, then the joint plans):
-    the public page shows each one's lines as last published (``published_lines``), never the
-    draft of a returned plan being revised (:func:`being_revised`)."""
-    return list(
-        db.session.scalars(
-            sa.select(Plan)
-            .where(_PUBLISHED_PLAN, Plan.year == year)
-            .order_by(Plan.kind, Plan.field, Plan.half.is_not(None), Plan.half)
-        )
-    )
+@dataclass(frozen=True)
+class Publication:
+    """What one department made public of a year: its published plans (the year's, the halves, then the joint plans;
+    the page shows each one's lines as last published, ``published_lines``, never the draft of a returned plan being
+    revised: :func:`being_revised`) and its public campaigns, most recently approved first."""
+
+    tenant: Tenant
+    plans: list[Plan]
+    campaigns: list[Campaign]
+
+
+def region_publication(departments: Iterable[Tenant], year: int) -> list[Publication]:
+    """What each of ``departments`` (a region's) made public of ``year``, in their order: their published plans and
+    public campaigns read in a few statements, whatever the number of departments."""
+    departments = list(departments)
+    ids = [tenant.id for tenant in departments]
+    plans, campaigns = published.plans(ids, year), published.campaigns(ids, year)
+    return [Publication(tenant, plans.get(tenant.id, []), campaigns.get(tenant.id, [])) for tenant in departments]
 
 
 def being_revised(plan: Plan) -> bool:
@@ -82,13 +98,6 @@ def public_campaign(campaign_id: int) -> Campaign:
     if campaign is None:
         raise NotFoundError(_l("No such campaign."))
     return campaign
-
-
-def is_public_campaign(campaign_id: int) -> bool:
-    return (
-        db.session.scalar(sa.select(Campaign.id).where(Campaign.id == campaign_id, policy.public_or_part_rows()))
-        is not None
-    )
 
 
 def withheld(campaign: Campaign) -> bool:

@@ -367,6 +367,12 @@ TASK_LABELS_BY_KIND = {
     "joint": {"approve": _l("Approve the joint campaign")},
     "criticism": {"approve": _l("Approve and issue the notice of criticism")},
     "basics": {"complete": _l("Complete and publish them, then file them with the justice bureau")},
+    "setup": {
+        "add_items": _l("Add inspection items"),
+        "add_entries": _l("Add the businesses you supervise to the target directory"),
+        "add_inspectors": _l("Enter the inspectors"),
+        "write_plan": _l("Prepare this year's inspection plan"),
+    },
     "directory_upkeep": {"update": _l("Review the target directory and update it")},
     "invitation": {
         "accept": _l("Answer the invitation"),

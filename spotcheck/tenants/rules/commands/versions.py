@@ -186,7 +186,9 @@ def _below_problems(
     for _tenant_id, name, region, versions in levels.departments_below(region_id):
         chain = rulebook.levels(region)
         for version, day in levels.windows(versions, start, until):
-            for conflict in tightening.department_conflicts(levels.document(version), national, levels.on(chain, day)):
+            for conflict in tightening.department_conflicts(
+                levels.document(version), national, levels.on(chain, day), levels.has_own(chain[-1], day)
+            ):
                 add(
                     "departments",
                     str(
@@ -282,7 +284,7 @@ def load_department_rules(data: dict, *, actor: Actor) -> RuleVersion:
     levels = LevelWindows(chain)
     for day in levels.days(document.effective_from, _until(versions, document, replaced)):
         for key, messages in _errors(
-            tightening.department_conflicts(document, national, levels.on(chain, day))
+            tightening.department_conflicts(document, national, levels.on(chain, day), levels.has_own(chain[-1], day))
         ).items():
             errors.setdefault(key, [])
             errors[key] += [m for m in messages if m not in errors[key]]

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.clock import today
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import InvalidInputError, NotFoundError
-from spotcheck.tenants.rules import documents, rulebook, rulefile
+from spotcheck.tenants.rules import documents, presets, rulebook, rulefile
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.parameters import GROUPS, PARAMETERS
 from spotcheck.tenants.rules.rulebook import Rules
@@ -36,6 +36,24 @@ def history(tenant_id: int | None, region_id: int | None = None) -> list[RuleVer
             .order_by(RuleVersion.effective_from.desc(), RuleVersion.id.desc())
         )
     )
+
+
+def origin(version: RuleVersion, document: documents.Document | None = None) -> str:
+    """Where a version's text comes from, in plain words for the public (the portal never names the platform's presets
+    nor its loading): another document's articles a department's rules start from (``based_on``); the issuer's
+    original text as the platform keeps it (a preset loaded as it is); else the issuer's document entered here."""
+    document = document or rulebook.document_of(version.id)
+    if document.based_on:
+        return str(
+            _l(
+                "Taken from “%(title)s”: its articles are that document's words until the department confirms its own",
+                title=document.based_on,
+            )
+        )
+    preset = presets.find(version.preset) if version.preset else None
+    if preset is not None and preset.document.issuer == document.issuer:
+        return str(_l("The original text issued by %(issuer)s, as the platform keeps it", issuer=document.issuer))
+    return str(_l("The document issued by %(issuer)s, entered on this platform", issuer=document.issuer))
 
 
 def get_version(version_id: object) -> RuleVersion:

@@ -25,6 +25,7 @@ from spotcheck.core.errors import NotFoundError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
+from spotcheck.core.scoping import narrowed
 from spotcheck.core.todo import Task
 from spotcheck.tenants.accounts import queries as accounts_queries
 from spotcheck.tenants.accounts.branches import within_reach
@@ -62,7 +63,7 @@ from spotcheck.tenants.supervision.policy import (
     sees_every_department,
     visible_departments,
 )
-from spotcheck.tenants.supervision.queries import complaints, upkeep
+from spotcheck.tenants.supervision.queries import complaints, setup, upkeep
 from spotcheck.tenants.supervision.vocabulary import TABLE_JOB
 
 # Reads that need no reader, as they are: the tables offered, a submitted table's sheets and file.
@@ -225,14 +226,66 @@ def department_choices(*, reader: Actor) -> list[tuple[int, str]]:
 # --- the assessment ---------------------------------------------------------------------------------------
 
 
+def _scored(period: Period, tenants: list[Tenant], reader: Actor) -> list[assessment.Score]:
+    """The scores of ``tenants`` (best first): the figures the deductions count (:data:`assessment.FIGURES`, the
+    departments' own rows) counted for them alone, in one grouped read per kind whatever their number."""
+    rules, full = assessment.settings(reader.tenant_id), assessment.full_score(reader.tenant_id)
+    with narrowed(t.id for t in tenants):
+        counted = figures.compute(period, tenants, assessment.FIGURES)
+    return sorted((assessment.score(s, rules, full) for s in counted), key=lambda sc: (-sc.score, sc.status.code))
+
+
 @query(Permission.SUPERVISION_VIEW, scope=across)
 def scores(period: Period, department_id: int | None = None, *, reader: Actor) -> list[assessment.Score]:
     """The departments' scores of the year (best first), or one department's."""
-    rules, full = assessment.settings(reader.tenant_id), assessment.full_score(reader.tenant_id)
-    found = [
-        assessment.score(s, rules, full) for s in figures.compute(period, _departments(reader, department_id, period))
+    return _scored(period, _departments(reader, department_id, period), reader)
+
+
+@dataclass(frozen=True)
+class RegionBelow:
+    """A lower region with a justice bureau of its own, as the assessment lists it: its name, its bureau's, and how
+    many departments it holds (their scores: open the region)."""
+
+    region: Region
+    bureau: str
+    departments: int
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """The assessment as a bureau reads it by level (本级与下级): the scores of its own departments (its region's and
+    those of lower regions without a bureau of their own), one row per lower region with a bureau of its own, opened by
+    asking again for its region; ``above``: the way back up. A leader: their own department's score."""
+
+    region: Region | None
+    scores: list[assessment.Score]
+    regions: list[RegionBelow]
+    above: list[Region]
+
+
+@query(Permission.SUPERVISION_VIEW, scope=across)
+def assessed(period: Period, region_id: int | None = None, *, reader: Actor) -> Assessed:
+    """The scores of the year of the departments region ``region_id``'s bureau supervises itself (None: the reader's
+    own region; a region of the reader's branch, as that region's bureau reads it) and the lower regions with a
+    bureau of their own, each with its number of departments — a few statements whatever the size of the branch."""
+    region, above = region_branch(reader, region_id)
+    visible = visible_departments(reader)
+    if region is None:
+        return Assessed(None, _scored(period, figures.departments(visible, period), reader), [], [])
+    branch = accounts_queries.departments_in_branch(region.id)
+    tenants = figures.departments([t for t in visible if t in branch], period)
+    found = levels.split(region.id, [t.id for t in tenants])
+    direct = set(found.direct)
+    below = [
+        RegionBelow(found.regions[r], getattr(found.bureaus.get(r), "name", ""), len(ids))
+        for r, ids in found.below.items()
     ]
-    return sorted(found, key=lambda sc: (-sc.score, sc.status.code))
+    return Assessed(
+        region,
+        _scored(period, [t for t in tenants if t.id in direct], reader),
+        sorted(below, key=lambda row: row.region.code),
+        above,
+    )
 
 
 @query(Permission.SUPERVISION_VIEW)
@@ -433,21 +486,28 @@ def submissions_overview(year: int, *, reader: Actor) -> list[duties.DutyOvervie
     the area-wide tables the bureaus of the regions just below it send to the level above (:func:`levels.received_by`)
     — and its own; a leader: their own department's. The versions are loaded while the departments are visible."""
     tenants = figures.departments(visible_departments(reader))
-    rows = duties.overview(tenants, [year])
-    if sees_every_department(reader):
-        received = levels.received_by(cast(int, reader.tenant_id), [t.id for t in tenants])
-        rows = [
-            replace(
-                row,
-                states=[
-                    s
-                    for s in row.states
-                    if s.tenant.id == reader.tenant_id or received.receives(s.tenant.id, row.due.duty.area_wide)
-                ],
-            )
-            for row in rows
-        ]
-        rows = [row for row in rows if row.states]
+    if not sees_every_department(reader):
+        return _loaded(duties.overview(tenants, [year]))
+    # Only the departments whose tables the bureau receives are read (a province's bureau: its own region's and the
+    # bureaus just below, not every department of the province), each one's table states filtered by what it sends.
+    received = levels.received_by(cast(int, reader.tenant_id), [t.id for t in tenants])
+    kept = [t for t in tenants if t.id == reader.tenant_id or t.id in received.departments or t.id in received.bureaus]
+    rows = [
+        replace(
+            row,
+            states=[
+                s
+                for s in row.states
+                if s.tenant.id == reader.tenant_id or received.receives(s.tenant.id, row.due.duty.area_wide)
+            ],
+        )
+        for row in duties.overview(kept, [year])
+    ]
+    return _loaded([row for row in rows if row.states])
+
+
+def _loaded(rows: list[duties.DutyOverview]) -> list[duties.DutyOverview]:
+    """``rows`` with their versions loaded while the departments are visible."""
     for row in rows:
         for state in row.states:
             _ = [(v.id, v.submitted_at, v.signed_by_name) for v in state.versions]
@@ -474,6 +534,8 @@ class Basics:
     id: int
     missing: tuple[str, ...]
     rule: str
+    #: The keys of what is missing (``items``, ``entries``, ``inspectors``, ``rules``).
+    keys: tuple[str, ...] = ()
 
 
 def _basics_task(reader: Actor) -> list[Task]:
@@ -487,7 +549,7 @@ def _basics_task(reader: Actor) -> list[Task]:
         return []
     present = figures.basics_present(tenant.id)
     missing = tuple(
-        name
+        (key, name)
         for key, name in (
             ("items", "随机抽查事项清单"),
             ("entries", "检查对象名录库"),
@@ -498,17 +560,21 @@ def _basics_task(reader: Actor) -> list[Task]:
     )
     if not missing:
         return []
-    return [Task("basics", Basics(tenant.id, missing, rules.cite("basics_filed")), frozenset({"complete"}))]
+    names, keys = tuple(name for _key, name in missing), tuple(key for key, _name in missing)
+    return [Task("basics", Basics(tenant.id, names, rules.cite("basics_filed"), keys), frozenset({"complete"}))]
 
 
 def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     """The statistical tables to submit (报表报送, kind ``report``) whose due date is near or past: a
     planner prepares one (not once it waits for the leader), a leader signs and submits it; for the
-    bureau's leader, the drafted notices of criticism (通报, kind ``criticism``) to approve; and for a
-    department's administrator, the 一单两库一细则 still missing where the rules ask them (``basics``)."""
+    bureau's leader, the drafted notices of criticism (通报, kind ``criticism``) to approve; for a department's
+    administrator, the 一单两库一细则 still missing where the rules ask them (``basics``); and for its administrator and
+    planner, the steps still to take before its first spot-check (``setup``: :mod:`.setup`)."""
     found = _criticisms_to_approve(reader) if has_permission(reader, Permission.SUPERVISION_VIEW) else []
     found += complaints.tasks(reader)
-    found += _basics_task(reader) + upkeep.stale_directory_task(reader)
+    basics = _basics_task(reader)
+    found += basics + setup.setup_task(reader, covered={key for task in basics for key in task.obj.keys})
+    found += upkeep.stale_directory_task(reader)
     if not has_permission(reader, Permission.REPORTS_PREPARE) or getattr(reader, "tenant", None) is None:
         return found[:limit]
     for state in _reports_to_do(tenant_of(reader), reader):
