@@ -211,6 +211,7 @@ READS = {
         "Supervision figures by level: the bureau's own departments and the regions below"
     ),
     "spotcheck.tenants.supervision.queries.scores": _l("The departments' assessment scores"),
+    "spotcheck.tenants.supervision.queries.assessed": _l("The assessment scores of a region's departments"),
     "spotcheck.tenants.supervision.queries.contacts": _l("Every department's contacts"),
     "spotcheck.tenants.supervision.queries._table": _l("A statistical table"),
     "spotcheck.tenants.supervision.queries.submissions_overview": _l("The tables each department submitted"),
