@@ -16,7 +16,7 @@ from operator import itemgetter
 
 import sqlalchemy as sa
 
-from spotcheck.core.database import db, dialect, one_of
+from spotcheck.core.database import db, dialect, local_settings, one_of
 from spotcheck.tenants.campaigns import capped_store
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.inspection_counts import (
@@ -145,10 +145,10 @@ def _packed(entries: Sequence[tuple[str, Sequence[int]]], reasons: list[str], li
 #: characters, which no text the platform stores holds (:mod:`spotcheck.core.text`: every command and import refuses
 #: them), so a campaign code goes in as it is.
 KEYS_APART, ROWS_APART, FIELDS_APART = "\x1d", "\x1e", "\x1f"
-#: PostgreSQL: the register rows of the year of the businesses ``:ids`` (the campaign's own, ``:key``, left out), read
-#: in the order of their index (``ix_inspection_count_counting``: by business and key, nothing sorted) and answered a
-#: row a business: its keys, each as one text of its rows (:func:`_key_rows`) — a province's 872,939 rows come back
-#: as 127,782 texts, and what each key means for the list is worked out once a key text.
+#: PostgreSQL: the register rows of the year of the businesses ``:ids`` (the campaign's own, ``:key``, left out), by
+#: business and key, answered a row a business: its keys, each as one text of its rows (:func:`_key_rows`) — a
+#: province's 872,939 rows come back as 127,782 texts, and what each key means for the list is worked out once a key
+#: text. Run under :data:`_REGISTER_SETTINGS`.
 _REGISTER_TEXTS = sa.text(
     """
 WITH k AS (
@@ -166,6 +166,14 @@ SELECT k.entity_id, string_agg(k.rows, E'\\x1d') AS keys FROM k GROUP BY k.entit
 
 #: A register row as :func:`_key_rows` reads it from its text: department, campaign code, kind, counts.
 KeyRow = tuple[int, str, str | None, bool]
+
+
+#: How :data:`_REGISTER_TEXTS` is planned: its ids folded into the plan (one hashed look-up a row, never a plan made for
+#: any text), each row's text made by two parallel workers, handed over at what that really costs (as the frame's
+#: statements are, ``frames.FRAME_SETTINGS``): 0.55 s of the leader's time against 1.1 s alone, and on a machine
+#: shared with other work the three processes take their share of it where one would wait (2.3–2.8 s against 6–7.8 s,
+#: load average 5–7 on two cores).
+_REGISTER_SETTINGS = {"parallel_tuple_cost": "0.001", "plan_cache_mode": "force_custom_plan"}
 
 
 def _key_rows(text: str) -> list[KeyRow]:
@@ -196,6 +204,20 @@ class _Keys(dict[str, tuple]):
 
     def __missing__(self, text: str) -> tuple:
         rows = _key_rows(text)
+        if len(rows) == 1:  # most keys: one department's campaign, listed in full or not at all
+            ((department, code, kind, counts),) = rows
+            named = (code, (department,), f"{(department,)}{code}")
+            total_, listed_ = kind is not None and kind not in self.exempt, counts and department == self.listing
+            found = self[text] = (
+                int(total_),
+                int(counts and department == self.own),
+                None,
+                named if total_ else None,
+                named if listed_ else None,
+                named if total_ or listed_ else None,
+                named if counts else None,
+            )
+            return found
         total = [kind is not None and kind not in self.exempt for _, _, kind, _ in rows]
         listed = [counts and department == self.listing for department, _, _, counts in rows]
         choices = (
@@ -235,17 +257,18 @@ def _listed_in_database(
     business a text (:data:`_REGISTER_TEXTS`), what each key means for the list worked out once a key text
     (:class:`_Keys`) and the caps each business reached counted from its keys, as :class:`Standing` counts them; each
     region's rules looked up once a region code — the same list."""
-    found: dict[int, str] = dict(
-        db.session.execute(
-            _REGISTER_TEXTS,
-            {
-                "ids": ",".join(map(str, map(itemgetter(0), entities))),
-                "year": year,
-                "key": counted_as(campaign) if campaign is not None else None,
-            },
-        ).all()
-    )
-    total_of, own_of = itemgetter(0), itemgetter(1)
+    with local_settings(_REGISTER_SETTINGS):
+        found: dict[int, str] = dict(
+            db.session.execute(
+                _REGISTER_TEXTS,
+                {
+                    "ids": ",".join(map(str, map(itemgetter(0), entities))),
+                    "year": year,
+                    "key": counted_as(campaign) if campaign is not None else None,
+                },
+            ).all()
+        )
+    total_of, own_of, text_of = itemgetter(0), itemgetter(1), itemgetter(2)
     numbers: defaultdict[str, int] = defaultdict(count().__next__)  # a campaign as many rows name it: its number
     reasons: list[str] = []
     listed = []
@@ -259,28 +282,33 @@ def _listed_in_database(
     on, own_rules = day_of(campaign), rules_of(campaign)
     own_cap = own_rules.department_inspection_cap if counts_toward_cap(campaign) else None
     kind = kind_of(campaign)
-    # each region code's keys, the cap a check of the campaign counts toward there (None: none) and its place in
-    # `said` (its rules and region; their wording made once)
-    places: dict[str, tuple[_Keys, int | None, Region | None, Rules, tuple[int, int | None]]] = {}
+    # each region code's keys, the cap a check of the campaign counts toward there (None: none), its region and rules,
+    # and where in `reasons` each cap reached there is worded (by NEITHER … BOTH; -1: not yet — a region's wording
+    # made once, the first time a business of it reaches that cap)
+    places: dict[str, tuple[_Keys, int | None, Region | None, Rules, list[int]]] = {}
     by_exempt: dict[frozenset[str], _Keys] = {}
+    worded: dict[tuple[int, int | None], list[int]] = {}
     for region_code, (region, rules) in rules_of_businesses({business[3] for business in entities}, on).items():
         exempt = rules.cap_exempt_kinds
         if exempt not in by_exempt:
             by_exempt[exempt] = _Keys(exempt, department_id or campaign.tenant_id, department_id)
         cap = rules.inspection_cap if kind is not None and kind not in exempt else None
-        places[region_code] = (by_exempt[exempt], cap, region, rules, (id(rules), region.id if region else None))
-    said: dict[tuple[bool, bool, tuple[int, int | None]], int] = {}
+        wording = worded.setdefault((id(rules), region.id if region else None), [-1] * 4)
+        places[region_code] = (by_exempt[exempt], cap, region, rules, wording)
     for entity_id, code, name, region_code in entities:
-        keys, cap, region, rules, place = places[region_code]
+        keys, cap, region, rules, wording = places[region_code]
         texts = found.get(entity_id)
         counted = list(map(keys.__getitem__, texts.split(KEYS_APART))) if texts else []
         at_total = cap is not None and sum(map(total_of, counted)) >= cap
         at_own = own_cap is not None and sum(map(own_of, counted)) >= own_cap
-        choice = 2 + (BOTH if at_total and at_own else TOTAL_ONLY if at_total else OWN_ONLY if at_own else NEITHER)
-        reason = said.setdefault((at_total, at_own, place), len(reasons))
-        if reason == len(reasons):
+        reached = at_total + 2 * at_own  # NEITHER, TOTAL_ONLY, OWN_ONLY or BOTH
+        if wording[reached] < 0:
+            wording[reached] = len(reasons)
             reasons.append(why_capped(at_total, at_own, region, rules, own_rules))
-        listed.append([code, name, reason, _numbered([key[choice] for key in counted if key[choice]], numbers)])
+        chosen = 2 + reached
+        named = [key[chosen] for key in counted if key[chosen]]
+        named.sort()
+        listed.append([code, name, wording[reached], list(map(numbers.__getitem__, map(text_of, named)))])
     return _packed(_in_order(numbers, by_exempt.values()), reasons, listed)
 
 
