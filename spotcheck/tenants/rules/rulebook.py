@@ -191,17 +191,9 @@ def levels(region_id: int | None) -> tuple[int | None, ...]:
 
 def know_departments(regions_of: Mapping[int, int | None]) -> None:
     """Departments whose regions a page has read already (department id → region id): :func:`rules_for` asks for
-    none of them again, and the levels of their regions are read in two queries (not two per region)."""
+    none of them again, and the levels of their regions are read at once (:func:`know_levels`)."""
     _session_cache("tenants").update(regions_of)
-    chains = _session_cache("chains")
-    wanted = sorted({r for r in regions_of.values() if r is not None and r not in chains})
-    if not wanted:
-        return
-    asked = list(db.session.scalars(sa.select(Region).where(one_of(Region.id, wanted))))
-    codes = sorted({code for region in asked for code in region.codes})
-    by_code = dict(db.session.execute(sa.select(Region.code, Region.id).where(one_of(Region.code, codes))).all())
-    for region in asked:
-        chains[region.id] = tuple(by_code[code] for code in region.codes if code in by_code)
+    know_levels(regions_of.values())
 
 
 def region_of_department(tenant_id: int) -> int | None:
@@ -327,13 +319,11 @@ def rules_for(tenant_id: int | None, on: date | None = None) -> Rules:
 
 def rules_of_departments(on: date | None = None) -> dict[int, Rules]:
     """:func:`rules_for` of every department on ``on``, by department: their regions read in one query and the levels
-    of those in two (:func:`know_levels`), not one or two a department — a province's figures ask its 3,000
+    of those in two (:func:`know_departments`), not one or two a department — a province's figures ask its 3,000
     departments' own caps."""
     on = on or today()
-    known = _session_cache("tenants")
     found = dict(db.session.execute(sa.select(Tenant.id, Tenant.region_id)).all())
-    known.update(found)
-    know_levels(found.values())
+    know_departments(found)
     return {tenant_id: rules_for(tenant_id, on) for tenant_id in sorted(found)}
 
 
