@@ -21,6 +21,8 @@ Create Date: 2026-12-03 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from spotcheck.platform import rls
+
 # revision identifiers, used by Alembic.
 revision = "0067"
 down_revision = "0066"
@@ -32,14 +34,8 @@ COUNTING = "withheld IS false"
 
 
 def _lz4_available() -> bool:
-    bind = op.get_bind()
-    if bind.dialect.name != "postgresql":
-        return False
-    return bool(
-        bind.exec_driver_sql(
-            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
-        ).scalar()
-    )
+    """Whether the server compresses with lz4: migration 0037's own test, not a copy of it."""
+    return bool(rls.earlier_migration(__file__, "0037_frame_file_lz4.py")._lz4_available())
 
 
 def upgrade():
