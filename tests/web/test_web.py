@@ -34,7 +34,11 @@ def test_home_page_per_role(app):
     assert 'id="home-tenant-admin"' in pages["scj_admin"]
     for who in ("sfj_supervisor", "scj_coord"):
         assert 'id="home-oversight"' in pages[who]
-        assert all(name in pages[who] for name in ("市场监督管理局", "应急管理局", "商务局", "司法局"))
+        assert all(name in pages[who] for name in ("市场监督管理局", "应急管理局", "商务局"))
+    # the bureau sees every department; the coordinator those it may invite to a joint check, no justice bureau
+    own = 'id="home-oversight-own"'
+    assert "司法局" in pages["sfj_supervisor"].split(own)[1].split("</table>")[0]
+    assert "司法局" not in pages["scj_coord"].split(own)[1].split("</table>")[0]
     assert 'id="home-planner"' in pages["yjj_planner"] and 'id="home-oversight"' not in pages["yjj_planner"]
     assert 'id="home-inspector"' in pages["swj_inspector"]
     assert "郑洁" in pages["yjj_planner"] and "应急管理局" in pages["yjj_planner"]

@@ -35,6 +35,7 @@ from spotcheck.tenants.common.vocabulary import (
     reference,
     rule_text,
 )
+from spotcheck.tenants.plans import queries as plans
 from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.results import deadlines as result_deadlines, vocabulary as results_vocabulary
 from spotcheck.tenants.results.queries import categories as result_categories, listing as visit_listing
@@ -113,7 +114,8 @@ def template_helpers() -> dict[str, Callable[..., object]]:
         "forward_status_label": lambda answered: FORWARD_STATUS_LABELS[bool(answered)],
         "participant_status_label": named(domain.PARTICIPANT_STATUS),
         "target_status_label": named(domain.TARGET_STATUS),
-        "plan_status_label": named(domain.PLAN_STATUS),
+        "plan_status_label": lambda plan: domain.plan_status(plan.status, plans.awaits_filing(plan)),
+        "plan_awaits_filing": plans.awaits_filing,
         "authority_label": named(domain.PLAN_AUTHORITY),
         "enforcement_field_name": lambda code: reference.ENFORCEMENT_FIELDS.get(code, code or ""),
         "item_status_label": named(domain.ITEM_STATUS),

@@ -39,6 +39,11 @@ class Tenant(Model):
     region: Mapped[Region] = relationship()
 
 
+#: The departments that inspect (执法检查部门): active and not a justice bureau, which supervises and files the
+#: plans rather than inspecting — those a joint check or a joint plan may involve and a field may be led by.
+INSPECTING = sa.and_(Tenant.active.is_(True), Tenant.kind != TenantKind.supervisor)
+
+
 class User(TenantOwned, Model):
     """A person who logs in. Belongs to one tenant (platform admins to none) and holds roles there."""
 

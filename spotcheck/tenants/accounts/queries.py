@@ -26,7 +26,7 @@ from spotcheck.core.passwords import secret_digest
 from spotcheck.core.policy import Permission, Role
 from spotcheck.core.queries import query
 from spotcheck.core.scoping import cross_tenant, system_access, tenant_scope
-from spotcheck.tenants.accounts.models import ApiToken, Tenant, User, UserSession
+from spotcheck.tenants.accounts.models import INSPECTING, ApiToken, Tenant, User, UserSession
 from spotcheck.tenants.accounts.policy import DEPARTMENT_ADMIN_ACTIONS, is_department_admin
 from spotcheck.tenants.accounts.vocabulary import SEEN_EVERY, TOKEN_PREFIX, SessionCheck, TenantKind
 from spotcheck.tenants.regions import queries as regions
@@ -114,10 +114,12 @@ class Oversight:
 def oversight(reader: Actor) -> Oversight:
     """The reader's region's own departments (with their active users) and, for each region right below it, how
     many departments and active users its branch holds: read across the reader's branch (the explicit opt-out),
-    counted in the database."""
+    counted in the database. A justice bureau's supervisor sees every department; a coordinator, who invites
+    departments to joint checks, only those that inspect (:data:`~.models.INSPECTING`: no justice bureau)."""
     region_id = db.session.scalar(sa.select(Tenant.region_id).where(Tenant.id == reader.tenant_id))
     if region_id is None:
         return Oversight([], [])
+    shown = sa.true() if Role.supervisor.value in reader.roles else INSPECTING
     with cross_tenant(reader, "department overview"):
         active = sa.select(User.tenant_id, sa.func.count().label("users")).where(User.active.is_(True))
         users = active.group_by(User.tenant_id).subquery()
@@ -126,7 +128,7 @@ def oversight(reader: Actor) -> Oversight:
             for tenant, count in db.session.execute(
                 sa.select(Tenant, users.c.users)
                 .outerjoin(users, users.c.tenant_id == Tenant.id)
-                .where(Tenant.region_id == region_id)
+                .where(Tenant.region_id == region_id, shown)
                 .order_by(Tenant.kind, Tenant.code)
             )
         ]
@@ -138,7 +140,7 @@ def oversight(reader: Actor) -> Oversight:
                 .join(within, within.path.startswith(child.path))
                 .join(Tenant, Tenant.region_id == within.id)
                 .outerjoin(users, users.c.tenant_id == Tenant.id)
-                .where(child.parent_id == region_id)
+                .where(child.parent_id == region_id, shown)
                 .group_by(child.id)
             )
         }

@@ -20,7 +20,7 @@ from spotcheck.core import events
 from spotcheck.core.actor import Actor, Department
 from spotcheck.core.database import db
 from spotcheck.tenants.accounts import queries as accounts
-from spotcheck.tenants.accounts.models import Tenant, TenantKind
+from spotcheck.tenants.accounts.models import INSPECTING, Tenant, TenantKind
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_FIELDS, MARKET_FIELD
 from spotcheck.tenants.joint.models import FieldLead
 from spotcheck.tenants.regions import queries as regions
@@ -102,8 +102,4 @@ def _answer_lead(*, actor: Actor, tenant: Department | None, field: str, answer:
 
 def candidates() -> list[Tenant]:
     """The departments that may lead a field: active, and not a justice bureau (which files the plans)."""
-    return list(
-        db.session.scalars(
-            sa.select(Tenant).where(Tenant.active.is_(True), Tenant.kind != TenantKind.supervisor).order_by(Tenant.code)
-        )
-    )
+    return list(db.session.scalars(sa.select(Tenant).where(INSPECTING).order_by(Tenant.code)))

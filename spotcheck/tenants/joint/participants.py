@@ -14,7 +14,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import Scope, cross_tenant
-from spotcheck.tenants.accounts.models import Tenant, TenantKind
+from spotcheck.tenants.accounts.models import INSPECTING, Tenant
 from spotcheck.tenants.accounts.queries import departments_in_branch
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.joint.models import JointParticipant
@@ -35,7 +35,7 @@ def invitable(tenant: Tenant) -> list[Tenant]:
         db.session.scalars(
             sa.select(Tenant)
             .join(Tenant.region)
-            .where(Tenant.id.in_(sorted(branch)), Tenant.active.is_(True), Tenant.kind != TenantKind.supervisor)
+            .where(Tenant.id.in_(sorted(branch)), INSPECTING)
             .order_by(Region.path, Tenant.code)
         )
     )

@@ -24,7 +24,7 @@ from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import cross_tenant
-from spotcheck.tenants.accounts.models import Tenant, TenantKind, tenant_of
+from spotcheck.tenants.accounts.models import INSPECTING, Tenant, tenant_of
 from spotcheck.tenants.accounts.queries import departments_in_branch
 from spotcheck.tenants.common.validators import InvalidValueError
 from spotcheck.tenants.common.vocabulary import reference, sampling
@@ -70,8 +70,7 @@ def _joint_departments(ids: Iterable[str | int] | None, own: Tenant, errors: dic
             db.session.scalars(
                 sa.select(Tenant).where(
                     Tenant.id.in_([i for i in wanted if is_row_id(i)]),
-                    Tenant.active.is_(True),
-                    Tenant.kind != TenantKind.supervisor,
+                    INSPECTING,
                 )
             )
         )

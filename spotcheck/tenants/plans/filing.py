@@ -86,6 +86,12 @@ def authorities_for(plan: Plan) -> tuple[str, ...]:
     return tuple(found)
 
 
+def awaits_filing(plan: Plan) -> bool:
+    """Whether ``plan`` is to be filed at all (报备): its rules name an authority that files it. A published plan
+    that is not is in force as it stands (无需报备)."""
+    return bool(authorities_for(plan))
+
+
 def pending_authorities(plan: Plan) -> tuple[str, ...]:
     """The authorities still to decide on a submitted plan (none once it is returned or filed)."""
     if plan.status != PlanStatus.submitted:

@@ -12,10 +12,17 @@ from spotcheck.core.database import db, get_row
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.core.todo import Task
-from spotcheck.tenants.accounts.models import Tenant, TenantKind, tenant_of
+from spotcheck.tenants.accounts.models import INSPECTING, Tenant, tenant_of
 from spotcheck.tenants.accounts.queries import departments_in_branch
 from spotcheck.tenants.plans import policy
-from spotcheck.tenants.plans.filing import authorities_for, authority_of, decides_on, filed_with, pending_authorities
+from spotcheck.tenants.plans.filing import (
+    authorities_for,
+    authority_of,
+    awaits_filing,
+    decides_on,
+    filed_with,
+    pending_authorities,
+)
 from spotcheck.tenants.plans.models import Plan, PlanReview, PlanStatus
 from spotcheck.tenants.plans.policy import PLAN_ACTIONS
 from spotcheck.tenants.plans.published_lines import changed_since_published
@@ -25,6 +32,7 @@ from spotcheck.tenants.regions.models import Region
 __all__ = [
     "authorities_for",
     "authority_of",
+    "awaits_filing",
     "changed_since_published",
     "decides_on",
     "filed_joint_plan",
@@ -161,7 +169,7 @@ def joint_plan_departments(*, reader: Actor) -> list[Tenant]:
         db.session.scalars(
             sa.select(Tenant)
             .join(Tenant.region)
-            .where(Tenant.id.in_(sorted(branch)), Tenant.active.is_(True), Tenant.kind != TenantKind.supervisor)
+            .where(Tenant.id.in_(sorted(branch)), INSPECTING)
             .order_by(Region.path, Tenant.code)
         )
     )

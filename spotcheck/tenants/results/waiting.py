@@ -4,6 +4,8 @@ steps (办结, 检查结果导入) and the to-dos ask them."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
@@ -38,19 +40,20 @@ def _awaiting_follow_up(campaign_id: int) -> sa.Select:
     )
 
 
-def results_to_record(campaign: Campaign) -> int:
+def results_to_record(campaign: Campaign) -> tuple[int, date | None]:
     """How many of the campaign's visits still wait for their result (待录入: assigned, drafting, returned),
-    a draft imported on the team's behalf left out: it waits for its 组长's confirmation, not for a record."""
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(Visit.id)).where(
-                Visit.campaign_id == campaign.id,
-                Visit.status.in_(OPEN_STATUSES),
-                sa.or_(Visit.status != VisitStatus.drafting, Visit.recorded_for_team_at.is_(None)),
-            )
+    a draft imported on the team's behalf left out: it waits for its 组长's confirmation, not for a record; and the
+    earliest of their report deadlines (the campaign's last day for a visit whose check has not ended or whose
+    rules set none, as :func:`~.queries.listing.due_of` shows it)."""
+    due = sa.func.coalesce(Visit.report_due, sa.literal(campaign.window_end, sa.Date))
+    count, earliest = db.session.execute(
+        sa.select(sa.func.count(Visit.id), sa.func.min(due)).where(
+            Visit.campaign_id == campaign.id,
+            Visit.status.in_(OPEN_STATUSES),
+            sa.or_(Visit.status != VisitStatus.drafting, Visit.recorded_for_team_at.is_(None)),
         )
-        or 0
-    )
+    ).one()
+    return count or 0, earliest if count else None
 
 
 def any_result_open(campaign: Campaign) -> bool:

@@ -53,6 +53,9 @@ class Rules:
         self.rulebooks = [_ref(document, version_id) for version_id, document in chain]
         self.rulebook = self.rulebooks[-1] if self.rulebooks else None  # the nearest level's
         self.department = _ref(department[1], department[0]) if department else None
+        #: The department's rules were started from another's document (以其他部门的细则为起点): its title; their
+        #: articles are not yet confirmed as the department's own ("": its own, or none).
+        self.department_starting_point = department[1].based_on if department else ""
         self.own_level = own_level or not chain
         self.place = (chain[-1][1].place if chain else "") or place
         self.values: dict[str, Any] = {}

@@ -29,9 +29,10 @@ from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.models import FollowUp, InspectionCode, Visit
 from spotcheck.tenants.results.vocabulary import SATISFACTION_LABELS
 from spotcheck.tenants.rules.models import RulesDocument
+from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import conditions as when
 from spotcheck.tenants.supervision.conditions import Condition
-from spotcheck.tenants.supervision.figures import ITEM_FIGURES, compute, created_on, filing
+from spotcheck.tenants.supervision.figures import ITEM_FIGURES, Status, compute, created_on, filing
 from spotcheck.tenants.supervision.models import Complaint, ComplaintForward, Evaluation
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.vocabulary import (
@@ -316,13 +317,30 @@ def _basics_rows(tenant_id: int, period: Period) -> Rows:
     tenant = cast(Tenant, db.session.get(Tenant, tenant_id))
     with tenant_scope(tenant_id):
         status = compute(period, [tenant], (*ITEM_FIGURES, "entries", "inspectors", "rules"))[0]
+        rules_state = _rules_state(tenant_id, period, status)
     rows: list[list[Any]] = [
         ["随机抽查事项清单", f"{status.items}项", COMPLETE[bool(status.items)]],
         ["检查对象名录库", f"{status.entries}户", COMPLETE[bool(status.entries)]],
         ["执法检查人员名录库", f"{status.inspectors}人", COMPLETE[bool(status.inspectors)]],
-        ["实施细则", "已公布" if status.rules else "未公布", COMPLETE[bool(status.rules)]],
+        ["实施细则", rules_state, COMPLETE[bool(status.rules)]],
     ]
+    if not status.inspects:  # a justice bureau does not inspect: none of the four is asked of it
+        rows = [[name, state, "不适用"] for name, state, _complete in rows]
     return Rows(DRILL_COLUMNS["basics"], rows, len(rows), [("items",), ("entries",), ("inspectors",), ("rules",)])
+
+
+def _rules_state(tenant_id: int, period: Period, status: Status) -> str:
+    """How the department's 细则 stands: published as its own, published but started from another department's (its
+    articles not yet confirmed), or not published."""
+    if status.rules:
+        return "已公布"
+    published = sa.exists().where(
+        RulesDocument.tenant_id == tenant_id, RulesDocument.first_published_at < when.end_of(period)
+    )
+    if not db.session.scalar(sa.select(published)):
+        return "未公布"
+    started_from = rules_for(tenant_id, when.as_of(period)).department_starting_point
+    return f"已公布，但以《{started_from}》为起点，条款尚待本部门确认"
 
 
 def _item_rows(kept: Callable[[Item], bool], tenant_id: int, end: datetime, limit: int) -> Rows:

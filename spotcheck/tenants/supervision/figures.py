@@ -21,7 +21,7 @@ from spotcheck.core.clock import local, today
 from spotcheck.core.database import db, one_of
 from spotcheck.core.scoping import JointShared, SharedWithReceiver, TenantOwned, current_scope
 from spotcheck.tenants.accounts.branches import within_reach
-from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.campaigns.models import Campaign, Draw
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.history import sizes_at
@@ -66,9 +66,12 @@ class Status:
     tenant_id: int
     name: str
     code: str
+    #: A department that inspects (not a justice bureau): 一单两库一细则 and their deduction apply to it.
+    inspects: bool = True
     items: int = 0
     entries: int = 0
     inspectors: int = 0
+    #: Its own 细则 published (one started from another department's, its articles not yet confirmed, is not).
     rules: bool = False
     market_items: int = 0
     market_random: int = 0
@@ -103,9 +106,22 @@ class Status:
     #: The coverage goals of the department's rules (field → (basis points or None, citation)).
     goals: dict = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, tenant: Tenant) -> Status:
+        """A department's figures, all at zero."""
+        return cls(
+            tenant_id=tenant.id, name=tenant.name, code=tenant.code, inspects=tenant.kind != TenantKind.supervisor
+        )
+
     @property
     def basics(self) -> bool:
         return bool(self.items and self.entries and self.inspectors and self.rules)
+
+    @property
+    def basics_missing(self) -> bool:
+        """一单两库一细则 asked of the department and not all there (a justice bureau, which does not inspect, is not
+        asked them)."""
+        return self.inspects and not self.basics
 
     @staticmethod
     def _rate(part: int, whole: int) -> float | None:
@@ -286,13 +302,16 @@ def compute(period: Period, tenants: list[Tenant], wanted: Collection[str] | Non
     细则 published by then. ``wanted``: only those figures (names of :class:`Status`; ``filings`` for
     the plan deadlines), the others left at zero — a page that shows a few figures does not count
     them all; ``None``: every figure."""
-    reading = _Reading({t.id: Status(tenant_id=t.id, name=t.name, code=t.code) for t in tenants}, wanted)
+    reading = _Reading({t.id: Status.of(t) for t in tenants}, wanted)
     as_of = when.as_of(period)
     know_departments({t.id: t.region_id for t in tenants})  # their rules: one read per level, not per department
+    unconfirmed = set()
     for tenant in tenants:
         rules = rules_for(tenant.id, as_of)
         reading.statuses[tenant.id].goals = {f: goal_of(rules, f) for f in reference.ITEM_FIELDS}
-    _count_basics(reading, when.end_of(period))
+        if rules.department_starting_point:
+            unconfirmed.add(tenant.id)
+    _count_basics(reading, when.end_of(period), unconfirmed)
     _count_activity(reading, period)
     reading.put_all(_business_counts(period, reading.want))
     if reading.want("filings"):
@@ -320,8 +339,9 @@ def count_voice(period: Period, statuses: list[Status]) -> None:
     reading.put_all(_business_counts(period, reading.want))
 
 
-def _count_basics(reading: _Reading, end: datetime) -> None:
-    """一单两库一细则 as they stood at ``end``, the period's end."""
+def _count_basics(reading: _Reading, end: datetime, unconfirmed: Collection[int] = ()) -> None:
+    """一单两库一细则 as they stood at ``end``, the period's end; the 细则 of departments ``unconfirmed`` (started from
+    another department's, its articles not yet confirmed as their own) not counted as theirs."""
     if reading.want(*ITEM_FIGURES):
         reading.put_all(_item_counts(end))
     if reading.want("entries"):
@@ -330,7 +350,7 @@ def _count_basics(reading: _Reading, end: datetime) -> None:
         reading.put("inspectors", _count(Inspector, listed_at(end)))
     if reading.want("rules"):
         published = _count(RulesDocument, RulesDocument.first_published_at < end)
-        reading.put("rules", {tenant_id: True for tenant_id in published})
+        reading.put("rules", {tenant_id: True for tenant_id in published if tenant_id not in unconfirmed})
 
 
 def _count_activity(reading: _Reading, period: Period) -> None:

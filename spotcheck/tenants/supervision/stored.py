@@ -43,7 +43,7 @@ VOICE = figures.VOICE
 STORED = tuple(
     f.name
     for f in fields(Status)
-    if f.name not in ("tenant_id", "name", "code", "plan_year", "plan_half", "withheld", "goals", *VOICE)
+    if f.name not in ("tenant_id", "name", "code", "inspects", "plan_year", "plan_half", "withheld", "goals", *VOICE)
 )
 #: What :func:`figures.compute` counts for the stored rows (``filings``: the plan deadlines).
 WANTED = (*STORED, "filings")
@@ -164,7 +164,7 @@ def _filing(values: dict[str, Any] | None) -> Filing | None:
 
 def status_of(tenant: Tenant, values: dict[str, Any]) -> Status:
     """A department's :class:`Status` from its row's figures (a figure the row lacks, counted before it existed: 0)."""
-    status = Status(tenant_id=tenant.id, name=tenant.name, code=tenant.code)
+    status = Status.of(tenant)
     for name in STORED:
         if name in values:
             setattr(status, name, values[name])
@@ -186,10 +186,7 @@ def read(period: Period, tenants: list[Tenant], *, voice: bool = True) -> Counte
     rows = {
         tenant_id: (values, moment) for tenant_id, values, moment in db.session.execute(query) if tenant_id in wanted
     }
-    statuses = [
-        status_of(t, rows[t.id][0]) if t.id in rows else Status(tenant_id=t.id, name=t.name, code=t.code)
-        for t in tenants
-    ]
+    statuses = [status_of(t, rows[t.id][0]) if t.id in rows else Status.of(t) for t in tenants]
     if voice:
         figures.count_voice(period, statuses)
     return Counted(

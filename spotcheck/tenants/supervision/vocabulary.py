@@ -68,21 +68,24 @@ FIGURES: tuple[Figure, ...] = (
         "inspectors",
         "执法检查人员名录库",
         "人",
-        "截至统计期末，本部门执法检查人员名录库中在册（未停用）的人数（“两库”之一）。",
+        "截至统计期末，本部门执法检查人员名录库中在册（未停用）的人数（“两库”之一），含执法证件已过期的人员和专家；"
+        "门户网站公示的名录只列当日可被抽取的人员（证件有效、非专家），人数可能少于此数。",
         "basics",
     ),
     Figure(
         "rules",
         "实施细则",
         "",
-        "截至统计期末，本部门“双随机、一公开”实施细则是否已在门户网站公布（“一细则”）。",
+        "截至统计期末，本部门“双随机、一公开”实施细则是否已在门户网站公布（“一细则”）；以其他部门的细则为起点、"
+        "条款尚待本部门确认的不计。",
         "basics",
     ),
     Figure(
         "basics",
         "一单两库一细则",
         "",
-        "截至统计期末，随机抽查事项清单已公布、两库均有条目、实施细则已公布，四项齐备为“齐备”。",
+        "截至统计期末，随机抽查事项清单已公布、两库均有条目、实施细则已公布，四项齐备为“齐备”；司法局不实施检查，"
+        "为“不适用”。",
         "basics",
     ),
     Figure(
@@ -417,7 +420,7 @@ OCCURRENCES: dict[str, Callable[[Status], int]] = {
     "coverage_other": lambda s: int(s.below_target("other")),
     "late_publication": lambda s: s.published_late,
     "overdue_report": lambda s: s.reports_overdue,
-    "no_basics": lambda s: int(not s.basics),
+    "no_basics": lambda s: int(s.basics_missing),
     "no_ceremony": lambda s: int(s.checked > 0 and s.draws == 0),
 }
 

@@ -111,6 +111,18 @@ PLAN_STATUS = {
     "submitted": _l("Submitted for filing"),
     "filed": _l("Filed"),
 }
+#: A published plan under rules that name no filing authority: in force once published (无需报备).
+PLAN_IN_FORCE = _l("Published (the rules ask no filing)")
+
+
+def plan_status(status: object, awaits_filing: bool = True) -> str:
+    """A plan's status as every page says it: a published plan whose rules ask no filing (``awaits_filing``
+    False) is in force, not waiting to be filed (待报备)."""
+    if getattr(status, "value", status) == "published" and not awaits_filing:
+        return str(PLAN_IN_FORCE)
+    return name(PLAN_STATUS, status)
+
+
 #: The filing authorities (备案机关) of a plan.
 PLAN_AUTHORITY = {"justice": _l("Justice bureau (司法局)"), "market": _l("Market-regulation bureau (市场监督管理局)")}
 #: A plan's period.

@@ -126,11 +126,13 @@ def _campaign_steps(reader: Actor, limit: int) -> list[Task]:
         sa.select(Campaign).where(Campaign.status.in_(_STEPPING)).order_by(Campaign.id.desc()).limit(limit)
     ):
         allowed = set(CAMPAIGN_STEPS.allowed(campaign, reader) & set(NEXT_STEPS["campaign"]))
-        waiting = results_to_record(campaign) if "import_results" in allowed else None
+        waiting, due = results_to_record(campaign) if "import_results" in allowed else (None, None)
         if waiting == 0:  # only drafts imported on the teams' behalf are open: their 组长 confirm them
             allowed.discard("import_results")
-        if allowed:
-            tasks.append(Task("campaign", campaign, frozenset(allowed), count=waiting or None))
+        if allowed:  # the results still to record, with the earliest report deadline among them (逾期 flagged)
+            tasks.append(
+                Task("campaign", campaign, frozenset(allowed), due, deadlines.flag(due), count=waiting or None)
+            )
     return tasks
 
 

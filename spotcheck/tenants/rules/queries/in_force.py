@@ -54,6 +54,8 @@ class AskedByFloor:
         str  # the floor's article that asks it: 《国务院办公厅关于严格规范涉企行政检查的意见》（国办发〔2024〕54号）…
     )
     note: str
+    #: Whose rules leave it open: the nearest rulebook by its title, or the place with none of its own.
+    whose: str = ""
 
 
 def open_against_floor(on: date | None = None, department: int | None = None) -> list[AskedByFloor]:
@@ -62,10 +64,15 @@ def open_against_floor(on: date | None = None, department: int | None = None) ->
     the platform administrator's and the level's justice bureau's to-do until a rulebook sets it."""
     region_id = rulebook.region_of_department(department) if department is not None else None
     rules = rulebook.rules_for_region(region_id, on)
+    whose = (
+        f"《{rules.rulebook.title}》"
+        if rules.rulebook is not None
+        else f"{rules.place or '本地'}（尚无本级实施方案，适用国家规定）"
+    )
     found = []
     for key in rules.asked_by_floor:
         if (cited := rules.left_open_against_floor(key)) is not None:
-            found.append(AskedByFloor(key, BY_KEY[key].label, cited.citation, cited.note))
+            found.append(AskedByFloor(key, BY_KEY[key].label, cited.citation, cited.note, whose))
     return found
 
 
