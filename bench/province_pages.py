@@ -1,7 +1,8 @@
 """The bureaus' two pages at a province's size, in-process (a quick look between two runs of ``python -m bench
 province``): a copy of the kept world (``CREATE DATABASE … TEMPLATE``), migrated to the head, its figures counted
 as the hourly schedule counts them (:func:`bench.province.count_figures`, timed), then the province's and a
-county's justice bureau (home and ``/supervision?period=YEAR``) and a citizen's three public pages asked for
+county's justice bureau (home, ``/supervision?period=YEAR`` and the drill-downs of a county department's checks) and
+a citizen's three public pages asked for
 through the Flask test client, each page ``BENCH_PAGES_ROUNDS`` times after a warm-up, and traced once (its costliest
 statements).
 
@@ -37,6 +38,16 @@ PAGES: list[tuple[str, str | None, str]] = [
     ("public: portal (/public)", None, "/public"),
     ("public: a department's page", None, f"/public/SCJ{world.COUNTY}"),
     ("public: a region's page", None, f"/public/regions/{world.COUNTY}"),
+    # the drill-downs (指标明细) of a county's market-regulation lead, by its county's bureau and the province's
+    *(
+        (
+            f"{who}: a county department's {key}",
+            login,
+            f"/supervision/departments/{{department_id}}/{key}?period={world.YEAR}",
+        )
+        for who, login in (("county bureau", "county_sfj_supervisor"), ("province bureau", "sfj_supervisor"))
+        for key in ("checked", "problems")
+    ),
 ]
 
 
@@ -66,10 +77,24 @@ def _count(url: str) -> dict:
     return count_figures(url)
 
 
+def _department_id(app) -> int:
+    """The id of the county's market-regulation lead (``SCJ`` + the county's code), whose rows the drill-downs open."""
+    import sqlalchemy as sa
+
+    from spotcheck.core.database import db
+    from spotcheck.core.scoping import system_access
+    from spotcheck.tenants.accounts.models import Tenant
+
+    with app.app_context(), system_access("bench: the drilled department"):
+        return int(db.session.scalar(sa.select(Tenant.id).where(Tenant.code == f"SCJ{world.COUNTY}")))
+
+
 def _time(url: str) -> dict:
     found: dict = {}
     with app_context(url) as app:
-        for label, login, path in PAGES:
+        department_id = _department_id(app)
+        for label, login, pattern in PAGES:
+            path = pattern.replace("{department_id}", str(department_id))
             with app.app_context():
                 client = services.signed_in_client(app, login, world.PASSWORD) if login else app.test_client()
                 first = time.perf_counter()
