@@ -5,6 +5,14 @@ from spotcheck.core.audit_heads import AuditHead
 from spotcheck.core.deployment import Deployment
 from spotcheck.core.job_models import Job
 from spotcheck.tenants.accounts.models import ApiToken, Tenant, User, UserSession
+from spotcheck.tenants.businesses.models import (
+    BusinessAccount,
+    BusinessClaim,
+    BusinessPerson,
+    BusinessSession,
+    BusinessThrottle,
+    BusinessToken,
+)
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
 from spotcheck.tenants.common.numbering import DocumentCounter, RegionCounter
 from spotcheck.tenants.contacts.models import DepartmentContact
@@ -44,6 +52,12 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "AuditHead",
+    "BusinessAccount",
+    "BusinessClaim",
+    "BusinessPerson",
+    "BusinessSession",
+    "BusinessThrottle",
+    "BusinessToken",
     "Campaign",
     "CampaignTarget",
     "CategoryChoice",

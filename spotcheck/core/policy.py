@@ -121,6 +121,13 @@ class Permission(enum.StrEnum):
     PLATFORM_MAINTAIN = "platform.maintain"
     #: Move the protected values to another data key (``spotcheck keys adopt`` / ``rotate``): the console alone.
     DATA_KEYS_MANAGE = "platform.data_keys"
+    #: Reset a business's account (企业账户重置), with the reason: the platform administrator.
+    BUSINESSES_RESET = "businesses.reset"
+    #: A business's own account (企业账户), signed in as the business: no staff role holds it, and a business holds
+    #: nothing else (:data:`BUSINESS_PERMISSIONS`).
+    BUSINESS_SIGNED_IN = "business.signed_in"
+    #: Add and remove the people of one's business under its account: the account's holder (持有人) only.
+    BUSINESS_PEOPLE_MANAGE = "business.people"
 
 
 #: Each role's name (角色名称), as users read it.
@@ -174,6 +181,9 @@ PERMISSION_LABELS = {
     Permission.PLATFORM_BOOTSTRAP: _l("create platform administrators"),
     Permission.PLATFORM_MAINTAIN: _l("maintain the platform"),
     Permission.DATA_KEYS_MANAGE: _l("change the key of the protected personal data"),
+    Permission.BUSINESSES_RESET: _l("reset a business's account"),
+    Permission.BUSINESS_SIGNED_IN: _l("sign in as a business"),
+    Permission.BUSINESS_PEOPLE_MANAGE: _l("add and remove the people of one's business"),
 }
 
 
@@ -191,6 +201,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REGIONS_MANAGE,
             Permission.CALENDAR_MANAGE,
             Permission.RULEBOOK_MANAGE,
+            Permission.BUSINESSES_RESET,
         }
     ),
     Role.tenant_admin: frozenset(
@@ -296,6 +307,14 @@ def permissions_of(roles: Iterable[str] | None, kind: str | None = None) -> froz
     return frozenset(granted)
 
 
+#: What a business signed in as itself (企业账户) holds, by its place on the account: no staff permission at all, not
+#: even :attr:`Permission.SIGNED_IN`, so no staff route, command or query admits it.
+BUSINESS_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    "member": frozenset({Permission.BUSINESS_SIGNED_IN}),
+    "holder": frozenset({Permission.BUSINESS_SIGNED_IN, Permission.BUSINESS_PEOPLE_MANAGE}),
+}
+
+
 def kind_of(actor: Actor | None) -> str | None:
     """The kind of ``actor``'s department (``None`` without one)."""
     kind = getattr(getattr(actor, "tenant", None), "kind", None)
@@ -303,7 +322,11 @@ def kind_of(actor: Actor | None) -> str | None:
 
 
 def permissions_held(actor: Actor | None) -> frozenset[Permission]:
-    """What ``actor`` (a signed-in user) holds: their roles' permissions in their department's kind."""
+    """What ``actor`` (a signed-in user) holds: their roles' permissions in their department's kind; a business's
+    person (``business_place``: "holder" or "member") holds :data:`BUSINESS_PERMISSIONS`' and nothing else."""
+    place = getattr(actor, "business_place", None)
+    if place is not None:
+        return BUSINESS_PERMISSIONS.get(place, frozenset())
     return permissions_of(getattr(actor, "roles", ()), kind_of(actor))
 
 

@@ -21,11 +21,13 @@ from spotcheck.core.scoping import bind_request_scope, unbind
 from spotcheck.platform.extensions import csrf, login_manager
 from spotcheck.platform.permissions import declared_access, is_api_request, is_static_endpoint
 from spotcheck.tenants.accounts import queries as accounts
+from spotcheck.tenants.businesses import queries as businesses
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
 
     from spotcheck.tenants.accounts.models import User
+    from spotcheck.tenants.businesses.models import BusinessPerson
 
 _UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 #: Liveness and readiness (/healthz, /readyz): answered without looking anybody up.
@@ -45,23 +47,36 @@ SESSION_KEY = "sid"
 
 
 @login_manager.user_loader
-def _load_user(session_id: str) -> User | None:
+def _load_user(session_id: str) -> User | BusinessPerson | None:
+    """A staff user (``tenant:user:stamp``) or a business's person (``b:person:stamp``), by the id's form."""
     if _bearer_secret() is not None:
         return None  # the token decides who this is (the request loader)
-    check = accounts.session_user(session_id, session.get(SESSION_KEY), idle=current_app.config["SESSION_IDLE_TIMEOUT"])
-    if check.user is None:
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"]
+    if businesses.is_business_session(session_id):
+        held = businesses.session_person(session_id, session.get(SESSION_KEY), idle=idle)
+        found, why = held.person, held.why
+    else:
+        check = accounts.session_user(session_id, session.get(SESSION_KEY), idle=idle)
+        found, why = check.user, check.why
+    if found is None:
         session.clear()
-        if check.why == "idle":
+        if why == "idle":
             flash(_l("You were signed out after 30 minutes without activity."), "warning")
-    return cast("User | None", check.user)  # a User: the vocabulary's SessionCheck cannot name the model
+    # a User or a BusinessPerson: the vocabularies' SessionChecks cannot name the models
+    return cast("User | BusinessPerson | None", found)
+
+
+def is_business(principal: object) -> bool:
+    """Whether the one signed in is a business's person (企业人员), not a staff user."""
+    return getattr(principal, "business_place", None) is not None
 
 
 @login_manager.request_loader
-def _load_user_from_token(req: Request) -> User | None:
+def _load_user_from_token(req: Request) -> User | BusinessPerson | None:
     secret = _bearer_secret()
     if secret is None:
         return None
-    user = accounts.user_for_token(secret)
+    user: User | BusinessPerson | None = accounts.user_for_token(secret) or businesses.person_for_token(secret)
     if user is not None:
         g.authenticated_by_token = True
     return user
@@ -70,7 +85,9 @@ def _load_user_from_token(req: Request) -> User | None:
 def _bind_tenant() -> None:
     """Set the current tenant (当前租户) from the signed-in user: the only place that does."""
     user = current_user._get_current_object()
-    if user.is_authenticated:
+    if is_business(user):  # a business binds no department, and never the platform's scope
+        g.scope_token = bind_request_scope(None)
+    elif user.is_authenticated:
         g.scope_token = bind_request_scope(user.tenant_id, platform=user.tenant_id is None)
     else:
         g.scope_token = bind_request_scope(None)
@@ -149,6 +166,8 @@ def init_app(app: Flask) -> None:
         if is_api_request():
             abort(401)
         flash(login_manager.login_message, "info")
+        if request.blueprint == "business_pages":  # a business's page: the business's own sign-in
+            return redirect(url_for("business_pages.sign_in"))
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 
     @app.before_request

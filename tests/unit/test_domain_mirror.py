@@ -16,7 +16,7 @@ DOMAINS = sorted(p.name for p in (PACKAGE / "tenants").iterdir() if (p / "__init
 ORDER = [
     "supervision audit",
     "joint",
-    "notices exports spreadsheets",
+    "notices exports spreadsheets businesses",
     "results",
     "campaigns",
     "plans",

@@ -12,7 +12,7 @@ from contextlib import contextmanager, nullcontext
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit
+from spotcheck.core import audit, events
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now, today
 from spotcheck.core.commands import ANYONE, command
@@ -64,6 +64,14 @@ def with_business_code(token: str, data: dict) -> Iterator[tuple[int, Inspection
             raise InvalidInputError({"business_code": [WRONG_CODE]})
         yield tenant_id, code
         db.session.flush()
+        # the business's account, if it has one, shows each later use of a code that claimed it (企业账户记录)
+        events.emit(
+            "business_code.used",
+            actor=BUSINESS,
+            digest=code.business_digest,
+            entity_id=code.visit.entity_id,
+            tenant_id=tenant_id,
+        )
 
 
 @command(ANYONE)

@@ -1,0 +1,217 @@
+"""企业账户的网页: /business/sign-in (credit code, login, password), /business/claim (credit code and the 企业核验码
+of a notice, then the holder's password), /business (the home), /business/people (the holder's care of the other
+people), signing out; and /platform/businesses, where the platform administrator resets an account, with the reason.
+
+A refusal is shown at the top of the form, naming the field, in the same words whoever asks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
+
+from spotcheck.core.errors import InvalidInputError, NotFoundError, user_message
+from spotcheck.platform.client_address import client_key
+from spotcheck.platform.permissions import Permission, acting_user, public, requires
+from spotcheck.platform.session import SESSION_KEY, is_business
+from spotcheck.platform.web.forms import REFUSALS, EmptyForm, attempt
+from spotcheck.tenants.businesses import commands as businesses, queries as business_queries
+from spotcheck.tenants.businesses.vocabulary import PLACE_LABELS, TRAIL_LABELS
+
+bp = Blueprint("business_pages", __name__)
+
+
+class SignInForm(FlaskForm):
+    credit_code = StringField(_l("Unified social credit code"))
+    login = StringField(_l("Login"))
+    password = PasswordField(_l("Password"))
+
+
+class ClaimForm(FlaskForm):
+    credit_code = StringField(_l("Unified social credit code"))
+    business_code = StringField(_l("Business code (企业核验码)"))
+    display_name = StringField(_l("Your name"))
+    login = StringField(_l("Your login"))
+    password = PasswordField(_l("Your password"))
+
+
+class PersonForm(FlaskForm):
+    display_name = StringField(_l("Name"))
+    login = StringField(_l("Login"))
+    password = PasswordField(_l("First password"))
+
+
+class ResetForm(FlaskForm):
+    credit_code = StringField(_l("Unified social credit code"))
+    reason = TextAreaField(_l("Reason"))
+
+
+def _fields(form: FlaskForm) -> list[tuple[str, str, object]]:
+    """The form's fields as the error summary names them: (error key, element id, label)."""
+    return [(f.name, f.id, f.label.text) for f in form if f.name != "csrf_token"]
+
+
+def _signed_in(person: object, key: str | None) -> ResponseReturnValue:
+    session.clear()
+    session.permanent = True
+    session[SESSION_KEY] = key
+    login_user(person)
+    return redirect(url_for("business_pages.home"))
+
+
+@bp.route("/business/sign-in", methods=["GET", "POST"])
+@public
+def sign_in() -> ResponseReturnValue:
+    if is_business(current_user._get_current_object()):
+        return redirect(url_for("business_pages.home"))
+    form, errors = SignInForm(), {}
+    if form.validate_on_submit():
+        try:
+            outcome = businesses.sign_in(
+                {
+                    "credit_code": form.credit_code.data,
+                    "login": form.login.data,
+                    "password": form.password.data,
+                    "client": client_key(),
+                    "user_agent": request.headers.get("User-Agent", ""),
+                }
+            )
+        except InvalidInputError as error:
+            errors = error.errors
+        else:
+            if outcome.refused is None:
+                return _signed_in(outcome.person, outcome.session_key)
+            form.form_errors.append(str(outcome.refused.message))
+    status = 422 if errors or form.form_errors else 200
+    return render_template("businesses/sign_in.html", form=form, errors=errors, fields=_fields(form)), status
+
+
+@bp.route("/business/claim", methods=["GET", "POST"])
+@public
+def claim() -> ResponseReturnValue:
+    form, errors = ClaimForm(), {}
+    if form.validate_on_submit():
+        try:
+            outcome = businesses.claim_account(
+                {
+                    "credit_code": form.credit_code.data,
+                    "business_code": form.business_code.data,
+                    "display_name": form.display_name.data,
+                    "login": form.login.data,
+                    "password": form.password.data,
+                    "client": client_key(),
+                    "user_agent": request.headers.get("User-Agent", ""),
+                }
+            )
+        except InvalidInputError as error:
+            errors = error.errors
+        else:
+            if outcome.refused is None:
+                flash(_("The account is yours: you hold it, and sign in with your login and password from now on."))
+                return _signed_in(outcome.person, outcome.session_key)
+            if outcome.refused.field:
+                errors = {outcome.refused.field: [str(outcome.refused.message)]}
+            else:
+                form.form_errors.append(str(outcome.refused.message))
+    status = 422 if errors or form.form_errors else 200
+    return render_template("businesses/claim.html", form=form, errors=errors, fields=_fields(form)), status
+
+
+@bp.route("/business")
+@requires(Permission.BUSINESS_SIGNED_IN)
+def home() -> ResponseReturnValue:
+    reader = acting_user()
+    return render_template(
+        "businesses/home.html",
+        home=business_queries.own_account(reader=reader),
+        me=reader,
+        places=PLACE_LABELS,
+        trail_labels=TRAIL_LABELS,
+    )
+
+
+@bp.route("/business/people", methods=["GET", "POST"])
+@requires(Permission.BUSINESS_PEOPLE_MANAGE)
+def people() -> ResponseReturnValue:
+    holder = acting_user()
+    form, errors = PersonForm(), {}
+    if form.validate_on_submit():
+        added = attempt(
+            businesses.add_person,
+            {"display_name": form.display_name.data, "login": form.login.data, "password": form.password.data},
+            actor=holder,
+            refusals=REFUSALS,
+        )
+        if added.ok:
+            flash(_("%(name)s may now sign in under the business's account.", name=added.result.display_name))
+            return redirect(url_for("business_pages.people"))
+        errors = added.errors
+        if not added.invalid:
+            form.form_errors.append(user_message(added.refusal))
+    return render_template(
+        "businesses/people.html",
+        home=business_queries.own_account(reader=holder),
+        me=holder,
+        places=PLACE_LABELS,
+        form=form,
+        errors=errors,
+        fields=_fields(form),
+        remove_form=EmptyForm(),
+    ), (422 if errors or form.form_errors else 200)
+
+
+@bp.route("/business/people/<int:person_id>/remove", methods=["POST"])
+@requires(Permission.BUSINESS_PEOPLE_MANAGE)
+def remove_person(person_id: int) -> ResponseReturnValue:
+    if EmptyForm().validate_on_submit():
+        removed = attempt(businesses.remove_person, person_id, actor=acting_user(), refusals=REFUSALS)
+        removed.report(lambda person: _("%(name)s is removed and signed out.", name=person.display_name))
+    return redirect(url_for("business_pages.people"))
+
+
+@bp.route("/business/sign-out", methods=["POST"])
+@requires(Permission.BUSINESS_SIGNED_IN)
+def sign_out() -> ResponseReturnValue:
+    businesses.sign_out({"session_key": session.get(SESSION_KEY)}, actor=acting_user())
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("business_pages.sign_in"))
+
+
+@bp.route("/platform/businesses", methods=["GET", "POST"])
+@requires(Permission.BUSINESSES_RESET)
+def reset() -> ResponseReturnValue:
+    """The platform administrator finds a business's account by its credit code and resets it, with the reason."""
+    admin = acting_user()
+    form, errors, found = ResetForm(), {}, None
+    asked = (request.args.get("credit_code") or form.credit_code.data or "").strip()
+    if form.validate_on_submit():
+        done = attempt(
+            businesses.reset_account,
+            {"credit_code": form.credit_code.data, "reason": form.reason.data},
+            actor=admin,
+            refusals=(*REFUSALS, NotFoundError),
+        )
+        if done.ok:
+            flash(_("The account is reset: every person of the business is signed out and removed."), "success")
+            return redirect(url_for("business_pages.reset", credit_code=done.result.credit_code))
+        errors = done.errors or {"credit_code": [user_message(done.refusal)]}
+    if asked:
+        try:
+            found = business_queries.account_of(asked, reader=admin)
+        except NotFoundError:
+            found = None
+        form.credit_code.data = asked
+    return render_template(
+        "businesses/reset.html",
+        form=form,
+        errors=errors,
+        fields=_fields(form),
+        found=found,
+        asked=asked,
+        trail_labels=TRAIL_LABELS,
+    ), (422 if errors else 200)

@@ -1,0 +1,8 @@
+"""企业账户的命令: claiming the account with a 企业核验码 and signing in (:mod:`.signing_in`), the holder's care of
+the business's people and the platform administrator's reset (:mod:`.people`)."""
+
+from spotcheck.tenants.businesses import code_uses  # noqa: F401 (hears each use of a claimed code)
+from spotcheck.tenants.businesses.commands.people import add_person, remove_person, reset_account
+from spotcheck.tenants.businesses.commands.signing_in import claim_account, issue_token, sign_in, sign_out
+
+__all__ = ["add_person", "claim_account", "issue_token", "remove_person", "reset_account", "sign_in", "sign_out"]

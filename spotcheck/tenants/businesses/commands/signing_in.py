@@ -1,0 +1,230 @@
+"""企业认领与登录: the first sign-in (认领) with the credit code and the 企业核验码 of one of the business's notices —
+the fallback where the city has no legal-person identity provider — which makes its account (or changes its
+holder) and sets the holder's password; then signing in and out with the password, and an access token.
+
+No enumeration: a wrong code reads the same and does the same work whether or not the credit code has ever had a
+notice (one look-up of the code *and* the credit code together), and a wrong password the same whether or not the
+business has an account. No lockout: wrong attempts slow that client down at that credit code
+(:mod:`~spotcheck.tenants.businesses.throttle`), the account stays open to everyone else.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from spotcheck.core import audit, personal_data
+from spotcheck.core.actor import Actor
+from spotcheck.core.clock import now
+from spotcheck.core.commands import ANYONE, command
+from spotcheck.core.database import db
+from spotcheck.core.errors import InvalidInputError
+from spotcheck.core.passwords import DUMMY_HASH, hash_password, password_problems, secret_digest, verify_password
+from spotcheck.core.policy import Permission
+from spotcheck.core.scoping import system_access
+from spotcheck.tenants.businesses import throttle
+from spotcheck.tenants.businesses.models import (
+    BusinessAccount,
+    BusinessClaim,
+    BusinessPerson,
+    BusinessSession,
+    BusinessToken,
+    person_of,
+)
+from spotcheck.tenants.businesses.policy import actor_of
+from spotcheck.tenants.businesses.sessions import end_access, new_session_stamp, open_session
+from spotcheck.tenants.businesses.vocabulary import (
+    CODE_USED,
+    LOGIN,
+    TOKEN_PREFIX,
+    WRONG_CODE,
+    WRONG_SIGN_IN,
+    BusinessRefusedError,
+    Outcome,
+)
+from spotcheck.tenants.common.validators import InvalidValueError, credit_code as valid_credit_code
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.results.models import InspectionCode, Visit
+from spotcheck.tenants.results.vocabulary import ALPHABET, TYPED_LENGTH, normalise_typed
+
+#: Where the platform's own audit chain keeps a business account's entries.
+OBJECT = "business_account"
+
+
+def _credit(data: dict, errors: dict) -> str:
+    try:
+        return valid_credit_code(str(data.get("credit_code") or "").strip().upper())
+    except InvalidValueError as error:
+        errors["credit_code"] = [error.message]
+        return ""
+
+
+def _slowed(key: str) -> BusinessRefusedError | None:
+    wait = throttle.waiting(key)
+    if not wait:
+        return None
+    return BusinessRefusedError(
+        _l(
+            "Too many wrong attempts from here: wait %(n)d seconds, then try again.",
+            n=max(1, int(wait.total_seconds())),
+        )
+    )
+
+
+def person_problems(data: dict) -> dict[str, list]:
+    """What is wrong with a new person's ``display_name``, ``login`` and ``password`` (a claim's holder or a person
+    the holder adds), by field."""
+    errors: dict[str, list] = {}
+    if not 1 <= len(str(data.get("display_name") or "").strip()) <= 100:
+        errors["display_name"] = [_l("Name: give the person's name (1–100 characters).")]
+    if not LOGIN.match(str(data.get("login") or "").strip().lower()):
+        errors["login"] = [_l("Login: 3–32 lowercase letters, digits, dots, hyphens or underscores, a letter first.")]
+    if problems := password_problems(str(data.get("password") or "")):
+        errors["password"] = problems
+    return errors
+
+
+@command(ANYONE)
+def claim_account(data: dict, *, actor: Actor | None = None) -> Outcome:
+    """认领: the business's account claimed with ``credit_code`` and ``business_code`` (the 企业核验码 of one of its
+    notices), whose claimer becomes its holder (持有人) under ``login`` and ``display_name`` with ``password``, and is
+    signed in. Made the first time; the next claim with another notice's code changes the holder (the former one
+    stays a person of the business, signed out). A code claims at most once. ``client`` (the client's key) and
+    ``user_agent``: for the slowing of wrong attempts and the session.
+
+    Every field's shape is checked first, then the code: a wrong one is refused in the same words, after the same
+    work, whether or not the credit code has ever had a notice; the refusal is kept (and the client slowed)."""
+    errors = person_problems(data)
+    credit = _credit(data, errors)
+    typed = normalise_typed(str(data.get("business_code") or ""))
+    if len(typed) != TYPED_LENGTH or any(c not in ALPHABET for c in typed):
+        errors["business_code"] = [_l("Business code: type the 12 characters printed on the notice.")]
+    if errors:
+        raise InvalidInputError(errors)
+    key = throttle.key_of("claim", credit, str(data.get("client") or ""))
+    if (slowed := _slowed(key)) is not None:
+        return Outcome(None, slowed)
+    digest = personal_data.digest(typed)
+    with system_access("a business's 企业核验码 checked against its credit code, to claim its account"):
+        found = db.session.execute(
+            sa.select(Entity.id, Entity.name)
+            .join(Visit, Visit.entity_id == Entity.id)
+            .join(InspectionCode, InspectionCode.visit_id == Visit.id)
+            .where(InspectionCode.business_digest == digest, Entity.code == credit)
+        ).first()
+    if found is None:
+        throttle.failed(key)
+        audit.record("business.claim_failed", OBJECT, None, tenant_id=None, details={"credit_code": credit})
+        return Outcome(None, BusinessRefusedError(WRONG_CODE, "business_code"))
+    throttle.succeeded(key)
+    account = db.session.scalar(sa.select(BusinessAccount).where(BusinessAccount.entity_id == found.id))
+    if db.session.scalar(sa.select(BusinessClaim.id).where(BusinessClaim.code_digest == digest)) is not None:
+        if account is not None:
+            audit.record("business.code_reused", OBJECT, account.id, tenant_id=None, details={"credit_code": credit})
+        return Outcome(None, BusinessRefusedError(CODE_USED, "business_code"))
+    if account is None:
+        account = BusinessAccount(entity_id=found.id, credit_code=credit, name=found.name)
+        db.session.add(account)
+        db.session.flush()
+    login, name = str(data["login"]).strip().lower(), str(data["display_name"]).strip()
+    former = [person for person in _people(account.id) if person.holder]
+    person = next((p for p in _people(account.id) if p.login == login), None)
+    if person is None:
+        person = BusinessPerson(account_id=account.id, login=login, session_stamp=new_session_stamp())
+        db.session.add(person)
+    else:
+        end_access(person)
+    person.display_name, person.password_hash = name, hash_password(str(data["password"]))
+    person.holder, person.active = True, True
+    for previous in former:
+        if previous is not person:
+            previous.holder = False
+            end_access(previous)
+    db.session.add(BusinessClaim(account_id=account.id, code_digest=digest, claimed_at=now()))
+    db.session.flush()
+    who = actor_of(credit, login, name)
+    audit.record("business.claimed", OBJECT, account.id, actor=who, tenant_id=None, details={"holder": name})
+    for previous in former:
+        if previous is not person:
+            audit.record(
+                "business.holder_changed",
+                OBJECT,
+                account.id,
+                actor=who,
+                tenant_id=None,
+                details={"from": previous.display_name, "to": name},
+            )
+    return Outcome(person, session_key=open_session(person, str(data.get("user_agent") or "")))
+
+
+def _people(account_id: int) -> list[BusinessPerson]:
+    return list(db.session.scalars(sa.select(BusinessPerson).where(BusinessPerson.account_id == account_id)))
+
+
+@command(ANYONE)
+def sign_in(data: dict, *, actor: Actor | None = None) -> Outcome:
+    """登录: a person of the business with ``credit_code``, ``login`` and ``password``. A refusal reads the same
+    whether or not the business has an account or the person exists; it is kept and slows the client down
+    (``client``), never locks the account."""
+    errors: dict[str, list] = {}
+    credit = _credit(data, errors)
+    if errors:
+        raise InvalidInputError(errors)
+    key = throttle.key_of("sign-in", credit, str(data.get("client") or ""))
+    if (slowed := _slowed(key)) is not None:
+        return Outcome(None, slowed)
+    login, password = str(data.get("login") or "").strip().lower(), str(data.get("password") or "")
+    person = db.session.scalar(
+        sa.select(BusinessPerson)
+        .join(BusinessAccount, BusinessAccount.id == BusinessPerson.account_id)
+        .where(BusinessAccount.credit_code == credit, BusinessPerson.login == login[:32], BusinessPerson.active)
+    )
+    if not verify_password(DUMMY_HASH if person is None else person.password_hash, password) or person is None:
+        throttle.failed(key)
+        audit.record("business.sign_in_failed", OBJECT, None, tenant_id=None, details={"credit_code": credit})
+        return Outcome(None, BusinessRefusedError(WRONG_SIGN_IN))
+    throttle.succeeded(key)
+    session_key = open_session(person, str(data.get("user_agent") or ""))
+    audit.record(
+        "business.signed_in", OBJECT, person.account_id, actor=_actor(person), tenant_id=None, details={"login": login}
+    )
+    return Outcome(person, session_key=session_key)
+
+
+def _actor(person: BusinessPerson) -> Actor:
+    return actor_of(person.account.credit_code, person.login, person.display_name)
+
+
+@command(Permission.BUSINESS_SIGNED_IN)
+def sign_out(data: dict | None = None, *, actor: Actor) -> None:
+    """退出: end this session (``session_key``) on the server."""
+    session_key = (data or {}).get("session_key")
+    if session_key:
+        row = db.session.scalar(
+            sa.select(BusinessSession).where(
+                BusinessSession.key_hash == secret_digest(session_key), BusinessSession.person_id == person_of(actor).id
+            )
+        )
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = now()
+            db.session.flush()
+
+
+@command(Permission.BUSINESS_SIGNED_IN)
+def issue_token(data: dict, *, actor: Actor) -> tuple[BusinessToken, str]:
+    """An access token (访问令牌, ``name``) for a city's app that embeds the business's pages; the secret is
+    returned once and never stored."""
+    name = str(data.get("name") or "").strip()
+    if not 1 <= len(name) <= 100:
+        raise InvalidInputError({"name": [_l("Name: name the token (1–100 characters), e.g. the app that uses it.")]})
+    person = person_of(actor)
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = BusinessToken(
+        person_id=person.id, name=name, prefix=secret[: len(TOKEN_PREFIX) + 6], token_hash=secret_digest(secret)
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit.record("business.token_issued", OBJECT, person.account_id, actor=_actor(person), tenant_id=None)
+    return token, secret

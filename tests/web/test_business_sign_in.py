@@ -1,0 +1,321 @@
+"""A business signs in as itself (企业账户, issue 79 part 1): it claims its account once with the credit code and the
+企业核验码 of one of its notices, then signs in with its password; a code claims once; a wrong code reads and takes
+the same whether or not the credit code ever had a notice; the holder adds and removes people; a business's
+session is refused by every staff route and never reads another business's account; the platform administrator
+resets an account, audited."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from datetime import date
+
+import sqlalchemy as sa
+
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
+from spotcheck.core.policy import Permission
+from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.platform.permissions import declared_access
+from spotcheck.tenants.businesses import commands as businesses
+from spotcheck.tenants.businesses.models import BusinessPerson
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.results import codes
+from spotcheck.tenants.results.models import Visit
+from tests.support.helpers import post_form, signed_in
+from tests.support.results_world import codes_of, handed_out, visit
+from tests.support.route_urls import ids_by_table, route_urls
+
+DURING = date(2026, 4, 1)  # inside the world's campaign window
+PASSWORD = "Qiye-mima-2026"
+BUSINESS_PERMISSIONS = {Permission.BUSINESS_SIGNED_IN, Permission.BUSINESS_PEOPLE_MANAGE}
+
+
+def _world(app) -> dict:
+    """A handed-out visit: its business's credit code and 企业核验码, and a registry business that never had a visit."""
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        token, _, business_code, _ = codes_of(ids)
+        with tenant_scope(ids["tenant"]):
+            one = visit(ids)
+            credit, name = one.entity.code, one.entity.name
+        with system_access("a business with no visit"):
+            visited = sa.select(Visit.entity_id)
+            other = db.session.scalar(
+                sa.select(Entity.code).where(Entity.id.not_in(visited), Entity.code.like("91%")).order_by(Entity.id)
+            )
+        db.session.commit()
+    return {"ids": ids, "token": token, "code": business_code, "credit": credit, "name": name, "other": other}
+
+
+def _claim(client, credit: str, code: str, login: str = "fawu", name: str = "王法务"):
+    return post_form(
+        client,
+        "/business/claim",
+        {"credit_code": credit, "business_code": code, "display_name": name, "login": login, "password": PASSWORD},
+        token_from="/business/claim",
+    )
+
+
+def _sign_in(client, credit: str, login: str = "fawu", password: str = PASSWORD):
+    return post_form(
+        client,
+        "/business/sign-in",
+        {"credit_code": credit, "login": login, "password": password},
+        token_from="/business/sign-in",
+    )
+
+
+def _without_token(html: str) -> str:
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]+', r"\1", html)
+
+
+def test_a_business_claims_with_a_notices_code_then_signs_in_with_its_password(app):
+    world = _world(app)
+    client = app.test_client()
+    with frozen_at(DURING):
+        claimed = _claim(client, world["credit"], world["code"])
+        assert claimed.status_code == 302 and claimed.headers["Location"].endswith("/business")
+        home = client.get("/business").get_data(as_text=True)
+        assert world["name"] in home and "王法务" in home and 'id="record-coming"' in home
+        assert "认领" in home  # the claim is on the account's record, shown to the holder
+        signed_out = post_form(client, "/business/sign-out", {}, token_from="/business")
+        assert signed_out.status_code == 302
+        assert client.get("/business").status_code == 302  # to the business's sign-in
+        wrong = _sign_in(client, world["credit"], password="Wrong-mima-2026")
+        assert wrong.status_code == 422 and "统一社会信用代码、账号或密码错误" in wrong.get_data(as_text=True)
+        right = _sign_in(client, world["credit"])
+        assert right.status_code == 302 and client.get("/business").status_code == 200
+
+
+def test_a_code_claims_once(app):
+    world = _world(app)
+    with frozen_at(DURING):
+        assert _claim(app.test_client(), world["credit"], world["code"]).status_code == 302
+        again = _claim(app.test_client(), world["credit"], world["code"], login="lingyiren", name="另一人")
+        assert again.status_code == 422
+        assert "已认领过一次账户" in again.get_data(as_text=True)
+        holder = app.test_client()
+        assert _sign_in(holder, world["credit"]).status_code == 302
+        home = holder.get("/business").get_data(as_text=True)
+        assert (
+            "王法务" in home and "另一人" not in home and "再次用于认领" in home
+        )  # the later use, shown to the holder
+
+
+def test_a_wrong_code_reads_and_takes_the_same_with_or_without_notices(app):
+    world = _world(app)
+    assert world["other"] and world["other"] != world["credit"]
+    wrong = "ABCD-EFGH-JKMN"
+    with frozen_at(DURING):
+        pages = []
+        for credit in (world["credit"], world["other"]):
+            answer = _claim(app.test_client(), credit, wrong)
+            assert answer.status_code == 422
+            pages.append(_without_token(answer.get_data(as_text=True)).replace(credit, "CREDIT"))
+        assert pages[0] == pages[1]
+        assert "这不是送达该统一社会信用代码单位的检查通知书上的企业核验码" in pages[0]
+        assert 'href="#business_code"' in pages[0]  # the field named, at the top
+        with app.app_context():
+            outcomes, times = {}, {world["credit"]: [], world["other"]: []}
+            for round_ in range(30):
+                for credit in (world["credit"], world["other"]):
+                    data = {
+                        "credit_code": credit,
+                        "business_code": wrong,
+                        "display_name": "试探者",
+                        "login": "shitan",
+                        "password": PASSWORD,
+                        "client": f"client-{round_}",  # never slowed: the same work on every try
+                    }
+                    started = time.perf_counter()
+                    outcome = businesses.claim_account(data)
+                    times[credit].append(time.perf_counter() - started)
+                    outcomes[credit] = (str(outcome.refused.message), outcome.refused.field, outcome.person)
+    assert outcomes[world["credit"]] == outcomes[world["other"]]
+    # a simple statistical test: the medians within a fifth of each other, and Welch's t small
+    a, b = times[world["credit"]], times[world["other"]]
+    ma, mb = statistics.median(a), statistics.median(b)
+    assert abs(ma - mb) <= 0.2 * max(ma, mb), (ma, mb)
+    welch = (statistics.mean(a) - statistics.mean(b)) / (
+        (statistics.variance(a) / len(a) + statistics.variance(b) / len(b)) ** 0.5 or 1e-9
+    )
+    assert abs(welch) < 4, welch
+
+
+def test_wrong_attempts_slow_the_client_down_and_never_lock_the_account(app):
+    world = _world(app)
+    with frozen_at(DURING):
+        assert _claim(app.test_client(), world["credit"], world["code"]).status_code == 302
+        stranger = app.test_client()
+        answers = [_sign_in(stranger, world["credit"], password="Wrong-mima-2026") for _ in range(7)]
+        assert all(a.status_code == 422 for a in answers)
+        assert "请等待" in answers[-1].get_data(as_text=True)  # slowed down
+        # the holder (another client… the same address in tests: another credit code's key is untouched) signs in
+        with app.app_context():
+            outcome = businesses.sign_in(
+                {"credit_code": world["credit"], "login": "fawu", "password": PASSWORD, "client": "elsewhere"}
+            )
+            db.session.commit()
+        assert outcome.refused is None and outcome.person is not None
+
+
+def test_the_holder_adds_and_removes_people_and_reads_no_other_business(app):
+    world = _world(app)
+    with frozen_at(DURING):
+        holder = app.test_client()
+        assert _claim(holder, world["credit"], world["code"]).status_code == 302
+        refused = post_form(
+            holder,
+            "/business/people",
+            {"display_name": "", "login": "x", "password": "short"},
+            token_from="/business/people",
+        )
+        text = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and 'id="form-errors"' in text
+        assert text.index('id="form-errors"') < text.index('name="display_name"')  # at the top of the form
+        added = post_form(
+            holder,
+            "/business/people",
+            {"display_name": "李会计", "login": "kuaiji", "password": PASSWORD},
+            token_from="/business/people",
+        )
+        assert added.status_code == 302
+        member = app.test_client()
+        assert _sign_in(member, world["credit"], login="kuaiji").status_code == 302
+        assert member.get("/business").status_code == 200
+        assert member.get("/business/people").status_code == 403  # only the holder manages people
+        with app.app_context():
+            kuaiji = db.session.scalar(sa.select(BusinessPerson).where(BusinessPerson.login == "kuaiji"))
+            holder_id = db.session.scalar(sa.select(BusinessPerson.id).where(BusinessPerson.login == "fawu"))
+            kuaiji_id = kuaiji.id
+        # a person of the business cannot remove the holder; the holder removes the person, signed out at once
+        assert post_form(member, f"/business/people/{holder_id}/remove", {}, token_from="/business").status_code == 403
+        removed = post_form(holder, f"/business/people/{kuaiji_id}/remove", {}, token_from="/business/people")
+        assert removed.status_code == 302
+        assert member.get("/business").status_code == 302
+        home = holder.get("/business").get_data(as_text=True)
+        assert "李会计" in home and "移除人员" in home  # on the trail: added, removed
+
+
+def test_another_business_cannot_touch_this_ones_people(app):
+    world = _world(app)
+    with app.app_context(), frozen_at(DURING):
+        # a second business of the same campaign claims its own account
+        with tenant_scope(world["ids"]["tenant"]):
+            second = db.session.scalars(
+                sa.select(Visit).where(Visit.campaign_id == world["ids"]["campaign"], Visit.id != world["ids"]["visit"])
+            ).first()
+            second_credit, second_code, second_name = (
+                second.entity.code,
+                codes.business_code(second.code),
+                second.entity.name,
+            )
+        db.session.commit()
+    with frozen_at(DURING):
+        first, other = app.test_client(), app.test_client()
+        assert _claim(first, world["credit"], world["code"]).status_code == 302
+        assert _claim(other, second_credit, second_code, login="laoban", name="赵老板").status_code == 302
+        post_form(
+            first,
+            "/business/people",
+            {"display_name": "李会计", "login": "kuaiji", "password": PASSWORD},
+            token_from="/business/people",
+        )
+        with app.app_context():
+            kuaiji_id = db.session.scalar(sa.select(BusinessPerson.id).where(BusinessPerson.login == "kuaiji"))
+        assert (
+            post_form(other, f"/business/people/{kuaiji_id}/remove", {}, token_from="/business/people").status_code
+            == 404
+        )
+        other_home = other.get("/business").get_data(as_text=True)
+        assert second_name in other_home and world["name"] not in other_home and "李会计" not in other_home
+        with app.app_context():
+            assert db.session.get(BusinessPerson, kuaiji_id).active  # untouched
+
+
+def _business_client(app, world):
+    client = app.test_client()
+    with frozen_at(DURING):
+        assert _claim(client, world["credit"], world["code"]).status_code == 302
+    return client
+
+
+def test_a_business_session_is_refused_by_every_staff_route(app):
+    world = _world(app)
+    client = _business_client(app, world)
+    ids = ids_by_table(app)
+    staff = []
+    with app.app_context():
+        adapter = app.url_map.bind("localhost")
+        for url in route_urls(app, ids):
+            endpoint, _ = adapter.match(url.split("?")[0], method="GET")
+            access = declared_access(app.view_functions[endpoint], "GET")
+            if access != "public" and access not in BUSINESS_PERMISSIONS:
+                staff.append(url)
+    assert len(staff) > 100
+    answered = {}
+    with frozen_at(DURING):
+        for url in staff:
+            status = client.get(url).status_code
+            if status not in (401, 403):
+                answered[url] = status
+    assert not answered, answered
+
+
+def _value(converter) -> object:
+    """A value a route's part takes: a row id, one of its choices, or a word."""
+    if hasattr(converter, "num_convert"):
+        return 1
+    return sorted(converter.items)[0] if hasattr(converter, "items") else "x"
+
+
+def test_a_business_token_is_refused_by_every_staff_route_and_method(app):
+    world = _world(app)
+    _business_client(app, world)
+    with app.app_context():
+        person = db.session.scalar(sa.select(BusinessPerson).where(BusinessPerson.login == "fawu"))
+        _, secret = businesses.issue_token({"name": "城市App"}, actor=person)
+    headers = {"Authorization": f"Bearer {secret}"}
+    client, answered, walked = app.test_client(), {}, 0
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            access = declared_access(view, method)
+            if access == "public" or access in BUSINESS_PERMISSIONS or access is None:
+                continue
+            url = rule.build({name: _value(rule._converters[name]) for name in rule.arguments})[1]
+            status = client.open(url, method=method, headers=headers, json={}).status_code
+            walked += 1
+            if status not in (401, 403):
+                answered[f"{method} {url}"] = status
+    assert walked > 200 and not answered, answered
+
+
+def test_the_platform_administrator_resets_an_account_with_the_reason_audited(app):
+    world = _world(app)
+    business = _business_client(app, world)
+    admin = signed_in(app, "admin")
+    page = f"/platform/businesses?credit_code={world['credit']}"
+    assert world["name"] in admin.get(page).get_data(as_text=True)
+    no_reason = post_form(
+        admin, "/platform/businesses", {"credit_code": world["credit"], "reason": ""}, token_from=page
+    )
+    assert no_reason.status_code == 422 and "原因" in no_reason.get_data(as_text=True)
+    done = post_form(
+        admin,
+        "/platform/businesses",
+        {"credit_code": world["credit"], "reason": "持有人离职，企业申请重置"},
+        token_from=page,
+    )
+    assert done.status_code == 302
+    with frozen_at(DURING):
+        assert business.get("/business").status_code == 302  # signed out on the server
+        assert _sign_in(app.test_client(), world["credit"]).status_code == 422
+    with app.app_context(), system_access("read the trail"):
+        entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "business.reset"))
+        assert entry.actor_login == "admin" and entry.details["reason"] == "持有人离职，企业申请重置"
+    # the business's own page refuses the administrator, and the administrator's page the business
+    assert admin.get("/business").status_code == 403
