@@ -391,6 +391,12 @@ def refusal(permission: Permission) -> LazyString:
     """What a refusal for want of ``permission`` says (权限不足): the permission by its name, and the
     roles that hold it — or that only the platform itself does it."""
     roles = holders(permission)
+    if any(permission in held for held in BUSINESS_PERMISSIONS.values()):
+        return _l(
+            "This page is a business's own (“%(permission)s”): sign in as the business, with its credit code, on "
+            "the business sign-in page.",
+            permission=PERMISSION_LABELS[permission],
+        )
     if not roles:
         return _l(
             "Permission needed: “%(permission)s”, which only the platform itself holds (the server's "
