@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import statistics
 import time
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -319,3 +319,39 @@ def test_the_platform_administrator_resets_an_account_with_the_reason_audited(ap
         assert entry.actor_login == "admin" and entry.details["reason"] == "持有人离职，企业申请重置"
     # the business's own page refuses the administrator, and the administrator's page the business
     assert admin.get("/business").status_code == 403
+
+
+def test_a_business_session_ends_when_idle_refuses_a_form_without_its_token_and_changes_its_password(app):
+    world = _world(app)
+    morning = datetime(2026, 4, 1, 9, 0)
+    business, elsewhere = app.test_client(), app.test_client()
+    with frozen_at(morning):
+        assert _claim(business, world["credit"], world["code"]).status_code == 302
+        assert _sign_in(elsewhere, world["credit"]).status_code == 302
+        # no CSRF token: refused, nothing added
+        forged = business.post(
+            "/business/people", data={"display_name": "伪造", "login": "weizao", "password": PASSWORD}
+        )
+        assert forged.status_code == 400
+        with app.app_context():
+            assert db.session.scalar(sa.select(BusinessPerson.id).where(BusinessPerson.login == "weizao")) is None
+        wrong = post_form(
+            business,
+            "/business/password",
+            {"current_password": "Wrong-mima-2026", "new_password": "Xin-mima-2026-9"},
+            token_from="/business/password",
+        )
+        assert wrong.status_code == 422 and "当前密码" in wrong.get_data(as_text=True)
+        changed = post_form(
+            business,
+            "/business/password",
+            {"current_password": PASSWORD, "new_password": "Xin-mima-2026-9"},
+            token_from="/business/password",
+        )
+        assert changed.status_code == 302
+        assert business.get("/business").status_code == 200  # this session goes on
+        assert elsewhere.get("/business").status_code == 302  # the other one is ended
+        assert _sign_in(app.test_client(), world["credit"], password="Xin-mima-2026-9").status_code == 302
+    with frozen_at(morning + timedelta(minutes=31)):
+        idle = business.get("/business")
+        assert idle.status_code == 302 and idle.headers["Location"].startswith("/business/sign-in")

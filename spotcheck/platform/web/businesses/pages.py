@@ -44,6 +44,11 @@ class PersonForm(FlaskForm):
     password = PasswordField(_l("First password"))
 
 
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"))
+    new_password = PasswordField(_l("New password"))
+
+
 class ResetForm(FlaskForm):
     credit_code = StringField(_l("Unified social credit code"))
     reason = TextAreaField(_l("Reason"))
@@ -170,6 +175,33 @@ def remove_person(person_id: int) -> ResponseReturnValue:
         removed = attempt(businesses.remove_person, person_id, actor=acting_user(), refusals=REFUSALS)
         removed.report(lambda person: _("%(name)s is removed and signed out.", name=person.display_name))
     return redirect(url_for("business_pages.people"))
+
+
+@bp.route("/business/password", methods=["GET", "POST"])
+@requires(Permission.BUSINESS_SIGNED_IN)
+def password() -> ResponseReturnValue:
+    """One's own password: a person the holder added changes the first one here."""
+    person = acting_user()
+    form, errors = PasswordForm(), {}
+    if form.validate_on_submit():
+        changed = attempt(
+            businesses.change_password,
+            {
+                "current": form.current_password.data,
+                "new": form.new_password.data,
+                "keep_session": session.get(SESSION_KEY),
+            },
+            actor=person,
+            refusals=REFUSALS,
+        )
+        if changed.ok:
+            login_user(person)  # this session goes on with the new stamp; the others end
+            flash(_("Your password has been changed. Other sessions have been signed out."), "success")
+            return redirect(url_for("business_pages.home"))
+        errors = changed.errors
+    return render_template("businesses/password.html", form=form, errors=errors, fields=_fields(form)), (
+        422 if errors else 200
+    )
 
 
 @bp.route("/business/sign-out", methods=["POST"])

@@ -3,6 +3,21 @@ the business's people and the platform administrator's reset (:mod:`.people`).""
 
 from spotcheck.tenants.businesses import code_uses  # noqa: F401 (hears each use of a claimed code)
 from spotcheck.tenants.businesses.commands.people import add_person, remove_person, reset_account
-from spotcheck.tenants.businesses.commands.signing_in import claim_account, issue_token, sign_in, sign_out
+from spotcheck.tenants.businesses.commands.signing_in import (
+    change_password,
+    claim_account,
+    issue_token,
+    sign_in,
+    sign_out,
+)
 
-__all__ = ["add_person", "claim_account", "issue_token", "remove_person", "reset_account", "sign_in", "sign_out"]
+__all__ = [
+    "add_person",
+    "change_password",
+    "claim_account",
+    "issue_token",
+    "remove_person",
+    "reset_account",
+    "sign_in",
+    "sign_out",
+]

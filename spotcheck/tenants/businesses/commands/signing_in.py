@@ -213,6 +213,33 @@ def sign_out(data: dict | None = None, *, actor: Actor) -> None:
 
 
 @command(Permission.BUSINESS_SIGNED_IN)
+def change_password(data: dict, *, actor: Actor) -> None:
+    """One's own password (``current``, ``new``): the current one is required; every other session of one's own is
+    ended (all but ``keep_session``, this one's key) — a person the holder added changes the first password so."""
+    person = person_of(actor)
+    current, new = str(data.get("current") or ""), str(data.get("new") or "")
+    if not verify_password(person.password_hash, current):
+        raise InvalidInputError({"current_password": [_l("Current password: it is wrong.")]})
+    if problems := password_problems(new):
+        raise InvalidInputError({"new_password": problems})
+    if verify_password(person.password_hash, new):
+        raise InvalidInputError({"new_password": [_l("New password: choose one different from the current one.")]})
+    person.password_hash = hash_password(new)
+    person.session_stamp = new_session_stamp()
+    keep = data.get("keep_session")
+    db.session.execute(
+        sa.update(BusinessSession)
+        .where(
+            BusinessSession.person_id == person.id,
+            BusinessSession.revoked_at.is_(None),
+            BusinessSession.key_hash != secret_digest(str(keep or "")),
+        )
+        .values(revoked_at=now())
+    )
+    audit.record("business.password_changed", OBJECT, person.account_id, actor=_actor(person), tenant_id=None)
+
+
+@command(Permission.BUSINESS_SIGNED_IN)
 def issue_token(data: dict, *, actor: Actor) -> tuple[BusinessToken, str]:
     """An access token (访问令牌, ``name``) for a city's app that embeds the business's pages; the secret is
     returned once and never stored."""
