@@ -63,8 +63,8 @@ READ_BY = {
     "cap_exempt_kinds": "`spotcheck/tenants/campaigns/inspection_counts.py:counts_toward_cap`, "
     "`spotcheck/tenants/campaigns/named.py:recheck`",
     "named_late_days": "`spotcheck/tenants/campaigns/commands/emergency.py:register_emergency`",
-    "repeat_window_days": "`spotcheck/tenants/supervision/burden.py:compute`",
-    "repeat_draw_alpha": "`spotcheck/tenants/supervision/burden.py:compute`",
+    "repeat_window_days": "`spotcheck/tenants/supervision/burden/figures.py:compute`",
+    "repeat_draw_alpha": "`spotcheck/tenants/supervision/burden/figures.py:compute`",
     "target_replacement_reasons": "`spotcheck/tenants/campaigns/commands/teams.py:replace_target`",
     "inspector_replacement_reasons": "`spotcheck/tenants/campaigns/commands/teams.py:replace_inspector`",
     "published_items_only": "`spotcheck/tenants/campaigns/checking.py:clean_campaign` (its refusal cites it)",
