@@ -28,7 +28,7 @@ from spotcheck.tenants.rules import commands as rules_commands
 from spotcheck.tenants.rules.rulebook import document_of, version_ids
 from spotcheck.tenants.supervision import commands as supervision
 from spotcheck.tenants.supervision.models import ComplaintStatus
-from tests.support import named_world
+from tests.support import joint_world, named_world
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.helpers import user_named
 from tests.support.results_world import complete_result, handed_out, visit
@@ -299,3 +299,23 @@ def test_the_statements_grow_with_the_departments_never_with_the_checks(app):
         assert len(found.under_way) == 6 and len(found.ledger.exempt) == 6
         assert all(line.cause == "发生事故" and line.rule for line in found.ledger.exempt)
         assert thrice == once
+
+
+@pytest.mark.seconds(4)
+def test_a_joint_check_shows_once_with_every_departments_items_and_its_mixed_team(app):
+    with app.app_context(), frozen_at(date(2026, 4, 1)):  # inside the joint campaign's window
+        ids = joint_world.world("handed_out")
+        _, groups, mixed = joint_world.picture(ids)
+        entity_id = next(e for e, drawn_by in groups.items() if len(drawn_by) == 2)
+        entity = db.session.get(Entity, entity_id)
+        found = record_of(entity_id, date(2026, 4, 1))
+        [check] = found.coming
+        assert check.joint and not found.under_way
+        names = [user_named(f"{d}_admin").tenant.name for d in ("yjj", "swj")]
+        assert all(name in check.department for name in names) and "、" in check.department
+        assert {basis for _, basis in check.items} and len(check.items) >= 2
+        assert {m.cert_no for m in check.team} == {m.cert_no for m in mixed[entity_id]}
+        assert sum(m.leader for m in check.team) == 1
+        joint_lines = [line for line in found.ledger.counted if line.counted_as == f"joint:{ids['campaign']}"]
+        assert len(joint_lines) == 1  # counted once, whatever the departments
+        assert found.ledger.count == _register_count(entity, 2026)
