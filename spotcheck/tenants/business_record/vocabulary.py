@@ -15,10 +15,6 @@ class Part(enum.StrEnum):
 
 PART_NAMES = {Part.coming: "检查预告", Part.under_way: "检查中", Part.past: "检查结果"}
 
-#: Why an on-site check does not count toward the yearly cap, by the register's kind (the rules' exempt kinds name
-#: most; a named check's cause names the rest).
-NOT_COUNTED = "不计入"
-
 
 def ledger_line(counted: int, cap: int | None, citation: str) -> str:
     """``本年度已计入 N 次，上限 M 次（依据…）`` (``未设上限`` where the business's region's rules set none)."""
