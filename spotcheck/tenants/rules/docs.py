@@ -32,6 +32,7 @@ READ_BY = {
     "business_evaluation_days": "`spotcheck/tenants/results/codes.py:business_refusal` "
     "(`spotcheck/tenants/supervision/commands/evaluations.py:evaluate_visit`), "
     "`spotcheck/tenants/results/queries/codes.py:public_check`",
+    "advance_notice_days": "`spotcheck/tenants/business_record/queries.py:record_of` (检查预告)",
     "inspectors_record": "`spotcheck/tenants/results/policy.py:VISIT_ACTIONS` (record: who)",
     "follow_up_required": "`spotcheck/tenants/results/policy.py:follow_up_rule` (a visit's and a campaign's closing)",
     "evaluation_required": "`spotcheck/tenants/results/checks.py:missing_report`",
