@@ -21,6 +21,7 @@ import sys
 import time
 
 import flask_migrate
+from flask import Flask
 
 os.environ.setdefault("SPOTCHECK_ENV", "testing")  # before the app's settings are read
 
@@ -77,7 +78,7 @@ def _count(url: str) -> dict:
     return count_figures(url)
 
 
-def _department_id(app) -> int:
+def _department_id(app: Flask) -> int:
     """The id of the county's market-regulation lead (``SCJ`` + the county's code), whose rows the drill-downs open."""
     import sqlalchemy as sa
 
@@ -86,7 +87,10 @@ def _department_id(app) -> int:
     from spotcheck.tenants.accounts.models import Tenant
 
     with app.app_context(), system_access("bench: the drilled department"):
-        return int(db.session.scalar(sa.select(Tenant.id).where(Tenant.code == f"SCJ{world.COUNTY}")))
+        found = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == f"SCJ{world.COUNTY}"))
+    if found is None:
+        raise LookupError(f"the world has no SCJ{world.COUNTY}: rebuild it (python -m bench province --rebuild)")
+    return found
 
 
 def _time(url: str) -> dict:

@@ -31,8 +31,9 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission, has_permission
-from spotcheck.core.scoping import tenant_scope
+from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.platform.permissions import declared_access
+from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.supervision import commands as supervision_commands
@@ -228,3 +229,56 @@ def test_every_page_of_every_role_fits_a_phone(browser, city):
     assert not report, f"{len(report)} page(s) wider than a phone (390 px):\n" + "\n".join(report)
     # not vacuous: every account opened its pages, the pages of the table of issue 40 among them
     assert all(count >= 5 for count in measured.values()), measured
+
+
+#: The table cells a phone squeezes under three and a half characters wide (``抽/取/范/围``, ``已抽/中``, a
+#: definition three characters a line), or a long text under six characters wide (a score's reasons, a column
+#: of four lines and more): their text, three characters or more, on more than one line. A
+#: stacked table's column names, kept for screen readers in a one-pixel box, are not shown and not asked.
+SQUEEZED = """
+() => [...document.querySelectorAll('main th, main td')].filter(c => c.offsetParent !== null
+    && (!c.closest('thead') || c.closest('thead').getBoundingClientRect().width > 1)).map(c => {
+  const tops = new Set(), walker = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange(); range.selectNodeContents(node);
+    for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
+  }
+  const style = getComputedStyle(c), size = parseFloat(style.fontSize);
+  const width = c.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return [c.textContent.replace(/\\s+/g, ''), tops.size, width / size];
+}).filter(([text, lines, ems]) => text.length >= 3 && lines > 1 && (ems < 3.5 || ems < 6 && lines > 3))
+  .map(([text]) => text)
+"""
+
+
+def test_no_table_column_is_one_character_wide_on_a_phone(browser, city):
+    """The pages whose columns a phone once squeezed to a character a line (walk 78): 考核 with its
+    deductions' definitions, a campaign's strata and their counts (its page, and the portal's), a
+    department's campaigns on the portal with a 特定对象检查's tag. Each is stacked as cards, or its
+    short column names kept whole."""
+    app, url, _worked = city
+    with app.app_context(), system_access("test lookup"):
+        campaign = db.session.scalar(sa.select(Campaign.id).where(Campaign.code == "宁市监抽〔2026〕3号"))
+    pages = {
+        "sfj_supervisor": ["/supervision/assessment"],
+        "scj_planner": [f"/campaigns/{campaign}"],
+        None: [f"/public/draws/campaigns/{campaign}", "/public/draws"],
+    }
+    found = []
+    for login, urls in pages.items():
+        context = new_context(browser, url)
+        try:
+            page = context.new_page()
+            page.set_viewport_size(PHONE)
+            if login:
+                sign_in(page, login)
+            for path in urls:
+                assert page.goto(path).status == 200, path
+                squeezed = page.evaluate(SQUEEZED)
+                if squeezed:
+                    found.append(f"{login or 'citizen'} {path}: {squeezed[:5]}")
+                    name = path.strip("/").replace("/", "_")
+                    save_shot(page, f"phone-squeezed-{login or 'citizen'}-{name}", always=True)
+        finally:
+            context.close()
+    assert not found, "columns squeezed to under two characters a line at 390 px:\n" + "\n".join(found)

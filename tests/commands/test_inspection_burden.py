@@ -27,7 +27,8 @@ from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.rules import commands as rules_commands
-from spotcheck.tenants.supervision import burden, vocabulary
+from spotcheck.tenants.supervision import vocabulary
+from spotcheck.tenants.supervision.burden import rows as burden_rows
 from spotcheck.tenants.supervision.queries import burden as burden_queries
 from spotcheck.tenants.supervision.repeated_draws import tail
 from tests.support.campaign_world import build, campaign_data, drawn_together, leader_of, planner_of
@@ -99,9 +100,9 @@ LEVELS = {"province": "省", "city": "市", "county": "县", "town": "乡"}
 
 
 def test_every_burden_figure_has_its_rows_in_one_table_and_an_unknown_key_is_refused():
-    assert set(burden.ROWS) == set(vocabulary.BURDEN_BY_KEY)
+    assert set(burden_rows.ROWS) == set(vocabulary.BURDEN_BY_KEY)
     with pytest.raises(KeyError, match="no_such_figure"):
-        burden.rows_of("no_such_figure", YEAR)
+        burden_rows.rows_of("no_such_figure", YEAR)
 
 
 @pytest.mark.seconds(3)

@@ -26,7 +26,8 @@ from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.rules import commands as rules_commands, rulefile
 from spotcheck.tenants.rules.documents import Entry
 from spotcheck.tenants.rules.rulebook import rules_for_region
-from spotcheck.tenants.supervision import burden, vocabulary
+from spotcheck.tenants.supervision import vocabulary
+from spotcheck.tenants.supervision.burden import figures as burden_figures
 from spotcheck.tenants.supervision.policy import reading
 from spotcheck.tenants.supervision.queries import burden as burden_queries
 from tests.support.campaign_world import CATEGORY, build, campaign_data, leader_of, planner_of
@@ -195,9 +196,9 @@ def test_the_city_bureaus_burden_has_a_row_per_county_summing_to_its_figures_and
                     assert sum(getattr(row, figure) for row in found.below) == getattr(found, figure), figure
                 # the county's own figures, read for its region, are its row's
                 with reading(supervisor, "burden", period=YEAR):
-                    own = burden.compute(YEAR, two_counties["regions"]["county1"])
+                    own = burden_figures.compute(YEAR, two_counties["regions"]["county1"])
                     assert (own.onsite, own.businesses, own.over_cap) == (county1.onsite, county1.businesses, 1)
-                    assert burden.compute(YEAR, two_counties["regions"]["county2"]).onsite == 0
+                    assert burden_figures.compute(YEAR, two_counties["regions"]["county2"]).onsite == 0
                 # over the cap: the county's yearly cap, its rule named, both departments' checks counted
                 over = burden_queries.rows("over_cap", YEAR, reader=supervisor)
                 assert [r[1:5] for r in over.rows] == [[business, 2, 1, f"{cited(ARTICLE, UPPER)}（年度总上限）"]]

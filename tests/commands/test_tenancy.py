@@ -106,6 +106,8 @@ ALLOWED_SYSTEM_ACCESS = {
     "spotcheck/platform/data_keys.py",
     # a code scanned by the public (who names no department), a joint visit's one code
     "spotcheck/tenants/results/code_lookup.py",
+    # a business's own record: the (department, visit) pairs of its entity, each department's rows read in its scope
+    "spotcheck/tenants/business_record/lookup.py",
     # the portal's lists of a region: its departments' published plans and public campaigns (public rows only), a
     # public campaign's department; their public inspector lists (the public columns of who may be drawn only)
     "spotcheck/tenants/campaigns/published.py",

@@ -46,10 +46,11 @@ def registered(world, targets: int = 3, department: str = "yjj", **overrides) ->
         return campaign.id
 
 
-def handed_out(world, *, notices: bool = False, department: str = "yjj", codes=None) -> dict:
+def handed_out(world, *, notices: bool = False, department: str = "yjj", codes=None, **overrides) -> dict:
     """One business named on a complaint (the first of ``codes``, else of the world), its team drawn and handed
-    out; the team's first member is the 组长, linked to ``<department>_inspector``."""
-    campaign_id = registered(world, targets=1, department=department, codes=codes)
+    out; the team's first member is the 组长, linked to ``<department>_inspector``. ``overrides``: the campaign's
+    fields other than the usual ones (``named_targets`` with another cause…)."""
+    campaign_id = registered(world, targets=1, department=department, codes=codes, **overrides)
     admin = user_named(f"{department}_admin")
     planner = planner_of(admin)
     with tenant_scope(admin.tenant_id):

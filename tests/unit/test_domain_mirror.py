@@ -14,6 +14,7 @@ DOMAINS = sorted(p.name for p in (PACKAGE / "tenants").iterdir() if (p / "__init
 
 #: The order of the domains (pyproject.toml, "Domains in order"): a higher one may import a lower one.
 ORDER = [
+    "business_record",
     "supervision audit",
     "joint",
     "notices exports spreadsheets businesses",

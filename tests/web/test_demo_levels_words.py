@@ -77,15 +77,21 @@ def test_a_coordinator_is_shown_the_departments_it_may_invite_and_no_justice_bur
 
 
 def test_a_justice_bureau_is_not_docked_for_lists_it_never_keeps(demo):
-    """一单两库一细则 are asked of the departments that inspect: the bureau's own row reads 不适用 and its score
-    loses nothing for them."""
+    """一单两库一细则 are asked of the departments that inspect: 牡丹江市司法局, which keeps no item and only
+    supervises, reads 不适用 and its score loses nothing for them."""
     client = signed_in(demo, "mdjsfj_supervisor")
     with demo.app_context():
         bureau = tenant_id("MDJSFJ")
     detail = _text(client, f"/supervision/assessment/{bureau}?period=2026")
     assert "随机抽查事项清单、两库、实施细则有一项缺失或未公布" not in detail
     basics = _text(client, f"/supervision/departments/{bureau}/basics?period=2026")
-    assert "不适用" in basics and "缺失" not in basics
+    assert basics.count("不适用") == 5, basics  # the figure's definition names the word once, then its four rows
+    assert "缺失" not in basics
+    # 宁安市司法局 keeps items of its own (it checks law firms): its lists are asked of it as of any department
+    with demo.app_context():
+        inspecting_bureau = tenant_id("SFJ")
+    own = _text(signed_in(demo, "sfj_supervisor"), f"/supervision/departments/{inspecting_bureau}/basics?period=2026")
+    assert own.count("不适用") == 1 and "齐备" in own  # only the definition's word: its four rows are 齐备 or 缺失
 
 
 def test_a_rulebook_started_from_another_departments_is_not_counted_as_its_own(demo):

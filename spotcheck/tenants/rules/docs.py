@@ -32,6 +32,7 @@ READ_BY = {
     "business_evaluation_days": "`spotcheck/tenants/results/codes.py:business_refusal` "
     "(`spotcheck/tenants/supervision/commands/evaluations.py:evaluate_visit`), "
     "`spotcheck/tenants/results/queries/codes.py:public_check`",
+    "advance_notice_days": "`spotcheck/tenants/business_record/queries.py:record_of` (检查预告)",
     "inspectors_record": "`spotcheck/tenants/results/policy.py:VISIT_ACTIONS` (record: who)",
     "follow_up_required": "`spotcheck/tenants/results/policy.py:follow_up_rule` (a visit's and a campaign's closing)",
     "evaluation_required": "`spotcheck/tenants/results/checks.py:missing_report`",
@@ -63,8 +64,8 @@ READ_BY = {
     "cap_exempt_kinds": "`spotcheck/tenants/campaigns/inspection_counts.py:counts_toward_cap`, "
     "`spotcheck/tenants/campaigns/named.py:recheck`",
     "named_late_days": "`spotcheck/tenants/campaigns/commands/emergency.py:register_emergency`",
-    "repeat_window_days": "`spotcheck/tenants/supervision/burden.py:compute`",
-    "repeat_draw_alpha": "`spotcheck/tenants/supervision/burden.py:compute`",
+    "repeat_window_days": "`spotcheck/tenants/supervision/burden/figures.py:compute`",
+    "repeat_draw_alpha": "`spotcheck/tenants/supervision/burden/figures.py:compute`",
     "target_replacement_reasons": "`spotcheck/tenants/campaigns/commands/teams.py:replace_target`",
     "inspector_replacement_reasons": "`spotcheck/tenants/campaigns/commands/teams.py:replace_inspector`",
     "published_items_only": "`spotcheck/tenants/campaigns/checking.py:clean_campaign` (its refusal cites it)",

@@ -160,6 +160,14 @@ PARAMETERS: tuple[Parameter, ...] = (
         platform_note="国办发〔2024〕54号要求听取企业意见、未规定评价期限：平台默认30日，实施方案或细则可以延长",
     ),
     Parameter(
+        "advance_notice_days",
+        "检查预告期",
+        "results",
+        kinds.Number(stricter="higher", low=1, high=60, unit="日"),
+        "抽查任务的检查期间开始前多少日（自然日），被检查企业在本企业的检查记录中看到检查预告（检查部门、检查事项及依据、"
+        "检查期间和检查组）；未规定时企业自检查期间的第一日起看到。特定对象检查不预告，离企后才显示。",
+    ),
+    Parameter(
         "inspectors_record",
         "谁检查、谁录入",
         "results",

@@ -150,6 +150,12 @@ class Rules:
         return int(self.values["business_evaluation_days"])
 
     @property
+    def advance_notice_days(self) -> int | None:
+        """检查预告期: how many days before its window a check shows on the business's record (None: from the window's
+        first day)."""
+        return self.values["advance_notice_days"]
+
+    @property
     def record_required(self) -> bool:
         return bool(self.values["record_required"])
 

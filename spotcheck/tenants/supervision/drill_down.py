@@ -324,7 +324,7 @@ def _basics_rows(tenant_id: int, period: Period) -> Rows:
         ["执法检查人员名录库", f"{status.inspectors}人", COMPLETE[bool(status.inspectors)]],
         ["实施细则", rules_state, COMPLETE[bool(status.rules)]],
     ]
-    if not status.inspects:  # a justice bureau does not inspect: none of the four is asked of it
+    if not status.inspects:  # a justice bureau keeping no item of its own does not inspect: none is asked of it
         rows = [[name, state, "不适用"] for name, state, _complete in rows]
     return Rows(DRILL_COLUMNS["basics"], rows, len(rows), [("items",), ("entries",), ("inspectors",), ("rules",)])
 

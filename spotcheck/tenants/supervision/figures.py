@@ -66,8 +66,8 @@ class Status:
     tenant_id: int
     name: str
     code: str
-    #: A department that inspects (not a justice bureau): 一单两库一细则 and their deduction apply to it.
-    inspects: bool = True
+    #: A justice bureau (司法局): it supervises the others, and inspects only where it keeps items of its own.
+    bureau: bool = False
     items: int = 0
     entries: int = 0
     inspectors: int = 0
@@ -109,18 +109,21 @@ class Status:
     @classmethod
     def of(cls, tenant: Tenant) -> Status:
         """A department's figures, all at zero."""
-        return cls(
-            tenant_id=tenant.id, name=tenant.name, code=tenant.code, inspects=tenant.kind != TenantKind.supervisor
-        )
+        return cls(tenant_id=tenant.id, name=tenant.name, code=tenant.code, bureau=tenant.kind == TenantKind.supervisor)
 
     @property
     def basics(self) -> bool:
         return bool(self.items and self.entries and self.inspectors and self.rules)
 
     @property
+    def inspects(self) -> bool:
+        """Whether the department inspects (实施检查), so that 一单两库一细则 are asked of it: every department but a
+        justice bureau that keeps no item of its own (宁安市司法局 checks law firms; 牡丹江市司法局 only supervises)."""
+        return not self.bureau or bool(self.items or self.market_items or self.other_items)
+
+    @property
     def basics_missing(self) -> bool:
-        """一单两库一细则 asked of the department and not all there (a justice bureau, which does not inspect, is not
-        asked them)."""
+        """一单两库一细则 asked of the department (:attr:`inspects`) and not all there."""
         return self.inspects and not self.basics
 
     @staticmethod

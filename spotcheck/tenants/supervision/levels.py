@@ -111,7 +111,7 @@ class RegionRow:
 COUNTS = tuple(
     f.name
     for f in fields(Status)
-    if f.name not in ("tenant_id", "name", "code", "inspects", "plan_year", "plan_half", "withheld", "goals")
+    if f.name not in ("tenant_id", "name", "code", "bureau", "plan_year", "plan_half", "withheld", "goals")
 )
 
 

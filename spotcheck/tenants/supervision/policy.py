@@ -33,7 +33,8 @@ from spotcheck.core.errors import ForbiddenError, InvalidInputError, NotFoundErr
 from spotcheck.core.policy import Permission, has_permission, require
 from spotcheck.core.queries import OWN, Across, opened
 from spotcheck.core.scoping import branch_of
-from spotcheck.tenants.supervision import burden, figures, levels
+from spotcheck.tenants.supervision import figures, levels
+from spotcheck.tenants.supervision.burden.area import department_area
 from spotcheck.tenants.supervision.duties import Due
 from spotcheck.tenants.supervision.figures import department_exists
 from spotcheck.tenants.supervision.models import ComplaintForward, ComplaintStatus, CriticismStatus
@@ -101,7 +102,7 @@ def burden_scope(reader: Actor, period: Period | str | None = None, **_: object)
     own department (the query refuses them)."""
     if not sees_every_department(reader):
         return OWN
-    area = burden.department_area(reader.tenant_id).prefix
+    area = department_area(reader.tenant_id).prefix
     return Across(f"burden {period or ''}".strip(), permission=Permission.SUPERVISION_READ_ALL, area=area)
 
 

@@ -43,7 +43,7 @@ VOICE = figures.VOICE
 STORED = tuple(
     f.name
     for f in fields(Status)
-    if f.name not in ("tenant_id", "name", "code", "inspects", "plan_year", "plan_half", "withheld", "goals", *VOICE)
+    if f.name not in ("tenant_id", "name", "code", "bureau", "plan_year", "plan_half", "withheld", "goals", *VOICE)
 )
 #: What :func:`figures.compute` counts for the stored rows (``filings``: the plan deadlines).
 WANTED = (*STORED, "filings")

@@ -13,13 +13,13 @@ from spotcheck.core.errors import ForbiddenError, NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.directory.models import Entity
-from spotcheck.tenants.supervision import burden
+from spotcheck.tenants.supervision.burden.area import department_area
+from spotcheck.tenants.supervision.burden.figures import Burden, compute
+from spotcheck.tenants.supervision.burden.rows import business_rows, rows_of
 from spotcheck.tenants.supervision.drill_down import Rows
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.policy import burden_scope, sees_every_department
 from spotcheck.tenants.supervision.vocabulary import BURDEN_BY_KEY
-
-Burden = burden.Burden
 
 
 def _bureau_only(reader: Actor) -> int | None:
@@ -28,13 +28,13 @@ def _bureau_only(reader: Actor) -> int | None:
         raise ForbiddenError(
             _l("Only the justice bureau reads how often each business is inspected across the departments.")
         )
-    return burden.department_area(reader.tenant_id).region_id
+    return department_area(reader.tenant_id).region_id
 
 
 @query(Permission.SUPERVISION_VIEW, scope=burden_scope)
-def figures(period: Period, *, reader: Actor) -> burden.Burden:
+def figures(period: Period, *, reader: Actor) -> Burden:
     """The 涉企检查频次 of ``period`` of the businesses of the bureau's region, a row for each region below."""
-    return burden.compute(period, _bureau_only(reader))
+    return compute(period, _bureau_only(reader))
 
 
 @query(Permission.SUPERVISION_VIEW, scope=burden_scope)
@@ -43,13 +43,13 @@ def rows(key: str, period: Period, *, reader: Actor) -> Rows:
     region_id = _bureau_only(reader)
     if key not in BURDEN_BY_KEY:
         raise KeyError(key)
-    return burden.rows_of(key, period, region_id=region_id)
+    return rows_of(key, period, region_id=region_id)
 
 
 @query(Permission.SUPERVISION_VIEW, scope=burden_scope)
 def business(code: str, period: Period, *, reader: Actor) -> tuple[Entity, Rows]:
     """One business's checks of ``period`` across the departments (what a business row of a drill-down opens)."""
-    found = burden.business_rows(code, period, region_id=_bureau_only(reader))
+    found = business_rows(code, period, region_id=_bureau_only(reader))
     if found is None:
         raise NotFoundError(_l("No entity with this code in the registry."))
     return found

@@ -1,0 +1,612 @@
+"""The business's own record (企业检查档案), read for one business (a registry entity) on a day: what is coming
+(检查预告), what is under way (检查中), what came of each check (检查结果, as published, with its rectification orders
+责令改正), its yearly cap ledger (本年度检查次数台账) and its requests' outcomes (回避申请、投诉、评价) — every
+department's at every level.
+
+Read as the public code page is: the business's (department, visit) pairs found once across departments
+(:func:`.lookup.visits_by_department`, the one system look-up), then each department's rows in that department's
+scope, restricted to those visits — a constant number of statements a department, however many checks it made
+(its visits, their codes and campaigns' items, its teams, its rectification orders, its rules); the public register
+(公示) and the register of checks (每户企业年度检查次数) once for the business; the justice bureau's complaints and
+evaluations in each bureau's scope; a joint check's mixed team in its joint scope, once a joint campaign. What shows
+is :mod:`.policy`'s: a named check (特定对象检查) after its own visit's 离企; a result as published only; of the
+follow-ups, rectification orders alone."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import defaultload, selectinload
+
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.accounts.queries import bureau_of
+from spotcheck.tenants.business_record import lookup
+from spotcheck.tenants.business_record.policy import SHOWN_FOLLOW_UPS, named_shown
+from spotcheck.tenants.business_record.vocabulary import Part, ledger_line
+from spotcheck.tenants.campaigns import inspection_counts
+from spotcheck.tenants.campaigns.models import Campaign, InspectionCount, TeamMember
+from spotcheck.tenants.campaigns.vocabulary import NAMED_CAUSES
+from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.results.codes import business_steps, evaluation_until, state_of
+from spotcheck.tenants.results.models import FollowUp, PublishedResult, RecusalRequest, Visit
+from spotcheck.tenants.results.queries.codes import joint_team
+from spotcheck.tenants.results.vocabulary import CheckState, RecusalRequestStatus, grouped
+from spotcheck.tenants.rules.rulebook import Rules, rules_for
+from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES
+from spotcheck.tenants.supervision.models import Complaint, ComplaintForward, ComplaintStatus, Evaluation
+
+# --- what the record holds -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    """An inspector of a team (执法检查人员), as the business reads it: name and 执法证号 (no one else of the staff)."""
+
+    name: str
+    cert_no: str
+    leader: bool  # 组长
+
+
+@dataclass(frozen=True)
+class Check:
+    """A check coming (检查预告) or under way (检查中): the department (with its level), the campaign, its items with
+    their legal basis (检查依据), the window and the team; under way, the code (检查码), 入企 and 离企, and what the
+    business may do now (:func:`~spotcheck.tenants.results.codes.business_steps`)."""
+
+    part: Part
+    department: str  # 牡丹江市应急管理局（牡丹江市，市级）; a joint check's departments joined with 、
+    campaign_code: str
+    campaign_title: str
+    items: list[tuple[str, str]]  # (name, 检查依据)
+    window_start: date
+    window_end: date
+    team: list[Member]
+    named: bool  # 特定对象检查
+    joint: bool  # 联合检查
+    token: str = ""  # the code's page (the QR's)
+    typed: str = ""  # the code to type, grouped
+    state: CheckState | None = None
+    arrived_at: datetime | None = None  # 入企
+    left_at: datetime | None = None  # 离企
+    steps: frozenset[str] = frozenset()  # confirm, evaluate, ask_recusal
+    evaluation_until: date | None = None
+    notice_rule: str = ""  # where a check shows before its window: the rule of the notice period (检查预告期)
+
+
+@dataclass(frozen=True)
+class Rectification:
+    """A rectification order (责令改正) of a published check: what to correct, by when, and whether it is closed."""
+
+    details: str
+    deadline: date | None
+    deadline_provisional: bool  # counted through a year without an official calendar
+    opened_on: date
+    closed_on: date | None
+    outcome: str
+
+
+@dataclass(frozen=True)
+class ResultItem:
+    name: str
+    categories: list[str]
+    findings: str
+
+
+@dataclass(frozen=True)
+class PastCheck:
+    """A check's result as published (检查结果公示): the current version, nothing of a draft or a returned result."""
+
+    department: str
+    campaign_code: str
+    campaign_title: str
+    checked_on: date | None
+    checked_until: date | None
+    published_at: datetime
+    corrected: bool  # 更正
+    method: str
+    items: list[ResultItem]
+    team: list[Member]  # inspectors only, by name and 执法证号
+    named: bool
+    cause: str  # a named check's cause as the public reads it
+    joint_code: str  # the joint campaign's (联合检查), else ""
+    rectifications: list[Rectification] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """A check the register counts for the business (计入 or 不计入 its yearly cap)."""
+
+    department: str  # the drawing departments, with their levels
+    campaign_code: str
+    counted_as: str  # campaign:<id> or joint:<id> (a joint check once)
+    cause: str = ""  # 不计入: the kind of check the rules leave out (事故、投诉举报…)
+    rule: str = ""  # 不计入: the document and article that leave it out
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """The yearly cap ledger (本年度检查次数台账): the checks of the year counted toward the business's cap (its own
+    region's rules), those left out with their cause and rule — as the register counts them, a named check not yet
+    shown (before its 离企) left out of both."""
+
+    year: int
+    cap: int | None
+    rule: str  # the document and article setting the cap
+    region: str  # the business's region, whose rules set it
+    counted: list[LedgerLine]
+    exempt: list[LedgerLine]
+
+    @property
+    def count(self) -> int:
+        return len(self.counted)
+
+    @property
+    def line(self) -> str:
+        """``本年度已计入 N 次，上限 M 次（依据…）``."""
+        return ledger_line(self.count, self.cap, self.rule)
+
+
+@dataclass(frozen=True)
+class RecusalAsked:
+    """A request that an inspector withdraw (回避申请) and its outcome."""
+
+    department: str
+    campaign_code: str
+    inspector: str  # name（执法证号）
+    reason: str
+    asked_at: datetime
+    status: RecusalRequestStatus
+    decided_at: datetime | None
+    decision_reason: str
+    replaced_by: str  # name（执法证号） of the inspector in the member's place; "" while not replaced
+
+
+@dataclass(frozen=True)
+class ComplaintMade:
+    """A complaint to the justice bureau (投诉) and the bureau's handling: never the department's answer."""
+
+    department: str  # as the complaint names it
+    campaign_code: str
+    made_at: datetime
+    text: str
+    status: ComplaintStatus
+    forwarded: bool
+    answer: str
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class EvaluationGiven:
+    """The business's own evaluation of a check (评价), kept by the justice bureau."""
+
+    department: str
+    campaign_code: str
+    satisfaction: int
+    text: str
+    evaluated_at: datetime
+
+
+@dataclass(frozen=True)
+class Requests:
+    recusals: list[RecusalAsked]
+    complaints: list[ComplaintMade]
+    evaluations: list[EvaluationGiven]
+
+
+@dataclass(frozen=True)
+class Record:
+    """One business's record on a day, across every department and level."""
+
+    entity_id: int
+    name: str
+    code: str  # 统一社会信用代码
+    on: date
+    coming: list[Check]
+    under_way: list[Check]
+    past: list[PastCheck]
+    ledger: Ledger
+    requests: Requests
+
+
+# --- reading it -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Read:
+    """What one department's scope gave: its visits shown (named checks after their 离企), its teams by campaign, its
+    rectification orders by visit, the requests about its visits, and its rules."""
+
+    tenant_id: int
+    visits: list[Visit]
+    teams: dict[int, list[Member]]
+    rectifications: dict[int, list[Rectification]]
+    recusals: list[RecusalRequest]
+    rules: Rules
+
+
+def _members(rows: Iterable[TeamMember]) -> dict[int, list[Member]]:
+    teams: dict[int, list[Member]] = defaultdict(list)
+    for member in rows:
+        teams[member.campaign_id].append(Member(member.shown_name, member.shown_cert_no, member.is_leader))
+    return teams
+
+
+def _department(tenant_id: int, visit_ids: list[int], entity_id: int, on: date) -> _Read:
+    """Department ``tenant_id``'s rows of the business's visits ``visit_ids``, in its own scope."""
+    with tenant_scope(tenant_id):
+        visits = list(
+            db.session.scalars(
+                sa.select(Visit)
+                .where(Visit.id.in_(visit_ids))
+                .options(selectinload(Visit.code), defaultload(Visit.campaign).selectinload(Campaign.items))
+                .order_by(Visit.id)
+            )
+        )
+        shown = [
+            visit
+            for visit in visits
+            if not visit.campaign.named or named_shown(visit.code, visit.campaign.disclosed_at is not None)
+        ]
+        own = sorted({v.campaign_id for v in shown if v.campaign.joint_id is None})
+        teams = (
+            _members(
+                db.session.scalars(
+                    sa.select(TeamMember)
+                    .where(
+                        TeamMember.entity_id == entity_id,
+                        TeamMember.campaign_id.in_(own),
+                        TeamMember.active.is_(True),
+                    )
+                    .order_by(TeamMember.campaign_id, TeamMember.is_leader.desc(), TeamMember.position)
+                )
+            )
+            if own
+            else {}
+        )
+        ids = [v.id for v in shown]
+        own_ids = [v.id for v in shown if v.campaign.joint_id is None]  # a joint visit's requests: the lead's
+        rectifications: dict[int, list[Rectification]] = defaultdict(list)
+        recusals: list[RecusalRequest] = []
+        if ids:
+            for row in db.session.scalars(
+                sa.select(FollowUp)
+                .where(
+                    FollowUp.tenant_id == tenant_id,  # its own orders, never a transfer shared with it
+                    FollowUp.visit_id.in_(ids),
+                    FollowUp.kind.in_(sorted(SHOWN_FOLLOW_UPS)),
+                )
+                .order_by(FollowUp.id)
+            ):
+                rectifications[row.visit_id].append(
+                    Rectification(
+                        row.details,
+                        row.deadline,
+                        row.deadline_provisional,
+                        row.opened_on,
+                        row.closed_on,
+                        row.outcome,
+                    )
+                )
+            recusals = _recusal_rows(own_ids) if own_ids else []
+        rules = rules_for(tenant_id, on)
+    return _Read(tenant_id, shown, teams, rectifications, recusals, rules)
+
+
+def _recusal_rows(visit_ids: list[int]) -> list[RecusalRequest]:
+    """The requests about ``visit_ids`` kept in the current scope (a joint visit's: the lead department's)."""
+    return list(
+        db.session.scalars(
+            sa.select(RecusalRequest)
+            .where(RecusalRequest.visit_id.in_(visit_ids))
+            .order_by(RecusalRequest.requested_at, RecusalRequest.id)
+        )
+    )
+
+
+def _replaced_by(request: RecusalRequest) -> str:
+    """Who took an accepted request's member's place: the member drawn into the same place after them."""
+    member = request.member
+    if request.status != RecusalRequestStatus.accepted or member.active:
+        return ""
+    found = db.session.scalar(
+        sa.select(TeamMember)
+        .where(
+            TeamMember.campaign_id == member.campaign_id,
+            TeamMember.entity_id == member.entity_id,
+            TeamMember.position == member.position,
+            TeamMember.id > member.id,
+        )
+        .order_by(TeamMember.id)
+        .limit(1)
+    )
+    return f"{found.shown_name}（{found.shown_cert_no}）" if found is not None else ""
+
+
+def _asked(request: RecusalRequest, department: str, campaign_code: str) -> RecusalAsked:
+    member = request.member
+    return RecusalAsked(
+        department=department,
+        campaign_code=campaign_code,
+        inspector=f"{member.shown_name}（{member.shown_cert_no}）",
+        reason=request.reason,
+        asked_at=request.requested_at,
+        status=request.status,
+        decided_at=request.decided_at,
+        decision_reason=request.decision_reason,
+        replaced_by=_replaced_by(request),
+    )
+
+
+def _notice_days(rules: Rules) -> int:
+    return rules.advance_notice_days or 0
+
+
+def _check(
+    visits: list[Visit],
+    department: str,
+    items: list[tuple[str, str]],
+    team: list[Member],
+    campaign: Campaign,
+    rules: Rules,
+    on: date,
+) -> Check | None:
+    """A check (one visit, or a joint check's parts) as coming or under way on ``on``; None when it is neither — not
+    yet announced, expired without an arrival, or its results all published (then it is past)."""
+    code = next((v.code for v in visits if v.code is not None), None)
+    if code is None or all(v.published_at is not None for v in visits):
+        return None
+    state = state_of(code, campaign, on)
+    named = campaign.named
+    if code.arrived_at is None:
+        if state == CheckState.expired or named:  # a named check is never announced ahead
+            return None
+        if on < campaign.window_start - timedelta(days=_notice_days(rules)):
+            return None
+        part = Part.coming
+    else:
+        part = Part.under_way
+    return Check(
+        part=part,
+        department=department,
+        campaign_code=campaign.code or "",
+        campaign_title=campaign.title,
+        items=items,
+        window_start=campaign.window_start,
+        window_end=campaign.window_end,
+        team=team,
+        named=named,
+        joint=campaign.joint,
+        token=code.token if part == Part.under_way or on >= campaign.window_start else "",
+        typed=grouped(code.typed) if part == Part.under_way or on >= campaign.window_start else "",
+        state=state,
+        arrived_at=code.arrived_at,
+        left_at=code.left_at,
+        steps=business_steps(code, on),
+        evaluation_until=evaluation_until(code, rules.business_evaluation_days),
+        notice_rule=rules.cite("advance_notice_days") if on < campaign.window_start else "",
+    )
+
+
+def _past(row: PublishedResult, department: str, rectifications: list[Rectification]) -> PastCheck:
+    content = row.content
+    return PastCheck(
+        department=department,
+        campaign_code=content.get("campaign_code") or "",
+        campaign_title=content.get("campaign_title") or "",
+        checked_on=row.checked_on,
+        checked_until=row.checked_until,
+        published_at=row.published_at,
+        corrected=row.corrected,
+        method=content.get("method") or "",
+        items=[
+            ResultItem(item.get("name", ""), list(item.get("categories") or []), item.get("findings", ""))
+            for item in content.get("items") or []
+        ],
+        team=[
+            Member(member["name"], member.get("cert_no", ""), bool(member.get("leader")))
+            for member in content.get("team") or []
+            if not member.get("expert")  # of the staff, the inspectors alone
+        ],
+        named=bool(content.get("named")),
+        cause=content.get("cause") or "",
+        joint_code=content.get("joint_code") or "",
+        rectifications=rectifications,
+    )
+
+
+def _requests_of_bureaus(
+    visits: dict[int, Visit], labels: dict[int, str]
+) -> tuple[list[ComplaintMade], list[EvaluationGiven]]:
+    """The complaints and evaluations about ``visits``, each in the scope of the justice bureau that keeps them (the
+    one supervising the visit's department): one read of each kind a bureau."""
+    by_bureau: dict[int, list[int]] = defaultdict(list)
+    for tenant_id in sorted({v.tenant_id for v in visits.values()}):
+        bureau = bureau_of(tenant_id)
+        if bureau is not None:
+            by_bureau[bureau.id] += [v.id for v in visits.values() if v.tenant_id == tenant_id]
+    complaints: list[ComplaintMade] = []
+    evaluations: list[EvaluationGiven] = []
+    for bureau_id, ids in sorted(by_bureau.items()):
+        with tenant_scope(bureau_id):
+            rows = list(
+                db.session.scalars(
+                    sa.select(Complaint).where(Complaint.visit_id.in_(ids)).order_by(Complaint.created_at, Complaint.id)
+                )
+            )
+            forwarded = (
+                set(
+                    db.session.scalars(
+                        sa.select(ComplaintForward.complaint_id).where(
+                            ComplaintForward.complaint_id.in_([r.id for r in rows])
+                        )
+                    )
+                )
+                if rows
+                else set()
+            )
+            complaints += [
+                ComplaintMade(
+                    department=labels.get(r.about_tenant_id, r.department_name),
+                    campaign_code=r.campaign_code,
+                    made_at=r.created_at,
+                    text=r.text,
+                    status=r.status,
+                    forwarded=r.id in forwarded,
+                    answer=r.answer,
+                    answered_at=r.answered_at,
+                )
+                for r in rows
+            ]
+            evaluations += [
+                EvaluationGiven(
+                    department=labels.get(e.about_tenant_id, ""),
+                    campaign_code=visits[e.visit_id].campaign.code or "",
+                    satisfaction=e.satisfaction,
+                    text=e.text,
+                    evaluated_at=e.evaluated_at,
+                )
+                for e in db.session.scalars(
+                    sa.select(Evaluation).where(Evaluation.visit_id.in_(ids)).order_by(Evaluation.evaluated_at)
+                )
+            ]
+    return complaints, evaluations
+
+
+def _kind_name(kind: str) -> str:
+    return EXEMPT_KIND_NAMES.get(kind) or NAMED_CAUSES.get(kind) or kind
+
+
+def ledger_of(entity: Entity, on: date, shown_campaigns: set[int]) -> Ledger:
+    """The business's cap ledger of ``on``'s year: the register's rows of the business (every department's, a joint
+    check once, an off-site check not at all), a named check not disclosed yet (``withheld``) only once a visit of the
+    business in it shows (its campaign in ``shown_campaigns``: after that visit's 离企) — counted under the business's
+    own region's rules on ``on`` (:func:`~spotcheck.tenants.campaigns.inspection_counts.rules_of_business`)."""
+    region, rules = inspection_counts.rules_of_business(entity.region_code or "", on)
+    rows = db.session.execute(
+        sa.select(
+            InspectionCount.counted_as,
+            InspectionCount.campaign_code,
+            InspectionCount.department_id,
+            InspectionCount.kind,
+            InspectionCount.withheld,
+        )
+        .where(InspectionCount.entity_id == entity.id, InspectionCount.year == on.year)
+        .order_by(InspectionCount.counted_as, InspectionCount.department_id)
+    ).all()
+    labels = inspection_counts.level_labels({row.department_id for row in rows})
+    keys: dict[str, list] = {}
+    for row in rows:
+        if row.kind is None:  # an off-site check: not a check the cap counts at all
+            continue
+        if row.withheld and _campaign_of(row.counted_as) not in shown_campaigns:
+            continue
+        keys.setdefault(row.counted_as, []).append(row)
+    exempt_kinds, counted, exempt = rules.cap_exempt_kinds, [], []
+    for key, found in keys.items():
+        departments = "、".join(dict.fromkeys(labels.get(r.department_id, "") for r in found))
+        kind = found[0].kind
+        if kind in exempt_kinds:
+            exempt.append(
+                LedgerLine(
+                    departments, found[0].campaign_code, key, _kind_name(kind), rules.cited["cap_exempt_kinds"].words
+                )
+            )
+        else:
+            counted.append(LedgerLine(departments, found[0].campaign_code, key))
+    return Ledger(
+        year=on.year,
+        cap=rules.inspection_cap,
+        rule=rules.cite(inspection_counts.TOTAL),
+        region=region.name if region is not None else "",
+        counted=counted,
+        exempt=exempt,
+    )
+
+
+def _campaign_of(counted_as: str) -> int | None:
+    kind, _, number = counted_as.partition(":")
+    return int(number) if kind == "campaign" and number.isdigit() else None
+
+
+def record_of(entity_id: int, on: date) -> Record:
+    """The record of the business of entity ``entity_id`` on ``on`` (its four parts), across every department and
+    level: :class:`Record`. A named check not yet shown (:func:`.policy.named_shown`) is in none of its parts."""
+    entity = db.session.get(Entity, entity_id)
+    if entity is None:
+        raise LookupError(entity_id)
+    found = lookup.visits_by_department(entity_id)
+    reads = [_department(tenant_id, ids, entity_id, on) for tenant_id, ids in sorted(found.items())]
+    labels = inspection_counts.level_labels(found)
+    visits = {v.id: v for read in reads for v in read.visits}
+    shown_campaigns = {v.campaign_id for v in visits.values()}
+    coming: list[Check] = []
+    under_way: list[Check] = []
+    recusals: list[RecusalAsked] = []
+    by_joint: dict[int, list[tuple[_Read, Visit]]] = defaultdict(list)
+    for read in reads:
+        for visit in read.visits:
+            if visit.campaign.joint_id is not None:
+                by_joint[visit.campaign.joint_id].append((read, visit))
+                continue
+            department = labels.get(read.tenant_id, "")
+            check = _check(
+                [visit],
+                department,
+                [(item.name, item.legal_basis) for item in visit.campaign.items],
+                read.teams.get(visit.campaign_id, []),
+                visit.campaign,
+                read.rules,
+                on,
+            )
+            if check is not None:
+                (coming if check.part == Part.coming else under_way).append(check)
+        recusals += [
+            _asked(r, labels.get(read.tenant_id, ""), visits[r.visit_id].campaign.code or "")
+            for r in read.recusals
+            if r.visit_id in visits
+        ]
+    for _joint, parts in sorted(by_joint.items()):
+        read, first = parts[0]
+        joint, members = joint_team(first, read.tenant_id)  # the mixed team, read as a participant
+        department = "、".join(dict.fromkeys(labels.get(r.tenant_id, "") for r, _ in parts))
+        items = [
+            (f"{item.name}（{labels.get(r.tenant_id, '')}）", item.legal_basis)
+            for r, v in parts
+            for item in v.campaign.items
+        ]
+        team = [Member(m.shown_name, m.shown_cert_no, m.is_leader) for m in members]
+        check = _check([v for _, v in parts], department, items, team, joint, read.rules, on)
+        if check is not None:
+            (coming if check.part == Part.coming else under_way).append(check)
+        with tenant_scope(joint.tenant_id):  # a joint visit's requests: kept by the lead department
+            recusals += [_asked(r, department, joint.code or "") for r in _recusal_rows([v.id for _, v in parts])]
+    published = (
+        list(
+            db.session.scalars(
+                sa.select(PublishedResult)
+                .where(PublishedResult.visit_id.in_(sorted(visits)), PublishedResult.current.is_(True))
+                .order_by(PublishedResult.published_at.desc(), PublishedResult.id.desc())
+            )
+        )
+        if visits
+        else []
+    )
+    rectifications = {key: value for read in reads for key, value in read.rectifications.items()}
+    past = [_past(row, labels.get(row.tenant_id, ""), rectifications.get(row.visit_id, [])) for row in published]
+    complaints, evaluations = _requests_of_bureaus(visits, labels)
+    return Record(
+        entity_id=entity.id,
+        name=entity.name,
+        code=entity.code,
+        on=on,
+        coming=sorted(coming, key=lambda c: (c.window_start, c.campaign_code)),
+        under_way=sorted(under_way, key=lambda c: (c.window_start, c.campaign_code)),
+        past=past,
+        ledger=ledger_of(entity, on, shown_campaigns),
+        requests=Requests(recusals, complaints, evaluations),
+    )
