@@ -166,7 +166,7 @@ def init_app(app: Flask) -> None:
         if is_api_request():
             abort(401)
         flash(login_manager.login_message, "info")
-        if request.blueprint == "business_pages":  # a business's page: the business's own sign-in
+        if request.blueprint in ("business_pages", "business_record_pages"):  # a business's page: its own sign-in
             return redirect(url_for("business_pages.sign_in"))
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import statistics
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -21,51 +21,13 @@ from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.platform.permissions import declared_access
 from spotcheck.tenants.businesses import commands as businesses
 from spotcheck.tenants.businesses.models import BusinessPerson
-from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.results import codes
 from spotcheck.tenants.results.models import Visit
+from tests.support.business_accounts import DURING, PASSWORD, claim, sign_in, visited_business
 from tests.support.helpers import post_form, signed_in
-from tests.support.results_world import codes_of, handed_out, visit
 from tests.support.route_urls import ids_by_table, route_urls
 
-DURING = date(2026, 4, 1)  # inside the world's campaign window
-PASSWORD = "Qiye-mima-2026"
 BUSINESS_PERMISSIONS = {Permission.BUSINESS_SIGNED_IN, Permission.BUSINESS_PEOPLE_MANAGE}
-
-
-def _world(app) -> dict:
-    """A handed-out visit: its business's credit code and 企业核验码, and a registry business that never had a visit."""
-    with app.app_context(), frozen_at(DURING):
-        ids = handed_out()
-        token, _, business_code, _ = codes_of(ids)
-        with tenant_scope(ids["tenant"]):
-            one = visit(ids)
-            credit, name = one.entity.code, one.entity.name
-        with system_access("a business with no visit"):
-            visited = sa.select(Visit.entity_id)
-            other = db.session.scalar(
-                sa.select(Entity.code).where(Entity.id.not_in(visited), Entity.code.like("91%")).order_by(Entity.id)
-            )
-        db.session.commit()
-    return {"ids": ids, "token": token, "code": business_code, "credit": credit, "name": name, "other": other}
-
-
-def _claim(client, credit: str, code: str, login: str = "fawu", name: str = "王法务"):
-    return post_form(
-        client,
-        "/business/claim",
-        {"credit_code": credit, "business_code": code, "display_name": name, "login": login, "password": PASSWORD},
-        token_from="/business/claim",
-    )
-
-
-def _sign_in(client, credit: str, login: str = "fawu", password: str = PASSWORD):
-    return post_form(
-        client,
-        "/business/sign-in",
-        {"credit_code": credit, "login": login, "password": password},
-        token_from="/business/sign-in",
-    )
 
 
 def _without_token(html: str) -> str:
@@ -73,10 +35,10 @@ def _without_token(html: str) -> str:
 
 
 def test_a_business_claims_with_a_notices_code_then_signs_in_with_its_password(app):
-    world = _world(app)
+    world = visited_business(app)
     client = app.test_client()
     with frozen_at(DURING):
-        claimed = _claim(client, world["credit"], world["code"])
+        claimed = claim(client, world["credit"], world["code"])
         assert claimed.status_code == 302 and claimed.headers["Location"].endswith("/business")
         home = client.get("/business").get_data(as_text=True)
         assert world["name"] in home and "王法务" in home and 'id="record-coming"' in home
@@ -84,21 +46,21 @@ def test_a_business_claims_with_a_notices_code_then_signs_in_with_its_password(a
         signed_out = post_form(client, "/business/sign-out", {}, token_from="/business")
         assert signed_out.status_code == 302
         assert client.get("/business").status_code == 302  # to the business's sign-in
-        wrong = _sign_in(client, world["credit"], password="Wrong-mima-2026")
+        wrong = sign_in(client, world["credit"], password="Wrong-mima-2026")
         assert wrong.status_code == 422 and "统一社会信用代码、账号或密码错误" in wrong.get_data(as_text=True)
-        right = _sign_in(client, world["credit"])
+        right = sign_in(client, world["credit"])
         assert right.status_code == 302 and client.get("/business").status_code == 200
 
 
 def test_a_code_claims_once(app):
-    world = _world(app)
+    world = visited_business(app)
     with frozen_at(DURING):
-        assert _claim(app.test_client(), world["credit"], world["code"]).status_code == 302
-        again = _claim(app.test_client(), world["credit"], world["code"], login="lingyiren", name="另一人")
+        assert claim(app.test_client(), world["credit"], world["code"]).status_code == 302
+        again = claim(app.test_client(), world["credit"], world["code"], login="lingyiren", name="另一人")
         assert again.status_code == 422
         assert "已认领过一次账户" in again.get_data(as_text=True)
         holder = app.test_client()
-        assert _sign_in(holder, world["credit"]).status_code == 302
+        assert sign_in(holder, world["credit"]).status_code == 302
         home = holder.get("/business").get_data(as_text=True)
         assert (
             "王法务" in home and "另一人" not in home and "再次用于认领" in home
@@ -106,13 +68,13 @@ def test_a_code_claims_once(app):
 
 
 def test_a_wrong_code_reads_and_takes_the_same_with_or_without_notices(app):
-    world = _world(app)
+    world = visited_business(app)
     assert world["other"] and world["other"] != world["credit"]
     wrong = "ABCD-EFGH-JKMN"
     with frozen_at(DURING):
         pages = []
         for credit in (world["credit"], world["other"]):
-            answer = _claim(app.test_client(), credit, wrong)
+            answer = claim(app.test_client(), credit, wrong)
             assert answer.status_code == 422
             pages.append(_without_token(answer.get_data(as_text=True)).replace(credit, "CREDIT"))
         assert pages[0] == pages[1]
@@ -146,11 +108,11 @@ def test_a_wrong_code_reads_and_takes_the_same_with_or_without_notices(app):
 
 
 def test_wrong_attempts_slow_the_client_down_and_never_lock_the_account(app):
-    world = _world(app)
+    world = visited_business(app)
     with frozen_at(DURING):
-        assert _claim(app.test_client(), world["credit"], world["code"]).status_code == 302
+        assert claim(app.test_client(), world["credit"], world["code"]).status_code == 302
         stranger = app.test_client()
-        answers = [_sign_in(stranger, world["credit"], password="Wrong-mima-2026") for _ in range(7)]
+        answers = [sign_in(stranger, world["credit"], password="Wrong-mima-2026") for _ in range(7)]
         assert all(a.status_code == 422 for a in answers)
         assert "请等待" in answers[-1].get_data(as_text=True)  # slowed down
         # the holder (another client… the same address in tests: another credit code's key is untouched) signs in
@@ -163,10 +125,10 @@ def test_wrong_attempts_slow_the_client_down_and_never_lock_the_account(app):
 
 
 def test_the_holder_adds_and_removes_people_and_reads_no_other_business(app):
-    world = _world(app)
+    world = visited_business(app)
     with frozen_at(DURING):
         holder = app.test_client()
-        assert _claim(holder, world["credit"], world["code"]).status_code == 302
+        assert claim(holder, world["credit"], world["code"]).status_code == 302
         refused = post_form(
             holder,
             "/business/people",
@@ -184,7 +146,7 @@ def test_the_holder_adds_and_removes_people_and_reads_no_other_business(app):
         )
         assert added.status_code == 302
         member = app.test_client()
-        assert _sign_in(member, world["credit"], login="kuaiji").status_code == 302
+        assert sign_in(member, world["credit"], login="kuaiji").status_code == 302
         assert member.get("/business").status_code == 200
         assert member.get("/business/people").status_code == 403  # only the holder manages people
         with app.app_context():
@@ -201,7 +163,7 @@ def test_the_holder_adds_and_removes_people_and_reads_no_other_business(app):
 
 
 def test_another_business_cannot_touch_this_ones_people(app):
-    world = _world(app)
+    world = visited_business(app)
     with app.app_context(), frozen_at(DURING):
         # a second business of the same campaign claims its own account
         with tenant_scope(world["ids"]["tenant"]):
@@ -216,8 +178,8 @@ def test_another_business_cannot_touch_this_ones_people(app):
         db.session.commit()
     with frozen_at(DURING):
         first, other = app.test_client(), app.test_client()
-        assert _claim(first, world["credit"], world["code"]).status_code == 302
-        assert _claim(other, second_credit, second_code, login="laoban", name="赵老板").status_code == 302
+        assert claim(first, world["credit"], world["code"]).status_code == 302
+        assert claim(other, second_credit, second_code, login="laoban", name="赵老板").status_code == 302
         post_form(
             first,
             "/business/people",
@@ -239,12 +201,12 @@ def test_another_business_cannot_touch_this_ones_people(app):
 def _business_client(app, world):
     client = app.test_client()
     with frozen_at(DURING):
-        assert _claim(client, world["credit"], world["code"]).status_code == 302
+        assert claim(client, world["credit"], world["code"]).status_code == 302
     return client
 
 
 def test_a_business_session_is_refused_by_every_staff_route(app):
-    world = _world(app)
+    world = visited_business(app)
     client = _business_client(app, world)
     ids = ids_by_table(app)
     staff = []
@@ -273,7 +235,7 @@ def _value(converter) -> object:
 
 
 def test_a_business_token_is_refused_by_every_staff_route_and_method(app):
-    world = _world(app)
+    world = visited_business(app)
     _business_client(app, world)
     with app.app_context():
         person = db.session.scalar(sa.select(BusinessPerson).where(BusinessPerson.login == "fawu"))
@@ -295,7 +257,7 @@ def test_a_business_token_is_refused_by_every_staff_route_and_method(app):
 
 
 def test_the_platform_administrator_resets_an_account_with_the_reason_audited(app):
-    world = _world(app)
+    world = visited_business(app)
     business = _business_client(app, world)
     admin = signed_in(app, "admin")
     page = f"/platform/businesses?credit_code={world['credit']}"
@@ -313,7 +275,7 @@ def test_the_platform_administrator_resets_an_account_with_the_reason_audited(ap
     assert done.status_code == 302
     with frozen_at(DURING):
         assert business.get("/business").status_code == 302  # signed out on the server
-        assert _sign_in(app.test_client(), world["credit"]).status_code == 422
+        assert sign_in(app.test_client(), world["credit"]).status_code == 422
     with app.app_context(), system_access("read the trail"):
         entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "business.reset"))
         assert entry.actor_login == "admin" and entry.details["reason"] == "持有人离职，企业申请重置"
@@ -322,12 +284,12 @@ def test_the_platform_administrator_resets_an_account_with_the_reason_audited(ap
 
 
 def test_a_business_session_ends_when_idle_refuses_a_form_without_its_token_and_changes_its_password(app):
-    world = _world(app)
+    world = visited_business(app)
     morning = datetime(2026, 4, 1, 9, 0)
     business, elsewhere = app.test_client(), app.test_client()
     with frozen_at(morning):
-        assert _claim(business, world["credit"], world["code"]).status_code == 302
-        assert _sign_in(elsewhere, world["credit"]).status_code == 302
+        assert claim(business, world["credit"], world["code"]).status_code == 302
+        assert sign_in(elsewhere, world["credit"]).status_code == 302
         # no CSRF token: refused, nothing added
         forged = business.post(
             "/business/people", data={"display_name": "伪造", "login": "weizao", "password": PASSWORD}
@@ -351,7 +313,7 @@ def test_a_business_session_ends_when_idle_refuses_a_form_without_its_token_and_
         assert changed.status_code == 302
         assert business.get("/business").status_code == 200  # this session goes on
         assert elsewhere.get("/business").status_code == 302  # the other one is ended
-        assert _sign_in(app.test_client(), world["credit"], password="Xin-mima-2026-9").status_code == 302
+        assert sign_in(app.test_client(), world["credit"], password="Xin-mima-2026-9").status_code == 302
     with frozen_at(morning + timedelta(minutes=31)):
         idle = business.get("/business")
         assert idle.status_code == 302 and idle.headers["Location"].startswith("/business/sign-in")

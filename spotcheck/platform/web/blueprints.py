@@ -5,6 +5,7 @@ from __future__ import annotations
 from spotcheck.platform.web import apidocs, calendar_pages, health, home, public
 from spotcheck.platform.web.accounts import account, admin, auth
 from spotcheck.platform.web.audit import pages as audit_pages
+from spotcheck.platform.web.business_record import pages as business_record_pages
 from spotcheck.platform.web.businesses import pages as business_pages
 from spotcheck.platform.web.campaigns import (
     late as late_pages,
@@ -36,6 +37,7 @@ from spotcheck.platform.web.supervision import complaints, outcomes, pages as su
 PAGES = (
     auth,
     business_pages,
+    business_record_pages,
     home,
     account,
     admin,

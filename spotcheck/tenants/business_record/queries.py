@@ -20,9 +20,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import defaultload, selectinload
 
+from spotcheck.core.actor import Actor
+from spotcheck.core.clock import today
 from spotcheck.core.database import db
+from spotcheck.core.errors import NotFoundError
+from spotcheck.core.policy import Permission
+from spotcheck.core.queries import query
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts.queries import bureau_of
 from spotcheck.tenants.business_record import lookup
@@ -610,3 +616,13 @@ def record_of(entity_id: int, on: date) -> Record:
         ledger=ledger_of(entity, on, shown_campaigns),
         requests=Requests(recusals, complaints, evaluations),
     )
+
+
+@query(Permission.BUSINESS_SIGNED_IN)
+def own_record(*, reader: Actor) -> Record:
+    """The signed-in business's own record (企业检查档案) today (Beijing): the entity its account is, never another's
+    — a business names no entity, its account does."""
+    account = getattr(reader, "account", None)
+    if account is None:
+        raise NotFoundError(_l("No business is signed in."))
+    return record_of(account.entity_id, today())

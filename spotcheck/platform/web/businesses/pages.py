@@ -64,14 +64,14 @@ def _signed_in(person: object, key: str | None) -> ResponseReturnValue:
     session.permanent = True
     session[SESSION_KEY] = key
     login_user(person)
-    return redirect(url_for("business_pages.home"))
+    return redirect(url_for("business_record_pages.home"))
 
 
 @bp.route("/business/sign-in", methods=["GET", "POST"])
 @public
 def sign_in() -> ResponseReturnValue:
     if is_business(current_user._get_current_object()):
-        return redirect(url_for("business_pages.home"))
+        return redirect(url_for("business_record_pages.home"))
     form, errors = SignInForm(), {}
     if form.validate_on_submit():
         try:
@@ -123,19 +123,6 @@ def claim() -> ResponseReturnValue:
                 form.form_errors.append(str(outcome.refused.message))
     status = 422 if errors or form.form_errors else 200
     return render_template("businesses/claim.html", form=form, errors=errors, fields=_fields(form)), status
-
-
-@bp.route("/business")
-@requires(Permission.BUSINESS_SIGNED_IN)
-def home() -> ResponseReturnValue:
-    reader = acting_user()
-    return render_template(
-        "businesses/home.html",
-        home=business_queries.own_account(reader=reader),
-        me=reader,
-        places=PLACE_LABELS,
-        trail_labels=TRAIL_LABELS,
-    )
 
 
 @bp.route("/business/people", methods=["GET", "POST"])
@@ -197,7 +184,7 @@ def password() -> ResponseReturnValue:
         if changed.ok:
             login_user(person)  # this session goes on with the new stamp; the others end
             flash(_("Your password has been changed. Other sessions have been signed out."), "success")
-            return redirect(url_for("business_pages.home"))
+            return redirect(url_for("business_record_pages.home"))
         errors = changed.errors
     return render_template("businesses/password.html", form=form, errors=errors, fields=_fields(form)), (
         422 if errors else 200

@@ -1,0 +1,59 @@
+"""The business's record on its own page (企业检查档案, ``/business``): once signed in, a business reads every check of
+itself — the check coming with its department, window, items and team, the line of its yearly cap with the checks
+counted — and nothing of another business."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from spotcheck.core.clock import frozen_at
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.results import codes
+from spotcheck.tenants.results.models import Visit
+from tests.support.business_accounts import DURING, claim, visited_business
+from tests.support.page_text import visible_text
+
+
+def _section(html: str, element_id: str) -> str:
+    found = re.search(rf'<section[^>]*id="{element_id}".*?</section>', html, re.S)
+    assert found, element_id
+    return visible_text(found.group(0))
+
+
+def test_a_signed_in_business_reads_its_checks_and_its_cap_line(app):
+    world = visited_business(app)
+    with app.app_context(), tenant_scope(world["ids"]["tenant"]):
+        campaign = db.session.get(Campaign, world["ids"]["campaign"])
+        code, title = campaign.code, campaign.title
+    client = app.test_client()
+    with frozen_at(DURING):
+        assert claim(client, world["credit"], world["code"]).status_code == 302
+        html = client.get("/business").get_data(as_text=True)
+    coming = _section(html, "record-coming")
+    assert title in coming and code in coming
+    assert "2026-03-01 – 2026-04-30" in coming  # the window
+    assert "组长" in coming  # the team, its leader named
+    ledger = _section(html, "record-ledger")
+    assert "本年度已计入 1 次" in ledger and code in ledger
+    assert "尚无已公示的检查结果" in _section(html, "record-past")
+
+
+def test_another_business_reads_nothing_of_this_ones_checks(app):
+    world = visited_business(app)
+    with app.app_context(), tenant_scope(world["ids"]["tenant"]):
+        campaign = db.session.get(Campaign, world["ids"]["campaign"])
+        code = campaign.code
+        visits = db.session.scalars(sa.select(Visit).where(Visit.campaign_id == campaign.id).order_by(Visit.id)).all()
+        other = visits[1]
+        other_credit, other_code = other.entity.code, codes.business_code(other.code)
+    client = app.test_client()
+    with frozen_at(DURING):
+        assert claim(client, other_credit, other_code, login="other").status_code == 302
+        html = client.get("/business").get_data(as_text=True)
+    assert world["name"] not in html
+    assert code in _section(html, "record-coming")  # its own check of the same campaign
+    assert world["credit"] not in html
