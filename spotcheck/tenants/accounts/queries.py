@@ -16,19 +16,17 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import clock
 from spotcheck.core.actor import Actor
-from spotcheck.core.clock import as_utc
-from spotcheck.core.commands import bookkeeping
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import NotFoundError
 from spotcheck.core.passwords import secret_digest
 from spotcheck.core.policy import Permission, Role
 from spotcheck.core.queries import query
 from spotcheck.core.scoping import cross_tenant, system_access, tenant_scope
+from spotcheck.core.session_rows import still_active, token_used
 from spotcheck.tenants.accounts.models import INSPECTING, ApiToken, Tenant, User, UserSession
 from spotcheck.tenants.accounts.policy import DEPARTMENT_ADMIN_ACTIONS, is_department_admin
-from spotcheck.tenants.accounts.vocabulary import SEEN_EVERY, TOKEN_PREFIX, SessionCheck, TenantKind
+from spotcheck.tenants.accounts.vocabulary import TOKEN_PREFIX, SessionCheck, TenantKind
 from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.regions.models import Region
 
@@ -254,7 +252,6 @@ def session_user(session_id: str, session_key: str | None, *, idle: timedelta) -
         return SessionCheck(None, "ended")
     if not session_key or not is_row_id(user_id):
         return SessionCheck(None, "ended")
-    moment = clock.now()
     with system_access("check the signed-in session"):
         user = db.session.get(User, user_id)
         row = db.session.scalar(sa.select(UserSession).where(UserSession.key_hash == secret_digest(session_key)))
@@ -268,13 +265,8 @@ def session_user(session_id: str, session_key: str | None, *, idle: timedelta) -
             or not user.active
         ):
             return SessionCheck(None, "ended")
-        if moment - as_utc(row.last_seen_at) > idle:
-            with bookkeeping("end an idle session", keep=user):
-                row.revoked_at = moment
+        if not still_active(row, user, idle, "session"):
             return SessionCheck(None, "idle")
-        if moment - as_utc(row.last_seen_at) > SEEN_EVERY:
-            with bookkeeping("a session's last activity", keep=user):
-                row.last_seen_at = moment
     return SessionCheck(user)
 
 
@@ -290,8 +282,5 @@ def user_for_token(secret: str) -> User | None:
         user = token.user
         if not user.active or user.is_locked:
             return None
-        moment = clock.now()
-        if token.last_used_at is None or moment - as_utc(token.last_used_at) > SEEN_EVERY:
-            with bookkeeping("a token's last use", keep=user):  # not an action of the user: not audited
-                token.last_used_at = moment
+        token_used(token, user, "token")  # not an action of the user: not audited
     return user

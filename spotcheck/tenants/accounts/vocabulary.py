@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import LazyString, lazy_gettext as _l
 
@@ -61,9 +61,6 @@ ADMIN_FIELDS = {"login": "admin_login", "display_name": "admin_name", "password"
 
 #: Every personal API token (个人访问令牌) starts with this.
 TOKEN_PREFIX = "sct_"
-
-#: A session's last-seen time is written at most this often (not on every request).
-SEEN_EVERY = timedelta(seconds=60)
 
 
 class LoginRefusedError(Exception):

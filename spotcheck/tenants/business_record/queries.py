@@ -36,6 +36,7 @@ from spotcheck.tenants.business_record.policy import SHOWN_FOLLOW_UPS, named_sho
 from spotcheck.tenants.business_record.vocabulary import Part, ledger_line
 from spotcheck.tenants.campaigns import inspection_counts
 from spotcheck.tenants.campaigns.models import Campaign, InspectionCount, TeamMember
+from spotcheck.tenants.campaigns.team_places import successor
 from spotcheck.tenants.campaigns.vocabulary import NAMED_CAUSES
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.results.codes import business_steps, evaluation_until, state_of
@@ -315,21 +316,10 @@ def _recusal_rows(visit_ids: list[int]) -> list[RecusalRequest]:
 
 
 def _replaced_by(request: RecusalRequest) -> str:
-    """Who took an accepted request's member's place: the member drawn into the same place after them."""
-    member = request.member
-    if request.status != RecusalRequestStatus.accepted or member.active:
+    """Who took an accepted request's member's place (:func:`.team_places.successor`)."""
+    if request.status != RecusalRequestStatus.accepted:
         return ""
-    found = db.session.scalar(
-        sa.select(TeamMember)
-        .where(
-            TeamMember.campaign_id == member.campaign_id,
-            TeamMember.entity_id == member.entity_id,
-            TeamMember.position == member.position,
-            TeamMember.id > member.id,
-        )
-        .order_by(TeamMember.id)
-        .limit(1)
-    )
+    found = successor(request.member)
     return f"{found.shown_name}（{found.shown_cert_no}）" if found is not None else ""
 
 

@@ -10,19 +10,17 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import clock
 from spotcheck.core.actor import Actor
 from spotcheck.core.audit import AuditEntry
-from spotcheck.core.clock import as_utc
-from spotcheck.core.commands import bookkeeping
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import NotFoundError
 from spotcheck.core.passwords import secret_digest
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.core.scoping import system_access
+from spotcheck.core.session_rows import still_active, token_used
 from spotcheck.tenants.businesses.models import BusinessAccount, BusinessPerson, BusinessSession, BusinessToken
-from spotcheck.tenants.businesses.vocabulary import SEEN_EVERY, TOKEN_PREFIX, SessionCheck
+from spotcheck.tenants.businesses.vocabulary import TOKEN_PREFIX, SessionCheck
 
 #: What the holder reads of the account's trail (the platform's chain): its claims, changes of holder and later uses
 #: of its codes, its people added and removed, resets.
@@ -112,7 +110,6 @@ def session_person(session_id: str, session_key: str | None, *, idle: timedelta)
         return SessionCheck(None, "ended")
     if kind != "b" or not session_key or not is_row_id(person_id):
         return SessionCheck(None, "ended")
-    moment = clock.now()
     person = db.session.get(BusinessPerson, person_id)
     row = db.session.scalar(sa.select(BusinessSession).where(BusinessSession.key_hash == secret_digest(session_key)))
     if (
@@ -124,13 +121,8 @@ def session_person(session_id: str, session_key: str | None, *, idle: timedelta)
         or not person.active
     ):
         return SessionCheck(None, "ended")
-    if moment - as_utc(row.last_seen_at) > idle:
-        with bookkeeping("end an idle business session", keep=person):
-            row.revoked_at = moment
+    if not still_active(row, person, idle, "business session"):
         return SessionCheck(None, "idle")
-    if moment - as_utc(row.last_seen_at) > SEEN_EVERY:
-        with bookkeeping("a business session's last activity", keep=person):
-            row.last_seen_at = moment
     return SessionCheck(person)
 
 
@@ -144,8 +136,5 @@ def person_for_token(secret: str) -> BusinessPerson | None:
     person = db.session.get(BusinessPerson, token.person_id)
     if person is None or not person.active:
         return None
-    moment = clock.now()
-    if token.last_used_at is None or moment - as_utc(token.last_used_at) > SEEN_EVERY:
-        with bookkeeping("a business token's last use", keep=person):
-            token.last_used_at = moment
+    token_used(token, person, "business token")
     return person

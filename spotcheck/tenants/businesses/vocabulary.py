@@ -30,8 +30,6 @@ TRAIL_LABELS = {
 LOGIN = re.compile(r"^[a-z][a-z0-9_.-]{2,31}$")
 #: Every business access token starts with this (a staff token with ``sct_``).
 TOKEN_PREFIX = "scb_"
-#: A session's last-seen time is written at most this often.
-SEEN_EVERY = timedelta(seconds=60)
 
 #: Wrong attempts from one client at one credit code that cost nothing; each further one doubles the wait.
 FREE_FAILURES = 5

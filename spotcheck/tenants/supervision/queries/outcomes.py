@@ -17,6 +17,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.models import TeamMember
+from spotcheck.tenants.campaigns.team_places import successor
 from spotcheck.tenants.results.code_lookup import locate
 from spotcheck.tenants.results.codes import business_matches
 from spotcheck.tenants.results.commands.business import WRONG_CODE
@@ -67,21 +68,8 @@ def _member(member: TeamMember) -> str:
 
 
 def _replacement(member: TeamMember) -> str:
-    """Who took ``member``'s place on the team: the member drawn into the same place after them (a replacement keeps
-    the place, :func:`spotcheck.tenants.campaigns.commands.teams.replace_inspector`)."""
-    if member.active:
-        return ""
-    found = db.session.scalar(
-        sa.select(TeamMember)
-        .where(
-            TeamMember.campaign_id == member.campaign_id,
-            TeamMember.entity_id == member.entity_id,
-            TeamMember.position == member.position,
-            TeamMember.id > member.id,
-        )
-        .order_by(TeamMember.id)
-        .limit(1)
-    )
+    """Who took ``member``'s place on the team (:func:`~spotcheck.tenants.campaigns.team_places.successor`)."""
+    found = successor(member)
     return _member(found) if found is not None else ""
 
 
