@@ -59,6 +59,16 @@ def _fields(form: FlaskForm) -> list[tuple[str, str, object]]:
     return [(f.name, f.id, f.label.text) for f in form if f.name != "csrf_token"]
 
 
+def _asked(form: FlaskForm, *fields: str) -> dict:
+    """What a sign-in or a claim asks of the command: the form's ``fields``, and the client it comes from (whose wrong
+    attempts are slowed down) with its browser."""
+    return {
+        **{name: form[name].data for name in fields},
+        "client": client_key(),
+        "user_agent": request.headers.get("User-Agent", ""),
+    }
+
+
 def _signed_in(person: object, key: str | None) -> ResponseReturnValue:
     session.clear()
     session.permanent = True
@@ -75,15 +85,7 @@ def sign_in() -> ResponseReturnValue:
     form, errors = SignInForm(), {}
     if form.validate_on_submit():
         try:
-            outcome = businesses.sign_in(
-                {
-                    "credit_code": form.credit_code.data,
-                    "login": form.login.data,
-                    "password": form.password.data,
-                    "client": client_key(),
-                    "user_agent": request.headers.get("User-Agent", ""),
-                }
-            )
+            outcome = businesses.sign_in(_asked(form, "credit_code", "login", "password"))
         except InvalidInputError as error:
             errors = error.errors
         else:
@@ -101,15 +103,7 @@ def claim() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             outcome = businesses.claim_account(
-                {
-                    "credit_code": form.credit_code.data,
-                    "business_code": form.business_code.data,
-                    "display_name": form.display_name.data,
-                    "login": form.login.data,
-                    "password": form.password.data,
-                    "client": client_key(),
-                    "user_agent": request.headers.get("User-Agent", ""),
-                }
+                _asked(form, "credit_code", "business_code", "display_name", "login", "password")
             )
         except InvalidInputError as error:
             errors = error.errors
