@@ -393,8 +393,8 @@ def refusal(permission: Permission) -> LazyString:
     roles = holders(permission)
     if any(permission in held for held in BUSINESS_PERMISSIONS.values()):
         return _l(
-            "This page is a business's own (“%(permission)s”): sign in as the business, with its credit code, on "
-            "the business sign-in page.",
+            "Needs “%(permission)s”: this page is a business's own; sign in as the business, with its credit code, "
+            "on the business sign-in page.",
             permission=PERMISSION_LABELS[permission],
         )
     if not roles:

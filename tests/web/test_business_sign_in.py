@@ -7,8 +7,6 @@ resets an account, audited."""
 from __future__ import annotations
 
 import re
-import statistics
-import time
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -81,30 +79,32 @@ def test_a_wrong_code_reads_and_takes_the_same_with_or_without_notices(app):
         assert "这不是送达该统一社会信用代码单位的检查通知书上的企业核验码" in pages[0]
         assert 'href="#business_code"' in pages[0]  # the field named, at the top
         with app.app_context():
-            outcomes, times = {}, {world["credit"]: [], world["other"]: []}
-            for round_ in range(30):
-                for credit in (world["credit"], world["other"]):
-                    data = {
-                        "credit_code": credit,
-                        "business_code": wrong,
-                        "display_name": "试探者",
-                        "login": "shitan",
-                        "password": PASSWORD,
-                        "client": f"client-{round_}",  # never slowed: the same work on every try
-                    }
-                    started = time.perf_counter()
+            # the same work either way, statement by statement — what the time of an answer is made of (a timed
+            # comparison on a shared machine measures the machine); the password is hashed on both paths
+            outcomes, work = {}, {}
+            for credit in (world["credit"], world["other"], world["credit"], world["other"]):  # the last two compared
+                data = {
+                    "credit_code": credit,
+                    "business_code": wrong,
+                    "display_name": "试探者",
+                    "login": "shitan",
+                    "password": PASSWORD,
+                    "client": f"client-{len(work)}-{credit}",  # never slowed: the same work on every try
+                }
+                statements: list[str] = []
+
+                def seen(conn, cursor, statement, parameters, context, executemany, statements=statements):
+                    statements.append(statement)
+
+                sa.event.listen(db.engine, "before_cursor_execute", seen)
+                try:
                     outcome = businesses.claim_account(data)
-                    times[credit].append(time.perf_counter() - started)
-                    outcomes[credit] = (str(outcome.refused.message), outcome.refused.field, outcome.person)
+                finally:
+                    sa.event.remove(db.engine, "before_cursor_execute", seen)
+                work[credit] = statements
+                outcomes[credit] = (str(outcome.refused.message), outcome.refused.field, outcome.person)
     assert outcomes[world["credit"]] == outcomes[world["other"]]
-    # a simple statistical test: the medians within a fifth of each other, and Welch's t small
-    a, b = times[world["credit"]], times[world["other"]]
-    ma, mb = statistics.median(a), statistics.median(b)
-    assert abs(ma - mb) <= 0.2 * max(ma, mb), (ma, mb)
-    welch = (statistics.mean(a) - statistics.mean(b)) / (
-        (statistics.variance(a) / len(a) + statistics.variance(b) / len(b)) ** 0.5 or 1e-9
-    )
-    assert abs(welch) < 4, welch
+    assert work[world["credit"]] == work[world["other"]] and work[world["credit"]]
 
 
 def test_wrong_attempts_slow_the_client_down_and_never_lock_the_account(app):
