@@ -140,13 +140,15 @@ def test_a_past_quarter_shows_its_own_lists_not_todays(app):
                 2,
                 False,
             )
+            # published in April, but started from another department's document and not yet confirmed as its own:
+            # not counted as its 细则 (its drill-down row says it was published, its title that it awaits confirming)
             assert (now.items, now.other_items, now.other_random, now.entries, now.inspectors, now.rules) == (
                 1,
                 2,
                 1,
                 3,
                 3,
-                True,
+                False,
             )
             assert (past.coverage_other, now.coverage_other) == (100.0, 50.0)
 

@@ -108,6 +108,11 @@ ALLOWED_SYSTEM_ACCESS = {
     "spotcheck/tenants/results/code_lookup.py",
     # a business's own record: the (department, visit) pairs of its entity, each department's rows read in its scope
     "spotcheck/tenants/business_record/lookup.py",
+    # a business's account (no department's): its claim by credit code and notice code, its sessions and tokens, the
+    # uses of its codes on the public check pages, the holder's trail on the platform's chain
+    "spotcheck/tenants/businesses/commands/signing_in.py",
+    "spotcheck/tenants/businesses/code_uses.py",
+    "spotcheck/tenants/businesses/queries.py",
     # the portal's lists of a region: its departments' published plans and public campaigns (public rows only), a
     # public campaign's department; their public inspector lists (the public columns of who may be drawn only)
     "spotcheck/tenants/campaigns/published.py",

@@ -12,6 +12,7 @@ from spotcheck.core.policy import PERMISSION_LABELS, ROLE_LABELS, Permission, Ro
 from spotcheck.platform.web.forms import REFUSED
 from spotcheck.platform.web.rules.versions import ANY as ANY_SCOPE
 from spotcheck.tenants.accounts.vocabulary import TENANT_KIND_LABELS, TenantKind
+from spotcheck.tenants.business_record.vocabulary import PART_NAMES, Part
 from spotcheck.tenants.campaigns.vocabulary import (
     CAMPAIGN_KIND_NAMES,
     CampaignKind,
@@ -65,6 +66,7 @@ LABELLED: dict[type[enum.Enum], dict] = {
     CriticismStatus: labels.CRITICISM_STATUS,
     ComplaintStatus: COMPLAINT_STATUS_LABELS,
     RegionLevel: LEVEL_NAMES,
+    Part: PART_NAMES,
 }
 #: Enums no page names (with why).
 UNNAMED = {

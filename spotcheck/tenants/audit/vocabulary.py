@@ -5,6 +5,10 @@ from flask_babel import lazy_gettext as _l
 
 #: The label of each key that entries' details use (an unknown key is shown as it is).
 DETAIL_LABELS = {
+    "person": _l("Person of the business"),
+    "removed": _l("Person removed"),
+    "holder": _l("Holder of the account"),
+    "credit_code": _l("Unified social credit code"),
     "sessions": _l("Sessions ended"),
     "old_check": _l("Check value of the old data key"),
     "new_check": _l("Check value of the new data key"),

@@ -13,11 +13,11 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 
-from spotcheck.core.errors import InvalidInputError, NotFoundError, user_message
+from spotcheck.core.errors import NotFoundError, user_message
 from spotcheck.platform.client_address import client_key
 from spotcheck.platform.permissions import Permission, acting_user, public, requires
 from spotcheck.platform.session import SESSION_KEY, is_business
-from spotcheck.platform.web.forms import REFUSALS, EmptyForm, attempt
+from spotcheck.platform.web.forms import BAD_INPUT, REFUSALS, EmptyForm, attempt
 from spotcheck.tenants.businesses import commands as businesses, queries as business_queries
 from spotcheck.tenants.businesses.vocabulary import PLACE_LABELS, TRAIL_LABELS
 
@@ -84,14 +84,13 @@ def sign_in() -> ResponseReturnValue:
         return redirect(url_for("business_record_pages.home"))
     form, errors = SignInForm(), {}
     if form.validate_on_submit():
-        try:
-            outcome = businesses.sign_in(_asked(form, "credit_code", "login", "password"))
-        except InvalidInputError as error:
-            errors = error.errors
+        tried = attempt(businesses.sign_in, _asked(form, "credit_code", "login", "password"), refusals=BAD_INPUT)
+        if not tried.ok:
+            errors = tried.errors
+        elif tried.result.refused is None:
+            return _signed_in(tried.result.person, tried.result.session_key)
         else:
-            if outcome.refused is None:
-                return _signed_in(outcome.person, outcome.session_key)
-            form.form_errors.append(str(outcome.refused.message))
+            form.form_errors.append(str(tried.result.refused.message))
     status = 422 if errors or form.form_errors else 200
     return render_template("businesses/sign_in.html", form=form, errors=errors, fields=_fields(form)), status
 
@@ -101,20 +100,21 @@ def sign_in() -> ResponseReturnValue:
 def claim() -> ResponseReturnValue:
     form, errors = ClaimForm(), {}
     if form.validate_on_submit():
-        try:
-            outcome = businesses.claim_account(
-                _asked(form, "credit_code", "business_code", "display_name", "login", "password")
-            )
-        except InvalidInputError as error:
-            errors = error.errors
+        tried = attempt(
+            businesses.claim_account,
+            _asked(form, "credit_code", "business_code", "display_name", "login", "password"),
+            refusals=BAD_INPUT,
+        )
+        outcome = tried.result if tried.ok else None
+        if outcome is None:
+            errors = tried.errors
+        elif outcome.refused is None:
+            flash(_("The account is yours: you hold it, and sign in with your login and password from now on."))
+            return _signed_in(outcome.person, outcome.session_key)
+        elif outcome.refused.field:
+            errors = {outcome.refused.field: [str(outcome.refused.message)]}
         else:
-            if outcome.refused is None:
-                flash(_("The account is yours: you hold it, and sign in with your login and password from now on."))
-                return _signed_in(outcome.person, outcome.session_key)
-            if outcome.refused.field:
-                errors = {outcome.refused.field: [str(outcome.refused.message)]}
-            else:
-                form.form_errors.append(str(outcome.refused.message))
+            form.form_errors.append(str(outcome.refused.message))
     status = 422 if errors or form.form_errors else 200
     return render_template("businesses/claim.html", form=form, errors=errors, fields=_fields(form)), status
 

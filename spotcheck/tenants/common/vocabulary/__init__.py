@@ -224,6 +224,7 @@ JOB_KIND_LABELS = {
 }
 
 OBJECT_LABELS = {
+    "business_account": _l("Business account"),
     "tenant": _l("Department"),
     "region": _l("Region"),
     "deployment": _l("This deployment"),
