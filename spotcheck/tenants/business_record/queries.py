@@ -96,6 +96,10 @@ class Rectification:
     closed_on: date | None
     outcome: str
 
+    def flag(self, on: date) -> str | None:
+        """``overdue`` while the order is open past its deadline on ``on`` (the record's day), else None."""
+        return "overdue" if self.closed_on is None and self.deadline is not None and self.deadline < on else None
+
 
 @dataclass(frozen=True)
 class ResultItem:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
-from spotcheck.core.clock import today
 from spotcheck.platform.permissions import Permission, acting_user, requires
 from spotcheck.tenants.business_record import queries as record_queries
 from spotcheck.tenants.businesses import queries as business_queries
@@ -29,6 +28,5 @@ def home() -> ResponseReturnValue:
         me=reader,
         places=PLACE_LABELS,
         trail_labels=TRAIL_LABELS,
-        satisfaction_label=lambda value: SATISFACTION_LABELS.get(value, value),
-        rectification_flag=lambda due: "overdue" if due is not None and due < today() else None,
+        satisfaction_labels=SATISFACTION_LABELS,
     )
