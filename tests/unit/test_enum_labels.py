@@ -30,9 +30,11 @@ from spotcheck.tenants.notices.vocabulary import Channel, DeliveryStatus, Notice
 from spotcheck.tenants.plans.vocabulary import PlanStatus
 from spotcheck.tenants.regions.vocabulary import LEVEL_NAMES, RegionLevel
 from spotcheck.tenants.results.vocabulary import (
+    ANSWER_STATUS_LABELS,
     CHECK_STATE_LABELS,
     EXPERT_KINDS,
     RECUSAL_REQUEST_STATUS_LABELS,
+    AnswerStatus,
     CheckState,
     FollowUpKind,
     RecusalRequestStatus,
@@ -58,6 +60,7 @@ LABELLED: dict[type[enum.Enum], dict] = {
     Channel: labels.DELIVERY_CHANNEL,
     DeliveryStatus: labels.DELIVERY_STATUS,
     NoticeKind: labels.NOTICE_KIND,
+    AnswerStatus: ANSWER_STATUS_LABELS,
     PlanStatus: labels.PLAN_STATUS,
     CheckState: CHECK_STATE_LABELS,
     RecusalRequestStatus: RECUSAL_REQUEST_STATUS_LABELS,

@@ -51,6 +51,7 @@ OWNERS: dict[str, tuple[str, ...]] = {
     "JointParticipant": ("spotcheck.tenants.joint.participant_transitions",),
     "Plan": ("spotcheck.tenants.plans.commands",),
     "RecusalRequest": ("spotcheck.tenants.results.commands.business",),
+    "RectificationAnswer": ("spotcheck.tenants.results.rectification_answers",),
     "ReportSubmission": ("spotcheck.tenants.supervision.commands.submissions",),
     "Visit": ("spotcheck.tenants.results.visit_transitions",),
 }
@@ -472,7 +473,8 @@ def test_a_write_outside_its_owner_names_its_place_and_its_owner():
     assert found == [
         "review.py:1: visit.status writes Visit.status — go through spotcheck.tenants.results.visit_transitions",
         "review.py:2: row.status writes a status in a module that owns none — go through its model's owner "
-        "(spotcheck.tenants.results.commands.business or spotcheck.tenants.results.visit_transitions)",
+        "(spotcheck.tenants.results.commands.business or spotcheck.tenants.results.rectification_answers or "
+        "spotcheck.tenants.results.visit_transitions)",
     ]
     owner = "visit.status = to\nrow.status = 'x'\n"
     assert misplaced("spotcheck.tenants.results.visit_transitions", "owner.py", status_writes(owner)) == []

@@ -110,6 +110,7 @@ def template_helpers() -> dict[str, Callable[..., object]]:
         "object_label": lambda code: OBJECT_LABELS.get(code, code),
         "campaign_status_label": domain.campaign_status,
         "recusal_request_status_label": named(results_vocabulary.RECUSAL_REQUEST_STATUS_LABELS),
+        "answer_status_label": named(results_vocabulary.ANSWER_STATUS_LABELS),
         "complaint_status_label": named(COMPLAINT_STATUS_LABELS),
         "forward_status_label": lambda answered: FORWARD_STATUS_LABELS[bool(answered)],
         "participant_status_label": named(domain.PARTICIPANT_STATUS),

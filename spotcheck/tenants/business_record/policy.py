@@ -6,8 +6,8 @@ here, once, for the queries and for the pages to come:
   public (公布特定对象检查);
 - a result shows only as published (公示), never a draft or a returned one, and of the team only the inspectors by
   name and 执法证号;
-- of the follow-ups (后续处置) only rectification orders (责令改正), with their due dates: never a case, a transfer
-  or a transfer to the police."""
+- of the follow-ups (后续处置) only rectification orders (责令改正), with their due dates and the business's answers
+  (整改答复): never a case, a transfer or a transfer to the police."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ from spotcheck.tenants.results.vocabulary import FollowUpKind
 
 #: The follow-ups a business reads (责令改正 alone).
 SHOWN_FOLLOW_UPS = frozenset({FollowUpKind.rectification})
+#: What a business does on an order of its record (整改答复): the results' policy says when
+#: (:data:`spotcheck.tenants.results.policy.FOLLOW_UP_ACTIONS`).
+BUSINESS_ACTIONS = frozenset({"answer"})
 
 
 def named_shown(code: InspectionCode | None, disclosed: bool) -> bool:

@@ -32,7 +32,7 @@ from spotcheck.core.queries import query
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts.queries import bureau_of
 from spotcheck.tenants.business_record import lookup
-from spotcheck.tenants.business_record.policy import SHOWN_FOLLOW_UPS, named_shown
+from spotcheck.tenants.business_record.policy import BUSINESS_ACTIONS, SHOWN_FOLLOW_UPS, named_shown
 from spotcheck.tenants.business_record.vocabulary import Part, ledger_line
 from spotcheck.tenants.campaigns import inspection_counts
 from spotcheck.tenants.campaigns.models import Campaign, InspectionCount, TeamMember
@@ -40,9 +40,10 @@ from spotcheck.tenants.campaigns.team_places import successor
 from spotcheck.tenants.campaigns.vocabulary import NAMED_CAUSES
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.results.codes import business_steps, evaluation_until, state_of
-from spotcheck.tenants.results.models import FollowUp, PublishedResult, RecusalRequest, Visit
+from spotcheck.tenants.results.models import FollowUp, PublishedResult, RectificationAnswer, RecusalRequest, Visit
+from spotcheck.tenants.results.policy import FOLLOW_UP_ACTIONS
 from spotcheck.tenants.results.queries.codes import joint_team
-from spotcheck.tenants.results.vocabulary import CheckState, RecusalRequestStatus, grouped
+from spotcheck.tenants.results.vocabulary import AnswerStatus, CheckState, RecusalRequestStatus, grouped
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
 from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES
 from spotcheck.tenants.supervision.models import Complaint, ComplaintForward, ComplaintStatus, Evaluation
@@ -86,15 +87,33 @@ class Check:
 
 
 @dataclass(frozen=True)
-class Rectification:
-    """A rectification order (责令改正) of a published check: what to correct, by when, and whether it is closed."""
+class Answer:
+    """The business's answer to a rectification order (整改答复) and the department's review of it."""
 
+    text: str
+    answered_at: datetime
+    by_name: str
+    late: bool  # 逾期答复
+    status: AnswerStatus
+    reviewed_at: datetime | None
+    review_note: str  # a returned answer's reason (退回理由)
+    files: list[tuple[str, int]]  # (name, size)
+
+
+@dataclass(frozen=True)
+class Rectification:
+    """A rectification order (责令改正) of a published check: what to correct, by when, whether it is closed, the
+    business's answers and what the business may do now (``actions``: ``answer``)."""
+
+    id: int
     details: str
     deadline: date | None
     deadline_provisional: bool  # counted through a year without an official calendar
     opened_on: date
     closed_on: date | None
     outcome: str
+    answers: list[Answer] = field(default_factory=list)
+    actions: frozenset[str] = frozenset()
 
     def flag(self, on: date) -> str | None:
         """``overdue`` while the order is open past its deadline on ``on`` (the record's day), else None."""
@@ -247,7 +266,7 @@ def _members(rows: Iterable[TeamMember]) -> dict[int, list[Member]]:
     return teams
 
 
-def _department(tenant_id: int, visit_ids: list[int], entity_id: int, on: date) -> _Read:
+def _department(tenant_id: int, visit_ids: list[int], entity_id: int, on: date, reader: Actor | None) -> _Read:
     """Department ``tenant_id``'s rows of the business's visits ``visit_ids``, in its own scope."""
     with tenant_scope(tenant_id):
         visits = list(
@@ -291,21 +310,39 @@ def _department(tenant_id: int, visit_ids: list[int], entity_id: int, on: date) 
                     FollowUp.visit_id.in_(ids),
                     FollowUp.kind.in_(sorted(SHOWN_FOLLOW_UPS)),
                 )
+                .options(selectinload(FollowUp.answers).selectinload(RectificationAnswer.files))
                 .order_by(FollowUp.id)
             ):
-                rectifications[row.visit_id].append(
-                    Rectification(
-                        row.details,
-                        row.deadline,
-                        row.deadline_provisional,
-                        row.opened_on,
-                        row.closed_on,
-                        row.outcome,
-                    )
-                )
+                rectifications[row.visit_id].append(_rectification(row, reader))
             recusals = _recusal_rows(own_ids) if own_ids else []
         rules = rules_for(tenant_id, on)
     return _Read(tenant_id, shown, teams, rectifications, recusals, rules)
+
+
+def _rectification(row: FollowUp, reader: Actor | None) -> Rectification:
+    return Rectification(
+        id=row.id,
+        details=row.details,
+        deadline=row.deadline,
+        deadline_provisional=row.deadline_provisional,
+        opened_on=row.opened_on,
+        closed_on=row.closed_on,
+        outcome=row.outcome,
+        answers=[
+            Answer(
+                a.text,
+                a.answered_at,
+                a.by_name,
+                a.late,
+                a.status,
+                a.reviewed_at,
+                a.review_note,
+                [(f.name, f.size) for f in a.files],
+            )
+            for a in row.answers
+        ],
+        actions=FOLLOW_UP_ACTIONS.allowed(row, reader) & BUSINESS_ACTIONS if reader is not None else frozenset(),
+    )
 
 
 def _recusal_rows(visit_ids: list[int]) -> list[RecusalRequest]:
@@ -533,14 +570,15 @@ def _campaign_of(counted_as: str) -> int | None:
     return int(number) if kind == "campaign" and number.isdigit() else None
 
 
-def record_of(entity_id: int, on: date) -> Record:
+def record_of(entity_id: int, on: date, reader: Actor | None = None) -> Record:
     """The record of the business of entity ``entity_id`` on ``on`` (its four parts), across every department and
-    level: :class:`Record`. A named check not yet shown (:func:`.policy.named_shown`) is in none of its parts."""
+    level: :class:`Record`; read by ``reader`` (the business's person), what each order allows it. A named check not
+    yet shown (:func:`.policy.named_shown`) is in none of its parts."""
     entity = db.session.get(Entity, entity_id)
     if entity is None:
         raise LookupError(entity_id)
     found = lookup.visits_by_department(entity_id)
-    reads = [_department(tenant_id, ids, entity_id, on) for tenant_id, ids in sorted(found.items())]
+    reads = [_department(tenant_id, ids, entity_id, on, reader) for tenant_id, ids in sorted(found.items())]
     labels = inspection_counts.level_labels(found)
     visits = {v.id: v for read in reads for v in read.visits}
     shown_campaigns = {v.campaign_id for v in visits.values()}
@@ -619,4 +657,25 @@ def own_record(*, reader: Actor) -> Record:
     account = getattr(reader, "account", None)
     if account is None:
         raise NotFoundError(_l("No business is signed in."))
-    return record_of(account.entity_id, today())
+    return record_of(account.entity_id, today(), reader)
+
+
+@dataclass(frozen=True)
+class Order:
+    """A rectification order of the business's record (责令改正), with the check it came of."""
+
+    check: PastCheck
+    rectification: Rectification
+    on: date  # the record's day
+
+
+@query(Permission.BUSINESS_SIGNED_IN)
+def own_order(follow_up_id: int, *, reader: Actor) -> Order:
+    """Rectification order ``follow_up_id`` of the signed-in business's own record, as the record shows it (else not
+    found: another business's, a case or a transfer, an order of a result not published)."""
+    record = own_record(reader=reader)
+    for check in record.past:
+        for rectification in check.rectifications:
+            if rectification.id == follow_up_id:
+                return Order(check, rectification, record.on)
+    raise NotFoundError(_l("No such rectification order on your record."))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.database import Model
+from spotcheck.tenants.businesses.policy import BusinessActor, actor_of
 from spotcheck.tenants.businesses.vocabulary import HOLDER, MEMBER
 
 __all__ = ["BusinessAccount", "BusinessClaim", "BusinessPerson", "BusinessSession", "BusinessThrottle", "BusinessToken"]
@@ -63,6 +64,11 @@ class BusinessPerson(Model):
     tenant = None
     roles: tuple[str, ...] = ()
     must_change_password = False
+
+    @property
+    def as_actor(self) -> BusinessActor:
+        """This person as the audit trail names them (``b:<credit code>:<login>``)."""
+        return actor_of(self.account.credit_code, self.login, self.display_name)
 
     @property
     def business_place(self) -> str:

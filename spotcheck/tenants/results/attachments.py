@@ -10,13 +10,14 @@ recorded; anyone who may read the visit downloads them through a permission-chec
 from __future__ import annotations
 
 import re
-from typing import cast
+from typing import BinaryIO, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core import settings, storage
 from spotcheck.core.database import db, is_row_id
-from spotcheck.core.errors import NotFoundError
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.tenants.results.models import Attachment, Visit
 
 #: The kinds taken, by their first bytes: (content type, suffix).
@@ -51,6 +52,21 @@ def clean_name(name: str, kind: tuple[str, str] | None = None) -> str:
         if f".{suffix.lower()}" not in SUFFIXES.get(kind[0], ()) or not dot:
             name = (stem if dot and stem else name) + kind[1]
     return name[-NAME_LENGTH:]
+
+
+def store_checked(
+    stream: BinaryIO, *, area: str, tenant_id: int, field: str = "file"
+) -> tuple[storage.Stored, tuple[str, str]]:
+    """Store an uploaded photo or PDF (a result's attachment, a business's rectification file): at most
+    ``UPLOAD_MAX_BYTES``, not empty, its type taken from its first bytes — else a field error under ``field`` (the
+    file stored is gone when the command fails). The stored file and its kind (content type, suffix)."""
+    stored = storage.save(stream, area=area, tenant_id=tenant_id, limit=settings.get("UPLOAD_MAX_BYTES"), field=field)
+    if stored.size == 0:
+        raise InvalidInputError({field: [_l("The file is empty.")]})
+    kind = kind_of(storage.head(stored.key, 16))
+    if kind is None:
+        raise InvalidInputError({field: [_l("Attach a photo (JPEG, PNG) or a PDF document.")]})
+    return stored, kind
 
 
 def list_for(visit: Visit) -> list[Attachment]:

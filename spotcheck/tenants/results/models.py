@@ -21,7 +21,13 @@ from spotcheck.core.scoping import AreaReadable, SharedWithReceiver, TenantOwned
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
 from spotcheck.tenants.directory.models import Entity, code_column, located_in
 from spotcheck.tenants.items.models import Item
-from spotcheck.tenants.results.vocabulary import CATEGORY_NAME_LENGTH, FollowUpKind, RecusalRequestStatus, VisitStatus
+from spotcheck.tenants.results.vocabulary import (
+    CATEGORY_NAME_LENGTH,
+    AnswerStatus,
+    FollowUpKind,
+    RecusalRequestStatus,
+    VisitStatus,
+)
 
 
 class Visit(AreaReadable, TenantOwned, Model):
@@ -264,10 +270,59 @@ class FollowUp(SharedWithReceiver, Model):
     outcome_note: Mapped[str] = mapped_column(sa.Text, default="")
 
     visit: Mapped[Visit] = relationship(back_populates="follow_ups")
+    #: A rectification order's answers by the business (整改答复), oldest first.
+    answers: Mapped[list[RectificationAnswer]] = relationship(order_by="RectificationAnswer.id", viewonly=True)
 
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def pending_answer(self) -> RectificationAnswer | None:
+        """The business's answer waiting for the department's review (待审核), if any."""
+        return next((a for a in self.answers if a.status == AnswerStatus.submitted), None)
+
+
+class RectificationAnswer(TenantOwned, Model):
+    """A business's answer to a rectification order (整改答复), given in the platform by a person of its account:
+    what it corrected, with files. On time (按期) when given on or before the order's deadline. The department
+    reviews it: accepted, the order is closed as corrected (已改正); returned, with the reason, the business answers
+    again. The department's row (its ``tenant_id``, the order's)."""
+
+    __tablename__ = "rectification_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(sa.ForeignKey("follow_up.id"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    answered_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    answered_on: Mapped[date] = mapped_column(sa.Date)  # Beijing's day, against the deadline
+    late: Mapped[bool] = mapped_column(default=False)  # 逾期答复: after the order's deadline
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("business_person.id"))
+    by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    status: Mapped[AnswerStatus] = mapped_column(
+        sa.Enum(AnswerStatus, name="answer_status", native_enum=False, length=16), default=AnswerStatus.submitted
+    )
+    reviewed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    reviewed_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    review_note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    files: Mapped[list[RectificationFile]] = relationship(order_by="RectificationFile.id", viewonly=True)
+
+
+class RectificationFile(TenantOwned, Model):
+    """A photo or PDF of a rectification answer (整改材料), checked as a result's attachments are: its type from its
+    content, its size limited, its SHA-256 kept."""
+
+    __tablename__ = "rectification_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(sa.ForeignKey("rectification_answer.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    storage_key: Mapped[str] = mapped_column(sa.String(120))
+    uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
 
 class PublishedResult(Model):

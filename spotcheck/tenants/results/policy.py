@@ -224,6 +224,25 @@ def _owns(follow_up: FollowUp, actor: Actor) -> bool:
     return follow_up.tenant_id == getattr(actor, "tenant_id", None)
 
 
+def _answerable(follow_up: FollowUp) -> bool:
+    return (
+        follow_up.kind == FollowUpKind.rectification
+        and follow_up.is_open
+        and follow_up.visit.published_at is not None
+        and follow_up.pending_answer is None
+    )
+
+
+def _answer_refusal(follow_up: FollowUp) -> LazyString:
+    if follow_up.kind != FollowUpKind.rectification:
+        return _l("Only a rectification order is answered by the business.")
+    if not follow_up.is_open:
+        return _l("This rectification order is already closed.")
+    if follow_up.visit.published_at is None:
+        return _l("This check's result is not published yet.")
+    return _l("Your answer is waiting for the department's review: wait for its decision before answering again.")
+
+
 FOLLOW_UP_ACTIONS = Actions(
     # The re-check, the case's conclusion, the police's acceptance: recorded by the department.
     Action(
@@ -237,6 +256,24 @@ FOLLOW_UP_ACTIONS = Actions(
         ),
         who=lambda f, actor: _owns(f, actor) and _on_team_or_planner(f.visit, actor),
         who_refusal=_l("Only the visit's team or the department's planners close its follow-ups."),
+    ),
+    # 整改答复: the business of the visit answers an open rectification order once its result is published, one answer
+    # at a time (after the deadline too: counted late); the department's team or planners review it.
+    Action(
+        "answer",
+        Permission.BUSINESS_SIGNED_IN,
+        _answerable,
+        _answer_refusal,
+        who=lambda f, actor: getattr(getattr(actor, "account", None), "entity_id", None) == f.visit.entity_id,
+        who_refusal=_l("Only the business the order was given to answers it."),
+    ),
+    Action(
+        "review_answer",
+        Permission.RESULTS_FOLLOW_UP,
+        lambda f: f.is_open and f.pending_answer is not None,
+        _l("No answer of the business is waiting for review."),
+        who=lambda f, actor: _owns(f, actor) and _on_team_or_planner(f.visit, actor),
+        who_refusal=_l("Only the visit's team or the department's planners review the business's answers."),
     ),
     # A transfer: acknowledged (签收) by the department it was sent to, nobody else.
     Action(

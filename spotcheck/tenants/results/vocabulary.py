@@ -125,6 +125,23 @@ RECUSAL_REQUEST_STATUS_LABELS = {
 }
 
 
+class AnswerStatus(enum.StrEnum):
+    """A business's answer to a rectification order (整改答复), as the department reviews it."""
+
+    submitted = "submitted"  # 待审核
+    accepted = "accepted"  # 已通过: the order is closed as corrected (已改正)
+    returned = "returned"  # 已退回, with the reason: the business answers again
+
+
+ANSWER_STATUS_LABELS = {
+    AnswerStatus.submitted: _l("Waiting for the department's review"),
+    AnswerStatus.accepted: _l("Accepted: the order is closed as corrected"),
+    AnswerStatus.returned: _l("Returned"),
+}
+#: How long an answer's text may be (整改情况说明); its files: the staff attachments' limit (:data:`MAX_ATTACHMENTS`).
+ANSWER_LENGTH = 4000
+
+
 class CheckState(enum.StrEnum):
     """What the public page of a code says of its inspection (defined from the data:
     :func:`spotcheck.tenants.results.codes.state_of`)."""

@@ -16,7 +16,15 @@ from spotcheck.core.database import db, one_of
 from spotcheck.tenants.campaigns.models import NOT_CARRIED_OUT, Campaign, CampaignKind, Draw
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.results.categories import CategoryChoice
-from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResult, ResultCategory, Visit, VisitStatus
+from spotcheck.tenants.results.models import (
+    FollowUp,
+    InspectionCode,
+    ItemResult,
+    RectificationAnswer,
+    ResultCategory,
+    Visit,
+    VisitStatus,
+)
 from spotcheck.tenants.supervision.models import Complaint, ComplaintForward, ComplaintStatus, Evaluation
 from spotcheck.tenants.supervision.periods import Period
 
@@ -123,6 +131,15 @@ def problems(period: Period) -> Condition:
 def follow_ups_open(period: Period) -> Condition:
     day = as_of(period)
     return sa.and_(FollowUp.opened_on <= day, sa.or_(FollowUp.closed_on.is_(None), FollowUp.closed_on > day))
+
+
+def answers_given(period: Period, late: bool) -> Condition:
+    """The businesses' answers to rectification orders (整改答复) given in the period, on time or late."""
+    return sa.and_(
+        RectificationAnswer.answered_on >= period.start,
+        RectificationAnswer.answered_on <= min(period.end, today()),
+        RectificationAnswer.late.is_(late),
+    )
 
 
 def publish_due(period: Period) -> Condition:

@@ -26,8 +26,8 @@ from spotcheck.tenants.items.models import Item
 from spotcheck.tenants.joint.statistics import campaign_figures
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.results import deadlines
-from spotcheck.tenants.results.models import FollowUp, InspectionCode, Visit
-from spotcheck.tenants.results.vocabulary import SATISFACTION_LABELS
+from spotcheck.tenants.results.models import FollowUp, InspectionCode, RectificationAnswer, Visit
+from spotcheck.tenants.results.vocabulary import ANSWER_STATUS_LABELS, SATISFACTION_LABELS
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import conditions as when
@@ -524,6 +524,42 @@ def _follow_up_rows(tenant_id: int, period: Period, limit: int) -> Rows:
     )
 
 
+def _answer_rows(late: bool, tenant_id: int, period: Period, limit: int) -> Rows:
+    """The businesses' answers to rectification orders given in the period, on time or ``late``, oldest first."""
+    found = db.session.execute(
+        sa.select(
+            Campaign.code,
+            Entity.name,
+            FollowUp.deadline,
+            RectificationAnswer.answered_on,
+            RectificationAnswer.by_name,
+            RectificationAnswer.status,
+            Visit.id,
+            Visit.campaign_id,
+            sa.func.coalesce(Campaign.joint_id, Campaign.id),
+            Visit.published_at,
+        )
+        .join(FollowUp, FollowUp.id == RectificationAnswer.follow_up_id)
+        .join(Visit, Visit.id == FollowUp.visit_id)
+        .join(Campaign, Campaign.id == Visit.campaign_id)
+        .join(Entity, Entity.id == Visit.entity_id)
+        .where(RectificationAnswer.tenant_id == tenant_id, when.answers_given(period, late))
+        .order_by(RectificationAnswer.answered_on, RectificationAnswer.id)
+    ).all()
+    return Rows(
+        DRILL_COLUMNS["answers"],
+        [
+            [code, entity, deadline or "", answered_on, by_name, str(ANSWER_STATUS_LABELS[status])]
+            for code, entity, deadline, answered_on, by_name, status, *_ in found[:limit]
+        ],
+        len(found),
+        [
+            ("visit", visit_id, campaign_id, on_portal, published is not None)
+            for *_, visit_id, campaign_id, on_portal, published in found[:limit]
+        ],
+    )
+
+
 def _joint_rows(with_parts: bool, tenant_id: int, period: Period) -> Rows:
     """The joint campaigns of the period the department led or took part in (``with_parts``), or those it led
     (减少检查户次), each with its figures."""
@@ -628,6 +664,8 @@ ROWS: dict[str, Drill] = {
     "named_campaigns": lambda tenant_id, period, limit: _campaign_rows(when.named_campaigns, tenant_id, period, limit),
     "draws": _draw_rows,
     "follow_ups_open": _follow_up_rows,
+    "answers_on_time": lambda tenant_id, period, limit: _answer_rows(False, tenant_id, period, limit),
+    "answers_late": lambda tenant_id, period, limit: _answer_rows(True, tenant_id, period, limit),
     "joint": lambda tenant_id, period, _limit: _joint_rows(True, tenant_id, period),
     "visits_saved": lambda tenant_id, period, _limit: _joint_rows(False, tenant_id, period),
 }

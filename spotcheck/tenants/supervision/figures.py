@@ -33,7 +33,14 @@ from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.items.queries import Coverage, goal_of
 from spotcheck.tenants.joint import figures as joint_figures
 from spotcheck.tenants.plans.models import Plan
-from spotcheck.tenants.results.models import FollowUp, InspectionCode, ItemResult, ResultCategory, Visit
+from spotcheck.tenants.results.models import (
+    FollowUp,
+    InspectionCode,
+    ItemResult,
+    RectificationAnswer,
+    ResultCategory,
+    Visit,
+)
 from spotcheck.tenants.rules.models import RulesDocument
 from spotcheck.tenants.rules.rulebook import know_departments, rules_for, rules_for_region
 from spotcheck.tenants.supervision import conditions as when
@@ -86,6 +93,8 @@ class Status:
     named_campaigns: int = 0
     named_checked: int = 0
     follow_ups_open: int = 0
+    answers_on_time: int = 0
+    answers_late: int = 0
     publish_due: int = 0
     published_on_time: int = 0
     published_late: int = 0
@@ -367,6 +376,8 @@ def _count_activity(reading: _Reading, period: Period) -> None:
     reading.put_all(_visit_counts(period, reading.want))
     if reading.want("follow_ups_open"):
         reading.put("follow_ups_open", _count(FollowUp, when.follow_ups_open(period)))
+    for name, late in _only(reading.want, {"answers_on_time": False, "answers_late": True}).items():
+        reading.put(name, _count(RectificationAnswer, when.answers_given(period, late)))
     if reading.want("joint"):
         joint = when.joint_of(period)
         reading.put(

@@ -1,19 +1,30 @@
-"""The business's own page (企业首页, ``/business``): its account and its record of checks (企业检查档案) by every
-department at every level. Above the accounts' pages (:mod:`spotcheck.platform.web.businesses`): it reads both the
-account and the record."""
+"""The business's own pages (企业首页, ``/business``): its account and its record of checks (企业检查档案) by every
+department at every level; a rectification order of the record and the business's answer to it (整改答复,
+``/business/rectifications/<id>``). Above the accounts' pages (:mod:`spotcheck.platform.web.businesses`): it reads
+both the account and the record."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import MultipleFileField, TextAreaField
 
+from spotcheck.core.errors import user_message
 from spotcheck.platform.permissions import Permission, acting_user, requires
-from spotcheck.tenants.business_record import queries as record_queries
+from spotcheck.platform.web.forms import WITH_FORBIDDEN, attempt
+from spotcheck.tenants.business_record import commands as record_commands, queries as record_queries
 from spotcheck.tenants.businesses import queries as business_queries
 from spotcheck.tenants.businesses.vocabulary import PLACE_LABELS, TRAIL_LABELS
-from spotcheck.tenants.results.vocabulary import SATISFACTION_LABELS
+from spotcheck.tenants.results.vocabulary import ANSWER_STATUS_LABELS, SATISFACTION_LABELS
 
 bp = Blueprint("business_record_pages", __name__)
+
+
+class AnswerForm(FlaskForm):
+    text = TextAreaField(_l("What was corrected, and how"))
+    files = MultipleFileField(_l("Photos or PDF documents (optional)"))
 
 
 @bp.route("/business")
@@ -29,4 +40,41 @@ def home() -> ResponseReturnValue:
         places=PLACE_LABELS,
         trail_labels=TRAIL_LABELS,
         satisfaction_labels=SATISFACTION_LABELS,
+        answer_labels=ANSWER_STATUS_LABELS,
     )
+
+
+@bp.route("/business/rectifications/<int:follow_up_id>", methods=["GET", "POST"])
+@requires(Permission.BUSINESS_SIGNED_IN)
+def rectification(follow_up_id: int) -> ResponseReturnValue:
+    """A rectification order of the record (责令改正): what to correct and by when, the answers given and the
+    department's review of each, and — while the order allows it — the form to answer, with text and files."""
+    reader = acting_user()
+    form, errors = AnswerForm(), {}
+    if form.validate_on_submit():
+        data = {
+            "text": form.text.data,
+            "files": [(f.stream, f.filename) for f in request.files.getlist("files") if f and f.filename],
+        }
+        answered = attempt(
+            record_commands.answer_rectification, follow_up_id, data, actor=reader, refusals=WITH_FORBIDDEN
+        )
+        if answered.ok:
+            flash(
+                _("Your answer is sent. The department reviews it; its decision shows here and on your record.")
+                if not answered.result.late
+                else _("Your answer is sent after the deadline and is counted as late. The department reviews it.")
+            )
+            return redirect(url_for("business_record_pages.rectification", follow_up_id=follow_up_id))
+        errors = answered.errors
+        if not answered.invalid:
+            form.form_errors.append(user_message(answered.refusal))
+    order = record_queries.own_order(follow_up_id, reader=reader)
+    return render_template(
+        "business_record/rectification.html",
+        order=order,
+        form=form,
+        errors=errors,
+        fields=[(f.name, f.id, f.label.text) for f in form if f.name != "csrf_token"],
+        answer_labels=ANSWER_STATUS_LABELS,
+    ), (422 if errors or form.form_errors else 200)

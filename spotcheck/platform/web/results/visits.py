@@ -35,7 +35,7 @@ from spotcheck.tenants.notices import queries as notice_queries
 from spotcheck.tenants.notices.queries import Notice
 from spotcheck.tenants.results import commands as results, inputs
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
-from spotcheck.tenants.results.queries import InspectionCode, Visit, listing, visit_page, visits
+from spotcheck.tenants.results.queries import FollowUp, InspectionCode, Visit, listing, visit_page, visits
 from spotcheck.tenants.results.queries.visit_page import VisitPage
 from spotcheck.tenants.spreadsheets import queries as sheet_queries
 from spotcheck.tenants.spreadsheets.commands import submit_results_import
@@ -397,10 +397,7 @@ def open_follow_up(visit_id: int) -> ResponseReturnValue:
 @requires(Permission.RESULTS_FOLLOW_UP)
 def close_follow_up(visit_id: int, follow_up_id: int) -> ResponseReturnValue:
     """Close a follow-up by its own step: the re-check, the case's conclusion, the police's acceptance."""
-    visit = _visit(visit_id)
-    follow_up = next((f for f in visit.follow_ups if f.id == follow_up_id), None)
-    if follow_up is None:
-        raise NotFoundError(_("No such follow-up."))
+    _follow_up_of(_visit(visit_id), follow_up_id)
     if EmptyForm().validate_on_submit():
         data = {name: request.form.get(name, "") for name in ("closed_on", "outcome", "outcome_note")}
         return _answer(
@@ -410,6 +407,39 @@ def close_follow_up(visit_id: int, follow_up_id: int) -> ResponseReturnValue:
             form_of={"_follow_up": follow_up_id},
         ) or _back(visit_id, "follow-ups")
     return _back(visit_id, "follow-ups")
+
+
+@bp.route("/<int:visit_id>/follow-ups/<int:follow_up_id>/answer-review", methods=["POST"])
+@requires(Permission.RESULTS_FOLLOW_UP)
+def review_answer(visit_id: int, follow_up_id: int) -> ResponseReturnValue:
+    """审核整改答复: accept the business's answer (the order closes as corrected) or return it with the reason."""
+    _follow_up_of(_visit(visit_id), follow_up_id)
+    if EmptyForm().validate_on_submit():
+        data = {name: request.form.get(name, "") for name in ("decision", "note")}
+        return _answer(
+            visit_id,
+            attempt(results.review_rectification_answer, follow_up_id, data, actor=_user(), refusals=WITH_FORBIDDEN),
+            _("The answer is accepted and the order closed.")
+            if data["decision"] == "accept"
+            else _("The answer is returned to the business with your reason."),
+            form_of={"_answer": follow_up_id},
+        ) or _back(visit_id, "follow-ups")
+    return _back(visit_id, "follow-ups")
+
+
+@bp.route("/<int:visit_id>/follow-ups/<int:follow_up_id>/answer-files/<int:file_id>")
+@requires(Permission.SIGNED_IN)
+def rectification_file(visit_id: int, follow_up_id: int, file_id: int) -> BaseResponse:
+    """Download a file of the business's answer (整改材料): only for those who may read the visit; never inline."""
+    found = visits.answer_file_of(_follow_up_of(_visit(visit_id), follow_up_id), file_id)
+    return downloads.private_file(storage.path(found.storage_key), found.content_type, found.name)
+
+
+def _follow_up_of(visit: Visit, follow_up_id: int) -> FollowUp:
+    found = next((f for f in visit.follow_ups if f.id == follow_up_id), None)
+    if found is None:
+        raise NotFoundError(_("No such follow-up."))
+    return found
 
 
 @bp.route("/<int:visit_id>/no-follow-up", methods=["POST"])

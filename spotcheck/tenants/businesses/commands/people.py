@@ -17,7 +17,6 @@ from spotcheck.core.passwords import hash_password
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.businesses.commands.signing_in import OBJECT, person_problems
 from spotcheck.tenants.businesses.models import BusinessAccount, BusinessPerson, person_of
-from spotcheck.tenants.businesses.policy import actor_of
 from spotcheck.tenants.businesses.sessions import end_access, new_session_stamp
 from spotcheck.tenants.common.validators import InvalidValueError, credit_code as valid_credit_code
 
@@ -26,7 +25,7 @@ REASON_LENGTH = 500
 
 
 def _holder_actor(holder: BusinessPerson) -> Actor:
-    return actor_of(holder.account.credit_code, holder.login, holder.display_name)
+    return holder.as_actor
 
 
 @command(Permission.BUSINESS_PEOPLE_MANAGE)

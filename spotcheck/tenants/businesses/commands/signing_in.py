@@ -194,7 +194,7 @@ def sign_in(data: dict, *, actor: Actor | None = None) -> Outcome:
 
 
 def _actor(person: BusinessPerson) -> Actor:
-    return actor_of(person.account.credit_code, person.login, person.display_name)
+    return person.as_actor
 
 
 @command(Permission.BUSINESS_SIGNED_IN)

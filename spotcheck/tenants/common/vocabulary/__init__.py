@@ -370,7 +370,10 @@ FOLLOW_UP_NOTE_LABELS = {
 #: Each kind's next steps where they differ from :data:`TASK_LABELS`.
 TASK_LABELS_BY_KIND = {
     "visit": VISIT_TASK_LABELS,
-    "follow_up": {"close": _l("Record the re-check or the outcome")},
+    "follow_up": {
+        "review_answer": _l("Review the business's answer"),
+        "close": _l("Record the re-check or the outcome"),
+    },
     "transfer": {"acknowledge": _l("Acknowledge the transfer (签收)")},
     "recusal_request": {"decide": _l("Decide the business's request")},
     "joint_recusal_request": {"decide_joint": _l("Decide the business's request")},

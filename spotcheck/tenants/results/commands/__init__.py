@@ -21,6 +21,7 @@ from spotcheck.tenants.results.commands.follow_ups import (
     close_visit,
     decide_no_follow_up,
     open_follow_up,
+    review_rectification_answer,
 )
 from spotcheck.tenants.results.commands.handing_out import hand_out, submit_hand_out
 from spotcheck.tenants.results.commands.inspectors import link_inspector
@@ -73,6 +74,7 @@ __all__ = [
     "remove_expert",
     "request_recusal",
     "return_result",
+    "review_rectification_answer",
     "set_own_active",
     "start_correction",
     "submit_approval",

@@ -7,7 +7,7 @@ from typing import BinaryIO, cast
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, settings, storage
+from spotcheck.core import audit, storage
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
@@ -29,18 +29,7 @@ def add_attachment(visit_id: int, data: dict, *, actor: Actor) -> Attachment:
     VISIT_ACTIONS.require(visit, actor, "record")
     if len(attachments.list_for(visit)) >= MAX_PER_VISIT:
         raise InvalidInputError({"file": [_l("A visit keeps at most %(n)d attachments.", n=MAX_PER_VISIT)]})
-    stored = storage.save(
-        cast(BinaryIO, stream),
-        area="attachments",
-        tenant_id=visit.tenant_id,
-        limit=settings.get("UPLOAD_MAX_BYTES"),
-        field="file",
-    )
-    if stored.size == 0:
-        raise InvalidInputError({"file": [_l("The file is empty.")]})
-    kind = attachments.kind_of(storage.head(stored.key, 16))
-    if kind is None:
-        raise InvalidInputError({"file": [_l("Attach a photo (JPEG, PNG) or a PDF document.")]})
+    stored, kind = attachments.store_checked(cast(BinaryIO, stream), area="attachments", tenant_id=visit.tenant_id)
     attachment = Attachment(
         visit_id=visit.id,
         name=attachments.clean_name(filename, kind),

@@ -27,9 +27,9 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.text import whole_number
 from spotcheck.tenants.accounts.models import tenant_of
 from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.results import categories
+from spotcheck.tenants.results import categories, rectification_answers
 from spotcheck.tenants.results.commands._visits import locked_visit
-from spotcheck.tenants.results.models import FollowUp, Visit
+from spotcheck.tenants.results.models import FollowUp, RectificationAnswer, Visit
 from spotcheck.tenants.results.policy import FOLLOW_UP_ACTIONS, VISIT_ACTIONS
 from spotcheck.tenants.results.queries.follow_ups import get_follow_up, receivers
 from spotcheck.tenants.results.vocabulary import (
@@ -228,6 +228,42 @@ def close_follow_up(follow_up_id: int, data: dict, *, actor: Actor) -> FollowUp:
         follow_up.visit_id,
         actor=actor,
         details={"follow_up": follow_up.id, "kind": follow_up.kind.value, "outcome": outcome},
+    )
+    return follow_up
+
+
+@command(Permission.RESULTS_FOLLOW_UP)
+def review_rectification_answer(follow_up_id: int, data: dict, *, actor: Actor) -> FollowUp:
+    """审核整改答复: the department reviews the business's answer waiting on a rectification order — ``decision``
+    ``accept`` closes the order as corrected (已改正) today, with the note (optional); ``return`` sends it back with the
+    reason (``note``, required), and the business answers again."""
+    follow_up = get_follow_up(follow_up_id, for_update=True)
+    FOLLOW_UP_ACTIONS.require(follow_up, actor, "review_answer")
+    answer = cast(RectificationAnswer, follow_up.pending_answer)  # the policy asked for one
+    errors: dict[str, list] = {}
+    decision = data.get("decision")
+    if decision not in ("accept", "return"):
+        errors["decision"] = [_l("Choose: accept the answer, or return it.")]
+    note = _text(
+        data,
+        "note",
+        errors,
+        limit=NOTE_LENGTH,
+        required=decision == "return",
+        message=_l("Say why the answer is returned (at least 2 characters): the business reads it."),
+    )
+    if errors:
+        raise InvalidInputError(errors)
+    accepted = decision == "accept"
+    rectification_answers.review(answer, accepted=accepted, note=note, by_name=actor.display_name)
+    if accepted:
+        _close(follow_up, today(), "rectified", note or str(_l("Closed on the business's answer.")), actor)
+    audit.record(
+        "rectification.answer_accepted" if accepted else "rectification.answer_returned",
+        "visit",
+        follow_up.visit_id,
+        actor=actor,
+        details={"follow_up": follow_up.id, "answer": answer.id, **({"reason": note} if not accepted else {})},
     )
     return follow_up
 

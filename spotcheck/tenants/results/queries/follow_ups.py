@@ -14,7 +14,8 @@ from sqlalchemy.orm import selectinload
 from spotcheck.core.database import db, get_row
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.results.models import FollowUp
+from spotcheck.tenants.results.models import FollowUp, RectificationAnswer
+from spotcheck.tenants.results.vocabulary import AnswerStatus
 
 
 def get_follow_up(follow_up_id: int, *, for_update: bool = False) -> FollowUp:
@@ -43,7 +44,12 @@ def received(*, open_only: bool = False, limit: int | None = None) -> list[Follo
 
 
 def open_of_department(limit: int | None = None) -> list[FollowUp]:
-    """The department's own open follow-ups, the earliest deadline first (复查, 结案 … to do; the first ``limit``)."""
+    """The department's own open follow-ups, those with a business's answer waiting for review first, then the earliest
+    deadline first (审核整改答复, 复查, 结案 … to do; the first ``limit``)."""
+    waiting = sa.exists().where(
+        RectificationAnswer.follow_up_id == FollowUp.id, RectificationAnswer.status == AnswerStatus.submitted
+    )
     query = sa.select(FollowUp).where(FollowUp.tenant_id == current_tenant_id(), FollowUp.closed_at.is_(None))
-    query = query.order_by(FollowUp.deadline.is_(None), FollowUp.deadline, FollowUp.id).limit(limit)
-    return list(db.session.scalars(query.options(selectinload(FollowUp.visit))))  # their teams are asked next
+    query = query.order_by(waiting.desc(), FollowUp.deadline.is_(None), FollowUp.deadline, FollowUp.id).limit(limit)
+    # their teams are asked next, and their answers
+    return list(db.session.scalars(query.options(selectinload(FollowUp.visit), selectinload(FollowUp.answers))))

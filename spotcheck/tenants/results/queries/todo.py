@@ -37,7 +37,7 @@ from spotcheck.tenants.results.waiting import results_to_record
 #: The actions that make an object a to-do, by kind.
 NEXT_STEPS = {
     "visit": ("record", "submit", "approve", "return", "publish"),
-    "follow_up": ("close",),
+    "follow_up": ("review_answer", "close"),
     "transfer": ("acknowledge",),
     "campaign": ("hand_out", "import_results", "close"),
     "recusal_request": ("decide",),

@@ -13,8 +13,8 @@ from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, TeamMember
-from spotcheck.tenants.results import attachments
-from spotcheck.tenants.results.models import Attachment, Visit
+from spotcheck.tenants.results import attachments, rectification_answers
+from spotcheck.tenants.results.models import Attachment, FollowUp, RectificationFile, Visit
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS, may_see
 from spotcheck.tenants.results.present_teams import team_query
 
@@ -45,6 +45,11 @@ def attachments_of(visit: Visit) -> list[Attachment]:
 
 def attachment_of(visit: Visit, attachment_id: int) -> Attachment:
     return attachments.get(visit, attachment_id)
+
+
+def answer_file_of(follow_up: FollowUp, file_id: int) -> RectificationFile:
+    """A file of the business's answer to a rectification order of a visit the reader may read (整改材料)."""
+    return rectification_answers.file_of(follow_up, file_id)
 
 
 def why_not_closed(campaign: Campaign) -> LazyString | None:
