@@ -6,6 +6,7 @@ token refused by the staff's API. And the business's own page of tokens (``/busi
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -17,12 +18,14 @@ from spotcheck.tenants.businesses.models import BusinessToken
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results import codes
 from spotcheck.tenants.results.models import Visit
-from tests.support.business_accounts import DURING, claim, visited_business
+from tests.support.business_accounts import DURING, claim, sign_in, visited_business
 from tests.support.helpers import bearer, post_form, signed_in
 from tests.support.page_text import visible_text
+from tests.support.results_world import published
 
 RECORD = "/api/v1/business/record"
 TOKENS = "/api/v1/business/tokens"
+AFTER = date(2026, 5, 6)  # after the window: the result recorded and published
 
 
 def _claimed(app, world, login: str = "fawu"):
@@ -167,3 +170,31 @@ def test_the_business_issues_and_revokes_its_tokens_on_its_page(app):
         assert revoked.status_code == 302
         after = visible_text(client.get("/business/tokens").get_data(as_text=True))
         assert "已撤销" in after and f"/business/tokens/{token_id}/revoke" not in after
+
+
+def test_a_published_check_reads_the_same_by_token_and_by_session(app):
+    world = visited_business(app)
+    client = _claimed(app, world)
+    with frozen_at(DURING):
+        secret = _secret_from_page(client, "城市App")
+    with app.app_context(), frozen_at(AFTER), tenant_scope(world["ids"]["tenant"]):
+        published(world["ids"])
+    with frozen_at(AFTER):
+        client = app.test_client()  # a month on: the session had gone idle, the business signs in again
+        assert sign_in(client, world["credit"]).status_code == 302
+        by_session = client.get(RECORD)
+        by_token = app.test_client().get(RECORD, headers=_headers(secret))
+    assert by_session.status_code == 200 and by_session.json == by_token.json
+    record = by_token.json
+    assert record["coming"] == [] and record["under_way"] == []
+    [past] = record["past"]
+    assert past["checked_on"] == "2026-04-30" and past["items"][0]["findings"] == "应急预案未按规定演练。"
+    assert past["team"] and all(set(member) == {"name", "cert_no", "leader"} for member in past["team"])
+
+
+def test_the_document_lists_the_business_paths_and_names_no_codes_page(client):
+    spec = client.get("/api/openapi.json").json
+    for path in (RECORD, TOKENS, TOKENS + "/{token_id}"):
+        assert path in spec["paths"], path
+    check = spec["components"]["schemas"]["RecordCheck"]["properties"]
+    assert "typed" in check and "token" not in check and "url" not in check
