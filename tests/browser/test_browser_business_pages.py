@@ -1,7 +1,7 @@
 """A business's own pages on a phone (企业账户, 390 px, Chromium, zh-CN): the claim with a wrong code (the error at the
-top, naming the field), then with its notice's code; the home; the people; signing out and in with the password.
-Each page fits the phone, speaks Chinese, and axe-core finds nothing critical or serious. Screenshots in
-``/tmp/spotcheck-shots/business-*.png``."""
+top, naming the field), then with its notice's code; the home; the people; its access tokens (made, revoked);
+signing out and in with the password. Each page fits the phone, speaks Chinese, and axe-core finds nothing critical
+or serious. Screenshots in ``/tmp/spotcheck-shots/business-*.png``."""
 
 from __future__ import annotations
 
@@ -100,6 +100,19 @@ def test_a_business_claims_signs_in_and_keeps_its_people_on_a_phone(browser, wor
     submit("button[type=submit].primary")
     assert "李会计" in page.inner_text("#people-list")
     looked_at("people")
+    go("/business/tokens")
+    submit("button[type=submit].primary")  # no name: the error at the top of the form
+    summary = page.locator("#form-errors")
+    assert summary.is_visible() and summary.bounding_box()["y"] < page.locator("#name").bounding_box()["y"]
+    looked_at("tokens-no-name")
+    page.fill("#name", "城市App")
+    submit("button[type=submit].primary")
+    assert "scb_" in page.inner_text("#new-token") and "仅显示这一次" in page.inner_text("#new-token")
+    looked_at("tokens-new")
+    page.once("dialog", lambda dialog: dialog.accept())  # revoking asks first: it cannot be undone
+    submit("#token-list button.danger")
+    assert "已于" in page.inner_text("#token-list") and page.locator("#new-token").count() == 0
+    looked_at("tokens-revoked")
     submit("#business-sign-out")
     assert page.url.endswith("/business/sign-in")
     page.fill("#credit_code", world["credit"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from spotcheck.platform.api import calendar, jobs
 from spotcheck.platform.api.accounts import me, tenants, tokens, users
+from spotcheck.platform.api.business_record import resources as business_record
+from spotcheck.platform.api.businesses import tokens as business_tokens
 from spotcheck.platform.api.campaigns import resources as campaigns
 from spotcheck.platform.api.directory import resources as directory
 from spotcheck.platform.api.exports import resources as exports
@@ -42,4 +44,6 @@ RESOURCES = (
     fields,
     reports,
     regions,
+    business_record,
+    business_tokens,
 )

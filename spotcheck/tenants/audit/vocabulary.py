@@ -303,6 +303,7 @@ ACTION_LABELS = {
     "business.sign_in_failed": _l("Failed business sign-in"),
     "business.signed_in": _l("Business signed in"),
     "business.token_issued": _l("Business access token issued"),
+    "business.token_revoked": _l("Business access token revoked"),
     "business.password_changed": _l("Business person's password changed"),
     "business.person_added": _l("Person added to a business account"),
     "business.person_removed": _l("Person removed from a business account"),

@@ -1,6 +1,6 @@
 """企业账户的查询: the business's home (its name, the holder, the people, and the trail of claims, changes of
-holder and uses of its codes), the platform administrator's look-up of an account, and the identity look-ups behind
-a business's session cookie or access token (会话、令牌)."""
+holder and uses of its codes), one's own access tokens, the platform administrator's look-up of an account, and the
+identity look-ups behind a business's session cookie or access token (会话、令牌)."""
 
 from __future__ import annotations
 
@@ -80,6 +80,20 @@ def own_account(*, reader: Actor) -> AccountHome:
     if account is None:
         raise NotFoundError(_l("No such business account."))
     return _home(account)
+
+
+@query(Permission.BUSINESS_SIGNED_IN)
+def own_tokens(*, reader: Actor) -> list[BusinessToken]:
+    """The reader's own access tokens (访问令牌), newest first, revoked ones too: name, prefix, created, last used,
+    revoked — never the secret, never another person's."""
+    person_id = getattr(reader, "id", None) if getattr(reader, "business_place", None) else None
+    return list(
+        db.session.scalars(
+            sa.select(BusinessToken)
+            .where(BusinessToken.person_id == (person_id or 0))
+            .order_by(BusinessToken.id.desc())
+        )
+    )
 
 
 @query(Permission.BUSINESSES_RESET)

@@ -1,6 +1,7 @@
 """企业账户的网页: /business/sign-in (credit code, login, password), /business/claim (credit code and the 企业核验码
 of a notice, then the holder's password), /business (the home), /business/people (the holder's care of the other
-people), signing out; and /platform/businesses, where the platform administrator resets an account, with the reason.
+people), /business/tokens (one's own access tokens for a city's app), signing out; and /platform/businesses, where
+the platform administrator resets an account, with the reason.
 
 A refusal is shown at the top of the form, naming the field, in the same words whoever asks."""
 
@@ -47,6 +48,10 @@ class PersonForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"))
     new_password = PasswordField(_l("New password"))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"))
 
 
 class ResetForm(FlaskForm):
@@ -183,6 +188,39 @@ def password() -> ResponseReturnValue:
     return render_template("businesses/password.html", form=form, errors=errors, fields=_fields(form)), (
         422 if errors else 200
     )
+
+
+@bp.route("/business/tokens", methods=["GET", "POST"])
+@requires(Permission.BUSINESS_SIGNED_IN)
+def tokens() -> ResponseReturnValue:
+    """One's own access tokens (访问令牌) for a city's app: a new one's secret shown this once, each revocable."""
+    person = acting_user()
+    form, errors, secret = TokenForm(), {}, None
+    if form.validate_on_submit():
+        issued = attempt(businesses.issue_token, {"name": form.name.data}, actor=person, refusals=BAD_INPUT)
+        if issued.ok:
+            _token, secret = issued.result
+            form = TokenForm(formdata=None)
+        else:
+            errors = issued.errors
+    return render_template(
+        "businesses/tokens.html",
+        form=form,
+        errors=errors,
+        fields=_fields(form),
+        tokens=business_queries.own_tokens(reader=person),
+        new_secret=secret,
+        revoke_form=EmptyForm(),
+    ), (422 if errors else 200)
+
+
+@bp.route("/business/tokens/<int:token_id>/revoke", methods=["POST"])
+@requires(Permission.BUSINESS_SIGNED_IN)
+def revoke_token(token_id: int) -> ResponseReturnValue:
+    if EmptyForm().validate_on_submit():
+        revoked = attempt(businesses.revoke_token, token_id, actor=acting_user(), refusals=REFUSALS)
+        revoked.report(lambda token: _("The token %(name)s is revoked: it no longer works.", name=token.name))
+    return redirect(url_for("business_pages.tokens"))
 
 
 @bp.route("/business/sign-out", methods=["POST"])

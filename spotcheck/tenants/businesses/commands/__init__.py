@@ -7,6 +7,7 @@ from spotcheck.tenants.businesses.commands.signing_in import (
     change_password,
     claim_account,
     issue_token,
+    revoke_token,
     sign_in,
     sign_out,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "issue_token",
     "remove_person",
     "reset_account",
+    "revoke_token",
     "sign_in",
     "sign_out",
 ]

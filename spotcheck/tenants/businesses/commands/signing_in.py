@@ -19,8 +19,8 @@ from spotcheck.core import audit, personal_data
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
 from spotcheck.core.commands import ANYONE, command
-from spotcheck.core.database import db
-from spotcheck.core.errors import InvalidInputError
+from spotcheck.core.database import db, is_row_id
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.passwords import DUMMY_HASH, hash_password, password_problems, secret_digest, verify_password
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access
@@ -255,3 +255,26 @@ def issue_token(data: dict, *, actor: Actor) -> tuple[BusinessToken, str]:
     db.session.flush()
     audit.record("business.token_issued", OBJECT, person.account_id, actor=_actor(person), tenant_id=None)
     return token, secret
+
+
+@command(Permission.BUSINESS_SIGNED_IN)
+def revoke_token(token_id: int, data: dict | None = None, *, actor: Actor) -> BusinessToken:
+    """Revoke (吊销) one of one's own access tokens, for good: a token of another person (of this business or
+    another) is not found, as one that never was. Revoking a revoked token changes nothing."""
+    person = person_of(actor)
+    token = (
+        db.session.scalar(
+            sa.select(BusinessToken)
+            .where(BusinessToken.id == token_id, BusinessToken.person_id == person.id)
+            .with_for_update()
+        )
+        if is_row_id(token_id)
+        else None
+    )
+    if token is None:
+        raise NotFoundError(_l("No such access token."))
+    if token.revoked_at is None:
+        token.revoked_at = now()
+        db.session.flush()
+        audit.record("business.token_revoked", OBJECT, person.account_id, actor=_actor(person), tenant_id=None)
+    return token

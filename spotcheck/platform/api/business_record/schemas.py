@@ -1,0 +1,176 @@
+"""Marshmallow schemas of a business's own record (企业检查档案): its checks coming and under way, its results as
+published with their rectification orders, its yearly cap ledger and its requests. A check names its code by the
+characters to type (``typed``), never by a link to the code's page: opening that page counts as a scan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, pre_dump
+
+from spotcheck.platform.api.types import Bool, Int, SortedList
+from spotcheck.tenants.business_record.queries import ComplaintStatus
+from spotcheck.tenants.business_record.vocabulary import Part
+from spotcheck.tenants.results.vocabulary import CheckState, RecusalRequestStatus
+
+
+class RecordMemberSchema(Schema):
+    """An inspector of the team (执法检查人员): name and 执法证号 only."""
+
+    name = fields.Str()
+    cert_no = fields.Str(metadata={"description": "执法证号"})
+    leader = Bool(metadata={"description": "组长"})
+
+
+class RecordItemBasisSchema(Schema):
+    """An item of the check and its legal basis (检查事项、检查依据)."""
+
+    name = fields.Str()
+    legal_basis = fields.Str()
+
+    @pre_dump
+    def _pair(self, item: Any, **kwargs: object) -> dict[str, str]:
+        name, basis = item
+        return {"name": name, "legal_basis": basis}
+
+
+class RecordCheckSchema(Schema):
+    """A check coming (检查预告) or under way (检查中)."""
+
+    part = fields.Enum(Part, by_value=True)
+    department = fields.Str(metadata={"description": "The department with its level; a joint check's joined by 、"})
+    campaign_code = fields.Str()
+    campaign_title = fields.Str()
+    items = fields.List(fields.Nested(RecordItemBasisSchema))
+    window_start = fields.Date()
+    window_end = fields.Date()
+    team = fields.List(fields.Nested(RecordMemberSchema))
+    named = Bool(metadata={"description": "特定对象检查"})
+    joint = Bool(metadata={"description": "联合检查"})
+    typed = fields.Str(
+        metadata={
+            "description": "The inspection code to type (检查码), grouped; empty before the window opens. No link to "
+            "the code's page is given: opening it counts as a scan"
+        }
+    )
+    state = fields.Enum(CheckState, by_value=True, allow_none=True)
+    arrived_at = fields.DateTime(allow_none=True, metadata={"description": "入企"})
+    left_at = fields.DateTime(allow_none=True, metadata={"description": "离企"})
+    steps = SortedList(
+        fields.Str(), metadata={"description": "What the business may do now: confirm, evaluate, ask_recusal"}
+    )
+    evaluation_until = fields.Date(allow_none=True)
+    notice_rule = fields.Str(metadata={"description": "The rule that shows the check before its window (检查预告期)"})
+
+
+class RecordRectificationSchema(Schema):
+    """A rectification order (责令改正) of a published check."""
+
+    details = fields.Str()
+    deadline = fields.Date(allow_none=True)
+    deadline_provisional = Bool()
+    opened_on = fields.Date()
+    closed_on = fields.Date(allow_none=True)
+    outcome = fields.Str()
+
+
+class RecordResultItemSchema(Schema):
+    name = fields.Str()
+    categories = fields.List(fields.Str())
+    findings = fields.Str()
+
+
+class RecordPastCheckSchema(Schema):
+    """A check's result as published (检查结果公示), the current version."""
+
+    department = fields.Str()
+    campaign_code = fields.Str()
+    campaign_title = fields.Str()
+    checked_on = fields.Date(allow_none=True)
+    checked_until = fields.Date(allow_none=True)
+    published_at = fields.DateTime()
+    corrected = Bool(metadata={"description": "更正"})
+    method = fields.Str()
+    items = fields.List(fields.Nested(RecordResultItemSchema))
+    team = fields.List(fields.Nested(RecordMemberSchema))
+    named = Bool()
+    cause = fields.Str()
+    joint_code = fields.Str()
+    rectifications = fields.List(fields.Nested(RecordRectificationSchema))
+
+
+class RecordLedgerLineSchema(Schema):
+    department = fields.Str()
+    campaign_code = fields.Str()
+    counted_as = fields.Str(metadata={"description": "campaign:<id>, or joint:<id> (a joint check once)"})
+    cause = fields.Str(metadata={"description": "Not counted: the kind of check the rules leave out"})
+    rule = fields.Str(metadata={"description": "Not counted: the document and article that leave it out"})
+
+
+class RecordLedgerSchema(Schema):
+    """The yearly cap ledger (本年度检查次数台账)."""
+
+    year = Int()
+    cap = Int(allow_none=True)
+    rule = fields.Str()
+    region = fields.Str()
+    count = Int()
+    line = fields.Str(metadata={"description": "本年度已计入 N 次，上限 M 次（依据…）"})
+    counted = fields.List(fields.Nested(RecordLedgerLineSchema))
+    exempt = fields.List(fields.Nested(RecordLedgerLineSchema))
+
+
+class RecordRecusalSchema(Schema):
+    """A request that an inspector withdraw (回避申请) and its outcome."""
+
+    department = fields.Str()
+    campaign_code = fields.Str()
+    inspector = fields.Str()
+    reason = fields.Str()
+    asked_at = fields.DateTime()
+    status = fields.Enum(RecusalRequestStatus, by_value=True)
+    decided_at = fields.DateTime(allow_none=True)
+    decision_reason = fields.Str()
+    replaced_by = fields.Str()
+
+
+class RecordComplaintSchema(Schema):
+    """A complaint (投诉) and the justice bureau's handling."""
+
+    department = fields.Str()
+    campaign_code = fields.Str()
+    made_at = fields.DateTime()
+    text = fields.Str()
+    status = fields.Enum(ComplaintStatus, by_value=True)
+    forwarded = Bool()
+    answer = fields.Str()
+    answered_at = fields.DateTime(allow_none=True)
+
+
+class RecordEvaluationSchema(Schema):
+    """The business's evaluation of a check (评价)."""
+
+    department = fields.Str()
+    campaign_code = fields.Str()
+    satisfaction = Int()
+    text = fields.Str()
+    evaluated_at = fields.DateTime()
+
+
+class RecordRequestsSchema(Schema):
+    recusals = fields.List(fields.Nested(RecordRecusalSchema))
+    complaints = fields.List(fields.Nested(RecordComplaintSchema))
+    evaluations = fields.List(fields.Nested(RecordEvaluationSchema))
+
+
+class RecordSchema(Schema):
+    """One business's record on a day, across every department and level."""
+
+    name = fields.Str()
+    code = fields.Str(metadata={"description": "统一社会信用代码"})
+    on = fields.Date(metadata={"description": "The record's day (Beijing)"})
+    coming = fields.List(fields.Nested(RecordCheckSchema))
+    under_way = fields.List(fields.Nested(RecordCheckSchema))
+    past = fields.List(fields.Nested(RecordPastCheckSchema))
+    ledger = fields.Nested(RecordLedgerSchema)
+    requests = fields.Nested(RecordRequestsSchema)
