@@ -205,3 +205,36 @@ def test_another_business_a_bad_file_or_no_text_changes_nothing(app):
         refused = _answer(stranger, order, "冒充答复。")
         assert refused.status_code == 404
     assert _answers(app, tenant, order) == [] and _trail(app, tenant) == []
+
+
+@pytest.mark.seconds(4)
+def test_a_city_app_answers_with_the_business_token_and_reads_the_outcome(app):
+    world = _ordered(app)
+    client, order, tenant = world["client"], world["order"], world["ids"]["tenant"]
+    with _at(date(2026, 4, 9)):
+        assert _back_in(client, world["credit"]).status_code == 302
+        made = post_form(client, "/business/tokens", {"name": "城市企业服务App"}, token_from="/business/tokens")
+        secret = re.search(r'<code class="secret">([^<]+)</code>', made.get_data(as_text=True)).group(1)
+        app_client, headers = app.test_client(), {"Authorization": f"Bearer {secret}"}
+        url = f"/api/v1/business/record/rectifications/{order}/answers"
+        empty = app_client.post(url, data={"text": ""}, headers=headers, content_type="multipart/form-data")
+        assert empty.status_code == 422 and "text" in empty.get_json()["errors"]["json"]
+        sent = app_client.post(
+            url,
+            data={"text": "已整改，附照片。", "files": [(io.BytesIO(PNG), "现场.png")]},
+            headers=headers,
+            content_type="multipart/form-data",
+        )
+        assert sent.status_code == 201, sent.get_data(as_text=True)
+        shown = sent.get_json()
+        assert shown["id"] == order and shown["actions"] == []
+        [answer] = shown["answers"]
+        assert (answer["status"], answer["late"], answer["files"]) == (
+            "submitted",
+            False,
+            [{"name": "现场.png", "size": len(PNG)}],
+        )
+        record = app_client.get("/api/v1/business/record", headers=headers).get_json()
+        [past] = record["past"]
+        assert past["rectifications"][0]["answers"][0]["text"] == "已整改，附照片。"
+    assert _answers(app, tenant, order) == [(AnswerStatus.submitted, False, 1)]

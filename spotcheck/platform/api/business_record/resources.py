@@ -3,13 +3,20 @@ access token (``Authorization: Bearer scb_…``). A staff user, who holds no bus
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from spotcheck.platform.api.business_record.schemas import RecordSchema
+from spotcheck.platform.api.business_record.schemas import (
+    AnswerFilesSchema,
+    AnswerTextSchema,
+    RecordRectificationSchema,
+    RecordSchema,
+)
 from spotcheck.platform.permissions import Permission, acting_user, requires
-from spotcheck.tenants.business_record import queries as record_queries
-from spotcheck.tenants.business_record.queries import Record
+from spotcheck.tenants.business_record import commands as record_commands, queries as record_queries
+from spotcheck.tenants.business_record.queries import Record, Rectification
 
 PREFIX = "/business/record"
 blp = Blueprint("Business record", __name__, description="A business's own record of checks (企业检查档案)")
@@ -23,3 +30,18 @@ class OwnRecord(MethodView):
         """The signed-in business's record today: checks coming, under way and published, its cap ledger and its
         requests, of every department at every level"""
         return record_queries.own_record(reader=acting_user())
+
+
+@blp.route("/rectifications/<int:follow_up_id>/answers")
+class RectificationAnswers(MethodView):
+    @requires(Permission.BUSINESS_SIGNED_IN)
+    @blp.arguments(AnswerTextSchema, location="form")
+    @blp.arguments(AnswerFilesSchema, location="files")
+    @blp.response(201, RecordRectificationSchema)
+    def post(self, form: dict[str, Any], files: dict[str, Any], follow_up_id: int) -> Rectification:
+        """Answer a rectification order of the record (整改答复): what was corrected and how, with photos or PDFs; the
+        department reviews it. After the deadline the answer is kept and counted late. The order as it now stands"""
+        reader = acting_user()
+        data = {"text": form["text"], "files": [(f.stream, f.filename) for f in files["files"] if f and f.filename]}
+        record_commands.answer_rectification(follow_up_id, data, actor=reader)
+        return record_queries.own_order(follow_up_id, reader=reader).rectification

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, pre_dump
 
 from spotcheck.platform.api.types import Bool, Int, SortedList
 from spotcheck.tenants.business_record.queries import ComplaintStatus
 from spotcheck.tenants.business_record.vocabulary import Part
-from spotcheck.tenants.results.vocabulary import CheckState, RecusalRequestStatus
+from spotcheck.tenants.results.vocabulary import AnswerStatus, CheckState, RecusalRequestStatus
 
 
 class RecordMemberSchema(Schema):
@@ -63,15 +64,35 @@ class RecordCheckSchema(Schema):
     notice_rule = fields.Str(metadata={"description": "The rule that shows the check before its window (检查预告期)"})
 
 
-class RecordRectificationSchema(Schema):
-    """A rectification order (责令改正) of a published check."""
+class RecordAnswerSchema(Schema):
+    """The business's answer to a rectification order (整改答复) and the department's review of it."""
 
+    text = fields.Str()
+    answered_at = fields.DateTime()
+    by_name = fields.Str()
+    late = Bool(metadata={"description": "Given after the order's deadline (逾期答复)"})
+    status = fields.Enum(AnswerStatus, by_value=True)
+    reviewed_at = fields.DateTime(allow_none=True)
+    review_note = fields.Str(metadata={"description": "A returned answer's reason (退回理由)"})
+    files = fields.Method("_files")
+
+    def _files(self, answer: Any) -> list[dict]:
+        return [{"name": name, "size": size} for name, size in answer.files]
+
+
+class RecordRectificationSchema(Schema):
+    """A rectification order (责令改正) of a published check, with the business's answers; ``actions``: ``answer``
+    while the business may answer it."""
+
+    id = Int()
     details = fields.Str()
     deadline = fields.Date(allow_none=True)
     deadline_provisional = Bool()
     opened_on = fields.Date()
     closed_on = fields.Date(allow_none=True)
     outcome = fields.Str()
+    answers = fields.List(fields.Nested(RecordAnswerSchema))
+    actions = SortedList(fields.Str())
 
 
 class RecordResultItemSchema(Schema):
@@ -174,3 +195,13 @@ class RecordSchema(Schema):
     past = fields.List(fields.Nested(RecordPastCheckSchema))
     ledger = fields.Nested(RecordLedgerSchema)
     requests = fields.Nested(RecordRequestsSchema)
+
+
+class AnswerTextSchema(Schema):
+    text = fields.Str(load_default="", metadata={"description": "What was corrected, and how (整改情况说明)"})
+
+
+class AnswerFilesSchema(Schema):
+    files = fields.List(
+        Upload(), load_default=list, metadata={"description": "Photos (JPEG, PNG) or PDF documents, at most 30"}
+    )
