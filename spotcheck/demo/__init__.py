@@ -35,6 +35,7 @@ from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.demo import (
+    business as demo_business,
     campaigns,
     catalog,
     contacts as demo_contacts,
@@ -124,7 +125,8 @@ def load_demo(
             joint.joint_campaign(tenants, year=today.year, today=today)
             supervision.credit_export(tenants)
             supervision.criticism(year=today.year, today=today)
-            supervision.complaint()
+            supervision.complaint(tenants)
+            demo_business.build(tenants, today=today)
             supervision.submissions(year=today.year, today=today)
         if size and scale > 1:
             catalog.grow_inspectors(tenants, scale=scale, seed=seed, today=today, place=place)

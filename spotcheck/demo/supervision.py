@@ -12,6 +12,7 @@ from spotcheck.core import clock
 from spotcheck.core.database import db
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.demo import business as demo_business
 from spotcheck.demo.people import user_named
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.exports import commands as exports
@@ -19,7 +20,7 @@ from spotcheck.tenants.results import codes
 from spotcheck.tenants.results.models import InspectionCode
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision import commands as supervision, duties, entries
-from spotcheck.tenants.supervision.models import Complaint, Criticism, Evaluation, ReportSubmission
+from spotcheck.tenants.supervision.models import Complaint, Criticism, ReportSubmission
 
 
 def credit_export(tenants: dict[str, Tenant]) -> None:
@@ -95,28 +96,26 @@ def submissions(*, year: int, today: date) -> None:
                     supervision.submit({**said, **contact}, actor=leader)
 
 
-def complaint() -> None:
-    """The business that evaluated its inspection (the market bureau's first visit) also complains to the
-    justice bureau about a request made at the door; the bureau forwards it the next day to the market bureau
-    without the business's name (转办), the market bureau's leader answers the bureau two days later, and the
-    bureau answers the business (投诉、转办、答复). Left alone once the bureau has a complaint."""
+def complaint(tenants: dict[str, Tenant]) -> None:
+    """The caterer checked by both levels (:func:`spotcheck.demo.business.two_level_visits`) complains to the justice
+    bureau, two hours after the county market bureau's team left, about a request made at the door; the bureau
+    forwards it the next day to the market bureau without the business's name (转办), the market bureau's leader
+    answers the bureau two days later, and the bureau answers the business (投诉、转办、答复) — its record shows the
+    answered complaint. Left alone once the bureau has a complaint."""
     supervisor = user_named("sfj_supervisor")
     with tenant_scope(supervisor.tenant_id):
         if db.session.scalar(sa.select(Complaint.id).limit(1)) is not None:
             return
     market = user_named("scj_admin").tenant_id
-    with tenant_scope(supervisor.tenant_id):  # the evaluations are the bureau's
-        evaluation = db.session.scalar(
-            sa.select(Evaluation).where(Evaluation.about_tenant_id == market).order_by(Evaluation.id).limit(1)
-        )
-        if evaluation is None:
-            return
-        visit_id, evaluated = evaluation.visit_id, clock.local(evaluation.evaluated_at)
+    found = demo_business.two_level_visits(tenants)
+    if found is None:
+        return
     with tenant_scope(market):
-        code = db.session.scalar(sa.select(InspectionCode).where(InspectionCode.visit_id == visit_id))
-        if code is None:
+        code = db.session.scalar(sa.select(InspectionCode).where(InspectionCode.visit_id == found[0].id))
+        if code is None or code.left_at is None:
             return
         token, business = code.token, codes.business_code(code)
+        evaluated = clock.local(code.left_at)
     start = evaluated.replace(tzinfo=None)
     with clock.frozen_at(start + timedelta(hours=2)):
         made = supervision.complain(

@@ -164,6 +164,7 @@ def demo_command(entities: int | None, scale: int, rules: str) -> None:
         city_summary,
         load_demo,
     )
+    from spotcheck.demo.business import login_of as demo_business_login
 
     if entities is None:
         existing = city_size()
@@ -175,6 +176,12 @@ def demo_command(entities: int | None, scale: int, rules: str) -> None:
     click.echo("Demo departments and users are ready. Password for every demo user: " + DEMO_PASSWORD)
     for login, name, department, roles in logins:
         click.echo(f"  {login:<16} {name:<8} {department:<8} {', '.join(roles)}")
+    business = demo_business_login()
+    if business is not None:
+        click.echo(
+            f"Demo business (/business/sign-in): {business.name}, credit code {business.credit_code}, "
+            f"login {business.login}, password {business.password}"
+        )
     summary = city_summary()
     click.echo(f"Demo city: {summary['entities']} entities in the registry")
     click.echo(

@@ -1,0 +1,107 @@
+"""The demo's business on a phone and a desktop (演示企业, Chromium, zh-CN, 390 px and 1366 px): it signs in with the
+login the demo prints, reads its whole record — checks by departments of two levels, its cap line, the
+rectification order to answer, its complaint and the bureau's answer —, opens the order and answers it with a
+photo (confirmed: it cannot be changed once sent), and reads its answer waiting for review. Each page fits the
+window, speaks Chinese, and axe-core finds nothing critical or serious on it. Screenshots in
+``/tmp/spotcheck-shots/demo-business-*.png``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spotcheck.demo.business import login_of
+from tests.support.browsers import assert_fits, assert_worded, new_context, new_page, save_shot
+from tests.support.demo_world import demo_city
+from tests.support.helpers import served, service_missing
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture(scope="module")
+def demo(sqlite_template, tmp_path_factory):
+    found = {}
+
+    def prepare(app):
+        demo_city(today="2026-11-21")
+        found["login"] = login_of()
+
+    with served(sqlite_template, tmp_path_factory.mktemp("demo-business"), prepare) as (_app, url):
+        found["url"] = url
+        yield found
+
+
+def _serious(page) -> list[str]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => {
+        const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+        return r.violations.filter(v => v.impact === 'critical' || v.impact === 'serious')
+                           .map(v => `${v.id}: ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(' '))}`);
+    }""")
+    return [f"{page.url}: {finding}" for finding in found]
+
+
+def _walk(browser, demo, width: int):
+    """Sign in as the demo business at ``width`` and read its record: the page, its findings, the helpers."""
+    if not AXE.exists():
+        service_missing("axe-core", f"{AXE} is missing: run `npm ci`")
+    login = demo["login"]
+    assert login is not None, "the demo made no business account"
+    context = new_context(browser, demo["url"], bypass_csp=True)  # axe-core is added as a script of the page
+    page = new_page(context)
+    page.set_viewport_size({"width": width, "height": 844})
+    findings: list[str] = []
+
+    def looked_at(name: str) -> None:
+        assert_worded(page)
+        assert_fits(page, f"demo-business-{name}", width)
+        save_shot(page, f"demo-business-{name}-{width}", always=True)
+        findings.extend(_serious(page))
+
+    def submit(selector: str) -> None:
+        with page.expect_navigation():
+            page.click(selector)
+
+    page.goto("/business/sign-in")
+    page.fill("#credit_code", login.credit_code)
+    page.fill("#login", login.login)
+    page.fill("#password", login.password)
+    submit("button[type=submit].primary")
+    assert page.url.endswith("/business")
+    past = page.inner_text("#record-past")
+    assert "宁安市市场监督管理局" in past and "牡丹江市市场监督管理局" in past  # two levels
+    assert "本年度已计入" in page.inner_text("#record-ledger")
+    requests = page.inner_text("#record-requests")
+    assert "投诉" in requests and "已责令市场监督管理局规范材料要求" in requests  # the bureau's answer
+    looked_at("record")
+    submit("#record-past .record-rectification a.button")  # the order
+    assert "/business/rectifications/" in page.url and "排水沟" in page.inner_text("#order")
+    looked_at("order")
+    return context, page, findings, looked_at, submit
+
+
+def test_the_demo_business_answers_its_order_on_a_phone(browser, demo, tmp_path):
+    context, page, findings, looked_at, submit = _walk(browser, demo, 390)
+    page.fill("#text", "已疏通后厨排水沟，加装防返水地漏，建立每日排水设施检查记录，附整改后照片。")
+    photo = tmp_path / "整改照片.png"
+    photo.write_bytes(PNG)
+    page.set_input_files("#files", str(photo))
+    page.once("dialog", lambda dialog: dialog.accept())  # sending asks first: the answer cannot be changed
+    submit("#send-answer")
+    assert "答复已发送" in page.inner_text("main") and "等待部门审核" in page.inner_text("#answers")
+    assert "整改照片.png" in page.inner_text("#answers") and page.locator("#answer-form").count() == 0
+    looked_at("answered")
+    assert not findings, "axe-core:\n" + "\n".join(findings)
+    context.close()
+
+
+def test_the_demo_business_reads_its_record_on_a_desktop(browser, demo):
+    context, _page, findings, _looked_at, _submit = _walk(browser, demo, 1366)
+    assert not findings, "axe-core:\n" + "\n".join(findings)
+    context.close()
