@@ -298,8 +298,9 @@ def _follow_ups_and_a_transfer_to_yjj_acknowledged_and_one_waiting(app):
             assert received[1].outcome == "acknowledged" and received[1].closed_by_name == "宁安市应急管理局 郑洁"
         with tenant_scope(tenant_id("SCJ")):
             opened = follow_up_reads.open_of_department()
-            assert sorted(f.kind.value for f in opened) == ["rectification", "transfer"]
-            [order] = [f for f in opened if f.kind.value == "rectification"]
+            # the joint check's rectification and transfer, and the demo business's rectification order to answer
+            assert sorted(f.kind.value for f in opened) == ["rectification", "rectification", "transfer"]
+            [order] = [f for f in opened if f.kind.value == "rectification" and f.deadline_days == 30]
             # 限30个工作日内改正: provisional exactly when it runs into a year without an official calendar
             counted = add_working_days(order.opened_on, order.deadline_days)
             assert (order.deadline, order.deadline_provisional) == (counted.due, counted.provisional)

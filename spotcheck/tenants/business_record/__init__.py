@@ -4,5 +4,6 @@ registry entity) — coming (检查预告), under way (检查中), past (检查�
 
 Read as the public code page is (:mod:`spotcheck.tenants.results.code_lookup`): one audited system look-up of the
 business's (department, visit) pairs (:mod:`.lookup`), then each department's rows in that department's scope,
-restricted to those visits (:mod:`.queries`). No page, no sign-in here: the business's principal and its pages are
-built on top of :func:`.queries.record_of`."""
+restricted to those visits (:mod:`.queries`); the business's answer to a rectification order of its record (整改答复,
+:mod:`.commands`) is found the same way. No page, no sign-in here: the business's principal and its pages are built
+on top of :func:`.queries.record_of`."""
