@@ -1,5 +1,5 @@
-"""The demo's business on a phone and a desktop (演示企业, Chromium, zh-CN, 390 px and 1366 px): it signs in with the
-login the demo prints, reads its whole record — checks by departments of two levels, its cap line, the
+"""The demo's business on a phone and a desktop (演示企业, Chromium, zh-CN, 390 px and 1366 px): from its notice's code
+(the public page of the check) it goes to its sign-in, signs in with the login the demo prints, reads its whole record — checks by departments of two levels, its cap line, the
 rectification order to answer, its complaint and the bureau's answer —, opens the order and answers it with a
 photo (confirmed: it cannot be changed once sent), and reads its answer waiting for review. Each page fits the
 window, speaks Chinese, and axe-core finds nothing critical or serious on it. Screenshots in
@@ -10,8 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from spotcheck.demo.business import login_of
+from spotcheck.core.database import db
+from spotcheck.core.scoping import tenant_scope
+from spotcheck.demo.business import login_of, two_level_visits
+from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.results.models import Visit
 from tests.support.browsers import assert_fits, assert_worded, new_context, new_page, save_shot
 from tests.support.demo_world import demo_city
 from tests.support.helpers import served, service_missing
@@ -29,6 +34,10 @@ def demo(sqlite_template, tmp_path_factory):
     def prepare(app):
         demo_city(today="2026-11-21")
         found["login"] = login_of()
+        tenants = {t.code: t for t in db.session.scalars(sa.select(Tenant))}
+        county, _city = two_level_visits(tenants)
+        with tenant_scope(county.tenant_id):
+            found["token"] = db.session.get(Visit, county.id).code.token  # the QR on the county bureau's notice
 
     with served(sqlite_template, tmp_path_factory.mktemp("demo-business"), prepare) as (_app, url):
         found["url"] = url
@@ -68,7 +77,9 @@ def _walk(browser, demo, width: int):
         with page.expect_navigation():
             page.click(selector)
 
-    page.goto("/business/sign-in")
+    page.goto(f"/public/checks/{demo['token']}")  # the notice's code, scanned
+    assert_worded(page)
+    submit("#to-business-record a[href$='/business/sign-in']")
     page.fill("#credit_code", login.credit_code)
     page.fill("#login", login.login)
     page.fill("#password", login.password)
