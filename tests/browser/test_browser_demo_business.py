@@ -1,9 +1,9 @@
-"""The demo's business on a phone and a desktop (演示企业, Chromium, zh-CN, 390 px and 1366 px): from its notice's code
-(the public page of the check) it goes to its sign-in, signs in with the login the demo prints, reads its whole record — checks by departments of two levels, its cap line, the
-rectification order to answer, its complaint and the bureau's answer —, opens the order and answers it with a
-photo (confirmed: it cannot be changed once sent), and reads its answer waiting for review. Each page fits the
-window, speaks Chinese, and axe-core finds nothing critical or serious on it. Screenshots in
-``/tmp/spotcheck-shots/demo-business-*.png``."""
+"""The demo's business on a phone and a desktop (演示企业, Chromium, zh-CN, 390 px and 1366 px): from its notice's
+code (the public page of the check) it goes to its sign-in, signs in with the login the demo prints, reads its whole
+record — checks by departments of two levels, its cap line, the rectification order to answer, its complaint and the
+bureau's answer —, opens the order and answers it with a photo (confirmed: it cannot be changed once sent), and
+reads its answer waiting for review. Each page fits the window, speaks Chinese, and axe-core finds nothing critical
+or serious on it. Screenshots in ``/tmp/spotcheck-shots/demo-business-*.png``."""
 
 from __future__ import annotations
 
