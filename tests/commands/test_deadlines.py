@@ -20,8 +20,8 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.notices import reminders
-from spotcheck.tenants.results import commands as results, deadlines
-from spotcheck.tenants.results.models import FollowUp, Visit, VisitStatus
+from spotcheck.tenants.results import commands as results, deadlines, rectification_answers
+from spotcheck.tenants.results.models import FollowUp, RectificationAnswer, Visit, VisitStatus
 from spotcheck.tenants.results.queries import listing
 from spotcheck.tenants.supervision import (
     commands as supervision_commands,
@@ -242,6 +242,12 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_everywhere_and_exact_on
             db.session.commit()
             # 除夕 to 初三 (5–8 February 2027) off by law
             assert (order.deadline, order.deadline_provisional) == (date(2027, 2, 12), True)
+            # the business's answer given on 15 February: late against the provisional deadline
+            answer = rectification_answers.submit(
+                order, "已整改。", [], person_id=None, by_name="王法务", on=date(2027, 2, 15)
+            )
+            db.session.commit()
+            assert answer.late
     with frozen_at(datetime(2026, 12, 29, 10)):
         client = signed_in(app, "yjj_inspector")
         page = client.get(f"/visits/{ids['visit']}").get_data(as_text=True)
@@ -263,6 +269,7 @@ def test_a_deadline_in_a_year_not_entered_is_provisional_everywhere_and_exact_on
             assert (untouched.report_due, untouched.publish_due) == (date(2026, 12, 8), date(2026, 12, 29))
             order = db.session.get(FollowUp, order.id)  # the Spring Festival week off, Sunday 31 January worked
             assert (order.deadline, order.deadline_provisional) == (date(2027, 2, 16), False)
+            assert not db.session.get(RectificationAnswer, answer.id).late  # in time against the deadline in force
         with system_access("test"):
             [recounted] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "deadlines.recounted"))
         assert recounted.tenant_id == ids["tenant"]

@@ -238,3 +238,39 @@ def test_a_city_app_answers_with_the_business_token_and_reads_the_outcome(app):
         [past] = record["past"]
         assert past["rectifications"][0]["answers"][0]["text"] == "已整改，附照片。"
     assert _answers(app, tenant, order) == [(AnswerStatus.submitted, False, 1)]
+
+
+@pytest.mark.seconds(5)
+def test_a_case_reads_as_no_order_and_an_answer_waiting_is_reviewed_before_any_close(app):
+    world = _ordered(app)
+    client, order, tenant, visit_id = world["client"], world["order"], world["ids"]["tenant"], world["ids"]["visit"]
+    with app.app_context(), _at(date(2026, 4, 2)), tenant_scope(tenant):
+        planner = planner_of(user_named("yjj_admin"))
+        case = results.open_follow_up(
+            visit_id, {"kind": "case", "details": "未按规定演练", "case_number": "应急立〔2026〕9号"}, actor=planner
+        ).id
+        db.session.commit()
+    with _at(date(2026, 4, 9)):
+        assert _back_in(client, world["credit"]).status_code == 302
+        # a case on its own visit reads exactly as no order at all: nothing of it shows, not even its kind
+        refusals = []
+        for follow_up in (case, order + 10_000):
+            assert client.get(f"/business/rectifications/{follow_up}").status_code == 404
+            refused = _answer(client, follow_up, "答复立案。")
+            refusals.append((refused.status_code, visible_text(refused.get_data(as_text=True))))
+        assert refusals[0] == refusals[1] and refusals[0][0] == 404
+        assert _answer(client, order, "已组织演练。").status_code == 302
+        # the team cannot close the order by its re-check while the business's answer waits for review
+        staff = signed_in(app, "yjj_inspector")
+        closed = post_form(
+            staff,
+            f"/visits/{visit_id}/follow-ups/{order}/close",
+            {"closed_on": "2026-04-09", "outcome": "rectified", "outcome_note": ""},
+            token_from=f"/visits/{visit_id}",
+        )
+        assert closed.status_code == 302  # back to the visit, whose page says why
+        assert "请先审核" in visible_text(staff.get(f"/visits/{visit_id}").get_data(as_text=True))
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.get(FollowUp, order).closed_at is None
+        assert db.session.get(FollowUp, case).closed_at is None
+    assert _answers(app, tenant, order) == [(AnswerStatus.submitted, False, 0)]

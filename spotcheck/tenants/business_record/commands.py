@@ -5,8 +5,6 @@ read and written in its department's scope; the answer's life cycle is the resul
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from spotcheck.core import audit
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
@@ -15,15 +13,16 @@ from spotcheck.core.database import is_row_id
 from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.business_record import lookup
+from spotcheck.tenants.business_record import lookup, queries
 from spotcheck.tenants.businesses.models import person_of
 from spotcheck.tenants.results import rectification_answers
 from spotcheck.tenants.results.models import RectificationAnswer
 from spotcheck.tenants.results.policy import FOLLOW_UP_ACTIONS
 from spotcheck.tenants.results.queries.follow_ups import get_follow_up
 
-#: The one answer to an order that is not the business's (another's, a case or a transfer): none of it shows.
-NO_ORDER = _l("No such rectification order on your record.")
+#: The one answer to an order not on the business's record (another's, a case or a transfer, one of a result not
+#: published or of a named check not shown yet): none of it shows.
+NO_ORDER = queries.NO_ORDER
 
 
 @command(Permission.BUSINESS_SIGNED_IN)
@@ -32,7 +31,10 @@ def answer_rectification(follow_up_id: int, data: dict, *, actor: Actor) -> Rect
     corrected and how) and ``files`` ((stream, name) pairs: photos or PDFs, checked as a result's attachments are).
     Given after the order's deadline, the answer is kept and counted late (逾期)."""
     person = person_of(actor)
-    tenant_id = lookup.order_department(person.account.entity_id, follow_up_id) if is_row_id(follow_up_id) else None
+    if not is_row_id(follow_up_id):
+        raise NotFoundError(NO_ORDER)
+    queries.own_order(follow_up_id, reader=actor)  # on its record as the record shows it, else not found
+    tenant_id = lookup.order_department(person.account.entity_id, follow_up_id)
     if tenant_id is None:
         raise NotFoundError(NO_ORDER)
     with tenant_scope(tenant_id):

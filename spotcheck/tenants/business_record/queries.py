@@ -116,8 +116,11 @@ class Rectification:
     actions: frozenset[str] = frozenset()
 
     def flag(self, on: date) -> str | None:
-        """``overdue`` while the order is open past its deadline on ``on`` (the record's day), else None."""
-        return "overdue" if self.closed_on is None and self.deadline is not None and self.deadline < on else None
+        """``overdue`` while the order is open past its deadline on ``on`` (the record's day) and no answer given in
+        time waits for the department's review, else None."""
+        waiting = any(a.status == AnswerStatus.submitted and not a.late for a in self.answers)
+        past = self.closed_on is None and self.deadline is not None and self.deadline < on
+        return "overdue" if past and not waiting else None
 
 
 @dataclass(frozen=True)
@@ -660,6 +663,11 @@ def own_record(*, reader: Actor) -> Record:
     return record_of(account.entity_id, today(), reader)
 
 
+#: What a business reads of an order not on its record, whatever it is (another's, a case, a transfer, an unpublished
+#: result's, a named check's not shown yet): the same words as of no order at all.
+NO_ORDER = _l("No such rectification order on your record.")
+
+
 @dataclass(frozen=True)
 class Order:
     """A rectification order of the business's record (责令改正), with the check it came of."""
@@ -678,4 +686,4 @@ def own_order(follow_up_id: int, *, reader: Actor) -> Order:
         for rectification in check.rectifications:
             if rectification.id == follow_up_id:
                 return Order(check, rectification, record.on)
-    raise NotFoundError(_l("No such rectification order on your record."))
+    raise NotFoundError(NO_ORDER)

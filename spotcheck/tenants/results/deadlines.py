@@ -40,6 +40,7 @@ from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
 from spotcheck.core.scoping import current_tenant_id, tenant_scope
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.results import rectification_answers
 from spotcheck.tenants.results.models import FollowUp, Visit
 from spotcheck.tenants.rules.rulebook import Rules, rules_for, rules_for_region
 
@@ -196,6 +197,7 @@ def recount(*, actor: Actor, year: int) -> int:
                     }
                 )
                 follow_up.deadline, follow_up.deadline_provisional = again.due, again.provisional
+                rectification_answers.deadline_moved(follow_up)
             if changes:
                 db.session.flush()
                 audit.record(

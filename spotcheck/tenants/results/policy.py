@@ -248,11 +248,13 @@ FOLLOW_UP_ACTIONS = Actions(
     Action(
         "close",
         Permission.RESULTS_FOLLOW_UP,
-        lambda f: f.is_open and f.kind != FollowUpKind.transfer,
+        lambda f: f.is_open and f.kind != FollowUpKind.transfer and f.pending_answer is None,
         lambda f: (
             _l("A transfer is closed when the receiving department acknowledges it.")
             if f.kind == FollowUpKind.transfer
             else _l("This follow-up is already closed.")
+            if not f.is_open
+            else _l("The business's answer waits for review: accept it (which closes the order) or return it first.")
         ),
         who=lambda f, actor: _owns(f, actor) and _on_team_or_planner(f.visit, actor),
         who_refusal=_l("Only the visit's team or the department's planners close its follow-ups."),

@@ -13,13 +13,14 @@ from typing import BinaryIO
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from spotcheck.core.clock import now
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import NotFoundError
 from spotcheck.tenants.results import attachments
 from spotcheck.tenants.results.models import FollowUp, RectificationAnswer, RectificationFile
-from spotcheck.tenants.results.vocabulary import ANSWER_LENGTH, MAX_ATTACHMENTS, AnswerStatus
+from spotcheck.tenants.results.vocabulary import ANSWER_LENGTH, MAX_ATTACHMENTS, AnswerStatus, FollowUpKind
 
 #: Where the files of the answers are kept (the core storage's area).
 AREA = "rectifications"
@@ -44,7 +45,7 @@ def uploads(data: dict, errors: dict) -> list[tuple[BinaryIO, str]]:
 
 
 def submit(
-    follow_up: FollowUp, text: str, files: list[tuple[BinaryIO, str]], *, person_id: int, by_name: str, on: date
+    follow_up: FollowUp, text: str, files: list[tuple[BinaryIO, str]], *, person_id: int | None, by_name: str, on: date
 ) -> RectificationAnswer:
     """The business's answer to ``follow_up`` given on ``on`` (Beijing's day): late (逾期) when after its deadline;
     its files stored and checked (a wrong one is a field error under ``files``, and nothing is kept)."""
@@ -77,10 +78,28 @@ def submit(
     return answer
 
 
+def deadline_moved(follow_up: FollowUp) -> None:
+    """The order's deadline counted again (its year's official calendar entered): each answer late (逾期) or not
+    against the deadline now in force."""
+    for answer in follow_up.answers:
+        answer.late = follow_up.deadline is not None and answer.answered_on > follow_up.deadline
+
+
 def review(answer: RectificationAnswer, *, accepted: bool, note: str, by_name: str) -> None:
     """The department's review of ``answer``: accepted, or returned with the reason (``note``)."""
     answer.status = AnswerStatus.accepted if accepted else AnswerStatus.returned
     answer.reviewed_at, answer.reviewed_by_name, answer.review_note = now(), by_name, note
+
+
+def load_for(follow_ups: list[FollowUp]) -> None:
+    """Load the answers of ``follow_ups`` (already read) and their files in one read each, not one per order."""
+    ids = [f.id for f in follow_ups if f.kind == FollowUpKind.rectification]
+    if ids:
+        db.session.scalars(
+            sa.select(FollowUp)
+            .where(FollowUp.id.in_(ids))
+            .options(selectinload(FollowUp.answers).selectinload(RectificationAnswer.files))
+        ).all()
 
 
 def file_of(follow_up: FollowUp, file_id: object) -> RectificationFile:

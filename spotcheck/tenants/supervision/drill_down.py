@@ -532,7 +532,6 @@ def _answer_rows(late: bool, tenant_id: int, period: Period, limit: int) -> Rows
             Entity.name,
             FollowUp.deadline,
             RectificationAnswer.answered_on,
-            RectificationAnswer.by_name,
             RectificationAnswer.status,
             Visit.id,
             Visit.campaign_id,
@@ -549,8 +548,8 @@ def _answer_rows(late: bool, tenant_id: int, period: Period, limit: int) -> Rows
     return Rows(
         DRILL_COLUMNS["answers"],
         [
-            [code, entity, deadline or "", answered_on, by_name, str(ANSWER_STATUS_LABELS[status])]
-            for code, entity, deadline, answered_on, by_name, status, *_ in found[:limit]
+            [code, entity, deadline or "", answered_on, str(ANSWER_STATUS_LABELS[status])]
+            for code, entity, deadline, answered_on, status, *_ in found[:limit]
         ],
         len(found),
         [

@@ -257,7 +257,7 @@ def review_rectification_answer(follow_up_id: int, data: dict, *, actor: Actor) 
     accepted = decision == "accept"
     rectification_answers.review(answer, accepted=accepted, note=note, by_name=actor.display_name)
     if accepted:
-        _close(follow_up, today(), "rectified", note or str(_l("Closed on the business's answer.")), actor)
+        _close(follow_up, today(), "rectified", note, actor)
     audit.record(
         "rectification.answer_accepted" if accepted else "rectification.answer_returned",
         "visit",

@@ -28,7 +28,17 @@ from spotcheck.tenants.campaigns.models import TeamExpert, TeamMember
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.common.vocabulary import reference
-from spotcheck.tenants.results import categories, checks, codes, deadlines, inputs, policy, recusals, vocabulary
+from spotcheck.tenants.results import (
+    categories,
+    checks,
+    codes,
+    deadlines,
+    inputs,
+    policy,
+    rectification_answers,
+    recusals,
+    vocabulary,
+)
 from spotcheck.tenants.results.categories import Category
 from spotcheck.tenants.results.models import Attachment, InspectionCode, ItemResult, RecusalRequest, Visit
 from spotcheck.tenants.results.present_teams import membership, recused_members
@@ -193,6 +203,7 @@ def page_of(visit: Visit, reader: Actor) -> VisitPage:
     """The page's picture of a visit the reader was already allowed to see."""
     summary = summary_of(visit, reader)
     day = today()
+    rectification_answers.load_for(visit.follow_ups)  # the business's answers and their files, in one read
     recused = recused_members(visit)
     receivers = follow_ups.receivers(visit.tenant_id)
     drafting = visit.status in (VisitStatus.drafting, VisitStatus.returned)
