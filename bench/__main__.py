@@ -13,7 +13,11 @@ default ``redis://127.0.0.1:6379/5``) for its Celery worker, and ``BENCH_CITY_SC
 ``python -m bench province [--rebuild]`` (not run by default either) measures a province's size: 3,000 departments,
 10,000,000 businesses, 1,000,000 visits (:mod:`bench.province`); its world is built once into the database
 ``bench_province`` and reused (``--rebuild``: built anew; ``BENCH_PROVINCE_ENTITIES`` / ``BENCH_PROVINCE_VISITS``
-and ``BENCH_PROVINCE_DATABASE`` for a trial of another size)."""
+and ``BENCH_PROVINCE_DATABASE`` for a trial of another size).
+
+``python -m bench business_record`` (not run by default either) measures a business's own record (``/business``)
+with 50 checks by departments of three levels, 50 businesses reading theirs at once, in a copy of that kept world
+(:mod:`bench.business_record`)."""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ import sys
 os.environ.setdefault("SPOTCHECK_ENV", "testing")
 
 from bench import (
+    business_record,
     city_year,
     directory_search,
     draw_inspectors,
@@ -56,6 +61,10 @@ def main(argv: list[str]) -> int:
         return suite.run(argv[1:])
     if argv[:1] == ["province"]:
         return province.main(argv[1:])
+    if argv[:1] == ["business_record"]:
+        print(f"\n== {business_record.TITLE} ==", flush=True)
+        business_record.run()
+        return 0
     names = argv or list(BENCHMARKS)
     unknown = [name for name in names if name not in BENCHMARKS]
     if unknown:

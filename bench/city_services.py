@@ -180,11 +180,12 @@ def locust(
     requests: int,
     pause_max: float,
     limit: int | None = None,
+    locustfile: Path = HERE / "city_locustfile.py",
 ) -> dict[str, Figures]:
     """The users of ``spec`` (role → login and pages; :mod:`bench.city_locustfile`) asking for their
     pages: a warm-up run of ``warmup`` seconds, then the timed run, in which each user asks for its page
     ``requests`` times (or as often as ``limit`` seconds allow); returns each page's p50/p95 (ms), requests and
-    failures."""
+    failures. ``locustfile``: another file of users reading the same spec (:mod:`bench.business_record_locustfile`)."""
     spec_path = folder / f"{label}-pages.json"
     spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     users = users_per_page * sum(len({page for page, _ in role["pages"]}) for role in spec["roles"].values())
@@ -201,7 +202,7 @@ def locust(
                     "-m",
                     "locust",
                     "-f",
-                    str(HERE / "city_locustfile.py"),
+                    str(locustfile),
                     "--headless",
                     "-u",
                     str(users),

@@ -5,15 +5,19 @@ counted — and nothing of another business."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+from flask import render_template
 
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.business_record.queries import Ledger, PastCheck, Record, Rectification, Requests
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results import codes
 from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.vocabulary import ANSWER_STATUS_LABELS
 from tests.support.business_accounts import DURING, claim, visited_business
 from tests.support.page_text import visible_text
 
@@ -57,3 +61,40 @@ def test_another_business_reads_nothing_of_this_ones_checks(app):
     assert world["name"] not in html
     assert code in _section(html, "record-coming")  # its own check of the same campaign
     assert world["credit"] not in html
+
+
+def test_an_overdue_rectification_order_renders_with_its_flag(app):
+    """An order still open past its deadline on the record's day shows its flag (逾期): the page's due-date macro reads
+    the page's labels (imported with the page's context), as every page's due dates do."""
+    day = date(2026, 11, 21)
+    ledger = Ledger(year=2026, cap=3, rule="", region="", counted=[], exempt=[])
+    orders = [
+        Rectification(1, "限期补齐进货查验记录", date(2026, 10, 1), False, date(2026, 9, 1), None, ""),
+        Rectification(
+            2, "限期整改消防通道", date(2026, 10, 1), False, date(2026, 9, 1), date(2026, 9, 20), "rectified"
+        ),
+    ]
+    past = PastCheck(
+        department="某市应急管理局（某市，市级）",
+        campaign_code="YJ-2026-01",
+        campaign_title="安全生产检查",
+        checked_on=date(2026, 9, 1),
+        checked_until=date(2026, 9, 1),
+        published_at=datetime(2026, 9, 5, 7, tzinfo=UTC),
+        corrected=False,
+        method="实地检查",
+        items=[],
+        team=[],
+        named=False,
+        cause="",
+        joint_code="",
+        rectifications=orders,
+    )
+    record = Record(1, "某企业", "91000000000000000X", day, [], [], [past], ledger, Requests([], [], []))
+    with app.test_request_context("/business"):
+        html = render_template(
+            "business_record/_record.html", record=record, satisfaction_labels={}, answer_labels=ANSWER_STATUS_LABELS
+        )
+    [open_order, closed_order] = re.findall(r'<dd class="record-rectification"[^>]*>.*?</dd>', html, re.S)
+    assert "due-overdue" in open_order and "逾期" in visible_text(open_order)
+    assert "due-overdue" not in closed_order
