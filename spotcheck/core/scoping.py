@@ -249,6 +249,16 @@ def narrowed(tenant_ids: Iterable[int]) -> AbstractContextManager[Scope]:
     return _scoped(replace(scope, tenant_ids=scope.tenant_ids & (frozenset(tenant_ids) | own)))
 
 
+def found_departments(tenant_ids: Iterable[int], reason: str) -> AbstractContextManager[Scope]:
+    """Read the rows of exactly ``tenant_ids``: the departments an audited system look-up found for one reader (the
+    departments that checked a business, for its own record), working as none of them — a new row belongs to no
+    department, and nothing of any other department is read. The caller restricts every read to the rows the look-up
+    found (the business's visits); row-level security reads the same opened set as :func:`cross_tenant`'s, no
+    policy of its own."""
+    opened = frozenset(int(department) for department in tenant_ids)
+    return _scoped(Scope(tenant_id=None, tenant_ids=opened, reason=reason))
+
+
 def joint_scope(tenant_id: int | None, joint_campaign_id: int) -> AbstractContextManager[Scope]:
     """Work as ``tenant_id`` and, if that department takes part in the joint campaign, read its shared
     rows too (:class:`JointShared`). Entering it grants nothing by itself: the participation is

@@ -164,7 +164,7 @@ def demo_command(entities: int | None, scale: int, rules: str) -> None:
         city_summary,
         load_demo,
     )
-    from spotcheck.demo.business import login_of as demo_business_login
+    from spotcheck.demo.business import login_of as demo_business_login  # heavy, as the demo above
 
     if entities is None:
         existing = city_size()

@@ -240,7 +240,7 @@ def test_a_check_shows_the_rules_notice_period_before_its_window(app):
 @pytest.mark.seconds(6)
 def test_the_statements_grow_with_the_departments_never_with_the_checks(app):
     """A business checked once by each of two departments, then three times by each: the record reads the same number
-    of statements (a constant a department)."""
+    of statements (the departments' rows read together, one statement a kind of row)."""
     with app.app_context(), _at(date(2026, 3, 12)):
         yjj_world, swj_world = build(), build("swj", first_code=0)
         code = yjj_world["codes"][0]

@@ -15,6 +15,7 @@ from spotcheck.core.scoping import (
     TenantOwned,
     TenantViolationError,
     cross_tenant,
+    found_departments,
     system_access,
     tenant_scope,
 )
@@ -93,6 +94,7 @@ ALLOWED_SYSTEM_ACCESS = {
     "spotcheck/core/audit_heads.py",
     "spotcheck/demo/__init__.py",  # loading the demo city
     "spotcheck/demo/summary.py",  # counting the demo city
+    "spotcheck/demo/business.py",  # the demo business: its entity, whether its account is claimed, its login
     # creating a platform administrator; a login free in every department
     "spotcheck/tenants/accounts/commands/administration.py",
     "spotcheck/core/scoping.py",  # its definition
@@ -132,6 +134,24 @@ def test_system_access_is_used_only_where_allowed():
         if re.search(r"\bsystem_access\(", path.read_text(encoding="utf-8"))
     }
     assert users <= ALLOWED_SYSTEM_ACCESS, f"new system_access callers: {sorted(users - ALLOWED_SYSTEM_ACCESS)}"
+
+
+def test_found_departments_reads_exactly_those_named_and_is_used_by_the_business_record_alone(app):
+    """The departments an audited look-up found (a business's record: those that checked it) are read together, and
+    no other department's row; only the business's record opens such a scope."""
+    with app.app_context():
+        scj, yjj = user_named("scj_admin").tenant_id, user_named("yjj_admin").tenant_id
+        with found_departments({scj}, "test: one department found"):
+            assert set(db.session.scalars(sa.select(User.tenant_id))) == {scj}
+        with found_departments({scj, yjj}, "test: two departments found"):
+            assert set(db.session.scalars(sa.select(User.tenant_id))) == {scj, yjj}
+    root = Path(__file__).resolve().parents[2]
+    users = {
+        str(path.relative_to(root))
+        for path in (root / "spotcheck").rglob("*.py")
+        if re.search(r"\bfound_departments\(", path.read_text(encoding="utf-8"))
+    }
+    assert users == {"spotcheck/core/scoping.py", "spotcheck/tenants/business_record/queries.py"}
 
 
 def tenant_owned_tables(mixins=(TenantOwned, JointShared)) -> set[str]:

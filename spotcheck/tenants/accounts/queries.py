@@ -10,6 +10,7 @@ last use), which is not an action of the user and is not audited.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -171,6 +172,16 @@ def bureau_of(tenant_id: int) -> Tenant | None:
     """The justice bureau (司法局, the ``supervisor``) that supervises department ``tenant_id``: its region's, or
     the nearest region's above (``None``: no bureau up to the root). A bureau is its own."""
     return nearest_of_kind(TenantKind.supervisor, _region_of(tenant_id))
+
+
+def bureaus_of(tenant_ids: Iterable[int]) -> dict[int, Tenant | None]:
+    """:func:`bureau_of` of each of ``tenant_ids``: their regions read at once, each region's bureau looked up once —
+    a business checked by fifty departments of three regions asks three times, not fifty."""
+    regions_of = dict(
+        db.session.execute(sa.select(Tenant.id, Tenant.region_id).where(Tenant.id.in_(sorted(set(tenant_ids))))).all()
+    )
+    by_region = {region: nearest_of_kind(TenantKind.supervisor, region) for region in sorted(set(regions_of.values()))}
+    return {tenant_id: by_region[region] for tenant_id, region in regions_of.items()}
 
 
 def lead_of(tenant_id: int) -> Tenant | None:

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -29,8 +30,8 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
-from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.accounts.queries import bureau_of
+from spotcheck.core.scoping import found_departments, tenant_scope
+from spotcheck.tenants.accounts.queries import bureaus_of
 from spotcheck.tenants.business_record import lookup
 from spotcheck.tenants.business_record.policy import BUSINESS_ACTIONS, SHOWN_FOLLOW_UPS, named_shown
 from spotcheck.tenants.business_record.vocabulary import Part, ledger_line
@@ -251,27 +252,42 @@ class Record:
 
 @dataclass
 class _Read:
-    """What one department's scope gave: its visits shown (named checks after their 离企), its teams by campaign, its
-    rectification orders by visit, the requests about its visits, and its rules."""
+    """What the departments' read gave of one department: its visits shown (named checks after their 离企), its teams
+    by campaign, its rectification orders by visit, the requests about its visits; its rules when asked."""
 
     tenant_id: int
-    visits: list[Visit]
-    teams: dict[int, list[Member]]
-    rectifications: dict[int, list[Rectification]]
-    recusals: list[RecusalRequest]
-    rules: Rules
+    on: date
+    visits: list[Visit] = field(default_factory=list)
+    teams: dict[int, list[Member]] = field(default_factory=dict)
+    rectifications: dict[int, list[Rectification]] = field(default_factory=dict)
+    recusals: list[RecusalRequest] = field(default_factory=list)
+
+    @cached_property
+    def rules(self) -> Rules:
+        """The department's rules on the record's day (the stored rulebooks and 细则, no department's rows): asked
+        only of a department with a check coming or under way."""
+        return rules_for(self.tenant_id, self.on)
 
 
-def _members(rows: Iterable[TeamMember]) -> dict[int, list[Member]]:
-    teams: dict[int, list[Member]] = defaultdict(list)
+def _members(rows: Iterable[TeamMember]) -> dict[int, dict[int, list[Member]]]:
+    """Team members by department, then by campaign."""
+    teams: dict[int, dict[int, list[Member]]] = defaultdict(lambda: defaultdict(list))
     for member in rows:
-        teams[member.campaign_id].append(Member(member.shown_name, member.shown_cert_no, member.is_leader))
+        teams[member.tenant_id][member.campaign_id].append(
+            Member(member.shown_name, member.shown_cert_no, member.is_leader)
+        )
     return teams
 
 
-def _department(tenant_id: int, visit_ids: list[int], entity_id: int, on: date, reader: Actor | None) -> _Read:
-    """Department ``tenant_id``'s rows of the business's visits ``visit_ids``, in its own scope."""
-    with tenant_scope(tenant_id):
+def _departments(found: dict[int, list[int]], entity_id: int, on: date, reader: Actor | None) -> list[_Read]:
+    """The departments' rows of the business's visits (``found``: department → its visit ids, the look-up's), read
+    together in a scope of exactly those departments (:func:`~spotcheck.core.scoping.found_departments`), each read
+    restricted to those visits: one statement a kind of row, however many departments checked the business."""
+    reads = {tenant_id: _Read(tenant_id, on) for tenant_id in sorted(found)}
+    visit_ids = sorted(visit_id for ids in found.values() for visit_id in ids)
+    if not visit_ids:
+        return []
+    with found_departments(reads, lookup.REASON):
         visits = list(
             db.session.scalars(
                 sa.select(Visit)
@@ -283,43 +299,40 @@ def _department(tenant_id: int, visit_ids: list[int], entity_id: int, on: date, 
         shown = [
             visit
             for visit in visits
-            if not visit.campaign.named or named_shown(visit.code, visit.campaign.disclosed_at is not None)
+            if visit.tenant_id in reads
+            and (not visit.campaign.named or named_shown(visit.code, visit.campaign.disclosed_at is not None))
         ]
+        for visit in shown:
+            reads[visit.tenant_id].visits.append(visit)
         own = sorted({v.campaign_id for v in shown if v.campaign.joint_id is None})
-        teams = (
-            _members(
-                db.session.scalars(
-                    sa.select(TeamMember)
-                    .where(
-                        TeamMember.entity_id == entity_id,
-                        TeamMember.campaign_id.in_(own),
-                        TeamMember.active.is_(True),
-                    )
-                    .order_by(TeamMember.campaign_id, TeamMember.is_leader.desc(), TeamMember.position)
-                )
+        for tenant_id, teams in _members(
+            db.session.scalars(
+                sa.select(TeamMember)
+                .where(TeamMember.entity_id == entity_id, TeamMember.campaign_id.in_(own), TeamMember.active.is_(True))
+                .order_by(TeamMember.campaign_id, TeamMember.is_leader.desc(), TeamMember.position)
             )
             if own
-            else {}
-        )
+            else []
+        ).items():
+            reads[tenant_id].teams = teams
         ids = [v.id for v in shown]
         own_ids = [v.id for v in shown if v.campaign.joint_id is None]  # a joint visit's requests: the lead's
-        rectifications: dict[int, list[Rectification]] = defaultdict(list)
-        recusals: list[RecusalRequest] = []
         if ids:
             for row in db.session.scalars(
                 sa.select(FollowUp)
+                .join(Visit, Visit.id == FollowUp.visit_id)
                 .where(
-                    FollowUp.tenant_id == tenant_id,  # its own orders, never a transfer shared with it
+                    FollowUp.tenant_id == Visit.tenant_id,  # the visit's department's own, never a transfer shared
                     FollowUp.visit_id.in_(ids),
                     FollowUp.kind.in_(sorted(SHOWN_FOLLOW_UPS)),
                 )
                 .options(selectinload(FollowUp.answers).selectinload(RectificationAnswer.files))
                 .order_by(FollowUp.id)
             ):
-                rectifications[row.visit_id].append(_rectification(row, reader))
-            recusals = _recusal_rows(own_ids) if own_ids else []
-        rules = rules_for(tenant_id, on)
-    return _Read(tenant_id, shown, teams, rectifications, recusals, rules)
+                reads[row.tenant_id].rectifications.setdefault(row.visit_id, []).append(_rectification(row, reader))
+        for request in _recusal_rows(own_ids) if own_ids else []:
+            reads[request.tenant_id].recusals.append(request)
+    return list(reads.values())
 
 
 def _rectification(row: FollowUp, reader: Actor | None) -> Rectification:
@@ -392,7 +405,7 @@ def _check(
     items: list[tuple[str, str]],
     team: list[Member],
     campaign: Campaign,
-    rules: Rules,
+    read: _Read,
     on: date,
 ) -> Check | None:
     """A check (one visit, or a joint check's parts) as coming or under way on ``on``; None when it is neither — not
@@ -400,6 +413,7 @@ def _check(
     code = next((v.code for v in visits if v.code is not None), None)
     if code is None or all(v.published_at is not None for v in visits):
         return None
+    rules = read.rules  # the department's, read only for a check not yet past
     state = state_of(code, campaign, on)
     named = campaign.named
     if code.arrived_at is None:
@@ -465,8 +479,7 @@ def _requests_of_bureaus(
     """The complaints and evaluations about ``visits``, each in the scope of the justice bureau that keeps them (the
     one supervising the visit's department): one read of each kind a bureau."""
     by_bureau: dict[int, list[int]] = defaultdict(list)
-    for tenant_id in sorted({v.tenant_id for v in visits.values()}):
-        bureau = bureau_of(tenant_id)
+    for tenant_id, bureau in sorted(bureaus_of({v.tenant_id for v in visits.values()}).items()):
         if bureau is not None:
             by_bureau[bureau.id] += [v.id for v in visits.values() if v.tenant_id == tenant_id]
     complaints: list[ComplaintMade] = []
@@ -581,7 +594,7 @@ def record_of(entity_id: int, on: date, reader: Actor | None = None) -> Record:
     if entity is None:
         raise LookupError(entity_id)
     found = lookup.visits_by_department(entity_id)
-    reads = [_department(tenant_id, ids, entity_id, on, reader) for tenant_id, ids in sorted(found.items())]
+    reads = _departments(found, entity_id, on, reader)
     labels = inspection_counts.level_labels(found)
     visits = {v.id: v for read in reads for v in read.visits}
     shown_campaigns = {v.campaign_id for v in visits.values()}
@@ -601,7 +614,7 @@ def record_of(entity_id: int, on: date, reader: Actor | None = None) -> Record:
                 [(item.name, item.legal_basis) for item in visit.campaign.items],
                 read.teams.get(visit.campaign_id, []),
                 visit.campaign,
-                read.rules,
+                read,
                 on,
             )
             if check is not None:
@@ -621,7 +634,7 @@ def record_of(entity_id: int, on: date, reader: Actor | None = None) -> Record:
             for item in v.campaign.items
         ]
         team = [Member(m.shown_name, m.shown_cert_no, m.is_leader) for m in members]
-        check = _check([v for _, v in parts], department, items, team, joint, read.rules, on)
+        check = _check([v for _, v in parts], department, items, team, joint, read, on)
         if check is not None:
             (coming if check.part == Part.coming else under_way).append(check)
         with tenant_scope(joint.tenant_id):  # a joint visit's requests: kept by the lead department
