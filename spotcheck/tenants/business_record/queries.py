@@ -476,57 +476,66 @@ def _past(row: PublishedResult, department: str, rectifications: list[Rectificat
 def _requests_of_bureaus(
     visits: dict[int, Visit], labels: dict[int, str]
 ) -> tuple[list[ComplaintMade], list[EvaluationGiven]]:
-    """The complaints and evaluations about ``visits``, each in the scope of the justice bureau that keeps them (the
-    one supervising the visit's department): one read of each kind a bureau."""
-    by_bureau: dict[int, list[int]] = defaultdict(list)
-    for tenant_id, bureau in sorted(bureaus_of({v.tenant_id for v in visits.values()}).items()):
-        if bureau is not None:
-            by_bureau[bureau.id] += [v.id for v in visits.values() if v.tenant_id == tenant_id]
-    complaints: list[ComplaintMade] = []
-    evaluations: list[EvaluationGiven] = []
-    for bureau_id, ids in sorted(by_bureau.items()):
-        with tenant_scope(bureau_id):
-            rows = list(
-                db.session.scalars(
-                    sa.select(Complaint).where(Complaint.visit_id.in_(ids)).order_by(Complaint.created_at, Complaint.id)
-                )
+    """The complaints and evaluations about ``visits``, each kept by the justice bureau supervising the visit's
+    department: the bureaus' rows read together, in a scope of exactly those bureaus, one statement a kind — and of
+    each bureau's rows only those about the visits it supervises."""
+    keeper = {
+        visit.id: bureau.id
+        for tenant_id, bureau in bureaus_of({v.tenant_id for v in visits.values()}).items()
+        if bureau is not None
+        for visit in visits.values()
+        if visit.tenant_id == tenant_id
+    }
+    if not keeper:
+        return [], []
+    ids = sorted(keeper)
+    with found_departments(set(keeper.values()), lookup.REASON):
+        rows = [
+            row
+            for row in db.session.scalars(
+                sa.select(Complaint).where(Complaint.visit_id.in_(ids)).order_by(Complaint.created_at, Complaint.id)
             )
-            forwarded = (
-                set(
-                    db.session.scalars(
-                        sa.select(ComplaintForward.complaint_id).where(
-                            ComplaintForward.complaint_id.in_([r.id for r in rows])
-                        )
+            if keeper.get(row.visit_id) == row.tenant_id
+        ]
+        forwarded = (
+            set(
+                db.session.scalars(
+                    sa.select(ComplaintForward.complaint_id).where(
+                        ComplaintForward.complaint_id.in_([r.id for r in rows])
                     )
                 )
-                if rows
-                else set()
             )
-            complaints += [
-                ComplaintMade(
-                    department=labels.get(r.about_tenant_id, r.department_name),
-                    campaign_code=r.campaign_code,
-                    made_at=r.created_at,
-                    text=r.text,
-                    status=r.status,
-                    forwarded=r.id in forwarded,
-                    answer=r.answer,
-                    answered_at=r.answered_at,
-                )
-                for r in rows
-            ]
-            evaluations += [
-                EvaluationGiven(
-                    department=labels.get(e.about_tenant_id, ""),
-                    campaign_code=visits[e.visit_id].campaign.code or "",
-                    satisfaction=e.satisfaction,
-                    text=e.text,
-                    evaluated_at=e.evaluated_at,
-                )
-                for e in db.session.scalars(
-                    sa.select(Evaluation).where(Evaluation.visit_id.in_(ids)).order_by(Evaluation.evaluated_at)
-                )
-            ]
+            if rows
+            else set()
+        )
+        complaints = [
+            ComplaintMade(
+                department=labels.get(r.about_tenant_id, r.department_name),
+                campaign_code=r.campaign_code,
+                made_at=r.created_at,
+                text=r.text,
+                status=r.status,
+                forwarded=r.id in forwarded,
+                answer=r.answer,
+                answered_at=r.answered_at,
+            )
+            for r in rows
+        ]
+        evaluations = [
+            EvaluationGiven(
+                department=labels.get(e.about_tenant_id, ""),
+                campaign_code=visits[e.visit_id].campaign.code or "",
+                satisfaction=e.satisfaction,
+                text=e.text,
+                evaluated_at=e.evaluated_at,
+            )
+            for e in db.session.scalars(
+                sa.select(Evaluation)
+                .where(Evaluation.visit_id.in_(ids))
+                .order_by(Evaluation.evaluated_at, Evaluation.id)
+            )
+            if keeper.get(e.visit_id) == e.tenant_id
+        ]
     return complaints, evaluations
 
 
