@@ -18,17 +18,25 @@ Screenshots land in ``/tmp/spotcheck-shots/public-phone-*.png`` (menu open and c
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.support.browsers import WIDTHS, assert_clean, assert_fits, new_context, new_page, save_shot, sign_in
+from tests.support.browsers import (
+    WIDTHS,
+    assert_clean,
+    assert_fits,
+    axe_violations,
+    new_context,
+    new_page,
+    require_axe,
+    save_shot,
+    sign_in,
+)
 from tests.support.demo_world import demo_city
-from tests.support.helpers import served, service_missing
+from tests.support.helpers import served
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 #: Findings that fail a page whatever their impact …
 ANYWHERE = ("critical", "serious")
 #: … and, on the public pages, these rules at any impact.
@@ -89,15 +97,7 @@ def demo(sqlite_template, tmp_path_factory):
 
 def axe_findings(page, public: bool) -> list[str]:
     """axe-core's violations on the page as it is now that fail it (see the module's docstring)."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                           resultTypes: ['violations']});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-    }""")
+    result = axe_violations(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
         for v in result
@@ -106,8 +106,7 @@ def axe_findings(page, public: bool) -> list[str]:
 
 
 def test_axe_finds_no_serious_problem_on_the_public_pages_and_each_roles_main_pages(browser, demo):
-    if not AXE.exists():  # like the verifier's: installed by `make install-dev` (npm ci)
-        service_missing("axe-core", f"{AXE} is missing: run `npm ci`")
+    require_axe()  # like the verifier's: installed by `make install-dev` (npm ci)
     context = new_context(browser, demo, bypass_csp=True)
     page = new_page(context)
     found: list[str] = []

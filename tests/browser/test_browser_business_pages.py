@@ -6,22 +6,28 @@ or serious. Screenshots in ``/tmp/spotcheck-shots/business-*.png``."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.results import codes
-from tests.support.browsers import assert_fits, assert_worded, new_context, new_page, save_shot
-from tests.support.helpers import served, service_missing
+from tests.support.browsers import (
+    assert_fits,
+    assert_worded,
+    new_context,
+    new_page,
+    require_axe,
+    save_shot,
+    serious_findings,
+)
+from tests.support.helpers import served
 from tests.support.results_world import handed_out, visit
 
 pytestmark = pytest.mark.browser
 
 DURING = date(2026, 4, 1)
 PHONE = {"width": 390, "height": 844}
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "Qiye-mima-2026"
 
 
@@ -41,21 +47,8 @@ def world(sqlite_template, tmp_path_factory):
         yield found
 
 
-def _serious(page) -> list[str]:
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    found = page.evaluate("""async () => {
-        const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-        return r.violations.filter(v => v.impact === 'critical' || v.impact === 'serious')
-                           .map(v => `${v.id}: ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(' '))}`);
-    }""")
-    return [f"{page.url}: {finding}" for finding in found]
-
-
 def test_a_business_claims_signs_in_and_keeps_its_people_on_a_phone(browser, world):
-    if not AXE.exists():
-        service_missing("axe-core", f"{AXE} is missing: run `npm ci`")
+    require_axe()
     context = new_context(browser, world["url"], bypass_csp=True)  # axe-core is added as a script of the page
     page = new_page(context)
     page.set_viewport_size(PHONE)
@@ -73,7 +66,7 @@ def test_a_business_claims_signs_in_and_keeps_its_people_on_a_phone(browser, wor
     def looked_at(name: str) -> None:
         assert_fits(page, f"business-{name}", PHONE["width"])
         save_shot(page, f"business-{name}", always=True)
-        findings.extend(_serious(page))
+        findings.extend(serious_findings(page))
 
     go("/business/sign-in")
     looked_at("sign-in")

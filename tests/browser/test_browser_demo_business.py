@@ -7,8 +7,6 @@ or serious on it. Screenshots in ``/tmp/spotcheck-shots/demo-business-*.png``.""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
@@ -17,13 +15,20 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo.business import login_of, two_level_visits
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.results.models import Visit
-from tests.support.browsers import assert_fits, assert_worded, new_context, new_page, save_shot
+from tests.support.browsers import (
+    assert_fits,
+    assert_worded,
+    new_context,
+    new_page,
+    require_axe,
+    save_shot,
+    serious_findings,
+)
 from tests.support.demo_world import demo_city
-from tests.support.helpers import served, service_missing
+from tests.support.helpers import served
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -44,22 +49,9 @@ def demo(sqlite_template, tmp_path_factory):
         yield found
 
 
-def _serious(page) -> list[str]:
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    found = page.evaluate("""async () => {
-        const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-        return r.violations.filter(v => v.impact === 'critical' || v.impact === 'serious')
-                           .map(v => `${v.id}: ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(' '))}`);
-    }""")
-    return [f"{page.url}: {finding}" for finding in found]
-
-
 def _walk(browser, demo, width: int):
     """Sign in as the demo business at ``width`` and read its record: the page, its findings, the helpers."""
-    if not AXE.exists():
-        service_missing("axe-core", f"{AXE} is missing: run `npm ci`")
+    require_axe()
     login = demo["login"]
     assert login is not None, "the demo made no business account"
     context = new_context(browser, demo["url"], bypass_csp=True)  # axe-core is added as a script of the page
@@ -71,7 +63,7 @@ def _walk(browser, demo, width: int):
         assert_worded(page)
         assert_fits(page, f"demo-business-{name}", width)
         save_shot(page, f"demo-business-{name}-{width}", always=True)
-        findings.extend(_serious(page))
+        findings.extend(serious_findings(page))
 
     def submit(selector: str) -> None:
         with page.expect_navigation():

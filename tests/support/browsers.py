@@ -263,3 +263,34 @@ class Person:
 
     def close(self) -> None:
         self.context.close()
+
+
+#: axe-core, installed by `make install-dev` (npm ci), added to a page as a script to check it.
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def require_axe() -> None:
+    if not AXE.exists():
+        service_missing("axe-core", f"{AXE} is missing: run `npm ci`")
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations of WCAG 2.1 A/AA and its best practices on the page as it is now: each one's id, impact,
+    help and first three places."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+        const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+
+
+def serious_findings(page) -> list[str]:
+    """The critical and serious violations axe-core finds on the page, named with the page's address."""
+    return [
+        f"{page.url}: {v['id']}: {v['help']} at {', '.join(v['nodes'])}"
+        for v in axe_violations(page)
+        if v["impact"] in ("critical", "serious")
+    ]

@@ -20,7 +20,7 @@ from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.results import codes, commands as results
 from spotcheck.tenants.results.models import FollowUp, RectificationAnswer, Visit
 from spotcheck.tenants.results.vocabulary import AnswerStatus
-from spotcheck.tenants.supervision import figures
+from spotcheck.tenants.supervision import drill_down, figures
 from spotcheck.tenants.supervision.periods import Period
 from tests.support.business_accounts import DURING, claim, sign_in, visited_business
 from tests.support.campaign_world import planner_of
@@ -173,7 +173,10 @@ def test_a_returned_answer_shows_its_reason_and_a_late_answer_counts_late(app):
     ]
     with app.app_context(), _at(date(2026, 4, 16)), tenant_scope(tenant):
         [status] = figures.compute(Period(2026), figures.departments([tenant]), ["answers_on_time", "answers_late"])
+        late = drill_down.rows_of("answers_late", tenant, Period(2026))
     assert (status.answers_on_time, status.answers_late) == (1, 1)
+    [row] = late.rows  # the drill-down: the check, the business, the deadline, the day answered, the review
+    assert row[1] == world["name"] and row[2:4] == [DEADLINE, date(2026, 4, 15)] and row[4] == "等待部门审核"
     # the department's home names the answer waiting for review
     with _at(date(2026, 4, 16)):
         home = visible_text(signed_in(app, "yjj_inspector").get("/").get_data(as_text=True))

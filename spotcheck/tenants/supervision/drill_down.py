@@ -489,73 +489,67 @@ def _draw_rows(tenant_id: int, period: Period, limit: int) -> Rows:
     )
 
 
-def _follow_up_rows(tenant_id: int, period: Period, limit: int) -> Rows:
-    """The follow-ups open at the period's end (or today, while it runs)."""
-    condition = sa.and_(FollowUp.tenant_id == tenant_id, when.follow_ups_open(period))
-    opened = db.session.execute(
-        sa.select(
-            Campaign.code,
-            Entity.name,
-            FollowUp.kind,
-            FollowUp.opened_on,
-            FollowUp.deadline,
-            Visit.id,
-            Visit.campaign_id,
-            sa.func.coalesce(Campaign.joint_id, Campaign.id),
-            Visit.published_at,
-        )
-        .join(Visit, Visit.id == FollowUp.visit_id)
-        .join(Campaign, Campaign.id == Visit.campaign_id)
-        .join(Entity, Entity.id == Visit.entity_id)
-        .where(condition)
-        .order_by(FollowUp.opened_on)
-    ).all()
-    return Rows(
-        DRILL_COLUMNS["follow_ups_open"],
-        [
-            [code, entity, reference.FOLLOW_UP_KINDS.get(kind.value, kind.value), opened_on, deadline or ""]
-            for code, entity, kind, opened_on, deadline, *_ in opened[:limit]
-        ],
-        len(opened),
-        [
-            ("visit", visit_id, campaign_id, on_portal, published is not None)
-            for *_, visit_id, campaign_id, on_portal, published in opened[:limit]
-        ],
-    )
-
-
-def _answer_rows(late: bool, tenant_id: int, period: Period, limit: int) -> Rows:
-    """The businesses' answers to rectification orders given in the period, on time or ``late``, oldest first."""
+def _of_visits(statement: sa.Select, columns: list[str], row: Callable[..., list], limit: int) -> Rows:
+    """Rows about follow-ups of visits (the statement's own columns, then the visit's campaign, business and the
+    visit's link: its id, campaign, the campaign the portal shows and whether published): ``row`` of each row's own
+    columns, the first ``limit``."""
     found = db.session.execute(
-        sa.select(
-            Campaign.code,
-            Entity.name,
-            FollowUp.deadline,
-            RectificationAnswer.answered_on,
-            RectificationAnswer.status,
-            Visit.id,
-            Visit.campaign_id,
-            sa.func.coalesce(Campaign.joint_id, Campaign.id),
-            Visit.published_at,
+        statement.add_columns(
+            Visit.id, Visit.campaign_id, sa.func.coalesce(Campaign.joint_id, Campaign.id), Visit.published_at
         )
-        .join(FollowUp, FollowUp.id == RectificationAnswer.follow_up_id)
         .join(Visit, Visit.id == FollowUp.visit_id)
         .join(Campaign, Campaign.id == Visit.campaign_id)
         .join(Entity, Entity.id == Visit.entity_id)
-        .where(RectificationAnswer.tenant_id == tenant_id, when.answers_given(period, late))
-        .order_by(RectificationAnswer.answered_on, RectificationAnswer.id)
     ).all()
     return Rows(
-        DRILL_COLUMNS["answers"],
-        [
-            [code, entity, deadline or "", answered_on, str(ANSWER_STATUS_LABELS[status])]
-            for code, entity, deadline, answered_on, status, *_ in found[:limit]
-        ],
+        columns,
+        [row(*values[:-4]) for values in found[:limit]],
         len(found),
         [
             ("visit", visit_id, campaign_id, on_portal, published is not None)
             for *_, visit_id, campaign_id, on_portal, published in found[:limit]
         ],
+    )
+
+
+def _follow_up_rows(tenant_id: int, period: Period, limit: int) -> Rows:
+    """The follow-ups open at the period's end (or today, while it runs)."""
+    return _of_visits(
+        sa.select(Campaign.code, Entity.name, FollowUp.kind, FollowUp.opened_on, FollowUp.deadline)
+        .select_from(FollowUp)
+        .where(FollowUp.tenant_id == tenant_id, when.follow_ups_open(period))
+        .order_by(FollowUp.opened_on),
+        DRILL_COLUMNS["follow_ups_open"],
+        lambda code, entity, kind, opened_on, deadline: [
+            code,
+            entity,
+            reference.FOLLOW_UP_KINDS.get(kind.value, kind.value),
+            opened_on,
+            deadline or "",
+        ],
+        limit,
+    )
+
+
+def _answer_rows(late: bool, tenant_id: int, period: Period, limit: int) -> Rows:
+    """The businesses' answers to rectification orders given in the period, on time or ``late``, oldest first."""
+    return _of_visits(
+        sa.select(
+            Campaign.code, Entity.name, FollowUp.deadline, RectificationAnswer.answered_on, RectificationAnswer.status
+        )
+        .select_from(RectificationAnswer)
+        .join(FollowUp, FollowUp.id == RectificationAnswer.follow_up_id)
+        .where(RectificationAnswer.tenant_id == tenant_id, when.answers_given(period, late))
+        .order_by(RectificationAnswer.answered_on, RectificationAnswer.id),
+        DRILL_COLUMNS["answers"],
+        lambda code, entity, deadline, answered_on, status: [
+            code,
+            entity,
+            deadline or "",
+            answered_on,
+            str(ANSWER_STATUS_LABELS[status]),
+        ],
+        limit,
     )
 
 
