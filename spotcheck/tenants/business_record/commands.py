@@ -1,6 +1,7 @@
 """What a business does on its record (企业在检查档案上办理的事项): it answers a rectification order (整改答复) with
-text and files. The order is found through the record's one audited look-up (:func:`.lookup.order_department`), then
-read and written in its department's scope; the answer's life cycle is the results' own
+text and files. Only an order its record shows is answered (:func:`.queries.own_order`; any other reads as none at
+all); its department is then found by one look-up of that order (:func:`.lookup.order_department`), and the order
+read and written in that department's scope. The answer's life cycle is the results' own
 (:mod:`spotcheck.tenants.results.rectification_answers`), its rules the results' policy."""
 
 from __future__ import annotations
