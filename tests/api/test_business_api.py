@@ -170,6 +170,9 @@ def test_the_business_issues_and_revokes_its_tokens_on_its_page(app):
         assert revoked.status_code == 302
         after = visible_text(client.get("/business/tokens").get_data(as_text=True))
         assert "已撤销" in after and f"/business/tokens/{token_id}/revoke" not in after
+        # the holder reads on the account's trail who made the token for which app, and its revocation
+        trail = visible_text(client.get("/business").get_data(as_text=True))
+        assert "为城市应用创建访问令牌：王法务（城市App）" in trail and "撤销访问令牌：王法务（城市App）" in trail
 
 
 def test_a_published_check_reads_the_same_by_token_and_by_session(app):

@@ -23,7 +23,7 @@ from spotcheck.tenants.businesses.models import BusinessAccount, BusinessPerson,
 from spotcheck.tenants.businesses.vocabulary import TOKEN_PREFIX, SessionCheck
 
 #: What the holder reads of the account's trail (the platform's chain): its claims, changes of holder and later uses
-#: of its codes, its people added and removed, resets.
+#: of its codes, its people added and removed, the access tokens its people make and revoke, resets.
 SHOWN_TO_HOLDER = (
     "business.claimed",
     "business.holder_changed",
@@ -31,6 +31,8 @@ SHOWN_TO_HOLDER = (
     "business.code_used",
     "business.person_added",
     "business.person_removed",
+    "business.token_issued",
+    "business.token_revoked",
     "business.reset",
 )
 

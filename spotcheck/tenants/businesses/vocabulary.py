@@ -23,6 +23,8 @@ TRAIL_LABELS = {
     "business.code_used": _l("A claimed business code was used on an inspection's page"),
     "business.person_added": _l("Person added"),
     "business.person_removed": _l("Person removed"),
+    "business.token_issued": _l("Access token made for an app"),
+    "business.token_revoked": _l("Access token revoked"),
     "business.reset": _l("Account reset by the platform administrator"),
 }
 

@@ -253,7 +253,14 @@ def issue_token(data: dict, *, actor: Actor) -> tuple[BusinessToken, str]:
     )
     db.session.add(token)
     db.session.flush()
-    audit.record("business.token_issued", OBJECT, person.account_id, actor=_actor(person), tenant_id=None)
+    audit.record(
+        "business.token_issued",
+        OBJECT,
+        person.account_id,
+        actor=_actor(person),
+        tenant_id=None,
+        details={"person": person.display_name, "name": name},
+    )
     return token, secret
 
 
@@ -276,5 +283,12 @@ def revoke_token(token_id: int, data: dict | None = None, *, actor: Actor) -> Bu
     if token.revoked_at is None:
         token.revoked_at = now()
         db.session.flush()
-        audit.record("business.token_revoked", OBJECT, person.account_id, actor=_actor(person), tenant_id=None)
+        audit.record(
+            "business.token_revoked",
+            OBJECT,
+            person.account_id,
+            actor=_actor(person),
+            tenant_id=None,
+            details={"person": person.display_name, "name": token.name},
+        )
     return token
