@@ -67,12 +67,12 @@ def two_level_visits(tenants: dict[str, Tenant]) -> tuple[Visit, Visit] | None:
     return (own, upper) if own is not None else None
 
 
-def build(tenants: dict[str, Tenant], *, today: date) -> DemoBusiness | None:
+def build(tenants: dict[str, Tenant], *, today: date) -> None:
     """The county bureau's rectification order after its published check, and the business's account claimed with
     the 企业核验码 of the city bureau's notice, both on the demo's ``today``; each left alone once made."""
     found = two_level_visits(tenants)
     if found is None:
-        return None
+        return
     own, upper = found
     county = tenants["SCJ"]
     with tenant_scope(county.id):
@@ -105,7 +105,6 @@ def build(tenants: dict[str, Tenant], *, today: date) -> DemoBusiness | None:
                     "user_agent": "spotcheck demo",
                 }
             )
-    return DemoBusiness(entity.name, entity.code, HOLDER_LOGIN, PASSWORD)
 
 
 def login_of() -> DemoBusiness | None:

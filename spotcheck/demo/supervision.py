@@ -115,8 +115,8 @@ def complaint(tenants: dict[str, Tenant]) -> None:
         if code is None or code.left_at is None:
             return
         token, business = code.token, codes.business_code(code)
-        evaluated = clock.local(code.left_at)
-    start = evaluated.replace(tzinfo=None)
+        left = clock.local(code.left_at)
+    start = left.replace(tzinfo=None)
     with clock.frozen_at(start + timedelta(hours=2)):
         made = supervision.complain(
             token,

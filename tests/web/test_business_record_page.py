@@ -69,9 +69,9 @@ def test_an_overdue_rectification_order_renders_with_its_flag(app):
     day = date(2026, 11, 21)
     ledger = Ledger(year=2026, cap=3, rule="", region="", counted=[], exempt=[])
     orders = [
-        Rectification(1, "限期补齐进货查验记录", date(2026, 10, 1), False, date(2026, 9, 1), None, ""),
+        Rectification(1, "限期补齐进货查验记录", date(2026, 10, 1), False, date(2026, 9, 1), None, "", 1),
         Rectification(
-            2, "限期整改消防通道", date(2026, 10, 1), False, date(2026, 9, 1), date(2026, 9, 20), "rectified"
+            2, "限期整改消防通道", date(2026, 10, 1), False, date(2026, 9, 1), date(2026, 9, 20), "rectified", 1
         ),
     ]
     past = PastCheck(

@@ -212,6 +212,11 @@ class Invalid(_Outcome):
 Attempt = Succeeded[T] | Invalid | Refused
 
 
+def summary_fields(form: FlaskForm) -> list[tuple[str, str, object]]:
+    """A form's fields as the error summary at the top of the view names them: (error key, element id, label)."""
+    return [(f.name, f.id, f.label.text) for f in form if f.name != "csrf_token"]
+
+
 @overload
 def attempt(
     command: Callable[..., T], *args: object, refusals: tuple[type[InvalidInputError]], **kwargs: object

@@ -1,8 +1,8 @@
 """What a business does on its record (企业在检查档案上办理的事项): it answers a rectification order (整改答复) with
-text and files. Only an order its record shows is answered (:func:`.queries.own_order`; any other reads as none at
-all); its department is then found by one look-up of that order (:func:`.lookup.order_department`), and the order
-read and written in that department's scope. The answer's life cycle is the results' own
-(:mod:`spotcheck.tenants.results.rectification_answers`), its rules the results' policy."""
+text and files. Only an order its record shows is answered (:func:`.queries.own_order`, the record's own audited
+read; any other reads as none at all), read and written in the scope of the department keeping it. The answer's
+life cycle is the results' own (:mod:`spotcheck.tenants.results.rectification_answers`), its rules the results'
+policy."""
 
 from __future__ import annotations
 
@@ -10,20 +10,15 @@ from spotcheck.core import audit
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.commands import command
-from spotcheck.core.database import is_row_id
-from spotcheck.core.errors import InvalidInputError, NotFoundError
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.business_record import lookup, queries
+from spotcheck.tenants.business_record import queries
 from spotcheck.tenants.businesses.models import person_of
 from spotcheck.tenants.results import rectification_answers
 from spotcheck.tenants.results.models import RectificationAnswer
 from spotcheck.tenants.results.policy import FOLLOW_UP_ACTIONS
 from spotcheck.tenants.results.queries.follow_ups import get_follow_up
-
-#: The one answer to an order not on the business's record (another's, a case or a transfer, one of a result not
-#: published or of a named check not shown yet): none of it shows.
-NO_ORDER = queries.NO_ORDER
 
 
 @command(Permission.BUSINESS_SIGNED_IN)
@@ -32,12 +27,7 @@ def answer_rectification(follow_up_id: int, data: dict, *, actor: Actor) -> Rect
     corrected and how) and ``files`` ((stream, name) pairs: photos or PDFs, checked as a result's attachments are).
     Given after the order's deadline, the answer is kept and counted late (逾期)."""
     person = person_of(actor)
-    if not is_row_id(follow_up_id):
-        raise NotFoundError(NO_ORDER)
-    queries.own_order(follow_up_id, reader=actor)  # on its record as the record shows it, else not found
-    tenant_id = lookup.order_department(person.account.entity_id, follow_up_id)
-    if tenant_id is None:
-        raise NotFoundError(NO_ORDER)
+    tenant_id = queries.own_order(follow_up_id, reader=actor).rectification.department_id  # else not found
     with tenant_scope(tenant_id):
         follow_up = get_follow_up(follow_up_id, for_update=True)
         FOLLOW_UP_ACTIONS.require(follow_up, actor, "answer")

@@ -11,10 +11,10 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access
-from spotcheck.tenants.results.models import FollowUp, Visit
+from spotcheck.tenants.results.models import Visit
 
 #: Why the record reads across departments (the scope's reason, as the audit trail names it).
-REASON = "a business's own record: the visits of its entity in every department, read then in each one's scope"
+REASON = "a business's own record: the visits of its entity in every department, then those departments' rows of them"
 
 
 def visits_by_department(entity_id: int) -> dict[int, list[int]]:
@@ -27,14 +27,3 @@ def visits_by_department(entity_id: int) -> dict[int, list[int]]:
     for tenant_id, visit_id in rows:
         found[tenant_id].append(visit_id)
     return dict(found)
-
-
-def order_department(entity_id: int, follow_up_id: int) -> int | None:
-    """The department keeping follow-up ``follow_up_id`` if it is of a visit of entity ``entity_id`` (a business
-    answering a rectification order of its record), else None — nothing else of the row."""
-    with system_access(REASON):
-        return db.session.scalar(
-            sa.select(FollowUp.tenant_id)
-            .join(Visit, Visit.id == FollowUp.visit_id)
-            .where(FollowUp.id == follow_up_id, Visit.entity_id == entity_id)
-        )

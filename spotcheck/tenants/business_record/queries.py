@@ -113,6 +113,7 @@ class Rectification:
     opened_on: date
     closed_on: date | None
     outcome: str
+    department_id: int  # the department keeping the order: where the business's answer is written (never shown)
     answers: list[Answer] = field(default_factory=list)
     actions: frozenset[str] = frozenset()
 
@@ -299,8 +300,7 @@ def _departments(found: dict[int, list[int]], entity_id: int, on: date, reader: 
         shown = [
             visit
             for visit in visits
-            if visit.tenant_id in reads
-            and (not visit.campaign.named or named_shown(visit.code, visit.campaign.disclosed_at is not None))
+            if not visit.campaign.named or named_shown(visit.code, visit.campaign.disclosed_at is not None)
         ]
         for visit in shown:
             reads[visit.tenant_id].visits.append(visit)
@@ -344,6 +344,7 @@ def _rectification(row: FollowUp, reader: Actor | None) -> Rectification:
         opened_on=row.opened_on,
         closed_on=row.closed_on,
         outcome=row.outcome,
+        department_id=row.tenant_id,
         answers=[
             Answer(
                 a.text,

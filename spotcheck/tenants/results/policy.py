@@ -224,6 +224,11 @@ def _owns(follow_up: FollowUp, actor: Actor) -> bool:
     return follow_up.tenant_id == getattr(actor, "tenant_id", None)
 
 
+def _own_team_or_planner(follow_up: FollowUp, actor: Actor) -> bool:
+    """The department's own follow-up, and the reader on its visit's team or one of the department's planners."""
+    return _owns(follow_up, actor) and _on_team_or_planner(follow_up.visit, actor)
+
+
 def _answerable(follow_up: FollowUp) -> bool:
     return (
         follow_up.kind == FollowUpKind.rectification
@@ -256,7 +261,7 @@ FOLLOW_UP_ACTIONS = Actions(
             if not f.is_open
             else _l("The business's answer waits for review: accept it (which closes the order) or return it first.")
         ),
-        who=lambda f, actor: _owns(f, actor) and _on_team_or_planner(f.visit, actor),
+        who=_own_team_or_planner,
         who_refusal=_l("Only the visit's team or the department's planners close its follow-ups."),
     ),
     # 整改答复: the business of the visit answers an open rectification order once its result is published, one answer
@@ -274,7 +279,7 @@ FOLLOW_UP_ACTIONS = Actions(
         Permission.RESULTS_FOLLOW_UP,
         lambda f: f.is_open and f.pending_answer is not None,
         _l("No answer of the business is waiting for review."),
-        who=lambda f, actor: _owns(f, actor) and _on_team_or_planner(f.visit, actor),
+        who=_own_team_or_planner,
         who_refusal=_l("Only the visit's team or the department's planners review the business's answers."),
     ),
     # A transfer: acknowledged (签收) by the department it was sent to, nobody else.

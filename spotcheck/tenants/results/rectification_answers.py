@@ -38,7 +38,7 @@ def answer_text(data: dict, errors: dict) -> str:
 
 def uploads(data: dict, errors: dict) -> list[tuple[BinaryIO, str]]:
     """The files given (``data["files"]``: (stream, name) pairs; none is allowed), at most :data:`MAX_ATTACHMENTS`."""
-    given = [(stream, name) for stream, name in data.get("files") or [] if stream is not None and (name or "")]
+    given = [(stream, name) for stream, name in data.get("files") or [] if stream is not None and name]
     if len(given) > MAX_ATTACHMENTS:
         errors["files"] = [_l("Attach at most %(n)d files.", n=MAX_ATTACHMENTS)]
     return given
@@ -54,7 +54,7 @@ def submit(
         text=text,
         answered_at=now(),
         answered_on=on,
-        late=follow_up.deadline is not None and on > follow_up.deadline,
+        late=_late(on, follow_up),
         person_id=person_id,
         by_name=by_name,
         status=AnswerStatus.submitted,
@@ -82,7 +82,12 @@ def deadline_moved(follow_up: FollowUp) -> None:
     """The order's deadline counted again (its year's official calendar entered): each answer late (逾期) or not
     against the deadline now in force."""
     for answer in follow_up.answers:
-        answer.late = follow_up.deadline is not None and answer.answered_on > follow_up.deadline
+        answer.late = _late(answer.answered_on, follow_up)
+
+
+def _late(answered_on: date, follow_up: FollowUp) -> bool:
+    """逾期答复: given after the order's deadline in force."""
+    return follow_up.deadline is not None and answered_on > follow_up.deadline
 
 
 def review(answer: RectificationAnswer, *, accepted: bool, note: str, by_name: str) -> None:

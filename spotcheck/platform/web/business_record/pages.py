@@ -13,7 +13,7 @@ from wtforms import MultipleFileField, TextAreaField
 
 from spotcheck.core.errors import user_message
 from spotcheck.platform.permissions import Permission, acting_user, requires
-from spotcheck.platform.web.forms import WITH_FORBIDDEN, attempt
+from spotcheck.platform.web.forms import WITH_FORBIDDEN, attempt, summary_fields
 from spotcheck.tenants.business_record import commands as record_commands, queries as record_queries
 from spotcheck.tenants.businesses import queries as business_queries
 from spotcheck.tenants.businesses.vocabulary import PLACE_LABELS, TRAIL_LABELS
@@ -75,6 +75,6 @@ def rectification(follow_up_id: int) -> ResponseReturnValue:
         order=order,
         form=form,
         errors=errors,
-        fields=[(f.name, f.id, f.label.text) for f in form if f.name != "csrf_token"],
+        fields=summary_fields(form),
         answer_labels=ANSWER_STATUS_LABELS,
     ), (422 if errors or form.form_errors else 200)

@@ -18,7 +18,7 @@ from spotcheck.core.errors import NotFoundError, user_message
 from spotcheck.platform.client_address import client_key
 from spotcheck.platform.permissions import Permission, acting_user, public, requires
 from spotcheck.platform.session import SESSION_KEY, is_business
-from spotcheck.platform.web.forms import BAD_INPUT, REFUSALS, EmptyForm, attempt
+from spotcheck.platform.web.forms import BAD_INPUT, REFUSALS, EmptyForm, attempt, summary_fields
 from spotcheck.tenants.businesses import commands as businesses, queries as business_queries
 from spotcheck.tenants.businesses.vocabulary import PLACE_LABELS, TRAIL_LABELS
 
@@ -59,11 +59,6 @@ class ResetForm(FlaskForm):
     reason = TextAreaField(_l("Reason"))
 
 
-def _fields(form: FlaskForm) -> list[tuple[str, str, object]]:
-    """The form's fields as the error summary names them: (error key, element id, label)."""
-    return [(f.name, f.id, f.label.text) for f in form if f.name != "csrf_token"]
-
-
 def _asked(form: FlaskForm, *fields: str) -> dict:
     """What a sign-in or a claim asks of the command: the form's ``fields``, and the client it comes from (whose wrong
     attempts are slowed down) with its browser."""
@@ -97,7 +92,7 @@ def sign_in() -> ResponseReturnValue:
         else:
             form.form_errors.append(str(tried.result.refused.message))
     status = 422 if errors or form.form_errors else 200
-    return render_template("businesses/sign_in.html", form=form, errors=errors, fields=_fields(form)), status
+    return render_template("businesses/sign_in.html", form=form, errors=errors, fields=summary_fields(form)), status
 
 
 @bp.route("/business/claim", methods=["GET", "POST"])
@@ -121,7 +116,7 @@ def claim() -> ResponseReturnValue:
         else:
             form.form_errors.append(str(outcome.refused.message))
     status = 422 if errors or form.form_errors else 200
-    return render_template("businesses/claim.html", form=form, errors=errors, fields=_fields(form)), status
+    return render_template("businesses/claim.html", form=form, errors=errors, fields=summary_fields(form)), status
 
 
 @bp.route("/business/people", methods=["GET", "POST"])
@@ -149,7 +144,7 @@ def people() -> ResponseReturnValue:
         places=PLACE_LABELS,
         form=form,
         errors=errors,
-        fields=_fields(form),
+        fields=summary_fields(form),
         remove_form=EmptyForm(),
     ), (422 if errors or form.form_errors else 200)
 
@@ -185,7 +180,7 @@ def password() -> ResponseReturnValue:
             flash(_("Your password has been changed. Other sessions have been signed out."), "success")
             return redirect(url_for("business_record_pages.home"))
         errors = changed.errors
-    return render_template("businesses/password.html", form=form, errors=errors, fields=_fields(form)), (
+    return render_template("businesses/password.html", form=form, errors=errors, fields=summary_fields(form)), (
         422 if errors else 200
     )
 
@@ -207,7 +202,7 @@ def tokens() -> ResponseReturnValue:
         "businesses/tokens.html",
         form=form,
         errors=errors,
-        fields=_fields(form),
+        fields=summary_fields(form),
         tokens=business_queries.own_tokens(reader=person),
         new_secret=secret,
         revoke_form=EmptyForm(),
@@ -261,7 +256,7 @@ def reset() -> ResponseReturnValue:
         "businesses/reset.html",
         form=form,
         errors=errors,
-        fields=_fields(form),
+        fields=summary_fields(form),
         found=found,
         asked=asked,
         trail_labels=TRAIL_LABELS,

@@ -24,10 +24,6 @@ from spotcheck.tenants.common.validators import InvalidValueError, credit_code a
 REASON_LENGTH = 500
 
 
-def _holder_actor(holder: BusinessPerson) -> Actor:
-    return holder.as_actor
-
-
 @command(Permission.BUSINESS_PEOPLE_MANAGE)
 def add_person(data: dict, *, actor: Actor) -> BusinessPerson:
     """The holder adds a person of the business (``display_name``, ``login``, ``password``: their first password,
@@ -56,7 +52,7 @@ def add_person(data: dict, *, actor: Actor) -> BusinessPerson:
         "business.person_added",
         OBJECT,
         holder.account_id,
-        actor=_holder_actor(holder),
+        actor=holder.as_actor,
         tenant_id=None,
         details={"person": person.display_name, "login": login},
     )
@@ -89,7 +85,7 @@ def remove_person(person_id: int, data: dict | None = None, *, actor: Actor) -> 
         "business.person_removed",
         OBJECT,
         holder.account_id,
-        actor=_holder_actor(holder),
+        actor=holder.as_actor,
         tenant_id=None,
         details={"person": person.display_name, "login": person.login},
     )

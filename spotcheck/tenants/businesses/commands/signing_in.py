@@ -188,13 +188,9 @@ def sign_in(data: dict, *, actor: Actor | None = None) -> Outcome:
     throttle.succeeded(key)
     session_key = open_session(person, str(data.get("user_agent") or ""))
     audit.record(
-        "business.signed_in", OBJECT, person.account_id, actor=_actor(person), tenant_id=None, details={"login": login}
+        "business.signed_in", OBJECT, person.account_id, actor=person.as_actor, tenant_id=None, details={"login": login}
     )
     return Outcome(person, session_key=session_key)
-
-
-def _actor(person: BusinessPerson) -> Actor:
-    return person.as_actor
 
 
 @command(Permission.BUSINESS_SIGNED_IN)
@@ -236,7 +232,7 @@ def change_password(data: dict, *, actor: Actor) -> None:
         )
         .values(revoked_at=now())
     )
-    audit.record("business.password_changed", OBJECT, person.account_id, actor=_actor(person), tenant_id=None)
+    audit.record("business.password_changed", OBJECT, person.account_id, actor=person.as_actor, tenant_id=None)
 
 
 @command(Permission.BUSINESS_SIGNED_IN)
@@ -257,7 +253,7 @@ def issue_token(data: dict, *, actor: Actor) -> tuple[BusinessToken, str]:
         "business.token_issued",
         OBJECT,
         person.account_id,
-        actor=_actor(person),
+        actor=person.as_actor,
         tenant_id=None,
         details={"person": person.display_name, "name": name},
     )
@@ -287,7 +283,7 @@ def revoke_token(token_id: int, data: dict | None = None, *, actor: Actor) -> Bu
             "business.token_revoked",
             OBJECT,
             person.account_id,
-            actor=_actor(person),
+            actor=person.as_actor,
             tenant_id=None,
             details={"person": person.display_name, "name": token.name},
         )
