@@ -5,6 +5,7 @@ from spotcheck.core.audit_heads import AuditHead
 from spotcheck.core.deployment import Deployment
 from spotcheck.core.job_models import Job
 from spotcheck.tenants.accounts.models import ApiToken, Tenant, User, UserSession
+from spotcheck.tenants.business_record.models import RecordStamp
 from spotcheck.tenants.businesses.models import (
     BusinessAccount,
     BusinessClaim,
@@ -93,6 +94,7 @@ __all__ = [
     "PlanReview",
     "PublishedEntity",
     "PublishedResult",
+    "RecordStamp",
     "RectificationAnswer",
     "RectificationFile",
     "Recusal",

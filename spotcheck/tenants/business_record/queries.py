@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
@@ -32,7 +32,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.core.scoping import found_departments, tenant_scope
 from spotcheck.tenants.accounts.queries import bureaus_of
-from spotcheck.tenants.business_record import lookup
+from spotcheck.tenants.business_record import kept, lookup
 from spotcheck.tenants.business_record.policy import BUSINESS_ACTIONS, SHOWN_FOLLOW_UPS, named_shown
 from spotcheck.tenants.business_record.vocabulary import Part, ledger_line
 from spotcheck.tenants.campaigns import inspection_counts
@@ -246,6 +246,7 @@ class Record:
     past: list[PastCheck]
     ledger: Ledger
     requests: Requests
+    kept_as: bytes = b""  # the key it is kept under (:mod:`.kept`): its page's part is kept beside it
 
 
 # --- reading it -----------------------------------------------------------------------------------------------
@@ -596,14 +597,14 @@ def _campaign_of(counted_as: str) -> int | None:
     return int(number) if kind == "campaign" and number.isdigit() else None
 
 
-def record_of(entity_id: int, on: date, reader: Actor | None = None) -> Record:
+def record_of(entity_id: int, on: date, reader: Actor | None = None, seen: lookup.Found | None = None) -> Record:
     """The record of the business of entity ``entity_id`` on ``on`` (its four parts), across every department and
-    level: :class:`Record`; read by ``reader`` (the business's person), what each order allows it. A named check not
-    yet shown (:func:`.policy.named_shown`) is in none of its parts."""
+    level, built anew: :class:`Record`; read by ``reader`` (the business's person), what each order allows it. A named
+    check not yet shown (:func:`.policy.named_shown`) is in none of its parts. ``seen``: the look-up already made."""
     entity = db.session.get(Entity, entity_id)
     if entity is None:
         raise LookupError(entity_id)
-    found = lookup.visits_by_department(entity_id)
+    found = (seen or lookup.visits_by_department(entity_id)).visits
     reads = _departments(found, entity_id, on, reader)
     labels = inspection_counts.level_labels(found)
     visits = {v.id: v for read in reads for v in read.visits}
@@ -683,7 +684,10 @@ def own_record(*, reader: Actor) -> Record:
     account = getattr(reader, "account", None)
     if account is None:
         raise NotFoundError(_l("No business is signed in."))
-    return record_of(account.entity_id, today(), reader)
+    entity_id, on = account.entity_id, today()
+    seen = lookup.visits_by_department(entity_id)
+    record, key = kept.record(entity_id, on, seen, lambda: record_of(entity_id, on, reader, seen))
+    return replace(record, kept_as=key)
 
 
 #: What a business reads of an order not on its record, whatever it is (another's, a case, a transfer, an unpublished

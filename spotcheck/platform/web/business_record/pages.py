@@ -9,12 +9,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import MultipleFileField, TextAreaField
 
 from spotcheck.core.errors import user_message
 from spotcheck.platform.permissions import Permission, acting_user, requires
 from spotcheck.platform.web.forms import WITH_FORBIDDEN, attempt, summary_fields
-from spotcheck.tenants.business_record import commands as record_commands, queries as record_queries
+from spotcheck.tenants.business_record import commands as record_commands, kept, queries as record_queries
 from spotcheck.tenants.businesses import queries as business_queries
 from spotcheck.tenants.businesses.vocabulary import PLACE_LABELS, TRAIL_LABELS
 from spotcheck.tenants.results.vocabulary import ANSWER_STATUS_LABELS, SATISFACTION_LABELS
@@ -30,17 +31,28 @@ class AnswerForm(FlaskForm):
 @bp.route("/business")
 @requires(Permission.BUSINESS_SIGNED_IN)
 def home() -> ResponseReturnValue:
-    """The business's home: its account (the holder, the people, the trail) and its record of checks."""
+    """The business's home: its account (the holder, the people, the trail) and its record of checks — its part of
+    the page rendered once for the record kept (:mod:`spotcheck.tenants.business_record.kept`)."""
     reader = acting_user()
+    record = record_queries.own_record(reader=reader)
     return render_template(
         "business_record/home.html",
         home=business_queries.own_account(reader=reader),
-        record=record_queries.own_record(reader=reader),
+        record_part=Markup(
+            kept.page(
+                record.entity_id,
+                record.kept_as,
+                lambda: render_template(
+                    "business_record/_record.html",
+                    record=record,
+                    satisfaction_labels=SATISFACTION_LABELS,
+                    answer_labels=ANSWER_STATUS_LABELS,
+                ),
+            )
+        ),
         me=reader,
         places=PLACE_LABELS,
         trail_labels=TRAIL_LABELS,
-        satisfaction_labels=SATISFACTION_LABELS,
-        answer_labels=ANSWER_STATUS_LABELS,
     )
 
 
