@@ -223,7 +223,8 @@ def test_where_required_an_administrator_without_a_factor_enrols_at_the_next_sig
     # required: the administrator cannot turn it off; a user who is no administrator is not asked at all
     refused = post_form(client, "/account/second-factor/disable", {"code": code_at(secret, T0 + STEP)})
     assert refused.status_code == 302
-    assert "必须使用两步验证" in client.get("/account/second-factor").get_data(as_text=True)
+    kept = client.get("/account/second-factor").get_data(as_text=True)
+    assert "不能停用" in kept and "已启用" in kept  # the refusal flashed, the factor still on
     planner = app.test_client()
     assert login(planner, "yjj_planner").headers["Location"] == "/"
     with app.app_context():
@@ -277,12 +278,14 @@ def test_an_administrators_token_needs_the_second_factor_in_that_session(app, at
     secret, _codes = enrol(enrolled_here)
     refused = post_form(before, "/account/tokens", {"name": "script"}, token_from="/account/tokens")
     assert refused.status_code == 200 and 'class="secret"' not in refused.get_data(as_text=True)
-    assert (
-        before.post(
-            "/api/v1/tokens", json={"name": "script"}, headers={"X-CSRFToken": csrf_token(before, "/account/tokens")}
-        ).status_code
-        == 403
-    )
+    assert "完成两步验证后才能创建API令牌" in refused.get_data(as_text=True)
+
+    def through_the_api(client, name):
+        headers = {"X-CSRFToken": csrf_token(client, "/account/tokens")}
+        return client.post("/api/v1/tokens", json={"name": name}, headers=headers)
+
+    assert through_the_api(before, "script").status_code == 403
+    assert through_the_api(enrolled_here, "by the api").status_code == 201  # the session that gave it
     made = post_form(enrolled_here, "/account/tokens", {"name": "script"}, token_from="/account/tokens")
     secret_token = re.search(r'<code class="secret">([^<]+)</code>', made.get_data(as_text=True)).group(1)
     # a token cannot make another: it carries no second factor
@@ -299,7 +302,7 @@ def test_an_administrators_token_needs_the_second_factor_in_that_session(app, at
         admin = user_named("scj_admin")
         with system_access("test: the tokens"):
             names = sorted(db.session.scalars(sa.select(ApiToken.name).where(ApiToken.user_id == admin.id)))
-        assert names == ["again", "script"]
+        assert names == ["again", "by the api", "script"]
 
 
 def test_a_user_turns_their_own_factor_off_with_a_code(app, at_t0):

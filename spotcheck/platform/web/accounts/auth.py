@@ -75,6 +75,8 @@ def _locked_message(refused: accounts.LoginRefusedError) -> str:
 def second_factor() -> ResponseReturnValue:
     """The sign-in's second step (两步验证): the code of the authenticator, or a recovery code. Before it, the
     browser holds a session that grants nothing."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
     idle = current_app.config["SESSION_IDLE_TIMEOUT"]
     pending = account_queries.pending_sign_in(session.get(PENDING_KEY), idle=idle)
     if pending is None:
@@ -112,6 +114,8 @@ def second_factor() -> ResponseReturnValue:
 def enrol() -> ResponseReturnValue:
     """The sign-in's enrolment (设置两步验证): an administrator without a second factor where one is required sets
     it up before being signed in (a QR code, one code to confirm), then reads the recovery codes once."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
     idle = current_app.config["SESSION_IDLE_TIMEOUT"]
     pending = account_queries.pending_sign_in(session.get(PENDING_KEY), idle=idle)
     if pending is None or pending.awaits != AWAITS_ENROLMENT or pending.enrolment is None:

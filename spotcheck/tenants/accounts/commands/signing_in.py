@@ -106,11 +106,13 @@ def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
             )
         )
         db.session.flush()
-        action = {
-            AWAITS_CODE: "auth.code_awaited",
-            AWAITS_ENROLMENT: "auth.enrolment_awaited",
-        }.get(awaits, "auth.login")
-        audit.record(action, "user", user.id, actor=user, tenant_id=user.tenant_id)
+        audit.record(
+            "auth.code_awaited" if awaits == AWAITS_CODE else "auth.enrolment_awaited" if awaits else "auth.login",
+            "user",
+            user.id,
+            actor=user,
+            tenant_id=user.tenant_id,
+        )
     return Attempt(user, session_key=key, pending=awaits)
 
 
