@@ -126,6 +126,9 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         # Login lockout (登录失败处理).
         "LOGIN_MAX_FAILURES": int(_env("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(_env("LOGIN_LOCK_MINUTES", "15")),
+        # A second factor (两步验证, TOTP) for the administrators (平台管理员、部门管理员): required in production
+        # (one without it is sent to set it up at the next sign-in), offered to every user everywhere.
+        "SECOND_FACTOR_REQUIRED": env == "production",
         # Argon2id parameters of new password hashes: the cheap ones under testing only (tests sign in
         # hundreds of times), refused anywhere else by check_config.
         "PASSWORD_HASHING": dict(passwords.FAST if env == "testing" else passwords.STRONG),

@@ -1,5 +1,6 @@
 """The data key (数据密钥) of the protected values — inspectors' ID numbers (身份证号码), businesses' 企业核验码,
-complainants' names and phones, and every draw's commitment nonce (承诺随机数: losing one breaks its draw's proof).
+complainants' names and phones, every draw's commitment nonce (承诺随机数: losing one breaks its draw's proof) and
+the users' second factors' secrets (两步验证的密钥).
 
 ``spotcheck keys adopt`` moves a deployment whose values are under the key derived from ``SECRET_KEY`` to its own
 ``SPOTCHECK_DATA_KEY``; ``spotcheck keys rotate`` moves them from the key in use to a new one. Either re-encrypts
@@ -25,6 +26,7 @@ from spotcheck.core.database import Model, db, table_of
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access
+from spotcheck.tenants.accounts.models import SecondFactor
 from spotcheck.tenants.campaigns.models import Draw
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results.models import InspectionCode
@@ -49,6 +51,7 @@ PROTECTED = (
     Protected(InspectionCode, "企业核验码", ("business_encrypted",), {"business_digest": "business_encrypted"}),
     Protected(ComplaintContact, "投诉人的姓名和电话", ("name_encrypted", "phone_encrypted"), {}),
     Protected(Draw, "抽取的承诺随机数", ("nonce_encrypted",), {}),
+    Protected(SecondFactor, "两步验证的密钥", ("secret_encrypted",), {}),
 )
 
 

@@ -44,6 +44,9 @@ def _bearer_secret() -> str | None:
 
 #: Where the session's key lives in the signed cookie.
 SESSION_KEY = "sid"
+#: Where the key of a sign-in awaiting its second factor lives (两步验证): a session that grants nothing yet, never
+#: under :data:`SESSION_KEY` nor with a Flask-Login user id.
+PENDING_KEY = "sid_pending"
 
 
 @login_manager.user_loader
@@ -165,9 +168,13 @@ def init_app(app: Flask) -> None:
     def unauthorized() -> Response:
         if is_api_request():
             abort(401)
-        flash(login_manager.login_message, "info")
         if request.blueprint in ("business_pages", "business_record_pages"):  # a business's page: its own sign-in
+            flash(login_manager.login_message, "info")
             return redirect(url_for("business_pages.sign_in"))
+        if session.get(PENDING_KEY):  # a right password, the second factor still awaited: its page
+            flash(_l("Give the second factor to finish signing in."), "info")
+            return redirect(url_for("auth.second_factor"))
+        flash(login_manager.login_message, "info")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 
     @app.before_request

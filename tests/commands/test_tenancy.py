@@ -89,6 +89,8 @@ ALLOWED_SYSTEM_ACCESS = {
     "spotcheck/tenants/accounts/queries.py",  # identity lookups before a tenant is known
     "spotcheck/tenants/accounts/commands/signing_in.py",  # a sign-in: the login looked up before a tenant is known
     "spotcheck/tenants/accounts/sessions.py",  # ending a user's sessions and tokens
+    # a sign-in's second step (两步验证): the session awaiting it looked up by its key before a tenant is known
+    "spotcheck/tenants/accounts/commands/second_factor.py",
     "spotcheck/core/audit.py",  # chain heads and verification
     # every chain's head, published and checked against the kept ones
     "spotcheck/core/audit_heads.py",

@@ -43,6 +43,12 @@ class PasswordChangeForm(FlaskForm):
     new_password = PasswordField(_l("New password"))
 
 
+class SecondFactorForm(FlaskForm):
+    """A code of the authenticator (动态验证码), or a recovery code where it is accepted."""
+
+    code = StringField(_l("Verification code"))
+
+
 class TokenForm(FlaskForm):
     name = StringField(_l("Token name"))
 

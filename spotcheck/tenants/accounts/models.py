@@ -1,4 +1,5 @@
-"""部门与用户的数据表: departments (部门), their users (用户), API tokens (个人访问令牌) and sessions (登录会话)."""
+"""部门与用户的数据表: departments (部门), their users (用户), API tokens (个人访问令牌), sessions (登录会话) and
+second factors (两步验证)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from spotcheck.core.scoping import TenantOwned
 from spotcheck.tenants.accounts.vocabulary import TenantKind
 from spotcheck.tenants.regions.models import Region
 
-__all__ = ["ApiToken", "Tenant", "TenantKind", "User", "UserSession", "tenant_of"]
+__all__ = ["ApiToken", "SecondFactor", "Tenant", "TenantKind", "User", "UserSession", "tenant_of"]
 
 
 class Tenant(Model):
@@ -142,3 +143,29 @@ class UserSession(TenantOwned, Model):
     last_seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: What the session still waits for after a right password (empty: nothing, it is signed in): ``code``, the
+    #: second factor's code; ``enrol``, the second factor's enrolment (an administrator who has none where one is
+    #: required). A waiting session grants nothing: no page, no API, no token.
+    pending: Mapped[str] = mapped_column(sa.String(8), default="", server_default="")
+    #: When the second factor was given in this session (none: signed in by password alone).
+    second_factor_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class SecondFactor(TenantOwned, Model):
+    """A user's second factor (两步验证, 动态验证码 TOTP): the secret, encrypted as the other protected values are
+    (:mod:`spotcheck.core.personal_data`); the last time step a code was accepted for (a step is used once); the
+    one-time recovery codes (恢复码) left, as their SHA-256 digests. Unconfirmed (``confirmed_at`` none) while the
+    user enrols: it counts once one code has confirmed it."""
+
+    __tablename__ = "second_factor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(  # type: ignore[assignment]  # the platform's own: none
+        sa.ForeignKey("tenant.id"), index=True, nullable=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), unique=True)
+    secret_encrypted: Mapped[str] = mapped_column(sa.Text)
+    last_step: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    recovery_digests: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

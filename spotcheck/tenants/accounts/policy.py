@@ -1,6 +1,6 @@
 """部门与用户的规则: what a department's administrator may do to a user (编辑、解除锁定), and
 whose users they manage (their own department's only); what the platform administrator may do to a
-department's administrators (重置密码、停用、启用)."""
+department's administrators (重置密码、重置两步验证、停用、启用)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import Permission, Role
 from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.accounts.second_factor import has_factor
 
 USER_ACTIONS = Actions(
     Action("edit", Permission.USERS_MANAGE, lambda user: True, ""),
@@ -40,6 +41,19 @@ DEPARTMENT_ADMIN_ACTIONS = Actions(
             if is_department_admin(user)
             else _l(
                 "Only a department administrator's password is reset here; the department's administrator "
+                "manages its other users."
+            )
+        ),
+    ),
+    Action(
+        "reset_second_factor",
+        Permission.TENANTS_MANAGE,
+        lambda user: is_department_admin(user) and has_factor(user),
+        lambda user: (
+            _l("This administrator has no second factor to reset.")
+            if is_department_admin(user)
+            else _l(
+                "Only a department administrator's second factor is reset here; the department's administrator "
                 "manages its other users."
             )
         ),

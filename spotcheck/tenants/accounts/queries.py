@@ -25,9 +25,10 @@ from spotcheck.core.policy import Permission, Role
 from spotcheck.core.queries import query
 from spotcheck.core.scoping import cross_tenant, system_access, tenant_scope
 from spotcheck.core.session_rows import still_active, token_used
+from spotcheck.tenants.accounts import second_factor
 from spotcheck.tenants.accounts.models import INSPECTING, ApiToken, Tenant, User, UserSession
 from spotcheck.tenants.accounts.policy import DEPARTMENT_ADMIN_ACTIONS, is_department_admin
-from spotcheck.tenants.accounts.vocabulary import TOKEN_PREFIX, SessionCheck, TenantKind
+from spotcheck.tenants.accounts.vocabulary import AWAITS_ENROLMENT, TOKEN_PREFIX, SessionCheck, TenantKind
 from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.regions.models import Region
 
@@ -271,6 +272,7 @@ def session_user(session_id: str, session_key: str | None, *, idle: timedelta) -
             or row is None
             or row.user_id != user.id
             or row.revoked_at is not None
+            or row.pending  # awaiting the second factor: grants nothing yet
             or user.tenant_id != tenant_id
             or user.session_stamp != stamp
             or not user.active
@@ -279,6 +281,73 @@ def session_user(session_id: str, session_key: str | None, *, idle: timedelta) -
         if not still_active(row, user, idle, "session"):
             return SessionCheck(None, "idle")
     return SessionCheck(user)
+
+
+@dataclass(frozen=True)
+class PendingSignIn:
+    """A sign-in awaiting its second factor (待两步验证): whose, what it awaits (``code`` or ``enrol``) and, for an
+    enrolment, the factor to show."""
+
+    user: User
+    awaits: str
+    enrolment: Enrolment | None = None
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A second factor being set up, as its page shows it: the QR code (inline SVG) and the secret to type in."""
+
+    qr_svg: str
+    secret: str
+
+
+def _enrolment(user: User) -> Enrolment | None:
+    factor = second_factor.factor_of(user)
+    if factor is None or factor.confirmed_at is not None:
+        return None
+    return Enrolment(
+        second_factor.qr_svg(second_factor.provisioning_uri(factor, user.login)),
+        second_factor.grouped(second_factor.secret_of(factor)),
+    )
+
+
+def pending_sign_in(session_key: str | None, *, idle: timedelta) -> PendingSignIn | None:
+    """The sign-in of the session key ``session_key`` when it awaits the second factor (still within ``idle``), or
+    None (no such session, signed in already, ended)."""
+    if not session_key:
+        return None
+    with system_access("look up a sign-in awaiting its second factor"):
+        row = db.session.scalar(sa.select(UserSession).where(UserSession.key_hash == secret_digest(session_key)))
+        if row is None or row.revoked_at is not None or not row.pending:
+            return None
+        user = db.session.get(User, row.user_id)
+        if user is None or not user.active or not still_active(row, user, idle, "pending sign-in"):
+            return None
+        enrolment = _enrolment(user) if row.pending == AWAITS_ENROLMENT else None
+        return PendingSignIn(user, row.pending, enrolment)
+
+
+@dataclass(frozen=True)
+class SecondFactorState:
+    """One's own second factor as the account page shows it (两步验证)."""
+
+    on: bool
+    recovery_codes_left: int
+    #: Whether the deployment requires it of this user (an administrator): it cannot be turned off.
+    required: bool
+    enrolment: Enrolment | None
+
+
+def second_factor_state(user: User) -> SecondFactorState:
+    """The reader's own second factor: on or not, the recovery codes left, the one being set up."""
+    factor = second_factor.factor_of(user)
+    on = factor is not None and factor.confirmed_at is not None
+    return SecondFactorState(
+        on,
+        len(factor.recovery_digests or ()) if on and factor is not None else 0,
+        second_factor.is_administrator(user) and second_factor.required(),
+        _enrolment(user),
+    )
 
 
 def user_for_token(secret: str) -> User | None:

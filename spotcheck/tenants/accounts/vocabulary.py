@@ -59,6 +59,11 @@ PLACE_ENDINGS = ("街道", "自治县", "自治州", "地区", "市", "县", "�
 #: The first administrator's fields as a department's form and API name them.
 ADMIN_FIELDS = {"login": "admin_login", "display_name": "admin_name", "password": "admin_password"}
 
+#: What a session awaits after a right password (两步验证, ``UserSession.pending``): the second factor's code, or its
+#: enrolment (an administrator without one where it is required).
+AWAITS_CODE = "code"
+AWAITS_ENROLMENT = "enrol"
+
 #: Every personal API token (个人访问令牌) starts with this.
 TOKEN_PREFIX = "sct_"
 
@@ -80,6 +85,8 @@ class Attempt:
     refused: LoginRefusedError | None = None
     #: The new session's secret, kept in the signed session cookie (its SHA-256 on the server).
     session_key: str | None = None
+    #: What the new session still awaits before it grants anything (两步验证): ``code``, ``enrol``, or nothing.
+    pending: str = ""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ DETAIL_LABELS = {
     "login": _l("Login"),
     "why": _l("Why"),
     "failures": _l("Failed attempts in a row"),
+    "recovery_codes_left": _l("Recovery codes left"),
     "locked_minutes": _l("Locked for (minutes)"),
     "name": _l("Name"),
     "display_name": _l("Name"),
@@ -242,6 +243,8 @@ SIGN_IN_FAILURES = {
     "password": _l("Wrong password"),
     "locked": _l("Account locked"),
     "inactive": _l("Account deactivated"),
+    "code": _l("Wrong verification code"),
+    "replayed": _l("Verification code used again"),
 }
 
 #: The fields of a campaign, as ``campaign.changed`` lists them.
@@ -312,6 +315,12 @@ ACTION_LABELS = {
     "auth.sessions_ended": _l("Sessions ended everywhere"),
     "auth.login_failed": _l("Failed sign-in"),
     "auth.login_refused": _l("Sign-in refused"),
+    "auth.code_awaited": _l("Password right, second factor awaited"),
+    "auth.enrolment_awaited": _l("Password right, sent to set up the second factor"),
+    "second_factor.enrolment_started": _l("Second factor set-up started"),
+    "second_factor.enrolled": _l("Second factor set up"),
+    "second_factor.disabled": _l("Second factor turned off"),
+    "second_factor.reset": _l("Second factor reset by the platform administrator"),
     "token.issued": _l("API token created"),
     "token.revoked": _l("API token revoked"),
     "job.submitted": _l("Job submitted"),

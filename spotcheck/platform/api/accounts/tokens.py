@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g, session
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from spotcheck.platform.api.accounts.schemas import NewTokenSchema, TokenSchema
 from spotcheck.platform.permissions import Permission, requires
+from spotcheck.platform.session import SESSION_KEY
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 from spotcheck.tenants.accounts.queries import ApiToken
 
@@ -29,8 +31,12 @@ class Tokens(MethodView):
     @blp.arguments(TokenSchema)
     @blp.response(201, NewTokenSchema)
     def post(self, data: dict[str, Any]) -> dict[str, object]:
-        """Create a token; the answer holds its secret, shown this once"""
-        token, secret = accounts.issue_token({"name": data["name"]}, actor=current_user._get_current_object())
+        """Create a token; the answer holds its secret, shown this once (an administrator: in a browser session where
+        the second factor was given)"""
+        session_key = None if g.get("authenticated_by_token") else session.get(SESSION_KEY)
+        token, secret = accounts.issue_token(
+            {"name": data["name"], "session_key": session_key}, actor=current_user._get_current_object()
+        )
         return {"token": secret, **{name: getattr(token, name) for name in TokenSchema().fields}}
 
 

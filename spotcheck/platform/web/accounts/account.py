@@ -1,4 +1,4 @@
-"""My account: profile, password, personal API tokens."""
+"""My account: profile, password, second factor (两步验证), personal API tokens."""
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -8,7 +8,17 @@ from flask_login import current_user, login_user, logout_user
 from spotcheck.core.policy import permissions_held
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.session import SESSION_KEY
-from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, PasswordChangeForm, TokenForm, attempt, perform
+from spotcheck.platform.web.forms import (
+    BAD_INPUT,
+    REFUSED,
+    WITH_FORBIDDEN,
+    EmptyForm,
+    PasswordChangeForm,
+    SecondFactorForm,
+    TokenForm,
+    attempt,
+    perform,
+)
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -87,9 +97,16 @@ def tokens() -> ResponseReturnValue:
     form = TokenForm()
     new_secret = None
     if form.validate_on_submit():
-        issued = attempt(accounts.issue_token, {"name": form.name.data}, actor=user, refusals=BAD_INPUT)
-        if not issued.ok:
+        issued = attempt(
+            accounts.issue_token,
+            {"name": form.name.data, "session_key": session.get(SESSION_KEY)},
+            actor=user,
+            refusals=WITH_FORBIDDEN,
+        )
+        if issued.invalid:
             issued.show_on(form)
+        elif not issued.ok:
+            issued.flash_refusal()
         else:
             _token, new_secret = issued.result
             form = TokenForm(formdata=None)
@@ -113,3 +130,81 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
             done=_("The token has been revoked."),
         )
     return redirect(url_for("account.tokens"))
+
+
+# --- the second factor (两步验证) ----------------------------------------------------------------------
+
+
+@bp.route("/second-factor")
+@requires(Permission.SIGNED_IN)
+def second_factor() -> ResponseReturnValue:
+    """My second factor: on or off, the recovery codes left; set it up, or turn it off with a code."""
+    user = current_user._get_current_object()
+    body = render_template(
+        "accounts/second_factor.html",
+        state=account_queries.second_factor_state(user),
+        form=SecondFactorForm(),
+        button=EmptyForm(),
+    )
+    return body, 200, {"Cache-Control": "private, no-store"}
+
+
+@bp.post("/second-factor/start")
+@requires(Permission.SIGNED_IN)
+def start_second_factor() -> ResponseReturnValue:
+    if EmptyForm().validate_on_submit():
+        started = perform(accounts.start_enrolment, actor=current_user._get_current_object(), done=None)
+        if started is not REFUSED:
+            return redirect(url_for("account.enrol_second_factor"))
+    return redirect(url_for("account.second_factor"))
+
+
+@bp.route("/second-factor/enrol", methods=["GET", "POST"])
+@requires(Permission.SIGNED_IN)
+def enrol_second_factor() -> ResponseReturnValue:
+    """The QR code and the secret of the factor being set up, and one code to confirm it; then the recovery codes,
+    shown this once."""
+    user = current_user._get_current_object()
+    state = account_queries.second_factor_state(user)
+    if state.enrolment is None:
+        return redirect(url_for("account.second_factor"))
+    form = SecondFactorForm()
+    status = 200
+    if form.validate_on_submit():
+        confirmed = attempt(
+            accounts.confirm_enrolment,
+            {"code": form.code.data, "session_key": session.get(SESSION_KEY)},
+            actor=user,
+            refusals=BAD_INPUT,
+        )
+        if confirmed.ok:
+            body = render_template(
+                "accounts/second_factor_codes.html",
+                codes=confirmed.result.recovery_codes,
+                then=url_for("account.second_factor"),
+            )
+            return body, 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}
+        confirmed.show_on(form)
+        status = 422
+    body = render_template(
+        "accounts/second_factor_enrol.html",
+        form=form,
+        enrolment=state.enrolment,
+        action=url_for("account.enrol_second_factor"),
+    )
+    return body, status, {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@bp.post("/second-factor/disable")
+@requires(Permission.SIGNED_IN)
+def disable_second_factor() -> ResponseReturnValue:
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        perform(
+            accounts.disable_second_factor,
+            {"code": form.code.data},
+            actor=current_user._get_current_object(),
+            done=_("Your second factor is off."),
+            refusals=WITH_FORBIDDEN,
+        )
+    return redirect(url_for("account.second_factor"))

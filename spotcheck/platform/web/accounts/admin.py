@@ -229,6 +229,19 @@ def reset_department_admin_password(tenant_id: int, user_id: int) -> ResponseRet
     return body, 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
+@bp.post("/platform/tenants/<int:tenant_id>/admins/<int:user_id>/second-factor")
+@requires(Permission.TENANTS_MANAGE)
+def reset_department_admin_second_factor(tenant_id: int, user_id: int) -> ResponseReturnValue:
+    """Take a department administrator's second factor away (a lost phone): their sessions end."""
+    if EmptyForm().validate_on_submit():
+        perform(accounts.reset_admin_second_factor, tenant_id, user_id, actor=_me(), done=_second_factor_reset)
+    return redirect(url_for("admin.tenant", tenant_id=tenant_id))
+
+
+def _second_factor_reset(user: User) -> str:
+    return _("The second factor of %(login)s is reset: their sessions have ended.", login=user.login)
+
+
 @bp.post("/platform/tenants/<int:tenant_id>/admins/<int:user_id>/<any(disable, enable):change>")
 @requires(Permission.TENANTS_MANAGE)
 def set_department_admin_active(tenant_id: int, user_id: int, change: str) -> ResponseReturnValue:

@@ -1,4 +1,4 @@
-"""Sign in, sign out, language."""
+"""Sign in (with its second factor, 两步验证), sign out, language."""
 
 from urllib.parse import urlsplit
 
@@ -10,9 +10,10 @@ from flask_login import current_user, login_user, logout_user
 from spotcheck.core.clock import SHANGHAI, as_utc
 from spotcheck.platform import accounts
 from spotcheck.platform.permissions import Permission, public, requires
-from spotcheck.platform.session import SESSION_KEY
-from spotcheck.platform.web.forms import EmptyForm, LoginForm
-from spotcheck.tenants.accounts import commands as account_commands
+from spotcheck.platform.session import PENDING_KEY, SESSION_KEY
+from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, LoginForm, SecondFactorForm, attempt
+from spotcheck.tenants.accounts import commands as account_commands, queries as account_queries
+from spotcheck.tenants.accounts.vocabulary import AWAITS_ENROLMENT
 
 bp = Blueprint("auth", __name__)
 
@@ -40,18 +41,110 @@ def login() -> ResponseReturnValue:
                 user_agent=request.headers.get("User-Agent", ""),
             )
         except accounts.LoginRefusedError as refused:
-            message = str(refused.message)
-            if refused.locked_until is not None:
-                until = as_utc(refused.locked_until).astimezone(SHANGHAI).strftime("%H:%M")
-                message += " " + _("Locked until %(time)s.", time=until)
-            form.form_errors.append(message)
+            form.form_errors.append(_locked_message(refused))
         else:
             session.clear()
             session.permanent = True
+            if signed_in.pending:  # the second factor awaited: nobody is signed in yet
+                session[PENDING_KEY] = signed_in.session_key
+                return redirect(url_for("auth.second_factor", next=request.args.get("next")))
             session[SESSION_KEY] = signed_in.session_key
             login_user(signed_in.user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
+
+
+def _signed_in_with(session_key: str | None, user: object) -> None:
+    """This browser signed in under the session ``session_key`` (the one awaiting the second factor forgotten)."""
+    session.clear()
+    session.permanent = True
+    session[SESSION_KEY] = session_key
+    login_user(user)
+
+
+def _locked_message(refused: accounts.LoginRefusedError) -> str:
+    message = str(refused.message)
+    if refused.locked_until is not None:
+        until = as_utc(refused.locked_until).astimezone(SHANGHAI).strftime("%H:%M")
+        message += " " + _("Locked until %(time)s.", time=until)
+    return message
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@public
+def second_factor() -> ResponseReturnValue:
+    """The sign-in's second step (两步验证): the code of the authenticator, or a recovery code. Before it, the
+    browser holds a session that grants nothing."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"]
+    pending = account_queries.pending_sign_in(session.get(PENDING_KEY), idle=idle)
+    if pending is None:
+        session.pop(PENDING_KEY, None)
+        flash(_("Sign in again: the sign-in was not finished in time."), "info")
+        return redirect(url_for("auth.login"))
+    if pending.awaits == AWAITS_ENROLMENT:
+        return redirect(url_for("auth.enrol", next=request.args.get("next")))
+    form = SecondFactorForm()
+    status = 200
+    if form.validate_on_submit():
+        given = account_commands.give_second_factor(
+            {
+                "session_key": session.get(PENDING_KEY),
+                "code": form.code.data,
+                "max_failures": current_app.config["LOGIN_MAX_FAILURES"],
+                "lock_minutes": current_app.config["LOGIN_LOCK_MINUTES"],
+                "idle": idle,
+            }
+        )
+        if given.refused is None:
+            _signed_in_with(given.session_key, given.user)
+            return redirect(_safe_next(request.args.get("next")))
+        if given.refused.locked_until is not None:  # locked: the waiting session is over, start again later
+            session.pop(PENDING_KEY, None)
+            flash(_locked_message(given.refused), "error")
+            return redirect(url_for("auth.login"))
+        form.code.errors = [str(given.refused.message)]
+        status = 422
+    return render_template("accounts/second_factor_code.html", form=form), status
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@public
+def enrol() -> ResponseReturnValue:
+    """The sign-in's enrolment (设置两步验证): an administrator without a second factor where one is required sets
+    it up before being signed in (a QR code, one code to confirm), then reads the recovery codes once."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"]
+    pending = account_queries.pending_sign_in(session.get(PENDING_KEY), idle=idle)
+    if pending is None or pending.awaits != AWAITS_ENROLMENT or pending.enrolment is None:
+        session.pop(PENDING_KEY, None)
+        flash(_("Sign in again: the sign-in was not finished in time."), "info")
+        return redirect(url_for("auth.login"))
+    form = SecondFactorForm()
+    status = 200
+    if form.validate_on_submit():
+        finished = attempt(
+            account_commands.finish_enrolment,
+            {"session_key": session.get(PENDING_KEY), "code": form.code.data, "idle": idle},
+            refusals=BAD_INPUT,
+        )
+        if finished.ok:
+            _signed_in_with(finished.result.session_key, finished.result.user)
+            return _recovery_codes_page(finished.result.recovery_codes, _safe_next(request.args.get("next")))
+        finished.show_on(form)
+        status = 422
+    body = render_template(
+        "accounts/second_factor_enrol.html", form=form, enrolment=pending.enrolment, action=request.full_path
+    )
+    return body, status, {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _recovery_codes_page(codes: list[str], then: str) -> ResponseReturnValue:
+    """The recovery codes, shown this once (never stored in clear, never in the cookie)."""
+    body = render_template("accounts/second_factor_codes.html", codes=codes, then=then)
+    return body, 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 @bp.route("/logout", methods=["POST"])

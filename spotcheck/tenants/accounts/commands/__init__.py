@@ -1,7 +1,7 @@
 """部门与用户的命令: every state change of departments, users, sign-in and sessions — the
 administration of departments and users (:mod:`.administration`), the platform administrator's care
 of the departments' administrators (:mod:`.department_admins`) and one's own account: signing
-in and out, password, contacts, API tokens (:mod:`.signing_in`)."""
+in and out, password, contacts, API tokens (:mod:`.signing_in`), the second factor (:mod:`.second_factor`)."""
 
 from spotcheck.tenants.accounts.commands.administration import (
     create_department,
@@ -13,7 +13,16 @@ from spotcheck.tenants.accounts.commands.administration import (
 from spotcheck.tenants.accounts.commands.department_admins import (
     create_department_admin,
     reset_admin_password,
+    reset_admin_second_factor,
     set_admin_active,
+)
+from spotcheck.tenants.accounts.commands.second_factor import (
+    Enrolled,
+    confirm_enrolment,
+    disable_second_factor,
+    finish_enrolment,
+    give_second_factor,
+    start_enrolment,
 )
 from spotcheck.tenants.accounts.commands.signing_in import (
     attempt_sign_in,
@@ -26,19 +35,26 @@ from spotcheck.tenants.accounts.commands.signing_in import (
 )
 
 __all__ = [
+    "Enrolled",
     "attempt_sign_in",
     "change_password",
+    "confirm_enrolment",
     "create_department",
     "create_department_admin",
     "create_platform_admin",
     "create_user",
+    "disable_second_factor",
+    "finish_enrolment",
+    "give_second_factor",
     "issue_token",
     "reset_admin_password",
+    "reset_admin_second_factor",
     "revoke_token",
     "set_admin_active",
     "set_contact",
     "sign_out",
     "sign_out_everywhere",
+    "start_enrolment",
     "unlock_user",
     "update_user",
 ]

@@ -1,6 +1,6 @@
 """部门管理员的管理: the platform administrator's care of each department's administrators (部门管理员)
-— adding one, resetting one's password (a temporary password shown once), disabling and enabling
-one. The platform administrator belongs to no department: every command here works inside the one
+— adding one, resetting one's password (a temporary password shown once) or second factor (a lost phone),
+disabling and enabling one. The platform administrator belongs to no department: every command here works inside the one
 department named (:func:`tenant_scope`), finds the user there or nowhere (NotFoundError), and records
 its entry in that department's audit chain, so the department sees who changed its administrators.
 The department's other users are its own administrator's to manage (:mod:`.administration`)."""
@@ -16,16 +16,17 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import audit
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
-from spotcheck.core.database import get_row
+from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.passwords import hash_password, password_problems
 from spotcheck.core.policy import Permission, Role
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.tenants.accounts import second_factor
 from spotcheck.tenants.accounts.commands.administration import _new_user, _user_fields
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.accounts.policy import DEPARTMENT_ADMIN_ACTIONS
 from spotcheck.tenants.accounts.queries import get_tenant
-from spotcheck.tenants.accounts.sessions import end_user_access
+from spotcheck.tenants.accounts.sessions import end_sessions, end_user_access, new_session_stamp
 
 #: The letters of a temporary password: none that reads like another (0/O, 1/l/I).
 _ALPHABETS = ("ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789")
@@ -85,6 +86,30 @@ def reset_admin_password(tenant_id: int, user_id: int, data: dict | None = None,
             "user.password_reset", "user", user.id, actor=actor, tenant_id=user.tenant_id, details={"login": user.login}
         )
         return user, password
+
+
+@command(Permission.TENANTS_MANAGE)
+def reset_admin_second_factor(tenant_id: int, user_id: int, data: dict | None = None, *, actor: Actor) -> User:
+    """Take a department administrator's second factor away (重置两步验证: a lost or changed phone): the secret and
+    the recovery codes are gone, every session of theirs ends (API tokens stay), and at their next sign-in they set
+    up a new one where the deployment requires it."""
+    with _in_department(tenant_id):
+        user = _its_user(tenant_id, user_id)
+        DEPARTMENT_ADMIN_ACTIONS.require(user, actor, "reset_second_factor")
+        factor = second_factor.factor_of(user, for_update=True)
+        if factor is not None:
+            db.session.delete(factor)
+        user.session_stamp = new_session_stamp()
+        ended = end_sessions(user)
+        audit.record(
+            "second_factor.reset",
+            "user",
+            user.id,
+            actor=actor,
+            tenant_id=user.tenant_id,
+            details={"login": user.login, "sessions": ended},
+        )
+        return user
 
 
 @command(Permission.TENANTS_MANAGE)

@@ -17,21 +17,32 @@ from spotcheck.core import audit, clock
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import ANYONE, command
 from spotcheck.core.database import db
-from spotcheck.core.errors import InvalidInputError, NotFoundError
+from spotcheck.core.errors import ForbiddenError, InvalidInputError, NotFoundError
 from spotcheck.core.passwords import DUMMY_HASH, hash_password, password_problems, secret_digest, verify_password
 from spotcheck.core.personal_data import mask_contact
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access
+from spotcheck.tenants.accounts import second_factor
 from spotcheck.tenants.accounts.models import ApiToken, User, UserSession
 from spotcheck.tenants.accounts.sessions import end_sessions, new_session_stamp
-from spotcheck.tenants.accounts.vocabulary import EMAIL, MOBILE, TOKEN_PREFIX, Attempt, LoginRefusedError
+from spotcheck.tenants.accounts.vocabulary import (
+    AWAITS_CODE,
+    AWAITS_ENROLMENT,
+    EMAIL,
+    MOBILE,
+    TOKEN_PREFIX,
+    Attempt,
+    LoginRefusedError,
+)
 
 
 @command(ANYONE)
 def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
     """Check a login and password (登录); after ``max_failures`` wrong passwords in a row the account
     is locked for ``lock_minutes`` (登录失败处理). Every attempt is audited and its outcome (the
-    failure count, the lock) kept: a refusal is an outcome, not a failure of the command.
+    failure count, the lock) kept: a refusal is an outcome, not a failure of the command. A user with a
+    second factor (or an administrator without one where it is required) gets a session that awaits it
+    (``Attempt.pending``) and grants nothing yet (:mod:`.second_factor`).
 
     ``data``: ``login``, ``password``, ``max_failures``, ``lock_minutes``, ``user_agent``."""
     login = str(data.get("login") or "").strip().lower()
@@ -74,9 +85,14 @@ def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
                 "auth.login_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": "inactive"}
             )
             return Attempt(None, LoginRefusedError(_l("This account is deactivated. Ask your administrator.")))
-        user.failed_logins = 0
-        user.locked_until = None
-        user.last_login_at = moment
+        # a second factor awaited: the session grants nothing until it is given, and the failures still count
+        awaits = second_factor.awaited(user)
+        if awaits == AWAITS_ENROLMENT:
+            second_factor.begin(user)
+        if not awaits:
+            user.failed_logins = 0
+            user.locked_until = None
+            user.last_login_at = moment
         key = secrets.token_urlsafe(32)
         db.session.add(
             UserSession(
@@ -86,11 +102,18 @@ def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
                 created_at=moment,
                 last_seen_at=moment,
                 user_agent=str(data.get("user_agent") or "")[:200],
+                pending=awaits,
             )
         )
         db.session.flush()
-        audit.record("auth.login", "user", user.id, actor=user, tenant_id=user.tenant_id)
-    return Attempt(user, session_key=key)
+        audit.record(
+            "auth.code_awaited" if awaits == AWAITS_CODE else "auth.enrolment_awaited" if awaits else "auth.login",
+            "user",
+            user.id,
+            actor=user,
+            tenant_id=user.tenant_id,
+        )
+    return Attempt(user, session_key=key, pending=awaits)
 
 
 @command(Permission.SIGNED_IN)
@@ -167,8 +190,13 @@ def change_password(data: dict, *, actor: User) -> None:
 
 @command(Permission.SIGNED_IN)
 def issue_token(data: dict, *, actor: Actor) -> tuple[ApiToken, str]:
-    """Create a personal API token (``name``); the secret is returned once and never stored."""
+    """Create a personal API token (``name``); the secret is returned once and never stored. An administrator who
+    has a second factor, or must have one, creates one only in a session (``session_key``) where it was given."""
     user = actor
+    if second_factor.must_give(user) and not second_factor.given_in(user, data.get("session_key")):
+        raise ForbiddenError(
+            _l("An administrator creates an API token only after giving the second factor: sign in again with it.")
+        )
     name = str(data.get("name") or "").strip()
     if not name or len(name) > 100:
         raise InvalidInputError({"name": [_l("Name the token (1–100 characters), e.g. the script that uses it.")]})
