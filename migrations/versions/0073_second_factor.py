@@ -9,8 +9,8 @@ confirmed it. ``user_session.pending`` says what a session still waits for after
 Row-level security as for the users' sessions and tokens (0006): a department's user's factor is the department's row,
 the platform administrator's belongs to no department (``app.platform``).
 
-Revision ID: 0072
-Revises: 0071
+Revision ID: 0073
+Revises: 0072
 Create Date: 2026-12-10 10:00:00
 
 """
@@ -21,8 +21,8 @@ from alembic import op
 from spotcheck.platform import rls
 
 # revision identifiers, used by Alembic.
-revision = "0072"
-down_revision = "0071"
+revision = "0073"
+down_revision = "0072"
 branch_labels = None
 depends_on = None
 
