@@ -15,7 +15,7 @@ follow-ups, rectification orders alone."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -688,6 +688,12 @@ def own_record(*, reader: Actor) -> Record:
     seen = lookup.visits_by_department(entity_id)
     record, key = kept.record(entity_id, on, seen, lambda: record_of(entity_id, on, reader, seen))
     return replace(record, kept_as=key)
+
+
+def page_part(record: Record, render: Callable[[], str]) -> str:
+    """The record's part of the business's page: ``render()``'s, rendered once for the record as kept
+    (:func:`.kept.page`) and served again while the record is unchanged."""
+    return kept.page(record.entity_id, record.kept_as, render)
 
 
 #: What a business reads of an order not on its record, whatever it is (another's, a case, a transfer, an unpublished

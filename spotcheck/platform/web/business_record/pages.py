@@ -15,7 +15,7 @@ from wtforms import MultipleFileField, TextAreaField
 from spotcheck.core.errors import user_message
 from spotcheck.platform.permissions import Permission, acting_user, requires
 from spotcheck.platform.web.forms import WITH_FORBIDDEN, attempt, summary_fields
-from spotcheck.tenants.business_record import commands as record_commands, kept, queries as record_queries
+from spotcheck.tenants.business_record import commands as record_commands, queries as record_queries
 from spotcheck.tenants.businesses import queries as business_queries
 from spotcheck.tenants.businesses.vocabulary import PLACE_LABELS, TRAIL_LABELS
 from spotcheck.tenants.results.vocabulary import ANSWER_STATUS_LABELS, SATISFACTION_LABELS
@@ -39,9 +39,8 @@ def home() -> ResponseReturnValue:
         "business_record/home.html",
         home=business_queries.own_account(reader=reader),
         record_part=Markup(
-            kept.page(
-                record.entity_id,
-                record.kept_as,
+            record_queries.page_part(
+                record,
                 lambda: render_template(
                     "business_record/_record.html",
                     record=record,
