@@ -15,6 +15,7 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.spreadsheets import commands as sheets, uploads
 from tests.support.helpers import bearer, csrf_token, signed_in, tenant_id
 from tests.support.sheets import (
+    XLSX,
     download,
     export_sheet,
     exported_on_the_page,
@@ -221,6 +222,11 @@ def test_who_may_do_what(app):
         == 403
     )
     assert client.post("/api/v1/sheets/items/exports", headers=bearer(app, "scj_inspector")).status_code == 403
+    # The API document says what an export answers: 202 with the job, then the workbook from its file.
+    paths = client.get("/api/openapi.json").json["paths"]
+    assert "202" in paths["/api/v1/sheets/{kind}/exports"]["post"]["responses"]
+    assert "/api/v1/sheets/{kind}/export" not in paths  # nothing is exported inside the request any more
+    assert XLSX in paths["/api/v1/sheets/exports/{job_id}/file"]["get"]["responses"]["200"]["content"]
     # An export's workbook is its asker's (and the administrator's): another reader's, or another department's, is 404.
     mine = client.post("/api/v1/sheets/items/exports", headers=headers).get_json()["id"]
     assert client.get(f"/api/v1/sheets/exports/{mine}/file", headers=headers).status_code == 200

@@ -29,8 +29,6 @@ from spotcheck.tenants.spreadsheets.vocabulary import EXPORT_TASK, IMPORT_TASK, 
 
 #: Where an export job keeps its workbook for the download (文件存储的区域).
 EXPORTS_AREA = "sheet_exports"
-#: The largest workbook an export keeps (a province's directory is a few hundred MB at most).
-_MOST_BYTES = 4 << 30
 
 
 @command(Permission.CATALOG_MANAGE)
@@ -68,7 +66,7 @@ def run_export(kind: SheetKind, *, actor: Actor, progress: exporting.Progress | 
             progress(percent, done, total)
 
     stream, name = exporting.workbook(kind, actor, told)
-    kept = storage.save(stream, area=EXPORTS_AREA, tenant_id=tenant_of(actor).id, suffix=".xlsx", limit=_MOST_BYTES)
+    kept = storage.save_bytes(stream.read(), area=EXPORTS_AREA, tenant_id=tenant_of(actor).id, suffix=".xlsx")
     return {"ok": True, "kind": kind.name, "file": name, "rows": written["rows"], "key": kept.key}
 
 
