@@ -226,12 +226,15 @@ def test_who_may_do_what(app):
     paths = client.get("/api/openapi.json").json["paths"]
     assert "202" in paths["/api/v1/sheets/{kind}/exports"]["post"]["responses"]
     assert "/api/v1/sheets/{kind}/export" not in paths  # nothing is exported inside the request any more
-    assert XLSX in paths["/api/v1/sheets/exports/{job_id}/file"]["get"]["responses"]["200"]["content"]
+    assert XLSX in paths["/api/v1/jobs/{job_id}/file"]["get"]["responses"]["200"]["content"]
     # An export's workbook is its asker's (and the administrator's): another reader's, or another department's, is 404.
     mine = client.post("/api/v1/sheets/items/exports", headers=headers).get_json()["id"]
-    assert client.get(f"/api/v1/sheets/exports/{mine}/file", headers=headers).status_code == 200
-    assert client.get(f"/api/v1/sheets/exports/{mine}/file", headers=bearer(app, "yjj_admin")).status_code == 404
-    assert client.get(f"/api/v1/sheets/exports/{mine}/file", headers=bearer(app, "scj_admin")).status_code == 200
+    assert client.get(f"/api/v1/jobs/{mine}/file", headers=headers).status_code == 200
+    assert client.get(f"/api/v1/jobs/{mine}/file", headers=bearer(app, "yjj_admin")).status_code == 404
+    assert client.get(f"/api/v1/jobs/{mine}/file", headers=bearer(app, "scj_admin")).status_code == 200
+    admin = bearer(app, "scj_admin")
+    verification = client.post("/api/v1/audit/verifications", headers=admin).get_json()["id"]
+    assert client.get(f"/api/v1/jobs/{verification}/file", headers=admin).status_code == 404  # no file: not an export
     assert app.test_client().get("/catalog/sheets").status_code == 302  # anonymous: to the login page
 
 

@@ -127,7 +127,7 @@ def export_sheet(client, kind: str, headers: dict) -> bytes:
     assert response.status_code == 202, response.get_data(as_text=True)[:500]
     job = client.get(f"/api/v1/jobs/{response.get_json()['id']}", headers=headers).get_json()
     assert job["kind"] == f"export.{kind}" and job["status"] == "succeeded" and job["progress"] == 100, job
-    return download(client, f"/api/v1/sheets/exports/{job['id']}/file", headers)
+    return download(client, f"/api/v1/jobs/{job['id']}/file", headers)
 
 
 def exported_on_the_page(client, kind: str) -> bytes:

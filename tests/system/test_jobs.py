@@ -186,9 +186,9 @@ def test_a_directory_export_asked_through_the_api_is_written_by_a_worker_and_dow
             with tenant_scope(tenant_id("SCJ")):
                 assert job.status == JobStatus.succeeded, (job.error, process.output[-3000:])
                 assert job.progress == 100 and job.result["rows"] >= 40 and job.items_total == job.result["rows"]
-        workbook = client.get(f"/api/v1/sheets/exports/{job.id}/file", headers=headers)
+        workbook = client.get(f"/api/v1/jobs/{job.id}/file", headers=headers)
         assert workbook.status_code == 200 and "耐久测试企业39" in xlsx_text(workbook.data)
-        assert client.get(f"/api/v1/sheets/exports/{job.id}/file", headers=bearer(web, "yjj_admin")).status_code == 404
+        assert client.get(f"/api/v1/jobs/{job.id}/file", headers=bearer(web, "yjj_admin")).status_code == 404
     finally:
         process.stop()
         with web.app_context():

@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import jobs, storage
+from spotcheck.core import jobs
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import get_row
@@ -26,9 +26,6 @@ from spotcheck.tenants.spreadsheets.policy import RESULTS_IMPORT, require_step
 from spotcheck.tenants.spreadsheets.queries import kind_named
 from spotcheck.tenants.spreadsheets.result_import import ResultImport
 from spotcheck.tenants.spreadsheets.vocabulary import EXPORT_TASK, IMPORT_TASK, RESULTS_IMPORT_TASK, RESULTS_JOB_KIND
-
-#: Where an export job keeps its workbook for the download (文件存储的区域).
-EXPORTS_AREA = "sheet_exports"
 
 
 @command(Permission.CATALOG_MANAGE)
@@ -66,8 +63,12 @@ def run_export(kind: SheetKind, *, actor: Actor, progress: exporting.Progress | 
             progress(percent, done, total)
 
     stream, name = exporting.workbook(kind, actor, told)
-    kept = storage.save_bytes(stream.read(), area=EXPORTS_AREA, tenant_id=tenant_of(actor).id, suffix=".xlsx")
-    return {"ok": True, "kind": kind.name, "file": name, "rows": written["rows"], "key": kept.key}
+    return {
+        "ok": True,
+        "kind": kind.name,
+        "rows": written["rows"],
+        **jobs.keep_file(stream.read(), name, tenant_of(actor).id),
+    }
 
 
 @command(RESULTS_IMPORT)

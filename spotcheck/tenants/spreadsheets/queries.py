@@ -4,23 +4,20 @@ template pre-filled with its visits still to record, and how large an upload may
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import clock, jobs
+from spotcheck.core import clock
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFoundError
-from spotcheck.core.job_models import JobStatus
-from spotcheck.core.storage import path as stored_path
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import OPEN
 from spotcheck.tenants.spreadsheets import policy, uploads, writing
-from spotcheck.tenants.spreadsheets.columns import EXPORT_JOB_KINDS, KINDS, RESULTS, SheetKind
+from spotcheck.tenants.spreadsheets.columns import KINDS, RESULTS, SheetKind
 
 
 def kind_named(name: str) -> SheetKind:
@@ -38,17 +35,6 @@ def allowed_steps(reader: Actor) -> dict[str, frozenset[str]]:
 def template_file(kind: SheetKind) -> tuple[IO[bytes], str]:
     """The blank template of ``kind`` and its download name."""
     return writing.template(kind), f"{kind.title}-模板.xlsx"
-
-
-def exported_file(job_id: int, reader: Actor) -> tuple[Path, str]:
-    """The workbook an export job wrote (导出文件) and its download name, for whoever may see the job
-    (who asked for it, or the department's administrator); any other job, one not done, or one
-    another reader may not see: NotFoundError."""
-    job = jobs.job_for(job_id, reader)
-    result = job.result or {}
-    if job.kind not in EXPORT_JOB_KINDS or job.status != JobStatus.succeeded or not result.get("key"):
-        raise NotFoundError(_l("No such export."))
-    return stored_path(result["key"]), str(result.get("file") or "export.xlsx")
 
 
 def max_upload_bytes() -> int:

@@ -2,8 +2,7 @@
 
 An import answers 202 with the job at once; its progress and its result (the counts, or every
 bad row with row number, column and reason) come from ``GET /api/v1/jobs/<id>``. An export likewise
-(导出作业): 202 with the job; once it succeeded, its workbook comes from
-``GET /api/v1/sheets/exports/<job id>/file``.
+(导出作业): 202 with the job; once it succeeded, its workbook comes from ``GET /api/v1/jobs/<id>/file``.
 """
 
 from __future__ import annotations
@@ -60,16 +59,6 @@ class SheetExports(MethodView):
         """Export my department's current list in the template's shape, in the background (inspector
         ID numbers masked unless I may see personal data); follow the job, then download its file"""
         return sheets.submit_export(kind, actor=current_user._get_current_object(), locale=str(get_locale()))
-
-
-@blp.route("/exports/<int:job_id>/file")
-class SheetExportFile(MethodView):
-    @requires(Permission.CATALOG_VIEW)
-    @blp.doc(responses=_XLSX)
-    def get(self, job_id: int) -> Response:
-        """The workbook of an export job that succeeded (mine, or as the department's administrator any of the
-        department's); 404 for any other job"""
-        return downloads.workbook(*sheet_queries.exported_file(job_id, current_user._get_current_object()))
 
 
 @blp.route("/<any(items, directory, inspectors):kind>/imports")

@@ -95,13 +95,6 @@ def export(kind: str) -> ResponseReturnValue:
     return redirect(url_for("audit.job", job_id=job.id) if job is not REFUSED else url_for("import_pages.index"))
 
 
-@bp.route("/exports/<int:job_id>/file")
-@requires(Permission.CATALOG_VIEW)
-def exported(job_id: int) -> ResponseReturnValue:
-    """The workbook an export job wrote (导出文件)."""
-    return downloads.workbook(*sheet_queries.exported_file(job_id, current_user._get_current_object()))
-
-
 @bp.route("/<kind>/upload", methods=["POST"])
 @requires(Permission.CATALOG_MANAGE)
 def upload(kind: str) -> ResponseReturnValue:
