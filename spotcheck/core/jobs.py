@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import set_committed_value
 
-from spotcheck.core import audit, clock, settings
+from spotcheck.core import audit, clock, settings, storage
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import after_commit, in_command
 from spotcheck.core.database import db
@@ -129,6 +129,29 @@ def list_jobs(reader: Actor, *, kinds: Iterable[str] | None = None, limit: int =
     if kinds:
         query = query.where(Job.kind.in_(list(kinds)))
     return [_live(job) for job in db.session.scalars(query)]
+
+
+#: The kinds of the jobs that write a file to download (导出作业) start with this.
+EXPORT_PREFIX = "export."
+#: Where an export job keeps its file (文件存储的区域).
+FILES_AREA = "job_files"
+
+
+def keep_file(data: bytes, file_name: str, tenant_id: int, suffix: str = ".xlsx") -> dict[str, Any]:
+    """Keep the file an export job wrote, for its download (:func:`file_of`): what its result holds of it."""
+    kept = storage.save_bytes(data, area=FILES_AREA, tenant_id=tenant_id, suffix=suffix)
+    return {"key": kept.key, "file": file_name}
+
+
+def file_of(job_id: int, reader: Actor) -> tuple[Path, str]:
+    """The file an export job wrote (导出文件) and its download name, for whoever may see the job (who asked
+    for it, or the department's administrator); any other job, one not done, or one the reader may not see:
+    NotFoundError."""
+    job = job_for(job_id, reader)
+    result = job.result or {}
+    if not job.kind.startswith(EXPORT_PREFIX) or job.status != JobStatus.succeeded or not result.get("key"):
+        raise NotFoundError(_l("No such export."))
+    return storage.path(result["key"]), str(result.get("file") or "export.xlsx")
 
 
 def kinds_of(ids: Iterable[int]) -> dict[int, str]:

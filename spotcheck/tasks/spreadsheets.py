@@ -5,7 +5,8 @@ process runs it — imports it in two passes (check every row, then write all or
 directory's file is read once, its rows staged as they are checked), reports its progress, and
 removes the file once the outcome is recorded. The lists of the catalog (items, directory,
 inspectors) and a campaign's results entered offline (检查结果导入: thousands of rows, never
-inside a request) alike."""
+inside a request) alike. Exports of those lists too (导出作业): the job writes the workbook with its
+progress and keeps it in the shared storage, for the page and the API to hand out."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from spotcheck.core.job_models import Job
 from spotcheck.tasks import jobs
 from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries, uploads
-from spotcheck.tenants.spreadsheets.vocabulary import IMPORT_TASK, RESULTS_IMPORT_TASK
+from spotcheck.tenants.spreadsheets.vocabulary import EXPORT_TASK, IMPORT_TASK, RESULTS_IMPORT_TASK
 
 
 @shared_task(name=IMPORT_TASK)
@@ -48,6 +49,14 @@ def import_results(
         return {**outcome, "campaign_id": campaign_id}
 
     return _run_keeping_the_file(job_id, tenant_id, user_id, work, key, locale)
+
+
+@shared_task(name=EXPORT_TASK)
+def export_sheet(job_id: int, tenant_id: int, user_id: int, *, sheet: str, locale: str = "zh_CN") -> jobs.JobResult:
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
+        return sheets.run_export(sheet_queries.kind_named(sheet), actor=user, progress=progress)
+
+    return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)
 
 
 def _run_keeping_the_file(

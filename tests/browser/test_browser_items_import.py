@@ -83,7 +83,7 @@ def test_admin_imports_the_item_list_through_the_pages(page, tmp_path):
     with_mistake = [ITEMS[0], {k: v for k, v in ITEMS[1].items() if k != "领域"}]
     bad_file = tmp_path / "事项清单.xlsx"
     _fill(template, with_mistake, bad_file)
-    _upload(page, "#sheet-items form", bad_file)
+    _upload(page, "#sheet-items form.sheet-upload", bad_file)
     assert path_of(page).startswith("/jobs/")
     page.wait_for_selector("#import-failed")
     assert page.inner_text("#job-status") == "已结束：文件有错误，未导入任何数据"  # not a bare "完成"
@@ -123,8 +123,9 @@ def test_admin_imports_the_item_list_through_the_pages(page, tmp_path):
         assert {item["检查事项"] for item in ITEMS} <= names
 
     page.goto("/catalog/sheets")
+    page.click("#export-items")  # the export runs as a job: its page offers the workbook once done
     with page.expect_download() as downloading:
-        page.click("#export-items")
+        page.click("#export-download")
     exported = tmp_path / "export.xlsx"
     downloading.value.save_as(exported)
     sheet = openpyxl.load_workbook(exported).worksheets[0]

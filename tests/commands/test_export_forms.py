@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from spotcheck.core.clock import frozen_at
 from spotcheck.tenants.spreadsheets.columns import DIRECTORY, INSPECTORS, ITEMS
 from tests.support.helpers import post_form, signed_in
+from tests.support.sheets import exported_on_the_page
 
 #: 20 November 2026, 23:30 in Beijing (15:30 UTC): the date on the form is Beijing's.
 LATE_EVENING = datetime(2026, 11, 20, 23, 30)
@@ -31,9 +32,7 @@ CONTACTS = {
 
 
 def _form(client, kind) -> list[tuple]:
-    response = client.get(f"/catalog/sheets/{kind.name}/export")
-    assert response.status_code == 200
-    book = load_workbook(io.BytesIO(response.data))
+    book = load_workbook(io.BytesIO(exported_on_the_page(client, kind.name)))
     sheet = book.worksheets[0]
     last = chr(ord("A") + len(kind.columns) - 1)
     merged = {str(r) for r in sheet.merged_cells.ranges}

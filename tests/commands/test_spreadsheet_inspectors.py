@@ -14,7 +14,17 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.spreadsheets import commands as sheets, uploads
 from tests.support.helpers import bearer, csrf_token, signed_in, tenant_id
-from tests.support.sheets import download, fill, id_number, sheet_rows, upload, xlsx_text
+from tests.support.sheets import (
+    XLSX,
+    download,
+    export_sheet,
+    exported_on_the_page,
+    fill,
+    id_number,
+    sheet_rows,
+    upload,
+    xlsx_text,
+)
 
 # --- inspectors ----------------------------------------------------------------------------------
 
@@ -61,20 +71,20 @@ def test_inspectors_template_fill_upload_export_reimport_and_masking(app):
         assert people["33010002"].is_expert is True and people["33010002"].sex == "M"
         assert people["33010001"].id_masked == id_number(1)[:6] + "********" + id_number(1)[-4:]
 
-    full = download(client, "/api/v1/sheets/inspectors/export", admin)
+    full = export_sheet(client, "inspectors", admin)
     ids = {r["执法证编号"]: r["身份证号码"] for r in sheet_rows(full)}
     assert len(ids) == before + 2
     assert (ids["33010001"], ids["33010002"]) == (id_number(1), id_number(2))
     assert all(re.fullmatch(r"\d{17}[\dX]", number) for number in ids.values())
 
     planner = bearer(app, "scj_planner")
-    masked = download(client, "/api/v1/sheets/inspectors/export", planner)
+    masked = export_sheet(client, "inspectors", planner)
     shown = {r["执法证编号"]: r["身份证号码"] for r in sheet_rows(masked)}
     assert shown["33010001"] == id_number(1)[:6] + "********" + id_number(1)[-4:]
     text = xlsx_text(masked)
     assert not any(number in text for number in ids.values())
-    page = signed_in(app, "scj_planner").get("/catalog/sheets/inspectors/export")
-    assert page.status_code == 200 and id_number(1) not in xlsx_text(page.data)
+    page = exported_on_the_page(signed_in(app, "scj_planner"), "inspectors")
+    assert id_number(1) not in xlsx_text(page)
 
     # The full export and the masked one both re-import without changing anything.
     for data in (full, masked):
@@ -198,7 +208,7 @@ def test_who_may_do_what(app):
     planner = signed_in(app, "scj_planner")
     page = planner.get("/catalog/sheets").get_data(as_text=True)
     assert 'id="export-items"' in page and 'id="upload-items"' not in page and 'id="template-items"' not in page
-    assert planner.get("/catalog/sheets/items/export").status_code == 200
+    assert exported_on_the_page(planner, "items").startswith(b"PK")  # a workbook
     assert planner.get("/catalog/sheets/items/template").status_code == 403
     headers = bearer(app, "scj_planner")
     client = app.test_client()
@@ -211,7 +221,20 @@ def test_who_may_do_what(app):
         ).status_code
         == 403
     )
-    assert client.get("/api/v1/sheets/items/export", headers=bearer(app, "scj_inspector")).status_code == 403
+    assert client.post("/api/v1/sheets/items/exports", headers=bearer(app, "scj_inspector")).status_code == 403
+    # The API document says what an export answers: 202 with the job, then the workbook from its file.
+    paths = client.get("/api/openapi.json").json["paths"]
+    assert "202" in paths["/api/v1/sheets/{kind}/exports"]["post"]["responses"]
+    assert "/api/v1/sheets/{kind}/export" not in paths  # nothing is exported inside the request any more
+    assert XLSX in paths["/api/v1/jobs/{job_id}/file"]["get"]["responses"]["200"]["content"]
+    # An export's workbook is its asker's (and the administrator's): another reader's, or another department's, is 404.
+    mine = client.post("/api/v1/sheets/items/exports", headers=headers).get_json()["id"]
+    assert client.get(f"/api/v1/jobs/{mine}/file", headers=headers).status_code == 200
+    assert client.get(f"/api/v1/jobs/{mine}/file", headers=bearer(app, "yjj_admin")).status_code == 404
+    assert client.get(f"/api/v1/jobs/{mine}/file", headers=bearer(app, "scj_admin")).status_code == 200
+    admin = bearer(app, "scj_admin")
+    verification = client.post("/api/v1/audit/verifications", headers=admin).get_json()["id"]
+    assert client.get(f"/api/v1/jobs/{verification}/file", headers=admin).status_code == 404  # no file: not an export
     assert app.test_client().get("/catalog/sheets").status_code == 302  # anonymous: to the login page
 
 

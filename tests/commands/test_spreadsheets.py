@@ -25,6 +25,7 @@ from tests.support.sheets import (
     credit_code,
     directory_of,
     download,
+    export_sheet,
     fill,
     items_of,
     sheet_rows,
@@ -80,7 +81,7 @@ def test_items_template_fill_upload_export_reimport(app):
         assert len(items_of("YJJ")) == other_department  # another department's list is untouched
         listed = len([i for i in items_of("SCJ") if i.status != ItemStatus.retired])
 
-    exported = download(client, "/api/v1/sheets/items/export", admin)
+    exported = export_sheet(client, "items", admin)
     rows = sheet_rows(exported)
     assert len(rows) == listed
     mine = {r["检查事项"]: r for r in rows}
@@ -266,7 +267,7 @@ def test_directory_template_fill_upload_export_reimport(app):
         assert second.entity.entity_type == "individual"
         assert project.entity.entity_type == "project" and project.risk == "C"
 
-    exported = download(client, "/api/v1/sheets/directory/export", admin)
+    exported = export_sheet(client, "directory", admin)
     rows = sheet_rows(exported)
     assert len(rows) == before + 3
     assert {r["名称"] for r in DIRECTORY_ROWS} <= {r["名称"] for r in rows}

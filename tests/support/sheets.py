@@ -19,7 +19,7 @@ from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.directory.models import DirectoryEntry
 from spotcheck.tenants.items.models import Item
-from tests.support.helpers import tenant_id
+from tests.support.helpers import csrf_token, tenant_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PO_FILE = Path(__file__).resolve().parents[2] / "spotcheck/translations/zh_Hans_CN/LC_MESSAGES/messages.po"
@@ -118,6 +118,27 @@ def download(client, url: str, headers: dict | None = None) -> bytes:
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.mimetype == XLSX
     return response.data
+
+
+def export_sheet(client, kind: str, headers: dict) -> bytes:
+    """The department's list of ``kind`` exported through the API: 202 with the job (run at once in the
+    tests), which succeeded with its progress at 100, then its workbook."""
+    response = client.post(f"/api/v1/sheets/{kind}/exports", headers=headers)
+    assert response.status_code == 202, response.get_data(as_text=True)[:500]
+    job = client.get(f"/api/v1/jobs/{response.get_json()['id']}", headers=headers).get_json()
+    assert job["kind"] == f"export.{kind}" and job["status"] == "succeeded" and job["progress"] == 100, job
+    return download(client, f"/api/v1/jobs/{job['id']}/file", headers)
+
+
+def exported_on_the_page(client, kind: str) -> bytes:
+    """The list of ``kind`` exported as a signed-in reader does on the spreadsheets page: the button starts the
+    job, the job page offers the workbook once done, the link downloads it."""
+    started = client.post(f"/catalog/sheets/{kind}/export", data={"csrf_token": csrf_token(client, "/catalog/sheets")})
+    assert started.status_code == 302 and "/jobs/" in started.location, started.get_data(as_text=True)[:500]
+    page = client.get(started.location).get_data(as_text=True)
+    link = re.search(r'id="export-download" href="([^"]+)"', page)
+    assert link, page
+    return download(client, link.group(1))
 
 
 def xlsx_text(data: bytes) -> str:

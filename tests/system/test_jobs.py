@@ -32,6 +32,7 @@ from tests.support.campaign_world import build, campaign_data, leader_of, planne
 from tests.support.helpers import REDIS_URL, bearer, make_app, signed_in, tenant_id, user_named
 from tests.support.job_pause import pausing
 from tests.support.results_world import filled_workbook, handed_out, template_rows
+from tests.support.sheets import xlsx_text
 from tests.support.workers import (
     JOB_TIMEOUT,
     WORKER_READY_TIMEOUT,
@@ -157,6 +158,37 @@ def test_an_import_queued_by_web_runs_in_a_worker_with_another_folder(tmp_path, 
                 assert job.result["ok"] is True and job.result["created"] == 30
         assert not [path for path in storage.rglob("*") if path.is_file()]  # the upload is gone once imported
         assert Path(web.instance_path) != worker_home / "instance"
+    finally:
+        process.stop()
+        with web.app_context():
+            db.engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_directory_export_asked_through_the_api_is_written_by_a_worker_and_downloaded_from_web(
+    tmp_path, postgres_url, celery_queue
+):
+    """导出作业 on a real worker: the API answers 202 at once, the worker writes the workbook into the shared
+    storage with its progress, and web hands it to the one who asked (another department: 404)."""
+    storage = tmp_path / "storage"
+    web = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage))
+    process = Worker(celery_queue, postgres_url, env={"SPOTCHECK_STORAGE": str(storage)})
+    try:
+        queue_import_done = queue_import(web, directory_csv(40, start=700))
+        client, headers = web.test_client(), bearer(web, "scj_admin")
+        answer = client.post("/api/v1/sheets/directory/exports", headers=headers)
+        assert answer.status_code == 202 and answer.get_json()["status"] == "queued", answer.get_data(as_text=True)
+        process.wait_ready(WORKER_READY_TIMEOUT)
+        with web.app_context():
+            _poll_job(tenant_id("SCJ"), queue_import_done, JOB_TIMEOUT)
+            job = _poll_job(tenant_id("SCJ"), answer.get_json()["id"], JOB_TIMEOUT)
+            with tenant_scope(tenant_id("SCJ")):
+                assert job.status == JobStatus.succeeded, (job.error, process.output[-3000:])
+                assert job.progress == 100 and job.result["rows"] >= 40 and job.items_total == job.result["rows"]
+        workbook = client.get(f"/api/v1/jobs/{job.id}/file", headers=headers)
+        assert workbook.status_code == 200 and "耐久测试企业39" in xlsx_text(workbook.data)
+        assert client.get(f"/api/v1/jobs/{job.id}/file", headers=bearer(web, "yjj_admin")).status_code == 404
     finally:
         process.stop()
         with web.app_context():

@@ -12,6 +12,7 @@ import openpyxl
 from tests.support.campaign_world import ITEM_BASICS
 from tests.support.helpers import bearer, post_form, signed_in, tenant_id
 from tests.support.rulebooks import CHENGKOU, adopt, cited
+from tests.support.sheets import export_sheet
 
 ITEM = {
     "name": "食品生产企业监督检查",
@@ -358,7 +359,7 @@ def test_an_item_import_that_would_leave_a_published_item_incomplete_is_refused(
     client, headers = app.test_client(), bearer(app, "swj_admin")
     item = client.post("/api/v1/items", headers=headers, json={**ITEM_BASICS, "name": "报废机动车回收检查"}).json
     assert client.post(f"/api/v1/items/{item['id']}/publish", headers=headers).status_code == 200
-    exported = client.get("/api/v1/sheets/items/export", headers=headers).data
+    exported = export_sheet(client, "items", headers)
     book = openpyxl.load_workbook(io.BytesIO(exported))
     sheet = book.worksheets[0]
     at = next(r for r in range(1, 11) if sheet.cell(row=r, column=1).value == "序号")  # under the seed's title

@@ -444,6 +444,7 @@ ACTION_LABELS = {
     "visit.entry_recorded_late": _l("Arrival and departure recorded late (补录)"),
     "inspector.linked": _l("Inspector linked to a user account"),
     "inspector.unlinked": _l("Inspector unlinked from a user account"),
+    "inspector.accounts_created": _l("Accounts created for many inspectors at once"),
     "result.recorded": _l("Result recorded"),
     "result.imported": _l("Result imported (for the team, or submitted by its leader)"),
     "result.submitted": _l("Result submitted"),

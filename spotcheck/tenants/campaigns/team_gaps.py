@@ -1,6 +1,7 @@
 """What a campaign's drawn teams still lack before the visits are handed out (交办前的检查组): a team leader
 (组长) for every visit, and no member who declared a conflict (回避) left unreplaced — counted from the teams'
-rows; the campaign's and the joint campaign's hand-out refuse until both are met."""
+rows; the campaign's and the joint campaign's hand-out refuse until both are met. And, as a warning only, the
+team leaders who have no account yet: handed out, they could not record their teams' results."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
 from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.inspectors.models import Inspector
 
 
 def visits_without_leader(campaign: Campaign) -> int:
@@ -21,6 +23,25 @@ def visits_without_leader(campaign: Campaign) -> int:
             TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.entity_id.not_in(led)
         )
     ).scalar_one()
+
+
+def leaders_without_account(campaign: Campaign) -> list[str]:
+    """The names of the campaign's team leaders (组长) whose inspector entry has no linked account (无账号的组长),
+    in name order: the hand-out warns about each by name."""
+    return list(
+        db.session.scalars(
+            sa.select(Inspector.name)
+            .join(TeamMember, TeamMember.inspector_id == Inspector.id)
+            .where(
+                TeamMember.campaign_id == campaign.id,
+                TeamMember.active.is_(True),
+                TeamMember.is_leader.is_(True),
+                Inspector.user_id.is_(None),
+            )
+            .distinct()
+            .order_by(Inspector.name)
+        )
+    )
 
 
 def visits_with_recusal(campaign: Campaign) -> list[Entity]:

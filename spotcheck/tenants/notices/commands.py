@@ -38,6 +38,7 @@ from spotcheck.tenants.campaigns import named
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.campaigns.vocabulary import cause_line
+from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.notices import delivery, documents
 from spotcheck.tenants.notices.delivery import mark_read  # noqa: F401 (the inbox's one command)
 from spotcheck.tenants.notices.models import Notice
@@ -57,6 +58,7 @@ from spotcheck.tenants.notices.writing import (
     numberer,
     store,
     teams_of,
+    tell_linked,
     visits_handed_out,
 )
 from spotcheck.tenants.results import codes
@@ -259,6 +261,14 @@ def write_transfer_letter(follow_up_id: int, data: dict | None = None, *, actor:
 #: change the result, its 组长 submitting it again; the check dates, once submitted, are a leader's to correct.
 RETURNED_ASKS = "请按退回原因修改检查结果，修改后由组长重新提交。"
 RETURNED_DATES = "检查日期已随结果提交，检查组不能修改；如需更正，由审核领导更正。"
+
+
+@events.subscribe("inspector.linked")
+def tell_the_linked_account(*, actor: Actor, inspector: Inspector, user: User) -> int:
+    """An inspector's account linked (关联账号): it is told, in the link's transaction, of the assignment
+    notices (派遣通知) already written for the inspector in campaigns still open — the notices are addressed to
+    the inspector, the messages to whichever account is linked, once each (:func:`.writing.tell_linked`)."""
+    return tell_linked(inspector, user)
 
 
 @events.subscribe("result.returned")

@@ -18,7 +18,7 @@ from spotcheck.core.errors import InvalidInputError
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.campaigns import named
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
-from spotcheck.tenants.campaigns.vocabulary import cause_line
+from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, cause_line
 from spotcheck.tenants.common import numbering
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.notices import delivery, documents
@@ -188,21 +188,66 @@ def assignments(
             db.session.flush()
         user = db.session.get(User, inspector.user_id) if inspector.user_id else None
         if user is not None and user.active:
-            leads = sum(1 for row in rows if row["leader"])
-            written["told"] += (
-                delivery.deliver(
-                    user,
-                    purpose=f"assignment:{campaign.id}",
-                    notice=notice,
-                    link=_visits_link(campaign, rows),
-                    subject=f"检查任务派遣：{campaign.code}《{campaign.title}》",
-                    body=f"您被随机选派检查 {len(rows)} 户（其中任组长 {leads} 户），检查时间 {window}。"
-                    f"请在检查结束后 5 个工作日内录入检查结果。派遣通知：{notice.number}",
-                )
-                and 1
-            )
+            written["told"] += tell_assignment(user, campaign, notice, rows, window) and 1
     db.session.flush()
     return {**written, "in_all": len(by_inspector)}
+
+
+def tell_assignment(user: User, campaign: Campaign, notice: Notice, rows: list[dict], window: str) -> int:
+    """Tell an inspector's account of their assignment notice (派遣通知) in the inbox (and e-mail, SMS), once
+    per account and campaign — when the notice is written, or when the account is linked later
+    (:func:`tell_linked`). ``rows``: the inspector's visits (``visit_id``, ``leader``)."""
+    leads = sum(1 for row in rows if row["leader"])
+    return delivery.deliver(
+        user,
+        purpose=f"assignment:{campaign.id}",
+        notice=notice,
+        link=_visits_link(campaign, rows),
+        subject=f"检查任务派遣：{campaign.code}《{campaign.title}》",
+        body=f"您被随机选派检查 {len(rows)} 户（其中任组长 {leads} 户），检查时间 {window}。"
+        f"请在检查结束后 5 个工作日内录入检查结果。派遣通知：{notice.number}",
+    )
+
+
+def tell_linked(inspector: Inspector, user: User) -> int:
+    """An account linked to an inspector after their assignment notices were written is told of each of
+    them, for the campaigns still open (not closed, not withdrawn): what it would have been told had it
+    been linked then. Returns how many deliveries were new."""
+    if not user.active:
+        return 0
+    told = 0
+    found = db.session.execute(
+        sa.select(Notice, Campaign)
+        .join(Campaign, Campaign.id == Notice.campaign_id)
+        .where(
+            Notice.kind == NoticeKind.assignment,
+            Notice.inspector_id == inspector.id,
+            Campaign.status.not_in((CampaignStatus.closed, CampaignStatus.withdrawn)),
+        )
+        .order_by(Notice.id)
+    ).all()
+    for notice, campaign in found:
+        rows = [
+            {"visit_id": visit_id, "leader": leader}
+            for visit_id, leader in db.session.execute(
+                sa.select(Visit.id, TeamMember.is_leader)
+                .join(
+                    TeamMember,
+                    sa.and_(TeamMember.campaign_id == Visit.campaign_id, TeamMember.entity_id == Visit.entity_id),
+                )
+                .where(
+                    Visit.campaign_id == campaign.id,
+                    TeamMember.inspector_id == inspector.id,
+                    TeamMember.active.is_(True),
+                )
+                .order_by(Visit.id)
+            )
+        ]
+        if rows:
+            told += tell_assignment(
+                user, campaign, notice, rows, documents.window(campaign.window_start, campaign.window_end)
+            )
+    return told
 
 
 def _visits_link(campaign: Campaign, rows: list[dict]) -> str:

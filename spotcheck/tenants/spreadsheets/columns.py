@@ -436,5 +436,7 @@ JOB_KINDS = {f"import.{kind.name}": kind for kind in KINDS.values()}
 #: The job kind of a campaign's results import (检查结果导入), and the sheet of every import job.
 RESULTS_JOB_KIND = "import.results"
 IMPORT_JOB_SHEETS = {**JOB_KINDS, RESULTS_JOB_KIND: RESULTS}
+#: The export jobs of the catalog's lists (导出作业), by their kind.
+EXPORT_JOB_KINDS = {f"export.{kind.name}": kind for kind in KINDS.values()}
 
 ACTIVE_NAMES = {"在用": True, "停用": False}

@@ -1,11 +1,11 @@
 """The spreadsheet commands (电子表格导入导出): all-or-nothing imports of the item list, the target
-directory and the inspector directory (run by the import job), exports of the current lists, and
-a campaign's results entered offline (检查结果导入)."""
+directory and the inspector directory (run by the import job), exports of the current lists (run by
+the export job, the file kept for its download), and a campaign's results entered offline (检查结果导入)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import Any, BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
@@ -25,7 +25,7 @@ from spotcheck.tenants.spreadsheets.importing import IMPORTERS
 from spotcheck.tenants.spreadsheets.policy import RESULTS_IMPORT, require_step
 from spotcheck.tenants.spreadsheets.queries import kind_named
 from spotcheck.tenants.spreadsheets.result_import import ResultImport
-from spotcheck.tenants.spreadsheets.vocabulary import IMPORT_TASK, RESULTS_IMPORT_TASK, RESULTS_JOB_KIND
+from spotcheck.tenants.spreadsheets.vocabulary import EXPORT_TASK, IMPORT_TASK, RESULTS_IMPORT_TASK, RESULTS_JOB_KIND
 
 
 @command(Permission.CATALOG_MANAGE)
@@ -38,14 +38,37 @@ def run_import(
 
 
 @command(Permission.CATALOG_VIEW)
-def export_file(kind: SheetKind, *, actor: Actor) -> tuple[IO[bytes], str]:
-    """The department's current list of ``kind`` as a workbook, and its download name (导出).
+def submit_export(kind_name: str, *, actor: Actor, locale: str = "zh_CN") -> Job:
+    """Queue the export of the department's current list (导出作业); returns the job to watch, whose
+    result names the workbook to download once it is done."""
+    kind = kind_named(kind_name)
+    require_step(kind, actor, "export")
+    return jobs.submit(EXPORT_TASK, f"export.{kind.name}", actor, sheet=kind.name, locale=locale)
+
+
+@command(Permission.CATALOG_VIEW)
+def run_export(kind: SheetKind, *, actor: Actor, progress: exporting.Progress | None = None) -> dict[str, Any]:
+    """Write the department's current list of ``kind`` as a workbook and keep it for the download
+    (导出, run by the export job): the result names the file, its rows and where it is kept.
 
     Inspectors' ID numbers are complete only for a reader who may see personal data (the
     department administrator; such an export is audited), masked for everyone else.
     """
     require_step(kind, actor, "export")
-    return exporting.workbook(kind, actor)
+    written = {"rows": 0}
+
+    def told(percent: int, done: int | None = None, total: int | None = None) -> None:
+        written["rows"] = done or 0
+        if progress is not None:
+            progress(percent, done, total)
+
+    stream, name = exporting.workbook(kind, actor, told)
+    return {
+        "ok": True,
+        "kind": kind.name,
+        "rows": written["rows"],
+        **jobs.keep_file(stream.read(), name, tenant_of(actor).id),
+    }
 
 
 @command(RESULTS_IMPORT)

@@ -4,7 +4,7 @@ seed's form: title, 填报单位/时间 line, 填报人/联系电话 line (:func
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 import sqlalchemy as sa
@@ -23,21 +23,52 @@ from spotcheck.tenants.spreadsheets import writing
 from spotcheck.tenants.spreadsheets.columns import DIRECTORY, ITEMS, SheetKind, flag_text, names_of
 
 _BATCH = 2000
+#: How often (in rows) an export reports its progress.
+_EVERY = 500
+
+#: What an export is told as its rows are written: ``progress(percent, done, total)``.
+Progress = Callable[[int, int | None, int | None], None]
 
 
-def workbook(kind: SheetKind, reader: Actor) -> tuple[IO[bytes], str]:
+def workbook(kind: SheetKind, reader: Actor, progress: Progress | None = None) -> tuple[IO[bytes], str]:
     """The department's current list of ``kind`` as a workbook, and its download name (导出), for
-    the export command (:func:`spotcheck.tenants.spreadsheets.commands.export_file`)."""
+    the export job's command (:func:`spotcheck.tenants.spreadsheets.commands.run_export`);
+    ``progress`` is told the rows written of the list's count as they go."""
     if kind is ITEMS:
         rows = _item_rows()
     elif kind is DIRECTORY:
         rows = _directory_rows(reader.tenant.risk_labels if reader.tenant else "letters")
     else:
         rows = _inspector_rows(reader)
+    if progress is not None:
+        rows = _counted(rows, progress, _count(kind))
     tenant_name = reader.tenant.name if reader.tenant else ""
     day = clock.today()
     name = f"{kind.title}-{tenant_name}-{day:%Y%m%d}.xlsx"
     return writing.export(kind, _numbered(kind, rows), heading(kind, tenant_name, reader)), name
+
+
+def _count(kind: SheetKind) -> int:
+    """How many rows the export of ``kind`` writes (what its progress counts towards)."""
+    if kind is ITEMS:
+        query = sa.select(sa.func.count()).select_from(Item).where(Item.status != ItemStatus.retired)
+    elif kind is DIRECTORY:
+        query = sa.select(sa.func.count()).select_from(DirectoryEntry)
+    else:
+        query = sa.select(sa.func.count()).select_from(Inspector)
+    return db.session.scalar(query) or 0
+
+
+def _counted(rows: Iterator[dict], progress: Progress, total: int) -> Iterator[dict]:
+    """The rows, telling ``progress`` every few hundred (writing the file is the last few per cent)."""
+    done = 0
+    progress(0, 0, total)
+    for row in rows:
+        yield row
+        done += 1
+        if done % _EVERY == 0:
+            progress(min(95, 95 * done // max(total, 1)), done, max(total, done))
+    progress(95, done, max(total, done))
 
 
 #: Between the two halves of the 填报单位 and 填报人 lines, as the seed's forms space them.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from spotcheck.tenants.spreadsheets.columns import (  # noqa: F401 — the kinds pages and the API name
     DIRECTORY,
+    EXPORT_JOB_KINDS,
     IMPORT_JOB_SHEETS,
     INSPECTORS,
     ITEMS,
@@ -21,5 +22,7 @@ from spotcheck.tenants.spreadsheets.forms import shown  # noqa: F401 — the pag
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-#: The Celery tasks (后台作业) that import a list of the catalog and a campaign's results (never renamed).
+#: The Celery tasks (后台作业) that import a list of the catalog and a campaign's results, and that
+#: export a list of the catalog (never renamed).
 IMPORT_TASK, RESULTS_IMPORT_TASK = "spotcheck.sheets.import", "spotcheck.sheets.import_results"
+EXPORT_TASK = "spotcheck.sheets.export"

@@ -1,7 +1,8 @@
 """Spreadsheet templates, imports and exports (Excel 导入导出).
 
 An import answers 202 with the job at once; its progress and its result (the counts, or every
-bad row with row number, column and reason) come from ``GET /api/v1/jobs/<id>``.
+bad row with row number, column and reason) come from ``GET /api/v1/jobs/<id>``. An export likewise
+(导出作业): 202 with the job; once it succeeded, its workbook comes from ``GET /api/v1/jobs/<id>/file``.
 """
 
 from __future__ import annotations
@@ -50,15 +51,14 @@ class SheetTemplate(MethodView):
         return downloads.workbook(*sheet_queries.template_file(sheet_queries.kind_named(kind)))
 
 
-@blp.route("/<any(items, directory, inspectors):kind>/export")
-class SheetExport(MethodView):
+@blp.route("/<any(items, directory, inspectors):kind>/exports")
+class SheetExports(MethodView):
     @requires(Permission.CATALOG_VIEW)
-    @blp.doc(responses=_XLSX)
-    def get(self, kind: str) -> Response:
-        """My department's current list in the template's shape (inspector ID numbers masked
-        unless I may see personal data)"""
-        stream, name = sheets.export_file(sheet_queries.kind_named(kind), actor=current_user._get_current_object())
-        return downloads.workbook(stream, name)
+    @blp.response(202, JobSchema)
+    def post(self, kind: str) -> Job:
+        """Export my department's current list in the template's shape, in the background (inspector
+        ID numbers masked unless I may see personal data); follow the job, then download its file"""
+        return sheets.submit_export(kind, actor=current_user._get_current_object(), locale=str(get_locale()))
 
 
 @blp.route("/<any(items, directory, inspectors):kind>/imports")

@@ -20,6 +20,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from spotcheck.core import jobs
+from spotcheck.platform import downloads
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.audit import view as audit_view
 from spotcheck.platform.web.forms import EmptyForm
@@ -168,3 +169,10 @@ def verify() -> ResponseReturnValue:
 @requires(Permission.SIGNED_IN)
 def job(job_id: int) -> ResponseReturnValue:
     return render_template("job.html", job=jobs.job_for(job_id, current_user._get_current_object()))
+
+
+@bp.route("/jobs/<int:job_id>/file")
+@requires(Permission.SIGNED_IN)
+def job_file(job_id: int) -> ResponseReturnValue:
+    """The file an export job wrote (导出文件), once it succeeded."""
+    return downloads.workbook(*jobs.file_of(job_id, current_user._get_current_object()))

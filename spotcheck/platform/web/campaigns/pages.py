@@ -126,6 +126,8 @@ class CampaignScreen(TargetList):
     why_not_closed: LazyString | None
     #: How many drawn visits have no team leader (组长) yet.
     leaderless: int
+    #: The team leaders (组长) with no account, by name: the hand-out warns about each.
+    leaders_without_account: list[str]
     #: The sizes the rules will draw (抽取规模预估), while they can still change; ``None`` for a named check.
     sizes: Sizes | None
     #: A draft check of named businesses as its leader approves it (``None`` for any other campaign).
@@ -342,6 +344,9 @@ def _render_detail(
         selected_per_stratum={stratum: n["selected"] for stratum, n in listed.strata.items()},
         why_not_closed=visit_reads.why_not_closed(campaign),
         leaderless=campaign_queries.visits_without_leader(campaign),
+        leaders_without_account=campaign_queries.leaders_without_account(campaign)
+        if "hand_out" in actions or "designate_leader" in actions
+        else [],
         sizes=None if campaign.named else sizes.planned(campaign),
         named_draft=campaign_queries.named_draft(campaign),
         under_way=step_jobs.under_way(campaign, prefix="", endpoint="campaign_pages.draw_job"),

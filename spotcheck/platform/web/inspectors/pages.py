@@ -17,9 +17,9 @@ from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import has_permission
 from spotcheck.core.scoping import current_tenant_id
-from spotcheck.core.text import whole_number
+from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt, perform, search_text
+from spotcheck.platform.web.forms import BAD_INPUT, REFUSED, EmptyForm, attempt, perform, search_text
 from spotcheck.platform.web.inspectors.forms import InspectorForm, RecusalForm
 from spotcheck.tenants.common.queries import NumberedPage
 from spotcheck.tenants.inspectors import commands, queries
@@ -73,7 +73,30 @@ def index() -> ResponseReturnValue:
         active_only=active_only,
         search=search,
         args=args,
+        accounts_form=EmptyForm() if has_permission(current_user, Permission.USERS_MANAGE) else None,
     )
+
+
+@bp.route("/accounts", methods=["POST"])
+@requires(Permission.USERS_MANAGE)
+def create_accounts() -> ResponseReturnValue:
+    """批量开通账号: the accounts of the inspectors ticked on the list, all or nothing; the answer is the
+    hand-out sheet (账号交接单) with each one-time password, shown this once, never cached nor kept."""
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("inspector_pages.index"))
+    issued = perform(
+        results.create_inspector_accounts,
+        whole_numbers(request.form.getlist("ids")),
+        actor=current_user._get_current_object(),
+        done=None,
+    )
+    if issued is REFUSED:
+        return redirect(url_for("inspector_pages.index"))
+    response = make_response(
+        render_template("inspectors/accounts.html", issued=issued, department=current_user.tenant.name)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _detail(

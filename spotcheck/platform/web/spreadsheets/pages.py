@@ -1,4 +1,5 @@
-"""Spreadsheet templates, imports with progress and error lists, exports (Excel 导入导出)."""
+"""Spreadsheet templates, imports with progress and error lists, exports as jobs with progress and the
+workbook to download once done (Excel 导入导出)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Callable, Mapping
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -14,11 +15,11 @@ from spotcheck.core import jobs
 from spotcheck.core.job_models import Job
 from spotcheck.platform import downloads
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.web.forms import BAD_INPUT, attempt
+from spotcheck.platform.web.forms import BAD_INPUT, REFUSED, EmptyForm, attempt, perform
 from spotcheck.platform.web.spreadsheets.forms import SheetUploadForm
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
 from spotcheck.tenants.spreadsheets.commands import submit_import
-from spotcheck.tenants.spreadsheets.vocabulary import IMPORT_JOB_SHEETS, JOB_KINDS, KINDS, SheetKind
+from spotcheck.tenants.spreadsheets.vocabulary import EXPORT_JOB_KINDS, IMPORT_JOB_SHEETS, JOB_KINDS, KINDS, SheetKind
 
 bp = Blueprint("import_pages", __name__, url_prefix="/catalog/sheets")
 
@@ -35,15 +36,19 @@ def list_url(kind_name: str) -> str | None:
 
 @bp.app_context_processor
 def _sheet_job_kinds() -> dict[str, Callable[[str], SheetKind | str | None]]:
-    return {"sheet_job_kind": IMPORT_JOB_SHEETS.get, "sheet_list_url": list_url}
+    return {
+        "sheet_job_kind": IMPORT_JOB_SHEETS.get,
+        "sheet_export_kind": EXPORT_JOB_KINDS.get,
+        "sheet_list_url": list_url,
+    }
 
 
 def _forms(**given: SheetUploadForm) -> dict[str, SheetUploadForm]:
     return {name: given.get(name) or SheetUploadForm(prefix=name) for name in KINDS}
 
 
-def _recent_imports() -> list[Job]:
-    return jobs.list_jobs(current_user._get_current_object(), kinds=JOB_KINDS, limit=10)
+def _recent(kinds: Mapping[str, object]) -> list[Job]:
+    return jobs.list_jobs(current_user._get_current_object(), kinds=kinds, limit=10)
 
 
 def _index(forms: Mapping[str, SheetUploadForm]) -> str:
@@ -52,7 +57,9 @@ def _index(forms: Mapping[str, SheetUploadForm]) -> str:
         kinds=list(KINDS.values()),
         forms=forms,
         max_mb=sheet_queries.max_upload_bytes() // (1024 * 1024),
-        recent=_recent_imports(),
+        recent=_recent(JOB_KINDS),
+        exports=_recent(EXPORT_JOB_KINDS),
+        form=EmptyForm(),
         steps=sheet_queries.allowed_steps(current_user._get_current_object()),
     )
 
@@ -71,11 +78,21 @@ def template(kind: str) -> ResponseReturnValue:
     return downloads.workbook(stream, name)
 
 
-@bp.route("/<kind>/export")
+@bp.route("/<kind>/export", methods=["POST"])
 @requires(Permission.CATALOG_VIEW)
 def export(kind: str) -> ResponseReturnValue:
-    stream, name = sheets.export_file(sheet_queries.kind_named(kind), actor=current_user._get_current_object())
-    return downloads.workbook(stream, name)
+    """Start the export of the current list; the job page shows its progress, then the download."""
+    sheet = sheet_queries.kind_named(kind)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("import_pages.index"))
+    job = perform(
+        sheets.submit_export,
+        sheet.name,
+        actor=current_user._get_current_object(),
+        locale=str(get_locale()),
+        done=_("The export has started; its progress is shown below."),
+    )
+    return redirect(url_for("audit.job", job_id=job.id) if job is not REFUSED else url_for("import_pages.index"))
 
 
 @bp.route("/<kind>/upload", methods=["POST"])

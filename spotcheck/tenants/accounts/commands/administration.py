@@ -150,8 +150,8 @@ def _check_roles(roles: Iterable[str] | None, tenant_kind: str | None) -> list[L
 
 
 def _user_fields(data: dict, tenant_kind: str | None, errors: dict) -> dict:
-    """A new user's fields (``login``, ``display_name``, ``password``, ``roles``), checked; problems
-    go into ``errors``."""
+    """A new user's fields (``login``, ``display_name``, ``password``, ``roles``, and ``temporary``: the
+    password is a one-time one, to be changed at the first sign-in), checked; problems go into ``errors``."""
     login = str(data.get("login") or "").strip().lower()
     display_name = str(data.get("display_name") or "").strip()
     password = data.get("password")
@@ -171,7 +171,13 @@ def _user_fields(data: dict, tenant_kind: str | None, errors: dict) -> dict:
         errors["password"] = problems
     if problems := _check_roles(roles, tenant_kind):
         errors["roles"] = problems
-    return {"login": login, "display_name": display_name, "password": password, "roles": roles}
+    return {
+        "login": login,
+        "display_name": display_name,
+        "password": password,
+        "roles": roles,
+        "temporary": data.get("temporary") is True,
+    }
 
 
 def _new_user(tenant: Tenant | None, fields: dict, *, actor: Actor) -> User:
@@ -184,6 +190,7 @@ def _new_user(tenant: Tenant | None, fields: dict, *, actor: Actor) -> User:
             password_hash=hash_password(fields["password"]),
             roles=fields["roles"],
             session_stamp=new_session_stamp(),
+            must_change_password=fields.get("temporary", False),
         )
         _insert(user, "login", _l("This login is already taken."))
         audit.record(
@@ -200,7 +207,7 @@ def _new_user(tenant: Tenant | None, fields: dict, *, actor: Actor) -> User:
 @command(Permission.USERS_MANAGE)
 def create_user(data: dict, *, actor: Actor) -> User:
     """Create a user in the administrator's own department (``login``, ``display_name``,
-    ``password``, ``roles``)."""
+    ``password``, ``roles``; ``temporary``: a one-time password, changed at the first sign-in)."""
     errors: dict[str, list] = {}
     fields = _user_fields(dict(data or {}), tenant_of(actor).kind.value, errors)
     if errors:

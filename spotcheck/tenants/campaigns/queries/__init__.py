@@ -31,7 +31,10 @@ from spotcheck.tenants.campaigns.models import (  # also the domain's nouns, for
 )
 from spotcheck.tenants.campaigns.named import NamedDraft as NamedDraft  # what named_draft reads, for the pages
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
-from spotcheck.tenants.campaigns.team_gaps import visits_without_leader
+from spotcheck.tenants.campaigns.team_gaps import (
+    leaders_without_account as leaders_without_account,
+    visits_without_leader,
+)
 from spotcheck.tenants.campaigns.vocabulary import DRAW_KINDS, CampaignStatus
 
 #: The actions of a campaign that are somebody's next step (editing a draft is always possible: not a task).

@@ -24,7 +24,7 @@ from spotcheck.tenants.results.commands.follow_ups import (
     review_rectification_answer,
 )
 from spotcheck.tenants.results.commands.handing_out import hand_out, submit_hand_out
-from spotcheck.tenants.results.commands.inspectors import link_inspector
+from spotcheck.tenants.results.commands.inspectors import IssuedAccount, create_inspector_accounts, link_inspector
 from spotcheck.tenants.results.commands.late_entry import record_late_entry
 from spotcheck.tenants.results.commands.publication import publish_results, start_correction, submit_publication
 from spotcheck.tenants.results.commands.recording import import_result, import_results, record_result, submit_result
@@ -43,6 +43,7 @@ from spotcheck.tenants.results.commands.teams import (
 )
 
 __all__ = [
+    "IssuedAccount",
     "acknowledge_transfer",
     "acknowledge_transfers",
     "add_attachment",
@@ -56,6 +57,7 @@ __all__ = [
     "confirm_visit",
     "correct_check_dates",
     "count_scans",
+    "create_inspector_accounts",
     "decide_no_follow_up",
     "decide_recusal_request",
     "declare_member_recusal",

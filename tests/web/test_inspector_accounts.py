@@ -1,0 +1,142 @@
+"""Inspectors on board in one step (批量开通账号, issue 81 point 1): the department administrator ticks inspectors
+in the directory and creates their accounts at once, all or nothing; the one-time passwords come out once, on the
+hand-out sheet the POST answers, and are kept nowhere; each must be changed at the first sign-in. The hand-out
+warns by name about team leaders (组长) with no account, and an account linked after the 派遣 notice is told of it."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from spotcheck.core.audit import AuditEntry
+from spotcheck.core.database import db
+from spotcheck.core.job_models import Job
+from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.campaigns import queries as campaigns
+from spotcheck.tenants.campaigns.models import TeamMember
+from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.notices.models import Message
+from tests.support.campaign_world import build
+from tests.support.helpers import login, post_form, signed_in, tenant_id
+from tests.support.results_world import handed_out, teams_drawn
+
+SECRET = re.compile(r'<code class="secret">([^<]+)</code>')
+
+
+def _without_account(department: str, count: int, *, among: sa.Select | None = None) -> list[Inspector]:
+    """``count`` inspectors in use of the department with no account (of ``among``'s ids, if given)."""
+    with tenant_scope(tenant_id(department)):
+        query = sa.select(Inspector).where(Inspector.user_id.is_(None), Inspector.active.is_(True))
+        if among is not None:
+            query = query.where(Inspector.id.in_(among))
+        found = list(db.session.scalars(query.order_by(Inspector.id).limit(count)))
+        db.session.expunge_all()
+        return found
+
+
+def _create(client, ids: list[int]):
+    return post_form(client, "/catalog/inspectors/accounts", {"ids": ids}, token_from="/catalog/inspectors")
+
+
+def test_the_administrator_creates_the_ticked_inspectors_accounts_and_hands_out_passwords_once(app):
+    with app.app_context():
+        build()
+        people = _without_account("YJJ", 2)
+    admin = signed_in(app, "yjj_admin")
+    listing = admin.get("/catalog/inspectors").get_data(as_text=True)
+    assert all(f'name="ids" value="{p.id}"' in listing for p in people) and 'id="create-accounts"' in listing
+
+    sheet = _create(admin, [p.id for p in people])
+    assert sheet.status_code == 200, sheet.get_data(as_text=True)[:800]
+    assert "no-store" in sheet.headers["Cache-Control"]
+    page = sheet.get_data(as_text=True)
+    passwords = SECRET.findall(page)
+    assert len(passwords) == 2 and "账号交接单" in page and all(p.name in page for p in people)
+
+    with app.app_context(), tenant_scope(tenant_id("YJJ")):
+        accounts = {
+            i.name: db.session.get(User, i.user_id)
+            for i in db.session.scalars(sa.select(Inspector).where(Inspector.id.in_([p.id for p in people])))
+        }
+        assert all(u is not None and u.must_change_password and u.has_role("inspector") for u in accounts.values())
+        assert [u.display_name for u in accounts.values()] == list(accounts)
+        logins = [u.login for u in accounts.values()]
+        # the passwords are kept nowhere: not in the audit trail, not in a job
+        with system_access("the test reads every trail"):
+            trail = " ".join(str(e.details) for e in db.session.scalars(sa.select(AuditEntry)))
+            kept = " ".join(str(j.params) + str(j.result) for j in db.session.scalars(sa.select(Job)))
+        assert not any(password in trail or password in kept for password in passwords)
+        assert "inspector.accounts_created" in {
+            e.action for e in db.session.scalars(sa.select(AuditEntry).where(AuditEntry.object_type == "inspector"))
+        }
+
+    # the one-time password signs in once, to the page where the person chooses their own
+    person = app.test_client()
+    signed = login(person, logins[0], passwords[0])
+    assert signed.status_code == 302
+    assert person.get("/").headers.get("Location", "").rstrip("/").endswith("/account")
+
+    # the same again: already has an account, nothing changes
+    again = _create(admin, [people[0].id])
+    assert again.status_code == 302
+    assert "已有账号" in admin.get(again.location).get_data(as_text=True)
+
+
+def test_all_or_nothing_and_another_departments_inspector_is_not_found(app):
+    with app.app_context():
+        build()
+        build("scj")
+        people = _without_account("YJJ", 2)
+        first, other = people[0].id, people[1].id
+        elsewhere = _without_account("SCJ", 1)[0]
+    admin = signed_in(app, "yjj_admin")
+    assert _create(admin, [first]).status_code == 200  # one account made: now it has one
+    refused = _create(admin, [other, first])
+    assert refused.status_code == 302
+    shown = admin.get(refused.location).get_data(as_text=True)
+    assert "未作任何更改" in shown and "已有账号" in shown and people[0].name in shown  # the refused row and why
+    with app.app_context(), tenant_scope(tenant_id("YJJ")):
+        assert db.session.scalar(sa.select(Inspector.user_id).where(Inspector.id == other)) is None  # all or nothing
+
+    assert _create(admin, [elsewhere.id]).status_code == 404
+    assert _create(admin, [other, elsewhere.id]).status_code == 404
+    with app.app_context(), tenant_scope(tenant_id("SCJ")):
+        assert db.session.scalar(sa.select(Inspector.user_id).where(Inspector.id == elsewhere.id)) is None
+    assert _create(signed_in(app, "yjj_planner"), [other]).status_code == 403
+
+
+def test_the_hand_out_warns_by_name_about_team_leaders_with_no_account(app):
+    with app.app_context():
+        campaign_id = teams_drawn(build())
+        with tenant_scope(tenant_id("YJJ")):
+            leaders = campaigns.leaders_without_account(campaigns.get_campaign(campaign_id))
+            ids = list(
+                db.session.scalars(
+                    sa.select(Inspector.id)
+                    .join(TeamMember, TeamMember.inspector_id == Inspector.id)
+                    .where(TeamMember.campaign_id == campaign_id, TeamMember.is_leader.is_(True))
+                    .where(Inspector.user_id.is_(None))
+                    .distinct()
+                )
+            )
+    assert leaders
+    planner = signed_in(app, "yjj_planner")
+    page = planner.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    warning = re.search(r'id="leaders-without-account">(.*?)</p>', page, re.S)
+    assert warning and all(name in warning.group(1) for name in leaders), page
+    assert _create(signed_in(app, "yjj_admin"), ids).status_code == 200
+    assert 'id="leaders-without-account"' not in planner.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+
+
+def test_an_account_made_after_the_assignment_notice_is_told_of_it_for_an_open_campaign(app):
+    with app.app_context():
+        ids = handed_out(notices=True)  # the 派遣 notices are written before these inspectors have accounts
+        on_teams = sa.select(TeamMember.inspector_id).where(TeamMember.campaign_id == ids["campaign"])
+        later = _without_account("YJJ", 1, among=on_teams)[0]
+    assert _create(signed_in(app, "yjj_admin"), [later.id]).status_code == 200
+    with app.app_context(), tenant_scope(ids["tenant"]):
+        user_id = db.session.scalar(sa.select(Inspector.user_id).where(Inspector.id == later.id))
+        [message] = db.session.scalars(sa.select(Message).where(Message.user_id == user_id))
+        assert message.title.startswith("检查任务派遣") and message.notice_id is not None
