@@ -234,6 +234,9 @@ READS = {
     "supervision: submitted table": _l("A submitted statistical table"),
     "supervision: criticism draft": _l("Drafting a notice of criticism"),
     "table": _l("A statistical table being submitted"),
+    "issuer": _l("Identity platform"),
+    "via": _l("Signed in through"),
+    "link_code": _l("Link code"),
 }
 
 #: Why a sign-in failed or was refused.
@@ -242,6 +245,17 @@ SIGN_IN_FAILURES = {
     "password": _l("Wrong password"),
     "locked": _l("Account locked"),
     "inactive": _l("Account deactivated"),
+    "no_password": _l("Password sign-in turned off"),
+    "unlinked": _l("Identity not linked to a user"),
+    "state": _l("No sign-in under way with this state (replayed or from another browser)"),
+    "signature": _l("ID token's signature not the provider's"),
+    "audience": _l("ID token issued to another client"),
+    "expired": _l("ID token expired"),
+    "nonce": _l("ID token's nonce not this sign-in's"),
+    "issuer": _l("ID token of another issuer"),
+    "claim": _l("ID token's claims not valid"),
+    "token": _l("ID token not valid"),
+    "provider": _l("Identity platform refused or could not be reached"),
 }
 
 #: The fields of a campaign, as ``campaign.changed`` lists them.
@@ -295,6 +309,9 @@ ACTION_LABELS = {
     "user.password_changed": _l("Password changed"),
     "user.password_reset": _l("Password reset by the platform administrator"),
     "auth.login": _l("Signed in"),
+    "auth.identity_unknown": _l("Identity platform sign-in of a person not linked to a user (link code issued)"),
+    "auth.identity_refused": _l("Identity platform sign-in refused"),
+    "user.identity_linked": _l("Identity platform account linked to a user"),
     "business.claimed": _l("Business account claimed"),
     "business.claim_failed": _l("Business account claim refused (wrong business code)"),
     "business.code_reused": _l("Business code used again to claim (refused)"),

@@ -1,7 +1,8 @@
 """部门与用户的命令: every state change of departments, users, sign-in and sessions — the
 administration of departments and users (:mod:`.administration`), the platform administrator's care
 of the departments' administrators (:mod:`.department_admins`) and one's own account: signing
-in and out, password, contacts, API tokens (:mod:`.signing_in`)."""
+in and out, password, contacts, API tokens (:mod:`.signing_in`); signing in through the identity platform and
+linking its people to users (:mod:`.identities`)."""
 
 from spotcheck.tenants.accounts.commands.administration import (
     create_department,
@@ -15,6 +16,13 @@ from spotcheck.tenants.accounts.commands.department_admins import (
     reset_admin_password,
     set_admin_active,
 )
+from spotcheck.tenants.accounts.commands.identities import (
+    IdentitySignIn,
+    identity_key,
+    link_identity,
+    record_identity_refusal,
+    sign_in_with_identity,
+)
 from spotcheck.tenants.accounts.commands.signing_in import (
     attempt_sign_in,
     change_password,
@@ -26,17 +34,22 @@ from spotcheck.tenants.accounts.commands.signing_in import (
 )
 
 __all__ = [
+    "IdentitySignIn",
     "attempt_sign_in",
     "change_password",
     "create_department",
     "create_department_admin",
     "create_platform_admin",
     "create_user",
+    "identity_key",
     "issue_token",
+    "link_identity",
+    "record_identity_refusal",
     "reset_admin_password",
     "revoke_token",
     "set_admin_active",
     "set_contact",
+    "sign_in_with_identity",
     "sign_out",
     "sign_out_everywhere",
     "unlock_user",

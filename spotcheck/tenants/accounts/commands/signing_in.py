@@ -20,10 +20,10 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.passwords import DUMMY_HASH, hash_password, password_problems, secret_digest, verify_password
 from spotcheck.core.personal_data import mask_contact
-from spotcheck.core.policy import Permission
+from spotcheck.core.policy import Permission, Role
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.accounts.models import ApiToken, User, UserSession
-from spotcheck.tenants.accounts.sessions import end_sessions, new_session_stamp
+from spotcheck.tenants.accounts.sessions import end_sessions, new_session_stamp, open_session
 from spotcheck.tenants.accounts.vocabulary import EMAIL, MOBILE, TOKEN_PREFIX, Attempt, LoginRefusedError
 
 
@@ -33,7 +33,9 @@ def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
     is locked for ``lock_minutes`` (登录失败处理). Every attempt is audited and its outcome (the
     failure count, the lock) kept: a refusal is an outcome, not a failure of the command.
 
-    ``data``: ``login``, ``password``, ``max_failures``, ``lock_minutes``, ``user_agent``."""
+    ``data``: ``login``, ``password``, ``max_failures``, ``lock_minutes``, ``user_agent``, and ``password_login``:
+    False when the deployment turned password sign-in off for staff (``SPOTCHECK_PASSWORD_LOGIN=off``), which then
+    admits the platform administrator alone (the break-glass account)."""
     login = str(data.get("login") or "").strip().lower()
     password = data.get("password") or ""
     max_failures, lock_minutes = data["max_failures"], data["lock_minutes"]
@@ -74,21 +76,22 @@ def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
                 "auth.login_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": "inactive"}
             )
             return Attempt(None, LoginRefusedError(_l("This account is deactivated. Ask your administrator.")))
-        user.failed_logins = 0
-        user.locked_until = None
-        user.last_login_at = moment
-        key = secrets.token_urlsafe(32)
-        db.session.add(
-            UserSession(
+        if data.get("password_login") is False and not user.has_role(Role.platform_admin.value):
+            audit.record(
+                "auth.login_refused",
+                "user",
+                user.id,
+                actor=user,
                 tenant_id=user.tenant_id,
-                user_id=user.id,
-                key_hash=secret_digest(key),
-                created_at=moment,
-                last_seen_at=moment,
-                user_agent=str(data.get("user_agent") or "")[:200],
+                details={"why": "no_password"},
             )
-        )
-        db.session.flush()
+            return Attempt(
+                None,
+                LoginRefusedError(_l("Sign-in with a password is turned off: sign in through the identity platform.")),
+            )
+        # Break-glass (应急登录): with passwords off, the platform administrator alone still signs in with one.
+        # Issue 80 part 3: the second factor (TOTP) is required here before the session opens.
+        key = open_session(user, data.get("user_agent"))
         audit.record("auth.login", "user", user.id, actor=user, tenant_id=user.tenant_id)
     return Attempt(user, session_key=key)
 

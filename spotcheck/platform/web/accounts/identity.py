@@ -1,0 +1,103 @@
+"""统一身份认证登录: signing in through the city's identity platform (the staff's provider), and the page a person
+linked to no user is shown: the one-time link code (关联码) to hand to their department's administrator."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from joserfc.errors import MissingClaimError
+
+from spotcheck.core.clock import SHANGHAI, as_utc
+from spotcheck.platform import identity_platform
+from spotcheck.platform.identity_platform import STAFF
+from spotcheck.platform.permissions import public
+from spotcheck.platform.session import SESSION_KEY
+from spotcheck.tenants.accounts import commands as account_commands
+
+bp = Blueprint("identity", __name__)
+
+#: Where a session signed in by the provider says so (its sign-out then goes through the provider's too).
+SIGNED_IN_BY = "signed_in_by"
+
+
+@bp.route("/login/identity")
+@public
+def start() -> ResponseReturnValue:
+    """Off to the provider's sign-in (authorization code with PKCE, state and nonce; the answer in the query)."""
+    if identity_platform.provider(STAFF) is None:
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    try:
+        client = identity_platform.client(STAFF)
+    except identity_platform.REFUSALS as error:  # the provider cannot be reached or answers wrongly
+        current_app.logger.warning("identity platform unavailable: %s", error)
+        flash(_("The identity platform cannot be reached now. Try again later."), "error")
+        return redirect(url_for("auth.login"))
+    return client.authorize_redirect(url_for("identity.callback", _external=True), response_mode="query")
+
+
+@bp.route("/login/identity/callback")
+@public
+def callback() -> ResponseReturnValue:
+    """The provider's answer: the code exchanged (with the PKCE verifier) and the ID token checked by Authlib; a
+    linked user is signed in, a person linked to no user shown a link code, anything else refused and audited."""
+    provider = identity_platform.provider(STAFF)
+    if provider is None:
+        abort(404)
+    try:
+        token = identity_platform.client(STAFF).authorize_access_token(
+            leeway=current_app.config["SPOTCHECK_OIDC_LEEWAY"],
+            claims_options=identity_platform.claims_options(provider),
+        )
+        claims = token.get("userinfo")
+        if not claims:
+            raise ValueError("the provider gave no ID token")
+        if provider.link_claim and not claims.get(provider.link_claim):  # the claim linked by: never fall back to sub
+            raise MissingClaimError(provider.link_claim)
+    except identity_platform.REFUSALS as error:
+        why = identity_platform.why_refused(error)
+        current_app.logger.warning("identity platform sign-in refused (%s): %s", why, error)
+        account_commands.record_identity_refusal({"issuer": provider.issuer, "why": why})
+        flash(_("The sign-in through the identity platform was refused. Sign in again."), "error")
+        return redirect(url_for("auth.login"))
+    stable = str(claims[provider.link_claim]) if provider.link_claim else None
+    outcome = account_commands.sign_in_with_identity(
+        {
+            "issuer": provider.issuer,
+            "subject": account_commands.identity_key(str(claims["sub"]), stable),
+            "name": str(claims.get(provider.name_claim) or ""),
+            "user_agent": request.headers.get("User-Agent", ""),
+        }
+    )
+    attempt = outcome.attempt
+    if outcome.link_code is not None:
+        expires = as_utc(outcome.expires_at).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]
+        return render_template("accounts/link_code.html", code=outcome.link_code, expires=expires), 403
+    if attempt.refused is not None:
+        flash(str(attempt.refused.message), "error")
+        return redirect(url_for("auth.login"))
+    session.clear()
+    session.permanent = True
+    session[SESSION_KEY] = attempt.session_key
+    session[SIGNED_IN_BY] = STAFF
+    login_user(attempt.user)  # type: ignore[arg-type]
+    return redirect(url_for("home.index"))
+
+
+def logout_redirect(signed_in_by: str | None) -> str | None:
+    """Where a sign-out goes on: the provider's end-session endpoint (RP-initiated logout) for a session it signed
+    in, coming back to the sign-in page; None for a password's session."""
+    provider = identity_platform.provider(signed_in_by or "")
+    if provider is None:
+        return None
+    try:
+        client = identity_platform.client(provider.name)
+        return client.create_logout_url(
+            post_logout_redirect_uri=url_for("auth.login", _external=True), client_id=provider.client_id
+        )["url"]
+    except (*identity_platform.REFUSALS, RuntimeError) as error:  # no end-session endpoint, or unreachable
+        current_app.logger.warning("identity platform sign-out not offered: %s", error)
+        return None
