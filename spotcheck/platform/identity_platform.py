@@ -23,10 +23,15 @@ from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, Jos
 STAFF = "staff"
 BUSINESS = "business"
 _EXTENSION = "spotcheck.identity_platform"
+#: Seconds a request to the provider (discovery, keys, the token endpoint) may take before the sign-in is refused.
+TIMEOUT = 10
 
-#: What Authlib and joserfc raise for a refused answer of the provider or a token that does not hold: the sign-in
-#: is refused, never a 500.
-REFUSALS: tuple[type[Exception], ...] = (AuthlibBaseError, JoseError, ValueError, KeyError)
+#: What Authlib and joserfc raise for a refused answer of the provider or a token that does not hold, and what
+#: requests raises for a provider out of reach (an OSError): the sign-in is refused, never a 500.
+REFUSALS: tuple[type[Exception], ...] = (AuthlibBaseError, JoseError, ValueError, KeyError, OSError)
+#: What a sign-out's redirect to the provider meets when it cannot be offered (no end-session endpoint, the provider
+#: unreachable): the sign-out here still happens.
+UNAVAILABLE: tuple[type[Exception], ...] = (*REFUSALS, RuntimeError)
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ def init_app(app: Flask) -> None:
             client_id=provider.client_id,
             client_secret=provider.client_secret,
             server_metadata_url=provider.metadata_url,
-            client_kwargs={"scope": provider.scope, "code_challenge_method": "S256"},
+            client_kwargs={"scope": provider.scope, "code_challenge_method": "S256", "default_timeout": TIMEOUT},
         )
     app.extensions[_EXTENSION] = oauth
 

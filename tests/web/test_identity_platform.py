@@ -58,7 +58,7 @@ def _audit(app, action: str) -> list[AuditEntry]:
 
 def _link_code(person: requests.Session, base: str, login: str) -> str:
     page = ip.sign_in(person, base, login)
-    assert page.status_code == 403, page.text
+    assert page.status_code == 200 and page.url.startswith(base + "/login/identity/callback"), page.text
     assert "您的统一身份认证账号尚未关联本平台的用户" in page.text and "交给本部门的系统管理员" in page.text
     return LINK_CODE.search(page.text).group(1)
 
@@ -267,3 +267,9 @@ def test_a_claim_linked_by_is_kept_only_as_its_keyed_digest(sqlite_template, tmp
         without = ip.sign_in(requests.Session(), base, "p-stranger")  # no 身份证号 given: never linked by sub instead
         assert without.url == base + "/login"
         assert _audit(app, "auth.identity_refused")[-1].details["why"] == "claim"
+
+
+def test_a_provider_out_of_reach_is_said_so_in_chinese(sqlite_template, tmp_path):
+    with ip.served_app(sqlite_template, tmp_path, ip.settings(f"http://127.0.0.1:{ip.free_port()}")) as (_app, base):
+        answer = requests.get(base + "/login/identity", timeout=30)
+        assert answer.url == base + "/login" and "暂时无法连接统一身份认证平台" in answer.text

@@ -75,7 +75,7 @@ def callback() -> ResponseReturnValue:
     attempt = outcome.attempt
     if outcome.link_code is not None:
         expires = as_utc(outcome.expires_at).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]
-        return render_template("accounts/link_code.html", code=outcome.link_code, expires=expires), 403
+        return render_template("accounts/link_code.html", code=outcome.link_code, expires=expires)
     if attempt.refused is not None:
         flash(str(attempt.refused.message), "error")
         return redirect(url_for("auth.login"))
@@ -83,7 +83,7 @@ def callback() -> ResponseReturnValue:
     session.permanent = True
     session[SESSION_KEY] = attempt.session_key
     session[SIGNED_IN_BY] = STAFF
-    login_user(attempt.user)  # type: ignore[arg-type]
+    login_user(attempt.user)
     return redirect(url_for("home.index"))
 
 
@@ -98,6 +98,6 @@ def logout_redirect(signed_in_by: str | None) -> str | None:
         return client.create_logout_url(
             post_logout_redirect_uri=url_for("auth.login", _external=True), client_id=provider.client_id
         )["url"]
-    except (*identity_platform.REFUSALS, RuntimeError) as error:  # no end-session endpoint, or unreachable
+    except identity_platform.UNAVAILABLE as error:  # no end-session endpoint, or the provider unreachable
         current_app.logger.warning("identity platform sign-out not offered: %s", error)
         return None
