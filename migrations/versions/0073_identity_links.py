@@ -3,11 +3,13 @@
 ``identity_link`` is a person of an OpenID Connect provider (its ``issuer``, the person's ``subject`` there, or the
 keyed digest of a configured stable claim) linked to a user by an administrator; (issuer, subject) is unique in the
 whole deployment. ``identity_link_code`` the one-time link codes (关联码, their SHA-256) shown to a person the provider
-signed in but no user is linked to, with the identity each links and when it expires.
+signed in but no user is linked to, with the identity each links and when it expires. ``business_identity`` a person
+the legal persons' provider signed in for a business (its credit-code claim), and the business's person it became.
 
 Row-level security: a link is its user's department's row (``tenant_id``, none for the platform's own), isolated as
 ``user_session`` is; the sign-in finds it under the platform's own access. A link code is nobody's yet (no
-``tenant_id``), read only by the accounts' commands; the application role is granted both.
+``tenant_id``), read only by the accounts' commands; a business's identity is no department's either (a business is
+no tenant), as the other business tables. The application role is granted all three.
 
 Revision ID: 0073
 Revises: 0071
@@ -26,7 +28,7 @@ down_revision = "0071"
 branch_labels = None
 depends_on = None
 
-TABLES = ["identity_link", "identity_link_code"]
+TABLES = ["identity_link", "identity_link_code", "business_identity"]
 
 
 def upgrade():
@@ -61,11 +63,29 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_identity_link_code")),
         sa.UniqueConstraint("code_digest", name=op.f("uq_identity_link_code_code_digest")),
     )
+    op.create_table(
+        "business_identity",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("issuer", sa.String(length=255), nullable=False),
+        sa.Column("subject", sa.String(length=255), nullable=False),
+        sa.Column("linked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["business_person.id"], name=op.f("fk_business_identity_person_id_business_person")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_business_identity")),
+        sa.UniqueConstraint("issuer", "subject", name="uq_business_identity_issuer_subject"),
+    )
+    with op.batch_alter_table("business_identity", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_business_identity_person_id"), ["person_id"], unique=False)
     rls.grant_tables(op, TABLES)
     rls.enable(op, "identity_link")
 
 
 def downgrade():
+    with op.batch_alter_table("business_identity", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_business_identity_person_id"))
+    op.drop_table("business_identity")
     rls.disable(op, "identity_link")
     op.drop_table("identity_link_code")
     with op.batch_alter_table("identity_link", schema=None) as batch_op:

@@ -155,6 +155,7 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         "SPOTCHECK_OIDC_BUSINESS_CLIENT_ID": _env("SPOTCHECK_OIDC_BUSINESS_CLIENT_ID", ""),
         "SPOTCHECK_OIDC_BUSINESS_CLIENT_SECRET": _env("SPOTCHECK_OIDC_BUSINESS_CLIENT_SECRET", ""),
         "SPOTCHECK_OIDC_BUSINESS_METADATA_URL": _env("SPOTCHECK_OIDC_BUSINESS_METADATA_URL", ""),
+        "SPOTCHECK_OIDC_BUSINESS_SCOPE": _env("SPOTCHECK_OIDC_BUSINESS_SCOPE", "openid profile"),
         "SPOTCHECK_OIDC_CREDIT_CODE_CLAIM": _env("SPOTCHECK_OIDC_CREDIT_CODE_CLAIM", "credit_code"),
         # Password sign-in of staff (密码登录): "off" once everyone signs in through the identity platform; the
         # platform administrator (the break-glass account) still may.

@@ -68,7 +68,7 @@ def providers_of(cfg: Any) -> dict[str, Provider]:
             client_id=cfg[prefix + "CLIENT_ID"],
             client_secret=cfg[prefix + "CLIENT_SECRET"],
             metadata_url=cfg.get(prefix + "METADATA_URL") or f"{issuer}/.well-known/openid-configuration",
-            scope=cfg["SPOTCHECK_OIDC_SCOPE"],
+            scope=cfg[prefix + "SCOPE"],
             name_claim=cfg["SPOTCHECK_OIDC_NAME_CLAIM"],
             link_claim=cfg["SPOTCHECK_OIDC_LINK_CLAIM"] if name == STAFF else "",
             credit_code_claim=cfg["SPOTCHECK_OIDC_CREDIT_CODE_CLAIM"] if name == BUSINESS else "",

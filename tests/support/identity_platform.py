@@ -59,10 +59,12 @@ def _node() -> str:
 
 
 @contextmanager
-def provider(folder: Path, *, id_token_ttl: dict[str, int] | None = None) -> Iterator[str]:
-    """The provider, started on a free loopback port with :data:`PEOPLE` and the two clients (PKCE required, any
-    loopback port for their redirects); yields its issuer."""
-    port = free_port()
+def provider(
+    folder: Path, *, id_token_ttl: dict[str, int] | None = None, people: dict | None = None, port: int | None = None
+) -> Iterator[str]:
+    """The provider, started on a loopback port (a free one unless ``port``) with ``people`` (:data:`PEOPLE`) and the
+    two clients (PKCE required, any loopback port for their redirects); yields its issuer."""
+    port = port or free_port()
     issuer = f"http://127.0.0.1:{port}"
     config = {
         "port": port,
@@ -70,16 +72,20 @@ def provider(folder: Path, *, id_token_ttl: dict[str, int] | None = None) -> Ite
         "clients": [
             {
                 **client,
-                "redirect_uris": ["http://127.0.0.1/login/identity/callback", "http://127.0.0.1/elsewhere/callback"],
-                "post_logout_redirect_uris": ["http://127.0.0.1/login"],
+                "redirect_uris": [
+                    "http://127.0.0.1/login/identity/callback",
+                    "http://127.0.0.1/business/sign-in/identity/callback",
+                    "http://127.0.0.1/elsewhere/callback",
+                ],
+                "post_logout_redirect_uris": ["http://127.0.0.1/login", "http://127.0.0.1/business/sign-in"],
             }
             for client in (CLIENT, OTHER_CLIENT)
         ],
-        "users": PEOPLE,
+        "users": people or PEOPLE,
         "id_token_ttl": id_token_ttl or {},
         "loopback_any_port": True,
     }
-    path = folder / "provider.json"
+    path = folder / f"provider-{port}.json"
     path.write_text(json.dumps(config), encoding="utf-8")
     process = subprocess.Popen(
         [_node(), str(SCRIPT), str(path)],
@@ -238,25 +244,29 @@ def walk(browser: requests.Session, response: requests.Response, until: str) -> 
     return response
 
 
-def provider_login(browser: requests.Session, response: requests.Response, login: str) -> requests.Response:
+def provider_login(
+    browser: requests.Session, response: requests.Response, login: str, people: dict | None = None
+) -> requests.Response:
     """On the provider's login form ``response``, sign in as ``login``; returns the provider's answer (the redirect
     towards the client, not followed)."""
     action = _FORM_ACTION.search(response.text).group(1)  # type: ignore[union-attr]
     answer = browser.post(
         urljoin(response.url, action),
-        data={"login": login, "password": PEOPLE[login]["password"]},
+        data={"login": login, "password": (people or PEOPLE)[login]["password"]},
         allow_redirects=False,
     )
     return answer
 
 
-def sign_in(browser: requests.Session, base: str, login: str) -> requests.Response:
-    """Sign in at the app through the provider as ``login``, as a browser would; returns the app's last answer
-    (its home page, the link code's page, or the sign-in page with the refusal)."""
-    started = browser.get(base + "/login/identity", allow_redirects=False)
+def sign_in(
+    browser: requests.Session, base: str, login: str, *, start: str = "/login/identity", people: dict | None = None
+) -> requests.Response:
+    """Sign in at the app through the provider as ``login`` (from ``start``), as a browser would; returns the app's
+    last answer (its home page, the link code's page, or the sign-in page with the refusal)."""
+    started = browser.get(base + start, allow_redirects=False)
     at_provider = walk(browser, started, base)
     if "X-Target" not in at_provider.headers:  # the provider's login form
-        at_provider = walk(browser, provider_login(browser, at_provider, login), base)
+        at_provider = walk(browser, provider_login(browser, at_provider, login, people), base)
     callback = at_provider.headers["X-Target"]
     return browser.get(callback)
 
@@ -270,8 +280,9 @@ def callback_url(browser: requests.Session, base: str, login: str) -> str:
     return at_provider.headers["X-Target"]
 
 
-def other_clients_id_token(issuer: str, login: str) -> str:
-    """An ID token the provider issued to :data:`OTHER_CLIENT` for ``login`` (its own flow, with PKCE)."""
+def other_clients_id_token(issuer: str, login: str, client: dict = OTHER_CLIENT, people: dict | None = None) -> str:
+    """An ID token the provider issued to ``client`` (:data:`OTHER_CLIENT`) for ``login`` (its own flow, with
+    PKCE)."""
     browser = requests.Session()
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
@@ -279,9 +290,9 @@ def other_clients_id_token(issuer: str, login: str) -> str:
     started = browser.get(
         issuer + "/auth",
         params={
-            "client_id": OTHER_CLIENT["client_id"],
+            "client_id": client["client_id"],
             "response_type": "code",
-            "scope": "openid profile",
+            "scope": "openid profile credit_code",
             "redirect_uri": redirect,
             "state": "s",
             "nonce": "n",
@@ -291,13 +302,13 @@ def other_clients_id_token(issuer: str, login: str) -> str:
         allow_redirects=False,
     )
     form = walk(browser, started, redirect)
-    back = walk(browser, provider_login(browser, form, login), redirect).headers["X-Target"]
+    back = walk(browser, provider_login(browser, form, login, people), redirect).headers["X-Target"]
     code = parse_qs(urlsplit(back).query)["code"][0]
     document = requests.get(issuer + "/.well-known/openid-configuration", timeout=10).json()
     tokens = requests.post(
         document["token_endpoint"],
         data={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect, "code_verifier": verifier},
-        auth=(OTHER_CLIENT["client_id"], OTHER_CLIENT["client_secret"]),
+        auth=(client["client_id"], client["client_secret"]),
         timeout=10,
     ).json()
     return tokens["id_token"]

@@ -20,7 +20,9 @@ from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.accounts import commands as account_commands
 from spotcheck.tenants.accounts.models import IdentityLink
+from spotcheck.tenants.businesses.models import BusinessIdentity
 from tests.support import identity_platform as ip
+from tests.support.business_accounts import visited_business
 from tests.support.helpers import DEMO_PASSWORD, tenant_id, user_named
 
 LINK_CODE = re.compile(r'id="link-code">([^<]+)<')
@@ -273,3 +275,36 @@ def test_a_provider_out_of_reach_is_said_so_in_chinese(sqlite_template, tmp_path
     with ip.served_app(sqlite_template, tmp_path, ip.settings(f"http://127.0.0.1:{ip.free_port()}")) as (_app, base):
         answer = requests.get(base + "/login/identity", timeout=30)
         assert answer.url == base + "/login" and "暂时无法连接统一身份认证平台" in answer.text
+
+
+def test_a_business_signed_in_by_its_credit_code_claim_sees_only_its_own_record(sqlite_template, tmp_path, issuer):
+    port = ip.free_port()
+    business_issuer = f"http://127.0.0.1:{port}"
+    overrides = ip.settings(issuer) | {
+        "SPOTCHECK_OIDC_BUSINESS_ISSUER": business_issuer,
+        "SPOTCHECK_OIDC_BUSINESS_CLIENT_ID": ip.CLIENT["client_id"],
+        "SPOTCHECK_OIDC_BUSINESS_CLIENT_SECRET": ip.CLIENT["client_secret"],
+        "SPOTCHECK_OIDC_BUSINESS_SCOPE": "openid profile credit_code",
+    }
+    with ip.served_app(sqlite_template, tmp_path, overrides) as (app, base):
+        business = visited_business(app)
+        legal = {
+            "fr-wang": {"password": "Faren-pass-1", "name": "王法人", "credit_code": business["credit"]},
+            "fr-nobody": {"password": "Faren-pass-2", "name": "无名", "credit_code": business["other"][:17] + "X"},
+        }
+        with ip.provider(tmp_path, people=legal, port=port):
+            start = "/business/sign-in/identity"
+            browser = requests.Session()
+            home = ip.sign_in(browser, base, "fr-wang", start=start, people=legal)
+            assert home.url == base + "/business" and business["name"] in home.text
+            added = _audit(app, "business.person_added")[-1]
+            assert added.details["via"] == "oidc" and added.details["person"] == "王法人"
+            assert browser.get(base + "/admin/users", allow_redirects=False).status_code != 200  # no staff page
+            assert ip.sign_in(requests.Session(), base, "fr-wang", start=start, people=legal).url == base + "/business"
+            with app.app_context(), system_access("test"):  # the same person the second time, not a second one
+                assert db.session.scalar(sa.select(sa.func.count()).select_from(BusinessIdentity)) == 1
+            refused = ip.sign_in(requests.Session(), base, "fr-nobody", start=start, people=legal)
+            assert refused.url == base + "/business/sign-in" and "不在检查对象名录库中" in refused.text
+            # the staff's provider never signs a business in: its ID token, even for this client, is refused here
+            staffs = ip.sign_in(requests.Session(), base, "p-stranger")
+            assert "尚未关联本平台的用户" in staffs.text  # a person for a department's administrator, not a business
