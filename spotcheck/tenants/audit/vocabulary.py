@@ -5,6 +5,8 @@ from flask_babel import lazy_gettext as _l
 
 #: The label of each key that entries' details use (an unknown key is shown as it is).
 DETAIL_LABELS = {
+    "issuer": _l("Identity platform"),
+    "via": _l("Signed in through"),
     "person": _l("Person of the business"),
     "removed": _l("Person removed"),
     "holder": _l("Holder of the account"),
@@ -234,10 +236,10 @@ READS = {
     "supervision: submitted table": _l("A submitted statistical table"),
     "supervision: criticism draft": _l("Drafting a notice of criticism"),
     "table": _l("A statistical table being submitted"),
-    "issuer": _l("Identity platform"),
-    "via": _l("Signed in through"),
-    "link_code": _l("Link code"),
 }
+
+#: How a person signed in (``via``): through the identity platform; a password's sign-in names none.
+SIGN_IN_WAYS = {"oidc": _l("Identity platform")}
 
 #: Why a sign-in failed or was refused.
 SIGN_IN_FAILURES = {
