@@ -280,13 +280,15 @@ def test_a_provider_out_of_reach_is_said_so_in_chinese(sqlite_template, tmp_path
 def test_a_business_signed_in_by_its_credit_code_claim_sees_only_its_own_record(sqlite_template, tmp_path, issuer):
     port = ip.free_port()
     business_issuer = f"http://127.0.0.1:{port}"
+    business_proxy = ip.TokenProxy(business_issuer)
     overrides = ip.settings(issuer) | {
+        "SPOTCHECK_OIDC_BUSINESS_METADATA_URL": business_proxy.url + "/.well-known/openid-configuration",
         "SPOTCHECK_OIDC_BUSINESS_ISSUER": business_issuer,
         "SPOTCHECK_OIDC_BUSINESS_CLIENT_ID": ip.CLIENT["client_id"],
         "SPOTCHECK_OIDC_BUSINESS_CLIENT_SECRET": ip.CLIENT["client_secret"],
         "SPOTCHECK_OIDC_BUSINESS_SCOPE": "openid profile credit_code",
     }
-    with ip.served_app(sqlite_template, tmp_path, overrides) as (app, base):
+    with business_proxy, ip.served_app(sqlite_template, tmp_path, overrides) as (app, base):
         business = visited_business(app)
         legal = {
             "fr-wang": {"password": "Faren-pass-1", "name": "王法人", "credit_code": business["credit"]},
@@ -306,5 +308,11 @@ def test_a_business_signed_in_by_its_credit_code_claim_sees_only_its_own_record(
             refused = ip.sign_in(requests.Session(), base, "fr-nobody", start=start, people=legal)
             assert refused.url == base + "/business/sign-in" and "不在检查对象名录库中" in refused.text
             # the staff's provider never signs a business in: its ID token, even for this client, is refused here
+            business_proxy.mode = "swap"
+            business_proxy.replacement = ip.other_clients_id_token(issuer, "p-stranger", client=ip.CLIENT)
+            swapped = ip.sign_in(requests.Session(), base, "fr-wang", start=start, people=legal)
+            assert swapped.url == base + "/business/sign-in" and "统一身份认证登录未通过校验" in swapped.text
+            # signed with the staff provider's key, not one the legal persons' provider publishes
+            assert _audit(app, "auth.identity_refused")[-1].details == {"issuer": business_issuer, "why": "signature"}
             staffs = ip.sign_in(requests.Session(), base, "p-stranger")
             assert "尚未关联本平台的用户" in staffs.text  # a person for a department's administrator, not a business
