@@ -8,6 +8,16 @@ export SPOTCHECK_ENV ?= development
 # The address every inspection code's QR carries: the demo's own server, on its own port (PORT=8080 make demo).
 export SPOTCHECK_PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 
+# `make demo OIDC=1`: the demo's staff may also sign in through a test identity platform (统一身份认证): the OpenID
+# Connect provider of the tests (tests/oidc/provider.mjs, oidc-provider under Node 20) on port 5001, with the people
+# of tests/oidc/demo.json, started beside the server and stopped with it.
+OIDC ?=
+ifeq ($(OIDC),1)
+export SPOTCHECK_OIDC_ISSUER ?= http://127.0.0.1:5001
+export SPOTCHECK_OIDC_CLIENT_ID ?= spotcheck-demo
+export SPOTCHECK_OIDC_CLIENT_SECRET ?= spotcheck-demo-secret-not-for-production
+endif
+
 .PHONY: demo test test-fast chaos fuzz bench install install-dev verifier chromium pdf-libs openssl-headers translations clean
 
 # Built again when the draw's C part changes (setup.py builds it into the source tree).
@@ -73,7 +83,13 @@ demo: install pdf-libs
 	$(BIN)/spotcheck db upgrade
 	$(BIN)/spotcheck demo
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+ifeq ($(OIDC),1)
+	@echo "The test identity platform (统一身份认证) on $(SPOTCHECK_OIDC_ISSUER): its people in tests/oidc/demo.json"
+	node tests/oidc/provider.mjs tests/oidc/demo.json & provider=$$!; \
+	  trap 'kill $$provider' EXIT INT TERM; $(BIN)/spotcheck run --host 127.0.0.1 --port $(PORT)
+else
 	$(BIN)/spotcheck run --host 127.0.0.1 --port $(PORT)
+endif
 
 test: install-dev chromium pdf-libs
 	SPOTCHECK_ENV=testing $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder

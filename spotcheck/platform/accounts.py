@@ -14,7 +14,15 @@ from spotcheck.tenants.accounts.vocabulary import Attempt, LoginRefusedError
 __all__ = ["LoginRefusedError", "authenticate"]
 
 
-def authenticate(login: str, password: str, *, max_failures: int, lock_minutes: int, user_agent: str = "") -> Attempt:
+def authenticate(
+    login: str,
+    password: str,
+    *,
+    max_failures: int,
+    lock_minutes: int,
+    user_agent: str = "",
+    password_login: bool = True,
+) -> Attempt:
     """A successful sign-in (the user and the new session's key), or :class:`LoginRefusedError` (the
     attempt is kept either way)."""
     try:
@@ -25,6 +33,7 @@ def authenticate(login: str, password: str, *, max_failures: int, lock_minutes: 
                 "max_failures": max_failures,
                 "lock_minutes": lock_minutes,
                 "user_agent": user_agent,
+                "password_login": password_login,
             }
         )
     except InvalidInputError:  # characters no login or password holds

@@ -139,6 +139,30 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         # A trial's date (演示日期, YYYY-MM-DD): a development instance lives on that day, its clock
         # running on from there (a campaign window still to come walked to its results). Refused elsewhere.
         "SPOTCHECK_TODAY": _env("SPOTCHECK_TODAY", ""),
+        # Sign-in through the city's identity platform (统一身份认证, OpenID Connect): the provider's issuer, this
+        # deployment's client there, the claim naming the person, and, optionally, a stable unique claim to link by
+        # instead of ``sub`` (kept only as its keyed digest: a 身份证号 never stored as it is). The discovery document
+        # is read from <issuer>/.well-known/openid-configuration unless another address is given. Unset: no button.
+        "SPOTCHECK_OIDC_ISSUER": _env("SPOTCHECK_OIDC_ISSUER", "").rstrip("/"),
+        "SPOTCHECK_OIDC_CLIENT_ID": _env("SPOTCHECK_OIDC_CLIENT_ID", ""),
+        "SPOTCHECK_OIDC_CLIENT_SECRET": _env("SPOTCHECK_OIDC_CLIENT_SECRET", ""),
+        "SPOTCHECK_OIDC_METADATA_URL": _env("SPOTCHECK_OIDC_METADATA_URL", ""),
+        "SPOTCHECK_OIDC_SCOPE": _env("SPOTCHECK_OIDC_SCOPE", "openid profile"),
+        "SPOTCHECK_OIDC_NAME_CLAIM": _env("SPOTCHECK_OIDC_NAME_CLAIM", "name"),
+        "SPOTCHECK_OIDC_LINK_CLAIM": _env("SPOTCHECK_OIDC_LINK_CLAIM", ""),
+        # Seconds of clock difference tolerated on an ID token's times (exp, iat).
+        "SPOTCHECK_OIDC_LEEWAY": int(_env("SPOTCHECK_OIDC_LEEWAY", "60")),
+        # A provider signing in legal persons (法人), for the businesses' sign-in: its issuer and client, and the claim
+        # carrying the business's 统一社会信用代码 — read from this issuer's ID tokens only, never the staff one's.
+        "SPOTCHECK_OIDC_BUSINESS_ISSUER": _env("SPOTCHECK_OIDC_BUSINESS_ISSUER", "").rstrip("/"),
+        "SPOTCHECK_OIDC_BUSINESS_CLIENT_ID": _env("SPOTCHECK_OIDC_BUSINESS_CLIENT_ID", ""),
+        "SPOTCHECK_OIDC_BUSINESS_CLIENT_SECRET": _env("SPOTCHECK_OIDC_BUSINESS_CLIENT_SECRET", ""),
+        "SPOTCHECK_OIDC_BUSINESS_METADATA_URL": _env("SPOTCHECK_OIDC_BUSINESS_METADATA_URL", ""),
+        "SPOTCHECK_OIDC_BUSINESS_SCOPE": _env("SPOTCHECK_OIDC_BUSINESS_SCOPE", "openid profile"),
+        "SPOTCHECK_OIDC_CREDIT_CODE_CLAIM": _env("SPOTCHECK_OIDC_CREDIT_CODE_CLAIM", "credit_code"),
+        # Password sign-in of staff (密码登录): "off" once everyone signs in through the identity platform; the
+        # platform administrator (the break-glass account) still may.
+        "SPOTCHECK_PASSWORD_LOGIN": _env("SPOTCHECK_PASSWORD_LOGIN", "on"),
         # CSRF is checked by the platform itself so bearer-token API calls can skip it.
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": None,
@@ -237,6 +261,7 @@ def check_config(cfg: dict) -> None:
             date.fromisoformat(cfg["SPOTCHECK_TODAY"])
         except ValueError:
             raise ConfigError(f"SPOTCHECK_TODAY must be a date as YYYY-MM-DD, not {cfg['SPOTCHECK_TODAY']!r}") from None
+    _check_identity_platform(cfg)
     if cfg["SPOTCHECK_ENV"] != "testing" and not cfg["DATABASE_DURABLE"]:
         raise ConfigError("DATABASE_DURABLE off (commits not awaited on disk) is for SPOTCHECK_ENV=testing only")
     if cfg["SPOTCHECK_ENV"] == "production" and (
@@ -246,6 +271,28 @@ def check_config(cfg: dict) -> None:
             "SECRET_KEY must be set to a random value of at least 32 characters in production "
             "(set SPOTCHECK_ENV=development for a local trial)"
         )
+
+
+def _check_identity_platform(cfg: dict) -> None:
+    """The identity platform's settings (统一身份认证): each provider complete, its issuer an https address in
+    production, the legal persons' provider another than the staff's, and passwords turned off only with a provider."""
+    if cfg["SPOTCHECK_PASSWORD_LOGIN"] not in ("on", "off"):
+        raise ConfigError(f"SPOTCHECK_PASSWORD_LOGIN must be on or off, not {cfg['SPOTCHECK_PASSWORD_LOGIN']!r}")
+    for prefix in ("SPOTCHECK_OIDC_", "SPOTCHECK_OIDC_BUSINESS_"):
+        issuer = cfg[prefix + "ISSUER"]
+        if not issuer:
+            continue
+        if not cfg[prefix + "CLIENT_ID"] or not cfg[prefix + "CLIENT_SECRET"]:
+            raise ConfigError(f"{prefix}ISSUER is set: set {prefix}CLIENT_ID and {prefix}CLIENT_SECRET too")
+        scheme = urlsplit(issuer).scheme
+        if scheme != "https" and not (scheme == "http" and cfg["SPOTCHECK_ENV"] != "production"):
+            raise ConfigError(f"{prefix}ISSUER must be an https address, not {issuer!r}")
+    if cfg["SPOTCHECK_OIDC_BUSINESS_ISSUER"] and cfg["SPOTCHECK_OIDC_BUSINESS_ISSUER"] == cfg["SPOTCHECK_OIDC_ISSUER"]:
+        raise ConfigError(
+            "SPOTCHECK_OIDC_BUSINESS_ISSUER must be another provider than the staff's SPOTCHECK_OIDC_ISSUER"
+        )
+    if cfg["SPOTCHECK_PASSWORD_LOGIN"] == "off" and not cfg["SPOTCHECK_OIDC_ISSUER"]:
+        raise ConfigError("SPOTCHECK_PASSWORD_LOGIN=off needs the identity platform: set SPOTCHECK_OIDC_ISSUER")
 
 
 #: Host names that are this machine whatever the network (a QR code carrying one leads nowhere).

@@ -17,7 +17,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from spotcheck.core import clock, scoping, settings
 from spotcheck.core.commands import in_command
 from spotcheck.core.database import db, sqlite_begin, sqlite_connected
-from spotcheck.platform import commands_line, errors, routing, session as web_session, translating
+from spotcheck.platform import commands_line, errors, identity_platform, routing, session as web_session, translating
 from spotcheck.platform.client_address import trust_proxies
 from spotcheck.platform.compiled_templates import COMPILED
 from spotcheck.platform.config import load_config
@@ -83,12 +83,16 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         app,
         force_https=False,
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
-        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy={
+            **CONTENT_SECURITY_POLICY,
+            "form-action": identity_platform.form_action_sources(app.config),
+        },
         frame_options="DENY",
         strict_transport_security=app.config["SESSION_COOKIE_SECURE"],
         referrer_policy="same-origin",
     )
     limiter.init_app(app)
+    identity_platform.init_app(app)
     trust_proxies(app)
     _set_database_role(app)
     _sqlite_transactions(app)

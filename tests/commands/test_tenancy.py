@@ -88,6 +88,8 @@ def test_cross_tenant_reads_only_for_supervisor_and_coordinator(app):
 ALLOWED_SYSTEM_ACCESS = {
     "spotcheck/tenants/accounts/queries.py",  # identity lookups before a tenant is known
     "spotcheck/tenants/accounts/commands/signing_in.py",  # a sign-in: the login looked up before a tenant is known
+    # a sign-in through the identity platform: the identity looked up, its link code kept, before a tenant is known
+    "spotcheck/tenants/accounts/commands/identities.py",
     "spotcheck/tenants/accounts/sessions.py",  # ending a user's sessions and tokens
     # a sign-in's second step (两步验证): the session awaiting it looked up by its key before a tenant is known
     "spotcheck/tenants/accounts/commands/second_factor.py",

@@ -66,6 +66,35 @@ def test_services_come_from_the_environment(tmp_path, monkeypatch):
     assert not cfg["CELERY"].get("task_always_eager")
 
 
+def test_the_identity_platforms_settings_are_refused_when_unsafe_or_incomplete(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+
+    def loaded(**settings):
+        return load_config(str(tmp_path), {"SPOTCHECK_ENV": "production", **settings})
+
+    staff = {
+        "SPOTCHECK_OIDC_ISSUER": "https://sso.example.gov.cn",
+        "SPOTCHECK_OIDC_CLIENT_ID": "spotcheck",
+        "SPOTCHECK_OIDC_CLIENT_SECRET": "s" * 40,
+    }
+    with pytest.raises(ConfigError, match="SPOTCHECK_OIDC_ISSUER"):  # passwords off with no provider: nobody gets in
+        loaded(SPOTCHECK_PASSWORD_LOGIN="off")
+    with pytest.raises(ConfigError, match="CLIENT_SECRET"):
+        loaded(**{**staff, "SPOTCHECK_OIDC_CLIENT_SECRET": ""})
+    with pytest.raises(ConfigError, match="https"):
+        loaded(**{**staff, "SPOTCHECK_OIDC_ISSUER": "http://sso.example.gov.cn"})
+    with pytest.raises(ConfigError, match="another provider"):  # the credit code never from the staff's issuer
+        loaded(
+            **staff,
+            SPOTCHECK_OIDC_BUSINESS_ISSUER=staff["SPOTCHECK_OIDC_ISSUER"],
+            SPOTCHECK_OIDC_BUSINESS_CLIENT_ID="b",
+            SPOTCHECK_OIDC_BUSINESS_CLIENT_SECRET="b" * 40,
+        )
+    with pytest.raises(ConfigError, match="on or off"):
+        loaded(**staff, SPOTCHECK_PASSWORD_LOGIN="no")
+    assert loaded(**staff, SPOTCHECK_PASSWORD_LOGIN="off")["SPOTCHECK_PASSWORD_LOGIN"] == "off"
+
+
 def test_unknown_environment_is_refused(tmp_path):
     with pytest.raises(ConfigError):
         load_config(str(tmp_path), {"SPOTCHECK_ENV": "staging"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spotcheck.platform.web import apidocs, calendar_pages, health, home, public
-from spotcheck.platform.web.accounts import account, admin, auth
+from spotcheck.platform.web.accounts import account, admin, auth, identity
 from spotcheck.platform.web.audit import pages as audit_pages
 from spotcheck.platform.web.business_record import pages as business_record_pages
 from spotcheck.platform.web.businesses import pages as business_pages
@@ -36,6 +36,7 @@ from spotcheck.platform.web.supervision import complaints, outcomes, pages as su
 
 PAGES = (
     auth,
+    identity,
     business_pages,
     business_record_pages,
     home,

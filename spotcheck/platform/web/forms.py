@@ -34,6 +34,12 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"))
 
 
+class LinkCodeForm(FlaskForm):
+    """The link code (关联码) a person of the identity platform was shown, entered by their administrator."""
+
+    code = StringField(_l("Link code"))
+
+
 class EmptyForm(FlaskForm):
     """A form with only its CSRF token, for buttons that change something."""
 

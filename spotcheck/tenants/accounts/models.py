@@ -1,5 +1,6 @@
-"""部门与用户的数据表: departments (部门), their users (用户), API tokens (个人访问令牌), sessions (登录会话) and
-second factors (两步验证)."""
+"""部门与用户的数据表: departments (部门), their users (用户), API tokens (个人访问令牌), sessions (登录会话), second
+factors (两步验证), the identities of the city's identity platform linked to them (统一身份认证账号关联) and the link
+codes (关联码)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,17 @@ from spotcheck.core.scoping import TenantOwned
 from spotcheck.tenants.accounts.vocabulary import TenantKind
 from spotcheck.tenants.regions.models import Region
 
-__all__ = ["ApiToken", "SecondFactor", "Tenant", "TenantKind", "User", "UserSession", "tenant_of"]
+__all__ = [
+    "ApiToken",
+    "IdentityLink",
+    "LinkCode",
+    "SecondFactor",
+    "Tenant",
+    "TenantKind",
+    "User",
+    "UserSession",
+    "tenant_of",
+]
 
 
 class Tenant(Model):
@@ -169,3 +180,42 @@ class SecondFactor(TenantOwned, Model):
     recovery_digests: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class IdentityLink(TenantOwned, Model):
+    """A person of the identity platform (统一身份认证账号) linked to a user by an administrator: the provider's
+    ``issuer`` and the person's key there, ``subject`` (the ``sub`` claim, or the keyed digest of a configured stable
+    claim such as the 身份证号, never the claim itself). One link per (issuer, subject) in the whole deployment."""
+
+    __tablename__ = "identity_link"
+    __table_args__ = (sa.UniqueConstraint("issuer", "subject", name="uq_identity_link_issuer_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(  # type: ignore[assignment]  # the platform's own: none
+        sa.ForeignKey("tenant.id"), index=True, nullable=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    issuer: Mapped[str] = mapped_column(sa.String(255))
+    subject: Mapped[str] = mapped_column(sa.String(255))
+    linked_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    linked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class LinkCode(Model):
+    """A one-time link code (关联码) shown to a person the identity platform signed in but no user is linked to:
+    only its digest is kept, with the identity it links, until an administrator enters it or it expires (24 h).
+    No department's row: the person is nobody's yet."""
+
+    __tablename__ = "identity_link_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    issuer: Mapped[str] = mapped_column(sa.String(255))
+    subject: Mapped[str] = mapped_column(sa.String(255))
+    #: The person's name as the provider gave it, shown to the administrator who links.
+    name: Mapped[str] = mapped_column(sa.String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.actor import Actor
 from spotcheck.core.errors import NotFoundError
-from spotcheck.core.policy import Permission, Role
+from spotcheck.core.policy import Permission, Role, kind_of, permissions_held, permissions_of
 from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.accounts.second_factor import has_factor
 
@@ -23,6 +23,16 @@ def require_own(user: User, actor: Actor) -> None:
     """A department's administrator manages the users of that department only."""
     if user.tenant_id is None or user.tenant_id != actor.tenant_id:
         raise NotFoundError(_l("No such user."))
+
+
+def may_link_identity(user: User, actor: Actor) -> bool:
+    """Whether ``actor`` may link an account of the identity platform to ``user`` (关联统一身份认证账号): a user of
+    their own department (:func:`require_own` first) who holds no permission beyond the administrator's own. A staff
+    member's roles are those the administrator gives; another administrator holding more than the actor (an
+    administrator who is also the leader, say) may not be linked by them — whoever links to them acts as them."""
+    if Permission.USERS_MANAGE not in permissions_of(user.roles, kind_of(user)):
+        return True
+    return permissions_of(user.roles, kind_of(user)) <= permissions_held(actor)
 
 
 def is_department_admin(user: User) -> bool:

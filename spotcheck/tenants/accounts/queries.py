@@ -26,7 +26,7 @@ from spotcheck.core.queries import query
 from spotcheck.core.scoping import cross_tenant, system_access, tenant_scope
 from spotcheck.core.session_rows import still_active, token_used
 from spotcheck.tenants.accounts import second_factor
-from spotcheck.tenants.accounts.models import INSPECTING, ApiToken, Tenant, User, UserSession
+from spotcheck.tenants.accounts.models import INSPECTING, ApiToken, IdentityLink, Tenant, User, UserSession
 from spotcheck.tenants.accounts.policy import DEPARTMENT_ADMIN_ACTIONS, is_department_admin
 from spotcheck.tenants.accounts.vocabulary import AWAITS_ENROLMENT, TOKEN_PREFIX, SessionCheck, TenantKind
 from spotcheck.tenants.regions import queries as regions
@@ -244,6 +244,13 @@ def user_counts() -> list[tuple[str, int]]:
         counter.update(roles or ())
     order = [role.value for role in Role]
     return sorted(counter.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+
+
+def identity_links(user: User) -> list[IdentityLink]:
+    """The identity platform's accounts linked to ``user`` (关联的统一身份认证账号), in the reader's department."""
+    return list(
+        db.session.scalars(sa.select(IdentityLink).where(IdentityLink.user_id == user.id).order_by(IdentityLink.id))
+    )
 
 
 def list_tokens(user: User) -> list[ApiToken]:

@@ -57,12 +57,13 @@ def has_factor(user: Actor) -> bool:
     return factor is not None and factor.confirmed_at is not None
 
 
-def awaited(user: User) -> str:
+def awaited(user: User, *, break_glass: bool = False) -> str:
     """What a right password leaves the session waiting for: the code (a confirmed factor), the enrolment (an
-    administrator without one where required), or nothing."""
+    administrator without one where required — and always for the break-glass sign-in, the platform administrator's
+    password where passwords are off), or nothing."""
     if has_factor(user):
         return AWAITS_CODE
-    if is_administrator(user) and required():
+    if is_administrator(user) and (required() or break_glass):
         return AWAITS_ENROLMENT
     return ""
 

@@ -18,6 +18,33 @@ def new_session_stamp() -> str:
     return secrets.token_hex(8)
 
 
+def open_session(user: User, user_agent: object = "", *, pending: str = "") -> str:
+    """A new session of ``user`` on the server (登录会话, inside a command and the platform's access); returns its
+    key, of which only the SHA-256 is kept. Whatever signed the person in (a password, the identity platform),
+    the session is one row, ended the same ways. ``pending``: what it still waits for (the second factor's code or
+    enrolment, :data:`~spotcheck.tenants.accounts.vocabulary.AWAITS_CODE`): it grants nothing meanwhile, and the
+    user's failures still count."""
+    moment = now()
+    key = secrets.token_urlsafe(32)
+    if not pending:
+        user.failed_logins = 0
+        user.locked_until = None
+        user.last_login_at = moment
+    db.session.add(
+        UserSession(
+            tenant_id=user.tenant_id,
+            user_id=user.id,
+            key_hash=secret_digest(key),
+            created_at=moment,
+            last_seen_at=moment,
+            user_agent=str(user_agent or "")[:200],
+            pending=pending,
+        )
+    )
+    db.session.flush()
+    return key
+
+
 def end_sessions(user: User, *, keep: str | None = None) -> int:
     """End the user's open sessions on the server, but the one whose key is ``keep`` (inside a command)."""
     moment, ended = now(), 0

@@ -63,6 +63,10 @@ ADMIN_FIELDS = {"login": "admin_login", "display_name": "admin_name", "password"
 #: enrolment (an administrator without one where it is required).
 AWAITS_CODE = "code"
 AWAITS_ENROLMENT = "enrol"
+#: A link code (关联码) of the identity platform: ten characters that cannot be mistaken for one another when read
+#: out (no 0/O, 1/I/L), valid this many hours.
+LINK_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+LINK_CODE_HOURS = 24
 
 #: Every personal API token (个人访问令牌) starts with this.
 TOKEN_PREFIX = "sct_"

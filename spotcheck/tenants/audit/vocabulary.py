@@ -5,6 +5,8 @@ from flask_babel import lazy_gettext as _l
 
 #: The label of each key that entries' details use (an unknown key is shown as it is).
 DETAIL_LABELS = {
+    "issuer": _l("Identity platform"),
+    "via": _l("Signed in through"),
     "person": _l("Person of the business"),
     "removed": _l("Person removed"),
     "holder": _l("Holder of the account"),
@@ -237,6 +239,9 @@ READS = {
     "table": _l("A statistical table being submitted"),
 }
 
+#: How a person signed in (``via``): through the identity platform; a password's sign-in names none.
+SIGN_IN_WAYS = {"oidc": _l("Identity platform")}
+
 #: Why a sign-in failed or was refused.
 SIGN_IN_FAILURES = {
     "unknown": _l("No such login"),
@@ -245,6 +250,17 @@ SIGN_IN_FAILURES = {
     "inactive": _l("Account deactivated"),
     "code": _l("Wrong verification code"),
     "replayed": _l("Verification code used again"),
+    "no_password": _l("Password sign-in turned off"),
+    "unlinked": _l("Identity not linked to a user"),
+    "state": _l("No sign-in under way with this state (replayed or from another browser)"),
+    "signature": _l("ID token's signature not the provider's"),
+    "audience": _l("ID token issued to another client"),
+    "expired": _l("ID token expired"),
+    "nonce": _l("ID token's nonce not this sign-in's"),
+    "issuer": _l("ID token of another issuer"),
+    "claim": _l("ID token's claims not valid"),
+    "token": _l("ID token not valid"),
+    "provider": _l("Identity platform refused or could not be reached"),
 }
 
 #: The fields of a campaign, as ``campaign.changed`` lists them.
@@ -298,6 +314,9 @@ ACTION_LABELS = {
     "user.password_changed": _l("Password changed"),
     "user.password_reset": _l("Password reset by the platform administrator"),
     "auth.login": _l("Signed in"),
+    "auth.identity_unknown": _l("Identity platform sign-in of a person not linked to a user (link code issued)"),
+    "auth.identity_refused": _l("Identity platform sign-in refused"),
+    "user.identity_linked": _l("Identity platform account linked to a user"),
     "business.claimed": _l("Business account claimed"),
     "business.claim_failed": _l("Business account claim refused (wrong business code)"),
     "business.code_reused": _l("Business code used again to claim (refused)"),

@@ -17,7 +17,15 @@ from spotcheck.core.database import Model
 from spotcheck.tenants.businesses.policy import BusinessActor, actor_of
 from spotcheck.tenants.businesses.vocabulary import HOLDER, MEMBER
 
-__all__ = ["BusinessAccount", "BusinessClaim", "BusinessPerson", "BusinessSession", "BusinessThrottle", "BusinessToken"]
+__all__ = [
+    "BusinessAccount",
+    "BusinessClaim",
+    "BusinessIdentity",
+    "BusinessPerson",
+    "BusinessSession",
+    "BusinessThrottle",
+    "BusinessToken",
+]
 
 
 class BusinessAccount(Model):
@@ -151,3 +159,19 @@ class BusinessThrottle(Model):
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+
+
+class BusinessIdentity(Model):
+    """A person the legal persons' identity platform (法人统一身份认证) signed in for a business, and the business's
+    person it became on that first sign-in: (``issuer``, ``subject``) unique in the deployment."""
+
+    __tablename__ = "business_identity"
+    __table_args__ = (sa.UniqueConstraint("issuer", "subject", name="uq_business_identity_issuer_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("business_person.id"), index=True)
+    issuer: Mapped[str] = mapped_column(sa.String(255))
+    subject: Mapped[str] = mapped_column(sa.String(255))
+    linked_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+
+    person: Mapped[BusinessPerson] = relationship(lazy="joined")

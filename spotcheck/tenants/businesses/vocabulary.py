@@ -42,6 +42,12 @@ FORGOTTEN_AFTER = timedelta(hours=24)
 
 #: What a wrong credit code, login or password says: the same whether or not the business has an account.
 WRONG_SIGN_IN = _l("Wrong credit code, login or password.")
+#: What a sign-in through the legal persons' identity platform says when its credit code names no business of the
+#: registry, or another business than the one the person signed in for before.
+NOT_A_BUSINESS = _l(
+    "The identity platform's credit code names no business of the registry, or another business than before: "
+    "sign in with the business's credit code and password, or ask the department that inspected you."
+)
 #: What a wrong 企业核验码 says: the same whether or not the credit code has ever had a notice.
 WRONG_CODE = _l(
     "Business code: this is not the 企业核验码 of a notice delivered to this credit code. Type the 12 characters "

@@ -9,11 +9,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from spotcheck.core.policy import ROLES_BY_TENANT_KIND
+from spotcheck.platform import identity_platform
+from spotcheck.platform.identity_platform import STAFF
 from spotcheck.platform.permissions import Permission, acting_user as _me, requires
 from spotcheck.platform.web.forms import (
     BAD_INPUT,
     REFUSED,
+    WITH_FORBIDDEN,
     EmptyForm,
+    LinkCodeForm,
     TenantForm,
     UserEditForm,
     UserForm,
@@ -82,13 +86,46 @@ def edit_user(user_id: int) -> ResponseReturnValue:
             return redirect(url_for("admin.users"))
         user = account_queries.get_user(user_id)
         saved.show_on(form)
-    return render_template(
-        "accounts/user_form.html",
-        form=form,
-        user=user,
-        unlock_form=EmptyForm(),
-        actions=USER_ACTIONS.allowed(user, _me()),
+    return _user_page(user, form)
+
+
+def _user_page(
+    user: User, form: UserEditForm, link_form: LinkCodeForm | None = None, status: int = 200
+) -> ResponseReturnValue:
+    return (
+        render_template(
+            "accounts/user_form.html",
+            form=form,
+            user=user,
+            unlock_form=EmptyForm(),
+            link_form=link_form or LinkCodeForm(formdata=None),
+            identity_links=account_queries.identity_links(user),
+            identity_platform=identity_platform.provider(STAFF) is not None,
+            actions=USER_ACTIONS.allowed(user, _me()),
+        ),
+        status,
     )
+
+
+@bp.route("/admin/users/<int:user_id>/identity", methods=["POST"])
+@requires(Permission.USERS_MANAGE)
+def link_identity(user_id: int) -> ResponseReturnValue:
+    """Link the account of the identity platform whose link code the person handed over (关联统一身份认证账号)."""
+    user = account_queries.get_user(user_id)
+    link_form = LinkCodeForm()
+    if link_form.validate_on_submit():
+        linked = attempt(
+            accounts.link_identity, user_id, {"code": link_form.code.data}, actor=_me(), refusals=WITH_FORBIDDEN
+        )
+        if linked.ok:
+            flash(_("The account of the identity platform is linked to %(login)s.", login=user.login), "success")
+            return redirect(url_for("admin.edit_user", user_id=user_id))
+        linked.show_on(link_form)
+        if not linked.invalid:
+            linked.flash_refusal()
+    form = UserEditForm(obj=user, formdata=None)
+    form.roles.choices = _my_role_choices()
+    return _user_page(user, form, link_form, 422)
 
 
 @bp.route("/admin/users/<int:user_id>/unlock", methods=["POST"])

@@ -8,9 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from spotcheck.core.clock import SHANGHAI, as_utc
-from spotcheck.platform import accounts
+from spotcheck.platform import accounts, identity_platform
+from spotcheck.platform.identity_platform import STAFF
 from spotcheck.platform.permissions import Permission, public, requires
 from spotcheck.platform.session import PENDING_KEY, SESSION_KEY
+from spotcheck.platform.web.accounts import identity
 from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, LoginForm, SecondFactorForm, attempt
 from spotcheck.tenants.accounts import commands as account_commands, queries as account_queries
 from spotcheck.tenants.accounts.vocabulary import AWAITS_ENROLMENT
@@ -39,6 +41,7 @@ def login() -> ResponseReturnValue:
                 max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                 lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
                 user_agent=request.headers.get("User-Agent", ""),
+                password_login=current_app.config["SPOTCHECK_PASSWORD_LOGIN"] != "off",
             )
         except accounts.LoginRefusedError as refused:
             form.form_errors.append(_locked_message(refused))
@@ -51,7 +54,12 @@ def login() -> ResponseReturnValue:
             session[SESSION_KEY] = signed_in.session_key
             login_user(signed_in.user)
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("accounts/login.html", form=form)
+    return render_template(
+        "accounts/login.html",
+        form=form,
+        identity_platform=identity_platform.provider(STAFF) is not None,
+        passwords_off=current_app.config["SPOTCHECK_PASSWORD_LOGIN"] == "off",
+    )
 
 
 def _signed_in_with(session_key: str | None, user: object) -> None:
@@ -151,10 +159,11 @@ def _recovery_codes_page(codes: list[str], then: str) -> ResponseReturnValue:
 @requires(Permission.SIGNED_IN)
 def logout() -> ResponseReturnValue:
     account_commands.sign_out({"session_key": session.get(SESSION_KEY)}, actor=current_user._get_current_object())
+    signed_in_by = session.get(identity.SIGNED_IN_BY)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(identity.logout_redirect(signed_in_by) or url_for("auth.login"))
 
 
 @bp.route("/lang/<code>", methods=["POST"])

@@ -35,6 +35,7 @@ from spotcheck.tenants.audit.vocabulary import (
     MOVE_DETAILS,
     READS,
     SIGN_IN_FAILURES,
+    SIGN_IN_WAYS,
 )
 from spotcheck.tenants.campaigns import vocabulary as campaign_words
 from spotcheck.tenants.common import vocabulary as domain
@@ -421,6 +422,7 @@ _FORMATTERS: dict[str, Formatter] = {
     "reason": _reason,
     "query": lambda action, value: read_name(value),
     "why": _coded(SIGN_IN_FAILURES),
+    "via": _coded(SIGN_IN_WAYS),
     "fields": _field_names,
     "roles": _roles,
     "exempt_kind": _exempt,

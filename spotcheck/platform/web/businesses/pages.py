@@ -7,6 +7,8 @@ A refusal is shown at the top of the form, naming the field, in the same words w
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -15,9 +17,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 
 from spotcheck.core.errors import NotFoundError, user_message
+from spotcheck.platform import identity_platform
 from spotcheck.platform.client_address import client_key
+from spotcheck.platform.identity_platform import BUSINESS
 from spotcheck.platform.permissions import Permission, acting_user, public, requires
 from spotcheck.platform.session import SESSION_KEY, is_business
+from spotcheck.platform.web.accounts import identity
 from spotcheck.platform.web.forms import BAD_INPUT, REFUSALS, EmptyForm, attempt, summary_fields
 from spotcheck.tenants.businesses import commands as businesses, queries as business_queries
 from spotcheck.tenants.businesses.vocabulary import PLACE_LABELS, TRAIL_LABELS
@@ -92,7 +97,47 @@ def sign_in() -> ResponseReturnValue:
         else:
             form.form_errors.append(str(tried.result.refused.message))
     status = 422 if errors or form.form_errors else 200
-    return render_template("businesses/sign_in.html", form=form, errors=errors, fields=summary_fields(form)), status
+    return render_template(
+        "businesses/sign_in.html",
+        form=form,
+        errors=errors,
+        fields=summary_fields(form),
+        identity_platform=identity_platform.provider(BUSINESS) is not None,
+    ), status
+
+
+@bp.route("/business/sign-in/identity")
+@public
+def sign_in_through_identity() -> ResponseReturnValue:
+    """Off to the legal persons' identity platform (法人统一身份认证)."""
+    if is_business(current_user._get_current_object()):
+        return redirect(url_for("business_record_pages.home"))
+    return identity.start_at(BUSINESS, "business_pages.identity_callback", "business_pages.sign_in")
+
+
+@bp.route("/business/sign-in/identity/callback")
+@public
+def identity_callback() -> ResponseReturnValue:
+    """The legal persons' provider's answer: the business its credit-code claim names (read from this provider's
+    ID token only) is signed in, its account made on the first sign-in."""
+    claims = identity.verified_claims(BUSINESS)
+    if claims is None:
+        return redirect(url_for("business_pages.sign_in"))
+    provider = cast(identity_platform.Provider, identity_platform.provider(BUSINESS))
+    outcome = businesses.sign_in_with_identity(
+        {
+            "issuer": provider.issuer,
+            "subject": str(claims["sub"]),
+            "credit_code": str(claims[provider.credit_code_claim]),
+            "name": str(claims.get(provider.name_claim) or ""),
+            "user_agent": request.headers.get("User-Agent", ""),
+        }
+    )
+    if outcome.refused is not None:
+        flash(str(outcome.refused.message), "error")
+        return redirect(url_for("business_pages.sign_in"))
+    identity.signed_in(BUSINESS, outcome.person, outcome.session_key)
+    return redirect(url_for("business_record_pages.home"))
 
 
 @bp.route("/business/claim", methods=["GET", "POST"])
@@ -222,10 +267,12 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
 @requires(Permission.BUSINESS_SIGNED_IN)
 def sign_out() -> ResponseReturnValue:
     businesses.sign_out({"session_key": session.get(SESSION_KEY)}, actor=acting_user())
+    signed_in_by = session.get(identity.SIGNED_IN_BY)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
-    return redirect(url_for("business_pages.sign_in"))
+    back = "business_pages.sign_in"
+    return redirect(identity.logout_redirect(signed_in_by, back) or url_for(back))
 
 
 @bp.route("/platform/businesses", methods=["GET", "POST"])

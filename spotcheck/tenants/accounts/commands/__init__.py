@@ -1,7 +1,8 @@
 """部门与用户的命令: every state change of departments, users, sign-in and sessions — the
 administration of departments and users (:mod:`.administration`), the platform administrator's care
 of the departments' administrators (:mod:`.department_admins`) and one's own account: signing
-in and out, password, contacts, API tokens (:mod:`.signing_in`), the second factor (:mod:`.second_factor`)."""
+in and out, password, contacts, API tokens (:mod:`.signing_in`), the second factor (:mod:`.second_factor`); signing
+in through the identity platform and linking its people to users (:mod:`.identities`)."""
 
 from spotcheck.tenants.accounts.commands.administration import (
     create_department,
@@ -15,6 +16,13 @@ from spotcheck.tenants.accounts.commands.department_admins import (
     reset_admin_password,
     reset_admin_second_factor,
     set_admin_active,
+)
+from spotcheck.tenants.accounts.commands.identities import (
+    IdentitySignIn,
+    identity_key,
+    link_identity,
+    record_identity_refusal,
+    sign_in_with_identity,
 )
 from spotcheck.tenants.accounts.commands.second_factor import (
     Enrolled,
@@ -36,6 +44,7 @@ from spotcheck.tenants.accounts.commands.signing_in import (
 
 __all__ = [
     "Enrolled",
+    "IdentitySignIn",
     "attempt_sign_in",
     "change_password",
     "confirm_enrolment",
@@ -46,12 +55,16 @@ __all__ = [
     "disable_second_factor",
     "finish_enrolment",
     "give_second_factor",
+    "identity_key",
     "issue_token",
+    "link_identity",
+    "record_identity_refusal",
     "reset_admin_password",
     "reset_admin_second_factor",
     "revoke_token",
     "set_admin_active",
     "set_contact",
+    "sign_in_with_identity",
     "sign_out",
     "sign_out_everywhere",
     "start_enrolment",

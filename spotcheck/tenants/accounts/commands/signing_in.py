@@ -20,11 +20,11 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import ForbiddenError, InvalidInputError, NotFoundError
 from spotcheck.core.passwords import DUMMY_HASH, hash_password, password_problems, secret_digest, verify_password
 from spotcheck.core.personal_data import mask_contact
-from spotcheck.core.policy import Permission
+from spotcheck.core.policy import Permission, Role
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.accounts import second_factor
 from spotcheck.tenants.accounts.models import ApiToken, User, UserSession
-from spotcheck.tenants.accounts.sessions import end_sessions, new_session_stamp
+from spotcheck.tenants.accounts.sessions import end_sessions, new_session_stamp, open_session
 from spotcheck.tenants.accounts.vocabulary import (
     AWAITS_CODE,
     AWAITS_ENROLMENT,
@@ -44,7 +44,9 @@ def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
     second factor (or an administrator without one where it is required) gets a session that awaits it
     (``Attempt.pending``) and grants nothing yet (:mod:`.second_factor`).
 
-    ``data``: ``login``, ``password``, ``max_failures``, ``lock_minutes``, ``user_agent``."""
+    ``data``: ``login``, ``password``, ``max_failures``, ``lock_minutes``, ``user_agent``, and ``password_login``:
+    False when the deployment turned password sign-in off for staff (``SPOTCHECK_PASSWORD_LOGIN=off``), which then
+    admits the platform administrator alone (the break-glass account)."""
     login = str(data.get("login") or "").strip().lower()
     password = data.get("password") or ""
     max_failures, lock_minutes = data["max_failures"], data["lock_minutes"]
@@ -85,27 +87,26 @@ def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
                 "auth.login_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": "inactive"}
             )
             return Attempt(None, LoginRefusedError(_l("This account is deactivated. Ask your administrator.")))
-        # a second factor awaited: the session grants nothing until it is given, and the failures still count
-        awaits = second_factor.awaited(user)
+        if data.get("password_login") is False and not user.has_role(Role.platform_admin.value):
+            audit.record(
+                "auth.login_refused",
+                "user",
+                user.id,
+                actor=user,
+                tenant_id=user.tenant_id,
+                details={"why": "no_password"},
+            )
+            return Attempt(
+                None,
+                LoginRefusedError(_l("Sign-in with a password is turned off: sign in through the identity platform.")),
+            )
+        # a second factor awaited: the session grants nothing until it is given, and the failures still count.
+        # Break-glass (应急登录): with passwords off, the platform administrator alone still signs in with one, and
+        # only with a second factor (enrolled at this sign-in where it has none), whatever the deployment requires.
+        awaits = second_factor.awaited(user, break_glass=data.get("password_login") is False)
         if awaits == AWAITS_ENROLMENT:
             second_factor.begin(user)
-        if not awaits:
-            user.failed_logins = 0
-            user.locked_until = None
-            user.last_login_at = moment
-        key = secrets.token_urlsafe(32)
-        db.session.add(
-            UserSession(
-                tenant_id=user.tenant_id,
-                user_id=user.id,
-                key_hash=secret_digest(key),
-                created_at=moment,
-                last_seen_at=moment,
-                user_agent=str(data.get("user_agent") or "")[:200],
-                pending=awaits,
-            )
-        )
-        db.session.flush()
+        key = open_session(user, data.get("user_agent"), pending=awaits)
         audit.record(
             "auth.code_awaited" if awaits == AWAITS_CODE else "auth.enrolment_awaited" if awaits else "auth.login",
             "user",

@@ -1,4 +1,5 @@
-"""企业账户的命令: claiming the account with a 企业核验码 and signing in (:mod:`.signing_in`), the holder's care of
+"""企业账户的命令: claiming the account with a 企业核验码 and signing in, with a password or through the legal
+persons' identity platform (:mod:`.signing_in`), the holder's care of
 the business's people and the platform administrator's reset (:mod:`.people`)."""
 
 from spotcheck.tenants.businesses import code_uses  # noqa: F401 (hears each use of a claimed code)
@@ -9,6 +10,7 @@ from spotcheck.tenants.businesses.commands.signing_in import (
     issue_token,
     revoke_token,
     sign_in,
+    sign_in_with_identity,
     sign_out,
 )
 
@@ -21,5 +23,6 @@ __all__ = [
     "reset_account",
     "revoke_token",
     "sign_in",
+    "sign_in_with_identity",
     "sign_out",
 ]

@@ -28,6 +28,7 @@ from spotcheck.tenants.businesses import throttle
 from spotcheck.tenants.businesses.models import (
     BusinessAccount,
     BusinessClaim,
+    BusinessIdentity,
     BusinessPerson,
     BusinessSession,
     BusinessToken,
@@ -38,6 +39,7 @@ from spotcheck.tenants.businesses.sessions import end_access, new_session_stamp,
 from spotcheck.tenants.businesses.vocabulary import (
     CODE_USED,
     LOGIN,
+    NOT_A_BUSINESS,
     TOKEN_PREFIX,
     WRONG_CODE,
     WRONG_SIGN_IN,
@@ -48,6 +50,9 @@ from spotcheck.tenants.common.validators import InvalidValueError, credit_code a
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.results.models import InspectionCode, Visit
 from spotcheck.tenants.results.vocabulary import ALPHABET, TYPED_LENGTH, normalise_typed
+
+#: The password hash of a person the identity platform signed in: not a hash, so no password ever matches it.
+NO_PASSWORD = "!identity-platform"
 
 #: Where the platform's own audit chain keeps a business account's entries.
 OBJECT = "business_account"
@@ -189,6 +194,74 @@ def sign_in(data: dict, *, actor: Actor | None = None) -> Outcome:
     session_key = open_session(person, str(data.get("user_agent") or ""))
     audit.record(
         "business.signed_in", OBJECT, person.account_id, actor=person.as_actor, tenant_id=None, details={"login": login}
+    )
+    return Outcome(person, session_key=session_key)
+
+
+@command(ANYONE)
+def sign_in_with_identity(data: dict, *, actor: Actor | None = None) -> Outcome:
+    """法人统一身份认证登录: a person the legal persons' identity platform vouched for (its ID token checked by the
+    platform's pages), for the business of ``credit_code`` — the claim read from that provider's tokens alone, never
+    the staff's: ``issuer``, ``subject``, ``credit_code``, ``name``, ``user_agent``. The first sign-in of that
+    (issuer, subject) makes the business's account where it has none (a business holds no role: nothing is given but
+    its own record), with the person as its holder, or adds the person to the account; later ones sign the same
+    person in, for the same business only. A business the registry does not hold is refused."""
+    issuer, subject = str(data["issuer"]), str(data["subject"])
+    try:
+        credit = valid_credit_code(str(data.get("credit_code") or "").strip().upper())
+    except InvalidValueError:
+        audit.record("business.sign_in_failed", OBJECT, None, tenant_id=None, details={"why": "claim"})
+        return Outcome(None, BusinessRefusedError(NOT_A_BUSINESS))
+    identity = db.session.scalar(
+        sa.select(BusinessIdentity).where(BusinessIdentity.issuer == issuer, BusinessIdentity.subject == subject)
+    )
+    if identity is not None:
+        person = identity.person
+        if person.account.credit_code != credit or not person.active:
+            audit.record(
+                "business.sign_in_failed", OBJECT, person.account_id, tenant_id=None, details={"credit_code": credit}
+            )
+            return Outcome(None, BusinessRefusedError(NOT_A_BUSINESS))
+    else:
+        account = db.session.scalar(sa.select(BusinessAccount).where(BusinessAccount.credit_code == credit))
+        if account is None:
+            with system_access("a business's credit code looked up in the registry, for its first sign-in"):
+                entity = db.session.execute(sa.select(Entity.id, Entity.name).where(Entity.code == credit)).first()
+            if entity is None:
+                audit.record("business.sign_in_failed", OBJECT, None, tenant_id=None, details={"credit_code": credit})
+                return Outcome(None, BusinessRefusedError(NOT_A_BUSINESS))
+            account = BusinessAccount(entity_id=entity.id, credit_code=credit, name=entity.name)
+            db.session.add(account)
+            db.session.flush()
+        holder = not any(p.holder and p.active for p in _people(account.id))
+        name = str(data.get("name") or "").strip()[:100] or credit
+        person = BusinessPerson(
+            account_id=account.id,
+            login=f"sso-{secrets.token_hex(6)}",
+            display_name=name,
+            password_hash=NO_PASSWORD,  # no hash any password matches: through the identity platform alone
+            holder=holder,
+            session_stamp=new_session_stamp(),
+        )
+        db.session.add(person)
+        db.session.flush()
+        db.session.add(BusinessIdentity(person_id=person.id, issuer=issuer, subject=subject, linked_at=now()))
+        audit.record(
+            "business.person_added",
+            OBJECT,
+            account.id,
+            actor=person.as_actor,
+            tenant_id=None,
+            details={"person": name, "via": "oidc", "issuer": issuer},
+        )
+    session_key = open_session(person, str(data.get("user_agent") or ""))
+    audit.record(
+        "business.signed_in",
+        OBJECT,
+        person.account_id,
+        actor=person.as_actor,
+        tenant_id=None,
+        details={"login": person.login, "via": "oidc", "issuer": issuer},
     )
     return Outcome(person, session_key=session_key)
 

@@ -255,6 +255,7 @@ OBJECT_LABELS = {
     "export_batch": _l("Credit-system export batch"),
     "user": _l("User"),
     "api_token": _l("API token"),
+    "link_code": _l("Link code of the identity platform"),
     "job": _l("Job"),
     "audit_chain": _l("Audit trail"),
     "calendar_year": _l("Official calendar"),
