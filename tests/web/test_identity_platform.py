@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import pyotp
 import pytest
 import requests
 import sqlalchemy as sa
@@ -229,8 +230,16 @@ def test_with_passwords_off_only_the_break_glass_administrator_signs_in_with_one
         assert "密码登录已关闭，请通过" not in wrong.text and "账号或密码错误" in wrong.text  # says no more than before
         page = requests.get(base + "/login", timeout=10).text
         assert "应急登录（仅限平台管理员）" in page and "通过统一身份认证登录" in page
+        # the break-glass: the platform administrator's password, then its second factor (enrolled now: it had none)
         platform = requests.Session()
-        assert ip.password_sign_in(platform, base, "admin", DEMO_PASSWORD).url == base + "/"
+        enrolling = ip.password_sign_in(platform, base, "admin", DEMO_PASSWORD)
+        assert enrolling.url == base + "/login/enrol"
+        assert platform.get(base + "/").url.startswith(base + "/login")  # not signed in before the second factor
+        secret = re.search(r'id="second-factor-secret">([^<]+)<', enrolling.text)
+        assert secret, enrolling.text
+        code = pyotp.TOTP(secret.group(1).replace(" ", "")).now()
+        platform.post(base + "/login/enrol", data={"csrf_token": ip.csrf_of(enrolling.text), "code": code})
+        assert platform.get(base + "/").url == base + "/"
 
 
 def test_the_provider_requires_pkce_and_the_csp_lets_a_sign_out_reach_it(site, issuer):
