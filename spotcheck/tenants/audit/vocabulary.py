@@ -3,6 +3,8 @@ failed, a campaign's fields and a frozen inspector frame's counts, as entries' d
 
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.tenants.common.vocabulary import TASK_LABELS
+
 #: The label of each key that entries' details use (an unknown key is shown as it is).
 DETAIL_LABELS = {
     "person": _l("Person of the business"),
@@ -387,7 +389,7 @@ ACTION_LABELS = {
     "draw.drawn": _l("Draw made"),
     "draw.target_replaced": _l("Target replaced"),
     "draw.inspector_replaced": _l("Inspector replaced"),
-    "team.leader_designated": _l("Team leader named"),
+    "team.leader_designated": TASK_LABELS["designate_leader"],  # 指定组长: one name, as the step that records it
     "team.expert_added": _l("Expert joined a team"),
     "team.expert_removed": _l("Expert left a team"),
     "team.recusal_declared": _l("Conflict declared against a team member (to be replaced)"),

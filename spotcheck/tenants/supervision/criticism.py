@@ -180,7 +180,7 @@ def write(
     number = numberer(issuer, NoticeKind.criticism)()
     data = documents.pdf(
         "criticism",
-        issuer=issuer.name,
+        issuer=issuer.full_name,
         number=number,
         title=title,
         dated=documents.chinese_date(today()),
