@@ -143,7 +143,7 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
         assert shown.status_code == 200 and "违反本部门其他规定" in text and "2026-04-29 至 2026-04-30" in text
         assert "YJJ-" in text  # inspectors' certificate numbers
         assert "已公示" in text and "已发布" not in text  # a result is made public (公示), not "released"
-        visit_page = _text(planner.get(page))
+        visit_page = planner.get(page).get_data(as_text=True)
         assert "已公示" in visit_page.split('id="visit-facts"')[1].split("</dl>")[0]
         assert "330102 杭州市上城区" in text  # region by name beside its code (GB/T 2260)
         assert not re.search(r"\b\d{17}[\dX]\b", shown.get_data(as_text=True))  # no ID number

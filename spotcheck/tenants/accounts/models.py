@@ -44,7 +44,7 @@ class Tenant(Model):
         """The name a document signs with (部门全称): its region's name before its own (宁安市 + 市场监督管理局), unless
         the name carries it already — as every department created since the regions' tree is named
         (:func:`~spotcheck.tenants.accounts.names.full_name`); one named before says its place too."""
-        return names.full_name(self.name, self.region.name if self.region is not None else "")
+        return names.full_name(self.name, self.region.name)
 
 
 #: The departments that inspect (执法检查部门): active and not a justice bureau, which supervises and files the

@@ -360,6 +360,7 @@ ACTION_LABELS = {
     "assessment.configured": _l("Assessment deduction set"),
     "criticism.drafted": _l("Notice of criticism drafted"),
     "criticism.changed": _l("Notice of criticism changed"),
+    "criticism.submitted": _l("Draft notice of criticism submitted to the leaders"),
     "criticism.withdrawn": _l("Notice of criticism withdrawn"),
     "criticism.sent_back": _l("Draft notice of criticism sent back to be changed"),
     "criticism.approved": _l("Notice of criticism approved and delivered"),
