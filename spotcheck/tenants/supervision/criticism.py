@@ -215,8 +215,8 @@ def write(
                         purpose=f"{subject}:notice",
                         notice=notice,
                         link=link,
-                        subject=f"通报：{issuer.name} {number}",
-                        body=f"{issuer.name}印发《{title}》，{finding['name']}被通报："
+                        subject=f"通报：{issuer.full_name} {number}",
+                        body=f"{issuer.full_name}印发《{title}》，{finding['name']}被通报："
                         + clauses(reason["text"] for reason in finding["reasons"]),
                     )
             db.session.flush()

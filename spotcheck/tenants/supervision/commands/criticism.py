@@ -42,7 +42,7 @@ def draft(data: dict, *, actor: Actor) -> Criticism:
         tenants = levels.supervised_directly(actor.tenant_id, figures.departments(visible, period))
         statuses = figures.compute(period, tenants)
     issuer = db.session.get(Tenant, actor.tenant_id)
-    name = issuer.name if issuer is not None else ""
+    name = issuer.full_name if issuer is not None else ""
     findings = [
         {"tenant_id": s.tenant_id, "name": s.name, "reasons": reasons}
         for s in statuses
