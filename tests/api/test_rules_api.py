@@ -43,7 +43,8 @@ def test_anyone_signed_in_reads_the_rules_in_force_and_where_each_comes_from(app
 def test_the_history_a_version_with_its_text_and_the_differences(app, client):
     headers = bearer(app, "scj_planner")
     [version] = client.get("/api/v1/rules/rulebook/versions?region=231084", headers=headers).json
-    assert version["scope"] == "rulebook" and version["state"] == "in_force" and version["preset"] == "宁安市"
+    assert version["scope"] == "rulebook" and version["state"] == "in_force"
+    assert version["preset"] == "" and version["origin"]  # the platform's preset is its keepers' (as on the portal)
     one = client.get(f"/api/v1/rules/versions/{version['id']}", headers=headers)
     with app.app_context():
         assert one.json["text"] == in_force_text(None)
@@ -121,6 +122,32 @@ def test_a_department_administrator_loads_its_own_rules(app, client):
     for login in ("yjj_planner", "admin"):
         answer = client.post("/api/v1/rules/department/versions", headers=bearer(app, login), json={"text": stricter})
         assert answer.status_code == 403, login
+
+
+def test_who_loaded_a_version_is_read_by_the_rules_owners_and_the_platform_administrator_alone(app, client):
+    """载入人: a staff member's name (and the platform's preset) goes to the department whose rules it is and to the
+    platform administrator; any other department reads what the public version page shows — when it came to the
+    platform and where its text comes from — in the lists and in the version alike."""
+    with app.app_context():
+        stricter = changed_department_rules(tenant_id("YJJ"), report_days=(3, "四（三）"))
+    loaded = client.post("/api/v1/rules/department/versions", headers=bearer(app, "yjj_admin"), json={"text": stricter})
+    assert loaded.status_code == 201
+    name, version_id = loaded.json["loaded_by_name"], loaded.json["id"]
+    assert name and loaded.json["origin"]
+    [rulebook] = client.get("/api/v1/rules/rulebook/versions?region=231084", headers=bearer(app, "admin")).json
+    assert rulebook["preset"] == "宁安市" and rulebook["loaded_by_name"]
+    for login in ("scj_planner", "sfj_leader", "swj_admin"):  # other departments, a justice bureau among them
+        headers = bearer(app, login)
+        listed = client.get("/api/v1/rules/department/versions?department=YJJ", headers=headers).json
+        one = client.get(f"/api/v1/rules/versions/{version_id}", headers=headers).json
+        [book] = client.get("/api/v1/rules/rulebook/versions?region=231084", headers=headers).json
+        for shown in (*listed, one, book):
+            assert shown["loaded_by_name"] == "" and shown["preset"] == "" and shown["origin"], (login, shown)
+            assert shown["loaded_at"]
+        assert name not in str(listed) + str(one), login
+    for login in ("yjj_planner", "admin"):  # the owners' colleague, the platform administrator
+        one = client.get(f"/api/v1/rules/versions/{version_id}", headers=bearer(app, login)).json
+        assert one["loaded_by_name"] == name, login
 
 
 def test_the_api_document_states_the_rules_operations(client):

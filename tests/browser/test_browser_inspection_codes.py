@@ -19,6 +19,7 @@ from tests.support.results_world import handed_out, visit
 pytestmark = pytest.mark.browser
 
 DURING = date(2026, 4, 1)  # inside the world's campaign window: its codes are valid
+BEFORE = date(2026, 2, 20)  # before it (2026-03-01 – 2026-04-30): 检查期未到
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,27 @@ def world(sqlite_template, tmp_path_factory):
     with served(sqlite_template, tmp_path_factory.mktemp("codes"), prepare) as (_app, url):
         found["url"] = url
         yield found
+
+
+def test_before_the_window_the_code_says_not_yet_and_the_leader_reads_why_there_is_no_arrival(browser, world):
+    """检查期未到 (run before the walk below records the arrival): the citizen's page names the window instead of
+    saying the check may take place; the 组长's visit page, at 390 px, says why 登记入企 is not offered."""
+    with frozen_at(BEFORE):
+        citizen = Person(browser, world["url"], None)
+        page = citizen.go(f"/public/checks/{world['token']}")
+        assert page.get_attribute("#check-state", "data-state") == "not_yet"
+        said = page.inner_text("#check-state")
+        assert "检查期未到" in said and "2026-03-01" in said and "可以实施" not in said
+        at_both_widths(page, "codes-public-not-yet")
+        chief = Person(browser, world["url"], "yjj_inspector")
+        chief.page.set_viewport_size({"width": 390, "height": 844})
+        page = chief.go(f"/visits/{world['visit']}")
+        assert page.locator("#record-arrival").count() == 0
+        assert page.locator("#arrival-not-offered").is_visible()
+        assert "2026-03-01" in page.inner_text("#arrival-not-offered")
+        at_both_widths(page, "codes-leader-not-yet")
+        citizen.close()
+        chief.close()
 
 
 def test_a_code_opens_valid_with_its_team_a_made_up_one_is_unknown_and_the_left_one_finished(browser, world):

@@ -162,6 +162,13 @@ def test_a_joint_campaign_from_invitation_to_the_public_register(browser, world)
         coord.fits("drawn")
         coord.submit("#joint-hand-out button")
         assert "已向检查组下达" in page.inner_text("main")
+        page = coord.go(joint_url)  # the joint campaign's documents, on its page: the coordinator has no campaign pages
+        written = page.locator("#joint-notices li a")
+        assert written.count() > 0 and "联合检查通知书" in page.inner_text("#joint-notices")
+        pdf = page.request.get(written.first.get_attribute("href"))
+        assert pdf.ok and pdf.body().startswith(b"%PDF")
+        assert "您无权访问此页面" not in page.inner_text("main")
+        coord.fits("notices")
 
         chosen = _link_the_recorders(world["app"])
         for dept in ("yjj", "swj"):

@@ -22,16 +22,17 @@ from spotcheck.core.job_models import Job
 from spotcheck.core.policy import SCHEDULER
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts import commands as accounts
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.notices import commands as notice_commands, delivery, queries as notice_queries, reminders
 from spotcheck.tenants.notices.models import Channel, Delivery, DeliveryStatus, Message, Notice, NoticeKind
 from spotcheck.tenants.results import commands as results, queries as results_queries
 from spotcheck.tenants.results.models import FollowUp, Visit
-from tests.support.campaign_world import planner_of
+from tests.support.campaign_world import build, planner_of
 from tests.support.documents import pdf_text
 from tests.support.helpers import bearer, signed_in, tenant_id, user_named
 from tests.support.notice_world import TODAY, Mailbox, notices_of as _notices
-from tests.support.results_world import handed_out, published, visit
+from tests.support.results_world import handed_out, published, teams_drawn, visit
 
 
 def _inbox(login: str) -> list[Message]:
@@ -337,3 +338,22 @@ def test_the_result_announcement_lists_the_published_results(app):
     planner_page = signed_in(app, "yjj_planner")
     page = planner_page.get(f"/campaigns/{ids['campaign']}/notices").get_data(as_text=True)
     assert "检查结果公告" in page and "write-announcement" in page
+
+
+def test_a_notice_signs_with_the_departments_full_name_and_place_even_where_its_name_lacks_the_place(app):
+    """部门全称: a department named before the regions' tree (应急管理局, its place nowhere in the name) still signs its
+    documents as 宁安市应急管理局 — its region's name, then its own — at the head and beside the seal."""
+    with app.app_context(), frozen_at(TODAY):
+        world = build()
+        campaign_id = teams_drawn(world)
+        admin = user_named("yjj_admin")
+        with tenant_scope(admin.tenant_id):
+            tenant = db.session.get(Tenant, admin.tenant_id)
+            assert tenant.name == "宁安市应急管理局" and tenant.full_name == tenant.name  # not said twice
+            db.session.execute(sa.update(Tenant).where(Tenant.id == tenant.id).values(name="应急管理局"))
+            db.session.commit()
+            results.hand_out(campaign_id, actor=planner_of(admin))
+            db.session.commit()
+            [first, *_] = _notices(NoticeKind.inspection)
+            text = pdf_text(storage.read(first.storage_key))
+        assert text.count("宁安市应急管理局") >= 2, text[:400]

@@ -336,7 +336,11 @@ def test_pages_filing_archive_and_refusals(app):
     # a draft withdrawn by the supervisor is never delivered
     drafted = post_form(client, "/supervision/criticisms", {"period": "2026"}, token_from="/supervision/criticisms")
     detail = drafted.headers["Location"]
-    assert "应急管理局" in client.get(detail).get_data(as_text=True)
+    draft_page = client.get(detail).get_data(as_text=True)
+    assert "应急管理局" in draft_page and 'id="criticism-submit"' in draft_page  # the submit its drafting promises
+    post_form(client, detail + "/submit", {}, token_from=detail)
+    assert "已提交局领导签发" in client.get(detail).get_data(as_text=True)
+    assert "通报待签发" in signed_in(app, "sfj_leader").get("/inbox").get_data(as_text=True)  # the leaders are told
     leader_home = signed_in(app, "sfj_leader").get("/").get_data(as_text=True)  # the draft is the leader's to-do
     todo = leader_home.split('id="home-tasks"')[1].split("</table>")[0]
     assert 'data-kind="criticism"' in todo and f'href="{urlsplit(detail).path}"' in todo and "批准并签发通报" in todo
@@ -348,13 +352,15 @@ def test_pages_filing_archive_and_refusals(app):
     post_form(bureau_leader, detail + "/send_back", {"reason": "请补充整改时限。"}, token_from=detail)
     returned = client.get(detail).get_data(as_text=True)  # the drafter reads why
     assert 'id="criticism-returned"' in returned and "请补充整改时限。" in returned
+    assert 'id="criticism-submit"' not in returned  # submitted again once changed as asked
     post_form(
         client,
         detail + "/edit",
         {"title": "关于整改的通报", "body": "第一段。\r\n\r\n请于30日内整改。"},
         token_from=detail,
     )
-    assert 'id="criticism-returned"' not in client.get(detail).get_data(as_text=True)  # answered by the change
+    changed = client.get(detail).get_data(as_text=True)
+    assert 'id="criticism-returned"' not in changed and 'id="criticism-submit"' in changed  # answered by the change
     post_form(client, detail + "/withdraw", {}, token_from=detail)
     withdrawn = client.get(detail).get_data(as_text=True)
     assert (

@@ -341,6 +341,8 @@ def test_a_visitor_verifies_the_proof_in_the_page(browser, site, kind):
         re.search(r"[\u4e00-\u9fff]", text) for text in labels
     )
     assert re.search(r"\d+\.\d\d", page.locator("#browser-verify-elapsed").inner_text())
+    said = page.locator("#browser-verify-status").inner_text()  # done: no longer "recomputing"
+    assert said.startswith("已重新计算抽取") and "正在重新计算" not in page.inner_text("#browser-verify"), said
     assert page.locator("#browser-verify progress").get_attribute("value") == page.locator(
         "#browser-verify progress"
     ).get_attribute("max")

@@ -11,7 +11,14 @@ from spotcheck.platform.web.audit.view import read_name
 from spotcheck.tenants.audit.vocabulary import ACTION_LABELS, READS
 from spotcheck.tenants.campaigns.queries import NEXT_STEPS as CAMPAIGN_STEPS
 from spotcheck.tenants.campaigns.vocabulary import observer_input
-from spotcheck.tenants.common.vocabulary import campaign_status, stratum_label, task_label
+from spotcheck.tenants.common.vocabulary import (
+    ITEM_STATUS,
+    VISIT_STATUS,
+    campaign_status,
+    name,
+    stratum_label,
+    task_label,
+)
 from spotcheck.tenants.common.vocabulary.classifications import INDUSTRY_DIVISIONS, industry_name, region_name
 from spotcheck.tenants.items.policy import NEXT_STEPS as ITEM_STEPS
 from spotcheck.tenants.joint.queries import NEXT_STEPS as JOINT_STEPS
@@ -119,3 +126,12 @@ def test_an_observers_input_is_named_without_its_key():
     assert observer_input("observer:企业代表 杭州某冷链物流公司 4471") == ("企业代表 杭州某冷链物流公司", "4471")
     assert observer_input("observer:测试") == ("", "测试")
     assert observer_input("人大代表 李红: 3141") == ("", "人大代表 李红: 3141")
+
+
+def test_naming_a_team_leader_has_one_name_and_a_public_result_is_said_made_public(app):
+    """指定组长: the step on a to-do list, the button naming every team's leader, the joint page's and the audit
+    trail's entry read the same; a result made public reads 已公示 (公示), never 已发布 as an item does."""
+    with app.test_request_context(), force_locale("zh_CN"):
+        step = str(task_label("designate_leader"))
+        assert step == str(ACTION_LABELS["team.leader_designated"]) == "指定组长"
+        assert name(VISIT_STATUS, "published") == "已公示" and name(ITEM_STATUS, "published") == "已发布"

@@ -20,6 +20,7 @@ from tests.support.joint_world import world as joint_world
 from tests.support.results_world import codes_of, handed_out, visit
 
 DURING = date(2026, 4, 1)  # inside the world's campaign window
+BEFORE = date(2026, 2, 20)  # before it (2026-03-01 – 2026-04-30)
 
 
 def _team(ids) -> list[tuple[str, str]]:
@@ -69,6 +70,32 @@ def test_the_team_leader_shows_the_qr_and_records_arrival_and_departure_on_the_v
         post_form(chief, f"/visits/{visit_id}/departure", {}, token_from=f"/visits/{visit_id}")
         finished = app.test_client().get(f"/public/checks/{token}").get_data(as_text=True)
         assert 'data-state="finished"' in finished and "离企时间" in finished
+
+
+def test_before_its_window_the_code_page_says_not_yet_and_the_visit_page_says_why_no_arrival(app):
+    """检查期未到: before the campaign's window the code's page does not say the check may take place now but
+    that its window has not begun, naming the window; the 组长's visit page offers no 登记入企 and says why (the
+    window's first day), a member that the 组长 records it; on the window's first day both change."""
+    with app.app_context(), frozen_at(DURING):
+        ids = handed_out()
+        token, _typed, _business, visit_id = codes_of(ids)
+    with frozen_at(BEFORE):
+        public = app.test_client().get(f"/public/checks/{token}").get_data(as_text=True)
+        state = public.split('id="check-state"')[1].split("</p>")[0]
+        assert 'data-state="not_yet"' in state and "检查期未到" in state and "可以实施" not in state
+        assert "2026-03-01" in state and "2026-04-30" in state
+        chief = signed_in(app, "yjj_inspector").get(f"/visits/{visit_id}").get_data(as_text=True)
+        assert 'id="record-arrival"' not in chief
+        why = chief.split('id="arrival-not-offered"')[1].split("</p>")[0]
+        assert "暂不能登记入企" in why and "2026-03-01" in why
+        member = signed_in(app, "yjj_inspector2").get(f"/visits/{visit_id}").get_data(as_text=True)
+        assert "2026-03-01" in member.split('id="arrival-not-offered"')[1].split("</p>")[0]
+    with frozen_at(date(2026, 3, 1)):
+        assert 'data-state="valid"' in app.test_client().get(f"/public/checks/{token}").get_data(as_text=True)
+        chief = signed_in(app, "yjj_inspector").get(f"/visits/{visit_id}").get_data(as_text=True)
+        assert 'id="record-arrival"' in chief and 'id="arrival-not-offered"' not in chief
+        member = signed_in(app, "yjj_inspector2").get(f"/visits/{visit_id}").get_data(as_text=True)
+        assert "只有检查组长" in member.split('id="arrival-not-offered"')[1].split("</p>")[0]  # now: who records it
 
 
 def test_asking_for_codes_too_fast_is_refused_in_chinese_per_client_and_per_code(database_url):

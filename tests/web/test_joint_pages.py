@@ -14,6 +14,7 @@ from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo.people import account_of
 from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
+from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.results import commands as results, queries as results_queries
 from spotcheck.tenants.results.models import Visit
 from tests.support.campaign_world import CATEGORY, build
@@ -329,3 +330,25 @@ def test_the_joint_campaigns_status_follows_its_departments_results_to_published
         assert 'id="home-joint-under-way"' not in home
         detail = _text(coord.get(page))  # complete: its teams no longer change
         assert 'class="inline leader-form"' not in detail
+
+
+def test_the_coordinator_reads_the_joint_campaigns_notices_on_its_page_without_the_campaign_pages(app):
+    """联合抽查文书: the coordinator (who has no campaign pages of the department) finds the inspection notices the
+    lead wrote on the joint campaign's page and downloads each; the department's campaign pages stay closed to it,
+    and an invited department's planner sees no list of the lead's documents."""
+    with app.app_context():
+        ids = world("handed_out", notices=True, entities=6)
+        with tenant_scope(tenant_id("SCJ")):
+            written = db.session.scalars(sa.select(Notice.id).where(Notice.campaign_id == ids["campaign"])).all()
+    assert written
+    coord = signed_in(app, "scj_coord")
+    page = _text(coord.get(f"/joint/{ids['campaign']}"))
+    listed = page.split('id="joint-notices"')[1].split("</section>")[0]
+    assert "联合抽查文书" in listed and all(f'data-notice="{n}"' in listed for n in written)
+    assert "检查通知书" in listed
+    pdf = coord.get(f"/notices/{written[0]}.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert coord.get(f"/campaigns/{ids['campaign']}/notices").status_code == 403  # no permission widened
+    planner = signed_in(app, "yjj_planner")
+    assert 'id="joint-notices"' not in _text(planner.get(f"/joint/{ids['campaign']}"))
+    assert planner.get(f"/notices/{written[0]}.pdf").status_code == 404

@@ -75,6 +75,8 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
         )
         assert submitted.status_code == 302
         assert _status(app, ids) == VisitStatus.submitted
+        flashed = _text(chief.get(page))  # one message, the submission's: not the draft's before it
+        assert "检查结果已提交审核" in flashed and "已保存为草稿" not in flashed
 
         assert entity_name not in _text(app.test_client().get(f"/public/results?q={entity_code}"))
 
@@ -140,6 +142,9 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
         text = _text(shown)
         assert shown.status_code == 200 and "违反本部门其他规定" in text and "2026-04-29 至 2026-04-30" in text
         assert "YJJ-" in text  # inspectors' certificate numbers
+        assert "已公示" in text and "已发布" not in text  # a result is made public (公示), not "released"
+        visit_page = planner.get(page).get_data(as_text=True)
+        assert "已公示" in visit_page.split('id="visit-facts"')[1].split("</dl>")[0]
         assert "330102 杭州市上城区" in text  # region by name beside its code (GB/T 2260)
         assert not re.search(r"\b\d{17}[\dX]\b", shown.get_data(as_text=True))  # no ID number
         # the department's report stays its own: the record, the evaluation and the handling opinions

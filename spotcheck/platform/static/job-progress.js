@@ -1,5 +1,6 @@
-/* Job page: follow a queued or running job (progress bar and status) until it is done, then reload
-   the page to show its result. Polls GET /api/v1/jobs/<id> with the session cookie. */
+/* Job page, or a page's section waiting for its job (#job, data-poll: the joint draw's size estimate): follow a
+   queued or running job (progress bar and status) until it is done, then reload the page to show its result.
+   Polls GET /api/v1/jobs/<id> with the session cookie. */
 (function () {
   "use strict";
   var box = document.getElementById("job");

@@ -27,7 +27,10 @@
 
   function number(n) { return Number(n).toLocaleString(); }
 
+  var last = null;  // the last progress shown: said as finished once the checks are done
+
   function showProgress(state) {
+    last = state;
     bar.max = Math.max(state.total, 1);
     bar.value = Math.min(state.done, bar.max);
     status.textContent = fill(words.progress, { done: number(state.done), total: number(state.total),
@@ -72,13 +75,20 @@
   }
 
   function showError(error) {
+    progress.hidden = true;  // it stopped: no "recomputing" left on the page
     verdict.className = "check-fail";
     verdict.textContent = fill(words.unreadable, { error: error && error.message ? error.message : String(error) });
     verdict.hidden = false;
     box.setAttribute("data-result", "error");
   }
 
-  function done() { start.disabled = false; }
+  function done() {
+    start.disabled = false;
+    if (last && !progress.hidden) {  // the recomputation is over: the status says so, with its figures
+      status.textContent = fill(words.finished, { done: number(last.done), total: number(last.total),
+                                                  hashes: number(last.hashes) });
+    }
+  }
 
   /** The checks in a Worker: its progress shown as it comes, then its checks (or the error). */
   function inWorker() {

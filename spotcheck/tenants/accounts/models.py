@@ -14,6 +14,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import as_utc, now
 from spotcheck.core.database import Model
 from spotcheck.core.scoping import TenantOwned
+from spotcheck.tenants.accounts import names
 from spotcheck.tenants.accounts.vocabulary import TenantKind
 from spotcheck.tenants.regions.models import Region
 
@@ -49,6 +50,13 @@ class Tenant(Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
     region: Mapped[Region] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        """The name a document signs with (部门全称): its region's name before its own (宁安市 + 市场监督管理局), unless
+        the name carries it already — as every department created since the regions' tree is named
+        (:func:`~spotcheck.tenants.accounts.names.full_name`); one named before says its place too."""
+        return names.full_name(self.name, self.region.name)
 
 
 #: The departments that inspect (执法检查部门): active and not a justice bureau, which supervises and files the

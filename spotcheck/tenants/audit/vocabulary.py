@@ -3,6 +3,8 @@ failed, a campaign's fields and a frozen inspector frame's counts, as entries' d
 
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.tenants.common.vocabulary import TASK_LABELS
+
 #: The label of each key that entries' details use (an unknown key is shown as it is).
 DETAIL_LABELS = {
     "issuer": _l("Identity platform"),
@@ -386,6 +388,7 @@ ACTION_LABELS = {
     "assessment.configured": _l("Assessment deduction set"),
     "criticism.drafted": _l("Notice of criticism drafted"),
     "criticism.changed": _l("Notice of criticism changed"),
+    "criticism.submitted": _l("Draft notice of criticism submitted to the leaders"),
     "criticism.withdrawn": _l("Notice of criticism withdrawn"),
     "criticism.sent_back": _l("Draft notice of criticism sent back to be changed"),
     "criticism.approved": _l("Notice of criticism approved and delivered"),
@@ -415,7 +418,7 @@ ACTION_LABELS = {
     "draw.drawn": _l("Draw made"),
     "draw.target_replaced": _l("Target replaced"),
     "draw.inspector_replaced": _l("Inspector replaced"),
-    "team.leader_designated": _l("Team leader named"),
+    "team.leader_designated": TASK_LABELS["designate_leader"],  # 指定组长: one name, as the step that records it
     "team.expert_added": _l("Expert joined a team"),
     "team.expert_removed": _l("Expert left a team"),
     "team.recusal_declared": _l("Conflict declared against a team member (to be replaced)"),

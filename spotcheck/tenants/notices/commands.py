@@ -250,8 +250,8 @@ def write_transfer_letter(follow_up_id: int, data: dict | None = None, *, actor:
                     purpose=f"transfer:{follow_up.id}",
                     notice=notice,
                     link="/transfers",
-                    subject=f"移送函：{sender.name} {notice.number}",
-                    body=f"{sender.name}移送：{sentence(transferred['entity_name'])}请在“移送接收”中查看并签收。",
+                    subject=f"移送函：{sender.full_name} {notice.number}",
+                    body=f"{sender.full_name}移送：{sentence(transferred['entity_name'])}请在“移送接收”中查看并签收。",
                 )
         db.session.flush()
     return notice

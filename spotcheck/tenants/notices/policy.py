@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.core.policy import Permission, has_permission
+from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.notices.vocabulary import NoticeKind
@@ -17,9 +18,10 @@ from spotcheck.tenants.results.present_teams import membership
 
 
 def readable(notice: Notice, reader: Actor) -> bool:
-    """Who may read a document: the department's staff who see campaigns; an inspector their own
-    assignment notice and the notices of the visits they are on; the receiving department's people
-    who acknowledge transfers, its transfer letter."""
+    """Who may read a document: the department's staff who see campaigns; the lead department's
+    coordinator (联合抽查协调人) the documents of a joint campaign it coordinates, which it writes; an
+    inspector their own assignment notice and the notices of the visits they are on; the receiving
+    department's people who acknowledge transfers, its transfer letter."""
     tenant_id = getattr(reader, "tenant_id", None)
     if notice.kind == NoticeKind.criticism:  # 通报: the bureau's staff, and the leaders of the department named
         return tenant_id in (notice.tenant_id, notice.receiver_tenant_id) and has_permission(
@@ -30,6 +32,8 @@ def readable(notice: Notice, reader: Actor) -> bool:
     if tenant_id != notice.tenant_id:
         return False
     if has_permission(reader, Permission.CAMPAIGNS_VIEW):
+        return True
+    if has_permission(reader, Permission.JOINT_MANAGE) and of_joint_campaign(notice):
         return True
     if notice.kind == NoticeKind.transfer:
         return (
@@ -50,3 +54,11 @@ def readable(notice: Notice, reader: Actor) -> bool:
     if notice.visit_id is not None:
         return membership(cast(Visit, db.session.get(Visit, notice.visit_id)), reader) is not None
     return False
+
+
+def of_joint_campaign(notice: Notice) -> bool:
+    """Whether the document is of a joint campaign itself (联合抽查: its inspection notices, written by the lead),
+    not of a department's part."""
+    return notice.campaign_id is not None and bool(
+        db.session.scalar(sa.select(Campaign.joint).where(Campaign.id == notice.campaign_id))
+    )

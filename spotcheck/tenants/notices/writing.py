@@ -57,7 +57,7 @@ def store(
 ) -> Notice:
     data = documents.pdf(
         template,
-        issuer=tenant.name,
+        issuer=tenant.full_name,  # the department's full name, its place in it
         number=number,
         title=TITLES[kind],
         dated=documents.chinese_date(today()),
@@ -80,7 +80,7 @@ def store(
 
 
 def contact_of(actor: Actor, tenant: Tenant) -> str:
-    return f"{getattr(actor, 'display_name', '')}（{tenant.name}）"
+    return f"{getattr(actor, 'display_name', '')}（{tenant.full_name}）"
 
 
 def teams_of(campaign: Campaign) -> dict[int, list[tuple[TeamMember, Inspector]]]:

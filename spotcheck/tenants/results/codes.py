@@ -255,6 +255,8 @@ def state_of(code: InspectionCode, campaign: Campaign, day: date) -> CheckState:
         return CheckState.finished
     if code.arrived_at is None and campaign.window_end < day:  # the window's days are never NULL
         return CheckState.expired
+    if code.arrived_at is None and day < campaign.window_start:  # 检查期未到: not to be taken as may-happen-now
+        return CheckState.not_yet
     return CheckState.valid
 
 

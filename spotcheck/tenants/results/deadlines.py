@@ -42,6 +42,7 @@ from spotcheck.core.scoping import current_tenant_id, tenant_scope
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.results import rectification_answers
 from spotcheck.tenants.results.models import FollowUp, Visit
+from spotcheck.tenants.results.vocabulary import OPEN_STATUSES
 from spotcheck.tenants.rules.rulebook import Rules, rules_for, rules_for_region
 
 #: A visit's two due dates, and the parameter of the rules that counts each.
@@ -108,6 +109,37 @@ def due_rules_words(tenant_id: int, day: date, window_end: date | None = None) -
         else:
             parts.append(f"{words}的期限，现行规则未规定")
     return "；".join(parts)
+
+
+def report_by(visit: Visit) -> date | None:
+    """The day the result is to be reported by while it is not (报送期限): its report's due date, else — the rules
+    setting none — the campaign's last day; ``None`` once it is submitted and no due date was given."""
+    if visit.report_due is not None:
+        return visit.report_due
+    return visit.campaign.window_end if visit.status in OPEN_STATUSES else None
+
+
+def in_order(visit: Visit) -> list[tuple[str, date]]:
+    """The visit's due dates (:data:`DUE_FIELDS`: the report's as :func:`report_by` gives it), earliest first (the
+    report's first on the same day), each with its field, as a page lists them."""
+    given = {"report_due": report_by(visit), "publish_due": visit.publish_due}
+    order = list(DUE_FIELDS)
+    return sorted(
+        ((field, day) for field, day in given.items() if day is not None),
+        key=lambda pair: (pair[1], order.index(pair[0])),
+    )
+
+
+def report_after_publication(visit: Visit) -> bool:
+    """报送期限晚于公示期限: the result, not yet submitted, may be reported (:func:`report_by`) after its publication is
+    due — a team reporting on its last day leaves it published late: a risk for the leader."""
+    report = report_by(visit)
+    return (
+        visit.status in OPEN_STATUSES
+        and report is not None
+        and visit.publish_due is not None
+        and report > visit.publish_due
+    )
 
 
 def give(visit: Visit, check_ended: date | None) -> dict[str, tuple]:

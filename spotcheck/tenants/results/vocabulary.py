@@ -142,16 +142,22 @@ ANSWER_STATUS_LABELS = {
 ANSWER_LENGTH = 4000
 
 
+#: A visit's two due dates, by their field (``deadlines.DUE_FIELDS``), as every page names them.
+DUE_LABELS = {"report_due": _l("Report due"), "publish_due": _l("Publication due")}
+
+
 class CheckState(enum.StrEnum):
     """What the public page of a code says of its inspection (defined from the data:
     :func:`spotcheck.tenants.results.codes.state_of`)."""
 
+    not_yet = "not_yet"  # 检查期未到
     valid = "valid"  # 有效
     finished = "finished"  # 已结束
     expired = "expired"  # 已过期
 
 
 CHECK_STATE_LABELS = {
+    CheckState.not_yet: _l("Not yet: the inspection window has not begun, and the team may not arrive before it"),
     CheckState.valid: _l("Valid: this inspection was drawn and handed out, and may take place now"),
     CheckState.finished: _l("Finished: the team has recorded its departure"),
     CheckState.expired: _l("Expired: the inspection window ended and no arrival was recorded"),

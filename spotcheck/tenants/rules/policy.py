@@ -61,6 +61,18 @@ def may_load(kind: str, actor: Actor) -> bool:
     return has_permission(actor, LOADS[kind])
 
 
+def names_who_loaded(version: RuleVersion, reader: Actor | None) -> bool:
+    """Whether ``reader`` reads who loaded a version (载入人, a staff member's name) and the platform's preset it came
+    from: the rules' owners — the people of the department whose rules (细则) it is — and the platform administrator
+    (who keeps the rulebooks, 实施方案). Anyone else, signed in or not, reads what the public version page shows:
+    when it came to the platform and where its text comes from."""
+    if reader is None or not getattr(reader, "is_authenticated", True):
+        return False
+    if has_permission(reader, Permission.RULEBOOK_MANAGE):
+        return True
+    return version.tenant_id is not None and version.tenant_id == getattr(reader, "tenant_id", None)
+
+
 def replaced_by(versions: list[RuleVersion], document: documents.Document) -> RuleVersion | None:
     """The version of the same day the new one replaces (one not yet in force), or a refusal of a
     day that would change what was decided already (``versions``: the scope's, withdrawn ones left out)."""

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale, lazy_gettext as _l
 
 from spotcheck.core import storage
-from spotcheck.core.clock import today
+from spotcheck.core.clock import now, today
 from spotcheck.core.commands import in_command
 from spotcheck.core.database import db, get_row
 from spotcheck.core.policy import Permission, has_permission
@@ -180,7 +180,7 @@ def write(
     number = numberer(issuer, NoticeKind.criticism)()
     data = documents.pdf(
         "criticism",
-        issuer=issuer.name,
+        issuer=issuer.full_name,
         number=number,
         title=title,
         dated=documents.chinese_date(today()),
@@ -215,9 +215,30 @@ def write(
                         purpose=f"{subject}:notice",
                         notice=notice,
                         link=link,
-                        subject=f"通报：{issuer.name} {number}",
-                        body=f"{issuer.name}印发《{title}》，{finding['name']}被通报："
+                        subject=f"通报：{issuer.full_name} {number}",
+                        body=f"{issuer.full_name}印发《{title}》，{finding['name']}被通报："
                         + clauses(reason["text"] for reason in finding["reasons"]),
                     )
             db.session.flush()
     return number, copies
+
+
+def tell_leaders(criticism: Criticism, issuer: Tenant, drafter: str) -> int:
+    """提交局领导签发: each active leader of the issuing bureau who approves notices of criticism is told, in the inbox
+    (and by e-mail where they have one), that ``drafter``'s draft waits for them, with the way to it; returns how
+    many were told. Called inside the submitting command: each submission tells them anew."""
+    if not in_command():
+        raise RuntimeError("a draft is submitted by a command")
+    told = 0
+    for user in db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.id)):
+        if has_permission(user, Permission.CRITICISM_APPROVE):
+            told += bool(
+                delivery.deliver(
+                    user,
+                    purpose=f"criticism:{criticism.id}:submitted:{now().isoformat()}",
+                    link=f"/supervision/criticisms/{criticism.id}",
+                    subject=f"通报待签发：《{criticism.title}》",
+                    body=f"{drafter}（{issuer.full_name}）提交了《{criticism.title}》的草稿，请审核后签发，或写明理由退回修改。",
+                )
+            )
+    return told

@@ -233,7 +233,10 @@ def _in_force(tenant: Tenant | None, region: Region | None = None) -> dict[str, 
 
 
 def _version(version: RuleVersion, detail: bool = False) -> dict[str, object]:
+    """A version as the caller reads it: who loaded it and its preset for the rules' owners alone
+    (:func:`queries.loaded`), where its text comes from for everyone."""
     state = queries.state(version)
+    loaded = queries.loaded(version, _actor())
     tenant = accounts.get_tenant(version.tenant_id) if version.tenant_id is not None else None
     found: dict[str, object] = {
         "id": version.id,
@@ -247,10 +250,11 @@ def _version(version: RuleVersion, detail: bool = False) -> dict[str, object]:
         "state": state,
         "state_name": str(rules_vocabulary.STATE_NAMES[state]),
         "withdrawn": version.withdrawn,
-        "preset": version.preset,
+        "preset": loaded.preset,
+        "origin": loaded.origin,
         "sha256": version.sha256,
         "loaded_at": version.loaded_at,
-        "loaded_by_name": version.loaded_by_name,
+        "loaded_by_name": loaded.by_name,
     }
     if detail:
         document = queries.document_of(version)

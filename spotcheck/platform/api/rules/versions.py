@@ -119,10 +119,21 @@ class RuleVersionSchema(Schema):
     )
     state_name = fields.Str()
     withdrawn = Bool()
-    preset = fields.Str(metadata={"description": "The preset it was loaded from (empty: a file)"})
+    preset = fields.Str(
+        metadata={
+            "description": "The preset it was loaded from (empty: a file; shown to the rules' owners and the platform "
+            "administrator alone)"
+        }
+    )
+    origin = fields.Str(metadata={"description": "Where its text comes from, in the public page's words (Chinese)"})
     sha256 = fields.Str(metadata={"description": "SHA-256 of the file as loaded"})
     loaded_at = fields.DateTime()
-    loaded_by_name = fields.Str()
+    loaded_by_name = fields.Str(
+        metadata={
+            "description": "Who loaded it: for the rules' owners (the department of a department's rules) and the "
+            "platform administrator; empty for anyone else"
+        }
+    )
 
 
 class ArticleSchema(Schema):

@@ -34,6 +34,8 @@ from spotcheck.tenants.campaigns.vocabulary import RISK_STRATA
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.joint import commands, queries
 from spotcheck.tenants.joint.queries import CampaignView, JointParticipant
+from spotcheck.tenants.notices import queries as notice_queries
+from spotcheck.tenants.notices.queries import Notice
 from spotcheck.tenants.results import commands as results
 
 bp = Blueprint("joint_pages", __name__, url_prefix="/joint")
@@ -92,6 +94,9 @@ class JointScreen(CampaignView):
     part_sizes: draw_sizes.Sizes | None
     #: The campaign on the public portal, once its draws are there.
     public_url: str | None
+    #: 联合抽查文书: the joint campaign's documents the lead wrote (its inspection notices), for the lead's
+    #: readers — its coordinator included, who has no campaign pages of the department.
+    notices: list[Notice]
     #: The department's part, being prepared (``None``: not the reader's to edit now).
     part_form: CampaignForm | None
     decline_form: DeclineForm
@@ -132,6 +137,7 @@ def _render_detail(
         else None,
         part_sizes=draw_sizes.planned(part) if part is not None and mine is not None and mine.part else None,
         public_url=url_for("public_draws.campaign", campaign_id=campaign.id) if view.public else None,
+        notices=notice_queries.notices_of_campaign(campaign, _user()) if view.lead else [],
         part_form=part_form,
         decline_form=decline_form or DeclineForm(formdata=None),
         draw_form=draw_form or DrawForm(formdata=None),
@@ -335,7 +341,7 @@ def sizes(campaign_id: int) -> ResponseReturnValue:
             commands.request_joint_sizes,
             campaign_id,
             actor=_user(),
-            done=_("The size of the draw is being estimated; it appears here in a moment."),
+            done=_("The size of the draw is being estimated; it appears here when it is done."),
             refusals=WITH_FORBIDDEN,
         )
     return _back(campaign_id, "joint-sizes")

@@ -189,13 +189,13 @@ def _form_data(visit: Visit) -> dict[str, object]:
 def _answer(
     visit_id: int,
     outcome: Attempt,
-    done: str,
+    done: str | None,
     values: Mapping[str, object] | None = None,
     form_of: Mapping[str, object] | None = None,
 ) -> tuple[str, int] | BaseResponse | None:
     """The visit page's answer to a command it ran (:func:`attempt`): its field errors are shown on
     the page again (422) with what was typed (``form_of``: which of the page's forms they belong
-    to); a refusal of the state or of who acts is flashed; else ``done`` is flashed. Returns a
+    to); a refusal of the state or of who acts is flashed; else ``done`` is flashed (``None``: nothing). Returns a
     response, or ``None`` when the command succeeded."""
     if outcome.invalid:
         return _render(visit_id, 422, {**outcome.errors, **(form_of or {})}, values)
@@ -215,13 +215,14 @@ def record(visit_id: int) -> ResponseReturnValue:
     if not EmptyForm().validate_on_submit():
         return _back(visit_id)
     data = _form_data(visit)
+    submitting = request.form.get("then") == "submit"  # one message: the submission's (or its refusal)
     refused = _answer(
         visit_id,
         attempt(results.record_result, visit_id, data, actor=_user(), refusals=WITH_FORBIDDEN),
-        _("The result is saved as a draft."),
+        None if submitting else _("The result is saved as a draft."),
         data,
     )
-    if refused is None and request.form.get("then") == "submit":
+    if refused is None and submitting:
         refused = _answer(
             visit_id,
             attempt(results.submit_result, visit_id, actor=_user(), refusals=WITH_FORBIDDEN),

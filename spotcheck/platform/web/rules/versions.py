@@ -48,6 +48,7 @@ def template_names() -> dict[str, object]:
         "rule_source_names": SOURCES,
         "coming_versions": queries.coming,
         "rule_origin": queries.origin,
+        "rule_loaded": lambda version: queries.loaded(version, acting_user()),
     }
 
 

@@ -499,7 +499,7 @@ def criticism_detail(criticism_id: int) -> ResponseReturnValue:
 @requires(Permission.SUPERVISION_VIEW)
 def criticism_step(criticism_id: int, step: str) -> ResponseReturnValue:
     user = _user()
-    if step not in ("edit", "approve", "withdraw", "send_back"):
+    if step not in ("edit", "submit", "approve", "withdraw", "send_back"):
         abort(404)
     if EmptyForm().validate_on_submit():
         if step == "edit":
@@ -510,6 +510,13 @@ def criticism_step(criticism_id: int, step: str) -> ResponseReturnValue:
                 {"title": request.form.get("title", ""), "body": request.form.get("body", ""), "leave_out": leave_out},
                 actor=user,
                 done=_("The draft notice of criticism is saved."),
+            )
+        elif step == "submit":
+            perform(
+                commands.submit_draft,
+                criticism_id,
+                actor=user,
+                done=_("The draft is submitted to the bureau's leaders, who are told in their inbox."),
             )
         elif step == "approve":
             perform(commands.approve, criticism_id, actor=user, done=_criticism_approved)

@@ -73,6 +73,8 @@ CRITICISM_STATUS = {
     "approved": _l("Approved and delivered"),
     "withdrawn": _l("Withdrawn"),
 }
+#: 已公示: a result made public (公示), as every page says it — never 已发布, which is said of an item or a document.
+RESULT_PUBLISHED = _l("Publicised")
 #: 检查 (a visit): its result step by step.
 VISIT_STATUS = {
     "assigned": _l("To inspect"),
@@ -80,7 +82,7 @@ VISIT_STATUS = {
     "submitted": _l("Waiting for review"),
     "returned": _l("Returned for changes"),
     "approved": _l("Approved, to publish"),
-    "published": _l("Published"),
+    "published": RESULT_PUBLISHED,
 }
 #: How close a deadline is.
 DUE_FLAG = {"overdue": _l("Overdue"), "due_soon": _l("Due soon")}

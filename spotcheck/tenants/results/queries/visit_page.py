@@ -135,6 +135,9 @@ class VisitPage(VisitSummary):
     team_actions: frozenset[str]
     #: 入企 and 离企, for the 组长 (``codes.CODE_ACTIONS``).
     code_actions: frozenset[str]
+    #: Why 登记入企 is not offered to a member of the team yet (before the window, another member leads…);
+    #: ``None`` when it is offered, or once the arrival is recorded.
+    arrival_note: object
     #: The 检查码 (never the business's code, nor its evaluation); ``None`` before the hand-out or without one.
     check: DoorCode | None
     #: The business's requests that an inspector withdraw (回避申请), each with what the reader may do.
@@ -192,6 +195,14 @@ def _door_code(visit: Visit, day: date) -> DoorCode | None:
     )
 
 
+def _arrival_note(visit: Visit, me: TeamMember | None, allowed: frozenset[str]) -> object:
+    """Why a member of the team is not offered 登记入企 now: the state's refusal (the window, a conflict
+    waiting), else that the 组长 records it; ``None`` when it is offered, recorded, or no code to record it on."""
+    if me is None or "arrive" in allowed or visit.code is None or visit.code.arrived_at is not None:
+        return None
+    return codes.CODE_ACTIONS.refusal(visit, "arrive") or codes.CODE_ACTIONS.by_name["arrive"].who_refusal
+
+
 def _recusal_requests(visit: Visit, reader: Actor) -> list[tuple[RecusalRequest, frozenset[str]]]:
     found = db.session.scalars(
         sa.select(RecusalRequest).where(RecusalRequest.visit_id == visit.id).order_by(RecusalRequest.id)
@@ -207,17 +218,19 @@ def page_of(visit: Visit, reader: Actor) -> VisitPage:
     recused = recused_members(visit)
     receivers = follow_ups.receivers(visit.tenant_id)
     drafting = visit.status in (VisitStatus.drafting, VisitStatus.returned)
+    me, code_actions = membership(visit, reader), codes.CODE_ACTIONS.allowed(visit, reader)
     return VisitPage(
         **fields_of(summary),
         today=day,
-        me=membership(visit, reader),
+        me=me,
         recused=recused,
         recusal_note=recusals.refusal(visit, recused) if recused else None,
         own_actions=policy.OWN_ACTIONS.allowed(visit, reader),
         team_actions=CAMPAIGN_ACTIONS.allowed(visit.campaign, reader)
         if has_permission(reader, Permission.CAMPAIGNS_EDIT)
         else frozenset(),
-        code_actions=codes.CODE_ACTIONS.allowed(visit, reader),
+        code_actions=code_actions,
+        arrival_note=_arrival_note(visit, me, code_actions),
         check=_door_code(visit, day),
         recusal_requests=_recusal_requests(visit, reader),
         results_by_item={result.item_id: result for result in visit.results},

@@ -10,10 +10,11 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import InvalidInputError, NotFoundError
-from spotcheck.tenants.rules import documents, presets, rulebook, rulefile
+from spotcheck.tenants.rules import documents, policy, presets, rulebook, rulefile
 from spotcheck.tenants.rules.models import RuleVersion
 from spotcheck.tenants.rules.parameters import GROUPS, PARAMETERS
 from spotcheck.tenants.rules.rulebook import Rules
@@ -54,6 +55,28 @@ def origin(version: RuleVersion, document: documents.Document | None = None) -> 
     if preset is not None and preset.document.issuer == document.issuer:
         return str(_l("The original text issued by %(issuer)s, as the platform keeps it", issuer=document.issuer))
     return str(_l("The document issued by %(issuer)s, entered on this platform", issuer=document.issuer))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """How a version came to the platform, as ``reader`` reads it (载入情况): who loaded it and from which preset
+    for the rules' owners (:func:`~spotcheck.tenants.rules.policy.names_who_loaded`), empty for anyone else; and,
+    for everyone, where its text comes from in the public page's words (:func:`origin`)."""
+
+    names: bool
+    by_name: str
+    preset: str
+    origin: str
+
+
+def loaded(version: RuleVersion, reader: Actor | None) -> Loaded:
+    names = policy.names_who_loaded(version, reader)
+    return Loaded(
+        names=names,
+        by_name=version.loaded_by_name if names else "",
+        preset=version.preset if names else "",
+        origin=origin(version),
+    )
 
 
 def get_version(version_id: object) -> RuleVersion:

@@ -12,7 +12,7 @@ from spotcheck.tenants.supervision.commands.complaints import (
     complain,
     forward_complaint,
 )
-from spotcheck.tenants.supervision.commands.criticism import approve, draft, send_back, update, withdraw
+from spotcheck.tenants.supervision.commands.criticism import approve, draft, send_back, submit_draft, update, withdraw
 from spotcheck.tenants.supervision.commands.evaluations import evaluate_visit
 from spotcheck.tenants.supervision.commands.figures import count_branch, count_scheduled, request_count
 from spotcheck.tenants.supervision.commands.submissions import fill_cells, prepare, submit
@@ -35,6 +35,7 @@ __all__ = [
     "request_table",
     "send_back",
     "submit",
+    "submit_draft",
     "update",
     "withdraw",
 ]

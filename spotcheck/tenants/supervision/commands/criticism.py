@@ -19,7 +19,15 @@ from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.supervision import figures, levels, periods
-from spotcheck.tenants.supervision.criticism import closing, default_title, get, opening, reasons_of, write
+from spotcheck.tenants.supervision.criticism import (
+    closing,
+    default_title,
+    get,
+    opening,
+    reasons_of,
+    tell_leaders,
+    write,
+)
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus
 from spotcheck.tenants.supervision.policy import CRITICISM_ACTIONS, reading
 
@@ -34,7 +42,7 @@ def draft(data: dict, *, actor: Actor) -> Criticism:
         tenants = levels.supervised_directly(actor.tenant_id, figures.departments(visible, period))
         statuses = figures.compute(period, tenants)
     issuer = db.session.get(Tenant, actor.tenant_id)
-    name = issuer.name if issuer is not None else ""
+    name = issuer.full_name if issuer is not None else ""
     findings = [
         {"tenant_id": s.tenant_id, "name": s.name, "reasons": reasons}
         for s in statuses
@@ -93,6 +101,18 @@ def update(criticism_id: int, data: dict, *, actor: Actor) -> Criticism:
     return criticism
 
 
+@command(Permission.SUPERVISION_MANAGE)
+def submit_draft(criticism_id: int, data: dict | None = None, *, actor: Actor) -> Criticism:
+    """提交局领导签发: the drafter submits the checked draft to the bureau's leaders, who are told in their inbox; it
+    stays a draft, which a leader approves or sends back (then, changed, it is submitted again)."""
+    criticism = get(criticism_id, for_update=True)
+    CRITICISM_ACTIONS.require(criticism, actor, "submit")
+    issuer = cast(Tenant, db.session.get(Tenant, criticism.tenant_id))
+    told = tell_leaders(criticism, issuer, actor.display_name)
+    audit.record("criticism.submitted", "criticism", criticism.id, actor=actor, details={"told": told})
+    return criticism
+
+
 #: The longest reason for sending a draft back.
 REASON_LENGTH = 500
 
@@ -135,7 +155,7 @@ def approve(criticism_id: int, data: dict | None = None, *, actor: Actor) -> Cri
         opening=paragraphs[:1],
         findings=criticism.findings,
         closing=paragraphs[1:],
-        contact=f"{criticism.drafted_by_name}（{issuer.name}）",
+        contact=f"{criticism.drafted_by_name}（{issuer.full_name}）",
         link="/supervision/received",
     )
     criticism.status, criticism.number = CriticismStatus.approved, number
