@@ -181,13 +181,13 @@ def user_named(login_name: str):
 
 
 @contextmanager
-def served(sqlite_template, folder, prepare=None):
+def served(sqlite_template, folder, prepare=None, overrides=None):
     """A copy of the template database served by werkzeug on a free local port: yields (app, url).
 
-    ``prepare(app)`` runs in an app context before serving (data a browser test needs)."""
+    ``prepare(app)`` runs in an app context before serving (data a browser test needs); ``overrides``: settings."""
     path = folder / "spotcheck.db"
     shutil.copy(sqlite_template, path)
-    application = make_app(f"sqlite:///{path}")
+    application = make_app(f"sqlite:///{path}", **(overrides or {}))
     if prepare is not None:
         with application.app_context():
             prepare(application)

@@ -22,10 +22,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
-from werkzeug.serving import make_server
 
-from spotcheck.core.database import db
-from tests.support.helpers import make_app, service_missing
+from tests.support.helpers import served, service_missing
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tests" / "oidc" / "provider.mjs"
@@ -209,20 +207,8 @@ def settings(issuer: str, proxy: TokenProxy | None = None, **more) -> dict:
 @contextmanager
 def served_app(sqlite_template: Path, folder: Path, overrides: dict) -> Iterator[tuple[object, str]]:
     """A copy of the template database served by werkzeug on a free loopback port with ``overrides``."""
-    path = folder / "spotcheck.db"
-    shutil.copy(sqlite_template, path)
-    application = make_app(f"sqlite:///{path}", **overrides)
-    server = make_server("127.0.0.1", 0, application, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="spotcheck-live-server", daemon=True)
-    thread.start()
-    try:
-        yield application, f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-        with application.app_context():
-            db.engine.dispose()
+    with served(sqlite_template, folder, overrides=overrides) as found:
+        yield found
 
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -138,6 +138,8 @@ def exported_on_the_page(client, kind: str) -> bytes:
     page = client.get(started.location).get_data(as_text=True)
     link = re.search(r'id="export-download" href="([^"]+)"', page)
     assert link, page
+    listed = client.get("/catalog/sheets").get_data(as_text=True)  # the export listed once, under its title
+    assert listed.count('id="recent-exports"') == 1 and re.search(r"<title>[^<]*</title>", listed), listed[:800]
     return download(client, link.group(1))
 
 

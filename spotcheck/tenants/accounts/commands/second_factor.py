@@ -28,6 +28,7 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access
 from spotcheck.core.session_rows import still_active
 from spotcheck.tenants.accounts import second_factor
+from spotcheck.tenants.accounts.commands.signing_in import refuse_locked
 from spotcheck.tenants.accounts.models import SecondFactor, User, UserSession
 from spotcheck.tenants.accounts.vocabulary import AWAITS_CODE, AWAITS_ENROLMENT, Attempt, LoginRefusedError
 
@@ -144,19 +145,7 @@ def give_second_factor(data: dict, *, actor: Actor | None = None) -> Attempt:
         row, user = found
         if user.is_locked:
             row.revoked_at = clock.now()
-            audit.record(
-                "auth.login_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": "locked"}
-            )
-            return Attempt(
-                None,
-                LoginRefusedError(
-                    _l(
-                        "This account is locked after too many failed logins. Try again later "
-                        "or ask your administrator."
-                    ),
-                    locked_until=user.locked_until,
-                ),
-            )
+            return refuse_locked(user)
         factor = second_factor.factor_of(user, for_update=True)
         code = second_factor.normalised(str(data.get("code") or ""))
         how = second_factor.check(factor, code) if factor is not None else None

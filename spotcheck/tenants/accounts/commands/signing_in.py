@@ -36,6 +36,18 @@ from spotcheck.tenants.accounts.vocabulary import (
 )
 
 
+def refuse_locked(user: User) -> Attempt:
+    """A sign-in refused because the account is locked (too many failures), audited (inside the sign-in's command)."""
+    audit.record("auth.login_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": "locked"})
+    return Attempt(
+        None,
+        LoginRefusedError(
+            _l("This account is locked after too many failed logins. Try again later or ask your administrator."),
+            locked_until=user.locked_until,
+        ),
+    )
+
+
 @command(ANYONE)
 def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
     """Check a login and password (登录); after ``max_failures`` wrong passwords in a row the account
@@ -60,19 +72,7 @@ def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
             )
             return Attempt(None, LoginRefusedError(_l("Wrong login or password.")))
         if user.is_locked:
-            audit.record(
-                "auth.login_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": "locked"}
-            )
-            return Attempt(
-                None,
-                LoginRefusedError(
-                    _l(
-                        "This account is locked after too many failed logins. Try again later "
-                        "or ask your administrator."
-                    ),
-                    locked_until=user.locked_until,
-                ),
-            )
+            return refuse_locked(user)
         if not verify_password(user.password_hash, password):
             user.failed_logins = (user.failed_logins or 0) + 1
             details = {"why": "password", "failures": user.failed_logins}
