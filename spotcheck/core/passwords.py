@@ -93,7 +93,15 @@ def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
 DUMMY_HASH = "$argon2id$dummy"
 
 
+#: The hash of an account made without a password (an account the identity platform signs in, linked by its link
+#: code): no password matches it; :func:`verify_password` still takes a real check's time.
+NO_PASSWORD = "!no-password"
+
+
 def verify_password(password_hash: str, password: str) -> bool:
+    if password_hash == NO_PASSWORD:
+        verify_password(DUMMY_HASH, password)
+        return False
     if password_hash == DUMMY_HASH:
         password_hash = _dummy_hash(**parameters())
     try:

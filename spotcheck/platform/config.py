@@ -163,6 +163,8 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         # Password sign-in of staff (密码登录): "off" once everyone signs in through the identity platform; the
         # platform administrator (the break-glass account) still may.
         "SPOTCHECK_PASSWORD_LOGIN": _env("SPOTCHECK_PASSWORD_LOGIN", "on"),
+        # How long an account link code (账号关联码: the hand-out sheet of accounts made without a password) is valid.
+        "SPOTCHECK_ACCOUNT_LINK_CODE_HOURS": int(_env("SPOTCHECK_ACCOUNT_LINK_CODE_HOURS", "24")),
         # CSRF is checked by the platform itself so bearer-token API calls can skip it.
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": None,
@@ -291,6 +293,8 @@ def _check_identity_platform(cfg: dict) -> None:
         raise ConfigError(
             "SPOTCHECK_OIDC_BUSINESS_ISSUER must be another provider than the staff's SPOTCHECK_OIDC_ISSUER"
         )
+    if not 1 <= cfg["SPOTCHECK_ACCOUNT_LINK_CODE_HOURS"] <= 24 * 30:
+        raise ConfigError("SPOTCHECK_ACCOUNT_LINK_CODE_HOURS must be a number of hours from 1 to 720")
     if cfg["SPOTCHECK_PASSWORD_LOGIN"] == "off" and not cfg["SPOTCHECK_OIDC_ISSUER"]:
         raise ConfigError("SPOTCHECK_PASSWORD_LOGIN=off needs the identity platform: set SPOTCHECK_OIDC_ISSUER")
 

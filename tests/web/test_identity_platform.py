@@ -22,8 +22,10 @@ from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.accounts import commands as account_commands
 from spotcheck.tenants.accounts.models import IdentityLink
 from spotcheck.tenants.businesses.models import BusinessIdentity
+from spotcheck.tenants.inspectors.models import Inspector
 from tests.support import identity_platform as ip
 from tests.support.business_accounts import visited_business
+from tests.support.campaign_world import build
 from tests.support.helpers import DEMO_PASSWORD, tenant_id, user_named
 
 LINK_CODE = re.compile(r'id="link-code">([^<]+)<')
@@ -325,3 +327,67 @@ def test_a_business_signed_in_by_its_credit_code_claim_sees_only_its_own_record(
             assert _audit(app, "auth.identity_refused")[-1].details == {"issuer": business_issuer, "why": "signature"}
             staffs = ip.sign_in(requests.Session(), base, "p-stranger")
             assert "尚未关联本平台的用户" in staffs.text  # a person for a department's administrator, not a business
+
+
+def _inspectors_without_account(app, count: int) -> list[int]:
+    """``count`` inspectors of 应急管理局's directory (the campaign world's) with no account yet."""
+    with app.app_context():
+        build()
+    with app.app_context(), tenant_scope(tenant_id("YJJ")):
+        return list(
+            db.session.scalars(
+                sa.select(Inspector.id)
+                .where(Inspector.user_id.is_(None), Inspector.active.is_(True))
+                .order_by(Inspector.id)
+                .limit(count)
+            )
+        )
+
+
+def _claim(person: requests.Session, base: str, page: requests.Response, code: str) -> requests.Response:
+    return person.post(base + "/login/identity/claim", data={"csrf_token": ip.csrf_of(page.text), "code": code})
+
+
+def test_accounts_made_at_once_hand_out_link_codes_that_the_person_enters_after_signing_in(site, issuer, tmp_path):
+    app, base = site
+    admin = requests.Session()
+    ids = _inspectors_without_account(app, 2)
+    ip.password_sign_in(admin, base, "yjj_admin", DEMO_PASSWORD)
+    listing = admin.get(base + "/catalog/inspectors")
+    sheet = admin.post(base + "/catalog/inspectors/accounts", data={"csrf_token": ip.csrf_of(listing.text), "ids": ids})
+    assert sheet.status_code == 200 and "账号交接单" in sheet.text and "一次性密码" not in sheet.text
+    codes = re.findall(r'<code class="secret link-code">([^<]+)</code>', sheet.text)
+    logins = re.findall(r"<td><code>([^<]+)</code></td>", sheet.text)
+    assert len(codes) == 2 and len(logins) == 2
+    # no password signs such an account in
+    assert "账号或密码错误" in ip.password_sign_in(requests.Session(), base, logins[0], codes[0]).text
+
+    person = requests.Session()
+    shown = ip.sign_in(person, base, "p-stranger")  # the provider signs the inspector in: not linked yet
+    assert "管理员给了您关联码吗" in shown.text and 'id="claim-account"' in shown.text
+    wrong = _claim(person, base, shown, "ABCDE-FGHJK")
+    assert wrong.status_code == 422 and "关联码不存在、已使用或已过期" in wrong.text
+    assert person.get(base + "/").url.startswith(base + "/login")
+    home = _claim(person, base, wrong, codes[0])
+    assert home.url == base + "/" and "您的统一身份认证账号已关联" in home.text
+    entry = _audit(app, "user.identity_linked")[-1]
+    assert entry.actor_login == logins[0] and entry.details["by_code"] is True
+    assert _audit(app, "auth.login")[-1].details == {"via": "oidc", "issuer": issuer}
+    assert ip.sign_in(requests.Session(), base, "p-stranger").url == base + "/"  # from now on, straight in
+
+    # the code was used: another person is refused; nobody else is linked to the account
+    other = requests.Session()
+    refused = _claim(other, base, ip.sign_in(other, base, "p-leader"), codes[0])
+    assert refused.status_code == 422 and "关联码不存在、已使用或已过期" in refused.text
+    # without a sign-in through the provider first, nothing to link: back to the sign-in page
+    stranger = requests.Session()
+    form = stranger.get(base + "/login")
+    back = stranger.post(base + "/login/identity/claim", data={"csrf_token": ip.csrf_of(form.text), "code": codes[1]})
+    assert back.url == base + "/login" and "请重新通过统一身份认证登录" in back.text
+    with app.app_context(), system_access("test"):
+        links = db.session.scalars(sa.select(IdentityLink)).all()
+        assert [link.user.login for link in links] == [logins[0]]
+        kept = " ".join(str(e.details) for e in db.session.scalars(sa.select(AuditEntry)))
+        assert not any(code in kept for code in codes)
+    stored = (tmp_path / "spotcheck.db").read_bytes()
+    assert not any(code.encode() in stored or code.replace("-", "").encode() in stored for code in codes)

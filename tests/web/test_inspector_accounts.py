@@ -6,14 +6,20 @@ warns by name about team leaders (组长) with no account, and an account linked
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
 
+from spotcheck.core import clock
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.job_models import Job
+from spotcheck.core.passwords import NO_PASSWORD
 from spotcheck.core.scoping import system_access, tenant_scope
-from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.accounts import commands as account_commands
+from spotcheck.tenants.accounts.models import IdentityLink, LinkCode, User
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
@@ -23,6 +29,14 @@ from tests.support.helpers import login, post_form, signed_in, tenant_id
 from tests.support.results_world import handed_out, teams_drawn
 
 SECRET = re.compile(r'<code class="secret">([^<]+)</code>')
+LINK_CODE = re.compile(r'<code class="secret link-code">([^<]+)</code>')
+#: A staff identity provider configured (never reached by these tests: the codes are handed out and entered through
+#: the commands; tests/web/test_identity_platform.py walks the same through a real provider).
+PROVIDER = {
+    "SPOTCHECK_OIDC_ISSUER": "http://127.0.0.1:9",
+    "SPOTCHECK_OIDC_CLIENT_ID": "spotcheck",
+    "SPOTCHECK_OIDC_CLIENT_SECRET": "spotcheck-test-secret",
+}
 
 
 def _without_account(department: str, count: int, *, among: sa.Select | None = None) -> list[Inspector]:
@@ -140,3 +154,111 @@ def test_an_account_made_after_the_assignment_notice_is_told_of_it_for_an_open_c
         user_id = db.session.scalar(sa.select(Inspector.user_id).where(Inspector.id == later.id))
         [message] = db.session.scalars(sa.select(Message).where(Message.user_id == user_id))
         assert message.title.startswith("检查任务派遣") and message.notice_id is not None
+
+
+def _unknown_person(subject: str) -> int:
+    """A person the provider signed in, linked to no user: the row of the link code they were shown."""
+    outcome = account_commands.sign_in_with_identity(
+        {"issuer": PROVIDER["SPOTCHECK_OIDC_ISSUER"], "subject": subject, "name": "某人", "user_agent": "test"}
+    )
+    assert outcome.link_code is not None and outcome.attempt.user is None
+    return outcome.pending
+
+
+def _claim(pending: int, code: str):
+    attempt = account_commands.claim_account({"pending": pending, "code": code, "user_agent": "test"})
+    with current_app.test_request_context(), force_locale("zh_CN"):
+        return attempt.user, str(attempt.refused.message) if attempt.refused else None
+
+
+def test_with_the_identity_platform_the_sheet_hands_out_link_codes_the_person_enters_once(app):
+    app.config.update(PROVIDER)
+    with app.app_context():
+        build()
+        people = _without_account("YJJ", 4)
+    admin = signed_in(app, "yjj_admin")
+    listing = admin.get("/catalog/inspectors").get_data(as_text=True)
+    assert "通过统一身份认证登录后输入" in listing
+
+    sheet = _create(admin, [p.id for p in people])
+    assert sheet.status_code == 200 and "no-store" in sheet.headers["Cache-Control"]
+    page = sheet.get_data(as_text=True)
+    codes = LINK_CODE.findall(page)
+    assert len(codes) == 4 and "关联码" in page and "一次性密码" not in page and SECRET.findall(page) == []
+
+    with app.app_context():
+        with tenant_scope(tenant_id("YJJ")):
+            accounts = [
+                db.session.get(User, db.session.scalar(sa.select(Inspector.user_id).where(Inspector.id == p.id)))
+                for p in people
+            ]
+            assert all(u.password_hash == NO_PASSWORD and not u.must_change_password for u in accounts)
+            logins = [u.login for u in accounts]
+        # the codes are kept nowhere in clear: not in the trail, a job, nor the codes' own rows
+        with system_access("the test reads every trail"):
+            trail = " ".join(str(e.details) for e in db.session.scalars(sa.select(AuditEntry)))
+            kept = " ".join(str(j.params) + str(j.result) for j in db.session.scalars(sa.select(Job)))
+            rows = " ".join(
+                f"{c.code_digest} {c.name} {c.issuer} {c.subject}" for c in db.session.scalars(sa.select(LinkCode))
+            )
+        assert not any(code in trail + kept + rows or code.replace("-", "") in rows for code in codes)
+        with system_access("the test reads every trail"):
+            issued = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "user.link_code_issued"))
+            assert len(list(issued)) == 4
+
+    # an account with no password: no password signs it in
+    assert login(app.test_client(), logins[0], codes[0]).status_code == 200
+
+    with app.app_context():
+        first = _unknown_person("sub-1")
+        user, refused = _claim(first, "ABCDE-FGHJK")  # a wrong code: refused, counted on the person's sign-in
+        assert user is None and "关联码不存在、已使用或已过期" in refused
+        user, refused = _claim(first, codes[0].lower().replace("-", " "))  # as read out: case and space
+        assert refused is None and user.login == logins[0]
+        with system_access("test"):
+            link = db.session.scalars(sa.select(IdentityLink)).one()
+            assert (link.issuer, link.subject, link.user_id) == (PROVIDER["SPOTCHECK_OIDC_ISSUER"], "sub-1", user.id)
+            entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "user.identity_linked")).one()
+            assert entry.details["by_code"] is True and entry.actor_login == logins[0]
+        # the same person's identity signs in from now on
+        assert (
+            account_commands.sign_in_with_identity(
+                {"issuer": PROVIDER["SPOTCHECK_OIDC_ISSUER"], "subject": "sub-1", "name": "", "user_agent": ""}
+            ).attempt.user.login
+            == logins[0]
+        )
+
+        # a used code links nobody else; a code past its day neither; within the day it does
+        user, refused = _claim(_unknown_person("sub-2"), codes[0])
+        assert user is None and "关联码不存在、已使用或已过期" in refused
+        with clock.frozen_at(clock.now() + timedelta(hours=24, minutes=1)):
+            user, refused = _claim(_unknown_person("sub-3"), codes[1])
+            assert user is None and "关联码不存在、已使用或已过期" in refused
+        user, refused = _claim(_unknown_person("sub-3"), codes[1])
+        assert refused is None and user.login == logins[1]
+
+        # an identity linked meanwhile (signed in twice before) takes no second account
+        early, late = _unknown_person("sub-4"), _unknown_person("sub-4")
+        assert _claim(early, codes[2])[1] is None
+        user, refused = _claim(late, codes[3])
+        assert user is None and refused == "您的统一身份认证账号已关联到其他用户。"
+        with system_access("test"):
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(IdentityLink)) == 3
+
+
+def test_wrong_link_codes_spend_the_sign_in_after_five(app):
+    app.config.update(PROVIDER)
+    with app.app_context():
+        build()
+        people = _without_account("YJJ", 1)
+    codes = LINK_CODE.findall(_create(signed_in(app, "yjj_admin"), [people[0].id]).get_data(as_text=True))
+    with app.app_context():
+        pending = _unknown_person("sub-guess")
+        for _ in range(5):
+            assert _claim(pending, "ZZZZZ-ZZZZZ")[0] is None
+        user, refused = _claim(pending, codes[0])  # even the right code now: sign in through the provider again
+        assert user is None and "重新通过统一身份认证登录" in refused
+        with system_access("test"):
+            failures = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "auth.link_code_refused"))
+            assert [e.details["failures"] for e in failures] == [1, 2, 3, 4, 5]
+        assert _claim(_unknown_person("sub-guess"), codes[0])[1] is None  # a new sign-in, the code unspent

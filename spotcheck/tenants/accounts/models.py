@@ -212,16 +212,25 @@ class IdentityLink(TenantOwned, Model):
 
 
 class LinkCode(Model):
-    """A one-time link code (关联码) shown to a person the identity platform signed in but no user is linked to:
-    only its digest is kept, with the identity it links, until an administrator enters it or it expires (24 h).
+    """A one-time link code (关联码), only its digest kept, used once and until it expires. Of two kinds:
+
+    - shown to a person the identity platform signed in but no user is linked to (``issuer``, ``subject``: the
+      identity it links), until an administrator enters it on a user's page (24 h);
+    - issued by an administrator for an account made without a password (``user_id``: 账号关联码, on the hand-out
+      sheet), until the person, signed in by the identity platform, enters it.
+
     No department's row: the person is nobody's yet."""
 
     __tablename__ = "identity_link_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    issuer: Mapped[str] = mapped_column(sa.String(255))
-    subject: Mapped[str] = mapped_column(sa.String(255))
+    issuer: Mapped[str | None] = mapped_column(sa.String(255))
+    subject: Mapped[str | None] = mapped_column(sa.String(255))
+    #: The account an administrator issued the code for (none for a code shown to a person of the provider).
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    #: Wrong account link codes entered by the person this code was shown to: too many spend it (sign in again).
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")
     #: The person's name as the provider gave it, shown to the administrator who links.
     name: Mapped[str] = mapped_column(sa.String(100), default="")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)

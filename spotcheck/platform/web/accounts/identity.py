@@ -1,5 +1,6 @@
 """统一身份认证登录: signing in through the city's identity platform (the staff's provider), and the page a person
-linked to no user is shown: the one-time link code (关联码) to hand to their department's administrator."""
+linked to no user is shown: the one-time link code (关联码) to hand to their department's administrator, or the form
+where they enter the account link code (账号关联码) their administrator handed them, which links and signs them in."""
 
 from __future__ import annotations
 
@@ -14,15 +15,20 @@ from joserfc.errors import MissingClaimError
 
 from spotcheck.core.clock import SHANGHAI, as_utc
 from spotcheck.platform import identity_platform
+from spotcheck.platform.extensions import limiter
 from spotcheck.platform.identity_platform import STAFF
 from spotcheck.platform.permissions import public
 from spotcheck.platform.session import SESSION_KEY
+from spotcheck.platform.web.forms import LinkCodeForm
 from spotcheck.tenants.accounts import commands as account_commands
 
 bp = Blueprint("identity", __name__)
 
 #: Where a session signed in by the provider says so (its sign-out then goes through the provider's too).
 SIGNED_IN_BY = "signed_in_by"
+#: Where the signed cookie keeps, after a sign-in of a person linked to no user, the row of the link code shown: the
+#: identity the provider vouched for, which an account link code may still link (never the code itself).
+PENDING_IDENTITY = "identity_pending"
 
 
 def start_at(name: str, callback: str, home: str) -> ResponseReturnValue:
@@ -103,13 +109,41 @@ def callback() -> ResponseReturnValue:
     )
     attempt = outcome.attempt
     if outcome.link_code is not None:
+        session[PENDING_IDENTITY] = outcome.pending
         expires = as_utc(outcome.expires_at).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]
-        return render_template("accounts/link_code.html", code=outcome.link_code, expires=expires)
+        page = render_template(
+            "accounts/link_code.html", code=outcome.link_code, expires=expires, form=LinkCodeForm(formdata=None)
+        )
+        return page, 200, {"Cache-Control": "no-store"}
     if attempt.refused is not None:
         flash(str(attempt.refused.message), "error")
         return redirect(url_for("auth.login"))
     signed_in(STAFF, attempt.user, attempt.session_key)
     return redirect(url_for("home.index"))
+
+
+@bp.route("/login/identity/claim", methods=["POST"])
+@public
+@limiter.limit(lambda: current_app.config["SPOTCHECK_CODE_LIMIT_PER_CLIENT"], scope="link-codes")
+def claim() -> ResponseReturnValue:
+    """The account link code (账号关联码) entered by a person the identity platform just signed in, linked to no user:
+    the identity is linked to the account it was issued for and the person signed in; a wrong, used or expired code
+    is said so under the field (and counted: too many, and the person signs in through the provider again)."""
+    pending = session.get(PENDING_IDENTITY)
+    form = LinkCodeForm()
+    if pending is None or not form.validate_on_submit():
+        flash(_("Sign in through the identity platform again, then enter the link code."), "error")
+        return redirect(url_for("auth.login"))
+    attempt = account_commands.claim_account(
+        {"pending": pending, "code": form.code.data, "user_agent": request.headers.get("User-Agent", "")}
+    )
+    if attempt.refused is None:
+        signed_in(STAFF, attempt.user, attempt.session_key)
+        flash(_("Your account of the identity platform is linked: from now on, sign in through it."), "success")
+        return redirect(url_for("home.index"))
+    form.code.errors = [str(attempt.refused.message)]
+    page = render_template("accounts/link_code.html", code=None, expires=None, form=form)
+    return page, 422, {"Cache-Control": "no-store"}
 
 
 def logout_redirect(signed_in_by: str | None, back: str = "auth.login") -> str | None:

@@ -18,6 +18,8 @@ from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import has_permission
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.text import whole_number, whole_numbers
+from spotcheck.platform import identity_platform
+from spotcheck.platform.identity_platform import STAFF
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.web.forms import BAD_INPUT, REFUSED, EmptyForm, attempt, perform, search_text
 from spotcheck.platform.web.inspectors.forms import InspectorForm, RecusalForm
@@ -74,6 +76,7 @@ def index() -> ResponseReturnValue:
         search=search,
         args=args,
         accounts_form=EmptyForm() if has_permission(current_user, Permission.USERS_MANAGE) else None,
+        accounts_by_code=identity_platform.provider(STAFF) is not None,
     )
 
 
@@ -81,7 +84,8 @@ def index() -> ResponseReturnValue:
 @requires(Permission.USERS_MANAGE)
 def create_accounts() -> ResponseReturnValue:
     """批量开通账号: the accounts of the inspectors ticked on the list, all or nothing; the answer is the
-    hand-out sheet (账号交接单) with each one-time password, shown this once, never cached nor kept."""
+    hand-out sheet (账号交接单) with each one-time password (or, where the identity platform signs the staff in,
+    each account link code), shown this once, never cached nor kept."""
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("inspector_pages.index"))
     issued = perform(

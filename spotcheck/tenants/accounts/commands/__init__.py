@@ -18,8 +18,11 @@ from spotcheck.tenants.accounts.commands.department_admins import (
     set_admin_active,
 )
 from spotcheck.tenants.accounts.commands.identities import (
+    AccountCode,
     IdentitySignIn,
+    claim_account,
     identity_key,
+    issue_account_code,
     link_identity,
     record_identity_refusal,
     sign_in_with_identity,
@@ -43,10 +46,12 @@ from spotcheck.tenants.accounts.commands.signing_in import (
 )
 
 __all__ = [
+    "AccountCode",
     "Enrolled",
     "IdentitySignIn",
     "attempt_sign_in",
     "change_password",
+    "claim_account",
     "confirm_enrolment",
     "create_department",
     "create_department_admin",
@@ -56,6 +61,7 @@ __all__ = [
     "finish_enrolment",
     "give_second_factor",
     "identity_key",
+    "issue_account_code",
     "issue_token",
     "link_identity",
     "record_identity_refusal",

@@ -14,7 +14,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import Model, db, get_row
 from spotcheck.core.errors import InvalidInputError
-from spotcheck.core.passwords import hash_password, password_problems
+from spotcheck.core.passwords import NO_PASSWORD, hash_password, password_problems
 from spotcheck.core.policy import ROLES_BY_TENANT_KIND, Permission, Role
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.core.text import required_text
@@ -167,16 +167,17 @@ def _user_fields(data: dict, tenant_kind: str | None, errors: dict) -> dict:
     display_name = required_text(
         display_name, "display_name", errors, limit=100, missing=_l("Enter the person's name.")
     )
-    if problems := password_problems(password or ""):
+    without_password = data.get("without_password") is True
+    if not without_password and (problems := password_problems(password or "")):
         errors["password"] = problems
     if problems := _check_roles(roles, tenant_kind):
         errors["roles"] = problems
     return {
         "login": login,
         "display_name": display_name,
-        "password": password,
+        "password": None if without_password else password,
         "roles": roles,
-        "temporary": data.get("temporary") is True,
+        "temporary": data.get("temporary") is True and not without_password,
     }
 
 
@@ -187,7 +188,7 @@ def _new_user(tenant: Tenant | None, fields: dict, *, actor: Actor) -> User:
             tenant_id=tenant_id,
             login=fields["login"],
             display_name=fields["display_name"],
-            password_hash=hash_password(fields["password"]),
+            password_hash=NO_PASSWORD if fields["password"] is None else hash_password(fields["password"]),
             roles=fields["roles"],
             session_stamp=new_session_stamp(),
             must_change_password=fields.get("temporary", False),
@@ -207,7 +208,8 @@ def _new_user(tenant: Tenant | None, fields: dict, *, actor: Actor) -> User:
 @command(Permission.USERS_MANAGE)
 def create_user(data: dict, *, actor: Actor) -> User:
     """Create a user in the administrator's own department (``login``, ``display_name``,
-    ``password``, ``roles``; ``temporary``: a one-time password, changed at the first sign-in)."""
+    ``password``, ``roles``; ``temporary``: a one-time password, changed at the first sign-in;
+    ``without_password``: none at all, for an account the identity platform signs in, linked by its link code)."""
     errors: dict[str, list] = {}
     fields = _user_fields(dict(data or {}), tenant_of(actor).kind.value, errors)
     if errors:

@@ -3,22 +3,25 @@ ID token checked by the platform's pages before any of this runs), and linking s
 
 The provider never creates a user nor gives one a role: a person it signs in who is linked to no user is given a
 one-time link code (关联码, 24 hours) to hand to their department's administrator, who enters it on the user's page.
-The identity is its (issuer, subject) — the provider's ``sub``, or the keyed digest of a configured stable claim
-(a 身份证号 is never stored as it is) — unique in the deployment.
+The other way round, an administrator who makes accounts without a password (the inspectors' accounts made at once)
+issues each an account link code (账号关联码, :func:`issue_account_code`), handed out on paper; the person signed in
+by the provider enters it (:func:`claim_account`). Either way the identity is its (issuer, subject) — the
+provider's ``sub``, or the keyed digest of a configured stable claim (a 身份证号 is never stored as it is) — unique in
+the deployment, and one function here links it (:func:`_link`).
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, clock, personal_data
+from spotcheck.core import audit, clock, personal_data, settings
 from spotcheck.core.actor import Actor
-from spotcheck.core.clock import as_utc
+from spotcheck.core.clock import SHANGHAI, as_utc
 from spotcheck.core.commands import ANYONE, command
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import ForbiddenError, InvalidInputError
@@ -39,6 +42,17 @@ class IdentitySignIn:
     attempt: Attempt
     link_code: str | None = None
     expires_at: object | None = None
+    #: The shown code's row: the identity the person may still link by entering an account link code.
+    pending: int | None = None
+
+
+@dataclass(frozen=True)
+class AccountCode:
+    """An account link code (账号关联码) issued for a user made without a password: shown once (the hand-out sheet),
+    only its digest kept."""
+
+    code: str
+    expires_at: datetime
 
 
 def identity_key(subject: str, stable_claim: str | None) -> str:
@@ -50,6 +64,18 @@ def identity_key(subject: str, stable_claim: str | None) -> str:
 
 
 UNUSABLE_CODE = _l("No such link code, or it was used or is older than 24 hours: ask the person for a new one.")
+UNUSABLE_ACCOUNT_CODE = _l(
+    "No such link code, or it was used or has expired: check the code on your hand-out sheet, or ask your "
+    "administrator for a new one."
+)
+#: Wrong account link codes a person may enter after one sign-in through the identity platform: then it is spent.
+ACCOUNT_CODE_TRIES = 5
+
+
+def account_code_hours() -> int:
+    """How long an account link code stays valid (``SPOTCHECK_ACCOUNT_LINK_CODE_HOURS``, 24 by default: as long as
+    a link code shown to a person)."""
+    return int(settings.get("SPOTCHECK_ACCOUNT_LINK_CODE_HOURS") or LINK_CODE_HOURS)
 
 
 def _normalised(code: str) -> str:
@@ -92,7 +118,7 @@ def sign_in_with_identity(data: dict, *, actor: Actor | None = None) -> Identity
                 details={"issuer": issuer, "why": "unlinked"},
             )
             refused = LoginRefusedError(_l("Your account of the identity platform is not linked to a user yet."))
-            return IdentitySignIn(Attempt(None, refused), link_code=code, expires_at=row.expires_at)
+            return IdentitySignIn(Attempt(None, refused), link_code=code, expires_at=row.expires_at, pending=row.id)
         user = link.user
         why = "inactive" if not user.active else "locked" if user.is_locked else None
         if why is not None:
@@ -148,36 +174,178 @@ def link_identity(user_id: int, data: dict, *, actor: Actor) -> IdentityLink:
         raise InvalidInputError({"code": [_l("Enter the link code the person was shown.")]})
     with system_access("find a link code"):
         code = db.session.scalar(
-            sa.select(LinkCode).where(LinkCode.code_digest == secret_digest(entered)).with_for_update()
+            sa.select(LinkCode)
+            .where(LinkCode.code_digest == secret_digest(entered), LinkCode.user_id.is_(None))
+            .with_for_update()
         )
-        if code is None or code.used_at is not None or as_utc(code.expires_at) <= clock.now():
+        if code is None or not _usable(code):
             raise InvalidInputError({"code": [UNUSABLE_CODE]})
-        taken = db.session.scalar(
-            sa.select(IdentityLink.id).where(IdentityLink.issuer == code.issuer, IdentityLink.subject == code.subject)
-        )
-        if taken is not None:
+        if _taken(str(code.issuer), str(code.subject)):
             raise InvalidInputError(
                 {"code": [_l("This account of the identity platform is already linked to a user.")]}
             )
         code.used_at = clock.now()
-        link = IdentityLink(
-            tenant_id=user.tenant_id,
-            user_id=user.id,
-            issuer=code.issuer,
-            subject=code.subject,
-            linked_at=code.used_at,
-            linked_by_id=actor.id,
+        return _link(user, code, by=actor)
+
+
+def _usable(code: LinkCode) -> bool:
+    return code.used_at is None and as_utc(code.expires_at) > clock.now()
+
+
+def _taken(issuer: str, subject: str) -> bool:
+    """Whether the identity (issuer, subject) is linked to a user already (to anyone: one link in the deployment)."""
+    return (
+        db.session.scalar(
+            sa.select(IdentityLink.id).where(IdentityLink.issuer == issuer, IdentityLink.subject == subject)
         )
-        db.session.add(link)
-        db.session.flush()
+        is not None
+    )
+
+
+def _link(user: User, shown: LinkCode, *, by: Actor, by_code: bool = False) -> IdentityLink:
+    """Link the identity of the code ``shown`` to ``user`` (账号关联), inside a command and the platform's access: the
+    link row, the user's sessions ended (a new way in was added), audited in the user's department. The one place a
+    link is made, whoever entered which code."""
+    link = IdentityLink(
+        tenant_id=user.tenant_id,
+        user_id=user.id,
+        issuer=str(shown.issuer),
+        subject=str(shown.subject),
+        linked_at=clock.now(),
+        linked_by_id=by.id,
+    )
+    db.session.add(link)
+    db.session.flush()
     user.session_stamp = new_session_stamp()
     ended = end_sessions(user)
     audit.record(
         "user.identity_linked",
         "user",
         user.id,
-        actor=actor,
+        actor=by,
         tenant_id=user.tenant_id,
-        details={"issuer": code.issuer, "name": code.name, "sessions": ended},
+        details={"issuer": shown.issuer, "name": shown.name, "sessions": ended, "by_code": by_code},
     )
     return link
+
+
+@command(Permission.USERS_MANAGE)
+def issue_account_code(user_id: int, data: dict | None = None, *, actor: Actor) -> AccountCode:
+    """Issue an account link code (账号关联码) for a user of the administrator's department with no identity linked:
+    the person, signed in by the identity platform, enters it to link their identity to the account. Valid for
+    :func:`account_code_hours`; any earlier unused code of the user is spent. Shown once (only its digest is kept,
+    never audited)."""
+    user = get_row(User, user_id, _l("No such user."), for_update=True)
+    require_own(user, actor)
+    if not may_link_identity(user, actor):
+        raise ForbiddenError(_l("This user holds permissions you do not hold: you may not link an account to them."))
+    code, moment = _new_code(), clock.now()
+    with system_access("issue an account link code"):
+        if db.session.scalar(sa.select(IdentityLink.id).where(IdentityLink.user_id == user.id)) is not None:
+            raise InvalidInputError({"code": [_l("This user is linked to an account of the identity platform.")]})
+        db.session.execute(
+            sa.update(LinkCode).where(LinkCode.user_id == user.id, LinkCode.used_at.is_(None)).values(used_at=moment)
+        )
+        row = LinkCode(
+            code_digest=secret_digest(_normalised(code)),
+            user_id=user.id,
+            name=user.display_name[:100],
+            created_at=moment,
+            expires_at=moment + timedelta(hours=account_code_hours()),
+        )
+        db.session.add(row)
+        db.session.flush()
+    audit.record(
+        "user.link_code_issued",
+        "user",
+        user.id,
+        actor=actor,
+        tenant_id=user.tenant_id,
+        details={
+            "login": user.login,
+            "valid_until": as_utc(row.expires_at).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+        },
+    )
+    return AccountCode(code, row.expires_at)
+
+
+@command(ANYONE)
+def claim_account(data: dict, *, actor: Actor | None = None) -> Attempt:
+    """Link oneself to the account an administrator issued an account link code for, and sign in (凭账号关联码关联
+    并登录): ``pending`` (the row of the link code the identity platform's sign-in just showed: the identity, as
+    the provider vouched for it), ``code`` (the account link code entered), ``user_agent``. Refused, as an outcome
+    (kept, audited), when the code is wrong, used or expired — each such try counted on the pending identity, which
+    :data:`ACCOUNT_CODE_TRIES` spend (sign in through the provider again) — when the account is linked already, the
+    identity is, or the account is deactivated."""
+    entered = _normalised(str(data.get("code") or ""))
+    moment = clock.now()
+    with system_access("link an identity by an account link code"):
+        pending = db.session.scalar(
+            sa.select(LinkCode)
+            .where(LinkCode.id == data.get("pending"), LinkCode.user_id.is_(None), LinkCode.issuer.is_not(None))
+            .with_for_update()
+        )
+        if pending is None or not _usable(pending):
+            again = _l("Sign in through the identity platform again, then enter the link code.")
+            return Attempt(None, LoginRefusedError(again))
+        issuer, subject = str(pending.issuer), str(pending.subject)
+        code = (
+            db.session.scalar(
+                sa.select(LinkCode)
+                .where(LinkCode.code_digest == secret_digest(entered), LinkCode.user_id.is_not(None))
+                .with_for_update()
+            )
+            if entered
+            else None
+        )
+        if code is None or not _usable(code):
+            pending.failures = (pending.failures or 0) + 1
+            if pending.failures >= ACCOUNT_CODE_TRIES:
+                pending.used_at = moment
+            audit.record(
+                "auth.link_code_refused",
+                "link_code",
+                pending.id,
+                tenant_id=None,
+                details={"issuer": issuer, "why": "link_code", "failures": pending.failures},
+            )
+            return Attempt(None, LoginRefusedError(UNUSABLE_ACCOUNT_CODE))
+        user = db.session.get(User, code.user_id)
+        why = (
+            "identity_linked"
+            if _taken(issuer, subject)
+            else "account_linked"
+            if db.session.scalar(sa.select(IdentityLink.id).where(IdentityLink.user_id == code.user_id)) is not None
+            else "inactive"
+            if user is None or not user.active
+            else None
+        )
+        if why is not None or user is None:
+            audit.record(
+                "auth.link_code_refused",
+                "user",
+                code.user_id,
+                tenant_id=user.tenant_id if user is not None else None,
+                details={"issuer": issuer, "why": why},
+            )
+            return Attempt(None, LoginRefusedError(_ACCOUNT_REFUSALS[str(why)]))
+        code.used_at = pending.used_at = moment
+        code.issuer, code.subject = issuer, subject  # what the account's code linked, kept with it
+        _link(user, pending, by=user, by_code=True)
+        key = open_session(user, data.get("user_agent"))
+        audit.record(
+            "auth.login",
+            "user",
+            user.id,
+            actor=user,
+            tenant_id=user.tenant_id,
+            details={"via": "oidc", "issuer": issuer},
+        )
+    return Attempt(user, session_key=key)
+
+
+_ACCOUNT_REFUSALS = {
+    "identity_linked": _l("Your account of the identity platform is already linked to another user."),
+    "account_linked": _l("This user is linked to an account of the identity platform already: ask your administrator."),
+    "inactive": _l("This account is deactivated. Ask your administrator."),
+}

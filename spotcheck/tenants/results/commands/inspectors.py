@@ -1,17 +1,19 @@
 """The inspector's link to a user account (检查人员与账号关联), as a command: what lets a drawn
 inspector record the results of their own visits; and the accounts of many inspectors made and linked at
-once (批量开通账号), their one-time passwords handed out once. Linking tells the notices domain
+once (批量开通账号), their one-time passwords (or, where the identity platform signs the staff in, their
+account link codes) handed out once. Linking tells the notices domain
 (``inspector.linked``), which sends the account what was addressed to the inspector before."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, bulk, events
+from spotcheck.core import audit, bulk, events, settings
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
@@ -79,14 +81,17 @@ def link_inspector(inspector_id: int, data: object, *, actor: Actor) -> Inspecto
 
 @dataclass(frozen=True)
 class IssuedAccount:
-    """An account made for an inspector (开通的账号): who, the login, and the one-time password, shown once on
-    the hand-out sheet and kept nowhere (only its hash is stored)."""
+    """An account made for an inspector (开通的账号): who, the login, and the one-time password — or, where the
+    identity platform signs the staff in, the account link code (账号关联码) and until when it is valid — shown once
+    on the hand-out sheet and kept nowhere (only its hash or digest is stored)."""
 
     inspector_id: int
     name: str
     cert_no: str
     login: str
-    password: str
+    password: str | None = None
+    link_code: str | None = None
+    expires_at: datetime | None = None
 
 
 @command(Permission.USERS_MANAGE)
@@ -96,8 +101,10 @@ def create_inspector_accounts(
     """Create the accounts of the selected inspectors of the department's directory at once and link each
     (批量开通账号), all or nothing, each inspector checked as one account made and linked by hand is: a user
     with the inspector role, named as the entry, its login the department's code and the certificate number,
-    its one-time password to be changed at the first sign-in. An inspector of another department is not
-    found (NotFoundError) whatever else is selected. The passwords are returned once and kept nowhere."""
+    its one-time password to be changed at the first sign-in. Where the identity platform signs the staff in
+    (``SPOTCHECK_OIDC_ISSUER``), an account gets no password but an account link code (账号关联码), which the person
+    enters after signing in there. An inspector of another department is not found (NotFoundError) whatever else
+    is selected. The passwords and codes are returned once and kept nowhere."""
     ids = bulk.require_selection(inspector_ids)
     found = {
         inspector.id: inspector
@@ -108,9 +115,10 @@ def create_inspector_accounts(
     if len(found) != len(ids):  # the directory's own entries only: another department's do not exist here
         raise NotFoundError(_l("No such inspector."))
     tenant = tenant_of(actor)
+    by_code = bool(settings.get("SPOTCHECK_OIDC_ISSUER"))
     issued = bulk.each(
         [found[i] for i in ids],
-        lambda inspector: _account_for(inspector, tenant.code, actor),
+        lambda inspector: _account_for(inspector, tenant.code, actor, by_code=by_code),
         name=lambda inspector: f"{inspector.name}（{inspector.cert_no}）",
     )
     audit.record(
@@ -118,7 +126,11 @@ def create_inspector_accounts(
         "inspector",
         None,
         actor=actor,
-        details={"count": len(issued), "login": [account.login for account in issued]},
+        details={
+            "count": len(issued),
+            "login": [account.login for account in issued],
+            "link_codes": by_code,
+        },
     )
     return issued
 
@@ -131,23 +143,29 @@ def login_for(inspector: Inspector, department_code: str) -> str:
     return login if login[:1].isalpha() else f"i{login}"
 
 
-def _account_for(inspector: Inspector, department_code: str, actor: Actor) -> IssuedAccount:
-    """One inspector's account, made and linked as by hand; refused when the entry has one already or is
-    out of use (停用)."""
+def _account_for(inspector: Inspector, department_code: str, actor: Actor, *, by_code: bool) -> IssuedAccount:
+    """One inspector's account, made and linked as by hand, with a one-time password or, ``by_code``, none and an
+    account link code; refused when the entry has one already or is out of use (停用)."""
     if inspector.user_id is not None:
         raise ConflictError(_l("%(name)s already has an account.", name=inspector.name))
     if not inspector.active:
         raise ConflictError(_l("%(name)s is out of use (停用): no account is made.", name=inspector.name))
-    password = temporary_password()
+    password = None if by_code else temporary_password()
     user = accounts.create_user(
         {
             "login": login_for(inspector, department_code),
             "display_name": inspector.name,
             "password": password,
             "roles": [Role.inspector.value],
-            "temporary": True,
+            "temporary": not by_code,
+            "without_password": by_code,
         },
         actor=actor,
     )
     link_inspector(inspector.id, {"user_id": user.id}, actor=actor)
+    if by_code:
+        code = accounts.issue_account_code(user.id, actor=actor)
+        return IssuedAccount(
+            inspector.id, inspector.name, inspector.cert_no, user.login, link_code=code.code, expires_at=code.expires_at
+        )
     return IssuedAccount(inspector.id, inspector.name, inspector.cert_no, user.login, password)
