@@ -262,3 +262,29 @@ def test_wrong_link_codes_spend_the_sign_in_after_five(app):
             failures = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "auth.link_code_refused"))
             assert [e.details["failures"] for e in failures] == [1, 2, 3, 4, 5]
         assert _claim(_unknown_person("sub-guess"), codes[0])[1] is None  # a new sign-in, the code unspent
+
+
+def test_the_administrator_gives_one_user_a_new_link_code_and_the_old_one_stops_working(app):
+    """A code expired or lost: the user's page gives a new one, shown once; the earlier code no longer links."""
+    app.config.update(PROVIDER)
+    with app.app_context():
+        build()
+        [person] = _without_account("YJJ", 1)
+    admin = signed_in(app, "yjj_admin")
+    [old] = LINK_CODE.findall(_create(admin, [person.id]).get_data(as_text=True))
+    with app.app_context(), tenant_scope(tenant_id("YJJ")):
+        user_id = db.session.scalar(sa.select(Inspector.user_id).where(Inspector.id == person.id))
+    page = admin.get(f"/admin/users/{user_id}").get_data(as_text=True)
+    assert 'id="issue-account-code"' in page
+    given = post_form(admin, f"/admin/users/{user_id}/account-code", {}, token_from=f"/admin/users/{user_id}")
+    assert given.status_code == 200 and "no-store" in given.headers["Cache-Control"]
+    [new] = re.findall(r'id="account-link-code">([^<]+)<', given.get_data(as_text=True))
+    assert new != old
+    with app.app_context():
+        assert "关联码不存在、已使用或已过期" in _claim(_unknown_person("sub-old"), old)[1]
+        user, refused = _claim(_unknown_person("sub-new"), new)
+        assert refused is None and user.id == user_id
+    # linked now: the page offers no code any more, and asking anyway is refused with the reason
+    assert 'id="issue-account-code"' not in admin.get(f"/admin/users/{user_id}").get_data(as_text=True)
+    again = post_form(admin, f"/admin/users/{user_id}/account-code", {}, token_from=f"/admin/users/{user_id}")
+    assert again.status_code == 302

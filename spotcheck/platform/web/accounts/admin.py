@@ -128,6 +128,22 @@ def link_identity(user_id: int) -> ResponseReturnValue:
     return _user_page(user, form, link_form, 422)
 
 
+@bp.route("/admin/users/<int:user_id>/account-code", methods=["POST"])
+@requires(Permission.USERS_MANAGE)
+def issue_account_code(user_id: int) -> ResponseReturnValue:
+    """Give a user not yet linked a new account link code (账号关联码): the person signs in through the identity
+    platform and enters it. Shown once, on the page this answers (any earlier unused code of the user spent)."""
+    user = account_queries.get_user(user_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("admin.edit_user", user_id=user_id))
+    issued = attempt(accounts.issue_account_code, user_id, actor=_me(), refusals=WITH_FORBIDDEN)
+    if not issued.ok:
+        issued.flash_refusal()
+        return redirect(url_for("admin.edit_user", user_id=user_id))
+    page = render_template("accounts/account_code.html", user=user, issued=issued.result)
+    return page, 200, {"Cache-Control": "no-store"}
+
+
 @bp.route("/admin/users/<int:user_id>/unlock", methods=["POST"])
 @requires(Permission.USERS_MANAGE)
 def unlock_user(user_id: int) -> ResponseReturnValue:
