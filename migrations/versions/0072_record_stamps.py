@@ -57,14 +57,14 @@ STAMPED = {
     "campaign_item": ("campaign", "{row}.campaign_id", ALL),
     "team_member": ("entity", "{row}.entity_id", ALL),
     "inspection_count": ("entity", "{row}.entity_id", ALL),
-    "tenant": ("global", "0", CHANGED),
+    "tenant": ("global", "0", ALL),
     "region": ("global", "0", ALL),
     "rules_document": ("global", "0", ALL),
     "rule_version": ("global", "0", ALL),
     "calendar_year": ("global", "0", ALL),
     "official_day": ("global", "0", ALL),
-    "item": ("global", "0", CHANGED),
-    "inspector": ("global", "0", CHANGED),
+    "item": ("department", "{row}.tenant_id", CHANGED),
+    "inspector": ("department", "{row}.tenant_id", CHANGED),
 }
 
 #: The moment of a change in microseconds (SQLite's clock counts milliseconds).

@@ -182,11 +182,15 @@ def test_security_headers(client):
     assert "<script>" not in response.get_data(as_text=True)  # no inline script anywhere
 
 
-def test_login_does_not_redirect_to_another_site(app):
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example", "/\\/evil.example", "/%5Cevil.example"])
+def test_login_does_not_redirect_to_another_site(app, target):
+    """Browsers read a backslash as a slash: ``/\\host`` is ``//host``, never followed after a sign-in."""
     client = app.test_client()
     token = csrf_token(client)
     response = client.post(
-        "/login?next=//evil.example/x", data={"login": "scj_admin", "password": DEMO_PASSWORD, "csrf_token": token}
+        "/login",
+        query_string={"next": target},
+        data={"login": "scj_admin", "password": DEMO_PASSWORD, "csrf_token": token},
     )
     assert response.headers["Location"] == "/"
 

@@ -6,6 +6,7 @@ signature, a replayed state), logout at both ends, and passwords turned off but 
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -391,3 +392,31 @@ def test_accounts_made_at_once_hand_out_link_codes_that_the_person_enters_after_
         assert not any(code in kept for code in codes)
     stored = (tmp_path / "spotcheck.db").read_bytes()
     assert not any(code.encode() in stored or code.replace("-", "").encode() in stored for code in codes)
+
+
+def test_a_user_with_a_second_factor_gives_it_after_the_identity_platform_too(site, issuer):
+    """The provider vouches for the person; a second factor they hold is still asked for, as after a password, and
+    the sign-out then goes through the provider."""
+    app, base = site
+    planner = requests.Session()
+    assert ip.password_sign_in(planner, base, "scj_planner", DEMO_PASSWORD).url == base + "/"
+    account = planner.get(base + "/account/second-factor")
+    planner.post(base + "/account/second-factor/start", data={"csrf_token": ip.csrf_of(account.text)})
+    enrolling = planner.get(base + "/account/second-factor/enrol")
+    secret = re.search(r'id="second-factor-secret">([^<]+)<', enrolling.text).group(1).replace(" ", "")
+    totp = pyotp.TOTP(secret)
+    confirmed = planner.post(
+        base + "/account/second-factor/enrol", data={"csrf_token": ip.csrf_of(enrolling.text), "code": totp.now()}
+    )
+    assert "恢复码" in confirmed.text
+
+    person = _linked(app, base, "p-planner", "scj_planner")
+    asked = ip.sign_in(person, base, "p-planner")
+    assert asked.url == base + "/login/code"  # the provider's word alone signs nobody in
+    assert person.get(base + "/").url.startswith(base + "/login")
+    assert _audit(app, "auth.code_awaited")[-1].details == {"via": "oidc", "issuer": issuer}
+    next_step = totp.at(int(time.time()) + 30)  # the enrolment used this step's code: a step is used once
+    home = person.post(base + "/login/code", data={"csrf_token": ip.csrf_of(asked.text), "code": next_step})
+    assert home.url == base + "/" and "钱伟" in home.text
+    out = person.post(base + "/logout", data={"csrf_token": ip.csrf_of(home.text)}, allow_redirects=False)
+    assert out.headers["Location"].startswith(issuer)  # signed in by the provider: its sign-out too

@@ -240,6 +240,10 @@ def test_where_required_an_administrator_without_a_factor_enrols_at_the_next_sig
 def test_the_platform_administrator_resets_a_department_administrators_factor(app, at_t0):
     holder = signed_in(app, "yjj_admin")
     enrol(holder)
+    made = post_form(holder, "/account/tokens", {"name": "script"}, token_from="/account/tokens")
+    secret_token = re.search(r'<code class="secret">([^<]+)</code>', made.get_data(as_text=True)).group(1)
+    as_token = {"Authorization": f"Bearer {secret_token}"}
+    assert app.test_client().get("/api/v1/me", headers=as_token).status_code == 200
     with app.app_context():
         admin = user_named("yjj_admin")
         tenant, admin_id = admin.tenant_id, admin.id
@@ -255,6 +259,7 @@ def test_the_platform_administrator_resets_a_department_administrators_factor(ap
     assert reset.status_code == 302
     assert "已重置yjj_admin的两步验证" in platform.get(f"/platform/tenants/{tenant}").get_data(as_text=True)
     assert not _signed_in(holder)  # their sessions ended
+    assert app.test_client().get("/api/v1/me", headers=as_token).status_code == 401  # and the tokens made with it
     with app.app_context():
         entries = _entries("second_factor.reset", admin_id)
         assert len(entries) == 1 and entries[0].tenant_id == tenant and entries[0].details["sessions"] >= 1
@@ -314,3 +319,28 @@ def test_a_user_turns_their_own_factor_off_with_a_code(app, at_t0):
         post_form(client, "/account/second-factor/disable", {"code": code_at(secret, T0 + STEP)})
     assert "未启用" in client.get("/account/second-factor").get_data(as_text=True)
     assert login(app.test_client(), "scj_inspector", DEMO_PASSWORD).headers["Location"] == "/"
+
+
+def test_the_departments_administrator_resets_a_users_lost_factor_but_not_an_administrators(app, at_t0):
+    holder = signed_in(app, "scj_planner")
+    enrol(holder)
+    with app.app_context():
+        planner_id, admin_id = user_named("scj_planner").id, user_named("scj_admin").id
+    admin = signed_in(app, "scj_admin")
+    page = admin.get(f"/admin/users/{planner_id}").get_data(as_text=True)
+    assert 'id="user-second-factor"' in page
+    reset = post_form(admin, f"/admin/users/{planner_id}/second-factor", {}, token_from=f"/admin/users/{planner_id}")
+    assert reset.status_code == 302
+    assert "scj_planner的两步验证已重置" in admin.get(reset.headers["Location"]).get_data(as_text=True)
+    assert not _signed_in(holder)  # their sessions ended
+    with app.app_context():
+        [entry] = _entries("second_factor.reset", planner_id)
+        assert entry.actor_login == "scj_admin"
+    assert login(app.test_client(), "scj_planner").headers["Location"] == "/"  # the password alone again
+    # an administrator's factor is the platform administrator's to reset, never a peer's
+    enrol(admin)
+    own = admin.get(f"/admin/users/{admin_id}").get_data(as_text=True)
+    assert 'id="user-second-factor"' not in own
+    post_form(admin, f"/admin/users/{admin_id}/second-factor", {}, token_from=f"/admin/users/{admin_id}")
+    with app.app_context():
+        assert _entries("second_factor.reset", admin_id) == []

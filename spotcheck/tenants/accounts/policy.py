@@ -16,6 +16,17 @@ from spotcheck.tenants.accounts.second_factor import has_factor
 USER_ACTIONS = Actions(
     Action("edit", Permission.USERS_MANAGE, lambda user: True, ""),
     Action("unlock", Permission.USERS_MANAGE, lambda user: user.is_locked, _l("This user is not locked.")),
+    # 重置两步验证: a lost phone and lost recovery codes; an administrator's is the platform administrator's to reset
+    Action(
+        "reset_second_factor",
+        Permission.USERS_MANAGE,
+        lambda user: has_factor(user) and not is_department_admin(user),
+        lambda user: (
+            _l("An administrator's second factor is reset by the platform administrator.")
+            if is_department_admin(user)
+            else _l("This user has no second factor to reset.")
+        ),
+    ),
 )
 
 

@@ -59,14 +59,16 @@ def end_sessions(user: User, *, keep: str | None = None) -> int:
     return ended
 
 
-def end_user_access(user: User) -> None:
+def end_user_access(user: User) -> int:
     """End every session and revoke every API token of ``user``, and give the account a new session
-    stamp (a deactivation, a password reset: reactivating the account later revives neither)."""
+    stamp (a deactivation, a password reset, a second factor reset: reactivating the account later revives
+    neither); returns how many sessions ended."""
     user.session_stamp = new_session_stamp()
-    end_sessions(user)
+    ended = end_sessions(user)
     with system_access("revoke a user's API tokens"):
         for token in db.session.scalars(
             sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         ):
             token.revoked_at = now()
         db.session.flush()
+    return ended

@@ -19,6 +19,7 @@ import pickle
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 from threading import Lock
 from typing import Protocol, TypeVar
@@ -38,10 +39,20 @@ Kept = TypeVar("Kept")
 KEPT_FOR = timedelta(days=2)
 #: How many businesses' records a worker keeps in memory without Redis.
 IN_MEMORY = 2_000
-#: The record's code: an entry built by another version of it is never read.
-_CODE = hashlib.sha256(b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))).hexdigest()[
-    :16
-]
+#: What a record and its page are made by: the application's code, templates and translations.
+_MADE_BY = ("*.py", "*.html", "*.mo")
+
+
+@cache
+def _code() -> str:
+    """The application as deployed, as one digest: an entry kept by another version of it (its code, its templates,
+    its translations) is never read."""
+    package = Path(__file__).parents[2]
+    digest = hashlib.sha256()
+    for path in sorted(p for pattern in _MADE_BY for p in package.rglob(pattern)):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class _Store(Protocol):
@@ -112,7 +123,7 @@ def _key(entity_id: int, on: date, seen: Found) -> bytes:
     """What the record is built from, as one digest."""
     entity = db.session.get(Entity, entity_id)
     parts = (
-        _CODE,
+        _code(),
         entity_id,
         on.isoformat(),
         str(get_locale() or ""),

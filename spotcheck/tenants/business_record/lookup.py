@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.business_record.models import RecordStamp
-from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.campaigns.models import Campaign, TeamMember
+from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results.models import Visit
 
 #: Why the record reads across departments (the scope's reason, as the audit trail names it).
@@ -32,7 +33,8 @@ class Found:
 
 def visits_by_department(entity_id: int) -> Found:
     """The visits of entity ``entity_id`` by department, and the stamps of its record (its visits, their campaigns
-    and joint campaigns, the business, the rules and names every record reads): two statements in one scope."""
+    and joint campaigns, the business, the departments that check it or whose inspectors are on its teams, the
+    rules and names every record reads): two statements in one scope."""
     with system_access(REASON):
         rows = db.session.execute(
             sa.select(Visit.tenant_id, Visit.id).where(Visit.entity_id == entity_id).order_by(Visit.tenant_id, Visit.id)
@@ -40,8 +42,15 @@ def visits_by_department(entity_id: int) -> Found:
         visits = sa.select(Visit.id).where(Visit.entity_id == entity_id)
         campaigns = sa.select(Visit.campaign_id).where(Visit.entity_id == entity_id)
         joints = sa.select(Campaign.joint_id).where(Campaign.id.in_(campaigns), Campaign.joint_id.is_not(None))
+        departments = sa.select(Visit.tenant_id).where(Visit.entity_id == entity_id)
+        teams = (
+            sa.select(Inspector.tenant_id)
+            .join(TeamMember, TeamMember.inspector_id == Inspector.id)
+            .where(TeamMember.entity_id == entity_id)
+        )
         stamped = [
             sa.and_(RecordStamp.kind == "visit", RecordStamp.key.in_(visits)),
+            sa.and_(RecordStamp.kind == "department", RecordStamp.key.in_(departments.union(teams))),
             sa.and_(RecordStamp.kind == "campaign", RecordStamp.key.in_(campaigns.union(joints))),
             sa.and_(RecordStamp.kind == "entity", RecordStamp.key == entity_id),
             sa.and_(RecordStamp.kind == "global", RecordStamp.key == 0),

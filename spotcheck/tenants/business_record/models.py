@@ -12,8 +12,8 @@ from spotcheck.core.database import Model
 
 
 class RecordStamp(Model):
-    """A stamp (变更戳): ``kind`` (visit, campaign, entity, global) and ``key`` (its id; 0 for global), and how many
-    times it has changed (``serial``)."""
+    """A stamp (变更戳): ``kind`` (visit, campaign, entity, department, global) and ``key`` (its id; 0 for global),
+    and the moment of its last change (``serial``, microseconds; one more where the clock has not moved on)."""
 
     __tablename__ = "record_stamp"
 

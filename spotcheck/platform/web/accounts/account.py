@@ -1,11 +1,12 @@
 """My account: profile, password, second factor (两步验证), personal API tokens."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from spotcheck.core.policy import permissions_held
+from spotcheck.platform.extensions import limiter
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.session import SESSION_KEY
 from spotcheck.platform.web.forms import (
@@ -161,6 +162,7 @@ def start_second_factor() -> ResponseReturnValue:
 
 @bp.route("/second-factor/enrol", methods=["GET", "POST"])
 @requires(Permission.SIGNED_IN)
+@limiter.limit(lambda: current_app.config["SPOTCHECK_CODE_LIMIT_PER_CLIENT"], scope="second-factor-codes")
 def enrol_second_factor() -> ResponseReturnValue:
     """The QR code and the secret of the factor being set up, and one code to confirm it; then the recovery codes,
     shown this once."""
@@ -197,6 +199,7 @@ def enrol_second_factor() -> ResponseReturnValue:
 
 @bp.post("/second-factor/disable")
 @requires(Permission.SIGNED_IN)
+@limiter.limit(lambda: current_app.config["SPOTCHECK_CODE_LIMIT_PER_CLIENT"], scope="second-factor-codes")
 def disable_second_factor() -> ResponseReturnValue:
     form = SecondFactorForm()
     if form.validate_on_submit():

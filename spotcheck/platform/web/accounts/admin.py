@@ -153,6 +153,21 @@ def unlock_user(user_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 
+@bp.route("/admin/users/<int:user_id>/second-factor", methods=["POST"])
+@requires(Permission.USERS_MANAGE)
+def reset_second_factor(user_id: int) -> ResponseReturnValue:
+    """Take a user's second factor away (重置两步验证): a lost phone and lost recovery codes."""
+    user = account_queries.get_user(user_id)
+    if EmptyForm().validate_on_submit():
+        perform(
+            accounts.reset_user_second_factor,
+            user_id,
+            actor=_me(),
+            done=_("The second factor of %(login)s is reset: their sessions and API tokens ended.", login=user.login),
+        )
+    return redirect(url_for("admin.edit_user", user_id=user_id))
+
+
 @bp.route("/admin/contacts", methods=["GET", "POST"])
 @requires(Permission.CONTACTS_MANAGE)
 def contacts_form() -> ResponseReturnValue:

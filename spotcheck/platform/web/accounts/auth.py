@@ -1,6 +1,6 @@
 """Sign in (with its second factor, 两步验证), sign out, language."""
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -21,8 +21,16 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never redirect to another host after login."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only same-site paths: never redirect to another host after login — no ``//host``, and no backslash or control
+    character anywhere (browsers read ``/\\host`` as ``//host``)."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in unquote(target)
+        and not any(ord(c) < 32 or ord(c) == 127 for c in unquote(target))
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("home.index")
 
@@ -63,10 +71,14 @@ def login() -> ResponseReturnValue:
 
 
 def _signed_in_with(session_key: str | None, user: object) -> None:
-    """This browser signed in under the session ``session_key`` (the one awaiting the second factor forgotten)."""
+    """This browser signed in under the session ``session_key`` (the one awaiting the second factor forgotten; the
+    identity platform that vouched for the person kept, for the sign-out)."""
+    by = session.get(identity.SIGNED_IN_BY)
     session.clear()
     session.permanent = True
     session[SESSION_KEY] = session_key
+    if by:
+        session[identity.SIGNED_IN_BY] = by
     login_user(user)
 
 

@@ -18,7 +18,7 @@ from spotcheck.platform import identity_platform
 from spotcheck.platform.extensions import limiter
 from spotcheck.platform.identity_platform import STAFF
 from spotcheck.platform.permissions import public
-from spotcheck.platform.session import SESSION_KEY
+from spotcheck.platform.session import PENDING_KEY, SESSION_KEY
 from spotcheck.platform.web.forms import LinkCodeForm
 from spotcheck.tenants.accounts import commands as account_commands
 
@@ -81,6 +81,16 @@ def signed_in(name: str, principal: object, session_key: str | None) -> None:
     login_user(principal)
 
 
+def awaiting_second_factor(name: str, session_key: str | None) -> ResponseReturnValue:
+    """The provider vouched for the person, whose second factor is still awaited (as after a password): nobody is
+    signed in yet; the provider that signed them in is kept for the sign-out."""
+    session.clear()
+    session.permanent = True
+    session[PENDING_KEY] = session_key
+    session[SIGNED_IN_BY] = name
+    return redirect(url_for("auth.second_factor"))
+
+
 @bp.route("/login/identity")
 @public
 def start() -> ResponseReturnValue:
@@ -118,6 +128,8 @@ def callback() -> ResponseReturnValue:
     if attempt.refused is not None:
         flash(str(attempt.refused.message), "error")
         return redirect(url_for("auth.login"))
+    if attempt.pending:
+        return awaiting_second_factor(STAFF, attempt.session_key)
     signed_in(STAFF, attempt.user, attempt.session_key)
     return redirect(url_for("home.index"))
 
@@ -137,6 +149,8 @@ def claim() -> ResponseReturnValue:
     attempt = account_commands.claim_account(
         {"pending": pending, "code": form.code.data, "user_agent": request.headers.get("User-Agent", "")}
     )
+    if attempt.refused is None and attempt.pending:
+        return awaiting_second_factor(STAFF, attempt.session_key)
     if attempt.refused is None:
         signed_in(STAFF, attempt.user, attempt.session_key)
         flash(_("Your account of the identity platform is linked: from now on, sign in through it."), "success")

@@ -33,6 +33,7 @@ from spotcheck.tenants.accounts.commands.second_factor import (
     disable_second_factor,
     finish_enrolment,
     give_second_factor,
+    reset_user_second_factor,
     start_enrolment,
 )
 from spotcheck.tenants.accounts.commands.signing_in import (
@@ -67,6 +68,7 @@ __all__ = [
     "record_identity_refusal",
     "reset_admin_password",
     "reset_admin_second_factor",
+    "reset_user_second_factor",
     "revoke_token",
     "set_admin_active",
     "set_contact",

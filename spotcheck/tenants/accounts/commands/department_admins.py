@@ -16,17 +16,17 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import audit
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import command
-from spotcheck.core.database import db, get_row
+from spotcheck.core.database import get_row
 from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.passwords import hash_password, password_problems
 from spotcheck.core.policy import Permission, Role
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.accounts import second_factor
 from spotcheck.tenants.accounts.commands.administration import _new_user, _user_fields
+from spotcheck.tenants.accounts.commands.second_factor import reset_second_factor_of
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.accounts.policy import DEPARTMENT_ADMIN_ACTIONS
 from spotcheck.tenants.accounts.queries import get_tenant
-from spotcheck.tenants.accounts.sessions import end_sessions, end_user_access, new_session_stamp
+from spotcheck.tenants.accounts.sessions import end_user_access
 
 #: The letters of a temporary password: none that reads like another (0/O, 1/l/I).
 _ALPHABETS = ("ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789")
@@ -91,24 +91,13 @@ def reset_admin_password(tenant_id: int, user_id: int, data: dict | None = None,
 @command(Permission.TENANTS_MANAGE)
 def reset_admin_second_factor(tenant_id: int, user_id: int, data: dict | None = None, *, actor: Actor) -> User:
     """Take a department administrator's second factor away (重置两步验证: a lost or changed phone): the secret and
-    the recovery codes are gone, every session of theirs ends (API tokens stay), and at their next sign-in they set
-    up a new one where the deployment requires it."""
+    the recovery codes are gone, every session of theirs ends and every API token is revoked (whoever holds the lost
+    phone and the password may have made one), and at their next sign-in they set up a new one where the deployment
+    requires it."""
     with _in_department(tenant_id):
         user = _its_user(tenant_id, user_id)
         DEPARTMENT_ADMIN_ACTIONS.require(user, actor, "reset_second_factor")
-        factor = second_factor.factor_of(user, for_update=True)
-        if factor is not None:
-            db.session.delete(factor)
-        user.session_stamp = new_session_stamp()
-        ended = end_sessions(user)
-        audit.record(
-            "second_factor.reset",
-            "user",
-            user.id,
-            actor=actor,
-            tenant_id=user.tenant_id,
-            details={"login": user.login, "sessions": ended},
-        )
+        reset_second_factor_of(user, actor)
         return user
 
 

@@ -28,9 +28,10 @@ from spotcheck.core.errors import ForbiddenError, InvalidInputError
 from spotcheck.core.passwords import secret_digest
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access
+from spotcheck.tenants.accounts.commands.signing_in import open_signed_in
 from spotcheck.tenants.accounts.models import IdentityLink, LinkCode, User
 from spotcheck.tenants.accounts.policy import may_link_identity, require_own
-from spotcheck.tenants.accounts.sessions import end_sessions, new_session_stamp, open_session
+from spotcheck.tenants.accounts.sessions import end_sessions, new_session_stamp
 from spotcheck.tenants.accounts.vocabulary import LINK_CODE_ALPHABET, LINK_CODE_HOURS, Attempt, LoginRefusedError
 
 
@@ -133,16 +134,8 @@ def sign_in_with_identity(data: dict, *, actor: Actor | None = None) -> Identity
                 )
             )
             return IdentitySignIn(Attempt(None, LoginRefusedError(message, locked_until=user.locked_until)))
-        key = open_session(user, data.get("user_agent"))
-        audit.record(
-            "auth.login",
-            "user",
-            user.id,
-            actor=user,
-            tenant_id=user.tenant_id,
-            details={"via": "oidc", "issuer": issuer},
-        )
-    return IdentitySignIn(Attempt(user, session_key=key))
+        attempt = open_signed_in(user, data.get("user_agent"), details={"via": "oidc", "issuer": issuer})
+    return IdentitySignIn(attempt)
 
 
 @command(ANYONE)
@@ -332,16 +325,8 @@ def claim_account(data: dict, *, actor: Actor | None = None) -> Attempt:
         code.used_at = pending.used_at = moment
         code.issuer, code.subject = issuer, subject  # what the account's code linked, kept with it
         _link(user, pending, by=user, by_code=True)
-        key = open_session(user, data.get("user_agent"))
-        audit.record(
-            "auth.login",
-            "user",
-            user.id,
-            actor=user,
-            tenant_id=user.tenant_id,
-            details={"via": "oidc", "issuer": issuer},
-        )
-    return Attempt(user, session_key=key)
+        attempt = open_signed_in(user, data.get("user_agent"), details={"via": "oidc", "issuer": issuer})
+    return attempt
 
 
 _ACCOUNT_REFUSALS = {

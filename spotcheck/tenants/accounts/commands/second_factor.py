@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core import audit, clock
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import ANYONE, command
-from spotcheck.core.database import db
+from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.passwords import secret_digest
 from spotcheck.core.policy import Permission
@@ -30,6 +30,8 @@ from spotcheck.core.session_rows import still_active
 from spotcheck.tenants.accounts import second_factor
 from spotcheck.tenants.accounts.commands.signing_in import refuse_locked
 from spotcheck.tenants.accounts.models import SecondFactor, User, UserSession
+from spotcheck.tenants.accounts.policy import USER_ACTIONS, require_own
+from spotcheck.tenants.accounts.sessions import end_user_access
 from spotcheck.tenants.accounts.vocabulary import AWAITS_CODE, AWAITS_ENROLMENT, Attempt, LoginRefusedError
 
 _WRONG_CODE = _l("The verification code is wrong or has been used already. Give the code your authenticator shows now.")
@@ -197,3 +199,32 @@ def finish_enrolment(data: dict, *, actor: Actor | None = None) -> Enrolled:
         audit.record("second_factor.enrolled", "user", user.id, actor=user, tenant_id=user.tenant_id)
         audit.record("auth.login", "user", user.id, actor=user, tenant_id=user.tenant_id)
     return Enrolled(user, codes, key)
+
+
+def reset_second_factor_of(user: User, actor: Actor) -> None:
+    """Take ``user``'s second factor away (重置两步验证, inside the caller's command, its rule checked): the secret
+    and the recovery codes gone, every session ended and every API token revoked (whoever holds the lost phone and
+    the password may have made one); audited."""
+    factor = second_factor.factor_of(user, for_update=True)
+    if factor is not None:
+        db.session.delete(factor)
+    ended = end_user_access(user)
+    audit.record(
+        "second_factor.reset",
+        "user",
+        user.id,
+        actor=actor,
+        tenant_id=user.tenant_id,
+        details={"login": user.login, "sessions": ended},
+    )
+
+
+@command(Permission.USERS_MANAGE)
+def reset_user_second_factor(user_id: int, data: dict | None = None, *, actor: Actor) -> User:
+    """A department administrator takes the second factor of a user of the department away (重置两步验证): a lost
+    phone and lost recovery codes. Not an administrator's (:data:`~spotcheck.tenants.accounts.policy.USER_ACTIONS`)."""
+    user = get_row(User, user_id, _l("No such user."), for_update=True)
+    require_own(user, actor)
+    USER_ACTIONS.require(user, actor, "reset_second_factor")
+    reset_second_factor_of(user, actor)
+    return user

@@ -100,20 +100,30 @@ def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
                 None,
                 LoginRefusedError(_l("Sign-in with a password is turned off: sign in through the identity platform.")),
             )
-        # a second factor awaited: the session grants nothing until it is given, and the failures still count.
         # Break-glass (应急登录): with passwords off, the platform administrator alone still signs in with one, and
         # only with a second factor (enrolled at this sign-in where it has none), whatever the deployment requires.
-        awaits = second_factor.awaited(user, break_glass=data.get("password_login") is False)
-        if awaits == AWAITS_ENROLMENT:
-            second_factor.begin(user)
-        key = open_session(user, data.get("user_agent"), pending=awaits)
-        audit.record(
-            "auth.code_awaited" if awaits == AWAITS_CODE else "auth.enrolment_awaited" if awaits else "auth.login",
-            "user",
-            user.id,
-            actor=user,
-            tenant_id=user.tenant_id,
-        )
+        attempt = open_signed_in(user, data.get("user_agent"), break_glass=data.get("password_login") is False)
+    return attempt
+
+
+def open_signed_in(
+    user: User, user_agent: object, *, break_glass: bool = False, details: dict | None = None
+) -> Attempt:
+    """The session of a user who proved who they are (a password, the identity platform): waiting for the second
+    factor where the user has one (or, an administrator, must enrol one; always at a break-glass sign-in) — it grants
+    nothing then, and the failures still count — signed in otherwise; audited either way (inside the command)."""
+    awaits = second_factor.awaited(user, break_glass=break_glass)
+    if awaits == AWAITS_ENROLMENT:
+        second_factor.begin(user)
+    key = open_session(user, user_agent, pending=awaits)
+    audit.record(
+        "auth.code_awaited" if awaits == AWAITS_CODE else "auth.enrolment_awaited" if awaits else "auth.login",
+        "user",
+        user.id,
+        actor=user,
+        tenant_id=user.tenant_id,
+        details=details,
+    )
     return Attempt(user, session_key=key, pending=awaits)
 
 
