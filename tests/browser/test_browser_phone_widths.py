@@ -309,7 +309,7 @@ def test_each_roles_task_is_whole_on_a_phone(browser, city):
     their lists link to — nothing is wider than the window, no column is squeezed (:data:`SQUEEZED`), no row is
     taller than half the window (:data:`TALLEST_ROW`), and axe-core finds nothing serious or critical."""
     require_axe()
-    app, url, worked = city
+    _app, url, worked = city
     criticism = next(p for p in worked if p.startswith("/supervision/criticisms/"))
     found = []
     for login, urls in WALK_81.items():
@@ -326,7 +326,9 @@ def test_each_roles_task_is_whole_on_a_phone(browser, city):
                 if path == "/joint":  # the coordinator's joint campaign
                     path = next(
                         h
-                        for h in page.locator("main a[href^='/joint/']").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+                        for h in page.locator("main a[href^='/joint/']").evaluate_all(
+                            "as => as.map(a => a.getAttribute('href'))"
+                        )
                         if re.fullmatch(r"/joint/\d+", h)
                     )
                     assert page.goto(path).status == 200, path
