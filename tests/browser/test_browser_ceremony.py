@@ -260,7 +260,7 @@ def test_plan_filing_campaign_approval_draws_and_public_proof(people):
     with page.expect_navigation():  # no input, no reason: nothing is asked, nothing drawn, the field says why
         page.click("#inspectors-draw button")
     assert len(planner.confirmations) == asked and page.locator("#inspectors-draw").count() == 1
-    assert "无外部输入的理由" in page.locator("#inspectors-draw .error").inner_text()
+    assert "无外部输入的理由" in page.locator("#inspectors-draw .error-summary").inner_text()
     page.problems.clear()  # the refusal's 422, meant: not a console error to report
     page.fill("#inspectors-no-input-reason", NO_INPUT_REASON)
     with page.expect_navigation(url=re.compile(re.escape(campaign_path) + "$")):

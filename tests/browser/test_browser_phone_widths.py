@@ -37,7 +37,7 @@ from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.supervision import commands as supervision_commands
-from tests.support.browsers import WIDEST, new_context, save_shot, sign_in
+from tests.support.browsers import WIDEST, new_context, require_axe, save_shot, serious_findings, sign_in
 from tests.support.demo_world import demo_city
 from tests.support.helpers import served, tenant_id, user_named
 from tests.support.route_urls import WALKERS, crawlable, ids_by_table, links, route_urls, rule_of
@@ -82,7 +82,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 @pytest.fixture(scope="module")
 def city(sqlite_template, tmp_path_factory):
     """The demo city served, with what its pages show only once someone has worked: a photo attached
-    to a visit and a statistical table built. Returns the app, its URL and the pages showing those."""
+    to a visit, a statistical table built and a notice of criticism (通报) drafted for the bureau's leader to sign.
+    Returns the app, its URL and the pages showing those."""
     shown = []
 
     def prepare(app):
@@ -98,7 +99,9 @@ def worked_in(app) -> list[str]:
     supervisor = user_named("sfj_supervisor")
     with tenant_scope(supervisor.tenant_id):
         supervision_commands.request_table("progress", "2026", actor=supervisor)
+        draft = supervision_commands.draft({"period": "2026"}, actor=supervisor)  # a 通报 for the leader to sign
         db.session.commit()
+    pages.append(f"/supervision/criticisms/{draft.id}")
     inspector = user_named("scj_inspector")
     with tenant_scope(tenant_id("SCJ")):
         for visit_id in db.session.scalars(sa.select(Visit.id).order_by(Visit.id)):
@@ -114,7 +117,7 @@ def worked_in(app) -> list[str]:
             db.session.commit()
             pages.append(f"/visits/{visit_id}")
             break
-    assert len(pages) == 2, "no visit of the demo takes the inspector's photo"
+    assert len(pages) == 3, "no visit of the demo takes the inspector's photo"
     return pages
 
 
@@ -282,3 +285,75 @@ def test_no_table_column_is_one_character_wide_on_a_phone(browser, city):
         finally:
             context.close()
     assert not found, "columns squeezed to under two characters a line at 390 px:\n" + "\n".join(found)
+
+
+#: The pages walk 81 found whole on no phone, by who opens them: the 通报 the bureau's leader signs (its draft wider
+#: than the window, the card above it taking the tap on 签发并送达), the joint campaign's departments and items (793 px
+#: wide, rows 560 px tall), a published result's items (one character a line inside the cards of a joint visit), and
+#: the wide tables scrolling in a box no keyboard reached (axe-core: scrollable-region-focusable).
+WALK_81 = {
+    "sfj_leader": ["/supervision/assessment", "/reports/overview"],
+    "scj_coord": ["/joint"],
+    None: ["/public/results"],
+}
+#: How tall a table's row is at most, the table not stacked as cards (a card holds its row's every line); the joint
+#: campaign's were 560 px, higher than half the window, when its columns squeezed.
+TALLEST_ROW = """() => Math.max(0, ...[...document.querySelectorAll('main tr')]
+  .filter(r => r.offsetParent !== null && getComputedStyle(r).display === 'table-row')
+  .map(r => r.getBoundingClientRect().height))"""
+
+
+def test_each_roles_task_is_whole_on_a_phone(browser, city):
+    """At 390 px: the leader signs the 通报 (签发并送达 takes the tap, nothing lies over it: a click without force,
+    tried), and on each page of :data:`WALK_81` — with the joint campaign's and a joint visit's result's pages
+    their lists link to — nothing is wider than the window, no column is squeezed (:data:`SQUEEZED`), no row is
+    taller than half the window (:data:`TALLEST_ROW`), and axe-core finds nothing serious or critical."""
+    require_axe()
+    _app, url, worked = city
+    criticism = next(p for p in worked if p.startswith("/supervision/criticisms/"))
+    found = []
+    for login, urls in WALK_81.items():
+        context = new_context(browser, url, bypass_csp=True)  # axe-core is added as a script of the page
+        try:
+            page = context.new_page()
+            page.set_viewport_size(PHONE)
+            if login:
+                sign_in(page, login)
+            if login == "sfj_leader":
+                urls = [criticism, *urls]
+            for path in urls:
+                assert page.goto(path).status == 200, path
+                if path == "/joint":  # the coordinator's joint campaign
+                    path = next(
+                        h
+                        for h in page.locator("main a[href^='/joint/']").evaluate_all(
+                            "as => as.map(a => a.getAttribute('href'))"
+                        )
+                        if re.fullmatch(r"/joint/\d+", h)
+                    )
+                    assert page.goto(path).status == 200, path
+                if path == "/public/results":  # a business checked by a joint visit: its results, cards in a card
+                    entities = page.locator("main a[href^='/public/results/entities/']").evaluate_all(
+                        "as => [...new Set(as.map(a => a.getAttribute('href')))]"
+                    )
+                    for path in entities:
+                        assert page.goto(path).status == 200, path
+                        if page.locator(".joint-visit .public-result").count():
+                            break
+                    else:
+                        raise AssertionError(f"no joint visit's results among {entities}")
+                wider, _hrefs = page.evaluate(MEASURE)
+                squeezed, tallest = page.evaluate(SQUEEZED), page.evaluate(TALLEST_ROW)
+                axe = serious_findings(page)
+                if wider > 1 or squeezed or tallest > PHONE["height"] / 2 or axe:
+                    found.append(
+                        f"{login or 'citizen'} {path}: {wider} px wider, squeezed {squeezed[:3]}, "
+                        f"tallest row {tallest:.0f} px, axe {axe}"
+                    )
+                    save_shot(page, f"phone-81-{login or 'citizen'}-{path.strip('/').replace('/', '_')}", always=True)
+                if path == criticism:
+                    assert page.locator("#criticism-approve button").is_visible(), "no 签发并送达 for the leader"
+                    page.click("#criticism-approve button", trial=True, timeout=3000)  # nothing over it takes the tap
+        finally:
+            context.close()
+    assert not found, "not whole on a phone (390 px):\n" + "\n".join(found)

@@ -62,7 +62,8 @@ def link(page_html: str, rel: str) -> str | None:
 def field_errors(page_html: str) -> list[str]:
     form = page_html[page_html.index('id="audit-filters"') :]
     form = form[: form.index("</form>")]
-    return [_text(e) for e in re.findall(r'<p class="error" role="alert">(.*?)</p>', form, re.S)]
+    # the form's error summary: each message after the name of its field (a link to it)
+    return [_text(e) for e in re.findall(r'<li>(?:<a href="#[^"]*">[^<]*</a>：)?(.*?)</li>', form, re.S)]
 
 
 def zh(app, table: dict, code: str) -> str:

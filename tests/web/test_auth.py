@@ -37,7 +37,7 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(app):
     assert wrong_password.status_code == unknown_login.status_code == 200  # the form again, with the error
 
     def message(r):
-        return re.search(r'class="error banner"[^>]*>([^<]+)<', r.get_data(as_text=True)).group(1)
+        return re.search(r'class="error-summary".*?<li>([^<]+)</li>', r.get_data(as_text=True), re.DOTALL).group(1)
 
     assert message(wrong_password) == message(unknown_login)
 
@@ -47,7 +47,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(app):
     for _ in range(5):
         assert login(client, "yjj_planner", "Wrong-password-1").status_code == 200
     locked = login(client, "yjj_planner", DEMO_PASSWORD)  # even the right password is refused now
-    assert locked.status_code == 200 and "error banner" in locked.get_data(as_text=True)
+    assert locked.status_code == 200 and "error-summary" in locked.get_data(as_text=True)
     assert re.search(r"\d\d:\d\d", locked.get_data(as_text=True))  # says until when
     # 15 minutes later the right password works again
     with clock.frozen_at(clock.now() + timedelta(minutes=15, seconds=1)):
@@ -94,7 +94,7 @@ def test_a_weak_new_password_is_refused_with_the_reason(app):
         client, "/account/", {"current_password": DEMO_PASSWORD, "new_password": "short1"}, token_from="/account/"
     )
     assert response.status_code == 200
-    assert 'class="error"' in response.get_data(as_text=True)
+    assert 'class="error-summary"' in response.get_data(as_text=True)
     assert login(app.test_client(), "swj_leader").status_code == 302  # unchanged
 
 

@@ -323,9 +323,11 @@ def test_the_ceremony_through_the_pages(app, world):
     refused = post_form(
         planner, f"{url}/draws/inspectors", {"public_inputs": "", "no_input_reason": "  "}, token_from=url
     )
-    assert refused.status_code == 422  # no input and no reason: nothing is drawn, the reason's field says why
-    form = refused.get_data(as_text=True).split('id="inspectors-no-input-reason"', 1)[1].split("</div>", 1)[0]
-    assert "Reason for drawing without outside input: no observer gave an input" in form
+    assert refused.status_code == 422  # no input and no reason: nothing is drawn, the form's summary names the field
+    said = re.search(
+        r'<li><a href="#inspectors-no-input-reason">([^<]*)</a>([^<]*)</li>', refused.get_data(as_text=True)
+    )
+    assert said and "Reason for drawing without outside input: no observer gave an input" in "".join(said.groups())
     done = planner.get(
         post_form(
             planner,

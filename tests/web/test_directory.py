@@ -154,7 +154,7 @@ def test_registry_pages_for_the_lead_department_only(app):
     bad = post_form(admin, "/catalog/directory/registry/new", form, token_from="/catalog/directory/registry/new")
     page = bad.get_data(as_text=True)
     assert bad.status_code == 200 and CODE_MESSAGE.search(page)
-    assert re.search(r'id="code"[^>]*>\s*<p class="error"', page)  # the message sits under the code field
+    assert re.search(r'<li><a href="#code">', page)  # the form's error summary names the code field, a link to it
     created = post_form(
         admin,
         "/catalog/directory/registry/new",
@@ -164,7 +164,7 @@ def test_registry_pages_for_the_lead_department_only(app):
     assert created.status_code == 302
     edit_url = created.headers["Location"]
     edited = post_form(admin, edit_url, {**form, "code": ROAST, "complaints": "-1"}, token_from=edit_url)
-    assert edited.status_code == 200 and 'class="error"' in edited.get_data(as_text=True)
+    assert edited.status_code == 200 and 'class="error-summary"' in edited.get_data(as_text=True)
     listing = admin.get("/catalog/directory/registry", query_string={"flags": "abnormal", "region": "330106"})
     assert "杭州西湖炙烤餐饮有限公司" in listing.get_data(as_text=True)
 
@@ -272,7 +272,7 @@ def test_adding_changing_and_removing_through_the_pages(app):
         {"category": "餐饮燃气", "risk": "A", "tags": "", "last_inspected_on": "昨天"},
         token_from=add_url,
     )
-    assert bad.status_code == 200 and 'class="error"' in bad.get_data(as_text=True)
+    assert bad.status_code == 200 and 'class="error-summary"' in bad.get_data(as_text=True)
     added = post_form(
         admin,
         add_url,

@@ -65,9 +65,8 @@ def page_form(**overrides) -> dict:
 
 
 def field_errors(html: str, field: str) -> list[str]:
-    """The error messages shown under the form field ``field``."""
-    match = re.search(rf'<div class="field has-error">\s*<label for="{field}".*?</div>', html, re.DOTALL)
-    return re.findall(r'<p class="error" role="alert">([^<]*)</p>', match.group(0)) if match else []
+    """The error messages the form's error summary gives the form field ``field`` (each a link to it)."""
+    return re.findall(rf'<li><a href="#{field}">[^<]*</a>：([^<]*)</li>', html)
 
 
 def masked(number: str) -> str:

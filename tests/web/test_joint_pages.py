@@ -76,7 +76,7 @@ def test_invitation_to_approval_through_the_pages(app):
                 "flagged_mode": "none",
             }
             wrong = post_form(planner, f"{url}/part", {**form, "A_mode": "ratio", "A_ratio": "12.34"}, token_from=url)
-            assert wrong.status_code == 422 and 'class="error banner"' in wrong.get_data(
+            assert wrong.status_code == 422 and 'class="error-summary"' in wrong.get_data(
                 as_text=True
             )  # said, not silent
             assert post_form(planner, f"{url}/part", form, token_from=url).status_code == 302

@@ -54,7 +54,7 @@ def test_tenant_admin_creates_a_user_through_the_pages(app):
         {"login": "Y", "display_name": "", "password": "weak", "roles": []},
         token_from="/admin/users/new",
     )
-    assert bad.status_code == 200 and bad.get_data(as_text=True).count('class="error"') >= 3
+    assert bad.status_code == 200 and bad.get_data(as_text=True).count('<li><a href="#') >= 3
     good = post_form(
         admin,
         "/admin/users/new",
@@ -98,13 +98,11 @@ def test_platform_admin_creates_a_department_through_the_pages(app):
         },
         token_from="/platform/tenants/new",
     )
-    assert duplicate.status_code == 200 and 'class="error"' in duplicate.get_data(as_text=True)
+    assert duplicate.status_code == 200 and 'class="error-summary"' in duplicate.get_data(as_text=True)
     form = admin.get("/platform/tenants/new").get_data(as_text=True)
     assert '<select id="kind" name="kind"><option value="">' in form  # no kind chosen in advance
     empty = post_form(admin, "/platform/tenants/new", {}, token_from="/platform/tenants/new").get_data(as_text=True)
-    assert "请选择部门类型" in empty and "已存在该类型的部门" not in empty, re.findall(
-        r'class="error"[^<]*<[^<]*', empty
-    )
+    assert "请选择部门类型" in empty and "已存在该类型的部门" not in empty, re.findall(r"<li>.*?</li>", empty)
     long_name = post_form(admin, "/platform/tenants/new", {"name": "局" * 2000}, token_from="/platform/tenants/new")
     assert "最多100个字（已输入2000个字）" in long_name.get_data(as_text=True)
 

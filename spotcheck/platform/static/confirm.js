@@ -20,15 +20,23 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 }, true);
-// A form sent back with errors opens on its first invalid field (its autofocus); when the form's error
-// summary would lie above the window's top, the page shows the summary at the top and the field focused
-// below it (in view where both fit).
-document.addEventListener("DOMContentLoaded", function () {
-  var field = document.querySelector("[autofocus]");
-  var summary = field && field.form && field.form.querySelector(".error-summary");
+// A form sent back with errors opens on them: its error summary (the first of the page) at the top of the window
+// and its first invalid field focused (the field the summary's first link names, a group of choices its first;
+// naming none, the form's autofocus), not scrolled to: the summary stays in view, its links lead to each field.
+// Else the summary itself is focused.
+function openOnErrors() {
+  var summary = document.querySelector(".error-summary");
   if (!summary) { return; }
-  field.focus({preventScroll: true});
+  var form = summary.closest("form");
+  var link = summary.querySelector("a[href^='#']");
+  var field = link ? document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)))
+    : form && form.querySelector("[autofocus]");
+  if (field && !/^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(field.tagName)) {
+    field = field.querySelector("input, select, textarea");
+  }
   summary.scrollIntoView({block: "start"});
-  var box = field.getBoundingClientRect();
-  if (box.bottom > window.innerHeight) { field.scrollIntoView({block: "nearest"}); }
-});
+  (field || summary).focus({preventScroll: true});
+}
+// once the page is read, and again once it is loaded: a form's address (#its-id) scrolls the page after the first
+document.addEventListener("DOMContentLoaded", openOnErrors);
+window.addEventListener("load", openOnErrors);

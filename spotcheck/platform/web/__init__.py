@@ -12,6 +12,7 @@ from spotcheck.core.clock import SHANGHAI, as_utc
 from spotcheck.core.policy import Role, has_permission
 from spotcheck.platform.permissions import Permission
 from spotcheck.platform.web import templating
+from spotcheck.platform.web.forms import summary_fields
 from spotcheck.tenants.notices.queries import unread_count
 from spotcheck.tenants.spreadsheets.vocabulary import shown
 
@@ -31,6 +32,7 @@ def register(app: Flask) -> None:
 
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["sheet_cell"] = shown
+    app.jinja_env.globals["summary_fields"] = summary_fields  # every form's error summary (_form.html)
 
     @app.context_processor
     def _globals() -> dict[str, object]:
