@@ -170,7 +170,8 @@ def test_a_directory_export_asked_through_the_api_is_written_by_a_worker_and_dow
     tmp_path, postgres_url, celery_queue
 ):
     """导出作业 on a real worker: the API answers 202 at once, the worker writes the workbook into the shared
-    storage with its progress, and web hands it to the one who asked (another department: 404)."""
+    storage with its progress, and web hands it to the one who asked (another department: 404); the joint
+    statistics' export too."""
     storage = tmp_path / "storage"
     web = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage))
     process = Worker(celery_queue, postgres_url, env={"SPOTCHECK_STORAGE": str(storage)})
@@ -189,6 +190,17 @@ def test_a_directory_export_asked_through_the_api_is_written_by_a_worker_and_dow
         workbook = client.get(f"/api/v1/jobs/{job.id}/file", headers=headers)
         assert workbook.status_code == 200 and "耐久测试企业39" in xlsx_text(workbook.data)
         assert client.get(f"/api/v1/jobs/{job.id}/file", headers=bearer(web, "yjj_admin")).status_code == 404
+        # the lead department's joint-inspection statistics likewise (联合检查工作进展情况统计表, its own task)
+        coordinator = bearer(web, "scj_coord")
+        answer = client.post("/api/v1/joint/statistics/exports", json={"year": 2026}, headers=coordinator)
+        assert answer.status_code == 202 and answer.get_json()["kind"] == "export.joint_statistics"
+        with web.app_context():
+            job = _poll_job(tenant_id("SCJ"), answer.get_json()["id"], JOB_TIMEOUT)
+            with tenant_scope(tenant_id("SCJ")):
+                assert job.status == JobStatus.succeeded, (job.error, process.output[-3000:])
+                assert job.progress == 100 and job.result["file"] == "2026年度联合检查工作进展情况统计表.xlsx"
+        table = client.get(f"/api/v1/jobs/{job.id}/file", headers=coordinator)
+        assert table.status_code == 200 and "填报单位（盖章）：宁安市市场监督管理局" in xlsx_text(table.data)
     finally:
         process.stop()
         with web.app_context():
