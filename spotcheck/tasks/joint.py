@@ -3,7 +3,9 @@ is frozen, and its hand-out to every department. The commands that queue them ar
 domain's (:func:`spotcheck.tenants.joint.commands.submit_joint_draw`,
 :func:`~spotcheck.tenants.joint.commands.request_joint_sizes`,
 :func:`~spotcheck.tenants.joint.commands.submit_joint_hand_out`); each job calls the command that
-does the work, which checks everything again under its lock."""
+does the work, which checks everything again under its lock. And the year's statistics written as a
+workbook for the lead department (:func:`~spotcheck.tenants.joint.commands.submit_statistics_export`, an
+export job: its file kept for the download)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from spotcheck.tasks import jobs
 from spotcheck.tasks.campaigns import inspectors_drawn, targets_drawn
 from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.joint import commands as joint_commands
-from spotcheck.tenants.joint.vocabulary import DRAW_TASKS, HAND_OUT_TASK, SIZES_TASK
+from spotcheck.tenants.joint.vocabulary import DRAW_TASKS, HAND_OUT_TASK, SIZES_TASK, STATISTICS_TASK
 
 
 @shared_task(name=DRAW_TASKS["targets"])
@@ -72,5 +74,15 @@ def hand_out_joint(
             "campaign_id": campaign_id,
             "visits": joint_commands.hand_out(campaign_id, actor=user, progress=progress),
         }
+
+    return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)
+
+
+@shared_task(name=STATISTICS_TASK)
+def export_joint_statistics(
+    job_id: int, tenant_id: int, user_id: int, *, year: int, locale: str = "zh_CN"
+) -> jobs.JobResult:
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
+        return joint_commands.run_statistics_export(year, actor=user, progress=progress)
 
     return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)

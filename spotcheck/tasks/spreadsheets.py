@@ -6,7 +6,8 @@ directory's file is read once, its rows staged as they are checked), reports its
 removes the file once the outcome is recorded. The lists of the catalog (items, directory,
 inspectors) and a campaign's results entered offline (检查结果导入: thousands of rows, never
 inside a request) alike. Exports of those lists too (导出作业): the job writes the workbook with its
-progress and keeps it in the shared storage, for the page and the API to hand out."""
+progress and keeps it in the shared storage, for the page and the API to hand out; a campaign's results
+workbook to fill offline likewise."""
 
 from __future__ import annotations
 
@@ -17,7 +18,12 @@ from spotcheck.core.job_models import Job
 from spotcheck.tasks import jobs
 from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries, uploads
-from spotcheck.tenants.spreadsheets.vocabulary import EXPORT_TASK, IMPORT_TASK, RESULTS_IMPORT_TASK
+from spotcheck.tenants.spreadsheets.vocabulary import (
+    EXPORT_TASK,
+    IMPORT_TASK,
+    RESULTS_IMPORT_TASK,
+    RESULTS_TEMPLATE_TASK,
+)
 
 
 @shared_task(name=IMPORT_TASK)
@@ -55,6 +61,16 @@ def import_results(
 def export_sheet(job_id: int, tenant_id: int, user_id: int, *, sheet: str, locale: str = "zh_CN") -> jobs.JobResult:
     def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
         return sheets.run_export(sheet_queries.kind_named(sheet), actor=user, progress=progress)
+
+    return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)
+
+
+@shared_task(name=RESULTS_TEMPLATE_TASK)
+def export_results_template(
+    job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, locale: str = "zh_CN"
+) -> jobs.JobResult:
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
+        return sheets.run_results_template(campaign_id, actor=user, progress=progress)
 
     return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)
 

@@ -14,16 +14,17 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from spotcheck.core import jobs
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import target_frames, targets as target_engine
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, DrawKind, TargetStatus
-from spotcheck.tenants.joint import statistics
+from spotcheck.tenants.joint import commands as joint_commands, statistics
 from spotcheck.tenants.supervision import commands as supervision_commands, figures, queries as supervision_queries
 from spotcheck.tenants.supervision.periods import Period
-from tests.support.helpers import signed_in, user_named
+from tests.support.helpers import bearer, csrf_token, signed_in, user_named
 from tests.support.joint_world import world
 
 TITLE_2026 = "2026年度联合检查工作进展情况统计表"  # seed 001, 附件3: "ＸＸ年度联合检查工作进展情况统计表"
@@ -111,11 +112,23 @@ def test_the_lead_sees_and_downloads_the_years_joint_figures(app):
         "1",
         "2",
     )
-    assert 'href="/joint/statistics.xlsx?year=2026"' in page
+    assert 'action="/joint/statistics/export"' in page and 'name="year" value="2026"' in page
 
-    response = signed_in(app, "scj_coord").get("/joint/statistics.xlsx?year=2026")
+    # The table is written by an export job (run at once in the tests): the button leads to the job's page,
+    # which shows its progress and then offers the workbook.
+    client = signed_in(app, "scj_coord")
+    started = client.post(
+        "/joint/statistics/export", data={"csrf_token": csrf_token(client, "/joint/statistics"), "year": "2026"}
+    )
+    assert started.status_code == 302 and "/jobs/" in started.location, started.get_data(as_text=True)[:500]
+    job_page = client.get(started.location).get_data(as_text=True)
+    assert "导出年度联合检查工作进展情况统计表" in job_page and 'id="back-to-statistics"' in job_page
+    link = re.search(r'id="export-download" href="([^"]+)"', job_page)
+    assert link, job_page
+    response = client.get(link.group(1))
     assert response.status_code == 200 and response.headers["Cache-Control"].startswith("private")
     assert "attachment" in response.headers["Content-Disposition"]
+    assert signed_in(app, "scj_planner").get(link.group(1)).status_code == 404  # another's job: not theirs
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert sheet["A1"].value == TITLE_2026
     assert f"A1:{chr(ord('A') + len(statistics.HEADERS) - 1)}1" in {str(r) for r in sheet.merged_cells.ranges}
@@ -145,15 +158,41 @@ def test_the_lead_sees_and_downloads_the_years_joint_figures(app):
     other_year = signed_in(app, "scj_coord").get("/joint/statistics?year=2025").get_data(as_text=True)
     assert "2025年度联合检查工作进展情况统计表" in other_year and f'data-campaign="{ids["campaign"]}"' not in other_year
 
+    # The API: 202 with the job (its progress at 100 once done, a row per joint campaign), then the same workbook
+    # from the job's file; the API document says so.
+    api, headers = app.test_client(), bearer(app, "scj_planner")
+    answer = api.post("/api/v1/joint/statistics/exports", json={"year": 2026}, headers=headers)
+    assert answer.status_code == 202, answer.get_data(as_text=True)[:500]
+    job = api.get(f"/api/v1/jobs/{answer.get_json()['id']}", headers=headers).get_json()
+    assert job["kind"] == "export.joint_statistics" and job["status"] == "succeeded" and job["progress"] == 100, job
+    assert job["result"]["rows"] == 1 and job["result"]["file"] == f"{TITLE_2026}.xlsx"
+    got = api.get(f"/api/v1/jobs/{job['id']}/file", headers=headers)
+    assert got.status_code == 200 and got.mimetype.endswith("spreadsheetml.sheet")
+    rows = list(load_workbook(io.BytesIO(got.data)).active.iter_rows(values_only=True))
+    assert rows[0][0] == TITLE_2026 and rows[4] == statistics.HEADERS
+    assert rows[5][1] == want["code"] and rows[5][8] == want["visits"] and rows[6][0] == "合计"
+    assert api.get(f"/api/v1/jobs/{job['id']}/file", headers=bearer(app, "yjj_admin")).status_code == 404
+    paths = api.get("/api/openapi.json").json["paths"]
+    assert "202" in paths["/api/v1/joint/statistics/exports"]["post"]["responses"]
+
 
 def test_other_departments_and_roles_are_refused(app):
     for login in ("yjj_planner", "swj_admin", "scj_inspector", "sfj_supervisor"):
         client = signed_in(app, login)
         assert client.get("/joint/statistics?year=2026").status_code == 403, login
-        assert client.get("/joint/statistics.xlsx?year=2026").status_code == 403, login
+        api = client.post("/api/v1/joint/statistics/exports", json={"year": 2026}, headers=bearer(app, login))
+        assert api.status_code == 403, login
     client = signed_in(app, "scj_coord")
     assert client.get("/joint/statistics?year=zwei").status_code == 404
-    assert client.get("/joint/statistics.xlsx?year=1800").status_code == 404
+    assert client.get("/joint/statistics.xlsx?year=2026").status_code == 404  # nothing is built inside the request
+    assert (
+        client.post(
+            "/joint/statistics/export", data={"csrf_token": csrf_token(client, "/joint/statistics"), "year": "1800"}
+        ).status_code
+        == 404
+    )
+    refused = client.post("/api/v1/joint/statistics/exports", json={"year": 1800}, headers=bearer(app, "scj_coord"))
+    assert refused.status_code == 422 and "2000" in str(refused.get_json()["errors"]["json"]["year"])
     page = client.get("/joint/statistics").get_data(as_text=True)  # the present year, no campaign yet
     assert "年度联合检查工作进展情况统计表" in page and 'id="statistics-total"' in page
 
@@ -166,13 +205,16 @@ def _contents(data: bytes) -> list[tuple]:
 
 @pytest.mark.seconds(4)
 def test_the_joint_table_is_one_table_whoever_asks(app):
-    """Seed 001 附件3 is one table: the lead department's download and the justice bureau's table of
+    """Seed 001 附件3 is one table: the lead department's export and the justice bureau's table of
     that department hold the same rows and columns; so do a participant's (应急管理局, which took
     part) as its leader and as the bureau read it, the joint campaign it took part in listed."""
     with app.app_context(), frozen_at(datetime(2026, 11, 20, 10, 0)):
         ids = world("targets")
         scj, yjj = user_named("scj_coord").tenant_id, ids["yjj"]["tenant"]
-        lead = signed_in(app, "scj_coord").get("/joint/statistics.xlsx?year=2026").data
+        coord = user_named("scj_coord")
+        with tenant_scope(scj):  # the lead's export job (run at once in the tests)
+            job = joint_commands.submit_statistics_export(2026, actor=coord)
+            lead = jobs.file_of(job.id, coord)[0].read_bytes()
         supervisor, yjj_leader = user_named("sfj_supervisor"), user_named("yjj_leader")
         with tenant_scope(supervisor.tenant_id):
             job = supervision_commands.request_table("joint", "2026", department_id=scj, actor=supervisor)

@@ -202,10 +202,15 @@ def test_importing_results_through_the_page_and_the_api(app):
         assert f"尚有 {ids['visits']:,} 项检查结果待录入" in re.sub(r"<[^>]+>", "", row)
         shown = planner.get(page).get_data(as_text=True)
         assert "导入离线录入的检查结果" in shown and "组长确认" in re.sub(r"<[^>]+>", "", shown)
-        template = planner.get(f"{page}/results-template")
-        assert (
-            template.status_code == 200 and openpyxl.load_workbook(io.BytesIO(template.data)).worksheets[0].max_row > 1
-        )
+        # the workbook to fill is written by an export job (run at once here): its page, then the download
+        started = planner.post(f"{page}/results-template", data={"csrf_token": csrf_token(planner, page)})
+        assert started.status_code == 302 and "/jobs/" in started.location, started.status_code
+        ready = planner.get(started.location).get_data(as_text=True)
+        assert "检查结果" in ready and 'id="back-to-visits"' in ready
+        template = planner.get(re.search(r'id="export-download" href="([^"]+)"', ready).group(1))
+        sheet = openpyxl.load_workbook(io.BytesIO(template.data)).worksheets[0]
+        assert template.status_code == 200 and [list(r) for r in sheet.iter_rows(values_only=True)] == [headers, *rows]
+        assert signed_in(app, "yjj_leader").post(f"{page}/results-template", data={}).status_code in (400, 403)
         bad = planner.post(
             f"{page}/import",
             data={
@@ -246,6 +251,15 @@ def test_importing_results_through_the_page_and_the_api(app):
 
         api = app.test_client()
         headers_api = bearer(app, "yjj_planner")
+        # the API likewise: 202 with the export job, the workbook from its file; the API document says so
+        asked = api.post(f"/api/v1/visits/import/{ids['campaign']}/template", headers=headers_api)
+        assert asked.status_code == 202 and asked.get_json()["kind"] == "export.results_template", asked.get_json()
+        book = api.get(f"/api/v1/jobs/{asked.get_json()['id']}/file", headers=headers_api)
+        first = next(openpyxl.load_workbook(io.BytesIO(book.data)).worksheets[0].iter_rows(values_only=True))
+        assert book.status_code == 200 and list(first) == headers
+        paths = api.get("/api/openapi.json").json["paths"]
+        assert "get" not in paths["/api/v1/visits/import/{campaign_id}/template"]  # nothing built in the request
+        assert "202" in paths["/api/v1/visits/import/{campaign_id}/template"]["post"]["responses"]
         again = api.post(
             f"/api/v1/visits/import/{ids['campaign']}",
             headers=headers_api,

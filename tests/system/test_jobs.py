@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from spotcheck.core import clock, jobs as job_records
 from spotcheck.core.clock import frozen_at
@@ -27,7 +28,7 @@ from spotcheck.tenants.campaigns import commands as campaign_commands, queries a
 from spotcheck.tenants.campaigns.commands import submit_draw
 from spotcheck.tenants.results import commands as results, commands as results_commands, queries as results_queries
 from spotcheck.tenants.results.queries import listing
-from spotcheck.tenants.spreadsheets.commands import submit_results_import
+from spotcheck.tenants.spreadsheets.commands import submit_results_import, submit_results_template
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.helpers import REDIS_URL, bearer, make_app, signed_in, tenant_id, user_named
 from tests.support.job_pause import pausing
@@ -170,7 +171,8 @@ def test_a_directory_export_asked_through_the_api_is_written_by_a_worker_and_dow
     tmp_path, postgres_url, celery_queue
 ):
     """导出作业 on a real worker: the API answers 202 at once, the worker writes the workbook into the shared
-    storage with its progress, and web hands it to the one who asked (another department: 404)."""
+    storage with its progress, and web hands it to the one who asked (another department: 404); the joint
+    statistics' export too."""
     storage = tmp_path / "storage"
     web = make_app(postgres_url, REDIS_URL=REDIS_URL, SPOTCHECK_STORAGE=str(storage))
     process = Worker(celery_queue, postgres_url, env={"SPOTCHECK_STORAGE": str(storage)})
@@ -189,6 +191,17 @@ def test_a_directory_export_asked_through_the_api_is_written_by_a_worker_and_dow
         workbook = client.get(f"/api/v1/jobs/{job.id}/file", headers=headers)
         assert workbook.status_code == 200 and "耐久测试企业39" in xlsx_text(workbook.data)
         assert client.get(f"/api/v1/jobs/{job.id}/file", headers=bearer(web, "yjj_admin")).status_code == 404
+        # the lead department's joint-inspection statistics likewise (联合检查工作进展情况统计表, its own task)
+        coordinator = bearer(web, "scj_coord")
+        answer = client.post("/api/v1/joint/statistics/exports", json={"year": 2026}, headers=coordinator)
+        assert answer.status_code == 202 and answer.get_json()["kind"] == "export.joint_statistics"
+        with web.app_context():
+            job = _poll_job(tenant_id("SCJ"), answer.get_json()["id"], JOB_TIMEOUT)
+            with tenant_scope(tenant_id("SCJ")):
+                assert job.status == JobStatus.succeeded, (job.error, process.output[-3000:])
+                assert job.progress == 100 and job.result["file"] == "2026年度联合检查工作进展情况统计表.xlsx"
+        table = client.get(f"/api/v1/jobs/{job.id}/file", headers=coordinator)
+        assert table.status_code == 200 and "填报单位（盖章）：宁安市市场监督管理局" in xlsx_text(table.data)
     finally:
         process.stop()
         with web.app_context():
@@ -335,7 +348,8 @@ def test_of_two_simultaneous_draw_requests_the_second_is_refused_at_once(postgre
 def test_a_results_import_an_approval_and_a_publication_of_the_whole_list_run_on_a_real_worker(
     tmp_path, postgres_url, celery_queue
 ):
-    """检查结果导入, 批量审核 and 批量公示 as jobs on a real worker: the workbook kept by the page's command
+    """检查结果导入, 批量审核 and 批量公示 as jobs on a real worker (and the workbook to fill, written by its export
+    job there): the workbook kept by the page's command
     is read by the worker, every visit arrives a draft for its team, which each 组长 confirms, then the
     leader's "all of the list" approves those that found no problem, and the planner's publishes them,
     in the worker too."""
@@ -347,6 +361,8 @@ def test_a_results_import_an_approval_and_a_publication_of_the_whole_list_run_on
             ids = handed_out()
             with tenant_scope(ids["tenant"]):
                 headers, rows = template_rows(campaigns.get_campaign(ids["campaign"]))
+                asker = planner_of(user_named("yjj_admin"))
+                template_job = submit_results_template(ids["campaign"], actor=asker).id  # the workbook to fill
                 job = submit_results_import(
                     ids["campaign"],
                     "结果.xlsx",
@@ -356,11 +372,21 @@ def test_a_results_import_an_approval_and_a_publication_of_the_whole_list_run_on
                 imported = job.id
         process.wait_ready(WORKER_READY_TIMEOUT)
         with web.app_context():
+            written = _poll_job(ids["tenant"], template_job, JOB_TIMEOUT)
+            with tenant_scope(ids["tenant"]):
+                assert written.status == JobStatus.succeeded, (written.error, process.output[-3000:])
+                kept, name = job_records.file_of(template_job, asker)
+                sheet = load_workbook(kept).worksheets[0]
+                assert name.endswith(".xlsx") and [list(r) for r in sheet.iter_rows(values_only=True)] == [
+                    headers,
+                    *rows,
+                ]
             done = _poll_job(ids["tenant"], imported, JOB_TIMEOUT)
             with tenant_scope(ids["tenant"]):
                 assert done.status == JobStatus.succeeded, (done.error, process.output[-3000:])
                 assert done.result["ok"] is True and done.result["drafted"] == ids["visits"], done.result
-                assert not [path for path in storage.rglob("*") if path.is_file()]  # the workbook is gone
+                uploads = [p for p in storage.rglob("*") if p.is_file() and job_records.FILES_AREA not in p.parts]
+                assert not uploads  # the imported workbook is gone (the exported one is kept for its download)
                 for visit in db.session.scalars(listing.of_campaign(ids["campaign"])).all():  # each 组长 confirms
                     chief = next(m for m in results_queries.team_of(visit) if m.is_leader).inspector
                     results.submit_result(visit.id, actor=account_of("yjj", chief, user_named("yjj_admin")))

@@ -63,11 +63,7 @@ field_leads, lead_of, fields_led_by, candidates = (
 FieldRow = leads.FieldRow
 COLUMNS, NUMERIC = statistics.COLUMNS, statistics.NUMERIC
 Table = statistics.Table  # on a line of its own: a type checker takes it for the class
-statistics_years, statistics_file_name, statistics_workbook = (
-    statistics.years,
-    statistics.file_name,
-    statistics.workbook,
-)
+statistics_years = statistics.years
 
 
 # --- lookups of the commands ---------------------------------------------------------------------
@@ -305,12 +301,16 @@ reads_statistics = reads_statistics
 
 
 @query(Permission.JOINT_VIEW)
-def statistics_table(period: statistics.Period, *, reader: Actor) -> statistics.Table:
+def statistics_table(
+    period: statistics.Period, *, reader: Actor, progress: statistics.Progress | None = None
+) -> statistics.Table:
     """The lead department's joint-inspection table of ``period`` (the one the justice bureau reads
-    for it); Forbidden for anyone but the lead department's readers (:func:`policy.reads_statistics`)."""
+    for it); Forbidden for anyone but the lead department's readers (:func:`policy.reads_statistics`).
+    ``progress`` is told the joint campaigns read (the export job's:
+    :mod:`spotcheck.tenants.joint.commands.statistics`)."""
     if not reads_statistics(reader):
         raise ForbiddenError(_l("Only the lead department reads its joint-inspection statistics."))
-    return statistics.build(period, reader.tenant_id, tenant_of(reader).name)
+    return statistics.build(period, reader.tenant_id, tenant_of(reader).name, progress=progress)
 
 
 # --- to-dos ----------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ the justice bureau's cross-department reading) or a participant's joint scope.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple, Protocol
@@ -55,6 +55,10 @@ from spotcheck.tenants.joint.vocabulary import ParticipantStatus
 from spotcheck.tenants.rules.rulebook import rules_for_region
 from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
 from spotcheck.tenants.spreadsheets import forms
+
+#: What the builder tells as it reads each joint campaign (an export job's progress):
+#: ``progress(percent, done, total)``.
+Progress = Callable[[int, int | None, int | None], None]
 
 
 class Column(NamedTuple):
@@ -260,14 +264,21 @@ def build(
     *,
     filled_on: date | None = None,
     region_id: int | None = None,
+    progress: Progress | None = None,
 ) -> Table:
     """The table of ``period`` (seed 001 附件3), one builder whoever asks: the joint campaigns of the
     department ``department_id`` (led or taken part in), or of every department (``None``), one row
     each in the order of their windows, and the total; ``unit`` is the 填报单位. The lead department
     and the justice bureau asking for the same department get the same table. Its title is the one the rules of
     the department's region give it, or for every department's those of ``region_id`` (the bureau's; None: the
-    root's)."""
-    found = [row for row in (_figures(i, period) for i in _campaign_ids(period, department_id)) if row is not None]
+    root's). ``progress`` is told the joint campaigns read of their number (the export job's progress)."""
+    ids = _campaign_ids(period, department_id)
+    found = []
+    for done, campaign_id in enumerate(ids, start=1):
+        if (read := _figures(campaign_id, period)) is not None:
+            found.append(read)
+        if progress is not None:
+            progress(90 * done // len(ids), done, len(ids))
     rows = [figures for _key, figures in sorted(found, key=lambda pair: pair[0])]
     for number, row in enumerate(rows, start=1):
         row.number = number

@@ -38,6 +38,12 @@ DRAW_KINDS = ("targets", "inspectors")
 DRAW_TASKS = {"targets": "spotcheck.joint.draw.targets", "inspectors": "spotcheck.joint.draw.inspectors"}
 SIZES_TASK = "spotcheck.joint.sizes"
 HAND_OUT_TASK = "spotcheck.joint.hand_out"
+#: The year's statistics written as a workbook (联合检查工作进展情况统计表导出): its task and its job's kind (an
+#: export: :func:`spotcheck.core.jobs.file_of` serves its file).
+STATISTICS_TASK = "spotcheck.joint.statistics_export"
+STATISTICS_JOB = "export.joint_statistics"
+#: The years the statistics may be asked for (the campaigns' own limits).
+STATISTICS_YEARS = range(2000, 2101)
 
 
 @dataclass(frozen=True)

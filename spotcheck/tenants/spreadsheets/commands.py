@@ -23,9 +23,16 @@ from spotcheck.tenants.spreadsheets import exporting, pipeline, uploads
 from spotcheck.tenants.spreadsheets.columns import SheetKind
 from spotcheck.tenants.spreadsheets.importing import IMPORTERS
 from spotcheck.tenants.spreadsheets.policy import RESULTS_IMPORT, require_step
-from spotcheck.tenants.spreadsheets.queries import kind_named
+from spotcheck.tenants.spreadsheets.queries import kind_named, results_template
 from spotcheck.tenants.spreadsheets.result_import import ResultImport
-from spotcheck.tenants.spreadsheets.vocabulary import EXPORT_TASK, IMPORT_TASK, RESULTS_IMPORT_TASK, RESULTS_JOB_KIND
+from spotcheck.tenants.spreadsheets.vocabulary import (
+    EXPORT_TASK,
+    IMPORT_TASK,
+    RESULTS_IMPORT_TASK,
+    RESULTS_JOB_KIND,
+    RESULTS_TEMPLATE_JOB,
+    RESULTS_TEMPLATE_TASK,
+)
 
 
 @command(Permission.CATALOG_MANAGE)
@@ -117,6 +124,28 @@ def submit_import(
         file_name=upload.file_name,
         locale=locale,
     )
+
+
+@command(RESULTS_IMPORT)
+def submit_results_template(campaign_id: int, *, actor: Actor, locale: str = "zh_CN") -> Job:
+    """Queue the campaign's results workbook to fill offline (检查结果录入表, an export job: a row per visit still
+    to record and item); returns the job to watch, whose result names the workbook once it is written."""
+    campaign = get_row(Campaign, campaign_id, _l("No such campaign."))
+    return jobs.submit(RESULTS_TEMPLATE_TASK, RESULTS_TEMPLATE_JOB, actor, campaign_id=campaign.id, locale=locale)
+
+
+@command(RESULTS_IMPORT)
+def run_results_template(
+    campaign_id: int, *, actor: Actor, progress: exporting.Progress | None = None
+) -> dict[str, Any]:
+    """Write the campaign's results workbook and keep it for the download (run by the export job): the result
+    names the file and its rows (a visit and item each)."""
+    campaign = get_row(Campaign, campaign_id, _l("No such campaign."))
+    stream, name = results_template(campaign, progress)
+    data = stream.read()
+    if progress is not None:
+        progress(100, None, None)
+    return {"ok": True, "campaign_id": campaign.id, **jobs.keep_file(data, name, campaign.tenant_id)}
 
 
 @command(RESULTS_IMPORT)

@@ -16,7 +16,7 @@ from spotcheck.core.errors import NotFoundError
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.policy import OPEN
-from spotcheck.tenants.spreadsheets import policy, uploads, writing
+from spotcheck.tenants.spreadsheets import exporting, policy, uploads, writing
 from spotcheck.tenants.spreadsheets.columns import KINDS, RESULTS, SheetKind
 
 
@@ -50,13 +50,17 @@ def open_visits(campaign: Campaign) -> list[Visit]:
     )
 
 
-def results_template(campaign: Campaign) -> tuple[IO[bytes], str]:
+def results_template(campaign: Campaign, progress: exporting.Progress | None = None) -> tuple[IO[bytes], str]:
     """The results template of the campaign: a row per visit still to record and item, the
-    entity's code and name and the item filled in."""
+    entity's code and name and the item filled in; ``progress`` is told the visits written (the export job's,
+    :func:`spotcheck.tenants.spreadsheets.commands.run_results_template`)."""
 
     def rows() -> Iterator[list]:
         number = 0
-        for visit in open_visits(campaign):
+        visits = open_visits(campaign)
+        for done, visit in enumerate(visits, start=1):
+            if progress is not None and done % 200 == 0:
+                progress(95 * done // len(visits), done, len(visits))
             for item in campaign.items:
                 number += 1
                 values: dict[str | None, str] = {"entity_code": visit.entity.code, "item": item.name}

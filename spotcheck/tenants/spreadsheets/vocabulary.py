@@ -26,3 +26,5 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 #: export a list of the catalog (never renamed).
 IMPORT_TASK, RESULTS_IMPORT_TASK = "spotcheck.sheets.import", "spotcheck.sheets.import_results"
 EXPORT_TASK = "spotcheck.sheets.export"
+#: A campaign's results workbook to fill offline (检查结果录入表), written by a job as an export: its task and kind.
+RESULTS_TEMPLATE_TASK, RESULTS_TEMPLATE_JOB = "spotcheck.sheets.results_template", "export.results_template"

@@ -394,6 +394,26 @@ class JointDraw(MethodView):
         )
 
 
+class StatisticsExportSchema(Schema):
+    year = Int(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The year of the table (2000–2100; default: the present year)"},
+    )
+
+
+@blp.route("/statistics/exports")
+class JointStatisticsExports(MethodView):
+    @requires(Permission.JOINT_VIEW)
+    @blp.arguments(StatisticsExportSchema)
+    @blp.response(202, JobSchema)
+    def post(self, data: dict[str, Any]) -> Job:
+        """Write my department's joint-inspection statistics of the year (联合检查工作进展情况统计表, the lead
+        department's alone) as a workbook in the background: 202 with the job; once it succeeded, the workbook
+        comes from ``GET /api/v1/jobs/<id>/file``"""
+        return commands.submit_statistics_export(data.get("year"), actor=_user(), locale=str(get_locale()))
+
+
 @blp.route("/<int:campaign_id>/team-members/<int:member_id>/leader")
 class JointLeader(MethodView):
     @requires(Permission.JOINT_MANAGE)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_smorest import Blueprint
@@ -14,7 +13,6 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
 from spotcheck.core.job_models import Job
-from spotcheck.platform import downloads
 from spotcheck.platform.api.results.schemas import (
     CheckDatesCorrectionSchema,
     FollowUpInputSchema,
@@ -35,9 +33,7 @@ from spotcheck.tenants.results import commands as results
 from spotcheck.tenants.results.queries import categories as result_categories, listing, visits
 from spotcheck.tenants.results.queries.follow_ups import FollowUp
 from spotcheck.tenants.results.queries.listing import Visit
-from spotcheck.tenants.spreadsheets import queries as sheet_queries
-from spotcheck.tenants.spreadsheets.commands import submit_results_import
-from spotcheck.tenants.spreadsheets.vocabulary import XLSX_MEDIA_TYPE
+from spotcheck.tenants.spreadsheets.commands import submit_results_import, submit_results_template
 
 PREFIX = "/visits"
 blp = Blueprint("Visits", __name__, description="Visits and their results (检查与检查结果).")
@@ -215,17 +211,12 @@ class ResultsUploadSchema(Schema):
 @blp.route("/import/<int:campaign_id>/template")
 class ResultsTemplate(MethodView):
     @requires(Permission.CAMPAIGNS_EDIT)
-    @blp.doc(
-        responses={
-            200: {
-                "description": "An Excel workbook",
-                "content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    )
-    def get(self, campaign_id: int) -> Response:
-        """The campaign's results workbook: a row per visit still to record and item"""
-        return downloads.workbook(*sheet_queries.results_template(campaigns.get_campaign(campaign_id)))
+    @blp.response(202, JobSchema)
+    def post(self, campaign_id: int) -> Job:
+        """Write the campaign's results workbook (a row per visit still to record and item) in the background:
+        202 with the job; once it succeeded, the workbook comes from ``GET /api/v1/jobs/<id>/file``"""
+        campaign = campaigns.get_campaign(campaign_id)
+        return submit_results_template(campaign.id, actor=_user(), locale=str(get_locale()))
 
 
 @blp.route("/import/<int:campaign_id>")

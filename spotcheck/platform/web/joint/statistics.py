@@ -1,34 +1,31 @@
 """The year's joint-inspection statistics (联合检查工作进展情况统计表, seed 001 附件3) for the lead
-department: the page with a year selector and the workbook to file with the justice bureau.
+department: the page with a year selector, and the workbook to file with the justice bureau written in the
+background (an export job: the job's page shows its progress, then the download).
 
-Read-only. Both routes are the lead department's: its coordinator (who runs the joint campaigns,
-``JOINT_MANAGE``) and whoever reads its campaigns (``CAMPAIGNS_VIEW``). The route declares
-``JOINT_VIEW``, which exactly these roles hold, and the query
-(:func:`spotcheck.tenants.joint.queries.statistics_table`) then asks the domain's policy for one
-of the two permissions and for the lead department; anyone else is refused (403). The table is the
-one the justice bureau reads for the department: the joint campaigns it led or took part in, read
-in the request's scope.
+The page reads; the button queues the export job (a command). Both routes are the lead department's: its
+coordinator (who runs the joint campaigns, ``JOINT_MANAGE``) and whoever reads its campaigns (``CAMPAIGNS_VIEW``).
+The routes declare ``JOINT_VIEW``, which exactly these roles hold, and the query
+(:func:`spotcheck.tenants.joint.queries.statistics_table`) and the export's commands then ask the domain's policy
+for one of the two permissions and for the lead department; anyone else is refused (403). The table is the one the
+justice bureau reads for the department: the joint campaigns it led or took part in.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import ForbiddenError
 from spotcheck.core.text import whole_number
-from spotcheck.platform import downloads
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.tenants.joint import queries
-from spotcheck.tenants.joint.vocabulary import Year
+from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform
+from spotcheck.tenants.joint import commands, queries
+from spotcheck.tenants.joint.vocabulary import STATISTICS_YEARS, Year
 
 bp = Blueprint("joint_statistics", __name__, url_prefix="/joint")
-
-#: The years one may ask for (the campaigns' own limits).
-YEARS = range(2000, 2101)
 
 
 def _lead_reader() -> None:
@@ -37,13 +34,14 @@ def _lead_reader() -> None:
         abort(403, description=_("Only the lead department reads its joint-inspection statistics."))
 
 
-def _year() -> int:
-    """``?year=`` (the present year when absent); 404 for anything but a year a campaign may have."""
-    raw = request.args.get("year", "").strip()
+def _year(raw: str | None = None) -> int:
+    """``?year=`` (or the form's ``year``; the present year when absent); 404 for anything but a year a campaign
+    may have."""
+    raw = (request.args.get("year", "") if raw is None else raw).strip()
     if not raw:
         return today().year
     year = whole_number(raw)
-    if year is None or year not in YEARS:
+    if year is None or year not in STATISTICS_YEARS:
         abort(404)
     return year
 
@@ -70,13 +68,26 @@ def index() -> ResponseReturnValue:
         years=queries.statistics_years(),
         columns=queries.COLUMNS,
         numeric=queries.NUMERIC,
+        form=EmptyForm(),
     )
 
 
-@bp.route("/statistics.xlsx")
+@bp.route("/statistics/export", methods=["POST"])
 @requires(Permission.JOINT_VIEW)
-def download() -> ResponseReturnValue:
+def export() -> ResponseReturnValue:
+    """Start writing the year's table as a workbook (导出作业); the job's page shows its progress, then the
+    download."""
     _lead_reader()
-    year = _year()
-    table = _table(year)
-    return downloads.workbook(queries.statistics_workbook(table), queries.statistics_file_name(table))
+    year = _year(request.form.get("year", ""))
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("joint_statistics.index", year=year))
+    job = perform(
+        commands.submit_statistics_export,
+        year,
+        actor=current_user._get_current_object(),
+        locale=str(get_locale()),
+        done=_("The export has started; its progress is shown below."),
+    )
+    if job is REFUSED:
+        return redirect(url_for("joint_statistics.index", year=year))
+    return redirect(url_for("audit.job", job_id=job.id))

@@ -20,6 +20,7 @@ from spotcheck.platform.permissions import Permission, acting_user as _user, req
 from spotcheck.platform.web.forms import (
     BAD_INPUT,
     REFUSALS,
+    REFUSED,
     WITH_FORBIDDEN,
     Attempt,
     EmptyForm,
@@ -37,8 +38,7 @@ from spotcheck.tenants.results import commands as results, inputs
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 from spotcheck.tenants.results.queries import FollowUp, InspectionCode, Visit, listing, visit_page, visits
 from spotcheck.tenants.results.queries.visit_page import VisitPage
-from spotcheck.tenants.spreadsheets import queries as sheet_queries
-from spotcheck.tenants.spreadsheets.commands import submit_results_import
+from spotcheck.tenants.spreadsheets.commands import submit_results_import, submit_results_template
 
 bp = Blueprint("visit_pages", __name__, url_prefix="/visits")
 
@@ -85,12 +85,24 @@ def of_campaign(campaign_id: int, imported: Mapping[str, object] | None = None, 
     ), status
 
 
-@bp.route("/campaign/<int:campaign_id>/results-template")
+@bp.route("/campaign/<int:campaign_id>/results-template", methods=["POST"])
 @requires(Permission.CAMPAIGNS_EDIT)
 def results_template(campaign_id: int) -> BaseResponse:
-    """The campaign's results workbook to fill offline: a row per visit still to record and item."""
-    stream, name = sheet_queries.results_template(campaigns.get_campaign(campaign_id))
-    return downloads.workbook(stream, name)
+    """Start writing the campaign's results workbook to fill offline (a row per visit still to record and item,
+    an export job); the job's page shows its progress, then the download."""
+    campaign = campaigns.get_campaign(campaign_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("visit_pages.of_campaign", campaign_id=campaign.id))
+    job = perform(
+        submit_results_template,
+        campaign.id,
+        actor=_user(),
+        locale=str(get_locale()),
+        done=_("The export has started; its progress is shown below."),
+    )
+    if job is REFUSED:
+        return redirect(url_for("visit_pages.of_campaign", campaign_id=campaign.id))
+    return redirect(url_for("audit.job", job_id=job.id))
 
 
 @bp.route("/campaign/<int:campaign_id>/import", methods=["POST"])

@@ -212,6 +212,8 @@ JOB_KIND_LABELS = {
     "export.items": _l("Export of the spot-check item list"),
     "export.directory": _l("Export of the target directory"),
     "export.inspectors": _l("Export of the inspector directory"),
+    "export.joint_statistics": _l("Export of the year's joint-inspection statistics"),
+    "export.results_template": _l("Workbook of a campaign's results to fill offline"),
     "draw.targets": _l("Target draw"),
     "draw.inspectors": _l("Inspector draw"),
     "joint.sizes": _l("Size of a joint draw"),

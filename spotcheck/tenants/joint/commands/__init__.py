@@ -29,6 +29,7 @@ from spotcheck.tenants.joint.commands.preparation import (
     save_part,
     update_joint,
 )
+from spotcheck.tenants.joint.commands.statistics import run_statistics_export, submit_statistics_export
 from spotcheck.tenants.joint.commands.teams import declare_recusal, designate_submitter, replace_inspector
 from spotcheck.tenants.joint.commands.withdrawal import cancel, return_joint, withdraw
 
@@ -54,9 +55,11 @@ __all__ = [
     "replace_inspector",
     "request_joint_sizes",
     "return_joint",
+    "run_statistics_export",
     "save_part",
     "submit_joint_draw",
     "submit_joint_hand_out",
+    "submit_statistics_export",
     "update_joint",
     "withdraw",
     "write_joint_notices",
