@@ -352,3 +352,34 @@ def test_the_coordinator_reads_the_joint_campaigns_notices_on_its_page_without_t
     planner = signed_in(app, "yjj_planner")
     assert 'id="joint-notices"' not in _text(planner.get(f"/joint/{ids['campaign']}"))
     assert planner.get(f"/notices/{written[0]}.pdf").status_code == 404
+
+
+def test_a_decline_without_its_reason_says_so_at_the_top_of_its_form(app):
+    """Declining the invitation needs the reason: refused, the message said once, in the form's summary."""
+    with app.app_context():
+        yjj, swj = build("yjj"), build("swj", entities=20)
+    coord = signed_in(app, "scj_coord")
+    made = post_form(
+        coord,
+        "/joint/new",
+        {
+            "title": "联合检查试点",
+            "year": "2026",
+            "window_start": "2026-03-01",
+            "window_end": "2026-04-30",
+            "team_size": "2",
+            "reserve_size": "1",
+            "method": "onsite",
+            "department_ids": [str(yjj["tenant"]), str(swj["tenant"])],
+        },
+        token_from="/joint/new",
+    )
+    url = made.headers["Location"]
+    planner = signed_in(app, "yjj_planner")
+    refused = post_form(planner, f"{url}/decline", {"reason": ""}, token_from=url)
+    assert refused.status_code == 422
+    html = _text(refused)
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    assert summary and "请说明不参加的理由" in summary.group(0)
+    assert html.count("请说明不参加的理由") == 1
+    assert post_form(planner, f"{url}/decline", {"reason": "人手不足，无法参加"}, token_from=url).status_code == 302
