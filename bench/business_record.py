@@ -414,7 +414,7 @@ PROFILED = (
     "bureau_of",
     "ledger_of",
     "joint_team",
-    "visits_by_department",
+    "find_visits",
     "level_labels",
     "own_account",
     "render_template",
@@ -452,7 +452,7 @@ def trace(url: str, token: str, entity_id: int) -> Figures:
             profile.disable()
             db.session.remove()
         with app.test_request_context("/business"):
-            departments = len(lookup.visits_by_department(entity_id).visits)
+            departments = len(lookup.find_visits(entity_id).visits)
             built = []
             for _ in range(ROUNDS):  # the record built anew, as after a change of what it is read from
                 started = time.perf_counter()

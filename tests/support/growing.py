@@ -4,6 +4,9 @@ the departments grow runs the same number with them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
@@ -60,11 +63,9 @@ def more_departments(count: int) -> list[str]:
     return codes
 
 
-def statements(app, client, url: str) -> int:
-    """How many SQL statements one request of ``url`` runs (after a first request, which may read what a process
-    reads once)."""
-    response = client.get(url)
-    assert response.status_code == 200, url
+@contextmanager
+def counted(app) -> Iterator[list[str]]:
+    """The SQL statements the app's engine runs inside the block, as a list filled as they run."""
     seen: list[str] = []
 
     def count(conn, cursor, statement, *rest):
@@ -74,8 +75,17 @@ def statements(app, client, url: str) -> int:
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", count)
     try:
-        response = client.get(url)
+        yield seen
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def statements(app, client, url: str) -> int:
+    """How many SQL statements one request of ``url`` runs (after a first request, which may read what a process
+    reads once)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    with counted(app) as seen:
+        response = client.get(url)
     assert response.status_code == 200, url
     return len(seen)

@@ -26,6 +26,20 @@ def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
+def _joint_form(*worlds: dict) -> dict:
+    """The coordinator's form of a joint campaign inviting the departments of ``worlds``."""
+    return {
+        "title": "联合检查试点",
+        "year": "2026",
+        "window_start": "2026-03-01",
+        "window_end": "2026-04-30",
+        "team_size": "2",
+        "reserve_size": "1",
+        "method": "onsite",
+        "department_ids": [str(w["tenant"]) for w in worlds],
+    }
+
+
 def test_invitation_to_approval_through_the_pages(app):
     with app.app_context():
         yjj, swj = build("yjj"), build("swj", entities=20)
@@ -44,16 +58,7 @@ def test_invitation_to_approval_through_the_pages(app):
         made = post_form(
             coord,
             "/joint/new",
-            {
-                "title": "联合检查试点",
-                "year": "2026",
-                "window_start": "2026-03-01",
-                "window_end": "2026-04-30",
-                "team_size": "2",
-                "reserve_size": "1",
-                "method": "onsite",
-                "department_ids": [str(yjj["tenant"]), str(swj["tenant"])],
-            },
+            _joint_form(yjj, swj),
             token_from="/joint/new",
         )
         assert made.status_code == 302
@@ -362,16 +367,7 @@ def test_a_decline_without_its_reason_says_so_at_the_top_of_its_form(app):
     made = post_form(
         coord,
         "/joint/new",
-        {
-            "title": "联合检查试点",
-            "year": "2026",
-            "window_start": "2026-03-01",
-            "window_end": "2026-04-30",
-            "team_size": "2",
-            "reserve_size": "1",
-            "method": "onsite",
-            "department_ids": [str(yjj["tenant"]), str(swj["tenant"])],
-        },
+        _joint_form(yjj, swj),
         token_from="/joint/new",
     )
     url = made.headers["Location"]

@@ -6,7 +6,6 @@ at the very next reading, on both databases. The database's triggers stamp every
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -20,28 +19,12 @@ from spotcheck.tenants.campaigns.models import Campaign, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from tests.support.business_accounts import DURING, claim, visited_business
+from tests.support.growing import counted
 from tests.support.page_text import visible_text
 
 MIGRATION = earlier_migration(
     str(Path(__file__).parents[2] / "migrations" / "versions" / "0001"), "0072_record_stamps.py"
 )
-
-
-@contextmanager
-def _statements(app):
-    """The SQL statements run inside the block."""
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def _coming(client) -> str:
@@ -64,9 +47,9 @@ def test_a_record_read_again_unchanged_is_served_as_kept(app):
     with app.app_context():
         kept.store().entries.clear()  # kept by an earlier test of this worker, on an identical copy: built anew here
     with frozen_at(DURING):
-        with _statements(app) as first:
+        with counted(app) as first:
             before = client.get("/business").get_data(as_text=True)
-        with _statements(app) as again:
+        with counted(app) as again:
             after = client.get("/business").get_data(as_text=True)
     assert re.sub(r'name="csrf_token"[^>]*', "", before) == re.sub(r'name="csrf_token"[^>]*', "", after)
     assert world["name"] in after

@@ -72,6 +72,11 @@ LINK_CODE_HOURS = 24
 TOKEN_PREFIX = "sct_"
 
 
+#: Why a sign-in is refused to a known account, whatever signed the person in (a password, the identity platform).
+ACCOUNT_LOCKED = _l("This account is locked after too many failed logins. Try again later or ask your administrator.")
+ACCOUNT_DEACTIVATED = _l("This account is deactivated. Ask your administrator.")
+
+
 class LoginRefusedError(Exception):
     """The login failed; ``message`` is safe to show (it never says whether the login exists)."""
 

@@ -31,7 +31,7 @@ class Found:
     stamps: tuple[tuple[str, int, int], ...]
 
 
-def visits_by_department(entity_id: int) -> Found:
+def find_visits(entity_id: int) -> Found:
     """The visits of entity ``entity_id`` by department, and the stamps of its record (its visits, their campaigns
     and joint campaigns, the business, the departments that check it or whose inspectors are on its teams, the
     rules and names every record reads): two statements in one scope."""

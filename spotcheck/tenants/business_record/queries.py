@@ -4,7 +4,7 @@
 department's at every level.
 
 Read as the public code page is: the business's (department, visit) pairs found once across departments
-(:func:`.lookup.visits_by_department`, the one system look-up), then each department's rows in that department's
+(:func:`.lookup.find_visits`, the one system look-up), then each department's rows in that department's
 scope, restricted to those visits — a constant number of statements a department, however many checks it made
 (its visits, their codes and campaigns' items, its teams, its rectification orders, its rules); the public register
 (公示) and the register of checks (每户企业年度检查次数) once for the business; the justice bureau's complaints and
@@ -604,7 +604,7 @@ def record_of(entity_id: int, on: date, reader: Actor | None = None, seen: looku
     entity = db.session.get(Entity, entity_id)
     if entity is None:
         raise LookupError(entity_id)
-    found = (seen or lookup.visits_by_department(entity_id)).visits
+    found = (seen or lookup.find_visits(entity_id)).visits
     reads = _departments(found, entity_id, on, reader)
     labels = inspection_counts.level_labels(found)
     visits = {v.id: v for read in reads for v in read.visits}
@@ -685,7 +685,7 @@ def own_record(*, reader: Actor) -> Record:
     if account is None:
         raise NotFoundError(_l("No business is signed in."))
     entity_id, on = account.entity_id, today()
-    seen = lookup.visits_by_department(entity_id)
+    seen = lookup.find_visits(entity_id)
     record, key = kept.record(entity_id, on, seen, lambda: record_of(entity_id, on, reader, seen))
     return replace(record, kept_as=key)
 

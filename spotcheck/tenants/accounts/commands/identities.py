@@ -32,7 +32,14 @@ from spotcheck.tenants.accounts.commands.signing_in import open_signed_in
 from spotcheck.tenants.accounts.models import IdentityLink, LinkCode, User
 from spotcheck.tenants.accounts.policy import may_link_identity, require_own
 from spotcheck.tenants.accounts.sessions import end_sessions, new_session_stamp
-from spotcheck.tenants.accounts.vocabulary import LINK_CODE_ALPHABET, LINK_CODE_HOURS, Attempt, LoginRefusedError
+from spotcheck.tenants.accounts.vocabulary import (
+    ACCOUNT_DEACTIVATED,
+    ACCOUNT_LOCKED,
+    LINK_CODE_ALPHABET,
+    LINK_CODE_HOURS,
+    Attempt,
+    LoginRefusedError,
+)
 
 
 @dataclass(frozen=True)
@@ -126,13 +133,7 @@ def sign_in_with_identity(data: dict, *, actor: Actor | None = None) -> Identity
             audit.record(
                 "auth.identity_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": why}
             )
-            message = (
-                _l("This account is deactivated. Ask your administrator.")
-                if why == "inactive"
-                else _l(
-                    "This account is locked after too many failed logins. Try again later or ask your administrator."
-                )
-            )
+            message = ACCOUNT_DEACTIVATED if why == "inactive" else ACCOUNT_LOCKED
             return IdentitySignIn(Attempt(None, LoginRefusedError(message, locked_until=user.locked_until)))
         attempt = open_signed_in(user, data.get("user_agent"), details={"via": "oidc", "issuer": issuer})
     return IdentitySignIn(attempt)
@@ -332,5 +333,5 @@ def claim_account(data: dict, *, actor: Actor | None = None) -> Attempt:
 _ACCOUNT_REFUSALS = {
     "identity_linked": _l("Your account of the identity platform is already linked to another user."),
     "account_linked": _l("This user is linked to an account of the identity platform already: ask your administrator."),
-    "inactive": _l("This account is deactivated. Ask your administrator."),
+    "inactive": ACCOUNT_DEACTIVATED,
 }

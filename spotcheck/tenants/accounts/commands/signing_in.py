@@ -26,6 +26,8 @@ from spotcheck.tenants.accounts import second_factor
 from spotcheck.tenants.accounts.models import ApiToken, User, UserSession
 from spotcheck.tenants.accounts.sessions import end_sessions, new_session_stamp, open_session
 from spotcheck.tenants.accounts.vocabulary import (
+    ACCOUNT_DEACTIVATED,
+    ACCOUNT_LOCKED,
     AWAITS_CODE,
     AWAITS_ENROLMENT,
     EMAIL,
@@ -42,7 +44,7 @@ def refuse_locked(user: User) -> Attempt:
     return Attempt(
         None,
         LoginRefusedError(
-            _l("This account is locked after too many failed logins. Try again later or ask your administrator."),
+            ACCOUNT_LOCKED,
             locked_until=user.locked_until,
         ),
     )
@@ -86,7 +88,7 @@ def attempt_sign_in(data: dict, *, actor: Actor | None = None) -> Attempt:
             audit.record(
                 "auth.login_refused", "user", user.id, actor=user, tenant_id=user.tenant_id, details={"why": "inactive"}
             )
-            return Attempt(None, LoginRefusedError(_l("This account is deactivated. Ask your administrator.")))
+            return Attempt(None, LoginRefusedError(ACCOUNT_DEACTIVATED))
         if data.get("password_login") is False and not user.has_role(Role.platform_admin.value):
             audit.record(
                 "auth.login_refused",
