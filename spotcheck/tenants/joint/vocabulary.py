@@ -7,6 +7,8 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
+from spotcheck.core.calendar_notice import FIRST_YEAR, LAST_YEAR
+
 
 class ParticipantStatus(enum.StrEnum):
     """invited → accepted (the department prepares its part) → approved (by its leader); or declined."""
@@ -42,8 +44,8 @@ HAND_OUT_TASK = "spotcheck.joint.hand_out"
 #: export: :func:`spotcheck.core.jobs.file_of` serves its file).
 STATISTICS_TASK = "spotcheck.joint.statistics_export"
 STATISTICS_JOB = "export.joint_statistics"
-#: The years the statistics may be asked for (the campaigns' own limits).
-STATISTICS_YEARS = range(2000, 2101)
+#: The years the statistics may be asked for: the years the official calendar holds.
+STATISTICS_YEARS = range(FIRST_YEAR, LAST_YEAR + 1)
 
 
 @dataclass(frozen=True)
