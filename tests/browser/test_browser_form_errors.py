@@ -3,9 +3,11 @@ with bad input, comes back with its one error summary at the top of the window, 
 each message said once — not again under its field, not in a second box further down.
 
 The demo city's forms: the code page's business forms (企业核验码 wrong), the 组长's result form (nothing chosen),
-the business's rectification answer (empty), the staff and business sign-ins, and one staff form of each role
-that has one (抽查任务 by the planner, the user form by the department's administrator, the complaint's answer by
-the justice bureau is another page's test). Screenshots in ``/tmp/spotcheck-shots/form-errors-*.png``.
+the business's rectification answer (empty), the staff and business sign-ins, and the staff's forms of each role that
+fills one in: the planner's 抽查任务, the department administrator's user, contacts and result categories, a user's
+own contact, the platform administrator's calendar, the coordinator's joint campaign, the supervisor's 通报 and its
+leader's send-back, a leader's return of a result (the complaint's answer by the justice bureau is another page's
+test). Screenshots in ``/tmp/spotcheck-shots/form-errors-*.png``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from spotcheck.tenants.results import queries as results_queries
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.vocabulary import VisitStatus
 from tests.support.browsers import assert_fits, new_context, new_page, save_shot, sign_in
-from tests.support.demo_world import demo_city
+from tests.support.demo_world import demo_city, reported_unpublished
 from tests.support.helpers import served, user_named
 
 pytestmark = pytest.mark.browser
@@ -50,8 +52,8 @@ def demo(sqlite_template, tmp_path_factory):
             found["chief"], found["visit"] = account_of("yjj", leader, admin).login, visit.id
             db.session.commit()
 
-    with served(sqlite_template, tmp_path_factory.mktemp("form-errors"), prepare) as (_app, url):
-        found["url"] = url
+    with served(sqlite_template, tmp_path_factory.mktemp("form-errors"), prepare) as (app, url):
+        found["url"], found["app"] = url, app
         yield found
 
 
@@ -197,20 +199,72 @@ def test_the_business_answer_opens_on_its_error(browser, demo):
         context.close()
 
 
-#: A staff form of each role that fills one in: its address, the button that sends it, its first field.
+#: The staff's forms, of each role that fills one in: who, its address, what is typed wrong (field → text; nothing:
+#: sent empty), the button that sends it, the summary and the field focused (``None``: the summary's first).
 STAFF_FORMS = {
-    "scj_planner": ("/campaigns/new", "main form button[type=submit].primary", None),
-    "scj_admin": ("/admin/users/new", "main form button[type=submit].primary", "login"),
+    "campaign": ("scj_planner", "/campaigns/new", {}, "main form button[type=submit].primary", None),
+    "user": ("scj_admin", "/admin/users/new", {}, "main form button[type=submit].primary", "login"),
+    "contacts": ("scj_admin", "/admin/contacts", {"#liaison-mobile": "12ab"}, "#contacts-save", "liaison-mobile"),
+    "category": ("scj_admin", "/catalog/result-categories", {}, "#add-category-button", "category-name"),
+    "account-contact": ("scj_planner", "/account", {"#contact-email": "不是邮箱"}, "#save-contact", "contact-email"),
+    "calendar": (
+        "admin",
+        "/platform/calendar",
+        {"#calendar-text": "2027-13-45 放假"},
+        "#calendar-preview-button",
+        None,
+    ),
+    "joint-campaign": ("scj_coord", "/joint/new", {}, "main form button[type=submit].primary", None),
 }
 
 
-@pytest.mark.parametrize("login", sorted(STAFF_FORMS))
-def test_a_staff_form_of_each_role_opens_on_its_errors(browser, demo, login):
-    path, button, field = STAFF_FORMS[login]
+@pytest.mark.parametrize("name", sorted(STAFF_FORMS))
+def test_a_staff_form_of_each_role_opens_on_its_errors(browser, demo, name):
+    login, path, typed, button, field = STAFF_FORMS[name]
     context, page = phone(browser, demo, login)
     try:
         page.goto(path)
-        send(page, button)  # sent empty
-        lands_on_errors(page, f"staff-{login}", ".error-summary", field)
+        for selector, text in typed.items():
+            page.fill(selector, text)
+        send(page, button)
+        lands_on_errors(page, f"staff-{name}", ".error-summary", field)
+    finally:
+        context.close()
+
+
+def test_the_notice_of_criticism_opens_on_its_errors_for_its_drafter_and_its_leader(browser, demo):
+    """The justice bureau's supervisor drafts a 通报 and saves it without its title; its leader sends it back with
+    no reason. Each form opens on its summary, with what was typed kept."""
+    context, page = phone(browser, demo, "sfj_supervisor")
+    try:
+        page.goto("/supervision/criticisms")
+        send(page, "#criticism-draft button[type=submit]")
+        draft = page.url
+        page.fill("#title", "")
+        page.fill("#body", "请各部门对照整改。")
+        send(page, "#criticism-edit button[type=submit]")
+        lands_on_errors(page, "criticism-edit", "#form-errors", "title", "标题")
+        assert page.input_value("#body") == "请各部门对照整改。"
+    finally:
+        context.close()
+    context, page = phone(browser, demo, "sfj_leader")
+    try:
+        page.goto(draft)
+        send(page, "#criticism-send-back button[type=submit]")
+        lands_on_errors(page, "criticism-send-back", "#send-back-errors", "send-back-reason", "需要修改")
+    finally:
+        context.close()
+
+
+def test_the_leaders_review_of_a_result_opens_on_its_error(browser, demo):
+    """A leader returns a submitted result without saying why (after the result form's test: the result it left
+    unsent is reported here)."""
+    with demo["app"].app_context():  # the 组长's result (the form test above sent it wrong) now reported
+        reported_unpublished(today="2026-11-21")
+    context, page = phone(browser, demo, "yjj_leader")
+    try:
+        page.goto(f"/visits/{demo['visit']}")
+        send(page, "#return-result")
+        lands_on_errors(page, "return-result", "#return-form .error-summary", "reason")
     finally:
         context.close()

@@ -339,16 +339,25 @@ def test_pages_filing_archive_and_refusals(app):
     draft_page = client.get(detail).get_data(as_text=True)
     assert "应急管理局" in draft_page and 'id="criticism-submit"' in draft_page  # the submit its drafting promises
     post_form(client, detail + "/submit", {}, token_from=detail)
-    assert "已提交局领导签发" in client.get(detail).get_data(as_text=True)
-    assert "通报待签发" in signed_in(app, "sfj_leader").get("/inbox").get_data(as_text=True)  # the leaders are told
+    submitted = client.get(detail).get_data(as_text=True)
+    assert "已提交局领导签发" in submitted and 'id="criticism-submitted"' in submitted
+    assert 'id="criticism-submit"' not in submitted  # the leaders are told once, not on every click
+    assert post_form(client, detail + "/submit", {}, token_from=detail).status_code == 302
+    assert "已提交局领导，领导已收到通知" in client.get(detail).get_data(as_text=True)  # a second submit refused
+    inbox = signed_in(app, "sfj_leader").get("/inbox").get_data(as_text=True)
+    assert inbox.count("通报待签发") == 1  # the leaders are told, once
     leader_home = signed_in(app, "sfj_leader").get("/").get_data(as_text=True)  # the draft is the leader's to-do
     todo = leader_home.split('id="home-tasks"')[1].split("</table>")[0]
     assert 'data-kind="criticism"' in todo and f'href="{urlsplit(detail).path}"' in todo and "批准并签发通报" in todo
     assert "暂无需要您批准" not in leader_home
     bureau_leader = signed_in(app, "sfj_leader")  # sends the draft back, saying why (退回修改)
     assert 'id="criticism-send-back"' in bureau_leader.get(detail).get_data(as_text=True)
-    post_form(bureau_leader, detail + "/send_back", {"reason": ""}, token_from=detail)
-    assert "请写明需要修改的内容" in bureau_leader.get(detail).get_data(as_text=True)  # refused, nothing changed
+    refused = post_form(bureau_leader, detail + "/send_back", {"reason": "改"}, token_from=detail)
+    assert refused.status_code == 422  # refused, in the form's summary, with what was typed; nothing changed
+    summary = refused.get_data(as_text=True).split('id="send-back-errors"')[1].split("</div>")[0]
+    assert "请写明需要修改的内容" in summary and 'href="#send-back-reason"' in summary
+    assert ">改</textarea>" in refused.get_data(as_text=True)
+    assert 'id="criticism-returned"' not in client.get(detail).get_data(as_text=True)
     post_form(bureau_leader, detail + "/send_back", {"reason": "请补充整改时限。"}, token_from=detail)
     returned = client.get(detail).get_data(as_text=True)  # the drafter reads why
     assert 'id="criticism-returned"' in returned and "请补充整改时限。" in returned
@@ -361,6 +370,12 @@ def test_pages_filing_archive_and_refusals(app):
     )
     changed = client.get(detail).get_data(as_text=True)
     assert 'id="criticism-returned"' not in changed and 'id="criticism-submit"' in changed  # answered by the change
+    assert 'id="criticism-submitted"' not in changed  # to be submitted again
+    untitled = post_form(client, detail + "/edit", {"title": "", "body": "新的正文。"}, token_from=detail)
+    assert untitled.status_code == 422  # what was typed stays, the title named at the top
+    page = untitled.get_data(as_text=True)
+    assert 'href="#title"' in page.split('id="form-errors"')[1].split("</div>")[0] and "新的正文。</textarea>" in page
+    assert "关于整改的通报" in client.get(detail).get_data(as_text=True)  # nothing changed
     post_form(client, detail + "/withdraw", {}, token_from=detail)
     withdrawn = client.get(detail).get_data(as_text=True)
     assert (

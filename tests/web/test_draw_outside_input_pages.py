@@ -127,4 +127,6 @@ def test_the_campaign_form_speaks_of_per_cent_only(app):
     refused = post_form(planner, "/campaigns/new", data, token_from="/campaigns/new")
     text = html.unescape(refused.get_data(as_text=True))
     assert refused.status_code == 422 and "A 的规则" in text and "0–100%" in text
+    summary = text.split('id="form-errors"')[1].split("</div>")[0]  # said in the form's summary at its top, once
+    assert "A 的规则" in summary and text.count("A 的规则") == summary.count("A 的规则")
     assert "基点" not in text and "basis point" not in text

@@ -342,6 +342,9 @@ def test_the_coordinator_decides_a_joint_visits_request_on_the_joint_campaigns_p
         url = f"/joint/{campaign_id}/recusal-requests/{made.id}"
         refused = post_form(coord, url, {"reason": "理由"}, token_from=f"/joint/{campaign_id}")
         assert refused.status_code == 422 and "请选择同意或不同意" in refused.get_data(as_text=True)
+        summary = refused.get_data(as_text=True).split('class="error-summary"')[1].split("</div>")[0]
+        assert "请选择同意或不同意" in summary and f'href="#decision-accept-{made.id}"' in summary  # at the form's top
+        assert refused.get_data(as_text=True).count("请选择同意或不同意") == 1  # said once
         done = post_form(
             coord, url, {"accept": "no", "reason": "经核实无利害关系。"}, token_from=f"/joint/{campaign_id}"
         )

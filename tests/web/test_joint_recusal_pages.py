@@ -78,6 +78,8 @@ def test_the_coordinator_declares_and_replaces_through_the_page_and_the_api(app)
         assert f'id="declare-recusal-{member_id}"' in _text(coord.get(url))
         blank = post_form(coord, f"{url}/members/{member_id}/recusal", {"reason": ""}, token_from=url)
         assert blank.status_code == 422 and f'id="declare-recusal-{member_id}" open' in _text(blank)
+        summary = _text(blank).split(f'id="declare-recusal-{member_id}"')[1].split("</form>")[0]
+        assert 'class="error-summary"' in summary and f'href="#recusal-{member_id}"' in summary
 
         client, headers = app.test_client(), bearer(app, "scj_coord")
         api = f"/api/v1/joint/{campaign_id}/team-members"

@@ -87,6 +87,9 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
         assert 'href="/visits/review"' in queue_line and "待审核的检查结果：1" in _text_of(queue_line)
         empty = leader.post(f"{page}/return", data={"reason": "", "csrf_token": csrf_token(leader, page)})
         assert empty.status_code == 422 and "退回理由" in _text(empty)
+        summary = empty.get_data(as_text=True).split('id="return-form"')[1].split("</form>")[0]
+        assert 'class="error-summary"' in summary and 'href="#reason"' in summary  # at the form's top, linked
+        assert empty.get_data(as_text=True).count('class="error-summary"') == 1  # and no other form's
         post_form(leader, f"{page}/return", {"reason": "检查日期与笔录不一致"}, token_from=page)
         returned = chief.get(page).get_data(as_text=True)
         assert "检查日期与笔录不一致" in _text(chief.get(page))
@@ -305,3 +308,9 @@ def test_an_attachment_is_downloaded_only_by_those_who_may_read_the_visit(app):
         content_type="multipart/form-data",
     )
     assert bad.status_code == 422 and "PDF" in _text(bad)
+    summary = bad.get_data(as_text=True).split('id="attach-form"')[1].split("</form>")[0]
+    assert 'class="error-summary"' in summary and 'href="#file"' in summary  # the attach form's own summary
+    none = member.post(f"{page}/attachments", data={"csrf_token": csrf_token(member, page)})
+    assert none.status_code == 422  # no file chosen: said in the form's summary, not flashed
+    summary = none.get_data(as_text=True).split('id="attach-form"')[1].split("</form>")[0]
+    assert "请选择要上传的文件" in summary and 'href="#file"' in summary

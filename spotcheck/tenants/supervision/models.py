@@ -66,6 +66,8 @@ class Criticism(TenantOwned, Model):
     returned_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     returned_by_name: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     returned_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: Submitted to the bureau's leaders (提交局领导签发), who were told; cleared when it is changed or sent back.
+    submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
 class ComplaintStatus(StrEnum):

@@ -190,16 +190,20 @@ CRITICISM_ACTIONS = Actions(
         lambda c: c.status == CriticismStatus.draft and bool(c.findings),
         _l("Only a draft that names at least one department can be approved."),
     ),
-    # 提交局领导签发: the drafter tells the leaders the draft is ready; once sent back, only after it is changed
+    # 提交局领导签发: the drafter tells the leaders the draft is ready, once; again only after it is changed
     Action(
         "submit",
         Permission.SUPERVISION_MANAGE,
-        lambda c: c.status == CriticismStatus.draft and bool(c.findings) and not c.returned_reason,
+        lambda c: (
+            c.status == CriticismStatus.draft and bool(c.findings) and not c.returned_reason and c.submitted_at is None
+        ),
         lambda c: (
             _l("Only a draft can be submitted.")
             if c.status != CriticismStatus.draft
             else _l("Change the draft as the leader asked before submitting it again.")
             if c.returned_reason
+            else _l("The draft is submitted to the leaders already; they were told. Change it to submit it again.")
+            if c.submitted_at is not None
             else _l("Only a draft that names at least one department can be submitted.")
         ),
     ),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext as _
 from werkzeug.wrappers import Response as BaseResponse
@@ -286,6 +286,7 @@ def send_back(visit_id: int) -> ResponseReturnValue:
                 refusals=WITH_FORBIDDEN,
             ),
             _("The result is returned to the team."),
+            form_of={"_return": True},
         ) or _back(visit_id)
     return _back(visit_id)
 
@@ -337,21 +338,21 @@ def attach(visit_id: int) -> ResponseReturnValue:
     upload = request.files.get("file")
     if EmptyForm().validate_on_submit():
         if upload is None or not upload.filename:
-            flash(_("Choose a file to attach."), "error")
-        else:
-            refused = _answer(
+            return _render(visit_id, 422, {"file": [_("Choose a file to attach.")], "_attach": True})
+        refused = _answer(
+            visit_id,
+            attempt(
+                results.add_attachment,
                 visit_id,
-                attempt(
-                    results.add_attachment,
-                    visit_id,
-                    {"stream": upload.stream, "filename": upload.filename},
-                    actor=_user(),
-                    refusals=WITH_FORBIDDEN,
-                ),
-                _("The file is attached."),
-            )
-            if refused is not None:
-                return refused
+                {"stream": upload.stream, "filename": upload.filename},
+                actor=_user(),
+                refusals=WITH_FORBIDDEN,
+            ),
+            _("The file is attached."),
+            form_of={"_attach": True},
+        )
+        if refused is not None:
+            return refused
     return _back(visit_id, "attachments")
 
 

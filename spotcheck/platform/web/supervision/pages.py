@@ -8,7 +8,7 @@ whose scope the domain's policy gives (the cross-department path, audited, for t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -19,7 +19,7 @@ from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.platform import downloads
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web import charts
-from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform
+from spotcheck.platform.web.forms import REFUSED, EmptyForm, attempt, perform
 from spotcheck.tenants.accounts import queries as accounts
 from spotcheck.tenants.contacts import policy as contact_policy
 from spotcheck.tenants.contacts.vocabulary import ROLES as CONTACT_ROLES
@@ -487,12 +487,30 @@ def criticisms() -> ResponseReturnValue:
 @bp.route("/criticisms/<int:criticism_id>")
 @requires(Permission.SUPERVISION_VIEW)
 def criticism_detail(criticism_id: int) -> ResponseReturnValue:
+    return _criticism_page(criticism_id)
+
+
+def _criticism_page(
+    criticism_id: int,
+    status: int = 200,
+    errors: Mapping[str, object] | None = None,
+    values: Mapping[str, object] | None = None,
+) -> tuple[str, int]:
+    """The notice of criticism (通报) and what the reader may do with it; sent back (422) with a form's ``errors``
+    and what was typed (``values``, with ``form``: which form, ``edit`` or ``send_back``)."""
     view = queries.criticism_view(criticism_id, reader=_user())
     found = view.criticism
     copies = notices.criticism_copies(found.id) if found.number else []
     return render_template(
-        "supervision/criticism.html", c=found, form=EmptyForm(), copies=copies, actions=view.actions, period=view.period
-    )
+        "supervision/criticism.html",
+        c=found,
+        form=EmptyForm(),
+        copies=copies,
+        actions=view.actions,
+        period=view.period,
+        errors=errors or {},
+        values=values or {},
+    ), status
 
 
 @bp.route("/criticisms/<int:criticism_id>/<step>", methods=["POST"])
@@ -502,15 +520,8 @@ def criticism_step(criticism_id: int, step: str) -> ResponseReturnValue:
     if step not in ("edit", "submit", "approve", "withdraw", "send_back"):
         abort(404)
     if EmptyForm().validate_on_submit():
-        if step == "edit":
-            leave_out = whole_numbers(request.form.getlist("leave_out"))
-            perform(
-                commands.update,
-                criticism_id,
-                {"title": request.form.get("title", ""), "body": request.form.get("body", ""), "leave_out": leave_out},
-                actor=user,
-                done=_("The draft notice of criticism is saved."),
-            )
+        if step in ("edit", "send_back"):
+            return _criticism_form(criticism_id, step)
         elif step == "submit":
             perform(
                 commands.submit_draft,
@@ -520,16 +531,27 @@ def criticism_step(criticism_id: int, step: str) -> ResponseReturnValue:
             )
         elif step == "approve":
             perform(commands.approve, criticism_id, actor=user, done=_criticism_approved)
-        elif step == "send_back":
-            perform(
-                commands.send_back,
-                criticism_id,
-                {"reason": request.form.get("reason", "")},
-                actor=user,
-                done=_("The draft is sent back to its drafter with your reason."),
-            )
         else:
             perform(commands.withdraw, criticism_id, actor=user, done=_("The draft notice of criticism is withdrawn."))
+    return redirect(url_for("supervision.criticism_detail", criticism_id=criticism_id))
+
+
+def _criticism_form(criticism_id: int, step: str) -> ResponseReturnValue:
+    """The draft's edit (修改) or the leader's send-back (退回修改): what was typed comes back with its errors."""
+    if step == "edit":
+        data: dict[str, object] = {
+            "title": request.form.get("title", ""),
+            "body": request.form.get("body", ""),
+            "leave_out": whole_numbers(request.form.getlist("leave_out")),
+        }
+        command, done = commands.update, _("The draft notice of criticism is saved.")
+    else:
+        data = {"reason": request.form.get("reason", "")}
+        command, done = commands.send_back, _("The draft is sent back to its drafter with your reason.")
+    outcome = attempt(command, criticism_id, data, actor=_user())
+    if outcome.invalid:
+        return _criticism_page(criticism_id, 422, {**outcome.errors, "_form": step}, data)
+    outcome.report(done)
     return redirect(url_for("supervision.criticism_detail", criticism_id=criticism_id))
 
 

@@ -96,6 +96,7 @@ def update(criticism_id: int, data: dict, *, actor: Actor) -> Criticism:
     out = {int(x) for x in (leave_out or ())}
     criticism.title, criticism.body = title, "\n\n".join(_paragraphs(body))
     criticism.returned_reason, criticism.returned_by_name, criticism.returned_at = "", "", None  # answered
+    criticism.submitted_at = None  # changed: to be submitted again
     criticism.findings = [f for f in criticism.findings if f["tenant_id"] not in out]
     audit.record("criticism.changed", "criticism", criticism.id, actor=actor, details={"left_out": sorted(out)})
     return criticism
@@ -103,12 +104,13 @@ def update(criticism_id: int, data: dict, *, actor: Actor) -> Criticism:
 
 @command(Permission.SUPERVISION_MANAGE)
 def submit_draft(criticism_id: int, data: dict | None = None, *, actor: Actor) -> Criticism:
-    """提交局领导签发: the drafter submits the checked draft to the bureau's leaders, who are told in their inbox; it
-    stays a draft, which a leader approves or sends back (then, changed, it is submitted again)."""
+    """提交局领导签发: the drafter submits the checked draft to the bureau's leaders, who are told in their inbox,
+    once; it stays a draft, which a leader approves or sends back (then, changed, it is submitted again)."""
     criticism = get(criticism_id, for_update=True)
     CRITICISM_ACTIONS.require(criticism, actor, "submit")
     issuer = cast(Tenant, db.session.get(Tenant, criticism.tenant_id))
     told = tell_leaders(criticism, issuer, actor.display_name)
+    criticism.submitted_at = now()
     audit.record("criticism.submitted", "criticism", criticism.id, actor=actor, details={"told": told})
     return criticism
 
@@ -127,6 +129,7 @@ def send_back(criticism_id: int, data: Mapping[str, object], *, actor: Actor) ->
     if len(reason) < 2 or len(reason) > REASON_LENGTH:
         raise InvalidInputError({"reason": [_l("Say what must change (2 to %(n)d characters).", n=REASON_LENGTH)]})
     criticism.returned_reason, criticism.returned_by_name, criticism.returned_at = reason, actor.display_name, now()
+    criticism.submitted_at = None
     audit.record("criticism.sent_back", "criticism", criticism.id, actor=actor, details={"reason": reason})
     return criticism
 
