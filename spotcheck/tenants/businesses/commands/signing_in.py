@@ -212,9 +212,19 @@ def sign_in_with_identity(data: dict, *, actor: Actor | None = None) -> Outcome:
     except InvalidValueError:
         audit.record("business.sign_in_failed", OBJECT, None, tenant_id=None, details={"why": "claim"})
         return Outcome(None, BusinessRefusedError(NOT_A_BUSINESS))
-    identity = db.session.scalar(
-        sa.select(BusinessIdentity).where(BusinessIdentity.issuer == issuer, BusinessIdentity.subject == subject)
-    )
+    for tried in range(2):  # a first sign-in made at the same moment by another request wins: read what it made
+        identity = db.session.scalar(
+            sa.select(BusinessIdentity).where(BusinessIdentity.issuer == issuer, BusinessIdentity.subject == subject)
+        )
+        if identity is not None:
+            break
+        try:
+            with db.session.begin_nested():
+                first = _first_sign_in(credit, issuer, subject, str(data.get("name") or ""))
+            break
+        except sa.exc.IntegrityError:
+            if tried:
+                raise
     if identity is not None:
         person = identity.person
         if person.account.credit_code != credit or not person.active:
@@ -222,37 +232,18 @@ def sign_in_with_identity(data: dict, *, actor: Actor | None = None) -> Outcome:
                 "business.sign_in_failed", OBJECT, person.account_id, tenant_id=None, details={"credit_code": credit}
             )
             return Outcome(None, BusinessRefusedError(NOT_A_BUSINESS))
+    elif first is None:
+        audit.record("business.sign_in_failed", OBJECT, None, tenant_id=None, details={"credit_code": credit})
+        return Outcome(None, BusinessRefusedError(NOT_A_BUSINESS))
     else:
-        account = db.session.scalar(sa.select(BusinessAccount).where(BusinessAccount.credit_code == credit))
-        if account is None:
-            with system_access("a business's credit code looked up in the registry, for its first sign-in"):
-                entity = db.session.execute(sa.select(Entity.id, Entity.name).where(Entity.code == credit)).first()
-            if entity is None:
-                audit.record("business.sign_in_failed", OBJECT, None, tenant_id=None, details={"credit_code": credit})
-                return Outcome(None, BusinessRefusedError(NOT_A_BUSINESS))
-            account = BusinessAccount(entity_id=entity.id, credit_code=credit, name=entity.name)
-            db.session.add(account)
-            db.session.flush()
-        holder = not any(p.holder and p.active for p in _people(account.id))
-        name = str(data.get("name") or "").strip()[:100] or credit
-        person = BusinessPerson(
-            account_id=account.id,
-            login=f"sso-{secrets.token_hex(6)}",
-            display_name=name,
-            password_hash=NO_PASSWORD,  # no hash any password matches: through the identity platform alone
-            holder=holder,
-            session_stamp=new_session_stamp(),
-        )
-        db.session.add(person)
-        db.session.flush()
-        db.session.add(BusinessIdentity(person_id=person.id, issuer=issuer, subject=subject, linked_at=now()))
+        person = first
         audit.record(
             "business.person_added",
             OBJECT,
-            account.id,
+            person.account_id,
             actor=person.as_actor,
             tenant_id=None,
-            details={"person": name, "via": "oidc", "issuer": issuer},
+            details={"person": person.display_name, "via": "oidc", "issuer": issuer},
         )
     session_key = open_session(person, str(data.get("user_agent") or ""))
     audit.record(
@@ -264,6 +255,35 @@ def sign_in_with_identity(data: dict, *, actor: Actor | None = None) -> Outcome:
         details={"login": person.login, "via": "oidc", "issuer": issuer},
     )
     return Outcome(person, session_key=session_key)
+
+
+def _first_sign_in(credit: str, issuer: str, subject: str, name: str) -> BusinessPerson | None:
+    """The first sign-in of (issuer, subject): the person added to the business's account of ``credit``, made where
+    the business has none (``None``: the registry does not hold it). Raises ``IntegrityError`` where another request
+    made the account or the identity first (the caller's savepoint is then rolled back)."""
+    account = db.session.scalar(sa.select(BusinessAccount).where(BusinessAccount.credit_code == credit))
+    if account is None:
+        with system_access("a business's credit code looked up in the registry, for its first sign-in"):
+            entity = db.session.execute(sa.select(Entity.id, Entity.name).where(Entity.code == credit)).first()
+        if entity is None:
+            return None
+        account = BusinessAccount(entity_id=entity.id, credit_code=credit, name=entity.name)
+        db.session.add(account)
+        db.session.flush()
+    holder = not any(p.holder and p.active for p in _people(account.id))
+    person = BusinessPerson(
+        account_id=account.id,
+        login=f"sso-{secrets.token_hex(6)}",
+        display_name=name.strip()[:100] or credit,
+        password_hash=NO_PASSWORD,  # no hash any password matches: through the identity platform alone
+        holder=holder,
+        session_stamp=new_session_stamp(),
+    )
+    db.session.add(person)
+    db.session.flush()
+    db.session.add(BusinessIdentity(person_id=person.id, issuer=issuer, subject=subject, linked_at=now()))
+    db.session.flush()
+    return person
 
 
 @command(Permission.BUSINESS_SIGNED_IN)
