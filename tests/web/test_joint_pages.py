@@ -14,12 +14,13 @@ from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo.people import account_of
 from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
+from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.results import commands as results, queries as results_queries
 from spotcheck.tenants.results.models import Visit
 from tests.support.campaign_world import CATEGORY, build
 from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
-from tests.support.joint_world import world
+from tests.support.joint_world import member_account, world
 
 
 def _text(response) -> str:
@@ -379,3 +380,33 @@ def test_a_decline_without_its_reason_says_so_at_the_top_of_its_form(app):
     assert summary and "请说明不参加的理由" in summary.group(0)
     assert html.count("请说明不参加的理由") == 1
     assert post_form(planner, f"{url}/decline", {"reason": "人手不足，无法参加"}, token_from=url).status_code == 302
+
+
+def test_the_joint_hand_out_warns_by_name_and_department_about_team_leaders_with_no_account(app):
+    """组长 without an account, in any invited department: the coordinator reads each with the department's name
+    before handing out, and a name goes once its department links the account; a participant reads no such list."""
+    with app.app_context():
+        ids = world("inspectors", entities=6)
+        coord = user_named("scj_coord")
+        with tenant_scope(coord.tenant_id):
+            campaign = joint_queries.get_joint(ids["campaign"])
+            leaders = []
+            for team in joint_queries.teams(campaign).values():
+                joint.designate_leader(campaign.id, {"member_id": team[0].id}, actor=coord)
+                leaders.append((team[0].inspector_name, team[0].inspector_id, team[0].group_code))
+            names = {group: part["name"] for group, part in campaign.joint_parts.items()}
+            codes = {tenant_id(code): code for code in ("SCJ", "YJJ", "SWJ")}
+            department_of = {group: codes.get(part["tenant_id"]) for group, part in campaign.joint_parts.items()}
+            db.session.commit()
+    page = _text(signed_in(app, "scj_coord").get(f"/joint/{ids['campaign']}"))
+    warning = re.search(r'id="leaders-without-account">(.*?)</p>', page, re.S)
+    assert warning, page
+    assert all(f"{name}（{names[group]}）" in warning.group(1) for name, _id, group in leaders)
+    assert len({group for *_, group in leaders}) > 1  # leaders of more than one department named
+    name, inspector_id, group = next(leader for leader in leaders if department_of[leader[2]] != "SCJ")
+    with app.app_context():
+        member_account(department_of[group], inspector_id)  # another department links its inspector's account
+    page = _text(signed_in(app, "scj_coord").get(f"/joint/{ids['campaign']}"))
+    warning = re.search(r'id="leaders-without-account">(.*?)</p>', page, re.S)
+    assert warning is None or f"{name}（" not in warning.group(1)
+    assert 'id="leaders-without-account"' not in _text(signed_in(app, "yjj_planner").get(f"/joint/{ids['campaign']}"))

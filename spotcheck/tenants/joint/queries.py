@@ -28,6 +28,7 @@ from spotcheck.tenants.campaigns.policy import is_public
 from spotcheck.tenants.campaigns.team_gaps import visits_without_leader
 from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
 from spotcheck.tenants.common.queries import NumberedPage
+from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.joint import figures, leads, statistics
 from spotcheck.tenants.joint.models import (  # also the domain's nouns, for the pages' annotations
     FieldLead as FieldLead,
@@ -38,7 +39,9 @@ from spotcheck.tenants.joint.participants import (  # RegionGroup: also the API'
     by_region,
     invitable,
     participants_of,
+    parts_of,
     pending,
+    reading_invited,
 )
 from spotcheck.tenants.joint.policy import (
     JOINT_ACTIONS,
@@ -205,6 +208,9 @@ class CampaignView:
     status: CampaignStatus
     #: The businesses' requests that a member of a mixed team withdraw (回避申请), with what the reader may do.
     recusal_requests: list[tuple[RecusalRequest, frozenset[str]]]
+    #: Before the hand-out, the mixed teams' leaders (组长) with no account, "name（department）", for the warning
+    #: (the lead's coordinator only).
+    leaders_without_account: list[str]
 
 
 @query(Permission.JOINT_VIEW, scope=in_campaign)
@@ -235,7 +241,33 @@ def campaign_view(campaign_id: int, page: int | None = 1, *, reader: Actor) -> C
         leaderless=visits_without_leader(campaign) if campaign.status in TEAMS_OPEN else 0,
         status=figures.progress_status(campaign, complete if groups else None),
         recusal_requests=_recusal_requests(campaign, reader) if lead else [],
+        leaders_without_account=_leaders_without_account(campaign, reader) if lead else [],
     )
+
+
+def _leaders_without_account(campaign: Campaign, reader: Actor) -> list[str]:
+    """The mixed teams' leaders (组长) whose inspector entry, in their own department, has no account (无账号的组长):
+    "name（department）" in department and name order, while the hand-out is to come and the reader may hand out or
+    name the leaders — read on the coordinator's path to the departments the campaign invited, and no other."""
+    if campaign.status not in TEAMS_OPEN or not {"hand_out", "designate_leader"} & JOINT_ACTIONS.allowed(
+        campaign, reader
+    ):
+        return []
+    invited = parts_of(campaign)
+    with reading_invited(invited, reader, "the mixed teams' leaders without an account, for the hand-out's warning"):
+        found = db.session.execute(
+            sa.select(Inspector.name, TeamMember.group_code)
+            .join(TeamMember, TeamMember.inspector_id == Inspector.id)
+            .where(
+                TeamMember.campaign_id == campaign.id,
+                TeamMember.active.is_(True),
+                TeamMember.is_leader.is_(True),
+                Inspector.user_id.is_(None),
+            )
+            .distinct()
+            .order_by(TeamMember.group_code, Inspector.name)
+        ).all()
+    return [f"{name}（{(invited.get(group) or {}).get('name', group)}）" for name, group in found]
 
 
 def _recusal_requests(campaign: Campaign, reader: Actor) -> list[tuple[RecusalRequest, frozenset[str]]]:
