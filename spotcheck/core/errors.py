@@ -47,6 +47,12 @@ class ConflictError(ServiceError):
     status = 409
 
 
+class GoneError(ServiceError):
+    """It was there and is no longer kept (已删除): an export's file past its time."""
+
+    status = 410
+
+
 def user_message(error: ServiceError) -> str:
     """What a person reads of a refusal: the field messages of a validation failure, else the message."""
     if isinstance(error, InvalidInputError):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, overload
 
@@ -24,9 +25,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from spotcheck.core import audit, clock, settings, storage
 from spotcheck.core.actor import Actor
-from spotcheck.core.commands import after_commit, in_command
+from spotcheck.core.commands import after_commit, command, in_command
 from spotcheck.core.database import db
-from spotcheck.core.errors import ConflictError, NotFoundError
+from spotcheck.core.errors import ConflictError, GoneError, NotFoundError
 from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.policy import Permission, has_permission
 
@@ -137,6 +138,22 @@ EXPORT_PREFIX = "export."
 FILES_AREA = "job_files"
 
 
+#: How many hours an export's file is kept after the export (导出文件保留时长): it may hold personal data (a directory's
+#: ID numbers), so it is deleted then (``tasks.job_sweep.forget_files``, hourly) and its download refused; export again.
+KEPT_HOURS = "SPOTCHECK_EXPORT_FILE_HOURS"
+
+
+def kept_hours() -> int:
+    return int(settings.get(KEPT_HOURS) or 72)
+
+
+def kept_until(job: Job) -> datetime | None:
+    """Until when the file of an export job is kept (``None``: no file, or not finished)."""
+    if not job.kind.startswith(EXPORT_PREFIX) or job.finished_at is None or not (job.result or {}).get("key"):
+        return None
+    return clock.as_utc(job.finished_at) + timedelta(hours=kept_hours())
+
+
 def keep_file(data: bytes, file_name: str, tenant_id: int, suffix: str = ".xlsx") -> dict[str, Any]:
     """Keep the file an export job wrote, for its download (:func:`file_of`): what its result holds of it."""
     kept = storage.save_bytes(data, area=FILES_AREA, tenant_id=tenant_id, suffix=suffix)
@@ -146,12 +163,37 @@ def keep_file(data: bytes, file_name: str, tenant_id: int, suffix: str = ".xlsx"
 def file_of(job_id: int, reader: Actor) -> tuple[Path, str]:
     """The file an export job wrote (导出文件) and its download name, for whoever may see the job (who asked
     for it, or the department's administrator); any other job, one not done, or one the reader may not see:
-    NotFoundError."""
+    NotFoundError; its file past its time (:func:`kept_until`): GoneError."""
     job = job_for(job_id, reader)
     result = job.result or {}
-    if not job.kind.startswith(EXPORT_PREFIX) or job.status != JobStatus.succeeded or not result.get("key"):
+    if not job.kind.startswith(EXPORT_PREFIX) or job.status != JobStatus.succeeded:
         raise NotFoundError(_l("No such export."))
+    until = kept_until(job)
+    if until is None or until <= clock.now():
+        raise GoneError(
+            _l(
+                "This export's file is no longer kept: it is deleted %(n)d hours after the export. Export again.",
+                n=kept_hours(),
+            )
+        )
     return storage.path(result["key"]), str(result.get("file") or "export.xlsx")
+
+
+@command(Permission.SIGNED_IN)
+def take_file(job_id: int, data: dict[str, Any] | None = None, *, actor: Actor) -> tuple[Path, str]:
+    """下载导出文件: the file of an export job, for whoever may see the job (:func:`file_of`); each download is audited
+    (the job, its kind and the file's name — never what it holds)."""
+    path, name = file_of(job_id, actor)
+    job = job_for(job_id, actor)
+    audit.record(
+        "job.file_downloaded",
+        "job",
+        job.id,
+        actor=actor,
+        tenant_id=job.tenant_id,
+        details={"kind": job.kind, "file": name},
+    )
+    return path, name
 
 
 def kinds_of(ids: Iterable[int]) -> dict[int, str]:

@@ -78,6 +78,8 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         "SPOTCHECK_JOB_QUEUED_SECONDS": int(_env("SPOTCHECK_JOB_QUEUED_SECONDS", "300")),
         "SPOTCHECK_JOB_LEASE_SECONDS": int(_env("SPOTCHECK_JOB_LEASE_SECONDS", "900")),
         "SPOTCHECK_JOB_MAX_DISPATCHES": int(_env("SPOTCHECK_JOB_MAX_DISPATCHES", "5")),
+        # An export's file (it may hold personal data) is deleted so many hours after the export (hourly beat).
+        "SPOTCHECK_EXPORT_FILE_HOURS": int(_env("SPOTCHECK_EXPORT_FILE_HOURS", "72")),
         # Tests only (SPOTCHECK_ENV=testing, refused elsewhere): the modules of tests/support, comma-separated,
         # that a Celery worker imports at start (spotcheck/worker.py) — e.g. a job's pause point, so that a
         # test can kill its worker mid-job at a known point (tests/support/job_pause.py).

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from celery import shared_task
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core import audit, clock
+from spotcheck.core import audit, clock, jobs as core_jobs, storage
 from spotcheck.core.actor import Actor
 from spotcheck.core.commands import after_commit, command
 from spotcheck.core.database import db, local_setting
@@ -117,3 +118,43 @@ def _audit_chain_free(job: Job) -> bool:
         log.warning("job %s: its department's audit chain is held by another session; left for the next check", job.id)
         return False
     return True
+
+
+@command(Permission.PLATFORM_MAINTAIN)
+def forget_files(data: dict[str, Any] | None = None, *, actor: Actor) -> int:
+    """Delete the exports' files kept past their time (导出文件到期删除, :func:`spotcheck.core.jobs.kept_until`), in
+    every department, each audited in its department; the job stays, saying its file is gone. Returns how many."""
+    moment, forgotten = clock.now(), 0
+    with system_access("delete the export files kept past their time, in every department"):
+        done = db.session.scalars(
+            sa.select(Job)
+            .where(
+                Job.kind.startswith(core_jobs.EXPORT_PREFIX),
+                Job.status == JobStatus.succeeded,
+                Job.finished_at < moment - timedelta(hours=core_jobs.kept_hours()),
+            )
+            .order_by(Job.id)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for job in done:
+            result = dict(job.result or {})
+            if not result.get("key"):
+                continue
+            storage.delete_after_commit(result["key"])
+            job.result = {**result, "key": None, "forgotten_at": moment.isoformat()}
+            audit.record(
+                "job.file_deleted",
+                "job",
+                job.id,
+                actor=actor,
+                tenant_id=job.tenant_id,
+                details={"kind": job.kind, "file": result.get("file"), "hours": core_jobs.kept_hours()},
+            )
+            forgotten += 1
+    return forgotten
+
+
+@shared_task(name="spotcheck.jobs.forget_files")
+def forget_export_files() -> int:
+    """Every hour (beat): delete the exports' files kept past their time (:func:`forget_files`)."""
+    return forget_files(actor=SCHEDULER)

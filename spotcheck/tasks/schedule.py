@@ -10,12 +10,14 @@
 | ``publish-audit-heads`` | 02:30 | publish the head of every audit chain on the public portal (/public/audit-heads) |
 | ``export-to-credit-system`` | every 5 minutes | the credit-system export (3) |
 | ``count-supervision-figures`` | every hour | every department's supervision figures of the current year (4) |
+| ``forget-export-files`` | hourly at :05 | delete the exports' files kept past their hours (5) |
 
 (1) works on working days only (official calendar). (2) to inspectors, leaders and planners; publication overdue
 escalated to the leaders. (3) build each department's export batch of newly published results and deliver every
 batch waiting (信用信息共享). (4) the figures the dashboard and the bureaus' homes read (数据截至), and this year's
 periods a bureau asked for (:mod:`spotcheck.tenants.supervision.stored`); a bureau counts its own again at once on the
-dashboard (立即重新统计).
+dashboard (立即重新统计). (5) ``SPOTCHECK_EXPORT_FILE_HOURS``, 72 by default: a file may hold personal data
+(:func:`spotcheck.core.jobs.forget_files`).
 
 ``SPOTCHECK_SWEEP_SECONDS`` and ``SPOTCHECK_SEND_SECONDS`` shorten the two minute-long periods
 (tests run a real beat for a few seconds); ``SPOTCHECK_EXPORT_SECONDS`` sets the export's, ``SPOTCHECK_FIGURES_SECONDS``
@@ -40,6 +42,7 @@ BEAT_SCHEDULE = {
     "verify-audit-chains-nightly": {"task": "spotcheck.audit.verify_all", "schedule": crontab(hour=2, minute=15)},
     "publish-audit-heads": {"task": "spotcheck.audit.publish_heads", "schedule": crontab(hour=2, minute=30)},
     "export-to-credit-system": {"task": "spotcheck.exports.run", "schedule": _seconds("SPOTCHECK_EXPORT_SECONDS", 300)},
+    "forget-export-files": {"task": "spotcheck.jobs.forget_files", "schedule": crontab(minute=5)},
     "count-supervision-figures": {
         "task": "spotcheck.supervision.count_due",
         "schedule": _seconds("SPOTCHECK_FIGURES_SECONDS", 3600),

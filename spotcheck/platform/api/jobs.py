@@ -36,13 +36,16 @@ class JobFile(MethodView):
             200: {
                 "description": "The file an export job wrote (an Excel workbook)",
                 "content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
-            }
+            },
+            410: {
+                "description": "The file is no longer kept: deleted SPOTCHECK_EXPORT_FILE_HOURS (72) after the export"
+            },
         }
     )
     def get(self, job_id: int) -> Response:
         """The file of an export job that succeeded (导出文件: mine, or as the department's administrator any of the
         department's); 404 for any other job"""
-        return downloads.workbook(*jobs.file_of(job_id, current_user._get_current_object()))
+        return downloads.workbook(*jobs.take_file(job_id, actor=current_user._get_current_object()))
 
 
 @blp.route("/audit/verifications")

@@ -168,11 +168,12 @@ def verify() -> ResponseReturnValue:
 @bp.route("/jobs/<int:job_id>")
 @requires(Permission.SIGNED_IN)
 def job(job_id: int) -> ResponseReturnValue:
-    return render_template("job.html", job=jobs.job_for(job_id, current_user._get_current_object()))
+    found = jobs.job_for(job_id, current_user._get_current_object())
+    return render_template("job.html", job=found, kept_until=jobs.kept_until(found), kept_hours=jobs.kept_hours())
 
 
 @bp.route("/jobs/<int:job_id>/file")
 @requires(Permission.SIGNED_IN)
 def job_file(job_id: int) -> ResponseReturnValue:
     """The file an export job wrote (导出文件), once it succeeded."""
-    return downloads.workbook(*jobs.file_of(job_id, current_user._get_current_object()))
+    return downloads.workbook(*jobs.take_file(job_id, actor=current_user._get_current_object()))
