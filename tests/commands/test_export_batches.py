@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from spotcheck.core import storage
+from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import ForbiddenError
@@ -104,6 +105,10 @@ def test_a_published_result_goes_out_in_the_next_batch_and_in_no_later_one(app, 
             ]
             assert all(r.delivered_at is not None for r in records)
             assert (audited("export.batch_built"), audited("export.batch_delivered")) == (2, 2)
+            targets = db.session.scalars(
+                sa.select(AuditEntry.details).where(AuditEntry.action == "export.batch_delivered")
+            ).all()
+            assert {d["target"] for d in targets} == {f"{out.name}/"}  # the folder's name, never the server's path
         with tenant_scope(tenant_id("SCJ")):  # another department has nothing of it
             assert (
                 export_queries.pending_count() == 0 and db.session.scalars(export_queries.batches_query()).all() == []

@@ -182,7 +182,11 @@ def test_other_departments_and_roles_are_refused(app):
         assert client.get("/joint/statistics?year=2026").status_code == 403, login
         api = client.post("/api/v1/joint/statistics/exports", json={"year": 2026}, headers=bearer(app, login))
         assert api.status_code == 403, login
+    field_lead = signed_in(app, "yjj_coord")  # a field's coordinator leads joint campaigns, its department does not
+    assert field_lead.get("/joint/statistics?year=2026").status_code == 403
+    assert 'id="joint-statistics"' not in field_lead.get("/joint").get_data(as_text=True)  # no link to a refusal
     client = signed_in(app, "scj_coord")
+    assert 'id="joint-statistics"' in client.get("/joint").get_data(as_text=True)
     assert client.get("/joint/statistics?year=zwei").status_code == 404
     assert client.get("/joint/statistics.xlsx?year=2026").status_code == 404  # nothing is built inside the request
     assert (

@@ -65,14 +65,15 @@ def target() -> tuple[str, str]:
 
 
 def shown(kind: str, where: str) -> str:
-    """Where, as the log shows it: an address without user name or password."""
+    """Where, as the log and the audit trail show it: an address without user name or password; a folder by its own
+    name alone, never the server's path to it."""
     if kind == "url":
         parts = urllib.parse.urlsplit(where)
         host = parts.hostname or ""
         if parts.port:
             host = f"{host}:{parts.port}"
         return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))[:300]
-    return where[:300]
+    return f"{Path(where).name}/"[:300]
 
 
 def deliver(

@@ -48,7 +48,13 @@ KIND = "<any(targets, inspectors):kind>"
 def index() -> ResponseReturnValue:
     """The joint campaigns the department leads (coordinator) and its invitations to others'."""
     found = queries.index(reader=_user())
-    return render_template("joint/index.html", led=found.led, invitations=found.invitations, statuses=found.statuses)
+    return render_template(
+        "joint/index.html",
+        led=found.led,
+        invitations=found.invitations,
+        statuses=found.statuses,
+        reads_statistics=queries.reads_statistics(_user()),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
