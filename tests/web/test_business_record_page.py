@@ -69,7 +69,17 @@ def test_an_overdue_rectification_order_renders_with_its_flag(app):
     day = date(2026, 11, 21)
     ledger = Ledger(year=2026, cap=3, rule="", region="", counted=[], exempt=[])
     orders = [
-        Rectification(1, "限期补齐进货查验记录", date(2026, 10, 1), False, date(2026, 9, 1), None, "", 1),
+        Rectification(
+            1,
+            "限期补齐进货查验记录",
+            date(2026, 10, 1),
+            False,
+            date(2026, 9, 1),
+            None,
+            "",
+            1,
+            actions=frozenset({"answer"}),
+        ),
         Rectification(
             2, "限期整改消防通道", date(2026, 10, 1), False, date(2026, 9, 1), date(2026, 9, 20), "rectified", 1
         ),
@@ -98,3 +108,9 @@ def test_an_overdue_rectification_order_renders_with_its_flag(app):
     [open_order, closed_order] = re.findall(r'<dd class="record-rectification"[^>]*>.*?</dd>', html, re.S)
     assert "due-overdue" in open_order and "逾期" in visible_text(open_order)
     assert "due-overdue" not in closed_order
+    # what the business must do is at the top of its record, named, with its deadline and the way to it
+    to_do = re.search(r'id="record-to-do".*?</section>', html, re.S)
+    assert to_do and html.index('id="record-to-do"') < html.index('id="record-ledger"')
+    assert "答复某市应急管理局（某市，市级）的整改要求（YJ-2026-01）" in visible_text(to_do.group(0))
+    assert "2026-10-01" in to_do.group(0) and "/business/rectifications/1" in to_do.group(0)
+    assert to_do.group(0).count('class="record-to-do-item"') == 1  # the closed order asks nothing
