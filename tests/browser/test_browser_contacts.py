@@ -33,7 +33,10 @@ def test_the_administrator_records_the_contacts_and_the_bureau_reads_them(browse
             page.fill(f"#{role}-{key}", value)
     with page.expect_navigation():
         page.click("#contacts-save")
-    assert "联络员的手机号码应为11位大陆手机号码" in page.inner_text("#contact-liaison")
+    summary = page.inner_text("#form-errors")  # said once, at the form's top, naming the field, which has the focus
+    assert "联络员·手机号码" in summary and "联络员的手机号码应为11位大陆手机号码" in summary
+    assert "联络员的手机号码应为11位大陆手机号码" not in page.inner_text("#contact-liaison")
+    assert page.evaluate("document.activeElement.id") == "liaison-mobile"
     assert page.input_value("#responsible-name") == "赵侠"  # nothing typed is lost
     page.problems.clear()  # the refusal is an answer of 422, which the console reports
     at_both_widths(page, "contacts-form-error")
