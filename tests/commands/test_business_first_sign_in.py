@@ -38,6 +38,16 @@ def _a_business_without_an_account() -> str:
     raise AssertionError("the world holds no business with a valid credit code")
 
 
+def _world(postgres_url: str):
+    """The app on its own PostgreSQL database, and the credit code of a business of its registry with no account."""
+    app = make_app(postgres_url)
+    with app.app_context():
+        build(entities=2)
+        credit = _a_business_without_an_account()
+        db.engine.dispose()
+    return app, credit
+
+
 def _at_once(app, monkeypatch, subjects: list[str], credit: str) -> list:
     """Each subject's first sign-in for ``credit``, in its own thread and transaction, started together; the one
     that gets ahead holds its transaction open a moment, so the other meets its uncommitted rows."""
@@ -73,11 +83,7 @@ def _at_once(app, monkeypatch, subjects: list[str], credit: str) -> list:
 
 
 def test_two_people_of_one_business_signing_in_first_at_once_share_its_one_account(postgres_url, monkeypatch):
-    app = make_app(postgres_url)
-    with app.app_context():
-        build(entities=2)
-        credit = _a_business_without_an_account()
-        db.engine.dispose()
+    app, credit = _world(postgres_url)
     outcomes = _at_once(app, monkeypatch, ["fr-wang", "fr-li"], credit)
     assert len(outcomes) == 2 and all(person and refusal is None for person, refusal in outcomes)
     with app.app_context(), system_access("the test reads what the sign-ins made"):
@@ -89,11 +95,7 @@ def test_two_people_of_one_business_signing_in_first_at_once_share_its_one_accou
 
 
 def test_one_person_signing_in_first_twice_at_once_is_one_person(postgres_url, monkeypatch):
-    app = make_app(postgres_url)
-    with app.app_context():
-        build(entities=2)
-        credit = _a_business_without_an_account()
-        db.engine.dispose()
+    app, credit = _world(postgres_url)
     outcomes = _at_once(app, monkeypatch, ["fr-wang", "fr-wang"], credit)
     assert len(outcomes) == 2 and all(refusal is None for _person, refusal in outcomes)
     assert outcomes[0][0] == outcomes[1][0]  # the same person, signed in twice

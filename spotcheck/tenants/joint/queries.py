@@ -25,10 +25,9 @@ from spotcheck.tenants.accounts.models import tenant_of
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, TeamMember
 from spotcheck.tenants.campaigns.policy import is_public
-from spotcheck.tenants.campaigns.team_gaps import visits_without_leader
+from spotcheck.tenants.campaigns.team_gaps import unlinked_leaders, visits_without_leader
 from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
 from spotcheck.tenants.common.queries import NumberedPage
-from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.joint import figures, leads, statistics
 from spotcheck.tenants.joint.models import (  # also the domain's nouns, for the pages' annotations
     FieldLead as FieldLead,
@@ -255,18 +254,7 @@ def _leaders_without_account(campaign: Campaign, reader: Actor) -> list[str]:
         return []
     invited = parts_of(campaign)
     with reading_invited(invited, reader, "the mixed teams' leaders without an account, for the hand-out's warning"):
-        found = db.session.execute(
-            sa.select(Inspector.name, TeamMember.group_code)
-            .join(TeamMember, TeamMember.inspector_id == Inspector.id)
-            .where(
-                TeamMember.campaign_id == campaign.id,
-                TeamMember.active.is_(True),
-                TeamMember.is_leader.is_(True),
-                Inspector.user_id.is_(None),
-            )
-            .distinct()
-            .order_by(TeamMember.group_code, Inspector.name)
-        ).all()
+        found = unlinked_leaders(campaign)
     return [f"{name}（{(invited.get(group) or {}).get('name', group)}）" for name, group in found]
 
 
