@@ -262,17 +262,22 @@ SQUEEZED = """
 
 
 #: A stacked table's card puts each column's name on the left and its value on the right: the parts of a value (a
-#: name, then a hint under it) that a phone laid under the names instead (walk 81, round two: the joint campaign's
-#: invitations, the business's record).
+#: name, then a hint under it; an element or a text) that a phone laid under the names instead (walk 81, round two:
+#: the joint campaign's invitations, the business's record).
 MISPLACED = """
 () => [...document.querySelectorAll('main table.stack-on-phone td')]
   .filter(c => getComputedStyle(c).display === 'grid' && getComputedStyle(c, '::before').content !== 'none'
     && getComputedStyle(c).gridTemplateColumns.split(' ').length > 1)
   .flatMap(c => {
     const column = parseFloat(getComputedStyle(c).gridTemplateColumns.split(' ')[0]) + c.getBoundingClientRect().left;
-    return [...c.children].filter(e => e.offsetParent !== null && e.tagName !== 'BR'
-        && e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().left < column - 1)
-      .map(e => e.textContent.trim().slice(0, 20));
+    const box = (n) => {  // a text's box, or an element's
+      if (n.nodeType === 1) return n.getBoundingClientRect();
+      const range = document.createRange(); range.selectNodeContents(n); return range.getBoundingClientRect();
+    };
+    return [...c.childNodes].filter(n => n.nodeType === 3 ? n.textContent.trim()
+        : n.nodeType === 1 && n.offsetParent !== null && n.tagName !== 'BR')
+      .filter(n => box(n).width > 0 && box(n).left < column - 1)
+      .map(n => n.textContent.trim().slice(0, 20));
   })
 """
 #: A box scrolling sideways (a wide table's) that a keyboard cannot reach: not focusable itself and holding nothing
