@@ -32,8 +32,9 @@ from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.statutory_holidays import nearest_holiday
 
 HOLIDAY, WORKDAY = "holiday", "workday"
-#: The years a calendar may be entered for.
+#: The years a calendar may be entered for (and a year's statistics asked for), and what a year outside says.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+YEAR_REFUSED = _l("Choose a year between 2000 and 2100.")
 #: The longest range one line may give (the longest break of a year is some nine days).
 MAX_RANGE_DAYS = 31
 

@@ -144,14 +144,25 @@ KEPT_HOURS = "SPOTCHECK_EXPORT_FILE_HOURS"
 
 
 def kept_hours() -> int:
-    return int(settings.get(KEPT_HOURS) or 72)
+    """The hours of :data:`KEPT_HOURS` (the configuration's, 72 by default: :mod:`spotcheck.platform.config`)."""
+    return int(settings.get(KEPT_HOURS))
+
+
+def kept_for() -> timedelta:
+    """How long after the export its file is kept (:func:`kept_hours`): the one rule the download and the hourly
+    deletion read."""
+    return timedelta(hours=kept_hours())
 
 
 def kept_until(job: Job) -> datetime | None:
-    """Until when the file of an export job is kept (``None``: no file, or not finished)."""
-    if not job.kind.startswith(EXPORT_PREFIX) or job.finished_at is None or not (job.result or {}).get("key"):
+    """Until when the file of an export job that succeeded is kept, while it is (``None``: no such file, or past
+    its time — deleted, or about to be)."""
+    if job.status != JobStatus.succeeded or not job.kind.startswith(EXPORT_PREFIX) or job.finished_at is None:
         return None
-    return clock.as_utc(job.finished_at) + timedelta(hours=kept_hours())
+    if not (job.result or {}).get("key"):
+        return None
+    until = clock.as_utc(job.finished_at) + kept_for()
+    return until if until > clock.now() else None
 
 
 def keep_file(data: bytes, file_name: str, tenant_id: int, suffix: str = ".xlsx") -> dict[str, Any]:
@@ -164,18 +175,20 @@ def file_of(job_id: int, reader: Actor) -> tuple[Path, str]:
     """The file an export job wrote (导出文件) and its download name, for whoever may see the job (who asked
     for it, or the department's administrator); any other job, one not done, or one the reader may not see:
     NotFoundError; its file past its time (:func:`kept_until`): GoneError."""
-    job = job_for(job_id, reader)
-    result = job.result or {}
+    return _file(job_for(job_id, reader))
+
+
+def _file(job: Job) -> tuple[Path, str]:
     if not job.kind.startswith(EXPORT_PREFIX) or job.status != JobStatus.succeeded:
         raise NotFoundError(_l("No such export."))
-    until = kept_until(job)
-    if until is None or until <= clock.now():
+    if kept_until(job) is None:
         raise GoneError(
             _l(
                 "This export's file is no longer kept: it is deleted %(n)d hours after the export. Export again.",
                 n=kept_hours(),
             )
         )
+    result = job.result or {}
     return storage.path(result["key"]), str(result.get("file") or "export.xlsx")
 
 
@@ -183,8 +196,8 @@ def file_of(job_id: int, reader: Actor) -> tuple[Path, str]:
 def take_file(job_id: int, data: dict[str, Any] | None = None, *, actor: Actor) -> tuple[Path, str]:
     """下载导出文件: the file of an export job, for whoever may see the job (:func:`file_of`); each download is audited
     (the job, its kind and the file's name — never what it holds)."""
-    path, name = file_of(job_id, actor)
     job = job_for(job_id, actor)
+    path, name = _file(job)
     audit.record(
         "job.file_downloaded",
         "job",

@@ -131,7 +131,7 @@ def forget_files(data: dict[str, Any] | None = None, *, actor: Actor) -> int:
             .where(
                 Job.kind.startswith(core_jobs.EXPORT_PREFIX),
                 Job.status == JobStatus.succeeded,
-                Job.finished_at < moment - timedelta(hours=core_jobs.kept_hours()),
+                Job.finished_at <= moment - core_jobs.kept_for(),
             )
             .order_by(Job.id)
             .with_for_update(skip_locked=True)

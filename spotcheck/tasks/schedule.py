@@ -17,7 +17,7 @@ escalated to the leaders. (3) build each department's export batch of newly publ
 batch waiting (信用信息共享). (4) the figures the dashboard and the bureaus' homes read (数据截至), and this year's
 periods a bureau asked for (:mod:`spotcheck.tenants.supervision.stored`); a bureau counts its own again at once on the
 dashboard (立即重新统计). (5) ``SPOTCHECK_EXPORT_FILE_HOURS``, 72 by default: a file may hold personal data
-(:func:`spotcheck.core.jobs.forget_files`).
+(:func:`spotcheck.tasks.job_sweep.forget_files`).
 
 ``SPOTCHECK_SWEEP_SECONDS`` and ``SPOTCHECK_SEND_SECONDS`` shorten the two minute-long periods
 (tests run a real beat for a few seconds); ``SPOTCHECK_EXPORT_SECONDS`` sets the export's, ``SPOTCHECK_FIGURES_SECONDS``

@@ -87,8 +87,8 @@ def _chosen_year(value: str) -> int | None:
     """The year chosen on the form (for dates written without one), or none."""
     if not value:
         return None
-    if not value.isdigit() or not 2000 <= int(value) <= 2100:
-        raise InvalidInputError({"year": [_("Choose a year between 2000 and 2100.")]})
+    if not value.isdigit() or not calendar_notice.FIRST_YEAR <= int(value) <= calendar_notice.LAST_YEAR:
+        raise InvalidInputError({"year": [calendar_notice.YEAR_REFUSED]})
     return int(value)
 
 

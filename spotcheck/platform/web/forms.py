@@ -9,15 +9,17 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Final, Generic, Literal, TypeVar, overload
 
-from flask import flash, g, request
-from flask_babel import lazy_gettext as _l
+from flask import flash, g, redirect, request, url_for
+from flask_babel import get_locale, gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, ServiceError, user_message
+from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Role
 from spotcheck.core.text import whole_number, whole_numbers
 from spotcheck.tenants.accounts.vocabulary import ROLE_LABELS, TENANT_KIND_LABELS
@@ -263,6 +265,22 @@ def perform(
     outcome = attempt(command, *args, refusals=refusals, **kwargs)
     outcome.report(done, where)
     return outcome.result if outcome.ok else REFUSED
+
+
+def start_export(command: Callable[..., Job], *args: object, actor: object, back: str) -> BaseResponse:
+    """A page's button that queues an export job (导出作业: the command returns the job): on to the job's page,
+    which shows its progress, then the download; back to ``back`` when the form's token is stale or the command
+    refuses (the refusal flashed)."""
+    if not EmptyForm().validate_on_submit():
+        return redirect(back)
+    job = perform(
+        command,
+        *args,
+        actor=actor,
+        locale=str(get_locale()),
+        done=gettext("The export has started; its progress is shown below."),
+    )
+    return redirect(back if job is REFUSED else url_for("audit.job", job_id=job.id))
 
 
 #: The longest search text a list takes (a credit code is 18 characters, a name rarely over 30).

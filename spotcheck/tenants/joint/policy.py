@@ -25,6 +25,7 @@ from flask_babel import LazyString, lazy_gettext as _l
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, is_row_id
+from spotcheck.core.errors import ForbiddenError
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import OWN, Joint
 from spotcheck.tenants.campaigns.draw_stages import draw_of, stage
@@ -309,6 +310,17 @@ def in_campaign(reader: Actor, campaign_id: int, **_: object) -> Joint | None:
         )
     )
     return OWN if led is not None else Joint(int(campaign_id))
+
+
+#: Why anyone but the lead department's readers is refused the statistics (:func:`require_statistics_reader`).
+STATISTICS_REFUSED = _l("Only the lead department reads its joint-inspection statistics.")
+
+
+def require_statistics_reader(reader: Actor) -> None:
+    """ForbiddenError unless ``reader`` reads the lead department's statistics (:func:`reads_statistics`): the page,
+    the query and the export job ask here."""
+    if not reads_statistics(reader):
+        raise ForbiddenError(STATISTICS_REFUSED)
 
 
 def reads_statistics(reader: Actor) -> bool:

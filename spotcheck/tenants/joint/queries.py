@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, get_row, is_row_id
-from spotcheck.core.errors import ForbiddenError, NotFoundError
+from spotcheck.core.errors import NotFoundError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
@@ -48,6 +48,7 @@ from spotcheck.tenants.joint.policy import (
     in_campaign,
     of_joint_visit,
     reads_statistics,
+    require_statistics_reader,
 )
 from spotcheck.tenants.joint.visits import team_of, teams, visit_groups, visit_page
 from spotcheck.tenants.joint.vocabulary import DRAW_KINDS, ParticipantStatus
@@ -316,8 +317,9 @@ def draw_record(campaign_id: int, kind: str, *, reader: Actor) -> tuple[Campaign
 
 # --- the year's statistics -----------------------------------------------------------------------
 
-#: Whether the reader reads the lead department's statistics (the page asks before reading the year).
-reads_statistics = reads_statistics
+#: Whether the reader reads the lead department's statistics (the joint page's link asks), and the refusal otherwise
+#: (the statistics page asks before reading the year).
+reads_statistics, require_statistics_reader = reads_statistics, require_statistics_reader
 
 
 @query(Permission.JOINT_VIEW)
@@ -328,8 +330,7 @@ def statistics_table(
     for it); Forbidden for anyone but the lead department's readers (:func:`policy.reads_statistics`).
     ``progress`` is told the joint campaigns read (the export job's:
     :mod:`spotcheck.tenants.joint.commands.statistics`)."""
-    if not reads_statistics(reader):
-        raise ForbiddenError(_l("Only the lead department reads its joint-inspection statistics."))
+    require_statistics_reader(reader)
     return statistics.build(period, reader.tenant_id, tenant_of(reader).name, progress=progress)
 
 

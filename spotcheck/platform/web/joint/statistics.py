@@ -12,16 +12,14 @@ justice bureau reads for the department: the joint campaigns it led or took part
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from spotcheck.core.clock import today
-from spotcheck.core.errors import ForbiddenError
 from spotcheck.core.text import whole_number
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.web.forms import REFUSED, EmptyForm, perform
+from spotcheck.platform.web.forms import EmptyForm, start_export
 from spotcheck.tenants.joint import commands, queries
 from spotcheck.tenants.joint.vocabulary import STATISTICS_YEARS, Year
 
@@ -29,9 +27,9 @@ bp = Blueprint("joint_statistics", __name__, url_prefix="/joint")
 
 
 def _lead_reader() -> None:
-    """403 unless the user reads the lead department's joint campaigns (the domain's rule)."""
-    if not queries.reads_statistics(current_user._get_current_object()):
-        abort(403, description=_("Only the lead department reads its joint-inspection statistics."))
+    """403 unless the user reads the lead department's joint campaigns (the domain's rule), before the year is
+    read."""
+    queries.require_statistics_reader(current_user._get_current_object())
 
 
 def _year(raw: str | None = None) -> int:
@@ -46,21 +44,12 @@ def _year(raw: str | None = None) -> int:
     return year
 
 
-def _table(year: int) -> queries.Table:
-    """The department's table of ``year``: the one the justice bureau reads for it (one builder);
-    403 for anyone but the lead department's readers."""
-    try:
-        return queries.statistics_table(Year(year), reader=current_user._get_current_object())
-    except ForbiddenError as refused:
-        abort(403, description=str(refused))
-
-
 @bp.route("/statistics")
 @requires(Permission.JOINT_VIEW)
 def index() -> ResponseReturnValue:
     _lead_reader()
     year = _year()
-    table = _table(year)
+    table = queries.statistics_table(Year(year), reader=current_user._get_current_object())
     return render_template(
         "joint/statistics.html",
         table=table,
@@ -79,15 +68,9 @@ def export() -> ResponseReturnValue:
     download."""
     _lead_reader()
     year = _year(request.form.get("year", ""))
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("joint_statistics.index", year=year))
-    job = perform(
+    return start_export(
         commands.submit_statistics_export,
         year,
         actor=current_user._get_current_object(),
-        locale=str(get_locale()),
-        done=_("The export has started; its progress is shown below."),
+        back=url_for("joint_statistics.index", year=year),
     )
-    if job is REFUSED:
-        return redirect(url_for("joint_statistics.index", year=year))
-    return redirect(url_for("audit.job", job_id=job.id))

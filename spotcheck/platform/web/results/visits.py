@@ -20,7 +20,6 @@ from spotcheck.platform.permissions import Permission, acting_user as _user, req
 from spotcheck.platform.web.forms import (
     BAD_INPUT,
     REFUSALS,
-    REFUSED,
     WITH_FORBIDDEN,
     Attempt,
     EmptyForm,
@@ -28,6 +27,7 @@ from spotcheck.platform.web.forms import (
     perform,
     requested_id,
     requested_page,
+    start_export,
 )
 from spotcheck.tenants.campaigns import queries as campaigns
 from spotcheck.tenants.joint import queries as joint_queries
@@ -91,18 +91,12 @@ def results_template(campaign_id: int) -> BaseResponse:
     """Start writing the campaign's results workbook to fill offline (a row per visit still to record and item,
     an export job); the job's page shows its progress, then the download."""
     campaign = campaigns.get_campaign(campaign_id)
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("visit_pages.of_campaign", campaign_id=campaign.id))
-    job = perform(
+    return start_export(
         submit_results_template,
         campaign.id,
         actor=_user(),
-        locale=str(get_locale()),
-        done=_("The export has started; its progress is shown below."),
+        back=url_for("visit_pages.of_campaign", campaign_id=campaign.id),
     )
-    if job is REFUSED:
-        return redirect(url_for("visit_pages.of_campaign", campaign_id=campaign.id))
-    return redirect(url_for("audit.job", job_id=job.id))
 
 
 @bp.route("/campaign/<int:campaign_id>/import", methods=["POST"])

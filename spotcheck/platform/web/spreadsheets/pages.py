@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -15,7 +15,7 @@ from spotcheck.core import jobs
 from spotcheck.core.job_models import Job
 from spotcheck.platform import downloads
 from spotcheck.platform.permissions import Permission, requires
-from spotcheck.platform.web.forms import BAD_INPUT, REFUSED, EmptyForm, attempt, perform
+from spotcheck.platform.web.forms import BAD_INPUT, EmptyForm, attempt, start_export
 from spotcheck.platform.web.spreadsheets.forms import SheetUploadForm
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries
 from spotcheck.tenants.spreadsheets.commands import submit_import
@@ -83,16 +83,9 @@ def template(kind: str) -> ResponseReturnValue:
 def export(kind: str) -> ResponseReturnValue:
     """Start the export of the current list; the job page shows its progress, then the download."""
     sheet = sheet_queries.kind_named(kind)
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("import_pages.index"))
-    job = perform(
-        sheets.submit_export,
-        sheet.name,
-        actor=current_user._get_current_object(),
-        locale=str(get_locale()),
-        done=_("The export has started; its progress is shown below."),
+    return start_export(
+        sheets.submit_export, sheet.name, actor=current_user._get_current_object(), back=url_for("import_pages.index")
     )
-    return redirect(url_for("audit.job", job_id=job.id) if job is not REFUSED else url_for("import_pages.index"))
 
 
 @bp.route("/<kind>/upload", methods=["POST"])

@@ -497,7 +497,7 @@ def _criticism_page(
     values: Mapping[str, object] | None = None,
 ) -> tuple[str, int]:
     """The notice of criticism (通报) and what the reader may do with it; sent back (422) with a form's ``errors``
-    and what was typed (``values``, with ``form``: which form, ``edit`` or ``send_back``)."""
+    (their ``_form``: which form, ``edit`` or ``send_back``) and what was typed (``values``)."""
     view = queries.criticism_view(criticism_id, reader=_user())
     found = view.criticism
     copies = notices.criticism_copies(found.id) if found.number else []

@@ -7,25 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from spotcheck.core import jobs
 from spotcheck.core.actor import Actor
+from spotcheck.core.calendar_notice import YEAR_REFUSED
 from spotcheck.core.clock import today
 from spotcheck.core.commands import command
-from spotcheck.core.errors import ForbiddenError, InvalidInputError
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.accounts.models import tenant_of
 from spotcheck.tenants.joint import statistics
-from spotcheck.tenants.joint.policy import reads_statistics
+from spotcheck.tenants.joint.policy import require_statistics_reader
 from spotcheck.tenants.joint.queries import statistics_table
 from spotcheck.tenants.joint.vocabulary import STATISTICS_JOB, STATISTICS_TASK, STATISTICS_YEARS, Year
-
-
-def _lead(actor: Actor) -> None:
-    if not reads_statistics(actor):
-        raise ForbiddenError(_l("Only the lead department reads its joint-inspection statistics."))
 
 
 def _year(year: object) -> int:
@@ -34,7 +28,7 @@ def _year(year: object) -> int:
     if year is None:
         return today().year
     if isinstance(year, bool) or not isinstance(year, int) or year not in STATISTICS_YEARS:
-        raise InvalidInputError({"year": [_l("Choose a year between 2000 and 2100.")]})
+        raise InvalidInputError({"year": [YEAR_REFUSED]})
     return year
 
 
@@ -42,7 +36,7 @@ def _year(year: object) -> int:
 def submit_statistics_export(year: int | None = None, *, actor: Actor, locale: str = "zh_CN") -> Job:
     """Queue the workbook of the year's joint-inspection statistics (导出作业), the lead department's alone;
     returns the job to watch, whose result names the file once it is written."""
-    _lead(actor)
+    require_statistics_reader(actor)
     return jobs.submit(STATISTICS_TASK, STATISTICS_JOB, actor, year=_year(year), locale=locale)
 
 
@@ -50,7 +44,7 @@ def submit_statistics_export(year: int | None = None, *, actor: Actor, locale: s
 def run_statistics_export(year: int, *, actor: Actor, progress: statistics.Progress | None = None) -> dict[str, Any]:
     """Write the year's table (the one the justice bureau reads for the department, one builder) as a workbook
     and keep it for the download (run by the export job): the result names the file and its rows."""
-    _lead(actor)
+    require_statistics_reader(actor)
     table = statistics_table(Year(_year(year)), reader=actor, progress=progress)
     data = statistics.workbook(table)
     if progress is not None:
