@@ -391,9 +391,10 @@ def test_the_joint_hand_out_warns_by_name_and_department_about_team_leaders_with
         with tenant_scope(coord.tenant_id):
             campaign = joint_queries.get_joint(ids["campaign"])
             leaders = []
-            for team in joint_queries.teams(campaign).values():
-                joint.designate_leader(campaign.id, {"member_id": team[0].id}, actor=coord)
-                leaders.append((team[0].inspector_name, team[0].inspector_id, team[0].group_code))
+            for team in joint_queries.teams(campaign).values():  # leaders of every department a team holds
+                chosen = next((m for m in team if m.group_code not in {g for *_, g in leaders}), team[0])
+                joint.designate_leader(campaign.id, {"member_id": chosen.id}, actor=coord)
+                leaders.append((chosen.inspector_name, chosen.inspector_id, chosen.group_code))
             names = {group: part["name"] for group, part in campaign.joint_parts.items()}
             codes = {tenant_id(code): code for code in ("SCJ", "YJJ", "SWJ")}
             department_of = {group: codes.get(part["tenant_id"]) for group, part in campaign.joint_parts.items()}
