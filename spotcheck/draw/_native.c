@@ -283,9 +283,74 @@ done:
     return out;
 }
 
+/* tokens(key, prefix, data, separator) -> bytes: for each id of data.split(separator), in order, the 64 lowercase hex
+ * characters of SHA-256(salt || id) where salt = HMAC-SHA256(key, prefix + id) (DRAW-SPEC "Blinded draws": the
+ * token), joined by newlines. */
+static PyObject *tokens(PyObject *self, PyObject *args) {
+    Py_buffer key_buffer, prefix, data, separator;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*", &key_buffer, &prefix, &data, &separator)) return NULL;
+    PyObject *out = NULL;
+    Span *spans = NULL;
+    Py_ssize_t count = 0;
+    if (separator.len == 0) {
+        PyErr_SetString(PyExc_ValueError, "empty separator");
+        goto done;
+    }
+    unsigned char key[SHA256_CBLOCK] = {0}, pad[SHA256_CBLOCK];
+    if (key_buffer.len > SHA256_CBLOCK)
+        SHA256(key_buffer.buf, (size_t)key_buffer.len, key);
+    else
+        memcpy(key, key_buffer.buf, (size_t)key_buffer.len);
+    SHA256_CTX inner, outer, work;
+    for (int i = 0; i < SHA256_CBLOCK; i++) pad[i] = key[i] ^ 0x36;
+    SHA256_Init(&inner);
+    SHA256_Update(&inner, pad, SHA256_CBLOCK);
+    SHA256_Update(&inner, prefix.buf, (size_t)prefix.len);
+    for (int i = 0; i < SHA256_CBLOCK; i++) pad[i] = key[i] ^ 0x5c;
+    SHA256_Init(&outer);
+    SHA256_Update(&outer, pad, SHA256_CBLOCK);
+    spans = split(data.buf, data.len, separator.buf, separator.len, &count);
+    if (spans == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    out = PyBytes_FromStringAndSize(NULL, count * 65 - 1);
+    if (out == NULL) goto done;
+    unsigned char *write = (unsigned char *)PyBytes_AS_STRING(out);
+    static const char hex[] = "0123456789abcdef";
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < count; i++) {
+        unsigned char salt[SHA256_DIGEST_LENGTH], digest[SHA256_DIGEST_LENGTH];
+        work = inner;
+        SHA256_Update(&work, spans[i].at, (size_t)spans[i].size);
+        SHA256_Final(salt, &work);
+        work = outer;
+        SHA256_Update(&work, salt, SHA256_DIGEST_LENGTH);
+        SHA256_Final(salt, &work);
+        SHA256_Init(&work);
+        SHA256_Update(&work, salt, SHA256_DIGEST_LENGTH);
+        SHA256_Update(&work, spans[i].at, (size_t)spans[i].size);
+        SHA256_Final(digest, &work);
+        for (int j = 0; j < SHA256_DIGEST_LENGTH; j++) {
+            *write++ = (unsigned char)hex[digest[j] >> 4];
+            *write++ = (unsigned char)hex[digest[j] & 15];
+        }
+        if (i + 1 < count) *write++ = '\n';
+    }
+    Py_END_ALLOW_THREADS
+done:
+    free(spans);
+    PyBuffer_Release(&key_buffer);
+    PyBuffer_Release(&prefix);
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&separator);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"cell_lines", cell_lines, METH_VARARGS, "A cell's ids sorted as frame lines: (problem, lines)."},
     {"pick", pick, METH_VARARGS, "The ids keyed by HMAC-SHA256 under a bound: (clean, first, last, pairs)."},
+    {"tokens", tokens, METH_VARARGS, "Each id's blinded token, joined by newlines."},
     {NULL, NULL, 0, NULL},
 };
 

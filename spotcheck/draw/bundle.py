@@ -13,16 +13,16 @@ import zipfile
 from pathlib import Path
 
 #: The archive's own entry point.
-MAIN = '''"""spotcheck-verify: check a published draw proof of the Spotcheck platform (spotcheck-draw/1)."""
+MAIN = '''"""spotcheck-verify: check a published draw proof of the Spotcheck platform (spotcheck-draw/1, /2 and /3)."""
 import sys
 
-from spotcheck.draw.__main__ import verify_command
+from spotcheck.draw.__main__ import verify_arguments
 from spotcheck.draw.wording import BUNDLE_USAGE
 
-if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
+if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
     print(BUNDLE_USAGE, file=sys.stderr)
     sys.exit(2)
-sys.exit(verify_command(sys.argv[1]))
+sys.exit(verify_arguments(sys.argv[1:]))
 '''
 SHEBANG = b"#!/usr/bin/env python3\n"
 #: 1980-01-01 00:00:00, the earliest date a zip entry holds: the same for every build.

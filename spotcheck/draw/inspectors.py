@@ -27,9 +27,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from spotcheck.draw import blinding
 from spotcheck.draw.primitives import ALGORITHM, check_field, commitment, derive_seed, lines_digest, rank_keys
 
 KIND = "inspectors"
+#: Why a blinded draw needs an outside input (DRAW-SPEC "Blinded draws").
+NO_INPUT_V3 = (
+    "a blinded draw (spotcheck-draw/3) needs at least one outside input: the operator chose both the nonce and the "
+    "key, and nobody else can read the frame"
+)
 
 
 class DrawError(Exception):
@@ -152,12 +158,18 @@ def draw_inspectors(
     public_inputs: list[str],
     algorithm: str = ALGORITHM,
     form_teams: Callable[..., dict[str, list[str]]] | None = None,
+    blind_key: bytes | None = None,
 ) -> dict[str, Any]:
-    """Form every team and return the proof (without timestamps), or raise DrawError. Version 2
-    (:mod:`spotcheck.draw.shuffle`) passes its own ``algorithm`` and ``form_teams``."""
+    """Form every team and return the proof (without timestamps), or raise DrawError. Versions 2 and 3
+    (:mod:`spotcheck.draw.shuffle`) pass their own ``algorithm`` and ``form_teams``; version 3 its ``blind_key``, with
+    which the visits of the clear ``lines`` are blinded (:func:`spotcheck.draw.blinding.blind_lines`)."""
     check_field(campaign, "campaign")
     if team_size < 2:
         raise ValueError("a team has at least 2 inspectors")
+    if blind_key is not None:
+        if not public_inputs:
+            raise ValueError(NO_INPUT_V3)
+        lines = blinding.blind_lines(blind_key, list(lines))
     lines = sorted(lines)
     frame = Frame.parse(lines)
     digest = lines_digest(lines)
@@ -168,6 +180,7 @@ def draw_inspectors(
         "kind": KIND,
         "campaign": campaign,
         "commitment": commitment(nonce),
+        **({} if blind_key is None else {"blind_commitment": blinding.blind_commitment(blind_key)}),
         "nonce": nonce.hex(),
         "frame_digest": digest.hex(),
         "public_inputs": list(public_inputs),

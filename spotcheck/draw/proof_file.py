@@ -21,7 +21,10 @@ FIELD_ORDER = (
     "committed_at",
     "frozen_at",
     "drawn_at",
+    "redacted",
+    "original_sha256",
     "commitment",
+    "blind_commitment",
     "nonce",
     "frame_digest",
     "public_inputs",
@@ -37,6 +40,7 @@ FIELD_ORDER = (
     "reserves",
     "teams",
     "replacements",
+    "counts",
 )
 #: The field holding the frame, by kind.
 FRAME_FIELD = {"targets": "frame", "inspectors": "frame_lines"}

@@ -160,8 +160,11 @@ def draw_inspectors(
     per_group_min: int,
     capacity: int | None,
     public_inputs: list[str],
+    algorithm: str = ALGORITHM,
+    blind_key: bytes | None = None,
 ) -> dict[str, Any]:
-    """Form every team and return the proof (without timestamps), or raise DrawError."""
+    """Form every team and return the proof (without timestamps), or raise DrawError. Version 3
+    (``spotcheck-draw/3``, with ``blind_key``) is this draw over the blinded lines."""
     return inspectors.draw_inspectors(
         campaign=campaign,
         nonce=nonce,
@@ -170,8 +173,9 @@ def draw_inspectors(
         per_group_min=per_group_min,
         capacity=capacity,
         public_inputs=public_inputs,
-        algorithm=ALGORITHM,
+        algorithm=algorithm,
         form_teams=draw_teams,
+        blind_key=blind_key,
     )
 
 

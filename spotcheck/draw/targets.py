@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from spotcheck.draw import blinding
+from spotcheck.draw.inspectors import NO_INPUT_V3
 from spotcheck.draw.primitives import ALGORITHM, H, check_field, commitment, derive_seed
 from spotcheck.draw.target_frames import Cells, Rows, cells_file, checked_cells, frame_blocks
 from spotcheck.draw.target_ranking import rank_blocks
@@ -39,14 +41,25 @@ def _whole(value: object) -> bool:
 
 
 def draw_targets(
-    *, campaign: str, nonce: bytes, frame: Rows, rules: dict[str, Any], reserve_size: int, public_inputs: list[str]
+    *,
+    campaign: str,
+    nonce: bytes,
+    frame: Rows,
+    rules: dict[str, Any],
+    reserve_size: int,
+    public_inputs: list[str],
+    blind_key: bytes | None = None,
 ) -> dict[str, Any]:
     """Draw every cell of the frame's rows and return the proof (without its timestamps, which
-    the caller adds)."""
-    _check_parameters(campaign, public_inputs)
+    the caller adds). With ``blind_key``, a blinded draw (``spotcheck-draw/3``): the rows' ids are their tokens."""
+    _check_parameters(campaign, public_inputs, blind_key)
     with cyclic_gc_paused():
+        if blind_key is not None:
+            frame = blinding.blind_rows(blind_key, [list(row) for row in frame])
         sorted_cells = checked_cells(frame)
-        proof = _draw(campaign, nonce, sorted_cells, H(cells_file(sorted_cells)), rules, reserve_size, public_inputs)
+        proof = _draw(
+            campaign, nonce, sorted_cells, H(cells_file(sorted_cells)), rules, reserve_size, public_inputs, blind_key
+        )
         proof["frame"] = [[group, stratum, entity] for (group, stratum), ids in sorted_cells for entity in ids]
     return proof
 
@@ -59,22 +72,26 @@ def draw_targets_from_file(
     rules: dict[str, Any],
     reserve_size: int,
     public_inputs: list[str],
+    blind_key: bytes | None = None,
 ) -> dict[str, Any]:
     """The same draw from the frozen frame file (:func:`frame_file`); the proof it returns leaves
     the frame out — the file is its frame (:func:`spotcheck.draw.proof_file.dumps` writes them
-    together), so a frame of millions of rows is never turned into rows."""
-    _check_parameters(campaign, public_inputs)
+    together), so a frame of millions of rows is never turned into rows. With ``blind_key`` the file is the
+    blinded one (:func:`spotcheck.draw.blinding.blind_frame_file`, made at the freeze) and the draw version 3's."""
+    _check_parameters(campaign, public_inputs, blind_key)
     with cyclic_gc_paused():
         return _draw_blocks(
-            campaign, nonce, frame_blocks(frame_file), H(frame_file), rules, reserve_size, public_inputs
+            campaign, nonce, frame_blocks(frame_file), H(frame_file), rules, reserve_size, public_inputs, blind_key
         )
 
 
-def _check_parameters(campaign: str, public_inputs: list[str]) -> None:
+def _check_parameters(campaign: str, public_inputs: list[str], blind_key: bytes | None = None) -> None:
     check_field(campaign, "campaign")
     for text in public_inputs:
         if not isinstance(text, str):
             raise ValueError("public inputs are strings")
+    if blind_key is not None and not public_inputs:
+        raise ValueError(NO_INPUT_V3)
 
 
 @contextmanager
@@ -101,10 +118,11 @@ def _draw(
     rules: dict[str, Any],
     reserve_size: int,
     public_inputs: list[str],
+    blind_key: bytes | None = None,
 ) -> dict[str, Any]:
     """The proof of the draw over checked, sorted cells whose frame digest is ``digest``, without the frame."""
     blocks = [(cell, "\n".join(ids).encode("utf-8"), b"\n", len(ids)) for cell, ids in sorted_cells]
-    return _draw_blocks(campaign, nonce, blocks, digest, rules, reserve_size, public_inputs)
+    return _draw_blocks(campaign, nonce, blocks, digest, rules, reserve_size, public_inputs, blind_key)
 
 
 def _draw_blocks(
@@ -115,10 +133,13 @@ def _draw_blocks(
     rules: dict[str, Any],
     reserve_size: int,
     public_inputs: list[str],
+    blind_key: bytes | None = None,
 ) -> dict[str, Any]:
     """The proof of the draw over the frame's cells (:func:`frame_blocks`) whose frame digest is ``digest``,
-    without the frame: each cell's first ``n + reserve_size`` by rank, on two cores for a large frame."""
-    seed = derive_seed(nonce, KIND, campaign, digest, public_inputs)
+    without the frame: each cell's first ``n + reserve_size`` by rank, on two cores for a large frame. With
+    ``blind_key`` the cells hold tokens, and the draw is version 3's (its seed and ``blind_commitment``)."""
+    algorithm = ALGORITHM if blind_key is None else blinding.ALGORITHM
+    seed = derive_seed(nonce, KIND, campaign, digest, public_inputs, algorithm=algorithm)
     selected: dict[str, dict[str, list[str]]] = defaultdict(dict)
     reserves: dict[str, dict[str, list[str]]] = defaultdict(dict)
     sizes = []
@@ -138,11 +159,12 @@ def _draw_blocks(
     for ((group, stratum), *_), n, ranked in zip(blocks, sizes, ranked_cells, strict=True):
         selected[group][stratum] = ranked[:n]
         reserves[group][stratum] = ranked[n : n + reserve_size]
-    return {
-        "algorithm": ALGORITHM,
+    proof: dict[str, Any] = {
+        "algorithm": algorithm,
         "kind": KIND,
         "campaign": campaign,
         "commitment": commitment(nonce),
+        **({} if blind_key is None else {"blind_commitment": blinding.blind_commitment(blind_key)}),
         "nonce": nonce.hex(),
         "frame_digest": digest.hex(),
         "public_inputs": list(public_inputs),
@@ -153,6 +175,7 @@ def _draw_blocks(
         "reserves": dict(reserves),
         "replacements": [],
     }
+    return proof
 
 
 def visits(selected: dict[str, Any]) -> dict[str, list[str]]:

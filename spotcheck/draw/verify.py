@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from spotcheck.draw import inspectors, parallel, proof_file, target_frames, target_ranking, targets, versions
+from spotcheck.draw import blinding, inspectors, parallel, proof_file, target_frames, target_ranking, targets, versions
 from spotcheck.draw.primitives import ALGORITHM, H, derive_seed, lines_digest
 
 
@@ -84,6 +84,9 @@ class _RowFrame:
     def ranked(self, seed: bytes, keeps: list[int]) -> list[list[str]]:
         return target_ranking.rank_cells(seed, self.sorted_cells, keeps)
 
+    def frame_ids(self) -> list[str]:
+        return [entity for _, ids in self.sorted_cells for entity in ids]
+
 
 class _FileFrame:
     """A target proof's frame as the frame file it was written from (:func:`proof_file.split_frame`): its
@@ -119,6 +122,10 @@ class _FileFrame:
         except ValueError:
             raise _NotAsWrittenError() from None
 
+    def frame_ids(self) -> list[str]:
+        """The frame's ids, as strings."""
+        return [entity.decode("utf-8") for _, block, separator, _ in self.blocks for entity in block.split(separator)]
+
 
 #: The fields of a proof of each kind (DRAW-SPEC "The proof"); the timestamps may be absent.
 _COMMON = {
@@ -139,6 +146,32 @@ FIELDS = {
 OPTIONAL = {"committed_at", "frozen_at", "drawn_at"}
 
 
+#: The fields of a redacted proof (DRAW-SPEC "A redacted proof"): a version 1 or 2 proof withdrawn from public view.
+REDACTED_FIELDS = {
+    "algorithm",
+    "kind",
+    "campaign",
+    "redacted",
+    "original_sha256",
+    "commitment",
+    "nonce",
+    "frame_digest",
+    "public_inputs",
+    "seed",
+    "counts",
+}
+#: The versions of each kind a proof may have.
+KNOWN = {targets.KIND: (ALGORITHM, blinding.ALGORITHM), inspectors.KIND: versions.INSPECTOR_VERSIONS}
+
+
+def _fields_check(proof: dict[str, Any], fields: set[str], name: str) -> tuple[Check, bool]:
+    missing, unknown = fields - set(proof), set(proof) - fields - OPTIONAL
+    detail = "; ".join(
+        filter(None, [f"missing {sorted(missing)}" if missing else "", f"unknown {sorted(unknown)}" if unknown else ""])
+    )
+    return Check(name, not missing and not unknown, detail), not missing
+
+
 def _checks(proof: object, frame: _RowFrame | _FileFrame | None = None) -> Iterator[Check]:
     if not isinstance(proof, dict):
         raise TypeError("the proof is not a JSON object")
@@ -146,28 +179,32 @@ def _checks(proof: object, frame: _RowFrame | _FileFrame | None = None) -> Itera
     if kind not in FIELDS:
         yield Check("kind is targets or inspectors", False, repr(kind))
         return
-    known = (ALGORITHM,) if kind == targets.KIND else versions.INSPECTOR_VERSIONS
+    redacted = "redacted" in proof
+    known = KNOWN[kind] if not redacted else tuple(v for v in KNOWN[kind] if v != blinding.ALGORITHM)
     yield Check(
         f"algorithm is {algorithm if algorithm in known else ' or '.join(known)}", algorithm in known, str(algorithm)
     )
     if algorithm not in known:
         return
-    missing, unknown = FIELDS[kind] - set(proof), set(proof) - FIELDS[kind] - OPTIONAL
-    yield Check(
-        "the proof has exactly the fields of its kind",
-        not missing and not unknown,
-        "; ".join(
-            filter(
-                None, [f"missing {sorted(missing)}" if missing else "", f"unknown {sorted(unknown)}" if unknown else ""]
-            )
-        ),
-    )
-    if missing:
+    if redacted:
+        yield from _redacted_checks(proof)
+        return
+    blinded = algorithm == blinding.ALGORITHM
+    fields = FIELDS[kind] | ({"blind_commitment"} if blinded else set())
+    check, complete = _fields_check(proof, fields, "the proof has exactly the fields of its kind")
+    yield check
+    if not complete:
         return
     nonce = bytes.fromhex(proof["nonce"])
     if len(nonce) != 32:
         raise ValueError("the nonce is not 32 bytes")
     yield Check("H(nonce) = commitment", H(nonce).hex() == proof["commitment"])
+    if blinded:
+        blind = proof["blind_commitment"]
+        yield Check(
+            "blind_commitment is 64 hex characters and differs from commitment",
+            blinding.is_token(blind) and blind != proof["commitment"],
+        )
     if kind == targets.KIND:
         frame = frame or _RowFrame(proof["frame"])
         digest = frame.digest()
@@ -182,12 +219,57 @@ def _checks(proof: object, frame: _RowFrame | _FileFrame | None = None) -> Itera
     inputs = proof["public_inputs"]
     if not isinstance(inputs, list) or not all(isinstance(x, str) for x in inputs):
         raise ValueError("public_inputs is not a list of strings")
+    if blinded:
+        strays = _not_tokens(proof, frame if kind == targets.KIND else None)
+        yield Check("every entity id is a token", not strays, ", ".join(strays[:3]))
+        yield Check("public inputs are not empty", bool(inputs))
     seed = derive_seed(nonce, kind, proof["campaign"], digest, inputs, algorithm=cast(str, algorithm))  # one of known
     yield Check(f"seed = HMAC(nonce, {algorithm}|kind|campaign|frame_digest ‖ I)", seed.hex() == proof["seed"])
     if kind == targets.KIND:
         yield from _target_checks(proof, seed, cast(_RowFrame | _FileFrame, frame))
     else:
         yield from _inspector_checks(proof, seed, lines)
+
+
+def _not_tokens(proof: dict[str, Any], frame: _RowFrame | _FileFrame | None) -> list[str]:
+    """The ids of a version 3 proof that are not tokens (DRAW-SPEC "Blinded draws": frame rows' third field,
+    ``selected``, ``reserves``, replacements' ``out``/``in``; the second field of ``V`` and ``X`` lines, the keys of
+    ``teams``, replacements' ``visit``)."""
+    if proof["kind"] == targets.KIND:
+        ids: list[Any] = [
+            entity for strata in proof["selected"].values() for cell in strata.values() for entity in cell
+        ]
+        ids += [entity for strata in proof["reserves"].values() for cell in strata.values() for entity in cell]
+        ids += [record[field] for record in proof["replacements"] for field in ("out", "in")]
+        cells = frame.frame_ids() if frame is not None else []
+    else:
+        ids = [line.split("\t")[1] for line in proof["frame_lines"] if line[:2] in ("V\t", "X\t")]
+        ids += list(proof["teams"]) + [record["visit"] for record in proof["replacements"]]
+        cells = []
+    return [str(entity) for entity in [*ids, *cells] if not blinding.is_token(entity)]
+
+
+def _redacted_checks(proof: dict[str, Any]) -> Iterator[Check]:
+    """A redacted proof: ``H(nonce) = commitment`` and the seed; the rest is redacted (DRAW-SPEC)."""
+    check, complete = _fields_check(proof, REDACTED_FIELDS, "the proof has exactly the fields of a redacted proof")
+    yield check
+    if not complete:
+        return
+    nonce = bytes.fromhex(proof["nonce"])
+    if len(nonce) != 32:
+        raise ValueError("the nonce is not 32 bytes")
+    yield Check("H(nonce) = commitment", H(nonce).hex() == proof["commitment"])
+    digest = bytes.fromhex(proof["frame_digest"])
+    inputs = proof["public_inputs"]
+    if not isinstance(inputs, list) or not all(isinstance(x, str) for x in inputs):
+        raise ValueError("public_inputs is not a list of strings")
+    seed = derive_seed(nonce, proof["kind"], proof["campaign"], digest, inputs, algorithm=proof["algorithm"])
+    yield Check(f"seed = HMAC(nonce, {proof['algorithm']}|kind|campaign|frame_digest ‖ I)", seed.hex() == proof["seed"])
+    original = proof["original_sha256"]
+    yield Check(
+        f"redacted: the original proof's SHA-256 is {original}",
+        proof["redacted"] is True and blinding.is_token(original),
+    )
 
 
 def _target_checks(proof: dict[str, Any], seed: bytes, frame: _RowFrame | _FileFrame) -> Iterator[Check]:
