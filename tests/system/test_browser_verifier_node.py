@@ -3,7 +3,9 @@
 
 Under Node it accepts the known answers and refuses their altered copies; on those, on proofs of
 both inspector versions with replacements and on the proofs a campaign publishes, its verdicts are
-``spotcheck.draw.verify.verify``'s, check for check. In Chromium the public verification page runs
+``spotcheck.draw.verify.verify``'s, check for check. Blinded draws (spotcheck-draw/3) and redacted
+proofs too, with the holder's check (``--own ID SALT``) and the bureau's (``--key KEY --clear FILE``)
+printing what ``python3 -m spotcheck.draw verify`` prints, line for line. In Chromium the public verification page runs
 it on the published proof and shows every check in Chinese with the time it took, on a desk and on
 a phone. Without node or the built file these tests skip (fail with SPOTCHECK_REQUIRE_SERVICES=1).
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import io
 import json
 import re
 import subprocess
@@ -23,7 +26,8 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.draw import inspectors, targets, versions
+from spotcheck.draw import blinding, disclosure, inspectors, shuffle, targets, versions, wording
+from spotcheck.draw.__main__ import verify_command
 from spotcheck.draw.verify import verify
 from spotcheck.platform.web import browser_verifier
 from spotcheck.tenants.campaigns import commands as campaign_commands
@@ -38,14 +42,15 @@ VECTORS = Path(__file__).resolve().parents[1] / "data" / "draw-vectors"
 NAMES = ["targets-joint.json", "inspectors-joint.json", "inspectors-joint-v2.json", "inspectors-rich-v2.json"]
 
 
-def same_as_python(proof: dict, path: Path) -> int:
-    """Write ``proof``, check it with Node and assert the same checks and verdicts as verify.py; the exit code."""
+def same_as_python(proof: dict, path: Path, *, chinese: bool = True) -> int:
+    """Write ``proof``, check it with Node and assert the same checks and verdicts as verify.py; the exit code.
+    ``chinese``: every check has its label in Chinese (not so where wording.py has none either)."""
     path.write_text(json.dumps(proof, ensure_ascii=False), encoding="utf-8")
     result = run(path, "--json")
     assert result.returncode in (0, 1), result.stderr
     checks = json.loads(result.stdout)["checks"]
     assert [(c["name"], c["ok"]) for c in checks] == [(c.name, c.ok) for c in verify(proof)]
-    assert all(re.search(r"[\u4e00-\u9fff]", c["label"]) for c in checks), [c["label"] for c in checks]
+    assert not chinese or all(re.search(r"[\u4e00-\u9fff]", c["label"]) for c in checks), [c["label"] for c in checks]
     assert result.returncode == (0 if all(c["ok"] for c in checks) else 1)
     return result.returncode
 
@@ -161,11 +166,12 @@ def test_a_malformed_proof_is_a_failed_check_and_a_bad_file_exit_2(tmp_path):
     assert run(tmp_path / "missing.json").returncode == 2
     usage = subprocess.run([_node(), str(browser_verifier.PATH)], capture_output=True, text=True, timeout=60)
     assert usage.returncode == 2 and "node spotcheck-verify.js PROOF.json" in usage.stderr
+    assert "/3" in usage.stderr and "--own ID SALT" in usage.stderr and "--key KEY --clear FILE" in usage.stderr
 
 
 def test_a_version_1_draw_with_a_capacity_that_binds_checks_as_python_does(tmp_path):
-    """Both inspector versions from one frame of three departments, recusals and a capacity: the
-    teams, the replacements and a broken replacement history agree with verify.py."""
+    """Each inspector version (version 3 blinded with a key) from one frame of three departments, recusals
+    and a capacity: the teams, the replacements and a broken replacement history agree with verify.py."""
     needs = [
         (f"V{v:03d}", group, ["food", "drug"][v % 2 : v % 2 + 1] + (["safety"] if v % 3 == 0 else []))
         for v in range(40)
@@ -175,17 +181,21 @@ def test_a_version_1_draw_with_a_capacity_that_binds_checks_as_python_does(tmp_p
     pool = [(group, f"{group}-{p:03d}", skills[p % 3]) for group in ("SCJ", "YJJ", "SWJ") for p in range(12)]
     recusals = [(f"V{v:03d}", f"SCJ-{v % 12:03d}") for v in range(0, 40, 3)]
     lines = inspectors.frame_lines(needs=needs, pool=pool, recusals=recusals)
-    for algorithm in (versions.VERSION_1, versions.CURRENT):
-        proof = versions.redraw_inspectors(
-            algorithm,
-            campaign="市监联抽〔2026〕9号",
-            nonce=bytes(range(32)),
-            lines=lines,
-            team_size=3,
-            per_group_min=1,
-            capacity=6,
-            public_inputs=["observer:甲", ""],
-        )
+    arguments = {
+        "campaign": "市监联抽〔2026〕9号",
+        "nonce": bytes(range(32)),
+        "lines": lines,
+        "team_size": 3,
+        "per_group_min": 1,
+        "capacity": 6,
+        "public_inputs": ["observer:甲", ""],
+    }
+    for algorithm in (versions.VERSION_1, shuffle.ALGORITHM, blinding.ALGORITHM):
+        if algorithm == blinding.ALGORITHM:
+            proof = versions.draw_inspectors(blind_key=bytes(range(32, 64)), **arguments)
+        else:
+            proof = versions.redraw_inspectors(algorithm, **arguments)
+        assert proof["algorithm"] == algorithm
         visits = list(proof["teams"])
         for visit in visits[:3] + visits[-2:]:
             versions.replace_inspector(proof, visit=visit, out=proof["teams"][visit][-1], reason="请假")
@@ -195,6 +205,255 @@ def test_a_version_1_draw_with_a_capacity_that_binds_checks_as_python_does(tmp_p
         assert same_as_python(history, tmp_path / "history.json") == 1
         assert same_as_python(proof | {"capacity": 4}, tmp_path / "tighter.json") == 1  # the teams cannot be formed
         assert not next(c for c in verify(proof | {"capacity": 4}) if c.name == "teams can be formed from the frame").ok
+
+
+# ---------------------------------------------------------------------------- Node, blinded draws (version 3)
+
+V3_NAMES = ["targets-joint-v3.json", "inspectors-rich-v3.json"]
+
+
+def disclosed(name: str) -> dict:
+    """The vector's ``.disclosure.json``: ``blind_key``, the clear frame, holders' salts and what each must see."""
+    return json.loads((VECTORS / name.replace(".json", ".disclosure.json")).read_text(encoding="utf-8"))
+
+
+def clear_file(name: str, path: Path, change=None) -> Path:
+    """The clear file of the vector (DRAW-SPEC "The clear file"), changed by ``change`` when given."""
+    found = disclosed(name)
+    clear = (
+        {"frame": found["frame"], "excluded": found["excluded"]}
+        if "frame" in found
+        else {"frame_lines": found["frame_lines"]}
+    )
+    if change:
+        change(clear)
+    path.write_text(json.dumps(clear, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def python_checks(path: Path, own: tuple[str, str] | None = None, bureau: tuple[str, str] | None = None) -> list:
+    proof = json.loads(path.read_text(encoding="utf-8"))
+    if own:
+        return disclosure.own_checks(proof, *own)
+    if bureau:
+        return disclosure.bureau_checks(proof, bureau[0], json.loads(Path(bureau[1]).read_text(encoding="utf-8")))
+    return verify(proof)
+
+
+def same_lines_as_python(path: Path, own: tuple[str, str] | None = None, bureau: tuple[str, str] | None = None) -> int:
+    """``node spotcheck-verify.js PROOF.json [--own ID SALT | --key KEY --clear FILE]`` prints the lines that
+    ``python3 -m spotcheck.draw verify`` prints (but the last, which tells the time it took) and exits as it does;
+    with ``--json`` the same checks and verdicts as spotcheck.draw.disclosure's. The exit code."""
+    flags = ["--own", *own] if own else ["--key", bureau[0], "--clear", bureau[1]] if bureau else []
+    out, err = io.StringIO(), io.StringIO()
+    code = verify_command(str(path), out, err, own=own, bureau=bureau)
+    result = run(path, *flags)
+    assert result.returncode == code, result.stdout[-2000:] + result.stderr
+    verdict = ("证明已验证",)
+    assert [line for line in result.stdout.splitlines() if not line.startswith(verdict)] == [
+        line for line in out.getvalue().splitlines() if not line.startswith(verdict)
+    ]
+    assert result.stderr == err.getvalue()
+    as_json = run(path, *flags, "--json")
+    assert as_json.returncode == code, as_json.stderr
+    checks = json.loads(as_json.stdout)["checks"]
+    expected = python_checks(path, own, bureau)
+    assert [(c["name"], c["ok"]) for c in checks] == [(c.name, c.ok) for c in expected]
+    assert [c["label"] for c in checks] == [wording.label(c.name) for c in expected]  # wording.py's words
+    return code
+
+
+def expected_rows(expected: list | dict) -> list[str]:
+    """The names of the holder's own checks the disclosure's ``expected`` says the holder must see."""
+    if isinstance(expected, list):
+        return [f"own {r['group']}/{r['stratum']}: rank {r['rank']} of {r['of']}: {r['status']}" for r in expected]
+    return (
+        [f"own line: {line}" for line in expected["lines"]]
+        + [f"own team as drawn: {', '.join(expected['team'])}"]
+        + [f"own replacement: {r['out']} → {r['in']}: {r['reason']}" for r in expected["replacements"]]
+    )
+
+
+@pytest.mark.parametrize("name", V3_NAMES)
+def test_node_checks_the_blinded_known_answers_as_python_does(name, tmp_path):
+    assert same_lines_as_python(VECTORS / name) == 0
+    result = run(VECTORS / name)
+    assert "证明已验证" in result.stdout and "盲化密钥的承诺值格式正确" in result.stdout
+    assert "[every entity id is a token]" in result.stdout and "[public inputs are not empty]" in result.stdout
+    assert "seed = HMAC(nonce, spotcheck-draw/3|" in result.stdout
+    original = vector(name)
+    # altered copies fail as they do in Python, the public check of version 3 included
+    clear_id = next(iter(disclosed(name)["salts"]))  # a 统一社会信用代码 in clear: not a token
+    for how in ("swapped", "nonce", "unknown field", "replacement in", "same commitments", "no inputs", "clear id"):
+        if how == "same commitments":
+            altered = original | {"blind_commitment": original["commitment"]}
+        elif how == "no inputs":
+            altered = original | {"public_inputs": []}
+        elif how == "clear id":
+            altered = copy.deepcopy(original)
+            if altered["kind"] == "targets":
+                altered["frame"][0][2] = clear_id
+            else:
+                altered["teams"] = {clear_id if n == 0 else v: t for n, (v, t) in enumerate(altered["teams"].items())}
+        else:
+            altered = _altered(original, how)
+        # "algorithm is spotcheck-draw/1 or spotcheck-draw/2" has no label in wording.py either
+        assert same_as_python(altered, tmp_path / f"{how}.json", chinese=how != "version 3") == 1, how
+        assert same_lines_as_python(tmp_path / f"{how}.json") == 1, how
+
+
+@pytest.mark.parametrize("name", V3_NAMES)
+def test_each_holder_sees_its_own_rows_as_python_shows_them(name, tmp_path):
+    found = disclosed(name)
+    assert found["salts"].keys() == found["expected"].keys() and len(found["salts"]) >= 3
+    for identifier, salt in found["salts"].items():
+        assert same_lines_as_python(VECTORS / name, own=(identifier, salt)) == 0, identifier
+        result = run(VECTORS / name, "--own", identifier, salt, "--json")
+        names = [c["name"] for c in json.loads(result.stdout)["checks"]]
+        rows = expected_rows(found["expected"][identifier])
+        assert names[-len(rows) - 1].startswith("the holder's token ") and names[-len(rows) :] == rows, identifier
+        assert "本对象的盲化标识" in run(VECTORS / name, "--own", identifier, salt).stdout
+    if isinstance(next(iter(found["expected"].values())), list):  # the statuses in Chinese
+        said = "".join(run(VECTORS / name, "--own", i, s).stdout for i, s in found["salts"].items())
+        assert all(word in said for word in ("抽中", "备选第 1 位", "未抽中", "被替换（已注销）", "作为替补抽中，替换"))
+    if isinstance(next(iter(found["expected"].values())), list):  # brought in, then replaced out again: replaced out
+        proof = vector(name)
+        record = proof["replacements"][0]
+        brought_in = next(i for i, rows in found["expected"].items() if rows[0]["status"].startswith("brought in"))
+        targets.replace_target(
+            proof, group=record["group"], stratum=record["stratum"], out=record["in"], reason="已迁出"
+        )
+        path = tmp_path / "twice.json"
+        path.write_text(json.dumps(proof, ensure_ascii=False), encoding="utf-8")
+        assert same_lines_as_python(path, own=(brought_in, found["salts"][brought_in])) == 0
+        assert "被替换（已迁出）" in run(path, "--own", brought_in, found["salts"][brought_in]).stdout
+    # a wrong salt: the public check holds, the token is not in the draw
+    identifier, salt = next(iter(found["salts"].items()))
+    wrong = ("0" if salt[0] != "0" else "1") + salt[1:]
+    assert same_lines_as_python(VECTORS / name, own=(identifier, wrong)) == 1
+    assert same_lines_as_python(VECTORS / name, own=(identifier, "not hex")) == 1
+    assert same_lines_as_python(VECTORS / "targets-joint.json", own=(identifier, salt)) == 1  # not a blinded draw
+
+
+API = """
+const verifier = require(process.argv[1]);
+const text = require("fs").readFileSync(process.argv[2], "utf8");
+const own = { id: process.argv[3], salt: process.argv[4] };
+const sync = verifier.verifySync(text, { own }).map((c) => [c.name, c.ok]);
+verifier.verify(JSON.parse(text), { own }).then((checks) => {
+  console.log(JSON.stringify({ sync, async: checks.map((c) => [c.name, c.ok]) }));
+});
+"""
+
+
+def test_the_holders_check_through_the_api(tmp_path):
+    name = "targets-joint-v3.json"
+    identifier, salt = next(iter(disclosed(name)["salts"].items()))
+    result = subprocess.run(
+        [_node(), "-e", API, str(browser_verifier.PATH), str(VECTORS / name), identifier, salt],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    outcome = json.loads(result.stdout)
+    expected = [[c.name, c.ok] for c in disclosure.own_checks(vector(name), identifier, salt)]
+    assert outcome["sync"] == outcome["async"] == expected and all(ok for _, ok in expected)
+
+
+@pytest.mark.parametrize("name", V3_NAMES)
+def test_the_bureau_checks_every_row_with_the_key_and_the_clear_file(name, tmp_path):
+    key = disclosed(name)["blind_key"]
+    clear = str(clear_file(name, tmp_path / "clear.json"))
+    assert same_lines_as_python(VECTORS / name, bureau=(key, clear)) == 0
+    either = run(VECTORS / name, "--clear", clear, "--key", key, "--json")  # the options in either order
+    assert either.returncode == 0
+    names = [c["name"] for c in json.loads(either.stdout)["checks"]]
+    assert (
+        "H(key) = blind_commitment" in names and "the clear frame blinded with the key gives the frame digest" in names
+    )
+
+    # a wrong key; a changed clear row; a changed token or field in the proof: each fails, as in Python
+    wrong = ("0" if key[0] != "0" else "1") + key[1:]
+    assert same_lines_as_python(VECTORS / name, bureau=(wrong, clear)) == 1
+    assert same_lines_as_python(VECTORS / name, bureau=("zz", clear)) == 1
+    if vector(name)["kind"] == "targets":
+        changed = clear_file(
+            name, tmp_path / "changed.json", lambda c: c["frame"][0].__setitem__(2, "91330100MA0000009X")
+        )
+    else:
+        line = next(n for n, text in enumerate(disclosed(name)["frame_lines"]) if text.startswith("V\t"))
+        changed = clear_file(
+            name, tmp_path / "changed.json", lambda c: c["frame_lines"].__setitem__(line, c["frame_lines"][line] + "x")
+        )
+    assert same_lines_as_python(VECTORS / name, bureau=(key, str(changed))) == 1
+    original = vector(name)
+    token = next(iter(original["teams"])) if original["kind"] == "inspectors" else original["frame"][0][2]
+    other = ("0" if token[0] != "0" else "1") + token[1:]
+    holder, salt = next(iter(disclosed(name)["salts"].items()))
+    for how, altered, holder_sees in (
+        ("token", json.loads(json.dumps(original).replace(token, other)), 1),
+        ("campaign", original | {"campaign": original["campaign"] + "补"}, 1),
+        # only the bureau can tell: a holder cannot check from its salt that the key is the committed one
+        ("blind commitment", original | {"blind_commitment": "0" * 64}, 0),
+    ):
+        path = tmp_path / f"{how}.json"
+        path.write_text(json.dumps(altered, ensure_ascii=False), encoding="utf-8")
+        assert same_lines_as_python(path, bureau=(key, clear)) == 1, how
+        assert same_lines_as_python(path, own=(holder, salt)) == holder_sees, how
+
+
+def test_a_clear_file_that_cannot_be_read_exits_2(tmp_path):
+    name = "targets-joint-v3.json"
+    (tmp_path / "clear.json").write_text("{", encoding="utf-8")
+    for clear in (tmp_path / "clear.json", tmp_path / "missing.json"):
+        result = run(VECTORS / name, "--key", disclosed(name)["blind_key"], "--clear", str(clear))
+        assert result.returncode == 2 and "无法读取" in result.stderr and not result.stdout
+    for flags in (["--own", "x"], ["--key", "k"], ["--key", "k", "--own", "x"], ["--own", "a", "b", "c"]):
+        usage = run(VECTORS / name, *flags)
+        assert usage.returncode == 2 and "--own ID SALT" in usage.stderr, flags
+
+
+def _redacted(name: str) -> dict:
+    """A version 1 or 2 proof withdrawn from public view (DRAW-SPEC "A redacted proof")."""
+    data = (VECTORS / name).read_bytes()
+    proof = json.loads(data)
+    return {
+        "algorithm": proof["algorithm"],
+        "kind": proof["kind"],
+        "campaign": proof["campaign"],
+        "redacted": True,
+        "original_sha256": hashlib.sha256(data).hexdigest(),
+        "commitment": proof["commitment"],
+        "nonce": proof["nonce"],
+        "frame_digest": proof["frame_digest"],
+        "public_inputs": proof["public_inputs"],
+        "seed": proof["seed"],
+        "counts": {
+            group: {
+                stratum: sum(1 for g, s, _ in proof.get("frame", []) if (g, s) == (group, stratum))
+                for stratum in strata
+            }
+            for group, strata in proof.get("selected", {}).items()
+        },
+    }
+
+
+@pytest.mark.parametrize("name", ["targets-joint.json", "inspectors-rich-v2.json"])
+def test_a_redacted_proof_checks_its_nonce_and_seed_as_python_does(name, tmp_path):
+    redacted = _redacted(name)
+    assert same_as_python(redacted, tmp_path / "redacted.json") == 0
+    assert same_lines_as_python(tmp_path / "redacted.json") == 0
+    assert "明细已隐去" in run(tmp_path / "redacted.json").stdout
+    nonce = redacted["nonce"]
+    for how, altered in (
+        ("nonce", redacted | {"nonce": ("1" if nonce[0] == "0" else "0") + nonce[1:]}),
+        ("version 3", redacted | {"algorithm": "spotcheck-draw/3"}),  # a blinded draw is never redacted
+        ("not true", redacted | {"redacted": 1}),
+        ("no counts", {k: v for k, v in redacted.items() if k != "counts"}),
+    ):
+        # "algorithm is spotcheck-draw/1 or spotcheck-draw/2" has no label in wording.py either
+        assert same_as_python(altered, tmp_path / f"{how}.json", chinese=how != "version 3") == 1, how
+        assert same_lines_as_python(tmp_path / f"{how}.json") == 1, how
 
 
 PROGRESS = """
@@ -290,7 +549,7 @@ def test_node_checks_the_published_proofs_as_python_does(site, tmp_path):
         assert result.returncode == 0 and [(c["name"], c["ok"]) for c in checks] == [
             (c.name, c.ok) for c in verify(proof)
         ]
-    assert algorithms == {"spotcheck-draw/1", "spotcheck-draw/2"}
+    assert algorithms == {"spotcheck-draw/1", "spotcheck-draw/2"}  # the campaigns draw 1 and 2 until blinding lands
 
     script, headers = _get(f"{url}/public/draws/{browser_verifier.FILE_NAME}")
     digest = hashlib.sha256(script).hexdigest()

@@ -1,7 +1,8 @@
 // The inspector draws of DRAW-SPEC (随机选派检查人员, spotcheck/draw/inspectors.py and shuffle.py)
 // as the verifier replays them: the frame, version 1 (every eligible inspector keyed at every
-// visit), version 2 (a keyed shuffle made lazily), and the replacements of each (versions.py).
-import { TICK, V2, checkField, deriveSeed, linesDigest } from "./primitives.mjs";
+// visit), version 2 (a keyed shuffle made lazily; version 3 is version 2 over blinded visits), and the
+// replacements of each (versions.py).
+import { SHUFFLED, TICK, checkField, deriveSeed, linesDigest } from "./primitives.mjs";
 import {
   PyError, cmpStr, fromHex, hashKey, hashable, isStr, keyError, pyEq, pyGe, pyGet, pyIn, pyIndex, pyItems, pyIter,
   pyLt, pyRepr, pySliceTo, pyStr, pyTruth, typeName, utf8, valueError,
@@ -80,7 +81,7 @@ export function* redrawInspectors(algorithm, { campaign, nonce, lines, teamSize,
   const sorted = pyIter(lines).slice().sort(cmpStr);
   const frame = parseFrame(sorted);
   const seed = deriveSeed(nonce, "inspectors", campaign, linesDigest(sorted), publicInputs, algorithm);
-  const draw = algorithm === V2 ? drawTeamsV2 : drawTeamsV1;
+  const draw = pyIn(algorithm, SHUFFLED) ? drawTeamsV2 : drawTeamsV1;
   meter.total += frame.needs.size;
   return yield* draw(frame, seed, teamSize, perGroupMin, capacity, meter);
 }
@@ -303,7 +304,7 @@ export function replacementFor(proof, history, visit, out, meter) {
     if (pyEq(pyIndex(record, "visit"), visit)) taken.add(hashKey(pyIndex(record, "out")));
   }
   const capacity = pyGet(proof, "capacity");
-  const v2 = pyEq(pyGet(proof, "algorithm"), V2);
+  const v2 = pyIn(pyGet(proof, "algorithm"), SHUFFLED); // versions 2 and 3: the shuffle
   const v1Candidates = v2 ? null : eligibleV1(frame, visit, load, capacity).filter((i) => !taken.has("s" + i));
   const groupOf = (member) => (isStr(hashable(member)) && frame.groupOf.has(member) ? frame.groupOf.get(member) : null);
   const group = groupOf(out);

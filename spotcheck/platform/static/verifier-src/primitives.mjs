@@ -1,13 +1,17 @@
-// The primitives of DRAW-SPEC (spotcheck/draw/primitives.py) as the verifier replays them: the
-// versions, the seed, the digests, a field's form, and the Meter that counts hashes so that long
-// loops (generators yielding TICK every few thousand hashes) let a browser page breathe.
+// The primitives of DRAW-SPEC (spotcheck/draw/primitives.py, blinding.py) as the verifier replays
+// them: the versions, the seed, the digests, a field's form, a token's form, and the Meter that counts
+// hashes so that long loops (generators yielding TICK every few thousand hashes) let a browser page breathe.
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
-import { isStr, pyStr, utf8, valueError } from "./python.mjs";
+import { isStr, pyRepr, pyStr, utf8, valueError } from "./python.mjs";
 
 export const V1 = "spotcheck-draw/1";
 export const V2 = "spotcheck-draw/2";
+/** Blinded draws (DRAW-SPEC "Blinded draws, version 3"): both kinds, the ids published as tokens. */
+export const V3 = "spotcheck-draw/3";
+/** The versions whose inspector teams are drawn by the lazy shuffle (versions.SHUFFLED). */
+export const SHUFFLED = [V2, V3];
 export const TICK = Symbol("tick");
 const TICK_EVERY = 2048;
 
@@ -57,7 +61,12 @@ export function linesDigest(lines) {
 
 export function checkField(value, what) {
   if (!isStr(value) || !value || /[\t\n|]/.test(value)) {
-    throw valueError(`${what} ${pyStr(value)} is empty or contains a tab, a newline or '|'`);
+    throw valueError(`${what} ${pyRepr(value)} is empty or contains a tab, a newline or '|'`);
   }
   return value;
 }
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** A token, or a key or commitment in hex: 64 lowercase hex characters (blinding.is_token). */
+export const isToken = (value) => isStr(value) && HEX64.test(value);

@@ -74,6 +74,12 @@ export function pyIter(x) {
   throw typeError(`'${typeName(x)}' object is not iterable`);
 }
 
+/** reversed(x): a list's items, a string's code points, a dict's keys, last first; TypeError otherwise. */
+export function pyReversed(x) {
+  if (!(Array.isArray(x) || typeof x === "string" || x instanceof Map)) throw typeError(`'${typeName(x)}' object is not reversible`);
+  return pyIter(x).slice().reverse();
+}
+
 /** x[key]: a dict's value (KeyError), a list's or string's item by an int index (IndexError). */
 export function pyIndex(x, key) {
   if (x instanceof Map) {
@@ -83,7 +89,10 @@ export function pyIndex(x, key) {
   }
   if (Array.isArray(x) || typeof x === "string") {
     const items = Array.isArray(x) ? x : Array.from(x);
-    if (!isInt(key)) throw typeError(`${typeName(x)} indices must be integers or slices, not ${typeName(key)}`);
+    if (!isInt(key)) {
+      throw typeError(Array.isArray(x) ? `list indices must be integers or slices, not ${typeName(key)}`
+        : `string indices must be integers, not '${typeName(key)}'`);
+    }
     let index = Number(num(key));
     if (index < 0) index += items.length;
     if (!(index >= 0 && index < items.length)) throw new PyError("IndexError", `${typeName(x)} index out of range`);
@@ -103,6 +112,70 @@ export function pyGet(x, key, otherwise = null) {
 export function pyItems(x) {
   if (!(x instanceof Map)) throw new PyError("AttributeError", `'${typeName(x)}' object has no attribute 'items'`);
   return Array.from(x.entries());
+}
+
+/** x.values() on a value that must be a dict. */
+export function pyValues(x) {
+  if (!(x instanceof Map)) throw new PyError("AttributeError", `'${typeName(x)}' object has no attribute 'values'`);
+  return Array.from(x.values());
+}
+
+/** ``item in x`` for any x: a list by ==, a string by substring, a dict by key; TypeError otherwise. */
+export function pyContains(x, item) {
+  if (Array.isArray(x)) return pyIn(item, x);
+  if (typeof x === "string") {
+    if (typeof item !== "string") throw typeError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
+    return x.includes(item);
+  }
+  if (x instanceof Map) {
+    hashable(item);
+    return typeof item === "string" && x.has(item);
+  }
+  throw typeError(`argument of type '${typeName(x)}' is not iterable`);
+}
+
+/** x.index(item) for a list (by ==) or a string (a substring, counted in code points). */
+export function pyIndexOf(x, item) {
+  if (Array.isArray(x)) {
+    const at = x.findIndex((y) => pyEq(item, y));
+    if (at < 0) throw valueError(`${pyRepr(item)} is not in list`);
+    return at;
+  }
+  if (typeof x === "string") {
+    if (typeof item !== "string") throw typeError(`must be str, not ${typeName(item)}`);
+    const at = x.indexOf(item);
+    if (at < 0) throw valueError("substring not found");
+    return Array.from(x.slice(0, at)).length;
+  }
+  throw new PyError("AttributeError", `'${typeName(x)}' object has no attribute 'index'`);
+}
+
+/** ``a, b, c = x`` (``count`` names): x's items as iter() gives them, exactly ``count`` of them. */
+export function pyUnpack(x, count) {
+  if (!(Array.isArray(x) || typeof x === "string" || x instanceof Map)) {
+    throw typeError(`cannot unpack non-iterable ${typeName(x)} object`);
+  }
+  const items = pyIter(x);
+  if (items.length < count) throw valueError(`not enough values to unpack (expected ${count}, got ${items.length})`);
+  if (items.length > count) throw valueError(`too many values to unpack (expected ${count})`);
+  return items;
+}
+
+/** x[:2] on any value: a string's first code points, a list's first items; TypeError where Python raises. */
+export function pyHead(x, count) {
+  if (typeof x === "string") return Array.from(x.slice(0, 2 * count)).slice(0, count).join("");
+  if (Array.isArray(x)) return x.slice(0, count);
+  if (x instanceof Map) throw typeError("unhashable type: 'slice'");
+  throw typeError(`'${typeName(x)}' object is not subscriptable`);
+}
+
+/** ", ".join(items): every item a string (TypeError naming the first that is not). */
+export function pyJoin(separator, items) {
+  const list = pyIter(items);
+  list.forEach((item, at) => {
+    if (typeof item !== "string") throw typeError(`sequence item ${at}: expected str instance, ${typeName(item)} found`);
+  });
+  return list.join(separator);
 }
 
 // ---------------------------------------------------------------- comparisons
@@ -158,6 +231,12 @@ export function pyLt(a, b) {
   }
   throw typeError(`'<' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
 }
+/** sorted(items): ascending by Python's ``<`` (stable); TypeError exactly when Python's sort raises one, since
+ * whenever two items cannot be ordered some two items next to each other in any order cannot be either. */
+export function pySorted(items) {
+  return items.slice().sort((a, b) => (pyLt(a, b) ? -1 : pyLt(b, a) ? 1 : 0));
+}
+
 export const pyGe = (a, b) => {
   if (isNumeric(a) && isNumeric(b)) return num(a) >= num(b);
   if (typeof a === "string" && typeof b === "string") return cmpStr(a, b) >= 0;
@@ -242,7 +321,15 @@ function wellFormed(s) {
 /** s.encode("utf-8"): a lone surrogate is an error (UnicodeEncodeError, a ValueError), not U+FFFD. */
 export function utf8(s) {
   if (!wellFormed(s)) {
-    throw new PyError("UnicodeEncodeError", "'utf-8' codec can't encode a surrogate: surrogates not allowed");
+    let at = 0;
+    for (const ch of s) {
+      const code = ch.codePointAt(0);
+      if (code >= 0xd800 && code <= 0xdfff) {
+        throw new PyError("UnicodeEncodeError",
+          `'utf-8' codec can't encode character '\\u${code.toString(16)}' in position ${at}: surrogates not allowed`);
+      }
+      at++;
+    }
   }
   return ENCODER.encode(s);
 }
@@ -252,7 +339,7 @@ const HEX_DIGIT = (c) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c 
 
 /** bytes.fromhex(s): pairs of hex digits, ASCII whitespace allowed between the pairs. */
 export function fromHex(s) {
-  if (typeof s !== "string") throw typeError(`fromhex() argument must be str, not ${typeName(s)}`);
+  if (typeof s !== "string") throw typeError(`fromhex() argument must be str, not ${s === null ? "None" : typeName(s)}`);
   const out = [];
   let i = 0;
   while (i < s.length) {
@@ -271,4 +358,11 @@ export function fromHex(s) {
   return Uint8Array.from(out);
 }
 
-export const toHex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
+/** bytes.hex() */
+export function toHex(bytes) {
+  let out = "";
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]];
+  return out;
+}

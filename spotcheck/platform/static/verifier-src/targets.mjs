@@ -3,7 +3,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 
 import { TICK } from "./primitives.mjs";
-import { cmpStr, hashKey, pyEq, pyIndex, pyItems, pyIter, pyStr, utf8, valueError } from "./python.mjs";
+import { cmpStr, hashKey, pyEq, pyIndex, pyItems, pyIter, pyRepr, pyStr, utf8, valueError } from "./python.mjs";
 import { Smallest, entry, rankKeys } from "./ranking.mjs";
 
 export const byCell = (a, b) => cmpStr(a.group, b.group) || cmpStr(a.stratum, b.stratum);
@@ -59,7 +59,7 @@ export function cellSize(rule, population) {
       }
     }
   }
-  throw valueError(`a rule is {'count': c} or {'ratio_bp': r, 'min': m} with whole numbers ≥ 0, not ${pyStr(rule)}`);
+  throw valueError(`a rule is {'count': c} or {'ratio_bp': r, 'min': m} with whole numbers ≥ 0, not ${pyRepr(rule)}`);
 }
 
 /** The cell's ids in rank order (K(id), id), only the first ``keep``. */
