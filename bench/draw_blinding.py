@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 
 from bench.common import Line, emit, save
 from spotcheck.draw import blinding, native, proof_file, targets
@@ -24,7 +25,7 @@ def _codes(n: int) -> list[str]:
     return [f"91231084MA{number:08d}" for number in range(n)]
 
 
-def _best(function, runs: int = 3) -> float:
+def _best(function: Callable[[], object], runs: int = 3) -> float:
     best = float("inf")
     for _ in range(runs):
         started = time.perf_counter()
@@ -52,7 +53,12 @@ def run() -> None:
 
     def v1() -> dict:
         return targets.draw_targets_from_file(
-            campaign="基准抽〔2026〕1号", nonce=nonce, frame_file=clear, rules=rules, reserve_size=5, public_inputs=inputs
+            campaign="基准抽〔2026〕1号",
+            nonce=nonce,
+            frame_file=clear,
+            rules=rules,
+            reserve_size=5,
+            public_inputs=inputs,
         )
 
     blinded_file: list[bytes] = []

@@ -14,8 +14,9 @@ import hmac
 import re
 import secrets
 
-from spotcheck.draw import native
+from spotcheck.draw import native, parallel
 from spotcheck.draw.primitives import H, check_field, rank_keys_bytes
+from spotcheck.draw.target_frames import cell_lines, frame_blocks
 
 ALGORITHM = "spotcheck-draw/3"
 #: A token, or a key or commitment in hex: 64 lowercase hex characters.
@@ -72,14 +73,29 @@ def tokens(blind_key: bytes, kind: str, ids: list[str]) -> list[str]:
     return tokens_joined(blind_key, kind, "\n".join(ids).encode("utf-8")).decode("ascii").split("\n")
 
 
+#: A cell's ids are blinded in two halves, one on each core, from twice this many.
+_HALF_AT_LEAST = 25_000
+
+
+def tokens_in_two(blind_key: bytes, kind: str, ids: bytes, separator: bytes, count: int) -> bytes:
+    """:func:`tokens_joined`, the ids of a large stretch split at a separator near the middle and blinded on two
+    cores (:mod:`spotcheck.draw.parallel`): the same bytes."""
+    cut = ids.find(separator, len(ids) // 2) if count >= 2 * _HALF_AT_LEAST else -1
+    if cut < 0:
+        return tokens_joined(blind_key, kind, ids, separator)
+    halves = [ids[:cut], ids[cut + len(separator) :]]
+    done = parallel.map_in_two(
+        lambda half: tokens_joined(blind_key, kind, half, separator), halves, [count // 2, count - count // 2]
+    )
+    return b"\n".join(done)
+
+
 def blind_frame_file(blind_key: bytes, frame_file: bytes) -> bytes:
     """A target frame file (sorted rows ``group\\tstratum\\tid``) with every id replaced by its token, sorted again:
     the file the published digest of a version 3 draw is taken over."""
-    from spotcheck.draw.target_frames import cell_lines, frame_blocks
-
     parts = []
     for (group, stratum), block, separator, count in frame_blocks(frame_file):
-        blinded = tokens_joined(blind_key, "targets", block, separator).decode("ascii")
+        blinded = tokens_in_two(blind_key, "targets", block, separator, count).decode("ascii")
         parts.append(cell_lines((group, stratum, blinded, count)))
     return b"".join(parts)
 
@@ -104,6 +120,11 @@ def blind_lines(blind_key: bytes, lines: list[str]) -> list[str]:
     return sorted(out)
 
 
-def token_map(blind_key: bytes, kind: str, ids: list[str]) -> dict[str, str]:
-    """token → id for ``ids``."""
-    return dict(zip(tokens(blind_key, kind, ids), ids, strict=True))
+def token_map(blind_key: bytes, kind: str, ids: list[str], wanted: set[str] | None = None) -> dict[str, str]:
+    """token → id for ``ids`` (with ``wanted``, for those tokens only: a draw's few thousand of a frame's millions)."""
+    if not ids:
+        return {}
+    made = tokens_in_two(blind_key, kind, "\n".join(ids).encode("utf-8"), b"\n", len(ids)).decode("ascii").split("\n")
+    if wanted is None:
+        return dict(zip(made, ids, strict=True))
+    return {t: identifier for t, identifier in zip(made, ids, strict=True) if t in wanted}

@@ -94,22 +94,22 @@ def own_checks(proof: object, identifier: str, salt_hex: str) -> list[Check]:
         if len(salt) != 32:
             raise ValueError("the salt is not 32 bytes")
         token, found = own_rows(proof, identifier, salt)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        own = [Check(f"the holder's token {token} is in the draw", found is not None)]
+        if isinstance(found, list):
+            own += [
+                Check(f"own {row['group']}/{row['stratum']}: rank {row['rank']} of {row['of']}: {row['status']}", True)
+                for row in found
+            ]
+        elif isinstance(found, dict):
+            own += [Check(f"own line: {line}", True) for line in found["lines"]]
+            own.append(Check(f"own team as drawn: {', '.join(found['team'])}", True))
+            own += [
+                Check(f"own replacement: {record['out']} → {record['in']}: {record['reason']}", True)
+                for record in found["replacements"]
+            ]
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         return [*checks, Check("the holder's salt and id can be read", False, f"{type(exc).__name__}: {exc}")]
-    checks.append(Check(f"the holder's token {token} is in the draw", found is not None))
-    if isinstance(found, list):
-        checks += [
-            Check(f"own {row['group']}/{row['stratum']}: rank {row['rank']} of {row['of']}: {row['status']}", True)
-            for row in found
-        ]
-    elif isinstance(found, dict):
-        checks += [Check(f"own line: {line}", True) for line in found["lines"]]
-        checks.append(Check(f"own team as drawn: {', '.join(found['team'])}", True))
-        checks += [
-            Check(f"own replacement: {record['out']} → {record['in']}: {record['reason']}", True)
-            for record in found["replacements"]
-        ]
-    return checks
+    return checks + own
 
 
 def _get(proof: object, field: str) -> object:
@@ -167,7 +167,7 @@ def bureau_checks(
                         "" if published_excluded is None or shown == counted[reason] else f"published {shown}",
                     )
                 )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         checks.append(Check("the key and the clear file can be read", False, f"{type(exc).__name__}: {exc}"))
     return checks
 

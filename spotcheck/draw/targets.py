@@ -189,6 +189,17 @@ def visits(selected: dict[str, Any]) -> dict[str, list[str]]:
     return dict(groups_by_id)
 
 
+def group_sets(selected: dict[str, Any]) -> dict[tuple[str, ...], int]:
+    """联合抽取的部门组合: how many visits each set of groups selected together. One ranking for all the groups of a
+    joint draw is what makes their samples overlap, so which groups selected a token is public by construction; where
+    the published results say which departments checked a business, a set that few visits share points to their
+    tokens, and so to their strata (DRAW-SPEC "Blinded draws"; docs/draw-algorithm.md measures it)."""
+    counted: dict[tuple[str, ...], int] = defaultdict(int)
+    for groups in visits(selected).values():
+        counted[tuple(sorted(groups))] += 1
+    return dict(sorted(counted.items()))
+
+
 def current_selection(proof: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
     """The selection after the proof's replacements, in order."""
     chosen = {g: {s: list(ids) for s, ids in strata.items()} for g, strata in proof["selected"].items()}

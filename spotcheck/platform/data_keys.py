@@ -1,5 +1,6 @@
 """The data key (数据密钥) of the protected values — inspectors' ID numbers (身份证号码), businesses' 企业核验码,
-complainants' names and phones, every draw's commitment nonce (承诺随机数: losing one breaks its draw's proof) and
+complainants' names and phones, every draw's commitment nonce (承诺随机数: losing one breaks its draw's proof), a
+blinded draw's key and clear frame (盲化密钥、明文抽取范围: the bureau's check reads them) and
 the users' second factors' secrets (两步验证的密钥).
 
 ``spotcheck keys adopt`` moves a deployment whose values are under the key derived from ``SECRET_KEY`` to its own
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import sqlalchemy as sa
 from cryptography.fernet import InvalidToken
@@ -44,13 +46,21 @@ class Protected:
     label: str  # what it holds, in Chinese, for the refusal
     encrypted: tuple[str, ...]
     digests: dict[str, str]
+    #: Rows re-encrypted at a time.
+    chunk: int = CHUNK
 
 
 PROTECTED = (
     Protected(Inspector, "执法检查人员的身份证号码", ("id_encrypted",), {"id_digest": "id_encrypted"}),
     Protected(InspectionCode, "企业核验码", ("business_encrypted",), {"business_digest": "business_encrypted"}),
     Protected(ComplaintContact, "投诉人的姓名和电话", ("name_encrypted", "phone_encrypted"), {}),
-    Protected(Draw, "抽取的承诺随机数", ("nonce_encrypted",), {}),
+    Protected(
+        Draw,
+        "抽取的承诺随机数、盲化密钥和明文抽取范围",
+        ("nonce_encrypted", "blind_key_encrypted", "clear_encrypted"),
+        {},
+        chunk=20,  # a clear frame of a province's draw holds millions of codes
+    ),
     Protected(SecondFactor, "两步验证的密钥", ("secret_encrypted",), {}),
 )
 
@@ -77,7 +87,10 @@ def _rows(protected: Protected) -> Iterator[Sequence[sa.Row]]:
     last = 0
     while True:
         rows = db.session.execute(
-            sa.select(table.c.id, *columns).where(table.c.id > last).order_by(table.c.id).limit(CHUNK)
+            sa.select(table.c.id, *columns)
+            .where(table.c.id > last, sa.or_(*[column.is_not(None) for column in columns]))
+            .order_by(table.c.id)
+            .limit(protected.chunk)
         ).all()
         if not rows:
             return
@@ -94,9 +107,10 @@ def _moved(protected: Protected, old: personal_data.Keys, new: personal_data.Key
         for row in rows:
             try:
                 plain = {
-                    name: old.fernet.decrypt(getattr(row, name).encode("ascii")).decode("utf-8")
+                    name: None if value is None else old.fernet.decrypt(value.encode("ascii")).decode("utf-8")
                     for name in protected.encrypted
-                }
+                    for value in [getattr(row, name)]
+                }  # a column left empty (a draw made before blinding has no key) stays empty
             except InvalidToken:
                 raise InvalidInputError(
                     {
@@ -110,9 +124,15 @@ def _moved(protected: Protected, old: personal_data.Keys, new: personal_data.Key
                         ]
                     }
                 ) from None
-            values = {name: new.fernet.encrypt(text.encode("utf-8")).decode("ascii") for name, text in plain.items()}
+            values = {
+                name: None if text is None else new.fernet.encrypt(text.encode("utf-8")).decode("ascii")
+                for name, text in plain.items()
+            }
             values.update(
-                {digest: personal_data.digest_with(new, plain[source]) for digest, source in protected.digests.items()}
+                {
+                    digest: personal_data.digest_with(new, cast(str, plain[source]))
+                    for digest, source in protected.digests.items()
+                }
             )
             changes.append({"row_id": row.id, **values})
         db.session.execute(sa.update(table).where(table.c.id == sa.bindparam("row_id")), changes)

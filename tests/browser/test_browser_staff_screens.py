@@ -158,19 +158,19 @@ def test_a_draw_sent_empty_opens_on_its_errors_and_the_text_boxes_are_styled(per
     for size in (PHONE, DESK):
         planner.page.set_viewport_size({"width": size[0], "height": size[1]})
         page = planner.go("/campaigns/2")
-        reason = page.locator("#targets-no-input-reason")
-        style = reason.evaluate(
+        inputs = page.locator("#targets-public-inputs")
+        style = inputs.evaluate(
             "e => { const s = getComputedStyle(e); "
             "return [s.borderTopWidth, s.borderTopStyle, s.borderRadius, s.paddingLeft, s.width]; }"
         )
         assert style[:4] == ["1px", "solid", "4px", "9.6px"], style  # the fields' look, not the browser's
-        planner.submit("#targets-draw button[type=submit]")  # no input, no reason
+        planner.submit("#targets-draw button[type=submit]")  # no input: a blinded draw needs one
         page.wait_for_timeout(200)  # the page's load handler has run
         summary = page.locator("#targets-draw .error-summary")
         assert summary.is_visible() and in_view(page, "#targets-draw .error-summary"), "the errors are out of view"
-        assert summary.locator('a[href="#targets-no-input-reason"]').count() == 1
-        assert page.evaluate("document.activeElement.id") == "targets-no-input-reason"
-        assert in_view(page, "#targets-no-input-reason")
+        assert summary.locator('a[href="#targets-public-inputs"]').count() == 1
+        assert page.evaluate("document.activeElement.id") == "targets-public-inputs"
+        assert in_view(page, "#targets-public-inputs")
         shot(page, "draw-refused")
 
 

@@ -6,6 +6,7 @@ SECRET_KEY may change without touching stored data; a process still on the old k
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 
 import pytest
@@ -17,7 +18,7 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import system_access, tenant_scope
-from spotcheck.draw import proof_file
+from spotcheck.draw import disclosure, proof_file
 from spotcheck.draw.verify import verify
 from spotcheck.platform.data_keys import change_data_key
 from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, queries as campaigns
@@ -56,9 +57,15 @@ def _protected() -> dict:
             row.id: (personal_data.decrypt(row.name_encrypted), personal_data.decrypt(row.phone_encrypted))
             for row in db.session.scalars(sa.select(ComplaintContact))
         }
-        nonces = {row.id: draw_steps.secret_nonce(row) for row in db.session.scalars(sa.select(Draw))}
+        draws = list(db.session.scalars(sa.select(Draw)))
+        nonces = {row.id: draw_steps.secret_nonce(row) for row in draws}
+        blinded = {  # a blinded draw's key, and its clear frame once frozen
+            row.id: (draw_steps.blind_key(row), draw_steps.read_clear(row) if row.frozen_at else None)
+            for row in draws
+            if row.blinded
+        }
         db.session.rollback()
-    return {"ids": ids, "business": business, "contacts": contacts, "nonces": nonces}
+    return {"ids": ids, "business": business, "contacts": contacts, "nonces": nonces, "blinded": blinded}
 
 
 def _committed_undrawn() -> int:
@@ -92,6 +99,16 @@ def _drawn_and_verified(campaign_id: int) -> None:
         )
     assert all(check.ok for check in verify(proof))
     independent_check(proof)
+    with tenant_scope(tenant_id):  # the bureau's check: the key and the clear frame kept through both moves
+        record = campaigns.draw(campaigns.get_campaign(campaign_id), "targets")
+        key, clear = (
+            draw_steps.blind_key(record).hex(),
+            json.loads(draw_steps.clear_file(record, actor=planner, reader="test")),
+        )
+        excluded = dict(record.excluded or {})
+        db.session.rollback()
+    checks = disclosure.bureau_checks(proof, key, clear, published_excluded=excluded)
+    assert all(check.ok for check in checks) and proof["algorithm"] == "spotcheck-draw/3"
 
 
 @pytest.mark.seconds(15)
@@ -99,7 +116,8 @@ def test_adopting_then_rotating_the_data_key_keeps_every_value_and_the_committed
     with app.app_context():
         demo_city()
         before = _protected()
-        assert before["ids"] and before["business"] and before["contacts"] and before["nonces"]
+        assert before["ids"] and before["business"] and before["contacts"] and before["nonces"] and before["blinded"]
+        assert any(clear for _key, clear in before["blinded"].values())  # the demo's blinded draws, drawn
         assert all(matches for _plain, matches in before["business"].values())
         campaign_id = _committed_undrawn()
         own, rotated = personal_data.generate_key(), personal_data.generate_key()

@@ -45,9 +45,7 @@ def test_the_sizes_shown_before_approval_and_freeze_are_what_the_draw_makes(app)
             )
             assert record.counts == {campaign.tenant_code: {row.stratum: row.frame for row in before.strata}}
             assert (record.excluded or {}) == before.excluded
-            campaign_commands.draw_targets(
-                campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner
-            )
+            campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:测试监督人 0001"]}, actor=planner)
             drawn = Counter(
                 db.session.scalars(
                     sa.select(CampaignTarget.stratum).where(
@@ -118,9 +116,7 @@ def test_a_joint_campaign_estimates_its_size_in_the_background_before_the_freeze
             }
             with pytest.raises(ConflictError):
                 joint_commands.request_joint_sizes(campaign.id, actor=coordinator)  # frozen: its counts are published
-            joint.draw_targets(
-                campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=coordinator
-            )
+            joint.draw_targets(campaign.id, {"public_inputs": ["observer:测试监督人 0001"]}, actor=coordinator)
             visits = len(visit_groups(campaign))
             assert max(per_part.values()) <= visits <= estimate["checks"]
     page = signed_in(app, "scj_leader").get(f"/joint/{ids['campaign']}").get_data(as_text=True)

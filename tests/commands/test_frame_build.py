@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db, local_setting, local_settings, stored_bytes
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.draw import proof_file, target_frames, targets
+from spotcheck.draw import blinding, proof_file, target_frames, targets
 from spotcheck.draw.verify import verify, verify_bytes
 from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, frames, queries as campaigns
 from spotcheck.tenants.campaigns.models import Draw
@@ -75,8 +75,10 @@ def test_the_frame_is_the_frame_the_database_used_to_sort_byte_for_byte(app):
             db.session.commit()
             db.session.expire_all()
             frozen = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == campaign.id, Draw.kind == "targets"))
-            assert draw_steps.frame_of(frozen) == built  # read back as stored (binary protocol on PostgreSQL)
-            assert frozen.frame_digest == hashlib.sha256(built).hexdigest()
+            assert draw_steps.read_clear(frozen)["frame_file"].encode() == built  # the clear frame, kept encrypted
+            published = blinding.blind_frame_file(draw_steps.blind_key(frozen), built)  # the same rows as tokens
+            assert draw_steps.frame_of(frozen) == published  # read back as stored (binary protocol on PostgreSQL)
+            assert frozen.frame_digest == hashlib.sha256(published).hexdigest()
             assert stored_bytes(Draw.frame_file, frozen.id + 1000) is None
 
 

@@ -95,7 +95,7 @@ def test_a_joint_campaigns_draws_and_hand_out_run_as_jobs_that_write_every_depar
             with pytest.raises(ConflictError):  # drawn once: a second request is refused before any job
                 submit_joint_draw(
                     world["campaign"],
-                    {"kind": "targets", "public_inputs": [], "no_input_reason": "测试：无现场监督人"},
+                    {"kind": "targets", "public_inputs": ["observer:测试监督人 0001"]},
                     actor=coordinator,
                 )
             joint.designate_leaders(world["campaign"], {"rule": "first_drawn"}, actor=coordinator)

@@ -187,6 +187,13 @@ def _full_proof(ids: dict) -> dict:
         return draw_steps.full_proof(draw_of(campaign, "inspectors"))
 
 
+def _visit_tokens(ids: dict) -> dict[str, str]:
+    """Each visit's code → its token in the inspector draw's proof (the lead department reads its clear frame)."""
+    with tenant_scope(user_named("scj_coord").tenant_id):
+        campaign, _, _ = picture(ids)
+        return {code: token for token, code in draw_steps.clear_tokens(draw_of(campaign, "inspectors")).items()}
+
+
 def _groups_of(proof: dict) -> dict[str, str]:
     """Each inspector of the frame (执法证号) with their department (group), from its P lines."""
     return {line.split("\t")[2]: line.split("\t")[1] for line in proof["frame_lines"] if line.startswith("P\t")}
@@ -264,6 +271,7 @@ def test_a_replacement_of_another_department_moves_the_member_between_the_depart
         campaign, groups, mixed = picture(ids)
         proof, coord = _full_proof(ids), user_named("scj_coord")
         group_of = _groups_of(proof)
+        tokens = _visit_tokens(ids)  # the proof names each visit by its token (a blinded draw)
         found = None
         for (
             entity_id,
@@ -276,7 +284,7 @@ def test_a_replacement_of_another_department_moves_the_member_between_the_depart
                 if member.is_leader or member.inspector_id in submits:
                     continue
                 incoming = engine.replace_inspector(
-                    copy.deepcopy(proof), visit=member.entity.code, out=member.cert_no, reason="conflict"
+                    copy.deepcopy(proof), visit=tokens[member.entity.code], out=member.cert_no, reason="conflict"
                 )["in"]
                 if group_of[incoming] != member.group_code:
                     found = (entity_id, member.id, member.cert_no, member.group_code, incoming)

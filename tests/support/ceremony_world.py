@@ -3,12 +3,14 @@ up to a chosen step, or drawing every entity of the world."""
 
 from __future__ import annotations
 
+import hashlib
+
 import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.campaigns import commands as campaign_commands
-from spotcheck.tenants.campaigns.models import CampaignTarget, TeamMember
+from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps
+from spotcheck.tenants.campaigns.models import CampaignTarget, Draw, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
@@ -63,7 +65,7 @@ def everyone_drawn(entities: int) -> tuple[int, dict[str, list[str]], dict[str, 
         campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
         db.session.commit()
         campaign_commands.draw_inspectors(
-            campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin)
+            campaign.id, {"public_inputs": ["observer:测试监督人 0001"]}, actor=planner_of(admin)
         )
         db.session.commit()
         strata: dict[str, list[str]] = {}
@@ -83,3 +85,11 @@ def everyone_drawn(entities: int) -> tuple[int, dict[str, list[str]], dict[str, 
         ):
             teams.setdefault(code, set()).add(cert_no)
         return campaign.id, strata, teams
+
+
+def frozen_before_blinding(record: Draw) -> None:
+    """The frozen draw as a deployment before blinded draws (spotcheck-draw/3) froze it: no blinding key, its clear
+    frame the published one — drawn by its own version, and with no observer's input given a reason."""
+    clear = draw_steps.read_clear(record)["frame_file"].encode("utf-8")
+    record.blind_key_encrypted = record.blind_commitment = record.clear_encrypted = None
+    record.frame_file, record.frame_digest = clear, hashlib.sha256(clear).hexdigest()

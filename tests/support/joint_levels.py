@@ -131,9 +131,7 @@ def handed_out() -> dict:
             joint.freeze_targets(campaign.id, actor=coord)
             joint.draw_targets(campaign.id, {"public_inputs": ["observer:测试"]}, actor=coord)
             joint.freeze_inspectors(campaign.id, actor=coord)
-            joint.draw_inspectors(
-                campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=coord
-            )
+            joint.draw_inspectors(campaign.id, {"public_inputs": ["observer:测试监督人 0001"]}, actor=coord)
             for team in joint_queries.teams(joint_queries.get_joint(campaign.id)).values():
                 joint.designate_leader(campaign.id, {"member_id": team[0].id}, actor=coord)
             with events.suspended():  # no notices' PDFs

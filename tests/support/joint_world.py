@@ -110,9 +110,7 @@ def world(
             joint.draw_targets(campaign.id, {"public_inputs": ["observer:测试"]}, actor=coord)
         if STAGES.index(stage) >= STAGES.index("inspectors"):
             joint.freeze_inspectors(campaign.id, actor=coord)
-            joint.draw_inspectors(
-                campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=coord
-            )
+            joint.draw_inspectors(campaign.id, {"public_inputs": ["observer:测试监督人 0001"]}, actor=coord)
         if STAGES.index(stage) >= STAGES.index("handed_out"):
             for team in joint_queries.teams(campaign).values():
                 joint.designate_leader(campaign.id, {"member_id": team[0].id}, actor=coord)

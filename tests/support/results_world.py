@@ -35,9 +35,7 @@ def teams_drawn(world, department: str = "yjj", **campaign) -> int:
         campaign_commands.freeze_targets(campaign.id, actor=planner)
         campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:人大代表 1234"]}, actor=planner)
         campaign_commands.freeze_inspectors(campaign.id, actor=planner)
-        campaign_commands.draw_inspectors(
-            campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner
-        )
+        campaign_commands.draw_inspectors(campaign.id, {"public_inputs": ["observer:测试监督人 0001"]}, actor=planner)
         seen = set()
         for member in campaigns.list_team_members(campaign):
             if member.entity_id not in seen:

@@ -549,7 +549,7 @@ def test_node_checks_the_published_proofs_as_python_does(site, tmp_path):
         assert result.returncode == 0 and [(c["name"], c["ok"]) for c in checks] == [
             (c.name, c.ok) for c in verify(proof)
         ]
-    assert algorithms == {"spotcheck-draw/1", "spotcheck-draw/2"}  # the campaigns draw 1 and 2 until blinding lands
+    assert algorithms == {blinding.ALGORITHM}  # new draws of both kinds are blinded (DRAW-SPEC version 3)
 
     script, headers = _get(f"{url}/public/draws/{browser_verifier.FILE_NAME}")
     digest = hashlib.sha256(script).hexdigest()

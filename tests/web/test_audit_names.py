@@ -16,7 +16,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.web.audit import view as audit_view
 from spotcheck.tenants.accounts.vocabulary import ROLE_LABELS
 from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
-from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
+from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, queries as campaigns
 from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
 from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.inspectors import commands as inspectors
@@ -110,18 +110,20 @@ def test_the_draw_ceremony_reads_with_names_for_its_codes(app):
             campaign_commands.approve(campaign.id, actor=leader)
             campaign_commands.freeze_targets(campaign.id, actor=planner)
             campaign_commands.draw_targets(campaign.id, {"public_inputs": ["observer:人大代表 1234"]}, actor=planner)
-            proof = campaigns.draw(campaign, "targets").proof
+            record = campaigns.draw(campaign, "targets")
+            proof = record.proof
             _stratum, ids = next((s, ids) for s, ids in proof["selected"]["YJJ"].items() if proof["reserves"]["YJJ"][s])
+            out_code = draw_steps.codes_of(record, [ids[0]])[ids[0]]  # the proof names it by its token
             out = db.session.scalar(
                 sa.select(CampaignTarget).where(
-                    CampaignTarget.entity.has(code=ids[0]), CampaignTarget.status == TargetStatus.selected
+                    CampaignTarget.entity.has(code=out_code), CampaignTarget.status == TargetStatus.selected
                 )
             )
             campaign_commands.replace_target(
                 campaign.id, {"entity_id": out.entity_id, "reason": "deregistered"}, actor=planner
             )
             db.session.commit()
-            campaign_id, campaign_code, out_code = campaign.id, campaign.code, ids[0]
+            campaign_id, campaign_code = campaign.id, campaign.code
             out_name = out.entity.name
 
     page = get(signed_in(app, "yjj_leader"), f"/audit?object_type=campaign&object_id={campaign_id}")

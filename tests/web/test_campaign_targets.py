@@ -41,7 +41,7 @@ def _drawn(world, *, inspectors: bool) -> int:
             campaign_commands.freeze_inspectors(campaign.id, actor=planner_of(admin))
             db.session.commit()
             campaign_commands.draw_inspectors(
-                campaign.id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=planner_of(admin)
+                campaign.id, {"public_inputs": ["observer:测试监督人 0001"]}, actor=planner_of(admin)
             )
             db.session.commit()
         return campaign.id
@@ -221,7 +221,7 @@ def test_the_forms_on_the_list_return_to_the_same_page_and_filter(app):
         campaign_commands.freeze_inspectors(campaign.id, actor=user_named("yjj_planner"))
         db.session.commit()
         campaign_commands.draw_inspectors(
-            campaign_id, {"public_inputs": [], "no_input_reason": "测试：无现场监督人"}, actor=user_named("yjj_planner")
+            campaign_id, {"public_inputs": ["observer:测试监督人 0001"]}, actor=user_named("yjj_planner")
         )
         db.session.commit()
     listed = planner.get(url, query_string={"page": 2})

@@ -144,7 +144,7 @@ def test_from_the_inspectors_home_to_the_public_entity_page(app):
         shown = public.get(f"/public/results/entities/{entity_code}")
         text = _text(shown)
         assert shown.status_code == 200 and "违反本部门其他规定" in text and "2026-04-29 至 2026-04-30" in text
-        assert "YJJ-" in text  # inspectors' certificate numbers
+        assert "YJJ-" not in text and "检查码页面向企业展示" in text  # a blinded draw's team: on the 检查码 page
         assert "已公示" in text and "已发布" not in text  # a result is made public (公示), not "released"
         visit_page = planner.get(page).get_data(as_text=True)
         assert "已公示" in visit_page.split('id="visit-facts"')[1].split("</dl>")[0]

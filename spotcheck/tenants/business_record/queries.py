@@ -448,7 +448,9 @@ def _check(
     )
 
 
-def _past(row: PublishedResult, department: str, rectifications: list[Rectification]) -> PastCheck:
+def _past(row: PublishedResult, department: str, rectifications: list[Rectification], team: list[Member]) -> PastCheck:
+    """A published check as the business reads it: the register's content, and — where the register leaves the team
+    out (a blinded draw's, ``team_withheld``) — the visit's team as it stands, the business's own to read."""
     content = row.content
     return PastCheck(
         department=department,
@@ -463,7 +465,9 @@ def _past(row: PublishedResult, department: str, rectifications: list[Rectificat
             ResultItem(item.get("name", ""), list(item.get("categories") or []), item.get("findings", ""))
             for item in content.get("items") or []
         ],
-        team=[
+        team=team
+        if content.get("team_withheld")
+        else [
             Member(member["name"], member.get("cert_no", ""), bool(member.get("leader")))
             for member in content.get("team") or []
             if not member.get("expert")  # of the staff, the inspectors alone
@@ -613,11 +617,13 @@ def record_of(entity_id: int, on: date, reader: Actor | None = None, seen: looku
     under_way: list[Check] = []
     recusals: list[RecusalAsked] = []
     by_joint: dict[int, list[tuple[_Read, Visit]]] = defaultdict(list)
+    own_teams: dict[int, list[Member]] = {}  # each visit's team, the business's own (a blinded draw's not published)
     for read in reads:
         for visit in read.visits:
             if visit.campaign.joint_id is not None:
                 by_joint[visit.campaign.joint_id].append((read, visit))
                 continue
+            own_teams[visit.id] = read.teams.get(visit.campaign_id, [])
             department = labels.get(read.tenant_id, "")
             check = _check(
                 [visit],
@@ -645,6 +651,7 @@ def record_of(entity_id: int, on: date, reader: Actor | None = None, seen: looku
             for item in v.campaign.items
         ]
         team = [Member(m.shown_name, m.shown_cert_no, m.is_leader) for m in members]
+        own_teams.update((v.id, team) for _, v in parts)
         check = _check([v for _, v in parts], department, items, team, joint, read, on)
         if check is not None:
             (coming if check.part == Part.coming else under_way).append(check)
@@ -662,7 +669,10 @@ def record_of(entity_id: int, on: date, reader: Actor | None = None, seen: looku
         else []
     )
     rectifications = {key: value for read in reads for key, value in read.rectifications.items()}
-    past = [_past(row, labels.get(row.tenant_id, ""), rectifications.get(row.visit_id, [])) for row in published]
+    past = [
+        _past(row, labels.get(row.tenant_id, ""), rectifications.get(row.visit_id, []), own_teams.get(row.visit_id, []))
+        for row in published
+    ]
     complaints, evaluations = _requests_of_bureaus(visits, labels)
     return Record(
         entity_id=entity.id,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -30,7 +31,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import iso_utc, now
 from spotcheck.core.database import changed, db, in_chunks, stored_bytes
 from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError
-from spotcheck.draw import parallel, proof_file
+from spotcheck.draw import blinding, disclosure, parallel, proof_file, versions as engine_versions
 from spotcheck.tenants.campaigns import capped_store, frames
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
@@ -61,17 +62,177 @@ def commit_draw(campaign: Campaign, kind: str, *, actor: Actor) -> Draw:
         nonce_encrypted=personal_data.encrypt(nonce.hex()),
         commitment=engine.commitment(nonce),
     )
+    _new_blind_key(record)
     db.session.add(record)
     db.session.flush()
     audit.record(
-        "draw.committed", "campaign", campaign.id, actor=actor, details={"kind": kind, "commitment": record.commitment}
+        "draw.committed",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={"kind": kind, "commitment": record.commitment, "blind_commitment": record.blind_commitment},
     )
     return record
 
 
+def _new_blind_key(record: Draw) -> None:
+    """A fresh blinding key (盲化密钥) for a version 3 draw, kept as the nonce is; its hash published."""
+    key = blinding.new_blind_key()
+    record.blind_key_encrypted = personal_data.encrypt(key.hex())
+    record.blind_commitment = blinding.blind_commitment(key)
+
+
+def blinded(record: Draw) -> bool:
+    """A version 3 draw (盲化抽取): it has a blinding key."""
+    return record.blinded
+
+
+def blind_key(record: Draw) -> bytes:
+    return bytes.fromhex(personal_data.decrypt(cast(str, record.blind_key_encrypted)))
+
+
+def public_id(record: Draw, code: str) -> str:
+    """A business's id as the draw's proof holds it: its token in a version 3 draw, its code before."""
+    return blinding.token(blind_key(record), record.kind.value, code) if blinded(record) else code
+
+
+def codes_of(record: Draw, ids: Iterable[str]) -> dict[str, str]:
+    """The codes of a proof's ids (tokens in a version 3 draw, found by blinding the clear frame's ids; codes
+    before): id → code, for those of ``ids`` in the frame."""
+    wanted = set(ids)
+    if not blinded(record):
+        return {code: code for code in wanted}
+    return clear_tokens(record, wanted)
+
+
+def clear_tokens(record: Draw, wanted: set[str] | None = None) -> dict[str, str]:
+    """token → code for the businesses of a version 3 draw's clear frame (its visits, for an inspector draw); with
+    ``wanted``, for those tokens only."""
+    clear = read_clear(record)
+    kind = record.kind.value
+    lines = clear["frame_file"].splitlines()
+    if kind == "targets":  # a business in several cells of a joint frame: blinded once
+        codes = list(dict.fromkeys(line.split("\t", 2)[2] for line in lines))
+    else:
+        codes = sorted({line.split("\t")[1] for line in lines if line[:2] in ("V\t", "X\t")})
+    return blinding.token_map(blind_key(record), kind, codes, wanted)
+
+
+def read_clear(record: Draw) -> dict[str, Any]:
+    """The clear file as kept (``frame_file``: the clear frame's lines; ``excluded``: ``[code, reason]`` pairs)."""
+    if "clear_encrypted" in sa.inspect(record).unloaded:
+        set_committed_value(
+            record,
+            "clear_encrypted",
+            db.session.scalar(sa.select(Draw.clear_encrypted).where(Draw.id == record.id)),
+        )
+    return cast(dict[str, Any], json.loads(personal_data.decrypt(cast(str, record.clear_encrypted))))
+
+
+def clear_file(record: Draw, *, actor: Actor, reader: str) -> bytes:
+    """The clear file of DRAW-SPEC (``frame`` or ``frame_lines``, and ``excluded``) for the bureau's check or the
+    department's own page, the reading audited (``reader``: who reads it and why)."""
+    clear = read_clear(record)
+    kind = record.kind.value
+    lines = clear["frame_file"].splitlines()
+    frame = [line.split("\t") for line in lines] if kind == "targets" else lines
+    audit.record(
+        "draw.clear_read", "campaign", record.campaign_id, actor=actor, details={"kind": kind, "reader": reader}
+    )
+    return disclosure.clear_file(kind, frame, clear.get("excluded") or [])
+
+
+def selection_in_clear(record: Draw, proof: dict) -> dict:
+    """A target proof's ``selected`` and ``reserves`` with each id's code (a version 3 proof's tokens found in its
+    clear frame), as :func:`store_targets` writes them."""
+    ids = [
+        i for field in ("selected", "reserves") for strata in proof[field].values() for v in strata.values() for i in v
+    ]
+    codes = codes_of(record, ids)
+    return {
+        field: {
+            group: {stratum: [codes[i] for i in v] for stratum, v in strata.items()}
+            for group, strata in proof[field].items()
+        }
+        for field in ("selected", "reserves")
+    }
+
+
+def teams_in_clear(record: Draw, teams: dict[str, list[str]]) -> dict[str, list[str]]:
+    """An inspector proof's teams by each visit's code (a version 3 proof's tokens found in its clear frame)."""
+    codes = codes_of(record, teams)
+    return {codes[visit]: team for visit, team in teams.items()}
+
+
+def draw_teams(record: Draw, campaign: Campaign, inputs: list[str], *, per_group_min: int) -> dict:
+    """The inspector draw over the frozen frame (version 3 over its blinded lines; version 2 for a draw frozen before
+    blinding): the proof without its frame (the frame file is), or ConflictError naming the business whose team
+    cannot be formed."""
+    algorithm = blinding.ALGORITHM if blinded(record) else engine_versions.SHUFFLED[0]
+    try:
+        proof = engine_versions.redraw_inspectors(
+            algorithm,
+            campaign=campaign.code,
+            nonce=secret_nonce(record),
+            lines=proof_file.frame_value("inspectors", frozen_file(record)),
+            team_size=campaign.team_size,
+            per_group_min=per_group_min,
+            capacity=campaign.capacity,
+            public_inputs=inputs,
+        )
+    except engine.DrawError as failed:
+        why = str(failed)
+        if blinded(record):  # the department reads its businesses by their codes, not their tokens
+            for token, code in clear_tokens(record).items():
+                why = why.replace(token, code)
+        raise ConflictError(_l("The inspector draw cannot form every team: %(why)s", why=why)) from None
+    if blinded(record):
+        proof["blind_commitment"] = record.blind_commitment
+    del proof["frame_lines"]  # the frame file is the proof's frame
+    return proof
+
+
+def observers_of(record: Draw, data: object) -> tuple[list[str], str]:
+    """:func:`observers` for this draw: a version 3 draw is refused without an outside input (DRAW-SPEC "Blinded
+    draws": the operator chose both the nonce and the key, and nobody else can read the frame)."""
+    if blinded(record):
+        inputs = clean_inputs((data if isinstance(data, dict) else {}).get("public_inputs"))
+        if not inputs:
+            raise InvalidInputError({"public_inputs": [BLINDED_NEEDS_INPUT]})
+        return inputs, ""
+    return observers(data)
+
+
+#: The refusal of a blinded draw with no observer's input (names the field, in the user's language).
+BLINDED_NEEDS_INPUT = _l(
+    "Observers' inputs: a blinded draw (spotcheck-draw/3) needs at least one input from outside the department — "
+    "the department chose both the secret number and the blinding key, and nobody else can read the frame."
+)
+
+
 def freeze(record: Draw, frame: frames.Frame, *, actor: Actor) -> None:
-    record.frame_file = frame.file
-    record.frame_digest = hashlib.sha256(frame.file).hexdigest()
+    """Step 2: the frame frozen (its digest and counts published). A draw committed before blinding (version 3) was
+    introduced gets its key now, before its freeze; a version 3 draw's frozen file is the blinded one, its clear
+    frame and exclusions kept encrypted."""
+    if not blinded(record):
+        _new_blind_key(record)
+        audit.record(
+            "draw.key_committed",
+            "campaign",
+            record.campaign_id,
+            actor=actor,
+            details={"kind": record.kind.value, "blind_commitment": record.blind_commitment},
+        )
+    key = blind_key(record)
+    clear = {"frame_file": frame.file.decode("utf-8"), "excluded": [list(pair) for pair in frame.excluded_ids]}
+    record.clear_encrypted = personal_data.encrypt(json.dumps(clear, ensure_ascii=False))
+    if record.kind.value == "targets":
+        published = blinding.blind_frame_file(key, frame.file)
+    else:
+        lines = blinding.blind_lines(key, frame.file.decode("utf-8").splitlines())
+        published = "".join(line + "\n" for line in lines).encode("utf-8")
+    record.frame_file = published
+    record.frame_digest = hashlib.sha256(published).hexdigest()
     record.counts, record.excluded, record.frozen_at = frame.counts, frame.excluded, now()
     record.capped_stored = capped_store.packed(frame.capped or None)  # as the frame made it: packed already
     audit.record(

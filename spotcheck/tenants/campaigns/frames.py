@@ -58,6 +58,9 @@ class Frame:
     #: The businesses left out at their yearly cap, with the campaigns counting for each (targets only), as a draw
     #: stores them (:mod:`.capped_store`; none: an empty list).
     capped: dict | list | None = field(default_factory=list)
+    #: The businesses left out before the freeze, each with its reason (``[(code, reason)]``, targets only): the
+    #: clear file's ``excluded`` (DRAW-SPEC "Blinded draws"), kept encrypted, never published.
+    excluded_ids: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _flags(on: date, penalty_window_days: int | None) -> dict:
@@ -117,6 +120,7 @@ def _target_frame(parts: list[FramePart], on: date) -> Frame:
     excluded: Counter[str] = Counter()
     cells: list[tuple[str, str, Any, int]] = []
     capped: list[dict] = []
+    excluded_ids: list[tuple[str, str]] = []
     for part in sorted(parts, key=lambda p: p.group):
         counts[part.group] = {}
         part_capped: list[capped_lists.Business] = []
@@ -126,6 +130,7 @@ def _target_frame(parts: list[FramePart], on: date) -> Frame:
                 cells.append((part.group, cell, codes, count))
             else:
                 excluded[why] += count
+                excluded_ids += [(code, why) for code in _codes(codes)]
                 part_capped += businesses or []
         if part_capped:  # each with the cap it reached, as the part's department and its region's rules say
             listed = capped_lists.packed_capped_list(part_capped, part.campaign.year, part.campaign, part.tenant_id)
@@ -135,7 +140,15 @@ def _target_frame(parts: list[FramePart], on: date) -> Frame:
         counts,
         dict(sorted(excluded.items())),
         capped_store.merged(capped) if capped else [],
+        sorted(excluded_ids),  # one a department that left it out: the published counts are per department
     )
+
+
+def _codes(codes: str | list[str] | None) -> list[str]:
+    """A cell's codes, as the database aggregates them (joined by newlines) or as read (a list)."""
+    if not codes:
+        return []
+    return codes.split("\n") if isinstance(codes, str) else list(codes)
 
 
 def cell_counts(part: FramePart, on: date) -> tuple[dict[str, int], Counter]:
@@ -276,7 +289,7 @@ def cells_query(
         .offset(0)
         .subquery()
     )
-    codes = sa.func.string_agg(rows.c.code, sa.literal("\n")).filter(rows.c.reason.is_(None))
+    codes = sa.func.string_agg(rows.c.code, sa.literal("\n"))  # of the rows left out too: the clear file's
     at_cap = rows.c.reason == inspection_counts.CAPPED
     capped = [sa.func.array_agg(rows.c[column.name]).filter(at_cap) for column in columns]  # each in the same order
     return sa.select(rows.c.reason, rows.c.stratum, sa.func.count(), codes, *capped).group_by(
@@ -296,7 +309,7 @@ def _cells_read_in_order(
         if why == inspection_counts.CAPPED:
             capped.setdefault(cell, []).append(tuple(business))
     return [
-        (why, cell, len(codes), None if why else codes, capped[cell] if why == inspection_counts.CAPPED else None)
+        (why, cell, len(codes), codes, capped[cell] if why == inspection_counts.CAPPED else None)
         for (why, cell), codes in cells.items()
     ]
 

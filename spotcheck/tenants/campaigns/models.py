@@ -196,6 +196,13 @@ class Draw(AreaReadable, JointShared, Model):
     kind: Mapped[DrawKind] = mapped_column(sa.Enum(DrawKind, name="draw_kind", native_enum=False, length=16))
     nonce_encrypted: Mapped[str] = mapped_column(sa.Text)  # revealed only in the proof
     commitment: Mapped[str] = mapped_column(sa.String(64))
+    #: The blinding key of a version 3 draw (盲化密钥, DRAW-SPEC "Blinded draws"), encrypted as the nonce is and never
+    #: published; ``blind_commitment`` (its hash) is. None for a draw frozen before blinding (version 1 or 2).
+    blind_key_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+    blind_commitment: Mapped[str | None] = mapped_column(sa.String(64))
+    #: The clear frame of a version 3 draw with the exclusions by reason (明文抽取范围), encrypted: read by the
+    #: department's own pages and its bureau's check, each reading audited.
+    clear_encrypted: Mapped[str | None] = deferred(mapped_column(sa.Text))
     committed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     frame_digest: Mapped[str | None] = mapped_column(sa.String(64))
     counts: Mapped[dict | None] = mapped_column(sa.JSON)  # rows per group and stratum (or visits, pool)
@@ -214,6 +221,11 @@ class Draw(AreaReadable, JointShared, Model):
     #: The published proof without its frame (the frame file is), kept up to date with replacements.
     proof: Mapped[dict | None] = deferred(mapped_column(sa.JSON))
     proof_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+
+    @property
+    def blinded(self) -> bool:
+        """A version 3 draw (盲化抽取): its proof names businesses by tokens only."""
+        return self.blind_commitment is not None
 
     @property
     def capped(self) -> list | None:
@@ -268,7 +280,9 @@ class CampaignTarget(AreaReadable, JointShared, Model):
 
     @classmethod
     def area_rows(cls, area: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
-        """An area's read: its businesses' targets drawn (as published; not a reserve, not a named check's)."""
+        """An area's read: its businesses' targets drawn (not a reserve, not a named check's). A version 1 draw
+        published each one's stratum and rank; a blinded draw (``spotcheck-draw/3``) does not, and this read is then
+        the region's supervising bureaus' — those the bureau's check lets read every row — never the public's."""
         return sa.and_(
             cls.entity_id.in_(located_in(area)),
             cls.status.in_([TargetStatus.selected, TargetStatus.replaced]),

@@ -5,7 +5,9 @@ campaigns of a year, the chance of being drawn that often is computed from the f
 in each such campaign it was drawn with probability n / N (the cell's drawn number over its candidates, as the
 published proof and frame counts say), independently, so the number of draws follows a
 Poisson-binomial law. A business drawn so often that the chance is below the rules' level
-(``repeat_draw_alpha``) is flagged, with the campaigns — anyone can recompute it from the published proofs. A
+(``repeat_draw_alpha``) is flagged, with the campaigns. From a version 1 proof anyone can recompute it; a blinded
+draw's proof (``spotcheck-draw/3``) names the business by a token only, so the bureau recomputes it with the draw's
+blinding key (the cell counts and drawn numbers stay public), and the business with its own salt. A
 region's bureau reads it for the businesses located in its region, whichever department of whatever level drew them
 (the draws read are what the portal publishes; :mod:`.burden`), each department named with its level.
 """
@@ -19,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import undefer
 
 from spotcheck.core.database import db
+from spotcheck.tenants.campaigns import draws as draw_steps
 from spotcheck.tenants.campaigns.inspection_counts import level_labels
 from spotcheck.tenants.campaigns.models import Campaign, CampaignKind, CampaignTarget, Draw, DrawKind, TargetStatus
 from spotcheck.tenants.directory.models import Entity
@@ -119,7 +122,7 @@ def _department(tenant_id: int, entity_ids: set[int], own: sa.ColumnElement[bool
     for entity_id in sorted(entity_ids):
         entity, chances, codes, times = entities[entity_id], [], [], 0
         for campaign_id, code, record in draws:
-            cell = _cell_of(record.frame_file or b"", entity.code)
+            cell = _cell_of(record.frame_file or b"", draw_steps.public_id(record, entity.code))
             if cell is None:
                 continue
             candidates = (record.counts or {}).get(cell[0], {}).get(cell[1]) or 0

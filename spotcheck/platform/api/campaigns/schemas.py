@@ -226,6 +226,13 @@ class DrawSchema(Schema):
     drawn_at = fields.DateTime(allow_none=True)
     nonce = fields.Str(allow_none=True, metadata={"description": "Revealed only after the draw"})
     proof_sha256 = fields.Str(allow_none=True)
+    blind_commitment = fields.Str(
+        allow_none=True,
+        metadata={
+            "description": "A blinded draw (spotcheck-draw/3): SHA-256 of its blinding key, published with the "
+            "commitment; the key itself is never published. Null for a draw made before blinding"
+        },
+    )
 
 
 #: A draw's outside input: the observers' inputs, or the reason there are none.

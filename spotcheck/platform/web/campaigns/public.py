@@ -39,7 +39,13 @@ KINDS = "any(targets, inspectors)"
 #: What each check of :func:`spotcheck.draw.verify.verify` means, in the reader's language (the
 #: verifier itself prints English, standard library only); the check's own name is shown beside it.
 CHECK_LABELS = [
-    (re.compile(r"algorithm is (?P<algorithm>spotcheck-draw/[12])$"), _l("The algorithm is %(algorithm)s")),
+    (re.compile(r"algorithm is (?P<algorithm>spotcheck-draw/[123])$"), _l("The algorithm is %(algorithm)s")),
+    (
+        re.compile(r"blind_commitment is 64 hex characters and differs from commitment$"),
+        _l("The blinding key's commitment is well-formed and differs from the secret number's"),
+    ),
+    (re.compile(r"every entity id is a token$"), _l("Every business is named by a token in the proof")),
+    (re.compile(r"public inputs are not empty$"), _l("Observers gave at least one input (a blinded draw needs one)")),
     (re.compile(r"kind is targets or inspectors$"), _l("The draw is a target or an inspector draw")),
     (re.compile(r"the proof has exactly the fields of its kind$"), _l("The proof has exactly the fields it should")),
     (
@@ -159,7 +165,11 @@ def campaign(campaign_id: int) -> str:
         record = publication.public_campaign(campaign_id)
         draws = publication.public_draws(record)
         results, teams, strata, experts, checking = None, {}, {}, {}, {}
-        if publication.targets_public(record, draws):
+        blinded = any(draw.blinded for draw in draws.values())  # never a business beside its stratum or team
+        if publication.targets_public(record, draws) and blinded:
+            results = publication.public_names(record, page=request.args.get("page", 1, type=int), search=search)
+            strata = publication.drawn_target_counts(record)
+        elif publication.targets_public(record, draws):
             results = publication.public_targets(
                 record, page=request.args.get("page", 1, type=int), search=search, stratum=stratum
             )
@@ -186,6 +196,7 @@ def campaign(campaign_id: int) -> str:
             checking=checking,
             counting=publication.counting_campaigns(draws),
             caps=publication.caps(record),
+            blinded=blinded,
         )
 
 

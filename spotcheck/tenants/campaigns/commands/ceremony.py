@@ -13,16 +13,15 @@ from typing import cast
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck import draw as engine
 from spotcheck.core import audit, jobs
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db
-from spotcheck.core.errors import ConflictError, InvalidInputError
+from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
-from spotcheck.draw import proof_file, targets as target_engine
+from spotcheck.draw import targets as target_engine
 from spotcheck.tenants.campaigns import draws, frames, inspection_counts, transitions
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw
@@ -39,11 +38,6 @@ def _locked(campaign_id: int, kind: str, actor: Actor, action: str) -> tuple[Cam
     record = draw_of(campaign, kind, for_update=True)
     CAMPAIGN_ACTIONS.require(campaign, actor, action)
     return campaign, cast(Draw, record)  # the step is possible: the draw is committed
-
-
-def _inputs(data: object) -> tuple[list[str], str]:
-    """The observers' inputs, or the reason the draw is made without any (:func:`draws.observers`)."""
-    return draws.observers(data)
 
 
 # --- targets ------------------------------------------------------------------------------
@@ -71,7 +65,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
     Locks the campaign and its draw row first; a second request finds them drawn and is refused.
     """
     campaign, record = _locked(campaign_id, "targets", actor, "draw_targets")
-    inputs, reason = _inputs(data)  # a draw that cannot be made now is refused first
+    inputs, reason = draws.observers_of(record, data)  # a draw that cannot be made now is refused first
     proof = target_engine.draw_targets_from_file(
         campaign=cast(str, campaign.code),
         nonce=draws.secret_nonce(record),
@@ -79,10 +73,11 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
         rules={campaign.tenant_code: campaign.strata},
         reserve_size=campaign.reserve_size,
         public_inputs=inputs,
+        blind_key=draws.blind_key(record) if draws.blinded(record) else None,
     )
 
     def stored() -> None:  # while the proof file is written and hashed on the other core
-        draws.store_targets(campaign, proof)
+        draws.store_targets(campaign, draws.selection_in_clear(record, proof))
         inspection_counts.record_drawn(campaign)  # 年度检查次数: what the next frames count
 
     draws.finish(record, proof, inputs, reason, meanwhile=stored)
@@ -133,22 +128,10 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor)
     """Draw the teams (inputs: ``data["public_inputs"]``; with none, ``data["no_input_reason"]``); if a
     team cannot be filled the whole draw fails with the visit named."""
     campaign, record = _locked(campaign_id, "inspectors", actor, "draw_inspectors")
-    inputs, reason = _inputs(data)  # a draw that cannot be made now is refused first
-    try:
-        proof = engine.draw_inspectors(
-            campaign=campaign.code,
-            nonce=draws.secret_nonce(record),
-            lines=proof_file.frame_value("inspectors", draws.frozen_file(record)),
-            team_size=campaign.team_size,
-            per_group_min=0,
-            capacity=campaign.capacity,
-            public_inputs=inputs,
-        )
-    except engine.DrawError as failed:
-        raise ConflictError(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
-    del proof["frame_lines"]  # the frame file is the proof's frame
+    inputs, reason = draws.observers_of(record, data)  # a draw that cannot be made now is refused first
+    proof = draws.draw_teams(record, campaign, inputs, per_group_min=0)
     draws.finish(record, proof, inputs, reason)
-    draws.store_teams(campaign, proof["teams"])
+    draws.store_teams(campaign, draws.teams_in_clear(record, proof["teams"]))
     transitions.move(campaign, CampaignStatus.inspectors_drawn, actor=actor, by="campaigns.draw_inspectors")
     audit.record(
         "draw.drawn",
@@ -175,7 +158,8 @@ def submit_draw(campaign_id: int, data: dict, *, actor: Actor, locale: str = "zh
     campaign = get_campaign(campaign_id, for_update=True)  # two requests take turns here
     ready_to_draw(campaign, kind)
     jobs.refuse_if_under_way(f"draw.{kind}", campaign.id, DRAW_UNDER_WAY)
-    inputs, reason = draws.observers(data)  # once the draw can be made: a refused step says why first
+    record = cast(Draw, draw_of(campaign, kind))  # the step is possible: committed
+    inputs, reason = draws.observers_of(record, data)  # once the draw can be made: a refused step says why first
     return jobs.submit(
         DRAW_TASKS[kind],
         f"draw.{kind}",

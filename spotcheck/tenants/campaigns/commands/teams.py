@@ -26,7 +26,6 @@ from spotcheck.tenants.campaigns.models import CampaignTarget, TeamMember
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TargetStatus
-from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 
 
@@ -63,25 +62,37 @@ def replace_target(campaign_id: int, data: dict, *, actor: Actor) -> CampaignTar
     proof = copy.deepcopy(cast(dict[str, Any], record.proof))  # a new value, so the change is saved
     try:
         replacement = target_engine.replace_target(
-            proof, group=out.group_code, stratum=out.stratum, out=out.entity.code, reason=reason
+            proof,
+            group=out.group_code,
+            stratum=out.stratum,
+            out=draws.public_id(record, out.entity.code),
+            reason=reason,
         )
     except ValueError as exc:
         raise ConflictError(_l("No reserve left in this stratum (%(detail)s).", detail=str(exc))) from None
-    incoming = db.session.scalar(
+    reserves = db.session.scalars(
         sa.select(CampaignTarget)
         .join(CampaignTarget.entity)
         .where(
             CampaignTarget.campaign_id == campaign.id,
             CampaignTarget.group_code == out.group_code,
-            Entity.code == replacement["in"],
+            CampaignTarget.stratum == out.stratum,
+            CampaignTarget.status == TargetStatus.reserve,
         )
-    )
+    ).all()
+    incoming = next((row for row in reserves if draws.public_id(record, row.entity.code) == replacement["in"]), None)
     incoming = cast(CampaignTarget, incoming)  # the reserve drawn is a target of the campaign
     draws.mark_replaced(out, incoming, reason)
     draws.store_proof(record, proof)
     department = (campaign.joint_parts or {}).get(out.group_code, {}).get("tenant_id") if campaign.joint else None
     inspection_counts.replaced(campaign, out.entity_id, incoming.entity_id, department or campaign.tenant_id)
-    audit.record("draw.target_replaced", "campaign", campaign.id, actor=actor, details=replacement)
+    audit.record(  # the department's trail names the businesses by their codes (the proof, by its tokens)
+        "draw.target_replaced",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={**replacement, "out": out.entity.code, "in": incoming.entity.code},
+    )
     return incoming
 
 
@@ -127,7 +138,7 @@ def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMemb
     proof = draws.full_proof(record)
     try:
         replacement = engine.replace_inspector(
-            proof, visit=member.entity.code, out=member.inspector.cert_no, reason=reason
+            proof, visit=draws.public_id(record, member.entity.code), out=member.inspector.cert_no, reason=reason
         )
     except engine.DrawError as failed:
         raise ConflictError(_l("No eligible inspector is left: %(why)s", why=str(failed))) from None
@@ -152,7 +163,13 @@ def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMemb
     db.session.add(new)
     db.session.flush()  # stamped with the tenant now, not by an autoflush inside the audit's system access
     draws.store_proof(record, proof)
-    audit.record("draw.inspector_replaced", "campaign", campaign.id, actor=actor, details=replacement)
+    audit.record(
+        "draw.inspector_replaced",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={**replacement, "visit": member.entity.code},
+    )
     events.emit("team.member_replaced", actor=actor, campaign=campaign, entity_id=member.entity_id)
     return new
 

@@ -170,6 +170,14 @@ class PublicDraw:
     seed: str | None
     drawn_at: object
     proof_sha256: str | None
+    #: A blinded draw (盲化抽取, ``spotcheck-draw/3``): its key's commitment; None before blinding.
+    blind_commitment: str | None = None
+
+    @property
+    def blinded(self) -> bool:
+        """The public reads this draw's counts per stratum and its proof, never a business beside its stratum, its
+        team or a recusal."""
+        return self.blind_commitment is not None
 
     @property
     def stage(self) -> str | None:
@@ -203,6 +211,7 @@ def public_draws(campaign: Campaign, *, staff: bool = False) -> dict[str, Public
             seed=record.seed if drawn else None,
             drawn_at=record.drawn_at if drawn else None,
             proof_sha256=record.proof_sha256 if drawn else None,
+            blind_commitment=record.blind_commitment,
         )
     return out
 
@@ -236,6 +245,13 @@ def public_targets(
     return listing.targets(
         campaign, statuses=PUBLIC_TARGET_STATUSES, page=page, search=search, stratum=stratum, per_page=per_page
     )
+
+
+def public_names(
+    campaign: Campaign, *, page: int = 1, search: str = "", per_page: int = listing.PER_PAGE
+) -> NumberedPage:
+    """A blinded draw's public list: the businesses checked, by code, names only (:func:`listing.drawn_names`)."""
+    return listing.drawn_names(campaign, page=page, search=search, per_page=per_page)
 
 
 def public_departments_at(campaign: Campaign, entity_ids: Iterable[int]) -> dict[int, list[str]]:

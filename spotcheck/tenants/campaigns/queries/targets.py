@@ -93,6 +93,39 @@ def targets(
     return paginate(query, page=page, per_page=per_page, make=lambda row: ListedTarget(*row))
 
 
+@dataclass(frozen=True)
+class ListedName:
+    """A business on a blinded draw's public list (抽查对象名单): its code and name only — no stratum, rank, team
+    or status, and the list in the order of the codes (the draw's order would tell its strata)."""
+
+    entity_id: int
+    code: str
+    name: str
+
+
+def drawn_names(campaign: Campaign, *, page: int = 1, search: str = "", per_page: int = PER_PAGE) -> NumberedPage:
+    """Page ``page`` of the businesses the campaign now checks (selected, each once whatever departments drew it),
+    by code (NotFoundError past the last page). ``search``: a code prefix or part of the name."""
+    query = (
+        sa.select(Entity.id, Entity.code, Entity.name)
+        .where(
+            Entity.id.in_(
+                sa.select(CampaignTarget.entity_id).where(
+                    CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected
+                )
+            )
+        )
+        .order_by(Entity.code)
+    )
+    if search:
+        query = query.where(
+            sa.or_(
+                Entity.code.startswith(search.upper(), autoescape=True), Entity.name.contains(search, autoescape=True)
+            )
+        )
+    return paginate(query, page=page, per_page=per_page, make=lambda row: ListedName(*row))
+
+
 def counts(campaign: Campaign, statuses: Iterable[TargetStatus] = ALL_STATUSES) -> dict[str, dict[str, int]]:
     """Per stratum (in order), how many targets have each of ``statuses``:
     ``{"A": {"selected": 12, "reserve": 3, "replaced": 1}}``."""

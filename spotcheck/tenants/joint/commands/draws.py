@@ -19,7 +19,6 @@ from typing import cast
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from spotcheck import draw as engine
 from spotcheck.core import audit, events, jobs
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
@@ -29,7 +28,7 @@ from spotcheck.core.errors import ConflictError, InvalidInputError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.draw import proof_file, target_frames, targets as target_engine
+from spotcheck.draw import target_frames, targets as target_engine
 from spotcheck.tenants.campaigns import draws as steps, frames, inspection_counts, transitions
 from spotcheck.tenants.campaigns.commands.ceremony import DRAW_UNDER_WAY
 from spotcheck.tenants.campaigns.draw_stages import draw_of
@@ -146,7 +145,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
     """Draw every department's cells with one seed (``data["public_inputs"]``: the public inputs; with
     none, ``data["no_input_reason"]``, required); the visits are the union of the selections."""
     campaign, record = _locked(campaign_id, "targets", actor, "draw_targets")
-    inputs, reason = steps.observers(data)  # a draw that cannot be made now is refused first
+    inputs, reason = steps.observers_of(record, data)  # a draw that cannot be made now is refused first
     parts = _parts(campaign)
     frame_file = steps.frozen_file(record)
     rules = {group: part["strata"] for group, part in parts.items()}
@@ -157,9 +156,11 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
         rules=rules,
         reserve_size=campaign.reserve_size,
         public_inputs=inputs,
+        blind_key=steps.blind_key(record) if steps.blinded(record) else None,
     )
     steps.finish(record, proof, inputs, reason)
-    steps.store_targets(campaign, proof)  # the shared visit list, every department's rows
+    in_clear = steps.selection_in_clear(record, proof)
+    steps.store_targets(campaign, in_clear)  # the shared visit list, every department's rows
     db.session.flush()  # the lead's rows are written in the lead's scope
     for group, part in parts.items():  # and each department's own targets, in its scope
         with tenant_scope(part["tenant_id"]):
@@ -171,8 +172,8 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
                     ),
                 ),
                 {
-                    "selected": {group: proof["selected"].get(group, {})},
-                    "reserves": {group: proof["reserves"].get(group, {})},
+                    "selected": {group: in_clear["selected"].get(group, {})},
+                    "reserves": {group: in_clear["reserves"].get(group, {})},
                 },
             )
     for group, part in parts.items():  # 年度检查次数: a joint visit counts once, for each department that drew it
@@ -244,20 +245,8 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor)
     """Draw the mixed teams (``data["public_inputs"]``; with none, ``data["no_input_reason"]``); if one
     cannot be formed the whole draw fails, naming the visit."""
     campaign, record = _locked(campaign_id, "inspectors", actor, "draw_inspectors")
-    inputs, reason = steps.observers(data)  # a draw that cannot be made now is refused first
-    try:
-        proof = engine.draw_inspectors(
-            campaign=campaign.code,
-            nonce=steps.secret_nonce(record),
-            lines=proof_file.frame_value("inspectors", steps.frozen_file(record)),
-            team_size=campaign.team_size,
-            per_group_min=1,
-            capacity=campaign.capacity,
-            public_inputs=inputs,
-        )
-    except engine.DrawError as failed:
-        raise ConflictError(_l("The inspector draw cannot form every team: %(why)s", why=str(failed))) from None
-    del proof["frame_lines"]
+    inputs, reason = steps.observers_of(record, data)  # a draw that cannot be made now is refused first
+    proof = steps.draw_teams(record, campaign, inputs, per_group_min=1)
     steps.finish(record, proof, inputs, reason)
     invited = _parts(campaign)
     tenants = {part["tenant_id"]: group for group, part in invited.items()}
@@ -270,7 +259,7 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor)
                 )
             )
         }
-    steps.store_teams(campaign, proof["teams"], inspectors)
+    steps.store_teams(campaign, steps.teams_in_clear(record, proof["teams"]), inspectors)
     transitions.move(campaign, CampaignStatus.inspectors_drawn, actor=actor, by="joint.draw_inspectors")
     audit.record(
         "draw.drawn",
@@ -384,7 +373,8 @@ def submit_joint_draw(campaign_id: int, data: dict, *, actor: Actor, locale: str
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, f"draw_{kind}")
     jobs.refuse_if_under_way(f"joint.draw.{kind}", campaign.id, DRAW_UNDER_WAY)
-    inputs, reason = steps.observers(data)  # once the draw can be made: a refused step says why first
+    record = cast(Draw, draw_of(campaign, kind))  # the step is possible: committed
+    inputs, reason = steps.observers_of(record, data)  # once the draw can be made: a refused step says why first
     return jobs.submit(
         DRAW_TASKS[kind],
         f"joint.draw.{kind}",

@@ -133,7 +133,9 @@ def replace_inspector(campaign_id: int, data: dict | None, *, actor: Actor) -> T
     record = cast(Draw, record)  # drawn: the teams are open
     proof = steps.full_proof(record)
     try:
-        replacement = engine.replace_inspector(proof, visit=out.entity.code, out=out.cert_no, reason=reason)
+        replacement = engine.replace_inspector(
+            proof, visit=steps.public_id(record, out.entity.code), out=out.cert_no, reason=reason
+        )
     except engine.DrawError as failed:
         raise ConflictError(_l("No eligible inspector is left: %(why)s", why=str(failed))) from None
     del proof["frame_lines"]
@@ -145,7 +147,12 @@ def replace_inspector(campaign_id: int, data: dict | None, *, actor: Actor) -> T
         "campaign",
         campaign.id,
         actor=actor,
-        details={**replacement, "out_department": names[out.group_code], "in_department": names[new.group_code]},
+        details={
+            **replacement,
+            "visit": out.entity.code,  # the trail names the business by its code (the proof, by its token)
+            "out_department": names[out.group_code],
+            "in_department": names[new.group_code],
+        },
     )
     if handed_out(campaign):
         parts.replace(campaign, out, new, actor=actor, reason=reason)

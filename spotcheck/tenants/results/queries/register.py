@@ -6,6 +6,7 @@ entity's results across departments, a campaign's results, and the search by nam
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -15,8 +16,8 @@ from spotcheck.core.database import db, dialect, searching
 from spotcheck.core.scoping import joint_scope
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import named
-from spotcheck.tenants.campaigns.models import Campaign, TeamMember
-from spotcheck.tenants.campaigns.vocabulary import cause_line
+from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
+from spotcheck.tenants.campaigns.vocabulary import DrawKind, cause_line
 from spotcheck.tenants.common.queries import NumberedPage, paginate, paginate_on
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.models import Entity
@@ -221,11 +222,16 @@ def public_content(visit: Visit, parts: PublicParts | None = None) -> dict:
             }
             for result in visit.results
         ],
-        "team": [
-            {"name": member.shown_name, "cert_no": member.shown_cert_no, "leader": member.is_leader}
-            for member in parts.team(visit)
-        ]
+        "team": (
+            []
+            if parts.blinded(visit)
+            else [
+                {"name": member.shown_name, "cert_no": member.shown_cert_no, "leader": member.is_leader}
+                for member in parts.team(visit)
+            ]
+        )
         + [public_expert(expert) for expert in parts.experts(visit)],  # 专家, in addition
+        **({"team_withheld": True} if parts.blinded(visit) else {}),
     }
 
 
@@ -249,11 +255,28 @@ class PublicParts:
         self._teams = teams_of(visits)
         self._experts: dict[tuple[int, int], list] = {}
         self._joint: dict[int, dict] = {}
+        self._blinded: dict[int, bool] = {}
         for campaign_id, theirs in by_campaign.items():
             campaign = theirs[0].campaign
             for entity_id, experts in experts_of(campaign, sorted({visit.entity_id for visit in theirs})).items():
                 self._experts[(campaign_id, entity_id)] = experts
             self._joint[campaign_id] = _joint_of(theirs[0])
+
+    def blinded(self, visit: Visit) -> bool:
+        """The visit's team was drawn by a blinded draw (盲化抽取, ``spotcheck-draw/3``): its members' certificate
+        numbers beside the business would let anyone match the team to the proof's and read that visit's recusals,
+        so the register leaves the team out (it stays on the 检查码 page, for the holder of the code)."""
+        campaign_id = visit.campaign.joint_id or visit.campaign_id
+        if campaign_id not in self._blinded:
+            with joint_scope(visit.tenant_id, visit.campaign.joint_id) if visit.campaign.joint_id else nullcontext():
+                self._blinded[campaign_id] = bool(
+                    db.session.scalar(
+                        sa.select(Draw.blind_commitment).where(
+                            Draw.campaign_id == campaign_id, Draw.kind == DrawKind.inspectors
+                        )
+                    )
+                )
+        return self._blinded[campaign_id]
 
     def team(self, visit: Visit) -> list[TeamMember]:
         return self._teams.get((visit.campaign_id, visit.entity_id), [])
