@@ -105,6 +105,7 @@ def run() -> None:
     save(
         "draw_blinding",
         {
+            "title": TITLE,
             "rows": ROWS,
             "native_built": native.BUILT,
             "tokens_c_s": in_c,

@@ -26,7 +26,17 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.draw import blinding, disclosure, inspectors, shuffle, targets, versions, wording
+from spotcheck.draw import (
+    blinding,
+    disclosure,
+    inspectors,
+    proof_file,
+    shuffle,
+    target_frames,
+    targets,
+    versions,
+    wording,
+)
 from spotcheck.draw.__main__ import verify_command
 from spotcheck.draw.verify import verify
 from spotcheck.platform.web import browser_verifier
@@ -608,3 +618,26 @@ def test_a_visitor_verifies_the_proof_in_the_page(browser, site, kind):
     assert_styled(page)
     at_both_widths(page, f"public-browser-verify-{kind}")
     context.close()
+
+
+@pytest.mark.seconds(6)
+def test_a_blinded_proof_of_hundreds_of_thousands_of_businesses_verifies_under_node(tmp_path):
+    """A stratum of 200,000 businesses blinded and drawn as the platform publishes it: Node checks every token of it
+    as Python does (a cell's ids were once spread into one call's arguments, past the stack's size)."""
+    rows = [["SCJ", "A", f"91231084MA{n:08d}"] for n in range(200_000)]
+    key = bytes(range(32))
+    blinded = blinding.blind_frame_file(key, target_frames.frame_file(rows))
+    proof = targets.draw_targets_from_file(
+        campaign="宁市监抽〔2026〕9号",
+        nonce=bytes(range(32, 64)),
+        frame_file=blinded,
+        rules={"SCJ": {"A": {"ratio_bp": 300, "min": 1}}},
+        reserve_size=5,
+        public_inputs=["observer:市人大代表 张某 0917"],
+        blind_key=key,
+    )
+    path = tmp_path / "proof.json"
+    path.write_bytes(proof_file.dumps(proof, blinded))
+    done = run(path)
+    assert done.returncode == 0, done.stdout[-600:] + done.stderr[-600:]
+    assert verify_command(str(path), io.StringIO(), io.StringIO()) == 0

@@ -31,7 +31,7 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import iso_utc, now
 from spotcheck.core.database import changed, db, in_chunks, stored_bytes
 from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError
-from spotcheck.draw import blinding, disclosure, parallel, proof_file, versions as engine_versions
+from spotcheck.draw import blinding, disclosure, parallel, proof_file, target_frames, versions as engine_versions
 from spotcheck.tenants.campaigns import capped_store, frames
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
@@ -107,15 +107,20 @@ def codes_of(record: Draw, ids: Iterable[str]) -> dict[str, str]:
 
 def clear_tokens(record: Draw, wanted: set[str] | None = None) -> dict[str, str]:
     """token → code for the businesses of a version 3 draw's clear frame (its visits, for an inspector draw); with
-    ``wanted``, for those tokens only."""
+    ``wanted``, for those tokens only. A target frame's codes are blinded cell by cell as the clear file holds them
+    (stretches of bytes, on two cores: a million in a fraction of a second), never split into lines first."""
     clear = read_clear(record)
-    kind = record.kind.value
-    lines = clear["frame_file"].splitlines()
-    if kind == "targets":  # a business in several cells of a joint frame: blinded once
-        codes = list(dict.fromkeys(line.split("\t", 2)[2] for line in lines))
-    else:
-        codes = sorted({line.split("\t")[1] for line in lines if line[:2] in ("V\t", "X\t")})
-    return blinding.token_map(blind_key(record), kind, codes, wanted)
+    kind, key = record.kind.value, blind_key(record)
+    if kind != "targets":
+        lines = clear["frame_file"].splitlines()
+        visits = sorted({line.split("\t")[1] for line in lines if line[:2] in ("V\t", "X\t")})
+        return blinding.token_map(key, kind, visits, wanted)
+    found: dict[str, str] = {}
+    for _cell, block, separator, count in target_frames.frame_blocks(clear["frame_file"].encode("utf-8")):
+        made = blinding.tokens_in_two(key, kind, block, separator, count).decode("ascii").split("\n")
+        pairs = zip(made, block.split(separator), strict=True)
+        found.update((t, code.decode("utf-8")) for t, code in pairs if wanted is None or t in wanted)
+    return found
 
 
 def read_clear(record: Draw) -> dict[str, Any]:

@@ -114,23 +114,30 @@ function* checks(proof, meter) {
  * replacements' out/in, then the frame's ids (``cells``); inspectors' V and X lines' visits, the keys of
  * teams, replacements' visit. */
 function notTokens(proof, cells) {
-  const ids = [];
+  const strays = [];
+  // each id looked at as it comes: a frame of a million ids is never spread into a call's arguments
+  const look = (id) => {
+    if (!isToken(id)) strays.push(pyStr(id));
+  };
   if (cells) {
     for (const field of ["selected", "reserves"]) {
       for (const strata of pyValues(proof.get(field))) {
-        for (const cell of pyValues(strata)) ids.push(...pyIter(cell));
+        for (const cell of pyValues(strata)) pyIter(cell).forEach(look);
       }
     }
-    for (const record of pyIter(proof.get("replacements"))) ids.push(pyIndex(record, "out"), pyIndex(record, "in"));
-    for (const { ids: frameIds } of cells) ids.push(...frameIds);
+    for (const record of pyIter(proof.get("replacements"))) {
+      look(pyIndex(record, "out"));
+      look(pyIndex(record, "in"));
+    }
+    for (const { ids: frameIds } of cells) frameIds.forEach(look);
   } else {
     for (const line of pyIter(proof.get("frame_lines"))) {
-      if (line.startsWith("V\t") || line.startsWith("X\t")) ids.push(line.split("\t")[1]);
+      if (line.startsWith("V\t") || line.startsWith("X\t")) look(line.split("\t")[1]);
     }
-    ids.push(...pyIter(proof.get("teams")));
-    for (const record of pyIter(proof.get("replacements"))) ids.push(pyIndex(record, "visit"));
+    pyIter(proof.get("teams")).forEach(look);
+    for (const record of pyIter(proof.get("replacements"))) look(pyIndex(record, "visit"));
   }
-  return ids.filter((id) => !isToken(id)).map(pyStr);
+  return strays;
 }
 
 /** A redacted proof (verify._redacted_checks): H(nonce) = commitment and the seed; the rest is redacted. */
