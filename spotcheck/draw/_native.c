@@ -190,6 +190,24 @@ done:
     return out;
 }
 
+/* HMAC-SHA256 keyed once (RFC 2104) for many messages that begin with prefix: the inner state has taken the key's
+ * inner pad and the prefix, the outer state the key's outer pad; a message's HMAC is then a copy of each, two updates
+ * and two digests. */
+static void keyed(const Py_buffer *key_buffer, const Py_buffer *prefix, SHA256_CTX *inner, SHA256_CTX *outer) {
+    unsigned char key[SHA256_CBLOCK] = {0}, pad[SHA256_CBLOCK];
+    if (key_buffer->len > SHA256_CBLOCK)
+        SHA256(key_buffer->buf, (size_t)key_buffer->len, key);
+    else
+        memcpy(key, key_buffer->buf, (size_t)key_buffer->len);
+    for (int i = 0; i < SHA256_CBLOCK; i++) pad[i] = key[i] ^ 0x36;
+    SHA256_Init(inner);
+    SHA256_Update(inner, pad, SHA256_CBLOCK);
+    SHA256_Update(inner, prefix->buf, (size_t)prefix->len);
+    for (int i = 0; i < SHA256_CBLOCK; i++) pad[i] = key[i] ^ 0x5c;
+    SHA256_Init(outer);
+    SHA256_Update(outer, pad, SHA256_CBLOCK);
+}
+
 /* A picked id: its index and its key. */
 typedef struct {
     Py_ssize_t index;
@@ -212,19 +230,8 @@ static PyObject *pick(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "empty separator");
         goto done;
     }
-    unsigned char key[SHA256_CBLOCK] = {0}, pad[SHA256_CBLOCK];
-    if (seed.len > SHA256_CBLOCK)
-        SHA256(seed.buf, (size_t)seed.len, key);
-    else
-        memcpy(key, seed.buf, (size_t)seed.len);
     SHA256_CTX inner, outer, work;
-    for (int i = 0; i < SHA256_CBLOCK; i++) pad[i] = key[i] ^ 0x36;
-    SHA256_Init(&inner);
-    SHA256_Update(&inner, pad, SHA256_CBLOCK);
-    SHA256_Update(&inner, prefix.buf, (size_t)prefix.len);
-    for (int i = 0; i < SHA256_CBLOCK; i++) pad[i] = key[i] ^ 0x5c;
-    SHA256_Init(&outer);
-    SHA256_Update(&outer, pad, SHA256_CBLOCK);
+    keyed(&seed, &prefix, &inner, &outer);
     Span limit = {bound.buf, bound.len};
     Py_BEGIN_ALLOW_THREADS
     spans = split(data.buf, data.len, separator.buf, separator.len, &count);
@@ -296,19 +303,8 @@ static PyObject *tokens(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "empty separator");
         goto done;
     }
-    unsigned char key[SHA256_CBLOCK] = {0}, pad[SHA256_CBLOCK];
-    if (key_buffer.len > SHA256_CBLOCK)
-        SHA256(key_buffer.buf, (size_t)key_buffer.len, key);
-    else
-        memcpy(key, key_buffer.buf, (size_t)key_buffer.len);
     SHA256_CTX inner, outer, work;
-    for (int i = 0; i < SHA256_CBLOCK; i++) pad[i] = key[i] ^ 0x36;
-    SHA256_Init(&inner);
-    SHA256_Update(&inner, pad, SHA256_CBLOCK);
-    SHA256_Update(&inner, prefix.buf, (size_t)prefix.len);
-    for (int i = 0; i < SHA256_CBLOCK; i++) pad[i] = key[i] ^ 0x5c;
-    SHA256_Init(&outer);
-    SHA256_Update(&outer, pad, SHA256_CBLOCK);
+    keyed(&key_buffer, &prefix, &inner, &outer);
     spans = split(data.buf, data.len, separator.buf, separator.len, &count);
     if (spans == NULL) {
         PyErr_NoMemory();

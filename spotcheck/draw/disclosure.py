@@ -87,7 +87,7 @@ def own_checks(proof: object, identifier: str, salt_hex: str) -> list[Check]:
     the draw. A holder cannot tell from its salt alone that the salt comes from the committed key: the bureau's
     check covers that."""
     checks = verify(proof)
-    if not isinstance(proof, dict) or proof.get("algorithm") != blinding.ALGORITHM or "redacted" in proof:
+    if not _blinded(proof):
         return [*checks, Check("the proof is a blinded draw (spotcheck-draw/3)", False, str(_get(proof, "algorithm")))]
     try:
         salt = bytes.fromhex(salt_hex)
@@ -110,6 +110,10 @@ def own_checks(proof: object, identifier: str, salt_hex: str) -> list[Check]:
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         return [*checks, Check("the holder's salt and id can be read", False, f"{type(exc).__name__}: {exc}")]
     return checks + own
+
+
+def _blinded(proof: object) -> bool:
+    return isinstance(proof, dict) and proof.get("algorithm") == blinding.ALGORITHM and "redacted" not in proof
 
 
 def _get(proof: object, field: str) -> object:
@@ -137,7 +141,7 @@ def bureau_checks(
     giving the proof's ``frame_digest``, and (a target draw) the exclusions per reason — equal to
     ``published_excluded`` where the page states them."""
     checks = verify(proof)
-    if not isinstance(proof, dict) or proof.get("algorithm") != blinding.ALGORITHM or "redacted" in proof:
+    if not _blinded(proof):
         return [*checks, Check("the proof is a blinded draw (spotcheck-draw/3)", False, str(_get(proof, "algorithm")))]
     try:
         key = bytes.fromhex(key_hex)

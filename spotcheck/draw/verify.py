@@ -195,9 +195,7 @@ def _checks(proof: object, frame: _RowFrame | _FileFrame | None = None) -> Itera
     yield check
     if not complete:
         return
-    nonce = bytes.fromhex(proof["nonce"])
-    if len(nonce) != 32:
-        raise ValueError("the nonce is not 32 bytes")
+    nonce = _nonce(proof)
     yield Check("H(nonce) = commitment", H(nonce).hex() == proof["commitment"])
     if blinded:
         blind = proof["blind_commitment"]
@@ -249,15 +247,20 @@ def _not_tokens(proof: dict[str, Any], frame: _RowFrame | _FileFrame | None) -> 
     return [str(entity) for entity in [*ids, *cells] if not blinding.is_token(entity)]
 
 
+def _nonce(proof: dict[str, Any]) -> bytes:
+    nonce = bytes.fromhex(proof["nonce"])
+    if len(nonce) != 32:
+        raise ValueError("the nonce is not 32 bytes")
+    return nonce
+
+
 def _redacted_checks(proof: dict[str, Any]) -> Iterator[Check]:
     """A redacted proof: ``H(nonce) = commitment`` and the seed; the rest is redacted (DRAW-SPEC)."""
     check, complete = _fields_check(proof, REDACTED_FIELDS, "the proof has exactly the fields of a redacted proof")
     yield check
     if not complete:
         return
-    nonce = bytes.fromhex(proof["nonce"])
-    if len(nonce) != 32:
-        raise ValueError("the nonce is not 32 bytes")
+    nonce = _nonce(proof)
     yield Check("H(nonce) = commitment", H(nonce).hex() == proof["commitment"])
     digest = bytes.fromhex(proof["frame_digest"])
     inputs = proof["public_inputs"]
