@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from typing import Any, TypeGuard
 
 from spotcheck.draw import blinding, inspectors, targets
 from spotcheck.draw.primitives import H, lines_digest, rank_keys
@@ -112,7 +112,7 @@ def own_checks(proof: object, identifier: str, salt_hex: str) -> list[Check]:
     return checks + own
 
 
-def _blinded(proof: object) -> bool:
+def _blinded(proof: object) -> TypeGuard[dict[str, Any]]:
     return isinstance(proof, dict) and proof.get("algorithm") == blinding.ALGORITHM and "redacted" not in proof
 
 
