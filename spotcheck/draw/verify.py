@@ -214,9 +214,7 @@ def _checks(proof: object, frame: _RowFrame | _FileFrame | None = None) -> Itera
         digest = lines_digest(lines)
         yield Check("frame lines are sorted and distinct", lines == sorted(set(lines)))
     yield Check("frame digest", digest.hex() == proof["frame_digest"])
-    inputs = proof["public_inputs"]
-    if not isinstance(inputs, list) or not all(isinstance(x, str) for x in inputs):
-        raise ValueError("public_inputs is not a list of strings")
+    inputs = _inputs(proof)
     if blinded:
         strays = _not_tokens(proof, frame if kind == targets.KIND else None)
         yield Check("every entity id is a token", not strays, ", ".join(strays[:3]))
@@ -247,6 +245,13 @@ def _not_tokens(proof: dict[str, Any], frame: _RowFrame | _FileFrame | None) -> 
     return [str(entity) for entity in [*ids, *cells] if not blinding.is_token(entity)]
 
 
+def _inputs(proof: dict[str, Any]) -> list[str]:
+    inputs = proof["public_inputs"]
+    if not isinstance(inputs, list) or not all(isinstance(x, str) for x in inputs):
+        raise ValueError("public_inputs is not a list of strings")
+    return inputs
+
+
 def _nonce(proof: dict[str, Any]) -> bytes:
     nonce = bytes.fromhex(proof["nonce"])
     if len(nonce) != 32:
@@ -263,9 +268,7 @@ def _redacted_checks(proof: dict[str, Any]) -> Iterator[Check]:
     nonce = _nonce(proof)
     yield Check("H(nonce) = commitment", H(nonce).hex() == proof["commitment"])
     digest = bytes.fromhex(proof["frame_digest"])
-    inputs = proof["public_inputs"]
-    if not isinstance(inputs, list) or not all(isinstance(x, str) for x in inputs):
-        raise ValueError("public_inputs is not a list of strings")
+    inputs = _inputs(proof)
     seed = derive_seed(nonce, proof["kind"], proof["campaign"], digest, inputs, algorithm=proof["algorithm"])
     yield Check(f"seed = HMAC(nonce, {proof['algorithm']}|kind|campaign|frame_digest ‖ I)", seed.hex() == proof["seed"])
     original = proof["original_sha256"]

@@ -82,25 +82,20 @@ def _new_blind_key(record: Draw) -> None:
     record.blind_commitment = blinding.blind_commitment(key)
 
 
-def blinded(record: Draw) -> bool:
-    """A version 3 draw (盲化抽取): it has a blinding key."""
-    return record.blinded
-
-
 def blind_key(record: Draw) -> bytes:
     return bytes.fromhex(personal_data.decrypt(cast(str, record.blind_key_encrypted)))
 
 
 def public_id(record: Draw, code: str) -> str:
     """A business's id as the draw's proof holds it: its token in a version 3 draw, its code before."""
-    return blinding.token(blind_key(record), record.kind.value, code) if blinded(record) else code
+    return blinding.token(blind_key(record), record.kind.value, code) if record.blinded else code
 
 
 def codes_of(record: Draw, ids: Iterable[str]) -> dict[str, str]:
     """The codes of a proof's ids (tokens in a version 3 draw, found by blinding the clear frame's ids; codes
     before): id → code, for those of ``ids`` in the frame."""
     wanted = set(ids)
-    if not blinded(record):
+    if not record.blinded:
         return {code: code for code in wanted}
     return clear_tokens(record, wanted)
 
@@ -173,7 +168,7 @@ def draw_teams(record: Draw, campaign: Campaign, inputs: list[str], *, per_group
     """The inspector draw over the frozen frame (version 3 over its blinded lines; version 2 for a draw frozen before
     blinding): the proof without its frame (the frame file is), or ConflictError naming the business whose team
     cannot be formed."""
-    algorithm = blinding.ALGORITHM if blinded(record) else engine_versions.SHUFFLED[0]
+    algorithm = blinding.ALGORITHM if record.blinded else engine_versions.SHUFFLED[0]
     try:
         proof = engine_versions.redraw_inspectors(
             algorithm,
@@ -187,11 +182,11 @@ def draw_teams(record: Draw, campaign: Campaign, inputs: list[str], *, per_group
         )
     except engine.DrawError as failed:
         why = str(failed)
-        if blinded(record):  # the department reads its businesses by their codes, not their tokens
+        if record.blinded:  # the department reads its businesses by their codes, not their tokens
             for token, code in clear_tokens(record).items():
                 why = why.replace(token, code)
         raise ConflictError(_l("The inspector draw cannot form every team: %(why)s", why=why)) from None
-    if blinded(record):
+    if record.blinded:
         proof["blind_commitment"] = record.blind_commitment
     del proof["frame_lines"]  # the frame file is the proof's frame
     return proof
@@ -200,7 +195,7 @@ def draw_teams(record: Draw, campaign: Campaign, inputs: list[str], *, per_group
 def observers_of(record: Draw, data: object) -> tuple[list[str], str]:
     """:func:`observers` for this draw: a version 3 draw is refused without an outside input (DRAW-SPEC "Blinded
     draws": the operator chose both the nonce and the key, and nobody else can read the frame)."""
-    if blinded(record):
+    if record.blinded:
         inputs = clean_inputs((data if isinstance(data, dict) else {}).get("public_inputs"))
         if not inputs:
             raise InvalidInputError({"public_inputs": [BLINDED_NEEDS_INPUT]})
@@ -219,7 +214,7 @@ def freeze(record: Draw, frame: frames.Frame, *, actor: Actor) -> None:
     """Step 2: the frame frozen (its digest and counts published). A draw committed before blinding (version 3) was
     introduced gets its key now, before its freeze; a version 3 draw's frozen file is the blinded one, its clear
     frame and exclusions kept encrypted."""
-    if not blinded(record):
+    if not record.blinded:
         _new_blind_key(record)
         audit.record(
             "draw.key_committed",

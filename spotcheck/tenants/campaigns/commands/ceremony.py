@@ -73,7 +73,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
         rules={campaign.tenant_code: campaign.strata},
         reserve_size=campaign.reserve_size,
         public_inputs=inputs,
-        blind_key=draws.blind_key(record) if draws.blinded(record) else None,
+        blind_key=draws.blind_key(record) if record.blinded else None,
     )
 
     def stored() -> None:  # while the proof file is written and hashed on the other core

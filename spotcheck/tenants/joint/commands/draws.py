@@ -156,7 +156,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
         rules=rules,
         reserve_size=campaign.reserve_size,
         public_inputs=inputs,
-        blind_key=steps.blind_key(record) if steps.blinded(record) else None,
+        blind_key=steps.blind_key(record) if record.blinded else None,
     )
     steps.finish(record, proof, inputs, reason)
     in_clear = steps.selection_in_clear(record, proof)
