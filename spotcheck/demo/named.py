@@ -14,7 +14,7 @@ from spotcheck.core import clock
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo import rules as demo_rules
-from spotcheck.demo.people import account_of, user_named
+from spotcheck.demo.people import account_of, deployed, user_named
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.models import Campaign
@@ -150,8 +150,15 @@ def _exemption(spec: NamedCheck | EmergencyCheck, user: User) -> dict[str, str |
 
 def _businesses(category: str, count: int) -> list[str]:
     """The first ``count`` businesses of the directory in ``category`` (a small city may have none of it: then the
-    first of the directory)."""
-    listed = sa.select(Entity.code).join(DirectoryEntry, DirectoryEntry.entity_id == Entity.id).order_by(Entity.code)
+    first of the directory), those of the town whose food businesses the county's bureau draws this quarter first
+    (``@1``, 宁市监抽〔…〕1号): the caterer checked on a complaint — the demo business ``fawu`` — is in that random
+    draw's frame too, so that its own check of the draw (/business) shows its row."""
+    town = deployed().towns[1][0]
+    listed = (
+        sa.select(Entity.code)
+        .join(DirectoryEntry, DirectoryEntry.entity_id == Entity.id)
+        .order_by(sa.case((Entity.region_code.startswith(town), 0), else_=1), Entity.code)
+    )
     return list(db.session.scalars(listed.where(DirectoryEntry.category == category).limit(count))) or list(
         db.session.scalars(listed.limit(count))
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any, TypeGuard
 
 from spotcheck.draw import blinding, inspectors, targets
@@ -34,26 +35,31 @@ def _own_target_rows(proof: dict[str, Any], token: str) -> list[dict[str, Any]]:
     cells: dict[tuple[str, str], list[str]] = {}
     for group, stratum, entity in proof["frame"]:
         cells.setdefault((group, stratum), []).append(entity)
-    key = rank_keys(bytes.fromhex(proof["seed"]), "target|")
     rows = []
     for (group, stratum), ids in sorted(cells.items()):
         if token not in ids:
             continue
-        mine = (key(token), token)
-        rank = 1 + sum(1 for entity in ids if (key(entity), entity) < mine)
         rows.append(
             {
                 "group": group,
                 "stratum": stratum,
-                "rank": rank,
+                "rank": rank_in_cell(proof["seed"], ids, token),
                 "of": len(ids),
-                "status": _status(proof, group, stratum, token),
+                "status": holder_status(proof, group, stratum, token),
             }
         )
     return rows
 
 
-def _status(proof: dict[str, Any], group: str, stratum: str, token: str) -> str:
+def rank_in_cell(seed: str, ids: Iterable[str], token: str) -> int:
+    """The rank of ``token`` in its cell of ``ids`` (1 = first by ``(K, id)``, ``K`` its target rank key under the
+    seed, hex): where the draw ranked it."""
+    key = rank_keys(bytes.fromhex(seed), "target|")
+    mine = (key(token), token)
+    return 1 + sum(1 for entity in ids if (key(entity), entity) < mine)
+
+
+def holder_status(proof: dict[str, Any], group: str, stratum: str, token: str) -> str:
     """Where the token stands after the replacements: the last one that names it says (brought in, then replaced out
     again: replaced out)."""
     for record in reversed(proof["replacements"]):

@@ -29,7 +29,7 @@ from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.accounts.models import SecondFactor
-from spotcheck.tenants.campaigns.models import Draw
+from spotcheck.tenants.campaigns.models import Draw, HolderRow
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results.models import InspectionCode
 from spotcheck.tenants.supervision.models import ComplaintContact
@@ -61,6 +61,7 @@ PROTECTED = (
         {},
         chunk=20,  # a clear frame of a province's draw holds millions of codes
     ),
+    Protected(HolderRow, "抽取对象本户核验的盐值", ("salt_encrypted",), {}),
     Protected(SecondFactor, "两步验证的密钥", ("secret_encrypted",), {}),
 )
 

@@ -110,3 +110,25 @@ def test_the_demo_business_reads_its_record_on_a_desktop(browser, demo):
     context, _page, findings, _looked_at, _submit = _walk(browser, demo, 1366)
     assert not findings, "axe-core:\n" + "\n".join(findings)
     context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_demo_business_verifies_its_own_row_of_a_random_draw_in_its_browser(browser, demo, width):
+    """本户抽取核验: the caterer sits in the frame of the county bureau's quarterly random draw; its record shows its
+    stratum, rank and outcome there, and the verify page runs the public check and then the holder's check with its
+    code and salt, in the browser."""
+    context, page, findings, looked_at, submit = _walk(browser, demo, width)
+    page.goto("/business#own-draws")
+    own = page.inner_text("#own-draws")
+    assert "宁市监抽〔2026〕1号" in own and "宁安市市场监督管理局" in own and "位（共" in own
+    assert "只有持有检查通知书上企业核验码的企业能进入本页" in own  # the demo has no identity platform
+    looked_at("own-draws")
+    submit("#own-draws a.button")
+    assert "/business/draws/" in page.url
+    page.click("#browser-verify-start")
+    page.wait_for_selector("#browser-verify[data-result]:not([data-result=running])", timeout=120_000)
+    assert page.get_attribute("#browser-verify", "data-result") == "ok", page.inner_text("#browser-verify")
+    assert "本对象在" in page.inner_text("#browser-checks")  # the holder's row, found from its salt
+    looked_at("own-row-verified")
+    assert not findings, "axe-core:\n" + "\n".join(findings)
+    context.close()

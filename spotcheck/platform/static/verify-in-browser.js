@@ -2,7 +2,8 @@
    of it with the browser verifier (spotcheck-verify.js) in a Web Worker (verify-worker.js), off the
    page's main thread, while a progress bar moves; then lists each check in Chinese with its verdict
    and the time it took. Without Workers the checks run in the page itself, a slice at a time. Nothing
-   is sent to the server. The page's words and the scripts' addresses come from the section's data-*
+   is sent to the server (a business's own id and salt, when the page has them, neither). The page's
+   words and the scripts' addresses come from the section's data-*
    attributes. */
 (function () {
   "use strict";
@@ -12,6 +13,8 @@
   var words = box.dataset;
   var names = {};
   try { names = JSON.parse(words.names || "{}"); } catch (ignored) { names = {}; }
+  // a business's own row (本户核验): its id and salt, checked after the public checks, never sent anywhere
+  var own = words.ownId && words.ownSalt ? { id: words.ownId, salt: words.ownSalt } : null;
   var progress = document.getElementById("browser-verify-progress");
   var bar = progress.querySelector("progress");
   var status = document.getElementById("browser-verify-status");
@@ -111,7 +114,7 @@
       done();
     };
     worker.postMessage({ verifier: new URL(words.verifier, document.baseURI).href,
-                         proof: new URL(words.proof, document.baseURI).href, names: names });
+                         proof: new URL(words.proof, document.baseURI).href, names: names, own: own });
   }
 
   start.addEventListener("click", function () {
@@ -130,7 +133,7 @@
         return response.arrayBuffer();
       })
       .then(function (bytes) {
-        return window.SpotcheckVerify.verify(new Uint8Array(bytes), { onProgress: showProgress, names: names });
+        return window.SpotcheckVerify.verify(new Uint8Array(bytes), { onProgress: showProgress, names: names, own: own });
       })
       .then(showChecks, showError)
       .then(done);

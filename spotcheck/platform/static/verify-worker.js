@@ -1,7 +1,7 @@
 /* The browser verifier off the page's main thread (验证在后台线程运行): a dedicated Web Worker that
    loads spotcheck-verify.js, fetches the proof itself, runs every check and posts its progress and
    then the checks to the page (verify-in-browser.js), which stays responsive throughout. Messages in:
-   {verifier, proof, names}; out: {progress: {done, total, hashes, elapsedMs}}, then {checks,
+   {verifier, proof, names, own}; out: {progress: {done, total, hashes, elapsedMs}}, then {checks,
    elapsedMs, hashes} or {error}. */
 /* global importScripts, SpotcheckVerify */
 "use strict";
@@ -20,7 +20,7 @@ self.onmessage = function (event) {
     })
     .then(function (bytes) {
       return SpotcheckVerify.verify(new Uint8Array(bytes), {
-        names: asked.names || {}, sliceMs: 200,
+        names: asked.names || {}, own: asked.own || null, sliceMs: 200,
         onProgress: function (state) { self.postMessage({ progress: state }); },
       });
     })

@@ -429,6 +429,7 @@ ACTION_LABELS = {
     "draw.committed": _l("Draw committed"),
     "draw.key_committed": _l("Blinding key committed before the freeze"),
     "draw.clear_read": _l("Clear frame of a blinded draw read"),
+    "draw.holder_read": _l("A business's own row of a draw worked out with the draw's key"),
     "draw.frozen": _l("Draw frame frozen"),
     "draw.drawn": _l("Draw made"),
     "draw.target_replaced": _l("Target replaced"),

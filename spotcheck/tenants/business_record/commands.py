@@ -2,20 +2,31 @@
 text and files. Only an order its record shows is answered (:func:`.queries.own_order`, the record's own audited
 read; any other reads as none at all), read and written in the scope of the department keeping it. The answer's
 life cycle is the results' own (:mod:`spotcheck.tenants.results.rectification_answers`), its rules the results'
-policy."""
+policy. It reads its own rows of the draws (本户抽取核验, :mod:`.draw_rows`), which reads the draw's key."""
 
 from __future__ import annotations
+
+from typing import cast
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
-from spotcheck.core.commands import command
-from spotcheck.core.errors import InvalidInputError
+from spotcheck.core.commands import ANYONE, command
+from spotcheck.core.database import db
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission
-from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.business_record import queries
+from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.tenants.business_record import draw_rows, queries
+from spotcheck.tenants.business_record.draw_rows import OwnDraw
 from spotcheck.tenants.businesses.models import person_of
+from spotcheck.tenants.campaigns import holders
+from spotcheck.tenants.campaigns.models import Draw, DrawKind
+from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.results import rectification_answers
+from spotcheck.tenants.results.commands.business import with_business_code
 from spotcheck.tenants.results.models import RectificationAnswer
 from spotcheck.tenants.results.policy import FOLLOW_UP_ACTIONS
 from spotcheck.tenants.results.queries.follow_ups import get_follow_up
@@ -54,3 +65,40 @@ def answer_rectification(follow_up_id: int, data: dict, *, actor: Actor) -> Rect
             },
         )
         return answer
+
+
+@command(Permission.BUSINESS_SIGNED_IN)
+def own_draws(*, actor: Actor) -> list[OwnDraw]:
+    """The signed-in business's rows of every drawn target draw that held it or left it out, oldest first."""
+    account = getattr(actor, "account", None)
+    if account is None:
+        raise NotFoundError(_l("No business is signed in."))
+    entity = cast(Entity, db.session.get(Entity, account.entity_id))
+    found = []
+    for record in holders.draws_of(entity.id):
+        held = holders.holding(record, entity, actor=actor, reader=draw_rows.SIGNED_IN)
+        if held is not None:
+            found.append(held)
+    return draw_rows.worded(found, entity.code)
+
+
+@command(ANYONE)
+def code_draw(token: str, data: object, *, actor: Actor | None = None) -> OwnDraw | None:
+    """The business's row of the target draw its check of code ``token`` came from, shown to whoever gives the
+    notice's 企业核验码 (``data["business_code"]``) — never on the part of the page the code alone opens; None for a
+    check no target draw made (a named check)."""
+    with with_business_code(token, data if isinstance(data, dict) else {}) as (_tenant_id, code):
+        visit = code.visit
+        campaign = visit.campaign
+        drawn_by = campaign.joint_id or campaign.id
+        entity = visit.entity
+    with system_access(holders.REASON):
+        record = db.session.scalar(
+            sa.select(Draw).where(
+                Draw.campaign_id == drawn_by, Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None)
+            )
+        )
+    if record is None:
+        return None
+    held = holders.holding(record, entity, actor=actor, reader=draw_rows.CODE_HOLDER)
+    return draw_rows.worded([held], entity.code)[0] if held is not None else None

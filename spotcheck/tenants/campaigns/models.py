@@ -367,6 +367,28 @@ class TeamExpert(TenantOwned, Model):
         return self.removed_at is None
 
 
+class HolderRow(TenantOwned, Model):
+    """A business's own row of a drawn target draw (抽取对象本户记录), worked out once, when the business first asks,
+    from the draw's key and frame (the reading audited): the id the proof holds for it (its token; its code before
+    version 3), its salt (version 3, encrypted), each cell of the frame holding it with its rank and the cell's size,
+    or why it was left out before the freeze. Kept by the draw's department; where it stands after the replacements
+    is read from the proof each time."""
+
+    __tablename__ = "holder_row"
+    __table_args__ = (sa.UniqueConstraint("draw_id", "entity_id", name="uq_holder_row_draw_entity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draw_id: Mapped[int] = mapped_column(sa.ForeignKey("draw.id"), index=True)
+    entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), index=True)
+    public_id: Mapped[str] = mapped_column(sa.String(64))
+    salt_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+    #: ``[[group, stratum, rank, size], …]``: empty when the frame does not hold the business.
+    cells: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: Why the business was left out before the freeze (the frame's exclusion reason), if it was.
+    excluded: Mapped[str | None] = mapped_column(sa.String(32))
+    read_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+
+
 #: The register's rows a frame reads (a named check not disclosed yet is not), worded as its statements ask
 #: (``InspectionCount.withheld.is_(False)``): the condition of its index.
 COUNTING = "withheld IS false"

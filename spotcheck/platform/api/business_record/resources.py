@@ -11,11 +11,13 @@ from flask_smorest import Blueprint
 from spotcheck.platform.api.business_record.schemas import (
     AnswerFilesSchema,
     AnswerTextSchema,
+    OwnDrawSchema,
     RecordRectificationSchema,
     RecordSchema,
 )
 from spotcheck.platform.permissions import Permission, acting_user, requires
 from spotcheck.tenants.business_record import commands as record_commands, queries as record_queries
+from spotcheck.tenants.business_record.commands import OwnDraw
 from spotcheck.tenants.business_record.queries import Record, Rectification
 
 PREFIX = "/business/record"
@@ -30,6 +32,18 @@ class OwnRecord(MethodView):
         """The signed-in business's record today: checks coming, under way and published, its cap ledger and its
         requests, of every department at every level"""
         return record_queries.own_record(reader=acting_user())
+
+
+@blp.route("/draws")
+class OwnDraws(MethodView):
+    @requires(Permission.BUSINESS_SIGNED_IN)
+    @blp.response(200, OwnDrawSchema(many=True))
+    def get(self) -> list[OwnDraw]:
+        """The signed-in business's own rows of the draws (本户抽取核验): each drawn target draw whose frame held it,
+        with its stratum, rank, outcome and — for a blinded draw — its salt, to check its row against the published
+        proof (``spotcheck draw verify PROOF.json --own CREDIT_CODE SALT``); and the draws that left it out before
+        the freeze, with the reason"""
+        return record_commands.own_draws(actor=acting_user())
 
 
 @blp.route("/rectifications/<int:follow_up_id>/answers")

@@ -197,6 +197,36 @@ class RecordSchema(Schema):
     requests = fields.Nested(RecordRequestsSchema)
 
 
+class OwnCellSchema(Schema):
+    """A cell of a draw's frame holding the business (its stratum: to the business alone)."""
+
+    group = fields.Str(metadata={"description": "The department's code (the proof's group)"})
+    department = fields.Str()
+    stratum = fields.Str(metadata={"description": "The stratum as the proof holds it"})
+    stratum_label = fields.Str(metadata={"description": "The stratum in words (分层)"})
+    rank = Int(metadata={"description": "Its rank in the cell, 1 = first by the draw's order"})
+    size = Int(metadata={"description": "How many businesses the cell holds"})
+    status = fields.Str(metadata={"description": "Where it stands, in DRAW-SPEC's words (selected, reserve n, …)"})
+    status_label = fields.Str(metadata={"description": "The same in Chinese"})
+
+
+class OwnDrawSchema(Schema):
+    """A business's own row of a drawn target draw (本户抽取核验), or why the draw left it out before the freeze."""
+
+    campaign_id = Int(metadata={"description": "The campaign of the public draw page (a joint draw's: the joint one)"})
+    campaign_code = fields.Str()
+    campaign_title = fields.Str()
+    departments = fields.Str()
+    drawn_at = fields.DateTime()
+    blinded = Bool(metadata={"description": "A version 3 draw (spotcheck-draw/3): its proof names it by a token"})
+    credit_code = fields.Str(metadata={"description": "统一社会信用代码: the id to check with (--own ID SALT)"})
+    public_id = fields.Str(metadata={"description": "The id its proof holds for the business (its token)"})
+    salt = fields.Str(allow_none=True, metadata={"description": "Its salt (hex; blinded draws only): keep it private"})
+    cells = fields.List(fields.Nested(OwnCellSchema))
+    excluded = fields.Str(allow_none=True, metadata={"description": "Why it was left out before the freeze"})
+    excluded_label = fields.Str(allow_none=True)
+
+
 class AnswerTextSchema(Schema):
     text = fields.Str(load_default="", metadata={"description": "What was corrected, and how (整改情况说明)"})
 

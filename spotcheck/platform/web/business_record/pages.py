@@ -5,7 +5,7 @@ both the account and the record."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,7 +13,10 @@ from markupsafe import Markup
 from wtforms import MultipleFileField, TextAreaField
 
 from spotcheck.core.errors import user_message
+from spotcheck.platform import identity_platform
+from spotcheck.platform.identity_platform import BUSINESS
 from spotcheck.platform.permissions import Permission, acting_user, requires
+from spotcheck.platform.web.browser_verifier import FILE_NAME, sha256 as browser_verifier_sha256
 from spotcheck.platform.web.forms import WITH_FORBIDDEN, attempt, summary_fields
 from spotcheck.tenants.business_record import commands as record_commands, queries as record_queries
 from spotcheck.tenants.businesses import queries as business_queries
@@ -37,6 +40,8 @@ def home() -> ResponseReturnValue:
     record = record_queries.own_record(reader=reader)
     return render_template(
         "business_record/home.html",
+        draws=record_commands.own_draws(actor=reader),
+        identity_platform=identity_platform.provider(BUSINESS) is not None,
         home=business_queries.own_account(reader=reader),
         record_part=Markup(
             record_queries.page_part(
@@ -52,6 +57,28 @@ def home() -> ResponseReturnValue:
         me=reader,
         places=PLACE_LABELS,
         trail_labels=TRAIL_LABELS,
+    )
+
+
+@bp.route("/business/draws/<int:campaign_id>/verify")
+@requires(Permission.BUSINESS_SIGNED_IN)
+def verify_draw(campaign_id: int) -> ResponseReturnValue:
+    """The business checks its own row of a blinded draw in its browser (本户核验): the browser verifier runs the
+    public check on the published proof, then the holder's check with the business's code and salt, which never
+    leave the page."""
+    reader = acting_user()
+    drawn = next(
+        (d for d in record_commands.own_draws(actor=reader) if d.campaign_id == campaign_id and d.blinded), None
+    )
+    if drawn is None:
+        abort(404)
+    return render_template(
+        "business_record/verify_draw.html",
+        drawn=drawn,
+        code=business_queries.own_account(reader=reader).account.credit_code,
+        names={cell.group: cell.department for cell in drawn.cells},
+        browser_verifier_sha256=browser_verifier_sha256(),
+        browser_verifier_name=FILE_NAME,
     )
 
 

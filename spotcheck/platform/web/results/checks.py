@@ -17,6 +17,7 @@ from spotcheck.platform.extensions import limiter
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.forms import EmptyForm, attempt
 from spotcheck.platform.web.results import scans
+from spotcheck.tenants.business_record import commands as record_commands
 from spotcheck.tenants.results import commands as results, vocabulary
 from spotcheck.tenants.results.queries.codes import PublicCheck, public_check
 from spotcheck.tenants.results.vocabulary import CHECK_STATE_LABELS, EVALUATION_TEXT_LENGTH, SATISFACTION_LABELS
@@ -25,6 +26,7 @@ bp = Blueprint("public_checks", __name__, url_prefix="/public/checks")
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 def _limit(name: str) -> Callable[[], str]:
@@ -146,6 +148,37 @@ def business_step(
         values=data,
         refusal=None if outcome.invalid or outcome.refusal is None else user_message(outcome.refusal),
     ), status
+
+
+def holder_page(token: str, form: str, read: Callable[..., T], render: Callable[[T], str]) -> ResponseReturnValue:
+    """A page for the holder of the code's 企业核验码 alone (its requests' outcomes, its row of the draw): ``read``
+    (any domain's, given the code's token and the form's 企业核验码) shown by ``render``; asked by a form (the code
+    never in an address), kept by no cache. A wrong code: the code's page again, the form's field named."""
+    if not EmptyForm().validate_on_submit():
+        return check_page(
+            public_check(token=token), None, form=form, refusal=_("The form has expired: send it again.")
+        ), 400
+    data = {"business_code": request.form.get("business_code", "")}
+    outcome = attempt(read, token, data, refusals=(InvalidInputError, NotFoundError))
+    if not outcome.ok:
+        check = public_check(token=token)
+        return check_page(check, None, form=form, errors=outcome.errors), 404 if check is None else 422
+    response = make_response(render(outcome.result))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<token>/draw", methods=["POST"])
+@public
+@limited
+def own_draw(token: str) -> ResponseReturnValue:
+    """本户抽取核验, with the business code: the business's row of the draw its check came from, and its salt."""
+    return holder_page(
+        token,
+        "draw",
+        record_commands.code_draw,
+        lambda drawn: render_template("business_record/code_draw.html", drawn=drawn, token=token),
+    )
 
 
 def check_page(check: PublicCheck | None, typed: str | None, **shown: object) -> str:
