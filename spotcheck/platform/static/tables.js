@@ -2,7 +2,7 @@
 // to a character a line (spotcheck.css gives each column a readable width on a phone). A table outside such a box
 // is put in one; a box whose table (or a preformatted text, a manifest) is wider than it is made reachable by the
 // keyboard (a focusable region named after the table's caption or the heading above it), so that its hidden part can
-// be scrolled to.
+// be scrolled to. A page that fills a table later calls SpotcheckTables.arrange() again.
 (function () {
   "use strict";
   function named(box) {
@@ -34,4 +34,6 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", arrange);
   else arrange();
+  // a table a page fills later (the browser verifier's checks) is arranged again once filled
+  window.SpotcheckTables = { arrange: arrange };
 })();

@@ -64,6 +64,7 @@
     body.textContent = "";
     body.appendChild(rows);
     table.hidden = false;
+    if (window.SpotcheckTables) { window.SpotcheckTables.arrange(); }  // its box reachable by the keyboard
     verdict.className = failed ? "check-fail" : "check-ok";
     verdict.textContent = "";
     var strong = document.createElement("strong");
