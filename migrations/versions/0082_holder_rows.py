@@ -5,7 +5,7 @@ it (a version 3 draw's token), its salt (encrypted with the data key), the frame
 the cell's size, or why it was left out before the freeze. Row-level security: the draw's department's row.
 
 Revision ID: 0082
-Revises: 0077
+Revises: 0080
 Create Date: 2026-12-22 10:00:00
 
 """
@@ -17,7 +17,7 @@ from spotcheck.platform import rls
 
 # revision identifiers, used by Alembic.
 revision = "0082"
-down_revision = "0077"
+down_revision = "0080"
 branch_labels = None
 depends_on = None
 

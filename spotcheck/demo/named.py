@@ -65,7 +65,7 @@ class EmergencyCheck(TypedDict):
 NAMED_CHECKS: dict[str, list[NamedCheck]] = {
     "SCJ": [
         {
-            "title": "{year}年10月餐饮服务单位投诉举报核查",
+            "title": "{year}年10月餐饮服务单位食品安全核查",
             "items": ["食品经营者监督检查"],
             "category": "餐饮服务",
             "window": ("10-12", "10-30"),
@@ -75,7 +75,7 @@ NAMED_CHECKS: dict[str, list[NamedCheck]] = {
             "observers": ["observer:市司法局 韩梅 1012"],
         },
         {
-            "title": "{year}年12月上级交办食品安全事项核查",
+            "title": "{year}年12月食品销售单位食品安全核查",
             "items": ["食品经营者监督检查"],
             "category": "食品销售",
             "window": ("12-03", "12-18"),

@@ -135,7 +135,8 @@ def test_a_named_check_is_published_only_after_the_team_has_left_and_its_notice_
         assert all(check.ok for check in verify(proof))
     with frozen_at(DAY):
         page = client.get(f"/public/draws/campaigns/{ids['campaign']}").get_data(as_text=True)
-        assert name in page and "投诉举报" in page and "TS-2026-0012" not in page  # the complainant's number stays in
+        assert name in page and "有因检查" in page  # the business, and that it was checked for a cause:
+        assert "投诉举报" not in page and "TS-2026-0012" not in page  # never which cause (the business's, the bureau's)
         assert client.get(f"/public/draws/campaigns/{ids['campaign']}/proofs/inspectors.json").status_code == 200
 
 
@@ -188,7 +189,7 @@ def test_a_named_check_is_counted_apart_from_the_random_checks_in_the_bureaus_fi
             _, rows = supervision_queries.figure_rows("named_checked", ids["tenant"], YEAR, reader=supervisor)
             assert [row[1] for row in rows.rows] == ["测试危化企业0"]
             _, rows = supervision_queries.figure_rows("named_campaigns", ids["tenant"], YEAR, reader=supervisor)
-            assert [row[1] for row in rows.rows] == ["投诉举报及交办事项核查"]
+            assert [row[1] for row in rows.rows] == ["危化企业有因核查"]
         with tenant_scope(ids["tenant"]):
             results.approve_result(ids["visit"], actor=user_named("yjj_leader"))
             results.publish_results([ids["visit"]], actor=planner_of(user_named("yjj_admin")))
@@ -197,7 +198,8 @@ def test_a_named_check_is_counted_apart_from_the_random_checks_in_the_bureaus_fi
             url = url_for("public_results.entity", code=world["codes"][0])
     page = app.test_client().get(url).get_data(as_text=True)
     card = page[page.index("public-result-named") :]
-    assert "特定对象检查（非随机）" in card and "检查原因：投诉举报" in card and "TS-2026-0012" not in page
+    assert "特定对象检查（非随机）" in card and "有因检查" in card and "《中华人民共和国安全生产法》第六十五条" in card
+    assert "投诉举报" not in page and "TS-2026-0012" not in page  # the cause is the business's and the bureau's
 
 
 def test_a_named_check_not_yet_disclosed_changes_no_frame_and_can_be_withdrawn_before_the_hand_out(app):

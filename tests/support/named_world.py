@@ -1,5 +1,6 @@
 """A check of named businesses (特定对象检查) of the test department: three businesses of its directory,
-each with its cause, registered at the approval; only the inspectors drawn."""
+each with its cause, registered at the approval; only the inspectors drawn. Its title names no cause (the title is
+public, the causes are not)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from spotcheck.core import events
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
-from spotcheck.tenants.results import commands as results, queries as results_queries
+from spotcheck.tenants.results import codes, commands as results, queries as results_queries
+from spotcheck.tenants.results.models import Visit
 from tests.support.campaign_world import campaign_data, leader_of, planner_of
 from tests.support.helpers import user_named
+from tests.support.results_world import complete_result
 
 #: The causes of the three businesses, in the order of the world's codes.
 CAUSES = (("complaint", "TS-2026-0012"), ("order", "市应急交〔2026〕3号"), ("referral", "市监移〔2026〕7号"))
@@ -26,7 +29,7 @@ def named_data(world, targets: int = 3, codes=None, **overrides) -> dict:
     return campaign_data(
         world,
         **{
-            "title": "投诉举报及交办事项核查",
+            "title": "危化企业有因核查",
             "kind": "named",
             "named_targets": rows,
             "strata": {},
@@ -66,3 +69,23 @@ def handed_out(world, *, notices: bool = False, department: str = "yjj", codes=N
         )
         db.session.commit()
         return {"campaign": campaign_id, "visit": visit.id, "tenant": admin.tenant_id}
+
+
+def published_on_a_complaint(world, reason: str) -> dict:
+    """A check of one business named on a complaint (投诉举报, TS-2026-0012), outside the plan for ``reason``, on
+    2 March 2026 (call with the clock there): its team arrives and leaves (so it is published), records, and its
+    result is approved and published. Returns :func:`handed_out`'s ids with the business's credit code, name and
+    企业核验码."""
+    ids = handed_out(world, exempt_kind="complaint", exempt_reason=reason)
+    chief, admin = user_named("yjj_inspector"), user_named("yjj_admin")
+    with tenant_scope(ids["tenant"]):
+        results.record_arrival(ids["visit"], actor=chief)
+        results.record_departure(ids["visit"], actor=chief)
+        result = complete_result({"item": world["item"]}, checked_on="2026-03-02")
+        results.record_result(ids["visit"], result, actor=chief)
+        results.submit_result(ids["visit"], actor=chief)
+        results.approve_result(ids["visit"], actor=user_named("yjj_leader"))
+        results.publish_results([ids["visit"]], actor=planner_of(admin))
+        db.session.commit()
+        one = db.session.get(Visit, ids["visit"])
+        return {**ids, "credit": one.entity.code, "name": one.entity.name, "code": codes.business_code(one.code)}

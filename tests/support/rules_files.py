@@ -42,11 +42,16 @@ def in_force_text(tenant_id: int | None) -> str:
     return queries.get_version(rulebook.own_rulebook_id(county_id())).source_text
 
 
+def load_department_rule(tenant_id: int, **values) -> None:
+    """The department's rules in force as a new version with each ``key=value`` set, cited to their first article;
+    committed. Call inside the department's scope."""
+    article = rulebook.document_of(rulebook.version_ids(tenant_id)[1]).articles[0].number
+    cited = {key: (value, article) for key, value in values.items()}
+    rules_commands.load_department_rules({"text": changed_department_rules(tenant_id, **cited)}, actor=CONSOLE)
+    db.session.commit()
+
+
 def load_department_cap(tenant_id: int, cap: int) -> None:
     """The department's rules in force as a new version with its own yearly cap on inspections of a business
     (本部门检查次数上限), cited to their first article; committed. Call inside the department's scope."""
-    article = rulebook.document_of(rulebook.version_ids(tenant_id)[1]).articles[0].number
-    rules_commands.load_department_rules(
-        {"text": changed_department_rules(tenant_id, department_inspection_cap=(cap, article))}, actor=CONSOLE
-    )
-    db.session.commit()
+    load_department_rule(tenant_id, department_inspection_cap=cap)

@@ -35,10 +35,11 @@ from spotcheck.tenants.items.models import Item, ItemVersion
 from spotcheck.tenants.plans.models import Plan, PlanItem
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.codes import BUSINESS
-from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.models import PublishedResult, Visit
 from spotcheck.tenants.supervision import queries as supervision_queries
 from spotcheck.tenants.supervision.models import Evaluation
 from spotcheck.tenants.supervision.periods import parse as parse_period
+from tests.support import named_world
 from tests.support.campaign_world import build
 from tests.support.ceremony_world import campaign_through
 from tests.support.export_world import corrected
@@ -238,6 +239,28 @@ def test_a_result_published_before_0055_keeps_its_first_publication_not_its_corr
             assert one.version == 2 and local(one.published_at).date() == date(2026, 6, 10)
             assert local(one.first_published_at) == datetime(2026, 6, 3, 10, tzinfo=SHANGHAI)
             assert (one.publish_due, deadlines.published_late(one).days) == (date(2026, 6, 1), 2)
+
+
+def test_0080_takes_a_named_checks_cause_off_the_public_register_and_puts_it_back_downgrading(app):
+    """0080: a result of a check of named businesses published before it carried the business's cause (投诉举报) in
+    the public register; after it, the register says only that the check had a cause — the cause stays on the
+    campaign's target row — and downgrading writes it back as it was (a complaint's number left out)."""
+    with app.app_context():
+        with frozen_at(date(2026, 3, 2)):
+            checked = named_world.published_on_a_complaint(build(), "群众反映违规储存，依法核查。")
+        before = ScriptDirectory(app.config["SPOTCHECK_MIGRATIONS"]).get_revision("0080").down_revision
+        migrate_to(app, str(before))
+        with system_access("test: the public register"):
+            [old] = db.session.scalars(
+                sa.select(PublishedResult.content).where(PublishedResult.visit_id == checked["visit"])
+            )
+        assert old["named"] and old["cause"] == "投诉举报" and "legal_bases" not in old
+        migrate_to(app)
+        with system_access("test: the public register"):
+            [new] = db.session.scalars(
+                sa.select(PublishedResult.content).where(PublishedResult.visit_id == checked["visit"])
+            )
+        assert new["named"] and "cause" not in new and new["items"] == old["items"]
 
 
 #: Evaluations given before 0057, on the department's code rows: (day, score, text), Beijing 10:00.

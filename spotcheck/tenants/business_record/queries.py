@@ -36,9 +36,9 @@ from spotcheck.tenants.business_record import kept, lookup
 from spotcheck.tenants.business_record.policy import BUSINESS_ACTIONS, SHOWN_FOLLOW_UPS, named_shown
 from spotcheck.tenants.business_record.vocabulary import Part, ledger_line
 from spotcheck.tenants.campaigns import inspection_counts
-from spotcheck.tenants.campaigns.models import Campaign, InspectionCount, TeamMember
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, InspectionCount, TeamMember
 from spotcheck.tenants.campaigns.team_places import successor
-from spotcheck.tenants.campaigns.vocabulary import NAMED_CAUSES
+from spotcheck.tenants.campaigns.vocabulary import NAMED_CAUSES, cause_line
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.results.codes import business_steps, evaluation_until, state_of
 from spotcheck.tenants.results.models import FollowUp, PublishedResult, RectificationAnswer, RecusalRequest, Visit
@@ -147,7 +147,7 @@ class PastCheck:
     items: list[ResultItem]
     team: list[Member]  # inspectors only, by name and 执法证号
     named: bool
-    cause: str  # a named check's cause as the public reads it
+    cause: str  # a named check's cause, the business's own to read (not published; a complaint's number left out)
     joint_code: str  # the joint campaign's (联合检查), else ""
     rectifications: list[Rectification] = field(default_factory=list)
 
@@ -263,6 +263,8 @@ class _Read:
     teams: dict[int, list[Member]] = field(default_factory=dict)
     rectifications: dict[int, list[Rectification]] = field(default_factory=dict)
     recusals: list[RecusalRequest] = field(default_factory=list)
+    #: A named check's cause by visit (特定对象检查: 投诉举报…), the business's own to read — never the public's.
+    causes: dict[int, str] = field(default_factory=dict)
 
     @cached_property
     def rules(self) -> Rules:
@@ -333,7 +335,27 @@ def _departments(found: dict[int, list[int]], entity_id: int, on: date, reader: 
                 reads[row.tenant_id].rectifications.setdefault(row.visit_id, []).append(_rectification(row, reader))
         for request in _recusal_rows(own_ids) if own_ids else []:
             reads[request.tenant_id].recusals.append(request)
+        for visit_id, tenant_id, cause in _causes(entity_id, [v for v in shown if v.campaign.named]):
+            reads[tenant_id].causes[visit_id] = cause
     return list(reads.values())
+
+
+def _causes(entity_id: int, visits: list[Visit]) -> list[tuple[int, int, str]]:
+    """The causes of the business's checks of named businesses among ``visits`` (its department's rows, read in the
+    departments' scope): (visit, department, the cause as the business reads it — a complaint's number left out)."""
+    by_campaign = {visit.campaign_id: visit for visit in visits}
+    if not by_campaign:
+        return []
+    return [
+        (by_campaign[campaign_id].id, by_campaign[campaign_id].tenant_id, cause_line(cause, reference, outside=True))
+        for campaign_id, cause, reference in db.session.execute(
+            sa.select(CampaignTarget.campaign_id, CampaignTarget.cause, CampaignTarget.cause_reference).where(
+                CampaignTarget.entity_id == entity_id,
+                CampaignTarget.campaign_id.in_(sorted(by_campaign)),
+                CampaignTarget.cause != "",
+            )
+        )
+    ]
 
 
 def _rectification(row: FollowUp, reader: Actor | None) -> Rectification:
@@ -448,9 +470,12 @@ def _check(
     )
 
 
-def _past(row: PublishedResult, department: str, rectifications: list[Rectification], team: list[Member]) -> PastCheck:
-    """A published check as the business reads it: the register's content, and — where the register leaves the team
-    out (a blinded draw's, ``team_withheld``) — the visit's team as it stands, the business's own to read."""
+def _past(
+    row: PublishedResult, department: str, rectifications: list[Rectification], team: list[Member], cause: str
+) -> PastCheck:
+    """A published check as the business reads it: the register's content, and what the register leaves out, the
+    business's own to read — the visit's team as it stands where the register withholds it (a blinded draw's,
+    ``team_withheld``), and a named check's cause (the public reads only that it had one)."""
     content = row.content
     return PastCheck(
         department=department,
@@ -473,7 +498,7 @@ def _past(row: PublishedResult, department: str, rectifications: list[Rectificat
             if not member.get("expert")  # of the staff, the inspectors alone
         ],
         named=bool(content.get("named")),
-        cause=content.get("cause") or "",
+        cause=cause,
         joint_code=content.get("joint_code") or "",
         rectifications=rectifications,
     )
@@ -669,8 +694,15 @@ def record_of(entity_id: int, on: date, reader: Actor | None = None, seen: looku
         else []
     )
     rectifications = {key: value for read in reads for key, value in read.rectifications.items()}
+    causes = {key: value for read in reads for key, value in read.causes.items()}
     past = [
-        _past(row, labels.get(row.tenant_id, ""), rectifications.get(row.visit_id, []), own_teams.get(row.visit_id, []))
+        _past(
+            row,
+            labels.get(row.tenant_id, ""),
+            rectifications.get(row.visit_id, []),
+            own_teams.get(row.visit_id, []),
+            causes.get(row.visit_id, ""),
+        )
         for row in published
     ]
     complaints, evaluations = _requests_of_bureaus(visits, labels)

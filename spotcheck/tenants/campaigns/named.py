@@ -6,6 +6,10 @@ Here: cleaning a draft's list of targets (each business in the department's targ
 registering the targets at the approval (登记检查对象), which stands where a random campaign's target draw
 does: the targets are counted in the yearly register (:mod:`.inspection_counts`, as their cause says), and
 the inspector draw is committed. The commands call these; none checks permissions.
+
+A business's cause is its own and the supervising bureau's to read, never the public's (《政府信息公开条例》第十五条:
+a complaint beside a business's name is what a blinded draw hides in its flagged stratum): the public reads that
+the check had a cause (有因检查) and its legal basis (:func:`public_grounds`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.tenants.campaigns import draws, inspection_counts, transitions
+from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.inputs import NAMED_TARGET
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget
 from spotcheck.tenants.campaigns.vocabulary import (
@@ -33,6 +38,7 @@ from spotcheck.tenants.campaigns.vocabulary import (
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.rules.rulebook import Rules
+from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES, FIELD_BOUND_KINDS
 
 
 def clean_kind(data: Mapping[str, object], errors: dict) -> CampaignKind:
@@ -298,3 +304,27 @@ def causes_of(campaign: Campaign, entity_ids: Iterable[int]) -> dict[int, tuple[
             )
         )
     }
+
+
+@dataclass(frozen=True)
+class PublicGrounds:
+    """What the public reads of why a named check is made (有因检查): that it has a cause, never which, nor the
+    reason the department wrote for checking outside the plan — each item's legal basis (检查依据), and, made outside
+    the annual plan, the rule that allows it (its field, where the kind is one: 食品药品安全…; a kind that is a cause,
+    投诉举报 or 发生事故, is not named)."""
+
+    legal_bases: list[tuple[str, str]]  # (item, its legal basis)
+    outside_plan: bool
+    rule: str  # the document and article allowing a check outside the plan (empty when none)
+    field: str  # the field of a field-bound kind outside the plan (empty otherwise)
+
+
+def public_grounds(campaign: Campaign) -> PublicGrounds:
+    """The grounds of a named check as the public reads them (:class:`PublicGrounds`)."""
+    kind = campaign.exempt_kind or ""
+    return PublicGrounds(
+        legal_bases=[(item.name, item.legal_basis) for item in campaign.items if item.legal_basis],
+        outside_plan=bool(kind),
+        rule=rules_of(campaign).cite("exempt_kinds") if kind else "",
+        field=EXEMPT_KIND_NAMES.get(kind, "") if kind in FIELD_BOUND_KINDS else "",
+    )

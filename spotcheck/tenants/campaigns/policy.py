@@ -23,6 +23,7 @@ from flask_babel import LazyString, lazy_gettext as _l
 from spotcheck.core.actions import Action, Actions
 from spotcheck.core.policy import Permission
 from spotcheck.tenants.campaigns.draw_stages import draw_of, stage
+from spotcheck.tenants.campaigns.drawn_list import drawn_list
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.vocabulary import DRAW_STATUS, PUBLIC_STATUSES, TEAMS_OPEN, CampaignStatus
@@ -112,6 +113,23 @@ def _targets_replaceable(campaign: Campaign) -> bool:
         and campaign.status == CampaignStatus.targets_drawn
         and stage(draw_of(campaign, "inspectors")) == "committed"
     )
+
+
+def target_replacement_refusal(campaign: Campaign) -> LazyString:
+    """Why a target cannot be replaced now: a named check's are never; after the inspector freeze, where the rules
+    publish the list of drawn businesses from then on (抽取后), that rule, cited — the published list has one
+    version; else the draw's own order of steps."""
+    if campaign.named:
+        return _l("A named check's businesses are checked for their causes: none is replaced by another.")
+    if stage(draw_of(campaign, "inspectors")) in ("frozen", "drawn"):
+        listed = drawn_list(campaign, inspectors_frozen=True)
+        if listed.when == "after_draw":
+            return _l(
+                "The list of the businesses drawn is published once the inspector frame is frozen (%(rule)s): "
+                "no target is replaced after that, so that the published list has one version.",
+                rule=listed.source,
+            )
+    return _l("Targets can be replaced only after the target draw and before the inspector frame is frozen.")
 
 
 def _own(possible: Possible, *, parts: bool = False) -> Possible:
@@ -234,16 +252,7 @@ CAMPAIGN_ACTIONS = Actions(
         ),
         _own_action("freeze_targets", Permission.CAMPAIGNS_EDIT, *ceremony_step("targets", "committed")),
         _own_action("draw_targets", Permission.CAMPAIGNS_EDIT, *ceremony_step("targets", "frozen")),
-        _own_action(
-            "replace_target",
-            Permission.CAMPAIGNS_EDIT,
-            _targets_replaceable,
-            lambda c: (
-                _l("A named check's businesses are checked for their causes: none is replaced by another.")
-                if c.named
-                else _l("Targets can be replaced only after the target draw and before the inspector frame is frozen.")
-            ),
-        ),
+        _own_action("replace_target", Permission.CAMPAIGNS_EDIT, _targets_replaceable, target_replacement_refusal),
         _own_action("freeze_inspectors", Permission.CAMPAIGNS_EDIT, *ceremony_step("inspectors", "committed")),
         _own_action("draw_inspectors", Permission.CAMPAIGNS_EDIT, *ceremony_step("inspectors", "frozen")),
         _own_action(

@@ -18,6 +18,7 @@ STRICTER = {
     "on": "只能开启",
     "subset": "只能减少",
     "superset": "只能增加",
+    "ordered": "只能改选排在后面（更严）的选项",
     "fixed": "由实施方案规定，细则不能设定",
 }
 
@@ -67,6 +68,9 @@ READ_BY = {
     "repeat_window_days": "`spotcheck/tenants/supervision/burden/figures.py:compute`",
     "repeat_draw_alpha": "`spotcheck/tenants/supervision/burden/figures.py:compute`",
     "target_replacement_reasons": "`spotcheck/tenants/campaigns/commands/teams.py:replace_target`",
+    "publish_drawn_list": "`spotcheck/tenants/campaigns/drawn_list.py:drawn_list` (the public page's list: "
+    "`spotcheck/tenants/campaigns/queries/public.py:public_names`; a target's replacement after the inspector freeze "
+    "refused citing it: `spotcheck/tenants/campaigns/policy.py:target_replacement_refusal`)",
     "inspector_replacement_reasons": "`spotcheck/tenants/campaigns/commands/teams.py:replace_inspector`",
     "published_items_only": "`spotcheck/tenants/campaigns/checking.py:clean_campaign` (its refusal cites it)",
     "certified_only": "`spotcheck/tenants/inspectors/eligibility.py:drawable_on` (the floor, always on)",

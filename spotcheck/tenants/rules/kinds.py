@@ -64,7 +64,8 @@ _KEEPS_TO: dict[str, Callable[[Any, Any], bool]] = {
 class Kind(Generic[V]):
     """A kind of value. ``stricter`` is how a department's value may differ from the rule it tightens:
     ``lower`` (earlier, fewer), ``higher`` (more), ``on`` (a duty may only be turned on), ``subset``,
-    ``superset`` (may only add), or ``fixed`` (a department may not set it)."""
+    ``superset`` (may only add), ``ordered`` (a later choice of a list: :class:`Choice`), or ``fixed`` (a department
+    may not set it)."""
 
     stricter: str = "fixed"
 
@@ -298,6 +299,31 @@ class Codes(Kind[list[str]]):
     def union(self, floor: list[str], mine: list[str]) -> list[str]:
         """Both lists' codes, in the order of the fixed list."""
         return [code for code in self.choices if code in floor or code in mine]
+
+
+@dataclass(frozen=True)
+class Choice(Kind[str]):
+    """One code of a fixed list (``choices``: code → Chinese name), the list running from the least strict choice to
+    the strictest: a department's rules may only choose one further down it (``ordered``)."""
+
+    stricter: str = "ordered"
+    choices: Mapping[str, str] = field(default_factory=dict)
+
+    def read(self, raw: object) -> str:
+        if not isinstance(raw, str) or raw not in self.choices:
+            raise BadValueError(
+                "应为以下代码之一："
+                + "；".join(f"{code}（{name}）" for code, name in self.choices.items())
+                + f"，而不是“{raw}”。"
+            )
+        return raw
+
+    def say(self, value: str) -> str:
+        return self.choices[value]
+
+    def at_least_as_strict(self, mine: str, floor: str) -> bool:
+        order = list(self.choices)
+        return order.index(mine) >= order.index(floor)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from spotcheck.tenants.rules.vocabulary import (
     CAP_EXEMPT_KIND_NAMES,
     DEDUCTION_LABELS,
     DRAW_SPEC_MIN_TEAM,
+    DRAWN_LIST_TIMES,
     EXEMPT_KIND_NAMES,
     FILING_AUTHORITIES,
     KEPT_FLAGS,
@@ -376,6 +377,18 @@ PARAMETERS: tuple[Parameter, ...] = (
         "抽中的检查对象可以按哪些理由从同一排序中替换（替换均留痕公示）。",
         platform=_TARGET_REASONS,
         platform_note="平台提供的常用理由",
+    ),
+    Parameter(
+        "publish_drawn_list",
+        "抽查对象名单的公布",
+        "draws",
+        kinds.Choice(choices=DRAWN_LIST_TIMES),
+        "盲化抽取（spotcheck-draw/3）的随机抽查任务抽中的检查对象名单（只列统一社会信用代码和名称，不列所在层级、排序和检查组）"
+        "是否、何时在公开页面公布：不公布；检查结束后（检查期最后一日过后）；抽取后（执法检查人员抽取范围冻结后：此后不再替换"
+        "检查对象，名单只有一个版本，替换的拒绝理由写明出处）。各层抽中数量和抽取证明照常公开。联合抽查按各部门规定中公开最少的"
+        "一项；特定对象检查的检查对象在检查组离企后公布，不适用本参数。",
+        platform="after_draw",
+        platform_note="本地文件未规定时，名单在执法检查人员抽取范围冻结后公布，实施方案或细则可以另定",
     ),
     Parameter(
         "inspector_replacement_reasons",

@@ -291,6 +291,11 @@ class Rules:
         return dict(self.values["target_replacement_reasons"] or {})
 
     @property
+    def publish_drawn_list(self) -> str:
+        """抽查对象名单的公布: ``never``, ``after_checks`` or ``after_draw`` (:data:`~.vocabulary.DRAWN_LIST_TIMES`)."""
+        return str(self.values["publish_drawn_list"])
+
+    @property
     def inspector_replacement_reasons(self) -> dict[str, str]:
         """The reasons the rules allow, and always a conflict declared after the draw (抽取后申报回避):
         recusal (回避) is the national floor's."""

@@ -94,6 +94,12 @@ KEPT_FLAGS = {
     "order": "上级部门有具体规定（上级临时部署的抽查）",
 }
 
+#: When a random campaign's list of drawn businesses (抽查对象名单) is published, from the least open to the most: never
+#: (不公布), once the campaign's checks have ended (检查结束后: the last day of its window past), or once the inspector
+#: frame is frozen (抽取后: no target is replaced from then on, so the list has one version). A department's rules may
+#: only choose one further down (publish more, earlier).
+DRAWN_LIST_TIMES = {"never": "不公布", "after_checks": "检查结束后", "after_draw": "抽取后"}
+
 #: The deductions of the assessment (考核扣分项), by code (their definitions: supervision's vocabulary).
 DEDUCTION_LABELS = {
     "missed_filing": "检查计划未报备",

@@ -14,8 +14,9 @@ from spotcheck.core.clock import as_utc, local
 from spotcheck.core.database import db
 from spotcheck.core.scoping import current_scope, tenant_scope
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.campaigns.models import Campaign, Draw
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw
 from spotcheck.tenants.campaigns.policy import is_public
+from spotcheck.tenants.campaigns.vocabulary import cause_line
 from spotcheck.tenants.common.vocabulary import DRAW_KIND, PLAN_HALF, VISIT_STATUS, campaign_status, reference
 from spotcheck.tenants.directory.history import entries_at
 from spotcheck.tenants.directory.models import Entity
@@ -140,6 +141,36 @@ def _visit_rows(condition: Condition, limit: int) -> Rows:
         )
         refs.append(("visit", visit_id, campaign_id, on_portal, published is not None))
     return Rows(DRILL_COLUMNS["visits"], rows, total, refs)
+
+
+def _named_visit_rows(condition: Condition, limit: int) -> Rows:
+    """The checks of named businesses of ``condition`` (特定对象检查户次), each with the business's cause as its
+    supervising bureau reads it (a complaint's number left out: :func:`~spotcheck.tenants.campaigns.vocabulary.
+    cause_line`) — the public reads only that the check had a cause (有因检查)."""
+    found = _visit_rows(condition, limit)
+    visit_ids = [ref[1] for ref in found.refs if ref is not None]
+    causes = (
+        {
+            visit_id: cause_line(cause, cause_reference, outside=True)
+            for visit_id, cause, cause_reference in db.session.execute(
+                sa.select(Visit.id, CampaignTarget.cause, CampaignTarget.cause_reference)
+                .join(
+                    CampaignTarget,
+                    sa.and_(
+                        CampaignTarget.campaign_id == Visit.campaign_id, CampaignTarget.entity_id == Visit.entity_id
+                    ),
+                )
+                .where(Visit.id.in_(visit_ids), CampaignTarget.cause != "")
+            )
+        }
+        if visit_ids
+        else {}
+    )
+    rows = [
+        [*row, causes.get(ref[1], "") if ref is not None else ""]
+        for row, ref in zip(found.rows, found.refs, strict=True)
+    ]
+    return Rows(DRILL_COLUMNS["named_visits"], rows, found.total, found.refs)
 
 
 def _moment(value: datetime | None) -> str:
@@ -635,7 +666,7 @@ ROWS: dict[str, Drill] = {
     # the figures whose rows are visits, by the condition of the visits they count
     "checked": _visits(when.checked),
     "problems": _visits(when.problems),
-    "named_checked": _visits(when.named_checked),
+    "named_checked": _visits(when.named_checked, _named_visit_rows),
     "publish_due": _visits(when.publish_due),
     "published_on_time": _visits(lambda period: sa.and_(when.publish_due(period), when.published_by_due())),
     "on_time_rate": _visits(when.publish_due),

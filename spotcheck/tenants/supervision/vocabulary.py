@@ -501,6 +501,8 @@ YES_NO = {True: "是", False: "否"}
 COMPLETE = {True: "齐备", False: "缺失"}
 DRILL_COLUMNS = {
     "visits": ["抽查任务", "检查对象", "检查日期", "状态", "报送期限", "公示期限", "公示时间"],
+    # 特定对象检查户次: each with the business's cause, the bureau's to read (the public reads only 有因检查)
+    "named_visits": ["抽查任务", "检查对象", "检查日期", "状态", "报送期限", "公示期限", "公示时间", "检查原因"],
     "basics": ["项目", "情况", "是否齐备"],
     "items": ["事项编码", "事项名称", "领域", "纳入随机抽查", "不纳入随机抽查的理由"],  # seed 001: 书面说明理由
     "entries": ["统一社会信用代码", "名称", "监管类别", "风险等级"],

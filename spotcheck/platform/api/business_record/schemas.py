@@ -115,7 +115,12 @@ class RecordPastCheckSchema(Schema):
     items = fields.List(fields.Nested(RecordResultItemSchema))
     team = fields.List(fields.Nested(RecordMemberSchema))
     named = Bool()
-    cause = fields.Str()
+    cause = fields.Str(
+        metadata={
+            "description": "A check of named businesses (特定对象检查): why the business was checked (投诉举报…; a "
+            "complaint's number left out) — the business's own to read, never published"
+        }
+    )
     joint_code = fields.Str()
     rectifications = fields.List(fields.Nested(RecordRectificationSchema))
 

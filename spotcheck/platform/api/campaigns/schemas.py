@@ -13,6 +13,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 
 from spotcheck.platform.api.types import MAX_LIMIT, Bool, Int, codes_text
 from spotcheck.tenants.campaigns import inputs
+from spotcheck.tenants.campaigns.queries import Campaign, public as publication
 from spotcheck.tenants.campaigns.vocabulary import (
     EXEMPT_KINDS,
     LEADER_RULES,
@@ -20,6 +21,7 @@ from spotcheck.tenants.campaigns.vocabulary import (
     CampaignStatus,
     TargetStatus,
 )
+from spotcheck.tenants.rules.vocabulary import DRAWN_LIST_TIMES
 
 # --- plans ------------------------------------------------------------------------------------
 
@@ -132,6 +134,14 @@ LateCheckSchema = fields_schema(
 )
 
 
+def _drawn_list(campaign: Campaign) -> dict[str, object] | None:
+    """A random campaign's list of drawn businesses as the public portal publishes it (抽查对象名单的公布)."""
+    listed = publication.list_rule(campaign)
+    if listed is None:
+        return None
+    return {"when": listed.when, "words": listed.words, "source": listed.source, "public": listed.public}
+
+
 class CampaignSchema(Schema):
     id = Int()
     code = fields.Str(
@@ -161,6 +171,23 @@ class CampaignSchema(Schema):
         allow_none=True,
         metadata={
             "description": "A named check: when its targets, teams and inspector proof became public (after 离企)"
+        },
+    )
+    drawn_list = fields.Function(
+        _drawn_list,
+        allow_none=True,
+        metadata={
+            "type": "object",
+            "description": "A random campaign: when the public portal publishes the list of the businesses drawn "
+            "(抽查对象名单, names only — a blinded draw's), under which rule, and whether it is public now; null for a "
+            "check of named businesses (published once its teams have left), a department's part of a joint campaign "
+            "(the joint campaign's list is published) and a draw frozen before blinding",
+            "properties": {
+                "when": {"type": "string", "enum": list(DRAWN_LIST_TIMES)},
+                "words": {"type": "string", "description": "In words: 不公布, 检查结束后 or 抽取后"},
+                "source": {"type": "string", "description": "The document and article, or the platform default"},
+                "public": {"type": "boolean", "description": "The public page lists the businesses drawn now"},
+            },
         },
     )
     year = Int()

@@ -58,6 +58,7 @@ from spotcheck.tenants.campaigns.queries import (
     sizes,
     targets as listing,
 )
+from spotcheck.tenants.campaigns.queries.public import DrawnList
 from spotcheck.tenants.campaigns.queries.sizes import Sizes
 from spotcheck.tenants.campaigns.vocabulary import CampaignStatus, TargetStatus
 from spotcheck.tenants.common.queries import NumberedPage
@@ -132,6 +133,9 @@ class CampaignScreen(TargetList):
     sizes: Sizes | None
     #: A draft check of named businesses as its leader approves it (``None`` for any other campaign).
     named_draft: NamedDraft | None
+    #: When the public portal publishes the list of the businesses drawn, and under which rule (``None``: a named
+    #: check, published once its teams have left).
+    drawn_list: DrawnList | None
     #: The campaign's steps running in the background: each job and its page.
     under_way: list[tuple[Job, str]]
     action_form: EmptyForm
@@ -349,6 +353,7 @@ def _render_detail(
         else [],
         sizes=None if campaign.named else sizes.planned(campaign),
         named_draft=campaign_queries.named_draft(campaign),
+        drawn_list=publication.list_rule(campaign),
         under_way=step_jobs.under_way(campaign, prefix="", endpoint="campaign_pages.draw_job"),
         action_form=EmptyForm(),
         draw_form=draw_form or DrawForm(formdata=None),

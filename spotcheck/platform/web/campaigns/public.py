@@ -157,7 +157,9 @@ def index() -> ResponseReturnValue:
 @public
 def campaign(campaign_id: int) -> str:
     """The campaign's ceremony, then its drawn targets with their teams, a page at a time
-    (``?page=N``), searchable by code or name (``?q=``) and by stratum (``?stratum=``)."""
+    (``?page=N``), searchable by code or name (``?q=``) and by stratum (``?stratum=``) — a blinded draw's by code and
+    name only, once the department's rule publishes its list (抽查对象名单, ``publish_drawn_list``); a named check's
+    grounds as the public reads them (有因检查 and the legal basis, never a business's cause)."""
     tenant = publication.department_of(campaign_id)  # one look-up; a draft or unknown id: 404
     search = search_text()
     stratum = request.args.get("stratum", "").strip()[:16]
@@ -166,8 +168,10 @@ def campaign(campaign_id: int) -> str:
         draws = publication.public_draws(record)
         results, teams, strata, experts, checking = None, {}, {}, {}, {}
         blinded = any(draw.blinded for draw in draws.values())  # never a business beside its stratum or team
+        listed = publication.list_rule(record, draws) if blinded else None  # 抽查对象名单: when its rules publish it
         if publication.targets_public(record, draws) and blinded:
-            results = publication.public_names(record, page=request.args.get("page", 1, type=int), search=search)
+            if listed is None or listed.public:
+                results = publication.public_names(record, page=request.args.get("page", 1, type=int), search=search)
             strata = publication.drawn_target_counts(record)
         elif publication.targets_public(record, draws):
             results = publication.public_targets(
@@ -197,6 +201,8 @@ def campaign(campaign_id: int) -> str:
             counting=publication.counting_campaigns(draws),
             caps=publication.caps(record),
             blinded=blinded,
+            drawn_list=listed,
+            grounds=publication.named_grounds(record),
         )
 
 

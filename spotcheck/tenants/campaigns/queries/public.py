@@ -27,7 +27,8 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import NotFoundError
 from spotcheck.draw.verify import Check, verify_bytes
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.campaigns import draw_stages, inspection_counts, policy, published
+from spotcheck.tenants.campaigns import draw_stages, inspection_counts, named, policy, published
+from spotcheck.tenants.campaigns.drawn_list import DrawnList, drawn_list
 from spotcheck.tenants.campaigns.draws import full_proof, published_bytes
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
@@ -136,6 +137,12 @@ def public_status(campaign: Campaign) -> str:
     if campaign.registered_late and campaign.status in _LATE_SHOWN_REGISTERED:
         return campaign_status(CampaignStatus.approved, campaign)
     return campaign_status(campaign.status, campaign)
+
+
+def named_grounds(campaign: Campaign) -> named.PublicGrounds | None:
+    """A check of named businesses as the public reads its grounds: a check for a cause (有因检查) and its legal basis,
+    never a business's cause (:func:`spotcheck.tenants.campaigns.named.public_grounds`); None for a random one."""
+    return named.public_grounds(campaign) if campaign.named else None
 
 
 def require_disclosed(campaign: Campaign) -> None:
@@ -247,10 +254,37 @@ def public_targets(
     )
 
 
+def list_rule(campaign: Campaign, draws: dict[str, PublicDraw] | None = None) -> DrawnList | None:
+    """A random campaign's rule for its list of drawn businesses (抽查对象名单, :mod:`..drawn_list`): when it is
+    published, where the rule comes from, and whether the list is public now — ``None`` for a check of named
+    businesses, whose list is published once its teams have left (:func:`withheld`), for a department's part of a
+    joint campaign (the joint campaign's list is the one published), and for a draw frozen before blinding (version 1,
+    its targets listed with their strata as they always were). ``draws``: the public draws already read (the
+    inspector freeze is read from them), else read here."""
+    if campaign.named or campaign.joint_id is not None:
+        return None
+    if draws is None:
+        draws = public_draws(campaign)
+    targets, inspectors = draws.get("targets"), draws.get("inspectors")
+    if targets is not None and targets.frozen_at is not None and not targets.blinded:
+        return None
+    return drawn_list(campaign, inspectors_frozen=inspectors is not None and inspectors.frozen_at is not None)
+
+
+#: Why the public cannot read a random campaign's list of drawn businesses now.
+NOT_LISTED = _l("The list of the businesses this campaign drew is not published now: its rules say when.")
+
+
 def public_names(
     campaign: Campaign, *, page: int = 1, search: str = "", per_page: int = listing.PER_PAGE
 ) -> NumberedPage:
-    """A blinded draw's public list: the businesses checked, by code, names only (:func:`listing.drawn_names`)."""
+    """A blinded draw's public list: the businesses checked, by code, names only (:func:`listing.drawn_names`) —
+    a named check's once disclosed, a random campaign's once its rules publish it (:func:`list_rule`); before,
+    NotFoundError saying so."""
+    if campaign.named:
+        require_disclosed(campaign)
+    elif (listed := list_rule(campaign)) is not None and not listed.public:
+        raise NotFoundError(NOT_LISTED)
     return listing.drawn_names(campaign, page=page, search=search, per_page=per_page)
 
 

@@ -17,7 +17,7 @@ from spotcheck.core.scoping import joint_scope
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import named
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
-from spotcheck.tenants.campaigns.vocabulary import DrawKind, cause_line
+from spotcheck.tenants.campaigns.vocabulary import DrawKind
 from spotcheck.tenants.common.queries import NumberedPage, paginate, paginate_on
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.models import Entity
@@ -236,12 +236,13 @@ def public_content(visit: Visit, parts: PublicParts | None = None) -> dict:
 
 
 def _named(visit: Visit) -> dict:
-    """A check of named businesses (特定对象检查) says so, with its cause as the public reads it (a complaint's
-    number left out): it never passes for a random check. Nothing for a random one."""
+    """A check of named businesses (特定对象检查) says so — a check for a cause (有因检查), with the legal basis of its
+    items — and never which cause: that is the business's and its supervising bureau's to read, not the public's
+    (:func:`spotcheck.tenants.campaigns.named.public_grounds`). It never passes for a random check. Nothing for a
+    random one."""
     if not visit.campaign.named:
         return {}
-    cause = named.causes_of(visit.campaign, [visit.entity_id]).get(visit.entity_id)
-    return {"named": True, "cause": cause_line(*cause, outside=True) if cause else ""}
+    return {"named": True, "legal_bases": [list(pair) for pair in named.public_grounds(visit.campaign).legal_bases]}
 
 
 class PublicParts:
