@@ -7,7 +7,7 @@ target row, read by the business on its own record and by its supervising bureau
 their ``cause``; downgrading writes it back from the target rows (a complaint's number left out, as it was).
 
 Revision ID: 0080
-Revises: 0077
+Revises: 0079
 Create Date: 2026-12-22 10:00:00
 
 """
@@ -19,7 +19,7 @@ from spotcheck.tenants.campaigns.vocabulary import cause_line
 
 # revision identifiers, used by Alembic.
 revision = "0080"
-down_revision = "0077"
+down_revision = "0079"
 branch_labels = None
 depends_on = None
 

@@ -121,6 +121,9 @@ class Permission(enum.StrEnum):
     PLATFORM_MAINTAIN = "platform.maintain"
     #: Move the protected values to another data key (``spotcheck keys adopt`` / ``rotate``): the console alone.
     DATA_KEYS_MANAGE = "platform.data_keys"
+    #: Withdraw from public view the proofs drawn before blinding that name a business's class, flag or recusal
+    #: (``spotcheck draws redact``, and ``spotcheck db upgrade``): the console alone.
+    DRAWS_REDACT = "platform.draws_redact"
     #: Reset a business's account (企业账户重置), with the reason: the platform administrator.
     BUSINESSES_RESET = "businesses.reset"
     #: A business's own account (企业账户), signed in as the business: no staff role holds it, and a business holds
@@ -181,6 +184,7 @@ PERMISSION_LABELS = {
     Permission.PLATFORM_BOOTSTRAP: _l("create platform administrators"),
     Permission.PLATFORM_MAINTAIN: _l("maintain the platform"),
     Permission.DATA_KEYS_MANAGE: _l("change the key of the protected personal data"),
+    Permission.DRAWS_REDACT: _l("withdraw old draw proofs from public view"),
     Permission.BUSINESSES_RESET: _l("reset a business's account"),
     Permission.BUSINESS_SIGNED_IN: _l("sign in as a business"),
     Permission.BUSINESS_PEOPLE_MANAGE: _l("add and remove the people of one's business"),
@@ -361,6 +365,7 @@ CONSOLE = SystemActor(
             Permission.PLATFORM_BOOTSTRAP,
             Permission.PLATFORM_MAINTAIN,
             Permission.DATA_KEYS_MANAGE,
+            Permission.DRAWS_REDACT,
             Permission.NOTICES_SEND,
             Permission.CALENDAR_MANAGE,
             Permission.RULEBOOK_MANAGE,

@@ -17,7 +17,8 @@ Through the same services: this year's annual plans, published then filed by the
 (and by 市场监管局 when they touch its field), a field's lead (安全生产: 应急管理局) and its filed
 joint plan, and next year's plans at review; and, in a city of :data:`CAMPAIGNS_FROM` entities or more, each
 department's campaigns at every stage, the drawn ones with observers' inputs and proofs anyone
-can verify (draws are made on the day the demo is loaded). The departments were opened on
+can verify (draws are made on the day the demo is loaded), and one frozen before blinding whose version 1 proof the
+public reads redacted (:mod:`.before_blinding`). The departments were opened on
 :data:`DEPARTMENTS_SINCE`; 应急管理局 has signed and submitted its first half-year's tables.
 """
 
@@ -35,6 +36,7 @@ from spotcheck.core.database import db
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.demo import (
+    before_blinding,
     business as demo_business,
     campaigns,
     catalog,
@@ -128,6 +130,7 @@ def load_demo(
             supervision.complaint(tenants)
             demo_business.build(tenants, today=today)
             supervision.submissions(year=today.year, today=today)
+            before_blinding.build(tenants, year=today.year, today=today)  # last: no frame built before sees it
         if size and scale > 1:
             catalog.grow_inspectors(tenants, scale=scale, seed=seed, today=today, place=place)
             joint.large_joint_campaign(tenants, year=today.year)

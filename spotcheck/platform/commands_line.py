@@ -1,7 +1,8 @@
 """The application's console commands (控制台命令): ``spotcheck demo``, ``spotcheck audit verify``
 and ``publish-heads``, ``spotcheck db upgrade`` (Flask-Migrate's, then a new deployment's first
-audit heads), ``spotcheck create-platform-admin``, ``spotcheck exports backfill`` and ``spotcheck calendar …``,
-registered on the app by the factory (:func:`register_app_commands`); they run as the console
+audit heads and the old proofs withdrawn from public view), ``spotcheck draws redact``, ``spotcheck
+create-platform-admin``, ``spotcheck exports backfill`` and ``spotcheck calendar …``, registered
+on the app by the factory (:func:`register_app_commands`); they run as the console
 (:data:`~spotcheck.core.policy.CONSOLE`), through the commands like a page.
 """
 
@@ -24,6 +25,7 @@ from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.official_calendar import SOURCES, decode, load_year, years
 from spotcheck.core.policy import CONSOLE
 from spotcheck.core.scoping import tenant_scope
+from spotcheck.platform.draws_console import draws_group, redact_everywhere, report as redaction_report
 from spotcheck.platform.operations_console import COMMANDS as OPERATIONS
 from spotcheck.platform.regions_console import regions_group
 from spotcheck.platform.rules_console import rules_group
@@ -98,17 +100,23 @@ _MIGRATE_UPGRADE = migrate_cli.db.commands["upgrade"]
 @click.command(
     "upgrade",
     params=list(_MIGRATE_UPGRADE.params),
-    help=f"{_MIGRATE_UPGRADE.help} On a new deployment, then publish the first audit heads.",
+    help=f"{_MIGRATE_UPGRADE.help} On a new deployment, then publish the first audit heads. Up to the head, then "
+    "withdraw from public view the old proofs that name a business's class, flag or recusal (spotcheck draws redact).",
 )
 @click.pass_context
 @with_appcontext
 def db_upgrade(ctx: click.Context, **options: object) -> None:
-    """Flask-Migrate's ``db upgrade``, then the first audit heads of a new deployment."""
+    """Flask-Migrate's ``db upgrade``, then the first audit heads of a new deployment; up to the head, the old proofs
+    withdrawn from public view (隐去明细: each audited in its department's trail as the console's)."""
     ctx.invoke(_MIGRATE_UPGRADE, **options)
     if not options.get("sql"):
         published = publish_first_heads()
         if published is not None:
             click.echo(f"新部署：已公示首批{published}条审计链头（/public/audit-heads）。")
+        if options.get("revision") in (None, "head"):
+            outcome = redact_everywhere(dry_run=False)
+            if outcome.withdrawn:
+                redaction_report(outcome, dry_run=False, kept=False)
 
 
 def _published_heads(source: str) -> list[dict]:
@@ -318,6 +326,7 @@ def register_app_commands(app: Flask) -> None:
         create_platform_admin,
         exports_group,
         calendar_group,
+        draws_group,
         rules_group,
         regions_group,
         *OPERATIONS,

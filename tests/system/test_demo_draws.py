@@ -4,6 +4,7 @@ the independent DRAW-SPEC check of ``tests/independent``."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 
@@ -17,7 +18,7 @@ from spotcheck.core.calendar import add_working_days, official_calendar_known
 from spotcheck.core.clock import as_utc
 from spotcheck.core.database import db
 from spotcheck.core.scoping import joint_scope, system_access, tenant_scope
-from spotcheck.demo import city_summary, joint_summary
+from spotcheck.demo import before_blinding, city_summary, joint_summary
 from spotcheck.demo.city import EXPERT_INSTITUTE, EXPERT_PERSON
 from spotcheck.demo.joint import large_joint_campaign
 from spotcheck.demo.withdrawn import REASON
@@ -41,11 +42,16 @@ from tests.support.snapshots import building
 from tests.support.verifier import verifies_in_an_empty_folder
 
 TODAY = date(2026, 11, 21)
+#: The demo's proof drawn before blinding and withdrawn from public view (隐去明细).
+REDACTED = ("宁应急抽〔2026〕3号", "targets")
 DRAWN = {
     ("宁市监抽〔2026〕1号", "targets"),
     ("宁市监抽〔2026〕1号", "inspectors"),
     ("宁应急抽〔2026〕1号", "targets"),
     ("宁应急抽〔2026〕1号", "inspectors"),
+    # frozen before blinding, drawn after: its version 1 target proof is public redacted, its teams blinded
+    ("宁应急抽〔2026〕3号", "targets"),
+    ("宁应急抽〔2026〕3号", "inspectors"),
     ("宁商务抽〔2026〕1号", "targets"),
     ("宁市监抽〔2026〕3号", "targets"),
     ("宁市监抽〔2026〕3号", "inspectors"),
@@ -60,6 +66,7 @@ STAGES = {
     "宁市监抽〔2026〕3号": "results_in",  # a small city: each of its three visits approved, two published
     "宁应急抽〔2026〕1号": "inspectors_drawn",
     "宁应急抽〔2026〕2号": "approved",
+    "宁应急抽〔2026〕3号": "inspectors_drawn",  # March's, frozen before blinding (demo.before_blinding)
     "宁商务抽〔2026〕1号": "targets_drawn",
     "宁商务抽〔2026〕2号": "withdrawn",  # cancelled with the reason
     # checks of named businesses (特定对象检查): one done on a complaint, one ordered for December; and one made
@@ -119,14 +126,24 @@ def test_every_demo_draw_publishes_a_proof_that_verifies_independently(app, tmp_
         proof = json.loads(response.data)
         assert proof["campaign"] == code and proof["kind"] == kind and proof["public_inputs"]
         assert all(line.startswith("observer:") for line in proof["public_inputs"])
+        assert ("redacted" in proof) == ((code, kind) == REDACTED)  # its strata name each business's class
         independent_check(proof)
         assert all(check.ok for check in verify(proof)), (code, kind)
         path = tmp_path / f"{campaign_id}-{kind}.json"
         path.write_bytes(response.data)
         result = CliRunner().invoke(main, ["draw", "verify", str(path)])
         assert result.exit_code == 0 and "FAIL" not in result.output, result.output
-        if kind == "targets":
+        if kind == "targets" and "redacted" not in proof:
             assert sum(len(ids) for strata in proof["selected"].values() for ids in strata.values()) > 0
+
+    # the proof drawn before blinding: redacted for the public, the original's SHA-256 on its page; whole for 应急管理局
+    campaign_id = drawn[REDACTED]
+    original = json.loads(client.get(f"/public/draws/campaigns/{campaign_id}/proofs/targets.json").data)
+    page = client.get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True)
+    assert f'id="targets-original-sha256">{original["original_sha256"]}<' in page
+    full = signed_in(app, "yjj_planner").get(f"/campaigns/{campaign_id}/proofs/targets.json").data
+    assert hashlib.sha256(full).hexdigest() == original["original_sha256"]
+    assert all(check.ok for check in verify(json.loads(full))) and json.loads(full)["algorithm"] == "spotcheck-draw/1"
 
     # the single-file verifier from the portal checks each demo proof in an empty folder, in a bare Python
 
@@ -190,7 +207,9 @@ def test_the_demo_shows_plans_and_campaigns_at_every_stage(app):
                         assert "专项检查" in campaign.exempt_reason
                     else:
                         assert campaign.plan_id == plan.id
-                    if campaign.status.value not in ("in_progress", "results_in", "published"):  # the 3rd quarter's
+                    if campaign.title == before_blinding.TITLE.format(year=2026):  # March's
+                        assert campaign.window_start == date(2026, 3, 10)
+                    elif campaign.status.value not in ("in_progress", "results_in", "published"):  # the 3rd quarter's
                         assert campaign.window_start.month == 12 and campaign.window_end == date(2026, 12, 31)
                     if campaign.status.value == "inspectors_drawn":
                         teams = {}

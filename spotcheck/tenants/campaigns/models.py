@@ -221,6 +221,10 @@ class Draw(AreaReadable, JointShared, Model):
     #: The published proof without its frame (the frame file is), kept up to date with replacements.
     proof: Mapped[dict | None] = deferred(mapped_column(sa.JSON))
     proof_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    #: A version 1 or 2 proof withdrawn from public view (隐去明细, :mod:`.redaction`): when. The public reads the
+    #: redacted proof of DRAW-SPEC (with the SHA-256 of this one, ``proof_sha256``); the department and its bureau
+    #: the full proof. None: served whole (a version 3 proof, or one whose strata are public facts).
+    redacted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     @property
     def blinded(self) -> bool:

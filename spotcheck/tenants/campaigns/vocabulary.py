@@ -120,6 +120,12 @@ EXEMPT_KINDS = EXEMPT_KIND_NAMES
 #: Strata a campaign samples: the risk classes, and flagged entities when a rule is given for them.
 RISK_STRATA = ("A", "B", "C", "D")
 FLAGGED = "flagged"
+#: The flags that are public facts (公示信息): the legal lists anyone reads in the 国家企业信用信息公示系统 —
+#: 经营异常名录 and 严重违法失信名单 (the keys of :data:`~spotcheck.tenants.campaigns.frames.FLAG_FILTERS`). A
+#: complaint (投诉举报) and a penalty are not. The one list the rule of which old proofs stay whole reads
+#: (:func:`spotcheck.tenants.campaigns.redaction.public_fact`): a flagged stratum is a public fact where the frame
+#: holds only businesses on one of these lists.
+PUBLIC_FACT_FLAGS = ("abnormal", "blacklisted")
 
 #: The observers' public inputs of a draw: how many, how long each.
 MAX_INPUTS, MAX_INPUT_LENGTH = 20, 200

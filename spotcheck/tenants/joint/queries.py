@@ -25,6 +25,7 @@ from spotcheck.tenants.accounts.models import tenant_of
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, TeamMember
 from spotcheck.tenants.campaigns.policy import is_public
+from spotcheck.tenants.campaigns.queries import public as publication
 from spotcheck.tenants.campaigns.team_gaps import unlinked_leaders, visits_without_leader
 from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
 from spotcheck.tenants.common.queries import NumberedPage
@@ -313,6 +314,21 @@ def draw_record(campaign_id: int, kind: str, *, reader: Actor) -> tuple[Campaign
     """The joint campaign and its draw of ``kind`` (for the draw's facts)."""
     campaign = get_joint(campaign_id)
     return campaign, draw_of(campaign, kind)
+
+
+@query(Permission.JOINT_VIEW, scope=in_campaign)
+def full_proof(campaign_id: int, kind: str, *, reader: Actor) -> tuple[Campaign, bytes]:
+    """The joint campaign's full proof file of ``kind``, for its departments: a proof drawn before blinding and
+    withdrawn from public view (隐去明细) included."""
+    campaign = get_joint(campaign_id)
+    return campaign, publication.full_proof_file(campaign, kind)
+
+
+@query(Permission.JOINT_VIEW, scope=in_campaign)
+def full_proof_checked(campaign_id: int, kind: str, *, reader: Actor) -> tuple[Campaign, publication.Verification]:
+    """The checks of the joint campaign's full proof file of ``kind`` (as ``spotcheck draw verify`` prints them)."""
+    campaign = get_joint(campaign_id)
+    return campaign, publication.verify_proof(campaign, kind, full=True)
 
 
 # --- the year's statistics -----------------------------------------------------------------------

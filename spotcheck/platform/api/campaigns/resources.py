@@ -210,14 +210,15 @@ class DrawProof(MethodView):
     @requires(Permission.CAMPAIGNS_VIEW)
     @blp.doc(responses=_JSON_FILE)
     def get(self, campaign_id: int, kind: str) -> Response:
-        """The proof of the draw, as published (check it with `spotcheck draw verify PROOF.json`)"""
+        """The full proof of the draw (check it with `spotcheck draw verify PROOF.json`): a proof drawn before blinding
+        and withdrawn from public view (redacted: the public reads its redacted proof) included"""
         return proof_response(campaign_queries.get_campaign(campaign_id), kind)
 
 
 def proof_response(campaign: Campaign, kind: str) -> Response:
     name = f"{campaign.id}-{kind}-proof.json"
     return Response(
-        publication.published_proof(campaign, kind),
+        publication.full_proof_file(campaign, kind),
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -260,6 +260,13 @@ class DrawSchema(Schema):
             "commitment; the key itself is never published. Null for a draw made before blinding"
         },
     )
+    redacted = fields.Bool(
+        metadata={
+            "description": "A proof drawn before blinding (spotcheck-draw/1 or /2) withdrawn from public view: the "
+            "public downloads the redacted proof (DRAW-SPEC), which names proof_sha256 as its original's SHA-256; the "
+            "department's proof route still gives the full proof"
+        }
+    )
 
 
 #: A draw's outside input: the observers' inputs, or the reason there are none.

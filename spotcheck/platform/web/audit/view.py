@@ -53,7 +53,7 @@ SEP = "、"
 CHANGE_ACTIONS = {"user.updated", "directory.changed", "tenant.risk_labels_changed"}
 
 #: Keys whose value is a digest or a seed: shown whole, in a fixed-width font.
-DIGESTS = {"sha256", "seed", "commitment", "frame_digest"}
+DIGESTS = {"sha256", "seed", "commitment", "frame_digest", "original_sha256"}
 
 #: Details that name something the department keeps: key → the kind of name to look up
 #: (:data:`spotcheck.tenants.audit.queries.NAMERS`); ``(action, key)`` where it depends on the action.
@@ -374,6 +374,19 @@ def _stratum(action: str, value: object) -> str:
     return department_stratum_label(str(value), short=True)
 
 
+def _per_department(name: Callable[[str], str]) -> Formatter:
+    """Codes per department (``{"SCJ": ["A", "B"]}``, an old proof's revealing strata or flags), each by ``name``."""
+
+    def shown(action: str, value: object) -> str:
+        if not isinstance(value, dict):
+            return plain(value)
+        return "；".join(
+            f"{group}：{_join(name(str(code)) for code in _listed(codes))}" for group, codes in value.items()
+        )
+
+    return shown
+
+
 def _range(action: str, value: object) -> str:
     if _is_pair(value) and all(isinstance(v, int) for v in value):
         return f"{value[0]}–{value[1]}"
@@ -436,6 +449,8 @@ _FORMATTERS: dict[str, Formatter] = {
     "counts": _counts,
     "excluded": _excluded,
     "stratum": _stratum,
+    "revealing_strata": _per_department(lambda code: department_stratum_label(code, short=True)),
+    "limited_to": _per_department(lambda code: domain.name(domain.ENTITY_FLAG, code)),
     "entities": _range,
     "months": lambda action, value: _join(_listed(value)) if value else _("None"),
     "public_inputs": lambda action, value: _join(_observer_words(v) for v in _listed(value)) if value else _("None"),

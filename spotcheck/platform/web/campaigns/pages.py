@@ -22,6 +22,7 @@ from spotcheck.core.clock import today
 from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.job_models import Job
 from spotcheck.core.records import fields_of
+from spotcheck.platform import downloads
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.platform.web import step_jobs
 from spotcheck.platform.web.campaigns import messages
@@ -444,22 +445,44 @@ def draw_job(campaign_id: int, job_id: int) -> ResponseReturnValue:
 @bp.route(f"/<int:campaign_id>/proofs/{KIND}.json")
 @requires(Permission.CAMPAIGNS_VIEW)
 def proof(campaign_id: int, kind: str) -> Response:
-    data = publication.published_proof(campaign_queries.get_campaign(campaign_id), kind)
-    name = f"{campaign_id}-{kind}-proof.json"
-    return Response(
-        data, mimetype="application/json", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    """The full proof, also where the public reads the redacted one (隐去明细): the department's own."""
+    data = publication.full_proof_file(campaign_queries.get_campaign(campaign_id), kind)
+    return full_proof_download(data, f"{campaign_id}-{kind}-proof.json")
 
 
 @bp.route(f"/<int:campaign_id>/proofs/{KIND}/verify")
 @requires(Permission.CAMPAIGNS_VIEW)
 def verify_proof(campaign_id: int, kind: str) -> str:
-    """Recompute the proof on the server (the same checks as `spotcheck draw verify`)."""
+    """Recompute the full proof on the server (the same checks as `spotcheck draw verify`)."""
     campaign = campaign_queries.get_campaign(campaign_id)
-    record = _drawn(campaign, kind)
-    result = publication.verify_proof(campaign, kind)
+    _drawn(campaign, kind)
+    return proof_verification(campaign, kind, publication.verify_proof(campaign, kind, full=True))
+
+
+def full_proof_download(data: bytes, name: str) -> Response:
+    """A draw's full proof for a reader entitled to it — its department, a joint campaign's departments, the bureau
+    that supervises it — whatever the public reads of it: an attachment, never cached."""
+    return downloads.private_file(data, "application/json", name)
+
+
+def proof_verification(
+    campaign: Campaign,
+    kind: str,
+    result: publication.Verification,
+    *,
+    back_url: str | None = None,
+    proof_url: str | None = None,
+) -> str:
+    """The staff's verification page of a draw's full proof (``back_url``, ``proof_url``: the reader's own pages of
+    the campaign and of the proof; by default the department's)."""
     return render_template(
-        "campaigns/verify.html", campaign=campaign, kind=kind, record=record, result=result, ok=result.ok
+        "campaigns/verify.html",
+        campaign=campaign,
+        kind=kind,
+        result=result,
+        ok=result.ok,
+        back_url=back_url,
+        proof_url=proof_url,
     )
 
 

@@ -78,6 +78,14 @@ CHECK_LABELS = [
         _l("Replacement %(n)s at %(visit)s: the next eligible inspector, with a reason"),
     ),
     (re.compile(r"proof is complete and well-formed$"), _l("The proof is complete and well-formed")),
+    (
+        re.compile(r"the proof has exactly the fields of a redacted proof$"),
+        _l("The redacted proof has exactly the fields it should"),
+    ),
+    (
+        re.compile(r"redacted: the original proof's SHA-256 is (?P<sha>\S+)$"),
+        _l("Details withdrawn from public view (the original proof's SHA-256 is %(sha)s)"),
+    ),
 ]
 
 

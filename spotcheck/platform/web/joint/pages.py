@@ -26,7 +26,11 @@ from spotcheck.platform.permissions import Permission, acting_user as _user, req
 from spotcheck.platform.web import step_jobs
 from spotcheck.platform.web.campaigns import messages
 from spotcheck.platform.web.campaigns.forms import CampaignForm, DrawForm, LeaderRuleForm
-from spotcheck.platform.web.campaigns.pages import _save_errors as show_campaign_errors
+from spotcheck.platform.web.campaigns.pages import (
+    _save_errors as show_campaign_errors,
+    full_proof_download,
+    proof_verification,
+)
 from spotcheck.platform.web.forms import BAD_INPUT, REFUSED, WITH_FORBIDDEN, EmptyForm, attempt, perform, requested_page
 from spotcheck.platform.web.joint.forms import DeclineForm, JointForm
 from spotcheck.tenants.campaigns.queries import TeamMember, sizes as draw_sizes
@@ -226,6 +230,28 @@ def draw(campaign_id: int, kind: str) -> ResponseReturnValue:
             return redirect(url_for("joint_pages.step_job", campaign_id=campaign_id, job_id=outcome.result.id))
         outcome.flash_refusal()
     return _back(campaign_id, f"draw-{kind}")
+
+
+@bp.route(f"/<int:campaign_id>/proofs/{KIND}.json")
+@requires(Permission.JOINT_VIEW)
+def proof(campaign_id: int, kind: str) -> Response:
+    """The full proof, for the joint campaign's departments (the public may read its redacted proof: 隐去明细)."""
+    campaign, data = queries.full_proof(campaign_id, kind, reader=_user())
+    return full_proof_download(data, f"joint-{campaign.id}-{kind}-proof.json")
+
+
+@bp.route(f"/<int:campaign_id>/proofs/{KIND}/verify")
+@requires(Permission.JOINT_VIEW)
+def verify_proof(campaign_id: int, kind: str) -> str:
+    """The full proof recomputed on the server (the same checks as `spotcheck draw verify`)."""
+    campaign, result = queries.full_proof_checked(campaign_id, kind, reader=_user())
+    return proof_verification(
+        campaign,
+        kind,
+        result,
+        back_url=url_for("joint_pages.detail", campaign_id=campaign.id),
+        proof_url=url_for("joint_pages.proof", campaign_id=campaign.id, kind=kind),
+    )
 
 
 @bp.route("/<int:campaign_id>/jobs/<int:job_id>")

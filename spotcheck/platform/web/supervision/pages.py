@@ -25,7 +25,7 @@ from spotcheck.tenants.contacts import policy as contact_policy
 from spotcheck.tenants.contacts.vocabulary import ROLES as CONTACT_ROLES
 from spotcheck.tenants.notices import queries as notices
 from spotcheck.tenants.supervision import commands, queries, vocabulary
-from spotcheck.tenants.supervision.queries import Criticism, burden as burden_queries, shown
+from spotcheck.tenants.supervision.queries import Criticism, burden as burden_queries, proofs, shown
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 
@@ -139,6 +139,7 @@ def drill(tenant_id: int, key: str) -> ResponseReturnValue:
         abort(404)
     period = _period()
     department, rows = queries.figure_rows(key, tenant_id, period, reader=_user())
+    supervised = proofs.supervises(_user(), tenant_id)
     return render_template(
         "supervision/drill.html",
         figure=figure,
@@ -147,7 +148,7 @@ def drill(tenant_id: int, key: str) -> ResponseReturnValue:
         department=department,
         tenant_id=tenant_id,
         choices=vocabulary.period_choices(period.year),
-        links=[_row_link(ref, tenant_id) for ref in rows.refs],
+        links=[_row_link(ref, tenant_id, supervised=supervised) for ref in rows.refs],
     )
 
 
@@ -200,14 +201,17 @@ _PUBLIC_LISTS = {
 }
 
 
-def _row_link(ref: tuple[object, ...] | None, tenant_id: int | None) -> str | None:
+def _row_link(ref: tuple[object, ...] | None, tenant_id: int | None, *, supervised: bool = False) -> str | None:
     """Where a drill-down row leads (指标明细可点击): the department's own page of the object for its
     own staff; for the justice bureau, what the public may read of it (the campaign's draws and
-    published results, the department's items, inspectors and rules) or the filing archive."""
+    published results, the department's items, inspectors and rules) or the filing archive — and, where it
+    supervises the department (``supervised``), a campaign's draws with their full proofs."""
     if not ref:
         return None
     own = tenant_id is not None and _user().tenant_id == tenant_id
     kind, *key = ref
+    if kind == "campaign" and supervised and not own:
+        return url_for("supervision_proofs.campaign", campaign_id=key[1]) if key[1] else None
     link = _OBJECT_LINKS.get(str(kind))  # a kind is a word: "visit", "items"…
     if link is not None:
         return link(key, own)

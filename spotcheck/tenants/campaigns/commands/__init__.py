@@ -1,6 +1,7 @@
 """The commands of campaigns (抽查任务命令), one module per step: drafting and approval
 (:mod:`.drafting`), the draw ceremony (:mod:`.ceremony`), changes to what a draw chose
-(:mod:`.teams`) and withdrawal (:mod:`.withdrawal`). Each takes the campaign's id, then the data,
+(:mod:`.teams`), withdrawal (:mod:`.withdrawal`) and old proofs withdrawn from public view
+(:mod:`.redaction`). Each takes the campaign's id, then the data,
 then ``actor``; all are importable from here.
 """
 
@@ -13,6 +14,7 @@ from spotcheck.tenants.campaigns.commands.ceremony import (
 )
 from spotcheck.tenants.campaigns.commands.drafting import approve, create_campaign, update_campaign
 from spotcheck.tenants.campaigns.commands.emergency import register_emergency
+from spotcheck.tenants.campaigns.commands.redaction import redact_old_proofs
 from spotcheck.tenants.campaigns.commands.teams import (
     designate_leader,
     designate_leaders,
@@ -33,6 +35,7 @@ __all__ = [
     "draw_targets",
     "freeze_inspectors",
     "freeze_targets",
+    "redact_old_proofs",
     "register_emergency",
     "replace_inspector",
     "replace_inspectors",

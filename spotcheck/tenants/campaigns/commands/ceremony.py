@@ -22,7 +22,7 @@ from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.draw import targets as target_engine
-from spotcheck.tenants.campaigns import draws, frames, inspection_counts, transitions
+from spotcheck.tenants.campaigns import draws, frames, inspection_counts, redaction, transitions
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
@@ -91,6 +91,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
             "targets", record, inputs, selected=sum(len(v) for s in proof["selected"].values() for v in s.values())
         ),
     )
+    redaction.withdraw_if_revealing(campaign, record, actor=actor)  # a draw frozen before blinding
     draws.commit_draw(campaign, "inspectors", actor=actor)
     return record
 
@@ -140,6 +141,7 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor)
         actor=actor,
         details=draws.drawn_details("inspectors", record, inputs, teams=len(proof["teams"])),
     )
+    redaction.withdraw_if_revealing(campaign, record, actor=actor)  # a draw frozen before blinding
     return record
 
 

@@ -18,7 +18,7 @@ from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.queries import query
 from spotcheck.core.todo import Task
-from spotcheck.tenants.campaigns import named
+from spotcheck.tenants.campaigns import named, redaction
 from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign
 from spotcheck.tenants.campaigns.draw_stages import draw_of, stage
 from spotcheck.tenants.campaigns.in_force import rules_of  # a campaign's rules, read by the pages
@@ -149,6 +149,13 @@ def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
         if allowed:
             found.append(Task("campaign", campaign, frozenset(allowed)))
     return found[:limit]
+
+
+@query(Permission.DRAWS_REDACT)
+def old_proofs(*, reader: Actor) -> list[redaction.Finding]:
+    """The department's proofs drawn before blinding still served whole, each examined (:func:`redaction.examine`):
+    what :func:`~spotcheck.tenants.campaigns.commands.redaction.redact_old_proofs` would withdraw, for its dry run."""
+    return redaction.old_proofs()
 
 
 @query(Permission.CAMPAIGNS_EDIT)

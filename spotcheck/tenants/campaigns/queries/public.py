@@ -25,9 +25,10 @@ from sqlalchemy.orm import defer, selectinload, undefer
 
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFoundError
+from spotcheck.draw import proof_file
 from spotcheck.draw.verify import Check, verify_bytes
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.campaigns import draw_stages, inspection_counts, named, policy, published
+from spotcheck.tenants.campaigns import draw_stages, inspection_counts, named, policy, published, redaction
 from spotcheck.tenants.campaigns.drawn_list import DrawnList, drawn_list
 from spotcheck.tenants.campaigns.draws import full_proof, published_bytes
 from spotcheck.tenants.campaigns.in_force import rules_of
@@ -179,6 +180,9 @@ class PublicDraw:
     proof_sha256: str | None
     #: A blinded draw (盲化抽取, ``spotcheck-draw/3``): its key's commitment; None before blinding.
     blind_commitment: str | None = None
+    #: A proof drawn before blinding withdrawn from public view (隐去明细): the public downloads the redacted proof,
+    #: which holds ``proof_sha256``, the SHA-256 of the full one (:mod:`spotcheck.tenants.campaigns.redaction`).
+    redacted: bool = False
 
     @property
     def blinded(self) -> bool:
@@ -219,6 +223,7 @@ def public_draws(campaign: Campaign, *, staff: bool = False) -> dict[str, Public
             drawn_at=record.drawn_at if drawn else None,
             proof_sha256=record.proof_sha256 if drawn else None,
             blind_commitment=record.blind_commitment,
+            redacted=drawn and record.redacted_at is not None,
         )
     return out
 
@@ -355,7 +360,14 @@ def drawn_proof(campaign: Campaign, kind: str) -> dict:
 
 
 def published_proof(campaign: Campaign, kind: str) -> bytes:
-    """The proof file as published (UTF-8 JSON, :mod:`spotcheck.draw.proof_file`)."""
+    """The proof file the public downloads (UTF-8 JSON, :mod:`spotcheck.draw.proof_file`): the redacted proof of a
+    proof withdrawn from public view (:func:`redaction.public_file`), else the proof itself."""
+    return redaction.public_file(_drawn_record(campaign, kind))
+
+
+def full_proof_file(campaign: Campaign, kind: str) -> bytes:
+    """The full proof file of a drawn draw, redacted or not on the public side: for the department's own pages (in its
+    scope, the route's permission) and its supervising bureau (:mod:`spotcheck.tenants.supervision.queries.proofs`)."""
     return published_bytes(_drawn_record(campaign, kind))
 
 
@@ -365,21 +377,32 @@ class Verification:
     proof_sha256: str
     published_sha256: str | None
     nonce: str | None
+    #: The file checked is the redacted proof (隐去明细): ``original_sha256`` is what it says of the full proof's
+    #: SHA-256, to compare with ``published_sha256``.
+    redacted: bool = False
+    original_sha256: str | None = None
 
     @property
     def ok(self) -> bool:
         return bool(self.checks) and all(check.ok for check in self.checks)
 
 
-def verify_proof(campaign: Campaign, kind: str) -> Verification:
-    """Recompute the proof file as published with the verifier (:func:`spotcheck.draw.verify.verify_bytes`):
-    the same checks ``spotcheck draw verify`` prints. Changes nothing.
+def verify_proof(campaign: Campaign, kind: str, *, full: bool = False) -> Verification:
+    """Recompute the proof file as the public downloads it (``full``: the full proof, for the department's own pages)
+    with the verifier (:func:`spotcheck.draw.verify.verify_bytes`): the same checks ``spotcheck draw verify`` prints.
+    Changes nothing.
 
     The outcome depends only on the file's bytes, so it is kept per SHA-256 of those bytes (in
     this process, for the last :data:`VERIFIED_KEPT` files): checking a proof of a million rows
     takes seconds, and a popular draw is checked by many."""
     record = _drawn_record(campaign, kind)
-    data = published_bytes(record)
+    if full or record.redacted_at is None:
+        return verification(published_bytes(record), record)
+    return verification(redaction.public_file(record), record, redacted=True)
+
+
+def verification(data: bytes, record: Draw, *, redacted: bool = False) -> Verification:
+    """The checks of the proof file ``data`` of ``record``: its full proof, or (``redacted``) its redacted one."""
     digest = hashlib.sha256(data).hexdigest()
     with _verified_lock:
         known = _verified.get(digest)
@@ -391,7 +414,15 @@ def verify_proof(campaign: Campaign, kind: str) -> Verification:
             while len(_verified) > VERIFIED_KEPT:
                 _verified.popitem(last=False)
     checks, nonce = known
-    return Verification(checks=list(checks), proof_sha256=digest, published_sha256=record.proof_sha256, nonce=nonce)
+    original = proof_file.loads(data).get("original_sha256") if redacted else None
+    return Verification(
+        checks=list(checks),
+        proof_sha256=digest,
+        published_sha256=record.proof_sha256,
+        nonce=nonce,
+        redacted=redacted,
+        original_sha256=original if isinstance(original, str) else None,
+    )
 
 
 VERIFIED_KEPT = 64

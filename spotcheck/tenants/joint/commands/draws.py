@@ -29,7 +29,7 @@ from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import target_frames, targets as target_engine
-from spotcheck.tenants.campaigns import draws as steps, frames, inspection_counts, transitions
+from spotcheck.tenants.campaigns import draws as steps, frames, inspection_counts, redaction, transitions
 from spotcheck.tenants.campaigns.commands.ceremony import DRAW_UNDER_WAY
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import (
@@ -206,6 +206,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
             visits=len(visits),
         ),
     )
+    redaction.withdraw_if_revealing(campaign, record, actor=actor)  # a draw frozen before blinding
     steps.commit_draw(campaign, "inspectors", actor=actor)
     return record
 
@@ -268,6 +269,7 @@ def draw_inspectors(campaign_id: int, data: dict | None = None, *, actor: Actor)
         actor=actor,
         details=steps.drawn_details("inspectors", record, inputs, teams=len(proof["teams"])),
     )
+    redaction.withdraw_if_revealing(campaign, record, actor=actor)  # a draw frozen before blinding
     return record
 
 
