@@ -234,3 +234,14 @@ def test_a_draw_frozen_before_blinding_and_drawn_after_the_upgrade_is_withdrawn_
 def test_the_rule_of_public_facts(stratum, strata, target_filter, public):
     assert redaction.public_fact(stratum, strata, target_filter) is public
     assert redaction.private_flags({"flags": ["abnormal", "complaints", "penalized"]}) == ["complaints", "penalized"]
+
+
+def test_a_withdrawn_proofs_campaign_page_lists_its_businesses_by_name_only(app):
+    """The page of a campaign whose proof was withdrawn lists no business beside its stratum or team: the strata are
+    what the redaction hides (names only, and only as the department's rule publishes the list)."""
+    with app.app_context():
+        campaign_id = old_campaign(build())
+        html = app.test_client().get(f"/public/draws/campaigns/{campaign_id}").get_data(as_text=True)
+    assert 'class="public-targets stack-on-phone"' not in html  # the table of targets with their strata and teams
+    assert 'id="stratum"' not in html  # nor a filter by stratum
+    assert 'id="public-targets-withdrawn"' in html  # why the page says so

@@ -175,7 +175,7 @@ def campaign(campaign_id: int) -> str:
         record = publication.public_campaign(campaign_id)
         draws = publication.public_draws(record)
         results, teams, strata, experts, checking = None, {}, {}, {}, {}
-        blinded = any(draw.blinded for draw in draws.values())  # never a business beside its stratum or team
+        blinded = any(draw.names_only for draw in draws.values())  # never a business beside its stratum or team
         listed = publication.list_rule(record, draws) if blinded else None  # 抽查对象名单: when its rules publish it
         if publication.targets_public(record, draws) and blinded:
             if listed is None or listed.public:

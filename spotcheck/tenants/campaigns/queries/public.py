@@ -191,6 +191,12 @@ class PublicDraw:
         return self.blind_commitment is not None
 
     @property
+    def names_only(self) -> bool:
+        """Its businesses are published by name only, never beside a stratum or a team: a blinded draw's, and a proof
+        drawn before blinding withdrawn from public view (its strata are what the redaction hides)."""
+        return self.blinded or self.redacted
+
+    @property
     def stage(self) -> str | None:
         return draw_stages.stage(self)
 
@@ -263,15 +269,15 @@ def list_rule(campaign: Campaign, draws: dict[str, PublicDraw] | None = None) ->
     """A random campaign's rule for its list of drawn businesses (抽查对象名单, :mod:`..drawn_list`): when it is
     published, where the rule comes from, and whether the list is public now — ``None`` for a check of named
     businesses, whose list is published once its teams have left (:func:`withheld`), for a department's part of a
-    joint campaign (the joint campaign's list is the one published), and for a draw frozen before blinding (version 1,
-    its targets listed with their strata as they always were). ``draws``: the public draws already read (the
-    inspector freeze is read from them), else read here."""
+    joint campaign (the joint campaign's list is the one published), and for a draw frozen before blinding whose proof
+    stays whole (version 1, its targets listed with their strata as they always were). ``draws``: the public draws
+    already read (the inspector freeze is read from them), else read here."""
     if campaign.named or campaign.joint_id is not None:
         return None
     if draws is None:
         draws = public_draws(campaign)
     targets, inspectors = draws.get("targets"), draws.get("inspectors")
-    if targets is not None and targets.frozen_at is not None and not targets.blinded:
+    if targets is not None and targets.frozen_at is not None and not targets.names_only:
         return None
     return drawn_list(campaign, inspectors_frozen=inspectors is not None and inspectors.frozen_at is not None)
 
