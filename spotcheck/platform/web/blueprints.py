@@ -32,7 +32,13 @@ from spotcheck.platform.web.results import (
 )
 from spotcheck.platform.web.rules import pages as rules_pages, public as public_rules, rulebook
 from spotcheck.platform.web.spreadsheets import pages as sheet_pages
-from spotcheck.platform.web.supervision import complaints, outcomes, pages as supervision_pages, reports
+from spotcheck.platform.web.supervision import (
+    complaints,
+    draw_checks,
+    outcomes,
+    pages as supervision_pages,
+    reports,
+)
 
 PAGES = (
     auth,
@@ -66,6 +72,7 @@ PAGES = (
     joint_statistics,
     supervision_pages,
     complaints,
+    draw_checks,
     outcomes,
     teams,
     calendar_pages,
