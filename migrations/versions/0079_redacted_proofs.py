@@ -8,7 +8,7 @@ this revision, each withdrawal audited in its department's trail (``draw.redacte
 empty.
 
 Revision ID: 0079
-Revises: 0077
+Revises: 0078
 Create Date: 2026-12-27 10:00:00
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0079"
-down_revision = "0077"
+down_revision = "0078"
 branch_labels = None
 depends_on = None
 

@@ -90,6 +90,9 @@ class Permission(enum.StrEnum):
     SUPERVISION_READ_ALL = "supervision.read_all"
     #: Draft notices of criticism (通报) and set the assessment's deductions, as the justice bureau.
     SUPERVISION_MANAGE = "supervision.manage"
+    #: Check the blinded draws (盲化抽取) of the departments the justice bureau checks, with their blinding keys and
+    #: clear files (核验抽取: DRAW-SPEC "The bureau's check"): the bureau's supervisor; nobody else reads a key.
+    DRAWS_CHECK = "draws.check"
     #: Approve (签发) a notice of criticism drafted in one's own bureau (a leader of the justice bureau).
     CRITICISM_APPROVE = "criticism.approve"
     #: Read and answer the complaints the justice bureau forwards to one's department (转办投诉): a leader.
@@ -173,6 +176,7 @@ PERMISSION_LABELS = {
     Permission.SUPERVISION_VIEW: _l("read the supervision figures and tables"),
     Permission.SUPERVISION_READ_ALL: _l("read every department's supervision figures and tables"),
     Permission.SUPERVISION_MANAGE: _l("draft notices of criticism and set the assessment"),
+    Permission.DRAWS_CHECK: _l("check the blinded draws with their keys and clear files"),
     Permission.CRITICISM_APPROVE: _l("sign notices of criticism"),
     Permission.REPORTS_PREPARE: _l("prepare statistical tables"),
     Permission.REPORTS_SUBMIT: _l("sign and submit statistical tables"),
@@ -276,6 +280,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SUPERVISION_READ_ALL,
             Permission.SUPERVISION_MANAGE,
             Permission.REPORTS_PREPARE,
+            Permission.DRAWS_CHECK,
         }
     ),
     Role.field_coordinator: frozenset(

@@ -17,8 +17,9 @@ Through the same services: this year's annual plans, published then filed by the
 (and by 市场监管局 when they touch its field), a field's lead (安全生产: 应急管理局) and its filed
 joint plan, and next year's plans at review; and, in a city of :data:`CAMPAIGNS_FROM` entities or more, each
 department's campaigns at every stage, the drawn ones with observers' inputs and proofs anyone
-can verify (draws are made on the day the demo is loaded), and one frozen before blinding whose version 1 proof the
-public reads redacted (:mod:`.before_blinding`). The departments were opened on
+can verify (draws are made on the day the demo is loaded), one frozen before blinding whose version 1 proof the
+public reads redacted (:mod:`.before_blinding`), and the justice bureau's check of one of them (核验抽取), the others
+— the joint campaign's among them — on its home to check. The departments were opened on
 :data:`DEPARTMENTS_SINCE`; 应急管理局 has signed and submitted its first half-year's tables.
 """
 
@@ -128,6 +129,7 @@ def load_demo(
             supervision.credit_export(tenants)
             supervision.criticism(year=today.year, today=today)
             supervision.complaint(tenants)
+            supervision.draw_check(tenants)
             demo_business.build(tenants, today=today)
             supervision.submissions(year=today.year, today=today)
             before_blinding.build(tenants, year=today.year, today=today)  # last: no frame built before sees it

@@ -1,5 +1,6 @@
 """演示监督与共享: what follows the results — the credit-system export (信用信息共享), the justice
-bureau's notice of criticism (通报) and 应急管理局's statistical tables (报表报送)."""
+bureau's notice of criticism (通报), its check of one blinded draw (核验抽取) and 应急管理局's statistical tables
+(报表报送)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo import business as demo_business
 from spotcheck.demo.people import user_named
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns.models import DrawCheck
 from spotcheck.tenants.exports import commands as exports
 from spotcheck.tenants.results import codes
 from spotcheck.tenants.results.models import InspectionCode
 from spotcheck.tenants.rules.rulebook import rules_for
-from spotcheck.tenants.supervision import commands as supervision, duties, entries
+from spotcheck.tenants.supervision import commands as supervision, draw_checks, duties, entries
 from spotcheck.tenants.supervision.models import Complaint, Criticism, ReportSubmission
 
 
@@ -46,6 +48,27 @@ def criticism(*, year: int, today: date) -> None:
         draft = supervision.draft({"period": f"{year}H1"}, actor=supervisor)
         if draft.findings:
             supervision.approve(draft.id, actor=leader)
+
+
+def draw_check(tenants: dict[str, Tenant]) -> None:
+    """The justice bureau's supervisor checks one blinded draw with its key and clear file (核验抽取): 应急管理局's
+    target draw, whose public page then states the verdict. Every other draw — the joint campaign's among them —
+    stays on the bureau's home to check. Left alone once the bureau has checked any."""
+    supervisor = user_named("sfj_supervisor")
+    bureau = cast(int, supervisor.tenant_id)  # the demo's bureau
+    with tenant_scope(bureau):
+        if db.session.scalar(sa.select(DrawCheck.id).where(DrawCheck.tenant_id == bureau).limit(1)):
+            return
+        found = next(
+            (
+                draw
+                for draw in reversed(draw_checks.checkable(bureau))
+                if draw.kind == "targets" and draw.department_id == tenants["YJJ"].id and not draw.joint
+            ),
+            None,
+        )
+        if found is not None:
+            supervision.check_draw(found.campaign_id, found.kind, actor=supervisor)
 
 
 #: What 应急管理局 answers in the cells a table leaves to the department (是否已出台实施意见或工作方案).

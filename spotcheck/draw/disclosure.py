@@ -2,6 +2,10 @@
 (``--own ID SALT``: a business checks its own row with the salt given to it alone) and the bureau's check
 (``--key KEY --clear FILE``: the supervising bureau, given the key and the clear frame, checks every row). Each runs
 the public check first (:func:`spotcheck.draw.verify.verify`) and adds its own; standard library only.
+
+A joint draw's departments may be supervised by different bureaus: the lead's bureau checks every row with the key,
+and each other bureau its own departments' rows (:func:`part_checks`: their clear rows, each id with its salt; it
+never holds the key, and without the other rows it cannot recompute the frame digest).
 """
 
 from __future__ import annotations
@@ -182,10 +186,133 @@ def bureau_checks(
     return checks
 
 
-def clear_file(kind: str, frame: list[Any], excluded: list[list[str]] | None = None) -> bytes:
-    """The clear file (DRAW-SPEC): ``frame`` (rows) or ``frame_lines``, and for a target draw ``excluded``."""
+def clear_content(kind: str, frame: list[Any], excluded: list[list[str]] | None = None) -> dict[str, Any]:
+    """What the clear file holds (DRAW-SPEC): ``frame`` (rows) or ``frame_lines``, and for a target draw
+    ``excluded``."""
     if kind == targets.KIND:
-        return json.dumps({"frame": frame, "excluded": excluded or []}, ensure_ascii=False, indent=1).encode()
+        return {"frame": frame, "excluded": excluded or []}
     if kind != inspectors.KIND:
         raise ValueError(f"no such kind {kind!r}")
-    return json.dumps({"frame_lines": frame}, ensure_ascii=False, indent=1).encode()
+    return {"frame_lines": frame}
+
+
+def clear_file(kind: str, frame: list[Any], excluded: list[list[str]] | None = None) -> bytes:
+    """The clear file (DRAW-SPEC): :func:`clear_content` as JSON."""
+    return json.dumps(clear_content(kind, frame, excluded), ensure_ascii=False, indent=1).encode()
+
+
+def part_checks(proof: object, part: object, groups: Iterable[str]) -> list[Check]:
+    """The check of a bureau other than the lead's in a joint draw (DRAW-SPEC "The bureau's check", for the rows of its
+    own departments): the public check, then per cell of ``groups`` (targets) or per group (inspectors) that every
+    clear row of it, its id blinded with its own salt, is in the proof's frame, and that the proof's frame holds no
+    other row of it. ``part``: ``{"frame": [[group, stratum, id], …]}`` or ``{"frame_lines": [line, …]}``, with
+    ``"salts": {id: salt in hex}``. The frame digest needs every department's rows: the lead's bureau checks it."""
+    checks = verify(proof)
+    if not _blinded(proof):
+        return [*checks, Check("the proof is a blinded draw (spotcheck-draw/3)", False, str(_get(proof, "algorithm")))]
+    try:
+        if not isinstance(part, dict) or not isinstance(part.get("salts"), dict):
+            raise TypeError("the clear rows are not a JSON object with their salts")
+        wanted = sorted(set(groups))
+        tokens = {identifier: _salted(identifier, salt) for identifier, salt in part["salts"].items()}
+        if proof["kind"] == targets.KIND:
+            checks += _part_rows(proof["frame"], part["frame"], tokens, wanted)
+        else:
+            checks += _part_lines(proof["frame_lines"], part["frame_lines"], tokens, wanted)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        checks.append(Check("the clear rows and their salts can be read", False, f"{type(exc).__name__}: {exc}"))
+    return checks
+
+
+def _salted(identifier: object, salt_hex: object) -> str:
+    """The token of ``identifier`` with its salt (hex of 32 bytes)."""
+    if not isinstance(identifier, str) or not isinstance(salt_hex, str):
+        raise TypeError("an id or its salt is not a string")
+    salt = bytes.fromhex(salt_hex)
+    if len(salt) != 32:
+        raise ValueError("a salt is not 32 bytes")
+    return blinding.token_of(salt, identifier)
+
+
+def _part_rows(frame: list[Any], rows: object, tokens: dict[str, str], groups: list[str]) -> list[Check]:
+    """Per cell of ``groups``: the clear rows found in the proof's frame with their tokens, and as many as it holds."""
+    if not isinstance(rows, list) or any(not isinstance(row, list) or len(row) != 3 for row in rows):
+        raise ValueError("a clear frame row is not [group, stratum, id]")
+    published = Counter((group, stratum) for group, stratum, _ in frame if group in groups)
+    blinded = {(group, stratum, token) for group, stratum, token in frame if group in groups}
+    clear: dict[tuple[str, str], list[str]] = {}
+    for group, stratum, identifier in rows:
+        if group not in groups:
+            raise ValueError(f"a clear row of another department's group {group!r}")
+        clear.setdefault((group, stratum), []).append(identifier)
+    checks = []
+    for cell in sorted(set(clear) | set(published)):
+        ids = clear.get(cell, [])
+        found = sum(1 for identifier in ids if (*cell, tokens[identifier]) in blinded)
+        ok = found == len(ids) == published[cell]
+        detail = "" if ok else f"{len(ids) - found} not in the proof; the proof's cell has {published[cell]}"
+        checks.append(Check(f"clear rows of {cell[0]}/{cell[1]}: {len(ids)} in the proof with their salts", ok, detail))
+    return checks
+
+
+def _part_lines(frame: list[str], lines: object, tokens: dict[str, str], groups: list[str]) -> list[Check]:
+    """Per group of ``groups``: its clear lines (:func:`rows_of`) found in the proof's frame lines, each visit by its
+    token, and as many as the proof holds of the group."""
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        raise ValueError("clear frame_lines is not a list of strings")
+    published = set(frame)
+    checks = []
+    for group in groups:
+        mine = rows_of({"frame_lines": lines}, [group])["frame_lines"]
+        shown = rows_of({"frame_lines": frame}, [group])["frame_lines"]
+        found = sum(1 for line in mine if _blinded_line(line, tokens) in published)
+        ok = found == len(mine) == len(shown)
+        detail = "" if ok else f"{len(mine) - found} not in the proof; the proof has {len(shown)}"
+        checks.append(Check(f"clear lines of {group}: {len(mine)} in the proof with their salts", ok, detail))
+    return checks
+
+
+def _pools(lines: list[str]) -> dict[str, set[str]]:
+    """Each group's inspectors, as the ``P`` lines list them."""
+    found: dict[str, set[str]] = {}
+    for line in lines:
+        parts = line.split("\t")
+        if parts[0] == "P":
+            found.setdefault(parts[1], set()).add(parts[2])
+    return found
+
+
+def _group_lines(lines: list[str], group: str, pools: dict[str, set[str]]) -> list[str]:
+    """A group's lines: its visits' ``V`` lines, its ``P`` lines, and the ``X`` lines of its inspectors."""
+    inspectors_of = pools.get(group, set())
+    return [
+        line
+        for line in lines
+        if (parts := line.split("\t"))
+        and (
+            (parts[0] == "V" and parts[2] == group)
+            or (parts[0] == "P" and parts[1] == group)
+            or (parts[0] == "X" and parts[2] in inspectors_of)
+        )
+    ]
+
+
+def rows_of(content: dict[str, Any], groups: Iterable[str]) -> dict[str, Any]:
+    """The part of a clear file's ``content`` (:func:`clear_content`) that departments ``groups`` hold: the target
+    rows of those groups (``frame``), or their ``V`` and ``P`` lines and the ``X`` lines of their inspectors
+    (``frame_lines``), each in the file's order; with ``ids``, the ids they name (what the salts are given for)."""
+    wanted = set(groups)
+    if "frame" in content:
+        rows = [row for row in content["frame"] if row[0] in wanted]
+        return {"frame": rows, "ids": sorted({row[2] for row in rows})}
+    lines, pools = content["frame_lines"], _pools(content["frame_lines"])
+    mine = {line for group in sorted(wanted) for line in _group_lines(lines, group, pools)}
+    kept = [line for line in lines if line in mine]
+    return {"frame_lines": kept, "ids": sorted({line.split("\t")[1] for line in kept if line[:2] in ("V\t", "X\t")})}
+
+
+def _blinded_line(line: str, tokens: dict[str, str]) -> str:
+    parts = line.split("\t")
+    if parts[0] in ("V", "X"):
+        parts[1] = tokens[parts[1]]
+    return "\t".join(parts)

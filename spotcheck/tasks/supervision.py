@@ -3,7 +3,8 @@ their progress (:mod:`spotcheck.tenants.supervision.tables`), the workbook kept 
 by whoever asked for it (asking for one is the command :func:`spotcheck.tenants.supervision.commands.request_table`);
 and the figures the dashboard and the bureau's home read (:mod:`spotcheck.tenants.supervision.stored`), counted
 again for a bureau's branch on demand (立即重新统计, :func:`~spotcheck.tenants.supervision.commands.request_count`) and
-for every department on the schedule (beat, ``count-supervision-figures``)."""
+for every department on the schedule (beat, ``count-supervision-figures``); and the bureau's check of a blinded draw
+(核验抽取, :func:`~spotcheck.tenants.supervision.commands.request_check`), seconds of work at a million rows."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from spotcheck.core.policy import SCHEDULER
 from spotcheck.tasks import jobs
 from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.supervision import commands, periods, queries
-from spotcheck.tenants.supervision.vocabulary import COUNT_DUE_TASK, COUNT_TASK, TABLE_TASK
+from spotcheck.tenants.supervision.vocabulary import COUNT_DUE_TASK, COUNT_TASK, DRAW_CHECK_TASK, TABLE_TASK
 
 AREA = "statistics"
 
@@ -72,3 +73,24 @@ def count_figures(job_id: int, tenant_id: int, user_id: int, *, period: str, loc
 def count_due() -> dict[str, int]:
     """Every ``SPOTCHECK_FIGURES_SECONDS`` (beat): every department's figures of the current year counted again."""
     return commands.count_scheduled(actor=SCHEDULER)
+
+
+@shared_task(name=DRAW_CHECK_TASK)
+def check_draw(
+    job_id: int, tenant_id: int, user_id: int, *, campaign_id: int, draw: str, locale: str = "zh_CN"
+) -> jobs.JobResult:
+    """The bureau's check of the draw ``draw`` (its kind) of campaign ``campaign_id``, with its progress; the verdict
+    is kept (and in the job's result: whether it passed, how many checks and how many failed)."""
+
+    def work(job: Job, user: User, progress: jobs.Progress) -> jobs.JobResult:
+        verdict = commands.check_draw(campaign_id, draw, actor=user, progress=progress)
+        failed = sum(not check["ok"] for check in verdict.checks)
+        return {
+            "campaign_id": campaign_id,
+            "draw": draw,
+            "passed": verdict.passed,
+            "checks": len(verdict.checks),
+            "failed": failed,
+        }
+
+    return jobs.run_job(job_id, tenant_id, user_id, work, locale=locale)

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.policy import CONSOLE
 from spotcheck.demo import CAMPAIGNS_FROM, load_demo
-from tests.support.browsers import Person, assert_fits, save_shot
+from tests.support.browsers import Person, assert_fits, assert_worded, at_both_widths, save_shot
 from tests.support.helpers import served
 
 TODAY = date(2026, 11, 23)
@@ -161,5 +161,41 @@ def test_the_demo_shows_a_submitted_table_and_the_missing_ones(browser, demo):
         for code in ("SCJ", "SWJ"):
             assert progress.locator(f"tr[data-department='{code}'] .status-missing").count() == 1
         assert page.locator("section[data-duty='practice/2026H1'] tr[data-department='YJJ'] .status-late").count() == 1
+    finally:
+        bureau.close()
+
+
+def test_the_bureau_checks_the_joint_draw_from_its_home_and_the_public_page_says_so(browser, demo):
+    """核验抽取 (issue 92): the bureau's home names the joint campaign's draws to check; the bureau opens the target
+    draw, checks every row with the key and the clear file (a job, followed back to the draw's page), reads each check
+    holding, and the draw's public page states the verdict with the bureau and the day. The pages fit a phone."""
+    bureau = Person(browser, demo, "sfj_supervisor")
+    try:
+        home = bureau.go("/")
+        task = home.locator("#home-bureau-draw-checks a.draw-check-task").filter(has_text="宁市监联抽〔2026〕1号")
+        assert task.count() == 2  # the target draw and the inspector draw, each by its campaign's number
+        with home.expect_navigation():
+            task.filter(has_text="检查对象抽取").click()
+        assert home.locator("#draw-check-scope").get_attribute("data-scope") == "whole"
+        assert home.locator("#draw-check-none").count() == 1
+        at_both_widths(home, "draw-check-before")
+        bureau.submit("#draw-check-run button[type=submit]")
+        assert "核验完成：全部" in home.inner_text("body")
+        verdict = home.locator("#draw-check-verdicts article.draw-verdict").first
+        assert verdict.get_attribute("data-passed") == "true"
+        assert "盲化密钥已向宁安市司法局披露，核验通过（" in verdict.inner_text()
+        assert verdict.locator("tr.check-fail").count() == 0 and verdict.locator("tr.check-ok").count() > 3
+        assert_worded(home)
+        at_both_widths(home, "draw-check-after")
+        public = bureau.go(home.locator("#draw-check-facts a[href*='/public/draws/campaigns/']").get_attribute("href"))
+        assert "盲化密钥已向宁安市司法局披露，核验通过（" in public.inner_text("#targets-bureau-checks")
+        home = bureau.go("/")
+        assert (
+            home.locator("#home-bureau-draw-checks a.draw-check-task")
+            .filter(has_text="检查对象抽取")
+            .filter(has_text="宁市监联抽〔2026〕1号")
+            .count()
+            == 0
+        )
     finally:
         bureau.close()

@@ -280,8 +280,17 @@ def test_siblings_are_isolated_in_row_level_security_too(postgres_url):
         assert "app.tenant_ids" in qual and "app.tenant_ids" in (check or qual), (table, name)
         assert "region" not in qual, table  # the branch is computed by the scope, not looked up by the policy
     # tables created after 0059 (0066: the bureaus' stored figures; 0071: the businesses' rectification answers;
-    # 0073: the users' second factors; 0074: the identities of the identity platform linked to users)
-    later = {"department_figures", "rectification_answer", "rectification_file", "second_factor", "identity_link"}
+    # 0073: the users' second factors; 0074: the identities of the identity platform linked to users; 0078: the
+    # bureaus' verdicts on blinded draws; 0082: the businesses' own rows of the draws)
+    later = {
+        "department_figures",
+        "rectification_answer",
+        "rectification_file",
+        "second_factor",
+        "identity_link",
+        "draw_check",
+        "holder_row",
+    }
     kept = [row[:2] for row in policies if row[0] not in later]
     assert [row[:2] for row in before] == kept  # the same tables and policies, 0059's text
     assert not any("app.tenant_ids" in qual for _, _, qual, _ in before)

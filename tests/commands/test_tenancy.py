@@ -127,6 +127,9 @@ ALLOWED_SYSTEM_ACCESS = {
     "spotcheck/tenants/supervision/evaluation_figures.py",
     # the beat's count of every department's supervision figures, each kept in the department's own row
     "spotcheck/tenants/supervision/stored.py",
+    # the blinded draws a bureau checks (核验抽取): a joint campaign led above its branch, a department no bureau
+    # supervises — their ids, names and times only; each draw then read in its department's own scope
+    "spotcheck/tenants/supervision/draw_checks.py",
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -374,3 +375,20 @@ def test_the_enlarged_demos_joint_campaign_is_a_safety_check_led_by_its_fields_l
     assert "牵头部门：宁安市应急管理局" in page and "安全生产" in page.split('id="joint-field">')[1][:60]
     assert "大规模联合检查" in signed_in(app, "swj_planner").get("/").get_data(as_text=True)  # its invitation
     assert signed_in(app, "scj_coord").get(f"/joint/{made}").status_code == 404
+
+
+def test_the_bureau_has_the_joint_draws_to_check_and_one_draw_checked(app):
+    """After ``spotcheck demo`` the justice bureau's home asks it to check (核验抽取) the joint campaign's two blinded
+    draws, by their campaign's number; 应急管理局's target draw it has checked, and that draw's public page says so."""
+    with app.app_context():
+        _load()
+    drawn = {key: campaign_id for key, (campaign_id, _stage) in _public_draws(app).items()}
+    home = signed_in(app, "sfj_supervisor").get("/").get_data(as_text=True)
+    tasks = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", home.split('id="home-bureau-draw-checks"')[1].split("</ul>")[0])
+    )
+    for kind in ("检查对象抽取", "执法检查人员抽取"):
+        assert re.search(rf"核验抽取：宁市监联抽〔2026〕1号 [^（]+（{kind}）", tasks), tasks
+    assert not re.search(r"核验抽取：宁应急抽〔2026〕1号 [^（]+（检查对象抽取）", tasks)  # checked already
+    public = app.test_client().get(f"/public/draws/campaigns/{drawn[('宁应急抽〔2026〕1号', 'targets')]}")
+    assert "盲化密钥已向宁安市司法局披露，核验通过（" in public.get_data(as_text=True)

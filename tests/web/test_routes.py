@@ -49,6 +49,8 @@ ACCESS = [
         "sfj_supervisor",
     ),
     ("/api/v1/audit/verifications", "POST", {}, "sfj_supervisor", "yjj_planner"),
+    ("/supervision/draw-checks", "GET", None, "sfj_supervisor", "sfj_leader"),
+    ("/api/v1/supervision/draw-checks", "GET", None, "sfj_supervisor", "yjj_planner"),
 ]
 
 

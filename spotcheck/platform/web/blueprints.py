@@ -34,6 +34,7 @@ from spotcheck.platform.web.rules import pages as rules_pages, public as public_
 from spotcheck.platform.web.spreadsheets import pages as sheet_pages
 from spotcheck.platform.web.supervision import (
     complaints,
+    draw_checks,
     outcomes,
     pages as supervision_pages,
     proofs as supervision_proofs,
@@ -73,6 +74,7 @@ PAGES = (
     supervision_pages,
     supervision_proofs,
     complaints,
+    draw_checks,
     outcomes,
     teams,
     calendar_pages,

@@ -1,4 +1,5 @@
-"""Following a campaign's long step (抽取、下达) while its job runs, for the campaign and joint pages.
+"""Following a campaign's long step (抽取、下达) while its job runs, for the campaign and joint pages — and the
+justice bureau's check of a draw (核验抽取), on its page.
 
 The button's request only queues the job; the browser then waits on the job's page, which shows
 its progress and goes back to the campaign by itself when the job is done, with its outcome as
@@ -7,7 +8,7 @@ the message at the top.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -34,12 +35,29 @@ SUCCEEDED.update({f"joint.{kind}": said for kind, said in SUCCEEDED.items() if k
 SUCCEEDED["joint.hand_out"] = lambda r: _(
     "%(n)d visits handed to the teams; each department records its own results.", n=r.get("visits") or 0
 )
+SUCCEEDED["supervision.draw_check"] = lambda r: (
+    _("The draw is checked: all %(n)d checks hold.", n=r.get("checks") or 0)
+    if r.get("passed")
+    else _("The draw is checked: %(failed)d of %(n)d checks fail.", failed=r.get("failed") or 0, n=r.get("checks") or 0)
+)
 
 #: What a failed job of each kind says before its reason.
 FAILED = {
     "draw": lambda why: _("The draw was not made: %(why)s", why=why),
     "hand_out": lambda why: _("The visits were not handed out: %(why)s", why=why),
+    "draw_check": lambda why: _("The draw was not checked: %(why)s", why=why),
 }
+
+
+class Followed(Protocol):
+    """What a step's job page names: a campaign, or the draw a bureau checks (by its campaign's number and title)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def code(self) -> str | None: ...
+    @property
+    def title(self) -> str: ...
 
 
 def under_way(campaign: Campaign, *, prefix: str, endpoint: str) -> list[tuple[Job, str]]:
@@ -51,20 +69,32 @@ def under_way(campaign: Campaign, *, prefix: str, endpoint: str) -> list[tuple[J
     ]
 
 
-def follow(campaign: Campaign, job_id: int, *, prefix: str, back: str, here: str) -> ResponseReturnValue:
+def follow(
+    campaign: Followed,
+    job_id: int,
+    *,
+    prefix: str,
+    back: str,
+    here: str,
+    params: dict[str, object] | None = None,
+    returns: str | None = None,
+) -> ResponseReturnValue:
     """The job page of a campaign's step (kinds starting with ``prefix``), or — once the job is done —
-    back to the campaign (``back``) with its outcome. ``here``: this page's own address."""
+    back to the campaign (``back``) with its outcome. ``here``: this page's own address; ``params``: what the job's
+    must hold (by default the campaign's id); ``returns``: where the page says it returns."""
     job = jobs.job_for(job_id, acting_user())
+    wanted = params if params is not None else {"campaign_id": campaign.id}
     if (
         job.kind not in SUCCEEDED
         or not job.kind.startswith(prefix)
-        or (job.params or {}).get("campaign_id") != campaign.id
+        or any((job.params or {}).get(name) != value for name, value in wanted.items())
     ):
         abort(404)
     if not job.done:
-        return render_template("campaigns/job.html", campaign=campaign, job=job, back=back, here=here)
+        return render_template("campaigns/job.html", campaign=campaign, job=job, back=back, here=here, returns=returns)
     if job.status == JobStatus.succeeded:
         flash(SUCCEEDED[job.kind](job.result or {}), "success")
     elif job.status == JobStatus.failed:
-        flash(FAILED["hand_out" if job.kind.endswith("hand_out") else "draw"](job.error or ""), "error")
+        failure = "hand_out" if job.kind.endswith("hand_out") else job.kind.rpartition(".")[2]
+        flash(FAILED.get(failure, FAILED["draw"])(job.error or ""), "error")
     return redirect(back)

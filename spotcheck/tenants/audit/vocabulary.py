@@ -197,6 +197,10 @@ DETAIL_LABELS = {
     "code_from": _l("Inspection code moved from"),
     "code_to": _l("Inspection code moved to"),
     "told": _l("Team members told"),
+    "salts": _l("Salts given with the clear rows"),
+    "checks_run": _l("Checks run"),
+    "checks_failed": _l("Checks failed"),
+    "groups": _l("Departments whose rows were read"),
 }
 
 #: What a read beyond the reader's own department was (跨部门或联合抽查查阅): the query's name, the
@@ -246,6 +250,9 @@ READS = {
     "spotcheck.tenants.supervision.queries.contacts": _l("Every department's contacts"),
     "spotcheck.tenants.supervision.queries._table": _l("A statistical table"),
     "spotcheck.tenants.supervision.queries.submissions_overview": _l("The tables each department submitted"),
+    "spotcheck.tenants.supervision.queries.draw_checks.draws_to_check": _l("The blinded draws the bureau checks"),
+    "spotcheck.tenants.supervision.queries.draw_checks.draw_check": _l("A blinded draw the bureau checks"),
+    "spotcheck.tenants.supervision.queries.draw_checks.tasks": _l("The blinded draws the bureau has still to check"),
     "spotcheck.tenants.results.queries.todo.overdue_publications": _l(
         "Results overdue for publication in every department"
     ),
@@ -255,6 +262,10 @@ READS = {
     "publications overdue in every department": _l("Results overdue for publication in every department"),
     "supervision": _l("Supervision of every department"),
     "burden": _l("Every level's checks of the businesses of the bureau's region"),
+    # supervision.draw_checks.REASON: the look-up of the blinded draws a bureau checks (核验抽取)
+    "the blinded draws a justice bureau checks: its departments', and its departments' rows of joint draws": _l(
+        "The blinded draws the bureau checks, its departments' rows of joint draws among them"
+    ),
     "supervision: submitted table": _l("A submitted statistical table"),
     "supervision: criticism draft": _l("Drafting a notice of criticism"),
     "table": _l("A statistical table being submitted"),
@@ -441,9 +452,11 @@ ACTION_LABELS = {
     "joint.handed_out": _l("Joint campaign handed to the teams"),
     "draw.committed": _l("Draw committed"),
     "draw.key_committed": _l("Blinding key committed before the freeze"),
+    "draw.key_read": _l("Blinding key of a draw read for the justice bureau's check"),
     "draw.clear_read": _l("Clear frame of a blinded draw read"),
     "draw.holder_read": _l("A business's own row of a draw worked out with the draw's key"),
     "draw.redacted": _l("Proof withdrawn from public view (redacted proof published)"),
+    "draw.checked": _l("Blinded draw checked by the justice bureau"),
     "draw.frozen": _l("Draw frame frozen"),
     "draw.drawn": _l("Draw made"),
     "draw.target_replaced": _l("Target replaced"),

@@ -130,16 +130,39 @@ def read_clear(record: Draw) -> dict[str, Any]:
 
 
 def clear_file(record: Draw, *, actor: Actor, reader: str) -> bytes:
-    """The clear file of DRAW-SPEC (``frame`` or ``frame_lines``, and ``excluded``) for the bureau's check or the
-    department's own page, the reading audited (``reader``: who reads it and why)."""
+    """The clear file of DRAW-SPEC (``frame`` or ``frame_lines``, and ``excluded``) for the department's own page, the
+    reading audited (``reader``: who reads it and why)."""
+    content = clear_content(record)
+    audit.record(
+        "draw.clear_read",
+        "campaign",
+        record.campaign_id,
+        actor=actor,
+        details={"kind": record.kind.value, "reader": reader},
+    )
+    frame = content["frame"] if "frame" in content else content["frame_lines"]
+    return disclosure.clear_file(record.kind.value, frame, content.get("excluded"))
+
+
+def clear_content(record: Draw) -> dict[str, Any]:
+    """What the clear file holds (:func:`spotcheck.draw.disclosure.clear_content`), unaudited: whoever reads it
+    audits the reading (:func:`clear_file`; the bureau's check,
+    :mod:`spotcheck.tenants.supervision.commands.draw_checks`)."""
     clear = read_clear(record)
     kind = record.kind.value
     lines = clear["frame_file"].splitlines()
     frame = [line.split("\t") for line in lines] if kind == "targets" else lines
-    audit.record(
-        "draw.clear_read", "campaign", record.campaign_id, actor=actor, details={"kind": kind, "reader": reader}
-    )
-    return disclosure.clear_file(kind, frame, clear.get("excluded") or [])
+    return disclosure.clear_content(kind, frame, clear.get("excluded") or [])
+
+
+def clear_part(record: Draw, groups: Iterable[str]) -> dict[str, Any]:
+    """The rows of a joint draw's clear frame that ``groups`` (departments) hold
+    (:func:`spotcheck.draw.disclosure.rows_of`) with the salt of each id in them, made here from the key, which stays
+    here: what a bureau other than the lead's checks (:func:`spotcheck.draw.disclosure.part_checks`). Unaudited: the
+    check audits its reading."""
+    part, key, kind = disclosure.rows_of(clear_content(record), groups), blind_key(record), record.kind.value
+    part["salts"] = {identifier: blinding.salt(key, kind, identifier).hex() for identifier in part.pop("ids")}
+    return part
 
 
 def selection_in_clear(record: Draw, proof: dict) -> dict:

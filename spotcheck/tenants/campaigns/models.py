@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from spotcheck.core.clock import now
 from spotcheck.core.database import Model, db
-from spotcheck.core.scoping import AreaReadable, JointShared, TenantOwned
+from spotcheck.core.scoping import AreaReadable, JointShared, SharedWithReceiver, TenantOwned
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import capped_store
 
@@ -254,6 +254,32 @@ class Draw(AreaReadable, JointShared, Model):
         departments that drew one of its businesses (``Campaign.area_rows``)."""
         drawing = sa.select(_CAMPAIGNS.c.id).where(_drawing(_CAMPAIGNS.c, area))
         return sa.and_(cls.kind == DrawKind.targets, cls.drawn_at.is_not(None), cls.campaign_id.in_(drawing))
+
+
+class DrawCheck(SharedWithReceiver, Model):
+    """A justice bureau's check of a blinded draw (抽取核验结论, DRAW-SPEC "The bureau's check"): the bureau's row
+    (``tenant_id``), shared with the department that keeps the draw (``receiver_tenant_id``: the campaign's, a joint
+    campaign's lead), whose public draw page states it. ``groups`` empty: the whole draw, with the key and the clear
+    file; else the joint draw's groups whose clear rows (each id with its salt, never the key) a bureau other than the
+    lead's checked. A new check is a new row: none is ever changed."""
+
+    __tablename__ = "draw_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draw_id: Mapped[int] = mapped_column(sa.ForeignKey("draw.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    kind: Mapped[DrawKind] = mapped_column(sa.Enum(DrawKind, name="draw_kind", native_enum=False, length=16))
+    groups: Mapped[list] = mapped_column(sa.JSON, default=list)
+    passed: Mapped[bool] = mapped_column()
+    #: Each check as it was run: ``{"name", "ok", "detail"}`` (the verifier's own English name; the pages label it).
+    checks: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: The proof checked (a replacement after the check publishes another).
+    proof_sha256: Mapped[str] = mapped_column(sa.String(64))
+    #: Copies for the department that reads the row: the bureau's name, and the departments of ``groups``.
+    bureau_name: Mapped[str] = mapped_column(sa.String(100))
+    group_names: Mapped[list] = mapped_column(sa.JSON, default=list)
+    checked_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    checked_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
 
 class CampaignTarget(AreaReadable, JointShared, Model):

@@ -528,6 +528,9 @@ TABLE_TASK, TABLE_JOB = "spotcheck.supervision.table", "supervision.table"
 #: task that counts every department's (never renamed).
 COUNT_TASK, COUNT_JOB = "spotcheck.supervision.count", "supervision.count"
 COUNT_DUE_TASK = "spotcheck.supervision.count_due"
+#: The Celery task that runs a bureau's check of a blinded draw (核验抽取: the key and the clear file of a frame of
+#: up to a million rows read, blinded and digested, the proof checked — seconds), and its jobs' kind (never renamed).
+DRAW_CHECK_TASK, DRAW_CHECK_JOB = "spotcheck.supervision.draw_check", "supervision.draw_check"
 
 
 #: A complaint's state (投诉), as the bureau reads it.

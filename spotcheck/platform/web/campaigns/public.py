@@ -27,7 +27,7 @@ from spotcheck.platform.web import browser_verifier
 from spotcheck.platform.web.forms import search_text
 from spotcheck.tenants.accounts.queries import active_tenants, list_tenants, region_departments
 from spotcheck.tenants.campaigns.queries import public as publication
-from spotcheck.tenants.common.vocabulary import stratum_label
+from spotcheck.tenants.common.vocabulary import FRAME_EXCLUSION, name as name_in, stratum_label
 from spotcheck.tenants.joint import queries as joint_queries
 from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.results.queries import teams as team_experts
@@ -86,6 +86,30 @@ CHECK_LABELS = [
         re.compile(r"redacted: the original proof's SHA-256 is (?P<sha>\S+)$"),
         _l("Details withdrawn from public view (the original proof's SHA-256 is %(sha)s)"),
     ),
+    # the justice bureau's check (核验抽取): with the key and the clear file, or a joint draw's rows with their salts
+    (re.compile(r"the proof is a blinded draw"), _l("The proof is a blinded draw (spotcheck-draw/3)")),
+    (
+        re.compile(r"H\(key\) = blind_commitment$"),
+        _l("The blinding key disclosed matches the commitment published beforehand"),
+    ),
+    (
+        re.compile(r"the clear frame blinded with the key gives the frame digest$"),
+        _l("The clear frame, blinded with the key, gives the frame digest published before the draw"),
+    ),
+    (
+        re.compile(r"excluded before the freeze: (?P<reason>.+): (?P<n>\d+)$"),
+        _l("Left out before the freeze (%(reason)s): %(n)s, as published"),
+    ),
+    (re.compile(r"the key and the clear file can be read$"), _l("The blinding key and the clear file can be read")),
+    (
+        re.compile(r"clear rows of (?P<cell>\S+): (?P<n>\d+) in the proof with their salts$"),
+        _l("%(cell)s: each of the %(n)s clear rows is in the proof by its token, and the proof holds no other"),
+    ),
+    (
+        re.compile(r"clear lines of (?P<group>\S+): (?P<n>\d+) in the proof with their salts$"),
+        _l("%(group)s: each of the %(n)s clear lines is in the proof, and the proof holds no other of the department"),
+    ),
+    (re.compile(r"the clear rows and their salts can be read$"), _l("The clear rows and their salts can be read")),
 ]
 
 
@@ -96,6 +120,10 @@ def check_label(name: str) -> str:
             found = match.groupdict()
             if "cell" in found:
                 found["cell"] = _cell_name(found["cell"])
+            if "group" in found:
+                found["group"] = _cell_name(found["group"])
+            if "reason" in found:
+                found["reason"] = name_in(FRAME_EXCLUSION, found["reason"])
             return str(label) % found if found else str(label)
     return name
 
@@ -106,7 +134,7 @@ def _cell_name(cell: str) -> str:
     names = g.get("department_names")
     if names is None:
         names = g.department_names = {tenant.code: tenant.name for tenant in list_tenants()}
-    return f"{names.get(group, group)} {stratum_label(stratum)}" if stratum else cell
+    return f"{names.get(group, group)} {stratum_label(stratum)}" if stratum else names.get(cell, cell)
 
 
 @functools.lru_cache(maxsize=1)
@@ -211,6 +239,7 @@ def campaign(campaign_id: int) -> str:
             blinded=blinded,
             drawn_list=listed,
             grounds=publication.named_grounds(record),
+            verdicts=publication.bureau_verdicts(record) if blinded else {},
         )
 
 

@@ -32,7 +32,7 @@ from spotcheck.tenants.campaigns import draw_stages, inspection_counts, named, p
 from spotcheck.tenants.campaigns.drawn_list import DrawnList, drawn_list
 from spotcheck.tenants.campaigns.draws import full_proof, published_bytes
 from spotcheck.tenants.campaigns.in_force import rules_of
-from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
+from spotcheck.tenants.campaigns.models import Campaign, Draw, DrawCheck, TeamMember
 from spotcheck.tenants.campaigns.queries import targets as listing
 from spotcheck.tenants.campaigns.vocabulary import PUBLIC_TARGET_STATUSES, CampaignStatus, DrawKind
 from spotcheck.tenants.common.queries import NumberedPage
@@ -232,6 +232,23 @@ def public_draws(campaign: Campaign, *, staff: bool = False) -> dict[str, Public
             redacted=drawn and record.redacted_at is not None,
         )
     return out
+
+
+def bureau_verdicts(campaign: Campaign) -> dict[str, list[DrawCheck]]:
+    """What the justice bureaus found checking the campaign's blinded draws (核验结论), by draw kind: each bureau's
+    latest verdict on each draw — the whole draw's (the key disclosed to it), then each joint part's (its departments'
+    rows and salts) — read in the department's scope, which the bureaus share their verdicts with."""
+    latest: dict[tuple[str, int, tuple[str, ...]], DrawCheck] = {}
+    for verdict in db.session.scalars(
+        sa.select(DrawCheck)
+        .where(DrawCheck.campaign_id == campaign.id)
+        .order_by(DrawCheck.checked_at.desc(), DrawCheck.id.desc())
+    ):
+        latest.setdefault((verdict.kind.value, verdict.tenant_id, tuple(verdict.groups or ())), verdict)
+    found: dict[str, list[DrawCheck]] = {}
+    for (kind, _bureau, _groups), verdict in sorted(latest.items(), key=lambda item: (bool(item[0][2]), item[0])):
+        found.setdefault(kind, []).append(verdict)
+    return found
 
 
 def counting_campaigns(draws: dict[str, PublicDraw]) -> dict[str, dict[str, int]]:

@@ -228,6 +228,7 @@ JOB_KIND_LABELS = {
     "notices.campaign": _l("Inspection and assignment notices"),
     "notices.announcement": _l("Result announcement"),
     "notices.transfer_letter": _l("Transfer letter"),
+    "supervision.draw_check": _l("The justice bureau's check of a blinded draw"),
 }
 
 OBJECT_LABELS = {
@@ -390,6 +391,7 @@ TASK_LABELS_BY_KIND = {
     "report": {"prepare": _l("Prepare the table (figures frozen)"), "submit": _l("Sign and submit the table")},
     "joint": {"approve": _l("Approve the joint campaign")},
     "criticism": {"approve": _l("Approve and issue the notice of criticism")},
+    "draw_check": {"check": _l("Check the draw")},
     "basics": {"complete": _l("Complete and publish them, then file them with the justice bureau")},
     "setup": {
         "add_items": _l("Add inspection items"),

@@ -63,7 +63,7 @@ from spotcheck.tenants.supervision.policy import (
     sees_every_department,
     visible_departments,
 )
-from spotcheck.tenants.supervision.queries import complaints, setup, upkeep
+from spotcheck.tenants.supervision.queries import complaints, draw_checks, setup, upkeep
 from spotcheck.tenants.supervision.vocabulary import TABLE_JOB
 
 # Reads that need no reader, as they are: the tables offered, a submitted table's sheets and file.
@@ -567,11 +567,13 @@ def _basics_task(reader: Actor) -> list[Task]:
 def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     """The statistical tables to submit (报表报送, kind ``report``) whose due date is near or past: a
     planner prepares one (not once it waits for the leader), a leader signs and submits it; for the
-    bureau's leader, the drafted notices of criticism (通报, kind ``criticism``) to approve; for a department's
+    bureau's leader, the drafted notices of criticism (通报, kind ``criticism``) to approve; for its supervisor, the
+    blinded draws to check (核验抽取, kind ``draw_check``: :mod:`.draw_checks`); for a department's
     administrator, the 一单两库一细则 still missing where the rules ask them (``basics``); and for its administrator and
     planner, the steps still to take before its first spot-check (``setup``: :mod:`.setup`)."""
     found = _criticisms_to_approve(reader) if has_permission(reader, Permission.SUPERVISION_VIEW) else []
     found += complaints.tasks(reader)
+    found += draw_checks.tasks(reader)
     basics = _basics_task(reader)
     found += basics + setup.setup_task(reader, covered={key for task in basics for key in task.obj.keys})
     found += upkeep.stale_directory_task(reader)
