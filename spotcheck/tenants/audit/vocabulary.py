@@ -201,6 +201,7 @@ DETAIL_LABELS = {
     "checks_run": _l("Checks run"),
     "checks_failed": _l("Checks failed"),
     "groups": _l("Departments whose rows were read"),
+    "in_frame": _l("Held in the draw's frame"),
 }
 
 #: What a read beyond the reader's own department was (跨部门或联合抽查查阅): the query's name, the
