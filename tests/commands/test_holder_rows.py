@@ -14,9 +14,15 @@ import sqlalchemy as sa
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.draw import native
 from spotcheck.tenants.business_record import commands as draw_rows
 from spotcheck.tenants.businesses import commands as businesses
-from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, queries as campaigns
+from spotcheck.tenants.campaigns import (
+    commands as campaign_commands,
+    draws as draw_steps,
+    holders,
+    queries as campaigns,
+)
 from spotcheck.tenants.campaigns.models import CampaignTarget
 from spotcheck.tenants.campaigns.vocabulary import TargetStatus
 from spotcheck.tenants.directory.models import Entity
@@ -129,9 +135,6 @@ def test_the_key_is_read_once_a_business_and_the_reading_is_audited(app):
 
 def test_a_cells_rank_is_the_same_in_c_and_in_python(monkeypatch):
     """The rank the record shows is the holder's check's, whichever way it is worked out."""
-    from spotcheck.draw import native
-    from spotcheck.tenants.campaigns import holders
-
     seed = bytes(range(32))
     ids = sorted(f"{n:064x}" for n in range(0, 5000, 7))
     separator = b"\nSCJ\tA\t"

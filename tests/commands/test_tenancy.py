@@ -130,6 +130,9 @@ ALLOWED_SYSTEM_ACCESS = {
     # the blinded draws a bureau checks (核验抽取): a joint campaign led above its branch, a department no bureau
     # supervises — their ids, names and times only; each draw then read in its department's own scope
     "spotcheck/tenants/supervision/draw_checks.py",
+    # a business's own rows of the draws (本户抽取核验): the draws of the departments whose directory holds it, their
+    # campaigns' and departments' names; each draw's row then worked out in its department's own scope
+    "spotcheck/tenants/campaigns/holders.py",
 }
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import cast
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit
@@ -18,12 +17,11 @@ from spotcheck.core.commands import ANYONE, command
 from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission
-from spotcheck.core.scoping import system_access, tenant_scope
+from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.business_record import draw_rows, queries
 from spotcheck.tenants.business_record.draw_rows import OwnDraw
 from spotcheck.tenants.businesses.models import person_of
 from spotcheck.tenants.campaigns import holders
-from spotcheck.tenants.campaigns.models import Draw, DrawKind
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.results import rectification_answers
 from spotcheck.tenants.results.commands.business import with_business_code
@@ -92,12 +90,7 @@ def code_draw(token: str, data: object, *, actor: Actor | None = None) -> OwnDra
         campaign = visit.campaign
         drawn_by = campaign.joint_id or campaign.id
         entity = visit.entity
-    with system_access(holders.REASON):
-        record = db.session.scalar(
-            sa.select(Draw).where(
-                Draw.campaign_id == drawn_by, Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None)
-            )
-        )
+    record = holders.target_draw(drawn_by)
     if record is None:
         return None
     held = holders.holding(record, entity, actor=actor, reader=draw_rows.CODE_HOLDER)

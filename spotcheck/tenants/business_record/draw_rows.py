@@ -14,15 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from spotcheck.core.database import db
-from spotcheck.core.scoping import system_access
 from spotcheck.draw import disclosure
-from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import holders
-from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.common.vocabulary import FRAME_EXCLUSION, department_stratum_label
 
 #: Who reads a row, as the department's trail says it.
@@ -65,13 +60,7 @@ class OwnDraw:
 
 def worded(found: list[holders.Holding], credit_code: str) -> list[OwnDraw]:
     """The rows in words: departments by their groups' codes, strata in each department's words (one read)."""
-    with system_access(holders.REASON):
-        campaigns = {
-            c.id: c
-            for c in db.session.scalars(sa.select(Campaign).where(Campaign.id.in_({h.draw.campaign_id for h in found})))
-        }
-        groups = {g for h in found for g in (c.group for c in h.cells)} | {c.tenant_code for c in campaigns.values()}
-        departments = {t.code: t for t in db.session.scalars(sa.select(Tenant).where(Tenant.code.in_(groups)))}
+    campaigns, departments = holders.named_in(found)
     drawn = []
     for held in found:
         campaign = campaigns[held.draw.campaign_id]

@@ -21,6 +21,7 @@ from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.draw import blinding, disclosure, native
 from spotcheck.draw.primitives import rank_keys_bytes
+from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import draws
 from spotcheck.tenants.campaigns.models import Campaign, Draw, DrawKind, HolderRow
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
@@ -71,6 +72,30 @@ def draws_of(entity_id: int) -> list[Draw]:
                 .order_by(Draw.drawn_at, Draw.id)
             )
         )
+
+
+def target_draw(campaign_id: int) -> Draw | None:
+    """The drawn target draw of campaign ``campaign_id`` (a joint campaign's: the joint one), whichever department
+    keeps it; None for a check no target draw made."""
+    with system_access(REASON):
+        return db.session.scalar(
+            sa.select(Draw).where(
+                Draw.campaign_id == campaign_id, Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None)
+            )
+        )
+
+
+def named_in(found: list[Holding]) -> tuple[dict[int, Campaign], dict[str, Tenant]]:
+    """What the rows are read beside: their draws' campaigns by id, and the departments of their groups (and of the
+    campaigns) by code — two statements, public columns only."""
+    with system_access(REASON):
+        campaigns = {
+            c.id: c
+            for c in db.session.scalars(sa.select(Campaign).where(Campaign.id.in_({h.draw.campaign_id for h in found})))
+        }
+        groups = {c.group for h in found for c in h.cells} | {c.tenant_code for c in campaigns.values()}
+        departments = {t.code: t for t in db.session.scalars(sa.select(Tenant).where(Tenant.code.in_(groups)))}
+    return campaigns, departments
 
 
 def holding(record: Draw, entity: Entity, *, actor: Actor | None, reader: str) -> Holding | None:

@@ -15,9 +15,10 @@ from wtforms import MultipleFileField, TextAreaField
 from spotcheck.core.errors import user_message
 from spotcheck.platform import identity_platform
 from spotcheck.platform.identity_platform import BUSINESS
-from spotcheck.platform.permissions import Permission, acting_user, requires
+from spotcheck.platform.permissions import Permission, acting_user, public, requires
 from spotcheck.platform.web.browser_verifier import FILE_NAME, sha256 as browser_verifier_sha256
 from spotcheck.platform.web.forms import WITH_FORBIDDEN, attempt, summary_fields
+from spotcheck.platform.web.results.checks import holder_page, limited
 from spotcheck.tenants.business_record import commands as record_commands, queries as record_queries
 from spotcheck.tenants.businesses import queries as business_queries
 from spotcheck.tenants.businesses.vocabulary import PLACE_LABELS, TRAIL_LABELS
@@ -79,6 +80,19 @@ def verify_draw(campaign_id: int) -> ResponseReturnValue:
         names={cell.group: cell.department for cell in drawn.cells},
         browser_verifier_sha256=browser_verifier_sha256(),
         browser_verifier_name=FILE_NAME,
+    )
+
+
+@bp.route("/public/checks/<token>/draw", methods=["POST"])
+@public
+@limited
+def own_draw(token: str) -> ResponseReturnValue:
+    """本户抽取核验, with the business code: the business's row of the draw its check came from, and its salt."""
+    return holder_page(
+        token,
+        "draw",
+        record_commands.code_draw,
+        lambda drawn: render_template("business_record/code_draw.html", drawn=drawn, token=token),
     )
 
 

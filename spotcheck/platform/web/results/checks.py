@@ -17,7 +17,6 @@ from spotcheck.platform.extensions import limiter
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.forms import EmptyForm, attempt
 from spotcheck.platform.web.results import scans
-from spotcheck.tenants.business_record import commands as record_commands
 from spotcheck.tenants.results import commands as results, vocabulary
 from spotcheck.tenants.results.queries.codes import PublicCheck, public_check
 from spotcheck.tenants.results.vocabulary import CHECK_STATE_LABELS, EVALUATION_TEXT_LENGTH, SATISFACTION_LABELS
@@ -166,19 +165,6 @@ def holder_page(token: str, form: str, read: Callable[..., T], render: Callable[
     response = make_response(render(outcome.result))
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-@bp.route("/<token>/draw", methods=["POST"])
-@public
-@limited
-def own_draw(token: str) -> ResponseReturnValue:
-    """本户抽取核验, with the business code: the business's row of the draw its check came from, and its salt."""
-    return holder_page(
-        token,
-        "draw",
-        record_commands.code_draw,
-        lambda drawn: render_template("business_record/code_draw.html", drawn=drawn, token=token),
-    )
 
 
 def check_page(check: PublicCheck | None, typed: str | None, **shown: object) -> str:
