@@ -20,8 +20,8 @@ from spotcheck.draw import disclosure
 from spotcheck.tenants.campaigns import holders
 from spotcheck.tenants.common.vocabulary import FRAME_EXCLUSION, department_stratum_label
 
-#: Who reads a row, as the department's trail says it.
-SIGNED_IN, CODE_HOLDER = "the business, signed in", "the holder of a notice's 企业核验码"
+#: Who reads a row, as the department's trail says it (in the words its audit page shows).
+SIGNED_IN, CODE_HOLDER = "企业本身（登录企业账户）", "检查通知书企业核验码的持有人"
 
 
 @dataclass(frozen=True)
