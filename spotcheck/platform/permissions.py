@@ -67,17 +67,33 @@ def public(view: V) -> V:
 
 
 def declared_access(view_function: Callable[..., object] | None, method: str) -> Permission | Literal["public"] | None:
-    """The permission or ``"public"`` declared by the view handling ``method`` (``None``: no view), or ``None``."""
-    targets: list[Callable[..., object] | None] = [view_function]
+    """The permission or ``"public"`` declared by the view handling ``method`` (``None``: no view), or ``None``.
+
+    HEAD is answered by the GET view (Flask and its MethodView run it and drop the body), so it needs GET's
+    permission. OPTIONS reads nothing: Flask answers it with the route's ``Allow`` header, so it is open to anyone
+    on a route that declares access for at least one of its methods (a route declaring none stays refused)."""
+    verb = method.upper()
     view_class = getattr(view_function, "view_class", None)
-    if view_class is not None:
-        targets = [getattr(view_class, method.lower(), None)]
-    for target in targets:
-        if target is None:
+    if verb == "OPTIONS":
+        if view_function is None:
             return None
-        if getattr(target, "is_public", False):
-            return "public"
-        permission = getattr(target, "required_permission", None)
-        if permission is not None:
-            return permission
+        verbs = sorted(set(getattr(view_class, "methods", None) or ()) - {"HEAD", "OPTIONS"}) if view_class else []
+        declared = (
+            [declared_access(view_function, other) for other in verbs]
+            if view_class
+            else [declared_access(view_function, "GET")]
+        )
+        return "public" if any(access is not None for access in declared) else None
+    target: Callable[..., object] | None = view_function
+    if view_class is not None:
+        target = getattr(view_class, verb.lower(), None)
+        if target is None and verb == "HEAD":
+            target = getattr(view_class, "get", None)
+    if target is None:
+        return None
+    if getattr(target, "is_public", False):
+        return "public"
+    permission = getattr(target, "required_permission", None)
+    if permission is not None:
+        return permission
     return None
