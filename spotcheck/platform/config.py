@@ -305,10 +305,79 @@ def _check_identity_platform(cfg: dict) -> None:
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
 
 
+def numeric_host(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host written as digits stands for, read as a browser and ``inet_aton`` read it: an IPv6
+    literal, or one to four dot-separated numbers each decimal, octal (a leading 0) or hexadecimal (0x), the last
+    filling the bytes left (``127.1``, ``0x7f000001``, ``2130706433``, ``017700000001``, ``10.1`` and ``0`` are all
+    addresses). None: a name."""
+    host = host.rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            return address.ipv4_mapped
+        return address
+    parts = host.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    numbers = []
+    for part in parts:
+        if part[:2] == "0x":
+            digits, base = part[2:] or "0", 16
+        elif len(part) > 1 and part.startswith("0"):
+            digits, base = part[1:], 8
+        else:
+            digits, base = part, 10
+        if not digits.isascii() or not digits.isalnum():
+            return None
+        try:
+            numbers.append(int(digits, base))
+        except ValueError:
+            return None
+    *leading, last = numbers
+    if any(number > 255 for number in leading) or last >= 256 ** (4 - len(leading)):
+        return None
+    value = last
+    for index, number in enumerate(leading):
+        value += number << (8 * (3 - index))
+    return ipaddress.IPv4Address(value)
+
+
+def local_host_problem(url: str) -> str | None:
+    """Why the host of ``url`` is no address the public can reach, from its text alone (no name is looked up): this
+    machine by name, or an address — however written, :func:`numeric_host` — that is loopback, private, link-local,
+    unspecified or otherwise not global. None: a name, or a global address."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host in LOCAL_NAMES or host.endswith(".localhost"):
+        return (
+            f"SPOTCHECK_PUBLIC_BASE_URL={url!r} names this machine ({host}): no business could open a code's "
+            "page from it"
+        )
+    address = numeric_host(host)
+    if address is None:
+        return None  # a name: where it leads is `spotcheck check`'s question, not the start's
+    if (
+        address.is_loopback
+        or address.is_private
+        or address.is_link_local
+        or address.is_unspecified
+        or not address.is_global
+    ):
+        return (
+            f"SPOTCHECK_PUBLIC_BASE_URL={url!r} is a loopback, private, link-local or unspecified address "
+            f"({address}): no business outside the government's network could open a code's page from it"
+        )
+    return None
+
+
 def public_address_problem(cfg: dict) -> str | None:
     """Why ``SPOTCHECK_PUBLIC_BASE_URL`` cannot be the address printed in every QR code, decided from its text alone
-    (no name is looked up): unset, not an http(s) address, or a host that is a literal loopback, private or
-    link-local address (127/8, ::1, 10/8, 172.16/12, 192.168/16, 169.254/16, fe80::/10, localhost). None: it may."""
+    (no name is looked up): unset, not an http(s) address, a host that is this machine or a loopback, private,
+    link-local or unspecified address however written (:func:`local_host_problem`: ``127.1``, ``0x7f000001``,
+    ``10.1`` and ``0`` included), a path, query or fragment (the application serves no sub-path), and — outside
+    development (``SPOTCHECK_ENV``, production when unsaid) — ``http://`` or user information. None: it may."""
     url = str(cfg.get("SPOTCHECK_PUBLIC_BASE_URL") or "").strip()
     if not url:
         return (
@@ -317,21 +386,30 @@ def public_address_problem(cfg: dict) -> str | None:
         )
     parts = urlsplit(url)
     host = (parts.hostname or "").rstrip(".").lower()
+    try:
+        parts.port  # noqa: B018 - a port that is not a number is no address
+    except ValueError:
+        host = ""
     if parts.scheme not in ("http", "https") or not host:
         return f"SPOTCHECK_PUBLIC_BASE_URL={url!r} is not an address such as https://jiancha.example.gov.cn"
-    if host in LOCAL_NAMES or host.endswith(".localhost"):
+    if (local := local_host_problem(url)) is not None:
+        return local
+    development = cfg.get("SPOTCHECK_ENV", "production") == "development"
+    if "@" in parts.netloc and not development:
         return (
-            f"SPOTCHECK_PUBLIC_BASE_URL={url!r} names this machine ({host}): no business could open a code's "
-            "page from it"
+            f"SPOTCHECK_PUBLIC_BASE_URL={url!r} carries user information (…@): a QR code would print it for "
+            "anyone to read, and browsers warn of such addresses; give the address alone, such as "
+            "https://jiancha.example.gov.cn"
         )
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return None  # a name: where it leads is `spotcheck check`'s question, not the start's
-    if address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified:
+    if parts.scheme == "http" and not development:
         return (
-            f"SPOTCHECK_PUBLIC_BASE_URL={url!r} is a loopback, private or link-local address: no business "
-            "outside the government's network could open a code's page from it"
+            f"SPOTCHECK_PUBLIC_BASE_URL={url!r} is not https: a code's page must reach the public over https "
+            "(http:// is for development only)"
+        )
+    if parts.path not in ("", "/") or "?" in url or "#" in url:
+        return (
+            f"SPOTCHECK_PUBLIC_BASE_URL={url!r} has a path, query or fragment: the application serves no "
+            "sub-path, its pages are at the root of its address (give https://host[:port] alone)"
         )
     return None
 

@@ -22,7 +22,7 @@ from spotcheck.core import clock, deployment, personal_data, settings, storage
 from spotcheck.core.database import db
 from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.scoping import system_access
-from spotcheck.platform.config import public_address_problem
+from spotcheck.platform.config import local_host_problem, public_address_problem
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.exports.models import ExportBatch
 from spotcheck.tenants.exports.vocabulary import BatchStatus
@@ -207,7 +207,7 @@ def notice_problems() -> list[str]:
             .order_by(Tenant.name, Notice.qr_base)
         )
         for name, base, count in rows:
-            if public_address_problem({"SPOTCHECK_PUBLIC_BASE_URL": base}) is not None:
+            if local_host_problem(base) is not None:
                 problems.append(
                     f"LOCAL QR      {count} notice(s) of {name} carry inspection codes at {base}, which no "
                     "business can open: re-issue them once SPOTCHECK_PUBLIC_BASE_URL is public"

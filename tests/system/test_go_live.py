@@ -4,9 +4,11 @@ whether the address reaches this deployment, and ``make demo`` prints the addres
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -20,7 +22,7 @@ from spotcheck.core import deployment
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access
 from spotcheck.platform import operations_check
-from spotcheck.platform.config import ConfigError, public_address_problem, require_public_address
+from spotcheck.platform.config import ConfigError, numeric_host, public_address_problem, require_public_address
 from spotcheck.tenants.notices.models import Notice
 from tests.support.demo_world import demo_city
 
@@ -42,6 +44,19 @@ SECRET = {"SECRET_KEY": "x" * 40}
         "http://169.254.1.1",
         "ftp://jiancha.example.gov.cn",
         "jiancha.example.gov.cn",
+        # the same addresses written short or as one number, as browsers and inet_aton read them (issue 94)
+        "https://127.1",
+        "https://0x7f000001",
+        "https://2130706433",
+        "https://017700000001",
+        "https://10.1",
+        "https://0",
+        "https://0x0a.0x1.2.3",
+        "https://0x",  # 0.0.0.0 to a browser (WHATWG URL), though inet_aton refuses it
+        "https://192.168.0x101",
+        "https://[::ffff:127.0.0.1]",
+        "https://127.1.",
+        "https://jiancha.example.gov.cn:notaport",
     ],
 )
 def test_production_refuses_to_serve_without_a_public_address(address):
@@ -52,7 +67,48 @@ def test_production_refuses_to_serve_without_a_public_address(address):
 
 
 @pytest.mark.parametrize(
-    "address", ["https://jiancha.example.gov.cn", "http://58.17.1.5:8443", "https://jiancha.cq.gov.cn/portal"]
+    ("address", "why"),
+    [
+        ("http://jiancha.example.gov.cn", "not https"),
+        ("http://58.17.1.5:8443", "not https"),
+        ("https://operator:secret@jiancha.example.gov.cn", "user information"),
+        ("https://jiancha@jiancha.example.gov.cn", "user information"),
+        ("https://jiancha.cq.gov.cn/portal", "serves no sub-path"),
+        ("https://jiancha.cq.gov.cn/?a=1", "serves no sub-path"),
+        ("https://jiancha.cq.gov.cn?", "serves no sub-path"),
+        ("https://jiancha.cq.gov.cn#top", "serves no sub-path"),
+    ],
+)
+def test_production_refuses_http_user_information_and_a_sub_path_saying_why(address, why):
+    config = {"SPOTCHECK_ENV": "production", "SPOTCHECK_PUBLIC_BASE_URL": address}
+    with pytest.raises(ConfigError, match=why):
+        require_public_address(config)
+    assert why in public_address_problem({**config, "SPOTCHECK_ENV": "testing"})
+
+
+def test_development_may_use_http_and_user_information_but_no_sub_path():
+    for address in ("http://127.0.0.1:5000", "http://jiancha.example.gov.cn", "https://a@jiancha.example.gov.cn"):
+        config = {"SPOTCHECK_ENV": "development", "SPOTCHECK_PUBLIC_BASE_URL": address}
+        assert public_address_problem(config) is None or "loopback" in public_address_problem(config)
+    sub_path = {"SPOTCHECK_ENV": "development", "SPOTCHECK_PUBLIC_BASE_URL": "http://jiancha.example.gov.cn/x"}
+    assert "serves no sub-path" in public_address_problem(sub_path)
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["127.1", "0x7f000001", "2130706433", "017700000001", "10.1", "0", "0x0a.0x1.2.3", "1.2.3.4", "58.017.1.05"],
+)
+def test_a_numeric_host_is_read_as_inet_aton_reads_it(host):
+    assert numeric_host(host) == ipaddress.IPv4Address(socket.inet_aton(host))
+
+
+@pytest.mark.parametrize("host", ["jiancha.example.gov.cn", "1.2.3.4.5", "256.1.1.1", "09", "1.2.3.256", "١٢"])
+def test_a_name_or_a_number_out_of_range_is_no_address(host):
+    assert numeric_host(host) is None
+
+
+@pytest.mark.parametrize(
+    "address", ["https://jiancha.example.gov.cn", "https://58.17.1.5:8443", "https://jiancha.cq.gov.cn/"]
 )
 def test_production_serves_with_a_public_address_and_a_trial_with_a_local_one(address):
     require_public_address({"SPOTCHECK_ENV": "production", "SPOTCHECK_PUBLIC_BASE_URL": address})
