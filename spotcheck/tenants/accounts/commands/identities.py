@@ -153,12 +153,57 @@ def record_identity_refusal(data: dict, *, actor: Actor | None = None) -> None:
         )
 
 
-@command(Permission.USERS_MANAGE)
+@dataclass(frozen=True)
+class LinkEntry:
+    """What became of a link code an administrator entered: the link made, or the refusal (kept: a wrong code
+    counts toward the administrator's lockout, :func:`enter_link_code`)."""
+
+    link: IdentityLink | None = None
+    refused: InvalidInputError | None = None
+
+
 def link_identity(user_id: int, data: dict, *, actor: Actor) -> IdentityLink:
+    """Link the identity behind a link code (``code``, 关联码) to a user of the administrator's department (关联统一身份
+    认证账号), through :func:`enter_link_code`: the link, or its refusal raised (an :class:`InvalidInputError` naming
+    ``code``) once the wrong try it counts is kept."""
+    entry = enter_link_code(user_id, data, actor=actor)
+    if entry.refused is not None:
+        raise entry.refused
+    assert entry.link is not None
+    return entry.link
+
+
+def _lockout() -> tuple[int, int]:
+    """The lockout of wrong passwords (登录失败处理): ``LOGIN_MAX_FAILURES`` in a row, ``LOGIN_LOCK_MINUTES`` long."""
+    return int(settings.get("LOGIN_MAX_FAILURES") or 5), int(settings.get("LOGIN_LOCK_MINUTES") or 15)
+
+
+def _locked_refusal(user: User) -> InvalidInputError:
+    until = as_utc(user.locked_until).astimezone(SHANGHAI).strftime("%H:%M") if user.locked_until else ""
+    return InvalidInputError(
+        {
+            "code": [
+                _l(
+                    "Too many wrong link codes or passwords: your account is locked until %(until)s. Sign in again "
+                    "then to enter the code.",
+                    until=until,
+                )
+            ]
+        }
+    )
+
+
+@command(Permission.USERS_MANAGE)
+def enter_link_code(user_id: int, data: dict, *, actor: Actor) -> LinkEntry:
     """Link the identity behind a link code (``code``, 关联码) to a user of the administrator's department (关联统一身份
     认证账号): the code is used once and within 24 hours; an identity already linked to anyone is refused; the user
     may hold no permission beyond the administrator's (:func:`may_link_identity`). The user's sessions end (a new
-    way in was added)."""
+    way in was added).
+
+    A code that is wrong, used or expired counts on the administrator's own account as a wrong password does
+    (登录失败处理, ``LOGIN_MAX_FAILURES`` in a row): the last one locks the account for ``LOGIN_LOCK_MINUTES`` and
+    ends its sessions, as a lock after wrong passwords keeps it from signing in. The wrong try is audited and kept
+    (an outcome, not a rollback); a locked administrator's code is not looked at."""
     user = get_row(User, user_id, _l("No such user."), for_update=True)
     require_own(user, actor)
     if not may_link_identity(user, actor):
@@ -167,19 +212,49 @@ def link_identity(user_id: int, data: dict, *, actor: Actor) -> IdentityLink:
     if not entered:
         raise InvalidInputError({"code": [_l("Enter the link code the person was shown.")]})
     with system_access("find a link code"):
+        admin = (
+            db.session.scalar(
+                sa.select(User)
+                .where(User.id == actor.id)
+                .with_for_update(of=User)
+                .execution_options(populate_existing=True)
+            )
+            if actor.id is not None
+            else None
+        )
+        if admin is not None and admin.is_locked:
+            return LinkEntry(refused=_locked_refusal(admin))
         code = db.session.scalar(
             sa.select(LinkCode)
             .where(LinkCode.code_digest == secret_digest(entered), LinkCode.user_id.is_(None))
             .with_for_update()
         )
         if code is None or not _usable(code):
-            raise InvalidInputError({"code": [UNUSABLE_CODE]})
+            return LinkEntry(refused=_wrong_link_code(admin, user))
         if _taken(str(code.issuer), str(code.subject)):
             raise InvalidInputError(
                 {"code": [_l("This account of the identity platform is already linked to a user.")]}
             )
         code.used_at = clock.now()
-        return _link(user, code, by=actor)
+        return LinkEntry(link=_link(user, code, by=actor))
+
+
+def _wrong_link_code(admin: User | None, user: User) -> InvalidInputError:
+    """A wrong, used or expired link code entered by ``admin`` for ``user``: counted on the administrator's account
+    as a wrong password, locking it at the lockout's count (its sessions ended), audited."""
+    if admin is None:  # the console: nobody to lock
+        return InvalidInputError({"code": [UNUSABLE_CODE]})
+    max_failures, lock_minutes = _lockout()
+    admin.failed_logins = (admin.failed_logins or 0) + 1
+    details: dict[str, object] = {"why": "link_code", "failures": admin.failed_logins}
+    if admin.failed_logins >= max_failures:
+        admin.locked_until = clock.now() + timedelta(minutes=lock_minutes)
+        admin.failed_logins = 0
+        details["locked_minutes"] = lock_minutes
+        details["sessions"] = end_sessions(admin)
+    audit.record("auth.link_code_refused", "user", user.id, actor=admin, tenant_id=user.tenant_id, details=details)
+    db.session.flush()
+    return _locked_refusal(admin) if admin.is_locked else InvalidInputError({"code": [UNUSABLE_CODE]})
 
 
 def _usable(code: LinkCode) -> bool:
