@@ -9,7 +9,6 @@ from typing import Any
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from spotcheck.core import official_calendar
@@ -17,6 +16,7 @@ from spotcheck.core.calendar import add_working_days, missing_years
 from spotcheck.core.calendar_tables import CalendarYear, OfficialDay
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFoundError
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from spotcheck.core import jobs
 from spotcheck.core.job_models import Job
 from spotcheck.platform import downloads
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.audit.commands import request_verification

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from spotcheck.platform.api.accounts.schemas import MeSchema
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.accounts.queries import User
 

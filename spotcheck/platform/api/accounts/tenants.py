@@ -6,9 +6,9 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from spotcheck.platform.api.accounts.schemas import TenantCreateSchema, TenantSchema
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 from spotcheck.tenants.accounts.queries import Tenant

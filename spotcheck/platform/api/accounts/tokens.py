@@ -7,9 +7,9 @@ from typing import Any
 from flask import g, session
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from spotcheck.platform.api.accounts.schemas import NewTokenSchema, TokenSchema
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.platform.session import SESSION_KEY
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries

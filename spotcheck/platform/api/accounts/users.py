@@ -6,9 +6,9 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from spotcheck.platform.api.accounts.schemas import UserCreateSchema, UserSchema, UserUpdateSchema
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.accounts import commands as accounts, queries as account_queries
 from spotcheck.tenants.accounts.queries import User
@@ -42,7 +42,7 @@ class UserById(MethodView):
         return account_queries.get_user(user_id)
 
     @requires(Permission.USERS_MANAGE)
-    @blp.arguments(UserUpdateSchema)
+    @blp.arguments(UserUpdateSchema, changes=True)
     @blp.response(200, UserSchema)
     def patch(self, data: dict[str, Any], user_id: int) -> User:
         """Change a user's name, roles or active flag, or clear a lockout"""

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.businesses.schemas import BusinessTokenSchema, NewBusinessTokenSchema
 from spotcheck.platform.permissions import Permission, acting_user, requires
 from spotcheck.tenants.businesses import commands as businesses, queries as business_queries

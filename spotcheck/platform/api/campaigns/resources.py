@@ -17,10 +17,10 @@ from typing import Any
 from flask import Response
 from flask.views import MethodView
 from flask_babel import get_locale, lazy_gettext as _l
-from flask_smorest import Blueprint
 
 from spotcheck.core.errors import NotFoundError
 from spotcheck.core.job_models import Job
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.campaigns.schemas import (
     CampaignFieldsSchema,
     CampaignSchema,
@@ -107,7 +107,7 @@ class CampaignById(MethodView):
         return campaign_queries.get_campaign(campaign_id)
 
     @requires(Permission.CAMPAIGNS_EDIT)
-    @blp.arguments(CampaignFieldsSchema)
+    @blp.arguments(CampaignFieldsSchema, changes=True)
     @blp.response(200, CampaignSchema)
     def patch(self, data: dict[str, Any], campaign_id: int) -> Campaign:
         """Change a draft campaign (an approved one is committed and cannot change)"""

@@ -13,8 +13,8 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.directory.schemas import (
     DirectoryPageSchema,
     DirectoryQuerySchema,
@@ -69,7 +69,7 @@ class RegistryEntity(MethodView):
         return queries.get_entity(entity_id)
 
     @requires(Permission.REGISTRY_MANAGE)
-    @blp.arguments(EntityUpdateSchema(partial=True))
+    @blp.arguments(EntityUpdateSchema(partial=True), changes=True)
     @blp.response(200, EntitySchema)
     def patch(self, data: dict[str, Any], entity_id: int) -> queries.Entity:
         """Change a registry entity (market-regulation bureau only); only the fields sent change"""
@@ -106,7 +106,7 @@ class DirectoryEntry(MethodView):
         return queries.get_entry(entry_id)
 
     @requires(Permission.CATALOG_MANAGE)
-    @blp.arguments(EntryUpdateSchema(partial=True))
+    @blp.arguments(EntryUpdateSchema(partial=True), changes=True)
     @blp.response(200, EntrySchema)
     def patch(self, data: dict[str, Any], entry_id: int) -> queries.DirectoryEntry:
         """Change my category, risk class, tags or last-inspected date of an entry"""

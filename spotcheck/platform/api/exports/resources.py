@@ -13,11 +13,11 @@ from flask import Response
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from spotcheck.core.job_models import Job
 from spotcheck.platform import downloads
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.schemas import (
     JobSchema,
     NumberedPageSchema,

@@ -10,8 +10,8 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.inspectors.schemas import (
     InspectorIdNumberSchema,
     InspectorQuerySchema,
@@ -59,7 +59,7 @@ class InspectorById(MethodView):
         return queries.get_inspector(inspector_id)
 
     @requires(Permission.CATALOG_MANAGE)
-    @blp.arguments(InspectorUpdateSchema)
+    @blp.arguments(InspectorUpdateSchema, changes=True)
     @blp.response(200, InspectorSchema)
     def patch(self, data: dict[str, Any], inspector_id: int) -> Inspector:
         """Change an inspector; fields left out stay as they are (also the ID number)"""

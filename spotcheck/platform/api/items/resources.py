@@ -6,8 +6,8 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.items.schemas import (
     ItemCoverageSchema,
     ItemCreateSchema,
@@ -60,7 +60,7 @@ class ItemById(MethodView):
         return queries.get_item(item_id)
 
     @requires(Permission.CATALOG_MANAGE)
-    @blp.arguments(ItemUpdateSchema)
+    @blp.arguments(ItemUpdateSchema, changes=True)
     @blp.response(200, ItemSchema)
     def patch(self, data: dict[str, Any], item_id: int) -> queries.Item:
         """Change an item: a draft in place; a published item needs a `reason` and gets a new version"""

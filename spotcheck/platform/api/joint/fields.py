@@ -7,10 +7,10 @@ from typing import Any
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from spotcheck.core.errors import NotFoundError
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_FIELDS

@@ -16,10 +16,10 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_babel import get_locale
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from spotcheck.core.job_models import Job
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.campaigns.resources import draw_facts
 from spotcheck.platform.api.campaigns.schemas import (
     DrawRequestSchema,
@@ -268,7 +268,7 @@ class JointCampaign(MethodView):
         return _detail(campaign_id)
 
     @requires(Permission.JOINT_MANAGE)
-    @blp.arguments(JointUpdateSchema)
+    @blp.arguments(JointUpdateSchema, changes=True)
     @blp.response(200, JointSchema)
     def patch(self, data: dict[str, Any], campaign_id: int) -> Campaign:
         """Change the joint campaign while it is in preparation (the lead's coordinator)"""

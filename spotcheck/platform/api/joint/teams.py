@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.campaigns.schemas import ReplaceInspectorSchema
 from spotcheck.platform.api.joint.resources import MixedMemberSchema
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires

@@ -9,13 +9,13 @@ from flask import Response
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from spotcheck.core import storage
 from spotcheck.core.job_models import Job
 from spotcheck.core.personal_data import mask_contact
 from spotcheck.platform import downloads
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.schemas import (
     JobSchema,
     NumberedPageSchema,

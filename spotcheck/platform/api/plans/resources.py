@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.plans.schemas import (
     PlanCreateSchema,
     PlanForReview,

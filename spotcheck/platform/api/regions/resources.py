@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.regions.schemas import LoadedSchema, RegionSchema, TreeFileSchema
 from spotcheck.platform.permissions import Permission, acting_user, requires
 from spotcheck.tenants.regions import commands, queries

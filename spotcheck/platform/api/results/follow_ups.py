@@ -8,9 +8,9 @@ from typing import Any
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from spotcheck.core.errors import NotFoundError
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.results.schemas import (
     AcknowledgeManySchema,
     AcknowledgeSchema,

@@ -8,11 +8,11 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_babel import get_locale
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
 from spotcheck.core.job_models import Job
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.results.schemas import (
     CheckDatesCorrectionSchema,
     FollowUpInputSchema,

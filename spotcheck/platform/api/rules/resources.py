@@ -19,11 +19,11 @@ from flask import Response, send_file
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.scoping import current_tenant_id
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.rules.schemas import RulesDocumentSchema, RulesFileUploadSchema
 from spotcheck.platform.api.rules.versions import (
     DepartmentQuerySchema,

@@ -13,12 +13,12 @@ from flask import Response
 from flask.views import MethodView
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema
 
 from spotcheck.core.job_models import Job
 from spotcheck.platform import downloads
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.platform.permissions import Permission, requires
 from spotcheck.tenants.spreadsheets import commands as sheets, queries as sheet_queries

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_babel import get_locale
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from spotcheck.core.job_models import Job
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.schemas import JobSchema
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires

@@ -8,11 +8,11 @@ from typing import Any
 
 from flask import abort
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from spotcheck.core.clock import today
 from spotcheck.core.errors import NotFoundError
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.types import Int
 from spotcheck.platform.permissions import Permission, acting_user as _user, requires
 from spotcheck.tenants.rules.vocabulary import TABLE_NAMES
