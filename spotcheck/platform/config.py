@@ -165,6 +165,9 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         # Password sign-in of staff (密码登录): "off" once everyone signs in through the identity platform; the
         # platform administrator (the break-glass account) still may.
         "SPOTCHECK_PASSWORD_LOGIN": _env("SPOTCHECK_PASSWORD_LOGIN", "on"),
+        # The formats of enforcement certificate numbers by issuing body (执法证号格式): a TOML file of the form of
+        # spotcheck/tenants/inspectors/certificate_formats.toml (the default, which lists none).
+        "SPOTCHECK_CERTIFICATE_FORMATS": _env("SPOTCHECK_CERTIFICATE_FORMATS", ""),
         # How long an account link code (账号关联码: the hand-out sheet of accounts made without a password) is valid.
         "SPOTCHECK_ACCOUNT_LINK_CODE_HOURS": int(_env("SPOTCHECK_ACCOUNT_LINK_CODE_HOURS", "24")),
         # CSRF is checked by the platform itself so bearer-token API calls can skip it.

@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from flask_babel import Babel, force_locale
 from hypothesis import given, settings, strategies as st
+from stdnum import numdb
 from stdnum.cn import ric, uscc
 
 from spotcheck.core import personal_data
@@ -128,6 +129,79 @@ def test_a_wrong_check_digit_is_caught(number, check):
         return
     with pytest.raises(validators.InvalidValueError):
         validators.id_number(number[:-1] + check)
+
+
+#: Every address code of python-stdnum's data (cn/loc), current or historical, with the years it was in use.
+ADDRESS_CODES = sorted(
+    (province[1] + county[1], county[3]["county"])
+    for province in numdb.get("cn/loc").prefixes
+    for county in province[4]
+    if county[1] == county[2] and county[3].get("county")
+)
+#: The codes no longer, or not yet, in use for some birth years (a "[start-end]" in front of the name).
+DATED_CODES = [(code, name) for code, name in ADDRESS_CODES if name.startswith("[")]
+
+
+@st.composite
+def numbers_of_any_code_and_year(draw):
+    """An ID number of any address code of the data, current or historical, for any birth date from 1900 to today,
+    with its check digit: valid whatever the years of its code."""
+    code, _ = draw(st.sampled_from(ADDRESS_CODES))
+    born = draw(st.dates(min_value=date(1900, 1, 1), max_value=date.today())).strftime("%Y%m%d")
+    body = code + born + f"{draw(st.integers(min_value=0, max_value=999)):03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def test_a_ningan_number_of_a_person_born_before_its_code_is_valid():
+    """宁安市's code (231084) is in use from 1993; a person born there in 1990 keeps it (python-stdnum refuses it)."""
+    assert not ric.is_valid("231084199001011230")
+    assert validators.id_number("231084199001011230") == "231084199001011230"
+
+
+@given(numbers_of_any_code_and_year())
+@settings(max_examples=300, deadline=None)
+def test_any_current_or_historical_code_is_valid_whatever_the_birth_year(number):
+    assert validators.id_number(number) == number
+
+
+@given(st.sampled_from(DATED_CODES), st.integers(min_value=1900, max_value=2030))
+@settings(max_examples=200, deadline=None)
+def test_a_dated_code_is_valid_outside_its_years_too(entry, year):
+    code, _ = entry
+    body = f"{code}{year}0101123"
+    number = body + ric.calc_check_digit(body + "0")
+    assert validators.id_number(number) == number
+
+
+@given(numbers_of_any_code_and_year(), st.integers(min_value=0, max_value=16), st.sampled_from("0123456789"))
+@settings(max_examples=300, deadline=None)
+def test_a_changed_digit_is_caught_by_the_check_digit(number, place, digit):
+    changed = number[:place] + digit + number[place + 1 :]
+    if changed == number:
+        return
+    with pytest.raises(validators.InvalidValueError):
+        validators.id_number(changed)
+
+
+@given(st.text(alphabet="0123456789", min_size=6, max_size=6), numbers_of_any_code_and_year())
+@settings(max_examples=300, deadline=None)
+def test_a_code_not_in_the_data_is_refused(code, number):
+    if any(code == known for known, _ in ADDRESS_CODES):
+        return
+    body = code + number[6:17]
+    with pytest.raises(validators.InvalidValueError):
+        validators.id_number(body + ric.calc_check_digit(body + "0"))
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["23108419900230123", "2310841990023012X5", "231084199002301230", "231084199013011230", "2310841990010112300"],
+)
+def test_the_length_the_date_and_the_format_are_still_checked(number):
+    body = number[:17]
+    candidate = body + ric.calc_check_digit(body + "0") if len(number) == 18 and body.isdigit() else number
+    with pytest.raises(validators.InvalidValueError):
+        validators.id_number(candidate)
 
 
 @pytest.mark.parametrize(

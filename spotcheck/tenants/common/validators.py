@@ -8,8 +8,9 @@ import re
 from datetime import date, datetime
 
 from flask_babel import LazyString, lazy_gettext as _l
+from stdnum import numdb
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, ValidationError
 
 from spotcheck.core.clock import today
 from spotcheck.tenants.common.vocabulary.reference import INDUSTRY_SECTIONS
@@ -59,11 +60,33 @@ def credit_code(value: str | None) -> str:
 
 
 def id_number(value: str | None) -> str:
-    """公民身份号码 (GB 11643-1999): 18 characters, last one a check digit (0-9 or X)."""
+    """公民身份号码 (GB 11643-1999): 18 characters, the first 17 digits, the last a check digit (0-9 or X); its birth
+    date a date of the calendar; its first six digits an address code (行政区划代码) of GB/T 2260, current or
+    historical. A number keeps the code of the place where it was first registered, whatever became of the code
+    since or the year the person was born: python-stdnum's ``ric.validate`` refuses a code for a birth year outside
+    the years the code was in use (宁安市's 231084, from 1993, for a person born in 1990), and this does not; the codes
+    and their years are python-stdnum's own data (``cn/loc``)."""
+    number = ric.compact(value or "")
     try:
-        return ric.validate(value or "")
+        if len(number) != 18 or not number[:17].isdigit() or not number[:17].isascii():
+            raise InvalidFormat()
+        if number[-1] != ric.calc_check_digit(number):
+            raise InvalidChecksum()
+        ric.get_birth_date(number)
+        if not is_address_code(number[:6]):
+            raise InvalidComponent()
     except ValidationError:
         raise InvalidValueError(_l("Not a valid resident ID number (18 characters with a check digit).")) from None
+    return number
+
+
+def is_address_code(code: str) -> bool:
+    """Whether ``code`` (6 digits) is an address code of GB/T 2260 at any time, current or historical (python-stdnum's
+    ``cn/loc``, which gives each code the years it was in use: any of them will do)."""
+    if len(code) != 6 or not code.isdigit():
+        return False
+    found = numdb.get("cn/loc").info(code)
+    return any(part == code[2:] and props.get("county") for part, props in found[1:]) and bool(found[0][1])
 
 
 _REGION = re.compile(r"^(\d{6}|\d{9}|\d{12})$")

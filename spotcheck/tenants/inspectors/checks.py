@@ -10,6 +10,7 @@ from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.text import required_text
 from spotcheck.tenants.common import validators
 from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.inspectors import certificates
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
 
 
@@ -39,6 +40,10 @@ def clean_inspector(data: dict, *, require_id: bool, rules: Rules | None = None)
         clean[key] = value
     if clean.get("cert_no") and any(c in clean["cert_no"] for c in "\t\n|"):
         errors["cert_no"] = [_l("The certificate number may not contain tabs, line breaks or |.")]
+    elif clean.get("cert_no") and "cert_no" not in errors:
+        issuer = certificates.issuer_of(clean["agency"], certificates.department_region_code(current_tenant_id()))
+        if (refusal := certificates.format_refusal(clean["cert_no"], issuer)) is not None:
+            errors["cert_no"] = [refusal]
     clean["post"] = (data.get("post") or "").strip()[:100]
     clean["region"] = (data.get("region") or "").strip()[:100]
     clean["expertise"] = (data.get("expertise") or "").strip()[:200]

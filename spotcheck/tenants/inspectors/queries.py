@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.database import db, get_row
 from spotcheck.tenants.common.queries import NumberedPage, paginate
-from spotcheck.tenants.inspectors import eligibility, public_lists
+from spotcheck.tenants.inspectors import certificates, eligibility, public_lists
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
 from spotcheck.tenants.inspectors.policy import PUBLIC_COLUMNS, publicly_listed
 
@@ -66,6 +66,17 @@ def list_inspectors(*, active_only: bool = False, experts: bool | None = None) -
 
 def get_inspector(inspector_id: int) -> Inspector:
     return get_row(Inspector, inspector_id, _l("No such inspector."))
+
+
+def entry_warnings(inspector: Inspector) -> list[str]:
+    """What an inspector's entry is warned of, kept as it is (:func:`certificates.warnings`): an issuing body whose
+    certificate format is not known, a certificate expired (kept, marked, never drawn)."""
+    return certificates.warnings(
+        inspector.agency,
+        inspector.cert_no,
+        inspector.cert_expires_on,
+        certificates.department_region_code(inspector.tenant_id),
+    )
 
 
 def certificate_state(inspector: Inspector, day: date) -> str:

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 
 from spotcheck.platform.api.types import Bool, Int, QueryBool
 from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.inspectors import queries
 from spotcheck.tenants.inspectors.queries import Recusal
 
 
@@ -42,6 +43,14 @@ class InspectorSchema(Schema):
         lambda i: [reference.ENFORCEMENT_CATEGORIES.get(c, c) for c in i.categories or []], dump_only=True
     )
     region = fields.Str(metadata={"description": "执法区域"})
+    warnings = fields.Function(
+        lambda i: queries.entry_warnings(i),
+        dump_only=True,
+        metadata={
+            "description": "What the entry is warned of, kept as it is: a certificate expired (kept, marked, never "
+            "drawn), an issuing body whose certificate format is not known (the number not checked)"
+        },
+    )
     expertise = fields.Str(metadata={"description": "业务专长"})
     is_expert = Bool(metadata={"description": "专家: joins a team in addition to the required inspectors"})
     active = Bool()

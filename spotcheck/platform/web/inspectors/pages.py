@@ -114,6 +114,7 @@ def _detail(
             recusal_form=recusal_form or RecusalForm(),
             button_form=EmptyForm(),
             full_id_number=full_id_number,
+            warnings=queries.entry_warnings(inspector),
             actions=INSPECTOR_ACTIONS.allowed(inspector, current_user._get_current_object()),
             linked_user=inspector_links.linked_user(inspector),
             link_choices=inspector_links.linkable_users(inspector)
@@ -186,7 +187,13 @@ def edit(inspector_id: int) -> ResponseReturnValue:
             return redirect(url_for("inspector_pages.detail", inspector_id=inspector.id))
         inspector = queries.get_inspector(inspector_id)
         saved.show_on(form)
-    return render_template("inspectors/form.html", form=form, inspector=inspector, post_rule=_post_rule())
+    return render_template(
+        "inspectors/form.html",
+        form=form,
+        inspector=inspector,
+        post_rule=_post_rule(),
+        warnings=queries.entry_warnings(inspector),
+    )
 
 
 @bp.route("/<int:inspector_id>/recusals", methods=["POST"])
