@@ -43,7 +43,7 @@ SHARED_WEB = {
     "step_jobs",
     "templating",
 }
-SHARED_API = {"__init__", "blueprints", "calendar", "jobs", "schemas", "types"}
+SHARED_API = {"__init__", "blueprint", "blueprints", "calendar", "jobs", "schemas", "types"}
 SHARED_TEMPLATES = {"public", "calendar"}
 #: The job machinery (作业机制): running, claiming, sweeping and scheduling any domain's jobs.
 JOB_MACHINERY = {"__init__", "embedded", "job_sessions", "job_sweep", "jobs", "schedule"}

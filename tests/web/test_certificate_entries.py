@@ -6,13 +6,42 @@ resident ID number keeps the address code of its place of registration, whatever
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
+from stdnum.cn import ric
 
 from spotcheck.tenants.inspectors import certificates
 from tests.support.helpers import bearer, post_form, signed_in
-from tests.web.test_inspectors import field_errors, id_number, inspector_json, page_form
+
+
+def id_number(first17: str) -> str:
+    return first17 + ric.calc_check_digit(first17 + "0")
+
+
+def inspector_json(**overrides) -> dict:
+    data = {
+        "name": "王建国",
+        "sex": "M",
+        "id_number": id_number("33010619850101123"),
+        "agency": "宁安市市场监督管理局",
+        "post": "科员",
+        "cert_no": "23108400001",
+        "cert_expires_on": (date.today() + timedelta(days=400)).isoformat(),
+        "categories": ["market", "food"],
+    }
+    return {**data, **overrides}
+
+
+def page_form(**overrides) -> dict:
+    return {**inspector_json(**overrides), "active": "y"}
+
+
+def field_errors(html: str, field: str) -> list[str]:
+    """The error messages the form's error summary gives the form field ``field``."""
+    return re.findall(rf'<li><a href="#{field}">[^<]*</a>：([^<]*)</li>', html)
+
 
 FORMATS = """
 [[issuer]]
