@@ -269,6 +269,7 @@ def check_config(cfg: dict) -> None:
         except ValueError:
             raise ConfigError(f"SPOTCHECK_TODAY must be a date as YYYY-MM-DD, not {cfg['SPOTCHECK_TODAY']!r}") from None
     _check_identity_platform(cfg)
+    _check_certificate_formats(cfg)
     if cfg["SPOTCHECK_ENV"] != "testing" and not cfg["DATABASE_DURABLE"]:
         raise ConfigError("DATABASE_DURABLE off (commits not awaited on disk) is for SPOTCHECK_ENV=testing only")
     if cfg["SPOTCHECK_ENV"] == "production" and (
@@ -278,6 +279,20 @@ def check_config(cfg: dict) -> None:
             "SECRET_KEY must be set to a random value of at least 32 characters in production "
             "(set SPOTCHECK_ENV=development for a local trial)"
         )
+
+
+def _check_certificate_formats(cfg: dict) -> None:
+    """The file of enforcement certificate formats (``SPOTCHECK_CERTIFICATE_FORMATS``) is read at start: a file that
+    cannot be read stops the start, saying why, rather than the first inspector's entry."""
+    path = cfg.get("SPOTCHECK_CERTIFICATE_FORMATS")
+    if not path:
+        return
+    from spotcheck.tenants.inspectors.certificates import FormatsFileError, read_formats
+
+    try:
+        read_formats(str(path))
+    except FormatsFileError as error:
+        raise ConfigError(f"SPOTCHECK_CERTIFICATE_FORMATS: {error}") from None
 
 
 def _check_identity_platform(cfg: dict) -> None:

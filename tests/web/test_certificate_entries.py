@@ -12,6 +12,8 @@ from datetime import date, timedelta
 import pytest
 from stdnum.cn import ric
 
+from spotcheck.platform.config import ConfigError
+from spotcheck.platform.factory import create_app
 from spotcheck.tenants.inspectors import certificates
 from tests.support.helpers import bearer, post_form, signed_in
 
@@ -148,8 +150,10 @@ def test_a_ningan_number_of_a_person_born_before_its_code_is_entered(app):
         ('[[issuer]]\nname = "甲"\nprovince = "23"\npattern = \'\\d+\'\nexample = "1"', "source"),
     ],
 )
-def test_a_formats_file_that_cannot_be_read_says_why(tmp_path, text, why):
+def test_a_formats_file_that_cannot_be_read_says_why_and_stops_the_start(tmp_path, text, why):
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(certificates.FormatsFileError, match=why):
-        certificates._read(str(path))
+        certificates.read_formats(str(path))
+    with pytest.raises(ConfigError, match="SPOTCHECK_CERTIFICATE_FORMATS"):
+        create_app({"DATABASE_URL": "sqlite://", "SPOTCHECK_CERTIFICATE_FORMATS": str(path)})

@@ -65,7 +65,7 @@ def _issuer(entry: object, place: str) -> Issuer:
 
 
 @lru_cache(maxsize=4)
-def _read(path: str) -> tuple[Issuer, ...]:
+def read_formats(path: str) -> tuple[Issuer, ...]:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
@@ -75,7 +75,7 @@ def _read(path: str) -> tuple[Issuer, ...]:
 
 def issuers() -> tuple[Issuer, ...]:
     """The issuing bodies whose formats are known (``SPOTCHECK_CERTIFICATE_FORMATS``, else the platform's file)."""
-    return _read(str(settings.get("SPOTCHECK_CERTIFICATE_FORMATS") or DEFAULT_FORMATS))
+    return read_formats(str(settings.get("SPOTCHECK_CERTIFICATE_FORMATS") or DEFAULT_FORMATS))
 
 
 def issuer_of(agency: str, region_code: str | None) -> Issuer | None:
