@@ -207,7 +207,7 @@ def notice_problems() -> list[str]:
             .order_by(Tenant.name, Notice.qr_base)
         )
         for name, base, count in rows:
-            if local_host_problem(base) is not None:
+            if local_host_problem(str(base or "")) is not None:
                 problems.append(
                     f"LOCAL QR      {count} notice(s) of {name} carry inspection codes at {base}, which no "
                     "business can open: re-issue them once SPOTCHECK_PUBLIC_BASE_URL is public"

@@ -167,9 +167,8 @@ def link_identity(user_id: int, data: dict, *, actor: Actor) -> IdentityLink:
     认证账号), through :func:`enter_link_code`: the link, or its refusal raised (an :class:`InvalidInputError` naming
     ``code``) once the wrong try it counts is kept."""
     entry = enter_link_code(user_id, data, actor=actor)
-    if entry.refused is not None:
-        raise entry.refused
-    assert entry.link is not None
+    if entry.refused is not None or entry.link is None:
+        raise entry.refused or InvalidInputError({"code": [UNUSABLE_CODE]})
     return entry.link
 
 
@@ -212,14 +211,15 @@ def enter_link_code(user_id: int, data: dict, *, actor: Actor) -> LinkEntry:
     if not entered:
         raise InvalidInputError({"code": [_l("Enter the link code the person was shown.")]})
     with system_access("find a link code"):
+        admin_id = getattr(actor, "id", None)  # the console has none: nobody to count the tries on
         admin = (
             db.session.scalar(
                 sa.select(User)
-                .where(User.id == actor.id)
+                .where(User.id == admin_id)
                 .with_for_update(of=User)
                 .execution_options(populate_existing=True)
             )
-            if actor.id is not None
+            if admin_id is not None
             else None
         )
         if admin is not None and admin.is_locked:
