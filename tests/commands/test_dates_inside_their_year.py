@@ -145,8 +145,9 @@ def test_a_plan_for_a_year_that_is_over_is_refused_and_its_title_names_its_own_y
 
 
 def test_a_campaigns_regions_are_chosen_from_the_tree_within_the_departments_branch(app):
-    """宁安市应急管理局's planner names 宁安镇 by its name: the campaign keeps its code (231084100) and draws from its
-    businesses; 海林市 (beside 宁安市, outside its branch) and a name the tree lacks are refused, naming the field."""
+    """宁安市应急管理局's planner names 宁安镇 by its name: the campaign keeps its code (231084100); a town's code the
+    tree places in 宁安市 is taken; 海林市 (beside 宁安市, outside its branch), a code in it or outside the tree and a
+    name the tree lacks are refused, naming the field."""
     with app.app_context(), frozen_at(BEFORE):
         world = build()
         planner = planner_of(user_named("yjj_admin"))
@@ -158,7 +159,16 @@ def test_a_campaigns_regions_are_chosen_from_the_tree_within_the_departments_bra
                 actor=planner,
             )
             assert campaign.target_filter["regions"] == ["231084100"]
-            for given, words in (("海林市", "宁安市"), ("不存在镇", "宁安市"), ("330102", "宁安市")):
+            town = campaign_commands.create_campaign(  # a town's code below the tree's 宁安市: in the branch
+                campaign_data(world, title="东京城镇抽查", target_filter={"regions": ["231084101"]}), actor=planner
+            )
+            assert town.target_filter["regions"] == ["231084101"]
+            for given, words in (
+                ("海林市", "宁安市"),
+                ("不存在镇", "宁安市"),
+                ("330102", "宁安市"),
+                ("231083100", "宁安市"),
+            ):
                 with pytest.raises(InvalidInputError) as refused:
                     campaign_commands.create_campaign(
                         campaign_data(world, target_filter={"regions": [given]}), actor=planner

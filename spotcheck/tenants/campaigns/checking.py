@@ -28,6 +28,8 @@ from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_CATEGORIES
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.plans.queries import filed_plans_for
 from spotcheck.tenants.regions import queries as regions
+from spotcheck.tenants.regions.models import Region
+from spotcheck.tenants.regions.vocabulary import REGION_CODE
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
 from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES
 
@@ -200,7 +202,8 @@ def _clean_targeting(data: Given, clean: Clean, errors: Errors, rules: Rules, *,
 def _clean_regions(given: list[str], errors: Errors) -> list[str]:
     """The regions a random campaign draws from, each chosen from the regions' tree within the department's branch
     (its region and the regions below it), by its code or its name (宁安镇), and kept as its code — a name typed
-    as text would match no business's region code and leave the campaign with no candidates."""
+    as text would match no business's region code and leave the campaign with no candidates. A code below the tree's
+    deepest region (a town the tree does not list) is taken when the tree places it in the branch."""
     tenant = db.session.get(Tenant, current_tenant_id())
     home = tenant.region if tenant is not None else None
     codes: list[str] = []
@@ -209,6 +212,8 @@ def _clean_regions(given: list[str], errors: Errors) -> list[str]:
         found = regions.by_code_or_name(value, within=home.id if home is not None else None)
         if len(found) == 1:
             codes.append(found[0].code)
+        elif not found and _lies_within(value, home):  # a town's code below the tree's deepest region
+            codes.append(value)
         elif found:
             problems.append(
                 _l(
@@ -230,6 +235,15 @@ def _clean_regions(given: list[str], errors: Errors) -> list[str]:
     if problems:
         errors["regions"] = problems
     return sorted(set(codes))
+
+
+def _lies_within(code: str, home: Region | None) -> bool:
+    """Whether an administrative code the tree does not hold itself (a town's 统计用区划代码 below a county the tree
+    ends at) lies, by the tree, in the department's region or below it."""
+    if home is None or not REGION_CODE.match(code):
+        return False
+    deepest = regions.containing(code)
+    return deepest is not None and deepest.path.startswith(home.path)
 
 
 def _clean_sizes(data: Given, clean: Clean, errors: Errors, rules: Rules, *, by_name: bool) -> None:
