@@ -200,7 +200,8 @@ class _CampaignFields(FlaskForm):
         categories = directory_categories()
         chosen = [c for c in self.categories.data or [] if c not in categories]
         self.categories.choices = [(c, c) for c in categories + chosen]
-        branch = regions.branch(acting_user().tenant.region_id)  # the department's region and those below it
+        tenant = acting_user().tenant
+        branch = regions.branch(tenant.region_id) if tenant is not None else []  # its region and those below it
         listed, top = {region.code for region in branch}, branch[0].depth if branch else 0
         self.regions.choices = [
             *((region.code, f"{'　' * (region.depth - top)}{region.name}（{region.code}）") for region in branch),
