@@ -27,6 +27,8 @@ from tests.support.campaign_world import CATEGORY, build, campaign_data, leader_
 from tests.support.helpers import user_named
 from tests.support.named_world import named_data
 
+pytestmark = pytest.mark.planning_clock  # the window and plan-year rules read the one clock
+
 #: A day before the worlds' windows (2026-03-01 to 2026-04-30), one inside them, and one after they ended.
 BEFORE, DURING, AFTER = (datetime(2026, month, day, 10, tzinfo=SHANGHAI) for month, day in ((2, 20), (3, 10), (5, 4)))
 

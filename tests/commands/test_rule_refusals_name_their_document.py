@@ -28,6 +28,8 @@ from tests.support.named_world import named_data
 from tests.support.results_world import complete_result, handed_out
 from tests.support.rules_files import changed_department_rules
 
+pytestmark = pytest.mark.planning_clock  # the window and plan-year rules read the one clock
+
 #: The demo departments' 细则, started from 乌审旗's and 唐山高新区's documents (their articles await confirmation).
 WUSHEN = "《宁安市应急管理局细则（参数取自乌审旗应急管理局方案，条款待本部门确认）》"
 TANGSHAN = "《宁安市商务局细则（参数取自唐山高新区商务局方案，条款待本部门确认）》"

@@ -11,6 +11,8 @@ import html
 import re
 from datetime import datetime, timedelta
 
+import pytest
+
 from spotcheck.core.clock import SHANGHAI, frozen_at, today
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
@@ -18,6 +20,8 @@ from spotcheck.tenants.campaigns import commands as campaign_commands
 from tests.support.campaign_world import CATEGORY, build, campaign_data, leader_of, planner_of
 from tests.support.helpers import bearer, post_form, signed_in, tenant_id, user_named
 from tests.support.results_world import complete_result, handed_out
+
+pytestmark = pytest.mark.planning_clock  # the window and plan-year rules read the one clock
 
 BEFORE, AFTER = (datetime(2026, month, day, 10, tzinfo=SHANGHAI) for month, day in ((2, 20), (5, 4)))
 WUSHEN = "《宁安市应急管理局细则（参数取自乌审旗应急管理局方案，条款待本部门确认）》"

@@ -301,9 +301,8 @@ def test_the_joint_campaigns_status_follows_its_departments_results_to_published
     """Each department's results move its own part, never the lead's row: the joint campaign reads
     检查实施中 once one department has published, and 结果已公示 once every visit is complete, on its
     page and in the coordinator's list; the home then no longer lists it as under way."""
-    with app.app_context(), frozen_at(date(2026, 4, 30)):  # approved by the window's last day at the latest
-        ids = world("handed_out", entities=8)
     with app.app_context(), frozen_at(date(2026, 5, 6)):
+        ids = world("handed_out", entities=8)
         coord = signed_in(app, "scj_coord")
         page = f"/joint/{ids['campaign']}"
 
