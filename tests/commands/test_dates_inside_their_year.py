@@ -40,7 +40,7 @@ def _messages(refused: pytest.ExceptionInfo, field: str) -> str:
 def test_a_campaign_whose_window_is_over_is_refused_at_saving_and_at_approval_before_any_number(app):
     """The planner cannot save a campaign for 1 March – 30 April on 4 May, nor its leader approve the draft saved in
     February: no code, no commitment, the draft as it was. On 10 March (the window begun) both are taken."""
-    with app.app_context():
+    with app.app_context(), frozen_at(BEFORE):  # the world prepared before its windows
         world = build()
         admin = user_named("yjj_admin")
         planner, leader = planner_of(admin), leader_of(admin)
@@ -77,7 +77,8 @@ def test_a_joint_campaign_whose_window_is_over_takes_no_number_and_is_not_approv
     next one still takes 1号); the parts approved in February wait, and the whole is not approved after the window;
     a department's part is not approved after it either."""
     with app.app_context():
-        ids = joint_world.world("parts")
+        with frozen_at(BEFORE):  # prepared before its window, its parts approved
+            ids = joint_world.world("parts")
         coord, lead_leader = user_named("scj_coord"), user_named("scj_leader")
         with tenant_scope(coord.tenant_id):
             data = {
@@ -108,7 +109,8 @@ def test_a_joint_campaign_whose_window_is_over_takes_no_number_and_is_not_approv
 
 def test_a_departments_part_is_not_approved_once_the_joint_window_is_over(app):
     with app.app_context():
-        ids = joint_world.world("invited")
+        with frozen_at(BEFORE):
+            ids = joint_world.world("invited")
         planner, leader = user_named("yjj_planner"), user_named("yjj_leader")
         with tenant_scope(planner.tenant_id):
             with frozen_at(BEFORE):

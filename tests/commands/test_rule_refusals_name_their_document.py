@@ -73,7 +73,8 @@ def test_a_check_date_in_the_future_or_outside_the_window_cites_the_rule(app):
     """The 组长 recording a check dated tomorrow, or before the window opened, is told 乌审旗's 四（三） asks the
     report's 检查时间 inside the window and not ahead of today."""
     with app.app_context():
-        ids = handed_out()
+        with frozen_at(BEFORE):  # handed out before the window opened
+            ids = handed_out()
         chief = user_named("yjj_inspector")
         with tenant_scope(ids["tenant"]):
             for day in (today() + timedelta(days=1), date(2026, 2, 15)):
@@ -141,7 +142,7 @@ def test_an_emergency_check_registered_after_its_days_cites_the_national_floor(a
 def test_a_hand_out_without_every_team_leader_cites_the_rule(app):
     """The planner handing out teams drawn without their 组长 is told 乌审旗's 四（三）: 实施部门可在检查组内指定一名
     检查组长 — the department names one for every visit first."""
-    with app.app_context():
+    with app.app_context(), frozen_at(BEFORE):  # the world prepared before its windows
         world = build()
         admin = user_named("yjj_admin")
         planner, leader = planner_of(admin), leader_of(admin)

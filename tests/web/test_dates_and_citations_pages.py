@@ -33,7 +33,7 @@ def _text(response) -> str:
 
 def test_the_api_refuses_a_campaign_whose_window_is_over_at_saving_and_at_approval(app):
     client = app.test_client()
-    with app.app_context():
+    with app.app_context(), frozen_at(BEFORE):  # the world prepared before its windows
         world = build()
     planner, leader = bearer(app, "yjj_planner"), bearer(app, "yjj_leader")
     data = {**campaign_data(world), "window_start": "2026-03-01", "window_end": "2026-04-30"}
@@ -54,7 +54,7 @@ def test_the_campaign_form_lists_the_branchs_regions_and_the_api_takes_a_name(ap
     """The planner of 宁安市应急管理局 picks regions from 宁安市 and the regions below it (宁安镇), never 海林市; the
     API takes 宁安镇 by its name as its code and refuses 海林市."""
     client = app.test_client()
-    with app.app_context():
+    with app.app_context(), frozen_at(BEFORE):  # the world prepared before its windows
         world = build()
     form = _text(signed_in(app, "yjj_planner").get("/campaigns/new"))
     assert re.search(r'type="checkbox"[^>]*value="231084100"', form) and "宁安镇（231084100）" in form
@@ -75,7 +75,7 @@ def test_the_campaign_form_lists_the_branchs_regions_and_the_api_takes_a_name(ap
 def test_next_years_plan_titled_with_this_years_is_refused_on_the_page(app):
     """The planner drafting next year's plan who leaves the page's title of this year is told, on the page, to give
     the plan its own year's title."""
-    with app.app_context():
+    with app.app_context(), frozen_at(BEFORE):  # the world prepared before its windows
         build()
     client = signed_in(app, "yjj_planner")
     year = today().year
@@ -129,7 +129,7 @@ def test_the_api_refusals_of_the_administrator_the_inspector_and_the_planner_cit
     )
     assert missing.status_code == 422 and f"{WUSHEN}三（三）" in missing.json["errors"]["json"]["cert_no"][0]
 
-    with app.app_context():
+    with app.app_context(), frozen_at(BEFORE):  # handed out before the window opened
         ids = handed_out()
     chief = bearer(app, "yjj_inspector")
     ahead = complete_result(ids, checked_on=(today() + timedelta(days=1)).isoformat())
