@@ -25,4 +25,5 @@ pytest_plugins = [
     "tests.support.ordering",
     "tests.support.clusters",
     "tests.support.route_walk",
+    "tests.support.planning_day",
 ]

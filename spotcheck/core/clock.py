@@ -28,6 +28,11 @@ def today() -> date:
     return now().astimezone(SHANGHAI).date()
 
 
+def is_set() -> bool:
+    """Whether the clock has been set (:func:`set_now`, :func:`frozen_at`) rather than running."""
+    return _fixed is not None
+
+
 def set_now(moment: datetime | None) -> None:
     """Fix the clock at ``moment`` (naive: taken as Beijing time), or let it run again with ``None``."""
     global _fixed

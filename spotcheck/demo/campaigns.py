@@ -54,6 +54,27 @@ def _campaign(code: str, spec: demo_city.CampaignSpec, *, title: str, year: int,
     draw with the observers' inputs, and name each team's leader (组长): the first drawn."""
     planner, leader = user_named(f"{code}_planner"), user_named(f"{code}_leader")
     stage = demo_city.CAMPAIGN_STAGES.index(spec["stage"])
+    first, last = spec["window"]
+    with _before_the_window(date.fromisoformat(f"{year}-{first}"), date.fromisoformat(f"{year}-{last}"), today):
+        campaign = _prepared(planner, leader, spec, stage, title=title, year=year, scale=scale)
+    if stage >= 6 and campaign.window_start < today:
+        _results(code, campaign, today=today)
+
+
+def _before_the_window(first: date, last: date, today: date) -> AbstractContextManager[object]:
+    """A window that ended before ``today`` was prepared before it opened (a campaign is neither saved nor approved
+    once its window is over): three days before its first day, 9:30, as the named checks are registered; a window
+    still open or to come, today."""
+    if last >= today:
+        return nullcontext()
+    day = first - timedelta(days=3)
+    return clock.frozen_at(datetime(day.year, day.month, day.day, 9, 30))
+
+
+def _prepared(
+    planner: User, leader: User, spec: demo_city.CampaignSpec, stage: int, *, title: str, year: int, scale: int
+) -> Campaign:
+    """The campaign created by the planner and taken to its stage, up to its teams' leaders named."""
     exempt_kind, exempt_reason = demo_rules.exemption(spec["exempt"], cast(int, planner.tenant_id))
     first, last = spec["window"]
     campaign = campaign_commands.create_campaign(
@@ -89,8 +110,7 @@ def _campaign(code: str, spec: demo_city.CampaignSpec, *, title: str, year: int,
             if member.entity_id not in led:
                 campaign_commands.designate_leader(campaign.id, {"member_id": member.id}, actor=planner)
                 led.add(member.entity_id)
-    if stage >= 6 and campaign.window_start < today:
-        _results(code, campaign, today=today)
+    return campaign
 
 
 def _results(code: str, campaign: Campaign, *, today: date) -> None:

@@ -174,7 +174,9 @@ def test_the_branch_is_the_region_and_everything_below_it(app, two_counties):  #
         assert (town_department.region.code, town_department.region.name) == ("231083100", "海林镇")
 
 
-def test_a_department_is_attached_to_a_region_given_by_code_or_id_and_refused_without_one(app):
+def test_a_department_is_attached_to_a_region_given_by_name_code_or_id_and_refused_without_one(app):
+    """The platform administrator names the new department's region by its name (穆棱市), its code or its id; a
+    region the tree lacks is refused in the page's words, naming no console command."""
     with app.app_context():
         admin = user_named("admin")
         commands.load_tree({"text": "code,name,level,parent\n231085,穆棱市,县,231000\n"}, actor=admin)
@@ -185,10 +187,20 @@ def test_a_department_is_attached_to_a_region_given_by_code_or_id_and_refused_wi
         by_id = accounts.create_department(
             {"code": "XHK", "name": "穆棱市另一局", "kind": "ordinary", "region": county.id}, actor=admin
         )
-        assert by_code.region_id == by_id.region_id == county.id
+        by_name = accounts.create_department(
+            {"code": "XHM", "name": "穆棱市第三局", "kind": "ordinary", "region": "穆棱市"}, actor=admin
+        )
+        assert by_code.region_id == by_id.region_id == by_name.region_id == county.id
         for region, message in (
-            ("", "请填写部门所属区划（区划代码或编号）。"),
-            ("231099", "所属区划：区划树中没有区划“231099”，请先载入区划（spotcheck regions load 或“区划”页面）。"),
+            ("", "请选择部门所属的区划（填写区划名称或代码）。"),
+            (
+                "231099",
+                "所属区划：区划树中没有名称或代码为“231099”的区划，请从列表中选择；区划树中还没有的地方，先在“区划”页面加入。",
+            ),
+            (
+                "穆棱镇",
+                "所属区划：区划树中没有名称或代码为“穆棱镇”的区划，请从列表中选择；区划树中还没有的地方，先在“区划”页面加入。",
+            ),
         ):
             with pytest.raises(InvalidInputError) as refused:
                 accounts.create_department(

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date
 
 import flask_migrate
+import pytest
 import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
@@ -28,6 +29,8 @@ from spotcheck.tenants.items import queries as items_queries
 from spotcheck.tenants.plans.models import Plan
 from spotcheck.tenants.rules import queries as rules_queries
 from tests.support.helpers import signed_in, tenant_id
+
+pytestmark = pytest.mark.planning_clock  # the window and plan-year rules read the one clock
 
 TODAY = date(2026, 11, 21)
 

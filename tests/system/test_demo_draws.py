@@ -9,6 +9,7 @@ import json
 import re
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
@@ -41,6 +42,8 @@ from tests.support.exported import demo_exported_everything
 from tests.support.helpers import bearer, level_url, signed_in, tenant_id
 from tests.support.snapshots import building
 from tests.support.verifier import verifies_in_an_empty_folder
+
+pytestmark = pytest.mark.planning_clock  # the window and plan-year rules read the one clock
 
 TODAY = date(2026, 11, 21)
 #: The demo's proof drawn before blinding and withdrawn from public view (隐去明细).

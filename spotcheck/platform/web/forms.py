@@ -86,7 +86,7 @@ class TenantForm(FlaskForm):
         ],
         validate_choice=False,
     )  # the command names a missing or unknown kind
-    region = StringField(_l("Region (its code in the regions' tree)"))
+    region = StringField(_l("Region (its name or code in the regions' tree)"))
     short_name = StringField(
         _l("Short name in document numbers (机关代字, e.g. 宁应急; left empty: its place's and its own, distinct)")
     )

@@ -7,11 +7,13 @@ and of joint campaigns call it. Each refusal of a rule names the document and ar
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any, TypeAlias, cast
 
 import sqlalchemy as sa
 from flask_babel import LazyString, lazy_gettext as _l
 
+from spotcheck.core.clock import today
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.scoping import current_tenant_id
 from spotcheck.core.text import required_text
@@ -25,6 +27,9 @@ from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.common.vocabulary.reference import ENFORCEMENT_CATEGORIES
 from spotcheck.tenants.items.models import Item, ItemStatus
 from spotcheck.tenants.plans.queries import filed_plans_for
+from spotcheck.tenants.regions import queries as regions
+from spotcheck.tenants.regions.models import Region
+from spotcheck.tenants.regions.vocabulary import REGION_CODE
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
 from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES
 
@@ -95,8 +100,10 @@ def clean_rules(strata: dict) -> tuple[dict, list]:
     return clean, problems
 
 
-def clean_campaign(data: Given, rules: Rules | None = None) -> tuple[Clean, Errors]:
-    """The campaign's fields, checked (``rules``: the department's rules in force, today's by default)."""
+def clean_campaign(data: Given, rules: Rules | None = None, *, after_the_fact: bool = False) -> tuple[Clean, Errors]:
+    """The campaign's fields, checked (``rules``: the department's rules in force, today's by default). A window
+    that ended before today is refused (:func:`window_over`) unless the check is registered ``after_the_fact``
+    (紧急检查事后登记, which keeps its own rule: ``named_late_days``)."""
     rules = rules or _today_rules()
     clean: Clean = {}
     errors: Errors = {}
@@ -109,13 +116,15 @@ def clean_campaign(data: Given, rules: Rules | None = None) -> tuple[Clean, Erro
     )
     clean["kind"] = named.clean_kind(data, errors)
     by_name = clean["kind"] == "named"
-    clean["named_targets"] = named.clean_targets(data.get("named_targets"), errors) if by_name else []
+    clean["named_targets"] = named.clean_targets(data.get("named_targets"), errors, rules) if by_name else []
     _clean_year(data, clean, errors)
     clean["items"] = _clean_items(data, errors, rules)
     _clean_exemption(data, clean, errors, rules)
     _clean_targeting(data, clean, errors, rules, by_name=by_name)
     _clean_sizes(data, clean, errors, rules, by_name=by_name)
     _clean_window(data, clean, errors)
+    if not after_the_fact and "window_end" not in errors and (over := window_over(clean.get("window_end"))):
+        errors["window_end"] = [over]
     method_field = CAMPAIGN["method"]
     method = reference.code_for(dict(method_field.choices or {}), str(data.get("method") or method_field.default))
     if method is None:
@@ -179,6 +188,8 @@ def _clean_targeting(data: Given, clean: Clean, errors: Errors, rules: Rules, *,
             validators.industry_code(code)
         except validators.InvalidValueError as invalid:
             errors["target_filter"] = [invalid.message]
+    if target_filter["regions"] and not by_name:
+        target_filter["regions"] = _clean_regions(target_filter["regions"], errors)
     clean["target_filter"] = {} if by_name else target_filter
     if by_name:  # nothing is drawn: no strata, no reserves
         clean["strata"] = {}
@@ -186,6 +197,53 @@ def _clean_targeting(data: Given, clean: Clean, errors: Errors, rules: Rules, *,
         clean["strata"], problems = clean_rules(data.get("strata") or {})
         if problems or (problems := risk.problems(clean["strata"], rules)):
             errors["strata"] = problems
+
+
+def _clean_regions(given: list[str], errors: Errors) -> list[str]:
+    """The regions a random campaign draws from, each chosen from the regions' tree within the department's branch
+    (its region and the regions below it), by its code or its name (宁安镇), and kept as its code — a name typed
+    as text would match no business's region code and leave the campaign with no candidates. A code below the tree's
+    deepest region (a town the tree does not list) is taken when the tree places it in the branch."""
+    tenant = db.session.get(Tenant, current_tenant_id())
+    home = tenant.region if tenant is not None else None
+    codes: list[str] = []
+    problems: list[LazyString] = []
+    for value in given:
+        found = regions.by_code_or_name(value, within=home.id if home is not None else None)
+        if len(found) == 1:
+            codes.append(found[0].code)
+        elif not found and _lies_within(value, home):  # a town's code below the tree's deepest region
+            codes.append(value)
+        elif found:
+            problems.append(
+                _l(
+                    "Several regions of %(branch)s are named %(name)s: choose one from the list (%(codes)s).",
+                    branch=home.name if home is not None else "",
+                    name=value,
+                    codes="、".join(region.code for region in found),
+                )
+            )
+        else:
+            problems.append(
+                _l(
+                    "%(value)s is no region of %(branch)s or of the regions below it: choose the regions from the list "
+                    "of your branch of the regions' tree.",
+                    value=value,
+                    branch=home.name if home is not None else _l("your department"),
+                )
+            )
+    if problems:
+        errors["regions"] = problems
+    return sorted(set(codes))
+
+
+def _lies_within(code: str, home: Region | None) -> bool:
+    """Whether an administrative code the tree does not hold itself (a town's 统计用区划代码 below a county the tree
+    ends at) lies, by the tree, in the department's region or below it."""
+    if home is None or not REGION_CODE.match(code):
+        return False
+    deepest = regions.containing(code)
+    return deepest is not None and deepest.path.startswith(home.path)
 
 
 def _clean_sizes(data: Given, clean: Clean, errors: Errors, rules: Rules, *, by_name: bool) -> None:
@@ -225,6 +283,21 @@ def _clean_window(data: Given, clean: Clean, errors: Errors) -> None:
             errors[key] = [_l("Enter a date as YYYY-MM-DD.")]
     if clean.get("window_start") and clean.get("window_end") and clean["window_end"] < clean["window_start"]:
         errors["window_end"] = [_l("The window ends before it starts.")]
+
+
+def window_over(window_end: date | None) -> LazyString | None:
+    """Why a campaign whose window ended before today (the clock's) is neither saved nor approved — before any
+    number or commitment is issued; None for a window that ends today or later (one that began before today is
+    taken: its remaining days are the campaign's)."""
+    if window_end is None or window_end >= today():
+        return None
+    return _l(
+        "The window ended on %(end)s, before today (%(today)s): a campaign is planned for days still to come. "
+        "Choose a window that ends today or later; a check already made is registered afterwards "
+        "(紧急检查事后登记) within its rules' days.",
+        end=window_end.isoformat(),
+        today=today().isoformat(),
+    )
 
 
 def _exempt_refusal(rules: Rules) -> LazyString:
@@ -345,4 +418,6 @@ def recheck(campaign: Campaign) -> dict[str, list[LazyString]]:
         errors["strata"] = problems
     if campaign.team_size < rules.min_team_size:
         errors["team_size"] = [_team_refusal(rules)]
+    if over := window_over(campaign.window_end):
+        errors["window_end"] = [over]
     return errors

@@ -103,7 +103,13 @@ FILTER_FIELDS: tuple[CampaignField, ...] = (
         "categories", _l("Supervision categories"), CHOICES, "The department's supervision categories (监管类别)"
     ),  # the directory's: listed by the page
     CampaignField("industries", _l("Industry codes (GB/T 4754, prefixes)"), PREFIXES, "GB/T 4754 prefixes"),
-    CampaignField("regions", _l("Region codes (GB/T 2260, prefixes)"), PREFIXES, "GB/T 2260 prefixes"),
+    CampaignField(
+        "regions",
+        _l("Regions"),
+        CHOICES,
+        "Regions of the department's branch of the regions' tree (its region and those below it), each by its code "
+        "or its name (宁安镇); kept as codes",
+    ),  # the tree's: listed by the page
     CampaignField("entity_types", _l("Entity types"), CHOICES, "Entity types", choices=reference.ENTITY_TYPES),
     CampaignField(
         "flags", _l("Only entities with these flags"), CHOICES, "Only entities with these flags", choices=ENTITY_FLAG

@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
+from spotcheck.core.scoping import current_tenant_id
 from spotcheck.tenants.campaigns import draws, inspection_counts, transitions
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.inputs import NAMED_TARGET
@@ -37,7 +38,7 @@ from spotcheck.tenants.campaigns.vocabulary import (
 )
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
-from spotcheck.tenants.rules.rulebook import Rules
+from spotcheck.tenants.rules.rulebook import Rules, rules_for
 from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES, FIELD_BOUND_KINDS
 
 
@@ -50,7 +51,7 @@ def clean_kind(data: Mapping[str, object], errors: dict) -> CampaignKind:
     return CampaignKind(kind)
 
 
-def _row_problem(number: int, row: Any) -> tuple[dict | None, str | None]:
+def _row_problem(number: int, row: Any, rules: Rules) -> tuple[dict | None, str | None]:
     """One target as the command keeps it, or why not (naming its line)."""
     if not isinstance(row, dict):
         return None, str(_l("Target %(n)d: give the business's code, the cause and its reference.", n=number))
@@ -62,9 +63,11 @@ def _row_problem(number: int, row: Any) -> tuple[dict | None, str | None]:
     if cause is None:
         return None, str(
             _l(
-                "Target %(n)d (%(code)s): the cause is one of %(causes)s.",
+                "Target %(n)d (%(code)s): %(rule)sa business is checked without a draw only for one of these causes: "
+                "%(causes)s.",
                 n=number,
                 code=code,
+                rule=rules.under("named_causes_only"),
                 causes="、".join(NAMED_CAUSES.values()),
             )
         )
@@ -82,9 +85,11 @@ def _row_problem(number: int, row: Any) -> tuple[dict | None, str | None]:
     return {"entity_code": code, "cause": cause, "reference": ref}, None
 
 
-def clean_targets(rows: Any, errors: dict) -> list[dict]:
+def clean_targets(rows: Any, errors: dict, rules: Rules | None = None) -> list[dict]:
     """A named check's targets, each checked as the single one: a business of the department's target
-    directory, named once, with a cause and its reference; every problem is listed under ``named_targets``."""
+    directory, named once, with a cause and its reference; every problem is listed under ``named_targets``. A cause
+    not listed is refused citing the rules in force (``rules``: the current department's today by default)."""
+    rules = rules or rules_for(current_tenant_id())
     problems: list = []
     if not isinstance(rows, list) or not rows:
         errors["named_targets"] = [_l("A named check names at least one business, with the cause of each.")]
@@ -97,7 +102,7 @@ def clean_targets(rows: Any, errors: dict) -> list[dict]:
     clean: list[dict] = []
     seen: set[str] = set()
     for number, row in enumerate(rows, 1):
-        target, problem = _row_problem(number, row)
+        target, problem = _row_problem(number, row, rules)
         if problem:
             problems.append(problem)
         elif target is not None and target["entity_code"] in seen:
@@ -231,7 +236,7 @@ def recheck(campaign: Campaign, rules: Rules, errors: dict) -> None:
     """At approval: each business still in the directory, and none of those whose cause counts toward the
     yearly cap already at it (the business's region's or the department's own: 国办发〔2024〕54号); a refusal cites
     the rule of the cap reached."""
-    clean_targets(campaign.named_targets, errors)
+    clean_targets(campaign.named_targets, errors, rules)
     if errors.get("named_targets"):
         return
     ids = entity_ids(campaign)

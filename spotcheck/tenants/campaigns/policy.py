@@ -75,6 +75,17 @@ def ceremony_step(kind: str, before: str) -> Step:
     return possible, refusal
 
 
+def leader_rule(campaign: Campaign, missing: int) -> LazyString:
+    """The hand-out's refusal while ``missing`` visits have no team leader (组长): the rule as the campaign's rules
+    cite it (``team_leader_required``: seed 002 四（三）, 实施部门可在检查组内指定一名检查组长), then what it asks."""
+    return _l(
+        "%(rule)seach visit's team has its team leader (组长) before the visits are handed out: name the team leader "
+        "of every visit first (%(n)d without one).",
+        rule=rules_of(campaign).under("team_leader_required"),
+        n=missing,
+    )
+
+
 def recusal_rule(campaign: Campaign) -> LazyString:
     """The refusal's opening while a team member who declared a conflict waits to be replaced: the rule
     as the campaign's rules cite it (``recusal``, the national floor: 国办发〔2024〕54号), then what it asks

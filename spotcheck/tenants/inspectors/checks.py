@@ -32,7 +32,15 @@ def clean_inspector(data: dict, *, require_id: bool, rules: Rules | None = None)
             errors["id_number"] = [invalid.message]
     for key, label, limit in (
         ("agency", _l("Enter the full name of the enforcement agency."), 200),
-        ("cert_no", _l("Enter the enforcement certificate number."), 32),
+        (
+            "cert_no",
+            _l(
+                "%(rule)sthe inspector list names every inspector's enforcement certificate number (执法证号): enter "
+                "it (at most 32 characters).",
+                rule=rules.under("certified_only"),
+            ),
+            32,
+        ),
     ):
         value = (str(data.get(key) or "")).strip()
         if not value or len(value) > limit:

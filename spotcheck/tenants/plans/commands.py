@@ -10,6 +10,7 @@ returned plan.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import cast
 
@@ -18,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from spotcheck.core import audit, events
 from spotcheck.core.actor import Actor
-from spotcheck.core.clock import now
+from spotcheck.core.clock import now, today
 from spotcheck.core.commands import command
 from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
@@ -96,6 +97,15 @@ def _joint_departments(ids: Iterable[str | int] | None, own: Tenant, errors: dic
     return wanted
 
 
+#: A year as a title writes it (2026年度…, 2026 年…): four digits standing alone.
+_YEAR_IN_TITLE = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
+
+
+def years_named(title: str) -> set[int]:
+    """The years a plan's title names (“2026年度行政检查计划” → {2026})."""
+    return {int(found) for found in _YEAR_IN_TITLE.findall(title)}
+
+
 @command(Permission.CAMPAIGNS_EDIT)
 def create_plan(data: dict, *, actor: Actor) -> Plan:
     """Draft the department's annual (or half-year) plan (年度检查计划); or, ``kind`` joint, the
@@ -109,11 +119,27 @@ def create_plan(data: dict, *, actor: Actor) -> Plan:
     errors = {}
     if not isinstance(year, int) or not PLAN["year"].admits(year):
         errors["year"] = [_l("Enter the year, e.g. 2026.")]
+    elif year < today().year:
+        errors["year"] = [
+            _l(
+                "%(year)d is over: a plan sets out the checks of this year (%(now)d) or of a year to come.",
+                year=year,
+                now=today().year,
+            )
+        ]
     if half not in (None, *(PLAN["half"].choices or ())):
         errors["half"] = [_l("A plan is for the whole year or for the first or second half.")]
     title = (title or "").strip()
     if not title or not PLAN["title"].fits(title):
         errors["title"] = [_l("Enter the plan's title.")]
+    elif isinstance(year, int) and (others := years_named(title) - {year}):
+        errors["title"] = [
+            _l(
+                "The title names the year %(named)s, and the plan is for %(year)d: give the plan its own year's title.",
+                named="、".join(str(other) for other in sorted(others)),
+                year=year,
+            )
+        ]
     departments: list[int] = []
     if kind == "joint":
         field = field or ""

@@ -26,8 +26,10 @@ __all__ = [
     "Region",
     "RegionRow",
     "as_file",
+    "branch",
     "branch_ids",
     "by_code",
+    "by_code_or_name",
     "chain",
     "children",
     "codes_containing",
@@ -145,6 +147,23 @@ def in_branch(region_id: int) -> sa.ColumnElement[bool]:
 def branch_ids(region_id: int) -> frozenset[int]:
     """The ids of the region and of every region below it."""
     return frozenset(db.session.scalars(sa.select(Region.id).where(in_branch(region_id))))
+
+
+def branch(region_id: int) -> list[Region]:
+    """The region and every region below it, from the top down (each followed by the regions below it)."""
+    return list(db.session.scalars(sa.select(Region).where(in_branch(region_id)).order_by(Region.path)))
+
+
+def by_code_or_name(text: str, within: int | None = None) -> list[Region]:
+    """The regions ``text`` names — by its code (6, 9 or 12 digits), else by its name (宁安镇) — in the whole tree,
+    or in the branch of region ``within``: none, one, or several of one name (the page then asks for the code)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    query = sa.select(Region).where(Region.code == text if REGION_CODE.match(text) else Region.name == text)
+    if within is not None:
+        query = query.where(in_branch(within))
+    return list(db.session.scalars(query.order_by(Region.path)))
 
 
 def chain(region_id: int) -> list[Region]:

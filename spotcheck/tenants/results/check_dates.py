@@ -12,8 +12,15 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.clock import today
+from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.results.inputs import CHECK_DATES
 from spotcheck.tenants.results.models import Visit
+
+
+def _rule(visit: Visit) -> str:
+    """The refusal's opening: the rule that the check's dates lie in its window and not in the future, as the
+    campaign's rules cite it (``check_dates_in_window``; seed 002 四（三）: 检查报告应当包括检查时间)."""
+    return rules_of(visit.campaign).under("check_dates_in_window")
 
 
 def clean_check_dates(visit: Visit, data: dict, errors: dict) -> dict:
@@ -35,11 +42,18 @@ def clean_check_dates(visit: Visit, data: dict, errors: dict) -> dict:
             continue
         window = visit.campaign
         if day > today():
-            errors[name] = [_l("The check date cannot be in the future.")]
+            errors[name] = [
+                _l(
+                    "%(rule)sthe check date cannot be in the future (today is %(today)s).",
+                    rule=_rule(visit),
+                    today=today().isoformat(),
+                )
+            ]
         elif not window.window_start <= day <= window.window_end:
             errors[name] = [
                 _l(
-                    "The check date must be inside the campaign's window (%(start)s to %(end)s).",
+                    "%(rule)sthe check date must be inside the campaign's window (%(start)s to %(end)s).",
+                    rule=_rule(visit),
                     start=window.window_start.isoformat(),
                     end=window.window_end.isoformat(),
                 )

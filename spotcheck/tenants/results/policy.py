@@ -30,6 +30,7 @@ from spotcheck.tenants.campaigns.policy import (
     Possible,
     Refusal,
     Step,
+    leader_rule,
     named_visits,
     recusal_rule,
     refusing_withdrawn,
@@ -337,7 +338,7 @@ def _hand_out_refusal(campaign: Campaign) -> LazyString:
     if campaign.status == CampaignStatus.inspectors_drawn and (recused := visits_with_recusal(campaign)):
         return _l("%(rule)s Replace first: %(visits)s.", rule=recusal_rule(campaign), visits=named_visits(recused))
     if campaign.status == CampaignStatus.inspectors_drawn:
-        return _l("Name the team leader of every visit first (%(n)d without one).", n=visits_without_leader(campaign))
+        return leader_rule(campaign, visits_without_leader(campaign))
     return _l("The visits are handed to the teams once the inspectors are drawn, and only once.")
 
 

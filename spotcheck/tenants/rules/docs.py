@@ -35,6 +35,7 @@ READ_BY = {
     "`spotcheck/tenants/results/queries/codes.py:public_check`",
     "advance_notice_days": "`spotcheck/tenants/business_record/queries.py:record_of` (检查预告)",
     "inspectors_record": "`spotcheck/tenants/results/policy.py:VISIT_ACTIONS` (record: who)",
+    "check_dates_in_window": "`spotcheck/tenants/results/check_dates.py:clean_check_dates`",
     "follow_up_required": "`spotcheck/tenants/results/policy.py:follow_up_rule` (a visit's and a campaign's closing)",
     "evaluation_required": "`spotcheck/tenants/results/checks.py:missing_report`",
     "plans_required": "`spotcheck/tenants/campaigns/checking.py:check_plan`, "
@@ -52,6 +53,8 @@ READ_BY = {
     "`spotcheck/tenants/plans/commands.py:create_plan`",
     "min_team_size": "`spotcheck/tenants/campaigns/checking.py:clean_campaign`, "
     "`spotcheck/tenants/campaigns/checking.py:recheck`",
+    "team_leader_required": "`spotcheck/tenants/campaigns/policy.py:leader_rule` (the hand-out's refusal: "
+    "`spotcheck/tenants/results/policy.py:CAMPAIGN_STEPS`, `spotcheck/tenants/joint/policy.py:JOINT_ACTIONS`)",
     "flagged_not_sampled_less": "`spotcheck/tenants/campaigns/risk.py:problems`",
     "risk_classes_ordered": "`spotcheck/tenants/campaigns/risk.py:problems`",
     "higher_risk_sampled_more": "`spotcheck/tenants/campaigns/risk.py:problems`",
@@ -64,6 +67,7 @@ READ_BY = {
     "department_inspection_cap": "`spotcheck/tenants/campaigns/inspection_counts.py:capped`",
     "cap_exempt_kinds": "`spotcheck/tenants/campaigns/inspection_counts.py:counts_toward_cap`, "
     "`spotcheck/tenants/campaigns/named.py:recheck`",
+    "named_causes_only": "`spotcheck/tenants/campaigns/named.py:clean_targets`",
     "named_late_days": "`spotcheck/tenants/campaigns/commands/emergency.py:register_emergency`",
     "repeat_window_days": "`spotcheck/tenants/supervision/burden/figures.py:compute`",
     "repeat_draw_alpha": "`spotcheck/tenants/supervision/burden/figures.py:compute`",

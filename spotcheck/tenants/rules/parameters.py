@@ -178,6 +178,16 @@ PARAMETERS: tuple[Parameter, ...] = (
         platform_note="检查结果由检查组成员录入：本地文件未规定时平台照此执行",
     ),
     Parameter(
+        "check_dates_in_window",
+        "检查日期在检查期间内、不在未来",
+        "results",
+        kinds.Flag(),
+        "检查报告写明的检查时间（开始和结束日期）须在抽查任务的检查期间内，且不晚于当日；录入、提交和更正检查日期的拒绝理由"
+        "写明出处。",
+        platform=True,
+        platform_note="检查日期在检查期间内、不在未来：本地文件未规定时平台照此执行",
+    ),
+    Parameter(
         "follow_up_required",
         "抽查发现问题的依法作出处理",
         "results",
@@ -260,10 +270,20 @@ PARAMETERS: tuple[Parameter, ...] = (
         "min_team_size",
         "每组检查人员最少人数",
         "draws",
-        kinds.Number(stricter="higher", low=DRAW_SPEC_MIN_TEAM, high=10, unit="人"),
-        "抽查任务每组抽取的执法检查人员不少于此数（在批准时固定，写入抽取证明）。",
+        kinds.Number(stricter="higher", low=1, high=10, unit="人"),
+        "抽查任务每组抽取的执法检查人员不少于此数（在批准时固定，写入抽取证明）。少于国家规定（行政处罚法第四十二条：执法人员"
+        "不得少于两人）的，载入时按从严规则拒绝并写明出处。",
         platform=DRAW_SPEC_MIN_TEAM,
         platform_note="平台的随机抽取规则以每组2人为最少",
+    ),
+    Parameter(
+        "team_leader_required",
+        "每个检查组指定一名检查组长",
+        "draws",
+        kinds.Flag(),
+        "每户次检查的检查组须有一名检查组长（组长）后，抽查任务才能下达（交办）；派发的拒绝理由写明出处。",
+        platform=True,
+        platform_note="每户次检查有组长后才能下达：本地文件未规定时平台照此执行",
     ),
     Parameter(
         "flagged_not_sampled_less",
@@ -337,6 +357,14 @@ PARAMETERS: tuple[Parameter, ...] = (
         "这些情形的抽查任务（写明情形和理由）不计入检查次数上限，其抽取范围也不因上限排除企业。",
         platform=list(CAP_EXEMPT_KIND_NAMES),
         platform_note="本地规则未列举时，平台将因事故、检验检查不合格、投诉举报和上级临时部署开展的检查不计入上限",
+    ),
+    Parameter(
+        "named_causes_only",
+        "特定对象检查只限法定事由",
+        "draws",
+        kinds.Flag(),
+        "不经随机抽取、对特定对象实施的检查（有因检查），每户写明所列事由之一（投诉举报、发生事故、依法检验检查不合格、"
+        "有关部门转办移送、上级交办）及其编号或文号；其他事由的拒绝理由写明出处。",
     ),
     Parameter(
         "named_late_days",

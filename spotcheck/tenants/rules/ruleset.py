@@ -119,8 +119,12 @@ class Rules:
         return self.cited[key].citation
 
     def under(self, key: str) -> str:
-        """The words a refusal or a due date opens with: 根据《……》第3条 (empty when no document sets it)."""
+        """The words a refusal or a due date opens with: 根据《……》第3条 — where the value is the platform's default
+        under a rule of the national floor that leaves the number to each place (紧急检查事后登记的期限:
+        国办发〔2024〕54号), that rule; empty when no document sets it."""
         citation = self.cite(key)
+        if not citation and self.cited[key].source == "platform" and key in self.asked_by_floor:
+            citation = self.asked_by_floor[key].citation
         return f"根据{citation}，" if citation else ""
 
     def say(self, key: str) -> str:

@@ -29,6 +29,7 @@ from spotcheck.tenants.accounts import commands as accounts, queries as account_
 from spotcheck.tenants.accounts.policy import USER_ACTIONS
 from spotcheck.tenants.accounts.queries import User
 from spotcheck.tenants.contacts import commands as contact_commands, queries as contacts, vocabulary as contact_words
+from spotcheck.tenants.regions import queries as region_queries
 
 bp = Blueprint("admin", __name__)
 
@@ -230,7 +231,7 @@ def new_tenant() -> ResponseReturnValue:
             flash(_("Department %(name)s created.", name=tenant.name), "success")
             return redirect(url_for("admin.tenant", tenant_id=tenant.id))
         created.show_on(form)
-    return render_template("accounts/tenant_form.html", form=form)
+    return render_template("accounts/tenant_form.html", form=form, regions=region_queries.tree())
 
 
 def _admin_form() -> UserForm:

@@ -31,6 +31,7 @@ from spotcheck.tenants.campaigns.queries import Campaign
 from spotcheck.tenants.campaigns.vocabulary import CAMPAIGN_KIND_NAMES, FLAGGED, LEADER_RULES, NAMED_CAUSES
 from spotcheck.tenants.directory.queries import directory_categories
 from spotcheck.tenants.items import queries as items
+from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.rules import queries as rules_queries
 from spotcheck.tenants.rules.queries import Rules
 
@@ -199,6 +200,13 @@ class _CampaignFields(FlaskForm):
         categories = directory_categories()
         chosen = [c for c in self.categories.data or [] if c not in categories]
         self.categories.choices = [(c, c) for c in categories + chosen]
+        tenant = acting_user().tenant
+        branch = regions.branch(tenant.region_id) if tenant is not None else []  # its region and those below it
+        listed, top = {region.code for region in branch}, branch[0].depth if branch else 0
+        self.regions.choices = [
+            *((region.code, f"{'　' * (region.depth - top)}{region.name}（{region.code}）") for region in branch),
+            *((code, code) for code in self.regions.data or [] if code not in listed),  # the command names it
+        ]
 
     exempt_reason = declared_field(_C["exempt_reason"])
     categories = declared_field(_FILTER["categories"])
@@ -271,7 +279,7 @@ class CampaignForm(type("_CampaignBase", (_CampaignFields,), _strata_fields())):
             list(f.get("entity_types") or []),
         )
         self.flags.data = list(f.get("flags") or [])
-        self.industries.data, self.regions.data = " ".join(f.get("industries") or []), " ".join(f.get("regions") or [])
+        self.industries.data, self.regions.data = " ".join(f.get("industries") or []), list(f.get("regions") or [])
         for stratum in STRATA:
             rule = (values["strata"] or {}).get(stratum)
             if rule is None:

@@ -25,7 +25,6 @@ from spotcheck.tenants.accounts.sessions import end_user_access, new_session_sta
 from spotcheck.tenants.accounts.vocabulary import ADMIN_FIELDS, LOGIN, TENANT_CODE, TenantKind
 from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.regions.models import Region
-from spotcheck.tenants.regions.vocabulary import REGION_CODE
 
 # --- departments ----------------------------------------------------------------------------------
 
@@ -68,20 +67,34 @@ def _tenant_fields(data: dict, errors: dict) -> dict:
 
 
 def _region_of(value: object, errors: dict) -> Region | None:
-    """The region a department is attached to, given by its id (a number) or its code (6, 9 or 12 digits); a
-    problem goes into ``errors`` under ``region``."""
+    """The region a department is attached to, given by its name (宁安镇), its code (6, 9 or 12 digits) or its id (a
+    number); a problem goes into ``errors`` under ``region``, in the words of the page (never a console's)."""
     text = str(value if value is not None else "").strip()
     if not text:
-        errors["region"] = [_l("Choose the region the department belongs to (its code or number).")]
+        errors["region"] = [_l("Choose the region the department belongs to, by its name or its code.")]
         return None
-    region = regions.by_code(text) if REGION_CODE.match(text) else None
-    if region is None and text.isdigit() and len(text) < 6:
-        region = db.session.get(Region, int(text))
-    if region is None:
+    found = regions.by_code_or_name(text)
+    if not found and text.isdigit() and len(text) < 6:
+        found = [region] if (region := db.session.get(Region, int(text))) is not None else []
+    if len(found) > 1:
         errors["region"] = [
-            _l("The regions' tree has no region %(region)s: load it first (spotcheck regions load).", region=text)
+            _l(
+                "Several regions are named %(region)s: give the code of the one meant (%(codes)s).",
+                region=text,
+                codes="、".join(f"{r.code}" for r in found),
+            )
         ]
-    return region
+        return None
+    if not found:
+        errors["region"] = [
+            _l(
+                "No region is named or numbered %(region)s in the regions' tree: choose one from the list. A place "
+                "not in the tree is added to it first, on the regions page (区划).",
+                region=text,
+            )
+        ]
+        return None
+    return found[0]
 
 
 @command(Permission.TENANTS_MANAGE)

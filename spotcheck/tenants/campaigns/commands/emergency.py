@@ -146,7 +146,9 @@ def register_emergency(data: dict, *, actor: Actor) -> Campaign:
     day = _day(data, rules, errors)
     fields = {**data, "kind": CampaignKind.named.value, "window_start": day, "window_end": day}
     clean, found = clean_campaign(
-        {key: value for key, value in fields.items() if key not in ("checked_on", "late_reason", "team")}, rules
+        {key: value for key, value in fields.items() if key not in ("checked_on", "late_reason", "team")},
+        rules,
+        after_the_fact=True,
     )
     errors = {**found, **errors}
     before = set(errors)

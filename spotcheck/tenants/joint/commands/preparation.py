@@ -24,7 +24,14 @@ from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import current_tenant_id, joint_scope
 from spotcheck.tenants.accounts.models import Tenant, tenant_of
 from spotcheck.tenants.campaigns import draws as draw_steps, schedule, transitions
-from spotcheck.tenants.campaigns.checking import check_plan, clean_campaign, issue_code, name_part, recheck
+from spotcheck.tenants.campaigns.checking import (
+    check_plan,
+    clean_campaign,
+    issue_code,
+    name_part,
+    recheck,
+    window_over,
+)
 from spotcheck.tenants.campaigns.in_force import keep_rules
 from spotcheck.tenants.campaigns.inputs import values_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus
@@ -87,6 +94,15 @@ def _field(data: dict, actor: Actor, errors: dict) -> str | None:
     field = data.get("field") or (led[0] if len(led) == 1 else None)
     if field not in reference.ENFORCEMENT_FIELDS:
         errors["field"] = [_l("Choose the enforcement field of the joint campaign.")]
+    elif field not in led and field == reference.MARKET_FIELD:
+        errors["field"] = [
+            _l(
+                "%(rule)sjoint campaigns of %(field)s are led by the market-regulation bureau (市场监督管理局), the "
+                "field's lead department (牵头部门), which is not yours.",
+                rule=rules_for(actor.tenant_id).under("market_field_lead"),
+                field=reference.ENFORCEMENT_FIELDS[field],
+            )
+        ]
     elif field not in led:
         errors["field"] = [
             _l(
@@ -338,6 +354,8 @@ def approve_joint(campaign_id: int, data: dict | None = None, *, actor: Actor) -
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "approve")
     errors: dict = {}
+    if over := window_over(campaign.window_end):
+        errors["window_end"] = [over]
     _check_joint_plan(campaign, campaign.joint_field, errors)
     if errors:
         raise InvalidInputError(errors)
