@@ -209,7 +209,7 @@ def public_content(visit: Visit, parts: PublicParts | None = None) -> dict:
     return {
         **parts.joint_of(visit),
         **_named(visit),
-        "department": visit.campaign.tenant.name,
+        "department": visit.campaign.tenant.full_name,
         "department_code": visit.campaign.tenant.code,
         "campaign_code": visit.campaign.code,
         "campaign_title": visit.campaign.title,
