@@ -169,7 +169,10 @@ CONFIRM_NAMED = "confirm_named"
 def _confirmed(data: Mapping[str, object] | None) -> set[str]:
     """The department codes the leader confirmed (``data["confirm_named"]``: a list, or one code)."""
     given = (data if isinstance(data, Mapping) else {}).get(CONFIRM_NAMED) or ()
-    return {str(code).strip() for code in ([given] if isinstance(given, str) else given) if isinstance(code, str | int)}
+    codes: list[object] = [given] if isinstance(given, str | int) else []
+    if isinstance(given, list | tuple):
+        codes = list(given)
+    return {str(code).strip() for code in codes if isinstance(code, str | int)}
 
 
 @command(Permission.CRITICISM_APPROVE)

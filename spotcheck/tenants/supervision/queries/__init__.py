@@ -51,6 +51,7 @@ from spotcheck.tenants.supervision import (
     submissions,
     tables,
 )
+from spotcheck.tenants.supervision.criticism import NamedIn
 from spotcheck.tenants.supervision.duties import Due, created_on, find as find_due  # noqa: F401 (read as they are)
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus, ReportEntry, ReportSubmission
 from spotcheck.tenants.supervision.periods import Period, parse as parse_period
@@ -416,7 +417,7 @@ class CriticismView:
     period: Period | None
     #: A draft's free text beyond what it names freely (:func:`criticism.named_in`): a title's departments outside
     #: the bureau's supervision, the other departments its text names (the signing leader confirms each).
-    named: criticism.NamedIn | None = None
+    named: NamedIn | None = None
 
 
 @query(Permission.SUPERVISION_VIEW)
