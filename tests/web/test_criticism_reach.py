@@ -24,7 +24,7 @@ from spotcheck.tenants.audit.vocabulary import DETAIL_LABELS
 from spotcheck.tenants.supervision import commands as supervision
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus
 from tests.support.demo_world import demo_city
-from tests.support.helpers import post_form, signed_in, user_named
+from tests.support.helpers import bearer, post_form, signed_in, user_named
 from tests.support.page_text import visible_text
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
@@ -152,6 +152,32 @@ def test_another_department_named_in_the_text_is_confirmed_by_the_signing_leader
         ).first()
         assert entry is not None and entry.details["confirmed_named"] == ["牡丹江市市场监督管理局"]
     assert str(DETAIL_LABELS["confirmed_named"]) != "confirmed_named"
+
+
+def test_the_api_shows_the_leader_what_to_confirm_and_signs_only_once_confirmed(demo):
+    """The same through the API: the notice lists the department to confirm; signing without it is a 422 naming
+    ``confirm_named`` in Chinese; with it, the notice is signed."""
+    supervisor = signed_in(demo, "sfj_supervisor")
+    detail = _draft(supervisor)
+    body = "本局对各部门工作情况进行了检查。\n\n宁安市应急管理局配合牡丹江市市场监管局开展了督导检查。"
+    assert _edit(supervisor, detail, "关于2026年度工作情况的通报", body).status_code == 302
+    criticism_id = _criticism(demo, detail).id
+    client, headers = demo.test_client(), bearer(demo, "sfj_leader")
+    read = client.get(f"/api/v1/supervision/criticisms/{criticism_id}", headers=headers).get_json()
+    assert {d["code"] for d in read["to_confirm"]} >= {"MDJSCJ"} and read["title_outside"] == []
+    refused = client.post(f"/api/v1/supervision/criticisms/{criticism_id}/approve", json={}, headers=headers)
+    assert refused.status_code == 422
+    [message] = refused.get_json()["errors"]["json"]["confirm_named"]
+    assert "牡丹江市市场监督管理局" in message and "确认" in message
+    codes = [d["code"] for d in read["to_confirm"]]
+    signed = client.post(
+        f"/api/v1/supervision/criticisms/{criticism_id}/approve", json={"confirm_named": codes}, headers=headers
+    )
+    assert signed.status_code == 200 and signed.get_json()["status"] == "approved" and signed.get_json()["number"]
+    supervisor_headers = bearer(demo, "sfj_supervisor")  # the supervisor drafts; only a leader signs
+    assert (
+        client.post(f"/api/v1/supervision/criticisms/{criticism_id}/approve", json={}, headers=supervisor_headers)
+    ).status_code == 403
 
 
 def test_the_city_bureau_names_the_county_departments_of_its_branch(demo):

@@ -18,7 +18,7 @@ from spotcheck.platform.api.regions import resources as regions
 from spotcheck.platform.api.results import follow_ups, public as public_results, teams, visits
 from spotcheck.platform.api.rules import resources as rules
 from spotcheck.platform.api.spreadsheets import resources as imports
-from spotcheck.platform.api.supervision import draw_checks, reports
+from spotcheck.platform.api.supervision import criticisms, draw_checks, reports
 
 RESOURCES = (
     tenants,
@@ -44,6 +44,7 @@ RESOURCES = (
     calendar,
     fields,
     reports,
+    criticisms,
     draw_checks,
     regions,
     business_record,
