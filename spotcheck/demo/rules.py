@@ -23,10 +23,10 @@ from spotcheck.tenants.rules import commands, departments, documents, presets, r
 
 #: The rulebook of a demo city by default.
 DEFAULT_RULES = "宁安市"
-#: The departments' rules: the preset each is built from, and what its document is called.
+#: The departments' rules: the preset each is built from (issued under the department's full name).
 DEPARTMENT_RULES = {
-    "YJJ": ("乌审旗应急管理局", "应急管理局"),
-    "SWJ": ("唐山高新区商务局", "商务局"),
+    "YJJ": "乌审旗应急管理局",
+    "SWJ": "唐山高新区商务局",
 }
 
 
@@ -42,14 +42,11 @@ DEMO_CAPS = {
 }
 
 
-def department_document(
-    preset_name: str, department: str, since: date, code: str = "", tenant_id: int | None = None
-) -> documents.Document:
+def department_document(preset_name: str, tenant: Tenant, since: date, code: str = "") -> documents.Document:
     """A department's rules taken from a preset as a starting point (:func:`~spotcheck.tenants.rules.departments.
     starting_point`: the department's issuer and title, its articles marked as the preset's words, unconfirmed);
     with the demo's own article where it has one (:data:`DEMO_CAPS`)."""
-    full_name = departments.full_name(department, since, tenant_id)  # the place of the department's level
-    document = departments.starting_point(presets.BY_NAME[preset_name], full_name, since)
+    document = departments.starting_point(presets.BY_NAME[preset_name], tenant.full_name, since)
     cap = DEMO_CAPS.get(code)
     if cap is None:
         return document
@@ -68,11 +65,9 @@ def tighten(tenants: dict[str, Tenant], *, since: date) -> None:
     for code in DEMO_CAPS:
         if rulebook.rules_for(tenants[code].id).department_inspection_cap is not None:
             continue  # loaded already (a demo loaded again)
-        preset_name, department = DEPARTMENT_RULES[code]
+        preset_name = DEPARTMENT_RULES[code]
         with tenant_scope(tenants[code].id):
-            document = replace(
-                department_document(preset_name, department, since, code, tenants[code].id), effective_from=today()
-            )
+            document = replace(department_document(preset_name, tenants[code], since, code), effective_from=today())
             commands.load_department_rules({"text": rulefile.write(document), "preset": preset_name}, actor=CONSOLE)
 
 
@@ -135,8 +130,8 @@ def deploy(tenants: dict[str, Tenant], *, rules: str = DEFAULT_RULES, since: dat
     if preset is None or preset.kind != "rulebook":
         raise ValueError(f"no rulebook preset named {rules!r}")
     load_county_rulebook(preset, county)
-    for code, (preset_name, department) in DEPARTMENT_RULES.items():
-        document = department_document(preset_name, department, since, tenant_id=tenants[code].id)
+    for code, preset_name in DEPARTMENT_RULES.items():
+        document = department_document(preset_name, tenants[code], since)
         with tenant_scope(tenants[code].id):
             commands.load_department_rules({"text": rulefile.write(document), "preset": preset_name}, actor=CONSOLE)
     return preset.document.place

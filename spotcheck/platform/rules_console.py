@@ -109,7 +109,7 @@ def rules_load(file: str | None, preset_name: str | None, department: str | None
     except InvalidInputError as failed:
         _refused(failed)
         return
-    whose = f"{tenant.name}的细则" if tenant else f"{level.name if level else ''}实施方案"
+    whose = f"{tenant.full_name}的细则" if tenant else f"{level.name if level else ''}实施方案"
     click.echo(f"已载入{whose}《{version.title}》，自{version.effective_from}起施行。")
 
 
@@ -126,7 +126,7 @@ def rules_show(department: str | None, region: str | None, day: str | None) -> N
     on = date.fromisoformat(day) if day else None
     text = queries.show_text(tenant.id if tenant else None, on, level.id if level else None)
     if text is None:
-        whose = f"{tenant.name}尚未载入细则" if tenant else "尚未载入实施方案（现行的只有国家规定）"
+        whose = f"{tenant.full_name}尚未载入细则" if tenant else "尚未载入实施方案（现行的只有国家规定）"
         click.echo(f"{whose}；可从预设载入：spotcheck rules load --preset 名称。", err=True)
         sys.exit(3)
     click.echo(text, nl=False)

@@ -19,7 +19,7 @@ from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import in_force as campaign_rules
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.regions import queries as regions
-from spotcheck.tenants.rules import commands, departments, rulebook, rulefile
+from spotcheck.tenants.rules import commands, rulebook, rulefile
 from spotcheck.tenants.rules.documents import Entry
 from spotcheck.tenants.supervision import duties as duty_schedule
 from tests.support.rulebooks import NINGAN
@@ -240,7 +240,7 @@ def test_a_town_department_may_add_a_duty_its_county_gives_its_own_level_alone(a
                     kind="department",
                     title="“双随机、一公开”抽查工作细则",
                     short_title="细则",
-                    issuer=departments.full_name(db.session.get(Tenant, department).name, start, department),
+                    issuer=db.session.get(Tenant, department).full_name,
                     effective_from=start,
                     entries={"duties": Entry(value=[dict(progress, recipient="县司法局")], article="第9条")},
                     sources=(),

@@ -15,10 +15,10 @@ from spotcheck.platform.api.joint import fields, resources as joint, teams as jo
 from spotcheck.platform.api.notices import resources as notices
 from spotcheck.platform.api.plans import resources as plans
 from spotcheck.platform.api.regions import resources as regions
-from spotcheck.platform.api.results import follow_ups, teams, visits
+from spotcheck.platform.api.results import follow_ups, public as public_results, teams, visits
 from spotcheck.platform.api.rules import resources as rules
 from spotcheck.platform.api.spreadsheets import resources as imports
-from spotcheck.platform.api.supervision import draw_checks, reports
+from spotcheck.platform.api.supervision import criticisms, draw_checks, reports
 
 RESOURCES = (
     tenants,
@@ -38,11 +38,13 @@ RESOURCES = (
     joint_teams,
     visits,
     follow_ups,
+    public_results,
     notices,
     exports,
     calendar,
     fields,
     reports,
+    criticisms,
     draw_checks,
     regions,
     business_record,

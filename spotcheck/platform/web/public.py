@@ -268,7 +268,7 @@ def department_targets(code: str) -> ResponseReturnValue:
 def audit_heads_page() -> ResponseReturnValue:
     """审计链头公示: every department's audit chain's head as published each day, every past head
     kept — keep a copy, and anyone can later check the trail was not cut short or rewritten."""
-    names = {tenant.id: tenant.name for tenant in list_tenants()}
+    names = {tenant.id: tenant.full_name for tenant in list_tenants()}
     return render_template("audit/public_heads.html", heads=audit_heads.every(), names=names)
 
 

@@ -49,7 +49,7 @@ class Tenant(Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
-    region: Mapped[Region] = relationship()
+    region: Mapped[Region] = relationship(lazy="joined", innerjoin=True)  # its full name is read wherever it is shown
 
     @property
     def full_name(self) -> str:

@@ -53,6 +53,13 @@ NAME_ABBREVIATIONS = (
     ("文化广电旅游", "文旅"),
     ("文化和旅游", "文旅"),
 )
+#: The short forms a department's full name is also written in (简称): 宁安市市场监管局 for 宁安市市场监督管理局. Each
+#: (words of the full name, the words written instead).
+NAME_SHORT_FORMS = (
+    ("市场监督管理局", "市场监管局"),
+    ("综合行政执法办公室", "综合执法办"),
+    ("应急管理局", "应急局"),
+)
 #: The endings a place's name drops when it heads a short name (宁安市 → 宁安, 葛城街道 → 葛城).
 PLACE_ENDINGS = ("街道", "自治县", "自治州", "地区", "市", "县", "区", "镇", "乡", "旗", "省")
 

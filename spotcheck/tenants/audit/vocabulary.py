@@ -107,6 +107,7 @@ DETAIL_LABELS = {
     "organisation": _l("Organisation"),
     "member": _l("Team member"),
     "left_out": _l("Departments left out"),
+    "confirmed_named": _l("Other departments the text names, confirmed by the signing leader"),
     "methods": _l("Check methods"),
     "preset": _l("Preset"),
     "region": _l("Region"),

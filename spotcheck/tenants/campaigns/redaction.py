@@ -162,7 +162,7 @@ def department_names(campaign: Campaign) -> dict[str, str]:
     """The departments of a campaign's frame by group code (a joint campaign's parts as approved)."""
     if campaign.joint:
         return {group: str(part.get("name") or group) for group, part in (campaign.joint_parts or {}).items()}
-    return {campaign.tenant_code: campaign.tenant.name}
+    return {campaign.tenant_code: campaign.tenant.full_name}
 
 
 def _filters(campaign: Campaign) -> dict[str, dict]:

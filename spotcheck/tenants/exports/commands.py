@@ -169,7 +169,7 @@ def _build(actor: Actor, progress: delivery.Progress | None = None) -> ExportBat
     manifest = storage.save_bytes(
         formats.manifest(
             department_code=tenant.code,
-            department_name=tenant.name,
+            department_name=tenant.full_name,
             number=batch.number,
             created_at=batch.created_at,
             records=writer.records,

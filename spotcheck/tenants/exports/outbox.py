@@ -98,7 +98,7 @@ def payload(visit: Visit, published: PublishedResult) -> dict:
         "entity_uscc": entity.code,
         "entity_name": entity.name,
         "department_code": campaign.tenant.code,
-        "department_name": campaign.tenant.name,
+        "department_name": campaign.tenant.full_name,
         "campaign_code": campaign.code,
         "campaign_title": campaign.title,
         "check_date": visit.checked_on.isoformat() if visit.checked_on else None,

@@ -37,7 +37,7 @@ def numberer(tenant: Tenant, kind: NoticeKind, count: int = 1) -> Callable[[], s
     that knows it writes ``count`` documents takes their numbers in one step; any further one is
     taken on its own (so no number is taken and left unused)."""
     year = today().year
-    prefix = tenant.short_name or tenant.name
+    prefix = tenant.short_name or tenant.full_name  # a department without a short name: its one full name
     taken: list[int] = []
     ahead = count
 

@@ -1,22 +1,16 @@
 """Whose a department's rules are (部门细则的归属): a 细则 is issued by the department that loads it, under its
-full name (the place and the department: 宁安市应急管理局); another department's document is taken only as a
-starting point (以其他部门的细则为起点) — its issuer and title rewritten to the department's, no 文号, and its
-articles marked as the other document's words, unconfirmed until the department loads rules of its own."""
+full name (the place and the department: 宁安市应急管理局, 宁安镇综合行政执法办公室 —
+:attr:`~spotcheck.tenants.accounts.models.Tenant.full_name`, the one name its pages, documents and numbers use
+too); another department's document is taken only as a starting point (以其他部门的细则为起点) — its issuer and
+title rewritten to the department's, no 文号, and its articles marked as the other document's words, unconfirmed
+until the department loads rules of its own."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
 
-from spotcheck.tenants.rules import documents, presets, rulebook
-
-
-def full_name(name: str, on: date | None = None, tenant_id: int | None = None) -> str:
-    """A department's full name: the place of its level (宁安市: its nearest rulebook's, else its region's) before
-    its name (应急管理局), unless the name carries it already; the name alone where nothing names a place.
-    ``tenant_id`` None: the root's place."""
-    place = (rulebook.rules_for(tenant_id, on) if tenant_id is not None else rulebook.rules_for_region(None, on)).place
-    return name if not place or name.startswith(place) else place + name
+from spotcheck.tenants.rules import documents, presets
 
 
 def starting_point(preset: presets.Preset, department: str, since: date) -> documents.Document:

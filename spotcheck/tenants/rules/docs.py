@@ -96,7 +96,8 @@ READ_BY = {
     "joint_min_departments": "`spotcheck/tenants/joint/policy.py:JOINT_ACTIONS` (approve)",
     "enforcement_supervisor": "`spotcheck/tenants/supervision/commands/complaints.py:complain`, "
     "`spotcheck/tenants/supervision/commands/evaluations.py:evaluate_visit`, "
-    "`spotcheck/tenants/results/queries/codes.py:public_check` (the complaint's recipient cited)",
+    "`spotcheck/tenants/results/queries/codes.py:public_check` (the complaint's recipient cited), "
+    "`spotcheck/tenants/supervision/criticism.py:title_refusal` (a 通报's title names only departments supervised)",
     "due_soon_days": "`spotcheck/tenants/results/deadlines.py:flag`",
     "assessment": "`spotcheck/tenants/supervision/assessment.py:defaults`, "
     "`spotcheck/tenants/supervision/assessment.py:full_score`",

@@ -42,7 +42,7 @@ def workbook(kind: SheetKind, reader: Actor, progress: Progress | None = None) -
         rows = _inspector_rows(reader)
     if progress is not None:
         rows = _counted(rows, progress, _count(kind))
-    tenant_name = reader.tenant.name if reader.tenant else ""
+    tenant_name = reader.tenant.full_name if reader.tenant else ""
     day = clock.today()
     name = f"{kind.title}-{tenant_name}-{day:%Y%m%d}.xlsx"
     return writing.export(kind, _numbered(kind, rows), heading(kind, tenant_name, reader)), name

@@ -7,6 +7,11 @@ command, with the steps of :mod:`spotcheck.tenants.notices.writing` (:func:`writ
 A department is named for: a plan deadline missed or met late, coverage below target, results
 published late or not at all, results not reported by their deadline (the same conditions as the
 figures; each reason says how many rows and which figure shows them).
+
+A bureau writes only about what it supervises (:func:`named_in`, issue 93): the title names no department outside
+its supervision (:class:`~spotcheck.tenants.supervision.levels.Reach`); the text may name the departments of the
+findings and the bureau's superiors (根据牡丹江市司法局…), and any other department it names is shown to the
+signing leader, who confirms each before approving.
 """
 
 from __future__ import annotations
@@ -25,13 +30,14 @@ from spotcheck.core.database import db, get_row
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.core.text import clauses
+from spotcheck.tenants.accounts import names
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.common.vocabulary import PLAN_HALF
 from spotcheck.tenants.notices import delivery, documents
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.notices.vocabulary import NoticeKind
 from spotcheck.tenants.notices.writing import AREA, numberer
-from spotcheck.tenants.supervision import figures
+from spotcheck.tenants.supervision import figures, levels
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus
 from spotcheck.tenants.supervision.periods import Period
 from spotcheck.tenants.supervision.vocabulary import FILING_STATUS
@@ -140,6 +146,43 @@ def attention(statuses: list[figures.Status], *, taken_at: datetime | None = Non
         late=sum(s.published_late for s in statuses),
         taken_at=taken_at,
         counted=counted,
+    )
+
+
+@dataclass(frozen=True)
+class NamedIn:
+    """The departments a notice's free text names beyond what it names freely: in the title, those outside the
+    bureau's supervision (``title_outside``: refused); in the text, those neither of the findings, nor the bureau
+    itself, nor a bureau above it (``to_confirm``: the signing leader confirms each)."""
+
+    title_outside: list[Tenant]
+    to_confirm: list[Tenant]
+
+
+def named_in(title: str, body: str, findings: list[dict], issuer: Tenant) -> NamedIn:
+    """What ``title`` and ``body`` of ``issuer``'s notice name (:func:`~spotcheck.tenants.accounts.names.
+    departments_named`: full names, their short forms and short names), against its findings."""
+    reach = levels.reach_of(issuer)
+    free = {issuer.id, *reach.superiors, *(finding["tenant_id"] for finding in findings)}
+    return NamedIn(
+        reach.outside(names.departments_named(title, reach.departments)),
+        [tenant for tenant in names.departments_named(body, reach.departments) if tenant.id not in free],
+    )
+
+
+def title_refusal(issuer: Tenant, outside: list[Tenant]) -> str:
+    """Why a title naming ``outside`` (departments the bureau does not supervise) is refused, citing the rule in
+    force for the bureau's level (行政执法监督条例 第二条、第六条)."""
+    return str(
+        _l(
+            "%(rule)s%(bureau)s supervises the departments of %(place)s and of the regions below it: the title names "
+            "%(names)s, which it does not supervise. A notice of criticism names in its title only departments the "
+            "bureau supervises.",
+            rule=levels.rules_of(issuer.id).under("enforcement_supervisor"),
+            bureau=issuer.full_name,
+            place=issuer.region.name,
+            names=names.listed(outside),
+        )
     )
 
 

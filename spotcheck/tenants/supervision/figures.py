@@ -118,7 +118,9 @@ class Status:
     @classmethod
     def of(cls, tenant: Tenant) -> Status:
         """A department's figures, all at zero."""
-        return cls(tenant_id=tenant.id, name=tenant.name, code=tenant.code, bureau=tenant.kind == TenantKind.supervisor)
+        return cls(
+            tenant_id=tenant.id, name=tenant.full_name, code=tenant.code, bureau=tenant.kind == TenantKind.supervisor
+        )
 
     @property
     def basics(self) -> bool:

@@ -201,3 +201,37 @@ def receiver_of(tenant: Tenant, area_wide: bool) -> Tenant | None:
         return accounts.bureau_of(tenant.id)
     parent = db.session.scalar(sa.select(Region.parent_id).where(Region.id == tenant.region_id))
     return accounts.nearest_of_kind(TenantKind.supervisor, parent) if parent is not None else None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Whom a bureau's notice of criticism (通报) may name (行政执法监督条例 第二条、第六条: a justice bureau supervises
+    the departments of its level's government and the lower governments'): the departments it supervises — every
+    department of its region's branch, its region and every region below it, itself included (``supervised``) — and
+    its superiors, the justice bureaus of the regions above it (``superiors``); ``departments``: every department of
+    the platform, which a text is read against."""
+
+    bureau: Tenant
+    departments: list[Tenant]
+    supervised: frozenset[int]
+    superiors: frozenset[int]
+
+    def outside(self, named: list[Tenant]) -> list[Tenant]:
+        """Of ``named``, the departments the bureau does not supervise."""
+        return [tenant for tenant in named if tenant.id not in self.supervised]
+
+
+def reach_of(bureau: Tenant) -> Reach:
+    """:class:`Reach` of ``bureau``: every department read once, with its region (its full name's place)."""
+    path = bureau.region.path
+    departments = list(db.session.scalars(sa.select(Tenant).order_by(Tenant.id)))
+    return Reach(
+        bureau,
+        departments,
+        frozenset(t.id for t in departments if t.region.path.startswith(path)),
+        frozenset(
+            t.id
+            for t in departments
+            if t.kind == TenantKind.supervisor and path.startswith(t.region.path) and t.region.path != path
+        ),
+    )

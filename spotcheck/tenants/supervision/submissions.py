@@ -194,5 +194,5 @@ def workbook(row: ReportSubmission, tenant: Tenant) -> tuple[bytes, str]:
     """The table as submitted, as .xlsx, and its file name."""
     title = row.content[0]["title"] if row.content else row.title
     period = cast(periods.Period, periods.parse(row.period))  # stored as parsed
-    name = tables.file_name(f"{title}（第{row.version}版）", period, tenant.name)
+    name = tables.file_name(f"{title}（第{row.version}版）", period, tenant.full_name)
     return write(sheets_of(row)), name

@@ -110,7 +110,7 @@ def _joint_fields(of: str = "") -> dict[str, fields.Field]:
         "title": fields.Str(attribute=f"{of}title"),
         "year": Int(attribute=f"{of}year"),
         "status": fields.Enum(CampaignStatus, by_value=True, attribute=f"{of}status"),
-        "lead": fields.Function(attrgetter(f"{of}tenant.name"), metadata={"description": "The lead department"}),
+        "lead": fields.Function(attrgetter(f"{of}tenant.full_name"), metadata={"description": "The lead department"}),
         "field": fields.Str(
             attribute=f"{of}joint_field",
             allow_none=True,

@@ -54,7 +54,7 @@ class PlansToReview(MethodView):
         """The submitted plans waiting for my bureau's filing (justice bureau: every department's; market-regulation
         bureau: those with items of its field)"""
         plans = queries.plans_to_review(_user())
-        names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
+        names = {tenant.id: tenant.full_name for tenant in tenants.list_tenants()}
         return [PlanForReview(plan, names.get(plan.tenant_id, "")) for plan in plans]
 
 

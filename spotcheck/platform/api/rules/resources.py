@@ -222,7 +222,7 @@ def _in_force(tenant: Tenant | None, region: Region | None = None) -> dict[str, 
         for row in group.rows
     ]
     return {
-        "department": {"code": tenant.code, "name": tenant.name} if tenant is not None else None,
+        "department": {"code": tenant.code, "name": tenant.full_name} if tenant is not None else None,
         "region": _region_ref(region) if region is not None else None,
         "levels": _levels(region),
         "place": rules.place,
@@ -241,7 +241,7 @@ def _version(version: RuleVersion, detail: bool = False) -> dict[str, object]:
     found: dict[str, object] = {
         "id": version.id,
         "scope": "rulebook" if version.tenant_id is None else "department",
-        "department": {"code": tenant.code, "name": tenant.name} if tenant is not None else None,
+        "department": {"code": tenant.code, "name": tenant.full_name} if tenant is not None else None,
         "title": version.title,
         "short_title": version.short_title,
         "issuer": version.issuer,

@@ -64,7 +64,7 @@ class DutySchema(Schema):
     owed = fields.Function(lambda s: s.owed)
     status = fields.Function(lambda s: s.status, metadata={"description": STATUS_DESCRIPTION})
     status_name = fields.Function(lambda s: s.status_name)
-    department = fields.Function(lambda s: s.tenant.name)
+    department = fields.Function(lambda s: s.tenant.full_name)
     submitted_at = fields.Function(
         lambda s: s.first.submitted_at.isoformat() if s.first and s.first.submitted_at else None,
         metadata={"description": "When the first version was submitted (UTC)"},

@@ -133,7 +133,7 @@ def _cell_name(cell: str) -> str:
     group, _, stratum = cell.partition("/")
     names = g.get("department_names")
     if names is None:
-        names = g.department_names = {tenant.code: tenant.name for tenant in list_tenants()}
+        names = g.department_names = {tenant.code: tenant.full_name for tenant in list_tenants()}
     return f"{names.get(group, group)} {stratum_label(stratum)}" if stratum else names.get(cell, cell)
 
 

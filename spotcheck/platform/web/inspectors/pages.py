@@ -97,7 +97,7 @@ def create_accounts() -> ResponseReturnValue:
     if issued is REFUSED:
         return redirect(url_for("inspector_pages.index"))
     response = make_response(
-        render_template("inspectors/accounts.html", issued=issued, department=current_user.tenant.name)
+        render_template("inspectors/accounts.html", issued=issued, department=current_user.tenant.full_name)
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -104,7 +104,7 @@ def _render_detail(plan: Plan, line_form: PlanLineForm | None = None, status: in
     line_form.item_id.choices = [("", _("Choose an item"))] + [
         (str(i.id), f"{i.code} {i.name}" + (f" ({planned})" if i.id in in_plan else "")) for i in published
     ]
-    names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
+    names = {tenant.id: tenant.full_name for tenant in tenants.list_tenants()}
     return render_template(
         "plans/detail.html",
         plan=plan,
@@ -178,7 +178,7 @@ def review_list() -> ResponseReturnValue:
 
 def _render_review(forms: Mapping[int, ReviewForm], status: int = 200) -> tuple[str, int]:
     plans = queries.plans_to_review(_user())
-    names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
+    names = {tenant.id: tenant.full_name for tenant in tenants.list_tenants()}
     rows = [
         (
             plan,
@@ -200,7 +200,7 @@ def review_archive() -> str:
     decision = request.args.get("decision") if request.args.get("decision") in ("filed", "returned") else None
     authority = request.args.get("authority") if request.args.get("authority") in AUTHORITY_CODES else None
     rows = queries.reviews(_user(), year=year, decision=decision, authority=authority)
-    names = {tenant.id: tenant.name for tenant in tenants.list_tenants()}
+    names = {tenant.id: tenant.full_name for tenant in tenants.list_tenants()}
     return render_template(
         "plans/archive.html",
         rows=rows,

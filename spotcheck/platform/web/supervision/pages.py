@@ -512,6 +512,7 @@ def _criticism_page(
         copies=copies,
         actions=view.actions,
         period=view.period,
+        named=view.named,
         errors=errors or {},
         values=values or {},
     ), status
@@ -524,7 +525,7 @@ def criticism_step(criticism_id: int, step: str) -> ResponseReturnValue:
     if step not in ("edit", "submit", "approve", "withdraw", "send_back"):
         abort(404)
     if EmptyForm().validate_on_submit():
-        if step in ("edit", "send_back"):
+        if step in ("edit", "send_back", "approve"):
             return _criticism_form(criticism_id, step)
         elif step == "submit":
             perform(
@@ -533,17 +534,22 @@ def criticism_step(criticism_id: int, step: str) -> ResponseReturnValue:
                 actor=user,
                 done=_("The draft is submitted to the bureau's leaders, who are told in their inbox."),
             )
-        elif step == "approve":
-            perform(commands.approve, criticism_id, actor=user, done=_criticism_approved)
         else:
             perform(commands.withdraw, criticism_id, actor=user, done=_("The draft notice of criticism is withdrawn."))
     return redirect(url_for("supervision.criticism_detail", criticism_id=criticism_id))
 
 
 def _criticism_form(criticism_id: int, step: str) -> ResponseReturnValue:
-    """The draft's edit (修改) or the leader's send-back (退回修改): what was typed comes back with its errors."""
-    if step == "edit":
-        data: dict[str, object] = {
+    """The draft's edit (修改), the leader's send-back (退回修改) or approval (签发, with the other departments its text
+    names confirmed one by one): what was typed comes back with its errors."""
+    done: str | Callable[[Criticism], str]
+    data: dict[str, object]
+    command: Callable[..., Criticism]
+    if step == "approve":
+        data = {"confirm_named": request.form.getlist("confirm_named")}
+        command, done = commands.approve, _criticism_approved
+    elif step == "edit":
+        data = {
             "title": request.form.get("title", ""),
             "body": request.form.get("body", ""),
             "leave_out": whole_numbers(request.form.getlist("leave_out")),

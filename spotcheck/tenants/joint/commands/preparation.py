@@ -194,7 +194,7 @@ def _invite(campaign: Campaign, tenant: Tenant, actor: Actor) -> JointParticipan
         campaign_code=campaign.code,
         campaign_title=campaign.title,
         group_code=tenant.code,
-        department_name=tenant.name,
+        department_name=tenant.full_name,
         invited_by_name=actor.display_name,
         invited_at=now(),
     )

@@ -79,7 +79,7 @@ def _transferred(visit: Visit, details: str) -> dict:
         if set(result.category_codes) & found
     ]
     return {
-        "from_department": visit.campaign.tenant.name,
+        "from_department": visit.campaign.tenant.full_name,
         "from_code": visit.campaign.tenant.code,
         "campaign_code": visit.campaign.code,
         "campaign_title": visit.campaign.title,

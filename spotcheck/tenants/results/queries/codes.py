@@ -149,7 +149,7 @@ def public_check(*, token: str | None = None, typed: str | None = None) -> Publi
             if campaign.joint_id is not None
             else dict(
                 asked_in=tenant_id,
-                department=campaign.tenant.name,
+                department=campaign.tenant.full_name,
                 campaign_code=campaign.code or "",
                 campaign_title=campaign.title,
                 window_start=campaign.window_start,

@@ -1,5 +1,5 @@
-"""Reading the public register of results (检查结果公示) for the portal: the newest results, an
-entity's results across departments, a campaign's results, and the search by name or
+"""Reading the public register of results (检查结果公示) for the portal: the newest results (of a region: see
+:class:`Where`), an entity's results across departments, a campaign's results, and the search by name or
 统一社会信用代码. Only published versions are ever read here (never a visit or a draft); and
 :func:`public_content`, what publishing a visit's result keeps of it."""
 
@@ -7,21 +7,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import InstrumentedAttribute
 
 from spotcheck.core.database import db, dialect, searching
+from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.scoping import joint_scope
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns import named
+from spotcheck.tenants.campaigns.inspection_counts import code_prefix
 from spotcheck.tenants.campaigns.models import Campaign, Draw, TeamMember
 from spotcheck.tenants.campaigns.vocabulary import DrawKind
 from spotcheck.tenants.common.queries import NumberedPage, paginate, paginate_on
 from spotcheck.tenants.common.vocabulary import reference
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.directory.names import name_holds
+from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.regions.models import Region
 from spotcheck.tenants.results import categories
 from spotcheck.tenants.results.models import PublishedEntity, PublishedResult, Visit
@@ -43,9 +48,71 @@ def _newest_first(query: sa.Select) -> sa.Select:
     return query.order_by(PublishedResult.published_at.desc(), PublishedResult.id.desc())
 
 
-def latest(page: int = 1) -> NumberedPage:
-    """Every department's published results, newest first."""
-    return paginate(_newest_first(_current()), page=page, per_page=PER_PAGE, make=lambda row: row[0])
+#: The two ways a region's results are asked for (``?region=``, ``?department_region=``): the query parameter's name.
+LOCATED, CHECKED_BY = "region", "department_region"
+
+
+@dataclass(frozen=True)
+class Where:
+    """Which of the register's results a region's list holds (地区筛选) — two filters, either or both:
+
+    - ``located`` (``?region=CODE``): the results about businesses located in the region or a region below it
+      (their registry code lies in it), whichever department of whichever level checked them — a citizen of
+      宁安市 looking for a caterer there finds 牡丹江市's check of it too;
+    - ``checked_by`` (``?department_region=CODE``): the results published by the departments of the region and
+      of the regions below it (its branch), wherever the business lies.
+
+    The root for either is every result (a business outside the tree is the root's: :func:`~spotcheck.tenants.
+    campaigns.inspection_counts.region_of`); None: not asked."""
+
+    located: Region | None = None
+    checked_by: Region | None = None
+
+    @property
+    def any(self) -> bool:
+        return self.located is not None or self.checked_by is not None
+
+    def apply(self, query: sa.Select) -> sa.Select:
+        if self.located is not None and self.located.parent_id is not None:
+            prefix = code_prefix(self.located.code)
+            query = query.join(Entity, Entity.id == PublishedResult.entity_id).where(
+                Entity.region_code >= prefix, Entity.region_code < prefix + "~"
+            )
+        if self.checked_by is not None and self.checked_by.parent_id is not None:
+            branch = sa.select(Tenant.id).join(Region, Region.id == Tenant.region_id)
+            query = query.where(PublishedResult.tenant_id.in_(branch.where(regions.in_branch(self.checked_by.id))))
+        return query
+
+
+def asked_region(code: object, field: str) -> Region | None:
+    """The region a public list is asked for by its code (``field``: the query parameter, ``region=231084``); None
+    when none is. A code of the wrong form, or one the tree lacks, is refused naming ``field`` (never the whole
+    register read instead)."""
+    if code is None or not str(code).strip():
+        return None
+    code = str(code).strip()
+    try:
+        found = regions.named(code, field)
+    except NotFoundError:
+        found = None
+    except InvalidInputError:
+        raise InvalidInputError(
+            {field: [_l("%(field)s: a region's code is 6, 9 or 12 digits (231084, 231084100).", field=field)]}
+        ) from None
+    if found is None:
+        raise InvalidInputError({field: [_l("%(field)s: no region has the code %(code)s.", field=field, code=code)]})
+    return found
+
+
+def region_filters(located: object = None, checked_by: object = None) -> Where:
+    """The filters of ``?region=`` and ``?department_region=`` as a request gives them (:class:`Where`)."""
+    return Where(asked_region(located, LOCATED), asked_region(checked_by, CHECKED_BY))
+
+
+def latest(page: int = 1, where: Where | None = None) -> NumberedPage:
+    """Every department's published results, newest first; ``where``: a region's (:class:`Where`)."""
+    query = (where or Where()).apply(_current())
+    return paginate(_newest_first(query), page=page, per_page=PER_PAGE, make=lambda row: row[0])
 
 
 def of_campaign(campaign_id: int, page: int = 1) -> NumberedPage:
@@ -209,7 +276,7 @@ def public_content(visit: Visit, parts: PublicParts | None = None) -> dict:
     return {
         **parts.joint_of(visit),
         **_named(visit),
-        "department": visit.campaign.tenant.name,
+        "department": visit.campaign.tenant.full_name,
         "department_code": visit.campaign.tenant.code,
         "campaign_code": visit.campaign.code,
         "campaign_title": visit.campaign.title,

@@ -245,7 +245,7 @@ def page_of(visit: Visit, reader: Actor) -> VisitPage:
         follow_up_rule=policy.follow_up_rule(visit.campaign),
         follow_up_actions={f.id: policy.FOLLOW_UP_ACTIONS.allowed(f, reader) for f in visit.follow_ups},
         receivers=receivers,
-        receiver_names={tenant.id: tenant.name for tenant in receivers},
+        receiver_names={tenant.id: tenant.full_name for tenant in receivers},
     )
 
 

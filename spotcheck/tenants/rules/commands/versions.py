@@ -241,7 +241,7 @@ def _own(
     """The department's own rules: a preset of another department loaded as it is becomes a starting point
     (:func:`..departments.starting_point`, from today); any other document must be issued by the department
     (发文机关 its full name), else refused naming both (with whatever else the file gets wrong)."""
-    own = departments.full_name(tenant.name, document.effective_from, tenant.id)
+    own = tenant.full_name  # the one full name its pages and documents show (accounts.names.full_name)
     preset = presets.find(data.get("preset") or "")
     if preset is not None and preset.kind == "department" and text == preset.text and document.issuer != own:
         document = departments.starting_point(preset, own, today())

@@ -79,7 +79,7 @@ def complain(token: str, data: Mapping[str, object], *, actor: Actor | None = No
             raise InvalidInputError(errors)
         copy = {
             "visit_id": visit.id,
-            "department_name": visit.campaign.tenant.name,
+            "department_name": visit.campaign.tenant.full_name,
             "entity_name": visit.entity.name,
             "campaign_code": visit.campaign.code or "",
             "checked_on": _checked_on(visit, code),

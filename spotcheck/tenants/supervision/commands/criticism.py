@@ -17,15 +17,18 @@ from spotcheck.core.commands import command
 from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
+from spotcheck.tenants.accounts import names
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.supervision import figures, levels, periods
 from spotcheck.tenants.supervision.criticism import (
     closing,
     default_title,
     get,
+    named_in,
     opening,
     reasons_of,
     tell_leaders,
+    title_refusal,
     write,
 )
 from spotcheck.tenants.supervision.models import Criticism, CriticismStatus
@@ -68,6 +71,17 @@ def draft(data: dict, *, actor: Actor) -> Criticism:
     return criticism
 
 
+def _issuer(criticism: Criticism) -> Tenant:
+    return cast(Tenant, db.session.get(Tenant, criticism.tenant_id))
+
+
+def _title_outside(criticism: Criticism, title: str) -> str:
+    """Why ``title`` is refused (it names a department outside the bureau's supervision), else empty."""
+    issuer = _issuer(criticism)
+    outside = named_in(title, "", [], issuer).title_outside
+    return title_refusal(issuer, outside) if outside else ""
+
+
 def _paragraphs(body: str) -> list[str]:
     """The paragraphs of a notice's text: split at an empty line (whatever line endings the browser
     sent), each keeping its own line breaks."""
@@ -89,6 +103,8 @@ def update(criticism_id: int, data: dict, *, actor: Actor) -> Criticism:
     title, errors = (title or "").strip(), {}
     if not title or len(title) > 200:
         errors["title"] = [_l("Enter a title of at most 200 characters.")]
+    elif outside := _title_outside(criticism, title):
+        errors["title"] = [outside]
     if not _paragraphs(body):
         errors["body"] = [_l("Write the text of the notice.")]
     if errors:
@@ -108,7 +124,9 @@ def submit_draft(criticism_id: int, data: dict | None = None, *, actor: Actor) -
     once; it stays a draft, which a leader approves or sends back (then, changed, it is submitted again)."""
     criticism = get(criticism_id, for_update=True)
     CRITICISM_ACTIONS.require(criticism, actor, "submit")
-    issuer = cast(Tenant, db.session.get(Tenant, criticism.tenant_id))
+    if outside := _title_outside(criticism, criticism.title):
+        raise InvalidInputError({"title": [outside]})
+    issuer = _issuer(criticism)
     told = tell_leaders(criticism, issuer, actor.display_name)
     criticism.submitted_at = now()
     audit.record("criticism.submitted", "criticism", criticism.id, actor=actor, details={"told": told})
@@ -144,12 +162,44 @@ def withdraw(criticism_id: int, data: dict | None = None, *, actor: Actor) -> Cr
     return criticism
 
 
+#: The field of the approval that confirms, by their codes, the other departments the text names.
+CONFIRM_NAMED = "confirm_named"
+
+
+def _confirmed(data: Mapping[str, object] | None) -> set[str]:
+    """The department codes the leader confirmed (``data["confirm_named"]``: a list, or one code)."""
+    given = (data if isinstance(data, Mapping) else {}).get(CONFIRM_NAMED) or ()
+    codes: list[object] = [given] if isinstance(given, str | int) else []
+    if isinstance(given, list | tuple):
+        codes = list(given)
+    return {str(code).strip() for code in codes if isinstance(code, str | int)}
+
+
 @command(Permission.CRITICISM_APPROVE)
-def approve(criticism_id: int, data: dict | None = None, *, actor: Actor) -> Criticism:
-    """签发: number the notice, write its PDF, and deliver a copy to each department named."""
+def approve(criticism_id: int, data: Mapping[str, object] | None = None, *, actor: Actor) -> Criticism:
+    """签发: number the notice, write its PDF, and deliver a copy to each department named. Refused while its title
+    names a department outside the bureau's supervision; any other department its text names (neither of the
+    findings nor a bureau above) must be confirmed by the leader, each by its code in ``data["confirm_named"]``
+    (audited)."""
     criticism = get(criticism_id, for_update=True)
     CRITICISM_ACTIONS.require(criticism, actor, "approve")
-    issuer = cast(Tenant, db.session.get(Tenant, criticism.tenant_id))
+    issuer = _issuer(criticism)
+    named = named_in(criticism.title, criticism.body, criticism.findings, issuer)
+    if named.title_outside:
+        raise InvalidInputError({"title": [title_refusal(issuer, named.title_outside)]})
+    unconfirmed = [tenant for tenant in named.to_confirm if tenant.code not in _confirmed(data)]
+    if unconfirmed:
+        raise InvalidInputError(
+            {
+                CONFIRM_NAMED: [
+                    _l(
+                        "The text names %(names)s, neither a department of the findings nor a bureau above this one: "
+                        "confirm each that the notice means to name before approving it.",
+                        names=names.listed(unconfirmed),
+                    )
+                ]
+            }
+        )
     paragraphs = _paragraphs(criticism.body)
     number, _ = write(
         issuer,
@@ -168,6 +218,10 @@ def approve(criticism_id: int, data: dict | None = None, *, actor: Actor) -> Cri
         "criticism",
         criticism.id,
         actor=actor,
-        details={"number": number, "departments": [f["tenant_id"] for f in criticism.findings]},
+        details={
+            "number": number,
+            "departments": [f["tenant_id"] for f in criticism.findings],
+            **({"confirmed_named": [t.full_name for t in named.to_confirm]} if named.to_confirm else {}),
+        },
     )
     return criticism

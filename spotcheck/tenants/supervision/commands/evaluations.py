@@ -51,7 +51,7 @@ def evaluate_visit(token: str, data: Mapping[str, object], *, actor: Actor | Non
             raise InvalidInputError(errors)
         if (why := business_refusal(code, "evaluate", today())) is not None:
             raise ConflictError(why)
-        visit_id, department = code.visit_id, code.visit.campaign.tenant.name
+        visit_id, department = code.visit_id, code.visit.campaign.tenant.full_name
     bureau = supervising_bureau(tenant_id)
     if bureau is None:
         raise ConflictError(

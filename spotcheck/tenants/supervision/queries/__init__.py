@@ -51,8 +51,9 @@ from spotcheck.tenants.supervision import (
     submissions,
     tables,
 )
+from spotcheck.tenants.supervision.criticism import NamedIn
 from spotcheck.tenants.supervision.duties import Due, created_on, find as find_due  # noqa: F401 (read as they are)
-from spotcheck.tenants.supervision.models import Criticism, ReportEntry, ReportSubmission
+from spotcheck.tenants.supervision.models import Criticism, CriticismStatus, ReportEntry, ReportSubmission
 from spotcheck.tenants.supervision.periods import Period, parse as parse_period
 from spotcheck.tenants.supervision.policy import (
     CRITICISM_ACTIONS,
@@ -414,13 +415,21 @@ class CriticismView:
     criticism: Criticism
     actions: frozenset
     period: Period | None
+    #: A draft's free text beyond what it names freely (:func:`criticism.named_in`): a title's departments outside
+    #: the bureau's supervision, the other departments its text names (the signing leader confirms each).
+    named: NamedIn | None = None
 
 
 @query(Permission.SUPERVISION_VIEW)
 def criticism_view(criticism_id: int, *, reader: Actor) -> CriticismView:
-    """One notice of criticism with the steps the reader may take on it."""
+    """One notice of criticism with the steps the reader may take on it, and — a draft — the departments its
+    free text names that the signing leader must see (:func:`criticism.named_in`)."""
     found = criticism.get(criticism_id)
-    return CriticismView(found, CRITICISM_ACTIONS.allowed(found, reader), parse_period(found.period))
+    named = None
+    if found.status == CriticismStatus.draft:
+        issuer = accounts_queries.get_tenant(found.tenant_id)
+        named = criticism.named_in(found.title, found.body, found.findings, issuer)
+    return CriticismView(found, CRITICISM_ACTIONS.allowed(found, reader), parse_period(found.period), named)
 
 
 # --- statistical tables owed and submitted (报表报送) --------------------------------------------------------
