@@ -50,6 +50,8 @@ READ_BY = {
     "half_year_plans": "`spotcheck/tenants/supervision/figures.py:deadline_of`",
     "joint_plans_required": "`spotcheck/tenants/plans/filing.py:authorities_for`, "
     "`spotcheck/tenants/plans/commands.py:create_plan`",
+    "jurisdiction_by_place": "`spotcheck/tenants/directory/jurisdiction.py:reaches` (add_entry, named checks, "
+    "create_entity, update_entity, the directory import)",
     "min_team_size": "`spotcheck/tenants/campaigns/checking.py:clean_campaign`, "
     "`spotcheck/tenants/campaigns/checking.py:recheck`",
     "flagged_not_sampled_less": "`spotcheck/tenants/campaigns/risk.py:problems`",
