@@ -129,3 +129,19 @@ def test_operating_places_are_entered_on_the_registry_form_and_through_the_api(a
     assert client.post("/api/v1/directory", headers=nazf, json={"entity_id": entity_id}).status_code == 201
     bad = client.patch(f"/api/v1/registry/{entity_id}", headers=headers, json={"places": [{"region_code": "12"}]})
     assert bad.status_code == 422 and bad.json["errors"]["json"]["places"][0].startswith("第1处经营场所")
+
+
+def test_a_county_lead_moving_a_business_out_of_its_branch_through_the_api_is_told_who_moves_it(app):
+    with app.app_context():
+        business = _business(931031, TOWN)
+    client = app.test_client()
+    answer = client.patch(
+        f"/api/v1/registry/{business}", headers=bearer(app, "scj_admin"), json={"region_code": HAILIN}
+    )
+    assert answer.status_code == 422
+    [message] = answer.json["errors"]["json"]["region_code"]
+    assert "由牡丹江市市场监督管理局办理" in message and "海林市" in message and RULE in message
+    moved = client.patch(
+        f"/api/v1/registry/{business}", headers=bearer(app, "mdjscj_admin"), json={"region_code": HAILIN}
+    )
+    assert moved.status_code == 200 and moved.json["region_code"] == HAILIN

@@ -110,8 +110,7 @@ class EntryForm(_DeclaredForm):
 
 class EntityForm(_DeclaredForm):
     DECLARED = inputs.ENTITY_FIELDS
-    #: 一照多址: one operating place a line, its region code then its address (the command checks each line).
-    places = TextAreaField(_l("Operating places (one licence, several addresses)"))
+    places: TextAreaField  # asked after the declared fields (below)
 
     def entity_data(self) -> dict[str, object]:
         """The declared fields, and the operating places when the form was sent with them (left as they are
@@ -122,6 +121,11 @@ class EntityForm(_DeclaredForm):
     def show_places(self, text: str) -> None:
         """The business's operating places, one a line, in the form as it is first shown."""
         self.places.data = text
+
+
+#: 一照多址: one operating place a line, its region code then its address (the command checks each line); not a column
+#: of the registry's (not declared with its fields), asked after them.
+EntityForm.places = TextAreaField(_l("Operating places (one licence, several addresses)"))
 
 
 class RiskLabelsForm(FlaskForm):
