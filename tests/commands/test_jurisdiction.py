@@ -25,7 +25,7 @@ from spotcheck.tenants.directory.models import DirectoryEntry, Entity, Operating
 from spotcheck.tenants.plans.models import Plan
 from tests.support import joint_levels, results_world
 from tests.support.campaign_world import build, credit_code, leader_of, planner_of
-from tests.support.helpers import bearer, user_named
+from tests.support.helpers import bearer, tenant_id, user_named
 from tests.support.named_world import named_data
 from tests.support.sheets import upload
 
@@ -144,19 +144,18 @@ def test_a_business_moves_within_the_editors_branch_and_otherwise_by_the_lowest_
     lead, who moves it (海林市 has no lead of its own); back from 海林市, 宁安市's lead may not either."""
     with app.app_context():
         business = _create("scj_admin", 930031, ELSEWHERE)
-        scj, mdjscj = user_named("scj_admin"), user_named("mdjscj_admin")
-        with tenant_scope(scj.tenant_id):
-            directory.update_entity(business.id, {"region_code": TOWN}, actor=scj)
+        with tenant_scope(tenant_id("SCJ")):
+            directory.update_entity(business.id, {"region_code": TOWN}, actor=user_named("scj_admin"))
             db.session.commit()
         refusal = _refused(
             directory.update_entity, business.id, {"region_code": HAILIN}, field="region_code", login="scj_admin"
         )
         assert "宁安市宁安镇" in refusal and "海林市" in refusal and "由牡丹江市市场监督管理局办理" in refusal
         assert RULE in refusal and db.session.get(Entity, business.id).region_code == TOWN
-        assert jurisdiction.mover(TOWN, HAILIN).id == mdjscj.tenant_id
-        assert jurisdiction.mover(HAILIN, "231083100").id == mdjscj.tenant_id  # within 海林市: the nearest lead above
-        with tenant_scope(mdjscj.tenant_id):
-            directory.update_entity(business.id, {"region_code": HAILIN}, actor=mdjscj)
+        assert jurisdiction.mover(TOWN, HAILIN).id == tenant_id("MDJSCJ")
+        assert jurisdiction.mover(HAILIN, "231083100").id == tenant_id("MDJSCJ")  # within 海林市: the nearest above
+        with tenant_scope(tenant_id("MDJSCJ")):
+            directory.update_entity(business.id, {"region_code": HAILIN}, actor=user_named("mdjscj_admin"))
             db.session.commit()
         refusal = _refused(
             directory.update_entity, business.id, {"region_code": TOWN}, field="region_code", login="scj_admin"
@@ -170,7 +169,6 @@ def test_one_licence_with_several_addresses_is_reached_through_any_of_its_places
     宁安市's departments; its yearly cap stays with 海林市 (its registered region). A bad place is refused naming its
     line; the places are replaced as given, audited."""
     with app.app_context():
-        mdjscj = user_named("mdjscj_admin")
         chain = _create(
             "mdjscj_admin",
             930041,
@@ -187,8 +185,8 @@ def test_one_licence_with_several_addresses_is_reached_through_any_of_its_places
         assert region.code == HAILIN  # the cap's region: where it is registered
         bad = _refused(directory.update_entity, chain.id, {"places": "99 某地\n"}, field="places", login="mdjscj_admin")
         assert bad.startswith("第1处经营场所")
-        with tenant_scope(mdjscj.tenant_id):
-            directory.update_entity(chain.id, {"places": []}, actor=mdjscj)
+        with tenant_scope(tenant_id("MDJSCJ")):
+            directory.update_entity(chain.id, {"places": []}, actor=user_named("mdjscj_admin"))
             db.session.commit()
             [entry] = db.session.scalars(
                 sa.select(AuditEntry)
@@ -199,7 +197,7 @@ def test_one_licence_with_several_addresses_is_reached_through_any_of_its_places
             assert entry.details["places"] == []
         assert db.session.scalar(sa.select(sa.func.count()).select_from(OperatingPlace)) == 0
         # without the place in the town, the office no longer reaches it (its row is the operator's to see)
-        assert not jurisdiction.reaches(user_named("nazf_admin").tenant_id, db.session.get(Entity, chain.id))
+        assert not jurisdiction.reaches(tenant_id("NAZF"), db.session.get(Entity, chain.id))
 
 
 def test_a_county_leads_import_of_a_wider_file_is_refused_by_row_and_the_roots_lead_loads_it(app):
@@ -227,8 +225,8 @@ def test_work_in_flight_finishes_unchanged_and_the_operators_check_lists_the_row
     refused; ``spotcheck check`` lists the department's row outside its branch."""
     with app.app_context():
         ids = results_world.handed_out()
-        yjj = user_named("yjj_admin")
-        with tenant_scope(yjj.tenant_id):
+        yjj = tenant_id("YJJ")
+        with tenant_scope(yjj):
             visit = results_world.visit(ids)
             business = db.session.get(Entity, visit.entity_id)
             draws = [
@@ -243,11 +241,10 @@ def test_work_in_flight_finishes_unchanged_and_the_operators_check_lists_the_row
                 )
             )
         assert outside_branches() == []
-        mdjscj = user_named("mdjscj_admin")
-        with tenant_scope(mdjscj.tenant_id):
-            directory.update_entity(business.id, {"region_code": HAILIN}, actor=mdjscj)
+        with tenant_scope(tenant_id("MDJSCJ")):
+            directory.update_entity(business.id, {"region_code": HAILIN}, actor=user_named("mdjscj_admin"))
             db.session.commit()
-        with tenant_scope(yjj.tenant_id):
+        with tenant_scope(yjj):
             assert [
                 (d.kind, d.frame_digest, d.seed, d.proof)
                 for d in db.session.scalars(sa.select(Draw).where(Draw.campaign_id == ids["campaign"]))
@@ -280,9 +277,9 @@ def test_a_named_check_names_only_businesses_of_the_departments_branch(app):
     directory from before the rule, located elsewhere in 宁安市, is refused at the draft, naming its place."""
     with app.app_context():
         world = build("nazf", entities=4)
-        nazf = user_named("nazf_admin")
         kept = _create("scj_admin", 930061, ELSEWHERE)
-        with tenant_scope(nazf.tenant_id):  # as an entry listed before the rule was: not through the command
+        with tenant_scope(tenant_id("NAZF")):  # as an entry listed before the rule was: not through the command
+            nazf = user_named("nazf_admin")
             db.session.add(DirectoryEntry(entity_id=kept.id, category="测试危化类", risk="B"))
             db.session.commit()
             campaign = campaign_commands.create_campaign(
