@@ -24,6 +24,8 @@ from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.scoping import system_access
 from spotcheck.platform.config import local_host_problem, public_address_problem
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.directory import jurisdiction
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity, OperatingPlace
 from spotcheck.tenants.exports.models import ExportBatch
 from spotcheck.tenants.exports.vocabulary import BatchStatus
 from spotcheck.tenants.notices.models import Delivery, Notice
@@ -237,6 +239,49 @@ def unrecorded_notices() -> list[str]:
     return notes
 
 
+def outside_branches() -> list[str]:
+    """The directory rows that name a business located outside their department's branch (管辖: kept from before the
+    rule, or left by a business that moved), by department: a frame frozen and a proof published with them never
+    change and a campaign under way finishes, but no new check reaches them — the department's administrator removes
+    them. One query of the rows by department and registered place, then one count where a place lies outside."""
+    problems = []
+    with system_access("operator check: directory rows outside their department's branch"):
+        held: dict[int, set[str]] = {}
+        for tenant_id, code in db.session.execute(
+            sa.select(DirectoryEntry.tenant_id, Entity.region_code)
+            .join(Entity, Entity.id == DirectoryEntry.entity_id)
+            .distinct()
+        ):
+            held.setdefault(tenant_id, set()).add(code)
+        place_codes = set(db.session.scalars(sa.select(OperatingPlace.region_code).distinct()))
+        for tenant_id in sorted(held):
+            branch = jurisdiction.of_department(tenant_id)
+            outside = sorted(held[tenant_id] - branch.holds_each(held[tenant_id]))
+            if not outside:
+                continue
+            inside_places = sorted(branch.holds_each(place_codes))
+            reached_by_place = sa.exists().where(
+                OperatingPlace.entity_id == Entity.id, OperatingPlace.region_code.in_(inside_places)
+            )
+            rows = db.session.execute(
+                sa.select(Entity.code, Entity.region_code, sa.func.count().over())
+                .join(DirectoryEntry, DirectoryEntry.entity_id == Entity.id)
+                .where(DirectoryEntry.tenant_id == tenant_id, Entity.region_code.in_(outside), ~reached_by_place)
+                .order_by(Entity.code)
+                .limit(1)
+            ).first()
+            if rows is None:
+                continue
+            code, place, count = rows
+            problems.append(
+                f"OUTSIDE BRANCH  {count} directory row(s) of {branch.department.full_name} name businesses located "
+                f"outside its branch ({branch.region.name} and below), e.g. {code} at {branch.place_name(place)}: "
+                "its campaigns under way finish; no new check reaches them — remove them from its directory"
+            )
+        db.session.rollback()
+    return problems
+
+
 def data_key_problems(config: dict) -> list[str]:
     """The data key: another than the one the values are under, or (in production) still derived from SECRET_KEY."""
     keys = personal_data.keys_of(personal_data.configured_key())
@@ -264,5 +309,9 @@ def run(*, hours: int = 24, fetch_address: bool = True) -> tuple[int, list[str]]
     live = config["SPOTCHECK_ENV"] == "production"  # a trial or a test serves on this machine by design
     addresses = address_problems(config, fetch=fetch_address) + notice_problems() if live else []
     return len(files), (
-        addresses + data_key_problems(config) + file_problems(files, storage.root()) + job_problems(hours=hours)
+        addresses
+        + data_key_problems(config)
+        + file_problems(files, storage.root())
+        + job_problems(hours=hours)
+        + outside_branches()
     )

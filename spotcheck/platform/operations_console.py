@@ -118,7 +118,7 @@ def check_command(hours: int, skip_address: bool) -> None:
     click.echo(
         f"OK: the public address reaches this deployment{' (not fetched)' if skip_address else ''}; the data "
         f"key is the one in use; {checked} stored file(s) present with their SHA-256; no stuck or failed job, "
-        "no failed delivery"
+        "no failed delivery; no directory row outside its department's branch"
     )
 
 

@@ -17,7 +17,8 @@ from spotcheck.tenants.directory.queries import Filters, entity_by_code
 from tests.support.directory_pages import every_page
 from tests.support.helpers import _pg_connect, make_app, migrate_to, tenant_id, user_named
 
-#: Twelve products (entities with a code of their own) of a region of their own (3398…), in four industries in turn.
+#: Twelve products (entities with a code of their own) of a region of their own (23108498…, in 宁安市: no demo
+#: business uses it), in four industries in turn.
 INDUSTRIES = ("C3670", "H6210", "F5211", "C3611")
 CODES = {f"INDUSTRY-{n:03d}": INDUSTRIES[n % 4] for n in range(12)}
 
@@ -29,7 +30,7 @@ def _registry(industries: dict[str, str]) -> None:
             "name": f"行业测试产品{code[-3:]}",
             "entity_type": "product",
             "industry_code": industry,
-            "region_code": "339801",
+            "region_code": "231084981",
             "address": "",
             "status": "active",
             "abnormal": False,
@@ -44,7 +45,7 @@ def _registry(industries: dict[str, str]) -> None:
 
 def _found(category: str, industry: str) -> set[str]:
     """The codes the current department's directory lists for ``category`` and ``industry``, every page of them."""
-    return set(every_page(Filters(category=category, industry=industry, region="3398"), per_page=3))
+    return set(every_page(Filters(category=category, industry=industry, region="23108498"), per_page=3))
 
 
 def _entries(department: int, categories: dict[str, str], risk: str = "C") -> None:

@@ -40,14 +40,16 @@ def test_a_directory_file_is_read_once_and_a_bad_end_leaves_nothing_staged(app, 
     client = app.test_client()
     admin = bearer(app, "scj_admin")
     header = "统一社会信用代码/对象编码,名称,行业代码,行政区划代码,监管类别,风险等级\n"
-    good = "".join(f"{credit_code(n)},滨江一次读取{n}号食品有限公司,C1391,330108,食品生产,B\n" for n in range(40, 70))
+    good = "".join(
+        f"{credit_code(n)},滨江一次读取{n}号食品有限公司,C1391,231084908,食品生产,B\n" for n in range(40, 70)
+    )
     with app.app_context():
         before = (db.session.scalar(sa.select(sa.func.count()).select_from(Entity)), len(directory_of("SCJ")))
 
     bad_end = upload(
         client,
         "directory",
-        (header + good + f"{credit_code(70)},,C1391,330108,食品生产,B\n").encode(),
+        (header + good + f"{credit_code(70)},,C1391,231084908,食品生产,B\n").encode(),
         admin,
         "名录.csv",
     )
@@ -65,7 +67,7 @@ def test_a_directory_file_is_read_once_and_a_bad_end_leaves_nothing_staged(app, 
     fixed = upload(
         client,
         "directory",
-        (header + good + f"{credit_code(70)},滨江一次读取70号食品有限公司,C1391,330108,食品生产,B\n").encode(),
+        (header + good + f"{credit_code(70)},滨江一次读取70号食品有限公司,C1391,231084908,食品生产,B\n").encode(),
         admin,
         "名录.csv",
     )

@@ -48,7 +48,7 @@ def test_the_directorys_size_at_any_moment_is_the_count_of_its_entries_then(app)
             with tenant_scope(lead.tenant_id):
                 for n, code in enumerate(codes):
                     directory.create_entity(
-                        {"code": code, "name": f"新登记企业{n}", "industry_code": "C2611", "region_code": "330102"},
+                        {"code": code, "name": f"新登记企业{n}", "industry_code": "C2611", "region_code": "231084902"},
                         actor=lead,
                     )
                 db.session.commit()

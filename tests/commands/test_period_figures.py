@@ -45,7 +45,7 @@ def _entities(numbers) -> list[str]:
     with frozen_at(FEB), tenant_scope(lead.tenant_id):
         for n, code in zip(numbers, codes, strict=True):
             directory.create_entity(
-                {"code": code, "name": f"时点检查对象{n}", "industry_code": "C2611", "region_code": "330102"},
+                {"code": code, "name": f"时点检查对象{n}", "industry_code": "C2611", "region_code": "231084902"},
                 actor=lead,
             )
         db.session.commit()

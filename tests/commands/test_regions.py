@@ -246,7 +246,7 @@ def test_a_registry_location_may_be_a_towns_code(app):
     """``Entity.region_code`` takes a town's 统计用区划代码 (9 or 12 digits) as well as GB/T 2260's six; anything else
     is refused naming the field in Chinese."""
     with app.app_context(), force_locale("zh_CN"):
-        keeper = user_named("scj_admin")
+        keeper = user_named("mdjscj_admin")  # the root's lead: 海林市 is in its branch (管辖)
         with tenant_scope(keeper.tenant_id):
             for n, code in enumerate(("231083100", "231083100001", "231083")):
                 entity = directory.create_entity(

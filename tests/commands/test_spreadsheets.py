@@ -215,7 +215,7 @@ DIRECTORY_ROWS = [
         "名称": "杭州味美食品有限公司",
         "对象类型": "企业",
         "行业代码": "C1391",
-        "行政区划代码": "330106",
+        "行政区划代码": "231084901",
         "地址": "文三路1号",
         "登记状态": "存续",
         "经营异常名录": "否",
@@ -232,7 +232,7 @@ DIRECTORY_ROWS = [
         "名称": "西湖区老张面馆",
         "对象类型": "个体工商户",
         "行业代码": "H6211",
-        "行政区划代码": "330106",
+        "行政区划代码": "231084901",
         "经营异常名录": "是",
         "最近处罚日期": "2025/3/1",
         "风险等级": "高",
@@ -242,7 +242,7 @@ DIRECTORY_ROWS = [
         "名称": "地铁三号线施工项目",
         "对象类型": "项目",
         "行业代码": "E48",
-        "行政区划代码": "330100",
+        "行政区划代码": "231084900",
     },
 ]
 
@@ -279,7 +279,7 @@ def test_directory_template_fill_upload_export_reimport(app):
     # A file with fewer columns changes only those: here the risk class and the name.
     csv = (
         "统一社会信用代码/对象编码,名称,行业代码,行政区划代码,风险等级\n"
-        f"{credit_code(1)},杭州味美食品股份有限公司,C1391,330106,D\n"
+        f"{credit_code(1)},杭州味美食品股份有限公司,C1391,231084901,D\n"
     ).encode()
     narrow = upload(client, "directory", csv, admin, "risk.csv")
     assert (narrow["changed"], narrow["entities_changed"]) == (1, 1), narrow
@@ -342,7 +342,7 @@ def test_another_department_adds_missing_entities_but_cannot_change_the_registry
             "统一社会信用代码/对象编码": credit_code(3),
             "名称": "城东化工有限公司",
             "行业代码": "C2614",
-            "行政区划代码": "330104",
+            "行政区划代码": "231084904",
             "风险等级": "较高",
         },
     ]
@@ -373,7 +373,7 @@ def test_a_citys_first_directory_file_writes_the_registry_at_once_in_the_files_o
     app = make_app(postgres_url)
     numbers = [17, 3, 12, 5, 9, 1, 14, 7, 11, 2, 16, 4]
     csv = "统一社会信用代码/对象编码,名称,行业代码,行政区划代码,监管类别,风险等级\n" + "".join(
-        f"{credit_code(n)},杭州首载{n}号食品有限公司,C1391,330106,食品生产,{'ABCD'[n % 4]}\n" for n in numbers
+        f"{credit_code(n)},杭州首载{n}号食品有限公司,C1391,231084901,食品生产,{'ABCD'[n % 4]}\n" for n in numbers
     )
     with app.app_context():
         unique_code = db.session.scalar(sa.text("SELECT 'uq_entity_code'::regclass::oid"))
@@ -399,7 +399,7 @@ def test_a_citys_first_directory_file_writes_the_registry_at_once_in_the_files_o
     again = upload(
         app.test_client(),
         "directory",
-        csv.replace(",C1391,330106,食品生产,", ",C1391,330106,食品销售,").encode(),
+        csv.replace(",C1391,231084901,食品生产,", ",C1391,231084901,食品销售,").encode(),
         bearer(app, "scj_admin"),
         "registry.csv",
     )
@@ -419,7 +419,7 @@ def test_an_entity_another_department_adds_during_an_import_is_kept_as_theirs(po
             other.execute(
                 "INSERT INTO entity (code, name, entity_type, industry_code, region_code, address, status, abnormal, "
                 "blacklisted, complaints, updated_at) VALUES (%s, '别的部门先录入的公司', 'enterprise', 'C2614', "
-                "'330104', '', 'active', false, false, 0, now())",
+                "'231084904', '', 'active', false, false, 0, now())",
                 (credit_code(3),),
             )
         return first_load(connection, count)
@@ -427,8 +427,8 @@ def test_an_entity_another_department_adds_during_an_import_is_kept_as_theirs(po
     monkeypatch.setattr(bulk, "is_first_load", meanwhile)
     csv = (
         "统一社会信用代码/对象编码,名称,行业代码,行政区划代码,监管类别,风险等级\n"
-        f"{credit_code(3)},城东化工有限公司,C2614,330104,危化品使用,A\n"
-        f"{credit_code(4)},城西化工有限公司,C2614,330104,危化品使用,B\n"
+        f"{credit_code(3)},城东化工有限公司,C2614,231084904,危化品使用,A\n"
+        f"{credit_code(4)},城西化工有限公司,C2614,231084904,危化品使用,B\n"
     )
     result = upload(app.test_client(), "directory", csv.encode(), bearer(app, "yjj_admin"), "名录.csv")
     assert result["ok"] is True, result

@@ -16,14 +16,16 @@ from stdnum.cn import ric, uscc
 from spotcheck.core.clock import SHANGHAI, frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.accounts.queries import bureau_of
+from spotcheck.tenants.accounts.models import TenantKind
+from spotcheck.tenants.accounts.queries import bureau_of, nearest_of_kind
 from spotcheck.tenants.campaigns import commands as campaign_commands
 from spotcheck.tenants.campaigns.models import CampaignTarget, TargetStatus
-from spotcheck.tenants.directory import commands as directory, queries as directory_queries
+from spotcheck.tenants.directory import commands as directory, jurisdiction, queries as directory_queries
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors import commands as inspectors
 from spotcheck.tenants.items import commands as items
 from spotcheck.tenants.plans import commands as plans
+from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.rules.rulebook import rules_for
 from tests.support.helpers import user_named
 from tests.support.snapshots import snapshotted
@@ -64,6 +66,12 @@ def id_number(number: int) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
+def _reached(tenant_id: int, codes: list[str]) -> bool:
+    """Whether the businesses of ``codes`` the registry holds are all of department ``tenant_id``'s branch (管辖)."""
+    held = db.session.scalars(sa.select(Entity).where(Entity.code.in_(codes)))
+    return all(jurisdiction.reaches(tenant_id, entity) for entity in held)
+
+
 @snapshotted
 def build(
     department: str = "yjj",
@@ -72,20 +80,29 @@ def build(
     inspector_count: int = 8,
     file_plan: bool = True,
     first_code: int | None = None,
+    place: str | None = None,
 ):
     """Returns a dict of ids; call inside an app context. ``first_code``: where its businesses' codes start (by
-    default 0 for 应急管理局, 500 for any other department)."""
-    admin, lead = user_named(f"{department}_admin"), user_named("scj_admin")
+    default 0 for 应急管理局, 500 for any other department); ``place``: the region code its businesses are located
+    at (by default its own region's: 管辖, a department reaches only the businesses of its branch), registered by the
+    market-regulation lead of that place (or the nearest above it)."""
+    admin = user_named(f"{department}_admin")
+    place = place or admin.tenant.region.code
+    lead_department = nearest_of_kind(TenantKind.lead, regions.by_code(place).id)
+    lead = user_named(f"{lead_department.code.lower()}_admin")
     bureau = bureau_of(admin.tenant_id)  # the plan is filed with the bureau of the department's region (or above)
     supervisor = user_named(f"{bureau.code.lower()}_supervisor" if bureau is not None else "sfj_supervisor")
     planner, leader = user_named(f"{department}_planner"), user_named(f"{department}_leader")
     with tenant_scope(lead.tenant_id):
         start = first_code if first_code is not None else (0 if department == "yjj" else 500)
         codes = [credit_code(n + start) for n in range(entities)]
+        while first_code is None and not _reached(admin.tenant_id, codes):  # another place's world took them
+            start += 1000
+            codes = [credit_code(n + start) for n in range(entities)]
         for n, code in enumerate(codes):
             if db.session.scalar(sa.select(Entity.id).where(Entity.code == code)) is None:
                 directory.create_entity(
-                    {"code": code, "name": f"测试危化企业{n}", "industry_code": "C2611", "region_code": "330102"},
+                    {"code": code, "name": f"测试危化企业{n}", "industry_code": "C2611", "region_code": place},
                     actor=lead,
                 )
         db.session.commit()

@@ -22,6 +22,7 @@ from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
 from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.joint.models import JointParticipant
+from spotcheck.tenants.regions import queries as regions
 from tests.support import joint_world, two_counties
 from tests.support.campaign_world import CATEGORY, build
 from tests.support.helpers import user_named
@@ -100,7 +101,8 @@ def handed_out() -> dict:
     department's (by login prefix), the campaign's id and each department's part (``<prefix>_part``)."""
     with frozen_at(date(2026, 2, 27)):
         world = two_counties.world()
-        ids: dict = {"world": world, **{dept: build(dept) for dept in LEVELS}}
+        town = regions.get_region(world["regions"]["town"]).code  # where each of the three reaches them (管辖)
+        ids: dict = {"world": world, **{dept: build(dept, place=town) for dept in LEVELS}}
         coord = user_named(world["logins"]["SCJ"]["coord"])
         with tenant_scope(coord.tenant_id):
             campaign = joint.create_joint(joint_data([ids[dept]["tenant"] for dept in LEVELS]), actor=coord)

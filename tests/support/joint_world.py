@@ -53,7 +53,9 @@ def world(
     ``<it>_leader``); ``first_code``: where the first department's businesses' codes start."""
     first, second = departments
     codes = {} if first_code is None else {"first_code": first_code}
-    yjj, swj = build(first, entities=entities, **codes), build(second, entities=5)
+    # the businesses located where both departments reach them (管辖): the deeper department's region
+    place = max((user_named(f"{d}_admin").tenant.region for d in departments), key=lambda r: r.depth).code
+    yjj, swj = build(first, entities=entities, place=place, **codes), build(second, entities=5)
     swj_admin = user_named(f"{second}_admin")
     with tenant_scope(swj_admin.tenant_id):  # 商务局 also lists every entity of 应急管理局: the overlap
         rng = random.Random(11)

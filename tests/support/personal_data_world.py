@@ -74,7 +74,7 @@ def populate(app):
                         "name": name,
                         "entity_type": "enterprise",
                         "industry_code": "F5221",
-                        "region_code": "330106",
+                        "region_code": "231084",
                         "address": "文三路1号",
                     },
                     actor=scj_admin,

@@ -41,7 +41,7 @@ def create_entities(app) -> dict:
             "name": "杭州西湖炙烤餐饮有限公司",
             "entity_type": "enterprise",
             "industry_code": "H6210",
-            "region_code": "330106",
+            "region_code": "231084901",
             "address": "杭州市西湖区文三路1号",
             "abnormal": True,
             "penalized_on": "2025-11-03",
@@ -58,7 +58,7 @@ def create_entities(app) -> dict:
             "name": "宁波北仑五金加工厂",
             "entity_type": "individual",
             "industry_code": "C3311",
-            "region_code": "330206",
+            "region_code": "231084802",
         },
     )
     assert decoy.status_code == 201, decoy.json
@@ -97,7 +97,7 @@ def test_lead_department_keeps_the_registry_by_api(app):
     bad = client.post(
         "/api/v1/registry",
         headers=headers,
-        json={"code": bad_check_digit(ROAST), "name": "错码公司", "industry_code": "H6210", "region_code": "330106"},
+        json={"code": bad_check_digit(ROAST), "name": "错码公司", "industry_code": "H6210", "region_code": "231084901"},
     )
     assert bad.status_code == 422
     assert set(bad.json["errors"]["json"]) == {"code"}
@@ -111,7 +111,7 @@ def test_lead_department_keeps_the_registry_by_api(app):
     again = client.post(
         "/api/v1/registry",
         headers=headers,
-        json={"code": ROAST.lower(), "name": "重复", "industry_code": "H62", "region_code": "330106"},
+        json={"code": ROAST.lower(), "name": "重复", "industry_code": "H62", "region_code": "231084901"},
     )
     assert again.status_code == 422 and "code" in again.json["errors"]["json"]
     changed = client.patch(
@@ -128,7 +128,7 @@ def test_lead_department_keeps_the_registry_by_api(app):
             "code": credit_code("91330100MA0000001"),
             "name": "某公司",
             "industry_code": "F51",
-            "region_code": "330100",
+            "region_code": "231084900",
         },
     )
     assert refused.status_code == 403
@@ -145,7 +145,7 @@ def test_registry_pages_for_the_lead_department_only(app):
         "code": bad_check_digit(ROAST),
         "name": "杭州西湖炙烤餐饮有限公司",
         "industry_code": "H6210",
-        "region_code": "330106",
+        "region_code": "231084901",
         "status": "active",
         "complaints": "0",
         "credit_rating": "",
@@ -165,7 +165,7 @@ def test_registry_pages_for_the_lead_department_only(app):
     edit_url = created.headers["Location"]
     edited = post_form(admin, edit_url, {**form, "code": ROAST, "complaints": "-1"}, token_from=edit_url)
     assert edited.status_code == 200 and 'class="error-summary"' in edited.get_data(as_text=True)
-    listing = admin.get("/catalog/directory/registry", query_string={"flags": "abnormal", "region": "330106"})
+    listing = admin.get("/catalog/directory/registry", query_string={"flags": "abnormal", "region": "231084901"})
     assert "杭州西湖炙烤餐饮有限公司" in listing.get_data(as_text=True)
 
     other = signed_in(app, "yjj_admin")
@@ -209,7 +209,7 @@ def test_a_department_adds_an_entity_and_finds_it_by_every_filter(app):
         {"q": ROAST[:12]},
         {"q": ROAST},
         {"industry": "H62"},
-        {"region": "330106"},
+        {"region": "231084901"},
         {"flags": "abnormal"},
         {"flags": ["abnormal", "penalized", "complaints"]},
         {"risk": "高"},
@@ -217,13 +217,13 @@ def test_a_department_adds_an_entity_and_finds_it_by_every_filter(app):
         {"tag": "学校周边"},
         {"category": "餐饮燃气"},
         {"entity_type": "enterprise"},
-        {"q": "炙烤", "industry": "H6210", "region": "3301", "risk": "高", "tag": "燃气", "flags": "penalized"},
+        {"q": "炙烤", "industry": "H6210", "region": "2310849", "risk": "高", "tag": "燃气", "flags": "penalized"},
     ):
         assert found(**query) == {entries["roast"]}, query
     for query in (
         {"q": "北仑五金"},
         {"industry": "C33"},
-        {"region": "330206"},
+        {"region": "231084802"},
         {"entity_type": "individual"},
         {"tag": "粉尘", "risk": "D"},
         {"category": "工贸"},
@@ -246,7 +246,8 @@ def test_a_department_adds_an_entity_and_finds_it_by_every_filter(app):
 
     # the same search through the page, with the department's risk labels
     page = signed_in(app, "yjj_admin")
-    html = page.get("/catalog/directory", query_string={"flags": "abnormal", "region": "3301"}).get_data(as_text=True)
+    found = page.get("/catalog/directory", query_string={"flags": "abnormal", "region": "2310849"})
+    html = found.get_data(as_text=True)
     assert "杭州西湖炙烤餐饮有限公司" in html and "宁波北仑五金加工厂" not in html
     assert 'class="badge risk risk-c">C<' in html
     switched = post_form(page, "/catalog/directory/settings", {"risk_labels": "words"}, token_from="/catalog/directory")
@@ -317,7 +318,7 @@ def test_keyset_pagination_returns_every_row_once(app):
                 name=f"翻页测试产品{n}",
                 entity_type="product",
                 industry_code="C13",
-                region_code="330102",
+                region_code="231084902",
             )
             for n in range(120)
         ]

@@ -263,7 +263,9 @@ def test_the_search_and_a_business_s_page_cover_every_level(app):
         world = two_counties()
         names, dept = _names(world), _departments(world)
         city_prefix, county_prefix = dept["YJJ"].lower(), dept["SCYJJ"].lower()  # their users' logins' prefixes
-        city, county = build(city_prefix), build(county_prefix)
+        # the businesses located in the county, where both reach them (管辖: the city's department checks down)
+        county_code = regions.get_region(world["regions"]["county1"]).code
+        city, county = build(city_prefix, place=county_code), build(county_prefix)
         shared = city["codes"][0]  # in both directories: checked by the city's and by the county's
         own = next(code for code in county["codes"] if code != shared)  # checked by the county's alone
         admin = user_named(f"{county_prefix}_admin")

@@ -35,6 +35,7 @@ DETAIL_LABELS = {
     "code": _l("Code"),
     "kind": _l("Kind"),
     "region_code": _l("Region code"),
+    "places": _l("Operating places (one licence, several addresses)"),
     "file_name": _l("File name"),
     "added": _l("Regions added"),
     "added_codes": _l("Codes of the regions added"),

@@ -37,6 +37,7 @@ from spotcheck.tenants.campaigns.vocabulary import (
     CampaignStatus,
 )
 from spotcheck.tenants.common.vocabulary import reference
+from spotcheck.tenants.directory import jurisdiction
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
 from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES, FIELD_BOUND_KINDS
@@ -87,8 +88,9 @@ def _row_problem(number: int, row: Any, rules: Rules) -> tuple[dict | None, str 
 
 def clean_targets(rows: Any, errors: dict, rules: Rules | None = None) -> list[dict]:
     """A named check's targets, each checked as the single one: a business of the department's target
-    directory, named once, with a cause and its reference; every problem is listed under ``named_targets``. A cause
-    not listed is refused citing the rules in force (``rules``: the current department's today by default)."""
+    directory and of its jurisdiction (管辖: :mod:`spotcheck.tenants.directory.jurisdiction`), named once, with a
+    cause and its reference; every problem is listed under ``named_targets``. A cause not listed is refused citing the
+    rules in force (``rules``: the current department's today by default)."""
     rules = rules or rules_for(current_tenant_id())
     problems: list = []
     if not isinstance(rows, list) or not rows:
@@ -110,21 +112,31 @@ def clean_targets(rows: Any, errors: dict, rules: Rules | None = None) -> list[d
         elif target is not None:
             seen.add(target["entity_code"])
             clean.append(target)
-    known = (
-        set(
+    listed = (
+        list(
             db.session.scalars(
-                sa.select(Entity.code)
+                sa.select(Entity)
                 .join(DirectoryEntry, DirectoryEntry.entity_id == Entity.id)
                 .where(Entity.code.in_(sorted(seen)))
+                .order_by(Entity.code)
             )
         )
         if seen
-        else set()
+        else []
     )
+    known = {entity.code for entity in listed}
     problems += [
         _l("%(code)s is not in your target directory: add the business to the directory first.", code=code)
         for code in sorted(seen - known)
     ]
+    tenant_id = current_tenant_id()
+    if listed and tenant_id is not None:  # 管辖: an entry kept from before the rule names no new check
+        branch = jurisdiction.of_department(tenant_id)
+        problems += [
+            f"{entity.code}：{branch.refusal(entity.name, entity.region_code)}"
+            for entity in listed
+            if not branch.reaches(entity)
+        ]
     if problems:
         errors["named_targets"] = problems
     return clean

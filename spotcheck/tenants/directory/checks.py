@@ -89,3 +89,43 @@ def clean_entry(data: dict) -> tuple[dict, dict[str, list]]:
         errors["tags"] = [_l("Too many tags.")]
     clean["last_inspected_on"] = validators.past_date(data.get("last_inspected_on"), "last_inspected_on", errors)
     return clean, errors
+
+
+#: At most this many operating places (一照多址) a business lists besides its registered one.
+MAX_PLACES = 50
+
+
+def clean_places(value: object) -> tuple[list[tuple[str, str]], list[str]]:
+    """A business's operating places (一照多址): a list of ``{"region_code", "address"}``, or text of one place a line
+    (区划代码 then the address, 231083100 黑龙江省牡丹江市海林市…); each place once. The problems name the line."""
+    if value is None or value == "":
+        return [], []
+    if isinstance(value, str):
+        rows: list = []
+        for line in value.replace("\r", "").split("\n"):
+            if line.strip():
+                code, _, address = line.strip().replace("\u3000", " ").partition(" ")
+                rows.append({"region_code": code, "address": address})
+    elif isinstance(value, list):
+        rows = value
+    else:
+        return [], ["经营场所应逐行填写：区划代码、空格、地址。"]
+    if len(rows) > MAX_PLACES:
+        return [], [f"经营场所最多{MAX_PLACES}处。"]
+    places: list[tuple[str, str]] = []
+    problems: list[str] = []
+    for number, row in enumerate(rows, 1):
+        if not isinstance(row, dict):
+            problems.append(f"第{number}处经营场所：请填写区划代码和地址。")
+            continue
+        try:
+            code = validators.region_code(str(row.get("region_code") or ""))
+        except validators.InvalidValueError:
+            problems.append(f"第{number}处经营场所：区划代码为6位（GB/T 2260），或乡镇的9位、12位统计用区划代码。")
+            continue
+        address = str(row.get("address") or "").strip()[: BY_NAME["address"].longest]
+        if (code, address) in places:
+            problems.append(f"第{number}处经营场所与前面的重复。")
+            continue
+        places.append((code, address))
+    return places, problems

@@ -54,6 +54,32 @@ class Entity(Model):
     credit_rating: Mapped[str | None] = mapped_column(sa.String(1))
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
 
+    #: Its operating places besides the registered one (一照多址), as entered (read only here: the commands keep them).
+    places: Mapped[list[OperatingPlace]] = relationship(
+        "OperatingPlace", order_by="OperatingPlace.id", viewonly=True, lazy="select"
+    )
+
+    @property
+    def places_text(self) -> str:
+        """Its operating places one a line (区划代码 地址), as the registry's form shows them."""
+        return "\n".join(f"{place.region_code} {place.address}".strip() for place in self.places)
+
+
+class OperatingPlace(Model):
+    """An operating place of a business besides its registered one (一照多址: one licence, several addresses), with
+    its own region code: a department reaches the business when its registered place or any operating place lies
+    in its branch (:mod:`spotcheck.tenants.directory.jurisdiction`); its yearly cap stays with the registered region.
+    Shared by all departments, as the registry is; kept by the registry's keeper with the business (migration 0084)."""
+
+    __tablename__ = "operating_place"
+    __table_args__ = (sa.UniqueConstraint("entity_id", "region_code", "address", name="uq_operating_place"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entity.id"), index=True)
+    region_code: Mapped[str] = mapped_column(code_column(12), index=True)
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
+
 
 def located_in(area: sa.ColumnElement[str]) -> sa.Select[int]:
     """The businesses whose registry code starts with ``area`` (a region's code prefix, a bound parameter): the

@@ -51,6 +51,8 @@ READ_BY = {
     "half_year_plans": "`spotcheck/tenants/supervision/figures.py:deadline_of`",
     "joint_plans_required": "`spotcheck/tenants/plans/filing.py:authorities_for`, "
     "`spotcheck/tenants/plans/commands.py:create_plan`",
+    "jurisdiction_by_place": "`spotcheck/tenants/directory/jurisdiction.py:reaches` (add_entry, named checks, "
+    "create_entity, update_entity, the directory import)",
     "min_team_size": "`spotcheck/tenants/campaigns/checking.py:clean_campaign`, "
     "`spotcheck/tenants/campaigns/checking.py:recheck`",
     "team_leader_required": "`spotcheck/tenants/campaigns/policy.py:leader_rule` (the hand-out's refusal: "

@@ -286,6 +286,15 @@ PARAMETERS: tuple[Parameter, ...] = (
         platform_note="每户次检查有组长后才能下达：本地文件未规定时平台照此执行",
     ),
     Parameter(
+        "jurisdiction_by_place",
+        "部门只及于本辖区的检查对象（属地管辖）",
+        "draws",
+        kinds.Flag(stricter="fixed"),
+        "部门的检查对象名录库、特定对象检查和市场主体名录的登记、修改（因而它的随机抽取）只及于住所或任一经营场所位于"
+        "本部门区划或其下级区划的对象；向上、向旁的一律拒绝，拒绝写明对象所在地、部门所在地和出处。位于区划树之外的对象"
+        "只由根区划的部门管辖。",
+    ),
+    Parameter(
         "flagged_not_sampled_less",
         "重点对象的抽查比例不低于一般对象",
         "draws",

@@ -373,6 +373,12 @@ class Rules:
     def market_tables_to_lead(self) -> bool:
         return bool(self.values["market_tables_to_lead"])
 
+    @property
+    def jurisdiction_by_place(self) -> bool:
+        """A department reaches only the businesses located in its region or below it (属地管辖: 行政处罚法第二十二条,
+        :mod:`spotcheck.tenants.directory.jurisdiction`)."""
+        return bool(self.values["jurisdiction_by_place"])
+
     # --- joint ------------------------------------------------------------------------------------
 
     @property

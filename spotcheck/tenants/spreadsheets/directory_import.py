@@ -8,6 +8,8 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from spotcheck.core.actor import Actor
+from spotcheck.tenants.accounts.models import tenant_of
+from spotcheck.tenants.directory import jurisdiction
 from spotcheck.tenants.directory.bulk import ENTITY_FIELDS, ENTRY_FIELDS
 from spotcheck.tenants.directory.checks import clean_entity, clean_entry
 from spotcheck.tenants.directory.file_merge import DirectoryFileMerge
@@ -28,6 +30,10 @@ class DirectoryImport(Importer):
     in a temporary table as long as no row is bad (a large file is never held in memory), and the
     second merges them at once (:class:`DirectoryFileMerge`): a city's million rows in 69–78 s
     where reading the file again for the merge took 104 s, measured side by side.
+
+    管辖: a row of a business located outside the department's branch is refused by row (its place, the department's
+    and the rule), and with it the whole file, as any bad row refuses it: a province-wide file is the province's
+    lead's to import (the root's, for the whole tree); a county's lead imports its county's rows.
     """
 
     def __init__(self, kind: SheetKind, actor: Actor) -> None:
@@ -40,6 +46,10 @@ class DirectoryImport(Importer):
         present = {c.key for c in sheet.columns.values() if c.key}
         self.entity_keys = [k for k in ENTITY_FIELDS if k in present]
         self.entry_keys = [k for k in ENTRY_FIELDS if k in present]
+        # 管辖: each row a business of the department's branch (by its registered place, or one held with an operating
+        # place in it); a file with rows of other places is refused by row — a wider file is the wider lead's import
+        self.branch = jurisdiction.of_department(tenant_of(self.actor).id)
+        self.by_places = self.branch.reached_by_places()
 
     def check_all(self, records: Iterator[Record], errors: Problems) -> None:
         """Each record checked (:meth:`_checked`) and, while no row is bad, staged."""
@@ -66,6 +76,10 @@ class DirectoryImport(Importer):
         problems = {**entity_errors, **entry_errors, **record.errors}
         required_blanks(self.kind, record, problems)
         code = entity.get("code")
+        region_code = entity.get("region_code")
+        outside = region_code and "region_code" not in problems and not self.branch.holds(region_code)
+        if outside and code not in self.by_places:
+            problems["region_code"] = [self.branch.refusal(entity.get("name") or code or "", region_code)]
         if code and "code" not in problems:
             if code in self.codes_seen:
                 problems["code"] = [_l("The same code as row %(row)d.", row=self.codes_seen[code])]

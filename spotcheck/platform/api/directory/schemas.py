@@ -50,6 +50,11 @@ class EntitySchema(Schema):
     )
     complaints = Int(metadata={"description": "Complaints and reports in the last 12 months"})
     credit_rating = fields.Str(allow_none=True, metadata={"description": "A, B, C or D"})
+    places = fields.List(
+        fields.Nested(lambda: PlaceSchema()),
+        dump_only=True,
+        metadata={"description": "Operating places besides the registered one (一照多址)"},
+    )
     updated_at = fields.DateTime(dump_only=True)
 
 
@@ -73,11 +78,32 @@ def _input_schema(name: str, declared: tuple[inputs.DirectoryField, ...]) -> typ
     return Schema.from_dict({field.name: _input_field(field) for field in declared}, name=name)
 
 
+class PlaceSchema(Schema):
+    """An operating place (一照多址): its region code and address."""
+
+    region_code = fields.Str(metadata={"description": "GB/T 2260, 6 digits; a town's 统计用区划代码, 9 or 12 digits"})
+    address = fields.Str()
+
+
+#: A business's operating places besides its registered one (一照多址), as the API takes them: given, they replace
+#: those held; a department reaches the business when any place lies in its branch (管辖).
+PLACES = fields.List(
+    fields.Nested(PlaceSchema),
+    metadata={"description": "Operating places besides the registered one (一照多址): region_code and address each"},
+)
+
+
+def _entity_input(name: str) -> type[Schema]:
+    return Schema.from_dict(
+        {**{field.name: _input_field(field) for field in inputs.ENTITY_FIELDS}, "places": PLACES}, name=name
+    )
+
+
 #: A new registry entity: code, name, industry_code and region_code are required (the command names
 #: each missing or bad one).
-EntityInputSchema = _input_schema("EntityInputSchema", inputs.ENTITY_FIELDS)
+EntityInputSchema = _entity_input("EntityInputSchema")
 #: A change to a registry entity, used with ``partial=True``: only the fields sent change.
-EntityUpdateSchema = _input_schema("EntityUpdateSchema", inputs.ENTITY_FIELDS)
+EntityUpdateSchema = _entity_input("EntityUpdateSchema")
 
 
 def _risk_label(entry: DirectoryEntry) -> str:

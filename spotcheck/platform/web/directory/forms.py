@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 
@@ -110,9 +110,22 @@ class EntryForm(_DeclaredForm):
 
 class EntityForm(_DeclaredForm):
     DECLARED = inputs.ENTITY_FIELDS
+    places: TextAreaField  # asked after the declared fields (below)
 
     def entity_data(self) -> dict[str, object]:
-        return self.data_for_command()
+        """The declared fields, and the operating places when the form was sent with them (left as they are
+        otherwise)."""
+        sent = self.places.raw_data
+        return {**self.data_for_command(), **({"places": sent[0]} if sent else {})}
+
+    def show_places(self, text: str) -> None:
+        """The business's operating places, one a line, in the form as it is first shown."""
+        self.places.data = text
+
+
+#: 一照多址: one operating place a line, its region code then its address (the command checks each line); not a column
+#: of the registry's (not declared with its fields), asked after them.
+EntityForm.places = TextAreaField(_l("Operating places (one licence, several addresses)"))
 
 
 class RiskLabelsForm(FlaskForm):

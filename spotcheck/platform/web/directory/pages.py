@@ -312,6 +312,8 @@ def edit_entity(entity_id: int) -> ResponseReturnValue:
     require_registry_keeper(current_user)
     entity = queries.get_entity(entity_id)
     form = EntityForm(obj=entity)
+    if not form.is_submitted():
+        form.show_places(entity.places_text)
     if form.validate_on_submit():
         saved = attempt(commands.update_entity, entity.id, form.entity_data(), actor=current_user, refusals=BAD_INPUT)
         if saved.ok:
