@@ -154,7 +154,7 @@ ACTS: dict[str, tuple[Callable[..., object], tuple[str, ...], str]] = {
     "complain": (
         supervision.complain,
         ("text", "contact_name", "contact_phone"),
-        _l("The complaint is sent to the justice bureau, which will contact the person named. Its answer shows here."),
+        _l("The complaint is sent to the justice bureau, which will contact the person named. Its answer shows on your record."),
     ),
 }
 
