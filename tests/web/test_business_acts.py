@@ -24,7 +24,7 @@ from spotcheck.tenants.results.queries.visits import team_of
 from spotcheck.tenants.supervision.models import Complaint, ComplaintContact, Evaluation
 from tests.support.business_accounts import DURING, claim, visited_business
 from tests.support.campaign_world import planner_of
-from tests.support.helpers import csrf_token, signed_in, user_named
+from tests.support.helpers import csrf_token, post_form, signed_in, user_named
 from tests.support.page_text import visible_text
 from tests.support.results_world import handed_out, visit
 
@@ -39,9 +39,9 @@ def _section(html: str, element_id: str) -> str:
     return visible_text(found.group(0))
 
 
-def _act(client, token: str, act: str, data: dict):
+def _act(client, check: int, act: str, data: dict):
     return client.post(
-        f"/business/checks/{token}/{act}", data={**data, "csrf_token": csrf_token(client, f"/business/checks/{token}")}
+        f"/business/checks/{check}/{act}", data={**data, "csrf_token": csrf_token(client, f"/business/checks/{check}")}
     )
 
 
@@ -61,29 +61,29 @@ def _signed_in_business(app) -> tuple[dict, object]:
 
 def test_before_the_team_comes_the_business_asks_a_recusal_and_complains_without_the_code(app):
     world, client = _signed_in_business(app)
-    token, tenant = world["token"], world["ids"]["tenant"]
+    check, tenant = world["ids"]["visit"], world["ids"]["tenant"]  # the check, by its visit
     with app.app_context(), tenant_scope(tenant):
         member = next(m for m in team_of(visit(world["ids"])) if not m.is_leader)
         cert_no = member.shown_cert_no
     with _at(DURING):
         coming = _section(client.get("/business").get_data(as_text=True), "record-coming")
         assert "办理本次检查事项" in coming and "申请检查人员回避" in coming and "向司法局投诉" in coming
-        page = client.get(f"/business/checks/{token}").get_data(as_text=True)
+        page = client.get(f"/business/checks/{check}").get_data(as_text=True)
         assert 'id="act-recusal"' in page and 'id="act-complaint"' in page and "无需企业核验码" in page
         assert 'id="act-confirm"' not in page and 'id="act-evaluate"' not in page  # the team has not come
         assert "business_code" not in page
 
         # a reason missing: the field named, nothing asked
-        refused = _act(client, token, "ask_recusal", {"cert_no": cert_no, "reason": ""})
+        refused = _act(client, check, "ask_recusal", {"cert_no": cert_no, "reason": ""})
         assert refused.status_code == 422
         assert 'href="#act-recusal-reason">申请回避的理由</a>：请说明申请回避的理由' in refused.get_data(as_text=True)
         with app.app_context(), tenant_scope(tenant):
             assert db.session.scalar(sa.select(sa.func.count(RecusalRequest.id))) == 0
 
         # no CSRF token: refused, nothing asked
-        assert client.post(f"/business/checks/{token}/ask_recusal", data={"cert_no": cert_no}).status_code == 400
+        assert client.post(f"/business/checks/{check}/ask_recusal", data={"cert_no": cert_no}).status_code == 400
 
-        sent = _act(client, token, "ask_recusal", {"cert_no": cert_no, "reason": "该检查人员是本店店长的表弟。"})
+        sent = _act(client, check, "ask_recusal", {"cert_no": cert_no, "reason": "该检查人员是本店店长的表弟。"})
         assert sent.status_code == 302 and sent.headers["Location"].endswith("/business#record-requests")
         home = client.get("/business").get_data(as_text=True)
         assert "回避申请已提交" in visible_text(home)
@@ -91,9 +91,9 @@ def test_before_the_team_comes_the_business_asks_a_recusal_and_complains_without
         assert "该检查人员是本店店长的表弟。" in requests and cert_no in requests
 
         complaint = {"text": "检查组来电要求提前准备与检查无关的材料。", "contact_name": "王法务"}
-        refused = _act(client, token, "complain", {**complaint, "contact_phone": "123"})
+        refused = _act(client, check, "complain", {**complaint, "contact_phone": "123"})
         assert refused.status_code == 422 and "请填写11位手机号码" in visible_text(refused.get_data(as_text=True))
-        sent = _act(client, token, "complain", {**complaint, "contact_phone": "13912345678"})
+        sent = _act(client, check, "complain", {**complaint, "contact_phone": "13912345678"})
         assert sent.status_code == 302
         requests = _section(client.get("/business").get_data(as_text=True), "record-requests")
         assert "检查组来电要求提前准备与检查无关的材料。" in requests
@@ -116,39 +116,39 @@ def test_before_the_team_comes_the_business_asks_a_recusal_and_complains_without
 
 def test_the_business_confirms_then_evaluates_once_and_each_outcome_shows(app):
     world, client = _signed_in_business(app)
-    token, tenant = world["token"], world["ids"]["tenant"]
+    check, tenant = world["ids"]["visit"], world["ids"]["tenant"]  # the check, by its visit
     with app.app_context(), _at(DURING, 10, 1), tenant_scope(tenant):
         chief = user_named("yjj_inspector")
         results.record_arrival(world["ids"]["visit"], actor=chief)
         db.session.commit()
     with _at(DURING, 10, 2):
-        page = client.get(f"/business/checks/{token}").get_data(as_text=True)
+        page = client.get(f"/business/checks/{check}").get_data(as_text=True)
         assert 'id="act-confirm"' in page and 'id="act-evaluate"' not in page
-        assert _act(client, token, "confirm", {}).status_code == 302
+        assert _act(client, check, "confirm", {}).status_code == 302
         under_way = _section(client.get("/business").get_data(as_text=True), "record-under-way")
         assert "贵企业已于" in under_way and "确认检查组入企" in under_way
-        assert 'id="act-confirm"' not in client.get(f"/business/checks/{token}").get_data(as_text=True)
-        again = _act(client, token, "confirm", {})
+        assert 'id="act-confirm"' not in client.get(f"/business/checks/{check}").get_data(as_text=True)
+        again = _act(client, check, "confirm", {})
         assert again.status_code == 409 and "企业已经确认过本次检查" in visible_text(again.get_data(as_text=True))
     with app.app_context(), _at(DURING, 10, 10), tenant_scope(tenant):
         chief = user_named("yjj_inspector")
         results.record_departure(world["ids"]["visit"], actor=chief)
         db.session.commit()
     with _at(DURING, 10, 15):
-        page = client.get(f"/business/checks/{token}").get_data(as_text=True)
+        page = client.get(f"/business/checks/{check}").get_data(as_text=True)
         assert 'id="act-evaluate"' in page and 'id="act-recusal"' not in page  # the team left
-        refused = _act(client, token, "evaluate", {"satisfaction": "", "text": ""})
+        refused = _act(client, check, "evaluate", {"satisfaction": "", "text": ""})
         assert refused.status_code == 422 and "请选择对本次检查的满意程度" in visible_text(
             refused.get_data(as_text=True)
         )
-        sent = _act(client, token, "evaluate", {"satisfaction": "4", "text": "检查人员出示证件，用时较短。"})
+        sent = _act(client, check, "evaluate", {"satisfaction": "4", "text": "检查人员出示证件，用时较短。"})
         assert sent.status_code == 302
         home = client.get("/business").get_data(as_text=True)
         assert "检查人员出示证件，用时较短。" in _section(home, "record-requests")
         assert "贵企业已评价本次检查" in _section(home, "record-under-way")
-        page = client.get(f"/business/checks/{token}").get_data(as_text=True)
+        page = client.get(f"/business/checks/{check}").get_data(as_text=True)
         assert 'id="act-evaluate"' not in page and 'id="act-evaluated"' in page  # offered once
-        again = _act(client, token, "evaluate", {"satisfaction": "1"})
+        again = _act(client, check, "evaluate", {"satisfaction": "1"})
         assert again.status_code == 409 and "每次检查只能评价一次" in visible_text(again.get_data(as_text=True))
     with app.app_context():
         [confirmed] = _entries(tenant, "visit.confirmed_by_business")
@@ -167,11 +167,11 @@ def test_a_check_of_another_business_is_not_found_and_the_code_page_says_what_ne
         other = db.session.scalars(
             sa.select(Visit).where(Visit.campaign_id == world["ids"]["campaign"]).order_by(Visit.id)
         ).all()[1]
-        other_token = other.code.token
+        other_check = other.id
     with _at(DURING):
-        assert client.get(f"/business/checks/{other_token}").status_code == 404
+        assert client.get(f"/business/checks/{other_check}").status_code == 404
         response = client.post(
-            f"/business/checks/{other_token}/complain",
+            f"/business/checks/{other_check}/complain",
             data={
                 "text": "别家企业的检查，不应能投诉。",
                 "contact_name": "王法务",
@@ -216,3 +216,32 @@ def test_a_check_is_announced_once_its_notice_is_issued_and_counted_only_when_sh
         assert "本年度已计入 1 次" in _section(html, "record-ledger")
     staff = signed_in(app, "yjj_admin")
     assert staff.get("/business").status_code in (401, 403, 302)
+
+
+def test_the_api_gets_the_same_acts_and_never_the_codes_page(app):
+    """``POST /api/v1/business/record/checks/<check_id>/…``: the record names each check by ``check_id`` and what the
+    business may do on it, never by its code's token; a recusal asked there is on the record, named in the audit."""
+    world, client = _signed_in_business(app)
+    with app.app_context(), tenant_scope(world["ids"]["tenant"]):
+        cert_no = next(m for m in team_of(visit(world["ids"])) if not m.is_leader).shown_cert_no
+    with _at(DURING):
+        made = post_form(client, "/business/tokens", {"name": "城市App"}, token_from="/business/tokens")
+        secret = re.search(r'<code class="secret">([^<]+)</code>', made.get_data(as_text=True)).group(1)
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"  # the city's app, with the business's token
+        record = client.get("/api/v1/business/record").json
+        [coming] = record["coming"]
+        assert coming["check_id"] == world["ids"]["visit"] and coming["acts"] == ["ask_recusal", "complain"]
+        url = f"/api/v1/business/record/checks/{coming['check_id']}"
+        refused = client.post(f"{url}/recusal-requests", json={"cert_no": cert_no})
+        assert refused.status_code == 422 and "reason" in refused.get_data(as_text=True)
+        assert client.post(f"{url}/confirmation").status_code == 409  # the team has not come
+        made = client.post(f"{url}/recusal-requests", json={"cert_no": cert_no, "reason": "该检查人员曾在本企业任职。"})
+        assert made.status_code == 201, made.get_data(as_text=True)
+        [asked] = made.json["requests"]["recusals"]
+        assert asked["reason"] == "该检查人员曾在本企业任职。" and cert_no in asked["inspector"]
+        assert world["token"] not in made.get_data(as_text=True)
+        assert client.post("/api/v1/business/record/checks/999999/complaints", json={}).status_code == 404
+    with app.app_context():
+        [entry] = _entries(world["ids"]["tenant"], "visit.recusal_requested")
+        assert entry.details["business_person"] == "王法务（fawu）"

@@ -109,6 +109,12 @@ class Check:
     visit_ids: tuple[int, ...] = ()
     confirmed_at: datetime | None = None  # 确认入企, by the business
 
+    @property
+    def check_id(self) -> int:
+        """What the business's acts name the check by (its first visit): never its code's token, whose page counts
+        the scans."""
+        return self.visit_ids[0] if self.visit_ids else 0
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -179,6 +185,11 @@ class PastCheck:
     evaluated: bool = False
     visit_id: int = 0
     confirmed_at: datetime | None = None  # 确认入企, by the business
+
+    @property
+    def check_id(self) -> int:
+        """What the business's acts name the check by (its visit)."""
+        return self.visit_id
 
 
 @dataclass(frozen=True)
@@ -876,12 +887,13 @@ NO_CHECK = _l(
 
 
 @query(Permission.BUSINESS_SIGNED_IN)
-def own_check(token: str, *, reader: Actor) -> tuple[Record, Check | PastCheck]:
-    """The check of code ``token`` as the signed-in business's own record shows it (coming, under way, else
-    published), with what the business may do on it (``acts``); else not found."""
+def own_check(check_id: int, *, reader: Actor) -> tuple[Record, Check | PastCheck]:
+    """Check ``check_id`` (a visit of it) as the signed-in business's own record shows it (coming, under way, else
+    published), with what the business may do on it (``acts``, on its code ``acts_on``); else not found."""
     record = own_record(reader=reader)
     for check in [*record.under_way, *record.coming, *record.past]:
-        if check.acts_on and check.acts_on == token:
+        ids = check.visit_ids if isinstance(check, Check) else (check.visit_id,)
+        if check.acts_on and check_id in ids:
             return record, check
     raise NotFoundError(NO_CHECK)
 

@@ -65,10 +65,9 @@ class RecordCheckSchema(Schema):
     notice_issued = fields.Date(
         allow_none=True, metadata={"description": "The day its inspection notice was issued to the business"}
     )
-    acts_on = fields.Str(
+    check_id = Int(
         metadata={
-            "description": "What the business's acts on this check name (POST /business/record/checks/<acts_on>/…): "
-            "not a page to open"
+            "description": "What the business's acts name the check by: POST /business/record/checks/<check_id>/…"
         }
     )
     acts = SortedList(
@@ -142,10 +141,9 @@ class RecordPastCheckSchema(Schema):
     joint_code = fields.Str()
     rectifications = fields.List(fields.Nested(RecordRectificationSchema))
     evaluation_until = fields.Date(allow_none=True)
-    acts_on = fields.Str(
+    check_id = Int(
         metadata={
-            "description": "What the business's acts on this check name (POST /business/record/checks/<acts_on>/…): "
-            "not a page to open"
+            "description": "What the business's acts name the check by: POST /business/record/checks/<check_id>/…"
         }
     )
     acts = SortedList(

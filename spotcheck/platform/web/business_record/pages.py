@@ -154,14 +154,17 @@ ACTS: dict[str, tuple[Callable[..., object], tuple[str, ...], str]] = {
     "complain": (
         supervision.complain,
         ("text", "contact_name", "contact_phone"),
-        _l("The complaint is sent to the justice bureau, which will contact the person named. Its answer shows on your record."),
+        _l(
+            "The complaint is sent to the justice bureau, which will contact the person named. Its answer shows on "
+            "your record."
+        ),
     ),
 }
 
 
-def _check_page(token: str, status: int = 200, **shown: object) -> ResponseReturnValue:
+def _check_page(check_id: int, status: int = 200, **shown: object) -> ResponseReturnValue:
     reader = acting_user()
-    found = attempt(record_queries.own_check, token, reader=reader, refusals=(NotFoundError,))
+    found = attempt(record_queries.own_check, check_id, reader=reader, refusals=(NotFoundError,))
     if not found.ok:
         abort(404)
     record, check = found.result
@@ -169,7 +172,6 @@ def _check_page(token: str, status: int = 200, **shown: object) -> ResponseRetur
         "business_record/check.html",
         record=record,
         check=check,
-        token=token,
         act_form=EmptyForm(),
         me=reader,
         satisfaction_labels=SATISFACTION_LABELS,
@@ -181,28 +183,31 @@ def _check_page(token: str, status: int = 200, **shown: object) -> ResponseRetur
     ), status
 
 
-@bp.route("/business/checks/<token>")
+@bp.route("/business/checks/<int:check_id>")
 @requires(Permission.BUSINESS_SIGNED_IN)
-def check(token: str) -> ResponseReturnValue:
+def check(check_id: int) -> ResponseReturnValue:
     """A check of the business's record and what the business may do on it now, signed in and with no 企业核验码:
     确认入企, 申请回避, 评价 (once), 投诉 — the code page's acts."""
-    return _check_page(token)
+    return _check_page(check_id)
 
 
-@bp.route("/business/checks/<token>/<act>", methods=["POST"])
+@bp.route("/business/checks/<int:check_id>/<act>", methods=["POST"])
 @requires(Permission.BUSINESS_SIGNED_IN)
-def act(token: str, act: str) -> ResponseReturnValue:
+def act(check_id: int, act: str) -> ResponseReturnValue:
     """One act on a check of the record (``act``: confirm, ask_recusal, evaluate, complain), by the command the code's
     page calls, the business's person acting; back to the record, which shows its outcome."""
     if act not in ACTS:
         abort(404)
     if not EmptyForm().validate_on_submit():
-        return _check_page(token, 400, form=act, refusal=_("The form has expired: send it again."))
+        return _check_page(check_id, 400, form=act, refusal=_("The form has expired: send it again."))
+    reader = acting_user()
+    found = attempt(record_queries.own_check, check_id, reader=reader, refusals=(NotFoundError,))
+    if not found.ok:
+        abort(404)
+    token = found.result[1].acts_on  # the code the code page's command is given
     command, fields, done = ACTS[act]
     data = {key: request.form.get(key, "") for key in fields}
-    outcome = attempt(
-        command, token, data, actor=acting_user(), refusals=(InvalidInputError, ConflictError, NotFoundError)
-    )
+    outcome = attempt(command, token, data, actor=reader, refusals=(InvalidInputError, ConflictError, NotFoundError))
     if outcome.ok:
         flash(str(done), "success")
         return redirect(
@@ -211,7 +216,7 @@ def act(token: str, act: str) -> ResponseReturnValue:
     if isinstance(outcome.refusal, NotFoundError):
         abort(404)
     return _check_page(
-        token,
+        check_id,
         422 if outcome.invalid else 409,
         form=act,
         errors=outcome.errors,
