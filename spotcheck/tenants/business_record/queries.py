@@ -115,6 +115,10 @@ class Check:
         the scans."""
         return self.visit_ids[0] if self.visit_ids else 0
 
+    @property
+    def visits(self) -> tuple[int, ...]:
+        return self.visit_ids
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -190,6 +194,10 @@ class PastCheck:
     def check_id(self) -> int:
         """What the business's acts name the check by (its visit)."""
         return self.visit_id
+
+    @property
+    def visits(self) -> tuple[int, ...]:
+        return (self.visit_id,)
 
 
 @dataclass(frozen=True)
@@ -416,6 +424,7 @@ def _notices(visit_ids: list[int]) -> list[tuple[int, int, date]]:
             .where(Notice.kind == NoticeKind.inspection, Notice.visit_id.in_(visit_ids))
             .group_by(Notice.tenant_id, Notice.visit_id)
         )
+        if visit_id is not None
     ]
 
 
@@ -853,8 +862,7 @@ def _counted_as(campaign: Campaign) -> str:
 
 def _evaluated(check: _Shown, evaluated: set[int]) -> _Shown:
     """A check as the business's evaluations leave it: once one of its visits is evaluated, 评价 is not offered."""
-    ids = check.visit_ids if isinstance(check, Check) else (check.visit_id,)
-    if not evaluated.intersection(ids):
+    if not evaluated.intersection(check.visits):
         return check
     return replace(check, evaluated=True, acts=check.acts - {"evaluate"})
 
@@ -891,9 +899,9 @@ def own_check(check_id: int, *, reader: Actor) -> tuple[Record, Check | PastChec
     """Check ``check_id`` (a visit of it) as the signed-in business's own record shows it (coming, under way, else
     published), with what the business may do on it (``acts``, on its code ``acts_on``); else not found."""
     record = own_record(reader=reader)
-    for check in [*record.under_way, *record.coming, *record.past]:
-        ids = check.visit_ids if isinstance(check, Check) else (check.visit_id,)
-        if check.acts_on and check_id in ids:
+    shown: list[Check | PastCheck] = [*record.under_way, *record.coming, *record.past]
+    for check in shown:
+        if check.acts_on and check_id in check.visits:
             return record, check
     raise NotFoundError(NO_CHECK)
 
