@@ -91,20 +91,22 @@ def test_the_four_parts_across_two_departments_as_the_checks_go(app):
         entity = db.session.get(Entity, entity_id)
         yjj_chief, swj_chief = user_named("yjj_inspector"), user_named("swj_inspector")
 
-        # before the window, no notice period set: nothing is coming; the ledger counts the random draw (public), not
-        # the named check (withheld)
+        # before the window, no notice issued, no notice period set: nothing is coming, and the record counts no
+        # check it does not show (the register already counts the random draw: the record waits until it shows it)
         found = record_of(entity_id, BEFORE)
         assert (found.coming, found.under_way, found.past) == ([], [], [])
+        assert found.ledger.counted == [] and found.ledger.exempt == [] and found.ledger.count == 0
+        assert _register_count(entity, 2026) == 1
+
+        # the window's first day: 应急管理局's check is coming, with its items, basis, window and team, and counted;
+        # 商务局's named check is nowhere
+        found = record_of(entity_id, FIRST_DAY)
         assert [line.counted_as for line in found.ledger.counted] == [f"campaign:{yjj['campaign']}"]
         assert found.ledger.exempt == [] and found.ledger.count == _register_count(entity, 2026) == 1
         cap = found.ledger.cap
         assert found.ledger.line.startswith("本年度已计入 1 次，") and (
             f"上限 {cap} 次" in found.ledger.line if cap is not None else "未设上限" in found.ledger.line
         )
-
-        # the window's first day: 应急管理局's check is coming, with its items, basis, window and team; 商务局's named
-        # check is nowhere
-        found = record_of(entity_id, FIRST_DAY)
         [coming] = found.coming
         assert coming.part == Part.coming and coming.department.startswith(user_named("yjj_admin").tenant.name)
         assert coming.items and all(basis for _, basis in coming.items)

@@ -133,3 +133,16 @@ def test_every_table_the_record_reads_is_stamped(app):
             )
         )
     assert sorted(wanted - found) == []
+
+
+def test_an_inspection_notice_issued_stamps_the_record(app):
+    """Migration 0088: writing a notice stamps its campaign, so a record kept before it shows 检查预告 at once."""
+    with app.app_context():
+        found = set(
+            db.session.scalars(
+                sa.text("SELECT tgname FROM pg_trigger")
+                if db.engine.dialect.name == "postgresql"
+                else sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            )
+        )
+    assert {f"notice_record_stamp_{change}" for change in ("insert", "update", "delete")} <= found

@@ -146,6 +146,7 @@ DETAIL_LABELS = {
     "answer": _l("The business's answer (number)"),
     "files": _l("Files attached"),
     "business": _l("Business (unified social credit code)"),
+    "business_person": _l("Acted for the business, signed in"),
     "to": _l("Transferred to"),
     "from": _l("Transferred by"),
     "cert": _l("Certificate number"),

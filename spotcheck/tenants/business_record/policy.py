@@ -11,7 +11,7 @@ here, once, for the queries and for the pages to come:
 
 from __future__ import annotations
 
-from spotcheck.tenants.results.models import InspectionCode
+from spotcheck.tenants.results.codes import named_shown
 from spotcheck.tenants.results.vocabulary import FollowUpKind
 
 #: The follow-ups a business reads (责令改正 alone).
@@ -19,9 +19,9 @@ SHOWN_FOLLOW_UPS = frozenset({FollowUpKind.rectification})
 #: What a business does on an order of its record (整改答复): the results' policy says when
 #: (:data:`spotcheck.tenants.results.policy.FOLLOW_UP_ACTIONS`).
 BUSINESS_ACTIONS = frozenset({"answer"})
+#: What a business does on a check of its record, signed in and with no 企业核验码 — the code page's acts, by the same
+#: commands (:mod:`spotcheck.tenants.results.commands.business`, :mod:`spotcheck.tenants.supervision.commands`):
+#: 确认入企, 申请回避, 评价 (once), 投诉.
+RECORD_ACTS = ("confirm", "ask_recusal", "evaluate", "complain")
 
-
-def named_shown(code: InspectionCode | None, disclosed: bool) -> bool:
-    """Whether a named check's visit shows on the business's record: its own team has left (离企), or the whole
-    check is public (``disclosed``)."""
-    return disclosed or (code is not None and code.left_at is not None)
+__all__ = ["BUSINESS_ACTIONS", "RECORD_ACTS", "SHOWN_FOLLOW_UPS", "named_shown"]

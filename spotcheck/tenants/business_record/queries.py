@@ -10,22 +10,29 @@ scope, restricted to those visits — a constant number of statements a departme
 (公示) and the register of checks (每户企业年度检查次数) once for the business; the justice bureau's complaints and
 evaluations in each bureau's scope; a joint check's mixed team in its joint scope, once a joint campaign. What shows
 is :mod:`.policy`'s: a named check (特定对象检查) after its own visit's 离企; a result as published only; of the
-follow-ups, rectification orders alone."""
+follow-ups, rectification orders alone.
+
+What the business may see is decided once (:func:`record_of`): a check shows when it is coming (its inspection notice
+issued to the business — 检查通知书已出具 — or, before that, within the rules' notice period before its window; a named
+check never ahead), under way or published; the cap ledger counts, and the requests list, only the checks shown.
+Each check shown says what the business may do on it from its record (:data:`.policy.RECORD_ACTS`), by the same
+commands as the code's page."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cached_property
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import defaultload, selectinload
 
 from spotcheck.core.actor import Actor
-from spotcheck.core.clock import today
+from spotcheck.core.clock import local, today
 from spotcheck.core.database import db
 from spotcheck.core.errors import NotFoundError
 from spotcheck.core.policy import Permission
@@ -33,221 +40,72 @@ from spotcheck.core.queries import query
 from spotcheck.core.scoping import found_departments, tenant_scope
 from spotcheck.tenants.accounts.queries import bureaus_of
 from spotcheck.tenants.business_record import kept, lookup
-from spotcheck.tenants.business_record.policy import BUSINESS_ACTIONS, SHOWN_FOLLOW_UPS, named_shown
-from spotcheck.tenants.business_record.vocabulary import Part, ledger_line
+from spotcheck.tenants.business_record.policy import BUSINESS_ACTIONS, RECORD_ACTS, SHOWN_FOLLOW_UPS, named_shown
+from spotcheck.tenants.business_record.record import (
+    Answer,
+    Check,
+    ComplaintMade,
+    EvaluationGiven,
+    Ledger,
+    LedgerLine,
+    Member,
+    PastCheck,
+    Record,
+    Rectification,
+    RecusalAsked,
+    Requests,
+    ResultItem,
+)
+from spotcheck.tenants.business_record.vocabulary import Part
 from spotcheck.tenants.campaigns import inspection_counts
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, InspectionCount, TeamMember
 from spotcheck.tenants.campaigns.team_places import successor
 from spotcheck.tenants.campaigns.vocabulary import NAMED_CAUSES, cause_line
 from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.joint.commands.notices import notice_subject
+from spotcheck.tenants.notices.models import Notice
+from spotcheck.tenants.notices.vocabulary import NoticeKind
 from spotcheck.tenants.results.codes import business_steps, evaluation_until, state_of
-from spotcheck.tenants.results.models import FollowUp, PublishedResult, RectificationAnswer, RecusalRequest, Visit
+from spotcheck.tenants.results.models import (
+    FollowUp,
+    InspectionCode,
+    PublishedResult,
+    RectificationAnswer,
+    RecusalRequest,
+    Visit,
+)
 from spotcheck.tenants.results.policy import FOLLOW_UP_ACTIONS
 from spotcheck.tenants.results.queries.codes import joint_team
-from spotcheck.tenants.results.vocabulary import AnswerStatus, CheckState, RecusalRequestStatus, grouped
+from spotcheck.tenants.results.vocabulary import CheckState, RecusalRequestStatus, grouped
 from spotcheck.tenants.rules.rulebook import Rules, rules_for
 from spotcheck.tenants.rules.vocabulary import EXEMPT_KIND_NAMES
 from spotcheck.tenants.supervision.models import Complaint, ComplaintForward, ComplaintStatus, Evaluation
 
-# --- what the record holds -------------------------------------------------------------------------------------
+__all__ = [
+    "Answer",
+    "Check",
+    "ComplaintMade",
+    "ComplaintStatus",
+    "EvaluationGiven",
+    "Ledger",
+    "LedgerLine",
+    "Member",
+    "Order",
+    "PastCheck",
+    "Record",
+    "Rectification",
+    "RecusalAsked",
+    "Requests",
+    "ResultItem",
+    "ledger_of",
+    "own_check",
+    "own_order",
+    "own_record",
+    "page_part",
+    "record_of",
+]
 
-
-@dataclass(frozen=True)
-class Member:
-    """An inspector of a team (执法检查人员), as the business reads it: name and 执法证号 (no one else of the staff)."""
-
-    name: str
-    cert_no: str
-    leader: bool  # 组长
-
-
-@dataclass(frozen=True)
-class Check:
-    """A check coming (检查预告) or under way (检查中): the department (with its level), the campaign, its items with
-    their legal basis (检查依据), the window and the team; under way, the code (检查码), 入企 and 离企, and what the
-    business may do now (:func:`~spotcheck.tenants.results.codes.business_steps`)."""
-
-    part: Part
-    department: str  # 牡丹江市应急管理局（牡丹江市，市级）; a joint check's departments joined with 、
-    campaign_code: str
-    campaign_title: str
-    items: list[tuple[str, str]]  # (name, 检查依据)
-    window_start: date
-    window_end: date
-    team: list[Member]
-    named: bool  # 特定对象检查
-    joint: bool  # 联合检查
-    token: str = ""  # the code's page (the QR's)
-    typed: str = ""  # the code to type, grouped
-    state: CheckState | None = None
-    arrived_at: datetime | None = None  # 入企
-    left_at: datetime | None = None  # 离企
-    steps: frozenset[str] = frozenset()  # confirm, evaluate, ask_recusal
-    evaluation_until: date | None = None
-    notice_rule: str = ""  # where a check shows before its window: the rule of the notice period (检查预告期)
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The business's answer to a rectification order (整改答复) and the department's review of it."""
-
-    text: str
-    answered_at: datetime
-    by_name: str
-    late: bool  # 逾期答复
-    status: AnswerStatus
-    reviewed_at: datetime | None
-    review_note: str  # a returned answer's reason (退回理由)
-    files: list[tuple[str, int]]  # (name, size)
-
-
-@dataclass(frozen=True)
-class Rectification:
-    """A rectification order (责令改正) of a published check: what to correct, by when, whether it is closed, the
-    business's answers and what the business may do now (``actions``: ``answer``)."""
-
-    id: int
-    details: str
-    deadline: date | None
-    deadline_provisional: bool  # counted through a year without an official calendar
-    opened_on: date
-    closed_on: date | None
-    outcome: str
-    department_id: int  # the department keeping the order: where the business's answer is written (never shown)
-    answers: list[Answer] = field(default_factory=list)
-    actions: frozenset[str] = frozenset()
-
-    def flag(self, on: date) -> str | None:
-        """``overdue`` while the order is open past its deadline on ``on`` (the record's day) and no answer given in
-        time waits for the department's review, else None."""
-        waiting = any(a.status == AnswerStatus.submitted and not a.late for a in self.answers)
-        past = self.closed_on is None and self.deadline is not None and self.deadline < on
-        return "overdue" if past and not waiting else None
-
-
-@dataclass(frozen=True)
-class ResultItem:
-    name: str
-    categories: list[str]
-    findings: str
-
-
-@dataclass(frozen=True)
-class PastCheck:
-    """A check's result as published (检查结果公示): the current version, nothing of a draft or a returned result."""
-
-    department: str
-    campaign_code: str
-    campaign_title: str
-    checked_on: date | None
-    checked_until: date | None
-    published_at: datetime
-    corrected: bool  # 更正
-    method: str
-    items: list[ResultItem]
-    team: list[Member]  # inspectors only, by name and 执法证号
-    named: bool
-    cause: str  # a named check's cause, the business's own to read (not published; a complaint's number left out)
-    joint_code: str  # the joint campaign's (联合检查), else ""
-    rectifications: list[Rectification] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class LedgerLine:
-    """A check the register counts for the business (计入 or 不计入 its yearly cap)."""
-
-    department: str  # the drawing departments, with their levels
-    campaign_code: str
-    counted_as: str  # campaign:<id> or joint:<id> (a joint check once)
-    cause: str = ""  # 不计入: the kind of check the rules leave out (事故、投诉举报…)
-    rule: str = ""  # 不计入: the document and article that leave it out
-
-
-@dataclass(frozen=True)
-class Ledger:
-    """The yearly cap ledger (本年度检查次数台账): the checks of the year counted toward the business's cap (its own
-    region's rules), those left out with their cause and rule — as the register counts them, a named check not yet
-    shown (before its 离企) left out of both."""
-
-    year: int
-    cap: int | None
-    rule: str  # the document and article setting the cap
-    region: str  # the business's region, whose rules set it
-    counted: list[LedgerLine]
-    exempt: list[LedgerLine]
-
-    @property
-    def count(self) -> int:
-        return len(self.counted)
-
-    @property
-    def line(self) -> str:
-        """``本年度已计入 N 次，上限 M 次（依据…）``."""
-        return ledger_line(self.count, self.cap, self.rule)
-
-
-@dataclass(frozen=True)
-class RecusalAsked:
-    """A request that an inspector withdraw (回避申请) and its outcome."""
-
-    department: str
-    campaign_code: str
-    inspector: str  # name（执法证号）
-    reason: str
-    asked_at: datetime
-    status: RecusalRequestStatus
-    decided_at: datetime | None
-    decision_reason: str
-    replaced_by: str  # name（执法证号） of the inspector in the member's place; "" while not replaced
-
-
-@dataclass(frozen=True)
-class ComplaintMade:
-    """A complaint to the justice bureau (投诉) and the bureau's handling: never the department's answer."""
-
-    department: str  # as the complaint names it
-    campaign_code: str
-    made_at: datetime
-    text: str
-    status: ComplaintStatus
-    forwarded: bool
-    answer: str
-    answered_at: datetime | None
-
-
-@dataclass(frozen=True)
-class EvaluationGiven:
-    """The business's own evaluation of a check (评价), kept by the justice bureau."""
-
-    department: str
-    campaign_code: str
-    satisfaction: int
-    text: str
-    evaluated_at: datetime
-
-
-@dataclass(frozen=True)
-class Requests:
-    recusals: list[RecusalAsked]
-    complaints: list[ComplaintMade]
-    evaluations: list[EvaluationGiven]
-
-
-@dataclass(frozen=True)
-class Record:
-    """One business's record on a day, across every department and level."""
-
-    entity_id: int
-    name: str
-    code: str  # 统一社会信用代码
-    on: date
-    coming: list[Check]
-    under_way: list[Check]
-    past: list[PastCheck]
-    ledger: Ledger
-    requests: Requests
-    kept_as: bytes = b""  # the key it is kept under (:mod:`.kept`): its page's part is kept beside it
-
+_Shown = TypeVar("_Shown", "Check", "PastCheck")
 
 # --- reading it -----------------------------------------------------------------------------------------------
 
@@ -265,6 +123,8 @@ class _Read:
     recusals: list[RecusalRequest] = field(default_factory=list)
     #: A named check's cause by visit (特定对象检查: 投诉举报…), the business's own to read — never the public's.
     causes: dict[int, str] = field(default_factory=dict)
+    #: The day each visit's inspection notice (检查通知书) was issued to the business, by visit.
+    noticed: dict[int, date] = field(default_factory=dict)
 
     @cached_property
     def rules(self) -> Rules:
@@ -335,6 +195,8 @@ def _departments(found: dict[int, list[int]], entity_id: int, on: date, reader: 
                 reads[row.tenant_id].rectifications.setdefault(row.visit_id, []).append(_rectification(row, reader))
         for request in _recusal_rows(own_ids) if own_ids else []:
             reads[request.tenant_id].recusals.append(request)
+        for tenant_id, visit_id, issued in _notices(own_ids) if own_ids else []:
+            reads[tenant_id].noticed[visit_id] = issued
         for visit_id, tenant_id, cause in _causes(entity_id, [v for v in shown if v.campaign.named]):
             reads[tenant_id].causes[visit_id] = cause
     return list(reads.values())
@@ -356,6 +218,34 @@ def _causes(entity_id: int, visits: list[Visit]) -> list[tuple[int, int, str]]:
             )
         )
     ]
+
+
+def _notices(visit_ids: list[int]) -> list[tuple[int, int, date]]:
+    """(department, visit, day) of the first inspection notice (检查通知书) issued for each of ``visit_ids`` kept in
+    the current scope: a check is announced to the business (检查预告) once its notice is issued."""
+    return [
+        (tenant_id, visit_id, local(issued).date())
+        for tenant_id, visit_id, issued in db.session.execute(
+            sa.select(Notice.tenant_id, Notice.visit_id, sa.func.min(Notice.created_at))
+            .where(Notice.kind == NoticeKind.inspection, Notice.visit_id.in_(visit_ids))
+            .group_by(Notice.tenant_id, Notice.visit_id)
+        )
+        if visit_id is not None
+    ]
+
+
+def _joint_notice(joint: Campaign, entity_id: int) -> date | None:
+    """The day the joint visit's inspection notice (联合检查通知书) was issued to the business, read in the joint
+    campaign's scope; None before."""
+    subject = notice_subject(joint.id, entity_id)
+    issued = db.session.scalar(
+        sa.select(sa.func.min(Notice.created_at)).where(
+            Notice.kind == NoticeKind.inspection,
+            Notice.campaign_id == joint.id,
+            sa.or_(Notice.subject == subject, Notice.subject.like(f"{subject}:%")),
+        )
+    )
+    return local(issued).date() if issued is not None else None
 
 
 def _rectification(row: FollowUp, reader: Actor | None) -> Rectification:
@@ -431,19 +321,22 @@ def _check(
     campaign: Campaign,
     read: _Read,
     on: date,
+    noticed: date | None = None,
 ) -> Check | None:
     """A check (one visit, or a joint check's parts) as coming or under way on ``on``; None when it is neither — not
-    yet announced, expired without an arrival, or its results all published (then it is past)."""
+    yet announced (its notice not issued to the business, ``noticed``, and the rules' notice period before its window
+    not begun), expired without an arrival, or its results all published (then it is past)."""
     code = next((v.code for v in visits if v.code is not None), None)
     if code is None or all(v.published_at is not None for v in visits):
         return None
     rules = read.rules  # the department's, read only for a check not yet past
     state = state_of(code, campaign, on)
     named = campaign.named
+    told = noticed is not None and noticed <= on
     if code.arrived_at is None:
         if state == CheckState.expired or named:  # a named check is never announced ahead
             return None
-        if on < campaign.window_start - timedelta(days=_notice_days(rules)):
+        if not told and on < campaign.window_start - timedelta(days=_notice_days(rules)):
             return None
         part = Part.coming
     else:
@@ -464,14 +357,35 @@ def _check(
         state=state,
         arrived_at=code.arrived_at,
         left_at=code.left_at,
-        steps=business_steps(code, on),
+        steps=(steps := business_steps(code, on)),
         evaluation_until=evaluation_until(code, rules.business_evaluation_days),
-        notice_rule=rules.cite("advance_notice_days") if on < campaign.window_start else "",
+        notice_rule=rules.cite("advance_notice_days") if on < campaign.window_start and not told else "",
+        notice_issued=noticed if told else None,
+        acts_on=code.token,
+        acts=_acts(steps),
+        visit_ids=tuple(v.id for v in visits),
+        confirmed_at=code.confirmed_at,
     )
 
 
+def _acts(steps: frozenset[str], evaluated: bool = False) -> frozenset[str]:
+    """What the business may do on a check from its record: the code's steps now, 评价 only while not given, and
+    投诉 at any time, as on the code's page."""
+    acts = set(steps) | {"complain"}
+    if evaluated:
+        acts.discard("evaluate")
+    return frozenset(act for act in RECORD_ACTS if act in acts)
+
+
 def _past(
-    row: PublishedResult, department: str, rectifications: list[Rectification], team: list[Member], cause: str
+    row: PublishedResult,
+    department: str,
+    rectifications: list[Rectification],
+    team: list[Member],
+    cause: str,
+    code: InspectionCode | None = None,
+    read: _Read | None = None,
+    on: date | None = None,
 ) -> PastCheck:
     """A published check as the business reads it: the register's content, and what the register leaves out, the
     business's own to read — the visit's team as it stands where the register withholds it (a blinded draw's,
@@ -501,6 +415,13 @@ def _past(
         cause=cause,
         joint_code=content.get("joint_code") or "",
         rectifications=rectifications,
+        acts_on=code.token if code is not None else "",
+        acts=_acts(business_steps(code, on)) if code is not None and on is not None else frozenset(),
+        evaluation_until=evaluation_until(code, read.rules.business_evaluation_days)
+        if code is not None and read is not None
+        else None,
+        visit_id=row.visit_id,
+        confirmed_at=code.confirmed_at if code is not None else None,
     )
 
 
@@ -549,6 +470,7 @@ def _requests_of_bureaus(
                 forwarded=r.id in forwarded,
                 answer=r.answer,
                 answered_at=r.answered_at,
+                visit_id=r.visit_id,
             )
             for r in rows
         ]
@@ -559,6 +481,7 @@ def _requests_of_bureaus(
                 satisfaction=e.satisfaction,
                 text=e.text,
                 evaluated_at=e.evaluated_at,
+                visit_id=e.visit_id,
             )
             for e in db.session.scalars(
                 sa.select(Evaluation)
@@ -574,11 +497,12 @@ def _kind_name(kind: str) -> str:
     return EXEMPT_KIND_NAMES.get(kind) or NAMED_CAUSES.get(kind) or kind
 
 
-def ledger_of(entity: Entity, on: date, shown_campaigns: set[int]) -> Ledger:
+def ledger_of(entity: Entity, on: date, shown: set[str]) -> Ledger:
     """The business's cap ledger of ``on``'s year: the register's rows of the business (every department's, a joint
-    check once, an off-site check not at all), a named check not disclosed yet (``withheld``) only once a visit of the
-    business in it shows (its campaign in ``shown_campaigns``: after that visit's 离企) — counted under the business's
-    own region's rules on ``on`` (:func:`~spotcheck.tenants.campaigns.inspection_counts.rules_of_business`)."""
+    check once, an off-site check not at all) of the checks its record shows (``shown``: their register keys,
+    ``campaign:<id>`` or ``joint:<id>`` — a check not announced yet, or a named check before its 离企, is neither
+    listed nor counted) — counted under the business's own region's rules on ``on``
+    (:func:`~spotcheck.tenants.campaigns.inspection_counts.rules_of_business`)."""
     region, rules = inspection_counts.rules_of_business(entity.region_code or "", on)
     rows = db.session.execute(
         sa.select(
@@ -596,7 +520,7 @@ def ledger_of(entity: Entity, on: date, shown_campaigns: set[int]) -> Ledger:
     for row in rows:
         if row.kind is None:  # an off-site check: not a check the cap counts at all
             continue
-        if row.withheld and _campaign_of(row.counted_as) not in shown_campaigns:
+        if row.counted_as not in shown:  # the record counts only what it shows
             continue
         keys.setdefault(row.counted_as, []).append(row)
     exempt_kinds, counted, exempt = rules.cap_exempt_kinds, [], []
@@ -621,15 +545,13 @@ def ledger_of(entity: Entity, on: date, shown_campaigns: set[int]) -> Ledger:
     )
 
 
-def _campaign_of(counted_as: str) -> int | None:
-    kind, _, number = counted_as.partition(":")
-    return int(number) if kind == "campaign" and number.isdigit() else None
-
-
 def record_of(entity_id: int, on: date, reader: Actor | None = None, seen: lookup.Found | None = None) -> Record:
     """The record of the business of entity ``entity_id`` on ``on`` (its four parts), across every department and
-    level, built anew: :class:`Record`; read by ``reader`` (the business's person), what each order allows it. A named
-    check not yet shown (:func:`.policy.named_shown`) is in none of its parts. ``seen``: the look-up already made."""
+    level, built anew: :class:`Record`; read by ``reader`` (the business's person), what each order allows it. What
+    the business may see is decided once, here: the checks coming, under way and published (:func:`_check`,
+    :func:`_past`); the cap ledger counts and the requests list those checks alone — a check not announced yet, or
+    a named check not yet shown (:func:`.policy.named_shown`), is in none of its parts. ``seen``: the look-up
+    already made."""
     entity = db.session.get(Entity, entity_id)
     if entity is None:
         raise LookupError(entity_id)
@@ -637,12 +559,12 @@ def record_of(entity_id: int, on: date, reader: Actor | None = None, seen: looku
     reads = _departments(found, entity_id, on, reader)
     labels = inspection_counts.level_labels(found)
     visits = {v.id: v for read in reads for v in read.visits}
-    shown_campaigns = {v.campaign_id for v in visits.values()}
     coming: list[Check] = []
     under_way: list[Check] = []
-    recusals: list[RecusalAsked] = []
+    asked: list[tuple[RecusalRequest, str, str]] = []  # (request, department, campaign code)
     by_joint: dict[int, list[tuple[_Read, Visit]]] = defaultdict(list)
     own_teams: dict[int, list[Member]] = {}  # each visit's team, the business's own (a blinded draw's not published)
+    joint_code: dict[int, InspectionCode] = {}  # each joint part's visit → the joint visit's one code
     for read in reads:
         for visit in read.visits:
             if visit.campaign.joint_id is not None:
@@ -658,11 +580,12 @@ def record_of(entity_id: int, on: date, reader: Actor | None = None, seen: looku
                 visit.campaign,
                 read,
                 on,
+                read.noticed.get(visit.id),
             )
             if check is not None:
                 (coming if check.part == Part.coming else under_way).append(check)
-        recusals += [
-            _asked(r, labels.get(read.tenant_id, ""), visits[r.visit_id].campaign.code or "")
+        asked += [
+            (r, labels.get(read.tenant_id, ""), visits[r.visit_id].campaign.code or "")
             for r in read.recusals
             if r.visit_id in visits
         ]
@@ -677,11 +600,15 @@ def record_of(entity_id: int, on: date, reader: Actor | None = None, seen: looku
         ]
         team = [Member(m.shown_name, m.shown_cert_no, m.is_leader) for m in members]
         own_teams.update((v.id, team) for _, v in parts)
-        check = _check([v for _, v in parts], department, items, team, joint, read, on)
+        door = next((v.code for _, v in parts if v.code is not None), None)
+        if door is not None:
+            joint_code.update((v.id, door) for _, v in parts)
+        with tenant_scope(joint.tenant_id):  # a joint visit's notice and requests: kept by the lead department
+            noticed = _joint_notice(joint, entity_id)
+            asked += [(r, department, joint.code or "") for r in _recusal_rows([v.id for _, v in parts])]
+        check = _check([v for _, v in parts], department, items, team, joint, read, on, noticed)
         if check is not None:
             (coming if check.part == Part.coming else under_way).append(check)
-        with tenant_scope(joint.tenant_id):  # a joint visit's requests: kept by the lead department
-            recusals += [_asked(r, department, joint.code or "") for r in _recusal_rows([v.id for _, v in parts])]
     published = (
         list(
             db.session.scalars(
@@ -695,6 +622,7 @@ def record_of(entity_id: int, on: date, reader: Actor | None = None, seen: looku
     )
     rectifications = {key: value for read in reads for key, value in read.rectifications.items()}
     causes = {key: value for read in reads for key, value in read.causes.items()}
+    evaluation_days = {read.tenant_id: read for read in reads}
     past = [
         _past(
             row,
@@ -702,21 +630,47 @@ def record_of(entity_id: int, on: date, reader: Actor | None = None, seen: looku
             rectifications.get(row.visit_id, []),
             own_teams.get(row.visit_id, []),
             causes.get(row.visit_id, ""),
+            visits[row.visit_id].code or joint_code.get(row.visit_id),
+            evaluation_days[row.tenant_id],
+            on,
         )
         for row in published
     ]
-    complaints, evaluations = _requests_of_bureaus(visits, labels)
+    # what the business may see, decided once: the checks shown, by visit and by the register's key
+    shown_visits = {v for c in coming + under_way for v in c.visit_ids} | {p.visit_id for p in past}
+    shown_keys = {_counted_as(visits[v].campaign) for v in shown_visits}
+    complaints, evaluations = _requests_of_bureaus({k: v for k, v in visits.items() if k in shown_visits}, labels)
+    evaluated = {e.visit_id for e in evaluations}
+    evaluated |= {part for part, door in joint_code.items() if door.visit_id in evaluated}  # a joint visit's parts
     return Record(
         entity_id=entity.id,
         name=entity.name,
         code=entity.code,
         on=on,
-        coming=sorted(coming, key=lambda c: (c.window_start, c.campaign_code)),
-        under_way=sorted(under_way, key=lambda c: (c.window_start, c.campaign_code)),
-        past=past,
-        ledger=ledger_of(entity, on, shown_campaigns),
-        requests=Requests(recusals, complaints, evaluations),
+        coming=sorted((_evaluated(c, evaluated) for c in coming), key=lambda c: (c.window_start, c.campaign_code)),
+        under_way=sorted(
+            (_evaluated(c, evaluated) for c in under_way), key=lambda c: (c.window_start, c.campaign_code)
+        ),
+        past=[_evaluated(p, evaluated) for p in past],
+        ledger=ledger_of(entity, on, shown_keys),
+        requests=Requests(
+            [_asked(r, department, code) for r, department, code in asked if r.visit_id in shown_visits],
+            complaints,
+            evaluations,
+        ),
     )
+
+
+def _counted_as(campaign: Campaign) -> str:
+    """The register's key of a campaign's check (a joint part's: its joint campaign's, counted once)."""
+    return f"joint:{campaign.joint_id}" if campaign.joint_id is not None else f"campaign:{campaign.id}"
+
+
+def _evaluated(check: _Shown, evaluated: set[int]) -> _Shown:
+    """A check as the business's evaluations leave it: once one of its visits is evaluated, 评价 is not offered."""
+    if not evaluated.intersection(check.visits):
+        return check
+    return replace(check, evaluated=True, acts=check.acts - {"evaluate"})
 
 
 @query(Permission.BUSINESS_SIGNED_IN)
@@ -736,6 +690,26 @@ def page_part(record: Record, render: Callable[[], str]) -> str:
     """The record's part of the business's page: ``render()``'s, rendered once for the record as kept
     (:func:`.kept.page`) and served again while the record is unchanged."""
     return kept.page(record.entity_id, record.kept_as, render)
+
+
+#: What a business reads of a check not on its record, whatever it is (another's, a named check before its 离企, one
+#: not announced yet): the same words as of no check at all.
+NO_CHECK = _l(
+    "No such check on your record. A check of named businesses shows there only after the team leaves (离企): until "
+    "then, act on the inspection code's page with the notice's business code (企业核验码)."
+)
+
+
+@query(Permission.BUSINESS_SIGNED_IN)
+def own_check(check_id: int, *, reader: Actor) -> tuple[Record, Check | PastCheck]:
+    """Check ``check_id`` (a visit of it) as the signed-in business's own record shows it (coming, under way, else
+    published), with what the business may do on it (``acts``, on its code ``acts_on``); else not found."""
+    record = own_record(reader=reader)
+    shown: list[Check | PastCheck] = [*record.under_way, *record.coming, *record.past]
+    for check in shown:
+        if check.acts_on and check_id in check.visits:
+            return record, check
+    raise NotFoundError(NO_CHECK)
 
 
 #: What a business reads of an order not on its record, whatever it is (another's, a case, a transfer, an unpublished

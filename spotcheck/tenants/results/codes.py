@@ -196,8 +196,16 @@ def evaluation_until(code: InspectionCode, days: int) -> date | None:
     return None if code.left_at is None else local(code.left_at).date() + timedelta(days=days)
 
 
-#: What a business does with its code (企业核验码) on the code's page.
+#: What a business does with its code (企业核验码) on the code's page — or, signed in, from its record
+#: (``/business``) with no code (:func:`spotcheck.tenants.results.commands.business.with_business_code`).
 BUSINESS_STEPS = ("confirm", "evaluate", "ask_recusal")
+
+
+def named_shown(code: InspectionCode | None, disclosed: bool) -> bool:
+    """Whether a named check's (特定对象检查) visit shows on the business's record, and so may be acted on from it:
+    its own team has left (离企), or the whole check is public (``disclosed``). Before that, the business acts on
+    it from the code's page alone, with its 企业核验码."""
+    return disclosed or (code is not None and code.left_at is not None)
 
 
 def business_refusal(code: InspectionCode, step: str, day: date) -> LazyString | None:

@@ -62,6 +62,23 @@ class RecordCheckSchema(Schema):
     )
     evaluation_until = fields.Date(allow_none=True)
     notice_rule = fields.Str(metadata={"description": "The rule that shows the check before its window (检查预告期)"})
+    notice_issued = fields.Date(
+        allow_none=True, metadata={"description": "The day its inspection notice was issued to the business"}
+    )
+    check_id = Int(
+        metadata={
+            "description": "What the business's acts name the check by: POST /business/record/checks/<check_id>/…"
+        }
+    )
+    acts = SortedList(
+        fields.Str(),
+        metadata={
+            "description": "What the business may do on it now, signed in and without the 企业核验码: confirm, "
+            "ask_recusal, evaluate (once), complain"
+        },
+    )
+    evaluated = Bool(metadata={"description": "The business has evaluated it (评价: once)"})
+    confirmed_at = fields.DateTime(allow_none=True, metadata={"description": "The business confirmed 入企"})
 
 
 class RecordAnswerSchema(Schema):
@@ -123,6 +140,21 @@ class RecordPastCheckSchema(Schema):
     )
     joint_code = fields.Str()
     rectifications = fields.List(fields.Nested(RecordRectificationSchema))
+    evaluation_until = fields.Date(allow_none=True)
+    check_id = Int(
+        metadata={
+            "description": "What the business's acts name the check by: POST /business/record/checks/<check_id>/…"
+        }
+    )
+    acts = SortedList(
+        fields.Str(),
+        metadata={
+            "description": "What the business may do on it now, signed in and without the 企业核验码: confirm, "
+            "ask_recusal, evaluate (once), complain"
+        },
+    )
+    evaluated = Bool(metadata={"description": "The business has evaluated it (评价: once)"})
+    confirmed_at = fields.DateTime(allow_none=True, metadata={"description": "The business confirmed 入企"})
 
 
 class RecordLedgerLineSchema(Schema):
@@ -240,3 +272,19 @@ class AnswerFilesSchema(Schema):
     files = fields.List(
         Upload(), load_default=list, metadata={"description": "Photos (JPEG, PNG) or PDF documents, at most 30"}
     )
+
+
+class RecusalAskSchema(Schema):
+    cert_no = fields.Str(load_default="", metadata={"description": "The inspector's 执法证号, as the record shows it"})
+    reason = fields.Str(load_default="", metadata={"description": "Why the inspector should withdraw"})
+
+
+class EvaluationGiveSchema(Schema):
+    satisfaction = fields.Str(load_default="", metadata={"description": "1 to 5 (5: very satisfied)"})
+    text = fields.Str(load_default="", metadata={"description": "What the business would like to say (optional)"})
+
+
+class ComplaintMakeSchema(Schema):
+    text = fields.Str(load_default="", metadata={"description": "The complaint"})
+    contact_name = fields.Str(load_default="", metadata={"description": "Person to contact (the bureau's alone)"})
+    contact_phone = fields.Str(load_default="", metadata={"description": "Their mobile number (the bureau's alone)"})

@@ -1,9 +1,12 @@
 """The business's own pages (企业首页, ``/business``): its account and its record of checks (企业检查档案) by every
-department at every level; a rectification order of the record and the business's answer to it (整改答复,
-``/business/rectifications/<id>``). Above the accounts' pages (:mod:`spotcheck.platform.web.businesses`): it reads
-both the account and the record."""
+department at every level; a check of the record and what the business does on it with no 企业核验码 (确认、回避、评价、
+投诉, ``/business/checks/<token>``: the code page's commands, the business's person acting); a rectification order of
+the record and the business's answer to it (整改答复, ``/business/rectifications/<id>``). Above the accounts' pages
+(:mod:`spotcheck.platform.web.businesses`): it reads both the account and the record."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -12,17 +15,19 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import MultipleFileField, TextAreaField
 
-from spotcheck.core.errors import user_message
+from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError, user_message
 from spotcheck.platform import identity_platform
 from spotcheck.platform.identity_platform import BUSINESS
 from spotcheck.platform.permissions import Permission, acting_user, public, requires
 from spotcheck.platform.web.browser_verifier import FILE_NAME, sha256 as browser_verifier_sha256
-from spotcheck.platform.web.forms import WITH_FORBIDDEN, attempt, summary_fields
+from spotcheck.platform.web.forms import WITH_FORBIDDEN, EmptyForm, attempt, summary_fields
 from spotcheck.platform.web.results.checks import holder_page, limited
 from spotcheck.tenants.business_record import commands as record_commands, queries as record_queries
 from spotcheck.tenants.businesses import queries as business_queries
 from spotcheck.tenants.businesses.vocabulary import PLACE_LABELS, TRAIL_LABELS
-from spotcheck.tenants.results.vocabulary import ANSWER_STATUS_LABELS, SATISFACTION_LABELS
+from spotcheck.tenants.results import commands as results
+from spotcheck.tenants.results.vocabulary import ANSWER_STATUS_LABELS, EVALUATION_TEXT_LENGTH, SATISFACTION_LABELS
+from spotcheck.tenants.supervision import commands as supervision
 
 bp = Blueprint("business_record_pages", __name__)
 
@@ -130,3 +135,91 @@ def rectification(follow_up_id: int) -> ResponseReturnValue:
         fields=summary_fields(form),
         answer_labels=ANSWER_STATUS_LABELS,
     ), (422 if errors or form.form_errors else 200)
+
+
+#: The acts of a check of the record (:data:`spotcheck.tenants.business_record.policy.RECORD_ACTS`): the command the
+#: code's page calls for each, the form's fields, and what the business reads once it is done.
+ACTS: dict[str, tuple[Callable[..., object], tuple[str, ...], str]] = {
+    "confirm": (results.confirm_visit, (), _l("You confirmed that the team came. The record shows it.")),
+    "ask_recusal": (
+        results.request_recusal,
+        ("cert_no", "reason"),
+        _l("The request is sent. The decision shows on your record, under your requests."),
+    ),
+    "evaluate": (
+        supervision.evaluate_visit,
+        ("satisfaction", "text"),
+        _l("The evaluation is sent to the justice bureau. Thank you. It shows on your record."),
+    ),
+    "complain": (
+        supervision.complain,
+        ("text", "contact_name", "contact_phone"),
+        _l(
+            "The complaint is sent to the justice bureau, which will contact the person named. Its answer shows on "
+            "your record."
+        ),
+    ),
+}
+
+
+def _check_page(check_id: int, status: int = 200, **shown: object) -> ResponseReturnValue:
+    reader = acting_user()
+    found = attempt(record_queries.own_check, check_id, reader=reader, refusals=(NotFoundError,))
+    if not found.ok:
+        abort(404)
+    record, check = found.result
+    return render_template(
+        "business_record/check.html",
+        record=record,
+        check=check,
+        act_form=EmptyForm(),
+        me=reader,
+        satisfaction_labels=SATISFACTION_LABELS,
+        text_length=EVALUATION_TEXT_LENGTH,
+        form=shown.get("form"),
+        errors=shown.get("errors") or {},
+        values=shown.get("values") or {},
+        refusal=shown.get("refusal"),
+    ), status
+
+
+@bp.route("/business/checks/<int:check_id>")
+@requires(Permission.BUSINESS_SIGNED_IN)
+def check(check_id: int) -> ResponseReturnValue:
+    """A check of the business's record and what the business may do on it now, signed in and with no 企业核验码:
+    确认入企, 申请回避, 评价 (once), 投诉 — the code page's acts."""
+    return _check_page(check_id)
+
+
+@bp.route("/business/checks/<int:check_id>/<act>", methods=["POST"])
+@requires(Permission.BUSINESS_SIGNED_IN)
+def act(check_id: int, act: str) -> ResponseReturnValue:
+    """One act on a check of the record (``act``: confirm, ask_recusal, evaluate, complain), by the command the code's
+    page calls, the business's person acting; back to the record, which shows its outcome."""
+    if act not in ACTS:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        return _check_page(check_id, 400, form=act, refusal=_("The form has expired: send it again."))
+    reader = acting_user()
+    found = attempt(record_queries.own_check, check_id, reader=reader, refusals=(NotFoundError,))
+    if not found.ok:
+        abort(404)
+    token = found.result[1].acts_on  # the code the code page's command is given
+    command, fields, done = ACTS[act]
+    data = {key: request.form.get(key, "") for key in fields}
+    outcome = attempt(command, token, data, actor=reader, refusals=(InvalidInputError, ConflictError, NotFoundError))
+    if outcome.ok:
+        flash(str(done), "success")
+        return redirect(
+            url_for("business_record_pages.home", _anchor="record-requests" if act != "confirm" else "record")
+        )
+    if isinstance(outcome.refusal, NotFoundError):
+        abort(404)
+    return _check_page(
+        check_id,
+        422 if outcome.invalid else 409,
+        form=act,
+        errors=outcome.errors,
+        values=data,
+        refusal=None if outcome.invalid else user_message(outcome.refusal),
+    )

@@ -110,7 +110,13 @@ def write_joint_notices(
 
 
 def _subject(campaign: Campaign, entity_id: int) -> str:
-    return f"joint:{campaign.id}:entity:{entity_id}"
+    return notice_subject(campaign.id, entity_id)
+
+
+def notice_subject(joint_id: int, entity_id: int) -> str:
+    """What a joint visit's inspection notice is about (its ``subject``; a notice written again after the team
+    changed: this, then ``:team:<member>``)."""
+    return f"joint:{joint_id}:entity:{entity_id}"
 
 
 def _inspection(

@@ -2,12 +2,18 @@
 with the 企业核验码 printed on the notice delivered to it: that the team came (确认入企) and that an inspector
 should withdraw (申请回避). No account: the code is the credential, checked here as a password would be
 (:func:`with_business_code`, which the justice bureau's commands use too: a complaint, an evaluation); a wrong
-one changes nothing and says which field."""
+one changes nothing and says which field.
+
+The same commands serve the business signed in to its account (企业账户, ``/business``), acting from its record with
+no code: then the acting party is the business's person (:func:`party`), the inspection must be its own entity's and
+on its record (a named check after its 离企, :func:`~spotcheck.tenants.results.codes.named_shown`), and the audit
+entry names the person."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -18,7 +24,7 @@ from spotcheck.core.clock import now, today
 from spotcheck.core.commands import ANYONE, command
 from spotcheck.core.database import db, get_row
 from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError
-from spotcheck.core.policy import Permission
+from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
@@ -30,6 +36,7 @@ from spotcheck.tenants.results.codes import (
     business_matches,
     business_refusal,
     is_joint_request,
+    named_shown,
 )
 from spotcheck.tenants.results.commands.teams import declare, declare_in_joint
 from spotcheck.tenants.results.models import InspectionCode, RecusalRequest
@@ -48,39 +55,79 @@ def _require(code: InspectionCode, step: str) -> None:
         raise ConflictError(why)
 
 
+#: What a signed-in business reads of an inspection not on its record (another business's, a named check before its
+#: 离企): the same words whatever it is.
+NOT_ON_RECORD = _l(
+    "This inspection is not on your business's record. A check of named businesses shows there only after the team "
+    "leaves (离企): until then, act on the inspection code's page with the notice's business code (企业核验码)."
+)
+
+
+def signed_in_business(actor: Actor | None) -> Any | None:
+    """The business's person acting signed in to its account (a principal holding the business's own permission,
+    with its account), else None: the code holder, who gives the 企业核验码."""
+    if actor is None or getattr(actor, "account", None) is None:
+        return None
+    return actor if has_permission(actor, Permission.BUSINESS_SIGNED_IN) else None
+
+
+def party(actor: Actor | None) -> tuple[Actor, dict[str, str]]:
+    """Who acts for the business, as the audit entry names it, and the entry's details saying so: the business's
+    person signed in (``business_person``: name and login), else the holder of the 企业核验码 (:data:`BUSINESS`)."""
+    person = signed_in_business(actor)
+    if person is None:
+        return BUSINESS, {}
+    return person.as_actor, {"business_person": f"{person.display_name}（{person.login}）"}
+
+
 @contextmanager
-def with_business_code(token: str, data: dict) -> Iterator[tuple[int, InspectionCode]]:
+def with_business_code(
+    token: str, data: Mapping[str, object], actor: Actor | None = None
+) -> Iterator[tuple[int, InspectionCode]]:
     """In the department of the code of ``token``: its row, locked, once ``data["business_code"]`` is
-    right; what changes is written before the department's scope ends."""
+    right — or, for ``actor`` the business signed in (:func:`signed_in_business`), once the inspection is of its
+    own entity and on its record (no code asked); what changes is written before the department's scope ends."""
     found = locate(token)
     if found is None:
         raise NotFoundError(_l("No inspection has this code."))
     tenant_id, visit_id = found
+    person = signed_in_business(actor)
     with tenant_scope(tenant_id):
         code = db.session.scalar(sa.select(InspectionCode).where(InspectionCode.visit_id == visit_id).with_for_update())
         if code is None:
             raise NotFoundError(_l("No inspection has this code."))
-        if not business_matches(code, str(data.get("business_code") or "")):
+        if person is not None:
+            visit = code.visit
+            if visit.entity_id != person.account.entity_id or (
+                visit.campaign.named and not named_shown(code, visit.campaign.disclosed_at is not None)
+            ):
+                raise NotFoundError(NOT_ON_RECORD)
+        elif not business_matches(code, str(data.get("business_code") or "")):
             raise InvalidInputError({"business_code": [WRONG_CODE]})
         yield tenant_id, code
         db.session.flush()
-        # the business's account, if it has one, shows each later use of a code that claimed it (企业账户记录)
-        events.emit(
-            "business_code.used",
-            actor=BUSINESS,
-            digest=code.business_digest,
-            entity_id=code.visit.entity_id,
-            tenant_id=tenant_id,
-        )
+        if person is None:
+            # the business's account, if it has one, shows each later use of a code that claimed it (企业账户记录)
+            events.emit(
+                "business_code.used",
+                actor=BUSINESS,
+                digest=code.business_digest,
+                entity_id=code.visit.entity_id,
+                tenant_id=tenant_id,
+            )
 
 
 @command(ANYONE)
 def confirm_visit(token: str, data: object, *, actor: Actor | None = None) -> InspectionCode:
-    """确认入企: the business confirms, with its code, that the team recorded as arrived came."""
-    with with_business_code(token, data if isinstance(data, dict) else {}) as (tenant_id, code):
+    """确认入企: the business confirms, with its code (or signed in, from its record), that the team recorded as
+    arrived came."""
+    by, named = party(actor)
+    with with_business_code(token, data if isinstance(data, dict) else {}, actor) as (tenant_id, code):
         _require(code, "confirm")
         code.confirmed_at = now()
-        audit.record("visit.confirmed_by_business", "visit", code.visit_id, actor=BUSINESS, tenant_id=tenant_id)
+        audit.record(
+            "visit.confirmed_by_business", "visit", code.visit_id, actor=by, tenant_id=tenant_id, details=named or None
+        )
         return code
 
 
@@ -88,9 +135,10 @@ def confirm_visit(token: str, data: object, *, actor: Actor | None = None) -> In
 def request_recusal(token: str, data: object, *, actor: Actor | None = None) -> RecusalRequest:
     """申请回避: the business asks, with its code, that an inspector of the team (``data["cert_no"]``,
     the 执法证号 the page shows) withdraw, for ``data["reason"]`` (a conflict of interest). A leader
-    decides (:func:`decide_recusal_request`); one open request a member."""
+    decides (:func:`decide_recusal_request`); one open request a member. Signed in, from its record, with no code."""
     data = data if isinstance(data, dict) else {}
-    with with_business_code(token, data) as (tenant_id, code):
+    by, named = party(actor)
+    with with_business_code(token, data, actor) as (tenant_id, code):
         visit = code.visit
         _require(code, "ask_recusal")
         # a joint visit's request is about its mixed team and goes to the lead department's coordinator
@@ -120,18 +168,18 @@ def request_recusal(token: str, data: object, *, actor: Actor | None = None) -> 
                     "joint.recusal_requested",
                     "campaign",
                     joint.id,
-                    actor=BUSINESS,
+                    actor=by,
                     tenant_id=joint.tenant_id,
-                    details={"visit": visit.entity.code, "cert_no": member.shown_cert_no, "reason": reason},
+                    details={"visit": visit.entity.code, "cert_no": member.shown_cert_no, "reason": reason, **named},
                 )
             else:
                 audit.record(
                     "visit.recusal_requested",
                     "visit",
                     visit.id,
-                    actor=BUSINESS,
+                    actor=by,
                     tenant_id=tenant_id,
-                    details={"cert_no": member.shown_cert_no, "reason": reason},
+                    details={"cert_no": member.shown_cert_no, "reason": reason, **named},
                 )
         return request
 

@@ -23,8 +23,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.core.text import required_text
 from spotcheck.tenants.accounts.vocabulary import MOBILE
 from spotcheck.tenants.common.validators import Errors
-from spotcheck.tenants.results.codes import BUSINESS
-from spotcheck.tenants.results.commands.business import with_business_code
+from spotcheck.tenants.results.commands.business import party, with_business_code
 from spotcheck.tenants.results.models import InspectionCode, Visit
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision.bureau import supervising_bureau
@@ -57,9 +56,11 @@ def _checked_on(visit: Visit, code: InspectionCode) -> date | None:
 @command(ANYONE)
 def complain(token: str, data: Mapping[str, object], *, actor: Actor | None = None) -> Complaint:
     """投诉: the business complains to the justice bureau about the inspection of ``token`` (``data["text"]``),
-    with who to reach (``data["contact_name"]``, ``data["contact_phone"]``, a mobile number)."""
+    with who to reach (``data["contact_name"]``, ``data["contact_phone"]``, a mobile number) — with the 企业核验码, or
+    signed in, from the business's record with no code. The contact is the bureau's alone, as the complaint is."""
     data = data if isinstance(data, dict) else {}
-    with with_business_code(token, data) as (tenant_id, code):
+    by, named = party(actor)
+    with with_business_code(token, data, actor) as (tenant_id, code):
         visit = code.visit
         errors: dict[str, list] = {}
         text = _text(
@@ -107,8 +108,8 @@ def complain(token: str, data: Mapping[str, object], *, actor: Actor | None = No
             "complaint.made",
             "complaint",
             complaint.id,
-            actor=BUSINESS,
-            details={"entity": copy["entity_name"], "department": copy["department_name"]},
+            actor=by,
+            details={"entity": copy["entity_name"], "department": copy["department_name"], **named},
         )
         db.session.flush()
     return complaint

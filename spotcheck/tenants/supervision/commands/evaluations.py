@@ -22,8 +22,8 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.core.text import whole_number
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.accounts.vocabulary import TenantKind
-from spotcheck.tenants.results.codes import BUSINESS, business_refusal
-from spotcheck.tenants.results.commands.business import with_business_code
+from spotcheck.tenants.results.codes import business_refusal
+from spotcheck.tenants.results.commands.business import party, with_business_code
 from spotcheck.tenants.results.vocabulary import EVALUATION_TEXT_LENGTH, SATISFACTION_LABELS
 from spotcheck.tenants.rules.rulebook import rules_for
 from spotcheck.tenants.supervision.bureau import supervising_bureau
@@ -37,9 +37,11 @@ _KEPT = ("about_tenant_id", "visit_id", "satisfaction", "text", "evaluated_at")
 def evaluate_visit(token: str, data: Mapping[str, object], *, actor: Actor | None = None) -> Evaluation:
     """评价: once the team has left, the business grades the inspection (``data["satisfaction"]``, 1 to 5) and may
     say why (``data["text"]``), to the justice bureau: within the rules' days after 离企, once — which only the
-    holder of the 企业核验码 learns, as it is refused a second one."""
+    holder of the 企业核验码 (or the business signed in, acting from its record with no code) learns, as it is refused
+    a second one."""
     data = data if isinstance(data, dict) else {}
-    with with_business_code(token, data) as (tenant_id, code):
+    by, named = party(actor)
+    with with_business_code(token, data, actor) as (tenant_id, code):
         errors: dict[str, list] = {}
         satisfaction = whole_number(data.get("satisfaction"), digits=1)
         if satisfaction not in SATISFACTION_LABELS:
@@ -73,9 +75,9 @@ def evaluate_visit(token: str, data: Mapping[str, object], *, actor: Actor | Non
             "evaluation.made",
             "evaluation",
             evaluation.id,
-            actor=BUSINESS,
+            actor=by,
             tenant_id=bureau.id,
-            details={"department": department, "visit_id": visit_id, "satisfaction": satisfaction},
+            details={"department": department, "visit_id": visit_id, "satisfaction": satisfaction, **named},
         )
     return evaluation
 
