@@ -7,7 +7,7 @@ or a joint campaign's, about the joint visit — now stamps the campaign it is o
 table.
 
 Revision ID: 0088
-Revises: 0082
+Revises: 0084
 Create Date: 2026-12-29 10:00:00
 
 """
@@ -18,7 +18,7 @@ from spotcheck.platform.rls import earlier_migration
 
 # revision identifiers, used by Alembic.
 revision = "0088"
-down_revision = "0082"
+down_revision = "0084"
 branch_labels = None
 depends_on = None
 
