@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from spotcheck.platform.api.blueprint import Blueprint
 from spotcheck.platform.api.schemas import NumberedPageSchema, NumberedRows, PageQuerySchema, numbered_page
 from spotcheck.platform.api.types import Bool, Int
 from spotcheck.platform.permissions import public
