@@ -287,7 +287,10 @@ def _check_certificate_formats(cfg: dict) -> None:
     path = cfg.get("SPOTCHECK_CERTIFICATE_FORMATS")
     if not path:
         return
-    from spotcheck.tenants.inspectors.certificates import FormatsFileError, read_formats
+    from spotcheck.tenants.inspectors.certificates import (  # the platform layer loads the domain only at start
+        FormatsFileError,
+        read_formats,
+    )
 
     try:
         read_formats(str(path))
