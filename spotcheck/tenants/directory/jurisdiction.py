@@ -41,7 +41,7 @@ def locations(entity: Entity) -> list[str]:
     places = db.session.scalars(
         sa.select(OperatingPlace.region_code).where(OperatingPlace.entity_id == entity.id).order_by(OperatingPlace.id)
     )
-    return [entity.region_code, *places] if entity.id is not None else [entity.region_code]
+    return [entity.region_code, *places]
 
 
 @dataclass

@@ -76,7 +76,7 @@ class DirectoryImport(Importer):
         problems = {**entity_errors, **entry_errors, **record.errors}
         required_blanks(self.kind, record, problems)
         code = entity.get("code")
-        region_code = entity.get("region_code")
+        region_code = str(entity.get("region_code") or "")
         outside = region_code and "region_code" not in problems and not self.branch.holds(region_code)
         if outside and code not in self.by_places:
             problems["region_code"] = [self.branch.refusal(entity.get("name") or code or "", region_code)]
