@@ -39,6 +39,7 @@ from tests.independent.draw_spec_check import check as independent_check
 from tests.support.documents import pdf_text
 from tests.support.helpers import tenant_id, user_named
 from tests.support.joint_world import member_account, part_visit, picture, world
+from tests.support.leader_accounts import open_joint_leader_accounts
 from tests.support.verifier import run_node
 
 DURING = date(2026, 4, 1)  # inside the joint campaign's window
@@ -151,7 +152,7 @@ def test_a_members_conflict_holds_every_departments_part_until_the_coordinator_r
             assert part_visit(ids, door, entity_id).status == VisitStatus.submitted
 
 
-def test_a_business_request_accepted_holds_the_visit_as_a_declared_conflict(app):
+def test_a_business_request_accepted_replaces_the_member_at_once_by_the_joint_draw(app):
     with app.app_context(), frozen_at(DURING):
         ids = world("handed_out")
         _campaign, groups, mixed = picture(ids)
@@ -159,6 +160,7 @@ def test_a_business_request_accepted_holds_the_visit_as_a_declared_conflict(app)
         leader = next(m for m in mixed[entity_id] if m.is_leader)
         member = next(m for m in mixed[entity_id] if not m.is_leader)
         door, member_id, door_visit = leader.group_code, member.id, part_visit(ids, leader.group_code, entity_id).id
+        out_cert = member.cert_no
         with tenant_scope(tenant_id(door)):
             code = db.session.get(Visit, door_visit).code
             token, business = code.token, codes.business_code(code)
@@ -170,13 +172,20 @@ def test_a_business_request_accepted_holds_the_visit_as_a_declared_conflict(app)
         with tenant_scope(lead):
             results.decide_recusal_request(made.id, {"accept": "yes", "reason": "经核实，安排其回避。"}, actor=coord)
             db.session.commit()
+            out = db.session.get(TeamMember, member_id)
+            assert not out.active and out.replacement_reason == "conflict"  # replaced in the decision, at once
+            present = [m.cert_no for m in picture(ids)[2][entity_id]]
+            assert out_cert not in present and len(present) == len(mixed[entity_id])
+            step = db.session.scalar(
+                sa.select(AuditEntry)
+                .where(AuditEntry.action == "draw.inspector_replaced")
+                .order_by(AuditEntry.id.desc())
+                .limit(1)
+            )
+            assert step.details.get("system_step") is True and step.actor_id == coord.id
+        assert _proof(ids)["replacements"][-1]["out"] == out_cert
         chief = member_account(door, leader.inspector_id)
-        with tenant_scope(tenant_id(door)), pytest.raises(ConflictError, match=RULE):
-            results.record_arrival(door_visit, actor=chief)
-        with tenant_scope(lead):
-            joint.replace_inspector(ids["campaign"], {"member_id": member_id, "reason": "conflict"}, actor=coord)
-            db.session.commit()
-        with tenant_scope(tenant_id(door)):
+        with tenant_scope(tenant_id(door)):  # nothing waits: the 组长 records the arrival
             assert results.record_arrival(door_visit, actor=chief).arrived_at is not None
             db.session.commit()
 
@@ -393,6 +402,8 @@ def test_before_the_hand_out_a_conflict_holds_the_hand_out_until_the_replacement
                 joint.hand_out(campaign.id, actor=coord)
             new = joint.replace_inspector(campaign.id, {"member_id": member_id, "reason": "conflict"}, actor=coord)
             new_cert = new.cert_no
+            db.session.commit()
+            open_joint_leader_accounts(campaign.id, ("yjj", "swj"))  # only a 组长 with an account records 入企
             joint.hand_out(campaign.id, actor=coord)
             db.session.commit()
         with tenant_scope(tenant_id(department)):

@@ -21,6 +21,7 @@ from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.spreadsheets import queries as sheet_queries
 from tests.support.campaign_world import build, campaign_data, planner_of
 from tests.support.helpers import DEMO_PASSWORD, user_named
+from tests.support.leader_accounts import open_leader_accounts
 from tests.support.snapshots import snapshotted
 
 
@@ -42,7 +43,8 @@ def teams_drawn(world, department: str = "yjj", **campaign) -> int:
                 seen.add(member.entity_id)
                 campaign_commands.designate_leader(campaign.id, {"member_id": member.id}, actor=planner)
         db.session.commit()
-        return campaign.id
+    open_leader_accounts(campaign.id, department, first_to=f"{department}_inspector")
+    return campaign.id
 
 
 @snapshotted
