@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from spotcheck.core import storage
 from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import frozen_at
 from spotcheck.core.database import db
@@ -20,12 +21,14 @@ from spotcheck.draw import proof_file
 from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, queries as campaigns
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.results import codes, commands as results, queries as results_queries
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
 from spotcheck.tenants.results.present_teams import recused_members
 from spotcheck.tenants.results.queries.codes import public_check
 from spotcheck.tenants.supervision.queries.outcomes import business_outcomes
 from tests.support.campaign_world import build, planner_of
+from tests.support.documents import pdf_text
 from tests.support.helpers import user_named
 from tests.support.leader_accounts import first_leader
 from tests.support.results_world import handed_out, teams_drawn, visit
@@ -81,7 +84,7 @@ def test_an_accepted_request_replaces_the_member_at_once_by_the_rule_of_the_draw
 @pytest.mark.seconds(2)
 def test_a_recused_team_leader_is_followed_by_one_named_by_the_campaigns_rule(app):
     with app.app_context(), frozen_at(DURING):
-        ids = handed_out()
+        ids = handed_out(notices=True)
         leader = user_named("yjj_leader")
         made, cert_no, token, _business = _ask(ids, 0)  # the 组长, yjj_inspector
         with tenant_scope(ids["tenant"]):
@@ -95,6 +98,11 @@ def test_a_recused_team_leader_is_followed_by_one_named_by_the_campaigns_rule(ap
             assert chosen.user_id is not None
             named = _last("team.leader_designated")
             assert named.details["rule"] == "first_with_account" and named.details["system_step"] is True
+            # the notice is sent again: the business's new inspection notice names the new team, in place of the first
+            first = db.session.scalar(sa.select(Notice.number).where(Notice.subject == f"visit:{ids['visit']}"))
+            again = db.session.scalar(sa.select(Notice).where(Notice.subject.like(f"visit:{ids['visit']}:team:%")))
+            text = pdf_text(storage.read(again.storage_key))
+            assert f"替代{first}" in text and cert_no not in text and chief.shown_cert_no in text
             arrived = results.record_arrival(ids["visit"], actor=db.session.get(type(leader), chosen.user_id))
             assert arrived.arrived_at is not None
             db.session.commit()
