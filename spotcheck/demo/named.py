@@ -282,4 +282,5 @@ def _emergency(code: str, spec: EmergencyCheck, *, today: date) -> None:
             },
             actor=leader,
         )
+        leaders_linked(code, campaign, user_named(f"{code}_admin"))  # the hand-out waits for the 组长's account
         results.hand_out(campaign.id, actor=planner)
