@@ -21,6 +21,7 @@ from spotcheck.draw import proof_file
 from spotcheck.tenants.campaigns import commands as campaign_commands, draws as draw_steps, queries as campaigns
 from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
+from spotcheck.tenants.joint import commands as joint, queries as joint_queries
 from spotcheck.tenants.notices.models import Notice
 from spotcheck.tenants.results import codes, commands as results, queries as results_queries
 from spotcheck.tenants.results.policy import CAMPAIGN_STEPS
@@ -30,7 +31,8 @@ from spotcheck.tenants.supervision.queries.outcomes import business_outcomes
 from tests.support.campaign_world import build, planner_of
 from tests.support.documents import pdf_text
 from tests.support.helpers import user_named
-from tests.support.leader_accounts import first_leader
+from tests.support.joint_world import picture, world as joint_world
+from tests.support.leader_accounts import first_leader, open_joint_leader_accounts
 from tests.support.results_world import handed_out, teams_drawn, visit
 
 DURING = date(2026, 4, 1)
@@ -192,3 +194,29 @@ def test_the_leaders_may_be_named_the_first_drawn_members_with_an_account(app):
             assert first_leader(campaign_id).id == first.id  # back to the one with an account
             assert campaigns.get_campaign(campaign_id).leader_rule == "first_with_account"
             assert len(results.hand_out(campaign_id, actor=planner)) > 0
+
+
+@pytest.mark.seconds(4)
+def test_a_joint_hand_out_waits_for_each_departments_administrator_to_open_its_leaders_accounts(app):
+    with app.app_context():
+        ids = joint_world("inspectors")
+        coord = user_named("scj_coord")
+        with tenant_scope(coord.tenant_id):
+            campaign, _groups, mixed = picture(ids)
+            joint.designate_leaders(campaign.id, {"rule": "first_drawn"}, actor=coord)
+            db.session.commit()
+            leaders = {m.group_code: set() for team in mixed.values() for m in team}
+            for team in picture(ids)[2].values():
+                chief = next(m for m in team if m.is_leader)
+                leaders[chief.group_code].add(chief.inspector_name)
+            with pytest.raises(ConflictError) as refused:  # the teams named, whichever department leads them
+                joint.hand_out(campaign.id, actor=coord)
+            assert "组长" in str(refused.value) and any(name in str(refused.value) for name in leaders["YJJ"])
+        for department in ("yjj", "swj"):  # one to-do per department, its own leaders by name
+            admin = user_named(f"{department}_admin")
+            with tenant_scope(admin.tenant_id):
+                [task] = [t for t in joint_queries.tasks_for(admin) if t.kind == "leader_accounts"]
+                assert set(task.obj.names.split("、")) == leaders[department.upper()]
+        open_joint_leader_accounts(ids["campaign"], ("yjj", "swj"))
+        with tenant_scope(coord.tenant_id):
+            assert joint.hand_out(ids["campaign"], actor=coord) > 0
