@@ -26,7 +26,7 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.notices.models import Message
 from tests.support.campaign_world import build
 from tests.support.helpers import login, post_form, signed_in, tenant_id
-from tests.support.results_world import handed_out, teams_drawn
+from tests.support.results_world import handed_out, leaders_named
 
 SECRET = re.compile(r'<code class="secret">([^<]+)</code>')
 LINK_CODE = re.compile(r'<code class="secret link-code">([^<]+)</code>')
@@ -121,9 +121,9 @@ def test_all_or_nothing_and_another_departments_inspector_is_not_found(app):
     assert _create(signed_in(app, "yjj_planner"), [other]).status_code == 403
 
 
-def test_the_hand_out_warns_by_name_about_team_leaders_with_no_account(app):
+def test_the_hand_out_waits_for_the_team_leaders_with_no_account_named(app):
     with app.app_context():
-        campaign_id = teams_drawn(build())
+        campaign_id = leaders_named(build())
         with tenant_scope(tenant_id("YJJ")):
             leaders = campaigns.leaders_without_account(campaigns.get_campaign(campaign_id))
             ids = list(
@@ -140,8 +140,10 @@ def test_the_hand_out_warns_by_name_about_team_leaders_with_no_account(app):
     page = planner.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
     warning = re.search(r'id="leaders-without-account">(.*?)</p>', page, re.S)
     assert warning and all(name in warning.group(1) for name in leaders), page
+    assert 'id="campaign-hand-out"' not in page  # refused until they have one
     assert _create(signed_in(app, "yjj_admin"), ids).status_code == 200
-    assert 'id="leaders-without-account"' not in planner.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    page = planner.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert 'id="leaders-without-account"' not in page and 'id="campaign-hand-out"' in page
 
 
 def test_an_account_made_after_the_assignment_notice_is_told_of_it_for_an_open_campaign(app):
