@@ -258,6 +258,9 @@ def test_the_hand_out_waits_for_the_leaders_accounts_opened_in_one_step(browser,
         assert page.locator("#leaders-without-account").count() == 0
         assert page.locator("#campaign-hand-out").count() == 1
         planner.submit("#campaign-hand-out button[type=submit]")
-        assert planner.confirmations and "/jobs/" in page.url  # the hand-out is under way, not refused
+        assert planner.confirmations and page.locator(".flash.error").count() == 0  # not refused
+        page = planner.go(f"/campaigns/{drawn['campaign']}")
+        assert page.locator("#campaign-visit-list").count() == 1  # handed out: the visits and their results
+        save_shot(page, "recusal-handed-out")
     finally:
         planner.close()
