@@ -290,3 +290,26 @@ def test_the_administrator_gives_one_user_a_new_link_code_and_the_old_one_stops_
     assert 'id="issue-account-code"' not in admin.get(f"/admin/users/{user_id}").get_data(as_text=True)
     again = post_form(admin, f"/admin/users/{user_id}/account-code", {}, token_from=f"/admin/users/{user_id}")
     assert again.status_code == 302
+
+
+def test_a_selection_survives_the_pages_and_the_searches_of_the_inspector_list(app, monkeypatch):
+    monkeypatch.setattr("spotcheck.platform.web.inspectors.pages.PER_PAGE", 3)  # 8 inspectors: three pages
+    with app.app_context():
+        build()
+        chosen = [inspector.id for inspector in _without_account("YJJ", 8)][::3]  # one of each page
+        names = {inspector.id: inspector.name for inspector in _without_account("YJJ", 8)}
+    admin = signed_in(app, "yjj_admin")
+    selection = ",".join(str(i) for i in chosen)
+    page = admin.get(f"/catalog/inspectors?show=inspectors&sel={selection}").get_data(as_text=True)
+    assert f'data-selection-count="{len(chosen)}"' in page and all(names[i] in page for i in chosen)
+    nxt = re.search(r'<a rel="next" class="button" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert f"sel={selection}" in nxt.replace("%2C", ",")  # the next page carries the selection
+    second = admin.get(nxt).get_data(as_text=True)
+    ticked = set(map(int, re.findall(r'name="ids" value="(\d+)" form="inspector-accounts" checked', second)))
+    hidden = set(map(int, re.findall(r'<input type="hidden" name="ids" value="(\d+)">', second)))
+    assert ticked | hidden == set(chosen) and not ticked & hidden  # on this page ticked, the others kept
+    searched = admin.get(f"/catalog/inspectors?show=inspectors&q=不存在&sel={selection}").get_data(as_text=True)
+    assert set(map(int, re.findall(r'<input type="hidden" name="ids" value="(\d+)">', searched))) == set(chosen)
+    assert f'name="sel" value="{selection}"' in searched  # a further search keeps it too
+    sheet = _create(admin, sorted(ticked | hidden))
+    assert sheet.status_code == 200 and len(SECRET.findall(sheet.get_data(as_text=True))) == len(chosen)
