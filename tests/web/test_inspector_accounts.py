@@ -1,7 +1,8 @@
 """Inspectors on board in one step (批量开通账号, issue 81 point 1): the department administrator ticks inspectors
 in the directory and creates their accounts at once, all or nothing; the one-time passwords come out once, on the
 hand-out sheet the POST answers, and are kept nowhere; each must be changed at the first sign-in. The hand-out
-warns by name about team leaders (组长) with no account, and an account linked after the 派遣 notice is told of it."""
+waits for the team leaders (组长) with no account, named, and an account linked after the 派遣 notice is told of
+it; the selection of the list survives its pages and searches."""
 
 from __future__ import annotations
 
