@@ -39,7 +39,7 @@ def _ask(token: str, business: str, cert_no: str) -> None:
 
 @pytest.fixture(scope="module")
 def single(sqlite_template, tmp_path_factory):
-    """A campaign handed out; the business asks that the first visit's member withdraw; the second visit's member
+    """A campaign handed out; the business asks that the second visit's member withdraw; the first visit's member
     asked too, after the planner replaced it until nobody eligible is left."""
     found: dict = {}
 
@@ -52,8 +52,8 @@ def single(sqlite_template, tmp_path_factory):
                     db.session.scalars(sa.select(Visit).where(Visit.campaign_id == ids["campaign"])),
                     key=lambda v: v.id,
                 )[:2]
-                for _ in range(10):
-                    member = results_queries.team_of(second)[1]
+                for _ in range(10):  # the first visit's pool runs out
+                    member = results_queries.team_of(first)[1]
                     try:
                         campaign_commands.replace_inspector(
                             ids["campaign"], {"member_id": member.id, "reason": "leave"}, actor=planner
@@ -62,7 +62,7 @@ def single(sqlite_template, tmp_path_factory):
                         break
                     db.session.commit()
                 asked = []
-                for one in (first, second):
+                for one in (second, first):  # the second visit replaced at once, the first waiting
                     one = db.session.get(Visit, one.id)
                     member = results_queries.team_of(one)[1]
                     asked.append(
