@@ -14,7 +14,7 @@ from spotcheck.core import clock
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo import city as demo_city, rules as demo_rules
-from spotcheck.demo.people import account_of, deployed, user_named
+from spotcheck.demo.people import account_of, deployed, leaders_linked, user_named
 from spotcheck.demo.place import Town
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
@@ -121,16 +121,14 @@ def _results(code: str, campaign: Campaign, *, today: date) -> None:
     per further 组长 (named after the inspector)."""
     planner, leader, admin = user_named(f"{code}_planner"), user_named(f"{code}_leader"), user_named(f"{code}_admin")
     _experts(campaign, planner)
+    returned = demo_city.RESULT_STAGES.index("returned")  # the demo's inspector login has a returned result to fix
+    leaders_linked(code, campaign, admin, first=returned)  # the hand-out waits for every 组长's account
     with clock.frozen_at(campaign.window_start - timedelta(days=1)):  # the codes are issued before the window opens
         visits = sorted(results.hand_out(campaign.id, actor=planner), key=lambda v: v.id)
     first_item = campaign.items[0]
 
     def chief_of(visit: Visit) -> Inspector:
         return next(m for m in results_queries.team_of(visit) if m.is_leader).inspector
-
-    returned = demo_city.RESULT_STAGES.index("returned")
-    if len(visits) > returned:  # the demo's inspector login has a returned result to fix
-        account_of(code, chief_of(visits[returned]), admin)
 
     def on(day: date) -> AbstractContextManager[object]:
         """Each step on its own day (9:00) when that day is past: the dashboard's deadlines are real."""

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo import city as demo_city
-from spotcheck.demo.people import account_of, user_named
+from spotcheck.demo.people import account_of, joint_leaders_linked, user_named
 from spotcheck.tenants.accounts.models import Tenant
 from spotcheck.tenants.campaigns.models import Campaign
 from spotcheck.tenants.items.models import Item
@@ -81,6 +81,7 @@ def joint_campaign(tenants: dict[str, Tenant], *, year: int, today: date) -> Non
         campaign = joint_queries.get_joint(campaign_id)
         for team in joint_queries.teams(campaign).values():
             joint.designate_leader(campaign_id, {"member_id": team[0].id}, actor=coord)
+        joint_leaders_linked(campaign)  # the hand-out waits for every 组长's account, in their own department
         joint.hand_out(campaign_id, actor=coord)
         groups = joint_queries.visit_groups(campaign)
         parts = dict(cast(dict[str, Any], campaign.joint_parts))  # a joint campaign has its parts

@@ -14,7 +14,7 @@ from spotcheck.core import clock
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo import rules as demo_rules
-from spotcheck.demo.people import account_of, deployed, user_named
+from spotcheck.demo.people import account_of, deployed, leaders_linked, user_named
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.models import Campaign
@@ -200,6 +200,7 @@ def _check(code: str, spec: NamedCheck, *, title: str, year: int, today: date) -
                 led.add(member.entity_id)
     if not spec["done"] or first >= today:
         return
+    leaders_linked(code, campaign, admin)  # the hand-out waits for every 组长's account
     with clock.frozen_at(first - timedelta(days=1)):
         visits = results.hand_out(campaign.id, actor=planner)
     checked = first + timedelta(days=1)
@@ -281,4 +282,5 @@ def _emergency(code: str, spec: EmergencyCheck, *, today: date) -> None:
             },
             actor=leader,
         )
+        leaders_linked(code, campaign, user_named(f"{code}_admin"))  # the hand-out waits for the 组长's account
         results.hand_out(campaign.id, actor=planner)

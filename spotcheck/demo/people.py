@@ -15,6 +15,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.demo.place import DEFAULT, PLACES, Place
 from spotcheck.tenants.accounts import commands as accounts
 from spotcheck.tenants.accounts.models import Tenant, User
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, TargetStatus, TeamMember
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.regions import commands as region_commands, queries as region_queries
 from spotcheck.tenants.results import commands as results
@@ -251,3 +252,46 @@ def account_of(code: str, inspector: Inspector, admin: User) -> User:
         accounts.update_user(account.id, {"display_name": inspector.name}, actor=admin)
     results.link_inspector(inspector.id, {"user_id": account.id}, actor=admin)
     return user_named(login)
+
+
+def leaders_linked(code: str, campaign: Campaign, admin: User, *, first: int = 0) -> None:
+    """Before a department's own campaign is handed out, which waits for its 组长 to have accounts (only the 组长
+    records 入企 and 离企): every 组长 linked to an account (:func:`account_of`), in the order of the visits the
+    hand-out makes — the visit at ``first`` first, whose 组长 gets ``<code>_inspector`` when it is free."""
+    entities = list(
+        db.session.scalars(
+            sa.select(CampaignTarget.entity_id)
+            .where(CampaignTarget.campaign_id == campaign.id, CampaignTarget.status == TargetStatus.selected)
+            .order_by(CampaignTarget.stratum, CampaignTarget.rank)
+        )
+    )
+    leaders = {
+        member.entity_id: member.inspector_id
+        for member in db.session.scalars(
+            sa.select(TeamMember).where(
+                TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.is_leader.is_(True)
+            )
+        )
+    }
+    for entity_id in entities[first : first + 1] + entities:
+        if entity_id in leaders:
+            account_of(code, cast(Inspector, db.session.get(Inspector, leaders[entity_id])), admin)
+
+
+def joint_leaders_linked(campaign: Campaign) -> None:
+    """Before a joint campaign is handed out: each mixed team's 组长 linked to an account in their own department,
+    by its administrator (:func:`account_of`)."""
+    parts = campaign.joint_parts or {}
+    leaders = [
+        (member.group_code, member.inspector_id)
+        for member in db.session.scalars(
+            sa.select(TeamMember)
+            .where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True), TeamMember.is_leader.is_(True))
+            .order_by(TeamMember.entity_id)
+        )
+    ]
+    for group, inspector_id in leaders:
+        part = parts[group]
+        with tenant_scope(part["tenant_id"]):  # the group is the department's code, its logins' prefix
+            code = group.lower()
+            account_of(code, cast(Inspector, db.session.get(Inspector, inspector_id)), user_named(f"{code}_admin"))

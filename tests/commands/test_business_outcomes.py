@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from spotcheck.core.clock import frozen_at, local
 from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError, NotFoundError
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.joint import commands as joint
+from spotcheck.tenants.campaigns.models import TeamMember
 from spotcheck.tenants.results import codes, commands as results
 from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.results.vocabulary import RecusalRequestStatus
@@ -47,11 +48,16 @@ def test_a_joint_visits_request_reads_with_the_coordinators_decision_and_the_rep
             db.session.commit()
         [decided] = business_outcomes(token, {"business_code": business}).recusals
         assert decided.status == RecusalRequestStatus.accepted and decided.decision_reason == "经核实，安排其回避。"
-        assert decided.replaced_by == ""  # accepted, not replaced yet
-        with tenant_scope(coord.tenant_id):
-            new = joint.replace_inspector(ids["campaign"], {"member_id": member_id, "reason": "conflict"}, actor=coord)
+        with tenant_scope(coord.tenant_id):  # accepted, replaced at once by the joint draw
+            new = db.session.scalar(
+                sa.select(TeamMember).where(
+                    TeamMember.campaign_id == ids["campaign"],
+                    TeamMember.entity_id == entity_id,
+                    TeamMember.active.is_(True),
+                    TeamMember.position == db.session.get(TeamMember, member_id).position,
+                )
+            )
             replacement = f"{new.inspector_name}（{new.cert_no}）"
-            db.session.commit()
         found = business_outcomes(token, {"business_code": business})
         assert found.joint and [r.replaced_by for r in found.recusals] == [replacement] and replacement != asked
         with pytest.raises(InvalidInputError) as refused:

@@ -31,6 +31,7 @@ from spotcheck.tenants.supervision.models import ComplaintStatus
 from tests.support import joint_world, named_world
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.helpers import user_named
+from tests.support.leader_accounts import open_leader_accounts
 from tests.support.results_world import complete_result, handed_out, visit
 from tests.support.rules_files import changed_department_rules
 
@@ -261,6 +262,7 @@ def test_the_statements_grow_with_the_departments_never_with_the_checks(app):
                     "named_targets": [{"entity_code": code, "cause": "accident", "reference": f"2026年3月10日 {n}"}],
                 }
                 campaign = campaign_commands.register_emergency(data, actor=leader)
+                open_leader_accounts(campaign.id, department)
                 [one] = results.hand_out(campaign.id, actor=planner_of(leader))
                 chief = user_named(f"{department}_inspector")
                 if n == 1:  # the 组长 of every one of these checks

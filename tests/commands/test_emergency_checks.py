@@ -29,6 +29,7 @@ from spotcheck.tenants.results.queries import listing
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.documents import pdf_text
 from tests.support.helpers import signed_in, user_named
+from tests.support.leader_accounts import open_leader_accounts
 
 TODAY = date(2026, 3, 12)
 
@@ -72,6 +73,7 @@ def test_a_leader_registers_a_check_made_two_days_ago_with_the_team_that_went(ap
             assert publication.public_draws(campaign) == {}  # nothing was drawn, and nothing says so
             assert [row.counts for row in db.session.scalars(sa.select(InspectionCount))] == [False]  # an accident
             assert "replace_inspector" not in CAMPAIGN_ACTIONS.allowed(campaign, planner_of(leader))
+            open_leader_accounts(campaign.id, "yjj")  # only the 组长 records 入企, 离企: the hand-out asks an account
             visits = results.hand_out(campaign.id, actor=planner_of(leader))
             assert len(visits) == 1
             # the check was made on its day: its results are due 5 working days after it, not overdue at once
@@ -163,6 +165,7 @@ def test_the_notice_of_a_late_check_tells_the_business_what_was_done_that_day_an
         with tenant_scope(world["tenant"]):
             team = _team(2)
             campaign = campaign_commands.register_emergency(_data(world, team), actor=leader_of(admin))
+            open_leader_accounts(campaign.id, "yjj")
             with events.suspended():
                 results.hand_out(campaign.id, actor=planner_of(admin))
             notice_commands.write_campaign_notices(campaign.id, actor=planner_of(admin))

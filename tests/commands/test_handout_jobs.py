@@ -21,6 +21,7 @@ from spotcheck.tenants.results.models import Visit
 from tests.support import joint_world
 from tests.support.campaign_world import build, planner_of
 from tests.support.helpers import post_form, signed_in, user_named
+from tests.support.leader_accounts import open_joint_leader_accounts
 from tests.support.results_world import teams_drawn
 
 
@@ -99,6 +100,8 @@ def test_a_joint_campaigns_draws_and_hand_out_run_as_jobs_that_write_every_depar
                     actor=coordinator,
                 )
             joint.designate_leaders(world["campaign"], {"rule": "first_drawn"}, actor=coordinator)
+            db.session.commit()
+            open_joint_leader_accounts(world["campaign"], ("yjj", "swj"))  # the hand-out asks the 组长's accounts
     queued = post_form(client, f"{url}/hand-out", {}, token_from=url)
     page = client.get(queued.headers["Location"], follow_redirects=True).get_data(as_text=True)
     with app.app_context():

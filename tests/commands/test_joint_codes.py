@@ -167,5 +167,6 @@ def test_a_joint_visits_request_that_a_member_withdraw_goes_to_the_coordinator_w
             assert decided.status == RecusalRequestStatus.accepted and decided.decided_by_name == coord.display_name
             entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "joint.recusal_request_decided"))
             assert entry.object_id == str(campaign.id) and entry.details["accepted"] is True
-            # accepted, the member's conflict is declared on the mixed team: the visit waits for the replacement
-            assert [m.recused for m in joint_queries.teams(campaign)[entity_id] if m.id == other.id] == [True]
+            # accepted, the member's conflict is declared on the mixed team and the joint draw replaces them at once
+            assert other.id not in [m.id for m in joint_queries.teams(campaign)[entity_id] if m.active]
+            assert not [m for m in joint_queries.teams(campaign)[entity_id] if m.recused]

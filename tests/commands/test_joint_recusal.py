@@ -39,6 +39,7 @@ from tests.independent.draw_spec_check import check as independent_check
 from tests.support.documents import pdf_text
 from tests.support.helpers import tenant_id, user_named
 from tests.support.joint_world import member_account, part_visit, picture, world
+from tests.support.leader_accounts import open_joint_leader_accounts
 from tests.support.verifier import run_node
 
 DURING = date(2026, 4, 1)  # inside the joint campaign's window
@@ -151,7 +152,7 @@ def test_a_members_conflict_holds_every_departments_part_until_the_coordinator_r
             assert part_visit(ids, door, entity_id).status == VisitStatus.submitted
 
 
-def test_a_business_request_accepted_holds_the_visit_as_a_declared_conflict(app):
+def test_a_business_request_accepted_replaces_the_member_at_once_by_the_joint_draw(app):
     with app.app_context(), frozen_at(DURING):
         ids = world("handed_out")
         _campaign, groups, mixed = picture(ids)
@@ -159,6 +160,7 @@ def test_a_business_request_accepted_holds_the_visit_as_a_declared_conflict(app)
         leader = next(m for m in mixed[entity_id] if m.is_leader)
         member = next(m for m in mixed[entity_id] if not m.is_leader)
         door, member_id, door_visit = leader.group_code, member.id, part_visit(ids, leader.group_code, entity_id).id
+        out_cert = member.cert_no
         with tenant_scope(tenant_id(door)):
             code = db.session.get(Visit, door_visit).code
             token, business = code.token, codes.business_code(code)
@@ -170,13 +172,20 @@ def test_a_business_request_accepted_holds_the_visit_as_a_declared_conflict(app)
         with tenant_scope(lead):
             results.decide_recusal_request(made.id, {"accept": "yes", "reason": "经核实，安排其回避。"}, actor=coord)
             db.session.commit()
+            out = db.session.get(TeamMember, member_id)
+            assert not out.active and out.replacement_reason == "conflict"  # replaced in the decision, at once
+            present = [m.cert_no for m in picture(ids)[2][entity_id]]
+            assert out_cert not in present and len(present) == len(mixed[entity_id])
+            step = db.session.scalar(
+                sa.select(AuditEntry)
+                .where(AuditEntry.action == "draw.inspector_replaced")
+                .order_by(AuditEntry.id.desc())
+                .limit(1)
+            )
+            assert step.details.get("system_step") is True and step.actor_id == coord.id
+        assert _proof(ids)["replacements"][-1]["out"] == out_cert
         chief = member_account(door, leader.inspector_id)
-        with tenant_scope(tenant_id(door)), pytest.raises(ConflictError, match=RULE):
-            results.record_arrival(door_visit, actor=chief)
-        with tenant_scope(lead):
-            joint.replace_inspector(ids["campaign"], {"member_id": member_id, "reason": "conflict"}, actor=coord)
-            db.session.commit()
-        with tenant_scope(tenant_id(door)):
+        with tenant_scope(tenant_id(door)):  # nothing waits: the 组长 records the arrival
             assert results.record_arrival(door_visit, actor=chief).arrived_at is not None
             db.session.commit()
 
@@ -393,6 +402,8 @@ def test_before_the_hand_out_a_conflict_holds_the_hand_out_until_the_replacement
                 joint.hand_out(campaign.id, actor=coord)
             new = joint.replace_inspector(campaign.id, {"member_id": member_id, "reason": "conflict"}, actor=coord)
             new_cert = new.cert_no
+            db.session.commit()
+            open_joint_leader_accounts(campaign.id, ("yjj", "swj"))  # only a 组长 with an account records 入企
             joint.hand_out(campaign.id, actor=coord)
             db.session.commit()
         with tenant_scope(tenant_id(department)):
@@ -417,3 +428,51 @@ def test_the_published_proof_with_a_joint_replacement_verifies_in_the_browser_ve
     checked = run_node(tmp_path / "PROOF.json")
     assert checked.returncode == 0 and "证明已验证" in checked.stdout, checked.stdout[-2000:] + checked.stderr
     assert proof_file.loads(published)["replacements"][-1]["reason"] == "conflict"
+
+
+@pytest.mark.seconds(6)
+def test_a_recused_team_leader_accepted_is_replaced_the_code_moving_to_the_new_leaders_department(app):
+    with app.app_context(), frozen_at(DURING):
+        ids = world("handed_out", notices=True)
+        campaign, groups, mixed = picture(ids)
+        entity_id = next(
+            e
+            for e, drawn_by in groups.items()
+            if len(drawn_by) == 2 and len({m.group_code for m in mixed[e]}) == 2  # a member of each department
+        )
+        leader = next(m for m in mixed[entity_id] if m.is_leader)
+        other = next(m for m in mixed[entity_id] if not m.is_leader)
+        leader_id, out_cert, ours, theirs = leader.id, leader.cert_no, leader.group_code, other.group_code
+        visit_code = leader.entity.code
+        assert _door(ids, entity_id) == ours
+        with tenant_scope(tenant_id(ours)):
+            code = part_visit(ids, ours, entity_id).code
+            token, business = code.token, codes.business_code(code)
+        made = results.request_recusal(
+            token, {"business_code": business, "cert_no": out_cert, "reason": "该组长与本企业负责人系亲属。"}
+        )
+        coord = user_named("scj_coord")
+        with tenant_scope(coord.tenant_id):
+            first = db.session.scalar(
+                sa.select(Notice.number).where(Notice.subject == f"joint:{campaign.id}:entity:{entity_id}")
+            )
+            results.decide_recusal_request(made.id, {"accept": "yes", "reason": "经核实，安排其回避。"}, actor=coord)
+            db.session.commit()
+            out = db.session.get(TeamMember, leader_id)
+            assert not out.active and out.replacement_reason == "conflict"
+            team = picture(ids)[2][entity_id]
+            [chief] = [m for m in team if m.is_leader]
+            assert chief.id == other.id and out_cert not in [m.cert_no for m in team]  # named by the rule
+            moved = db.session.scalar(
+                sa.select(AuditEntry).where(AuditEntry.action == "joint.code_moved").order_by(AuditEntry.id.desc())
+            )
+            assert moved is not None and moved.details["visit"] == visit_code
+            new = db.session.scalar(
+                sa.select(Notice).where(Notice.subject.like(f"joint:{campaign.id}:entity:{entity_id}:team:%"))
+            )
+            text = pdf_text(storage.read(new.storage_key))
+        assert _door(ids, entity_id) == theirs  # the code follows the new 组长 to their department's visit
+        assert f"替代{first}" in text and out_cert not in text  # the notice sent again, naming the new team
+        after = public_check(token=token)  # the same code, its page naming the new team and its 组长
+        assert out_cert not in [cert for _, cert, _ in after.team]
+        assert [cert for _, cert, leads in after.team if leads] == [chief.cert_no]

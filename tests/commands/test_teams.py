@@ -28,6 +28,7 @@ from tests.independent.draw_spec_check import check as independent_check
 from tests.support.campaign_world import QUALIFICATION, build, id_number, planner_of
 from tests.support.documents import pdf_text
 from tests.support.helpers import DEMO_PASSWORD, bearer, post_form, signed_in, user_named
+from tests.support.leader_accounts import open_leader_accounts
 from tests.support.results_world import complete_result, handed_out, teams_drawn, visit
 
 
@@ -312,6 +313,7 @@ def test_a_conflict_declared_after_the_draw_stops_the_hand_out_until_the_member_
             assert proof["algorithm"] == "spotcheck-draw/3"  # a new draw, and its replacement, by version 3
             assert all(check.ok for check in verify(proof))
             independent_check(proof)
+            open_leader_accounts(campaign_id, "yjj")  # the 组长 who came leads: the hand-out asks their account
             assert len(results.hand_out(campaigns.get_campaign(campaign_id).id, actor=planner)) > 0
 
 

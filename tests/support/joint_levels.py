@@ -27,6 +27,7 @@ from tests.support import joint_world, two_counties
 from tests.support.campaign_world import CATEGORY, build
 from tests.support.helpers import user_named
 from tests.support.joint_world import PART_STRATA
+from tests.support.leader_accounts import open_joint_leader_accounts
 from tests.support.snapshots import snapshotted
 
 #: The departments of the joint campaign across levels, by login prefix (their code in the world, lower case), and
@@ -136,6 +137,8 @@ def handed_out() -> dict:
             joint.draw_inspectors(campaign.id, {"public_inputs": ["observer:测试监督人 0001"]}, actor=coord)
             for team in joint_queries.teams(joint_queries.get_joint(campaign.id)).values():
                 joint.designate_leader(campaign.id, {"member_id": team[0].id}, actor=coord)
+            db.session.commit()
+            open_joint_leader_accounts(campaign.id, tuple(LEVELS))  # the hand-out waits for the 组长's accounts
             with events.suspended():  # no notices' PDFs
                 joint.hand_out(campaign.id, actor=coord)
             db.session.commit()

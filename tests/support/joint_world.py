@@ -23,6 +23,7 @@ from spotcheck.tenants.results import commands as results, queries as results_qu
 from spotcheck.tenants.results.models import Visit
 from tests.support.campaign_world import CATEGORY, build
 from tests.support.helpers import user_named
+from tests.support.leader_accounts import open_joint_leader_accounts
 from tests.support.named_world import handed_out as named_handed_out
 from tests.support.snapshots import snapshotted
 
@@ -116,6 +117,8 @@ def world(
         if STAGES.index(stage) >= STAGES.index("handed_out"):
             for team in joint_queries.teams(campaign).values():
                 joint.designate_leader(campaign.id, {"member_id": team[0].id}, actor=coord)
+            db.session.commit()
+            open_joint_leader_accounts(campaign.id, departments)
             with nullcontext() if notices else events.suspended():
                 joint.hand_out(campaign.id, actor=coord)
     return ids

@@ -14,6 +14,7 @@ from spotcheck.tenants.results import codes, commands as results, queries as res
 from spotcheck.tenants.results.models import Visit
 from tests.support.campaign_world import campaign_data, leader_of, planner_of
 from tests.support.helpers import user_named
+from tests.support.leader_accounts import open_leader_accounts
 from tests.support.results_world import complete_result
 
 #: The causes of the three businesses, in the order of the world's codes.
@@ -61,6 +62,8 @@ def handed_out(world, *, notices: bool = False, department: str = "yjj", codes=N
         campaign_commands.draw_inspectors(campaign_id, {"public_inputs": ["observer:人大代表 1234"]}, actor=planner)
         member = campaigns.list_team_members(campaigns.get_campaign(campaign_id))[0]
         campaign_commands.designate_leader(campaign_id, {"member_id": member.id}, actor=planner)
+        db.session.commit()
+        open_leader_accounts(campaign_id, department, first_to=f"{department}_inspector")
         with events.suspended() if not notices else contextlib.nullcontext():
             visit = results.hand_out(campaign_id, actor=planner)[0]
         team = results_queries.team_of(visit)

@@ -21,13 +21,23 @@ from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.spreadsheets import queries as sheet_queries
 from tests.support.campaign_world import build, campaign_data, planner_of
 from tests.support.helpers import DEMO_PASSWORD, user_named
+from tests.support.leader_accounts import open_leader_accounts
 from tests.support.snapshots import snapshotted
 
 
 @snapshotted
 def teams_drawn(world, department: str = "yjj", **campaign) -> int:
     """A campaign of ``world`` (``campaign``: fields other than the usual ones) by ``department``'s planner and leader,
-    with both draws made and a team leader named for every visit."""
+    with both draws made and a team leader named for every visit, each with an account (``<department>_inspector``
+    the first visit's): the hand-out asks it."""
+    campaign_id = leaders_named(world, department, **campaign)
+    open_leader_accounts(campaign_id, department, first_to=f"{department}_inspector")
+    return campaign_id
+
+
+@snapshotted
+def leaders_named(world, department: str = "yjj", **campaign) -> int:
+    """:func:`teams_drawn` before its leaders have accounts: its hand-out is refused until they have."""
     planner, leader = user_named(f"{department}_planner"), user_named(f"{department}_leader")
     with tenant_scope(planner.tenant_id):
         campaign = campaign_commands.create_campaign(campaign_data(world, **campaign), actor=planner)

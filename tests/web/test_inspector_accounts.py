@@ -1,7 +1,8 @@
 """Inspectors on board in one step (批量开通账号, issue 81 point 1): the department administrator ticks inspectors
 in the directory and creates their accounts at once, all or nothing; the one-time passwords come out once, on the
 hand-out sheet the POST answers, and are kept nowhere; each must be changed at the first sign-in. The hand-out
-warns by name about team leaders (组长) with no account, and an account linked after the 派遣 notice is told of it."""
+waits for the team leaders (组长) with no account, named, and an account linked after the 派遣 notice is told of
+it; the selection of the list survives its pages and searches."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.notices.models import Message
 from tests.support.campaign_world import build
 from tests.support.helpers import login, post_form, signed_in, tenant_id
-from tests.support.results_world import handed_out, teams_drawn
+from tests.support.results_world import handed_out, leaders_named
 
 SECRET = re.compile(r'<code class="secret">([^<]+)</code>')
 LINK_CODE = re.compile(r'<code class="secret link-code">([^<]+)</code>')
@@ -121,9 +122,9 @@ def test_all_or_nothing_and_another_departments_inspector_is_not_found(app):
     assert _create(signed_in(app, "yjj_planner"), [other]).status_code == 403
 
 
-def test_the_hand_out_warns_by_name_about_team_leaders_with_no_account(app):
+def test_the_hand_out_waits_for_the_team_leaders_with_no_account_named(app):
     with app.app_context():
-        campaign_id = teams_drawn(build())
+        campaign_id = leaders_named(build())
         with tenant_scope(tenant_id("YJJ")):
             leaders = campaigns.leaders_without_account(campaigns.get_campaign(campaign_id))
             ids = list(
@@ -140,8 +141,10 @@ def test_the_hand_out_warns_by_name_about_team_leaders_with_no_account(app):
     page = planner.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
     warning = re.search(r'id="leaders-without-account">(.*?)</p>', page, re.S)
     assert warning and all(name in warning.group(1) for name in leaders), page
+    assert 'id="campaign-hand-out"' not in page  # refused until they have one
     assert _create(signed_in(app, "yjj_admin"), ids).status_code == 200
-    assert 'id="leaders-without-account"' not in planner.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    page = planner.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert 'id="leaders-without-account"' not in page and 'id="campaign-hand-out"' in page
 
 
 def test_an_account_made_after_the_assignment_notice_is_told_of_it_for_an_open_campaign(app):
@@ -288,3 +291,26 @@ def test_the_administrator_gives_one_user_a_new_link_code_and_the_old_one_stops_
     assert 'id="issue-account-code"' not in admin.get(f"/admin/users/{user_id}").get_data(as_text=True)
     again = post_form(admin, f"/admin/users/{user_id}/account-code", {}, token_from=f"/admin/users/{user_id}")
     assert again.status_code == 302
+
+
+def test_a_selection_survives_the_pages_and_the_searches_of_the_inspector_list(app, monkeypatch):
+    monkeypatch.setattr("spotcheck.platform.web.inspectors.pages.PER_PAGE", 3)  # 8 inspectors: three pages
+    with app.app_context():
+        build()
+        chosen = [inspector.id for inspector in _without_account("YJJ", 8)][::3]  # one of each page
+        names = {inspector.id: inspector.name for inspector in _without_account("YJJ", 8)}
+    admin = signed_in(app, "yjj_admin")
+    selection = ",".join(str(i) for i in chosen)
+    page = admin.get(f"/catalog/inspectors?show=inspectors&sel={selection}").get_data(as_text=True)
+    assert f'data-selection-count="{len(chosen)}"' in page and all(names[i] in page for i in chosen)
+    nxt = re.search(r'<a rel="next" class="button" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert f"sel={selection}" in nxt.replace("%2C", ",")  # the next page carries the selection
+    second = admin.get(nxt).get_data(as_text=True)
+    ticked = set(map(int, re.findall(r'name="ids" value="(\d+)" form="inspector-accounts" checked', second)))
+    hidden = set(map(int, re.findall(r'<input type="hidden" name="ids" value="(\d+)">', second)))
+    assert ticked | hidden == set(chosen) and not ticked & hidden  # on this page ticked, the others kept
+    searched = admin.get(f"/catalog/inspectors?show=inspectors&q=不存在&sel={selection}").get_data(as_text=True)
+    assert set(map(int, re.findall(r'<input type="hidden" name="ids" value="(\d+)">', searched))) == set(chosen)
+    assert f'name="sel" value="{selection}"' in searched  # a further search keeps it too
+    sheet = _create(admin, sorted(ticked | hidden))
+    assert sheet.status_code == 200 and len(SECRET.findall(sheet.get_data(as_text=True))) == len(chosen)

@@ -23,6 +23,7 @@ from spotcheck.tenants.results import commands as results
 from tests.support.campaign_world import build, campaign_data, leader_of, planner_of
 from tests.support.demo_world import demo_city
 from tests.support.helpers import level_url, signed_in, user_named
+from tests.support.leader_accounts import open_leader_accounts
 from tests.support.named_world import handed_out, named_data, registered
 from tests.support.rules_files import load_department_cap
 
@@ -56,6 +57,7 @@ def _late(world) -> int:
             },
             actor=leader_of(admin),
         )
+        open_leader_accounts(campaign.id, "yjj")  # the hand-out asks the 组长's account
         results.hand_out(campaign.id, actor=planner_of(admin))
         db.session.commit()
         return campaign.id

@@ -24,6 +24,7 @@ from spotcheck.tenants.regions import queries as regions
 from spotcheck.tenants.results import commands as results
 from tests.support.campaign_world import CATEGORY, build, planner_of
 from tests.support.helpers import DEMO_PASSWORD, bearer, user_named
+from tests.support.leader_accounts import open_leader_accounts
 from tests.support.named_world import registered
 from tests.support.page_text import visible_text
 from tests.support.two_counties import world as two_counties
@@ -233,6 +234,8 @@ def _published(world: dict, department: str, codes: list[str]) -> None:
             if member.entity_id not in led:
                 led.add(member.entity_id)
                 campaign_commands.designate_leader(campaign_id, {"member_id": member.id}, actor=planner)
+        db.session.commit()
+        open_leader_accounts(campaign_id, department)  # the hand-out asks the 组长's accounts
         visits = results.hand_out(campaign_id, actor=planner)
         for n, visit in enumerate(visits):
             chief = user_named(f"{department}_inspector") if n == 0 else _another_inspector(admin, n)

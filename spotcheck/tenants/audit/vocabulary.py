@@ -93,6 +93,7 @@ DETAIL_LABELS = {
     "public_inputs": _l("Observers' inputs"),
     "no_input_reason": _l("Reason for drawing without outside input"),
     "rule": _l("How the team leader was chosen"),
+    "system_step": _l("Taken by the platform within the decision, by the rule of the draw"),
     "visits": _l("Visits"),
     "checks": _l("Checks by the departments"),
     "attempt": _l("Attempt"),
@@ -465,6 +466,7 @@ ACTION_LABELS = {
     "draw.drawn": _l("Draw made"),
     "draw.target_replaced": _l("Target replaced"),
     "draw.inspector_replaced": _l("Inspector replaced"),
+    "team.replacement_waiting": _l("No inspector left to replace a recused member: the planner replaces them"),
     "team.leader_designated": TASK_LABELS["designate_leader"],  # 指定组长: one name, as the step that records it
     "team.expert_added": _l("Expert joined a team"),
     "team.expert_removed": _l("Expert left a team"),

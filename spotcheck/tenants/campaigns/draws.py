@@ -36,6 +36,7 @@ from spotcheck.tenants.campaigns import capped_store, frames
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
 from spotcheck.tenants.campaigns.vocabulary import (
+    DEFAULT_LEADER_RULE,
     LEADER_RULES,
     MAX_INPUT_LENGTH,
     MAX_INPUTS,
@@ -517,11 +518,36 @@ def store_teams(campaign: Campaign, teams: dict[str, list[str]], inspectors: dic
     statistics.refresh_after_commit("team_member", rows=len(rows))
 
 
-def name_leaders(campaign: Campaign, rule: str, *, only_missing: bool, actor: Actor) -> dict:
+def with_account(inspector_ids: Iterable[int]) -> set[int]:
+    """Of ``inspector_ids``, those whose entry has a linked account, as the current scope reads them (a joint
+    campaign's: on the coordinator's path to the departments it invited)."""
+    found: set[int] = set()
+    for chunk in in_chunks(sorted(set(inspector_ids))):
+        found.update(
+            db.session.scalars(sa.select(Inspector.id).where(Inspector.id.in_(chunk), Inspector.user_id.is_not(None)))
+        )
+    return found
+
+
+def by_rule(rule: str, present: list[TeamMember], leads: Counter, accounts: set[int]) -> TeamMember:
+    """Who of a visit's present members (in pick order) the rule names 组长; ``leads``: how many teams each
+    inspector leads (``balanced``); ``accounts``: the inspectors with an account (``first_with_account``: the first
+    drawn of them, else the first drawn)."""
+    if rule == "balanced":
+        return min(present, key=lambda m: (leads[m.inspector_id], m.position))
+    if rule == "first_with_account":
+        return next((m for m in present if m.inspector_id in accounts), present[0])
+    return present[0]
+
+
+def name_leaders(
+    campaign: Campaign, rule: str, *, only_missing: bool, actor: Actor, accounts: set[int] | None = None
+) -> dict:
     """The leader (组长) of every visit of the campaign by ``rule`` (:data:`LEADER_RULES`), each
-    designation audited with the rule; with ``only_missing``, a visit that has its leader keeps
-    it. A visit with nobody left on its team is refused, and then nothing changes (a step of the
-    bulk commands, single or joint campaign)."""
+    designation audited with the rule, which the campaign keeps (:attr:`Campaign.leader_rule`); with
+    ``only_missing``, a visit that has its leader keeps it. A visit with nobody left on its team is refused,
+    and then nothing changes (a step of the bulk commands, single or joint campaign). ``accounts``: the
+    inspectors with an account, read by the caller (a joint campaign's across its departments); else read here."""
     if rule not in LEADER_RULES:
         raise InvalidInputError({"rule": [_l("Choose how the team leaders are named.")]})
     members = db.session.scalars(
@@ -534,6 +560,8 @@ def name_leaders(campaign: Campaign, rule: str, *, only_missing: bool, actor: Ac
     for member in members:
         teams.setdefault(member.entity_id, []).append(member)
     leads = Counter(m.inspector_id for m in members if m.active and m.is_leader)
+    if accounts is None:
+        accounts = with_account(m.inspector_id for m in members) if rule == "first_with_account" else set()
 
     def designate(team: list[TeamMember]) -> TeamMember | None:
         present = [m for m in team if m.active]
@@ -542,15 +570,14 @@ def name_leaders(campaign: Campaign, rule: str, *, only_missing: bool, actor: Ac
         current = next((m for m in present if m.is_leader), None)
         if current is not None and only_missing:
             return None
-        chosen = (
-            present[0] if rule == "first_drawn" else min(present, key=lambda m: (leads[m.inspector_id], m.position))
-        )
+        chosen = by_rule(rule, present, leads, accounts)
         if current is not None:
             leads[current.inspector_id] -= 1
         leads[chosen.inspector_id] += 1
         return chosen
 
     chosen = bulk.each(teams.values(), designate, name=lambda team: team[0].entity.name)
+    campaign.leader_rule = rule
     named = [member for member in chosen if member is not None]
     _lead([member.id for member in named], {member.entity_id for member in named}, campaign, teams)
     codes = dict(
@@ -616,3 +643,41 @@ def name_leader(campaign: Campaign, member_id: object, *, actor: Actor) -> TeamM
         details={"visit": member.entity.code, "leader": member.cert_no or member.inspector.cert_no},
     )
     return member
+
+
+def lead_by_rule(campaign: Campaign, entity_id: int, *, actor: Actor, accounts: set[int] | None = None) -> TeamMember:
+    """A visit's new 组长 after the platform replaced its recused one: named among its present members who declared
+    no conflict, by the campaign's rule (:attr:`Campaign.leader_rule`; named by hand: :data:`DEFAULT_LEADER_RULE`),
+    and audited with it. ``accounts``: the inspectors with an account, read by the caller (a joint campaign's across
+    its departments); else read here. Refused (Conflict) when nobody is left to lead."""
+    rule = campaign.leader_rule if campaign.leader_rule in LEADER_RULES else DEFAULT_LEADER_RULE
+    members = db.session.scalars(
+        sa.select(TeamMember)
+        .where(TeamMember.campaign_id == campaign.id, TeamMember.active.is_(True))
+        .order_by(TeamMember.position)
+        .execution_options(populate_existing=True)
+    ).all()
+    present = [m for m in members if m.entity_id == entity_id and m.recusal_id is None]
+    if not present:
+        raise ConflictError(_l("Nobody is left on this team: replace its members first."))
+    leads = Counter(m.inspector_id for m in members if m.is_leader and m.entity_id != entity_id)
+    if accounts is None:
+        accounts = with_account(m.inspector_id for m in present)
+    chosen = by_rule(rule, present, leads, accounts)
+    for other in members:
+        if other.entity_id == entity_id:
+            other.is_leader = other.id == chosen.id
+    db.session.flush()
+    audit.record(
+        "team.leader_designated",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={
+            "visit": chosen.entity.code,
+            "leader": chosen.cert_no or chosen.inspector.cert_no,
+            "rule": rule,
+            "system_step": True,
+        },
+    )
+    return chosen

@@ -146,6 +146,10 @@ class Campaign(AreaReadable, JointShared, Model):
     returned_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     returned_by_name: Mapped[str] = mapped_column(sa.String(100), default="")
     return_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    #: How its team leaders (组长) were last named in one step (:data:`~.vocabulary.LEADER_RULES`): the rule that
+    #: names a visit's new 组长 when the platform replaces a recused one (NULL: named by hand, the first drawn member
+    #: with an account).
+    leader_rule: Mapped[str | None] = mapped_column(sa.String(24))
     #: A joint campaign (联合抽查) of several departments, coordinated by this (the lead) department.
     joint: Mapped[bool] = mapped_column(default=False)
     #: A department's part of a joint campaign: the joint campaign.

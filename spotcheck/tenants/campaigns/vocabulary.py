@@ -163,7 +163,11 @@ INSPECTOR_REPLACEMENT_REASONS: dict[str, str] = RULE_PARAMETERS["inspector_repla
 LEADER_RULES = {
     "first_drawn": "抽中顺序第一位的检查人员",
     "balanced": "任组长次数最少的检查人员（同等时按抽中顺序）",
+    "first_with_account": "抽中顺序中第一位已开通账号的检查人员（只有组长能记录入企、离企）",
 }
+#: The rule that names a visit's new 组长 when the platform replaces a recused one and the campaign's leaders were
+#: named by hand (no rule of its own): one who can record 入企 and 离企.
+DEFAULT_LEADER_RULE = "first_with_account"
 
 #: The reason of a return or a withdrawal (撤销): its shortest and longest length.
 REASON_MIN, REASON_MAX = 4, 500

@@ -19,14 +19,14 @@ from spotcheck.core.errors import NotFoundError
 from spotcheck.core.job_models import Job
 from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import query
-from spotcheck.core.scoping import current_tenant_id
+from spotcheck.core.scoping import current_tenant_id, joint_scope
 from spotcheck.core.todo import Task
 from spotcheck.tenants.accounts.models import tenant_of
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, TeamMember
 from spotcheck.tenants.campaigns.policy import is_public
 from spotcheck.tenants.campaigns.queries import public as publication
-from spotcheck.tenants.campaigns.team_gaps import unlinked_leaders, visits_without_leader
+from spotcheck.tenants.campaigns.team_gaps import leaders_to_open, unlinked_leaders, visits_without_leader
 from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN
 from spotcheck.tenants.common.queries import NumberedPage
 from spotcheck.tenants.joint import figures, leads, statistics
@@ -56,6 +56,7 @@ from spotcheck.tenants.joint.vocabulary import DRAW_KINDS, ParticipantStatus
 from spotcheck.tenants.results.codes import RECUSAL_REQUEST_ACTIONS
 from spotcheck.tenants.results.models import RecusalRequest, Visit
 from spotcheck.tenants.results.policy import may_see
+from spotcheck.tenants.results.queries.todo import LeaderAccounts
 
 # The fields' lead departments and the year's table, read as they are (deployment-wide reference data).
 field_leads, lead_of, fields_led_by, candidates = (
@@ -390,7 +391,35 @@ def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
             allowed = allowed - {"edit_part"}  # the part is there: the leader approves it next
         if allowed:
             found.append(Task("invitation", participant, frozenset(allowed)))
-    return found[:limit]
+    return (found + _leader_accounts(reader))[:limit]
+
+
+def _leader_accounts(reader: Actor) -> list[Task]:
+    """For the department's administrator, each joint campaign waiting for its hand-out whose mixed teams are led
+    by a member of the department with no account (为这些组长开通账号): one to-do per department, read in the
+    department's scope as a participant (its own inspectors, the lead's mixed teams)."""
+    if not has_permission(reader, Permission.USERS_MANAGE):
+        return []
+    tasks = []
+    for participant in invitations():
+        if participant.status != ParticipantStatus.approved:
+            continue
+        with joint_scope(participant.receiver_tenant_id, participant.campaign_id):
+            joint = db.session.get(Campaign, participant.campaign_id)
+            if joint is None or joint.status != CampaignStatus.inspectors_drawn:
+                continue
+            leaders = leaders_to_open(joint, participant.group_code)
+        if leaders:
+            tasks.append(
+                Task(
+                    "leader_accounts",
+                    LeaderAccounts.of(
+                        f"j{participant.campaign_id}", participant.campaign_code, participant.campaign_title, leaders
+                    ),
+                    frozenset({"open_accounts"}),
+                )
+            )
+    return tasks
 
 
 #: The states in which a joint campaign may wait on the departments or on the teams.

@@ -30,6 +30,7 @@ FRAME_REASON = "联合抽查：按各参与部门的名录与执法人员库建�
 SIZES_REASON = "联合抽查：锁定抽取范围前，按各参与部门的名录预估抽取规模"
 #: … and the inspector a replacement draw of the mixed team chose, in their department's list.
 REPLACEMENT_REASON = "联合抽查：按抽取规则替换混合检查组成员，读取抽中人员的执法人员库记录"
+LEADERS_REASON = "联合抽查：指定组长、下达前核对组长是否已开通账号，读取各参与部门执法人员库的账号关联"
 
 #: The draws of a joint campaign, in order.
 DRAW_KINDS = ("targets", "inspectors")

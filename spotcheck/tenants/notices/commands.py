@@ -35,7 +35,7 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.core.text import sentence
 from spotcheck.tenants.accounts.models import Tenant, User
 from spotcheck.tenants.campaigns import named
-from spotcheck.tenants.campaigns.models import Campaign
+from spotcheck.tenants.campaigns.models import Campaign, TeamMember
 from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.campaigns.vocabulary import cause_line
 from spotcheck.tenants.inspectors.models import Inspector
@@ -288,6 +288,80 @@ def tell_the_team_returned(*, actor: Actor, visit: Visit, reason: str) -> int:
                 f"{RETURNED_ASKS}{RETURNED_DATES if _dates_are_the_leaders(visit) else ''}",
             )
     return told
+
+
+@events.subscribe("team.recusal_replaced")
+def tell_the_new_team(*, actor: Actor, campaign: Campaign, member: TeamMember, out: TeamMember) -> Notice | None:
+    """A member of a department's own visit replaced after the business's request was accepted (``member``: the one
+    coming, ``out``: the one recused), once handed out: the business gets a new inspection notice naming the new team
+    and its 组长, with the visit's code, in place of the one written (检查组变更; none when the campaign's notices are
+    not written yet: they will name the team as it is); the one coming gets their assignment notice; every member of
+    the new team with an account is told in the inbox. Returns the new inspection notice."""
+    visit = db.session.scalar(
+        sa.select(Visit).where(Visit.campaign_id == campaign.id, Visit.entity_id == member.entity_id)
+    )
+    if visit is None:  # before the hand-out: the notices will name the team as it is
+        return None
+    first = db.session.scalar(
+        sa.select(Notice).where(Notice.kind == NoticeKind.inspection, Notice.subject == f"visit:{visit.id}")
+    )
+    pairs = teams_of(campaign).get(visit.entity_id, [])
+    team = [{"name": i.name, "cert_no": i.cert_no, "leader": m.is_leader} for m, i in pairs]
+    team += [
+        team_experts.public_expert(expert) for expert in team_experts.experts_of(campaign).get(visit.entity_id, [])
+    ]
+    window, contact = documents.window(campaign.window_start, campaign.window_end), contact_of(actor, campaign.tenant)
+    notice = None
+    if first is not None:
+        causes = named.causes_of(campaign, [visit.entity_id])
+        notice = store(
+            campaign.tenant,
+            NoticeKind.inspection,
+            f"visit:{visit.id}:team:{member.id}",
+            numberer(campaign.tenant, NoticeKind.inspection)(),
+            f"{TITLES[NoticeKind.inspection]}（检查组变更）：{visit.entity.name}",
+            "inspection",
+            replaces=first.number,
+            entity=visit.entity,
+            campaign=campaign,
+            window=window,
+            items=items_of(campaign),
+            team=team,
+            contact=contact,
+            check=codes.printed(visit.code) if visit.code is not None else None,
+            cause=cause_line(*causes[visit.entity_id], outside=True) if visit.entity_id in causes else None,
+        )
+        notice.campaign_id, notice.visit_id = campaign.id, visit.id
+        db.session.flush()
+        told = assignments(
+            campaign, [visit], {visit.entity_id: pairs}, items_of(campaign), window, contact, only={member.inspector_id}
+        )["told"]
+    else:
+        told = 0
+    names = "、".join(i.name + ("（组长）" if m.is_leader else "") for m, i in pairs)
+    for _member, inspector in pairs:
+        user = db.session.get(User, inspector.user_id) if inspector.user_id else None
+        if user is not None and user.active:
+            told += (
+                delivery.deliver(
+                    user,
+                    purpose=f"visit:{visit.id}:team:{member.id}",
+                    link=f"/visits/{visit.id}",
+                    subject=f"检查组变更：{visit.entity.name}",
+                    body=f"{campaign.code}《{campaign.title}》对{visit.entity.name}的检查，被检查单位申请回避经同意，"
+                    f"检查组成员已按随机抽取规则替换，现为：{names}。"
+                    + (f"检查通知书：{notice.number}" if notice is not None else ""),
+                )
+                and 1
+            )
+    audit.record(
+        "notices.team_changed",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={"visit": visit.entity.code, "inspection": notice.number if notice is not None else None, "told": told},
+    )
+    return notice
 
 
 def _dates_are_the_leaders(visit: Visit) -> bool:

@@ -35,7 +35,7 @@ from spotcheck.tenants.campaigns.policy import (
     recusal_rule,
     refusing_withdrawn,
 )
-from spotcheck.tenants.campaigns.team_gaps import visits_with_recusal, visits_without_leader
+from spotcheck.tenants.campaigns.team_gaps import teams_named, unled_teams, visits_with_recusal, visits_without_leader
 from spotcheck.tenants.common import vocabulary as labels
 from spotcheck.tenants.results import categories, recusals, waiting
 from spotcheck.tenants.results.models import FollowUp, Visit
@@ -331,14 +331,29 @@ def _can_hand_out(campaign: Campaign) -> bool:
         campaign.status == CampaignStatus.inspectors_drawn
         and visits_without_leader(campaign) == 0
         and not visits_with_recusal(campaign)
+        and not unled_teams(campaign)
+    )
+
+
+def unled_refusal(unled: list[tuple[str, str, str]]) -> LazyString:
+    """Why a hand-out waits for its leaders' accounts: only the 组长 records 入企 and 离企 (:data:`CODE_ACTIONS`);
+    the teams named (:func:`~spotcheck.tenants.campaigns.team_gaps.unled_teams`)."""
+    return _l(
+        "Only the team leader (组长) records the arrival and the departure, and these teams' leaders have no "
+        "account yet: %(teams)s. The administrator of each leader's department opens their accounts in one "
+        "step (为这些组长开通账号, on the administrator's home), or name as leaders the first drawn members with "
+        "an account.",
+        teams=teams_named(unled),
     )
 
 
 def _hand_out_refusal(campaign: Campaign) -> LazyString:
     if campaign.status == CampaignStatus.inspectors_drawn and (recused := visits_with_recusal(campaign)):
         return _l("%(rule)s Replace first: %(visits)s.", rule=recusal_rule(campaign), visits=named_visits(recused))
-    if campaign.status == CampaignStatus.inspectors_drawn:
-        return leader_rule(campaign, visits_without_leader(campaign))
+    if campaign.status == CampaignStatus.inspectors_drawn and (missing := visits_without_leader(campaign)):
+        return leader_rule(campaign, missing)
+    if campaign.status == CampaignStatus.inspectors_drawn and (unled := unled_teams(campaign)):
+        return unled_refusal(unled)
     return _l("The visits are handed to the teams once the inspectors are drawn, and only once.")
 
 

@@ -66,7 +66,14 @@ def index() -> ResponseReturnValue:
 
     inspectors = page_of(False, number) if show in ("all", "inspectors") else None
     experts = page_of(True, number if show == "experts" else 1) if show in ("all", "experts") else None
-    args = {"show": show, "active": "1" if active_only else None, "q": search or None}
+    # the ticked inspectors (批量开通账号), carried across the pages and searches: ``sel=1,2,3``
+    chosen = [
+        inspector
+        for inspector in queries.selected(whole_numbers(request.args.get("sel", "").split(",")))
+        if inspector.active and not inspector.user_id
+    ]
+    selection = ",".join(str(inspector.id) for inspector in chosen)
+    args = {"show": show, "active": "1" if active_only else None, "q": search or None, "sel": selection or None}
     return render_template(
         "inspectors/list.html",
         inspectors=inspectors,
@@ -75,6 +82,8 @@ def index() -> ResponseReturnValue:
         active_only=active_only,
         search=search,
         args=args,
+        chosen=chosen,
+        selection=selection,
         accounts_form=EmptyForm() if has_permission(current_user, Permission.USERS_MANAGE) else None,
         accounts_by_code=identity_platform.provider(STAFF) is not None,
     )

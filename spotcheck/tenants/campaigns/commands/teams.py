@@ -22,7 +22,7 @@ from spotcheck.draw import targets as target_engine
 from spotcheck.tenants.campaigns import draws, inspection_counts
 from spotcheck.tenants.campaigns.commands.ceremony import _locked
 from spotcheck.tenants.campaigns.in_force import rules_of
-from spotcheck.tenants.campaigns.models import CampaignTarget, TeamMember
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.campaigns.queries import get_campaign
 from spotcheck.tenants.campaigns.vocabulary import INSPECTOR_REPLACEMENT_REASONS, TargetStatus
@@ -135,6 +135,18 @@ def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMemb
                 ]
             }
         )
+    return replace_member(campaign, record, member, reason, actor=actor)
+
+
+def replace_member(
+    campaign: Campaign, record: Draw, member: TeamMember, reason: str, *, actor: Actor, system: bool = False
+) -> TeamMember:
+    """The draw's replacement rule for one member of a department's own campaign (DRAW-SPEC): the next
+    eligible inspector of the visit's ranking takes ``member``'s place, recorded in the published proof and
+    the trail. ``system``: a step of another command (an accepted recusal request, 回避申请), taken by the
+    platform for its actor, who needs no planner's permission; the trail says so, and a 组长 replaced this
+    way is followed by a new one named by the campaign's rule rather than by the one coming. Refused
+    (Conflict) when nobody eligible is left."""
     proof = draws.full_proof(record)
     try:
         replacement = engine.replace_inspector(
@@ -155,7 +167,7 @@ def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMemb
         entity_id=member.entity_id,
         inspector_id=incoming.id,
         position=member.position,
-        is_leader=member.is_leader,
+        is_leader=member.is_leader and not system,
         inspector_name=incoming.name,
         cert_no=incoming.cert_no,
         group_code=member.group_code,
@@ -168,7 +180,7 @@ def replace_inspector(campaign_id: int, data: dict, *, actor: Actor) -> TeamMemb
         "campaign",
         campaign.id,
         actor=actor,
-        details={**replacement, "visit": member.entity.code},
+        details={**replacement, "visit": member.entity.code, **({"system_step": True} if system else {})},
     )
     events.emit("team.member_replaced", actor=actor, campaign=campaign, entity_id=member.entity_id)
     return new

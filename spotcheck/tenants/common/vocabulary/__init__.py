@@ -386,6 +386,8 @@ TASK_LABELS_BY_KIND = {
     "transfer": {"acknowledge": _l("Acknowledge the transfer (签收)")},
     "recusal_request": {"decide": _l("Decide the business's request")},
     "joint_recusal_request": {"decide_joint": _l("Decide the business's request")},
+    "recusal_replacement": {"replace": _l("Replace the recused member")},
+    "leader_accounts": {"open_accounts": _l("Open these team leaders' accounts")},
     "complaint": {"forward": _l("Forward or answer the complaint"), "answer": _l("Answer the business")},
     "complaint_forward": {"answer": _l("Answer the justice bureau")},
     "report": {"prepare": _l("Prepare the table (figures frozen)"), "submit": _l("Sign and submit the table")},

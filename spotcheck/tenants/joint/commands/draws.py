@@ -41,6 +41,7 @@ from spotcheck.tenants.campaigns.models import (
     TeamMember,
 )
 from spotcheck.tenants.campaigns.queries.sizes import sized
+from spotcheck.tenants.campaigns.team_gaps import unled_teams
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.joint import codes as joint_codes
@@ -54,10 +55,12 @@ from spotcheck.tenants.joint.vocabulary import (
     DRAW_TASKS,
     FRAME_REASON,
     HAND_OUT_TASK,
+    LEADERS_REASON,
     SIZES_REASON,
     SIZES_TASK,
 )
 from spotcheck.tenants.results.models import Visit
+from spotcheck.tenants.results.policy import unled_refusal
 
 
 def _parts(campaign: Campaign) -> dict[str, dict]:
@@ -289,18 +292,34 @@ def designate_leaders(campaign_id: int, data: dict, *, actor: Actor) -> dict:
     ``data["only_missing"]`` (the default) keeps those already named. All or nothing, audited."""
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "designate_leader")
-    before = {entity_id: next((m.id for m in team if m.is_leader), None) for entity_id, team in teams(campaign).items()}
+    mixed = teams(campaign)
+    before = {entity_id: next((m.id for m in team if m.is_leader), None) for entity_id, team in mixed.items()}
+    rule = (data or {}).get("rule") or ""
+    accounts = None
+    if rule == "first_with_account":  # each member's account is their own department's
+        with reading_invited(parts_of(campaign), actor, LEADERS_REASON):
+            accounts = steps.with_account(m.inspector_id for team in mixed.values() for m in team)
     named = steps.name_leaders(
         campaign,
-        (data or {}).get("rule") or "",
+        rule,
         only_missing=(data or {}).get("only_missing", True) is not False,
         actor=actor,
+        accounts=accounts,
     )
     for entity_id, team in teams(campaign).items():
         leader = next((m for m in team if m.is_leader), None)
         if leader is not None and leader.id != before.get(entity_id):
             lead_anew(campaign, leader, actor=actor)
     return named
+
+
+def _leaders_can_record(campaign: Campaign, actor: Actor) -> None:
+    """Refuse the hand-out while a mixed team's 组长 has no account in their own department (only the 组长 records
+    入企 and 离企), naming the teams — read on the coordinator's path to the departments the campaign invited."""
+    with reading_invited(parts_of(campaign), actor, LEADERS_REASON):
+        unled = unled_teams(campaign)
+    if unled:
+        raise ConflictError(unled_refusal(unled))
 
 
 @command(Permission.JOINT_MANAGE)
@@ -318,6 +337,7 @@ def hand_out(
     Returns the visits made."""
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "hand_out")
+    _leaders_can_record(campaign, actor)
     mixed = teams(campaign)
     groups = visit_groups(campaign)
     db.session.flush()
@@ -402,5 +422,6 @@ def submit_joint_hand_out(campaign_id: int, data: dict | None = None, *, actor: 
     """Ask for a joint campaign's hand-out to every department (联合检查任务下达) in the background."""
     campaign = get_joint(campaign_id, for_update=True)
     JOINT_ACTIONS.require(campaign, actor, "hand_out")
+    _leaders_can_record(campaign, actor)
     jobs.refuse_if_under_way("joint.hand_out", campaign.id)
     return jobs.submit(HAND_OUT_TASK, "joint.hand_out", actor, campaign_id=campaign.id, locale=locale)

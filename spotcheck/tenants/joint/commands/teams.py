@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from spotcheck import draw as engine
-from spotcheck.core import audit
+from spotcheck.core import audit, events
 from spotcheck.core.actor import Actor
-from spotcheck.core.commands import command
+from spotcheck.core.commands import command, unit_of_work
 from spotcheck.core.database import db, is_row_id
 from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission
@@ -37,7 +37,7 @@ from spotcheck.tenants.joint.participants import parts_of, reading_invited
 from spotcheck.tenants.joint.policy import JOINT_ACTIONS
 from spotcheck.tenants.joint.queries import get_joint
 from spotcheck.tenants.joint.visits import team_of
-from spotcheck.tenants.joint.vocabulary import REPLACEMENT_REASON
+from spotcheck.tenants.joint.vocabulary import LEADERS_REASON, REPLACEMENT_REASON
 from spotcheck.tenants.results.commands.teams import declare_in_joint
 from spotcheck.tenants.results.vocabulary import RECUSAL_REASON_LENGTH
 
@@ -130,7 +130,15 @@ def replace_inspector(campaign_id: int, data: dict | None, *, actor: Actor) -> T
                     department=department,
                 )
             )
-    record = cast(Draw, record)  # drawn: the teams are open
+    return _replace(campaign, cast(Draw, record), out, reason, actor=actor)  # drawn: the teams are open
+
+
+def _replace(
+    campaign: Campaign, record: Draw, out: TeamMember, reason: str, *, actor: Actor, system: bool = False
+) -> TeamMember:
+    """The joint draw's replacement of ``out`` (checked by the caller), recorded in the proof and the trail
+    (``system``: as a step of another command); once handed out, the departments' parts follow and the new
+    team is told (its notice sent again)."""
     proof = steps.full_proof(record)
     try:
         replacement = engine.replace_inspector(
@@ -152,6 +160,7 @@ def replace_inspector(campaign_id: int, data: dict | None, *, actor: Actor) -> T
             "visit": out.entity.code,  # the trail names the business by its code (the proof, by its token)
             "out_department": names[out.group_code],
             "in_department": names[new.group_code],
+            **({"system_step": True} if system else {}),
         },
     )
     if handed_out(campaign):
@@ -231,3 +240,53 @@ def lead_anew(campaign: Campaign, member: TeamMember, *, actor: Actor) -> None:
     if handed_out(campaign):
         parts.follow_leader(campaign, member, actor=actor)
         joint_codes.follow_leader(campaign, member.entity_id, member.group_code, actor=actor)
+
+
+# --- an accepted request replaces at once (回避申请：按随机抽取规则替换) -------------------------------------
+
+
+@events.subscribe("joint.recusal_accepted")
+def replace_at_once(*, actor: Actor, campaign: Campaign, member: TeamMember) -> TeamMember | None:
+    """A step of the coordinator's decision that accepts a business's request about a mixed team's member
+    (``member``: the lead's row, its conflict just declared), taken by the platform: a recused 组长 is followed
+    by a new one named by the campaign's rule (the code follows them, :func:`lead_anew`); a department's
+    submitter by a colleague of the same department; then the member is replaced by the joint draw and the
+    new team told, its notice sent again. With nobody eligible left, nothing of it changes: the member waits,
+    on the coordinator's to-dos (替换回避人员). Returns the member who came, or ``None``."""
+    record = draw_of(campaign, "inspectors", for_update=True)
+    waiting = None
+    if "conflict" not in rules_of(campaign).inspector_replacement_reasons or record is None:
+        waiting = str(_l("The rules in force do not replace a member for a conflict."))
+    else:
+        try:
+            with unit_of_work():  # a savepoint: a pool exhausted changes nothing of the team
+                out = _member(campaign, member.id)
+                if out.is_leader:
+                    with reading_invited(parts_of(campaign), actor, LEADERS_REASON):
+                        accounts = steps.with_account(m.inspector_id for m in team_of(campaign, out.entity_id))
+                    lead_anew(
+                        campaign,
+                        steps.lead_by_rule(campaign, out.entity_id, actor=actor, accounts=accounts),
+                        actor=actor,
+                    )
+                    out = _member(campaign, member.id)
+                if handed_out(campaign):
+                    own, alongside = parts.submitter_of(campaign, out)
+                    if own is not None and own.is_leader and alongside > 1:
+                        colleague = next(
+                            m
+                            for m in team_of(campaign, out.entity_id)
+                            if m.group_code == out.group_code and m.id != out.id and m.recusal_id is None
+                        )
+                        parts.submit_by(campaign, colleague, actor=actor)
+                return _replace(campaign, cast(Draw, record), out, "conflict", actor=actor, system=True)
+        except (ConflictError, StopIteration) as refused:
+            waiting = str(refused) or str(_l("Nobody is left on this team: replace its members first."))
+    audit.record(
+        "team.replacement_waiting",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={"visit": member.entity.code, "cert_no": member.cert_no, "reason": waiting},
+    )
+    return None

@@ -38,7 +38,7 @@ from spotcheck.tenants.results.codes import (
     is_joint_request,
     named_shown,
 )
-from spotcheck.tenants.results.commands.teams import declare, declare_in_joint
+from spotcheck.tenants.results.commands.teams import declare, declare_in_joint, replace_at_once
 from spotcheck.tenants.results.models import InspectionCode, RecusalRequest
 from spotcheck.tenants.results.queries.codes import joint_team
 from spotcheck.tenants.results.queries.visits import team_of
@@ -188,10 +188,13 @@ def request_recusal(token: str, data: object, *, actor: Actor | None = None) -> 
 def decide_recusal_request(request_id: int, data: object, *, actor: Actor) -> RecusalRequest:
     """A leader accepts (``data["accept"]`` "yes") or refuses ("no") a business's request that an inspector
     withdraw, with the reason. Accepted, the member's conflict is declared as the team's own declaration
-    is (抽取后申报回避): the member is then replaced by the rule of the draw on the team's page. A joint
-    visit's request is the lead department's coordinator's (``data["campaign_id"]``: asked on that joint
-    campaign's page): accepted, the conflict is declared on the mixed team (:func:`declare_in_joint`), every
-    department's part of the visit waits, and the coordinator replaces the member by the joint draw."""
+    is (抽取后申报回避) and, as a step of the decision the platform takes (:func:`replace_at_once`), the member
+    is replaced at once by the rule of the draw — a 组长 followed by a new one named by the campaign's rule;
+    with nobody eligible left, the member waits for the planner (替换回避人员). A joint visit's request is the
+    lead department's coordinator's (``data["campaign_id"]``: asked on that joint campaign's page): accepted,
+    the conflict is declared on the mixed team (:func:`declare_in_joint`) and the member replaced by the joint
+    draw at once (the joint domain's handler of ``joint.recusal_accepted``): the code follows a new 组长, and
+    the team's notice is sent again."""
     request = get_row(RecusalRequest, request_id, _l("No such request."), for_update=True)
     data = data if isinstance(data, dict) else {}
     if data.get("visit_id") not in (None, request.visit_id) or data.get("campaign_id") not in (
@@ -218,9 +221,12 @@ def decide_recusal_request(request_id: int, data: object, *, actor: Actor) -> Re
             raise ConflictError(_l("This is possible only after the inspector draw, until the results are in."))
         if request.member.active:  # a member replaced meanwhile has withdrawn already
             declare_in_joint(campaign, request.member, f"被检查单位申请回避：{request.reason}", actor)
+            # the lead's coordinator's replacement by the joint draw, taken at once (joint.commands.teams)
+            events.emit("joint.recusal_accepted", actor=actor, campaign=campaign, member=request.member)
     elif campaign is not None:
         CAMPAIGN_ACTIONS.check_state(campaign, "declare_recusal")
         declare(campaign, request.member, f"被检查单位申请回避：{request.reason}", actor)
+        replace_at_once(campaign, request.member, actor=actor)
     request.status = RecusalRequestStatus.accepted if accept else RecusalRequestStatus.refused
     request.decided_by_name, request.decided_at, request.decision_reason = actor.display_name, now(), reason
     details = {"cert_no": request.member.shown_cert_no, "accepted": bool(accept), "reason": reason}

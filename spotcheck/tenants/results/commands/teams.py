@@ -14,12 +14,16 @@ from flask_babel import LazyString, lazy_gettext as _l
 from spotcheck.core import audit, events
 from spotcheck.core.actor import Actor
 from spotcheck.core.clock import now
-from spotcheck.core.commands import command
+from spotcheck.core.commands import command, unit_of_work
 from spotcheck.core.database import db, get_row, is_row_id
 from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import joint_scope, tenant_scope
 from spotcheck.core.text import whole_number
+from spotcheck.tenants.campaigns import draws
+from spotcheck.tenants.campaigns.commands.teams import replace_member
+from spotcheck.tenants.campaigns.draw_stages import draw_of
+from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, ExpertKind, TeamExpert, TeamMember
 from spotcheck.tenants.campaigns.policy import CAMPAIGN_ACTIONS
 from spotcheck.tenants.inspectors.models import Recusal
@@ -391,3 +395,43 @@ def declare_own_recusal(visit_id: int, data: dict, *, actor: Actor) -> TeamMembe
     OWN_ACTIONS.require(visit, actor, "declare_own_recusal")
     locked_campaign(visit.campaign_id)
     return declare(visit.campaign, cast(TeamMember, membership(visit, actor)), _reason(data), actor)  # on its team
+
+
+# --- an accepted request replaces at once (回避申请：按随机抽取规则替换) -------------------------------------
+
+
+def replace_at_once(campaign: Campaign, member: TeamMember, *, actor: Actor) -> TeamMember | None:
+    """A step of the decision that accepts a business's request (:func:`..business.decide_recusal_request`), taken by
+    the platform for the leader who decides — who needs no planner's permission for it: the recused member of a
+    department's own campaign is replaced at once by the draw's replacement rule
+    (:func:`spotcheck.tenants.campaigns.commands.teams.replace_member`), recorded in the proof and the trail as a
+    system step; a recused 组长 is followed by a new one named by the campaign's rule. When nobody eligible is left
+    (or the rules do not replace for a conflict), nothing of it changes: the member waits to be replaced, on the
+    planner's to-dos (替换回避人员). Returns the member who came, or ``None``."""
+    if CAMPAIGN_ACTIONS.refusal(campaign, "replace_inspector") is not None:
+        return None
+    record = draw_of(campaign, "inspectors", for_update=True)
+    waiting = None
+    if "conflict" not in rules_of(campaign).inspector_replacement_reasons or record is None:
+        waiting = str(_l("The rules in force do not replace a member for a conflict."))
+    else:
+        led = member.is_leader
+        try:
+            with unit_of_work():  # a savepoint: a pool exhausted changes nothing of the team
+                new = replace_member(campaign, record, member, "conflict", actor=actor, system=True)
+                if led:
+                    draws.lead_by_rule(campaign, member.entity_id, actor=actor)
+                    db.session.refresh(new)
+                events.emit("team.recusal_replaced", actor=actor, campaign=campaign, member=new, out=member)
+                return new
+        except ConflictError as refused:
+            waiting = str(refused)
+    db.session.refresh(member)
+    audit.record(
+        "team.replacement_waiting",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        details={"visit": member.entity.code, "cert_no": member.shown_cert_no, "reason": waiting},
+    )
+    return None

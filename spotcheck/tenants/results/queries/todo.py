@@ -4,7 +4,7 @@ supervisor, the results not published by their due date in every department (逾
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -16,8 +16,9 @@ from spotcheck.core.policy import Permission, has_permission
 from spotcheck.core.queries import Across, query
 from spotcheck.core.todo import Task
 from spotcheck.tenants.accounts.models import Tenant
-from spotcheck.tenants.campaigns.models import Campaign
-from spotcheck.tenants.campaigns.vocabulary import CampaignStatus
+from spotcheck.tenants.campaigns.models import Campaign, TeamMember
+from spotcheck.tenants.campaigns.team_gaps import leaders_to_open
+from spotcheck.tenants.campaigns.vocabulary import TEAMS_OPEN, CampaignStatus
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.results import deadlines
 from spotcheck.tenants.results.codes import RECUSAL_REQUEST_ACTIONS, is_joint_request
@@ -41,6 +42,8 @@ NEXT_STEPS = {
     "transfer": ("acknowledge",),
     "campaign": ("hand_out", "import_results", "close"),
     "recusal_request": ("decide",),
+    "recusal_replacement": ("replace",),
+    "leader_accounts": ("open_accounts",),
 }
 #: The campaigns whose visits may wait for a step of the campaign: the hand-out (下达), the closing (办结).
 _STEPPING = (
@@ -63,6 +66,8 @@ def tasks_for(reader: Actor, limit: int = 20) -> list[Task]:
     import those entered offline), or whose results are all published (办结)."""
     return (
         _recusal_requests(reader, limit)
+        + _recusal_replacements(reader, limit)
+        + _leader_accounts(reader, limit)
         + _visit_tasks(reader, min(limit, LISTED_VISITS))
         + _follow_up_tasks(reader, limit)
         + _campaign_steps(reader, limit)
@@ -118,6 +123,99 @@ def _recusal_requests(reader: Actor, limit: int) -> list[Task]:
     ]
     reviews = has_permission(reader, Permission.RESULTS_REVIEW)  # a leader sees their department's, decided by another
     return [task for task in tasks if task.actions or (reviews and task.kind == "recusal_request")]
+
+
+@dataclass(frozen=True)
+class WaitingReplacement:
+    """A visit whose team has a member who declared a conflict (回避) and is not replaced (替换回避人员): the campaign,
+    the business by name, who waits to be replaced — the replacement rule found nobody eligible, or it was declared
+    by hand. ``joint``: a joint campaign's mixed team, replaced by its coordinator."""
+
+    id: str
+    campaign: Campaign
+    entity_id: int
+    entity_name: str
+    names: str
+    joint: bool
+
+
+def _recusal_replacements(reader: Actor, limit: int) -> list[Task]:
+    """The visits whose recused members wait to be replaced: the planner's, or for a joint campaign's mixed team
+    its coordinator's (替换回避人员), by the business's name."""
+    plans, coordinates = (
+        has_permission(reader, Permission.CAMPAIGNS_EDIT),
+        has_permission(reader, Permission.JOINT_MANAGE),
+    )
+    if not (plans or coordinates):
+        return []
+    found = db.session.execute(
+        sa.select(Campaign, Entity.id, Entity.name, TeamMember.inspector_name)
+        .join(TeamMember, TeamMember.campaign_id == Campaign.id)
+        .join(Entity, Entity.id == TeamMember.entity_id)
+        .where(
+            Campaign.status.in_(TEAMS_OPEN),
+            Campaign.joint_id.is_(None),
+            Campaign.joint.is_(True) if not plans else Campaign.joint.is_(False) if not coordinates else sa.true(),
+            TeamMember.active.is_(True),
+            TeamMember.recusal_id.is_not(None),
+        )
+        .order_by(Campaign.id, Entity.code, TeamMember.position)
+        .limit(limit * 5)
+    ).all()
+    waiting: dict[tuple[int, int], WaitingReplacement] = {}
+    for campaign, entity_id, entity_name, name in found:
+        key = (campaign.id, entity_id)
+        if key in waiting:
+            waiting[key] = replace(waiting[key], names=f"{waiting[key].names}、{name}")
+        else:
+            waiting[key] = WaitingReplacement(
+                f"{campaign.id}:{entity_id}", campaign, entity_id, entity_name, name, campaign.joint
+            )
+    return [Task("recusal_replacement", row, frozenset({"replace"})) for row in list(waiting.values())[:limit]]
+
+
+@dataclass(frozen=True)
+class LeaderAccounts:
+    """A campaign whose teams' leaders (组长) of the department have no account (为这些组长开通账号): the department
+    administrator's to-do, its hand-out refused until they have one. ``selection``: their inspector ids, as the
+    inspector list's selection carries them (``1,2,3``)."""
+
+    id: str
+    campaign_code: str
+    campaign_title: str
+    names: str
+    selection: str
+
+    @classmethod
+    def of(cls, key: str, code: str, title: str, leaders: list[tuple[int, str]]) -> LeaderAccounts:
+        return cls(key, code, title, "、".join(name for _, name in leaders), ",".join(str(i) for i, _ in leaders))
+
+
+def _leader_accounts(reader: Actor, limit: int) -> list[Task]:
+    """The department's own campaigns waiting for the hand-out whose 组长 have no account, for the administrator
+    who opens accounts (a joint campaign's, one per department: the joint domain's to-dos)."""
+    if not has_permission(reader, Permission.USERS_MANAGE):
+        return []
+    tasks = []
+    for campaign in db.session.scalars(
+        sa.select(Campaign)
+        .where(
+            Campaign.status == CampaignStatus.inspectors_drawn,
+            Campaign.joint.is_(False),
+            Campaign.joint_id.is_(None),
+        )
+        .order_by(Campaign.id.desc())
+        .limit(limit)
+    ):
+        if leaders := leaders_to_open(campaign):
+            tasks.append(
+                Task(
+                    "leader_accounts",
+                    LeaderAccounts.of(f"c{campaign.id}", campaign.code or "", campaign.title, leaders),
+                    frozenset({"open_accounts"}),
+                )
+            )
+    return tasks
 
 
 def _campaign_steps(reader: Actor, limit: int) -> list[Task]:
