@@ -131,7 +131,7 @@ def test_control_characters_are_refused_at_the_api_naming_the_field(app, field, 
                 "code": credit_code(88),
                 "name": "控制字符测试企业",
                 "industry_code": "C2611",
-                "region_code": "330102",
+                "region_code": "231084901",
             },
         )
         assert created.status_code == 201, created.json
@@ -177,7 +177,7 @@ def test_a_stored_control_character_never_breaks_an_export(app):
         admin = user_named("scj_admin")
         with tenant_scope(admin.tenant_id):
             entity = directory.create_entity(
-                {"code": credit_code(77), "name": "旧数据企业", "industry_code": "C2611", "region_code": "330102"},
+                {"code": credit_code(77), "name": "旧数据企业", "industry_code": "C2611", "region_code": "231084901"},
                 actor=admin,
             )
             entry = directory.add_entry({"risk": "B", "tags": ["旧标签"], "entity_id": entity.id}, actor=admin)

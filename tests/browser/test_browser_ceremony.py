@@ -44,7 +44,7 @@ def _prepare_department(entities: int = 30, inspector_count: int = 8) -> None:
         for n, code in enumerate(codes):
             if directory_queries.entity_by_code(code) is None:
                 directory.create_entity(
-                    {"code": code, "name": f"测试危化企业{n}", "industry_code": "C2611", "region_code": "330102"},
+                    {"code": code, "name": f"测试危化企业{n}", "industry_code": "C2611", "region_code": "231084901"},
                     actor=lead,
                 )
         db.session.commit()

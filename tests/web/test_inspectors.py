@@ -256,7 +256,7 @@ def _registry_entity(app, code: str, name: str) -> None:
                     "name": name,
                     "entity_type": "enterprise",
                     "industry_code": "F52",
-                    "region_code": "330102",
+                    "region_code": "231084901",
                 },
                 actor=actor,
             )

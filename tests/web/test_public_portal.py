@@ -400,7 +400,7 @@ def test_the_target_directory_is_public_with_what_the_registry_publishes_only(ap
                         "code": code,
                         "name": f"公开名录商贸公司{n:02d}",
                         "industry_code": "F5292",
-                        "region_code": "330106",
+                        "region_code": "231084901",
                         "address": "某路秘密地址1号",
                         "credit_rating": "D",
                         "complaints": 3,
@@ -430,7 +430,7 @@ def test_the_target_directory_is_public_with_what_the_registry_publishes_only(ap
 
     assert names(first) == [f"公开名录商贸公司{n:02d}" for n in range(50)]
     assert names(second) == [f"公开名录商贸公司{n:02d}" for n in range(50, 53)]
-    assert codes[0] in first and "商贸流通企业" in first and "西湖区" in first and "企业" in first
+    assert codes[0] in first and "商贸流通企业" in first and "宁安市" in first and "企业" in first
     for hidden in ("某路秘密地址", "内部标记甲", "D级", "高风险", "风险等级", "投诉"):
         assert hidden not in first, hidden
     headers = re.findall(r'<th scope="col">([^<]*)</th>', first)

@@ -38,7 +38,7 @@ def _published_businesses() -> None:
                     "code": code,
                     "name": f"杭州第{number + 1}餐饮管理有限公司",
                     "industry_code": "H6210",
-                    "region_code": "330106",
+                    "region_code": "231084901",
                 },
                 actor=lead,
             )
