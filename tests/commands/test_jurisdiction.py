@@ -19,7 +19,8 @@ from spotcheck.core.scoping import tenant_scope
 from spotcheck.platform.operations_check import outside_branches
 from spotcheck.tenants.accounts.queries import bureau_of
 from spotcheck.tenants.campaigns import commands as campaign_commands, inspection_counts
-from spotcheck.tenants.campaigns.models import CampaignTarget, Draw
+from spotcheck.tenants.campaigns.frames import OUTSIDE_BRANCH, FramePart, cell_counts, target_frame
+from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw
 from spotcheck.tenants.directory import commands as directory, jurisdiction
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity, OperatingPlace
 from spotcheck.tenants.plans.models import Plan
@@ -270,6 +271,13 @@ def test_work_in_flight_finishes_unchanged_and_the_operators_check_lists_the_row
         assert business.code in refusal and "海林市" in refusal and RULE in refusal
         [line] = outside_branches()
         assert "宁安市应急管理局" in line and "1 directory row(s)" in line and business.code in line
+        with tenant_scope(yjj):  # a new frame of the department leaves the row out, with its reason
+            campaign = db.session.get(Campaign, ids["campaign"])
+            _counts, excluded = cell_counts(FramePart.of(campaign), today())
+            assert excluded[OUTSIDE_BRANCH] == 1
+            frame = target_frame([FramePart.of(campaign)], today())
+            assert (business.code, OUTSIDE_BRANCH) in frame.excluded_ids
+            assert business.code.encode() not in frame.file
 
 
 def test_a_named_check_names_only_businesses_of_the_departments_branch(app):

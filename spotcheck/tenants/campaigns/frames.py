@@ -25,7 +25,8 @@ from spotcheck.tenants.campaigns import capped_lists, capped_store, inspection_c
 from spotcheck.tenants.campaigns.in_force import rules_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignKind, CampaignTarget, TargetStatus, campaign_item
 from spotcheck.tenants.campaigns.vocabulary import FLAGGED
-from spotcheck.tenants.directory.models import DirectoryEntry, Entity
+from spotcheck.tenants.directory import jurisdiction
+from spotcheck.tenants.directory.models import DirectoryEntry, Entity, OperatingPlace
 from spotcheck.tenants.inspectors import eligibility
 from spotcheck.tenants.inspectors.models import Inspector, Recusal
 from spotcheck.tenants.rules.rulebook import Rules
@@ -38,7 +39,7 @@ Rows: TypeAlias = sa.Select[*tuple[Any, ...]]
 Cell: TypeAlias = tuple[str | None, str, int, str | list[str] | None, list[capped_lists.Business] | None]
 
 #: Exclusion reasons of the target frame (counts published at the freeze).
-NOT_ACTIVE, CHECKED_THIS_YEAR = "not_active", "checked_this_year"
+NOT_ACTIVE, CHECKED_THIS_YEAR, OUTSIDE_BRANCH = "not_active", "checked_this_year", "outside_branch"
 #: Flag filters of a campaign's target filter.
 FLAG_FILTERS = {
     "abnormal": Entity.abnormal.is_(True),
@@ -184,6 +185,9 @@ def _part_source(part: FramePart, on: date) -> tuple[Rows, sa.ColumnElement[str 
     is_flagged = flagged(on, rules)
     keep = rules.kept_when_checked
     reasons = [(Entity.status != "active", NOT_ACTIVE)]
+    outside = _outside_branch(part.tenant_id)  # 管辖: a row kept from before the rule, or a business moved away
+    if outside is not None:
+        reasons.append((outside, OUTSIDE_BRANCH))
     at_cap = inspection_counts.capped(campaign, part.tenant_id)  # 年度检查次数上限, across departments
     if at_cap is not None:
         reasons.append((at_cap, inspection_counts.CAPPED))
@@ -203,6 +207,25 @@ def _part_source(part: FramePart, on: date) -> tuple[Rows, sa.ColumnElement[str 
         campaign.target_filter or {},
     )
     return source, reason, stratum
+
+
+def _outside_branch(tenant_id: int) -> sa.ColumnElement[bool] | None:
+    """The directory's businesses department ``tenant_id`` does not reach (管辖,
+    :func:`spotcheck.tenants.directory.jurisdiction.reaches`, as a condition on the rows: no place of theirs, registered
+    or operating, lies in its branch) — a row added before the rule, or a business since moved away: left out of a new
+    frame with its reason, and listed by ``spotcheck check``. None where the rule does not hold or the department's
+    region is the root (it reaches every business)."""
+    branch = jurisdiction.of_department(tenant_id)
+    if not branch.rules.jurisdiction_by_place or branch.region.parent_id is None:
+        return None
+    prefix = inspection_counts.code_prefix(branch.region.code)
+    located: sa.ColumnElement[bool] = Entity.region_code.startswith(prefix)
+    if db.session.scalar(sa.select(OperatingPlace.id).limit(1)) is not None:  # 一照多址: any place in the branch
+        located = sa.or_(
+            located,
+            sa.exists().where(OperatingPlace.entity_id == Entity.id, OperatingPlace.region_code.startswith(prefix)),
+        )
+    return sa.not_(located)
 
 
 def _filtered(query: Rows, target_filter: dict) -> Rows:

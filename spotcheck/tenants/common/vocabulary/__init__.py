@@ -140,6 +140,7 @@ FRAME_EXCLUSION = {
     "not_active": _l("No longer operating (deregistered, revoked or moved away)"),
     "checked_this_year": _l("Already checked this year for the same items (not flagged)"),
     "cap": _l("At the yearly cap on inspections of a business"),
+    "outside_branch": _l("Located outside the department's jurisdiction (管辖)"),
     "inactive": _l("Inspector not active"),
     "certificate_expired": _l("Enforcement certificate not valid on the draw date"),
     "not_qualified": _l("Not qualified for the items' enforcement categories"),
