@@ -122,7 +122,9 @@ def _department(tenant_id: int, entity_ids: set[int], own: sa.ColumnElement[bool
     for entity_id in sorted(entity_ids):
         entity, chances, codes, times = entities[entity_id], [], [], 0
         for campaign_id, code, record in draws:
-            cell = _cell_of(record.frame_file or b"", draw_steps.public_id(record, entity.code))
+            cell = _cell_of(
+                draw_steps.frame_of(record) if record.frame_digest else b"", draw_steps.public_id(record, entity.code)
+            )
             if cell is None:
                 continue
             candidates = (record.counts or {}).get(cell[0], {}).get(cell[1]) or 0
