@@ -12,6 +12,7 @@ before this form (its lines) is told apart by its first bytes.
 from __future__ import annotations
 
 import binascii
+import hashlib
 import json
 
 from spotcheck.draw import native
@@ -74,7 +75,17 @@ def blocks(stored: bytes) -> list[tuple[tuple[str, str], bytes, bytes, int]]:
 def file_of_blocks(found: list[tuple[tuple[str, str], bytes, bytes, int]]) -> bytes:
     """The published frame file of :func:`blocks`: each cell's first prefix, its ids with their separators, a
     newline."""
-    return b"".join(separator[1:] + block + b"\n" for _, block, separator, _ in found)
+    return b"".join(part for _, block, separator, _ in found for part in (separator[1:], block, b"\n"))
+
+
+def digest_of_blocks(found: list[tuple[tuple[str, str], bytes, bytes, int]]) -> str:
+    """The SHA-256 (hex) of :func:`file_of_blocks`, without writing the file."""
+    sha = hashlib.sha256()
+    for _, block, separator, _ in found:
+        sha.update(separator[1:])
+        sha.update(block)
+        sha.update(b"\n")
+    return sha.hexdigest()
 
 
 def expand(stored: bytes) -> bytes:

@@ -196,9 +196,11 @@ def test_the_city_bureaus_burden_has_a_row_per_county_summing_to_its_figures_and
                     assert sum(getattr(row, figure) for row in found.below) == getattr(found, figure), figure
                 # the county's own figures, read for its region, are its row's
                 with reading(supervisor, "burden", period=YEAR):
-                    own = burden_figures.compute(YEAR, two_counties["regions"]["county1"])
+                    own = burden_figures.compute(YEAR, two_counties["regions"]["county1"], reader=supervisor)
                     assert (own.onsite, own.businesses, own.over_cap) == (county1.onsite, county1.businesses, 1)
-                    assert burden_figures.compute(YEAR, two_counties["regions"]["county2"]).onsite == 0
+                    assert (
+                        burden_figures.compute(YEAR, two_counties["regions"]["county2"], reader=supervisor).onsite == 0
+                    )
                 # over the cap: the county's yearly cap, its rule named, both departments' checks counted
                 over = burden_queries.rows("over_cap", YEAR, reader=supervisor)
                 assert [r[1:5] for r in over.rows] == [[business, 2, 1, f"{cited(ARTICLE, UPPER)}（年度总上限）"]]

@@ -294,15 +294,14 @@ def freeze(record: Draw, frame: frames.Frame, *, actor: Actor) -> None:
         except ValueError as bad:
             raise InvalidInputError({"target_filter": [CODE_REFUSAL.format(why=str(bad))]}) from None
         kept = token_frames.pack([(cell, made) for cell, made, _, _ in cells])
-        published = token_frames.expand(kept)
+        record.frame_digest = token_frames.digest_of_blocks(token_frames.blocks(kept))  # the published file's
         record.clear_sealed, record.clear_encrypted = clear_store.targets_file(cells, excluded), None
     else:
         lines = blinding.blind_lines(key, frame.file.decode("utf-8").splitlines())
-        kept = published = "".join(line + "\n" for line in lines).encode("utf-8")
+        kept = "".join(line + "\n" for line in lines).encode("utf-8")
+        record.frame_digest = hashlib.sha256(kept).hexdigest()
         record.clear_sealed, record.clear_encrypted = clear_store.lines_file("inspectors", frame.file, excluded), None
     record.frame_file = kept
-    record.frame_digest = hashlib.sha256(published).hexdigest()
-    _remember_frame(record, kept, published)
     record.counts, record.excluded, record.frozen_at = frame.counts, frame.excluded, now()
     record.capped_stored = capped_store.packed(frame.capped or None)  # as the frame made it: packed already
     audit.record(
@@ -408,20 +407,17 @@ def frozen_file(record: Draw) -> bytes:
     return frame
 
 
-def frozen_cells(record: Draw) -> tuple[list[tuple[tuple[str, str], bytes, bytes, int]], bytes]:
-    """A target frame's cells as the draw ranks them (:func:`spotcheck.draw.target_frames.frame_blocks`) and the
-    frame file they are, checked against the published digest (:func:`frozen_file`) — a frame kept as raw tokens
-    gives its cells without reading the file back."""
+def frozen_cells(record: Draw) -> list[tuple[tuple[str, str], bytes, bytes, int]]:
+    """A target frame's cells as the draw ranks them (:func:`spotcheck.draw.target_frames.frame_blocks`), checked
+    against the published digest (:func:`frozen_file`) — a frame kept as raw tokens gives its cells without writing
+    the file back."""
     stored = stored_frame(record)
     if not token_frames.is_packed(stored):
-        frame = frozen_file(record)
-        return target_frames.frame_blocks(frame), frame
+        return target_frames.frame_blocks(frozen_file(record))
     cells = token_frames.blocks(stored)
-    frame = token_frames.file_of_blocks(cells)
-    if hashlib.sha256(frame).hexdigest() != record.frame_digest:
+    if token_frames.digest_of_blocks(cells) != record.frame_digest:
         raise ConflictError(_l("The stored frame no longer matches its published digest: the draw is refused."))
-    _remember_frame(record, stored, frame)
-    return cells, frame
+    return cells
 
 
 def finish(
@@ -441,8 +437,10 @@ def finish(
     proof["frozen_at"] = iso_utc(cast(datetime, record.frozen_at))  # a draw is frozen before it is drawn
     proof["drawn_at"] = iso_utc(record.drawn_at)
     record.proof = proof
-    frame = frame_of(record)
-    pending = parallel.in_background(proof_sha256, proof, frame, size=len(frame) // 25)  # about a row a 25 bytes
+    stored = stored_frame(record)  # the frame file written from it in the child too, where it is kept as tokens
+    pending = parallel.in_background(
+        _published_sha256, proof, stored, size=len(stored) // 25
+    )  # a row: 25 bytes or more
     try:
         if meanwhile is not None:
             meanwhile()
@@ -463,6 +461,10 @@ def store_proof(record: Draw, proof: dict) -> None:
     """Keep the proof (without its frame) and the SHA-256 of the file it publishes."""
     record.proof = proof
     record.proof_sha256 = proof_sha256(proof, frame_of(record))
+
+
+def _published_sha256(proof: dict, stored: bytes) -> str:
+    return proof_sha256(proof, frame_file_of(stored))
 
 
 def proof_sha256(proof: dict, frame_file: bytes) -> str:

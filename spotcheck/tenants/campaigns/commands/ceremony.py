@@ -66,7 +66,7 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
     """
     campaign, record = _locked(campaign_id, "targets", actor, "draw_targets")
     inputs, reason = draws.observers_of(record, data)  # a draw that cannot be made now is refused first
-    blocks, _ = draws.frozen_cells(record)  # approved
+    blocks = draws.frozen_cells(record)  # approved
     proof = target_engine.draw_targets_from_blocks(
         campaign=cast(str, campaign.code),
         nonce=draws.secret_nonce(record),
