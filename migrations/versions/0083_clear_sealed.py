@@ -13,8 +13,14 @@ Create Date: 2026-12-23 10:00:00
 
 """
 
+import json
+
 import sqlalchemy as sa
 from alembic import op
+
+from spotcheck.core import personal_data
+from spotcheck.draw import token_frames
+from spotcheck.tenants.campaigns import clear_store
 
 # revision identifiers, used by Alembic.
 revision = "0083"
@@ -30,6 +36,30 @@ def upgrade():
         op.execute("ALTER TABLE draw ALTER COLUMN clear_sealed SET STORAGE EXTERNAL")
 
 
+#: The draw's columns the downgrade writes back (a draw at a time: a frame of millions is tens of megabytes).
+DRAW = sa.table(
+    "draw",
+    sa.column("id", sa.Integer),
+    sa.column("frame_file", sa.LargeBinary),
+    sa.column("clear_sealed", sa.LargeBinary),
+    sa.column("clear_encrypted", sa.Text),
+)
+
+
 def downgrade():
+    """Each draw frozen since kept as it was kept before: its frame as the published lines, its clear file as
+    Fernet over JSON (``frame_file`` and ``excluded``)."""
+    bind = op.get_bind()
+    keys = personal_data.keys_of(personal_data.configured_key())  # the migration's own connection: no other read
+    for (draw_id,) in bind.execute(sa.select(DRAW.c.id).where(DRAW.c.clear_sealed.is_not(None))).all():
+        frame, sealed = bind.execute(
+            sa.select(DRAW.c.frame_file, DRAW.c.clear_sealed).where(DRAW.c.id == draw_id)
+        ).one()
+        clear = clear_store.opened(sealed, keys)
+        text = json.dumps({"frame_file": clear.frame_file, "excluded": clear.excluded}, ensure_ascii=False)
+        values = {"clear_sealed": None, "clear_encrypted": keys.fernet.encrypt(text.encode("utf-8")).decode("ascii")}
+        if frame is not None and token_frames.is_packed(frame):
+            values["frame_file"] = token_frames.expand(frame)
+        bind.execute(sa.update(DRAW).where(DRAW.c.id == draw_id).values(**values))
     with op.batch_alter_table("draw", schema=None) as batch_op:
         batch_op.drop_column("clear_sealed")

@@ -129,9 +129,10 @@ def lines_file(kind: str, frame_file: bytes, excluded: list[list[str]]) -> bytes
     return personal_data.seal(head.encode("utf-8") + b"\n" + frame_file, PURPOSE)
 
 
-def opened(sealed: bytes) -> ClearFile:
-    """A sealed clear file read (``cryptography.exceptions.InvalidTag`` when it was changed or is under another key)."""
-    data = personal_data.unseal(sealed, PURPOSE)
+def opened(sealed: bytes, keys: personal_data.Keys | None = None) -> ClearFile:
+    """A sealed clear file read (``cryptography.exceptions.InvalidTag`` when it was changed or is under another key);
+    ``keys``: the data key's, when not the configured one checked against the deployment's record."""
+    data = personal_data.unseal(sealed, PURPOSE) if keys is None else personal_data.unseal_with(keys, sealed, PURPOSE)
     end = data.index(b"\n")
     head = json.loads(data[:end].decode("utf-8"))
     if "cells" in head:
