@@ -263,9 +263,6 @@ def observers_of(record: Draw, data: object) -> tuple[list[str], str]:
     return observers(data)
 
 
-#: The refusal of a frame holding a code that cannot be a frame field (a tab, a newline or ``|``), or twice.
-CODE_REFUSAL = _l("The directory holds a code the draw cannot take (%(why)s).")
-
 #: The refusal of a blinded draw with no observer's input (names the field, in the user's language).
 BLINDED_NEEDS_INPUT = _l(
     "Observers' inputs: a blinded draw (spotcheck-draw/3) needs at least one input from outside the department — "
@@ -292,7 +289,8 @@ def freeze(record: Draw, frame: frames.Frame, *, actor: Actor) -> None:
         try:
             cells = blinding.blind_cells(key, frame.cells)
         except ValueError as bad:
-            raise InvalidInputError({"target_filter": [CODE_REFUSAL.format(why=str(bad))]}) from None
+            why = _l("The directory holds a code the draw cannot take (%(why)s).", why=str(bad))
+            raise InvalidInputError({"target_filter": [why]}) from None
         kept = token_frames.pack([(cell, made) for cell, made, _, _ in cells])
         record.frame_digest = token_frames.digest_of_blocks(token_frames.blocks(kept))  # the published file's
         record.clear_sealed, record.clear_encrypted = clear_store.targets_file(cells, excluded), None
