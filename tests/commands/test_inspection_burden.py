@@ -179,8 +179,9 @@ def test_frames_frozen_together_over_the_cap_and_repeated_draws_are_flagged_with
             by_code = {row[1]: row for row in flagged.rows}
         # the businesses' tokens in each blinded draw were made with its key: each reading in the drawing department's
         # trail and the bureau's, named in Chinese, with why and for how many businesses
+        department, bureau = admin.tenant_id, supervisor.tenant_id
         with system_access("test: the trails"):
-            for chain in (admin.tenant_id, supervisor.tenant_id):
+            for chain in (department, bureau):
                 read = db.session.scalars(
                     sa.select(AuditEntry).where(AuditEntry.chain == chain, AuditEntry.action == "draw.key_read")
                 ).all()
@@ -189,7 +190,7 @@ def test_frames_frozen_together_over_the_cap_and_repeated_draws_are_flagged_with
             with app.test_request_context(), force_locale("zh_CN"):
                 assert str(ACTION_LABELS["draw.key_read"]) == "司法局读取抽取的盲化密钥（核验抽取、重复抽中提示）"
             db.session.rollback()
-        with tenant_scope(supervisor.tenant_id):
+        with tenant_scope(bureau):
             for entity_id in both:
                 entity = db.session.get(Entity, entity_id)
                 n = sizes[risk_of[entity_id]]

@@ -49,7 +49,7 @@ FLAG_FILTERS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Frame:
     """A frozen frame: its file (the digested lines) — or, for a target frame, its cells as the database gave them,
     the file made from them when asked (:attr:`file`: a version 3 freeze blinds and sorts the cells by token in one
@@ -71,6 +71,21 @@ class Frame:
         if isinstance(self.made, bytes):
             return self.made
         return target_frames.frame_file_of_cells(self.made)
+
+    def __eq__(self, other: object) -> bool:
+        """The same frame: the same file (whatever order the database gave each cell's codes in), counts and
+        exclusions."""
+        if not isinstance(other, Frame):
+            return NotImplemented
+        return (self.file, self.counts, self.excluded, self.capped, self.excluded_ids) == (
+            other.file,
+            other.counts,
+            other.excluded,
+            other.capped,
+            other.excluded_ids,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # compared by value, never hashed
 
     @property
     def cells(self) -> list[tuple[str, str, Any, int]]:
