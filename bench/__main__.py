@@ -1,5 +1,5 @@
-"""``python -m bench [import_entities] [directory_search] [draw_targets] [draw_inspectors] [joint_draw]
-[public_search] [notices_pdf] [export_results] [supervision_dashboard] [city_year]``: run the
+"""``python -m bench [import_entities] [directory_search] [draw_targets] [draw_targets_blinded] [draw_inspectors]
+[joint_draw] [public_search] [notices_pdf] [export_results] [supervision_dashboard] [city_year]``: run the
 benchmarks (all by default), print each figure beside its baseline with the ratio, and write
 ``bench/results/<name>.json`` and ``bench/RESULTS.md``. Needs the local PostgreSQL (``SPOTCHECK_BENCH_DATABASE_URL``,
 else ``SPOTCHECK_TEST_DATABASE_URL``, else ``postgresql://localhost/test``); ``joint_draw`` (the joint campaign's
@@ -33,6 +33,7 @@ from bench import (
     draw_blinding,
     draw_inspectors,
     draw_targets,
+    draw_targets_blinded,
     export_results,
     import_entities,
     joint_draw,
@@ -47,6 +48,7 @@ BENCHMARKS = {
     "import_entities": import_entities,
     "directory_search": directory_search,
     "draw_targets": draw_targets,
+    "draw_targets_blinded": draw_targets_blinded,
     "draw_inspectors": draw_inspectors,
     "draw_blinding": draw_blinding,
     "joint_draw": joint_draw,

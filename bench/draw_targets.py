@@ -41,7 +41,7 @@ from spotcheck.draw import proof_file, targets as target_engine
 from spotcheck.draw.targets import cell_size
 from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
-from spotcheck.tenants.campaigns.draws import published_bytes
+from spotcheck.tenants.campaigns.draws import frame_file_of, frame_of, published_bytes
 from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget, Draw, DrawKind
 
 NAME = "draw_targets"
@@ -177,8 +177,10 @@ def engine_only(url: str, tenant: int) -> Figures:
     (``draw_targets_from_file``: parse, digest, seed, HMAC ranking, selection), and the proof file
     written from it with its SHA-256."""
     with app_context(url), tenant_scope(tenant):
-        file = db.session.scalar(
-            sa.select(Draw.frame_file).where(Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None)).limit(1)
+        file = frame_file_of(  # as published (a version 3 frame is kept as raw tokens)
+            db.session.scalar(
+                sa.select(Draw.frame_file).where(Draw.kind == DrawKind.targets, Draw.drawn_at.is_not(None)).limit(1)
+            )
         )
     assert file is not None, "a ceremony drew first: its frozen frame file is there"
     nonce = engine.new_nonce()
@@ -228,7 +230,7 @@ def floor(url: str, tenant: int, item_id: int, ceremony_campaign: int) -> Figure
             )
         )
         candidates = sum(record.counts[DEPARTMENT].values())
-        frame_file = record.frame_file
+        frame_file = frame_of(record)
         campaign_id = new_campaign(item_id, "抽取下限（写入后回滚）")
         gc.collect()
         return draw_floor.measure(
@@ -264,6 +266,25 @@ def verifiers(url: str, tenant: int, campaign_id: int) -> Figures:
         if found[name].get("seconds") is not None:
             log(f"  {name} verifier {found[name]['seconds']:,.2f} s ({'ok' if found[name]['ok'] else 'NOT ok'})")
     return found
+
+
+def stored_sizes(url: str, campaign_id: int) -> Figures:
+    """What the ceremony's draw keeps beside its proof: the frame as stored (a version 3 frame: raw tokens,
+    :mod:`spotcheck.draw.token_frames`) and the clear file (sealed, :mod:`spotcheck.tenants.campaigns.clear_store`),
+    in MB."""
+    with admin_connect(url) as conn:
+        row = conn.execute(
+            "SELECT octet_length(frame_file), octet_length(clear_sealed), octet_length(clear_encrypted) "
+            "FROM draw WHERE campaign_id = %s AND kind = 'targets'",
+            (campaign_id,),
+        ).fetchone()
+    assert row is not None
+    frame, sealed, encrypted = row
+    return {
+        "frame_stored_megabytes": (frame or 0) / 1e6,
+        "clear_megabytes": ((sealed if sealed is not None else encrypted) or 0) / 1e6,
+        "clear_form": "sealed, AES-256-GCM" if sealed is not None else "Fernet over JSON",
+    }
 
 
 # --- the run -------------------------------------------------------------------------------
@@ -354,6 +375,7 @@ def run_size(size: int) -> Figures:
                 f"  engine {result['engine']['seconds']:,.2f} s, proof file "
                 f"{result['engine']['proof_file_seconds']:,.2f} s"
             )
+            result["stored"] = stored_sizes(url, runs["ceremony"][-1]["campaign"])
             if size <= VERIFIERS_UP_TO:
                 log(f"the verifiers on the published proof (load average {load_average()})")
                 result["verifiers"] = verifiers(url, tenant, runs["ceremony"][-1]["campaign"])

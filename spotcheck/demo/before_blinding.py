@@ -90,6 +90,6 @@ def _as_before_blinding(record: Draw | None) -> None:
     """The frozen draw as a deployment before blinding froze it: no blinding key, its clear frame the published one."""
     assert record is not None  # committed at the approval
     clear = draw_steps.read_clear(record)["frame_file"].encode("utf-8")
-    record.blind_key_encrypted = record.blind_commitment = record.clear_encrypted = None
+    record.blind_key_encrypted = record.blind_commitment = record.clear_encrypted = record.clear_sealed = None
     record.frame_file, record.frame_digest = clear, hashlib.sha256(clear).hexdigest()
     db.session.flush()

@@ -1,4 +1,4 @@
-/* The draw's two loops over every row of a frame, in C (本地加速): sorting a cell's lines at the freeze and
+/* The draw's loops over every row of a frame, in C (本地加速): sorting a cell's lines at the freeze and
  * ranking a cell's ids by HMAC at the draw. Each gives exactly the bytes and pairs the Python code of
  * spotcheck.draw.target_frames / target_ranking gives (which stays the reference and the fallback where this
  * module is not built); the tests compare the two on random frames. SHA-256 is OpenSSL's (libcrypto, with the
@@ -343,10 +343,141 @@ done:
     return out;
 }
 
+/* blind_sorted(key, prefix, ids, count) -> (problem, tokens, codes): a cell's ids (joined by newlines, in any order)
+ * blinded and sorted by token in one pass (DRAW-SPEC "Blinded draws", the freeze of a version 3 draw): tokens, each
+ * token's 32 bytes (SHA-256(salt || id), salt = HMAC-SHA256(key, prefix + id)) in ascending order, one after the
+ * other; codes, the ids in the same order, each followed by a newline. problem as cell_lines gives it: 0 when clean;
+ * 1 when the ids are not ``count`` or one is empty; 2 when one holds a tab or '|'; 3 when one repeats (two equal
+ * tokens; then tokens and codes are empty). Raw bytes sort as their lowercase hex does: the order of the published
+ * lines. */
+static PyObject *blind_sorted(PyObject *self, PyObject *args) {
+    Py_buffer key_buffer, prefix, ids;
+    Py_ssize_t expected;
+    if (!PyArg_ParseTuple(args, "y*y*y*n", &key_buffer, &prefix, &ids, &expected)) return NULL;
+    const unsigned char *data = ids.buf;
+    int problem = 0, failed = 0;
+    Py_ssize_t count = 0;
+    Span *spans = NULL;
+    unsigned char *made = NULL;
+    Keyed *sorted = NULL;
+    PyObject *out = NULL, *tokens_out = NULL, *codes_out = NULL;
+    SHA256_CTX inner, outer, work;
+    keyed(&key_buffer, &prefix, &inner, &outer);
+    Py_BEGIN_ALLOW_THREADS
+    spans = split(data, ids.len, (const unsigned char *)"\n", 1, &count);
+    if (spans == NULL) failed = 1;
+    if (!failed) {
+        if (count != expected) problem = 1;
+        for (Py_ssize_t i = 0; !problem && i < count; i++)
+            if (spans[i].size == 0) problem = 1;
+        if (!problem && (memchr(data, '\t', (size_t)ids.len) || memchr(data, '|', (size_t)ids.len))) problem = 2;
+    }
+    if (!failed && !problem) {
+        made = malloc((size_t)count * SHA256_DIGEST_LENGTH + 1);
+        sorted = malloc(sizeof(Keyed) * (size_t)count + 1);
+        if (made == NULL || sorted == NULL) failed = 1;
+    }
+    if (!failed && !problem) {
+        for (Py_ssize_t i = 0; i < count; i++) {
+            unsigned char salt[SHA256_DIGEST_LENGTH], *token = made + i * SHA256_DIGEST_LENGTH;
+            work = inner;
+            SHA256_Update(&work, spans[i].at, (size_t)spans[i].size);
+            SHA256_Final(salt, &work);
+            work = outer;
+            SHA256_Update(&work, salt, SHA256_DIGEST_LENGTH);
+            SHA256_Final(salt, &work);
+            SHA256_Init(&work);
+            SHA256_Update(&work, salt, SHA256_DIGEST_LENGTH);
+            SHA256_Update(&work, spans[i].at, (size_t)spans[i].size);
+            SHA256_Final(token, &work);
+            uint64_t number = 0;
+            for (int j = 0; j < 8; j++) number = number << 8 | token[j];
+            sorted[i].key = number;
+            sorted[i].id.at = token;
+            sorted[i].id.size = SHA256_DIGEST_LENGTH;
+        }
+        if (count > 1 && radix_sort(sorted, count) < 0) failed = 1;
+        for (Py_ssize_t i = 1; !failed && !problem && i < count; i++)
+            if (compare(&sorted[i - 1].id, &sorted[i].id) == 0) problem = 3;
+    }
+    Py_END_ALLOW_THREADS
+    if (failed) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (problem) {
+        out = Py_BuildValue("(iy#y#)", problem, "", (Py_ssize_t)0, "", (Py_ssize_t)0);
+        goto done;
+    }
+    tokens_out = PyBytes_FromStringAndSize(NULL, count * SHA256_DIGEST_LENGTH);
+    codes_out = PyBytes_FromStringAndSize(NULL, ids.len + 1);
+    if (tokens_out == NULL || codes_out == NULL) goto done;
+    unsigned char *write_token = (unsigned char *)PyBytes_AS_STRING(tokens_out);
+    unsigned char *write_code = (unsigned char *)PyBytes_AS_STRING(codes_out);
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < count; i++) {
+        const Span *id = &spans[(sorted[i].id.at - made) / SHA256_DIGEST_LENGTH];
+        memcpy(write_token, sorted[i].id.at, SHA256_DIGEST_LENGTH);
+        write_token += SHA256_DIGEST_LENGTH;
+        memcpy(write_code, id->at, (size_t)id->size);
+        write_code += id->size;
+        *write_code++ = '\n';
+    }
+    Py_END_ALLOW_THREADS
+    out = Py_BuildValue("(iOO)", 0, tokens_out, codes_out);
+done:
+    Py_XDECREF(tokens_out);
+    Py_XDECREF(codes_out);
+    free(sorted);
+    free(made);
+    free(spans);
+    PyBuffer_Release(&key_buffer);
+    PyBuffer_Release(&prefix);
+    PyBuffer_Release(&ids);
+    return out;
+}
+
+/* hex_joined(tokens, separator) -> bytes: the 64 lowercase hex characters of each 32 bytes of tokens, joined by
+ * separator (a version 3 frame kept as raw tokens, written back as the published file's cell: spotcheck.draw.
+ * token_frames). */
+static PyObject *hex_joined(PyObject *self, PyObject *args) {
+    Py_buffer made, separator;
+    if (!PyArg_ParseTuple(args, "y*y*", &made, &separator)) return NULL;
+    PyObject *out = NULL;
+    if (made.len % SHA256_DIGEST_LENGTH) {
+        PyErr_SetString(PyExc_ValueError, "tokens are 32 bytes each");
+        goto done;
+    }
+    Py_ssize_t count = made.len / SHA256_DIGEST_LENGTH;
+    out = PyBytes_FromStringAndSize(NULL, count ? count * 64 + (count - 1) * separator.len : 0);
+    if (out == NULL) goto done;
+    unsigned char *write = (unsigned char *)PyBytes_AS_STRING(out);
+    const unsigned char *read = made.buf;
+    static const char hex[] = "0123456789abcdef";
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (i) {
+            memcpy(write, separator.buf, (size_t)separator.len);
+            write += separator.len;
+        }
+        for (int j = 0; j < SHA256_DIGEST_LENGTH; j++, read++) {
+            *write++ = (unsigned char)hex[*read >> 4];
+            *write++ = (unsigned char)hex[*read & 15];
+        }
+    }
+    Py_END_ALLOW_THREADS
+done:
+    PyBuffer_Release(&made);
+    PyBuffer_Release(&separator);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"cell_lines", cell_lines, METH_VARARGS, "A cell's ids sorted as frame lines: (problem, lines)."},
     {"pick", pick, METH_VARARGS, "The ids keyed by HMAC-SHA256 under a bound: (clean, first, last, pairs)."},
     {"tokens", tokens, METH_VARARGS, "Each id's blinded token, joined by newlines."},
+    {"hex_joined", hex_joined, METH_VARARGS, "Each 32 bytes' hex, joined by a separator."},
+    {"blind_sorted", blind_sorted, METH_VARARGS, "A cell's ids blinded and sorted by token: (problem, tokens, codes)."},
     {NULL, NULL, 0, NULL},
 };
 

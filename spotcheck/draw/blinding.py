@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import operator
 import re
 import secrets
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 
 from spotcheck.draw import native, parallel
 from spotcheck.draw.primitives import H, check_field, rank_keys_bytes
-from spotcheck.draw.target_frames import cell_lines, frame_blocks
+from spotcheck.draw.target_frames import CELL_PROBLEMS, cell_lines, frame_blocks
 
 ALGORITHM = "spotcheck-draw/3"
 #: A token, or a key or commitment in hex: 64 lowercase hex characters.
@@ -128,3 +131,66 @@ def token_map(blind_key: bytes, kind: str, ids: list[str], wanted: set[str] | No
     if wanted is None:
         return dict(zip(made, ids, strict=True))
     return {t: identifier for t, identifier in zip(made, ids, strict=True) if t in wanted}
+
+
+#: A cell of a version 3 target frame as the freeze makes it: ``((group, stratum), tokens, codes, count)`` — the
+#: tokens' 32 bytes each in ascending order, one after the other, and the codes in the same order, each followed by a
+#: newline (the clear file's cell).
+BlindCell = tuple[tuple[str, str], bytes, bytes, int]
+
+
+def blind_sorted(blind_key: bytes, kind: str, ids: bytes, count: int, cell: str = "") -> tuple[bytes, bytes]:
+    """A cell's ids (UTF-8 joined by newlines, in any order) blinded and sorted by token in one pass: the tokens' raw
+    32 bytes in ascending order (the order of their hex: the published lines'), and the ids in that order, each
+    followed by a newline. ``ValueError`` (naming ``cell``) unless the ids are ``count`` clean non-empty fields and
+    none repeats — the checks of :func:`~spotcheck.draw.target_frames.cell_lines`. In C where built, else here: the
+    same bytes."""
+    if count == 0 and not ids:
+        return b"", b""
+    prefix = f"salt|{kind}|".encode()
+    if native.BUILT:
+        problem, made, codes = native.blind_sorted(blind_key, prefix, ids, count)
+    else:
+        problem, made, codes = _blind_sorted_python(blind_key, prefix, ids, count)
+    if problem:
+        raise ValueError(CELL_PROBLEMS[problem].format(cell=cell))
+    return made, codes
+
+
+def _blind_sorted_python(blind_key: bytes, prefix: bytes, ids: bytes, count: int) -> tuple[int, bytes, bytes]:
+    """:func:`blind_sorted` in Python (the reference): ``(problem, tokens, codes)`` as the C part gives them."""
+    split = ids.split(b"\n")
+    if len(split) != count or b"" in split:
+        return 1, b"", b""
+    if b"\t" in ids or b"|" in ids:
+        return 2, b"", b""
+    mac, sha256 = rank_keys_bytes(blind_key, prefix), hashlib.sha256
+    made = [sha256(mac(identifier) + identifier).digest() for identifier in split]
+    order = sorted(range(count), key=made.__getitem__)
+    ranked = [made[i] for i in order]
+    if any(map(operator.eq, ranked, islice(ranked, 1, None))):
+        return 3, b"", b""
+    return 0, b"".join(ranked), b"".join(split[i] + b"\n" for i in order)
+
+
+def blind_cells(blind_key: bytes, cells: list[tuple[str, str, str | list[str], int]]) -> list[BlindCell]:
+    """A version 3 target frame's cells ``(group, stratum, ids, count)`` — each cell's ids in any order, joined by
+    newlines (as the database aggregates them) or a list — blinded and sorted by token (:func:`blind_sorted`), in
+    (group, stratum) order: the freeze's one pass over the codes. In C the cells are done by two threads (the C part
+    lets go of the interpreter's lock); ``ValueError`` for a bad field, a repeated id or a cell listed twice."""
+    ordered = sorted(cells, key=lambda cell: (cell[0], cell[1]))
+    if len({(g, s) for g, s, *_ in ordered}) != len(ordered):
+        raise ValueError("a cell is listed twice")
+
+    def one(cell: tuple[str, str, str | list[str], int]) -> BlindCell:
+        group, stratum, given, count = cell
+        check_field(group, "group"), check_field(stratum, "stratum")
+        joined = given if isinstance(given, str) else "\n".join(given)
+        made, codes = blind_sorted(blind_key, "targets", joined.encode("utf-8"), count, f"{group}/{stratum}")
+        return (group, stratum), made, codes, count
+
+    big = sum(count for *_, count in ordered) >= parallel.THRESHOLD and len(ordered) > 1
+    if not (native.BUILT and big and parallel.cores() > 1):
+        return [one(cell) for cell in ordered]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(one, ordered))

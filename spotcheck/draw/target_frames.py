@@ -78,22 +78,22 @@ def cell_lines(task: tuple[str, str, str | list[str], int]) -> bytes:
     if isinstance(given, str) and native.BUILT:  # the same checks, sort and lines in C
         problem, lines = native.cell_lines(given.encode("utf-8"), prefix.encode("utf-8"), count)
         if problem:
-            raise ValueError(_CELL_PROBLEMS[problem].format(cell=f"{group}/{stratum}"))
+            raise ValueError(CELL_PROBLEMS[problem].format(cell=f"{group}/{stratum}"))
         return lines
     ids = given.split("\n") if isinstance(given, str) else list(given)
     if len(ids) != count or "" in ids:
-        raise ValueError(_CELL_PROBLEMS[1].format(cell=f"{group}/{stratum}"))
+        raise ValueError(CELL_PROBLEMS[1].format(cell=f"{group}/{stratum}"))
     joined = given if isinstance(given, str) else "\n".join(ids)  # a string given is its ids joined already
     if joined.count("\n") != len(ids) - 1 or any(c in joined for c in FORBIDDEN_CHARACTERS if c != "\n"):
-        raise ValueError(_CELL_PROBLEMS[2].format(cell=f"{group}/{stratum}"))
+        raise ValueError(CELL_PROBLEMS[2].format(cell=f"{group}/{stratum}"))
     ids.sort()
     if any(map(operator.eq, ids, islice(ids, 1, None))):
-        raise ValueError(_CELL_PROBLEMS[3].format(cell=f"{group}/{stratum}"))
+        raise ValueError(CELL_PROBLEMS[3].format(cell=f"{group}/{stratum}"))
     return (prefix + ("\n" + prefix).join(ids) + "\n").encode("utf-8") if ids else b""
 
 
 #: What is wrong with a cell's ids, by the number :func:`spotcheck.draw.native.cell_lines` gives, checked in this order.
-_CELL_PROBLEMS = {
+CELL_PROBLEMS = {
     1: "an id of {cell} is empty or contains a newline",
     2: "an id of {cell} contains a tab, a newline or '|'",
     3: "the frame lists a row of {cell} twice",

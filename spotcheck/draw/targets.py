@@ -85,6 +85,26 @@ def draw_targets_from_file(
         )
 
 
+def draw_targets_from_blocks(
+    *,
+    campaign: str,
+    nonce: bytes,
+    blocks: list[tuple[tuple[str, str], bytes, bytes, int]],
+    digest: bytes,
+    rules: dict[str, Any],
+    reserve_size: int,
+    public_inputs: list[str],
+    blind_key: bytes | None = None,
+) -> dict[str, Any]:
+    """:func:`draw_targets_from_file` from the frame file's cells as
+    :func:`~spotcheck.draw.target_frames.frame_blocks` reads them, and the file's digest — given by a caller that
+    made both from a frame it kept in another form (:mod:`spotcheck.draw.token_frames`) and checked the digest: the
+    same proof, without reading the file again."""
+    _check_parameters(campaign, public_inputs, blind_key)
+    with cyclic_gc_paused():
+        return _draw_blocks(campaign, nonce, blocks, digest, rules, reserve_size, public_inputs, blind_key)
+
+
 def _check_parameters(campaign: str, public_inputs: list[str], blind_key: bytes | None = None) -> None:
     check_field(campaign, "campaign")
     for text in public_inputs:

@@ -1,6 +1,7 @@
 """The data key (数据密钥) of the protected values — inspectors' ID numbers (身份证号码), businesses' 企业核验码,
 complainants' names and phones, every draw's commitment nonce (承诺随机数: losing one breaks its draw's proof), a
-blinded draw's key and clear frame (盲化密钥、明文抽取范围: the bureau's check reads them) and
+blinded draw's key and clear frame (盲化密钥、明文抽取范围: the bureau's check reads them; the clear frame of a draw
+frozen since 0083 sealed as raw bytes, :mod:`spotcheck.tenants.campaigns.clear_store`) and
 the users' second factors' secrets (两步验证的密钥).
 
 ``spotcheck keys adopt`` moves a deployment whose values are under the key derived from ``SECRET_KEY`` to its own
@@ -14,10 +15,11 @@ the old key refuses to read or write rather than mix two keys. ``SECRET_KEY`` th
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 import sqlalchemy as sa
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import InvalidToken
 from flask_babel import lazy_gettext as _l
 
@@ -29,6 +31,7 @@ from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.accounts.models import SecondFactor
+from spotcheck.tenants.campaigns import clear_store
 from spotcheck.tenants.campaigns.models import Draw, HolderRow
 from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.results.models import InspectionCode
@@ -48,6 +51,9 @@ class Protected:
     digests: dict[str, str]
     #: Rows re-encrypted at a time.
     chunk: int = CHUNK
+    #: Columns of raw bytes sealed with the data key's sealing key (:func:`spotcheck.core.personal_data.seal`), each
+    #: with what it is sealed as (its purpose).
+    sealed: dict[str, bytes] = field(default_factory=dict)
 
 
 PROTECTED = (
@@ -60,6 +66,7 @@ PROTECTED = (
         ("nonce_encrypted", "blind_key_encrypted", "clear_encrypted"),
         {},
         chunk=20,  # a clear frame of a province's draw holds millions of codes
+        sealed={"clear_sealed": clear_store.PURPOSE},
     ),
     Protected(HolderRow, "抽取对象本户核验的盐值", ("salt_encrypted",), {}),
     Protected(SecondFactor, "两步验证的密钥", ("secret_encrypted",), {}),
@@ -84,7 +91,7 @@ def _keys(raw: str, field: str) -> personal_data.Keys:
 
 def _rows(protected: Protected) -> Iterator[Sequence[sa.Row]]:
     table = table_of(protected.model)
-    columns = [table.c[name] for name in protected.encrypted]
+    columns = [table.c[name] for name in (*protected.encrypted, *protected.sealed)]
     last = 0
     while True:
         rows = db.session.execute(
@@ -112,7 +119,12 @@ def _moved(protected: Protected, old: personal_data.Keys, new: personal_data.Key
                     for name in protected.encrypted
                     for value in [getattr(row, name)]
                 }  # a column left empty (a draw made before blinding has no key) stays empty
-            except InvalidToken:
+                sealed = {
+                    name: None if value is None else personal_data.unseal_with(old, value, purpose)
+                    for name, purpose in protected.sealed.items()
+                    for value in [getattr(row, name)]
+                }
+            except (InvalidToken, InvalidTag):
                 raise InvalidInputError(
                     {
                         "key": [
@@ -125,10 +137,16 @@ def _moved(protected: Protected, old: personal_data.Keys, new: personal_data.Key
                         ]
                     }
                 ) from None
-            values = {
+            values: dict[str, object] = {
                 name: None if text is None else new.fernet.encrypt(text.encode("utf-8")).decode("ascii")
                 for name, text in plain.items()
             }
+            values.update(
+                {
+                    name: None if data is None else personal_data.seal_with(new, data, protected.sealed[name])
+                    for name, data in sealed.items()
+                }
+            )
             values.update(
                 {
                     digest: personal_data.digest_with(new, cast(str, plain[source]))

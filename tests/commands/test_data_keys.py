@@ -118,6 +118,7 @@ def test_adopting_then_rotating_the_data_key_keeps_every_value_and_the_committed
         before = _protected()
         assert before["ids"] and before["business"] and before["contacts"] and before["nonces"] and before["blinded"]
         assert any(clear for _key, clear in before["blinded"].values())  # the demo's blinded draws, drawn
+        assert any(clear is not None and clear.token_order for _key, clear in before["blinded"].values())  # sealed
         assert all(matches for _plain, matches in before["business"].values())
         campaign_id = _committed_undrawn()
         own, rotated = personal_data.generate_key(), personal_data.generate_key()

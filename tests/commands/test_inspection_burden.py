@@ -11,14 +11,17 @@ from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from hypothesis import given, strategies as st
 
+from spotcheck.core.audit import AuditEntry
 from spotcheck.core.clock import SHANGHAI, frozen_at
 from spotcheck.core.database import db
 from spotcheck.core.errors import ForbiddenError
 from spotcheck.core.policy import CONSOLE
-from spotcheck.core.scoping import tenant_scope
+from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.accounts.models import Tenant, TenantKind
+from spotcheck.tenants.audit.vocabulary import ACTION_LABELS
 from spotcheck.tenants.campaigns import commands as campaign_commands
 from spotcheck.tenants.directory import commands as directory
 from spotcheck.tenants.directory.models import DirectoryEntry, Entity
@@ -29,6 +32,7 @@ from spotcheck.tenants.results.models import Visit
 from spotcheck.tenants.rules import commands as rules_commands
 from spotcheck.tenants.supervision import vocabulary
 from spotcheck.tenants.supervision.burden import rows as burden_rows
+from spotcheck.tenants.supervision.commands.draw_checks import REPEATS_REASON
 from spotcheck.tenants.supervision.queries import burden as burden_queries
 from spotcheck.tenants.supervision.repeated_draws import tail
 from tests.support.campaign_world import build, campaign_data, drawn_together, leader_of, planner_of
@@ -102,7 +106,7 @@ LEVELS = {"province": "省", "city": "市", "county": "县", "town": "乡"}
 def test_every_burden_figure_has_its_rows_in_one_table_and_an_unknown_key_is_refused():
     assert set(burden_rows.ROWS) == set(vocabulary.BURDEN_BY_KEY)
     with pytest.raises(KeyError, match="no_such_figure"):
-        burden_rows.rows_of("no_such_figure", YEAR)
+        burden_rows.rows_of("no_such_figure", YEAR, reader=CONSOLE)
 
 
 @pytest.mark.seconds(3)
@@ -173,6 +177,20 @@ def test_frames_frozen_together_over_the_cap_and_repeated_draws_are_flagged_with
             assert all(row[2:5] == [2, 1, named] and row[6] == "两个抽取范围同时冻结" for row in over.rows)
             flagged = burden_queries.rows("suspicious", YEAR, reader=supervisor)
             by_code = {row[1]: row for row in flagged.rows}
+        # the businesses' tokens in each blinded draw were made with its key: each reading in the drawing department's
+        # trail and the bureau's, named in Chinese, with why and for how many businesses
+        department, bureau = admin.tenant_id, supervisor.tenant_id
+        with system_access("test: the trails"):
+            for chain in (department, bureau):
+                read = db.session.scalars(
+                    sa.select(AuditEntry).where(AuditEntry.chain == chain, AuditEntry.action == "draw.key_read")
+                ).all()
+                assert {int(entry.object_id) for entry in read} >= set(ids), chain
+                assert all(e.details["reason"] == REPEATS_REASON and e.details["count"] >= 1 for e in read)
+            with app.test_request_context(), force_locale("zh_CN"):
+                assert str(ACTION_LABELS["draw.key_read"]) == "司法局读取抽取的盲化密钥（核验抽取、重复抽中提示）"
+            db.session.rollback()
+        with tenant_scope(bureau):
             for entity_id in both:
                 entity = db.session.get(Entity, entity_id)
                 n = sizes[risk_of[entity_id]]

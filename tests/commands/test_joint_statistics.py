@@ -20,6 +20,7 @@ from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.draw import target_frames, targets as target_engine
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns.draws import frame_file_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, DrawKind, TargetStatus
 from spotcheck.tenants.joint import commands as joint_commands, statistics
 from spotcheck.tenants.supervision import commands as supervision_commands, figures, queries as supervision_queries
@@ -42,7 +43,7 @@ def _expected(campaign_id: int) -> dict:
         sa.select(Draw.frame_file).where(Draw.campaign_id == campaign_id, Draw.kind == DrawKind.targets)
     )
     rules = {group: part["strata"] for group, part in campaign.joint_parts.items()}
-    separate = target_engine.expected_separate_visits(target_frames.parse_frame_file(frame), rules)
+    separate = target_engine.expected_separate_visits(target_frames.parse_frame_file(frame_file_of(frame)), rules)
     visits = len({entity for entity, _group in targets})
     names = [db.session.scalar(sa.select(Tenant.name).where(Tenant.code == code)) for code in ("SWJ", "YJJ")]
     return {

@@ -91,5 +91,5 @@ def frozen_before_blinding(record: Draw) -> None:
     """The frozen draw as a deployment before blinded draws (spotcheck-draw/3) froze it: no blinding key, its clear
     frame the published one — drawn by its own version, and with no observer's input given a reason."""
     clear = draw_steps.read_clear(record)["frame_file"].encode("utf-8")
-    record.blind_key_encrypted = record.blind_commitment = record.clear_encrypted = None
+    record.blind_key_encrypted = record.blind_commitment = record.clear_encrypted = record.clear_sealed = None
     record.frame_file, record.frame_digest = clear, hashlib.sha256(clear).hexdigest()

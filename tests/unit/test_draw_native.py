@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from spotcheck.draw import native, target_frames, target_ranking
+from spotcheck.draw import blinding, native, target_frames, target_ranking, token_frames
 from spotcheck.draw.primitives import rank_keys_bytes
 from tests.support.draw_strategies import ids as credit_ids
 
@@ -151,3 +151,60 @@ def test_a_large_share_is_picked_under_the_bound_in_c():
     key = rank_keys_bytes(seed, b"target|")
     assert sorted(under)[:2005] == sorted(zip(map(key, codes), codes, strict=True))[:2005]
     assert target_ranking._rank_block((seed, data, b"\n", 2005))[3] == sorted(under)[:2005]
+
+
+def _blinded(key, given_ids, count):
+    try:
+        return blinding.blind_sorted(key, "targets", "\n".join(given_ids).encode("utf-8"), count, "SCJ/A")
+    except ValueError as refused:
+        return f"refused: {refused}"
+
+
+@pytest.mark.seconds(1.0)
+@given(st.binary(min_size=1, max_size=80), st.lists(some_ids, max_size=40), st.integers(-1, 1))
+@settings(max_examples=300, deadline=None)
+def test_a_cell_blinded_and_sorted_by_token_in_c_is_the_pythons(key, given_ids, miscount):
+    """A version 3 freeze's one pass (:func:`spotcheck.draw.blinding.blind_sorted`): the same raw tokens in the same
+    order and the same codes beside them, in C and in Python — refused alike when an id is empty, repeats or the
+    count is off."""
+    in_c = _blinded(key, given_ids, len(given_ids) + miscount)
+    with in_python():
+        assert _blinded(key, given_ids, len(given_ids) + miscount) == in_c
+
+
+def test_a_cell_blinded_and_sorted_gives_each_token_beside_its_code_in_the_published_order():
+    """The tokens are DRAW-SPEC's (``token(x)`` of each code) in the order of their hex — the published file's — and
+    each code stands where its token stands; a bad cell is refused as :func:`cell_lines` refuses it."""
+    key = b"\x2e" * 32
+    codes = [f"91330100MA{number * 7919 % 5000:07d}X" for number in range(5000)]
+    made, joined = blinding.blind_sorted(key, "targets", "\n".join(codes).encode(), len(codes))
+    tokens = [made[i : i + 32].hex() for i in range(0, len(made), 32)]
+    assert tokens == sorted(tokens) == sorted(blinding.tokens(key, "targets", codes))
+    assert [blinding.token(key, "targets", code) for code in joined.decode().split("\n")[:-1]] == tokens
+    for codes_given, problem in [("9\n\n8", "is empty"), ("9\t1", "a tab"), ("9\n8\n9", "twice")]:
+        with pytest.raises(ValueError, match=problem):
+            blinding.blind_sorted(key, "targets", codes_given.encode(), codes_given.count("\n") + 1, "SCJ/A")
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(["SCJ", "商务局"]), st.sampled_from(["A", "B", "风险高"])), unique=True),
+    st.lists(credit_ids, min_size=1, max_size=30, unique=True),
+)
+@settings(max_examples=100, deadline=None)
+def test_a_frame_kept_as_raw_tokens_gives_back_the_published_file(cells, codes):
+    """The stored form (:mod:`spotcheck.draw.token_frames`, 32 bytes a token) written back is, byte for byte, the
+    frame file :func:`blind_frame_file` publishes, and its cells are those :func:`frame_blocks` reads from it — in C
+    and in Python."""
+    key = b"\x11" * 32
+    given = [
+        (group, stratum, "\n".join(codes[i % 3 :]), len(codes[i % 3 :])) for i, (group, stratum) in enumerate(cells)
+    ]
+    given = [cell for cell in given if cell[3]]
+    blinded = blinding.blind_cells(key, given)
+    kept = token_frames.pack([(cell, made) for cell, made, _, _ in blinded])
+    published = blinding.blind_frame_file(key, target_frames.frame_file_of_cells(given))
+    assert token_frames.expand(kept) == published
+    assert token_frames.blocks(kept) == target_frames.frame_blocks(published)
+    with in_python():
+        assert token_frames.expand(kept) == published
+    assert len(kept) < len(published) / 2 + 100

@@ -20,6 +20,7 @@ from spotcheck.core.audit import AuditEntry
 from spotcheck.core.database import db
 from spotcheck.core.scoping import system_access, tenant_scope
 from spotcheck.tenants.accounts.models import Tenant
+from spotcheck.tenants.campaigns import draws as draw_steps
 from spotcheck.tenants.campaigns.models import Draw
 from spotcheck.tenants.supervision import bureau, draw_checks
 from tests.support import joint_levels, two_counties
@@ -133,12 +134,13 @@ def test_a_changed_row_of_the_town_fails_both_bureaus_checks(app, joint):
         lead = db.session.scalar(sa.select(Tenant.id).where(Tenant.code == "MDJSCJ"))
         with tenant_scope(lead):
             record = db.session.scalar(sa.select(Draw).where(Draw.campaign_id == campaign_id, Draw.kind == "targets"))
-            clear = json.loads(personal_data.decrypt(record.clear_encrypted))
+            clear = dict(draw_steps.read_clear(record))  # the one reader, whichever form the file is kept in
             lines = clear["frame_file"].splitlines()
             index = next(i for i, line in enumerate(lines) if line.startswith("QBJD\t"))
             lines[index] = lines[index][:-1] + ("X" if lines[index][-1] != "X" else "Y")
             clear["frame_file"] = "".join(line + "\n" for line in lines)
             record.clear_encrypted = personal_data.encrypt(json.dumps(clear, ensure_ascii=False))
+            record.clear_sealed = None  # kept as a draw frozen before 0083 kept it: still read
             db.session.commit()
     part = _check(app, "scsfj_supervisor", campaign_id, "targets")["verdicts"][0]
     whole = _check(app, "mdjsfj_supervisor", campaign_id, "targets")["verdicts"][0]

@@ -457,7 +457,7 @@ ACTION_LABELS = {
     "joint.handed_out": _l("Joint campaign handed to the teams"),
     "draw.committed": _l("Draw committed"),
     "draw.key_committed": _l("Blinding key committed before the freeze"),
-    "draw.key_read": _l("Blinding key of a draw read for the justice bureau's check"),
+    "draw.key_read": _l("Blinding key of a draw read by the justice bureau"),
     "draw.clear_read": _l("Clear frame of a blinded draw read"),
     "draw.holder_read": _l("A business's own row of a draw worked out with the draw's key"),
     "draw.redacted": _l("Proof withdrawn from public view (redacted proof published)"),

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -31,8 +30,16 @@ from spotcheck.core.actor import Actor
 from spotcheck.core.clock import iso_utc, now
 from spotcheck.core.database import changed, db, in_chunks, stored_bytes
 from spotcheck.core.errors import ConflictError, InvalidInputError, NotFoundError
-from spotcheck.draw import blinding, disclosure, parallel, proof_file, target_frames, versions as engine_versions
-from spotcheck.tenants.campaigns import capped_store, frames
+from spotcheck.draw import (
+    blinding,
+    disclosure,
+    parallel,
+    proof_file,
+    target_frames,
+    token_frames,
+    versions as engine_versions,
+)
+from spotcheck.tenants.campaigns import capped_store, clear_store, frames
 from spotcheck.tenants.campaigns.draw_stages import draw_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignTarget, Draw, TeamMember
 from spotcheck.tenants.campaigns.vocabulary import (
@@ -103,8 +110,9 @@ def codes_of(record: Draw, ids: Iterable[str]) -> dict[str, str]:
 
 def clear_tokens(record: Draw, wanted: set[str] | None = None) -> dict[str, str]:
     """token → code for the businesses of a version 3 draw's clear frame (its visits, for an inspector draw); with
-    ``wanted``, for those tokens only. A target frame's codes are blinded cell by cell as the clear file holds them
-    (stretches of bytes, on two cores: a million in a fraction of a second), never split into lines first."""
+    ``wanted``, for those tokens only. A target frame kept in token order (:mod:`.clear_store`) gives them by a look-up
+    of each cell's kept tokens; one kept before is blinded again cell by cell as the clear file holds it (stretches of
+    bytes, on two cores: a million in a fraction of a second), never split into lines first."""
     clear = read_clear(record)
     kind, key = record.kind.value, blind_key(record)
     if kind != "targets":
@@ -112,6 +120,14 @@ def clear_tokens(record: Draw, wanted: set[str] | None = None) -> dict[str, str]
         visits = sorted({line.split("\t")[1] for line in lines if line[:2] in ("V\t", "X\t")})
         return blinding.token_map(key, kind, visits, wanted)
     found: dict[str, str] = {}
+    if clear.token_order:
+        for (group, stratum), made in token_frames.unpack(stored_frame(record)):
+            codes = clear.codes_in(group, stratum)
+            if wanted is None:
+                found.update(zip(token_frames.hex_tokens(made), codes, strict=True))
+            else:
+                found.update(clear_store.codes_of_tokens(made, codes, sorted(wanted)))
+        return found
     for _cell, block, separator, count in target_frames.frame_blocks(clear["frame_file"].encode("utf-8")):
         made = blinding.tokens_in_two(key, kind, block, separator, count).decode("ascii").split("\n")
         pairs = zip(made, block.split(separator), strict=True)
@@ -119,15 +135,26 @@ def clear_tokens(record: Draw, wanted: set[str] | None = None) -> dict[str, str]
     return found
 
 
-def read_clear(record: Draw) -> dict[str, Any]:
-    """The clear file as kept (``frame_file``: the clear frame's lines; ``excluded``: ``[code, reason]`` pairs)."""
-    if "clear_encrypted" in sa.inspect(record).unloaded:
-        set_committed_value(
-            record,
-            "clear_encrypted",
-            db.session.scalar(sa.select(Draw.clear_encrypted).where(Draw.id == record.id)),
-        )
-    return cast(dict[str, Any], json.loads(personal_data.decrypt(cast(str, record.clear_encrypted))))
+def read_clear(record: Draw) -> clear_store.ClearFile:
+    """The clear file as kept (``["frame_file"]``: the clear frame's lines; ``["excluded"]``: ``[code, reason]``
+    pairs), sealed (:mod:`.clear_store`) or, frozen before, Fernet over JSON: the one reader of both, for every reader
+    of a draw's clear file (the department's pages, a business's own row, the bureau's check); unaudited — whoever
+    reads it audits the reading."""
+    for column in ("clear_sealed", "clear_encrypted"):
+        if column in sa.inspect(record).unloaded:
+            set_committed_value(
+                record, column, db.session.scalar(sa.select(getattr(Draw, column)).where(Draw.id == record.id))
+            )
+    kept = record.clear_sealed if record.clear_sealed is not None else record.clear_encrypted
+    known = getattr(record, "_clear_read", None)
+    if known is not None and known[0] is kept:  # read once a record (the draw reads it twice)
+        return cast(clear_store.ClearFile, known[1])
+    if record.clear_sealed is not None:
+        clear = clear_store.opened(record.clear_sealed)
+    else:
+        clear = clear_store.from_json(personal_data.decrypt(cast(str, record.clear_encrypted)), record.kind.value)
+    record._clear_read = (kept, clear)  # type: ignore[attr-defined]  # not a column: this process's
+    return clear
 
 
 def clear_file(record: Draw, *, actor: Actor, reader: str) -> bytes:
@@ -168,17 +195,27 @@ def clear_part(record: Draw, groups: Iterable[str]) -> dict[str, Any]:
 
 def selection_in_clear(record: Draw, proof: dict) -> dict:
     """A target proof's ``selected`` and ``reserves`` with each id's code (a version 3 proof's tokens found in its
-    clear frame), as :func:`store_targets` writes them."""
-    ids = [
-        i for field in ("selected", "reserves") for strata in proof[field].values() for v in strata.values() for i in v
-    ]
-    codes = codes_of(record, ids)
+    clear frame: in a frame kept in token order, each cell's by a look-up of its own tokens), as :func:`store_targets`
+    writes them."""
+    fields = ("selected", "reserves")
+    wanted: dict[tuple[str, str], list[str]] = {}
+    for field in fields:
+        for group, strata in proof[field].items():
+            for stratum, ids in strata.items():
+                wanted.setdefault((group, stratum), []).extend(ids)
+    if record.blinded and token_frames.is_packed(stored_frame(record)) and read_clear(record).token_order:
+        clear, codes = read_clear(record), {}
+        for cell, made in token_frames.unpack(stored_frame(record)):
+            if cell in wanted:
+                codes.update(clear_store.codes_of_tokens(made, clear.codes_in(*cell), sorted(wanted[cell])))
+    else:
+        codes = codes_of(record, [i for ids in wanted.values() for i in ids])
     return {
         field: {
             group: {stratum: [codes[i] for i in v] for stratum, v in strata.items()}
             for group, strata in proof[field].items()
         }
-        for field in ("selected", "reserves")
+        for field in fields
     }
 
 
@@ -248,15 +285,22 @@ def freeze(record: Draw, frame: frames.Frame, *, actor: Actor) -> None:
             details={"kind": record.kind.value, "blind_commitment": record.blind_commitment},
         )
     key = blind_key(record)
-    clear = {"frame_file": frame.file.decode("utf-8"), "excluded": [list(pair) for pair in frame.excluded_ids]}
-    record.clear_encrypted = personal_data.encrypt(json.dumps(clear, ensure_ascii=False))
-    if record.kind.value == "targets":
-        published = blinding.blind_frame_file(key, frame.file)
+    excluded = [list(pair) for pair in frame.excluded_ids]
+    if record.kind.value == "targets":  # blinded and sorted by token in one pass; kept as raw tokens (32 bytes each)
+        try:
+            cells = blinding.blind_cells(key, frame.cells)
+        except ValueError as bad:
+            why = _l("The directory holds a code the draw cannot take (%(why)s).", why=str(bad))
+            raise InvalidInputError({"target_filter": [why]}) from None
+        kept = token_frames.pack([(cell, made) for cell, made, _, _ in cells])
+        record.frame_digest = token_frames.digest_of_blocks(token_frames.blocks(kept))  # the published file's
+        record.clear_sealed, record.clear_encrypted = clear_store.targets_file(cells, excluded), None
     else:
         lines = blinding.blind_lines(key, frame.file.decode("utf-8").splitlines())
-        published = "".join(line + "\n" for line in lines).encode("utf-8")
-    record.frame_file = published
-    record.frame_digest = hashlib.sha256(published).hexdigest()
+        kept = "".join(line + "\n" for line in lines).encode("utf-8")
+        record.frame_digest = hashlib.sha256(kept).hexdigest()
+        record.clear_sealed, record.clear_encrypted = clear_store.lines_file("inspectors", frame.file, excluded), None
+    record.frame_file = kept
     record.counts, record.excluded, record.frozen_at = frame.counts, frame.excluded, now()
     record.capped_stored = capped_store.packed(frame.capped or None)  # as the frame made it: packed already
     audit.record(
@@ -321,12 +365,37 @@ def secret_nonce(record: Draw) -> bytes:
     return bytes.fromhex(personal_data.decrypt(record.nonce_encrypted))
 
 
-def frame_of(record: Draw) -> bytes:
-    """The draw's frozen frame file (read once, when first needed: tens of megabytes for a directory of
-    millions, so in the binary protocol, :func:`~spotcheck.core.database.stored_bytes`)."""
+def stored_frame(record: Draw) -> bytes:
+    """The draw's frozen frame as kept (read once, when first needed: tens of megabytes for a directory of millions,
+    so in the binary protocol, :func:`~spotcheck.core.database.stored_bytes`): its lines, or a version 3 target
+    frame's raw tokens (:mod:`spotcheck.draw.token_frames`)."""
     if "frame_file" in sa.inspect(record).unloaded:
         set_committed_value(record, "frame_file", stored_bytes(Draw.frame_file, record.id))
     return cast(bytes, record.frame_file)  # frozen
+
+
+def frame_of(record: Draw) -> bytes:
+    """The draw's frozen frame file: the lines its digest is taken over and its proof publishes — a frame kept as
+    raw tokens written back as those lines (the same bytes), once a record."""
+    return frame_file_of(stored_frame(record), record)
+
+
+def frame_file_of(stored: bytes, record: object = None) -> bytes:
+    """The frame file of a frame as kept (``Draw.frame_file``, read by whoever reads it directly); with ``record``,
+    remembered on it."""
+    if not token_frames.is_packed(stored):
+        return stored
+    known = getattr(record, "_published_frame", None)
+    if known is not None and known[0] is stored:
+        return cast(bytes, known[1])
+    published = token_frames.expand(stored)
+    if record is not None:
+        _remember_frame(record, stored, published)
+    return published
+
+
+def _remember_frame(record: object, kept: bytes, published: bytes) -> None:
+    record._published_frame = (kept, published)  # type: ignore[attr-defined]  # not a column: this process's
 
 
 def frozen_file(record: Draw) -> bytes:
@@ -335,6 +404,19 @@ def frozen_file(record: Draw) -> bytes:
     if hashlib.sha256(frame).hexdigest() != record.frame_digest:
         raise ConflictError(_l("The stored frame no longer matches its published digest: the draw is refused."))
     return frame
+
+
+def frozen_cells(record: Draw) -> list[tuple[tuple[str, str], bytes, bytes, int]]:
+    """A target frame's cells as the draw ranks them (:func:`spotcheck.draw.target_frames.frame_blocks`), checked
+    against the published digest (:func:`frozen_file`) — a frame kept as raw tokens gives its cells without writing
+    the file back."""
+    stored = stored_frame(record)
+    if not token_frames.is_packed(stored):
+        return target_frames.frame_blocks(frozen_file(record))
+    cells = token_frames.blocks(stored)
+    if token_frames.digest_of_blocks(cells) != record.frame_digest:
+        raise ConflictError(_l("The stored frame no longer matches its published digest: the draw is refused."))
+    return cells
 
 
 def finish(
@@ -354,8 +436,10 @@ def finish(
     proof["frozen_at"] = iso_utc(cast(datetime, record.frozen_at))  # a draw is frozen before it is drawn
     proof["drawn_at"] = iso_utc(record.drawn_at)
     record.proof = proof
-    frame = frame_of(record)
-    pending = parallel.in_background(proof_sha256, proof, frame, size=len(frame) // 25)  # about a row a 25 bytes
+    stored = stored_frame(record)  # the frame file written from it in the child too, where it is kept as tokens
+    pending = parallel.in_background(
+        _published_sha256, proof, stored, size=len(stored) // 25
+    )  # a row: 25 bytes or more
     try:
         if meanwhile is not None:
             meanwhile()
@@ -376,6 +460,10 @@ def store_proof(record: Draw, proof: dict) -> None:
     """Keep the proof (without its frame) and the SHA-256 of the file it publishes."""
     record.proof = proof
     record.proof_sha256 = proof_sha256(proof, frame_of(record))
+
+
+def _published_sha256(proof: dict, stored: bytes) -> str:
+    return proof_sha256(proof, frame_file_of(stored))
 
 
 def proof_sha256(proof: dict, frame_file: bytes) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any, TypeAlias
 
 import sqlalchemy as sa
@@ -49,11 +50,13 @@ FLAG_FILTERS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Frame:
-    """A frozen frame: its file (the digested lines), counts, and excluded counts by reason."""
+    """A frozen frame: its file (the digested lines) — or, for a target frame, its cells as the database gave them,
+    the file made from them when asked (:attr:`file`: a version 3 freeze blinds and sorts the cells by token in one
+    pass and never sorts the codes) — counts, and excluded counts by reason."""
 
-    file: bytes
+    made: bytes | list[tuple[str, str, Any, int]]
     counts: dict
     excluded: dict
     #: The businesses left out at their yearly cap, with the campaigns counting for each (targets only), as a draw
@@ -62,6 +65,35 @@ class Frame:
     #: The businesses left out before the freeze, each with its reason (``[(code, reason)]``, targets only): the
     #: clear file's ``excluded`` (DRAW-SPEC "Blinded draws"), kept encrypted, never published.
     excluded_ids: list[tuple[str, str]] = field(default_factory=list)
+
+    @cached_property
+    def file(self) -> bytes:
+        """The clear frame file: sorted lines (``ValueError`` when a code cannot be a frame field)."""
+        if isinstance(self.made, bytes):
+            return self.made
+        return target_frames.frame_file_of_cells(self.made)
+
+    def __eq__(self, other: object) -> bool:
+        """The same frame: the same file (whatever order the database gave each cell's codes in), counts and
+        exclusions."""
+        if not isinstance(other, Frame):
+            return NotImplemented
+        return (self.file, self.counts, self.excluded, self.capped, self.excluded_ids) == (
+            other.file,
+            other.counts,
+            other.excluded,
+            other.capped,
+            other.excluded_ids,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # compared by value, never hashed
+
+    @property
+    def cells(self) -> list[tuple[str, str, Any, int]]:
+        """A target frame's cells ``(group, stratum, codes, count)``, each cell's codes in any order."""
+        if isinstance(self.made, bytes):
+            return [(g, s, ids, len(ids)) for (g, s), ids in target_frames.parse_frame_file(self.made)]
+        return self.made
 
 
 def _flags(on: date, penalty_window_days: int | None) -> dict:
@@ -137,7 +169,7 @@ def _target_frame(parts: list[FramePart], on: date) -> Frame:
             listed = capped_lists.packed_capped_list(part_capped, part.campaign.year, part.campaign, part.tenant_id)
             capped += [listed] if listed else []
     return Frame(
-        target_frames.frame_file_of_cells(cells),
+        cells,
         counts,
         dict(sorted(excluded.items())),
         capped_store.merged(capped) if capped else [],

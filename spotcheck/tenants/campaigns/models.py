@@ -207,6 +207,9 @@ class Draw(AreaReadable, JointShared, Model):
     #: The clear frame of a version 3 draw with the exclusions by reason (明文抽取范围), encrypted: read by the
     #: department's own pages and its bureau's check, each reading audited.
     clear_encrypted: Mapped[str | None] = deferred(mapped_column(sa.Text))
+    #: The same, as a draw frozen since kept it (:mod:`.clear_store`): raw bytes sealed with AES-256-GCM under a key
+    #: derived from the data key, the cells in token order. A draw has one or the other.
+    clear_sealed: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
     committed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=now)
     frame_digest: Mapped[str | None] = mapped_column(sa.String(64))
     counts: Mapped[dict | None] = mapped_column(sa.JSON)  # rows per group and stratum (or visits, pool)
@@ -214,7 +217,9 @@ class Draw(AreaReadable, JointShared, Model):
     #: The businesses left out at their yearly cap as stored (:mod:`.capped_store`; read and set :attr:`capped`).
     capped_stored: Mapped[dict | list | None] = mapped_column("capped", sa.JSON)
     frozen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    #: The frozen frame file: the sorted lines its digest is taken over (the proof's frame, stored once).
+    #: The frozen frame file: the sorted lines its digest is taken over (the proof's frame, stored once); a version 3
+    #: target frame frozen since is kept as its raw tokens (:mod:`spotcheck.draw.token_frames`; read through
+    #: :func:`.draws.frame_of`, which gives the same lines).
     frame_file: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
     public_inputs: Mapped[list | None] = mapped_column(sa.JSON)
     #: A draw made with no observer's input (无外部监督人输入): why, as the planner typed it — recorded

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from spotcheck.core.database import db, stored_bytes
 from spotcheck.draw import target_frames, targets as target_engine
+from spotcheck.tenants.campaigns.draws import frame_file_of
 from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, Draw, DrawKind
 from spotcheck.tenants.joint.visits import visit_groups
 from spotcheck.tenants.results.models import PublishedResult
@@ -75,7 +76,7 @@ def _expected_separate(campaign: Campaign, draw_id: int, digest: str) -> float:
         if len(_EXPECTED) > 256:
             _EXPECTED.clear()
         _EXPECTED[key] = target_engine.expected_separate_visits(
-            target_frames.parse_frame_file(cast(bytes, frame_file)), rules
+            target_frames.parse_frame_file(frame_file_of(cast(bytes, frame_file))), rules
         )
     return _EXPECTED[key]
 

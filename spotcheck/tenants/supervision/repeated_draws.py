@@ -7,7 +7,8 @@ published proof and frame counts say), independently, so the number of draws fol
 Poisson-binomial law. A business drawn so often that the chance is below the rules' level
 (``repeat_draw_alpha``) is flagged, with the campaigns. From a version 1 proof anyone can recompute it; a blinded
 draw's proof (``spotcheck-draw/3``) names the business by a token only, so the bureau recomputes it with the draw's
-blinding key (the cell counts and drawn numbers stay public), and the business with its own salt. A
+blinding key (the cell counts and drawn numbers stay public), each reading of a key recorded in the drawing
+department's trail and the bureau's (``draw.key_read``), and the business with its own salt. A
 region's bureau reads it for the businesses located in its region, whichever department of whatever level drew them
 (the draws read are what the portal publishes; :mod:`.burden`), each department named with its level.
 """
@@ -20,11 +21,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import undefer
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db
 from spotcheck.tenants.campaigns import draws as draw_steps
 from spotcheck.tenants.campaigns.inspection_counts import level_labels
 from spotcheck.tenants.campaigns.models import Campaign, CampaignKind, CampaignTarget, Draw, DrawKind, TargetStatus
 from spotcheck.tenants.directory.models import Entity
+from spotcheck.tenants.supervision.commands.draw_checks import tokens_for_repeats
 
 DRAWN = (TargetStatus.selected, TargetStatus.replaced)
 
@@ -63,10 +66,12 @@ def _cell_of(frame: bytes, code: str) -> tuple[str, str] | None:
     return None
 
 
-def flagged(year: int, alpha: float, within: sa.ColumnElement[bool] | None = None) -> list[Flagged]:
+def flagged(year: int, alpha: float, within: sa.ColumnElement[bool] | None = None, *, reader: Actor) -> list[Flagged]:
     """Every department's businesses drawn in its own random campaigns of ``year`` more often than chance allows
     (``within``: of the businesses matching the condition on :class:`Entity` only — a region's, whichever
-    department, of whatever level, drew them)."""
+    department, of whatever level, drew them). A blinded draw's key is read for ``reader`` through a command that
+    records it (``draw.key_read``, :func:`~spotcheck.tenants.supervision.commands.draw_checks.tokens_for_repeats`),
+    once a draw."""
     own = sa.and_(
         Campaign.year == year,
         Campaign.kind == CampaignKind.random,
@@ -88,11 +93,13 @@ def flagged(year: int, alpha: float, within: sa.ColumnElement[bool] | None = Non
         wanted[tenant_id].add(entity_id)
     found = []
     for tenant_id, entity_ids in sorted(wanted.items()):
-        found += _department(tenant_id, entity_ids, own, alpha)
+        found += _department(tenant_id, entity_ids, own, alpha, reader)
     return sorted(found, key=lambda f: (f.chance, f.department, f.entity.code))
 
 
-def _department(tenant_id: int, entity_ids: set[int], own: sa.ColumnElement[bool], alpha: float) -> list[Flagged]:
+def _department(
+    tenant_id: int, entity_ids: set[int], own: sa.ColumnElement[bool], alpha: float, reader: Actor
+) -> list[Flagged]:
     draws = db.session.execute(
         sa.select(Campaign.id, Campaign.code, Draw)
         .join(Draw, Draw.campaign_id == Campaign.id)
@@ -118,11 +125,16 @@ def _department(tenant_id: int, entity_ids: set[int], own: sa.ColumnElement[bool
         for stratum, codes in strata.items()
     }
     name = level_labels([tenant_id]).get(tenant_id, "")
+    codes = sorted(entities[entity_id].code for entity_id in entity_ids)
+    public = {  # each business's id in each draw's proof: a blinded draw's tokens, read with its key (audited)
+        record.id: tokens_for_repeats(record, codes, actor=reader) if record.blinded else {c: c for c in codes}
+        for _, _, record in draws
+    }
     out = []
     for entity_id in sorted(entity_ids):
         entity, chances, codes, times = entities[entity_id], [], [], 0
         for campaign_id, code, record in draws:
-            cell = _cell_of(record.frame_file or b"", draw_steps.public_id(record, entity.code))
+            cell = _cell_of(draw_steps.frame_of(record) if record.frame_digest else b"", public[record.id][entity.code])
             if cell is None:
                 continue
             candidates = (record.counts or {}).get(cell[0], {}).get(cell[1]) or 0

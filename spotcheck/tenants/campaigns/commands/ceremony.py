@@ -66,10 +66,12 @@ def draw_targets(campaign_id: int, data: dict | None = None, *, actor: Actor) ->
     """
     campaign, record = _locked(campaign_id, "targets", actor, "draw_targets")
     inputs, reason = draws.observers_of(record, data)  # a draw that cannot be made now is refused first
-    proof = target_engine.draw_targets_from_file(
+    blocks = draws.frozen_cells(record)  # approved
+    proof = target_engine.draw_targets_from_blocks(
         campaign=cast(str, campaign.code),
         nonce=draws.secret_nonce(record),
-        frame_file=draws.frozen_file(record),  # approved
+        blocks=blocks,
+        digest=bytes.fromhex(cast(str, record.frame_digest)),  # the frozen file's, checked
         rules={campaign.tenant_code: campaign.strata},
         reserve_size=campaign.reserve_size,
         public_inputs=inputs,

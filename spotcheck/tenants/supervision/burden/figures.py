@@ -10,6 +10,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.clock import today
 from spotcheck.core.database import db, local_settings
 from spotcheck.tenants.campaigns import inspection_counts
@@ -137,7 +138,7 @@ def _figures(period: Period, where: Area, below: list[Region], window_days: int)
     return sa.union_all(checked, last_year, repeated)
 
 
-def compute(period: Period, region_id: int | None = None) -> Burden:
+def compute(period: Period, region_id: int | None = None, *, reader: Actor) -> Burden:
     """The figures of region ``region_id``'s businesses (None: the root's, every business) for ``period``, under the
     region's rules, with a row for each region directly below (every one, none checked too), then the region's own
     businesses in none of them (when any is counted): each business counted in the deepest — grouped in the
@@ -167,7 +168,9 @@ def compute(period: Period, region_id: int | None = None) -> Burden:
         ).all():
             found.over_cap += n
             rows[int(region)]["over_cap"] += n
-        found.suspicious = len(repeated_draws.flagged(period.year, rules.repeat_draw_alpha, where.condition))
+        found.suspicious = len(
+            repeated_draws.flagged(period.year, rules.repeat_draw_alpha, where.condition, reader=reader)
+        )
     if below:
         found.below = [RegionFigures(r, **rows.get(r.id, {})) for r in below]
         if rows.get(0):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
+from spotcheck.core.actor import Actor
 from spotcheck.core.database import db, local_settings
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.rules.rulebook import rules_for_region
@@ -113,11 +114,11 @@ def _per_business_rows(period: Period, limit: int, where: Area) -> Rows:
     )
 
 
-def _suspicious_rows(period: Period, limit: int, where: Area) -> Rows:
+def _suspicious_rows(period: Period, limit: int, where: Area, reader: Actor) -> Rows:
     """One row a business drawn in the year more often than chance would have it (重复抽取, at the rules' threshold
-    in force at the period's end; :mod:`..repeated_draws`)."""
+    in force at the period's end; :mod:`..repeated_draws`: a blinded draw's key read for ``reader``, recorded)."""
     alpha = rules_for_region(where.region_id, as_of(period)).repeat_draw_alpha
-    flagged = repeated_draws.flagged(period.year, alpha, where.condition)
+    flagged = repeated_draws.flagged(period.year, alpha, where.condition, reader=reader)
     return _business_rows(
         BURDEN_COLUMNS["suspicious"],
         [
@@ -139,25 +140,26 @@ def _suspicious_rows(period: Period, limit: int, where: Area) -> Rows:
 
 
 #: The rows behind each figure of 涉企检查频次, by the figure's key (:data:`..vocabulary.BURDEN_FIGURES`): read for a
-#: period, at most ``limit`` rows, of an area's businesses; :func:`rows_of` reads them.
-ROWS: dict[str, Callable[[Period, int, Area], Rows]] = {
-    "over_cap": _over_cap_rows,
-    "repeated": _repeated_rows,
-    "onsite": lambda period, limit, where: _check_rows(*checks_of(period, limit=limit, where=where)),
-    "joint_rate": lambda period, limit, where: _check_rows(
+#: period, at most ``limit`` rows, of an area's businesses, by a reader (for whom a blinded draw's key is read, its
+#: reading recorded: 重复抽中提示); :func:`rows_of` reads them.
+ROWS: dict[str, Callable[[Period, int, Area, Actor], Rows]] = {
+    "over_cap": lambda period, limit, where, _reader: _over_cap_rows(period, limit, where),
+    "repeated": lambda period, limit, where, _reader: _repeated_rows(period, limit, where),
+    "onsite": lambda period, limit, where, _reader: _check_rows(*checks_of(period, limit=limit, where=where)),
+    "joint_rate": lambda period, limit, where, _reader: _check_rows(
         *checks_of(period, joint_only=True, limit=limit, where=where)
     ),
-    "per_business": _per_business_rows,
+    "per_business": lambda period, limit, where, _reader: _per_business_rows(period, limit, where),
     "suspicious": _suspicious_rows,
 }
 
 
-def rows_of(key: str, period: Period, limit: int = 200, region_id: int | None = None) -> Rows:
+def rows_of(key: str, period: Period, limit: int = 200, region_id: int | None = None, *, reader: Actor) -> Rows:
     """The rows figure ``key`` counts for region ``region_id``'s businesses (None: the root's; at most ``limit``;
-    ``total`` says how many); KeyError for a key with no rows (:data:`ROWS`)."""
+    ``total`` says how many), read by ``reader``; KeyError for a key with no rows (:data:`ROWS`)."""
     rows = ROWS[key]
     with local_settings(READ_SETTINGS):
-        return rows(period, limit, area(region_id))
+        return rows(period, limit, area(region_id), reader)
 
 
 def business_rows(

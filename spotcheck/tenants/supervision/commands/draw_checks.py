@@ -24,7 +24,7 @@ from spotcheck.core.database import db
 from spotcheck.core.job_models import Job, JobStatus
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.draw import disclosure
+from spotcheck.draw import blinding, disclosure
 from spotcheck.tenants.accounts.queries import get_tenant
 from spotcheck.tenants.campaigns import draws as steps, verdicts
 from spotcheck.tenants.campaigns.models import Campaign, Draw, DrawCheck
@@ -121,3 +121,30 @@ def _record(action: str, found: Checkable, chains: list[int], details: dict[str,
     """``action`` in the bureau's trail and in each department's concerned (全程留痕)."""
     for chain in chains:
         audit.record(action, "campaign", found.campaign_id, actor=actor, tenant_id=chain, details=details)
+
+
+#: Why a bureau reads a draw's key for 重复抽中提示 (the ``reason`` of its ``draw.key_read`` entries).
+REPEATS_REASON = "重复抽中提示：以盲化密钥复算企业在各次抽取中的抽中概率"
+
+
+@command(Permission.SUPERVISION_VIEW)
+def tokens_for_repeats(record: Draw, codes: list[str], *, actor: Actor) -> dict[str, str]:
+    """重复抽中提示 (:mod:`spotcheck.tenants.supervision.repeated_draws`): the tokens of ``codes`` in blinded target
+    draw ``record`` — where the proof holds each business — made from the draw's key, which stays here. The key's
+    reading is recorded (``draw.key_read``, with the reason and how many businesses) in the drawing department's trail
+    and in the reader's. ``record`` is read in the scope its caller read it in."""
+    key = steps.blind_key(record)
+    tokens = {code: blinding.token(key, record.kind.value, code) for code in codes}
+    campaign = cast(Campaign, db.session.get(Campaign, record.campaign_id))
+    details = {
+        "kind": record.kind.value,
+        "campaign": campaign.code,
+        "title": campaign.title,
+        "department": get_tenant(record.tenant_id).name,
+        "reader": get_tenant(cast(int, actor.tenant_id)).name,
+        "reason": REPEATS_REASON,
+        "count": len(codes),
+    }
+    for chain in sorted({record.tenant_id, cast(int, actor.tenant_id)}):
+        audit.record("draw.key_read", "campaign", record.campaign_id, actor=actor, tenant_id=chain, details=details)
+    return tokens

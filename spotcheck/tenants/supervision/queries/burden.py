@@ -34,7 +34,7 @@ def _bureau_only(reader: Actor) -> int | None:
 @query(Permission.SUPERVISION_VIEW, scope=burden_scope)
 def figures(period: Period, *, reader: Actor) -> Burden:
     """The 涉企检查频次 of ``period`` of the businesses of the bureau's region, a row for each region below."""
-    return compute(period, _bureau_only(reader))
+    return compute(period, _bureau_only(reader), reader=reader)
 
 
 @query(Permission.SUPERVISION_VIEW, scope=burden_scope)
@@ -43,7 +43,7 @@ def rows(key: str, period: Period, *, reader: Actor) -> Rows:
     region_id = _bureau_only(reader)
     if key not in BURDEN_BY_KEY:
         raise KeyError(key)
-    return rows_of(key, period, region_id=region_id)
+    return rows_of(key, period, region_id=region_id, reader=reader)
 
 
 @query(Permission.SUPERVISION_VIEW, scope=burden_scope)
