@@ -14,7 +14,7 @@ from bench import city_world as world
 from bench.city_measure import Year
 from bench.city_steps import after_publication, choose_outcomes, record_results, review_and_publish
 from bench.city_world import JOINT_CATEGORY, YEAR, CampaignSpec, Department
-from bench.common import Figures, log
+from bench.common import Figures, log, planning
 from spotcheck.core.database import db
 from spotcheck.core.scoping import tenant_scope
 from spotcheck.tenants.accounts.models import User
@@ -40,7 +40,7 @@ def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> in
     lead = parts[0]
     coord, chief = world.user_named("scj_coord"), world.users(lead)["leader"]
     start, end = spec.window
-    with tenant_scope(lead.tenant_id), year.per_visit("create", spec) as drafting:
+    with tenant_scope(lead.tenant_id), planning(), year.per_visit("create", spec) as drafting:
         campaign_id = drafting(
             lambda: (
                 joint.create_joint(
@@ -62,7 +62,7 @@ def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> in
     rule = {"ratio_bp": world.DRAW_RATIO_BP, "min": 1}
     for department in parts:
         who = world.users(department)
-        with tenant_scope(department.tenant_id):
+        with tenant_scope(department.tenant_id), planning():  # drafted before the window (issue 94)
             participant_id = db.session.scalars(
                 sa.select(JointParticipant.id).where(
                     JointParticipant.campaign_id == campaign_id,
@@ -87,7 +87,8 @@ def prepare_joint(year: Year, parts: list[Department], spec: CampaignSpec) -> in
             with year.per_visit("approve", spec) as approving:
                 approving(partial(joint.approve_part, participant_id, actor=who["leader"]))
     with tenant_scope(lead.tenant_id):
-        year.action("approve", spec, lambda: joint.approve_joint(campaign_id, actor=chief))
+        with planning():
+            year.action("approve", spec, lambda: joint.approve_joint(campaign_id, actor=chief))
         year.action("freeze_targets", spec, lambda: joint.freeze_targets(campaign_id, actor=coord))
         year.job(
             "draw_targets",

@@ -18,7 +18,7 @@ from bench import city_offline as offline, city_world as world
 from bench.city_measure import Year
 from bench.city_plan import SCALE
 from bench.city_world import YEAR, CampaignSpec, Department
-from bench.common import Figures, log
+from bench.common import Figures, log, planning
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
 from spotcheck.core.scoping import cross_tenant, tenant_scope
@@ -81,10 +81,11 @@ def prepare_campaign(year: Year, department: Department, spec: CampaignSpec) -> 
     """Drafted, approved, both frames frozen and both draws made (as jobs), 组长 named by rule."""
     who = world.users(department)
     planner, leader = who["planner"], who["leader"]
-    campaign_id = year.action(
-        "create", spec, lambda: campaigns.create_campaign(campaign_data(department, spec), actor=planner).id
-    )
-    year.action("approve", spec, lambda: campaigns.approve(campaign_id, actor=leader))
+    with planning():  # drafted and approved before the window (issue 94)
+        campaign_id = year.action(
+            "create", spec, lambda: campaigns.create_campaign(campaign_data(department, spec), actor=planner).id
+        )
+        year.action("approve", spec, lambda: campaigns.approve(campaign_id, actor=leader))
     year.action("freeze_targets", spec, lambda: campaigns.freeze_targets(campaign_id, actor=planner))
     year.job(
         "draw_targets",

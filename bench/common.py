@@ -24,7 +24,7 @@ import psycopg
 from flask import Flask
 from psycopg.rows import TupleRow
 
-from spotcheck.core import personal_data
+from spotcheck.core import clock, personal_data
 from spotcheck.core.database import db
 from spotcheck.core.policy import CONSOLE
 from spotcheck.demo import load_demo
@@ -38,6 +38,18 @@ ADMIN_URL = os.environ.get(
 )
 #: Sizes (override with the environment for a quick try: BENCH_ENTITIES=50000 python -m bench).
 ENTITIES = int(os.environ.get("BENCH_ENTITIES", "1000000"))
+#: The day the benchmarks' departments draft and approve their 2026 campaigns: before the windows (March on), as a
+#: window already over is refused (issue 94) — the draws and visits then run on the clock as before.
+PLANNING_DAY = date(2026, 2, 20)
+
+
+@contextmanager
+def planning() -> Iterator[None]:
+    """Within the block the clock shows :data:`PLANNING_DAY` (drafting and approving a campaign)."""
+    with clock.frozen_at(PLANNING_DAY):
+        yield
+
+
 ORM_ROWS = int(os.environ.get("BENCH_ORM_ROWS", "20000"))
 QUERIES = int(os.environ.get("BENCH_QUERIES", "200"))
 #: The day the generated data is relative to (fixed, so every run generates the same rows).

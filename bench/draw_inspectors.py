@@ -22,7 +22,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from stdnum.cn import ric
 
-from bench.common import Figures, Line, Timer, app_context, emit, fresh_database, log, save
+from bench.common import Figures, Line, Timer, app_context, emit, fresh_database, log, planning, save
 from bench.draw_data import CATEGORY, load, load_average, setup
 from spotcheck.core.clock import today
 from spotcheck.core.database import db
@@ -77,25 +77,27 @@ def prepare(url: str, tenant: int, item_id: int) -> Figures:
         counts = {risk: active.get(risk, 0) for risk in "ABCD"}
         counts["D"] -= sum(counts.values()) - VISITS
         assert counts["D"] >= 0, counts
-        campaign = campaign_commands.create_campaign(
-            {
-                "title": "食品经营者全覆盖检查（检查人员抽取基准）",
-                "year": 2026,
-                "item_ids": [item_id],
-                # class A whole (a rule never below the lower classes'), the others by count: exactly VISITS
-                "strata": {
-                    risk: {"ratio_bp": 10000, "min": 0} if risk == "A" else {"count": n} for risk, n in counts.items()
+        with planning():  # drafted and approved before the window (issue 94)
+            campaign = campaign_commands.create_campaign(
+                {
+                    "title": "食品经营者全覆盖检查（检查人员抽取基准）",
+                    "year": 2026,
+                    "item_ids": [item_id],
+                    # class A whole (a rule never below the lower classes'), the others by count: exactly VISITS
+                    "strata": {
+                        risk: {"ratio_bp": 10000, "min": 0} if risk == "A" else {"count": n}
+                        for risk, n in counts.items()
+                    },
+                    "reserve_size": 0,
+                    "team_size": TEAM_SIZE,
+                    "capacity": CAPACITY,
+                    "window_start": "2026-03-01",
+                    "window_end": "2026-05-31",  # the plan's months
+                    "target_filter": {"categories": [CATEGORY]},
                 },
-                "reserve_size": 0,
-                "team_size": TEAM_SIZE,
-                "capacity": CAPACITY,
-                "window_start": "2026-03-01",
-                "window_end": "2026-05-31",  # the plan's months
-                "target_filter": {"categories": [CATEGORY]},
-            },
-            actor=who["scj_planner"],
-        )
-        campaign_commands.approve(campaign.id, actor=who["scj_leader"])
+                actor=who["scj_planner"],
+            )
+            campaign_commands.approve(campaign.id, actor=who["scj_leader"])
         campaign_commands.freeze_targets(campaign.id, actor=who["scj_planner"])
         db.session.commit()
         campaign_commands.draw_targets(

@@ -31,7 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench import draw_floor, draw_verifiers
-from bench.common import Figures, Timer, admin_connect, app_context, emit, fresh_database, log, save
+from bench.common import Figures, Timer, admin_connect, app_context, emit, fresh_database, log, planning, save
 from bench.draw_data import CATEGORY, DEPARTMENT, RESERVE, RULES, load, load_average, setup
 from bench.draw_report import FLOOR_PARTS, NOTES, figure_lines, size_note
 from spotcheck import draw as engine
@@ -42,7 +42,7 @@ from spotcheck.draw.targets import cell_size
 from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.campaigns import commands as campaign_commands, queries as campaigns
 from spotcheck.tenants.campaigns.draws import frame_file_of, frame_of, published_bytes
-from spotcheck.tenants.campaigns.models import CampaignStatus, CampaignTarget, Draw, DrawKind
+from spotcheck.tenants.campaigns.models import Campaign, CampaignStatus, CampaignTarget, Draw, DrawKind
 
 NAME = "draw_targets"
 SIZES = [int(s) for s in os.environ.get("BENCH_DRAW_SIZES", "1000000,10000000").split(",") if s.strip()]
@@ -63,6 +63,13 @@ def new_campaign(item_id: int, title: str) -> int:
     candidates as "checked this year"), approved: the target draw is committed."""
     planner = _planner()
     leader = db.session.scalars(sa.select(User).where(User.login == "scj_leader")).one()
+    with planning():
+        campaign = _draft_and_approve(item_id, title, planner, leader)
+    db.session.commit()
+    return campaign.id
+
+
+def _draft_and_approve(item_id: int, title: str, planner: User, leader: User) -> Campaign:
     campaign = campaign_commands.create_campaign(
         {
             "title": title,
@@ -78,8 +85,7 @@ def new_campaign(item_id: int, title: str) -> int:
         actor=planner,
     )
     campaign_commands.approve(campaign.id, actor=leader)
-    db.session.commit()
-    return campaign.id
+    return campaign
 
 
 def _planner() -> User:

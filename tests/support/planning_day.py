@@ -12,6 +12,7 @@ rules then read the one clock (:func:`spotcheck.core.clock.today`), unchanged, a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
@@ -28,8 +29,34 @@ def planning_today() -> date:
     return min(clock.today(), PLANNING_DAY)
 
 
-@pytest.fixture(autouse=True)
-def _worlds_planned_on_the_planning_day(request, monkeypatch):
+def _read(patch: pytest.MonkeyPatch, day: Callable[[], date]) -> None:
+    patch.setattr(checking, "today", day)
+    patch.setattr(plan_commands, "today", day)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _worlds_planned_on_the_planning_day() -> Iterator[None]:
+    """The whole suite reads the planning day: the worlds a module builds once (its module's fixtures) too."""
+    patch = pytest.MonkeyPatch()
+    _read(patch, planning_today)
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _marked_module_reads_the_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A module marked ``planning_clock`` reads the one clock, its worlds included."""
     if request.node.get_closest_marker("planning_clock") is None:
-        monkeypatch.setattr(checking, "today", planning_today)
-        monkeypatch.setattr(plan_commands, "today", planning_today)
+        yield
+        return
+    patch = pytest.MonkeyPatch()
+    _read(patch, clock.today)
+    yield
+    patch.undo()
+
+
+@pytest.fixture(autouse=True)
+def _marked_test_reads_the_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test marked ``planning_clock`` reads the one clock."""
+    if request.node.get_closest_marker("planning_clock") is not None:
+        _read(monkeypatch, clock.today)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from spotcheck.core.errors import InvalidInputError, NotFoundError
+from spotcheck.core.errors import NotFoundError
 from spotcheck.platform.permissions import public
 from spotcheck.platform.web.forms import requested_page, search_text
 from spotcheck.tenants.regions import queries as regions
@@ -30,10 +30,11 @@ def index() -> str | tuple[str, int]:
         return render_template(
             "results/public/search.html", search=search, found=register.search(search, requested_page())
         )
-    try:
-        where = register.region_filters(request.args.get(register.LOCATED), request.args.get(register.CHECKED_BY))
-    except InvalidInputError as bad:  # the portal's page, saying which parameter is wrong and why
-        return render_template("results/public/index.html", search="", refused=bad.errors, campaign=None), 400
+    where, refused = register.region_filters_asked(
+        request.args.get(register.LOCATED), request.args.get(register.CHECKED_BY)
+    )
+    if refused:  # the portal's page, saying which parameter is wrong and why
+        return render_template("results/public/index.html", search="", refused=refused, campaign=None), 400
     page = register.latest(requested_page(), where)
     shown = where.located or where.checked_by
     return render_template(

@@ -109,6 +109,15 @@ def region_filters(located: object = None, checked_by: object = None) -> Where:
     return Where(asked_region(located, LOCATED), asked_region(checked_by, CHECKED_BY))
 
 
+def region_filters_asked(located: object = None, checked_by: object = None) -> tuple[Where, dict[str, list[str]]]:
+    """:func:`region_filters` for the portal's page, which shows a bad code on the page itself: the filters, and what
+    is wrong with the parameters by name (none: the filters apply; else no filter)."""
+    try:
+        return region_filters(located, checked_by), {}
+    except InvalidInputError as bad:
+        return Where(), bad.errors
+
+
 def latest(page: int = 1, where: Where | None = None) -> NumberedPage:
     """Every department's published results, newest first; ``where``: a region's (:class:`Where`)."""
     query = (where or Where()).apply(_current())
