@@ -36,7 +36,7 @@ RULES = {
 RESERVE = 5
 INACTIVE_PERCENT = 2  # deregistered / revoked: excluded from the frame ("not_active")
 
-REGIONS = ("330102", "330105", "330106", "330108", "330109", "330110", "330111", "330112", "330113", "330114")
+REGIONS = tuple(f"231084{town:03d}" for town in range(100, 110))  # 宁安市 (the demo department SCJ's branch)
 INDUSTRIES = ("F5211", "F5212", "H6210", "H6220", "C1391", "C1431", "F5221", "F5225", "I6420", "L7212")
 WORDS = ("鑫源", "恒达", "华联", "天成", "润丰", "金桥", "永盛", "宏远", "嘉禾", "顺祥", "瑞丰", "德信", "同创", "汇通")
 TRADES = ("餐饮管理", "食品", "商贸", "超市", "便利店", "副食品", "茶饮", "烘焙")
