@@ -63,7 +63,9 @@ def city_joint(draws: int) -> dict:
         rows.append((credit_code(number), r >= INACTIVE_PERCENT / 100))
     risk_sql = world._risk_sql("g")
     with admin_connect() as conn:  # the world's risk classes: PostgreSQL's hashtext of each entry's number
-        risks = dict(conn.execute(f"SELECT g, {risk_sql} FROM generate_series(0, {size - 1}) g").fetchall())
+        risks: dict[int, str] = dict(
+            conn.execute(f"SELECT g, {risk_sql} FROM generate_series(0, {size - 1}) g").fetchall()
+        )
     frame = [
         [department, risks[g], code]
         for department in joint["departments"]

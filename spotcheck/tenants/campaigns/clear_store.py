@@ -17,7 +17,7 @@ import bisect
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, overload
 
 from spotcheck.core import personal_data
 from spotcheck.draw.blinding import BlindCell
@@ -62,7 +62,8 @@ class ClearFile(Mapping[str, Any]):
                 found.setdefault((group, stratum), []).append(code)
             return list(found.items())
         codes = self._codes.split(b"\n")  # bytes: decoded only where looked up (:meth:`codes_in`)
-        out, position = [], 0
+        out: list[tuple[tuple[str, str], Sequence[str]]] = []
+        position = 0
         for group, stratum, count in self._names:
             out.append(((group, stratum), _Decoded(codes[position : position + count])))
             position += count
@@ -103,7 +104,13 @@ class _Decoded(Sequence[str]):
     def __init__(self, codes: list[bytes]):
         self.codes = codes
 
-    def __getitem__(self, index):  # type: ignore[override]  # an int: one code; a slice: a list
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:  # an int: one code; a slice: a list
         if isinstance(index, slice):
             return [code.decode("utf-8") for code in self.codes[index]]
         return self.codes[index].decode("utf-8")

@@ -129,8 +129,8 @@ def clear_tokens(record: Draw, wanted: set[str] | None = None) -> dict[str, str]
                 found.update(clear_store.codes_of_tokens(made, codes, sorted(wanted)))
         return found
     for _cell, block, separator, count in target_frames.frame_blocks(clear["frame_file"].encode("utf-8")):
-        made = blinding.tokens_in_two(key, kind, block, separator, count).decode("ascii").split("\n")
-        pairs = zip(made, block.split(separator), strict=True)
+        tokens = blinding.tokens_in_two(key, kind, block, separator, count).decode("ascii").split("\n")
+        pairs = zip(tokens, block.split(separator), strict=True)
         found.update((t, code.decode("utf-8")) for t, code in pairs if wanted is None or t in wanted)
     return found
 

@@ -273,7 +273,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "draws",
         kinds.Number(stricter="higher", low=1, high=10, unit="人"),
         "抽查任务每组抽取的执法检查人员不少于此数（在批准时固定，写入抽取证明）。少于国家规定（行政处罚法第四十二条：执法人员"
-        "不得少于两人）的，载入时按从严规则拒绝并写明出处。",
+        "不得少于两人）的规定不予采用，并写明出处。",
         platform=DRAW_SPEC_MIN_TEAM,
         platform_note="平台的随机抽取规则以每组2人为最少",
     ),

@@ -279,7 +279,7 @@ def replace_at_once(*, actor: Actor, campaign: Campaign, member: TeamMember) -> 
                             if m.group_code == out.group_code and m.id != out.id and m.recusal_id is None
                         )
                         parts.submit_by(campaign, colleague, actor=actor)
-                return _replace(campaign, cast(Draw, record), out, "conflict", actor=actor, system=True)
+                return _replace(campaign, record, out, "conflict", actor=actor, system=True)
         except (ConflictError, StopIteration) as refused:
             waiting = str(refused) or str(_l("Nobody is left on this team: replace its members first."))
     audit.record(
