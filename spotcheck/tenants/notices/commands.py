@@ -339,21 +339,15 @@ def tell_the_new_team(*, actor: Actor, campaign: Campaign, member: TeamMember, o
     else:
         told = 0
     names = "、".join(i.name + ("（组长）" if m.is_leader else "") for m, i in pairs)
-    for _member, inspector in pairs:
-        user = db.session.get(User, inspector.user_id) if inspector.user_id else None
-        if user is not None and user.active:
-            told += (
-                delivery.deliver(
-                    user,
-                    purpose=f"visit:{visit.id}:team:{member.id}",
-                    link=f"/visits/{visit.id}",
-                    subject=f"检查组变更：{visit.entity.name}",
-                    body=f"{campaign.code}《{campaign.title}》对{visit.entity.name}的检查，被检查单位申请回避经同意，"
-                    f"检查组成员已按随机抽取规则替换，现为：{names}。"
-                    + (f"检查通知书：{notice.number}" if notice is not None else ""),
-                )
-                and 1
-            )
+    told += delivery.tell_team(
+        pairs,
+        purpose=f"visit:{visit.id}:team:{member.id}",
+        link=f"/visits/{visit.id}",
+        subject=f"检查组变更：{visit.entity.name}",
+        body=f"{campaign.code}《{campaign.title}》对{visit.entity.name}的检查，被检查单位申请回避经同意，"
+        f"检查组成员已按随机抽取规则替换，现为：{names}。"
+        + (f"检查通知书：{notice.number}" if notice is not None else ""),
+    )
     audit.record(
         "notices.team_changed",
         "campaign",

@@ -27,6 +27,7 @@ from spotcheck.core.database import changed, db
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import system_access
 from spotcheck.tenants.accounts.models import User
+from spotcheck.tenants.inspectors.models import Inspector
 from spotcheck.tenants.notices import channels
 from spotcheck.tenants.notices.models import Channel, Delivery, DeliveryStatus, Message, Notice
 
@@ -91,6 +92,16 @@ def deliver(
         events.emit("deliveries.pending", actor=None)
     db.session.flush()
     return created
+
+
+def tell_team(members: Sequence[tuple[object, Inspector]], *, purpose: str, subject: str, body: str, link: str) -> int:
+    """A change of a visit's team (检查组变更) told to each member who has an active account: how many were told."""
+    told = 0
+    for _member, inspector in members:
+        user = db.session.get(User, inspector.user_id) if inspector.user_id else None
+        if user is not None and user.active:
+            told += deliver(user, purpose=purpose, link=link, subject=subject, body=body) and 1
+    return told
 
 
 def _backoff(attempts: int) -> timedelta:

@@ -18,7 +18,6 @@ from spotcheck.core.database import db
 from spotcheck.core.errors import InvalidInputError
 from spotcheck.core.policy import Permission
 from spotcheck.core.scoping import tenant_scope
-from spotcheck.tenants.accounts.models import User
 from spotcheck.tenants.campaigns.models import Campaign, TeamMember
 from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.joint import codes as joint_codes
@@ -199,21 +198,14 @@ def tell_the_new_team(campaign: Campaign, new: TeamMember, *, actor: Actor) -> N
                 told += assignments(
                     own, [visit], {entity.id: pairs}, items_of(own), window, contact, only={new.inspector_id}
                 )["told"]
-            for _member, inspector in pairs:
-                user = db.session.get(User, inspector.user_id) if inspector.user_id else None
-                if user is not None and user.active:
-                    told += (
-                        delivery.deliver(
-                            user,
-                            purpose=f"joint:{campaign.id}:team:{new.id}",
-                            link=f"/visits/{visit.id}",
-                            subject=f"联合检查组变更：{entity.name}",
-                            body=f"联合抽查 {campaign.code}《{campaign.title}》对{entity.name}的检查，"
-                            "检查组成员已按抽取规则替换，"
-                            f"现为：{names}。" + (f"检查通知书：{notice.number}" if notice is not None else ""),
-                        )
-                        and 1
-                    )
+            told += delivery.tell_team(
+                pairs,
+                purpose=f"joint:{campaign.id}:team:{new.id}",
+                link=f"/visits/{visit.id}",
+                subject=f"联合检查组变更：{entity.name}",
+                body=f"联合抽查 {campaign.code}《{campaign.title}》对{entity.name}的检查，检查组成员已按抽取规则替换，"
+                f"现为：{names}。" + (f"检查通知书：{notice.number}" if notice is not None else ""),
+            )
     audit.record(
         "notices.team_changed",
         "campaign",
