@@ -23,6 +23,7 @@ from spotcheck.tenants.results.models import Visit
 from tests.support.browsers import Person, assert_clean, at_both_widths, save_shot
 from tests.support.campaign_world import CATEGORY, build
 from tests.support.helpers import served, user_named
+from tests.support.leader_accounts import open_joint_leader_accounts
 
 pytestmark = pytest.mark.browser
 
@@ -88,6 +89,8 @@ def _link_the_recorders(app) -> dict:
                 )
                 for linked in db.session.scalars(sa.select(Inspector).where(Inspector.user_id == user.id)):
                     link_inspector(linked.id, {"user_id": None}, actor=admin)
+                if db.session.get(Inspector, lead.inspector_id).user_id is not None:  # the account opened for it
+                    link_inspector(lead.inspector_id, {"user_id": None}, actor=admin)
                 link_inspector(lead.inspector_id, {"user_id": user.id, "other_name": True}, actor=admin)
                 chosen[dept] = {"visit": visit.id, "name": visit.entity.name, "code": visit.entity.code}
         return chosen
@@ -160,6 +163,8 @@ def test_a_joint_campaign_from_invitation_to_the_public_register(browser, world)
         for index in range(page.locator(".leader-form").count()):
             coord.submit(f".leader-form >> nth={index} >> button")
         coord.fits("drawn")
+        with world["app"].app_context():  # each department's administrator opens its 组长's accounts (a step apart)
+            open_joint_leader_accounts(int(joint_url.rstrip("/").rsplit("/", 1)[1]), ("yjj", "swj"))
         coord.submit("#joint-hand-out button")
         assert "已向检查组下达" in page.inner_text("main")
         page = coord.go(joint_url)  # the joint campaign's documents, on its page: the coordinator has no campaign pages

@@ -52,7 +52,7 @@ def single(sqlite_template, tmp_path_factory):
                     db.session.scalars(sa.select(Visit).where(Visit.campaign_id == ids["campaign"])),
                     key=lambda v: v.id,
                 )[:2]
-                for _ in range(10):  # the first visit's pool runs out
+                for _ in range(50):  # the first visit's pool runs out
                     member = results_queries.team_of(first)[1]
                     try:
                         campaign_commands.replace_inspector(
