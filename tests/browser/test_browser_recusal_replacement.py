@@ -106,30 +106,6 @@ def test_a_leader_accepts_and_the_member_is_replaced_at_once(browser, single):
         leader.close()
 
 
-def test_with_nobody_left_the_planner_finds_the_replacement_on_their_home(browser, single):
-    visit_id, name, _token, _business, _cert_no = single["asked"][1]
-    leader = Person(browser, single["url"], "yjj_leader")
-    try:
-        _accept(leader, visit_id)
-        assert "待替换" in leader.page.locator("#recusal-requests .recusal-outcome").inner_text()
-        save_shot(leader.page, "recusal-accepted-waiting")
-    finally:
-        leader.close()
-    planner = Person(browser, single["url"], "yjj_planner")
-    try:
-        page = planner.go("/")
-        page.set_viewport_size(PHONE)
-        row = page.locator('#home-tasks tr[data-kind="recusal_replacement"]')
-        assert row.count() == 1 and name in row.inner_text() and "替换回避人员" in row.inner_text()
-        save_shot(page, "recusal-planner-todo")
-        assert_clean(page)
-        with page.expect_navigation():
-            row.locator("a.task-step").click()
-        assert page.locator("#members .member-recused").count() == 1  # the team's page, where the planner replaces
-    finally:
-        planner.close()
-
-
 @pytest.fixture(scope="module")
 def joint(sqlite_template, tmp_path_factory):
     """A joint campaign handed out; the business asks that the 组长 of a visit with a member of each department
