@@ -173,7 +173,7 @@ def directory_csv(rows: int, start: int = 0, name: str = "耐久测试企业") -
     from tests.support.campaign_world import credit_code  # not at the top: this module is a plugin, loaded first
 
     lines = ["统一社会信用代码/对象编码,名称,行业代码,行政区划代码,风险等级"]
-    lines += [f"{credit_code(start + n)},{name}{n},C2611,330102,B" for n in range(rows)]
+    lines += [f"{credit_code(start + n)},{name}{n},C2611,231084,B" for n in range(rows)]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
