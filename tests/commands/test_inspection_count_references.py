@@ -41,7 +41,12 @@ def _counted_alone(world) -> dict:
         db.session.commit()
     with tenant_scope(user_named("scj_admin").tenant_id):
         entity = directory.create_entity(
-            {"code": credit_code(9000), "name": "只在登记中的企业", "industry_code": "C2611", "region_code": "231084981"},
+            {
+                "code": credit_code(9000),
+                "name": "只在登记中的企业",
+                "industry_code": "C2611",
+                "region_code": "231084981",
+            },
             actor=user_named("scj_admin"),
         )
         db.session.commit()
