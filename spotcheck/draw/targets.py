@@ -78,11 +78,16 @@ def draw_targets_from_file(
     the frame out — the file is its frame (:func:`spotcheck.draw.proof_file.dumps` writes them
     together), so a frame of millions of rows is never turned into rows. With ``blind_key`` the file is the
     blinded one (:func:`spotcheck.draw.blinding.blind_frame_file`, made at the freeze) and the draw version 3's."""
-    _check_parameters(campaign, public_inputs, blind_key)
-    with cyclic_gc_paused():
-        return _draw_blocks(
-            campaign, nonce, frame_blocks(frame_file), H(frame_file), rules, reserve_size, public_inputs, blind_key
-        )
+    return draw_targets_from_blocks(
+        campaign=campaign,
+        nonce=nonce,
+        blocks=frame_blocks(frame_file),
+        digest=H(frame_file),
+        rules=rules,
+        reserve_size=reserve_size,
+        public_inputs=public_inputs,
+        blind_key=blind_key,
+    )
 
 
 def draw_targets_from_blocks(

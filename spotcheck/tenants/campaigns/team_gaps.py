@@ -13,6 +13,17 @@ from spotcheck.tenants.directory.models import Entity
 from spotcheck.tenants.inspectors.models import Inspector
 
 
+def _unlinked_leaders(campaign: Campaign) -> tuple[sa.ColumnElement[bool], ...]:
+    """The campaign's active team leaders (组长) whose inspector entry has no linked account, as conditions on a
+    statement joining :class:`TeamMember` and :class:`Inspector`."""
+    return (
+        TeamMember.campaign_id == campaign.id,
+        TeamMember.active.is_(True),
+        TeamMember.is_leader.is_(True),
+        Inspector.user_id.is_(None),
+    )
+
+
 def visits_without_leader(campaign: Campaign) -> int:
     """How many drawn visits of the campaign have no team leader (组长) yet."""
     led = sa.select(TeamMember.entity_id).where(
@@ -41,10 +52,7 @@ def unlinked_leaders(campaign: Campaign) -> list[tuple[str, str]]:
             sa.select(Inspector.name, TeamMember.group_code)
             .join(TeamMember, TeamMember.inspector_id == Inspector.id)
             .where(
-                TeamMember.campaign_id == campaign.id,
-                TeamMember.active.is_(True),
-                TeamMember.is_leader.is_(True),
-                Inspector.user_id.is_(None),
+                *_unlinked_leaders(campaign),
             )
             .distinct()
             .order_by(TeamMember.group_code, Inspector.name)
@@ -78,10 +86,7 @@ def unled_teams(campaign: Campaign) -> list[tuple[str, str, str]]:
             .join(TeamMember, TeamMember.entity_id == Entity.id)
             .join(Inspector, TeamMember.inspector_id == Inspector.id)
             .where(
-                TeamMember.campaign_id == campaign.id,
-                TeamMember.active.is_(True),
-                TeamMember.is_leader.is_(True),
-                Inspector.user_id.is_(None),
+                *_unlinked_leaders(campaign),
             )
             .order_by(Entity.code)
         )
@@ -102,10 +107,7 @@ def leaders_to_open(campaign: Campaign, group: str | None = None) -> list[tuple[
         sa.select(Inspector.id, Inspector.name)
         .join(TeamMember, TeamMember.inspector_id == Inspector.id)
         .where(
-            TeamMember.campaign_id == campaign.id,
-            TeamMember.active.is_(True),
-            TeamMember.is_leader.is_(True),
-            Inspector.user_id.is_(None),
+            *_unlinked_leaders(campaign),
             Inspector.active.is_(True),
         )
         .distinct()
